@@ -1,0 +1,101 @@
+import { formatSeconds, formatValue } from './format.js';
+import { braces, renderHeaders } from './header.js';
+import { type Labels, Metric, type MetricContext, type MetricOptions, Series, type SeriesOwner } from './metric.js';
+import { assertUnit } from './names.js';
+
+/** One counter series. Keep it: `inc()` on a handle does no lookup and allocates nothing. */
+export class CounterSeries extends Series {
+  value = 0;
+  /** `name_total{labels} `, rendered once. */
+  readonly prefix: string;
+  private readonly owner: SeriesOwner;
+  constructor(labelText: string, now: number, owner: SeriesOwner) {
+    super(labelText, now);
+    this.owner = owner;
+    this.prefix = `${owner.name}_total${braces(labelText)} `;
+  }
+  /** Add `v` (default 1). Negative, NaN and infinite values are dropped and counted, never thrown. */
+  inc(v?: number): void {
+    if (v === undefined) {
+      this.value++;
+      this.touched = 1;
+    } else if (v >= 0 && v < Number.POSITIVE_INFINITY) {
+      this.value += v;
+      this.touched = 1;
+    } else {
+      this.owner.drop(v);
+    }
+  }
+}
+
+export interface CounterOptions<L extends string> extends MetricOptions<L> {
+  /** Called before each scrape; set values with `inc` or `set` on series. */
+  collect?: (counter: Counter<L>) => void | Promise<void>;
+}
+
+/**
+ * A monotonically increasing count. The name may end in `_total`; samples are always `<base>_total`.
+ * @example
+ * const sent = registry.counter({ name: 'sms_sent_total', help: 'SMS sent', labels: ['result'], enums: { result: ['ok', 'failed'] } });
+ * const ok = sent.labels({ result: 'ok' });
+ * ok.inc();
+ */
+export class Counter<L extends string> extends Metric<L, CounterSeries> {
+  readonly type = 'counter';
+  readonly headers: readonly [string, string];
+  readonly collect: ((c: Counter<L>) => void | Promise<void>) | undefined;
+
+  constructor(options: CounterOptions<L>, ctx: MetricContext) {
+    super('counter', { ...options, name: options.name.replace(/_total$/, '') }, ctx);
+    assertUnit(this.name, options.unit);
+    this.headers = renderHeaders(`${this.name}_total`, 'counter', this.name, 'counter', this.help, this.unit);
+    this.collect = options.collect;
+    this.init();
+  }
+
+  protected newSeries(labelText: string, now: number): CounterSeries {
+    return new CounterSeries(labelText, now, this);
+  }
+
+  /** Increment the series for `labels` (or the unlabelled series when given a number or nothing). */
+  inc(labels?: Labels<L> | number, v?: number): void {
+    if (labels === undefined || typeof labels === 'number') this.single.inc(labels);
+    else this.labels(labels).inc(v);
+  }
+
+  /** Value of a series (for tests and collect callbacks). */
+  get(labels?: Labels<L>): number {
+    return (labels === undefined ? this.single : this.labels(labels)).value;
+  }
+
+  /** Set an absolute value, for counters mirrored from elsewhere in a collect callback. */
+  set(labels: Labels<L> | undefined, v: number): void {
+    const s = labels === undefined ? this.single : this.labels(labels);
+    if (v >= s.value && v < Number.POSITIVE_INFINITY) {
+      s.value = v;
+      s.touched = 1;
+    } else this.drop(v);
+  }
+
+  /** @internal */
+  drop(v: unknown): void {
+    this.ctx.dropped(
+      this.name,
+      typeof v !== 'number' ? 'not_a_number' : v !== v ? 'nan' : v < 0 ? 'negative' : 'infinite',
+    );
+  }
+
+  override clear(): void {
+    super.clear();
+    for (const s of this.series) s.value = 0;
+  }
+
+  render(om: boolean): string {
+    let out = this.headers[om ? 1 : 0];
+    for (const s of this.series) {
+      out += `${s.prefix}${formatValue(s.value)}\n`;
+      if (om) out += `${this.name}_created${braces(s.labelText)} ${formatSeconds(s.created)}\n`;
+    }
+    return out;
+  }
+}

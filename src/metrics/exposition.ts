@@ -1,0 +1,48 @@
+/** The two exposition formats Prometheus scrapes. */
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = {
+  prometheus: 'text/plain; version=0.0.4; charset=utf-8',
+  openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
+};
+
+/**
+ * Pick the format from an Accept header, honouring q-values as Prometheus sends them
+ * (`application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*\/*;q=0.1`).
+ * OpenMetrics is chosen only when asked for with a version we speak (1.0.0, or none).
+ */
+export function negotiate(accept: string | null | undefined): ExpositionFormat {
+  if (!accept) return 'prometheus';
+  let best: ExpositionFormat = 'prometheus';
+  let bestQ = -1;
+  for (const part of accept.split(',')) {
+    const [type = '', ...params] = part.split(';').map((s) => s.trim());
+    let q = 1;
+    let version: string | undefined;
+    for (const p of params) {
+      const eq = p.indexOf('=');
+      const key = p.slice(0, eq).trim().toLowerCase();
+      const value = p.slice(eq + 1).trim();
+      if (key === 'q') q = Number(value);
+      else if (key === 'version') version = value;
+    }
+    if (!(q > 0)) continue;
+    const t = type.toLowerCase();
+    let format: ExpositionFormat | undefined;
+    if (t === 'application/openmetrics-text' && (version === undefined || version === '1.0.0')) {
+      format = 'openmetrics';
+    } else if (t === 'text/plain' || t === '*/*' || t === 'text/*') format = 'prometheus';
+    if (format !== undefined && q > bestQ) {
+      best = format;
+      bestQ = q;
+    }
+  }
+  return best;
+}
+
+/** @internal Concatenate families; OpenMetrics ends with `# EOF`. */
+export function renderRegistry(families: Iterable<{ render(om: boolean): string }>, om: boolean): string {
+  let out = '';
+  for (const f of families) out += f.render(om);
+  return om ? `${out}# EOF\n` : out;
+}

@@ -1,0 +1,110 @@
+import { formatValue } from './format.js';
+import { braces, renderHeaders } from './header.js';
+import { type Labels, Metric, type MetricContext, type MetricOptions, Series, type SeriesOwner } from './metric.js';
+import { assertUnit } from './names.js';
+
+/**
+ * One gauge series. NaN means "unknown": the series is not exposed until a real value arrives, so
+ * a dashboard shows a gap instead of a fake zero.
+ */
+export class GaugeSeries extends Series {
+  value: number;
+  readonly prefix: string;
+  private readonly owner: SeriesOwner;
+  constructor(labelText: string, now: number, owner: SeriesOwner, initial: number) {
+    super(labelText, now);
+    this.owner = owner;
+    this.value = initial;
+    this.prefix = `${owner.name}${braces(labelText)} `;
+  }
+  /** Set the value; NaN and non-numbers are dropped and counted (use `unset()` for unknown). */
+  set(v: number): void {
+    if (v === v && typeof v === 'number') {
+      this.value = v;
+      this.touched = 1;
+    } else this.owner.drop(v);
+  }
+  inc(v = 1): void {
+    if (v === v && typeof v === 'number') {
+      // An increment on an unknown gauge starts from zero.
+      this.value = this.value === this.value ? this.value + v : v;
+      this.touched = 1;
+    } else this.owner.drop(v);
+  }
+  dec(v = 1): void {
+    this.inc(-v);
+  }
+  /** Mark the value unknown: the series disappears from the exposition until set again. */
+  unset(): void {
+    this.value = Number.NaN;
+  }
+  setToCurrentTime(): void {
+    this.set(Date.now() / 1000);
+  }
+}
+
+export interface GaugeOptions<L extends string> extends MetricOptions<L> {
+  /** Value of a new series: `0` (default) or `'unknown'` (not exposed until first set). */
+  initial?: 0 | 'unknown';
+  collect?: (gauge: Gauge<L>) => void | Promise<void>;
+}
+
+/**
+ * A value that goes up and down.
+ * @example
+ * const rssi = registry.gauge({ name: 'modem_signal_dbm', help: 'Signal strength', initial: 'unknown' });
+ * rssi.set(-85);
+ */
+export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
+  readonly type = 'gauge';
+  readonly headers: readonly [string, string];
+  readonly collect: ((g: Gauge<L>) => void | Promise<void>) | undefined;
+  private readonly initial: number;
+
+  constructor(options: GaugeOptions<L>, ctx: MetricContext) {
+    super('gauge', options, ctx);
+    assertUnit(this.name, options.unit);
+    this.headers = renderHeaders(this.name, 'gauge', this.name, 'gauge', this.help, this.unit);
+    this.collect = options.collect;
+    this.initial = options.initial === 'unknown' ? Number.NaN : 0;
+    this.init();
+  }
+
+  protected newSeries(labelText: string, now: number): GaugeSeries {
+    return new GaugeSeries(labelText, now, this, this.initial);
+  }
+
+  set(labels: Labels<L> | number, v?: number): void {
+    if (typeof labels === 'number') this.single.set(labels);
+    else this.labels(labels).set(v as number);
+  }
+  inc(labels?: Labels<L> | number, v?: number): void {
+    if (labels === undefined || typeof labels === 'number') this.single.inc(labels);
+    else this.labels(labels).inc(v);
+  }
+  dec(labels?: Labels<L> | number, v?: number): void {
+    if (labels === undefined || typeof labels === 'number') this.single.dec(labels);
+    else this.labels(labels).dec(v);
+  }
+  get(labels?: Labels<L>): number {
+    return (labels === undefined ? this.single : this.labels(labels)).value;
+  }
+
+  /** @internal */
+  drop(v: unknown): void {
+    this.ctx.dropped(this.name, typeof v === 'number' ? 'nan' : 'not_a_number');
+  }
+
+  override clear(): void {
+    super.clear();
+    for (const s of this.series) s.value = this.initial;
+  }
+
+  render(om: boolean): string {
+    let out = this.headers[om ? 1 : 0];
+    for (const s of this.series) {
+      if (s.value === s.value) out += `${s.prefix}${formatValue(s.value)}\n`;
+    }
+    return out;
+  }
+}

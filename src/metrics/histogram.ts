@@ -1,0 +1,156 @@
+import { DefinitionError, showValue } from '../errors.js';
+import { formatBound, formatSeconds, formatValue } from './format.js';
+import { braces, renderHeaders } from './header.js';
+import { type Labels, Metric, type MetricContext, type MetricOptions, Series, type SeriesOwner } from './metric.js';
+import { assertUnit } from './names.js';
+
+/**
+ * Default buckets for telephony latencies in seconds: post-dial delay, SIP transaction and media
+ * setup times run from a few ms to tens of seconds (Timer B is 32 s, a ringing phone up to 60 s).
+ */
+export const TELEPHONY_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
+/** One histogram series: per-bucket counts in a typed array (the last slot is `+Inf`). */
+export class HistogramSeries extends Series {
+  readonly counts: Float64Array;
+  sum = 0;
+  private readonly bounds: Float64Array;
+  private readonly owner: SeriesOwner;
+  constructor(labelText: string, now: number, owner: SeriesOwner, bounds: Float64Array) {
+    super(labelText, now);
+    this.owner = owner;
+    this.bounds = bounds;
+    this.counts = new Float64Array(bounds.length + 1);
+  }
+  /** Record a value; NaN and non-numbers are dropped and counted, never thrown. */
+  observe(v: number): void {
+    if (v !== v || typeof v !== 'number') {
+      this.owner.drop(v);
+      return;
+    }
+    const b = this.bounds;
+    const n = b.length;
+    let i = 0;
+    // `le` is inclusive; a linear scan beats binary search for the usual dozen buckets.
+    while (i < n && v > (b[i] as number)) i++;
+    (this.counts as unknown as number[])[i]! += 1;
+    this.sum += v;
+    this.touched = 1;
+  }
+  get count(): number {
+    let c = 0;
+    for (let i = 0; i < this.counts.length; i++) c += this.counts[i] as number;
+    return c;
+  }
+  /** Start a timer; the returned function observes the elapsed seconds. */
+  startTimer(): () => number {
+    const start = performance.now();
+    return () => {
+      const s = (performance.now() - start) / 1000;
+      this.observe(s);
+      return s;
+    };
+  }
+}
+
+export interface HistogramOptions<L extends string> extends MetricOptions<L> {
+  /** Upper bounds, strictly increasing; `+Inf` is implied. Default `TELEPHONY_BUCKETS`. */
+  buckets?: readonly number[];
+  collect?: (h: Histogram<L>) => void | Promise<void>;
+}
+
+/**
+ * Distribution with explicit buckets: aggregatable across instances, which a summary is not.
+ * @example
+ * const pdd = registry.histogram({ name: 'call_pdd_seconds', help: 'Post-dial delay', unit: 'seconds', labels: ['trunk'] });
+ * pdd.labels({ trunk: 'trunk-a' }).observe(2.1);
+ */
+export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
+  readonly type = 'histogram';
+  readonly bounds: Float64Array;
+  readonly headers: readonly [string, string];
+  readonly collect: ((h: Histogram<L>) => void | Promise<void>) | undefined;
+  /** `le="…"} ` per bucket, per format, rendered once. */
+  private readonly le: readonly [readonly string[], readonly string[]];
+
+  constructor(options: HistogramOptions<L>, ctx: MetricContext) {
+    const bounds = validateBuckets(options.name, options.buckets ?? TELEPHONY_BUCKETS);
+    super('histogram', options, ctx);
+    this.bounds = bounds;
+    assertUnit(this.name, options.unit);
+    this.headers = renderHeaders(this.name, 'histogram', this.name, 'histogram', this.help, this.unit);
+    this.collect = options.collect;
+    const le = (om: boolean) => [...bounds, Number.POSITIVE_INFINITY].map((b) => `le="${formatBound(b, om)}"} `);
+    this.le = [le(false), le(true)];
+    this.init();
+  }
+
+  protected newSeries(labelText: string, now: number): HistogramSeries {
+    return new HistogramSeries(labelText, now, this, this.bounds);
+  }
+
+  observe(labels: Labels<L> | number, v?: number): void {
+    if (typeof labels === 'number') this.single.observe(labels);
+    else this.labels(labels).observe(v as number);
+  }
+
+  /** @internal */
+  drop(v: unknown): void {
+    this.ctx.dropped(this.name, typeof v === 'number' ? 'nan' : 'not_a_number');
+  }
+
+  override clear(): void {
+    super.clear();
+    for (const s of this.series) {
+      s.counts.fill(0);
+      s.sum = 0;
+    }
+  }
+
+  render(om: boolean): string {
+    let out = this.headers[om ? 1 : 0];
+    const le = this.le[om ? 1 : 0];
+    const name = this.name;
+    for (const s of this.series) {
+      const lt = s.labelText;
+      const bucket = lt === '' ? `${name}_bucket{` : `${name}_bucket{${lt},`;
+      const b = braces(lt);
+      let cumulative = 0;
+      for (let i = 0; i < s.counts.length; i++) {
+        cumulative += s.counts[i] as number;
+        out += `${bucket}${le[i]}${cumulative}\n`;
+      }
+      out += `${name}_sum${b} ${formatValue(s.sum)}\n${name}_count${b} ${cumulative}\n`;
+      if (om) out += `${name}_created${b} ${formatSeconds(s.created)}\n`;
+    }
+    return out;
+  }
+}
+
+function validateBuckets(name: string, buckets: readonly number[]): Float64Array {
+  const list = buckets.at(-1) === Number.POSITIVE_INFINITY ? buckets.slice(0, -1) : buckets;
+  if (list.length === 0) {
+    throw new DefinitionError(
+      'ST_INVALID_BUCKETS',
+      `histogram "${name}" needs at least one finite bucket bound (e.g. [0.1, 1, 10])`,
+    );
+  }
+  for (let i = 0; i < list.length; i++) {
+    const b = list[i] as number;
+    if (typeof b !== 'number' || !Number.isFinite(b)) {
+      throw new DefinitionError(
+        'ST_INVALID_BUCKETS',
+        `histogram "${name}" bucket ${showValue(b)} is not a finite number; +Inf is implied, leave it out`,
+      );
+    }
+    if (i > 0 && b <= (list[i - 1] as number)) {
+      throw new DefinitionError(
+        'ST_INVALID_BUCKETS',
+        `histogram "${name}" buckets must be strictly increasing, but ${b} follows ${list[i - 1]}: sort them and remove duplicates`,
+      );
+    }
+  }
+  return Float64Array.from(list);
+}

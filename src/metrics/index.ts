@@ -1,0 +1,8 @@
+export { Counter, type CounterOptions, CounterSeries } from './counter.js';
+export { CONTENT_TYPES, type ExpositionFormat, negotiate } from './exposition.js';
+export { Gauge, type GaugeOptions, GaugeSeries } from './gauge.js';
+export { Histogram, type HistogramOptions, HistogramSeries, TELEPHONY_BUCKETS } from './histogram.js';
+export { Info, type InfoOptions } from './info.js';
+export type { DropReason, Labels, MetricOptions } from './metric.js';
+export { type AnyMetric, Registry, type RegistryOptions } from './registry.js';
+export { Summary, type SummaryOptions, SummarySeries } from './summary.js';

@@ -1,0 +1,140 @@
+import { DefinitionError, showValue } from '../errors.js';
+import { formatBound, formatSeconds, formatValue } from './format.js';
+import { braces, renderHeaders } from './header.js';
+import { type Labels, Metric, type MetricContext, type MetricOptions, Series, type SeriesOwner } from './metric.js';
+import { assertUnit } from './names.js';
+import { LogSketch, mergedQuantiles } from './sketch.js';
+
+/**
+ * One summary series: a ring of window slots, each its own sketch, rotated by wall time. Quantiles
+ * cover the last `maxAgeSeconds`; `_sum` and `_count` are cumulative, as Prometheus expects.
+ */
+export class SummarySeries extends Series {
+  sum = 0;
+  count = 0;
+  readonly slots: LogSketch[];
+  private head = 0;
+  private slotStart: number;
+  private readonly owner: Summary<string>;
+  constructor(labelText: string, now: number, owner: Summary<string>) {
+    super(labelText, now);
+    this.owner = owner;
+    this.slots = Array.from({ length: owner.ageBuckets }, () => new LogSketch(owner.accuracy));
+    this.slotStart = now;
+  }
+  observe(v: number): void {
+    if (v !== v || typeof v !== 'number') {
+      this.owner.drop(v);
+      return;
+    }
+    this.rotate(Date.now());
+    (this.slots[this.head] as LogSketch).add(v);
+    this.sum += v;
+    this.count++;
+    this.touched = 1;
+  }
+  /** Clear slots that have aged out of the window. */
+  rotate(now: number): void {
+    const width = this.owner.slotMs;
+    let steps = Math.floor((now - this.slotStart) / width);
+    if (steps <= 0) return;
+    this.slotStart += steps * width;
+    if (steps > this.slots.length) steps = this.slots.length;
+    for (let i = 0; i < steps; i++) {
+      this.head = (this.head + 1) % this.slots.length;
+      (this.slots[this.head] as LogSketch).clear();
+    }
+  }
+}
+
+export interface SummaryOptions<L extends string> extends MetricOptions<L> {
+  /** Quantiles in (0, 1]. Default [0.5, 0.9, 0.99]. */
+  percentiles?: readonly number[];
+  /** Sliding window length. Default 600 s. */
+  maxAgeSeconds?: number;
+  /** Slots in the window: the window slides in steps of maxAge/ageBuckets. Default 5. */
+  ageBuckets?: number;
+  /** Relative accuracy of every quantile. Default 0.01 (1%). */
+  accuracy?: number;
+}
+
+/**
+ * Sliding-window quantiles. Prefer `Histogram` for anything you alert on: quantiles of several
+ * instances cannot be aggregated, histogram buckets can (`histogram_quantile` over `sum by (le)`).
+ * @example
+ * const ttfb = registry.summary({ name: 'agent_tts_first_byte_seconds', help: 'TTS first byte', unit: 'seconds' });
+ * ttfb.observe(0.18);
+ */
+export class Summary<L extends string> extends Metric<L, SummarySeries> {
+  readonly type = 'summary';
+  readonly headers: readonly [string, string];
+  readonly percentiles: readonly number[];
+  readonly ageBuckets: number;
+  readonly slotMs: number;
+  readonly accuracy: number;
+  private readonly q: readonly [readonly string[], readonly string[]];
+
+  constructor(options: SummaryOptions<L>, ctx: MetricContext) {
+    super('summary', options, ctx);
+    assertUnit(this.name, options.unit);
+    const ps = options.percentiles ?? [0.5, 0.9, 0.99];
+    for (const p of ps) {
+      if (typeof p !== 'number' || !(p > 0 && p <= 1)) {
+        throw new DefinitionError(
+          'ST_INVALID_PERCENTILE',
+          `summary "${this.name}" percentile ${showValue(p)} must be in (0, 1], e.g. 0.99`,
+        );
+      }
+    }
+    this.percentiles = ps;
+    this.ageBuckets = checkPositive(this.name, 'ageBuckets', options.ageBuckets ?? 5, true);
+    this.slotMs = (checkPositive(this.name, 'maxAgeSeconds', options.maxAgeSeconds ?? 600) * 1000) / this.ageBuckets;
+    this.accuracy = options.accuracy ?? 0.01;
+    if (!(this.accuracy > 0 && this.accuracy < 1)) checkPositive(this.name, 'accuracy', Number.NaN);
+    this.headers = renderHeaders(this.name, 'summary', this.name, 'summary', this.help, this.unit);
+    const q = (om: boolean) => ps.map((p) => `quantile="${formatBound(p, om)}"} `);
+    this.q = [q(false), q(true)];
+    this.init();
+  }
+
+  protected newSeries(labelText: string, now: number): SummarySeries {
+    return new SummarySeries(labelText, now, this as unknown as Summary<string>);
+  }
+
+  observe(labels: Labels<L> | number, v?: number): void {
+    if (typeof labels === 'number') this.single.observe(labels);
+    else this.labels(labels).observe(v as number);
+  }
+
+  /** @internal */
+  drop(v: unknown): void {
+    this.ctx.dropped(this.name, typeof v === 'number' ? 'nan' : 'not_a_number');
+  }
+
+  render(om: boolean): string {
+    let out = this.headers[om ? 1 : 0];
+    const q = this.q[om ? 1 : 0];
+    const now = Date.now();
+    for (const s of this.series) {
+      s.rotate(now);
+      const lt = s.labelText;
+      const prefix = lt === '' ? `${this.name}{` : `${this.name}{${lt},`;
+      const values = mergedQuantiles(s.slots, this.percentiles);
+      for (let i = 0; i < values.length; i++) out += `${prefix}${q[i]}${formatValue(values[i] as number)}\n`;
+      const b = braces(lt);
+      out += `${this.name}_sum${b} ${formatValue(s.sum)}\n${this.name}_count${b} ${s.count}\n`;
+      if (om) out += `${this.name}_created${b} ${formatSeconds(s.created)}\n`;
+    }
+    return out;
+  }
+}
+
+function checkPositive(name: string, key: string, v: number, integer = false): number {
+  if (!(v > 0) || (integer && !Number.isInteger(v))) {
+    throw new DefinitionError(
+      'ST_INVALID_OPTION',
+      `summary "${name}" ${key} must be a positive ${integer ? 'integer' : 'number'}, got ${showValue(v)}`,
+    );
+  }
+  return v;
+}

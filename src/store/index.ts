@@ -1,0 +1,42 @@
+/**
+ * Call- and SMS-record store: one record per call built from lifecycle updates, numbers kept as a
+ * keyed hash plus a masked form, SQL aggregates for analytics, zombie cleanup and retention.
+ *
+ * @example
+ * ```ts
+ * import { openSqliteCallStore, startMaintenance } from 'sidetone/store';
+ * const store = await openSqliteCallStore({ path: 'data/calls.db', privacy: { hashKey: process.env.HASH_KEY!, storeRaw: false } });
+ * await store.apply({ kind: 'started', callId: 'c1', at: Date.now(), direction: 'outbound', channel: 'sip', to: '+15551234567' });
+ * const stop = startMaintenance(store, { intervalMs: 60_000, maxActiveSeconds: 14_400, retentionDays: 90 });
+ * ```
+ */
+export {
+  deriveStatus,
+  type EndFacts,
+  effectiveReason,
+  NER_CAUSES,
+  Q850_REASON,
+  SIP_Q850_FOR_NER,
+  SIP_REASON,
+} from './derive.js';
+export { LATEST_VERSION, MIGRATIONS, type Migration, migrate } from './migrations.js';
+export {
+  type MaintenanceOptions,
+  type MaintenanceResult,
+  runMaintenance,
+  type StopMaintenance,
+  startMaintenance,
+} from './maintenance.js';
+export {
+  checkPrivacyConfig,
+  hashNumber,
+  mayReveal,
+  maskNumber,
+  normaliseNumber,
+  type PrivacyConfig,
+  type ProtectedNumber,
+  protectNumber,
+} from './privacy.js';
+export { openSqliteCallStore, SqliteCallStore, type SqliteCallStoreOptions } from './sqlite.js';
+export * from './types.js';
+export { checkCallUpdate, checkRange, checkSmsUpdate } from './validate.js';

@@ -1,0 +1,115 @@
+import { createHmac } from 'node:crypto';
+import { ValidationError } from '../errors.js';
+
+/**
+ * How phone numbers are kept. By default only a keyed hash (to group and look up by number) and a
+ * masked form (to show) are stored; the raw number is stored only when the operator opts in.
+ */
+export interface PrivacyConfig {
+  /** HMAC key; at least 16 characters. Changing it makes old hashes unmatchable (masks are unaffected). */
+  hashKey: string;
+  /** Store raw numbers too (reads still mask them unless called with `reveal: true`). */
+  storeRaw: boolean;
+}
+
+/** What the store keeps for one number. */
+export interface ProtectedNumber {
+  hash: string;
+  masked: string;
+  raw: string | null;
+}
+
+const MIN_KEY_LENGTH = 16;
+const PHONE_CHARS = /^\+?[\d\s().\-/]+$/;
+
+/** Validate a privacy config; throws ValidationError naming the fix. */
+export function checkPrivacyConfig(config: PrivacyConfig): PrivacyConfig {
+  const key: unknown = config?.hashKey;
+  if (typeof key !== 'string' || key.length < MIN_KEY_LENGTH) {
+    // The key itself is a secret: say what is wrong with it, never echo it.
+    const got = typeof key === 'string' ? `a ${key.length}-character string` : typeof key;
+    throw new ValidationError(
+      'ST_STORE_HASH_KEY',
+      `store privacy.hashKey must be a string of at least ${MIN_KEY_LENGTH} characters, got ${got}; ` +
+        'set it to a long random secret (e.g. `openssl rand -hex 32`) and keep it stable',
+      [{ path: 'privacy.hashKey', message: `at least ${MIN_KEY_LENGTH} characters` }],
+    );
+  }
+  if (typeof config.storeRaw !== 'boolean') {
+    throw new ValidationError(
+      'ST_STORE_STORE_RAW',
+      `store privacy.storeRaw must be true or false, got ${typeof config.storeRaw}; omit it to keep raw numbers out`,
+      [{ path: 'privacy.storeRaw', message: 'boolean' }],
+    );
+  }
+  return { hashKey: key, storeRaw: config.storeRaw };
+}
+
+/** Strip a `sip:`/`sips:`/`tel:` scheme and the host/parameters, leaving the user part. */
+function userPart(input: string): string {
+  let s = input.trim();
+  const scheme = /^(sips?|tel):/i.exec(s);
+  if (scheme) s = s.slice(scheme[0].length);
+  const cut = s.search(/[@;]/);
+  return cut >= 0 ? s.slice(0, cut) : s;
+}
+
+/**
+ * Canonical form used for hashing: the digits of a phone number (so `+1 (555) 123-4567`,
+ * `+15551234567` and `sip:+15551234567@pbx` hash alike), or the lower-cased user part of anything
+ * else (alphanumeric SMS senders, SIP user names).
+ */
+export function normaliseNumber(input: string): string {
+  const user = userPart(input);
+  if (PHONE_CHARS.test(user) && /\d/.test(user)) return user.replace(/\D/g, '');
+  return user.toLowerCase();
+}
+
+/**
+ * Keyed hash of a number: HMAC-SHA256 over the normalised form, hex.
+ *
+ * @example
+ * ```ts
+ * hashNumber('a-long-secret-key!', '+1 555 123 4567') === hashNumber('a-long-secret-key!', '15551234567'); // true
+ * ```
+ */
+export function hashNumber(key: string, number: string): string {
+  return createHmac('sha256', key).update(normaliseNumber(number)).digest('hex');
+}
+
+/**
+ * Masked form for display: hides at least three digits in the middle, and a fixed `***` so the
+ * length does not leak. Short numbers (≤ 4 digits) become `***`; non-numeric ids keep one character.
+ *
+ * @example
+ * ```ts
+ * maskNumber('+15551234567'); // '+1555***4567'
+ * maskNumber('5551234');      // '55***34'
+ * maskNumber('sip:alice@pbx'); // 'a***'
+ * ```
+ */
+export function maskNumber(number: string): string {
+  const user = userPart(number);
+  if (!(PHONE_CHARS.test(user) && /\d/.test(user))) return user.length > 0 ? `${user[0]}***` : '***';
+  const plus = user.startsWith('+') ? '+' : '';
+  const digits = user.replace(/\D/g, '');
+  const n = digits.length;
+  const tail = n >= 10 ? 4 : n >= 7 ? 2 : n >= 5 ? 1 : 0;
+  const head = n <= 4 ? 0 : Math.max(0, Math.min(4, n - tail - 3));
+  return `${plus}${digits.slice(0, head)}***${tail > 0 ? digits.slice(n - tail) : ''}`;
+}
+
+/** Hash, mask and (only when `storeRaw`) keep a number; `undefined`/empty gives null. */
+export function protectNumber(config: PrivacyConfig, number: string | undefined): ProtectedNumber | null {
+  if (number === undefined || number.trim() === '') return null;
+  return {
+    hash: hashNumber(config.hashKey, number),
+    masked: maskNumber(number),
+    raw: config.storeRaw ? number.trim() : null,
+  };
+}
+
+/** Whether a read may return raw numbers: both the operator switch and the caller's reveal. */
+export function mayReveal(config: PrivacyConfig, reveal: boolean | undefined): boolean {
+  return config.storeRaw && reveal === true;
+}

@@ -1,0 +1,165 @@
+/**
+ * SQL text of the SQLite backend, kept apart from the code that runs it. Upserts are written so
+ * that updates commute: times take the earliest report (`minOf`), descriptive fields come from the
+ * earliest event that carries them (`pick`), media keeps the worst value seen.
+ */
+import { ISA_CODES, NER_CAUSES, nerCauseSql, SEER_CODES } from './derive.js';
+import { CALL_STATUSES, SMS_STATUSES } from './types.js';
+
+/** `col` := the earlier of old and new, either may be null. */
+const minOf = (c: string) =>
+  `${c} = CASE WHEN excluded.${c} IS NOT NULL AND (${c} IS NULL OR excluded.${c} < ${c}) THEN excluded.${c} ELSE ${c} END`;
+const maxOf = (c: string) =>
+  `${c} = CASE WHEN excluded.${c} IS NOT NULL AND (${c} IS NULL OR excluded.${c} > ${c}) THEN excluded.${c} ELSE ${c} END`;
+/** `col` := the new value if the new event is earlier (`earlier`), else keep; never overwrite with null. */
+const pick = (c: string, earlier: string) =>
+  `${c} = CASE WHEN ${earlier} THEN COALESCE(excluded.${c}, ${c}) ELSE COALESCE(${c}, excluded.${c}) END`;
+/** The three columns of a number move together, so hash, mask and raw always describe one number. */
+const pickNumber = (p: string, earlier: string) =>
+  ['hash', 'masked', 'raw']
+    .map(
+      (s) =>
+        `${p}_${s} = CASE WHEN ${p}_hash IS NULL OR (${earlier} AND excluded.${p}_hash IS NOT NULL) ` +
+        `THEN excluded.${p}_${s} ELSE ${p}_${s} END`,
+    )
+    .join(', ');
+const firstAt = 'first_at = MIN(first_at, excluded.first_at)';
+
+const STARTED_EARLIER = '(started_at IS NULL OR excluded.started_at < started_at)';
+export const UPSERT_STARTED = `INSERT INTO calls (call_id, first_at, started_at, direction, channel, trunk,
+    from_hash, from_masked, from_raw, to_hash, to_masked, to_raw)
+  VALUES (@id, @at, @at, @direction, @channel, @trunk, @fh, @fm, @fr, @th, @tm, @tr)
+  ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, ${minOf('started_at')},
+    ${['direction', 'channel', 'trunk'].map((c) => pick(c, STARTED_EARLIER)).join(', ')},
+    ${pickNumber('from', STARTED_EARLIER)}, ${pickNumber('to', STARTED_EARLIER)}`;
+
+const upsertTime = (c: string) => `INSERT INTO calls (call_id, first_at, ${c}) VALUES (@id, @at, @at)
+  ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, ${minOf(c)}`;
+export const UPSERT_RINGING = upsertTime('ringing_at');
+export const UPSERT_ANSWERED = upsertTime('answered_at');
+
+// A real `ended` replaces what zombie cleanup guessed; otherwise the earliest end wins.
+const ENDED_EARLIER = '(ended_at IS NULL OR closed_by_cleanup = 1 OR excluded.ended_at < ended_at)';
+const endField = (c: string) =>
+  `${c} = CASE WHEN closed_by_cleanup = 1 THEN excluded.${c} WHEN ${ENDED_EARLIER} ` +
+  `THEN COALESCE(excluded.${c}, ${c}) ELSE COALESCE(${c}, excluded.${c}) END`;
+export const UPSERT_ENDED = `INSERT INTO calls (call_id, first_at, ended_at, end_status, sip_code, q850, reason, hangup_by)
+  VALUES (@id, @at, @at, @status, @sip, @q850, @reason, @hangup)
+  ON CONFLICT (call_id) DO UPDATE SET ${firstAt},
+    ended_at = CASE WHEN ${ENDED_EARLIER} THEN excluded.ended_at ELSE ended_at END,
+    ${['end_status', 'sip_code', 'q850', 'reason', 'hangup_by'].map(endField).join(', ')},
+    closed_by_cleanup = 0`;
+
+export const UPSERT_TRANSCRIPT = `INSERT INTO calls (call_id, first_at, transcript) VALUES (@id, @at, 1)
+  ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, transcript = 1`;
+
+export const UPSERT_MEDIA = `INSERT INTO calls (call_id, first_at, mos, jitter_ms, loss_percent, rtt_ms)
+  VALUES (@id, @at, @mos, @jitter, @loss, @rtt)
+  ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, mos = CASE WHEN mos IS NULL OR excluded.mos < mos
+    THEN excluded.mos ELSE mos END, ${maxOf('jitter_ms')}, ${maxOf('loss_percent')}, ${maxOf('rtt_ms')}`;
+
+export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = @now, end_status = 'timeout', reason = 'timeout',
+  closed_by_cleanup = 1 WHERE status = 'active' AND first_at < @cutoff`;
+
+// --- SMS -------------------------------------------------------------------------------------
+
+const smsOrigin = (c: string, direction: string) => {
+  const earlier = `(${c} IS NULL OR excluded.${c} < ${c})`;
+  return `INSERT INTO sms (message_id, first_at, ${c}, direction, gateway, segments,
+    from_hash, from_masked, from_raw, to_hash, to_masked, to_raw)
+  VALUES (@id, @at, @at, '${direction}', @gateway, @segments, @fh, @fm, @fr, @th, @tm, @tr)
+  ON CONFLICT (message_id) DO UPDATE SET ${firstAt}, ${minOf(c)},
+    direction = COALESCE(direction, excluded.direction),
+    ${pick('gateway', earlier)}, ${pick('segments', earlier)},
+    ${pickNumber('from', earlier)}, ${pickNumber('to', earlier)}`;
+};
+export const UPSERT_SMS_RECEIVED = smsOrigin('received_at', 'inbound');
+export const UPSERT_SMS_SENT = smsOrigin('sent_at', 'outbound');
+
+/** Rank of the outcome a row already holds: a report's code is kept from the most final outcome. */
+const SMS_RANK = `(CASE WHEN delivered_at IS NOT NULL THEN 4 WHEN failed_at IS NOT NULL THEN 3
+  WHEN pending_at IS NOT NULL THEN 2 WHEN unknown_at IS NOT NULL THEN 1 ELSE 0 END)`;
+/** `@rank` is the rank of this report's outcome (delivered 4, failed 3, pending 2, unknown 1). */
+export const UPSERT_SMS_REPORT = `INSERT INTO sms (message_id, first_at, direction, delivered_at, failed_at,
+    pending_at, unknown_at, status_code, failure_reason)
+  VALUES (@id, @at, 'outbound', @delivered, @failed, @pending, @unknown, @code, @reason)
+  ON CONFLICT (message_id) DO UPDATE SET ${firstAt}, direction = COALESCE(direction, excluded.direction),
+    ${['delivered_at', 'failed_at', 'pending_at', 'unknown_at'].map(minOf).join(', ')},
+    status_code = CASE WHEN @rank > ${SMS_RANK} THEN COALESCE(excluded.status_code, status_code)
+      ELSE COALESCE(status_code, excluded.status_code) END,
+    failure_reason = COALESCE(failure_reason, excluded.failure_reason)`;
+
+// --- Reads -----------------------------------------------------------------------------------
+
+export const CALL_COLUMNS = `id, call_id, first_at, direction, channel, trunk, from_hash, from_masked, from_raw,
+  to_hash, to_masked, to_raw, started_at, ringing_at, answered_at, ended_at, status, sip_code, q850, reason_eff,
+  hangup_by, duration_ms, talk_ms, pdd_ms, transcript, mos, jitter_ms, loss_percent, rtt_ms, closed_by_cleanup`;
+export const SMS_COLUMNS = `id, message_id, first_at, direction, gateway, segments, from_hash, from_masked, from_raw,
+  to_hash, to_masked, to_raw, received_at, sent_at, delivered_at, failed_at, status, status_code, failure_reason,
+  latency_ms`;
+
+/** Named params @from, @to, @direction, @trunk, @channel (null = any). */
+export const CALL_RANGE = `first_at >= @from AND first_at < @to AND (@direction IS NULL OR direction = @direction)
+  AND (@trunk IS NULL OR trunk = @trunk) AND (@channel IS NULL OR channel = @channel)`;
+
+const ANSWERED = `(answered_at IS NOT NULL OR status = 'completed')`;
+const list = (xs: readonly number[]) => xs.join(', ');
+
+/** One pass over the range; the inner select names the per-call facts the counts read. */
+export const CALL_STATS = `SELECT COUNT(*) AS total, COALESCE(SUM(fin), 0) AS finished,
+    ${CALL_STATUSES.map((s) => `COALESCE(SUM(status = '${s}'), 0) AS "s_${s}"`).join(', ')},
+    COALESCE(SUM(fin AND ans), 0) AS answered,
+    COALESCE(SUM(fin AND (ans OR cause IN (${list(NER_CAUSES)}))), 0) AS ner,
+    COALESCE(SUM(sip), 0) AS sip_attempts,
+    COALESCE(SUM(sip AND fsip BETWEEN 300 AND 399), 0) AS sip_redirected,
+    COALESCE(SUM(sip AND fsip = 200), 0) AS sip_answered,
+    COALESCE(SUM(sip AND fsip IN (${list(SEER_CODES)})), 0) AS sip_effective,
+    COALESCE(SUM(sip AND (fsip IN (${list(ISA_CODES)}) OR (fsip IS NULL AND reason_eff = 'timeout'))), 0) AS sip_ineffective,
+    COUNT(talk_ms) AS talk_count, TOTAL(talk_ms) AS talk_sum,
+    COUNT(pdd_ms) AS pdd_count, TOTAL(pdd_ms) AS pdd_sum,
+    COUNT(dur) AS dur_count, TOTAL(dur) AS dur_sum, MIN(dur) AS dur_min, MAX(dur) AS dur_max,
+    COALESCE(SUM(fin AND ans AND transcript = 1), 0) AS transcripts,
+    COUNT(mos) AS media_count, AVG(mos) AS mos_avg, AVG(jitter_ms) AS jitter_avg, AVG(loss_percent) AS loss_avg
+  FROM (SELECT status, reason_eff, talk_ms, pdd_ms, transcript, mos, jitter_ms, loss_percent,
+      status != 'active' AS fin, ${ANSWERED} AS ans, ${nerCauseSql()} AS cause,
+      (status != 'active' AND (channel IN ('sip', 'webrtc') OR sip_code IS NOT NULL)) AS sip,
+      COALESCE(sip_code, CASE WHEN ${ANSWERED} THEN 200 END) AS fsip,
+      CASE WHEN status != 'active' AND ${ANSWERED} THEN duration_ms END AS dur
+    FROM calls WHERE ${CALL_RANGE})`;
+
+export const CALL_BREAKDOWN = `SELECT direction, channel, trunk,
+    CASE WHEN status NOT IN ('completed', 'active') THEN reason_eff END AS failure, COUNT(*) AS n
+  FROM calls WHERE ${CALL_RANGE} GROUP BY 1, 2, 3, 4`;
+
+export const durationPercentilesSql = (n: number) =>
+  `SELECT ${Array.from({ length: n }, (_, i) => `percentile_cont(duration_ms, @p${i}) AS p${i}`).join(', ')}
+  FROM calls WHERE ${CALL_RANGE} AND status != 'active' AND ${ANSWERED} AND duration_ms IS NOT NULL`;
+
+export const CALL_SERIES = `SELECT (first_at / @size) * @size AS start, COUNT(*) AS total,
+    ${CALL_STATUSES.map((s) => `SUM(status = '${s}') AS "s_${s}"`).join(', ')},
+    SUM(status != 'active' AND ${ANSWERED}) AS answered,
+    COUNT(CASE WHEN status != 'active' AND ${ANSWERED} THEN duration_ms END) AS dur_count,
+    TOTAL(CASE WHEN status != 'active' AND ${ANSWERED} THEN duration_ms END) AS dur_sum
+  FROM calls WHERE ${CALL_RANGE} GROUP BY 1 ORDER BY 1`;
+
+export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls WHERE ${CALL_RANGE}
+  AND (first_at, id) > (@afterAt, @afterId) ORDER BY first_at, id LIMIT @limit`;
+export const CALL_BY_ID = `SELECT ${CALL_COLUMNS} FROM calls WHERE call_id = ?`;
+export const CALLS_RECENT_BY_STATUS = `SELECT ${CALL_COLUMNS} FROM calls WHERE status = ? AND first_at < ?
+  ORDER BY first_at DESC, id DESC LIMIT ?`;
+export const COUNT_ACTIVE_SINCE = `SELECT COUNT(*) AS n FROM calls WHERE status = 'active' AND first_at < ?`;
+export const LAST_ACTIVITY = `SELECT (SELECT MAX(first_at) FROM calls) AS c, (SELECT MAX(first_at) FROM sms) AS s`;
+export const DELETE_CALLS_BATCH = `DELETE FROM calls WHERE id IN
+  (SELECT id FROM calls WHERE first_at < ? ORDER BY first_at LIMIT ?)`;
+export const DELETE_SMS_BATCH = `DELETE FROM sms WHERE id IN
+  (SELECT id FROM sms WHERE first_at < ? ORDER BY first_at LIMIT ?)`;
+
+export const SMS_BY_ID = `SELECT ${SMS_COLUMNS} FROM sms WHERE message_id = ?`;
+export const SMS_PAGE = `SELECT ${SMS_COLUMNS} FROM sms WHERE first_at >= @from AND first_at < @to
+  AND (first_at, id) > (@afterAt, @afterId) ORDER BY first_at, id LIMIT @limit`;
+export const SMS_STATS = `SELECT COUNT(*) AS total, COALESCE(SUM(direction = 'inbound'), 0) AS inbound,
+    COALESCE(SUM(direction = 'outbound'), 0) AS outbound,
+    ${SMS_STATUSES.map((s) => `COALESCE(SUM(status = '${s}'), 0) AS "s_${s}"`).join(', ')},
+    COUNT(latency_ms) AS lat_count, AVG(latency_ms) AS lat_avg, percentile_cont(latency_ms, 0.5) AS lat_p50,
+    percentile_cont(latency_ms, 0.95) AS lat_p95, MAX(latency_ms) AS lat_max
+  FROM sms WHERE first_at >= @from AND first_at < @to`;

@@ -1,0 +1,318 @@
+/**
+ * Types of the call-record store: the updates that feed it, the records it returns, the aggregate
+ * shapes analytics reads, and the backend-neutral {@link CallStore} interface (SQLite now,
+ * PostgreSQL later). All times are epoch milliseconds (UTC); ranges are half-open `[from, to)`.
+ */
+
+export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
+export type Direction = (typeof CALL_DIRECTIONS)[number];
+
+export const CALL_CHANNELS = ['sip', 'pstn', 'webrtc', 'gsm'] as const;
+export type Channel = (typeof CALL_CHANNELS)[number];
+
+export const CALL_STATUSES = [
+  'completed',
+  'failed',
+  'busy',
+  'no_answer',
+  'cancelled',
+  'timeout',
+  'active',
+] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+/** Statuses an `ended` update may state explicitly (`active` is the absence of an end). */
+export type EndStatus = Exclude<CallStatus, 'active'>;
+
+/** Bounded failure reasons: a fixed set so breakdowns and labels cannot explode. */
+export const FAILURE_REASONS = [
+  'busy',
+  'no_answer',
+  'rejected',
+  'unavailable',
+  'network_error',
+  'timeout',
+  'cancelled',
+  'codec',
+  'auth',
+  'normal',
+  'other',
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+export const HANGUP_PARTIES = ['caller', 'callee', 'system'] as const;
+export type HangupBy = (typeof HANGUP_PARTIES)[number];
+
+interface UpdateBase {
+  /** Stable id of the call (SIP Call-ID, modem call index + session, agent session id). At most 200 chars. */
+  callId: string;
+  /** When the event happened, epoch ms. */
+  at: number;
+}
+
+/**
+ * One fact about a call. Updates may arrive duplicated or in any order; the store converges to the
+ * same record: times take the earliest report, end details come from the earliest `ended` that
+ * carries them, media keeps the worst values seen.
+ */
+export type CallUpdate =
+  | (UpdateBase & {
+      kind: 'started';
+      direction: Direction;
+      channel: Channel;
+      trunk?: string;
+      /** Phone number or SIP URI; stored hashed and masked (raw only when the operator enables it). */
+      from?: string;
+      to?: string;
+    })
+  | (UpdateBase & { kind: 'ringing' })
+  | (UpdateBase & { kind: 'answered' })
+  | (UpdateBase & {
+      kind: 'ended';
+      /** Explicit outcome; when absent it is derived from answer, SIP code, Q.850 cause and reason. */
+      status?: EndStatus;
+      /** Final SIP response to the INVITE (100..699). */
+      sipCode?: number;
+      /** Q.850 cause value (0..127). */
+      q850?: number;
+      reason?: FailureReason;
+      hangupBy?: HangupBy;
+    })
+  | (UpdateBase & { kind: 'transcript' })
+  | (UpdateBase & { kind: 'media'; mos: number; jitterMs: number; lossPercent: number; rttMs?: number });
+
+export type CallUpdateKind = CallUpdate['kind'];
+
+export const SMS_OUTCOMES = ['delivered', 'pending', 'failed', 'unknown'] as const;
+export type SmsOutcome = (typeof SMS_OUTCOMES)[number];
+
+export const SMS_FAILURE_REASONS = [
+  'rejected',
+  'invalid_number',
+  'network_error',
+  'timeout',
+  'no_credit',
+  'modem_error',
+  'other',
+] as const;
+export type SmsFailureReason = (typeof SMS_FAILURE_REASONS)[number];
+
+export const SMS_STATUSES = ['received', 'queued', 'sent', 'pending', 'delivered', 'failed', 'unknown'] as const;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+
+interface SmsBase {
+  /** Gateway message id (namespace it per modem/provider if ids can collide). At most 200 chars. */
+  messageId: string;
+  at: number;
+}
+
+/** One fact about an SMS; like calls, duplicates and reordering converge. */
+export type SmsUpdate =
+  | (SmsBase & { kind: 'received'; from?: string; to?: string; gateway?: string; segments?: number })
+  | (SmsBase & { kind: 'sent'; from?: string; to?: string; gateway?: string; segments?: number })
+  /** Delivery report: `statusCode` is the TP-Status (3GPP TS 23.040) or provider error code. */
+  | (SmsBase & { kind: 'delivery'; outcome: SmsOutcome; statusCode?: number })
+  | (SmsBase & { kind: 'send_failed'; reason?: SmsFailureReason; statusCode?: number });
+
+/** Read options. Raw numbers come back only with `reveal: true` AND `storeRaw` enabled in the store config. */
+export interface ReadOptions {
+  reveal?: boolean;
+}
+
+/** A call as stored. Numbers are masked; `from`/`to` appear only when revealed. */
+export interface CallRecord {
+  callId: string;
+  direction: Direction | null;
+  channel: Channel | null;
+  trunk: string | null;
+  fromMasked: string | null;
+  toMasked: string | null;
+  /** Keyed HMAC-SHA256 of the normalised number: lets you group by caller without seeing the number. */
+  fromHash: string | null;
+  toHash: string | null;
+  from?: string;
+  to?: string;
+  /** Earliest time any event for this call was seen; the time the call is filed under. */
+  firstAt: number;
+  startedAt: number | null;
+  ringingAt: number | null;
+  answeredAt: number | null;
+  endedAt: number | null;
+  status: CallStatus;
+  sipCode: number | null;
+  q850: number | null;
+  /** Effective reason: the stated one, else derived from SIP code / Q.850 cause. Null while active. */
+  reason: FailureReason | null;
+  hangupBy: HangupBy | null;
+  /** started → ended; null when unknown (no start, or closed by zombie cleanup). */
+  durationMs: number | null;
+  /** answered → ended. */
+  talkMs: number | null;
+  /** Post-dial delay: started → first ringing. */
+  pddMs: number | null;
+  transcript: boolean;
+  mos: number | null;
+  jitterMs: number | null;
+  lossPercent: number | null;
+  rttMs: number | null;
+  /** True when zombie cleanup closed the call (as `timeout`); a later real `ended` replaces it. */
+  closedByCleanup: boolean;
+}
+
+export interface SmsRecord {
+  messageId: string;
+  direction: Direction | null;
+  gateway: string | null;
+  fromMasked: string | null;
+  toMasked: string | null;
+  fromHash: string | null;
+  toHash: string | null;
+  from?: string;
+  to?: string;
+  firstAt: number;
+  receivedAt: number | null;
+  sentAt: number | null;
+  deliveredAt: number | null;
+  failedAt: number | null;
+  status: SmsStatus;
+  statusCode: number | null;
+  failureReason: SmsFailureReason | null;
+  segments: number | null;
+  /** sent → delivered. */
+  latencyMs: number | null;
+}
+
+/** A half-open time range `[from, to)` in epoch ms, optionally narrowed. */
+export interface CallQuery {
+  from: number;
+  to: number;
+  direction?: Direction;
+  trunk?: string;
+  channel?: Channel;
+}
+
+/**
+ * Raw counts over a range, computed by the backend in one pass. Analytics turns them into rates
+ * (see `src/analytics/kpi.ts`); keeping counts here keeps every backend's job the same and simple.
+ */
+export interface CallStats {
+  /** Every call filed in the range, active ones included. */
+  total: number;
+  /** Calls with an outcome (status ≠ active): the attempts KPIs are computed over. */
+  finished: number;
+  active: number;
+  byStatus: Record<CallStatus, number>;
+  /** Finished calls that were answered. */
+  answered: number;
+  /** Finished calls answered or ending with Q.850 cause 16, 17, 18, 19 or 21 (NER numerator). */
+  networkEffective: number;
+  /** Finished SIP calls (channel sip/webrtc or carrying a SIP code): RFC 6076 denominators. */
+  sipAttempts: number;
+  sipRedirected: number;
+  sipAnswered: number;
+  sipEffective: number;
+  sipIneffective: number;
+  /** Answered calls with a known talk time. */
+  talkCount: number;
+  talkMsSum: number;
+  pddCount: number;
+  pddMsSum: number;
+  /** Durations (start → end) of answered finished calls. */
+  durationCount: number;
+  durationMsSum: number;
+  durationMinMs: number | null;
+  durationMaxMs: number | null;
+  /** Answered calls with a transcript. */
+  transcripts: number;
+  mediaCount: number;
+  mosAvg: number | null;
+  jitterMsAvg: number | null;
+  lossPercentAvg: number | null;
+}
+
+export interface CallBreakdown {
+  byDirection: Record<string, number>;
+  byChannel: Record<string, number>;
+  byTrunk: Record<string, number>;
+  /** Effective reason of finished calls that did not complete. */
+  byFailureReason: Record<string, number>;
+}
+
+export type Bucket = 'hour' | 'day';
+
+/** One non-empty bucket of a series (analytics fills the empty ones). */
+export interface SeriesRow {
+  /** Bucket start, epoch ms, aligned to UTC hours or days. */
+  start: number;
+  total: number;
+  byStatus: Record<CallStatus, number>;
+  answered: number;
+  durationCount: number;
+  durationMsSum: number;
+}
+
+export interface SmsStats {
+  total: number;
+  inbound: number;
+  outbound: number;
+  byStatus: Record<SmsStatus, number>;
+  /** Delivered messages with a known sent time. */
+  latencyCount: number;
+  latencyMsAvg: number | null;
+  latencyMsP50: number | null;
+  latencyMsP95: number | null;
+  latencyMsMax: number | null;
+}
+
+export interface DeleteResult {
+  calls: number;
+  sms: number;
+}
+
+/**
+ * The call-record store. Every method is async so a networked backend (PostgreSQL) can implement
+ * it; the SQLite backend does its work synchronously inside.
+ *
+ * @example
+ * ```ts
+ * const store = await openSqliteCallStore({ path: 'data/calls.db', privacy: { hashKey, storeRaw: false } });
+ * await store.apply({ kind: 'started', callId: 'c1', at: Date.now(), direction: 'inbound', channel: 'sip' });
+ * const stats = await store.stats({ from: Date.now() - 3_600_000, to: Date.now() });
+ * ```
+ */
+export interface CallStore {
+  /** Apply one update; resolved means durable against a process crash. */
+  apply(update: CallUpdate): Promise<void>;
+  /** Apply many updates in one transaction (all or none); the ingest path. Returns the count. */
+  applyBatch(updates: readonly CallUpdate[]): Promise<number>;
+  applySms(update: SmsUpdate): Promise<void>;
+  applySmsBatch(updates: readonly SmsUpdate[]): Promise<number>;
+
+  getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined>;
+  /** Most recent calls with one of `statuses` (newest first), optionally before a time. */
+  recentCalls(
+    q: { statuses: readonly CallStatus[]; limit: number; before?: number },
+    opts?: ReadOptions,
+  ): Promise<CallRecord[]>;
+  /** Stream calls of a range in `firstAt` order, a chunk at a time (constant memory). */
+  iterateCalls(q: CallQuery & { chunkSize?: number }, opts?: ReadOptions): AsyncIterable<CallRecord>;
+
+  stats(q: CallQuery): Promise<CallStats>;
+  breakdown(q: CallQuery): Promise<CallBreakdown>;
+  /** Linearly interpolated percentiles (as SQL `percentile_cont`) of answered call durations; `ps` in 0..1. */
+  durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]>;
+  series(q: CallQuery, bucket: Bucket): Promise<SeriesRow[]>;
+  /** Latest `firstAt` of any call or SMS, or null when the store is empty. */
+  lastActivityAt(): Promise<number | null>;
+  /** Calls still active whose first event is older than `olderThan`. */
+  countActiveSince(olderThan: number): Promise<number>;
+
+  getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined>;
+  iterateSms(q: { from: number; to: number; chunkSize?: number }, opts?: ReadOptions): AsyncIterable<SmsRecord>;
+  smsStats(q: { from: number; to: number }): Promise<SmsStats>;
+
+  /** Close calls active for more than `maxActiveSeconds` as `timeout`; returns how many. */
+  closeZombies(maxActiveSeconds: number, now?: number): Promise<number>;
+  /** Delete records filed more than `days` ago, `batchSize` rows per transaction, yielding between. */
+  deleteOlderThan(days: number, opts?: { batchSize?: number; now?: number }): Promise<DeleteResult>;
+  close(): Promise<void>;
+}
