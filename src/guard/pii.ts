@@ -1,4 +1,5 @@
-import { luhnValid, shannonEntropy } from './luhn.js';
+import { shannonEntropy } from './luhn.js';
+import { classifyLongDigits, isAlnum, isDigit, scanDigits } from './pii-digits.js';
 
 /**
  * What kind of personal data or secret a label value was found to carry.
@@ -10,7 +11,17 @@ import { luhnValid, shannonEntropy } from './luhn.js';
  * const kind: PiiKind = 'phone';
  * ```
  */
-export type PiiKind = 'phone' | 'imei' | 'imsi' | 'iccid' | 'email' | 'url' | 'sip_uri' | 'ip' | 'token' | 'id';
+export type PiiKind =
+  | 'phone'
+  | 'imei'
+  | 'imsi'
+  | 'iccid'
+  | 'email'
+  | 'url'
+  | 'sip_uri'
+  | 'ip'
+  | 'token'
+  | 'id';
 
 /**
  * Every {@link PiiKind}, in the precedence order {@link detectPii} applies.
@@ -33,14 +44,14 @@ export const PII_KINDS: readonly PiiKind[] = Object.freeze([
   'phone',
 ] as const);
 
-// Every pattern is either anchored on a rare literal (`sip:`, `eyJ`, `Bearer`) or has bounded
-// quantifiers over disjoint classes, so matching is linear in the input: no catastrophic backtracking.
+// Every pattern starts on a rare literal (`sip:`, `Bearer`, `sk_live_`) or has bounded quantifiers over
+// disjoint classes, and none needs anything after an unbounded run: no catastrophic or quadratic backtracking.
 const SIP_URI = /(?<![A-Za-z0-9])(?:sips?:[^\s"'<>]{0,256}?[@.[][A-Za-z0-9:]|tel:[^\s"'<>]{0,64}?[0-9])/i;
 const AUTH_SCHEME = /\b(?:bearer|basic|token)\s+([A-Za-z0-9._~+/-]{8,}=*)/i;
 const SECRET_KV =
   /(?:api[_-]?key|secret|passw(?:or)?d|pwd|token|signature|sig)["']?\s*[=:]\s*["']?([^\s"'&,;]{6,})/i;
 const KEY_OR_JWT =
-  /\b(?:[spr]k_(?:live|test)_[0-9A-Za-z]{8,}|(?:AC|SK)[0-9a-fA-F]{32}\b|(?:AKIA|ASIA)[0-9A-Z]{16}\b|gh[pousr]_[0-9A-Za-z]{20,}|github_pat_\w{20,}|xox[abposr]-[0-9A-Za-z-]{8,}|AIza[\w-]{35}|sk-[\w-]{20,})|eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/;
+  /\b(?:[spr]k_(?:live|test)_[0-9A-Za-z]{8,}|(?:AC|SK)[0-9a-fA-F]{32}\b|(?:AKIA|ASIA)[0-9A-Z]{16}\b|gh[pousr]_[0-9A-Za-z]{20,}|github_pat_\w{20,}|xox[abposr]-[0-9A-Za-z-]{8,}|AIza[\w-]{35}|sk-[\w-]{20,})/;
 const SECRETISH = /[0-9+/=~]|[a-z][A-Z]/;
 const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/;
 const MAC = /(?<![0-9A-Za-z:-])[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}(?![0-9A-Za-z:-])/;
@@ -48,10 +59,7 @@ const HEX_RUN = /[0-9A-Fa-f]{16,}/g;
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
 // Not glued to a letter or to a longer dotted number, so `v1.2.3.4` and `1.2.3.4.5` stay versions.
 const IPV4 = new RegExp(`(?<![0-9A-Za-z]|[0-9]\\.)(?:${OCTET}\\.){3}${OCTET}(?![0-9]|\\.[0-9])`);
-const IPV6 = /(?<![0-9A-Za-z_:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}/g;
-// ISO 8601 (extended and basic) and day-first/month-first dates are not phone numbers.
-const DATE =
-  /(?:([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})|([0-9]{1,2})([-/.])([0-9]{1,2})\6([0-9]{4})|([0-9]{4})([0-9]{2})([0-9]{2})(?=T[0-9]{4}))(?:T[0-9]{2}:?[0-9]{2}(?::?[0-9]{2})?|[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?(?:[.,][0-9]{1,9})?/y;
+const IPV6 = /(?<![0-9A-Za-z_:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,8}/g;
 const VOWEL = new Uint8Array(128);
 for (const c of 'aeiou') VOWEL[c.charCodeAt(0)] = 1;
 const TOKEN_RUN = /[A-Za-z0-9+/=_-]{20,}/g;
@@ -107,7 +115,7 @@ export function detectPii(value: string): PiiKind | undefined {
   if (n >= 15) {
     let m = AUTH_SCHEME.exec(value);
     if (m?.[1] !== undefined && SECRETISH.test(m[1])) return 'token';
-    if (KEY_OR_JWT.test(value)) return 'token';
+    if (KEY_OR_JWT.test(value) || hasJwt(value)) return 'token';
     m = SECRET_KV.exec(value);
     if (m?.[1] !== undefined && (m[1].length >= 16 || SECRETISH.test(m[1]))) return 'token';
   }
@@ -118,21 +126,13 @@ export function detectPii(value: string): PiiKind | undefined {
   }
   if ((colons >= 5 || dashes >= 5) && MAC.test(value)) return 'id';
   if (dots >= 3 && digits >= 4 && IPV4.test(value)) return 'ip';
-  if (colons >= 2 && digits > 0 && hasIpv6(value)) return 'ip';
+  if (colons >= 2 && hasIpv6(value)) return 'ip';
   if (digits >= 7) {
     const k = scanDigits(value);
     if (k !== undefined) return k;
   }
   if (n >= 20 && digits > 0 && hasHighEntropyRun(value)) return 'token';
   return undefined;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
 }
 
 function isHex(c: number): boolean {
@@ -169,14 +169,20 @@ function scanAt(v: string): PiiKind | undefined {
       else if (isHex(c)) hexLetters++;
       else if (c !== 45) nonHex = true;
     }
-    const idLike = !nonHex && a - s >= 8 && localDigits > 0 && (hexLetters > 0 || a - s >= 16);
+    // Call-IDs are random hex or digits, often `@` a bare token; `4155550123@vtext.com` stays an email.
+    const idLike =
+      !nonHex && a - s >= 8 && localDigits > 0 && (hexLetters > 0 || a - s >= 16 || labels === 1);
     return idLike ? 'id' : 'email';
   }
   return undefined;
 }
 
+// RFC 5322 atext plus `.`: letters, digits and !#$%&'*+-/=?^_`{|}~
+const LOCAL_CHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-/=?^_`{|}~.") LOCAL_CHAR[c.charCodeAt(0)] = 1;
+
 function isLocalChar(c: number): boolean {
-  return isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+  return isAlnum(c) || LOCAL_CHAR[c] === 1;
 }
 
 /** Long hex runs are IDs; a digit run padded with `F` (as some modems print ICCIDs) is classified as digits. */
@@ -193,6 +199,31 @@ function scanHexRuns(v: string): PiiKind | undefined {
     return 'id';
   }
   return undefined;
+}
+
+/**
+ * Three base64url parts, the first a JSON header (`eyJ` is `{"`). Scanned by hand: a regex would rescan
+ * the same run from every `eyJ` in it, which is quadratic on `eyJeyJeyJ...`.
+ */
+function hasJwt(v: string): boolean {
+  let from = 0;
+  for (let i = v.indexOf('eyJ'); i >= 0; i = v.indexOf('eyJ', from)) {
+    const j = b64urlEnd(v, i);
+    from = j;
+    if (j - i < 8 || v.charCodeAt(j) !== 46) continue;
+    const k = b64urlEnd(v, j + 1);
+    if (k - j - 1 >= 4 && v.charCodeAt(k) === 46) return true;
+  }
+  return false;
+}
+
+function b64urlEnd(v: string, i: number): number {
+  while (i < v.length) {
+    const c = v.charCodeAt(i);
+    if (!isAlnum(c) && c !== 45 && c !== 95) break;
+    i++;
+  }
+  return i;
 }
 
 function hasIpv6(v: string): boolean {
@@ -216,108 +247,8 @@ function validIpv6(s: string): boolean {
   const parts = s.split(':');
   let groups = 0;
   for (const p of parts) if (p.length > 0) groups++;
-  // Require a digit so `cafe::babe`-like words are not addresses; `::` alone identifies nobody.
-  if (!/[0-9]/.test(s)) return false;
+  // `::` alone (the unspecified address) identifies nobody.
   return dbl < 0 ? parts.length === 8 && groups === 8 : groups >= 1 && groups <= 7;
-}
-
-/** 15 to 20 digits that are an IMEI/IMEISV, IMSI or ICCID; undefined when only a plain long number. */
-function classifyLongDigits(d: string, start: number, end: number): PiiKind | undefined {
-  const len = end - start;
-  if (len === 15) {
-    if (luhnValid(d, start, end)) return 'imei';
-    // TS 23.003: IMSI = MCC (2xx-7xx, or 001 for test networks) + MNC + MSIN.
-    const first = d.charCodeAt(start);
-    if ((first >= 50 && first <= 55) || d.startsWith('001', start)) return 'imsi';
-    return undefined;
-  }
-  if (len === 16) return 'imei';
-  if (len >= 18 && len <= 20 && d.startsWith('89', start) && luhnValid(d, start, end)) return 'iccid';
-  return undefined;
-}
-
-/** End index of a calendar date/timestamp starting at `i`, or `i` when there is none. */
-function dateEnd(v: string, i: number): number {
-  DATE.lastIndex = i;
-  const m = DATE.exec(v);
-  if (m === null) return i;
-  const e = DATE.lastIndex;
-  const next = v.charCodeAt(e);
-  if (isDigit(next) || ((next === 45 || next === 46 || next === 47) && isDigit(v.charCodeAt(e + 1)))) return i;
-  let y: number;
-  let mo: number;
-  let d: number;
-  if (m[1] !== undefined) [y, mo, d] = [+m[1], +(m[3] ?? 0), +(m[4] ?? 0)];
-  else if (m[9] !== undefined) [y, mo, d] = [+m[9], +(m[10] ?? 0), +(m[11] ?? 0)];
-  else {
-    const a = +(m[5] ?? 0);
-    const b = +(m[7] ?? 0);
-    [y, mo, d] = [+(m[8] ?? 0), Math.min(a, b), Math.max(a, b)];
-  }
-  return y >= 1900 && y <= 2199 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 ? e : i;
-}
-
-/**
- * One left-to-right pass over digit groups joined by a single phone separator (space, `-`, `.`, `/`,
- * parentheses). Dates are skipped; dotted versions (`10.0.19041.1`, `5.15.0-1045`) are told apart from
- * dotted phones (`415.555.0123`) by their single-digit components after a dot.
- */
-function scanDigits(v: string): PiiKind | undefined {
-  const n = v.length;
-  let i = 0;
-  while (i < n) {
-    if (!isDigit(v.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const skip = dateEnd(v, i);
-    if (skip > i) {
-      i = skip;
-      continue;
-    }
-    const start = i;
-    const plus = i > 0 && (v.charCodeAt(i - 1) === 43 || (v.charCodeAt(i - 1) === 40 && v.charCodeAt(i - 2) === 43));
-    let digits = 0;
-    let groups = 0;
-    let maxRun = 0;
-    let singles = 0;
-    let dotSingle = false;
-    let onlyDots = true;
-    let afterDot = false;
-    for (;;) {
-      const g = i;
-      while (i < n && isDigit(v.charCodeAt(i))) i++;
-      const len = i - g;
-      digits += len;
-      groups++;
-      if (len > maxRun) maxRun = len;
-      if (len === 1 && groups > 1) {
-        singles++;
-        if (afterDot) dotSingle = true;
-      }
-      let j = i;
-      if (v.charCodeAt(j) === 41) j++;
-      const s = v.charCodeAt(j);
-      afterDot = s === 46;
-      if (s === 32 || s === 45 || s === 46 || s === 47 || s === 0xa0 || s === 0x2009 || s === 0x202f) j++;
-      if (v.charCodeAt(j) === 40) j++;
-      if (j === i || !isDigit(v.charCodeAt(j))) break;
-      if (!afterDot || j - i > 1) onlyDots = false;
-      i = j;
-    }
-    if (digits < 7) continue;
-    const before = start > 0 ? v.charCodeAt(start - 1) : 0;
-    // Glued to a word (`BG96MAR02A07M1G_01.019.01.019`, `v1.2.3`): a version or part number unless a 7+ run.
-    const glued = isAlnum(before) || before === 95 || before === 46;
-    if (digits >= 15 && digits <= 20 && !plus) {
-      const d = groups === 1 ? v : v.slice(start, i).replace(/[^0-9]/g, '');
-      const k = groups === 1 ? classifyLongDigits(d, start, i) : classifyLongDigits(d, 0, d.length);
-      if (k !== undefined) return k;
-    }
-    if (maxRun >= 7) return 'phone';
-    if (!glued && singles <= 2 && !dotSingle && !(onlyDots && groups < 3)) return 'phone';
-  }
-  return undefined;
 }
 
 /**

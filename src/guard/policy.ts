@@ -82,8 +82,12 @@ function violate(
           ? `is longer than ${options.maxValueLength} characters: label values must be short bounded words`
           : 'is not a string or number';
     // The value is shown only for enum misses: a long or free value may be the PII we protect.
-    const shown = reason === 'not_in_enum' && detectPii(String(value)) === undefined ? ` ${showValue(value)}` : '';
-    throw new LabelPolicyError('ST_LABEL_REJECTED', `label "${label}" on metric "${metric}": value${shown} ${why}`);
+    const shown =
+      reason === 'not_in_enum' && detectPii(String(value)) === undefined ? ` ${showValue(value)}` : '';
+    throw new LabelPolicyError(
+      'ST_LABEL_REJECTED',
+      `label "${label}" on metric "${metric}": value${shown} ${why}`,
+    );
   }
   sink.rejected(metric, label, reason);
   return OTHER;
@@ -108,7 +112,10 @@ export function resolveGuardOptions(o: GuardOptions = {}): Required<GuardOptions
     ['maxValueLength', maxValueLength],
   ] as const) {
     if (!Number.isInteger(v) || v < 1) {
-      throw new DefinitionError('ST_INVALID_OPTION', `${key} must be a positive integer, got ${showValue(v)}`);
+      throw new DefinitionError(
+        'ST_INVALID_OPTION',
+        `${key} must be a positive integer, got ${showValue(v)}`,
+      );
     }
   }
   return { maxSeries, maxValueLength, strict: o.strict ?? false };

@@ -6,22 +6,19 @@ import { assertUnit } from './names.js';
 /** One counter series. Keep it: `inc()` on a handle does no lookup and allocates nothing. */
 export class CounterSeries extends Series {
   value = 0;
-  /** `name_total{labels} `, rendered once. */
-  readonly prefix: string;
   private readonly owner: SeriesOwner;
-  constructor(labelText: string, now: number, owner: SeriesOwner) {
-    super(labelText, now);
+  constructor(now: number, owner: SeriesOwner) {
+    super(now);
     this.owner = owner;
-    this.prefix = `${owner.name}_total${braces(labelText)} `;
   }
   /** Add `v` (default 1). Negative, NaN and infinite values are dropped and counted, never thrown. */
   inc(v?: number): void {
     if (v === undefined) {
       this.value++;
-      this.touched = 1;
+      this.idle = 0;
     } else if (v >= 0 && v < Number.POSITIVE_INFINITY) {
       this.value += v;
-      this.touched = 1;
+      this.idle = 0;
     } else {
       this.owner.drop(v);
     }
@@ -53,8 +50,8 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
     this.init();
   }
 
-  protected newSeries(labelText: string, now: number): CounterSeries {
-    return new CounterSeries(labelText, now, this);
+  protected newSeries(now: number): CounterSeries {
+    return new CounterSeries(now, this);
   }
 
   /** Increment the series for `labels` (or the unlabelled series when given a number or nothing). */
@@ -73,7 +70,7 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
     const s = labels === undefined ? this.single : this.labels(labels);
     if (v >= s.value && v < Number.POSITIVE_INFINITY) {
       s.value = v;
-      s.touched = 1;
+      s.idle = 0;
     } else this.drop(v);
   }
 
@@ -87,15 +84,20 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
 
   override clear(): void {
     super.clear();
-    for (const s of this.series) s.value = 0;
+    this.forEachSeries((s) => {
+      s.value = 0;
+    });
   }
 
   render(om: boolean): string {
     let out = this.headers[om ? 1 : 0];
-    for (const s of this.series) {
-      out += `${s.prefix}${formatValue(s.value)}\n`;
-      if (om) out += `${this.name}_created${braces(s.labelText)} ${formatSeconds(s.created)}\n`;
-    }
+    const total = `${this.name}_total`;
+    const created = `${this.name}_created`;
+    this.forEachSeries((s, lt) => {
+      const b = braces(lt);
+      out += `${total}${b} ${formatValue(s.value)}\n`;
+      if (om) out += `${created}${b} ${formatSeconds(s.created)}\n`;
+    });
     return out;
   }
 }

@@ -9,26 +9,24 @@ import { assertUnit } from './names.js';
  */
 export class GaugeSeries extends Series {
   value: number;
-  readonly prefix: string;
   private readonly owner: SeriesOwner;
-  constructor(labelText: string, now: number, owner: SeriesOwner, initial: number) {
-    super(labelText, now);
+  constructor(now: number, owner: SeriesOwner, initial: number) {
+    super(now);
     this.owner = owner;
     this.value = initial;
-    this.prefix = `${owner.name}${braces(labelText)} `;
   }
   /** Set the value; NaN and non-numbers are dropped and counted (use `unset()` for unknown). */
   set(v: number): void {
     if (v === v && typeof v === 'number') {
       this.value = v;
-      this.touched = 1;
+      this.idle = 0;
     } else this.owner.drop(v);
   }
   inc(v = 1): void {
     if (v === v && typeof v === 'number') {
       // An increment on an unknown gauge starts from zero.
       this.value = this.value === this.value ? this.value + v : v;
-      this.touched = 1;
+      this.idle = 0;
     } else this.owner.drop(v);
   }
   dec(v = 1): void {
@@ -70,8 +68,8 @@ export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
     this.init();
   }
 
-  protected newSeries(labelText: string, now: number): GaugeSeries {
-    return new GaugeSeries(labelText, now, this, this.initial);
+  protected newSeries(now: number): GaugeSeries {
+    return new GaugeSeries(now, this, this.initial);
   }
 
   set(labels: Labels<L> | number, v?: number): void {
@@ -97,14 +95,16 @@ export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
 
   override clear(): void {
     super.clear();
-    for (const s of this.series) s.value = this.initial;
+    this.forEachSeries((s) => {
+      s.value = this.initial;
+    });
   }
 
   render(om: boolean): string {
     let out = this.headers[om ? 1 : 0];
-    for (const s of this.series) {
-      if (s.value === s.value) out += `${s.prefix}${formatValue(s.value)}\n`;
-    }
+    this.forEachSeries((s, lt) => {
+      if (s.value === s.value) out += `${this.name}${braces(lt)} ${formatValue(s.value)}\n`;
+    });
     return out;
   }
 }

@@ -18,8 +18,8 @@ export class HistogramSeries extends Series {
   sum = 0;
   private readonly bounds: Float64Array;
   private readonly owner: SeriesOwner;
-  constructor(labelText: string, now: number, owner: SeriesOwner, bounds: Float64Array) {
-    super(labelText, now);
+  constructor(now: number, owner: SeriesOwner, bounds: Float64Array) {
+    super(now);
     this.owner = owner;
     this.bounds = bounds;
     this.counts = new Float64Array(bounds.length + 1);
@@ -37,7 +37,7 @@ export class HistogramSeries extends Series {
     while (i < n && v > (b[i] as number)) i++;
     (this.counts as unknown as number[])[i]! += 1;
     this.sum += v;
-    this.touched = 1;
+    this.idle = 0;
   }
   get count(): number {
     let c = 0;
@@ -87,8 +87,8 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
     this.init();
   }
 
-  protected newSeries(labelText: string, now: number): HistogramSeries {
-    return new HistogramSeries(labelText, now, this, this.bounds);
+  protected newSeries(now: number): HistogramSeries {
+    return new HistogramSeries(now, this, this.bounds);
   }
 
   observe(labels: Labels<L> | number, v?: number): void {
@@ -103,28 +103,34 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
 
   override clear(): void {
     super.clear();
-    for (const s of this.series) {
+    this.forEachSeries((s) => {
       s.counts.fill(0);
       s.sum = 0;
-    }
+    });
   }
 
   render(om: boolean): string {
     let out = this.headers[om ? 1 : 0];
     const le = this.le[om ? 1 : 0];
     const name = this.name;
-    for (const s of this.series) {
-      const lt = s.labelText;
+    this.forEachSeries((s, lt) => {
       const bucket = lt === '' ? `${name}_bucket{` : `${name}_bucket{${lt},`;
       const b = braces(lt);
       let cumulative = 0;
+      let text = '0';
       for (let i = 0; i < s.counts.length; i++) {
-        cumulative += s.counts[i] as number;
-        out += `${bucket}${le[i]}${cumulative}\n`;
+        const c = s.counts[i] as number;
+        // Number-to-string is the costliest step of a render; upper buckets usually repeat the
+        // previous cumulative count, so convert only when it changes.
+        if (c !== 0) {
+          cumulative += c;
+          text = String(cumulative);
+        }
+        out += `${bucket}${le[i]}${text}\n`;
       }
-      out += `${name}_sum${b} ${formatValue(s.sum)}\n${name}_count${b} ${cumulative}\n`;
+      out += `${name}_sum${b} ${formatValue(s.sum)}\n${name}_count${b} ${text}\n`;
       if (om) out += `${name}_created${b} ${formatSeconds(s.created)}\n`;
-    }
+    });
     return out;
   }
 }

@@ -44,8 +44,8 @@ export class Info extends Metric<never, InfoSeries> {
     this.init();
   }
 
-  protected newSeries(labelText: string, now: number): InfoSeries {
-    return new InfoSeries(labelText, now);
+  protected newSeries(now: number): InfoSeries {
+    return new InfoSeries(now);
   }
 
   render(om: boolean): string {

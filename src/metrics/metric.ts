@@ -50,25 +50,35 @@ export interface SeriesOwner {
 
 /** State every series carries; type-specific values live on the subclasses. */
 export abstract class Series {
-  /** Pre-rendered `a="x",b="y"` (no braces), built once at creation. */
-  readonly labelText: string;
+  /**
+   * Creation time as ms since module load: a small integer stays unboxed (a Smi), where an epoch
+   * timestamp would cost a heap number per series.
+   */
+  private readonly bornAt: number;
+  /**
+   * 0 after every update; the TTL sweep stamps it with the time (ms since module load) it first
+   * found the series idle. One store on the hot path, no clock read.
+   */
+  idle = 0;
+  constructor(now: number) {
+    this.bornAt = now - EPOCH;
+  }
   /** Epoch ms of creation, for OpenMetrics `_created`. */
-  readonly created: number;
-  /** Set on every update, cleared by the TTL sweep: one store is cheaper than reading the clock. */
-  touched = 1;
-  seen: number;
-  constructor(labelText: string, now: number) {
-    this.labelText = labelText;
-    this.created = now;
-    this.seen = now;
+  get created(): number {
+    return EPOCH + this.bornAt;
   }
 }
+
+const EPOCH = Date.now();
 
 type Node<S> = Map<unknown, Node<S> | S>;
 
 /**
- * The label index: nested maps, one level per declared label, keyed by the raw value given. A
- * lookup is n `Map.get` calls with no string building, sorting or hashing of the whole set.
+ * The label index: nested maps, one level per declared label, keyed by the value given. A lookup
+ * is n `Map.get` calls with no string building, sorting or hashing of the whole set. The index is
+ * also the only store: series hold no label text, which is rebuilt level by level at render, so a
+ * series costs its values and one map entry. Canonical keys are strings; numbers are aliases of
+ * their string form, skipped when walking.
  */
 export abstract class Metric<L extends string, S extends Series> {
   abstract readonly type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'info';
@@ -76,15 +86,13 @@ export abstract class Metric<L extends string, S extends Series> {
   readonly help: string;
   readonly unit: string | undefined;
   readonly labelNames: readonly L[];
-  /** Live series in creation order (a Set keeps order and deletes in O(1)). */
-  readonly series = new Set<S>();
   readonly ttlMs: number;
   protected readonly ctx: MetricContext;
   private readonly allowed: (ReadonlySet<string> | undefined)[];
   private readonly maxSeries: number;
   private readonly root: Node<S> = new Map();
-  private overflowSeries: S | undefined;
   private noLabels: S | undefined;
+  private count = 0;
 
   constructor(type: string, options: MetricOptions<L>, ctx: MetricContext) {
     assertMetricName(options.name);
@@ -135,14 +143,22 @@ export abstract class Metric<L extends string, S extends Series> {
 
   /** Subclasses call this last in their constructor, once `newSeries` can run. */
   protected init(): void {
-    if (this.labelNames.length === 0) this.noLabels = this.add([]);
+    if (this.labelNames.length === 0) {
+      this.noLabels = this.newSeries(Date.now());
+      this.count = 1;
+    }
   }
 
-  protected abstract newSeries(labelText: string, now: number): S;
+  protected abstract newSeries(now: number): S;
 
   /** The series with no labels (metrics declared without labels). */
   protected get single(): S {
     return this.noLabels ?? this.labels({} as Labels<L>);
+  }
+
+  /** How many series are exposed. */
+  get size(): number {
+    return this.count;
   }
 
   /**
@@ -165,48 +181,103 @@ export abstract class Metric<L extends string, S extends Series> {
     return leaf === undefined ? this.miss(values) : leaf;
   }
 
+  /**
+   * Visit every series with its rendered label text (`a="x",b="y"`, or '' without labels).
+   * Label text is built per level, so series sharing a prefix share its string.
+   */
+  forEachSeries(fn: (series: S, labelText: string) => void): void {
+    if (this.noLabels !== undefined) fn(this.noLabels, '');
+    else if (this.labelNames.length > 0) this.walk(this.root, 0, '', fn);
+  }
+
+  private walk(node: Node<S>, depth: number, prefix: string, fn: (series: S, labelText: string) => void): void {
+    const last = depth === this.labelNames.length - 1;
+    const name = this.labelNames[depth] as string;
+    for (const [k, v] of node) {
+      if (typeof k !== 'string') continue;
+      const part = `${name}="${escapeLabelValue(k)}"`;
+      const text = depth === 0 ? part : `${prefix},${part}`;
+      if (last) fn(v as S, text);
+      else this.walk(v as Node<S>, depth + 1, text, fn);
+    }
+  }
+
   /** Remove one series; a handle bound to it keeps working but is no longer exposed. */
   remove(values: Labels<L>): boolean {
-    const canonical = this.canonical(values as Record<string, unknown>, false);
-    if (canonical === undefined) return false;
-    return this.unlink(canonical);
+    if (this.noLabels !== undefined) return false;
+    const raw = values as Record<string, unknown>;
+    const path = this.labelNames.map((n) => {
+      const v = raw[n];
+      return typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '';
+    });
+    const before = this.count;
+    this.prune(this.root, 0, () => true, path);
+    return this.count < before;
   }
 
   /** Remove every series (a metric without labels keeps its one series, reset by the subclass). */
   clear(): void {
-    for (const s of this.series) if (s !== this.noLabels) this.series.delete(s);
     this.root.clear();
-    this.overflowSeries = undefined;
+    if (this.noLabels === undefined) this.count = 0;
   }
 
   /** Expire series idle for longer than `ttlSeconds`. Returns how many were removed. */
   sweep(now: number): number {
-    if (this.ttlMs === 0) return 0;
-    let removed = 0;
-    for (const s of this.series) {
-      if (s.touched) {
-        s.touched = 0;
-        s.seen = now;
-      } else if (now - s.seen > this.ttlMs && s !== this.noLabels) {
-        this.series.delete(s);
-        this.unlinkSeries(s);
-        removed++;
+    if (this.ttlMs === 0 || this.noLabels !== undefined) return 0;
+    const before = this.count;
+    const at = now - EPOCH;
+    this.prune(this.root, 0, (s) => {
+      if (s.idle === 0) {
+        s.idle = Math.max(1, at);
+        return false;
+      }
+      return at - s.idle > this.ttlMs;
+    });
+    return before - this.count;
+  }
+
+  /**
+   * Delete the leaves `drop` selects (with their number aliases) and the maps left empty. With a
+   * `path`, only that branch is visited.
+   */
+  private prune(node: Node<S>, depth: number, drop: (s: S) => boolean, path?: string[]): void {
+    const last = depth === this.labelNames.length - 1;
+    const dead = new Set<unknown>();
+    for (const [k, v] of node) {
+      if (typeof k !== 'string' || (path !== undefined && k !== path[depth])) continue;
+      if (last) {
+        if (drop(v as S)) dead.add(v);
+      } else {
+        this.prune(v as Node<S>, depth + 1, drop, path);
+        if ((v as Node<S>).size === 0) dead.add(v);
       }
     }
-    return removed;
+    if (dead.size === 0) return;
+    for (const [k, v] of node) {
+      if (!dead.has(v)) continue;
+      node.delete(k);
+      if (last && typeof k === 'string') this.count--;
+    }
   }
 
   /** Cold path: first sight of a value tuple. Guards run here, once per new series. */
   private miss(values: Labels<L>): S {
     const raw = values as Record<string, unknown>;
     if (!this.ctx.internal) this.checkUnknownKeys(raw);
-    const canonical = this.canonical(raw, true) as string[];
+    const canonical = this.canonical(raw);
+    const leaf = this.insert(canonical, true) ?? this.overflow();
+    this.alias(raw, canonical, leaf);
+    return leaf;
+  }
+
+  /** Find or create the series at a canonical path; undefined when creating would pass the cap. */
+  private insert(canonical: string[], capped: boolean): S | undefined {
     let node = this.root;
     const last = canonical.length - 1;
     for (let i = 0; i < last; i++) {
       let next = node.get(canonical[i]) as Node<S> | undefined;
       if (next === undefined) {
-        if (this.series.size >= this.maxSeries) return this.overflow();
+        if (capped && this.count >= this.maxSeries) return undefined;
         next = new Map();
         node.set(canonical[i], next);
       }
@@ -214,18 +285,17 @@ export abstract class Metric<L extends string, S extends Series> {
     }
     let leaf = node.get(canonical[last]) as S | undefined;
     if (leaf === undefined) {
-      if (this.series.size >= this.maxSeries) return this.overflow();
-      leaf = this.add(canonical);
+      if (capped && this.count >= this.maxSeries) return undefined;
+      leaf = this.newSeries(Date.now());
       node.set(canonical[last], leaf);
+      this.count++;
     }
-    this.alias(raw, canonical, leaf);
     return leaf;
   }
 
   /**
-   * Let the raw values reach the series directly next time, but only where raw and canonical are
-   * the same value (numbers for their string): aliasing a redacted value would keep PII in memory
-   * and let distinct bad values grow the index without bound.
+   * Let numbers reach the series of their string form directly next time. Only numbers: aliasing
+   * a redacted or refused value would keep PII in memory and let bad values grow the index.
    */
   private alias(raw: Record<string, unknown>, canonical: string[], leaf: S): void {
     let node = this.root;
@@ -233,20 +303,18 @@ export abstract class Metric<L extends string, S extends Series> {
     const last = names.length - 1;
     for (let i = 0; i <= last; i++) {
       const v = raw[names[i] as string];
-      if (v === canonical[i]) {
-        if (i < last) node = node.get(v) as Node<S>;
-        continue;
-      }
-      if (typeof v !== 'number' || String(v) !== canonical[i]) return;
-      let next = node.get(v);
-      if (next === undefined) {
-        next = i === last ? leaf : (node.get(canonical[i]) as Node<S>);
-        node.set(v, next);
-      }
-      if (i < last) node = next as Node<S>;
+      if (v !== canonical[i] && (typeof v !== 'number' || String(v) !== canonical[i])) return;
+      const target = i === last ? leaf : node.get(canonical[i]);
+      if (target === undefined) return;
+      if (v !== canonical[i] && !node.has(v)) node.set(v, target);
+      if (i < last) node = target as Node<S>;
     }
   }
 
+  /**
+   * Past the cap, new combinations share the series whose labels are all `other` (which may
+   * already exist from enum misses: one series, never two with the same labels).
+   */
   private overflow(): S {
     if (this.ctx.guard.strict && !this.ctx.internal) {
       throw new LabelPolicyError(
@@ -255,10 +323,10 @@ export abstract class Metric<L extends string, S extends Series> {
       );
     }
     this.ctx.overflow(this.name);
-    if (this.overflowSeries === undefined) {
-      this.overflowSeries = this.add(this.labelNames.map(() => OTHER));
-    }
-    return this.overflowSeries;
+    return this.insert(
+      this.labelNames.map(() => OTHER),
+      false,
+    ) as S;
   }
 
   private checkUnknownKeys(raw: Record<string, unknown>): void {
@@ -274,62 +342,12 @@ export abstract class Metric<L extends string, S extends Series> {
     }
   }
 
-  private canonical(raw: Record<string, unknown>, report: boolean): string[] | undefined {
-    const out: string[] = [];
-    for (let i = 0; i < this.labelNames.length; i++) {
-      const name = this.labelNames[i] as string;
+  private canonical(raw: Record<string, unknown>): string[] {
+    return this.labelNames.map((name, i) => {
       const v = raw[name];
-      if (this.ctx.internal) {
-        out.push(String(v ?? ''));
-        continue;
-      }
-      if (!report) {
-        out.push(typeof v === 'number' ? String(v) : typeof v === 'string' ? v : '');
-        continue;
-      }
-      out.push(guardLabelValue(this.name, name, this.allowed[i], v, this.ctx.guard, this.ctx));
-    }
-    return out;
-  }
-
-  private add(values: readonly string[]): S {
-    let text = '';
-    for (let i = 0; i < values.length; i++) {
-      text += `${i === 0 ? '' : ','}${this.labelNames[i]}="${escapeLabelValue(values[i] as string)}"`;
-    }
-    const s = this.newSeries(text, Date.now());
-    this.series.add(s);
-    return s;
-  }
-
-  private unlink(canonical: string[]): boolean {
-    let node = this.root;
-    for (let i = 0; i < canonical.length - 1; i++) {
-      const next = node.get(canonical[i]) as Node<S> | undefined;
-      if (next === undefined) return false;
-      node = next;
-    }
-    const leaf = node.get(canonical[canonical.length - 1]) as S | undefined;
-    if (leaf === undefined) return false;
-    this.series.delete(leaf);
-    this.unlinkSeries(leaf);
-    return true;
-  }
-
-  /** Drop every index path (canonical and aliases) that leads to `target`, pruning empty maps. */
-  private unlinkSeries(target: S): void {
-    if (target === this.overflowSeries) this.overflowSeries = undefined;
-    const prune = (node: Node<S>, depth: number): void => {
-      for (const [k, v] of node) {
-        if (depth === this.labelNames.length - 1) {
-          if (v === target) node.delete(k);
-        } else {
-          prune(v as Node<S>, depth + 1);
-          if ((v as Node<S>).size === 0) node.delete(k);
-        }
-      }
-    };
-    if (this.labelNames.length > 0) prune(this.root, 0);
+      if (this.ctx.internal) return String(v ?? '');
+      return guardLabelValue(this.name, name, this.allowed[i], v, this.ctx.guard, this.ctx);
+    });
   }
 }
 

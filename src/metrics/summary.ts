@@ -16,8 +16,8 @@ export class SummarySeries extends Series {
   private head = 0;
   private slotStart: number;
   private readonly owner: Summary<string>;
-  constructor(labelText: string, now: number, owner: Summary<string>) {
-    super(labelText, now);
+  constructor(now: number, owner: Summary<string>) {
+    super(now);
     this.owner = owner;
     this.slots = Array.from({ length: owner.ageBuckets }, () => new LogSketch(owner.accuracy));
     this.slotStart = now;
@@ -31,7 +31,7 @@ export class SummarySeries extends Series {
     (this.slots[this.head] as LogSketch).add(v);
     this.sum += v;
     this.count++;
-    this.touched = 1;
+    this.idle = 0;
   }
   /** Clear slots that have aged out of the window. */
   rotate(now: number): void {
@@ -97,8 +97,8 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
     this.init();
   }
 
-  protected newSeries(labelText: string, now: number): SummarySeries {
-    return new SummarySeries(labelText, now, this as unknown as Summary<string>);
+  protected newSeries(now: number): SummarySeries {
+    return new SummarySeries(now, this as unknown as Summary<string>);
   }
 
   observe(labels: Labels<L> | number, v?: number): void {
@@ -115,16 +115,15 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
     let out = this.headers[om ? 1 : 0];
     const q = this.q[om ? 1 : 0];
     const now = Date.now();
-    for (const s of this.series) {
+    this.forEachSeries((s, lt) => {
       s.rotate(now);
-      const lt = s.labelText;
       const prefix = lt === '' ? `${this.name}{` : `${this.name}{${lt},`;
       const values = mergedQuantiles(s.slots, this.percentiles);
       for (let i = 0; i < values.length; i++) out += `${prefix}${q[i]}${formatValue(values[i] as number)}\n`;
       const b = braces(lt);
       out += `${this.name}_sum${b} ${formatValue(s.sum)}\n${this.name}_count${b} ${s.count}\n`;
       if (om) out += `${this.name}_created${b} ${formatSeconds(s.created)}\n`;
-    }
+    });
     return out;
   }
 }

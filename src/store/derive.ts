@@ -60,7 +60,13 @@ export const Q850_REASON: Readonly<Record<number, FailureReason>> = {
  * SIP → Q.850 for network effectiveness (telecom.md, after RFC 3398 8.2.6.1), deliberately only
  * these: 401/407 map to 21 in RFC 3398 but are not network-effective.
  */
-export const SIP_Q850_FOR_NER: Readonly<Record<number, number>> = { 200: 16, 480: 18, 486: 17, 600: 17, 603: 21 };
+export const SIP_Q850_FOR_NER: Readonly<Record<number, number>> = {
+  200: 16,
+  480: 18,
+  486: 17,
+  600: 17,
+  603: 21,
+};
 /** For calls without a SIP code (GSM, PSTN): the reason stands in for the cause. */
 export const REASON_Q850_FOR_NER: Readonly<Partial<Record<FailureReason, number>>> = {
   normal: 16,
@@ -151,4 +157,44 @@ export function nerCauseSql(): string {
     .join(' ');
   return `COALESCE(q850, ${sqlCase('sip_code', SIP_Q850_FOR_NER)},
     CASE WHEN sip_code IS NULL THEN (CASE reason_eff ${reasonArms} END) END)`;
+}
+
+/**
+ * Per-call KPI facts, stored as a bitmask at write time so aggregate queries are plain sums over a
+ * small GROUP BY instead of CASE expressions evaluated per row at read time (the dashboard budget).
+ */
+export const KPI_FLAG = {
+  /** Answered (answer time seen, or the call completed). */
+  answered: 1,
+  /** Q.850 cause (stated, from the SIP code, or from the reason) is network-effective. */
+  nerCause: 2,
+  /** A SIP call: channel sip/webrtc, or it carries a SIP code. */
+  sip: 4,
+  /** Final SIP response 3xx. */
+  sipRedirected: 8,
+  /** Final SIP response 200 (an answered call without a code counts as 200). */
+  sipAnswered: 16,
+  /** Final SIP response in {@link SEER_CODES}. */
+  sipEffective: 32,
+  /** Final SIP response in {@link ISA_CODES}, or none with reason `timeout` (Timer B). */
+  sipIneffective: 64,
+} as const;
+
+/** SQL for the `kpi` column (reads generated columns `status` and `reason_eff`). */
+export function kpiFlagsSql(): string {
+  const ans = `(answered_at IS NOT NULL OR status = 'completed')`;
+  const fsip = `COALESCE(sip_code, CASE WHEN ${ans} THEN 200 END)`;
+  const bit = (cond: string, flag: number) => `(CASE WHEN ${cond} THEN ${flag} ELSE 0 END)`;
+  return `(${[
+    bit(ans, KPI_FLAG.answered),
+    bit(`${nerCauseSql()} IN (${NER_CAUSES.join(', ')})`, KPI_FLAG.nerCause),
+    bit(`channel IN ('sip', 'webrtc') OR sip_code IS NOT NULL`, KPI_FLAG.sip),
+    bit(`${fsip} BETWEEN 300 AND 399`, KPI_FLAG.sipRedirected),
+    bit(`${fsip} = 200`, KPI_FLAG.sipAnswered),
+    bit(`${fsip} IN (${SEER_CODES.join(', ')})`, KPI_FLAG.sipEffective),
+    bit(
+      `${fsip} IN (${ISA_CODES.join(', ')}) OR (${fsip} IS NULL AND reason_eff = 'timeout')`,
+      KPI_FLAG.sipIneffective,
+    ),
+  ].join(' | ')})`;
 }

@@ -19,7 +19,6 @@ export {
   SIP_Q850_FOR_NER,
   SIP_REASON,
 } from './derive.js';
-export { LATEST_VERSION, MIGRATIONS, type Migration, migrate } from './migrations.js';
 export {
   type MaintenanceOptions,
   type MaintenanceResult,
@@ -27,12 +26,14 @@ export {
   type StopMaintenance,
   startMaintenance,
 } from './maintenance.js';
+export { LATEST_VERSION, MIGRATIONS, type Migration, migrate } from './migrations.js';
 export {
   checkPrivacyConfig,
   hashNumber,
-  mayReveal,
   maskNumber,
+  mayReveal,
   normaliseNumber,
+  numberProtector,
   type PrivacyConfig,
   type ProtectedNumber,
   protectNumber,

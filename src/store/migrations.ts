@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
-import { reasonSql, statusSql } from './derive.js';
+import { kpiFlagsSql, reasonSql, statusSql } from './derive.js';
 
 export interface Migration {
   version: number;
@@ -19,7 +19,7 @@ const numberColumns = (p: string) => `${p}_hash TEXT, ${p}_masked TEXT, ${p}_raw
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    description: 'calls table with derived status, reason and durations',
+    description: 'calls table with derived status, reason, KPI flags and durations',
     // Status, reason and durations are generated columns: they are functions of the collected
     // facts, so any order of updates that collects the same facts yields the same record.
     sql: `
@@ -36,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
         mos REAL, jitter_ms REAL, loss_percent REAL, rtt_ms REAL,
         reason_eff TEXT GENERATED ALWAYS AS ${reasonSql()} STORED,
         status TEXT GENERATED ALWAYS AS ${statusSql()} STORED,
+        kpi INTEGER GENERATED ALWAYS AS ${kpiFlagsSql()} STORED,
         duration_ms INTEGER GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL
           AND started_at IS NOT NULL THEN MAX(0, ended_at - started_at) END) STORED,
         talk_ms INTEGER GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL

@@ -109,6 +109,28 @@ export function protectNumber(config: PrivacyConfig, number: string | undefined)
   };
 }
 
+/**
+ * {@link protectNumber} with a small memo: busy numbers (DIDs, trunk numbers, frequent callers)
+ * recur, and the HMAC is the costliest step of ingest. The memo is dropped whole when full,
+ * which bounds memory without LRU bookkeeping.
+ */
+export function numberProtector(
+  config: PrivacyConfig,
+  cacheSize = 10_000,
+): (number: string | undefined) => ProtectedNumber | null {
+  const memo = new Map<string, ProtectedNumber | null>();
+  return (number) => {
+    if (number === undefined) return null;
+    let p = memo.get(number);
+    if (p === undefined) {
+      if (memo.size >= cacheSize) memo.clear();
+      p = protectNumber(config, number);
+      memo.set(number, p);
+    }
+    return p;
+  };
+}
+
 /** Whether a read may return raw numbers: both the operator switch and the caller's reveal. */
 export function mayReveal(config: PrivacyConfig, reveal: boolean | undefined): boolean {
   return config.storeRaw && reveal === true;

@@ -1,16 +1,13 @@
 /** Row shapes of the SQLite backend and their mapping to the public record types. */
 import {
-  CALL_STATUSES,
   type CallBreakdown,
   type CallRecord,
-  type CallStats,
   type CallStatus,
   type Channel,
   type Direction,
   type FailureReason,
   type HangupBy,
   SMS_STATUSES,
-  type SeriesRow,
   type SmsFailureReason,
   type SmsRecord,
   type SmsStats,
@@ -146,37 +143,6 @@ function statusCounts<S extends string>(statuses: readonly S[], r: Record<string
   return out;
 }
 
-export function toCallStats(r: Record<string, Num>): CallStats {
-  const n = (k: string) => Number(r[k] ?? 0);
-  const nul = (k: string) => (r[k] === null || r[k] === undefined ? null : Number(r[k]));
-  return {
-    total: n('total'),
-    finished: n('finished'),
-    active: n('s_active'),
-    byStatus: statusCounts(CALL_STATUSES, r),
-    answered: n('answered'),
-    networkEffective: n('ner'),
-    sipAttempts: n('sip_attempts'),
-    sipRedirected: n('sip_redirected'),
-    sipAnswered: n('sip_answered'),
-    sipEffective: n('sip_effective'),
-    sipIneffective: n('sip_ineffective'),
-    talkCount: n('talk_count'),
-    talkMsSum: n('talk_sum'),
-    pddCount: n('pdd_count'),
-    pddMsSum: n('pdd_sum'),
-    durationCount: n('dur_count'),
-    durationMsSum: n('dur_sum'),
-    durationMinMs: nul('dur_min'),
-    durationMaxMs: nul('dur_max'),
-    transcripts: n('transcripts'),
-    mediaCount: n('media_count'),
-    mosAvg: nul('mos_avg'),
-    jitterMsAvg: nul('jitter_avg'),
-    lossPercentAvg: nul('loss_avg'),
-  };
-}
-
 export function toBreakdown(
   rows: ReadonlyArray<{
     direction: string | null;
@@ -197,18 +163,6 @@ export function toBreakdown(
     if (r.failure !== null) add(out.byFailureReason, r.failure, r.n);
   }
   return out;
-}
-
-export function toSeriesRow(r: Record<string, Num>): SeriesRow {
-  const n = (k: string) => Number(r[k] ?? 0);
-  return {
-    start: n('start'),
-    total: n('total'),
-    byStatus: statusCounts(CALL_STATUSES, r),
-    answered: n('answered'),
-    durationCount: n('dur_count'),
-    durationMsSum: n('dur_sum'),
-  };
 }
 
 export function toSmsStats(r: Record<string, Num>): SmsStats {

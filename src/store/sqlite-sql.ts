@@ -1,10 +1,11 @@
 /**
- * SQL text of the SQLite backend, kept apart from the code that runs it. Upserts are written so
+ * SQL text of the SQLite backend, kept apart from the code that runs it. Writes bind positional
+ * `?` (measurably faster than named parameters on the ingest path); reads bind named ones. Upserts are written so
  * that updates commute: times take the earliest report (`minOf`), descriptive fields come from the
  * earliest event that carries them (`pick`), media keeps the worst value seen.
  */
-import { ISA_CODES, NER_CAUSES, nerCauseSql, SEER_CODES } from './derive.js';
-import { CALL_STATUSES, SMS_STATUSES } from './types.js';
+import { KPI_FLAG } from './derive.js';
+import { SMS_STATUSES } from './types.js';
 
 /** `col` := the earlier of old and new, either may be null. */
 const minOf = (c: string) =>
@@ -28,12 +29,12 @@ const firstAt = 'first_at = MIN(first_at, excluded.first_at)';
 const STARTED_EARLIER = '(started_at IS NULL OR excluded.started_at < started_at)';
 export const UPSERT_STARTED = `INSERT INTO calls (call_id, first_at, started_at, direction, channel, trunk,
     from_hash, from_masked, from_raw, to_hash, to_masked, to_raw)
-  VALUES (@id, @at, @at, @direction, @channel, @trunk, @fh, @fm, @fr, @th, @tm, @tr)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, ${minOf('started_at')},
     ${['direction', 'channel', 'trunk'].map((c) => pick(c, STARTED_EARLIER)).join(', ')},
     ${pickNumber('from', STARTED_EARLIER)}, ${pickNumber('to', STARTED_EARLIER)}`;
 
-const upsertTime = (c: string) => `INSERT INTO calls (call_id, first_at, ${c}) VALUES (@id, @at, @at)
+const upsertTime = (c: string) => `INSERT INTO calls (call_id, first_at, ${c}) VALUES (?, ?, ?)
   ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, ${minOf(c)}`;
 export const UPSERT_RINGING = upsertTime('ringing_at');
 export const UPSERT_ANSWERED = upsertTime('answered_at');
@@ -44,17 +45,17 @@ const endField = (c: string) =>
   `${c} = CASE WHEN closed_by_cleanup = 1 THEN excluded.${c} WHEN ${ENDED_EARLIER} ` +
   `THEN COALESCE(excluded.${c}, ${c}) ELSE COALESCE(${c}, excluded.${c}) END`;
 export const UPSERT_ENDED = `INSERT INTO calls (call_id, first_at, ended_at, end_status, sip_code, q850, reason, hangup_by)
-  VALUES (@id, @at, @at, @status, @sip, @q850, @reason, @hangup)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (call_id) DO UPDATE SET ${firstAt},
     ended_at = CASE WHEN ${ENDED_EARLIER} THEN excluded.ended_at ELSE ended_at END,
     ${['end_status', 'sip_code', 'q850', 'reason', 'hangup_by'].map(endField).join(', ')},
     closed_by_cleanup = 0`;
 
-export const UPSERT_TRANSCRIPT = `INSERT INTO calls (call_id, first_at, transcript) VALUES (@id, @at, 1)
+export const UPSERT_TRANSCRIPT = `INSERT INTO calls (call_id, first_at, transcript) VALUES (?, ?, 1)
   ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, transcript = 1`;
 
 export const UPSERT_MEDIA = `INSERT INTO calls (call_id, first_at, mos, jitter_ms, loss_percent, rtt_ms)
-  VALUES (@id, @at, @mos, @jitter, @loss, @rtt)
+  VALUES (?, ?, ?, ?, ?, ?)
   ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, mos = CASE WHEN mos IS NULL OR excluded.mos < mos
     THEN excluded.mos ELSE mos END, ${maxOf('jitter_ms')}, ${maxOf('loss_percent')}, ${maxOf('rtt_ms')}`;
 
@@ -67,7 +68,7 @@ const smsOrigin = (c: string, direction: string) => {
   const earlier = `(${c} IS NULL OR excluded.${c} < ${c})`;
   return `INSERT INTO sms (message_id, first_at, ${c}, direction, gateway, segments,
     from_hash, from_masked, from_raw, to_hash, to_masked, to_raw)
-  VALUES (@id, @at, @at, '${direction}', @gateway, @segments, @fh, @fm, @fr, @th, @tm, @tr)
+  VALUES (?, ?, ?, '${direction}', ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (message_id) DO UPDATE SET ${firstAt}, ${minOf(c)},
     direction = COALESCE(direction, excluded.direction),
     ${pick('gateway', earlier)}, ${pick('segments', earlier)},
@@ -79,13 +80,13 @@ export const UPSERT_SMS_SENT = smsOrigin('sent_at', 'outbound');
 /** Rank of the outcome a row already holds: a report's code is kept from the most final outcome. */
 const SMS_RANK = `(CASE WHEN delivered_at IS NOT NULL THEN 4 WHEN failed_at IS NOT NULL THEN 3
   WHEN pending_at IS NOT NULL THEN 2 WHEN unknown_at IS NOT NULL THEN 1 ELSE 0 END)`;
-/** `@rank` is the rank of this report's outcome (delivered 4, failed 3, pending 2, unknown 1). */
+/** Last param: the rank of this report's outcome (delivered 4, failed 3, pending 2, unknown 1). */
 export const UPSERT_SMS_REPORT = `INSERT INTO sms (message_id, first_at, direction, delivered_at, failed_at,
     pending_at, unknown_at, status_code, failure_reason)
-  VALUES (@id, @at, 'outbound', @delivered, @failed, @pending, @unknown, @code, @reason)
+  VALUES (?, ?, 'outbound', ?, ?, ?, ?, ?, ?)
   ON CONFLICT (message_id) DO UPDATE SET ${firstAt}, direction = COALESCE(direction, excluded.direction),
     ${['delivered_at', 'failed_at', 'pending_at', 'unknown_at'].map(minOf).join(', ')},
-    status_code = CASE WHEN @rank > ${SMS_RANK} THEN COALESCE(excluded.status_code, status_code)
+    status_code = CASE WHEN ? > ${SMS_RANK} THEN COALESCE(excluded.status_code, status_code)
       ELSE COALESCE(status_code, excluded.status_code) END,
     failure_reason = COALESCE(failure_reason, excluded.failure_reason)`;
 
@@ -102,30 +103,15 @@ export const SMS_COLUMNS = `id, message_id, first_at, direction, gateway, segmen
 export const CALL_RANGE = `first_at >= @from AND first_at < @to AND (@direction IS NULL OR direction = @direction)
   AND (@trunk IS NULL OR trunk = @trunk) AND (@channel IS NULL OR channel = @channel)`;
 
-const ANSWERED = `(answered_at IS NOT NULL OR status = 'completed')`;
-const list = (xs: readonly number[]) => xs.join(', ');
+const ANSWERED = `(kpi & ${KPI_FLAG.answered}) != 0`;
 
-/** One pass over the range; the inner select names the per-call facts the counts read. */
-export const CALL_STATS = `SELECT COUNT(*) AS total, COALESCE(SUM(fin), 0) AS finished,
-    ${CALL_STATUSES.map((s) => `COALESCE(SUM(status = '${s}'), 0) AS "s_${s}"`).join(', ')},
-    COALESCE(SUM(fin AND ans), 0) AS answered,
-    COALESCE(SUM(fin AND (ans OR cause IN (${list(NER_CAUSES)}))), 0) AS ner,
-    COALESCE(SUM(sip), 0) AS sip_attempts,
-    COALESCE(SUM(sip AND fsip BETWEEN 300 AND 399), 0) AS sip_redirected,
-    COALESCE(SUM(sip AND fsip = 200), 0) AS sip_answered,
-    COALESCE(SUM(sip AND fsip IN (${list(SEER_CODES)})), 0) AS sip_effective,
-    COALESCE(SUM(sip AND (fsip IN (${list(ISA_CODES)}) OR (fsip IS NULL AND reason_eff = 'timeout'))), 0) AS sip_ineffective,
-    COUNT(talk_ms) AS talk_count, TOTAL(talk_ms) AS talk_sum,
-    COUNT(pdd_ms) AS pdd_count, TOTAL(pdd_ms) AS pdd_sum,
-    COUNT(dur) AS dur_count, TOTAL(dur) AS dur_sum, MIN(dur) AS dur_min, MAX(dur) AS dur_max,
-    COALESCE(SUM(fin AND ans AND transcript = 1), 0) AS transcripts,
-    COUNT(mos) AS media_count, AVG(mos) AS mos_avg, AVG(jitter_ms) AS jitter_avg, AVG(loss_percent) AS loss_avg
-  FROM (SELECT status, reason_eff, talk_ms, pdd_ms, transcript, mos, jitter_ms, loss_percent,
-      status != 'active' AS fin, ${ANSWERED} AS ans, ${nerCauseSql()} AS cause,
-      (status != 'active' AND (channel IN ('sip', 'webrtc') OR sip_code IS NOT NULL)) AS sip,
-      COALESCE(sip_code, CASE WHEN ${ANSWERED} THEN 200 END) AS fsip,
-      CASE WHEN status != 'active' AND ${ANSWERED} THEN duration_ms END AS dur
-    FROM calls WHERE ${CALL_RANGE})`;
+/** Per (status, kpi) group: few groups, cheap to sort; `foldCallStats` turns them into CallStats. */
+export const CALL_STATS = `SELECT status, kpi, COUNT(*) AS n, COUNT(talk_ms) AS talk_count, TOTAL(talk_ms) AS talk_sum,
+    COUNT(pdd_ms) AS pdd_count, TOTAL(pdd_ms) AS pdd_sum, COUNT(duration_ms) AS dur_count,
+    TOTAL(duration_ms) AS dur_sum, MIN(duration_ms) AS dur_min, MAX(duration_ms) AS dur_max,
+    TOTAL(transcript) AS transcripts, COUNT(mos) AS media_count, TOTAL(mos) AS mos_sum,
+    TOTAL(jitter_ms) AS jitter_sum, TOTAL(loss_percent) AS loss_sum
+  FROM calls WHERE ${CALL_RANGE} GROUP BY status, kpi`;
 
 export const CALL_BREAKDOWN = `SELECT direction, channel, trunk,
     CASE WHEN status NOT IN ('completed', 'active') THEN reason_eff END AS failure, COUNT(*) AS n
@@ -135,12 +121,10 @@ export const durationPercentilesSql = (n: number) =>
   `SELECT ${Array.from({ length: n }, (_, i) => `percentile_cont(duration_ms, @p${i}) AS p${i}`).join(', ')}
   FROM calls WHERE ${CALL_RANGE} AND status != 'active' AND ${ANSWERED} AND duration_ms IS NOT NULL`;
 
-export const CALL_SERIES = `SELECT (first_at / @size) * @size AS start, COUNT(*) AS total,
-    ${CALL_STATUSES.map((s) => `SUM(status = '${s}') AS "s_${s}"`).join(', ')},
-    SUM(status != 'active' AND ${ANSWERED}) AS answered,
-    COUNT(CASE WHEN status != 'active' AND ${ANSWERED} THEN duration_ms END) AS dur_count,
-    TOTAL(CASE WHEN status != 'active' AND ${ANSWERED} THEN duration_ms END) AS dur_sum
-  FROM calls WHERE ${CALL_RANGE} GROUP BY 1 ORDER BY 1`;
+// JS numbers bind as REAL: cast, or the division would not truncate to the bucket.
+export const CALL_SERIES = `SELECT (first_at / CAST(@size AS INTEGER)) * CAST(@size AS INTEGER) AS start, status, kpi & ${KPI_FLAG.answered} AS ans,
+    COUNT(*) AS n, COUNT(duration_ms) AS dur_count, TOTAL(duration_ms) AS dur_sum
+  FROM calls WHERE ${CALL_RANGE} GROUP BY 1, 2, 3 ORDER BY 1`;
 
 export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls WHERE ${CALL_RANGE}
   AND (first_at, id) > (@afterAt, @afterId) ORDER BY first_at, id LIMIT @limit`;

@@ -9,19 +9,24 @@ import { dirname, resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
+import { foldCallStats, foldSeries, type SeriesGroup, type StatsGroup } from './fold.js';
 import { migrate } from './migrations.js';
-import { checkPrivacyConfig, mayReveal, type PrivacyConfig, protectNumber } from './privacy.js';
-import * as SQL from './sqlite-sql.js';
+import {
+  checkPrivacyConfig,
+  mayReveal,
+  numberProtector,
+  type PrivacyConfig,
+  type ProtectedNumber,
+} from './privacy.js';
 import {
   type CallRow,
   type SmsRow,
   toBreakdown,
   toCallRecord,
-  toCallStats,
-  toSeriesRow,
   toSmsRecord,
   toSmsStats,
 } from './sqlite-rows.js';
+import * as SQL from './sqlite-sql.js';
 import type {
   Bucket,
   CallBreakdown,
@@ -69,9 +74,13 @@ function wrap(e: unknown, what: string, file: string): Error {
           : code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
             ? 'the file is not a sidetone store or is damaged; point the store path at another file'
             : 'check the store path and disk';
-  return new StoreError('ST_STORE_SQLITE', `call store ${JSON.stringify(file)}: ${what} failed (${msg}); ${fix}`, {
-    cause: e,
-  });
+  return new StoreError(
+    'ST_STORE_SQLITE',
+    `call store ${JSON.stringify(file)}: ${what} failed (${msg}); ${fix}`,
+    {
+      cause: e,
+    },
+  );
 }
 
 const rangeParams = (q: CallQuery) => ({
@@ -100,6 +109,7 @@ export class SqliteCallStore implements CallStore {
   readonly schemaVersion: number;
   private readonly db: Database.Database;
   private readonly privacy: PrivacyConfig;
+  private readonly protect: (n: string | undefined) => ProtectedNumber | null;
   private readonly s: Record<string, Stmt>;
   private readonly percentileStmts = new Map<number, Stmt>();
   private readonly writeCalls: (us: readonly CallUpdate[]) => void;
@@ -108,6 +118,7 @@ export class SqliteCallStore implements CallStore {
 
   constructor(opts: SqliteCallStoreOptions) {
     this.privacy = checkPrivacyConfig(opts?.privacy);
+    this.protect = numberProtector(this.privacy);
     if (typeof opts.path !== 'string' || opts.path === '') {
       throw new ValidationError(
         'ST_STORE_PATH',
@@ -192,41 +203,45 @@ export class SqliteCallStore implements CallStore {
     const s = this.s;
     switch (u.kind) {
       case 'started': {
-        const f = protectNumber(this.privacy, u.from);
-        const t = protectNumber(this.privacy, u.to);
-        s.started!.run({
+        const f = this.protect(u.from);
+        const t = this.protect(u.to);
+        s.started!.run(
           id,
           at,
-          direction: u.direction,
-          channel: u.channel,
-          trunk: u.trunk ?? null,
-          fh: f?.hash ?? null,
-          fm: f?.masked ?? null,
-          fr: f?.raw ?? null,
-          th: t?.hash ?? null,
-          tm: t?.masked ?? null,
-          tr: t?.raw ?? null,
-        });
+          at,
+          u.direction,
+          u.channel,
+          u.trunk ?? null,
+          f?.hash ?? null,
+          f?.masked ?? null,
+          f?.raw ?? null,
+          t?.hash ?? null,
+          t?.masked ?? null,
+          t?.raw ?? null,
+        );
         return;
       }
       case 'ringing':
       case 'answered':
+        s[u.kind]!.run(id, at, at);
+        return;
       case 'transcript':
-        s[u.kind]!.run({ id, at });
+        s.transcript!.run(id, at);
         return;
       case 'ended':
-        s.ended!.run({
+        s.ended!.run(
           id,
           at,
-          status: u.status ?? null,
-          sip: u.sipCode ?? null,
-          q850: u.q850 ?? null,
-          reason: u.reason ?? null,
-          hangup: u.hangupBy ?? null,
-        });
+          at,
+          u.status ?? null,
+          u.sipCode ?? null,
+          u.q850 ?? null,
+          u.reason ?? null,
+          u.hangupBy ?? null,
+        );
         return;
       case 'media':
-        s.media!.run({ id, at, mos: u.mos, jitter: u.jitterMs, loss: u.lossPercent, rtt: u.rttMs ?? null });
+        s.media!.run(id, at, u.mos, u.jitterMs, u.lossPercent, u.rttMs ?? null);
         return;
     }
   }
@@ -235,34 +250,35 @@ export class SqliteCallStore implements CallStore {
     const id = u.messageId;
     const at = Math.trunc(u.at);
     if (u.kind === 'received' || u.kind === 'sent') {
-      const f = protectNumber(this.privacy, u.from);
-      const t = protectNumber(this.privacy, u.to);
-      (u.kind === 'received' ? this.s.smsReceived : this.s.smsSent)!.run({
+      const f = this.protect(u.from);
+      const t = this.protect(u.to);
+      (u.kind === 'received' ? this.s.smsReceived : this.s.smsSent)!.run(
         id,
         at,
-        gateway: u.gateway ?? null,
-        segments: u.segments ?? null,
-        fh: f?.hash ?? null,
-        fm: f?.masked ?? null,
-        fr: f?.raw ?? null,
-        th: t?.hash ?? null,
-        tm: t?.masked ?? null,
-        tr: t?.raw ?? null,
-      });
+        at,
+        u.gateway ?? null,
+        u.segments ?? null,
+        f?.hash ?? null,
+        f?.masked ?? null,
+        f?.raw ?? null,
+        t?.hash ?? null,
+        t?.masked ?? null,
+        t?.raw ?? null,
+      );
       return;
     }
     const outcome = u.kind === 'delivery' ? u.outcome : 'failed';
-    this.s.smsReport!.run({
+    this.s.smsReport!.run(
       id,
       at,
-      delivered: outcome === 'delivered' ? at : null,
-      failed: outcome === 'failed' ? at : null,
-      pending: outcome === 'pending' ? at : null,
-      unknown: outcome === 'unknown' ? at : null,
-      code: u.statusCode ?? null,
-      rank: SMS_RANK[outcome],
-      reason: u.kind === 'send_failed' ? (u.reason ?? 'other') : null,
-    });
+      outcome === 'delivered' ? at : null,
+      outcome === 'failed' ? at : null,
+      outcome === 'pending' ? at : null,
+      outcome === 'unknown' ? at : null,
+      u.statusCode ?? null,
+      u.kind === 'send_failed' ? (u.reason ?? 'other') : null,
+      SMS_RANK[outcome],
+    );
   }
 
   async apply(update: CallUpdate): Promise<void> {
@@ -272,7 +288,7 @@ export class SqliteCallStore implements CallStore {
 
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
-    updates.forEach((u, i) => checkCallUpdate(u, i));
+    for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
     this.run('applyBatch', () => this.writeCalls(updates));
     return updates.length;
   }
@@ -283,7 +299,7 @@ export class SqliteCallStore implements CallStore {
   }
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
-    updates.forEach((u, i) => checkSmsUpdate(u, i));
+    for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
     this.run('applySmsBatch', () => this.writeSmses(updates));
     return updates.length;
   }
@@ -311,7 +327,12 @@ export class SqliteCallStore implements CallStore {
   async *iterateCalls(q: CallQuery & { chunkSize?: number }, opts?: ReadOptions): AsyncIterable<CallRecord> {
     checkRange(q);
     const reveal = mayReveal(this.privacy, opts?.reveal);
-    const params = { ...rangeParams(q), afterAt: Math.trunc(q.from), afterId: -1, limit: q.chunkSize ?? 1000 };
+    const params = {
+      ...rangeParams(q),
+      afterAt: Math.trunc(q.from),
+      afterId: -1,
+      limit: q.chunkSize ?? 1000,
+    };
     // Keyset pages instead of one long-lived cursor: a cursor would hold the connection (and a WAL
     // snapshot) for the whole export and block ingest; pages let writes interleave.
     for (;;) {
@@ -327,7 +348,7 @@ export class SqliteCallStore implements CallStore {
 
   async stats(q: CallQuery): Promise<CallStats> {
     checkRange(q);
-    return toCallStats(this.run('stats', () => this.s.stats!.get(rangeParams(q)) as Record<string, number>));
+    return foldCallStats(this.run('stats', () => this.s.stats!.all(rangeParams(q)) as StatsGroup[]));
   }
 
   async breakdown(q: CallQuery): Promise<CallBreakdown> {
@@ -341,13 +362,17 @@ export class SqliteCallStore implements CallStore {
     const params: Record<string, unknown> = rangeParams(q);
     ps.forEach((p, i) => {
       if (!(p >= 0 && p <= 1)) {
-        throw new ValidationError('ST_STORE_INVALID_PERCENTILE', `percentile must be in 0..1, got ${showValue(p)}`);
+        throw new ValidationError(
+          'ST_STORE_INVALID_PERCENTILE',
+          `percentile must be in 0..1, got ${showValue(p)}`,
+        );
       }
       params[`p${i}`] = p;
     });
     const row = this.run('durationPercentiles', () => {
       let st = this.percentileStmts.get(ps.length);
-      if (!st) this.percentileStmts.set(ps.length, (st = this.db.prepare(SQL.durationPercentilesSql(ps.length))));
+      if (!st)
+        this.percentileStmts.set(ps.length, (st = this.db.prepare(SQL.durationPercentilesSql(ps.length))));
       return st.get(params) as Record<string, number | null>;
     });
     return ps.map((_, i) => row[`p${i}`] ?? null);
@@ -355,17 +380,31 @@ export class SqliteCallStore implements CallStore {
 
   async series(q: CallQuery, bucket: Bucket): Promise<SeriesRow[]> {
     checkRange(q);
-    const rows = this.run('series', () => this.s.series!.all({ ...rangeParams(q), size: BUCKET_MS[bucket] }));
-    return (rows as Record<string, number>[]).map(toSeriesRow);
+    const size = BUCKET_MS[bucket];
+    if (!size) {
+      throw new ValidationError(
+        'ST_STORE_INVALID_BUCKET',
+        `bucket must be "hour" or "day", got ${showValue(bucket)}`,
+      );
+    }
+    return foldSeries(
+      this.run('series', () => this.s.series!.all({ ...rangeParams(q), size }) as SeriesGroup[]),
+    );
   }
 
   async lastActivityAt(): Promise<number | null> {
-    const r = this.run('lastActivityAt', () => this.s.lastActivity!.get() as { c: number | null; s: number | null });
+    const r = this.run(
+      'lastActivityAt',
+      () => this.s.lastActivity!.get() as { c: number | null; s: number | null },
+    );
     return r.c === null && r.s === null ? null : Math.max(r.c ?? 0, r.s ?? 0);
   }
 
   async countActiveSince(olderThan: number): Promise<number> {
-    return this.run('countActiveSince', () => (this.s.activeSince!.get(Math.trunc(olderThan)) as { n: number }).n);
+    return this.run(
+      'countActiveSince',
+      () => (this.s.activeSince!.get(Math.trunc(olderThan)) as { n: number }).n,
+    );
   }
 
   async getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined> {
@@ -373,10 +412,19 @@ export class SqliteCallStore implements CallStore {
     return row && toSmsRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 
-  async *iterateSms(q: { from: number; to: number; chunkSize?: number }, opts?: ReadOptions): AsyncIterable<SmsRecord> {
+  async *iterateSms(
+    q: { from: number; to: number; chunkSize?: number },
+    opts?: ReadOptions,
+  ): AsyncIterable<SmsRecord> {
     checkRange(q);
     const reveal = mayReveal(this.privacy, opts?.reveal);
-    const params = { from: q.from, to: q.to, afterAt: Math.trunc(q.from), afterId: -1, limit: q.chunkSize ?? 1000 };
+    const params = {
+      from: q.from,
+      to: q.to,
+      afterAt: Math.trunc(q.from),
+      afterId: -1,
+      limit: q.chunkSize ?? 1000,
+    };
     for (;;) {
       const rows = this.run('iterateSms', () => this.s.smsPage!.all(params) as SmsRow[]);
       for (const r of rows) yield toSmsRecord(r, reveal);
@@ -404,7 +452,10 @@ export class SqliteCallStore implements CallStore {
     return this.run('closeZombies', () => this.s.zombies!.run({ now: Math.trunc(now), cutoff }).changes);
   }
 
-  async deleteOlderThan(days: number, opts: { batchSize?: number; now?: number } = {}): Promise<DeleteResult> {
+  async deleteOlderThan(
+    days: number,
+    opts: { batchSize?: number; now?: number } = {},
+  ): Promise<DeleteResult> {
     const batch = opts.batchSize ?? 5000;
     if (!(days > 0) || !Number.isInteger(batch) || batch < 1) {
       throw new ValidationError(

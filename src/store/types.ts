@@ -96,7 +96,15 @@ export const SMS_FAILURE_REASONS = [
 ] as const;
 export type SmsFailureReason = (typeof SMS_FAILURE_REASONS)[number];
 
-export const SMS_STATUSES = ['received', 'queued', 'sent', 'pending', 'delivered', 'failed', 'unknown'] as const;
+export const SMS_STATUSES = [
+  'received',
+  'queued',
+  'sent',
+  'pending',
+  'delivered',
+  'failed',
+  'unknown',
+] as const;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
 
 interface SmsBase {
@@ -307,7 +315,10 @@ export interface CallStore {
   countActiveSince(olderThan: number): Promise<number>;
 
   getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined>;
-  iterateSms(q: { from: number; to: number; chunkSize?: number }, opts?: ReadOptions): AsyncIterable<SmsRecord>;
+  iterateSms(
+    q: { from: number; to: number; chunkSize?: number },
+    opts?: ReadOptions,
+  ): AsyncIterable<SmsRecord>;
   smsStats(q: { from: number; to: number }): Promise<SmsStats>;
 
   /** Close calls active for more than `maxActiveSeconds` as `timeout`; returns how many. */

@@ -34,11 +34,21 @@ function id(where: string, field: string, v: unknown): void {
 
 function time(where: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    fail(where, 'at', `must be epoch milliseconds (a finite number ≥ 0), got ${showValue(v)}; use Date.now()`);
+    fail(
+      where,
+      'at',
+      `must be epoch milliseconds (a finite number ≥ 0), got ${showValue(v)}; use Date.now()`,
+    );
   }
 }
 
-function oneOf(where: string, field: string, v: unknown, allowed: readonly string[], optional: boolean): void {
+function oneOf(
+  where: string,
+  field: string,
+  v: unknown,
+  allowed: readonly string[],
+  optional: boolean,
+): void {
   if (v === undefined && optional) return;
   if (typeof v !== 'string' || !allowed.includes(v)) {
     fail(where, field, `must be one of ${allowed.join(', ')}, got ${showValue(v)}`);

@@ -38,7 +38,7 @@ describe('label policy', () => {
     const c = r.counter({ name: 'calls_total', help: 'x', labels: ['trunk', 'dir'] });
     for (const t of ['a', 'b', 'c', 'd', 'e']) c.labels({ trunk: `trunk-${t}`, dir: 'in' }).inc();
     c.labels({ trunk: 'trunk-a', dir: 'in' }).inc(); // existing series keeps working
-    expect(c.series.size).toBe(4); // three + overflow
+    expect(c.size).toBe(4); // three + overflow
     expect(c.get({ trunk: 'trunk-a', dir: 'in' })).toBe(2);
     const text = r.render();
     expect(sample(text, 'calls_total{trunk="other",dir="other"}')).toBe(2);
@@ -48,6 +48,16 @@ describe('label policy', () => {
     g.labels({ k: 'a' }).set(1);
     g.labels({ k: 'b' }).set(2);
     expect(g.get({ k: 'other' })).toBe(2);
+  });
+
+  it('the overflow series and an all-"other" series from enum misses are one series', () => {
+    const r = new Registry({ guard: { maxSeries: 2 } });
+    const c = r.counter({ name: 'x_total', help: 'x', labels: ['d'], enums: { d: ['in', 'out'] } });
+    c.labels({ d: 'sideways' }).inc(); // enum miss -> {d="other"}
+    c.labels({ d: 'in' }).inc();
+    c.labels({ d: 'out' }).inc(); // past the cap -> overflow, which is {d="other"} too
+    const lines = r.render().split('\n').filter((l) => l.startsWith('x_total{'));
+    expect(lines).toEqual(['x_total{d="other"} 2', 'x_total{d="in"} 1']);
   });
 
   it('drops undeclared label keys and counts them', () => {

@@ -98,7 +98,7 @@ describe('recording', () => {
     c.labels({ code: 486 }).inc();
     c.labels({ code: '486' }).inc();
     c.labels({ code: 486 }).inc();
-    expect(c.series.size).toBe(1);
+    expect(c.size).toBe(1);
     expect(c.get({ code: '486' })).toBe(3);
   });
 
@@ -212,14 +212,14 @@ describe('recording', () => {
     a.set(1);
     expect(g.remove({ trunk: 'b' })).toBe(true);
     expect(g.remove({ trunk: 'b' })).toBe(false);
-    expect(g.series.size).toBe(1);
+    expect(g.size).toBe(1);
     const t0 = Date.now();
     r.sweep(t0); // marks a as seen now
     expect(r.sweep(t0 + 30_000)).toBe(0);
     a.set(2); // touched again at ~30 s
     expect(r.sweep(t0 + 61_000)).toBe(0);
     expect(r.sweep(t0 + 125_000)).toBe(1);
-    expect(g.series.size).toBe(0);
+    expect(g.size).toBe(0);
     // A fresh lookup creates a new series.
     g.labels({ trunk: 'a' }).set(3);
     expect(g.get({ trunk: 'a' })).toBe(3);

@@ -1,13 +1,15 @@
 /**
  * ITU-T G.107 E-model, reduced to the terms a network monitor can measure: delay (Id) and
- * packet loss through the codec (Ie,eff). Every other impairment is left at its G.107 default,
- * which is why the starting point is R0 - Is - A = 93.2 (G.107 Table 3 defaults).
+ * packet loss through the codec (Ie,eff). Every other impairment stays at its G.107 default:
+ * with all parameters at their defaults R comes out at 93.2, so the estimate is
+ * R = 93.2 - Id - Ie,eff (the usual simplification, also used by Cole & Rosenbluth 2001; the
+ * tiny default-delay share already inside 93.2 is not backed out).
  *
  * Codec planning values come from ITU-T G.113 Appendix I. The result is a planning estimate
  * (MOS-CQE), not a listening test.
  */
 
-/** Default R: G.107 with all parameters at their Table 3 defaults (Ro - Is = 93.2, A = 0). */
+/** R with every G.107 parameter at its default value. */
 export const DEFAULT_R = 93.2;
 
 /**
@@ -26,7 +28,7 @@ export function rToMos(r: number): number {
 }
 
 /**
- * G.107 eq. 7-29: Ie,eff = Ie + (95 - Ie) * Ppl / (Ppl / BurstR + Bpl).
+ * G.107 effective equipment impairment: Ie,eff = Ie + (95 - Ie) * Ppl / (Ppl / BurstR + Bpl).
  * Ppl is the packet-loss probability in percent; BurstR = 1 for random (independent) loss and
  * > 1 for bursty loss. Loss is clamped to 0..100 because the formula is only defined there.
  *

@@ -1,6 +1,6 @@
 /**
  * 3GPP TS 27.007 AT-command values for GSM/UMTS/LTE/NR modems: signal quality (+CSQ 8.5,
- * +CESQ 8.69), registration (+CREG 7.2, +CGREG 10.1.20, +CEREG 10.1.22, +C5GREG 10.1.67),
+ * +CESQ 8.69), registration (+CREG 7.2, +CGREG 10.1.20, +CEREG 10.1.22, +C5GREG),
  * calls (+CLCC 7.18), USSD (+CUSD 7.15) and access technology (+COPS 7.3).
  *
  * Parsers never throw: a modem line that does not match gives undefined.
@@ -129,13 +129,10 @@ export function clccState(stat: number): ClccState {
   return CLCC_STATES[stat] ?? 'unknown';
 }
 
+// biome-ignore format: index = <m>
 const CUSD_STATUSES = [
-  'no_further_action',
-  'further_action_required',
-  'terminated_by_network',
-  'other_client_responded',
-  'not_supported',
-  'network_timeout',
+  'no_further_action', 'further_action_required', 'terminated_by_network', // 0..2
+  'other_client_responded', 'not_supported', 'network_timeout', // 3..5
 ] as const;
 export type CusdStatus = (typeof CUSD_STATUSES)[number] | 'unknown';
 

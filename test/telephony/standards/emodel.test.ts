@@ -142,7 +142,13 @@ describe('mosFromNetwork', () => {
 
   it('combines delay and loss, with BurstR, for an explicit codec entry', () => {
     // d = 200 + 20 = 220 -> Id = 5.28 + 0.11 * 42.7 = 9.977; Ie,eff = 11 + 84*2/(2/1.5 + 19)
-    const res = mosFromNetwork({ codec: CODECS.g729a_vad, lossPercent: 2, jitterMs: 10, rttMs: 400, burstR: 1.5 });
+    const res = mosFromNetwork({
+      codec: CODECS.g729a_vad,
+      lossPercent: 2,
+      jitterMs: 10,
+      rttMs: 400,
+      burstR: 1.5,
+    });
     const ieEff = 11 + (84 * 2) / (2 / 1.5 + 19);
     near(res?.id, 9.977);
     near(res?.ieEff, ieEff);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extendSequence, JitterEstimator, rttFromRtcp, SequenceTracker } from '../../../src/telephony/standards/rtp.js';
+import {
+  extendSequence,
+  JitterEstimator,
+  rttFromRtcp,
+  SequenceTracker,
+} from '../../../src/telephony/standards/rtp.js';
 
 describe('JitterEstimator (RFC 3550 A.8)', () => {
   it('pion vector: 90 kHz, timestamp +60000 over 1 s -> J = 1875', () => {

@@ -1,0 +1,133 @@
+/** The dashboard for a period: totals with deltas, KPIs, breakdowns, duration stats, series. */
+import type { Bucket, CallQuery, CallStats, CallStatus, CallStore } from '../store/types.js';
+import { checkRange } from '../store/validate.js';
+import { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent, round } from './kpi.js';
+import { type SeriesPoint, seriesFor } from './series.js';
+
+/** A total now, the same total over the previous period of equal length, and the change. */
+export interface Delta {
+  value: number;
+  previous: number;
+  delta: number;
+  /** Change relative to `previous`, %; null when `previous` is 0. */
+  deltaPercent: number | null;
+}
+
+export interface Dashboard {
+  period: { from: number; to: number };
+  /** The period of equal length just before `period`. */
+  previousPeriod: { from: number; to: number };
+  totals: {
+    calls: Delta;
+    completed: Delta;
+    /** Finished calls that did not complete (failed, busy, no answer, cancelled, timeout). */
+    failed: Delta;
+    answered: Delta;
+    active: Delta;
+    /** Sum of talk time, minutes (rounded to 0.01). */
+    talkMinutes: Delta;
+  };
+  kpis: Kpis;
+  previousKpis: Kpis;
+  byStatus: Record<CallStatus, number>;
+  byDirection: Record<string, number>;
+  byChannel: Record<string, number>;
+  byTrunk: Record<string, number>;
+  byFailureReason: Record<string, number>;
+  /** Start-to-end duration of answered calls, seconds; percentiles interpolate (`percentile_cont`). */
+  duration: {
+    count: number;
+    avg: number | null;
+    min: number | null;
+    max: number | null;
+    p50: number | null;
+    p95: number | null;
+    p99: number | null;
+  };
+  media: { count: number; mosAvg: number | null; jitterMsAvg: number | null; lossPercentAvg: number | null };
+  transcriptRate: number | null;
+  bucket: Bucket;
+  series: SeriesPoint[];
+  /** How each KPI is computed. */
+  definitions: typeof KPI_DEFINITIONS;
+}
+
+export interface DashboardOptions extends CallQuery {
+  /** Series bucket; default `hour` for periods up to 7 days, else `day`. */
+  bucket?: Bucket;
+}
+
+function delta(value: number, previous: number): Delta {
+  return {
+    value,
+    previous,
+    delta: round(value - previous, 2),
+    deltaPercent: percent(value - previous, previous),
+  };
+}
+
+const failed = (s: CallStats) => s.finished - s.byStatus.completed;
+const talkMinutes = (s: CallStats) => round(s.talkMsSum / 60_000, 2);
+const seconds = (ms: number | null) => (ms === null ? null : round(ms / 1000, 3));
+const opt = (x: number | null | undefined) => (x === null || x === undefined ? null : round(x, 3));
+
+/**
+ * Everything the dashboard shows for `[from, to)`, computed by the store in SQL.
+ *
+ * @example
+ * ```ts
+ * const now = Date.now();
+ * const d = await dashboard(store, { from: now - 86_400_000, to: now });
+ * d.totals.calls; // { value: 1200, previous: 1100, delta: 100, deltaPercent: 9.09 }
+ * d.kpis.asr;     // 61.5 (null when there were no finished calls)
+ * ```
+ */
+export async function dashboard(store: CallStore, opts: DashboardOptions): Promise<Dashboard> {
+  checkRange(opts, 'ST_ANALYTICS_INVALID_RANGE');
+  const { bucket: wanted, ...q } = opts;
+  const span = q.to - q.from;
+  const bucket: Bucket = wanted ?? (span <= 7 * 86_400_000 ? 'hour' : 'day');
+  const prev = { ...q, from: q.from - span, to: q.from };
+  const [cur, before, breakdown, pct, series] = await Promise.all([
+    store.stats(q),
+    store.stats(prev),
+    store.breakdown(q),
+    store.durationPercentiles(q, [0.5, 0.95, 0.99]),
+    seriesFor(store, q, bucket),
+  ]);
+  return {
+    period: { from: q.from, to: q.to },
+    previousPeriod: { from: prev.from, to: prev.to },
+    totals: {
+      calls: delta(cur.total, before.total),
+      completed: delta(cur.byStatus.completed, before.byStatus.completed),
+      failed: delta(failed(cur), failed(before)),
+      answered: delta(cur.answered, before.answered),
+      active: delta(cur.active, before.active),
+      talkMinutes: delta(talkMinutes(cur), talkMinutes(before)),
+    },
+    kpis: kpisFromStats(cur),
+    previousKpis: kpisFromStats(before),
+    byStatus: cur.byStatus,
+    ...breakdown,
+    duration: {
+      count: cur.durationCount,
+      avg: cur.durationCount > 0 ? seconds(cur.durationMsSum / cur.durationCount) : null,
+      min: seconds(cur.durationMinMs),
+      max: seconds(cur.durationMaxMs),
+      p50: seconds(pct[0] ?? null),
+      p95: seconds(pct[1] ?? null),
+      p99: seconds(pct[2] ?? null),
+    },
+    media: {
+      count: cur.mediaCount,
+      mosAvg: opt(cur.mosAvg),
+      jitterMsAvg: opt(cur.jitterMsAvg),
+      lossPercentAvg: opt(cur.lossPercentAvg),
+    },
+    transcriptRate: percent(cur.transcripts, cur.answered),
+    bucket,
+    series,
+    definitions: KPI_DEFINITIONS,
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Streamed export of a period's calls as CSV (RFC 4180) or a JSON array. Memory stays constant:
+ * the store pages rows out, and rows are batched into string chunks of ~64 KiB.
+ */
+import { showValue, ValidationError } from '../errors.js';
+import type { CallRecord, CallStore } from '../store/types.js';
+import { checkRange } from '../store/validate.js';
+
+export type ExportFormat = 'csv' | 'json';
+
+export interface ExportOptions {
+  from: number;
+  to: number;
+  format: ExportFormat;
+  /** Raw numbers instead of masked ones; honoured only when the store keeps raw numbers. */
+  reveal?: boolean;
+  /** Target chunk size in characters (default 65536). */
+  chunkChars?: number;
+}
+
+/** Exported row, in column order. Times are ISO 8601 UTC; `from`/`to` are masked unless revealed. */
+export interface ExportRow {
+  call_id: string;
+  direction: string | null;
+  channel: string | null;
+  trunk: string | null;
+  from: string | null;
+  to: string | null;
+  started_at: string | null;
+  ringing_at: string | null;
+  answered_at: string | null;
+  ended_at: string | null;
+  status: string;
+  sip_code: number | null;
+  q850: number | null;
+  reason: string | null;
+  hangup_by: string | null;
+  duration_ms: number | null;
+  talk_ms: number | null;
+  pdd_ms: number | null;
+  transcript: boolean;
+  mos: number | null;
+  jitter_ms: number | null;
+  loss_percent: number | null;
+  rtt_ms: number | null;
+}
+
+export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
+  'call_id',
+  'direction',
+  'channel',
+  'trunk',
+  'from',
+  'to',
+  'started_at',
+  'ringing_at',
+  'answered_at',
+  'ended_at',
+  'status',
+  'sip_code',
+  'q850',
+  'reason',
+  'hangup_by',
+  'duration_ms',
+  'talk_ms',
+  'pdd_ms',
+  'transcript',
+  'mos',
+  'jitter_ms',
+  'loss_percent',
+  'rtt_ms',
+];
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export function toExportRow(c: CallRecord): ExportRow {
+  return {
+    call_id: c.callId,
+    direction: c.direction,
+    channel: c.channel,
+    trunk: c.trunk,
+    from: c.from ?? c.fromMasked,
+    to: c.to ?? c.toMasked,
+    started_at: iso(c.startedAt),
+    ringing_at: iso(c.ringingAt),
+    answered_at: iso(c.answeredAt),
+    ended_at: iso(c.endedAt),
+    status: c.status,
+    sip_code: c.sipCode,
+    q850: c.q850,
+    reason: c.reason,
+    hangup_by: c.hangupBy,
+    duration_ms: c.durationMs,
+    talk_ms: c.talkMs,
+    pdd_ms: c.pddMs,
+    transcript: c.transcript,
+    mos: c.mos,
+    jitter_ms: c.jitterMs,
+    loss_percent: c.lossPercent,
+    rtt_ms: c.rttMs,
+  };
+}
+
+/**
+ * One CSV field: quoted when it holds a comma, quote, CR or LF (quotes doubled, RFC 4180).
+ * Text a spreadsheet would run as a formula (`=`, `@`, tab, CR, or `+`/`-` not followed by a digit
+ * or `*`) gets a leading `'`; masked numbers like `+1555***4567` pass unchanged.
+ */
+export function csvField(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  if (typeof v !== 'string') return String(v);
+  let s = v;
+  if (/^[=@\t\r]|^[+-](?![\d*])/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const csvHeader = (): string => `${EXPORT_COLUMNS.join(',')}\r\n`;
+export const csvLine = (r: ExportRow): string => `${EXPORT_COLUMNS.map((k) => csvField(r[k])).join(',')}\r\n`;
+
+/**
+ * Stream the calls filed in `[from, to)` as CSV (header row, CRLF line ends) or a JSON array.
+ *
+ * @example
+ * ```ts
+ * import { Readable } from 'node:stream';
+ * Readable.from(exportCalls(store, { from, to, format: 'csv' })).pipe(res); // back-pressure respected
+ * ```
+ */
+export async function* exportCalls(store: CallStore, opts: ExportOptions): AsyncIterable<string> {
+  checkRange(opts, 'ST_ANALYTICS_INVALID_RANGE');
+  if (opts.format !== 'csv' && opts.format !== 'json') {
+    throw new ValidationError(
+      'ST_ANALYTICS_INVALID_FORMAT',
+      `export format must be "csv" or "json", got ${showValue(opts.format)}`,
+      [{ path: 'format', message: 'csv or json' }],
+    );
+  }
+  const target = opts.chunkChars ?? 65_536;
+  const csv = opts.format === 'csv';
+  let buf = csv ? csvHeader() : '[';
+  let first = true;
+  for await (const call of store.iterateCalls(
+    { from: opts.from, to: opts.to },
+    { reveal: opts.reveal === true },
+  )) {
+    const row = toExportRow(call);
+    buf += csv ? csvLine(row) : `${first ? '\n' : ',\n'}${JSON.stringify(row)}`;
+    first = false;
+    if (buf.length >= target) {
+      yield buf;
+      buf = '';
+    }
+  }
+  yield buf + (csv ? '' : '\n]\n');
+}

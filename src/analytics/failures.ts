@@ -1,0 +1,87 @@
+/** "Which calls failed and why": the most recent failed calls, numbers masked. */
+import { showValue, ValidationError } from '../errors.js';
+import type { CallStatus, CallStore, FailureReason } from '../store/types.js';
+
+/** Outcomes listed as failures: every finished call that did not complete. */
+export const FAILURE_STATUSES: readonly CallStatus[] = [
+  'failed',
+  'busy',
+  'no_answer',
+  'cancelled',
+  'timeout',
+];
+
+export interface FailedCall {
+  callId: string;
+  status: CallStatus;
+  reason: FailureReason | null;
+  sipCode: number | null;
+  q850: number | null;
+  direction: string | null;
+  channel: string | null;
+  trunk: string | null;
+  /** Masked unless revealed (and raw storage is on). */
+  from: string | null;
+  to: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Filing time (earliest event), the order of the list. */
+  at: number;
+}
+
+export interface FailuresOptions {
+  /** How many, newest first (default 50, at most 1000). */
+  limit?: number;
+  /** Only failures filed before this time (for paging). */
+  before?: number;
+  /** Narrow to some of {@link FAILURE_STATUSES}. */
+  statuses?: readonly CallStatus[];
+  reveal?: boolean;
+}
+
+/**
+ * The most recent failed calls with reasons.
+ *
+ * @example
+ * ```ts
+ * for (const f of await failures(store, { limit: 20 })) console.log(f.at, f.to, f.status, f.reason, f.sipCode);
+ * ```
+ */
+export async function failures(store: CallStore, opts: FailuresOptions = {}): Promise<FailedCall[]> {
+  const limit = opts.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new ValidationError(
+      'ST_ANALYTICS_INVALID_LIMIT',
+      `failures limit must be an integer in 1..1000, got ${showValue(limit)}; e.g. 50`,
+      [{ path: 'limit', message: '1..1000' }],
+    );
+  }
+  const statuses = opts.statuses ?? FAILURE_STATUSES;
+  const bad = statuses.find((s) => !FAILURE_STATUSES.includes(s));
+  if (bad !== undefined) {
+    throw new ValidationError(
+      'ST_ANALYTICS_INVALID_STATUS',
+      `failure status must be one of ${FAILURE_STATUSES.join(', ')}, got ${showValue(bad)}`,
+      [{ path: 'statuses', message: FAILURE_STATUSES.join(', ') }],
+    );
+  }
+  const calls = await store.recentCalls(
+    { statuses, limit, ...(opts.before === undefined ? {} : { before: opts.before }) },
+    { reveal: opts.reveal === true },
+  );
+  return calls.map((c) => ({
+    callId: c.callId,
+    status: c.status,
+    reason: c.reason,
+    sipCode: c.sipCode,
+    q850: c.q850,
+    direction: c.direction,
+    channel: c.channel,
+    trunk: c.trunk,
+    from: c.from ?? c.fromMasked,
+    to: c.to ?? c.toMasked,
+    startedAt: c.startedAt,
+    endedAt: c.endedAt,
+    at: c.firstAt,
+  }));
+}

@@ -1,0 +1,41 @@
+/**
+ * Call analytics over a {@link CallStore}: one module behind HTTP, CLI and the dashboard.
+ *
+ * @example
+ * ```ts
+ * import { dashboard, failures, hourly, exportCalls, healthIndicators } from 'sidetone/analytics';
+ * const d = await dashboard(store, { from: Date.now() - 86_400_000, to: Date.now() });
+ * ```
+ */
+export { type Dashboard, type DashboardOptions, type Delta, dashboard } from './dashboard.js';
+export {
+  csvField,
+  csvHeader,
+  csvLine,
+  EXPORT_COLUMNS,
+  type ExportFormat,
+  type ExportOptions,
+  type ExportRow,
+  exportCalls,
+  toExportRow,
+} from './export.js';
+export { FAILURE_STATUSES, type FailedCall, type FailuresOptions, failures } from './failures.js';
+export {
+  type HealthIndicators,
+  type HealthOptions,
+  type HealthWarning,
+  type HealthWarningCode,
+  healthIndicators,
+} from './health.js';
+export { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent } from './kpi.js';
+export {
+  BUCKET_MS,
+  bucketStart,
+  daily,
+  hourly,
+  MAX_BUCKETS,
+  type SeriesFilters,
+  type SeriesPoint,
+  seriesFor,
+} from './series.js';
+export { type SmsSummary, smsSummary } from './sms.js';

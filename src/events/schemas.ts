@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { callEvents } from './schemas/calls.js';
+import { mediaEvents } from './schemas/media.js';
+import { messagingEvents } from './schemas/messaging.js';
+import { modemEvents } from './schemas/modem.js';
+import { pbxEvents } from './schemas/pbx.js';
+import { simEvents } from './schemas/sim.js';
+import { sipEvents } from './schemas/sip.js';
+import type { SidetoneEvent } from './types.js';
+
+/**
+ * Every event schema, in documentation order. The TypeScript event types are inferred from
+ * these (see types.ts), so the two cannot drift.
+ */
+export const EVENT_SCHEMAS = [
+  ...messagingEvents,
+  ...modemEvents,
+  ...callEvents,
+  ...sipEvents,
+  ...mediaEvents,
+  ...pbxEvents,
+  ...simEvents,
+] as const;
+
+/** The ingest schema: a discriminated union on `type`. */
+export const eventSchema = z.discriminatedUnion('type', EVENT_SCHEMAS);
+
+/** Every event `type`, in documentation order. */
+export const EVENT_TYPES: readonly SidetoneEvent['type'][] = EVENT_SCHEMAS.map((s) => s.shape.type.value);
+
+/** One validation problem: a dotted field path (`csq.rssi`, empty for the whole body) and why. */
+export interface EventIssue {
+  path: string;
+  message: string;
+}
+
+export type ParseEventResult = { ok: true; event: SidetoneEvent } | { ok: false; issues: EventIssue[] };
+
+/**
+ * Validate one event at the HTTP ingest edge. Accepts a parsed JSON value or a JSON string.
+ * Unknown fields are dropped; a missing `ts` becomes the time of receipt; an ISO `ts` becomes
+ * epoch ms. In-process code emits typed events on the bus directly and skips this.
+ *
+ * @example
+ * const r = parseEvent({ type: 'modem.signal', csq: { rssi: 18, ber: 99 } });
+ * if (r.ok) bus.emit(r.event); else reply(400, r.issues); // [{ path: 'csq.rssi', message: ... }]
+ */
+export function parseEvent(input: unknown, options: { now?: () => number } = {}): ParseEventResult {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (err) {
+      return { ok: false, issues: [{ path: '', message: `not valid JSON (${(err as Error).message})` }] };
+    }
+  }
+  const r = eventSchema.safeParse(value);
+  if (!r.success) {
+    return {
+      ok: false,
+      issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    };
+  }
+  const event = r.data as SidetoneEvent;
+  if (event.ts === undefined) event.ts = (options.now ?? Date.now)();
+  return { ok: true, event };
+}
+
+/**
+ * {@link parseEvent} that throws a `ValidationError` (code `ST_INVALID_EVENT`, `issues` with
+ * field paths) instead of returning a result.
+ * @example const event = assertEvent(await request.json());
+ */
+export function assertEvent(input: unknown, options: { now?: () => number } = {}): SidetoneEvent {
+  const r = parseEvent(input, options);
+  if (r.ok) return r.event;
+  const first = r.issues[0];
+  throw new ValidationError(
+    'ST_INVALID_EVENT',
+    `invalid event: ${first === undefined ? 'unknown problem' : `${first.path || '(body)'}: ${first.message}`}` +
+      (r.issues.length > 1 ? ` (and ${r.issues.length - 1} more)` : ''),
+    r.issues,
+  );
+}

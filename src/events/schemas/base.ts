@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * `ts`: epoch milliseconds, or an ISO 8601 date-time with an offset (turned into epoch ms).
+ * Optional: `parseEvent` fills in the time of receipt, packs use their clock when it is absent.
+ */
+export const timestamp = z
+  .union([z.number().nonnegative().finite(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))])
+  .optional()
+  .describe('When it happened: epoch ms or ISO 8601; default the time of receipt');
+
+/** Fields every event carries. */
+export const baseShape = {
+  ts: timestamp,
+  source: z.string().max(128).optional().describe('Name of the emitting system, for logs (never a label)'),
+};
+
+/** A free string that may identify a person (numbers, names, bodies): kept out of every metric. */
+export function pii(description: string, max = 256) {
+  return z.string().max(max).meta({ description, pii: true });
+}
+
+/** A non-negative finite number of seconds. */
+export function seconds(description: string) {
+  return z.number().nonnegative().finite().meta({ description });
+}
+
+/** A non-negative integer count. */
+export function count(description: string) {
+  return z.number().int().nonnegative().meta({ description });
+}
+
+/** A bounded free identifier (trunk, modem, queue name): a label only when listed in the configuration. */
+export function configName(description: string) {
+  return z.string().max(64).meta({ description });
+}
+
+/**
+ * One event schema: `type` literal plus the common fields plus `shape`.
+ * @example const smsReceived = event('sms.received', 'An SMS arrived', { from: pii('Sender') });
+ */
+export function event<const T extends string, S extends z.ZodRawShape>(type: T, description: string, shape: S) {
+  return z.object({ type: z.literal(type), ...baseShape, ...shape }).meta({ description });
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CALL_CHANNELS, DIRECTIONS, HANGUP_BY } from '../vocab.js';
+import { configName, event, pii, seconds } from './base.js';
+
+const callId = pii('Call identifier (SIP Call-ID, channel id): correlates lifecycle events', 256);
+const trunk = configName('Trunk name; a label only when listed in `trunks`');
+
+export const callStarted = event('call.started', 'A call attempt began (INVITE sent or received, seizure)', {
+  callId,
+  direction: z.enum(DIRECTIONS).meta({ description: 'inbound: the far end called us' }),
+  channel: z.enum(CALL_CHANNELS).meta({ description: 'Signalling the call arrived on' }),
+  trunk: trunk.optional(),
+  from: pii('Calling party', 256).optional(),
+  to: pii('Called party', 256).optional(),
+});
+
+export const callRinging = event('call.ringing', 'First 180/183 (alerting); ends the post-dial delay', {
+  callId,
+  early: z.boolean().optional().meta({ description: 'true for 183 Session Progress (early media)' }),
+});
+
+export const callAnswered = event('call.answered', 'The call was answered (2xx / CONNECT)', { callId });
+export const callHeld = event('call.held', 'The call was put on hold (re-INVITE sendonly/inactive)', { callId });
+export const callResumed = event('call.resumed', 'The call was taken off hold', { callId });
+
+export const callEnded = event('call.ended', 'The call ended: final response, BYE/CANCEL, or PSTN release', {
+  callId,
+  sipCode: z
+    .number()
+    .int()
+    .min(100)
+    .max(699)
+    .optional()
+    .meta({ description: 'Final SIP response to the INVITE (absent when answered or no response)' }),
+  q850: z
+    .number()
+    .int()
+    .min(0)
+    .max(127)
+    .optional()
+    .meta({ description: 'Q.850 cause (Reason header RFC 3326, or the PSTN release)' }),
+  hangupBy: z.enum(HANGUP_BY).optional().meta({ description: 'Which side ended it' }),
+  timeout: z
+    .boolean()
+    .optional()
+    .meta({ description: 'No final response arrived (Timer B, RFC 3261 17.1.1.2)' }),
+  reason: pii('Free reason text (never copied)', 1024).optional(),
+  durationSeconds: seconds('Talk time, when the source measured it (else answered -> ended)').optional(),
+});
+
+export const callClcc = event('call.clcc', 'GSM call state from +CLCC (TS 27.007 7.18)', {
+  callId: callId.optional(),
+  index: z.number().int().min(0).max(255).optional().meta({ description: '<idx>' }),
+  stat: z.number().int().min(0).max(255).meta({ description: '<stat>: 0 active .. 5 waiting' }),
+  number: pii('<number>', 64).optional(),
+  modem: configName('Modem id').optional(),
+});
+
+export const trunkStatus = event('trunk.status', 'Result of an OPTIONS probe (or registration) on a trunk', {
+  trunk,
+  up: z.boolean().meta({ description: 'The trunk answered in time with an acceptable response' }),
+  code: z.number().int().min(100).max(699).optional().meta({ description: 'Response to the OPTIONS' }),
+  rttSeconds: seconds('OPTIONS round trip').optional(),
+});
+
+export const callEvents = [
+  callStarted,
+  callRinging,
+  callAnswered,
+  callHeld,
+  callResumed,
+  callEnded,
+  callClcc,
+  trunkStatus,
+] as const;

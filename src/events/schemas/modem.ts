@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { MODEM_DISCONNECT_REASONS, REGISTRATION_COMMANDS } from '../vocab.js';
+import { configName, event, pii } from './base.js';
+
+const modem = configName('Modem id; a label only when listed in `modems` (default: the first configured)').optional();
+const byte = (description: string) => z.number().int().min(0).max(255).meta({ description });
+const level = (min: number, max: number, description: string) =>
+  z.number().min(min).max(max).optional().meta({ description });
+
+export const modemConnected = event('modem.connected', 'The host opened the modem (serial/QMI/MBIM)', {
+  modem,
+  model: z.string().max(128).optional().meta({ description: 'Model string (logs only)' }),
+  imei: pii('IMEI', 32).optional(),
+  imsi: pii('IMSI', 32).optional(),
+  iccid: pii('ICCID', 32).optional(),
+});
+
+export const modemDisconnected = event('modem.disconnected', 'The host lost the modem', {
+  modem,
+  reason: z
+    .enum(MODEM_DISCONNECT_REASONS)
+    .optional()
+    .meta({ description: 'Disconnect class; derived from error when absent' }),
+  error: pii('Error text (classified, never copied)', 1024).optional(),
+});
+
+export const modemReconnected = event('modem.reconnected', 'The modem came back after a disconnect', {
+  modem,
+  attempt: z.number().int().nonnegative().optional().meta({ description: 'Reconnect attempt number' }),
+});
+
+export const modemRegistration = event(
+  'modem.registration',
+  'Network registration status (+CREG/+CGREG/+CEREG/+C5GREG, TS 27.007 7.2)',
+  {
+    modem,
+    stat: byte('<stat>: 0 not registered, 1 home, 2 searching, 3 denied, 4 unknown, 5 roaming, 6..11'),
+    command: z.enum(REGISTRATION_COMMANDS).optional().meta({ description: 'Which command reported it' }),
+    act: byte('<AcT> access technology (TS 27.007 7.3), 0..13').optional(),
+    lac: pii('Location/tracking area code', 16).optional(),
+    cellId: pii('Cell id', 16).optional(),
+  },
+);
+
+export const modemSignal = event('modem.signal', 'Signal quality: +CSQ, +CESQ, or values already in dBm/dB', {
+  modem,
+  csq: z
+    .object({
+      rssi: byte('<rssi> 0..31, 99 unknown (TS 27.007 8.5)'),
+      ber: byte('<ber> RXQUAL 0..7, 99 unknown'),
+    })
+    .optional()
+    .meta({ description: '+CSQ values' }),
+  cesq: z
+    .object({
+      rxlev: byte('<rxlev> 0..63, 99 unknown'),
+      ber: byte('<ber> 0..7, 99 unknown'),
+      rscp: byte('<rscp> 0..96, 255 unknown'),
+      ecno: byte('<ecno> 0..49, 255 unknown'),
+      rsrq: byte('<rsrq> 0..34, 255 unknown'),
+      rsrp: byte('<rsrp> 0..97, 255 unknown'),
+    })
+    .optional()
+    .meta({ description: '+CESQ values (TS 27.007 8.69)' }),
+  signal: z
+    .object({
+      rssiDbm: level(-150, 0, 'RSSI, dBm'),
+      rsrpDbm: level(-160, 0, 'LTE/NR RSRP, dBm'),
+      rsrqDb: level(-40, 20, 'LTE/NR RSRQ, dB'),
+      rscpDbm: level(-150, 0, 'UMTS RSCP, dBm'),
+      ecnoDb: level(-40, 10, 'UMTS Ec/No, dB'),
+      sinrDb: level(-30, 50, 'SINR, dB'),
+      berRatio: level(0, 1, 'Bit error ratio, 0..1'),
+    })
+    .optional()
+    .meta({ description: 'Values already converted (vendor commands such as +QCSQ)' }),
+}).refine((e) => e.csq !== undefined || e.cesq !== undefined || e.signal !== undefined, {
+  message: 'give at least one of csq, cesq or signal',
+  path: ['signal'],
+});
+
+export const modemOperator = event('modem.operator', 'Serving operator and access technology (+COPS, TS 27.007 7.3)', {
+  modem,
+  operator: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: 'Operator name or MCC+MNC; a label only when listed in `operators`' }),
+  act: z
+    .union([z.number().int().min(0).max(255), z.string().max(32)])
+    .optional()
+    .meta({ description: '<AcT> number or a name such as LTE, UMTS, NR5G-SA' }),
+});
+
+export const modemEvents = [
+  modemConnected,
+  modemDisconnected,
+  modemReconnected,
+  modemRegistration,
+  modemSignal,
+  modemOperator,
+] as const;

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import {
+  DIRECTIONS,
+  SESSION_REFRESH_RESULTS,
+  SIP_AUTH_RESULTS,
+  SIP_REGISTRATION_RESULTS,
+  SIP_TIMERS,
+  STIR_ATTESTATIONS,
+  STIR_RESULTS,
+  SUCCESS_FAILURE,
+} from '../vocab.js';
+import { event, pii, seconds } from './base.js';
+
+const direction = z
+  .enum(DIRECTIONS)
+  .meta({ description: 'Of the transaction: inbound = the request came to us (we are the UAS)' });
+const method = z.string().max(32).meta({ description: 'SIP method, case-sensitive (RFC 3261 7.1)' });
+const code = z.number().int().min(100).max(699);
+const callId = pii('SIP Call-ID', 256).optional();
+
+export const sipRequest = event('sip.request', 'A SIP request was sent or received', {
+  method,
+  direction,
+  callId,
+  from: pii('From URI', 256).optional(),
+  to: pii('To URI', 256).optional(),
+  requestUri: pii('Request-URI', 256).optional(),
+});
+
+export const sipResponse = event('sip.response', 'A SIP response was sent or received', {
+  method: method.meta({ description: 'Method of the transaction (CSeq method)' }),
+  code: code.meta({ description: 'Status code' }),
+  direction,
+  callId,
+  reasonPhrase: pii('Reason phrase', 256).optional(),
+});
+
+export const sipRegistration = event('sip.registration', 'A REGISTER transaction completed', {
+  direction,
+  result: z
+    .enum(SIP_REGISTRATION_RESULTS)
+    .optional()
+    .meta({ description: 'Derived from code when absent (401/407 challenged, no code timeout)' }),
+  code: code.optional().meta({ description: 'Final response' }),
+  aor: pii('Address of record', 256).optional(),
+});
+
+export const sipDialogCreated = event('sip.dialog_created', 'A dialog was established (RFC 3261 12)', {
+  dialogId: pii('Dialog id (Call-ID + tags)', 512),
+});
+export const sipDialogTerminated = event('sip.dialog_terminated', 'A dialog ended', {
+  dialogId: pii('Dialog id (Call-ID + tags)', 512),
+});
+
+export const sipTransactionTimeout = event(
+  'sip.transaction_timeout',
+  'A transaction timed out without a final response (RFC 3261 17: Timer B, F or H)',
+  { method, timer: z.enum(SIP_TIMERS).meta({ description: 'B: INVITE client, F: non-INVITE client, H: ACK wait' }), callId },
+);
+
+export const sipSessionRefresh = event('sip.session_refresh', 'A session-timer refresh completed (RFC 4028)', {
+  result: z.enum(SESSION_REFRESH_RESULTS).meta({ description: 'expired: no refresh before Session-Expires' }),
+  code: code.optional().meta({ description: 'Response to the refresh (422 Session Interval Too Small...)' }),
+  callId,
+});
+
+export const sipStirVerification = event('sip.stir_verification', 'STIR/SHAKEN Identity verification (RFC 8224)', {
+  result: z.enum(STIR_RESULTS).meta({ description: 'no_identity: no Identity header to verify' }),
+  attestation: z.enum(STIR_ATTESTATIONS).optional().meta({ description: 'PASSporT attest claim (RFC 8588)' }),
+  code: code.optional().meta({ description: 'Error response when failed (428, 436, 437, 438)' }),
+  origTn: pii('Originating telephone number', 64).optional(),
+  destTn: pii('Destination telephone number', 64).optional(),
+  callId,
+});
+
+export const sipDtlsHandshake = event('sip.dtls_handshake', 'A DTLS-SRTP handshake finished (RFC 5764)', {
+  result: z.enum(SUCCESS_FAILURE),
+  seconds: seconds('Handshake duration').optional(),
+  error: pii('Error text', 1024).optional(),
+  callId,
+});
+
+export const sipAuth = event('sip.auth', 'A digest authentication step (RFC 3261 22)', {
+  direction: direction.meta({ description: 'inbound: we challenged a UA; outbound: we were challenged' }),
+  result: z.enum(SIP_AUTH_RESULTS),
+  username: pii('Username', 128).optional(),
+  realm: pii('Realm', 256).optional(),
+});
+
+export const sipEvents = [
+  sipRequest,
+  sipResponse,
+  sipRegistration,
+  sipDialogCreated,
+  sipDialogTerminated,
+  sipTransactionTimeout,
+  sipSessionRefresh,
+  sipStirVerification,
+  sipDtlsHandshake,
+  sipAuth,
+] as const;

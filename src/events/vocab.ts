@@ -1,0 +1,72 @@
+/**
+ * Closed vocabularies shared by the event schemas (what an event may say) and the metric
+ * catalogue (which label values a series may take). One list per concept, so an event field and
+ * the label it feeds cannot disagree.
+ */
+
+/** Who initiated: `inbound` = the far end called or sent to us; `outbound` = we did. */
+export const DIRECTIONS = ['inbound', 'outbound'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** How a call reached the system. */
+export const CALL_CHANNELS = ['sip', 'pstn', 'webrtc'] as const;
+export type CallChannel = (typeof CALL_CHANNELS)[number];
+
+/** Which side ended a call. */
+export const HANGUP_BY = ['caller', 'callee', 'system', 'unknown'] as const;
+export type HangupBy = (typeof HANGUP_BY)[number];
+
+/** Why an SMS could not be submitted (mapped from +CMS ERROR codes or provider error text). */
+export const SMS_FAILURE_REASONS = [
+  'timeout',
+  'network',
+  'rejected',
+  'invalid_number',
+  'modem',
+  'quota',
+  'other',
+] as const;
+export type SmsFailureReason = (typeof SMS_FAILURE_REASONS)[number];
+
+/** Why the host lost its modem. */
+export const MODEM_DISCONNECT_REASONS = ['usb', 'at_timeout', 'power', 'sim', 'network', 'manual', 'other'] as const;
+export type ModemDisconnectReason = (typeof MODEM_DISCONNECT_REASONS)[number];
+
+/** Which 3GPP TS 27.007 registration command reported a <stat>. */
+export const REGISTRATION_COMMANDS = ['CREG', 'CGREG', 'CEREG', 'C5GREG'] as const;
+
+/** SIP registration outcome (client side: we registered; server side: a UA registered with us). */
+export const SIP_REGISTRATION_RESULTS = ['success', 'challenged', 'failed', 'timeout'] as const;
+export type SipRegistrationResult = (typeof SIP_REGISTRATION_RESULTS)[number];
+
+/** RFC 3261 17.1 client transaction timers that end a transaction without a final response. */
+export const SIP_TIMERS = ['B', 'F', 'H'] as const;
+
+/** RFC 4028 session refresh: 2xx to the refresh, a failure response, or the session expired. */
+export const SESSION_REFRESH_RESULTS = ['refreshed', 'failed', 'expired'] as const;
+
+/** RFC 8224 verification result (the verstat of RFC 8588 / ATIS-1000074 reads the same way). */
+export const STIR_RESULTS = ['passed', 'failed', 'no_identity'] as const;
+/** RFC 8588 PASSporT `attest` claim. */
+export const STIR_ATTESTATIONS = ['A', 'B', 'C'] as const;
+
+/** Digest authentication (RFC 3261 22): accepted, challenged (401/407), or refused. */
+export const SIP_AUTH_RESULTS = ['success', 'challenge', 'failure'] as const;
+
+export const SUCCESS_FAILURE = ['success', 'failure'] as const;
+
+/** Why a voice-AI provider call failed. */
+export const AI_ERROR_REASONS = ['timeout', 'network', 'rate_limit', 'auth', 'bad_input', 'server', 'other'] as const;
+export type AiErrorReason = (typeof AI_ERROR_REASONS)[number];
+
+/** Which first byte a voice-AI latency measures. */
+export const AI_LATENCY_STAGES = ['end_to_end', 'asr', 'llm', 'tts'] as const;
+export type AiLatencyStage = (typeof AI_LATENCY_STAGES)[number];
+
+export const WEBRTC_RESULTS = ['connected', 'failed'] as const;
+
+/** SIM/OTA session kinds seen on a test bench (TS 102 225/226 remote management, SGP.22 downloads). */
+export const SIM_SESSION_KINDS = ['ota', 'rfm', 'ram', 'profile_download', 'test'] as const;
+/** Transport of a SIM session (TS 102 225 SMS-PP, TS 102 226 HTTPS/CAT_TP, TS 102 223 BIP, PC/SC, AT+CSIM). */
+export const SIM_PROTOCOLS = ['sms_pp', 'https', 'cat_tp', 'bip', 'pcsc', 'at'] as const;
+export const SIM_SESSION_RESULTS = ['success', 'failure', 'timeout', 'aborted'] as const;

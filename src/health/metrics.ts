@@ -1,0 +1,57 @@
+import type { Registry } from '../metrics/index.js';
+import type { CheckStatus, HealthRegistry } from './registry.js';
+
+const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'unknown'];
+
+/**
+ * Export health as metrics, refreshed at each scrape (one shared run of the checks):
+ *
+ * - `sidetone_health_check_status{check,status}`: the enum pattern, 1 on the current status and
+ *   0 on the other two. Unknown is its own series, never a 0 that reads as "fail" (or as "pass"
+ *   after a `== 0` alert), and `sum by (check)` is always 1.
+ * - `sidetone_health_check_critical{check}`: 1 when readiness depends on the check.
+ * - `sidetone_health_check_age_seconds{check}`: age of the result; absent while never reported.
+ * - `sidetone_ready`: 1 when every critical check passes.
+ *
+ * The checks run within the registry's collect timeout: keep check timeouts below it.
+ *
+ * @example
+ * exportHealthMetrics(registry, health);
+ * // alert: sidetone_health_check_status{status!="pass"} == 1 and on(check) sidetone_health_check_critical == 1
+ */
+export function exportHealthMetrics(registry: Registry, health: HealthRegistry): void {
+  const critical = registry.gauge({
+    name: 'sidetone_health_check_critical',
+    help: 'Whether readiness depends on the health check (1) or not (0)',
+    labels: ['check'],
+  });
+  const age = registry.gauge({
+    name: 'sidetone_health_check_age_seconds',
+    help: 'Age of the health check result in seconds',
+    unit: 'seconds',
+    labels: ['check'],
+  });
+  const ready = registry.gauge({
+    name: 'sidetone_ready',
+    help: 'Whether every critical health check passes (1) or not (0)',
+  });
+  registry.gauge({
+    name: 'sidetone_health_check_status',
+    help: 'Health check status: 1 on the current status (pass, fail or unknown), 0 on the others',
+    labels: ['check', 'status'],
+    enums: { status: STATUSES },
+    collect: async (status) => {
+      const report = await health.run();
+      // Rebuild from scratch: a check that was unregistered must disappear, not freeze.
+      status.clear();
+      critical.clear();
+      age.clear();
+      for (const [check, state] of Object.entries(report.checks)) {
+        for (const s of STATUSES) status.labels({ check, status: s }).set(state.status === s ? 1 : 0);
+        critical.labels({ check }).set(state.critical ? 1 : 0);
+        if (state.age_seconds !== null) age.labels({ check }).set(state.age_seconds);
+      }
+      ready.set(report.ready ? 1 : 0);
+    },
+  });
+}

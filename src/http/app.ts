@@ -1,0 +1,164 @@
+import type { Logger } from 'pino';
+import { SidetoneError } from '../errors.js';
+import { exportHealthMetrics } from '../health/metrics.js';
+import { HealthRegistry } from '../health/registry.js';
+import type { Registry } from '../metrics/index.js';
+import { sidetoneVersion } from '../runtime/version.js';
+import { Authenticator, type Credentials } from './auth.js';
+import {
+  type CompatHealthzOptions,
+  compatHealthzRoute,
+  livenessRoute,
+  readinessRoute,
+} from './health-routes.js';
+import { metricsRoute } from './metrics-route.js';
+import { normalisePath } from './path.js';
+import { errorResponse, withoutBody } from './respond.js';
+import { type AuthKind, type Handler, Router } from './router.js';
+
+export interface AppOptions {
+  /** Served on `paths.metrics` when given. */
+  registry?: Registry;
+  /** Checks behind the readiness route; an empty registry (always ready) when omitted. */
+  health?: HealthRegistry;
+  auth?: {
+    /** For `/metrics` and every `scrape` route (analytics). */
+    scrape?: Credentials;
+    /** For `ingest` routes (`/events`); separate so a webhook sender cannot read metrics. */
+    ingest?: Credentials;
+    /** Put the health routes behind scrape auth. Default false: probes rarely carry tokens. */
+    protectHealth?: boolean;
+  };
+  paths?: { metrics?: string; healthz?: string; readyz?: string };
+  /** Serve the readiness contract on the liveness path, in the compat shape. */
+  compatHealthz?: boolean | CompatHealthzOptions;
+  /** See `MetricsRouteOptions`. Default 4. */
+  maxConcurrentScrapes?: number;
+  /** gzip scrapes when accepted. Default true. */
+  gzip?: boolean;
+  /** Export health as metrics into `registry`. Default true when both are given. */
+  healthMetrics?: boolean;
+  /** Shown by the liveness route. Default: sidetone's version. */
+  version?: string;
+  /** Where handler crashes are logged (without the request's headers). */
+  logger?: Pick<Logger, 'error'>;
+}
+
+/** A fetch-style app: `Request` in, `Response` out, routable and mountable anywhere. */
+export interface App {
+  fetch(req: Request): Promise<Response>;
+  /**
+   * Add a route. `auth` (default `scrape`: forgetting it must not publish a route) also covers
+   * every path below it, see `Router`.
+   */
+  route(method: string, path: string, handler: Handler, options?: { auth?: AuthKind }): void;
+  /** Every route with its auth kind. */
+  routes(): Array<{ method: string; path: string; auth: AuthKind }>;
+  /** Whether a path is the app's to answer (a route or inside a protected family). */
+  owns(pathname: string): boolean;
+  /** Routes whose auth kind has no credentials configured, i.e. open to anyone who can connect. */
+  unprotectedRoutes(): Array<{ method: string; path: string; auth: AuthKind }>;
+  readonly paths: Readonly<{ metrics: string; healthz: string; readyz: string }>;
+  readonly health: HealthRegistry;
+}
+
+/**
+ * Build the HTTP surface: `/healthz`, `/readyz`, `/metrics` (with auth), plus whatever later code
+ * mounts with `route()`. Serve it with `serve()` (node:http) or the Express/Fastify/Hono mounts.
+ *
+ * @example
+ * const app = createApp({ registry, health, auth: { scrape: { tokens: [token] } } });
+ * app.route('GET', '/metrics/dashboard', dashboard, { auth: 'scrape' });
+ * const res = await app.fetch(new Request('http://localhost/readyz'));
+ */
+export function createApp(options: AppOptions = {}): App {
+  const paths = {
+    metrics: options.paths?.metrics ?? '/metrics',
+    healthz: options.paths?.healthz ?? '/healthz',
+    readyz: options.paths?.readyz ?? '/readyz',
+  };
+  const health = options.health ?? new HealthRegistry();
+  const authenticators: Record<Exclude<AuthKind, 'none'>, Authenticator> = {
+    scrape: new Authenticator('metrics', options.auth?.scrape),
+    ingest: new Authenticator('ingest', options.auth?.ingest),
+  };
+  const router = new Router();
+  const healthAuth: AuthKind = options.auth?.protectHealth ? 'scrape' : 'none';
+  const compat = options.compatHealthz;
+  router.add(
+    'GET',
+    paths.healthz,
+    compat ? compatHealthzRoute(health, compat === true ? {} : compat) : livenessRoute(options.version ?? sidetoneVersion()),
+    healthAuth,
+  );
+  router.add('GET', paths.readyz, readinessRoute(health), healthAuth);
+  if (options.registry !== undefined) {
+    const routeOptions: Parameters<typeof metricsRoute>[1] = {};
+    if (options.maxConcurrentScrapes !== undefined) routeOptions.maxConcurrentScrapes = options.maxConcurrentScrapes;
+    if (options.gzip !== undefined) routeOptions.gzip = options.gzip;
+    router.add('GET', paths.metrics, metricsRoute(options.registry, routeOptions), 'scrape');
+    if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
+  }
+
+  const authorize = (kinds: AuthKind[], req: Request): Response | undefined => {
+    if (kinds.length === 0) return undefined;
+    let challenge = '';
+    let reason = 'missing';
+    for (const k of kinds) {
+      if (k === 'none') return undefined;
+      const outcome = authenticators[k].check(req.headers.get('authorization'));
+      if (outcome.ok) return undefined;
+      challenge ||= outcome.challenge;
+      if (outcome.reason !== 'missing') reason = outcome.reason;
+    }
+    const message =
+      reason === 'missing'
+        ? 'credentials required: send "Authorization: Bearer <token>" (or Basic) as configured'
+        : 'credentials refused: check the token or user configured for this endpoint';
+    return errorResponse(401, 'ST_UNAUTHORIZED', message, { 'www-authenticate': challenge });
+  };
+
+  const dispatch = async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    const normal = normalisePath(url.pathname);
+    if (!normal.ok) return errorResponse(404, 'ST_NOT_FOUND', 'not found');
+    const path = normal.path;
+    const m = router.match(req.method, path);
+    const denied = authorize(m.kind === 'route' ? [m.auth] : m.auth, req);
+    if (denied !== undefined) return denied;
+    if (m.kind === 'none') return errorResponse(404, 'ST_NOT_FOUND', 'not found');
+    if (m.kind === 'method') {
+      return errorResponse(405, 'ST_METHOD_NOT_ALLOWED', `method not allowed: use ${m.allow}`, { allow: m.allow });
+    }
+    const res = await m.handler(req, { url, path });
+    return m.head ? withoutBody(res) : res;
+  };
+
+  return {
+    paths,
+    health,
+    async fetch(req) {
+      try {
+        return await dispatch(req);
+      } catch (err) {
+        options.logger?.error(
+          { err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
+          'sidetone http handler failed',
+        );
+        const code = err instanceof SidetoneError ? err.code : 'ST_INTERNAL';
+        return errorResponse(500, code, 'internal error: see the server log');
+      }
+    },
+    route(method, path, handler, routeOptions = {}) {
+      router.add(method, path, handler, routeOptions.auth ?? 'scrape');
+    },
+    routes: () => router.list(),
+    owns(pathname) {
+      const normal = normalisePath(pathname);
+      return normal.ok && router.owns(normal.path);
+    },
+    unprotectedRoutes() {
+      return router.list().filter((r) => r.auth === 'none' || !authenticators[r.auth].configured);
+    },
+  };
+}

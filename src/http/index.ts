@@ -1,0 +1,26 @@
+export { type App, type AppOptions, createApp } from './app.js';
+export { type AuthOutcome, Authenticator, type BasicUser, type Credentials } from './auth.js';
+export {
+  CALLSTACK_FIELDS,
+  type CompatHealthzOptions,
+  compatHealthzRoute,
+  livenessRoute,
+  readinessRoute,
+  uptimeSeconds,
+} from './health-routes.js';
+export { acceptsGzip, type MetricsRouteOptions, metricsRoute } from './metrics-route.js';
+export { expressMiddleware, fastifyPlugin, honoHandler } from './mounts.js';
+export { isLoopback, type ServeOptions, type Served, serve } from './node.js';
+export { DEFAULT_BODY_LIMIT, handleNode, toRequest, writeResponse } from './node-bridge.js';
+export { inFamily, type NormalisedPath, normalisePath, requestTarget } from './path.js';
+export {
+  REQUEST_BUCKETS,
+  RequestMetrics,
+  type RequestMetricsOptions,
+  routeMatcher,
+  statusClass,
+  UNMATCHED,
+} from './request-metrics.js';
+export { expressRequestMetrics, fastifyRequestMetrics, honoRequestMetrics } from './request-metrics-adapters.js';
+export { errorResponse, json } from './respond.js';
+export type { AuthKind, Handler, RouteContext } from './router.js';

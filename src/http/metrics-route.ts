@@ -1,0 +1,123 @@
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
+import { SidetoneError } from '../errors.js';
+import { sanitizeDetail } from '../health/sanitize.js';
+import { CONTENT_TYPES, type ExpositionFormat, negotiate, type Registry } from '../metrics/index.js';
+import { errorResponse } from './respond.js';
+import type { Handler } from './router.js';
+
+const gzip = promisify(gzipCb);
+
+export interface MetricsRouteOptions {
+  /** Requests served at once (sharing renders); the next one gets 503 with `Retry-After`. Default 4. */
+  maxConcurrentScrapes?: number;
+  /** Compress when the scraper accepts gzip (Prometheus does). Default true. */
+  gzip?: boolean;
+}
+
+/** One render shared by every scrape of the same format that arrives while it runs. */
+interface Flight {
+  body: Promise<Buffer>;
+  gzipped?: Promise<Buffer>;
+}
+
+const SCRAPE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/**
+ * The `/metrics` handler: format from `Accept`, gzip from `Accept-Encoding`, one render shared by
+ * concurrent scrapes, a cap on concurrent scrapes, and self-metrics
+ * (`sidetone_scrape_duration_seconds{format}`, `sidetone_scrape_errors_total{reason}`). A failing
+ * or slow collect callback answers 500, never a 200 with partial data.
+ *
+ * @example
+ * router.add('GET', '/metrics', metricsRoute(registry, { maxConcurrentScrapes: 4 }), 'scrape');
+ */
+export function metricsRoute(registry: Registry, options: MetricsRouteOptions = {}): Handler {
+  const max = options.maxConcurrentScrapes ?? 4;
+  if (!Number.isInteger(max) || max < 1) {
+    throw new SidetoneError(
+      'ST_INVALID_OPTION',
+      `maxConcurrentScrapes must be a positive integer, got ${String(max)}: Prometheus needs 1 per server`,
+    );
+  }
+  const useGzip = options.gzip ?? true;
+  const duration = registry.histogram({
+    name: 'sidetone_scrape_duration_seconds',
+    help: 'Time to answer a metrics scrape, including collect callbacks and compression',
+    unit: 'seconds',
+    labels: ['format'],
+    enums: { format: ['prometheus', 'openmetrics'] },
+    buckets: SCRAPE_BUCKETS,
+  });
+  const errors = registry.counter({
+    name: 'sidetone_scrape_errors_total',
+    help: 'Metrics scrapes answered with an error, by reason',
+    labels: ['reason'],
+    enums: { reason: ['collect_failed', 'render_failed', 'overloaded'] },
+  });
+  const flights = new Map<ExpositionFormat, Flight>();
+  let active = 0;
+
+  const flight = (format: ExpositionFormat): Flight => {
+    let f = flights.get(format);
+    if (f === undefined) {
+      const body = registry.metrics(format).then((text) => Buffer.from(text, 'utf8'));
+      f = { body };
+      flights.set(format, f);
+      // The next scrape after this render settles must see fresh values, so the flight ends here.
+      const done = () => {
+        if (flights.get(format) === f) flights.delete(format);
+      };
+      body.then(done, done);
+    }
+    return f;
+  };
+
+  return async (req) => {
+    if (active >= max) {
+      errors.labels({ reason: 'overloaded' }).inc();
+      return errorResponse(503, 'ST_SCRAPE_OVERLOADED', `more than ${max} scrapes at once: retry shortly`, {
+        'retry-after': '1',
+      });
+    }
+    active++;
+    const start = performance.now();
+    const format = negotiate(req.headers.get('accept'));
+    try {
+      const f = flight(format);
+      let bytes = await f.body;
+      const headers: Record<string, string> = {
+        'content-type': CONTENT_TYPES[format],
+        'cache-control': 'no-store',
+        vary: 'Accept, Accept-Encoding',
+      };
+      if (useGzip && acceptsGzip(req.headers.get('accept-encoding'))) {
+        f.gzipped ??= gzip(bytes);
+        bytes = await f.gzipped;
+        headers['content-encoding'] = 'gzip';
+      }
+      headers['content-length'] = String(bytes.length);
+      duration.labels({ format }).observe((performance.now() - start) / 1000);
+      return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+    } catch (err) {
+      const collect = err instanceof SidetoneError && err.code === 'ST_COLLECT_FAILED';
+      errors.labels({ reason: collect ? 'collect_failed' : 'render_failed' }).inc();
+      const code = err instanceof SidetoneError ? err.code : 'ST_RENDER_FAILED';
+      return errorResponse(500, code, sanitizeDetail(err instanceof Error ? err.message : 'render failed'));
+    } finally {
+      active--;
+    }
+  };
+}
+
+/** `gzip` (or `x-gzip`, or `*`) listed with a non-zero q-value. */
+export function acceptsGzip(header: string | null): boolean {
+  if (!header) return false;
+  for (const part of header.split(',')) {
+    const [coding = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== 'x-gzip' && coding !== '*') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    if (q === undefined || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}

@@ -1,0 +1,139 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { requestTarget } from './path.js';
+import { errorResponse } from './respond.js';
+
+/** Default request body limit: webhooks and event batches are small; anything bigger is refused. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** The body was bigger than the limit: answer 413. */
+export class BodyTooLarge extends Error {}
+
+/**
+ * Turn a node request into a fetch `Request`. The URL is always built on `http://localhost` from
+ * the request target alone: the `Host` header is client input and must not be able to move the path.
+ * A body is read up to `limit` bytes (a declared `Content-Length` above it is refused unread);
+ * `preread` is for frameworks whose body parser has already consumed the stream.
+ */
+export async function toRequest(
+  req: IncomingMessage,
+  limit: number,
+  preread?: { body: unknown } | undefined,
+): Promise<Request> {
+  const url = `http://localhost${requestTarget(req.url)}`;
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.startsWith(':')) continue;
+    headers.append(name, raw[i + 1] as string);
+  }
+  const method = req.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+  const body = preread !== undefined ? prereadBody(preread.body) : await readBody(req, limit);
+  if (body.length > limit) throw new BodyTooLarge();
+  return new Request(url, { method, headers, body: body.length > 0 ? (body as Uint8Array<ArrayBuffer>) : null });
+}
+
+function prereadBody(body: unknown): Buffer {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (Buffer.isBuffer(body)) return body;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  return Buffer.from(JSON.stringify(body), 'utf8');
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) {
+        // Stop reading at once (buffering the rest is what a memory attack wants), but leave the
+        // socket up so the 413 can be written; `connection: close` ends it afterwards.
+        cleanup();
+        req.pause();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, total));
+    };
+    const onError = (err?: unknown) => {
+      cleanup();
+      reject(err instanceof Error ? err : new Error('request aborted'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onError);
+  });
+}
+
+/** Write a fetch `Response` to a node response, streaming unbounded bodies with backpressure. */
+export async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  const cookies = response.headers.getSetCookie();
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  }
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  const body = response.body;
+  if (body === null) {
+    res.end();
+    return;
+  }
+  if (response.headers.has('content-length')) {
+    res.end(Buffer.from(await response.arrayBuffer()));
+    return;
+  }
+  await pipeline(Readable.fromWeb(body as import('node:stream/web').ReadableStream), res);
+}
+
+/**
+ * Answer a node request with a fetch handler: the shared core of `serve()` and the Express mount.
+ * Never rejects: a body over the limit is a 413 (and the connection closes, since the rest of the
+ * body is never read); anything else that fails is a 500 or a destroyed socket.
+ */
+export async function handleNode(
+  fetchHandler: (req: Request) => Promise<Response>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  preread?: { body: unknown },
+): Promise<void> {
+  let response: Response;
+  try {
+    const request = await toRequest(req, limit, preread);
+    response = await fetchHandler(request);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) {
+      response = errorResponse(413, 'ST_BODY_TOO_LARGE', `request body over ${limit} bytes: send less`, {
+        connection: 'close',
+      });
+    } else if (req.destroyed) {
+      return;
+    } else {
+      response = errorResponse(400, 'ST_BAD_REQUEST', 'the request could not be read');
+    }
+  }
+  try {
+    if (res.headersSent) return;
+    await writeResponse(res, response);
+  } catch {
+    // The client went away mid-body; nothing left to tell it.
+    res.destroy();
+  }
+}

@@ -1,0 +1,111 @@
+import { DefinitionError, showValue } from '../errors.js';
+import { assertRoutePath, inFamily } from './path.js';
+
+/** Which credentials a route needs: Prometheus/analytics tokens, event ingest tokens, or none. */
+export type AuthKind = 'scrape' | 'ingest' | 'none';
+
+/** What a handler gets besides the request: the parsed URL and the normalised, decoded path. */
+export interface RouteContext {
+  url: URL;
+  path: string;
+}
+
+export type Handler = (req: Request, ctx: RouteContext) => Response | Promise<Response>;
+
+interface Route {
+  handler: Handler;
+  auth: AuthKind;
+}
+
+/** What the router found for a path; `auth` is what must pass before anything else is said. */
+export type Match =
+  | { kind: 'route'; handler: Handler; auth: AuthKind; head: boolean }
+  | { kind: 'method'; allow: string; auth: AuthKind[] }
+  | { kind: 'none'; auth: AuthKind[] };
+
+const METHOD = /^[A-Z]+$/;
+
+/**
+ * Exact-match routing on normalised paths, with auth families: a protected route protects every
+ * path below it, case-insensitively, so `/metrics/dashboard` can be its own route while
+ * `/metrics/anything-else` and `/METRICS` still demand scrape credentials before the 404.
+ */
+export class Router {
+  private readonly routes = new Map<string, Map<string, Route>>();
+
+  add(method: string, path: string, handler: Handler, auth: AuthKind): void {
+    if (typeof method !== 'string' || !METHOD.test(method)) {
+      throw new DefinitionError('ST_INVALID_METHOD', `HTTP method ${showValue(method)} must be upper-case, e.g. "GET"`);
+    }
+    assertRoutePath(path);
+    if (typeof handler !== 'function') {
+      throw new DefinitionError('ST_INVALID_HANDLER', `route ${method} ${path} needs a handler function`);
+    }
+    if (auth !== 'scrape' && auth !== 'ingest' && auth !== 'none') {
+      throw new DefinitionError(
+        'ST_INVALID_AUTH_KIND',
+        `route ${method} ${path} has auth ${showValue(auth)}: use "scrape", "ingest" or "none"`,
+      );
+    }
+    if (method === 'HEAD') {
+      throw new DefinitionError(
+        'ST_INVALID_METHOD',
+        `route HEAD ${path}: HEAD is answered by the GET handler without a body; register GET`,
+      );
+    }
+    for (const [other, methods] of this.routes) {
+      if (!inFamily(path, other) && !inFamily(other, path)) continue;
+      for (const [m, r] of methods) {
+        if (other === path && m === method) {
+          throw new DefinitionError('ST_DUPLICATE_ROUTE', `route ${method} ${path} is already registered`);
+        }
+        if ((r.auth === 'none') !== (auth === 'none') && other !== path) {
+          throw new DefinitionError(
+            'ST_ROUTE_AUTH',
+            `route ${method} ${path} (auth "${auth}") overlaps ${m} ${other} (auth "${r.auth}"): a protected route protects every path below it, so give both the same kind of auth`,
+          );
+        }
+      }
+    }
+    let methods = this.routes.get(path);
+    if (methods === undefined) this.routes.set(path, (methods = new Map()));
+    methods.set(method, { handler, auth });
+  }
+
+  match(method: string, path: string): Match {
+    const methods = this.routes.get(path);
+    if (methods !== undefined) {
+      const r = methods.get(method) ?? (method === 'HEAD' ? methods.get('GET') : undefined);
+      if (r !== undefined) return { kind: 'route', handler: r.handler, auth: r.auth, head: method === 'HEAD' };
+      const allow = [...methods.keys()];
+      if (methods.has('GET')) allow.push('HEAD');
+      return { kind: 'method', allow: allow.sort().join(', '), auth: kinds(methods.values()) };
+    }
+    const auth: AuthKind[] = [];
+    for (const [base, ms] of this.routes) {
+      if (!inFamily(path, base)) continue;
+      for (const k of kinds(ms.values())) if (!auth.includes(k)) auth.push(k);
+    }
+    return { kind: 'none', auth };
+  }
+
+  /** Whether the path is a route or inside a protected family (mounts pass everything else on). */
+  owns(path: string): boolean {
+    const m = this.match('GET', path);
+    return m.kind !== 'none' || m.auth.length > 0;
+  }
+
+  /** Every route, for start-up warnings and docs. */
+  list(): Array<{ method: string; path: string; auth: AuthKind }> {
+    const out: Array<{ method: string; path: string; auth: AuthKind }> = [];
+    for (const [path, ms] of this.routes) for (const [method, r] of ms) out.push({ method, path, auth: r.auth });
+    return out;
+  }
+}
+
+/** The protected kinds among some routes (`none` is not a requirement). */
+function kinds(routes: Iterable<Route>): AuthKind[] {
+  const out: AuthKind[] = [];
+  for (const r of routes) if (r.auth !== 'none' && !out.includes(r.auth)) out.push(r.auth);
+  return out;
+}

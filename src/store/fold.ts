@@ -1,0 +1,147 @@
+/**
+ * Backend-neutral folding of grouped aggregate rows into {@link CallStats} and {@link SeriesRow}s.
+ * A backend runs one `GROUP BY status, kpi` (or `bucket, status, answered`) query; the few groups
+ * come back here, so the KPI bookkeeping is written once for SQLite and PostgreSQL alike.
+ */
+import { KPI_FLAG } from './derive.js';
+import { CALL_STATUSES, type CallStats, type CallStatus, type SeriesRow } from './types.js';
+
+/** One `(status, kpi)` group. Sums are over the group's non-null values. */
+export interface StatsGroup {
+  status: CallStatus;
+  kpi: number;
+  n: number;
+  talk_count: number;
+  talk_sum: number;
+  pdd_count: number;
+  pdd_sum: number;
+  dur_count: number;
+  dur_sum: number;
+  dur_min: number | null;
+  dur_max: number | null;
+  transcripts: number;
+  media_count: number;
+  mos_sum: number;
+  jitter_sum: number;
+  loss_sum: number;
+}
+
+export interface SeriesGroup {
+  start: number;
+  status: CallStatus;
+  /** Non-zero when answered. */
+  ans: number;
+  n: number;
+  dur_count: number;
+  dur_sum: number;
+}
+
+export const zeroStatusCounts = (): Record<CallStatus, number> =>
+  Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<CallStatus, number>;
+
+const num = (v: unknown) => Number(v ?? 0);
+
+export function foldCallStats(groups: readonly StatsGroup[]): CallStats {
+  const st: CallStats = {
+    total: 0,
+    finished: 0,
+    active: 0,
+    byStatus: zeroStatusCounts(),
+    answered: 0,
+    networkEffective: 0,
+    sipAttempts: 0,
+    sipRedirected: 0,
+    sipAnswered: 0,
+    sipEffective: 0,
+    sipIneffective: 0,
+    talkCount: 0,
+    talkMsSum: 0,
+    pddCount: 0,
+    pddMsSum: 0,
+    durationCount: 0,
+    durationMsSum: 0,
+    durationMinMs: null,
+    durationMaxMs: null,
+    transcripts: 0,
+    mediaCount: 0,
+    mosAvg: null,
+    jitterMsAvg: null,
+    lossPercentAvg: null,
+  };
+  let mos = 0;
+  let jitter = 0;
+  let loss = 0;
+  for (const g of groups) {
+    const n = num(g.n);
+    const has = (flag: number) => (g.kpi & flag) !== 0;
+    st.total += n;
+    st.byStatus[g.status] += n;
+    st.talkCount += num(g.talk_count);
+    st.talkMsSum += num(g.talk_sum);
+    st.pddCount += num(g.pdd_count);
+    st.pddMsSum += num(g.pdd_sum);
+    st.mediaCount += num(g.media_count);
+    mos += num(g.mos_sum);
+    jitter += num(g.jitter_sum);
+    loss += num(g.loss_sum);
+    // KPIs count attempts with an outcome; an active call has none yet.
+    if (g.status === 'active') continue;
+    st.finished += n;
+    const answered = has(KPI_FLAG.answered);
+    if (answered) {
+      st.answered += n;
+      st.transcripts += num(g.transcripts);
+      st.durationCount += num(g.dur_count);
+      st.durationMsSum += num(g.dur_sum);
+      if (g.dur_min !== null && (st.durationMinMs === null || g.dur_min < st.durationMinMs)) {
+        st.durationMinMs = g.dur_min;
+      }
+      if (g.dur_max !== null && (st.durationMaxMs === null || g.dur_max > st.durationMaxMs)) {
+        st.durationMaxMs = g.dur_max;
+      }
+    }
+    if (answered || has(KPI_FLAG.nerCause)) st.networkEffective += n;
+    if (!has(KPI_FLAG.sip)) continue;
+    st.sipAttempts += n;
+    if (has(KPI_FLAG.sipRedirected)) st.sipRedirected += n;
+    if (has(KPI_FLAG.sipAnswered)) st.sipAnswered += n;
+    if (has(KPI_FLAG.sipEffective)) st.sipEffective += n;
+    if (has(KPI_FLAG.sipIneffective)) st.sipIneffective += n;
+  }
+  st.active = st.byStatus.active;
+  if (st.mediaCount > 0) {
+    st.mosAvg = mos / st.mediaCount;
+    st.jitterMsAvg = jitter / st.mediaCount;
+    st.lossPercentAvg = loss / st.mediaCount;
+  }
+  return st;
+}
+
+/** Fold `(bucket, status, answered)` groups, ordered by bucket, into one row per non-empty bucket. */
+export function foldSeries(groups: readonly SeriesGroup[]): SeriesRow[] {
+  const out: SeriesRow[] = [];
+  let cur: SeriesRow | undefined;
+  for (const g of groups) {
+    const start = num(g.start);
+    if (!cur || cur.start !== start) {
+      cur = {
+        start,
+        total: 0,
+        byStatus: zeroStatusCounts(),
+        answered: 0,
+        durationCount: 0,
+        durationMsSum: 0,
+      };
+      out.push(cur);
+    }
+    const n = num(g.n);
+    cur.total += n;
+    cur.byStatus[g.status] += n;
+    if (g.status !== 'active' && num(g.ans) !== 0) {
+      cur.answered += n;
+      cur.durationCount += num(g.dur_count);
+      cur.durationMsSum += num(g.dur_sum);
+    }
+  }
+  return out;
+}
