@@ -50,7 +50,7 @@ const SIP_URI = /(?<![A-Za-z0-9])(?:sips?:[^\s"'<>]{0,256}?[@.[][A-Za-z0-9:]|tel
 const AUTH_SCHEME = /\b(?:bearer|basic|token)\s+([A-Za-z0-9._~+/-]{8,}=*)/i;
 const SECRET_KV =
   /(?:api[_-]?key|secret|passw(?:or)?d|pwd|token|signature|sig)["']?\s*[=:]\s*["']?([^\s"'&,;]{6,})/i;
-const KEY_OR_JWT =
+const API_KEY =
   /\b(?:[spr]k_(?:live|test)_[0-9A-Za-z]{8,}|(?:AC|SK)[0-9a-fA-F]{32}\b|(?:AKIA|ASIA)[0-9A-Z]{16}\b|gh[pousr]_[0-9A-Za-z]{20,}|github_pat_\w{20,}|xox[abposr]-[0-9A-Za-z-]{8,}|AIza[\w-]{35}|sk-[\w-]{20,})/;
 const SECRETISH = /[0-9+/=~]|[a-z][A-Z]/;
 const UUID = /[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}/;
@@ -69,7 +69,7 @@ const TOKEN_RUN = /[A-Za-z0-9+/=_-]{20,}/g;
  * favours cheap pre-checks and linear scans: a typical short value costs well under a microsecond.
  * When several kinds are present the structural one wins (a URL or SIP URI that contains a phone
  * number or an IP is reported as `url`/`sip_uri`), in the order of {@link PII_KINDS}; among digit
- * kinds the leftmost number decides. Never throws, whatever the input.
+ * kinds the leftmost number decides; the generic high-entropy `token` test runs last. Never throws.
  *
  * Judgement calls: bare hostnames (`pbx1.example.com`) are NOT flagged (they name infrastructure,
  * and the guard's cardinality limits handle them); any `user@host` is (a SIP AOR or login), but not
@@ -115,7 +115,7 @@ export function detectPii(value: string): PiiKind | undefined {
   if (n >= 15) {
     let m = AUTH_SCHEME.exec(value);
     if (m?.[1] !== undefined && SECRETISH.test(m[1])) return 'token';
-    if (KEY_OR_JWT.test(value) || hasJwt(value)) return 'token';
+    if (API_KEY.test(value) || hasJwt(value)) return 'token';
     m = SECRET_KV.exec(value);
     if (m?.[1] !== undefined && (m[1].length >= 16 || SECRETISH.test(m[1]))) return 'token';
   }

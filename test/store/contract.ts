@@ -24,7 +24,8 @@ export type ContractFactory = (opts: { storeRaw: boolean }) => Promise<ContractH
 export function lifecycle(callId: string, at: number, extra: Partial<{ from: string; to: string }> = {}): CallUpdate[] {
   return [
     { kind: 'started', callId, at, direction: 'outbound', channel: 'sip', trunk: 'carrier-a', ...extra },
-    { kind: 'ringing', callId, at: at + 2000 },
+    { kind: 'ringing', callId, at: at + 2000 }, // 180 Ringing
+    { kind: 'ringing', callId, at: at + 3000 }, // 183 Session Progress: PDD keeps the first
     { kind: 'answered', callId, at: at + 5000 },
     { kind: 'media', callId, at: at + 30_000, mos: 4.2, jitterMs: 12, lossPercent: 0.5, rttMs: 80 },
     { kind: 'media', callId, at: at + 60_000, mos: 3.9, jitterMs: 8, lossPercent: 1.5 },
@@ -158,11 +159,39 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       }
     });
 
-    it('keeps end details from the earliest `ended`, filling gaps from later ones', async () => {
+    it('resolves conflicting reports the same way in either order: earliest wins, gaps filled', async () => {
       const store = await open();
-      await store.apply({ kind: 'ended', callId: 'm', at: T + 10_000, sipCode: 486, q850: 17 });
-      await store.apply({ kind: 'ended', callId: 'm', at: T + 8000, sipCode: 480 });
-      expect(await store.getCall('m')).toMatchObject({ endedAt: T + 8000, sipCode: 480, q850: 17, status: 'no_answer' });
+      const conflicting: CallUpdate[] = [
+        { kind: 'started', callId: '', at: T + 100, direction: 'inbound', channel: 'pstn', trunk: 'late', to: '+15550000002' },
+        { kind: 'started', callId: '', at: T, direction: 'outbound', channel: 'sip', from: '+15550000001' },
+        { kind: 'ended', callId: '', at: T + 10_000, sipCode: 486, q850: 17, hangupBy: 'callee' },
+        { kind: 'ended', callId: '', at: T + 8000, sipCode: 480 },
+        { kind: 'ringing', callId: '', at: T + 3000 },
+        { kind: 'ringing', callId: '', at: T + 2000 },
+      ];
+      const records: CallRecord[] = [];
+      for (const [i, order] of [conflicting, [...conflicting].reverse()].entries()) {
+        await applyAll(
+          store,
+          order.map((u) => ({ ...u, callId: `m${i}` })),
+        );
+        records.push({ ...(await store.getCall(`m${i}`))!, callId: 'm' });
+      }
+      expect(records[0]).toEqual(records[1]);
+      expect(records[0]).toMatchObject({
+        startedAt: T,
+        direction: 'outbound',
+        channel: 'sip',
+        trunk: 'late', // the earliest start has no trunk: the gap is filled from the later one
+        fromMasked: '+1555***0001',
+        toMasked: '+1555***0002',
+        endedAt: T + 8000,
+        sipCode: 480,
+        q850: 17,
+        hangupBy: 'callee',
+        status: 'no_answer',
+        pddMs: 2000,
+      });
     });
 
     it('rejects malformed updates with ValidationError and writes nothing of a bad batch', async () => {
@@ -174,7 +203,7 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       const err = await store.applyBatch(bad).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
       expect(err).toMatchObject({ code: 'ST_STORE_INVALID_UPDATE' });
-      expect((err as Error).message).toContain('#7');
+      expect((err as Error).message).toContain('#8');
       expect(await store.getCall('ok')).toBeUndefined();
       for (const u of [
         { kind: 'started', callId: 'x', at: T, direction: 'sideways', channel: 'sip' },

@@ -1,0 +1,42 @@
+/**
+ * The CLI's exit-code contract lives here: 0 success, 1 an operational error (one line: the cause
+ * and the fix), 2 a usage error (bad verb, flag or value; the verb's usage follows).
+ */
+import { SidetoneError } from '../errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+/** Bad command line: unknown verb or flag, missing or malformed value. Exit 2 with usage. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** An operational failure the user can fix; the message already says how. Exit 1. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** Collapse a message to one line: scripts grep stderr, and a stack of lines hides the fix. */
+export function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, '; ').trim();
+}
+
+/**
+ * The line printed for an error that reached the top. Our own errors already carry the fix; for
+ * anything else the cause is shown with the one thing the user can do about it.
+ */
+export function describeError(err: unknown): string {
+  if (err instanceof CliError) return oneLine(err.message);
+  if (err instanceof SidetoneError) return oneLine(err.message);
+  const code = (err as { code?: unknown })?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return oneLine(`permission denied (${message}): check the file's permissions or run as its owner`);
+  }
+  if (code === 'ENOSPC') return oneLine(`the disk is full (${message}): free some space and retry`);
+  return oneLine(
+    `unexpected error: ${message}; rerun with SIDETONE_DEBUG=1 for the stack and report it if it persists`,
+  );
+}

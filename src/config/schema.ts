@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { PACK_NAMES } from '../telephony/catalogue/types.js';
+
+// Every constraint names what is expected, because the message is all an operator sees.
+
+const int = (min: number, max: number, def: number, unit = '') => {
+  const msg = `expected an integer from ${min} to ${max}${unit}`;
+  return z.number({ error: msg }).int(msg).min(min, msg).max(max, msg).default(def);
+};
+const bool = (def: boolean) => z.boolean({ error: 'expected true or false' }).default(def);
+const TOKEN_MSG =
+  'expected a token of at least 16 characters without whitespace (generate one with `openssl rand -hex 32`)';
+const token = z.string({ error: TOKEN_MSG }).min(16, TOKEN_MSG).regex(/^[\x21-\x7e]+$/, TOKEN_MSG);
+const PATH_MSG = 'expected an absolute URL path such as "/metrics" (letters, digits, "-", "_", no trailing slash)';
+const urlPath = (def: string) =>
+  z
+    .string({ error: PATH_MSG })
+    .regex(/^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*)?$/, PATH_MSG)
+    .default(def);
+const file = z.string({ error: 'expected a file path' }).min(1, 'expected a file path').optional();
+const names = (what: string) =>
+  z
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, `expected ${what} names of letters, digits, ".", "_", "-"`), {
+      error: `expected a list of ${what} names`,
+    })
+    .default([]);
+
+const basicUser = z.strictObject(
+  {
+    username: z
+      .string({ error: 'expected a username' })
+      .regex(/^[^:\s]+$/, 'expected a username without ":" or whitespace'),
+    password: z.string({ error: 'expected a password' }).min(12, 'expected a password of at least 12 characters'),
+  },
+  { error: 'expected { username, password }' },
+);
+
+/** The packs that can be switched on (`source` heartbeats are always on). */
+export const CONFIG_PACKS = PACK_NAMES.filter((p) => p !== 'source');
+
+const packs = z.strictObject(
+  Object.fromEntries(CONFIG_PACKS.map((p) => [p, bool(false)])) as Record<
+    (typeof CONFIG_PACKS)[number],
+    ReturnType<typeof bool>
+  >,
+);
+
+/**
+ * The whole sidecar configuration. Keys are snake_case, as in the TOML file; every section and
+ * key has a default, so an empty file is a valid (loopback-only, open) configuration.
+ */
+export const configSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        host: z.string({ error: 'expected a host name or IP address' }).min(1).default('127.0.0.1'),
+        port: int(0, 65535, 9464),
+        body_limit_bytes: int(1024, 64 * 1024 * 1024, 1024 * 1024, ' bytes'),
+        headers_timeout_ms: int(100, 600_000, 10_000, ' ms'),
+        request_timeout_ms: int(100, 3_600_000, 30_000, ' ms'),
+        keep_alive_timeout_ms: int(100, 600_000, 5_000, ' ms'),
+        max_concurrent_scrapes: int(1, 64, 4),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z
+          .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+            error: 'expected one of trace, debug, info, warn, error, fatal, silent',
+          })
+          .default('info'),
+      })
+      .prefault({}),
+    auth: z
+      .strictObject({
+        scrape_tokens: z.array(token, { error: 'expected a list of tokens' }).default([]),
+        scrape_tokens_file: file,
+        ingest_tokens: z.array(token, { error: 'expected a list of tokens' }).default([]),
+        ingest_tokens_file: file,
+        basic_users: z.array(basicUser, { error: 'expected a list of { username, password }' }).default([]),
+        basic_users_file: file,
+      })
+      .prefault({}),
+    health: z
+      .strictObject({
+        liveness_path: urlPath('/healthz'),
+        readiness_path: urlPath('/readyz'),
+        compat_healthz: bool(false),
+        protect: bool(false),
+      })
+      .prefault({}),
+    metrics: z
+      .strictObject({
+        path: urlPath('/metrics'),
+        prefix: z
+          .string({ error: 'expected a metric name prefix' })
+          .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a metric name prefix of letters, digits and "_"')
+          .default('sidetone'),
+        max_series: int(10, 1_000_000, 2000),
+        gzip: bool(true),
+      })
+      .prefault({}),
+    packs: packs.prefault({}),
+    labels: z
+      .strictObject({
+        trunks: names('trunk'),
+        operators: names('operator'),
+        modems: names('modem').transform((m) => (m.length === 0 ? ['modem0'] : m)),
+        queues: names('queue'),
+      })
+      .prefault({}),
+    store: z
+      .strictObject({
+        path: z.string({ error: 'expected a file path' }).min(1, 'expected a file path').default('sidetone.db'),
+        hash_key: z
+          .string({ error: 'expected a secret of at least 16 characters' })
+          .min(16, 'expected a secret of at least 16 characters (generate one with `openssl rand -hex 32`)')
+          .optional(),
+        hash_key_file: file,
+        store_raw_numbers: bool(false),
+        retention_days: int(1, 3650, 90, ' days'),
+        zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
+      })
+      .prefault({}),
+    demo: z
+      .strictObject({
+        rate: z
+          .number({ error: 'expected events per second, from 0.01 to 1000' })
+          .min(0.01, 'expected events per second, from 0.01 to 1000')
+          .max(1000, 'expected events per second, from 0.01 to 1000')
+          .default(1),
+        seed: int(0, 2 ** 31 - 1, 1),
+      })
+      .prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    if (c.server.headers_timeout_ms > c.server.request_timeout_ms) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'headers_timeout_ms'],
+        input: c.server.headers_timeout_ms,
+        message: `expected at most server.request_timeout_ms (${c.server.request_timeout_ms}): headers are part of the request`,
+      });
+    }
+    const paths = [
+      ['health', 'liveness_path', c.health.liveness_path],
+      ['health', 'readiness_path', c.health.readiness_path],
+      ['metrics', 'path', c.metrics.path],
+    ] as const;
+    for (let i = 1; i < paths.length; i++) {
+      const [section, key, value] = paths[i] as (typeof paths)[number];
+      if (paths.slice(0, i).some((p) => p[2].toLowerCase() === value.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: [section, key], input: value, message: 'expected a path no other endpoint uses' });
+      }
+    }
+  });
+
+/** The resolved configuration, every default filled in. */
+export type SidetoneConfig = z.output<typeof configSchema>;
+
+/** Keys whose values are secrets: masked in `config check`, in errors, and never logged. */
+export const SECRET_PATHS: readonly string[] = [
+  'auth.scrape_tokens',
+  'auth.ingest_tokens',
+  'auth.basic_users',
+  'store.hash_key',
+];
+
+/** Whether a dotted key path (`auth.scrape_tokens.0`) is, or is inside, a secret. */
+export function isSecretPath(path: string): boolean {
+  return SECRET_PATHS.some((s) => path === s || path.startsWith(`${s}.`));
+}

@@ -1,0 +1,157 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
+import type { Registry } from '../metrics/index.js';
+import { eventLoopMetrics } from './event-loop.js';
+import { sidetoneVersion } from './version.js';
+
+export interface RuntimeMetricsOptions {
+  /** `version` label of `sidetone_build_info`. Default: sidetone's package version. */
+  version?: string;
+  /** monitorEventLoopDelay sampling interval. Default 10 ms. */
+  eventLoopResolutionMs?: number;
+  /** Observe GC pauses. Default true. */
+  gc?: boolean;
+}
+
+/** GC pause buckets in seconds: minor GCs take ~1 ms, a major GC on a Pi can take 100 ms+. */
+export const GC_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
+/**
+ * Register the process and Node runtime metrics (names follow Prometheus' process collector and
+ * prom-client, so existing dashboards work):
+ * `process_cpu_{user,system,}seconds_total`, `process_resident_memory_bytes`,
+ * `process_open_fds` / `process_max_fds` (Linux), `process_start_time_seconds`,
+ * `process_uptime_seconds`, `nodejs_heap_size_{used,total}_bytes`, `nodejs_external_memory_bytes`,
+ * `nodejs_active_resources`, `nodejs_gc_duration_seconds{kind}`, the event-loop delay family (see
+ * `eventLoopMetrics`) and `sidetone_build_info{version,node}`. Values are read at scrape time.
+ *
+ * @example
+ * const runtime = runtimeMetrics(registry);
+ * // on shutdown:
+ * runtime.stop();
+ */
+export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOptions = {}): { stop(): void } {
+  const startSeconds = Math.round(Date.now() - performance.now()) / 1000;
+  const user = registry.counter({
+    name: 'process_cpu_user_seconds_total',
+    help: 'User CPU time spent in seconds',
+    unit: 'seconds',
+  });
+  const system = registry.counter({
+    name: 'process_cpu_system_seconds_total',
+    help: 'System CPU time spent in seconds',
+    unit: 'seconds',
+  });
+  registry.counter({
+    name: 'process_cpu_seconds_total',
+    help: 'Total user and system CPU time spent in seconds',
+    unit: 'seconds',
+    collect: (total) => {
+      const cpu = process.cpuUsage();
+      user.set(undefined, cpu.user / 1e6);
+      system.set(undefined, cpu.system / 1e6);
+      total.set(undefined, (cpu.user + cpu.system) / 1e6);
+    },
+  });
+  const heapUsed = registry.gauge({ name: 'nodejs_heap_size_used_bytes', help: 'V8 heap used', unit: 'bytes' });
+  const heapTotal = registry.gauge({ name: 'nodejs_heap_size_total_bytes', help: 'V8 heap size', unit: 'bytes' });
+  const external = registry.gauge({
+    name: 'nodejs_external_memory_bytes',
+    help: 'Memory of C++ objects bound to JavaScript objects (buffers)',
+    unit: 'bytes',
+  });
+  registry.gauge({
+    name: 'process_resident_memory_bytes',
+    help: 'Resident memory size in bytes',
+    unit: 'bytes',
+    collect: (rss) => {
+      const m = process.memoryUsage();
+      rss.set(m.rss);
+      heapUsed.set(m.heapUsed);
+      heapTotal.set(m.heapTotal);
+      external.set(m.external);
+    },
+  });
+  registry.gauge({
+    name: 'process_start_time_seconds',
+    help: 'Start time of the process since the Unix epoch in seconds',
+    unit: 'seconds',
+  }).set(startSeconds);
+  registry.gauge({
+    name: 'process_uptime_seconds',
+    help: 'Seconds since the process started',
+    unit: 'seconds',
+    collect: (g) => g.set(process.uptime()),
+  });
+  registry.gauge({
+    name: 'nodejs_active_resources',
+    help: 'Resources (handles, requests, timers) keeping the event loop alive',
+    collect: (g) => g.set(process.getActiveResourcesInfo().length),
+  });
+  if (process.platform === 'linux') registerFds(registry);
+  registry.info({
+    name: 'sidetone_build',
+    help: 'sidetone build information',
+    values: { version: options.version ?? sidetoneVersion(), node: process.version },
+  });
+  const stopLoop = eventLoopMetrics(registry, { resolutionMs: options.eventLoopResolutionMs ?? 10 });
+  const stopGc = options.gc === false ? () => {} : gcMetrics(registry);
+  return {
+    stop() {
+      stopLoop();
+      stopGc();
+    },
+  };
+}
+
+function registerFds(registry: Registry): void {
+  const max = registry.gauge({
+    name: 'process_max_fds',
+    help: 'Maximum number of open file descriptors (soft limit)',
+    initial: 'unknown',
+  });
+  registry.gauge({
+    name: 'process_open_fds',
+    help: 'Number of open file descriptors',
+    initial: 'unknown',
+    collect: async (open) => {
+      // A missing /proc (a container without it) is not a scrape failure: leave the values unknown.
+      const [fds, limits] = await Promise.all([
+        readdir('/proc/self/fd').catch(() => undefined),
+        readFile('/proc/self/limits', 'utf8').catch(() => undefined),
+      ]);
+      // readdir's own descriptor is in the listing.
+      if (fds !== undefined) open.set(fds.length - 1);
+      const soft = limits?.match(/^Max open files\s+(\d+|unlimited)/m)?.[1];
+      if (soft !== undefined && soft !== 'unlimited') max.set(Number(soft));
+    },
+  });
+}
+
+function gcMetrics(registry: Registry): () => void {
+  const hist = registry.histogram({
+    name: 'nodejs_gc_duration_seconds',
+    help: 'Garbage collection pauses by kind',
+    unit: 'seconds',
+    labels: ['kind'],
+    enums: { kind: Object.values(GC_KINDS) },
+    buckets: GC_BUCKETS,
+  });
+  const handles = new Map(Object.entries(GC_KINDS).map(([k, kind]) => [Number(k), hist.labels({ kind })]));
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = ((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind;
+      const series = kind === undefined ? undefined : handles.get(kind);
+      series?.observe(entry.duration / 1000);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { HealthOptions } from '../analytics/health.js';
+import { daily, dashboard, exportCalls, failures, healthIndicators, hourly } from '../analytics/index.js';
+import { SidetoneError } from '../errors.js';
+import type { App } from '../http/app.js';
+import type { CallStore } from '../store/types.js';
+
+const DAY = 86_400_000;
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+// Query schemas: the seed's parameter names, so its users can switch without changing dashboards.
+const QUERIES = {
+  dashboard: z.object({ days: int(1, 366).optional(), hours: int(1, 24 * 366).optional() }).strict(),
+  failures: z.object({ limit: int(1, 1000).default(50) }).strict(),
+  export: z
+    .object({ format: z.enum(['csv', 'json']).default('csv'), days: int(1, 3660).default(1) })
+    .strict(),
+  hourly: z.object({ hours: int(1, 24 * 366).default(24) }).strict(),
+  daily: z.object({ days: int(1, 3660).default(30) }).strict(),
+  health: z.object({}).strict(),
+};
+
+type Query<K extends keyof typeof QUERIES> = z.output<(typeof QUERIES)[K]>;
+
+/** 400 with the parameter and the reason, or the parsed query. */
+function parse<K extends keyof typeof QUERIES>(kind: K, url: URL): Query<K> | Response {
+  const r = QUERIES[kind].safeParse(Object.fromEntries(url.searchParams));
+  if (r.success) return r.data as Query<K>;
+  const errors = r.error.issues.map((i) => ({
+    path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''),
+    message:
+      i.code === 'unrecognized_keys'
+        ? `unknown parameter; accepted: ${Object.keys(QUERIES[kind].shape).join(', ') || 'none'}`
+        : i.message,
+  }));
+  return Response.json(
+    {
+      error: {
+        code: 'ST_INVALID_QUERY',
+        message: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+        issues: errors,
+      },
+    },
+    { status: 400 },
+  );
+}
+
+export interface AnalyticsRoutesOptions {
+  /** Used by `/metrics/health` and `POST /calls/cleanup`. */
+  health?: HealthOptions;
+  /** Numbers in exports and failures are masked unless this is on and the store keeps raw numbers. */
+  reveal?: boolean;
+  now?: () => number;
+}
+
+/**
+ * Mount the analytics API on an app, behind scrape auth (the seed's paths):
+ * `GET /metrics/dashboard?days=|hours=`, `/metrics/failures?limit=`, `/metrics/export?format=csv|json&days=`,
+ * `/metrics/hourly?hours=`, `/metrics/daily?days=`, `/metrics/health`, and `POST /calls/cleanup`.
+ *
+ * @example
+ * mountAnalytics(app, store, { health: { maxActiveSeconds: 14_400 } });
+ */
+export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRoutesOptions = {}): void {
+  const now = options.now ?? Date.now;
+  const reveal = options.reveal ?? false;
+  const get = (path: string, handler: Parameters<App['route']>[2]) =>
+    app.route('GET', path, guard(handler), { auth: 'scrape' });
+
+  get('/metrics/dashboard', async (_req, { url }) => {
+    const q = parse('dashboard', url);
+    if (q instanceof Response) return q;
+    const to = now();
+    const span = q.hours !== undefined ? q.hours * 3_600_000 : (q.days ?? 1) * DAY;
+    return Response.json(await dashboard(store, { from: to - span, to }));
+  });
+  get('/metrics/failures', async (_req, { url }) => {
+    const q = parse('failures', url);
+    if (q instanceof Response) return q;
+    return Response.json({ failures: await failures(store, { limit: q.limit, reveal }) });
+  });
+  get('/metrics/hourly', async (_req, { url }) => {
+    const q = parse('hourly', url);
+    if (q instanceof Response) return q;
+    return Response.json({ series: await hourly(store, { hours: q.hours, now: now() }) });
+  });
+  get('/metrics/daily', async (_req, { url }) => {
+    const q = parse('daily', url);
+    if (q instanceof Response) return q;
+    return Response.json({ series: await daily(store, { days: q.days, now: now() }) });
+  });
+  get('/metrics/health', async (_req, { url }) => {
+    const q = parse('health', url);
+    if (q instanceof Response) return q;
+    return Response.json(await healthIndicators(store, { ...options.health, now: now() }));
+  });
+  get('/metrics/export', async (_req, { url }) => {
+    const q = parse('export', url);
+    if (q instanceof Response) return q;
+    const to = now();
+    const chunks = exportCalls(store, { from: to - q.days * DAY, to, format: q.format, reveal })[
+      Symbol.asyncIterator
+    ]();
+    const encoder = new TextEncoder();
+    // Pull-based stream: the next chunk is read from the store only when the client takes the
+    // previous one, so a 1M-call export runs in constant memory.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(encoder.encode(value));
+      },
+      async cancel() {
+        await chunks.return?.();
+      },
+    });
+    const stamp = new Date(to).toISOString().slice(0, 10);
+    return new Response(body, {
+      headers: {
+        'content-type': q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="calls-${stamp}.${q.format}"`,
+      },
+    });
+  });
+  app.route(
+    'POST',
+    '/calls/cleanup',
+    guard(async () => {
+      const max = options.health?.maxActiveSeconds ?? 14_400;
+      return Response.json({ closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
+    }),
+    { auth: 'scrape' },
+  );
+}
+
+/** Validation errors from the analytics module are the client's (400); anything else propagates. */
+function guard(handler: Parameters<App['route']>[2]): Parameters<App['route']>[2] {
+  return async (req, ctx) => {
+    try {
+      return await handler(req, ctx);
+    } catch (err) {
+      if (err instanceof SidetoneError && err.name === 'ValidationError') {
+        return Response.json({ error: { code: err.code, message: err.message } }, { status: 400 });
+      }
+      throw err;
+    }
+  };
+}

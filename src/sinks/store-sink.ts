@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBus } from '../events/bus.js';
+import type { EventOf, SidetoneEvent } from '../events/types.js';
+import type { CallStore, CallUpdate, SmsFailureReason, SmsUpdate } from '../store/types.js';
+import { mosFromNetwork } from '../telephony/standards/emodel.js';
+import { rttFromRtcp } from '../telephony/standards/rtp.js';
+import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
+
+export interface StoreSinkOptions {
+  /** Write queued updates at least this often. Default 50 ms. */
+  flushIntervalMs?: number;
+  /** Write as soon as this many updates are queued. Default 2000. */
+  maxBatch?: number;
+  /** Called when a write fails (the updates of that batch are counted in `failed`). */
+  onError?: (err: unknown) => void;
+}
+
+/** The store sink: what it has written, and how to wait until everything queued is durable. */
+export interface StoreSink {
+  /** Write everything queued so far; resolves when it is durable (ingest acknowledges after it). */
+  flush(): Promise<void>;
+  /** Unsubscribe, flush and stop the timer. */
+  close(): Promise<void>;
+  readonly stats: { written: number; failed: number };
+}
+
+// Event vocabulary -> store vocabulary, where the two name the same thing differently.
+const SMS_REASON: Record<string, SmsFailureReason> = {
+  timeout: 'timeout',
+  network: 'network_error',
+  rejected: 'rejected',
+  invalid_number: 'invalid_number',
+  modem: 'modem_error',
+  quota: 'no_credit',
+  other: 'other',
+};
+
+/**
+ * Feed the call store from the bus: call lifecycle, media reports and transcripts become one
+ * record per call; SMS events one record per message. Updates are queued and written in one
+ * transaction per batch, because a transaction per event would cap ingest at the disk's fsync rate.
+ *
+ * @example
+ * const sink = storeSink(bus, store);
+ * bus.emit({ type: 'call.started', callId: 'c1', direction: 'inbound', channel: 'sip' });
+ * await sink.flush(); // the call is now durable
+ */
+export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOptions = {}): StoreSink {
+  const maxBatch = options.maxBatch ?? 2000;
+  let calls: CallUpdate[] = [];
+  let sms: SmsUpdate[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  const stats = { written: 0, failed: 0 };
+
+  const write = (): Promise<void> => {
+    const c = calls;
+    const s = sms;
+    calls = [];
+    sms = [];
+    // Batches are chained so that a later flush resolves only after every earlier write.
+    writing = writing.then(async () => {
+      try {
+        if (c.length > 0) stats.written += await store.applyBatch(c);
+        if (s.length > 0) stats.written += await store.applySmsBatch(s);
+      } catch (err) {
+        stats.failed += c.length + s.length;
+        options.onError?.(err);
+        throw err;
+      }
+    });
+    return writing;
+  };
+  const queued = () => {
+    if (calls.length + sms.length >= maxBatch) write().catch(() => {});
+  };
+  const call = (u: CallUpdate) => {
+    calls.push(u);
+    queued();
+  };
+  const message = (u: SmsUpdate) => {
+    sms.push(u);
+    queued();
+  };
+  const at = (e: SidetoneEvent) => e.ts ?? Date.now();
+
+  const offs = [
+    bus.on('call.started', (e) =>
+      call({
+        kind: 'started',
+        callId: e.callId,
+        at: at(e),
+        direction: e.direction,
+        channel: e.channel,
+        ...(e.trunk !== undefined && { trunk: e.trunk }),
+        ...(e.from !== undefined && { from: e.from }),
+        ...(e.to !== undefined && { to: e.to }),
+      }),
+    ),
+    bus.on('call.ringing', (e) => call({ kind: 'ringing', callId: e.callId, at: at(e) })),
+    bus.on('call.answered', (e) => call({ kind: 'answered', callId: e.callId, at: at(e) })),
+    bus.on('call.ended', (e) =>
+      call({
+        kind: 'ended',
+        callId: e.callId,
+        at: at(e),
+        ...(e.timeout && { status: 'timeout' as const }),
+        ...(e.sipCode !== undefined && { sipCode: e.sipCode }),
+        ...(e.q850 !== undefined && { q850: e.q850 }),
+        ...(e.hangupBy !== undefined && e.hangupBy !== 'unknown' && { hangupBy: e.hangupBy }),
+      }),
+    ),
+    bus.on('voiceai.transcript', (e) => {
+      if (e.callId !== undefined && e.present) call({ kind: 'transcript', callId: e.callId, at: at(e) });
+    }),
+    bus.on('media.report', (e) => {
+      const m = e.callId === undefined ? undefined : mediaSummary(e);
+      if (m !== undefined) call({ kind: 'media', callId: e.callId as string, at: at(e), ...m });
+    }),
+    bus.on('sms.received', (e) =>
+      message({
+        kind: 'received',
+        messageId: randomUUID(),
+        at: at(e),
+        from: e.from,
+        ...(e.to !== undefined && { to: e.to }),
+        ...(e.modem !== undefined && { gateway: e.modem }),
+        ...(e.segments !== undefined && { segments: e.segments }),
+      }),
+    ),
+    bus.on('sms.sent', (e) =>
+      message({
+        kind: 'sent',
+        messageId: messageId(e.reference),
+        at: at(e),
+        to: e.to,
+        ...(e.from !== undefined && { from: e.from }),
+        ...(e.modem !== undefined && { gateway: e.modem }),
+        ...(e.segments !== undefined && { segments: e.segments }),
+      }),
+    ),
+    bus.on('sms.send_failed', (e) =>
+      message({
+        kind: 'send_failed',
+        messageId: messageId(e.reference),
+        at: at(e),
+        ...(e.reason !== undefined && { reason: SMS_REASON[e.reason] ?? 'other' }),
+        ...(e.cmsError !== undefined && { statusCode: e.cmsError }),
+      }),
+    ),
+    bus.on('sms.delivery_report', (e) => {
+      // A report can only be filed against the message it names.
+      if (e.reference === undefined) return;
+      const outcome =
+        e.tpStatus !== undefined
+          ? tpStatusClass(e.tpStatus)
+          : providerStatus(e.providerStatus ?? '', e.errorCode);
+      const code = e.tpStatus ?? (typeof e.errorCode === 'number' ? e.errorCode : undefined);
+      message({
+        kind: 'delivery',
+        messageId: String(e.reference),
+        at: at(e),
+        outcome,
+        ...(code !== undefined && { statusCode: code }),
+      });
+    }),
+  ];
+  const timer = setInterval(() => {
+    if (calls.length + sms.length > 0) write().catch(() => {});
+  }, options.flushIntervalMs ?? 50);
+  timer.unref();
+
+  return {
+    stats,
+    flush: () => (calls.length + sms.length > 0 ? write() : writing),
+    async close() {
+      for (const off of offs) off();
+      clearInterval(timer);
+      await write();
+    },
+  };
+}
+
+function messageId(reference: string | number | undefined): string {
+  return reference === undefined ? randomUUID() : String(reference);
+}
+
+/** Loss, jitter, RTT and E-model MOS of one RTCP-derived report, as the store keeps them. */
+export function mediaSummary(
+  e: EventOf<'media.report'>,
+): { mos: number; jitterMs: number; lossPercent: number; rttMs?: number } | undefined {
+  const received = e.packetsReceived ?? 0;
+  const lost = e.packetsLost ?? 0;
+  const lossPercent =
+    received + lost > 0
+      ? (100 * lost) / (received + lost)
+      : e.fractionLost !== undefined
+        ? (100 * e.fractionLost) / 256
+        : 0;
+  const jitterMs = e.jitterMs ?? (e.jitter !== undefined ? (e.jitter * 1000) / (e.clockRate ?? 8000) : 0);
+  const rttSeconds = e.rtcp === undefined ? null : rttFromRtcp(e.rtcp.arrival, e.rtcp.lsr, e.rtcp.dlsr);
+  const rttMs = e.rttMs ?? (rttSeconds === null ? undefined : rttSeconds * 1000);
+  const q = mosFromNetwork({ codec: e.codec ?? 'PCMU', lossPercent, jitterMs, rttMs: rttMs ?? 0 });
+  if (q === undefined) return undefined;
+  return { mos: q.mos, jitterMs, lossPercent, ...(rttMs !== undefined && { rttMs }) };
+}

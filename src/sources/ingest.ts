@@ -1,0 +1,150 @@
+import type { EventBus } from '../events/bus.js';
+import { parseEvent } from '../events/schemas.js';
+import type { SidetoneEvent } from '../events/types.js';
+import type { Handler } from '../http/router.js';
+
+export interface IngestOptions {
+  /** Largest request body accepted; past it 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Most items in one request; past it 413. Default 10 000. */
+  maxItems?: number;
+  /**
+   * Resolves when everything emitted so far is durable (the store sink's `flush`). The response
+   * is sent only after it, so an acknowledged event survives a crash.
+   */
+  flush?: () => Promise<void>;
+}
+
+/** One refused item: where it was in the request and what is wrong with it. */
+export interface IngestRejection {
+  /** 0-based position in the array, or the NDJSON line number (1-based) as `line`. */
+  index: number;
+  line?: number;
+  issues: Array<{ path: string; message: string }>;
+}
+
+const JSON_TYPES = new Set(['application/json']);
+const NDJSON_TYPES = new Set([
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/jsonlines',
+]);
+
+/**
+ * `POST /events`: one JSON event, a JSON array of events, or NDJSON (one event per line). Each
+ * item is validated on its own: good items are emitted and kept even when others are refused,
+ * and the answer lists every refused item with its position, field path and reason.
+ *
+ * @example
+ * app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush() }), { auth: 'ingest' });
+ */
+export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const maxItems = options.maxItems ?? 10_000;
+  return async (req) => {
+    const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const ndjson = NDJSON_TYPES.has(type);
+    if (!ndjson && !JSON_TYPES.has(type)) {
+      return problem(
+        415,
+        'ST_UNSUPPORTED_MEDIA_TYPE',
+        `Content-Type ${JSON.stringify(type || '(none)')} is not accepted: send application/json (an event or an array) or application/x-ndjson (one event per line)`,
+      );
+    }
+    const body = await readLimited(req, maxBodyBytes);
+    if (body === undefined) {
+      return problem(
+        413,
+        'ST_BODY_TOO_LARGE',
+        `request body exceeds ${maxBodyBytes} bytes: send smaller batches`,
+      );
+    }
+    const items: Array<{ value: unknown; index: number; line?: number }> = [];
+    const rejected: IngestRejection[] = [];
+    if (ndjson) {
+      const lines = body.split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const text = (lines[i] as string).trim();
+        if (text === '') continue;
+        const index = items.length + rejected.length;
+        try {
+          items.push({ value: JSON.parse(text), index, line: i + 1 });
+        } catch (err) {
+          rejected.push({
+            index,
+            line: i + 1,
+            issues: [{ path: '', message: `not JSON: ${(err as Error).message}` }],
+          });
+        }
+      }
+    } else {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch (err) {
+        return problem(400, 'ST_INVALID_JSON', `body is not JSON: ${(err as Error).message}`);
+      }
+      const list: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+      for (let index = 0; index < list.length; index++) items.push({ value: list[index], index });
+    }
+    if (items.length + rejected.length > maxItems) {
+      return problem(
+        413,
+        'ST_TOO_MANY_ITEMS',
+        `${items.length + rejected.length} items exceed the limit of ${maxItems}: split the batch`,
+      );
+    }
+    const good: SidetoneEvent[] = [];
+    for (const item of items) {
+      const r = parseEvent(item.value);
+      if (r.ok) good.push(r.event);
+      else
+        rejected.push({
+          index: item.index,
+          ...(item.line !== undefined && { line: item.line }),
+          issues: r.issues,
+        });
+    }
+    for (const e of good) bus.emit(e);
+    if (good.length > 0 && options.flush) {
+      try {
+        await options.flush();
+      } catch {
+        return problem(
+          503,
+          'ST_STORE_UNAVAILABLE',
+          'events were not stored: the store failed to write; retry the request',
+        );
+      }
+    }
+    rejected.sort((a, b) => a.index - b.index);
+    const status = good.length === 0 && rejected.length > 0 ? 400 : 200;
+    return Response.json({ accepted: good.length, rejected: rejected.length, errors: rejected }, { status });
+  };
+}
+
+function problem(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}
+
+/** Read the body as text, or undefined once it passes `limit` bytes (checked as it streams). */
+async function readLimited(req: Request, limit: number): Promise<string | undefined> {
+  const declared = Number(req.headers.get('content-length'));
+  if (declared > limit) return undefined;
+  if (req.body === null) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,161 @@
+import type { EventBus } from '../../events/bus.js';
+import type { EventOf } from '../../events/types.js';
+import { CALL_CHANNELS, type CallChannel, type Direction, HANGUP_BY } from '../../events/vocab.js';
+import type { Registry } from '../../metrics/index.js';
+import { CALL_ANOMALIES, CALL_OUTCOMES, CLCC_STATES, HOLD_STATES, Q850_CLASSES } from '../labels.js';
+import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
+import { clccState } from '../standards/modem.js';
+import { Enum } from '../table.js';
+import { Tracker } from '../tracker.js';
+import { type CallEnd, callOutcome, hangupCause, isEffective } from './call-outcome.js';
+
+interface CallState {
+  at: number;
+  d: number;
+  c: number;
+  t: number;
+  ringingAt: number;
+  answeredAt: number;
+}
+
+const [DUPLICATE_START, DUPLICATE_ANSWER, UNKNOWN_CALL, EVICTED] = [0, 1, 2, 3] as const;
+
+export interface CallsPack extends PackBase {
+  /** Calls started and not ended, as tracked by this pack. */
+  readonly active: number;
+  /** Evict zombie calls now (also done on every start and at scrape). */
+  sweep(): void;
+}
+
+/**
+ * Call lifecycle and carrier KPIs. Counters and histograms are shaped so ASR (E.411), NER
+ * (E.425), SER/SEER/ISA (RFC 6076), ACD and PDD are PromQL ratios (docs/promql.md). Active calls
+ * are a real count over tracked call ids: a duplicate start or end changes nothing, an end for
+ * an unknown call cannot go negative, and a call that never ends is evicted after
+ * `maxAgeSeconds` (counted as an anomaly).
+ * @example
+ * const calls = callsPack(registry, { trunks: ['carrier-a'] });
+ * calls.subscribe(bus);
+ * bus.emit({ type: 'call.started', callId: 'c1', direction: 'outbound', channel: 'sip', trunk: 'carrier-a' });
+ */
+export function callsPack(registry: Registry, options: PackOptions = {}): CallsPack {
+  const o = resolveOptions(options);
+  const m = new PackMetrics(registry, o, 'calls');
+  const trunks = m.config('trunks');
+  const channels = new Enum(CALL_CHANNELS);
+  const outcomes = new Enum(CALL_OUTCOMES);
+  const hangupBy = new Enum(HANGUP_BY);
+  const causes = new Enum(Q850_CLASSES);
+  const clcc = new Enum(CLCC_STATES);
+  const holds = new Enum(HOLD_STATES);
+
+  const attempts = m.counter('call_attempts_total');
+  const answered = m.counter('call_answered_total');
+  const effective = m.counter('call_effective_total');
+  const outcome = m.counter('call_outcomes_total');
+  const active = m.gauge('call_active', () => pack.sweep());
+  const pdd = m.histogram('call_pdd_seconds');
+  const setup = m.histogram('call_setup_seconds');
+  const duration = m.histogram('call_duration_seconds');
+  const holdChanges = m.counter('call_hold_changes_total');
+  const hangups = m.counter('call_hangups_total');
+  const anomalies = m.counter('call_anomalies_total');
+  const gsmStates = m.counter('call_gsm_state_changes_total');
+  const calls = new Tracker<CallState>(o.maxTracked, o.maxAgeSeconds * 1000, (s) => {
+    active.at(s.d, s.c, s.t).dec();
+    anomalies.at(EVICTED).inc();
+  });
+  // +CLCC is usually polled: remember each call's last state so only changes are counted.
+  const clccLast = new Map<string | number, number>();
+
+  function started(e: EventOf<'call.started'>): void {
+    const at = eventTime(e.ts, o.now);
+    const d = dirIndex(e.direction);
+    const c = channels.of(e.channel);
+    const t = e.trunk === undefined ? trunks.other : trunks.of(e.trunk);
+    if (!calls.add(e.callId, { at, d, c, t, ringingAt: Number.NaN, answeredAt: Number.NaN }, o.now())) {
+      anomalies.at(DUPLICATE_START).inc();
+      return;
+    }
+    attempts.at(d, c, t).inc();
+    active.at(d, c, t).inc();
+  }
+
+  function ringing(e: EventOf<'call.ringing'>): void {
+    const s = calls.get(e.callId);
+    if (s === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
+    if (s.ringingAt === s.ringingAt) return; // PDD ends at the first 180/183 only
+    s.ringingAt = eventTime(e.ts, o.now);
+    const seconds = (s.ringingAt - s.at) / 1000;
+    if (seconds >= 0) pdd.at(s.d, s.c, s.t).observe(seconds);
+  }
+
+  function answer(e: EventOf<'call.answered'>): void {
+    const s = calls.get(e.callId);
+    if (s === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
+    if (s.answeredAt === s.answeredAt) return void anomalies.at(DUPLICATE_ANSWER).inc();
+    s.answeredAt = eventTime(e.ts, o.now);
+    answered.at(s.d, s.c, s.t).inc();
+    effective.at(s.d, s.c, s.t).inc();
+    const seconds = (s.answeredAt - s.at) / 1000;
+    if (seconds >= 0) setup.at(s.d, s.c, s.t).observe(seconds);
+  }
+
+  function hold(e: EventOf<'call.held'> | EventOf<'call.resumed'>): void {
+    if (calls.get(e.callId) === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
+    holdChanges.at(holds.of(e.type === 'call.held' ? 'held' : 'resumed')).inc();
+  }
+
+  function ended(e: EventOf<'call.ended'>): void {
+    const s = calls.take(e.callId);
+    if (s === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
+    const { d, c, t } = s;
+    active.at(d, c, t).dec();
+    const end: CallEnd = { answered: s.answeredAt === s.answeredAt, sipCode: e.sipCode, q850: e.q850, timeout: e.timeout };
+    outcome.at(d, c, t, outcomes.of(callOutcome(end))).inc();
+    // Answered calls were counted effective at answer time.
+    if (!end.answered && isEffective(end)) effective.at(d, c, t).inc();
+    if (end.answered) {
+      const talk = e.durationSeconds ?? (eventTime(e.ts, o.now) - s.answeredAt) / 1000;
+      if (talk >= 0) duration.at(d, c, t).observe(talk);
+    }
+    hangups.at(hangupBy.of(e.hangupBy ?? 'unknown'), causes.of(hangupCause(end))).inc();
+  }
+
+  function gsm(e: EventOf<'call.clcc'>): void {
+    const state = clcc.of(clccState(e.stat));
+    const key = e.callId ?? e.index ?? -1;
+    if (clccLast.get(key) === state) return;
+    if (clccLast.size >= 64) clccLast.clear(); // a modem handles a handful of calls at once
+    clccLast.set(key, state);
+    gsmStates.at(state).inc();
+  }
+
+  const pack: CallsPack = {
+    name: 'calls',
+    get active() {
+      return calls.size;
+    },
+    sweep() {
+      calls.sweep(o.now());
+    },
+    subscribe: (bus: EventBus) =>
+      wire([
+        bus.on('call.started', started),
+        bus.on('call.ringing', ringing),
+        bus.on('call.answered', answer),
+        bus.on('call.held', hold),
+        bus.on('call.resumed', hold),
+        bus.on('call.ended', ended),
+        bus.on('call.clcc', gsm),
+      ]),
+  };
+  return pack;
+}
+
+/** DIRECTIONS index without a lookup. */
+export function dirIndex(d: Direction): number {
+  return d === 'inbound' ? 0 : d === 'outbound' ? 1 : 2;
+}
+
+export type { CallChannel };

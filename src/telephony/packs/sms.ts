@@ -1,0 +1,100 @@
+import type { EventBus } from '../../events/bus.js';
+import type { EventOf } from '../../events/types.js';
+import { SMS_FAILURE_REASONS, type SmsFailureReason } from '../../events/vocab.js';
+import type { Registry } from '../../metrics/index.js';
+import { smsFailureReason } from '../classify.js';
+import { SMS_OUTCOMES } from '../labels.js';
+import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
+import { providerStatus, tpStatusClass } from '../standards/sms.js';
+import { Enum } from '../table.js';
+import { Tracker } from '../tracker.js';
+
+export type SmsOutcome = (typeof SMS_OUTCOMES)[number];
+
+export interface SmsPack extends PackBase {
+  /** An SMS arrived. Hot path: no allocation. */
+  received(segments?: number): void;
+  /** An SMS was accepted by the SMSC or provider. */
+  sent(segments?: number): void;
+  /** An SMS could not be submitted. */
+  sendFailed(reason: SmsFailureReason): void;
+  /** A delivery report, already classified; `latencySeconds` when known (delivered only). */
+  delivery(outcome: SmsOutcome, latencySeconds?: number): void;
+}
+
+/**
+ * SMS gateway metrics: received, sent, failures by class, segments, delivery reports by outcome
+ * (TS 23.040 TP-Status class or provider status) and submit -> delivered latency, matched by
+ * reference. Bodies, numbers and error texts are never read into a label.
+ * @example
+ * const sms = smsPack(registry);
+ * sms.subscribe(bus);
+ * sms.received(); // same series as bus.emit({ type: 'sms.received', from: '...' })
+ */
+export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack {
+  const o = resolveOptions(options);
+  const m = new PackMetrics(registry, o, 'sms');
+  const received = m.counter('sms_received_total').at();
+  const sent = m.counter('sms_sent_total').at();
+  const failures = m.counter('sms_send_failures_total');
+  const segments = m.counter('sms_segments_total');
+  const segIn = segments.at(0);
+  const segOut = segments.at(1);
+  const reports = m.counter('sms_delivery_reports_total');
+  const latency = m.histogram('sms_delivery_seconds').at();
+  const reasons = new Enum(SMS_FAILURE_REASONS);
+  const outcomes = new Enum(SMS_OUTCOMES);
+  // Reference -> submit time, to time the delivered report. Reports can take a day (validity period).
+  const awaiting = new Tracker<{ at: number }>(o.maxTracked, 86_400_000);
+
+  const pack: SmsPack = {
+    name: 'sms',
+    received(n = 1) {
+      received.inc();
+      segIn.inc(n);
+    },
+    sent(n = 1) {
+      sent.inc();
+      segOut.inc(n);
+    },
+    sendFailed(reason) {
+      failures.at(reasons.of(reason)).inc();
+    },
+    delivery(outcome, latencySeconds) {
+      reports.at(outcomes.of(outcome)).inc();
+      if (latencySeconds !== undefined && outcome === 'delivered' && latencySeconds >= 0) latency.observe(latencySeconds);
+    },
+    subscribe: (bus: EventBus) =>
+      wire([
+        bus.on('sms.received', (e) => pack.received(e.segments)),
+        bus.on('sms.sent', (e) => {
+          pack.sent(e.segments);
+          if (e.reference !== undefined) {
+            const at = eventTime(e.ts, o.now);
+            awaiting.replace(e.reference, { at }, at);
+          }
+        }),
+        bus.on('sms.send_failed', (e) => pack.sendFailed(smsFailureReason(e))),
+        bus.on('sms.delivery_report', (e) => onReport(e)),
+      ]),
+  };
+
+  function onReport(e: EventOf<'sms.delivery_report'>): void {
+    // A TP-Status octet is authoritative (it comes from the SMSC); a provider status otherwise.
+    const outcome: SmsOutcome =
+      e.tpStatus !== undefined
+        ? tpStatusClass(e.tpStatus)
+        : e.providerStatus !== undefined
+          ? providerStatus(e.providerStatus, e.errorCode)
+          : 'unknown';
+    let latencySeconds: number | undefined;
+    // Pending reports keep waiting for the final one; final ones stop tracking the reference.
+    if (e.reference !== undefined && outcome !== 'pending' && outcome !== 'unknown') {
+      const submitted = awaiting.take(e.reference);
+      if (submitted !== undefined) latencySeconds = (eventTime(e.ts, o.now) - submitted.at) / 1000;
+    }
+    pack.delivery(outcome, latencySeconds);
+  }
+
+  return pack;
+}

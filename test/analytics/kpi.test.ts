@@ -1,0 +1,100 @@
+/**
+ * KPIs computed in SQL over the scripted calls, against values worked out by hand below.
+ *
+ * Finished attempts: 13 (c13 is active). Answered: c01, c02, c03, c11 = 4.
+ * ASR  = 4 / 13 = 30.77 %.
+ * NER  = (4 answered + c04 486->17 + c05 480->18 + c10 603->21 + c12 Q.850 17) / 13 = 8 / 13 = 61.54 %.
+ *        Not effective: c06 (503, cause 34), c07 (408), c08 (302), c09 (487), c14 (401).
+ * SIP attempts: c01–c10, c14 = 11 (c11, c12 are GSM without SIP codes); 3xx: c08.
+ * SER  = 200s {c01, c02, c03 answered without code} / (11 - 1) = 3 / 10 = 30 %.
+ * SEER = (3 + c04 486 + c05 480 + c10 603) / 10 = 60 %.
+ * ISA  = (c06 503 + c07 408) / 11 = 18.18 %.
+ * ACD  = talk (60 + 120 + 30 + 90 s) / 4 = 75 s.
+ * PDD  = (2000 + 3000 + 1000 + 4000 + 2000 + 2500 + 1500 + 1000 + 2000 [c13 rang]) / 9 = 2111.1 ms.
+ * Success rate = completed 4 / 13 = 30.77 %. Transcript rate = 2 / 4 answered = 50 %.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KPI_DEFINITIONS, kpisFromStats, percent } from '../../src/analytics/kpi.js';
+import type { CallStats } from '../../src/store/types.js';
+import { memoryStore, scriptedUpdates, T0 } from './scripted.js';
+
+const store = memoryStore();
+const range = { from: T0, to: T0 + 3_600_000 };
+let stats: CallStats;
+
+beforeAll(async () => {
+  await store.applyBatch(scriptedUpdates());
+  stats = await store.stats(range);
+});
+afterAll(() => store.close());
+
+describe('KPIs over the scripted calls', () => {
+  it('counts what the KPIs need, in SQL', () => {
+    expect(stats).toEqual({
+      total: 14,
+      finished: 13,
+      active: 1,
+      byStatus: { completed: 4, failed: 4, busy: 2, no_answer: 1, cancelled: 1, timeout: 1, active: 1 },
+      answered: 4,
+      networkEffective: 8,
+      sipAttempts: 11,
+      sipRedirected: 1,
+      sipAnswered: 3,
+      sipEffective: 6,
+      sipIneffective: 2,
+      talkCount: 4,
+      talkMsSum: 300_000,
+      pddCount: 9,
+      pddMsSum: 19_000,
+      durationCount: 4,
+      durationMsSum: 327_000,
+      durationMinMs: 35_000,
+      durationMaxMs: 128_000,
+      transcripts: 2,
+      mediaCount: 2,
+      mosAvg: 3.75,
+      jitterMsAvg: 15,
+      lossPercentAvg: 1.5,
+    });
+  });
+
+  it('matches the hand-computed KPIs', () => {
+    expect(kpisFromStats(stats)).toEqual({
+      asr: 30.77,
+      ner: 61.54,
+      ser: 30,
+      seer: 60,
+      isa: 18.18,
+      acdSeconds: 75,
+      pddMs: 2111.1,
+      successRate: 30.77,
+      transcriptRate: 50,
+    });
+  });
+
+  it('gives null, not 0, for rates with nothing to divide by', async () => {
+    const empty = await store.stats({ from: T0 - 3_600_000, to: T0 });
+    expect(kpisFromStats(empty)).toEqual({
+      asr: null,
+      ner: null,
+      ser: null,
+      seer: null,
+      isa: null,
+      acdSeconds: null,
+      pddMs: null,
+      successRate: null,
+      transcriptRate: null,
+    });
+    // Only GSM calls: carrier KPIs exist, RFC 6076 SIP ones do not.
+    const gsm = kpisFromStats(await store.stats({ ...range, channel: 'gsm' }));
+    expect(gsm).toMatchObject({ asr: 50, ner: 100, ser: null, seer: null, isa: null, acdSeconds: 90 });
+    expect(percent(1, 3)).toBe(33.33);
+    expect(percent(0, 0)).toBeNull();
+  });
+
+  it('documents every KPI it returns', () => {
+    expect(Object.keys(KPI_DEFINITIONS).sort()).toEqual(Object.keys(kpisFromStats(stats)).sort());
+    expect(KPI_DEFINITIONS.ner).toContain('E.425');
+    expect(KPI_DEFINITIONS.ser).toContain('RFC 6076');
+  });
+});

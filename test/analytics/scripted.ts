@@ -1,0 +1,81 @@
+/**
+ * A scripted set of 14 calls at fixed times (10:00–10:13 UTC, 15 Jan 2024), built so every KPI has
+ * a hand-computable value. Expected numbers are worked out in kpi.test.ts.
+ */
+import { SqliteCallStore } from '../../src/store/sqlite.js';
+import type { CallUpdate } from '../../src/store/types.js';
+
+export const KEY = 'analytics-test-hash-key-0123456789';
+export const T0 = Date.UTC(2024, 0, 15, 10, 0, 0);
+export const MIN = 60_000;
+
+type Spec = {
+  id: string;
+  dir?: 'inbound' | 'outbound';
+  ch?: 'sip' | 'gsm';
+  trunk?: string;
+  ring?: number;
+  answer?: number;
+  end?: number;
+  transcript?: boolean;
+  /** MOS, jitter ms, loss %. */
+  media?: [number, number, number];
+} & Partial<Pick<Extract<CallUpdate, { kind: 'ended' }>, 'sipCode' | 'q850' | 'reason' | 'hangupBy'>>;
+
+/** Call i starts at T0 + i minutes; offsets are ms after its start. */
+const SPECS: Spec[] = [
+  { id: 'c01', ring: 2000, answer: 10_000, end: 70_000, sipCode: 200, media: [4.0, 10, 1] },
+  { id: 'c02', ring: 3000, answer: 8000, end: 128_000, sipCode: 200, transcript: true, media: [3.5, 20, 2] },
+  { id: 'c03', dir: 'inbound', ring: 1000, answer: 5000, end: 35_000, transcript: true },
+  { id: 'c04', ring: 4000, end: 20_000, sipCode: 486 },
+  { id: 'c05', ring: 2000, end: 30_000, sipCode: 480 },
+  { id: 'c06', end: 5000, sipCode: 503, q850: 34 },
+  { id: 'c07', end: 32_000, sipCode: 408 },
+  { id: 'c08', end: 1000, sipCode: 302 },
+  { id: 'c09', ring: 2500, end: 9000, sipCode: 487, hangupBy: 'caller' },
+  { id: 'c10', ring: 1500, end: 12_000, sipCode: 603 },
+  { id: 'c11', dir: 'inbound', ch: 'gsm', trunk: 'modem-1', ring: 1000, answer: 4000, end: 94_000 },
+  { id: 'c12', ch: 'gsm', trunk: 'modem-1', end: 15_000, q850: 17 },
+  { id: 'c13', ring: 2000, answer: 6000 }, // still active
+  { id: 'c14', end: 3000, sipCode: 401 },
+];
+
+export function scriptedUpdates(base = T0): CallUpdate[] {
+  const out: CallUpdate[] = [];
+  SPECS.forEach((s, i) => {
+    const at = base + i * MIN;
+    const callId = s.id;
+    out.push({
+      kind: 'started',
+      callId,
+      at,
+      direction: s.dir ?? 'outbound',
+      channel: s.ch ?? 'sip',
+      trunk: s.trunk ?? 'carrier-a',
+      from: `+1555000${String(i).padStart(4, '0')}`,
+      to: `+4420700${String(i).padStart(4, '0')}`,
+    });
+    if (s.ring !== undefined) out.push({ kind: 'ringing', callId, at: at + s.ring });
+    if (s.answer !== undefined) out.push({ kind: 'answered', callId, at: at + s.answer });
+    if (s.media) {
+      const [mos, jitterMs, lossPercent] = s.media;
+      out.push({ kind: 'media', callId, at: at + (s.end ?? 0), mos, jitterMs, lossPercent });
+    }
+    if (s.transcript) out.push({ kind: 'transcript', callId, at: at + (s.end ?? 0) });
+    if (s.end !== undefined) {
+      out.push({
+        kind: 'ended',
+        callId,
+        at: at + s.end,
+        ...(s.sipCode !== undefined ? { sipCode: s.sipCode } : {}),
+        ...(s.q850 !== undefined ? { q850: s.q850 } : {}),
+        ...(s.hangupBy !== undefined ? { hangupBy: s.hangupBy } : {}),
+      });
+    }
+  });
+  return out;
+}
+
+export function memoryStore(storeRaw = false): SqliteCallStore {
+  return new SqliteCallStore({ path: ':memory:', privacy: { hashKey: KEY, storeRaw } });
+}

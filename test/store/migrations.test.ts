@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoreError } from '../../src/errors.js';
+import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/store/migrations.js';
+import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { KEY } from './contract.js';
+import { tempDir } from './helpers.js';
+
+const privacy = { hashKey: KEY, storeRaw: false };
+const T = Date.UTC(2024, 0, 15, 10);
+
+describe('schema migrations', () => {
+  let remove = () => {};
+  afterEach(() => remove());
+
+  it('has an ordered, gap-free list ending at LATEST_VERSION', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1));
+    expect(LATEST_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it('upgrades a file written at an older version, keeping its data', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'old.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    expect(migrate(db, path, 1)).toBe(1);
+    db.prepare("INSERT INTO calls (call_id, first_at, started_at, ended_at, sip_code) VALUES ('old-1', ?, ?, ?, 486)").run(
+      T,
+      T,
+      T + 5000,
+    );
+    expect(() => db.prepare('SELECT * FROM sms').all()).toThrow(/no such table/);
+    db.close();
+
+    const store = await openSqliteCallStore({ path, privacy });
+    expect(store.schemaVersion).toBe(LATEST_VERSION);
+    expect(await store.getCall('old-1')).toMatchObject({ status: 'busy', durationMs: 5000 });
+    await store.applySms({ kind: 'sent', messageId: 'new-sms', at: T });
+    expect((await store.getSms('new-sms'))!.status).toBe('sent');
+    await store.close();
+    // Reopening a current file runs nothing and changes nothing.
+    const again = await openSqliteCallStore({ path, privacy });
+    expect(again.schemaVersion).toBe(LATEST_VERSION);
+    await again.close();
+  });
+
+  it('refuses a file from a newer sidetone with StoreError naming the fix', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'future.db');
+    const db = new Database(path);
+    db.pragma(`user_version = ${LATEST_VERSION + 7}`);
+    db.close();
+    const err = await openSqliteCallStore({ path, privacy }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err).toMatchObject({ code: 'ST_STORE_SCHEMA_TOO_NEW' });
+    expect((err as Error).message).toContain(`schema version ${LATEST_VERSION + 7}`);
+    expect((err as Error).message).toContain('upgrade sidetone');
+    // The refused file is left untouched.
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 7);
+    check.close();
+  });
+
+  it('rolls a failing migration back whole: the version is not bumped', () => {
+    const db = new Database(':memory:');
+    migrate(db, ':memory:', 1);
+    db.exec('CREATE TABLE sms (x INTEGER)'); // makes migration 2 fail half-way
+    expect(() => migrate(db, ':memory:')).toThrow(/already exists/);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    db.close();
+  });
+});

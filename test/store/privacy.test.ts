@@ -1,0 +1,101 @@
+import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors.js';
+import {
+  checkPrivacyConfig,
+  hashNumber,
+  mayReveal,
+  maskNumber,
+  normaliseNumber,
+  numberProtector,
+  protectNumber,
+} from '../../src/store/privacy.js';
+
+const KEY = 'privacy-test-key-0123456789abcdef';
+
+describe('maskNumber', () => {
+  it.each([
+    ['+15551234567', '+1555***4567'],
+    ['15551234567', '1555***4567'],
+    ['+1 (555) 123-4567', '+1555***4567'],
+    ['sip:+15551234567@pbx.example.com;user=phone', '+1555***4567'],
+    ['tel:+442071234567', '+4420***4567'],
+    ['5551234567', '555***4567'],
+    ['5551234', '55***34'],
+    ['12345', '1***5'],
+    ['911', '***'],
+    ['1', '***'],
+    ['sip:alice@example.com', 'a***'],
+    ['ACME Bank', 'A***'],
+    ['', '***'],
+  ])('%s -> %s', (input, masked) => {
+    expect(maskNumber(input)).toBe(masked);
+  });
+
+  it('hides at least three digits of any phone number and never shows its length', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\+?\d{5,15}$/), (n) => {
+        const m = maskNumber(n);
+        const digits = n.replace(/\D/g, '');
+        const shown = m.replace(/\D/g, '');
+        expect(digits.length - shown.length).toBeGreaterThanOrEqual(3);
+        expect(m).toContain('***');
+        expect(m.split('*').length - 1).toBe(3);
+      }),
+    );
+  });
+});
+
+describe('hashNumber', () => {
+  it('is HMAC-SHA256 (hex) over the normalised digits', () => {
+    const want = createHmac('sha256', KEY).update('15551234567').digest('hex');
+    expect(hashNumber(KEY, '+15551234567')).toBe(want);
+    expect(hashNumber(KEY, '+1 (555) 123-4567')).toBe(want);
+    expect(hashNumber(KEY, 'sip:+15551234567@pbx')).toBe(want);
+    expect(hashNumber(KEY, '+15551234568')).not.toBe(want);
+    expect(hashNumber(`${KEY}x`, '+15551234567')).not.toBe(want);
+    expect(hashNumber(KEY, 'Alice')).toBe(hashNumber(KEY, 'sip:alice@other'));
+    expect(normaliseNumber('sip:Alice@pbx')).toBe('alice');
+  });
+});
+
+describe('protectNumber / config', () => {
+  it('keeps raw only when storeRaw is on; reveal needs both switches', () => {
+    expect(protectNumber({ hashKey: KEY, storeRaw: false }, '+15551234567')).toEqual({
+      hash: hashNumber(KEY, '+15551234567'),
+      masked: '+1555***4567',
+      raw: null,
+    });
+    expect(protectNumber({ hashKey: KEY, storeRaw: true }, ' +15551234567 ')!.raw).toBe('+15551234567');
+    expect(protectNumber({ hashKey: KEY, storeRaw: true }, undefined)).toBeNull();
+    expect(protectNumber({ hashKey: KEY, storeRaw: true }, '  ')).toBeNull();
+    expect(mayReveal({ hashKey: KEY, storeRaw: false }, true)).toBe(false);
+    expect(mayReveal({ hashKey: KEY, storeRaw: true }, undefined)).toBe(false);
+    expect(mayReveal({ hashKey: KEY, storeRaw: true }, true)).toBe(true);
+  });
+
+  it('memoises within a bound and gives the same answers as protectNumber', () => {
+    const cfg = { hashKey: KEY, storeRaw: false };
+    const protect = numberProtector(cfg, 3);
+    for (const n of ['+15551234567', '+15550000001', '+15550000002', '+15550000003', '+15551234567']) {
+      expect(protect(n)).toEqual(protectNumber(cfg, n));
+    }
+    expect(protect(undefined)).toBeNull();
+  });
+
+  it('rejects a short or missing key without echoing it', () => {
+    for (const bad of [{ hashKey: 'tiny-secret', storeRaw: false }, { storeRaw: false }, { hashKey: KEY }]) {
+      const err = (() => {
+        try {
+          checkPrivacyConfig(bad as never);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).not.toContain('tiny-secret');
+    }
+    expect(checkPrivacyConfig({ hashKey: KEY, storeRaw: true })).toEqual({ hashKey: KEY, storeRaw: true });
+  });
+});

@@ -1,0 +1,132 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { StoreError, ValidationError } from '../../src/errors.js';
+import { openSqliteCallStore, SqliteCallStore } from '../../src/store/sqlite.js';
+import type { CallStore } from '../../src/store/types.js';
+import { KEY, lifecycle, runCallStoreContract } from './contract.js';
+import { tempDir } from './helpers.js';
+
+runCallStoreContract('SQLite file', async ({ storeRaw }) => {
+  const { dir, remove } = tempDir();
+  const path = join(dir, 'nested', 'calls.db');
+  const privacy = { hashKey: KEY, storeRaw };
+  let current: CallStore = await openSqliteCallStore({ path, privacy });
+  return {
+    get store() {
+      return current;
+    },
+    async reopen() {
+      await current.close();
+      current = await openSqliteCallStore({ path, privacy });
+      return current;
+    },
+    async cleanup() {
+      await current.close();
+      remove();
+    },
+  };
+});
+
+describe('SQLite store specifics', () => {
+  const T = Date.UTC(2024, 0, 15, 10);
+
+  it('creates the file and its directory on first use, in WAL mode with synchronous=NORMAL', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'a', 'b', 'calls.db');
+      const store = await openSqliteCallStore({ path, privacy: { hashKey: KEY, storeRaw: false } });
+      await store.applyBatch(lifecycle('c1', T));
+      expect(existsSync(path)).toBe(true);
+      expect(existsSync(`${path}-wal`)).toBe(true);
+      const peek = new Database(path, { readonly: true });
+      expect(peek.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(peek.prepare('SELECT COUNT(*) AS n FROM calls').get()).toEqual({ n: 1 });
+      // Numbers are not stored raw unless enabled: only hash and mask are in the file.
+      const row = peek.prepare('SELECT from_raw, to_raw FROM calls').get();
+      expect(row).toEqual({ from_raw: null, to_raw: null });
+      peek.close();
+      expect(store.schemaVersion).toBe(2);
+      await store.close();
+      await store.close(); // idempotent
+      // close() checkpoints: the WAL is folded back into the main file.
+      expect(existsSync(`${path}-wal`)).toBe(false);
+    } finally {
+      remove();
+    }
+  });
+
+  it('never writes raw numbers to the file unless storeRaw is on', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'calls.db');
+      const store = await openSqliteCallStore({ path, privacy: { hashKey: KEY, storeRaw: false } });
+      await store.apply({ kind: 'started', callId: 'p', at: T, direction: 'inbound', channel: 'sip', from: '+15551234567' });
+      await store.applySms({ kind: 'received', messageId: 's', at: T, from: '+15559876543' });
+      await store.close();
+      const { readFileSync } = await import('node:fs');
+      const bytes = readFileSync(path).toString('latin1');
+      expect(bytes).not.toContain('5551234567');
+      expect(bytes).not.toContain('5559876543');
+      expect(bytes).toContain('+1555***4567');
+    } finally {
+      remove();
+    }
+  });
+
+  it('reports unusable paths and files as StoreError naming the fix', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const notDb = join(dir, 'not-a-db.db');
+      writeFileSync(notDb, 'this is not a sqlite database, just some text that is long enough'.repeat(20));
+      const e1 = await openSqliteCallStore({ path: notDb, privacy: { hashKey: KEY, storeRaw: false } }).catch(
+        (e: unknown) => e,
+      );
+      expect(e1).toBeInstanceOf(StoreError);
+      expect(e1).toMatchObject({ code: 'ST_STORE_SQLITE' });
+      expect((e1 as Error).message).toMatch(/not-a-db\.db.*point the store path at another file/);
+      const e2 = await openSqliteCallStore({ path: dir, privacy: { hashKey: KEY, storeRaw: false } }).catch(
+        (e: unknown) => e,
+      );
+      expect(e2).toBeInstanceOf(StoreError);
+      const e3 = await openSqliteCallStore({ path: join(dir, 'x.db'), privacy: { hashKey: 'short', storeRaw: false } }).catch(
+        (e: unknown) => e,
+      );
+      expect(e3).toBeInstanceOf(ValidationError);
+      expect(e3).toMatchObject({ code: 'ST_STORE_HASH_KEY' });
+      expect((e3 as Error).message).not.toContain('short');
+      expect(() => new SqliteCallStore({ path: '', privacy: { hashKey: KEY, storeRaw: false } })).toThrow(
+        expect.objectContaining({ code: 'ST_STORE_PATH' }),
+      );
+    } finally {
+      remove();
+    }
+  });
+
+  it('serves a :memory: store for throwaway use', async () => {
+    const store = await openSqliteCallStore({ path: ':memory:', privacy: { hashKey: KEY, storeRaw: false } });
+    await store.applyBatch(lifecycle('m', T));
+    expect((await store.getCall('m'))!.status).toBe('completed');
+    await store.close();
+  });
+
+  it('uses the first_at and (status, first_at) indexes for range and failure queries', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'calls.db');
+      const store = await openSqliteCallStore({ path, privacy: { hashKey: KEY, storeRaw: false } });
+      await store.close();
+      const db = new Database(path, { readonly: true });
+      const plan = (sql: string) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+      expect(plan('SELECT COUNT(*) FROM calls WHERE first_at >= 1 AND first_at < 2')).toContain('calls_first_at');
+      expect(plan("SELECT * FROM calls WHERE status = 'busy' AND first_at < 5 ORDER BY first_at DESC LIMIT 3")).toContain(
+        'calls_status_first_at',
+      );
+      db.close();
+    } finally {
+      remove();
+    }
+  });
+});
