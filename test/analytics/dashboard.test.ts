@@ -60,7 +60,15 @@ describe('dashboard', () => {
       successRate: 66.67,
       transcriptRate: 0,
     });
-    expect(d.byStatus).toEqual({ completed: 4, failed: 4, busy: 2, no_answer: 1, cancelled: 1, timeout: 1, active: 1 });
+    expect(d.byStatus).toEqual({
+      completed: 4,
+      failed: 4,
+      busy: 2,
+      no_answer: 1,
+      cancelled: 1,
+      timeout: 1,
+      active: 1,
+    });
     expect(d.byDirection).toEqual({ outbound: 12, inbound: 2 });
     expect(d.byChannel).toEqual({ sip: 12, gsm: 2 });
     expect(d.byTrunk).toEqual({ 'carrier-a': 12, 'modem-1': 2 });

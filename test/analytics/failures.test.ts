@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { failures } from '../../src/analytics/failures.js';
 import { ValidationError } from '../../src/errors.js';
 import type { SqliteCallStore } from '../../src/store/sqlite.js';
-import { memoryStore, MIN, scriptedUpdates, T0 } from './scripted.js';
+import { MIN, memoryStore, scriptedUpdates, T0 } from './scripted.js';
 
 let store: SqliteCallStore | undefined;
 afterEach(() => store?.close());
@@ -28,7 +28,13 @@ describe('failures', () => {
         endedAt: T0 + 13 * MIN + 3000,
         at: T0 + 13 * MIN,
       },
-      expect.objectContaining({ callId: 'c12', status: 'busy', reason: 'busy', q850: 17, from: '+1555***0011' }),
+      expect.objectContaining({
+        callId: 'c12',
+        status: 'busy',
+        reason: 'busy',
+        q850: 17,
+        from: '+1555***0011',
+      }),
       expect.objectContaining({ callId: 'c10', status: 'failed', reason: 'rejected', sipCode: 603 }),
     ]);
     const all = await failures(store);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { healthIndicators } from '../../src/analytics/health.js';
 import { ValidationError } from '../../src/errors.js';
 import type { SqliteCallStore } from '../../src/store/sqlite.js';
-import { memoryStore, MIN, scriptedUpdates, T0 } from './scripted.js';
+import { MIN, memoryStore, scriptedUpdates, T0 } from './scripted.js';
 
 let store: SqliteCallStore | undefined;
 afterEach(() => store?.close());

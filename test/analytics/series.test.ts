@@ -14,7 +14,13 @@ beforeAll(async () => {
     { kind: 'started', callId: 'x1', at: T0 + 2 * H + 900_000, direction: 'inbound', channel: 'webrtc' },
     { kind: 'answered', callId: 'x1', at: T0 + 2 * H + 901_000 },
     { kind: 'ended', callId: 'x1', at: T0 + 2 * H + 961_000 },
-    { kind: 'started', callId: 'x2', at: Date.UTC(2024, 0, 13, 23, 59, 59, 999), direction: 'inbound', channel: 'sip' },
+    {
+      kind: 'started',
+      callId: 'x2',
+      at: Date.UTC(2024, 0, 13, 23, 59, 59, 999),
+      direction: 'inbound',
+      channel: 'sip',
+    },
     { kind: 'ended', callId: 'x2', at: Date.UTC(2024, 0, 14, 0, 0, 1), sipCode: 404 },
   ]);
 });

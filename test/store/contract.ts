@@ -21,7 +21,11 @@ export interface ContractHarness {
 export type ContractFactory = (opts: { storeRaw: boolean }) => Promise<ContractHarness>;
 
 /** The updates of one normal answered call. */
-export function lifecycle(callId: string, at: number, extra: Partial<{ from: string; to: string }> = {}): CallUpdate[] {
+export function lifecycle(
+  callId: string,
+  at: number,
+  extra: Partial<{ from: string; to: string }> = {},
+): CallUpdate[] {
   return [
     { kind: 'started', callId, at, direction: 'outbound', channel: 'sip', trunk: 'carrier-a', ...extra },
     { kind: 'ringing', callId, at: at + 2000 }, // 180 Ringing
@@ -119,12 +123,26 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
     it('creates the row from an `ended` that arrives first and fills it in later', async () => {
       const store = await open();
       await store.apply({ kind: 'ended', callId: 'e1', at: T + 9000, sipCode: 486 });
-      expect(await store.getCall('e1')).toMatchObject({ status: 'busy', startedAt: null, durationMs: null, firstAt: T + 9000 });
+      expect(await store.getCall('e1')).toMatchObject({
+        status: 'busy',
+        startedAt: null,
+        durationMs: null,
+        firstAt: T + 9000,
+      });
       await store.apply({ kind: 'started', callId: 'e1', at: T, direction: 'inbound', channel: 'pstn' });
-      expect(await store.getCall('e1')).toMatchObject({ status: 'busy', reason: 'busy', firstAt: T, durationMs: 9000 });
+      expect(await store.getCall('e1')).toMatchObject({
+        status: 'busy',
+        reason: 'busy',
+        firstAt: T,
+        durationMs: 9000,
+      });
       // An answer reported after the end still counts: the call was answered.
       await store.apply({ kind: 'answered', callId: 'e1', at: T + 3000 });
-      expect(await store.getCall('e1')).toMatchObject({ status: 'completed', answeredAt: T + 3000, talkMs: 6000 });
+      expect(await store.getCall('e1')).toMatchObject({
+        status: 'completed',
+        answeredAt: T + 3000,
+        talkMs: 6000,
+      });
     });
 
     it('derives status from SIP code, Q.850 cause, reason and hang-up side; an explicit status wins', async () => {
@@ -152,7 +170,8 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
         [{ status: 'no_answer', sipCode: 503 }, 'no_answer', 'network_error'],
         [{ sipCode: 200 }, 'completed', 'normal'],
       ];
-      for (const [i, [fields]] of cases.entries()) await store.apply({ kind: 'ended', callId: `s${i}`, at: T + i, ...fields });
+      for (const [i, [fields]] of cases.entries())
+        await store.apply({ kind: 'ended', callId: `s${i}`, at: T + i, ...fields });
       for (const [i, [fields, status, reason]] of cases.entries()) {
         const r = (await store.getCall(`s${i}`))!;
         expect({ fields, status: r.status, reason: r.reason }).toEqual({ fields, status, reason });
@@ -162,7 +181,15 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
     it('resolves conflicting reports the same way in either order: earliest wins, gaps filled', async () => {
       const store = await open();
       const conflicting: CallUpdate[] = [
-        { kind: 'started', callId: '', at: T + 100, direction: 'inbound', channel: 'pstn', trunk: 'late', to: '+15550000002' },
+        {
+          kind: 'started',
+          callId: '',
+          at: T + 100,
+          direction: 'inbound',
+          channel: 'pstn',
+          trunk: 'late',
+          to: '+15550000002',
+        },
         { kind: 'started', callId: '', at: T, direction: 'outbound', channel: 'sip', from: '+15550000001' },
         { kind: 'ended', callId: '', at: T + 10_000, sipCode: 486, q850: 17, hangupBy: 'callee' },
         { kind: 'ended', callId: '', at: T + 8000, sipCode: 480 },
@@ -196,10 +223,7 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
 
     it('rejects malformed updates with ValidationError and writes nothing of a bad batch', async () => {
       const store = await open();
-      const bad = [
-        ...lifecycle('ok', T),
-        { kind: 'ended', callId: 'ok2', at: Number.NaN } as CallUpdate,
-      ];
+      const bad = [...lifecycle('ok', T), { kind: 'ended', callId: 'ok2', at: Number.NaN } as CallUpdate];
       const err = await store.applyBatch(bad).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ValidationError);
       expect(err).toMatchObject({ code: 'ST_STORE_INVALID_UPDATE' });
@@ -217,20 +241,44 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       }
       // A bad phone number is reported by type, never echoed.
       const e2 = await store
-        .apply({ kind: 'started', callId: 'x', at: T, direction: 'inbound', channel: 'sip', from: 15551234567 as never })
+        .apply({
+          kind: 'started',
+          callId: 'x',
+          at: T,
+          direction: 'inbound',
+          channel: 'sip',
+          from: 15551234567 as never,
+        })
         .catch((e: Error) => e);
       expect((e2 as Error).message).not.toContain('15551234567');
     });
 
     it('returns raw numbers only when stored raw AND revealed', async () => {
       const masked = await open(false);
-      await masked.apply({ kind: 'started', callId: 'r', at: T, direction: 'inbound', channel: 'sip', from: '+15551234567' });
+      await masked.apply({
+        kind: 'started',
+        callId: 'r',
+        at: T,
+        direction: 'inbound',
+        channel: 'sip',
+        from: '+15551234567',
+      });
       expect((await masked.getCall('r', { reveal: true }))!.from).toBeUndefined();
       await h!.cleanup();
       const raw = await open(true);
-      await raw.apply({ kind: 'started', callId: 'r', at: T, direction: 'inbound', channel: 'sip', from: '+15551234567' });
+      await raw.apply({
+        kind: 'started',
+        callId: 'r',
+        at: T,
+        direction: 'inbound',
+        channel: 'sip',
+        from: '+15551234567',
+      });
       expect((await raw.getCall('r'))!.from).toBeUndefined();
-      expect((await raw.getCall('r', { reveal: true }))!).toMatchObject({ from: '+15551234567', fromMasked: '+1555***4567' });
+      expect((await raw.getCall('r', { reveal: true }))!).toMatchObject({
+        from: '+15551234567',
+        fromMasked: '+1555***4567',
+      });
       const [it1] = await collect(raw.iterateCalls({ from: T, to: T + 1 }));
       expect(it1!.from).toBeUndefined();
       const [it2] = await collect(raw.iterateCalls({ from: T, to: T + 1 }, { reveal: true }));
@@ -275,13 +323,27 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       await applyAll(store, lifecycle('a', T));
       await applyAll(store, lifecycle('b', T + 3_600_000));
       await store.applyBatch([
-        { kind: 'started', callId: 'c', at: T + 60_000, direction: 'inbound', channel: 'gsm', trunk: 'modem-1' },
+        {
+          kind: 'started',
+          callId: 'c',
+          at: T + 60_000,
+          direction: 'inbound',
+          channel: 'gsm',
+          trunk: 'modem-1',
+        },
         { kind: 'ended', callId: 'c', at: T + 70_000, q850: 17 },
         { kind: 'started', callId: 'd', at: T + 120_000, direction: 'inbound', channel: 'gsm' },
       ]);
       const q = { from: T, to: T + 7_200_000 };
       const st = await store.stats(q);
-      expect(st).toMatchObject({ total: 4, finished: 3, active: 1, answered: 2, networkEffective: 3, sipAttempts: 2 });
+      expect(st).toMatchObject({
+        total: 4,
+        finished: 3,
+        active: 1,
+        answered: 2,
+        networkEffective: 3,
+        sipAttempts: 2,
+      });
       expect(st.byStatus).toMatchObject({ completed: 2, busy: 1, active: 1 });
       expect(st.durationMsSum).toBe(130_000);
       expect(await store.breakdown(q)).toEqual({
@@ -308,7 +370,13 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       const store = await open();
       await store.apply({ kind: 'started', callId: 'z1', at: T, direction: 'inbound', channel: 'sip' });
       await store.apply({ kind: 'answered', callId: 'z1', at: T + 1000 });
-      await store.apply({ kind: 'started', callId: 'z2', at: T + 3_000_000, direction: 'inbound', channel: 'sip' });
+      await store.apply({
+        kind: 'started',
+        callId: 'z2',
+        at: T + 3_000_000,
+        direction: 'inbound',
+        channel: 'sip',
+      });
       const now = T + 3_700_000;
       expect(await store.closeZombies(3600, now)).toBe(1);
       expect(await store.getCall('z1')).toMatchObject({
@@ -322,7 +390,12 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       expect((await store.getCall('z2'))!.status).toBe('active');
       expect(await store.closeZombies(3600, now)).toBe(0);
       await store.apply({ kind: 'ended', callId: 'z1', at: T + 90_000, sipCode: 200 });
-      expect(await store.getCall('z1')).toMatchObject({ status: 'completed', endedAt: T + 90_000, talkMs: 89_000, closedByCleanup: false });
+      expect(await store.getCall('z1')).toMatchObject({
+        status: 'completed',
+        endedAt: T + 90_000,
+        talkMs: 89_000,
+        closedByCleanup: false,
+      });
       await expect(store.closeZombies(0)).rejects.toBeInstanceOf(ValidationError);
     });
 
@@ -377,9 +450,20 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       });
       expect(await store.getSms('m2')).toMatchObject({ status: 'failed', failureReason: 'invalid_number' });
       expect((await store.getSms('m3'))!.status).toBe('sent');
-      expect((await store.getSms('m5'))!).toMatchObject({ status: 'received', direction: 'inbound', fromMasked: '+1555***2222' });
+      expect((await store.getSms('m5'))!).toMatchObject({
+        status: 'received',
+        direction: 'inbound',
+        fromMasked: '+1555***2222',
+      });
       const st = await store.smsStats({ from: T, to: T + 10_000 });
-      expect(st).toMatchObject({ total: 5, inbound: 1, outbound: 4, latencyCount: 2, latencyMsAvg: 5000, latencyMsMax: 6000 });
+      expect(st).toMatchObject({
+        total: 5,
+        inbound: 1,
+        outbound: 4,
+        latencyCount: 2,
+        latencyMsAvg: 5000,
+        latencyMsMax: 6000,
+      });
       expect(st.byStatus).toMatchObject({ delivered: 2, failed: 1, sent: 1, received: 1 });
       expect(st.latencyMsP50).toBe(5000);
       const all = await collect(store.iterateSms({ from: T, to: T + 10_000, chunkSize: 2 }));

@@ -52,7 +52,9 @@ function uncommittedWalFrames(walPath: string): number {
 function runAndKill(path: string, batches: number, fraction: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     // 0.25 MiB page cache: the transaction spills pages into the WAL before it commits.
-    const child = spawn(process.execPath, [fixture, path, String(BATCH), '0.25'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [fixture, path, String(BATCH), '0.25'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const acked: string[] = [];
     const durations: number[] = [];
     let begun = 0;
@@ -91,7 +93,9 @@ describe('crash durability (SIGKILL mid-batch)', () => {
   afterEach(() => remove());
 
   it('loses no acknowledged call and never half a batch', async () => {
-    expect(existsSync(dist), `missing ${dist}: run \`npx tsc -p tsconfig.build.json\` before the tests`).toBe(true);
+    expect(existsSync(dist), `missing ${dist}: run \`npx tsc -p tsconfig.build.json\` before the tests`).toBe(
+      true,
+    );
     const t = tempDir();
     remove = t.remove;
     const path = join(t.dir, 'crash.db');

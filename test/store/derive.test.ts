@@ -24,8 +24,15 @@ describe('status and reason derivation', () => {
           ended: fc.boolean(),
           answered: fc.boolean(),
           endStatus: fc.option(fc.constantFrom(...endStatuses)),
-          sipCode: fc.option(fc.oneof(fc.constantFrom(200, 302, 401, 404, 408, 480, 486, 487, 503, 603), fc.integer({ min: 100, max: 699 }))),
-          q850: fc.option(fc.oneof(fc.constantFrom(16, 17, 18, 19, 21, 34, 102), fc.integer({ min: 0, max: 127 }))),
+          sipCode: fc.option(
+            fc.oneof(
+              fc.constantFrom(200, 302, 401, 404, 408, 480, 486, 487, 503, 603),
+              fc.integer({ min: 100, max: 699 }),
+            ),
+          ),
+          q850: fc.option(
+            fc.oneof(fc.constantFrom(16, 17, 18, 19, 21, 34, 102), fc.integer({ min: 0, max: 127 })),
+          ),
           reason: fc.option(fc.constantFrom(...FAILURE_REASONS)),
           hangupBy: fc.option(fc.constantFrom(...HANGUP_PARTIES)),
         }),

@@ -11,7 +11,11 @@ export function tempDir(prefix = 'sidetone-store-'): { dir: string; remove: () =
 }
 
 /** A store in a fresh temp directory; `remove` closes it and deletes the directory. */
-export function tempStore(storeRaw = false): { store: SqliteCallStore; path: string; remove: () => Promise<void> } {
+export function tempStore(storeRaw = false): {
+  store: SqliteCallStore;
+  path: string;
+  remove: () => Promise<void>;
+} {
   const { dir, remove } = tempDir();
   const path = join(dir, 'calls.db');
   const store = new SqliteCallStore({ path, privacy: { hashKey: KEY, storeRaw } });

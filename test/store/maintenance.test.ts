@@ -24,7 +24,11 @@ describe('maintenance', () => {
     const t = tempStore();
     cleanup = t.remove;
     await seed(t.store);
-    const r = await runMaintenance(t.store, { maxActiveSeconds: 4 * 3600, retentionDays: 90, now: () => NOW });
+    const r = await runMaintenance(t.store, {
+      maxActiveSeconds: 4 * 3600,
+      retentionDays: 90,
+      now: () => NOW,
+    });
     expect(r).toEqual({ zombiesClosed: 1, deleted: { calls: 1, sms: 0 }, at: NOW });
     expect((await t.store.getCall('zombie'))!.status).toBe('timeout');
     expect((await t.store.getCall('live'))!.status).toBe('active');

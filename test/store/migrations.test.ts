@@ -15,7 +15,9 @@ describe('schema migrations', () => {
   afterEach(() => remove());
 
   it('has an ordered, gap-free list ending at LATEST_VERSION', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1));
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(
+      Array.from({ length: MIGRATIONS.length }, (_, i) => i + 1),
+    );
     expect(LATEST_VERSION).toBe(MIGRATIONS.length);
   });
 
@@ -26,11 +28,9 @@ describe('schema migrations', () => {
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     expect(migrate(db, path, 1)).toBe(1);
-    db.prepare("INSERT INTO calls (call_id, first_at, started_at, ended_at, sip_code) VALUES ('old-1', ?, ?, ?, 486)").run(
-      T,
-      T,
-      T + 5000,
-    );
+    db.prepare(
+      "INSERT INTO calls (call_id, first_at, started_at, ended_at, sip_code) VALUES ('old-1', ?, ?, ?, 486)",
+    ).run(T, T, T + 5000);
     expect(() => db.prepare('SELECT * FROM sms').all()).toThrow(/no such table/);
     db.close();
 

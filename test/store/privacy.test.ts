@@ -5,8 +5,8 @@ import { ValidationError } from '../../src/errors.js';
 import {
   checkPrivacyConfig,
   hashNumber,
-  mayReveal,
   maskNumber,
+  mayReveal,
   normaliseNumber,
   numberProtector,
   protectNumber,

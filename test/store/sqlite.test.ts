@@ -62,7 +62,14 @@ describe('SQLite store specifics', () => {
     try {
       const path = join(dir, 'calls.db');
       const store = await openSqliteCallStore({ path, privacy: { hashKey: KEY, storeRaw: false } });
-      await store.apply({ kind: 'started', callId: 'p', at: T, direction: 'inbound', channel: 'sip', from: '+15551234567' });
+      await store.apply({
+        kind: 'started',
+        callId: 'p',
+        at: T,
+        direction: 'inbound',
+        channel: 'sip',
+        from: '+15551234567',
+      });
       await store.applySms({ kind: 'received', messageId: 's', at: T, from: '+15559876543' });
       await store.close();
       const { readFileSync } = await import('node:fs');
@@ -90,9 +97,10 @@ describe('SQLite store specifics', () => {
         (e: unknown) => e,
       );
       expect(e2).toBeInstanceOf(StoreError);
-      const e3 = await openSqliteCallStore({ path: join(dir, 'x.db'), privacy: { hashKey: 'short', storeRaw: false } }).catch(
-        (e: unknown) => e,
-      );
+      const e3 = await openSqliteCallStore({
+        path: join(dir, 'x.db'),
+        privacy: { hashKey: 'short', storeRaw: false },
+      }).catch((e: unknown) => e);
       expect(e3).toBeInstanceOf(ValidationError);
       expect(e3).toMatchObject({ code: 'ST_STORE_HASH_KEY' });
       expect((e3 as Error).message).not.toContain('short');
@@ -119,11 +127,15 @@ describe('SQLite store specifics', () => {
       await store.close();
       const db = new Database(path, { readonly: true });
       const plan = (sql: string) =>
-        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
-      expect(plan('SELECT COUNT(*) FROM calls WHERE first_at >= 1 AND first_at < 2')).toContain('calls_first_at');
-      expect(plan("SELECT * FROM calls WHERE status = 'busy' AND first_at < 5 ORDER BY first_at DESC LIMIT 3")).toContain(
-        'calls_status_first_at',
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+          .map((r) => r.detail)
+          .join('; ');
+      expect(plan('SELECT COUNT(*) FROM calls WHERE first_at >= 1 AND first_at < 2')).toContain(
+        'calls_first_at',
       );
+      expect(
+        plan("SELECT * FROM calls WHERE status = 'busy' AND first_at < 5 ORDER BY first_at DESC LIMIT 3"),
+      ).toContain('calls_status_first_at');
       db.close();
     } finally {
       remove();

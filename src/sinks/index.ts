@@ -1,0 +1,1 @@
+export { mediaSummary, type StoreSink, type StoreSinkOptions, storeSink } from './store-sink.js';

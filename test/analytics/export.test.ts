@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { csvField, EXPORT_COLUMNS, exportCalls } from '../../src/analytics/export.js';
+import { ValidationError } from '../../src/errors.js';
+import type { SqliteCallStore } from '../../src/store/sqlite.js';
+import type { CallUpdate } from '../../src/store/types.js';
+import { memoryStore, scriptedUpdates, T0 } from './scripted.js';
+
+let store: SqliteCallStore | undefined;
+afterEach(() => store?.close());
+
+const small: CallUpdate[] = [
+  {
+    kind: 'started',
+    callId: 'e1',
+    at: T0,
+    direction: 'outbound',
+    channel: 'sip',
+    trunk: 'carrier "A", east',
+    from: '+15551234567',
+    to: '+442071234567',
+  },
+  { kind: 'ringing', callId: 'e1', at: T0 + 2000 },
+  { kind: 'answered', callId: 'e1', at: T0 + 10_000 },
+  { kind: 'media', callId: 'e1', at: T0 + 70_000, mos: 4.1, jitterMs: 3.5, lossPercent: 0.25, rttMs: 40 },
+  { kind: 'ended', callId: 'e1', at: T0 + 70_000, sipCode: 200, hangupBy: 'caller' },
+  {
+    kind: 'started',
+    callId: 'e2',
+    at: T0 + 60_000,
+    direction: 'inbound',
+    channel: 'gsm',
+    from: 'sip:alice@pbx',
+  },
+  { kind: 'transcript', callId: 'e2', at: T0 + 61_000 },
+  { kind: 'ended', callId: 'e2', at: T0 + 65_000, q850: 17 },
+  { kind: 'started', callId: 'outside', at: T0 + 3_600_000, direction: 'inbound', channel: 'sip' },
+];
+
+async function text(it: AsyncIterable<string>): Promise<{ text: string; chunks: number }> {
+  let out = '';
+  let chunks = 0;
+  for await (const c of it) {
+    out += c;
+    chunks++;
+  }
+  return { text: out, chunks };
+}
+
+describe('exportCalls', () => {
+  it('writes exact RFC 4180 CSV with masked numbers', async () => {
+    store = memoryStore();
+    await store.applyBatch(small);
+    const { text: csv } = await text(exportCalls(store, { from: T0, to: T0 + 3_600_000, format: 'csv' }));
+    expect(csv).toBe(
+      'call_id,direction,channel,trunk,from,to,started_at,ringing_at,answered_at,ended_at,status,sip_code,q850,' +
+        'reason,hangup_by,duration_ms,talk_ms,pdd_ms,transcript,mos,jitter_ms,loss_percent,rtt_ms\r\n' +
+        'e1,outbound,sip,"carrier ""A"", east",+1555***4567,+4420***4567,2024-01-15T10:00:00.000Z,' +
+        '2024-01-15T10:00:02.000Z,2024-01-15T10:00:10.000Z,2024-01-15T10:01:10.000Z,completed,200,,normal,caller,' +
+        '70000,60000,2000,false,4.1,3.5,0.25,40\r\n' +
+        'e2,inbound,gsm,,a***,,2024-01-15T10:01:00.000Z,,,2024-01-15T10:01:05.000Z,busy,,17,busy,,5000,,,true,,,,\r\n',
+    );
+  });
+
+  it('streams a JSON array; raw numbers only with reveal on a raw-storing store', async () => {
+    store = memoryStore(true);
+    await store.applyBatch(small);
+    const { text: masked } = await text(exportCalls(store, { from: T0, to: T0 + 3_600_000, format: 'json' }));
+    const rows = JSON.parse(masked) as Record<string, unknown>[];
+    expect(rows.map((r) => [r.call_id, r.from, r.to])).toEqual([
+      ['e1', '+1555***4567', '+4420***4567'],
+      ['e2', 'a***', null],
+    ]);
+    expect(Object.keys(rows[0]!)).toEqual(EXPORT_COLUMNS);
+    expect(rows[0]).toMatchObject({
+      started_at: '2024-01-15T10:00:00.000Z',
+      transcript: false,
+      sip_code: 200,
+    });
+    const { text: revealed } = await text(
+      exportCalls(store, { from: T0, to: T0 + 3_600_000, format: 'json', reveal: true }),
+    );
+    expect((JSON.parse(revealed) as Record<string, unknown>[]).map((r) => r.from)).toEqual([
+      '+15551234567',
+      'sip:alice@pbx',
+    ]);
+    const { text: none } = await text(exportCalls(store, { from: T0 - 10, to: T0, format: 'json' }));
+    expect(JSON.parse(none)).toEqual([]);
+  });
+
+  it('keeps masking when reveal is asked of a store that does not keep raw numbers', async () => {
+    store = memoryStore(false);
+    await store.applyBatch(small);
+    const { text: csv } = await text(
+      exportCalls(store, { from: T0, to: T0 + 1, format: 'csv', reveal: true }),
+    );
+    expect(csv).toContain('+1555***4567');
+    expect(csv).not.toContain('5551234567');
+  });
+
+  it('yields bounded chunks whose concatenation is the whole export', async () => {
+    store = memoryStore();
+    const many: CallUpdate[] = [];
+    for (let d = 0; d < 50; d++)
+      many.push(...scriptedUpdates(T0 + d * 1_800_000).map((u) => ({ ...u, callId: `${u.callId}-${d}` })));
+    await store.applyBatch(many);
+    const { text: csv, chunks } = await text(
+      exportCalls(store, { from: T0, to: T0 + 50 * 1_800_000, format: 'csv', chunkChars: 4096 }),
+    );
+    const lines = csv.split('\r\n');
+    expect(lines).toHaveLength(1 + 700 + 1); // header, 50 x 14 calls, '' after the final CRLF
+    expect(chunks).toBeGreaterThan(csv.length / (4096 + 1000));
+    const { text: json } = await text(
+      exportCalls(store, { from: T0, to: T0 + 50 * 1_800_000, format: 'json' }),
+    );
+    expect(JSON.parse(json)).toHaveLength(700);
+  });
+
+  it('quotes fields per RFC 4180 and defuses spreadsheet formulas', () => {
+    expect(csvField(null)).toBe('');
+    expect(csvField(12.5)).toBe('12.5');
+    expect(csvField(true)).toBe('true');
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvField('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('+cmd')).toBe("'+cmd");
+    expect(csvField('+1555***4567')).toBe('+1555***4567');
+    expect(csvField('-42')).toBe('-42');
+  });
+
+  it('validates range and format', async () => {
+    store = memoryStore();
+    await expect(text(exportCalls(store, { from: T0, to: T0, format: 'csv' }))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(
+      text(exportCalls(store, { from: T0, to: T0 + 1, format: 'xml' as 'csv' })),
+    ).rejects.toMatchObject({
+      code: 'ST_ANALYTICS_INVALID_FORMAT',
+    });
+  });
+});
