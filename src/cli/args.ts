@@ -41,7 +41,10 @@ export interface Parsed<F extends FlagDefs = FlagDefs> {
 /** One verb. `usage` is the synopsis line; help text is generated from it and the flags. */
 export interface Command<F extends FlagDefs = FlagDefs> {
   name: string;
+  /** One line for the verb list of `sidetone --help`. */
   summary: string;
+  /** The paragraph of the verb's own help; the summary when absent. */
+  description?: string;
   usage: string;
   flags: F;
   /** Lines shown under "Examples:" in the help. */
@@ -82,7 +85,9 @@ function checkValue(name: string, def: FlagDef, raw: string): string | number {
   const n = raw.trim() === '' ? Number.NaN : Number(raw);
   const kind = def.type === 'int' ? 'an integer' : 'a number';
   if (!Number.isFinite(n) || (def.type === 'int' && !Number.isInteger(n)) || n < def.min || n > def.max) {
-    throw new UsageError(`--${name} expects ${kind} from ${def.min} to ${def.max}, got ${JSON.stringify(raw)}`);
+    throw new UsageError(
+      `--${name} expects ${kind} from ${def.min} to ${def.max}, got ${JSON.stringify(raw)}`,
+    );
   }
   return n;
 }
@@ -102,11 +107,13 @@ function usageFrom(err: unknown, defs: FlagDefs): UsageError {
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     const flag = quoted.split(' ')[0] ?? quoted;
-    if (/does not take an argument/.test(message)) return new UsageError(`${flag} is a switch and takes no value`);
+    if (/does not take an argument/.test(message))
+      return new UsageError(`${flag} is a switch and takes no value`);
     const def = defs[flag.replace(/^-+/, '')];
     const arg = def && def.type !== 'boolean' ? ` ${def.arg}` : '';
     // "ambiguous" is parseArgs refusing a value that starts with "-" (e.g. `--days -1`).
-    return new UsageError(`${flag} needs a value: ${flag}${arg} (a value starting with "-" goes as ${flag}=VALUE)`);
+    const dash = /ambiguous/.test(message) ? ` (a value starting with "-" goes as ${flag}=VALUE)` : '';
+    return new UsageError(`${flag} needs a value: ${flag}${arg}${dash}`);
   }
   return new UsageError(message.split('\n')[0] ?? message);
 }
@@ -162,7 +169,7 @@ export function renderHelp(cmd: AnyCommand): string {
   const defs = withHelp(cmd.flags);
   const labels = Object.entries(defs).map(([n, d]) => [flagLabel(n, d), flagHelp(d)] as const);
   const width = Math.max(...labels.map(([l]) => l.length));
-  const lines = [`Usage: ${cmd.usage}`, '', cmd.summary, '', 'Flags:'];
+  const lines = [`Usage: ${cmd.usage}`, '', cmd.description ?? cmd.summary, '', 'Flags:'];
   for (const [label, help] of labels) lines.push(`  ${label.padEnd(width)}  ${help}`);
   if (cmd.examples && cmd.examples.length > 0) {
     lines.push('', 'Examples:', ...cmd.examples.map((e) => `  ${e}`));

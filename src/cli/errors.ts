@@ -2,7 +2,7 @@
  * The CLI's exit-code contract lives here: 0 success, 1 an operational error (one line: the cause
  * and the fix), 2 a usage error (bad verb, flag or value; the verb's usage follows).
  */
-import { SidetoneError } from '../errors.js';
+import { ConfigError, SidetoneError } from '../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -24,19 +24,18 @@ export function oneLine(message: string): string {
 }
 
 /**
- * The line printed for an error that reached the top. Our own errors already carry the fix; for
- * anything else the cause is shown with the one thing the user can do about it.
+ * The lines printed for an error that reached the top: one, except a configuration with several
+ * bad keys, which gets one line per key. Our own errors already carry the fix; for anything else
+ * the cause is shown with the one thing the user can do about it.
  */
-export function describeError(err: unknown): string {
-  if (err instanceof CliError) return oneLine(err.message);
-  if (err instanceof SidetoneError) return oneLine(err.message);
+export function describeError(err: unknown): string[] {
+  if (err instanceof ConfigError) return err.message.split('\n').map(oneLine);
+  if (err instanceof CliError || err instanceof SidetoneError) return [oneLine(err.message)];
   const code = (err as { code?: unknown })?.code;
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'EACCES' || code === 'EPERM') {
-    return oneLine(`permission denied (${message}): check the file's permissions or run as its owner`);
+    return [oneLine(`permission denied (${message}): check the file's permissions or run as its owner`)];
   }
-  if (code === 'ENOSPC') return oneLine(`the disk is full (${message}): free some space and retry`);
-  return oneLine(
-    `unexpected error: ${message}; rerun with SIDETONE_DEBUG=1 for the stack and report it if it persists`,
-  );
+  if (code === 'ENOSPC') return [oneLine(`the disk is full (${message}): free some space and retry`)];
+  return [oneLine(`unexpected error: ${message}; rerun with SIDETONE_DEBUG=1 for the stack and report it`)];
 }

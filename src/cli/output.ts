@@ -19,15 +19,16 @@ type Stream = { isTTY?: boolean; columns?: number; write(s: string): unknown };
  * Colours on only for a terminal: `NO_COLOR` (any non-empty value, no-color.org) always wins, then
  * `FORCE_COLOR` (not "0") turns them on for pipes, then a TTY that is not `TERM=dumb`.
  */
-export function colourEnabled(stream: Stream, env: NodeJS.ProcessEnv = process.env): boolean {
+export function colourEnabled(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
-export function styleFor(stream: Stream, env: NodeJS.ProcessEnv = process.env): Style {
+export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
   const enabled = colourEnabled(stream, env);
-  const sgr = (open: number, close: number) => (s: string) => (enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  const sgr = (open: number, close: number) => (s: string) =>
+    enabled ? `\x1b[${open}m${s}\x1b[${close}m` : s;
   return {
     enabled,
     bold: sgr(1, 22),
@@ -50,21 +51,31 @@ export interface Column {
 }
 
 /** Columns padded to their widest cell (two spaces apart), headers styled, no trailing blanks. */
-export function table(columns: readonly Column[], rows: readonly (readonly string[])[], style: Style): string {
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => visibleLength(r[i] ?? ''))));
+export function table(
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+  style: Style,
+): string {
+  const widths = columns.map((c, i) =>
+    Math.max(c.header.length, ...rows.map((r) => visibleLength(r[i] ?? ''))),
+  );
   const pad = (s: string, i: number) => {
     const gap = ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(s)));
     return columns[i]?.align === 'right' ? gap + s : s + gap;
   };
-  const line = (cells: readonly string[]) => cells.map((c, i) => pad(c, i)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => pad(c, i))
+      .join('  ')
+      .trimEnd();
   const header = line(columns.map((c) => c.header));
-  return [style.bold(header), ...rows.map(line)].join('\n') + '\n';
+  return `${[style.bold(header), ...rows.map(line)].join('\n')}\n`;
 }
 
 /** Label/value lines, labels padded: the shape of the summary blocks. */
 export function pairs(entries: readonly (readonly [string, string])[], style: Style): string {
   const width = Math.max(0, ...entries.map(([k]) => k.length));
-  return entries.map(([k, v]) => `${style.dim(k.padEnd(width))}  ${v}`.trimEnd()).join('\n') + '\n';
+  return `${entries.map(([k, v]) => `${style.dim(k.padEnd(width))}  ${v}`.trimEnd()).join('\n')}\n`;
 }
 
 /** What a missing value looks like: an unknown rate is not a zero rate. */

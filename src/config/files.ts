@@ -24,14 +24,20 @@ export function readConfigFile(path: string): Record<string, unknown> {
     } catch (err) {
       const pos = /position (\d+)/.exec(String((err as Error).message))?.[1];
       const where = pos === undefined ? '' : ` at ${lineCol(text, Number(pos))}`;
-      throw new ConfigError('ST_CONFIG_PARSE', `config file "${path}" is not valid JSON${where}: fix the syntax`);
+      throw new ConfigError(
+        'ST_CONFIG_PARSE',
+        `config file "${path}" is not valid JSON${where}: fix the syntax`,
+      );
     }
   } else {
     try {
       data = parseToml(text);
     } catch (err) {
       const where = err instanceof TomlError ? ` at line ${err.line}, column ${err.column}` : '';
-      const what = err instanceof TomlError ? `: ${(err.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '')}` : '';
+      const what =
+        err instanceof TomlError
+          ? `: ${(err.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '')}`
+          : '';
       throw new ConfigError('ST_CONFIG_PARSE', `config file "${path}" is not valid TOML${where}${what}`);
     }
   }
@@ -64,7 +70,10 @@ function readText(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'error';
-    throw new ConfigError('ST_CONFIG_FILE', `cannot read ${what} "${path}" (${code}): check the path and its permissions`);
+    throw new ConfigError(
+      'ST_CONFIG_FILE',
+      `cannot read ${what} "${path}" (${code}): check the path and its permissions`,
+    );
   }
 }
 

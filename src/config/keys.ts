@@ -78,7 +78,12 @@ export function parseValue(kind: KeyKind, raw: string): unknown {
       return raw;
     }
     case 'list':
-      return s === '' ? [] : s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      return s === ''
+        ? []
+        : s
+            .split(',')
+            .map((x) => x.trim())
+            .filter((x) => x !== '');
     case 'users':
       return parseUsers(s);
     default:
@@ -87,7 +92,10 @@ export function parseValue(kind: KeyKind, raw: string): unknown {
 }
 
 /** `user:password,user2:password2` (`sep` is a newline for files). A password may contain `:`. */
-export function parseUsers(text: string, sep = /[,\n]/): Array<{ username: string; password: string } | string> {
+export function parseUsers(
+  text: string,
+  sep = /[,\n]/,
+): Array<{ username: string; password: string } | string> {
   return text
     .split(sep)
     .map((x) => x.trim())
@@ -99,10 +107,11 @@ export function parseUsers(text: string, sep = /[,\n]/): Array<{ username: strin
     });
 }
 
-/** The closest known key to a mistyped one (edit distance ≤ 3), for "did you mean". */
+/** The closest known key to a mistyped one, for "did you mean" (swaps and typos, not guesses). */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestD = 4;
+  // A quarter of the length: `prot` finds `port`, `nope` does not find `host`.
+  let bestD = Math.min(3, Math.max(1, Math.floor(name.length / 4))) + 1;
   for (const c of candidates) {
     const d = distance(name.toLowerCase(), c.toLowerCase());
     if (d < bestD) {
@@ -113,15 +122,20 @@ export function closest(name: string, candidates: readonly string[]): string | u
   return best;
 }
 
+/** Optimal string alignment distance: edits plus adjacent swaps. */
 function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => (d[i] as number[])[j] as number;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = v;
     }
-    prev = cur;
   }
-  return prev[b.length] as number;
+  return at(a.length, b.length);
 }

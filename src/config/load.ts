@@ -11,6 +11,8 @@ export interface LoadConfigOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** CLI flags by dotted key (`server.port`, `--auth.scrape-tokens`); strings are parsed like env values. */
   flags?: Readonly<Record<string, unknown>>;
+  /** Other `SIDETONE_*` variables that are not config keys (a CLI's own), so they are not refused. */
+  allowEnv?: readonly string[];
 }
 
 /** One problem with the configuration: the key, and what was wrong, value masked when secret. */
@@ -63,9 +65,13 @@ export function loadConfig(options: LoadConfigOptions = {}): SidetoneConfig {
   }
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('SIDETONE_') || LOADER_ENV.has(name) || value === undefined) continue;
+    if (options.allowEnv?.includes(name)) continue;
     const key = CONFIG_KEYS.find((k) => k.env === name);
     if (key === undefined) {
-      const hint = closest(name, CONFIG_KEYS.map((k) => k.env));
+      const hint = closest(
+        name,
+        CONFIG_KEYS.map((k) => k.env),
+      );
       issues.push({
         path: name,
         message: `unknown environment variable${hint ? `: did you mean ${hint}?` : ''} (keys map as server.port -> SIDETONE_SERVER_PORT)`,
@@ -83,8 +89,14 @@ export function loadConfig(options: LoadConfigOptions = {}): SidetoneConfig {
       .join('.');
     const key = CONFIG_KEYS.find((k) => k.path === path);
     if (key === undefined) {
-      const hint = closest(path, CONFIG_KEYS.map((k) => k.path));
-      issues.push({ path: `--${flag.replace(/^--?/, '')}`, message: `unknown flag${hint ? `: did you mean --${hint}?` : ''}` });
+      const hint = closest(
+        path,
+        CONFIG_KEYS.map((k) => k.path),
+      );
+      issues.push({
+        path: `--${flag.replace(/^--?/, '')}`,
+        message: `unknown flag${hint ? `: did you mean --${hint}?` : ''}`,
+      });
       continue;
     }
     setPath(raw, key.path, typeof value === 'string' ? parseValue(key.kind, value) : value);
@@ -99,7 +111,11 @@ export function loadConfig(options: LoadConfigOptions = {}): SidetoneConfig {
 }
 
 /** `*_file` keys: contents join (tokens, users) or fill in (hash key) the key they name. */
-function readSecretFiles(raw: Record<string, unknown>, sources: Map<string, string>, issues: ConfigIssue[]): void {
+function readSecretFiles(
+  raw: Record<string, unknown>,
+  sources: Map<string, string>,
+  issues: ConfigIssue[],
+): void {
   const lists: Array<[string, string, (p: string, k: string) => unknown[]]> = [
     ['auth.scrape_tokens_file', 'auth.scrape_tokens', readTokenFile],
     ['auth.ingest_tokens_file', 'auth.ingest_tokens', readTokenFile],
@@ -126,7 +142,11 @@ function readSecretFiles(raw: Record<string, unknown>, sources: Map<string, stri
   }
 }
 
-function describe(issue: z.core.$ZodIssue, raw: Record<string, unknown>, sources: Map<string, string>): ConfigIssue[] {
+function describe(
+  issue: z.core.$ZodIssue,
+  raw: Record<string, unknown>,
+  sources: Map<string, string>,
+): ConfigIssue[] {
   const segments = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     const section = segments.join('.');
@@ -173,7 +193,11 @@ function merge(into: Record<string, unknown>, from: Record<string, unknown>): vo
   for (const [k, v] of Object.entries(from)) {
     const cur = into[k];
     if (isPlain(v) && isPlain(cur)) merge(cur, v);
-    else into[k] = isPlain(v) ? merge({}, v) || structuredClone(v) : v;
+    else if (isPlain(v)) {
+      const copy: Record<string, unknown> = {};
+      merge(copy, v);
+      into[k] = copy;
+    } else into[k] = v;
   }
 }
 

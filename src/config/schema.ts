@@ -10,8 +10,12 @@ const int = (min: number, max: number, def: number, unit = '') => {
 const bool = (def: boolean) => z.boolean({ error: 'expected true or false' }).default(def);
 const TOKEN_MSG =
   'expected a token of at least 16 characters without whitespace (generate one with `openssl rand -hex 32`)';
-const token = z.string({ error: TOKEN_MSG }).min(16, TOKEN_MSG).regex(/^[\x21-\x7e]+$/, TOKEN_MSG);
-const PATH_MSG = 'expected an absolute URL path such as "/metrics" (letters, digits, "-", "_", no trailing slash)';
+const token = z
+  .string({ error: TOKEN_MSG })
+  .min(16, TOKEN_MSG)
+  .regex(/^[\x21-\x7e]+$/, TOKEN_MSG);
+const PATH_MSG =
+  'expected an absolute URL path such as "/metrics" (letters, digits, "-", "_", no trailing slash)';
 const urlPath = (def: string) =>
   z
     .string({ error: PATH_MSG })
@@ -20,9 +24,17 @@ const urlPath = (def: string) =>
 const file = z.string({ error: 'expected a file path' }).min(1, 'expected a file path').optional();
 const names = (what: string) =>
   z
-    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, `expected ${what} names of letters, digits, ".", "_", "-"`), {
-      error: `expected a list of ${what} names`,
-    })
+    .array(
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+          `expected ${what} names of letters, digits, ".", "_", "-"`,
+        ),
+      {
+        error: `expected a list of ${what} names`,
+      },
+    )
     .default([]);
 
 const basicUser = z.strictObject(
@@ -30,7 +42,9 @@ const basicUser = z.strictObject(
     username: z
       .string({ error: 'expected a username' })
       .regex(/^[^:\s]+$/, 'expected a username without ":" or whitespace'),
-    password: z.string({ error: 'expected a password' }).min(12, 'expected a password of at least 12 characters'),
+    password: z
+      .string({ error: 'expected a password' })
+      .min(12, 'expected a password of at least 12 characters'),
   },
   { error: 'expected { username, password }' },
 );
@@ -111,7 +125,10 @@ export const configSchema = z
       .prefault({}),
     store: z
       .strictObject({
-        path: z.string({ error: 'expected a file path' }).min(1, 'expected a file path').default('sidetone.db'),
+        path: z
+          .string({ error: 'expected a file path' })
+          .min(1, 'expected a file path')
+          .default('sidetone.db'),
         hash_key: z
           .string({ error: 'expected a secret of at least 16 characters' })
           .min(16, 'expected a secret of at least 16 characters (generate one with `openssl rand -hex 32`)')
@@ -150,7 +167,12 @@ export const configSchema = z
     for (let i = 1; i < paths.length; i++) {
       const [section, key, value] = paths[i] as (typeof paths)[number];
       if (paths.slice(0, i).some((p) => p[2].toLowerCase() === value.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: [section, key], input: value, message: 'expected a path no other endpoint uses' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [section, key],
+          input: value,
+          message: 'expected a path no other endpoint uses',
+        });
       }
     }
   });

@@ -64,7 +64,7 @@ export class EventBus {
     return () => {
       if (!active) return;
       active = false;
-      const rest = (this.typed.get(type) ?? NONE).filter((l) => l !== listener);
+      const rest = without(this.typed.get(type) ?? NONE, listener);
       if (rest.length === 0) this.typed.delete(type);
       else this.typed.set(type, rest);
       this.rebuild(type);
@@ -82,7 +82,7 @@ export class EventBus {
     return () => {
       if (!active) return;
       active = false;
-      this.anyListeners = this.anyListeners.filter((l) => l !== fn);
+      this.anyListeners = without(this.anyListeners, fn);
       this.rebuildAll();
     };
   }
@@ -147,4 +147,10 @@ export class EventBus {
       }
     }
   }
+}
+
+/** A copy of `list` without one occurrence of `fn` (the same function may be subscribed twice). */
+function without(list: readonly AnyListener[], fn: AnyListener): readonly AnyListener[] {
+  const i = list.indexOf(fn);
+  return i < 0 ? list : [...list.slice(0, i), ...list.slice(i + 1)];
 }

@@ -29,7 +29,15 @@ export const SMS_FAILURE_REASONS = [
 export type SmsFailureReason = (typeof SMS_FAILURE_REASONS)[number];
 
 /** Why the host lost its modem. */
-export const MODEM_DISCONNECT_REASONS = ['usb', 'at_timeout', 'power', 'sim', 'network', 'manual', 'other'] as const;
+export const MODEM_DISCONNECT_REASONS = [
+  'usb',
+  'at_timeout',
+  'power',
+  'sim',
+  'network',
+  'manual',
+  'other',
+] as const;
 export type ModemDisconnectReason = (typeof MODEM_DISCONNECT_REASONS)[number];
 
 /** Which 3GPP TS 27.007 registration command reported a <stat>. */
@@ -56,7 +64,15 @@ export const SIP_AUTH_RESULTS = ['success', 'challenge', 'failure'] as const;
 export const SUCCESS_FAILURE = ['success', 'failure'] as const;
 
 /** Why a voice-AI provider call failed. */
-export const AI_ERROR_REASONS = ['timeout', 'network', 'rate_limit', 'auth', 'bad_input', 'server', 'other'] as const;
+export const AI_ERROR_REASONS = [
+  'timeout',
+  'network',
+  'rate_limit',
+  'auth',
+  'bad_input',
+  'server',
+  'other',
+] as const;
 export type AiErrorReason = (typeof AI_ERROR_REASONS)[number];
 
 /** Which first byte a voice-AI latency measures. */

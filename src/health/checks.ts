@@ -83,7 +83,10 @@ export function diskSpaceCheck(options: DiskSpaceCheckOptions): CheckDefinition 
       const ratio = total > 0 ? free / total : 0;
       const detail = `${formatBytes(free)} free of ${formatBytes(total)} (${(ratio * 100).toFixed(1)}%)`;
       const ok = free >= minFree && ratio >= minRatio;
-      return { status: ok ? 'pass' : 'fail', detail: ok ? detail : `${detail}, below ${formatBytes(minFree)}` };
+      return {
+        status: ok ? 'pass' : 'fail',
+        detail: ok ? detail : `${detail}, below ${formatBytes(minFree)}`,
+      };
     },
   };
 }
@@ -157,5 +160,8 @@ function nonNegative(key: string, v: number): number {
 }
 
 function invalid(key: string, v: unknown, expected: string): DefinitionError {
-  return new DefinitionError('ST_INVALID_OPTION', `${key} of a health check must be ${expected}, got ${showValue(v)}`);
+  return new DefinitionError(
+    'ST_INVALID_OPTION',
+    `${key} of a health check must be ${expected}, got ${showValue(v)}`,
+  );
 }

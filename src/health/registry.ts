@@ -242,7 +242,10 @@ export function assertCheckName(name: unknown): asserts name is string {
   }
 }
 
-function toResult(status: CheckStatus | boolean, detail: string | undefined): { status: CheckStatus; detail: string } {
+function toResult(
+  status: CheckStatus | boolean,
+  detail: string | undefined,
+): { status: CheckStatus; detail: string } {
   const s = status === true ? 'pass' : status === false ? 'fail' : status;
   if (s !== 'pass' && s !== 'fail' && s !== 'unknown') {
     return { status: 'unknown', detail: `invalid status ${sanitizeDetail(showValue(status))}` };

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { SidetoneError } from '../errors.js';
 import { exportHealthMetrics } from '../health/metrics.js';
 import { HealthRegistry } from '../health/registry.js';
@@ -41,7 +40,7 @@ export interface AppOptions {
   /** Shown by the liveness route. Default: sidetone's version. */
   version?: string;
   /** Where handler crashes are logged (without the request's headers). */
-  logger?: Pick<Logger, 'error'>;
+  logger?: { error(obj: object, msg: string): void };
 }
 
 /** A fetch-style app: `Request` in, `Response` out, routable and mountable anywhere. */
@@ -88,13 +87,16 @@ export function createApp(options: AppOptions = {}): App {
   router.add(
     'GET',
     paths.healthz,
-    compat ? compatHealthzRoute(health, compat === true ? {} : compat) : livenessRoute(options.version ?? sidetoneVersion()),
+    compat
+      ? compatHealthzRoute(health, compat === true ? {} : compat)
+      : livenessRoute(options.version ?? sidetoneVersion()),
     healthAuth,
   );
   router.add('GET', paths.readyz, readinessRoute(health), healthAuth);
   if (options.registry !== undefined) {
     const routeOptions: Parameters<typeof metricsRoute>[1] = {};
-    if (options.maxConcurrentScrapes !== undefined) routeOptions.maxConcurrentScrapes = options.maxConcurrentScrapes;
+    if (options.maxConcurrentScrapes !== undefined)
+      routeOptions.maxConcurrentScrapes = options.maxConcurrentScrapes;
     if (options.gzip !== undefined) routeOptions.gzip = options.gzip;
     router.add('GET', paths.metrics, metricsRoute(options.registry, routeOptions), 'scrape');
     if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
@@ -128,7 +130,9 @@ export function createApp(options: AppOptions = {}): App {
     if (denied !== undefined) return denied;
     if (m.kind === 'none') return errorResponse(404, 'ST_NOT_FOUND', 'not found');
     if (m.kind === 'method') {
-      return errorResponse(405, 'ST_METHOD_NOT_ALLOWED', `method not allowed: use ${m.allow}`, { allow: m.allow });
+      return errorResponse(405, 'ST_METHOD_NOT_ALLOWED', `method not allowed: use ${m.allow}`, {
+        allow: m.allow,
+      });
     }
     const res = await m.handler(req, { url, path });
     return m.head ? withoutBody(res) : res;
@@ -142,7 +146,10 @@ export function createApp(options: AppOptions = {}): App {
         return await dispatch(req);
       } catch (err) {
         options.logger?.error(
-          { err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
+          {
+            err:
+              err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+          },
           'sidetone http handler failed',
         );
         const code = err instanceof SidetoneError ? err.code : 'ST_INTERNAL';

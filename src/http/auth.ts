@@ -15,7 +15,9 @@ export interface Credentials {
 }
 
 /** Outcome of one check; `challenge` goes into `WWW-Authenticate` on a 401. */
-export type AuthOutcome = { ok: true } | { ok: false; reason: 'missing' | 'empty' | 'invalid'; challenge: string };
+export type AuthOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'missing' | 'empty' | 'invalid'; challenge: string };
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 

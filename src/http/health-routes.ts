@@ -43,7 +43,10 @@ export function livenessRoute(version: string): Handler {
 export function readinessRoute(health: HealthRegistry): Handler {
   return async () => {
     const report = await health.run();
-    return json(report.ready ? 200 : 503, { status: report.ready ? 'ready' : 'degraded', checks: report.checks });
+    return json(report.ready ? 200 : 503, {
+      status: report.ready ? 'ready' : 'degraded',
+      checks: report.checks,
+    });
   };
 }
 

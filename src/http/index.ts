@@ -1,5 +1,6 @@
 export { type App, type AppOptions, createApp } from './app.js';
-export { type AuthOutcome, Authenticator, type BasicUser, type Credentials } from './auth.js';
+export { Authenticator, type AuthOutcome, type BasicUser, type Credentials } from './auth.js';
+export { httpOptionsFromConfig } from './from-config.js';
 export {
   CALLSTACK_FIELDS,
   type CompatHealthzOptions,
@@ -10,7 +11,7 @@ export {
 } from './health-routes.js';
 export { acceptsGzip, type MetricsRouteOptions, metricsRoute } from './metrics-route.js';
 export { expressMiddleware, fastifyPlugin, honoHandler } from './mounts.js';
-export { isLoopback, type ServeOptions, type Served, serve } from './node.js';
+export { isLoopback, type Served, type ServeOptions, serve } from './node.js';
 export { DEFAULT_BODY_LIMIT, handleNode, toRequest, writeResponse } from './node-bridge.js';
 export { inFamily, type NormalisedPath, normalisePath, requestTarget } from './path.js';
 export {
@@ -21,6 +22,10 @@ export {
   statusClass,
   UNMATCHED,
 } from './request-metrics.js';
-export { expressRequestMetrics, fastifyRequestMetrics, honoRequestMetrics } from './request-metrics-adapters.js';
-export { errorResponse, json } from './respond.js';
+export {
+  expressRequestMetrics,
+  fastifyRequestMetrics,
+  honoRequestMetrics,
+} from './request-metrics-adapters.js';
+export { bytesResponse, errorResponse, json } from './respond.js';
 export type { AuthKind, Handler, RouteContext } from './router.js';

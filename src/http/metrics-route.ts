@@ -3,10 +3,13 @@ import { gzip as gzipCb } from 'node:zlib';
 import { SidetoneError } from '../errors.js';
 import { sanitizeDetail } from '../health/sanitize.js';
 import { CONTENT_TYPES, type ExpositionFormat, negotiate, type Registry } from '../metrics/index.js';
-import { errorResponse } from './respond.js';
+import { bytesResponse, errorResponse } from './respond.js';
 import type { Handler } from './router.js';
 
-const gzip = promisify(gzipCb);
+const gzipAsync = promisify(gzipCb);
+// Level 1: metrics text is repetitive enough that it still shrinks ~17x, at half the CPU of the
+// default level, which matters more on a Raspberry Pi than 10% more bytes on a LAN.
+const gzip = (b: Buffer) => gzipAsync(b, { level: 1 });
 
 export interface MetricsRouteOptions {
   /** Requests served at once (sharing renders); the next one gets 503 with `Retry-After`. Default 4. */
@@ -96,9 +99,8 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
         bytes = await f.gzipped;
         headers['content-encoding'] = 'gzip';
       }
-      headers['content-length'] = String(bytes.length);
       duration.labels({ format }).observe((performance.now() - start) / 1000);
-      return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+      return bytesResponse(bytes, { status: 200, headers });
     } catch (err) {
       const collect = err instanceof SidetoneError && err.code === 'ST_COLLECT_FAILED';
       errors.labels({ reason: collect ? 'collect_failed' : 'render_failed' }).inc();

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from './app.js';
 import { DEFAULT_BODY_LIMIT, handleNode } from './node-bridge.js';
 import { requestTarget } from './path.js';
+import { rawBytes } from './respond.js';
 
 // The framework types are structural so that sidetone does not depend on Express, Fastify or Hono:
 // each framework's own request/context type is assignable to these.
@@ -80,7 +81,9 @@ export function fastifyPlugin(
   return async (instance) => {
     // Encapsulated: this parser applies to the plugin's routes only, not to the user's.
     instance.removeAllContentTypeParsers();
-    instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
+    instance.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) =>
+      done(null, body),
+    );
     const handler = async (request: FastifyLikeRequest, reply: FastifyLikeReply): Promise<unknown> => {
       const raw = request.raw;
       const url = `http://localhost${requestTarget(raw.url)}`;
@@ -97,6 +100,9 @@ export function fastifyPlugin(
       const cookies = res.headers.getSetCookie();
       for (const [name, value] of res.headers) if (name !== 'set-cookie') reply.header(name, value);
       if (cookies.length > 0) reply.header('set-cookie', cookies);
+      const bytes = rawBytes(res);
+      if (bytes !== undefined)
+        return reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return reply.send(res.body === null ? undefined : Buffer.from(await res.arrayBuffer()));
     };
     const paths = new Set<string>();
@@ -125,7 +131,9 @@ export interface HonoLikeContext {
  * const hono = new Hono();
  * hono.use('*', honoHandler(app));
  */
-export function honoHandler(app: App): (c: HonoLikeContext, next: () => Promise<void>) => Promise<Response | undefined> {
+export function honoHandler(
+  app: App,
+): (c: HonoLikeContext, next: () => Promise<void>) => Promise<Response | undefined> {
   return async (c, next) => {
     if (!app.owns(new URL(c.req.url).pathname)) {
       await next();

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { requestTarget } from './path.js';
-import { errorResponse } from './respond.js';
+import { errorResponse, rawBytes } from './respond.js';
 
 /** Default request body limit: webhooks and event batches are small; anything bigger is refused. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -33,7 +33,11 @@ export async function toRequest(
   if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
   const body = preread !== undefined ? prereadBody(preread.body) : await readBody(req, limit);
   if (body.length > limit) throw new BodyTooLarge();
-  return new Request(url, { method, headers, body: body.length > 0 ? (body as Uint8Array<ArrayBuffer>) : null });
+  return new Request(url, {
+    method,
+    headers,
+    body: body.length > 0 ? (body as Uint8Array<ArrayBuffer>) : null,
+  });
 }
 
 function prereadBody(body: unknown): Buffer {
@@ -90,6 +94,11 @@ export async function writeResponse(res: ServerResponse, response: Response): Pr
     if (name !== 'set-cookie') res.setHeader(name, value);
   }
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  const raw = rawBytes(response);
+  if (raw !== undefined) {
+    res.end(raw);
+    return;
+  }
   const body = response.body;
   if (body === null) {
     res.end();

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, pino } from 'pino';
+import { pino } from 'pino';
 import { SidetoneError } from '../errors.js';
 import type { App } from './app.js';
 import { DEFAULT_BODY_LIMIT, handleNode } from './node-bridge.js';
@@ -23,7 +23,13 @@ export interface ServeOptions {
   /** How long `close()` waits for requests in flight before cutting connections. Default 5 s. */
   closeTimeoutMs?: number;
   /** Start-up and warning logs. Default: a pino logger on stdout. */
-  logger?: Pick<Logger, 'info' | 'warn'>;
+  logger?: ServeLogger;
+}
+
+/** What `serve()` logs through; a pino logger fits. */
+export interface ServeLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
 }
 
 /** A running server. */
@@ -115,11 +121,14 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^(?:::ffff:)?127\.\d+\.\d+\.\d+$/.test(h);
 }
 
-function warnOpenRoutes(app: App, url: string, logger: Pick<Logger, 'warn'>): void {
+function warnOpenRoutes(app: App, url: string, logger: ServeLogger): void {
   const open = app.unprotectedRoutes().filter((r) => r.auth !== 'none');
   for (const path of new Set(open.map((r) => r.path))) {
     const kind = open.find((r) => r.path === path)?.auth;
-    const setting = kind === 'ingest' ? 'auth.ingest_tokens (SIDETONE_AUTH_INGEST_TOKENS)' : 'auth.scrape_tokens (SIDETONE_AUTH_SCRAPE_TOKENS)';
+    const setting =
+      kind === 'ingest'
+        ? 'auth.ingest_tokens (SIDETONE_AUTH_INGEST_TOKENS)'
+        : 'auth.scrape_tokens (SIDETONE_AUTH_SCRAPE_TOKENS)';
     logger.warn(
       { url, path },
       `serving ${path} without auth on ${url}: anyone who can reach this address can use it; set ${setting} or listen on 127.0.0.1`,

@@ -21,7 +21,9 @@ export function expressRequestMetrics(
     const end = rm.begin(req.method);
     const finish = () =>
       end(
-        safeRoute(() => (req.route?.path === undefined ? undefined : `${req.baseUrl ?? ''}${String(req.route.path)}`)),
+        safeRoute(() =>
+          req.route?.path === undefined ? undefined : `${req.baseUrl ?? ''}${String(req.route.path)}`,
+        ),
         res.writableFinished ? res.statusCode : 0,
       );
     res.once('finish', finish);

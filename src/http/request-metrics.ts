@@ -98,7 +98,11 @@ export class RequestMetrics {
   ): (req: IncomingMessage, res: ServerResponse) => void {
     return (req, res) => {
       const end = this.begin(req.method);
-      const finish = () => end(safeRoute(() => options.route(req)), res.writableFinished ? res.statusCode : 0);
+      const finish = () =>
+        end(
+          safeRoute(() => options.route(req)),
+          res.writableFinished ? res.statusCode : 0,
+        );
       res.once('finish', finish);
       res.once('close', finish);
       listener(req, res);

@@ -35,7 +35,10 @@ export class Router {
 
   add(method: string, path: string, handler: Handler, auth: AuthKind): void {
     if (typeof method !== 'string' || !METHOD.test(method)) {
-      throw new DefinitionError('ST_INVALID_METHOD', `HTTP method ${showValue(method)} must be upper-case, e.g. "GET"`);
+      throw new DefinitionError(
+        'ST_INVALID_METHOD',
+        `HTTP method ${showValue(method)} must be upper-case, e.g. "GET"`,
+      );
     }
     assertRoutePath(path);
     if (typeof handler !== 'function') {
@@ -76,7 +79,8 @@ export class Router {
     const methods = this.routes.get(path);
     if (methods !== undefined) {
       const r = methods.get(method) ?? (method === 'HEAD' ? methods.get('GET') : undefined);
-      if (r !== undefined) return { kind: 'route', handler: r.handler, auth: r.auth, head: method === 'HEAD' };
+      if (r !== undefined)
+        return { kind: 'route', handler: r.handler, auth: r.auth, head: method === 'HEAD' };
       const allow = [...methods.keys()];
       if (methods.has('GET')) allow.push('HEAD');
       return { kind: 'method', allow: allow.sort().join(', '), auth: kinds(methods.values()) };
@@ -98,7 +102,8 @@ export class Router {
   /** Every route, for start-up warnings and docs. */
   list(): Array<{ method: string; path: string; auth: AuthKind }> {
     const out: Array<{ method: string; path: string; auth: AuthKind }> = [];
-    for (const [path, ms] of this.routes) for (const [method, r] of ms) out.push({ method, path, auth: r.auth });
+    for (const [path, ms] of this.routes)
+      for (const [method, r] of ms) out.push({ method, path, auth: r.auth });
     return out;
   }
 }

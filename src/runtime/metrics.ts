@@ -60,8 +60,16 @@ export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOption
       total.set(undefined, (cpu.user + cpu.system) / 1e6);
     },
   });
-  const heapUsed = registry.gauge({ name: 'nodejs_heap_size_used_bytes', help: 'V8 heap used', unit: 'bytes' });
-  const heapTotal = registry.gauge({ name: 'nodejs_heap_size_total_bytes', help: 'V8 heap size', unit: 'bytes' });
+  const heapUsed = registry.gauge({
+    name: 'nodejs_heap_size_used_bytes',
+    help: 'V8 heap used',
+    unit: 'bytes',
+  });
+  const heapTotal = registry.gauge({
+    name: 'nodejs_heap_size_total_bytes',
+    help: 'V8 heap size',
+    unit: 'bytes',
+  });
   const external = registry.gauge({
     name: 'nodejs_external_memory_bytes',
     help: 'Memory of C++ objects bound to JavaScript objects (buffers)',
@@ -79,11 +87,13 @@ export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOption
       external.set(m.external);
     },
   });
-  registry.gauge({
-    name: 'process_start_time_seconds',
-    help: 'Start time of the process since the Unix epoch in seconds',
-    unit: 'seconds',
-  }).set(startSeconds);
+  registry
+    .gauge({
+      name: 'process_start_time_seconds',
+      help: 'Start time of the process since the Unix epoch in seconds',
+      unit: 'seconds',
+    })
+    .set(startSeconds);
   registry.gauge({
     name: 'process_uptime_seconds',
     help: 'Seconds since the process started',

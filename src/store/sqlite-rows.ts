@@ -14,128 +14,244 @@ import {
   type SmsStatus,
 } from './types.js';
 
-export interface CallRow {
-  id: number;
-  call_id: string;
-  first_at: number;
-  direction: Direction | null;
-  channel: Channel | null;
-  trunk: string | null;
-  from_hash: string | null;
-  from_masked: string | null;
-  from_raw: string | null;
-  to_hash: string | null;
-  to_masked: string | null;
-  to_raw: string | null;
-  started_at: number | null;
-  ringing_at: number | null;
-  answered_at: number | null;
-  ended_at: number | null;
-  status: CallStatus;
-  sip_code: number | null;
-  q850: number | null;
-  reason_eff: FailureReason | null;
-  hangup_by: HangupBy | null;
-  duration_ms: number | null;
-  talk_ms: number | null;
-  pdd_ms: number | null;
-  transcript: number;
-  mos: number | null;
-  jitter_ms: number | null;
-  loss_percent: number | null;
-  rtt_ms: number | null;
-  closed_by_cleanup: number;
-}
+/**
+ * Rows are read in raw (array) mode: building a 30-property object per row in the driver cost
+ * half the export time. Column lists and tuple types below must stay in the same order.
+ */
+export const CALL_COLUMN_LIST = [
+  'id',
+  'call_id',
+  'first_at',
+  'direction',
+  'channel',
+  'trunk',
+  'from_hash',
+  'from_masked',
+  'from_raw',
+  'to_hash',
+  'to_masked',
+  'to_raw',
+  'started_at',
+  'ringing_at',
+  'answered_at',
+  'ended_at',
+  'status',
+  'sip_code',
+  'q850',
+  'reason_eff',
+  'hangup_by',
+  'duration_ms',
+  'talk_ms',
+  'pdd_ms',
+  'transcript',
+  'mos',
+  'jitter_ms',
+  'loss_percent',
+  'rtt_ms',
+  'closed_by_cleanup',
+] as const;
 
-export function toCallRecord(r: CallRow, reveal: boolean): CallRecord {
+type N = number | null;
+type S = string | null;
+export type CallTuple = [
+  id: number,
+  callId: string,
+  firstAt: number,
+  direction: Direction | null,
+  channel: Channel | null,
+  trunk: S,
+  fromHash: S,
+  fromMasked: S,
+  fromRaw: S,
+  toHash: S,
+  toMasked: S,
+  toRaw: S,
+  startedAt: N,
+  ringingAt: N,
+  answeredAt: N,
+  endedAt: N,
+  status: CallStatus,
+  sipCode: N,
+  q850: N,
+  reason: FailureReason | null,
+  hangupBy: HangupBy | null,
+  durationMs: N,
+  talkMs: N,
+  pddMs: N,
+  transcript: number,
+  mos: N,
+  jitterMs: N,
+  lossPercent: N,
+  rttMs: N,
+  closedByCleanup: number,
+];
+
+export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
+  const [
+    ,
+    callId,
+    firstAt,
+    direction,
+    channel,
+    trunk,
+    fromHash,
+    fromMasked,
+    fromRaw,
+    toHash,
+    toMasked,
+    toRaw,
+    startedAt,
+    ringingAt,
+    answeredAt,
+    endedAt,
+    status,
+    sipCode,
+    q850,
+    reason,
+    hangupBy,
+    durationMs,
+    talkMs,
+    pddMs,
+    transcript,
+    mos,
+    jitterMs,
+    lossPercent,
+    rttMs,
+    closedByCleanup,
+  ] = row;
   const rec: CallRecord = {
-    callId: r.call_id,
-    direction: r.direction,
-    channel: r.channel,
-    trunk: r.trunk,
-    fromMasked: r.from_masked,
-    toMasked: r.to_masked,
-    fromHash: r.from_hash,
-    toHash: r.to_hash,
-    firstAt: r.first_at,
-    startedAt: r.started_at,
-    ringingAt: r.ringing_at,
-    answeredAt: r.answered_at,
-    endedAt: r.ended_at,
-    status: r.status,
-    sipCode: r.sip_code,
-    q850: r.q850,
-    reason: r.reason_eff,
-    hangupBy: r.hangup_by,
-    durationMs: r.duration_ms,
-    talkMs: r.talk_ms,
-    pddMs: r.pdd_ms,
-    transcript: r.transcript === 1,
-    mos: r.mos,
-    jitterMs: r.jitter_ms,
-    lossPercent: r.loss_percent,
-    rttMs: r.rtt_ms,
-    closedByCleanup: r.closed_by_cleanup === 1,
+    callId,
+    direction,
+    channel,
+    trunk,
+    fromMasked,
+    toMasked,
+    fromHash,
+    toHash,
+    firstAt,
+    startedAt,
+    ringingAt,
+    answeredAt,
+    endedAt,
+    status,
+    sipCode,
+    q850,
+    reason,
+    hangupBy,
+    durationMs,
+    talkMs,
+    pddMs,
+    transcript: transcript === 1,
+    mos,
+    jitterMs,
+    lossPercent,
+    rttMs,
+    closedByCleanup: closedByCleanup === 1,
   };
   // Raw numbers only leave the store when the caller asked and the operator stores them.
   if (reveal) {
-    if (r.from_raw !== null) rec.from = r.from_raw;
-    if (r.to_raw !== null) rec.to = r.to_raw;
+    if (fromRaw !== null) rec.from = fromRaw;
+    if (toRaw !== null) rec.to = toRaw;
   }
   return rec;
 }
 
-export interface SmsRow {
-  id: number;
-  message_id: string;
-  first_at: number;
-  direction: Direction | null;
-  gateway: string | null;
-  segments: number | null;
-  from_hash: string | null;
-  from_masked: string | null;
-  from_raw: string | null;
-  to_hash: string | null;
-  to_masked: string | null;
-  to_raw: string | null;
-  received_at: number | null;
-  sent_at: number | null;
-  delivered_at: number | null;
-  failed_at: number | null;
-  status: SmsStatus;
-  status_code: number | null;
-  failure_reason: SmsFailureReason | null;
-  latency_ms: number | null;
-}
+export const SMS_COLUMN_LIST = [
+  'id',
+  'message_id',
+  'first_at',
+  'direction',
+  'gateway',
+  'segments',
+  'from_hash',
+  'from_masked',
+  'from_raw',
+  'to_hash',
+  'to_masked',
+  'to_raw',
+  'received_at',
+  'sent_at',
+  'delivered_at',
+  'failed_at',
+  'status',
+  'status_code',
+  'failure_reason',
+  'latency_ms',
+] as const;
 
-export function toSmsRecord(r: SmsRow, reveal: boolean): SmsRecord {
+export type SmsTuple = [
+  id: number,
+  messageId: string,
+  firstAt: number,
+  direction: Direction | null,
+  gateway: S,
+  segments: N,
+  fromHash: S,
+  fromMasked: S,
+  fromRaw: S,
+  toHash: S,
+  toMasked: S,
+  toRaw: S,
+  receivedAt: N,
+  sentAt: N,
+  deliveredAt: N,
+  failedAt: N,
+  status: SmsStatus,
+  statusCode: N,
+  failureReason: SmsFailureReason | null,
+  latencyMs: N,
+];
+
+export function toSmsRecord(row: SmsTuple, reveal: boolean): SmsRecord {
+  const [
+    ,
+    messageId,
+    firstAt,
+    direction,
+    gateway,
+    segments,
+    fromHash,
+    fromMasked,
+    fromRaw,
+    toHash,
+    toMasked,
+    toRaw,
+    receivedAt,
+    sentAt,
+    deliveredAt,
+    failedAt,
+    status,
+    statusCode,
+    failureReason,
+    latencyMs,
+  ] = row;
   const rec: SmsRecord = {
-    messageId: r.message_id,
-    direction: r.direction,
-    gateway: r.gateway,
-    fromMasked: r.from_masked,
-    toMasked: r.to_masked,
-    fromHash: r.from_hash,
-    toHash: r.to_hash,
-    firstAt: r.first_at,
-    receivedAt: r.received_at,
-    sentAt: r.sent_at,
-    deliveredAt: r.delivered_at,
-    failedAt: r.failed_at,
-    status: r.status,
-    statusCode: r.status_code,
-    failureReason: r.failure_reason,
-    segments: r.segments,
-    latencyMs: r.latency_ms,
+    messageId,
+    direction,
+    gateway,
+    fromMasked,
+    toMasked,
+    fromHash,
+    toHash,
+    firstAt,
+    receivedAt,
+    sentAt,
+    deliveredAt,
+    failedAt,
+    status,
+    statusCode,
+    failureReason,
+    segments,
+    latencyMs,
   };
   if (reveal) {
-    if (r.from_raw !== null) rec.from = r.from_raw;
-    if (r.to_raw !== null) rec.to = r.to_raw;
+    if (fromRaw !== null) rec.from = fromRaw;
+    if (toRaw !== null) rec.to = toRaw;
   }
   return rec;
 }
 
-type Num = number | null;
+type Num = N;
 
 function statusCounts<S extends string>(statuses: readonly S[], r: Record<string, Num>): Record<S, number> {
   const out = {} as Record<S, number>;

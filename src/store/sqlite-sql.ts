@@ -5,6 +5,7 @@
  * earliest event that carries them (`pick`), media keeps the worst value seen.
  */
 import { KPI_FLAG } from './derive.js';
+import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
 import { SMS_STATUSES } from './types.js';
 
 /** `col` := the earlier of old and new, either may be null. */
@@ -92,16 +93,20 @@ export const UPSERT_SMS_REPORT = `INSERT INTO sms (message_id, first_at, directi
 
 // --- Reads -----------------------------------------------------------------------------------
 
-export const CALL_COLUMNS = `id, call_id, first_at, direction, channel, trunk, from_hash, from_masked, from_raw,
-  to_hash, to_masked, to_raw, started_at, ringing_at, answered_at, ended_at, status, sip_code, q850, reason_eff,
-  hangup_by, duration_ms, talk_ms, pdd_ms, transcript, mos, jitter_ms, loss_percent, rtt_ms, closed_by_cleanup`;
-export const SMS_COLUMNS = `id, message_id, first_at, direction, gateway, segments, from_hash, from_masked, from_raw,
-  to_hash, to_masked, to_raw, received_at, sent_at, delivered_at, failed_at, status, status_code, failure_reason,
-  latency_ms`;
+export const CALL_COLUMNS = CALL_COLUMN_LIST.join(', ');
+export const SMS_COLUMNS = SMS_COLUMN_LIST.join(', ');
 
 /** Named params @from, @to, @direction, @trunk, @channel (null = any). */
-export const CALL_RANGE = `first_at >= @from AND first_at < @to AND (@direction IS NULL OR direction = @direction)
+const CALL_FILTERS = `(@direction IS NULL OR direction = @direction)
   AND (@trunk IS NULL OR trunk = @trunk) AND (@channel IS NULL OR channel = @channel)`;
+export const CALL_RANGE = `first_at >= @from AND first_at < @to AND ${CALL_FILTERS}`;
+
+/**
+ * Keyset paging after (@afterAt, @afterId), which starts at (@from, -1). The index range must start
+ * at @afterAt: with `first_at >= @from` in the WHERE, SQLite scanned from @from on every page,
+ * making an export quadratic.
+ */
+const AFTER = `first_at >= @afterAt AND first_at < @to AND (first_at > @afterAt OR id > @afterId)`;
 
 const ANSWERED = `(kpi & ${KPI_FLAG.answered}) != 0`;
 
@@ -126,8 +131,8 @@ export const CALL_SERIES = `SELECT (first_at / CAST(@size AS INTEGER)) * CAST(@s
     COUNT(*) AS n, COUNT(duration_ms) AS dur_count, TOTAL(duration_ms) AS dur_sum
   FROM calls WHERE ${CALL_RANGE} GROUP BY 1, 2, 3 ORDER BY 1`;
 
-export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls WHERE ${CALL_RANGE}
-  AND (first_at, id) > (@afterAt, @afterId) ORDER BY first_at, id LIMIT @limit`;
+export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls WHERE ${AFTER} AND ${CALL_FILTERS}
+  ORDER BY first_at, id LIMIT @limit`;
 export const CALL_BY_ID = `SELECT ${CALL_COLUMNS} FROM calls WHERE call_id = ?`;
 export const CALLS_RECENT_BY_STATUS = `SELECT ${CALL_COLUMNS} FROM calls WHERE status = ? AND first_at < ?
   ORDER BY first_at DESC, id DESC LIMIT ?`;
@@ -139,8 +144,7 @@ export const DELETE_SMS_BATCH = `DELETE FROM sms WHERE id IN
   (SELECT id FROM sms WHERE first_at < ? ORDER BY first_at LIMIT ?)`;
 
 export const SMS_BY_ID = `SELECT ${SMS_COLUMNS} FROM sms WHERE message_id = ?`;
-export const SMS_PAGE = `SELECT ${SMS_COLUMNS} FROM sms WHERE first_at >= @from AND first_at < @to
-  AND (first_at, id) > (@afterAt, @afterId) ORDER BY first_at, id LIMIT @limit`;
+export const SMS_PAGE = `SELECT ${SMS_COLUMNS} FROM sms WHERE ${AFTER} ORDER BY first_at, id LIMIT @limit`;
 export const SMS_STATS = `SELECT COUNT(*) AS total, COALESCE(SUM(direction = 'inbound'), 0) AS inbound,
     COALESCE(SUM(direction = 'outbound'), 0) AS outbound,
     ${SMS_STATUSES.map((s) => `COALESCE(SUM(status = '${s}'), 0) AS "s_${s}"`).join(', ')},

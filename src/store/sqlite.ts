@@ -4,29 +4,29 @@
  * commit is in the WAL (the OS's page cache) before the promise resolves: a process crash loses
  * nothing acknowledged, a power loss can lose the last transactions.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import Database from 'better-sqlite3';
-import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
+import type Database from 'better-sqlite3';
+import { StoreError, showValue, ValidationError } from '../errors.js';
 import { foldCallStats, foldSeries, type SeriesGroup, type StatsGroup } from './fold.js';
-import { migrate } from './migrations.js';
+import { checkPrivacyConfig, mayReveal, numberProtector, type PrivacyConfig } from './privacy.js';
 import {
-  checkPrivacyConfig,
-  mayReveal,
-  numberProtector,
-  type PrivacyConfig,
-  type ProtectedNumber,
-} from './privacy.js';
+  openDatabase,
+  openReader,
+  type Reader,
+  type SqliteCallStoreOptions,
+  type Statements,
+  wrap,
+} from './sqlite-open.js';
 import {
-  type CallRow,
-  type SmsRow,
+  type CallTuple,
+  type SmsTuple,
   toBreakdown,
   toCallRecord,
   toSmsRecord,
   toSmsStats,
 } from './sqlite-rows.js';
 import * as SQL from './sqlite-sql.js';
+import { writeCall, writeSms } from './sqlite-write.js';
 import type {
   Bucket,
   CallBreakdown,
@@ -45,53 +45,20 @@ import type {
 } from './types.js';
 import { checkCallUpdate, checkRange, checkSmsUpdate } from './validate.js';
 
-export interface SqliteCallStoreOptions {
-  /** Database file, created (with its directory) on first use; `:memory:` for a throwaway store. */
-  path: string;
-  privacy: PrivacyConfig;
-  /** SQLite page cache in MiB (default 32): bigger speeds ingest into large stores, costs RSS. */
-  cacheSizeMb?: number;
-  /** How long to wait for another process's write lock (default 5000 ms). */
-  busyTimeoutMs?: number;
-}
+export type { SqliteCallStoreOptions } from './sqlite-open.js';
 
 const BUCKET_MS: Record<Bucket, number> = { hour: 3_600_000, day: 86_400_000 };
 const DAY_MS = 86_400_000;
 type Stmt = Database.Statement;
 
-/** Turn a driver error into a StoreError that says what to do; our own errors pass through. */
-function wrap(e: unknown, what: string, file: string): Error {
-  if (e instanceof SidetoneError) return e;
-  const code = (e as { code?: string })?.code ?? '';
-  const msg = (e as Error)?.message ?? String(e);
-  const fix =
-    code === 'SQLITE_BUSY'
-      ? 'another process holds the write lock; run one writer per store file or raise busyTimeoutMs'
-      : code === 'SQLITE_FULL'
-        ? 'the disk is full; free space or lower retention'
-        : code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN'
-          ? 'make the store path a writable file in a writable directory'
-          : code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
-            ? 'the file is not a sidetone store or is damaged; point the store path at another file'
-            : 'check the store path and disk';
-  return new StoreError(
-    'ST_STORE_SQLITE',
-    `call store ${JSON.stringify(file)}: ${what} failed (${msg}); ${fix}`,
-    {
-      cause: e,
-    },
-  );
-}
-
+// Times are stored as integers: first_at >= 1.5 is first_at >= 2, first_at < 9.5 is first_at < 10.
 const rangeParams = (q: CallQuery) => ({
-  from: Math.trunc(q.from),
-  to: Math.trunc(q.to),
+  from: Math.ceil(q.from),
+  to: Math.ceil(q.to),
   direction: q.direction ?? null,
   trunk: q.trunk ?? null,
   channel: q.channel ?? null,
 });
-
-const SMS_RANK = { delivered: 4, failed: 3, pending: 2, unknown: 1 } as const;
 
 /**
  * SQLite implementation of {@link CallStore}.
@@ -109,78 +76,40 @@ export class SqliteCallStore implements CallStore {
   readonly schemaVersion: number;
   private readonly db: Database.Database;
   private readonly privacy: PrivacyConfig;
-  private readonly protect: (n: string | undefined) => ProtectedNumber | null;
-  private readonly s: Record<string, Stmt>;
+  private readonly s: Statements;
   private readonly percentileStmts = new Map<number, Stmt>();
   private readonly writeCalls: (us: readonly CallUpdate[]) => void;
   private readonly writeSmses: (us: readonly SmsUpdate[]) => void;
+  private readonly writeOneCall: (u: CallUpdate) => void;
+  private readonly writeOneSms: (u: SmsUpdate) => void;
   private closed = false;
+  private reader: Reader | undefined;
+  private readonly busyTimeoutMs: number | undefined;
 
   constructor(opts: SqliteCallStoreOptions) {
     this.privacy = checkPrivacyConfig(opts?.privacy);
-    this.protect = numberProtector(this.privacy);
-    if (typeof opts.path !== 'string' || opts.path === '') {
-      throw new ValidationError(
-        'ST_STORE_PATH',
-        `store path must be a file path, got ${showValue(opts.path)}; e.g. "data/calls.db"`,
-        [{ path: 'path', message: 'non-empty string' }],
-      );
-    }
-    const memory = opts.path === ':memory:';
-    this.path = memory ? opts.path : resolve(opts.path);
-    let db: Database.Database | undefined;
-    try {
-      if (!memory) mkdirSync(dirname(this.path), { recursive: true });
-      db = new Database(this.path, { timeout: opts.busyTimeoutMs ?? 5000 });
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (!memory && mode !== 'wal') {
-        throw new StoreError(
-          'ST_STORE_NO_WAL',
-          `call store ${JSON.stringify(this.path)} could not switch to WAL (got ${showValue(mode)}); ` +
-            'put the file on a local filesystem',
-        );
-      }
-      db.pragma('synchronous = NORMAL');
-      db.pragma(`cache_size = ${-Math.round((opts.cacheSizeMb ?? 32) * 1024)}`);
-      db.pragma('temp_store = MEMORY');
-      this.schemaVersion = migrate(db, this.path);
-      const p = (sql: string) => db!.prepare(sql);
-      this.s = {
-        started: p(SQL.UPSERT_STARTED),
-        ringing: p(SQL.UPSERT_RINGING),
-        answered: p(SQL.UPSERT_ANSWERED),
-        ended: p(SQL.UPSERT_ENDED),
-        transcript: p(SQL.UPSERT_TRANSCRIPT),
-        media: p(SQL.UPSERT_MEDIA),
-        zombies: p(SQL.CLOSE_ZOMBIES),
-        smsReceived: p(SQL.UPSERT_SMS_RECEIVED),
-        smsSent: p(SQL.UPSERT_SMS_SENT),
-        smsReport: p(SQL.UPSERT_SMS_REPORT),
-        stats: p(SQL.CALL_STATS),
-        breakdown: p(SQL.CALL_BREAKDOWN),
-        series: p(SQL.CALL_SERIES),
-        page: p(SQL.CALL_PAGE),
-        byId: p(SQL.CALL_BY_ID),
-        recent: p(SQL.CALLS_RECENT_BY_STATUS),
-        activeSince: p(SQL.COUNT_ACTIVE_SINCE),
-        lastActivity: p(SQL.LAST_ACTIVITY),
-        deleteCalls: p(SQL.DELETE_CALLS_BATCH),
-        deleteSms: p(SQL.DELETE_SMS_BATCH),
-        smsById: p(SQL.SMS_BY_ID),
-        smsPage: p(SQL.SMS_PAGE),
-        smsStats: p(SQL.SMS_STATS),
-      };
-    } catch (e) {
-      db?.close();
-      throw wrap(e, 'open', this.path);
-    }
+    const protect = numberProtector(this.privacy);
+    const { db, path, schemaVersion, statements: s } = openDatabase(opts);
     this.db = db;
+    this.path = path;
+    this.schemaVersion = schemaVersion;
+    this.s = s;
     this.writeCalls = db.transaction((us: readonly CallUpdate[]) => {
-      for (const u of us) this.writeCall(u);
+      for (const u of us) writeCall(s, protect, u);
     });
     this.writeSmses = db.transaction((us: readonly SmsUpdate[]) => {
-      for (const u of us) this.writeSms(u);
+      for (const u of us) writeSms(s, protect, u);
     });
+    this.writeOneCall = (u) => writeCall(s, protect, u);
+    this.writeOneSms = (u) => writeSms(s, protect, u);
+    this.busyTimeoutMs = opts.busyTimeoutMs;
+  }
+
+  /** Statements for bulk reads: a separate small-cache connection for files, the main one for :memory:. */
+  private bulk(): { page: Database.Statement; smsPage: Database.Statement } {
+    if (this.path === ':memory:') return this.s;
+    this.reader ??= openReader(this.path, this.busyTimeoutMs);
+    return this.reader;
   }
 
   private run<T>(what: string, fn: () => T): T {
@@ -197,93 +126,9 @@ export class SqliteCallStore implements CallStore {
     }
   }
 
-  private writeCall(u: CallUpdate): void {
-    const id = u.callId;
-    const at = Math.trunc(u.at);
-    const s = this.s;
-    switch (u.kind) {
-      case 'started': {
-        const f = this.protect(u.from);
-        const t = this.protect(u.to);
-        s.started!.run(
-          id,
-          at,
-          at,
-          u.direction,
-          u.channel,
-          u.trunk ?? null,
-          f?.hash ?? null,
-          f?.masked ?? null,
-          f?.raw ?? null,
-          t?.hash ?? null,
-          t?.masked ?? null,
-          t?.raw ?? null,
-        );
-        return;
-      }
-      case 'ringing':
-      case 'answered':
-        s[u.kind]!.run(id, at, at);
-        return;
-      case 'transcript':
-        s.transcript!.run(id, at);
-        return;
-      case 'ended':
-        s.ended!.run(
-          id,
-          at,
-          at,
-          u.status ?? null,
-          u.sipCode ?? null,
-          u.q850 ?? null,
-          u.reason ?? null,
-          u.hangupBy ?? null,
-        );
-        return;
-      case 'media':
-        s.media!.run(id, at, u.mos, u.jitterMs, u.lossPercent, u.rttMs ?? null);
-        return;
-    }
-  }
-
-  private writeSms(u: SmsUpdate): void {
-    const id = u.messageId;
-    const at = Math.trunc(u.at);
-    if (u.kind === 'received' || u.kind === 'sent') {
-      const f = this.protect(u.from);
-      const t = this.protect(u.to);
-      (u.kind === 'received' ? this.s.smsReceived : this.s.smsSent)!.run(
-        id,
-        at,
-        at,
-        u.gateway ?? null,
-        u.segments ?? null,
-        f?.hash ?? null,
-        f?.masked ?? null,
-        f?.raw ?? null,
-        t?.hash ?? null,
-        t?.masked ?? null,
-        t?.raw ?? null,
-      );
-      return;
-    }
-    const outcome = u.kind === 'delivery' ? u.outcome : 'failed';
-    this.s.smsReport!.run(
-      id,
-      at,
-      outcome === 'delivered' ? at : null,
-      outcome === 'failed' ? at : null,
-      outcome === 'pending' ? at : null,
-      outcome === 'unknown' ? at : null,
-      u.statusCode ?? null,
-      u.kind === 'send_failed' ? (u.reason ?? 'other') : null,
-      SMS_RANK[outcome],
-    );
-  }
-
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
-    this.run('apply', () => this.writeCall(update));
+    this.run('apply', () => this.writeOneCall(update));
   }
 
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
@@ -295,7 +140,7 @@ export class SqliteCallStore implements CallStore {
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    this.run('applySms', () => this.writeSms(update));
+    this.run('applySms', () => this.writeOneSms(update));
   }
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
@@ -305,7 +150,7 @@ export class SqliteCallStore implements CallStore {
   }
 
   async getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined> {
-    const row = this.run('getCall', () => this.s.byId!.get(callId) as CallRow | undefined);
+    const row = this.run('getCall', () => this.s.byId.get(callId) as CallTuple | undefined);
     return row && toCallRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 
@@ -318,42 +163,38 @@ export class SqliteCallStore implements CallStore {
     const reveal = mayReveal(this.privacy, opts?.reveal);
     // One indexed (status, first_at) scan per status, merged here: stays fast however rare a status is.
     const rows = this.run('recentCalls', () =>
-      [...new Set(q.statuses)].flatMap((st) => this.s.recent!.all(st, before, limit) as CallRow[]),
+      [...new Set(q.statuses)].flatMap((st) => this.s.recent.all(st, before, limit) as CallTuple[]),
     );
-    rows.sort((a, b) => b.first_at - a.first_at || b.id - a.id);
+    rows.sort((a, b) => b[2] - a[2] || b[0] - a[0]); // newest first_at, then id
     return rows.slice(0, limit).map((r) => toCallRecord(r, reveal));
   }
 
   async *iterateCalls(q: CallQuery & { chunkSize?: number }, opts?: ReadOptions): AsyncIterable<CallRecord> {
     checkRange(q);
     const reveal = mayReveal(this.privacy, opts?.reveal);
-    const params = {
-      ...rangeParams(q),
-      afterAt: Math.trunc(q.from),
-      afterId: -1,
-      limit: q.chunkSize ?? 1000,
-    };
+    const { from, ...filters } = rangeParams(q);
+    const params = { ...filters, afterAt: from, afterId: -1, limit: q.chunkSize ?? 1000 };
     // Keyset pages instead of one long-lived cursor: a cursor would hold the connection (and a WAL
     // snapshot) for the whole export and block ingest; pages let writes interleave.
     for (;;) {
-      const rows = this.run('iterateCalls', () => this.s.page!.all(params) as CallRow[]);
+      const rows = this.run('iterateCalls', () => this.bulk().page.all(params) as CallTuple[]);
       for (const r of rows) yield toCallRecord(r, reveal);
       const last = rows[rows.length - 1];
       if (!last || rows.length < params.limit) return;
-      params.afterAt = last.first_at;
-      params.afterId = last.id;
+      params.afterAt = last[2];
+      params.afterId = last[0];
       await yieldToLoop();
     }
   }
 
   async stats(q: CallQuery): Promise<CallStats> {
     checkRange(q);
-    return foldCallStats(this.run('stats', () => this.s.stats!.all(rangeParams(q)) as StatsGroup[]));
+    return foldCallStats(this.run('stats', () => this.s.stats.all(rangeParams(q)) as StatsGroup[]));
   }
 
   async breakdown(q: CallQuery): Promise<CallBreakdown> {
     checkRange(q);
-    return toBreakdown(this.run('breakdown', () => this.s.breakdown!.all(rangeParams(q)) as never));
+    return toBreakdown(this.run('breakdown', () => this.s.breakdown.all(rangeParams(q)) as never));
   }
 
   async durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]> {
@@ -388,14 +229,14 @@ export class SqliteCallStore implements CallStore {
       );
     }
     return foldSeries(
-      this.run('series', () => this.s.series!.all({ ...rangeParams(q), size }) as SeriesGroup[]),
+      this.run('series', () => this.s.series.all({ ...rangeParams(q), size }) as SeriesGroup[]),
     );
   }
 
   async lastActivityAt(): Promise<number | null> {
     const r = this.run(
       'lastActivityAt',
-      () => this.s.lastActivity!.get() as { c: number | null; s: number | null },
+      () => this.s.lastActivity.get() as { c: number | null; s: number | null },
     );
     return r.c === null && r.s === null ? null : Math.max(r.c ?? 0, r.s ?? 0);
   }
@@ -403,12 +244,12 @@ export class SqliteCallStore implements CallStore {
   async countActiveSince(olderThan: number): Promise<number> {
     return this.run(
       'countActiveSince',
-      () => (this.s.activeSince!.get(Math.trunc(olderThan)) as { n: number }).n,
+      () => (this.s.activeSince.get(Math.trunc(olderThan)) as { n: number }).n,
     );
   }
 
   async getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined> {
-    const row = this.run('getSms', () => this.s.smsById!.get(messageId) as SmsRow | undefined);
+    const row = this.run('getSms', () => this.s.smsById.get(messageId) as SmsTuple | undefined);
     return row && toSmsRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 
@@ -419,26 +260,25 @@ export class SqliteCallStore implements CallStore {
     checkRange(q);
     const reveal = mayReveal(this.privacy, opts?.reveal);
     const params = {
-      from: q.from,
-      to: q.to,
-      afterAt: Math.trunc(q.from),
+      to: Math.ceil(q.to),
+      afterAt: Math.ceil(q.from),
       afterId: -1,
       limit: q.chunkSize ?? 1000,
     };
     for (;;) {
-      const rows = this.run('iterateSms', () => this.s.smsPage!.all(params) as SmsRow[]);
+      const rows = this.run('iterateSms', () => this.bulk().smsPage.all(params) as SmsTuple[]);
       for (const r of rows) yield toSmsRecord(r, reveal);
       const last = rows[rows.length - 1];
       if (!last || rows.length < params.limit) return;
-      params.afterAt = last.first_at;
-      params.afterId = last.id;
+      params.afterAt = last[2];
+      params.afterId = last[0];
       await yieldToLoop();
     }
   }
 
   async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
     checkRange(q);
-    return toSmsStats(this.run('smsStats', () => this.s.smsStats!.get({ from: q.from, to: q.to }) as never));
+    return toSmsStats(this.run('smsStats', () => this.s.smsStats.get({ from: q.from, to: q.to }) as never));
   }
 
   async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {
@@ -449,7 +289,7 @@ export class SqliteCallStore implements CallStore {
       );
     }
     const cutoff = Math.trunc(now - maxActiveSeconds * 1000);
-    return this.run('closeZombies', () => this.s.zombies!.run({ now: Math.trunc(now), cutoff }).changes);
+    return this.run('closeZombies', () => this.s.zombies.run({ now: Math.trunc(now), cutoff }).changes);
   }
 
   async deleteOlderThan(
@@ -467,7 +307,7 @@ export class SqliteCallStore implements CallStore {
     const cutoff = Math.trunc((opts.now ?? Date.now()) - days * DAY_MS);
     const result: DeleteResult = { calls: 0, sms: 0 };
     for (const [key, st] of [
-      ['calls', this.s.deleteCalls!],
+      ['calls', this.s.deleteCalls],
       ['sms', this.s.deleteSms!],
     ] as const) {
       // Small transactions with a turn of the event loop between: ingest and reads keep flowing.
@@ -486,6 +326,7 @@ export class SqliteCallStore implements CallStore {
     this.closed = true;
     // Fold the WAL back into the main file so a closed store is one self-contained file.
     try {
+      this.reader?.db.close();
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       this.db.close();

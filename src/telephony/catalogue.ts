@@ -51,21 +51,29 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
     '',
     `The telephony packs register ${CATALOGUE.length} metrics, named \`<prefix>_<area>_<name>_<unit>\``,
     `(prefix \`${prefix}\` here; \`instrument(bus, registry, { prefix: 'callstack' })\` changes it).`,
-    'Every label is an enum: a value outside the listed ones is recorded as `other` and counted in',
-    '`sidetone_label_values_rejected_total`, so no phone number, URI, IMSI or message text can reach a series.',
-    'Trunk, operator, modem and queue names come from the configuration only.',
+    'Every label is an enum: a pack maps any value outside the listed ones to `other` before it reaches',
+    'the registry, so no phone number, URI, IMSI or message text can become a series. Trunk, operator,',
+    'modem and queue names come from the configuration only (a `trunk="other"` series means traffic on an',
+    'unconfigured trunk).',
     '',
     'Gauges marked *unknown until reported* are absent, not zero, until a real value arrives.',
     'PromQL for the call KPIs is in [promql.md](promql.md); the events are described in [events.md](events.md).',
   ];
   for (const pack of PACK_NAMES) {
     const specs = CATALOGUE.filter((m) => m.pack === pack);
-    out.push('', `## Pack \`${pack}\``, '', '| Metric | Type | Unit | Labels | Source events | Description |');
+    out.push(
+      '',
+      `## Pack \`${pack}\``,
+      '',
+      '| Metric | Type | Unit | Labels | Source events | Description |',
+    );
     out.push('| --- | --- | --- | --- | --- | --- |');
     for (const m of specs) {
       const labels = Object.entries(m.labels ?? {})
         .map(([k, v]) =>
-          typeof v === 'string' ? `\`${k}\`: ${CONFIG_TEXT[v]}, else \`other\`` : `\`${k}\`: ${v.map((x) => `\`${x}\``).join(', ')}, \`other\``,
+          typeof v === 'string'
+            ? `\`${k}\`: ${CONFIG_TEXT[v]}, else \`other\``
+            : `\`${k}\`: ${v.map((x) => `\`${x}\``).join(', ')}, \`other\``,
         )
         .join('<br>');
       const notes = [m.help];

@@ -43,10 +43,19 @@ export function cmsErrorReason(code: number): SmsFailureReason {
 const SMS_RULES: ReadonlyArray<[RegExp, SmsFailureReason]> = [
   [/time[sd]?[\s_-]?out|etimedout|no response/i, 'timeout'],
   [/rate[\s_-]?limit|too many|quota|throttl|\b429\b|insufficient (funds|balance)|credit/i, 'quota'],
-  [/invalid[\s_-]?(number|destination|address|recipient|to\b|phone)|unknown (subscriber|number)|not a (valid )?(mobile )?number|landline|unallocated/i, 'invalid_number'],
-  [/block|reject|spam|filter|denied|barr|blacklist|unsubscri|opt[\s_-]?out|\bstop\b|forbidden|\b403\b/i, 'rejected'],
+  [
+    /invalid[\s_-]?(number|destination|address|recipient|to\b|phone)|unknown (subscriber|number)|not a (valid )?(mobile |phone )?number|landline|unallocated/i,
+    'invalid_number',
+  ],
+  [
+    /block|reject|spam|filter|denied|barr|blacklist|unsubscri|opt[\s_-]?out|\bstop\b|forbidden|\b403\b/i,
+    'rejected',
+  ],
   [/modem|serial|tty|usb|sim (not|busy|failure|pin)|\bpin\b|device|port|\+cme error/i, 'modem'],
-  [/network|no service|unreachable|econn|enotfound|ehostunreach|dns|socket|congest|unavailable|\b50[234]\b/i, 'network'],
+  [
+    /network|no service|unreachable|econn|enotfound|ehostunreach|dns|socket|congest|unavailable|\b50[234]\b/i,
+    'network',
+  ],
 ];
 
 /**
@@ -70,7 +79,10 @@ export function smsFailureReason(e: {
 
 const MODEM_RULES: ReadonlyArray<[RegExp, ModemDisconnectReason]> = [
   [/usb|enodev|no such device|unplug|removed|disconnect(ed)? by host|tty/i, 'usb'],
-  [/at[\s_-]?(command)?[\s_-]?time[sd]?[\s_-]?out|no response|not responding|time[sd]?[\s_-]?out/i, 'at_timeout'],
+  [
+    /at[\s_-]?(command)?[\s_-]?time[sd]?[\s_-]?out|no response|not responding|time[sd]?[\s_-]?out/i,
+    'at_timeout',
+  ],
   [/power|brown[\s_-]?out|undervolt|voltage|reset|reboot/i, 'power'],
   [/\bsim\b|pin|puk|uicc/i, 'sim'],
   [/network|detach|deregist|no service|signal/i, 'network'],
@@ -90,7 +102,10 @@ const AI_RULES: ReadonlyArray<[RegExp, AiErrorReason]> = [
   [/time[sd]?[\s_-]?out|deadline|etimedout/i, 'timeout'],
   [/rate[\s_-]?limit|too many|quota|\b429\b|overloaded/i, 'rate_limit'],
   [/unauthori[sz]ed|forbidden|api[\s_-]?key|credential|\b40[13]\b|auth/i, 'auth'],
-  [/invalid|unsupported|bad (request|audio|input)|\b400\b|\b422\b|codec|sample rate|empty audio/i, 'bad_input'],
+  [
+    /invalid|unsupported|bad (request|audio|input)|\b400\b|\b422\b|codec|sample rate|empty audio/i,
+    'bad_input',
+  ],
   [/internal|server error|\b5\d\d\b|unavailable|bad gateway/i, 'server'],
   [/network|econn|enotfound|socket|dns|websocket (closed|error)|reset by peer/i, 'network'],
 ];
@@ -99,7 +114,10 @@ const AI_RULES: ReadonlyArray<[RegExp, AiErrorReason]> = [
  * Voice-AI provider error text -> class (an explicit reason wins).
  * @example aiErrorReason({ error: 'HTTP 429 Too Many Requests' }) // 'rate_limit'
  */
-export function aiErrorReason(e: { reason?: AiErrorReason | undefined; error?: string | undefined }): AiErrorReason {
+export function aiErrorReason(e: {
+  reason?: AiErrorReason | undefined;
+  error?: string | undefined;
+}): AiErrorReason {
   if (e.reason !== undefined) return e.reason;
   if (e.error !== undefined) for (const [re, reason] of AI_RULES) if (re.test(e.error)) return reason;
   return 'other';

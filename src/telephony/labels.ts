@@ -64,7 +64,15 @@ export const Q850_CLASSES = [
 export const CALL_ANOMALIES = ['duplicate_start', 'duplicate_answer', 'unknown_call', 'evicted'] as const;
 export const HOLD_STATES = ['held', 'resumed'] as const;
 /** +CLCC <stat> (TS 27.007 7.18), in <stat> order, then `unknown`. */
-export const CLCC_STATES = ['active', 'held', 'dialing', 'alerting', 'incoming', 'waiting', 'unknown'] as const;
+export const CLCC_STATES = [
+  'active',
+  'held',
+  'dialing',
+  'alerting',
+  'incoming',
+  'waiting',
+  'unknown',
+] as const;
 
 export const UP_DOWN = ['up', 'down'] as const;
 export const TRUNK_FAILURE_CLASSES = ['4xx', '5xx', '6xx', 'timeout'] as const;

@@ -55,7 +55,10 @@ export interface PackBase {
 export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
   const positive = (key: string, v: number) => {
     if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
-      throw new ConfigError('ST_INVALID_OPTION', `${key} must be a positive number of seconds, got ${showValue(v)}`);
+      throw new ConfigError(
+        'ST_INVALID_OPTION',
+        `${key} must be a positive number of seconds, got ${showValue(v)}`,
+      );
     }
     return v;
   };
@@ -82,7 +85,10 @@ export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
   positive('flapping.windowSeconds', flapping.windowSeconds);
   const maxTracked = o.maxTracked ?? 100_000;
   if (!Number.isInteger(maxTracked) || maxTracked < 1) {
-    throw new ConfigError('ST_INVALID_OPTION', `maxTracked must be a positive integer, got ${showValue(maxTracked)}`);
+    throw new ConfigError(
+      'ST_INVALID_OPTION',
+      `maxTracked must be a positive integer, got ${showValue(maxTracked)}`,
+    );
   }
   return {
     prefix: o.prefix ?? 'sidetone',
@@ -115,7 +121,11 @@ export class PackMetrics {
   counter(name: string): SeriesTable<CounterSeries> {
     const { spec, options, dims } = this.prepare(name, 'counter');
     const metric: Counter<string> = this.registry.counter(options);
-    return new SeriesTable(metric, dims, dims.reduce((n, d) => n * d.size, 1) <= EAGER_LIMIT && spec.type === 'counter');
+    return new SeriesTable(
+      metric,
+      dims,
+      dims.reduce((n, d) => n * d.size, 1) <= EAGER_LIMIT && spec.type === 'counter',
+    );
   }
 
   gauge(name: string, collect?: () => void): SeriesTable<GaugeSeries> {

@@ -15,7 +15,9 @@ export class Enum {
     const list = values.filter((v) => v !== 'other');
     this.values = [...list, 'other'];
     this.other = list.length;
-    list.forEach((v, i) => this.index.set(v, i));
+    list.forEach((v, i) => {
+      this.index.set(v, i);
+    });
   }
 
   /** Index of `value`, or of `other` when it is not in the list. Allocation-free. */

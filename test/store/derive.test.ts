@@ -2,25 +2,31 @@
  * The SQL generated columns and the JS derivation are built from the same tables; this checks they
  * agree on random facts, so other backends (and readers) can trust the JS version as the spec.
  */
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deriveStatus, type EndFacts, effectiveReason } from '../../src/store/derive.js';
-import { SqliteCallStore } from '../../src/store/sqlite.js';
-import { CALL_STATUSES, FAILURE_REASONS, HANGUP_PARTIES } from '../../src/store/types.js';
-import { KEY } from './contract.js';
+import { deriveStatus, type EndFacts, effectiveReason, kpiFlags } from '../../src/store/derive.js';
+import { CALL_CHANNELS, CALL_STATUSES, FAILURE_REASONS, HANGUP_PARTIES } from '../../src/store/types.js';
+import { tempStore } from './helpers.js';
 
-const store = new SqliteCallStore({ path: ':memory:', privacy: { hashKey: KEY, storeRaw: false } });
-afterAll(() => store.close());
+const { store, path, remove } = tempStore();
+const peek = new Database(path, { readonly: true });
+const kpiOf = peek.prepare('SELECT kpi FROM calls WHERE call_id = ?').pluck();
+afterAll(async () => {
+  peek.close();
+  await remove();
+});
 
 const T = Date.UTC(2024, 0, 15);
 const endStatuses = CALL_STATUSES.filter((s) => s !== 'active');
 
 describe('status and reason derivation', () => {
-  it('SQL generated columns agree with deriveStatus/effectiveReason', async () => {
+  it('SQL generated columns agree with deriveStatus/effectiveReason/kpiFlags', async () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.record({
+          channel: fc.constantFrom(...CALL_CHANNELS),
           ended: fc.boolean(),
           answered: fc.boolean(),
           endStatus: fc.option(fc.constantFrom(...endStatuses)),
@@ -38,7 +44,7 @@ describe('status and reason derivation', () => {
         }),
         async (f) => {
           const callId = `d${n++}`;
-          await store.apply({ kind: 'started', callId, at: T, direction: 'outbound', channel: 'sip' });
+          await store.apply({ kind: 'started', callId, at: T, direction: 'outbound', channel: f.channel });
           if (f.answered) await store.apply({ kind: 'answered', callId, at: T + 1000 });
           if (f.ended) {
             await store.apply({
@@ -62,13 +68,14 @@ describe('status and reason derivation', () => {
             hangupBy: f.ended ? f.hangupBy : null,
           };
           const r = (await store.getCall(callId))!;
-          expect({ status: r.status, reason: r.reason }).toEqual({
+          expect({ status: r.status, reason: r.reason, kpi: kpiOf.get(callId) }).toEqual({
             status: deriveStatus(facts),
             reason: effectiveReason(facts),
+            kpi: kpiFlags({ ...facts, channel: f.channel }),
           });
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 });

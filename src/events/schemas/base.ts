@@ -5,7 +5,10 @@ import { z } from 'zod';
  * Optional: `parseEvent` fills in the time of receipt, packs use their clock when it is absent.
  */
 export const timestamp = z
-  .union([z.number().nonnegative().finite(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))])
+  .union([
+    z.number().nonnegative().finite(),
+    z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+  ])
   .optional()
   .describe('When it happened: epoch ms or ISO 8601; default the time of receipt');
 
@@ -39,6 +42,10 @@ export function configName(description: string) {
  * One event schema: `type` literal plus the common fields plus `shape`.
  * @example const smsReceived = event('sms.received', 'An SMS arrived', { from: pii('Sender') });
  */
-export function event<const T extends string, S extends z.ZodRawShape>(type: T, description: string, shape: S) {
+export function event<const T extends string, S extends z.ZodRawShape>(
+  type: T,
+  description: string,
+  shape: S,
+) {
   return z.object({ type: z.literal(type), ...baseShape, ...shape }).meta({ description });
 }

@@ -20,7 +20,9 @@ export const callRinging = event('call.ringing', 'First 180/183 (alerting); ends
 });
 
 export const callAnswered = event('call.answered', 'The call was answered (2xx / CONNECT)', { callId });
-export const callHeld = event('call.held', 'The call was put on hold (re-INVITE sendonly/inactive)', { callId });
+export const callHeld = event('call.held', 'The call was put on hold (re-INVITE sendonly/inactive)', {
+  callId,
+});
 export const callResumed = event('call.resumed', 'The call was taken off hold', { callId });
 
 export const callEnded = event('call.ended', 'The call ended: final response, BYE/CANCEL, or PSTN release', {

@@ -21,7 +21,12 @@ export const mediaReport = event(
       .max(255)
       .optional()
       .meta({ description: 'RTCP fraction lost, 1/256 units (used when packet counts are absent)' }),
-    jitter: z.number().nonnegative().finite().optional().meta({ description: 'Interarrival jitter, RTP timestamp units' }),
+    jitter: z
+      .number()
+      .nonnegative()
+      .finite()
+      .optional()
+      .meta({ description: 'Interarrival jitter, RTP timestamp units' }),
     jitterMs: z.number().nonnegative().finite().optional().meta({ description: 'Interarrival jitter, ms' }),
     rttMs: z.number().nonnegative().finite().optional().meta({ description: 'Round-trip time, ms' }),
     rtcp: z
@@ -40,7 +45,10 @@ export const mediaReport = event(
 );
 
 const aiError = {
-  reason: z.enum(AI_ERROR_REASONS).optional().meta({ description: 'Error class; derived from error when absent' }),
+  reason: z
+    .enum(AI_ERROR_REASONS)
+    .optional()
+    .meta({ description: 'Error class; derived from error when absent' }),
   error: pii('Provider error text (classified, never copied)', 1024).optional(),
   provider: z.string().max(64).optional().meta({ description: 'Provider name (logs only)' }),
   callId: callId.optional(),
@@ -52,7 +60,9 @@ export const aiBargeIn = event('voiceai.barge_in', 'The caller spoke over the ag
   callId: callId.optional(),
 });
 export const aiFirstByte = event('voiceai.first_byte', 'Time to first byte of a voice-agent stage', {
-  stage: z.enum(AI_LATENCY_STAGES).meta({ description: 'end_to_end: caller stops speaking -> first agent audio' }),
+  stage: z
+    .enum(AI_LATENCY_STAGES)
+    .meta({ description: 'end_to_end: caller stops speaking -> first agent audio' }),
   seconds: seconds('Latency'),
   callId: callId.optional(),
 });
@@ -63,10 +73,22 @@ export const aiToolCall = event('voiceai.tool_call', 'The agent called a tool (f
   error: pii('Error text', 1024).optional(),
   callId: callId.optional(),
 });
-export const aiTranscript = event('voiceai.transcript', 'A call finished with or without a stored transcript', {
-  present: z.boolean(),
-  text: pii('Transcript text', 100_000).optional(),
-  callId: callId.optional(),
-});
+export const aiTranscript = event(
+  'voiceai.transcript',
+  'A call finished with or without a stored transcript',
+  {
+    present: z.boolean(),
+    text: pii('Transcript text', 100_000).optional(),
+    callId: callId.optional(),
+  },
+);
 
-export const mediaEvents = [mediaReport, aiAsrError, aiTtsError, aiBargeIn, aiFirstByte, aiToolCall, aiTranscript] as const;
+export const mediaEvents = [
+  mediaReport,
+  aiAsrError,
+  aiTtsError,
+  aiBargeIn,
+  aiFirstByte,
+  aiToolCall,
+  aiTranscript,
+] as const;

@@ -9,12 +9,17 @@ const segments = z
   .max(255)
   .optional()
   .meta({ description: 'Parts of a concatenated SMS (TS 23.040 9.2.3.24.1); default 1' });
-const modem = configName('Modem id; a label only when listed in `modems` (default: the first configured)').optional();
+const modem = configName(
+  'Modem id; a label only when listed in `modems` (default: the first configured)',
+).optional();
 // TP-MR (0..255) from a modem or a provider message id: used only to match delivery reports.
 const reference = z
   .union([z.number().int().nonnegative(), z.string().max(64)])
   .optional()
-  .meta({ description: 'TP-MR or provider message id, to match delivery reports (never a label)', pii: true });
+  .meta({
+    description: 'TP-MR or provider message id, to match delivery reports (never a label)',
+    pii: true,
+  });
 
 export const heartbeat = event('heartbeat', 'A source is alive (sent periodically by remote emitters)', {
   intervalSeconds: seconds('Period the source promises between heartbeats').optional(),
@@ -44,7 +49,12 @@ export const smsSendFailed = event('sms.send_failed', 'An SMS could not be submi
     .enum(SMS_FAILURE_REASONS)
     .optional()
     .meta({ description: 'Failure class; derived from cmsError or error when absent' }),
-  cmsError: z.number().int().nonnegative().optional().meta({ description: '+CMS ERROR code (TS 27.005 3.2.5)' }),
+  cmsError: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .meta({ description: '+CMS ERROR code (TS 27.005 3.2.5)' }),
   error: pii('Error text from the modem or provider (classified, never copied)', 1024).optional(),
   reference,
   segments,

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { MODEM_DISCONNECT_REASONS, REGISTRATION_COMMANDS } from '../vocab.js';
 import { configName, event, pii } from './base.js';
 
-const modem = configName('Modem id; a label only when listed in `modems` (default: the first configured)').optional();
+const modem = configName(
+  'Modem id; a label only when listed in `modems` (default: the first configured)',
+).optional();
 const byte = (description: string) => z.number().int().min(0).max(255).meta({ description });
 const level = (min: number, max: number, description: string) =>
   z.number().min(min).max(max).optional().meta({ description });
@@ -79,18 +81,22 @@ export const modemSignal = event('modem.signal', 'Signal quality: +CSQ, +CESQ, o
   path: ['signal'],
 });
 
-export const modemOperator = event('modem.operator', 'Serving operator and access technology (+COPS, TS 27.007 7.3)', {
-  modem,
-  operator: z
-    .string()
-    .max(64)
-    .optional()
-    .meta({ description: 'Operator name or MCC+MNC; a label only when listed in `operators`' }),
-  act: z
-    .union([z.number().int().min(0).max(255), z.string().max(32)])
-    .optional()
-    .meta({ description: '<AcT> number or a name such as LTE, UMTS, NR5G-SA' }),
-});
+export const modemOperator = event(
+  'modem.operator',
+  'Serving operator and access technology (+COPS, TS 27.007 7.3)',
+  {
+    modem,
+    operator: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ description: 'Operator name or MCC+MNC; a label only when listed in `operators`' }),
+    act: z
+      .union([z.number().int().min(0).max(255), z.string().max(32)])
+      .optional()
+      .meta({ description: '<AcT> number or a name such as LTE, UMTS, NR5G-SA' }),
+  },
+);
 
 export const modemEvents = [
   modemConnected,

@@ -26,10 +26,14 @@ export const voicemail = event('pbx.voicemail', 'A voicemail message was left', 
   durationSeconds: seconds('Message length'),
   caller: pii('Calling party', 256).optional(),
 });
-export const transcriptionRequested = event('pbx.transcription_requested', 'A recording was sent for transcription', {
-  callId: callId.optional(),
-  audioSeconds: seconds('Audio length').optional(),
-});
+export const transcriptionRequested = event(
+  'pbx.transcription_requested',
+  'A recording was sent for transcription',
+  {
+    callId: callId.optional(),
+    audioSeconds: seconds('Audio length').optional(),
+  },
+);
 export const transcriptionResult = event('pbx.transcription_result', 'A transcription finished or failed', {
   ok: z.boolean(),
   latencySeconds: seconds('Request -> result').optional(),

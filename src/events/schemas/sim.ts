@@ -37,10 +37,14 @@ export const simBipClosed = event('sim.bip_closed', 'CLOSE CHANNEL, with the byt
   channel: z.number().int().min(1).max(7).optional().meta({ description: 'Channel id' }),
 });
 
-export const simTlsHandshake = event('sim.tls_handshake', 'A TLS (PSK-TLS, TS 102 226 / SCP81) handshake finished', {
-  result: z.enum(SUCCESS_FAILURE),
-  seconds: seconds('Handshake duration').optional(),
-  iccid,
-});
+export const simTlsHandshake = event(
+  'sim.tls_handshake',
+  'A TLS (PSK-TLS, TS 102 226 / SCP81) handshake finished',
+  {
+    result: z.enum(SUCCESS_FAILURE),
+    seconds: seconds('Handshake duration').optional(),
+    iccid,
+  },
+);
 
 export const simEvents = [simApdu, simSession, simBipOpened, simBipClosed, simTlsHandshake] as const;

@@ -55,23 +55,42 @@ export const sipDialogTerminated = event('sip.dialog_terminated', 'A dialog ende
 export const sipTransactionTimeout = event(
   'sip.transaction_timeout',
   'A transaction timed out without a final response (RFC 3261 17: Timer B, F or H)',
-  { method, timer: z.enum(SIP_TIMERS).meta({ description: 'B: INVITE client, F: non-INVITE client, H: ACK wait' }), callId },
+  {
+    method,
+    timer: z.enum(SIP_TIMERS).meta({ description: 'B: INVITE client, F: non-INVITE client, H: ACK wait' }),
+    callId,
+  },
 );
 
-export const sipSessionRefresh = event('sip.session_refresh', 'A session-timer refresh completed (RFC 4028)', {
-  result: z.enum(SESSION_REFRESH_RESULTS).meta({ description: 'expired: no refresh before Session-Expires' }),
-  code: code.optional().meta({ description: 'Response to the refresh (422 Session Interval Too Small...)' }),
-  callId,
-});
+export const sipSessionRefresh = event(
+  'sip.session_refresh',
+  'A session-timer refresh completed (RFC 4028)',
+  {
+    result: z
+      .enum(SESSION_REFRESH_RESULTS)
+      .meta({ description: 'expired: no refresh before Session-Expires' }),
+    code: code
+      .optional()
+      .meta({ description: 'Response to the refresh (422 Session Interval Too Small...)' }),
+    callId,
+  },
+);
 
-export const sipStirVerification = event('sip.stir_verification', 'STIR/SHAKEN Identity verification (RFC 8224)', {
-  result: z.enum(STIR_RESULTS).meta({ description: 'no_identity: no Identity header to verify' }),
-  attestation: z.enum(STIR_ATTESTATIONS).optional().meta({ description: 'PASSporT attest claim (RFC 8588)' }),
-  code: code.optional().meta({ description: 'Error response when failed (428, 436, 437, 438)' }),
-  origTn: pii('Originating telephone number', 64).optional(),
-  destTn: pii('Destination telephone number', 64).optional(),
-  callId,
-});
+export const sipStirVerification = event(
+  'sip.stir_verification',
+  'STIR/SHAKEN Identity verification (RFC 8224)',
+  {
+    result: z.enum(STIR_RESULTS).meta({ description: 'no_identity: no Identity header to verify' }),
+    attestation: z
+      .enum(STIR_ATTESTATIONS)
+      .optional()
+      .meta({ description: 'PASSporT attest claim (RFC 8588)' }),
+    code: code.optional().meta({ description: 'Error response when failed (428, 436, 437, 438)' }),
+    origTn: pii('Originating telephone number', 64).optional(),
+    destTn: pii('Destination telephone number', 64).optional(),
+    callId,
+  },
+);
 
 export const sipDtlsHandshake = event('sip.dtls_handshake', 'A DTLS-SRTP handshake finished (RFC 5764)', {
   result: z.enum(SUCCESS_FAILURE),

@@ -112,7 +112,7 @@ export const CALL_METRICS: readonly MetricSpec[] = [
     pack: 'calls',
     name: 'call_gsm_state_changes_total',
     type: 'counter',
-    help: 'GSM call state changes seen in +CLCC (TS 27.007 7.18), by new state',
+    help: 'GSM call state changes seen in +CLCC (TS 27.007 section 7.18), by new state',
     labels: { state: CLCC_STATES },
     events: ['call.clcc'],
   },

@@ -4,7 +4,13 @@ import { BUCKETS, type MetricSpec } from './types.js';
 
 /** Media quality (RFC 3550, G.107) and voice AI. */
 export const MEDIA_METRICS: readonly MetricSpec[] = [
-  { pack: 'media', name: 'media_reports_total', type: 'counter', help: 'RTCP-derived media reports', events: ['media.report'] },
+  {
+    pack: 'media',
+    name: 'media_reports_total',
+    type: 'counter',
+    help: 'RTCP-derived media reports',
+    events: ['media.report'],
+  },
   {
     pack: 'media',
     name: 'media_packets_received_total',
@@ -53,7 +59,7 @@ export const MEDIA_METRICS: readonly MetricSpec[] = [
     help: 'MOS-CQE per call from the E-model (G.107 with G.113 codec Ie/Bpl and the delay term)',
     labels: { codec: MOS_CODECS },
     buckets: BUCKETS.mos,
-    events: ['media.report'],
+    events: ['media.report', 'call.ended'],
     note: 'Scored once per call: at the final report, at call.ended, or per report when it has no callId.',
   },
   {
@@ -62,7 +68,7 @@ export const MEDIA_METRICS: readonly MetricSpec[] = [
     type: 'counter',
     help: 'Calls that could not be scored: codec without G.113 values, or no loss measurement',
     labels: { reason: MOS_UNAVAILABLE },
-    events: ['media.report'],
+    events: ['media.report', 'call.ended'],
   },
   {
     pack: 'voiceai',

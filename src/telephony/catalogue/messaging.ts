@@ -3,7 +3,8 @@ import { CUSD_STATUSES, RATS, REGISTRATION_STATES, SMS_OUTCOMES } from '../label
 import { BUCKETS, type MetricSpec } from './types.js';
 
 const modem = { modem: 'modems' } as const;
-const signalNote = 'Absent until the first report; removed (absent, never zero) after staleAfterSeconds without one.';
+const signalNote =
+  'Absent until the first report; removed (absent, never zero) after staleAfterSeconds without one.';
 
 /** Heartbeats, SMS, USSD and modem metrics. */
 export const MESSAGING_METRICS: readonly MetricSpec[] = [
@@ -24,7 +25,13 @@ export const MESSAGING_METRICS: readonly MetricSpec[] = [
     events: ['heartbeat'],
     note: 'Computed at scrape; absent until the first heartbeat.',
   },
-  { pack: 'sms', name: 'sms_received_total', type: 'counter', help: 'SMS received', events: ['sms.received'] },
+  {
+    pack: 'sms',
+    name: 'sms_received_total',
+    type: 'counter',
+    help: 'SMS received',
+    events: ['sms.received'],
+  },
   {
     pack: 'sms',
     name: 'sms_sent_total',
@@ -65,12 +72,18 @@ export const MESSAGING_METRICS: readonly MetricSpec[] = [
     buckets: BUCKETS.delivery,
     events: ['sms.sent', 'sms.delivery_report'],
   },
-  { pack: 'ussd', name: 'ussd_requests_total', type: 'counter', help: 'USSD requests sent', events: ['ussd.request'] },
+  {
+    pack: 'ussd',
+    name: 'ussd_requests_total',
+    type: 'counter',
+    help: 'USSD requests sent',
+    events: ['ussd.request'],
+  },
   {
     pack: 'ussd',
     name: 'ussd_responses_total',
     type: 'counter',
-    help: 'USSD results by +CUSD status (TS 27.007 7.15)',
+    help: 'USSD results by +CUSD status (TS 27.007 section 7.15)',
     labels: { status: CUSD_STATUSES },
     events: ['ussd.response'],
   },

@@ -1,5 +1,11 @@
 import type { CallOutcome } from '../labels.js';
-import { isNetworkEffective, isSipNetworkEffective, q850Class, q850ToSip, sipToQ850 } from '../standards/sip.js';
+import {
+  isNetworkEffective,
+  isSipNetworkEffective,
+  q850Class,
+  q850ToSip,
+  sipToQ850,
+} from '../standards/sip.js';
 
 /** What a call's end says, as far as the KPIs care. */
 export interface CallEnd {

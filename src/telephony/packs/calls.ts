@@ -1,6 +1,6 @@
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { CALL_CHANNELS, type CallChannel, type Direction, HANGUP_BY } from '../../events/vocab.js';
+import { CALL_CHANNELS, type Direction, HANGUP_BY } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { CALL_ANOMALIES, CALL_OUTCOMES, CLCC_STATES, HOLD_STATES, Q850_CLASSES } from '../labels.js';
 import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
@@ -18,7 +18,13 @@ interface CallState {
   answeredAt: number;
 }
 
-const [DUPLICATE_START, DUPLICATE_ANSWER, UNKNOWN_CALL, EVICTED] = [0, 1, 2, 3] as const;
+const kinds = new Enum(CALL_ANOMALIES);
+const [DUPLICATE_START, DUPLICATE_ANSWER, UNKNOWN_CALL, EVICTED] = [
+  kinds.of('duplicate_start'),
+  kinds.of('duplicate_answer'),
+  kinds.of('unknown_call'),
+  kinds.of('evicted'),
+];
 
 export interface CallsPack extends PackBase {
   /** Calls started and not ended, as tracked by this pack. */
@@ -84,7 +90,7 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
   function ringing(e: EventOf<'call.ringing'>): void {
     const s = calls.get(e.callId);
     if (s === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
-    if (s.ringingAt === s.ringingAt) return; // PDD ends at the first 180/183 only
+    if (!Number.isNaN(s.ringingAt)) return; // PDD ends at the first 180/183 only
     s.ringingAt = eventTime(e.ts, o.now);
     const seconds = (s.ringingAt - s.at) / 1000;
     if (seconds >= 0) pdd.at(s.d, s.c, s.t).observe(seconds);
@@ -93,7 +99,7 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
   function answer(e: EventOf<'call.answered'>): void {
     const s = calls.get(e.callId);
     if (s === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
-    if (s.answeredAt === s.answeredAt) return void anomalies.at(DUPLICATE_ANSWER).inc();
+    if (!Number.isNaN(s.answeredAt)) return void anomalies.at(DUPLICATE_ANSWER).inc();
     s.answeredAt = eventTime(e.ts, o.now);
     answered.at(s.d, s.c, s.t).inc();
     effective.at(s.d, s.c, s.t).inc();
@@ -111,7 +117,12 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     if (s === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
     const { d, c, t } = s;
     active.at(d, c, t).dec();
-    const end: CallEnd = { answered: s.answeredAt === s.answeredAt, sipCode: e.sipCode, q850: e.q850, timeout: e.timeout };
+    const end: CallEnd = {
+      answered: !Number.isNaN(s.answeredAt),
+      sipCode: e.sipCode,
+      q850: e.q850,
+      timeout: e.timeout,
+    };
     outcome.at(d, c, t, outcomes.of(callOutcome(end))).inc();
     // Answered calls were counted effective at answer time.
     if (!end.answered && isEffective(end)) effective.at(d, c, t).inc();
@@ -157,5 +168,3 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
 export function dirIndex(d: Direction): number {
   return d === 'inbound' ? 0 : d === 'outbound' ? 1 : 2;
 }
-
-export type { CallChannel };

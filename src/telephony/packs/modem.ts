@@ -13,11 +13,30 @@ import {
   resolveOptions,
   wire,
 } from '../pack.js';
-import { cesqToValues, csqBerToPercent, csqToDbm, isRegistered, rat, registrationState } from '../standards/modem.js';
+import {
+  cesqToValues,
+  csqBerToPercent,
+  csqToDbm,
+  isRegistered,
+  rat,
+  registrationState,
+} from '../standards/modem.js';
 import { Enum } from '../table.js';
 
+// Percent with two decimals -> ratio, without 0.14 / 100 = 0.0014000000000000002 in the exposition.
+const berRatio = (percent: number | undefined) =>
+  percent === undefined ? undefined : Math.round(percent * 100) / 10_000;
+
 /** Signal quantities, in gauge order. */
-export const SIGNALS = ['rssi_dbm', 'ber_ratio', 'rsrp_dbm', 'rsrq_db', 'rscp_dbm', 'ecno_db', 'sinr_db'] as const;
+export const SIGNALS = [
+  'rssi_dbm',
+  'ber_ratio',
+  'rsrp_dbm',
+  'rsrq_db',
+  'rscp_dbm',
+  'ecno_db',
+  'sinr_db',
+] as const;
 export type SignalName = (typeof SIGNALS)[number];
 const [RSSI, BER, RSRP, RSRQ, RSCP, ECNO, SINR] = [0, 1, 2, 3, 4, 5, 6] as const;
 
@@ -67,7 +86,7 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
   const disconnects = m.counter('modem_disconnects_total');
   const reconnects = m.counter('modem_reconnects_total');
   const flapping = m.gauge('modem_flapping', () => {
-    for (let i = 0; i < n; i++) if (ring[i * k] === ring[i * k]) updateFlapping(i, o.now());
+    for (let i = 0; i < n; i++) if (!Number.isNaN(ring[i * k] as number)) updateFlapping(i, o.now());
   });
   const registered = m.gauge('modem_registered');
   const regState = m.gauge('modem_registration_state');
@@ -77,7 +96,7 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     const now = o.now();
     for (let i = 0; i < n; i++) {
       const last = lastSignal[i] as number;
-      if (last !== last) continue;
+      if (Number.isNaN(last)) continue;
       age.at(i).set(Math.max(0, now - last) / 1000);
       // Stale: the last report no longer describes the radio. Absent, never a remembered number.
       if (now - last > staleMs) for (let s = 0; s < SIGNALS.length; s++) signalAt(i, s).unset();
@@ -93,12 +112,12 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
   function updateFlapping(i: number, now: number): void {
     // The ring holds the last k reconnect times; its oldest entry sits at the write position.
     const oldest = ring[i * k + (ringPos[i] as number)] as number;
-    flapping.at(i).set(oldest === oldest && now - oldest <= windowMs ? 1 : 0);
+    flapping.at(i).set(!Number.isNaN(oldest) && now - oldest <= windowMs ? 1 : 0);
   }
 
   function setSignal(i: number, s: number, v: number | undefined): void {
     const g: GaugeSeries = signalAt(i, s);
-    if (v === undefined || v !== v) g.unset();
+    if (v === undefined || Number.isNaN(v)) g.unset();
     else g.set(v);
   }
 
@@ -112,15 +131,14 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     if (e.csq !== undefined) {
       // TS 27.007 8.5: 99 = not known or not detectable -> absent.
       setSignal(i, RSSI, csqToDbm(e.csq.rssi));
-      const ber = csqBerToPercent(e.csq.ber);
-      setSignal(i, BER, ber === undefined ? undefined : ber / 100);
+      setSignal(i, BER, berRatio(csqBerToPercent(e.csq.ber)));
     }
     if (e.cesq !== undefined) {
       const v = cesqToValues(e.cesq);
       // rxlev and ber are GSM-only: on UMTS/LTE they are 99 while +CSQ may still report an RSSI,
       // so an unknown rxlev/ber leaves those gauges alone instead of blanking them.
       if (v.rxlevDbm !== undefined) setSignal(i, RSSI, v.rxlevDbm);
-      if (v.berPercent !== undefined) setSignal(i, BER, v.berPercent / 100);
+      if (v.berPercent !== undefined) setSignal(i, BER, berRatio(v.berPercent));
       setSignal(i, RSCP, v.rscpDbm);
       setSignal(i, ECNO, v.ecnoDb);
       setSignal(i, RSRQ, v.rsrqDb);
@@ -155,13 +173,20 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     const name = modems.values[i] as string;
     if (connectedState[i] === 0) {
       const why = disconnectReason[i] as number;
-      return { status: 'fail', detail: `modem ${name} disconnected (${why >= 0 ? reasons.values[why] : 'other'})` };
+      return {
+        status: 'fail',
+        detail: `modem ${name} disconnected (${why >= 0 ? reasons.values[why] : 'other'})`,
+      };
     }
     if (registeredState[i] === 0) {
-      return { status: 'fail', detail: `modem ${name} not registered (${states.values[regStat[i] as number]})` };
+      return {
+        status: 'fail',
+        detail: `modem ${name} not registered (${states.values[regStat[i] as number]})`,
+      };
     }
     if (registeredState[i] === 1) return { status: 'pass', detail: `modem ${name} registered` };
-    if (connectedState[i] === 1) return { status: 'unknown', detail: `modem ${name} connected, registration not reported` };
+    if (connectedState[i] === 1)
+      return { status: 'unknown', detail: `modem ${name} connected, registration not reported` };
     return { status: 'unknown', detail: `modem ${name}: no event yet` };
   }
 
@@ -216,7 +241,9 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     subscribe: (bus: EventBus) =>
       wire([
         bus.on('modem.connected', (e) => pack.connected(e.modem)),
-        bus.on('modem.disconnected', (e) => pack.disconnected(e.reason ?? modemDisconnectReason(e.error), e.modem)),
+        bus.on('modem.disconnected', (e) =>
+          pack.disconnected(e.reason ?? modemDisconnectReason(e.error), e.modem),
+        ),
         bus.on('modem.reconnected', (e) => pack.reconnected(e.modem, e.ts)),
         bus.on('modem.registration', (e) => pack.registration(e.stat, e.modem)),
         bus.on('modem.signal', onSignal),

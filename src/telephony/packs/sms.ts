@@ -62,7 +62,8 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
     },
     delivery(outcome, latencySeconds) {
       reports.at(outcomes.of(outcome)).inc();
-      if (latencySeconds !== undefined && outcome === 'delivered' && latencySeconds >= 0) latency.observe(latencySeconds);
+      if (latencySeconds !== undefined && outcome === 'delivered' && latencySeconds >= 0)
+        latency.observe(latencySeconds);
     },
     subscribe: (bus: EventBus) =>
       wire([

@@ -19,7 +19,7 @@ export function sourcePack(registry: Registry, options: PackOptions = {}): Sourc
   let last = Number.NaN;
   const ageSeries = m
     .gauge('source_heartbeat_age_seconds', () => {
-      if (last === last) ageSeries.set(Math.max(0, o.now() - last) / 1000);
+      if (!Number.isNaN(last)) ageSeries.set(Math.max(0, o.now() - last) / 1000);
     })
     .at();
   const pack: SourcePack = {

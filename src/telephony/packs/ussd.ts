@@ -49,7 +49,10 @@ export function ussdPack(registry: Registry, options: PackOptions = {}): UssdPac
           const key = e.modem ?? '';
           const sentAt = lastRequest.get(key);
           lastRequest.delete(key);
-          pack.response(e.status, sentAt === undefined ? undefined : (eventTime(e.ts, o.now) - sentAt) / 1000);
+          pack.response(
+            e.status,
+            sentAt === undefined ? undefined : (eventTime(e.ts, o.now) - sentAt) / 1000,
+          );
         }),
       ]),
   };

@@ -1,0 +1,138 @@
+// Events -> metrics throughput: emit to pre-bound series through every pack, for a simple event,
+// an SMS and a whole call lifecycle, plus the direct hot-path helpers, and an allocation check.
+// Build first (npx tsc -p tsconfig.build.json), then: node --expose-gc bench/events.bench.mjs
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { measure } from 'mitata';
+import { EventBus } from '../dist/events/bus.js';
+import { Registry } from '../dist/metrics/index.js';
+import { instrument } from '../dist/telephony/index.js';
+
+const results = [];
+const notes = [];
+
+async function record(name, fn, eventsPerOp = 1) {
+  const stats = await measure(fn);
+  results.push({ case: name, impl: 'sidetone', ns_per_op: stats.avg });
+  const perSec = (1e9 / stats.avg) * eventsPerOp;
+  process.stdout.write(
+    `${name.padEnd(58)} ${stats.avg.toFixed(1).padStart(8)} ns/op  ${(perSec / 1e6).toFixed(2)} M events/s\n`,
+  );
+}
+
+function fresh() {
+  const registry = new Registry();
+  const bus = new EventBus({ registry });
+  const telephony = instrument(bus, registry, { trunks: ['carrier-a', 'carrier-b'], queues: ['support'] });
+  return { registry, bus, telephony };
+}
+
+// 1. Simple events, pre-built (what a source that reuses or already holds the object pays).
+{
+  const { bus } = fresh();
+  const response = { type: 'sip.response', method: 'INVITE', code: 486, direction: 'inbound' };
+  await record('emit sip.response (all packs on)', () => bus.emit(response));
+  const sms = { type: 'sms.received', from: '+447700900123', body: 'hello', segments: 1 };
+  await record('emit sms.received (all packs on)', () => bus.emit(sms));
+  let code = 100;
+  await record('emit sip.response, new event object per emit', () => {
+    code = code === 699 ? 100 : code + 1;
+    bus.emit({ type: 'sip.response', method: 'INVITE', code, direction: 'outbound' });
+  });
+}
+
+// 2. Nobody listens: one map read and an empty loop.
+{
+  const bus = new EventBus();
+  const response = { type: 'sip.response', method: 'INVITE', code: 486, direction: 'inbound' };
+  await record('emit with no listener', () => bus.emit(response));
+}
+
+// 3. A call lifecycle: started, ringing, answered, media report, ended (5 events).
+{
+  const { bus } = fresh();
+  const ids = Array.from({ length: 1024 }, (_, k) => `call-${k}@pbx.example`);
+  let n = 0;
+  let t = 1_700_000_000_000;
+  await record(
+    'call lifecycle: 5 events (started..media..ended)',
+    () => {
+      const callId = ids[n++ & 1023];
+      t += 1000;
+      bus.emit({
+        type: 'call.started',
+        callId,
+        direction: 'outbound',
+        channel: 'sip',
+        trunk: 'carrier-a',
+        ts: t,
+      });
+      bus.emit({ type: 'call.ringing', callId, ts: t + 800 });
+      bus.emit({ type: 'call.answered', callId, ts: t + 3000 });
+      bus.emit({
+        type: 'media.report',
+        callId,
+        codec: 'PCMU',
+        packetsReceived: 3000,
+        packetsLost: 3,
+        jitterMs: 4,
+        rttMs: 60,
+      });
+      bus.emit({ type: 'call.ended', callId, q850: 16, hangupBy: 'caller', ts: t + 63_000 });
+    },
+    5,
+  );
+}
+
+// 4. Direct helpers: array index + inc, no event object at all.
+{
+  const { telephony } = fresh();
+  const sip = telephony.sip;
+  let code = 100;
+  await record('helper sip.inviteResult(inbound, code)', () => {
+    code = code === 699 ? 100 : code + 1;
+    sip.inviteResult('inbound', code);
+  });
+  const sms = telephony.sms;
+  await record('helper sms.received()', () => sms.received());
+  const ai = telephony.voiceai;
+  await record('helper voiceai.firstByte(llm, s)', () => ai.firstByte('llm', 0.42));
+}
+
+// 5. Allocation: young GCs and heap growth over 10M helper calls and 10M emits of a held event.
+async function allocation(label, fn, n) {
+  let gcs = 0;
+  const obs = new PerformanceObserver((list) => {
+    gcs += list.getEntries().length;
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  for (let k = 0; k < 100_000; k++) fn(k); // warm up and bind series
+  globalThis.gc?.();
+  await new Promise((r) => setTimeout(r, 50));
+  gcs = 0;
+  const before = process.memoryUsage().heapUsed;
+  for (let k = 0; k < n; k++) fn(k);
+  const after = process.memoryUsage().heapUsed;
+  await new Promise((r) => setTimeout(r, 50));
+  obs.disconnect();
+  const line = `${label}: ${gcs} GCs, heap ${((after - before) / 1024).toFixed(0)} KiB over ${n / 1e6}M calls`;
+  notes.push(line);
+  process.stdout.write(`${line}\n`);
+}
+{
+  const { bus, telephony } = fresh();
+  const codes = [180, 200, 486, 503, 603, 302];
+  await allocation(
+    'alloc helper sip.inviteResult',
+    (k) => telephony.sip.inviteResult('outbound', codes[k % 6]),
+    10_000_000,
+  );
+  const held = codes.map((code) => ({ type: 'sip.response', method: 'INVITE', code, direction: 'inbound' }));
+  await allocation('alloc emit held sip.response', (k) => bus.emit(held[k % 6]), 10_000_000);
+  const sms = { type: 'sms.received', from: '+447700900123', segments: 2 };
+  await allocation('alloc emit held sms.received', () => bus.emit(sms), 10_000_000);
+}
+
+mkdirSync(new URL('results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('results/events.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`wrote bench/results/events.json\n`);

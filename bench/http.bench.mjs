@@ -1,0 +1,179 @@
+// HTTP benchmark: GET /metrics with 10k series over loopback, sidetone's node adapter vs
+// prom-client's registry behind a plain node:http server, loaded with autocannon in the same run.
+// Each server runs in its own child process, so the load generator does not share its event loop,
+// and the child measures its own event-loop delay during the load. Build first:
+//   npx tsc -p tsconfig.build.json && node bench/http.bench.mjs
+// Writes bench/results/http.json: [{ case, impl, ns_per_op }] (ns per request = 1e9 / req/s; the
+// event-loop rows are the delay p99 in ns).
+import { fork } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
+import autocannon from 'autocannon';
+import promClient from 'prom-client';
+
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+const PROMETHEUS_HEADERS = {
+  accept:
+    'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+  'accept-encoding': 'gzip',
+};
+const CASES = [
+  { name: 'GET /metrics 10k series, text, 1 connection', connections: 1, headers: {} },
+  { name: 'GET /metrics 10k series, text, 4 connections', connections: 4, headers: {} },
+  {
+    name: 'GET /metrics 10k series, Prometheus headers (OpenMetrics + gzip), 4 connections',
+    connections: 4,
+    headers: PROMETHEUS_HEADERS,
+  },
+];
+const RESOLUTION_MS = 10;
+
+/** 5k counter series + 5k 12-bucket histogram series, as in registry.bench.mjs. */
+function fill(counter, histogram) {
+  for (let r = 0; r < 100; r++) {
+    for (let c = 0; c < 50; c++) {
+      const l = { route: `route_${r}`, code: `code_${c}` };
+      counter(l, r + c);
+      histogram(l, (r * c) / 100);
+    }
+  }
+}
+
+async function startSidetone() {
+  const { Registry } = await import('../dist/metrics/index.js');
+  const { createApp, serve } = await import('../dist/http/index.js');
+  const registry = new Registry({ guard: { maxSeries: 10_000 } });
+  const names = ['route', 'code'];
+  const c = registry.counter({ name: 'requests_total', help: 'Requests', labels: names });
+  const h = registry.histogram({ name: 'req_seconds', help: 'Latency', labels: names, buckets: BUCKETS });
+  fill(
+    (l, v) => c.labels(l).inc(v),
+    (l, v) => h.labels(l).observe(v),
+  );
+  const served = await serve(createApp({ registry, maxConcurrentScrapes: 16 }), {
+    port: 0,
+    logger: { info() {}, warn() {} },
+  });
+  return served.port;
+}
+
+async function startPromClient() {
+  const gzip = promisify(gzipCb);
+  const text = new promClient.Registry();
+  const om = new promClient.Registry(promClient.Registry.OPENMETRICS_CONTENT_TYPE);
+  const names = ['route', 'code'];
+  const c = new promClient.Counter({ name: 'requests_total', help: 'Requests', labelNames: names, registers: [text, om] });
+  const h = new promClient.Histogram({
+    name: 'req_seconds',
+    help: 'Latency',
+    labelNames: names,
+    buckets: BUCKETS,
+    registers: [text, om],
+  });
+  fill(
+    (l, v) => c.inc(l, v),
+    (l, v) => h.observe(l, v),
+  );
+  // What a prom-client user writes: pick the registry from Accept, gzip when accepted.
+  const server = createServer(async (req, res) => {
+    if (req.url !== '/metrics') {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    const wantsOm = (req.headers.accept ?? '').includes('application/openmetrics-text');
+    const registry = wantsOm ? om : text;
+    let body = Buffer.from(await registry.metrics());
+    res.setHeader('content-type', registry.contentType);
+    if ((req.headers['accept-encoding'] ?? '').includes('gzip')) {
+      body = await gzip(body);
+      res.setHeader('content-encoding', 'gzip');
+    }
+    res.end(body);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return server.address().port;
+}
+
+/** Child: serve, and report event-loop delay between `start` and `stop` messages. */
+async function child(impl) {
+  const port = impl === 'sidetone' ? await startSidetone() : await startPromClient();
+  const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  h.enable();
+  process.on('message', (m) => {
+    if (m === 'start') h.reset();
+    else if (m === 'stop') {
+      // Samples include the sampling interval; report the delay beyond it.
+      const beyond = (ns) => Math.max(0, ns - RESOLUTION_MS * 1e6);
+      process.send({ p99: beyond(h.percentile(99)), max: beyond(h.max) });
+    } else if (m === 'exit') process.exit(0);
+  });
+  process.send({ port });
+}
+
+function message(proc, match) {
+  return new Promise((resolve) => {
+    const on = (m) => {
+      if (match(m)) {
+        proc.off('message', on);
+        resolve(m);
+      }
+    };
+    proc.on('message', on);
+  });
+}
+
+async function load(impl, kase) {
+  const proc = fork(new URL(import.meta.url).pathname, ['--serve', impl], { stdio: 'inherit' });
+  const { port } = await message(proc, (m) => typeof m?.port === 'number');
+  const url = `http://127.0.0.1:${port}/metrics`;
+  // Warm-up: JIT the render path and size the buffers before measuring.
+  await autocannon({ url, connections: kase.connections, amount: 20, headers: kase.headers });
+  proc.send('start');
+  const result = await autocannon({ url, connections: kase.connections, duration: DURATION_S, headers: kase.headers });
+  proc.send('stop');
+  const eld = await message(proc, (m) => typeof m?.p99 === 'number');
+  proc.send('exit');
+  await new Promise((r) => proc.once('exit', r));
+  const ok = result.requests.total - result.non2xx - result.errors;
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${impl} ${kase.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  const rps = ok / (result.duration || DURATION_S);
+  return { rps, eld, bytesPerRequest: result.throughput.total / Math.max(1, result.requests.total) };
+}
+
+async function main() {
+  const results = [];
+  const rows = [];
+  for (const kase of CASES) {
+    const by = {};
+    for (const impl of ['sidetone', 'prom-client']) {
+      by[impl] = await load(impl, kase);
+      results.push({ case: kase.name, impl, ns_per_op: 1e9 / by[impl].rps });
+      results.push({ case: `event-loop delay p99 during: ${kase.name}`, impl, ns_per_op: by[impl].eld.p99 });
+    }
+    const st = by.sidetone;
+    const pc = by['prom-client'];
+    rows.push({
+      case: kase.name,
+      'sidetone req/s': st.rps.toFixed(1),
+      'prom-client req/s': pc.rps.toFixed(1),
+      ratio: `${(st.rps / pc.rps).toFixed(1)}x`,
+      'sidetone ELD p99 ms': (st.eld.p99 / 1e6).toFixed(1),
+      'prom-client ELD p99 ms': (pc.eld.p99 / 1e6).toFixed(1),
+      'KiB/response': (st.bytesPerRequest / 1024).toFixed(0),
+    });
+  }
+  console.table(rows);
+  mkdirSync(new URL('results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('results/http.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+const serveAt = process.argv.indexOf('--serve');
+if (serveAt >= 0) await child(process.argv[serveAt + 1]);
+else await main();

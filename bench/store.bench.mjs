@@ -1,0 +1,205 @@
+// Call-store benchmark: ingest rate, dashboard / failures / series latency and CSV export memory
+// over a 1M-call SQLite store.
+//
+//   npx tsc -p tsconfig.build.json && node bench/store.bench.mjs
+//
+// Env: SIDETONE_BENCH_CALLS (default 1000000), SIDETONE_BENCH_DIR (default os.tmpdir()).
+// Targets (issue): ingest >= 50k records/s; one-day dashboard over 1M calls <= 200 ms;
+// CSV export of 1M calls under 150 MB RSS. Writes bench/results/store.json.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dashboard, daily, exportCalls, failures, healthIndicators, hourly } from '../dist/analytics/index.js';
+import { SqliteCallStore } from '../dist/store/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const privacy = { hashKey: 'bench-hash-key-0123456789abcdef', storeRaw: false };
+const DAY = 86_400_000;
+const END = Date.UTC(2024, 5, 30); // calls span the 30 days before this
+
+// ---------------------------------------------------------------------------------------------
+// Child mode: export every call of the store as CSV, sampling RSS; prints one JSON line.
+if (process.argv[2] === '--export') {
+  const path = process.argv[3];
+  const store = new SqliteCallStore({ path, privacy });
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sample = () => {
+    const r = process.memoryUsage().rss;
+    if (r > peak) peak = r;
+  };
+  const timer = setInterval(sample, 20);
+  let bytes = 0;
+  let rows = -1; // header line
+  const t0 = performance.now();
+  for await (const chunk of exportCalls(store, { from: 0, to: END + DAY, format: 'csv' })) {
+    bytes += Buffer.byteLength(chunk);
+    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) rows++;
+    sample();
+  }
+  const ms = performance.now() - t0;
+  clearInterval(timer);
+  await store.close();
+  process.stdout.write(`${JSON.stringify({ rows, bytes, ms, baselineRss: baseline, peakRss: peak })}\n`);
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+const N = Number(process.env.SIDETONE_BENCH_CALLS ?? 1_000_000);
+const dir = mkdtempSync(join(process.env.SIDETONE_BENCH_DIR ?? tmpdir(), 'sidetone-store-bench-'));
+const path = join(dir, 'calls.db');
+
+/** Deterministic PRNG (mulberry32) so every run ingests the same calls. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = rng(42);
+const TRUNKS = ['carrier-a', 'carrier-b', 'carrier-c', 'modem-1', 'modem-2'];
+
+/** The updates of call `i`: a realistic mix of outcomes, 200k callers, 2k destinations. */
+function callUpdates(i, out) {
+  const callId = `call-${i.toString(36)}-${Math.floor(rand() * 1e9).toString(36)}`;
+  const at = END - 30 * DAY + Math.floor((i / N) * 30 * DAY);
+  const gsm = rand() < 0.1;
+  out.push({
+    kind: 'started',
+    callId,
+    at,
+    direction: rand() < 0.5 ? 'inbound' : 'outbound',
+    channel: gsm ? 'gsm' : 'sip',
+    trunk: TRUNKS[gsm ? 3 + (i % 2) : i % 3],
+    from: `+1555${String(Math.floor(rand() * 200_000)).padStart(7, '0')}`,
+    to: `+4420${String(Math.floor(rand() * 2000)).padStart(7, '0')}`,
+  });
+  const r = rand();
+  const ring = 500 + Math.floor(rand() * 4000);
+  if (r < 0.001) return; // left active: a zombie for the cleanup
+  if (r < 0.6) {
+    const answer = ring + 2000 + Math.floor(rand() * 10_000);
+    const end = answer + Math.floor(rand() * 300_000);
+    out.push({ kind: 'ringing', callId, at: at + ring }, { kind: 'answered', callId, at: at + answer });
+    out.push({ kind: 'media', callId, at: at + end, mos: 3 + rand() * 1.4, jitterMs: rand() * 30, lossPercent: rand() * 3 });
+    if (rand() < 0.3) out.push({ kind: 'transcript', callId, at: at + end });
+    out.push({ kind: 'ended', callId, at: at + end, ...(gsm ? { q850: 16 } : { sipCode: 200 }), hangupBy: 'caller' });
+    return;
+  }
+  const [code, q850, ringing] =
+    r < 0.72 ? [486, 17, true] : r < 0.82 ? [480, 18, true] : r < 0.87 ? [487, 16, true] : r < 0.95 ? [503, 34, false] : [408, 102, false];
+  if (ringing) out.push({ kind: 'ringing', callId, at: at + ring });
+  out.push({ kind: 'ended', callId, at: at + ring + 20_000, ...(gsm ? { q850 } : { sipCode: code }) });
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function timeIt(fn, runs = 7) {
+  await fn(); // warm-up (statement caches, page cache)
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  return { medianMs: +median(ms).toFixed(1), maxMs: +Math.max(...ms).toFixed(1) };
+}
+
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: `${availableParallelism()} x ${cpus()[0]?.model ?? '?'}`,
+  calls: N,
+};
+try {
+  // --- ingest: events of 1000 calls at a time, sorted by time (as a live sink would see them),
+  // applied in batches of 5000 updates. Only applyBatch is timed, not event generation.
+  const store = new SqliteCallStore({ path, privacy, cacheSizeMb: 64 });
+  let updates = 0;
+  let ingestMs = 0;
+  const batch = 5000;
+  for (let i = 0; i < N; i += 1000) {
+    const window = [];
+    for (let j = i; j < Math.min(N, i + 1000); j++) callUpdates(j, window);
+    window.sort((a, b) => a.at - b.at);
+    for (let k = 0; k < window.length; k += batch) {
+      const slice = window.slice(k, k + batch);
+      const t = performance.now();
+      await store.applyBatch(slice);
+      ingestMs += performance.now() - t;
+      updates += slice.length;
+    }
+  }
+  results.ingest = {
+    updates,
+    seconds: +(ingestMs / 1000).toFixed(2),
+    callsPerSecond: Math.round(N / (ingestMs / 1000)),
+    updatesPerSecond: Math.round(updates / (ingestMs / 1000)),
+    batchSize: batch,
+  };
+  await store.close();
+  results.fileMb = +(statSync(path).size / 2 ** 20).toFixed(1);
+
+  // --- queries on a freshly opened store (default 32 MiB cache), as a server would run them.
+  const q = new SqliteCallStore({ path, privacy });
+  const day = { from: END - DAY, to: END };
+  const d = await dashboard(q, day);
+  results.dayCalls = d.totals.calls.value;
+  results.dashboardDay = await timeIt(() => dashboard(q, day));
+  results.dashboardWeek = await timeIt(() => dashboard(q, { from: END - 7 * DAY, to: END }), 3);
+  results.failures50 = await timeIt(() => failures(q, { limit: 50 }));
+  results.hourly24 = await timeIt(() => hourly(q, { hours: 24, now: END - 1 }));
+  results.daily30 = await timeIt(() => daily(q, { days: 30, now: END - 1 }), 3);
+  results.health = await timeIt(() => healthIndicators(q, { now: END }));
+  results.kpisDay = d.kpis;
+  await q.close();
+
+  // --- export in a child process, so its RSS is the export's alone.
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--export', path], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (c) => {
+    out += c;
+  });
+  await new Promise((resolve) => child.on('exit', resolve));
+  const ex = JSON.parse(out);
+  results.exportCsv = {
+    rows: ex.rows,
+    mb: +(ex.bytes / 2 ** 20).toFixed(1),
+    seconds: +(ex.ms / 1000).toFixed(2),
+    rowsPerSecond: Math.round(ex.rows / (ex.ms / 1000)),
+    baselineRssMb: +(ex.baselineRss / 2 ** 20).toFixed(1),
+    peakRssMb: +(ex.peakRss / 2 ** 20).toFixed(1),
+  };
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const ok = (b) => (b ? 'ok' : 'MISSED');
+const rows = [
+  ['ingest (calls/s)', results.ingest.callsPerSecond, '>= 50000', ok(results.ingest.callsPerSecond >= 50_000)],
+  ['ingest (updates/s)', results.ingest.updatesPerSecond, '', ''],
+  [`dashboard, 1 day (${results.dayCalls} calls), ms`, results.dashboardDay.medianMs, '<= 200', ok(results.dashboardDay.maxMs <= 200)],
+  ['dashboard, 7 days, ms', results.dashboardWeek.medianMs, '', ''],
+  ['failures (50), ms', results.failures50.medianMs, '', ''],
+  ['hourly series (24 h), ms', results.hourly24.medianMs, '', ''],
+  ['daily series (30 d), ms', results.daily30.medianMs, '', ''],
+  ['health indicators, ms', results.health.medianMs, '', ''],
+  [`CSV export (${results.exportCsv.rows} rows), s`, results.exportCsv.seconds, '', ''],
+  ['CSV export peak RSS, MB', results.exportCsv.peakRssMb, '< 150', ok(results.exportCsv.peakRssMb < 150)],
+];
+console.log(`\nsidetone call store, ${N} calls, ${results.cpus}, node ${results.node}, file ${results.fileMb} MB`);
+console.table(rows.map(([what, value, target, status]) => ({ what, value, target, status })));
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'store.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('wrote bench/results/store.json');

@@ -1,0 +1,103 @@
+import type { Dashboard } from '../../analytics/index.js';
+import { defineCommand } from '../args.js';
+import { UsageError } from '../errors.js';
+import { fmtChange, fmtNumber, fmtPercent, fmtTime, NONE, type Style, table } from '../output.js';
+import { print, printJson, READ_FLAGS, stdoutStyle, withSource } from './shared.js';
+
+const TOTALS: readonly (readonly [keyof Dashboard['totals'], string])[] = [
+  ['calls', 'calls'],
+  ['completed', 'completed'],
+  ['failed', 'failed'],
+  ['answered', 'answered'],
+  ['active', 'active'],
+  ['talkMinutes', 'talk minutes'],
+];
+
+const KPIS: readonly (readonly [keyof Dashboard['kpis'], string, (n: number | null) => string])[] = [
+  ['asr', 'ASR', fmtPercent],
+  ['ner', 'NER', fmtPercent],
+  ['ser', 'SER', fmtPercent],
+  ['seer', 'SEER', fmtPercent],
+  ['isa', 'ISA', fmtPercent],
+  ['acdSeconds', 'ACD', (n) => fmtNumber(n, ' s')],
+  ['pddMs', 'PDD', (n) => fmtNumber(n, ' ms')],
+];
+
+const right = (header: string) => ({ header, align: 'right' as const });
+
+/** A name → count breakdown, biggest first; empty breakdowns say so instead of printing a header. */
+function breakdown(title: string, counts: Record<string, number>, style: Style): string {
+  const rows = Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (rows.length === 0) return `${style.bold(title)}\n${style.dim(`no ${title.toLowerCase()} data`)}\n`;
+  return table(
+    [{ header: title }, right('CALLS')],
+    rows.map(([k, v]) => [k, fmtNumber(v)]),
+    style,
+  );
+}
+
+export function renderDashboard(d: Dashboard, style: Style): string {
+  const hours = Math.round((d.period.to - d.period.from) / 3_600_000);
+  const span = hours % 24 === 0 ? `${hours / 24} d` : `${hours} h`;
+  const parts = [
+    `${style.bold('Dashboard')}  ${fmtTime(d.period.from)} → ${fmtTime(d.period.to)} UTC, compared with the ${span} before\n`,
+    table(
+      [{ header: 'TOTALS' }, right('NOW'), right('PREVIOUS'), right('CHANGE')],
+      TOTALS.map(([key, label]) => {
+        const t = d.totals[key];
+        return [label, fmtNumber(t.value), fmtNumber(t.previous), fmtChange(t.delta, t.deltaPercent)];
+      }),
+      style,
+    ),
+    table(
+      [{ header: 'KPI' }, right('NOW'), right('PREVIOUS')],
+      KPIS.map(([key, label, fmt]) => [label, fmt(d.kpis[key]), fmt(d.previousKpis[key])]),
+      style,
+    ),
+    breakdown('STATUS', d.byStatus, style),
+    breakdown('TRUNK', d.byTrunk, style),
+  ];
+  if (Object.keys(d.byFailureReason).length > 0)
+    parts.push(breakdown('FAILURE REASON', d.byFailureReason, style));
+  const s = d.duration;
+  parts.push(
+    table(
+      ['ANSWERED', 'AVG', 'MIN', 'P50', 'P95', 'P99', 'MAX'].map(right),
+      [[fmtNumber(s.count), ...[s.avg, s.min, s.p50, s.p95, s.p99, s.max].map((v) => fmtNumber(v, ' s'))]],
+      style,
+    ),
+  );
+  if (d.totals.calls.value === 0) parts.push(style.dim(`no calls in this period; rates show ${NONE}\n`));
+  return parts.join('\n');
+}
+
+export default defineCommand({
+  name: 'dashboard',
+  summary: 'totals, KPIs and breakdowns for a period',
+  description:
+    'Totals with changes against the previous period, KPIs (ASR, NER, SER, SEER, ISA, ACD, PDD), status and trunk breakdowns, call duration percentiles.',
+  usage: 'sidetone dashboard [--days N | --hours N] [--json] [--db FILE | --url URL [--token T]]',
+  flags: {
+    days: {
+      type: 'int',
+      arg: 'N',
+      min: 1,
+      max: 366,
+      help: 'period: the last N days, 1 unless --hours is given',
+    },
+    hours: { type: 'int', arg: 'N', min: 1, max: 24 * 366, help: 'period: the last N hours instead' },
+    ...READ_FLAGS,
+  },
+  examples: [
+    'sidetone dashboard --db data/calls.db',
+    'sidetone dashboard --hours 6 --url http://127.0.0.1:9464 --json',
+  ],
+  async run({ flags }) {
+    if (flags.days !== undefined && flags.hours !== undefined)
+      throw new UsageError('pass --days or --hours, not both');
+    const d = await withSource(flags, (s) => s.dashboard({ days: flags.days, hours: flags.hours }));
+    if (flags.json) printJson(d);
+    else print(renderDashboard(d, stdoutStyle()));
+    return 0;
+  },
+});

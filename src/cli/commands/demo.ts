@@ -1,0 +1,23 @@
+import { defineCommand } from '../args.js';
+import { runSidecar, SERVE_FLAGS } from './serve.js';
+
+export default defineCommand({
+  name: 'demo',
+  summary: 'run the sidecar with simulated traffic on a throwaway store',
+  description:
+    'Run the sidecar with a traffic simulator feeding it calls and SMS, on a throwaway store (unless --db or store.path says otherwise).',
+  usage: 'sidetone demo [--seed N] [--rate R] [--config FILE] [--port N] [--host HOST] [--db FILE]',
+  flags: {
+    ...SERVE_FLAGS,
+    seed: {
+      type: 'int',
+      arg: 'N',
+      min: 0,
+      max: 2 ** 31 - 1,
+      help: 'simulator seed: the same seed gives the same traffic (default 1)',
+    },
+    rate: { type: 'number', arg: 'R', min: 0.01, max: 1000, help: 'simulated events per second (default 1)' },
+  },
+  examples: ['sidetone demo --port 9464 --rate 20'],
+  run: ({ flags }) => runSidecar(flags, true),
+});

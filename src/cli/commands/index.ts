@@ -1,0 +1,27 @@
+/** Every verb, in the order `sidetone --help` lists them. */
+import type { AnyCommand } from '../args.js';
+import cleanup from './cleanup.js';
+import config from './config.js';
+import daily from './daily.js';
+import dashboard from './dashboard.js';
+import demo from './demo.js';
+import exportCmd from './export.js';
+import failures from './failures.js';
+import health from './health.js';
+import hourly from './hourly.js';
+import metrics from './metrics.js';
+import serve from './serve.js';
+
+export const COMMANDS: readonly AnyCommand[] = [
+  serve,
+  demo,
+  dashboard,
+  failures,
+  exportCmd,
+  hourly,
+  daily,
+  health,
+  metrics,
+  cleanup,
+  config,
+];

@@ -1,0 +1,116 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../config/index.js';
+import { sidetoneVersion } from '../../runtime/version.js';
+import { defineCommand, type FlagValues } from '../args.js';
+import { configEnv } from '../env.js';
+import { CliError } from '../errors.js';
+import { pairs, styleFor } from '../output.js';
+
+export const SERVE_FLAGS = {
+  config: {
+    type: 'string',
+    arg: 'FILE',
+    help: 'config file (TOML or JSON); SIDETONE_* variables override it',
+  },
+  port: {
+    type: 'int',
+    arg: 'N',
+    min: 0,
+    max: 65_535,
+    help: 'listen port (server.port, default 9464; 0 picks a free one)',
+  },
+  host: { type: 'string', arg: 'HOST', help: 'listen address (server.host, default 127.0.0.1)' },
+  db: { type: 'string', arg: 'FILE', help: 'store file (store.path, default sidetone.db)' },
+} as const;
+
+/** Flags to config keys; they override the file and the environment. */
+const FLAG_KEYS: Record<string, string> = {
+  port: 'server.port',
+  host: 'server.host',
+  db: 'store.path',
+  seed: 'demo.seed',
+  rate: 'demo.rate',
+};
+
+const DEFAULT_STORE = 'sidetone.db';
+
+/** A listen failure the operator can fix, said as such; anything else is passed on. */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as { code?: string })?.code;
+  if (code === 'EADDRINUSE')
+    return new CliError(`port ${port} on ${host} is in use: stop the other process or pass --port`);
+  if (code === 'EACCES')
+    return new CliError(
+      `not allowed to listen on ${host}:${port}: use a port above 1023 or run with the needed privilege`,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new CliError(`${host} is not an address of this machine: pass --host 127.0.0.1 or 0.0.0.0`);
+  return err;
+}
+
+/**
+ * Resolve the configuration, start the sidecar and wait until it stops. The sidecar owns signal
+ * handling (graceful shutdown on SIGINT/SIGTERM), so this only waits on `done`.
+ */
+export async function runSidecar(flags: FlagValues, demo: boolean): Promise<number> {
+  const settings: Record<string, unknown> = {};
+  for (const [name, path] of Object.entries(FLAG_KEYS)) {
+    if (flags[name] !== undefined) settings[path] = flags[name];
+  }
+  const file = typeof flags.config === 'string' ? flags.config : undefined;
+  const config = loadConfig({
+    ...(file === undefined ? {} : { file }),
+    env: configEnv(process.env),
+    flags: settings,
+  });
+  // Simulated calls must not land in the default (real) store: unless a path was chosen, a demo
+  // writes to a throwaway file that read verbs can still open with --db.
+  if (demo && flags.db === undefined && config.store.path === DEFAULT_STORE) {
+    config.store.path = join(tmpdir(), 'sidetone-demo.db');
+  }
+  // Loaded here, not at the top: read verbs should not pay for the HTTP server and simulator.
+  const { startSidecar } = await import('../../server/sidecar.js').catch((err: { code?: string }) => {
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new CliError(
+      'this build has no server module (dist/server/sidecar.js): rebuild with `npm run build`',
+    );
+  });
+  const handle = await startSidecar(config, { demo }).catch((err: unknown) => {
+    throw listenError(err, config.server.host, config.server.port);
+  });
+  const base = handle.url.replace(/\/+$/, '');
+  const style = styleFor(process.stdout);
+  const what = demo ? `demo (seed ${config.demo.seed}, ${config.demo.rate} events/s)` : 'serving';
+  process.stdout.write(
+    `${style.bold(`sidetone ${sidetoneVersion()}`)} ${what} on ${base}, store ${config.store.path}\n` +
+      pairs(
+        [
+          ['metrics', `${base}${config.metrics.path}`],
+          ['healthz', `${base}${config.health.liveness_path}`],
+          ['readyz', `${base}${config.health.readiness_path}`],
+          ['events', `${base}/events (POST)`],
+          ['dashboard', `${base}/metrics/dashboard`],
+        ],
+        style,
+      ) +
+      (demo ? `try: sidetone dashboard --url ${base}\n` : '') +
+      style.dim('stop with Ctrl-C (graceful; a second Ctrl-C exits at once)\n'),
+  );
+  await handle.done;
+  return 0;
+}
+
+export default defineCommand({
+  name: 'serve',
+  summary: 'run the sidecar: metrics, health, event ingest and the analytics API',
+  description:
+    'Run the sidecar: Prometheus metrics, health probes, event ingest (POST /events) and the analytics API on a SQLite store.',
+  usage: 'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE]',
+  flags: SERVE_FLAGS,
+  examples: [
+    'sidetone serve --config /etc/sidetone.toml',
+    'SIDETONE_STORE_HASH_KEY=$(cat key) sidetone serve --db data/calls.db',
+  ],
+  run: ({ flags }) => runSidecar(flags, false),
+});

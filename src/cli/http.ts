@@ -1,0 +1,199 @@
+/**
+ * The HTTP side of a {@link DataSource}: the analytics API of a running `sidetone serve`. Every
+ * failure becomes a {@link CliError} naming the URL and what to do about it.
+ */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type {
+  Dashboard,
+  ExportFormat,
+  FailedCall,
+  HealthIndicators,
+  SeriesPoint,
+} from '../analytics/index.js';
+import { CliError } from './errors.js';
+import type { CleanupResult, DataSource, ExportStream, HealthView, Readiness, Span } from './source.js';
+
+const TIMEOUT_MS = 30_000;
+
+function networkError(err: unknown, url: string): CliError {
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'ECONNREFUSED') {
+    return new CliError(
+      `cannot connect to ${url} (connection refused): is \`sidetone serve\` running? Start it or pass the right --url`,
+    );
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new CliError(`cannot resolve the host of ${url} (${code}): check the host name in --url`);
+  }
+  if (code === 'ETIMEDOUT') {
+    return new CliError(
+      `no answer from ${url} within ${TIMEOUT_MS / 1000} s: check that the server is healthy and reachable`,
+    );
+  }
+  const detail = code || (err as Error).message;
+  return new CliError(`cannot reach ${url} (${detail}): is \`sidetone serve\` running, and is --url right?`);
+}
+
+async function readBody(res: IncomingMessage): Promise<string> {
+  res.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of res) text += chunk as string;
+  return text;
+}
+
+/** The server's own message from a `{ error: { message } }` body, if it sent one. */
+function serverMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: { message?: unknown } };
+    return typeof body.error?.message === 'string' ? body.error.message : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * node:http rather than fetch: fetch refuses the "bad ports" of the Fetch standard (6000, 6665...)
+ * a server may well listen on, and hides the socket error code the messages are built from.
+ */
+export class HttpSource implements DataSource {
+  readonly kind = 'url';
+  readonly where: string;
+
+  constructor(
+    private readonly base: URL,
+    private readonly token: string | undefined,
+  ) {
+    this.where = base.href.replace(/\/+$/, '');
+  }
+
+  private url(path: string, query: Record<string, string | number> = {}): URL {
+    const u = new URL(this.base.href);
+    u.pathname = `${u.pathname.replace(/\/+$/, '')}${path}`;
+    for (const [k, v] of Object.entries(query)) u.searchParams.set(k, String(v));
+    return u;
+  }
+
+  private send(url: URL, method: string): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+        url,
+        {
+          method,
+          headers: this.token === undefined ? {} : { authorization: `Bearer ${this.token}` },
+          // One connection per request: a pooled keep-alive socket would hold the process open.
+          agent: false,
+        },
+        resolve,
+      );
+      // An idle timeout, not a total one: a long export keeps the socket busy and is not cut off.
+      req.setTimeout(TIMEOUT_MS, () =>
+        req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** One request; `accept` lists the statuses that are answers rather than failures. */
+  private async request(
+    path: string,
+    opts: { query?: Record<string, string | number>; method?: string; accept?: number[] } = {},
+  ): Promise<IncomingMessage> {
+    const url = this.url(path, opts.query);
+    let res: IncomingMessage;
+    try {
+      res = await this.send(url, opts.method ?? 'GET');
+    } catch (err) {
+      throw networkError(err, url.href);
+    }
+    const status = res.statusCode ?? 0;
+    if ((status >= 200 && status < 300) || opts.accept?.includes(status)) return res;
+    const msg = serverMessage(await readBody(res).catch(() => ''));
+    if (status === 401 || status === 403) {
+      throw new CliError(
+        this.token === undefined
+          ? `${url.href}: the server wants a token: pass --token or set SIDETONE_TOKEN`
+          : `${url.href}: the server refused the token (${status}): pass a token listed in its auth.scrape_tokens`,
+      );
+    }
+    if (status === 404) {
+      throw new CliError(
+        `${url.href} was not found (404): is ${this.where} a sidetone server with the analytics API?`,
+      );
+    }
+    if (status === 400)
+      throw new CliError(`${url.href}: the server refused the request: ${msg || 'bad request'}`);
+    throw new CliError(`${url.href}: the server failed (${status}${msg ? `: ${msg}` : ''}): check its logs`);
+  }
+
+  private async json<T>(
+    path: string,
+    opts: { query?: Record<string, string | number>; method?: string; accept?: number[] } = {},
+  ): Promise<T> {
+    const href = this.url(path, opts.query).href;
+    const res = await this.request(path, opts);
+    let text: string;
+    try {
+      text = await readBody(res);
+    } catch (err) {
+      throw networkError(err, href);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new CliError(`${href} did not return JSON: is ${this.where} a sidetone server?`);
+    }
+  }
+
+  dashboard(span: Span): Promise<Dashboard> {
+    return this.json('/metrics/dashboard', {
+      query: span.hours !== undefined ? { hours: span.hours } : { days: span.days ?? 1 },
+    });
+  }
+  async failures(limit: number): Promise<FailedCall[]> {
+    return (await this.json<{ failures: FailedCall[] }>('/metrics/failures', { query: { limit } })).failures;
+  }
+  async hourly(hours: number): Promise<SeriesPoint[]> {
+    return (await this.json<{ series: SeriesPoint[] }>('/metrics/hourly', { query: { hours } })).series;
+  }
+  async daily(days: number): Promise<SeriesPoint[]> {
+    return (await this.json<{ series: SeriesPoint[] }>('/metrics/daily', { query: { days } })).series;
+  }
+  async health(): Promise<HealthView> {
+    // 503 is readiness saying "degraded": an answer to show, not a failure to report.
+    const readiness = await this.json<Readiness>('/readyz', { accept: [503] });
+    if (readiness === null || typeof readiness.checks !== 'object') {
+      throw new CliError(
+        `${this.url('/readyz').href} did not return readiness JSON: is ${this.where} a sidetone server?`,
+      );
+    }
+    return { readiness, indicators: await this.json<HealthIndicators>('/metrics/health') };
+  }
+  async exportCalls(format: ExportFormat, days: number): Promise<ExportStream> {
+    const href = this.url('/metrics/export', { format, days }).href;
+    const res = await this.request('/metrics/export', { query: { format, days } });
+    // Streaming decode: a multi-byte character may straddle two network chunks.
+    res.setEncoding('utf8');
+    async function* chunks(): AsyncIterable<string> {
+      try {
+        for await (const chunk of res) yield chunk as string;
+      } catch (err) {
+        throw new CliError(
+          `${href}: the connection broke mid-export (${(err as { code?: string }).code ?? (err as Error).message}): the output is incomplete, retry`,
+        );
+      } finally {
+        // Stopped early (a write failed): drop the connection so the server stops producing.
+        if (!res.complete) res.destroy();
+      }
+    }
+    return { total: null, chunks: chunks() };
+  }
+  async metrics(): Promise<string> {
+    return readBody(await this.request('/metrics'));
+  }
+  cleanup(): Promise<CleanupResult> {
+    return this.json('/calls/cleanup', { method: 'POST' });
+  }
+  async close(): Promise<void> {}
+}

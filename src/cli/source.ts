@@ -1,0 +1,217 @@
+/**
+ * Where read verbs get their data: a store file (`--db`, analytics run in-process) or a running
+ * server (`--url`, the HTTP API). Both return the shapes the HTTP API returns, so every verb
+ * renders the same way whichever it talks to.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import {
+  type Dashboard,
+  daily,
+  dashboard,
+  type ExportFormat,
+  exportCalls,
+  type FailedCall,
+  failures,
+  type HealthIndicators,
+  healthIndicators,
+  hourly,
+  type SeriesPoint,
+} from '../analytics/index.js';
+import { loadConfig } from '../config/index.js';
+import { openSqliteCallStore } from '../store/sqlite.js';
+import type { CallStore } from '../store/types.js';
+import type { Flags } from './args.js';
+import { configEnv } from './env.js';
+import { CliError, UsageError } from './errors.js';
+import { HttpSource } from './http.js';
+
+export interface CheckState {
+  status: string;
+  detail: string;
+  age_seconds: number | null;
+  critical: boolean;
+}
+
+/** `GET /readyz`: 200 ready or 503 degraded, with each check. */
+export interface Readiness {
+  status: 'ready' | 'degraded';
+  checks: Record<string, CheckState>;
+}
+
+/** Readiness exists only for a running server; a store file has indicators alone. */
+export interface HealthView {
+  readiness: Readiness | null;
+  indicators: HealthIndicators;
+}
+
+export interface ExportStream {
+  /** Rows to expect when known up front (store files), for the progress bar. */
+  total: number | null;
+  chunks: AsyncIterable<string>;
+}
+
+export interface CleanupResult {
+  closed: number;
+  maxActiveSeconds: number;
+}
+
+export interface Span {
+  days?: number | undefined;
+  hours?: number | undefined;
+}
+
+export interface DataSource {
+  readonly kind: 'db' | 'url';
+  /** The file or URL, for messages. */
+  readonly where: string;
+  dashboard(span: Span): Promise<Dashboard>;
+  failures(limit: number): Promise<FailedCall[]>;
+  hourly(hours: number): Promise<SeriesPoint[]>;
+  daily(days: number): Promise<SeriesPoint[]>;
+  health(): Promise<HealthView>;
+  exportCalls(format: ExportFormat, days: number): Promise<ExportStream>;
+  /** The raw exposition; only a running server has one. */
+  metrics(): Promise<string>;
+  /** `maxActiveSeconds` only for store files: a server applies its own configured limit. */
+  cleanup(maxActiveSeconds?: number): Promise<CleanupResult>;
+  close(): Promise<void>;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+export const spanMs = (s: Span): number => (s.hours !== undefined ? s.hours * HOUR : (s.days ?? 1) * DAY);
+
+/** Analytics over an open store file, numbers never revealed. */
+export class DbSource implements DataSource {
+  readonly kind = 'db';
+
+  constructor(
+    readonly where: string,
+    private readonly store: CallStore,
+    private readonly maxActiveSeconds: number,
+  ) {}
+
+  async dashboard(span: Span): Promise<Dashboard> {
+    const to = Date.now();
+    return dashboard(this.store, { from: to - spanMs(span), to });
+  }
+  failures(limit: number): Promise<FailedCall[]> {
+    return failures(this.store, { limit });
+  }
+  hourly(hours: number): Promise<SeriesPoint[]> {
+    return hourly(this.store, { hours });
+  }
+  daily(days: number): Promise<SeriesPoint[]> {
+    return daily(this.store, { days });
+  }
+  async health(): Promise<HealthView> {
+    return {
+      readiness: null,
+      indicators: await healthIndicators(this.store, { maxActiveSeconds: this.maxActiveSeconds }),
+    };
+  }
+  async exportCalls(format: ExportFormat, days: number): Promise<ExportStream> {
+    const to = Date.now();
+    const from = to - days * DAY;
+    // A COUNT over the same range is one indexed query: cheap next to the export it sizes.
+    const { total } = await this.store.stats({ from, to });
+    return { total, chunks: exportCalls(this.store, { from, to, format }) };
+  }
+  async metrics(): Promise<string> {
+    throw new UsageError(
+      'metrics needs a running server: the exposition lives in its memory, not in the store; use --url URL',
+    );
+  }
+  async cleanup(maxActiveSeconds?: number): Promise<CleanupResult> {
+    const max = maxActiveSeconds ?? this.maxActiveSeconds;
+    return { closed: await this.store.closeZombies(max, Date.now()), maxActiveSeconds: max };
+  }
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+/** The flags every read verb takes to choose and reach its source. */
+export const SOURCE_FLAGS = {
+  db: {
+    type: 'string',
+    arg: 'FILE',
+    help: 'read this store file (default: store.path of the config, sidetone.db)',
+  },
+  url: {
+    type: 'string',
+    arg: 'URL',
+    help: 'read from a running `sidetone serve`, e.g. http://127.0.0.1:9464',
+  },
+  token: { type: 'string', arg: 'TOKEN', help: 'scrape token for --url (default: $SIDETONE_TOKEN)' },
+  config: { type: 'string', arg: 'FILE', help: 'config file (TOML/JSON) giving the store path and key' },
+  'hash-key': {
+    type: 'string',
+    arg: 'KEY',
+    help: 'store hash key (default: $SIDETONE_STORE_HASH_KEY or config)',
+  },
+} as const;
+
+type SourceFlags = Flags<typeof SOURCE_FLAGS>;
+
+function parseUrl(raw: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(
+      `--url must be an http(s) URL such as http://127.0.0.1:9464, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return url;
+}
+
+function parseToken(raw: string | undefined): string | undefined {
+  const token = raw?.trim();
+  if (token === undefined || token === '') return undefined;
+  // Checked here because node:http's own complaint about a header value does not name the flag.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new UsageError('--token (or SIDETONE_TOKEN) must be printable characters without spaces');
+  }
+  return token;
+}
+
+/**
+ * Open the source the flags ask for. `--url` wins the choice; otherwise the store file is
+ * `--db`, else `store.path` of the resolved config (file < env), the same file `serve` writes.
+ */
+export async function openSource(
+  flags: SourceFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DataSource> {
+  if (flags.url !== undefined) {
+    if (flags.db !== undefined) throw new UsageError('pass either --db FILE or --url URL, not both');
+    if (flags['hash-key'] !== undefined)
+      throw new UsageError('--hash-key is for --db; a server uses its own key');
+    return new HttpSource(parseUrl(flags.url), parseToken(flags.token ?? env.SIDETONE_TOKEN));
+  }
+  if (flags.token !== undefined) throw new UsageError('--token is for --url; a store file needs no token');
+  const config = loadConfig({
+    ...(flags.config === undefined ? {} : { file: flags.config }),
+    env: configEnv(env),
+  });
+  const path = flags.db ?? config.store.path;
+  // Opening would create an empty store (and its directory): a typo must not look like "no calls".
+  if (!existsSync(path)) {
+    throw new CliError(
+      `no store at ${path}: start \`sidetone serve --db ${path}\` first or pass the right path`,
+    );
+  }
+  if (!statSync(path).isFile())
+    throw new CliError(`${path} is a directory: pass the store file inside it to --db`);
+  // Reads never hash a number, so without a configured key a random one stands in: the store
+  // insists on a key at open, and a fixed placeholder would be a public key if anything hashed.
+  const hashKey = flags['hash-key'] ?? config.store.hash_key ?? randomBytes(32).toString('hex');
+  const store = await openSqliteCallStore({ path, privacy: { hashKey, storeRaw: false } });
+  return new DbSource(path, store, config.store.zombie_max_seconds);
+}

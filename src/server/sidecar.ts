@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { healthIndicators } from '../analytics/health.js';
+import type { SidetoneConfig } from '../config/schema.js';
+import { EventBus } from '../events/bus.js';
+import { diskSpaceCheck, eventLoopCheck, fileWriteProbe, HealthRegistry, writableCheck } from '../health/index.js';
+import { createApp } from '../http/app.js';
+import { type Served, serve } from '../http/node.js';
+import { Registry } from '../metrics/index.js';
+import { runtimeMetrics } from '../runtime/index.js';
+import { storeSink } from '../sinks/store-sink.js';
+import { ingestRoute } from '../sources/ingest.js';
+import { Simulator } from '../sources/simulator/simulator.js';
+import { startMaintenance } from '../store/maintenance.js';
+import { openSqliteCallStore } from '../store/sqlite.js';
+import { instrument } from '../telephony/index.js';
+import { mountAnalytics } from './analytics-routes.js';
+
+export interface SidecarOptions {
+  /** Run the traffic simulator through the same bus (`sidetone demo`). */
+  demo?: boolean;
+  logger?: Logger;
+  /** Install SIGINT/SIGTERM handlers (graceful stop, a second signal exits at once). Default true. */
+  signals?: boolean;
+}
+
+/** A running sidecar. */
+export interface SidecarHandle {
+  url: string;
+  /** Stop accepting, finish requests in flight, flush and close the store. Idempotent. */
+  close(): Promise<void>;
+  /** Resolves once closed (by `close()` or a signal). */
+  done: Promise<void>;
+  readonly bus: EventBus;
+  readonly registry: Registry;
+}
+
+/**
+ * Start the sidecar: events in over `POST /events`, metrics, health and analytics out, on an
+ * embedded SQLite store. The whole data path in one place: sources -> bus -> sinks -> read side.
+ *
+ * @example
+ * const sidecar = await startSidecar(loadConfig({ file: 'sidetone.toml' }));
+ * console.log(`metrics at ${sidecar.url}/metrics`);
+ * await sidecar.done;
+ */
+export async function startSidecar(config: SidetoneConfig, options: SidecarOptions = {}): Promise<SidecarHandle> {
+  const log = options.logger ?? pino({ level: config.log.level, base: { name: 'sidetone' } });
+  const demo = options.demo === true;
+  const labels = demo ? demoLabels(config) : config.labels;
+
+  // Sinks first, so nothing a source emits is missed.
+  const registry = new Registry({ guard: { maxSeries: config.metrics.max_series } });
+  const bus = new EventBus({
+    registry,
+    prefix: config.metrics.prefix,
+    onError: (type) => log.warn({ type }, 'an event subscriber threw; the event still reached the others'),
+  });
+  const packs = Object.fromEntries(Object.entries(config.packs).map(([k, v]) => [k, demo || v]));
+  const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });
+  const runtime = runtimeMetrics(registry);
+  const dbPath = resolve(config.store.path);
+  const store = await openSqliteCallStore({
+    path: dbPath,
+    privacy: { hashKey: hashKey(config, dbPath, log), storeRaw: config.store.store_raw_numbers },
+  });
+  const sink = storeSink(bus, store, { onError: (err) => log.error({ err }, 'call store write failed') });
+  const stopMaintenance = startMaintenance(store, {
+    intervalMs: 60_000,
+    maxActiveSeconds: config.store.zombie_max_seconds,
+    retentionDays: config.store.retention_days,
+    runNow: true,
+  });
+
+  const health = new HealthRegistry();
+  health.register(eventLoopCheck());
+  health.register(diskSpaceCheck({ path: dirname(dbPath) }));
+  health.register(writableCheck({ name: 'call_store', probe: fileWriteProbe(dirname(dbPath)) }));
+  const modem = telephony.modem;
+  if (modem !== undefined) health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
+  health.register({
+    name: 'call_quality',
+    critical: false,
+    timeoutMs: 2000,
+    check: async () => {
+      const h = await healthIndicators(store, { maxActiveSeconds: config.store.zombie_max_seconds });
+      return { status: h.status === 'ok' ? 'pass' : 'fail', detail: h.warnings.map((w) => w.message).join('; ') || 'ok' };
+    },
+  });
+
+  const app = createApp({
+    registry,
+    health,
+    auth: {
+      scrape: { tokens: config.auth.scrape_tokens, basic: config.auth.basic_users },
+      ingest: { tokens: config.auth.ingest_tokens },
+      protectHealth: config.health.protect,
+    },
+    paths: { metrics: config.metrics.path, healthz: config.health.liveness_path, readyz: config.health.readiness_path },
+    compatHealthz: config.health.compat_healthz,
+    maxConcurrentScrapes: config.server.max_concurrent_scrapes,
+    gzip: config.metrics.gzip,
+    logger: log,
+  });
+  app.route(
+    'POST',
+    '/events',
+    ingestRoute(bus, { flush: () => sink.flush(), maxBodyBytes: config.server.body_limit_bytes }),
+    { auth: 'ingest' },
+  );
+  mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
+
+  let served: Served;
+  try {
+    served = await serve(app, {
+      host: config.server.host,
+      port: config.server.port,
+      bodyLimitBytes: config.server.body_limit_bytes,
+      headersTimeoutMs: config.server.headers_timeout_ms,
+      requestTimeoutMs: config.server.request_timeout_ms,
+      keepAliveTimeoutMs: config.server.keep_alive_timeout_ms,
+      logger: log,
+    });
+  } catch (err) {
+    await Promise.all([sink.close(), stopMaintenance()]).catch(() => {});
+    await store.close();
+    runtime.stop();
+    throw err;
+  }
+  const stopSim = demo ? new Simulator(bus, { seed: config.demo.seed, rate: config.demo.rate, trunks: labels.trunks, queues: labels.queues }).start() : undefined;
+
+  let resolveDone: () => void = () => {};
+  const done = new Promise<void>((r) => {
+    resolveDone = r;
+  });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      stopSim?.();
+      await served.close();
+      await sink.close();
+      await stopMaintenance();
+      telephony.close();
+      runtime.stop();
+      health.close();
+      await store.close();
+      log.info('sidetone stopped');
+      resolveDone();
+    })();
+    return closing;
+  };
+  if (options.signals !== false) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (closing !== undefined) {
+        log.warn({ signal }, 'second signal: exiting now');
+        process.exit(130);
+      }
+      log.info({ signal }, 'stopping: finishing requests in flight and flushing the store');
+      close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    done.then(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+  }
+  log.info({ url: served.url, db: dbPath, demo }, 'sidetone listening');
+  return { url: served.url, close, done, bus, registry };
+}
+
+/** The demo runs every pack; give it the names its simulator uses, unless configured. */
+function demoLabels(config: SidetoneConfig): SidetoneConfig['labels'] {
+  const l = config.labels;
+  return {
+    ...l,
+    trunks: l.trunks.length > 0 ? l.trunks : ['trunk-a', 'trunk-b'],
+    queues: l.queues.length > 0 ? l.queues : ['support', 'sales'],
+    operators: l.operators.length > 0 ? l.operators : ['Demo Mobile'],
+  };
+}
+
+/**
+ * The HMAC key for phone numbers: from the configuration, else a random key kept beside the
+ * database (mode 0600), so hashes stay comparable across restarts without leaving numbers guessable
+ * from a published default.
+ */
+function hashKey(config: SidetoneConfig, dbPath: string, log: Logger): string {
+  if (config.store.hash_key !== undefined) return config.store.hash_key;
+  const file = `${dbPath}.key`;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const key = randomBytes(32).toString('hex');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  log.warn({ file }, 'no store.hash_key configured: generated one and saved it beside the database');
+  return key;
+}

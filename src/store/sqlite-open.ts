@@ -1,0 +1,154 @@
+/**
+ * Opening the SQLite file: directory creation, pragmas, migrations, statements prepared once, and
+ * the translation of driver errors into StoreErrors that name the fix.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
+import { migrate } from './migrations.js';
+import type { PrivacyConfig } from './privacy.js';
+import * as SQL from './sqlite-sql.js';
+
+export interface SqliteCallStoreOptions {
+  /** Database file, created (with its directory) on first use; `:memory:` for a throwaway store. */
+  path: string;
+  privacy: PrivacyConfig;
+  /** SQLite page cache in MiB (default 32): bigger speeds ingest into large stores, costs RSS. */
+  cacheSizeMb?: number;
+  /** How long to wait for another process's write lock (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+/** The statements of a store, prepared once at open. */
+export type Statements = Record<keyof typeof STATEMENT_SQL, Database.Statement>;
+
+/** Turn a driver error into a StoreError that says what to do; our own errors pass through. */
+export function wrap(e: unknown, what: string, file: string): Error {
+  if (e instanceof SidetoneError) return e;
+  const code = (e as { code?: string })?.code ?? '';
+  const msg = (e as Error)?.message ?? String(e);
+  const fix =
+    code === 'SQLITE_BUSY'
+      ? 'another process holds the write lock; run one writer per store file or raise busyTimeoutMs'
+      : code === 'SQLITE_FULL'
+        ? 'the disk is full; free space or lower retention'
+        : code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN'
+          ? 'make the store path a writable file in a writable directory'
+          : code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
+            ? 'the file is not a sidetone store or is damaged; point the store path at another file'
+            : 'check the store path and disk';
+  return new StoreError(
+    'ST_STORE_SQLITE',
+    `call store ${JSON.stringify(file)}: ${what} failed (${msg}); ${fix}`,
+    {
+      cause: e,
+    },
+  );
+}
+
+/** Every statement the store runs, by name: prepared once at open. */
+const STATEMENT_SQL = {
+  started: SQL.UPSERT_STARTED,
+  ringing: SQL.UPSERT_RINGING,
+  answered: SQL.UPSERT_ANSWERED,
+  ended: SQL.UPSERT_ENDED,
+  transcript: SQL.UPSERT_TRANSCRIPT,
+  media: SQL.UPSERT_MEDIA,
+  zombies: SQL.CLOSE_ZOMBIES,
+  smsReceived: SQL.UPSERT_SMS_RECEIVED,
+  smsSent: SQL.UPSERT_SMS_SENT,
+  smsReport: SQL.UPSERT_SMS_REPORT,
+  stats: SQL.CALL_STATS,
+  breakdown: SQL.CALL_BREAKDOWN,
+  series: SQL.CALL_SERIES,
+  page: SQL.CALL_PAGE,
+  byId: SQL.CALL_BY_ID,
+  recent: SQL.CALLS_RECENT_BY_STATUS,
+  activeSince: SQL.COUNT_ACTIVE_SINCE,
+  lastActivity: SQL.LAST_ACTIVITY,
+  deleteCalls: SQL.DELETE_CALLS_BATCH,
+  deleteSms: SQL.DELETE_SMS_BATCH,
+  smsById: SQL.SMS_BY_ID,
+  smsPage: SQL.SMS_PAGE,
+  smsStats: SQL.SMS_STATS,
+} as const;
+
+/** Record reads return arrays (see sqlite-rows.ts). */
+const RAW: ReadonlySet<string> = new Set(['page', 'byId', 'recent', 'smsById', 'smsPage']);
+
+function prepareAll(db: Database.Database): Statements {
+  const out = {} as Statements;
+  for (const [name, sql] of Object.entries(STATEMENT_SQL)) {
+    const st = db.prepare(sql);
+    out[name as keyof Statements] = RAW.has(name) ? st.raw(true) : st;
+  }
+  return out;
+}
+
+/** Validate the path, create its directory, open in WAL mode, migrate, prepare statements. */
+export function openDatabase(opts: SqliteCallStoreOptions): {
+  db: Database.Database;
+  path: string;
+  schemaVersion: number;
+  statements: Statements;
+} {
+  if (typeof opts.path !== 'string' || opts.path === '') {
+    throw new ValidationError(
+      'ST_STORE_PATH',
+      `store path must be a file path, got ${showValue(opts.path)}; e.g. "data/calls.db"`,
+      [{ path: 'path', message: 'non-empty string' }],
+    );
+  }
+  const memory = opts.path === ':memory:';
+  const path = memory ? opts.path : resolve(opts.path);
+  let db: Database.Database | undefined;
+  try {
+    if (!memory) mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { timeout: opts.busyTimeoutMs ?? 5000 });
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (!memory && mode !== 'wal') {
+      throw new StoreError(
+        'ST_STORE_NO_WAL',
+        `call store ${JSON.stringify(path)} could not switch to WAL (got ${showValue(mode)}); ` +
+          'put the file on a local filesystem',
+      );
+    }
+    // NORMAL in WAL mode: commits survive a process crash without an fsync per transaction.
+    db.pragma('synchronous = NORMAL');
+    db.pragma(`cache_size = ${-Math.round((opts.cacheSizeMb ?? 32) * 1024)}`);
+    db.pragma('temp_store = MEMORY');
+    const schemaVersion = migrate(db, path);
+    return { db, path, schemaVersion, statements: prepareAll(db) };
+  } catch (e) {
+    db?.close();
+    throw wrap(e, 'open', path);
+  }
+}
+
+/** A second connection for bulk reads (exports), with its own small page cache. */
+export interface Reader {
+  db: Database.Database;
+  page: Database.Statement;
+  smsPage: Database.Statement;
+}
+
+/**
+ * Open the export reader. A full-table export would otherwise flush the writer's page cache (hot
+ * ingest pages) and hold it at its maximum size; 2 MiB is plenty for sequential keyset pages.
+ */
+export function openReader(path: string, busyTimeoutMs = 5000): Reader {
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  try {
+    db.pragma('query_only = 1');
+    db.pragma('cache_size = -2048');
+    return {
+      db,
+      page: db.prepare(SQL.CALL_PAGE).raw(true),
+      smsPage: db.prepare(SQL.SMS_PAGE).raw(true),
+    };
+  } catch (e) {
+    db.close();
+    throw wrap(e, 'open reader', path);
+  }
+}

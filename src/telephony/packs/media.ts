@@ -1,0 +1,190 @@
+import type { EventBus } from '../../events/bus.js';
+import type { EventOf } from '../../events/types.js';
+import type { Registry } from '../../metrics/index.js';
+import { MOS_CODECS, MOS_UNAVAILABLE } from '../labels.js';
+import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
+import { type CodecImpairment, codecImpairment, mosFromNetwork } from '../standards/emodel.js';
+import { rttFromRtcp } from '../standards/rtp.js';
+import { Enum } from '../table.js';
+import { Tracker } from '../tracker.js';
+
+/** What one report measured, in base units; undefined = not measured. */
+export interface MediaSample {
+  packetsReceived?: number | undefined;
+  packetsLost?: number | undefined;
+  /** 0..1 */
+  lossRatio?: number | undefined;
+  jitterSeconds?: number | undefined;
+  rttSeconds?: number | undefined;
+}
+
+/** Per-call sums for the call's MOS. */
+interface CallMedia {
+  at: number;
+  codec: string | undefined;
+  received: number;
+  lost: number;
+  fractionSum: number;
+  fractionN: number;
+  jitterSum: number;
+  jitterN: number;
+  rttSum: number;
+  rttN: number;
+}
+
+export interface MediaPack extends PackBase {
+  /** Record one report's measurements (counters and per-report histograms). */
+  report(sample: MediaSample): void;
+  /** Score one call: E-model MOS into the histogram, or an unavailable reason. Returns the MOS. */
+  score(
+    codec: string | undefined,
+    lossPercent: number | undefined,
+    jitterMs: number,
+    rttMs: number,
+  ): number | undefined;
+}
+
+/**
+ * Media quality from RTCP-derived reports: packets and loss (RFC 3550 6.4.1 fraction lost),
+ * jitter (J / clock rate), RTT (A - LSR - DLSR) per report, and one MOS per call from the
+ * E-model (G.107 with G.113 Ie/Bpl and the delay term) when the call ends or its final report
+ * arrives. The call MOS uses the call's overall loss and mean jitter and RTT.
+ * @example
+ * const media = mediaPack(registry);
+ * media.subscribe(bus);
+ * bus.emit({ type: 'media.report', codec: 'PCMU', packetsReceived: 980, packetsLost: 20, jitterMs: 12, rttMs: 80 });
+ */
+export function mediaPack(registry: Registry, options: PackOptions = {}): MediaPack {
+  const o = resolveOptions(options);
+  const m = new PackMetrics(registry, o, 'media');
+  const codecs = new Enum(MOS_CODECS);
+  const unavailableReasons = new Enum(MOS_UNAVAILABLE);
+  const reports = m.counter('media_reports_total').at();
+  const received = m.counter('media_packets_received_total').at();
+  const lost = m.counter('media_packets_lost_total').at();
+  const loss = m.histogram('media_loss_ratio').at();
+  const jitter = m.histogram('media_jitter_seconds').at();
+  const rtt = m.histogram('media_rtt_seconds').at();
+  const mos = m.histogram('media_mos');
+  const unavailable = m.counter('media_mos_unavailable_total');
+  // codecImpairment normalises the name with a regex; a media stack repeats a handful of names.
+  const codecCache = new Map<string, CodecImpairment | undefined>();
+  const impairmentOf = (codec: string): CodecImpairment | undefined => {
+    if (codecCache.has(codec)) return codecCache.get(codec);
+    const found = codecImpairment(codec);
+    if (codecCache.size < 64) codecCache.set(codec, found);
+    return found;
+  };
+  // Calls whose end never arrives are still scored when evicted: the reports were real.
+  const calls = new Tracker<CallMedia>(o.maxTracked, o.maxAgeSeconds * 1000, (c) => scoreCall(c));
+
+  function scoreCall(c: CallMedia): void {
+    const expected = c.received + c.lost;
+    const lossPercent =
+      expected > 0
+        ? (c.lost * 100) / expected
+        : c.fractionN > 0
+          ? (c.fractionSum * 100) / (256 * c.fractionN)
+          : undefined;
+    pack.score(
+      c.codec,
+      lossPercent,
+      c.jitterN > 0 ? c.jitterSum / c.jitterN : 0,
+      c.rttN > 0 ? c.rttSum / c.rttN : 0,
+    );
+  }
+
+  function onReport(e: EventOf<'media.report'>): void {
+    const jitterMs =
+      e.jitterMs ?? (e.jitter === undefined ? undefined : (e.jitter * 1000) / (e.clockRate ?? 8000));
+    const rttSeconds =
+      e.rttMs !== undefined
+        ? e.rttMs / 1000
+        : e.rtcp === undefined
+          ? undefined
+          : (rttFromRtcp(e.rtcp.arrival, e.rtcp.lsr, e.rtcp.dlsr) ?? undefined);
+    const expected = (e.packetsReceived ?? 0) + (e.packetsLost ?? 0);
+    const lossRatio =
+      e.packetsLost !== undefined && expected > 0
+        ? e.packetsLost / expected
+        : e.fractionLost === undefined
+          ? undefined
+          : e.fractionLost / 256;
+    pack.report({
+      packetsReceived: e.packetsReceived,
+      packetsLost: e.packetsLost,
+      lossRatio,
+      jitterSeconds: jitterMs === undefined ? undefined : jitterMs / 1000,
+      rttSeconds,
+    });
+    const callId = e.callId;
+    let c = callId === undefined ? undefined : calls.get(callId);
+    if (c === undefined) {
+      c = {
+        at: eventTime(e.ts, o.now),
+        codec: e.codec,
+        received: 0,
+        lost: 0,
+        fractionSum: 0,
+        fractionN: 0,
+        jitterSum: 0,
+        jitterN: 0,
+        rttSum: 0,
+        rttN: 0,
+      };
+      if (callId !== undefined) calls.add(callId, c, o.now());
+    }
+    if (e.codec !== undefined) c.codec = e.codec;
+    if (e.packetsReceived !== undefined || e.packetsLost !== undefined) {
+      c.received += e.packetsReceived ?? 0;
+      c.lost += e.packetsLost ?? 0;
+    } else if (e.fractionLost !== undefined) {
+      c.fractionSum += e.fractionLost;
+      c.fractionN++;
+    }
+    if (jitterMs !== undefined) {
+      c.jitterSum += jitterMs;
+      c.jitterN++;
+    }
+    if (rttSeconds !== undefined) {
+      c.rttSum += rttSeconds * 1000;
+      c.rttN++;
+    }
+    // No call id: the report is the whole call as far as we can tell.
+    if (callId === undefined) scoreCall(c);
+    else if (e.final === true) {
+      calls.take(callId);
+      scoreCall(c);
+    }
+  }
+
+  const pack: MediaPack = {
+    name: 'media',
+    report(s) {
+      reports.inc();
+      if (s.packetsReceived !== undefined) received.inc(s.packetsReceived);
+      if (s.packetsLost !== undefined) lost.inc(s.packetsLost);
+      if (s.lossRatio !== undefined) loss.observe(s.lossRatio);
+      if (s.jitterSeconds !== undefined) jitter.observe(s.jitterSeconds);
+      if (s.rttSeconds !== undefined) rtt.observe(s.rttSeconds);
+    },
+    score(codec, lossPercent, jitterMs, rttMs) {
+      const impairment = codec === undefined ? undefined : impairmentOf(codec);
+      if (impairment === undefined) return void unavailable.at(unavailableReasons.of('unknown_codec')).inc();
+      if (lossPercent === undefined) return void unavailable.at(unavailableReasons.of('no_loss_data')).inc();
+      const r = mosFromNetwork({ codec: impairment, lossPercent, jitterMs, rttMs });
+      if (r === undefined) return void unavailable.at(unavailableReasons.of('no_loss_data')).inc();
+      mos.at(codecs.of(impairment.id)).observe(r.mos);
+      return r.mos;
+    },
+    subscribe: (bus: EventBus) =>
+      wire([
+        bus.on('media.report', onReport),
+        bus.on('call.ended', (e) => {
+          const c = calls.take(e.callId);
+          if (c !== undefined) scoreCall(c);
+        }),
+      ]),
+  };
+  return pack;
+}

@@ -1,0 +1,101 @@
+import type { EventBus } from '../../events/bus.js';
+import type { EventOf } from '../../events/types.js';
+import { SIM_PROTOCOLS, SIM_SESSION_KINDS, SIM_SESSION_RESULTS } from '../../events/vocab.js';
+import type { Registry } from '../../metrics/index.js';
+import { APDU_INS, APDU_INS_NAMES, BIP_EVENTS, SW_CLASSES } from '../labels.js';
+import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
+import { Enum } from '../table.js';
+
+const insEnum = new Enum(APDU_INS_NAMES);
+const swEnum = new Enum(SW_CLASSES);
+/** INS byte -> label index, for all 256 bytes (unlisted ones are `other`). */
+const INS_INDEX = Int8Array.from({ length: 256 }, (_, b) => insEnum.of(APDU_INS.get(b)));
+/** SW1 -> class index; 0x90 only for 9000 exactly (see swClassIndex). */
+const SW1_INDEX = Int8Array.from({ length: 256 }, (_, sw1) =>
+  swEnum.of(sw1 === 0x90 ? undefined : `${sw1.toString(16).toUpperCase().padStart(2, '0')}xx`),
+);
+
+/**
+ * Status word -> class label index (ISO/IEC 7816-4 5.6): `9000`, `61xx`, `6Axx`, ... Allocation-free.
+ * @example SW_CLASSES[swClassIndex(0x6a82)] // '6Axx'
+ */
+export function swClassIndex(sw: number): number {
+  if (sw === 0x9000) return swEnum.of('9000');
+  if (!Number.isInteger(sw) || sw < 0 || sw > 0xffff) return swEnum.other;
+  return SW1_INDEX[sw >> 8] as number;
+}
+
+/** Status word given as a number or four hex digits. */
+export function parseSw(sw: number | string): number {
+  return typeof sw === 'number' ? sw : Number.parseInt(sw, 16);
+}
+
+export interface SimPack extends PackBase {
+  /** One APDU exchange. Hot path: no allocation. */
+  apdu(ins: number, sw: number, seconds?: number, commandBytes?: number, responseBytes?: number): void;
+}
+
+/**
+ * SIM / OTA test benches (CardLink-style): APDU commands by INS name, responses by status-word
+ * class, APDU latency and bytes, sessions by kind/transport/result with duration, BIP channels
+ * and bytes (TS 102 223), TLS handshakes. ICCIDs, MSISDNs and APDU bodies are never read into a label.
+ * @example
+ * const sim = simPack(registry);
+ * sim.apdu(0xa4, 0x9000, 0.012, 7, 2); // SELECT answered 9000
+ */
+export function simPack(registry: Registry, options: PackOptions = {}): SimPack {
+  const o = resolveOptions(options);
+  const m = new PackMetrics(registry, o, 'sim');
+  const kinds = new Enum(SIM_SESSION_KINDS);
+  const protocols = new Enum(SIM_PROTOCOLS);
+  const results = new Enum(SIM_SESSION_RESULTS);
+  const bipEvents = new Enum(BIP_EVENTS);
+  const commands = m.counter('sim_apdu_commands_total');
+  const responses = m.counter('sim_apdu_responses_total');
+  const latency = m.histogram('sim_apdu_seconds');
+  const bytes = m.counter('sim_apdu_bytes_total');
+  const commandBytesTotal = bytes.at(0);
+  const responseBytesTotal = bytes.at(1);
+  const sessions = m.counter('sim_sessions_total');
+  const sessionSeconds = m.histogram('sim_session_seconds');
+  const bip = m.counter('sim_bip_channel_events_total');
+  const bipBytes = m.counter('sim_bip_bytes_total');
+  const tls = m.counter('sim_tls_handshakes_total');
+  const tlsSeconds = m.histogram('sim_tls_handshake_seconds').at();
+
+  function session(e: EventOf<'sim.session'>): void {
+    const k = kinds.of(e.kind);
+    sessions.at(k, protocols.of(e.protocol), results.of(e.result)).inc();
+    if (e.durationSeconds !== undefined) sessionSeconds.at(k).observe(e.durationSeconds);
+  }
+
+  const pack: SimPack = {
+    name: 'sim',
+    apdu(ins, sw, seconds, commandBytes, responseBytes) {
+      const i = Number.isInteger(ins) && ins >= 0 && ins <= 255 ? (INS_INDEX[ins] as number) : insEnum.other;
+      commands.at(i).inc();
+      responses.at(swClassIndex(sw)).inc();
+      if (seconds !== undefined) latency.at(i).observe(seconds);
+      if (commandBytes !== undefined) commandBytesTotal.inc(commandBytes);
+      if (responseBytes !== undefined) responseBytesTotal.inc(responseBytes);
+    },
+    subscribe: (bus: EventBus) =>
+      wire([
+        bus.on('sim.apdu', (e) =>
+          pack.apdu(e.ins, parseSw(e.sw), e.seconds, e.commandBytes, e.responseBytes),
+        ),
+        bus.on('sim.session', session),
+        bus.on('sim.bip_opened', (e) => bip.at(bipEvents.of(e.ok ? 'opened' : 'open_failed')).inc()),
+        bus.on('sim.bip_closed', (e) => {
+          bip.at(bipEvents.of('closed')).inc();
+          if (e.bytesSent !== undefined) bipBytes.at(0).inc(e.bytesSent);
+          if (e.bytesReceived !== undefined) bipBytes.at(1).inc(e.bytesReceived);
+        }),
+        bus.on('sim.tls_handshake', (e) => {
+          tls.at(e.result === 'success' ? 0 : 1).inc();
+          if (e.seconds !== undefined) tlsSeconds.observe(e.seconds);
+        }),
+      ]),
+  };
+  return pack;
+}

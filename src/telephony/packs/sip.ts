@@ -1,0 +1,134 @@
+import type { EventBus } from '../../events/bus.js';
+import {
+  type Direction,
+  SESSION_REFRESH_RESULTS,
+  SIP_AUTH_RESULTS,
+  SIP_REGISTRATION_RESULTS,
+  SIP_TIMERS,
+  type SipRegistrationResult,
+  STIR_RESULTS,
+} from '../../events/vocab.js';
+import type { Registry } from '../../metrics/index.js';
+import { SIP_CLASSES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../labels.js';
+import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
+import { sipClass, sipMethod } from '../standards/sip.js';
+import { Enum } from '../table.js';
+import { Tracker } from '../tracker.js';
+import { dirIndex } from './calls.js';
+
+export interface SipPack extends PackBase {
+  /** A request was sent or received. Hot path: no allocation. */
+  request(direction: Direction, method: string): void;
+  /** A response; `direction` is the transaction's (inbound: we are the UAS). Hot path. */
+  response(direction: Direction, method: string, code: number): void;
+  /** Shorthand for `response(direction, 'INVITE', code)`. Hot path. */
+  inviteResult(direction: Direction, code: number): void;
+  /** A REGISTER transaction completed. */
+  registration(direction: Direction, result: SipRegistrationResult): void;
+  /** A transaction timed out (RFC 3261 17: B, F or H). */
+  timeout(method: string, timer: 'B' | 'F' | 'H'): void;
+  /** Dialogs currently tracked. */
+  readonly activeDialogs: number;
+}
+
+/** REGISTER result from a final response: 2xx success, 401/407 challenged, else failed; none = timeout. */
+export function registrationResult(code: number | undefined): SipRegistrationResult {
+  if (code === undefined) return 'timeout';
+  if (code >= 200 && code < 300) return 'success';
+  return code === 401 || code === 407 ? 'challenged' : 'failed';
+}
+
+/**
+ * SIP signalling: requests and responses per method and class (bounded by RFC 3261 rules:
+ * unknown or lower-case methods and codes outside 100..699 are `other`), registrations,
+ * dialogs, transaction timeouts, session timers (RFC 4028), STIR (RFC 8224), DTLS-SRTP and
+ * digest auth. Every (direction, method, class) series is bound once, then reused.
+ * @example
+ * const sip = sipPack(registry);
+ * sip.inviteResult('inbound', 486); // sidetone_sip_responses_total{direction="inbound",method="INVITE",class="4xx"} 1
+ */
+export function sipPack(registry: Registry, options: PackOptions = {}): SipPack {
+  const o = resolveOptions(options);
+  const m = new PackMetrics(registry, o, 'sip');
+  const methods = new Enum(SIP_METHODS);
+  const classes = new Enum(SIP_CLASSES);
+  const regResults = new Enum(SIP_REGISTRATION_RESULTS);
+  const timers = new Enum(SIP_TIMERS);
+  const refreshes = new Enum(SESSION_REFRESH_RESULTS);
+  const stirResults = new Enum(STIR_RESULTS);
+  const attestations = new Enum(STIR_ATTESTATION_LABELS);
+  const authResults = new Enum(SIP_AUTH_RESULTS);
+  const INVITE = methods.of('INVITE');
+  // One lookup per message instead of sipMethod + sipClass + two enum lookups; both tables are
+  // built from the standards functions, so they bound exactly as sipMethod/sipClass do.
+  const methodIndex = new Map<string, number>(SIP_METHODS.map((name) => [name, methods.of(sipMethod(name))]));
+  const classIndex = Int8Array.from({ length: 1000 }, (_, code) => classes.of(sipClass(code)));
+  const method = (name: string) => methodIndex.get(name) ?? methods.other;
+  const cls = (code: number) =>
+    code >= 0 && code < 1000 && Number.isInteger(code) ? (classIndex[code] as number) : classes.other;
+
+  const requests = m.counter('sip_requests_total');
+  const responses = m.counter('sip_responses_total');
+  const registrations = m.counter('sip_registrations_total');
+  const created = m.counter('sip_dialogs_created_total').at();
+  const terminated = m.counter('sip_dialogs_terminated_total').at();
+  const active = m.gauge('sip_dialogs_active', () => dialogs.sweep(o.now())).at();
+  const timeouts = m.counter('sip_transaction_timeouts_total');
+  const sessionRefreshes = m.counter('sip_session_refreshes_total');
+  const stir = m.counter('sip_stir_verifications_total');
+  const dtls = m.counter('sip_dtls_handshakes_total');
+  const dtlsSeconds = m.histogram('sip_dtls_handshake_seconds').at();
+  const auth = m.counter('sip_auth_attempts_total');
+  const dialogs = new Tracker<{ at: number }>(o.maxTracked, o.maxAgeSeconds * 1000, () => active.dec());
+
+  const pack: SipPack = {
+    name: 'sip',
+    request(direction, name) {
+      requests.at(dirIndex(direction), method(name)).inc();
+    },
+    response(direction, name, code) {
+      responses.at(dirIndex(direction), method(name), cls(code)).inc();
+    },
+    inviteResult(direction, code) {
+      responses.at(dirIndex(direction), INVITE, cls(code)).inc();
+    },
+    registration(direction, result) {
+      registrations.at(dirIndex(direction), regResults.of(result)).inc();
+    },
+    timeout(name, timer) {
+      timeouts.at(method(name), timers.of(timer)).inc();
+    },
+    get activeDialogs() {
+      return dialogs.size;
+    },
+    subscribe: (bus: EventBus) =>
+      wire([
+        bus.on('sip.request', (e) => pack.request(e.direction, e.method)),
+        bus.on('sip.response', (e) => pack.response(e.direction, e.method, e.code)),
+        bus.on('sip.registration', (e) =>
+          pack.registration(e.direction, e.result ?? registrationResult(e.code)),
+        ),
+        bus.on('sip.dialog_created', (e) => {
+          const at = eventTime(e.ts, o.now);
+          if (!dialogs.add(e.dialogId, { at }, o.now())) return; // a repeated id is one dialog
+          created.inc();
+          active.inc();
+        }),
+        bus.on('sip.dialog_terminated', (e) => {
+          terminated.inc();
+          if (dialogs.take(e.dialogId) !== undefined) active.dec();
+        }),
+        bus.on('sip.transaction_timeout', (e) => pack.timeout(e.method, e.timer)),
+        bus.on('sip.session_refresh', (e) => sessionRefreshes.at(refreshes.of(e.result)).inc()),
+        bus.on('sip.stir_verification', (e) =>
+          stir.at(stirResults.of(e.result), attestations.of(e.attestation ?? 'none')).inc(),
+        ),
+        bus.on('sip.dtls_handshake', (e) => {
+          dtls.at(e.result === 'success' ? 0 : 1).inc();
+          if (e.seconds !== undefined) dtlsSeconds.observe(e.seconds);
+        }),
+        bus.on('sip.auth', (e) => auth.at(dirIndex(e.direction), authResults.of(e.result)).inc()),
+      ]),
+  };
+  return pack;
+}

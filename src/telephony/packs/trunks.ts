@@ -1,0 +1,139 @@
+import type { EventBus } from '../../events/bus.js';
+import type { EventOf } from '../../events/types.js';
+import type { Direction } from '../../events/vocab.js';
+import type { Registry } from '../../metrics/index.js';
+import { TRUNK_FAILURE_CLASSES, UP_DOWN } from '../labels.js';
+import {
+  eventTime,
+  type PackBase,
+  PackMetrics,
+  type PackOptions,
+  type Readiness,
+  resolveOptions,
+  wire,
+} from '../pack.js';
+import { q850ToSip } from '../standards/sip.js';
+import { Enum } from '../table.js';
+import { Tracker } from '../tracker.js';
+import { dirIndex } from './calls.js';
+
+export interface TrunksPack extends PackBase {
+  /** An OPTIONS probe result. Hot path: no allocation. */
+  probe(trunk: string, up: boolean, rttSeconds?: number, ts?: number): void;
+  /** A call started on a trunk. */
+  call(trunk: string, direction: Direction): void;
+  /** An unanswered call failed on a trunk: final response code, or undefined for a timeout. */
+  failure(trunk: string, code: number | undefined): void;
+  /** fail when a configured trunk is down, pass when all are up, unknown otherwise. */
+  readiness(): Readiness;
+}
+
+interface TrunkCall {
+  at: number;
+  t: number;
+  answered: boolean;
+}
+
+/**
+ * Trunk status from OPTIONS probing (absent before the first probe and once stale), probe RTT,
+ * and calls and failures per trunk. Trunk names come from the `trunks` option only.
+ * @example
+ * const trunks = trunksPack(registry, { trunks: ['carrier-a', 'carrier-b'] });
+ * trunks.subscribe(bus);
+ * trunks.probe('carrier-a', true, 0.042);
+ */
+export function trunksPack(registry: Registry, options: PackOptions = {}): TrunksPack {
+  const o = resolveOptions(options);
+  const m = new PackMetrics(registry, o, 'trunks');
+  const trunks = m.config('trunks');
+  const classes = new Enum(TRUNK_FAILURE_CLASSES);
+  const [UP, DOWN] = [new Enum(UP_DOWN).of('up'), new Enum(UP_DOWN).of('down')];
+  const staleMs = o.staleAfterSeconds * 1000;
+  const state = new Int8Array(trunks.size).fill(-1);
+  const lastProbe = new Float64Array(trunks.size).fill(Number.NaN);
+
+  const up = m.gauge('trunk_up', () => {
+    const now = o.now();
+    for (let t = 0; t < trunks.size; t++) {
+      if (now - (lastProbe[t] as number) > staleMs) {
+        up.at(t).unset();
+        state[t] = -1;
+      }
+    }
+  });
+  const probes = m.counter('trunk_options_probes_total');
+  const rtt = m.histogram('trunk_options_rtt_seconds');
+  const callsTotal = m.counter('trunk_calls_total');
+  const failures = m.counter('trunk_call_failures_total');
+  const open = new Tracker<TrunkCall>(o.maxTracked, o.maxAgeSeconds * 1000);
+
+  function failureClass(code: number | undefined): number {
+    if (code === undefined) return classes.of('timeout');
+    if (code >= 400 && code < 500) return 0;
+    if (code >= 500 && code < 600) return 1;
+    if (code >= 600 && code < 700) return 2;
+    return classes.other;
+  }
+
+  function ended(e: EventOf<'call.ended'>): void {
+    const c = open.take(e.callId);
+    if (c === undefined || c.answered) return;
+    const code = e.sipCode ?? (e.q850 === undefined ? undefined : q850ToSip(e.q850));
+    if (code === 487) return; // the caller cancelled: not the trunk's failure
+    failures.at(c.t, code === undefined && e.timeout !== true ? classes.other : failureClass(code)).inc();
+  }
+
+  const pack: TrunksPack = {
+    name: 'trunks',
+    probe(trunk, isUp, rttSeconds, ts) {
+      const t = trunks.of(trunk);
+      state[t] = isUp ? 1 : 0;
+      lastProbe[t] = ts ?? o.now();
+      up.at(t).set(isUp ? 1 : 0);
+      probes.at(t, isUp ? UP : DOWN).inc();
+      if (rttSeconds !== undefined) rtt.at(t).observe(rttSeconds);
+    },
+    call(trunk, direction) {
+      callsTotal.at(trunks.of(trunk), dirIndex(direction)).inc();
+    },
+    failure(trunk, code) {
+      failures.at(trunks.of(trunk), failureClass(code)).inc();
+    },
+    readiness() {
+      const configured = trunks.other;
+      if (configured === 0) return { status: 'unknown', detail: 'no trunks configured' };
+      const down: string[] = [];
+      let known = 0;
+      const now = o.now();
+      for (let t = 0; t < configured; t++) {
+        if (state[t] === -1 || now - (lastProbe[t] as number) > staleMs) continue;
+        known++;
+        if (state[t] === 0) down.push(trunks.values[t] as string);
+      }
+      if (down.length > 0) return { status: 'fail', detail: `trunks down: ${down.join(', ')}` };
+      if (known < configured)
+        return {
+          status: 'unknown',
+          detail: `${configured - known} of ${configured} trunks not probed recently`,
+        };
+      return { status: 'pass', detail: `${configured} trunks up` };
+    },
+    subscribe: (bus: EventBus) =>
+      wire([
+        bus.on('trunk.status', (e) => pack.probe(e.trunk, e.up, e.rttSeconds, eventTime(e.ts, o.now))),
+        bus.on('call.started', (e) => {
+          if (e.trunk === undefined) return;
+          const t = trunks.of(e.trunk);
+          callsTotal.at(t, dirIndex(e.direction)).inc();
+          const at = eventTime(e.ts, o.now);
+          open.add(e.callId, { at, t, answered: false }, o.now());
+        }),
+        bus.on('call.answered', (e) => {
+          const c = open.get(e.callId);
+          if (c !== undefined) c.answered = true;
+        }),
+        bus.on('call.ended', ended),
+      ]),
+  };
+  return pack;
+}

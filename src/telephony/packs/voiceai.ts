@@ -1,0 +1,64 @@
+import type { EventBus } from '../../events/bus.js';
+import {
+  AI_ERROR_REASONS,
+  AI_LATENCY_STAGES,
+  type AiErrorReason,
+  type AiLatencyStage,
+} from '../../events/vocab.js';
+import type { Registry } from '../../metrics/index.js';
+import { aiErrorReason } from '../classify.js';
+import { TRANSCRIPT_STATES } from '../labels.js';
+import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
+import { Enum } from '../table.js';
+
+export interface VoiceAiPack extends PackBase {
+  asrError(reason: AiErrorReason): void;
+  ttsError(reason: AiErrorReason): void;
+  bargeIn(): void;
+  /** Time to first byte of a stage, seconds. Hot path: no allocation. */
+  firstByte(stage: AiLatencyStage, seconds: number): void;
+  toolCall(ok: boolean, seconds: number): void;
+  transcript(present: boolean): void;
+}
+
+/**
+ * Voice/AI agents: ASR and TTS errors by class, barge-ins, first-byte latencies (end to end,
+ * ASR, LLM, TTS), tool-call durations and transcript presence. Provider error text and
+ * transcripts are classified or ignored, never copied.
+ * @example
+ * const ai = voiceAiPack(registry);
+ * ai.firstByte('llm', 0.42);
+ */
+export function voiceAiPack(registry: Registry, options: PackOptions = {}): VoiceAiPack {
+  const o = resolveOptions(options);
+  const m = new PackMetrics(registry, o, 'voiceai');
+  const reasons = new Enum(AI_ERROR_REASONS);
+  const stages = new Enum(AI_LATENCY_STAGES);
+  const transcripts = new Enum(TRANSCRIPT_STATES);
+  const asr = m.counter('voiceai_asr_errors_total');
+  const tts = m.counter('voiceai_tts_errors_total');
+  const bargeIns = m.counter('voiceai_barge_ins_total').at();
+  const firstByte = m.histogram('voiceai_first_byte_seconds');
+  const tools = m.histogram('voiceai_tool_call_seconds');
+  const transcriptsTotal = m.counter('voiceai_transcripts_total');
+
+  const pack: VoiceAiPack = {
+    name: 'voiceai',
+    asrError: (reason) => asr.at(reasons.of(reason)).inc(),
+    ttsError: (reason) => tts.at(reasons.of(reason)).inc(),
+    bargeIn: () => bargeIns.inc(),
+    firstByte: (stage, seconds) => firstByte.at(stages.of(stage)).observe(seconds),
+    toolCall: (ok, seconds) => tools.at(ok ? 0 : 1).observe(seconds),
+    transcript: (present) => transcriptsTotal.at(transcripts.of(present ? 'present' : 'missing')).inc(),
+    subscribe: (bus: EventBus) =>
+      wire([
+        bus.on('voiceai.asr_error', (e) => pack.asrError(aiErrorReason(e))),
+        bus.on('voiceai.tts_error', (e) => pack.ttsError(aiErrorReason(e))),
+        bus.on('voiceai.barge_in', () => pack.bargeIn()),
+        bus.on('voiceai.first_byte', (e) => pack.firstByte(e.stage, e.seconds)),
+        bus.on('voiceai.tool_call', (e) => pack.toolCall(e.ok, e.seconds)),
+        bus.on('voiceai.transcript', (e) => pack.transcript(e.present)),
+      ]),
+  };
+  return pack;
+}

@@ -1,0 +1,108 @@
+/**
+ * `serve` and `demo` wiring: flags reach the config, the URLs printed are live, read verbs work
+ * against them, and SIGTERM stops the process with exit 0. (The server itself is tested in
+ * test/server; this is about the CLI around it.)
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Dashboard } from '../../src/analytics/index.js';
+import { BIN, run, tempDir } from './helpers.js';
+
+let tmp: ReturnType<typeof tempDir>;
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  tmp = tempDir();
+});
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+afterAll(() => tmp.remove());
+
+/** Start the binary and wait for the line announcing the base URL. */
+async function start(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL line within 15 s; stderr: ${err}`)), 15_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = / on (http:\/\/[^\s,]+), store /.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code} before listening; stderr: ${err}`)));
+  });
+  return { child, url, output: () => out };
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.on('exit', (code) => resolve(code));
+  });
+
+describe('serve', () => {
+  it('listens where the flags say, prints live URLs, and exits 0 on SIGTERM', async () => {
+    const db = join(tmp.dir, 'serve.db');
+    const { child, url, output } = await start(['serve', '--port', '0', '--host', '127.0.0.1', '--db', db]);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const path of ['/metrics', '/healthz', '/readyz', '/events (POST)', '/metrics/dashboard']) {
+      expect(output()).toContain(`${url}${path}`);
+    }
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const d = await run(['dashboard', '--url', url, '--json']);
+    expect(d.code, d.stderr).toBe(0);
+    expect((JSON.parse(d.stdout) as Dashboard).totals.calls.value).toBe(0);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    // The store file is where --db put it, and readable once the server is gone.
+    const h = await run(['health', '--db', db, '--json']);
+    expect(h.code, h.stderr).toBe(0);
+  });
+
+  it('a port in use exits 1 naming it', async () => {
+    const { child, url } = await start(['serve', '--port', '0', '--db', join(tmp.dir, 'a.db')]);
+    const port = new URL(url).port;
+    const r = await run(['serve', '--port', port, '--db', join(tmp.dir, 'b.db')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+});
+
+describe('demo', () => {
+  it('feeds simulated traffic that read verbs then see', async () => {
+    const db = join(tmp.dir, 'demo.db');
+    const { child, url, output } = await start([
+      'demo',
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--seed',
+      '7',
+      '--rate',
+      '200',
+    ]);
+    expect(output()).toContain('demo (seed 7, 200 events/s)');
+    let calls = 0;
+    for (let i = 0; i < 50 && calls === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const d = await run(['dashboard', '--url', url, '--json', '--hours', '1']);
+      calls = (JSON.parse(d.stdout) as Dashboard).totals.calls.value;
+    }
+    expect(calls).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+});

@@ -1,0 +1,37 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI (`npm test` builds before vitest runs). */
+export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/** Start `sidetone <args>` and wait until it serves `readyPath` (any HTTP answer counts). */
+export async function startCli(
+  args: string[],
+  url: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    out += String(d);
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const end = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`sidetone ${args.join(' ')} exited ${child.exitCode}:\n${out}`);
+    try {
+      await fetch(`${url}/healthz`);
+      break;
+    } catch {
+      if (Date.now() > end) throw new Error(`sidetone did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { child, output: () => out, exited };
+}

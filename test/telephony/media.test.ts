@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from './fixtures.js';
+import { expectNoPii, expectSeries, sample, setup } from './helpers.js';
+
+/** G.107 / G.113 written out independently of src/telephony/standards, to check the wiring end to end. */
+function gMos(ie: number, bpl: number, lossPercent: number, jitterMs: number, rttMs: number): number {
+  const d = rttMs / 2 + 2 * jitterMs; // one-way delay: half the RTT plus a 2x-jitter buffer
+  const id = 0.024 * d + (d > 177.3 ? 0.11 * (d - 177.3) : 0);
+  const ieEff = ie + ((95 - ie) * lossPercent) / (lossPercent + bpl);
+  const r = 93.2 - id - ieEff;
+  if (r <= 0) return 1;
+  if (r >= 100) return 4.5;
+  return Math.max(1, 1 + 0.035 * r + r * (r - 60) * (100 - r) * 7e-6);
+}
+
+describe('media pack', () => {
+  it('turns representative events into exact metrics, with no PII', async () => {
+    const { emit, registry } = setup();
+    emit(FIXTURES.media);
+    const text = await registry.metrics();
+    const g711 = gMos(0, 25.1, 2, 10, 100); // PCMU maps to G.711 with PLC (Bpl 25.1)
+    const g729 = gMos(11, 19, (85 / 256) * 100, 1875 / 90, 6125);
+    expect(g729).toBe(1);
+    expectSeries(text, 'media', [
+      'sidetone_media_reports_total 5',
+      'sidetone_media_packets_received_total 1080',
+      'sidetone_media_packets_lost_total 20',
+      `sidetone_media_loss_ratio_sum ${0.02 + 0.02 + 85 / 256}`,
+      'sidetone_media_loss_ratio_count 4',
+      `sidetone_media_jitter_seconds_sum ${0.01 + 0.01 + 1875 / 90_000 + 0.005}`,
+      'sidetone_media_jitter_seconds_count 4',
+      'sidetone_media_rtt_seconds_sum 6.325',
+      'sidetone_media_rtt_seconds_count 3',
+      `sidetone_media_mos_sum{codec="g711_plc"} ${g711}`,
+      'sidetone_media_mos_count{codec="g711_plc"} 1',
+      'sidetone_media_mos_sum{codec="g729a_vad"} 1',
+      'sidetone_media_mos_count{codec="g729a_vad"} 1',
+      'sidetone_media_mos_unavailable_total{reason="unknown_codec"} 1',
+      'sidetone_media_mos_unavailable_total{reason="no_loss_data"} 1',
+    ]);
+    expectNoPii(text);
+  });
+
+  // RFC 3550 6.4.1 / A.8 vectors through media.report -> exposition.
+  it('RFC 3550: fraction lost 85/256, J = 1875 at 90 kHz = 20.83 ms, RTT = A - LSR - DLSR = 6.125 s', () => {
+    const { bus, registry } = setup();
+    bus.emit({
+      type: 'media.report',
+      codec: 'PCMA',
+      fractionLost: 85,
+      jitter: 1875,
+      clockRate: 90_000,
+      rtcp: { arrival: 0xb7108000, lsr: 0xb7052000, dlsr: 0x00054000 },
+    });
+    const text = registry.render();
+    expect(sample(text, 'sidetone_media_loss_ratio_sum')).toBe(85 / 256);
+    expect(sample(text, 'sidetone_media_jitter_seconds_sum')).toBeCloseTo(0.0208333, 6);
+    expect(sample(text, 'sidetone_media_jitter_seconds_bucket{le="0.02"}')).toBe(0);
+    expect(sample(text, 'sidetone_media_jitter_seconds_bucket{le="0.03"}')).toBe(1);
+    expect(sample(text, 'sidetone_media_rtt_seconds_sum')).toBe(6.125);
+  });
+
+  it('RFC 3550: no RTT without a sender report (LSR = 0); jitter defaults to an 8 kHz clock', () => {
+    const { bus, registry } = setup();
+    bus.emit({ type: 'media.report', jitter: 80, rtcp: { arrival: 0xb7108000, lsr: 0, dlsr: 0 } });
+    const text = registry.render();
+    expect(sample(text, 'sidetone_media_rtt_seconds_count')).toBe(0);
+    expect(sample(text, 'sidetone_media_jitter_seconds_sum')).toBe(0.01);
+  });
+
+  // G.107 E-model with G.113 Appendix I Ie/Bpl and the Cole-Rosenbluth delay term.
+  const vectors: Array<[string, string, number, number, number, number, number]> = [
+    ['G.711 PLC, clean (R 93.2)', 'PCMU', 0, 0, 0, 0, 25.1],
+    ['G.711 no PLC, 2% loss', 'g711-noplc', 2, 0, 0, 0, 4.3],
+    ['G.711 PLC, 2% loss', 'PCMA', 2, 0, 0, 0, 25.1],
+    ['G.729A, clean (Ie 11)', 'G729', 0, 0, 0, 11, 19],
+    ['G.723.1, 1% loss', 'G723', 1, 0, 0, 15, 16.1],
+    ['G.711 PLC, 400 ms RTT (d = 200 ms > 177.3)', 'PCMU', 0, 0, 400, 0, 25.1],
+    ['G.711 PLC, 30 ms jitter, 100 ms RTT', 'PCMU', 0.5, 30, 100, 0, 25.1],
+  ];
+  it.each(vectors)('MOS: %s', (_name, codec, loss, jitterMs, rttMs, ie, bpl) => {
+    const { bus, registry } = setup();
+    bus.emit({
+      type: 'media.report',
+      codec,
+      packetsReceived: 1000 - loss * 10,
+      packetsLost: loss * 10,
+      jitterMs,
+      rttMs,
+    });
+    const text = registry.render();
+    const sumLine = text.split('\n').find((l) => l.startsWith('sidetone_media_mos_sum{'));
+    expect(Number(sumLine?.split(' ')[1])).toBeCloseTo(gMos(ie, bpl, loss, jitterMs, rttMs), 12);
+  });
+
+  it('the clean G.711 call lands in the top MOS bucket (4.409 > 4.4)', () => {
+    const { bus, registry } = setup();
+    bus.emit({ type: 'media.report', codec: 'PCMU', packetsReceived: 100, packetsLost: 0 });
+    const text = registry.render();
+    expect(sample(text, 'sidetone_media_mos_bucket{codec="g711_plc",le="4.4"}')).toBe(0);
+    expect(sample(text, 'sidetone_media_mos_bucket{codec="g711_plc",le="4.5"}')).toBe(1);
+  });
+
+  it('scores a call once, at call.ended, from the whole call (overall loss, mean jitter and RTT)', () => {
+    const { bus, registry } = setup();
+    bus.emit({
+      type: 'media.report',
+      callId: 'c',
+      codec: 'PCMU',
+      packetsReceived: 1000,
+      packetsLost: 0,
+      jitterMs: 10,
+      rttMs: 50,
+    });
+    bus.emit({
+      type: 'media.report',
+      callId: 'c',
+      packetsReceived: 900,
+      packetsLost: 100,
+      jitterMs: 30,
+      rttMs: 150,
+    });
+    expect(sample(registry.render(), 'sidetone_media_mos_count{codec="g711_plc"}')).toBeUndefined();
+    bus.emit({ type: 'call.ended', callId: 'c' });
+    bus.emit({ type: 'call.ended', callId: 'c' });
+    const text = registry.render();
+    expect(sample(text, 'sidetone_media_mos_count{codec="g711_plc"}')).toBe(1);
+    expect(sample(text, 'sidetone_media_mos_sum{codec="g711_plc"}')).toBeCloseTo(
+      gMos(0, 25.1, 5, 20, 100),
+      12,
+    );
+    expect(sample(text, 'sidetone_media_reports_total')).toBe(2);
+  });
+
+  it('a call that never ends is still scored when evicted', async () => {
+    const { bus, registry, clock } = setup({ maxAgeSeconds: 60 });
+    bus.emit({ type: 'media.report', callId: 'z', codec: 'PCMU', fractionLost: 0 });
+    clock.now += 61_000;
+    bus.emit({ type: 'media.report', callId: 'y', codec: 'PCMU', fractionLost: 0 });
+    expect(sample(registry.render(), 'sidetone_media_mos_count{codec="g711_plc"}')).toBe(1);
+  });
+
+  it('the score helper returns the MOS and refuses codecs without G.113 values', () => {
+    const { telephony } = setup();
+    expect(telephony.media?.score('PCMU', 0, 0, 0)).toBeCloseTo(4.40929, 4);
+    expect(telephony.media?.score('opus', 0, 0, 0)).toBeUndefined();
+    expect(telephony.media?.score(undefined, 0, 0, 0)).toBeUndefined();
+    expect(telephony.media?.score('PCMU', undefined, 0, 0)).toBeUndefined();
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from './fixtures.js';
+import { expectNoPii, expectSeries, PII, sample, setup } from './helpers.js';
+
+describe('voiceai pack', () => {
+  it('turns representative events into exact metrics, with no PII', () => {
+    const { emit, registry } = setup();
+    emit(FIXTURES.voiceai);
+    const text = registry.render();
+    expectSeries(text, 'voiceai', [
+      'sidetone_voiceai_asr_errors_total{reason="rate_limit"} 1',
+      'sidetone_voiceai_asr_errors_total{reason="timeout"} 1',
+      'sidetone_voiceai_tts_errors_total{reason="other"} 1',
+      'sidetone_voiceai_barge_ins_total 1',
+      'sidetone_voiceai_first_byte_seconds_sum{stage="end_to_end"} 0.8',
+      'sidetone_voiceai_first_byte_seconds_count{stage="end_to_end"} 1',
+      'sidetone_voiceai_first_byte_seconds_sum{stage="llm"} 0.4',
+      'sidetone_voiceai_first_byte_seconds_count{stage="llm"} 1',
+      'sidetone_voiceai_first_byte_seconds_sum{stage="tts"} 0.15',
+      'sidetone_voiceai_first_byte_seconds_count{stage="tts"} 1',
+      'sidetone_voiceai_tool_call_seconds_sum{result="success"} 0.3',
+      'sidetone_voiceai_tool_call_seconds_count{result="success"} 1',
+      'sidetone_voiceai_tool_call_seconds_sum{result="failure"} 2.5',
+      'sidetone_voiceai_tool_call_seconds_count{result="failure"} 1',
+      'sidetone_voiceai_transcripts_total{transcript="present"} 1',
+      'sidetone_voiceai_transcripts_total{transcript="missing"} 1',
+    ]);
+    expect(sample(text, 'sidetone_voiceai_first_byte_seconds_bucket{stage="llm",le="0.5"}')).toBe(1);
+    expectNoPii(text);
+  });
+
+  const errors: Array<[string, string]> = [
+    ['deadline exceeded after 5000ms', 'timeout'],
+    ['HTTP 429: quota exceeded', 'rate_limit'],
+    ['401 Unauthorized: invalid API key', 'auth'],
+    ['unsupported sample rate 44100', 'bad_input'],
+    ['502 Bad Gateway', 'server'],
+    [`websocket closed by ${PII.sipUri}`, 'network'],
+    [PII.body, 'other'],
+  ];
+  it.each(errors)('error text %j -> %s', (error, reason) => {
+    const { bus, registry } = setup();
+    bus.emit({ type: 'voiceai.tts_error', error, callId: PII.phone });
+    const text = registry.render();
+    expect(sample(text, `sidetone_voiceai_tts_errors_total{reason="${reason}"}`)).toBe(1);
+    expectNoPii(text);
+  });
+
+  it('helpers update the same series', () => {
+    const { registry, telephony } = setup();
+    telephony.voiceai?.firstByte('asr', 0.25);
+    telephony.voiceai?.asrError('auth');
+    telephony.voiceai?.bargeIn();
+    const text = registry.render();
+    expect(sample(text, 'sidetone_voiceai_first_byte_seconds_sum{stage="asr"}')).toBe(0.25);
+    expect(sample(text, 'sidetone_voiceai_asr_errors_total{reason="auth"}')).toBe(1);
+    expect(sample(text, 'sidetone_voiceai_barge_ins_total')).toBe(1);
+  });
+});
