@@ -5,8 +5,6 @@ import { Registry } from '../../src/metrics/index.js';
 import { sidetoneVersion } from '../../src/runtime/index.js';
 import { bearer, call, TOKEN } from './helpers.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('liveness', () => {
   it('answers 200 {status:"ok", uptime_seconds, version} without running checks', async () => {
     const health = new HealthRegistry();
@@ -31,8 +29,11 @@ describe('liveness', () => {
 
 describe('readiness transitions', () => {
   it('modem connected → 200 ready; disconnected → 503 degraded; silent → 503 unknown', async () => {
+    // A controlled clock, so staleness does not depend on the speed of the machine.
+    let now = 50_000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
     const health = new HealthRegistry();
-    health.register({ name: 'modem', staleAfterMs: 40 });
+    health.register({ name: 'modem', staleAfterMs: 120_000 });
     health.register({ name: 'call_store', check: () => ({ status: 'pass', detail: 'writable' }) });
     const app = createApp({ health });
 
@@ -60,11 +61,16 @@ describe('readiness transitions', () => {
     expect(await res.json()).toMatchObject({ status: 'degraded', checks: { modem: { status: 'fail' } } });
 
     health.report('modem', 'pass', 'registered');
+    now += 60_000;
     expect((await call(app, '/readyz')).status).toBe(200);
-    await sleep(80);
+    now += 61_000;
     res = await call(app, '/readyz');
+    clock.mockRestore();
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ status: 'degraded', checks: { modem: { status: 'unknown' } } });
+    expect(await res.json()).toMatchObject({
+      status: 'degraded',
+      checks: { modem: { status: 'unknown', detail: 'stale: no report for 121 s (limit 120 s)', age_seconds: 121 } },
+    });
   });
 
   it('with no checks at all the process is ready', async () => {

@@ -94,11 +94,13 @@ describe('serve()', () => {
 
   it('close() lets a request in flight finish, then stops', async () => {
     const app = createApp();
+    const arrived = deferred();
     const gate = deferred();
     app.route(
       'GET',
       '/slow',
       async () => {
+        arrived.resolve();
         await gate.promise;
         return json(200, { done: true });
       },
@@ -106,7 +108,7 @@ describe('serve()', () => {
     );
     const s = await serve(app, { port: 0, logger: quiet });
     const pending = rawGet(s.port, '/slow');
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived.promise;
     const closing = s.close();
     gate.resolve();
     const res = await pending;

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteCallStore } from '../../src/store/index.js';
+import { freePort } from '../helpers/prometheus.js';
+import { startCli } from '../helpers/spawn.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sidetone-serve-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const HASH = 'serve-test-hash-key-0123456789';
+const env = { SIDETONE_PACKS_MODEM: 'true', SIDETONE_PACKS_CALLS: 'true', SIDETONE_STORE_HASH_KEY: HASH };
+
+async function serve(db: string) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = await startCli(['serve', '--port', String(port), '--db', db], url, env);
+  const post = (events: unknown[]) =>
+    fetch(`${url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: events.map((e) => JSON.stringify(e)).join('\n'),
+    });
+  const ready = async () => {
+    const res = await fetch(`${url}/readyz`);
+    return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, { status: string }> } };
+  };
+  return { url, proc, post, ready };
+}
+
+describe('sidetone serve', () => {
+  it('readiness follows the modem: unknown (503) -> connected and registered (200) -> disconnected (503)', async () => {
+    const s = await serve(join(dir, 'ready.db'));
+    try {
+      let r = await s.ready();
+      expect(r.status).toBe(503);
+      expect(r.body.status).toBe('degraded');
+      expect(r.body.checks.modem?.status).toBe('unknown');
+      expect((await s.post([{ type: 'modem.connected' }, { type: 'modem.registration', stat: 1 }])).status).toBe(200);
+      r = await s.ready();
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ status: 'ready', checks: { modem: { status: 'pass' } } });
+      await s.post([{ type: 'modem.disconnected', reason: 'usb', error: 'lost /dev/ttyUSB2 of +15551234567' }]);
+      r = await s.ready();
+      expect(r.status).toBe(503);
+      expect(r.body.checks.modem?.status).toBe('fail');
+      expect(JSON.stringify(r.body)).not.toContain('5551234567');
+      // Liveness stays 200: the process serves, it is just not ready.
+      expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+    } finally {
+      s.proc.child.kill('SIGTERM');
+      await s.proc.exited;
+    }
+  });
+
+  it('SIGTERM finishes, flushes the store and exits 0; acknowledged calls are all there', async () => {
+    const db = join(dir, 'graceful.db');
+    const s = await serve(db);
+    const events = Array.from({ length: 500 }, (_, i) => ({
+      type: 'call.started',
+      callId: `c${i}`,
+      direction: 'outbound',
+      channel: 'sip',
+      to: '+15551234567',
+    }));
+    const res = await s.post(events);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { accepted: number }).accepted).toBe(500);
+    s.proc.child.kill('SIGTERM');
+    expect(await s.proc.exited).toBe(0);
+    expect(s.proc.output()).toMatch(/sidetone stopped/);
+    const store = await openSqliteCallStore({ path: db, privacy: { hashKey: HASH, storeRaw: false } });
+    try {
+      const stats = await store.stats({ from: 0, to: Date.now() + 1000 });
+      expect(stats.total).toBe(500);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a second signal exits at once while a request is still in flight', async () => {
+    const s = await serve(join(dir, 'second.db'));
+    // A request whose body never finishes keeps the graceful stop waiting.
+    const port = Number(new URL(s.url).port);
+    const hanging = request({ port, method: 'POST', path: '/events', headers: { 'content-type': 'application/json' } });
+    hanging.on('error', () => {});
+    hanging.write('[{"type":"heartbeat"}');
+    await new Promise((r) => setTimeout(r, 200));
+    s.proc.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.proc.child.exitCode).toBeNull();
+    s.proc.child.kill('SIGTERM');
+    expect(await s.proc.exited).toBe(130);
+    hanging.destroy();
+  });
+});
