@@ -6,8 +6,8 @@
 // Writes bench/results/http.json: [{ case, impl, ns_per_op }] (ns per request = 1e9 / req/s; the
 // event-loop rows are the delay p99 in ns).
 import { fork } from 'node:child_process';
-import { createServer } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
@@ -66,7 +66,12 @@ async function startPromClient() {
   const text = new promClient.Registry();
   const om = new promClient.Registry(promClient.Registry.OPENMETRICS_CONTENT_TYPE);
   const names = ['route', 'code'];
-  const c = new promClient.Counter({ name: 'requests_total', help: 'Requests', labelNames: names, registers: [text, om] });
+  const c = new promClient.Counter({
+    name: 'requests_total',
+    help: 'Requests',
+    labelNames: names,
+    registers: [text, om],
+  });
   const h = new promClient.Histogram({
     name: 'req_seconds',
     help: 'Latency',
@@ -134,14 +139,21 @@ async function load(impl, kase) {
   // Warm-up: JIT the render path and size the buffers before measuring.
   await autocannon({ url, connections: kase.connections, amount: 20, headers: kase.headers });
   proc.send('start');
-  const result = await autocannon({ url, connections: kase.connections, duration: DURATION_S, headers: kase.headers });
+  const result = await autocannon({
+    url,
+    connections: kase.connections,
+    duration: DURATION_S,
+    headers: kase.headers,
+  });
   proc.send('stop');
   const eld = await message(proc, (m) => typeof m?.p99 === 'number');
   proc.send('exit');
   await new Promise((r) => proc.once('exit', r));
   const ok = result.requests.total - result.non2xx - result.errors;
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`${impl} ${kase.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(
+      `${impl} ${kase.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   }
   const rps = ok / (result.duration || DURATION_S);
   return { rps, eld, bytesPerRequest: result.throughput.total / Math.max(1, result.requests.total) };

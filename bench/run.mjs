@@ -25,6 +25,7 @@ for (const [name, file] of [
   ['events', 'events.bench.mjs'],
   ['http', 'http.bench.mjs'],
   ['store', 'store.bench.mjs'],
+  ['ingest', 'ingest.bench.mjs'],
 ]) {
   if (!want(name) || !existsSync(new URL(file, here))) continue;
   process.stdout.write(`running ${file}...\n`);

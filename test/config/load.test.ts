@@ -82,7 +82,9 @@ describe('loadConfig', () => {
   });
 
   it('lets a CLI keep its own SIDETONE_* variables', () => {
-    expect(() => loadConfig({ env: { SIDETONE_TOKEN: 'x' } })).toThrow(/SIDETONE_TOKEN: unknown environment variable/);
+    expect(() => loadConfig({ env: { SIDETONE_TOKEN: 'x' } })).toThrow(
+      /SIDETONE_TOKEN: unknown environment variable/,
+    );
     expect(loadConfig({ env: { SIDETONE_TOKEN: 'x' }, allowEnv: ['SIDETONE_TOKEN'] }).server.port).toBe(9464);
   });
 

@@ -125,7 +125,10 @@ describe('HealthRegistry', () => {
     r = await h.run();
     clock.mockRestore();
     expect(r.ready).toBe(false);
-    expect(r.checks.modem).toMatchObject({ status: 'unknown', detail: 'stale: no report for 31 s (limit 30 s)' });
+    expect(r.checks.modem).toMatchObject({
+      status: 'unknown',
+      detail: 'stale: no report for 31 s (limit 30 s)',
+    });
   });
 
   it('report() declares an unknown name as a critical push check; refuses pull checks', () => {

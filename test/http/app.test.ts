@@ -69,7 +69,9 @@ describe('readiness transitions', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({
       status: 'degraded',
-      checks: { modem: { status: 'unknown', detail: 'stale: no report for 121 s (limit 120 s)', age_seconds: 121 } },
+      checks: {
+        modem: { status: 'unknown', detail: 'stale: no report for 121 s (limit 120 s)', age_seconds: 121 },
+      },
     });
   });
 

@@ -10,7 +10,10 @@ import { Tracker } from '../tracker.js';
 import { type CallEnd, callOutcome, hangupCause, isEffective } from './call-outcome.js';
 
 interface CallState {
+  /** Receive time on our clock: zombie eviction must not trust a remote (or replayed) `ts`. */
   at: number;
+  /** Event times (the source's clock), for PDD, setup and talk time. */
+  startedAt: number;
   d: number;
   c: number;
   t: number;
@@ -75,11 +78,13 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
   const clccLast = new Map<string | number, number>();
 
   function started(e: EventOf<'call.started'>): void {
-    const at = eventTime(e.ts, o.now);
+    const now = o.now();
+    const startedAt = e.ts ?? now;
     const d = dirIndex(e.direction);
     const c = channels.of(e.channel);
     const t = e.trunk === undefined ? trunks.other : trunks.of(e.trunk);
-    if (!calls.add(e.callId, { at, d, c, t, ringingAt: Number.NaN, answeredAt: Number.NaN }, o.now())) {
+    const state = { at: now, startedAt, d, c, t, ringingAt: Number.NaN, answeredAt: Number.NaN };
+    if (!calls.add(e.callId, state, now)) {
       anomalies.at(DUPLICATE_START).inc();
       return;
     }
@@ -92,7 +97,7 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     if (s === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
     if (!Number.isNaN(s.ringingAt)) return; // PDD ends at the first 180/183 only
     s.ringingAt = eventTime(e.ts, o.now);
-    const seconds = (s.ringingAt - s.at) / 1000;
+    const seconds = (s.ringingAt - s.startedAt) / 1000;
     if (seconds >= 0) pdd.at(s.d, s.c, s.t).observe(seconds);
   }
 
@@ -103,7 +108,7 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     s.answeredAt = eventTime(e.ts, o.now);
     answered.at(s.d, s.c, s.t).inc();
     effective.at(s.d, s.c, s.t).inc();
-    const seconds = (s.answeredAt - s.at) / 1000;
+    const seconds = (s.answeredAt - s.startedAt) / 1000;
     if (seconds >= 0) setup.at(s.d, s.c, s.t).observe(seconds);
   }
 

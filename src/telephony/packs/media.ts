@@ -2,7 +2,7 @@ import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
 import type { Registry } from '../../metrics/index.js';
 import { MOS_CODECS, MOS_UNAVAILABLE } from '../labels.js';
-import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
+import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
 import { type CodecImpairment, codecImpairment, mosFromNetwork } from '../standards/emodel.js';
 import { rttFromRtcp } from '../standards/rtp.js';
 import { Enum } from '../table.js';
@@ -121,7 +121,7 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
     let c = callId === undefined ? undefined : calls.get(callId);
     if (c === undefined) {
       c = {
-        at: eventTime(e.ts, o.now),
+        at: o.now(),
         codec: e.codec,
         received: 0,
         lost: 0,

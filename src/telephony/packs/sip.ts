@@ -10,7 +10,7 @@ import {
 } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { SIP_CLASSES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../labels.js';
-import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
+import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
 import { sipClass, sipMethod } from '../standards/sip.js';
 import { Enum } from '../table.js';
 import { Tracker } from '../tracker.js';
@@ -109,8 +109,8 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
           pack.registration(e.direction, e.result ?? registrationResult(e.code)),
         ),
         bus.on('sip.dialog_created', (e) => {
-          const at = eventTime(e.ts, o.now);
-          if (!dialogs.add(e.dialogId, { at }, o.now())) return; // a repeated id is one dialog
+          const now = o.now();
+          if (!dialogs.add(e.dialogId, { at: now }, now)) return; // a repeated id is one dialog
           created.inc();
           active.inc();
         }),

@@ -45,7 +45,7 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
   const reasons = new Enum(SMS_FAILURE_REASONS);
   const outcomes = new Enum(SMS_OUTCOMES);
   // Reference -> submit time, to time the delivered report. Reports can take a day (validity period).
-  const awaiting = new Tracker<{ at: number }>(o.maxTracked, 86_400_000);
+  const awaiting = new Tracker<{ at: number; sentAt: number }>(o.maxTracked, 86_400_000);
 
   const pack: SmsPack = {
     name: 'sms',
@@ -71,8 +71,8 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
         bus.on('sms.sent', (e) => {
           pack.sent(e.segments);
           if (e.reference !== undefined) {
-            const at = eventTime(e.ts, o.now);
-            awaiting.replace(e.reference, { at }, at);
+            const now = o.now();
+            awaiting.replace(e.reference, { at: now, sentAt: e.ts ?? now }, now);
           }
         }),
         bus.on('sms.send_failed', (e) => pack.sendFailed(smsFailureReason(e))),
@@ -92,7 +92,7 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
     // Pending reports keep waiting for the final one; final ones stop tracking the reference.
     if (e.reference !== undefined && outcome !== 'pending' && outcome !== 'unknown') {
       const submitted = awaiting.take(e.reference);
-      if (submitted !== undefined) latencySeconds = (eventTime(e.ts, o.now) - submitted.at) / 1000;
+      if (submitted !== undefined) latencySeconds = (eventTime(e.ts, o.now) - submitted.sentAt) / 1000;
     }
     pack.delivery(outcome, latencySeconds);
   }

@@ -125,8 +125,8 @@ export function trunksPack(registry: Registry, options: PackOptions = {}): Trunk
           if (e.trunk === undefined) return;
           const t = trunks.of(e.trunk);
           callsTotal.at(t, dirIndex(e.direction)).inc();
-          const at = eventTime(e.ts, o.now);
-          open.add(e.callId, { at, t, answered: false }, o.now());
+          const now = o.now();
+          open.add(e.callId, { at: now, t, answered: false }, now);
         }),
         bus.on('call.answered', (e) => {
           const c = open.get(e.callId);
