@@ -5,7 +5,13 @@ import pino, { type Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import { EventBus } from '../events/bus.js';
-import { diskSpaceCheck, eventLoopCheck, fileWriteProbe, HealthRegistry, writableCheck } from '../health/index.js';
+import {
+  diskSpaceCheck,
+  eventLoopCheck,
+  fileWriteProbe,
+  HealthRegistry,
+  writableCheck,
+} from '../health/index.js';
 import { createApp } from '../http/app.js';
 import { type Served, serve } from '../http/node.js';
 import { Registry } from '../metrics/index.js';
@@ -17,6 +23,7 @@ import { startMaintenance } from '../store/maintenance.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
+import { mountDashboard } from './dashboard.js';
 
 export interface SidecarOptions {
   /** Run the traffic simulator through the same bus (`sidetone demo`). */
@@ -46,7 +53,10 @@ export interface SidecarHandle {
  * console.log(`metrics at ${sidecar.url}/metrics`);
  * await sidecar.done;
  */
-export async function startSidecar(config: SidetoneConfig, options: SidecarOptions = {}): Promise<SidecarHandle> {
+export async function startSidecar(
+  config: SidetoneConfig,
+  options: SidecarOptions = {},
+): Promise<SidecarHandle> {
   const log = options.logger ?? pino({ level: config.log.level, base: { name: 'sidetone' } });
   const demo = options.demo === true;
   const labels = demo ? demoLabels(config) : config.labels;
@@ -86,7 +96,10 @@ export async function startSidecar(config: SidetoneConfig, options: SidecarOptio
     timeoutMs: 2000,
     check: async () => {
       const h = await healthIndicators(store, { maxActiveSeconds: config.store.zombie_max_seconds });
-      return { status: h.status === 'ok' ? 'pass' : 'fail', detail: h.warnings.map((w) => w.message).join('; ') || 'ok' };
+      return {
+        status: h.status === 'ok' ? 'pass' : 'fail',
+        detail: h.warnings.map((w) => w.message).join('; ') || 'ok',
+      };
     },
   });
 
@@ -98,7 +111,11 @@ export async function startSidecar(config: SidetoneConfig, options: SidecarOptio
       ingest: { tokens: config.auth.ingest_tokens },
       protectHealth: config.health.protect,
     },
-    paths: { metrics: config.metrics.path, healthz: config.health.liveness_path, readyz: config.health.readiness_path },
+    paths: {
+      metrics: config.metrics.path,
+      healthz: config.health.liveness_path,
+      readyz: config.health.readiness_path,
+    },
     compatHealthz: config.health.compat_healthz,
     maxConcurrentScrapes: config.server.max_concurrent_scrapes,
     gzip: config.metrics.gzip,
@@ -111,6 +128,7 @@ export async function startSidecar(config: SidetoneConfig, options: SidecarOptio
     { auth: 'ingest' },
   );
   mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
+  mountDashboard(app);
 
   let served: Served;
   try {
@@ -129,7 +147,14 @@ export async function startSidecar(config: SidetoneConfig, options: SidecarOptio
     runtime.stop();
     throw err;
   }
-  const stopSim = demo ? new Simulator(bus, { seed: config.demo.seed, rate: config.demo.rate, trunks: labels.trunks, queues: labels.queues }).start() : undefined;
+  const stopSim = demo
+    ? new Simulator(bus, {
+        seed: config.demo.seed,
+        rate: config.demo.rate,
+        trunks: labels.trunks,
+        queues: labels.queues,
+      }).start()
+    : undefined;
 
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((r) => {

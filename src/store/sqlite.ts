@@ -278,7 +278,7 @@ export class SqliteCallStore implements CallStore {
 
   async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
     checkRange(q);
-    return toSmsStats(this.run('smsStats', () => this.s.smsStats.get({ from: q.from, to: q.to }) as never));
+    return toSmsStats(this.run('smsStats', () => this.s.smsStats.get({ from: Math.ceil(q.from), to: Math.ceil(q.to) }) as never));
   }
 
   async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {
@@ -308,7 +308,7 @@ export class SqliteCallStore implements CallStore {
     const result: DeleteResult = { calls: 0, sms: 0 };
     for (const [key, st] of [
       ['calls', this.s.deleteCalls],
-      ['sms', this.s.deleteSms!],
+      ['sms', this.s.deleteSms],
     ] as const) {
       // Small transactions with a turn of the event loop between: ingest and reads keep flowing.
       for (;;) {

@@ -71,11 +71,6 @@ export class SeriesTable<S> {
     return this.handles[idx] ?? this.bind(idx);
   }
 
-  /** Every series bound so far, with its indexes (for collect callbacks and sweeps). */
-  bound(): S[] {
-    return this.handles.filter((h): h is S => h !== undefined);
-  }
-
   private bind(idx: number): S {
     const labels: Record<string, string> = {};
     const strides = [this.s0, this.s1, this.s2, 1];

@@ -94,6 +94,16 @@ describe('calls pack', () => {
     expect(sample(registry.render(), pstn)).toBe(0);
   });
 
+  it('ages calls on the receive clock, so replayed events with old timestamps are not zombies', async () => {
+    const { bus, registry } = setup({ maxAgeSeconds: 3600 });
+    const old = T0 - 86_400_000;
+    bus.emit({ type: 'call.started', callId: 'r', direction: 'outbound', channel: 'sip', trunk: 'carrier-a', ts: old });
+    bus.emit({ type: 'call.ringing', callId: 'r', ts: old + 2000 });
+    const text = await registry.metrics();
+    expect(sample(text, `sidetone_call_active{${ob}}`)).toBe(1);
+    expect(sample(text, `sidetone_call_pdd_seconds_sum{${ob}}`)).toBe(2);
+  });
+
   // RFC 3398 7.2.4.1 (Q.850 -> SIP) decides the outcome of a PSTN release; E.425 decides effectiveness.
   const pstn: Array<[number, string, 0 | 1, string]> = [
     [17, 'busy', 1, 'busy'],

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { App } from '../http/app.js';
+import { dashboardHtml } from './dashboard-page.js';
+
+/**
+ * Serve the web dashboard at `/dashboard`. The page and uPlot are public (they hold no data);
+ * everything they show comes from the analytics API behind scrape auth, so the page asks for a
+ * token when the server wants one.
+ *
+ * @example
+ * mountDashboard(app);
+ */
+export function mountDashboard(app: App, options: { title?: string } = {}): void {
+  // Read once at mount: the hot path of a page view is a string and two buffers.
+  const require = createRequire(import.meta.url);
+  const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+  const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+  const html = dashboardHtml(options.title ?? 'sidetone', app.paths.readyz);
+  const asset = (body: string, type: string) => () =>
+    new Response(body, {
+      headers: {
+        'content-type': type,
+        'cache-control': 'no-cache',
+        // The page runs only its own inline script and uPlot, and talks only to this server.
+        'content-security-policy':
+          "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'",
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  app.route('GET', '/dashboard', asset(html, 'text/html; charset=utf-8'), { auth: 'none' });
+  app.route('GET', '/dashboard/uplot.js', asset(js, 'text/javascript; charset=utf-8'), { auth: 'none' });
+  app.route('GET', '/dashboard/uplot.css', asset(css, 'text/css; charset=utf-8'), { auth: 'none' });
+}
