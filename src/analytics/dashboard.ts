@@ -2,7 +2,7 @@
 import type { Bucket, CallQuery, CallStats, CallStatus, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent, round } from './kpi.js';
-import { type SeriesPoint, seriesFor } from './series.js';
+import { bucketCount, fillSeries, type SeriesPoint } from './series.js';
 
 /** A total now, the same total over the previous period of equal length, and the change. */
 export interface Delta {
@@ -88,13 +88,16 @@ export async function dashboard(store: CallStore, opts: DashboardOptions): Promi
   const span = q.to - q.from;
   const bucket: Bucket = wanted ?? (span <= 7 * 86_400_000 ? 'hour' : 'day');
   const prev = { ...q, from: q.from - span, to: q.from };
-  const [cur, before, breakdown, pct, series] = await Promise.all([
-    store.stats(q),
+  bucketCount(q, bucket); // refuse an oversized series before querying
+  // Three scans: the period (stats, breakdowns and series together), the previous period, and the
+  // duration percentiles, which need the sorted values.
+  const [overview, before, pct] = await Promise.all([
+    store.overview(q, bucket),
     store.stats(prev),
-    store.breakdown(q),
     store.durationPercentiles(q, [0.5, 0.95, 0.99]),
-    seriesFor(store, q, bucket),
   ]);
+  const { stats: cur, breakdown } = overview;
+  const series = fillSeries(overview.series, q, bucket);
   return {
     period: { from: q.from, to: q.to },
     previousPeriod: { from: prev.from, to: prev.to },

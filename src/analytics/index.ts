@@ -30,8 +30,10 @@ export {
 export { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent } from './kpi.js';
 export {
   BUCKET_MS,
+  bucketCount,
   bucketStart,
   daily,
+  fillSeries,
   hourly,
   MAX_BUCKETS,
   type SeriesFilters,

@@ -51,14 +51,24 @@ function point(start: number, r: SeriesRow | undefined): SeriesPoint {
 }
 
 /**
- * Query the store's series over `[from, to)` and return one point per bucket, empty ones included:
- * the first bucket is the one containing `from`, the last the one containing `to - 1`.
+ * One point per bucket over `[from, to)`, empty buckets filled: the first bucket is the one
+ * containing `from`, the last the one containing `to - 1`. Throws beyond {@link MAX_BUCKETS}.
  */
-export async function seriesFor(store: CallStore, q: CallQuery, bucket: Bucket): Promise<SeriesPoint[]> {
-  checkRange(q, 'ST_ANALYTICS_INVALID_RANGE');
+export function fillSeries(
+  rows: readonly SeriesRow[],
+  q: { from: number; to: number },
+  bucket: Bucket,
+): SeriesPoint[] {
   const size = BUCKET_MS[bucket];
   const first = bucketStart(q.from, bucket);
-  const count = Math.ceil((q.to - first) / size);
+  const count = bucketCount(q, bucket);
+  const byStart = new Map(rows.map((r) => [r.start, r]));
+  return Array.from({ length: count }, (_, i) => point(first + i * size, byStart.get(first + i * size)));
+}
+
+/** How many buckets `[from, to)` spans; throws ValidationError beyond {@link MAX_BUCKETS}. */
+export function bucketCount(q: { from: number; to: number }, bucket: Bucket): number {
+  const count = Math.ceil((q.to - bucketStart(q.from, bucket)) / BUCKET_MS[bucket]);
   if (count > MAX_BUCKETS) {
     throw new ValidationError(
       'ST_ANALYTICS_TOO_MANY_BUCKETS',
@@ -66,10 +76,15 @@ export async function seriesFor(store: CallStore, q: CallQuery, bucket: Bucket):
         'shorten the range or use daily buckets',
     );
   }
+  return count;
+}
+
+/** Query the store's series over `[from, to)` and fill it (see {@link fillSeries}). */
+export async function seriesFor(store: CallStore, q: CallQuery, bucket: Bucket): Promise<SeriesPoint[]> {
+  checkRange(q, 'ST_ANALYTICS_INVALID_RANGE');
+  bucketCount(q, bucket); // refuse before querying
   // Query the exact range (edge buckets may be partial) so the points sum to the period's totals.
-  const rows = await store.series(q, bucket);
-  const byStart = new Map(rows.map((r) => [r.start, r]));
-  return Array.from({ length: count }, (_, i) => point(first + i * size, byStart.get(first + i * size)));
+  return fillSeries(await store.series(q, bucket), q, bucket);
 }
 
 function checkCount(name: string, v: number, max: number): void {

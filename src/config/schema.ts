@@ -22,18 +22,19 @@ const urlPath = (def: string) =>
     .regex(/^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*)?$/, PATH_MSG)
     .default(def);
 const file = z.string({ error: 'expected a file path' }).min(1, 'expected a file path').optional();
-const names = (what: string) =>
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+// Operator names come from +COPS and carry spaces and punctuation ("Vodafone UK", "AT&T").
+const OPERATOR = /^[A-Za-z0-9][A-Za-z0-9 ._&'+-]{0,63}$/;
+const names = (what: string, pattern = NAME) =>
   z
     .array(
       z
         .string()
         .regex(
-          /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-          `expected ${what} names of letters, digits, ".", "_", "-"`,
+          pattern,
+          `expected ${what} names of letters, digits, ${pattern === NAME ? '".", "_", "-"' : 'spaces and . _ & \' + -'}`,
         ),
-      {
-        error: `expected a list of ${what} names`,
-      },
+      { error: `expected a list of ${what} names` },
     )
     .default([]);
 
@@ -101,6 +102,8 @@ export const configSchema = z
         readiness_path: urlPath('/readyz'),
         compat_healthz: bool(false),
         protect: bool(false),
+        // 0: no heartbeat expected. Otherwise a source silent for longer makes readiness degraded.
+        source_silence_seconds: int(0, 86_400, 0, ' s (0 turns the check off)'),
       })
       .prefault({}),
     metrics: z
@@ -118,7 +121,7 @@ export const configSchema = z
     labels: z
       .strictObject({
         trunks: names('trunk'),
-        operators: names('operator'),
+        operators: names('operator', OPERATOR),
         modems: names('modem').transform((m) => (m.length === 0 ? ['modem0'] : m)),
         queues: names('queue'),
       })

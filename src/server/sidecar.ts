@@ -88,6 +88,12 @@ export async function startSidecar(
   health.register(eventLoopCheck());
   health.register(diskSpaceCheck({ path: dirname(dbPath) }));
   health.register(writableCheck({ name: 'call_store', probe: fileWriteProbe(dirname(dbPath)) }));
+  const silence = config.health.source_silence_seconds || (demo ? 30 : 0);
+  if (silence > 0) {
+    // A push check: each heartbeat reports pass; silence past the limit turns it unknown (not ready).
+    health.register({ name: 'source', critical: true, staleAfterMs: silence * 1000 });
+    bus.on('heartbeat', () => health.report('source', 'pass', `heartbeat within ${silence} s`));
+  }
   const modem = telephony.modem;
   if (modem !== undefined) health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
   health.register({

@@ -219,9 +219,10 @@ export function kpiFlags(f: KpiFacts): number {
  * several times per write (measured: ~12x slower upserts), so the conditions are expanded by hand.
  */
 export function kpiFlagsSql(): string {
-  // answered: an answer time, or ended as completed (stated, or unstated with a 200).
-  const ans = `(answered_at IS NOT NULL OR (ended_at IS NOT NULL AND (end_status = 'completed'
-    OR (end_status IS NULL AND sip_code = 200))))`;
+  // answered: an answer time, or ended as completed (stated, or unstated with a 200). `IS` rather
+  // than `=` keeps it 0/1, never NULL: it is negated below, and NOT NULL is NULL.
+  const ans = `(answered_at IS NOT NULL OR (ended_at IS NOT NULL AND (end_status IS 'completed'
+    OR (end_status IS NULL AND sip_code IS 200))))`;
   const reasonArms = Object.entries(REASON_Q850_FOR_NER)
     .map(([k, v]) => `WHEN '${k}' THEN ${v}`)
     .join(' ');

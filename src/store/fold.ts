@@ -4,7 +4,14 @@
  * come back here, so the KPI bookkeeping is written once for SQLite and PostgreSQL alike.
  */
 import { KPI_FLAG } from './derive.js';
-import { CALL_STATUSES, type CallStats, type CallStatus, type SeriesRow } from './types.js';
+import {
+  CALL_STATUSES,
+  type CallBreakdown,
+  type CallOverview,
+  type CallStats,
+  type CallStatus,
+  type SeriesRow,
+} from './types.js';
 
 /** One `(status, kpi)` group. Sums are over the group's non-null values. */
 export interface StatsGroup {
@@ -29,11 +36,21 @@ export interface StatsGroup {
 export interface SeriesGroup {
   start: number;
   status: CallStatus;
-  /** Non-zero when answered. */
-  ans: number;
+  /** KPI flags (at least {@link KPI_FLAG.answered}). */
+  kpi: number;
   n: number;
   dur_count: number;
   dur_sum: number;
+}
+
+/** One group of the overview query: a stats group further split by bucket and dimensions. */
+export interface OverviewGroup extends StatsGroup {
+  start: number;
+  direction: string | null;
+  channel: string | null;
+  trunk: string | null;
+  /** Effective reason of a finished call that did not complete, else null. */
+  failure: string | null;
 }
 
 export const zeroStatusCounts = (): Record<CallStatus, number> =>
@@ -137,11 +154,34 @@ export function foldSeries(groups: readonly SeriesGroup[]): SeriesRow[] {
     const n = num(g.n);
     cur.total += n;
     cur.byStatus[g.status] += n;
-    if (g.status !== 'active' && num(g.ans) !== 0) {
+    if (g.status !== 'active' && (num(g.kpi) & KPI_FLAG.answered) !== 0) {
       cur.answered += n;
       cur.durationCount += num(g.dur_count);
       cur.durationMsSum += num(g.dur_sum);
     }
   }
   return out;
+}
+
+/** Counts by direction, channel, trunk and failure reason; a missing value counts as `unknown`. */
+export function foldBreakdown(
+  groups: ReadonlyArray<Pick<OverviewGroup, 'direction' | 'channel' | 'trunk' | 'failure' | 'n'>>,
+): CallBreakdown {
+  const out: CallBreakdown = { byDirection: {}, byChannel: {}, byTrunk: {}, byFailureReason: {} };
+  const add = (m: Record<string, number>, k: string, n: number) => {
+    m[k] = (m[k] ?? 0) + n;
+  };
+  for (const g of groups) {
+    const n = num(g.n);
+    add(out.byDirection, g.direction ?? 'unknown', n);
+    add(out.byChannel, g.channel ?? 'unknown', n);
+    add(out.byTrunk, g.trunk ?? 'unknown', n);
+    if (g.failure !== null) add(out.byFailureReason, g.failure, n);
+  }
+  return out;
+}
+
+/** Fold overview groups (ordered by bucket) into stats, breakdown and series at once. */
+export function foldOverview(groups: readonly OverviewGroup[]): CallOverview {
+  return { stats: foldCallStats(groups), breakdown: foldBreakdown(groups), series: foldSeries(groups) };
 }

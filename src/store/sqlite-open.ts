@@ -60,7 +60,7 @@ const STATEMENT_SQL = {
   smsSent: SQL.UPSERT_SMS_SENT,
   smsReport: SQL.UPSERT_SMS_REPORT,
   stats: SQL.CALL_STATS,
-  breakdown: SQL.CALL_BREAKDOWN,
+  overview: SQL.CALL_OVERVIEW,
   series: SQL.CALL_SERIES,
   page: SQL.CALL_PAGE,
   byId: SQL.CALL_BY_ID,

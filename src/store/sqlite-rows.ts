@@ -1,6 +1,5 @@
 /** Row shapes of the SQLite backend and their mapping to the public record types. */
 import {
-  type CallBreakdown,
   type CallRecord,
   type CallStatus,
   type Channel,
@@ -256,28 +255,6 @@ type Num = N;
 function statusCounts<S extends string>(statuses: readonly S[], r: Record<string, Num>): Record<S, number> {
   const out = {} as Record<S, number>;
   for (const s of statuses) out[s] = Number(r[`s_${s}`] ?? 0);
-  return out;
-}
-
-export function toBreakdown(
-  rows: ReadonlyArray<{
-    direction: string | null;
-    channel: string | null;
-    trunk: string | null;
-    failure: string | null;
-    n: number;
-  }>,
-): CallBreakdown {
-  const out: CallBreakdown = { byDirection: {}, byChannel: {}, byTrunk: {}, byFailureReason: {} };
-  const add = (m: Record<string, number>, k: string, n: number) => {
-    m[k] = (m[k] ?? 0) + n;
-  };
-  for (const r of rows) {
-    add(out.byDirection, r.direction ?? 'unknown', r.n);
-    add(out.byChannel, r.channel ?? 'unknown', r.n);
-    add(out.byTrunk, r.trunk ?? 'unknown', r.n);
-    if (r.failure !== null) add(out.byFailureReason, r.failure, r.n);
-  }
   return out;
 }
 

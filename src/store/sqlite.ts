@@ -7,7 +7,14 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { StoreError, showValue, ValidationError } from '../errors.js';
-import { foldCallStats, foldSeries, type SeriesGroup, type StatsGroup } from './fold.js';
+import {
+  foldCallStats,
+  foldOverview,
+  foldSeries,
+  type OverviewGroup,
+  type SeriesGroup,
+  type StatsGroup,
+} from './fold.js';
 import { checkPrivacyConfig, mayReveal, numberProtector, type PrivacyConfig } from './privacy.js';
 import {
   openDatabase,
@@ -17,19 +24,12 @@ import {
   type Statements,
   wrap,
 } from './sqlite-open.js';
-import {
-  type CallTuple,
-  type SmsTuple,
-  toBreakdown,
-  toCallRecord,
-  toSmsRecord,
-  toSmsStats,
-} from './sqlite-rows.js';
+import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } from './sqlite-rows.js';
 import * as SQL from './sqlite-sql.js';
 import { writeCall, writeSms } from './sqlite-write.js';
 import type {
   Bucket,
-  CallBreakdown,
+  CallOverview,
   CallQuery,
   CallRecord,
   CallStats,
@@ -50,6 +50,17 @@ export type { SqliteCallStoreOptions } from './sqlite-open.js';
 const BUCKET_MS: Record<Bucket, number> = { hour: 3_600_000, day: 86_400_000 };
 const DAY_MS = 86_400_000;
 type Stmt = Database.Statement;
+
+function bucketSize(bucket: Bucket): number {
+  const size = BUCKET_MS[bucket];
+  if (!size) {
+    throw new ValidationError(
+      'ST_STORE_INVALID_BUCKET',
+      `bucket must be "hour" or "day", got ${showValue(bucket)}`,
+    );
+  }
+  return size;
+}
 
 // Times are stored as integers: first_at >= 1.5 is first_at >= 2, first_at < 9.5 is first_at < 10.
 const rangeParams = (q: CallQuery) => ({
@@ -192,9 +203,12 @@ export class SqliteCallStore implements CallStore {
     return foldCallStats(this.run('stats', () => this.s.stats.all(rangeParams(q)) as StatsGroup[]));
   }
 
-  async breakdown(q: CallQuery): Promise<CallBreakdown> {
+  async overview(q: CallQuery, bucket: Bucket): Promise<CallOverview> {
     checkRange(q);
-    return toBreakdown(this.run('breakdown', () => this.s.breakdown.all(rangeParams(q)) as never));
+    const size = bucketSize(bucket);
+    return foldOverview(
+      this.run('overview', () => this.s.overview.all({ ...rangeParams(q), size }) as OverviewGroup[]),
+    );
   }
 
   async durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]> {
@@ -221,13 +235,7 @@ export class SqliteCallStore implements CallStore {
 
   async series(q: CallQuery, bucket: Bucket): Promise<SeriesRow[]> {
     checkRange(q);
-    const size = BUCKET_MS[bucket];
-    if (!size) {
-      throw new ValidationError(
-        'ST_STORE_INVALID_BUCKET',
-        `bucket must be "hour" or "day", got ${showValue(bucket)}`,
-      );
-    }
+    const size = bucketSize(bucket);
     return foldSeries(
       this.run('series', () => this.s.series.all({ ...rangeParams(q), size }) as SeriesGroup[]),
     );
@@ -278,7 +286,12 @@ export class SqliteCallStore implements CallStore {
 
   async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
     checkRange(q);
-    return toSmsStats(this.run('smsStats', () => this.s.smsStats.get({ from: Math.ceil(q.from), to: Math.ceil(q.to) }) as never));
+    return toSmsStats(
+      this.run(
+        'smsStats',
+        () => this.s.smsStats.get({ from: Math.ceil(q.from), to: Math.ceil(q.to) }) as never,
+      ),
+    );
   }
 
   async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {

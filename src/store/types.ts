@@ -199,7 +199,7 @@ export interface CallQuery {
 }
 
 /**
- * Raw counts over a range, computed by the backend in one pass. Analytics turns them into rates
+ * Raw counts over a range, from one grouped query in the backend. Analytics turns them into rates
  * (see `src/analytics/kpi.ts`); keeping counts here keeps every backend's job the same and simple.
  */
 export interface CallStats {
@@ -258,6 +258,12 @@ export interface SeriesRow {
   durationMsSum: number;
 }
 
+export interface CallOverview {
+  stats: CallStats;
+  breakdown: CallBreakdown;
+  series: SeriesRow[];
+}
+
 export interface SmsStats {
   total: number;
   inbound: number;
@@ -305,7 +311,8 @@ export interface CallStore {
   iterateCalls(q: CallQuery & { chunkSize?: number }, opts?: ReadOptions): AsyncIterable<CallRecord>;
 
   stats(q: CallQuery): Promise<CallStats>;
-  breakdown(q: CallQuery): Promise<CallBreakdown>;
+  /** Stats, breakdowns and series of one range from a single scan (what a dashboard needs). */
+  overview(q: CallQuery, bucket: Bucket): Promise<CallOverview>;
   /** Linearly interpolated percentiles (as SQL `percentile_cont`) of answered call durations; `ps` in 0..1. */
   durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]>;
   series(q: CallQuery, bucket: Bucket): Promise<SeriesRow[]>;

@@ -73,10 +73,10 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
         .map(([k, v]) =>
           typeof v === 'string'
             ? `\`${k}\`: ${CONFIG_TEXT[v]}, else \`other\``
-            : `\`${k}\`: ${v.map((x) => `\`${x}\``).join(', ')}, \`other\``,
+            : `\`${k}\`: ${[...v.filter((x) => x !== 'other'), 'other'].map((x) => `\`${x}\``).join(', ')}`,
         )
         .join('<br>');
-      const notes = [m.help];
+      const notes = [`${m.help}.`];
       if (m.initial === 'unknown') notes.push('*Unknown until reported.*');
       if (m.note !== undefined) notes.push(m.note);
       if (m.buckets !== undefined) notes.push(`Buckets: ${m.buckets.join(', ')}.`);

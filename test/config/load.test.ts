@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       readiness_path: '/readyz',
       compat_healthz: false,
       protect: false,
+      source_silence_seconds: 0,
     });
     expect(c.metrics).toMatchObject({ path: '/metrics', prefix: 'sidetone' });
     expect(Object.values(c.packs).every((v) => v === false)).toBe(true);

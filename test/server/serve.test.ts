@@ -96,3 +96,32 @@ describe('sidetone serve', () => {
     hanging.destroy();
   });
 });
+
+describe('source heartbeats', () => {
+  it('a source that goes silent makes readiness degraded; a heartbeat makes it ready again', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const proc = await startCli(['serve', '--port', String(port), '--db', join(dir, 'silence.db')], url, {
+      SIDETONE_STORE_HASH_KEY: HASH,
+      SIDETONE_HEALTH_SOURCE_SILENCE_SECONDS: '1',
+    });
+    const ready = async () => {
+      const res = await fetch(`${url}/readyz`);
+      return { status: res.status, source: ((await res.json()) as { checks: Record<string, { status: string }> }).checks.source };
+    };
+    const beat = () =>
+      fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"heartbeat"}' });
+    try {
+      expect(await ready()).toEqual({ status: 503, source: expect.objectContaining({ status: 'unknown' }) });
+      await beat();
+      expect(await ready()).toEqual({ status: 200, source: expect.objectContaining({ status: 'pass' }) });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await ready()).toEqual({ status: 503, source: expect.objectContaining({ status: 'unknown' }) });
+      await beat();
+      expect((await ready()).status).toBe(200);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
+  });
+});

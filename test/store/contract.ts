@@ -318,7 +318,7 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       expect(busy.map((r) => r.callId)).toEqual(['f1']);
     });
 
-    it('aggregates stats, breakdown, percentiles and series in the store', async () => {
+    it('aggregates stats, overview (breakdowns), percentiles and series in the store', async () => {
       const store = await open();
       await applyAll(store, lifecycle('a', T));
       await applyAll(store, lifecycle('b', T + 3_600_000));
@@ -346,12 +346,16 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       });
       expect(st.byStatus).toMatchObject({ completed: 2, busy: 1, active: 1 });
       expect(st.durationMsSum).toBe(130_000);
-      expect(await store.breakdown(q)).toEqual({
+      const overview = await store.overview(q, 'hour');
+      expect(overview.breakdown).toEqual({
         byDirection: { outbound: 2, inbound: 2 },
         byChannel: { sip: 2, gsm: 2 },
         byTrunk: { 'carrier-a': 2, 'modem-1': 1, unknown: 1 },
         byFailureReason: { busy: 1 },
       });
+      // One scan gives the same stats and series as the separate queries.
+      expect(overview.stats).toEqual(st);
+      expect(overview.series).toEqual(await store.series(q, 'hour'));
       expect(await store.durationPercentiles(q, [0, 0.5, 1])).toEqual([65_000, 65_000, 65_000]);
       expect((await store.stats({ ...q, channel: 'gsm' })).total).toBe(2);
       expect((await store.stats({ ...q, trunk: 'carrier-a' })).total).toBe(2);

@@ -75,7 +75,7 @@ describe('status and reason derivation', () => {
           });
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 2000 },
     );
   });
 });

@@ -97,7 +97,14 @@ describe('calls pack', () => {
   it('ages calls on the receive clock, so replayed events with old timestamps are not zombies', async () => {
     const { bus, registry } = setup({ maxAgeSeconds: 3600 });
     const old = T0 - 86_400_000;
-    bus.emit({ type: 'call.started', callId: 'r', direction: 'outbound', channel: 'sip', trunk: 'carrier-a', ts: old });
+    bus.emit({
+      type: 'call.started',
+      callId: 'r',
+      direction: 'outbound',
+      channel: 'sip',
+      trunk: 'carrier-a',
+      ts: old,
+    });
     bus.emit({ type: 'call.ringing', callId: 'r', ts: old + 2000 });
     const text = await registry.metrics();
     expect(sample(text, `sidetone_call_active{${ob}}`)).toBe(1);
