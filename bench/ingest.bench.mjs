@@ -45,7 +45,12 @@ writeFileSync(
 );
 const prom = spawn(
   'prometheus',
-  [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=error'],
+  [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${promPort}`,
+    '--log.level=error',
+  ],
   { stdio: 'ignore' },
 );
 prom.on('error', () => {});
@@ -57,10 +62,25 @@ function batch() {
     const callId = `bench-${seq++}`;
     const to = `+1555${String(seq % 10_000_000).padStart(7, '0')}`;
     lines.push(
-      JSON.stringify({ type: 'call.started', callId, direction: 'outbound', channel: 'sip', trunk: 'trunk-a', to }),
+      JSON.stringify({
+        type: 'call.started',
+        callId,
+        direction: 'outbound',
+        channel: 'sip',
+        trunk: 'trunk-a',
+        to,
+      }),
       JSON.stringify({ type: 'sip.response', method: 'INVITE', code: 180, direction: 'outbound', callId }),
       JSON.stringify({ type: 'call.answered', callId }),
-      JSON.stringify({ type: 'media.report', callId, codec: 'PCMU', packetsReceived: 250, packetsLost: 2, jitterMs: 8, rttMs: 60 }),
+      JSON.stringify({
+        type: 'media.report',
+        callId,
+        codec: 'PCMU',
+        packetsReceived: 250,
+        packetsLost: 2,
+        jitterMs: 8,
+        rttMs: 60,
+      }),
       JSON.stringify({ type: 'call.ended', callId, q850: 16, hangupBy: 'caller' }),
     );
   }

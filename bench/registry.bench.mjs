@@ -41,7 +41,8 @@ function otelMeter() {
 const combos = [];
 for (const direction of ['inbound', 'outbound'])
   for (const cls of ['1xx', '2xx', '3xx', '4xx', '5xx', '6xx', 'other', 'none'])
-    for (const trunk of ['trunk-a', 'trunk-b', 'trunk-c', 'trunk-d']) combos.push({ direction, class: cls, trunk });
+    for (const trunk of ['trunk-a', 'trunk-b', 'trunk-c', 'trunk-d'])
+      combos.push({ direction, class: cls, trunk });
 const labelNames = ['direction', 'class', 'trunk'];
 
 async function recording() {
@@ -107,7 +108,12 @@ function tenThousand() {
   const pc = new promClient.Registry();
   const names = ['route', 'code'];
   const stC = st.counter({ name: 'requests_total', help: 'Requests', labels: names });
-  const pcC = new promClient.Counter({ name: 'requests_total', help: 'Requests', labelNames: names, registers: [pc] });
+  const pcC = new promClient.Counter({
+    name: 'requests_total',
+    help: 'Requests',
+    labelNames: names,
+    registers: [pc],
+  });
   const stH = st.histogram({ name: 'req_seconds', help: 'Latency', labels: names, buckets: BUCKETS });
   const pcH = new promClient.Histogram({
     name: 'req_seconds',

@@ -32,7 +32,7 @@ const names = (what: string, pattern = NAME) =>
         .string()
         .regex(
           pattern,
-          `expected ${what} names of letters, digits, ${pattern === NAME ? '".", "_", "-"' : 'spaces and . _ & \' + -'}`,
+          `expected ${what} names of letters, digits, ${pattern === NAME ? '".", "_", "-"' : "spaces and . _ & ' + -"}`,
         ),
       { error: `expected a list of ${what} names` },
     )

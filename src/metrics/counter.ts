@@ -1,6 +1,13 @@
 import { formatSeconds, formatValue } from './format.js';
 import { braces, renderHeaders } from './header.js';
-import { type Labels, Metric, type MetricContext, type MetricOptions, Series, type SeriesOwner } from './metric.js';
+import {
+  type Labels,
+  Metric,
+  type MetricContext,
+  type MetricOptions,
+  Series,
+  type SeriesOwner,
+} from './metric.js';
 import { assertUnit } from './names.js';
 
 /** One counter series. Keep it: `inc()` on a handle does no lookup and allocates nothing. */
@@ -78,7 +85,7 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
   drop(v: unknown): void {
     this.ctx.dropped(
       this.name,
-      typeof v !== 'number' ? 'not_a_number' : v !== v ? 'nan' : v < 0 ? 'negative' : 'infinite',
+      typeof v !== 'number' ? 'not_a_number' : Number.isNaN(v) ? 'nan' : v < 0 ? 'negative' : 'infinite',
     );
   }
 

@@ -1,6 +1,13 @@
 import { formatValue } from './format.js';
 import { braces, renderHeaders } from './header.js';
-import { type Labels, Metric, type MetricContext, type MetricOptions, Series, type SeriesOwner } from './metric.js';
+import {
+  type Labels,
+  Metric,
+  type MetricContext,
+  type MetricOptions,
+  Series,
+  type SeriesOwner,
+} from './metric.js';
 import { assertUnit } from './names.js';
 
 /**
@@ -17,15 +24,15 @@ export class GaugeSeries extends Series {
   }
   /** Set the value; NaN and non-numbers are dropped and counted (use `unset()` for unknown). */
   set(v: number): void {
-    if (v === v && typeof v === 'number') {
+    if (typeof v === 'number' && !Number.isNaN(v)) {
       this.value = v;
       this.idle = 0;
     } else this.owner.drop(v);
   }
   inc(v = 1): void {
-    if (v === v && typeof v === 'number') {
+    if (typeof v === 'number' && !Number.isNaN(v)) {
       // An increment on an unknown gauge starts from zero.
-      this.value = this.value === this.value ? this.value + v : v;
+      this.value = Number.isNaN(this.value) ? v : this.value + v;
       this.idle = 0;
     } else this.owner.drop(v);
   }
@@ -103,7 +110,7 @@ export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
   render(om: boolean): string {
     let out = this.headers[om ? 1 : 0];
     this.forEachSeries((s, lt) => {
-      if (s.value === s.value) out += `${this.name}${braces(lt)} ${formatValue(s.value)}\n`;
+      if (!Number.isNaN(s.value)) out += `${this.name}${braces(lt)} ${formatValue(s.value)}\n`;
     });
     return out;
   }

@@ -1,7 +1,14 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
 import { braces, renderHeaders } from './header.js';
-import { type Labels, Metric, type MetricContext, type MetricOptions, Series, type SeriesOwner } from './metric.js';
+import {
+  type Labels,
+  Metric,
+  type MetricContext,
+  type MetricOptions,
+  Series,
+  type SeriesOwner,
+} from './metric.js';
 import { assertUnit } from './names.js';
 
 /**
@@ -26,7 +33,7 @@ export class HistogramSeries extends Series {
   }
   /** Record a value; NaN and non-numbers are dropped and counted, never thrown. */
   observe(v: number): void {
-    if (v !== v || typeof v !== 'number') {
+    if (typeof v !== 'number' || Number.isNaN(v)) {
       this.owner.drop(v);
       return;
     }
@@ -82,7 +89,8 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
     assertUnit(this.name, options.unit);
     this.headers = renderHeaders(this.name, 'histogram', this.name, 'histogram', this.help, this.unit);
     this.collect = options.collect;
-    const le = (om: boolean) => [...bounds, Number.POSITIVE_INFINITY].map((b) => `le="${formatBound(b, om)}"} `);
+    const le = (om: boolean) =>
+      [...bounds, Number.POSITIVE_INFINITY].map((b) => `le="${formatBound(b, om)}"} `);
     this.le = [le(false), le(true)];
     this.init();
   }

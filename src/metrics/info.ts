@@ -32,7 +32,10 @@ export class Info extends Metric<never, InfoSeries> {
     let text = '';
     for (const [k, v] of Object.entries(options.values)) {
       if (typeof v !== 'string') {
-        throw new DefinitionError('ST_INVALID_INFO', `info "${name}" value of "${k}" is ${showValue(v)}: use a string`);
+        throw new DefinitionError(
+          'ST_INVALID_INFO',
+          `info "${name}" value of "${k}" is ${showValue(v)}: use a string`,
+        );
       }
       assertNoPii(`info label "${k}"`, name, v);
       text += `${text === '' ? '' : ','}${k}="${escapeLabelValue(v)}"`;

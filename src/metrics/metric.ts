@@ -1,12 +1,5 @@
 import { DefinitionError, LabelPolicyError, showValue } from '../errors.js';
-import {
-  assertNoPii,
-  type GuardOptions,
-  type GuardSink,
-  guardLabelValue,
-  OTHER,
-  resolveGuardOptions,
-} from '../guard/policy.js';
+import { assertNoPii, type GuardOptions, type GuardSink, guardLabelValue, OTHER } from '../guard/policy.js';
 import { escapeLabelValue } from './format.js';
 import { assertLabelNames, assertMetricName } from './names.js';
 
@@ -190,7 +183,12 @@ export abstract class Metric<L extends string, S extends Series> {
     else if (this.labelNames.length > 0) this.walk(this.root, 0, '', fn);
   }
 
-  private walk(node: Node<S>, depth: number, prefix: string, fn: (series: S, labelText: string) => void): void {
+  private walk(
+    node: Node<S>,
+    depth: number,
+    prefix: string,
+    fn: (series: S, labelText: string) => void,
+  ): void {
     const last = depth === this.labelNames.length - 1;
     const name = this.labelNames[depth] as string;
     for (const [k, v] of node) {

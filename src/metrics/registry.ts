@@ -65,7 +65,8 @@ export class Registry {
         strictDrop(metric, reason);
         this.self.dropped.labels({ metric, reason }).inc();
       },
-      rejected: (metric, label, reason: RejectReason) => this.self.rejected.labels({ metric, label, reason }).inc(),
+      rejected: (metric, label, reason: RejectReason) =>
+        this.self.rejected.labels({ metric, label, reason }).inc(),
       redacted: (metric, label, kind: PiiKind) => this.self.redacted.labels({ metric, label, kind }).inc(),
       unknownLabel: (metric, label) => this.self.unknown.labels({ metric, label }).inc(),
       overflow: (metric) => this.self.overflow.labels({ metric }).inc(),
@@ -78,21 +79,23 @@ export class Registry {
         'metric',
         'reason',
       ]),
-      redacted: c('sidetone_label_values_redacted', 'Label values replaced with redacted because they looked like PII', [
-        'metric',
-        'label',
-        'kind',
-      ]),
-      rejected: c('sidetone_label_values_rejected', 'Label values replaced with other (not in the enum, too long)', [
-        'metric',
-        'label',
-        'reason',
-      ]),
+      redacted: c(
+        'sidetone_label_values_redacted',
+        'Label values replaced with redacted because they looked like PII',
+        ['metric', 'label', 'kind'],
+      ),
+      rejected: c(
+        'sidetone_label_values_rejected',
+        'Label values replaced with other (not in the enum, too long)',
+        ['metric', 'label', 'reason'],
+      ),
       unknown: c('sidetone_unknown_labels', 'Undeclared label keys dropped at first sight of a series', [
         'metric',
         'label',
       ]),
-      overflow: c('sidetone_series_overflow', 'Samples routed to the overflow series after the series cap', ['metric']),
+      overflow: c('sidetone_series_overflow', 'Samples routed to the overflow series after the series cap', [
+        'metric',
+      ]),
       collectErrors: c('sidetone_collect_errors', 'Collect callbacks that threw or timed out', ['metric']),
     };
   }
@@ -115,7 +118,10 @@ export class Registry {
   }
   /** Define a static info family. */
   info(options: InfoOptions): Info {
-    return this.define({ ...options, labels: Object.keys(options.values) }, () => new Info(options, this.ctx));
+    return this.define(
+      { ...options, labels: Object.keys(options.values) },
+      () => new Info(options, this.ctx),
+    );
   }
 
   /** A family by name (the name given at definition, with or without `_total`/`_info`). */

@@ -1,7 +1,7 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
 import { braces, renderHeaders } from './header.js';
-import { type Labels, Metric, type MetricContext, type MetricOptions, Series, type SeriesOwner } from './metric.js';
+import { type Labels, Metric, type MetricContext, type MetricOptions, Series } from './metric.js';
 import { assertUnit } from './names.js';
 import { LogSketch, mergedQuantiles } from './sketch.js';
 
@@ -23,7 +23,7 @@ export class SummarySeries extends Series {
     this.slotStart = now;
   }
   observe(v: number): void {
-    if (v !== v || typeof v !== 'number') {
+    if (typeof v !== 'number' || Number.isNaN(v)) {
       this.owner.drop(v);
       return;
     }
@@ -88,7 +88,8 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
     }
     this.percentiles = ps;
     this.ageBuckets = checkPositive(this.name, 'ageBuckets', options.ageBuckets ?? 5, true);
-    this.slotMs = (checkPositive(this.name, 'maxAgeSeconds', options.maxAgeSeconds ?? 600) * 1000) / this.ageBuckets;
+    this.slotMs =
+      (checkPositive(this.name, 'maxAgeSeconds', options.maxAgeSeconds ?? 600) * 1000) / this.ageBuckets;
     this.accuracy = options.accuracy ?? 0.01;
     if (!(this.accuracy > 0 && this.accuracy < 1)) checkPositive(this.name, 'accuracy', Number.NaN);
     this.headers = renderHeaders(this.name, 'summary', this.name, 'summary', this.help, this.unit);

@@ -66,7 +66,12 @@ export async function startSidecar(
   const bus = new EventBus({
     registry,
     prefix: config.metrics.prefix,
-    onError: (type) => log.warn({ type }, 'an event subscriber threw; the event still reached the others'),
+    // The error text may quote event fields, so only its class is logged.
+    onError: (err, type) =>
+      log.warn(
+        { type, error: err instanceof Error ? err.name : typeof err },
+        'an event subscriber threw; the others still ran',
+      ),
   });
   const packs = Object.fromEntries(Object.entries(config.packs).map(([k, v]) => [k, demo || v]));
   const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });

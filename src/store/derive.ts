@@ -117,7 +117,16 @@ const REASON_STATUS: Readonly<Partial<Record<FailureReason, CallStatus>>> = {
   timeout: 'timeout',
 };
 
-/** Status: `active` until ended; then the stated status, `completed` if answered, else from the reason. */
+/**
+ * Status: `active` until ended; then the stated status, `completed` if answered, else from the reason.
+ *
+ * @example
+ * ```ts
+ * const base = { endedAt: 1, answeredAt: null, endStatus: null, q850: null, reason: null, hangupBy: null };
+ * deriveStatus({ ...base, sipCode: 486 }); // 'busy'
+ * deriveStatus({ ...base, sipCode: 503 }); // 'failed' (reason network_error)
+ * ```
+ */
 export function deriveStatus(f: EndFacts): CallStatus {
   if (f.endedAt === null) return 'active';
   if (f.endStatus !== null) return f.endStatus;

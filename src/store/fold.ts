@@ -58,6 +58,15 @@ export const zeroStatusCounts = (): Record<CallStatus, number> =>
 
 const num = (v: unknown) => Number(v ?? 0);
 
+/**
+ * Sum `(status, kpi)` groups into {@link CallStats}.
+ *
+ * @example
+ * ```ts
+ * // a backend runs: SELECT status, kpi, COUNT(*) AS n, ... FROM calls WHERE ... GROUP BY status, kpi
+ * const stats = foldCallStats(rows);
+ * ```
+ */
 export function foldCallStats(groups: readonly StatsGroup[]): CallStats {
   const st: CallStats = {
     total: 0,

@@ -14,11 +14,25 @@ export {
   deriveStatus,
   type EndFacts,
   effectiveReason,
+  ISA_CODES,
+  KPI_FLAG,
+  type KpiFacts,
+  kpiFlags,
   NER_CAUSES,
   Q850_REASON,
+  SEER_CODES,
   SIP_Q850_FOR_NER,
   SIP_REASON,
 } from './derive.js';
+export {
+  foldBreakdown,
+  foldCallStats,
+  foldOverview,
+  foldSeries,
+  type OverviewGroup,
+  type SeriesGroup,
+  type StatsGroup,
+} from './fold.js';
 export {
   type MaintenanceOptions,
   type MaintenanceResult,

@@ -30,7 +30,14 @@ export interface MaintenanceResult {
 /** What `startMaintenance` returns: stop the timer, and wait for a run in progress to finish. */
 export type StopMaintenance = () => Promise<void>;
 
-/** Run zombie cleanup and retention once (the on-demand path behind `POST /calls/cleanup`). */
+/**
+ * Run zombie cleanup and retention once (the on-demand path behind `POST /calls/cleanup`).
+ *
+ * @example
+ * ```ts
+ * const { zombiesClosed, deleted } = await runMaintenance(store, { maxActiveSeconds: 14_400, retentionDays: 90 });
+ * ```
+ */
 export async function runMaintenance(
   store: CallStore,
   opts: Omit<MaintenanceOptions, 'intervalMs' | 'runNow'>,

@@ -75,7 +75,14 @@ export const MIGRATIONS: readonly Migration[] = [
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /**
- * Bring `db` up to `target` (default: latest). Throws StoreError `ST_STORE_SCHEMA_TOO_NEW` for a
+ * Bring `db` up to `target` (default: latest). Returns the version the file is at afterwards.
+ *
+ * @example
+ * ```ts
+ * const db = new Database('calls.db');
+ * migrate(db, 'calls.db'); // 2 (LATEST_VERSION)
+ * ```
+ * Throws StoreError `ST_STORE_SCHEMA_TOO_NEW` for a
  * file written by a newer sidetone, rather than guessing at a schema it does not know.
  */
 export function migrate(db: Database.Database, file: string, target: number = LATEST_VERSION): number {

@@ -347,7 +347,17 @@ export class SqliteCallStore implements CallStore {
   }
 }
 
-/** Open (creating and migrating as needed) a SQLite call store. */
+/**
+ * Open (creating the file and its directory, and migrating, as needed) a SQLite call store.
+ *
+ * @example
+ * ```ts
+ * const store = await openSqliteCallStore({
+ *   path: 'data/calls.db',
+ *   privacy: { hashKey: process.env.SIDETONE_HASH_KEY!, storeRaw: false },
+ * });
+ * ```
+ */
 export async function openSqliteCallStore(opts: SqliteCallStoreOptions): Promise<SqliteCallStore> {
   return new SqliteCallStore(opts);
 }

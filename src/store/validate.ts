@@ -85,7 +85,15 @@ function num(where: string, field: string, v: unknown, min: number, max: number,
   }
 }
 
-/** Throw ValidationError `ST_STORE_INVALID_UPDATE` unless `u` is a well-formed CallUpdate. */
+/**
+ * Throw ValidationError `ST_STORE_INVALID_UPDATE` unless `u` is a well-formed CallUpdate.
+ *
+ * @example
+ * ```ts
+ * checkCallUpdate({ kind: 'ringing', callId: 'c1', at: Date.now() }); // ok
+ * checkCallUpdate({ kind: 'ringing', callId: '', at: 0 }); // throws: callId must be a non-empty string...
+ * ```
+ */
 export function checkCallUpdate(u: CallUpdate, index?: number): void {
   const where = index === undefined ? 'call update' : `call update #${index}`;
   if (typeof u !== 'object' || u === null) fail(where, 'update', `must be an object, got ${showValue(u)}`);

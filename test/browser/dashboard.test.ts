@@ -67,7 +67,10 @@ describe('web dashboard', () => {
     expect(body).toMatch(/\+1555\*\*\*\d{4}/);
     expect(body).not.toMatch(/\+1555\d{7}/);
     expect(await page.locator('#trunks').textContent()).toContain('trunk-a');
-    await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT ?? join(dir, 'dashboard.png'), fullPage: true });
+    await page.screenshot({
+      path: process.env.DASHBOARD_SCREENSHOT ?? join(dir, 'dashboard.png'),
+      fullPage: true,
+    });
     expect(errors).toEqual([]);
   });
 

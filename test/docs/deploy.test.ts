@@ -7,14 +7,18 @@ import { CLI } from '../helpers/spawn.js';
 
 // The deployment guide's examples are run, so they cannot rot.
 const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
-const blocks = (lang: string) => [...doc.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1] as string);
+const blocks = (lang: string) =>
+  [...doc.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1] as string);
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-docs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('docs/deploy.md', () => {
   it('the TOML passes `sidetone config check`, with secrets from files masked', () => {
-    const toml = (blocks('toml')[0] as string).replaceAll('/etc/sidetone/', `${dir}/`).replaceAll('/var/lib/sidetone/', `${dir}/`);
-    for (const f of ['scrape.token', 'ingest.token', 'hash.key']) writeFileSync(join(dir, f), `${'ab12'.repeat(16)}\n`);
+    const toml = (blocks('toml')[0] as string)
+      .replaceAll('/etc/sidetone/', `${dir}/`)
+      .replaceAll('/var/lib/sidetone/', `${dir}/`);
+    for (const f of ['scrape.token', 'ingest.token', 'hash.key'])
+      writeFileSync(join(dir, f), `${'ab12'.repeat(16)}\n`);
     writeFileSync(join(dir, 'sidetone.toml'), toml);
     const r = spawnSync(process.execPath, [CLI, 'config', 'check', join(dir, 'sidetone.toml')], {
       encoding: 'utf8',

@@ -15,7 +15,8 @@ function luhnComplete(body: string): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
-const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
+const digits = (n: number) =>
+  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
 
 /** PII of every kind the guard knows, each with the secret part the exposition must never contain. */
 const pii = fc.oneof(
@@ -26,7 +27,9 @@ const pii = fc.oneof(
   fc.emailAddress().map((e) => ({ kind: 'email', secret: e, text: e })),
   fc.uuid().map((u) => ({ kind: 'id', secret: u, text: u })),
   fc.ipV4().map((ip) => ({ kind: 'ip', secret: ip, text: `from ${ip}` })),
-  fc.stringMatching(/^[0-9a-f]{32}$/).map((h: string) => ({ kind: 'token', secret: `AC${h}`, text: `AC${h}` })),
+  fc
+    .stringMatching(/^[0-9a-f]{32}$/)
+    .map((h: string) => ({ kind: 'token', secret: `AC${h}`, text: `AC${h}` })),
   digits(8).map((d) => ({ kind: 'sip_uri', secret: `sip:${d}`, text: `sip:${d}@pbx.example.com` })),
 );
 
@@ -52,7 +55,8 @@ describe('PII never reaches the exposition', () => {
         let redacted = 0;
         const text = r.render();
         for (const line of text.split('\n')) {
-          if (line.startsWith('sidetone_label_values_redacted_total{')) redacted += Number(line.split(' ').pop());
+          if (line.startsWith('sidetone_label_values_redacted_total{'))
+            redacted += Number(line.split(' ').pop());
         }
         expect(redacted).toBe(items.length);
         expect(c.get({ reason: 'redacted' })).toBe(items.length);

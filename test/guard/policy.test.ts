@@ -19,10 +19,12 @@ describe('label policy', () => {
     const text = r.render();
     expect(text).not.toContain('7700');
     expect(text).not.toContain('alice');
-    expect(sample(text, 'sidetone_label_values_redacted_total{metric="sms_failed",label="reason",kind="phone"}')).toBe(1);
-    expect(sample(text, 'sidetone_label_values_redacted_total{metric="sms_failed",label="reason",kind="sip_uri"}')).toBe(
-      1,
-    );
+    expect(
+      sample(text, 'sidetone_label_values_redacted_total{metric="sms_failed",label="reason",kind="phone"}'),
+    ).toBe(1);
+    expect(
+      sample(text, 'sidetone_label_values_redacted_total{metric="sms_failed",label="reason",kind="sip_uri"}'),
+    ).toBe(1);
   });
 
   it('refuses values longer than the limit', () => {
@@ -30,7 +32,9 @@ describe('label policy', () => {
     const c = r.counter({ name: 'x_total', help: 'x', labels: ['v'] });
     c.labels({ v: 'abcdefghij' }).inc();
     expect(c.get({ v: 'other' })).toBe(1);
-    expect(sample(r.render(), 'sidetone_label_values_rejected_total{metric="x",label="v",reason="too_long"}')).toBe(1);
+    expect(
+      sample(r.render(), 'sidetone_label_values_rejected_total{metric="x",label="v",reason="too_long"}'),
+    ).toBe(1);
   });
 
   it('sends new combinations past the series cap to one overflow series, counted', () => {
@@ -56,7 +60,10 @@ describe('label policy', () => {
     c.labels({ d: 'sideways' }).inc(); // enum miss -> {d="other"}
     c.labels({ d: 'in' }).inc();
     c.labels({ d: 'out' }).inc(); // past the cap -> overflow, which is {d="other"} too
-    const lines = r.render().split('\n').filter((l) => l.startsWith('x_total{'));
+    const lines = r
+      .render()
+      .split('\n')
+      .filter((l) => l.startsWith('x_total{'));
     expect(lines).toEqual(['x_total{d="other"} 2', 'x_total{d="in"} 1']);
   });
 
@@ -112,7 +119,9 @@ describe('label policy', () => {
     c.labels({ v: '+15551234567' }).inc();
     c.labels({ v: '+15551234567' }).inc();
     // Redacted values are re-checked (not aliased, so no PII is kept in the index) and each counted.
-    expect(sample(r.render(), 'sidetone_label_values_redacted_total{metric="x",label="v",kind="phone"}')).toBe(2);
+    expect(
+      sample(r.render(), 'sidetone_label_values_redacted_total{metric="x",label="v",kind="phone"}'),
+    ).toBe(2);
     expect(c.get({ v: 'fine' })).toBe(2);
   });
 });

@@ -71,7 +71,11 @@ export async function startPrometheus(jobs: ScrapeJob[]): Promise<{
     if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error}`);
     return body.data;
   };
-  const waitFor = async <T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> => {
+  const waitFor = async <T>(
+    fn: () => Promise<T | undefined>,
+    what: string,
+    timeoutMs = 20_000,
+  ): Promise<T> => {
     const end = Date.now() + timeoutMs;
     let last: unknown;
     while (Date.now() < end) {
@@ -84,9 +88,14 @@ export async function startPrometheus(jobs: ScrapeJob[]): Promise<{
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\nprometheus stderr: ${stderr}`);
+    throw new Error(
+      `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\nprometheus stderr: ${stderr}`,
+    );
   };
-  await waitFor(async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), 'prometheus to be ready');
+  await waitFor(
+    async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined),
+    'prometheus to be ready',
+  );
   return {
     url,
     waitFor,

@@ -17,7 +17,5 @@ export function promtoolCheck(text: string): { status: number; output: string } 
 
 /** Lint lines that are not about OpenMetrics `_created` samples. */
 export function unexpectedLint(output: string): string[] {
-  return output
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !/_created no help text$/.test(l.trim()));
+  return output.split('\n').filter((l) => l.trim() !== '' && !/_created no help text$/.test(l.trim()));
 }

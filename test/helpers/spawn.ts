@@ -24,7 +24,8 @@ export async function startCli(
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const end = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`sidetone ${args.join(' ')} exited ${child.exitCode}:\n${out}`);
+    if (child.exitCode !== null)
+      throw new Error(`sidetone ${args.join(' ')} exited ${child.exitCode}:\n${out}`);
     try {
       await fetch(`${url}/healthz`);
       break;

@@ -1,40 +1,35 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Registry } from '../../src/metrics/index.js';
+import { nastyString } from '../helpers/arbitraries.js';
 import { promtoolCheck, unexpectedLint } from '../helpers/promtool.js';
-
-/** Label values with the characters that break hand-rolled exporters, plus arbitrary Unicode. */
-export const nastyString = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc
-    .array(fc.constantFrom('"', '\\', '\n', '\\n', '\\"', '{', '}', '=', ',', '#', ' ', 'é', '☎', '𝄞', 'a', '1'), {
-      maxLength: 20,
-    })
-    .map((parts) => parts.join('')),
-);
 
 describe('fuzzed label values and HELP', () => {
   it('every rendered exposition passes promtool, in both formats', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(nastyString, { minLength: 1, maxLength: 12 }), nastyString, (values, help) => {
-        const r = new Registry({ guard: { maxValueLength: 1000 } });
-        const g = r.gauge({ name: 'fuzz_values', help: `help ${help}`, labels: ['v'] });
-        const h = r.histogram({ name: 'fuzz_seconds', help: `h ${help}`, unit: 'seconds', labels: ['v'] });
-        values.forEach((v, i) => {
-          g.labels({ v }).set(i);
-          h.labels({ v }).observe(i / 10);
-        });
-        const text = r.render('prometheus');
-        const t = promtoolCheck(text);
-        expect(t.output, text).toBe('');
-        // promtool's text parser rejects the `\"` that OpenMetrics requires in HELP; those cases
-        // are parsed by a real Prometheus in prometheus-scrape.test.ts.
-        if (!help.includes('"')) {
-          const o = promtoolCheck(r.render('openmetrics'));
-          expect(o.output).not.toMatch(/error/);
-          expect(unexpectedLint(o.output)).toEqual([]);
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(nastyString, { minLength: 1, maxLength: 12 }),
+        nastyString,
+        (values, help) => {
+          const r = new Registry({ guard: { maxValueLength: 1000 } });
+          const g = r.gauge({ name: 'fuzz_values', help: `help ${help}`, labels: ['v'] });
+          const h = r.histogram({ name: 'fuzz_seconds', help: `h ${help}`, unit: 'seconds', labels: ['v'] });
+          values.forEach((v, i) => {
+            g.labels({ v }).set(i);
+            h.labels({ v }).observe(i / 10);
+          });
+          const text = r.render('prometheus');
+          const t = promtoolCheck(text);
+          expect(t.output, text).toBe('');
+          // promtool's text parser rejects the `\"` that OpenMetrics requires in HELP; those cases
+          // are parsed by a real Prometheus in prometheus-scrape.test.ts.
+          if (!help.includes('"')) {
+            const o = promtoolCheck(r.render('openmetrics'));
+            expect(o.output).not.toMatch(/error/);
+            expect(unexpectedLint(o.output)).toEqual([]);
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });

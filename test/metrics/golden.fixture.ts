@@ -43,6 +43,10 @@ export function goldenRegistry(): Registry {
   ttfb.observe(0);
   ttfb.observe(0);
   r.summary({ name: 'sidetone_idle_seconds', help: 'A summary with no observations', unit: 'seconds' });
-  r.info({ name: 'sidetone_build', help: 'Build information', values: { version: '0.1.0', runtime: 'node' } });
+  r.info({
+    name: 'sidetone_build',
+    help: 'Build information',
+    values: { version: '0.1.0', runtime: 'node' },
+  });
   return r;
 }

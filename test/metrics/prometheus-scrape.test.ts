@@ -1,22 +1,29 @@
 import { createServer, type Server } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Registry } from '../../src/metrics/index.js';
-import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { detectPii } from '../../src/guard/pii.js';
-import { nastyString } from './fuzz.test.js';
+import { Registry } from '../../src/metrics/index.js';
+import { nastyString } from '../helpers/arbitraries.js';
+import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { goldenRegistry } from './golden.fixture.js';
 
 // A real Prometheus scrapes one registry in each format. Its parsers are the reference: the
 // targets must be up with no scrape error, and label values must round-trip exactly.
 describe('a real Prometheus scrapes both formats', () => {
   const registry = new Registry({ guard: { maxValueLength: 1000 } });
-  const values = fc.sample(fc.uniqueArray(nastyString, { minLength: 30, maxLength: 30 }), { numRuns: 1, seed: 42 })[0];
+  const values = fc.sample(fc.uniqueArray(nastyString, { minLength: 30, maxLength: 30 }), {
+    numRuns: 1,
+    seed: 42,
+  })[0];
   let server: Server;
   let prom: Awaited<ReturnType<typeof startPrometheus>>;
 
   beforeAll(async () => {
-    const g = registry.gauge({ name: 'fuzz_values', help: 'Fuzzed "label" values \\ and\nnewlines', labels: ['v'] });
+    const g = registry.gauge({
+      name: 'fuzz_values',
+      help: 'Fuzzed "label" values \\ and\nnewlines',
+      labels: ['v'],
+    });
     values?.forEach((v, i) => {
       g.labels({ v }).set(i);
     });

@@ -15,13 +15,33 @@ describe('definition-time validation', () => {
     ['bad metric name', () => r.counter({ name: 'sms-sent', help: 'x' }), 'ST_INVALID_METRIC_NAME'],
     ['leading digit', () => r.gauge({ name: '1x', help: 'x' }), 'ST_INVALID_METRIC_NAME'],
     ['__ prefix', () => r.gauge({ name: '__x', help: 'x' }), 'ST_RESERVED_METRIC_NAME'],
-    ['bad label name', () => r.counter({ name: 'a_total', help: 'x', labels: ['trunk-id'] }), 'ST_INVALID_LABEL_NAME'],
+    [
+      'bad label name',
+      () => r.counter({ name: 'a_total', help: 'x', labels: ['trunk-id'] }),
+      'ST_INVALID_LABEL_NAME',
+    ],
     ['__ label', () => r.counter({ name: 'b_total', help: 'x', labels: ['__x'] }), 'ST_RESERVED_LABEL_NAME'],
-    ['le on histogram', () => r.histogram({ name: 'h1', help: 'x', labels: ['le'] }), 'ST_RESERVED_LABEL_NAME'],
-    ['quantile on summary', () => r.summary({ name: 's1', help: 'x', labels: ['quantile'] }), 'ST_RESERVED_LABEL_NAME'],
-    ['duplicate label', () => r.counter({ name: 'c_total', help: 'x', labels: ['a', 'a'] }), 'ST_DUPLICATE_LABEL_NAME'],
+    [
+      'le on histogram',
+      () => r.histogram({ name: 'h1', help: 'x', labels: ['le'] }),
+      'ST_RESERVED_LABEL_NAME',
+    ],
+    [
+      'quantile on summary',
+      () => r.summary({ name: 's1', help: 'x', labels: ['quantile'] }),
+      'ST_RESERVED_LABEL_NAME',
+    ],
+    [
+      'duplicate label',
+      () => r.counter({ name: 'c_total', help: 'x', labels: ['a', 'a'] }),
+      'ST_DUPLICATE_LABEL_NAME',
+    ],
     ['empty help', () => r.counter({ name: 'd_total', help: '' }), 'ST_MISSING_HELP'],
-    ['unsorted buckets', () => r.histogram({ name: 'h2', help: 'x', buckets: [1, 0.5] }), 'ST_INVALID_BUCKETS'],
+    [
+      'unsorted buckets',
+      () => r.histogram({ name: 'h2', help: 'x', buckets: [1, 0.5] }),
+      'ST_INVALID_BUCKETS',
+    ],
     ['duplicate bucket', () => r.histogram({ name: 'h3', help: 'x', buckets: [1, 1] }), 'ST_INVALID_BUCKETS'],
     ['NaN bucket', () => r.histogram({ name: 'h4', help: 'x', buckets: [Number.NaN] }), 'ST_INVALID_BUCKETS'],
     ['no buckets', () => r.histogram({ name: 'h5', help: 'x', buckets: [] }), 'ST_INVALID_BUCKETS'],
@@ -31,13 +51,21 @@ describe('definition-time validation', () => {
       () => r.counter({ name: 'e_total', help: 'x', labels: ['a'], enums: { b: ['x'] } as never }),
       'ST_ENUM_UNKNOWN_LABEL',
     ],
-    ['phone number in name', () => r.counter({ name: 'calls_to_15551234567_total', help: 'x' }), 'ST_DEFINITION_PII'],
+    [
+      'phone number in name',
+      () => r.counter({ name: 'calls_to_15551234567_total', help: 'x' }),
+      'ST_DEFINITION_PII',
+    ],
     [
       'webhook URL in help',
       () => r.counter({ name: 'f_total', help: 'posted to https://hooks.example.com/T0/abc?token=x' }),
       'ST_DEFINITION_PII',
     ],
-    ['bad percentile', () => r.summary({ name: 's2', help: 'x', percentiles: [1.5] }), 'ST_INVALID_PERCENTILE'],
+    [
+      'bad percentile',
+      () => r.summary({ name: 's2', help: 'x', percentiles: [1.5] }),
+      'ST_INVALID_PERCENTILE',
+    ],
     ['bad ttl', () => r.gauge({ name: 'g_ttl', help: 'x', ttlSeconds: -1 }), 'ST_INVALID_OPTION'],
   ];
   it.each(cases)('%s throws a DefinitionError with a stable code', (_name, fn, code) => {
@@ -54,7 +82,9 @@ describe('definition-time validation', () => {
 
   it('shows the bad value and the fix in the message', () => {
     expect(() => r.counter({ name: 'sms-sent', help: 'x' })).toThrow(/"sms-sent".*letters, digits/);
-    expect(() => r.histogram({ name: 'h6', help: 'x', buckets: [1, 0.5] })).toThrow(/0.5 follows 1: sort them/);
+    expect(() => r.histogram({ name: 'h6', help: 'x', buckets: [1, 0.5] })).toThrow(
+      /0.5 follows 1: sort them/,
+    );
   });
 
   it('returns the existing metric for an identical definition and throws for a different shape', () => {
@@ -63,7 +93,9 @@ describe('definition-time validation', () => {
     expect(() => r.counter({ name: 'same_total', help: 'x', labels: ['b'] })).toThrow(
       expect.objectContaining({ code: 'ST_DUPLICATE_METRIC' }),
     );
-    expect(() => r.gauge({ name: 'same', help: 'x' })).toThrow(expect.objectContaining({ code: 'ST_DUPLICATE_METRIC' }));
+    expect(() => r.gauge({ name: 'same', help: 'x' })).toThrow(
+      expect.objectContaining({ code: 'ST_DUPLICATE_METRIC' }),
+    );
   });
 
   it('refuses a family whose samples would clash with another family', () => {
@@ -130,15 +162,28 @@ describe('recording', () => {
 
   it('maps values outside an enum to other, counted', () => {
     const r = new Registry();
-    const c = r.counter({ name: 'calls_total', help: 'x', labels: ['direction'], enums: { direction: ['inbound'] } });
+    const c = r.counter({
+      name: 'calls_total',
+      help: 'x',
+      labels: ['direction'],
+      enums: { direction: ['inbound'] },
+    });
     c.labels({ direction: 'sideways' }).inc();
     c.labels({ direction: 'sideways' }).inc();
     expect(c.get({ direction: 'other' })).toBe(2);
     expect(
-      sample(r.render(), 'sidetone_label_values_rejected_total{metric="calls",label="direction",reason="not_in_enum"}'),
+      sample(
+        r.render(),
+        'sidetone_label_values_rejected_total{metric="calls",label="direction",reason="not_in_enum"}',
+      ),
     ).toBe(2);
     const strict = new Registry({ guard: { strict: true } });
-    const s = strict.counter({ name: 'calls_total', help: 'x', labels: ['direction'], enums: { direction: ['inbound'] } });
+    const s = strict.counter({
+      name: 'calls_total',
+      help: 'x',
+      labels: ['direction'],
+      enums: { direction: ['inbound'] },
+    });
     expect(() => s.labels({ direction: 'sideways' })).toThrow(LabelPolicyError);
   });
 
@@ -149,7 +194,13 @@ describe('recording', () => {
     g.inc(2);
     g.dec();
     expect(g.get()).toBe(2);
-    const sig = r.gauge({ name: 'signal_dbm', help: 'x', unit: 'dbm', initial: 'unknown', labels: ['modem'] });
+    const sig = r.gauge({
+      name: 'signal_dbm',
+      help: 'x',
+      unit: 'dbm',
+      initial: 'unknown',
+      labels: ['modem'],
+    });
     const m = sig.labels({ modem: 'm1' });
     expect(r.render()).not.toMatch(/^signal_dbm\{/m);
     m.set(-85);
@@ -186,13 +237,19 @@ describe('recording', () => {
       for (let i = 1; i <= 1000; i++) s.observe(i / 1000);
       let text = r.render();
       expect(sample(text, 'ttfb_seconds{quantile="0.5"}')).toBeCloseTo(0.5, 1);
-      expect(Math.abs((sample(text, 'ttfb_seconds{quantile="0.5"}') as number) - 0.5) / 0.5).toBeLessThan(0.011);
-      expect(Math.abs((sample(text, 'ttfb_seconds{quantile="0.99"}') as number) - 0.99) / 0.99).toBeLessThan(0.011);
+      expect(Math.abs((sample(text, 'ttfb_seconds{quantile="0.5"}') as number) - 0.5) / 0.5).toBeLessThan(
+        0.011,
+      );
+      expect(Math.abs((sample(text, 'ttfb_seconds{quantile="0.99"}') as number) - 0.99) / 0.99).toBeLessThan(
+        0.011,
+      );
       // 40 s later the first values are still in the window; new large values shift the median.
       vi.setSystemTime(1_700_000_040_000);
       for (let i = 0; i < 3000; i++) s.observe(10);
       text = r.render();
-      expect(Math.abs((sample(text, 'ttfb_seconds{quantile="0.5"}') as number) - 10) / 10).toBeLessThan(0.011);
+      expect(Math.abs((sample(text, 'ttfb_seconds{quantile="0.5"}') as number) - 10) / 10).toBeLessThan(
+        0.011,
+      );
       // After the whole window has passed with no new data, quantiles are NaN (unknown), not 0;
       // sum and count stay cumulative.
       vi.setSystemTime(1_700_000_200_000);

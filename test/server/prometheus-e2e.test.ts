@@ -59,13 +59,17 @@ describe('a real Prometheus scrapes `sidetone demo`', () => {
   });
 
   it('the documented ASR expression evaluates to a percentage per trunk', async () => {
-    const asr = await prom.waitFor(async () => {
-      const r = await prom.query(
-        // The `other` trunk has pre-bound zero series and no traffic: its ratio is 0/0 (NaN).
-        '100 * sum by (trunk) (increase(sidetone_call_answered_total{trunk!="other"}[1m])) / sum by (trunk) (increase(sidetone_call_attempts_total{trunk!="other"}[1m]))',
-      );
-      return r.length === 2 && r.every((s) => Number(s.value[1]) > 0) ? r : undefined;
-    }, 'ASR per trunk', 40_000);
+    const asr = await prom.waitFor(
+      async () => {
+        const r = await prom.query(
+          // The `other` trunk has pre-bound zero series and no traffic: its ratio is 0/0 (NaN).
+          '100 * sum by (trunk) (increase(sidetone_call_answered_total{trunk!="other"}[1m])) / sum by (trunk) (increase(sidetone_call_attempts_total{trunk!="other"}[1m]))',
+        );
+        return r.length === 2 && r.every((s) => Number(s.value[1]) > 0) ? r : undefined;
+      },
+      'ASR per trunk',
+      40_000,
+    );
     for (const s of asr) {
       expect(['trunk-a', 'trunk-b']).toContain(s.metric.trunk);
       expect(Number(s.value[1])).toBeGreaterThanOrEqual(0);

@@ -25,7 +25,10 @@ async function serve(db: string) {
     });
   const ready = async () => {
     const res = await fetch(`${url}/readyz`);
-    return { status: res.status, body: (await res.json()) as { status: string; checks: Record<string, { status: string }> } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { status: string; checks: Record<string, { status: string }> },
+    };
   };
   return { url, proc, post, ready };
 }
@@ -38,11 +41,15 @@ describe('sidetone serve', () => {
       expect(r.status).toBe(503);
       expect(r.body.status).toBe('degraded');
       expect(r.body.checks.modem?.status).toBe('unknown');
-      expect((await s.post([{ type: 'modem.connected' }, { type: 'modem.registration', stat: 1 }])).status).toBe(200);
+      expect(
+        (await s.post([{ type: 'modem.connected' }, { type: 'modem.registration', stat: 1 }])).status,
+      ).toBe(200);
       r = await s.ready();
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ status: 'ready', checks: { modem: { status: 'pass' } } });
-      await s.post([{ type: 'modem.disconnected', reason: 'usb', error: 'lost /dev/ttyUSB2 of +15551234567' }]);
+      await s.post([
+        { type: 'modem.disconnected', reason: 'usb', error: 'lost /dev/ttyUSB2 of +15551234567' },
+      ]);
       r = await s.ready();
       expect(r.status).toBe(503);
       expect(r.body.checks.modem?.status).toBe('fail');
@@ -84,7 +91,12 @@ describe('sidetone serve', () => {
     const s = await serve(join(dir, 'second.db'));
     // A request whose body never finishes keeps the graceful stop waiting.
     const port = Number(new URL(s.url).port);
-    const hanging = request({ port, method: 'POST', path: '/events', headers: { 'content-type': 'application/json' } });
+    const hanging = request({
+      port,
+      method: 'POST',
+      path: '/events',
+      headers: { 'content-type': 'application/json' },
+    });
     hanging.on('error', () => {});
     hanging.write('[{"type":"heartbeat"}');
     await new Promise((r) => setTimeout(r, 200));
@@ -107,10 +119,17 @@ describe('source heartbeats', () => {
     });
     const ready = async () => {
       const res = await fetch(`${url}/readyz`);
-      return { status: res.status, source: ((await res.json()) as { checks: Record<string, { status: string }> }).checks.source };
+      return {
+        status: res.status,
+        source: ((await res.json()) as { checks: Record<string, { status: string }> }).checks.source,
+      };
     };
     const beat = () =>
-      fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"heartbeat"}' });
+      fetch(`${url}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"type":"heartbeat"}',
+      });
     try {
       expect(await ready()).toEqual({ status: 503, source: expect.objectContaining({ status: 'unknown' }) });
       await beat();

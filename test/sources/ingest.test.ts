@@ -50,7 +50,13 @@ describe('POST /events', () => {
 
   it('accepts one JSON event and stores it before answering', async () => {
     const res = await post(
-      JSON.stringify({ type: 'call.started', callId: 'c1', direction: 'inbound', channel: 'sip', from: '+15551234567' }),
+      JSON.stringify({
+        type: 'call.started',
+        callId: 'c1',
+        direction: 'inbound',
+        channel: 'sip',
+        from: '+15551234567',
+      }),
     );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ accepted: 1, rejected: 0, errors: [] });
@@ -88,7 +94,9 @@ describe('POST /events', () => {
   });
 
   it('a JSON array works like NDJSON, with array indexes', async () => {
-    const res = await post(JSON.stringify([{ type: 'heartbeat' }, { type: 'heartbeat', intervalSeconds: -1 }]));
+    const res = await post(
+      JSON.stringify([{ type: 'heartbeat' }, { type: 'heartbeat', intervalSeconds: -1 }]),
+    );
     const body = (await res.json()) as { accepted: number; errors: Array<{ index: number }> };
     expect(body.accepted).toBe(1);
     expect(body.errors.map((e) => e.index)).toEqual([1]);
@@ -102,8 +110,12 @@ describe('POST /events', () => {
   it('refuses a wrong content type (415) and an oversized body (413)', async () => {
     const wrong = await post('type=heartbeat', 'application/x-www-form-urlencoded');
     expect(wrong.status).toBe(415);
-    expect(((await wrong.json()) as { error: { message: string } }).error.message).toMatch(/application\/x-ndjson/);
-    const big = JSON.stringify(Array.from({ length: 200 }, () => ({ type: 'heartbeat', source: 'x'.repeat(20) })));
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).toMatch(
+      /application\/x-ndjson/,
+    );
+    const big = JSON.stringify(
+      Array.from({ length: 200 }, () => ({ type: 'heartbeat', source: 'x'.repeat(20) })),
+    );
     expect((await post(big)).status).toBe(413);
     expect(seen).toEqual([]);
   });

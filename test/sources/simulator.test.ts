@@ -71,7 +71,9 @@ describe('demo simulator', () => {
     const codes = new Set([...ended.values()].map((e) => (e.type === 'call.ended' ? e.sipCode : undefined)));
     for (const code of [486, 480, 487, 408, 503]) expect(codes).toContain(code);
     expect([...started].filter((id) => !ended.has(id)).length).toBeGreaterThan(0);
-    const drops = events.filter((e) => e.type === 'modem.reconnected' && (e.ts as number) < 1_700_000_000_000 + 310_000);
+    const drops = events.filter(
+      (e) => e.type === 'modem.reconnected' && (e.ts as number) < 1_700_000_000_000 + 310_000,
+    );
     expect(drops.length).toBe(5);
   });
 
