@@ -13,6 +13,7 @@ import {
   writableCheck,
 } from '../health/index.js';
 import { createApp } from '../http/app.js';
+import { httpOptionsFromConfig } from '../http/from-config.js';
 import { type Served, serve } from '../http/node.js';
 import { Registry } from '../metrics/index.js';
 import { runtimeMetrics } from '../runtime/index.js';
@@ -114,24 +115,8 @@ export async function startSidecar(
     },
   });
 
-  const app = createApp({
-    registry,
-    health,
-    auth: {
-      scrape: { tokens: config.auth.scrape_tokens, basic: config.auth.basic_users },
-      ingest: { tokens: config.auth.ingest_tokens },
-      protectHealth: config.health.protect,
-    },
-    paths: {
-      metrics: config.metrics.path,
-      healthz: config.health.liveness_path,
-      readyz: config.health.readiness_path,
-    },
-    compatHealthz: config.health.compat_healthz,
-    maxConcurrentScrapes: config.server.max_concurrent_scrapes,
-    gzip: config.metrics.gzip,
-    logger: log,
-  });
+  const http = httpOptionsFromConfig(config);
+  const app = createApp({ ...http.app, registry, health, logger: log });
   app.route(
     'POST',
     '/events',
@@ -143,15 +128,7 @@ export async function startSidecar(
 
   let served: Served;
   try {
-    served = await serve(app, {
-      host: config.server.host,
-      port: config.server.port,
-      bodyLimitBytes: config.server.body_limit_bytes,
-      headersTimeoutMs: config.server.headers_timeout_ms,
-      requestTimeoutMs: config.server.request_timeout_ms,
-      keepAliveTimeoutMs: config.server.keep_alive_timeout_ms,
-      logger: log,
-    });
+    served = await serve(app, { ...http.serve, logger: log });
   } catch (err) {
     await Promise.all([sink.close(), stopMaintenance()]).catch(() => {});
     await store.close();

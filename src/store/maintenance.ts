@@ -9,7 +9,7 @@ export interface MaintenanceOptions {
   maxActiveSeconds?: number;
   /** Records filed more than this many days ago are deleted. Omit to keep everything. */
   retentionDays?: number;
-  /** Rows per retention transaction (default 5000). */
+  /** Rows per retention transaction (default 2000). */
   batchSize?: number;
   /** Also run once right away (default false). */
   runNow?: boolean;
@@ -45,7 +45,10 @@ export async function runMaintenance(
   const at = (opts.now ?? Date.now)();
   const zombiesClosed = opts.maxActiveSeconds ? await store.closeZombies(opts.maxActiveSeconds, at) : 0;
   const deleted = opts.retentionDays
-    ? await store.deleteOlderThan(opts.retentionDays, { batchSize: opts.batchSize ?? 5000, now: at })
+    ? await store.deleteOlderThan(opts.retentionDays, {
+        ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
+        now: at,
+      })
     : { calls: 0, sms: 0 };
   return { zombiesClosed, deleted, at };
 }

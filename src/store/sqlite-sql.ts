@@ -4,9 +4,10 @@
  * that updates commute: times take the earliest report (`minOf`), descriptive fields come from the
  * earliest event that carries them (`pick`), media keeps the worst value seen.
  */
+import { showValue, ValidationError } from '../errors.js';
 import { KPI_FLAG } from './derive.js';
 import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
-import { SMS_STATUSES } from './types.js';
+import { type Bucket, type CallQuery, SMS_STATUSES } from './types.js';
 
 /** `col` := the earlier of old and new, either may be null. */
 const minOf = (c: string) =>
@@ -60,8 +61,9 @@ export const UPSERT_MEDIA = `INSERT INTO calls (call_id, first_at, mos, jitter_m
   ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, mos = CASE WHEN mos IS NULL OR excluded.mos < mos
     THEN excluded.mos ELSE mos END, ${maxOf('jitter_ms')}, ${maxOf('loss_percent')}, ${maxOf('rtt_ms')}`;
 
+/** One batch of zombie cleanup (batched like retention, so a backlog cannot stall the loop). */
 export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = @now, end_status = 'timeout', reason = 'timeout',
-  closed_by_cleanup = 1 WHERE status = 'active' AND first_at < @cutoff`;
+  closed_by_cleanup = 1 WHERE id IN (SELECT id FROM calls WHERE status = 'active' AND first_at < @cutoff LIMIT @limit)`;
 
 // --- SMS -------------------------------------------------------------------------------------
 
@@ -95,6 +97,32 @@ export const UPSERT_SMS_REPORT = `INSERT INTO sms (message_id, first_at, directi
 
 export const CALL_COLUMNS = CALL_COLUMN_LIST.join(', ');
 export const SMS_COLUMNS = SMS_COLUMN_LIST.join(', ');
+
+const BUCKET_MS: Record<Bucket, number> = { hour: 3_600_000, day: 86_400_000 };
+
+/** The `@size` param of a bucketed query; ValidationError for anything but hour/day. */
+export function bucketSize(bucket: Bucket): number {
+  const size = BUCKET_MS[bucket];
+  if (!size) {
+    throw new ValidationError(
+      'ST_STORE_INVALID_BUCKET',
+      `bucket must be "hour" or "day", got ${showValue(bucket)}`,
+    );
+  }
+  return size;
+}
+
+/**
+ * The params of {@link CALL_RANGE}. Times are stored as integers: `first_at >= 1.5` is
+ * `first_at >= 2`, `first_at < 9.5` is `first_at < 10`.
+ */
+export const rangeParams = (q: CallQuery) => ({
+  from: Math.ceil(q.from),
+  to: Math.ceil(q.to),
+  direction: q.direction ?? null,
+  trunk: q.trunk ?? null,
+  channel: q.channel ?? null,
+});
 
 /** Named params @from, @to, @direction, @trunk, @channel (null = any). */
 const CALL_FILTERS = `(@direction IS NULL OR direction = @direction)

@@ -6,7 +6,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
-import { StoreError, showValue, ValidationError } from '../errors.js';
+import { StoreError } from '../errors.js';
 import {
   foldCallStats,
   foldOverview,
@@ -26,6 +26,7 @@ import {
 } from './sqlite-open.js';
 import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } from './sqlite-rows.js';
 import * as SQL from './sqlite-sql.js';
+import { bucketSize, rangeParams } from './sqlite-sql.js';
 import { writeCall, writeSms } from './sqlite-write.js';
 import type {
   Bucket,
@@ -43,33 +44,20 @@ import type {
   SmsStats,
   SmsUpdate,
 } from './types.js';
-import { checkCallUpdate, checkRange, checkSmsUpdate } from './validate.js';
+import {
+  checkCallUpdate,
+  checkMaxActive,
+  checkPercentiles,
+  checkRange,
+  checkRetention,
+  checkSmsUpdate,
+} from './validate.js';
 
 export type { SqliteCallStoreOptions } from './sqlite-open.js';
 
-const BUCKET_MS: Record<Bucket, number> = { hour: 3_600_000, day: 86_400_000 };
 const DAY_MS = 86_400_000;
-type Stmt = Database.Statement;
-
-function bucketSize(bucket: Bucket): number {
-  const size = BUCKET_MS[bucket];
-  if (!size) {
-    throw new ValidationError(
-      'ST_STORE_INVALID_BUCKET',
-      `bucket must be "hour" or "day", got ${showValue(bucket)}`,
-    );
-  }
-  return size;
-}
-
-// Times are stored as integers: first_at >= 1.5 is first_at >= 2, first_at < 9.5 is first_at < 10.
-const rangeParams = (q: CallQuery) => ({
-  from: Math.ceil(q.from),
-  to: Math.ceil(q.to),
-  direction: q.direction ?? null,
-  trunk: q.trunk ?? null,
-  channel: q.channel ?? null,
-});
+/** Rows per maintenance transaction: ~10–20 ms each on a 1M-call store, so the loop keeps turning. */
+const BATCH = 2000;
 
 /**
  * SQLite implementation of {@link CallStore}.
@@ -88,7 +76,7 @@ export class SqliteCallStore implements CallStore {
   private readonly db: Database.Database;
   private readonly privacy: PrivacyConfig;
   private readonly s: Statements;
-  private readonly percentileStmts = new Map<number, Stmt>();
+  private readonly percentileStmts = new Map<number, Database.Statement>();
   private readonly writeCalls: (us: readonly CallUpdate[]) => void;
   private readonly writeSmses: (us: readonly SmsUpdate[]) => void;
   private readonly writeOneCall: (u: CallUpdate) => void;
@@ -185,11 +173,28 @@ export class SqliteCallStore implements CallStore {
     const reveal = mayReveal(this.privacy, opts?.reveal);
     const { from, ...filters } = rangeParams(q);
     const params = { ...filters, afterAt: from, afterId: -1, limit: q.chunkSize ?? 1000 };
-    // Keyset pages instead of one long-lived cursor: a cursor would hold the connection (and a WAL
-    // snapshot) for the whole export and block ingest; pages let writes interleave.
+    return this.pages(
+      'iterateCalls',
+      () => this.bulk().page,
+      params,
+      (r: CallTuple) => toCallRecord(r, reveal),
+    );
+  }
+
+  /**
+   * Keyset pages (rows ordered by first_at, id; tuple slots 2 and 0) instead of one long-lived
+   * cursor: a cursor would hold the connection and a WAL snapshot for the whole export and block
+   * ingest; pages let writes interleave, with a turn of the event loop between them.
+   */
+  private async *pages<R extends [number, string, number, ...unknown[]], T>(
+    what: string,
+    statement: () => Database.Statement,
+    params: { afterAt: number; afterId: number; limit: number },
+    map: (row: R) => T,
+  ): AsyncIterable<T> {
     for (;;) {
-      const rows = this.run('iterateCalls', () => this.bulk().page.all(params) as CallTuple[]);
-      for (const r of rows) yield toCallRecord(r, reveal);
+      const rows = this.run(what, () => statement().all(params) as R[]);
+      for (const r of rows) yield map(r);
       const last = rows[rows.length - 1];
       if (!last || rows.length < params.limit) return;
       params.afterAt = last[2];
@@ -214,14 +219,9 @@ export class SqliteCallStore implements CallStore {
   async durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]> {
     checkRange(q);
     if (ps.length === 0) return [];
+    checkPercentiles(ps);
     const params: Record<string, unknown> = rangeParams(q);
     ps.forEach((p, i) => {
-      if (!(p >= 0 && p <= 1)) {
-        throw new ValidationError(
-          'ST_STORE_INVALID_PERCENTILE',
-          `percentile must be in 0..1, got ${showValue(p)}`,
-        );
-      }
       params[`p${i}`] = p;
     });
     const row = this.run('durationPercentiles', () => {
@@ -261,7 +261,7 @@ export class SqliteCallStore implements CallStore {
     return row && toSmsRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 
-  async *iterateSms(
+  iterateSms(
     q: { from: number; to: number; chunkSize?: number },
     opts?: ReadOptions,
   ): AsyncIterable<SmsRecord> {
@@ -273,15 +273,12 @@ export class SqliteCallStore implements CallStore {
       afterId: -1,
       limit: q.chunkSize ?? 1000,
     };
-    for (;;) {
-      const rows = this.run('iterateSms', () => this.bulk().smsPage.all(params) as SmsTuple[]);
-      for (const r of rows) yield toSmsRecord(r, reveal);
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < params.limit) return;
-      params.afterAt = last[2];
-      params.afterId = last[0];
-      await yieldToLoop();
-    }
+    return this.pages(
+      'iterateSms',
+      () => this.bulk().smsPage,
+      params,
+      (r: SmsTuple) => toSmsRecord(r, reveal),
+    );
   }
 
   async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
@@ -295,28 +292,23 @@ export class SqliteCallStore implements CallStore {
   }
 
   async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {
-    if (!(maxActiveSeconds > 0)) {
-      throw new ValidationError(
-        'ST_STORE_INVALID_MAX_ACTIVE',
-        `maxActiveSeconds must be a positive number, got ${showValue(maxActiveSeconds)}; e.g. 14400 (4 h)`,
-      );
+    checkMaxActive(maxActiveSeconds);
+    const params = { now: Math.trunc(now), cutoff: Math.trunc(now - maxActiveSeconds * 1000), limit: BATCH };
+    let closed = 0;
+    for (;;) {
+      const n = this.run('closeZombies', () => this.s.zombies.run(params).changes);
+      closed += n;
+      if (n < BATCH) return closed;
+      await yieldToLoop();
     }
-    const cutoff = Math.trunc(now - maxActiveSeconds * 1000);
-    return this.run('closeZombies', () => this.s.zombies.run({ now: Math.trunc(now), cutoff }).changes);
   }
 
   async deleteOlderThan(
     days: number,
     opts: { batchSize?: number; now?: number } = {},
   ): Promise<DeleteResult> {
-    const batch = opts.batchSize ?? 5000;
-    if (!(days > 0) || !Number.isInteger(batch) || batch < 1) {
-      throw new ValidationError(
-        'ST_STORE_INVALID_RETENTION',
-        `retention needs days > 0 and an integer batchSize ≥ 1, got days=${showValue(days)} ` +
-          `batchSize=${showValue(batch)}; e.g. deleteOlderThan(90, { batchSize: 5000 })`,
-      );
-    }
+    const batch = opts.batchSize ?? BATCH;
+    checkRetention(days, batch);
     const cutoff = Math.trunc((opts.now ?? Date.now()) - days * DAY_MS);
     const result: DeleteResult = { calls: 0, sms: 0 };
     for (const [key, st] of [

@@ -176,3 +176,34 @@ export function checkRange(q: { from: number; to: number }, code = 'ST_STORE_INV
     );
   }
 }
+
+/** Percentiles for `durationPercentiles`: fractions in 0..1. */
+export function checkPercentiles(ps: readonly number[]): void {
+  for (const p of ps) {
+    if (!(typeof p === 'number' && p >= 0 && p <= 1)) {
+      throw new ValidationError(
+        'ST_STORE_INVALID_PERCENTILE',
+        `percentile must be a fraction in 0..1, got ${showValue(p)}; e.g. 0.95 for p95`,
+      );
+    }
+  }
+}
+
+export function checkMaxActive(maxActiveSeconds: number): void {
+  if (!(typeof maxActiveSeconds === 'number' && maxActiveSeconds > 0)) {
+    throw new ValidationError(
+      'ST_STORE_INVALID_MAX_ACTIVE',
+      `maxActiveSeconds must be a positive number, got ${showValue(maxActiveSeconds)}; e.g. 14400 (4 h)`,
+    );
+  }
+}
+
+export function checkRetention(days: number, batchSize: number): void {
+  if (!(typeof days === 'number' && days > 0) || !Number.isInteger(batchSize) || batchSize < 1) {
+    throw new ValidationError(
+      'ST_STORE_INVALID_RETENTION',
+      `retention needs days > 0 and an integer batchSize ≥ 1, got days=${showValue(days)} ` +
+        `batchSize=${showValue(batchSize)}; e.g. deleteOlderThan(90, { batchSize: 2000 })`,
+    );
+  }
+}

@@ -123,25 +123,24 @@ describe('calls pack', () => {
     [16, 'cancelled', 1, 'normal'],
     [127, 'ineffective', 0, 'other'],
   ];
-  it.each(pstn)(
-    'PSTN release with Q.850 %i -> outcome %s, effective %i, cause %s',
-    (q850, outcome, eff, cause) => {
-      const { bus, registry } = setup();
-      bus.emit({
-        type: 'call.started',
-        callId: 'p',
-        direction: 'outbound',
-        channel: 'pstn',
-        trunk: 'carrier-a',
-      });
-      bus.emit({ type: 'call.ended', callId: 'p', q850 });
-      const text = registry.render();
-      const labels = 'direction="outbound",channel="pstn",trunk="carrier-a"';
-      expect(sample(text, `sidetone_call_outcomes_total{${labels},outcome="${outcome}"}`)).toBe(1);
-      expect(sample(text, `sidetone_call_effective_total{${labels}}`)).toBe(eff);
-      expect(sample(text, `sidetone_call_hangups_total{hangup_by="unknown",cause="${cause}"}`)).toBe(1);
-    },
-  );
+  it.each(
+    pstn,
+  )('PSTN release with Q.850 %i -> outcome %s, effective %i, cause %s', (q850, outcome, eff, cause) => {
+    const { bus, registry } = setup();
+    bus.emit({
+      type: 'call.started',
+      callId: 'p',
+      direction: 'outbound',
+      channel: 'pstn',
+      trunk: 'carrier-a',
+    });
+    bus.emit({ type: 'call.ended', callId: 'p', q850 });
+    const text = registry.render();
+    const labels = 'direction="outbound",channel="pstn",trunk="carrier-a"';
+    expect(sample(text, `sidetone_call_outcomes_total{${labels},outcome="${outcome}"}`)).toBe(1);
+    expect(sample(text, `sidetone_call_effective_total{${labels}}`)).toBe(eff);
+    expect(sample(text, `sidetone_call_hangups_total{hangup_by="unknown",cause="${cause}"}`)).toBe(1);
+  });
 
   // RFC 3398 8.2.6.1 (SIP -> Q.850) decides the hangup cause group when only a SIP code is known.
   const sip: Array<[number, string, string]> = [

@@ -28,16 +28,15 @@ function moved(text: string, spec: MetricSpec): boolean {
 }
 
 describe('metric catalogue', () => {
-  it.each(CATALOGUE.map((m) => [m.name, m] as const))(
-    '%s moves when its source events arrive',
-    async (_n, spec) => {
-      const { emit, registry, clock } = setup();
-      expect(moved(await registry.metrics(), spec)).toBe(false);
-      emit(ALL_EVENTS.filter((e) => spec.events.includes(e.type)));
-      clock.now = T0 + 5000;
-      expect(moved(await registry.metrics(), spec)).toBe(true);
-    },
-  );
+  it.each(
+    CATALOGUE.map((m) => [m.name, m] as const),
+  )('%s moves when its source events arrive', async (_n, spec) => {
+    const { emit, registry, clock } = setup();
+    expect(moved(await registry.metrics(), spec)).toBe(false);
+    emit(ALL_EVENTS.filter((e) => spec.events.includes(e.type)));
+    clock.now = T0 + 5000;
+    expect(moved(await registry.metrics(), spec)).toBe(true);
+  });
 
   it('every event type feeds at least one metric', () => {
     const fed = new Set(CATALOGUE.flatMap((m) => m.events));

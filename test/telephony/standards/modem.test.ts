@@ -213,12 +213,18 @@ describe('parseCsq', () => {
     expect(parseCsq(line)).toEqual(expected);
   });
 
-  it.each(['AT+CSQ', '+CSQ: x,99', '+CSQ: 18', '+CSQ: 18,99,1', 'ERROR', '', '+CREG: 0,1', '+CSQ: -1,99'])(
-    '%j -> undefined',
-    (line) => {
-      expect(parseCsq(line)).toBeUndefined();
-    },
-  );
+  it.each([
+    'AT+CSQ',
+    '+CSQ: x,99',
+    '+CSQ: 18',
+    '+CSQ: 18,99,1',
+    'ERROR',
+    '',
+    '+CREG: 0,1',
+    '+CSQ: -1,99',
+  ])('%j -> undefined', (line) => {
+    expect(parseCsq(line)).toBeUndefined();
+  });
 
   it('never throws on non-strings', () => {
     expect(parseCsq(undefined as unknown as string)).toBeUndefined();
@@ -248,12 +254,14 @@ describe('parseCesq', () => {
     expect(parseCesq('+CESQ: 40,0,255,255,255,255,255,255,255')?.rxlevDbm).toBe(-71);
   });
 
-  it.each(['+CESQ: 99,99,255,255,20', '+CESQ: a,99,255,255,20,60', '+CSQ: 18,99', 'OK'])(
-    '%j -> undefined',
-    (line) => {
-      expect(parseCesq(line)).toBeUndefined();
-    },
-  );
+  it.each([
+    '+CESQ: 99,99,255,255,20',
+    '+CESQ: a,99,255,255,20,60',
+    '+CSQ: 18,99',
+    'OK',
+  ])('%j -> undefined', (line) => {
+    expect(parseCesq(line)).toBeUndefined();
+  });
 });
 
 describe('parseCreg / parseCgreg / parseCereg / parseC5greg', () => {

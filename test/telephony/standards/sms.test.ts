@@ -37,16 +37,29 @@ describe('TP-Status (3GPP TS 23.040 9.2.3.15)', () => {
   });
 
   // Reserved values are read as 0x63 "service rejected": failed, temporary, SC no longer trying.
-  it.each([0x03, 0x0f, 0x26, 0x2f, 0x4a, 0x4f, 0x66, 0x6f, 0x80, 0xa0, 0xff, 0x100, -1, 1.5, Number.NaN])(
-    'reserved %s reads as 0x63',
-    (byte) => {
-      expect(isReservedTpStatus(byte)).toBe(true);
-      expect(tpStatusClass(byte)).toBe('failed');
-      expect(tpStatusDetail(byte)).toEqual({ outcome: 'failed', permanent: false, reserved: true });
-      expect(tpStatusDetail(byte).outcome).toBe(tpStatusDetail(0x63).outcome);
-      expect(tpStatusDetail(byte).permanent).toBe(tpStatusDetail(0x63).permanent);
-    },
-  );
+  it.each([
+    0x03,
+    0x0f,
+    0x26,
+    0x2f,
+    0x4a,
+    0x4f,
+    0x66,
+    0x6f,
+    0x80,
+    0xa0,
+    0xff,
+    0x100,
+    -1,
+    1.5,
+    Number.NaN,
+  ])('reserved %s reads as 0x63', (byte) => {
+    expect(isReservedTpStatus(byte)).toBe(true);
+    expect(tpStatusClass(byte)).toBe('failed');
+    expect(tpStatusDetail(byte)).toEqual({ outcome: 'failed', permanent: false, reserved: true });
+    expect(tpStatusDetail(byte).outcome).toBe(tpStatusDetail(0x63).outcome);
+    expect(tpStatusDetail(byte).permanent).toBe(tpStatusDetail(0x63).permanent);
+  });
 
   it('returns shared frozen objects (no allocation per call)', () => {
     expect(tpStatusDetail(0x00)).toBe(tpStatusDetail(0x01));

@@ -1,0 +1,140 @@
+/** Contract: housekeeping and SMS — zombies, retention, SMS records, durability across reopen. */
+import { expect, it } from 'vitest';
+import { StoreError, ValidationError } from '../../src/errors.js';
+import { type ContractContext, collect, lifecycle, T } from './contract-kit.js';
+
+export function housekeepingContract(ctx: ContractContext): void {
+  const open = ctx.open;
+  it('closes zombie calls as timeout; a real `ended` arriving later replaces the guess', async () => {
+    const store = await open();
+    await store.apply({ kind: 'started', callId: 'z1', at: T, direction: 'inbound', channel: 'sip' });
+    await store.apply({ kind: 'answered', callId: 'z1', at: T + 1000 });
+    await store.apply({
+      kind: 'started',
+      callId: 'z2',
+      at: T + 3_000_000,
+      direction: 'inbound',
+      channel: 'sip',
+    });
+    const now = T + 3_700_000;
+    expect(await store.closeZombies(3600, now)).toBe(1);
+    expect(await store.getCall('z1')).toMatchObject({
+      status: 'timeout',
+      reason: 'timeout',
+      endedAt: now,
+      closedByCleanup: true,
+      durationMs: null,
+      talkMs: null,
+    });
+    expect((await store.getCall('z2'))!.status).toBe('active');
+    expect(await store.closeZombies(3600, now)).toBe(0);
+    await store.apply({ kind: 'ended', callId: 'z1', at: T + 90_000, sipCode: 200 });
+    expect(await store.getCall('z1')).toMatchObject({
+      status: 'completed',
+      endedAt: T + 90_000,
+      talkMs: 89_000,
+      closedByCleanup: false,
+    });
+    await expect(store.closeZombies(0)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('closes a large zombie backlog completely, in batches', async () => {
+    const store = await open();
+    await store.applyBatch(
+      Array.from({ length: 4500 }, (_, i) => ({
+        kind: 'started' as const,
+        callId: `zz${i}`,
+        at: T + i,
+        direction: 'inbound' as const,
+        channel: 'sip' as const,
+      })),
+    );
+    expect(await store.closeZombies(60, T + 4_000_000)).toBe(4500);
+    expect(await store.countActiveSince(T + 4_000_000)).toBe(0);
+    expect((await store.stats({ from: T, to: T + 5000 })).byStatus.timeout).toBe(4500);
+  });
+
+  it('deletes old records in batches, yielding to the event loop between them', async () => {
+    const store = await open();
+    const day = 86_400_000;
+    const now = T + 100 * day;
+    await store.applyBatch(
+      Array.from({ length: 95 }, (_, i) => ({
+        kind: 'ringing' as const,
+        callId: `o${i}`,
+        at: now - (i < 70 ? 40 : 10) * day - i,
+      })),
+    );
+    await store.applySms({ kind: 'sent', messageId: 'old', at: now - 40 * day, to: '+15551234567' });
+    await store.applySms({ kind: 'sent', messageId: 'new', at: now - day, to: '+15551234567' });
+    let turns = 0;
+    const spin = () => {
+      turns++;
+      if (turns < 1000) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const res = await store.deleteOlderThan(30, { batchSize: 20, now });
+    expect(res).toEqual({ calls: 70, sms: 1 });
+    expect(turns).toBeGreaterThanOrEqual(3);
+    expect(await store.getCall('o69')).toBeUndefined();
+    expect(await store.getCall('o70')).toBeDefined();
+    expect(await store.getSms('new')).toBeDefined();
+    await expect(store.deleteOlderThan(0)).rejects.toMatchObject({ code: 'ST_STORE_INVALID_RETENTION' });
+  });
+
+  it('records SMS: out-of-order reports converge, latency is sent → delivered, numbers masked', async () => {
+    const store = await open();
+    await store.applySmsBatch([
+      { kind: 'delivery', messageId: 'm1', at: T + 4000, outcome: 'delivered', statusCode: 0 },
+      { kind: 'sent', messageId: 'm1', at: T, to: '+15551234567', gateway: 'modem-1', segments: 1 },
+      { kind: 'delivery', messageId: 'm1', at: T + 2000, outcome: 'pending', statusCode: 32 },
+      { kind: 'sent', messageId: 'm2', at: T + 1000, to: '+15557654321' },
+      { kind: 'send_failed', messageId: 'm2', at: T + 1500, reason: 'invalid_number' },
+      { kind: 'sent', messageId: 'm3', at: T + 2000, to: '+15557654321' },
+      { kind: 'delivery', messageId: 'm4', at: T + 9000, outcome: 'delivered' },
+      { kind: 'sent', messageId: 'm4', at: T + 3000 },
+      { kind: 'received', messageId: 'm5', at: T + 5000, from: '+15551112222', to: '+15553334444' },
+    ]);
+    expect(await store.getSms('m1')).toMatchObject({
+      status: 'delivered',
+      direction: 'outbound',
+      toMasked: '+1555***4567',
+      statusCode: 0,
+      latencyMs: 4000,
+      gateway: 'modem-1',
+    });
+    expect(await store.getSms('m2')).toMatchObject({ status: 'failed', failureReason: 'invalid_number' });
+    expect((await store.getSms('m3'))!.status).toBe('sent');
+    expect((await store.getSms('m5'))!).toMatchObject({
+      status: 'received',
+      direction: 'inbound',
+      fromMasked: '+1555***2222',
+    });
+    const st = await store.smsStats({ from: T, to: T + 10_000 });
+    expect(st).toMatchObject({
+      total: 5,
+      inbound: 1,
+      outbound: 4,
+      latencyCount: 2,
+      latencyMsAvg: 5000,
+      latencyMsMax: 6000,
+    });
+    expect(st.byStatus).toMatchObject({ delivered: 2, failed: 1, sent: 1, received: 1 });
+    expect(st.latencyMsP50).toBe(5000);
+    const all = await collect(store.iterateSms({ from: T, to: T + 10_000, chunkSize: 2 }));
+    expect(all.map((s) => s.messageId)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  it('keeps acknowledged records across close and reopen, and refuses use after close', async () => {
+    const store = await open();
+    await store.applyBatch(lifecycle('keep', T, { to: '+15551234567' }));
+    await store.applySms({ kind: 'sent', messageId: 'sms-keep', at: T });
+    const before = await store.getCall('keep');
+    const again = await ctx.harness().reopen();
+    expect(await again.getCall('keep')).toEqual(before);
+    expect(await again.getSms('sms-keep')).toBeDefined();
+    const err = await store.getCall('keep').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err).toMatchObject({ code: 'ST_STORE_CLOSED' });
+  });
+}

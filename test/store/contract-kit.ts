@@ -1,0 +1,48 @@
+/** Shared pieces of the CallStore contract: harness types, fixtures and small helpers. */
+import type { CallStore, CallUpdate } from '../../src/store/types.js';
+
+export const KEY = 'contract-test-hash-key-0123456789';
+export const T = Date.UTC(2024, 0, 15, 10, 0, 0);
+
+export interface ContractHarness {
+  store: CallStore;
+  /** Close the store and open the same storage again. */
+  reopen(): Promise<CallStore>;
+  /** Remove the storage (the store may already be closed). */
+  cleanup(): Promise<void>;
+}
+export type ContractFactory = (opts: { storeRaw: boolean }) => Promise<ContractHarness>;
+
+/** The updates of one normal answered call. */
+export function lifecycle(
+  callId: string,
+  at: number,
+  extra: Partial<{ from: string; to: string }> = {},
+): CallUpdate[] {
+  return [
+    { kind: 'started', callId, at, direction: 'outbound', channel: 'sip', trunk: 'carrier-a', ...extra },
+    { kind: 'ringing', callId, at: at + 2000 }, // 180 Ringing
+    { kind: 'ringing', callId, at: at + 3000 }, // 183 Session Progress: PDD keeps the first
+    { kind: 'answered', callId, at: at + 5000 },
+    { kind: 'media', callId, at: at + 30_000, mos: 4.2, jitterMs: 12, lossPercent: 0.5, rttMs: 80 },
+    { kind: 'media', callId, at: at + 60_000, mos: 3.9, jitterMs: 8, lossPercent: 1.5 },
+    { kind: 'transcript', callId, at: at + 65_000 },
+    { kind: 'ended', callId, at: at + 65_000, sipCode: 200, hangupBy: 'callee' },
+  ];
+}
+
+export async function applyAll(store: CallStore, us: readonly CallUpdate[]) {
+  for (const u of us) await store.apply(u);
+}
+
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** What each part of the contract gets: a way to open a fresh store and the current harness. */
+export interface ContractContext {
+  open(storeRaw?: boolean): Promise<CallStore>;
+  harness(): ContractHarness;
+}

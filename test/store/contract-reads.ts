@@ -1,0 +1,124 @@
+/** Contract: reading records back — privacy, streaming, recent failures, aggregates. */
+import { expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors.js';
+import { applyAll, type ContractContext, collect, lifecycle, T } from './contract-kit.js';
+
+export function readContract(ctx: ContractContext): void {
+  const open = ctx.open;
+  it('returns raw numbers only when stored raw AND revealed', async () => {
+    const masked = await open(false);
+    await masked.apply({
+      kind: 'started',
+      callId: 'r',
+      at: T,
+      direction: 'inbound',
+      channel: 'sip',
+      from: '+15551234567',
+    });
+    expect((await masked.getCall('r', { reveal: true }))!.from).toBeUndefined();
+    await ctx.harness().cleanup();
+    const raw = await open(true);
+    await raw.apply({
+      kind: 'started',
+      callId: 'r',
+      at: T,
+      direction: 'inbound',
+      channel: 'sip',
+      from: '+15551234567',
+    });
+    expect((await raw.getCall('r'))!.from).toBeUndefined();
+    expect((await raw.getCall('r', { reveal: true }))!).toMatchObject({
+      from: '+15551234567',
+      fromMasked: '+1555***4567',
+    });
+    const [it1] = await collect(raw.iterateCalls({ from: T, to: T + 1 }));
+    expect(it1!.from).toBeUndefined();
+    const [it2] = await collect(raw.iterateCalls({ from: T, to: T + 1 }, { reveal: true }));
+    expect(it2!.from).toBe('+15551234567');
+  });
+
+  it('streams a half-open range in filing order, page by page, while writes continue', async () => {
+    const store = await open();
+    const ids = Array.from({ length: 25 }, (_, i) => `it${String(i).padStart(2, '0')}`);
+    // Several calls share a timestamp: the paging key must break ties.
+    await store.applyBatch(ids.map((callId, i) => lifecycle(callId, T + Math.floor(i / 3) * 1000)[0]!));
+    await store.apply({ kind: 'ringing', callId: 'late', at: T + 100_000 });
+    const seen: string[] = [];
+    for await (const r of store.iterateCalls({ from: T, to: T + 100_000, chunkSize: 4 })) {
+      seen.push(r.callId);
+      // Ingest is not blocked by an export in progress.
+      if (seen.length === 5) await store.apply({ kind: 'ringing', callId: 'during', at: T - 1 });
+    }
+    expect(seen).toEqual(ids);
+    const tail = await collect(store.iterateCalls({ from: T + 8000, to: T + 8001 }));
+    expect(tail.map((r) => r.callId)).toEqual(['it24']);
+    await expect(collect(store.iterateCalls({ from: T, to: T }))).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('lists the most recent calls of given statuses, newest first', async () => {
+    const store = await open();
+    for (let i = 0; i < 6; i++) {
+      await store.applyBatch([
+        { kind: 'started', callId: `f${i}`, at: T + i * 1000, direction: 'outbound', channel: 'sip' },
+        { kind: 'ended', callId: `f${i}`, at: T + i * 1000 + 500, sipCode: i % 2 ? 486 : 503 },
+      ]);
+    }
+    await applyAll(store, lifecycle('ok', T + 10_000));
+    const recent = await store.recentCalls({ statuses: ['failed', 'busy'], limit: 4 });
+    expect(recent.map((r) => r.callId)).toEqual(['f5', 'f4', 'f3', 'f2']);
+    const busy = await store.recentCalls({ statuses: ['busy'], limit: 10, before: T + 3000 });
+    expect(busy.map((r) => r.callId)).toEqual(['f1']);
+  });
+
+  it('aggregates stats, overview (breakdowns), percentiles and series in the store', async () => {
+    const store = await open();
+    await applyAll(store, lifecycle('a', T));
+    await applyAll(store, lifecycle('b', T + 3_600_000));
+    await store.applyBatch([
+      {
+        kind: 'started',
+        callId: 'c',
+        at: T + 60_000,
+        direction: 'inbound',
+        channel: 'gsm',
+        trunk: 'modem-1',
+      },
+      { kind: 'ended', callId: 'c', at: T + 70_000, q850: 17 },
+      { kind: 'started', callId: 'd', at: T + 120_000, direction: 'inbound', channel: 'gsm' },
+    ]);
+    const q = { from: T, to: T + 7_200_000 };
+    const st = await store.stats(q);
+    expect(st).toMatchObject({
+      total: 4,
+      finished: 3,
+      active: 1,
+      answered: 2,
+      networkEffective: 3,
+      sipAttempts: 2,
+    });
+    expect(st.byStatus).toMatchObject({ completed: 2, busy: 1, active: 1 });
+    expect(st.durationMsSum).toBe(130_000);
+    const overview = await store.overview(q, 'hour');
+    expect(overview.breakdown).toEqual({
+      byDirection: { outbound: 2, inbound: 2 },
+      byChannel: { sip: 2, gsm: 2 },
+      byTrunk: { 'carrier-a': 2, 'modem-1': 1, unknown: 1 },
+      byFailureReason: { busy: 1 },
+    });
+    // One scan gives the same stats and series as the separate queries.
+    expect(overview.stats).toEqual(st);
+    expect(overview.series).toEqual(await store.series(q, 'hour'));
+    expect(await store.durationPercentiles(q, [0, 0.5, 1])).toEqual([65_000, 65_000, 65_000]);
+    expect((await store.stats({ ...q, channel: 'gsm' })).total).toBe(2);
+    expect((await store.stats({ ...q, trunk: 'carrier-a' })).total).toBe(2);
+    expect((await store.stats({ ...q, direction: 'inbound' })).total).toBe(2);
+    const series = await store.series(q, 'hour');
+    expect(series.map((s) => [s.start, s.total, s.answered])).toEqual([
+      [T, 3, 1],
+      [T + 3_600_000, 1, 1],
+    ]);
+    expect(await store.lastActivityAt()).toBe(T + 3_600_000);
+    expect(await store.countActiveSince(T + 120_001)).toBe(1);
+    expect(await store.countActiveSince(T + 120_000)).toBe(0);
+  });
+}
