@@ -173,7 +173,7 @@ export class SqliteCallStore implements CallStore {
     const reveal = mayReveal(this.privacy, opts?.reveal);
     const { from, ...filters } = rangeParams(q);
     const params = { ...filters, afterAt: from, afterId: -1, limit: q.chunkSize ?? 1000 };
-    return this.pages(
+    yield* this.pages(
       'iterateCalls',
       () => this.bulk().page,
       params,
@@ -273,12 +273,13 @@ export class SqliteCallStore implements CallStore {
       afterId: -1,
       limit: q.chunkSize ?? 1000,
     };
-    return this.pages(
-      'iterateSms',
-      () => this.bulk().smsPage,
-      params,
-      (r: SmsTuple) => toSmsRecord(r, reveal),
-    );
+    yield *
+      this.pages(
+        'iterateSms',
+        () => this.bulk().smsPage,
+        params,
+        (r: SmsTuple) => toSmsRecord(r, reveal),
+      );
   }
 
   async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
