@@ -261,7 +261,7 @@ export class SqliteCallStore implements CallStore {
     return row && toSmsRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 
-  iterateSms(
+  async *iterateSms(
     q: { from: number; to: number; chunkSize?: number },
     opts?: ReadOptions,
   ): AsyncIterable<SmsRecord> {
@@ -273,13 +273,12 @@ export class SqliteCallStore implements CallStore {
       afterId: -1,
       limit: q.chunkSize ?? 1000,
     };
-    yield *
-      this.pages(
-        'iterateSms',
-        () => this.bulk().smsPage,
-        params,
-        (r: SmsTuple) => toSmsRecord(r, reveal),
-      );
+    yield* this.pages(
+      'iterateSms',
+      () => this.bulk().smsPage,
+      params,
+      (r: SmsTuple) => toSmsRecord(r, reveal),
+    );
   }
 
   async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
