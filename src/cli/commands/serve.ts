@@ -90,7 +90,7 @@ export async function runSidecar(flags: FlagValues, demo: boolean): Promise<numb
           ['healthz', `${base}${config.health.liveness_path}`],
           ['readyz', `${base}${config.health.readiness_path}`],
           ['events', `${base}/events (POST)`],
-          ['dashboard', `${base}/metrics/dashboard`],
+          ['dashboard', `${base}/dashboard (web), ${base}/metrics/dashboard (JSON)`],
         ],
         style,
       ) +
