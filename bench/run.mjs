@@ -15,6 +15,11 @@ const notes = [];
 if (want('registry')) {
   const { results, youngGcsDuring20MPreBoundUpdates } = await runRegistryBench();
   all.push(...results);
+  const render = (f) =>
+    results.find((r) => r.case === `render 10k series, ${f}` && r.impl === 'sidetone').ns_per_op / 1e6;
+  notes.push(
+    `A render of 10k series (5k counters, 5k 12-bucket histograms), encoded to bytes, holds the event loop for ${render('Prometheus text').toFixed(1)} ms (text) and ${render('OpenMetrics').toFixed(1)} ms (OpenMetrics); concurrent scrapes share one render.`,
+  );
   notes.push(
     `Allocation check: ${youngGcsDuring20MPreBoundUpdates} young-generation GCs during 20M pre-bound counter incs + 20M histogram observes (0 means no per-call allocation).`,
   );
@@ -34,9 +39,41 @@ for (const [name, file] of [
   const out = new URL(`results/${name}.json`, here);
   if (existsSync(out)) {
     const data = JSON.parse(readFileSync(out, 'utf8'));
-    all.push(...(Array.isArray(data) ? data : (data.results ?? [])));
-    if (!Array.isArray(data) && data.notes) notes.push(...data.notes);
+    if (name === 'store') storeRows(data);
+    else {
+      all.push(...(Array.isArray(data) ? data : (data.results ?? [])));
+      if (!Array.isArray(data) && data.notes) notes.push(...data.notes);
+    }
   }
+}
+
+/** The store suite reports its own shape (latencies in ms at 1M calls); fold it into rows and notes. */
+function storeRows(d) {
+  const ms = (x) => x * 1e6;
+  all.push(
+    {
+      case: `store ingest, per update (${d.ingest.updatesPerSecond.toLocaleString('en')} updates/s)`,
+      impl: 'sidetone',
+      ns_per_op: 1e9 / d.ingest.updatesPerSecond,
+    },
+    {
+      case: `store ingest, per whole call (${d.ingest.callsPerSecond.toLocaleString('en')} calls/s)`,
+      impl: 'sidetone',
+      ns_per_op: 1e9 / d.ingest.callsPerSecond,
+    },
+    {
+      case: `dashboard for a day over ${d.calls.toLocaleString('en')} calls (median)`,
+      impl: 'sidetone',
+      ns_per_op: ms(d.dashboardDay.medianMs),
+    },
+    { case: 'failures, 50 most recent (median)', impl: 'sidetone', ns_per_op: ms(d.failures50.medianMs) },
+    { case: 'hourly series, 24 h (median)', impl: 'sidetone', ns_per_op: ms(d.hourly24.medianMs) },
+    { case: 'daily series, 30 days (median)', impl: 'sidetone', ns_per_op: ms(d.daily30.medianMs) },
+  );
+  notes.push(
+    `Store: ${d.calls.toLocaleString('en')} calls (${d.ingest.updates.toLocaleString('en')} updates, batches of ${d.ingest.batchSize}) ingested at ${d.ingest.updatesPerSecond.toLocaleString('en')} updates/s = ${d.ingest.callsPerSecond.toLocaleString('en')} calls/s into a ${d.fileMb} MB SQLite file; dashboard for one day ${d.dashboardDay.medianMs} ms median (${d.dashboardWeek.medianMs} ms for 7 days).`,
+    `CSV export of ${d.exportCsv.rows.toLocaleString('en')} calls (${d.exportCsv.mb} MB) in ${d.exportCsv.seconds} s, peak RSS ${d.exportCsv.peakRssMb} MB (baseline ${d.exportCsv.baselineRssMb} MB).`,
+  );
 }
 
 const cases = [...new Set(all.map((r) => r.case))];

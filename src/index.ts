@@ -36,7 +36,7 @@ export {
 } from './metrics/index.js';
 export { runtimeMetrics } from './runtime/index.js';
 export { startSidecar } from './server/index.js';
-export { storeSink } from './sinks/index.js';
+export { storeSink, traceSink } from './sinks/index.js';
 export { ingestRoute, Simulator } from './sources/index.js';
 export { type CallStore, openSqliteCallStore } from './store/index.js';
 export { type Instrumentation, instrument } from './telephony/index.js';

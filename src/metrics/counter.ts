@@ -1,5 +1,5 @@
 import { formatSeconds, formatValue } from './format.js';
-import { braces, renderHeaders } from './header.js';
+import { braces, Lines, renderHeaders } from './header.js';
 import {
   type Labels,
   Metric,
@@ -97,14 +97,14 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
   }
 
   render(om: boolean): string {
-    let out = this.headers[om ? 1 : 0];
+    const out = new Lines(this.headers[om ? 1 : 0]);
     const total = `${this.name}_total`;
     const created = `${this.name}_created`;
     this.forEachSeries((s, lt) => {
       const b = braces(lt);
-      out += `${total}${b} ${formatValue(s.value)}\n`;
-      if (om) out += `${created}${b} ${formatSeconds(s.created)}\n`;
+      out.add(`${total}${b} ${formatValue(s.value)}\n`);
+      if (om) out.add(`${created}${b} ${formatSeconds(s.created)}\n`);
     });
-    return out;
+    return out.done();
   }
 }

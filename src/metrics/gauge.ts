@@ -1,5 +1,5 @@
 import { formatValue } from './format.js';
-import { braces, renderHeaders } from './header.js';
+import { braces, Lines, renderHeaders } from './header.js';
 import {
   type Labels,
   Metric,
@@ -108,10 +108,10 @@ export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
   }
 
   render(om: boolean): string {
-    let out = this.headers[om ? 1 : 0];
+    const out = new Lines(this.headers[om ? 1 : 0]);
     this.forEachSeries((s, lt) => {
-      if (!Number.isNaN(s.value)) out += `${this.name}${braces(lt)} ${formatValue(s.value)}\n`;
+      if (!Number.isNaN(s.value)) out.add(`${this.name}${braces(lt)} ${formatValue(s.value)}\n`);
     });
-    return out;
+    return out.done();
   }
 }

@@ -1,6 +1,6 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
-import { braces, renderHeaders } from './header.js';
+import { braces, Lines, renderHeaders } from './header.js';
 import {
   type Labels,
   Metric,
@@ -118,7 +118,7 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
   }
 
   render(om: boolean): string {
-    let out = this.headers[om ? 1 : 0];
+    const out = new Lines(this.headers[om ? 1 : 0]);
     const le = this.le[om ? 1 : 0];
     const name = this.name;
     this.forEachSeries((s, lt) => {
@@ -134,12 +134,12 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
           cumulative += c;
           text = String(cumulative);
         }
-        out += `${bucket}${le[i]}${text}\n`;
+        out.add(`${bucket}${le[i]}${text}\n`);
       }
-      out += `${name}_sum${b} ${formatValue(s.sum)}\n${name}_count${b} ${text}\n`;
-      if (om) out += `${name}_created${b} ${formatSeconds(s.created)}\n`;
+      out.add(`${name}_sum${b} ${formatValue(s.sum)}\n${name}_count${b} ${text}\n`);
+      if (om) out.add(`${name}_created${b} ${formatSeconds(s.created)}\n`);
     });
-    return out;
+    return out.done();
   }
 }
 

@@ -4,7 +4,9 @@ import { escapeLabelValue } from './format.js';
 import { assertLabelNames, assertMetricName } from './names.js';
 
 /** Label values keyed by the declared label names; a missing or extra key is a compile error. */
-export type Labels<L extends string> = { readonly [K in L]: string | number };
+export type Labels<L extends string> = [L] extends [never]
+  ? Readonly<Record<string, never>>
+  : { readonly [K in L]: string | number };
 
 /** Options every metric type shares. */
 export interface MetricOptions<L extends string> {

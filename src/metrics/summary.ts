@@ -1,6 +1,6 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
-import { braces, renderHeaders } from './header.js';
+import { braces, Lines, renderHeaders } from './header.js';
 import { type Labels, Metric, type MetricContext, type MetricOptions, Series } from './metric.js';
 import { assertUnit } from './names.js';
 import { LogSketch, mergedQuantiles } from './sketch.js';
@@ -113,19 +113,20 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
   }
 
   render(om: boolean): string {
-    let out = this.headers[om ? 1 : 0];
+    const out = new Lines(this.headers[om ? 1 : 0]);
     const q = this.q[om ? 1 : 0];
     const now = Date.now();
     this.forEachSeries((s, lt) => {
       s.rotate(now);
       const prefix = lt === '' ? `${this.name}{` : `${this.name}{${lt},`;
       const values = mergedQuantiles(s.slots, this.percentiles);
-      for (let i = 0; i < values.length; i++) out += `${prefix}${q[i]}${formatValue(values[i] as number)}\n`;
+      for (let i = 0; i < values.length; i++)
+        out.add(`${prefix}${q[i]}${formatValue(values[i] as number)}\n`);
       const b = braces(lt);
-      out += `${this.name}_sum${b} ${formatValue(s.sum)}\n${this.name}_count${b} ${s.count}\n`;
-      if (om) out += `${this.name}_created${b} ${formatSeconds(s.created)}\n`;
+      out.add(`${this.name}_sum${b} ${formatValue(s.sum)}\n${this.name}_count${b} ${s.count}\n`);
+      if (om) out.add(`${this.name}_created${b} ${formatSeconds(s.created)}\n`);
     });
-    return out;
+    return out.done();
   }
 }
 

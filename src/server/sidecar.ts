@@ -18,6 +18,7 @@ import { type Served, serve } from '../http/node.js';
 import { Registry } from '../metrics/index.js';
 import { runtimeMetrics } from '../runtime/index.js';
 import { storeSink } from '../sinks/store-sink.js';
+import { traceSink } from '../sinks/trace-sink.js';
 import { ingestRoute } from '../sources/ingest.js';
 import { Simulator } from '../sources/simulator/simulator.js';
 import { startMaintenance } from '../store/maintenance.js';
@@ -83,6 +84,8 @@ export async function startSidecar(
     privacy: { hashKey: hashKey(config, dbPath, log), storeRaw: config.store.store_raw_numbers },
   });
   const sink = storeSink(bus, store, { onError: (err) => log.error({ err }, 'call store write failed') });
+  // Call spans go wherever a registered OpenTelemetry SDK sends them (nowhere by default).
+  const traces = traceSink(bus);
   const stopMaintenance = startMaintenance(store, {
     intervalMs: 60_000,
     maxActiveSeconds: config.store.zombie_max_seconds,
@@ -156,6 +159,7 @@ export async function startSidecar(
       await sink.close();
       await stopMaintenance();
       telephony.close();
+      traces.close();
       runtime.stop();
       health.close();
       await store.close();

@@ -1,0 +1,108 @@
+import type { Attributes, Span, SpanOptions, SpanStatus, TimeInput, Tracer } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../src/events/bus.js';
+import { traceSink } from '../../src/sinks/trace-sink.js';
+
+interface Recorded {
+  name: string;
+  options: SpanOptions;
+  attributes: Attributes;
+  events: Array<{ name: string; attributes?: Attributes; time?: TimeInput }>;
+  status?: SpanStatus;
+  end?: TimeInput | 'now';
+}
+
+/** A Tracer (the @opentelemetry/api interface an SDK implements) that records what it is told. */
+function recordingTracer(): { tracer: Tracer; spans: Recorded[] } {
+  const spans: Recorded[] = [];
+  const tracer = {
+    startSpan(name: string, options: SpanOptions = {}): Span {
+      const r: Recorded = { name, options, attributes: { ...options.attributes }, events: [] };
+      spans.push(r);
+      const span = {
+        setAttribute: (k: string, v: unknown) => ((r.attributes[k] = v as never), span),
+        setAttributes: (a: Attributes) => (Object.assign(r.attributes, a), span),
+        addEvent: (n: string, a?: Attributes, t?: TimeInput) => (
+          r.events.push({ name: n, attributes: a, time: t }), span
+        ),
+        setStatus: (s: SpanStatus) => ((r.status = s), span),
+        end: (t?: TimeInput) => {
+          r.end = t ?? 'now';
+        },
+        isRecording: () => r.end === undefined,
+      };
+      return span as unknown as Span;
+    },
+  } as unknown as Tracer;
+  return { tracer, spans };
+}
+
+describe('trace sink', () => {
+  it('one span per call with lifecycle events, bounded attributes and the outcome as status', () => {
+    const bus = new EventBus();
+    const { tracer, spans } = recordingTracer();
+    traceSink(bus, { tracer });
+    const callId = 'a84b4c76e66710@10.0.0.7';
+    bus.emit({
+      type: 'call.started',
+      ts: 1000,
+      callId,
+      direction: 'outbound',
+      channel: 'sip',
+      trunk: 'trunk-a',
+      to: '+15551234567',
+    });
+    bus.emit({ type: 'call.ringing', ts: 2500, callId });
+    bus.emit({ type: 'call.answered', ts: 4000, callId });
+    bus.emit({
+      type: 'media.report',
+      ts: 9000,
+      callId,
+      codec: 'PCMU',
+      packetsReceived: 990,
+      packetsLost: 10,
+      jitterMs: 5,
+      rttMs: 40,
+    });
+    bus.emit({ type: 'call.ended', ts: 60_000, callId, q850: 16, hangupBy: 'caller' });
+    expect(spans).toHaveLength(1);
+    const s = spans[0] as Recorded;
+    expect(s.options.startTime).toBe(1000);
+    expect(s.end).toBe(60_000);
+    expect(s.events.map((e) => [e.name, e.time])).toEqual([
+      ['ringing', 2500],
+      ['answered', 4000],
+      ['media', 9000],
+    ]);
+    expect(s.events[2]?.attributes?.loss_percent).toBe(1);
+    expect(s.status).toEqual({ code: 1 });
+    expect(s.attributes).toMatchObject({ 'sidetone.call.trunk': 'trunk-a', 'sidetone.call.q850_cause': 16 });
+    // Identifiers and numbers never become attributes.
+    expect(JSON.stringify(s)).not.toMatch(/5551234567|a84b4c76e66710|10\.0\.0\.7/);
+  });
+
+  it('a failed call ends with an error status; unknown calls and duplicates are ignored', () => {
+    const bus = new EventBus();
+    const { tracer, spans } = recordingTracer();
+    traceSink(bus, { tracer });
+    bus.emit({ type: 'call.ended', callId: 'never-started', sipCode: 486 });
+    bus.emit({ type: 'call.started', callId: 'c', direction: 'inbound', channel: 'sip' });
+    bus.emit({ type: 'call.started', callId: 'c', direction: 'inbound', channel: 'sip' });
+    bus.emit({ type: 'call.ended', callId: 'c', sipCode: 503 });
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.status).toEqual({ code: 2, message: 'SIP 503' });
+  });
+
+  it('keeps at most maxOpen spans open, ending the oldest (zombie calls cannot leak memory)', () => {
+    const bus = new EventBus();
+    const { tracer, spans } = recordingTracer();
+    const sink = traceSink(bus, { tracer, maxOpen: 2 });
+    for (const id of ['a', 'b', 'c'])
+      bus.emit({ type: 'call.started', callId: id, direction: 'inbound', channel: 'sip' });
+    expect(sink.open).toBe(2);
+    expect(spans[0]?.attributes['sidetone.call.evicted']).toBe(true);
+    expect(spans[0]?.end).toBe('now');
+    sink.close();
+    expect(spans.every((s) => s.end !== undefined)).toBe(true);
+  });
+});
