@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../src/http/app.js';
+import { mountAnalytics } from '../../src/server/analytics-routes.js';
+import { openSqliteCallStore, type SqliteCallStore } from '../../src/store/index.js';
+
+const TOKEN = 'analytics-token-0123456789';
+const NOW = Date.UTC(2026, 10, 21, 12, 30);
+const MIN = 60_000;
+
+describe('analytics routes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-analytics-'));
+  let store: SqliteCallStore;
+  let app: App;
+
+  beforeAll(async () => {
+    store = await openSqliteCallStore({
+      path: join(dir, 'a.db'),
+      privacy: { hashKey: 'analytics-hash-key-0123', storeRaw: false },
+    });
+    const call = (id: string, at: number, end: object) => [
+      {
+        kind: 'started' as const,
+        callId: id,
+        at,
+        direction: 'outbound' as const,
+        channel: 'sip' as const,
+        trunk: 'trunk-a',
+        to: '+15551234567',
+      },
+      { kind: 'ended' as const, callId: id, at: at + 30_000, ...end },
+    ];
+    await store.applyBatch([
+      ...call('ok1', NOW - 50 * MIN, {}),
+      { kind: 'answered', callId: 'ok1', at: NOW - 50 * MIN + 5000 },
+      ...call('busy1', NOW - 40 * MIN, { sipCode: 486 }),
+      ...call('fail1', NOW - 30 * MIN, { sipCode: 503 }),
+      { kind: 'started', callId: 'zombie', at: NOW - 10 * 3_600_000, direction: 'inbound', channel: 'sip' },
+    ]);
+    app = createApp({ auth: { scrape: { tokens: [TOKEN] } } });
+    mountAnalytics(app, store, { now: () => NOW, health: { maxActiveSeconds: 3600 } });
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = (path: string, token: string | null = TOKEN, method = 'GET') =>
+    app.fetch(
+      new Request(`http://localhost${path}`, {
+        method,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      }),
+    );
+
+  it('dashboard: totals and KPIs of the period', async () => {
+    const res = await get('/metrics/dashboard?hours=1');
+    expect(res.status).toBe(200);
+    const d = (await res.json()) as { totals: { calls: { value: number } }; kpis: { asr: number | null } };
+    expect(d.totals.calls.value).toBe(3);
+    expect(d.kpis.asr).toBeCloseTo(33.33, 1);
+  });
+
+  it('failures: newest first, numbers masked', async () => {
+    const body = (await (await get('/metrics/failures?limit=5')).json()) as {
+      failures: Array<{ callId: string; to: string; sipCode: number }>;
+    };
+    expect(body.failures.map((f) => f.callId)).toEqual(['fail1', 'busy1']);
+    expect(body.failures[0]?.to).toBe('+1555***4567');
+  });
+
+  it('hourly and daily series fill empty buckets', async () => {
+    const h = (await (await get('/metrics/hourly?hours=3')).json()) as { series: Array<{ total: number }> };
+    // Calls at 11:40 and 11:50 fall in the 11:00 bucket, the 12:00 one in the current hour.
+    expect(h.series.map((p) => p.total)).toEqual([0, 2, 1]);
+    const d = (await (await get('/metrics/daily?days=2')).json()) as { series: unknown[] };
+    expect(d.series).toHaveLength(2);
+  });
+
+  it('export streams CSV with a header and masked numbers, or JSON', async () => {
+    const res = await get('/metrics/export?format=csv&days=1');
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="calls-2026-11-21.csv"');
+    const lines = (await res.text()).trim().split('\r\n');
+    // Header plus four calls: the three of the last hour and the zombie started ten hours ago.
+    expect(lines).toHaveLength(5);
+    expect(lines.slice(1).join()).not.toContain('5551234567');
+    const json = (await (await get('/metrics/export?format=json&days=1')).json()) as unknown[];
+    expect(json).toHaveLength(4);
+  });
+
+  it('health: warnings include the zombie call', async () => {
+    const h = (await (await get('/metrics/health')).json()) as { warnings: Array<{ code: string }> };
+    expect(h.warnings.map((w) => w.code)).toContain('zombie_calls');
+  });
+
+  it.each([
+    ['/metrics/failures?limit=abc', 'limit'],
+    ['/metrics/failures?limit=0', 'limit'],
+    ['/metrics/export?format=xml', 'format'],
+    ['/metrics/hourly?hours=-1', 'hours'],
+    ['/metrics/daily?days=99999', 'days'],
+    ['/metrics/dashboard?weeks=2', 'weeks'],
+  ])('%s is a 400 naming %s', async (path, param) => {
+    const res = await get(path);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as {
+      error: { code: string; message: string; issues: Array<{ path: string }> };
+    };
+    expect(body.error.code).toBe('ST_INVALID_QUERY');
+    expect(body.error.issues[0]?.path).toBe(param);
+    expect(body.error.message).toContain(param);
+  });
+
+  it('every route needs the scrape token', async () => {
+    for (const path of [
+      '/metrics/dashboard',
+      '/metrics/failures',
+      '/metrics/export',
+      '/metrics/hourly',
+      '/metrics/daily',
+      '/metrics/health',
+    ]) {
+      expect((await get(path, null)).status, path).toBe(401);
+      expect((await get(path, 'wrong-token-0123456789')).status, path).toBe(401);
+    }
+    expect((await get('/calls/cleanup', null, 'POST')).status).toBe(401);
+  });
+
+  it('POST /calls/cleanup closes zombie calls as timeout', async () => {
+    const res = await get('/calls/cleanup', TOKEN, 'POST');
+    expect(await res.json()).toEqual({ closed: 1, maxActiveSeconds: 3600 });
+    expect((await store.getCall('zombie'))?.status).toBe('timeout');
+  });
+});
