@@ -57,17 +57,20 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     const s = sms;
     calls = [];
     sms = [];
-    // Batches are chained so that a later flush resolves only after every earlier write.
-    writing = writing.then(async () => {
-      try {
-        if (c.length > 0) stats.written += await store.applyBatch(c);
-        if (s.length > 0) stats.written += await store.applySmsBatch(s);
-      } catch (err) {
-        stats.failed += c.length + s.length;
-        options.onError?.(err);
-        throw err;
-      }
-    });
+    // Batches are chained so that a later flush resolves only after every earlier write; each link
+    // starts from the previous one settled, so one failed write does not stop all later ones.
+    writing = writing
+      .catch(() => {})
+      .then(async () => {
+        try {
+          if (c.length > 0) stats.written += await store.applyBatch(c);
+          if (s.length > 0) stats.written += await store.applySmsBatch(s);
+        } catch (err) {
+          stats.failed += c.length + s.length;
+          options.onError?.(err);
+          throw err;
+        }
+      });
     return writing;
   };
   const queued = () => {

@@ -20,7 +20,7 @@ export function cmsErrorReason(code: number): SmsFailureReason {
     case 21: // short message transfer rejected
     case 29: // facility rejected
     case 50: // requested facility not subscribed
-    case 69: // requested facility not implemented
+    case 69: // Q.850 cause 69: facility unimplemented
       return 'rejected';
     case 27: // destination out of service
     case 38: // network out of order

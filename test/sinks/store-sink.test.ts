@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../src/events/bus.js';
+import { storeSink } from '../../src/sinks/store-sink.js';
+import { openSqliteCallStore } from '../../src/store/index.js';
+import type { CallStore, CallUpdate } from '../../src/store/types.js';
+
+const privacy = { hashKey: 'sink-test-hash-key-0123', storeRaw: false };
+
+describe('store sink', () => {
+  it('maps call, media, transcript and SMS events to store records', async () => {
+    const store = await openSqliteCallStore({ path: ':memory:', privacy });
+    const bus = new EventBus();
+    const sink = storeSink(bus, store);
+    bus.emit({
+      type: 'call.started',
+      ts: 1000,
+      callId: 'c',
+      direction: 'inbound',
+      channel: 'sip',
+      trunk: 'trunk-a',
+      from: '+15551234567',
+    });
+    bus.emit({ type: 'call.ringing', ts: 1500, callId: 'c' });
+    bus.emit({ type: 'call.answered', ts: 3000, callId: 'c' });
+    bus.emit({
+      type: 'media.report',
+      ts: 8000,
+      callId: 'c',
+      codec: 'PCMU',
+      packetsReceived: 990,
+      packetsLost: 10,
+      jitterMs: 5,
+      rttMs: 40,
+    });
+    bus.emit({ type: 'voiceai.transcript', ts: 9500, callId: 'c', present: true });
+    bus.emit({ type: 'call.ended', ts: 9000, callId: 'c', q850: 16, hangupBy: 'unknown' });
+    bus.emit({ type: 'sms.sent', ts: 1000, to: '+15557654321', reference: 'm1' });
+    bus.emit({ type: 'sms.delivery_report', ts: 4000, reference: 'm1', tpStatus: 0 });
+    await sink.flush();
+    const call = await store.getCall('c');
+    expect(call).toMatchObject({
+      status: 'completed',
+      pddMs: 500,
+      talkMs: 6000,
+      transcript: true,
+      hangupBy: null,
+    });
+    expect(call?.lossPercent).toBe(1);
+    expect(call?.mos).toBeGreaterThan(4);
+    expect(await store.getSms('m1')).toMatchObject({ status: 'delivered', latencyMs: 3000 });
+    await sink.close();
+    await store.close();
+  });
+
+  it('a failed write rejects its flush and is counted; later writes still happen', async () => {
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
+    let failNext = true;
+    const flaky: CallStore = Object.create(real);
+    flaky.applyBatch = async (updates: readonly CallUpdate[]) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('disk full');
+      }
+      return real.applyBatch(updates);
+    };
+    const bus = new EventBus();
+    const errors: unknown[] = [];
+    const sink = storeSink(bus, flaky, { onError: (e) => errors.push(e) });
+    bus.emit({ type: 'call.started', callId: 'lost', direction: 'inbound', channel: 'sip' });
+    await expect(sink.flush()).rejects.toThrow('disk full');
+    bus.emit({ type: 'call.started', callId: 'kept', direction: 'inbound', channel: 'sip' });
+    await sink.flush();
+    expect(await real.getCall('kept')).toBeDefined();
+    expect(sink.stats).toEqual({ written: 1, failed: 1 });
+    expect(errors).toHaveLength(1);
+    await sink.close();
+    await real.close();
+  });
+});
