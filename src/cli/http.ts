@@ -11,7 +11,7 @@ import type {
   HealthIndicators,
   SeriesPoint,
 } from '../analytics/index.js';
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 import type { CleanupResult, DataSource, ExportStream, HealthView, Readiness, Span } from './source.js';
 
 const TIMEOUT_MS = 30_000;
@@ -151,7 +151,8 @@ export class HttpSource implements DataSource {
       query: span.hours !== undefined ? { hours: span.hours } : { days: span.days ?? 1 },
     });
   }
-  async failures(limit: number): Promise<FailedCall[]> {
+  async failures(limit: number, reveal?: boolean): Promise<FailedCall[]> {
+    noReveal(reveal);
     return (await this.json<{ failures: FailedCall[] }>('/metrics/failures', { query: { limit } })).failures;
   }
   async hourly(hours: number): Promise<SeriesPoint[]> {
@@ -170,7 +171,8 @@ export class HttpSource implements DataSource {
     }
     return { readiness, indicators: await this.json<HealthIndicators>('/metrics/health') };
   }
-  async exportCalls(format: ExportFormat, days: number): Promise<ExportStream> {
+  async exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream> {
+    noReveal(reveal);
     const href = this.url('/metrics/export', { format, days }).href;
     const res = await this.request('/metrics/export', { query: { format, days } });
     // Streaming decode: a multi-byte character may straddle two network chunks.
@@ -196,4 +198,8 @@ export class HttpSource implements DataSource {
     return this.json('/calls/cleanup', { method: 'POST' });
   }
   async close(): Promise<void> {}
+}
+
+function noReveal(reveal: boolean | undefined): void {
+  if (reveal) throw new UsageError('--reveal needs --db: a server never sends raw numbers');
 }

@@ -66,11 +66,12 @@ export interface DataSource {
   /** The file or URL, for messages. */
   readonly where: string;
   dashboard(span: Span): Promise<Dashboard>;
-  failures(limit: number): Promise<FailedCall[]>;
+  /** `reveal`: raw numbers, from a store file that keeps them (`store.store_raw_numbers`). */
+  failures(limit: number, reveal?: boolean): Promise<FailedCall[]>;
   hourly(hours: number): Promise<SeriesPoint[]>;
   daily(days: number): Promise<SeriesPoint[]>;
   health(): Promise<HealthView>;
-  exportCalls(format: ExportFormat, days: number): Promise<ExportStream>;
+  exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream>;
   /** The raw exposition; only a running server has one. */
   metrics(): Promise<string>;
   /** `maxActiveSeconds` only for store files: a server applies its own configured limit. */
@@ -83,7 +84,7 @@ const DAY = 86_400_000;
 
 export const spanMs = (s: Span): number => (s.hours !== undefined ? s.hours * HOUR : (s.days ?? 1) * DAY);
 
-/** Analytics over an open store file, numbers never revealed. */
+/** Analytics over an open store file; numbers masked unless revealed from a raw-keeping store. */
 export class DbSource implements DataSource {
   readonly kind = 'db';
 
@@ -91,14 +92,25 @@ export class DbSource implements DataSource {
     readonly where: string,
     private readonly store: CallStore,
     private readonly maxActiveSeconds: number,
+    private readonly storeRaw = false,
   ) {}
+
+  /** Revealing needs both the operator's flag and raw storage: say so rather than silently mask. */
+  private reveal(asked: boolean | undefined): boolean {
+    if (asked && !this.storeRaw) {
+      throw new CliError(
+        '--reveal shows raw numbers only from a store that keeps them: set store.store_raw_numbers = true in the config (calls recorded before that stay masked)',
+      );
+    }
+    return asked === true;
+  }
 
   async dashboard(span: Span): Promise<Dashboard> {
     const to = Date.now();
     return dashboard(this.store, { from: to - spanMs(span), to });
   }
-  failures(limit: number): Promise<FailedCall[]> {
-    return failures(this.store, { limit });
+  failures(limit: number, reveal?: boolean): Promise<FailedCall[]> {
+    return failures(this.store, { limit, reveal: this.reveal(reveal) });
   }
   hourly(hours: number): Promise<SeriesPoint[]> {
     return hourly(this.store, { hours });
@@ -112,12 +124,13 @@ export class DbSource implements DataSource {
       indicators: await healthIndicators(this.store, { maxActiveSeconds: this.maxActiveSeconds }),
     };
   }
-  async exportCalls(format: ExportFormat, days: number): Promise<ExportStream> {
+  async exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream> {
+    const show = this.reveal(reveal);
     const to = Date.now();
     const from = to - days * DAY;
     // A COUNT over the same range is one indexed query: cheap next to the export it sizes.
     const { total } = await this.store.stats({ from, to });
-    return { total, chunks: exportCalls(this.store, { from, to, format }) };
+    return { total, chunks: exportCalls(this.store, { from, to, format, reveal: show }) };
   }
   async metrics(): Promise<string> {
     throw new UsageError(
@@ -212,6 +225,7 @@ export async function openSource(
   // Reads never hash a number, so without a configured key a random one stands in: the store
   // insists on a key at open, and a fixed placeholder would be a public key if anything hashed.
   const hashKey = flags['hash-key'] ?? config.store.hash_key ?? randomBytes(32).toString('hex');
-  const store = await openSqliteCallStore({ path, privacy: { hashKey, storeRaw: false } });
-  return new DbSource(path, store, config.store.zombie_max_seconds);
+  const storeRaw = config.store.store_raw_numbers;
+  const store = await openSqliteCallStore({ path, privacy: { hashKey, storeRaw } });
+  return new DbSource(path, store, config.store.zombie_max_seconds, storeRaw);
 }

@@ -230,3 +230,30 @@ describe('store file errors', () => {
     expect(r.stderr).toContain('Usage: sidetone metrics');
   });
 });
+
+describe('--reveal', () => {
+  it('shows raw numbers only with the flag and a store configured to keep them', async () => {
+    const env = { SIDETONE_STORE_STORE_RAW_NUMBERS: 'true' };
+    const masked = await run(['failures', '--db', db, '--json'], env);
+    expect(masked.stdout).not.toContain(RAW_FROM);
+    const shown = await run(['failures', '--db', db, '--json', '--reveal'], env);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(RAW_FROM);
+    const csv = await run(['export', '--db', db, '--days', '30', '--reveal'], env);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toContain(RAW_FROM);
+  });
+
+  it('without store.store_raw_numbers, --reveal is an error that names the setting', async () => {
+    const r = await run(['export', '--db', db, '--reveal']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/store\.store_raw_numbers = true/);
+    expect(r.stdout).not.toContain(RAW_FROM);
+  });
+
+  it('is refused for --url: a server never sends raw numbers', async () => {
+    const r = await run(['failures', '--url', 'http://127.0.0.1:9', '--reveal']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--reveal needs --db/);
+  });
+});

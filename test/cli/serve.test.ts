@@ -55,7 +55,14 @@ describe('serve', () => {
     const db = join(tmp.dir, 'serve.db');
     const { child, url, output } = await start(['serve', '--port', '0', '--host', '127.0.0.1', '--db', db]);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    for (const path of ['/metrics', '/healthz', '/readyz', '/events (POST)', '/dashboard (web)', '/metrics/dashboard']) {
+    for (const path of [
+      '/metrics',
+      '/healthz',
+      '/readyz',
+      '/events (POST)',
+      '/dashboard (web)',
+      '/metrics/dashboard',
+    ]) {
       expect(output()).toContain(`${url}${path}`);
     }
     expect((await fetch(`${url}/healthz`)).status).toBe(200);

@@ -62,7 +62,8 @@ export default defineCommand({
   summary: 'stream calls as CSV or JSON',
   description:
     'Stream the calls of the last N days as CSV or JSON (numbers masked) to a file or stdout, in constant memory. Shows progress on a terminal.',
-  usage: 'sidetone export [--format csv|json] [--days N] [--out FILE] [--db FILE | --url URL [--token T]]',
+  usage:
+    'sidetone export [--format csv|json] [--days N] [--out FILE] [--reveal] [--db FILE | --url URL [--token T]]',
   flags: {
     format: {
       type: 'string',
@@ -73,6 +74,10 @@ export default defineCommand({
     },
     days: { type: 'int', arg: 'N', min: 1, max: 3660, default: 1, help: 'the last N days' },
     out: { type: 'string', arg: 'FILE', help: 'write to FILE (atomically, on success) instead of stdout' },
+    reveal: {
+      type: 'boolean',
+      help: 'raw numbers instead of masked ones (--db only, and only if the store keeps them: store.store_raw_numbers)',
+    },
     ...SOURCE_FLAGS,
   },
   examples: [
@@ -86,7 +91,7 @@ export default defineCommand({
     const counter = new RowCounter(flags.format);
     const partial = toFile ? `${flags.out}.partial` : '';
     await withSource(flags, async (source) => {
-      const { total, chunks } = await source.exportCalls(flags.format, flags.days);
+      const { total, chunks } = await source.exportCalls(flags.format, flags.days, flags.reveal);
       const progress = showProgress ? new Progress(process.stderr, 'exporting', total) : null;
       // A file is written under a temporary name and renamed at the end: an interrupted export
       // never leaves a truncated file that looks complete.

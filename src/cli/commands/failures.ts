@@ -38,14 +38,18 @@ export default defineCommand({
   summary: 'the most recent failed calls and why',
   description:
     'The most recent failed calls, newest first: time, direction, masked numbers, status, SIP code, Q.850 cause, reason.',
-  usage: 'sidetone failures [--limit N] [--json] [--db FILE | --url URL [--token T]]',
+  usage: 'sidetone failures [--limit N] [--reveal] [--json] [--db FILE | --url URL [--token T]]',
   flags: {
     limit: { type: 'int', arg: 'N', min: 1, max: 1000, default: 50, help: 'how many calls' },
+    reveal: {
+      type: 'boolean',
+      help: 'raw numbers instead of masked ones (--db only, and only if the store keeps them: store.store_raw_numbers)',
+    },
     ...READ_FLAGS,
   },
   examples: ['sidetone failures --db data/calls.db --limit 20'],
   async run({ flags }) {
-    const list = await withSource(flags, (s) => s.failures(flags.limit));
+    const list = await withSource(flags, (s) => s.failures(flags.limit, flags.reveal));
     if (flags.json) printJson({ failures: list });
     else print(renderFailures(list, stdoutStyle()));
     return 0;
