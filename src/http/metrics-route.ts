@@ -64,7 +64,8 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
   const flight = (format: ExpositionFormat): Flight => {
     let f = flights.get(format);
     if (f === undefined) {
-      const body = registry.metrics(format).then((text) => Buffer.from(text, 'utf8'));
+      // Collect callbacks first, then render straight to bytes (no whole-exposition string).
+      const body = registry.collect().then(() => registry.renderBytes(format));
       f = { body };
       flights.set(format, f);
       // The next scrape after this render settles must see fresh values, so the flight ends here.

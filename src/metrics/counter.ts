@@ -1,5 +1,5 @@
 import { formatSeconds, formatValue } from './format.js';
-import { braces, Lines, renderHeaders } from './header.js';
+import { braces, type Lines, renderHeaders } from './header.js';
 import {
   type Labels,
   Metric,
@@ -96,8 +96,8 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
     });
   }
 
-  render(om: boolean): string {
-    const out = new Lines(this.headers[om ? 1 : 0]);
+  renderInto(out: Lines, om: boolean): void {
+    out.add(this.headers[om ? 1 : 0]);
     const total = `${this.name}_total`;
     const created = `${this.name}_created`;
     this.forEachSeries((s, lt) => {
@@ -105,6 +105,5 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
       out.add(`${total}${b} ${formatValue(s.value)}\n`);
       if (om) out.add(`${created}${b} ${formatSeconds(s.created)}\n`);
     });
-    return out.done();
   }
 }

@@ -1,3 +1,5 @@
+import type { Lines } from './header.js';
+
 /** The two exposition formats Prometheus scrapes. */
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
@@ -40,9 +42,12 @@ export function negotiate(accept: string | null | undefined): ExpositionFormat {
   return best;
 }
 
-/** @internal Concatenate families; OpenMetrics ends with `# EOF`. */
-export function renderRegistry(families: Iterable<{ render(om: boolean): string }>, om: boolean): string {
-  let out = '';
-  for (const f of families) out += f.render(om);
-  return om ? `${out}# EOF\n` : out;
+/** @internal Render families in order into one writer; OpenMetrics ends with `# EOF`. */
+export function renderRegistry(
+  families: Iterable<{ renderInto(out: Lines, om: boolean): void }>,
+  om: boolean,
+  out: Lines,
+): void {
+  for (const f of families) f.renderInto(out, om);
+  if (om) out.add('# EOF\n');
 }

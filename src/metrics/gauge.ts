@@ -1,5 +1,5 @@
 import { formatValue } from './format.js';
-import { braces, Lines, renderHeaders } from './header.js';
+import { braces, type Lines, renderHeaders } from './header.js';
 import {
   type Labels,
   Metric,
@@ -107,11 +107,10 @@ export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
     });
   }
 
-  render(om: boolean): string {
-    const out = new Lines(this.headers[om ? 1 : 0]);
+  renderInto(out: Lines, om: boolean): void {
+    out.add(this.headers[om ? 1 : 0]);
     this.forEachSeries((s, lt) => {
       if (!Number.isNaN(s.value)) out.add(`${this.name}${braces(lt)} ${formatValue(s.value)}\n`);
     });
-    return out.done();
   }
 }

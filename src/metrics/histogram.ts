@@ -1,6 +1,6 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
-import { braces, Lines, renderHeaders } from './header.js';
+import { braces, type Lines, renderHeaders } from './header.js';
 import {
   type Labels,
   Metric,
@@ -117,8 +117,8 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
     });
   }
 
-  render(om: boolean): string {
-    const out = new Lines(this.headers[om ? 1 : 0]);
+  renderInto(out: Lines, om: boolean): void {
+    out.add(this.headers[om ? 1 : 0]);
     const le = this.le[om ? 1 : 0];
     const name = this.name;
     this.forEachSeries((s, lt) => {
@@ -139,7 +139,6 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
       out.add(`${name}_sum${b} ${formatValue(s.sum)}\n${name}_count${b} ${text}\n`);
       if (om) out.add(`${name}_created${b} ${formatSeconds(s.created)}\n`);
     });
-    return out.done();
   }
 }
 

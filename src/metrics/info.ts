@@ -1,7 +1,7 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { assertNoPii } from '../guard/policy.js';
 import { escapeLabelValue } from './format.js';
-import { braces, renderHeaders } from './header.js';
+import { braces, type Lines, renderHeaders } from './header.js';
 import { Metric, type MetricContext, Series } from './metric.js';
 import { assertLabelNames } from './names.js';
 
@@ -51,7 +51,7 @@ export class Info extends Metric<never, InfoSeries> {
     return new InfoSeries(now);
   }
 
-  render(om: boolean): string {
-    return this.headers[om ? 1 : 0] + this.line;
+  renderInto(out: Lines, om: boolean): void {
+    out.add(this.headers[om ? 1 : 0] + this.line);
   }
 }

@@ -1,6 +1,7 @@
 import { DefinitionError, LabelPolicyError, showValue } from '../errors.js';
 import { assertNoPii, type GuardOptions, type GuardSink, guardLabelValue, OTHER } from '../guard/policy.js';
 import { escapeLabelValue } from './format.js';
+import { Lines } from './header.js';
 import { assertLabelNames, assertMetricName } from './names.js';
 
 /** Label values keyed by the declared label names; a missing or extra key is a compile error. */
@@ -145,6 +146,16 @@ export abstract class Metric<L extends string, S extends Series> {
   }
 
   protected abstract newSeries(now: number): S;
+
+  /** Append this family (HELP, TYPE, samples) to a render. */
+  abstract renderInto(out: Lines, om: boolean): void;
+
+  /** This family alone, as exposition text. */
+  render(om: boolean): string {
+    const out = new Lines();
+    this.renderInto(out, om);
+    return out.text();
+  }
 
   /** The series with no labels (metrics declared without labels). */
   protected get single(): S {

@@ -4,6 +4,7 @@ import { type GuardOptions, type RejectReason, resolveGuardOptions } from '../gu
 import { Counter, type CounterOptions, type CounterSeries } from './counter.js';
 import { type ExpositionFormat, renderRegistry } from './exposition.js';
 import { Gauge, type GaugeOptions } from './gauge.js';
+import { Lines } from './header.js';
 import { Histogram, type HistogramOptions } from './histogram.js';
 import { Info, type InfoOptions } from './info.js';
 import type { DropReason, Metric, MetricContext, Series } from './metric.js';
@@ -18,7 +19,6 @@ export interface RegistryOptions {
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds metrics of every label set.
 export type AnyMetric = Metric<any, Series> & {
-  render(om: boolean): string;
   // biome-ignore lint/suspicious/noExplicitAny: see above.
   collect?: ((m: any) => void | Promise<void>) | undefined;
 };
@@ -185,8 +185,21 @@ export class Registry {
 
   /** Render synchronously without running collect callbacks. */
   render(format: ExpositionFormat = 'prometheus'): string {
+    const out = new Lines();
     this.sweep();
-    return renderRegistry(this.families.values(), format === 'openmetrics');
+    renderRegistry(this.families.values(), format === 'openmetrics', out);
+    return out.text();
+  }
+
+  /**
+   * Render straight to UTF-8 bytes, what a server sends: no intermediate string of the whole
+   * exposition. Like `render`, runs no collect callbacks (call `collect()` first).
+   */
+  renderBytes(format: ExpositionFormat = 'prometheus'): Buffer {
+    const out = new Lines(true);
+    this.sweep();
+    renderRegistry(this.families.values(), format === 'openmetrics', out);
+    return out.bytes();
   }
 
   private define<M extends AnyMetric>(

@@ -1,6 +1,6 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
-import { braces, Lines, renderHeaders } from './header.js';
+import { braces, type Lines, renderHeaders } from './header.js';
 import { type Labels, Metric, type MetricContext, type MetricOptions, Series } from './metric.js';
 import { assertUnit } from './names.js';
 import { LogSketch, mergedQuantiles } from './sketch.js';
@@ -112,8 +112,8 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
     this.ctx.dropped(this.name, typeof v === 'number' ? 'nan' : 'not_a_number');
   }
 
-  render(om: boolean): string {
-    const out = new Lines(this.headers[om ? 1 : 0]);
+  renderInto(out: Lines, om: boolean): void {
+    out.add(this.headers[om ? 1 : 0]);
     const q = this.q[om ? 1 : 0];
     const now = Date.now();
     this.forEachSeries((s, lt) => {
@@ -126,7 +126,6 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
       out.add(`${this.name}_sum${b} ${formatValue(s.sum)}\n${this.name}_count${b} ${s.count}\n`);
       if (om) out.add(`${this.name}_created${b} ${formatSeconds(s.created)}\n`);
     });
-    return out.done();
   }
 }
 

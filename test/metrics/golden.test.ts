@@ -21,6 +21,17 @@ describe('golden exposition', () => {
     vi.useRealTimers();
   });
 
+  it('renderBytes is byte-for-byte the UTF-8 of render, in both formats and past buffer growth', () => {
+    const r = goldenRegistry();
+    const big = r.gauge({ name: 'sidetone_big', help: 'Many series', labels: ['k'], maxSeries: 10_000 });
+    for (let i = 0; i < 8000; i++) big.labels({ k: `ключ-${i}-☎-trunk-label-value` }).set(i);
+    for (const f of ['prometheus', 'openmetrics'] as const) {
+      const bytes = r.renderBytes(f);
+      expect(bytes.length).toBeGreaterThan(256 * 1024);
+      expect(bytes.equals(Buffer.from(r.render(f), 'utf8'))).toBe(true);
+    }
+  });
+
   it('Prometheus text 0.0.4', () => {
     const text = goldenRegistry().render('prometheus');
     golden('registry.prom', text);
