@@ -37,8 +37,9 @@ export class Lines {
   private n = 0;
   private buf: Buffer | undefined;
   private len = 0;
-  constructor(bytes = false) {
-    if (bytes) this.buf = Buffer.allocUnsafe(256 * 1024);
+  /** `bytes`: write UTF-8 into a buffer of `capacity` bytes to start (it grows by doubling). */
+  constructor(bytes = false, capacity = 256 * 1024) {
+    if (bytes) this.buf = Buffer.allocUnsafe(Math.max(capacity, 16 * 1024));
   }
   add(text: string): void {
     this.cur += text;
@@ -53,14 +54,15 @@ export class Lines {
     return (this.buf as Buffer).subarray(0, this.len);
   }
   private flush(): void {
-    const s = flatten(this.cur);
+    const s = this.cur;
     this.cur = '';
     this.n = 0;
     const buf = this.buf;
     if (buf === undefined) {
-      this.parts.push(s);
+      this.parts.push(flat(s));
       return;
     }
+    // Writing flattens the chunk itself; the rope dies right after, young.
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
     if (this.len + s.length * 3 > buf.length) {
       const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, this.len + s.length * 3));
@@ -72,7 +74,7 @@ export class Lines {
 }
 
 /** V8 flattens a cons string when it converts it to a number (the `flatstr` trick pino uses). */
-function flatten(s: string): string {
+function flat(s: string): string {
   Number(s);
   return s;
 }

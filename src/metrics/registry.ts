@@ -34,6 +34,7 @@ export type AnyMetric = Metric<any, Series> & {
  */
 export class Registry {
   readonly collectTimeoutMs: number;
+  private lastBytes = 0;
   private readonly families = new Map<string, AnyMetric>();
   /** Every sample name a family exposes, so `x_total` cannot be claimed twice. */
   private readonly sampleNames = new Map<string, string>();
@@ -196,10 +197,14 @@ export class Registry {
    * exposition. Like `render`, runs no collect callbacks (call `collect()` first).
    */
   renderBytes(format: ExpositionFormat = 'prometheus'): Buffer {
-    const out = new Lines(true);
+    // Start at the last render's size (plus room to grow): one allocation instead of a doubling
+    // series of multi-megabyte buffers and copies on every scrape.
+    const out = new Lines(true, Math.ceil(this.lastBytes * 1.25));
     this.sweep();
     renderRegistry(this.families.values(), format === 'openmetrics', out);
-    return out.bytes();
+    const bytes = out.bytes();
+    this.lastBytes = bytes.length;
+    return bytes;
   }
 
   private define<M extends AnyMetric>(
