@@ -129,13 +129,21 @@ export async function startSidecar(
   mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
   mountDashboard(app);
 
+  // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
+  const teardown = async () => {
+    await sink.close();
+    await stopMaintenance();
+    telephony.close();
+    traces.close();
+    runtime.stop();
+    health.close();
+    await store.close();
+  };
   let served: Served;
   try {
     served = await serve(app, { ...http.serve, logger: log });
   } catch (err) {
-    await Promise.all([sink.close(), stopMaintenance()]).catch(() => {});
-    await store.close();
-    runtime.stop();
+    await teardown().catch(() => {});
     throw err;
   }
   const stopSim = demo
@@ -156,13 +164,7 @@ export async function startSidecar(
     closing ??= (async () => {
       stopSim?.();
       await served.close();
-      await sink.close();
-      await stopMaintenance();
-      telephony.close();
-      traces.close();
-      runtime.stop();
-      health.close();
-      await store.close();
+      await teardown();
       log.info('sidetone stopped');
       resolveDone();
     })();
