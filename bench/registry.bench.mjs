@@ -1,6 +1,7 @@
 // Registry benchmarks: sidetone vs prom-client vs @opentelemetry/sdk-metrics (with a reader
 // attached, so recording really aggregates) in one process, one run. Run via `npm run bench`.
 import { PerformanceObserver } from 'node:perf_hooks';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import {
   AggregationTemporality,
   InMemoryMetricExporter,
@@ -122,20 +123,36 @@ function tenThousand() {
     buckets: BUCKETS,
     registers: [pc],
   });
+  // OTel renders text only through its Prometheus exporter (a MetricReader): collect, then serialize.
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const provider = new MeterProvider({
+    readers: [exporter],
+    views: [{ instrumentName: '*', aggregationCardinalityLimit: 1_000_000 }],
+  });
+  const meter = provider.getMeter('bench');
+  const otC = meter.createCounter('requests', { description: 'Requests' });
+  const otH = meter.createHistogram('req_seconds', {
+    description: 'Latency',
+    advice: { explicitBucketBoundaries: BUCKETS },
+  });
   for (let r = 0; r < 100; r++) {
     for (let c = 0; c < 50; c++) {
       const l = { route: `route_${r}`, code: `code_${c}` };
       stC.labels(l).inc(r + c);
       pcC.inc(l, r + c);
+      otC.add(r + c, l);
       stH.labels(l).observe((r * c) / 100);
       pcH.observe(l, (r * c) / 100);
+      otH.record((r * c) / 100, l);
     }
   }
-  return { st, pc };
+  const serializer = new PrometheusSerializer();
+  const ot = async () => serializer.serialize((await exporter.collect()).resourceMetrics);
+  return { st, pc, ot };
 }
 
 async function rendering() {
-  const { st, pc } = tenThousand();
+  const { st, pc, ot } = tenThousand();
   const pcOm = new promClient.Registry(promClient.Registry.OPENMETRICS_CONTENT_TYPE);
   for (const m of pc.getMetricsAsArray()) pcOm.registerMetric(m);
   // Render to the bytes a server sends, as each library's /metrics path does: sidetone writes
@@ -143,7 +160,9 @@ async function rendering() {
   await record('render 10k series, Prometheus text', {
     sidetone: () => do_not_optimize(st.renderBytes('prometheus')),
     'prom-client': async () => do_not_optimize(Buffer.from(await pc.metrics())),
+    otel: async () => do_not_optimize(Buffer.from(await ot())),
   });
+  // The OTel exporter serves only the text format.
   await record('render 10k series, OpenMetrics', {
     sidetone: () => do_not_optimize(st.renderBytes('openmetrics')),
     'prom-client': async () => do_not_optimize(Buffer.from(await pcOm.metrics())),
