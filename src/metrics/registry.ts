@@ -1,7 +1,7 @@
 import { DefinitionError, SidetoneError, showValue } from '../errors.js';
 import type { PiiKind } from '../guard/pii.js';
 import { type GuardOptions, type RejectReason, resolveGuardOptions } from '../guard/policy.js';
-import { Counter, type CounterOptions, type CounterSeries } from './counter.js';
+import { Counter, type CounterOptions } from './counter.js';
 import { type ExpositionFormat, renderRegistry } from './exposition.js';
 import { Gauge, type GaugeOptions } from './gauge.js';
 import { Lines } from './header.js';
@@ -275,5 +275,3 @@ async function withTimeout(fn: () => void | Promise<void>, ms: number): Promise<
     clearTimeout(timer);
   }
 }
-
-export type { CounterSeries };

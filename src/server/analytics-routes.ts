@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { HealthOptions } from '../analytics/health.js';
 import { daily, dashboard, exportCalls, failures, healthIndicators, hourly } from '../analytics/index.js';
-import { SidetoneError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { App } from '../http/app.js';
+import { errorResponse, json } from '../http/respond.js';
 import type { CallStore } from '../store/types.js';
 
 const DAY = 86_400_000;
@@ -33,16 +34,8 @@ function parse<K extends keyof typeof QUERIES>(kind: K, url: URL): Query<K> | Re
         ? `unknown parameter; accepted: ${Object.keys(QUERIES[kind].shape).join(', ') || 'none'}`
         : i.message,
   }));
-  return Response.json(
-    {
-      error: {
-        code: 'ST_INVALID_QUERY',
-        message: errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-        issues: errors,
-      },
-    },
-    { status: 400 },
-  );
+  const message = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  return json(400, { error: { code: 'ST_INVALID_QUERY', message, issues: errors } });
 }
 
 export interface AnalyticsRoutesOptions {
@@ -72,27 +65,27 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     if (q instanceof Response) return q;
     const to = now();
     const span = q.hours !== undefined ? q.hours * 3_600_000 : (q.days ?? 1) * DAY;
-    return Response.json(await dashboard(store, { from: to - span, to }));
+    return json(200, await dashboard(store, { from: to - span, to }));
   });
   get('/metrics/failures', async (_req, { url }) => {
     const q = parse('failures', url);
     if (q instanceof Response) return q;
-    return Response.json({ failures: await failures(store, { limit: q.limit, reveal }) });
+    return json(200, { failures: await failures(store, { limit: q.limit, reveal }) });
   });
   get('/metrics/hourly', async (_req, { url }) => {
     const q = parse('hourly', url);
     if (q instanceof Response) return q;
-    return Response.json({ series: await hourly(store, { hours: q.hours, now: now() }) });
+    return json(200, { series: await hourly(store, { hours: q.hours, now: now() }) });
   });
   get('/metrics/daily', async (_req, { url }) => {
     const q = parse('daily', url);
     if (q instanceof Response) return q;
-    return Response.json({ series: await daily(store, { days: q.days, now: now() }) });
+    return json(200, { series: await daily(store, { days: q.days, now: now() }) });
   });
   get('/metrics/health', async (_req, { url }) => {
     const q = parse('health', url);
     if (q instanceof Response) return q;
-    return Response.json(await healthIndicators(store, { ...options.health, now: now() }));
+    return json(200, await healthIndicators(store, { ...options.health, now: now() }));
   });
   get('/metrics/export', async (_req, { url }) => {
     const q = parse('export', url);
@@ -127,7 +120,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     '/calls/cleanup',
     guard(async () => {
       const max = options.health?.maxActiveSeconds ?? 14_400;
-      return Response.json({ closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
+      return json(200, { closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
     }),
     { auth: 'scrape' },
   );
@@ -139,9 +132,7 @@ function guard(handler: Parameters<App['route']>[2]): Parameters<App['route']>[2
     try {
       return await handler(req, ctx);
     } catch (err) {
-      if (err instanceof SidetoneError && err.name === 'ValidationError') {
-        return Response.json({ error: { code: err.code, message: err.message } }, { status: 400 });
-      }
+      if (err instanceof ValidationError) return errorResponse(400, err.code, err.message);
       throw err;
     }
   };

@@ -1,6 +1,7 @@
 import type { EventBus } from '../events/bus.js';
 import { parseEvent } from '../events/schemas.js';
 import type { SidetoneEvent } from '../events/types.js';
+import { errorResponse, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
 
 export interface IngestOptions {
@@ -46,7 +47,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const ndjson = NDJSON_TYPES.has(type);
     if (!ndjson && !JSON_TYPES.has(type)) {
-      return problem(
+      return errorResponse(
         415,
         'ST_UNSUPPORTED_MEDIA_TYPE',
         `Content-Type ${JSON.stringify(type || '(none)')} is not accepted: send application/json (an event or an array) or application/x-ndjson (one event per line)`,
@@ -54,7 +55,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     }
     const body = await readLimited(req, maxBodyBytes);
     if (body === undefined) {
-      return problem(
+      return errorResponse(
         413,
         'ST_BODY_TOO_LARGE',
         `request body exceeds ${maxBodyBytes} bytes: send smaller batches`,
@@ -83,13 +84,13 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       try {
         parsed = JSON.parse(body);
       } catch (err) {
-        return problem(400, 'ST_INVALID_JSON', `body is not JSON: ${(err as Error).message}`);
+        return errorResponse(400, 'ST_INVALID_JSON', `body is not JSON: ${(err as Error).message}`);
       }
       const list: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
       for (let index = 0; index < list.length; index++) items.push({ value: list[index], index });
     }
     if (items.length + rejected.length > maxItems) {
-      return problem(
+      return errorResponse(
         413,
         'ST_TOO_MANY_ITEMS',
         `${items.length + rejected.length} items exceed the limit of ${maxItems}: split the batch`,
@@ -111,7 +112,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       try {
         await options.flush();
       } catch {
-        return problem(
+        return errorResponse(
           503,
           'ST_STORE_UNAVAILABLE',
           'events were not stored: the store failed to write; retry the request',
@@ -120,12 +121,8 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     }
     rejected.sort((a, b) => a.index - b.index);
     const status = good.length === 0 && rejected.length > 0 ? 400 : 200;
-    return Response.json({ accepted: good.length, rejected: rejected.length, errors: rejected }, { status });
+    return json(status, { accepted: good.length, rejected: rejected.length, errors: rejected });
   };
-}
-
-function problem(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
 }
 
 /** Read the body as text, or undefined once it passes `limit` bytes (checked as it streams). */

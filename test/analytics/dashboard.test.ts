@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboard } from '../../src/analytics/dashboard.js';
 import { ValidationError } from '../../src/errors.js';
 import type { CallUpdate } from '../../src/store/types.js';
-import { memoryStore, scriptedUpdates, T0 } from './scripted.js';
+import { memoryStore, SCRIPTED_KPIS, scriptedUpdates, T0 } from './scripted.js';
 
 const H = 3_600_000;
 const store = memoryStore();
@@ -37,17 +37,7 @@ describe('dashboard', () => {
       active: { value: 1, previous: 0, delta: 1, deltaPercent: null },
       talkMinutes: { value: 5, previous: 1.5, delta: 3.5, deltaPercent: 233.33 },
     });
-    expect(d.kpis).toEqual({
-      asr: 30.77,
-      ner: 61.54,
-      ser: 30,
-      seer: 60,
-      isa: 18.18,
-      acdSeconds: 75,
-      pddMs: 2111.1,
-      successRate: 30.77,
-      transcriptRate: 50,
-    });
+    expect(d.kpis).toEqual(SCRIPTED_KPIS);
     // Previous: 3 SIP attempts, p1/p2 answered (p2 without a code counts as 200), p3 503.
     expect(d.previousKpis).toEqual({
       asr: 66.67,

@@ -1,6 +1,6 @@
 /**
  * A scripted set of 14 calls at fixed times (10:00–10:13 UTC, 15 Jan 2024), built so every KPI has
- * a hand-computable value. Expected numbers are worked out in kpi.test.ts.
+ * a hand-computable value, worked out below.
  */
 import { SqliteCallStore } from '../../src/store/sqlite.js';
 import type { CallUpdate } from '../../src/store/types.js';
@@ -79,3 +79,30 @@ export function scriptedUpdates(base = T0): CallUpdate[] {
 export function memoryStore(storeRaw = false): SqliteCallStore {
   return new SqliteCallStore({ path: ':memory:', privacy: { hashKey: KEY, storeRaw } });
 }
+
+/**
+ * The KPIs of the scripted calls, worked out by hand:
+ *
+ * Finished attempts: 13 (c13 is active). Answered: c01, c02, c03, c11 = 4.
+ * ASR  = 4 / 13 = 30.77 %.
+ * NER  = (4 answered + c04 486->17 + c05 480->18 + c10 603->21 + c12 Q.850 17) / 13 = 8 / 13 = 61.54 %.
+ *        Not effective: c06 (503, cause 34), c07 (408), c08 (302), c09 (487), c14 (401).
+ * SIP attempts: c01–c10, c14 = 11 (c11, c12 are GSM without SIP codes); 3xx: c08.
+ * SER  = 200s {c01, c02, c03 answered without code} / (11 - 1) = 3 / 10 = 30 %.
+ * SEER = (3 + c04 486 + c05 480 + c10 603) / 10 = 60 %.
+ * ISA  = (c06 503 + c07 408) / 11 = 18.18 %.
+ * ACD  = talk (60 + 120 + 30 + 90 s) / 4 = 75 s.
+ * PDD  = (2000 + 3000 + 1000 + 4000 + 2000 + 2500 + 1500 + 1000 + 2000 [c13 rang]) / 9 = 2111.1 ms.
+ * Success rate = completed 4 / 13 = 30.77 %. Transcript rate = 2 / 4 answered = 50 %.
+ */
+export const SCRIPTED_KPIS = {
+  asr: 30.77,
+  ner: 61.54,
+  ser: 30,
+  seer: 60,
+  isa: 18.18,
+  acdSeconds: 75,
+  pddMs: 2111.1,
+  successRate: 30.77,
+  transcriptRate: 50,
+};
