@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Debian packages the test suite drives for real: promtool/prometheus (exposition is checked by the
-# real parser and scraped by a real server) and chromium (dashboard browser tests).
+# Debian packages the test suite drives for real: promtool/prometheus (exposition checked by the real
+# parser, scraped by a real server, remote-write receiver, rules), alertmanager (alert routing end to
+# end), victoria-metrics (a second remote-write receiver), chromium (browser tests), postgresql (the
+# shared call store), kamailio and sipp (HEP capture from real SIP traffic).
 set -euo pipefail
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamailio)
+command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "sidetone tests need: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2
