@@ -15,6 +15,7 @@ import {
 import { createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
 import { type Served, serve } from '../http/node.js';
+import { stdoutDestination } from '../logs/destination.js';
 import { Registry } from '../metrics/index.js';
 import { runtimeMetrics } from '../runtime/index.js';
 import { storeSink } from '../sinks/store-sink.js';
@@ -59,7 +60,8 @@ export async function startSidecar(
   config: SidetoneConfig,
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
-  const log = options.logger ?? pino({ level: config.log.level, base: { name: 'sidetone' } });
+  const log =
+    options.logger ?? pino({ level: config.log.level, base: { name: 'sidetone' } }, stdoutDestination());
   const demo = options.demo === true;
   const labels = demo ? demoLabels(config) : config.labels;
 
