@@ -12,6 +12,7 @@ import {
 } from './health-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { normalisePath } from './path.js';
+import type { RequestMetrics } from './request-metrics.js';
 import { errorResponse, withoutBody } from './respond.js';
 import { type AuthKind, type Handler, Router } from './router.js';
 
@@ -39,6 +40,18 @@ export interface AppOptions {
   healthMetrics?: boolean;
   /** Shown by the liveness route. Default: sidetone's version. */
   version?: string;
+  /**
+   * Calls in progress, shown by the liveness route as `active_calls` (RustPBX's contract). Read
+   * from memory (the calls pack), never from the store: liveness must not wait on storage.
+   */
+  activeCalls?: () => number | undefined;
+  /** false: serve neither the metrics nor the liveness path (RustPBX's `[metrics] enabled`). Default true. */
+  metricsEnabled?: boolean;
+  /**
+   * Count this app's own requests by method, route and status class (`http_server_*`; Callstack
+   * asks its gateway to count its HTTP requests). Unrouted paths share the route `unmatched`.
+   */
+  requestMetrics?: RequestMetrics;
   /** Where handler crashes are logged (without the request's headers). */
   logger?: { error(obj: object, msg: string): void };
 }
@@ -84,16 +97,19 @@ export function createApp(options: AppOptions = {}): App {
   const router = new Router();
   const healthAuth: AuthKind = options.auth?.protectHealth ? 'scrape' : 'none';
   const compat = options.compatHealthz;
-  router.add(
-    'GET',
-    paths.healthz,
-    compat
-      ? compatHealthzRoute(health, compat === true ? {} : compat)
-      : livenessRoute(options.version ?? sidetoneVersion()),
-    healthAuth,
-  );
+  const enabled = options.metricsEnabled ?? true;
+  if (enabled) {
+    router.add(
+      'GET',
+      paths.healthz,
+      compat
+        ? compatHealthzRoute(health, compat === true ? {} : compat)
+        : livenessRoute(options.version ?? sidetoneVersion(), options.activeCalls),
+      healthAuth,
+    );
+  }
   router.add('GET', paths.readyz, readinessRoute(health), healthAuth);
-  if (options.registry !== undefined) {
+  if (options.registry !== undefined && enabled) {
     const routeOptions: Parameters<typeof metricsRoute>[1] = {};
     if (options.maxConcurrentScrapes !== undefined)
       routeOptions.maxConcurrentScrapes = options.maxConcurrentScrapes;
@@ -120,6 +136,12 @@ export function createApp(options: AppOptions = {}): App {
     return errorResponse(401, 'ST_UNAUTHORIZED', message, { 'www-authenticate': challenge });
   };
 
+  /** The route template a request reached (routes are exact paths), for request metrics. */
+  const routeOf = (req: Request): string | undefined => {
+    const normal = normalisePath(new URL(req.url).pathname);
+    return normal.ok && router.match(req.method, normal.path).kind === 'route' ? normal.path : undefined;
+  };
+
   const dispatch = async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     const normal = normalisePath(url.pathname);
@@ -142,9 +164,13 @@ export function createApp(options: AppOptions = {}): App {
     paths,
     health,
     async fetch(req) {
+      const end = options.requestMetrics?.begin(req.method);
       try {
-        return await dispatch(req);
+        const res = await dispatch(req);
+        end?.(routeOf(req), res.status);
+        return res;
       } catch (err) {
+        end?.(routeOf(req), 500);
         options.logger?.error(
           {
             err:

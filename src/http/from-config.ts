@@ -27,6 +27,7 @@ export function httpOptionsFromConfig(config: SidetoneConfig): {
         readyz: config.health.readiness_path,
       },
       compatHealthz: config.health.compat_healthz,
+      metricsEnabled: config.metrics.enabled,
       maxConcurrentScrapes: config.server.max_concurrent_scrapes,
       gzip: config.metrics.gzip,
     },

@@ -14,7 +14,9 @@ import {
 } from '../health/index.js';
 import { createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
+import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
+import { RequestMetrics } from '../http/request-metrics.js';
 import { stdoutDestination } from '../logs/destination.js';
 import { Registry } from '../metrics/index.js';
 import { runtimeMetrics } from '../runtime/index.js';
@@ -98,7 +100,7 @@ export async function startSidecar(
   const health = new HealthRegistry();
   health.register(eventLoopCheck());
   health.register(diskSpaceCheck({ path: dirname(dbPath) }));
-  health.register(writableCheck({ name: 'call_store', probe: fileWriteProbe(dirname(dbPath)) }));
+  health.register(writableCheck({ name: STORE_CHECK, probe: fileWriteProbe(dirname(dbPath)) }));
   const silence = config.health.source_silence_seconds || (demo ? 30 : 0);
   if (silence > 0) {
     // A push check: each heartbeat reports pass; silence past the limit turns it unknown (not ready).
@@ -121,7 +123,14 @@ export async function startSidecar(
   });
 
   const http = httpOptionsFromConfig(config);
-  const app = createApp({ ...http.app, registry, health, logger: log });
+  const app = createApp({
+    ...http.app,
+    registry,
+    health,
+    logger: log,
+    activeCalls: () => telephony.calls?.active,
+    requestMetrics: new RequestMetrics(registry, { prefix: `${config.metrics.prefix}_http_server` }),
+  });
   app.route(
     'POST',
     '/events',
