@@ -30,6 +30,11 @@ export interface AppOptions {
     protectHealth?: boolean;
   };
   paths?: { metrics?: string; healthz?: string; readyz?: string };
+  /**
+   * More paths serving the same metrics, for scrape configs written for another system (the
+   * voice-skill's `/metrics/prometheus`). Same auth as `paths.metrics`.
+   */
+  metricsAliases?: readonly string[];
   /** Serve the readiness contract on the liveness path, in the compat shape. */
   compatHealthz?: boolean | CompatHealthzOptions;
   /** See `MetricsRouteOptions`. Default 4. */
@@ -114,7 +119,8 @@ export function createApp(options: AppOptions = {}): App {
     if (options.maxConcurrentScrapes !== undefined)
       routeOptions.maxConcurrentScrapes = options.maxConcurrentScrapes;
     if (options.gzip !== undefined) routeOptions.gzip = options.gzip;
-    router.add('GET', paths.metrics, metricsRoute(options.registry, routeOptions), 'scrape');
+    const metrics = metricsRoute(options.registry, routeOptions);
+    for (const path of [paths.metrics, ...(options.metricsAliases ?? [])]) router.add('GET', path, metrics, 'scrape');
     if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
   }
 
