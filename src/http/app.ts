@@ -120,7 +120,8 @@ export function createApp(options: AppOptions = {}): App {
       routeOptions.maxConcurrentScrapes = options.maxConcurrentScrapes;
     if (options.gzip !== undefined) routeOptions.gzip = options.gzip;
     const metrics = metricsRoute(options.registry, routeOptions);
-    for (const path of [paths.metrics, ...(options.metricsAliases ?? [])]) router.add('GET', path, metrics, 'scrape');
+    for (const path of [paths.metrics, ...(options.metricsAliases ?? [])])
+      router.add('GET', path, metrics, 'scrape');
     if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
   }
 
