@@ -24,6 +24,7 @@ import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
 import { ingestRoute } from '../sources/ingest.js';
 import { Simulator } from '../sources/simulator/simulator.js';
+import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import { instrument } from '../telephony/index.js';
@@ -81,12 +82,16 @@ export async function startSidecar(
   });
   const packs = Object.fromEntries(Object.entries(config.packs).map(([k, v]) => [k, demo || v]));
   const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });
-  const runtime = runtimeMetrics(registry);
   const dbPath = resolve(config.store.path);
-  const store = await openSqliteCallStore({
-    path: dbPath,
-    privacy: { hashKey: hashKey(config, dbPath, log), storeRaw: config.store.store_raw_numbers },
-  });
+  const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
+  const store = instrumentStore(
+    await openSqliteCallStore({
+      path: dbPath,
+      privacy: { hashKey: hashKey(config, dbPath, log), storeRaw: config.store.store_raw_numbers },
+    }),
+    registry,
+    { prefix: config.metrics.prefix },
+  );
   const sink = storeSink(bus, store, { onError: (err) => log.error({ err }, 'call store write failed') });
   // Call spans go wherever a registered OpenTelemetry SDK sends them (nowhere by default).
   const traces = traceSink(bus);
