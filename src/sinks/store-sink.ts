@@ -106,7 +106,9 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         kind: 'ended',
         callId: e.callId,
         at: at(e),
-        ...(e.timeout && { status: 'timeout' as const }),
+        // Timer B is stored as the stated reason `timeout`: the classifier reads the two alike, so
+        // the store and the calls pack agree (status timeout, outcome ineffective, counted in ISA).
+        ...(e.timeout === true && { reason: 'timeout' as const }),
         ...(e.sipCode !== undefined && { sipCode: e.sipCode }),
         ...(e.q850 !== undefined && { q850: e.q850 }),
         ...(e.hangupBy !== undefined && e.hangupBy !== 'unknown' && { hangupBy: e.hangupBy }),

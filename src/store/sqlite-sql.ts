@@ -161,7 +161,7 @@ export const durationPercentilesSql = (n: number) =>
   `SELECT ${Array.from({ length: n }, (_, i) => `percentile_cont(duration_ms, @p${i}) AS p${i}`).join(', ')}
   FROM calls WHERE ${CALL_RANGE} AND status != 'active' AND ${ANSWERED} AND duration_ms IS NOT NULL`;
 
-export const CALL_SERIES = `SELECT ${BUCKET} AS start, status, kpi & ${KPI_FLAG.answered} AS kpi,
+export const CALL_SERIES = `SELECT ${BUCKET} AS start, status, kpi,
     COUNT(*) AS n, COUNT(duration_ms) AS dur_count, TOTAL(duration_ms) AS dur_sum
   FROM calls WHERE ${CALL_RANGE} GROUP BY 1, 2, 3 ORDER BY 1`;
 

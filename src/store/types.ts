@@ -4,6 +4,8 @@
  * PostgreSQL later). All times are epoch milliseconds (UTC); ranges are half-open `[from, to)`.
  */
 
+import type { CallOutcome } from '../telephony/labels.js';
+
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export type Direction = (typeof CALL_DIRECTIONS)[number];
 
@@ -205,10 +207,15 @@ export interface CallQuery {
 export interface CallStats {
   /** Every call filed in the range, active ones included. */
   total: number;
-  /** Calls with an outcome (status ≠ active): the attempts KPIs are computed over. */
+  /**
+   * Attempts: ended calls that were not a 401/407 challenge (RFC 6076). The KPI denominators; the
+   * call classifier (src/telephony/outcome) decides.
+   */
   finished: number;
   active: number;
   byStatus: Record<CallStatus, number>;
+  /** Ended calls by RFC 6076 outcome, as the calls pack counts `call_outcomes_total`. */
+  byOutcome: Record<CallOutcome, number>;
   /** Finished calls that were answered. */
   answered: number;
   /** Finished calls answered or ending with Q.850 cause 16, 17, 18, 19 or 21 (NER numerator). */
@@ -247,12 +254,27 @@ export interface CallBreakdown {
 
 export type Bucket = 'hour' | 'day';
 
+/** Counts the KPI ratios need, for one group of calls. */
+export interface KpiCounts {
+  /** Attempts: ended, not a 401/407 challenge. */
+  attempts: number;
+  answered: number;
+  networkEffective: number;
+  sipAttempts: number;
+  sipRedirected: number;
+  sipAnswered: number;
+  sipEffective: number;
+  sipIneffective: number;
+}
+
 /** One non-empty bucket of a series (analytics fills the empty ones). */
 export interface SeriesRow {
   /** Bucket start, epoch ms, aligned to UTC hours or days. */
   start: number;
   total: number;
   byStatus: Record<CallStatus, number>;
+  /** What the bucket's KPI ratios need (attempts, answered, SIP outcomes). */
+  kpi: KpiCounts;
   answered: number;
   durationCount: number;
   durationMsSum: number;
