@@ -152,6 +152,10 @@ export interface CallRecord {
   q850: number | null;
   /** Effective reason: the stated one, else derived from SIP code / Q.850 cause. Null while active. */
   reason: FailureReason | null;
+  /** RFC 6076 outcome from the call classifier (`challenged` is not an attempt); null while active. */
+  outcome: CallOutcome | null;
+  /** ITU-T E.425: an attempt answered or ended at the user (NER numerator). */
+  networkEffective: boolean;
   hangupBy: HangupBy | null;
   /** started → ended; null when unknown (no start, or closed by zombie cleanup). */
   durationMs: number | null;
