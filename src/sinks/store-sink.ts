@@ -13,6 +13,12 @@ export interface StoreSinkOptions {
   maxBatch?: number;
   /** Called when a write fails (the updates of that batch are counted in `failed`). */
   onError?: (err: unknown) => void;
+  /**
+   * Configured trunk names (the `trunks` label list). When given, a trunk not in it is stored as
+   * `other`, as the metric packs label it: a free-form name never reaches the store or its views,
+   * and the per-trunk dashboard matches the per-trunk PromQL. The sidecar always passes its list.
+   */
+  trunks?: readonly string[];
 }
 
 /** The store sink: what it has written, and how to wait until everything queued is durable. */
@@ -85,6 +91,8 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     queued();
   };
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
+  const known = options.trunks === undefined ? undefined : new Set(options.trunks);
+  const trunkOf = (t: string) => (known === undefined || known.has(t) ? t : 'other');
 
   const offs = [
     bus.on('call.started', (e) =>
@@ -94,7 +102,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         at: at(e),
         direction: e.direction,
         channel: e.channel,
-        ...(e.trunk !== undefined && { trunk: e.trunk }),
+        ...(e.trunk !== undefined && { trunk: trunkOf(e.trunk) }),
         ...(e.from !== undefined && { from: e.from }),
         ...(e.to !== undefined && { to: e.to }),
       }),
