@@ -21,7 +21,7 @@ const WANT: Kpi5 = { ser: 63.16, seer: 84.21, isa: 10, asr: 60, ner: 80 };
 const HASH_KEY = 'rfc6076-contract-hash-key-0123456789';
 
 /** The example's 100 calls, half on each of two trunks, as a SIP stack emits them. */
-export function rfc6076Script(t0: number): SidetoneEvent[] {
+function rfc6076Script(t0: number): SidetoneEvent[] {
   const ends: Array<{ code?: number; n: number }> = [
     { code: 200, n: 60 },
     { code: 486, n: 10 },
