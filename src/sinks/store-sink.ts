@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
 import type { CallStore, CallUpdate, SmsFailureReason, SmsUpdate } from '../store/types.js';
-import { mosFromNetwork } from '../telephony/standards/emodel.js';
-import { rttFromRtcp } from '../telephony/standards/rtp.js';
+import { reportMeasures, scoreMedia } from '../telephony/outcome/media.js';
 import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
 
 export interface StoreSinkOptions {
@@ -197,22 +196,20 @@ function messageId(reference: string | number | undefined): string {
   return reference === undefined ? randomUUID() : String(reference);
 }
 
-/** Loss, jitter, RTT and E-model MOS of one RTCP-derived report, as the store keeps them. */
+/**
+ * Loss, jitter, RTT and E-model MOS of one RTCP-derived report, as the store keeps them; undefined
+ * when the report cannot be scored (unknown codec, no loss data), as the media pack decides.
+ */
 export function mediaSummary(
   e: EventOf<'media.report'>,
 ): { mos: number; jitterMs: number; lossPercent: number; rttMs?: number } | undefined {
-  const received = e.packetsReceived ?? 0;
-  const lost = e.packetsLost ?? 0;
-  const lossPercent =
-    received + lost > 0
-      ? (100 * lost) / (received + lost)
-      : e.fractionLost !== undefined
-        ? (100 * e.fractionLost) / 256
-        : 0;
-  const jitterMs = e.jitterMs ?? (e.jitter !== undefined ? (e.jitter * 1000) / (e.clockRate ?? 8000) : 0);
-  const rttSeconds = e.rtcp === undefined ? null : rttFromRtcp(e.rtcp.arrival, e.rtcp.lsr, e.rtcp.dlsr);
-  const rttMs = e.rttMs ?? (rttSeconds === null ? undefined : rttSeconds * 1000);
-  const q = mosFromNetwork({ codec: e.codec ?? 'PCMU', lossPercent, jitterMs, rttMs: rttMs ?? 0 });
-  if (q === undefined) return undefined;
-  return { mos: q.mos, jitterMs, lossPercent, ...(rttMs !== undefined && { rttMs }) };
+  const m = reportMeasures(e);
+  const q = scoreMedia(e.codec, m.lossPercent, m.jitterMs, m.rttMs);
+  if (q.mos === undefined || m.lossPercent === undefined) return undefined;
+  return {
+    mos: q.mos,
+    jitterMs: m.jitterMs ?? 0,
+    lossPercent: m.lossPercent,
+    ...(m.rttMs !== undefined && { rttMs: m.rttMs }),
+  };
 }

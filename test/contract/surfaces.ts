@@ -126,6 +126,8 @@ export interface Harness {
   /** POST one batch to /events; returns the HTTP status. */
   post(batch: readonly SidetoneEvent[]): Promise<number>;
   read(): Promise<Surfaces>;
+  /** The app's fetch handler, for any other route. */
+  fetch(req: Request): Promise<Response>;
   close(): Promise<void>;
   readonly store: SqliteCallStore;
 }
@@ -204,6 +206,7 @@ export function harness(opts: {
   };
   return {
     store,
+    fetch: (req) => Promise.resolve(app.fetch(req)),
     async post(batch) {
       const res = await app.fetch(
         new Request('http://localhost/events', {

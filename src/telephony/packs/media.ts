@@ -2,8 +2,9 @@ import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
 import type { Registry } from '../../metrics/index.js';
 import { MOS_CODECS, MOS_UNAVAILABLE } from '../labels.js';
+import { scoreMedia } from '../outcome/media.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
-import { type CodecImpairment, codecImpairment, mosFromNetwork } from '../standards/emodel.js';
+import { type CodecImpairment, codecImpairment } from '../standards/emodel.js';
 import { rttFromRtcp } from '../standards/rtp.js';
 import { Enum } from '../table.js';
 import { Tracker } from '../tracker.js';
@@ -169,13 +170,16 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
       if (s.rttSeconds !== undefined) rtt.observe(s.rttSeconds);
     },
     score(codec, lossPercent, jitterMs, rttMs) {
-      const impairment = codec === undefined ? undefined : impairmentOf(codec);
-      if (impairment === undefined) return void unavailable.at(unavailableReasons.of('unknown_codec')).inc();
-      if (lossPercent === undefined) return void unavailable.at(unavailableReasons.of('no_loss_data')).inc();
-      const r = mosFromNetwork({ codec: impairment, lossPercent, jitterMs, rttMs });
-      if (r === undefined) return void unavailable.at(unavailableReasons.of('no_loss_data')).inc();
-      mos.at(codecs.of(impairment.id)).observe(r.mos);
-      return r.mos;
+      // Decided by the one media scorer, which the store and trace sinks use too.
+      const s = scoreMedia(
+        codec === undefined ? undefined : impairmentOf(codec),
+        lossPercent,
+        jitterMs,
+        rttMs,
+      );
+      if (s.mos === undefined) return void unavailable.at(unavailableReasons.of(s.unavailable)).inc();
+      mos.at(codecs.of(s.codec.id)).observe(s.mos);
+      return s.mos;
     },
     subscribe: (bus: EventBus) =>
       wire([
