@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ValidationError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
 import type { CallStore, CallUpdate, SmsFailureReason, SmsUpdate } from '../store/types.js';
@@ -18,6 +19,8 @@ export interface StoreSinkOptions {
    * and the per-trunk dashboard matches the per-trunk PromQL. The sidecar always passes its list.
    */
   trunks?: readonly string[];
+  /** Updates kept for a later flush after a failed write (then dropped and counted). Default 100 000. */
+  maxRetained?: number;
 }
 
 /** The store sink: what it has written, and how to wait until everything queued is durable. */
@@ -52,6 +55,7 @@ const SMS_REASON: Record<string, SmsFailureReason> = {
  */
 export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOptions = {}): StoreSink {
   const maxBatch = options.maxBatch ?? 2000;
+  const maxRetained = options.maxRetained ?? 100_000;
   let calls: CallUpdate[] = [];
   let sms: SmsUpdate[] = [];
   let writing: Promise<void> = Promise.resolve();
@@ -71,15 +75,33 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
           if (c.length > 0) stats.written += await store.applyBatch(c);
           if (s.length > 0) stats.written += await store.applySmsBatch(s);
         } catch (err) {
-          stats.failed += c.length + s.length;
+          // Keep the batch for the next flush (the client's retry, or the timer): none of it was
+          // acknowledged, and the retry's events are skipped by id, so this is their only copy. A
+          // refused item would fail every later batch too, so a ValidationError is not kept, and
+          // nothing is kept past `maxRetained` updates.
+          const keep =
+            !(err instanceof ValidationError) &&
+            calls.length + sms.length + c.length + s.length <= maxRetained;
+          if (keep) {
+            calls = c.concat(calls);
+            sms = s.concat(sms);
+          } else stats.failed += c.length + s.length;
           options.onError?.(err);
           throw err;
         }
       });
     return writing;
   };
+  let inFlight = 0;
   const queued = () => {
-    if (calls.length + sms.length >= maxBatch) write().catch(() => {});
+    // One size-triggered write at a time: while the store is failing, the retained batch stays
+    // over maxBatch, and a write per incoming event would only pile up failing writes.
+    if (inFlight === 0 && calls.length + sms.length >= maxBatch) {
+      inFlight++;
+      write()
+        .catch(() => {})
+        .finally(() => inFlight--);
+    }
   };
   const call = (u: CallUpdate) => {
     calls.push(u);
@@ -131,7 +153,8 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     bus.on('sms.received', (e) =>
       message({
         kind: 'received',
-        messageId: randomUUID(),
+        // The event id, when given, so a retried event is the same message, not a second one.
+        messageId: e.id ?? randomUUID(),
         at: at(e),
         from: e.from,
         ...(e.to !== undefined && { to: e.to }),

@@ -184,7 +184,8 @@ export function harness(opts: {
   now: number;
   trunks: string[];
   store?: SqliteCallStore;
-  failFlushes?: number;
+  /** Make the store's next N batch writes fail (a full disk, a held lock). */
+  failWrites?: number;
 }): Harness {
   const registry = new Registry();
   const bus = new EventBus({ registry });
@@ -195,7 +196,17 @@ export function harness(opts: {
       path: ':memory:',
       privacy: { hashKey: 'contract-hash-key-0123456789', storeRaw: false },
     });
-  const sink = storeSink(bus, store, { trunks: opts.trunks });
+  let failing = opts.failWrites ?? 0;
+  const target: SqliteCallStore = Object.create(store);
+  const fail = () => {
+    if (failing <= 0) return false;
+    failing--;
+    return true;
+  };
+  target.applyBatch = (u) => (fail() ? Promise.reject(new Error('disk I/O error')) : store.applyBatch(u));
+  target.applySmsBatch = (u) =>
+    fail() ? Promise.reject(new Error('disk I/O error')) : store.applySmsBatch(u);
+  const sink = storeSink(bus, target, { trunks: opts.trunks });
   const app = createApp({ registry });
   app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush() }));
   mountAnalytics(app, store, { now: () => opts.now });

@@ -16,6 +16,14 @@ export const timestamp = z
 export const baseShape = {
   ts: timestamp,
   source: z.string().max(128).optional().describe('Name of the emitting system, for logs (never a label)'),
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe(
+      'Unique id of this event (e.g. a UUID): POST /events skips an id it already accepted within its dedupe window, so a retried batch counts once',
+    ),
 };
 
 /** A free string that may identify a person (numbers, names, bodies): kept out of every metric. */
