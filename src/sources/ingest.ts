@@ -149,7 +149,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     let duplicates = 0;
     for (const e of good) {
       if (e.id !== undefined && !ids.add(e.id)) duplicates++;
-      else bus.emit(e);
+      else bus.emitParsed(e);
     }
     if (good.length > 0 && options.flush) {
       try {

@@ -54,3 +54,27 @@ describe('media scoring across surfaces', () => {
 async function fetchMetrics(h: ReturnType<typeof harness>): Promise<Response> {
   return h.fetch(new Request('http://localhost/metrics'));
 }
+
+describe('validation in every path', () => {
+  it('MediaPack.report drops and counts an out-of-range sample, as the schema refuses it over HTTP', async () => {
+    const { Registry } = await import('../../src/metrics/index.js');
+    const { mediaPack } = await import('../../src/telephony/index.js');
+    const registry = new Registry();
+    const media = mediaPack(registry);
+    media.report({ lossRatio: 5 });
+    media.report({ jitterSeconds: -1 });
+    media.report({ packetsLost: 1.5 });
+    media.report({ lossRatio: 0.02, jitterSeconds: 0.01 });
+    const text = registry.render();
+    expect(text).toContain('sidetone_media_reports_invalid_total 3');
+    expect(text).toContain('sidetone_media_reports_total 1');
+    expect(text).toContain('sidetone_media_loss_ratio_count 1');
+  });
+
+  it('POST /events and an in-process emit refuse the same event', async () => {
+    const h = harness({ now: NOW, trunks: [] });
+    const bad = { type: 'media.report', callId: 'v1', codec: 'PCMU', fractionLost: 300, ts: T };
+    expect(await h.post([bad as never])).toBe(400);
+    await h.close();
+  });
+});

@@ -61,6 +61,7 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
   const codecs = new Enum(MOS_CODECS);
   const unavailableReasons = new Enum(MOS_UNAVAILABLE);
   const reports = m.counter('media_reports_total').at();
+  const invalid = m.counter('media_reports_invalid_total').at();
   const received = m.counter('media_packets_received_total').at();
   const lost = m.counter('media_packets_lost_total').at();
   const loss = m.histogram('media_loss_ratio').at();
@@ -162,6 +163,9 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
   const pack: MediaPack = {
     name: 'media',
     report(s) {
+      // The same ranges the event schema enforces over HTTP and on the bus: a direct caller's bad
+      // sample is dropped whole and counted, never half-recorded.
+      if (!validSample(s)) return void invalid.inc();
       reports.inc();
       if (s.packetsReceived !== undefined) received.inc(s.packetsReceived);
       if (s.packetsLost !== undefined) lost.inc(s.packetsLost);
@@ -191,4 +195,18 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
       ]),
   };
   return pack;
+}
+
+const count = (v: number | undefined) => v === undefined || (Number.isInteger(v) && v >= 0);
+const nonNegative = (v: number | undefined) => v === undefined || (Number.isFinite(v) && v >= 0);
+
+/** A sample within the schema's ranges (loss 0..1, non-negative finite times and counts). */
+function validSample(s: MediaSample): boolean {
+  return (
+    count(s.packetsReceived) &&
+    count(s.packetsLost) &&
+    nonNegative(s.jitterSeconds) &&
+    nonNegative(s.rttSeconds) &&
+    (s.lossRatio === undefined || (s.lossRatio >= 0 && s.lossRatio <= 1))
+  );
 }
