@@ -113,8 +113,8 @@ export class EventBus {
   emit(event: SidetoneEvent): void {
     const list = this.dispatch.get(event.type) ?? this.anyListeners;
     if (list.length === 0) return;
-    if (this.validate && !eventSchema.safeParse(event).success) return this.refused(event);
-    this.deliver(list, event);
+    if (this.validate && !eventSchema.safeParse(event).success) this.refused(event);
+    else this.deliver(list, event);
   }
 
   /**
