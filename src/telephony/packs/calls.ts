@@ -68,6 +68,7 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
   const pdd = m.histogram('call_pdd_seconds');
   const setup = m.histogram('call_setup_seconds');
   const duration = m.histogram('call_duration_seconds');
+  const talkTime = m.histogram('call_talk_time_seconds');
   const holdChanges = m.counter('call_hold_changes_total');
   const hangups = m.counter('call_hangups_total');
   const anomalies = m.counter('call_anomalies_total');
@@ -146,9 +147,12 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     outcome.at(d, c, t, outcomes.of(k.outcome ?? 'failed')).inc();
     // Counted at the end, with the outcome, so NER's numerator and denominator are both ended calls.
     if (isNetworkEffective(k.kpi)) effective.at(d, c, t).inc();
+    const endedAt = eventTime(e.ts, o.now);
+    const wall = (endedAt - s.startedAt) / 1000;
+    if (wall >= 0) duration.at(d, c, t).observe(wall);
     if (end.answered) {
-      const talk = e.durationSeconds ?? (eventTime(e.ts, o.now) - s.answeredAt) / 1000;
-      if (talk >= 0) duration.at(d, c, t).observe(talk);
+      const talk = e.durationSeconds ?? (endedAt - s.answeredAt) / 1000;
+      if (talk >= 0) talkTime.at(d, c, t).observe(talk);
     }
     hangups.at(hangupBy.of(e.hangupBy ?? 'unknown'), causes.of(hangupCause(end))).inc();
   }
