@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
-import type { CallStore, CallUpdate, SmsFailureReason, SmsUpdate } from '../store/types.js';
+import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
 import { reportMeasures, scoreMedia } from '../telephony/outcome/media.js';
 import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
 
@@ -165,21 +165,23 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     bus.on('sms.sent', (e) =>
       message({
         kind: 'sent',
-        messageId: messageId(e.reference),
+        messageId: submissionId(e),
         at: at(e),
         to: e.to,
         ...(e.from !== undefined && { from: e.from }),
         ...(e.modem !== undefined && { gateway: e.modem }),
         ...(e.segments !== undefined && { segments: e.segments }),
+        ...(e.reference !== undefined && { reference: String(e.reference) }),
       }),
     ),
     bus.on('sms.send_failed', (e) =>
       message({
         kind: 'send_failed',
-        messageId: messageId(e.reference),
+        messageId: e.reference === undefined ? (e.id ?? randomUUID()) : reportId(e),
         at: at(e),
         ...(e.reason !== undefined && { reason: SMS_REASON[e.reason] ?? 'other' }),
         ...(e.cmsError !== undefined && { statusCode: e.cmsError }),
+        ...(e.reference !== undefined && { match: matchOf(e) }),
       }),
     ),
     bus.on('sms.delivery_report', (e) => {
@@ -192,10 +194,12 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       const code = e.tpStatus ?? (typeof e.errorCode === 'number' ? e.errorCode : undefined);
       message({
         kind: 'delivery',
-        messageId: String(e.reference),
+        // Used only when no pending submission matches (a report for a message sent elsewhere).
+        messageId: reportId(e),
         at: at(e),
         outcome,
         ...(code !== undefined && { statusCode: code }),
+        match: matchOf(e),
       });
     }),
   ];
@@ -215,8 +219,33 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
   };
 }
 
-function messageId(reference: string | number | undefined): string {
-  return reference === undefined ? randomUUID() : String(reference);
+/**
+ * One record per submission: the event id, else modem + reference + time (so a repeated event is
+ * the same record, while the same TP-MR on another modem, or after the 0-255 wrap, is another).
+ */
+function submissionId(e: {
+  id?: string | undefined;
+  modem?: string | undefined;
+  reference?: string | number | undefined;
+  ts?: number | undefined;
+}): string {
+  if (e.id !== undefined) return e.id;
+  if (e.reference === undefined) return randomUUID();
+  return `sub:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
+}
+
+/** The id a report is filed under when it matches no pending submission. */
+function reportId(e: {
+  id?: string | undefined;
+  modem?: string | undefined;
+  reference?: string | number | undefined;
+  ts?: number | undefined;
+}): string {
+  return e.id ?? `report:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
+}
+
+function matchOf(e: { modem?: string | undefined; reference?: string | number | undefined }): SmsMatch {
+  return { reference: String(e.reference), ...(e.modem !== undefined && { gateway: e.modem }) };
 }
 
 /**

@@ -99,6 +99,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX calls_status_first_at ON calls (status, first_at);
     `,
   },
+  {
+    version: 4,
+    description: 'sms: the submission reference, so a report finds its submission per modem',
+    // A TP-MR wraps at 255 per modem: records are keyed by submission, and a report is matched to
+    // the most recent pending submission with its reference on its modem (index below).
+    sql: `
+      ALTER TABLE sms ADD COLUMN reference TEXT;
+      CREATE INDEX sms_gateway_reference ON sms (gateway, reference, sent_at);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

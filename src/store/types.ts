@@ -115,13 +115,34 @@ interface SmsBase {
   at: number;
 }
 
+/**
+ * Which submission a report or failure belongs to, when the source knows only the reference: the
+ * most recent submission with this reference on this gateway that has no final outcome yet. A
+ * TP-MR (0..255) wraps per modem, so the reference alone is not an identity.
+ */
+export interface SmsMatch {
+  reference: string;
+  gateway?: string;
+}
+
 /** One fact about an SMS; like calls, duplicates and reordering converge. */
 export type SmsUpdate =
   | (SmsBase & { kind: 'received'; from?: string; to?: string; gateway?: string; segments?: number })
-  | (SmsBase & { kind: 'sent'; from?: string; to?: string; gateway?: string; segments?: number })
-  /** Delivery report: `statusCode` is the TP-Status (3GPP TS 23.040) or provider error code. */
-  | (SmsBase & { kind: 'delivery'; outcome: SmsOutcome; statusCode?: number })
-  | (SmsBase & { kind: 'send_failed'; reason?: SmsFailureReason; statusCode?: number });
+  | (SmsBase & {
+      kind: 'sent';
+      from?: string;
+      to?: string;
+      gateway?: string;
+      segments?: number;
+      /** TP-MR or provider id, kept so reports can find this submission ({@link SmsMatch}). */
+      reference?: string;
+    })
+  /**
+   * Delivery report: `statusCode` is the TP-Status (3GPP TS 23.040) or provider error code. With
+   * `match`, filed under the matching pending submission; `messageId` only when none matches.
+   */
+  | (SmsBase & { kind: 'delivery'; outcome: SmsOutcome; statusCode?: number; match?: SmsMatch })
+  | (SmsBase & { kind: 'send_failed'; reason?: SmsFailureReason; statusCode?: number; match?: SmsMatch });
 
 /** Read options. Raw numbers come back only with `reveal: true` AND `storeRaw` enabled in the store config. */
 export interface ReadOptions {

@@ -134,6 +134,14 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
   }
 }
 
+function match(where: string, m: unknown): void {
+  if (m === undefined) return;
+  if (typeof m !== 'object' || m === null) fail(where, 'match', `must be an object, got ${showValue(m)}`);
+  const { reference, gateway } = m as { reference: unknown; gateway: unknown };
+  id(where, 'match.reference', reference);
+  text(where, 'match.gateway', gateway);
+}
+
 /** Throw ValidationError `ST_STORE_INVALID_UPDATE` unless `u` is a well-formed SmsUpdate. */
 export function checkSmsUpdate(u: SmsUpdate, index?: number): void {
   const where = index === undefined ? 'sms update' : `sms update #${index}`;
@@ -147,14 +155,17 @@ export function checkSmsUpdate(u: SmsUpdate, index?: number): void {
       phone(where, 'to', u.to);
       text(where, 'gateway', u.gateway);
       int(where, 'segments', u.segments, 1, 255);
+      if (u.kind === 'sent' && u.reference !== undefined) id(where, 'reference', u.reference);
       return;
     case 'delivery':
       oneOf(where, 'outcome', u.outcome, SMS_OUTCOMES, false);
       int(where, 'statusCode', u.statusCode, 0, STORE_LIMITS.statusCodeMax);
+      match(where, u.match);
       return;
     case 'send_failed':
       oneOf(where, 'reason', u.reason, SMS_FAILURE_REASONS, true);
       int(where, 'statusCode', u.statusCode, 0, STORE_LIMITS.statusCodeMax);
+      match(where, u.match);
       return;
     default:
       fail(

@@ -34,8 +34,9 @@ describe('store sink', () => {
     });
     bus.emit({ type: 'voiceai.transcript', ts: 9500, callId: 'c', present: true });
     bus.emit({ type: 'call.ended', ts: 9000, callId: 'c', q850: 16, hangupBy: 'unknown' });
-    bus.emit({ type: 'sms.sent', ts: 1000, to: '+15557654321', reference: 'm1' });
-    bus.emit({ type: 'sms.delivery_report', ts: 4000, reference: 'm1', tpStatus: 0 });
+    // The record is the submission: keyed by the id the app gives (the reference only matches reports).
+    bus.emit({ type: 'sms.sent', ts: 1000, to: '+15557654321', reference: 'ref-1', id: 'm1' });
+    bus.emit({ type: 'sms.delivery_report', ts: 4000, reference: 'ref-1', tpStatus: 0 });
     await sink.flush();
     const call = await store.getCall('c');
     expect(call).toMatchObject({

@@ -85,6 +85,9 @@ export const smsDeliveryReport = event(
       .union([z.number().int().min(0).max(STORE_LIMITS.statusCodeMax), z.string().max(16)])
       .optional()
       .meta({ description: 'Provider error code (Twilio ErrorCode)' }),
+    modem: configName(
+      'Modem the report came in on: a TP-MR wraps per modem, so the report is matched to the latest pending submission with its reference on this modem',
+    ).optional(),
   },
 ).refine((e) => e.tpStatus !== undefined || e.providerStatus !== undefined, {
   message: 'give tpStatus (TS 23.040) or providerStatus',
