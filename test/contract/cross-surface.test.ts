@@ -255,7 +255,7 @@ function interleave(seqs: SidetoneEvent[][], picks: number[]): SidetoneEvent[] {
   const out: SidetoneEvent[] = [];
   let p = 0;
   for (;;) {
-    const open = seqs.map((s, i) => i).filter((i) => pos[i]! < seqs[i]!.length);
+    const open = seqs.map((_s, i) => i).filter((i) => pos[i]! < seqs[i]!.length);
     if (open.length === 0) return out;
     const i = open[(picks[p++ % Math.max(1, picks.length)] ?? 0) % open.length]!;
     out.push(seqs[i]![pos[i]!++]!);

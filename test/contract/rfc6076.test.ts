@@ -8,14 +8,15 @@
  * Sent as events through `POST /events`; read back from /metrics (documented PromQL), the
  * dashboard, the per-trunk view, hourly/daily, failures, CSV/JSON export and the CLI.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SidetoneEvent } from '../../src/events/types.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
 import { BIN, run } from '../cli/helpers.js';
-import { harness, type Kpi5 } from './surfaces.js';
+import { documentedPromql, harness, type Kpi5 } from './surfaces.js';
 
 const WANT: Kpi5 = { ser: 63.16, seer: 84.21, isa: 10, asr: 60, ner: 80 };
 const HASH_KEY = 'rfc6076-contract-hash-key-0123456789';
@@ -107,5 +108,31 @@ describe('RFC 6076 worked example on every surface', () => {
     expect({ ser: d.kpis.ser, seer: d.kpis.seer, isa: d.kpis.isa, asr: d.kpis.asr, ner: d.kpis.ner }).toEqual(
       WANT,
     );
+  });
+});
+
+describe('the documented PromQL', () => {
+  it('parses in the real promtool (the expressions the contract evaluates)', () => {
+    const exprs = documentedPromql();
+    const dir = mkdtempSync(join(tmpdir(), 'sidetone-promql-'));
+    try {
+      const rules = [
+        'groups:',
+        '  - name: sidetone_kpis',
+        '    rules:',
+        ...Object.entries(exprs).flatMap(([k, e]) => [
+          `      - record: sidetone:call_${k}:ratio1h`,
+          '        expr: |',
+          ...e.split('\n').map((l) => `          ${l}`),
+        ]),
+      ].join('\n');
+      writeFileSync(join(dir, 'rules.yml'), `${rules}\n`);
+      const r = spawnSync('promtool', ['check', 'rules', join(dir, 'rules.yml')], { encoding: 'utf8' });
+      expect(r.error, 'promtool missing: install Debian prometheus (scripts/system-deps.sh)').toBeUndefined();
+      expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS: 5 rules found');
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
