@@ -17,7 +17,7 @@ beforeAll(async () => {
   const app = createApp({ registry: new Registry(), auth: { scrape: { tokens: [TOKEN] } } });
   app.route('GET', '/metrics/dashboard', () => new Response('{}'), { auth: 'scrape' });
   app.route('POST', '/events', () => new Response('{}'), { auth: 'scrape' });
-  served = await serve(app, { port: 0, host: '127.0.0.1', logger: { info() {}, warn() {}, error() {} } });
+  served = await serve(app, { port: 0, host: '127.0.0.1', logger: { info() {}, warn() {} } });
 });
 afterAll(() => served.close());
 
