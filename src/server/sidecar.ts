@@ -94,7 +94,13 @@ export async function startSidecar(
   );
   const sink = storeSink(bus, store, {
     trunks: labels.trunks,
-    onError: (err) => log.error({ err }, 'call store write failed'),
+    // The message of a refused write quotes the value (a number, a call id): log its class and
+    // code only, never the text or a stack that carries it.
+    onError: (err) =>
+      log.error(
+        { error: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown })?.code },
+        'call store write failed',
+      ),
   });
   // Call spans go wherever a registered OpenTelemetry SDK sends them (nowhere by default).
   const traces = traceSink(bus);
