@@ -24,7 +24,7 @@ describe('modem readiness goes stale', () => {
 
   it('a known failure stays a failure however old', () => {
     const { bus, clock, telephony } = setup({ modems: ['modem0'], staleAfterSeconds: 60 });
-    bus.emit({ type: 'modem.disconnected', reason: 'unplugged' });
+    bus.emit({ type: 'modem.disconnected', reason: 'usb' });
     clock.now = T0 + 3_600_000;
     expect(telephony.modem?.readiness().status).toBe('fail');
   });
