@@ -142,6 +142,47 @@ export const configSchema = z
         zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
       })
       .prefault({}),
+    hep: z
+      .strictObject({
+        // HEP v3 capture (docs/sources/hep.md): empty means no listener.
+        listen: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(udp|tcp):\/\/(\[[0-9a-fA-F:.]+\]|[^:/\s]+):\d{1,5}\/?$/,
+                'expected udp://HOST:PORT or tcp://HOST:PORT, e.g. udp://127.0.0.1:9060',
+              ),
+            { error: 'expected a list of udp://HOST:PORT or tcp://HOST:PORT' },
+          )
+          .default([]),
+        timer_b_ms: int(100, 600_000, 32_000, ' ms (RFC 3261 64*T1)'),
+        max_calls: int(100, 10_000_000, 100_000),
+        trunks: z
+          .array(
+            z.strictObject({
+              name: z.string().regex(NAME, 'expected a trunk name of letters, digits, ".", "_", "-"'),
+              cidrs: z.array(z.string(), { error: 'expected a list of IP/CIDR strings' }).optional(),
+              header: z
+                .string()
+                .regex(/^[A-Za-z0-9-]{1,64}$/, 'expected a SIP header name')
+                .optional(),
+              value: z.string().max(256).optional(),
+            }),
+            { error: 'expected a list of { name, cidrs?, header?, value? }' },
+          )
+          .default([]),
+      })
+      .prefault({}),
+    modem: z
+      .strictObject({
+        // A serial AT port (docs/sources/modem.md); unset means no modem source.
+        path: file,
+        baud_rate: int(300, 4_000_000, 115_200, ' baud'),
+        poll_seconds: int(1, 3600, 30, ' s'),
+        command_timeout_ms: int(100, 60_000, 5_000, ' ms'),
+      })
+      .prefault({}),
     demo: z
       .strictObject({
         rate: z

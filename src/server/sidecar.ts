@@ -19,6 +19,7 @@ import { Registry } from '../metrics/index.js';
 import { runtimeMetrics } from '../runtime/index.js';
 import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
+import { type HepListener, HepSource } from '../sources/hep/source.js';
 import { ingestRoute } from '../sources/ingest.js';
 import { Simulator } from '../sources/simulator/simulator.js';
 import { startMaintenance } from '../store/maintenance.js';
@@ -44,6 +45,8 @@ export interface SidecarHandle {
   done: Promise<void>;
   readonly bus: EventBus;
   readonly registry: Registry;
+  /** Bound HEP listeners (`hep.listen`), ports resolved. */
+  readonly hep: readonly HepListener[];
 }
 
 /**
@@ -61,7 +64,7 @@ export async function startSidecar(
 ): Promise<SidecarHandle> {
   const log = options.logger ?? pino({ level: config.log.level, base: { name: 'sidetone' } });
   const demo = options.demo === true;
-  const labels = demo ? demoLabels(config) : config.labels;
+  const labels = withSourceTrunks(demo ? demoLabels(config) : config.labels, config);
 
   // Sinks first, so nothing a source emits is missed.
   const registry = new Registry({ guard: { maxSeries: config.metrics.max_series } });
@@ -129,8 +132,23 @@ export async function startSidecar(
   mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
   mountDashboard(app);
 
+  // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
+  const hep =
+    config.hep.listen.length > 0
+      ? new HepSource(bus, {
+          listen: config.hep.listen,
+          registry,
+          prefix: config.metrics.prefix,
+          trunks: config.hep.trunks,
+          timerBMs: config.hep.timer_b_ms,
+          maxCalls: config.hep.max_calls,
+          onError: (err) => log.error({ error: err.message }, 'HEP listener failed'),
+        })
+      : undefined;
+
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
   const teardown = async () => {
+    await hep?.close();
     await sink.close();
     await stopMaintenance();
     telephony.close();
@@ -140,7 +158,10 @@ export async function startSidecar(
     await store.close();
   };
   let served: Served;
+  let hepListeners: HepListener[] = [];
   try {
+    hepListeners = (await hep?.start()) ?? [];
+    for (const l of hepListeners) log.info(l, 'HEP listening');
     served = await serve(app, { ...http.serve, logger: log });
   } catch (err) {
     await teardown().catch(() => {});
@@ -193,7 +214,16 @@ export async function startSidecar(
     });
   }
   log.info({ url: served.url, db: dbPath, demo }, 'sidetone listening');
-  return { url: served.url, close, done, bus, registry };
+  return { url: served.url, close, done, bus, registry, hep: hepListeners };
+}
+
+/** Trunk names from HEP trunk rules become labels too: a rule is a declaration of the trunk. */
+function withSourceTrunks(
+  labels: SidetoneConfig['labels'],
+  config: SidetoneConfig,
+): SidetoneConfig['labels'] {
+  const extra = config.hep.trunks.map((t) => t.name).filter((n) => !labels.trunks.includes(n));
+  return extra.length === 0 ? labels : { ...labels, trunks: [...labels.trunks, ...extra] };
 }
 
 /** The demo runs every pack; give it the names its simulator uses, unless configured. */

@@ -1,0 +1,278 @@
+// Real software end to end: Debian's sipp (UAC and UAS) through Debian's Kamailio, whose siptrace
+// module mirrors every SIP message (both legs, retransmissions) as HEP v3 to sidetone. sidetone's
+// attempts, outcomes and timeouts must equal what sipp itself counted (-trace_stat, -trace_counts),
+// on /metrics and on /metrics/dashboard. Binaries come from scripts/system-deps.sh; a missing one
+// fails the test.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../../src/config/schema.js';
+import { type SidecarHandle, startSidecar } from '../../../src/server/sidecar.js';
+
+const SIPP = '/usr/bin/sipp';
+const KAMAILIO = '/usr/sbin/kamailio';
+const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
+const N = 3;
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+function kamailioConfig(port: number, uas: number, hep: number): string {
+  return `#!KAMAILIO
+debug=1
+log_stderror=yes
+fork=no
+children=1
+listen=udp:127.0.0.1:${port}
+mpath="${MODULES}"
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "pv.so"
+loadmodule "textops.so"
+loadmodule "siputils.so"
+loadmodule "siptrace.so"
+# The proxy's own timer for a silent UAS (408 upstream) is longer than sidetone's timer B (2 s).
+modparam("tm", "fr_timer", 4000)
+modparam("siptrace", "duplicate_uri", "sip:127.0.0.1:${hep}")
+modparam("siptrace", "hep_mode_on", 1)
+modparam("siptrace", "hep_version", 3)
+modparam("siptrace", "trace_on", 1)
+modparam("siptrace", "trace_mode", 1)
+modparam("siptrace", "trace_to_database", 0)
+request_route {
+  if (is_method("CANCEL")) { if (t_check_trans()) t_relay(); exit; }
+  if (is_method("ACK") && t_check_trans()) { t_relay(); exit; }
+  $du = "sip:127.0.0.1:${uas}";
+  t_relay();
+}
+`;
+}
+
+/** Last row of a sipp CSV (`;`-separated, header first) as name -> number. */
+function lastRow(file: string): Record<string, number> {
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  const head = (lines[0] as string).split(';');
+  const row = (lines[lines.length - 1] as string).split(';');
+  return Object.fromEntries(head.map((h, i) => [h.trim(), Number(row[i])]));
+}
+
+/** Sum of `<step>_<code>_Recv` columns of a -trace_counts file for one response code. */
+function recv(counts: Record<string, number>, code: number): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(counts)) if (new RegExp(`^\\d+_${code}_Recv$`).test(k)) n += v;
+  return n;
+}
+
+function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  ms: number,
+): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    const t = setTimeout(() => p.kill('SIGKILL'), ms);
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      clearTimeout(t);
+      resolve({ code, out });
+    });
+  });
+}
+
+function stop(p: ChildProcess | undefined): Promise<void> {
+  if (p === undefined || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => {
+    p.once('exit', () => r());
+    p.kill('SIGTERM');
+    setTimeout(() => p.kill('SIGKILL'), 2000).unref();
+  });
+}
+
+interface Run {
+  stat: Record<string, number>;
+  counts: Record<string, number>;
+}
+
+describe('HEP from Kamailio siptrace, driven by sipp', () => {
+  let dir = '';
+  let sidecar: SidecarHandle | undefined;
+  let kamailio: ChildProcess | undefined;
+  let kamailioPort = 0;
+  let uasPort = 0;
+  const runs: Record<string, Run> = {};
+
+  async function scenario(name: string, uas: string[], uac: string[]): Promise<Run> {
+    const uasProc = spawn(SIPP, [...uas, '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const uacPort = await freeUdpPort();
+    const stf = join(dir, `${name}-stat.csv`);
+    const before = new Set(readdirSync(dir));
+    const res = await run(
+      SIPP,
+      [
+        ...uac,
+        `127.0.0.1:${kamailioPort}`,
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(uacPort),
+        '-m',
+        String(N),
+        '-r',
+        '5',
+        '-nostdin',
+        '-timeout',
+        '30s',
+        '-trace_stat',
+        '-stf',
+        stf,
+        '-trace_counts',
+      ],
+      dir,
+      40_000,
+    );
+    await stop(uasProc);
+    const countsFile = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('_counts.csv'));
+    if (countsFile === undefined)
+      throw new Error(`sipp wrote no counts for ${name}: ${res.out.slice(-2000)}`);
+    const r = { stat: lastRow(stf), counts: lastRow(join(dir, countsFile)) };
+    rmSync(join(dir, countsFile));
+    runs[name] = r;
+    return r;
+  }
+
+  beforeAll(async () => {
+    for (const bin of [SIPP, KAMAILIO])
+      if (!existsSync(bin))
+        throw new Error(`${bin} is missing: run scripts/system-deps.sh (kamailio, sip-tester)`);
+    dir = mkdtempSync(join(tmpdir(), 'sidetone-hep-'));
+    for (const f of readdirSync(SCENARIOS)) copyFileSync(join(SCENARIOS, f), join(dir, f));
+    const hepPort = await freeUdpPort();
+    kamailioPort = await freeUdpPort();
+    uasPort = await freeUdpPort();
+    const config = configSchema.parse({
+      server: { port: 0 },
+      log: { level: 'silent' },
+      store: { path: join(dir, 'calls.db'), hash_key: 'a-test-key-of-32-characters-long!' },
+      packs: { calls: true, sip: true, media: true },
+      hep: {
+        listen: [`udp://127.0.0.1:${hepPort}`],
+        timer_b_ms: 2000,
+        trunks: [{ name: 'lab', cidrs: ['127.0.0.0/8'] }],
+      },
+    });
+    sidecar = await startSidecar(config, { signals: false, logger: pino({ level: 'silent' }) });
+    writeFileSync(join(dir, 'kamailio.cfg'), kamailioConfig(kamailioPort, uasPort, hepPort));
+    kamailio = spawn(
+      KAMAILIO,
+      ['-f', join(dir, 'kamailio.cfg'), '-DD', '-E', '-P', join(dir, 'kamailio.pid')],
+      {
+        cwd: dir,
+        stdio: 'ignore',
+      },
+    );
+    for (let i = 0; i < 50 && !existsSync(join(dir, 'kamailio.pid')); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    if (!existsSync(join(dir, 'kamailio.pid'))) throw new Error('kamailio did not start');
+    await new Promise((r) => setTimeout(r, 300));
+
+    await scenario('answered', ['-sn', 'uas'], ['-sn', 'uac']);
+    await scenario('busy', ['-sf', 'uas-486.xml'], ['-sf', 'uac-486.xml']);
+    await scenario('notfound', ['-sf', 'uas-404.xml'], ['-sf', 'uac-404.xml']);
+    // Kamailio relays a 503 as 500 (RFC 3261 16.7 step 6): the UAC hears 500.
+    await scenario('unavailable', ['-sf', 'uas-503.xml'], ['-sf', 'uac-500.xml']);
+    await scenario('cancel', ['-sf', 'uas-cancel.xml'], ['-sf', 'uac-cancel.xml']);
+    await scenario('timerb', ['-sf', 'uas-silent.xml'], ['-sf', 'uac-408.xml']);
+    await scenario('reinvite', ['-sf', 'uas-reinvite.xml'], ['-sf', 'uac-reinvite.xml']);
+    // Let the last captures arrive and the trackers settle.
+    await new Promise((r) => setTimeout(r, 1000));
+  }, 240_000);
+
+  afterAll(async () => {
+    await stop(kamailio);
+    await sidecar?.close();
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every sipp run completed its calls', () => {
+    for (const [name, r] of Object.entries(runs)) {
+      expect(r.stat.TotalCallCreated, name).toBe(N);
+      expect(r.stat['SuccessfulCall(C)'], name).toBe(N);
+      expect(r.stat['FailedCall(C)'], name).toBe(0);
+    }
+  });
+
+  it('attempts, outcomes and timeouts on /metrics equal sipp counts', async () => {
+    const text = await (await fetch(`${sidecar?.url}/metrics`)).text();
+    const sum = (name: string, filter = '') => {
+      let n = 0;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+        if (filter !== '' && !line.includes(filter)) continue;
+        n += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
+      return n;
+    };
+    const created = Object.values(runs).reduce((a, r) => a + (r.stat.TotalCallCreated ?? 0), 0);
+    const r = runs as Required<typeof runs>;
+    expect(sum('sidetone_call_attempts_total')).toBe(created);
+    expect(sum('sidetone_call_attempts_total', 'trunk="lab"')).toBe(created);
+    expect(sum('sidetone_call_outcomes_total', 'outcome="answered"')).toBe(
+      (r.answered?.stat['SuccessfulCall(C)'] ?? 0) + (r.reinvite?.stat['SuccessfulCall(C)'] ?? 0),
+    );
+    expect(sum('sidetone_call_outcomes_total', 'outcome="busy"')).toBe(recv(r.busy?.counts ?? {}, 486));
+    expect(sum('sidetone_call_outcomes_total', 'outcome="failed"')).toBe(recv(r.notfound?.counts ?? {}, 404));
+    expect(sum('sidetone_call_outcomes_total', 'outcome="cancelled"')).toBe(
+      recv(r.cancel?.counts ?? {}, 487),
+    );
+    expect(sum('sidetone_call_outcomes_total', 'outcome="ineffective"')).toBe(
+      recv(r.unavailable?.counts ?? {}, 500) + recv(r.timerb?.counts ?? {}, 408),
+    );
+    expect(sum('sidetone_call_outcomes_total')).toBe(created);
+    expect(sum('sidetone_sip_transaction_timeouts_total', 'timer="B"')).toBe(
+      recv(r.timerb?.counts ?? {}, 408),
+    );
+    // Retransmissions and the second proxy leg were seen, and dropped as duplicates.
+    expect(sum('sidetone_hep_duplicates_total')).toBeGreaterThan(0);
+    expect(sum('sidetone_hep_packets_total', 'result="malformed_sip"')).toBe(0);
+  });
+
+  it('the dashboard says the same', async () => {
+    const d = (await (await fetch(`${sidecar?.url}/metrics/dashboard?hours=1`)).json()) as {
+      totals: { calls: { value: number }; answered: { value: number }; failed: { value: number } };
+    };
+    const created = Object.values(runs).reduce((a, r) => a + (r.stat.TotalCallCreated ?? 0), 0);
+    const answered =
+      (runs.answered?.stat['SuccessfulCall(C)'] ?? 0) + (runs.reinvite?.stat['SuccessfulCall(C)'] ?? 0);
+    expect(d.totals.calls.value).toBe(created);
+    expect(d.totals.answered.value).toBe(answered);
+    expect(d.totals.failed.value).toBe(created - answered);
+  });
+});
