@@ -259,6 +259,10 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     expect(sum('sidetone_sip_transaction_timeouts_total', 'timer="B"')).toBe(
       recv(r.timerb?.counts ?? {}, 408),
     );
+    // sipp heard the late-ACKed 200 retransmitted; sidetone saw it too (and the second proxy leg)
+    // and dropped both as duplicates: answered stayed equal to sipp's successful calls above.
+    const retrans = Object.entries(r.reinvite?.counts ?? {}).filter(([k]) => /_200_Retrans$/.test(k));
+    expect(retrans.reduce((a, [, v]) => a + v, 0)).toBeGreaterThan(0);
     // Retransmissions and the second proxy leg were seen, and dropped as duplicates.
     expect(sum('sidetone_hep_duplicates_total')).toBeGreaterThan(0);
     expect(sum('sidetone_hep_packets_total', 'result="malformed_sip"')).toBe(0);
