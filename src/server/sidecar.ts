@@ -21,6 +21,7 @@ import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
 import { type HepListener, HepSource } from '../sources/hep/source.js';
 import { ingestRoute } from '../sources/ingest.js';
+import { ModemSource } from '../sources/modem/source.js';
 import { Simulator } from '../sources/simulator/simulator.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
@@ -145,10 +146,25 @@ export async function startSidecar(
           onError: (err) => log.error({ error: err.message }, 'HEP listener failed'),
         })
       : undefined;
+  // A GSM modem on a serial AT port (docs/sources/modem.md); it reopens itself after an unplug.
+  const modemSource =
+    config.modem.path !== undefined
+      ? new ModemSource(bus, {
+          path: config.modem.path,
+          baudRate: config.modem.baud_rate,
+          modem: labels.modems[0] ?? 'modem0',
+          pollMs: config.modem.poll_seconds * 1000,
+          commandTimeoutMs: config.modem.command_timeout_ms,
+          registry,
+          prefix: config.metrics.prefix,
+          onLog: (message, detail) => log.warn(detail, message),
+        })
+      : undefined;
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
   const teardown = async () => {
     await hep?.close();
+    await modemSource?.close();
     await sink.close();
     await stopMaintenance();
     telephony.close();
@@ -162,6 +178,7 @@ export async function startSidecar(
   try {
     hepListeners = (await hep?.start()) ?? [];
     for (const l of hepListeners) log.info(l, 'HEP listening');
+    modemSource?.start();
     served = await serve(app, { ...http.serve, logger: log });
   } catch (err) {
     await teardown().catch(() => {});
