@@ -14,7 +14,10 @@ import {
 } from '../health/index.js';
 import { createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
+import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
+import { RequestMetrics } from '../http/request-metrics.js';
+import { stdoutDestination } from '../logs/destination.js';
 import { Registry } from '../metrics/index.js';
 import { runtimeMetrics } from '../runtime/index.js';
 import { storeSink } from '../sinks/store-sink.js';
@@ -23,6 +26,7 @@ import { type HepListener, HepSource } from '../sources/hep/source.js';
 import { ingestRoute } from '../sources/ingest.js';
 import { ModemSource } from '../sources/modem/source.js';
 import { Simulator } from '../sources/simulator/simulator.js';
+import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import { instrument } from '../telephony/index.js';
@@ -63,7 +67,8 @@ export async function startSidecar(
   config: SidetoneConfig,
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
-  const log = options.logger ?? pino({ level: config.log.level, base: { name: 'sidetone' } });
+  const log =
+    options.logger ?? pino({ level: config.log.level, base: { name: 'sidetone' } }, stdoutDestination());
   const demo = options.demo === true;
   const labels = withSourceTrunks(demo ? demoLabels(config) : config.labels, config);
 
@@ -81,12 +86,16 @@ export async function startSidecar(
   });
   const packs = Object.fromEntries(Object.entries(config.packs).map(([k, v]) => [k, demo || v]));
   const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });
-  const runtime = runtimeMetrics(registry);
   const dbPath = resolve(config.store.path);
-  const store = await openSqliteCallStore({
-    path: dbPath,
-    privacy: { hashKey: hashKey(config, dbPath, log), storeRaw: config.store.store_raw_numbers },
-  });
+  const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
+  const store = instrumentStore(
+    await openSqliteCallStore({
+      path: dbPath,
+      privacy: { hashKey: hashKey(config, dbPath, log), storeRaw: config.store.store_raw_numbers },
+    }),
+    registry,
+    { prefix: config.metrics.prefix },
+  );
   const sink = storeSink(bus, store, { onError: (err) => log.error({ err }, 'call store write failed') });
   // Call spans go wherever a registered OpenTelemetry SDK sends them (nowhere by default).
   const traces = traceSink(bus);
@@ -100,7 +109,7 @@ export async function startSidecar(
   const health = new HealthRegistry();
   health.register(eventLoopCheck());
   health.register(diskSpaceCheck({ path: dirname(dbPath) }));
-  health.register(writableCheck({ name: 'call_store', probe: fileWriteProbe(dirname(dbPath)) }));
+  health.register(writableCheck({ name: STORE_CHECK, probe: fileWriteProbe(dirname(dbPath)) }));
   const silence = config.health.source_silence_seconds || (demo ? 30 : 0);
   if (silence > 0) {
     // A push check: each heartbeat reports pass; silence past the limit turns it unknown (not ready).
@@ -123,7 +132,14 @@ export async function startSidecar(
   });
 
   const http = httpOptionsFromConfig(config);
-  const app = createApp({ ...http.app, registry, health, logger: log });
+  const app = createApp({
+    ...http.app,
+    registry,
+    health,
+    logger: log,
+    activeCalls: () => telephony.calls?.active,
+    requestMetrics: new RequestMetrics(registry, { prefix: `${config.metrics.prefix}_http_server` }),
+  });
   app.route(
     'POST',
     '/events',
