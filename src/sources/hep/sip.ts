@@ -21,6 +21,8 @@ export interface SipMessage {
   toUser: string;
   /** Top Via branch. */
   branch: string;
+  /** Top Via transport, lower case (`udp`, `tcp`, `tls`, `ws`...), '' when absent. */
+  transport: string;
   /** RFC 4028 Session-Expires present. */
   sessionExpires: boolean;
   /** Q.850 cause of a Reason header (RFC 3326), or -1. */
@@ -118,6 +120,7 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
   let from = '';
   let to = '';
   let branch = '';
+  let transport = '';
   let sessionExpires = false;
   let q850 = -1;
   let contentType = '';
@@ -149,6 +152,8 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
         if (branch === '') {
           const m = /;\s*branch=([^;\s,]+)/i.exec(value);
           if (m !== null) branch = m[1] as string;
+          const t = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]{2,5})/i.exec(value);
+          if (t !== null) transport = (t[1] as string).toLowerCase();
         }
         break;
       case 'session-expires':
@@ -180,6 +185,7 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
     fromUser: uriUser(from).slice(0, 64),
     toUser: uriUser(to).slice(0, 64),
     branch,
+    transport,
     sessionExpires,
     q850,
     contentType,

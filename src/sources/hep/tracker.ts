@@ -1,5 +1,5 @@
 import type { EventBus } from '../../events/bus.js';
-import type { Direction } from '../../events/vocab.js';
+import { type Direction, SIP_TRANSPORTS } from '../../events/vocab.js';
 import type { SipMessage } from './sip.js';
 import type { Trunks } from './trunks.js';
 
@@ -67,6 +67,7 @@ interface Timer {
 }
 
 const MAX_SEEN = 512;
+const TRANSPORTS: ReadonlySet<string> = new Set(SIP_TRANSPORTS);
 const MAX_LEGS = 64;
 
 function dialogId(s: CallState, toTag: string): string {
@@ -192,6 +193,9 @@ export class HepTracker {
         callId: msg.callId,
         direction: s.direction,
         channel: 'sip',
+        ...(TRANSPORTS.has(msg.transport) && {
+          transport: msg.transport as (typeof SIP_TRANSPORTS)[number],
+        }),
         ...(match !== undefined && { trunk: match.trunk }),
         ...(msg.fromUser !== '' && { from: msg.fromUser }),
         ...(msg.toUser !== '' && { to: msg.toUser }),

@@ -60,6 +60,7 @@ describe('HepTracker through HepSource', () => {
       from: '+447700900001',
       to: '+447700900002',
       channel: 'sip',
+      transport: 'udp',
     });
     expect(of('call.ringing')).toHaveLength(1);
     expect(of('call.answered')).toHaveLength(1);
