@@ -259,6 +259,12 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     expect(sum('sidetone_sip_transaction_timeouts_total', 'timer="B"')).toBe(
       recv(r.timerb?.counts ?? {}, 408),
     );
+    // PDD: one observation per call that rang (sipp's 180s), re-INVITEs were refreshes, not attempts.
+    const rang = ['answered', 'cancel', 'reinvite'].reduce((n, k) => n + recv(runs[k]?.counts ?? {}, 180), 0);
+    expect(sum('sidetone_call_pdd_seconds_count')).toBe(rang);
+    expect(sum('sidetone_sip_session_refreshes_total', 'result="refreshed"')).toBe(
+      r.reinvite?.counts['6_INVITE_Sent'] ?? -1,
+    );
     // sipp heard the late-ACKed 200 retransmitted; sidetone saw it too (and the second proxy leg)
     // and dropped both as duplicates: answered stayed equal to sipp's successful calls above.
     const retrans = Object.entries(r.reinvite?.counts ?? {}).filter(([k]) => /_200_Retrans$/.test(k));
