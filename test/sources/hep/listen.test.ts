@@ -1,0 +1,73 @@
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/errors.js';
+import { EventBus } from '../../../src/events/bus.js';
+import { HepSource, parseHepUrl } from '../../../src/sources/hep/source.js';
+import { hep, sip } from './helpers.js';
+
+let source: HepSource | undefined;
+afterEach(async () => {
+  await source?.close();
+  source = undefined;
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('HEP listeners', () => {
+  it('UDP and TCP (packets split across writes, then a non-HEP stream is dropped)', async () => {
+    const bus = new EventBus();
+    const started: string[] = [];
+    bus.on('call.started', (e) => started.push(e.callId));
+    source = new HepSource(bus, { listen: ['udp://127.0.0.1:0', 'tcp://127.0.0.1:0'] });
+    const [udp, tcp] = await source.start();
+    expect(udp).toMatchObject({ protocol: 'udp', host: '127.0.0.1' });
+    expect(tcp?.port).toBeGreaterThan(0);
+
+    const u = createSocket('udp4');
+    await new Promise<void>((r) =>
+      u.send(
+        hep(sip('INVITE sip:b SIP/2.0', { callId: 'u1', cseq: '1 INVITE' })),
+        udp?.port,
+        '127.0.0.1',
+        () => r(),
+      ),
+    );
+    u.close();
+
+    const stream = Buffer.concat([
+      hep(sip('INVITE sip:b SIP/2.0', { callId: 't1', cseq: '1 INVITE' })),
+      hep(sip('INVITE sip:b SIP/2.0', { callId: 't2', cseq: '1 INVITE' })),
+    ]);
+    const c = connect(tcp?.port ?? 0, '127.0.0.1');
+    await new Promise<void>((r) => c.once('connect', () => r()));
+    c.write(stream.subarray(0, 50));
+    await new Promise((r) => setTimeout(r, 20));
+    c.write(stream.subarray(50));
+    await until(() => started.length === 3);
+    expect(started.sort()).toEqual(['t1', 't2', 'u1']);
+
+    const bad = connect(tcp?.port ?? 0, '127.0.0.1');
+    await new Promise<void>((r) => bad.once('connect', () => r()));
+    bad.write('GET / HTTP/1.1\r\n\r\n');
+    await new Promise<void>((r) => bad.once('close', () => r()));
+    expect(source.counts.malformed_hep).toBe(1);
+    c.destroy();
+  });
+
+  it('a bad listen URL names the expected form', () => {
+    expect(() => parseHepUrl('http://x:1')).toThrow(ValidationError);
+    expect(() => parseHepUrl('udp://127.0.0.1:99999')).toThrow(/udp:\/\/127\.0\.0\.1:9060/);
+    expect(parseHepUrl('tcp://[::1]:9060')).toEqual({ protocol: 'tcp', host: '::1', port: 9060 });
+  });
+
+  it('a port in use is an error from start, and nothing stays bound', async () => {
+    const first = new HepSource(new EventBus(), { listen: ['tcp://127.0.0.1:0'] });
+    const [l] = await first.start();
+    source = new HepSource(new EventBus(), { listen: [`tcp://127.0.0.1:${l?.port}`] });
+    await expect(source.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await first.close();
+  });
+});
