@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
 
@@ -49,6 +50,15 @@ const basicUser = z.strictObject(
   },
   { error: 'expected { username, password }' },
 );
+
+/** `203.0.113.0/24`, `2001:db8::/32` or a bare address. */
+function isCidr(value: string): boolean {
+  const [ip = '', bits, extra] = value.split('/');
+  const v = isIP(ip);
+  if (v === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
+}
 
 /** The packs that can be switched on (`source` heartbeats are always on). */
 export const CONFIG_PACKS = PACK_NAMES.filter((p) => p !== 'source');
@@ -164,7 +174,11 @@ export const configSchema = z
           .array(
             z.strictObject({
               name: z.string().regex(NAME, 'expected a trunk name of letters, digits, ".", "_", "-"'),
-              cidrs: z.array(z.string(), { error: 'expected a list of IP/CIDR strings' }).optional(),
+              cidrs: z
+                .array(z.string().refine(isCidr, 'expected an IP address or CIDR such as 203.0.113.0/24'), {
+                  error: 'expected a list of IP/CIDR strings',
+                })
+                .optional(),
               header: z
                 .string()
                 .regex(/^[A-Za-z0-9-]{1,64}$/, 'expected a SIP header name')
