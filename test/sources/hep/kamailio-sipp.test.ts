@@ -274,6 +274,19 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     expect(sum('sidetone_hep_packets_total', 'result="malformed_sip"')).toBe(0);
   });
 
+  it('numbers reach the store hashed and masked, never raw', async () => {
+    const calls = (
+      await (await fetch(`${sidecar?.url}/metrics/export?format=json&days=1`)).text()
+    ).toString();
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls).not.toContain('15550199');
+    expect(calls).toContain('+155***99'); // the mask the store keeps (src/store/privacy.ts)
+    let bytes = '';
+    for (const f of ['calls.db', 'calls.db-wal'])
+      if (existsSync(join(dir, f))) bytes += readFileSync(join(dir, f)).toString('latin1');
+    expect(bytes).not.toContain('+15550199'); // the called number every sipp INVITE carries
+  });
+
   it('the dashboard says the same', async () => {
     const d = (await (await fetch(`${sidecar?.url}/metrics/dashboard?hours=1`)).json()) as {
       totals: { calls: { value: number }; answered: { value: number }; failed: { value: number } };
