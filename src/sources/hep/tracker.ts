@@ -28,6 +28,8 @@ export interface HepTrackerOptions {
   maxCalls?: number;
   /** How long an ended call is remembered to absorb retransmissions and late legs. */
   lingerMs?: number;
+  /** A call older than this is forgotten even without an end (a lost BYE); default 4 h. */
+  maxAgeMs?: number;
   /** Name put in `source` of every event. */
   source?: string;
 }
@@ -58,6 +60,8 @@ interface CallState {
   /** CSeq numbers of in-dialog requests that carry Session-Expires (RFC 4028 refreshes). */
   refreshes: Set<number>;
   lastSeen: number;
+  /** Our clock when the first message arrived (Map order follows it). */
+  opened: number;
 }
 
 interface Timer {
@@ -97,6 +101,7 @@ export class HepTracker {
   private readonly timerB: number;
   private readonly maxCalls: number;
   private readonly lingerMs: number;
+  private readonly maxAgeMs: number;
   private readonly trunks: Trunks | undefined;
   private readonly source: string;
   /** Messages that repeated a transaction already reported (retransmissions, other legs). */
@@ -109,6 +114,7 @@ export class HepTracker {
     this.timerB = options.timerBMs ?? 32_000;
     this.maxCalls = options.maxCalls ?? 100_000;
     this.lingerMs = options.lingerMs ?? 32_000;
+    this.maxAgeMs = options.maxAgeMs ?? 4 * 3600_000;
     this.trunks = options.trunks;
     this.source = options.source ?? 'hep';
   }
@@ -154,6 +160,11 @@ export class HepTracker {
       l.splice(0, this.lingerHead);
       this.lingerHead = 0;
     }
+    // Insertion order is opening order: only the oldest entries can be too old.
+    for (const [id, s] of this.calls) {
+      if (now - s.opened <= this.maxAgeMs) break;
+      this.calls.delete(id);
+    }
   }
 
   private open(msg: SipMessage, srcIp: string, dstIp: string, ts: number, now: number): CallState {
@@ -183,6 +194,7 @@ export class HepTracker {
       legs: new Map(),
       refreshes: new Set(),
       lastSeen: now,
+      opened: now,
     };
     this.calls.set(msg.callId, s);
     if (isCall) {

@@ -236,3 +236,19 @@ describe('HepTracker through HepSource', () => {
     expect(text).toMatch(/sidetone_hep_packets_total\{result="malformed_hep"\} [1-9]/);
   });
 });
+
+describe('HepTracker memory', () => {
+  it('forgets ended calls after the linger and never-ended ones after the maximum age', () => {
+    const bus = new EventBus();
+    const source = new HepSource(bus, { timerBMs: 1000 });
+    source.handle(INVITE('m1'), 0);
+    source.handle(resp('m1', '486 Busy Here'), 1);
+    source.handle(INVITE('m2'), 2);
+    source.handle(resp('m2', '200 OK'), 3); // answered, BYE never captured
+    expect(source.tracker.size).toBe(2);
+    source.tracker.tick(40_000);
+    expect(source.tracker.size).toBe(1);
+    source.tracker.tick(4 * 3600_000 + 10);
+    expect(source.tracker.size).toBe(0);
+  });
+});
