@@ -1,5 +1,6 @@
 import type { EventBus } from '../../events/bus.js';
 import { type Direction, SIP_TRANSPORTS } from '../../events/vocab.js';
+import { DeadlineQueue } from './deadlines.js';
 import type { SipMessage } from './sip.js';
 import type { Trunks } from './trunks.js';
 
@@ -65,7 +66,6 @@ interface CallState {
 }
 
 interface Timer {
-  at: number;
   call: CallState;
   branch: string;
 }
@@ -94,10 +94,8 @@ function holdState(msg: SipMessage): 'held' | 'active' | undefined {
  */
 export class HepTracker {
   private readonly calls = new Map<string, CallState>();
-  private readonly timers: Timer[] = [];
-  private timerHead = 0;
-  private readonly linger: Array<{ at: number; call: CallState }> = [];
-  private lingerHead = 0;
+  private readonly timers = new DeadlineQueue<Timer>();
+  private readonly linger = new DeadlineQueue<CallState>();
   private readonly timerB: number;
   private readonly maxCalls: number;
   private readonly lingerMs: number;
@@ -140,26 +138,10 @@ export class HepTracker {
 
   /** Fire due timers (B/F) and forget calls whose linger is over. Call a few times a second. */
   tick(now: number): void {
-    const t = this.timers;
-    while (this.timerHead < t.length && (t[this.timerHead] as Timer).at <= now) {
-      const { call, branch } = t[this.timerHead] as Timer;
-      this.timerHead++;
-      this.expire(call, branch, now);
-    }
-    if (this.timerHead > 1024 && this.timerHead * 2 > t.length) {
-      t.splice(0, this.timerHead);
-      this.timerHead = 0;
-    }
-    const l = this.linger;
-    while (this.lingerHead < l.length && (l[this.lingerHead] as { at: number }).at <= now) {
-      const { call } = l[this.lingerHead] as { call: CallState };
-      this.lingerHead++;
+    this.timers.drain(now, (t) => this.expire(t.call, t.branch, now));
+    this.linger.drain(now, (call) => {
       if (this.calls.get(call.callId) === call) this.calls.delete(call.callId);
-    }
-    if (this.lingerHead > 1024 && this.lingerHead * 2 > l.length) {
-      l.splice(0, this.lingerHead);
-      this.lingerHead = 0;
-    }
+    });
     // Insertion order is opening order: only the oldest entries can be too old.
     for (const [id, s] of this.calls) {
       if (now - s.opened <= this.maxAgeMs) break;
@@ -235,7 +217,7 @@ export class HepTracker {
     // Legs for timers B/F: one per Via branch; ACK has no response and so no timer.
     if (msg.method !== 'ACK' && msg.branch !== '' && !s.legs.has(msg.branch) && s.legs.size < MAX_LEGS) {
       s.legs.set(msg.branch, { method: msg.method, invite: msg.method === 'INVITE', heard: false });
-      this.timers.push({ at: now + this.timerB, call: s, branch: msg.branch });
+      this.timers.push(now + this.timerB, { call: s, branch: msg.branch });
     }
     if (!this.once(s, `${msg.cseq} ${msg.method}`)) return;
     const direction = this.dir(s, msg);
@@ -395,6 +377,6 @@ export class HepTracker {
   }
 
   private retire(s: CallState, now: number): void {
-    this.linger.push({ at: now + this.lingerMs, call: s });
+    this.linger.push(now + this.lingerMs, s);
   }
 }
