@@ -84,7 +84,14 @@ export async function startSidecar(
         'an event subscriber threw; the others still ran',
       ),
   });
-  const packs = Object.fromEntries(Object.entries(config.packs).map(([k, v]) => [k, demo || v]));
+  // A source turns on the packs that read its events: `--hep` alone must already show calls.
+  const fromSources = new Set([
+    ...(config.hep.listen.length > 0 ? ['calls', 'sip', 'media'] : []),
+    ...(config.modem.path !== undefined ? ['modem', 'sms', 'ussd'] : []),
+  ]);
+  const packs = Object.fromEntries(
+    Object.entries(config.packs).map(([k, v]) => [k, demo || v || fromSources.has(k)]),
+  );
   const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });

@@ -29,7 +29,7 @@ describe('sidetone serve --hep', () => {
     const { child, exited } = await startCli(
       ['serve', '--port', String(port), '--db', join(dir, 'a.db'), '--hep', `udp://127.0.0.1:${hepPort}`],
       url,
-      { SIDETONE_PACKS_CALLS: 'true', SIDETONE_PACKS_SIP: 'true', SIDETONE_STORE_HASH_KEY: 'k'.repeat(32) },
+      { SIDETONE_STORE_HASH_KEY: 'k'.repeat(32) }, // --hep alone switches the calls and sip packs on
     );
     try {
       const sock = createSocket('udp4');

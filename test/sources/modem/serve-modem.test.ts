@@ -35,7 +35,6 @@ describe('sidetone serve --modem', () => {
       ['serve', '--port', String(port), '--db', join(dir, 'a.db'), '--modem', link],
       url,
       {
-        SIDETONE_PACKS_MODEM: 'true',
         SIDETONE_STORE_HASH_KEY: 'k'.repeat(32),
       },
     );
