@@ -290,6 +290,7 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
   it('the dashboard says the same', async () => {
     const d = (await (await fetch(`${sidecar?.url}/metrics/dashboard?hours=1`)).json()) as {
       totals: { calls: { value: number }; answered: { value: number }; failed: { value: number } };
+      kpis: { asr: number | null; ser: number | null; seer: number | null; isa: number | null };
     };
     const created = Object.values(runs).reduce((a, r) => a + (r.stat.TotalCallCreated ?? 0), 0);
     const answered =
@@ -297,5 +298,14 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     expect(d.totals.calls.value).toBe(created);
     expect(d.totals.answered.value).toBe(answered);
     expect(d.totals.failed.value).toBe(created - answered);
+    // RFC 6076 ratios from sipp's own counts (no 3xx here, so every call is in the denominators):
+    // SEER counts 200/480/486/600/603, ISA 408/500/503/504 (the UAC heard 500 for the 503, 408 for timer B).
+    const pct = (n: number) => Math.round((n / created) * 100 * 100) / 100;
+    const busy = recv(runs.busy?.counts ?? {}, 486);
+    const ineffective = recv(runs.unavailable?.counts ?? {}, 500) + recv(runs.timerb?.counts ?? {}, 408);
+    expect(d.kpis.asr).toBe(pct(answered));
+    expect(d.kpis.ser).toBe(pct(answered));
+    expect(d.kpis.seer).toBe(pct(answered + busy));
+    expect(d.kpis.isa).toBe(pct(ineffective));
   });
 });
