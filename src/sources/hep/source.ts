@@ -188,7 +188,9 @@ export class HepSource {
   }
 
   private bindUdp(host: string, port: number): Promise<HepListener> {
-    const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    // A capture burst (a PBX restart re-registering every phone) must not overflow the default
+    // socket buffer; the kernel caps this at net.core.rmem_max.
+    const sock = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 });
     this.udp.push(sock);
     return new Promise((resolve, reject) => {
       sock.once('error', reject);
@@ -215,6 +217,8 @@ export class HepSource {
       socket.on('error', () => socket.destroy());
       socket.on('close', () => this.sockets.delete(socket));
     });
+    // Capture agents keep one long-lived connection each; a cap keeps a flood from exhausting fds.
+    server.maxConnections = 256;
     this.tcp.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
