@@ -54,6 +54,8 @@ interface CallState {
   answered: boolean;
   ended: boolean;
   cancelled: boolean;
+  /** 401/407 to the INVITE, waiting for the authenticated retry (same Call-ID, higher CSeq). */
+  challenge: number;
   timedOut: boolean;
   held: boolean;
   seen: Set<string>;
@@ -170,6 +172,7 @@ export class HepTracker {
       answered: false,
       ended: false,
       cancelled: false,
+      challenge: 0,
       timedOut: false,
       held: false,
       seen: new Set(),
@@ -256,6 +259,12 @@ export class HepTracker {
       case 'INVITE':
       case 'UPDATE': {
         if (msg.cseq === s.inviteCseq && msg.method === 'INVITE') return;
+        if (msg.method === 'INVITE' && msg.toTag === '' && s.challenge !== 0 && msg.cseq > s.inviteCseq) {
+          // The same attempt, now with credentials (RFC 3261 22.2): not a new call, not a refresh.
+          s.inviteCseq = msg.cseq;
+          s.challenge = 0;
+          return;
+        }
         // In-dialog: a refresh when it carries Session-Expires, a hold change when SDP says so.
         if (msg.sessionExpires) s.refreshes.add(msg.cseq);
         const hold = holdState(msg);
@@ -333,6 +342,17 @@ export class HepTracker {
           dialogId: dialogId(s, msg.toTag),
         });
       }
+    } else if ((msg.code === 401 || msg.code === 407) && !s.answered && !s.cancelled) {
+      // A digest challenge is a step of the attempt, not its end: wait for the retry.
+      s.challenge = msg.code;
+      this.bus.emit({
+        type: 'sip.auth',
+        ts,
+        source: this.source,
+        direction: s.direction,
+        result: 'challenge',
+      });
+      this.timers.push(s.lastSeen + this.timerB, { call: s, branch: '' });
     } else if (msg.code >= 300 && !s.answered) {
       s.ended = true;
       this.bus.emit({
@@ -352,6 +372,22 @@ export class HepTracker {
 
   /** A leg's timer B/F fired: a timeout if the leg never heard a response. */
   private expire(s: CallState, branch: string, now: number): void {
+    if (branch === '') {
+      // A challenge nobody answered: the attempt ended with it.
+      if (s.challenge !== 0 && !s.ended) {
+        s.ended = true;
+        this.bus.emit({
+          type: 'call.ended',
+          ts: now,
+          source: this.source,
+          callId: s.callId,
+          sipCode: s.challenge,
+          hangupBy: 'callee',
+        });
+        this.retire(s, now);
+      }
+      return;
+    }
     const leg = s.legs.get(branch);
     if (leg === undefined || leg.heard) return;
     leg.heard = true; // fire once

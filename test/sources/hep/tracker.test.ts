@@ -252,3 +252,42 @@ describe('HepTracker memory', () => {
     expect(source.tracker.size).toBe(0);
   });
 });
+
+describe('HepTracker digest challenges', () => {
+  it('407 then an authenticated INVITE is one attempt that can still be answered', () => {
+    const { source, of } = setup();
+    source.handle(INVITE('a1', 'z9hG4bK-1'), 0);
+    source.handle(resp('a1', '407 Proxy Authentication Required', '1 INVITE', 'z9hG4bK-1', 'p'), 1);
+    source.handle(
+      hep(sip('ACK sip:b SIP/2.0', { callId: 'a1', cseq: '1 ACK', to: 'p', branch: 'z9hG4bK-1' })),
+      2,
+    );
+    source.handle(
+      hep(
+        sip('INVITE sip:b SIP/2.0', {
+          callId: 'a1',
+          cseq: '2 INVITE',
+          branch: 'z9hG4bK-2',
+          extra: ['Proxy-Authorization: Digest x'],
+        }),
+      ),
+      3,
+    );
+    source.handle(resp('a1', '200 OK', '2 INVITE', 'z9hG4bK-2'), 4);
+    expect(of('call.started')).toHaveLength(1);
+    expect(of('sip.auth')).toEqual([expect.objectContaining({ result: 'challenge' })]);
+    expect(of('call.answered')).toHaveLength(1);
+    expect(of('call.ended')).toHaveLength(0);
+    source.tracker.tick(10_000);
+    expect(of('call.ended')).toHaveLength(0);
+  });
+
+  it('a challenge never retried ends the attempt with its code', () => {
+    const { source, of } = setup();
+    source.handle(INVITE('a2'), 0);
+    source.handle(resp('a2', '401 Unauthorized'), 1);
+    expect(of('call.ended')).toHaveLength(0);
+    source.tracker.tick(1001);
+    expect(of('call.ended')).toEqual([expect.objectContaining({ sipCode: 401 })]);
+  });
+});
