@@ -11,7 +11,10 @@ export type MediaReport = EventOf<'media.report'>;
 
 const NTP_UNIX_OFFSET = 2_208_988_800; // seconds from 1900 to 1970 (RFC 5905)
 
-/** Middle 32 bits of the NTP timestamp of `ms` (the unit of LSR/DLSR, RFC 3550 6.4.1). */
+/**
+ * Middle 32 bits of the NTP timestamp of `ms` (the unit of LSR/DLSR, RFC 3550 6.4.1).
+ * @example ntpMiddle32(Date.now()) // compare with an RR's LSR
+ */
 export function ntpMiddle32(ms: number): number {
   const sec = Math.floor(ms / 1000) + NTP_UNIX_OFFSET;
   const frac = Math.floor(((ms % 1000) / 1000) * 65_536);
@@ -22,7 +25,10 @@ function report(callId: string | undefined, fields: Omit<MediaReport, 'type'>): 
   return { type: 'media.report', source: 'hep', ...(callId !== undefined && { callId }), ...fields };
 }
 
-/** Binary RTCP compound packet -> one report per SR/RR report block and per XR VoIP block. */
+/**
+ * Binary RTCP compound packet -> one report per SR/RR report block and per XR VoIP block.
+ * @example binaryRtcp(rtcpBytes, 'call-id@host', Date.now()) // [{ type: 'media.report', fractionLost, jitter, ... }]
+ */
 export function binaryRtcp(buf: Buffer, callId: string | undefined, arrivalMs: number): MediaReport[] {
   const out: MediaReport[] = [];
   let at = 0;
@@ -76,7 +82,10 @@ export function binaryRtcp(buf: Buffer, callId: string | undefined, arrivalMs: n
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 
-/** captagent/heplify RTCP JSON: `{ report_blocks: [{ fraction_lost, ia_jitter, lsr, dlsr }] }`. */
+/**
+ * captagent/heplify RTCP JSON: `{ report_blocks: [{ fraction_lost, ia_jitter, lsr, dlsr }] }`.
+ * @example jsonRtcp('{"report_blocks":[{"fraction_lost":5,"ia_jitter":40}]}', 'c1', Date.now())
+ */
 export function jsonRtcp(text: string, callId: string | undefined, arrivalMs: number): MediaReport[] {
   let doc: unknown;
   try {
@@ -112,6 +121,7 @@ function metric(body: string, name: string): number | undefined {
 /**
  * RFC 6035 vq-rtcpxr (SIP PUBLISH body): NLR (network loss, %), RTD (round trip, ms), IAJ
  * (interarrival jitter, ms). The report names its call in `CallID:`.
+ * @example vqRtcpXr('CallID: c1\r\nPacketLoss: NLR=5.0\r\nDelay: RTD=200\r\n', 'c1')?.rttMs // 200
  */
 export function vqRtcpXr(body: string, fallbackCallId: string): MediaReport | undefined {
   const nlr = metric(body, 'NLR');

@@ -50,7 +50,10 @@ function tag(value: string): string {
   return m === null ? '' : (m[1] as string);
 }
 
-/** User part of the URI inside a From/To/Request-URI value (`"Bob" <sip:+4420@host>;tag=1`). */
+/**
+ * User part of the URI inside a From/To/Request-URI value.
+ * @example uriUser('"Bob" <sip:+4420@host>;tag=1') // '+4420'
+ */
 export function uriUser(value: string): string {
   const lt = value.indexOf('<');
   const uri = lt >= 0 ? value.slice(lt + 1, value.indexOf('>', lt) >>> 0) : value;

@@ -4,7 +4,10 @@
  * undefined for a line it cannot read; none throws.
  */
 
-/** Comma-separated parameters after `+NAME:`, quotes kept, commas inside quotes respected. */
+/**
+ * Comma-separated parameters after `+NAME:`, quotes kept, commas inside quotes respected.
+ * @example atParams('+CUSD: 0,"a, b",15', 'CUSD') // ['0', '"a, b"', '15']
+ */
 export function atParams(line: string, name: string): string[] | undefined {
   const prefix = `+${name}:`;
   if (!line.startsWith(prefix)) return undefined;
@@ -25,7 +28,10 @@ export function atParams(line: string, name: string): string[] | undefined {
 const unquote = (s: string | undefined) => (s === undefined ? undefined : s.replace(/^"|"$/g, ''));
 const int = (s: string | undefined) => (s !== undefined && /^\d{1,9}$/.test(s) ? Number(s) : undefined);
 
-/** `+COPS: <mode>[,<format>,"<oper>"[,<AcT>]]` (TS 27.007 7.3). */
+/**
+ * `+COPS: <mode>[,<format>,"<oper>"[,<AcT>]]` (TS 27.007 7.3).
+ * @example parseCops('+COPS: 0,0,"Vodafone UK",7') // { operator: 'Vodafone UK', act: 7 }
+ */
 export function parseCops(line: string): { operator?: string; act?: number } | undefined {
   const p = atParams(line, 'COPS');
   if (p === undefined || int(p[0]) === undefined) return undefined;
@@ -37,20 +43,29 @@ export function parseCops(line: string): { operator?: string; act?: number } | u
   };
 }
 
-/** `+CMTI: "<mem>",<index>` (TS 27.005 3.4.1): a message was stored at `index`. */
+/**
+ * `+CMTI: "<mem>",<index>` (TS 27.005 3.4.1): a message was stored at `index`.
+ * @example parseCmti('+CMTI: "SM",3') // 3
+ */
 export function parseCmti(line: string): number | undefined {
   const p = atParams(line, 'CMTI');
   return p === undefined ? undefined : int(p[1]);
 }
 
-/** Sender of a text-mode `+CMGR: <stat>,"<oa>",...` (TS 27.005 3.4.3). */
+/**
+ * Sender of a text-mode `+CMGR: <stat>,"<oa>",...` (TS 27.005 3.4.3).
+ * @example parseCmgrSender('+CMGR: "REC UNREAD","+447700900123",,"24/01/01,12:00:00+00"') // '+447700900123'
+ */
 export function parseCmgrSender(line: string): string | undefined {
   const p = atParams(line, 'CMGR');
   const oa = unquote(p?.[1]);
   return oa === undefined || oa === '' || oa.length > 64 ? undefined : oa;
 }
 
-/** `+CUSD: <m>[,"<str>"[,<dcs>]]` (TS 27.007 7.15). */
+/**
+ * `+CUSD: <m>[,"<str>"[,<dcs>]]` (TS 27.007 7.15).
+ * @example parseCusd('+CUSD: 0,"Balance 5.00",15') // { status: 0, text: 'Balance 5.00', dcs: 15 }
+ */
 export function parseCusd(line: string): { status: number; text?: string; dcs?: number } | undefined {
   const p = atParams(line, 'CUSD');
   const status = int(p?.[0]);
@@ -64,7 +79,10 @@ export function parseCusd(line: string): { status: number; text?: string; dcs?: 
   };
 }
 
-/** `+CLCC: <idx>,<dir>,<stat>,<mode>,<mpty>[,"<number>",<type>]` (TS 27.007 7.18). */
+/**
+ * `+CLCC: <idx>,<dir>,<stat>,<mode>,<mpty>[,"<number>",<type>]` (TS 27.007 7.18).
+ * @example parseClcc('+CLCC: 1,1,4,0,0,"+447700900456",145') // { index: 1, stat: 4, number: '+447700900456' }
+ */
 export function parseClcc(line: string): { index: number; stat: number; number?: string } | undefined {
   const p = atParams(line, 'CLCC');
   const index = int(p?.[0]);
@@ -79,6 +97,7 @@ export function parseClcc(line: string): { index: number; stat: number; number?:
  * A status report (TS 23.040 9.2.2.3 SMS-STATUS-REPORT): text mode
  * `+CDS: <fo>,<mr>,["<ra>"],[<tora>],"<scts>","<dt>",<st>` (TS 27.005 3.4.1), or the PDU that
  * follows `+CDS: <length>` in PDU mode.
+ * @example parseCds('+CDS: 6,42,"+447700900123",145,"24/01/01,12:00:00+00","24/01/01,12:00:05+00",0') // { reference: 42, tpStatus: 0 }
  */
 export function parseCds(line: string, pdu?: string): { reference: number; tpStatus: number } | undefined {
   if (pdu !== undefined) return parseStatusReportPdu(pdu);
