@@ -170,6 +170,8 @@ export const configSchema = z
           .default([]),
         timer_b_ms: int(100, 600_000, 32_000, ' ms (RFC 3261 64*T1)'),
         max_calls: int(100, 10_000_000, 100_000),
+        // HEP chunk 14 (capture agents' `capture_password`); unset accepts every packet.
+        password: z.string({ error: 'expected a password' }).min(1).max(256).optional(),
         trunks: z
           .array(
             z.strictObject({
@@ -246,6 +248,7 @@ export const SECRET_PATHS: readonly string[] = [
   'auth.ingest_tokens',
   'auth.basic_users',
   'store.hash_key',
+  'hep.password',
 ];
 
 /** Whether a dotted key path (`auth.scrape_tokens.0`) is, or is inside, a secret. */

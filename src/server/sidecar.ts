@@ -166,6 +166,7 @@ export async function startSidecar(
           trunks: config.hep.trunks,
           timerBMs: config.hep.timer_b_ms,
           maxCalls: config.hep.max_calls,
+          password: config.hep.password,
           onError: (err) => log.error({ error: err.message }, 'HEP listener failed'),
         })
       : undefined;

@@ -31,6 +31,8 @@ export interface HepPacket {
   /** HEP protocol type: 1 SIP, 5 RTCP, 34/35 RTP/RTCP-XR reports, 100 logs. */
   type: number;
   captureId: number;
+  /** Chunk 14: the capture agent's password, when it sends one. */
+  password: string | undefined;
   /** Chunk 17: the correlation id (usually the SIP Call-ID of an RTCP report). */
   correlationId: string | undefined;
   payload: Buffer;
@@ -72,6 +74,7 @@ export function decodeHep(buf: Buffer): HepResult {
     ts: 0,
     type: 0,
     captureId: 0,
+    password: undefined,
     correlationId: undefined,
     payload: EMPTY,
   };
@@ -126,6 +129,9 @@ export function decodeHep(buf: Buffer): HepResult {
         case 12:
           if (n >= 4) p.captureId = buf.readUInt32BE(v);
           break;
+        case 14:
+          if (n > 0 && n <= 256) p.password = buf.toString('latin1', v, v + n);
+          break;
         case 15:
           p.payload = buf.subarray(v, v + n);
           payload = true;
@@ -134,7 +140,7 @@ export function decodeHep(buf: Buffer): HepResult {
           if (n > 0 && n <= 256) p.correlationId = buf.toString('latin1', v, v + n);
           break;
         default:
-          // 14 auth key, 19 node name, 16 compressed payload and vendor chunks are not needed.
+          // 19 node name, 16 compressed payload and vendor chunks are not needed.
           break;
       }
     }

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ValidationError } from '../../errors.js';
@@ -17,6 +18,7 @@ export const HEP_RESULTS = [
   'malformed_hep',
   'malformed_sip',
   'malformed_rtcp',
+  'unauthorized',
 ] as const;
 type HepResultLabel = (typeof HEP_RESULTS)[number];
 
@@ -31,6 +33,8 @@ export interface HepSourceOptions {
   timerBMs?: number;
   /** Most calls tracked at once. */
   maxCalls?: number;
+  /** Capture password (HEP chunk 14): when set, packets without it are dropped as `unauthorized`. */
+  password?: string | undefined;
   /** Told when a listener fails after start (the error, never packet content). */
   onError?: (error: Error) => void;
 }
@@ -84,7 +88,9 @@ export class HepSource {
     malformed_hep: 0,
     malformed_sip: 0,
     malformed_rtcp: 0,
+    unauthorized: 0,
   };
+  private readonly password: Buffer | undefined;
 
   constructor(
     private readonly bus: EventBus,
@@ -97,6 +103,7 @@ export class HepSource {
       ...(options.timerBMs !== undefined && { timerBMs: options.timerBMs }),
       ...(options.maxCalls !== undefined && { maxCalls: options.maxCalls }),
     });
+    this.password = options.password === undefined ? undefined : Buffer.from(options.password, 'latin1');
     const prefix = options.prefix ?? 'sidetone';
     const packets = options.registry?.counter({
       name: `${prefix}_hep_packets_total`,
@@ -132,6 +139,10 @@ export class HepSource {
       return;
     }
     const p = r.packet;
+    if (this.password !== undefined && !this.authorized(p.password)) {
+      this.count('unauthorized');
+      return;
+    }
     const ts = p.ts > 0 ? p.ts : now;
     if (p.type === 1) {
       const msg = parseSip(p.payload);
@@ -167,6 +178,13 @@ export class HepSource {
       return;
     }
     this.count('ignored');
+  }
+
+  private authorized(given: string | undefined): boolean {
+    const want = this.password as Buffer;
+    if (given === undefined) return false;
+    const got = Buffer.from(given, 'latin1');
+    return got.length === want.length && timingSafeEqual(got, want);
   }
 
   /** Bind every listener; resolves with the bound addresses (ports resolved when 0 was asked). */

@@ -87,3 +87,31 @@ describe('hep config', () => {
     ).toBe(true);
   });
 });
+
+describe('capture password', () => {
+  it('drops packets without the configured HEP password (chunk 14) as unauthorized', async () => {
+    const { hepJs } = await import('./helpers.js');
+    const bus = new EventBus();
+    const started: string[] = [];
+    bus.on('call.started', (e) => started.push(e.callId));
+    const s = new HepSource(bus, { password: 'capture-secret' });
+    const invite = (callId: string) => sip('INVITE sip:b SIP/2.0', { callId, cseq: '1 INVITE' });
+    const rc = {
+      protocolFamily: 2,
+      protocol: 17,
+      srcIp: '10.0.0.1',
+      dstIp: '10.0.0.2',
+      srcPort: 5060,
+      dstPort: 5060,
+      timeSeconds: 1,
+      timeUseconds: 0,
+      payloadType: 1,
+      captureId: 1,
+    };
+    s.handle(hepJs.encapsulate(invite('p1'), { ...rc, capturePass: 'capture-secret' }));
+    s.handle(hepJs.encapsulate(invite('p2'), { ...rc, capturePass: 'wrong-secret!!' }));
+    s.handle(hep(invite('p3')));
+    expect(started).toEqual(['p1']);
+    expect(s.counts.unauthorized).toBe(2);
+  });
+});
