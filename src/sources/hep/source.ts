@@ -151,8 +151,16 @@ export class HepSource {
         return;
       }
       this.count('sip');
+      const before = this.tracker.duplicates;
       this.tracker.message(msg, { ts, srcIp: p.srcIp, dstIp: p.dstIp, now });
-      if (msg.code === 0 && msg.method === 'PUBLISH' && msg.contentType.startsWith('application/vq-rtcpxr')) {
+      const fresh = this.tracker.duplicates === before;
+      // Once per report: the second proxy leg and retransmissions repeat the same PUBLISH.
+      if (
+        fresh &&
+        msg.code === 0 &&
+        msg.method === 'PUBLISH' &&
+        msg.contentType.startsWith('application/vq-rtcpxr')
+      ) {
         const report = vqRtcpXr(msg.body, msg.callId);
         if (report !== undefined) this.bus.emit({ ...report, ts });
       }

@@ -88,7 +88,7 @@ function run(
   args: string[],
   cwd: string,
   ms: number,
-): Promise<{ code: number | null; out: string }> {
+): Promise<{ code: number | null; out: string; pid: number }> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -98,7 +98,7 @@ function run(
     p.on('error', reject);
     p.on('exit', (code) => {
       clearTimeout(t);
-      resolve({ code, out });
+      resolve({ code, out, pid: p.pid ?? -1 });
     });
   });
 }
@@ -115,6 +115,8 @@ function stop(p: ChildProcess | undefined): Promise<void> {
 interface Run {
   stat: Record<string, number>;
   counts: Record<string, number>;
+  /** The UAC's pid: sipp's Call-IDs are `<call number>-<pid>@<ip>`. */
+  pid: number;
 }
 
 describe('HEP from Kamailio siptrace, driven by sipp', () => {
@@ -124,8 +126,11 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
   let kamailioPort = 0;
   let uasPort = 0;
   const runs: Record<string, Run> = {};
+  let publish: Run | undefined;
 
   async function scenario(name: string, uas: string[], uac: string[]): Promise<Run> {
+    // Each PUBLISH reports on the answered run's call with the same number.
+    const keys = name === 'publish' ? ['-key', 'answered_pid', String(runs.answered?.pid)] : [];
     const uasProc = spawn(SIPP, [...uas, '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin'], {
       cwd: dir,
       stdio: 'ignore',
@@ -138,6 +143,7 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
       SIPP,
       [
         ...uac,
+        ...keys,
         `127.0.0.1:${kamailioPort}`,
         '-i',
         '127.0.0.1',
@@ -162,7 +168,7 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     const countsFile = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('_counts.csv'));
     if (countsFile === undefined)
       throw new Error(`sipp wrote no counts for ${name}: ${res.out.slice(-2000)}`);
-    const r = { stat: lastRow(stf), counts: lastRow(join(dir, countsFile)) };
+    const r = { stat: lastRow(stf), counts: lastRow(join(dir, countsFile)), pid: res.pid };
     rmSync(join(dir, countsFile));
     runs[name] = r;
     return r;
@@ -211,6 +217,9 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     await scenario('cancel', ['-sf', 'uas-cancel.xml'], ['-sf', 'uac-cancel.xml']);
     await scenario('timerb', ['-sf', 'uas-silent.xml'], ['-sf', 'uac-408.xml']);
     await scenario('reinvite', ['-sf', 'uas-reinvite.xml'], ['-sf', 'uac-reinvite.xml']);
+    // RTCP-XR as RFC 6035 PUBLISH bodies: media reports, never calls.
+    publish = await scenario('publish', ['-sf', 'uas-publish.xml'], ['-sf', 'uac-publish.xml']);
+    delete runs.publish;
     // Let the last captures arrive and the trackers settle.
     await new Promise((r) => setTimeout(r, 1000));
   }, 240_000);
@@ -272,6 +281,10 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     // Retransmissions and the second proxy leg were seen, and dropped as duplicates.
     expect(sum('sidetone_hep_duplicates_total')).toBeGreaterThan(0);
     expect(sum('sidetone_hep_packets_total', 'result="malformed_sip"')).toBe(0);
+    // Each PUBLISH sipp sent (vq-rtcpxr: NLR 2 %, RTD 120 ms) became one media report with an RTT.
+    expect(publish?.stat['SuccessfulCall(C)']).toBe(N);
+    expect(sum('sidetone_media_reports_total')).toBe(publish?.counts['0_PUBLISH_Sent'] ?? -1);
+    expect(sum('sidetone_media_rtt_seconds_count')).toBe(publish?.counts['0_PUBLISH_Sent'] ?? -1);
   });
 
   it('numbers reach the store hashed and masked, never raw', async () => {
@@ -291,6 +304,7 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     const d = (await (await fetch(`${sidecar?.url}/metrics/dashboard?hours=1`)).json()) as {
       totals: { calls: { value: number }; answered: { value: number }; failed: { value: number } };
       kpis: { asr: number | null; ser: number | null; seer: number | null; isa: number | null };
+      media: { count: number };
     };
     const created = Object.values(runs).reduce((a, r) => a + (r.stat.TotalCallCreated ?? 0), 0);
     const answered =
@@ -307,5 +321,7 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     expect(d.kpis.ser).toBe(pct(answered));
     expect(d.kpis.seer).toBe(pct(answered + busy));
     expect(d.kpis.isa).toBe(pct(ineffective));
+    // The PUBLISHed quality reports joined the answered calls they name.
+    expect(d.media.count).toBe(publish?.counts['0_PUBLISH_Sent'] ?? -1);
   });
 });
