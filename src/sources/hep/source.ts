@@ -5,7 +5,7 @@ import { ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/bus.js';
 import type { CounterSeries, Registry } from '../../metrics/index.js';
 import { decodeHep, HepFramer } from './decode.js';
-import { binaryRtcp, jsonRtcp, vqRtcpXr } from './rtcp.js';
+import { binaryRtcp, jsonRtcp, type MediaReport, vqRtcpXr } from './rtcp.js';
 import { parseSip } from './sip.js';
 import { HepTracker } from './tracker.js';
 import { compileTrunks, type TrunkRule } from './trunks.js';
@@ -162,7 +162,7 @@ export class HepSource {
         msg.contentType.startsWith('application/vq-rtcpxr')
       ) {
         const report = vqRtcpXr(msg.body, msg.callId);
-        if (report !== undefined) this.bus.emit({ ...report, ts });
+        if (report !== undefined) this.emitReport({ ...report, ts });
       }
       const d = this.tracker.duplicates;
       if (d !== this.lastDupes) {
@@ -182,10 +182,19 @@ export class HepSource {
         return;
       }
       this.count('rtcp');
-      for (const report of reports) this.bus.emit(report);
+      for (const report of reports) this.emitReport(report);
       return;
     }
     this.count('ignored');
+  }
+
+  /** A report without a codec takes the one its call negotiated in SDP (MOS needs it). */
+  private emitReport(report: MediaReport): void {
+    if (report.codec === undefined && report.callId !== undefined) {
+      const codec = this.tracker.codecOf(report.callId);
+      if (codec !== undefined) report.codec = codec;
+    }
+    this.bus.emit(report);
   }
 
   private authorized(given: string | undefined): boolean {

@@ -60,6 +60,8 @@ interface CallState {
   held: boolean;
   seen: Set<string>;
   legs: Map<string, Leg>;
+  /** Audio codec from the SDP (offer, then answer), for RTCP reports that do not name one. */
+  codec: string | undefined;
   /** CSeq numbers of in-dialog requests that carry Session-Expires (RFC 4028 refreshes). */
   refreshes: Set<number>;
   lastSeen: number;
@@ -78,6 +80,19 @@ const MAX_LEGS = 64;
 
 function dialogId(s: CallState, toTag: string): string {
   return `${s.callId};${s.fromTag};${toTag}`.slice(0, 512);
+}
+
+/** RTP/AVP static payload types (RFC 3551 6) that SDP may use without an rtpmap. */
+const STATIC_PT: Record<string, string> = { '0': 'PCMU', '3': 'GSM', '8': 'PCMA', '9': 'G722', '18': 'G729' };
+
+/** First audio codec of an SDP body: its rtpmap name, else the static payload type's. */
+export function sdpCodec(msg: SipMessage): string | undefined {
+  if (!msg.contentType.startsWith('application/sdp') || msg.body === '') return undefined;
+  const m = /^m=audio \d+ [A-Za-z/]+ (\d{1,3})/m.exec(msg.body);
+  if (m === null) return undefined;
+  const pt = m[1] as string;
+  const map = new RegExp(`^a=rtpmap:${pt} ([A-Za-z0-9._-]{1,32})/`, 'm').exec(msg.body);
+  return map === null ? STATIC_PT[pt] : (map[1] as string);
 }
 
 /** SDP media direction of a body: held when every stream is sendonly/inactive. */
@@ -119,6 +134,14 @@ export class HepTracker {
     this.source = options.source ?? 'hep';
   }
 
+  /**
+   * The audio codec negotiated in a tracked call's SDP, for media reports that do not carry one.
+   * @example tracker.codecOf('a84b4c76e66710@pc33.example.com') // 'PCMU'
+   */
+  codecOf(callId: string): string | undefined {
+    return this.calls.get(callId)?.codec;
+  }
+
   /** Calls and transactions currently tracked. */
   get size(): number {
     return this.calls.size;
@@ -134,6 +157,11 @@ export class HepTracker {
       s = this.open(msg, meta.srcIp, meta.dstIp, ts, meta.now);
     }
     s.lastSeen = meta.now;
+    if (s.call) {
+      // The answer's codec wins over the offer's first choice.
+      const codec = msg.code >= 200 || s.codec === undefined ? sdpCodec(msg) : undefined;
+      if (codec !== undefined) s.codec = codec;
+    }
     if (msg.code === 0) this.request(s, msg, ts, meta.now);
     else this.response(s, msg, ts);
   }
@@ -173,6 +201,7 @@ export class HepTracker {
       ended: false,
       cancelled: false,
       challenge: 0,
+      codec: undefined,
       timedOut: false,
       held: false,
       seen: new Set(),

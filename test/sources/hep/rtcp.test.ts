@@ -91,3 +91,28 @@ describe('RTCP in HEP', () => {
     for (const e of events) expect(parseEvent(e).ok).toBe(true);
   });
 });
+
+describe('codec for MOS', () => {
+  it('an RTCP report without a codec takes the one its call negotiated in SDP (rtpmap, else static PT)', () => {
+    const bus = new EventBus();
+    const reports: SidetoneEvent[] = [];
+    bus.on('media.report', (e) => reports.push(e));
+    const source = new HepSource(bus);
+    const sdp = (m: string, extra = '') => `v=0\r\nc=IN IP4 10.0.0.1\r\n${m}\r\n${extra}`;
+    const invite = (callId: string, body: string) =>
+      hep(
+        sip('INVITE sip:b SIP/2.0', {
+          callId,
+          cseq: '1 INVITE',
+          extra: ['Content-Type: application/sdp'],
+          body,
+        }),
+      );
+    source.handle(invite('k1', sdp('m=audio 4000 RTP/AVP 8 0')));
+    source.handle(invite('k2', sdp('m=audio 4000 RTP/AVP 96', 'a=rtpmap:96 opus/48000/2\r\n')));
+    source.handle(rawHep(5, rr(10, 80, 0, 0), 'k1'));
+    source.handle(rawHep(5, rr(10, 80, 0, 0), 'k2'));
+    source.handle(rawHep(5, rr(10, 80, 0, 0), 'unknown'));
+    expect(reports.map((r) => (r as { codec?: string }).codec)).toEqual(['PCMA', 'opus', undefined]);
+  });
+});
