@@ -137,7 +137,8 @@ export function decodeHep(buf: Buffer): HepResult {
           payload = true;
           break;
         case 17:
-          if (n > 0 && n <= 256) p.correlationId = buf.toString('latin1', v, v + n);
+          // Longer than a stored call id (200) it could not join a call anyway.
+          if (n > 0 && n <= 200) p.correlationId = buf.toString('latin1', v, v + n);
           break;
         default:
           // 19 node name, 16 compressed payload and vendor chunks are not needed.

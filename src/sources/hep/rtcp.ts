@@ -128,7 +128,7 @@ export function vqRtcpXr(body: string, fallbackCallId: string): MediaReport | un
   const rtd = metric(body, 'RTD');
   const iaj = metric(body, 'IAJ');
   if (nlr === undefined && rtd === undefined && iaj === undefined) return undefined;
-  const cid = /^CallID:\s*(\S{1,256})\s*$/m.exec(body);
+  const cid = /^CallID:\s*(\S{1,200})\s*$/m.exec(body);
   const pd = /(?:^|\s)PD=([A-Za-z0-9._-]{1,32})/.exec(body);
   return report(cid === null ? fallbackCallId : (cid[1] as string), {
     ...(nlr !== undefined && nlr <= 100 && { fractionLost: Math.min(255, Math.round((nlr * 256) / 100)) }),

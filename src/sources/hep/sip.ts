@@ -1,3 +1,5 @@
+import { STORE_LIMITS } from '../../store/limits.js';
+
 /**
  * A SIP message parser for captured traffic (RFC 3261 7): the start line and the headers the
  * tracker needs, nothing else. Captures come from many stacks, so it is lenient where RFC 3261
@@ -174,7 +176,8 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
         break;
     }
   }
-  if (callId === '' || callId.length > 256 || cseq < 0 || cseqMethod === '') return undefined;
+  // The store keeps ids of at most STORE_LIMITS.idMax characters; a longer Call-ID is refused here.
+  if (callId === '' || callId.length > STORE_LIMITS.idMax || cseq < 0 || cseqMethod === '') return undefined;
   // A request's CSeq method must be its own (RFC 3261 8.1.1.5), except ACK/CANCEL reuse the INVITE's number.
   if (code === 0 && cseqMethod !== method) return undefined;
   return {

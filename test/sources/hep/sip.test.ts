@@ -76,3 +76,11 @@ describe('parseSip (RFC 3261 7)', () => {
     );
   });
 });
+
+describe('parseSip limits', () => {
+  it('refuses a Call-ID longer than the store keeps (200)', () => {
+    const msg = (id: string) => `SIP/2.0 200 OK\r\nCall-ID: ${id}\r\nCSeq: 1 INVITE\r\n\r\n`;
+    expect(parseSip(Buffer.from(msg('a'.repeat(200))))?.callId).toHaveLength(200);
+    expect(parseSip(Buffer.from(msg('a'.repeat(201))))).toBeUndefined();
+  });
+});
