@@ -219,7 +219,12 @@ export class ModemSource {
     } else if (line.startsWith('+CDS:')) {
       const r = parseCds(line, pdu);
       if (r !== undefined)
-        this.bus.emit({ type: 'sms.delivery_report', reference: String(r.reference), tpStatus: r.tpStatus });
+        this.bus.emit({
+          type: 'sms.delivery_report',
+          reference: String(r.reference),
+          tpStatus: r.tpStatus,
+          modem: this.id, // TP-MR is per modem: the store matches the report on both
+        });
     } else if (line.startsWith('+CUSD:')) {
       const r = parseCusd(line);
       if (r !== undefined) this.bus.emit({ type: 'ussd.response', modem: this.id, ...r });

@@ -101,7 +101,9 @@ describe('ModemSource on a pseudo-terminal', () => {
     expect(of('modem.operator')[0]).toMatchObject({ operator: 'Vodafone UK', act: 7 });
     expect(of('sms.received')).toEqual([expect.objectContaining({ from: '+447700900123' })]);
     expect(of('sms.received')[0]).not.toHaveProperty('body');
-    expect(of('sms.delivery_report')).toEqual([expect.objectContaining({ reference: '42', tpStatus: 0 })]);
+    expect(of('sms.delivery_report')).toEqual([
+      expect.objectContaining({ reference: '42', tpStatus: 0, modem: 'modem0' }),
+    ]);
     expect(of('ussd.response')).toEqual([
       expect.objectContaining({ status: 0, text: 'Balance 5.00', dcs: 15 }),
     ]);
