@@ -1,5 +1,6 @@
 import type { Counter, CounterSeries, Registry } from '../metrics/index.js';
-import { EVENT_TYPES, eventSchema } from './schemas.js';
+import { isWithinLimits } from './check.js';
+import { EVENT_TYPES } from './schemas.js';
 import type { EventType, Listener, SidetoneEvent } from './types.js';
 
 type AnyListener = (event: SidetoneEvent) => void;
@@ -113,7 +114,7 @@ export class EventBus {
   emit(event: SidetoneEvent): void {
     const list = this.dispatch.get(event.type) ?? this.anyListeners;
     if (list.length === 0) return;
-    if (this.validate && !eventSchema.safeParse(event).success) this.refused(event);
+    if (this.validate && !isWithinLimits(event)) this.refused(event);
     else this.deliver(list, event);
   }
 
