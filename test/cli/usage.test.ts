@@ -18,6 +18,7 @@ const VERBS = [
   'cleanup',
   'config',
   'test',
+  'rules',
 ];
 
 let tmp: ReturnType<typeof tempDir>;

@@ -10,6 +10,7 @@ import failures from './failures.js';
 import health from './health.js';
 import hourly from './hourly.js';
 import metrics from './metrics.js';
+import rules from './rules.js';
 import selftest from './selftest.js';
 import serve from './serve.js';
 import status from './status.js';
@@ -28,4 +29,5 @@ export const COMMANDS: readonly AnyCommand[] = [
   cleanup,
   config,
   selftest,
+  rules,
 ];
