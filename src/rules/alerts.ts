@@ -7,7 +7,9 @@ export type Severity = 'critical' | 'warning';
 /** One generated alerting rule. */
 export interface AlertRule {
   readonly alert: string;
-  readonly group: 'availability' | 'modem-sms' | 'calls' | 'self';
+  /** `kpis` is the recording rules' group: rules in one group run in order, so the drop alerts
+   * read this evaluation's KPIs, not the previous one's (groups run in no fixed order). */
+  readonly group: 'kpis' | 'availability' | 'modem-sms' | 'calls' | 'self';
   readonly severity: Severity;
   /** Default `for:`; `generateRules({ for })` can shorten it (the end-to-end test does). */
   readonly for: string;
@@ -146,10 +148,10 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'modem-sms',
       severity: 'warning',
       for: '5m',
-      expr: `${c('sms_delivery_pending_oldest_seconds')} > ${s.sms_pending_max_seconds}\n  and on (job, instance) ${by} (increase(${finals}[15m])) == 0`,
+      expr: `${c('sms_delivery_pending_oldest_seconds')} > ${s.sms_pending_max_seconds}\n  and on (job, instance) ${by} (increase(${finals}[${s.sms_pending_max_seconds}s])) == 0`,
       signal: c('sms_delivery_pending_oldest_seconds'),
       summary: 'delivery reports are not arriving on {{ $labels.instance }}',
-      description: `An SMS has waited {{ $value | humanizeDuration }} for its delivery report (limit ${s.sms_pending_max_seconds} s) and no final report arrived in 15 minutes: the SMSC or provider stopped sending them.`,
+      description: `An SMS has waited {{ $value | humanizeDuration }} for its delivery report (limit ${s.sms_pending_max_seconds} s) and no final report arrived for as long: the SMSC or provider stopped sending them.`,
     },
     {
       alert: 'SidetoneTrunkDown',
@@ -164,7 +166,7 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
     },
     {
       alert: 'SidetoneTrunkAsrDrop',
-      group: 'calls',
+      group: 'kpis',
       severity: 'warning',
       for: '15m',
       expr: drop('asr', s.asr_drop_points),
@@ -174,7 +176,7 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
     },
     {
       alert: 'SidetoneTrunkNerDrop',
-      group: 'calls',
+      group: 'kpis',
       severity: 'critical',
       for: '15m',
       expr: drop('ner', s.ner_drop_points),
@@ -208,9 +210,9 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'self',
       severity: 'warning',
       for: '0m',
-      expr: `${by} (increase(sidetone_label_values_redacted_total[10m])) > 0`,
-      signal: `${by} (increase(sidetone_label_values_redacted_total[10m]))`,
-      summary: 'sidetone redacted PII from label values on {{ $labels.instance }}',
+      expr: `sum by (job, instance, metric) (increase(sidetone_label_values_redacted_total[10m])) > 0`,
+      signal: `sum by (job, instance, metric) (increase(sidetone_label_values_redacted_total[10m]))`,
+      summary: 'sidetone redacted PII from labels of {{ $labels.metric }} on {{ $labels.instance }}',
       description:
         'The guard replaced label values that looked like personal data: an integration passes numbers or addresses where an enum belongs. Nothing leaked; fix the integration.',
     },
@@ -219,9 +221,9 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'self',
       severity: 'warning',
       for: '0m',
-      expr: `${by} (increase(sidetone_series_overflow_total[10m])) > 0`,
-      signal: `${by} (increase(sidetone_series_overflow_total[10m]))`,
-      summary: 'series cap reached on {{ $labels.instance }}',
+      expr: `sum by (job, instance, metric) (increase(sidetone_series_overflow_total[10m])) > 0`,
+      signal: `sum by (job, instance, metric) (increase(sidetone_series_overflow_total[10m]))`,
+      summary: 'series cap reached for {{ $labels.metric }} on {{ $labels.instance }}',
       description:
         'New series went to the overflow series because metrics.max_series was reached: some breakdowns are merged. Raise the cap or find the label driving cardinality (sidetone lint).',
     },

@@ -76,7 +76,7 @@ export function kpiQuery(kpi: KpiName, options: KpiQueryOptions = {}): string {
     case 'isa':
       return `100 * ${inc(outcomes, 'outcome="ineffective"')}\n  / ${inc(outcomes)}`;
     case 'acd':
-      return `${inc('call_duration_seconds', '', '_sum')}\n  / ${inc('call_duration_seconds', '', '_count')}`;
+      return `${inc('call_talk_time_seconds', '', '_sum')}\n  / ${inc('call_talk_time_seconds', '', '_count')}`;
     case 'pdd': {
       const rate = (suffix: string) => `${by} (rate(${sel('call_pdd_seconds', '', suffix)}[${w}]))`;
       return `${rate('_sum')}\n  / ${rate('_count')}`;
