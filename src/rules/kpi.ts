@@ -62,8 +62,10 @@ export function kpiQuery(kpi: KpiName, options: KpiQueryOptions = {}): string {
   const inc = (name: string, extra = '', suffix = '') =>
     `${by} (increase(${sel(name, extra, suffix)}[${w}]))`;
   const outcomes = 'call_outcomes_total';
+  // INVITEs minus those answered 3xx, as one selector: a subtraction would need a redirected
+  // series on every trunk, and a trunk without redirects would vanish from the result.
   const established = (numerator: string) =>
-    `100 * ${inc(outcomes, numerator)}\n  / (\n    ${inc(outcomes)}\n    - ${inc(outcomes, 'outcome="redirected"')}\n  )`;
+    `100 * ${inc(outcomes, numerator)}\n  / ${inc(outcomes, 'outcome!="redirected"')}`;
   switch (kpi) {
     case 'asr':
       return `100 * ${inc('call_answered_total')}\n  / ${inc('call_attempts_total')}`;
