@@ -19,6 +19,7 @@ const VERBS = [
   'config',
   'test',
   'rules',
+  'dashboards',
 ];
 
 let tmp: ReturnType<typeof tempDir>;

@@ -50,7 +50,12 @@ export async function startPrometheus(
     ...(alerting.rules === undefined ? [] : ['rule_files:', `  - ${join(dir, 'rules.yml')}`]),
     ...(alerting.alertmanager === undefined
       ? []
-      : ['alerting:', '  alertmanagers:', '    - static_configs:', `        - targets: ['${alerting.alertmanager}']`]),
+      : [
+          'alerting:',
+          '  alertmanagers:',
+          '    - static_configs:',
+          `        - targets: ['${alerting.alertmanager}']`,
+        ]),
     'scrape_configs:',
     ...jobs.flatMap((j) => [
       `  - job_name: ${j.name}`,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardQueries } from '../../src/dashboards/index.js';
 import { ALERT_DEFAULTS, alertRules, recordingRules, renderRules } from '../../src/rules/index.js';
 import type { ScenarioName } from '../../src/sources/simulator/faults.js';
 import { startAlertmanager, type WebhookAlert } from '../helpers/alertmanager.js';
@@ -32,20 +33,36 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
     am = await startAlertmanager();
     const ports = await Promise.all(SCENARIOS.map(() => freePort()));
     const instances = ports.map((p) => `127.0.0.1:${p}`);
-    prom = await startPrometheus([{ name: 'sidetone', target: instances[0] as string, more: instances.slice(1) }], {
-      rules: renderRules({ alerts: { sms_pending_max_seconds: 8 }, for: () => FOR }),
-      alertmanager: am.address,
-    });
+    prom = await startPrometheus(
+      [{ name: 'sidetone', target: instances[0] as string, more: instances.slice(1) }],
+      {
+        rules: renderRules({ alerts: { sms_pending_max_seconds: 8 }, for: () => FOR }),
+        alertmanager: am.address,
+      },
+    );
     const started = await Promise.all(
       SCENARIOS.map((scenario, i) =>
         startCli(
-          ['demo', '--port', String(ports[i]), '--db', join(dir, `${scenario}.db`), '--rate', '5', '--scenario', scenario],
+          [
+            'demo',
+            '--port',
+            String(ports[i]),
+            '--db',
+            join(dir, `${scenario}.db`),
+            '--rate',
+            '5',
+            '--scenario',
+            scenario,
+          ],
           `http://${instances[i]}`,
         ),
       ),
     );
     SCENARIOS.forEach((s, i) => {
-      demos.set(s, { instance: instances[i] as string, demo: started[i] as Awaited<ReturnType<typeof startCli>> });
+      demos.set(s, {
+        instance: instances[i] as string,
+        demo: started[i] as Awaited<ReturnType<typeof startCli>>,
+      });
     });
   }, 60_000);
 
@@ -60,7 +77,10 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
   });
 
   it('trunk-outage: SidetoneTrunkDown arrives with its labels and annotations, then resolves', async () => {
-    const firing = await arrived(is('SidetoneTrunkDown', 'trunk-outage', 'firing'), 'SidetoneTrunkDown firing');
+    const firing = await arrived(
+      is('SidetoneTrunkDown', 'trunk-outage', 'firing'),
+      'SidetoneTrunkDown firing',
+    );
     expect(firing.labels).toEqual({
       alertname: 'SidetoneTrunkDown',
       severity: 'critical',
@@ -68,11 +88,15 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
       instance: demos.get('trunk-outage')?.instance,
       trunk: 'trunk-a',
     });
-    expect(firing.annotations.summary).toBe(`trunk trunk-a on ${demos.get('trunk-outage')?.instance} is down`);
+    expect(firing.annotations.summary).toBe(
+      `trunk trunk-a on ${demos.get('trunk-outage')?.instance} is down`,
+    );
     expect(firing.annotations.runbook_url).toBe('docs/runbook.md#sidetonetrunkdown');
     await arrived(is('SidetoneTrunkDown', 'trunk-outage', 'resolved'), 'SidetoneTrunkDown resolved');
     // The healthy trunk and the other sidecars never paged for a trunk.
-    expect(am.alerts.filter((a) => a.labels.alertname === 'SidetoneTrunkDown' && a.labels.trunk !== 'trunk-a')).toEqual([]);
+    expect(
+      am.alerts.filter((a) => a.labels.alertname === 'SidetoneTrunkDown' && a.labels.trunk !== 'trunk-a'),
+    ).toEqual([]);
   }, 120_000);
 
   it('sms-delivery-stall: SidetoneSmsDeliveryReportsStalled arrives, then resolves when reports flow again', async () => {
@@ -90,11 +114,20 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
       is('SidetoneSmsDeliveryReportsStalled', 'sms-delivery-stall', 'resolved'),
       'SidetoneSmsDeliveryReportsStalled resolved',
     );
-    expect(am.alerts.filter((a) => a.labels.alertname === 'SidetoneSmsDeliveryReportsStalled' && a.labels.instance !== demos.get('sms-delivery-stall')?.instance)).toEqual([]);
+    expect(
+      am.alerts.filter(
+        (a) =>
+          a.labels.alertname === 'SidetoneSmsDeliveryReportsStalled' &&
+          a.labels.instance !== demos.get('sms-delivery-stall')?.instance,
+      ),
+    ).toEqual([]);
   }, 120_000);
 
   it('modem-flap: SidetoneModemFlapping arrives for modem0 of that sidecar only', async () => {
-    const firing = await arrived(is('SidetoneModemFlapping', 'modem-flap', 'firing'), 'SidetoneModemFlapping firing');
+    const firing = await arrived(
+      is('SidetoneModemFlapping', 'modem-flap', 'firing'),
+      'SidetoneModemFlapping firing',
+    );
     expect(firing.labels).toEqual({
       alertname: 'SidetoneModemFlapping',
       severity: 'warning',
@@ -102,32 +135,52 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
       instance: demos.get('modem-flap')?.instance,
       modem: 'modem0',
     });
-    expect(am.alerts.filter((a) => a.labels.alertname === 'SidetoneModemFlapping' && a.labels.instance !== demos.get('modem-flap')?.instance)).toEqual([]);
+    expect(
+      am.alerts.filter(
+        (a) =>
+          a.labels.alertname === 'SidetoneModemFlapping' &&
+          a.labels.instance !== demos.get('modem-flap')?.instance,
+      ),
+    ).toEqual([]);
   }, 60_000);
 
-  it('every recording rule and every alert signal returns data from the demos', async () => {
+  it('every recording rule, alert signal and dashboard query parses and returns data from the demos', async () => {
+    // Dashboard variables as "All"; `or vector(0)` stripped so that a typo cannot hide behind it.
+    const grafana = (expr: string) =>
+      expr
+        .replaceAll('$job', 'sidetone')
+        .replaceAll('$instance', '.+')
+        .replaceAll('$trunk', '.+')
+        .replaceAll('$__rate_interval', '30s')
+        .replaceAll(' or vector(0)', '');
     const queries = [
       ...recordingRules().map((r) => [r.record, r.expr] as const),
       ...alertRules(ALERT_DEFAULTS).flatMap((a) => (a.signal === undefined ? [] : [[a.alert, a.signal] as const])),
+      ...dashboardQueries().map((q) => [`${q.board} / ${q.panel}`, grafana(q.expr)] as const),
     ];
-    // These two count events that a healthy demo never has (a redaction, a series over the cap):
-    // no series is the right answer. Their names are checked against Prometheus's metadata below.
-    const neverInDemo = new Set(['SidetonePiiRedacted', 'SidetoneSeriesOverflow']);
+    expect(queries.length).toBeGreaterThan(60);
+    // These count what a healthy demo never has (a dropped sample, a redaction, a series over the
+    // cap): no series is the right answer, so their names are checked in Prometheus's metadata.
+    const never = ['sidetone_samples_dropped_total', 'sidetone_label_values_redacted_total', 'sidetone_series_overflow_total'];
     const empty: string[] = [];
     for (const [name, expr] of queries) {
-      if (neverInDemo.has(name)) continue;
-      const r = await prom.waitFor(async () => {
-        const got = await prom.query(expr);
-        return got.length > 0 ? got : undefined;
-      }, `${name} to return data`, 30_000).catch(() => undefined);
-      if (r === undefined) empty.push(`${name}: ${expr}`);
+      const r = await prom
+        .waitFor(
+          async () => {
+            const got = await prom.query(expr);
+            return got.length > 0 ? got : undefined;
+          },
+          `${name} to return data`,
+          never.some((n) => expr.includes(n)) ? 1_000 : 30_000,
+        )
+        .catch((err: Error) => (/bad_data|parse error/i.test(err.message) ? err : undefined));
+      if (r instanceof Error) throw new Error(`${name} does not parse: ${r.message}`);
+      if (r === undefined && !never.some((n) => expr.includes(n))) empty.push(`${name}: ${expr}`);
     }
     expect(empty).toEqual([]);
     const meta = await fetch(`${prom.url}/api/v1/metadata`).then((r) => r.json() as Promise<{ data: Record<string, unknown> }>);
-    expect(Object.keys(meta.data)).toEqual(
-      expect.arrayContaining(['sidetone_label_values_redacted_total', 'sidetone_series_overflow_total']),
-    );
-  }, 120_000);
+    expect(Object.keys(meta.data)).toEqual(expect.arrayContaining(never));
+  }, 150_000);
 
   it('no alert carries PII, and every label is one the rules or the enums produce', () => {
     const text = am.raw.join('\n');
@@ -138,7 +191,10 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
     expect(text).not.toContain('356938035643809');
     expect(text).not.toContain('482913');
     const keys = new Set(am.alerts.flatMap((a) => Object.keys(a.labels)));
-    for (const k of keys) expect(['alertname', 'severity', 'job', 'instance', 'trunk', 'direction', 'modem', 'metric']).toContain(k);
+    for (const k of keys)
+      expect(['alertname', 'severity', 'job', 'instance', 'trunk', 'direction', 'modem', 'metric']).toContain(
+        k,
+      );
   });
 
   it('killing a sidecar fires SidetoneDown for its instance', async () => {
@@ -146,7 +202,12 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
     victim?.demo.child.kill('SIGKILL');
     await victim?.demo.exited;
     const down = await arrived(is('SidetoneDown', 'trunk-outage', 'firing'), 'SidetoneDown firing', 60_000);
-    expect(down.labels).toEqual({ alertname: 'SidetoneDown', severity: 'critical', job: 'sidetone', instance: victim?.instance });
+    expect(down.labels).toEqual({
+      alertname: 'SidetoneDown',
+      severity: 'critical',
+      job: 'sidetone',
+      instance: victim?.instance,
+    });
     expect(down.annotations.runbook_url).toBe('docs/runbook.md#sidetonedown');
   }, 90_000);
 });

@@ -4,6 +4,7 @@ import cleanup from './cleanup.js';
 import config from './config.js';
 import daily from './daily.js';
 import dashboard from './dashboard.js';
+import dashboards from './dashboards.js';
 import demo from './demo.js';
 import exportCmd from './export.js';
 import failures from './failures.js';
@@ -30,4 +31,5 @@ export const COMMANDS: readonly AnyCommand[] = [
   config,
   selftest,
   rules,
+  dashboards,
 ];
