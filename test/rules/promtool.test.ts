@@ -110,3 +110,17 @@ describe('generated Prometheus rules', () => {
     expect(renderRules({ annotations: false })).toBe(strip(renderRules()));
   });
 });
+
+describe('docs/runbook.md', () => {
+  const md = readFileSync(new URL('../../docs/runbook.md', import.meta.url), 'utf8');
+  it('has one section per alert, in the order of the rules, each naming its severity', () => {
+    const headings = [...md.matchAll(/^## (\S+)$/gm)].map((m) => m[1]);
+    const alerts = alertRules(ALERT_DEFAULTS);
+    expect(headings).toEqual(alerts.map((a) => a.alert));
+    for (const a of alerts) {
+      const section = md.slice(md.indexOf(`## ${a.alert}\n`)).split('\n## ')[0] ?? '';
+      expect(section, a.alert).toContain(`**${a.severity}`);
+      if (a.for !== '0m') expect(section, a.alert).toContain(`for ${a.for.replace(/(\d+)m$/, '$1 m')}`);
+    }
+  });
+});
