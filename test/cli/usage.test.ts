@@ -20,6 +20,7 @@ const VERBS = [
   'test',
   'rules',
   'dashboards',
+  'lint',
 ];
 
 let tmp: ReturnType<typeof tempDir>;

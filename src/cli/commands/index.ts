@@ -10,6 +10,7 @@ import exportCmd from './export.js';
 import failures from './failures.js';
 import health from './health.js';
 import hourly from './hourly.js';
+import lint from './lint.js';
 import metrics from './metrics.js';
 import rules from './rules.js';
 import selftest from './selftest.js';
@@ -32,4 +33,5 @@ export const COMMANDS: readonly AnyCommand[] = [
   selftest,
   rules,
   dashboards,
+  lint,
 ];
