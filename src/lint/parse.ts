@@ -93,7 +93,11 @@ export function parseExposition(text: string, format: ExpositionFormat): Parsed 
   const errors: FormatError[] = [];
   const byName = new Map<string, Family>();
   const seen = new Set<string>();
-  const err = (line: number, message: string) => errors.push({ line, message });
+  // `undefined`, not void: `return err(...)` ends a line's handling in one statement.
+  const err = (line: number, message: string): undefined => {
+    errors.push({ line, message });
+    return undefined;
+  };
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   let eof = false;
@@ -126,8 +130,7 @@ export function parseExposition(text: string, format: ExpositionFormat): Parsed 
     }
     return sample;
   };
-  lines.forEach((raw, i) => {
-    const n = i + 1;
+  const visit = (raw: string, n: number): undefined => {
     if (eof) return err(n, 'content after # EOF');
     if (raw === '')
       return format === 'openmetrics' ? err(n, 'empty line (OpenMetrics allows none)') : undefined;
@@ -193,7 +196,8 @@ export function parseExposition(text: string, format: ExpositionFormat): Parsed 
     seen.add(key);
     const f = family(owner(name), n);
     f.samples.push({ name, labels, value, line: n });
-  });
+  };
+  for (let i = 0; i < lines.length; i++) visit(lines[i] as string, i + 1);
   if (format === 'openmetrics' && !eof) err(lines.length, 'missing # EOF at the end');
   return { format, families, errors };
 }

@@ -3,13 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { boards, dashboardQueries, renderDashboards } from '../../src/dashboards/index.js';
 import { CATALOGUE, metricName } from '../../src/telephony/catalogue.js';
 
+// Grafana's variable syntax, spelled so that it is not mistaken for a JavaScript template.
+const GRAFANA_DS = `$${'{datasource}'}`;
 const DIR = new URL('../../deploy/grafana/', import.meta.url);
 
 interface Panel {
   type: string;
   title: string;
   datasource?: { uid: string };
-  fieldConfig?: { defaults: { unit?: string; thresholds?: { steps: Array<{ value: number | null; color: string }> } } };
+  fieldConfig?: {
+    defaults: { unit?: string; thresholds?: { steps: Array<{ value: number | null; color: string }> } };
+  };
   targets?: Array<{ expr: string }>;
 }
 
@@ -18,7 +22,8 @@ describe('Grafana dashboards', () => {
 
   it('deploy/grafana holds exactly the generated dashboards (regenerate: node dist/cli/main.js dashboards --out deploy/grafana)', () => {
     expect(readdirSync(DIR).sort()).toEqual(Object.keys(rendered).sort());
-    for (const [file, json] of Object.entries(rendered)) expect(readFileSync(new URL(file, DIR), 'utf8'), file).toBe(json);
+    for (const [file, json] of Object.entries(rendered))
+      expect(readFileSync(new URL(file, DIR), 'utf8'), file).toBe(json);
   });
 
   it('covers the six areas, each with unique uid and the datasource, job and instance variables', () => {
@@ -48,17 +53,23 @@ describe('Grafana dashboards', () => {
       expect(panels.length, file).toBeGreaterThan(2);
       for (const p of panels) {
         const where = `${file}: ${p.title}`;
-        expect(p.datasource?.uid, where).toBe('${datasource}');
+        expect(p.datasource?.uid, where).toBe(GRAFANA_DS);
         expect(p.fieldConfig?.defaults.unit, where).toMatch(/^[a-zA-Z_]+$/);
         for (const t of p.targets ?? []) {
-          if (!t.expr.includes('ALERTS')) expect(t.expr, where).toContain('job=~"$job",instance=~"$instance"');
+          if (!t.expr.includes('ALERTS'))
+            expect(t.expr, where).toContain('job=~"$job",instance=~"$instance"');
         }
         const steps = p.fieldConfig?.defaults.thresholds?.steps ?? [];
         const colours = steps.map((s) => s.color);
         // neutral: one blue step; higher-better: red, orange, green upwards; lower-better: the reverse.
-        expect([['blue'], ['red', 'orange', 'green'], ['green', 'orange', 'red']], where).toContainEqual(colours);
+        expect([['blue'], ['red', 'orange', 'green'], ['green', 'orange', 'red']], where).toContainEqual(
+          colours,
+        );
         const values = steps.slice(1).map((s) => s.value as number);
-        expect([...values].sort((a, b) => a - b), where).toEqual(values);
+        expect(
+          [...values].sort((a, b) => a - b),
+          where,
+        ).toEqual(values);
       }
     }
   });
@@ -66,11 +77,19 @@ describe('Grafana dashboards', () => {
   it('known polarity: ASR is higher-better, PDD and SMS pending are lower-better, signal follows the alert threshold', () => {
     const panel = (file: string, title: string) =>
       (JSON.parse(rendered[file] ?? '{}') as { panels: Panel[] }).panels.find((p) => p.title === title);
-    expect(panel('sidetone-fleet.json', 'ASR by trunk (15 min)')?.fieldConfig?.defaults.thresholds?.steps[0]?.color).toBe('red');
-    expect(panel('sidetone-sip-trunks.json', 'PDD mean by trunk')?.fieldConfig?.defaults.thresholds?.steps[0]?.color).toBe('green');
+    expect(
+      panel('sidetone-fleet.json', 'ASR by trunk (15 min)')?.fieldConfig?.defaults.thresholds?.steps[0]
+        ?.color,
+    ).toBe('red');
+    expect(
+      panel('sidetone-sip-trunks.json', 'PDD mean by trunk')?.fieldConfig?.defaults.thresholds?.steps[0]
+        ?.color,
+    ).toBe('green');
     expect(panel('sidetone-modem-sms.json', 'Signal (RSSI)')?.fieldConfig?.defaults).toMatchObject({
       unit: 'dBm',
-      thresholds: { steps: [{ color: 'red' }, { value: -100, color: 'orange' }, { value: -85, color: 'green' }] },
+      thresholds: {
+        steps: [{ color: 'red' }, { value: -100, color: 'orange' }, { value: -85, color: 'green' }],
+      },
     });
   });
 
@@ -81,7 +100,8 @@ describe('Grafana dashboards', () => {
         return m.type === 'histogram' ? [`${n}_bucket`, `${n}_sum`, `${n}_count`] : [n];
       }),
     );
-    const self = /^(sidetone_(ready|build_info|scrape_duration_seconds_bucket|samples_dropped_total|label_values_redacted_total|series_overflow_total)|process_resident_memory_bytes|nodejs_eventloop_delay_seconds_bucket)$/;
+    const self =
+      /^(sidetone_(ready|build_info|scrape_duration_seconds_bucket|samples_dropped_total|label_values_redacted_total|series_overflow_total)|process_resident_memory_bytes|nodejs_eventloop_delay_seconds_bucket)$/;
     const queries = dashboardQueries();
     expect(queries.length).toBeGreaterThan(30);
     for (const q of queries) {

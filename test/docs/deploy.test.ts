@@ -43,7 +43,11 @@ describe('docs/deploy.md', () => {
       '--out',
       '/etc/prometheus/rules/sidetone-rules.yml',
     ]);
-    const gen = spawnSync(process.execPath, [CLI, 'rules', '--config', join(dir, 'sidetone.toml'), '--out', rulesFile], { encoding: 'utf8' });
+    const gen = spawnSync(
+      process.execPath,
+      [CLI, 'rules', '--config', join(dir, 'sidetone.toml'), '--out', rulesFile],
+      { encoding: 'utf8' },
+    );
     expect(gen.stderr).toBe('');
     expect(gen.status).toBe(0);
     expect(readFileSync(rulesFile, 'utf8')).toBe(
