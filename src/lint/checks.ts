@@ -1,7 +1,7 @@
 import { detectPii } from '../guard/pii.js';
 import { type ExpositionFormat, type Family, parseExposition } from './parse.js';
 
-export type FindingKind = 'format' | 'pii' | 'cardinality' | 'naming' | 'type';
+export type FindingKind = 'format' | 'duplicate' | 'pii' | 'cardinality' | 'naming' | 'type';
 
 /** One problem, with the line it is on when it has one. */
 export interface Finding {
@@ -52,7 +52,7 @@ export function lintExposition(
   const max = options.maxSeriesPerFamily ?? 200;
   const parsed = parseExposition(text, format);
   const findings: Finding[] = parsed.errors.map((e) => ({
-    kind: 'format',
+    kind: e.kind ?? 'format',
     line: e.line,
     message: e.message,
   }));

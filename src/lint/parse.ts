@@ -21,6 +21,8 @@ export interface Family {
 export interface FormatError {
   readonly line: number;
   readonly message: string;
+  /** `duplicate`: the same series twice. Parsers accept it and Prometheus drops one sample, so it is not a format error. */
+  readonly kind?: 'duplicate';
 }
 
 export interface Parsed {
@@ -52,18 +54,28 @@ function parseValue(s: string): number | undefined {
   return Number(s);
 }
 
-/** Parse `{a="x",b="y"}` at the start of `s`; returns the labels and the rest, or an error. */
-function parseLabels(s: string): { labels: Array<[string, string]>; rest: string } | string {
+/**
+ * Parse `{a="x",b="y"}` at the start of `s`; returns the labels and the rest, or an error. The
+ * text format's parser skips blanks between tokens (`loose`); OpenMetrics allows none.
+ */
+function parseLabels(s: string, loose: boolean): { labels: Array<[string, string]>; rest: string } | string {
   const labels: Array<[string, string]> = [];
   let i = 1;
+  const blanks = () => {
+    while (loose && (s[i] === ' ' || s[i] === '\t')) i++;
+  };
   for (;;) {
-    while (s[i] === ' ') i++;
+    blanks();
     if (s[i] === '}') return { labels, rest: s.slice(i + 1) };
     const name = LABEL.exec(s.slice(i))?.[0];
     if (name === undefined) return `invalid label name at column ${i + 1}`;
     i += name.length;
-    if (s[i] !== '=' || s[i + 1] !== '"') return `expected ="value" after label ${name}`;
-    i += 2;
+    blanks();
+    if (s[i] !== '=') return `expected = after label ${name}`;
+    i++;
+    blanks();
+    if (s[i] !== '"') return `expected a quoted value after ${name}=`;
+    i++;
     let value = '';
     for (; i < s.length && s[i] !== '"'; i++) {
       if (s[i] === '\\') {
@@ -77,7 +89,7 @@ function parseLabels(s: string): { labels: Array<[string, string]>; rest: string
     i++;
     if (labels.some(([n]) => n === name)) return `duplicate label ${name}`;
     labels.push([name, value]);
-    while (s[i] === ' ') i++;
+    blanks();
     if (s[i] === ',') i++;
     else if (s[i] !== '}') return `expected , or } after the value of label ${name}`;
   }
@@ -130,7 +142,9 @@ export function parseExposition(text: string, format: ExpositionFormat): Parsed 
     }
     return sample;
   };
-  const visit = (raw: string, n: number): undefined => {
+  const visit = (line: string, n: number): undefined => {
+    // The text format's parser skips leading blanks; OpenMetrics allows none.
+    const raw = format === 'text' ? line.replace(/^[ \t]+/, '') : line;
     if (eof) return err(n, 'content after # EOF');
     if (raw === '')
       return format === 'openmetrics' ? err(n, 'empty line (OpenMetrics allows none)') : undefined;
@@ -168,31 +182,46 @@ export function parseExposition(text: string, format: ExpositionFormat): Parsed 
     }
     const name = NAME.exec(raw)?.[0];
     if (name === undefined) return err(n, 'expected a metric name, # HELP, # TYPE or a comment');
+    const loose = format === 'text';
     let rest = raw.slice(name.length);
+    if (loose) rest = rest.replace(/^[ \t]+(?=\{)/, '');
     let labels: Array<[string, string]> = [];
     if (rest.startsWith('{')) {
-      const parsed = parseLabels(rest);
+      const parsed = parseLabels(rest, loose);
       if (typeof parsed === 'string') return err(n, parsed);
       labels = parsed.labels;
       rest = parsed.rest;
+      // After the labels the text format needs no blank before the value.
+      if (loose && rest !== '' && rest[0] !== ' ' && rest[0] !== '\t') rest = ` ${rest}`;
     }
     const exemplarAt = rest.indexOf(' # ');
     if (exemplarAt >= 0 && format === 'openmetrics') rest = rest.slice(0, exemplarAt);
-    const parts = rest.split(' ');
+    // Text: blanks (any number of spaces or tabs) between tokens, none at the end. OpenMetrics: one space.
+    const parts = loose ? rest.split(/[ \t]+/) : rest.split(' ');
     if (parts[0] !== '' || parts.length < 2 || parts.length > 3)
       return err(
         n,
-        'expected exactly one space, a value and an optional timestamp after the name and labels',
+        `expected ${loose ? 'blanks' : 'one space'}, a value and an optional timestamp after the name and labels`,
       );
+    if (parts.some((p, k) => k > 0 && p === '')) return err(n, 'blank at the end of the line or doubled');
     const value = parseValue(parts[1] as string);
     if (value === undefined) return err(n, `invalid value "${parts[1]}"`);
+    if (parts[2] !== undefined && !/^-?\d+$/.test(parts[2]) && format === 'text')
+      return err(n, `invalid timestamp "${parts[2]}" (integer milliseconds)`);
     if (parts[2] !== undefined && parseValue(parts[2]) === undefined)
       return err(n, `invalid timestamp "${parts[2]}"`);
     const key = `${name}{${labels
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
       .sort()
       .join(',')}}`;
-    if (seen.has(key)) return err(n, `duplicate series ${key}`);
+    if (seen.has(key)) {
+      errors.push({
+        line: n,
+        message: `duplicate series ${key}: Prometheus keeps one sample and drops the other`,
+        kind: 'duplicate',
+      });
+      return;
+    }
     seen.add(key);
     const f = family(owner(name), n);
     f.samples.push({ name, labels, value, line: n });
