@@ -40,8 +40,8 @@ describe('demo fault scenarios', () => {
       expect(e.ts).toBeGreaterThanOrEqual(last);
       last = e.ts as number;
     }
-    const before = (list: SidetoneEvent[]) => JSON.stringify(list.filter((e) => (e.ts as number) < START));
-    expect(before(events)).toBe(before(normal));
+    const untilFault = (list: SidetoneEvent[]) => JSON.stringify(list.filter((e) => (e.ts as number) < START));
+    expect(untilFault(events)).toBe(untilFault(normal));
   });
 
   it('trunk-outage: the first trunk is down for the whole fault, the second untouched, and it comes back', () => {
