@@ -62,21 +62,26 @@ export function kpiQuery(kpi: KpiName, options: KpiQueryOptions = {}): string {
   const inc = (name: string, extra = '', suffix = '') =>
     `${by} (increase(${sel(name, extra, suffix)}[${w}]))`;
   const outcomes = 'call_outcomes_total';
-  // INVITEs minus those answered 3xx, as one selector: a subtraction would need a redirected
-  // series on every trunk, and a trunk without redirects would vanish from the result.
+  const SIP = 'channel=~"sip|webrtc"';
+  // Ratios over ended attempts (challenges excluded), as docs/promql.md explains: denominators
+  // select with != rather than subtract an absent series, and `or 0 * denominator` makes a trunk
+  // with attempts but no hit read 0 instead of no data.
+  const ratio = (numerator: string, denominator: string) =>
+    `100 * (\n    ${numerator}\n    or 0 * ${denominator}\n  )\n  / ${denominator}`;
+  const ended = (extra = '') => inc(outcomes, [extra, 'outcome!="challenged"'].filter((x) => x).join(','));
   const established = (numerator: string) =>
-    `100 * ${inc(outcomes, numerator)}\n  / ${inc(outcomes, 'outcome!="redirected"')}`;
+    ratio(inc(outcomes, `${SIP},${numerator}`), inc(outcomes, `${SIP},outcome!~"redirected|challenged"`));
   switch (kpi) {
     case 'asr':
-      return `100 * ${inc('call_answered_total')}\n  / ${inc('call_attempts_total')}`;
+      return ratio(inc(outcomes, 'outcome="answered"'), ended());
     case 'ner':
-      return `100 * ${inc('call_effective_total')}\n  / ${inc('call_attempts_total')}`;
+      return ratio(inc('call_effective_total'), ended());
     case 'ser':
       return established('outcome="answered"');
     case 'seer':
       return established('outcome=~"answered|busy|no_answer|declined"');
     case 'isa':
-      return `100 * ${inc(outcomes, 'outcome="ineffective"')}\n  / ${inc(outcomes)}`;
+      return ratio(inc(outcomes, `${SIP},outcome="ineffective"`), ended(SIP));
     case 'acd':
       return `${inc('call_talk_time_seconds', '', '_sum')}\n  / ${inc('call_talk_time_seconds', '', '_count')}`;
     case 'pdd': {

@@ -92,7 +92,10 @@ export async function startSidecar(
     registry,
     { prefix: config.metrics.prefix },
   );
-  const sink = storeSink(bus, store, { onError: (err) => log.error({ err }, 'call store write failed') });
+  const sink = storeSink(bus, store, {
+    trunks: labels.trunks,
+    onError: (err) => log.error({ err }, 'call store write failed'),
+  });
   // Call spans go wherever a registered OpenTelemetry SDK sends them (nowhere by default).
   const traces = traceSink(bus);
   const stopMaintenance = startMaintenance(store, {

@@ -28,7 +28,7 @@ describe('KPI PromQL', () => {
   });
 
   it('follows the prefix', () => {
-    expect(kpiQuery('asr', { prefix: 'callstack' })).toContain('callstack_call_answered_total');
+    expect(kpiQuery('asr', { prefix: 'callstack' })).toContain('callstack_call_outcomes_total');
     expect(() => kpiQuery('asr', { prefix: 'x' })).not.toThrow();
   });
 });
