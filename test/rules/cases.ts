@@ -130,16 +130,21 @@ export const CASES: AlertCase[] = [
     labels: { ...L, trunk: 'trunk-a' },
     quiet: [[`sidetone_trunk_up{${J},trunk="trunk-a"}`, '1 0 0 1x3']],
   },
-  // 10 attempts/min, 6 answered/min until 120m, then none. 15m ASR = 4(135-t) %, 1d ASR =
-  // 7200/t %: 4(135-t) < 7200/t - 20 first at t = 126, for 15m -> 141m. Quiet: ASR falls to 40 %,
-  // never 20 points under a baseline of at most 60 %.
+  // 10 attempts and 10 ended calls/min (`a+bxN` repeats its start value, hence 490+10x79);
+  // 6 answered/min until 120m, then none. 15m ASR =
+  // 4(135-t) %, 1d ASR = 7200/t %: 4(135-t) < 7200/t - 20 first at t = 126, for 15m -> 141m.
+  // Quiet: ASR falls to 40 %, never 20 points under a baseline of at most 60 %.
   {
     alert: 'SidetoneTrunkAsrDrop',
     fires: [
       [`sidetone_call_attempts_total{${J},trunk="trunk-a",direction="outbound",channel="sip"}`, '0+10x200'],
       [
-        `sidetone_call_answered_total{${J},trunk="trunk-a",direction="outbound",channel="sip"}`,
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="outbound",channel="sip",outcome="answered"}`,
         '0+6x120 720x80',
+      ],
+      [
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="outbound",channel="sip",outcome="failed"}`,
+        '0+4x120 490+10x79',
       ],
     ],
     firesAt: 141,
@@ -147,8 +152,12 @@ export const CASES: AlertCase[] = [
     quiet: [
       [`sidetone_call_attempts_total{${J},trunk="trunk-a",direction="outbound",channel="sip"}`, '0+10x200'],
       [
-        `sidetone_call_answered_total{${J},trunk="trunk-a",direction="outbound",channel="sip"}`,
-        '0+6x120 720+4x80',
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="outbound",channel="sip",outcome="answered"}`,
+        '0+6x120 724+4x79',
+      ],
+      [
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="outbound",channel="sip",outcome="failed"}`,
+        '0+4x120 486+6x79',
       ],
     ],
     quietUntil: 200,
@@ -160,6 +169,10 @@ export const CASES: AlertCase[] = [
     fires: [
       [`sidetone_call_attempts_total{${J},trunk="trunk-a",direction="inbound",channel="sip"}`, '0+10x200'],
       [
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="inbound",channel="sip",outcome="failed"}`,
+        '0+10x200',
+      ],
+      [
         `sidetone_call_effective_total{${J},trunk="trunk-a",direction="inbound",channel="sip"}`,
         '0+6x120 720x80',
       ],
@@ -168,6 +181,10 @@ export const CASES: AlertCase[] = [
     labels: { ...L, trunk: 'trunk-a', direction: 'inbound' },
     quiet: [
       [`sidetone_call_attempts_total{${J},trunk="trunk-a",direction="inbound",channel="sip"}`, '0+10x200'],
+      [
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="inbound",channel="sip",outcome="failed"}`,
+        '0+10x200',
+      ],
       [
         `sidetone_call_effective_total{${J},trunk="trunk-a",direction="inbound",channel="sip"}`,
         '0+6x120 720+5x80',
