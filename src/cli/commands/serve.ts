@@ -22,6 +22,16 @@ export const SERVE_FLAGS = {
   },
   host: { type: 'string', arg: 'HOST', help: 'listen address (server.host, default 127.0.0.1)' },
   db: { type: 'string', arg: 'FILE', help: 'store file (store.path, default sidetone.db)' },
+  hep: {
+    type: 'string',
+    arg: 'URL',
+    help: 'receive HEP v3 capture, e.g. udp://127.0.0.1:9060 (hep.listen; comma-separated for several)',
+  },
+  modem: {
+    type: 'string',
+    arg: 'PATH',
+    help: 'read a GSM modem over AT commands, e.g. /dev/ttyUSB2 (modem.path)',
+  },
 } as const;
 
 /** Flags to config keys; they override the file and the environment. */
@@ -29,6 +39,8 @@ const FLAG_KEYS: Record<string, string> = {
   port: 'server.port',
   host: 'server.host',
   db: 'store.path',
+  hep: 'hep.listen',
+  modem: 'modem.path',
   seed: 'demo.seed',
   rate: 'demo.rate',
   scenario: 'demo.scenario',
@@ -114,11 +126,12 @@ export default defineCommand({
   summary: 'run the sidecar: metrics, health, event ingest and the analytics API',
   description:
     'Run the sidecar: Prometheus metrics, health probes, event ingest (POST /events) and the analytics API on a SQLite store.',
-  usage: 'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE]',
+  usage: 'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--hep URL] [--modem PATH]',
   flags: SERVE_FLAGS,
   examples: [
     'sidetone serve --config /etc/sidetone.toml',
     'SIDETONE_STORE_HASH_KEY=$(cat key) sidetone serve --db data/calls.db',
+    'sidetone serve --hep udp://127.0.0.1:9060 --modem /dev/ttyUSB2',
   ],
   run: ({ flags }) => runSidecar(flags, false),
 });
