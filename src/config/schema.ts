@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { ALERT_DEFAULTS } from '../rules/thresholds.js';
+import { SCENARIO_NAMES } from '../sources/simulator/faults.js';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
 
 // Every constraint names what is expected, because the message is all an operator sees.
@@ -209,6 +211,43 @@ export const configSchema = z
           .max(1000, 'expected events per second, from 0.01 to 1000')
           .default(1),
         seed: int(0, 2 ** 31 - 1, 1),
+        scenario: z
+          .enum(SCENARIO_NAMES, { error: `expected one of ${SCENARIO_NAMES.join(', ')}` })
+          .optional(),
+      })
+      .prefault({}),
+    // Thresholds of the generated Prometheus alerts (`sidetone rules`, docs/runbook.md).
+    alerts: z
+      .strictObject({
+        job: z
+          .string({ error: 'expected the Prometheus job name that scrapes sidetone' })
+          .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'expected a job name of letters, digits, "_", ".", ":", "-"')
+          .default(ALERT_DEFAULTS.job),
+        runbook_url: z
+          .string({ error: 'expected the URL of docs/runbook.md' })
+          .regex(/^[^\s"#]+$/, 'expected a URL without spaces, quotes or "#" (anchors are added per alert)')
+          .default(ALERT_DEFAULTS.runbook_url),
+        heartbeat_max_age_seconds: int(1, 86_400, ALERT_DEFAULTS.heartbeat_max_age_seconds, ' s'),
+        signal_min_dbm: int(-113, -51, ALERT_DEFAULTS.signal_min_dbm, ' dBm'),
+        sms_failure_ratio: z
+          .number({ error: 'expected a fraction from 0 to 1' })
+          .min(0, 'expected a fraction from 0 to 1')
+          .max(1, 'expected a fraction from 0 to 1')
+          .default(ALERT_DEFAULTS.sms_failure_ratio),
+        sms_pending_max_seconds: int(1, 86_400, ALERT_DEFAULTS.sms_pending_max_seconds, ' s'),
+        asr_drop_points: int(1, 100, ALERT_DEFAULTS.asr_drop_points, ' percentage points'),
+        ner_drop_points: int(1, 100, ALERT_DEFAULTS.ner_drop_points, ' percentage points'),
+        kpi_min_attempts: int(1, 1_000_000, ALERT_DEFAULTS.kpi_min_attempts),
+        mos_min: z
+          .number({ error: 'expected a MOS from 1 to 4.5' })
+          .min(1, 'expected a MOS from 1 to 4.5')
+          .max(4.5, 'expected a MOS from 1 to 4.5')
+          .default(ALERT_DEFAULTS.mos_min),
+        scrape_slow_seconds: z
+          .number({ error: 'expected seconds, from 0.01 to 60' })
+          .min(0.01, 'expected seconds, from 0.01 to 60')
+          .max(60, 'expected seconds, from 0.01 to 60')
+          .default(ALERT_DEFAULTS.scrape_slow_seconds),
       })
       .prefault({}),
   })

@@ -223,6 +223,7 @@ export async function startSidecar(
     ? new Simulator(bus, {
         seed: config.demo.seed,
         rate: config.demo.rate,
+        ...(config.demo.scenario === undefined ? {} : { scenario: config.demo.scenario }),
         trunks: labels.trunks,
         queues: labels.queues,
       }).start()

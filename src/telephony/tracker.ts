@@ -54,6 +54,12 @@ export class Tracker<V extends Tracked> {
     return v;
   }
 
+  /** The oldest tracked entry (insertion order is age order), without removing it. */
+  oldest(): V | undefined {
+    for (const v of this.map.values()) return v;
+    return undefined;
+  }
+
   /** Evict entries older than the maximum age. Returns how many went. */
   sweep(now: number): number {
     let n = 0;

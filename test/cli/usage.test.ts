@@ -18,6 +18,9 @@ const VERBS = [
   'cleanup',
   'config',
   'test',
+  'rules',
+  'dashboards',
+  'lint',
 ];
 
 let tmp: ReturnType<typeof tempDir>;

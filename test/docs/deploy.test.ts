@@ -30,17 +30,61 @@ describe('docs/deploy.md', () => {
     expect(r.stdout).not.toContain('ab12ab12');
   });
 
-  it('the Prometheus scrape config and alert rules pass promtool', () => {
-    const [scrape, rules] = blocks('yaml');
+  it('the rules command, the Prometheus config that loads its output, and the rules pass promtool', () => {
+    const [rulesCmd] = blocks('sh').filter((b) => b.includes('sidetone rules'));
+    const [prometheus] = blocks('yaml');
+    const rulesFile = join(dir, 'sidetone-rules.yml');
+    // Run the documented command as written, paths moved into the temp dir.
+    const args = (rulesCmd as string).split('\n')[0]?.trim().split(/\s+/).slice(1) ?? [];
+    expect(args).toEqual([
+      'rules',
+      '--config',
+      '/etc/sidetone/sidetone.toml',
+      '--out',
+      '/etc/prometheus/rules/sidetone-rules.yml',
+    ]);
+    const gen = spawnSync(
+      process.execPath,
+      [CLI, 'rules', '--config', join(dir, 'sidetone.toml'), '--out', rulesFile],
+      { encoding: 'utf8' },
+    );
+    expect(gen.stderr).toBe('');
+    expect(gen.status).toBe(0);
+    expect(readFileSync(rulesFile, 'utf8')).toBe(
+      readFileSync(new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url), 'utf8'),
+    );
     writeFileSync(join(dir, 'token'), 'x');
     writeFileSync(
       join(dir, 'prometheus.yml'),
-      (scrape as string).replace('/etc/prometheus/sidetone-scrape.token', join(dir, 'token')),
+      (prometheus as string)
+        .replace('/etc/prometheus/sidetone-scrape.token', join(dir, 'token'))
+        .replace('/etc/prometheus/rules/sidetone-rules.yml', rulesFile),
     );
-    writeFileSync(join(dir, 'rules.yml'), rules as string);
+    // check config also loads and checks every rule file it names.
     const c = spawnSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { encoding: 'utf8' });
-    expect(c.stdout + c.stderr).toMatch(/SUCCESS/);
-    const r = spawnSync('promtool', ['check', 'rules', join(dir, 'rules.yml')], { encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toMatch(/SUCCESS: 4 rules found/);
+    expect(c.stdout + c.stderr).toMatch(/SUCCESS: 1 rule files found/);
+    expect(c.status).toBe(0);
+    const r = spawnSync('promtool', ['check', 'rules', rulesFile], { encoding: 'utf8' });
+    // 11 KPI recording rules and 18 alerts.
+    expect(r.stdout + r.stderr).toMatch(/SUCCESS: 29 rules found/);
+    expect(r.status).toBe(0);
+  });
+
+  it('the dashboards command writes the committed dashboards where the provisioning file points', () => {
+    const [cmd] = blocks('sh').filter((b) => b.includes('sidetone dashboards'));
+    const provisioning = blocks('yaml').find((b) => b.includes('providers:')) as string;
+    const out = (cmd as string).match(/--out (\S+)/)?.[1];
+    expect(provisioning).toContain(`path: ${out}`);
+    const target = join(dir, 'grafana');
+    const gen = spawnSync(process.execPath, [CLI, 'dashboards', '--out', target], { encoding: 'utf8' });
+    expect(gen.status).toBe(0);
+    const files = gen.stdout.trim().split('\n');
+    expect(files).toHaveLength(6);
+    for (const f of files) {
+      const name = f.slice(target.length + 1);
+      expect(readFileSync(f, 'utf8')).toBe(
+        readFileSync(new URL(`../../deploy/grafana/${name}`, import.meta.url), 'utf8'),
+      );
+    }
   });
 });

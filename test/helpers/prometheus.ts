@@ -19,6 +19,8 @@ export async function freePort(): Promise<number> {
 export interface ScrapeJob {
   name: string;
   target: string; // host:port
+  /** More targets in the same job (one job, several instances). */
+  more?: string[];
   path?: string;
   bearer?: string;
 }
@@ -27,7 +29,11 @@ export interface ScrapeJob {
  * A real Prometheus (Debian's package) on loopback with a temporary config and data dir, scraping
  * the given jobs every second. Stop it with `stop()`.
  */
-export async function startPrometheus(jobs: ScrapeJob[]): Promise<{
+export async function startPrometheus(
+  jobs: ScrapeJob[],
+  /** Rule files (contents) to load, evaluated every second, and an Alertmanager (host:port) to send to. */
+  alerting: { rules?: string; alertmanager?: string } = {},
+): Promise<{
   url: string;
   query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
   targets(): Promise<Array<{ job: string; health: string; lastError: string }>>;
@@ -40,16 +46,27 @@ export async function startPrometheus(jobs: ScrapeJob[]): Promise<{
     'global:',
     '  scrape_interval: 1s',
     '  scrape_timeout: 900ms',
+    '  evaluation_interval: 1s',
+    ...(alerting.rules === undefined ? [] : ['rule_files:', `  - ${join(dir, 'rules.yml')}`]),
+    ...(alerting.alertmanager === undefined
+      ? []
+      : [
+          'alerting:',
+          '  alertmanagers:',
+          '    - static_configs:',
+          `        - targets: ['${alerting.alertmanager}']`,
+        ]),
     'scrape_configs:',
     ...jobs.flatMap((j) => [
       `  - job_name: ${j.name}`,
       `    metrics_path: ${j.path ?? '/metrics'}`,
       ...(j.bearer ? ['    authorization:', `      credentials: ${j.bearer}`] : []),
       '    static_configs:',
-      `      - targets: ['${j.target}']`,
+      `      - targets: [${[j.target, ...(j.more ?? [])].map((t) => `'${t}'`).join(', ')}]`,
     ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), config);
+  if (alerting.rules !== undefined) writeFileSync(join(dir, 'rules.yml'), alerting.rules);
   const child: ChildProcess = spawn(
     'prometheus',
     [

@@ -124,4 +124,32 @@ describe('sms pack', () => {
     expect(sample(text, 'sidetone_sms_send_failures_total{reason="timeout"}')).toBe(1);
     expect(sample(text, 'sidetone_sms_delivery_seconds_sum')).toBe(12);
   });
+
+  it('counts SMS awaiting a final report and ages the oldest at scrape time (delivery-stall alert)', async () => {
+    const { emit, registry, clock } = setup();
+    const pending = async () => {
+      const text = await registry.metrics();
+      return [
+        sample(text, 'sidetone_sms_delivery_pending'),
+        sample(text, 'sidetone_sms_delivery_pending_oldest_seconds'),
+      ];
+    };
+    expect(await pending()).toEqual([0, 0]);
+    emit([{ type: 'sms.sent', to: PII.phone, reference: 1 }]);
+    clock.now += 30_000;
+    emit([{ type: 'sms.sent', to: PII.phone2, reference: 2 }]);
+    clock.now += 10_000;
+    expect(await pending()).toEqual([2, 40]);
+    // A pending report (TP-Status 0x20) keeps it waiting; a final one stops it.
+    emit([{ type: 'sms.delivery_report', reference: 1, tpStatus: 0x20 }]);
+    expect(await pending()).toEqual([2, 40]);
+    emit([{ type: 'sms.delivery_report', reference: 1, tpStatus: 0x00 }]);
+    expect(await pending()).toEqual([1, 10]);
+    emit([{ type: 'sms.delivery_report', reference: 2, tpStatus: 0x41 }]);
+    expect(await pending()).toEqual([0, 0]);
+    // After a day (the validity period) a lost report stops counting instead of ageing forever.
+    emit([{ type: 'sms.sent', to: PII.phone, reference: 3 }]);
+    clock.now += 86_400_001;
+    expect(await pending()).toEqual([0, 0]);
+  });
 });

@@ -1,3 +1,4 @@
+import { SCENARIO_NAMES } from '../../sources/simulator/faults.js';
 import { defineCommand } from '../args.js';
 import { runSidecar, SERVE_FLAGS } from './serve.js';
 
@@ -6,7 +7,8 @@ export default defineCommand({
   summary: 'run the sidecar with simulated traffic on a throwaway store',
   description:
     'Run the sidecar with a traffic simulator feeding it calls and SMS, on a throwaway store (unless --db or store.path says otherwise).',
-  usage: 'sidetone demo [--seed N] [--rate R] [--config FILE] [--port N] [--host HOST] [--db FILE]',
+  usage:
+    'sidetone demo [--seed N] [--rate R] [--scenario NAME] [--config FILE] [--port N] [--host HOST] [--db FILE]',
   flags: {
     ...SERVE_FLAGS,
     seed: {
@@ -17,7 +19,13 @@ export default defineCommand({
       help: 'simulator seed: the same seed gives the same traffic (default 1)',
     },
     rate: { type: 'number', arg: 'R', min: 0.01, max: 1000, help: 'simulated events per second (default 1)' },
+    scenario: {
+      type: 'string',
+      arg: 'NAME',
+      choices: SCENARIO_NAMES,
+      help: `a fault 10 s in, lasting 45 s, that trips the generated alerts: ${SCENARIO_NAMES.join(', ')}`,
+    },
   },
-  examples: ['sidetone demo --port 9464 --rate 20'],
+  examples: ['sidetone demo --port 9464 --rate 20', 'sidetone demo --scenario trunk-outage'],
   run: ({ flags }) => runSidecar(flags, true),
 });

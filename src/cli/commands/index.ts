@@ -4,12 +4,15 @@ import cleanup from './cleanup.js';
 import config from './config.js';
 import daily from './daily.js';
 import dashboard from './dashboard.js';
+import dashboards from './dashboards.js';
 import demo from './demo.js';
 import exportCmd from './export.js';
 import failures from './failures.js';
 import health from './health.js';
 import hourly from './hourly.js';
+import lint from './lint.js';
 import metrics from './metrics.js';
+import rules from './rules.js';
 import selftest from './selftest.js';
 import serve from './serve.js';
 import status from './status.js';
@@ -28,4 +31,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   cleanup,
   config,
   selftest,
+  rules,
+  dashboards,
+  lint,
 ];

@@ -43,6 +43,7 @@ const FLAG_KEYS: Record<string, string> = {
   modem: 'modem.path',
   seed: 'demo.seed',
   rate: 'demo.rate',
+  scenario: 'demo.scenario',
 };
 
 const DEFAULT_STORE = 'sidetone.db';
@@ -99,7 +100,8 @@ export async function runSidecar(flags: FlagValues, demo: boolean): Promise<numb
   process.stdout.on('error', () => {});
   const base = handle.url.replace(/\/+$/, '');
   const style = styleFor(process.stdout);
-  const what = demo ? `demo (seed ${config.demo.seed}, ${config.demo.rate} events/s)` : 'serving';
+  const scenario = config.demo.scenario === undefined ? '' : `, scenario ${config.demo.scenario}`;
+  const what = demo ? `demo (seed ${config.demo.seed}, ${config.demo.rate} events/s${scenario})` : 'serving';
   process.stdout.write(
     `${style.bold(`sidetone ${sidetoneVersion()}`)} ${what} on ${base}, store ${config.store.path}\n` +
       pairs(

@@ -1,5 +1,6 @@
 import type { EventBus } from '../../events/bus.js';
 import type { SidetoneEvent } from '../../events/types.js';
+import { type Fault, faultScenario, type ScenarioName } from './faults.js';
 import { Rng } from './random.js';
 import { call, queue, type ScenarioContext, simSession, sms, ussd } from './scenarios.js';
 
@@ -14,6 +15,8 @@ export interface SimulatorOptions {
   queues?: readonly string[];
   /** Virtual start time, epoch ms. Default now. */
   start?: number;
+  /** A fault scenario on top of the normal traffic (src/sources/simulator/faults.ts). */
+  scenario?: ScenarioName;
 }
 
 interface Pending {
@@ -46,6 +49,7 @@ export class Simulator {
   private readonly ctx: ScenarioContext;
   private rssi = 20;
   private emitted = 0;
+  private readonly fault: Fault | undefined;
 
   constructor(
     private readonly bus: EventBus,
@@ -65,6 +69,11 @@ export class Simulator {
       seq: 0,
     };
     this.boot(trunks);
+    this.fault =
+      options.scenario === undefined
+        ? undefined
+        : faultScenario(options.scenario, { t0: this.now, trunks, modem: this.ctx.modem });
+    this.fault?.schedule((at, event) => this.push(at, event));
   }
 
   /** Events emitted so far. */
@@ -85,8 +94,14 @@ export class Simulator {
     for (let top = this.heap[0]; top !== undefined && top.at <= to; top = this.heap[0]) {
       this.pop();
       this.now = top.at;
-      if (top.event.type === 'modem.signal') this.driftSignal(top.event);
-      this.bus.emit({ ...top.event, ts: Math.round(top.at) } as SidetoneEvent);
+      const event = this.fault === undefined ? top.event : this.fault.filter(top.event, top.at);
+      if (event === null) continue;
+      if (typeof event === 'number') {
+        this.push(event, top.event);
+        continue;
+      }
+      if (event.type === 'modem.signal') this.driftSignal(event);
+      this.bus.emit({ ...event, ts: Math.round(top.at) } as SidetoneEvent);
       this.emitted++;
     }
     this.now = to;

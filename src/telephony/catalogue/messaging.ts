@@ -73,6 +73,23 @@ export const MESSAGING_METRICS: readonly MetricSpec[] = [
     events: ['sms.sent', 'sms.delivery_report'],
   },
   {
+    pack: 'sms',
+    name: 'sms_delivery_pending',
+    type: 'gauge',
+    help: 'Sent SMS with a reference still awaiting a final delivery report',
+    events: ['sms.sent'],
+    note: 'Counted at scrape; an SMS stops waiting at its final `sms.delivery_report` or after a day (the validity period).',
+  },
+  {
+    pack: 'sms',
+    name: 'sms_delivery_pending_oldest_seconds',
+    type: 'gauge',
+    unit: 'seconds',
+    help: 'Age of the oldest sent SMS still awaiting a final delivery report, 0 when none waits',
+    events: ['sms.sent'],
+    note: 'The delivery-reports-stalled alert reads it (docs/runbook.md).',
+  },
+  {
     pack: 'ussd',
     name: 'ussd_requests_total',
     type: 'counter',

@@ -46,6 +46,23 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
   const outcomes = new Enum(SMS_OUTCOMES);
   // Reference -> submit time, to time the delivered report. Reports can take a day (validity period).
   const awaiting = new Tracker<{ at: number; sentAt: number }>(o.maxTracked, 86_400_000);
+  // Both gauges are read at scrape time: a stalled SMSC shows as an ageing oldest entry even
+  // though no event arrives to move anything.
+  const pending = m
+    .gauge('sms_delivery_pending', () => {
+      awaiting.sweep(o.now());
+      pending.set(awaiting.size);
+    })
+    .at();
+  pending.set(0);
+  const oldest = m
+    .gauge('sms_delivery_pending_oldest_seconds', () => {
+      awaiting.sweep(o.now());
+      const first = awaiting.oldest();
+      oldest.set(first === undefined ? 0 : Math.max(0, o.now() - first.at) / 1000);
+    })
+    .at();
+  oldest.set(0);
 
   const pack: SmsPack = {
     name: 'sms',

@@ -1,0 +1,65 @@
+import { lintExposition, readExposition } from '../../lint/index.js';
+import { defineCommand } from '../args.js';
+import { CliError, UsageError } from '../errors.js';
+
+export default defineCommand({
+  name: 'lint',
+  summary: 'lint an exposition (FILE or URL): format, PII, cardinality, naming',
+  description:
+    'Read a Prometheus text or OpenMetrics exposition from FILE or an http(s) URL (negotiating the format like a scrape) and report format errors with line numbers, PII in label values, families with too many series and the labels driving them, naming problems (base units, _total, reserved labels) and counters that look like gauges. Exit 0 clean, 1 findings, 2 usage.',
+  usage: 'sidetone lint FILE|URL [--json] [--token T] [--format text|openmetrics] [--max-series N]',
+  positionals: true,
+  flags: {
+    json: { type: 'boolean', help: 'print the report as JSON' },
+    token: { type: 'string', arg: 'T', help: 'bearer token for a URL (default: SIDETONE_TOKEN)' },
+    format: {
+      type: 'string',
+      arg: 'F',
+      choices: ['text', 'openmetrics'],
+      help: 'the format of FILE (default: OpenMetrics if it ends in # EOF)',
+    },
+    'max-series': {
+      type: 'int',
+      arg: 'N',
+      min: 1,
+      max: 10_000_000,
+      help: 'series per family above which it is reported (default 200)',
+    },
+  },
+  examples: [
+    'sidetone lint http://127.0.0.1:9464/metrics --token "$TOKEN"',
+    'sidetone lint scrape.txt --json',
+  ],
+  async run({ flags, positionals }) {
+    const [where, ...extra] = positionals;
+    if (where === undefined) throw new UsageError('missing FILE or URL: sidetone lint FILE|URL');
+    if (extra.length > 0)
+      throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}: lint takes one FILE or URL`);
+    const token = flags.token ?? process.env.SIDETONE_TOKEN;
+    const source = await readExposition(where, {
+      ...(token === undefined ? {} : { token }),
+      ...(flags.format === undefined ? {} : { format: flags.format as 'text' | 'openmetrics' }),
+    }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT')
+        throw new CliError(`${where}: no such file; pass a file path or an http(s) URL`);
+      throw new CliError(err.message);
+    });
+    const report = lintExposition(source.text, source.format, {
+      ...(flags['max-series'] === undefined ? {} : { maxSeriesPerFamily: flags['max-series'] as number }),
+    });
+    if (flags.json) {
+      process.stdout.write(
+        `${JSON.stringify({ source: where, formatFrom: source.formatFrom, ...report }, null, 2)}\n`,
+      );
+    } else {
+      for (const f of report.findings)
+        process.stdout.write(
+          `${where}${f.line === undefined ? '' : `:${f.line}`}: ${f.kind}: ${f.message}\n`,
+        );
+      process.stdout.write(
+        `${report.findings.length === 0 ? 'clean' : `${report.findings.length} finding(s)`}: ${report.families} families, ${report.series} series (${report.format}, from ${source.formatFrom})\n`,
+      );
+    }
+    return report.findings.length === 0 ? 0 : 1;
+  },
+});

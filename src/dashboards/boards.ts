@@ -1,0 +1,15 @@
+import { ALERT_DEFAULTS, type AlertSettings } from '../rules/thresholds.js';
+import type { Board } from './build.js';
+import { callBoards } from './calls.js';
+import { operationsBoards } from './operations.js';
+
+export type { Board } from './build.js';
+
+/**
+ * The six sidetone dashboards, built with Grafana's typed builders from the same KPI PromQL
+ * as the rules; thresholds follow the alert settings.
+ * @example for (const b of boards()) writeFileSync(b.file, JSON.stringify(b.builder.build(), null, 2));
+ */
+export function boards(settings: AlertSettings = ALERT_DEFAULTS): Board[] {
+  return [...callBoards(settings), ...operationsBoards(settings)];
+}

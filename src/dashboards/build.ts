@@ -1,0 +1,42 @@
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { kpiQuery } from '../rules/kpi.js';
+import { type PanelSpec, SEL, SEL_TRUNK, singleStat, timeSeries, variables } from './panels.js';
+
+/** One generated dashboard: its file name under deploy/grafana/ and its builder. */
+export interface Board {
+  readonly file: string;
+  readonly builder: dashboard.DashboardBuilder;
+}
+
+const RI = '$__rate_interval';
+export const rate = (metric: string, sel = SEL) => `rate(${metric}{${sel}}[${RI}])`;
+/** A quantile of a histogram, `by` ending in ", " when it groups by more than `le`. */
+export const q95 = (metric: string, by: string, sel = SEL, q = 0.95) =>
+  `histogram_quantile(${q}, sum by (${by}le) (${rate(`${metric}_bucket`, sel)}))`;
+/** A KPI from the one source of its PromQL (src/rules/kpi.ts), per trunk, over the trunk variable. */
+export const kpi = (name: Parameters<typeof kpiQuery>[0], window = '15m') =>
+  kpiQuery(name, { window, by: ['trunk'], filter: SEL_TRUNK });
+
+/** A dashboard with the shared variables, time range and rows of panels. */
+export function board(
+  uid: string,
+  title: string,
+  description: string,
+  trunk: boolean,
+  rows: Array<[string, Array<['ts' | 'stat', PanelSpec]>]>,
+): dashboard.DashboardBuilder {
+  const b = new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(['sidetone', 'generated'])
+    .editable()
+    .refresh('30s')
+    .time({ from: 'now-6h', to: 'now' })
+    .timezone('browser');
+  variables(b, trunk);
+  for (const [row, panels] of rows) {
+    b.withRow(new dashboard.RowBuilder(row));
+    for (const [kind, spec] of panels) b.withPanel(kind === 'ts' ? timeSeries(spec) : singleStat(spec));
+  }
+  return b;
+}

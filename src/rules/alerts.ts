@@ -1,0 +1,241 @@
+import { CATALOGUE, metricName } from '../telephony/catalogue.js';
+import { KPI_WINDOWS, recordName } from './recording.js';
+import type { AlertSettings } from './thresholds.js';
+
+export type Severity = 'critical' | 'warning';
+
+/** One generated alerting rule. */
+export interface AlertRule {
+  readonly alert: string;
+  /** `kpis` is the recording rules' group: rules in one group run in order, so the drop alerts
+   * read this evaluation's KPIs, not the previous one's (groups run in no fixed order). */
+  readonly group: 'kpis' | 'availability' | 'modem-sms' | 'calls' | 'self';
+  readonly severity: Severity;
+  /** Default `for:`; `generateRules({ for })` can shorten it (the end-to-end test does). */
+  readonly for: string;
+  readonly expr: string;
+  /**
+   * The data-bearing query under the threshold: the end-to-end test checks that a demo returns
+   * data for it (a renamed metric or a typo shows up as empty). Absent for `absent()` rules.
+   */
+  readonly signal?: string;
+  readonly summary: string;
+  readonly description: string;
+}
+
+function catalogued(prefix: string, name: string): string {
+  const spec = CATALOGUE.find((s) => s.name === name);
+  if (spec === undefined) throw new Error(`metric "${name}" is not in the catalogue: update src/rules`);
+  return metricName(spec, prefix);
+}
+
+/**
+ * The alerts, from the catalogue's metric names and the alert settings. Thresholds appear in
+ * the expression and in the description, so a page says what was crossed.
+ * @example alertRules(ALERT_DEFAULTS).map((a) => a.alert)
+ */
+export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
+  const c = (name: string) => catalogued(prefix, name);
+  const up = `up{job="${s.job}"}`;
+  const by = 'sum by (job, instance)';
+  const finals = `${c('sms_delivery_reports_total')}{outcome!="pending"}`;
+  const smsFail = `${by} (increase(${c('sms_send_failures_total')}[15m]))`;
+  const smsSent = `${by} (increase(${c('sms_sent_total')}[15m]))`;
+  const mos = (suffix: string) => `${by} (rate(${c('media_mos')}${suffix}[15m]))`;
+  const scrapeP99 = `histogram_quantile(0.99, sum by (job, instance, le) (rate(sidetone_scrape_duration_seconds_bucket[5m])))`;
+  const drop = (kpi: 'asr' | 'ner', points: number): string => {
+    const [short, , long] = KPI_WINDOWS;
+    const attempts = `sum by (job, instance, trunk, direction) (increase(${c('call_attempts_total')}[${short}]))`;
+    return `${recordName(kpi, short, prefix)} < ${recordName(kpi, long, prefix)} - ${points}\n  and on (job, instance, trunk, direction) ${attempts} >= ${s.kpi_min_attempts}`;
+  };
+  return [
+    {
+      alert: 'SidetoneDown',
+      group: 'availability',
+      severity: 'critical',
+      for: '1m',
+      expr: `${up} == 0`,
+      signal: up,
+      summary: 'sidetone on {{ $labels.instance }} is down',
+      description:
+        'Prometheus cannot scrape sidetone on {{ $labels.instance }} (job {{ $labels.job }}): the process is dead, hung or unreachable, so none of its telephony metrics are current.',
+    },
+    {
+      alert: 'SidetoneAbsent',
+      group: 'availability',
+      severity: 'critical',
+      for: '5m',
+      expr: `absent(${up})`,
+      summary: `no sidetone target in job ${s.job}`,
+      description: `Prometheus has no target for job "${s.job}" at all: service discovery or the scrape configuration lost it, so SidetoneDown cannot fire either.`,
+    },
+    {
+      alert: 'SidetoneNotReady',
+      group: 'availability',
+      severity: 'critical',
+      for: '5m',
+      expr: 'sidetone_ready == 0',
+      signal: 'sidetone_ready',
+      summary: 'sidetone on {{ $labels.instance }} is not ready',
+      description:
+        'Readiness (/readyz) has been failing for 5 minutes; sidetone_health_check_status{status!="pass"} on {{ $labels.instance }} shows which check.',
+    },
+    {
+      alert: 'SidetoneSourceSilent',
+      group: 'availability',
+      severity: 'warning',
+      for: '2m',
+      expr: `${c('source_heartbeat_age_seconds')} > ${s.heartbeat_max_age_seconds}`,
+      signal: c('source_heartbeat_age_seconds'),
+      summary: 'no heartbeat from the event source of {{ $labels.instance }}',
+      description: `The last heartbeat is {{ $value | humanizeDuration }} old (limit ${s.heartbeat_max_age_seconds} s): the gateway or PBX feeding sidetone stopped sending events.`,
+    },
+    {
+      alert: 'SidetoneModemDisconnected',
+      group: 'modem-sms',
+      severity: 'critical',
+      for: '2m',
+      expr: `${c('modem_connected')} == 0`,
+      signal: c('modem_connected'),
+      summary: 'modem {{ $labels.modem }} on {{ $labels.instance }} is disconnected',
+      description:
+        'The host has not had modem {{ $labels.modem }} open for 2 minutes (USB, power or AT timeout): no SMS or calls go through it.',
+    },
+    {
+      alert: 'SidetoneModemUnregistered',
+      group: 'modem-sms',
+      severity: 'warning',
+      for: '5m',
+      expr: `${c('modem_registered')} == 0\n  and on (job, instance, modem) ${c('modem_connected')} == 1`,
+      signal: c('modem_registered'),
+      summary: 'modem {{ $labels.modem }} on {{ $labels.instance }} is not registered',
+      description:
+        'Modem {{ $labels.modem }} is connected but has not been registered on a network for 5 minutes (searching, denied or no coverage).',
+    },
+    {
+      alert: 'SidetoneModemFlapping',
+      group: 'modem-sms',
+      severity: 'warning',
+      for: '1m',
+      expr: `${c('modem_flapping')} == 1`,
+      signal: c('modem_flapping'),
+      summary: 'modem {{ $labels.modem }} on {{ $labels.instance }} keeps reconnecting',
+      description:
+        'Modem {{ $labels.modem }} reconnected more often than modem.flapping allows: a loose cable, a failing USB hub or a power problem.',
+    },
+    {
+      alert: 'SidetoneModemSignalWeak',
+      group: 'modem-sms',
+      severity: 'warning',
+      for: '10m',
+      expr: `${c('modem_signal_rssi_dbm')} < ${s.signal_min_dbm}`,
+      signal: c('modem_signal_rssi_dbm'),
+      summary: 'weak signal on modem {{ $labels.modem }} ({{ $value }} dBm)',
+      description: `RSSI on modem {{ $labels.modem }} has been below ${s.signal_min_dbm} dBm for 10 minutes: expect failed SMS and dropped calls. Move the antenna or the modem.`,
+    },
+    {
+      alert: 'SidetoneSmsSendFailures',
+      group: 'modem-sms',
+      severity: 'warning',
+      for: '15m',
+      expr: `${smsFail}\n  / (${smsSent} + ${smsFail}) > ${s.sms_failure_ratio}`,
+      signal: `${smsFail} / (${smsSent} + ${smsFail})`,
+      summary: 'SMS sends failing on {{ $labels.instance }}',
+      description: `{{ $value | humanizePercentage }} of SMS submissions failed over 15 minutes (limit ${s.sms_failure_ratio * 100} %). sidetone_sms_send_failures_total{reason} shows why.`,
+    },
+    {
+      alert: 'SidetoneSmsDeliveryReportsStalled',
+      group: 'modem-sms',
+      severity: 'warning',
+      for: '5m',
+      expr: `${c('sms_delivery_pending_oldest_seconds')} > ${s.sms_pending_max_seconds}\n  and on (job, instance) ${by} (increase(${finals}[${s.sms_pending_max_seconds}s])) == 0`,
+      signal: c('sms_delivery_pending_oldest_seconds'),
+      summary: 'delivery reports are not arriving on {{ $labels.instance }}',
+      description: `An SMS has waited {{ $value | humanizeDuration }} for its delivery report (limit ${s.sms_pending_max_seconds} s) and no final report arrived for as long: the SMSC or provider stopped sending them.`,
+    },
+    {
+      alert: 'SidetoneTrunkDown',
+      group: 'calls',
+      severity: 'critical',
+      for: '2m',
+      expr: `${c('trunk_up')} == 0`,
+      signal: c('trunk_up'),
+      summary: 'trunk {{ $labels.trunk }} on {{ $labels.instance }} is down',
+      description:
+        'SIP OPTIONS probes to trunk {{ $labels.trunk }} have failed for 2 minutes: calls on it fail or reroute.',
+    },
+    {
+      alert: 'SidetoneTrunkAsrDrop',
+      group: 'kpis',
+      severity: 'warning',
+      for: '15m',
+      expr: drop('asr', s.asr_drop_points),
+      signal: recordName('asr', KPI_WINDOWS[0], prefix),
+      summary: 'ASR dropped on trunk {{ $labels.trunk }} ({{ $labels.direction }})',
+      description: `ASR over 15 minutes is {{ $value | printf "%.1f" }} %, more than ${s.asr_drop_points} points below the trunk's own 1-day ASR (ITU-T E.411).`,
+    },
+    {
+      alert: 'SidetoneTrunkNerDrop',
+      group: 'kpis',
+      severity: 'critical',
+      for: '15m',
+      expr: drop('ner', s.ner_drop_points),
+      signal: recordName('ner', KPI_WINDOWS[0], prefix),
+      summary: 'NER dropped on trunk {{ $labels.trunk }} ({{ $labels.direction }})',
+      description: `NER over 15 minutes is {{ $value | printf "%.1f" }} %, more than ${s.ner_drop_points} points below the trunk's own 1-day NER (ITU-T E.425): the network, not the callees, is failing calls.`,
+    },
+    {
+      alert: 'SidetoneMosLow',
+      group: 'calls',
+      severity: 'warning',
+      for: '15m',
+      expr: `${mos('_sum')} / ${mos('_count')} < ${s.mos_min}`,
+      signal: `${mos('_sum')} / ${mos('_count')}`,
+      summary: 'call quality is low on {{ $labels.instance }} (MOS {{ $value | printf "%.2f" }})',
+      description: `Mean MOS-CQE (ITU-T G.107) over 15 minutes is below ${s.mos_min}: check jitter and loss (sidetone_media_*) per codec and network path.`,
+    },
+    {
+      alert: 'SidetoneZombieCalls',
+      group: 'calls',
+      severity: 'warning',
+      for: '0m',
+      expr: `${by} (increase(${c('call_anomalies_total')}{kind="evicted"}[1h])) > 0`,
+      signal: `${by} (increase(${c('call_anomalies_total')}{kind="evicted"}[1h]))`,
+      summary: 'calls never ended on {{ $labels.instance }}',
+      description:
+        'Calls were evicted as zombies in the last hour (started, never ended): the source lost call.ended events, so active-call gauges and durations are off.',
+    },
+    {
+      alert: 'SidetonePiiRedacted',
+      group: 'self',
+      severity: 'warning',
+      for: '0m',
+      expr: `sum by (job, instance, metric) (increase(sidetone_label_values_redacted_total[10m])) > 0`,
+      signal: `sum by (job, instance, metric) (increase(sidetone_label_values_redacted_total[10m]))`,
+      summary: 'sidetone redacted PII from labels of {{ $labels.metric }} on {{ $labels.instance }}',
+      description:
+        'The guard replaced label values that looked like personal data: an integration passes numbers or addresses where an enum belongs. Nothing leaked; fix the integration.',
+    },
+    {
+      alert: 'SidetoneSeriesOverflow',
+      group: 'self',
+      severity: 'warning',
+      for: '0m',
+      expr: `sum by (job, instance, metric) (increase(sidetone_series_overflow_total[10m])) > 0`,
+      signal: `sum by (job, instance, metric) (increase(sidetone_series_overflow_total[10m]))`,
+      summary: 'series cap reached for {{ $labels.metric }} on {{ $labels.instance }}',
+      description:
+        'New series went to the overflow series because metrics.max_series was reached: some breakdowns are merged. Raise the cap or find the label driving cardinality (sidetone lint).',
+    },
+    {
+      alert: 'SidetoneScrapeSlow',
+      group: 'self',
+      severity: 'warning',
+      for: '10m',
+      expr: `${scrapeP99} > ${s.scrape_slow_seconds}`,
+      signal: scrapeP99,
+      summary: 'sidetone /metrics is slow on {{ $labels.instance }}',
+      description: `The 99th percentile of /metrics render time is {{ $value | humanizeDuration }} (limit ${s.scrape_slow_seconds} s): scrapes risk timing out. Check the series count and the event loop.`,
+    },
+  ];
+}

@@ -1,0 +1,43 @@
+/**
+ * Alert settings (the `[alerts]` configuration section): what the generated rules compare
+ * against. Defaults are conservative for a small PBX or SMS gateway; docs/config.md and
+ * docs/runbook.md explain each one.
+ */
+export interface AlertSettings {
+  /** The Prometheus `job` that scrapes sidetone (the `up`/`absent` alerts select on it). */
+  job: string;
+  /** Where docs/runbook.md is served; each alert's `runbook_url` is this plus `#<alert>`. */
+  runbook_url: string;
+  /** Source silent: heartbeat older than this. */
+  heartbeat_max_age_seconds: number;
+  /** Weak signal: RSSI below this, in dBm (3GPP TS 27.007 +CSQ mapped to dBm), for 10 minutes. */
+  signal_min_dbm: number;
+  /** SMS send failures / (sent + failures) over 15 minutes above this fraction. */
+  sms_failure_ratio: number;
+  /** Delivery reports stalled: the oldest SMS awaiting its final report is older than this. */
+  sms_pending_max_seconds: number;
+  /** ASR over 15 minutes this many points below the trunk's own 1-day ASR. */
+  asr_drop_points: number;
+  /** NER over 15 minutes this many points below the trunk's own 1-day NER. */
+  ner_drop_points: number;
+  /** KPI drop alerts need at least this many attempts in the 15 minutes (no alarms on 3 calls). */
+  kpi_min_attempts: number;
+  /** Mean MOS-CQE over 15 minutes below this (G.107 Annex B: 3.6 is "some users dissatisfied"). */
+  mos_min: number;
+  /** 99th percentile of /metrics render time over 5 minutes above this, in seconds. */
+  scrape_slow_seconds: number;
+}
+
+export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
+  job: 'sidetone',
+  runbook_url: 'docs/runbook.md',
+  heartbeat_max_age_seconds: 120,
+  signal_min_dbm: -100,
+  sms_failure_ratio: 0.1,
+  sms_pending_max_seconds: 900,
+  asr_drop_points: 20,
+  ner_drop_points: 15,
+  kpi_min_attempts: 20,
+  mos_min: 3.5,
+  scrape_slow_seconds: 1,
+};

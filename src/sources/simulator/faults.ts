@@ -1,0 +1,77 @@
+import type { SidetoneEvent } from '../../events/types.js';
+
+/** Fault scenarios for `sidetone demo --scenario NAME`: each one trips one family of alerts. */
+export const SCENARIO_NAMES = ['trunk-outage', 'modem-flap', 'sms-delivery-stall'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/**
+ * When the fault starts after the demo starts, and how long it lasts. Long enough for a
+ * Prometheus scraping every few seconds to see it, short enough to watch it resolve.
+ */
+export const FAULT_START_MS = 10_000;
+export const FAULT_DURATION_MS = 45_000;
+
+/** What to do with an event due at a time: emit this one, drop it (null) or move it to a later time. */
+export type FaultVerdict = SidetoneEvent | null | number;
+
+export interface Fault {
+  readonly name: ScenarioName;
+  /** Extra events the fault causes (a flapping modem's drops). */
+  schedule(at: (ms: number, event: SidetoneEvent) => void): void;
+  /** Rewrite the normal traffic while the fault lasts. */
+  filter(event: SidetoneEvent, at: number): FaultVerdict;
+}
+
+export interface FaultContext {
+  /** Virtual start of the demo, epoch ms. */
+  t0: number;
+  trunks: readonly string[];
+  modem: string;
+}
+
+/**
+ * The fault of a scenario, from `t0 + FAULT_START_MS` for `FAULT_DURATION_MS`:
+ * - `trunk-outage`: the first trunk's OPTIONS probes fail (SidetoneTrunkDown);
+ * - `modem-flap`: the modem drops and comes back every 8 s (SidetoneModemFlapping);
+ * - `sms-delivery-stall`: the SMSC holds every delivery report and releases them when the
+ *   fault ends (SidetoneSmsDeliveryReportsStalled).
+ * @example const fault = faultScenario('trunk-outage', { t0: Date.now(), trunks: ['a', 'b'], modem: 'modem0' });
+ */
+export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
+  const start = c.t0 + FAULT_START_MS;
+  const end = start + FAULT_DURATION_MS;
+  const during = (at: number) => at >= start && at < end;
+  switch (name) {
+    case 'trunk-outage': {
+      const trunk = c.trunks[0] ?? 'trunk-a';
+      return {
+        name,
+        schedule: (at) => at(start, { type: 'trunk.status', trunk, up: false }),
+        filter: (e, at) =>
+          during(at) && e.type === 'trunk.status' && e.trunk === trunk
+            ? { type: 'trunk.status', trunk, up: false }
+            : e,
+      };
+    }
+    case 'modem-flap':
+      return {
+        name,
+        schedule: (at) => {
+          const modem = c.modem;
+          for (let t = start; t < end; t += 8000) {
+            at(t, { type: 'modem.disconnected', modem, reason: 'usb' });
+            at(t + 2000, { type: 'modem.reconnected', modem });
+            at(t + 2500, { type: 'modem.registration', modem, stat: 1, command: 'CEREG', act: 7 });
+          }
+        },
+        filter: (e) => e,
+      };
+    case 'sms-delivery-stall':
+      return {
+        name,
+        schedule: () => {},
+        // Held, not lost: the SMSC catches up when it recovers, as real ones do.
+        filter: (e, at) => (during(at) && e.type === 'sms.delivery_report' ? end + (at - start) / 100 : e),
+      };
+  }
+}

@@ -1,0 +1,112 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './prometheus.js';
+
+export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
+
+/** One alert as Alertmanager's webhook receiver posts it. */
+export interface WebhookAlert {
+  status: 'firing' | 'resolved';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/**
+ * A webhook receiver inside the test and a real Alertmanager (Debian's package) routing every
+ * alert to it at once (group_wait 1s), resolved ones included. Stop both with `stop()`.
+ */
+export async function startAlertmanager(): Promise<{
+  /** host:port, for Prometheus's alerting config. */
+  address: string;
+  /** Every payload received so far, raw (for the PII check) and as alerts. */
+  raw: string[];
+  alerts: WebhookAlert[];
+  stop(): Promise<void>;
+}> {
+  const raw: string[] = [];
+  const alerts: WebhookAlert[] = [];
+  const hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => {
+      body += String(d);
+    });
+    req.on('end', () => {
+      raw.push(body);
+      alerts.push(...(JSON.parse(body) as { alerts: WebhookAlert[] }).alerts);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const hookPort = (hook.address() as { port: number }).port;
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-am-'));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'alertmanager.yml'),
+    [
+      'route:',
+      '  receiver: hook',
+      "  group_by: ['alertname', 'instance', 'trunk', 'modem']",
+      '  group_wait: 1s',
+      '  group_interval: 1s',
+      '  repeat_interval: 1h',
+      'receivers:',
+      '  - name: hook',
+      '    webhook_configs:',
+      `      - url: http://127.0.0.1:${hookPort}/hook`,
+      '        send_resolved: true',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn(
+    ALERTMANAGER,
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // No gossip: a cluster port would be fixed and shared with other tests.
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += String(d);
+  });
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('error', (err) =>
+      reject(
+        new Error(
+          `${ALERTMANAGER} could not run (${err.message}): install Debian's prometheus-alertmanager (scripts/system-deps.sh)`,
+        ),
+      ),
+    );
+    child.once('spawn', () => resolve());
+  });
+  await spawned;
+  const end = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`alertmanager exited (${child.exitCode}): ${stderr}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/-/ready`)).ok) break;
+    } catch {}
+    if (Date.now() > end) throw new Error(`alertmanager did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    address: `127.0.0.1:${port}`,
+    raw,
+    alerts,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await new Promise((r) => hook.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

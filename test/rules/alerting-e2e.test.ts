@@ -1,0 +1,224 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardQueries } from '../../src/dashboards/index.js';
+import { ALERT_DEFAULTS, alertRules, recordingRules, renderRules } from '../../src/rules/index.js';
+import type { ScenarioName } from '../../src/sources/simulator/faults.js';
+import { startAlertmanager, type WebhookAlert } from '../helpers/alertmanager.js';
+import { freePort, startPrometheus } from '../helpers/prometheus.js';
+import { startCli } from '../helpers/spawn.js';
+
+/**
+ * The generated rules in a real Prometheus, scraping `sidetone demo --scenario ...` (three
+ * sidecars, one per fault, in one job), alerting through a real Alertmanager to a webhook in
+ * this test. `for:` is shortened to 2 s and the SMS stall threshold to 8 s so that the whole
+ * run takes about a minute and a half; expressions, labels and annotations are the shipped ones.
+ */
+const SCENARIOS: readonly ScenarioName[] = ['trunk-outage', 'modem-flap', 'sms-delivery-stall'];
+const FOR = '2s';
+
+describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone demo --scenario`', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-alerting-'));
+  const demos = new Map<ScenarioName, { instance: string; demo: Awaited<ReturnType<typeof startCli>> }>();
+  let am: Awaited<ReturnType<typeof startAlertmanager>>;
+  let prom: Awaited<ReturnType<typeof startPrometheus>>;
+
+  const arrived = (match: (a: WebhookAlert) => boolean, what: string, timeoutMs = 90_000) =>
+    prom.waitFor(async () => am.alerts.find(match), what, timeoutMs);
+  const is = (name: string, scenario: ScenarioName, status: WebhookAlert['status']) => (a: WebhookAlert) =>
+    a.labels.alertname === name && a.labels.instance === demos.get(scenario)?.instance && a.status === status;
+
+  beforeAll(async () => {
+    am = await startAlertmanager();
+    const ports = await Promise.all(SCENARIOS.map(() => freePort()));
+    const instances = ports.map((p) => `127.0.0.1:${p}`);
+    prom = await startPrometheus(
+      [{ name: 'sidetone', target: instances[0] as string, more: instances.slice(1) }],
+      {
+        rules: renderRules({ alerts: { sms_pending_max_seconds: 8 }, for: () => FOR }),
+        alertmanager: am.address,
+      },
+    );
+    const started = await Promise.all(
+      SCENARIOS.map((scenario, i) =>
+        startCli(
+          [
+            'demo',
+            '--port',
+            String(ports[i]),
+            '--db',
+            join(dir, `${scenario}.db`),
+            '--rate',
+            '5',
+            '--scenario',
+            scenario,
+          ],
+          `http://${instances[i]}`,
+        ),
+      ),
+    );
+    SCENARIOS.forEach((s, i) => {
+      demos.set(s, {
+        instance: instances[i] as string,
+        demo: started[i] as Awaited<ReturnType<typeof startCli>>,
+      });
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const { demo } of demos.values()) {
+      if (demo.child.exitCode === null) demo.child.kill('SIGTERM');
+      await demo.exited;
+    }
+    await prom?.stop();
+    await am?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('trunk-outage: SidetoneTrunkDown arrives with its labels and annotations, then resolves', async () => {
+    const firing = await arrived(
+      is('SidetoneTrunkDown', 'trunk-outage', 'firing'),
+      'SidetoneTrunkDown firing',
+    );
+    expect(firing.labels).toEqual({
+      alertname: 'SidetoneTrunkDown',
+      severity: 'critical',
+      job: 'sidetone',
+      instance: demos.get('trunk-outage')?.instance,
+      trunk: 'trunk-a',
+    });
+    expect(firing.annotations.summary).toBe(
+      `trunk trunk-a on ${demos.get('trunk-outage')?.instance} is down`,
+    );
+    expect(firing.annotations.runbook_url).toBe('docs/runbook.md#sidetonetrunkdown');
+    await arrived(is('SidetoneTrunkDown', 'trunk-outage', 'resolved'), 'SidetoneTrunkDown resolved');
+    // The healthy trunk and the other sidecars never paged for a trunk.
+    expect(
+      am.alerts.filter((a) => a.labels.alertname === 'SidetoneTrunkDown' && a.labels.trunk !== 'trunk-a'),
+    ).toEqual([]);
+  }, 120_000);
+
+  it('sms-delivery-stall: SidetoneSmsDeliveryReportsStalled arrives, then resolves when reports flow again', async () => {
+    const firing = await arrived(
+      is('SidetoneSmsDeliveryReportsStalled', 'sms-delivery-stall', 'firing'),
+      'SidetoneSmsDeliveryReportsStalled firing',
+    );
+    expect(firing.labels).toEqual({
+      alertname: 'SidetoneSmsDeliveryReportsStalled',
+      severity: 'warning',
+      job: 'sidetone',
+      instance: demos.get('sms-delivery-stall')?.instance,
+    });
+    await arrived(
+      is('SidetoneSmsDeliveryReportsStalled', 'sms-delivery-stall', 'resolved'),
+      'SidetoneSmsDeliveryReportsStalled resolved',
+    );
+    expect(
+      am.alerts.filter(
+        (a) =>
+          a.labels.alertname === 'SidetoneSmsDeliveryReportsStalled' &&
+          a.labels.instance !== demos.get('sms-delivery-stall')?.instance,
+      ),
+    ).toEqual([]);
+  }, 120_000);
+
+  it('modem-flap: SidetoneModemFlapping arrives for modem0 of that sidecar only', async () => {
+    const firing = await arrived(
+      is('SidetoneModemFlapping', 'modem-flap', 'firing'),
+      'SidetoneModemFlapping firing',
+    );
+    expect(firing.labels).toEqual({
+      alertname: 'SidetoneModemFlapping',
+      severity: 'warning',
+      job: 'sidetone',
+      instance: demos.get('modem-flap')?.instance,
+      modem: 'modem0',
+    });
+    expect(
+      am.alerts.filter(
+        (a) =>
+          a.labels.alertname === 'SidetoneModemFlapping' &&
+          a.labels.instance !== demos.get('modem-flap')?.instance,
+      ),
+    ).toEqual([]);
+  }, 60_000);
+
+  it('every recording rule, alert signal and dashboard query parses and returns data from the demos', async () => {
+    // Dashboard variables as "All"; `or vector(0)` stripped so that a typo cannot hide behind it.
+    const grafana = (expr: string) =>
+      expr
+        .replaceAll('$job', 'sidetone')
+        .replaceAll('$instance', '.+')
+        .replaceAll('$trunk', '.+')
+        .replaceAll('$__rate_interval', '30s')
+        .replaceAll(' or vector(0)', '');
+    const queries = [
+      ...recordingRules().map((r) => [r.record, r.expr] as const),
+      ...alertRules(ALERT_DEFAULTS).flatMap((a) =>
+        a.signal === undefined ? [] : [[a.alert, a.signal] as const],
+      ),
+      ...dashboardQueries().map((q) => [`${q.board} / ${q.panel}`, grafana(q.expr)] as const),
+    ];
+    expect(queries.length).toBeGreaterThan(60);
+    // These count what a healthy demo never has (a dropped sample, a redaction, a series over the
+    // cap): no series is the right answer, so their names are checked in Prometheus's metadata.
+    const never = [
+      'sidetone_samples_dropped_total',
+      'sidetone_label_values_redacted_total',
+      'sidetone_series_overflow_total',
+    ];
+    const empty: string[] = [];
+    for (const [name, expr] of queries) {
+      const r = await prom
+        .waitFor(
+          async () => {
+            const got = await prom.query(expr);
+            return got.length > 0 ? got : undefined;
+          },
+          `${name} to return data`,
+          never.some((n) => expr.includes(n)) ? 1_000 : 30_000,
+        )
+        .catch((err: Error) => (/bad_data|parse error/i.test(err.message) ? err : undefined));
+      if (r instanceof Error) throw new Error(`${name} does not parse: ${r.message}`);
+      if (r === undefined && !never.some((n) => expr.includes(n))) empty.push(`${name}: ${expr}`);
+    }
+    expect(empty).toEqual([]);
+    const meta = await fetch(`${prom.url}/api/v1/metadata`).then(
+      (r) => r.json() as Promise<{ data: Record<string, unknown> }>,
+    );
+    // Prometheus keys OpenMetrics counter families without the _total suffix.
+    expect(Object.keys(meta.data)).toEqual(
+      expect.arrayContaining(never.map((n) => n.replace(/_total$/, ''))),
+    );
+  }, 150_000);
+
+  it('no alert carries PII, and every label is one the rules or the enums produce', () => {
+    const text = am.raw.join('\n');
+    expect(am.raw.length).toBeGreaterThan(0);
+    // The simulator's numbers are all +1555xxxxxxx, its call ids end in @sim.invalid, its IMEI is fixed.
+    expect(text).not.toMatch(/1555\d{7}/);
+    expect(text).not.toContain('sim.invalid');
+    expect(text).not.toContain('356938035643809');
+    expect(text).not.toContain('482913');
+    const keys = new Set(am.alerts.flatMap((a) => Object.keys(a.labels)));
+    for (const k of keys)
+      expect(['alertname', 'severity', 'job', 'instance', 'trunk', 'direction', 'modem', 'metric']).toContain(
+        k,
+      );
+  });
+
+  it('killing a sidecar fires SidetoneDown for its instance', async () => {
+    const victim = demos.get('trunk-outage');
+    victim?.demo.child.kill('SIGKILL');
+    await victim?.demo.exited;
+    const down = await arrived(is('SidetoneDown', 'trunk-outage', 'firing'), 'SidetoneDown firing', 60_000);
+    expect(down.labels).toEqual({
+      alertname: 'SidetoneDown',
+      severity: 'critical',
+      job: 'sidetone',
+      instance: victim?.instance,
+    });
+    expect(down.annotations.runbook_url).toBe('docs/runbook.md#sidetonedown');
+  }, 90_000);
+});

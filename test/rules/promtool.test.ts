@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ALERT_DEFAULTS, alertRules, renderRules } from '../../src/rules/index.js';
+import { CASES } from './cases.js';
+
+const COMMITTED = new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url);
+const dir = mkdtempSync(join(tmpdir(), 'sidetone-rules-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function promtool(args: string[]): { status: number; output: string } {
+  const r = spawnSync('promtool', args, { encoding: 'utf8', cwd: dir });
+  if (r.error) {
+    throw new Error(
+      `promtool could not run (${r.error.message}): install Debian's prometheus package (apt-get install prometheus); npm test does this as root`,
+    );
+  }
+  return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
+}
+
+const j = (v: unknown) => JSON.stringify(v);
+
+/** A promtool test group: series in, expected firing alerts at given minutes. */
+function group(
+  name: string,
+  series: Array<[string, string]>,
+  checks: Array<[number, string, Record<string, string> | null]>,
+): string[] {
+  return [
+    `  - name: ${j(name)}`,
+    '    interval: 1m',
+    '    input_series:',
+    ...series.flatMap(([s, v]) => [`      - series: ${j(s)}`, `        values: ${j(v)}`]),
+    '    alert_rule_test:',
+    ...checks.flatMap(([at, alert, labels]) => [
+      `      - eval_time: ${at}m`,
+      `        alertname: ${alert}`,
+      labels === null ? '        exp_alerts: []' : '        exp_alerts:',
+      ...(labels === null
+        ? []
+        : [
+            '          - exp_labels:',
+            ...Object.entries(labels).map(([k, v]) => `              ${k}: ${j(v)}`),
+          ]),
+    ]),
+  ];
+}
+
+describe('generated Prometheus rules', () => {
+  it('deploy/prometheus/sidetone-rules.yml is what `sidetone rules` generates (regenerate: node dist/cli/main.js rules --out deploy/prometheus/sidetone-rules.yml)', () => {
+    expect(readFileSync(COMMITTED, 'utf8')).toBe(renderRules());
+  });
+
+  it('promtool check rules accepts the committed file, templates included', () => {
+    const r = promtool(['check', 'rules', COMMITTED.pathname]);
+    expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
+    expect(r.status).toBe(0);
+  });
+
+  it('every alert has a severity, summary, description and a runbook anchor', () => {
+    const text = readFileSync(COMMITTED, 'utf8');
+    for (const a of alertRules(ALERT_DEFAULTS)) {
+      const block = text.slice(text.indexOf(`- alert: ${a.alert}\n`)).split('\n      - ')[0] ?? '';
+      expect(block).toMatch(/\n {10}severity: (critical|warning)\n/);
+      expect(block).toMatch(/\n {10}summary: ".+"/);
+      expect(block).toMatch(/\n {10}description: ".+"/);
+      expect(block).toContain(`runbook_url: "docs/runbook.md#${a.alert.toLowerCase()}"`);
+    }
+  });
+
+  it('every alert has a promtool case', () => {
+    expect(CASES.map((c) => c.alert).sort()).toEqual(
+      alertRules(ALERT_DEFAULTS)
+        .map((a) => a.alert)
+        .sort(),
+    );
+  });
+
+  it('promtool test rules: each alert fires at the edge of its for: and its near miss stays silent', () => {
+    const severity = new Map(alertRules(ALERT_DEFAULTS).map((a) => [a.alert, a.severity]));
+    writeFileSync(join(dir, 'rules.yml'), renderRules({ annotations: false }));
+    const tests = ['rule_files:', '  - rules.yml', 'evaluation_interval: 1m', 'tests:'];
+    for (const c of CASES) {
+      const labels = { ...c.labels, severity: severity.get(c.alert) as string };
+      tests.push(
+        ...group(`${c.alert} fires`, c.fires, [
+          [c.firesAt - 1, c.alert, null],
+          [c.firesAt, c.alert, labels],
+        ]),
+        ...group(`${c.alert} near miss`, c.quiet, [
+          [c.firesAt, c.alert, null],
+          [c.quietUntil ?? c.firesAt + 2, c.alert, null],
+        ]),
+      );
+    }
+    writeFileSync(join(dir, 'tests.yml'), `${tests.join('\n')}\n`);
+    const r = promtool(['test', 'rules', 'tests.yml']);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  });
+
+  it('the unit-tested rules differ from the committed ones only by their annotations', () => {
+    const strip = (t: string) =>
+      t
+        .split('\n')
+        .filter((l) => !/^ {8}annotations:$|^ {10}(summary|description|runbook_url):/.test(l))
+        .join('\n');
+    expect(renderRules({ annotations: false })).toBe(strip(renderRules()));
+  });
+});
+
+describe('docs/runbook.md', () => {
+  const md = readFileSync(new URL('../../docs/runbook.md', import.meta.url), 'utf8');
+  it('has one section per alert, in the order of the rules, each naming its severity', () => {
+    const headings = [...md.matchAll(/^## (\S+)$/gm)].map((m) => m[1]);
+    const alerts = alertRules(ALERT_DEFAULTS);
+    expect(headings).toEqual(alerts.map((a) => a.alert));
+    for (const a of alerts) {
+      const section = md.slice(md.indexOf(`## ${a.alert}\n`)).split('\n## ')[0] ?? '';
+      expect(section, a.alert).toContain(`**${a.severity}`);
+      if (a.for !== '0m') expect(section, a.alert).toContain(`for ${a.for.replace(/(\d+)m$/, '$1 m')}`);
+    }
+  });
+});

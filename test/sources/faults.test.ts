@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../src/events/bus.js';
+import { parseEvent } from '../../src/events/schemas.js';
+import type { SidetoneEvent } from '../../src/events/types.js';
+import {
+  FAULT_DURATION_MS,
+  FAULT_START_MS,
+  SCENARIO_NAMES,
+  type ScenarioName,
+} from '../../src/sources/simulator/faults.js';
+import { Simulator } from '../../src/sources/simulator/simulator.js';
+
+const T0 = 1_700_000_000_000;
+const START = T0 + FAULT_START_MS;
+const END = START + FAULT_DURATION_MS;
+
+function run(scenario: ScenarioName | undefined, seconds = 120): SidetoneEvent[] {
+  const bus = new EventBus();
+  const seen: SidetoneEvent[] = [];
+  bus.onAny((e) => seen.push(e));
+  const sim = new Simulator(bus, { seed: 5, rate: 5, start: T0, ...(scenario ? { scenario } : {}) });
+  sim.advance(T0 + seconds * 1000);
+  return seen;
+}
+
+const during = (e: SidetoneEvent) => (e.ts as number) >= START && (e.ts as number) < END;
+const after = (e: SidetoneEvent) => (e.ts as number) >= END;
+
+describe('demo fault scenarios', () => {
+  const normal = run(undefined);
+
+  it.each(
+    SCENARIO_NAMES,
+  )('%s emits only valid events, in time order, and leaves the time before the fault alone', (name) => {
+    const events = run(name);
+    let last = 0;
+    for (const e of events) {
+      const r = parseEvent(e);
+      expect(r.ok).toBe(true);
+      expect(e.ts).toBeGreaterThanOrEqual(last);
+      last = e.ts as number;
+    }
+    const untilFault = (list: SidetoneEvent[]) => JSON.stringify(list.filter((e) => (e.ts as number) < START));
+    expect(untilFault(events)).toBe(untilFault(normal));
+  });
+
+  it('trunk-outage: the first trunk is down for the whole fault, the second untouched, and it comes back', () => {
+    const status = run('trunk-outage').filter((e) => e.type === 'trunk.status') as Array<
+      SidetoneEvent & { trunk: string; up: boolean }
+    >;
+    const a = status.filter((e) => e.trunk === 'trunk-a');
+    expect(a.filter(during).length).toBeGreaterThan(2);
+    expect(a.filter(during).every((e) => !e.up)).toBe(true);
+    expect(a.filter((e) => !during(e)).every((e) => e.up)).toBe(true);
+    expect(a.filter(after).length).toBeGreaterThan(0);
+    expect(status.filter((e) => e.trunk === 'trunk-b').every((e) => e.up)).toBe(true);
+  });
+
+  it('modem-flap: a drop and a reconnect every 8 s during the fault only', () => {
+    const events = run('modem-flap');
+    const drops = events.filter((e) => e.type === 'modem.disconnected');
+    const reconnects = events.filter((e) => e.type === 'modem.reconnected');
+    expect(drops.filter(during)).toHaveLength(Math.ceil(FAULT_DURATION_MS / 8000));
+    expect(reconnects.filter(during).length).toBeGreaterThanOrEqual(drops.filter(during).length - 1);
+    expect(drops.filter((e) => !during(e))).toHaveLength(
+      normal.filter((e) => e.type === 'modem.disconnected').length,
+    );
+  });
+
+  it('sms-delivery-stall: no delivery report during the fault; every one is released after it', () => {
+    const events = run('sms-delivery-stall');
+    const reports = events.filter((e) => e.type === 'sms.delivery_report');
+    expect(reports.filter(during)).toEqual([]);
+    const normalReports = normal.filter((e) => e.type === 'sms.delivery_report' && (e.ts as number) < END);
+    expect(normalReports.filter(during).length).toBeGreaterThan(5);
+    // Held, not lost: the SMSC catches up within a second of recovering.
+    const firstSecond = (e: SidetoneEvent) => (e.ts as number) >= END && (e.ts as number) < END + 1000;
+    const due = normal.filter((e) => e.type === 'sms.delivery_report' && firstSecond(e)).length;
+    expect(reports.filter(firstSecond).length).toBe(normalReports.filter(during).length + due);
+    expect(reports.length).toBe(normal.filter((e) => e.type === 'sms.delivery_report').length);
+  });
+});
