@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import { EventBus } from '../events/bus.js';
@@ -12,11 +12,13 @@ import {
   HealthRegistry,
   writableCheck,
 } from '../health/index.js';
-import { createApp } from '../http/app.js';
+import { type App, createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
 import { type Served, serve } from '../http/node.js';
+import { auditLog, callEventLog, createLogger } from '../logs/index.js';
 import { Registry } from '../metrics/index.js';
 import { runtimeMetrics } from '../runtime/index.js';
+import { otelTracing } from '../sinks/otel.js';
 import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
 import { ingestRoute } from '../sources/ingest.js';
@@ -59,7 +61,8 @@ export async function startSidecar(
   config: SidetoneConfig,
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
-  const log = options.logger ?? pino({ level: config.log.level, base: { name: 'sidetone' } });
+  const log = options.logger ?? createLogger({ level: config.log.level, traceIds: config.otel.log_trace_id });
+  const audit = auditLog(log);
   const demo = options.demo === true;
   const labels = demo ? demoLabels(config) : config.labels;
 
@@ -79,13 +82,24 @@ export async function startSidecar(
   const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });
   const runtime = runtimeMetrics(registry);
   const dbPath = resolve(config.store.path);
+  const numbersKey = hashKey(config, dbPath, log);
   const store = await openSqliteCallStore({
     path: dbPath,
-    privacy: { hashKey: hashKey(config, dbPath, log), storeRaw: config.store.store_raw_numbers },
+    privacy: { hashKey: numbersKey, storeRaw: config.store.store_raw_numbers },
   });
   const sink = storeSink(bus, store, { onError: (err) => log.error({ err }, 'call store write failed') });
-  // Call spans go wherever a registered OpenTelemetry SDK sends them (nowhere by default).
-  const traces = traceSink(bus);
+  // Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
+  // registered OpenTelemetry SDK sends them (nowhere by default).
+  const otel = otelTracing({
+    ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
+    ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
+    ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
+  });
+  const traces = traceSink(bus, {
+    ...(otel !== undefined && { tracer: otel.tracer }),
+    hashKey: numbersKey,
+  });
+  const stopCallLog = callEventLog(bus, log, { spanContext: (id) => traces.spanContext(id) });
   const stopMaintenance = startMaintenance(store, {
     intervalMs: 60_000,
     maxActiveSeconds: config.store.zombie_max_seconds,
@@ -123,7 +137,12 @@ export async function startSidecar(
   app.route(
     'POST',
     '/events',
-    ingestRoute(bus, { flush: () => sink.flush(), maxBodyBytes: config.server.body_limit_bytes }),
+    ingestRoute(bus, {
+      flush: () => sink.flush(),
+      maxBodyBytes: config.server.body_limit_bytes,
+      traceparent: (header, events, state) => traces.adopt(header, events, state),
+      onReject: (rejected) => audit.rejectedItems(rejected),
+    }),
     { auth: 'ingest' },
   );
   mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
@@ -134,14 +153,20 @@ export async function startSidecar(
     await sink.close();
     await stopMaintenance();
     telephony.close();
+    stopCallLog();
     traces.close();
+    await otel
+      ?.shutdown()
+      .catch((err: unknown) =>
+        log.warn({ error: err instanceof Error ? err.name : typeof err }, 'trace export at shutdown failed'),
+      );
     runtime.stop();
     health.close();
     await store.close();
   };
   let served: Served;
   try {
-    served = await serve(app, { ...http.serve, logger: log });
+    served = await serve(audited(app, audit), { ...http.serve, logger: log });
   } catch (err) {
     await teardown().catch(() => {});
     throw err;
@@ -192,8 +217,29 @@ export async function startSidecar(
       process.off('SIGTERM', onSignal);
     });
   }
-  log.info({ url: served.url, db: dbPath, demo }, 'sidetone listening');
+  log.info({ url: served.url, db: dbPath, demo, traces: otel?.url }, 'sidetone listening');
   return { url: served.url, close, done, bus, registry };
+}
+
+/** The app with an audit line for every refused credential (the 401s it answers). */
+function audited(app: App, audit: ReturnType<typeof auditLog>): App {
+  return {
+    ...app,
+    async fetch(req) {
+      const res = await app.fetch(req);
+      if (res.status === 401) {
+        const sent = (req.headers.get('authorization') ?? '').trim();
+        const realm = /realm="([a-z0-9_-]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
+        audit.refusedCredential({
+          realm: realm ?? 'unknown',
+          reason: sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
+          method: req.method,
+          path: new URL(req.url).pathname,
+        });
+      }
+      return res;
+    },
+  };
 }
 
 /** The demo runs every pack; give it the names its simulator uses, unless configured. */

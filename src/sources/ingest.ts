@@ -14,6 +14,13 @@ export interface IngestOptions {
    * is sent only after it, so an acknowledged event survives a crash.
    */
   flush?: () => Promise<void>;
+  /**
+   * Called with a request's W3C `traceparent` (and `tracestate`) before its good events are
+   * emitted, so the calls they start continue the sender's trace (the trace sink's `adopt`).
+   */
+  traceparent?: (traceparent: string, events: readonly SidetoneEvent[], tracestate?: string) => void;
+  /** Called with every refused item (field paths and reasons, never the body), for the audit log. */
+  onReject?: (rejected: readonly IngestRejection[]) => void;
 }
 
 /** One refused item: where it was in the request and what is wrong with it. */
@@ -107,6 +114,10 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
           issues: r.issues,
         });
     }
+    const traceparent = req.headers.get('traceparent');
+    if (traceparent !== null && good.length > 0 && options.traceparent) {
+      options.traceparent(traceparent, good, req.headers.get('tracestate') ?? undefined);
+    }
     for (const e of good) bus.emit(e);
     if (good.length > 0 && options.flush) {
       try {
@@ -120,6 +131,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       }
     }
     rejected.sort((a, b) => a.index - b.index);
+    if (rejected.length > 0) options.onReject?.(rejected);
     const status = good.length === 0 && rejected.length > 0 ? 400 : 200;
     return json(status, { accepted: good.length, rejected: rejected.length, errors: rejected });
   };
