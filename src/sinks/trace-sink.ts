@@ -13,6 +13,7 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { EventBus } from '../events/bus.js';
 import type { SidetoneEvent } from '../events/types.js';
+import { detectPii } from '../guard/pii.js';
 import { hashNumber, maskNumber } from '../store/privacy.js';
 import { mediaSummary } from './store-sink.js';
 
@@ -94,7 +95,9 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
         'sidetone.call.direction': e.direction,
         'sidetone.call.channel': e.channel,
       };
-      if (e.trunk !== undefined) attributes['sidetone.call.trunk'] = e.trunk;
+      // Unlike a metric label, a span attribute is not capped: the name is kept unless it carries PII.
+      if (e.trunk !== undefined && detectPii(e.trunk) === undefined)
+        attributes['sidetone.call.trunk'] = e.trunk;
       number(attributes, 'from', e.from);
       number(attributes, 'to', e.to);
       const kind = e.direction === 'inbound' ? SpanKind.SERVER : SpanKind.CLIENT;
