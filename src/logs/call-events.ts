@@ -45,7 +45,8 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
     event,
     call_ref: callRef(e.callId),
     ...ids(e.callId),
-    ...(e.ts !== undefined && { event_ts: e.ts }),
+    // ISO, not epoch ms: a 13-digit run reads as a number to the redactor.
+    ...(e.ts !== undefined && { at: new Date(e.ts).toISOString() }),
     ...extra,
   });
 
@@ -88,7 +89,15 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
           if (!log.isLevelEnabled('debug')) return;
           const callId = (e as { callId?: unknown }).callId;
           const corr = typeof callId === 'string' ? { call_ref: callRef(callId), ...ids(callId) } : {};
-          log.debug({ event: e.type, ...corr, detail: e }, 'event');
+          log.debug(
+            {
+              event: e.type,
+              ...corr,
+              ...(e.ts !== undefined && { at: new Date(e.ts).toISOString() }),
+              detail: { ...e, ts: undefined },
+            },
+            'event',
+          );
         }),
       );
     }

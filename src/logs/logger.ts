@@ -49,5 +49,16 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   if (settings.traceIds === true) {
     options.mixin = () => traceFields(trace.getActiveSpan()?.spanContext());
   }
-  return settings.destination === undefined ? pino(options) : pino(options, settings.destination);
+  const logger = settings.destination === undefined ? pino(options) : pino(options, settings.destination);
+  // pino serialises a child's bindings once, bypassing `formatters.bindings`: redact them on the
+  // way in. Children are created from their parent's prototype, so they inherit this too.
+  const child = logger.child;
+  const setBindings = logger.setBindings;
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactValue(bindings) as typeof bindings, childOptions);
+  } as typeof logger.child;
+  logger.setBindings = function redactedBindings(this: Logger, bindings) {
+    setBindings.call(this, redactValue(bindings) as typeof bindings);
+  };
+  return logger;
 }
