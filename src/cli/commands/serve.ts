@@ -22,6 +22,11 @@ export const SERVE_FLAGS = {
   },
   host: { type: 'string', arg: 'HOST', help: 'listen address (server.host, default 127.0.0.1)' },
   db: { type: 'string', arg: 'FILE', help: 'store file (store.path, default sidetone.db)' },
+  'remote-write': {
+    type: 'string',
+    arg: 'URL',
+    help: 'push metrics with Prometheus remote-write to URL (push.remote_write_url), for hosts nobody can scrape',
+  },
 } as const;
 
 /** Flags to config keys; they override the file and the environment. */
@@ -29,6 +34,7 @@ const FLAG_KEYS: Record<string, string> = {
   port: 'server.port',
   host: 'server.host',
   db: 'store.path',
+  'remote-write': 'push.remote_write_url',
   seed: 'demo.seed',
   rate: 'demo.rate',
 };
@@ -106,11 +112,12 @@ export default defineCommand({
   summary: 'run the sidecar: metrics, health, event ingest and the analytics API',
   description:
     'Run the sidecar: Prometheus metrics, health probes, event ingest (POST /events) and the analytics API on a SQLite store.',
-  usage: 'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE]',
+  usage: 'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--remote-write URL]',
   flags: SERVE_FLAGS,
   examples: [
     'sidetone serve --config /etc/sidetone.toml',
     'SIDETONE_STORE_HASH_KEY=$(cat key) sidetone serve --db data/calls.db',
+    'sidetone serve --config /etc/sidetone.toml --remote-write https://prom.example/api/v1/write',
   ],
   run: ({ flags }) => runSidecar(flags, false),
 });
