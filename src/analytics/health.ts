@@ -22,6 +22,12 @@ export interface HealthIndicators {
   warnings: HealthWarning[];
   /** Completed / finished calls over the window, %, null when none finished. */
   successRate: number | null;
+  /** Calls filed in the window, active ones included. */
+  calls: number;
+  /** Calls of the window still in progress. */
+  activeCalls: number;
+  /** Mean duration of the window's answered calls, s; null when none. */
+  avgDurationSeconds: number | null;
   finishedCalls: number;
   zombieCalls: number;
   lastActivityAt: number | null;
@@ -122,6 +128,10 @@ export async function healthIndicators(
     critical: false,
     warnings,
     successRate,
+    calls: stats.total,
+    activeCalls: stats.active,
+    avgDurationSeconds:
+      stats.durationCount > 0 ? Math.round(stats.durationMsSum / stats.durationCount / 100) / 10 : null,
     finishedCalls: stats.finished,
     zombieCalls,
     lastActivityAt,

@@ -56,6 +56,13 @@ function serverMessage(text: string): string {
  * node:http rather than fetch: fetch refuses the "bad ports" of the Fetch standard (6000, 6665...)
  * a server may well listen on, and hides the socket error code the messages are built from.
  */
+/** `GET /metrics/health`: the library's indicators in the voice-skill's shape. */
+type VoiceSkillHealth = Omit<HealthIndicators, 'status'> & {
+  status: 'healthy' | 'degraded';
+  timestamp: string;
+  indicators: Record<string, unknown>;
+};
+
 export class HttpSource implements DataSource {
   readonly kind = 'url';
   readonly where: string;
@@ -161,6 +168,10 @@ export class HttpSource implements DataSource {
   async daily(days: number): Promise<SeriesPoint[]> {
     return (await this.json<{ series: SeriesPoint[] }>('/metrics/daily', { query: { days } })).series;
   }
+  /** `GET /healthz`: uptime, version and calls in progress (a server with `compat_healthz` answers readiness there). */
+  async liveness(): Promise<Record<string, unknown>> {
+    return (await this.json<Record<string, unknown>>('/healthz', { accept: [503] })) ?? {};
+  }
   async health(): Promise<HealthView> {
     // 503 is readiness saying "degraded": an answer to show, not a failure to report.
     const readiness = await this.json<Readiness>('/readyz', { accept: [503] });
@@ -169,7 +180,11 @@ export class HttpSource implements DataSource {
         `${this.url('/readyz').href} did not return readiness JSON: is ${this.where} a sidetone server?`,
       );
     }
-    return { readiness, indicators: await this.json<HealthIndicators>('/metrics/health') };
+    // The route speaks the voice-skill's contract (503 degraded, `healthy`/`degraded`, its
+    // `indicators`); the CLI shows the library's view, the same as with --db.
+    const body = await this.json<VoiceSkillHealth>('/metrics/health', { accept: [503] });
+    const { timestamp: _t, indicators: _i, status, ...rest } = body;
+    return { readiness, indicators: { ...rest, status: status === 'healthy' ? 'ok' : 'warning' } };
   }
   async exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream> {
     noReveal(reveal);

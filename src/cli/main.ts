@@ -6,6 +6,7 @@
 import { closest } from '../config/keys.js';
 import { sidetoneVersion } from '../runtime/version.js';
 import { type AnyCommand, parseFlags, renderHelp, wantsHelp, withHelp } from './args.js';
+import { expandAlias, VERB_ALIASES } from './commands/aliases.js';
 import { COMMANDS } from './commands/index.js';
 import { describeError, EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 
@@ -19,6 +20,8 @@ function topUsage(): string {
     '',
     'Verbs:',
     ...verbs,
+    '',
+    `Aliases (other systems' verbs): ${VERB_ALIASES.map((a) => `${a.name} = ${[a.verb, ...a.args].join(' ')}`).join('; ')}.`,
     '',
     'Run `sidetone <verb> --help` for its flags. Read verbs take --db FILE (a store file) or --url URL (a',
     'running server; token from --token or SIDETONE_TOKEN) and print tables, or JSON with --json.',
@@ -83,7 +86,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(EXIT_ERROR);
 });
 
-main(process.argv.slice(2)).then(
+main(expandAlias(process.argv.slice(2))).then(
   (code) => {
     // exitCode, not exit(): pending stdout writes to a pipe must flush before the process ends.
     process.exitCode = code;

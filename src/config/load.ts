@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError, showValue } from '../errors.js';
+import { applyAliases } from './aliases.js';
 import { readConfigFile, readSecretFile, readTokenFile, readUsersFile } from './files.js';
 import { CONFIG_KEYS, type ConfigKey, closest, parseValue } from './keys.js';
 import { configSchema, isSecretPath, type SidetoneConfig } from './schema.js';
@@ -60,6 +61,8 @@ export function loadConfig(options: LoadConfigOptions = {}): SidetoneConfig {
 
   if (file !== undefined && file !== '') {
     const data = readConfigFile(file);
+    // Other systems' key names (RustPBX's `[metrics] token`...) become the native keys first.
+    issues.push(...applyAliases(data));
     merge(raw, data);
     recordLeaves(data, [], sources, `file ${file}`);
   }

@@ -108,6 +108,8 @@ export const configSchema = z
       .prefault({}),
     metrics: z
       .strictObject({
+        // false serves neither the metrics path nor the liveness path (RustPBX's meaning of the key).
+        enabled: bool(true),
         path: urlPath('/metrics'),
         prefix: z
           .string({ error: 'expected a metric name prefix' })

@@ -86,3 +86,33 @@ export const SIM_SESSION_KINDS = ['ota', 'rfm', 'ram', 'profile_download', 'test
 /** Transport of a SIM session (TS 102 225 SMS-PP, TS 102 226 HTTPS/CAT_TP, TS 102 223 BIP, PC/SC, AT+CSIM). */
 export const SIM_PROTOCOLS = ['sms_pp', 'https', 'cat_tp', 'bip', 'pcsc', 'at'] as const;
 export const SIM_SESSION_RESULTS = ['success', 'failure', 'timeout', 'aborted'] as const;
+
+/** SIP transports (RFC 3261 18, RFC 7118 WebSocket); `webrtc` for browser legs whatever carries them. */
+export const SIP_TRANSPORTS = ['udp', 'tcp', 'tls', 'sctp', 'ws', 'wss', 'webrtc'] as const;
+
+/** Audio codecs by their SDP rtpmap names (RFC 3551 and successors), lower case; others are `other`. */
+export const CODECS = [
+  'pcmu',
+  'pcma',
+  'g722',
+  'g729',
+  'g726',
+  'gsm',
+  'ilbc',
+  'speex',
+  'opus',
+  'amr',
+  'amr-wb',
+  'evs',
+  'l16',
+  'other',
+] as const;
+
+/** How a voice agent is attached to a call (the Go SIP package's engine modes). */
+export const VOICE_ATTACH_MODES = ['cascaded', 'cascaded_native', 'realtime', 'pipeline'] as const;
+/** `config_error`: credentials or tenant configuration unusable (the call played an error prompt). */
+export const VOICE_ATTACH_RESULTS = ['ok', 'config_error', 'error'] as const;
+/** The dialog (conversation) plane a voice agent talks to. */
+export const DIALOG_TRANSPORTS = ['sip', 'webrtc', 'websocket'] as const;
+export const RECONNECT_OUTCOMES = ['ok', 'fail'] as const;
+export const WEBSOCKET_STATES = ['connected', 'disconnected'] as const;

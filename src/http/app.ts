@@ -12,6 +12,7 @@ import {
 } from './health-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { normalisePath } from './path.js';
+import type { RequestMetrics } from './request-metrics.js';
 import { errorResponse, withoutBody } from './respond.js';
 import { type AuthKind, type Handler, Router } from './router.js';
 
@@ -29,6 +30,11 @@ export interface AppOptions {
     protectHealth?: boolean;
   };
   paths?: { metrics?: string; healthz?: string; readyz?: string };
+  /**
+   * More paths serving the same metrics, for scrape configs written for another system (the
+   * voice-skill's `/metrics/prometheus`). Same auth as `paths.metrics`.
+   */
+  metricsAliases?: readonly string[];
   /** Serve the readiness contract on the liveness path, in the compat shape. */
   compatHealthz?: boolean | CompatHealthzOptions;
   /** See `MetricsRouteOptions`. Default 4. */
@@ -39,6 +45,18 @@ export interface AppOptions {
   healthMetrics?: boolean;
   /** Shown by the liveness route. Default: sidetone's version. */
   version?: string;
+  /**
+   * Calls in progress, shown by the liveness route as `active_calls` (RustPBX's contract). Read
+   * from memory (the calls pack), never from the store: liveness must not wait on storage.
+   */
+  activeCalls?: () => number | undefined;
+  /** false: serve neither the metrics nor the liveness path (RustPBX's `[metrics] enabled`). Default true. */
+  metricsEnabled?: boolean;
+  /**
+   * Count this app's own requests by method, route and status class (`http_server_*`; Callstack
+   * asks its gateway to count its HTTP requests). Unrouted paths share the route `unmatched`.
+   */
+  requestMetrics?: RequestMetrics;
   /** Where handler crashes are logged (without the request's headers). */
   logger?: { error(obj: object, msg: string): void };
 }
@@ -84,21 +102,26 @@ export function createApp(options: AppOptions = {}): App {
   const router = new Router();
   const healthAuth: AuthKind = options.auth?.protectHealth ? 'scrape' : 'none';
   const compat = options.compatHealthz;
-  router.add(
-    'GET',
-    paths.healthz,
-    compat
-      ? compatHealthzRoute(health, compat === true ? {} : compat)
-      : livenessRoute(options.version ?? sidetoneVersion()),
-    healthAuth,
-  );
+  const enabled = options.metricsEnabled ?? true;
+  if (enabled) {
+    router.add(
+      'GET',
+      paths.healthz,
+      compat
+        ? compatHealthzRoute(health, compat === true ? {} : compat)
+        : livenessRoute(options.version ?? sidetoneVersion(), options.activeCalls),
+      healthAuth,
+    );
+  }
   router.add('GET', paths.readyz, readinessRoute(health), healthAuth);
-  if (options.registry !== undefined) {
+  if (options.registry !== undefined && enabled) {
     const routeOptions: Parameters<typeof metricsRoute>[1] = {};
     if (options.maxConcurrentScrapes !== undefined)
       routeOptions.maxConcurrentScrapes = options.maxConcurrentScrapes;
     if (options.gzip !== undefined) routeOptions.gzip = options.gzip;
-    router.add('GET', paths.metrics, metricsRoute(options.registry, routeOptions), 'scrape');
+    const metrics = metricsRoute(options.registry, routeOptions);
+    for (const path of [paths.metrics, ...(options.metricsAliases ?? [])])
+      router.add('GET', path, metrics, 'scrape');
     if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
   }
 
@@ -118,6 +141,12 @@ export function createApp(options: AppOptions = {}): App {
         ? 'credentials required: send "Authorization: Bearer <token>" (or Basic) as configured'
         : 'credentials refused: check the token or user configured for this endpoint';
     return errorResponse(401, 'ST_UNAUTHORIZED', message, { 'www-authenticate': challenge });
+  };
+
+  /** The route template a request reached (routes are exact paths), for request metrics. */
+  const routeOf = (req: Request): string | undefined => {
+    const normal = normalisePath(new URL(req.url).pathname);
+    return normal.ok && router.match(req.method, normal.path).kind === 'route' ? normal.path : undefined;
   };
 
   const dispatch = async (req: Request): Promise<Response> => {
@@ -142,9 +171,13 @@ export function createApp(options: AppOptions = {}): App {
     paths,
     health,
     async fetch(req) {
+      const end = options.requestMetrics?.begin(req.method);
       try {
-        return await dispatch(req);
+        const res = await dispatch(req);
+        end?.(routeOf(req), res.status);
+        return res;
       } catch (err) {
+        end?.(routeOf(req), 500);
         options.logger?.error(
           {
             err:

@@ -2,6 +2,9 @@ import type { SidetoneConfig } from '../config/schema.js';
 import type { AppOptions } from './app.js';
 import type { ServeOptions } from './node.js';
 
+/** The openai-voice-skill metrics server's scrape path (docs/compat/voice-skill.md). */
+const PROMETHEUS_ALIAS = '/metrics/prometheus';
+
 /**
  * Map a resolved configuration to `createApp` and `serve` options (the registry, health registry
  * and logger are the caller's to add).
@@ -27,6 +30,9 @@ export function httpOptionsFromConfig(config: SidetoneConfig): {
         readyz: config.health.readiness_path,
       },
       compatHealthz: config.health.compat_healthz,
+      metricsEnabled: config.metrics.enabled,
+      // The voice-skill's scrape path, unless the operator moved metrics there already.
+      metricsAliases: config.metrics.path === PROMETHEUS_ALIAS ? [] : [PROMETHEUS_ALIAS],
       maxConcurrentScrapes: config.server.max_concurrent_scrapes,
       gzip: config.metrics.gzip,
     },

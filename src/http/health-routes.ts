@@ -8,13 +8,19 @@ import type { Handler } from './router.js';
  * 503 `{"status":"degraded",…}`. Each field is true when the named check passes.
  */
 export interface CompatHealthzOptions {
-  /** Body field → check name. Default `{ modem_connected: 'modem', sms_store_ready: 'sms_store' }`. */
+  /** Body field → check name. Default `{ modem_connected: 'modem', sms_store_ready: 'call_store' }`. */
   fields?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The check the sidecar registers for its store. One store keeps calls and SMS, so Callstack's
+ * `sms_store_ready` reads it.
+ */
+export const STORE_CHECK = 'call_store';
+
 export const CALLSTACK_FIELDS: Readonly<Record<string, string>> = {
   modem_connected: 'modem',
-  sms_store_ready: 'sms_store',
+  sms_store_ready: STORE_CHECK,
 };
 
 const startedAt = performance.now();
@@ -25,13 +31,20 @@ export function uptimeSeconds(): number {
 }
 
 /**
- * Liveness: 200 while the process can answer at all. It runs no check: a liveness probe that
- * fails on a dependency restarts a healthy process for someone else's outage.
+ * Liveness: 200 while the process can answer at all, with uptime, version and, when counted, the
+ * calls in progress. It runs no check: a liveness probe that fails on a dependency restarts a
+ * healthy process for someone else's outage.
  * @example
- * router.add('GET', '/healthz', livenessRoute('1.2.0'), 'none');
+ * router.add('GET', '/healthz', livenessRoute('1.2.0', () => calls.active()), 'none');
  */
-export function livenessRoute(version: string): Handler {
-  return () => json(200, { status: 'ok', uptime_seconds: uptimeSeconds(), version });
+export function livenessRoute(version: string, activeCalls?: () => number | undefined): Handler {
+  return () => {
+    const body: Record<string, unknown> = { status: 'ok', uptime_seconds: uptimeSeconds(), version };
+    // Absent rather than 0 when nothing counts calls: unknown is not zero.
+    const active = activeCalls?.();
+    if (active !== undefined) body.active_calls = active;
+    return json(200, body);
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, statfs } from 'node:fs/promises';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import type { Registry } from '../metrics/index.js';
 import { eventLoopMetrics } from './event-loop.js';
@@ -11,6 +11,11 @@ export interface RuntimeMetricsOptions {
   eventLoopResolutionMs?: number;
   /** Observe GC pauses. Default true. */
   gc?: boolean;
+  /**
+   * Filesystems to report size and free space of (`system_disk_*_bytes{path}`), e.g. the store's
+   * directory. Configuration, so a bounded label. Default none.
+   */
+  diskPaths?: readonly string[];
 }
 
 /** GC pause buckets in seconds: minor GCs take ~1 ms, a major GC on a Pi can take 100 ms+. */
@@ -30,7 +35,9 @@ const GC_KINDS: Record<number, string> = {
  * `process_open_fds` / `process_max_fds` (Linux), `process_start_time_seconds`,
  * `process_uptime_seconds`, `nodejs_heap_size_{used,total}_bytes`, `nodejs_external_memory_bytes`,
  * `nodejs_active_resources`, `nodejs_gc_duration_seconds{kind}`, the event-loop delay family (see
- * `eventLoopMetrics`) and `sidetone_build_info{version,node}`. Values are read at scrape time.
+ * `eventLoopMetrics`) and `sidetone_build_info{version,node}`; on Linux also `process_threads` and
+ * `system_network_{receive,transmit}_bytes_total{device}`, and `system_disk_{size,free}_bytes{path}`
+ * for the configured paths (CardLink's system family). Values are read at scrape time.
  *
  * @example
  * const runtime = runtimeMetrics(registry);
@@ -105,7 +112,12 @@ export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOption
     help: 'Resources (handles, requests, timers) keeping the event loop alive',
     collect: (g) => g.set(process.getActiveResourcesInfo().length),
   });
-  if (process.platform === 'linux') registerFds(registry);
+  if (process.platform === 'linux') {
+    registerFds(registry);
+    registerThreads(registry);
+    registerNetwork(registry);
+  }
+  if ((options.diskPaths ?? []).length > 0) registerDisks(registry, options.diskPaths ?? []);
   registry.info({
     name: 'sidetone_build',
     help: 'sidetone build information',
@@ -164,4 +176,75 @@ function gcMetrics(registry: Registry): () => void {
   });
   observer.observe({ entryTypes: ['gc'] });
   return () => observer.disconnect();
+}
+
+function registerThreads(registry: Registry): void {
+  registry.gauge({
+    name: 'process_threads',
+    help: 'OS threads of the process (libuv pool, V8 workers, worker threads)',
+    initial: 'unknown',
+    collect: async (g) => {
+      const status = await readFile('/proc/self/status', 'utf8').catch(() => undefined);
+      const n = status?.match(/^Threads:\s+(\d+)/m)?.[1];
+      if (n !== undefined) g.set(Number(n));
+    },
+  });
+}
+
+/** At most this many interfaces get series: a Pi has lo, eth0, wlan0 and a modem's wwan0. */
+const MAX_DEVICES = 16;
+
+function registerNetwork(registry: Registry): void {
+  const opts = (dir: string) => ({
+    name: `system_network_${dir}_bytes_total`,
+    help: `Bytes ${dir === 'receive' ? 'received' : 'sent'} by network interface, host-wide (/proc/net/dev)`,
+    unit: 'bytes',
+    labels: ['device'] as const,
+    maxSeries: MAX_DEVICES,
+  });
+  const transmit = registry.counter(opts('transmit'));
+  registry.counter({
+    ...opts('receive'),
+    collect: async (receive) => {
+      const text = await readFile('/proc/net/dev', 'utf8').catch(() => undefined);
+      // Two header lines, then "  eth0: rx_bytes rx_packets ... (8 fields) tx_bytes ...".
+      for (const line of text?.split('\n').slice(2) ?? []) {
+        const colon = line.indexOf(':');
+        if (colon < 0) continue;
+        const device = line.slice(0, colon).trim();
+        const fields = line
+          .slice(colon + 1)
+          .trim()
+          .split(/\s+/);
+        receive.set({ device }, Number(fields[0]));
+        transmit.set({ device }, Number(fields[8]));
+      }
+    },
+  });
+}
+
+function registerDisks(registry: Registry, paths: readonly string[]): void {
+  const opts = (what: 'size' | 'free') => ({
+    name: `system_disk_${what}_bytes`,
+    help:
+      what === 'size'
+        ? 'Size of the filesystem holding the path'
+        : 'Space available to the process on the filesystem holding the path',
+    unit: 'bytes',
+    labels: ['path'] as const,
+    enums: { path: paths },
+    initial: 'unknown' as const,
+  });
+  const free = registry.gauge(opts('free'));
+  registry.gauge({
+    ...opts('size'),
+    collect: async (size) => {
+      for (const path of paths) {
+        const s = await statfs(path).catch(() => undefined);
+        if (s === undefined) continue;
+        size.set({ path }, s.blocks * s.bsize);
+        free.set({ path }, s.bavail * s.bsize);
+      }
+    },
+  });
 }

@@ -85,7 +85,21 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   get('/metrics/health', async (_req, { url }) => {
     const q = parse('health', url);
     if (q instanceof Response) return q;
-    return json(200, await healthIndicators(store, { ...options.health, now: now() }));
+    const at = now();
+    const h = await healthIndicators(store, { ...options.health, now: at });
+    // The voice-skill contract: 200 healthy, 503 degraded with the reasons in `warnings`; its
+    // `indicators` keys, then sidetone's own fields.
+    return json(h.status === 'ok' ? 200 : 503, {
+      ...h,
+      status: h.status === 'ok' ? 'healthy' : 'degraded',
+      timestamp: new Date(at).toISOString(),
+      indicators: {
+        calls_last_hour: h.calls,
+        success_rate: h.successRate,
+        active_calls: h.activeCalls,
+        avg_duration: h.avgDurationSeconds,
+      },
+    });
   });
   get('/metrics/export', async (_req, { url }) => {
     const q = parse('export', url);
@@ -115,15 +129,13 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       },
     });
   });
-  app.route(
-    'POST',
-    '/calls/cleanup',
-    guard(async () => {
-      const max = options.health?.maxActiveSeconds ?? 14_400;
-      return json(200, { closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
-    }),
-    { auth: 'scrape' },
-  );
+  const cleanup = guard(async () => {
+    const max = options.health?.maxActiveSeconds ?? 14_400;
+    return json(200, { closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
+  });
+  app.route('POST', '/calls/cleanup', cleanup, { auth: 'scrape' });
+  // The voice-skill's name for the same action (docs/compat/voice-skill.md).
+  app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'scrape' });
 }
 
 /** Validation errors from the analytics module are the client's (400); anything else propagates. */

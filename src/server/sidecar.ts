@@ -14,7 +14,10 @@ import {
 } from '../health/index.js';
 import { type App, createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
+import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
+import { RequestMetrics } from '../http/request-metrics.js';
+import { stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger } from '../logs/index.js';
 import { Registry } from '../metrics/index.js';
 import { runtimeMetrics } from '../runtime/index.js';
@@ -23,6 +26,7 @@ import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
 import { ingestRoute } from '../sources/ingest.js';
 import { Simulator } from '../sources/simulator/simulator.js';
+import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import { instrument } from '../telephony/index.js';
@@ -61,7 +65,13 @@ export async function startSidecar(
   config: SidetoneConfig,
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
-  const log = options.logger ?? createLogger({ level: config.log.level, traceIds: config.otel.log_trace_id });
+  const log =
+    options.logger ??
+    createLogger({
+      level: config.log.level,
+      traceIds: config.otel.log_trace_id,
+      destination: stdoutDestination(),
+    });
   const audit = auditLog(log);
   const demo = options.demo === true;
   const labels = demo ? demoLabels(config) : config.labels;
@@ -80,13 +90,17 @@ export async function startSidecar(
   });
   const packs = Object.fromEntries(Object.entries(config.packs).map(([k, v]) => [k, demo || v]));
   const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });
-  const runtime = runtimeMetrics(registry);
   const dbPath = resolve(config.store.path);
+  const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
   const numbersKey = hashKey(config, dbPath, log);
-  const store = await openSqliteCallStore({
-    path: dbPath,
-    privacy: { hashKey: numbersKey, storeRaw: config.store.store_raw_numbers },
-  });
+  const store = instrumentStore(
+    await openSqliteCallStore({
+      path: dbPath,
+      privacy: { hashKey: numbersKey, storeRaw: config.store.store_raw_numbers },
+    }),
+    registry,
+    { prefix: config.metrics.prefix },
+  );
   const sink = storeSink(bus, store, { onError: (err) => log.error({ err }, 'call store write failed') });
   // Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
   // registered OpenTelemetry SDK sends them (nowhere by default).
@@ -110,7 +124,7 @@ export async function startSidecar(
   const health = new HealthRegistry();
   health.register(eventLoopCheck());
   health.register(diskSpaceCheck({ path: dirname(dbPath) }));
-  health.register(writableCheck({ name: 'call_store', probe: fileWriteProbe(dirname(dbPath)) }));
+  health.register(writableCheck({ name: STORE_CHECK, probe: fileWriteProbe(dirname(dbPath)) }));
   const silence = config.health.source_silence_seconds || (demo ? 30 : 0);
   if (silence > 0) {
     // A push check: each heartbeat reports pass; silence past the limit turns it unknown (not ready).
@@ -133,7 +147,14 @@ export async function startSidecar(
   });
 
   const http = httpOptionsFromConfig(config);
-  const app = createApp({ ...http.app, registry, health, logger: log });
+  const app = createApp({
+    ...http.app,
+    registry,
+    health,
+    logger: log,
+    activeCalls: () => telephony.calls?.active,
+    requestMetrics: new RequestMetrics(registry, { prefix: `${config.metrics.prefix}_http_server` }),
+  });
   app.route(
     'POST',
     '/events',

@@ -133,3 +133,17 @@ export const SW_CLASSES = [
 export const APDU_DIRECTIONS = ['command', 'response'] as const;
 export const BIP_EVENTS = ['opened', 'open_failed', 'closed'] as const;
 export const BIP_DIRECTIONS = ['sent', 'received'] as const;
+
+/**
+ * SIP response codes from the IANA "Response Codes" registry (RFC 3261 21 and its updates), as
+ * label values: bounded, and any other code is `other`.
+ */
+export const SIP_CODES = [
+  ...[100, 180, 181, 182, 183, 199, 200, 202, 204, 300, 301, 302, 305, 380],
+  ...[400, 401, 402, 403, 404, 405, 406, 407, 408, 410, 412, 413, 414, 415, 416, 417, 420, 421, 422],
+  ...[423, 424, 425, 428, 429, 430, 433, 436, 437, 438, 439, 440, 469, 470, 480, 481, 482, 483, 484],
+  ...[485, 486, 487, 488, 489, 491, 493, 494, 500, 501, 502, 503, 504, 505, 513, 555, 580],
+  ...[600, 603, 604, 606, 607, 608],
+]
+  .map(String)
+  .concat('other');

@@ -212,8 +212,10 @@ describe('--url failures', () => {
     expect(r.stderr).toMatch(/the server failed \(500: database is locked\): check its logs\n$/);
   });
 
-  it('metrics without --url, --db with --url, or a non-http URL: exit 2', async () => {
-    expect((await run(['metrics'])).code).toBe(2);
+  it('metrics without --url reads the configured local server (exit 1 when none answers); --db with --url, or a non-http URL: exit 2', async () => {
+    const local = await run(['metrics'], { SIDETONE_SERVER_PORT: '1' });
+    expect(local.code).toBe(1);
+    expect(local.stderr).toContain('127.0.0.1:1');
     expect((await run(['dashboard', '--url', open.url, '--db', 'x.db'])).code).toBe(2);
     const ftp = await run(['dashboard', '--url', 'ftp://example.com']);
     expect(ftp.code).toBe(2);

@@ -13,9 +13,11 @@ const VERBS = [
   'hourly',
   'daily',
   'health',
+  'status',
   'metrics',
   'cleanup',
   'config',
+  'test',
 ];
 
 let tmp: ReturnType<typeof tempDir>;

@@ -84,7 +84,8 @@ describe('compat /healthz (the Callstack contract)', () => {
   it('serves the readiness contract in the single-URL shape, fields in contract order', async () => {
     const health = new HealthRegistry();
     health.report('modem', 'pass');
-    health.report('sms_store', 'pass');
+    // One store keeps calls and SMS: `sms_store_ready` reads the check the sidecar registers for it.
+    health.report('call_store', 'pass');
     const app = createApp({ health, compatHealthz: true });
     let res = await call(app, '/healthz');
     expect(res.status).toBe(200);

@@ -82,7 +82,7 @@ describe('call KPIs from the exposition (the PromQL of docs/promql.md, evaluated
         (ended - out('redirected')),
       isa: (100 * out('ineffective')) / ended,
       acd:
-        sum(text, 'sidetone_call_duration_seconds_sum') / sum(text, 'sidetone_call_duration_seconds_count'),
+        sum(text, 'sidetone_call_talk_time_seconds_sum') / sum(text, 'sidetone_call_talk_time_seconds_count'),
       pdd: sum(text, 'sidetone_call_pdd_seconds_sum') / sum(text, 'sidetone_call_pdd_seconds_count'),
     };
     const want = callKpis(SCRIPT);

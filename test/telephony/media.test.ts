@@ -37,6 +37,10 @@ describe('media pack', () => {
       'sidetone_media_mos_count{codec="g729a_vad"} 1',
       'sidetone_media_mos_unavailable_total{reason="unknown_codec"} 1',
       'sidetone_media_mos_unavailable_total{reason="no_loss_data"} 1',
+      'sidetone_media_packets_sent_total 500',
+      // m4 renegotiated PCMA -> opus, m5 (opus) ended, m6 an unlisted codec.
+      'sidetone_media_codec_calls{codec="opus"} 1',
+      'sidetone_media_codec_calls{codec="other"} 1',
     ]);
     expectNoPii(text);
   });

@@ -132,13 +132,24 @@ describe('modem pack', () => {
     const { bus, telephony } = setup({ modems: ['modem0'] });
     const modem = telephony.modem;
     expect(modem?.readiness()).toEqual({ status: 'unknown', detail: 'modem modem0: no event yet' });
+    bus.emit({ type: 'modem.connected', imei: PII.imei, initialized: false });
+    expect(modem?.readiness()).toEqual({
+      status: 'unknown',
+      detail: 'modem modem0 connected, registration not reported',
+    });
+    // Callstack's contract: connected and initialised is ready before any registration report.
     bus.emit({ type: 'modem.connected', imei: PII.imei });
-    expect(modem?.readiness().status).toBe('unknown');
+    expect(modem?.readiness()).toEqual({
+      status: 'pass',
+      detail: 'modem modem0 connected and initialised, registration not reported',
+    });
     bus.emit({ type: 'modem.registration', stat: 5 });
     expect(modem?.readiness()).toEqual({ status: 'pass', detail: 'modem modem0 registered' });
     bus.emit({ type: 'modem.disconnected', error: `AT timeout talking to ${PII.imei}` });
     expect(modem?.readiness()).toEqual({ status: 'fail', detail: 'modem modem0 disconnected (at_timeout)' });
     bus.emit({ type: 'modem.reconnected' });
+    // The registration from before the disconnect is stale: unknown until the modem reports again.
+    expect(modem?.readiness().status).toBe('unknown');
     bus.emit({ type: 'modem.registration', stat: 3 });
     expect(modem?.readiness()).toEqual({ status: 'fail', detail: 'modem modem0 not registered (denied)' });
     bus.emit({ type: 'modem.registration', stat: 6 });

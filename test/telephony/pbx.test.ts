@@ -31,6 +31,13 @@ describe('pbx pack', () => {
       'sidetone_pbx_webrtc_connections_total{result="failed"} 1',
       'sidetone_pbx_webrtc_ice_seconds_sum 0.35',
       'sidetone_pbx_webrtc_ice_seconds_count 1',
+      // support: 2 queued, 1 answered, 1 abandoned; the unlisted queue keeps its caller.
+      'sidetone_pbx_queue_size{queue="other"} 1',
+      'sidetone_pbx_voicemail_messages_stored 7',
+      'sidetone_pbx_websocket_connections_total 2',
+      'sidetone_pbx_websocket_disconnections_total 1',
+      'sidetone_pbx_websocket_connections_active 1',
+      'sidetone_pbx_network_connections 42',
     ]);
     expect(
       sample(text, 'sidetone_pbx_queue_wait_seconds_bucket{queue="support",outcome="abandoned",le="30"}'),

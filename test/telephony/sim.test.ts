@@ -39,6 +39,11 @@ describe('sim pack', () => {
       'sidetone_sim_tls_handshakes_total{result="failure"} 1',
       'sidetone_sim_tls_handshake_seconds_sum 0.25',
       'sidetone_sim_tls_handshake_seconds_count 1',
+      'sidetone_sim_sessions_total{kind="ota",protocol="bip",result="success"} 1',
+      // Two ota sessions started, one finished; the sms_pp one ended without a start event.
+      'sidetone_sim_sessions_active{kind="ota"} 1',
+      'sidetone_sim_bip_connection_seconds_sum 4',
+      'sidetone_sim_bip_connection_seconds_count 1',
     ]);
     expectNoPii(text);
   });

@@ -35,6 +35,14 @@ describe('sip pack', () => {
       'sidetone_sip_auth_attempts_total{direction="inbound",result="challenge"} 1',
       'sidetone_sip_auth_attempts_total{direction="inbound",result="success"} 1',
       'sidetone_sip_auth_attempts_total{direction="outbound",result="failure"} 1',
+      'sidetone_sip_responses_total{direction="outbound",method="INVITE",class="6xx"} 1',
+      'sidetone_sip_responses_by_code_total{method="INVITE",code="486"} 1',
+      'sidetone_sip_responses_by_code_total{method="INVITE",code="200"} 1',
+      // 699 is a 6xx but no registered code: the code label says other.
+      'sidetone_sip_responses_by_code_total{method="INVITE",code="other"} 1',
+      'sidetone_sip_responses_by_code_total{method="REGISTER",code="401"} 1',
+      'sidetone_sip_calls_by_transport_total{direction="inbound",transport="tls"} 1',
+      'sidetone_sip_calls_by_transport_total{direction="outbound",transport="wss"} 1',
     ]);
     expectNoPii(text);
   });

@@ -24,6 +24,11 @@ describe('voiceai pack', () => {
       'sidetone_voiceai_tool_call_seconds_count{result="failure"} 1',
       'sidetone_voiceai_transcripts_total{transcript="present"} 1',
       'sidetone_voiceai_transcripts_total{transcript="missing"} 1',
+      'sidetone_voiceai_attach_total{mode="cascaded",result="ok"} 1',
+      'sidetone_voiceai_attach_total{mode="realtime",result="config_error"} 1',
+      'sidetone_voiceai_attach_mode_fallbacks_total{from="pipeline",to="realtime"} 1',
+      'sidetone_voiceai_dialog_reconnects_total{transport="webrtc",outcome="ok"} 1',
+      'sidetone_voiceai_dialog_reconnects_total{transport="webrtc",outcome="fail"} 1',
     ]);
     expect(sample(text, 'sidetone_voiceai_first_byte_seconds_bucket{stage="llm",le="0.5"}')).toBe(1);
     expectNoPii(text);

@@ -10,7 +10,9 @@ import failures from './failures.js';
 import health from './health.js';
 import hourly from './hourly.js';
 import metrics from './metrics.js';
+import selftest from './selftest.js';
 import serve from './serve.js';
+import status from './status.js';
 
 export const COMMANDS: readonly AnyCommand[] = [
   serve,
@@ -21,7 +23,9 @@ export const COMMANDS: readonly AnyCommand[] = [
   hourly,
   daily,
   health,
+  status,
   metrics,
   cleanup,
   config,
+  selftest,
 ];

@@ -85,6 +85,12 @@ export async function runSidecar(flags: FlagValues, demo: boolean): Promise<numb
   const handle = await startSidecar(config, { demo }).catch((err: unknown) => {
     throw listenError(err, config.server.host, config.server.port);
   });
+  // A server outlives the reader of its stdout (a `| grep` that ended, a supervisor's pipe torn
+  // down): the EPIPE exit in main.ts is for read verbs piped into `head`, and would stop the
+  // sidecar with status 0, which supervisors do not restart. Log lines go through a destination
+  // that drops them once the pipe is gone (src/logs/destination.ts).
+  process.stdout.removeAllListeners('error');
+  process.stdout.on('error', () => {});
   const base = handle.url.replace(/\/+$/, '');
   const style = styleFor(process.stdout);
   const what = demo ? `demo (seed ${config.demo.seed}, ${config.demo.rate} events/s)` : 'serving';

@@ -1,4 +1,8 @@
 /** What the read verbs share: opening and always closing the source, JSON output, the --json flag. */
+import { loadConfig } from '../../config/index.js';
+import { configEnv } from '../env.js';
+import { UsageError } from '../errors.js';
+import type { HttpSource } from '../http.js';
 import { type Style, styleFor } from '../output.js';
 import { type DataSource, openSource, SOURCE_FLAGS } from '../source.js';
 
@@ -31,3 +35,25 @@ export const print = (text: string): void => {
 };
 
 export const stdoutStyle = (): Style => styleFor(process.stdout);
+
+/**
+ * The running server a verb that needs one talks to: `--url`, else the one this host's
+ * configuration describes (`server.host`:`server.port`, a wildcard host read as loopback).
+ */
+export async function openServer(flags: Parameters<typeof openSource>[0]): Promise<HttpSource> {
+  if (flags.db !== undefined) {
+    throw new UsageError(
+      'needs a running server (--url URL), not a store file: the metrics live in its memory',
+    );
+  }
+  let url = flags.url;
+  if (url === undefined) {
+    const config = loadConfig({
+      ...(flags.config === undefined ? {} : { file: flags.config }),
+      env: configEnv(process.env),
+    });
+    const host = ['0.0.0.0', '::', '[::]'].includes(config.server.host) ? '127.0.0.1' : config.server.host;
+    url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.server.port}`;
+  }
+  return (await openSource({ ...flags, url, db: undefined })) as HttpSource;
+}

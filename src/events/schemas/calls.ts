@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CALL_CHANNELS, DIRECTIONS, HANGUP_BY } from '../vocab.js';
+import { CALL_CHANNELS, DIRECTIONS, HANGUP_BY, SIP_TRANSPORTS } from '../vocab.js';
 import { configName, event, pii, seconds } from './base.js';
 
 const callId = pii('Call identifier (SIP Call-ID, channel id): correlates lifecycle events', 256);
@@ -9,6 +9,7 @@ export const callStarted = event('call.started', 'A call attempt began (INVITE s
   callId,
   direction: z.enum(DIRECTIONS).meta({ description: 'inbound: the far end called us' }),
   channel: z.enum(CALL_CHANNELS).meta({ description: 'Signalling the call arrived on' }),
+  transport: z.enum(SIP_TRANSPORTS).optional().meta({ description: 'SIP transport of the INVITE' }),
   trunk: trunk.optional(),
   from: pii('Calling party', 256).optional(),
   to: pii('Called party', 256).optional(),

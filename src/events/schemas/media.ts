@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { AI_ERROR_REASONS, AI_LATENCY_STAGES } from '../vocab.js';
+import {
+  AI_ERROR_REASONS,
+  AI_LATENCY_STAGES,
+  DIALOG_TRANSPORTS,
+  RECONNECT_OUTCOMES,
+  VOICE_ATTACH_MODES,
+  VOICE_ATTACH_RESULTS,
+} from '../vocab.js';
 import { count, event, pii, seconds } from './base.js';
 
 const u32 = (description: string) => z.number().int().min(0).max(0xffffffff).meta({ description });
@@ -13,6 +20,7 @@ export const mediaReport = event(
     codec: z.string().max(32).optional().meta({ description: 'Codec name as in SDP (PCMU, G729...)' }),
     clockRate: z.number().int().positive().optional().meta({ description: 'RTP clock, Hz; default 8000' }),
     packetsReceived: count('Packets received since the previous report of this stream').optional(),
+    packetsSent: count('Packets sent on this stream since its previous report (RTCP SR)').optional(),
     packetsLost: count('Packets lost since the previous report of this stream').optional(),
     fractionLost: z
       .number()
@@ -41,6 +49,18 @@ export const mediaReport = event(
       .boolean()
       .optional()
       .meta({ description: 'Last report of the call: score MOS now (else at call.ended)' }),
+  },
+);
+
+export const mediaCodec = event(
+  'media.codec',
+  'The codec a call settled on (SDP answer); counted in calls per codec until call.ended',
+  {
+    callId,
+    codec: z
+      .string()
+      .max(32)
+      .meta({ description: 'rtpmap encoding name (PCMU, opus, AMR-WB...); unlisted names are other' }),
   },
 );
 
@@ -83,12 +103,32 @@ export const aiTranscript = event(
   },
 );
 
+export const aiAttach = event('voiceai.attach', 'A voice agent was attached to an answered call', {
+  mode: z.enum(VOICE_ATTACH_MODES),
+  result: z.enum(VOICE_ATTACH_RESULTS),
+  callId: callId.optional(),
+});
+export const aiAttachFallback = event(
+  'voiceai.attach_fallback',
+  'The attach mode was changed from the configured one (e.g. pipeline credentials unusable)',
+  { from: z.enum(VOICE_ATTACH_MODES), to: z.enum(VOICE_ATTACH_MODES) },
+);
+export const aiDialogReconnect = event(
+  'voiceai.dialog_reconnect',
+  'A reconnect attempt to the dialog (conversation) plane',
+  { transport: z.enum(DIALOG_TRANSPORTS), outcome: z.enum(RECONNECT_OUTCOMES) },
+);
+
 export const mediaEvents = [
   mediaReport,
+  mediaCodec,
   aiAsrError,
   aiTtsError,
   aiBargeIn,
   aiFirstByte,
   aiToolCall,
   aiTranscript,
+  aiAttach,
+  aiAttachFallback,
+  aiDialogReconnect,
 ] as const;

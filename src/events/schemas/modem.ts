@@ -11,6 +11,10 @@ const level = (min: number, max: number, description: string) =>
 
 export const modemConnected = event('modem.connected', 'The host opened the modem (serial/QMI/MBIM)', {
   modem,
+  initialized: z.boolean().optional().meta({
+    description:
+      'The modem answers commands (AT init done); default true. Connected and initialised is ready until a registration report says otherwise',
+  }),
   model: z.string().max(128).optional().meta({ description: 'Model string (logs only)' }),
   imei: pii('IMEI', 32).optional(),
   imsi: pii('IMSI', 32).optional(),

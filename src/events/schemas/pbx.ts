@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { WEBRTC_RESULTS } from '../vocab.js';
-import { configName, event, pii, seconds } from './base.js';
+import { WEBRTC_RESULTS, WEBSOCKET_STATES } from '../vocab.js';
+import { configName, count, event, pii, seconds } from './base.js';
 
 const queue = configName('Queue name; a label only when listed in `queues`');
 const callId = pii('Call identifier', 256);
@@ -53,6 +53,22 @@ export const webrtc = event('pbx.webrtc', 'A WebRTC peer connection attempt fini
   peer: pii('Remote address', 256).optional(),
 });
 
+export const voicemailStored = event(
+  'pbx.voicemail_stored',
+  'How many voicemail messages the PBX stores now (all mailboxes)',
+  { messages: count('Messages stored') },
+);
+export const websocket = event(
+  'pbx.websocket',
+  'A WebSocket (SIP over WS, media or API) connected or closed',
+  {
+    state: z.enum(WEBSOCKET_STATES),
+  },
+);
+export const connections = event('pbx.connections', 'Network connections the PBX holds open now', {
+  network: count('Open connections (TCP, TLS, WS)'),
+});
+
 export const pbxEvents = [
   queueEnqueued,
   queueAnswered,
@@ -62,4 +78,7 @@ export const pbxEvents = [
   transcriptionResult,
   routing,
   webrtc,
+  voicemailStored,
+  websocket,
+  connections,
 ] as const;

@@ -26,6 +26,15 @@ export const simSession = event('sim.session', 'An OTA / remote-management / tes
   msisdn: pii('Card number', 32).optional(),
 });
 
+export const simSessionStarted = event(
+  'sim.session_started',
+  'An OTA / remote-management / test session began',
+  {
+    kind: z.enum(SIM_SESSION_KINDS),
+    protocol: z.enum(SIM_PROTOCOLS),
+  },
+);
+
 export const simBipOpened = event('sim.bip_opened', 'OPEN CHANNEL (TS 102 223 6.4.27) completed', {
   ok: z.boolean(),
   channel: z.number().int().min(1).max(7).optional().meta({ description: 'Channel id' }),
@@ -35,6 +44,7 @@ export const simBipClosed = event('sim.bip_closed', 'CLOSE CHANNEL, with the byt
   bytesSent: count('Bytes sent by the card (SEND DATA)').optional(),
   bytesReceived: count('Bytes received by the card (RECEIVE DATA)').optional(),
   channel: z.number().int().min(1).max(7).optional().meta({ description: 'Channel id' }),
+  durationSeconds: seconds('OPEN CHANNEL -> CLOSE CHANNEL').optional(),
 });
 
 export const simTlsHandshake = event(
@@ -47,4 +57,11 @@ export const simTlsHandshake = event(
   },
 );
 
-export const simEvents = [simApdu, simSession, simBipOpened, simBipClosed, simTlsHandshake] as const;
+export const simEvents = [
+  simApdu,
+  simSessionStarted,
+  simSession,
+  simBipOpened,
+  simBipClosed,
+  simTlsHandshake,
+] as const;

@@ -1,4 +1,13 @@
-import { AI_ERROR_REASONS, AI_LATENCY_STAGES, SUCCESS_FAILURE } from '../../events/vocab.js';
+import {
+  AI_ERROR_REASONS,
+  AI_LATENCY_STAGES,
+  CODECS,
+  DIALOG_TRANSPORTS,
+  RECONNECT_OUTCOMES,
+  SUCCESS_FAILURE,
+  VOICE_ATTACH_MODES,
+  VOICE_ATTACH_RESULTS,
+} from '../../events/vocab.js';
 import { MOS_CODECS, MOS_UNAVAILABLE, TRANSCRIPT_STATES } from '../labels.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
@@ -24,6 +33,21 @@ export const MEDIA_METRICS: readonly MetricSpec[] = [
     type: 'counter',
     help: 'RTP packets lost, from media reports',
     events: ['media.report'],
+  },
+  {
+    pack: 'media',
+    name: 'media_packets_sent_total',
+    type: 'counter',
+    help: 'RTP packets sent, from media reports (RTCP SR)',
+    events: ['media.report'],
+  },
+  {
+    pack: 'media',
+    name: 'media_codec_calls',
+    type: 'gauge',
+    help: 'Calls in progress per negotiated codec (media.codec until call.ended)',
+    labels: { codec: CODECS },
+    events: ['media.codec', 'call.ended'],
   },
   {
     pack: 'media',
@@ -92,6 +116,30 @@ export const MEDIA_METRICS: readonly MetricSpec[] = [
     type: 'counter',
     help: 'Times the caller interrupted the agent',
     events: ['voiceai.barge_in'],
+  },
+  {
+    pack: 'voiceai',
+    name: 'voiceai_attach_total',
+    type: 'counter',
+    help: 'Voice agents attached to answered calls, by mode and result',
+    labels: { mode: VOICE_ATTACH_MODES, result: VOICE_ATTACH_RESULTS },
+    events: ['voiceai.attach'],
+  },
+  {
+    pack: 'voiceai',
+    name: 'voiceai_attach_mode_fallbacks_total',
+    type: 'counter',
+    help: 'Attach modes changed from the configured one, by from and to mode',
+    labels: { from: VOICE_ATTACH_MODES, to: VOICE_ATTACH_MODES },
+    events: ['voiceai.attach_fallback'],
+  },
+  {
+    pack: 'voiceai',
+    name: 'voiceai_dialog_reconnects_total',
+    type: 'counter',
+    help: 'Reconnect attempts to the dialog plane, by transport and outcome',
+    labels: { transport: DIALOG_TRANSPORTS, outcome: RECONNECT_OUTCOMES },
+    events: ['voiceai.dialog_reconnect'],
   },
   {
     pack: 'voiceai',

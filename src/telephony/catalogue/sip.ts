@@ -4,10 +4,11 @@ import {
   SIP_AUTH_RESULTS,
   SIP_REGISTRATION_RESULTS,
   SIP_TIMERS,
+  SIP_TRANSPORTS,
   STIR_RESULTS,
   SUCCESS_FAILURE,
 } from '../../events/vocab.js';
-import { SIP_CLASSES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../labels.js';
+import { SIP_CLASSES, SIP_CODES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../labels.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
 /** SIP signalling. */
@@ -27,6 +28,22 @@ export const SIP_METRICS: readonly MetricSpec[] = [
     help: 'SIP responses by transaction direction, CSeq method and class (codes outside 100..699 are other)',
     labels: { direction: DIRECTIONS, method: SIP_METHODS, class: SIP_CLASSES },
     events: ['sip.response'],
+  },
+  {
+    pack: 'sip',
+    name: 'sip_responses_by_code_total',
+    type: 'counter',
+    help: 'SIP responses by CSeq method and status code (codes outside the IANA registry are other)',
+    labels: { method: SIP_METHODS, code: SIP_CODES },
+    events: ['sip.response'],
+  },
+  {
+    pack: 'sip',
+    name: 'sip_calls_by_transport_total',
+    type: 'counter',
+    help: 'Call attempts by direction and SIP transport of the INVITE (when the source says it)',
+    labels: { direction: DIRECTIONS, transport: SIP_TRANSPORTS },
+    events: ['call.started'],
   },
   {
     pack: 'sip',

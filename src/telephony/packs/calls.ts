@@ -66,6 +66,7 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
   const pdd = m.histogram('call_pdd_seconds');
   const setup = m.histogram('call_setup_seconds');
   const duration = m.histogram('call_duration_seconds');
+  const talkTime = m.histogram('call_talk_time_seconds');
   const holdChanges = m.counter('call_hold_changes_total');
   const hangups = m.counter('call_hangups_total');
   const anomalies = m.counter('call_anomalies_total');
@@ -131,9 +132,12 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     outcome.at(d, c, t, outcomes.of(callOutcome(end))).inc();
     // Answered calls were counted effective at answer time.
     if (!end.answered && isEffective(end)) effective.at(d, c, t).inc();
+    const endedAt = eventTime(e.ts, o.now);
+    const wall = (endedAt - s.startedAt) / 1000;
+    if (wall >= 0) duration.at(d, c, t).observe(wall);
     if (end.answered) {
-      const talk = e.durationSeconds ?? (eventTime(e.ts, o.now) - s.answeredAt) / 1000;
-      if (talk >= 0) duration.at(d, c, t).observe(talk);
+      const talk = e.durationSeconds ?? (endedAt - s.answeredAt) / 1000;
+      if (talk >= 0) talkTime.at(d, c, t).observe(talk);
     }
     hangups.at(hangupBy.of(e.hangupBy ?? 'unknown'), causes.of(hangupCause(end))).inc();
   }

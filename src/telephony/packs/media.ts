@@ -1,5 +1,6 @@
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
+import { CODECS } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { MOS_CODECS, MOS_UNAVAILABLE } from '../labels.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
@@ -12,6 +13,7 @@ import { Tracker } from '../tracker.js';
 export interface MediaSample {
   packetsReceived?: number | undefined;
   packetsLost?: number | undefined;
+  packetsSent?: number | undefined;
   /** 0..1 */
   lossRatio?: number | undefined;
   jitterSeconds?: number | undefined;
@@ -62,6 +64,23 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
   const reports = m.counter('media_reports_total').at();
   const received = m.counter('media_packets_received_total').at();
   const lost = m.counter('media_packets_lost_total').at();
+  const sent = m.counter('media_packets_sent_total').at();
+  const codecCalls = m.gauge('media_codec_calls');
+  const callCodecs = new Enum(CODECS);
+  // Calls per codec: a call counts under its codec from media.codec until call.ended (or eviction).
+  const codecOf = new Tracker<{ at: number; codec: number }>(o.maxTracked, o.maxAgeSeconds * 1000, (c) =>
+    codecCalls.at(c.codec).dec(),
+  );
+  function onCodec(e: EventOf<'media.codec'>): void {
+    const codec = callCodecs.of(e.codec.toLowerCase());
+    const prev = codecOf.get(e.callId);
+    if (prev !== undefined) {
+      if (prev.codec === codec) return;
+      codecCalls.at(prev.codec).dec();
+      prev.codec = codec;
+    } else if (!codecOf.add(e.callId, { at: o.now(), codec }, o.now())) return;
+    codecCalls.at(codec).inc();
+  }
   const loss = m.histogram('media_loss_ratio').at();
   const jitter = m.histogram('media_jitter_seconds').at();
   const rtt = m.histogram('media_rtt_seconds').at();
@@ -113,6 +132,7 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
     pack.report({
       packetsReceived: e.packetsReceived,
       packetsLost: e.packetsLost,
+      packetsSent: e.packetsSent,
       lossRatio,
       jitterSeconds: jitterMs === undefined ? undefined : jitterMs / 1000,
       rttSeconds,
@@ -164,6 +184,7 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
       reports.inc();
       if (s.packetsReceived !== undefined) received.inc(s.packetsReceived);
       if (s.packetsLost !== undefined) lost.inc(s.packetsLost);
+      if (s.packetsSent !== undefined) sent.inc(s.packetsSent);
       if (s.lossRatio !== undefined) loss.observe(s.lossRatio);
       if (s.jitterSeconds !== undefined) jitter.observe(s.jitterSeconds);
       if (s.rttSeconds !== undefined) rtt.observe(s.rttSeconds);
@@ -180,9 +201,12 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
     subscribe: (bus: EventBus) =>
       wire([
         bus.on('media.report', onReport),
+        bus.on('media.codec', onCodec),
         bus.on('call.ended', (e) => {
           const c = calls.take(e.callId);
           if (c !== undefined) scoreCall(c);
+          const k = codecOf.take(e.callId);
+          if (k !== undefined) codecCalls.at(k.codec).dec();
         }),
       ]),
   };

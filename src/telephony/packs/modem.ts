@@ -41,8 +41,12 @@ export type SignalName = (typeof SIGNALS)[number];
 const [RSSI, BER, RSRP, RSRQ, RSCP, ECNO, SINR] = [0, 1, 2, 3, 4, 5, 6] as const;
 
 export interface ModemPack extends PackBase {
-  /** Modem opened (1), lost (0) or back (1). `modem` is a configured id; default the first. */
-  connected(modem?: string): void;
+  /**
+   * Modem opened (1), lost (0) or back (1). `modem` is a configured id; default the first.
+   * `initialized` (default true): the modem answers commands, which makes it ready until a
+   * registration report says otherwise (Callstack's readiness contract).
+   */
+  connected(modem?: string, initialized?: boolean): void;
   disconnected(reason: ModemDisconnectReason, modem?: string): void;
   reconnected(modem?: string, ts?: number): void;
   /** +CREG/+CEREG <stat>. */
@@ -75,6 +79,7 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
   // Per modem index: -1 unknown, 0, 1 (connected / registered), last signal time, reconnect ring.
   const connectedState = new Int8Array(n).fill(-1);
   const registeredState = new Int8Array(n).fill(-1);
+  const initState = new Int8Array(n).fill(-1);
   const regStat = new Int8Array(n).fill(-1);
   const disconnectReason = new Int8Array(n).fill(-1);
   const lastSignal = new Float64Array(n).fill(Number.NaN);
@@ -185,6 +190,8 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
       };
     }
     if (registeredState[i] === 1) return { status: 'pass', detail: `modem ${name} registered` };
+    if (connectedState[i] === 1 && initState[i] === 1)
+      return { status: 'pass', detail: `modem ${name} connected and initialised, registration not reported` };
     if (connectedState[i] === 1)
       return { status: 'unknown', detail: `modem ${name} connected, registration not reported` };
     return { status: 'unknown', detail: `modem ${name}: no event yet` };
@@ -192,9 +199,10 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
 
   const pack: ModemPack = {
     name: 'modem',
-    connected(modem) {
+    connected(modem, initialized = true) {
       const i = idx(modem);
       connectedState[i] = 1;
+      initState[i] = initialized ? 1 : 0;
       connected.at(i).set(1);
     },
     disconnected(reason, modem) {
@@ -208,6 +216,9 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     reconnected(modem, ts) {
       const i = idx(modem);
       connectedState[i] = 1;
+      // What the modem said before the disconnect no longer holds: unknown until it reports again.
+      initState[i] = -1;
+      registeredState[i] = -1;
       connected.at(i).set(1);
       reconnects.at(i).inc();
       const p = ringPos[i] as number;
@@ -240,7 +251,7 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     },
     subscribe: (bus: EventBus) =>
       wire([
-        bus.on('modem.connected', (e) => pack.connected(e.modem)),
+        bus.on('modem.connected', (e) => pack.connected(e.modem, e.initialized)),
         bus.on('modem.disconnected', (e) =>
           pack.disconnected(e.reason ?? modemDisconnectReason(e.error), e.modem),
         ),

@@ -27,6 +27,15 @@ export function pbxPack(registry: Registry, options: PackOptions = {}): PbxPack 
   const answered = m.counter('pbx_queue_answered_total');
   const abandoned = m.counter('pbx_queue_abandoned_total');
   const wait = m.histogram('pbx_queue_wait_seconds');
+  const size = m.gauge('pbx_queue_size');
+  // Callers waiting per queue, never below zero (an answer for a caller queued before we started).
+  const waiting = new Int32Array(queues.values.length);
+  const stored = m.gauge('pbx_voicemail_messages_stored').at();
+  const wsOpened = m.counter('pbx_websocket_connections_total').at();
+  const wsClosed = m.counter('pbx_websocket_disconnections_total').at();
+  const wsActive = m.gauge('pbx_websocket_connections_active').at();
+  let wsOpen = 0;
+  const network = m.gauge('pbx_network_connections').at();
   const voicemails = m.counter('pbx_voicemail_messages_total').at();
   const voicemailSeconds = m.histogram('pbx_voicemail_duration_seconds').at();
   const transcriptionRequests = m.counter('pbx_transcription_requests_total').at();
@@ -39,9 +48,18 @@ export function pbxPack(registry: Registry, options: PackOptions = {}): PbxPack 
 
   const pack: PbxPack = {
     name: 'pbx',
-    enqueued: (queue) => enqueued.at(queues.of(queue)).inc(),
+    enqueued(queue) {
+      const q = queues.of(queue);
+      enqueued.at(q).inc();
+      waiting[q] = (waiting[q] as number) + 1;
+      size.at(q).set(waiting[q] as number);
+    },
     dequeued(queue, outcome, waitSeconds) {
       const q = queues.of(queue);
+      if ((waiting[q] as number) > 0) {
+        waiting[q] = (waiting[q] as number) - 1;
+        size.at(q).set(waiting[q] as number);
+      }
       (outcome === 'answered' ? answered : abandoned).at(q).inc();
       wait.at(q, outcome === 'answered' ? 0 : 1).observe(waitSeconds);
     },
@@ -63,6 +81,18 @@ export function pbxPack(registry: Registry, options: PackOptions = {}): PbxPack 
           if (e.ok && e.audioSeconds !== undefined) transcribedAudio.inc(e.audioSeconds);
         }),
         bus.on('pbx.routing', (e) => pack.routing(e.matched)),
+        bus.on('pbx.voicemail_stored', (e) => stored.set(e.messages)),
+        bus.on('pbx.connections', (e) => network.set(e.network)),
+        bus.on('pbx.websocket', (e) => {
+          if (e.state === 'connected') {
+            wsOpened.inc();
+            wsOpen++;
+          } else {
+            wsClosed.inc();
+            if (wsOpen > 0) wsOpen--;
+          }
+          wsActive.set(wsOpen);
+        }),
         bus.on('pbx.webrtc', (e) => {
           webrtc.at(e.result === 'connected' ? 0 : 1).inc();
           if (e.iceSeconds !== undefined) ice.observe(e.iceSeconds);

@@ -57,6 +57,11 @@ export function simPack(registry: Registry, options: PackOptions = {}): SimPack 
   const commandBytesTotal = bytes.at(0);
   const responseBytesTotal = bytes.at(1);
   const sessions = m.counter('sim_sessions_total');
+  const activeSessions = m.gauge('sim_sessions_active');
+  // Per kind, never below zero: a session that ends without a start event (an older app) is not
+  // allowed to make the gauge negative.
+  const open = new Int32Array(SIM_SESSION_KINDS.length + 1);
+  const bipLifetime = m.histogram('sim_bip_connection_seconds').at();
   const sessionSeconds = m.histogram('sim_session_seconds');
   const bip = m.counter('sim_bip_channel_events_total');
   const bipBytes = m.counter('sim_bip_bytes_total');
@@ -66,6 +71,10 @@ export function simPack(registry: Registry, options: PackOptions = {}): SimPack 
   function session(e: EventOf<'sim.session'>): void {
     const k = kinds.of(e.kind);
     sessions.at(k, protocols.of(e.protocol), results.of(e.result)).inc();
+    if ((open[k] as number) > 0) {
+      open[k] = (open[k] as number) - 1;
+      activeSessions.at(k).set(open[k] as number);
+    }
     if (e.durationSeconds !== undefined) sessionSeconds.at(k).observe(e.durationSeconds);
   }
 
@@ -84,12 +93,18 @@ export function simPack(registry: Registry, options: PackOptions = {}): SimPack 
         bus.on('sim.apdu', (e) =>
           pack.apdu(e.ins, parseSw(e.sw), e.seconds, e.commandBytes, e.responseBytes),
         ),
+        bus.on('sim.session_started', (e) => {
+          const k = kinds.of(e.kind);
+          open[k] = (open[k] as number) + 1;
+          activeSessions.at(k).set(open[k] as number);
+        }),
         bus.on('sim.session', session),
         bus.on('sim.bip_opened', (e) => bip.at(bipEvents.of(e.ok ? 'opened' : 'open_failed')).inc()),
         bus.on('sim.bip_closed', (e) => {
           bip.at(bipEvents.of('closed')).inc();
           if (e.bytesSent !== undefined) bipBytes.at(0).inc(e.bytesSent);
           if (e.bytesReceived !== undefined) bipBytes.at(1).inc(e.bytesReceived);
+          if (e.durationSeconds !== undefined) bipLifetime.observe(e.durationSeconds);
         }),
         bus.on('sim.tls_handshake', (e) => {
           tls.at(e.result === 'success' ? 0 : 1).inc();

@@ -5,11 +5,12 @@ import {
   SIP_AUTH_RESULTS,
   SIP_REGISTRATION_RESULTS,
   SIP_TIMERS,
+  SIP_TRANSPORTS,
   type SipRegistrationResult,
   STIR_RESULTS,
 } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
-import { SIP_CLASSES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../labels.js';
+import { SIP_CLASSES, SIP_CODES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../labels.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
 import { sipClass, sipMethod } from '../standards/sip.js';
 import { Enum } from '../table.js';
@@ -69,6 +70,14 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
 
   const requests = m.counter('sip_requests_total');
   const responses = m.counter('sip_responses_total');
+  const byCode = m.counter('sip_responses_by_code_total');
+  const byTransport = m.counter('sip_calls_by_transport_total');
+  const transports = new Enum(SIP_TRANSPORTS);
+  // Status code -> label index, built once: the hot path does an array read, never String(code).
+  const codes = new Enum(SIP_CODES);
+  const codeIndex = new Int16Array(700).fill(codes.other);
+  for (let c = 100; c < 700; c++) codeIndex[c] = codes.of(String(c));
+  const code = (c: number) => (c >= 100 && c < 700 ? (codeIndex[c] as number) : codes.other);
   const registrations = m.counter('sip_registrations_total');
   const created = m.counter('sip_dialogs_created_total').at();
   const terminated = m.counter('sip_dialogs_terminated_total').at();
@@ -86,11 +95,14 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
     request(direction, name) {
       requests.at(dirIndex(direction), method(name)).inc();
     },
-    response(direction, name, code) {
-      responses.at(dirIndex(direction), method(name), cls(code)).inc();
+    response(direction, name, status) {
+      const mi = method(name);
+      responses.at(dirIndex(direction), mi, cls(status)).inc();
+      byCode.at(mi, code(status)).inc();
     },
-    inviteResult(direction, code) {
-      responses.at(dirIndex(direction), INVITE, cls(code)).inc();
+    inviteResult(direction, status) {
+      responses.at(dirIndex(direction), INVITE, cls(status)).inc();
+      byCode.at(INVITE, code(status)).inc();
     },
     registration(direction, result) {
       registrations.at(dirIndex(direction), regResults.of(result)).inc();
@@ -105,6 +117,10 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
       wire([
         bus.on('sip.request', (e) => pack.request(e.direction, e.method)),
         bus.on('sip.response', (e) => pack.response(e.direction, e.method, e.code)),
+        bus.on('call.started', (e) => {
+          if (e.transport !== undefined)
+            byTransport.at(dirIndex(e.direction), transports.of(e.transport)).inc();
+        }),
         bus.on('sip.registration', (e) =>
           pack.registration(e.direction, e.result ?? registrationResult(e.code)),
         ),

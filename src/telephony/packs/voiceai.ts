@@ -4,6 +4,10 @@ import {
   AI_LATENCY_STAGES,
   type AiErrorReason,
   type AiLatencyStage,
+  DIALOG_TRANSPORTS,
+  RECONNECT_OUTCOMES,
+  VOICE_ATTACH_MODES,
+  VOICE_ATTACH_RESULTS,
 } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { aiErrorReason } from '../classify.js';
@@ -41,6 +45,13 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
   const firstByte = m.histogram('voiceai_first_byte_seconds');
   const tools = m.histogram('voiceai_tool_call_seconds');
   const transcriptsTotal = m.counter('voiceai_transcripts_total');
+  const modes = new Enum(VOICE_ATTACH_MODES);
+  const attachResults = new Enum(VOICE_ATTACH_RESULTS);
+  const dialogTransports = new Enum(DIALOG_TRANSPORTS);
+  const outcomes = new Enum(RECONNECT_OUTCOMES);
+  const attaches = m.counter('voiceai_attach_total');
+  const fallbacks = m.counter('voiceai_attach_mode_fallbacks_total');
+  const reconnects = m.counter('voiceai_dialog_reconnects_total');
 
   const pack: VoiceAiPack = {
     name: 'voiceai',
@@ -58,6 +69,11 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
         bus.on('voiceai.first_byte', (e) => pack.firstByte(e.stage, e.seconds)),
         bus.on('voiceai.tool_call', (e) => pack.toolCall(e.ok, e.seconds)),
         bus.on('voiceai.transcript', (e) => pack.transcript(e.present)),
+        bus.on('voiceai.attach', (e) => attaches.at(modes.of(e.mode), attachResults.of(e.result)).inc()),
+        bus.on('voiceai.attach_fallback', (e) => fallbacks.at(modes.of(e.from), modes.of(e.to)).inc()),
+        bus.on('voiceai.dialog_reconnect', (e) =>
+          reconnects.at(dialogTransports.of(e.transport), outcomes.of(e.outcome)).inc(),
+        ),
       ]),
   };
   return pack;

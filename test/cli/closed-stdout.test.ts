@@ -1,0 +1,47 @@
+/**
+ * A sidecar whose stdout reader has gone (a `sidetone serve | grep` ended, a supervisor's pipe torn
+ * down) must still stop on SIGTERM: logging into a closed pipe never blocks shutdown (issue 13).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, tempDir } from './helpers.js';
+
+let tmp: ReturnType<typeof tempDir>;
+beforeAll(() => {
+  tmp = tempDir();
+});
+afterAll(() => tmp.remove());
+
+describe.each(['serve', 'demo'])('%s with a closed stdout', (verb) => {
+  it('exits 0 within 2 s of SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, verb, '--port', '0', '--db', join(tmp.dir, `${verb}.db`)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += String(d);
+          const m = /(http:\/\/[\d.]+:\d+)/.exec(out);
+          if (m) resolve(m[1] as string);
+        });
+        exited.then((code) => reject(new Error(`exited ${code} before serving:\n${out}`)));
+      });
+      // The reader goes away; later log lines (demo traffic, the SIGTERM line) meet EPIPE.
+      child.stdout.destroy();
+      await new Promise((r) => setTimeout(r, 1000));
+      // Still serving: a closed log pipe is not a reason to stop.
+      expect(child.exitCode).toBeNull();
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+      expect(code).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(2000);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+});
