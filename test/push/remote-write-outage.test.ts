@@ -52,7 +52,7 @@ function eventSource() {
   return { source: { collect: async () => {}, snapshot }, stop: () => clearInterval(timer) };
 }
 
-function valueOf(req: WriteRequest, name: string): number | undefined {
+function sampleValue(req: WriteRequest, name: string): number | undefined {
   return req.timeseries.find((t) => t.labels.some((l) => l.name === '__name__' && l.value === name))
     ?.samples[0]?.value;
 }
@@ -74,7 +74,7 @@ describe('remote-write through an outage (real receivers)', () => {
         timeoutMs: 2000,
         queueDir: join(dir, r.kind),
         onEnqueue: (req, at) => {
-          const v = valueOf(req, 'outage_test_events_total') as number;
+          const v = sampleValue(req, 'outage_test_events_total') as number;
           log.all.push([at, v]);
           if (inOutage) log.outage.push([at, v]);
         },
