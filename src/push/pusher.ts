@@ -137,15 +137,25 @@ export function startRemoteWrite(options: RemoteWriteOptions): RemoteWriter {
 
   let ticking: Promise<void> = Promise.resolve();
   const tick = () => {
-    ticking = ticking.then(async () => {
-      await options.source.collect();
-      const at = Date.now();
-      const req = toWriteRequest(options.source.snapshot(), at);
-      options.onEnqueue?.(req, at);
-      queue.append(encodeWriteRequest(req), sampleCount(req));
-      gauges();
-      nudge();
-    });
+    // A failed tick must not wedge the chain: each one starts from a settled promise.
+    ticking = ticking
+      .catch(() => {})
+      .then(async () => {
+        await options.source.collect();
+        const at = Date.now();
+        const req = toWriteRequest(options.source.snapshot(), at);
+        options.onEnqueue?.(req, at);
+        const n = sampleCount(req);
+        try {
+          queue.append(encodeWriteRequest(req), n);
+        } catch (err) {
+          // A full or read-only disk: these samples cannot be kept, so they are counted as dropped.
+          samples?.inc({ outcome: 'dropped' }, n);
+          throw err;
+        }
+        gauges();
+        nudge();
+      });
     return ticking;
   };
 
@@ -195,7 +205,21 @@ export function startRemoteWrite(options: RemoteWriteOptions): RemoteWriter {
   let backoff = 0;
   const loop = (async () => {
     while (!stopped) {
-      const sent = await sendOne();
+      let sent: boolean | undefined = false;
+      try {
+        sent = await sendOne();
+      } catch (err) {
+        // A segment file that vanished or cannot be read: forget it rather than stall the queue.
+        const seg = queue.peek();
+        if (seg !== undefined) {
+          queue.remove(seg);
+          samples?.inc({ outcome: 'dropped' }, seg.samples);
+        }
+        options.logger?.warn(
+          { error: err instanceof Error ? err.message : String(err) },
+          'remote-write queue read failed',
+        );
+      }
       if (sent === undefined) await sleep(intervalMs);
       else if (sent) backoff = 0;
       else {
