@@ -5,6 +5,25 @@ const TRUSTED_KEYS = new Set(['trace_id', 'span_id', 'trace_flags']);
 /** Deeper than this, a value is replaced whole: a log line is not a place for deep trees. */
 const MAX_DEPTH = 8;
 
+/** A value the operator configured (a listen URL): logged as it is. */
+export class Trusted {
+  constructor(readonly value: string) {}
+  toJSON(): string {
+    return this.value;
+  }
+}
+
+/**
+ * Mark a value as configuration, not data, so the redactor leaves it: the sidecar's own listen
+ * URL is an IP address and would otherwise read as PII. Never use it for anything from an event.
+ *
+ * @example
+ * log.info({ url: trusted(served.url) }, 'sidetone listening');
+ */
+export function trusted(value: string): Trusted {
+  return new Trusted(value);
+}
+
 /** What a redacted value becomes: the kind found, never any of the value. */
 export function redacted(kind: string): string {
   return `[redacted:${kind}]`;
@@ -36,6 +55,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
       return value;
   }
   if (value === null) return null;
+  if (value instanceof Trusted) return value.value;
   if (depth >= MAX_DEPTH) return '[redacted:depth]';
   if (value instanceof Error) {
     const out: Record<string, unknown> = {

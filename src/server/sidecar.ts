@@ -18,7 +18,7 @@ import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
 import { stdoutDestination } from '../logs/destination.js';
-import { auditLog, callEventLog, createLogger } from '../logs/index.js';
+import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { Registry } from '../metrics/index.js';
 import { runtimeMetrics } from '../runtime/index.js';
 import { otelTracing } from '../sinks/otel.js';
@@ -238,8 +238,25 @@ export async function startSidecar(
       process.off('SIGTERM', onSignal);
     });
   }
-  log.info({ url: served.url, db: dbPath, demo, traces: otel?.url }, 'sidetone listening');
+  log.info(
+    {
+      url: trusted(served.url),
+      db: dbPath,
+      demo,
+      ...(otel !== undefined && { traces: trusted(originOf(otel.url)) }),
+    },
+    'sidetone listening',
+  );
   return { url: served.url, close, done, bus, registry };
+}
+
+/** Scheme, host and port only: a configured URL may carry credentials in its user part. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(custom)';
+  }
 }
 
 /** The app with an audit line for every refused credential (the 401s it answers). */

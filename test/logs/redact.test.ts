@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactValue } from '../../src/logs/redact.js';
+import { redactValue, trusted } from '../../src/logs/redact.js';
 
 describe('redactValue', () => {
   it.each([
@@ -27,5 +27,13 @@ describe('redactValue', () => {
     expect(out.type).toBe('TypeError');
     expect(out.message).toBe('[redacted:phone]');
     expect(String(out.stack)).not.toContain('7700900123');
+  });
+});
+
+describe('trusted', () => {
+  it('an operator-configured value passes through; JSON of it is the bare value', () => {
+    expect(redactValue({ url: trusted('http://127.0.0.1:9464') })).toEqual({ url: 'http://127.0.0.1:9464' });
+    expect(JSON.stringify({ url: trusted('http://10.0.0.1') })).toBe('{"url":"http://10.0.0.1"}');
+    expect(redactValue({ url: 'http://127.0.0.1:9464' })).toEqual({ url: '[redacted:url]' });
   });
 });
