@@ -30,20 +30,42 @@ export function redacted(kind: string): string {
 }
 
 /**
+ * A sentence keeps its words: only the flagged words are replaced. The result is checked again
+ * whole, and if the detector still finds something (a number written with spaces, `+44 7700
+ * 900123`, spans words) the whole string goes.
+ */
+function redactString(value: string): string {
+  const kind = detectPii(value);
+  if (kind === undefined) return value;
+  if (value.indexOf(' ') < 0) return redacted(kind);
+  const words = value.split(' ');
+  let changed = false;
+  for (let i = 0; i < words.length; i++) {
+    const k = detectPii(words[i] as string);
+    if (k !== undefined) {
+      words[i] = redacted(k);
+      changed = true;
+    }
+  }
+  if (!changed) return redacted(kind);
+  const out = words.join(' ');
+  return detectPii(out) === undefined ? out : redacted(kind);
+}
+
+/**
  * A copy of `value` fit for a log line: every string (and every number, since a phone number
  * may arrive as one) that the guard's value-level detector flags is replaced by `[redacted:<kind>]`,
- * object keys included; errors keep their class and a redacted message and stack. Values are
- * replaced whole, so no part of a number survives. Never throws.
+ * object keys included; errors keep their class and a redacted message and stack. In a sentence
+ * only the flagged words go, and only if what is left reads as clean; otherwise the whole value
+ * goes, so no part of a number survives. Never throws.
  *
  * @example
  * redactValue({ to: '+447700900123', code: 486 }); // { to: '[redacted:phone]', code: 486 }
  */
 export function redactValue(value: unknown, depth = 0): unknown {
   switch (typeof value) {
-    case 'string': {
-      const kind = detectPii(value);
-      return kind === undefined ? value : redacted(kind);
-    }
+    case 'string':
+      return redactString(value);
     case 'number':
     case 'bigint': {
       const kind = detectPii(String(value));

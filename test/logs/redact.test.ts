@@ -17,7 +17,12 @@ describe('redactValue', () => {
       { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' },
       { trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00f067aa0ba902b7' },
     ],
-    ['nested', { a: { b: [{ c: 'mail bob@example.com' }] } }, { a: { b: [{ c: '[redacted:email]' }] } }],
+    [
+      'a number written with spaces spans words: the whole value goes',
+      { msg: 'caller +44 7700 900123 hung up' },
+      { msg: '[redacted:phone]' },
+    ],
+    ['nested', { a: { b: [{ c: 'mail bob@example.com' }] } }, { a: { b: [{ c: 'mail [redacted:email]' }] } }],
   ])('%s', (_name, input, expected) => {
     expect(redactValue(input)).toEqual(expected);
   });
@@ -25,7 +30,7 @@ describe('redactValue', () => {
   it('an error keeps its class; message and stack are checked', () => {
     const out = redactValue(new TypeError('no route to +447700900123')) as Record<string, unknown>;
     expect(out.type).toBe('TypeError');
-    expect(out.message).toBe('[redacted:phone]');
+    expect(out.message).toBe('no route to [redacted:phone]');
     expect(String(out.stack)).not.toContain('7700900123');
   });
 });
