@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
 import {
   diskSpaceCheck,
@@ -20,6 +21,8 @@ import { RequestMetrics } from '../http/request-metrics.js';
 import { stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { Registry } from '../metrics/index.js';
+import { startPushFromConfig } from '../push/from-config.js';
+import type { SnapshotSource } from '../push/pusher.js';
 import { runtimeMetrics } from '../runtime/index.js';
 import { otelTracing } from '../sinks/otel.js';
 import { storeSink } from '../sinks/store-sink.js';
@@ -170,7 +173,10 @@ export async function startSidecar(
   mountDashboard(app);
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
+  let push: { stop(): Promise<void>; remoteWrite?: string; otlp?: string } | undefined;
   const teardown = async () => {
+    // First: the last snapshot is queued (and tried) while every metric is still there.
+    await push?.stop();
     await sink.close();
     await stopMaintenance();
     telephony.close();
@@ -187,6 +193,7 @@ export async function startSidecar(
   };
   let served: Served;
   try {
+    push = startPush(config, registry, log);
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
   } catch (err) {
     await teardown().catch(() => {});
@@ -240,6 +247,8 @@ export async function startSidecar(
   }
   log.info(
     {
+      ...(push?.remoteWrite !== undefined && { remote_write: trusted(originOf(push.remoteWrite)) }),
+      ...(push?.otlp !== undefined && { otlp_metrics: trusted(originOf(push.otlp)) }),
       url: trusted(served.url),
       db: dbPath,
       demo,
@@ -248,6 +257,27 @@ export async function startSidecar(
     'sidetone listening',
   );
   return { url: served.url, close, done, bus, registry };
+}
+
+/**
+ * `[push]` and `[otel] export_metrics` read the registry through its format-neutral snapshot
+ * (`Registry#snapshot()`, the core issue's API). A build whose registry lacks it refuses the
+ * setting by name instead of starting without the push the operator asked for.
+ */
+function startPush(
+  config: SidetoneConfig,
+  registry: Registry,
+  log: Logger,
+): ReturnType<typeof startPushFromConfig> | undefined {
+  if (config.push.remote_write_url === undefined && !config.otel.export_metrics) return undefined;
+  const source = registry as unknown as Partial<SnapshotSource>;
+  if (typeof source.snapshot !== 'function') {
+    throw new ConfigError(
+      'ST_CONFIG_INVALID',
+      'push.remote_write_url / otel.export_metrics need the registry snapshot API, which this build lacks: unset them, or upgrade sidetone',
+    );
+  }
+  return startPushFromConfig(config, source as SnapshotSource, registry, log);
 }
 
 /** Scheme, host and port only: a configured URL may carry credentials in its user part. */
