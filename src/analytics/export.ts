@@ -34,6 +34,8 @@ export interface ExportRow {
   sip_code: number | null;
   q850: number | null;
   reason: string | null;
+  outcome: string | null;
+  effective: boolean;
   hangup_by: string | null;
   duration_ms: number | null;
   talk_ms: number | null;
@@ -60,6 +62,8 @@ export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
   'sip_code',
   'q850',
   'reason',
+  'outcome',
+  'effective',
   'hangup_by',
   'duration_ms',
   'talk_ms',
@@ -89,6 +93,8 @@ export function toExportRow(c: CallRecord): ExportRow {
     sip_code: c.sipCode,
     q850: c.q850,
     reason: c.reason,
+    outcome: c.outcome,
+    effective: c.networkEffective,
     hangup_by: c.hangupBy,
     duration_ms: c.durationMs,
     talk_ms: c.talkMs,

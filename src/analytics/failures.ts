@@ -1,6 +1,7 @@
 /** "Which calls failed and why": the most recent failed calls, numbers masked. */
 import { showValue, ValidationError } from '../errors.js';
 import type { CallStatus, CallStore, FailureReason } from '../store/types.js';
+import type { CallOutcome } from '../telephony/labels.js';
 
 /** Outcomes listed as failures: every finished call that did not complete. */
 export const FAILURE_STATUSES: readonly CallStatus[] = [
@@ -15,6 +16,8 @@ export interface FailedCall {
   callId: string;
   status: CallStatus;
   reason: FailureReason | null;
+  /** RFC 6076 outcome (the call classifier's): `challenged` is a 401/407, not a failed attempt. */
+  outcome: CallOutcome | null;
   sipCode: number | null;
   q850: number | null;
   direction: string | null;
@@ -73,6 +76,7 @@ export async function failures(store: CallStore, opts: FailuresOptions = {}): Pr
     callId: c.callId,
     status: c.status,
     reason: c.reason,
+    outcome: c.outcome,
     sipCode: c.sipCode,
     q850: c.q850,
     direction: c.direction,

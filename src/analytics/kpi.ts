@@ -3,7 +3,7 @@
  * millions of rows); this turns counts into rates. A rate whose denominator is 0 is `null`, not 0:
  * "no calls" is not "all calls failed".
  */
-import type { CallStats } from '../store/types.js';
+import type { CallStats, KpiCounts } from '../store/types.js';
 
 export interface Kpis {
   /** Answer-seizure ratio, %. */
@@ -32,29 +32,40 @@ export interface Kpis {
  */
 export const KPI_DEFINITIONS: Readonly<Record<keyof Kpis, string>> = {
   asr:
-    'ASR (ITU-T E.411) = answered / attempts x 100. Attempts are calls in the period with an outcome ' +
-    '(status other than active); 3xx are not excluded.',
+    'ASR (ITU-T E.411) = answered / attempts x 100. Attempts are ended calls, except 401/407 ' +
+    'authentication challenges (RFC 6076); 3xx are not excluded. See docs/kpis.md.',
   ner:
     'NER (ITU-T E.425) = (answered + attempts ending with Q.850 cause 16, 17, 18, 19 or 21) / attempts x 100. ' +
     'The cause is the stated Q.850 value, else from the final SIP code (200->16, 486/600->17, 480->18, ' +
     '603->21; 401/407 are not effective), else for calls without a SIP code from the reason ' +
     '(normal->16, busy->17, no_answer->18, rejected->21).',
   ser:
-    'SER (RFC 6076) = SIP attempts answered 200 / (SIP attempts - SIP attempts answered 3xx) x 100. ' +
-    'SIP attempts are finished calls on channel sip/webrtc or carrying a SIP code; an answered call ' +
-    'without a code counts as 200.',
+    'SER (RFC 6076 4.6) = SIP attempts answered / (SIP attempts - SIP attempts answered 3xx) x 100. ' +
+    'SIP attempts are attempts on channel sip or webrtc.',
   seer:
-    'SEER (RFC 6076) = SIP attempts answered 200, 480, 486, 600 or 603 / (SIP attempts - SIP attempts ' +
+    'SEER (RFC 6076 4.7) = SIP attempts answered 200, 480, 486, 600 or 603 / (SIP attempts - SIP attempts ' +
     'answered 3xx) x 100.',
   isa:
-    'ISA (RFC 6076) = SIP attempts answered 408, 500, 503 or 504, or with no final response and reason ' +
-    'timeout (Timer B) / SIP attempts x 100.',
+    'ISA (RFC 6076 4.8) = SIP attempts answered 408, 500, 503 or 504, or with no final response ' +
+    '(Timer B, reason timeout) / SIP attempts x 100.',
   acdSeconds:
     'ACD = sum of talk time (answer to end) of answered calls / answered calls with a known talk time.',
   pddMs: 'PDD = average of start (INVITE) to first ringing (180/183) over calls that rang.',
   successRate: 'Success rate = completed calls / attempts x 100.',
   transcriptRate: 'Transcript rate = answered calls with a transcript / answered calls x 100.',
 };
+
+/** The carrier and RFC 6076 ratios of a set of counts: one formula for stats and series alike. */
+export function ratios(c: KpiCounts): Pick<Kpis, 'asr' | 'ner' | 'ser' | 'seer' | 'isa'> {
+  const sipBase = c.sipAttempts - c.sipRedirected;
+  return {
+    asr: percent(c.answered, c.attempts),
+    ner: percent(c.networkEffective, c.attempts),
+    ser: percent(c.sipAnswered, sipBase),
+    seer: percent(c.sipEffective, sipBase),
+    isa: percent(c.sipIneffective, c.sipAttempts),
+  };
+}
 
 /** `n / d` as a percentage rounded to 2 decimals, or null when `d` is 0. */
 export function percent(n: number, d: number): number | null {
@@ -76,13 +87,8 @@ export function round(x: number, decimals: number): number {
  * ```
  */
 export function kpisFromStats(st: CallStats): Kpis {
-  const sipBase = st.sipAttempts - st.sipRedirected;
   return {
-    asr: percent(st.answered, st.finished),
-    ner: percent(st.networkEffective, st.finished),
-    ser: percent(st.sipAnswered, sipBase),
-    seer: percent(st.sipEffective, sipBase),
-    isa: percent(st.sipIneffective, st.sipAttempts),
+    ...ratios({ ...st, attempts: st.finished }),
     acdSeconds: st.talkCount > 0 ? round(st.talkMsSum / st.talkCount / 1000, 3) : null,
     pddMs: st.pddCount > 0 ? round(st.pddMsSum / st.pddCount, 1) : null,
     successRate: percent(st.byStatus.completed, st.finished),

@@ -3,7 +3,7 @@ import { ValidationError } from '../errors.js';
 import { zeroStatusCounts } from '../store/fold.js';
 import type { Bucket, CallQuery, CallStatus, CallStore, SeriesRow } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
-import { percent, round } from './kpi.js';
+import { percent, ratios, round } from './kpi.js';
 
 export const BUCKET_MS: Readonly<Record<Bucket, number>> = { hour: 3_600_000, day: 86_400_000 };
 /** Upper bound on buckets per series: keeps responses and charts bounded. */
@@ -15,8 +15,10 @@ export interface SeriesPoint {
   total: number;
   byStatus: Record<CallStatus, number>;
   answered: number;
-  /** Completed / finished calls in the bucket, %, null when none finished. */
+  /** Completed calls / attempts in the bucket, %, null when none. */
   successRate: number | null;
+  /** The bucket's ASR, NER, SER, SEER and ISA (same definitions as the dashboard), null when none. */
+  kpis: ReturnType<typeof ratios>;
   /** Mean start-to-end duration of answered calls, seconds, null when none. */
   avgDurationSeconds: number | null;
 }
@@ -37,6 +39,7 @@ function point(start: number, r: SeriesRow | undefined): SeriesPoint {
       byStatus: zeroStatusCounts(),
       answered: 0,
       successRate: null,
+      kpis: { asr: null, ner: null, ser: null, seer: null, isa: null },
       avgDurationSeconds: null,
     };
   }
@@ -45,7 +48,8 @@ function point(start: number, r: SeriesRow | undefined): SeriesPoint {
     total: r.total,
     byStatus: r.byStatus,
     answered: r.answered,
-    successRate: percent(r.byStatus.completed, r.total - r.byStatus.active),
+    successRate: percent(r.byStatus.completed, r.kpi.attempts),
+    kpis: ratios(r.kpi),
     avgDurationSeconds: r.durationCount > 0 ? round(r.durationMsSum / r.durationCount / 1000, 3) : null,
   };
 }

@@ -1,5 +1,5 @@
 import type { Counter, CounterSeries, Registry } from '../metrics/index.js';
-import { EVENT_TYPES } from './schemas.js';
+import { EVENT_TYPES, eventSchema } from './schemas.js';
 import type { EventType, Listener, SidetoneEvent } from './types.js';
 
 type AnyListener = (event: SidetoneEvent) => void;
@@ -17,6 +17,13 @@ export interface EventBusOptions {
    * events carry PII. An `onError` that throws is ignored.
    */
   onError?: (error: unknown, type: string) => void;
+  /**
+   * Check every emitted event against its schema, as `POST /events` does, and drop (and count in
+   * `<prefix>_events_invalid_total{type}`) one that fails: an out-of-range value from an in-process
+   * source is refused exactly like one over HTTP. Default true; `false` skips the check for a
+   * source that emits only events it built itself, when the cost of checking matters.
+   */
+  validate?: boolean;
 }
 
 /**
@@ -41,9 +48,21 @@ export class EventBus {
   private readonly errors: Counter<'type'> | undefined;
   private readonly errorSeries = new Map<string, CounterSeries>();
   private readonly onError: ((error: unknown, type: string) => void) | undefined;
+  private readonly validate: boolean;
+  private readonly invalid: Counter<'type'> | undefined;
+  private readonly invalidSeries = new Map<string, CounterSeries>();
+  /** Events dropped by validation (also counted in the registry, when one was given). */
+  invalidCount = 0;
 
   constructor(options: EventBusOptions = {}) {
     this.onError = options.onError;
+    this.validate = options.validate ?? true;
+    this.invalid = options.registry?.counter({
+      name: `${options.prefix ?? 'sidetone'}_events_invalid_total`,
+      help: 'Events dropped because they failed their schema (missing field, wrong type, out-of-range value), by type',
+      labels: ['type'],
+      enums: { type: EVENT_TYPES },
+    });
     this.errors = options.registry?.counter({
       name: `${options.prefix ?? 'sidetone'}_event_subscriber_errors_total`,
       help: 'Event subscribers that threw, by event type (the event was still delivered to the others)',
@@ -93,6 +112,20 @@ export class EventBus {
    */
   emit(event: SidetoneEvent): void {
     const list = this.dispatch.get(event.type) ?? this.anyListeners;
+    if (list.length === 0) return;
+    if (this.validate && !eventSchema.safeParse(event).success) this.refused(event);
+    else this.deliver(list, event);
+  }
+
+  /**
+   * Deliver an event already checked against its schema (`parseEvent`), skipping the second check:
+   * the ingest route's path. Anything else should use {@link emit}.
+   */
+  emitParsed(event: SidetoneEvent): void {
+    this.deliver(this.dispatch.get(event.type) ?? this.anyListeners, event);
+  }
+
+  private deliver(list: readonly AnyListener[], event: SidetoneEvent): void {
     for (let i = 0; i < list.length; i++) {
       try {
         (list[i] as AnyListener)(event);
@@ -126,6 +159,19 @@ export class EventBus {
 
   private rebuildAll(): void {
     for (const type of this.typed.keys()) this.rebuild(type);
+  }
+
+  private refused(event: SidetoneEvent): void {
+    this.invalidCount++;
+    if (this.invalid === undefined) return;
+    const type = typeof event?.type === 'string' ? event.type : 'other';
+    let s = this.invalidSeries.get(type);
+    if (s === undefined) {
+      const known = KNOWN_TYPES.has(type);
+      s = this.invalid.labels({ type: known ? type : 'other' });
+      if (known) this.invalidSeries.set(type, s);
+    }
+    s.inc();
   }
 
   private failed(type: string, err: unknown): void {

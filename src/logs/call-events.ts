@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.js';
 import { EVENT_TYPES } from '../events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
+import { callClass } from '../sinks/trace-sink.js';
 import { maskNumber } from '../store/privacy.js';
 import { traceFields } from './logger.js';
 
@@ -29,8 +30,8 @@ const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? 
 /**
  * The call-event log: one JSON line per call started, answered, ended or failed, with masked
  * numbers, a `call_ref` instead of the Call-ID, and the call span's `trace_id`/`span_id`. A call
- * ending with a final response >= 400 or without any (Timer B) is logged as `call.failed`, the
- * same rule the trace sink uses for the span status.
+ * the call classifier does not find `completed` is logged as `call.failed`, with its outcome,
+ * status and reason: the same verdict the metrics, the store and the span status use.
  *
  * @example
  * const traces = traceSink(bus, { tracer });
@@ -39,8 +40,8 @@ const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? 
 export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOptions = {}): () => void {
   const maxOpen = options.maxOpen ?? 10_000;
   // The span context is taken at start (the trace sink forgets the call when it ends).
-  const open = new Map<string, { trace_id?: string; span_id?: string }>();
-  const ids = (callId: string) => open.get(callId) ?? traceFields(options.spanContext?.(callId));
+  const open = new Map<string, { ids: { trace_id?: string; span_id?: string }; answered: boolean }>();
+  const ids = (callId: string) => open.get(callId)?.ids ?? traceFields(options.spanContext?.(callId));
   const line = (e: SidetoneEvent & { callId: string }, event: string, extra: object = {}) => ({
     event,
     call_ref: callRef(e.callId),
@@ -53,7 +54,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
   const offs = [
     bus.on('call.started', (e) => {
       if (open.size >= maxOpen) open.delete(open.keys().next().value as string);
-      open.set(e.callId, traceFields(options.spanContext?.(e.callId)));
+      open.set(e.callId, { ids: traceFields(options.spanContext?.(e.callId)), answered: false });
       log.info(
         line(e, 'call.started', {
           direction: e.direction,
@@ -65,10 +66,18 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
         'call started',
       );
     }),
-    bus.on('call.answered', (e) => log.info(line(e, 'call.answered'), 'call answered')),
+    bus.on('call.answered', (e) => {
+      const call = open.get(e.callId);
+      if (call !== undefined) call.answered = true;
+      log.info(line(e, 'call.answered'), 'call answered');
+    }),
     bus.on('call.ended', (e: EventOf<'call.ended'>) => {
-      const failed = e.timeout === true || (e.sipCode !== undefined && e.sipCode >= 400);
+      const c = callClass(e, open.get(e.callId)?.answered === true);
+      const failed = c.status !== 'completed';
       const fields = line(e, failed ? 'call.failed' : 'call.ended', {
+        outcome: c.outcome,
+        status: c.status,
+        ...(c.reason !== null && { reason: c.reason }),
         ...(e.sipCode !== undefined && { sip_code: e.sipCode }),
         ...(e.q850 !== undefined && { q850: e.q850 }),
         ...(e.hangupBy !== undefined && { hangup_by: e.hangupBy }),

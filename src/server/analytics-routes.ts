@@ -11,7 +11,15 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 
 // Query schemas: the seed's parameter names, so its users can switch without changing dashboards.
 const QUERIES = {
-  dashboard: z.object({ days: int(1, 366).optional(), hours: int(1, 24 * 366).optional() }).strict(),
+  dashboard: z
+    .object({
+      days: int(1, 366).optional(),
+      hours: int(1, 24 * 366).optional(),
+      // The per-trunk (or per-direction) view: the same KPIs over the calls of one trunk.
+      trunk: z.string().min(1).max(200).optional(),
+      direction: z.enum(['inbound', 'outbound']).optional(),
+    })
+    .strict(),
   failures: z.object({ limit: int(1, 1000).default(50) }).strict(),
   export: z
     .object({ format: z.enum(['csv', 'json']).default('csv'), days: int(1, 3660).default(1) })
@@ -65,7 +73,11 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     if (q instanceof Response) return q;
     const to = now();
     const span = q.hours !== undefined ? q.hours * 3_600_000 : (q.days ?? 1) * DAY;
-    return json(200, await dashboard(store, { from: to - span, to }));
+    const filters = {
+      ...(q.trunk !== undefined && { trunk: q.trunk }),
+      ...(q.direction !== undefined && { direction: q.direction }),
+    };
+    return json(200, await dashboard(store, { from: to - span, to, ...filters }));
   });
   get('/metrics/failures', async (_req, { url }) => {
     const q = parse('failures', url);

@@ -104,7 +104,10 @@ export async function startSidecar(
     registry,
     { prefix: config.metrics.prefix },
   );
-  const sink = storeSink(bus, store, { onError: (err) => log.error({ err }, 'call store write failed') });
+  const sink = storeSink(bus, store, {
+    trunks: labels.trunks,
+    onError: (err) => log.error({ err }, 'call store write failed'),
+  });
   // Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
   // registered OpenTelemetry SDK sends them (nowhere by default).
   const otel = otelTracing({

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { ValidationError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
-import type { CallStore, CallUpdate, SmsFailureReason, SmsUpdate } from '../store/types.js';
-import { mosFromNetwork } from '../telephony/standards/emodel.js';
-import { rttFromRtcp } from '../telephony/standards/rtp.js';
+import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
+import { reportMeasures, scoreMedia } from '../telephony/outcome/media.js';
 import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
 
 export interface StoreSinkOptions {
@@ -13,6 +13,14 @@ export interface StoreSinkOptions {
   maxBatch?: number;
   /** Called when a write fails (the updates of that batch are counted in `failed`). */
   onError?: (err: unknown) => void;
+  /**
+   * Configured trunk names (the `trunks` label list). When given, a trunk not in it is stored as
+   * `other`, as the metric packs label it: a free-form name never reaches the store or its views,
+   * and the per-trunk dashboard matches the per-trunk PromQL. The sidecar always passes its list.
+   */
+  trunks?: readonly string[];
+  /** Updates kept for a later flush after a failed write (then dropped and counted). Default 100 000. */
+  maxRetained?: number;
 }
 
 /** The store sink: what it has written, and how to wait until everything queued is durable. */
@@ -47,6 +55,7 @@ const SMS_REASON: Record<string, SmsFailureReason> = {
  */
 export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOptions = {}): StoreSink {
   const maxBatch = options.maxBatch ?? 2000;
+  const maxRetained = options.maxRetained ?? 100_000;
   let calls: CallUpdate[] = [];
   let sms: SmsUpdate[] = [];
   let writing: Promise<void> = Promise.resolve();
@@ -66,15 +75,33 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
           if (c.length > 0) stats.written += await store.applyBatch(c);
           if (s.length > 0) stats.written += await store.applySmsBatch(s);
         } catch (err) {
-          stats.failed += c.length + s.length;
+          // Keep the batch for the next flush (the client's retry, or the timer): none of it was
+          // acknowledged, and the retry's events are skipped by id, so this is their only copy. A
+          // refused item would fail every later batch too, so a ValidationError is not kept, and
+          // nothing is kept past `maxRetained` updates.
+          const keep =
+            !(err instanceof ValidationError) &&
+            calls.length + sms.length + c.length + s.length <= maxRetained;
+          if (keep) {
+            calls = c.concat(calls);
+            sms = s.concat(sms);
+          } else stats.failed += c.length + s.length;
           options.onError?.(err);
           throw err;
         }
       });
     return writing;
   };
+  let inFlight = 0;
   const queued = () => {
-    if (calls.length + sms.length >= maxBatch) write().catch(() => {});
+    // One size-triggered write at a time: while the store is failing, the retained batch stays
+    // over maxBatch, and a write per incoming event would only pile up failing writes.
+    if (inFlight === 0 && calls.length + sms.length >= maxBatch) {
+      inFlight++;
+      write()
+        .catch(() => {})
+        .finally(() => inFlight--);
+    }
   };
   const call = (u: CallUpdate) => {
     calls.push(u);
@@ -85,6 +112,8 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     queued();
   };
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
+  const known = options.trunks === undefined ? undefined : new Set(options.trunks);
+  const trunkOf = (t: string) => (known === undefined || known.has(t) ? t : 'other');
 
   const offs = [
     bus.on('call.started', (e) =>
@@ -94,7 +123,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         at: at(e),
         direction: e.direction,
         channel: e.channel,
-        ...(e.trunk !== undefined && { trunk: e.trunk }),
+        ...(e.trunk !== undefined && { trunk: trunkOf(e.trunk) }),
         ...(e.from !== undefined && { from: e.from }),
         ...(e.to !== undefined && { to: e.to }),
       }),
@@ -106,7 +135,9 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         kind: 'ended',
         callId: e.callId,
         at: at(e),
-        ...(e.timeout && { status: 'timeout' as const }),
+        // Timer B is stored as the stated reason `timeout`: the classifier reads the two alike, so
+        // the store and the calls pack agree (status timeout, outcome ineffective, counted in ISA).
+        ...(e.timeout === true && { reason: 'timeout' as const }),
         ...(e.sipCode !== undefined && { sipCode: e.sipCode }),
         ...(e.q850 !== undefined && { q850: e.q850 }),
         ...(e.hangupBy !== undefined && e.hangupBy !== 'unknown' && { hangupBy: e.hangupBy }),
@@ -122,7 +153,8 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     bus.on('sms.received', (e) =>
       message({
         kind: 'received',
-        messageId: randomUUID(),
+        // The event id, when given, so a retried event is the same message, not a second one.
+        messageId: e.id ?? randomUUID(),
         at: at(e),
         from: e.from,
         ...(e.to !== undefined && { to: e.to }),
@@ -133,21 +165,23 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     bus.on('sms.sent', (e) =>
       message({
         kind: 'sent',
-        messageId: messageId(e.reference),
+        messageId: submissionId(e),
         at: at(e),
         to: e.to,
         ...(e.from !== undefined && { from: e.from }),
         ...(e.modem !== undefined && { gateway: e.modem }),
         ...(e.segments !== undefined && { segments: e.segments }),
+        ...(e.reference !== undefined && { reference: String(e.reference) }),
       }),
     ),
     bus.on('sms.send_failed', (e) =>
       message({
         kind: 'send_failed',
-        messageId: messageId(e.reference),
+        messageId: e.reference === undefined ? (e.id ?? randomUUID()) : reportId(e),
         at: at(e),
         ...(e.reason !== undefined && { reason: SMS_REASON[e.reason] ?? 'other' }),
         ...(e.cmsError !== undefined && { statusCode: e.cmsError }),
+        ...(e.reference !== undefined && { match: matchOf(e) }),
       }),
     ),
     bus.on('sms.delivery_report', (e) => {
@@ -160,10 +194,12 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       const code = e.tpStatus ?? (typeof e.errorCode === 'number' ? e.errorCode : undefined);
       message({
         kind: 'delivery',
-        messageId: String(e.reference),
+        // Used only when no pending submission matches (a report for a message sent elsewhere).
+        messageId: reportId(e),
         at: at(e),
         outcome,
         ...(code !== undefined && { statusCode: code }),
+        match: matchOf(e),
       });
     }),
   ];
@@ -183,26 +219,49 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
   };
 }
 
-function messageId(reference: string | number | undefined): string {
-  return reference === undefined ? randomUUID() : String(reference);
+/**
+ * One record per submission: the event id, else modem + reference + time (so a repeated event is
+ * the same record, while the same TP-MR on another modem, or after the 0-255 wrap, is another).
+ */
+function submissionId(e: {
+  id?: string | undefined;
+  modem?: string | undefined;
+  reference?: string | number | undefined;
+  ts?: number | undefined;
+}): string {
+  if (e.id !== undefined) return e.id;
+  if (e.reference === undefined) return randomUUID();
+  return `sub:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
 }
 
-/** Loss, jitter, RTT and E-model MOS of one RTCP-derived report, as the store keeps them. */
+/** The id a report is filed under when it matches no pending submission. */
+function reportId(e: {
+  id?: string | undefined;
+  modem?: string | undefined;
+  reference?: string | number | undefined;
+  ts?: number | undefined;
+}): string {
+  return e.id ?? `report:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
+}
+
+function matchOf(e: { modem?: string | undefined; reference?: string | number | undefined }): SmsMatch {
+  return { reference: String(e.reference), ...(e.modem !== undefined && { gateway: e.modem }) };
+}
+
+/**
+ * Loss, jitter, RTT and E-model MOS of one RTCP-derived report, as the store keeps them; undefined
+ * when the report cannot be scored (unknown codec, no loss data), as the media pack decides.
+ */
 export function mediaSummary(
   e: EventOf<'media.report'>,
 ): { mos: number; jitterMs: number; lossPercent: number; rttMs?: number } | undefined {
-  const received = e.packetsReceived ?? 0;
-  const lost = e.packetsLost ?? 0;
-  const lossPercent =
-    received + lost > 0
-      ? (100 * lost) / (received + lost)
-      : e.fractionLost !== undefined
-        ? (100 * e.fractionLost) / 256
-        : 0;
-  const jitterMs = e.jitterMs ?? (e.jitter !== undefined ? (e.jitter * 1000) / (e.clockRate ?? 8000) : 0);
-  const rttSeconds = e.rtcp === undefined ? null : rttFromRtcp(e.rtcp.arrival, e.rtcp.lsr, e.rtcp.dlsr);
-  const rttMs = e.rttMs ?? (rttSeconds === null ? undefined : rttSeconds * 1000);
-  const q = mosFromNetwork({ codec: e.codec ?? 'PCMU', lossPercent, jitterMs, rttMs: rttMs ?? 0 });
-  if (q === undefined) return undefined;
-  return { mos: q.mos, jitterMs, lossPercent, ...(rttMs !== undefined && { rttMs }) };
+  const m = reportMeasures(e);
+  const q = scoreMedia(e.codec, m.lossPercent, m.jitterMs, m.rttMs);
+  if (q.mos === undefined || m.lossPercent === undefined) return undefined;
+  return {
+    mos: q.mos,
+    jitterMs: m.jitterMs ?? 0,
+    lossPercent: m.lossPercent,
+    ...(m.rttMs !== undefined && { rttMs: m.rttMs }),
+  };
 }

@@ -12,9 +12,10 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { EventBus } from '../events/bus.js';
-import type { SidetoneEvent } from '../events/types.js';
+import type { EventOf, SidetoneEvent } from '../events/types.js';
 import { detectPii } from '../guard/pii.js';
 import { hashNumber, maskNumber } from '../store/privacy.js';
+import { classifyCall } from '../telephony/outcome/classify.js';
 import { mediaSummary } from './store-sink.js';
 
 export interface TraceSinkOptions {
@@ -67,6 +68,8 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
   const maxOpen = options.maxOpen ?? 10_000;
   // Insertion-ordered, so the first entry is the oldest open call.
   const spans = new Map<string, Span>();
+  // Calls answered so far: the outcome at the end depends on it.
+  const answered = new Set<string>();
   // Parents adopted for calls about to start; bounded like the spans, oldest dropped first.
   const parents = new Map<string, Context>();
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
@@ -90,6 +93,7 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
         span.setAttribute('sidetone.call.evicted', true);
         span.end();
         spans.delete(oldest);
+        answered.delete(oldest);
       }
       const attributes: Attributes = {
         'sidetone.call.direction': e.direction,
@@ -106,7 +110,10 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       spans.set(e.callId, tracer.startSpan('call', { kind, attributes, startTime: at(e) }, parent));
     }),
     bus.on('call.ringing', (e) => event(e.callId, e.early ? 'early_media' : 'ringing', e)),
-    bus.on('call.answered', (e) => event(e.callId, 'answered', e)),
+    bus.on('call.answered', (e) => {
+      if (spans.has(e.callId)) answered.add(e.callId);
+      event(e.callId, 'answered', e);
+    }),
     bus.on('call.held', (e) => event(e.callId, 'held', e)),
     bus.on('call.resumed', (e) => event(e.callId, 'resumed', e)),
     bus.on('sip.request', (e) =>
@@ -150,15 +157,19 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       const span = spans.get(e.callId);
       if (span === undefined) return;
       spans.delete(e.callId);
+      const wasAnswered = answered.delete(e.callId);
       if (e.sipCode !== undefined) span.setAttribute('sip.response.status_code', e.sipCode);
       if (e.q850 !== undefined) span.setAttribute('sidetone.call.q850_cause', e.q850);
       if (e.hangupBy !== undefined) span.setAttribute('sidetone.call.hangup_by', e.hangupBy);
-      // A final response >= 400 or a Timer B expiry is a failed call; a normal clearing is not.
-      const failed = e.timeout === true || (e.sipCode !== undefined && e.sipCode >= 400);
+      // The outcome is decided by the one call classifier the metrics and the store use.
+      const c = callClass(e, wasAnswered);
+      span.setAttribute('sidetone.call.outcome', c.outcome ?? 'unknown');
+      span.setAttribute('sidetone.call.status', c.status);
+      if (c.reason !== null) span.setAttribute('sidetone.call.reason', c.reason);
       span.setStatus(
-        failed
-          ? { code: SpanStatusCode.ERROR, message: e.timeout ? 'no final response' : `SIP ${e.sipCode}` }
-          : { code: SpanStatusCode.OK },
+        c.status === 'completed'
+          ? { code: SpanStatusCode.OK }
+          : { code: SpanStatusCode.ERROR, message: `${c.status}: ${c.reason ?? 'unknown'}` },
       );
       span.end(at(e));
     }),
@@ -186,7 +197,20 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       for (const off of offs) off();
       for (const span of spans.values()) span.end();
       spans.clear();
+      answered.clear();
       parents.clear();
     },
   };
+}
+
+/** The classifier's verdict on an ended call, from its end event and whether it was answered. */
+export function callClass(e: EventOf<'call.ended'>, answered: boolean) {
+  return classifyCall({
+    ended: true,
+    answered,
+    sipCode: e.sipCode,
+    q850: e.q850,
+    timeout: e.timeout,
+    hangupBy: e.hangupBy,
+  });
 }

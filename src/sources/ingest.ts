@@ -21,6 +21,38 @@ export interface IngestOptions {
   traceparent?: (traceparent: string, events: readonly SidetoneEvent[], tracestate?: string) => void;
   /** Called with every refused item (field paths and reasons, never the body), for the audit log. */
   onReject?: (rejected: readonly IngestRejection[]) => void;
+  /**
+   * Event ids remembered to make a retry count once (the dedupe window): an event whose `id` was
+   * already emitted is skipped. Default 100 000 ids and 15 minutes, whichever is reached first.
+   */
+  dedupe?: { maxIds?: number; maxAgeMs?: number; now?: () => number };
+}
+
+/**
+ * A bounded window of event ids: insertion-ordered, so the oldest ids are forgotten first, by
+ * count and by age. Memory is at most `maxIds` strings of up to 128 characters.
+ */
+class IdWindow {
+  private readonly seen = new Map<string, number>();
+  constructor(
+    private readonly maxIds: number,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number,
+  ) {}
+  /** True when `id` is new (and remember it), false when it is in the window. */
+  add(id: string): boolean {
+    const t = this.now();
+    const at = this.seen.get(id);
+    if (at !== undefined && t - at <= this.maxAgeMs) return false;
+    if (at !== undefined) this.seen.delete(id);
+    // Forget the oldest: past the age limit, or to make room for this one.
+    for (const [old, when] of this.seen) {
+      if (this.seen.size < this.maxIds && t - when <= this.maxAgeMs) break;
+      this.seen.delete(old);
+    }
+    this.seen.set(id, t);
+    return true;
+  }
 }
 
 /** One refused item: where it was in the request and what is wrong with it. */
@@ -50,6 +82,11 @@ const NDJSON_TYPES = new Set([
 export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxItems = options.maxItems ?? 10_000;
+  const ids = new IdWindow(
+    options.dedupe?.maxIds ?? 100_000,
+    options.dedupe?.maxAgeMs ?? 15 * 60_000,
+    options.dedupe?.now ?? Date.now,
+  );
   return async (req) => {
     const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const ndjson = NDJSON_TYPES.has(type);
@@ -118,7 +155,13 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     if (traceparent !== null && good.length > 0 && options.traceparent) {
       options.traceparent(traceparent, good, req.headers.get('tracestate') ?? undefined);
     }
-    for (const e of good) bus.emit(e);
+    // A retried batch: events already emitted are skipped, so metrics count them once; the store
+    // sink keeps a failed batch queued, so the retry's flush writes what the failure left out.
+    let duplicates = 0;
+    for (const e of good) {
+      if (e.id !== undefined && !ids.add(e.id)) duplicates++;
+      else bus.emitParsed(e);
+    }
     if (good.length > 0 && options.flush) {
       try {
         await options.flush();
@@ -133,7 +176,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     rejected.sort((a, b) => a.index - b.index);
     if (rejected.length > 0) options.onReject?.(rejected);
     const status = good.length === 0 && rejected.length > 0 ? 400 : 200;
-    return json(status, { accepted: good.length, rejected: rejected.length, errors: rejected });
+    return json(status, { accepted: good.length, duplicates, rejected: rejected.length, errors: rejected });
   };
 }
 

@@ -3,13 +3,15 @@
  * A backend runs one `GROUP BY status, kpi` (or `bucket, status, answered`) query; the few groups
  * come back here, so the KPI bookkeeping is written once for SQLite and PostgreSQL alike.
  */
-import { KPI_FLAG } from './derive.js';
+import { CALL_OUTCOMES } from '../telephony/labels.js';
+import { KPI_FLAG, outcomeOfBits } from './derive.js';
 import {
   CALL_STATUSES,
   type CallBreakdown,
   type CallOverview,
   type CallStats,
   type CallStatus,
+  type KpiCounts,
   type SeriesRow,
 } from './types.js';
 
@@ -53,6 +55,38 @@ export interface OverviewGroup extends StatsGroup {
   failure: string | null;
 }
 
+export const zeroKpiCounts = (): KpiCounts => ({
+  attempts: 0,
+  answered: 0,
+  networkEffective: 0,
+  sipAttempts: 0,
+  sipRedirected: 0,
+  sipAnswered: 0,
+  sipEffective: 0,
+  sipIneffective: 0,
+});
+
+/**
+ * Add `n` calls with KPI bits `kpi` to `c`; false when they are not attempts (active, or a
+ * challenge). The one reading of the classifier's bits, for stats and series alike.
+ */
+export function addKpi(c: KpiCounts, kpi: number, n: number): boolean {
+  const has = (flag: number) => (kpi & flag) !== 0;
+  if (!has(KPI_FLAG.seizure)) return false;
+  c.attempts += n;
+  const answered = has(KPI_FLAG.answered);
+  if (answered) c.answered += n;
+  if (answered || has(KPI_FLAG.nerCause)) c.networkEffective += n;
+  if (has(KPI_FLAG.sip)) {
+    c.sipAttempts += n;
+    if (has(KPI_FLAG.sipRedirected)) c.sipRedirected += n;
+    if (has(KPI_FLAG.sipAnswered)) c.sipAnswered += n;
+    if (has(KPI_FLAG.sipEffective)) c.sipEffective += n;
+    if (has(KPI_FLAG.sipIneffective)) c.sipIneffective += n;
+  }
+  return true;
+}
+
 export const zeroStatusCounts = (): Record<CallStatus, number> =>
   Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<CallStatus, number>;
 
@@ -73,6 +107,7 @@ export function foldCallStats(groups: readonly StatsGroup[]): CallStats {
     finished: 0,
     active: 0,
     byStatus: zeroStatusCounts(),
+    byOutcome: Object.fromEntries(CALL_OUTCOMES.map((o) => [o, 0])) as CallStats['byOutcome'],
     answered: 0,
     networkEffective: 0,
     sipAttempts: 0,
@@ -110,11 +145,21 @@ export function foldCallStats(groups: readonly StatsGroup[]): CallStats {
     mos += num(g.mos_sum);
     jitter += num(g.jitter_sum);
     loss += num(g.loss_sum);
-    // KPIs count attempts with an outcome; an active call has none yet.
+    // KPIs count attempts with an outcome; an active call has none yet, and a 401/407 challenge
+    // is not an attempt (RFC 6076). The classifier put both facts in the KPI bits.
+    const outcome = outcomeOfBits(num(g.kpi));
+    if (outcome !== null) st.byOutcome[outcome] += n;
     if (g.status === 'active') continue;
-    st.finished += n;
-    const answered = has(KPI_FLAG.answered);
-    if (answered) {
+    const k = zeroKpiCounts();
+    if (!addKpi(k, num(g.kpi), n)) continue;
+    st.finished += k.attempts;
+    st.networkEffective += k.networkEffective;
+    st.sipAttempts += k.sipAttempts;
+    st.sipRedirected += k.sipRedirected;
+    st.sipAnswered += k.sipAnswered;
+    st.sipEffective += k.sipEffective;
+    st.sipIneffective += k.sipIneffective;
+    if (has(KPI_FLAG.answered)) {
       st.answered += n;
       st.transcripts += num(g.transcripts);
       st.durationCount += num(g.dur_count);
@@ -126,13 +171,6 @@ export function foldCallStats(groups: readonly StatsGroup[]): CallStats {
         st.durationMaxMs = g.dur_max;
       }
     }
-    if (answered || has(KPI_FLAG.nerCause)) st.networkEffective += n;
-    if (!has(KPI_FLAG.sip)) continue;
-    st.sipAttempts += n;
-    if (has(KPI_FLAG.sipRedirected)) st.sipRedirected += n;
-    if (has(KPI_FLAG.sipAnswered)) st.sipAnswered += n;
-    if (has(KPI_FLAG.sipEffective)) st.sipEffective += n;
-    if (has(KPI_FLAG.sipIneffective)) st.sipIneffective += n;
   }
   st.active = st.byStatus.active;
   if (st.mediaCount > 0) {
@@ -154,6 +192,7 @@ export function foldSeries(groups: readonly SeriesGroup[]): SeriesRow[] {
         start,
         total: 0,
         byStatus: zeroStatusCounts(),
+        kpi: zeroKpiCounts(),
         answered: 0,
         durationCount: 0,
         durationMsSum: 0,
@@ -163,7 +202,9 @@ export function foldSeries(groups: readonly SeriesGroup[]): SeriesRow[] {
     const n = num(g.n);
     cur.total += n;
     cur.byStatus[g.status] += n;
-    if (g.status !== 'active' && (num(g.kpi) & KPI_FLAG.answered) !== 0) {
+    if (g.status === 'active') continue;
+    addKpi(cur.kpi, num(g.kpi), n);
+    if ((num(g.kpi) & KPI_FLAG.answered) !== 0 && (num(g.kpi) & KPI_FLAG.seizure) !== 0) {
       cur.answered += n;
       cur.durationCount += num(g.dur_count);
       cur.durationMsSum += num(g.dur_sum);

@@ -19,10 +19,11 @@ export {
   type KpiFacts,
   kpiFlags,
   NER_CAUSES,
+  outcomeOfBits,
   Q850_REASON,
   SEER_CODES,
   SIP_Q850_FOR_NER,
-  SIP_REASON,
+  SIP_ROWS,
 } from './derive.js';
 export {
   foldBreakdown,

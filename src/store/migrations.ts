@@ -16,14 +16,19 @@ export interface Migration {
 
 const numberColumns = (p: string) => `${p}_hash TEXT, ${p}_masked TEXT, ${p}_raw TEXT`;
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    description: 'calls table with derived status, reason, KPI flags and durations',
-    // Status, reason and durations are generated columns: they are functions of the collected
-    // facts, so any order of updates that collects the same facts yields the same record.
-    sql: `
-      CREATE TABLE calls (
+/** Columns holding facts (everything but the generated columns): what a rebuild copies. */
+const CALL_FACT_COLUMNS = `id, call_id, first_at, direction, channel, trunk, from_hash, from_masked, from_raw,
+  to_hash, to_masked, to_raw, started_at, ringing_at, answered_at, ended_at, end_status, sip_code, q850,
+  reason, hangup_by, closed_by_cleanup, transcript, mos, jitter_ms, loss_percent, rtt_ms`;
+
+/**
+ * The calls table. Status, reason, KPI bits and durations are generated columns: functions of the
+ * collected facts, so any order of updates that collects the same facts yields the same record.
+ * The derivations come from the one call classifier (src/telephony/outcome).
+ */
+function callsTable(name: string): string {
+  return `
+      CREATE TABLE ${name} (
         id INTEGER PRIMARY KEY,
         call_id TEXT NOT NULL UNIQUE,
         first_at INTEGER NOT NULL,
@@ -44,9 +49,16 @@ export const MIGRATIONS: readonly Migration[] = [
         pdd_ms INTEGER GENERATED ALWAYS AS (CASE WHEN ringing_at IS NOT NULL AND started_at IS NOT NULL
           THEN MAX(0, ringing_at - started_at) END) STORED
       );
-      CREATE INDEX calls_first_at ON calls (first_at);
-      CREATE INDEX calls_status_first_at ON calls (status, first_at);
-    `,
+      CREATE INDEX ${name}_first_at ON ${name} (first_at);
+      CREATE INDEX ${name}_status_first_at ON ${name} (status, first_at);
+    `;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'calls table with derived status, reason, KPI flags and durations',
+    sql: callsTable('calls'),
   },
   {
     version: 2,
@@ -68,6 +80,33 @@ export const MIGRATIONS: readonly Migration[] = [
           THEN MAX(0, delivered_at - sent_at) END) STORED
       );
       CREATE INDEX sms_first_at ON sms (first_at);
+    `,
+  },
+  {
+    version: 3,
+    description:
+      'calls: status, reason and KPI bits from the one call classifier (Timer B, 401/407, outcome)',
+    // SQLite cannot alter a generated column: rebuild the table, copying the facts; the derived
+    // columns are recomputed by the new expressions. Index names keep the v1 names.
+    sql: `
+      ${callsTable('calls_v3')}
+      INSERT INTO calls_v3 (${CALL_FACT_COLUMNS}) SELECT ${CALL_FACT_COLUMNS} FROM calls;
+      DROP TABLE calls;
+      ALTER TABLE calls_v3 RENAME TO calls;
+      DROP INDEX calls_v3_first_at;
+      DROP INDEX calls_v3_status_first_at;
+      CREATE INDEX calls_first_at ON calls (first_at);
+      CREATE INDEX calls_status_first_at ON calls (status, first_at);
+    `,
+  },
+  {
+    version: 4,
+    description: 'sms: the submission reference, so a report finds its submission per modem',
+    // A TP-MR wraps at 255 per modem: records are keyed by submission, and a report is matched to
+    // the most recent pending submission with its reference on its modem (index below).
+    sql: `
+      ALTER TABLE sms ADD COLUMN reference TEXT;
+      CREATE INDEX sms_gateway_reference ON sms (gateway, reference, sent_at);
     `,
   },
 ];

@@ -59,6 +59,7 @@ const STATEMENT_SQL = {
   smsReceived: SQL.UPSERT_SMS_RECEIVED,
   smsSent: SQL.UPSERT_SMS_SENT,
   smsReport: SQL.UPSERT_SMS_REPORT,
+  smsPendingByReference: SQL.SMS_PENDING_BY_REFERENCE,
   stats: SQL.CALL_STATS,
   overview: SQL.CALL_OVERVIEW,
   series: SQL.CALL_SERIES,

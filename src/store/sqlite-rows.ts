@@ -1,4 +1,6 @@
 /** Row shapes of the SQLite backend and their mapping to the public record types. */
+import { isNetworkEffective } from '../telephony/outcome/classify.js';
+import { outcomeOfBits } from '../telephony/outcome/table.js';
 import {
   type CallRecord,
   type CallStatus,
@@ -48,6 +50,7 @@ export const CALL_COLUMN_LIST = [
   'loss_percent',
   'rtt_ms',
   'closed_by_cleanup',
+  'kpi',
 ] as const;
 
 type N = number | null;
@@ -83,6 +86,7 @@ export type CallTuple = [
   lossPercent: N,
   rttMs: N,
   closedByCleanup: number,
+  kpi: number,
 ];
 
 export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
@@ -117,6 +121,7 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     lossPercent,
     rttMs,
     closedByCleanup,
+    kpi,
   ] = row;
   const rec: CallRecord = {
     callId,
@@ -136,6 +141,8 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     sipCode,
     q850,
     reason,
+    outcome: outcomeOfBits(kpi),
+    networkEffective: isNetworkEffective(kpi),
     hangupBy,
     durationMs,
     talkMs,

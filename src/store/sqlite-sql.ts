@@ -70,15 +70,24 @@ export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = @now, end_status = 'ti
 const smsOrigin = (c: string, direction: string) => {
   const earlier = `(${c} IS NULL OR excluded.${c} < ${c})`;
   return `INSERT INTO sms (message_id, first_at, ${c}, direction, gateway, segments,
-    from_hash, from_masked, from_raw, to_hash, to_masked, to_raw)
-  VALUES (?, ?, ?, '${direction}', ?, ?, ?, ?, ?, ?, ?, ?)
+    from_hash, from_masked, from_raw, to_hash, to_masked, to_raw, reference)
+  VALUES (?, ?, ?, '${direction}', ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (message_id) DO UPDATE SET ${firstAt}, ${minOf(c)},
     direction = COALESCE(direction, excluded.direction),
-    ${pick('gateway', earlier)}, ${pick('segments', earlier)},
+    ${pick('gateway', earlier)}, ${pick('segments', earlier)}, reference = COALESCE(reference, excluded.reference),
     ${pickNumber('from', earlier)}, ${pickNumber('to', earlier)}`;
 };
 export const UPSERT_SMS_RECEIVED = smsOrigin('received_at', 'inbound');
 export const UPSERT_SMS_SENT = smsOrigin('sent_at', 'outbound');
+
+/**
+ * The submission a report with this reference on this gateway belongs to: the most recent one sent
+ * at or before the report with no final outcome yet (params: gateway, reference, report time).
+ */
+export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms
+  WHERE gateway IS ? AND reference = ? AND direction = 'outbound' AND delivered_at IS NULL
+    AND failed_at IS NULL AND sent_at <= ?
+  ORDER BY sent_at DESC, id DESC LIMIT 1`;
 
 /** Rank of the outcome a row already holds: a report's code is kept from the most final outcome. */
 const SMS_RANK = `(CASE WHEN delivered_at IS NOT NULL THEN 4 WHEN failed_at IS NOT NULL THEN 3
@@ -161,7 +170,7 @@ export const durationPercentilesSql = (n: number) =>
   `SELECT ${Array.from({ length: n }, (_, i) => `percentile_cont(duration_ms, @p${i}) AS p${i}`).join(', ')}
   FROM calls WHERE ${CALL_RANGE} AND status != 'active' AND ${ANSWERED} AND duration_ms IS NOT NULL`;
 
-export const CALL_SERIES = `SELECT ${BUCKET} AS start, status, kpi & ${KPI_FLAG.answered} AS kpi,
+export const CALL_SERIES = `SELECT ${BUCKET} AS start, status, kpi,
     COUNT(*) AS n, COUNT(duration_ms) AS dur_count, TOTAL(duration_ms) AS dur_sum
   FROM calls WHERE ${CALL_RANGE} GROUP BY 1, 2, 3 ORDER BY 1`;
 

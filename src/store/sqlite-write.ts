@@ -76,12 +76,20 @@ export function writeSms(s: Statements, protect: Protect, u: SmsUpdate): void {
       t?.hash ?? null,
       t?.masked ?? null,
       t?.raw ?? null,
+      u.kind === 'sent' ? (u.reference ?? null) : null,
     );
     return;
   }
   const outcome = u.kind === 'delivery' ? u.outcome : 'failed';
+  // Filed under the submission it matches (reference on its gateway), else under its own id.
+  const matched =
+    u.match === undefined
+      ? undefined
+      : (s.smsPendingByReference.pluck().get(u.match.gateway ?? null, u.match.reference, at) as
+          | string
+          | undefined);
   s.smsReport.run(
-    id,
+    matched ?? id,
     at,
     outcome === 'delivered' ? at : null,
     outcome === 'failed' ? at : null,

@@ -4,6 +4,8 @@
  * PostgreSQL later). All times are epoch milliseconds (UTC); ranges are half-open `[from, to)`.
  */
 
+import type { CallOutcome } from '../telephony/labels.js';
+
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export type Direction = (typeof CALL_DIRECTIONS)[number];
 
@@ -113,13 +115,34 @@ interface SmsBase {
   at: number;
 }
 
+/**
+ * Which submission a report or failure belongs to, when the source knows only the reference: the
+ * most recent submission with this reference on this gateway that has no final outcome yet. A
+ * TP-MR (0..255) wraps per modem, so the reference alone is not an identity.
+ */
+export interface SmsMatch {
+  reference: string;
+  gateway?: string;
+}
+
 /** One fact about an SMS; like calls, duplicates and reordering converge. */
 export type SmsUpdate =
   | (SmsBase & { kind: 'received'; from?: string; to?: string; gateway?: string; segments?: number })
-  | (SmsBase & { kind: 'sent'; from?: string; to?: string; gateway?: string; segments?: number })
-  /** Delivery report: `statusCode` is the TP-Status (3GPP TS 23.040) or provider error code. */
-  | (SmsBase & { kind: 'delivery'; outcome: SmsOutcome; statusCode?: number })
-  | (SmsBase & { kind: 'send_failed'; reason?: SmsFailureReason; statusCode?: number });
+  | (SmsBase & {
+      kind: 'sent';
+      from?: string;
+      to?: string;
+      gateway?: string;
+      segments?: number;
+      /** TP-MR or provider id, kept so reports can find this submission ({@link SmsMatch}). */
+      reference?: string;
+    })
+  /**
+   * Delivery report: `statusCode` is the TP-Status (3GPP TS 23.040) or provider error code. With
+   * `match`, filed under the matching pending submission; `messageId` only when none matches.
+   */
+  | (SmsBase & { kind: 'delivery'; outcome: SmsOutcome; statusCode?: number; match?: SmsMatch })
+  | (SmsBase & { kind: 'send_failed'; reason?: SmsFailureReason; statusCode?: number; match?: SmsMatch });
 
 /** Read options. Raw numbers come back only with `reveal: true` AND `storeRaw` enabled in the store config. */
 export interface ReadOptions {
@@ -150,6 +173,10 @@ export interface CallRecord {
   q850: number | null;
   /** Effective reason: the stated one, else derived from SIP code / Q.850 cause. Null while active. */
   reason: FailureReason | null;
+  /** RFC 6076 outcome from the call classifier (`challenged` is not an attempt); null while active. */
+  outcome: CallOutcome | null;
+  /** ITU-T E.425: an attempt answered or ended at the user (NER numerator). */
+  networkEffective: boolean;
   hangupBy: HangupBy | null;
   /** started → ended; null when unknown (no start, or closed by zombie cleanup). */
   durationMs: number | null;
@@ -205,10 +232,15 @@ export interface CallQuery {
 export interface CallStats {
   /** Every call filed in the range, active ones included. */
   total: number;
-  /** Calls with an outcome (status ≠ active): the attempts KPIs are computed over. */
+  /**
+   * Attempts: ended calls that were not a 401/407 challenge (RFC 6076). The KPI denominators; the
+   * call classifier (src/telephony/outcome) decides.
+   */
   finished: number;
   active: number;
   byStatus: Record<CallStatus, number>;
+  /** Ended calls by RFC 6076 outcome, as the calls pack counts `call_outcomes_total`. */
+  byOutcome: Record<CallOutcome, number>;
   /** Finished calls that were answered. */
   answered: number;
   /** Finished calls answered or ending with Q.850 cause 16, 17, 18, 19 or 21 (NER numerator). */
@@ -247,12 +279,27 @@ export interface CallBreakdown {
 
 export type Bucket = 'hour' | 'day';
 
+/** Counts the KPI ratios need, for one group of calls. */
+export interface KpiCounts {
+  /** Attempts: ended, not a 401/407 challenge. */
+  attempts: number;
+  answered: number;
+  networkEffective: number;
+  sipAttempts: number;
+  sipRedirected: number;
+  sipAnswered: number;
+  sipEffective: number;
+  sipIneffective: number;
+}
+
 /** One non-empty bucket of a series (analytics fills the empty ones). */
 export interface SeriesRow {
   /** Bucket start, epoch ms, aligned to UTC hours or days. */
   start: number;
   total: number;
   byStatus: Record<CallStatus, number>;
+  /** What the bucket's KPI ratios need (attempts, answered, SIP outcomes). */
+  kpi: KpiCounts;
   answered: number;
   durationCount: number;
   durationMsSum: number;

@@ -4,6 +4,7 @@
  * echoed (they are personal data and error messages end up in logs).
  */
 import { showValue, ValidationError } from '../errors.js';
+import { STORE_LIMITS } from './limits.js';
 import {
   CALL_CHANNELS,
   CALL_DIRECTIONS,
@@ -16,8 +17,8 @@ import {
   type SmsUpdate,
 } from './types.js';
 
-const MAX_ID = 200;
-const MAX_TEXT = 200;
+const MAX_ID = STORE_LIMITS.idMax;
+const MAX_TEXT = STORE_LIMITS.textMax;
 const END_STATUSES = CALL_STATUSES.filter((s) => s !== 'active');
 
 function fail(where: string, field: string, message: string): never {
@@ -120,9 +121,9 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
       return;
     case 'media':
       num(where, 'mos', u.mos, 1, 5);
-      num(where, 'jitterMs', u.jitterMs, 0, 1e6);
+      num(where, 'jitterMs', u.jitterMs, 0, STORE_LIMITS.mediaMsMax);
       num(where, 'lossPercent', u.lossPercent, 0, 100);
-      num(where, 'rttMs', u.rttMs, 0, 1e6, true);
+      num(where, 'rttMs', u.rttMs, 0, STORE_LIMITS.mediaMsMax, true);
       return;
     default:
       fail(
@@ -131,6 +132,14 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
         `must be one of started, ringing, answered, ended, transcript, media, got ${showValue((u as { kind: unknown }).kind)}`,
       );
   }
+}
+
+function match(where: string, m: unknown): void {
+  if (m === undefined) return;
+  if (typeof m !== 'object' || m === null) fail(where, 'match', `must be an object, got ${showValue(m)}`);
+  const { reference, gateway } = m as { reference: unknown; gateway: unknown };
+  id(where, 'match.reference', reference);
+  text(where, 'match.gateway', gateway);
 }
 
 /** Throw ValidationError `ST_STORE_INVALID_UPDATE` unless `u` is a well-formed SmsUpdate. */
@@ -146,14 +155,17 @@ export function checkSmsUpdate(u: SmsUpdate, index?: number): void {
       phone(where, 'to', u.to);
       text(where, 'gateway', u.gateway);
       int(where, 'segments', u.segments, 1, 255);
+      if (u.kind === 'sent' && u.reference !== undefined) id(where, 'reference', u.reference);
       return;
     case 'delivery':
       oneOf(where, 'outcome', u.outcome, SMS_OUTCOMES, false);
-      int(where, 'statusCode', u.statusCode, 0, 1e9);
+      int(where, 'statusCode', u.statusCode, 0, STORE_LIMITS.statusCodeMax);
+      match(where, u.match);
       return;
     case 'send_failed':
       oneOf(where, 'reason', u.reason, SMS_FAILURE_REASONS, true);
-      int(where, 'statusCode', u.statusCode, 0, 1e9);
+      int(where, 'statusCode', u.statusCode, 0, STORE_LIMITS.statusCodeMax);
+      match(where, u.match);
       return;
     default:
       fail(

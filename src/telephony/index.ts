@@ -13,8 +13,14 @@ export {
 export { aiErrorReason, cmsErrorReason, modemDisconnectReason, smsFailureReason } from './classify.js';
 export { type Instrumentation, type InstrumentOptions, instrument } from './instrument.js';
 export * from './labels.js';
+export {
+  type CallClass,
+  type CallFacts,
+  classifyCall,
+  hangupCause,
+  isNetworkEffective,
+} from './outcome/classify.js';
 export type { PackBase, PackOptions, Readiness } from './pack.js';
-export { callOutcome, hangupCause, isEffective } from './packs/call-outcome.js';
 export { type CallsPack, callsPack } from './packs/calls.js';
 export { type MediaPack, type MediaSample, mediaPack } from './packs/media.js';
 export { type ModemPack, modemPack, SIGNALS, type SignalName } from './packs/modem.js';

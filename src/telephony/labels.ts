@@ -35,7 +35,8 @@ export const RATS = ['2g', '3g', '4g', '5g', 'unknown'] as const;
  * Final outcome of a call attempt, chosen so RFC 6076 ratios are sums of outcomes:
  * SER numerator = answered; SEER numerator = answered + busy (486, 600) + no_answer (480) +
  * declined (603); ISA numerator = ineffective (408, 500, 503, 504 or no final response);
- * redirected (3xx) leaves the SER/SEER denominators.
+ * redirected (3xx) leaves the SER/SEER denominators; challenged (401/407) leaves every denominator.
+ * Decided by the classifier (telephony/outcome).
  */
 export const CALL_OUTCOMES = [
   'answered',
@@ -46,6 +47,8 @@ export const CALL_OUTCOMES = [
   'ineffective',
   'cancelled',
   'failed',
+  // A 401/407 authentication challenge: not an attempt (RFC 6076); kept last so indexes stay put.
+  'challenged',
 ] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 

@@ -32,7 +32,8 @@ describe('dashboard', () => {
     expect(d.totals).toEqual({
       calls: { value: 14, previous: 3, delta: 11, deltaPercent: 366.67 },
       completed: { value: 4, previous: 2, delta: 2, deltaPercent: 100 },
-      failed: { value: 9, previous: 1, delta: 8, deltaPercent: 800 },
+      // Failed attempts: c14's 401 challenge is not an attempt (RFC 6076).
+      failed: { value: 8, previous: 1, delta: 7, deltaPercent: 700 },
       answered: { value: 4, previous: 2, delta: 2, deltaPercent: 100 },
       active: { value: 1, previous: 0, delta: 1, deltaPercent: null },
       talkMinutes: { value: 5, previous: 1.5, delta: 3.5, deltaPercent: 233.33 },
@@ -84,7 +85,7 @@ describe('dashboard', () => {
       [T0, 14],
       [T0 + H, 0],
     ]);
-    expect(d.series[2]).toMatchObject({ answered: 4, successRate: 30.77, avgDurationSeconds: 81.75 });
+    expect(d.series[2]).toMatchObject({ answered: 4, successRate: 33.33, avgDurationSeconds: 81.75 });
     expect(d.series[0]).toMatchObject({ successRate: null, avgDurationSeconds: null });
     expect(d.definitions.asr).toContain('E.411');
   });

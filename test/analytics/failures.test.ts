@@ -17,6 +17,7 @@ describe('failures', () => {
         callId: 'c14',
         status: 'failed',
         reason: 'auth',
+        outcome: 'challenged',
         sipCode: 401,
         q850: null,
         direction: 'outbound',
@@ -32,10 +33,17 @@ describe('failures', () => {
         callId: 'c12',
         status: 'busy',
         reason: 'busy',
+        outcome: 'busy',
         q850: 17,
         from: '+1555***0011',
       }),
-      expect.objectContaining({ callId: 'c10', status: 'failed', reason: 'rejected', sipCode: 603 }),
+      expect.objectContaining({
+        callId: 'c10',
+        status: 'failed',
+        reason: 'rejected',
+        outcome: 'declined',
+        sipCode: 603,
+      }),
     ]);
     const all = await failures(store);
     expect(all.map((f) => f.callId)).toEqual(['c14', 'c12', 'c10', 'c09', 'c08', 'c07', 'c06', 'c05', 'c04']);

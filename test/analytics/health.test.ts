@@ -21,13 +21,13 @@ describe('health indicators', () => {
     expect(h).toMatchObject({
       status: 'warning',
       critical: false,
-      successRate: 30.77,
-      finishedCalls: 13,
+      successRate: 33.33,
+      finishedCalls: 12,
       zombieCalls: 1,
       lastActivityAt: T0 + 13 * MIN,
     });
     expect(h.warnings.map((w) => [w.code, w.value, w.threshold])).toEqual([
-      ['low_success_rate', 30.77, 80],
+      ['low_success_rate', 33.33, 80],
       ['zombie_calls', 1, 600],
       ['no_traffic', 1020, 900],
     ]);

@@ -83,26 +83,27 @@ export function memoryStore(storeRaw = false): SqliteCallStore {
 /**
  * The KPIs of the scripted calls, worked out by hand:
  *
- * Finished attempts: 13 (c13 is active). Answered: c01, c02, c03, c11 = 4.
- * ASR  = 4 / 13 = 30.77 %.
- * NER  = (4 answered + c04 486->17 + c05 480->18 + c10 603->21 + c12 Q.850 17) / 13 = 8 / 13 = 61.54 %.
- *        Not effective: c06 (503, cause 34), c07 (408), c08 (302), c09 (487), c14 (401).
- * SIP attempts: c01–c10, c14 = 11 (c11, c12 are GSM without SIP codes); 3xx: c08.
- * SER  = 200s {c01, c02, c03 answered without code} / (11 - 1) = 3 / 10 = 30 %.
- * SEER = (3 + c04 486 + c05 480 + c10 603) / 10 = 60 %.
- * ISA  = (c06 503 + c07 408) / 11 = 18.18 %.
+ * Attempts: 12 (c13 is active; c14's 401 is an authentication challenge, not an attempt: RFC 6076).
+ * Answered: c01, c02, c03, c11 = 4.
+ * ASR  = 4 / 12 = 33.33 %.
+ * NER  = (4 answered + c04 486->17 + c05 480->18 + c10 603->21 + c12 Q.850 17) / 12 = 8 / 12 = 66.67 %.
+ *        Not effective: c06 (503, cause 34), c07 (408), c08 (302), c09 (487).
+ * SIP attempts: c01–c10 = 10 (c11, c12 are GSM; c14 is a challenge); 3xx: c08.
+ * SER  = 200s {c01, c02, c03 answered without code} / (10 - 1) = 3 / 9 = 33.33 %.
+ * SEER = (3 + c04 486 + c05 480 + c10 603) / 9 = 66.67 %.
+ * ISA  = (c06 503 + c07 408) / 10 = 20 %.
  * ACD  = talk (60 + 120 + 30 + 90 s) / 4 = 75 s.
  * PDD  = (2000 + 3000 + 1000 + 4000 + 2000 + 2500 + 1500 + 1000 + 2000 [c13 rang]) / 9 = 2111.1 ms.
- * Success rate = completed 4 / 13 = 30.77 %. Transcript rate = 2 / 4 answered = 50 %.
+ * Success rate = completed 4 / 12 = 33.33 %. Transcript rate = 2 / 4 answered = 50 %.
  */
 export const SCRIPTED_KPIS = {
-  asr: 30.77,
-  ner: 61.54,
-  ser: 30,
-  seer: 60,
-  isa: 18.18,
+  asr: 33.33,
+  ner: 66.67,
+  ser: 33.33,
+  seer: 66.67,
+  isa: 20,
   acdSeconds: 75,
   pddMs: 2111.1,
-  successRate: 30.77,
+  successRate: 33.33,
   transcriptRate: 50,
 };

@@ -36,7 +36,9 @@ describe('hourly and daily series', () => {
       total: 14,
       byStatus: { completed: 4, failed: 4, busy: 2, no_answer: 1, cancelled: 1, timeout: 1, active: 1 },
       answered: 4,
-      successRate: 30.77,
+      // c14's 401 is a challenge, not an attempt: 4 completed of 12 attempts (scripted.ts).
+      successRate: 33.33,
+      kpis: { asr: 33.33, ner: 66.67, ser: 33.33, seer: 66.67, isa: 20 },
       avgDurationSeconds: 81.75,
     });
     expect(points[4]).toMatchObject({ answered: 1, successRate: 100, avgDurationSeconds: 61 });
@@ -46,6 +48,7 @@ describe('hourly and daily series', () => {
       byStatus: { completed: 0, failed: 0, busy: 0, no_answer: 0, cancelled: 0, timeout: 0, active: 0 },
       answered: 0,
       successRate: null,
+      kpis: { asr: null, ner: null, ser: null, seer: null, isa: null },
       avgDurationSeconds: null,
     });
   });
@@ -60,7 +63,8 @@ describe('hourly and daily series', () => {
     ]);
     expect(points.map((p) => p.total)).toEqual([0, 1, 0, 15]);
     expect(points[1]).toMatchObject({ byStatus: { failed: 1 }, successRate: 0, avgDurationSeconds: null });
-    expect(points[3]).toMatchObject({ answered: 5, successRate: 35.71 });
+    // 5 completed of 13 attempts (15 calls: 1 active, 1 challenged).
+    expect(points[3]).toMatchObject({ answered: 5, successRate: 38.46 });
   });
 
   it('filters by channel and direction', async () => {

@@ -115,6 +115,8 @@ describe('EventBus', () => {
     const registry = new Registry({ guard: { strict: true } });
     const bus = new EventBus({
       registry,
+      // The subscriber-error path for a type the bus does not know: validation would drop it first.
+      validate: false,
       onError: () => {
         throw new Error('hook broke');
       },
@@ -124,6 +126,19 @@ describe('EventBus', () => {
     });
     expect(() => bus.emit({ type: '+447700900123' } as unknown as SidetoneEvent)).not.toThrow();
     expect(errors(registry, 'other')).toBe(1);
+  });
+
+  it('refuses an out-of-range event in process as over HTTP: dropped and counted, the good ones delivered', () => {
+    const registry = new Registry();
+    const bus = new EventBus({ registry });
+    const got: unknown[] = [];
+    bus.on('media.report', (e) => got.push(e.fractionLost));
+    bus.emit({ type: 'media.report', fractionLost: 300 } as SidetoneEvent);
+    bus.emit({ type: 'media.report', jitterMs: -5 } as SidetoneEvent);
+    bus.emit({ type: 'media.report', fractionLost: 64 });
+    expect(got).toEqual([64]);
+    expect(bus.invalidCount).toBe(2);
+    expect(registry.render()).toContain('sidetone_events_invalid_total{type="media.report"} 2');
   });
 
   it('uses the configured prefix for its self-metric', () => {

@@ -34,8 +34,9 @@ describe('store sink', () => {
     });
     bus.emit({ type: 'voiceai.transcript', ts: 9500, callId: 'c', present: true });
     bus.emit({ type: 'call.ended', ts: 9000, callId: 'c', q850: 16, hangupBy: 'unknown' });
-    bus.emit({ type: 'sms.sent', ts: 1000, to: '+15557654321', reference: 'm1' });
-    bus.emit({ type: 'sms.delivery_report', ts: 4000, reference: 'm1', tpStatus: 0 });
+    // The record is the submission: keyed by the id the app gives (the reference only matches reports).
+    bus.emit({ type: 'sms.sent', ts: 1000, to: '+15557654321', reference: 'ref-1', id: 'm1' });
+    bus.emit({ type: 'sms.delivery_report', ts: 4000, reference: 'ref-1', tpStatus: 0 });
     await sink.flush();
     const call = await store.getCall('c');
     expect(call).toMatchObject({
@@ -52,7 +53,7 @@ describe('store sink', () => {
     await store.close();
   });
 
-  it('a failed write rejects its flush and is counted; later writes still happen', async () => {
+  it('a failed write rejects its flush; the batch is kept and written by the next flush', async () => {
     const real = await openSqliteCallStore({ path: ':memory:', privacy });
     let failNext = true;
     const flaky: CallStore = Object.create(real);
@@ -66,12 +67,14 @@ describe('store sink', () => {
     const bus = new EventBus();
     const errors: unknown[] = [];
     const sink = storeSink(bus, flaky, { onError: (e) => errors.push(e) });
-    bus.emit({ type: 'call.started', callId: 'lost', direction: 'inbound', channel: 'sip' });
+    bus.emit({ type: 'call.started', callId: 'first', direction: 'inbound', channel: 'sip' });
     await expect(sink.flush()).rejects.toThrow('disk full');
-    bus.emit({ type: 'call.started', callId: 'kept', direction: 'inbound', channel: 'sip' });
+    bus.emit({ type: 'call.started', callId: 'later', direction: 'inbound', channel: 'sip' });
     await sink.flush();
-    expect(await real.getCall('kept')).toBeDefined();
-    expect(sink.stats).toEqual({ written: 1, failed: 1 });
+    // Nothing was acknowledged for `first`: it waited for the next flush instead of being lost.
+    expect(await real.getCall('first')).toBeDefined();
+    expect(await real.getCall('later')).toBeDefined();
+    expect(sink.stats).toEqual({ written: 2, failed: 0 });
     expect(errors).toHaveLength(1);
     await sink.close();
     await real.close();

@@ -59,7 +59,7 @@ describe('POST /events', () => {
       }),
     );
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ accepted: 1, rejected: 0, errors: [] });
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: 0, errors: [] });
     const call = await store.getCall('c1');
     expect(call?.status).toBe('active');
     expect(call?.fromMasked).toBe('+1555***4567');

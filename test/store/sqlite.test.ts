@@ -47,7 +47,7 @@ describe('SQLite store specifics', () => {
       const row = peek.prepare('SELECT from_raw, to_raw FROM calls').get();
       expect(row).toEqual({ from_raw: null, to_raw: null });
       peek.close();
-      expect(store.schemaVersion).toBe(2);
+      expect(store.schemaVersion).toBe(4);
       await store.close();
       await store.close(); // idempotent
       // close() checkpoints: the WAL is folded back into the main file.

@@ -5,12 +5,12 @@ import type { SidetoneEvent } from '../../src/events/types.js';
 import type { MetricSpec } from '../../src/telephony/catalogue/types.js';
 import { CATALOGUE, metricName, PACK_NAMES, renderCatalogueMarkdown } from '../../src/telephony/catalogue.js';
 import { promtoolCheck, unexpectedLint } from '../helpers/promtool.js';
-import { FIXTURES } from './fixtures.js';
+import { FIXTURES, INVALID_FIXTURES } from './fixtures.js';
 import { expectNoPii, setup, T0 } from './helpers.js';
 
-const ALL_EVENTS: SidetoneEvent[] = Object.values(FIXTURES).flat();
+const ALL_EVENTS: SidetoneEvent[] = [...Object.values(FIXTURES).flat(), ...INVALID_FIXTURES];
 const SELF =
-  /^sidetone_(samples_dropped|label_values_|unknown_labels|series_overflow|collect_errors|event_subscriber)/;
+  /^sidetone_(samples_dropped|label_values_|unknown_labels|series_overflow|collect_errors|event_subscriber|events_invalid)/;
 
 /** Values of every sample of a metric (all label sets; `_count` for histograms). */
 function values(text: string, spec: MetricSpec): number[] {

@@ -278,3 +278,11 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
     { type: 'sim.tls_handshake', result: 'failure' },
   ],
 };
+
+/**
+ * Events the schema refuses: a validating bus drops them, and a pack reached without validation
+ * drops and counts them itself (the `*_invalid_total` metrics move only on these).
+ */
+export const INVALID_FIXTURES: SidetoneEvent[] = [
+  { type: 'media.report', codec: 'PCMU', packetsReceived: 10, packetsLost: 0, jitterMs: -1 },
+];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STORE_LIMITS } from '../../store/limits.js';
 
 /**
  * `ts`: epoch milliseconds, or an ISO 8601 date-time with an offset (turned into epoch ms).
@@ -7,7 +8,11 @@ import { z } from 'zod';
 export const timestamp = z
   .union([
     z.number().nonnegative().finite(),
-    z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+    // The store keeps epoch ms >= 0: a date before 1970 is refused here, by name.
+    z.iso
+      .datetime({ offset: true })
+      .transform((s) => Date.parse(s))
+      .pipe(z.number().nonnegative()),
   ])
   .optional()
   .describe('When it happened: epoch ms or ISO 8601; default the time of receipt');
@@ -16,6 +21,14 @@ export const timestamp = z
 export const baseShape = {
   ts: timestamp,
   source: z.string().max(128).optional().describe('Name of the emitting system, for logs (never a label)'),
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe(
+      'Unique id of this event (e.g. a UUID): POST /events skips an id it already accepted within its dedupe window, so a retried batch counts once',
+    ),
 };
 
 /** A free string that may identify a person (numbers, names, bodies): kept out of every metric. */
@@ -48,4 +61,9 @@ export function event<const T extends string, S extends z.ZodRawShape>(
   shape: S,
 ) {
   return z.object({ type: z.literal(type), ...baseShape, ...shape }).meta({ description });
+}
+
+/** A stored record's id (callId, SMS reference): 1..200 characters, as the store keeps it. */
+export function storedId(description: string) {
+  return z.string().min(1).max(STORE_LIMITS.idMax).meta({ description, pii: true });
 }

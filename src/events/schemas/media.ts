@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { STORE_LIMITS } from '../../store/limits.js';
+import { reportMeasures } from '../../telephony/outcome/media.js';
 import {
   AI_ERROR_REASONS,
   AI_LATENCY_STAGES,
@@ -7,10 +9,10 @@ import {
   VOICE_ATTACH_MODES,
   VOICE_ATTACH_RESULTS,
 } from '../vocab.js';
-import { count, event, pii, seconds } from './base.js';
+import { count, event, pii, seconds, storedId } from './base.js';
 
 const u32 = (description: string) => z.number().int().min(0).max(0xffffffff).meta({ description });
-const callId = pii('Call identifier', 256);
+const callId = storedId('Call identifier');
 
 export const mediaReport = event(
   'media.report',
@@ -35,8 +37,18 @@ export const mediaReport = event(
       .finite()
       .optional()
       .meta({ description: 'Interarrival jitter, RTP timestamp units' }),
-    jitterMs: z.number().nonnegative().finite().optional().meta({ description: 'Interarrival jitter, ms' }),
-    rttMs: z.number().nonnegative().finite().optional().meta({ description: 'Round-trip time, ms' }),
+    jitterMs: z
+      .number()
+      .nonnegative()
+      .max(STORE_LIMITS.mediaMsMax)
+      .optional()
+      .meta({ description: 'Interarrival jitter, ms' }),
+    rttMs: z
+      .number()
+      .nonnegative()
+      .max(STORE_LIMITS.mediaMsMax)
+      .optional()
+      .meta({ description: 'Round-trip time, ms' }),
     rtcp: z
       .object({
         arrival: u32('Arrival time of the RR, middle 32 bits of NTP'),
@@ -50,7 +62,23 @@ export const mediaReport = event(
       .optional()
       .meta({ description: 'Last report of the call: score MOS now (else at call.ended)' }),
   },
-);
+).superRefine((e, ctx) => {
+  // What the store keeps is derived (jitter in RTP units / clock rate, RTT from the RR fields):
+  // bound the derived values, so a report the schema accepts is one the store stores.
+  const m = reportMeasures(e as never);
+  for (const [field, v] of [
+    ['jitter', m.jitterMs],
+    ['rtcp', m.rttMs],
+  ] as const) {
+    if (v !== undefined && !(v <= STORE_LIMITS.mediaMsMax)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `gives ${field === 'jitter' ? 'a jitter' : 'an RTT'} over ${STORE_LIMITS.mediaMsMax} ms`,
+      });
+    }
+  }
+});
 
 export const mediaCodec = event(
   'media.codec',

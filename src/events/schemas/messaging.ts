@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STORE_LIMITS } from '../../store/limits.js';
 import { SMS_FAILURE_REASONS } from '../vocab.js';
 import { configName, count, event, pii, seconds } from './base.js';
 
@@ -14,7 +15,7 @@ const modem = configName(
 ).optional();
 // TP-MR (0..255) from a modem or a provider message id: used only to match delivery reports.
 const reference = z
-  .union([z.number().int().nonnegative(), z.string().max(64)])
+  .union([z.number().int().nonnegative(), z.string().min(1).max(64)])
   .optional()
   .meta({
     description: 'TP-MR or provider message id, to match delivery reports (never a label)',
@@ -53,6 +54,7 @@ export const smsSendFailed = event('sms.send_failed', 'An SMS could not be submi
     .number()
     .int()
     .nonnegative()
+    .max(STORE_LIMITS.statusCodeMax)
     .optional()
     .meta({ description: '+CMS ERROR code (TS 27.005 3.2.5)' }),
   error: pii('Error text from the modem or provider (classified, never copied)', 1024).optional(),
@@ -80,9 +82,12 @@ export const smsDeliveryReport = event(
       .optional()
       .meta({ description: 'Provider status, Twilio MessageStatus style (delivered, undelivered, ...)' }),
     errorCode: z
-      .union([z.number().int(), z.string().max(16)])
+      .union([z.number().int().min(0).max(STORE_LIMITS.statusCodeMax), z.string().max(16)])
       .optional()
       .meta({ description: 'Provider error code (Twilio ErrorCode)' }),
+    modem: configName(
+      'Modem the report came in on: a TP-MR wraps per modem, so the report is matched to the latest pending submission with its reference on this modem',
+    ).optional(),
   },
 ).refine((e) => e.tpStatus !== undefined || e.providerStatus !== undefined, {
   message: 'give tpStatus (TS 23.040) or providerStatus',

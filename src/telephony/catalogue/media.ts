@@ -22,6 +22,13 @@ export const MEDIA_METRICS: readonly MetricSpec[] = [
   },
   {
     pack: 'media',
+    name: 'media_reports_invalid_total',
+    type: 'counter',
+    help: 'Media samples dropped for an out-of-range value (loss ratio outside 0..1, negative or non-finite jitter, RTT or packet count)',
+    events: ['media.report'],
+  },
+  {
+    pack: 'media',
     name: 'media_packets_received_total',
     type: 'counter',
     help: 'RTP packets received, from media reports',

@@ -3,11 +3,11 @@ import type { EventOf } from '../../events/types.js';
 import { CALL_CHANNELS, type Direction, HANGUP_BY } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { CALL_ANOMALIES, CALL_OUTCOMES, CLCC_STATES, HOLD_STATES, Q850_CLASSES } from '../labels.js';
+import { type CallFacts, classifyCall, hangupCause, isNetworkEffective } from '../outcome/classify.js';
 import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
 import { clccState } from '../standards/modem.js';
 import { Enum } from '../table.js';
 import { Tracker } from '../tracker.js';
-import { type CallEnd, callOutcome, hangupCause, isEffective } from './call-outcome.js';
 
 interface CallState {
   /** Receive time on our clock: zombie eviction must not trust a remote (or replayed) `ts`. */
@@ -16,6 +16,8 @@ interface CallState {
   startedAt: number;
   d: number;
   c: number;
+  /** Channel name, for the classifier (SIP and WebRTC calls are the RFC 6076 population). */
+  channel: string;
   t: number;
   ringingAt: number;
   answeredAt: number;
@@ -84,7 +86,16 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     const d = dirIndex(e.direction);
     const c = channels.of(e.channel);
     const t = e.trunk === undefined ? trunks.other : trunks.of(e.trunk);
-    const state = { at: now, startedAt, d, c, t, ringingAt: Number.NaN, answeredAt: Number.NaN };
+    const state = {
+      at: now,
+      startedAt,
+      d,
+      c,
+      channel: e.channel,
+      t,
+      ringingAt: Number.NaN,
+      answeredAt: Number.NaN,
+    };
     if (!calls.add(e.callId, state, now)) {
       anomalies.at(DUPLICATE_START).inc();
       return;
@@ -108,7 +119,6 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     if (!Number.isNaN(s.answeredAt)) return void anomalies.at(DUPLICATE_ANSWER).inc();
     s.answeredAt = eventTime(e.ts, o.now);
     answered.at(s.d, s.c, s.t).inc();
-    effective.at(s.d, s.c, s.t).inc();
     const seconds = (s.answeredAt - s.startedAt) / 1000;
     if (seconds >= 0) setup.at(s.d, s.c, s.t).observe(seconds);
   }
@@ -123,15 +133,20 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     if (s === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
     const { d, c, t } = s;
     active.at(d, c, t).dec();
-    const end: CallEnd = {
+    const end: CallFacts = {
+      ended: true,
       answered: !Number.isNaN(s.answeredAt),
       sipCode: e.sipCode,
       q850: e.q850,
       timeout: e.timeout,
+      hangupBy: e.hangupBy,
+      channel: s.channel,
     };
-    outcome.at(d, c, t, outcomes.of(callOutcome(end))).inc();
-    // Answered calls were counted effective at answer time.
-    if (!end.answered && isEffective(end)) effective.at(d, c, t).inc();
+    // The one classifier decides; the store derives the same from the same table.
+    const k = classifyCall(end);
+    outcome.at(d, c, t, outcomes.of(k.outcome ?? 'failed')).inc();
+    // Counted at the end, with the outcome, so NER's numerator and denominator are both ended calls.
+    if (isNetworkEffective(k.kpi)) effective.at(d, c, t).inc();
     const endedAt = eventTime(e.ts, o.now);
     const wall = (endedAt - s.startedAt) / 1000;
     if (wall >= 0) duration.at(d, c, t).observe(wall);

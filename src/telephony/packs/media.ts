@@ -3,8 +3,9 @@ import type { EventOf } from '../../events/types.js';
 import { CODECS } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { MOS_CODECS, MOS_UNAVAILABLE } from '../labels.js';
+import { scoreMedia } from '../outcome/media.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
-import { type CodecImpairment, codecImpairment, mosFromNetwork } from '../standards/emodel.js';
+import { type CodecImpairment, codecImpairment } from '../standards/emodel.js';
 import { rttFromRtcp } from '../standards/rtp.js';
 import { Enum } from '../table.js';
 import { Tracker } from '../tracker.js';
@@ -62,6 +63,7 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
   const codecs = new Enum(MOS_CODECS);
   const unavailableReasons = new Enum(MOS_UNAVAILABLE);
   const reports = m.counter('media_reports_total').at();
+  const invalid = m.counter('media_reports_invalid_total').at();
   const received = m.counter('media_packets_received_total').at();
   const lost = m.counter('media_packets_lost_total').at();
   const sent = m.counter('media_packets_sent_total').at();
@@ -181,6 +183,9 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
   const pack: MediaPack = {
     name: 'media',
     report(s) {
+      // The same ranges the event schema enforces over HTTP and on the bus: a direct caller's bad
+      // sample is dropped whole and counted, never half-recorded.
+      if (!validSample(s)) return void invalid.inc();
       reports.inc();
       if (s.packetsReceived !== undefined) received.inc(s.packetsReceived);
       if (s.packetsLost !== undefined) lost.inc(s.packetsLost);
@@ -190,13 +195,16 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
       if (s.rttSeconds !== undefined) rtt.observe(s.rttSeconds);
     },
     score(codec, lossPercent, jitterMs, rttMs) {
-      const impairment = codec === undefined ? undefined : impairmentOf(codec);
-      if (impairment === undefined) return void unavailable.at(unavailableReasons.of('unknown_codec')).inc();
-      if (lossPercent === undefined) return void unavailable.at(unavailableReasons.of('no_loss_data')).inc();
-      const r = mosFromNetwork({ codec: impairment, lossPercent, jitterMs, rttMs });
-      if (r === undefined) return void unavailable.at(unavailableReasons.of('no_loss_data')).inc();
-      mos.at(codecs.of(impairment.id)).observe(r.mos);
-      return r.mos;
+      // Decided by the one media scorer, which the store and trace sinks use too.
+      const s = scoreMedia(
+        codec === undefined ? undefined : impairmentOf(codec),
+        lossPercent,
+        jitterMs,
+        rttMs,
+      );
+      if (s.mos === undefined) return void unavailable.at(unavailableReasons.of(s.unavailable)).inc();
+      mos.at(codecs.of(s.codec.id)).observe(s.mos);
+      return s.mos;
     },
     subscribe: (bus: EventBus) =>
       wire([
@@ -211,4 +219,18 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
       ]),
   };
   return pack;
+}
+
+const count = (v: number | undefined) => v === undefined || (Number.isInteger(v) && v >= 0);
+const nonNegative = (v: number | undefined) => v === undefined || (Number.isFinite(v) && v >= 0);
+
+/** A sample within the schema's ranges (loss 0..1, non-negative finite times and counts). */
+function validSample(s: MediaSample): boolean {
+  return (
+    count(s.packetsReceived) &&
+    count(s.packetsLost) &&
+    nonNegative(s.jitterSeconds) &&
+    nonNegative(s.rttSeconds) &&
+    (s.lossRatio === undefined || (s.lossRatio >= 0 && s.lossRatio <= 1))
+  );
 }

@@ -3,7 +3,8 @@
  * originating side) and the carrier KPIs ASR (ITU-T E.411), NER (ITU-T E.425), ACD and PDD.
  */
 
-import { isNetworkEffective, isSipNetworkEffective } from './sip.js';
+import { classifyCall } from '../outcome/classify.js';
+import { KPI_FLAG } from '../outcome/table.js';
 
 /**
  * One call attempt: the initial INVITE of a call, counted once (RFC 6076), whatever
@@ -51,18 +52,6 @@ function pct(n: number, d: number): number | null {
   return d > 0 ? (n * 100) / d : null;
 }
 
-function isChallenge(a: CallAttempt): boolean {
-  return a.finalCode === 401 || a.finalCode === 407;
-}
-
-// NER numerator for an unanswered attempt. A Q.850 cause, when present, is more precise than the
-// SIP code (a 480 can carry cause 20 "subscriber absent", which is not user-effective), so it wins.
-function userEffective(a: CallAttempt): boolean {
-  if (a.q850 !== undefined) return isNetworkEffective(a.q850);
-  if (a.finalCode !== undefined) return isSipNetworkEffective(a.finalCode);
-  return false; // Timer B: the network never reached anybody
-}
-
 /**
  * Compute RFC 6076 and carrier KPIs over a list of attempts.
  *
@@ -87,23 +76,28 @@ export function callKpis(attempts: readonly CallAttempt[]): CallKpis {
   let pddCount = 0;
 
   for (const a of attempts) {
-    if (isChallenge(a)) continue;
+    // The one call classifier decides; no final response on an unanswered attempt is Timer B.
+    const { kpi } = classifyCall({
+      ended: true,
+      answered: a.answered,
+      sipCode: a.finalCode ?? null,
+      q850: a.q850 ?? null,
+      timeout: a.finalCode === undefined && !a.answered,
+      channel: 'sip',
+    });
+    if ((kpi & KPI_FLAG.seizure) === 0) continue; // a 401/407 challenge is not an attempt
     total++;
-    const code = a.finalCode;
-    if (a.answered) {
+    if (kpi & KPI_FLAG.answered) {
       answered++;
-      effective++;
-      seerHits++;
       if (a.durationSeconds !== undefined && Number.isFinite(a.durationSeconds) && a.durationSeconds >= 0) {
         durationSum += a.durationSeconds;
         durationCount++;
       }
-    } else {
-      if (userEffective(a)) effective++;
-      if (code === 480 || code === 486 || code === 600 || code === 603) seerHits++;
-      if (code === undefined || code === 408 || code === 500 || code === 503 || code === 504) ineffective++;
     }
-    if (code !== undefined && code >= 300 && code <= 399) redirected++;
+    if (kpi & (KPI_FLAG.answered | KPI_FLAG.nerCause)) effective++;
+    if (kpi & KPI_FLAG.sipEffective) seerHits++;
+    if (kpi & KPI_FLAG.sipIneffective) ineffective++;
+    if (kpi & KPI_FLAG.sipRedirected) redirected++;
     if (a.pddSeconds !== undefined && Number.isFinite(a.pddSeconds) && a.pddSeconds >= 0) {
       pddSum += a.pddSeconds;
       pddCount++;
