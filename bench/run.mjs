@@ -31,6 +31,7 @@ for (const [name, file] of [
   ['http', 'http.bench.mjs'],
   ['store', 'store.bench.mjs'],
   ['ingest', 'ingest.bench.mjs'],
+  ['hep', 'hep.bench.mjs'],
 ]) {
   if (!want(name) || !existsSync(new URL(file, here))) continue;
   process.stdout.write(`running ${file}...\n`);

@@ -3,6 +3,7 @@
  * the store pages rows out, and rows are batched into string chunks of ~64 KiB.
  */
 import { showValue, ValidationError } from '../errors.js';
+import { displayCallId } from '../store/privacy.js';
 import type { CallRecord, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 
@@ -77,9 +78,9 @@ export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-export function toExportRow(c: CallRecord): ExportRow {
+export function toExportRow(c: CallRecord, reveal = false): ExportRow {
   return {
-    call_id: c.callId,
+    call_id: displayCallId(c.callId, reveal),
     direction: c.direction,
     channel: c.channel,
     trunk: c.trunk,
@@ -149,7 +150,7 @@ export async function* exportCalls(store: CallStore, opts: ExportOptions): Async
     { from: opts.from, to: opts.to },
     { reveal: opts.reveal === true },
   )) {
-    const row = toExportRow(call);
+    const row = toExportRow(call, opts.reveal === true);
     buf += csv ? csvLine(row) : `${first ? '\n' : ',\n'}${JSON.stringify(row)}`;
     first = false;
     if (buf.length >= target) {

@@ -1,5 +1,6 @@
 /** "Which calls failed and why": the most recent failed calls, numbers masked. */
 import { showValue, ValidationError } from '../errors.js';
+import { displayCallId } from '../store/privacy.js';
 import type { CallStatus, CallStore, FailureReason } from '../store/types.js';
 import type { CallOutcome } from '../telephony/labels.js';
 
@@ -73,7 +74,7 @@ export async function failures(store: CallStore, opts: FailuresOptions = {}): Pr
     { reveal: opts.reveal === true },
   );
   return calls.map((c) => ({
-    callId: c.callId,
+    callId: displayCallId(c.callId, opts.reveal === true),
     status: c.status,
     reason: c.reason,
     outcome: c.outcome,

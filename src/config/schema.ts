@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
 
@@ -49,6 +50,15 @@ const basicUser = z.strictObject(
   },
   { error: 'expected { username, password }' },
 );
+
+/** `203.0.113.0/24`, `2001:db8::/32` or a bare address. */
+function isCidr(value: string): boolean {
+  const [ip = '', bits, extra] = value.split('/');
+  const v = isIP(ip);
+  if (v === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
+}
 
 /** The packs that can be switched on (`source` heartbeats are always on). */
 export const CONFIG_PACKS = PACK_NAMES.filter((p) => p !== 'source');
@@ -180,6 +190,53 @@ export const configSchema = z
         queue_max_bytes: int(64 * 1024, 16 * 1024 * 1024 * 1024, 64 * 1024 * 1024, ' bytes'),
       })
       .prefault({}),
+    hep: z
+      .strictObject({
+        // HEP v3 capture (docs/sources/hep.md): empty means no listener.
+        listen: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(udp|tcp):\/\/(\[[0-9a-fA-F:.]+\]|[^:/\s]+):\d{1,5}\/?$/,
+                'expected udp://HOST:PORT or tcp://HOST:PORT, e.g. udp://127.0.0.1:9060',
+              ),
+            { error: 'expected a list of udp://HOST:PORT or tcp://HOST:PORT' },
+          )
+          .default([]),
+        timer_b_ms: int(100, 600_000, 32_000, ' ms (RFC 3261 64*T1)'),
+        max_calls: int(100, 10_000_000, 100_000),
+        // HEP chunk 14 (capture agents' `capture_password`); unset accepts every packet.
+        password: z.string({ error: 'expected a password' }).min(1).max(256).optional(),
+        trunks: z
+          .array(
+            z.strictObject({
+              name: z.string().regex(NAME, 'expected a trunk name of letters, digits, ".", "_", "-"'),
+              cidrs: z
+                .array(z.string().refine(isCidr, 'expected an IP address or CIDR such as 203.0.113.0/24'), {
+                  error: 'expected a list of IP/CIDR strings',
+                })
+                .optional(),
+              header: z
+                .string()
+                .regex(/^[A-Za-z0-9-]{1,64}$/, 'expected a SIP header name')
+                .optional(),
+              value: z.string().max(256).optional(),
+            }),
+            { error: 'expected a list of { name, cidrs?, header?, value? }' },
+          )
+          .default([]),
+      })
+      .prefault({}),
+    modem: z
+      .strictObject({
+        // A serial AT port (docs/sources/modem.md); unset means no modem source.
+        path: file,
+        baud_rate: int(300, 4_000_000, 115_200, ' baud'),
+        poll_seconds: int(1, 3600, 30, ' s'),
+        command_timeout_ms: int(100, 60_000, 5_000, ' ms'),
+      })
+      .prefault({}),
     demo: z
       .strictObject({
         rate: z
@@ -229,6 +286,7 @@ export const SECRET_PATHS: readonly string[] = [
   'store.hash_key',
   'push.bearer_token',
   'push.password',
+  'hep.password',
 ];
 
 /** Whether a dotted key path (`auth.scrape_tokens.0`) is, or is inside, a secret. */

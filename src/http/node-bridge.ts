@@ -11,6 +11,15 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export class BodyTooLarge extends Error {}
 
 /**
+ * Methods the fetch `Request` refuses to carry (Fetch standard: CONNECT, TRACE, TRACK are
+ * forbidden). node:http parses them, so they are answered 405 here rather than failing later.
+ */
+const FORBIDDEN = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/** A method no route can have: answer 405 and close. */
+export class MethodNotSupported extends Error {}
+
+/**
  * Turn a node request into a fetch `Request`. The URL is always built on `http://localhost` from
  * the request target alone: the `Host` header is client input and must not be able to move the path.
  * A body is read up to `limit` bytes (a declared `Content-Length` above it is refused unread);
@@ -31,6 +40,7 @@ export async function toRequest(
   }
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+  if (FORBIDDEN.has(method.toUpperCase())) throw new MethodNotSupported(method);
   const body = preread !== undefined ? prereadBody(preread.body) : await readBody(req, limit);
   if (body.length > limit) throw new BodyTooLarge();
   return new Request(url, {
@@ -132,7 +142,13 @@ export async function handleNode(
       response = errorResponse(413, 'ST_BODY_TOO_LARGE', `request body over ${limit} bytes: send less`, {
         connection: 'close',
       });
-    } else if (req.destroyed) {
+    } else if (err instanceof MethodNotSupported) {
+      response = errorResponse(405, 'ST_METHOD_NOT_ALLOWED', `method ${err.message} is not served here`, {
+        connection: 'close',
+      });
+    } else if (res.destroyed || req.socket.destroyed) {
+      // The client is gone. (Not `req.destroyed`: a request whose body was read to the end is
+      // destroyed too, and it still needs its answer.)
       return;
     } else {
       response = errorResponse(400, 'ST_BAD_REQUEST', 'the request could not be read');
@@ -141,8 +157,36 @@ export async function handleNode(
   try {
     if (res.headersSent) return;
     await writeResponse(res, response);
+    if (response.status === 413) drainThenClose(req);
   } catch {
     // The client went away mid-body; nothing left to tell it.
     res.destroy();
   }
+}
+
+/** How much of a refused body is read and thrown away so the 413 reaches the client. */
+const DRAIN_BYTES = 16 * 1024 * 1024;
+const DRAIN_MS = 2000;
+
+/**
+ * After a 413 the client is usually still sending. Closing a socket with unread data in it makes
+ * the kernel send RST, and the client's stack may throw away the 413 it has not read yet. So the
+ * rest is read and discarded, up to a bound in bytes and time, before the socket goes.
+ */
+function drainThenClose(req: IncomingMessage): void {
+  const socket = req.socket;
+  let seen = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(stop, DRAIN_MS);
+  timer.unref();
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DRAIN_BYTES) stop();
+  });
+  req.once('end', () => clearTimeout(timer));
+  socket.once('close', () => clearTimeout(timer));
+  req.resume();
 }

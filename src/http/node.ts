@@ -81,6 +81,11 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
     },
   );
   server.keepAliveTimeout = keepAliveTimeout;
+  // CONNECT never reaches the request handler (node:http hands it to 'connect'); without a
+  // listener node drops the socket unanswered. No proxying here: say so and close.
+  server.on('connect', (_req, socket) => {
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

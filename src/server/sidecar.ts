@@ -27,7 +27,9 @@ import { runtimeMetrics } from '../runtime/index.js';
 import { otelTracing } from '../sinks/otel.js';
 import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
+import { type HepListener, HepSource } from '../sources/hep/source.js';
 import { ingestRoute } from '../sources/ingest.js';
+import { ModemSource } from '../sources/modem/source.js';
 import { Simulator } from '../sources/simulator/simulator.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
@@ -53,6 +55,8 @@ export interface SidecarHandle {
   done: Promise<void>;
   readonly bus: EventBus;
   readonly registry: Registry;
+  /** Bound HEP listeners (`hep.listen`), ports resolved. */
+  readonly hep: readonly HepListener[];
 }
 
 /**
@@ -77,7 +81,7 @@ export async function startSidecar(
     });
   const audit = auditLog(log);
   const demo = options.demo === true;
-  const labels = demo ? demoLabels(config) : config.labels;
+  const labels = withSourceTrunks(demo ? demoLabels(config) : config.labels, config);
 
   // Sinks first, so nothing a source emits is missed.
   const registry = new Registry({ guard: { maxSeries: config.metrics.max_series } });
@@ -91,7 +95,14 @@ export async function startSidecar(
         'an event subscriber threw; the others still ran',
       ),
   });
-  const packs = Object.fromEntries(Object.entries(config.packs).map(([k, v]) => [k, demo || v]));
+  // A source turns on the packs that read its events: `--hep` alone must already show calls.
+  const fromSources = new Set([
+    ...(config.hep.listen.length > 0 ? ['calls', 'sip', 'media'] : []),
+    ...(config.modem.path !== undefined ? ['modem', 'sms', 'ussd'] : []),
+  ]);
+  const packs = Object.fromEntries(
+    Object.entries(config.packs).map(([k, v]) => [k, demo || v || fromSources.has(k)]),
+  );
   const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
@@ -106,7 +117,13 @@ export async function startSidecar(
   );
   const sink = storeSink(bus, store, {
     trunks: labels.trunks,
-    onError: (err) => log.error({ err }, 'call store write failed'),
+    // The message of a refused write quotes the value (a number, a call id): log its class and
+    // code only, never the text or a stack that carries it.
+    onError: (err) =>
+      log.error(
+        { error: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown })?.code },
+        'call store write failed',
+      ),
   });
   // Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
   // registered OpenTelemetry SDK sends them (nowhere by default).
@@ -143,13 +160,15 @@ export async function startSidecar(
     name: 'call_quality',
     critical: false,
     timeoutMs: 2000,
-    check: async () => {
+    // The indicators scan the last hour of calls: every scrape and readiness probe would pay for
+    // it (350 ms at 375k calls an hour). They change slowly, so one run serves for a while.
+    check: everyAtMost(CALL_QUALITY_EVERY_MS, async () => {
       const h = await healthIndicators(store, { maxActiveSeconds: config.store.zombie_max_seconds });
       return {
-        status: h.status === 'ok' ? 'pass' : 'fail',
+        status: h.status === 'ok' ? ('pass' as const) : ('fail' as const),
         detail: h.warnings.map((w) => w.message).join('; ') || 'ok',
       };
-    },
+    }),
   });
 
   const http = httpOptionsFromConfig(config);
@@ -175,11 +194,42 @@ export async function startSidecar(
   mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
   mountDashboard(app);
 
+  // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
+  const hep =
+    config.hep.listen.length > 0
+      ? new HepSource(bus, {
+          listen: config.hep.listen,
+          registry,
+          prefix: config.metrics.prefix,
+          trunks: config.hep.trunks,
+          timerBMs: config.hep.timer_b_ms,
+          maxCalls: config.hep.max_calls,
+          password: config.hep.password,
+          onError: (err) => log.error({ error: err.message }, 'HEP listener failed'),
+        })
+      : undefined;
+  // A GSM modem on a serial AT port (docs/sources/modem.md); it reopens itself after an unplug.
+  const modemSource =
+    config.modem.path !== undefined
+      ? new ModemSource(bus, {
+          path: config.modem.path,
+          baudRate: config.modem.baud_rate,
+          modem: labels.modems[0] ?? 'modem0',
+          pollMs: config.modem.poll_seconds * 1000,
+          commandTimeoutMs: config.modem.command_timeout_ms,
+          registry,
+          prefix: config.metrics.prefix,
+          onLog: (message, detail) => log.warn(detail, message),
+        })
+      : undefined;
+
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
   let push: { stop(): Promise<void>; remoteWrite?: string; otlp?: string } | undefined;
   const teardown = async () => {
     // First: the last snapshot is queued (and tried) while every metric is still there.
     await push?.stop();
+    await hep?.close();
+    await modemSource?.close();
     await sink.close();
     await stopMaintenance();
     telephony.close();
@@ -195,7 +245,12 @@ export async function startSidecar(
     await store.close();
   };
   let served: Served;
+  let hepListeners: HepListener[] = [];
   try {
+    hepListeners = (await hep?.start()) ?? [];
+    // The listen address is the operator's setting, not data: keep it readable.
+    for (const l of hepListeners) log.info({ ...l, host: trusted(l.host) }, 'HEP listening');
+    modemSource?.start();
     push = startPush(config, registry, log);
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
   } catch (err) {
@@ -259,7 +314,39 @@ export async function startSidecar(
     },
     'sidetone listening',
   );
-  return { url: served.url, close, done, bus, registry };
+  return { url: served.url, close, done, bus, registry, hep: hepListeners };
+}
+
+/** Trunk names from HEP trunk rules become labels too: a rule is a declaration of the trunk. */
+function withSourceTrunks(
+  labels: SidetoneConfig['labels'],
+  config: SidetoneConfig,
+): SidetoneConfig['labels'] {
+  const extra = config.hep.trunks.map((t) => t.name).filter((n) => !labels.trunks.includes(n));
+  return extra.length === 0 ? labels : { ...labels, trunks: [...labels.trunks, ...extra] };
+}
+
+/** How stale the call-quality indicators may be. */
+const CALL_QUALITY_EVERY_MS = 15_000;
+
+/**
+ * `fn`, run at most once per `ms`: calls in between share the last result (or the run in flight).
+ * A failed run is not kept, so the next call tries again.
+ */
+export function everyAtMost<T>(ms: number, fn: () => Promise<T>): () => Promise<T> {
+  let last: Promise<T> | undefined;
+  let at = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = performance.now();
+    if (last === undefined || now - at >= ms) {
+      at = now;
+      last = fn();
+      last.catch(() => {
+        last = undefined;
+      });
+    }
+    return last;
+  };
 }
 
 /**

@@ -165,7 +165,15 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     if (good.length > 0 && options.flush) {
       try {
         await options.flush();
-      } catch {
+      } catch (err) {
+        // A full disk will not clear by retrying in a second: 507 says what to fix (RFC 4918 11.5).
+        if (isDiskFull(err)) {
+          return errorResponse(
+            507,
+            'ST_STORE_FULL',
+            'events were not stored: the disk holding the store is full; free space (or move store.path), then retry',
+          );
+        }
         return errorResponse(
           503,
           'ST_STORE_UNAVAILABLE',
@@ -178,6 +186,16 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     const status = good.length === 0 && rejected.length > 0 ? 400 : 200;
     return json(status, { accepted: good.length, duplicates, rejected: rejected.length, errors: rejected });
   };
+}
+
+/** SQLite's SQLITE_FULL or the OS's ENOSPC, on the error or anywhere down its causes. */
+export function isDiskFull(err: unknown): boolean {
+  for (let e = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** Read the body as text, or undefined once it passes `limit` bytes (checked as it streams). */

@@ -1,5 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { ValidationError } from '../errors.js';
+import { detectPii } from '../guard/pii.js';
 
 /**
  * How phone numbers are kept. By default only a keyed hash (to group and look up by number) and a
@@ -134,4 +135,19 @@ export function numberProtector(
 /** Whether a read may return raw numbers: both the operator switch and the caller's reveal. */
 export function mayReveal(config: PrivacyConfig, reveal: boolean | undefined): boolean {
   return config.storeRaw && reveal === true;
+}
+
+/**
+ * A call id as outputs show it (failures, exports, the CLI). SIP Call-IDs often carry a number or
+ * an address (`+15551234567@10.0.0.1`), so an id the guard's detector flags is replaced by a
+ * pseudonym: `cid:` and 12 hex digits of its SHA-256, the same for the same id, so rows of one
+ * call still group together. Ids without anything personal (`c14`, `call-0042`) pass unchanged.
+ * `reveal` shows the raw id (the CLI's `--reveal` on a store file).
+ * @example
+ * displayCallId('+15551234567@10.0.0.1'); // 'cid:1f0c…' (12 hex digits)
+ * displayCallId('call-0042');             // 'call-0042'
+ */
+export function displayCallId(callId: string, reveal = false): string {
+  if (reveal || detectPii(callId) === undefined) return callId;
+  return `cid:${createHash('sha256').update(callId).digest('hex').slice(0, 12)}`;
 }

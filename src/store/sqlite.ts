@@ -56,6 +56,9 @@ import {
 export type { SqliteCallStoreOptions } from './sqlite-open.js';
 
 const DAY_MS = 86_400_000;
+/** Longest a single write call may block the event loop waiting for another process's lock. */
+const BUSY_SLICE_MS = 5;
+
 /** Rows per maintenance transaction: ~10–20 ms each on a 1M-call store, so the loop keeps turning. */
 const BATCH = 2000;
 
@@ -102,6 +105,29 @@ export class SqliteCallStore implements CallStore {
     this.writeOneCall = (u) => writeCall(s, protect, u);
     this.writeOneSms = (u) => writeSms(s, protect, u);
     this.busyTimeoutMs = opts.busyTimeoutMs;
+    // better-sqlite3 waits for a lock by sleeping inside the call, which freezes the event loop
+    // (and with it /healthz) for as long as another process holds the write lock. Writes wait
+    // in short slices instead, with the event loop turning between them (see `write`).
+    if (path !== ':memory:') db.pragma(`busy_timeout = ${BUSY_SLICE_MS}`);
+  }
+
+  /**
+   * A write that meets another process's lock is retried after a pause, up to the busy timeout in
+   * all: liveness keeps answering while the store waits, and readiness shows a stalled store.
+   */
+  private async write<T>(what: string, fn: () => T): Promise<T> {
+    const budget = this.busyTimeoutMs ?? 5000;
+    const start = performance.now();
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        return this.run(what, fn);
+      } catch (e) {
+        const code = String((e as { cause?: { code?: unknown } }).cause?.code ?? '');
+        const busy = code.startsWith('SQLITE_BUSY');
+        if (!busy || performance.now() - start + pause > budget) throw e;
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
   }
 
   /** Statements for bulk reads: a separate small-cache connection for files, the main one for :memory:. */
@@ -127,24 +153,24 @@ export class SqliteCallStore implements CallStore {
 
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
-    this.run('apply', () => this.writeOneCall(update));
+    await this.write('apply', () => this.writeOneCall(update));
   }
 
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
-    this.run('applyBatch', () => this.writeCalls(updates));
+    await this.write('applyBatch', () => this.writeCalls(updates));
     return updates.length;
   }
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    this.run('applySms', () => this.writeOneSms(update));
+    await this.write('applySms', () => this.writeOneSms(update));
   }
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
-    this.run('applySmsBatch', () => this.writeSmses(updates));
+    await this.write('applySmsBatch', () => this.writeSmses(updates));
     return updates.length;
   }
 
@@ -296,7 +322,7 @@ export class SqliteCallStore implements CallStore {
     const params = { now: Math.trunc(now), cutoff: Math.trunc(now - maxActiveSeconds * 1000), limit: BATCH };
     let closed = 0;
     for (;;) {
-      const n = this.run('closeZombies', () => this.s.zombies.run(params).changes);
+      const n = await this.write('closeZombies', () => this.s.zombies.run(params).changes);
       closed += n;
       if (n < BATCH) return closed;
       await yieldToLoop();
@@ -317,7 +343,7 @@ export class SqliteCallStore implements CallStore {
     ] as const) {
       // Small transactions with a turn of the event loop between: ingest and reads keep flowing.
       for (;;) {
-        const n = this.run('deleteOlderThan', () => st.run(cutoff, batch).changes);
+        const n = await this.write('deleteOlderThan', () => st.run(cutoff, batch).changes);
         result[key] += n;
         if (n < batch) break;
         await yieldToLoop();

@@ -27,6 +27,16 @@ export const SERVE_FLAGS = {
     arg: 'URL',
     help: 'push metrics with Prometheus remote-write to URL (push.remote_write_url), for hosts nobody can scrape',
   },
+  hep: {
+    type: 'string',
+    arg: 'URL',
+    help: 'receive HEP v3 capture, e.g. udp://127.0.0.1:9060 (hep.listen; comma-separated for several)',
+  },
+  modem: {
+    type: 'string',
+    arg: 'PATH',
+    help: 'read a GSM modem over AT commands, e.g. /dev/ttyUSB2 (modem.path)',
+  },
 } as const;
 
 /** Flags to config keys; they override the file and the environment. */
@@ -35,6 +45,8 @@ const FLAG_KEYS: Record<string, string> = {
   host: 'server.host',
   db: 'store.path',
   'remote-write': 'push.remote_write_url',
+  hep: 'hep.listen',
+  modem: 'modem.path',
   seed: 'demo.seed',
   rate: 'demo.rate',
 };
@@ -118,11 +130,13 @@ export default defineCommand({
   summary: 'run the sidecar: metrics, health, event ingest and the analytics API',
   description:
     'Run the sidecar: Prometheus metrics, health probes, event ingest (POST /events) and the analytics API on a SQLite store.',
-  usage: 'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--remote-write URL]',
+  usage:
+    'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--hep URL] [--modem PATH] [--remote-write URL]',
   flags: SERVE_FLAGS,
   examples: [
     'sidetone serve --config /etc/sidetone.toml',
     'SIDETONE_STORE_HASH_KEY=$(cat key) sidetone serve --db data/calls.db',
+    'sidetone serve --hep udp://127.0.0.1:9060 --modem /dev/ttyUSB2',
     'sidetone serve --config /etc/sidetone.toml --remote-write https://prom.example/api/v1/write',
   ],
   run: ({ flags }) => runSidecar(flags, false),

@@ -60,7 +60,9 @@ export interface ModemPack extends PackBase {
 /**
  * Modem health: connection, reconnects and flapping, registration (+CREG/+CEREG), signal
  * (+CSQ, +CESQ or dBm) with an age gauge and staleness, and the serving RAT/operator.
- * Signal gauges are absent until the first report and again after `staleAfterSeconds`.
+ * Signal gauges are absent until the first report and again after `staleAfterSeconds`; readiness
+ * reads unknown once a modem has reported nothing for as long (default 300 s: apps poll +CSQ far
+ * more often), so a gateway whose modem went quiet is not ready on the strength of an old report.
  * @example
  * const modem = modemPack(registry, { modems: ['modem0'], staleAfterSeconds: 120 });
  * modem.subscribe(bus);
@@ -83,6 +85,8 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
   const regStat = new Int8Array(n).fill(-1);
   const disconnectReason = new Int8Array(n).fill(-1);
   const lastSignal = new Float64Array(n).fill(Number.NaN);
+  // Last report of any kind per modem: a modem silent past `staleAfterSeconds` is unknown, not ready.
+  const lastSeen = new Float64Array(n).fill(Number.NaN);
   const ring = new Float64Array(n * k).fill(Number.NaN);
   const ringPos = new Int32Array(n);
   const network = new Int32Array(n).fill(-1);
@@ -127,6 +131,7 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
   }
 
   function touchSignal(i: number, ts: number): void {
+    lastSeen[i] = o.now();
     if (!((lastSignal[i] as number) > ts)) lastSignal[i] = ts;
     age.at(i).set(Math.max(0, o.now() - (lastSignal[i] as number)) / 1000);
   }
@@ -176,6 +181,18 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
 
   function readinessOf(i: number): Readiness {
     const name = modems.values[i] as string;
+    const ready = readyOf(i, name);
+    const silentMs = o.now() - (lastSeen[i] as number);
+    if (ready.status === 'pass' && silentMs > staleMs) {
+      return {
+        status: 'unknown',
+        detail: `modem ${name}: no report for ${Math.round(silentMs / 1000)} s (stale after ${staleMs / 1000} s)`,
+      };
+    }
+    return ready;
+  }
+
+  function readyOf(i: number, name: string): Readiness {
     if (connectedState[i] === 0) {
       const why = disconnectReason[i] as number;
       return {
@@ -201,12 +218,14 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     name: 'modem',
     connected(modem, initialized = true) {
       const i = idx(modem);
+      lastSeen[i] = o.now();
       connectedState[i] = 1;
       initState[i] = initialized ? 1 : 0;
       connected.at(i).set(1);
     },
     disconnected(reason, modem) {
       const i = idx(modem);
+      lastSeen[i] = o.now();
       const r = reasons.of(reason);
       connectedState[i] = 0;
       disconnectReason[i] = r;
@@ -215,6 +234,7 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     },
     reconnected(modem, ts) {
       const i = idx(modem);
+      lastSeen[i] = o.now();
       connectedState[i] = 1;
       // What the modem said before the disconnect no longer holds: unknown until it reports again.
       initState[i] = -1;
@@ -228,6 +248,7 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     },
     registration(stat, modem) {
       const i = idx(modem);
+      lastSeen[i] = o.now();
       const s = states.of(registrationState(stat));
       const reg = isRegistered(stat) ? 1 : 0;
       registeredState[i] = reg;

@@ -1,0 +1,201 @@
+import { STORE_LIMITS } from '../../store/limits.js';
+
+/**
+ * A SIP message parser for captured traffic (RFC 3261 7): the start line and the headers the
+ * tracker needs, nothing else. Captures come from many stacks, so it is lenient where RFC 3261
+ * allows (compact forms, folded lines, bare LF) and strict only where a wrong guess would skew
+ * the counts: a message without a Call-ID or a valid CSeq is refused, never half-read.
+ */
+
+/** One parsed SIP message. Strings are copies; nothing points back into the capture buffer. */
+export interface SipMessage {
+  /** Request method, or for a response the CSeq method (what the transaction was). */
+  method: string;
+  /** Status code; 0 for a request. */
+  code: number;
+  requestUri: string;
+  callId: string;
+  cseq: number;
+  fromTag: string;
+  toTag: string;
+  /** User part of the From / To URI (a number or a user name), '' when none. */
+  fromUser: string;
+  toUser: string;
+  /** Top Via branch. */
+  branch: string;
+  /** Top Via transport, lower case (`udp`, `tcp`, `tls`, `ws`...), '' when absent. */
+  transport: string;
+  /** RFC 4028 Session-Expires present. */
+  sessionExpires: boolean;
+  /** Q.850 cause of a Reason header (RFC 3326), or -1. */
+  q850: number;
+  contentType: string;
+  body: string;
+  /** Header lines (unfolded), for configured header rules. */
+  headers: readonly string[];
+}
+
+const COMPACT: Record<string, string> = {
+  i: 'call-id',
+  f: 'from',
+  t: 'to',
+  v: 'via',
+  c: 'content-type',
+  x: 'session-expires',
+  l: 'content-length',
+};
+
+const TOKEN = /^[A-Za-z][A-Za-z-]{0,31}$/;
+
+function tag(value: string): string {
+  const m = /;\s*tag=([^;\s,>]+)/i.exec(value);
+  return m === null ? '' : (m[1] as string);
+}
+
+/**
+ * User part of the URI inside a From/To/Request-URI value.
+ * @example uriUser('"Bob" <sip:+4420@host>;tag=1') // '+4420'
+ */
+export function uriUser(value: string): string {
+  const lt = value.indexOf('<');
+  const uri = lt >= 0 ? value.slice(lt + 1, value.indexOf('>', lt) >>> 0) : value;
+  const m = /^\s*(?:sips?|tel):([^@;>?\s]*)/i.exec(uri);
+  if (m === null) return '';
+  const user = m[1] as string;
+  // A tel: URI or a sip URI with a user part; `sip:host` (no @) has no user.
+  return /^tel:/i.test(uri.trim()) || uri.includes('@') ? user : '';
+}
+
+/**
+ * Header value by name (case-insensitive, compact forms understood); the first occurrence.
+ * @example header(msg, 'X-Carrier') // 'b'
+ */
+export function header(msg: SipMessage, name: string): string | undefined {
+  const want = name.toLowerCase();
+  for (const line of msg.headers) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const raw = line.slice(0, colon).trim().toLowerCase();
+    if ((COMPACT[raw] ?? raw) === want) return line.slice(colon + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * Parse one SIP message. Returns undefined for anything that is not a usable SIP message.
+ * @example parseSip(Buffer.from('SIP/2.0 486 Busy Here\r\nCall-ID: a\r\nCSeq: 1 INVITE\r\n\r\n'))?.code // 486
+ */
+export function parseSip(buf: Buffer): SipMessage | undefined {
+  if (buf.length < 16 || buf.length > 65_535) return undefined;
+  const text = buf.toString('utf8');
+  let end = text.indexOf('\r\n\r\n');
+  let bodyAt = end + 4;
+  if (end < 0) {
+    end = text.indexOf('\n\n');
+    bodyAt = end + 2;
+    if (end < 0) {
+      end = text.length;
+      bodyAt = text.length;
+    }
+  }
+  const lines = text.slice(0, end).split(/\r?\n/);
+  const start = lines[0] as string;
+  let method = '';
+  let code = 0;
+  let requestUri = '';
+  if (start.startsWith('SIP/2.0 ')) {
+    code = Number(start.slice(8, 11));
+    if (!Number.isInteger(code) || code < 100 || code > 699) return undefined;
+  } else {
+    const parts = start.split(' ');
+    if (parts.length !== 3 || parts[2] !== 'SIP/2.0' || !TOKEN.test(parts[0] as string)) return undefined;
+    method = parts[0] as string;
+    requestUri = parts[1] as string;
+  }
+  const headers: string[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if ((line.startsWith(' ') || line.startsWith('\t')) && headers.length > 0) {
+      headers[headers.length - 1] += ` ${line.trim()}`;
+    } else if (line !== '') headers.push(line);
+  }
+  let callId = '';
+  let cseq = -1;
+  let cseqMethod = '';
+  let from = '';
+  let to = '';
+  let branch = '';
+  let transport = '';
+  let sessionExpires = false;
+  let q850 = -1;
+  let contentType = '';
+  for (const line of headers) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const raw = line.slice(0, colon).trim().toLowerCase();
+    const name = COMPACT[raw] ?? raw;
+    const value = line.slice(colon + 1).trim();
+    switch (name) {
+      case 'call-id':
+        if (callId === '') callId = value;
+        break;
+      case 'cseq': {
+        const m = /^(\d{1,10})\s+([A-Za-z][A-Za-z-]{0,31})$/.exec(value);
+        if (m !== null && cseq < 0) {
+          cseq = Number(m[1]);
+          cseqMethod = m[2] as string;
+        }
+        break;
+      }
+      case 'from':
+        if (from === '') from = value;
+        break;
+      case 'to':
+        if (to === '') to = value;
+        break;
+      case 'via':
+        if (branch === '') {
+          const m = /;\s*branch=([^;\s,]+)/i.exec(value);
+          if (m !== null) branch = m[1] as string;
+          const t = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]{2,5})/i.exec(value);
+          if (t !== null) transport = (t[1] as string).toLowerCase();
+        }
+        break;
+      case 'session-expires':
+        sessionExpires = true;
+        break;
+      case 'reason': {
+        const m = /^Q\.850\s*;.*?cause\s*=\s*(\d{1,3})/i.exec(value);
+        if (m !== null && Number(m[1]) <= 127) q850 = Number(m[1]);
+        break;
+      }
+      case 'content-type':
+        contentType = value.toLowerCase();
+        break;
+      default:
+        break;
+    }
+  }
+  // The store keeps ids of at most STORE_LIMITS.idMax characters; a longer Call-ID is refused here.
+  if (callId === '' || callId.length > STORE_LIMITS.idMax || cseq < 0 || cseqMethod === '') return undefined;
+  // A request's CSeq method must be its own (RFC 3261 8.1.1.5), except ACK/CANCEL reuse the INVITE's number.
+  if (code === 0 && cseqMethod !== method) return undefined;
+  return {
+    method: code === 0 ? method : cseqMethod,
+    code,
+    requestUri,
+    callId,
+    cseq,
+    fromTag: tag(from),
+    toTag: tag(to),
+    fromUser: uriUser(from).slice(0, 64),
+    toUser: uriUser(to).slice(0, 64),
+    branch,
+    transport,
+    sessionExpires,
+    q850,
+    contentType,
+    body: bodyAt < text.length ? text.slice(bodyAt) : '',
+    headers,
+  };
+}

@@ -1,0 +1,80 @@
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// The protocol owners' encoder: our decoder is checked against what hep-js produces.
+const hepJs = require('hep-js') as {
+  encapsulate(payload: string, rcinfo: Record<string, unknown>): Buffer;
+  decapsulate(buf: Buffer): { rcinfo: Record<string, unknown>; payload: string } | false | undefined;
+};
+
+export { hepJs };
+
+let seq = 0;
+/** One HEP v3 packet (type 1 SIP unless given) made by hep-js. */
+export function hep(
+  payload: string,
+  opts: { src?: string; dst?: string; ts?: number; type?: number; correlation?: string } = {},
+): Buffer {
+  const ts = opts.ts ?? 1_700_000_000_000 + seq++;
+  return hepJs.encapsulate(payload, {
+    protocolFamily: 2,
+    protocol: 17,
+    srcIp: opts.src ?? '10.0.0.1',
+    dstIp: opts.dst ?? '10.0.0.2',
+    srcPort: 5060,
+    dstPort: 5060,
+    timeSeconds: Math.floor(ts / 1000),
+    timeUseconds: (ts % 1000) * 1000,
+    payloadType: opts.type ?? 1,
+    captureId: 2001,
+    ...(opts.correlation !== undefined && { correlation_id: opts.correlation }),
+  });
+}
+
+/** A SIP message from a compact description. */
+export function sip(
+  start: string,
+  h: {
+    callId: string;
+    cseq: string;
+    from?: string;
+    to?: string;
+    branch?: string;
+    extra?: string[];
+    body?: string;
+  },
+): string {
+  const lines = [
+    start,
+    `Via: SIP/2.0/UDP 10.0.0.1:5060;branch=${h.branch ?? 'z9hG4bK-1'}`,
+    `From: <sip:${h.from ?? '+447700900001@a.example'}>;tag=caller`,
+    `To: <sip:+447700900002@b.example>${h.to === undefined ? '' : `;tag=${h.to}`}`,
+    `Call-ID: ${h.callId}`,
+    `CSeq: ${h.cseq}`,
+    ...(h.extra ?? []),
+    `Content-Length: ${Buffer.byteLength(h.body ?? '')}`,
+    '',
+    h.body ?? '',
+  ];
+  return lines.join('\r\n');
+}
+
+/** A HEP v3 packet built by hand, for binary payloads (hep-js writes the payload as UTF-8 text). */
+export function rawHep(type: number, payload: Buffer, correlation?: string): Buffer {
+  const chunk = (t: number, value: Buffer) => {
+    const h = Buffer.alloc(6);
+    h.writeUInt16BE(t, 2);
+    h.writeUInt16BE(6 + value.length, 4);
+    return Buffer.concat([h, value]);
+  };
+  const parts = [
+    chunk(1, Buffer.from([2])),
+    chunk(11, Buffer.from([type])),
+    ...(correlation === undefined ? [] : [chunk(17, Buffer.from(correlation))]),
+    chunk(15, payload),
+  ];
+  const body = Buffer.concat(parts);
+  const head = Buffer.from('HEP3\x00\x00', 'latin1');
+  head.writeUInt16BE(6 + body.length, 4);
+  return Buffer.concat([head, body]);
+}

@@ -1,0 +1,117 @@
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/errors.js';
+import { EventBus } from '../../../src/events/bus.js';
+import { HepSource, parseHepUrl } from '../../../src/sources/hep/source.js';
+import { hep, sip } from './helpers.js';
+
+let source: HepSource | undefined;
+afterEach(async () => {
+  await source?.close();
+  source = undefined;
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('HEP listeners', () => {
+  it('UDP and TCP (packets split across writes, then a non-HEP stream is dropped)', async () => {
+    const bus = new EventBus();
+    const started: string[] = [];
+    bus.on('call.started', (e) => started.push(e.callId));
+    source = new HepSource(bus, { listen: ['udp://127.0.0.1:0', 'tcp://127.0.0.1:0'] });
+    const [udp, tcp] = await source.start();
+    expect(udp).toMatchObject({ protocol: 'udp', host: '127.0.0.1' });
+    expect(tcp?.port).toBeGreaterThan(0);
+
+    const u = createSocket('udp4');
+    await new Promise<void>((r) =>
+      u.send(
+        hep(sip('INVITE sip:b SIP/2.0', { callId: 'u1', cseq: '1 INVITE' })),
+        udp?.port,
+        '127.0.0.1',
+        () => r(),
+      ),
+    );
+    u.close();
+
+    const stream = Buffer.concat([
+      hep(sip('INVITE sip:b SIP/2.0', { callId: 't1', cseq: '1 INVITE' })),
+      hep(sip('INVITE sip:b SIP/2.0', { callId: 't2', cseq: '1 INVITE' })),
+    ]);
+    const c = connect(tcp?.port ?? 0, '127.0.0.1');
+    await new Promise<void>((r) => c.once('connect', () => r()));
+    c.write(stream.subarray(0, 50));
+    await new Promise((r) => setTimeout(r, 20));
+    c.write(stream.subarray(50));
+    await until(() => started.length === 3);
+    expect(started.sort()).toEqual(['t1', 't2', 'u1']);
+
+    const bad = connect(tcp?.port ?? 0, '127.0.0.1');
+    await new Promise<void>((r) => bad.once('connect', () => r()));
+    bad.write('GET / HTTP/1.1\r\n\r\n');
+    await new Promise<void>((r) => bad.once('close', () => r()));
+    expect(source.counts.malformed_hep).toBe(1);
+    c.destroy();
+  });
+
+  it('a bad listen URL names the expected form', () => {
+    expect(() => parseHepUrl('http://x:1')).toThrow(ValidationError);
+    expect(() => parseHepUrl('udp://127.0.0.1:99999')).toThrow(/udp:\/\/127\.0\.0\.1:9060/);
+    expect(parseHepUrl('tcp://[::1]:9060')).toEqual({ protocol: 'tcp', host: '::1', port: 9060 });
+  });
+
+  it('a port in use is an error from start, and nothing stays bound', async () => {
+    const first = new HepSource(new EventBus(), { listen: ['tcp://127.0.0.1:0'] });
+    const [l] = await first.start();
+    source = new HepSource(new EventBus(), { listen: [`tcp://127.0.0.1:${l?.port}`] });
+    await expect(source.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    await first.close();
+  });
+});
+
+describe('hep config', () => {
+  it('refuses a bad trunk CIDR and a bad listen URL with the key path', async () => {
+    const { configSchema } = await import('../../../src/config/schema.js');
+    const r = configSchema.safeParse({
+      hep: { listen: ['http://x'], trunks: [{ name: 'a', cidrs: ['10.0.0.0/33', '10.1.0.0/16'] }] },
+    });
+    expect(r.success).toBe(false);
+    const paths = r.error?.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['hep.listen.0', 'hep.trunks.0.cidrs.0']));
+    expect(
+      configSchema.safeParse({ hep: { trunks: [{ name: 'a', cidrs: ['2001:db8::/32', '192.0.2.1'] }] } })
+        .success,
+    ).toBe(true);
+  });
+});
+
+describe('capture password', () => {
+  it('drops packets without the configured HEP password (chunk 14) as unauthorized', async () => {
+    const { hepJs } = await import('./helpers.js');
+    const bus = new EventBus();
+    const started: string[] = [];
+    bus.on('call.started', (e) => started.push(e.callId));
+    const s = new HepSource(bus, { password: 'capture-secret' });
+    const invite = (callId: string) => sip('INVITE sip:b SIP/2.0', { callId, cseq: '1 INVITE' });
+    const rc = {
+      protocolFamily: 2,
+      protocol: 17,
+      srcIp: '10.0.0.1',
+      dstIp: '10.0.0.2',
+      srcPort: 5060,
+      dstPort: 5060,
+      timeSeconds: 1,
+      timeUseconds: 0,
+      payloadType: 1,
+      captureId: 1,
+    };
+    s.handle(hepJs.encapsulate(invite('p1'), { ...rc, capturePass: 'capture-secret' }));
+    s.handle(hepJs.encapsulate(invite('p2'), { ...rc, capturePass: 'wrong-secret!!' }));
+    s.handle(hep(invite('p3')));
+    expect(started).toEqual(['p1']);
+    expect(s.counts.unauthorized).toBe(2);
+  });
+});

@@ -1,0 +1,69 @@
+// `sidetone serve --hep udp://...` as an operator runs it: the built CLI, a HEP datagram in,
+// the call on /metrics out; a bad --hep URL is a CLI error naming the fix.
+import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../helpers/prometheus.js';
+import { CLI, startCli } from '../../helpers/spawn.js';
+import { hep, sip } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sidetone-hep-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('sidetone serve --hep', () => {
+  it('counts a captured call on /metrics', async () => {
+    const port = await freePort();
+    const hepPort = await freeUdpPort();
+    const url = `http://127.0.0.1:${port}`;
+    const { child, exited } = await startCli(
+      ['serve', '--port', String(port), '--db', join(dir, 'a.db'), '--hep', `udp://127.0.0.1:${hepPort}`],
+      url,
+      { SIDETONE_STORE_HASH_KEY: 'k'.repeat(32) }, // --hep alone switches the calls and sip packs on
+    );
+    try {
+      const sock = createSocket('udp4');
+      const send = (b: Buffer) => new Promise<void>((r) => sock.send(b, hepPort, '127.0.0.1', () => r()));
+      await send(hep(sip('INVITE sip:b SIP/2.0', { callId: 'cli-1', cseq: '1 INVITE' })));
+      await send(hep(sip('SIP/2.0 486 Busy Here', { callId: 'cli-1', cseq: '1 INVITE', to: 'x' })));
+      await send(Buffer.from('not hep at all'));
+      sock.close();
+      let text = '';
+      for (let i = 0; i < 50; i++) {
+        text = await (await fetch(`${url}/metrics`)).text();
+        if (/outcome="busy"[^\n]*\} 1/.test(text) && /result="malformed_hep"\} 1/.test(text)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(text).toMatch(/sidetone_call_attempts_total\{[^}]*\} 1/);
+      expect(text).toMatch(/sidetone_call_outcomes_total\{[^}]*outcome="busy"[^}]*\} 1/);
+      expect(text).toMatch(/sidetone_hep_packets_total\{result="malformed_hep"\} 1/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 30_000);
+
+  it('refuses a bad --hep URL with the expected form', () => {
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'serve', '--port', '0', '--db', join(dir, 'b.db'), '--hep', 'http://x'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 20_000,
+      },
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('udp://HOST:PORT');
+  });
+});

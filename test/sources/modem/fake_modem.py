@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""A simulated AT modem on a pseudo-terminal, replaying a transcript (JSON on argv[1]).
+
+{ "link": "/tmp/x/modem",            # symlink the source opens (re-pointed after an unplug)
+  "replies": { "AT+CSQ": ["+CSQ: 18,99"], "AT+CESQ": "ERROR", ... },   # else plain OK
+  "script": [ { "at": 0.5, "send": "+CMTI: \"SM\",3" },
+              { "at": 1.0, "mute": 1.5 },      # stop answering for 1.5 s
+              { "at": 3.0, "unplug": 0.8 } ],  # close the pty, come back 0.8 s later on a new one
+  "duration": 6 }
+Lines in "send" are written as unsolicited results; anything else in the transcript is literal.
+"""
+import json, os, pty, select, sys, time
+
+cfg = json.load(open(sys.argv[1]))
+link = cfg["link"]
+replies = cfg.get("replies", {})
+script = sorted(cfg.get("script", []), key=lambda s: s["at"])
+start = time.time()
+end = start + cfg.get("duration", 5)
+
+
+def plug():
+    m, s = pty.openpty()
+    tmp = link + ".new"
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    os.symlink(os.ttyname(s), tmp)
+    os.replace(tmp, link)
+    return m, s
+
+
+master, slave = plug()
+print("ready", flush=True)
+buf = b""
+muted_until = 0.0
+while time.time() < end:
+    now = time.time() - start
+    while script and script[0]["at"] <= now:
+        step = script.pop(0)
+        if "send" in step:
+            os.write(master, ("\r\n" + step["send"] + "\r\n").encode())
+        if "raw" in step:
+            os.write(master, step["raw"].encode())
+        if "mute" in step:
+            muted_until = time.time() + step["mute"]
+        if "unplug" in step:
+            os.close(master)
+            os.close(slave)
+            os.unlink(link)
+            time.sleep(step["unplug"])
+            master, slave = plug()
+            buf = b""
+    r, _, _ = select.select([master], [], [], 0.02)
+    if not r:
+        continue
+    try:
+        data = os.read(master, 4096)
+    except OSError:
+        continue
+    buf += data
+    while b"\r" in buf:
+        line, buf = buf.split(b"\r", 1)
+        cmd = line.strip().decode(errors="replace")
+        if cmd == "" or time.time() < muted_until:
+            continue
+        reply = replies.get(cmd, [])
+        if reply == "ERROR" or (isinstance(reply, str) and reply.startswith("+CME ERROR")):
+            out = "\r\n" + reply + "\r\n"
+        else:
+            out = "".join("\r\n" + l + "\r\n" for l in reply) + "\r\nOK\r\n"
+        os.write(master, out.encode())

@@ -1,0 +1,144 @@
+// The modem source against a simulated modem on a pseudo-terminal (python3's pty module), through
+// the real serialport bindings: transcripts with garbage lines, errors, unsolicited results, a
+// modem that stops answering and one that is unplugged and comes back.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventBus } from '../../../src/events/bus.js';
+import { parseEvent } from '../../../src/events/schemas.js';
+import type { SidetoneEvent } from '../../../src/events/types.js';
+import { Registry } from '../../../src/metrics/index.js';
+import { ModemSource } from '../../../src/sources/modem/source.js';
+
+const FAKE = fileURLToPath(new URL('./fake_modem.py', import.meta.url));
+
+const REPLIES = {
+  'AT+CGMM': ['EG25'],
+  'AT+CSQ': ['+CSQ: 18,99'],
+  'AT+CESQ': 'ERROR',
+  'AT+CREG?': ['+CREG: 2,1,"00C3","A1B2C3",7'],
+  'AT+CEREG?': ['+CEREG: 2,5'],
+  'AT+COPS?': ['+COPS: 0,0,"Vodafone UK",7'],
+  'AT+CMGR=3': ['+CMGR: "REC UNREAD","+447700900123",,"24/01/01,12:00:00+00"', 'hello there'],
+  'AT+CLCC': ['+CLCC: 1,1,4,0,0,"+447700900456",145'],
+};
+
+let sim: ChildProcess | undefined;
+let source: ModemSource | undefined;
+let dir = '';
+
+async function startSim(script: unknown[], duration: number): Promise<string> {
+  dir = mkdtempSync(join(tmpdir(), 'sidetone-modem-'));
+  const link = join(dir, 'modem');
+  writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ link, replies: REPLIES, script, duration }));
+  sim = spawn('python3', [FAKE, join(dir, 'cfg.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    sim?.stdout?.once('data', () => resolve());
+    sim?.once('exit', (code) => reject(new Error(`fake modem exited ${code}`)));
+  });
+  return link;
+}
+
+function collect() {
+  const bus = new EventBus();
+  const events: SidetoneEvent[] = [];
+  bus.onAny((e) => events.push(e));
+  return { bus, events, of: (t: string) => events.filter((e) => e.type === t) };
+}
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting for the modem source');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+afterEach(async () => {
+  await source?.close();
+  sim?.kill('SIGKILL');
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  source = undefined;
+  sim = undefined;
+});
+
+const fast = { pollMs: 400, commandTimeoutMs: 300, backoffMs: 100, maxBackoffMs: 400 };
+
+describe('ModemSource on a pseudo-terminal', () => {
+  it('polls, reads unsolicited results, ignores garbage and errors', async () => {
+    const path = await startSim(
+      [
+        { at: 0.6, raw: '\r\n\x00\xff%%garbage line\r\n+++\r\n' },
+        { at: 0.7, send: '+CMTI: "SM",3' },
+        { at: 0.9, send: '+CDS: 6,42,"+447700900123",145,"24/01/01,12:00:00+00","24/01/01,12:00:05+00",0' },
+        { at: 1.0, send: '+CUSD: 0,"Balance 5.00",15' },
+        { at: 1.1, send: 'RING' },
+        { at: 1.2, send: '+CREG: 5,"00C3","A1B2C3",7' },
+      ],
+      4,
+    );
+    const { bus, events, of } = collect();
+    const registry = new Registry();
+    source = new ModemSource(bus, { path, registry, ...fast });
+    source.start();
+    await until(
+      () =>
+        of('call.clcc').length > 0 &&
+        of('modem.registration').some((e) => (e as { stat: number }).stat === 5),
+      4000,
+    );
+    expect(of('modem.connected')).toEqual([expect.objectContaining({ modem: 'modem0', model: 'EG25' })]);
+    expect(of('modem.signal')[0]).toMatchObject({ csq: { rssi: 18, ber: 99 } });
+    expect(of('modem.registration')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ command: 'CREG', stat: 1, act: 7 }),
+        expect.objectContaining({ command: 'CEREG', stat: 5 }),
+      ]),
+    );
+    expect(of('modem.operator')[0]).toMatchObject({ operator: 'Vodafone UK', act: 7 });
+    expect(of('sms.received')).toEqual([expect.objectContaining({ from: '+447700900123' })]);
+    expect(of('sms.received')[0]).not.toHaveProperty('body');
+    expect(of('sms.delivery_report')).toEqual([
+      expect.objectContaining({ reference: '42', tpStatus: 0, modem: 'modem0' }),
+    ]);
+    expect(of('ussd.response')).toEqual([
+      expect.objectContaining({ status: 0, text: 'Balance 5.00', dcs: 15 }),
+    ]);
+    expect(of('call.clcc')[0]).toMatchObject({ index: 1, stat: 4, number: '+447700900456' });
+    for (const e of events) expect(parseEvent(e).ok, e.type).toBe(true);
+    expect(registry.render()).toMatch(/sidetone_modem_garbage_lines_total [1-9]/);
+  }, 10_000);
+
+  it('a modem that stops answering is reported (at_timeout) and comes back', async () => {
+    const path = await startSim([{ at: 0.8, mute: 1.5 }], 5);
+    const { bus, of } = collect();
+    source = new ModemSource(bus, { path, ...fast });
+    source.start();
+    await until(() => of('modem.reconnected').length > 0, 5000);
+    expect(of('modem.disconnected')).toEqual([expect.objectContaining({ reason: 'at_timeout' })]);
+    expect(source.connected).toBe(true);
+  }, 10_000);
+
+  it('an unplugged modem is reported (usb) and reopened with backoff', async () => {
+    const path = await startSim([{ at: 0.8, unplug: 0.7 }], 5);
+    const { bus, of } = collect();
+    source = new ModemSource(bus, { path, ...fast });
+    source.start();
+    await until(() => of('modem.reconnected').length > 0, 5000);
+    expect(of('modem.disconnected')).toEqual([expect.objectContaining({ reason: 'usb' })]);
+    expect(of('modem.connected')).toHaveLength(2);
+    await until(() => of('modem.signal').length >= 2, 3000);
+  }, 10_000);
+
+  it('a path that is not there is retried, not thrown', async () => {
+    const { bus, of } = collect();
+    source = new ModemSource(bus, { path: '/nonexistent/ttyUSB9', ...fast });
+    source.start();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(of('modem.connected')).toHaveLength(0);
+    expect(source.connected).toBe(false);
+  });
+});

@@ -1,0 +1,56 @@
+// `sidetone serve --modem PATH` as an operator runs it: the built CLI opens a simulated modem on a
+// pseudo-terminal; the modem pack reports it connected and registered, readiness turns 200.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../helpers/prometheus.js';
+import { startCli } from '../../helpers/spawn.js';
+
+const FAKE = fileURLToPath(new URL('./fake_modem.py', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'sidetone-serve-modem-'));
+let sim: ChildProcess | undefined;
+afterAll(() => {
+  sim?.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('sidetone serve --modem', () => {
+  it('connects, polls and turns ready', async () => {
+    const link = join(dir, 'modem');
+    const replies = {
+      'AT+CSQ': ['+CSQ: 20,99'],
+      'AT+CREG?': ['+CREG: 2,1,"00C3","A1B2C3",7'],
+      'AT+CEREG?': ['+CEREG: 2,1'],
+      'AT+COPS?': ['+COPS: 0,0,"Test Net",7'],
+    };
+    writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ link, replies, duration: 25 }));
+    sim = spawn('python3', [FAKE, join(dir, 'cfg.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((r) => sim?.stdout?.once('data', () => r()));
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { child, exited } = await startCli(
+      ['serve', '--port', String(port), '--db', join(dir, 'a.db'), '--modem', link],
+      url,
+      {
+        SIDETONE_STORE_HASH_KEY: 'k'.repeat(32),
+      },
+    );
+    try {
+      let text = '';
+      for (let i = 0; i < 100; i++) {
+        text = await (await fetch(`${url}/metrics`)).text();
+        if (/sidetone_modem_registered\{[^}]*\} 1/.test(text)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(text).toMatch(/sidetone_modem_connected\{[^}]*\} 1/);
+      expect(text).toMatch(/sidetone_modem_registered\{[^}]*\} 1/);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 30_000);
+});
