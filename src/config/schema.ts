@@ -156,6 +156,42 @@ export const configSchema = z
         zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
       })
       .prefault({}),
+    otel: z
+      .strictObject({
+        // Unset: the standard OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT decides; neither set: no traces.
+        endpoint: z
+          .url({ error: 'expected an OTLP/HTTP base URL such as "http://127.0.0.1:4318"' })
+          .optional(),
+        service_name: z
+          .string({ error: 'expected a service name' })
+          .min(1, 'expected a service name')
+          .max(128, 'expected a service name of at most 128 characters')
+          .optional(),
+        sample_ratio: z
+          .number({ error: 'expected a share of traces from 0 to 1' })
+          .min(0, 'expected a share of traces from 0 to 1')
+          .max(1, 'expected a share of traces from 0 to 1')
+          .optional(),
+        export_metrics: bool(false),
+        log_trace_id: bool(true),
+      })
+      .prefault({}),
+    push: z
+      .strictObject({
+        remote_write_url: z
+          .url({ error: 'expected a remote-write URL such as "https://prometheus.example/api/v1/write"' })
+          .optional(),
+        interval_seconds: int(1, 3600, 15, ' s'),
+        timeout_ms: int(100, 120_000, 10_000, ' ms'),
+        bearer_token: token.optional(),
+        bearer_token_file: file,
+        username: z.string({ error: 'expected a username' }).min(1, 'expected a username').optional(),
+        password: z.string({ error: 'expected a password' }).min(1, 'expected a password').optional(),
+        // Default: beside the store (`<store.path>.push/`).
+        queue_dir: z.string({ error: 'expected a directory path' }).min(1).optional(),
+        queue_max_bytes: int(64 * 1024, 16 * 1024 * 1024 * 1024, 64 * 1024 * 1024, ' bytes'),
+      })
+      .prefault({}),
     hep: z
       .strictObject({
         // HEP v3 capture (docs/sources/hep.md): empty means no listener.
@@ -287,6 +323,8 @@ export const SECRET_PATHS: readonly string[] = [
   'auth.ingest_tokens',
   'auth.basic_users',
   'store.hash_key',
+  'push.bearer_token',
+  'push.password',
   'hep.password',
 ];
 

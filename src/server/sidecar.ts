@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
 import {
   diskSpaceCheck,
@@ -12,14 +13,18 @@ import {
   HealthRegistry,
   writableCheck,
 } from '../health/index.js';
-import { createApp } from '../http/app.js';
+import { type App, createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
 import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
 import { stdoutDestination } from '../logs/destination.js';
+import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { Registry } from '../metrics/index.js';
+import { startPushFromConfig } from '../push/from-config.js';
+import type { SnapshotSource } from '../push/pusher.js';
 import { runtimeMetrics } from '../runtime/index.js';
+import { otelTracing } from '../sinks/otel.js';
 import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
 import { type HepListener, HepSource } from '../sources/hep/source.js';
@@ -68,7 +73,13 @@ export async function startSidecar(
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
   const log =
-    options.logger ?? pino({ level: config.log.level, base: { name: 'sidetone' } }, stdoutDestination());
+    options.logger ??
+    createLogger({
+      level: config.log.level,
+      traceIds: config.otel.log_trace_id,
+      destination: stdoutDestination(),
+    });
+  const audit = auditLog(log);
   const demo = options.demo === true;
   const labels = withSourceTrunks(demo ? demoLabels(config) : config.labels, config);
 
@@ -95,10 +106,11 @@ export async function startSidecar(
   const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
+  const numbersKey = hashKey(config, dbPath, log);
   const store = instrumentStore(
     await openSqliteCallStore({
       path: dbPath,
-      privacy: { hashKey: hashKey(config, dbPath, log), storeRaw: config.store.store_raw_numbers },
+      privacy: { hashKey: numbersKey, storeRaw: config.store.store_raw_numbers },
     }),
     registry,
     { prefix: config.metrics.prefix },
@@ -113,8 +125,18 @@ export async function startSidecar(
         'call store write failed',
       ),
   });
-  // Call spans go wherever a registered OpenTelemetry SDK sends them (nowhere by default).
-  const traces = traceSink(bus);
+  // Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
+  // registered OpenTelemetry SDK sends them (nowhere by default).
+  const otel = otelTracing({
+    ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
+    ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
+    ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
+  });
+  const traces = traceSink(bus, {
+    ...(otel !== undefined && { tracer: otel.tracer }),
+    hashKey: numbersKey,
+  });
+  const stopCallLog = callEventLog(bus, log, { spanContext: (id) => traces.spanContext(id) });
   const stopMaintenance = startMaintenance(store, {
     intervalMs: 60_000,
     maxActiveSeconds: config.store.zombie_max_seconds,
@@ -161,7 +183,12 @@ export async function startSidecar(
   app.route(
     'POST',
     '/events',
-    ingestRoute(bus, { flush: () => sink.flush(), maxBodyBytes: config.server.body_limit_bytes }),
+    ingestRoute(bus, {
+      flush: () => sink.flush(),
+      maxBodyBytes: config.server.body_limit_bytes,
+      traceparent: (header, events, state) => traces.adopt(header, events, state),
+      onReject: (rejected) => audit.rejectedItems(rejected),
+    }),
     { auth: 'ingest' },
   );
   mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
@@ -197,13 +224,22 @@ export async function startSidecar(
       : undefined;
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
+  let push: { stop(): Promise<void>; remoteWrite?: string; otlp?: string } | undefined;
   const teardown = async () => {
+    // First: the last snapshot is queued (and tried) while every metric is still there.
+    await push?.stop();
     await hep?.close();
     await modemSource?.close();
     await sink.close();
     await stopMaintenance();
     telephony.close();
+    stopCallLog();
     traces.close();
+    await otel
+      ?.shutdown()
+      .catch((err: unknown) =>
+        log.warn({ error: err instanceof Error ? err.name : typeof err }, 'trace export at shutdown failed'),
+      );
     runtime.stop();
     health.close();
     await store.close();
@@ -212,9 +248,11 @@ export async function startSidecar(
   let hepListeners: HepListener[] = [];
   try {
     hepListeners = (await hep?.start()) ?? [];
-    for (const l of hepListeners) log.info(l, 'HEP listening');
+    // The listen address is the operator's setting, not data: keep it readable.
+    for (const l of hepListeners) log.info({ ...l, host: trusted(l.host) }, 'HEP listening');
     modemSource?.start();
-    served = await serve(app, { ...http.serve, logger: log });
+    push = startPush(config, registry, log);
+    served = await serve(audited(app, audit), { ...http.serve, logger: log });
   } catch (err) {
     await teardown().catch(() => {});
     throw err;
@@ -266,7 +304,17 @@ export async function startSidecar(
       process.off('SIGTERM', onSignal);
     });
   }
-  log.info({ url: served.url, db: dbPath, demo }, 'sidetone listening');
+  log.info(
+    {
+      ...(push?.remoteWrite !== undefined && { remote_write: trusted(originOf(push.remoteWrite)) }),
+      ...(push?.otlp !== undefined && { otlp_metrics: trusted(originOf(push.otlp)) }),
+      url: trusted(served.url),
+      db: dbPath,
+      demo,
+      ...(otel !== undefined && { traces: trusted(originOf(otel.url)) }),
+    },
+    'sidetone listening',
+  );
   return { url: served.url, close, done, bus, registry, hep: hepListeners };
 }
 
@@ -299,6 +347,57 @@ export function everyAtMost<T>(ms: number, fn: () => Promise<T>): () => Promise<
       });
     }
     return last;
+  };
+}
+
+/**
+ * `[push]` and `[otel] export_metrics` read the registry through its format-neutral snapshot
+ * (`Registry#snapshot()`, the core issue's API). A build whose registry lacks it refuses the
+ * setting by name instead of starting without the push the operator asked for.
+ */
+function startPush(
+  config: SidetoneConfig,
+  registry: Registry,
+  log: Logger,
+): ReturnType<typeof startPushFromConfig> | undefined {
+  if (config.push.remote_write_url === undefined && !config.otel.export_metrics) return undefined;
+  const source = registry as unknown as Partial<SnapshotSource>;
+  if (typeof source.snapshot !== 'function') {
+    throw new ConfigError(
+      'ST_CONFIG_INVALID',
+      'push.remote_write_url / otel.export_metrics need the registry snapshot API, which this build lacks: unset them, or upgrade sidetone',
+    );
+  }
+  return startPushFromConfig(config, source as SnapshotSource, registry, log);
+}
+
+/** Scheme, host and port only: a configured URL may carry credentials in its user part. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(custom)';
+  }
+}
+
+/** The app with an audit line for every refused credential (the 401s it answers). */
+function audited(app: App, audit: ReturnType<typeof auditLog>): App {
+  return {
+    ...app,
+    async fetch(req) {
+      const res = await app.fetch(req);
+      if (res.status === 401) {
+        const sent = (req.headers.get('authorization') ?? '').trim();
+        const realm = /realm="([a-z0-9_-]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
+        audit.refusedCredential({
+          realm: realm ?? 'unknown',
+          reason: sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
+          method: req.method,
+          path: new URL(req.url).pathname,
+        });
+      }
+      return res;
+    },
   };
 }
 

@@ -1,6 +1,21 @@
-import { type Attributes, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  context,
+  ROOT_CONTEXT,
+  type Span,
+  type SpanContext,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { EventBus } from '../events/bus.js';
-import type { SidetoneEvent } from '../events/types.js';
+import type { EventOf, SidetoneEvent } from '../events/types.js';
+import { detectPii } from '../guard/pii.js';
+import { hashNumber, maskNumber } from '../store/privacy.js';
+import { classifyCall } from '../telephony/outcome/classify.js';
 import { mediaSummary } from './store-sink.js';
 
 export interface TraceSinkOptions {
@@ -8,27 +23,67 @@ export interface TraceSinkOptions {
   tracer?: Tracer;
   /** Spans kept open at most; the oldest is ended (marked evicted) past it. Default 10 000. */
   maxOpen?: number;
+  /**
+   * HMAC key for the `from`/`to` hashes (the store's `hash_key`, so a span and a stored call
+   * correlate). Without it spans carry only the masked forms.
+   */
+  hashKey?: string;
 }
 
+/** A running trace sink. */
+export interface TraceSink {
+  readonly open: number;
+  /**
+   * Continue an app's trace: the calls these events start become children of the W3C
+   * `traceparent` given (the header of the `POST /events` that carried them). Call before emitting.
+   */
+  adopt(traceparent: string, events: readonly SidetoneEvent[], tracestate?: string): void;
+  /** The span context of an open call, for log correlation. */
+  spanContext(callId: string): SpanContext | undefined;
+  close(): void;
+}
+
+const propagator = new W3CTraceContextPropagator();
+const getter = {
+  keys: (c: Record<string, string>) => Object.keys(c),
+  get: (c: Record<string, string>, k: string) => c[k],
+};
+// A codec name becomes an attribute only when it looks like one (PCMU, G722, opus/48000/2).
+const CODEC = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$/;
+const DIGITS = /\d{5,}/;
+
 /**
- * One OpenTelemetry span per call, from `call.started` to `call.ended`, with ringing, answer, hold
- * and media reports as span events. Attributes are the same bounded facts the metrics use
- * (direction, channel, trunk, SIP code, Q.850 cause): numbers, call ids and reason texts stay out.
+ * One OpenTelemetry span per call, from `call.started` to `call.ended`, with ringing, answer, hold,
+ * SIP transactions, voice-AI turns (first byte per stage, barge-in, errors, tools) and media
+ * reports as span events. Attributes are the bounded facts the metrics use (direction, channel,
+ * trunk, codec, SIP code, Q.850 cause) plus masked and keyed-hash forms of the numbers: raw
+ * numbers, call ids and free texts never leave.
  *
  * @example
- * const sink = traceSink(bus); // spans go wherever the app's OpenTelemetry SDK exports them
+ * const otel = otelTracing({ endpoint: 'http://collector:4318' });
+ * const sink = traceSink(bus, { tracer: otel?.tracer, hashKey: process.env.HASH_KEY });
  */
-export function traceSink(
-  bus: EventBus,
-  options: TraceSinkOptions = {},
-): { close(): void; readonly open: number } {
+export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceSink {
   const tracer = options.tracer ?? trace.getTracer('sidetone');
   const maxOpen = options.maxOpen ?? 10_000;
   // Insertion-ordered, so the first entry is the oldest open call.
   const spans = new Map<string, Span>();
+  // Calls answered so far: the outcome at the end depends on it.
+  const answered = new Set<string>();
+  // Parents adopted for calls about to start; bounded like the spans, oldest dropped first.
+  const parents = new Map<string, Context>();
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
-  const event = (callId: string, name: string, e: SidetoneEvent, attributes?: Attributes) =>
-    spans.get(callId)?.addEvent(name, attributes, at(e));
+  const event = (callId: string | undefined, name: string, e: SidetoneEvent, attributes?: Attributes) => {
+    if (callId !== undefined) spans.get(callId)?.addEvent(name, attributes, at(e));
+  };
+  const number = (attributes: Attributes, side: 'from' | 'to', value: string | undefined) => {
+    if (value === undefined || value.trim() === '') return;
+    const masked = maskNumber(value);
+    // The mask keeps a few digits of a number; a free-form id could still carry one whole.
+    if (!DIGITS.test(masked)) attributes[`sidetone.call.${side}_masked`] = masked;
+    if (options.hashKey !== undefined)
+      attributes[`sidetone.call.${side}_hash`] = hashNumber(options.hashKey, value).slice(0, 16);
+  };
 
   const offs = [
     bus.on('call.started', (e) => {
@@ -38,21 +93,61 @@ export function traceSink(
         span.setAttribute('sidetone.call.evicted', true);
         span.end();
         spans.delete(oldest);
+        answered.delete(oldest);
       }
       const attributes: Attributes = {
         'sidetone.call.direction': e.direction,
         'sidetone.call.channel': e.channel,
       };
-      if (e.trunk !== undefined) attributes['sidetone.call.trunk'] = e.trunk;
+      // Unlike a metric label, a span attribute is not capped: the name is kept unless it carries PII.
+      if (e.trunk !== undefined && detectPii(e.trunk) === undefined)
+        attributes['sidetone.call.trunk'] = e.trunk;
+      number(attributes, 'from', e.from);
+      number(attributes, 'to', e.to);
       const kind = e.direction === 'inbound' ? SpanKind.SERVER : SpanKind.CLIENT;
-      spans.set(e.callId, tracer.startSpan('call', { kind, attributes, startTime: at(e) }));
+      const parent = parents.get(e.callId) ?? ROOT_CONTEXT;
+      parents.delete(e.callId);
+      spans.set(e.callId, tracer.startSpan('call', { kind, attributes, startTime: at(e) }, parent));
     }),
     bus.on('call.ringing', (e) => event(e.callId, e.early ? 'early_media' : 'ringing', e)),
-    bus.on('call.answered', (e) => event(e.callId, 'answered', e)),
+    bus.on('call.answered', (e) => {
+      if (spans.has(e.callId)) answered.add(e.callId);
+      event(e.callId, 'answered', e);
+    }),
     bus.on('call.held', (e) => event(e.callId, 'held', e)),
     bus.on('call.resumed', (e) => event(e.callId, 'resumed', e)),
+    bus.on('sip.request', (e) =>
+      event(e.callId, 'sip.request', e, { 'sip.method': e.method, 'sip.direction': e.direction }),
+    ),
+    bus.on('sip.response', (e) =>
+      event(e.callId, 'sip.response', e, {
+        'sip.method': e.method,
+        'sip.response.status_code': e.code,
+        'sip.direction': e.direction,
+      }),
+    ),
+    bus.on('sip.transaction_timeout', (e) =>
+      event(e.callId, 'sip.transaction_timeout', e, { 'sip.method': e.method, 'sip.timer': e.timer }),
+    ),
+    bus.on('voiceai.first_byte', (e) =>
+      event(e.callId, `voiceai.${e.stage}.first_byte`, e, { 'voiceai.seconds': e.seconds }),
+    ),
+    bus.on('voiceai.barge_in', (e) => event(e.callId, 'voiceai.barge_in', e)),
+    bus.on('voiceai.asr_error', (e) =>
+      event(e.callId, 'voiceai.asr_error', e, e.reason ? { 'voiceai.reason': e.reason } : undefined),
+    ),
+    bus.on('voiceai.tts_error', (e) =>
+      event(e.callId, 'voiceai.tts_error', e, e.reason ? { 'voiceai.reason': e.reason } : undefined),
+    ),
+    bus.on('voiceai.tool_call', (e) =>
+      event(e.callId, 'voiceai.tool_call', e, { 'voiceai.ok': e.ok, 'voiceai.seconds': e.seconds }),
+    ),
     bus.on('media.report', (e) => {
-      if (e.callId === undefined || !spans.has(e.callId)) return;
+      if (e.callId === undefined) return;
+      const span = spans.get(e.callId);
+      if (span === undefined) return;
+      if (e.codec !== undefined && CODEC.test(e.codec) && !DIGITS.test(e.codec))
+        span.setAttribute('sidetone.call.codec', e.codec);
       const m = mediaSummary(e);
       if (m !== undefined) {
         event(e.callId, 'media', e, { mos: m.mos, loss_percent: m.lossPercent, jitter_ms: m.jitterMs });
@@ -62,15 +157,19 @@ export function traceSink(
       const span = spans.get(e.callId);
       if (span === undefined) return;
       spans.delete(e.callId);
+      const wasAnswered = answered.delete(e.callId);
       if (e.sipCode !== undefined) span.setAttribute('sip.response.status_code', e.sipCode);
       if (e.q850 !== undefined) span.setAttribute('sidetone.call.q850_cause', e.q850);
       if (e.hangupBy !== undefined) span.setAttribute('sidetone.call.hangup_by', e.hangupBy);
-      // A final response >= 400 or a Timer B expiry is a failed call; a normal clearing is not.
-      const failed = e.timeout === true || (e.sipCode !== undefined && e.sipCode >= 400);
+      // The outcome is decided by the one call classifier the metrics and the store use.
+      const c = callClass(e, wasAnswered);
+      span.setAttribute('sidetone.call.outcome', c.outcome ?? 'unknown');
+      span.setAttribute('sidetone.call.status', c.status);
+      if (c.reason !== null) span.setAttribute('sidetone.call.reason', c.reason);
       span.setStatus(
-        failed
-          ? { code: SpanStatusCode.ERROR, message: e.timeout ? 'no final response' : `SIP ${e.sipCode}` }
-          : { code: SpanStatusCode.OK },
+        c.status === 'completed'
+          ? { code: SpanStatusCode.OK }
+          : { code: SpanStatusCode.ERROR, message: `${c.status}: ${c.reason ?? 'unknown'}` },
       );
       span.end(at(e));
     }),
@@ -79,10 +178,39 @@ export function traceSink(
     get open() {
       return spans.size;
     },
+    adopt(traceparent, events, tracestate) {
+      const carrier: Record<string, string> = { traceparent };
+      if (tracestate !== undefined) carrier.tracestate = tracestate;
+      const ctx = propagator.extract(context.active(), carrier, getter);
+      // An invalid header extracts nothing: the calls then start their own traces.
+      if (trace.getSpanContext(ctx) === undefined) return;
+      for (const e of events) {
+        if (e.type !== 'call.started' || spans.has(e.callId)) continue;
+        if (parents.size >= maxOpen) parents.delete(parents.keys().next().value as string);
+        parents.set(e.callId, ctx);
+      }
+    },
+    spanContext(callId) {
+      return spans.get(callId)?.spanContext();
+    },
     close() {
       for (const off of offs) off();
       for (const span of spans.values()) span.end();
       spans.clear();
+      answered.clear();
+      parents.clear();
     },
   };
+}
+
+/** The classifier's verdict on an ended call, from its end event and whether it was answered. */
+export function callClass(e: EventOf<'call.ended'>, answered: boolean) {
+  return classifyCall({
+    ended: true,
+    answered,
+    sipCode: e.sipCode,
+    q850: e.q850,
+    timeout: e.timeout,
+    hangupBy: e.hangupBy,
+  });
 }

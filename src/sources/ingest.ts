@@ -15,6 +15,13 @@ export interface IngestOptions {
    */
   flush?: () => Promise<void>;
   /**
+   * Called with a request's W3C `traceparent` (and `tracestate`) before its good events are
+   * emitted, so the calls they start continue the sender's trace (the trace sink's `adopt`).
+   */
+  traceparent?: (traceparent: string, events: readonly SidetoneEvent[], tracestate?: string) => void;
+  /** Called with every refused item (field paths and reasons, never the body), for the audit log. */
+  onReject?: (rejected: readonly IngestRejection[]) => void;
+  /**
    * Event ids remembered to make a retry count once (the dedupe window): an event whose `id` was
    * already emitted is skipped. Default 100 000 ids and 15 minutes, whichever is reached first.
    */
@@ -144,6 +151,10 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
           issues: r.issues,
         });
     }
+    const traceparent = req.headers.get('traceparent');
+    if (traceparent !== null && good.length > 0 && options.traceparent) {
+      options.traceparent(traceparent, good, req.headers.get('tracestate') ?? undefined);
+    }
     // A retried batch: events already emitted are skipped, so metrics count them once; the store
     // sink keeps a failed batch queued, so the retry's flush writes what the failure left out.
     let duplicates = 0;
@@ -171,6 +182,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       }
     }
     rejected.sort((a, b) => a.index - b.index);
+    if (rejected.length > 0) options.onReject?.(rejected);
     const status = good.length === 0 && rejected.length > 0 ? 400 : 200;
     return json(status, { accepted: good.length, duplicates, rejected: rejected.length, errors: rejected });
   };

@@ -90,7 +90,11 @@ describe('trace sink', () => {
     bus.emit({ type: 'call.started', callId: 'c', direction: 'inbound', channel: 'sip' });
     bus.emit({ type: 'call.ended', callId: 'c', sipCode: 503 });
     expect(spans).toHaveLength(1);
-    expect(spans[0]?.status).toEqual({ code: 2, message: 'SIP 503' });
+    expect(spans[0]?.status).toEqual({ code: 2, message: 'failed: network_error' });
+    expect(spans[0]?.attributes).toMatchObject({
+      'sidetone.call.outcome': 'ineffective',
+      'sidetone.call.reason': 'network_error',
+    });
   });
 
   it('keeps at most maxOpen spans open, ending the oldest (zombie calls cannot leak memory)', () => {

@@ -22,6 +22,11 @@ export const SERVE_FLAGS = {
   },
   host: { type: 'string', arg: 'HOST', help: 'listen address (server.host, default 127.0.0.1)' },
   db: { type: 'string', arg: 'FILE', help: 'store file (store.path, default sidetone.db)' },
+  'remote-write': {
+    type: 'string',
+    arg: 'URL',
+    help: 'push metrics with Prometheus remote-write to URL (push.remote_write_url), for hosts nobody can scrape',
+  },
   hep: {
     type: 'string',
     arg: 'URL',
@@ -39,6 +44,7 @@ const FLAG_KEYS: Record<string, string> = {
   port: 'server.port',
   host: 'server.host',
   db: 'store.path',
+  'remote-write': 'push.remote_write_url',
   hep: 'hep.listen',
   modem: 'modem.path',
   seed: 'demo.seed',
@@ -126,12 +132,14 @@ export default defineCommand({
   summary: 'run the sidecar: metrics, health, event ingest and the analytics API',
   description:
     'Run the sidecar: Prometheus metrics, health probes, event ingest (POST /events) and the analytics API on a SQLite store.',
-  usage: 'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--hep URL] [--modem PATH]',
+  usage:
+    'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--hep URL] [--modem PATH] [--remote-write URL]',
   flags: SERVE_FLAGS,
   examples: [
     'sidetone serve --config /etc/sidetone.toml',
     'SIDETONE_STORE_HASH_KEY=$(cat key) sidetone serve --db data/calls.db',
     'sidetone serve --hep udp://127.0.0.1:9060 --modem /dev/ttyUSB2',
+    'sidetone serve --config /etc/sidetone.toml --remote-write https://prom.example/api/v1/write',
   ],
   run: ({ flags }) => runSidecar(flags, false),
 });

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { SpanContext } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { EventBus } from '../events/bus.js';
+import { EVENT_TYPES } from '../events/schemas.js';
+import type { EventOf, SidetoneEvent } from '../events/types.js';
+import { callClass } from '../sinks/trace-sink.js';
+import { maskNumber } from '../store/privacy.js';
+import { traceFields } from './logger.js';
+
+export interface CallEventLogOptions {
+  /** The span of an open call (the trace sink's `spanContext`), for `trace_id`/`span_id`. */
+  spanContext?: (callId: string) => SpanContext | undefined;
+  /**
+   * Also log every other event type, whole, at `debug` (redacted by the logger like any line).
+   * Default false.
+   */
+  allEvents?: boolean;
+  /** Calls remembered for correlation at most; the oldest is forgotten first. Default 10 000. */
+  maxOpen?: number;
+}
+
+/** A short, stable reference for a call id: correlates lines without carrying the Call-ID. */
+export function callRef(callId: string): string {
+  return createHash('sha256').update(callId).digest('hex').slice(0, 12);
+}
+
+const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? undefined : maskNumber(n));
+
+/**
+ * The call-event log: one JSON line per call started, answered, ended or failed, with masked
+ * numbers, a `call_ref` instead of the Call-ID, and the call span's `trace_id`/`span_id`. A call
+ * the call classifier does not find `completed` is logged as `call.failed`, with its outcome,
+ * status and reason: the same verdict the metrics, the store and the span status use.
+ *
+ * @example
+ * const traces = traceSink(bus, { tracer });
+ * callEventLog(bus, createLogger(), { spanContext: (id) => traces.spanContext(id) });
+ */
+export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOptions = {}): () => void {
+  const maxOpen = options.maxOpen ?? 10_000;
+  // The span context is taken at start (the trace sink forgets the call when it ends).
+  const open = new Map<string, { ids: { trace_id?: string; span_id?: string }; answered: boolean }>();
+  const ids = (callId: string) => open.get(callId)?.ids ?? traceFields(options.spanContext?.(callId));
+  const line = (e: SidetoneEvent & { callId: string }, event: string, extra: object = {}) => ({
+    event,
+    call_ref: callRef(e.callId),
+    ...ids(e.callId),
+    // ISO, not epoch ms: a 13-digit run reads as a number to the redactor.
+    ...(e.ts !== undefined && { at: new Date(e.ts).toISOString() }),
+    ...extra,
+  });
+
+  const offs = [
+    bus.on('call.started', (e) => {
+      if (open.size >= maxOpen) open.delete(open.keys().next().value as string);
+      open.set(e.callId, { ids: traceFields(options.spanContext?.(e.callId)), answered: false });
+      log.info(
+        line(e, 'call.started', {
+          direction: e.direction,
+          channel: e.channel,
+          ...(e.trunk !== undefined && { trunk: e.trunk }),
+          ...(e.from !== undefined && { from: masked(e.from) }),
+          ...(e.to !== undefined && { to: masked(e.to) }),
+        }),
+        'call started',
+      );
+    }),
+    bus.on('call.answered', (e) => {
+      const call = open.get(e.callId);
+      if (call !== undefined) call.answered = true;
+      log.info(line(e, 'call.answered'), 'call answered');
+    }),
+    bus.on('call.ended', (e: EventOf<'call.ended'>) => {
+      const c = callClass(e, open.get(e.callId)?.answered === true);
+      const failed = c.status !== 'completed';
+      const fields = line(e, failed ? 'call.failed' : 'call.ended', {
+        outcome: c.outcome,
+        status: c.status,
+        ...(c.reason !== null && { reason: c.reason }),
+        ...(e.sipCode !== undefined && { sip_code: e.sipCode }),
+        ...(e.q850 !== undefined && { q850: e.q850 }),
+        ...(e.hangupBy !== undefined && { hangup_by: e.hangupBy }),
+        ...(e.timeout === true && { timeout: true }),
+        ...(e.durationSeconds !== undefined && { duration_seconds: e.durationSeconds }),
+      });
+      open.delete(e.callId);
+      if (failed) log.warn(fields, 'call failed');
+      else log.info(fields, 'call ended');
+    }),
+  ];
+  if (options.allEvents === true) {
+    const lifecycle = new Set(['call.started', 'call.answered', 'call.ended']);
+    for (const type of EVENT_TYPES) {
+      if (lifecycle.has(type)) continue;
+      offs.push(
+        bus.on(type, (e: SidetoneEvent) => {
+          if (!log.isLevelEnabled('debug')) return;
+          const callId = (e as { callId?: unknown }).callId;
+          const corr = typeof callId === 'string' ? { call_ref: callRef(callId), ...ids(callId) } : {};
+          log.debug(
+            {
+              event: e.type,
+              ...corr,
+              ...(e.ts !== undefined && { at: new Date(e.ts).toISOString() }),
+              detail: { ...e, ts: undefined },
+            },
+            'event',
+          );
+        }),
+      );
+    }
+  }
+  return () => {
+    for (const off of offs) off();
+    open.clear();
+  };
+}

@@ -1,0 +1,4 @@
+export { type AuditLog, auditLog, type RefusalReason } from './audit.js';
+export { type CallEventLogOptions, callEventLog, callRef } from './call-events.js';
+export { createLogger, type LoggerSettings, traceFields } from './logger.js';
+export { redactValue, Trusted, trusted } from './redact.js';

@@ -1,0 +1,64 @@
+import { type SpanContext, trace } from '@opentelemetry/api';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { redactValue } from './redact.js';
+
+export interface LoggerSettings {
+  /** pino level. Default `info`. */
+  level?: string;
+  /** `name` on every line. Default `sidetone`. */
+  name?: string;
+  /**
+   * Add `trace_id`/`span_id` of the active OpenTelemetry span to every line logged inside one
+   * (`[otel] log_trace_id`). Lines about a call get them from the call's span either way.
+   */
+  traceIds?: boolean;
+  /** Where lines go. Default stdout. */
+  destination?: DestinationStream;
+}
+
+/** The correlation fields of a span, as OpenTelemetry's log data model names them. */
+export function traceFields(span: SpanContext | undefined): { trace_id?: string; span_id?: string } {
+  if (span === undefined || !trace.isSpanContextValid(span)) return {};
+  return { trace_id: span.traceId, span_id: span.spanId };
+}
+
+/**
+ * sidetone's logger: pino JSON lines, redacted at the logger. Every argument of every call
+ * (merge object, message, format arguments) and every child binding passes through
+ * {@link redactValue}, so a phone number, SIP URI, IMSI or token in any field is masked even when
+ * the calling code forgot. Redaction runs only for lines at an enabled level.
+ *
+ * @example
+ * const log = createLogger({ level: 'info', traceIds: true });
+ * log.info({ to: '+447700900123' }, 'dialling'); // {"to":"[redacted:phone]","msg":"dialling",...}
+ */
+export function createLogger(settings: LoggerSettings = {}): Logger {
+  const options: LoggerOptions = {
+    level: settings.level ?? 'info',
+    base: { name: settings.name ?? 'sidetone' },
+    hooks: {
+      logMethod(args, method) {
+        const safe = args.map((a) => redactValue(a)) as Parameters<typeof method>;
+        method.apply(this, safe);
+      },
+    },
+    formatters: {
+      bindings: (bindings) => redactValue(bindings) as Record<string, unknown>,
+    },
+  };
+  if (settings.traceIds === true) {
+    options.mixin = () => traceFields(trace.getActiveSpan()?.spanContext());
+  }
+  const logger = settings.destination === undefined ? pino(options) : pino(options, settings.destination);
+  // pino serialises a child's bindings once, bypassing `formatters.bindings`: redact them on the
+  // way in. Children are created from their parent's prototype, so they inherit this too.
+  const child = logger.child;
+  const setBindings = logger.setBindings;
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactValue(bindings) as typeof bindings, childOptions);
+  } as typeof logger.child;
+  logger.setBindings = function redactedBindings(this: Logger, bindings) {
+    setBindings.call(this, redactValue(bindings) as typeof bindings);
+  };
+  return logger;
+}

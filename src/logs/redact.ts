@@ -1,0 +1,103 @@
+import { detectPii } from '../guard/pii.js';
+
+/** Keys whose values are ours and known safe; a trace id would otherwise read as a long hex id. */
+const TRUSTED_KEYS = new Set(['trace_id', 'span_id', 'trace_flags']);
+/** Deeper than this, a value is replaced whole: a log line is not a place for deep trees. */
+const MAX_DEPTH = 8;
+
+/** A value the operator configured (a listen URL): logged as it is. */
+export class Trusted {
+  constructor(readonly value: string) {}
+  toJSON(): string {
+    return this.value;
+  }
+}
+
+/**
+ * Mark a value as configuration, not data, so the redactor leaves it: the sidecar's own listen
+ * URL is an IP address and would otherwise read as PII. Never use it for anything from an event.
+ *
+ * @example
+ * log.info({ url: trusted(served.url) }, 'sidetone listening');
+ */
+export function trusted(value: string): Trusted {
+  return new Trusted(value);
+}
+
+/** What a redacted value becomes: the kind found, never any of the value. */
+export function redacted(kind: string): string {
+  return `[redacted:${kind}]`;
+}
+
+/**
+ * A sentence keeps its words: only the flagged words are replaced. The result is checked again
+ * whole, and if the detector still finds something (a number written with spaces, `+44 7700
+ * 900123`, spans words) the whole string goes.
+ */
+function redactString(value: string): string {
+  const kind = detectPii(value);
+  if (kind === undefined) return value;
+  if (value.indexOf(' ') < 0) return redacted(kind);
+  const words = value.split(' ');
+  let changed = false;
+  for (let i = 0; i < words.length; i++) {
+    const k = detectPii(words[i] as string);
+    if (k !== undefined) {
+      words[i] = redacted(k);
+      changed = true;
+    }
+  }
+  if (!changed) return redacted(kind);
+  const out = words.join(' ');
+  return detectPii(out) === undefined ? out : redacted(kind);
+}
+
+/**
+ * A copy of `value` fit for a log line: every string (and every number, since a phone number
+ * may arrive as one) that the guard's value-level detector flags is replaced by `[redacted:<kind>]`,
+ * object keys included; errors keep their class and a redacted message and stack. In a sentence
+ * only the flagged words go, and only if what is left reads as clean; otherwise the whole value
+ * goes, so no part of a number survives. Never throws.
+ *
+ * @example
+ * redactValue({ to: '+447700900123', code: 486 }); // { to: '[redacted:phone]', code: 486 }
+ */
+export function redactValue(value: unknown, depth = 0): unknown {
+  switch (typeof value) {
+    case 'string':
+      return redactString(value);
+    case 'number':
+    case 'bigint': {
+      const kind = detectPii(String(value));
+      return kind === undefined ? value : redacted(kind);
+    }
+    case 'object':
+      break;
+    default:
+      return value;
+  }
+  if (value === null) return null;
+  if (value instanceof Trusted) return value.value;
+  if (depth >= MAX_DEPTH) return '[redacted:depth]';
+  if (value instanceof Error) {
+    const out: Record<string, unknown> = {
+      type: value.name,
+      message: redactValue(value.message, depth + 1),
+    };
+    if (value.stack !== undefined) out.stack = redactValue(value.stack, depth + 1);
+    const code = (value as { code?: unknown }).code;
+    if (code !== undefined) out.code = redactValue(code, depth + 1);
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  if (value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  let i = 0;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const kind = detectPii(k);
+    const key = kind === undefined ? k : `${redacted(kind)}#${i}`;
+    out[key] = TRUSTED_KEYS.has(k) && typeof v === 'string' ? v : redactValue(v, depth + 1);
+    i++;
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+import { readSecretFile } from '../config/files.js';
+import type { SidetoneConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import type { Registry } from '../metrics/registry.js';
+import { otlpMetrics } from './otlp-metrics.js';
+import { type RemoteWriteOptions, type SnapshotSource, startRemoteWrite } from './pusher.js';
+
+interface Log {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * Start what `[push]` and `[otel] export_metrics` ask for: remote-write with its disk queue (beside
+ * the store unless `queue_dir` says otherwise) and the OTLP metric export. Returns one stop that
+ * queues a last snapshot and tries to deliver it.
+ *
+ * @example
+ * const stopPush = startPushFromConfig(config, registry, registry, log);
+ * await stopPush();
+ */
+export function startPushFromConfig(
+  config: SidetoneConfig,
+  source: SnapshotSource,
+  selfMetrics: Registry,
+  log: Log,
+): { stop(): Promise<void>; remoteWrite?: string; otlp?: string } {
+  const p = config.push;
+  const stops: Array<() => Promise<void>> = [];
+  const out: { stop(): Promise<void>; remoteWrite?: string; otlp?: string } = {
+    stop: async () => {
+      await Promise.all(stops.map((s) => s().catch(() => {})));
+    },
+  };
+  if (p.remote_write_url !== undefined) {
+    const options: RemoteWriteOptions = {
+      source,
+      selfMetrics,
+      url: p.remote_write_url,
+      intervalMs: p.interval_seconds * 1000,
+      timeoutMs: p.timeout_ms,
+      queueDir: p.queue_dir ?? `${config.store.path}.push`,
+      queueMaxBytes: p.queue_max_bytes,
+      logger: log,
+    };
+    const token =
+      p.bearer_token ?? (p.bearer_token_file === undefined ? undefined : readToken(p.bearer_token_file));
+    if (token !== undefined) options.bearerToken = token;
+    else if (p.username !== undefined && p.password !== undefined)
+      options.basic = { username: p.username, password: p.password };
+    const writer = startRemoteWrite(options);
+    stops.push(() => writer.stop());
+    out.remoteWrite = p.remote_write_url;
+  }
+  if (config.otel.export_metrics) {
+    const m = otlpMetrics({
+      source,
+      ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
+      ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
+    });
+    if (m === undefined) {
+      log.warn(
+        {},
+        'otel.export_metrics is on but no OTLP endpoint is set: set otel.endpoint or OTEL_EXPORTER_OTLP_ENDPOINT',
+      );
+    } else {
+      stops.push(() => m.shutdown());
+      out.otlp = m.url;
+    }
+  }
+  return out;
+}
+
+function readToken(file: string): string {
+  const token = readSecretFile(file, 'push.bearer_token_file');
+  if (token === '') {
+    throw new ConfigError(
+      'ST_CONFIG_FILE',
+      `push.bearer_token_file ${JSON.stringify(file)} is empty: put the receiver's token in it`,
+    );
+  }
+  return token;
+}

@@ -1,0 +1,104 @@
+import type { Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type SpanExporter,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
+import { sidetoneVersion } from '../runtime/version.js';
+
+/** The `[otel]` settings; every one may also come from the standard `OTEL_*` variables. */
+export interface OtelOptions {
+  /**
+   * OTLP/HTTP base URL (`http://collector:4318`): spans go to `<endpoint>/v1/traces`. Default
+   * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is) or `OTEL_EXPORTER_OTLP_ENDPOINT`; with none
+   * of them set, tracing is off.
+   */
+  endpoint?: string;
+  /** `service.name` of the resource. Default `OTEL_SERVICE_NAME`, else `sidetone`. */
+  serviceName?: string;
+  /**
+   * Share of new traces kept, 0..1. A call continuing an app's trace (`traceparent`) follows the
+   * app's sampling decision instead. Default `OTEL_TRACES_SAMPLER_ARG`, else 1.
+   */
+  sampleRatio?: number;
+  /** Variables to read (tests pass their own). Default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Replace the OTLP exporter (tests, or an app's own exporter). */
+  exporter?: SpanExporter;
+}
+
+/** A private tracer provider: sidetone's spans, exported on their own schedule. */
+export interface OtelTracing {
+  tracer: Tracer;
+  /** Where spans go (for the startup log line). */
+  url: string;
+  /** Export everything ended so far. */
+  flush(): Promise<void>;
+  /** Flush and stop; idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Where OTLP traces go, or undefined when tracing is off: no endpoint configured, or
+ * `OTEL_SDK_DISABLED=true`, or `OTEL_TRACES_EXPORTER=none` (the spec's switches are honoured).
+ */
+export function otlpTracesUrl(options: OtelOptions = {}): string | undefined {
+  const env = options.env ?? process.env;
+  if ((env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return undefined;
+  if ((env.OTEL_TRACES_EXPORTER ?? '').trim().toLowerCase() === 'none') return undefined;
+  if (options.endpoint !== undefined && options.endpoint !== '') return joinPath(options.endpoint);
+  const signal = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (signal) return signal;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  return base ? joinPath(base) : undefined;
+}
+
+function joinPath(base: string): string {
+  return `${base.replace(/\/+$/, '')}/v1/traces`;
+}
+
+/**
+ * Start a tracer provider that exports sidetone's call spans over OTLP/HTTP. It is NOT registered
+ * globally, so an app that embeds sidetone keeps its own global provider; headers, timeouts and
+ * TLS come from the standard `OTEL_EXPORTER_OTLP_*` variables the exporter reads itself.
+ * Returns undefined when tracing is off (see {@link otlpTracesUrl}).
+ *
+ * @example
+ * const otel = otelTracing({ endpoint: 'http://127.0.0.1:4318', serviceName: 'pbx-1' });
+ * if (otel) traceSink(bus, { tracer: otel.tracer });
+ */
+export function otelTracing(options: OtelOptions = {}): OtelTracing | undefined {
+  const env = options.env ?? process.env;
+  const url = otlpTracesUrl(options);
+  if (url === undefined && options.exporter === undefined) return undefined;
+  const serviceName = options.serviceName || env.OTEL_SERVICE_NAME?.trim() || 'sidetone';
+  const fromEnv = Number(env.OTEL_TRACES_SAMPLER_ARG);
+  const ratio =
+    options.sampleRatio ??
+    (env.OTEL_TRACES_SAMPLER_ARG !== undefined && Number.isFinite(fromEnv) ? fromEnv : 1);
+  const exporter = options.exporter ?? new OTLPTraceExporter({ url: url as string });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': serviceName,
+      'service.version': sidetoneVersion(),
+    }),
+    // Parent-based: a call that continues an app's trace keeps the app's decision, so its trace is
+    // never cut in half; new traces are sampled by trace id, the same way on every host.
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(Math.min(1, Math.max(0, ratio))) }),
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    tracer: provider.getTracer('sidetone', sidetoneVersion()),
+    url: url ?? '(custom exporter)',
+    flush: () => provider.forceFlush(),
+    shutdown: () => {
+      if (stopped === undefined) stopped = provider.shutdown();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { otlpMetrics } from '../../src/push/otlp-metrics.js';
+import type { FamilySnapshot } from '../../src/push/snapshot-shape.js';
+import { otlpReceiver } from '../helpers/otlp.js';
+
+const CREATED = 1_700_000_000_000;
+const families: FamilySnapshot[] = [
+  {
+    name: 'calls',
+    type: 'counter',
+    help: 'Calls by direction',
+    series: [
+      { labels: [['direction', 'inbound']], value: 7, createdMs: CREATED },
+      { labels: [['direction', 'outbound']], value: 3, createdMs: CREATED },
+    ],
+  },
+  {
+    name: 'modem_signal_dbm',
+    type: 'gauge',
+    help: 'RSSI',
+    series: [{ labels: [['modem', 'modem0']], value: -71 }],
+  },
+  {
+    name: 'pdd_seconds',
+    type: 'histogram',
+    help: 'Post-dial delay',
+    unit: 'seconds',
+    series: [
+      {
+        labels: [['trunk', 'a']],
+        createdMs: CREATED,
+        histogram: {
+          count: 6,
+          sum: 7.5,
+          buckets: [
+            { le: 0.5, count: 1 },
+            { le: 1, count: 3 },
+            { le: 2.5, count: 5 },
+            { le: Number.POSITIVE_INFINITY, count: 6 },
+          ],
+        },
+      },
+    ],
+  },
+  { name: 'sidetone_build', type: 'info', help: 'Build', series: [{ labels: [['version', '0.1.0']] }] },
+];
+
+type Point = Record<string, unknown> & {
+  attributes?: Array<{ key: string; value: Record<string, unknown> }>;
+};
+const attrs = (p: Point) =>
+  Object.fromEntries((p.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]]));
+
+describe('OTLP metrics bridge', () => {
+  it('the registry snapshot arrives over OTLP/HTTP: cumulative monotonic sums, gauges, histograms with their bounds', async () => {
+    const receiver = await otlpReceiver();
+    const m = otlpMetrics({
+      source: { collect: async () => {}, snapshot: () => families },
+      endpoint: receiver.url,
+      serviceName: 'pi-gateway',
+      intervalMs: 60_000,
+      env: {},
+    });
+    try {
+      await m?.flush();
+    } finally {
+      await m?.shutdown();
+      await receiver.close();
+    }
+    const reqs = receiver.requests.filter((r) => r.path === '/v1/metrics');
+    expect(reqs.length).toBeGreaterThan(0);
+    for (const r of reqs) expect(r.body.error).toBeUndefined();
+    const rm = (reqs[0]?.body.resourceMetrics as Array<Record<string, unknown>>)[0] as Record<
+      string,
+      unknown
+    >;
+    const resource = Object.fromEntries(
+      ((rm.resource as { attributes: Point['attributes'] }).attributes ?? []).map((a) => [
+        a.key,
+        Object.values(a.value)[0],
+      ]),
+    );
+    expect(resource['service.name']).toBe('pi-gateway');
+    const metrics = (
+      rm.scopeMetrics as Array<{ scope: { name: string }; metrics: Array<Record<string, unknown>> }>
+    )
+      .filter((s) => s.scope.name === 'sidetone')
+      .flatMap((s) => s.metrics);
+    const byName = Object.fromEntries(metrics.map((x) => [x.name as string, x]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'calls',
+      'modem_signal_dbm',
+      'pdd_seconds',
+      'sidetone_build_info',
+    ]);
+
+    const sum = byName.calls?.sum as {
+      dataPoints: Point[];
+      aggregationTemporality: number;
+      isMonotonic: boolean;
+    };
+    expect(sum.aggregationTemporality).toBe(2); // AGGREGATION_TEMPORALITY_CUMULATIVE
+    expect(sum.isMonotonic).toBe(true);
+    expect(sum.dataPoints.map((p) => [attrs(p), p.asDouble, p.startTimeUnixNano])).toEqual([
+      [{ direction: 'inbound' }, 7, '1700000000000000000'],
+      [{ direction: 'outbound' }, 3, '1700000000000000000'],
+    ]);
+    const gauge = byName.modem_signal_dbm?.gauge as { dataPoints: Point[] };
+    expect(gauge.dataPoints.map((p) => [attrs(p), p.asDouble])).toEqual([[{ modem: 'modem0' }, -71]]);
+    const hist = byName.pdd_seconds?.histogram as { dataPoints: Point[]; aggregationTemporality: number };
+    expect(byName.pdd_seconds?.unit).toBe('s');
+    expect(hist.aggregationTemporality).toBe(2);
+    const hp = hist.dataPoints[0] as Point;
+    expect(attrs(hp)).toEqual({ trunk: 'a' });
+    expect(hp.explicitBounds).toEqual([0.5, 1, 2.5]);
+    expect(hp.bucketCounts).toEqual(['1', '2', '2', '1']);
+    expect([hp.count, hp.sum]).toEqual(['6', 7.5]);
+    const info = byName.sidetone_build_info?.gauge as { dataPoints: Point[] };
+    expect(info.dataPoints.map((p) => [attrs(p), p.asDouble])).toEqual([[{ version: '0.1.0' }, 1]]);
+  }, 30_000);
+});
