@@ -40,7 +40,8 @@ describe('demo fault scenarios', () => {
       expect(e.ts).toBeGreaterThanOrEqual(last);
       last = e.ts as number;
     }
-    const untilFault = (list: SidetoneEvent[]) => JSON.stringify(list.filter((e) => (e.ts as number) < START));
+    const untilFault = (list: SidetoneEvent[]) =>
+      JSON.stringify(list.filter((e) => (e.ts as number) < START));
     expect(untilFault(events)).toBe(untilFault(normal));
   });
 
