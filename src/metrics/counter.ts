@@ -18,12 +18,15 @@ export class CounterSeries extends Series {
     super(now);
     this.owner = owner;
   }
-  /** Add `v` (default 1). Negative, NaN and infinite values are dropped and counted, never thrown. */
+  /**
+   * Add `v` (default 1). Negative, NaN, infinite and non-number values are dropped and counted,
+   * never thrown: the typeof check keeps `'5'` from turning the value into the string `"05"`.
+   */
   inc(v?: number): void {
     if (v === undefined) {
       this.value++;
       this.idle = 0;
-    } else if (v >= 0 && v < Number.POSITIVE_INFINITY) {
+    } else if (typeof v === 'number' && v >= 0 && v < Number.POSITIVE_INFINITY) {
       this.value += v;
       this.idle = 0;
     } else {
@@ -63,7 +66,8 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
 
   /** Increment the series for `labels` (or the unlabelled series when given a number or nothing). */
   inc(labels?: Labels<L> | number, v?: number): void {
-    if (labels === undefined || typeof labels === 'number') this.single.inc(labels);
+    // Anything not a label object (a stray `'5'` too) is a value: the series drops it if not a number.
+    if (labels === undefined || typeof labels !== 'object') this.single.inc(labels as number);
     else this.labels(labels).inc(v);
   }
 
@@ -75,7 +79,7 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
   /** Set an absolute value, for counters mirrored from elsewhere in a collect callback. */
   set(labels: Labels<L> | undefined, v: number): void {
     const s = labels === undefined ? this.single : this.labels(labels);
-    if (v >= s.value && v < Number.POSITIVE_INFINITY) {
+    if (typeof v === 'number' && v >= s.value && v < Number.POSITIVE_INFINITY) {
       s.value = v;
       s.idle = 0;
     } else this.drop(v);
@@ -89,11 +93,8 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
     );
   }
 
-  override clear(): void {
-    super.clear();
-    this.forEachSeries((s) => {
-      s.value = 0;
-    });
+  protected reset(s: CounterSeries): void {
+    s.value = 0;
   }
 
   renderInto(out: Lines, om: boolean): void {

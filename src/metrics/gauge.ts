@@ -37,7 +37,8 @@ export class GaugeSeries extends Series {
     } else this.owner.drop(v);
   }
   dec(v = 1): void {
-    this.inc(-v);
+    // Negate numbers only: `-'7'` would coerce a string into a valid-looking number.
+    this.inc(typeof v === 'number' ? -v : v);
   }
   /** Mark the value unknown: the series disappears from the exposition until set again. */
   unset(): void {
@@ -80,15 +81,15 @@ export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
   }
 
   set(labels: Labels<L> | number, v?: number): void {
-    if (typeof labels === 'number') this.single.set(labels);
+    if (typeof labels !== 'object') this.single.set(labels as number);
     else this.labels(labels).set(v as number);
   }
   inc(labels?: Labels<L> | number, v?: number): void {
-    if (labels === undefined || typeof labels === 'number') this.single.inc(labels);
+    if (labels === undefined || typeof labels !== 'object') this.single.inc(labels as number);
     else this.labels(labels).inc(v);
   }
   dec(labels?: Labels<L> | number, v?: number): void {
-    if (labels === undefined || typeof labels === 'number') this.single.dec(labels);
+    if (labels === undefined || typeof labels !== 'object') this.single.dec(labels as number);
     else this.labels(labels).dec(v);
   }
   get(labels?: Labels<L>): number {
@@ -100,11 +101,8 @@ export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
     this.ctx.dropped(this.name, typeof v === 'number' ? 'nan' : 'not_a_number');
   }
 
-  override clear(): void {
-    super.clear();
-    this.forEachSeries((s) => {
-      s.value = this.initial;
-    });
+  protected reset(s: GaugeSeries): void {
+    s.value = this.initial;
   }
 
   renderInto(out: Lines, om: boolean): void {

@@ -31,9 +31,15 @@ export class HistogramSeries extends Series {
     this.bounds = bounds;
     this.counts = new Float64Array(bounds.length + 1);
   }
-  /** Record a value; NaN and non-numbers are dropped and counted, never thrown. */
+  /**
+   * Record a value. As OpenMetrics requires of a histogram with buckets, negative values are
+   * rejected (they would make `_sum` go down, which rate() reads as a reset); NaN, ±Inf and
+   * non-numbers are rejected too. Each rejection is dropped and counted in
+   * `sidetone_samples_dropped_total{reason}`, never thrown. Record signed quantities in a gauge.
+   */
   observe(v: number): void {
-    if (typeof v !== 'number' || Number.isNaN(v)) {
+    // `!(v >= 0)` is also true for NaN; one comparison pair covers every bad number.
+    if (typeof v !== 'number' || !(v >= 0) || v === Number.POSITIVE_INFINITY) {
       this.owner.drop(v);
       return;
     }
@@ -100,21 +106,27 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
   }
 
   observe(labels: Labels<L> | number, v?: number): void {
-    if (typeof labels === 'number') this.single.observe(labels);
+    if (typeof labels !== 'object') this.single.observe(labels as number);
     else this.labels(labels).observe(v as number);
   }
 
   /** @internal */
   drop(v: unknown): void {
-    this.ctx.dropped(this.name, typeof v === 'number' ? 'nan' : 'not_a_number');
+    this.ctx.dropped(
+      this.name,
+      typeof v !== 'number'
+        ? 'not_a_number'
+        : Number.isNaN(v)
+          ? 'nan'
+          : Number.isFinite(v)
+            ? 'negative'
+            : 'infinite',
+    );
   }
 
-  override clear(): void {
-    super.clear();
-    this.forEachSeries((s) => {
-      s.counts.fill(0);
-      s.sum = 0;
-    });
+  protected reset(s: HistogramSeries): void {
+    s.counts.fill(0);
+    s.sum = 0;
   }
 
   renderInto(out: Lines, om: boolean): void {

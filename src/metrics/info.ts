@@ -47,6 +47,9 @@ export class Info extends Metric<never, InfoSeries> {
     this.init();
   }
 
+  /** An info series holds no value: nothing to reset. */
+  protected reset(_s: InfoSeries): void {}
+
   protected newSeries(now: number): InfoSeries {
     return new InfoSeries(now);
   }

@@ -94,10 +94,11 @@ export abstract class Metric<L extends string, S extends Series> {
     assertMetricName(options.name);
     const labelNames = options.labels ?? [];
     assertLabelNames(options.name, type, labelNames);
-    if (typeof options.help !== 'string' || options.help.length === 0) {
+    // Blank HELP (only whitespace) is as empty as no HELP: promtool lint refuses both.
+    if (typeof options.help !== 'string' || options.help.trim().length === 0) {
       throw new DefinitionError(
         'ST_MISSING_HELP',
-        `metric "${options.name}" needs a non-empty help string: say what it counts and in which unit`,
+        `metric "${options.name}" needs a non-blank help string (got ${showValue(options.help)}): say what it counts and in which unit`,
       );
     }
     if (!ctx.internal) {
@@ -226,11 +227,18 @@ export abstract class Metric<L extends string, S extends Series> {
     return this.count < before;
   }
 
-  /** Remove every series (a metric without labels keeps its one series, reset by the subclass). */
+  /**
+   * Remove every series. A metric without labels keeps its one series (handles stay bound to it),
+   * reset to its initial state, so `clear()` means the same for every type.
+   */
   clear(): void {
     this.root.clear();
     if (this.noLabels === undefined) this.count = 0;
+    else this.reset(this.noLabels);
   }
+
+  /** Put a series back to the state `newSeries` gives it (used by `clear()`). */
+  protected abstract reset(series: S): void;
 
   /** Expire series idle for longer than `ttlSeconds`. Returns how many were removed. */
   sweep(now: number): number {

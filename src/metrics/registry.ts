@@ -43,7 +43,7 @@ export class Registry {
     dropped: Counter<'metric' | 'reason'>;
     redacted: Counter<'metric' | 'label' | 'kind'>;
     rejected: Counter<'metric' | 'label' | 'reason'>;
-    unknown: Counter<'metric' | 'label'>;
+    unknown: Counter<'metric'>;
     overflow: Counter<'metric'>;
     collectErrors: Counter<'metric'>;
   };
@@ -69,7 +69,8 @@ export class Registry {
       rejected: (metric, label, reason: RejectReason) =>
         this.self.rejected.labels({ metric, label, reason }).inc(),
       redacted: (metric, label, kind: PiiKind) => this.self.redacted.labels({ metric, label, kind }).inc(),
-      unknownLabel: (metric, label) => this.self.unknown.labels({ metric, label }).inc(),
+      // Counted by metric only: the key is caller input (it can be a phone number), never a label value.
+      unknownLabel: (metric) => this.self.unknown.labels({ metric }).inc(),
       overflow: (metric) => this.self.overflow.labels({ metric }).inc(),
     };
     const internal: MetricContext = { ...this.ctx, internal: true };
@@ -92,7 +93,6 @@ export class Registry {
       ),
       unknown: c('sidetone_unknown_labels', 'Undeclared label keys dropped at first sight of a series', [
         'metric',
-        'label',
       ]),
       overflow: c('sidetone_series_overflow', 'Samples routed to the overflow series after the series cap', [
         'metric',
@@ -245,6 +245,12 @@ function sameShape(a: AnyMetric, b: AnyMetric): boolean {
   if (a.type !== b.type || a.help !== b.help || a.unit !== b.unit) return false;
   if (a.labelNames.join('\0') !== b.labelNames.join('\0')) return false;
   if (a instanceof Histogram && b instanceof Histogram) return a.bounds.join() === b.bounds.join();
+  // An info family is its values: other keys or values are another family, refused at definition.
+  if (a instanceof Info && b instanceof Info) {
+    const ka = Object.keys(a.values);
+    const kb = Object.keys(b.values);
+    return ka.length === kb.length && ka.every((k) => a.values[k] === b.values[k]);
+  }
   return true;
 }
 

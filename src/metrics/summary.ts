@@ -33,6 +33,12 @@ export class SummarySeries extends Series {
     this.count++;
     this.idle = 0;
   }
+  /** Back to a new series' state: empty window, zero sum and count. */
+  reset(): void {
+    this.sum = 0;
+    this.count = 0;
+    for (const slot of this.slots) slot.clear();
+  }
   /** Clear slots that have aged out of the window. */
   rotate(now: number): void {
     const width = this.owner.slotMs;
@@ -98,12 +104,16 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
     this.init();
   }
 
+  protected reset(s: SummarySeries): void {
+    s.reset();
+  }
+
   protected newSeries(now: number): SummarySeries {
     return new SummarySeries(now, this as unknown as Summary<string>);
   }
 
   observe(labels: Labels<L> | number, v?: number): void {
-    if (typeof labels === 'number') this.single.observe(labels);
+    if (typeof labels !== 'object') this.single.observe(labels as number);
     else this.labels(labels).observe(v as number);
   }
 

@@ -18,6 +18,6 @@ describe('label names are type-checked', () => {
     // @ts-expect-error a metric without labels takes none
     expect(() => plain.labels({ a: 'b' })).not.toThrow();
     // At run time the same mistakes are dropped and counted, never thrown (see registry tests).
-    expect(r.render()).toContain('sidetone_unknown_labels_total{metric="invites",label="dirction"} 1');
+    expect(r.render()).toContain('sidetone_unknown_labels_total{metric="invites"} 1');
   });
 });
