@@ -30,7 +30,8 @@ const SCRAPE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
  * The `/metrics` handler: format from `Accept`, gzip from `Accept-Encoding`, one render shared by
  * concurrent scrapes, a cap on concurrent scrapes, and self-metrics
  * (`sidetone_scrape_duration_seconds{format}`, `sidetone_scrape_errors_total{reason}`). A failing
- * or slow collect callback answers 500, never a 200 with partial data.
+ * or slow collect callback leaves its families stale and is counted in
+ * `sidetone_collect_errors_total`; only a failed render answers 500.
  *
  * @example
  * router.add('GET', '/metrics', metricsRoute(registry, { maxConcurrentScrapes: 4 }), 'scrape');

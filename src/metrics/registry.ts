@@ -152,17 +152,22 @@ export class Registry {
   }
 
   /**
-   * Run collect callbacks (each within `collectTimeoutMs`), then render. Rejects with
-   * `ST_COLLECT_FAILED` when a callback throws or times out, so a server answers 500 rather than
-   * a silent 200 with partial data.
+   * Run collect callbacks (each within `collectTimeoutMs`), then render. A callback that throws or
+   * times out leaves its families stale (their last values) and is counted in
+   * `sidetone_collect_errors_total{metric}`: one broken source never fails the whole scrape.
+   * @example
+   * const text = await registry.metrics('openmetrics');
    */
   async metrics(format: ExpositionFormat = 'prometheus'): Promise<string> {
     await this.collect();
     return this.render(format);
   }
 
-  /** Run every collect callback; see `metrics()`. */
-  async collect(): Promise<void> {
+  /**
+   * Run every collect callback; see `metrics()`. Never rejects: resolves with the failures
+   * (`"<metric>: <reason>"`), each already counted, for callers that want to log them.
+   */
+  async collect(): Promise<string[]> {
     const failures: string[] = [];
     const runs: Promise<void>[] = [];
     for (const m of this.families.values()) {
@@ -176,12 +181,7 @@ export class Registry {
       );
     }
     if (runs.length > 0) await Promise.all(runs);
-    if (failures.length > 0) {
-      throw new SidetoneError(
-        'ST_COLLECT_FAILED',
-        `collect callback failed for ${failures.join('; ')}: fix the callback or raise collectTimeoutMs`,
-      );
-    }
+    return failures;
   }
 
   /** Render synchronously without running collect callbacks. */

@@ -282,7 +282,7 @@ describe('recording', () => {
     expect(g.get({ trunk: 'a' })).toBe(3);
   });
 
-  it('collect callbacks run before each scrape; a failing or slow one fails the scrape and is counted', async () => {
+  it('collect callbacks run before each scrape; a failing or slow one stays stale and is counted, the scrape succeeds', async () => {
     const r = new Registry({ collectTimeoutMs: 50 });
     let n = 0;
     r.gauge({
@@ -294,19 +294,38 @@ describe('recording', () => {
     });
     expect(await r.metrics()).toMatch(/^queue_depth 1$/m);
     expect(await r.metrics()).toMatch(/^queue_depth 2$/m);
-    const bad = r.gauge({
+    let fail = false;
+    r.gauge({
       name: 'broken',
       help: 'x',
-      collect: () => {
-        throw new Error('modem gone');
+      collect: (g) => {
+        if (fail) throw new Error('modem gone');
+        g.set(7);
       },
     });
-    await expect(r.metrics()).rejects.toMatchObject({ code: 'ST_COLLECT_FAILED' });
-    r.removeMetric(bad.name);
-    r.gauge({ name: 'slow', help: 'x', collect: () => new Promise((res) => setTimeout(res, 500)) });
-    await expect(r.metrics()).rejects.toThrow(/slow: timed out after 50 ms/);
+    expect(await r.metrics()).toMatch(/^broken 7$/m);
+    fail = true;
+    // The broken family keeps its last value; the healthy one still updates.
+    const stale = await r.metrics();
+    expect(stale).toMatch(/^broken 7$/m);
+    expect(stale).toMatch(/^queue_depth 4$/m);
+    expect(await r.collect()).toEqual(['broken: modem gone']);
+    fail = false;
+    let slowRuns = 0;
+    r.gauge({
+      name: 'slow',
+      help: 'x',
+      collect: (g) => {
+        slowRuns++;
+        if (slowRuns === 1) g.set(1);
+        return slowRuns === 1 ? undefined : new Promise((res) => setTimeout(res, 500));
+      },
+    });
+    expect(await r.metrics()).toMatch(/^slow 1$/m);
+    expect(await r.collect()).toEqual(['slow: timed out after 50 ms']);
+    expect(await r.metrics()).toMatch(/^slow 1$/m);
     const text = r.render();
-    expect(sample(text, 'sidetone_collect_errors_total{metric="broken"}')).toBe(1);
-    expect(sample(text, 'sidetone_collect_errors_total{metric="slow"}')).toBe(1);
+    expect(sample(text, 'sidetone_collect_errors_total{metric="broken"}')).toBe(2);
+    expect(sample(text, 'sidetone_collect_errors_total{metric="slow"}')).toBe(2);
   });
 });
