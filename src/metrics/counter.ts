@@ -7,6 +7,7 @@ import {
   type MetricOptions,
   Series,
   type SeriesOwner,
+  type SeriesValues,
 } from './metric.js';
 import { assertUnit } from './names.js';
 
@@ -91,6 +92,10 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
       this.name,
       typeof v !== 'number' ? 'not_a_number' : Number.isNaN(v) ? 'nan' : v < 0 ? 'negative' : 'infinite',
     );
+  }
+
+  protected sample(s: CounterSeries): SeriesValues {
+    return { value: s.value, createdMs: s.created };
   }
 
   protected reset(s: CounterSeries): void {

@@ -7,6 +7,7 @@ import {
   type MetricOptions,
   Series,
   type SeriesOwner,
+  type SeriesValues,
 } from './metric.js';
 import { assertUnit } from './names.js';
 
@@ -99,6 +100,10 @@ export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
   /** @internal */
   drop(v: unknown): void {
     this.ctx.dropped(this.name, typeof v === 'number' ? 'nan' : 'not_a_number');
+  }
+
+  protected sample(s: GaugeSeries): SeriesValues | undefined {
+    return Number.isNaN(s.value) ? undefined : { value: s.value };
   }
 
   protected reset(s: GaugeSeries): void {

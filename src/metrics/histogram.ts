@@ -8,6 +8,7 @@ import {
   type MetricOptions,
   Series,
   type SeriesOwner,
+  type SeriesValues,
 } from './metric.js';
 import { assertUnit } from './names.js';
 
@@ -122,6 +123,19 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
             ? 'negative'
             : 'infinite',
     );
+  }
+
+  protected sample(s: HistogramSeries): SeriesValues {
+    const buckets: { le: number; count: number }[] = [];
+    let cumulative = 0;
+    for (let i = 0; i < s.counts.length; i++) {
+      cumulative += s.counts[i] as number;
+      buckets.push({
+        le: i < this.bounds.length ? (this.bounds[i] as number) : Number.POSITIVE_INFINITY,
+        count: cumulative,
+      });
+    }
+    return { histogram: { count: cumulative, sum: s.sum, buckets }, createdMs: s.created };
   }
 
   protected reset(s: HistogramSeries): void {

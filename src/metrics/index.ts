@@ -5,4 +5,15 @@ export { Histogram, type HistogramOptions, HistogramSeries, TELEPHONY_BUCKETS } 
 export { Info, type InfoOptions } from './info.js';
 export type { DropReason, Labels, MetricOptions } from './metric.js';
 export { type AnyMetric, Registry, type RegistryOptions } from './registry.js';
+export {
+  type ExemplarSnapshot,
+  type FamilySnapshot,
+  type FamilyType,
+  type HistogramValue,
+  type LabelPairs,
+  type NativeBuckets,
+  renderSnapshot,
+  type SeriesSnapshot,
+  type SummaryValue,
+} from './snapshot.js';
 export { Summary, type SummaryOptions, SummarySeries } from './summary.js';

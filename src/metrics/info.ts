@@ -2,8 +2,9 @@ import { DefinitionError, showValue } from '../errors.js';
 import { assertNoPii } from '../guard/policy.js';
 import { escapeLabelValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
-import { Metric, type MetricContext, Series } from './metric.js';
+import { Metric, type MetricContext, Series, type SeriesValues } from './metric.js';
 import { assertLabelNames } from './names.js';
+import type { FamilySnapshot } from './snapshot.js';
 
 export interface InfoOptions {
   /** Family name; samples are `<name>_info` (a trailing `_info` is accepted and stripped). */
@@ -49,6 +50,20 @@ export class Info extends Metric<never, InfoSeries> {
 
   /** An info series holds no value: nothing to reset. */
   protected reset(_s: InfoSeries): void {}
+
+  protected sample(): SeriesValues {
+    return { value: 1 };
+  }
+
+  /** The values are the labels: an info family has no declared label names to walk. */
+  override snapshot(): FamilySnapshot {
+    return {
+      name: this.name,
+      type: 'info',
+      help: this.help,
+      series: [{ labels: Object.entries(this.values), value: 1 }],
+    };
+  }
 
   protected newSeries(now: number): InfoSeries {
     return new InfoSeries(now);

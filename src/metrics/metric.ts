@@ -3,6 +3,10 @@ import { assertNoPii, type GuardOptions, type GuardSink, guardLabelValue, OTHER 
 import { escapeLabelValue } from './format.js';
 import { Lines } from './header.js';
 import { assertLabelNames, assertMetricName } from './names.js';
+import type { FamilySnapshot, SeriesSnapshot } from './snapshot.js';
+
+/** A series' values in a snapshot: everything but its labels. */
+export type SeriesValues = Omit<SeriesSnapshot, 'labels'>;
 
 /** Label values keyed by the declared label names; a missing or extra key is a compile error. */
 export type Labels<L extends string> = [L] extends [never]
@@ -150,6 +154,48 @@ export abstract class Metric<L extends string, S extends Series> {
 
   /** Append this family (HELP, TYPE, samples) to a render. */
   abstract renderInto(out: Lines, om: boolean): void;
+
+  /** A series' values for a snapshot; `undefined` leaves the series out (an unknown gauge). */
+  protected abstract sample(series: S, now: number): SeriesValues | undefined;
+
+  /**
+   * This family, format-neutral: what every writer (text, OpenMetrics, remote-write, OTLP) reads.
+   * @example
+   * const family = calls.snapshot();
+   */
+  snapshot(now = Date.now()): FamilySnapshot {
+    const series: SeriesSnapshot[] = [];
+    const names = this.labelNames;
+    this.forEachLabelValues((s, values) => {
+      const v = this.sample(s, now);
+      if (v === undefined) return;
+      const labels = values.map((value, i) => [names[i] as string, value] as const);
+      series.push({ labels, ...v });
+    });
+    const family: FamilySnapshot = { name: this.name, type: this.type, help: this.help, series };
+    if (this.unit !== undefined) family.unit = this.unit;
+    return family;
+  }
+
+  /** Visit every series with its label values in declared order (the array is reused: copy it). */
+  protected forEachLabelValues(fn: (series: S, values: readonly string[]) => void): void {
+    if (this.noLabels !== undefined) {
+      fn(this.noLabels, []);
+      return;
+    }
+    const last = this.labelNames.length - 1;
+    if (last < 0) return;
+    const values: string[] = new Array(last + 1);
+    const visit = (node: Node<S>, depth: number): void => {
+      for (const [k, v] of node) {
+        if (typeof k !== 'string') continue;
+        values[depth] = k;
+        if (depth === last) fn(v as S, values);
+        else visit(v as Node<S>, depth + 1);
+      }
+    };
+    visit(this.root, 0);
+  }
 
   /** This family alone, as exposition text. */
   render(om: boolean): string {

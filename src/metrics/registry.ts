@@ -8,6 +8,7 @@ import { Lines } from './header.js';
 import { Histogram, type HistogramOptions } from './histogram.js';
 import { Info, type InfoOptions } from './info.js';
 import type { DropReason, Metric, MetricContext, Series } from './metric.js';
+import type { FamilySnapshot } from './snapshot.js';
 import { Summary, type SummaryOptions } from './summary.js';
 
 export interface RegistryOptions {
@@ -182,6 +183,22 @@ export class Registry {
     }
     if (runs.length > 0) await Promise.all(runs);
     return failures;
+  }
+
+  /**
+   * Every family, format-neutral (families, series, label pairs, values), in definition order.
+   * Runs no collect callbacks: call `await registry.collect()` first, as for `render`. Remote-write,
+   * OTLP and the cluster aggregator read this; `renderSnapshot` writes it as exposition text.
+   * @example
+   * await registry.collect();
+   * const families = registry.snapshot();
+   */
+  snapshot(): FamilySnapshot[] {
+    const now = Date.now();
+    this.sweep(now);
+    const out: FamilySnapshot[] = [];
+    for (const m of this.families.values()) out.push(m.snapshot(now));
+    return out;
   }
 
   /** Render synchronously without running collect callbacks. */

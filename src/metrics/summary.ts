@@ -1,7 +1,14 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
-import { type Labels, Metric, type MetricContext, type MetricOptions, Series } from './metric.js';
+import {
+  type Labels,
+  Metric,
+  type MetricContext,
+  type MetricOptions,
+  Series,
+  type SeriesValues,
+} from './metric.js';
 import { assertUnit } from './names.js';
 import { LogSketch, mergedQuantiles } from './sketch.js';
 
@@ -106,6 +113,13 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
 
   protected reset(s: SummarySeries): void {
     s.reset();
+  }
+
+  protected sample(s: SummarySeries, now: number): SeriesValues {
+    s.rotate(now);
+    const values = mergedQuantiles(s.slots, this.percentiles);
+    const quantiles = this.percentiles.map((q, i) => ({ q, value: values[i] as number }));
+    return { summary: { count: s.count, sum: s.sum, quantiles }, createdMs: s.created };
   }
 
   protected newSeries(now: number): SummarySeries {

@@ -14,9 +14,9 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
+import type { FamilySnapshot, LabelPairs } from '../metrics/snapshot.js';
 import { sidetoneVersion } from '../runtime/version.js';
 import type { SnapshotSource } from './pusher.js';
-import type { FamilySnapshot, LabelPairs } from './snapshot-shape.js';
 
 // Prometheus unit words to UCUM, as OTLP expects (`seconds` -> `s`).
 const UCUM: Record<string, string> = { seconds: 's', bytes: 'By', ratio: '1', percent: '%', hertz: 'Hz' };

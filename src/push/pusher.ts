@@ -1,13 +1,13 @@
 import type { Registry } from '../metrics/registry.js';
+import type { FamilySnapshot } from '../metrics/snapshot.js';
 import { sidetoneVersion } from '../runtime/version.js';
 import type { WriteRequest } from './proto.js';
 import { DiskQueue } from './queue.js';
 import { encodeWriteRequest, sampleCount, toWriteRequest } from './remote-write.js';
-import type { FamilySnapshot } from './snapshot-shape.js';
 
 /** What the pusher reads: a registry (or anything with the same two methods). */
 export interface SnapshotSource {
-  collect(): Promise<void>;
+  collect(): Promise<unknown>;
   snapshot(): readonly FamilySnapshot[];
 }
 

@@ -1,4 +1,5 @@
 import { compress } from 'snappyjs';
+import type { FamilySnapshot, LabelPairs } from '../metrics/snapshot.js';
 import {
   type Label,
   type MetricMetadata,
@@ -6,7 +7,6 @@ import {
   type WriteRequest,
   WriteRequestType,
 } from './proto.js';
-import type { FamilySnapshot, LabelPairs } from './snapshot-shape.js';
 
 const METRIC_TYPE = { counter: 1, gauge: 2, histogram: 3, summary: 5, info: 6 } as const;
 

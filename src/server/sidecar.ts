@@ -22,7 +22,6 @@ import { stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { Registry } from '../metrics/index.js';
 import { startPushFromConfig } from '../push/from-config.js';
-import type { SnapshotSource } from '../push/pusher.js';
 import { runtimeMetrics } from '../runtime/index.js';
 import { otelTracing } from '../sinks/otel.js';
 import { storeSink } from '../sinks/store-sink.js';
@@ -350,25 +349,14 @@ export function everyAtMost<T>(ms: number, fn: () => Promise<T>): () => Promise<
   };
 }
 
-/**
- * `[push]` and `[otel] export_metrics` read the registry through its format-neutral snapshot
- * (`Registry#snapshot()`, the core issue's API). A build whose registry lacks it refuses the
- * setting by name instead of starting without the push the operator asked for.
- */
+/** `[push]` and `[otel] export_metrics`: both read the registry through `Registry#snapshot()`. */
 function startPush(
   config: SidetoneConfig,
   registry: Registry,
   log: Logger,
 ): ReturnType<typeof startPushFromConfig> | undefined {
   if (config.push.remote_write_url === undefined && !config.otel.export_metrics) return undefined;
-  const source = registry as unknown as Partial<SnapshotSource>;
-  if (typeof source.snapshot !== 'function') {
-    throw new ConfigError(
-      'ST_CONFIG_INVALID',
-      'push.remote_write_url / otel.export_metrics need the registry snapshot API, which this build lacks: unset them, or upgrade sidetone',
-    );
-  }
-  return startPushFromConfig(config, source as SnapshotSource, registry, log);
+  return startPushFromConfig(config, registry, registry, log);
 }
 
 /** Scheme, host and port only: a configured URL may carry credentials in its user part. */

@@ -7,9 +7,9 @@ import { uncompress } from 'snappyjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { Registry } from '../../src/metrics/registry.js';
+import type { FamilySnapshot } from '../../src/metrics/snapshot.js';
 import { startPushFromConfig } from '../../src/push/from-config.js';
 import { WriteRequestType } from '../../src/push/proto.js';
-import type { FamilySnapshot } from '../../src/push/snapshot-shape.js';
 import { otlpReceiver } from '../helpers/otlp.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-push-config-'));

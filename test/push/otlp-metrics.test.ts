@@ -1,49 +1,38 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Registry } from '../../src/metrics/index.js';
+import type { FamilySnapshot } from '../../src/metrics/snapshot.js';
 import { otlpMetrics } from '../../src/push/otlp-metrics.js';
-import type { FamilySnapshot } from '../../src/push/snapshot-shape.js';
 import { otlpReceiver } from '../helpers/otlp.js';
 
 const CREATED = 1_700_000_000_000;
-const families: FamilySnapshot[] = [
-  {
-    name: 'calls',
-    type: 'counter',
-    help: 'Calls by direction',
-    series: [
-      { labels: [['direction', 'inbound']], value: 7, createdMs: CREATED },
-      { labels: [['direction', 'outbound']], value: 3, createdMs: CREATED },
-    ],
-  },
-  {
-    name: 'modem_signal_dbm',
-    type: 'gauge',
-    help: 'RSSI',
-    series: [{ labels: [['modem', 'modem0']], value: -71 }],
-  },
-  {
-    name: 'pdd_seconds',
-    type: 'histogram',
-    help: 'Post-dial delay',
-    unit: 'seconds',
-    series: [
-      {
-        labels: [['trunk', 'a']],
-        createdMs: CREATED,
-        histogram: {
-          count: 6,
-          sum: 7.5,
-          buckets: [
-            { le: 0.5, count: 1 },
-            { le: 1, count: 3 },
-            { le: 2.5, count: 5 },
-            { le: Number.POSITIVE_INFINITY, count: 6 },
-          ],
-        },
-      },
-    ],
-  },
-  { name: 'sidetone_build', type: 'info', help: 'Build', series: [{ labels: [['version', '0.1.0']] }] },
-];
+
+/** The families come from a real registry's snapshot, as `[otel] export_metrics` reads them. */
+function registryFamilies(): FamilySnapshot[] {
+  vi.useFakeTimers({ now: CREATED, toFake: ['Date'] });
+  try {
+    const r = new Registry();
+    const calls = r.counter({ name: 'calls_total', help: 'Calls by direction', labels: ['direction'] });
+    calls.labels({ direction: 'inbound' }).inc(7);
+    calls.labels({ direction: 'outbound' }).inc(3);
+    r.gauge({ name: 'modem_signal_dbm', help: 'RSSI', labels: ['modem'] })
+      .labels({ modem: 'modem0' })
+      .set(-71);
+    const pdd = r.histogram({
+      name: 'pdd_seconds',
+      help: 'Post-dial delay',
+      unit: 'seconds',
+      labels: ['trunk'],
+      buckets: [0.5, 1, 2.5],
+    });
+    for (const v of [0.25, 0.75, 0.75, 1.5, 1.25, 3]) pdd.labels({ trunk: 'a' }).observe(v);
+    r.info({ name: 'sidetone_build', help: 'Build', values: { version: '0.1.0' } });
+    const wanted = new Set(['calls', 'modem_signal_dbm', 'pdd_seconds', 'sidetone_build']);
+    return r.snapshot().filter((f) => wanted.has(f.name));
+  } finally {
+    vi.useRealTimers();
+  }
+}
+const families = registryFamilies();
 
 type Point = Record<string, unknown> & {
   attributes?: Array<{ key: string; value: Record<string, unknown> }>;

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { uncompress } from 'snappyjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Registry } from '../../src/metrics/registry.js';
+import type { FamilySnapshot } from '../../src/metrics/snapshot.js';
 import { WriteRequestType } from '../../src/push/proto.js';
 import { startRemoteWrite } from '../../src/push/pusher.js';
 import { DiskQueue } from '../../src/push/queue.js';
 import { encodeWriteRequest, formatBound, toWriteRequest } from '../../src/push/remote-write.js';
-import type { FamilySnapshot } from '../../src/push/snapshot-shape.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-queue-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

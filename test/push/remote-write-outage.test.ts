@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { FamilySnapshot } from '../../src/metrics/snapshot.js';
 import type { WriteRequest } from '../../src/push/proto.js';
 import { type RemoteWriter, startRemoteWrite } from '../../src/push/pusher.js';
-import type { FamilySnapshot } from '../../src/push/snapshot-shape.js';
 import { type Receiver, type Samples, startReceiver } from '../helpers/receivers.js';
 
 const OUTAGE_MS = 60_000;
