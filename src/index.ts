@@ -1,7 +1,9 @@
 /**
- * sidetone: observability for telephony. The root export is the short list most apps need; every
- * capability has its own subpath (`sidetone/metrics`, `sidetone/events`, `sidetone/telephony`,
- * `sidetone/health`, `sidetone/http`, `sidetone/store`, `sidetone/analytics`, ...).
+ * sidetone: observability for telephony. The root export is the short list most apps need and
+ * stays light (no native module, no logger, no OpenTelemetry SDK, no config parser: a test holds
+ * it to that); every capability has its own subpath: `sidetone/store` (SQLite call store),
+ * `sidetone/analytics`, `sidetone/sinks` (store and trace sinks), `sidetone/config`,
+ * `sidetone/server` (the sidecar), `sidetone/sources`, `sidetone/push`, `sidetone/logs`, ...
  *
  * @example
  * import { Registry, EventBus, instrument, createApp, serve } from 'sidetone';
@@ -10,8 +12,6 @@
  * instrument(bus, registry, { packs: { sms: true, modem: true } });
  * await serve(createApp({ registry }), { port: 9464 });
  */
-export { dashboard, exportCalls, failures, healthIndicators } from './analytics/index.js';
-export { loadConfig, type SidetoneConfig } from './config/index.js';
 export {
   ConfigError,
   DefinitionError,
@@ -35,8 +35,4 @@ export {
   TELEPHONY_BUCKETS,
 } from './metrics/index.js';
 export { runtimeMetrics } from './runtime/index.js';
-export { startSidecar } from './server/index.js';
-export { storeSink, traceSink } from './sinks/index.js';
-export { ingestRoute, Simulator } from './sources/index.js';
-export { type CallStore, openSqliteCallStore } from './store/index.js';
 export { type Instrumentation, instrument } from './telephony/index.js';

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { SidetoneError } from '../errors.js';
 import type { App } from './app.js';
 import { DEFAULT_BODY_LIMIT, handleNode } from './node-bridge.js';
@@ -64,7 +63,8 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
       `headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout}): the headers are part of the request`,
     );
   }
-  const logger = options.logger ?? pino({ name: 'sidetone' });
+  // pino is loaded only when no logger is given: the root export stays light for apps with their own.
+  const logger = options.logger ?? (await import('pino')).pino({ name: 'sidetone' });
   const fetch = (req: Request) => app.fetch(req);
   const server = createServer(
     {

@@ -1,4 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -25,16 +28,48 @@ describe('package exports', () => {
         root,
       ).href
     );
-    for (const name of [
-      'Registry',
-      'EventBus',
-      'instrument',
-      'createApp',
-      'serve',
-      'startSidecar',
-      'detectPii',
-    ]) {
+    for (const name of ['Registry', 'EventBus', 'instrument', 'createApp', 'serve', 'detectPii']) {
       expect(mod, name).toHaveProperty(name);
+    }
+    // The sidecar, the store and the sinks live behind their subpaths only.
+    for (const name of ['startSidecar', 'openSqliteCallStore', 'storeSink', 'traceSink', 'loadConfig']) {
+      expect(mod, name).not.toHaveProperty(name);
+    }
+  });
+
+  it('importing the root loads no native module, logger, OTel SDK, protobuf or config parser', () => {
+    // A resolve hook in a fresh process records every module the import pulls in, ESM and CJS.
+    const dir = mkdtempSync(join(tmpdir(), 'sidetone-root-'));
+    const log = join(dir, 'loaded.txt');
+    const hooks = `import { appendFileSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }`;
+    const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));`;
+    const entry = new URL((pkg.exports['.'] as { default: string }).default, root).href;
+    try {
+      execFileSync(process.execPath, [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(register)}`,
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(entry)})`,
+      ]);
+      const loaded = readFileSync(log, 'utf8').split('\n');
+      expect(loaded.some((u) => u.includes('/dist/metrics/registry.js'))).toBe(true);
+      for (const heavy of [
+        'better-sqlite3',
+        'pino',
+        '@opentelemetry',
+        'protobufjs',
+        'smol-toml',
+        'serialport',
+        '/pg/',
+      ]) {
+        expect(
+          loaded.filter((u) => u.includes(`node_modules/${heavy.replace(/^\//, '')}`)),
+          heavy,
+        ).toEqual([]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
