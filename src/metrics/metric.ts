@@ -71,6 +71,11 @@ export abstract class Series {
 
 const EPOCH = Date.now();
 
+/** Drops a detached entry once its series is collected (unless the key was reused since). */
+const FREED = new FinalizationRegistry<{ map: Map<string, WeakRef<object>>; key: string }>(({ map, key }) => {
+  if (map.get(key)?.deref() === undefined) map.delete(key);
+});
+
 type Node<S> = Map<unknown, Node<S> | S>;
 
 /**
@@ -93,6 +98,12 @@ export abstract class Metric<L extends string, S extends Series> {
   private readonly root: Node<S> = new Map();
   private noLabels: S | undefined;
   private count = 0;
+  /**
+   * Series the TTL sweep took out of the index, by canonical path, held weakly: a handle the app
+   * still holds brings its series back on its next write (no increment lost, no restart on
+   * rebinding); a series nobody holds is garbage collected and its entry dropped.
+   */
+  private detached: Map<string, WeakRef<S>> | undefined;
 
   constructor(type: string, options: MetricOptions<L>, ctx: MetricContext) {
     assertMetricName(options.name);
@@ -279,6 +290,7 @@ export abstract class Metric<L extends string, S extends Series> {
    */
   clear(): void {
     this.root.clear();
+    this.detached = undefined;
     if (this.noLabels === undefined) this.count = 0;
     else this.reset(this.noLabels);
   }
@@ -286,19 +298,43 @@ export abstract class Metric<L extends string, S extends Series> {
   /** Put a series back to the state `newSeries` gives it (used by `clear()`). */
   protected abstract reset(series: S): void;
 
-  /** Expire series idle for longer than `ttlSeconds`. Returns how many were removed. */
+  /**
+   * Expire series idle for longer than `ttlSeconds`; returns how many were removed. A series
+   * written through its handle since it was swept is put back first.
+   */
   sweep(now: number): number {
     if (this.ttlMs === 0 || this.noLabels !== undefined) return 0;
-    const before = this.count;
+    this.reattachWritten();
     const at = now - EPOCH;
-    this.prune(this.root, 0, (s) => {
-      if (s.idle === 0) {
-        s.idle = Math.max(1, at);
-        return false;
-      }
-      return at - s.idle > this.ttlMs;
+    const expired: [string[], S][] = [];
+    this.forEachLabelValues((s, values) => {
+      if (s.idle === 0) s.idle = Math.max(1, at);
+      else if (at - s.idle > this.ttlMs) expired.push([values.slice(), s]);
     });
+    if (expired.length === 0) return 0;
+    const before = this.count;
+    const gone = new Set(expired.map(([, s]) => s));
+    this.prune(this.root, 0, (s) => gone.has(s));
+    this.detached ??= new Map();
+    for (const [path, s] of expired) {
+      const key = path.join('\0');
+      this.detached.set(key, new WeakRef(s));
+      FREED.register(s, { map: this.detached, key });
+    }
     return before - this.count;
+  }
+
+  /** Swept series written since (a write sets `idle` to 0) go back into the index. */
+  private reattachWritten(): void {
+    if (this.detached === undefined) return;
+    for (const [key, ref] of this.detached) {
+      const s = ref.deref();
+      if (s === undefined) this.detached.delete(key);
+      else if (s.idle === 0) {
+        this.detached.delete(key);
+        this.insert(key.split('\0'), false, s);
+      }
+    }
   }
 
   /**
@@ -330,13 +366,19 @@ export abstract class Metric<L extends string, S extends Series> {
     const raw = values as Record<string, unknown>;
     if (!this.ctx.internal) this.checkUnknownKeys(raw);
     const canonical = this.canonical(raw);
-    const leaf = this.insert(canonical, true) ?? this.overflow();
+    const swept = this.detached?.get(canonical.join('\0'))?.deref();
+    if (swept !== undefined) this.detached?.delete(canonical.join('\0'));
+    // A series coming back is not new: it was counted against the cap when first created.
+    const leaf = this.insert(canonical, swept === undefined, swept) ?? this.overflow();
     this.alias(raw, canonical, leaf);
     return leaf;
   }
 
-  /** Find or create the series at a canonical path; undefined when creating would pass the cap. */
-  private insert(canonical: string[], capped: boolean): S | undefined {
+  /**
+   * Find or create the series at a canonical path (`existing`: put that series there, e.g. one
+   * coming back from a sweep); undefined when creating would pass the cap.
+   */
+  private insert(canonical: string[], capped: boolean, existing?: S): S | undefined {
     let node = this.root;
     const last = canonical.length - 1;
     for (let i = 0; i < last; i++) {
@@ -351,7 +393,7 @@ export abstract class Metric<L extends string, S extends Series> {
     let leaf = node.get(canonical[last]) as S | undefined;
     if (leaf === undefined) {
       if (capped && this.count >= this.maxSeries) return undefined;
-      leaf = this.newSeries(Date.now());
+      leaf = existing ?? this.newSeries(Date.now());
       node.set(canonical[last], leaf);
       this.count++;
     }

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { DefinitionError } from '../../src/errors.js';
 import { Registry } from '../../src/metrics/index.js';
@@ -94,5 +96,74 @@ describe('hardening (issue 11)', () => {
     const r = new Registry();
     expect(() => r.counter({ name: 'c', help: '   ' })).toThrow(DefinitionError);
     expect(() => r.gauge({ name: 'g', help: '\t \n' })).toThrow(DefinitionError);
+  });
+});
+
+describe('TTL sweep and bound handles', () => {
+  it('a swept series comes back on its next write through a handle, with every increment', () => {
+    const r = new Registry();
+    const c = r.counter({ name: 'trunk_calls_total', help: 'x', labels: ['trunk'], ttlSeconds: 60 });
+    const a = c.labels({ trunk: 'a' });
+    a.inc(5);
+    const t0 = Date.now();
+    r.sweep(t0);
+    expect(r.sweep(t0 + 61_000)).toBe(1);
+    expect(r.render()).not.toContain('trunk="a"');
+    // Written while swept: not lost, and back in the exposition at the next render.
+    a.inc(2);
+    expect(r.render()).toMatch(/^trunk_calls_total\{trunk="a"\} 7$/m);
+    // Rebinding finds the same series: the count does not restart.
+    expect(c.labels({ trunk: 'a' })).toBe(a);
+    expect(c.get({ trunk: 'a' })).toBe(7);
+  });
+
+  it('rebinding a swept series before its handle writes again returns it, never a second series', () => {
+    const r = new Registry();
+    const g = r.counter({ name: 'sms_total', help: 'x', labels: ['modem', 'result'], ttlSeconds: 1 });
+    const h = g.labels({ modem: 'm1', result: 'ok' });
+    h.inc(3);
+    const t0 = Date.now();
+    r.sweep(t0);
+    r.sweep(t0 + 2_000);
+    expect(g.size).toBe(0);
+    const again = g.labels({ modem: 'm1', result: 'ok' });
+    expect(again).toBe(h);
+    again.inc();
+    h.inc();
+    const lines = r
+      .render()
+      .split('\n')
+      .filter((l) => l.startsWith('sms_total{'));
+    expect(lines).toEqual(['sms_total{modem="m1",result="ok"} 5']);
+    expect(g.size).toBe(1);
+  });
+
+  it('a swept series nobody holds is freed, not kept for ever', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const settle = async () => {
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    const r = new Registry();
+    const g = r.gauge({ name: 'leg_up', help: 'x', labels: ['leg'], ttlSeconds: 1, maxSeries: 200_000 });
+    await settle();
+    const base = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 100_000; i++) g.labels({ leg: `leg-${i}-${'x'.repeat(40)}` }).set(1);
+    await settle();
+    const full = process.memoryUsage().heapUsed;
+    const t0 = Date.now();
+    r.sweep(t0);
+    expect(r.sweep(t0 + 2_000)).toBe(100_000);
+    await settle();
+    r.sweep(t0 + 4_000); // drops the entries of collected series
+    await settle();
+    const after = process.memoryUsage().heapUsed;
+    // 100k series with 50-character keys hold > 10 MB; after the sweep less than a tenth remains.
+    expect(full - base).toBeGreaterThan(10_000_000);
+    expect(after - base).toBeLessThan((full - base) / 10);
+    expect(r.render()).not.toContain('leg_up{');
   });
 });
