@@ -1,6 +1,11 @@
+import type { CodeOf, ErrorCode } from './error-codes.js';
+
+export { type CodeOf, ERROR_CODES, type ErrorCode, type ErrorKind, statusOf } from './error-codes.js';
+
 /**
  * One error hierarchy with stable codes (as undici does): callers branch on `code`, never on the
- * message text. Messages show the bad value and name the fix.
+ * message text. Messages show the bad value and name the fix. Every code is in the catalogue
+ * (src/error-codes.ts), which also decides its HTTP status; each class takes only its kind's codes.
  *
  * @example
  * ```ts
@@ -10,8 +15,9 @@
  */
 export class SidetoneError extends Error {
   override name = 'SidetoneError';
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  /** Protected: throw the class of the code's kind (the catalogue's `kind`), never the base. */
+  protected constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
@@ -20,18 +26,33 @@ export class SidetoneError extends Error {
 /** A metric, label or bucket definition that breaks a naming or shape rule. Thrown at definition time. */
 export class DefinitionError extends SidetoneError {
   override name = 'DefinitionError';
+  declare readonly code: CodeOf<'definition'>;
+  // biome-ignore lint/complexity/noUselessConstructor: public, and takes only this kind's codes.
+  constructor(code: CodeOf<'definition'>, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
 }
 
 /** A label value or key refused by the guard policy; thrown only in strict mode. */
 export class LabelPolicyError extends SidetoneError {
   override name = 'LabelPolicyError';
+  declare readonly code: CodeOf<'label_policy'>;
+  // biome-ignore lint/complexity/noUselessConstructor: public, and takes only this kind's codes.
+  constructor(code: CodeOf<'label_policy'>, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
 }
 
 /** Input that failed validation at an edge (HTTP body, config, CLI flag). `path` names the field. */
 export class ValidationError extends SidetoneError {
   override name = 'ValidationError';
   readonly issues: ReadonlyArray<{ path: string; message: string }>;
-  constructor(code: string, message: string, issues: ReadonlyArray<{ path: string; message: string }> = []) {
+  declare readonly code: CodeOf<'validation'>;
+  constructor(
+    code: CodeOf<'validation'>,
+    message: string,
+    issues: ReadonlyArray<{ path: string; message: string }> = [],
+  ) {
     super(code, message);
     this.issues = issues;
   }
@@ -40,11 +61,21 @@ export class ValidationError extends SidetoneError {
 /** A store (SQLite/PostgreSQL) failure or misuse. */
 export class StoreError extends SidetoneError {
   override name = 'StoreError';
+  declare readonly code: CodeOf<'store'>;
+  // biome-ignore lint/complexity/noUselessConstructor: public, and takes only this kind's codes.
+  constructor(code: CodeOf<'store'>, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
 }
 
 /** A configuration file, environment variable or flag that cannot be used. */
 export class ConfigError extends SidetoneError {
   override name = 'ConfigError';
+  declare readonly code: CodeOf<'config'>;
+  // biome-ignore lint/complexity/noUselessConstructor: public, and takes only this kind's codes.
+  constructor(code: CodeOf<'config'>, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
 }
 
 /** Render a value for an error message: quoted, control characters escaped, long values cut. */

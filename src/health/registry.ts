@@ -1,4 +1,4 @@
-import { DefinitionError, SidetoneError, showValue } from '../errors.js';
+import { DefinitionError, showValue } from '../errors.js';
 import { sanitizeDetail } from './sanitize.js';
 
 /** What a probe says about one check. `unknown` (timed out, threw, never reported, stale) is not ready. */
@@ -142,7 +142,7 @@ export class HealthRegistry {
       e = this.entries.get(name) as Entry;
     }
     if (e.kind === 'pull') {
-      throw new SidetoneError(
+      throw new DefinitionError(
         'ST_PULL_CHECK_REPORT',
         `health check "${name}" is a pull check (it has a check function): report() is for push checks`,
       );

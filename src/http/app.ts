@@ -1,4 +1,4 @@
-import { SidetoneError } from '../errors.js';
+import { SidetoneError, ValidationError } from '../errors.js';
 import { exportHealthMetrics } from '../health/metrics.js';
 import { HealthRegistry } from '../health/registry.js';
 import type { Registry } from '../metrics/index.js';
@@ -140,7 +140,7 @@ export function createApp(options: AppOptions = {}): App {
       reason === 'missing'
         ? 'credentials required: send "Authorization: Bearer <token>" (or Basic) as configured'
         : 'credentials refused: check the token or user configured for this endpoint';
-    return errorResponse(401, 'ST_UNAUTHORIZED', message, { 'www-authenticate': challenge });
+    return errorResponse('ST_UNAUTHORIZED', message, { 'www-authenticate': challenge });
   };
 
   /** The route template a request reached (routes are exact paths), for request metrics. */
@@ -152,14 +152,14 @@ export function createApp(options: AppOptions = {}): App {
   const dispatch = async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     const normal = normalisePath(url.pathname);
-    if (!normal.ok) return errorResponse(404, 'ST_NOT_FOUND', 'not found');
+    if (!normal.ok) return errorResponse('ST_NOT_FOUND', 'not found');
     const path = normal.path;
     const m = router.match(req.method, path);
     const denied = authorize(m.kind === 'route' ? [m.auth] : m.auth, req);
     if (denied !== undefined) return denied;
-    if (m.kind === 'none') return errorResponse(404, 'ST_NOT_FOUND', 'not found');
+    if (m.kind === 'none') return errorResponse('ST_NOT_FOUND', 'not found');
     if (m.kind === 'method') {
-      return errorResponse(405, 'ST_METHOD_NOT_ALLOWED', `method not allowed: use ${m.allow}`, {
+      return errorResponse('ST_METHOD_NOT_ALLOWED', `method not allowed: use ${m.allow}`, {
         allow: m.allow,
       });
     }
@@ -177,16 +177,28 @@ export function createApp(options: AppOptions = {}): App {
         end?.(routeOf(req), res.status);
         return res;
       } catch (err) {
-        end?.(routeOf(req), 500);
-        options.logger?.error(
-          {
-            err:
-              err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
-          },
-          'sidetone http handler failed',
-        );
-        const code = err instanceof SidetoneError ? err.code : 'ST_INTERNAL';
-        return errorResponse(500, code, 'internal error: see the server log');
+        // The catalogue decides the status (src/error-codes.ts): a ValidationError is the
+        // client's (400, its message names the field), a store error 503/507, anything else 500.
+        const res =
+          err instanceof ValidationError
+            ? errorResponse(err.code, err.message)
+            : errorResponse(
+                err instanceof SidetoneError ? err.code : 'ST_INTERNAL',
+                'internal error: see the server log',
+              );
+        end?.(routeOf(req), res.status);
+        if (res.status >= 500) {
+          options.logger?.error(
+            {
+              err:
+                err instanceof Error
+                  ? { name: err.name, message: err.message, stack: err.stack }
+                  : String(err),
+            },
+            'sidetone http handler failed',
+          );
+        }
+        return res;
       }
     },
     route(method, path, handler, routeOptions = {}) {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { SidetoneError } from '../errors.js';
+import { ConfigError, DefinitionError } from '../errors.js';
 
 /** One HTTP Basic user. */
 export interface BasicUser {
@@ -38,12 +38,12 @@ export class Authenticator {
 
   constructor(realm: string, credentials: Credentials = {}) {
     if (!/^[a-z][a-z0-9_-]*$/.test(realm)) {
-      throw new SidetoneError('ST_INVALID_REALM', `auth realm "${realm}" must be a lower-case word`);
+      throw new DefinitionError('ST_INVALID_REALM', `auth realm "${realm}" must be a lower-case word`);
     }
     this.realm = realm;
     this.tokens = (credentials.tokens ?? []).map((t, i) => {
       if (typeof t !== 'string' || t === '' || /[\s\u0000-\u001f\u007f]/.test(t)) {
-        throw new SidetoneError(
+        throw new ConfigError(
           'ST_INVALID_CREDENTIALS',
           `${realm} bearer token #${i + 1} is empty or contains whitespace or control characters: use a printable token (e.g. \`openssl rand -hex 32\`)`,
         );
@@ -52,13 +52,13 @@ export class Authenticator {
     });
     this.users = (credentials.basic ?? []).map((u, i) => {
       if (typeof u?.username !== 'string' || u.username === '' || u.username.includes(':')) {
-        throw new SidetoneError(
+        throw new ConfigError(
           'ST_INVALID_CREDENTIALS',
           `${realm} Basic user #${i + 1} needs a non-empty username without ":"`,
         );
       }
       if (typeof u.password !== 'string' || u.password === '') {
-        throw new SidetoneError(
+        throw new ConfigError(
           'ST_INVALID_CREDENTIALS',
           `${realm} Basic user "${u.username}" has an empty password: set one`,
         );

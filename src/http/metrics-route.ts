@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import { SidetoneError } from '../errors.js';
+import { DefinitionError, SidetoneError } from '../errors.js';
 import { sanitizeDetail } from '../health/sanitize.js';
 import { CONTENT_TYPES, type ExpositionFormat, negotiate, type Registry } from '../metrics/index.js';
 import { bytesResponse, errorResponse } from './respond.js';
@@ -39,7 +39,7 @@ const SCRAPE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 export function metricsRoute(registry: Registry, options: MetricsRouteOptions = {}): Handler {
   const max = options.maxConcurrentScrapes ?? 4;
   if (!Number.isInteger(max) || max < 1) {
-    throw new SidetoneError(
+    throw new DefinitionError(
       'ST_INVALID_OPTION',
       `maxConcurrentScrapes must be a positive integer, got ${String(max)}: Prometheus needs 1 per server`,
     );
@@ -57,7 +57,7 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
     name: 'sidetone_scrape_errors_total',
     help: 'Metrics scrapes answered with an error, by reason',
     labels: ['reason'],
-    enums: { reason: ['collect_failed', 'render_failed', 'overloaded'] },
+    enums: { reason: ['render_failed', 'overloaded'] },
   });
   const flights = new Map<ExpositionFormat, Flight>();
   let active = 0;
@@ -81,7 +81,7 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
   return async (req) => {
     if (active >= max) {
       errors.labels({ reason: 'overloaded' }).inc();
-      return errorResponse(503, 'ST_SCRAPE_OVERLOADED', `more than ${max} scrapes at once: retry shortly`, {
+      return errorResponse('ST_SCRAPE_OVERLOADED', `more than ${max} scrapes at once: retry shortly`, {
         'retry-after': '1',
       });
     }
@@ -104,10 +104,10 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
       duration.labels({ format }).observe((performance.now() - start) / 1000);
       return bytesResponse(bytes, { status: 200, headers });
     } catch (err) {
-      const collect = err instanceof SidetoneError && err.code === 'ST_COLLECT_FAILED';
-      errors.labels({ reason: collect ? 'collect_failed' : 'render_failed' }).inc();
+      // Collect failures never get here (they leave families stale); what does is a render bug.
+      errors.labels({ reason: 'render_failed' }).inc();
       const code = err instanceof SidetoneError ? err.code : 'ST_RENDER_FAILED';
-      return errorResponse(500, code, sanitizeDetail(err instanceof Error ? err.message : 'render failed'));
+      return errorResponse(code, sanitizeDetail(err instanceof Error ? err.message : 'render failed'));
     } finally {
       active--;
     }

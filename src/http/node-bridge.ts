@@ -139,11 +139,11 @@ export async function handleNode(
     response = await fetchHandler(request);
   } catch (err) {
     if (err instanceof BodyTooLarge) {
-      response = errorResponse(413, 'ST_BODY_TOO_LARGE', `request body over ${limit} bytes: send less`, {
+      response = errorResponse('ST_BODY_TOO_LARGE', `request body over ${limit} bytes: send less`, {
         connection: 'close',
       });
     } else if (err instanceof MethodNotSupported) {
-      response = errorResponse(405, 'ST_METHOD_NOT_ALLOWED', `method ${err.message} is not served here`, {
+      response = errorResponse('ST_METHOD_NOT_ALLOWED', `method ${err.message} is not served here`, {
         connection: 'close',
       });
     } else if (res.destroyed || req.socket.destroyed) {
@@ -151,7 +151,7 @@ export async function handleNode(
       // destroyed too, and it still needs its answer.)
       return;
     } else {
-      response = errorResponse(400, 'ST_BAD_REQUEST', 'the request could not be read');
+      response = errorResponse('ST_BAD_REQUEST', 'the request could not be read');
     }
   }
   try {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SidetoneError } from '../errors.js';
+import { DefinitionError, type SidetoneError } from '../errors.js';
 import type { App } from './app.js';
 import { DEFAULT_BODY_LIMIT, handleNode } from './node-bridge.js';
 
@@ -58,7 +58,7 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   if (!Number.isInteger(limit) || limit < 0) throw invalid('bodyLimitBytes', limit);
   if (headersTimeout > requestTimeout) {
-    throw new SidetoneError(
+    throw new DefinitionError(
       'ST_INVALID_OPTION',
       `headersTimeoutMs (${headersTimeout}) must not exceed requestTimeoutMs (${requestTimeout}): the headers are part of the request`,
     );
@@ -147,5 +147,5 @@ function ms(key: string, v: number): number {
 }
 
 function invalid(key: string, v: unknown): SidetoneError {
-  return new SidetoneError('ST_INVALID_OPTION', `${key} must be a positive number, got ${String(v)}`);
+  return new DefinitionError('ST_INVALID_OPTION', `${key} must be a positive number, got ${String(v)}`);
 }

@@ -1,3 +1,5 @@
+import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
+
 /** Headers every JSON answer carries: probes and errors must never be cached by a proxy. */
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -47,18 +49,18 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 /**
- * The error shape every route answers with: `{ error: { code, message } }`. Messages never echo
- * request data (a path or a header can carry a token someone pasted in the wrong place).
+ * The error shape every route answers with: `{ error: { code, message } }`, with the status the
+ * code's catalogue entry gives (src/error-codes.ts, the one place statuses are decided). Messages
+ * never echo request data (a path or a header can carry a token someone pasted in the wrong place).
  * @example
- * return errorResponse(404, 'ST_NOT_FOUND', 'no such route');
+ * return errorResponse('ST_NOT_FOUND', 'no such route');
  */
 export function errorResponse(
-  status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  return json(status, { error: { code, message } }, headers);
+  return json(ERROR_CODES[code].status, { error: { code, message } }, headers);
 }
 
 /** The same response without a body, for `HEAD`: headers (and `Content-Length`) are kept. */

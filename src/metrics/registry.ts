@@ -1,4 +1,4 @@
-import { DefinitionError, SidetoneError, showValue } from '../errors.js';
+import { DefinitionError, LabelPolicyError, showValue } from '../errors.js';
 import type { PiiKind } from '../guard/pii.js';
 import { type GuardOptions, type RejectReason, resolveGuardOptions } from '../guard/policy.js';
 import { Counter, type CounterOptions } from './counter.js';
@@ -54,7 +54,7 @@ export class Registry {
     this.collectTimeoutMs = options.collectTimeoutMs ?? 1000;
     const strictDrop = (metric: string, reason: DropReason): void => {
       if (guard.strict) {
-        throw new SidetoneError(
+        throw new LabelPolicyError(
           'ST_SAMPLE_DROPPED',
           `metric "${metric}" got an invalid sample (${reason}): record finite numbers (counters only go up)`,
         );

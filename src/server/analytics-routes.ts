@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { HealthOptions } from '../analytics/health.js';
 import { daily, dashboard, exportCalls, failures, healthIndicators, hourly } from '../analytics/index.js';
-import { ValidationError } from '../errors.js';
 import type { App } from '../http/app.js';
-import { errorResponse, json } from '../http/respond.js';
+import { json } from '../http/respond.js';
 import type { CallStore } from '../store/types.js';
 
 const DAY = 86_400_000;
@@ -66,7 +65,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   const now = options.now ?? Date.now;
   const reveal = options.reveal ?? false;
   const get = (path: string, handler: Parameters<App['route']>[2]) =>
-    app.route('GET', path, guard(handler), { auth: 'scrape' });
+    app.route('GET', path, handler, { auth: 'scrape' });
 
   get('/metrics/dashboard', async (_req, { url }) => {
     const q = parse('dashboard', url);
@@ -141,23 +140,11 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       },
     });
   });
-  const cleanup = guard(async () => {
+  const cleanup: Parameters<App['route']>[2] = async () => {
     const max = options.health?.maxActiveSeconds ?? 14_400;
     return json(200, { closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
-  });
+  };
   app.route('POST', '/calls/cleanup', cleanup, { auth: 'scrape' });
   // The voice-skill's name for the same action (docs/compat/voice-skill.md).
   app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'scrape' });
-}
-
-/** Validation errors from the analytics module are the client's (400); anything else propagates. */
-function guard(handler: Parameters<App['route']>[2]): Parameters<App['route']>[2] {
-  return async (req, ctx) => {
-    try {
-      return await handler(req, ctx);
-    } catch (err) {
-      if (err instanceof ValidationError) return errorResponse(400, err.code, err.message);
-      throw err;
-    }
-  };
 }

@@ -4,7 +4,6 @@ import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
 import {
   diskSpaceCheck,

@@ -92,7 +92,6 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     const ndjson = NDJSON_TYPES.has(type);
     if (!ndjson && !JSON_TYPES.has(type)) {
       return errorResponse(
-        415,
         'ST_UNSUPPORTED_MEDIA_TYPE',
         `Content-Type ${JSON.stringify(type || '(none)')} is not accepted: send application/json (an event or an array) or application/x-ndjson (one event per line)`,
       );
@@ -100,7 +99,6 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     const body = await readLimited(req, maxBodyBytes);
     if (body === undefined) {
       return errorResponse(
-        413,
         'ST_BODY_TOO_LARGE',
         `request body exceeds ${maxBodyBytes} bytes: send smaller batches`,
       );
@@ -128,14 +126,13 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       try {
         parsed = JSON.parse(body);
       } catch (err) {
-        return errorResponse(400, 'ST_INVALID_JSON', `body is not JSON: ${(err as Error).message}`);
+        return errorResponse('ST_INVALID_JSON', `body is not JSON: ${(err as Error).message}`);
       }
       const list: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
       for (let index = 0; index < list.length; index++) items.push({ value: list[index], index });
     }
     if (items.length + rejected.length > maxItems) {
       return errorResponse(
-        413,
         'ST_TOO_MANY_ITEMS',
         `${items.length + rejected.length} items exceed the limit of ${maxItems}: split the batch`,
       );
@@ -169,13 +166,11 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
         // A full disk will not clear by retrying in a second: 507 says what to fix (RFC 4918 11.5).
         if (isDiskFull(err)) {
           return errorResponse(
-            507,
             'ST_STORE_FULL',
             'events were not stored: the disk holding the store is full; free space (or move store.path), then retry',
           );
         }
         return errorResponse(
-          503,
           'ST_STORE_UNAVAILABLE',
           'events were not stored: the store failed to write; retry the request',
         );

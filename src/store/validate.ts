@@ -3,7 +3,7 @@
  * on the ingest path (≥ 50k records/s). Errors name the field and the fix; phone numbers are never
  * echoed (they are personal data and error messages end up in logs).
  */
-import { showValue, ValidationError } from '../errors.js';
+import { type CodeOf, showValue, ValidationError } from '../errors.js';
 import { STORE_LIMITS } from './limits.js';
 import {
   CALL_CHANNELS,
@@ -177,7 +177,10 @@ export function checkSmsUpdate(u: SmsUpdate, index?: number): void {
 }
 
 /** Validate a query range; analytics and store share it. */
-export function checkRange(q: { from: number; to: number }, code = 'ST_STORE_INVALID_RANGE'): void {
+export function checkRange(
+  q: { from: number; to: number },
+  code: CodeOf<'validation'> = 'ST_STORE_INVALID_RANGE',
+): void {
   const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
   if (!ok(q?.from) || !ok(q?.to) || q.from >= q.to) {
     throw new ValidationError(

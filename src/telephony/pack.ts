@@ -1,4 +1,4 @@
-import { ConfigError, DefinitionError, showValue } from '../errors.js';
+import { DefinitionError, showValue } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type {
   Counter,
@@ -51,11 +51,11 @@ export interface PackBase {
   subscribe(bus: EventBus): () => void;
 }
 
-/** Validate and fill in defaults. Throws `ConfigError` (`ST_INVALID_OPTION`) on bad values. */
+/** Validate and fill in defaults. Throws `DefinitionError` (`ST_INVALID_OPTION`) on bad values. */
 export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
   const positive = (key: string, v: number) => {
     if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) {
-      throw new ConfigError(
+      throw new DefinitionError(
         'ST_INVALID_OPTION',
         `${key} must be a positive number of seconds, got ${showValue(v)}`,
       );
@@ -65,7 +65,7 @@ export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
   const list = (key: ConfigList, v: readonly string[] | undefined, fallback: readonly string[]) => {
     const names = v ?? fallback;
     if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n === '' || n === 'other')) {
-      throw new ConfigError(
+      throw new DefinitionError(
         'ST_INVALID_OPTION',
         `${key} must be a list of non-empty names other than "other", got ${showValue(v)}`,
       );
@@ -73,11 +73,14 @@ export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
     return [...new Set(names)];
   };
   if (o.modems !== undefined && o.modems.length === 0) {
-    throw new ConfigError('ST_INVALID_OPTION', 'modems must name at least one modem (default ["modem0"])');
+    throw new DefinitionError(
+      'ST_INVALID_OPTION',
+      'modems must name at least one modem (default ["modem0"])',
+    );
   }
   const flapping = o.flapping ?? { reconnects: 3, windowSeconds: 600 };
   if (!Number.isInteger(flapping.reconnects) || flapping.reconnects < 1) {
-    throw new ConfigError(
+    throw new DefinitionError(
       'ST_INVALID_OPTION',
       `flapping.reconnects must be a positive integer, got ${showValue(flapping.reconnects)}`,
     );
@@ -85,7 +88,7 @@ export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
   positive('flapping.windowSeconds', flapping.windowSeconds);
   const maxTracked = o.maxTracked ?? 100_000;
   if (!Number.isInteger(maxTracked) || maxTracked < 1) {
-    throw new ConfigError(
+    throw new DefinitionError(
       'ST_INVALID_OPTION',
       `maxTracked must be a positive integer, got ${showValue(maxTracked)}`,
     );

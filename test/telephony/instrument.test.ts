@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DefinitionError } from '../../src/errors.js';
+import { DefinitionError } from '../../src/errors.js';
 import { EventBus } from '../../src/events/bus.js';
 import { Registry } from '../../src/metrics/index.js';
 import { modemDisconnectReason } from '../../src/telephony/classify.js';
@@ -51,9 +51,14 @@ describe('instrument', () => {
     ['no modems', { modems: [] }],
     ['maxTracked 0', { maxTracked: 0 }],
   ];
-  it.each(bad)('refuses %s with a ConfigError before registering anything', (_name, options) => {
+  // Options of a library call are definitions: one class (DefinitionError) for ST_INVALID_OPTION.
+  it.each(
+    bad,
+  )('refuses %s with a DefinitionError (ST_INVALID_OPTION) before registering anything', (_name, options) => {
     const registry = new Registry();
-    expect(() => instrument(new EventBus(), registry, options)).toThrow(ConfigError);
+    expect(() => instrument(new EventBus(), registry, options)).toThrow(
+      expect.objectContaining({ name: 'DefinitionError', code: 'ST_INVALID_OPTION' }),
+    );
     expect([...registry.all()].filter((m) => m.name.startsWith('sidetone_sms'))).toEqual([]);
   });
 

@@ -52,7 +52,7 @@ export function parseHepUrl(url: string): { protocol: 'udp' | 'tcp'; host: strin
   const port = m === null ? Number.NaN : Number(m[3]);
   if (m === null || port > 65_535) {
     throw new ValidationError(
-      'ST_CONFIG_INVALID',
+      'ST_HEP_INVALID_ADDRESS',
       `HEP listen address ${JSON.stringify(url)} is not valid: write it as udp://127.0.0.1:9060 or tcp://0.0.0.0:9060`,
       [{ path: 'hep.listen', message: 'expected udp://HOST:PORT or tcp://HOST:PORT' }],
     );

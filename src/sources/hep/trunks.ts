@@ -50,7 +50,7 @@ export function compileTrunks(rules: readonly TrunkRule[]) {
       const prefix = bits === undefined ? max : Number(bits);
       if (fam === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
         throw new ValidationError(
-          'ST_CONFIG_INVALID',
+          'ST_HEP_INVALID_TRUNK',
           `hep.trunks[${i}] (${r.name}): ${JSON.stringify(cidr)} is not an IP address or CIDR; write it like 203.0.113.0/24 or 2001:db8::/32`,
           [{ path: `hep.trunks.${i}.cidrs`, message: 'expected IP/CIDR' }],
         );
