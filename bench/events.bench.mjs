@@ -23,7 +23,11 @@ async function record(name, fn, eventsPerOp = 1) {
 function fresh() {
   const registry = new Registry();
   const bus = new EventBus({ registry });
-  const telephony = instrument(bus, registry, { trunks: ['carrier-a', 'carrier-b'], queues: ['support'] });
+  const telephony = instrument(bus, registry, {
+    packs: 'all',
+    trunks: ['carrier-a', 'carrier-b'],
+    queues: ['support'],
+  });
   return { registry, bus, telephony };
 }
 

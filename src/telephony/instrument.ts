@@ -15,8 +15,11 @@ import { type UssdPack, ussdPack } from './packs/ussd.js';
 import { type VoiceAiPack, voiceAiPack } from './packs/voiceai.js';
 
 export interface InstrumentOptions extends PackOptions {
-  /** Packs to enable; every pack is on unless set to false here. */
-  packs?: Partial<Record<FamilyPack, boolean>>;
+  /**
+   * Packs to enable, opt-in as in the config file (`[packs]`, all false by default): only those
+   * set to true, or `'all'`. The `source` pack (heartbeats, ingest self-metrics) is always on.
+   */
+  packs?: Partial<Record<FamilyPack, boolean>> | 'all';
 }
 
 /** The enabled packs (undefined when disabled), their readiness, and a way to unwire them. */
@@ -44,7 +47,7 @@ export interface Instrumentation {
  * const bus = new EventBus({ registry });
  * const telephony = instrument(bus, registry, {
  *   prefix: 'sidetone',
- *   packs: { pbx: false, sim: false },
+ *   packs: { calls: true, sip: true, trunks: true, modem: true, sms: true },
  *   trunks: ['carrier-a'],
  *   operators: ['Vodafone UK'],
  *   staleAfterSeconds: 120,
@@ -58,7 +61,8 @@ export function instrument(
   options: InstrumentOptions = {},
 ): Instrumentation {
   resolveOptions(options); // fail fast, before anything is registered
-  const on = (p: FamilyPack) => options.packs?.[p] !== false;
+  const chosen = options.packs;
+  const on = (p: FamilyPack) => chosen === 'all' || chosen?.[p] === true;
   const make = <T>(p: FamilyPack, f: (r: Registry, o: PackOptions) => T): T | undefined =>
     on(p) ? f(registry, options) : undefined;
   const packs = {

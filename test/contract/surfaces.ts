@@ -189,7 +189,7 @@ export function harness(opts: {
 }): Harness {
   const registry = new Registry();
   const bus = new EventBus({ registry });
-  const telephony = instrument(bus, registry, { trunks: opts.trunks });
+  const telephony = instrument(bus, registry, { packs: 'all', trunks: opts.trunks });
   const store =
     opts.store ??
     new SqliteCallStore({

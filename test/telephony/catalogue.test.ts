@@ -91,8 +91,8 @@ describe('metric catalogue', () => {
     expect(registry.render()).toContain('callstack_sms_received_total 2');
   });
 
-  it('a disabled pack registers nothing and ignores its events', () => {
-    const { registry, emit, telephony } = setup({ packs: { sim: false, pbx: false } });
+  it('a pack not enabled registers nothing and ignores its events', () => {
+    const { registry, emit, telephony } = setup({ packs: { sms: true, calls: true, sim: false } });
     emit(ALL_EVENTS);
     expect(telephony.sim).toBeUndefined();
     expect(registry.render()).not.toMatch(/sidetone_(sim|pbx)_/);

@@ -33,6 +33,7 @@ export function setup(options: InstrumentOptions = {}) {
   // check is tested in test/events and test/contract).
   const bus = new EventBus({ registry, validate: false });
   const telephony = instrument(bus, registry, {
+    packs: 'all',
     trunks: ['carrier-a'],
     operators: ['Vodafone UK'],
     modems: ['modem0', 'modem1'],

@@ -10,9 +10,21 @@ import { smsPack } from '../../src/telephony/packs/sms.js';
 import { PII, sample } from './helpers.js';
 
 describe('instrument', () => {
-  it('enables every pack by default and returns typed helpers', () => {
+  it('enables no pack by default, as the config does (only the source pack)', () => {
     const registry = new Registry();
     const t = instrument(new EventBus(), registry);
+    expect(t.sms).toBeUndefined();
+    expect(t.calls).toBeUndefined();
+    expect(t.source.name).toBe('source');
+    expect([...registry.all()].some((m) => m.name.includes('_sms_'))).toBe(false);
+    const some = instrument(new EventBus(), new Registry(), { packs: { sms: true, calls: false } });
+    expect(some.sms?.name).toBe('sms');
+    expect(some.calls).toBeUndefined();
+  });
+
+  it("packs: 'all' enables every pack and returns typed helpers", () => {
+    const registry = new Registry();
+    const t = instrument(new EventBus(), registry, { packs: 'all' });
     for (const p of [
       'sms',
       'ussd',
@@ -33,7 +45,7 @@ describe('instrument', () => {
   it('close() unwires every pack; metrics stay registered', () => {
     const bus = new EventBus();
     const registry = new Registry();
-    const t = instrument(bus, registry);
+    const t = instrument(bus, registry, { packs: 'all' });
     expect(bus.listenerCount()).toBeGreaterThan(40);
     t.close();
     t.close();
@@ -63,12 +75,12 @@ describe('instrument', () => {
   });
 
   it('refuses configured names that look like PII (they would become label values)', () => {
-    expect(() => instrument(new EventBus(), new Registry(), { trunks: [PII.sipUri] })).toThrow(
+    expect(() => instrument(new EventBus(), new Registry(), { packs: 'all', trunks: [PII.sipUri] })).toThrow(
       DefinitionError,
     );
-    expect(() => instrument(new EventBus(), new Registry(), { operators: [PII.phone] })).toThrow(
-      DefinitionError,
-    );
+    expect(() =>
+      instrument(new EventBus(), new Registry(), { packs: 'all', operators: [PII.phone] }),
+    ).toThrow(DefinitionError);
   });
 
   it('packs work standalone on a bus, and a second subscribe is undone by its own off()', () => {

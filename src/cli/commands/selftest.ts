@@ -70,7 +70,7 @@ export async function selfTest(server?: Awaited<ReturnType<typeof openServer>>):
   const steps: SelfTestStep[] = [];
   const registry = new Registry();
   const bus = new EventBus({ registry, prefix: 'selftest' });
-  const telephony = instrument(bus, registry, { prefix: 'selftest' });
+  const telephony = instrument(bus, registry, { prefix: 'selftest', packs: 'all' });
   let refused = 0;
   for (const raw of SCRIPT) {
     const parsed = parseEvent(raw);
