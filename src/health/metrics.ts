@@ -4,7 +4,9 @@ import type { CheckStatus, HealthRegistry } from './registry.js';
 const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'unknown'];
 
 /**
- * Export health as metrics, refreshed at each scrape (one shared run of the checks):
+ * Export health as metrics. A scrape reads the last results (`HealthRegistry#snapshot`) and never
+ * runs a check: the pull checks run in the background every `refreshMs` (default 10 s) and on
+ * every readiness probe, so a slow store query cannot slow or fail a scrape.
  *
  * - `sidetone_health_check_status{check,status}`: the enum pattern, 1 on the current status and
  *   0 on the other two. Unknown is its own series, never a 0 that reads as "fail" (or as "pass"
@@ -13,13 +15,20 @@ const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'unknown'];
  * - `sidetone_health_check_age_seconds{check}`: age of the result; absent while never reported.
  * - `sidetone_ready`: 1 when every critical check passes.
  *
- * The checks run within the registry's collect timeout: keep check timeouts below it.
+ * Call `health.close()` to stop the background refresh.
  *
  * @example
  * exportHealthMetrics(registry, health);
  * // alert: sidetone_health_check_status{status!="pass"} == 1 and on(check) sidetone_health_check_critical == 1
  */
-export function exportHealthMetrics(registry: Registry, health: HealthRegistry): void {
+export function exportHealthMetrics(
+  registry: Registry,
+  health: HealthRegistry,
+  options: { refreshMs?: number } = {},
+): void {
+  // Only the first scrape may wait, for the first run (started here), so no check reads unknown
+  // merely because the process just started.
+  const first = health.refreshEvery(options.refreshMs ?? 10_000);
   const critical = registry.gauge({
     name: 'sidetone_health_check_critical',
     help: 'Whether readiness depends on the health check (1) or not (0)',
@@ -41,7 +50,8 @@ export function exportHealthMetrics(registry: Registry, health: HealthRegistry):
     labels: ['check', 'status'],
     enums: { status: STATUSES },
     collect: async (status) => {
-      const report = await health.run();
+      await first;
+      const report = health.snapshot();
       // Rebuild from scratch: a check that was unregistered must disappear, not freeze.
       status.clear();
       critical.clear();

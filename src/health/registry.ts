@@ -75,6 +75,7 @@ interface Entry {
  * const { ready, checks } = await health.run();
  */
 export class HealthRegistry {
+  private refresher: NodeJS.Timeout | undefined;
   private readonly entries = new Map<string, Entry>();
   private running: Promise<HealthReport> | undefined;
 
@@ -180,8 +181,25 @@ export class HealthRegistry {
     return { ready, checks };
   }
 
-  /** Release what built-in checks hold (timers, histograms). */
+  /**
+   * Run the pull checks now and then every `ms` in the background (an unref'd timer), so readers
+   * of `snapshot()` (the health metrics on every scrape) never wait on a check or query a store.
+   * Idempotent; `close()` stops it. Resolves with the first run's report.
+   * @example
+   * await health.refreshEvery(10_000);
+   */
+  refreshEvery(ms: number): Promise<HealthReport> {
+    if (this.refresher === undefined) {
+      this.refresher = setInterval(() => void this.run(), ms);
+      this.refresher.unref();
+    }
+    return this.run();
+  }
+
+  /** Release what built-in checks hold (timers, histograms) and stop the background refresh. */
   close(): void {
+    clearInterval(this.refresher);
+    this.refresher = undefined;
     for (const e of this.entries.values()) e.close?.();
   }
 

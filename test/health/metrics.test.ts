@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exportHealthMetrics, HealthRegistry } from '../../src/health/index.js';
 import { Registry } from '../../src/metrics/index.js';
 import { promtoolCheck } from '../helpers/promtool.js';
@@ -53,5 +53,54 @@ describe('health as metrics', () => {
     expect(await registry.metrics()).toMatch(/check="temp"/);
     health.unregister('temp');
     expect(await registry.metrics()).not.toMatch(/check="temp"/);
+  });
+});
+
+describe('health metrics read the last results', () => {
+  it('a scrape never runs a check: the background refresh and readiness probes do', async () => {
+    const registry = new Registry();
+    const health = new HealthRegistry();
+    let runs = 0;
+    let ok = true;
+    health.register({
+      name: 'store',
+      check: () => {
+        runs++;
+        return ok;
+      },
+    });
+    exportHealthMetrics(registry, health, { refreshMs: 60_000 });
+    try {
+      for (let i = 0; i < 5; i++) expect(await registry.metrics()).toContain('sidetone_ready 1');
+      expect(runs).toBe(1);
+      // A readiness probe runs the checks; the next scrape shows what it found, without running.
+      ok = false;
+      expect((await health.run()).ready).toBe(false);
+      expect(runs).toBe(2);
+      expect(await registry.metrics()).toContain('sidetone_ready 0');
+      expect(runs).toBe(2);
+    } finally {
+      health.close();
+    }
+  });
+
+  it('the background refresh updates the results on its period', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const registry = new Registry();
+    const health = new HealthRegistry();
+    let runs = 0;
+    health.register({ name: 'store', check: () => ++runs > 1 });
+    try {
+      exportHealthMetrics(registry, health, { refreshMs: 1_000 });
+      expect(await registry.metrics()).toContain('sidetone_ready 0');
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(runs).toBe(2);
+      expect(await registry.metrics()).toContain('sidetone_ready 1');
+      health.close();
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(runs).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
