@@ -1,3 +1,4 @@
+import { type ExemplarLabels, exemplarSuffix, makeExemplar } from './exemplar.js';
 import { formatSeconds, formatValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
 import {
@@ -10,10 +11,13 @@ import {
   type SeriesValues,
 } from './metric.js';
 import { assertUnit } from './names.js';
+import type { ExemplarSnapshot } from './snapshot.js';
 
 /** One counter series. Keep it: `inc()` on a handle does no lookup and allocates nothing. */
 export class CounterSeries extends Series {
   value = 0;
+  /** The last exemplar given, shown in OpenMetrics. */
+  exemplar: ExemplarSnapshot | undefined = undefined;
   private readonly owner: SeriesOwner;
   constructor(now: number, owner: SeriesOwner) {
     super(now);
@@ -22,8 +26,9 @@ export class CounterSeries extends Series {
   /**
    * Add `v` (default 1). Negative, NaN, infinite and non-number values are dropped and counted,
    * never thrown: the typeof check keeps `'5'` from turning the value into the string `"05"`.
+   * `exemplar` (e.g. `{ trace_id }`) links this increment to a trace in OpenMetrics.
    */
-  inc(v?: number): void {
+  inc(v?: number, exemplar?: ExemplarLabels): void {
     if (v === undefined) {
       this.value++;
       this.idle = 0;
@@ -32,7 +37,14 @@ export class CounterSeries extends Series {
       this.idle = 0;
     } else {
       this.owner.drop(v);
+      return;
     }
+    if (exemplar !== undefined) this.mark(v ?? 1, exemplar);
+  }
+  private mark(v: number, labels: ExemplarLabels): void {
+    const e = makeExemplar(labels, v, Date.now());
+    if (e === undefined) this.owner.dropExemplar();
+    else this.exemplar = e;
   }
 }
 
@@ -66,10 +78,13 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
   }
 
   /** Increment the series for `labels` (or the unlabelled series when given a number or nothing). */
-  inc(labels?: Labels<L> | number, v?: number): void {
+  inc(v?: number, exemplar?: ExemplarLabels): void;
+  inc(labels: Labels<L>, v?: number, exemplar?: ExemplarLabels): void;
+  inc(labels?: Labels<L> | number, v?: number | ExemplarLabels, exemplar?: ExemplarLabels): void {
     // Anything not a label object (a stray `'5'` too) is a value: the series drops it if not a number.
-    if (labels === undefined || typeof labels !== 'object') this.single.inc(labels as number);
-    else this.labels(labels).inc(v);
+    if (labels === undefined || typeof labels !== 'object') {
+      this.single.inc(labels as number, v as ExemplarLabels | undefined);
+    } else this.labels(labels).inc(v as number | undefined, exemplar);
   }
 
   /** Value of a series (for tests and collect callbacks). */
@@ -95,11 +110,14 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
   }
 
   protected sample(s: CounterSeries): SeriesValues {
-    return { value: s.value, createdMs: s.created };
+    const v: SeriesValues = { value: s.value, createdMs: s.created };
+    if (s.exemplar !== undefined) v.exemplar = s.exemplar;
+    return v;
   }
 
   protected reset(s: CounterSeries): void {
     s.value = 0;
+    s.exemplar = undefined;
   }
 
   renderInto(out: Lines, om: boolean): void {
@@ -108,7 +126,8 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
     const created = `${this.name}_created`;
     this.forEachSeries((s, lt) => {
       const b = braces(lt);
-      out.add(`${total}${b} ${formatValue(s.value)}\n`);
+      const ex = om && s.exemplar !== undefined ? exemplarSuffix(s.exemplar) : '';
+      out.add(`${total}${b} ${formatValue(s.value)}${ex}\n`);
       if (om) out.add(`${created}${b} ${formatSeconds(s.created)}\n`);
     });
   }

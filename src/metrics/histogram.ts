@@ -1,4 +1,5 @@
 import { DefinitionError, showValue } from '../errors.js';
+import { type ExemplarLabels, exemplarSuffix, makeExemplar } from './exemplar.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
 import {
@@ -11,6 +12,7 @@ import {
   type SeriesValues,
 } from './metric.js';
 import { assertUnit } from './names.js';
+import type { ExemplarSnapshot, HistogramValue } from './snapshot.js';
 
 /**
  * Default buckets for telephony latencies in seconds: post-dial delay, SIP transaction and media
@@ -24,6 +26,8 @@ export const TELEPHONY_BUCKETS: readonly number[] = [
 export class HistogramSeries extends Series {
   readonly counts: Float64Array;
   sum = 0;
+  /** The last exemplar per bucket, allocated at the first one (most series never get any). */
+  exemplars: (ExemplarSnapshot | undefined)[] | undefined = undefined;
   private readonly bounds: Float64Array;
   private readonly owner: SeriesOwner;
   constructor(now: number, owner: SeriesOwner, bounds: Float64Array) {
@@ -37,8 +41,9 @@ export class HistogramSeries extends Series {
    * rejected (they would make `_sum` go down, which rate() reads as a reset); NaN, ±Inf and
    * non-numbers are rejected too. Each rejection is dropped and counted in
    * `sidetone_samples_dropped_total{reason}`, never thrown. Record signed quantities in a gauge.
+   * `exemplar` (e.g. `{ trace_id }`) becomes the bucket's exemplar in OpenMetrics.
    */
-  observe(v: number): void {
+  observe(v: number, exemplar?: ExemplarLabels): void {
     // `!(v >= 0)` is also true for NaN; one comparison pair covers every bad number.
     if (typeof v !== 'number' || !(v >= 0) || v === Number.POSITIVE_INFINITY) {
       this.owner.drop(v);
@@ -52,6 +57,12 @@ export class HistogramSeries extends Series {
     (this.counts as unknown as number[])[i]! += 1;
     this.sum += v;
     this.idle = 0;
+    if (exemplar !== undefined) this.mark(i, v, exemplar);
+  }
+  private mark(bucket: number, v: number, labels: ExemplarLabels): void {
+    const e = makeExemplar(labels, v, Date.now());
+    if (e === undefined) this.owner.dropExemplar();
+    else (this.exemplars ??= new Array(this.counts.length).fill(undefined))[bucket] = e;
   }
   get count(): number {
     let c = 0;
@@ -106,9 +117,11 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
     return new HistogramSeries(now, this, this.bounds);
   }
 
-  observe(labels: Labels<L> | number, v?: number): void {
-    if (typeof labels !== 'object') this.single.observe(labels as number);
-    else this.labels(labels).observe(v as number);
+  observe(v: number, exemplar?: ExemplarLabels): void;
+  observe(labels: Labels<L>, v: number, exemplar?: ExemplarLabels): void;
+  observe(labels: Labels<L> | number, v?: number | ExemplarLabels, exemplar?: ExemplarLabels): void {
+    if (typeof labels !== 'object') this.single.observe(labels as number, v as ExemplarLabels | undefined);
+    else this.labels(labels).observe(v as number, exemplar);
   }
 
   /** @internal */
@@ -135,12 +148,15 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
         count: cumulative,
       });
     }
-    return { histogram: { count: cumulative, sum: s.sum, buckets }, createdMs: s.created };
+    const histogram: HistogramValue = { count: cumulative, sum: s.sum, buckets };
+    if (s.exemplars !== undefined) histogram.exemplars = s.exemplars.slice();
+    return { histogram, createdMs: s.created };
   }
 
   protected reset(s: HistogramSeries): void {
     s.counts.fill(0);
     s.sum = 0;
+    s.exemplars = undefined;
   }
 
   renderInto(out: Lines, om: boolean): void {
@@ -160,7 +176,10 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
           cumulative += c;
           text = String(cumulative);
         }
-        out.add(`${bucket}${le[i]}${text}\n`);
+        const ex = om ? s.exemplars?.[i] : undefined;
+        out.add(
+          ex === undefined ? `${bucket}${le[i]}${text}\n` : `${bucket}${le[i]}${text}${exemplarSuffix(ex)}\n`,
+        );
       }
       out.add(`${name}_sum${b} ${formatValue(s.sum)}\n${name}_count${b} ${text}\n`);
       if (om) out.add(`${name}_created${b} ${formatSeconds(s.created)}\n`);

@@ -32,7 +32,7 @@ export interface MetricOptions<L extends string> {
 }
 
 /** Why a sample was dropped; a bounded label of `sidetone_samples_dropped_total`. */
-export type DropReason = 'nan' | 'negative' | 'infinite' | 'not_a_number';
+export type DropReason = 'nan' | 'negative' | 'infinite' | 'not_a_number' | 'invalid_exemplar';
 
 /** What a metric needs from its registry. */
 export interface MetricContext extends GuardSink {
@@ -46,6 +46,8 @@ export interface MetricContext extends GuardSink {
 export interface SeriesOwner {
   readonly name: string;
   drop(v: unknown): void;
+  /** An exemplar whose labels cannot be exposed (the sample itself was kept). */
+  dropExemplar(): void;
 }
 
 /** State every series carries; type-specific values live on the subclasses. */
@@ -165,6 +167,11 @@ export abstract class Metric<L extends string, S extends Series> {
 
   /** Append this family (HELP, TYPE, samples) to a render. */
   abstract renderInto(out: Lines, om: boolean): void;
+
+  /** @internal Count an exemplar that could not be kept (see `makeExemplar`). */
+  dropExemplar(): void {
+    this.ctx.dropped(this.name, 'invalid_exemplar');
+  }
 
   /** A series' values for a snapshot; `undefined` leaves the series out (an unknown gauge). */
   protected abstract sample(series: S, now: number): SeriesValues | undefined;

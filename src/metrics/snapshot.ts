@@ -4,6 +4,7 @@
  * text writers here produce, from a snapshot, the same bytes `Registry#render` produces from live
  * series (a test holds them to it), so a merged or external snapshot is exposed exactly like ours.
  */
+import { exemplarSuffix } from './exemplar.js';
 import type { ExpositionFormat } from './exposition.js';
 import { escapeLabelValue, formatBound, formatSeconds, formatValue } from './format.js';
 import { braces, Lines, renderHeaders } from './header.js';
@@ -105,9 +106,11 @@ function writeFamily(f: FamilySnapshot, om: boolean, out: Lines): void {
     if (s.histogram !== undefined) {
       const h = s.histogram;
       const open = lt === '' ? `${f.name}_bucket{` : `${f.name}_bucket{${lt},`;
-      for (const bucket of h.buckets) {
-        out.add(`${open}le="${formatBound(bucket.le, om)}"} ${formatValue(bucket.count)}\n`);
-      }
+      h.buckets.forEach((bucket, i) => {
+        const ex = om ? h.exemplars?.[i] : undefined;
+        const suffix = ex === undefined ? '' : exemplarSuffix(ex);
+        out.add(`${open}le="${formatBound(bucket.le, om)}"} ${formatValue(bucket.count)}${suffix}\n`);
+      });
       out.add(`${f.name}_sum${b} ${formatValue(h.sum)}\n${f.name}_count${b} ${formatValue(h.count)}\n`);
       if (created !== undefined) out.add(`${f.name}_created${b} ${created}\n`);
     } else if (s.summary !== undefined) {
@@ -119,7 +122,8 @@ function writeFamily(f: FamilySnapshot, om: boolean, out: Lines): void {
       out.add(`${f.name}_sum${b} ${formatValue(sm.sum)}\n${f.name}_count${b} ${formatValue(sm.count)}\n`);
       if (created !== undefined) out.add(`${f.name}_created${b} ${created}\n`);
     } else if (s.value !== undefined) {
-      out.add(`${sampleName}${b} ${formatValue(s.value)}\n`);
+      const suffix = om && s.exemplar !== undefined ? exemplarSuffix(s.exemplar) : '';
+      out.add(`${sampleName}${b} ${formatValue(s.value)}${suffix}\n`);
       if (created !== undefined && f.type === 'counter') out.add(`${f.name}_created${b} ${created}\n`);
     }
   }

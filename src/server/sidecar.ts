@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isSpanContextValid } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
@@ -101,7 +102,19 @@ export async function startSidecar(
   const packs = Object.fromEntries(
     Object.entries(config.packs).map(([k, v]) => [k, demo || v || fromSources.has(k)]),
   );
-  const telephony = instrument(bus, registry, { prefix: config.metrics.prefix, packs, ...labels });
+  const telephony = instrument(bus, registry, {
+    prefix: config.metrics.prefix,
+    packs,
+    ...labels,
+    // Latency buckets link to the call's trace (OpenMetrics exemplars), when it has a valid one:
+    // its own span, or the app's when `POST /events` carried a traceparent.
+    exemplar: (callId) => {
+      const span = traces.spanContext(callId);
+      return span !== undefined && isSpanContextValid(span)
+        ? { trace_id: span.traceId, span_id: span.spanId }
+        : undefined;
+    },
+  });
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
   const numbersKey = hashKey(config, dbPath, log);

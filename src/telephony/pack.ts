@@ -1,5 +1,6 @@
 import { DefinitionError, showValue } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
+import type { ExemplarLabels } from '../metrics/exemplar.js';
 import type {
   Counter,
   CounterSeries,
@@ -34,6 +35,13 @@ export interface PackOptions {
   maxAgeSeconds?: number;
   /** Clock in epoch ms, for events without `ts` and for ages. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The exemplar of a call (its trace: `{ trace_id, span_id }`), put on the latency histograms
+   * (PDD, setup, duration, voice-AI first byte) so a slow bucket links to a trace. Default: none.
+   * @example
+   * exemplar: (callId) => { const s = traces.spanContext(callId); return s && { trace_id: s.traceId } }
+   */
+  exemplar?: (callId: string) => ExemplarLabels | undefined;
 }
 
 export type ResolvedOptions = Required<Omit<PackOptions, ConfigList>> & Record<ConfigList, readonly string[]>;
@@ -104,8 +112,11 @@ export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
     maxTracked,
     maxAgeSeconds: positive('maxAgeSeconds', o.maxAgeSeconds ?? 14_400),
     now: o.now ?? Date.now,
+    exemplar: o.exemplar ?? noExemplar,
   };
 }
+
+const noExemplar = (): undefined => undefined;
 
 /** Counters with at most this many label combinations are bound (and exposed at 0) up front. */
 const EAGER_LIMIT = 64;

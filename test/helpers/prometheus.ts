@@ -33,6 +33,8 @@ export async function startPrometheus(
   jobs: ScrapeJob[],
   /** Rule files (contents) to load, evaluated every second, and an Alertmanager (host:port) to send to. */
   alerting: { rules?: string; alertmanager?: string } = {},
+  /** More command-line flags, e.g. `--enable-feature=exemplar-storage`. */
+  flags: readonly string[] = [],
 ): Promise<{
   url: string;
   query(expr: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
@@ -74,6 +76,7 @@ export async function startPrometheus(
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...flags,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

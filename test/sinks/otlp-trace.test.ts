@@ -27,6 +27,7 @@ const attrs = (list: unknown) =>
 describe('call traces over OTLP/HTTP', () => {
   it('a call posted with a traceparent arrives as a child of the app span, with bounded attributes and no PII', async () => {
     const receiver = await otlpReceiver();
+    let exemplars: string[] = [];
     const lines: string[] = [];
     const destination = new Writable({
       write(chunk, _enc, cb) {
@@ -127,6 +128,11 @@ describe('call traces over OTLP/HTTP', () => {
       });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ accepted: 9, rejected: 1 });
+      // The call's latency buckets carry its trace as OpenMetrics exemplars.
+      const om = await fetch(`${sidecar.url}/metrics`, {
+        headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+      }).then((r) => r.text());
+      exemplars = om.split('\n').filter((l) => l.includes(' # {'));
       const refused = await fetch(`${sidecar.url}/events`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${WRONG}` },
@@ -153,6 +159,12 @@ describe('call traces over OTLP/HTTP', () => {
     expect(span.name).toBe('call');
     expect(span.traceId).toBe(APP_TRACE);
     expect(span.parentSpanId).toBe(APP_SPAN);
+    // PDD, setup and duration: one exemplar each, on the bucket that took the value, naming the span.
+    expect(exemplars.map((l) => l.replace(/\{.*?\}/, '{…}').replace(/ [0-9.]+$/, ''))).toEqual([
+      `sidetone_call_pdd_seconds_bucket{…} 1 # {trace_id="${APP_TRACE}",span_id="${span.spanId}"} 0.1`,
+      `sidetone_call_setup_seconds_bucket{…} 1 # {trace_id="${APP_TRACE}",span_id="${span.spanId}"} 2`,
+      `sidetone_call_duration_seconds_bucket{…} 1 # {trace_id="${APP_TRACE}",span_id="${span.spanId}"} 60`,
+    ]);
     expect(span.kind).toBe(2); // SPAN_KIND_SERVER: the far end called us
     expect(span.startTimeUnixNano).toBe('1700000000000000000');
     expect(span.endTimeUnixNano).toBe('1700000060000000000');

@@ -110,7 +110,7 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     if (!Number.isNaN(s.ringingAt)) return; // PDD ends at the first 180/183 only
     s.ringingAt = eventTime(e.ts, o.now);
     const seconds = (s.ringingAt - s.startedAt) / 1000;
-    if (seconds >= 0) pdd.at(s.d, s.c, s.t).observe(seconds);
+    if (seconds >= 0) pdd.at(s.d, s.c, s.t).observe(seconds, o.exemplar(e.callId));
   }
 
   function answer(e: EventOf<'call.answered'>): void {
@@ -120,7 +120,7 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     s.answeredAt = eventTime(e.ts, o.now);
     answered.at(s.d, s.c, s.t).inc();
     const seconds = (s.answeredAt - s.startedAt) / 1000;
-    if (seconds >= 0) setup.at(s.d, s.c, s.t).observe(seconds);
+    if (seconds >= 0) setup.at(s.d, s.c, s.t).observe(seconds, o.exemplar(e.callId));
   }
 
   function hold(e: EventOf<'call.held'> | EventOf<'call.resumed'>): void {
@@ -149,7 +149,7 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
     if (isNetworkEffective(k.kpi)) effective.at(d, c, t).inc();
     const endedAt = eventTime(e.ts, o.now);
     const wall = (endedAt - s.startedAt) / 1000;
-    if (wall >= 0) duration.at(d, c, t).observe(wall);
+    if (wall >= 0) duration.at(d, c, t).observe(wall, o.exemplar(e.callId));
     if (end.answered) {
       const talk = e.durationSeconds ?? (endedAt - s.answeredAt) / 1000;
       if (talk >= 0) talkTime.at(d, c, t).observe(talk);

@@ -66,7 +66,11 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
         bus.on('voiceai.asr_error', (e) => pack.asrError(aiErrorReason(e))),
         bus.on('voiceai.tts_error', (e) => pack.ttsError(aiErrorReason(e))),
         bus.on('voiceai.barge_in', () => pack.bargeIn()),
-        bus.on('voiceai.first_byte', (e) => pack.firstByte(e.stage, e.seconds)),
+        bus.on('voiceai.first_byte', (e) =>
+          firstByte
+            .at(stages.of(e.stage))
+            .observe(e.seconds, e.callId === undefined ? undefined : o.exemplar(e.callId)),
+        ),
         bus.on('voiceai.tool_call', (e) => pack.toolCall(e.ok, e.seconds)),
         bus.on('voiceai.transcript', (e) => pack.transcript(e.present)),
         bus.on('voiceai.attach', (e) => attaches.at(modes.of(e.mode), attachResults.of(e.result)).inc()),
