@@ -237,6 +237,9 @@ export const configSchema = z
         baud_rate: int(300, 4_000_000, 115_200, ' baud'),
         poll_seconds: int(1, 3600, 30, ' s'),
         command_timeout_ms: int(100, 60_000, 5_000, ' ms'),
+        // Flapping: this many reconnects within the window (SidetoneModemFlapping, runbook).
+        flapping_reconnects: int(1, 1000, 3),
+        flapping_window_seconds: int(10, 86_400, 600, ' s'),
       })
       .prefault({}),
     demo: z

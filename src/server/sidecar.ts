@@ -106,6 +106,10 @@ export async function startSidecar(
     prefix: config.metrics.prefix,
     packs,
     ...labels,
+    flapping: {
+      reconnects: config.modem.flapping_reconnects,
+      windowSeconds: config.modem.flapping_window_seconds,
+    },
     // Latency buckets link to the call's trace (OpenMetrics exemplars), when it has a valid one:
     // its own span, or the app's when `POST /events` carried a traceparent.
     exemplar: (callId) => {
@@ -273,6 +277,7 @@ export async function startSidecar(
         seed: config.demo.seed,
         rate: config.demo.rate,
         ...(config.demo.scenario === undefined ? {} : { scenario: config.demo.scenario }),
+        registry,
         trunks: labels.trunks,
         queues: labels.queues,
       }).start()

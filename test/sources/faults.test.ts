@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import type { SidetoneEvent } from '../../src/events/types.js';
+import { Registry } from '../../src/metrics/index.js';
 import {
   FAULT_DURATION_MS,
   FAULT_START_MS,
@@ -55,6 +56,50 @@ describe('demo fault scenarios', () => {
     expect(a.filter((e) => !during(e)).every((e) => e.up)).toBe(true);
     expect(a.filter(after).length).toBeGreaterThan(0);
     expect(status.filter((e) => e.trunk === 'trunk-b').every((e) => e.up)).toBe(true);
+  });
+
+  it('trunk-outage: calls the first trunk takes during the fault end with 503, once, never answered', () => {
+    const events = run('trunk-outage');
+    const trunkOf = new Map<string, string>();
+    const startedAt = new Map<string, number>();
+    for (const e of events) {
+      if (e.type === 'call.started') {
+        trunkOf.set(e.callId, e.trunk ?? '');
+        startedAt.set(e.callId, e.ts as number);
+      }
+    }
+    const hit = [...trunkOf].filter(
+      ([id, t]) => t === 'trunk-a' && during({ ts: startedAt.get(id) } as SidetoneEvent),
+    );
+    expect(hit.length).toBeGreaterThan(5);
+    for (const [id] of hit) {
+      const mine = events.filter((e) => 'callId' in e && e.callId === id);
+      expect(mine.filter((e) => e.type === 'call.answered' || e.type === 'call.ringing')).toEqual([]);
+      const ends = mine.filter((e) => e.type === 'call.ended');
+      expect(ends).toHaveLength(1);
+      expect(ends[0]).toMatchObject({ sipCode: 503, hangupBy: 'system' });
+    }
+    // The second trunk still answers calls during the fault.
+    const bAnswered = events.filter(
+      (e) => e.type === 'call.answered' && trunkOf.get(e.callId) === 'trunk-b' && during(e),
+    );
+    expect(bAnswered.length).toBeGreaterThan(0);
+  });
+
+  it('leaky-app: the integration redacts, overflows and drops on the registry during the fault only', () => {
+    const registry = new Registry();
+    const bus = new EventBus();
+    const sim = new Simulator(bus, { seed: 5, rate: 1, start: T0, scenario: 'leaky-app', registry });
+    sim.advance(START - 1);
+    expect(registry.render()).not.toContain('demo_app_calls_total{');
+    sim.advance(T0 + 120_000);
+    const text = registry.render();
+    expect(text).toMatch(/^demo_app_calls_total\{caller="redacted"\} 45$/m);
+    expect(text).not.toMatch(/1555\d{7}/);
+    expect(text).toMatch(/^sidetone_series_overflow_total\{metric="demo_app_session_active"\} 25$/m);
+    expect(text).toMatch(
+      /^sidetone_samples_dropped_total\{metric="demo_app_latency_seconds",reason="nan"\} 45$/m,
+    );
   });
 
   it('modem-flap: a drop and a reconnect every 8 s during the fault only', () => {

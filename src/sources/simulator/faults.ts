@@ -1,7 +1,7 @@
 import type { SidetoneEvent } from '../../events/types.js';
 
 /** Fault scenarios for `sidetone demo --scenario NAME`: each one trips one family of alerts. */
-export const SCENARIO_NAMES = ['trunk-outage', 'modem-flap', 'sms-delivery-stall'] as const;
+export const SCENARIO_NAMES = ['trunk-outage', 'modem-flap', 'sms-delivery-stall', 'leaky-app'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /**
@@ -10,6 +10,15 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
  */
 export const FAULT_START_MS = 10_000;
 export const FAULT_DURATION_MS = 45_000;
+
+/** The events that show a call got through to the far end: in an outage, the 503 comes instead. */
+const FIRST_SIGN: ReadonlySet<string> = new Set([
+  'sip.response',
+  'call.ringing',
+  'call.answered',
+  'call.ended',
+  'sip.transaction_timeout',
+]);
 
 /** What to do with an event due at a time: emit this one, drop it (null) or move it to a later time. */
 export type FaultVerdict = SidetoneEvent | null | number;
@@ -31,10 +40,13 @@ export interface FaultContext {
 
 /**
  * The fault of a scenario, from `t0 + FAULT_START_MS` for `FAULT_DURATION_MS`:
- * - `trunk-outage`: the first trunk's OPTIONS probes fail (SidetoneTrunkDown);
+ * - `trunk-outage`: the first trunk's OPTIONS probes fail (SidetoneTrunkDown) and so do the calls
+ *   it carries: each ends with 503 at its first answer or ringing (ASR/NER of the trunk drop);
  * - `modem-flap`: the modem drops and comes back every 8 s (SidetoneModemFlapping);
  * - `sms-delivery-stall`: the SMSC holds every delivery report and releases them when the
- *   fault ends (SidetoneSmsDeliveryReportsStalled).
+ *   fault ends (SidetoneSmsDeliveryReportsStalled);
+ * - `leaky-app`: no traffic change; a badly instrumented integration writes to the registry
+ *   (./leaky-app.ts; SidetonePiiRedacted, SidetoneSeriesOverflow, dropped samples).
  * @example const fault = faultScenario('trunk-outage', { t0: Date.now(), trunks: ['a', 'b'], modem: 'modem0' });
  */
 export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
@@ -44,13 +56,26 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
   switch (name) {
     case 'trunk-outage': {
       const trunk = c.trunks[0] ?? 'trunk-a';
+      // Calls the trunk took during the outage: failing until their first sign of life, which
+      // becomes a 503 end; after it, nothing more of them is emitted (their real end included).
+      const calls = new Map<string, 'failing' | 'ended'>();
       return {
         name,
         schedule: (at) => at(start, { type: 'trunk.status', trunk, up: false }),
-        filter: (e, at) =>
-          during(at) && e.type === 'trunk.status' && e.trunk === trunk
-            ? { type: 'trunk.status', trunk, up: false }
-            : e,
+        filter: (e, at) => {
+          if (e.type === 'trunk.status' && e.trunk === trunk && during(at)) return { ...e, up: false };
+          if (e.type === 'call.started' && e.trunk === trunk && during(at)) calls.set(e.callId, 'failing');
+          const id = 'callId' in e ? e.callId : undefined;
+          const state = id === undefined ? undefined : calls.get(id);
+          if (id === undefined || state === undefined || e.type === 'call.started') return e;
+          if (state === 'ended') {
+            if (e.type === 'call.ended') calls.delete(id);
+            return null;
+          }
+          if (!FIRST_SIGN.has(e.type)) return e;
+          calls.set(id, 'ended');
+          return { type: 'call.ended', callId: id, sipCode: 503, q850: 38, hangupBy: 'system' };
+        },
       };
     }
     case 'modem-flap':
@@ -73,5 +98,7 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
         // Held, not lost: the SMSC catches up when it recovers, as real ones do.
         filter: (e, at) => (during(at) && e.type === 'sms.delivery_report' ? end + (at - start) / 100 : e),
       };
+    case 'leaky-app':
+      return { name, schedule: () => {}, filter: (e) => e };
   }
 }

@@ -1,6 +1,8 @@
 import type { EventBus } from '../../events/bus.js';
 import type { SidetoneEvent } from '../../events/types.js';
-import { type Fault, faultScenario, type ScenarioName } from './faults.js';
+import type { Registry } from '../../metrics/registry.js';
+import { FAULT_DURATION_MS, FAULT_START_MS, type Fault, faultScenario, type ScenarioName } from './faults.js';
+import { leakyApp } from './leaky-app.js';
 import { Rng } from './random.js';
 import { call, queue, type ScenarioContext, simSession, sms, ussd } from './scenarios.js';
 
@@ -17,6 +19,8 @@ export interface SimulatorOptions {
   start?: number;
   /** A fault scenario on top of the normal traffic (src/sources/simulator/faults.ts). */
   scenario?: ScenarioName;
+  /** Where the `leaky-app` scenario's integration writes its (badly labelled) metrics. */
+  registry?: Registry;
 }
 
 interface Pending {
@@ -74,6 +78,18 @@ export class Simulator {
         ? undefined
         : faultScenario(options.scenario, { t0: this.now, trunks, modem: this.ctx.modem });
     this.fault?.schedule((at, event) => this.push(at, event));
+    if (options.scenario === 'leaky-app' && options.registry !== undefined) {
+      const tick = leakyApp(options.registry, this.rng);
+      const from = this.now + FAULT_START_MS;
+      const until = from + FAULT_DURATION_MS;
+      this.periodic.push({
+        next: from,
+        every: () => 1000,
+        fire: (t) => {
+          if (t < until) tick();
+        },
+      });
+    }
   }
 
   /** Events emitted so far. */
