@@ -95,14 +95,25 @@ while (Date.now() < end) {
   if (res.status === 200) posted += n;
   else failures++;
   await res.arrayBuffer();
+  let text;
   if (
     Math.floor((t0 - start) / (1000 / scrapesPerSecond)) !==
       Math.floor((Date.now() - start) / (1000 / scrapesPerSecond)) ||
     scrapesPerSecond >= 4
   ) {
-    await (await fetch(`${url}/metrics`)).arrayBuffer();
+    text = await (await fetch(`${url}/metrics`)).text();
   }
-  if (samples.length === 0 || t0 - samples.at(-1).t >= 10_000) samples.push({ t: t0, mib: rss() });
+  if (text !== undefined && (samples.length === 0 || t0 - samples.at(-1).t >= 10_000)) {
+    // RSS, and the JS heap as the sidecar reports it: a heap that stays flat while RSS climbs
+    // points at native memory (SQLite's cache, malloc arenas), not at a JS leak.
+    const gauge = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]) / 2 ** 20;
+    samples.push({
+      t: t0,
+      mib: rss(),
+      heap: gauge('nodejs_heap_size_used_bytes'),
+      external: gauge('nodejs_external_memory_bytes'),
+    });
+  }
   await new Promise((r) => setTimeout(r, Math.max(0, tick - (Date.now() - t0))));
 }
 child.kill('SIGTERM');
@@ -124,6 +135,8 @@ console.log(
     posted,
     failures,
     rssMiB: samples.map((s) => Math.round(s.mib)),
+    heapMiB: samples.map((s) => Math.round(s.heap)),
+    externalMiB: samples.map((s) => Math.round(s.external)),
     slopeMiBPerMin: Number(slope.toFixed(3)),
   }),
 );
