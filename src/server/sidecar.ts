@@ -162,7 +162,20 @@ export async function startSidecar(
   const health = new HealthRegistry();
   health.register(eventLoopCheck());
   health.register(diskSpaceCheck({ path: dirname(dbPath) }));
-  health.register(writableCheck({ name: STORE_CHECK, probe: fileWriteProbe(dirname(dbPath)) }));
+  const writable = writableCheck({ name: STORE_CHECK, probe: fileWriteProbe(dirname(dbPath)) });
+  health.register({
+    ...writable,
+    // A write stuck behind another process's lock for a second means the store is not taking
+    // data: not ready (503), while liveness, which never waits on storage, stays 200.
+    check: () => {
+      const stalled = store.writeStallMs?.() ?? 0;
+      if (stalled < STORE_STALL_MS) return writable.check();
+      return {
+        status: 'fail',
+        detail: `writes have waited ${(stalled / 1000).toFixed(1)} s for the database lock (another process holds it)`,
+      };
+    },
+  });
   const silence = config.health.source_silence_seconds || (demo ? 30 : 0);
   if (silence > 0) {
     // A push check: each heartbeat reports pass; silence past the limit turns it unknown (not ready).
@@ -342,6 +355,9 @@ function withSourceTrunks(
   const extra = config.hep.trunks.map((t) => t.name).filter((n) => !labels.trunks.includes(n));
   return extra.length === 0 ? labels : { ...labels, trunks: [...labels.trunks, ...extra] };
 }
+
+/** A write waiting this long for another process's lock makes the store check fail. */
+const STORE_STALL_MS = 1000;
 
 /** How stale the call-quality indicators may be. */
 const CALL_QUALITY_EVERY_MS = 15_000;

@@ -87,6 +87,8 @@ export class SqliteCallStore implements CallStore {
   private closed = false;
   private reader: Reader | undefined;
   private readonly busyTimeoutMs: number | undefined;
+  /** When the oldest write still waiting for another process's lock started to wait. */
+  private readonly waiting = new Set<number>();
 
   constructor(opts: SqliteCallStoreOptions) {
     this.privacy = checkPrivacyConfig(opts?.privacy);
@@ -118,16 +120,31 @@ export class SqliteCallStore implements CallStore {
   private async write<T>(what: string, fn: () => T): Promise<T> {
     const budget = this.busyTimeoutMs ?? 5000;
     const start = performance.now();
-    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-      try {
-        return this.run(what, fn);
-      } catch (e) {
-        const code = String((e as { cause?: { code?: unknown } }).cause?.code ?? '');
-        const busy = code.startsWith('SQLITE_BUSY');
-        if (!busy || performance.now() - start + pause > budget) throw e;
-        await new Promise((r) => setTimeout(r, pause));
+    try {
+      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+        try {
+          return this.run(what, fn);
+        } catch (e) {
+          const code = String((e as { cause?: { code?: unknown } }).cause?.code ?? '');
+          const busy = code.startsWith('SQLITE_BUSY');
+          if (!busy || performance.now() - start + pause > budget) throw e;
+          this.waiting.add(start);
+          await new Promise((r) => setTimeout(r, pause));
+        }
       }
+    } finally {
+      this.waiting.delete(start);
     }
+  }
+
+  /**
+   * How long the oldest write still waiting for another process's lock has waited, ms (0: none).
+   * Readiness reads it: a store that cannot write is not ready, while liveness stays up.
+   */
+  writeStallMs(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const t of this.waiting) if (t < oldest) oldest = t;
+    return oldest === Number.POSITIVE_INFINITY ? 0 : performance.now() - oldest;
   }
 
   /** Statements for bulk reads: a separate small-cache connection for files, the main one for :memory:. */

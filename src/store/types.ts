@@ -377,6 +377,8 @@ export interface CallStore {
 
   /** Close calls active for more than `maxActiveSeconds` as `timeout`; returns how many. */
   closeZombies(maxActiveSeconds: number, now?: number): Promise<number>;
+  /** How long the oldest write waiting for a lock has waited, ms; 0 when none (optional). */
+  writeStallMs?(): number;
   /** Delete records filed more than `days` ago, `batchSize` rows per transaction (default 2000), yielding between. */
   deleteOlderThan(days: number, opts?: { batchSize?: number; now?: number }): Promise<DeleteResult>;
   close(): Promise<void>;

@@ -68,7 +68,14 @@ describe('a store locked by another process', () => {
     }
     const times: number[] = [];
     const until = Date.now() + 2500;
+    let readiness:
+      | { status: number; body: { checks: Record<string, { status: string; detail: string }> } }
+      | undefined;
     while (Date.now() < until) {
+      if (readiness === undefined && until - Date.now() < 1000) {
+        const r = await fetch(`${url}/readyz`);
+        readiness = { status: r.status, body: (await r.json()) as never };
+      }
       const t0 = performance.now();
       const res = await fetch(`${url}/healthz`);
       times.push(performance.now() - t0);
@@ -81,6 +88,10 @@ describe('a store locked by another process', () => {
       `liveness under a held lock: ${times.length} probes, p99 ${p99.toFixed(1)} ms, max ${times.at(-1)?.toFixed(1)} ms`,
     );
     expect(p99).toBeLessThan(100);
+    // Readiness shows the stalled store: not ready, with the reason; liveness stayed 200 above.
+    expect(readiness?.status).toBe(503);
+    expect(readiness?.body.checks.call_store?.status).toBe('fail');
+    expect(readiness?.body.checks.call_store?.detail).toMatch(/waited \d+\.\d s for the database lock/);
     await released();
     const answers = await Promise.all(posts);
     // The lock outlasted nothing: the writes waited for it (5 s budget) and then went through.
@@ -89,5 +100,10 @@ describe('a store locked by another process', () => {
       totals: { calls: { value: number } };
     };
     expect(dash.totals.calls.value).toBe(5);
+    // And ready again once the lock is gone.
+    const after = (await (await fetch(`${url}/readyz`)).json()) as {
+      checks: Record<string, { status: string }>;
+    };
+    expect(after.checks.call_store?.status).toBe('pass');
   }, 30_000);
 });
