@@ -11,6 +11,21 @@ export const STORE_LIMITS = {
   textMax: 200,
   /** SMS status codes (TP-Status, +CMS ERROR, provider error codes): integers 0..1e9. */
   statusCodeMax: 1e9,
+  /**
+   * Event times: epoch ms from 2000-01-01. Telephony events from before that are a clock not yet
+   * set, or a phone number in `ts` (a 12-digit number is a 1970s date), which would be shown.
+   */
+  tsMin: 946_684_800_000,
   /** Jitter and RTT in milliseconds: 0..1e6 (over 16 minutes is a broken measurement). */
   mediaMsMax: 1e6,
+  /**
+   * Any duration or latency in seconds: 0..604 800 (a week). Beyond it the value is a timestamp
+   * or a phone number in the wrong field, and would be exposed as a metric value.
+   */
+  secondsMax: 604_800,
+  /**
+   * Any count in one event (packets, bytes, messages): 0..2^32-1, the width of RTCP's and most
+   * protocols' counters. A 12-digit "count" is a number someone put in the wrong field.
+   */
+  countMax: 4_294_967_295,
 } as const;

@@ -101,7 +101,14 @@ describe('parseEvent', () => {
     expect((err as ValidationError).code).toBe('ST_INVALID_EVENT');
     expect((err as ValidationError).issues.map((i) => i.path)).toEqual(['csq.rssi', 'csq.ber']);
     expect((err as Error).message).toMatch(/csq.rssi: .*\(and 1 more\)/);
-    expect(assertEvent({ type: 'heartbeat', ts: 5 })).toEqual({ type: 'heartbeat', ts: 5 });
+    expect(assertEvent({ type: 'heartbeat', ts: 1_700_000_000_005 })).toEqual({
+      type: 'heartbeat',
+      ts: 1_700_000_000_005,
+    });
+    // A time before 2000 is a clock not set or a number in the wrong field: refused by name.
+    expect(() => assertEvent({ type: 'heartbeat', ts: 441_234_567_890 })).toThrow(
+      /ts: expected a time from 2000-01-01/,
+    );
   });
 });
 

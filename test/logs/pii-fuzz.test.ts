@@ -1,13 +1,19 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import { EventBus } from '../../src/events/bus.js';
-import { EVENT_SCHEMAS } from '../../src/events/schemas.js';
-import { luhnValid } from '../../src/guard/luhn.js';
 import { auditLog, callEventLog, createLogger } from '../../src/logs/index.js';
 import { traceSink } from '../../src/sinks/trace-sink.js';
 import { ingestRoute } from '../../src/sources/ingest.js';
+import {
+  leaksIn,
+  type Plant,
+  plants,
+  plantTargets,
+  remember,
+  type Scan,
+  setPath,
+} from '../helpers/pii-plants.js';
 
 // PII planted in every field (nested ones too) of every event type, through the real ingest
 // route, the bus, the call-event log (every event type, debug level), the audit lines for the
@@ -16,143 +22,6 @@ import { ingestRoute } from '../../src/sources/ingest.js';
 
 const PLANTS_PER_FIELD = 420;
 const SEED = 20261122;
-
-type Def = {
-  type: string;
-  innerType?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  entries?: Record<string, string>;
-  values?: unknown[];
-};
-const def = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
-
-/** A value the schema accepts, found from a few candidates (objects built field by field). */
-function minimal(schema: z.ZodType): unknown {
-  const d = def(schema);
-  if (d.type === 'optional' || d.type === 'default' || d.type === 'prefault') return undefined;
-  if (d.type === 'object' && d.shape) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(d.shape)) {
-      const m = minimal(v);
-      if (m !== undefined) out[k] = m;
-    }
-    return out;
-  }
-  if (d.type === 'enum' && d.entries) return Object.values(d.entries)[0];
-  if (d.type === 'literal' && d.values) return d.values[0];
-  for (const c of [1, 0, 100, 200, 'x', 'INVITE', true, false, []]) if (schema.safeParse(c).success) return c;
-  throw new Error(`no minimal value for a ${d.type}`);
-}
-
-/** Cross-field rules (one of two optional fields): add optional fields until the schema accepts. */
-function completed(schema: z.ZodType, base: Record<string, unknown>): Record<string, unknown> {
-  const shape = def(schema).shape ?? {};
-  for (const [k, v] of Object.entries(shape)) {
-    if (schema.safeParse(base).success) break;
-    const inner = def(v).innerType;
-    if (base[k] === undefined && inner !== undefined) base[k] = minimal(inner);
-  }
-  return base;
-}
-
-/** Every field path of an object schema, nested objects included. */
-function fieldPaths(schema: z.ZodType, prefix: string[] = []): string[][] {
-  let d = def(schema);
-  while ((d.type === 'optional' || d.type === 'default') && d.innerType) d = def(d.innerType);
-  if (d.type !== 'object' || !d.shape) return [prefix];
-  const out: string[][] = prefix.length > 0 ? [prefix] : [];
-  for (const [k, v] of Object.entries(d.shape)) if (k !== 'type') out.push(...fieldPaths(v, [...prefix, k]));
-  return out;
-}
-
-function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
-  let o = obj;
-  for (const k of path.slice(0, -1)) {
-    if (typeof o[k] !== 'object' || o[k] === null) o[k] = {};
-    o = o[k] as Record<string, unknown>;
-  }
-  o[path[path.length - 1] as string] = value;
-}
-
-// --- PII generators: each value carries a marker the leak scan looks for ---
-interface Plant {
-  value: string | number;
-  /** A run of >= 7 digits that must never appear (after dropping separators). */
-  digits?: string;
-  /** 12 lower-case letters that must never appear. */
-  marker?: string;
-  /** Matched as a whole token (IPv6). */
-  exact?: string;
-}
-const digits = (n: number) =>
-  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
-const letters = fc
-  .array(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'), { minLength: 12, maxLength: 12 })
-  .map((a) => a.join(''));
-const luhnComplete = (body: string) => {
-  for (let c = 0; c <= 9; c++) if (luhnValid(body + c)) return body + c;
-  return body;
-};
-const plants: fc.Arbitrary<Plant> = fc.oneof(
-  digits(10).map((d) => ({ value: `+44${d}`, digits: `44${d}` })),
-  digits(7).map((d) => ({ value: `+1 (555) ${d.slice(0, 3)}-${d.slice(3)}`, digits: `1555${d}` })),
-  digits(9).map((d) => ({ value: `07${d}`, digits: `07${d}` })),
-  digits(10).map((d) => ({ value: Number(`44${d}`), digits: `44${d}` })),
-  digits(14).map((d) => {
-    const imei = luhnComplete(`35${d.slice(0, 12)}`);
-    return { value: imei, digits: imei };
-  }),
-  digits(10).map((d) => ({ value: `23415${d}`, digits: `23415${d}` })),
-  digits(16).map((d) => {
-    const iccid = luhnComplete(`8944${d.slice(0, 14)}`);
-    return { value: iccid, digits: iccid };
-  }),
-  letters.map((m) => ({ value: `${m}@example.net`, marker: m })),
-  fc
-    .tuple(letters, digits(10))
-    .map(([m, d]) => ({ value: `sip:+44${d}@${m}.example.com`, digits: `44${d}`, marker: m })),
-  letters.map((m) => ({ value: `sips:${m}@pbx.example.org;transport=tls`, marker: m })),
-  digits(9).map((d) => {
-    const ip = `1${d.slice(0, 2)}.1${d.slice(2, 4)}.1${d.slice(4, 6)}.1${d.slice(6, 8)}`;
-    return { value: ip, digits: ip.replaceAll('.', '') };
-  }),
-  fc.array(fc.integer({ min: 0x1000, max: 0xffff }), { minLength: 6, maxLength: 6 }).map((g) => {
-    const ip = `2001:db8:${g.map((x) => x.toString(16)).join(':')}`;
-    return { value: ip, exact: ip };
-  }),
-  fc.tuple(letters, digits(8)).map(([m, d]) => ({ value: `Bearer ${m}${d}XyZ9`, marker: m })),
-  fc.tuple(letters, digits(8)).map(([m, d]) => ({ value: `sk_live_${m}${d}`, marker: m })),
-  fc.tuple(letters, digits(10)).map(([m, d]) => ({
-    value: `caller +44${d} (${m}@example.com) hung up`,
-    digits: `44${d}`,
-    marker: m,
-  })),
-);
-
-interface Scan {
-  digits: Set<string>;
-  markers: Set<string>;
-  exact: Set<string>;
-}
-
-/** Every planted value found in a line. Digits: separators dropped, so `+1 (555) 123-4567` counts. */
-function leaksIn(line: string, scan: Scan): string[] {
-  const found: string[] = [];
-  const body = line.replace(/"time":\d+,/, '');
-  const norm = body.replace(/[\s().-]/g, '');
-  for (const run of norm.match(/\d{7,}/g) ?? []) {
-    for (let len = 7; len <= Math.min(run.length, 24); len++)
-      for (let s = 0; s + len <= run.length; s++)
-        if (scan.digits.has(run.slice(s, s + len))) found.push(run.slice(s, s + len));
-  }
-  for (const word of body.toLowerCase().match(/[a-z]{12,}/g) ?? []) {
-    for (let s = 0; s + 12 <= word.length; s++)
-      if (scan.markers.has(word.slice(s, s + 12))) found.push(word.slice(s, s + 12));
-  }
-  for (const tok of body.toLowerCase().match(/[0-9a-f:]{10,}/g) ?? [])
-    if (scan.exact.has(tok)) found.push(tok);
-  return found;
-}
 
 describe('log redaction fuzz', () => {
   it('no planted PII value reaches a log line (>= 100k values over every field of every event type)', async () => {
@@ -177,11 +46,7 @@ describe('log redaction fuzz', () => {
       onReject: (r) => audit.rejectedItems(r),
     });
 
-    const targets = EVENT_SCHEMAS.flatMap((schema) => {
-      const base = completed(schema, minimal(schema) as Record<string, unknown>);
-      expect(schema.safeParse(base).success, `minimal ${String(base.type)}`).toBe(true);
-      return fieldPaths(schema).map((path) => ({ base, path }));
-    });
+    const targets = plantTargets();
     const values = fc.sample(plants, { numRuns: targets.length * PLANTS_PER_FIELD, seed: SEED });
     const scan: Scan = { digits: new Set(), markers: new Set(), exact: new Set() };
     let batch: string[] = [];
@@ -204,9 +69,7 @@ describe('log redaction fuzz', () => {
       const event = structuredClone(base);
       setPath(event, path, plant.value);
       batch.push(JSON.stringify(event));
-      if (plant.digits) scan.digits.add(plant.digits);
-      if (plant.marker) scan.markers.add(plant.marker);
-      if (plant.exact) scan.exact.add(plant.exact.toLowerCase());
+      remember(scan, plant);
       // Careless code: every way a value can be handed to the logger.
       if (i % 4 === 0) log.info({ event }, 'raw event');
       else if (i % 4 === 1) log.warn(`send failed for ${plant.value}`);

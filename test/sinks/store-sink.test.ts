@@ -5,6 +5,8 @@ import { openSqliteCallStore } from '../../src/store/index.js';
 import type { CallStore, CallUpdate } from '../../src/store/types.js';
 
 const privacy = { hashKey: 'sink-test-hash-key-0123', storeRaw: false };
+// Event times are epoch ms from 2000 on (STORE_LIMITS.tsMin); offsets below are from T.
+const T = 1_700_000_000_000;
 
 describe('store sink', () => {
   it('maps call, media, transcript and SMS events to store records', async () => {
@@ -13,18 +15,18 @@ describe('store sink', () => {
     const sink = storeSink(bus, store);
     bus.emit({
       type: 'call.started',
-      ts: 1000,
+      ts: T + 1000,
       callId: 'c',
       direction: 'inbound',
       channel: 'sip',
       trunk: 'trunk-a',
       from: '+15551234567',
     });
-    bus.emit({ type: 'call.ringing', ts: 1500, callId: 'c' });
-    bus.emit({ type: 'call.answered', ts: 3000, callId: 'c' });
+    bus.emit({ type: 'call.ringing', ts: T + 1500, callId: 'c' });
+    bus.emit({ type: 'call.answered', ts: T + 3000, callId: 'c' });
     bus.emit({
       type: 'media.report',
-      ts: 8000,
+      ts: T + 8000,
       callId: 'c',
       codec: 'PCMU',
       packetsReceived: 990,
@@ -32,11 +34,11 @@ describe('store sink', () => {
       jitterMs: 5,
       rttMs: 40,
     });
-    bus.emit({ type: 'voiceai.transcript', ts: 9500, callId: 'c', present: true });
-    bus.emit({ type: 'call.ended', ts: 9000, callId: 'c', q850: 16, hangupBy: 'unknown' });
+    bus.emit({ type: 'voiceai.transcript', ts: T + 9500, callId: 'c', present: true });
+    bus.emit({ type: 'call.ended', ts: T + 9000, callId: 'c', q850: 16, hangupBy: 'unknown' });
     // The record is the submission: keyed by the id the app gives (the reference only matches reports).
-    bus.emit({ type: 'sms.sent', ts: 1000, to: '+15557654321', reference: 'ref-1', id: 'm1' });
-    bus.emit({ type: 'sms.delivery_report', ts: 4000, reference: 'ref-1', tpStatus: 0 });
+    bus.emit({ type: 'sms.sent', ts: T + 1000, to: '+15557654321', reference: 'ref-1', id: 'm1' });
+    bus.emit({ type: 'sms.delivery_report', ts: T + 4000, reference: 'ref-1', tpStatus: 0 });
     await sink.flush();
     const call = await store.getCall('c');
     expect(call).toMatchObject({

@@ -37,6 +37,9 @@ function recordingTracer(): { tracer: Tracer; spans: Recorded[] } {
   return { tracer, spans };
 }
 
+// Event times are epoch ms from 2000 on (STORE_LIMITS.tsMin); offsets below are from T.
+const T = 1_700_000_000_000;
+
 describe('trace sink', () => {
   it('one span per call with lifecycle events, bounded attributes and the outcome as status', () => {
     const bus = new EventBus();
@@ -45,18 +48,18 @@ describe('trace sink', () => {
     const callId = 'a84b4c76e66710@10.0.0.7';
     bus.emit({
       type: 'call.started',
-      ts: 1000,
+      ts: T + 1000,
       callId,
       direction: 'outbound',
       channel: 'sip',
       trunk: 'trunk-a',
       to: '+15551234567',
     });
-    bus.emit({ type: 'call.ringing', ts: 2500, callId });
-    bus.emit({ type: 'call.answered', ts: 4000, callId });
+    bus.emit({ type: 'call.ringing', ts: T + 2500, callId });
+    bus.emit({ type: 'call.answered', ts: T + 4000, callId });
     bus.emit({
       type: 'media.report',
-      ts: 9000,
+      ts: T + 9000,
       callId,
       codec: 'PCMU',
       packetsReceived: 990,
@@ -64,15 +67,15 @@ describe('trace sink', () => {
       jitterMs: 5,
       rttMs: 40,
     });
-    bus.emit({ type: 'call.ended', ts: 60_000, callId, q850: 16, hangupBy: 'caller' });
+    bus.emit({ type: 'call.ended', ts: T + 60_000, callId, q850: 16, hangupBy: 'caller' });
     expect(spans).toHaveLength(1);
     const s = spans[0] as Recorded;
-    expect(s.options.startTime).toBe(1000);
-    expect(s.end).toBe(60_000);
+    expect(s.options.startTime).toBe(T + 1000);
+    expect(s.end).toBe(T + 60_000);
     expect(s.events.map((e) => [e.name, e.time])).toEqual([
-      ['ringing', 2500],
-      ['answered', 4000],
-      ['media', 9000],
+      ['ringing', T + 2500],
+      ['answered', T + 4000],
+      ['media', T + 9000],
     ]);
     expect(s.events[2]?.attributes?.loss_percent).toBe(1);
     expect(s.status).toEqual({ code: 1 });

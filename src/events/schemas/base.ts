@@ -5,14 +5,15 @@ import { STORE_LIMITS } from '../../store/limits.js';
  * `ts`: epoch milliseconds, or an ISO 8601 date-time with an offset (turned into epoch ms).
  * Optional: `parseEvent` fills in the time of receipt, packs use their clock when it is absent.
  */
+const TS_MESSAGE = `expected a time from 2000-01-01 on (epoch ms >= ${STORE_LIMITS.tsMin})`;
 export const timestamp = z
   .union([
-    z.number().nonnegative().finite(),
-    // The store keeps epoch ms >= 0: a date before 1970 is refused here, by name.
+    z.number().min(STORE_LIMITS.tsMin, TS_MESSAGE).finite(),
+    // Earlier dates are refused here, by name (see STORE_LIMITS.tsMin).
     z.iso
       .datetime({ offset: true })
       .transform((s) => Date.parse(s))
-      .pipe(z.number().nonnegative()),
+      .pipe(z.number().min(STORE_LIMITS.tsMin, TS_MESSAGE)),
   ])
   .optional()
   .describe('When it happened: epoch ms or ISO 8601; default the time of receipt');
@@ -36,14 +37,23 @@ export function pii(description: string, max = 256) {
   return z.string().max(max).meta({ description, pii: true });
 }
 
-/** A non-negative finite number of seconds. */
+/** A number of seconds, 0..a week (`STORE_LIMITS.secondsMax`). */
 export function seconds(description: string) {
-  return z.number().nonnegative().finite().meta({ description });
+  return z
+    .number()
+    .nonnegative()
+    .max(STORE_LIMITS.secondsMax, `expected at most ${STORE_LIMITS.secondsMax} s (a week)`)
+    .meta({ description });
 }
 
-/** A non-negative integer count. */
+/** An integer count in one event, 0..2^32-1 (`STORE_LIMITS.countMax`). */
 export function count(description: string) {
-  return z.number().int().nonnegative().meta({ description });
+  return z
+    .number()
+    .int()
+    .nonnegative()
+    .max(STORE_LIMITS.countMax, `expected at most ${STORE_LIMITS.countMax}`)
+    .meta({ description });
 }
 
 /** A bounded free identifier (trunk, modem, queue name): a label only when listed in the configuration. */

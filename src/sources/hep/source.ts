@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/bus.js';
 import type { CounterSeries, Registry } from '../../metrics/index.js';
+import { STORE_LIMITS } from '../../store/limits.js';
 import { decodeHep, HepFramer } from './decode.js';
 import { binaryRtcp, jsonRtcp, type MediaReport, vqRtcpXr } from './rtcp.js';
 import { parseSip } from './sip.js';
@@ -143,7 +144,8 @@ export class HepSource {
       this.count('unauthorized');
       return;
     }
-    const ts = p.ts > 0 ? p.ts : now;
+    // A capture time before 2000 is an agent without a clock: use the time of receipt.
+    const ts = p.ts >= STORE_LIMITS.tsMin ? p.ts : now;
     if (p.type === 1) {
       const msg = parseSip(p.payload);
       if (msg === undefined) {
