@@ -33,6 +33,10 @@ import {
 const TOKEN = 'scrape-token-0123456789abcdef';
 const EXPOSITION =
   '# HELP sidetone_calls_total Calls.\n# TYPE sidetone_calls_total counter\nsidetone_calls_total 12\n';
+const READY = {
+  status: 'ready',
+  checks: { call_store: { status: 'pass', detail: 'writable', age_seconds: 1.5, critical: true } },
+};
 const READINESS = {
   status: 'degraded',
   checks: {
@@ -74,11 +78,14 @@ beforeAll(async () => {
       res.end(EXPOSITION);
     },
     'GET /readyz': json(READINESS, 503),
+    // Mounted under a prefix: `--url http://host/ok` reaches a ready server (indicators warn).
+    'GET /ok/readyz': json(READY, 200),
     'GET /metrics/dashboard': json(canned.dashboard),
     'GET /metrics/failures': json({ failures: canned.failures }),
     'GET /metrics/hourly': json({ series: canned.hourly }),
     'GET /metrics/daily': json({ series: canned.daily }),
     'GET /metrics/health': json(canned.health),
+    'GET /ok/metrics/health': json(canned.health),
     'GET /metrics/export': (_req: unknown, res: import('node:http').ServerResponse) => {
       res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
       const cut = CSV_BYTES.indexOf(0xc3) + 1; // inside "ü"
@@ -128,14 +135,44 @@ describe('--url success paths', () => {
     expect(open.requests.at(-1)?.url).toBe('/metrics/daily?days=30');
   });
 
-  it('health shows degraded readiness (503 is an answer, exit 0) and the indicators', async () => {
+  it('health shows degraded readiness (503 is an answer to show) and the indicators, and exits 1', async () => {
     const r = await run(['health', '--url', open.url]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/^Readiness\s+degraded$/m);
     expect(r.stdout).toMatch(/^modem\s+fail\s+yes\s+0\.2 s\s+no answer to AT within 2 s$/m);
     expect(r.stdout).toContain('zombie_calls');
     const j = await run(['health', '--url', open.url, '--json']);
+    expect(j.code).toBe(1);
     expect(JSON.parse(j.stdout)).toEqual({ readiness: READINESS, indicators: canned.health });
+  });
+
+  it('health exits 0 when ready (call indicator warnings never fail it)', async () => {
+    const r = await run(['health', '--url', `${open.url}/ok`]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Readiness\s+ready$/m);
+  });
+
+  it('health --nagios: monitoring-plugin line with perfdata, exit 0/1/2/3', async () => {
+    // Ready, but the indicators warn (a zombie call): WARNING.
+    const warn = await run(['health', '--url', `${open.url}/ok`, '--nagios']);
+    expect(warn.code).toBe(1);
+    expect(warn.stdout).toMatch(
+      /^SIDETONE WARNING - ready: low_success_rate, zombie_calls \| 'checks_failing'=0;;1;0;1 'critical_failing'=0;;1;0;1 .*'zombie_calls'=1;;;0/,
+    );
+    expect(warn.stdout.trim().split('\n')).toHaveLength(1);
+    // A critical check failing: readiness fails, CRITICAL, naming the check.
+    const crit = await run(['health', '--url', open.url, '--nagios']);
+    expect(crit.code).toBe(2);
+    expect(crit.stdout).toMatch(
+      /^SIDETONE CRITICAL - not ready: modem fail, low_success_rate, zombie_calls \| 'checks_failing'=1;;1;0;2/,
+    );
+    // Unreachable: UNKNOWN, on stdout where the monitoring system reads it.
+    const port = await closedPort();
+    const unknown = await run(['health', '--url', `http://127.0.0.1:${port}`, '--nagios']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stdout).toMatch(/^SIDETONE UNKNOWN - .*127\.0\.0\.1/);
+    // Without --nagios, unreachable is exit 1 with the fix on stderr.
+    expect((await run(['health', '--url', `http://127.0.0.1:${port}`])).code).toBe(1);
   });
 
   it('metrics prints the exposition as served', async () => {

@@ -56,18 +56,93 @@ export function renderHealth(h: HealthView, style: Style): string {
   return parts.join('\n');
 }
 
+/** Monitoring-plugin states (Nagios, Icinga, Sensu): the exit code is the state. */
+const NAGIOS = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
+type NagiosState = keyof typeof NAGIOS;
+
+/**
+ * One line in the monitoring-plugin format, `SIDETONE STATE - text | perfdata`, and its state:
+ * CRITICAL when readiness fails (a critical check not passing: sidetone's 503), WARNING when only
+ * non-critical checks or the call indicators complain, OK otherwise.
+ */
+export function nagiosLine(h: HealthView): { state: NagiosState; line: string } {
+  const checks = Object.entries(h.readiness?.checks ?? {});
+  const bad = checks.filter(([, c]) => c.status !== 'pass');
+  const critical = bad.filter(([, c]) => c.critical);
+  const i = h.indicators;
+  const state: NagiosState =
+    (h.readiness !== null && h.readiness.status !== 'ready') || critical.length > 0
+      ? 'CRITICAL'
+      : bad.length > 0 || i.status !== 'ok'
+        ? 'WARNING'
+        : 'OK';
+  const why = [
+    ...bad.map(([name, c]) => `${name} ${c.status}${c.critical ? '' : ' (non-critical)'}`),
+    ...i.warnings.map((w) => w.code),
+  ];
+  const text =
+    state === 'OK'
+      ? `ready; ${checks.length} checks pass`
+      : `${h.readiness?.status === 'ready' ? 'ready' : 'not ready'}: ${why.join(', ') || 'degraded'}`;
+  // Perfdata: 'label'=value[UOM];warn;crit;min;max (monitoring-plugins development guidelines).
+  const perf = [
+    `'checks_failing'=${bad.length};;1;0;${checks.length}`,
+    `'critical_failing'=${critical.length};;1;0;${checks.length}`,
+    ...(i.successRate === null ? [] : [`'success_rate'=${i.successRate}%;;;0;100`]),
+    `'finished_calls'=${i.finishedCalls};;;0`,
+    `'zombie_calls'=${i.zombieCalls};;;0`,
+    ...(i.lastActivityAt === null
+      ? []
+      : [`'last_activity_age'=${Math.max(0, Math.round((Date.now() - i.lastActivityAt) / 1000))}s;;;0`]),
+  ];
+  // The text must stay on one line and never carry a `|`, which starts the perfdata.
+  return { state, line: `SIDETONE ${state} - ${text.replace(/[|\n]/g, ' ')} | ${perf.join(' ')}` };
+}
+
+/**
+ * Exit 0 only when ready, 1 when degraded (unreachable is an error: 1 as well). A store file has
+ * no readiness, and its call indicators are warnings that never fail readiness: 0.
+ */
+export function healthExitCode(h: HealthView): number {
+  return h.readiness === null || h.readiness.status === 'ready' ? 0 : 1;
+}
+
 export default defineCommand({
   name: 'health',
-  summary: 'readiness checks and call health warnings',
+  summary: 'readiness checks and call health warnings; exit 0 only when ready',
   description:
-    'Readiness checks of a running server (--url) and call health indicators: success rate, zombie calls, silence, with warnings.',
-  usage: 'sidetone health [--json] [--db FILE | --url URL [--token T]]',
-  flags: { ...READ_FLAGS },
-  examples: ['sidetone health --url http://127.0.0.1:9464', 'sidetone health --db data/calls.db --json'],
+    'Readiness checks of a running server (--url) and call health indicators: success rate, zombie calls, silence, with warnings. ' +
+    'Exit 0 when ready, 1 when degraded or unreachable, so cron and systemd can use it. ' +
+    '--nagios prints one monitoring-plugin line with perfdata and exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (unreachable).',
+  usage: 'sidetone health [--json | --nagios] [--db FILE | --url URL [--token T]]',
+  flags: {
+    ...READ_FLAGS,
+    nagios: {
+      type: 'boolean',
+      help: 'one line for Nagios/Icinga: SIDETONE OK|WARNING|CRITICAL|UNKNOWN - text | perfdata, exit 0/1/2/3',
+    },
+  },
+  examples: [
+    'sidetone health --url http://127.0.0.1:9464',
+    'sidetone health --url http://127.0.0.1:9464 --nagios',
+    'sidetone health --db data/calls.db --json',
+  ],
   async run({ flags }) {
+    if (flags.nagios) {
+      try {
+        const { state, line } = nagiosLine(await withSource(flags, (s) => s.health()));
+        print(`${line}\n`);
+        return NAGIOS[state];
+      } catch (err) {
+        // Could not learn the state (unreachable, not a sidetone server): UNKNOWN, as plugins do.
+        const why = (err instanceof Error ? err.message : String(err)).replace(/[|\n]/g, ' ');
+        print(`SIDETONE UNKNOWN - ${why}\n`);
+        return NAGIOS.UNKNOWN;
+      }
+    }
     const h = await withSource(flags, (s) => s.health());
     if (flags.json) printJson(h);
     else print(renderHealth(h, stdoutStyle()));
-    return 0;
+    return healthExitCode(h);
   },
 });
