@@ -41,3 +41,4 @@ export {
   seriesFor,
 } from './series.js';
 export { type SmsSummary, smsSummary } from './sms.js';
+export { type TrunkKpis, type TrunksReport, trunkKpis } from './trunks.js';

@@ -10,8 +10,11 @@ import type {
   FailedCall,
   HealthIndicators,
   SeriesPoint,
+  SmsSummary,
+  TrunksReport,
 } from '../analytics/index.js';
 import { CliError, UsageError } from './errors.js';
+
 import type { CleanupResult, DataSource, ExportStream, HealthView, Readiness, Span } from './source.js';
 
 const TIMEOUT_MS = 30_000;
@@ -154,9 +157,13 @@ export class HttpSource implements DataSource {
   }
 
   dashboard(span: Span): Promise<Dashboard> {
-    return this.json('/metrics/dashboard', {
-      query: span.hours !== undefined ? { hours: span.hours } : { days: span.days ?? 1 },
-    });
+    return this.json('/metrics/dashboard', { query: spanQuery(span) });
+  }
+  trunks(span: Span): Promise<TrunksReport> {
+    return this.json('/metrics/trunks', { query: spanQuery(span) });
+  }
+  sms(span: Span): Promise<SmsSummary> {
+    return this.json('/metrics/sms', { query: spanQuery(span) });
   }
   async failures(limit: number, reveal?: boolean): Promise<FailedCall[]> {
     noReveal(reveal);
@@ -217,4 +224,9 @@ export class HttpSource implements DataSource {
 
 function noReveal(reveal: boolean | undefined): void {
   if (reveal) throw new UsageError('--reveal needs --db: a server never sends raw numbers');
+}
+
+/** `?hours=N` or `?days=N` (default a day), as the analytics routes take them. */
+function spanQuery(span: Span): Record<string, number> {
+  return span.hours !== undefined ? { hours: span.hours } : { days: span.days ?? 1 };
 }

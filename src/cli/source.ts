@@ -17,6 +17,10 @@ import {
   healthIndicators,
   hourly,
   type SeriesPoint,
+  type SmsSummary,
+  smsSummary,
+  type TrunksReport,
+  trunkKpis,
 } from '../analytics/index.js';
 import { loadConfig } from '../config/index.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
@@ -66,6 +70,8 @@ export interface DataSource {
   /** The file or URL, for messages. */
   readonly where: string;
   dashboard(span: Span): Promise<Dashboard>;
+  trunks(span: Span): Promise<TrunksReport>;
+  sms(span: Span): Promise<SmsSummary>;
   /** `reveal`: raw numbers, from a store file that keeps them (`store.store_raw_numbers`). */
   failures(limit: number, reveal?: boolean): Promise<FailedCall[]>;
   hourly(hours: number): Promise<SeriesPoint[]>;
@@ -108,6 +114,14 @@ export class DbSource implements DataSource {
   async dashboard(span: Span): Promise<Dashboard> {
     const to = Date.now();
     return dashboard(this.store, { from: to - spanMs(span), to });
+  }
+  trunks(span: Span): Promise<TrunksReport> {
+    const to = Date.now();
+    return trunkKpis(this.store, { from: to - spanMs(span), to });
+  }
+  sms(span: Span): Promise<SmsSummary> {
+    const to = Date.now();
+    return smsSummary(this.store, { from: to - spanMs(span), to });
   }
   failures(limit: number, reveal?: boolean): Promise<FailedCall[]> {
     return failures(this.store, { limit, reveal: this.reveal(reveal) });

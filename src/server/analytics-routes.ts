@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import type { HealthOptions } from '../analytics/health.js';
-import { daily, dashboard, exportCalls, failures, healthIndicators, hourly } from '../analytics/index.js';
+import {
+  daily,
+  dashboard,
+  exportCalls,
+  failures,
+  healthIndicators,
+  hourly,
+  smsSummary,
+  trunkKpis,
+} from '../analytics/index.js';
 import type { App } from '../http/app.js';
 import { json } from '../http/respond.js';
 import type { CallStore } from '../store/types.js';
@@ -26,6 +35,7 @@ const QUERIES = {
   hourly: z.object({ hours: int(1, 24 * 366).default(24) }).strict(),
   daily: z.object({ days: int(1, 3660).default(30) }).strict(),
   health: z.object({}).strict(),
+  span: z.object({ days: int(1, 366).optional(), hours: int(1, 24 * 366).optional() }).strict(),
 };
 
 type Query<K extends keyof typeof QUERIES> = z.output<(typeof QUERIES)[K]>;
@@ -56,7 +66,9 @@ export interface AnalyticsRoutesOptions {
 /**
  * Mount the analytics API on an app, behind scrape auth (the seed's paths):
  * `GET /metrics/dashboard?days=|hours=`, `/metrics/failures?limit=`, `/metrics/export?format=csv|json&days=`,
- * `/metrics/hourly?hours=`, `/metrics/daily?days=`, `/metrics/health`, and `POST /calls/cleanup`.
+ * `/metrics/hourly?hours=`, `/metrics/daily?days=`, `/metrics/health`, and `POST /calls/cleanup`;
+ * and sidetone's own: `/metrics/trunks?days=|hours=` (KPIs per trunk with an ASR trend) and
+ * `/metrics/sms?days=|hours=` (SMS delivery summary).
  *
  * @example
  * mountAnalytics(app, store, { health: { maxActiveSeconds: 14_400 } });
@@ -67,16 +79,28 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   const get = (path: string, handler: Parameters<App['route']>[2]) =>
     app.route('GET', path, handler, { auth: 'scrape' });
 
+  const period = (q: { days?: number | undefined; hours?: number | undefined }) => {
+    const to = now();
+    return { from: to - (q.hours !== undefined ? q.hours * 3_600_000 : (q.days ?? 1) * DAY), to };
+  };
   get('/metrics/dashboard', async (_req, { url }) => {
     const q = parse('dashboard', url);
     if (q instanceof Response) return q;
-    const to = now();
-    const span = q.hours !== undefined ? q.hours * 3_600_000 : (q.days ?? 1) * DAY;
     const filters = {
       ...(q.trunk !== undefined && { trunk: q.trunk }),
       ...(q.direction !== undefined && { direction: q.direction }),
     };
-    return json(200, await dashboard(store, { from: to - span, to, ...filters }));
+    return json(200, await dashboard(store, { ...period(q), ...filters }));
+  });
+  get('/metrics/trunks', async (_req, { url }) => {
+    const q = parse('span', url);
+    if (q instanceof Response) return q;
+    return json(200, await trunkKpis(store, period(q)));
+  });
+  get('/metrics/sms', async (_req, { url }) => {
+    const q = parse('span', url);
+    if (q instanceof Response) return q;
+    return json(200, await smsSummary(store, period(q)));
   });
   get('/metrics/failures', async (_req, { url }) => {
     const q = parse('failures', url);

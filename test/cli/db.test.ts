@@ -257,3 +257,44 @@ describe('--reveal', () => {
     expect(r.stderr).toMatch(/--reveal needs --db/);
   });
 });
+
+describe('trunks and sms --db (the console verbs)', () => {
+  it('trunks: KPIs per trunk, busiest first, inside 80 columns; --json has the same numbers', async () => {
+    const r = await run(['trunks', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.trimEnd().split('\n');
+    expect(rows[0]).toMatch(/^TRUNK\s+CALLS\s+ASR\s+NER\s+PDD ms\s+ACD s\s+ASR BY HOUR \(UTC\)$/);
+    // carrier-a: 6 completed + 1 failed (503) in the last day; carrier-b: 3 busy + 2 active.
+    expect(rows[1]).toMatch(/^carrier-a\s+7\s+85\.71%/);
+    expect(rows[2]).toMatch(/^carrier-b\s+5\s+0%/);
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(80);
+    const j = await run(['trunks', '--db', db, '--json', '--hours', '24']);
+    const report = JSON.parse(j.stdout) as {
+      bucket: string;
+      trunks: Array<{ trunk: string; calls: number; attempts: number; kpis: { asr: number } }>;
+    };
+    expect(report.bucket).toBe('hour');
+    expect(report.trunks.map((t) => [t.trunk, t.calls, t.attempts, t.kpis.asr])).toEqual([
+      ['carrier-a', 7, 7, 85.71],
+      ['carrier-b', 5, 3, 0],
+    ]);
+  });
+
+  it('sms: totals and delivery rate, unknown (—) rather than 0 % when nothing was sent', async () => {
+    const r = await run(['sms', '--db', db, '--days', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^messages\s+0 \(0 in, 0 out\)$/m);
+    expect(r.stdout).toMatch(/^delivery rate\s+—$/m);
+    const j = JSON.parse((await run(['sms', '--db', db, '--json'])).stdout) as {
+      total: number;
+      deliveryRate: null;
+    };
+    expect(j).toMatchObject({ total: 0, deliveryRate: null });
+  });
+
+  it('--days and --hours together are a usage error', async () => {
+    const r = await run(['trunks', '--db', db, '--days', '1', '--hours', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pass --days or --hours, not both');
+  });
+});

@@ -63,6 +63,30 @@ describe('analytics routes', () => {
     expect(d.kpis.asr).toBeCloseTo(33.33, 1);
   });
 
+  it('trunks: the dashboard KPIs narrowed to each trunk, with an hourly ASR trend', async () => {
+    const res = await get('/metrics/trunks?hours=1');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      bucket: string;
+      trunks: Array<{ trunk: string; calls: number; kpis: { asr: number }; asrTrend: unknown[] }>;
+    };
+    expect(body.bucket).toBe('hour');
+    expect(body.trunks.map((t) => [t.trunk, t.calls])).toEqual([['trunk-a', 3]]);
+    // One truth: the same number the dashboard route gives for that trunk.
+    const dash = (await (await get('/metrics/dashboard?hours=1&trunk=trunk-a')).json()) as {
+      kpis: { asr: number };
+    };
+    expect(body.trunks[0]?.kpis).toEqual(dash.kpis);
+    expect(body.trunks[0]?.asrTrend.length).toBeGreaterThanOrEqual(1);
+    expect((await get('/metrics/trunks?weeks=1')).status).toBe(400);
+  });
+
+  it('sms: the SMS summary of the period', async () => {
+    const res = await get('/metrics/sms?days=1');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ total: 0, deliveryRate: null });
+  });
+
   it('failures: newest first, numbers masked', async () => {
     const body = (await (await get('/metrics/failures?limit=5')).json()) as {
       failures: Array<{ callId: string; to: string; sipCode: number }>;

@@ -98,6 +98,8 @@ describe('PII fuzz over every output', () => {
         ['/metrics'],
         ['/metrics', { headers: { accept: 'application/openmetrics-text; version=1.0.0' } }],
         ['/metrics/dashboard?days=1'],
+        ['/metrics/trunks?days=1'],
+        ['/metrics/sms?days=1'],
         ['/metrics/failures?limit=1000'],
         ['/metrics/hourly?hours=48'],
         ['/metrics/daily?days=7'],
@@ -118,6 +120,8 @@ describe('PII fuzz over every output', () => {
       }
       for (const args of [
         ['dashboard', '--json'],
+        ['trunks'],
+        ['sms'],
         ['failures', '--limit', '1000'],
         ['export', '--format', 'csv', '--days', '2'],
         ['status'],

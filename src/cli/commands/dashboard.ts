@@ -1,8 +1,7 @@
 import type { Dashboard } from '../../analytics/index.js';
 import { defineCommand } from '../args.js';
-import { UsageError } from '../errors.js';
 import { fmtChange, fmtNumber, fmtPercent, fmtTime, NONE, type Style, table } from '../output.js';
-import { print, printJson, READ_FLAGS, stdoutStyle, withSource } from './shared.js';
+import { print, printJson, READ_FLAGS, SPAN_FLAGS, spanOf, stdoutStyle, withSource } from './shared.js';
 
 const TOTALS: readonly (readonly [keyof Dashboard['totals'], string])[] = [
   ['calls', 'calls'],
@@ -77,25 +76,13 @@ export default defineCommand({
   description:
     'Totals with changes against the previous period, KPIs (ASR, NER, SER, SEER, ISA, ACD, PDD), status and trunk breakdowns, call duration percentiles.',
   usage: 'sidetone dashboard [--days N | --hours N] [--json] [--db FILE | --url URL [--token T]]',
-  flags: {
-    days: {
-      type: 'int',
-      arg: 'N',
-      min: 1,
-      max: 366,
-      help: 'period: the last N days, 1 unless --hours is given',
-    },
-    hours: { type: 'int', arg: 'N', min: 1, max: 24 * 366, help: 'period: the last N hours instead' },
-    ...READ_FLAGS,
-  },
+  flags: { ...SPAN_FLAGS, ...READ_FLAGS },
   examples: [
     'sidetone dashboard --db data/calls.db',
     'sidetone dashboard --hours 6 --url http://127.0.0.1:9464 --json',
   ],
   async run({ flags }) {
-    if (flags.days !== undefined && flags.hours !== undefined)
-      throw new UsageError('pass --days or --hours, not both');
-    const d = await withSource(flags, (s) => s.dashboard({ days: flags.days, hours: flags.hours }));
+    const d = await withSource(flags, (s) => s.dashboard(spanOf(flags)));
     if (flags.json) printJson(d);
     else print(renderDashboard(d, stdoutStyle()));
     return 0;

@@ -15,12 +15,16 @@ import metrics from './metrics.js';
 import rules from './rules.js';
 import selftest from './selftest.js';
 import serve from './serve.js';
+import sms from './sms.js';
 import status from './status.js';
+import trunks from './trunks.js';
 
 export const COMMANDS: readonly AnyCommand[] = [
   serve,
   demo,
   dashboard,
+  trunks,
+  sms,
   failures,
   exportCmd,
   hourly,

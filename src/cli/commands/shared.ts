@@ -13,6 +13,28 @@ export const JSON_FLAG = {
 /** Source flags plus --json: the flags of every table-printing read verb. */
 export const READ_FLAGS = { ...SOURCE_FLAGS, ...JSON_FLAG } as const;
 
+/** `--days N | --hours N`: the period of the analytics verbs (the routes' `days`/`hours`). */
+export const SPAN_FLAGS = {
+  days: {
+    type: 'int',
+    arg: 'N',
+    min: 1,
+    max: 366,
+    help: 'period: the last N days, 1 unless --hours is given',
+  },
+  hours: { type: 'int', arg: 'N', min: 1, max: 24 * 366, help: 'period: the last N hours instead' },
+} as const;
+
+/** The period the span flags ask for; both at once is a usage error. */
+export function spanOf(flags: { days?: number | undefined; hours?: number | undefined }): {
+  days?: number | undefined;
+  hours?: number | undefined;
+} {
+  if (flags.days !== undefined && flags.hours !== undefined)
+    throw new UsageError('pass --days or --hours, not both');
+  return { days: flags.days, hours: flags.hours };
+}
+
 /** Run `fn` against the source the flags name, closing it (and the store file) whatever happens. */
 export async function withSource<T>(
   flags: Parameters<typeof openSource>[0],
