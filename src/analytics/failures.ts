@@ -2,6 +2,7 @@
 import { showValue, ValidationError } from '../errors.js';
 import { displayCallId } from '../store/privacy.js';
 import type { CallStatus, CallStore, FailureReason } from '../store/types.js';
+import { checkRange } from '../store/validate.js';
 import type { CallOutcome } from '../telephony/labels.js';
 
 /** Outcomes listed as failures: every finished call that did not complete. */
@@ -89,4 +90,45 @@ export async function failures(store: CallStore, opts: FailuresOptions = {}): Pr
     endedAt: c.endedAt,
     at: c.firstAt,
   }));
+}
+
+/** Failed calls of one reason on one trunk. */
+export interface FailureGroup {
+  reason: string;
+  /** A configured trunk name, `other`, or `none` for calls without a trunk. */
+  trunk: string;
+  calls: number;
+}
+
+/**
+ * Why calls failed over `[from, to)`, grouped by reason x trunk, largest first: the store's
+ * failure breakdown (the classifier's reasons) narrowed to each trunk of the period.
+ * @example
+ * await failureGroups(store, { from: Date.now() - 3_600_000, to: Date.now() });
+ * // [{ reason: 'network_error', trunk: 'trunk-b', calls: 42 }, ...]
+ */
+export async function failureGroups(
+  store: CallStore,
+  q: { from: number; to: number },
+): Promise<FailureGroup[]> {
+  checkRange(q, 'ST_ANALYTICS_INVALID_RANGE');
+  const all = (await store.overview(q, 'day')).breakdown;
+  const groups: FailureGroup[] = [];
+  const onTrunks = new Map<string, number>();
+  for (const trunk of Object.keys(all.byTrunk)) {
+    const { byFailureReason } = (await store.overview({ ...q, trunk }, 'day')).breakdown;
+    for (const [reason, calls] of Object.entries(byFailureReason)) {
+      if (calls === 0) continue;
+      groups.push({ reason, trunk, calls });
+      onTrunks.set(reason, (onTrunks.get(reason) ?? 0) + calls);
+    }
+  }
+  // What is left of each reason belongs to calls without a trunk.
+  for (const [reason, calls] of Object.entries(all.byFailureReason)) {
+    const rest = calls - (onTrunks.get(reason) ?? 0);
+    if (rest > 0) groups.push({ reason, trunk: 'none', calls: rest });
+  }
+  return groups.sort(
+    (a, b) => b.calls - a.calls || a.reason.localeCompare(b.reason) || a.trunk.localeCompare(b.trunk),
+  );
 }

@@ -19,7 +19,14 @@ export {
   exportCalls,
   toExportRow,
 } from './export.js';
-export { FAILURE_STATUSES, type FailedCall, type FailuresOptions, failures } from './failures.js';
+export {
+  FAILURE_STATUSES,
+  type FailedCall,
+  type FailureGroup,
+  type FailuresOptions,
+  failureGroups,
+  failures,
+} from './failures.js';
 export {
   type HealthIndicators,
   type HealthOptions,

@@ -15,7 +15,15 @@ import type {
 } from '../analytics/index.js';
 import { CliError, UsageError } from './errors.js';
 
-import type { CleanupResult, DataSource, ExportStream, HealthView, Readiness, Span } from './source.js';
+import type {
+  CleanupResult,
+  DataSource,
+  ExportStream,
+  FailuresView,
+  HealthView,
+  Readiness,
+  Span,
+} from './source.js';
 
 const TIMEOUT_MS = 30_000;
 
@@ -165,9 +173,13 @@ export class HttpSource implements DataSource {
   sms(span: Span): Promise<SmsSummary> {
     return this.json('/metrics/sms', { query: spanQuery(span) });
   }
-  async failures(limit: number, reveal?: boolean): Promise<FailedCall[]> {
+  async failures(limit: number, span: Span, reveal?: boolean): Promise<FailuresView> {
     noReveal(reveal);
-    return (await this.json<{ failures: FailedCall[] }>('/metrics/failures', { query: { limit } })).failures;
+    const query =
+      span.days === undefined && span.hours === undefined ? { limit } : { limit, ...spanQuery(span) };
+    const body = await this.json<Partial<FailuresView>>('/metrics/failures', { query });
+    // A server without groups (the voice-skill's route) still gives the rows.
+    return { failures: body.failures ?? [], groups: body.groups ?? [] };
   }
   async hourly(hours: number): Promise<SeriesPoint[]> {
     return (await this.json<{ series: SeriesPoint[] }>('/metrics/hourly', { query: { hours } })).series;

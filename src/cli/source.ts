@@ -12,6 +12,8 @@ import {
   type ExportFormat,
   exportCalls,
   type FailedCall,
+  type FailureGroup,
+  failureGroups,
   failures,
   type HealthIndicators,
   healthIndicators,
@@ -43,6 +45,12 @@ export interface Readiness {
   checks: Record<string, CheckState>;
 }
 
+/** `GET /metrics/failures`: the rows and the groups. */
+export interface FailuresView {
+  failures: FailedCall[];
+  groups: FailureGroup[];
+}
+
 /** Readiness exists only for a running server; a store file has indicators alone. */
 export interface HealthView {
   readiness: Readiness | null;
@@ -72,8 +80,11 @@ export interface DataSource {
   dashboard(span: Span): Promise<Dashboard>;
   trunks(span: Span): Promise<TrunksReport>;
   sms(span: Span): Promise<SmsSummary>;
-  /** `reveal`: raw numbers, from a store file that keeps them (`store.store_raw_numbers`). */
-  failures(limit: number, reveal?: boolean): Promise<FailedCall[]>;
+  /**
+   * The newest failed calls, and every failure of the span grouped by reason x trunk. `reveal`:
+   * raw numbers, from a store file that keeps them (`store.store_raw_numbers`).
+   */
+  failures(limit: number, span: Span, reveal?: boolean): Promise<FailuresView>;
   hourly(hours: number): Promise<SeriesPoint[]>;
   daily(days: number): Promise<SeriesPoint[]>;
   health(): Promise<HealthView>;
@@ -123,8 +134,12 @@ export class DbSource implements DataSource {
     const to = Date.now();
     return smsSummary(this.store, { from: to - spanMs(span), to });
   }
-  failures(limit: number, reveal?: boolean): Promise<FailedCall[]> {
-    return failures(this.store, { limit, reveal: this.reveal(reveal) });
+  async failures(limit: number, span: Span, reveal?: boolean): Promise<FailuresView> {
+    const to = Date.now();
+    return {
+      failures: await failures(this.store, { limit, reveal: this.reveal(reveal) }),
+      groups: await failureGroups(this.store, { from: to - spanMs(span), to }),
+    };
   }
   hourly(hours: number): Promise<SeriesPoint[]> {
     return hourly(this.store, { hours });

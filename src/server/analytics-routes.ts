@@ -4,6 +4,7 @@ import {
   daily,
   dashboard,
   exportCalls,
+  failureGroups,
   failures,
   healthIndicators,
   hourly,
@@ -28,7 +29,13 @@ const QUERIES = {
       direction: z.enum(['inbound', 'outbound']).optional(),
     })
     .strict(),
-  failures: z.object({ limit: int(1, 1000).default(50) }).strict(),
+  failures: z
+    .object({
+      limit: int(1, 1000).default(50),
+      days: int(1, 366).optional(),
+      hours: int(1, 24 * 366).optional(),
+    })
+    .strict(),
   export: z
     .object({ format: z.enum(['csv', 'json']).default('csv'), days: int(1, 3660).default(1) })
     .strict(),
@@ -105,7 +112,11 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   get('/metrics/failures', async (_req, { url }) => {
     const q = parse('failures', url);
     if (q instanceof Response) return q;
-    return json(200, { failures: await failures(store, { limit: q.limit, reveal }) });
+    return json(200, {
+      failures: await failures(store, { limit: q.limit, reveal }),
+      // Every failure of the period (a day unless days/hours say otherwise), by reason x trunk.
+      groups: await failureGroups(store, period(q)),
+    });
   });
   get('/metrics/hourly', async (_req, { url }) => {
     const q = parse('hourly', url);

@@ -75,12 +75,19 @@ describe('failures --db', () => {
   it('lists failed calls with masked numbers, never the raw digits', async () => {
     const r = await run(['failures', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^TIME \(UTC\)\s+DIR\s+FROM\s+TO\s+STATUS\s+SIP\s+Q\.850\s+REASON$/m);
-    expect(r.stdout).toContain(MASKED_FROM);
-    expect(r.stdout).toMatch(/\bbusy\s+486\s+—\s+busy$/m);
-    expect(r.stdout).toMatch(/\bfailed\s+503\s+34\b/m);
+    const [groups, rows] = r.stdout.split('\n\n') as [string, string];
+    // Why first: the day's failures by reason x trunk, largest first (3 busy on carrier-b).
+    expect(groups.split('\n')[0]).toMatch(/^REASON\s+TRUNK\s+CALLS$/);
+    expect(groups.split('\n')[1]).toMatch(/^busy\s+carrier-b\s+3$/);
+    expect(groups).toMatch(/^\S+\s+carrier-a\s+1$/m);
+    // Then the rows, with the trunk, inside 80 columns.
+    expect(rows).toMatch(/^TIME \(UTC\)\s+TRUNK\s+DIR\s+PARTY\s+SIP\s+Q850\s+REASON$/m);
+    expect(rows).toContain(MASKED_FROM);
+    expect(rows).toMatch(/\bcarrier-b\s+in\s+\S+\s+486\s+—\s+busy$/m);
+    expect(rows).toMatch(/\bcarrier-a\s+out\s+\S+\s+503\s+34\b/m);
     expect(r.stdout).not.toContain(RAW_FROM.slice(1));
-    expect(r.stdout.trim().split('\n')).toHaveLength(1 + 4);
+    expect(rows.trim().split('\n')).toHaveLength(1 + 4);
+    for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it('--json --limit 2 gives the two newest', async () => {

@@ -8,6 +8,8 @@ const VERBS = [
   'serve',
   'demo',
   'dashboard',
+  'trunks',
+  'sms',
   'failures',
   'export',
   'hourly',

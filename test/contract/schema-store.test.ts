@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
+import { STORE_LIMITS } from '../../src/store/limits.js';
 import { SqliteCallStore } from '../../src/store/sqlite.js';
 import { harness } from './surfaces.js';
 
@@ -16,12 +17,15 @@ const str = (n: number) => 'x'.repeat(n);
 // Values on both sides of each store limit, plus ordinary ones.
 const id = fc.constantFrom('', 'c', str(199), str(200), str(201), str(256), '+15551234567@10.0.0.1');
 const text = fc.constantFrom('', '+447700900123', str(64), str(65), str(200), str(201), str(256));
+// Both sides of the time limit (STORE_LIMITS.tsMin, 2000-01-01), in both forms.
 const ts = fc.constantFrom<unknown>(
-  0,
+  STORE_LIMITS.tsMin,
   NOW,
-  -1,
+  STORE_LIMITS.tsMin - 1,
+  0,
   1e15,
-  '1969-12-31T23:59:59Z',
+  '1999-12-31T23:59:59Z',
+  '2000-01-01T00:00:00Z',
   '2026-01-10T11:00:00Z',
   undefined,
 );

@@ -31,7 +31,8 @@ export function minimal(schema: z.ZodType): unknown {
   }
   if (d.type === 'enum' && d.entries) return Object.values(d.entries)[0];
   if (d.type === 'literal' && d.values) return d.values[0];
-  for (const c of [1, 0, 100, 200, 1_700_000_000_000, 'x', 'INVITE', true, false, []]) if (schema.safeParse(c).success) return c;
+  for (const c of [1, 0, 100, 200, 1_700_000_000_000, 'x', 'INVITE', true, false, []])
+    if (schema.safeParse(c).success) return c;
   throw new Error(`no minimal value for a ${d.type}`);
 }
 
