@@ -36,6 +36,8 @@ export type FlagValues = Record<string, string | number | boolean | undefined>;
 export interface Parsed<F extends FlagDefs = FlagDefs> {
   flags: Flags<F>;
   positionals: string[];
+  /** `--section.key value` settings (verbs with `configFlags`), by dotted key. */
+  config?: Record<string, string | boolean>;
 }
 
 /** One verb. `usage` is the synopsis line; help text is generated from it and the flags. */
@@ -51,6 +53,8 @@ export interface Command<F extends FlagDefs = FlagDefs> {
   examples?: readonly string[];
   /** Whether positional arguments are accepted (only `config check FILE` takes one). */
   positionals?: boolean;
+  /** Whether every configuration key is also a flag (`--server.port 9100`, `--no-metrics.gzip`). */
+  configFlags?: boolean;
   /** Resolves to the exit code (0 when nothing is returned). */
   run(args: Parsed<F>): Promise<number | undefined>;
 }

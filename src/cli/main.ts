@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parseConfigFlags } from '../config/format.js';
 /**
  * `sidetone`: dispatch a verb, and own the exit-code contract: 0 success, 1 an error (one line:
  * the cause and the fix), 2 a bad verb, flag or value (with the usage).
@@ -66,7 +67,10 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
   try {
-    const parsed = parseFlags(rest, withHelp(cmd.flags), cmd.positionals === true);
+    // Config keys as flags (docs/config.md) are taken out first; the verb's own flags are the rest.
+    const split = cmd.configFlags === true ? parseConfigFlags(rest) : { flags: {}, rest };
+    const parsed = parseFlags(split.rest, withHelp(cmd.flags), cmd.positionals === true);
+    parsed.config = split.flags;
     return (await cmd.run(parsed)) ?? EXIT_OK;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -305,3 +305,12 @@ describe('trunks and sms --db (the console verbs)', () => {
     expect(r.stderr).toContain('pass --days or --hours, not both');
   });
 });
+
+describe('--json on every read verb', () => {
+  it('export --json is JSON (as --format json)', async () => {
+    const r = await run(['export', '--db', db, '--json', '--days', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<{ callId: string }>;
+    expect(rows.length).toBeGreaterThan(5);
+  });
+});

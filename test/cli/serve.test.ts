@@ -76,6 +76,33 @@ describe('serve', () => {
     expect(h.code, h.stderr).toBe(0);
   });
 
+  it('every config key is a flag: --section.key VALUE, --section.key (true), --no-section.key', async () => {
+    const { child, url } = await start([
+      'serve',
+      '--port',
+      '0',
+      '--db',
+      join(tmp.dir, 'flags.db'),
+      '--metrics.path',
+      '/m',
+      '--packs.calls',
+      '--no-metrics.gzip',
+      '--labels.trunks=trunk-a,trunk-b',
+    ]);
+    const res = await fetch(`${url}/m`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBeNull();
+    const text = await res.text();
+    expect(text).toContain('trunk="trunk-b"');
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    // A key that does not exist is a usage error naming it, not silently ignored.
+    const bad = await run(['serve', '--port', '0', '--metrics.pth', '/m']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown flag --metrics.pth');
+  });
+
   it('a port in use exits 1 naming it', async () => {
     const { child, url } = await start(['serve', '--port', '0', '--db', join(tmp.dir, 'a.db')]);
     const port = new URL(url).port;

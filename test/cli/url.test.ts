@@ -179,6 +179,18 @@ describe('--url success paths', () => {
     const r = await run(['metrics', '--url', open.url]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(EXPOSITION);
+    const j = await run(['metrics', '--url', open.url, '--json']);
+    expect(j.code, j.stderr).toBe(0);
+    expect(JSON.parse(j.stdout)).toEqual({
+      families: [
+        {
+          name: 'sidetone_calls_total',
+          type: 'counter',
+          help: 'Calls.',
+          samples: [{ name: 'sidetone_calls_total', labels: {}, value: 12 }],
+        },
+      ],
+    });
   });
 
   it('export streams the body byte for byte, multi-byte characters intact', async () => {

@@ -1,14 +1,15 @@
 import { SCENARIO_NAMES } from '../../sources/simulator/faults.js';
 import { defineCommand } from '../args.js';
-import { runSidecar, SERVE_FLAGS } from './serve.js';
+import { DEMO_STORE, runSidecar, SERVE_FLAGS } from './serve.js';
 
 export default defineCommand({
   name: 'demo',
   summary: 'run the sidecar with simulated traffic on a throwaway store',
   description:
-    'Run the sidecar with a traffic simulator feeding it calls and SMS, on a throwaway store (unless --db or store.path says otherwise).',
+    `Run the sidecar with a traffic simulator feeding it calls and SMS. The store is ${DEMO_STORE} (a throwaway file, never the real sidetone.db) unless --db or store.path says otherwise; read it with --db ${DEMO_STORE}. ` +
+    'Every configuration key is also a flag (--section.key VALUE; docs/config.md).',
   usage:
-    'sidetone demo [--seed N] [--rate R] [--scenario NAME] [--config FILE] [--port N] [--host HOST] [--db FILE]',
+    'sidetone demo [--seed N] [--rate R] [--scenario NAME] [--config FILE] [--port N] [--host HOST] [--db FILE] [--section.key VALUE ...]',
   flags: {
     ...SERVE_FLAGS,
     seed: {
@@ -27,5 +28,6 @@ export default defineCommand({
     },
   },
   examples: ['sidetone demo --port 9464 --rate 20', 'sidetone demo --scenario trunk-outage'],
-  run: ({ flags }) => runSidecar(flags, true),
+  configFlags: true,
+  run: ({ flags, config }) => runSidecar(flags, true, config),
 });

@@ -63,7 +63,7 @@ export default defineCommand({
   description:
     'Stream the calls of the last N days as CSV or JSON (numbers masked) to a file or stdout, in constant memory. Shows progress on a terminal.',
   usage:
-    'sidetone export [--format csv|json] [--days N] [--out FILE] [--reveal] [--db FILE | --url URL [--token T]]',
+    'sidetone export [--format csv|json | --json] [--days N] [--out FILE] [--reveal] [--db FILE | --url URL [--token T]]',
   flags: {
     format: {
       type: 'string',
@@ -78,6 +78,10 @@ export default defineCommand({
       type: 'boolean',
       help: 'raw numbers instead of masked ones (--db only, and only if the store keeps them: store.store_raw_numbers)',
     },
+    json: {
+      type: 'boolean',
+      help: 'the same as --format json, which it overrides (every read verb takes --json)',
+    },
     ...SOURCE_FLAGS,
   },
   examples: [
@@ -85,13 +89,14 @@ export default defineCommand({
     'sidetone export --url http://127.0.0.1:9464 --format json > calls.json',
   ],
   async run({ flags }) {
+    const format = flags.json ? 'json' : flags.format;
     const toFile = flags.out !== undefined && flags.out !== '-';
     // Progress goes to stderr, and only when it would not interleave with rows on the same terminal.
     const showProgress = process.stderr.isTTY === true && (toFile || process.stdout.isTTY !== true);
-    const counter = new RowCounter(flags.format);
+    const counter = new RowCounter(format);
     const partial = toFile ? `${flags.out}.partial` : '';
     await withSource(flags, async (source) => {
-      const { total, chunks } = await source.exportCalls(flags.format, flags.days, flags.reveal);
+      const { total, chunks } = await source.exportCalls(format, flags.days, flags.reveal);
       const progress = showProgress ? new Progress(process.stderr, 'exporting', total) : null;
       // A file is written under a temporary name and renamed at the end: an interrupted export
       // never leaves a truncated file that looks complete.

@@ -53,6 +53,8 @@ const FLAG_KEYS: Record<string, string> = {
 };
 
 const DEFAULT_STORE = 'sidetone.db';
+/** Where a demo writes unless told otherwise: never the real store. */
+export const DEMO_STORE = join(tmpdir(), 'sidetone-demo.db');
 
 /** A listen failure the operator can fix, said as such; anything else is passed on. */
 function listenError(err: unknown, host: string, port: number): unknown {
@@ -72,8 +74,13 @@ function listenError(err: unknown, host: string, port: number): unknown {
  * Resolve the configuration, start the sidecar and wait until it stops. The sidecar owns signal
  * handling (graceful shutdown on SIGINT/SIGTERM), so this only waits on `done`.
  */
-export async function runSidecar(flags: FlagValues, demo: boolean): Promise<number> {
-  const settings: Record<string, unknown> = {};
+export async function runSidecar(
+  flags: FlagValues,
+  demo: boolean,
+  configFlags: Readonly<Record<string, string | boolean>> = {},
+): Promise<number> {
+  // `--section.key` settings first; the verb's own flags (--port, --db...) win over them.
+  const settings: Record<string, unknown> = { ...configFlags };
   for (const [name, path] of Object.entries(FLAG_KEYS)) {
     if (flags[name] !== undefined) settings[path] = flags[name];
   }
@@ -86,7 +93,7 @@ export async function runSidecar(flags: FlagValues, demo: boolean): Promise<numb
   // Simulated calls must not land in the default (real) store: unless a path was chosen, a demo
   // writes to a throwaway file that read verbs can still open with --db.
   if (demo && flags.db === undefined && config.store.path === DEFAULT_STORE) {
-    config.store.path = join(tmpdir(), 'sidetone-demo.db');
+    config.store.path = DEMO_STORE;
   }
   // Loaded here, not at the top: read verbs should not pay for the HTTP server and simulator.
   const { startSidecar } = await import('../../server/sidecar.js').catch((err: { code?: string }) => {
@@ -131,15 +138,18 @@ export default defineCommand({
   name: 'serve',
   summary: 'run the sidecar: metrics, health, event ingest and the analytics API',
   description:
-    'Run the sidecar: Prometheus metrics, health probes, event ingest (POST /events) and the analytics API on a SQLite store.',
+    'Run the sidecar: Prometheus metrics, health probes, event ingest (POST /events) and the analytics API on a SQLite store. ' +
+    'Every configuration key is also a flag: --section.key VALUE, --section.key for true, --no-section.key (docs/config.md).',
   usage:
-    'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--hep URL] [--modem PATH] [--remote-write URL]',
+    'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--hep URL] [--modem PATH] [--remote-write URL] [--section.key VALUE ...]',
   flags: SERVE_FLAGS,
   examples: [
     'sidetone serve --config /etc/sidetone.toml',
     'SIDETONE_STORE_HASH_KEY=$(cat key) sidetone serve --db data/calls.db',
     'sidetone serve --hep udp://127.0.0.1:9060 --modem /dev/ttyUSB2',
     'sidetone serve --config /etc/sidetone.toml --remote-write https://prom.example/api/v1/write',
+    'sidetone serve --packs.calls --packs.sip --no-metrics.gzip --labels.trunks trunk-a,trunk-b',
   ],
-  run: ({ flags }) => runSidecar(flags, false),
+  configFlags: true,
+  run: ({ flags, config }) => runSidecar(flags, false, config),
 });
