@@ -127,13 +127,14 @@ export class Progress {
     private readonly stream: Stream,
     private readonly label: string,
     private readonly total: number | null,
+    private readonly unit = 'rows',
   ) {}
 
   update(rows: number, force = false): void {
     const now = Date.now();
     if (!force && now - this.last < 100) return;
     this.last = now;
-    const count = `${grouped.format(rows)}${this.total === null ? '' : `/${grouped.format(this.total)}`} rows`;
+    const count = `${grouped.format(rows)}${this.total === null ? '' : `/${grouped.format(this.total)}`} ${this.unit}`;
     const secs = `${((now - this.started) / 1000).toFixed(1)} s`;
     let line = `${this.label} ${count}  ${secs}`;
     if (this.total !== null && this.total > 0) {

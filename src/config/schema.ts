@@ -250,6 +250,8 @@ export const configSchema = z
           .max(1000, 'expected events per second, from 0.01 to 1000')
           .default(1),
         seed: int(0, 2 ** 31 - 1, 1),
+        // Simulated history written at start (`demo --backfill 24h`), then real time.
+        backfill_hours: int(0, 24 * 31, 0, ' h'),
         scenario: z
           .enum(SCENARIO_NAMES, { error: `expected one of ${SCENARIO_NAMES.join(', ')}` })
           .optional(),

@@ -43,6 +43,8 @@ export interface SidecarOptions {
   logger?: Logger;
   /** Install SIGINT/SIGTERM handlers (graceful stop, a second signal exits at once). Default true. */
   signals?: boolean;
+  /** Progress of `demo.backfill_hours`: virtual ms simulated so far, of the total. */
+  onBackfill?: (doneMs: number, totalMs: number) => void;
 }
 
 /** A running sidecar. */
@@ -285,16 +287,29 @@ export async function startSidecar(
     await teardown().catch(() => {});
     throw err;
   }
-  const stopSim = demo
-    ? new Simulator(bus, {
-        seed: config.demo.seed,
-        rate: config.demo.rate,
-        ...(config.demo.scenario === undefined ? {} : { scenario: config.demo.scenario }),
-        registry,
-        trunks: labels.trunks,
-        queues: labels.queues,
-      }).start()
-    : undefined;
+  let stopSim: (() => void) | undefined;
+  if (demo) {
+    const now = Date.now();
+    const backfillMs = config.demo.backfill_hours * 3_600_000;
+    const sim = new Simulator(bus, {
+      seed: config.demo.seed,
+      rate: config.demo.rate,
+      ...(config.demo.scenario === undefined ? {} : { scenario: config.demo.scenario }),
+      registry,
+      trunks: labels.trunks,
+      queues: labels.queues,
+      start: now - backfillMs,
+    });
+    // History first (the page and the CLI show real shapes at once), then real time.
+    if (backfillMs > 0) {
+      for (let t = now - backfillMs; t < now; t += BACKFILL_STEP_MS) {
+        sim.advance(Math.min(t + BACKFILL_STEP_MS, now));
+        await sink.flush(); // keeps memory bounded and lets requests in between
+        options.onBackfill?.(Math.min(t + BACKFILL_STEP_MS, now) - (now - backfillMs), backfillMs);
+      }
+    }
+    stopSim = sim.start();
+  }
 
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((r) => {
@@ -355,6 +370,9 @@ function withSourceTrunks(
   const extra = config.hep.trunks.map((t) => t.name).filter((n) => !labels.trunks.includes(n));
   return extra.length === 0 ? labels : { ...labels, trunks: [...labels.trunks, ...extra] };
 }
+
+/** Virtual time simulated per step of a demo backfill (then the store is flushed). */
+const BACKFILL_STEP_MS = 10 * 60_000;
 
 /** A write waiting this long for another process's lock makes the store check fail. */
 const STORE_STALL_MS = 1000;

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard } from '../../src/analytics/index.js';
+import { backfillHours } from '../../src/cli/commands/serve.js';
 import { BIN, run, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -102,6 +103,29 @@ describe('serve', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown flag --metrics.pth');
   });
+
+  it('demo --backfill 2h writes two hours of history first, then the banner prints commands that work', async () => {
+    const db = join(tmp.dir, 'backfill.db');
+    const { child, url, output } = await start(['demo', '--port', '0', '--db', db, '--backfill', '2h']);
+    const hourly = await run(['hourly', '--url', url, '--json', '--hours', '3']);
+    const series = (JSON.parse(hourly.stdout) as { series: Array<{ total: number }> }).series;
+    // The two full hours before now have calls (the hour three back has none or a few minutes' worth).
+    expect(series.slice(-3, -1).every((p) => p.total > 100)).toBe(true);
+    // The banner's suggestions, run as printed (without npx: the same bin).
+    const tries = [...output().matchAll(/npx sidetone (\S+) --url (\S+)/g)];
+    expect(tries.map((m) => m[1])).toEqual(['trunks', 'failures', 'health']);
+    for (const m of tries) {
+      const r = await run([m[1] as string, '--url', m[2] as string]);
+      expect([0, 1], `${m[1]}: ${r.stderr}`).toContain(r.code); // health: 1 while not ready
+      expect(r.stdout.length).toBeGreaterThan(0);
+    }
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(backfillHours('24h')).toBe(24);
+    expect(backfillHours('7d')).toBe(168);
+    expect(backfillHours('90m')).toBe(2);
+    expect(() => backfillHours('soon')).toThrow(/--backfill expects a duration such as 24h/);
+  }, 60_000);
 
   it('a port in use exits 1 naming it', async () => {
     const { child, url } = await start(['serve', '--port', '0', '--db', join(tmp.dir, 'a.db')]);

@@ -9,7 +9,7 @@ export default defineCommand({
     `Run the sidecar with a traffic simulator feeding it calls and SMS. The store is ${DEMO_STORE} (a throwaway file, never the real sidetone.db) unless --db or store.path says otherwise; read it with --db ${DEMO_STORE}. ` +
     'Every configuration key is also a flag (--section.key VALUE; docs/config.md).',
   usage:
-    'sidetone demo [--seed N] [--rate R] [--scenario NAME] [--config FILE] [--port N] [--host HOST] [--db FILE] [--section.key VALUE ...]',
+    'sidetone demo [--seed N] [--rate R] [--backfill DURATION] [--scenario NAME] [--config FILE] [--port N] [--host HOST] [--db FILE] [--section.key VALUE ...]',
   flags: {
     ...SERVE_FLAGS,
     seed: {
@@ -20,6 +20,11 @@ export default defineCommand({
       help: 'simulator seed: the same seed gives the same traffic (default 1)',
     },
     rate: { type: 'number', arg: 'R', min: 0.01, max: 1000, help: 'simulated events per second (default 1)' },
+    backfill: {
+      type: 'string',
+      arg: 'DURATION',
+      help: 'first write this much simulated history (e.g. 24h, 7d; demo.backfill_hours), with a progress bar',
+    },
     scenario: {
       type: 'string',
       arg: 'NAME',
@@ -27,7 +32,11 @@ export default defineCommand({
       help: `a fault 10 s in, lasting 45 s, that trips the generated alerts: ${SCENARIO_NAMES.join(', ')}`,
     },
   },
-  examples: ['sidetone demo --port 9464 --rate 20', 'sidetone demo --scenario trunk-outage'],
+  examples: [
+    'sidetone demo --port 9464 --rate 20',
+    'sidetone demo --backfill 24h',
+    'sidetone demo --scenario trunk-outage',
+  ],
   configFlags: true,
   run: ({ flags, config }) => runSidecar(flags, true, config),
 });

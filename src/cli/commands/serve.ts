@@ -4,8 +4,8 @@ import { loadConfig } from '../../config/index.js';
 import { sidetoneVersion } from '../../runtime/version.js';
 import { defineCommand, type FlagValues } from '../args.js';
 import { configEnv } from '../env.js';
-import { CliError } from '../errors.js';
-import { pairs, styleFor } from '../output.js';
+import { CliError, UsageError } from '../errors.js';
+import { Progress, pairs, styleFor } from '../output.js';
 
 export const SERVE_FLAGS = {
   config: {
@@ -84,6 +84,7 @@ export async function runSidecar(
   for (const [name, path] of Object.entries(FLAG_KEYS)) {
     if (flags[name] !== undefined) settings[path] = flags[name];
   }
+  if (typeof flags.backfill === 'string') settings['demo.backfill_hours'] = backfillHours(flags.backfill);
   const file = typeof flags.config === 'string' ? flags.config : undefined;
   const config = loadConfig({
     ...(file === undefined ? {} : { file }),
@@ -102,9 +103,19 @@ export async function runSidecar(
       'this build has no server module (dist/server/sidecar.js): rebuild with `npm run build`',
     );
   });
-  const handle = await startSidecar(config, { demo }).catch((err: unknown) => {
+  // A progress bar on a terminal while the demo writes its history; nothing on a pipe.
+  const hours = demo ? config.demo.backfill_hours : 0;
+  const bar =
+    hours > 0 && process.stderr.isTTY === true
+      ? new Progress(process.stderr, `backfilling ${hours} h of simulated history`, hours * 60, 'min')
+      : undefined;
+  const handle = await startSidecar(config, {
+    demo,
+    ...(bar && { onBackfill: (done: number) => bar.update(Math.round(done / 60_000)) }),
+  }).catch((err: unknown) => {
     throw listenError(err, config.server.host, config.server.port);
   });
+  bar?.finish(hours * 60);
   // A server outlives the reader of its stdout (a `| grep` that ended, a supervisor's pipe torn
   // down): the EPIPE exit in main.ts is for read verbs piped into `head`, and would stop the
   // sidecar with status 0, which supervisors do not restart. Log lines go through a destination
@@ -127,7 +138,10 @@ export async function runSidecar(
         ],
         style,
       ) +
-      (demo ? `try: sidetone dashboard --url ${base}\n` : '') +
+      // Commands that work as printed from where `npm start` ran (npx finds the local bin).
+      (demo
+        ? `try:      npx sidetone trunks --url ${base}\n          npx sidetone failures --url ${base}\n          npx sidetone health --url ${base}\n`
+        : '') +
       style.dim('stop with Ctrl-C (graceful; a second Ctrl-C exits at once)\n'),
   );
   await handle.done;
@@ -153,3 +167,17 @@ export default defineCommand({
   configFlags: true,
   run: ({ flags, config }) => runSidecar(flags, false, config),
 });
+
+/** `--backfill 24h`, `7d`, `90m` or a number of hours, to whole hours (at least one). */
+export function backfillHours(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(m|h|d)?$/i.exec(text.trim());
+  if (m === null)
+    throw new UsageError(`--backfill expects a duration such as 24h, 7d or 90m, got ${JSON.stringify(text)}`);
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 'h').toLowerCase();
+  const hours = Math.ceil(unit === 'd' ? n * 24 : unit === 'm' ? n / 60 : n);
+  if (hours < 1 || hours > 24 * 31) {
+    throw new UsageError(`--backfill must be between 1 hour and 31 days, got ${JSON.stringify(text)}`);
+  }
+  return hours;
+}
