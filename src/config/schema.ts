@@ -96,6 +96,10 @@ export const configSchema = z
             error: 'expected one of trace, debug, info, warn, error, fatal, silent',
           })
           .default('info'),
+        // auto: readable lines on a terminal, JSON otherwise (files, pipes, journald).
+        format: z
+          .enum(['auto', 'json', 'pretty'], { error: 'expected auto, json or pretty' })
+          .default('auto'),
       })
       .prefault({}),
     auth: z

@@ -16,7 +16,7 @@ export function mountDashboard(app: App, options: { title?: string } = {}): void
   const require = createRequire(import.meta.url);
   const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const html = dashboardHtml(options.title ?? 'sidetone', app.paths.readyz);
+  const html = dashboardHtml(options.title ?? 'sidetone', app.paths.readyz, app.paths.metrics);
   const asset = (body: string, type: string) => () =>
     new Response(body, {
       headers: {

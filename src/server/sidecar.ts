@@ -20,6 +20,7 @@ import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
 import { stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
+import { prettyDestination } from '../logs/pretty.js';
 import { Registry } from '../metrics/index.js';
 import { startPushFromConfig } from '../push/from-config.js';
 import { runtimeMetrics } from '../runtime/index.js';
@@ -78,7 +79,7 @@ export async function startSidecar(
     createLogger({
       level: config.log.level,
       traceIds: config.otel.log_trace_id,
-      destination: stdoutDestination(),
+      destination: logDestination(config.log.format),
     });
   const audit = auditLog(log);
   const demo = options.demo === true;
@@ -373,6 +374,13 @@ function withSourceTrunks(
 
 /** Virtual time simulated per step of a demo backfill (then the store is flushed). */
 const BACKFILL_STEP_MS = 10 * 60_000;
+
+/** JSON lines, or readable ones on a terminal (`log.format`, default auto). */
+function logDestination(format: 'auto' | 'json' | 'pretty') {
+  const out = stdoutDestination();
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
+  return pretty ? prettyDestination(out, process.stdout.isTTY === true && !process.env.NO_COLOR) : out;
+}
 
 /** A write waiting this long for another process's lock makes the store check fail. */
 const STORE_STALL_MS = 1000;
