@@ -102,6 +102,17 @@ describe('demo fault scenarios', () => {
     );
   });
 
+  it('signal-drop: the signal falls from -65 to -94 dBm over the first half of the fault, in dBm', () => {
+    const signals = run('signal-drop').filter((e) => e.type === 'modem.signal' && during(e)) as Array<
+      SidetoneEvent & { signal?: { rssiDbm: number } }
+    >;
+    const dbm = signals.map((e) => e.signal?.rssiDbm);
+    expect(dbm.length).toBeGreaterThan(3);
+    expect(dbm.every((v) => v !== undefined && v <= -65 && v >= -94)).toBe(true);
+    expect(dbm).toEqual([...dbm].sort((a, b) => (b as number) - (a as number)));
+    expect(dbm.at(-1)).toBe(-94);
+  });
+
   it('modem-flap: a drop and a reconnect every 8 s during the fault only', () => {
     const events = run('modem-flap');
     const drops = events.filter((e) => e.type === 'modem.disconnected');

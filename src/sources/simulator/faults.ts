@@ -1,7 +1,13 @@
 import type { SidetoneEvent } from '../../events/types.js';
 
 /** Fault scenarios for `sidetone demo --scenario NAME`: each one trips one family of alerts. */
-export const SCENARIO_NAMES = ['trunk-outage', 'modem-flap', 'sms-delivery-stall', 'leaky-app'] as const;
+export const SCENARIO_NAMES = [
+  'trunk-outage',
+  'modem-flap',
+  'sms-delivery-stall',
+  'signal-drop',
+  'leaky-app',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /**
@@ -45,6 +51,9 @@ export interface FaultContext {
  * - `modem-flap`: the modem drops and comes back every 8 s (SidetoneModemFlapping);
  * - `sms-delivery-stall`: the SMSC holds every delivery report and releases them when the
  *   fault ends (SidetoneSmsDeliveryReportsStalled);
+ * - `signal-drop`: the modem's signal falls from -65 to -94 dBm over the first half of the fault
+ *   and stays there (SidetoneModemSignalWeak with its default threshold below -100 does not fire;
+ *   the console's signal panel turns amber);
  * - `leaky-app`: no traffic change; a badly instrumented integration writes to the registry
  *   (./leaky-app.ts; SidetonePiiRedacted, SidetoneSeriesOverflow, dropped samples).
  * @example const fault = faultScenario('trunk-outage', { t0: Date.now(), trunks: ['a', 'b'], modem: 'modem0' });
@@ -97,6 +106,17 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
         schedule: () => {},
         // Held, not lost: the SMSC catches up when it recovers, as real ones do.
         filter: (e, at) => (during(at) && e.type === 'sms.delivery_report' ? end + (at - start) / 100 : e),
+      };
+    case 'signal-drop':
+      return {
+        name,
+        schedule: () => {},
+        // Reported in dBm (`signal`), which the simulator's CSQ drift leaves alone.
+        filter: (e, at) => {
+          if (e.type !== 'modem.signal' || !during(at)) return e;
+          const fallen = Math.min(1, (at - start) / (FAULT_DURATION_MS / 2));
+          return { type: 'modem.signal', modem: c.modem, signal: { rssiDbm: Math.round(-65 - 29 * fallen) } };
+        },
       };
     case 'leaky-app':
       return { name, schedule: () => {}, filter: (e) => e };
