@@ -302,12 +302,11 @@ export async function startSidecar(
       start: now - backfillMs,
     });
     // History first (the page and the CLI show real shapes at once), then real time.
-    if (backfillMs > 0) {
-      for (let t = now - backfillMs; t < now; t += BACKFILL_STEP_MS) {
-        sim.advance(Math.min(t + BACKFILL_STEP_MS, now));
-        await sink.flush(); // keeps memory bounded and lets requests in between
-        options.onBackfill?.(Math.min(t + BACKFILL_STEP_MS, now) - (now - backfillMs), backfillMs);
-      }
+    for (let t = now - backfillMs; t < now; ) {
+      t = Math.min(t + BACKFILL_STEP_MS, now);
+      sim.advance(t);
+      await sink.flush(); // keeps memory bounded and lets requests in between
+      options.onBackfill?.(t - (now - backfillMs), backfillMs);
     }
     stopSim = sim.start();
   }

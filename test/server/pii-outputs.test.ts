@@ -9,12 +9,12 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logs/index.js';
 import { startSidecar } from '../../src/server/sidecar.js';
+import { captureLines } from '../helpers/lines.js';
 import { otlpReceiver } from '../helpers/otlp.js';
 import {
   leaksIn,
@@ -35,17 +35,7 @@ const PLANTS_PER_FIELD = 25;
 describe('PII fuzz over every output', () => {
   it('no planted value reaches metrics, analytics, exports, readiness, CLI, traces or logs', async () => {
     const receiver = await otlpReceiver();
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk, _enc, cb) {
-        lines.push(
-          ...String(chunk)
-            .split('\n')
-            .filter((l) => l !== ''),
-        );
-        cb();
-      },
-    });
+    const { destination, lines } = captureLines();
     const config = loadConfig({
       env: {},
       flags: {

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logs/index.js';
 import { startSidecar } from '../../src/server/sidecar.js';
+import { captureLines } from '../helpers/lines.js';
 import { otlpReceiver } from '../helpers/otlp.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-otlp-'));
@@ -28,17 +28,7 @@ describe('call traces over OTLP/HTTP', () => {
   it('a call posted with a traceparent arrives as a child of the app span, with bounded attributes and no PII', async () => {
     const receiver = await otlpReceiver();
     let exemplars: string[] = [];
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk, _enc, cb) {
-        lines.push(
-          ...String(chunk)
-            .split('\n')
-            .filter((l) => l !== ''),
-        );
-        cb();
-      },
-    });
+    const { destination, lines } = captureLines();
     const config = loadConfig({
       env: {},
       flags: {
