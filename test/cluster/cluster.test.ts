@@ -86,7 +86,9 @@ describe('metrics of many workers, one /metrics', () => {
       'ttfb_seconds_count{worker="3"} 20000',
     ]);
     expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
-    expect(metrics.render('openmetrics')).toMatch(/^calls_total\{trunk="a"\} \d+\ncalls_created\{trunk="a"\} /m);
+    expect(metrics.render('openmetrics')).toMatch(
+      /^calls_total\{trunk="a"\} \d+\ncalls_created\{trunk="a"\} /m,
+    );
     // A worker dies: the scrape does not wait for it, and its counts stay until it is replaced.
     await workers[1]?.terminate();
     const after = metrics.render();
