@@ -133,6 +133,9 @@ export const configSchema = z
           .default('sidetone'),
         max_series: int(10, 1_000_000, 2000),
         gzip: bool(true),
+        // Native (exponential) buckets on every histogram, served as protobuf to a Prometheus
+        // started with --enable-feature=native-histograms; text scrapers keep the classic buckets.
+        native_histograms: bool(false),
       })
       .prefault({}),
     packs: packs.prefault({}),

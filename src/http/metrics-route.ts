@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import { DefinitionError, SidetoneError } from '../errors.js';
 import { sanitizeDetail } from '../health/sanitize.js';
-import { CONTENT_TYPES, type ExpositionFormat, negotiate, type Registry } from '../metrics/index.js';
+import { CONTENT_TYPES, negotiate, type Registry, type ScrapeFormat } from '../metrics/index.js';
 import { bytesResponse, errorResponse } from './respond.js';
 import type { Handler } from './router.js';
 
@@ -50,7 +50,7 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
     help: 'Time to answer a metrics scrape, including collect callbacks and compression',
     unit: 'seconds',
     labels: ['format'],
-    enums: { format: ['prometheus', 'openmetrics'] },
+    enums: { format: ['prometheus', 'openmetrics', 'protobuf'] },
     buckets: SCRAPE_BUCKETS,
   });
   const errors = registry.counter({
@@ -59,14 +59,21 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
     labels: ['reason'],
     enums: { reason: ['render_failed', 'overloaded'] },
   });
-  const flights = new Map<ExpositionFormat, Flight>();
+  const flights = new Map<ScrapeFormat, Flight>();
   let active = 0;
 
-  const flight = (format: ExpositionFormat): Flight => {
+  const flight = (format: ScrapeFormat): Flight => {
     let f = flights.get(format);
     if (f === undefined) {
       // Collect callbacks first, then render straight to bytes (no whole-exposition string).
-      const body = registry.collect().then(() => registry.renderBytes(format));
+      // Protobuf is written from a snapshot by a module loaded on the first protobuf scrape.
+      const body = registry
+        .collect()
+        .then(async () =>
+          format === 'protobuf'
+            ? Buffer.from((await import('../metrics/protobuf.js')).encodeProtobuf(registry.snapshot()))
+            : registry.renderBytes(format),
+        );
       f = { body };
       flights.set(format, f);
       // The next scrape after this render settles must see fresh values, so the flight ends here.

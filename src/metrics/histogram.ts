@@ -12,6 +12,12 @@ import {
   type SeriesValues,
 } from './metric.js';
 import { assertUnit } from './names.js';
+import {
+  type NativeConfig,
+  type NativeHistogramOptions,
+  NativeState,
+  nativeConfig,
+} from './native-histogram.js';
 import type { ExemplarSnapshot, HistogramValue } from './snapshot.js';
 
 /**
@@ -28,13 +34,16 @@ export class HistogramSeries extends Series {
   sum = 0;
   /** The last exemplar per bucket, allocated at the first one (most series never get any). */
   exemplars: (ExemplarSnapshot | undefined)[] | undefined = undefined;
+  /** Exponential buckets, when the histogram has `native` set. */
+  readonly native: NativeState | undefined;
   private readonly bounds: Float64Array;
   private readonly owner: SeriesOwner;
-  constructor(now: number, owner: SeriesOwner, bounds: Float64Array) {
+  constructor(now: number, owner: SeriesOwner, bounds: Float64Array, native: NativeConfig | undefined) {
     super(now);
     this.owner = owner;
     this.bounds = bounds;
     this.counts = new Float64Array(bounds.length + 1);
+    this.native = native === undefined ? undefined : new NativeState(native);
   }
   /**
    * Record a value. As OpenMetrics requires of a histogram with buckets, negative values are
@@ -57,6 +66,7 @@ export class HistogramSeries extends Series {
     (this.counts as unknown as number[])[i]! += 1;
     this.sum += v;
     this.idle = 0;
+    if (this.native !== undefined) this.native.add(v);
     if (exemplar !== undefined) this.mark(i, v, exemplar);
   }
   private mark(bucket: number, v: number, labels: ExemplarLabels): void {
@@ -83,6 +93,12 @@ export class HistogramSeries extends Series {
 export interface HistogramOptions<L extends string> extends MetricOptions<L> {
   /** Upper bounds, strictly increasing; `+Inf` is implied. Default `TELEPHONY_BUCKETS`. */
   buckets?: readonly number[];
+  /**
+   * Also keep native (exponential) buckets, exposed in the Prometheus protobuf format to a
+   * Prometheus started with `--enable-feature=native-histograms`; text scrapers still get the
+   * classic `buckets`. `true` takes the defaults (schema 3, at most 160 buckets per series).
+   */
+  native?: boolean | NativeHistogramOptions;
   collect?: (h: Histogram<L>) => void | Promise<void>;
 }
 
@@ -95,6 +111,7 @@ export interface HistogramOptions<L extends string> extends MetricOptions<L> {
 export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
   readonly type = 'histogram';
   readonly bounds: Float64Array;
+  private readonly nativeConfig: NativeConfig | undefined;
   readonly headers: readonly [string, string];
   readonly collect: ((h: Histogram<L>) => void | Promise<void>) | undefined;
   /** `le="…"} ` per bucket, per format, rendered once. */
@@ -104,6 +121,7 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
     const bounds = validateBuckets(options.name, options.buckets ?? TELEPHONY_BUCKETS);
     super('histogram', options, ctx);
     this.bounds = bounds;
+    this.nativeConfig = nativeConfig(this.name, options.native ?? ctx.nativeHistograms);
     assertUnit(this.name, options.unit);
     this.headers = renderHeaders(this.name, 'histogram', this.name, 'histogram', this.help, this.unit);
     this.collect = options.collect;
@@ -114,7 +132,7 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
   }
 
   protected newSeries(now: number): HistogramSeries {
-    return new HistogramSeries(now, this, this.bounds);
+    return new HistogramSeries(now, this, this.bounds, this.nativeConfig);
   }
 
   observe(v: number, exemplar?: ExemplarLabels): void;
@@ -150,6 +168,7 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
     }
     const histogram: HistogramValue = { count: cumulative, sum: s.sum, buckets };
     if (s.exemplars !== undefined) histogram.exemplars = s.exemplars.slice();
+    if (s.native !== undefined) histogram.native = s.native.snapshot();
     return { histogram, createdMs: s.created };
   }
 
@@ -157,6 +176,7 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
     s.counts.fill(0);
     s.sum = 0;
     s.exemplars = undefined;
+    s.native?.reset();
   }
 
   renderInto(out: Lines, om: boolean): void {

@@ -3,6 +3,7 @@ import { assertNoPii, type GuardOptions, type GuardSink, guardLabelValue, OTHER 
 import { escapeLabelValue } from './format.js';
 import { Lines } from './header.js';
 import { assertLabelNames, assertMetricName } from './names.js';
+import type { NativeHistogramOptions } from './native-histogram.js';
 import type { FamilySnapshot, SeriesSnapshot } from './snapshot.js';
 
 /** A series' values in a snapshot: everything but its labels. */
@@ -40,6 +41,8 @@ export interface MetricContext extends GuardSink {
   dropped(metric: string, reason: DropReason): void;
   /** Self-metrics bypass the guard (their label values are metric names, bounded by definitions). */
   readonly internal: boolean;
+  /** The registry's default for histograms that leave `native` unset. */
+  readonly nativeHistograms?: boolean | NativeHistogramOptions;
 }
 
 /** What a series needs from its metric: the name and where to count a dropped sample. */

@@ -8,6 +8,7 @@ import { Lines } from './header.js';
 import { Histogram, type HistogramOptions } from './histogram.js';
 import { Info, type InfoOptions } from './info.js';
 import type { DropReason, Metric, MetricContext, Series } from './metric.js';
+import type { NativeHistogramOptions } from './native-histogram.js';
 import type { FamilySnapshot } from './snapshot.js';
 import { Summary, type SummaryOptions } from './summary.js';
 
@@ -16,6 +17,11 @@ export interface RegistryOptions {
   guard?: GuardOptions;
   /** How long collect callbacks may take before the scrape fails. Default 1000 ms. */
   collectTimeoutMs?: number;
+  /**
+   * Native (exponential) buckets for every histogram that does not set its own `native`, e.g. the
+   * telephony packs' latency histograms. Default off. See {@link HistogramOptions.native}.
+   */
+  nativeHistograms?: boolean | NativeHistogramOptions;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds metrics of every label set.
@@ -63,6 +69,7 @@ export class Registry {
     this.ctx = {
       guard,
       internal: false,
+      nativeHistograms: options.nativeHistograms ?? false,
       dropped: (metric, reason) => {
         strictDrop(metric, reason);
         this.self.dropped.labels({ metric, reason }).inc();

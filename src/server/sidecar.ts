@@ -86,7 +86,10 @@ export async function startSidecar(
   const labels = withSourceTrunks(demo ? demoLabels(config) : config.labels, config);
 
   // Sinks first, so nothing a source emits is missed.
-  const registry = new Registry({ guard: { maxSeries: config.metrics.max_series } });
+  const registry = new Registry({
+    guard: { maxSeries: config.metrics.max_series },
+    nativeHistograms: config.metrics.native_histograms,
+  });
   const bus = new EventBus({
     registry,
     prefix: config.metrics.prefix,
