@@ -162,7 +162,7 @@ describe('protobuf exposition', () => {
     await r.collect();
     const bytes = encodeProtobuf(r.snapshot());
     const reader = protobuf.Reader.create(bytes);
-    const families: Record<string, Record<string, any>> = {};
+    const families: Record<string, ReturnType<typeof MetricFamilyType.toObject>> = {};
     while (reader.pos < reader.len) {
       const f = MetricFamilyType.toObject(MetricFamilyType.decodeDelimited(reader), {
         longs: Number,
