@@ -1,5 +1,6 @@
 // HTTP benchmark: GET /metrics with 10k series over loopback, sidetone's node adapter vs
-// prom-client's registry behind a plain node:http server, loaded with autocannon in the same run.
+// prom-client's and @prometheus-io/client's registries behind a plain node:http server, loaded with
+// autocannon in the same run.
 // Each server runs in its own child process, so the load generator does not share its event loop,
 // and the child measures its own event-loop delay during the load. Build first:
 //   npx tsc -p tsconfig.build.json && node bench/http.bench.mjs
@@ -11,6 +12,7 @@ import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
+import pio from '@prometheus-io/client';
 import autocannon from 'autocannon';
 import promClient from 'prom-client';
 
@@ -31,6 +33,7 @@ const CASES = [
   },
 ];
 const RESOLUTION_MS = 10;
+const IMPLS = ['sidetone', 'prom-client', '@prometheus-io/client'];
 
 /** 5k counter series + 5k 12-bucket histogram series, as in registry.bench.mjs. */
 function fill(counter, histogram) {
@@ -61,18 +64,19 @@ async function startSidetone() {
   return served.port;
 }
 
-async function startPromClient() {
+/** prom-client and its successor share an API: the same server for both. */
+async function startPromStyle(lib) {
   const gzip = promisify(gzipCb);
-  const text = new promClient.Registry();
-  const om = new promClient.Registry(promClient.Registry.OPENMETRICS_CONTENT_TYPE);
+  const text = new lib.Registry();
+  const om = new lib.Registry(lib.Registry.OPENMETRICS_CONTENT_TYPE);
   const names = ['route', 'code'];
-  const c = new promClient.Counter({
+  const c = new lib.Counter({
     name: 'requests_total',
     help: 'Requests',
     labelNames: names,
     registers: [text, om],
   });
-  const h = new promClient.Histogram({
+  const h = new lib.Histogram({
     name: 'req_seconds',
     help: 'Latency',
     labelNames: names,
@@ -106,7 +110,10 @@ async function startPromClient() {
 
 /** Child: serve, and report event-loop delay between `start` and `stop` messages. */
 async function child(impl) {
-  const port = impl === 'sidetone' ? await startSidetone() : await startPromClient();
+  const port =
+    impl === 'sidetone'
+      ? await startSidetone()
+      : await startPromStyle(impl === 'prom-client' ? promClient : pio);
   const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   h.enable();
   process.on('message', (m) => {
@@ -164,22 +171,19 @@ async function main() {
   const rows = [];
   for (const kase of CASES) {
     const by = {};
-    for (const impl of ['sidetone', 'prom-client']) {
+    for (const impl of IMPLS) {
       by[impl] = await load(impl, kase);
       results.push({ case: kase.name, impl, ns_per_op: 1e9 / by[impl].rps });
       results.push({ case: `event-loop delay p99 during: ${kase.name}`, impl, ns_per_op: by[impl].eld.p99 });
     }
-    const st = by.sidetone;
-    const pc = by['prom-client'];
-    rows.push({
-      case: kase.name,
-      'sidetone req/s': st.rps.toFixed(1),
-      'prom-client req/s': pc.rps.toFixed(1),
-      ratio: `${(st.rps / pc.rps).toFixed(1)}x`,
-      'sidetone ELD p99 ms': (st.eld.p99 / 1e6).toFixed(1),
-      'prom-client ELD p99 ms': (pc.eld.p99 / 1e6).toFixed(1),
-      'KiB/response': (st.bytesPerRequest / 1024).toFixed(0),
-    });
+    const row = { case: kase.name };
+    for (const impl of IMPLS) {
+      row[`${impl} req/s`] = by[impl].rps.toFixed(1);
+      if (impl !== 'sidetone') row[`vs ${impl}`] = `${(by.sidetone.rps / by[impl].rps).toFixed(1)}x`;
+      row[`${impl} ELD p99 ms`] = (by[impl].eld.p99 / 1e6).toFixed(1);
+    }
+    row['KiB/response'] = (by.sidetone.bytesPerRequest / 1024).toFixed(0);
+    rows.push(row);
   }
   console.table(rows);
   mkdirSync(new URL('results/', import.meta.url), { recursive: true });

@@ -17,6 +17,7 @@ import {
   type NativeHistogramOptions,
   NativeState,
   nativeConfig,
+  STAGED,
 } from './native-histogram.js';
 import type { ExemplarSnapshot, HistogramValue } from './snapshot.js';
 
@@ -66,7 +67,10 @@ export class HistogramSeries extends Series {
     (this.counts as unknown as number[])[i]! += 1;
     this.sum += v;
     this.idle = 0;
-    if (this.native !== undefined) this.native.add(v);
+    if (this.native !== undefined) {
+      STAGED[0] = v;
+      this.native.addStaged();
+    }
     if (exemplar !== undefined) this.mark(i, v, exemplar);
   }
   private mark(bucket: number, v: number, labels: ExemplarLabels): void {

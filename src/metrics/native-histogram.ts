@@ -71,9 +71,22 @@ const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
  * nativeBucketIndex(3, 0); // 2: (2, 4]
  */
 export function nativeBucketIndex(v: number, schema: number): number {
+  F64[0] = v;
+  return stagedIndex(schema);
+}
+
+/**
+ * The value to record, handed to `NativeState.addStaged` through this slot: a double passed as an
+ * argument to a call V8 does not inline is boxed into a fresh heap number, so an observe inlined
+ * into a hot loop would allocate once per call.
+ */
+export const STAGED = F64;
+
+/** `nativeBucketIndex` of the value in `STAGED` (which it overwrites). */
+function stagedIndex(schema: number): number {
   // frexp: v = frac * 2^exp with frac in [0.5, 1), read from the IEEE 754 bits (no log, no
   // division: this runs on every observation). Subnormals take the slow path.
-  F64[0] = v;
+  const v = F64[0] as number;
   const hi = U32[HI] as number;
   const biased = (hi >>> 20) & 0x7ff;
   let exp: number;
@@ -139,11 +152,18 @@ export class NativeState {
   }
 
   add(v: number): void {
+    F64[0] = v;
+    this.addStaged();
+  }
+
+  /** Add the value in `STAGED`: what the histogram's hot path calls (no double crosses a call). */
+  addStaged(): void {
+    const v = F64[0] as number;
     if (v <= this.config.zeroThreshold) {
       this.zeroCount++;
       return;
     }
-    let i = nativeBucketIndex(v, this.schema) - this.lo;
+    let i = stagedIndex(this.schema) - this.lo;
     if (i < 0 || i >= this.counts.length) {
       this.widen(i + this.lo);
       i = nativeBucketIndex(v, this.schema) - this.lo; // the schema may have been reduced
