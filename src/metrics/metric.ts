@@ -175,7 +175,8 @@ export abstract class Metric<L extends string, S extends Series> {
       }
     }
     this.allowed = labelNames.map((n) => {
-      const values = enums[n];
+      // Own keys only: a label named `constructor` must not read Object.prototype's.
+      const values = Object.hasOwn(enums, n) ? enums[n] : undefined;
       if (values === undefined) return undefined;
       for (const v of values) {
         if (typeof v !== 'string') {

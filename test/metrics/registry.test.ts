@@ -124,6 +124,24 @@ describe('recording', () => {
     expect(c.labels({ class: '2xx', direction: 'inbound' })).toBe(h);
   });
 
+  it('finds series the same way with many labels (the generic lookup) and with few (the generated one)', () => {
+    const r = new Registry();
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] as const; // 9: past the generated lookups
+    const wide = r.counter({ name: 'wide_total', help: 'x', labels: [...names] });
+    const narrow = r.counter({ name: 'narrow_total', help: 'x', labels: ['constructor', 'class'] });
+    for (let k = 0; k < 3; k++) {
+      const l = Object.fromEntries(names.map((n, i) => [n, `${n}${(k + i) % 2}`]));
+      const bound = wide.labels(l);
+      wide.inc({ ...l }, 2);
+      expect(wide.labels({ ...l })).toBe(bound);
+      // Label names that are also Object.prototype keys read the label object's own value.
+      const n = narrow.labels({ constructor: `x${k}`, class: 'y' });
+      expect(narrow.labels({ class: 'y', constructor: `x${k}` })).toBe(n);
+    }
+    expect(wide.size).toBe(2);
+    expect(narrow.size).toBe(3);
+  });
+
   it('numbers and their strings reach one series', () => {
     const r = new Registry();
     const c = r.counter({ name: 'sip_responses_total', help: 'x', labels: ['code'] });
