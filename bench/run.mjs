@@ -47,6 +47,7 @@ for (const [name, file] of [
   ['events', 'events.bench.mjs'],
   ['http', 'http.bench.mjs'],
   ['store', 'store.bench.mjs'],
+  ['postgres', 'postgres.bench.mjs'],
   ['ingest', 'ingest.bench.mjs'],
   ['hep', 'hep.bench.mjs'],
 ]) {

@@ -121,6 +121,12 @@ export const ERROR_CODES = {
   ST_STORE_FULL: { kind: 'store', status: 507, doc: 'The disk under the store is full.' },
   ST_STORE_CLOSED: { kind: 'store', status: 503, doc: 'The store was used after close().' },
   ST_STORE_SQLITE: { kind: 'store', status: 503, doc: 'SQLite failed to open or migrate the file.' },
+  ST_STORE_POSTGRES: {
+    kind: 'store',
+    status: 503,
+    doc: 'PostgreSQL refused a connection, a migration or a statement; the message says which.',
+  },
+  ST_STORE_URL: bad('A store URL that is not a postgres:// URL or a file path.'),
   ST_STORE_NO_WAL: { kind: 'store', status: 503, doc: 'SQLite could not switch the file to WAL mode.' },
   ST_STORE_SCHEMA_TOO_NEW: {
     kind: 'store',

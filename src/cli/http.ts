@@ -223,7 +223,7 @@ export class HttpSource implements DataSource {
         if (!res.complete) res.destroy();
       }
     }
-    return { total: null, chunks: chunks() };
+    return { chunks: chunks() };
   }
   async metrics(): Promise<string> {
     return readBody(await this.request('/metrics'));

@@ -130,15 +130,17 @@ export class Progress {
     private readonly unit = 'rows',
   ) {}
 
-  update(rows: number, force = false): void {
+  /** `fraction` (0..1) draws the bar when the total is unknown but the position is (a time range). */
+  update(rows: number, force = false, fraction?: number): void {
     const now = Date.now();
     if (!force && now - this.last < 100) return;
     this.last = now;
     const count = `${grouped.format(rows)}${this.total === null ? '' : `/${grouped.format(this.total)}`} ${this.unit}`;
     const secs = `${((now - this.started) / 1000).toFixed(1)} s`;
     let line = `${this.label} ${count}  ${secs}`;
-    if (this.total !== null && this.total > 0) {
-      const frac = Math.min(1, rows / this.total);
+    const frac =
+      fraction ?? (this.total !== null && this.total > 0 ? Math.min(1, rows / this.total) : undefined);
+    if (frac !== undefined) {
       const width = Math.max(10, Math.min(30, (this.stream.columns ?? 80) - line.length - 12));
       const filled = Math.round(frac * width);
       line = `${this.label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${Math.floor(frac * 100)}%  ${count}  ${secs}`;
@@ -147,8 +149,8 @@ export class Progress {
   }
 
   /** Final state, then a newline so the shell prompt starts on its own line. */
-  finish(rows: number): void {
-    this.update(rows, true);
+  finish(rows: number, fraction?: number): void {
+    this.update(rows, true, fraction);
     this.stream.write('\n');
   }
 }

@@ -153,6 +153,19 @@ export const configSchema = z
           .string({ error: 'expected a file path' })
           .min(1, 'expected a file path')
           .default('sidetone.db'),
+        // A shared PostgreSQL database (several instances write to it); unset: the SQLite file at `path`.
+        url: z
+          .string({ error: 'expected a postgres:// URL' })
+          .regex(
+            /^postgres(ql)?:\/\/./,
+            'expected a postgres:// URL, e.g. "postgres://sidetone@db:5432/sidetone"',
+          )
+          .optional(),
+        // The name this instance's records are tagged with in a shared database (default: host name).
+        instance: z
+          .string({ error: 'expected a short name' })
+          .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 letters, digits, ".", "_", ":" or "-"')
+          .optional(),
         hash_key: z
           .string({ error: 'expected a secret of at least 16 characters' })
           .min(16, 'expected a secret of at least 16 characters (generate one with `openssl rand -hex 32`)')
@@ -335,6 +348,8 @@ export const SECRET_PATHS: readonly string[] = [
   'auth.ingest_tokens',
   'auth.basic_users',
   'store.hash_key',
+  // It may carry the database password.
+  'store.url',
   'push.bearer_token',
   'push.password',
   'hep.password',

@@ -27,6 +27,8 @@ const QUERIES = {
       // The per-trunk (or per-direction) view: the same KPIs over the calls of one trunk.
       trunk: z.string().min(1).max(200).optional(),
       direction: z.enum(['inbound', 'outbound']).optional(),
+      // One instance of a fleet sharing a PostgreSQL store (`store.instance`); unset: all of them.
+      instance: z.string().min(1).max(64).optional(),
     })
     .strict(),
   failures: z
@@ -96,6 +98,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     const filters = {
       ...(q.trunk !== undefined && { trunk: q.trunk }),
       ...(q.direction !== undefined && { direction: q.direction }),
+      ...(q.instance !== undefined && { instance: q.instance }),
     };
     return json(200, await dashboard(store, { ...period(q), ...filters }));
   });

@@ -5,6 +5,7 @@ import { isSpanContextValid } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
 import {
   diskSpaceCheck,
@@ -34,6 +35,7 @@ import { Simulator } from '../sources/simulator/simulator.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
+import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
@@ -59,6 +61,8 @@ export interface SidecarHandle {
   readonly registry: Registry;
   /** Bound HEP listeners (`hep.listen`), ports resolved. */
   readonly hep: readonly HepListener[];
+  /** The store, as logs name it: the SQLite file, or the PostgreSQL URL without its password. */
+  readonly store: string;
 }
 
 /**
@@ -127,15 +131,9 @@ export async function startSidecar(
   });
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
-  const numbersKey = hashKey(config, dbPath, log);
-  const store = instrumentStore(
-    await openSqliteCallStore({
-      path: dbPath,
-      privacy: { hashKey: numbersKey, storeRaw: config.store.store_raw_numbers },
-    }),
-    registry,
-    { prefix: config.metrics.prefix },
-  );
+  const numbersKey = storeHashKey(config, dbPath, log);
+  const opened = await openStore(config, dbPath, numbersKey);
+  const store = instrumentStore(opened.store, registry, { prefix: config.metrics.prefix });
   const sink = storeSink(bus, store, {
     trunks: labels.trunks,
     // The message of a refused write quotes the value (a number, a call id): log its class and
@@ -168,7 +166,7 @@ export async function startSidecar(
   const health = new HealthRegistry();
   health.register(eventLoopCheck());
   health.register(diskSpaceCheck({ path: dirname(dbPath) }));
-  const writable = writableCheck({ name: STORE_CHECK, probe: fileWriteProbe(dirname(dbPath)) });
+  const writable = writableCheck({ name: STORE_CHECK, probe: opened.probe });
   health.register({
     ...writable,
     // A write stuck behind another process's lock for a second means the store is not taking
@@ -356,13 +354,13 @@ export async function startSidecar(
       ...(push?.remoteWrite !== undefined && { remote_write: trusted(originOf(push.remoteWrite)) }),
       ...(push?.otlp !== undefined && { otlp_metrics: trusted(originOf(push.otlp)) }),
       url: trusted(served.url),
-      db: dbPath,
+      db: trusted(opened.label),
       demo,
       ...(otel !== undefined && { traces: trusted(originOf(otel.url)) }),
     },
     'sidetone listening',
   );
-  return { url: served.url, close, done, bus, registry, hep: hepListeners };
+  return { url: served.url, close, done, bus, registry, hep: hepListeners, store: opened.label };
 }
 
 /** Trunk names from HEP trunk rules become labels too: a rule is a declaration of the trunk. */
@@ -466,6 +464,44 @@ function demoLabels(config: SidetoneConfig): SidetoneConfig['labels'] {
  * database (mode 0600), so hashes stay comparable across restarts without leaving numbers guessable
  * from a published default.
  */
+/**
+ * The key numbers are hashed with. A shared PostgreSQL store needs it configured: every instance
+ * must hash a number alike, or one caller would look like several, and a key generated here would
+ * differ per instance.
+ */
+function storeHashKey(config: SidetoneConfig, dbPath: string, log: Logger): string {
+  if (config.store.url === undefined) return hashKey(config, dbPath, log);
+  if (config.store.hash_key !== undefined) return config.store.hash_key;
+  throw new ConfigError(
+    'ST_CONFIG_INVALID',
+    'store.url names a shared PostgreSQL store, which needs store.hash_key (or store.hash_key_file) set ' +
+      'to the same secret on every instance: generate one with `openssl rand -hex 32`',
+  );
+}
+
+/**
+ * The SQLite file at `store.path`, or the shared PostgreSQL database `store.url` names (its driver
+ * loaded only then), with how readiness probes it and how logs name it (never with a password).
+ */
+async function openStore(
+  config: SidetoneConfig,
+  dbPath: string,
+  key: string,
+): Promise<{ store: CallStore; probe: () => Promise<void>; label: string }> {
+  const privacy = { hashKey: key, storeRaw: config.store.store_raw_numbers };
+  if (config.store.url === undefined) {
+    const store = await openSqliteCallStore({ path: dbPath, privacy });
+    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath };
+  }
+  const { openPostgresCallStore } = await import('../store/postgres.js');
+  const store = await openPostgresCallStore({
+    url: config.store.url,
+    privacy,
+    ...(config.store.instance === undefined ? {} : { instance: config.store.instance }),
+  });
+  return { store, probe: () => store.probeWritable(), label: store.url };
+}
+
 function hashKey(config: SidetoneConfig, dbPath: string, log: Logger): string {
   if (config.store.hash_key !== undefined) return config.store.hash_key;
   const file = `${dbPath}.key`;

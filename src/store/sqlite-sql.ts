@@ -1,84 +1,20 @@
 /**
  * SQL text of the SQLite backend, kept apart from the code that runs it. Writes bind positional
- * `?` (measurably faster than named parameters on the ingest path); reads bind named ones. Upserts are written so
- * that updates commute: times take the earliest report (`minOf`), descriptive fields come from the
- * earliest event that carries them (`pick`), media keeps the worst value seen.
+ * `?` (measurably faster than named parameters on the ingest path) and are shared with PostgreSQL
+ * (upsert-sql.ts); reads bind named ones.
  */
 import { showValue, ValidationError } from '../errors.js';
 import { KPI_FLAG } from './derive.js';
 import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
 import { type Bucket, type CallQuery, SMS_STATUSES } from './types.js';
 
-/** `col` := the earlier of old and new, either may be null. */
-const minOf = (c: string) =>
-  `${c} = CASE WHEN excluded.${c} IS NOT NULL AND (${c} IS NULL OR excluded.${c} < ${c}) THEN excluded.${c} ELSE ${c} END`;
-const maxOf = (c: string) =>
-  `${c} = CASE WHEN excluded.${c} IS NOT NULL AND (${c} IS NULL OR excluded.${c} > ${c}) THEN excluded.${c} ELSE ${c} END`;
-/** `col` := the new value if the new event is earlier (`earlier`), else keep; never overwrite with null. */
-const pick = (c: string, earlier: string) =>
-  `${c} = CASE WHEN ${earlier} THEN COALESCE(excluded.${c}, ${c}) ELSE COALESCE(${c}, excluded.${c}) END`;
-/** The three columns of a number move together, so hash, mask and raw always describe one number. */
-const pickNumber = (p: string, earlier: string) =>
-  ['hash', 'masked', 'raw']
-    .map(
-      (s) =>
-        `${p}_${s} = CASE WHEN ${p}_hash IS NULL OR (${earlier} AND excluded.${p}_hash IS NOT NULL) ` +
-        `THEN excluded.${p}_${s} ELSE ${p}_${s} END`,
-    )
-    .join(', ');
-const firstAt = 'first_at = MIN(first_at, excluded.first_at)';
-
-const STARTED_EARLIER = '(started_at IS NULL OR excluded.started_at < started_at)';
-export const UPSERT_STARTED = `INSERT INTO calls (call_id, first_at, started_at, direction, channel, trunk,
-    from_hash, from_masked, from_raw, to_hash, to_masked, to_raw)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, ${minOf('started_at')},
-    ${['direction', 'channel', 'trunk'].map((c) => pick(c, STARTED_EARLIER)).join(', ')},
-    ${pickNumber('from', STARTED_EARLIER)}, ${pickNumber('to', STARTED_EARLIER)}`;
-
-const upsertTime = (c: string) => `INSERT INTO calls (call_id, first_at, ${c}) VALUES (?, ?, ?)
-  ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, ${minOf(c)}`;
-export const UPSERT_RINGING = upsertTime('ringing_at');
-export const UPSERT_ANSWERED = upsertTime('answered_at');
-
-// A real `ended` replaces what zombie cleanup guessed; otherwise the earliest end wins.
-const ENDED_EARLIER = '(ended_at IS NULL OR closed_by_cleanup = 1 OR excluded.ended_at < ended_at)';
-const endField = (c: string) =>
-  `${c} = CASE WHEN closed_by_cleanup = 1 THEN excluded.${c} WHEN ${ENDED_EARLIER} ` +
-  `THEN COALESCE(excluded.${c}, ${c}) ELSE COALESCE(${c}, excluded.${c}) END`;
-export const UPSERT_ENDED = `INSERT INTO calls (call_id, first_at, ended_at, end_status, sip_code, q850, reason, hangup_by)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (call_id) DO UPDATE SET ${firstAt},
-    ended_at = CASE WHEN ${ENDED_EARLIER} THEN excluded.ended_at ELSE ended_at END,
-    ${['end_status', 'sip_code', 'q850', 'reason', 'hangup_by'].map(endField).join(', ')},
-    closed_by_cleanup = 0`;
-
-export const UPSERT_TRANSCRIPT = `INSERT INTO calls (call_id, first_at, transcript) VALUES (?, ?, 1)
-  ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, transcript = 1`;
-
-export const UPSERT_MEDIA = `INSERT INTO calls (call_id, first_at, mos, jitter_ms, loss_percent, rtt_ms)
-  VALUES (?, ?, ?, ?, ?, ?)
-  ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, mos = CASE WHEN mos IS NULL OR excluded.mos < mos
-    THEN excluded.mos ELSE mos END, ${maxOf('jitter_ms')}, ${maxOf('loss_percent')}, ${maxOf('rtt_ms')}`;
+export * from './upsert-sql.js';
 
 /** One batch of zombie cleanup (batched like retention, so a backlog cannot stall the loop). */
 export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = @now, end_status = 'timeout', reason = 'timeout',
   closed_by_cleanup = 1 WHERE id IN (SELECT id FROM calls WHERE status = 'active' AND first_at < @cutoff LIMIT @limit)`;
 
 // --- SMS -------------------------------------------------------------------------------------
-
-const smsOrigin = (c: string, direction: string) => {
-  const earlier = `(${c} IS NULL OR excluded.${c} < ${c})`;
-  return `INSERT INTO sms (message_id, first_at, ${c}, direction, gateway, segments,
-    from_hash, from_masked, from_raw, to_hash, to_masked, to_raw, reference)
-  VALUES (?, ?, ?, '${direction}', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (message_id) DO UPDATE SET ${firstAt}, ${minOf(c)},
-    direction = COALESCE(direction, excluded.direction),
-    ${pick('gateway', earlier)}, ${pick('segments', earlier)}, reference = COALESCE(reference, excluded.reference),
-    ${pickNumber('from', earlier)}, ${pickNumber('to', earlier)}`;
-};
-export const UPSERT_SMS_RECEIVED = smsOrigin('received_at', 'inbound');
-export const UPSERT_SMS_SENT = smsOrigin('sent_at', 'outbound');
 
 /**
  * The submission a report with this reference on this gateway belongs to: the most recent one sent
@@ -88,19 +24,6 @@ export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms
   WHERE gateway IS ? AND reference = ? AND direction = 'outbound' AND delivered_at IS NULL
     AND failed_at IS NULL AND sent_at <= ?
   ORDER BY sent_at DESC, id DESC LIMIT 1`;
-
-/** Rank of the outcome a row already holds: a report's code is kept from the most final outcome. */
-const SMS_RANK = `(CASE WHEN delivered_at IS NOT NULL THEN 4 WHEN failed_at IS NOT NULL THEN 3
-  WHEN pending_at IS NOT NULL THEN 2 WHEN unknown_at IS NOT NULL THEN 1 ELSE 0 END)`;
-/** Last param: the rank of this report's outcome (delivered 4, failed 3, pending 2, unknown 1). */
-export const UPSERT_SMS_REPORT = `INSERT INTO sms (message_id, first_at, direction, delivered_at, failed_at,
-    pending_at, unknown_at, status_code, failure_reason)
-  VALUES (?, ?, 'outbound', ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (message_id) DO UPDATE SET ${firstAt}, direction = COALESCE(direction, excluded.direction),
-    ${['delivered_at', 'failed_at', 'pending_at', 'unknown_at'].map(minOf).join(', ')},
-    status_code = CASE WHEN ? > ${SMS_RANK} THEN COALESCE(excluded.status_code, status_code)
-      ELSE COALESCE(status_code, excluded.status_code) END,
-    failure_reason = COALESCE(failure_reason, excluded.failure_reason)`;
 
 // --- Reads -----------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
+import { drain } from './drain.js';
 import {
   foldCallStats,
   foldOverview,
@@ -337,13 +338,7 @@ export class SqliteCallStore implements CallStore {
   async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {
     checkMaxActive(maxActiveSeconds);
     const params = { now: Math.trunc(now), cutoff: Math.trunc(now - maxActiveSeconds * 1000), limit: BATCH };
-    let closed = 0;
-    for (;;) {
-      const n = await this.write('closeZombies', () => this.s.zombies.run(params).changes);
-      closed += n;
-      if (n < BATCH) return closed;
-      await yieldToLoop();
-    }
+    return drain(BATCH, () => this.write('closeZombies', () => this.s.zombies.run(params).changes));
   }
 
   async deleteOlderThan(
@@ -353,20 +348,13 @@ export class SqliteCallStore implements CallStore {
     const batch = opts.batchSize ?? BATCH;
     checkRetention(days, batch);
     const cutoff = Math.trunc((opts.now ?? Date.now()) - days * DAY_MS);
-    const result: DeleteResult = { calls: 0, sms: 0 };
-    for (const [key, st] of [
-      ['calls', this.s.deleteCalls],
-      ['sms', this.s.deleteSms],
-    ] as const) {
-      // Small transactions with a turn of the event loop between: ingest and reads keep flowing.
-      for (;;) {
-        const n = await this.write('deleteOlderThan', () => st.run(cutoff, batch).changes);
-        result[key] += n;
-        if (n < batch) break;
-        await yieldToLoop();
-      }
-    }
-    return result;
+    // Small transactions with a turn of the event loop between: ingest and reads keep flowing.
+    const remove = (st: Database.Statement) => () =>
+      this.write('deleteOlderThan', () => st.run(cutoff, batch).changes);
+    return {
+      calls: await drain(batch, remove(this.s.deleteCalls)),
+      sms: await drain(batch, remove(this.s.deleteSms)),
+    };
   }
 
   async close(): Promise<void> {

@@ -223,6 +223,11 @@ export interface CallQuery {
   direction?: Direction;
   trunk?: string;
   channel?: Channel;
+  /**
+   * Only calls first written by this sidetone instance (a PostgreSQL store shared by several). A
+   * SQLite file belongs to one instance: it ignores this.
+   */
+  instance?: string;
 }
 
 /**

@@ -81,6 +81,15 @@ describe('progress', () => {
     expect(writes[2]).toBe('\n');
   });
 
+  it('without a total, a known position draws the bar (an export through a time range)', () => {
+    const writes: string[] = [];
+    const p = new Progress({ ...tty, write: (s: string) => writes.push(s) }, 'exporting', null);
+    p.update(700, false, 0.4);
+    p.finish(2000, 1);
+    expect(writes[0]).toMatch(/^\r\x1b\[2Kexporting \[█+░+\] 40% {2}700 rows/);
+    expect(writes[1]).toMatch(/100% {2}2,000 rows/);
+  });
+
   it('without a total shows a running count', () => {
     const writes: string[] = [];
     new Progress({ ...tty, write: (s: string) => writes.push(s) }, 'exporting', null).finish(1234);

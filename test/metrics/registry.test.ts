@@ -130,7 +130,10 @@ describe('recording', () => {
     const wide = r.counter({ name: 'wide_total', help: 'x', labels: [...names] });
     const narrow = r.counter({ name: 'narrow_total', help: 'x', labels: ['constructor', 'class'] });
     for (let k = 0; k < 3; k++) {
-      const l = Object.fromEntries(names.map((n, i) => [n, `${n}${(k + i) % 2}`]));
+      const l = Object.fromEntries(names.map((n, i) => [n, `${n}${(k + i) % 2}`])) as Record<
+        (typeof names)[number],
+        string
+      >;
       const bound = wide.labels(l);
       wide.inc({ ...l }, 2);
       expect(wide.labels({ ...l })).toBe(bound);

@@ -28,6 +28,18 @@ export function housekeepingContract(ctx: ContractContext): void {
     });
     expect((await store.getCall('z2'))!.status).toBe('active');
     expect(await store.closeZombies(3600, now)).toBe(0);
+    // Late media and a transcript, batched, are not an end: the cleanup's guess stands.
+    await store.applyBatch([
+      { kind: 'media', callId: 'z1', at: T + 60_000, mos: 4.1, jitterMs: 5, lossPercent: 0 },
+      { kind: 'transcript', callId: 'z1', at: T + 60_000 },
+    ]);
+    expect(await store.getCall('z1')).toMatchObject({
+      status: 'timeout',
+      endedAt: now,
+      closedByCleanup: true,
+      transcript: true,
+      mos: 4.1,
+    });
     await store.apply({ kind: 'ended', callId: 'z1', at: T + 90_000, sipCode: 200 });
     expect(await store.getCall('z1')).toMatchObject({
       status: 'completed',

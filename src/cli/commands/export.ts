@@ -96,8 +96,8 @@ export default defineCommand({
     const counter = new RowCounter(format);
     const partial = toFile ? `${flags.out}.partial` : '';
     await withSource(flags, async (source) => {
-      const { total, chunks } = await source.exportCalls(format, flags.days, flags.reveal);
-      const progress = showProgress ? new Progress(process.stderr, 'exporting', total) : null;
+      const { chunks, done } = await source.exportCalls(format, flags.days, flags.reveal);
+      const progress = showProgress ? new Progress(process.stderr, 'exporting', null) : null;
       // A file is written under a temporary name and renamed at the end: an interrupted export
       // never leaves a truncated file that looks complete.
       const file = toFile ? createWriteStream(partial) : null;
@@ -113,7 +113,7 @@ export default defineCommand({
         for await (const chunk of chunks) {
           counter.add(chunk);
           await write(out, chunk);
-          progress?.update(counter.rows());
+          progress?.update(counter.rows(), false, done?.());
         }
         if (file) {
           await new Promise<void>((resolve, reject) =>
@@ -130,7 +130,7 @@ export default defineCommand({
         }
         throw err;
       }
-      progress?.finish(counter.rows(true));
+      progress?.finish(counter.rows(true), done === undefined ? undefined : 1);
     });
     if (toFile) process.stderr.write(`exported ${fmtNumber(counter.rows(true))} calls to ${flags.out}\n`);
     return 0;

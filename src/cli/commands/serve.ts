@@ -22,6 +22,11 @@ export const SERVE_FLAGS = {
   },
   host: { type: 'string', arg: 'HOST', help: 'listen address (server.host, default 127.0.0.1)' },
   db: { type: 'string', arg: 'FILE', help: 'store file (store.path, default sidetone.db)' },
+  store: {
+    type: 'string',
+    arg: 'URL',
+    help: 'the call store: postgres://user@host/db for one shared by several instances (store.url), or a file path / sqlite:PATH',
+  },
   'remote-write': {
     type: 'string',
     arg: 'URL',
@@ -85,6 +90,10 @@ export async function runSidecar(
     if (flags[name] !== undefined) settings[path] = flags[name];
   }
   if (typeof flags.backfill === 'string') settings['demo.backfill_hours'] = backfillHours(flags.backfill);
+  if (typeof flags.store === 'string') {
+    if (/^postgres(ql)?:/.test(flags.store)) settings['store.url'] = flags.store;
+    else settings['store.path'] = flags.store.replace(/^sqlite:/, '');
+  }
   const file = typeof flags.config === 'string' ? flags.config : undefined;
   const config = loadConfig({
     ...(file === undefined ? {} : { file }),
@@ -93,7 +102,7 @@ export async function runSidecar(
   });
   // Simulated calls must not land in the default (real) store: unless a path was chosen, a demo
   // writes to a throwaway file that read verbs can still open with --db.
-  if (demo && flags.db === undefined && config.store.path === DEFAULT_STORE) {
+  if (demo && flags.db === undefined && flags.store === undefined && config.store.path === DEFAULT_STORE) {
     config.store.path = DEMO_STORE;
   }
   // Loaded here, not at the top: read verbs should not pay for the HTTP server and simulator.
@@ -127,7 +136,7 @@ export async function runSidecar(
   const scenario = config.demo.scenario === undefined ? '' : `, scenario ${config.demo.scenario}`;
   const what = demo ? `demo (seed ${config.demo.seed}, ${config.demo.rate} events/s${scenario})` : 'serving';
   process.stdout.write(
-    `${style.bold(`sidetone ${sidetoneVersion()}`)} ${what} on ${base}, store ${config.store.path}\n` +
+    `${style.bold(`sidetone ${sidetoneVersion()}`)} ${what} on ${base}, store ${handle.store}\n` +
       pairs(
         [
           ['metrics', `${base}${config.metrics.path}`],

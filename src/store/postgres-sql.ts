@@ -1,0 +1,206 @@
+/**
+ * SQL text of the PostgreSQL backend: its versioned schema and its reads. The writes are the ones
+ * SQLite runs (upsert-sql.ts) with their `?` numbered; status, reason and KPI bits are generated
+ * columns from the one call classifier, as in SQLite, so both backends file a call the same way.
+ */
+import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
+import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
+import { SMS_STATUSES } from './types.js';
+import * as UPSERT from './upsert-sql.js';
+import { combinedCallUpsert } from './upsert-sql.js';
+
+/** `?` placeholders as PostgreSQL's `$1, $2, ...`, in textual order (the order they are bound in). */
+export function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+export interface PgMigration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+const numberColumns = (p: string) => `${p}_hash TEXT, ${p}_masked TEXT, ${p}_raw TEXT`;
+const nonNegative = (a: string, b: string) => `GREATEST(0, ${a} - ${b})`;
+
+/**
+ * Migrations, applied in order under an advisory lock (several instances may start at once), each
+ * in its own transaction with its row in `sidetone_schema`. Append; never edit a released one.
+ * Records carry the instance that first wrote them: the connection's `sidetone.instance` setting
+ * is the column default, so the shared upserts need no extra parameter.
+ */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    description: 'calls and sms tables with derived status, reason, KPI bits, durations and instance',
+    // PostgreSQL's generated columns cannot read each other: status gets the reason expression inline.
+    sql: `
+      CREATE TABLE calls (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        call_id TEXT NOT NULL UNIQUE,
+        instance TEXT DEFAULT current_setting('sidetone.instance', true),
+        first_at BIGINT NOT NULL,
+        direction TEXT, channel TEXT, trunk TEXT,
+        ${numberColumns('from')}, ${numberColumns('to')},
+        started_at BIGINT, ringing_at BIGINT, answered_at BIGINT, ended_at BIGINT,
+        end_status TEXT, sip_code INTEGER, q850 INTEGER, reason TEXT, hangup_by TEXT,
+        closed_by_cleanup INTEGER NOT NULL DEFAULT 0,
+        transcript INTEGER NOT NULL DEFAULT 0,
+        mos DOUBLE PRECISION, jitter_ms DOUBLE PRECISION, loss_percent DOUBLE PRECISION, rtt_ms DOUBLE PRECISION,
+        reason_eff TEXT GENERATED ALWAYS AS ${reasonSql()} STORED,
+        status TEXT GENERATED ALWAYS AS ${statusSql().replace('reason_eff', reasonSql())} STORED,
+        kpi INTEGER GENERATED ALWAYS AS ${kpiFlagsSql()} STORED,
+        duration_ms BIGINT GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL
+          AND started_at IS NOT NULL THEN ${nonNegative('ended_at', 'started_at')} END) STORED,
+        talk_ms BIGINT GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL
+          AND answered_at IS NOT NULL THEN ${nonNegative('ended_at', 'answered_at')} END) STORED,
+        pdd_ms BIGINT GENERATED ALWAYS AS (CASE WHEN ringing_at IS NOT NULL AND started_at IS NOT NULL
+          THEN ${nonNegative('ringing_at', 'started_at')} END) STORED
+      );
+      CREATE INDEX calls_first_at ON calls (first_at);
+      CREATE INDEX calls_status_first_at ON calls (status, first_at);
+      CREATE INDEX calls_instance_first_at ON calls (instance, first_at);
+      CREATE TABLE sms (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        message_id TEXT NOT NULL UNIQUE,
+        instance TEXT DEFAULT current_setting('sidetone.instance', true),
+        first_at BIGINT NOT NULL,
+        direction TEXT, gateway TEXT, segments INTEGER,
+        ${numberColumns('from')}, ${numberColumns('to')},
+        received_at BIGINT, sent_at BIGINT, pending_at BIGINT, delivered_at BIGINT,
+        failed_at BIGINT, unknown_at BIGINT, status_code INTEGER, failure_reason TEXT, reference TEXT,
+        status TEXT GENERATED ALWAYS AS (CASE WHEN direction = 'inbound' THEN 'received'
+          WHEN delivered_at IS NOT NULL THEN 'delivered' WHEN failed_at IS NOT NULL THEN 'failed'
+          WHEN pending_at IS NOT NULL THEN 'pending' WHEN unknown_at IS NOT NULL THEN 'unknown'
+          WHEN sent_at IS NOT NULL THEN 'sent' ELSE 'queued' END) STORED,
+        latency_ms BIGINT GENERATED ALWAYS AS (CASE WHEN delivered_at IS NOT NULL AND sent_at IS NOT NULL
+          THEN ${nonNegative('delivered_at', 'sent_at')} END) STORED
+      );
+      CREATE INDEX sms_first_at ON sms (first_at);
+      CREATE INDEX sms_gateway_reference ON sms (gateway, reference, sent_at);
+    `,
+  },
+];
+
+export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
+
+// --- Writes ----------------------------------------------------------------------------------
+
+export const WRITES = {
+  started: numbered(UPSERT.UPSERT_STARTED),
+  ringing: numbered(UPSERT.UPSERT_RINGING),
+  answered: numbered(UPSERT.UPSERT_ANSWERED),
+  ended: numbered(UPSERT.UPSERT_ENDED),
+  transcript: numbered(UPSERT.UPSERT_TRANSCRIPT),
+  media: numbered(UPSERT.UPSERT_MEDIA),
+  smsReceived: numbered(UPSERT.UPSERT_SMS_RECEIVED),
+  smsSent: numbered(UPSERT.UPSERT_SMS_SENT),
+  smsReport: numbered(UPSERT.UPSERT_SMS_REPORT),
+} as const;
+
+/** As in SQLite; `IS NOT DISTINCT FROM` is PostgreSQL's null-safe `IS`. */
+export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms
+  WHERE gateway IS NOT DISTINCT FROM $1 AND reference = $2 AND direction = 'outbound'
+    AND delivered_at IS NULL AND failed_at IS NULL AND sent_at <= $3
+  ORDER BY sent_at DESC, id DESC LIMIT 1`;
+
+/** One batch of zombie cleanup ($1 now, $2 cutoff, $3 batch size). */
+export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = $1, end_status = 'timeout', reason = 'timeout',
+  closed_by_cleanup = 1 WHERE id IN (SELECT id FROM calls WHERE status = 'active' AND first_at < $2 LIMIT $3)`;
+
+// --- Reads -----------------------------------------------------------------------------------
+
+const CALL_COLUMNS = CALL_COLUMN_LIST.join(', ');
+const SMS_COLUMNS = SMS_COLUMN_LIST.join(', ');
+
+/**
+ * A call range: $1 from, $2 to, $3 direction, $4 trunk, $5 channel, $6 instance (null = any);
+ * further parameters start at $7.
+ */
+const FILTERS = `($3::text IS NULL OR direction = $3) AND ($4::text IS NULL OR trunk = $4)
+  AND ($5::text IS NULL OR channel = $5) AND ($6::text IS NULL OR instance = $6)`;
+const RANGE = `first_at >= $1 AND first_at < $2 AND ${FILTERS}`;
+
+const GROUP_SUMS = `COUNT(*) AS n, COUNT(talk_ms) AS talk_count, COALESCE(SUM(talk_ms), 0) AS talk_sum,
+    COUNT(pdd_ms) AS pdd_count, COALESCE(SUM(pdd_ms), 0) AS pdd_sum, COUNT(duration_ms) AS dur_count,
+    COALESCE(SUM(duration_ms), 0) AS dur_sum, MIN(duration_ms) AS dur_min, MAX(duration_ms) AS dur_max,
+    COALESCE(SUM(transcript), 0) AS transcripts, COUNT(mos) AS media_count, COALESCE(SUM(mos), 0) AS mos_sum,
+    COALESCE(SUM(jitter_ms), 0) AS jitter_sum, COALESCE(SUM(loss_percent), 0) AS loss_sum`;
+/** $7: the bucket size in ms. */
+const BUCKET = '(first_at / $7::bigint) * $7::bigint';
+
+export const CALL_STATS = `SELECT status, kpi, ${GROUP_SUMS} FROM calls WHERE ${RANGE} GROUP BY status, kpi`;
+
+export const CALL_OVERVIEW = `SELECT ${BUCKET} AS start, status, kpi, direction, channel, trunk,
+    CASE WHEN status <> 'completed' AND status <> 'active' THEN reason_eff END AS failure, ${GROUP_SUMS}
+  FROM calls WHERE ${RANGE} GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1`;
+
+export const CALL_SERIES = `SELECT ${BUCKET} AS start, status, kpi,
+    COUNT(*) AS n, COUNT(duration_ms) AS dur_count, COALESCE(SUM(duration_ms), 0) AS dur_sum
+  FROM calls WHERE ${RANGE} GROUP BY 1, 2, 3 ORDER BY 1`;
+
+/** Percentiles $7, $8, ... of answered call durations. */
+export const durationPercentilesSql = (n: number) =>
+  `SELECT ${Array.from(
+    { length: n },
+    (_, i) => `percentile_cont($${7 + i}::float8) WITHIN GROUP (ORDER BY duration_ms) AS p${i}`,
+  ).join(', ')}
+  FROM calls WHERE ${RANGE} AND status <> 'active' AND (kpi & ${KPI_FLAG.answered}) <> 0
+    AND duration_ms IS NOT NULL`;
+
+/** Keyset page: $1 after-at, $2 to, filters $3..$6, $7 after-id, $8 limit (see SQLite's CALL_PAGE). */
+export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls
+  WHERE first_at >= $1 AND first_at < $2 AND (first_at > $1 OR id > $7) AND ${FILTERS}
+  ORDER BY first_at, id LIMIT $8`;
+export const CALL_BY_ID = `SELECT ${CALL_COLUMNS} FROM calls WHERE call_id = $1`;
+export const CALLS_RECENT_BY_STATUS = `SELECT ${CALL_COLUMNS} FROM calls WHERE status = $1 AND first_at < $2
+  ORDER BY first_at DESC, id DESC LIMIT $3`;
+export const COUNT_ACTIVE_SINCE = `SELECT COUNT(*) AS n FROM calls WHERE status = 'active' AND first_at < $1`;
+export const LAST_ACTIVITY = `SELECT (SELECT MAX(first_at) FROM calls) AS c, (SELECT MAX(first_at) FROM sms) AS s`;
+export const DELETE_CALLS_BATCH = `DELETE FROM calls WHERE id IN
+  (SELECT id FROM calls WHERE first_at < $1 ORDER BY first_at LIMIT $2)`;
+export const DELETE_SMS_BATCH = `DELETE FROM sms WHERE id IN
+  (SELECT id FROM sms WHERE first_at < $1 ORDER BY first_at LIMIT $2)`;
+
+export const SMS_BY_ID = `SELECT ${SMS_COLUMNS} FROM sms WHERE message_id = $1`;
+/** $1 after-at, $2 to, $3 after-id, $4 limit. */
+export const SMS_PAGE = `SELECT ${SMS_COLUMNS} FROM sms
+  WHERE first_at >= $1 AND first_at < $2 AND (first_at > $1 OR id > $3) ORDER BY first_at, id LIMIT $4`;
+export const SMS_STATS = `SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE direction = 'inbound') AS inbound,
+    COUNT(*) FILTER (WHERE direction = 'outbound') AS outbound,
+    ${SMS_STATUSES.map((s) => `COUNT(*) FILTER (WHERE status = '${s}') AS "s_${s}"`).join(', ')},
+    COUNT(latency_ms) AS lat_count, AVG(latency_ms) AS lat_avg,
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS lat_p50,
+    percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS lat_p95, MAX(latency_ms) AS lat_max
+  FROM sms WHERE first_at >= $1 AND first_at < $2`;
+
+// --- Batched writes --------------------------------------------------------------------------
+
+/** PostgreSQL types of the columns the upserts insert, for their array parameters. */
+const COLUMN_TYPES: Record<string, string> = {
+  call_id: 'text',
+  sip_code: 'int4',
+  q850: 'int4',
+  transcript: 'int4',
+  mos: 'float8',
+  jitter_ms: 'float8',
+  loss_percent: 'float8',
+  rtt_ms: 'float8',
+};
+const typeOf = (column: string) => COLUMN_TYPES[column] ?? (/_at$/.test(column) ? 'int8' : 'text');
+
+const combined = combinedCallUpsert();
+/** The columns of a batched call row, in parameter order ($1 = call_id, $2 = first_at, ...). */
+export const CALL_BATCH_COLUMNS: readonly string[] = combined.columns;
+
+/**
+ * A batch of calls as one set operation: each row carries up to one update of every kind for one
+ * call, one array parameter per column (`unnest`), so thousands of updates cost one round trip
+ * and one row version per call instead of one per update. A statement may not update a row twice:
+ * a call with two updates of one kind in a batch (a 180 and a 183) goes in a second round. The
+ * upserts commute, so this gives the record that one-by-one updates give.
+ */
+export const CALL_BATCH_UPSERT = `INSERT INTO calls AS o (${combined.columns.join(', ')})
+  SELECT * FROM unnest(${combined.columns.map((c, i) => `$${i + 1}::${typeOf(c)}[]`).join(', ')})
+  ON CONFLICT (call_id) DO UPDATE SET ${combined.sets.join(', ')}`;

@@ -1,0 +1,570 @@
+/**
+ * The shared call store: PostgreSQL through node-postgres, for several sidetone instances (PBXs,
+ * gateways, processes) writing to one database. Same contract as the SQLite store (the suite in
+ * test/store runs against both), same privacy rules (numbers hashed and masked before they leave
+ * the process), same classifier in the generated columns. Every record carries the instance that
+ * first wrote it; reads take `instance` to narrow to one.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import pg from 'pg';
+import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
+import { drain } from './drain.js';
+import {
+  foldCallStats,
+  foldOverview,
+  foldSeries,
+  type OverviewGroup,
+  type SeriesGroup,
+  type StatsGroup,
+} from './fold.js';
+import * as SQL from './postgres-sql.js';
+import { checkPrivacyConfig, mayReveal, numberProtector, type PrivacyConfig } from './privacy.js';
+import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } from './sqlite-rows.js';
+import { bucketSize } from './sqlite-sql.js';
+import type {
+  Bucket,
+  CallOverview,
+  CallQuery,
+  CallRecord,
+  CallStats,
+  CallStatus,
+  CallStore,
+  CallUpdate,
+  DeleteResult,
+  ReadOptions,
+  SeriesRow,
+  SmsRecord,
+  SmsStats,
+  SmsUpdate,
+} from './types.js';
+import { CALL_UPSERTS } from './upsert-sql.js';
+import {
+  checkCallUpdate,
+  checkMaxActive,
+  checkPercentiles,
+  checkRange,
+  checkRetention,
+  checkSmsUpdate,
+} from './validate.js';
+import { type CallWrite, callWrite, type Protect, smsOriginWrite, smsReportWrite } from './writes.js';
+
+export interface PostgresCallStoreOptions {
+  /** `postgres://user:password@host:5432/database` (the password never appears in errors). */
+  url: string;
+  privacy: PrivacyConfig;
+  /** The name records written through this store are tagged with (default: the host name). */
+  instance?: string;
+  /** A schema to keep the tables in (created if missing); default the connection's search path. */
+  schema?: string;
+  /** Connections in the pool (default 4). */
+  poolSize?: number;
+}
+
+const DAY_MS = 86_400_000;
+const BATCH = 2000;
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** BIGINT and NUMERIC (counts, sums, epoch ms) as numbers: they fit a double in this schema. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** The URL with its password replaced, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+type Db = pg.Pool | pg.PoolClient;
+
+/** One row of a batch: a call's updates, at most one of each kind, in CALL_BATCH_COLUMNS order. */
+interface BatchRow {
+  kinds: Set<CallWrite>;
+  values: unknown[];
+}
+/** Where each kind's columns start in a batch row (after call_id and first_at). */
+const SLOTS = Object.fromEntries(
+  (Object.keys(CALL_UPSERTS) as CallWrite[]).map((k) => [
+    k,
+    SQL.CALL_BATCH_COLUMNS.indexOf(CALL_UPSERTS[k].columns[0]!),
+  ]),
+) as Record<CallWrite, number>;
+const TRANSCRIPT = SQL.CALL_BATCH_COLUMNS.indexOf('transcript');
+function newBatchRow(callId: string, at: number): BatchRow {
+  const values: unknown[] = SQL.CALL_BATCH_COLUMNS.map(() => null);
+  values[0] = callId;
+  values[1] = at;
+  values[TRANSCRIPT] = 0; // NOT NULL; 0 leaves a stored 1 alone (its rule runs only for a 1)
+  return { kinds: new Set(), values };
+}
+
+/** A write by name: node-postgres prepares it once per connection (parse and plan once). */
+const write = (db: Db, name: keyof typeof SQL.WRITES, values: unknown[]) =>
+  db.query({ name: `sidetone_${name}`, text: SQL.WRITES[name], values });
+
+/**
+ * PostgreSQL implementation of {@link CallStore}.
+ *
+ * @example
+ * ```ts
+ * const store = await openPostgresCallStore({
+ *   url: 'postgres://sidetone@db:5432/telephony',
+ *   privacy: { hashKey: process.env.SIDETONE_HASH_KEY!, storeRaw: false },
+ *   instance: 'pbx-east',
+ * });
+ * await store.applyBatch(updates); // one transaction
+ * const fleet = await store.stats({ from, to }); // every instance
+ * const east = await store.stats({ from, to, instance: 'pbx-east' });
+ * ```
+ */
+export class PostgresCallStore implements CallStore {
+  readonly url: string;
+  readonly instance: string;
+  schemaVersion = 0;
+  private readonly pool: pg.Pool;
+  private readonly privacy: PrivacyConfig;
+  private readonly protect: Protect;
+  private closed = false;
+
+  constructor(opts: PostgresCallStoreOptions) {
+    if (typeof opts?.url !== 'string' || !/^postgres(ql)?:\/\//.test(opts.url)) {
+      throw new ValidationError(
+        'ST_STORE_URL',
+        `store url must be a postgres:// URL, got ${showValue(opts?.url === undefined ? undefined : redactUrl(String(opts.url)))}; e.g. "postgres://sidetone@localhost:5432/sidetone"`,
+        [{ path: 'url', message: 'postgres://user@host:port/database' }],
+      );
+    }
+    if (opts.schema !== undefined && !IDENT.test(opts.schema)) {
+      throw new ValidationError(
+        'ST_STORE_URL',
+        `schema must be a lower-case SQL identifier, got ${showValue(opts.schema)}; e.g. "sidetone"`,
+        [{ path: 'schema', message: '[a-z_][a-z0-9_]*' }],
+      );
+    }
+    this.privacy = checkPrivacyConfig(opts.privacy);
+    this.protect = numberProtector(this.privacy);
+    this.url = redactUrl(opts.url);
+    this.instance = opts.instance ?? process.env.HOSTNAME ?? 'sidetone';
+    // Settings every connection starts with: the instance tag (the tables' column default) and the
+    // schema. Sent as startup options, so no pooled connection can miss them.
+    const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/ /g, '\\ ');
+    let options = `-c sidetone.instance=${esc(this.instance)}`;
+    if (opts.schema !== undefined) options += ` -c search_path=${opts.schema}`;
+    this.pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 4,
+      options,
+      types: TYPES,
+    });
+    // An idle connection the server drops must not crash the process; the next query reconnects.
+    this.pool.on('error', () => {});
+  }
+
+  /** Create the schema if asked, and bring it to the latest version under an advisory lock. */
+  async migrate(schema?: string): Promise<number> {
+    const client = await this.connect('migrate');
+    try {
+      await client.query('BEGIN');
+      // One migrator at a time across instances (CREATE SCHEMA IF NOT EXISTS races too); the lock
+      // ends with the transaction.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('sidetone.migrate'))");
+      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS sidetone_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      const r = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM sidetone_schema');
+      const current = r.rows[0]?.v ?? 0;
+      if (current > SQL.PG_LATEST_VERSION) {
+        throw new StoreError(
+          'ST_STORE_SCHEMA_TOO_NEW',
+          `call store ${this.url} has schema version ${current}, but this sidetone knows up to ` +
+            `${SQL.PG_LATEST_VERSION}; upgrade sidetone, or use another database or schema`,
+        );
+      }
+      for (const m of SQL.PG_MIGRATIONS) {
+        if (m.version <= current) continue;
+        await client.query(m.sql);
+        await client.query('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [
+          m.version,
+          m.description,
+        ]);
+      }
+      await client.query('COMMIT');
+      this.schemaVersion = Math.max(current, SQL.PG_LATEST_VERSION);
+      return this.schemaVersion;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw this.wrap(e, 'migrate');
+    } finally {
+      client.release();
+    }
+  }
+
+  private async connect(what: string): Promise<pg.PoolClient> {
+    this.assertOpen(what);
+    try {
+      return await this.pool.connect();
+    } catch (e) {
+      throw this.wrap(e, what);
+    }
+  }
+
+  private assertOpen(what: string): void {
+    if (this.closed) {
+      throw new StoreError(
+        'ST_STORE_CLOSED',
+        `call store ${this.url} is closed; ${what} needs an open store (open it again)`,
+      );
+    }
+  }
+
+  /** Turn a driver error into a StoreError that names the fix; our own errors pass through. */
+  private wrap(e: unknown, what: string): Error {
+    if (e instanceof SidetoneError) return e;
+    const code = String((e as { code?: unknown })?.code ?? '');
+    const msg = (e as Error)?.message ?? String(e);
+    const fix =
+      code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'start PostgreSQL or fix host and port in the store URL'
+        : code === '28P01' || code === '28000'
+          ? 'check the user and password in the store URL'
+          : code === '3D000'
+            ? 'create the database first (createdb NAME) or fix its name in the store URL'
+            : code === '53100'
+              ? 'the database disk is full; free space or lower retention'
+              : 'check the database server and its log';
+    return new StoreError('ST_STORE_POSTGRES', `call store ${this.url}: ${what} failed (${msg}); ${fix}`, {
+      cause: e,
+    });
+  }
+
+  private async query<R extends pg.QueryResultRow>(
+    what: string,
+    text: string,
+    values: unknown[],
+    db: Db = this.pool,
+  ): Promise<pg.QueryResult<R>> {
+    this.assertOpen(what);
+    try {
+      return await db.query<R>(text, values);
+    } catch (e) {
+      throw this.wrap(e, what);
+    }
+  }
+
+  /** Rows as arrays, in column order (the tuple shapes the SQLite backend reads too). */
+  private async tuples<T>(what: string, text: string, values: unknown[]): Promise<T[]> {
+    this.assertOpen(what);
+    try {
+      return (await this.pool.query({ text, values, rowMode: 'array' })).rows as T[];
+    } catch (e) {
+      throw this.wrap(e, what);
+    }
+  }
+
+  /** Run `fn` in one transaction on one connection: all or nothing. */
+  private async transaction(what: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.connect(what);
+    try {
+      await client.query('BEGIN');
+      await fn(client);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw this.wrap(e, what);
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * A batch as a few set-based statements (see CALL_BATCH_UPSERT): each call's updates fill one
+   * row, a kind already in it starting the call's next row, which goes in the next round.
+   */
+  private async writeCalls(db: Db, updates: readonly CallUpdate[]): Promise<void> {
+    const rows = new Map<string, BatchRow[]>();
+    for (const u of updates) {
+      const [kind, values] = callWrite(this.protect, u);
+      let list = rows.get(u.callId);
+      if (list === undefined) rows.set(u.callId, (list = []));
+      let row = list.find((r) => !r.kinds.has(kind));
+      if (row === undefined) list.push((row = newBatchRow(u.callId, values[1] as number)));
+      row.kinds.add(kind);
+      if ((values[1] as number) < (row.values[1] as number)) row.values[1] = values[1];
+      const at = SLOTS[kind];
+      if (kind === 'transcript') row.values[at] = 1;
+      else for (let i = 2; i < values.length; i++) row.values[at + i - 2] = values[i];
+    }
+    for (let round = 0; ; round++) {
+      const columns: unknown[][] = SQL.CALL_BATCH_COLUMNS.map(() => []);
+      for (const list of rows.values()) {
+        const row = list[round];
+        if (row !== undefined) for (let i = 0; i < columns.length; i++) columns[i]!.push(row.values[i]);
+      }
+      if (columns[0]!.length === 0) return;
+      await db.query({ name: 'sidetone_call_batch', text: SQL.CALL_BATCH_UPSERT, values: columns });
+    }
+  }
+
+  private async writeSms(db: Db, u: SmsUpdate): Promise<void> {
+    if (u.kind === 'received' || u.kind === 'sent') {
+      const [name, values] = smsOriginWrite(this.protect, u);
+      await write(db, name, values);
+      return;
+    }
+    // Filed under the submission it matches (reference on its gateway), else under its own id.
+    const matched =
+      u.match === undefined
+        ? undefined
+        : (
+            await db.query<{ message_id: string }>(SQL.SMS_PENDING_BY_REFERENCE, [
+              u.match.gateway ?? null,
+              u.match.reference,
+              Math.trunc(u.at),
+            ])
+          ).rows[0]?.message_id;
+    await write(db, 'smsReport', smsReportWrite(u, matched ?? u.messageId));
+  }
+
+  async apply(update: CallUpdate): Promise<void> {
+    checkCallUpdate(update);
+    // One statement: atomic without a transaction around it.
+    this.assertOpen('apply');
+    try {
+      const [kind, values] = callWrite(this.protect, update);
+      await write(this.pool, kind, values);
+    } catch (e) {
+      throw this.wrap(e, 'apply');
+    }
+  }
+
+  async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
+    // Validate everything first: a bad update rejects the whole batch before anything is written.
+    for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
+    await this.transaction('applyBatch', (c) => this.writeCalls(c, updates));
+    return updates.length;
+  }
+
+  async applySms(update: SmsUpdate): Promise<void> {
+    checkSmsUpdate(update);
+    await this.transaction('applySms', (c) => this.writeSms(c, update));
+  }
+
+  async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
+    for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
+    await this.transaction('applySmsBatch', async (c) => {
+      for (const u of updates) await this.writeSms(c, u);
+    });
+    return updates.length;
+  }
+
+  async getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined> {
+    const [row] = await this.tuples<CallTuple>('getCall', SQL.CALL_BY_ID, [callId]);
+    return row && toCallRecord(row, mayReveal(this.privacy, opts?.reveal));
+  }
+
+  async recentCalls(
+    q: { statuses: readonly CallStatus[]; limit: number; before?: number },
+    opts?: ReadOptions,
+  ): Promise<CallRecord[]> {
+    const limit = Math.max(0, Math.min(10_000, Math.trunc(q.limit)));
+    const before = Math.trunc(q.before ?? Number.MAX_SAFE_INTEGER);
+    const reveal = mayReveal(this.privacy, opts?.reveal);
+    const rows: CallTuple[] = [];
+    for (const st of new Set(q.statuses)) {
+      rows.push(
+        ...(await this.tuples<CallTuple>('recentCalls', SQL.CALLS_RECENT_BY_STATUS, [st, before, limit])),
+      );
+    }
+    rows.sort((a, b) => b[2] - a[2] || b[0] - a[0]);
+    return rows.slice(0, limit).map((r) => toCallRecord(r, reveal));
+  }
+
+  /** $1..$6 of a call range (see postgres-sql.ts). */
+  private range(q: CallQuery): unknown[] {
+    return [
+      Math.ceil(q.from),
+      Math.ceil(q.to),
+      q.direction ?? null,
+      q.trunk ?? null,
+      q.channel ?? null,
+      q.instance ?? null,
+    ];
+  }
+
+  async *iterateCalls(q: CallQuery & { chunkSize?: number }, opts?: ReadOptions): AsyncIterable<CallRecord> {
+    checkRange(q);
+    const reveal = mayReveal(this.privacy, opts?.reveal);
+    const params = this.range(q);
+    const limit = q.chunkSize ?? 1000;
+    let afterId = -1;
+    // Keyset pages, as in SQLite: no cursor holds a connection (and a snapshot) for a whole export.
+    for (;;) {
+      const rows = await this.tuples<CallTuple>('iterateCalls', SQL.CALL_PAGE, [...params, afterId, limit]);
+      for (const r of rows) yield toCallRecord(r, reveal);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < limit) return;
+      params[0] = last[2];
+      afterId = last[0];
+      await yieldToLoop();
+    }
+  }
+
+  async stats(q: CallQuery): Promise<CallStats> {
+    checkRange(q);
+    return foldCallStats((await this.query<StatsGroup>('stats', SQL.CALL_STATS, this.range(q))).rows);
+  }
+
+  async overview(q: CallQuery, bucket: Bucket): Promise<CallOverview> {
+    checkRange(q);
+    const size = bucketSize(bucket);
+    const r = await this.query<OverviewGroup>('overview', SQL.CALL_OVERVIEW, [...this.range(q), size]);
+    return foldOverview(r.rows);
+  }
+
+  async durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]> {
+    checkRange(q);
+    if (ps.length === 0) return [];
+    checkPercentiles(ps);
+    const r = await this.query<Record<string, number | null>>(
+      'durationPercentiles',
+      SQL.durationPercentilesSql(ps.length),
+      [...this.range(q), ...ps],
+    );
+    const row = r.rows[0] ?? {};
+    return ps.map((_, i) => row[`p${i}`] ?? null);
+  }
+
+  async series(q: CallQuery, bucket: Bucket): Promise<SeriesRow[]> {
+    checkRange(q);
+    const size = bucketSize(bucket);
+    return foldSeries(
+      (await this.query<SeriesGroup>('series', SQL.CALL_SERIES, [...this.range(q), size])).rows,
+    );
+  }
+
+  async lastActivityAt(): Promise<number | null> {
+    const r = await this.query<{ c: number | null; s: number | null }>(
+      'lastActivityAt',
+      SQL.LAST_ACTIVITY,
+      [],
+    );
+    const { c, s } = r.rows[0] ?? { c: null, s: null };
+    return c === null && s === null ? null : Math.max(c ?? 0, s ?? 0);
+  }
+
+  async countActiveSince(olderThan: number): Promise<number> {
+    const r = await this.query<{ n: number }>('countActiveSince', SQL.COUNT_ACTIVE_SINCE, [
+      Math.trunc(olderThan),
+    ]);
+    return r.rows[0]?.n ?? 0;
+  }
+
+  async getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined> {
+    const [row] = await this.tuples<SmsTuple>('getSms', SQL.SMS_BY_ID, [messageId]);
+    return row && toSmsRecord(row, mayReveal(this.privacy, opts?.reveal));
+  }
+
+  async *iterateSms(
+    q: { from: number; to: number; chunkSize?: number },
+    opts?: ReadOptions,
+  ): AsyncIterable<SmsRecord> {
+    checkRange(q);
+    const reveal = mayReveal(this.privacy, opts?.reveal);
+    const limit = q.chunkSize ?? 1000;
+    let afterAt = Math.ceil(q.from);
+    let afterId = -1;
+    for (;;) {
+      const rows = await this.tuples<SmsTuple>('iterateSms', SQL.SMS_PAGE, [
+        afterAt,
+        Math.ceil(q.to),
+        afterId,
+        limit,
+      ]);
+      for (const r of rows) yield toSmsRecord(r, reveal);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < limit) return;
+      afterAt = last[2];
+      afterId = last[0];
+      await yieldToLoop();
+    }
+  }
+
+  async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
+    checkRange(q);
+    const r = await this.query('smsStats', SQL.SMS_STATS, [Math.ceil(q.from), Math.ceil(q.to)]);
+    return toSmsStats(r.rows[0] ?? {});
+  }
+
+  async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {
+    checkMaxActive(maxActiveSeconds);
+    const params = [Math.trunc(now), Math.trunc(now - maxActiveSeconds * 1000), BATCH];
+    return drain(
+      BATCH,
+      async () => (await this.query('closeZombies', SQL.CLOSE_ZOMBIES, params)).rowCount ?? 0,
+    );
+  }
+
+  async deleteOlderThan(
+    days: number,
+    opts: { batchSize?: number; now?: number } = {},
+  ): Promise<DeleteResult> {
+    const batch = opts.batchSize ?? BATCH;
+    checkRetention(days, batch);
+    const cutoff = Math.trunc((opts.now ?? Date.now()) - days * DAY_MS);
+    const remove = (sql: string) => async () =>
+      (await this.query('deleteOlderThan', sql, [cutoff, batch])).rowCount ?? 0;
+    return {
+      calls: await drain(batch, remove(SQL.DELETE_CALLS_BATCH)),
+      sms: await drain(batch, remove(SQL.DELETE_SMS_BATCH)),
+    };
+  }
+
+  /**
+   * Readiness: rejects unless the server takes writes (a hot standby does not). Cheap enough for
+   * every health check: one round trip, no table touched.
+   */
+  async probeWritable(): Promise<void> {
+    const r = await this.query<{ ro: boolean }>('probeWritable', 'SELECT pg_is_in_recovery() AS ro', []);
+    if (r.rows[0]?.ro !== false) {
+      throw new StoreError(
+        'ST_STORE_POSTGRES',
+        `call store ${this.url} is a read-only standby; point store.url at the primary`,
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+/**
+ * Connect to PostgreSQL and migrate (creating the schema if given). Several instances may open the
+ * same database at once: migrations run one at a time under an advisory lock.
+ *
+ * @example
+ * ```ts
+ * const store = await openPostgresCallStore({ url: process.env.DATABASE_URL!, privacy: { hashKey, storeRaw: false } });
+ * ```
+ */
+export async function openPostgresCallStore(opts: PostgresCallStoreOptions): Promise<PostgresCallStore> {
+  const store = new PostgresCallStore(opts);
+  try {
+    await store.migrate(opts.schema);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}

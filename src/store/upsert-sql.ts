@@ -1,0 +1,149 @@
+/**
+ * The write statements every SQL backend runs, in SQL that SQLite and PostgreSQL both accept:
+ * positional `?` parameters (the PostgreSQL backend numbers them), the stored row aliased `o`
+ * (PostgreSQL rejects a bare column in `DO UPDATE SET` as ambiguous with `excluded`), and CASE
+ * where SQLite would use its two-argument MIN. Upserts are written so that updates commute: times
+ * take the earliest report, descriptive fields come from the earliest event that carries them
+ * (`pick`), media keeps the worst value seen.
+ */
+
+/** `col` := the earlier of old and new, either may be null. */
+const minOf = (c: string) =>
+  `${c} = CASE WHEN excluded.${c} IS NOT NULL AND (o.${c} IS NULL OR excluded.${c} < o.${c}) THEN excluded.${c} ELSE o.${c} END`;
+const maxOf = (c: string) =>
+  `${c} = CASE WHEN excluded.${c} IS NOT NULL AND (o.${c} IS NULL OR excluded.${c} > o.${c}) THEN excluded.${c} ELSE o.${c} END`;
+/** `col` := the new value if the new event is earlier (`earlier`), else keep; never overwrite with null. */
+const pick = (c: string, earlier: string) =>
+  `${c} = CASE WHEN ${earlier} THEN COALESCE(excluded.${c}, o.${c}) ELSE COALESCE(o.${c}, excluded.${c}) END`;
+/** The three columns of a number move together, so hash, mask and raw always describe one number. */
+const pickNumber = (p: string, earlier: string) =>
+  ['hash', 'masked', 'raw'].map(
+    (s) =>
+      `${p}_${s} = CASE WHEN o.${p}_hash IS NULL OR (${earlier} AND excluded.${p}_hash IS NOT NULL) ` +
+      `THEN excluded.${p}_${s} ELSE o.${p}_${s} END`,
+  );
+const firstAt =
+  'first_at = CASE WHEN excluded.first_at < o.first_at THEN excluded.first_at ELSE o.first_at END';
+const NUMBER_COLUMNS = ['from', 'to'].flatMap((p) => ['hash', 'masked', 'raw'].map((s) => `${p}_${s}`));
+
+/**
+ * One call update kind: the columns it inserts after `call_id, first_at` (each a `?` unless given
+ * in `values`), and how it merges into a stored row. `present`, where set, is the condition on
+ * `excluded` under which the update is in a row: a combined row (PostgreSQL batches several kinds
+ * into one row) leaves the others' rules alone where they would not hold for a missing update.
+ */
+export interface CallUpsert {
+  columns: readonly string[];
+  values?: readonly string[];
+  sets: readonly string[];
+  present?: string;
+}
+
+const STARTED_EARLIER = '(o.started_at IS NULL OR excluded.started_at < o.started_at)';
+// A real `ended` replaces what zombie cleanup guessed; otherwise the earliest end wins.
+const ENDED_EARLIER = '(o.ended_at IS NULL OR o.closed_by_cleanup = 1 OR excluded.ended_at < o.ended_at)';
+const endField = (c: string) =>
+  `${c} = CASE WHEN o.closed_by_cleanup = 1 THEN excluded.${c} WHEN ${ENDED_EARLIER} ` +
+  `THEN COALESCE(excluded.${c}, o.${c}) ELSE COALESCE(o.${c}, excluded.${c}) END`;
+
+export const CALL_UPSERTS = {
+  started: {
+    columns: ['started_at', 'direction', 'channel', 'trunk', ...NUMBER_COLUMNS],
+    sets: [
+      minOf('started_at'),
+      ...['direction', 'channel', 'trunk'].map((c) => pick(c, STARTED_EARLIER)),
+      ...pickNumber('from', STARTED_EARLIER),
+      ...pickNumber('to', STARTED_EARLIER),
+    ],
+  },
+  ringing: { columns: ['ringing_at'], sets: [minOf('ringing_at')] },
+  answered: { columns: ['answered_at'], sets: [minOf('answered_at')] },
+  ended: {
+    columns: ['ended_at', 'end_status', 'sip_code', 'q850', 'reason', 'hangup_by'],
+    sets: [
+      `ended_at = CASE WHEN ${ENDED_EARLIER} THEN excluded.ended_at ELSE o.ended_at END`,
+      ...['end_status', 'sip_code', 'q850', 'reason', 'hangup_by'].map(endField),
+      'closed_by_cleanup = 0',
+    ],
+    present: 'excluded.ended_at IS NOT NULL',
+  },
+  transcript: {
+    columns: ['transcript'],
+    values: ['1'],
+    sets: ['transcript = 1'],
+    present: 'excluded.transcript = 1',
+  },
+  media: {
+    columns: ['mos', 'jitter_ms', 'loss_percent', 'rtt_ms'],
+    sets: [
+      'mos = CASE WHEN o.mos IS NULL OR excluded.mos < o.mos THEN excluded.mos ELSE o.mos END',
+      maxOf('jitter_ms'),
+      maxOf('loss_percent'),
+      maxOf('rtt_ms'),
+    ],
+  },
+} as const satisfies Record<string, CallUpsert>;
+
+/** `INSERT ... ON CONFLICT DO UPDATE` of one kind; the stored row's `first_at` keeps the earliest. */
+function callUpsert(u: CallUpsert): string {
+  const values = u.values ?? u.columns.map(() => '?');
+  return `INSERT INTO calls AS o (call_id, first_at, ${u.columns.join(', ')})
+  VALUES (?, ?, ${values.join(', ')})
+  ON CONFLICT (call_id) DO UPDATE SET ${firstAt}, ${u.sets.join(', ')}`;
+}
+
+export const UPSERT_STARTED = callUpsert(CALL_UPSERTS.started);
+export const UPSERT_RINGING = callUpsert(CALL_UPSERTS.ringing);
+export const UPSERT_ANSWERED = callUpsert(CALL_UPSERTS.answered);
+export const UPSERT_ENDED = callUpsert(CALL_UPSERTS.ended);
+export const UPSERT_TRANSCRIPT = callUpsert(CALL_UPSERTS.transcript);
+export const UPSERT_MEDIA = callUpsert(CALL_UPSERTS.media);
+
+/**
+ * Every kind in one statement (PostgreSQL batches): one row per call carries up to one update of
+ * each kind. A kind's rules run only where its update is present (`present`), or tolerate its
+ * absence (null `excluded` values keep the stored ones).
+ */
+export function combinedCallUpsert(): { columns: string[]; sets: string[] } {
+  const columns = ['call_id', 'first_at'];
+  const sets = [firstAt];
+  for (const u of Object.values(CALL_UPSERTS) as CallUpsert[]) {
+    columns.push(...u.columns);
+    for (const set of u.sets) {
+      if (u.present === undefined) sets.push(set);
+      else {
+        const [column, rule] = [set.slice(0, set.indexOf(' = ')), set.slice(set.indexOf(' = ') + 3)];
+        sets.push(`${column} = CASE WHEN ${u.present} THEN ${rule} ELSE o.${column} END`);
+      }
+    }
+  }
+  return { columns, sets };
+}
+
+// --- SMS -------------------------------------------------------------------------------------
+
+const smsOrigin = (c: string, direction: string) => {
+  const earlier = `(o.${c} IS NULL OR excluded.${c} < o.${c})`;
+  return `INSERT INTO sms AS o (message_id, first_at, ${c}, direction, gateway, segments,
+    from_hash, from_masked, from_raw, to_hash, to_masked, to_raw, reference)
+  VALUES (?, ?, ?, '${direction}', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (message_id) DO UPDATE SET ${firstAt}, ${minOf(c)},
+    direction = COALESCE(o.direction, excluded.direction),
+    ${pick('gateway', earlier)}, ${pick('segments', earlier)}, reference = COALESCE(o.reference, excluded.reference),
+    ${[...pickNumber('from', earlier), ...pickNumber('to', earlier)].join(', ')}`;
+};
+export const UPSERT_SMS_RECEIVED = smsOrigin('received_at', 'inbound');
+export const UPSERT_SMS_SENT = smsOrigin('sent_at', 'outbound');
+
+/** Rank of the outcome a row already holds: a report's code is kept from the most final outcome. */
+const SMS_RANK = `(CASE WHEN o.delivered_at IS NOT NULL THEN 4 WHEN o.failed_at IS NOT NULL THEN 3
+  WHEN o.pending_at IS NOT NULL THEN 2 WHEN o.unknown_at IS NOT NULL THEN 1 ELSE 0 END)`;
+/** Last param: the rank of this report's outcome (delivered 4, failed 3, pending 2, unknown 1). */
+export const UPSERT_SMS_REPORT = `INSERT INTO sms AS o (message_id, first_at, direction, delivered_at, failed_at,
+    pending_at, unknown_at, status_code, failure_reason)
+  VALUES (?, ?, 'outbound', ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (message_id) DO UPDATE SET ${firstAt}, direction = COALESCE(o.direction, excluded.direction),
+    ${['delivered_at', 'failed_at', 'pending_at', 'unknown_at'].map(minOf).join(', ')},
+    status_code = CASE WHEN ? > ${SMS_RANK} THEN COALESCE(excluded.status_code, o.status_code)
+      ELSE COALESCE(o.status_code, excluded.status_code) END,
+    failure_reason = COALESCE(o.failure_reason, excluded.failure_reason)`;
