@@ -7,7 +7,6 @@ import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
 import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
 import { SMS_STATUSES } from './types.js';
 import * as UPSERT from './upsert-sql.js';
-import { combinedCallUpsert } from './upsert-sql.js';
 
 /** `?` placeholders as PostgreSQL's `$1, $2, ...`, in textual order (the order they are bound in). */
 export function numbered(sql: string): string {
@@ -190,9 +189,7 @@ const COLUMN_TYPES: Record<string, string> = {
 };
 const typeOf = (column: string) => COLUMN_TYPES[column] ?? (/_at$/.test(column) ? 'int8' : 'text');
 
-const combined = combinedCallUpsert();
-/** The columns of a batched call row, in parameter order ($1 = call_id, $2 = first_at, ...). */
-export const CALL_BATCH_COLUMNS: readonly string[] = combined.columns;
+const combined = UPSERT.COMBINED_CALL;
 
 /**
  * A batch of calls as one set operation: each row carries up to one update of every kind for one

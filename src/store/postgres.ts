@@ -37,7 +37,6 @@ import type {
   SmsStats,
   SmsUpdate,
 } from './types.js';
-import { CALL_UPSERTS } from './upsert-sql.js';
 import {
   checkCallUpdate,
   checkMaxActive,
@@ -46,7 +45,7 @@ import {
   checkRetention,
   checkSmsUpdate,
 } from './validate.js';
-import { type CallWrite, callWrite, type Protect, smsOriginWrite, smsReportWrite } from './writes.js';
+import { callRounds, callWrite, type Protect, smsOriginWrite, smsReportWrite } from './writes.js';
 
 export interface PostgresCallStoreOptions {
   /** `postgres://user:password@host:5432/database` (the password never appears in errors). */
@@ -84,27 +83,6 @@ export function redactUrl(url: string): string {
 }
 
 type Db = pg.Pool | pg.PoolClient;
-
-/** One row of a batch: a call's updates, at most one of each kind, in CALL_BATCH_COLUMNS order. */
-interface BatchRow {
-  kinds: Set<CallWrite>;
-  values: unknown[];
-}
-/** Where each kind's columns start in a batch row (after call_id and first_at). */
-const SLOTS = Object.fromEntries(
-  (Object.keys(CALL_UPSERTS) as CallWrite[]).map((k) => [
-    k,
-    SQL.CALL_BATCH_COLUMNS.indexOf(CALL_UPSERTS[k].columns[0]!),
-  ]),
-) as Record<CallWrite, number>;
-const TRANSCRIPT = SQL.CALL_BATCH_COLUMNS.indexOf('transcript');
-function newBatchRow(callId: string, at: number): BatchRow {
-  const values: unknown[] = SQL.CALL_BATCH_COLUMNS.map(() => null);
-  values[0] = callId;
-  values[1] = at;
-  values[TRANSCRIPT] = 0; // NOT NULL; 0 leaves a stored 1 alone (its rule runs only for a 1)
-  return { kinds: new Set(), values };
-}
 
 /** A write by name: node-postgres prepares it once per connection (parse and plan once). */
 const write = (db: Db, name: keyof typeof SQL.WRITES, values: unknown[]) =>
@@ -285,31 +263,11 @@ export class PostgresCallStore implements CallStore {
     }
   }
 
-  /**
-   * A batch as a few set-based statements (see CALL_BATCH_UPSERT): each call's updates fill one
-   * row, a kind already in it starting the call's next row, which goes in the next round.
-   */
+  /** A batch as a few set-based statements, one per round (see CALL_BATCH_UPSERT). */
   private async writeCalls(db: Db, updates: readonly CallUpdate[]): Promise<void> {
-    const rows = new Map<string, BatchRow[]>();
-    for (const u of updates) {
-      const [kind, values] = callWrite(this.protect, u);
-      let list = rows.get(u.callId);
-      if (list === undefined) rows.set(u.callId, (list = []));
-      let row = list.find((r) => !r.kinds.has(kind));
-      if (row === undefined) list.push((row = newBatchRow(u.callId, values[1] as number)));
-      row.kinds.add(kind);
-      if ((values[1] as number) < (row.values[1] as number)) row.values[1] = values[1];
-      const at = SLOTS[kind];
-      if (kind === 'transcript') row.values[at] = 1;
-      else for (let i = 2; i < values.length; i++) row.values[at + i - 2] = values[i];
-    }
-    for (let round = 0; ; round++) {
-      const columns: unknown[][] = SQL.CALL_BATCH_COLUMNS.map(() => []);
-      for (const list of rows.values()) {
-        const row = list[round];
-        if (row !== undefined) for (let i = 0; i < columns.length; i++) columns[i]!.push(row.values[i]);
-      }
-      if (columns[0]!.length === 0) return;
+    for (const rows of callRounds(this.protect, updates)) {
+      // Rows to columns: one array parameter per column.
+      const columns = rows[0]!.map((_, i) => rows.map((r) => r[i]));
       await db.query({ name: 'sidetone_call_batch', text: SQL.CALL_BATCH_UPSERT, values: columns });
     }
   }

@@ -55,6 +55,7 @@ const STATEMENT_SQL = {
   ended: SQL.UPSERT_ENDED,
   transcript: SQL.UPSERT_TRANSCRIPT,
   media: SQL.UPSERT_MEDIA,
+  combined: SQL.UPSERT_CALL_COMBINED,
   zombies: SQL.CLOSE_ZOMBIES,
   smsReceived: SQL.UPSERT_SMS_RECEIVED,
   smsSent: SQL.UPSERT_SMS_SENT,

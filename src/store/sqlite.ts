@@ -28,7 +28,7 @@ import {
 import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } from './sqlite-rows.js';
 import * as SQL from './sqlite-sql.js';
 import { bucketSize, rangeParams } from './sqlite-sql.js';
-import { writeCall, writeSms } from './sqlite-write.js';
+import { writeCall, writeCalls, writeSms } from './sqlite-write.js';
 import type {
   Bucket,
   CallOverview,
@@ -99,9 +99,7 @@ export class SqliteCallStore implements CallStore {
     this.path = path;
     this.schemaVersion = schemaVersion;
     this.s = s;
-    this.writeCalls = db.transaction((us: readonly CallUpdate[]) => {
-      for (const u of us) writeCall(s, protect, u);
-    });
+    this.writeCalls = db.transaction((us: readonly CallUpdate[]) => writeCalls(s, protect, us));
     this.writeSmses = db.transaction((us: readonly SmsUpdate[]) => {
       for (const u of us) writeSms(s, protect, u);
     });

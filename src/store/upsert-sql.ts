@@ -104,7 +104,7 @@ export const UPSERT_MEDIA = callUpsert(CALL_UPSERTS.media);
  * each kind. A kind's rules run only where its update is present (`present`), or tolerate its
  * absence (null `excluded` values keep the stored ones).
  */
-export function combinedCallUpsert(): { columns: string[]; sets: string[] } {
+function combinedCallUpsert(): { columns: string[]; sets: string[] } {
   const columns = ['call_id', 'first_at'];
   const sets = [firstAt];
   for (const u of Object.values(CALL_UPSERTS) as CallUpsert[]) {
@@ -119,6 +119,12 @@ export function combinedCallUpsert(): { columns: string[]; sets: string[] } {
   }
   return { columns, sets };
 }
+
+export const COMBINED_CALL = combinedCallUpsert();
+/** The combined upsert, one row of `?` (SQLite runs it once per row; PostgreSQL unnests arrays). */
+export const UPSERT_CALL_COMBINED = `INSERT INTO calls AS o (${COMBINED_CALL.columns.join(', ')})
+  VALUES (${COMBINED_CALL.columns.map(() => '?').join(', ')})
+  ON CONFLICT (call_id) DO UPDATE SET ${COMBINED_CALL.sets.join(', ')}`;
 
 // --- SMS -------------------------------------------------------------------------------------
 

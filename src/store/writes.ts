@@ -5,6 +5,7 @@
  */
 import type { ProtectedNumber } from './privacy.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
+import { CALL_UPSERTS, COMBINED_CALL } from './upsert-sql.js';
 
 export type Protect = (n: string | undefined) => ProtectedNumber | null;
 
@@ -96,4 +97,49 @@ export function smsReportWrite(u: SmsReport, messageId: string): unknown[] {
     u.kind === 'send_failed' ? (u.reason ?? 'other') : null,
     SMS_RANK[outcome],
   ];
+}
+
+/** Where each kind's columns start in a combined row (after call_id and first_at). */
+const SLOTS = Object.fromEntries(
+  (Object.keys(CALL_UPSERTS) as CallWrite[]).map((k) => [
+    k,
+    COMBINED_CALL.columns.indexOf(CALL_UPSERTS[k].columns[0] as string),
+  ]),
+) as Record<CallWrite, number>;
+const TRANSCRIPT = COMBINED_CALL.columns.indexOf('transcript');
+
+/**
+ * A batch of call updates as rows of the combined upsert (UPSERT_CALL_COMBINED), in rounds: a row
+ * holds one call's updates, at most one of each kind; a kind already in the row (a 183 after a
+ * 180) starts the call's next row, which goes in the next round. One row per call instead of one
+ * statement per update; the upserts commute, so rounds give the record one-by-one updates give.
+ */
+export function callRounds(protect: Protect, updates: readonly CallUpdate[]): unknown[][][] {
+  const byCall = new Map<string, Array<{ kinds: Set<CallWrite>; values: unknown[] }>>();
+  for (const u of updates) {
+    const [kind, values] = callWrite(protect, u);
+    const at = values[1] as number;
+    let rows = byCall.get(u.callId);
+    if (rows === undefined) byCall.set(u.callId, (rows = []));
+    let row = rows.find((r) => !r.kinds.has(kind));
+    if (row === undefined) {
+      const fresh: unknown[] = COMBINED_CALL.columns.map(() => null);
+      fresh[0] = u.callId;
+      fresh[1] = at;
+      fresh[TRANSCRIPT] = 0; // NOT NULL; 0 leaves a stored 1 alone (the rule runs only for a 1)
+      rows.push((row = { kinds: new Set(), values: fresh }));
+    }
+    row.kinds.add(kind);
+    if (at < (row.values[1] as number)) row.values[1] = at;
+    const slot = SLOTS[kind];
+    if (kind === 'transcript') row.values[slot] = 1;
+    else for (let i = 2; i < values.length; i++) row.values[slot + i - 2] = values[i];
+  }
+  const rounds: unknown[][][] = [];
+  for (const rows of byCall.values()) {
+    rows.forEach((r, i) => {
+      (rounds[i] ??= []).push(r.values);
+    });
+  }
+  return rounds;
 }
