@@ -2,9 +2,11 @@
 // while a real Prometheus scrapes it every second. Reports events/s and scrape health.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { loadConfig } from '../dist/config/load.js';
 import { startSidecar } from '../dist/server/sidecar.js';
 
@@ -87,28 +89,31 @@ function batch() {
   return lines.join('\n');
 }
 
-await new Promise((r) => setTimeout(r, 1500)); // let Prometheus start scraping
-let events = 0;
-let failures = 0;
-const end = Date.now() + SECONDS * 1000;
-const t0 = performance.now();
-await Promise.all(
-  Array.from({ length: CLIENTS }, async () => {
-    while (Date.now() < end) {
-      const res = await fetch(`${sidecar.url}/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-ndjson' },
-        body: batch(),
-      });
-      const body = await res.json();
-      if (res.status === 200) events += body.accepted;
-      else failures++;
-    }
-  }),
-);
-const elapsed = (performance.now() - t0) / 1000;
-const rate = events / elapsed;
+/** Post batches from CLIENTS concurrent clients for SECONDS; events/s acknowledged. */
+async function load(url) {
+  let events = 0;
+  let failures = 0;
+  const end = Date.now() + SECONDS * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < end) {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-ndjson' },
+          body: batch(),
+        });
+        const body = await res.json();
+        if (res.status === 200) events += body.accepted;
+        else failures++;
+      }
+    }),
+  );
+  return { rate: events / ((performance.now() - t0) / 1000), failures };
+}
 
+await new Promise((r) => setTimeout(r, 1500)); // let Prometheus start scraping
+const { rate, failures } = await load(`${sidecar.url}/events`);
 let scrape = 'prometheus not installed';
 try {
   const r = await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`);
@@ -117,11 +122,47 @@ try {
 } catch {}
 prom.kill('SIGTERM');
 await sidecar.close();
+
+// The floor, loaded the same way: bare node:http, JSON.parse per line, every event a plain row
+// in SQLite (WAL, synchronous NORMAL) in one transaction per request, then the 200.
+const db = new Database(join(dir, 'floor.db'));
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.exec('CREATE TABLE events (type TEXT, call_id TEXT, body TEXT)');
+const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?)');
+const insertAll = db.transaction((lines) => {
+  for (const line of lines) {
+    const e = JSON.parse(line);
+    insert.run(e.type, e.callId ?? null, line);
+  }
+  return lines.length;
+});
+const floorServer = createHttpServer(async (req, res) => {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  const accepted = insertAll(body.split('\n').filter((l) => l !== ''));
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ accepted }));
+});
+await new Promise((r) => floorServer.listen(0, '127.0.0.1', r));
+const floor = await load(`http://127.0.0.1:${floorServer.address().port}/events`);
+floorServer.close();
+db.close();
 rmSync(dir, { recursive: true, force: true });
 
-const note = `Ingest over HTTP: ${Math.round(rate).toLocaleString('en')} events/s sustained for ${SECONDS} s (${CLIENTS} clients, NDJSON batches of ${BATCH}, every call durable in SQLite before the 200; ${failures} failed requests) while Prometheus scraped every second: ${scrape}.`;
+const note = `Ingest over HTTP: ${Math.round(rate).toLocaleString('en')} events/s sustained for ${SECONDS} s (${CLIENTS} clients, NDJSON batches of ${BATCH}, every call durable in SQLite before the 200; ${failures} failed requests) while Prometheus scraped every second: ${scrape}. The floor (bare node:http, JSON.parse, one plain row per event in one transaction per request, same clients) took ${Math.round(floor.rate).toLocaleString('en')} events/s: sidetone runs at ${(rate / floor.rate).toFixed(2)} of it.`;
 console.log(note);
 writeFileSync(
   new URL('results/ingest.json', import.meta.url),
-  `${JSON.stringify({ results: [{ case: 'ingest over HTTP, per event (batches of 500)', impl: 'sidetone', ns_per_op: 1e9 / rate }], notes: [note] }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      results: [
+        { case: 'ingest over HTTP, per event (batches of 500)', impl: 'sidetone', ns_per_op: 1e9 / rate },
+        { case: 'ingest over HTTP, per event (batches of 500)', impl: 'floor', ns_per_op: 1e9 / floor.rate },
+      ],
+      notes: [note],
+    },
+    null,
+    2,
+  )}\n`,
 );
