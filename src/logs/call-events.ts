@@ -55,6 +55,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
     bus.on('call.started', (e) => {
       if (open.size >= maxOpen) open.delete(open.keys().next().value as string);
       open.set(e.callId, { ids: traceFields(options.spanContext?.(e.callId)), answered: false });
+      if (!log.isLevelEnabled('info')) return;
       log.info(
         line(e, 'call.started', {
           direction: e.direction,
@@ -69,11 +70,15 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
     bus.on('call.answered', (e) => {
       const call = open.get(e.callId);
       if (call !== undefined) call.answered = true;
-      log.info(line(e, 'call.answered'), 'call answered');
+      if (log.isLevelEnabled('info')) log.info(line(e, 'call.answered'), 'call answered');
     }),
     bus.on('call.ended', (e: EventOf<'call.ended'>) => {
       const c = callClass(e, open.get(e.callId)?.answered === true);
       const failed = c.status !== 'completed';
+      if (!log.isLevelEnabled(failed ? 'warn' : 'info')) {
+        open.delete(e.callId);
+        return;
+      }
       const fields = line(e, failed ? 'call.failed' : 'call.ended', {
         outcome: c.outcome,
         status: c.status,
