@@ -89,5 +89,16 @@ describe('serve and demo before starting', () => {
     const d = await run(['demo', '--seed', 'x']);
     expect(d.code).toBe(2);
     expect(d.stderr).toContain('Usage: sidetone demo');
+    const s = await run(['serve', '--store', 'mysql://db/x']);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain('--store takes a postgres:// URL or a file (sqlite:PATH), got a mysql: URL');
+  });
+
+  it('a shared PostgreSQL store without a hash key refuses to start, naming the fix', async () => {
+    const r = await run(['serve', '--port', '0', '--store', 'postgres://u:secret-pw@127.0.0.1:1/db']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('store.hash_key');
+    expect(r.stderr).toContain('openssl rand -hex 32');
+    expect(r.stderr).not.toContain('secret-pw');
   });
 });

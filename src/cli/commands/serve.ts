@@ -91,8 +91,12 @@ export async function runSidecar(
   }
   if (typeof flags.backfill === 'string') settings['demo.backfill_hours'] = backfillHours(flags.backfill);
   if (typeof flags.store === 'string') {
-    if (/^postgres(ql)?:/.test(flags.store)) settings['store.url'] = flags.store;
-    else settings['store.path'] = flags.store.replace(/^sqlite:/, '');
+    if (/^postgres(ql)?:\/\//.test(flags.store)) settings['store.url'] = flags.store;
+    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(flags.store)) {
+      throw new UsageError(
+        `--store takes a postgres:// URL or a file (sqlite:PATH), got a ${flags.store.split(':')[0]}: URL`,
+      );
+    } else settings['store.path'] = flags.store.replace(/^sqlite:/, '');
   }
   const file = typeof flags.config === 'string' ? flags.config : undefined;
   const config = loadConfig({
