@@ -7,7 +7,6 @@ import { request as httpsRequest } from 'node:https';
 import type {
   Dashboard,
   ExportFormat,
-  FailedCall,
   HealthIndicators,
   SeriesPoint,
   SmsSummary,
