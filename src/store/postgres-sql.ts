@@ -24,10 +24,11 @@ const numberColumns = (p: string) => `${p}_hash TEXT, ${p}_masked TEXT, ${p}_raw
 const nonNegative = (a: string, b: string) => `GREATEST(0, ${a} - ${b})`;
 
 /**
- * Migrations, applied in order under an advisory lock (several instances may start at once), each
- * in its own transaction with its row in `sidetone_schema`. Append; never edit a released one.
- * Records carry the instance that first wrote them: the connection's `sidetone.instance` setting
- * is the column default, so the shared upserts need no extra parameter.
+ * Migrations, applied in order in one transaction under an advisory lock (several instances may
+ * start at once), each recorded in `sidetone_schema`: a failure leaves the schema where it was.
+ * Append; never edit a released one. Records carry the instance that first wrote them: the
+ * connection's `sidetone.instance` setting is the column default, so the shared upserts need no
+ * extra parameter.
  */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {

@@ -5,6 +5,7 @@
  * the process), same classifier in the generated columns. Every record carries the instance that
  * first wrote it; reads take `instance` to narrow to one.
  */
+import { hostname } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import pg from 'pg';
 import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
@@ -130,7 +131,7 @@ export class PostgresCallStore implements CallStore {
     this.privacy = checkPrivacyConfig(opts.privacy);
     this.protect = numberProtector(this.privacy);
     this.url = redactUrl(opts.url);
-    this.instance = opts.instance ?? process.env.HOSTNAME ?? 'sidetone';
+    this.instance = opts.instance ?? hostname();
     // Settings every connection starts with: the instance tag (the tables' column default) and the
     // schema. Sent as startup options, so no pooled connection can miss them.
     const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/ /g, '\\ ');

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
 import { openPostgresCallStore, redactUrl } from '../../src/store/postgres.js';
@@ -72,6 +73,26 @@ describe('PostgreSQL store specifics', () => {
       expect((await stores[0]!.stats({ from: T - 1, to: T + 3_600_000 })).total).toBe(3);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
+      await dropSchema(server.url, schema);
+    }
+  });
+
+  it('refuses a schema written by a newer sidetone instead of guessing at it', async () => {
+    const schema = freshSchema();
+    const store = await openPostgresCallStore({ url: server.url, schema, privacy });
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO ${schema}.sidetone_schema (version, description) VALUES (99, 'future')`,
+      );
+      const err = await openPostgresCallStore({ url: server.url, schema, privacy }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreError);
+      expect((err as StoreError).code).toBe('ST_STORE_SCHEMA_TOO_NEW');
+      expect(String((err as Error).message)).toMatch(/schema version 99.*upgrade sidetone/);
+    } finally {
+      await client.end();
+      await store.close();
       await dropSchema(server.url, schema);
     }
   });
