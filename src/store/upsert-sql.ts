@@ -29,8 +29,8 @@ const NUMBER_COLUMNS = ['from', 'to'].flatMap((p) => ['hash', 'masked', 'raw'].m
 /**
  * One call update kind: the columns it inserts after `call_id, first_at` (each a `?` unless given
  * in `values`), and how it merges into a stored row. `present`, where set, is the condition on
- * `excluded` under which the update is in a row: a combined row (PostgreSQL batches several kinds
- * into one row) leaves the others' rules alone where they would not hold for a missing update.
+ * `excluded` under which the update is in a row: a combined row (a batch puts several kinds in one
+ * row) runs those rules only then, as they would not hold for a missing update.
  */
 export interface CallUpsert {
   columns: readonly string[];
@@ -100,9 +100,11 @@ export const UPSERT_TRANSCRIPT = callUpsert(CALL_UPSERTS.transcript);
 export const UPSERT_MEDIA = callUpsert(CALL_UPSERTS.media);
 
 /**
- * Every kind in one statement (PostgreSQL batches): one row per call carries up to one update of
- * each kind. A kind's rules run only where its update is present (`present`), or tolerate its
- * absence (null `excluded` values keep the stored ones).
+ * Every kind in one statement, what batches run in both backends: one row per call carries up to
+ * one update of each kind. A kind's rules run only where its update is present (`present`), or
+ * tolerate its absence (null `excluded` values keep the stored ones). The kinds write disjoint
+ * columns (and `first_at` takes the minimum), so one combined row gives what its updates one by
+ * one give.
  */
 function combinedCallUpsert(): { columns: string[]; sets: string[] } {
   const columns = ['call_id', 'first_at'];
