@@ -83,6 +83,8 @@ const FREED = new FinalizationRegistry<{ map: Map<string, WeakRef<object>>; key:
 
 type Node<S> = Map<unknown, Node<S> | S>;
 
+type Find = (root: Map<unknown, unknown>, values: object) => unknown;
+
 /**
  * The series lookup for one list of label names, made once per metric: a function reading
  * `values.route` by name gets an inline cache per label, where `values[names[i]]` is a keyed read
@@ -90,7 +92,6 @@ type Node<S> = Map<unknown, Node<S> | S>;
  * (`[a-zA-Z_][a-zA-Z0-9_]*`), safe in source text. Where code generation is disallowed (a CSP, some
  * edge runtimes) the generic loop does the same walk.
  */
-type Find = (root: Map<unknown, unknown>, values: object) => unknown;
 function compileFind(names: readonly string[]): Find {
   if (names.length > 0 && names.length <= 8) {
     let body = 'let n = root;\n';
