@@ -50,6 +50,7 @@ for (const [name, file] of [
   ['postgres', 'postgres.bench.mjs'],
   ['ingest', 'ingest.bench.mjs'],
   ['hep', 'hep.bench.mjs'],
+  ['rollup', 'rollup.bench.mjs'],
 ]) {
   if (!want(name) || !existsSync(new URL(file, here))) continue;
   node(file);
@@ -57,6 +58,7 @@ for (const [name, file] of [
   if (existsSync(out)) {
     const data = JSON.parse(readFileSync(out, 'utf8'));
     if (name === 'store') storeRows(data);
+    else if (name === 'rollup') rollupRows(data);
     else {
       all.push(...(Array.isArray(data) ? data : (data.results ?? [])));
       if (!Array.isArray(data) && data.notes) notes.push(...data.notes);
@@ -96,6 +98,29 @@ function storeRows(d) {
     `Store: ${d.calls.toLocaleString('en')} calls (${d.ingest.updates.toLocaleString('en')} updates, batches of ${d.ingest.batchSize}) ingested at ${d.ingest.updatesPerSecond.toLocaleString('en')} updates/s = ${d.ingest.callsPerSecond.toLocaleString('en')} calls/s into a ${d.fileMb} MB SQLite file, ${(d.ingest.updatesPerSecond / d.ingest.rawInsertsPerSecond).toFixed(2)} of raw INSERTs of the same updates (${d.ingest.rawInsertsPerSecond.toLocaleString('en')} rows/s: plain rows, no upsert, no derived columns, no hashing); dashboard for one day ${d.dashboardDay.medianMs} ms median (${d.dashboardWeek.medianMs} ms for 7 days).`,
     `CSV export of ${d.exportCsv.rows.toLocaleString('en')} calls (${d.exportCsv.mb} MB) in ${d.exportCsv.seconds} s, peak RSS ${d.exportCsv.peakRssMb} MB (baseline ${d.exportCsv.baselineRssMb} MB).`,
   );
+}
+
+/** Rollup reads (ms at 10M calls) per backend; each must stay <= 50 ms (issue 17). */
+const rollupTargets = [];
+function rollupRows(d) {
+  const calls = d.calls.toLocaleString('en');
+  for (const backend of ['sqlite', 'postgres'].filter((b) => d[b] !== undefined)) {
+    for (const [what, r] of Object.entries(d[backend].reads)) {
+      const c = `${backend}: ${what} over ${calls} calls (median)`;
+      all.push({ case: c, impl: 'sidetone', ns_per_op: r.medianMs * 1e6 });
+      rollupTargets.push(
+        `| <= 50 ms | ${backend}: ${what} | ${r.maxMs} ms (slowest of 5) | ${r.maxMs <= 50 ? 'met' : `missed by ${(r.maxMs / 50).toFixed(2)}x`} |`,
+      );
+    }
+    const b = d[backend];
+    notes.push(
+      `Rollups, ${backend}: ${calls} calls over 90 days loaded in ${b.loadSeconds} s` +
+        (b.migrateSeconds === undefined
+          ? ' through the rollup triggers'
+          : `, rollups built on first open in ${b.migrateSeconds} s`) +
+        `; a day's p50 ${b.p50.rollup} ms from the histogram (exact ${b.p50.exact}), p95 ${b.p95.rollup} ms (exact ${b.p95.exact}).`,
+    );
+  }
 }
 
 const cases = [...new Set(all.map((r) => r.case))];
@@ -148,6 +173,16 @@ const md = [
   ...notes.map((n) => `- ${n}`),
   '',
   ...targetLines,
+  ...(rollupTargets.length > 0
+    ? [
+        '## Rollup reads',
+        '',
+        '| target | read | measured | result |',
+        '| --- | --- | --- | --- |',
+        ...rollupTargets,
+        '',
+      ]
+    : []),
 ];
 console.table(rows);
 for (const n of notes) console.log(n);

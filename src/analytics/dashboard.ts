@@ -34,7 +34,11 @@ export interface Dashboard {
   byChannel: Record<string, number>;
   byTrunk: Record<string, number>;
   byFailureReason: Record<string, number>;
-  /** Start-to-end duration of answered calls, seconds; percentiles interpolate (`percentile_cont`). */
+  /**
+   * Start-to-end duration of answered calls, seconds. Percentiles interpolate (`percentile_cont`):
+   * exact up to the store's `exactPercentilesUpTo` answered calls (10,000), beyond that from the
+   * rollup histogram within 9.05 % (docs/deploy.md, Rollups).
+   */
   duration: {
     count: number;
     avg: number | null;
@@ -89,8 +93,8 @@ export async function dashboard(store: CallStore, opts: DashboardOptions): Promi
   const bucket: Bucket = wanted ?? (span <= 7 * 86_400_000 ? 'hour' : 'day');
   const prev = { ...q, from: q.from - span, to: q.from };
   bucketCount(q, bucket); // refuse an oversized series before querying
-  // Three scans: the period (stats, breakdowns and series together), the previous period, and the
-  // duration percentiles, which need the sorted values.
+  // Three reads: the period (stats, breakdowns and series together), the previous period, and the
+  // duration percentiles. Each takes whole hours and days from the rollups.
   const [overview, before, pct] = await Promise.all([
     store.overview(q, bucket),
     store.stats(prev),

@@ -231,7 +231,11 @@ export function foldBreakdown(
   return out;
 }
 
-/** Fold overview groups (ordered by bucket) into stats, breakdown and series at once. */
-export function foldOverview(groups: readonly OverviewGroup[]): CallOverview {
-  return { stats: foldCallStats(groups), breakdown: foldBreakdown(groups), series: foldSeries(groups) };
+/** Fold the three reads of an overview: stats groups, breakdown groups, series groups (by bucket). */
+export function foldOverview(
+  stats: readonly StatsGroup[],
+  breakdown: ReadonlyArray<Pick<OverviewGroup, 'direction' | 'channel' | 'trunk' | 'failure' | 'n'>>,
+  series: readonly SeriesGroup[],
+): CallOverview {
+  return { stats: foldCallStats(stats), breakdown: foldBreakdown(breakdown), series: foldSeries(series) };
 }

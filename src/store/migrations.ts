@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { kpiFlagsSql, reasonSql, statusSql } from './derive.js';
+import { SQLITE_ROLLUPS } from './rollup-sql.js';
 
 export interface Migration {
   version: number;
@@ -108,6 +109,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sms ADD COLUMN reference TEXT;
       CREATE INDEX sms_gateway_reference ON sms (gateway, reference, sent_at);
     `,
+  },
+  {
+    version: 5,
+    description: 'calls: hourly and daily rollups with duration histograms, kept by triggers',
+    sql: SQLITE_ROLLUPS,
   },
 ];
 

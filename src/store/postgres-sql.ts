@@ -4,6 +4,7 @@
  * columns from the one call classifier, as in SQLite, so both backends file a call the same way.
  */
 import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
+import { PG_ROLLUPS, ROLLUP_PRUNE as PRUNE_NAMED, positional, rollupReads } from './rollup-sql.js';
 import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
 import { SMS_STATUSES } from './types.js';
 import * as UPSERT from './upsert-sql.js';
@@ -81,6 +82,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX sms_gateway_reference ON sms (gateway, reference, sent_at);
     `,
   },
+  {
+    version: 2,
+    description: 'calls: hourly and daily rollups with duration histograms, kept by statement triggers',
+    sql: PG_ROLLUPS,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
@@ -122,23 +128,22 @@ const FILTERS = `($3::text IS NULL OR direction = $3) AND ($4::text IS NULL OR t
   AND ($5::text IS NULL OR channel = $5) AND ($6::text IS NULL OR instance = $6)`;
 const RANGE = `first_at >= $1 AND first_at < $2 AND ${FILTERS}`;
 
-const GROUP_SUMS = `COUNT(*) AS n, COUNT(talk_ms) AS talk_count, COALESCE(SUM(talk_ms), 0) AS talk_sum,
-    COUNT(pdd_ms) AS pdd_count, COALESCE(SUM(pdd_ms), 0) AS pdd_sum, COUNT(duration_ms) AS dur_count,
-    COALESCE(SUM(duration_ms), 0) AS dur_sum, MIN(duration_ms) AS dur_min, MAX(duration_ms) AS dur_max,
-    COALESCE(SUM(transcript), 0) AS transcripts, COUNT(mos) AS media_count, COALESCE(SUM(mos), 0) AS mos_sum,
-    COALESCE(SUM(jitter_ms), 0) AS jitter_sum, COALESCE(SUM(loss_percent), 0) AS loss_sum`;
-/** $7: the bucket size in ms. */
-const BUCKET = '(first_at / $7::bigint) * $7::bigint';
-
-export const CALL_STATS = `SELECT status, kpi, ${GROUP_SUMS} FROM calls WHERE ${RANGE} GROUP BY status, kpi`;
-
-export const CALL_OVERVIEW = `SELECT ${BUCKET} AS start, status, kpi, direction, channel, trunk,
-    CASE WHEN status <> 'completed' AND status <> 'active' THEN reason_eff END AS failure, ${GROUP_SUMS}
-  FROM calls WHERE ${RANGE} GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1`;
-
-export const CALL_SERIES = `SELECT ${BUCKET} AS start, status, kpi,
-    COUNT(*) AS n, COUNT(duration_ms) AS dur_count, COALESCE(SUM(duration_ms), 0) AS dur_sum
-  FROM calls WHERE ${RANGE} GROUP BY 1, 2, 3 ORDER BY 1`;
+const READS = rollupReads('pg');
+/** Rollup rows emptied by retention, deleted after it ($1: the cutoff). */
+export const ROLLUP_PRUNE = PRUNE_NAMED.map((sql) => positional(sql).text);
+/**
+ * The analytics reads over rollups and records (rollup-sql.ts), with named parameters numbered:
+ * bind `names.map((n) => params[n])`.
+ */
+export const ROLLUP_READS = {
+  stats: positional(READS.stats),
+  breakdown: positional(READS.breakdown),
+  seriesHour: positional(READS.seriesHour),
+  seriesDay: positional(READS.seriesDay),
+  bounds: positional(READS.bounds),
+  histogram: positional(READS.histogram),
+  after: positional(READS.after),
+};
 
 /** Percentiles $7, $8, ... of answered call durations. */
 export const durationPercentilesSql = (n: number) =>

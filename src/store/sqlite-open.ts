@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
 import { migrate } from './migrations.js';
 import type { PrivacyConfig } from './privacy.js';
+import { SQLITE_APPLY_PENDING, SQLITE_HAS_PENDING, SQLITE_SCRATCH } from './rollup-sql.js';
 import * as SQL from './sqlite-sql.js';
 
 export interface SqliteCallStoreOptions {
@@ -18,6 +19,11 @@ export interface SqliteCallStoreOptions {
   cacheSizeMb?: number;
   /** How long to wait for another process's write lock (default 5000 ms). */
   busyTimeoutMs?: number;
+  /**
+   * Answered calls in a range up to which duration percentiles are exact (read from the records);
+   * above, they come from the rollup histogram within 9.05 %. Default 10,000.
+   */
+  exactPercentilesUpTo?: number;
 }
 
 /** The statements of a store, prepared once at open. */
@@ -61,9 +67,13 @@ const STATEMENT_SQL = {
   smsSent: SQL.UPSERT_SMS_SENT,
   smsReport: SQL.UPSERT_SMS_REPORT,
   smsPendingByReference: SQL.SMS_PENDING_BY_REFERENCE,
-  stats: SQL.CALL_STATS,
-  overview: SQL.CALL_OVERVIEW,
-  series: SQL.CALL_SERIES,
+  stats: SQL.ROLLUP_READS.stats,
+  breakdown: SQL.ROLLUP_READS.breakdown,
+  seriesHour: SQL.ROLLUP_READS.seriesHour,
+  seriesDay: SQL.ROLLUP_READS.seriesDay,
+  durationBounds: SQL.ROLLUP_READS.bounds,
+  durationHistogram: SQL.ROLLUP_READS.histogram,
+  callsAfter: SQL.ROLLUP_READS.after,
   page: SQL.CALL_PAGE,
   byId: SQL.CALL_BY_ID,
   recent: SQL.CALLS_RECENT_BY_STATUS,
@@ -94,6 +104,8 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
   path: string;
   schemaVersion: number;
   statements: Statements;
+  /** Apply the rollup changes the triggers queued; run inside every write transaction on calls. */
+  applyRollups: () => void;
 } {
   if (typeof opts.path !== 'string' || opts.path === '') {
     throw new ValidationError(
@@ -121,11 +133,23 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     db.pragma(`cache_size = ${-Math.round((opts.cacheSizeMb ?? 32) * 1024)}`);
     db.pragma('temp_store = MEMORY');
     const schemaVersion = migrate(db, path);
-    return { db, path, schemaVersion, statements: prepareAll(db) };
+    const applyRollups = rollupApplier(db);
+    db.transaction(applyRollups)(); // what a writer outside sidetone left queued
+    return { db, path, schemaVersion, statements: prepareAll(db), applyRollups };
   } catch (e) {
     db?.close();
     throw wrap(e, 'open', path);
   }
+}
+
+/** The queued rollup changes (rollup-sql.ts) applied set-based, then the queue emptied. */
+function rollupApplier(db: Database.Database): () => void {
+  db.exec(SQLITE_SCRATCH);
+  const pending = db.prepare(SQLITE_HAS_PENDING).pluck();
+  const steps = SQLITE_APPLY_PENDING.map((sql) => db.prepare(sql));
+  return () => {
+    if (pending.get()) for (const st of steps) st.run();
+  };
 }
 
 /** A second connection for bulk reads (exports), with its own small page cache. */

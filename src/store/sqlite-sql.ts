@@ -5,6 +5,7 @@
  */
 import { showValue, ValidationError } from '../errors.js';
 import { KPI_FLAG } from './derive.js';
+import { rollupReads } from './rollup-sql.js';
 import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
 import { type Bucket, type CallQuery, SMS_STATUSES } from './types.js';
 
@@ -70,32 +71,13 @@ const AFTER = `first_at >= @afterAt AND first_at < @to AND (first_at > @afterAt 
 
 const ANSWERED = `(kpi & ${KPI_FLAG.answered}) != 0`;
 
-const GROUP_SUMS = `COUNT(*) AS n, COUNT(talk_ms) AS talk_count, TOTAL(talk_ms) AS talk_sum,
-    COUNT(pdd_ms) AS pdd_count, TOTAL(pdd_ms) AS pdd_sum, COUNT(duration_ms) AS dur_count,
-    TOTAL(duration_ms) AS dur_sum, MIN(duration_ms) AS dur_min, MAX(duration_ms) AS dur_max,
-    TOTAL(transcript) AS transcripts, COUNT(mos) AS media_count, TOTAL(mos) AS mos_sum,
-    TOTAL(jitter_ms) AS jitter_sum, TOTAL(loss_percent) AS loss_sum`;
-// JS numbers bind as REAL: cast, or the division would not truncate to the bucket.
-const BUCKET = '(first_at / CAST(@size AS INTEGER)) * CAST(@size AS INTEGER)';
+/** Analytics reads over rollups and records (rollup-sql.ts); fold.ts folds their rows. */
+export const ROLLUP_READS = rollupReads('sqlite');
 
-/** Per (status, kpi) group: few groups, cheap to sort; `foldCallStats` turns them into CallStats. */
-export const CALL_STATS = `SELECT status, kpi, ${GROUP_SUMS} FROM calls WHERE ${CALL_RANGE} GROUP BY status, kpi`;
-
-/**
- * Stats, breakdowns and series in one scan: the sort behind GROUP BY dominates these queries, and
- * one sort over a finer grouping costs about what two coarser ones do (measured at 33k calls/day).
- */
-export const CALL_OVERVIEW = `SELECT ${BUCKET} AS start, status, kpi, direction, channel, trunk,
-    CASE WHEN status != 'completed' AND status != 'active' THEN reason_eff END AS failure, ${GROUP_SUMS}
-  FROM calls WHERE ${CALL_RANGE} GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1`;
-
+/** Exact percentiles from the records (ranges with few answered calls, and `exact` reads). */
 export const durationPercentilesSql = (n: number) =>
   `SELECT ${Array.from({ length: n }, (_, i) => `percentile_cont(duration_ms, @p${i}) AS p${i}`).join(', ')}
   FROM calls WHERE ${CALL_RANGE} AND status != 'active' AND ${ANSWERED} AND duration_ms IS NOT NULL`;
-
-export const CALL_SERIES = `SELECT ${BUCKET} AS start, status, kpi,
-    COUNT(*) AS n, COUNT(duration_ms) AS dur_count, TOTAL(duration_ms) AS dur_sum
-  FROM calls WHERE ${CALL_RANGE} GROUP BY 1, 2, 3 ORDER BY 1`;
 
 export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls WHERE ${AFTER} AND ${CALL_FILTERS}
   ORDER BY first_at, id LIMIT @limit`;

@@ -18,6 +18,14 @@ import {
 } from './fold.js';
 import { checkPrivacyConfig, mayReveal, numberProtector, type PrivacyConfig } from './privacy.js';
 import {
+  type Bound,
+  durationPercentiles,
+  EXACT_PERCENTILES_UP_TO,
+  planRange,
+  type RangePlan,
+} from './rollup.js';
+import { ROLLUP_PRUNE } from './rollup-sql.js';
+import {
   openDatabase,
   openReader,
   type Reader,
@@ -81,6 +89,7 @@ export class SqliteCallStore implements CallStore {
   private readonly privacy: PrivacyConfig;
   private readonly s: Statements;
   private readonly percentileStmts = new Map<number, Database.Statement>();
+  private readonly onCalls: <T>(fn: () => T) => T;
   private readonly writeCalls: (us: readonly CallUpdate[]) => void;
   private readonly writeSmses: (us: readonly SmsUpdate[]) => void;
   private readonly writeOneCall: (u: CallUpdate) => void;
@@ -88,24 +97,33 @@ export class SqliteCallStore implements CallStore {
   private closed = false;
   private reader: Reader | undefined;
   private readonly busyTimeoutMs: number | undefined;
+  private readonly exactPercentilesUpTo: number;
   /** When the oldest write still waiting for another process's lock started to wait. */
   private readonly waiting = new Set<number>();
 
   constructor(opts: SqliteCallStoreOptions) {
     this.privacy = checkPrivacyConfig(opts?.privacy);
     const protect = numberProtector(this.privacy);
-    const { db, path, schemaVersion, statements: s } = openDatabase(opts);
+    const { db, path, schemaVersion, statements: s, applyRollups } = openDatabase(opts);
     this.db = db;
     this.path = path;
     this.schemaVersion = schemaVersion;
     this.s = s;
-    this.writeCalls = db.transaction((us: readonly CallUpdate[]) => writeCalls(s, protect, us));
+    // Every write to calls applies the rollup changes it queued before it commits.
+    this.onCalls = (fn) =>
+      db.transaction(() => {
+        const r = fn();
+        applyRollups();
+        return r;
+      })();
+    this.writeCalls = (us) => this.onCalls(() => writeCalls(s, protect, us));
     this.writeSmses = db.transaction((us: readonly SmsUpdate[]) => {
       for (const u of us) writeSms(s, protect, u);
     });
-    this.writeOneCall = (u) => writeCall(s, protect, u);
+    this.writeOneCall = (u) => this.onCalls(() => writeCall(s, protect, u));
     this.writeOneSms = (u) => writeSms(s, protect, u);
     this.busyTimeoutMs = opts.busyTimeoutMs;
+    this.exactPercentilesUpTo = opts.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO;
     // better-sqlite3 waits for a lock by sleeping inside the call, which freezes the event loop
     // (and with it /healthz) for as long as another process holds the write lock. Writes wait
     // in short slices instead, with the event loop turning between them (see `write`).
@@ -245,42 +263,64 @@ export class SqliteCallStore implements CallStore {
     }
   }
 
+  /** Which slots of `q` come from rollups (see rollup.ts); call inside `run`. */
+  private plan(q: CallQuery): RangePlan {
+    if (q.exact) return planRange(q, true);
+    const { later } = this.s.callsAfter.get({ to: Math.ceil(q.to) }) as { later: number };
+    return planRange(q, false, later === 0);
+  }
+
   async stats(q: CallQuery): Promise<CallStats> {
     checkRange(q);
-    return foldCallStats(this.run('stats', () => this.s.stats.all(rangeParams(q)) as StatsGroup[]));
+    return foldCallStats(this.run('stats', () => this.s.stats.all(this.plan(q)) as StatsGroup[]));
   }
 
   async overview(q: CallQuery, bucket: Bucket): Promise<CallOverview> {
     checkRange(q);
-    const size = bucketSize(bucket);
-    return foldOverview(
-      this.run('overview', () => this.s.overview.all({ ...rangeParams(q), size }) as OverviewGroup[]),
-    );
+    bucketSize(bucket);
+    const series = bucket === 'day' ? this.s.seriesDay : this.s.seriesHour;
+    return this.run('overview', () => {
+      const plan = this.plan(q);
+      return foldOverview(
+        this.s.stats.all(plan) as StatsGroup[],
+        this.s.breakdown.all(plan) as OverviewGroup[],
+        series.all(plan) as SeriesGroup[],
+      );
+    });
   }
 
   async durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]> {
     checkRange(q);
     if (ps.length === 0) return [];
     checkPercentiles(ps);
-    const params: Record<string, unknown> = rangeParams(q);
-    ps.forEach((p, i) => {
-      params[`p${i}`] = p;
+    const run = <T>(fn: () => T) => Promise.resolve(this.run('durationPercentiles', fn));
+    const plan = this.run('durationPercentiles', () => this.plan(q));
+    return durationPercentiles(plan, ps, this.exactPercentilesUpTo, {
+      histogram: (plan) => run(() => this.s.durationHistogram.all(plan) as Array<{ b: number; n: number }>),
+      bounds: (plan) => run(() => this.s.durationBounds.all(plan) as Bound[]),
+      exact: () =>
+        run(() => {
+          const params: Record<string, unknown> = rangeParams(q);
+          ps.forEach((p, i) => {
+            params[`p${i}`] = p;
+          });
+          let st = this.percentileStmts.get(ps.length);
+          if (!st)
+            this.percentileStmts.set(
+              ps.length,
+              (st = this.db.prepare(SQL.durationPercentilesSql(ps.length))),
+            );
+          const row = st.get(params) as Record<string, number | null>;
+          return ps.map((_, i) => row[`p${i}`] ?? null);
+        }),
     });
-    const row = this.run('durationPercentiles', () => {
-      let st = this.percentileStmts.get(ps.length);
-      if (!st)
-        this.percentileStmts.set(ps.length, (st = this.db.prepare(SQL.durationPercentilesSql(ps.length))));
-      return st.get(params) as Record<string, number | null>;
-    });
-    return ps.map((_, i) => row[`p${i}`] ?? null);
   }
 
   async series(q: CallQuery, bucket: Bucket): Promise<SeriesRow[]> {
     checkRange(q);
-    const size = bucketSize(bucket);
-    return foldSeries(
-      this.run('series', () => this.s.series.all({ ...rangeParams(q), size }) as SeriesGroup[]),
-    );
+    bucketSize(bucket);
+    const st = bucket === 'day' ? this.s.seriesDay : this.s.seriesHour;
+    return foldSeries(this.run('series', () => st.all(this.plan(q)) as SeriesGroup[]));
   }
 
   async lastActivityAt(): Promise<number | null> {
@@ -336,7 +376,9 @@ export class SqliteCallStore implements CallStore {
   async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {
     checkMaxActive(maxActiveSeconds);
     const params = { now: Math.trunc(now), cutoff: Math.trunc(now - maxActiveSeconds * 1000), limit: BATCH };
-    return drain(BATCH, () => this.write('closeZombies', () => this.s.zombies.run(params).changes));
+    return drain(BATCH, () =>
+      this.write('closeZombies', () => this.onCalls(() => this.s.zombies.run(params).changes)),
+    );
   }
 
   async deleteOlderThan(
@@ -348,11 +390,15 @@ export class SqliteCallStore implements CallStore {
     const cutoff = Math.trunc((opts.now ?? Date.now()) - days * DAY_MS);
     // Small transactions with a turn of the event loop between: ingest and reads keep flowing.
     const remove = (st: Database.Statement) => () =>
-      this.write('deleteOlderThan', () => st.run(cutoff, batch).changes);
-    return {
-      calls: await drain(batch, remove(this.s.deleteCalls)),
-      sms: await drain(batch, remove(this.s.deleteSms)),
-    };
+      this.write('deleteOlderThan', () => this.onCalls(() => st.run(cutoff, batch).changes));
+    const calls = await drain(batch, remove(this.s.deleteCalls));
+    const sms = await drain(batch, remove(this.s.deleteSms));
+    await this.write('deleteOlderThan', () =>
+      this.db.transaction(() => {
+        for (const sql of ROLLUP_PRUNE) this.db.prepare(sql).run({ cutoff });
+      })(),
+    );
+    return { calls, sms };
   }
 
   async close(): Promise<void> {

@@ -228,6 +228,11 @@ export interface CallQuery {
    * SQLite file belongs to one instance: it ignores this.
    */
   instance?: string;
+  /**
+   * Read every record instead of the rollups: the same counts, exact duration percentiles, slower
+   * on long ranges (an audit, or a test comparing the two).
+   */
+  exact?: boolean;
 }
 
 /**
@@ -363,9 +368,13 @@ export interface CallStore {
   iterateCalls(q: CallQuery & { chunkSize?: number }, opts?: ReadOptions): AsyncIterable<CallRecord>;
 
   stats(q: CallQuery): Promise<CallStats>;
-  /** Stats, breakdowns and series of one range from a single scan (what a dashboard needs). */
+  /** Stats, breakdowns and series of one range from one read (what a dashboard needs). */
   overview(q: CallQuery, bucket: Bucket): Promise<CallOverview>;
-  /** Linearly interpolated percentiles (as SQL `percentile_cont`) of answered call durations; `ps` in 0..1. */
+  /**
+   * Linearly interpolated percentiles (as SQL `percentile_cont`) of answered call durations; `ps`
+   * in 0..1. Exact for ranges with few answered calls (and `exact` queries); beyond, estimated from
+   * the rollup histogram within 9.05 %, with exact minimum and maximum.
+   */
   durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]>;
   series(q: CallQuery, bucket: Bucket): Promise<SeriesRow[]>;
   /** Latest `firstAt` of any call or SMS, or null when the store is empty. */

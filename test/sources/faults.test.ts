@@ -95,7 +95,7 @@ describe('demo fault scenarios', () => {
     sim.advance(T0 + 120_000);
     const text = registry.render();
     expect(text).toMatch(/^demo_app_calls_total\{caller="redacted"\} 45$/m);
-    expect(text).not.toMatch(/1555\d{7}/);
+    expect(text).not.toMatch(/(?<![\d.])1555\d{7}(?!\d)/); // a number, not digits inside a float
     expect(text).toMatch(/^sidetone_series_overflow_total\{metric="demo_app_session_active"\} 25$/m);
     expect(text).toMatch(
       /^sidetone_samples_dropped_total\{metric="demo_app_latency_seconds",reason="nan"\} 45$/m,

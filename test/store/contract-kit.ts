@@ -11,7 +11,11 @@ export interface ContractHarness {
   /** Remove the storage (the store may already be closed). */
   cleanup(): Promise<void>;
 }
-export type ContractFactory = (opts: { storeRaw: boolean }) => Promise<ContractHarness>;
+export type ContractFactory = (opts: {
+  storeRaw: boolean;
+  /** Passed to the store: 0 makes every percentile come from the rollup histogram. */
+  exactPercentilesUpTo?: number;
+}) => Promise<ContractHarness>;
 
 /** The updates of one normal answered call. */
 export function lifecycle(
@@ -43,6 +47,6 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 /** What each part of the contract gets: a way to open a fresh store and the current harness. */
 export interface ContractContext {
-  open(storeRaw?: boolean): Promise<CallStore>;
+  open(storeRaw?: boolean, opts?: { exactPercentilesUpTo?: number }): Promise<CallStore>;
   harness(): ContractHarness;
 }

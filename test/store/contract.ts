@@ -6,6 +6,7 @@ import { afterEach, describe } from 'vitest';
 import { housekeepingContract } from './contract-housekeeping.js';
 import type { ContractContext, ContractFactory, ContractHarness } from './contract-kit.js';
 import { readContract } from './contract-reads.js';
+import { rollupContract } from './contract-rollups.js';
 import { writeContract } from './contract-writes.js';
 
 export { type ContractFactory, type ContractHarness, KEY, lifecycle } from './contract-kit.js';
@@ -22,8 +23,8 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
   describe(`CallStore contract: ${name}`, () => {
     let h: ContractHarness | undefined;
     const ctx: ContractContext = {
-      open: async (storeRaw = false) => {
-        h = await factory({ storeRaw });
+      open: async (storeRaw = false, opts = {}) => {
+        h = await factory({ storeRaw, ...opts });
         return h.store;
       },
       harness: () => {
@@ -38,5 +39,6 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
     writeContract(ctx);
     readContract(ctx);
     housekeepingContract(ctx);
+    rollupContract(ctx);
   });
 }

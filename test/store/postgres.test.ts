@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
 import { openPostgresCallStore, redactUrl } from '../../src/store/postgres.js';
+import { PG_LATEST_VERSION } from '../../src/store/postgres-sql.js';
 import type { CallStore } from '../../src/store/types.js';
 import { dropSchema, freshSchema, startPostgres } from '../helpers/postgres.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
@@ -15,10 +16,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-runCallStoreContract('PostgreSQL', async ({ storeRaw }) => {
+runCallStoreContract('PostgreSQL', async ({ storeRaw, exactPercentilesUpTo }) => {
   const schema = freshSchema();
   const privacy = { hashKey: KEY, storeRaw };
-  const open = () => openPostgresCallStore({ url: server.url, schema, privacy, instance: 'test' });
+  const open = () =>
+    openPostgresCallStore({ url: server.url, schema, privacy, instance: 'test', exactPercentilesUpTo });
   let current: CallStore = await open();
   return {
     get store() {
@@ -68,7 +70,11 @@ describe('PostgreSQL store specifics', () => {
       [1, 2, 3].map((i) => openPostgresCallStore({ url: server.url, schema, privacy, instance: `i${i}` })),
     );
     try {
-      expect(stores.map((s) => s.schemaVersion)).toEqual([1, 1, 1]);
+      expect(stores.map((s) => s.schemaVersion)).toEqual([
+        PG_LATEST_VERSION,
+        PG_LATEST_VERSION,
+        PG_LATEST_VERSION,
+      ]);
       await Promise.all(stores.map((s, i) => s.applyBatch(lifecycle(`c${i}`, T + i))));
       expect((await stores[0]!.stats({ from: T - 1, to: T + 3_600_000 })).total).toBe(3);
     } finally {

@@ -8,18 +8,18 @@ import type { CallStore } from '../../src/store/types.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
 import { tempDir } from './helpers.js';
 
-runCallStoreContract('SQLite file', async ({ storeRaw }) => {
+runCallStoreContract('SQLite file', async ({ storeRaw, exactPercentilesUpTo }) => {
   const { dir, remove } = tempDir();
   const path = join(dir, 'nested', 'calls.db');
   const privacy = { hashKey: KEY, storeRaw };
-  let current: CallStore = await openSqliteCallStore({ path, privacy });
+  let current: CallStore = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo });
   return {
     get store() {
       return current;
     },
     async reopen() {
       await current.close();
-      current = await openSqliteCallStore({ path, privacy });
+      current = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo });
       return current;
     },
     async cleanup() {
@@ -47,7 +47,7 @@ describe('SQLite store specifics', () => {
       const row = peek.prepare('SELECT from_raw, to_raw FROM calls').get();
       expect(row).toEqual({ from_raw: null, to_raw: null });
       peek.close();
-      expect(store.schemaVersion).toBe(4);
+      expect(store.schemaVersion).toBe(5);
       await store.close();
       await store.close(); // idempotent
       // close() checkpoints: the WAL is folded back into the main file.

@@ -1,0 +1,515 @@
+/**
+ * Rollups: 10-minute, hourly and daily aggregates of finished calls, kept in the same transaction
+ * as every write (insert, late update, zombie cleanup, retention), so they always equal the
+ * records. A rollup row is one group of the dashboard's own grouping (status, KPI bits, direction,
+ * channel, trunk, failure reason; plus the instance in PostgreSQL) with the sums analytics folds;
+ * a duration histogram beside it gives percentiles. Reads take whole days, hours and 10-minute
+ * slots from here and only the minutes at the edges (and calls still active) from the records.
+ *
+ * Changes are applied set-based, once per batch: PostgreSQL's statement triggers see a batch's
+ * rows in transition tables; SQLite (row triggers only) queues each change in `rollup_pending`
+ * and the store applies the queue with the same statements before the batch commits.
+ *
+ * One definition of a call's contribution below builds the tables, the change statements of both
+ * backends, the backfill of existing records and the record side of reads.
+ */
+import { KPI_FLAG } from './derive.js';
+
+export type Dialect = 'sqlite' | 'pg';
+
+export const TEN_MIN_MS = 600_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** Rollup tables with the width of their time slot, finest first. */
+const GRAINS = [
+  { calls: 'call_rollup_10m', durations: 'call_duration_10m', ms: TEN_MIN_MS },
+  { calls: 'call_rollup_hour', durations: 'call_duration_hour', ms: HOUR_MS },
+  { calls: 'call_rollup_day', durations: 'call_duration_day', ms: DAY_MS },
+] as const;
+
+/**
+ * A missing dimension (no trunk) in a key column: keys are NOT NULL so a primary key can find the
+ * row (NULLs never conflict), and no real value is this control character.
+ */
+const NONE = "'\u0001'";
+const dim = (e: string) => `COALESCE(${e}, ${NONE})`;
+/**
+ * Every slot also holds its groups summed over the dimensions (direction, channel, trunk, failure
+ * set to this marker): a read without those filters takes these few rows (about one in five).
+ */
+const ALL = "'\u0002'";
+const DIMS = ['direction', 'channel', 'trunk', 'failure'];
+/** Columns with the dimensions replaced by the ALL marker. */
+const collapsed = (cols: readonly string[]) =>
+  cols.map((c) => (DIMS.includes(c) ? `${ALL} AS ${c}` : c)).join(', ');
+/** Back from a key column to the record's value. */
+const undim = (c: string) => `NULLIF(${c}, ${NONE})`;
+
+const ANSWERED = KPI_FLAG.answered;
+const isNull = (e: string) => `CASE WHEN ${e} IS NULL THEN 0 ELSE 1 END`;
+
+/**
+ * Histogram bucket of a duration: Prometheus native-histogram schema 3 (each bucket 2^(1/8) wider
+ * than the last), `i` covering (2^((i-1)/8), 2^(i/8)] ms; -1 holds 0 ms. Rounded before the ceiling
+ * so that 8·log2(2^k) lands on k in both databases despite floating point.
+ */
+function bucketExpr(d: Dialect, ms: string): string {
+  const x = `8 * ln(${ms}) / ln(2)`;
+  const r = d === 'pg' ? `round((${x})::numeric, 9)` : `round(${x}, 9)`;
+  return `CASE WHEN ${ms} < 1 THEN -1 ELSE CAST(ceil(${r}) AS INTEGER) END`;
+}
+/** Largest relative error of a percentile read from the histogram (one bucket's width). */
+export const HISTOGRAM_ERROR = 2 ** (1 / 8) - 1;
+export const bucketBounds = (i: number): [number, number] =>
+  i < 0 ? [0, 0] : [2 ** ((i - 1) / 8), 2 ** (i / 8)];
+
+type Expr = (r: string) => string;
+
+/** Sums of a group, and how one record adds to each. */
+const SUMS: ReadonlyArray<[string, Expr, 'int' | 'real']> = [
+  ['n', () => '1', 'int'],
+  ['talk_count', (r) => isNull(`${r}talk_ms`), 'int'],
+  ['talk_sum', (r) => `COALESCE(${r}talk_ms, 0)`, 'int'],
+  ['pdd_count', (r) => isNull(`${r}pdd_ms`), 'int'],
+  ['pdd_sum', (r) => `COALESCE(${r}pdd_ms, 0)`, 'int'],
+  ['dur_count', (r) => isNull(`${r}duration_ms`), 'int'],
+  ['dur_sum', (r) => `COALESCE(${r}duration_ms, 0)`, 'int'],
+  ['transcripts', (r) => `${r}transcript`, 'int'],
+  ['media_count', (r) => isNull(`${r}mos`), 'int'],
+  ['mos_sum', (r) => `COALESCE(${r}mos, 0)`, 'real'],
+  ['jitter_sum', (r) => `COALESCE(${r}jitter_ms, 0)`, 'real'],
+  ['loss_sum', (r) => `COALESCE(${r}loss_percent, 0)`, 'real'],
+];
+const SUM_NAMES = SUMS.map(([c]) => c);
+
+type Key = Array<[string, string]>;
+
+/** The key of a record's group in a table of slot width `ms`. */
+function callKey(d: Dialect, r: string, ms: number): Key {
+  return [
+    ['t', `(${r}first_at / ${ms}) * ${ms}`],
+    ...(d === 'pg' ? ([['instance', dim(`${r}instance`)]] as Key) : []),
+    ['status', `${r}status`],
+    ['kpi', `${r}kpi`],
+    ['direction', dim(`${r}direction`)],
+    ['channel', dim(`${r}channel`)],
+    ['trunk', dim(`${r}trunk`)],
+    [
+      'failure',
+      dim(`CASE WHEN ${r}status <> 'completed' AND ${r}status <> 'active' THEN ${r}reason_eff END`),
+    ],
+  ];
+}
+function durationKey(d: Dialect, r: string, ms: number): Key {
+  const dims = callKey(d, r, ms).filter(([c]) =>
+    ['t', 'instance', 'direction', 'channel', 'trunk'].includes(c),
+  );
+  return [...dims, ['b', bucketExpr(d, `${r}duration_ms`)]];
+}
+/** Who is in a table: finished calls; the histogram holds answered ones with a duration. */
+const inRollup = (r: string) => `${r}status <> 'active'`;
+const inHistogram = (r: string) =>
+  `${r}status <> 'active' AND (${r}kpi & ${ANSWERED}) <> 0 AND ${r}duration_ms IS NOT NULL`;
+
+const names = (key: Key) => key.map(([c]) => c);
+const aliased = (key: Key) => key.map(([c, e]) => `${e} AS ${c}`).join(', ');
+const positions = (key: Key) => key.map((_, i) => i + 1).join(', ');
+
+/** The columns of a record the rollups read: an update that changes none leaves them alone. */
+const READ_COLUMNS = [
+  'first_at',
+  'status',
+  'kpi',
+  'direction',
+  'channel',
+  'trunk',
+  'reason_eff',
+  'talk_ms',
+  'pdd_ms',
+  'duration_ms',
+  'transcript',
+  'mos',
+  'jitter_ms',
+  'loss_percent',
+];
+
+// --- Tables ----------------------------------------------------------------------------------
+
+function tables(d: Dialect): string {
+  const real = d === 'pg' ? 'DOUBLE PRECISION' : 'REAL';
+  const rowid = d === 'sqlite' ? ' WITHOUT ROWID' : '';
+  const type = (c: string) => (c === 't' ? 'BIGINT' : c === 'kpi' || c === 'b' ? 'INTEGER' : 'TEXT');
+  const out: string[] = [];
+  for (const g of GRAINS) {
+    const key = names(callKey(d, '', g.ms));
+    const sums = SUMS.map(([c, , t]) => `${c} ${t === 'int' ? 'BIGINT' : real} NOT NULL`);
+    out.push(`CREATE TABLE ${g.calls} (${[...key.map((c) => `${c} ${type(c)} NOT NULL`), ...sums, 'dur_min BIGINT', 'dur_max BIGINT'].join(', ')},
+      PRIMARY KEY (${key.join(', ')}))${rowid};`);
+    const hkey = names(durationKey(d, '', g.ms));
+    out.push(`CREATE TABLE ${g.durations} (${[...hkey.map((c) => `${c} ${type(c)} NOT NULL`), 'n BIGINT NOT NULL'].join(', ')},
+      PRIMARY KEY (${hkey.join(', ')}))${rowid};`);
+  }
+  return out.join('\n');
+}
+
+/** Fill the rollups from the records already stored (the migration that adds them). */
+function backfill(d: Dialect): string {
+  return GRAINS.flatMap((g) => {
+    const k = names(callKey(d, '', g.ms));
+    const hk = names(durationKey(d, '', g.ms));
+    return [
+      `INSERT INTO ${g.calls} ${recordGroups(d, g.ms, inRollup(''))};`,
+      `INSERT INTO ${g.calls} SELECT ${collapsed(k)}, ${SUM_NAMES.map((c) => `SUM(${c})`).join(', ')},
+        MIN(dur_min), MAX(dur_max) FROM ${g.calls} GROUP BY ${positions(callKey(d, '', g.ms))};`,
+      `INSERT INTO ${g.durations} ${recordBuckets(d, g.ms, inHistogram(''))};`,
+      `INSERT INTO ${g.durations} SELECT ${collapsed(hk)}, SUM(n) FROM ${g.durations}
+        GROUP BY ${positions(durationKey(d, '', g.ms))};`,
+    ];
+  }).join('\n');
+}
+
+/** Records grouped like a rollup table of slot `ms` (backfill, and the record side of reads). */
+function recordGroups(d: Dialect, ms: number, where: string): string {
+  const key = callKey(d, '', ms);
+  return `SELECT ${aliased(key)}, ${SUMS.map(([c, e]) => `SUM(${e('')}) AS ${c}`).join(', ')},
+      MIN(duration_ms) AS dur_min, MAX(duration_ms) AS dur_max
+    FROM calls WHERE ${where} GROUP BY ${positions(key)}`;
+}
+function recordBuckets(d: Dialect, ms: number, where: string): string {
+  const key = durationKey(d, '', ms);
+  return `SELECT ${aliased(key)}, COUNT(*) AS n FROM calls WHERE ${where} GROUP BY ${positions(key)}`;
+}
+
+// --- Applying a batch's changes ----------------------------------------------------------------
+
+/** A bound after an upsert: the stored or the added one, whichever is further out; NULL is none yet. */
+const keep = (c: string, op: '<' | '>') =>
+  `${c} = CASE WHEN excluded.${c} IS NULL OR (r.${c} IS NOT NULL AND r.${c} ${op}= excluded.${c}) THEN r.${c} ELSE excluded.${c} END`;
+
+/**
+ * The statements that apply a batch's changes: `added` holds records as they are now, `removed`
+ * as they were (their old contribution is taken out). The changes are summed once per 10-minute
+ * group (`delta`, `duration_delta`), then each grain takes them with one grouped upsert, in key
+ * order (concurrent batches then lock rows in the same order). A removed duration that was a
+ * group's shortest or longest makes that group read its records again (rare: finished calls
+ * seldom change). A group emptied this way keeps a row of zeros (reads skip it): deleting by key
+ * scanned the whole table in SQLite; retention deletes them (`ROLLUP_PRUNE`). SQLite keeps the deltas in temporary tables; PostgreSQL runs one statement per
+ * family with the deltas as a CTE.
+ */
+function changeStatements(d: Dialect, added: string, removed: string | undefined) {
+  const key = (r: string, ms = TEN_MIN_MS) => callKey(d, r, ms);
+  const k = names(key(''));
+  const part = (sign: number, src: string) =>
+    `SELECT ${sign} AS sgn, ${aliased(key('x.'))}, ${SUMS.map(([c, e]) => `${e('x.')} AS ${c}`).join(', ')},
+      x.duration_ms AS d FROM ${src} x WHERE ${inRollup('x.')}`;
+  const parts = [part(1, added), ...(removed ? [part(-1, removed)] : [])];
+  const delta = `SELECT ${k.join(', ')}, ${SUM_NAMES.map((c) => `SUM(sgn * ${c}) AS ${c}`).join(', ')},
+      MIN(CASE WHEN sgn > 0 THEN d END) AS dur_min, MAX(CASE WHEN sgn > 0 THEN d END) AS dur_max
+    FROM (${parts.join(' UNION ALL ')}) c GROUP BY ${k.join(', ')}`;
+  const hk = (r: string, ms = TEN_MIN_MS) => durationKey(d, r, ms);
+  const hn = names(hk(''));
+  const hpart = (sign: number, src: string) =>
+    `SELECT ${sign} AS sgn, ${aliased(hk('x.'))} FROM ${src} x WHERE ${inHistogram('x.')}`;
+  const durations = `SELECT ${hn.join(', ')}, SUM(sgn) AS n
+    FROM (${[hpart(1, added), ...(removed ? [hpart(-1, removed)] : [])].join(' UNION ALL ')}) c GROUP BY ${hn.join(', ')}`;
+
+  /** Upserts of one grain from the 10-minute deltas in `src`, with their dimension-free sums. */
+  const both = (cols: string[], src: string) =>
+    `(SELECT ${cols.join(', ')} FROM ${src} UNION ALL SELECT ${collapsed(cols)} FROM ${src}) s`;
+  const upsert = (table: string, ms: number, src: string) => {
+    const cols = k.map((c) => (c === 't' ? `(t / ${ms}) * ${ms}` : c));
+    const all = [...k, ...SUM_NAMES, 'dur_min', 'dur_max'];
+    return `INSERT INTO ${table} AS r (${all.join(', ')})
+      SELECT ${cols.join(', ')}, ${SUM_NAMES.map((c) => `SUM(${c})`).join(', ')}, MIN(dur_min), MAX(dur_max)
+      FROM ${both(all, src)} WHERE true GROUP BY ${positions(key(''))} ORDER BY ${positions(key(''))}
+      ON CONFLICT (${k.join(', ')}) DO UPDATE SET ${SUM_NAMES.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')},
+        ${keep('dur_min', '<')}, ${keep('dur_max', '>')}`;
+  };
+  const hupsert = (table: string, ms: number, src: string) => {
+    const cols = hn.map((c) => (c === 't' ? `(t / ${ms}) * ${ms}` : c));
+    return `INSERT INTO ${table} AS r (${hn.join(', ')}, n)
+      SELECT ${cols.join(', ')}, SUM(n) FROM ${both([...hn, 'n'], src)} WHERE true GROUP BY ${positions(hk(''))} ORDER BY ${positions(hk(''))}
+      ON CONFLICT (${hn.join(', ')}) DO UPDATE SET n = r.n + excluded.n`;
+  };
+  const cleanup: string[] = [];
+  if (removed) {
+    for (const g of GRAINS) {
+      const gk = names(key('', g.ms));
+      /** Keys of the removed records' groups, detailed and dimension-free, with `d`, the duration. */
+      const keysOf = (kk: Key, cols: string[], where: string) => {
+        const inner = `SELECT ${aliased(kk)}, x.duration_ms AS d FROM ${removed} x WHERE ${where}`;
+        return `SELECT ${cols.join(', ')}, d FROM (${inner}) o UNION SELECT ${collapsed(cols)}, d FROM (${inner}) o`;
+      };
+      const sameGroup = key('c.', g.ms)
+        .slice(1)
+        .map(([col, e]) =>
+          DIMS.includes(col) ? `(r.${col} = ${ALL} OR r.${col} = ${e})` : `r.${col} = ${e}`,
+        )
+        .join(' AND ');
+      cleanup.push(`UPDATE ${g.calls} AS r SET (dur_min, dur_max) = (SELECT MIN(c.duration_ms), MAX(c.duration_ms)
+          FROM calls c WHERE c.first_at >= r.t AND c.first_at < r.t + ${g.ms} AND ${sameGroup})
+        FROM (${keysOf(key('x.', g.ms), gk, inRollup('x.'))}) k WHERE ${gk.map((c) => `r.${c} = k.${c}`).join(' AND ')}
+          AND k.d IS NOT NULL AND (k.d <= r.dur_min OR k.d >= r.dur_max)`);
+    }
+  }
+  return { delta, durations, upsert, hupsert, cleanup, keyColumns: k, durationColumns: hn };
+}
+
+/**
+ * Rollup rows of slots wholly before @cutoff that retention emptied (its records are gone, so
+ * their sums are zero): deleted after the records, through the primary key's time order.
+ */
+export const ROLLUP_PRUNE: readonly string[] = GRAINS.flatMap((g) => [
+  `DELETE FROM ${g.calls} WHERE t < CAST(@cutoff AS BIGINT) - ${g.ms} + 1 AND n = 0`,
+  `DELETE FROM ${g.durations} WHERE t < CAST(@cutoff AS BIGINT) - ${g.ms} + 1 AND n = 0`,
+]);
+
+// --- SQLite: a queue filled by row triggers, applied per batch ---------------------------------
+
+function sqliteQueue(): string {
+  const enqueue = (sign: number, r: 'NEW' | 'OLD') =>
+    `INSERT INTO rollup_pending VALUES (${sign}, ${READ_COLUMNS.map((c) => `${r}.${c}`).join(', ')});`;
+  const changed = READ_COLUMNS.map((c) => `OLD.${c} IS NOT NEW.${c}`).join(' OR ');
+  // A call that ends is added; a finished call that changes is taken out as it was and added as
+  // it is; a deleted one is taken out. Active calls are not in the rollups.
+  return `
+    CREATE TABLE rollup_pending (sgn INTEGER NOT NULL, ${READ_COLUMNS.join(', ')});
+    CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls WHEN ${inRollup('NEW.')} BEGIN
+      ${enqueue(1, 'NEW')}
+    END;
+    CREATE TRIGGER calls_rollup_finish AFTER UPDATE ON calls
+      WHEN OLD.status = 'active' AND ${inRollup('NEW.')} BEGIN
+      ${enqueue(1, 'NEW')}
+    END;
+    CREATE TRIGGER calls_rollup_update AFTER UPDATE ON calls WHEN ${inRollup('OLD.')} AND (${changed}) BEGIN
+      ${enqueue(-1, 'OLD')}
+      ${enqueue(1, 'NEW')}
+    END;
+    CREATE TRIGGER calls_rollup_delete AFTER DELETE ON calls WHEN ${inRollup('OLD.')} BEGIN
+      ${enqueue(-1, 'OLD')}
+    END;`;
+}
+
+const SQLITE_CHANGES = changeStatements(
+  'sqlite',
+  '(SELECT * FROM rollup_pending WHERE sgn > 0)',
+  '(SELECT * FROM rollup_pending WHERE sgn < 0)',
+);
+
+/** Per-connection scratch tables for the summed changes of one batch (in memory). */
+export const SQLITE_SCRATCH = `
+  CREATE TEMP TABLE IF NOT EXISTS rollup_delta (${SQLITE_CHANGES.keyColumns.join(', ')}, ${SUM_NAMES.join(', ')}, dur_min, dur_max);
+  CREATE TEMP TABLE IF NOT EXISTS duration_delta (${SQLITE_CHANGES.durationColumns.join(', ')}, n);`;
+
+/**
+ * Apply SQLite's queued changes, then empty the queue: run in the transaction of every write
+ * (and at open, for changes a writer outside sidetone left behind).
+ */
+export const SQLITE_APPLY_PENDING: readonly string[] = [
+  'DELETE FROM temp.rollup_delta',
+  `INSERT INTO temp.rollup_delta ${SQLITE_CHANGES.delta}`,
+  'DELETE FROM temp.duration_delta',
+  `INSERT INTO temp.duration_delta ${SQLITE_CHANGES.durations}`,
+  ...GRAINS.flatMap((g) => [
+    SQLITE_CHANGES.upsert(g.calls, g.ms, 'temp.rollup_delta'),
+    SQLITE_CHANGES.hupsert(g.durations, g.ms, 'temp.duration_delta'),
+  ]),
+  ...SQLITE_CHANGES.cleanup,
+  'DELETE FROM rollup_pending',
+];
+export const SQLITE_HAS_PENDING = 'SELECT EXISTS (SELECT 1 FROM rollup_pending) AS pending';
+
+/** The SQLite migration that adds the rollups (tables, queue, triggers, backfill). */
+export const SQLITE_ROLLUPS = `${tables('sqlite')}\n${sqliteQueue()}\n${backfill('sqlite')}`;
+
+// --- PostgreSQL: statement triggers over transition tables --------------------------------------
+
+function pgTriggers(): string {
+  const body = (added: string, removed?: string) => {
+    const c = changeStatements('pg', added, removed);
+    // One statement per family: the 10-minute deltas once, each grain's upsert a CTE over them.
+    const chain = (first: string, up: typeof c.upsert, tables: 'calls' | 'durations') => {
+      const [last, ...rest] = [...GRAINS].reverse();
+      const ctes = rest.map((g, i) => `g${i} AS (${up(g[tables], g.ms, 'delta')} RETURNING 1)`);
+      return `WITH delta AS MATERIALIZED (${first}), ${ctes.join(', ')}
+        ${up(last![tables], last!.ms, 'delta')}`;
+    };
+    return [chain(c.delta, c.upsert, 'calls'), chain(c.durations, c.hupsert, 'durations'), ...c.cleanup].join(
+      ';\n',
+    );
+  };
+  const fn = (name: string, added: string, removed?: string) => `
+    CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+      ${body(added, removed)};
+      RETURN NULL;
+    END $fn$;`;
+  // An insert adds, a delete removes: the other side is an empty set of the same shape.
+  return `
+    ${fn('sidetone_rollup_insert', 'new_rows')}
+    ${fn('sidetone_rollup_update', 'new_rows', 'old_rows')}
+    ${fn('sidetone_rollup_delete', '(SELECT * FROM old_rows WHERE false)', 'old_rows')}
+    CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION sidetone_rollup_insert();
+    CREATE TRIGGER calls_rollup_update AFTER UPDATE ON calls REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION sidetone_rollup_update();
+    CREATE TRIGGER calls_rollup_delete AFTER DELETE ON calls REFERENCING OLD TABLE AS old_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION sidetone_rollup_delete();`;
+}
+
+/** The PostgreSQL migration that adds the rollups (tables, triggers, backfill). */
+export const PG_ROLLUPS = `${tables('pg')}\n${pgTriggers()}\n${backfill('pg')}`;
+
+// --- Reads ---------------------------------------------------------------------------------------
+
+const param = (d: Dialect, c: string) => (d === 'pg' ? `@${c}::text` : `@${c}`);
+const FILTERED = ['direction', 'trunk', 'channel'];
+/** Filters on records (and on detailed rollup rows): @direction @trunk @channel (@instance). */
+const filters = (d: Dialect) =>
+  [...FILTERED, ...(d === 'pg' ? ['instance'] : [])]
+    .map((c) => `(${param(d, c)} IS NULL OR ${c} = @${c})`)
+    .join(' AND ');
+/**
+ * Which rollup rows a read takes: with no direction, trunk or channel filter the dimension-free
+ * ones, else the detailed ones that match (`detailed` always: breakdowns need the dimensions).
+ * Key columns hold filter values unchanged (no filter is a marker).
+ */
+function rollupFilter(d: Dialect, detailed = false): string {
+  const rows = `direction <> ${ALL} AND ${filters(d)}`;
+  if (detailed) return rows;
+  const none = FILTERED.map((c) => `${param(d, c)} IS NULL`).join(' AND ');
+  const instance = d === 'pg' ? ` AND (${param(d, 'instance')} IS NULL OR instance = @instance)` : '';
+  return `(CASE WHEN ${none} THEN direction = ${ALL} ELSE ${rows} END)${instance}`;
+}
+
+/** The columns of a rollup row (and of the record groups read beside them). */
+const rowColumns = (d: Dialect) => [...names(callKey(d, '', HOUR_MS)), ...SUM_NAMES, 'dur_min', 'dur_max'];
+
+/**
+ * The slots of a range, as named parameters (rollup.ts `planRange`): @from @to the range; @m0 @m1
+ * its whole 10-minute slots; @h0 @h1 the whole hours inside those; @d0 @d1 the whole days inside
+ * those. Each finer grain covers what is left at the two ends of the coarser one. `hour` reads
+ * take hours where `day` reads take days.
+ */
+const SLOTS = {
+  day: [
+    ['call_rollup_day', '@d0', '@d1', DAY_MS],
+    ['call_rollup_hour', '@h0', '@d0', HOUR_MS],
+    ['call_rollup_hour', '@d1', '@h1', HOUR_MS],
+    ['call_rollup_10m', '@m0', '@h0', TEN_MIN_MS],
+    ['call_rollup_10m', '@h1', '@m1', TEN_MIN_MS],
+  ],
+  hour: [
+    ['call_rollup_hour', '@h0', '@h1', HOUR_MS],
+    ['call_rollup_10m', '@m0', '@h0', TEN_MIN_MS],
+    ['call_rollup_10m', '@h1', '@m1', TEN_MIN_MS],
+  ],
+} as const;
+
+/**
+ * The records read beside the rollups, grouped like rollup rows, computed once per read: the
+ * minutes at both ends, and active calls (not in the rollups: they change until they end; few,
+ * and indexed).
+ */
+function recordEdges(d: Dialect): string {
+  const records = (where: string) => recordGroups(d, TEN_MIN_MS, `${where} AND ${filters(d)}`);
+  return `WITH e (${rowColumns(d).join(', ')}) AS MATERIALIZED (${[
+    records('first_at >= @from AND first_at < @m0'),
+    records('first_at >= @m1 AND first_at < @to'),
+    records(`status = 'active' AND first_at >= @m0 AND first_at < @m1`),
+  ].join('\n  UNION ALL ')})`;
+}
+
+/**
+ * One aggregate over a range: `select` and `group` applied to each slot's rollup rows and to the
+ * records `e`, each part grouped where it is read (a table grouped in key order needs no sort)
+ * and the parts added up by the caller (fold.ts adds rows of one group, ordered by `order`).
+ */
+function perPart(
+  d: Dialect,
+  grain: 'hour' | 'day',
+  select: (slotMs: number) => string,
+  group: string,
+  opts: { detailed?: boolean; where?: string; order?: string } = {},
+): string {
+  const where = opts.where ? ` AND ${opts.where}` : '';
+  const parts = SLOTS[grain].map(
+    ([table, from, to, ms]) =>
+      `SELECT ${select(ms)} FROM ${table} WHERE t >= ${from} AND t < ${to} AND ${rollupFilter(d, opts.detailed)}${where}${group}`,
+  );
+  parts.push(`SELECT ${select(TEN_MIN_MS)} FROM e WHERE true${where}${group}`);
+  return `${recordEdges(d)} ${parts.join('\n  UNION ALL ')}${opts.order ?? ''}`;
+}
+
+/** Duration histogram of a range: (b, n) rows from the rollups and the records at the edges. */
+function histogramSource(d: Dialect): string {
+  const rollups = SLOTS.day.map(
+    ([table, from, to]) =>
+      `SELECT b, n FROM ${table.replace('rollup', 'duration')} WHERE t >= ${from} AND t < ${to} AND ${rollupFilter(d)}`,
+  );
+  const records = (where: string) =>
+    `SELECT b, n FROM (${recordBuckets(d, TEN_MIN_MS, `${where} AND ${inHistogram('')} AND ${filters(d)}`)}) x`;
+  return [
+    ...rollups,
+    records('first_at >= @from AND first_at < @m0'),
+    records('first_at >= @m1 AND first_at < @to'),
+  ].join('\n  UNION ALL ');
+}
+
+/**
+ * The analytics reads over rollups and records; their rows are what fold.ts folds (several rows
+ * of one group are added up). Few rows and columns leave the database: turning a row value into a
+ * JS value costs more than adding it up in SQL.
+ */
+export function rollupReads(d: Dialect) {
+  const sums = `${SUM_NAMES.map((c) => `SUM(${c}) AS ${c}`).join(', ')}, MIN(dur_min) AS dur_min, MAX(dur_max) AS dur_max`;
+  const start = (bucketMs: number, slotMs: number) =>
+    slotMs === bucketMs ? 't' : `(t / ${bucketMs}) * ${bucketMs}`;
+  const series = (bucket: 'hour' | 'day') => {
+    const ms = bucket === 'hour' ? HOUR_MS : DAY_MS;
+    return perPart(
+      d,
+      bucket,
+      (slot) =>
+        `${start(ms, slot)} AS start, status, kpi, SUM(n) AS n, SUM(dur_count) AS dur_count, SUM(dur_sum) AS dur_sum`,
+      ' GROUP BY 1, status, kpi HAVING SUM(n) <> 0',
+      { order: ' ORDER BY 1' },
+    );
+  };
+  return {
+    stats: perPart(d, 'day', () => `status, kpi, ${sums}`, ' GROUP BY status, kpi'),
+    breakdown: perPart(
+      d,
+      'day',
+      () =>
+        `${undim('direction')} AS direction, ${undim('channel')} AS channel, ${undim('trunk')} AS trunk,
+        ${undim('failure')} AS failure, SUM(n) AS n`,
+      ' GROUP BY direction, channel, trunk, failure HAVING SUM(n) <> 0',
+      { detailed: true },
+    ),
+    seriesHour: series('hour'),
+    seriesDay: series('day'),
+    /** Exact shortest and longest answered duration: the ends of the percentile estimate. */
+    bounds: perPart(d, 'day', () => 'MIN(dur_min) AS lo, MAX(dur_max) AS hi', '', {
+      where: `status <> 'active' AND (kpi & ${ANSWERED}) <> 0`,
+    }),
+    histogram: `SELECT b, SUM(n) AS n FROM (${histogramSource(d)}) h GROUP BY b HAVING SUM(n) <> 0 ORDER BY b`,
+    /** Is anything filed at or after @to? If not, the slots holding @to hold nothing later. */
+    after: 'SELECT EXISTS (SELECT 1 FROM calls WHERE first_at >= @to) AS later',
+  };
+}
+
+/**
+ * Named `@params` as PostgreSQL's `$1, $2, ...`: the text and the names in parameter order.
+ * @example
+ * positional('a = @x AND b = @y OR @x IS NULL'); // { text: 'a = $1 AND b = $2 OR $1 IS NULL', names: ['x', 'y'] }
+ */
+export function positional(sql: string): { text: string; names: string[] } {
+  const order: string[] = [];
+  const text = sql.replace(/@([a-z][a-z0-9_]*)/g, (_, name: string) => {
+    let i = order.indexOf(name);
+    if (i < 0) i = order.push(name) - 1;
+    return `$${i + 1}`;
+  });
+  return { text, names: order };
+}
