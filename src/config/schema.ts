@@ -174,6 +174,8 @@ export const configSchema = z
         store_raw_numbers: bool(false),
         retention_days: int(1, 3650, 90, ' days'),
         zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
+        // SQLite batches on their own thread while the main thread takes the next request.
+        writer_thread: bool(true),
       })
       .prefault({}),
     otel: z

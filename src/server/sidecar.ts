@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { isSpanContextValid } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -490,7 +491,9 @@ async function openStore(
 ): Promise<{ store: CallStore; probe: () => Promise<void>; label: string }> {
   const privacy = { hashKey: key, storeRaw: config.store.store_raw_numbers };
   if (config.store.url === undefined) {
-    const store = await openSqliteCallStore({ path: dbPath, privacy });
+    // With a second core the store commits one batch while the main thread parses the next.
+    const writerThread = config.store.writer_thread && availableParallelism() > 1;
+    const store = await openSqliteCallStore({ path: dbPath, privacy, writerThread });
     return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath };
   }
   const { openPostgresCallStore } = await import('../store/postgres.js');

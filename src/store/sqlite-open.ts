@@ -24,6 +24,13 @@ export interface SqliteCallStoreOptions {
    * above, they come from the rollup histogram within 9.05 %. Default 10,000.
    */
   exactPercentilesUpTo?: number;
+  /**
+   * Write batches (`applyBatch`, `applySmsBatch`) on a thread of their own, with a second
+   * connection (default false; ignored for `:memory:`). Each write still resolves after its
+   * commit. Worth it with two or more cores where the caller has other work meanwhile (the
+   * sidecar parses and counts the next request); costs a thread and a second page cache.
+   */
+  writerThread?: boolean;
 }
 
 /** The statements of a store, prepared once at open. */

@@ -37,6 +37,7 @@ import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } 
 import * as SQL from './sqlite-sql.js';
 import { bucketSize, rangeParams } from './sqlite-sql.js';
 import { writeCall, writeCalls, writeSms } from './sqlite-write.js';
+import { WriterThread } from './sqlite-writer.js';
 import type {
   Bucket,
   CallOverview,
@@ -96,6 +97,8 @@ export class SqliteCallStore implements CallStore {
   private readonly writeOneSms: (u: SmsUpdate) => void;
   private closed = false;
   private reader: Reader | undefined;
+  /** Batch writes on their own thread (`writerThread`), while it runs. */
+  private readonly writer: WriterThread | undefined;
   private readonly busyTimeoutMs: number | undefined;
   private readonly exactPercentilesUpTo: number;
   /** When the oldest write still waiting for another process's lock started to wait. */
@@ -124,6 +127,9 @@ export class SqliteCallStore implements CallStore {
     this.writeOneSms = (u) => writeSms(s, protect, u);
     this.busyTimeoutMs = opts.busyTimeoutMs;
     this.exactPercentilesUpTo = opts.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO;
+    if (opts.writerThread === true && path !== ':memory:') {
+      this.writer = new WriterThread({ ...opts, path, privacy: this.privacy });
+    }
     // better-sqlite3 waits for a lock by sleeping inside the call, which freezes the event loop
     // (and with it /healthz) for as long as another process holds the write lock. Writes wait
     // in short slices instead, with the event loop turning between them (see `write`).
@@ -159,7 +165,8 @@ export class SqliteCallStore implements CallStore {
    * Readiness reads it: a store that cannot write is not ready, while liveness stays up.
    */
   writeStallMs(): number {
-    let oldest = Number.POSITIVE_INFINITY;
+    // A batch on the writer thread that has not committed yet waits for the lock there.
+    let oldest = this.writer?.oldestInFlight() ?? Number.POSITIVE_INFINITY;
     for (const t of this.waiting) if (t < oldest) oldest = t;
     return oldest === Number.POSITIVE_INFINITY ? 0 : performance.now() - oldest;
   }
@@ -193,7 +200,8 @@ export class SqliteCallStore implements CallStore {
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
-    await this.write('applyBatch', () => this.writeCalls(updates));
+    if (this.writer?.alive) await this.run('applyBatch', () => this.writer!.write('calls', updates));
+    else await this.write('applyBatch', () => this.writeCalls(updates));
     return updates.length;
   }
 
@@ -204,7 +212,8 @@ export class SqliteCallStore implements CallStore {
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
-    await this.write('applySmsBatch', () => this.writeSmses(updates));
+    if (this.writer?.alive) await this.run('applySmsBatch', () => this.writer!.write('sms', updates));
+    else await this.write('applySmsBatch', () => this.writeSmses(updates));
     return updates.length;
   }
 
@@ -404,6 +413,7 @@ export class SqliteCallStore implements CallStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writer?.close();
     // Fold the WAL back into the main file so a closed store is one self-contained file.
     try {
       this.reader?.db.close();

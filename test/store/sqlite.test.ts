@@ -8,26 +8,36 @@ import type { CallStore } from '../../src/store/types.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
 import { tempDir } from './helpers.js';
 
-runCallStoreContract('SQLite file', async ({ storeRaw, exactPercentilesUpTo }) => {
-  const { dir, remove } = tempDir();
-  const path = join(dir, 'nested', 'calls.db');
-  const privacy = { hashKey: KEY, storeRaw };
-  let current: CallStore = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo });
-  return {
-    get store() {
-      return current;
+for (const writerThread of [false, true]) {
+  runCallStoreContract(
+    writerThread ? 'SQLite file, writer thread' : 'SQLite file',
+    async ({ storeRaw, exactPercentilesUpTo }) => {
+      const { dir, remove } = tempDir();
+      const path = join(dir, 'nested', 'calls.db');
+      const privacy = { hashKey: KEY, storeRaw };
+      let current: CallStore = await openSqliteCallStore({
+        path,
+        privacy,
+        exactPercentilesUpTo,
+        writerThread,
+      });
+      return {
+        get store() {
+          return current;
+        },
+        async reopen() {
+          await current.close();
+          current = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo, writerThread });
+          return current;
+        },
+        async cleanup() {
+          await current.close();
+          remove();
+        },
+      };
     },
-    async reopen() {
-      await current.close();
-      current = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo });
-      return current;
-    },
-    async cleanup() {
-      await current.close();
-      remove();
-    },
-  };
-});
+  );
+}
 
 describe('SQLite store specifics', () => {
   const T = Date.UTC(2024, 0, 15, 10);
@@ -137,6 +147,45 @@ describe('SQLite store specifics', () => {
         plan("SELECT * FROM calls WHERE status = 'busy' AND first_at < 5 ORDER BY first_at DESC LIMIT 3"),
       ).toContain('calls_status_first_at');
       db.close();
+    } finally {
+      remove();
+    }
+  });
+  it('writerThread: batches commit on the connection of the thread; when the thread dies, the store writes them itself', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'calls.db');
+      const store = await openSqliteCallStore({
+        path,
+        privacy: { hashKey: KEY, storeRaw: false },
+        writerThread: true,
+      });
+      // data_version changes for a connection only when another connection commits (SQLite docs).
+      const main = (store as unknown as { db: Database.Database }).db;
+      const version = () => main.pragma('data_version', { simple: true });
+      const v0 = version();
+      await store.applyBatch(lifecycle('t1', T));
+      expect(version()).not.toBe(v0);
+      expect((await store.getCall('t1'))?.status).toBe('completed');
+      expect(store.writeStallMs()).toBe(0); // nothing in flight once answered
+
+      // The thread ends under a batch in flight: that batch fails with a retryable error (or was
+      // committed first), and later ones are written on the main connection (data_version stays).
+      const writer = (store as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer;
+      const inFlight = store.applyBatch(lifecycle('t2', T + 1000));
+      await writer.worker.terminate();
+      const outcome = await inFlight.then(
+        () => 'stored',
+        (e: StoreError) => e.code,
+      );
+      expect(['stored', 'ST_STORE_UNAVAILABLE']).toContain(outcome);
+      const v2 = version();
+      await store.applyBatch(lifecycle('t3', T + 2000));
+      await store.applyBatch(lifecycle('t2', T + 1000)); // the retry of a failed batch
+      expect(version()).toBe(v2);
+      for (const id of ['t1', 't2', 't3']) expect((await store.getCall(id))?.status).toBe('completed');
+      expect((await store.stats({ from: T - 1000, to: T + 60_000 })).total).toBe(3);
+      await store.close();
     } finally {
       remove();
     }

@@ -1,0 +1,55 @@
+/**
+ * The SQLite store's writer thread (see sqlite-writer.ts): its own connection to the store file,
+ * the same write paths as the in-thread store, one transaction per batch, and an answer only after
+ * the commit, so an acknowledgement still means durable. Blocking on another process's lock is
+ * harmless here: the event loop that answers /healthz is on the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { numberProtector } from './privacy.js';
+import { openDatabase, type SqliteCallStoreOptions } from './sqlite-open.js';
+import { writeCalls, writeSms } from './sqlite-write.js';
+import type { CallUpdate, SmsUpdate } from './types.js';
+
+/** A batch to write; `op` names the table. */
+export interface WriteRequest {
+  id: number;
+  op: 'calls' | 'sms';
+  updates: readonly CallUpdate[] | readonly SmsUpdate[];
+}
+/** The answer: nothing on success, else the driver's message and SQLite code. */
+export interface WriteReply {
+  id: number;
+  error?: { message: string; code?: string };
+}
+
+const port = parentPort;
+if (port !== null) {
+  const opts = (workerData as { opts: SqliteCallStoreOptions }).opts;
+  const { db, statements: s, applyRollups } = openDatabase(opts);
+  const protect = numberProtector(opts.privacy);
+  const calls = db.transaction((us: readonly CallUpdate[]) => {
+    writeCalls(s, protect, us);
+    applyRollups();
+  });
+  const smses = db.transaction((us: readonly SmsUpdate[]) => {
+    for (const u of us) writeSms(s, protect, u);
+  });
+  port.on('message', (m: WriteRequest | 'close') => {
+    if (m === 'close') {
+      db.close();
+      port.close();
+      return;
+    }
+    const reply: WriteReply = { id: m.id };
+    try {
+      if (m.op === 'calls') calls(m.updates as readonly CallUpdate[]);
+      else smses(m.updates as readonly SmsUpdate[]);
+    } catch (e) {
+      // openDatabase's StoreErrors and driver errors alike: the main thread rebuilds the error.
+      const cause = (e as { cause?: { code?: unknown } }).cause;
+      const code = (e as { code?: unknown }).code ?? cause?.code;
+      reply.error = { message: (e as Error).message ?? String(e), ...(typeof code === 'string' && { code }) };
+    }
+    port.postMessage(reply);
+  });
+}
