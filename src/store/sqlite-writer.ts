@@ -34,6 +34,8 @@ export class WriterThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private next = 0;
+  /** The latest write: the thread answers in order, so once it settles every earlier one has. */
+  private last: Promise<void> = Promise.resolve();
   private exited: Promise<void>;
   /** False once the thread stopped: the store then writes on its own connection again. */
   alive = true;
@@ -54,11 +56,12 @@ export class WriterThread {
   /** Write a batch in one transaction on the thread; rejects with the StoreError the store would throw. */
   write(op: WriteRequest['op'], updates: readonly CallUpdate[] | readonly SmsUpdate[]): Promise<void> {
     const id = this.next++;
-    return new Promise<void>((resolve, reject) => {
+    this.last = new Promise<void>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject, start: performance.now() });
       this.worker.postMessage({ id, op, updates } satisfies WriteRequest);
     });
+    return this.last;
   }
 
   /** When the oldest write in flight was sent (performance.now()), or undefined when none is. */
@@ -98,21 +101,7 @@ export class WriterThread {
   /** Let writes in flight finish, then close the thread's connection and end it. */
   async close(): Promise<void> {
     if (!this.alive) return;
-    const inFlight = [...this.pending.values()].map(
-      (p) =>
-        new Promise<void>((r) => {
-          const { resolve, reject } = p;
-          p.resolve = () => {
-            resolve();
-            r();
-          };
-          p.reject = (e) => {
-            reject(e);
-            r();
-          };
-        }),
-    );
-    await Promise.all(inFlight);
+    await this.last.catch(() => {}); // its failure is its caller's to handle
     this.worker.ref();
     this.worker.postMessage('close');
     const timer = setTimeout(() => void this.worker.terminate(), 5000);
