@@ -4,7 +4,13 @@
  * columns from the one call classifier, as in SQLite, so both backends file a call the same way.
  */
 import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
-import { PG_ROLLUPS, ROLLUP_PRUNE as PRUNE_NAMED, positional, rollupReads } from './rollup-sql.js';
+import {
+  PG_READ_INDEXES,
+  PG_ROLLUPS,
+  ROLLUP_PRUNE as PRUNE_NAMED,
+  positional,
+  rollupReads,
+} from './rollup-sql.js';
 import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
 import { SMS_STATUSES } from './types.js';
 import * as UPSERT from './upsert-sql.js';
@@ -87,6 +93,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     description: 'calls: hourly and daily rollups with duration histograms, kept by statement triggers',
     sql: PG_ROLLUPS,
   },
+  {
+    version: 3,
+    description: 'calls: hourly and daily rollups indexed by time for their dimension-free rows',
+    sql: PG_READ_INDEXES,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
@@ -140,6 +151,8 @@ export const ROLLUP_READS = {
   breakdown: positional(READS.breakdown),
   seriesHour: positional(READS.seriesHour),
   seriesDay: positional(READS.seriesDay),
+  overviewHour: positional(READS.overviewHour),
+  overviewDay: positional(READS.overviewDay),
   bounds: positional(READS.bounds),
   histogram: positional(READS.histogram),
   after: positional(READS.after),
