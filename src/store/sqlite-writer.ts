@@ -27,6 +27,8 @@ interface Pending {
   resolve: () => void;
   reject: (e: Error) => void;
   start: number;
+  /** The store method, as errors name it. */
+  what: string;
 }
 
 /** The writer thread as the store sees it: `write` resolves after the batch is committed. */
@@ -58,7 +60,12 @@ export class WriterThread {
     const id = this.next++;
     this.last = new Promise<void>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject, start: performance.now() });
+      this.pending.set(id, {
+        resolve,
+        reject,
+        start: performance.now(),
+        what: op === 'calls' ? 'applyBatch' : 'applySmsBatch',
+      });
       this.worker.postMessage({ id, op, updates } satisfies WriteRequest);
     });
     return this.last;
@@ -78,7 +85,7 @@ export class WriterThread {
     if (m.error === undefined) p.resolve();
     else
       p.reject(
-        wrap(Object.assign(new Error(m.error.message), { code: m.error.code }), 'applyBatch', this.opts.path),
+        wrap(Object.assign(new Error(m.error.message), { code: m.error.code }), p.what, this.opts.path),
       );
   }
 
