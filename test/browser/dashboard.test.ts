@@ -23,11 +23,18 @@ describe('web console', () => {
   async function demo(args: string[]): Promise<string> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    demos.push(
-      await startCli(['demo', '--port', String(port), '--db', join(dir, `${port}.db`), ...args], url, {
+    const d = await startCli(
+      ['demo', '--port', String(port), '--db', join(dir, `${port}.db`), ...args],
+      url,
+      {
         SIDETONE_AUTH_SCRAPE_TOKENS: TOKEN,
-      }),
+      },
     );
+    demos.push(d);
+    // The server answers while a backfill is still writing history; the banner follows it.
+    const end = Date.now() + 60_000;
+    while (!d.output().includes('npx sidetone trunks') && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 100));
     return url;
   }
 

@@ -66,7 +66,10 @@ describe('RFC 6076 worked example on every surface', () => {
     const path = join(dir, 'rfc.db');
     const store = await openSqliteCallStore({ path, privacy: { hashKey: HASH_KEY, storeRaw: false } });
     const h = harness({ now, trunks: ['carrier-a', 'carrier-b'], store });
-    const events = rfc6076Script(now - 30 * 60_000);
+    // The script's 100 s must sit in one hourly and one daily bucket, whatever the minute of the
+    // run: a minute into this hour, or into the last one when this hour is under 5 minutes old.
+    const hour = Math.floor(now / 3_600_000) * 3_600_000;
+    const events = rfc6076Script((now - hour >= 5 * 60_000 ? hour : hour - 3_600_000) + 60_000);
     // In batches, as a client would send them.
     for (let i = 0; i < events.length; i += 70) expect(await h.post(events.slice(i, i + 70))).toBe(200);
     const s = await h.read();
