@@ -38,7 +38,7 @@ export class WriterThread {
   private next = 0;
   /** The latest write: the thread answers in order, so once it settles every earlier one has. */
   private last: Promise<void> = Promise.resolve();
-  private exited: Promise<void>;
+  private readonly exited: Promise<void>;
   /** False once the thread stopped: the store then writes on its own connection again. */
   alive = true;
 
