@@ -18,6 +18,7 @@ import { migrate } from '../dist/store/migrations.js';
 import { openPostgresCallStore } from '../dist/store/postgres.js';
 import { SqliteCallStore } from '../dist/store/sqlite.js';
 import { startPostgres } from '../scripts/pg-temp.mjs';
+import { timeIt as time } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const N = Number(process.env.SIDETONE_BENCH_ROLLUP_CALLS ?? 10_000_000);
@@ -63,20 +64,7 @@ function insertSql(source) {
   return `INSERT INTO calls (${Object.keys(cols).join(', ')}) SELECT ${Object.values(cols).join(', ')} FROM ${source}`;
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-async function timeIt(fn, runs = 5) {
-  await fn(); // warm: statement caches, pages
-  const ms = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
-  }
-  return { medianMs: +median(ms).toFixed(1), maxMs: +Math.max(...ms).toFixed(1) };
-}
+const timeIt = (fn, runs = 5) => time(fn, runs);
 
 /**
  * The reads: a dashboard "now" (17 minutes into an hour, the last calls just filed) back over each

@@ -23,6 +23,7 @@ import {
   hourly,
 } from '../dist/analytics/index.js';
 import { SqliteCallStore } from '../dist/store/index.js';
+import { timeIt as time } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const privacy = { hashKey: 'bench-hash-key-0123456789abcdef', storeRaw: false };
@@ -129,21 +130,7 @@ function callUpdates(i, out) {
   out.push({ kind: 'ended', callId, at: at + ring + 20_000, ...(gsm ? { q850 } : { sipCode: code }) });
 }
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function timeIt(fn, runs = 7) {
-  await fn(); // warm-up (statement caches, page cache)
-  const ms = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    ms.push(performance.now() - t);
-  }
-  return { medianMs: +median(ms).toFixed(1), maxMs: +Math.max(...ms).toFixed(1) };
-}
+const timeIt = (fn, runs = 7) => time(fn, runs);
 
 const results = {
   date: new Date().toISOString(),
