@@ -7,6 +7,7 @@ import type { EventOf, SidetoneEvent } from '../events/types.js';
 import { callClass } from '../sinks/trace-sink.js';
 import { maskNumber } from '../store/privacy.js';
 import { traceFields } from './logger.js';
+import { type Trusted, trusted } from './redact.js';
 
 export interface CallEventLogOptions {
   /** The span of an open call (the trace sink's `spanContext`), for `trace_id`/`span_id`. */
@@ -24,6 +25,13 @@ export interface CallEventLogOptions {
 export function callRef(callId: string): string {
   return createHash('sha256').update(callId).digest('hex').slice(0, 12);
 }
+
+/**
+ * The reference as a log field. It is a digest, not data from the event, so the redactor must leave
+ * it: one hex reference in ten holds seven digits in a row (`f1727214f4ef`), which the detector
+ * reads as a phone number, and those calls lost their correlation (10,675 of 99,844 demo lines).
+ */
+const refField = (callId: string): Trusted => trusted(callRef(callId));
 
 const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? undefined : maskNumber(n));
 
@@ -44,7 +52,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
   const ids = (callId: string) => open.get(callId)?.ids ?? traceFields(options.spanContext?.(callId));
   const line = (e: SidetoneEvent & { callId: string }, event: string, extra: object = {}) => ({
     event,
-    call_ref: callRef(e.callId),
+    call_ref: refField(e.callId),
     ...ids(e.callId),
     // ISO, not epoch ms: a 13-digit run reads as a number to the redactor.
     ...(e.ts !== undefined && { at: new Date(e.ts).toISOString() }),
@@ -102,7 +110,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
         bus.on(type, (e: SidetoneEvent) => {
           if (!log.isLevelEnabled('debug')) return;
           const callId = (e as { callId?: unknown }).callId;
-          const corr = typeof callId === 'string' ? { call_ref: callRef(callId), ...ids(callId) } : {};
+          const corr = typeof callId === 'string' ? { call_ref: refField(callId), ...ids(callId) } : {};
           log.debug(
             {
               event: e.type,

@@ -14,8 +14,9 @@ export class Trusted {
 }
 
 /**
- * Mark a value as configuration, not data, so the redactor leaves it: the sidecar's own listen
- * URL is an IP address and would otherwise read as PII. Never use it for anything from an event.
+ * Mark a value as configuration or sidetone's own, not data, so the redactor leaves it: the
+ * sidecar's own listen URL is an IP address and would otherwise read as PII, a call's `call_ref`
+ * digest may read as a number. Never use it for anything taken from an event as it is.
  *
  * @example
  * log.info({ url: trusted(served.url) }, 'sidetone listening');
