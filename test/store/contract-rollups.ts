@@ -147,4 +147,25 @@ export function rollupContract(ctx: ContractContext): void {
     const reopened = await ctx.harness().reopen();
     await expectRollupsMatchRecords(reopened, queries.slice(0, 3));
   });
+
+  it("rollup duration bounds shrink when a group's longest or shortest call changes", async () => {
+    const store = await ctx.open(false, { exactPercentilesUpTo: 0 });
+    const at = DAY0 + 2 * H;
+    const call = (callId: string, talk: number): CallUpdate[] => [
+      { kind: 'started', callId, at, direction: 'inbound', channel: 'sip', trunk: 'carrier-a' },
+      { kind: 'answered', callId, at: at + 1000 },
+      { kind: 'ended', callId, at: at + 1000 + talk, sipCode: 200 },
+    ];
+    await store.applyBatch([...call('short', 10_000), ...call('middle', 50_000), ...call('long', 100_000)]);
+    const day = { from: DAY0, to: DAY0 + D };
+    expect(await store.stats(day)).toMatchObject({ durationMinMs: 11_000, durationMaxMs: 101_000 });
+    // A late, earlier end of the longest call, then of the shortest: the bounds come from what is left.
+    await store.applyBatch([{ kind: 'ended', callId: 'long', at: at + 21_000, sipCode: 200 }]);
+    await store.applyBatch([{ kind: 'ended', callId: 'short', at: at + 6_000, sipCode: 200 }]);
+    const now = await store.stats(day);
+    expect(now).toMatchObject({ durationMinMs: 6_000, durationMaxMs: 51_000 });
+    expect(now).toEqual(await store.stats({ ...day, exact: true }));
+    const slot = { from: at - (at % H), to: at - (at % H) + H, trunk: 'carrier-a' };
+    expect(await store.stats(slot)).toEqual(await store.stats({ ...slot, exact: true }));
+  });
 }
