@@ -89,16 +89,24 @@ for (const [name, file] of [
 function storeRows(d) {
   const ms = (x) => x * 1e6;
   all.push(
-    {
+    // The floor of the target: the updates as indexed event rows (see bench/store.bench.mjs).
+    ...[
+      ['sidetone', d.ingest.updatesPerSecond],
+      ['floor', d.ingest.rowInsertsPerSecond],
+    ].map(([impl, rate]) => ({
       case: `store ingest, per update (${d.ingest.updatesPerSecond.toLocaleString('en')} updates/s)`,
-      impl: 'sidetone',
-      ns_per_op: 1e9 / d.ingest.updatesPerSecond,
-    },
-    {
-      case: `store ingest, per update (${d.ingest.updatesPerSecond.toLocaleString('en')} updates/s)`,
-      impl: 'floor',
-      ns_per_op: 1e9 / d.ingest.rawInsertsPerSecond,
-    },
+      impl,
+      ns_per_op: 1e9 / rate,
+    })),
+    // Beside a bare append (no index at all): shown, not a target.
+    ...[
+      ['sidetone', d.ingest.updatesPerSecond],
+      ['floor', d.ingest.rawInsertsPerSecond],
+    ].map(([impl, rate]) => ({
+      case: 'store ingest beside a bare 5-column append',
+      impl,
+      ns_per_op: 1e9 / rate,
+    })),
     {
       case: `store ingest, per whole call (${d.ingest.callsPerSecond.toLocaleString('en')} calls/s)`,
       impl: 'sidetone',
@@ -114,7 +122,7 @@ function storeRows(d) {
     { case: 'daily series, 30 days (median)', impl: 'sidetone', ns_per_op: ms(d.daily30.medianMs) },
   );
   notes.push(
-    `Store: ${d.calls.toLocaleString('en')} calls (${d.ingest.updates.toLocaleString('en')} updates, batches of ${d.ingest.batchSize}) ingested at ${d.ingest.updatesPerSecond.toLocaleString('en')} updates/s = ${d.ingest.callsPerSecond.toLocaleString('en')} calls/s into a ${d.fileMb} MB SQLite file, ${(d.ingest.updatesPerSecond / d.ingest.rawInsertsPerSecond).toFixed(2)} of raw INSERTs of the same updates (${d.ingest.rawInsertsPerSecond.toLocaleString('en')} rows/s: plain rows, no upsert, no derived columns, no hashing); dashboard for one day ${d.dashboardDay.medianMs} ms median (${d.dashboardWeek.medianMs} ms for 7 days).`,
+    `Store: ${d.calls.toLocaleString('en')} calls (${d.ingest.updates.toLocaleString('en')} updates, batches of ${d.ingest.batchSize}) ingested at ${d.ingest.updatesPerSecond.toLocaleString('en')} updates/s = ${d.ingest.callsPerSecond.toLocaleString('en')} calls/s into a ${d.fileMb} MB SQLite file, ${(d.ingest.updatesPerSecond / d.ingest.rowInsertsPerSecond).toFixed(2)} of raw INSERTs of the same updates as indexed event rows (${d.ingest.rowInsertsPerSecond.toLocaleString('en')} rows/s: every field, integer key, call-id and time indexes; no upsert, no derived columns, no hashing, no rollups) and ${(d.ingest.updatesPerSecond / d.ingest.rawInsertsPerSecond).toFixed(2)} of a bare 5-column append with no index (${d.ingest.rawInsertsPerSecond.toLocaleString('en')} rows/s); dashboard for one day ${d.dashboardDay.medianMs} ms median (${d.dashboardWeek.medianMs} ms for 7 days).`,
     `CSV export of ${d.exportCsv.rows.toLocaleString('en')} calls (${d.exportCsv.mb} MB) in ${d.exportCsv.seconds} s, peak RSS ${d.exportCsv.peakRssMb} MB (baseline ${d.exportCsv.baselineRssMb} MB).`,
   );
 }
