@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { kpiFlagsSql, reasonSql, statusSql } from './derive.js';
-import { SQLITE_ROLLUPS } from './rollup-sql.js';
+import { SQLITE_ROLLUPS, SQLITE_SLOT_MARKS } from './rollup-sql.js';
 
 export interface Migration {
   version: number;
@@ -114,6 +114,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     description: 'calls: hourly and daily rollups with duration histograms, kept by triggers',
     sql: SQLITE_ROLLUPS,
+  },
+  {
+    version: 6,
+    description: 'calls: rollup slots marked by writes and rebuilt per flush; the trigger queue dropped',
+    sql: SQLITE_SLOT_MARKS,
   },
 ];
 

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
 import { migrate } from './migrations.js';
 import type { PrivacyConfig } from './privacy.js';
-import { SQLITE_APPLY_PENDING, SQLITE_HAS_PENDING, SQLITE_SCRATCH } from './rollup-sql.js';
+import { SqliteRollups } from './sqlite-rollups.js';
 import * as SQL from './sqlite-sql.js';
 
 export interface SqliteCallStoreOptions {
@@ -62,14 +62,10 @@ export function wrap(e: unknown, what: string, file: string): Error {
 
 /** Every statement the store runs, by name: prepared once at open. */
 const STATEMENT_SQL = {
-  started: SQL.UPSERT_STARTED,
-  ringing: SQL.UPSERT_RINGING,
-  answered: SQL.UPSERT_ANSWERED,
-  ended: SQL.UPSERT_ENDED,
-  transcript: SQL.UPSERT_TRANSCRIPT,
-  media: SQL.UPSERT_MEDIA,
   combined: SQL.UPSERT_CALL_COMBINED,
-  zombies: SQL.CLOSE_ZOMBIES,
+  // Writes to calls learn the filing times they change, to mark their rollup slots (sqlite-rollups.ts).
+  firstAt: 'SELECT first_at FROM calls WHERE call_id = ?',
+  zombies: `${SQL.CLOSE_ZOMBIES} RETURNING first_at`,
   smsReceived: SQL.UPSERT_SMS_RECEIVED,
   smsSent: SQL.UPSERT_SMS_SENT,
   smsReport: SQL.UPSERT_SMS_REPORT,
@@ -86,13 +82,15 @@ const STATEMENT_SQL = {
   recent: SQL.CALLS_RECENT_BY_STATUS,
   activeSince: SQL.COUNT_ACTIVE_SINCE,
   lastActivity: SQL.LAST_ACTIVITY,
-  deleteCalls: SQL.DELETE_CALLS_BATCH,
+  deleteCalls: `${SQL.DELETE_CALLS_BATCH} RETURNING first_at`,
   deleteSms: SQL.DELETE_SMS_BATCH,
   smsById: SQL.SMS_BY_ID,
   smsPage: SQL.SMS_PAGE,
   smsStats: SQL.SMS_STATS,
 } as const;
 
+/** Filing times come back as plain numbers. */
+const PLUCK: ReadonlySet<string> = new Set(['firstAt', 'zombies', 'deleteCalls']);
 /** Record reads return arrays (see sqlite-rows.ts). */
 const RAW: ReadonlySet<string> = new Set(['page', 'byId', 'recent', 'smsById', 'smsPage']);
 
@@ -100,7 +98,7 @@ function prepareAll(db: Database.Database): Statements {
   const out = {} as Statements;
   for (const [name, sql] of Object.entries(STATEMENT_SQL)) {
     const st = db.prepare(sql);
-    out[name as keyof Statements] = RAW.has(name) ? st.raw(true) : st;
+    out[name as keyof Statements] = RAW.has(name) ? st.raw(true) : PLUCK.has(name) ? st.pluck() : st;
   }
   return out;
 }
@@ -111,8 +109,8 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
   path: string;
   schemaVersion: number;
   statements: Statements;
-  /** Apply the rollup changes the triggers queued; run inside every write transaction on calls. */
-  applyRollups: () => void;
+  /** Marks the rollup slots of writes to calls and rebuilds them (sqlite-rollups.ts). */
+  rollups: SqliteRollups;
 } {
   if (typeof opts.path !== 'string' || opts.path === '') {
     throw new ValidationError(
@@ -140,23 +138,11 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     db.pragma(`cache_size = ${-Math.round((opts.cacheSizeMb ?? 32) * 1024)}`);
     db.pragma('temp_store = MEMORY');
     const schemaVersion = migrate(db, path);
-    const applyRollups = rollupApplier(db);
-    db.transaction(applyRollups)(); // what a writer outside sidetone left queued
-    return { db, path, schemaVersion, statements: prepareAll(db), applyRollups };
+    return { db, path, schemaVersion, statements: prepareAll(db), rollups: new SqliteRollups(db) };
   } catch (e) {
     db?.close();
     throw wrap(e, 'open', path);
   }
-}
-
-/** The queued rollup changes (rollup-sql.ts) applied set-based, then the queue emptied. */
-function rollupApplier(db: Database.Database): () => void {
-  db.exec(SQLITE_SCRATCH);
-  const pending = db.prepare(SQLITE_HAS_PENDING).pluck();
-  const steps = SQLITE_APPLY_PENDING.map((sql) => db.prepare(sql));
-  return () => {
-    if (pending.get()) for (const st of steps) st.run();
-  };
 }
 
 /** A second connection for bulk reads (exports), with its own small page cache. */

@@ -25,12 +25,13 @@ export interface WriteReply {
 const port = parentPort;
 if (port !== null) {
   const opts = (workerData as { opts: SqliteCallStoreOptions }).opts;
-  const { db, statements: s, applyRollups } = openDatabase(opts);
+  const { db, statements: s, rollups } = openDatabase(opts);
   const protect = numberProtector(opts.privacy);
-  const calls = db.transaction((us: readonly CallUpdate[]) => {
-    writeCalls(s, protect, us);
-    applyRollups();
-  });
+  const write = db.transaction((us: readonly CallUpdate[]) => writeCalls(s, protect, rollups, us));
+  const calls = (us: readonly CallUpdate[]) => {
+    write.immediate(us); // waits for the lock: a deferred one that read first would be refused it
+    rollups.maybeFlush();
+  };
   const smses = db.transaction((us: readonly SmsUpdate[]) => {
     for (const u of us) writeSms(s, protect, u);
   });

@@ -33,10 +33,11 @@ import {
   type Statements,
   wrap,
 } from './sqlite-open.js';
+import type { SqliteRollups } from './sqlite-rollups.js';
 import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } from './sqlite-rows.js';
 import * as SQL from './sqlite-sql.js';
 import { bucketSize, rangeParams } from './sqlite-sql.js';
-import { writeCall, writeCalls, writeSms } from './sqlite-write.js';
+import { writeCalls, writeSms } from './sqlite-write.js';
 import { WriterThread } from './sqlite-writer.js';
 import type {
   Bucket,
@@ -69,6 +70,11 @@ const DAY_MS = 86_400_000;
 /** Longest a single write call may block the event loop waiting for another process's lock. */
 const BUSY_SLICE_MS = 5;
 
+/** What a read in a snapshot with marked slots returns instead of its result. */
+const NOT_FRESH = Symbol('not fresh');
+/** How long a rollup read waits for other writers to flush marked slots, else reads the records. */
+const READ_FLUSH_WAIT_MS = 1000;
+
 /** Rows per maintenance transaction: ~10–20 ms each on a 1M-call store, so the loop keeps turning. */
 const BATCH = 2000;
 
@@ -90,7 +96,10 @@ export class SqliteCallStore implements CallStore {
   private readonly privacy: PrivacyConfig;
   private readonly s: Statements;
   private readonly percentileStmts = new Map<number, Database.Statement>();
+  /** A write to calls in a transaction; a rollup flush after it when one is due. */
   private readonly onCalls: <T>(fn: () => T) => T;
+  private readonly rollups: SqliteRollups;
+  private readonly inSnapshot: <T>(fn: () => T) => T;
   private readonly writeCalls: (us: readonly CallUpdate[]) => void;
   private readonly writeSmses: (us: readonly SmsUpdate[]) => void;
   private readonly writeOneCall: (u: CallUpdate) => void;
@@ -107,23 +116,28 @@ export class SqliteCallStore implements CallStore {
   constructor(opts: SqliteCallStoreOptions) {
     this.privacy = checkPrivacyConfig(opts?.privacy);
     const protect = numberProtector(this.privacy);
-    const { db, path, schemaVersion, statements: s, applyRollups } = openDatabase(opts);
+    const { db, path, schemaVersion, statements: s, rollups } = openDatabase(opts);
     this.db = db;
     this.path = path;
     this.schemaVersion = schemaVersion;
     this.s = s;
     // Every write to calls applies the rollup changes it queued before it commits.
-    this.onCalls = (fn) =>
-      db.transaction(() => {
-        const r = fn();
-        applyRollups();
-        return r;
-      })();
-    this.writeCalls = (us) => this.onCalls(() => writeCalls(s, protect, us));
+    this.rollups = rollups;
+    // A read transaction: every statement in it sees one snapshot of the file.
+    const snapshot = db.transaction((fn: () => unknown) => fn());
+    this.inSnapshot = (fn) => snapshot.deferred(fn) as ReturnType<typeof fn>;
+    this.onCalls = (fn) => {
+      // IMMEDIATE: the write reads before it writes (the filing times it marks), and a deferred
+      // transaction that read first is refused the lock at once instead of waiting for it.
+      const r = db.transaction(fn).immediate();
+      rollups.maybeFlush();
+      return r;
+    };
+    this.writeCalls = (us) => this.onCalls(() => writeCalls(s, protect, rollups, us));
     this.writeSmses = db.transaction((us: readonly SmsUpdate[]) => {
       for (const u of us) writeSms(s, protect, u);
     });
-    this.writeOneCall = (u) => this.onCalls(() => writeCall(s, protect, u));
+    this.writeOneCall = (u) => this.writeCalls([u]);
     this.writeOneSms = (u) => writeSms(s, protect, u);
     this.busyTimeoutMs = opts.busyTimeoutMs;
     this.exactPercentilesUpTo = opts.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO;
@@ -273,29 +287,52 @@ export class SqliteCallStore implements CallStore {
   }
 
   /** Which slots of `q` come from rollups (see rollup.ts); call inside `run`. */
-  private plan(q: CallQuery): RangePlan {
-    if (q.exact) return planRange(q, true);
+  private plan(q: CallQuery, exact = q.exact === true): RangePlan {
+    if (exact) return planRange(q, true);
     const { later } = this.s.callsAfter.get({ to: Math.ceil(q.to) }) as { later: number };
     return planRange(q, false, later === 0);
   }
 
+  /**
+   * `read` with the plan of `q`, in one snapshot in which no slot is marked, so that the rollups it
+   * reads hold every record it sees (a batch committed between a flush and the read would otherwise
+   * be missing from its slots). Marked slots are flushed first. The lock is tried, not waited for:
+   * another writer's turn is waited out in slices with the event loop turning, as writes do, and
+   * after READ_FLUSH_WAIT_MS the records answer alone.
+   */
+  private async rollupRead<T>(what: string, q: CallQuery, read: (plan: RangePlan) => T): Promise<T> {
+    if (q.exact !== true) {
+      const start = performance.now();
+      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+        const r = this.run(what, () =>
+          this.rollups.fresh()
+            ? this.inSnapshot(() => (this.rollups.marked() ? NOT_FRESH : read(this.plan(q))))
+            : NOT_FRESH,
+        );
+        if (r !== NOT_FRESH) return r as T;
+        if (performance.now() - start + pause > READ_FLUSH_WAIT_MS) break;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+    return this.run(what, () => read(this.plan(q, true)));
+  }
+
   async stats(q: CallQuery): Promise<CallStats> {
     checkRange(q);
-    return foldCallStats(this.run('stats', () => this.s.stats.all(this.plan(q)) as StatsGroup[]));
+    return foldCallStats(await this.rollupRead('stats', q, (plan) => this.s.stats.all(plan) as StatsGroup[]));
   }
 
   async overview(q: CallQuery, bucket: Bucket): Promise<CallOverview> {
     checkRange(q);
     bucketSize(bucket);
     const series = bucket === 'day' ? this.s.seriesDay : this.s.seriesHour;
-    return this.run('overview', () => {
-      const plan = this.plan(q);
-      return foldOverview(
+    return this.rollupRead('overview', q, (plan) =>
+      foldOverview(
         this.s.stats.all(plan) as StatsGroup[],
         this.s.breakdown.all(plan) as OverviewGroup[],
         series.all(plan) as SeriesGroup[],
-      );
-    });
+      ),
+    );
   }
 
   async durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]> {
@@ -303,7 +340,8 @@ export class SqliteCallStore implements CallStore {
     if (ps.length === 0) return [];
     checkPercentiles(ps);
     const run = <T>(fn: () => T) => Promise.resolve(this.run('durationPercentiles', fn));
-    const plan = this.run('durationPercentiles', () => this.plan(q));
+    // Planned once the marks are flushed; estimates within the histogram's error need no one snapshot.
+    const plan = await this.rollupRead('durationPercentiles', q, (plan) => plan);
     return durationPercentiles(plan, ps, this.exactPercentilesUpTo, {
       histogram: (plan) => run(() => this.s.durationHistogram.all(plan) as Array<{ b: number; n: number }>),
       bounds: (plan) => run(() => this.s.durationBounds.all(plan) as Bound[]),
@@ -329,7 +367,7 @@ export class SqliteCallStore implements CallStore {
     checkRange(q);
     bucketSize(bucket);
     const st = bucket === 'day' ? this.s.seriesDay : this.s.seriesHour;
-    return foldSeries(this.run('series', () => st.all(this.plan(q)) as SeriesGroup[]));
+    return foldSeries(await this.rollupRead('series', q, (plan) => st.all(plan) as SeriesGroup[]));
   }
 
   async lastActivityAt(): Promise<number | null> {
@@ -386,7 +424,13 @@ export class SqliteCallStore implements CallStore {
     checkMaxActive(maxActiveSeconds);
     const params = { now: Math.trunc(now), cutoff: Math.trunc(now - maxActiveSeconds * 1000), limit: BATCH };
     return drain(BATCH, () =>
-      this.write('closeZombies', () => this.onCalls(() => this.s.zombies.run(params).changes)),
+      this.write('closeZombies', () =>
+        this.onCalls(() => {
+          const filed = this.s.zombies.all(params) as number[];
+          this.rollups.mark(filed);
+          return filed.length;
+        }),
+      ),
     );
   }
 
@@ -398,10 +442,18 @@ export class SqliteCallStore implements CallStore {
     checkRetention(days, batch);
     const cutoff = Math.trunc((opts.now ?? Date.now()) - days * DAY_MS);
     // Small transactions with a turn of the event loop between: ingest and reads keep flowing.
-    const remove = (st: Database.Statement) => () =>
-      this.write('deleteOlderThan', () => this.onCalls(() => st.run(cutoff, batch).changes));
-    const calls = await drain(batch, remove(this.s.deleteCalls));
-    const sms = await drain(batch, remove(this.s.deleteSms));
+    const calls = await drain(batch, () =>
+      this.write('deleteOlderThan', () =>
+        this.onCalls(() => {
+          const filed = this.s.deleteCalls.all(cutoff, batch) as number[];
+          this.rollups.mark(filed);
+          return filed.length;
+        }),
+      ),
+    );
+    const sms = await drain(batch, () =>
+      this.write('deleteOlderThan', () => this.s.deleteSms.run(cutoff, batch).changes),
+    );
     await this.write('deleteOlderThan', () =>
       this.db.transaction(() => {
         for (const sql of ROLLUP_PRUNE) this.db.prepare(sql).run({ cutoff });

@@ -50,6 +50,41 @@ describe('schema migrations', () => {
     await again.close();
   });
 
+  it('schema 6 applies what schema 5 queued, drops the queue and its triggers', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'v5.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    expect(migrate(db, path, 5)).toBe(5);
+    // A plain writer at schema 5: its triggers queue the finished call, nothing applies the queue.
+    db.prepare(
+      "INSERT INTO calls (call_id, first_at, started_at, ended_at, sip_code) VALUES ('v5-1', ?, ?, ?, 486)",
+    ).run(T, T, T + 5000);
+    expect(db.prepare('SELECT COUNT(*) FROM rollup_pending').pluck().get()).toBe(1);
+    db.close();
+
+    const store = await openSqliteCallStore({ path, privacy });
+    expect(store.schemaVersion).toBe(6);
+    const day = { from: Date.UTC(2024, 0, 15), to: Date.UTC(2024, 0, 16) };
+    expect((await store.stats(day)).byStatus.busy).toBe(1);
+    await store.applyBatch([
+      { kind: 'started', callId: 'v6-1', at: T + 1000, direction: 'inbound', channel: 'sip' },
+      { kind: 'answered', callId: 'v6-1', at: T + 2000 },
+      { kind: 'ended', callId: 'v6-1', at: T + 62_000, sipCode: 200 },
+    ]);
+    expect((await store.stats(day)).byStatus).toMatchObject({ busy: 1, completed: 1 });
+    expect(await store.stats(day)).toEqual(await store.stats({ ...day, exact: true }));
+    await store.close();
+    const check = new Database(path, { readonly: true });
+    const left = check
+      .prepare("SELECT name FROM sqlite_master WHERE name = 'rollup_pending' OR type = 'trigger'")
+      .pluck()
+      .all();
+    expect(left).toEqual([]);
+    check.close();
+  });
+
   it('refuses a file from a newer sidetone with StoreError naming the fix', async () => {
     const t = tempDir();
     remove = t.remove;

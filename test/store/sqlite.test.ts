@@ -57,7 +57,7 @@ describe('SQLite store specifics', () => {
       const row = peek.prepare('SELECT from_raw, to_raw FROM calls').get();
       expect(row).toEqual({ from_raw: null, to_raw: null });
       peek.close();
-      expect(store.schemaVersion).toBe(5);
+      expect(store.schemaVersion).toBe(6);
       await store.close();
       await store.close(); // idempotent
       // close() checkpoints: the WAL is folded back into the main file.
