@@ -18,6 +18,20 @@ import {
   type SeriesGroup,
   type StatsGroup,
 } from './fold.js';
+import {
+  BEGIN_WRITE,
+  CALL_KEYS_FILE,
+  dayOf,
+  FILED_DAYS,
+  type Filing,
+  filing,
+  KnownDays,
+  NESTED_LOOPS,
+  type PgRunner,
+  RETENTION_LOCK,
+  SMS_KEY_INSERT,
+} from './postgres-partitions.js';
+import { dropExpired } from './postgres-retention.js';
 import * as SQL from './postgres-sql.js';
 import { checkPrivacyConfig, mayReveal, numberProtector, type PrivacyConfig } from './privacy.js';
 import {
@@ -54,7 +68,7 @@ import {
   checkRetention,
   checkSmsUpdate,
 } from './validate.js';
-import { callRounds, callWrite, type Protect, smsOriginWrite, smsReportWrite } from './writes.js';
+import { callRounds, type Protect, smsOriginWrite, smsReportWrite } from './writes.js';
 
 export interface PostgresCallStoreOptions {
   /** `postgres://user:password@host:5432/database` (the password never appears in errors). */
@@ -104,6 +118,9 @@ export function redactUrl(url: string): string {
 
 type Db = pg.Pool | pg.PoolClient;
 
+/** A range plan with the filed-day bounds of the PostgreSQL reads (postgres-sql.ts `READS`). */
+type FiledPlan = RangePlan & { lag: number; active_from: number };
+
 /** A write by name: node-postgres prepares it once per connection (parse and plan once). */
 const write = (db: Db, name: keyof typeof SQL.WRITES, values: unknown[]) =>
   db.query({ name: `sidetone_${name}`, text: SQL.WRITES[name], values });
@@ -132,6 +149,13 @@ export class PostgresCallStore implements CallStore {
   private readonly protect: Protect;
   private readonly exactPercentilesUpTo: number;
   private closed = false;
+  /** The days whose partitions exist, as far as this store knows (postgres-partitions.ts). */
+  private readonly days = new KnownDays();
+  /** The partition code's access to the database, with this store's errors and retries. */
+  private readonly runner: PgRunner = {
+    query: (text, values) => this.query('partitions', text, values),
+    transaction: (fn) => this.transaction('deleteOlderThan', fn),
+  };
 
   constructor(opts: PostgresCallStoreOptions) {
     if (typeof opts?.url !== 'string' || !/^postgres(ql)?:\/\//.test(opts.url)) {
@@ -296,18 +320,70 @@ export class PostgresCallStore implements CallStore {
     }
   }
 
-  /** A batch as a few set-based statements, one per round (see CALL_BATCH_UPSERT). */
-  private async writeCalls(db: Db, updates: readonly CallUpdate[]): Promise<void> {
+  /**
+   * A batch as a few set-based statements: the writer's lock (and a day's partition, should it
+   * have gone since `KnownDays.prepare`), the calls' filed days, then one upsert per round (see
+   * CALL_BATCH_UPSERT).
+   */
+  private async writeCalls(db: Db, updates: readonly CallUpdate[], filing: Filing): Promise<void> {
+    await db.query({ name: 'sidetone_begin_write', text: BEGIN_WRITE, values: ['calls', filing.days] });
+    const filed = new Map(filing.ids.map((id, i) => [id, filing.idDays[i]!]));
+    const known = await db.query<{ call_id: string; filed_day: number | null }>({
+      name: 'sidetone_call_keys',
+      text: CALL_KEYS_FILE,
+      values: [filing.ids, filing.idDays],
+    });
+    const late: string[] = [];
+    for (const r of known.rows) {
+      if (r.filed_day === null) late.push(r.call_id);
+      else filed.set(r.call_id, r.filed_day);
+    }
+    if (late.length > 0) {
+      // Filed by a concurrent batch this one waited for: visible to a new statement.
+      const more = await db.query<{ call_id: string; filed_day: number }>(FILED_DAYS, [late]);
+      for (const r of more.rows) filed.set(r.call_id, r.filed_day);
+    }
     for (const rows of callRounds(this.protect, updates)) {
-      // Rows to columns: one array parameter per column.
-      const columns = rows[0]!.map((_, i) => rows.map((r) => r[i]));
+      // Rows to columns: one array parameter per column, the filed day first.
+      const columns = [
+        rows.map((r) => filed.get(r[0] as string)),
+        ...rows[0]!.map((_, i) => rows.map((r) => r[i])),
+      ];
       await db.query({ name: 'sidetone_call_batch', text: SQL.CALL_BATCH_UPSERT, values: columns });
     }
   }
 
+  /** Write a batch of call updates in one transaction, filed (see `filing`). */
+  private async callBatch(what: string, updates: readonly CallUpdate[]): Promise<void> {
+    const f = filing(updates);
+    await this.days.prepare(this.runner, 'calls', f.days);
+    await this.transaction(what, (c) => this.writeCalls(c, updates, f));
+  }
+
+  /** The SMS writer's lock and the partitions of the days these updates may file new ids under. */
+  private async beginSms(db: Db, updates: readonly SmsUpdate[]): Promise<void> {
+    const days = [...new Set(updates.map((u) => dayOf(Math.trunc(u.at))))];
+    await db.query({ name: 'sidetone_begin_write', text: BEGIN_WRITE, values: ['sms', days] });
+  }
+
+  private async smsBatch(what: string, updates: readonly SmsUpdate[]): Promise<void> {
+    await this.days.prepare(
+      this.runner,
+      'sms',
+      updates.map((u) => dayOf(Math.trunc(u.at))),
+    );
+    await this.transaction(what, async (c) => {
+      await this.beginSms(c, updates);
+      for (const u of updates) await this.writeSms(c, u);
+    });
+  }
+
   private async writeSms(db: Db, u: SmsUpdate): Promise<void> {
+    const file = (id: string) =>
+      db.query({ name: 'sidetone_sms_key', text: SMS_KEY_INSERT, values: [id, dayOf(Math.trunc(u.at))] });
     if (u.kind === 'received' || u.kind === 'sent') {
       const [name, values] = smsOriginWrite(this.protect, u);
+      await file(u.messageId);
       await write(db, name, values);
       return;
     }
@@ -322,38 +398,33 @@ export class PostgresCallStore implements CallStore {
               Math.trunc(u.at),
             ])
           ).rows[0]?.message_id;
+    await file(matched ?? u.messageId);
     await write(db, 'smsReport', smsReportWrite(u, matched ?? u.messageId));
   }
 
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
-    // One statement: atomic without a transaction around it.
-    this.assertOpen('apply');
-    try {
-      const [kind, values] = callWrite(this.protect, update);
-      await write(this.pool, kind, values);
-    } catch (e) {
-      throw this.wrap(e, 'apply');
-    }
+    // A batch of one: filing the call takes its key row and maybe a partition, in one transaction.
+    await this.callBatch('apply', [update]);
   }
 
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
-    await this.transaction('applyBatch', (c) => this.writeCalls(c, updates));
+    if (updates.length === 0) return 0;
+    await this.callBatch('applyBatch', updates);
     return updates.length;
   }
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    await this.transaction('applySms', (c) => this.writeSms(c, update));
+    await this.smsBatch('applySms', [update]);
   }
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
-    await this.transaction('applySmsBatch', async (c) => {
-      for (const u of updates) await this.writeSms(c, u);
-    });
+    if (updates.length === 0) return 0;
+    await this.smsBatch('applySmsBatch', updates);
     return updates.length;
   }
 
@@ -397,9 +468,15 @@ export class PostgresCallStore implements CallStore {
     const params = this.range(q);
     const limit = q.chunkSize ?? 1000;
     let afterId = -1;
+    const lag = (await this.query<{ lag: number }>('iterateCalls', SQL.CALL_LAG, [])).rows[0]?.lag ?? 0;
     // Keyset pages, as in SQLite: no cursor holds a connection (and a snapshot) for a whole export.
     for (;;) {
-      const rows = await this.tuples<CallTuple>('iterateCalls', SQL.CALL_PAGE, [...params, afterId, limit]);
+      const rows = await this.tuples<CallTuple>('iterateCalls', SQL.CALL_PAGE, [
+        ...params,
+        afterId,
+        limit,
+        lag,
+      ]);
       for (const r of rows) yield toCallRecord(r, reveal);
       const last = rows[rows.length - 1];
       if (!last || rows.length < limit) return;
@@ -409,11 +486,32 @@ export class PostgresCallStore implements CallStore {
     }
   }
 
+  /**
+   * `fn` in one read-only REPEATABLE READ transaction: the filed-day bounds a plan reads (`plan`)
+   * and the read that uses them see one snapshot, so a call a writer commits between the two, filed
+   * further back than any before, cannot fall outside the partitions the read takes.
+   */
+  private async snapshot<T>(what: string, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.connect(what);
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const r = await fn(client);
+      await client.query('COMMIT');
+      return r;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw this.wrap(e, what);
+    } finally {
+      client.release();
+    }
+  }
+
   /** A rollup read with its named parameters bound in order. */
   private async rollupRead<R extends pg.QueryResultRow>(
     what: keyof typeof SQL.ROLLUP_READS,
     params: RangePlan,
     rowMode?: 'array',
+    db: Db = this.pool,
   ): Promise<R[]> {
     const { text, names } = SQL.ROLLUP_READS[what];
     const values = names.map((n) => (params as unknown as Record<string, unknown>)[n] ?? null);
@@ -421,9 +519,7 @@ export class PostgresCallStore implements CallStore {
     try {
       // Named: each connection parses and plans these long statements once, not on every read.
       const name = `sidetone_read_${what}`;
-      const q = rowMode
-        ? this.pool.query({ name, text, values, rowMode })
-        : this.pool.query<R>({ name, text, values });
+      const q = rowMode ? db.query({ name, text, values, rowMode }) : db.query<R>({ name, text, values });
       return (await q).rows as R[];
     } catch (e) {
       throw this.wrap(e, what);
@@ -431,29 +527,41 @@ export class PostgresCallStore implements CallStore {
   }
 
   /** Which slots of `q` come from rollups (see rollup.ts). */
-  private async plan(q: CallQuery): Promise<RangePlan> {
-    if (q.exact) return planRange(q, true);
-    const plan = planRange(q);
-    const [row] = await this.rollupRead<{ later: boolean }>('after', plan);
-    return row?.later ? plan : planRange(q, false, true);
+  private async plan(q: CallQuery, db: Db = this.pool): Promise<FiledPlan> {
+    const plan = planRange(q, q.exact);
+    // With the filed-day bounds the reads' record parts need (postgres-sql.ts `READS`).
+    const [row] = await this.rollupRead<{ later: boolean; lag: number; active_from: number }>(
+      'after',
+      plan,
+      undefined,
+      db,
+    );
+    const bounds = { lag: row?.lag ?? 0, active_from: row?.active_from ?? SQL.NO_ACTIVE_DAY };
+    return { ...(q.exact || row?.later ? plan : planRange(q, false, true)), ...bounds };
   }
 
   async stats(q: CallQuery): Promise<CallStats> {
     checkRange(q);
-    return foldCallStats(await this.rollupRead<StatsGroup>('stats', await this.plan(q)));
+    return foldCallStats(
+      await this.snapshot('stats', async (db) =>
+        this.rollupRead<StatsGroup>('stats', await this.plan(q, db), undefined, db),
+      ),
+    );
   }
 
   async overview(q: CallQuery, bucket: Bucket): Promise<CallOverview> {
     checkRange(q);
     bucketSize(bucket);
-    const plan = await this.plan(q);
     // One statement for the three reads (see rollup-sql.ts `overview`), its rows split by kind.
     // Read as arrays: an object of all 22 columns per row, mostly NULL, cost about 4 ms more than
     // the arrays (7 days by hour: 2,400 series rows).
-    const rows = await this.rollupRead<unknown[]>(
-      bucket === 'day' ? 'overviewDay' : 'overviewHour',
-      plan,
-      'array',
+    const rows = await this.snapshot('overview', async (db) =>
+      this.rollupRead<unknown[]>(
+        bucket === 'day' ? 'overviewDay' : 'overviewHour',
+        await this.plan(q, db),
+        'array',
+        db,
+      ),
     );
     const stats: StatsGroup[] = [];
     const breakdown: OverviewGroup[] = [];
@@ -473,14 +581,15 @@ export class PostgresCallStore implements CallStore {
     checkRange(q);
     if (ps.length === 0) return [];
     checkPercentiles(ps);
-    return durationPercentiles(await this.plan(q), ps, this.exactPercentilesUpTo, {
+    const plan = await this.plan(q);
+    return durationPercentiles(plan, ps, this.exactPercentilesUpTo, {
       histogram: (plan) => this.rollupRead<{ b: number; n: number }>('histogram', plan),
       bounds: (plan) => this.rollupRead<Bound>('bounds', plan),
       exact: async () => {
         const r = await this.query<Record<string, number | null>>(
           'durationPercentiles',
           SQL.durationPercentilesSql(ps.length),
-          [...this.range(q), ...ps],
+          [...this.range(q), ...ps, plan.lag],
         );
         const row = r.rows[0] ?? {};
         return ps.map((_, i) => row[`p${i}`] ?? null);
@@ -492,7 +601,11 @@ export class PostgresCallStore implements CallStore {
     checkRange(q);
     bucketSize(bucket);
     const read = bucket === 'day' ? 'seriesDay' : 'seriesHour';
-    return foldSeries(await this.rollupRead<SeriesGroup>(read, await this.plan(q)));
+    return foldSeries(
+      await this.snapshot('series', async (db) =>
+        this.rollupRead<SeriesGroup>(read, await this.plan(q, db), undefined, db),
+      ),
+    );
   }
 
   async lastActivityAt(): Promise<number | null> {
@@ -551,10 +664,14 @@ export class PostgresCallStore implements CallStore {
   async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {
     checkMaxActive(maxActiveSeconds);
     const params = [Math.trunc(now), Math.trunc(now - maxActiveSeconds * 1000), BATCH];
-    return drain(
-      BATCH,
-      async () => (await this.query('closeZombies', SQL.CLOSE_ZOMBIES, params)).rowCount ?? 0,
-    );
+    return drain(BATCH, async () => {
+      let n = 0;
+      await this.transaction('closeZombies', async (c) => {
+        await c.query(NESTED_LOOPS);
+        n = (await c.query(SQL.CLOSE_ZOMBIES, params)).rowCount ?? 0;
+      });
+      return n;
+    });
   }
 
   async deleteOlderThan(
@@ -564,10 +681,21 @@ export class PostgresCallStore implements CallStore {
     const batch = opts.batchSize ?? BATCH;
     checkRetention(days, batch);
     const cutoff = Math.trunc((opts.now ?? Date.now()) - days * DAY_MS);
-    const remove = (sql: string) => async () =>
-      (await this.query('deleteOlderThan', sql, [cutoff, batch])).rowCount ?? 0;
-    const calls = await drain(batch, remove(SQL.DELETE_CALLS_BATCH));
-    const sms = await drain(batch, remove(SQL.DELETE_SMS_BATCH));
+    // Whole expired days first, as partitions dropped (no row-by-row delete, no dead rows left to
+    // vacuum); then the rows of newer days filed before the cutoff, in batches, as before.
+    let calls = await dropExpired(this.runner, this.days, 'calls', cutoff);
+    let sms = await dropExpired(this.runner, this.days, 'sms', cutoff);
+    const remove = (sql: string) => async () => {
+      let n = 0;
+      await this.transaction('deleteOlderThan', async (c) => {
+        await c.query(RETENTION_LOCK);
+        await c.query(NESTED_LOOPS);
+        n = (await c.query(sql, [cutoff, batch])).rowCount ?? 0;
+      });
+      return n;
+    };
+    calls += await drain(batch, remove(SQL.DELETE_CALLS_BATCH));
+    sms += await drain(batch, remove(SQL.DELETE_SMS_BATCH));
     await this.transaction('deleteOlderThan', async (c) => {
       for (const text of SQL.ROLLUP_PRUNE) await c.query(text, [cutoff]);
     });

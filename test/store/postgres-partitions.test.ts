@@ -1,0 +1,441 @@
+/**
+ * Day partitions of the PostgreSQL store (issue 17): records land in their filed day's partition,
+ * a call stays one row whatever the order of its events, retention drops whole expired days and
+ * the reads afterwards equal the records, and a version-3 database keeps every row when migrated.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresCallStore, type PostgresCallStore } from '../../src/store/postgres.js';
+import { CALL_PAGE, numbered, PG_LATEST_VERSION, PG_MIGRATIONS } from '../../src/store/postgres-sql.js';
+import { numberProtector } from '../../src/store/privacy.js';
+import type { CallQuery, CallUpdate } from '../../src/store/types.js';
+import * as UPSERT from '../../src/store/upsert-sql.js';
+import { callWrite, smsOriginWrite } from '../../src/store/writes.js';
+import { dropSchema, freshSchema, startPostgres } from '../helpers/postgres.js';
+import { KEY, lifecycle } from './contract.js';
+
+let server: Awaited<ReturnType<typeof startPostgres>>;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+const DAY = 86_400_000;
+const D0 = Date.UTC(2024, 2, 10);
+const privacy = { hashKey: KEY, storeRaw: false };
+
+/** Call `i` of a mixed day: answered, busy, failed with a cause, or still active. */
+function call(id: string, at: number, i: number): CallUpdate[] {
+  switch (i % 4) {
+    case 0:
+      return lifecycle(id, at, { to: '+15551234567' });
+    case 1:
+      return [
+        { kind: 'started', callId: id, at, direction: 'inbound', channel: 'sip', trunk: `t${i % 3}` },
+        { kind: 'ended', callId: id, at: at + 4000, sipCode: 486 },
+      ];
+    case 2:
+      return [
+        { kind: 'started', callId: id, at, direction: 'outbound', channel: 'pstn' },
+        { kind: 'ringing', callId: id, at: at + 1500 },
+        { kind: 'ended', callId: id, at: at + 9000, q850: 34, reason: 'network_error' },
+      ];
+    default:
+      return [{ kind: 'started', callId: id, at, direction: 'outbound', channel: 'sip', trunk: 't1' }];
+  }
+}
+
+async function withStore(
+  fn: (store: PostgresCallStore, db: pg.Client, schema: string) => Promise<void>,
+  opts: { exactPercentilesUpTo?: number } = {},
+): Promise<void> {
+  const schema = freshSchema();
+  const store = await openPostgresCallStore({ url: server.url, schema, privacy, instance: 'p', ...opts });
+  const db = new pg.Client({ connectionString: server.url });
+  await db.connect();
+  await db.query(`SET search_path = ${schema}`);
+  try {
+    await fn(store, db, schema);
+  } finally {
+    await db.end();
+    await store.close();
+    await dropSchema(server.url, schema);
+  }
+}
+
+/** Floats (media averages) summed in another order may differ in their last bits. */
+const rounded = <T>(x: T): T =>
+  JSON.parse(JSON.stringify(x), (_k, v) =>
+    typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v,
+  ) as T;
+
+/** Every read over `q` from the rollups equals the same read over the records. */
+async function expectReadsExact(store: PostgresCallStore, q: CallQuery): Promise<void> {
+  const exact = { ...q, exact: true };
+  expect(rounded(await store.stats(q))).toEqual(rounded(await store.stats(exact)));
+  expect(rounded(await store.overview(q, 'hour'))).toEqual(rounded(await store.overview(exact, 'hour')));
+  expect(await store.series(q, 'day')).toEqual(await store.series(exact, 'day'));
+  // Shortest and longest duration: exact from the rollups' bounds, after rows were taken out.
+  expect(await store.durationPercentiles(q, [0, 1])).toEqual(await store.durationPercentiles(exact, [0, 1]));
+}
+
+const partitionOf = async (db: pg.Client, table: string) =>
+  Object.fromEntries(
+    (
+      await db.query(`SELECT ${table === 'calls' ? 'call_id' : 'message_id'} AS id,
+      tableoid::regclass::text AS part FROM ${table}`)
+    ).rows.map((r) => [r.id, r.part]),
+  ) as Record<string, string>;
+/** The partitions of `table` for the test's days (2024), by name; tomorrow's is made too. */
+const partitions = async (db: pg.Client, table: string) =>
+  (
+    await db.query(
+      `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = $1::regclass ORDER BY 1`,
+      [table],
+    )
+  ).rows
+    .map((r) => r.relname as string)
+    .filter((name) => name.startsWith(`${table}_2024`));
+const tomorrow = () => {
+  const d = new Date(Date.now() + DAY);
+  return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
+};
+
+describe('PostgreSQL day partitions', () => {
+  it('files each record in the partition of its first day, and a call stays one row', async () => {
+    await withStore(async (store, db) => {
+      const batch: CallUpdate[] = [];
+      for (let d = 0; d < 3; d++)
+        for (let i = 0; i < 8; i++) batch.push(...call(`d${d}-${i}`, D0 + d * DAY + i * 60_000, i));
+      await store.applyBatch(batch);
+      // Across midnight: started on day 0, answered and ended on day 1, in three batches.
+      const late = D0 + DAY - 10_000;
+      await store.apply({
+        kind: 'started',
+        callId: 'midnight',
+        at: late,
+        direction: 'inbound',
+        channel: 'sip',
+      });
+      await store.applyBatch([{ kind: 'answered', callId: 'midnight', at: late + 20_000 }]);
+      await store.applyBatch([{ kind: 'ended', callId: 'midnight', at: late + 80_000, sipCode: 200 }]);
+      // An earlier event arriving late: first seen on day 2, then its start on day 1.
+      await store.applyBatch([
+        { kind: 'answered', callId: 'moved', at: D0 + 2 * DAY + 5000 },
+        { kind: 'ended', callId: 'moved', at: D0 + 2 * DAY + 65_000, sipCode: 200 },
+      ]);
+      await store.applyBatch([
+        {
+          kind: 'started',
+          callId: 'moved',
+          at: D0 + 2 * DAY - 30_000,
+          direction: 'outbound',
+          channel: 'sip',
+        },
+      ]);
+      // The same for a call still in progress, moved back by more than a day.
+      await store.applyBatch([{ kind: 'ringing', callId: 'moved-active', at: D0 + 2 * DAY + 1000 }]);
+      await store.applyBatch([
+        { kind: 'started', callId: 'moved-active', at: D0 + 5000, channel: 'sip', direction: 'inbound' },
+      ]);
+      await store.applySmsBatch([
+        { kind: 'sent', messageId: 's0', at: D0 + 1000, to: '+15551234567' },
+        { kind: 'delivery', messageId: 's0', at: D0 + DAY + 1000, outcome: 'delivered' },
+        { kind: 'received', messageId: 's2', at: D0 + 2 * DAY, from: '+15557654321' },
+      ]);
+
+      expect(await partitions(db, 'calls')).toEqual(['calls_20240310', 'calls_20240311', 'calls_20240312']);
+      // Made before it is needed, so that midnight's first calls create no partition.
+      const ahead = await db.query('SELECT to_regclass($1) AS c, to_regclass($2) AS s', [
+        `calls_${tomorrow()}`,
+        `sms_${tomorrow()}`,
+      ]);
+      expect(ahead.rows[0]).toEqual({ c: `calls_${tomorrow()}`, s: `sms_${tomorrow()}` });
+      const parts = await partitionOf(db, 'calls');
+      expect(parts['d0-3']).toBe('calls_20240310');
+      expect(parts['d2-7']).toBe('calls_20240312');
+      expect(parts.midnight).toBe('calls_20240310');
+      // Filed under the day it was first seen; its record starts on the day before.
+      expect(parts.moved).toBe('calls_20240312');
+      expect(await store.getCall('moved')).toMatchObject({
+        firstAt: D0 + 2 * DAY - 30_000,
+        status: 'completed',
+        durationMs: 95_000,
+      });
+      expect(await store.getCall('midnight')).toMatchObject({ status: 'completed', durationMs: 80_000 });
+      const count = async (sql: string) => Number((await db.query(sql)).rows[0].n);
+      expect(parts['moved-active']).toBe('calls_20240312');
+      expect(await count('SELECT COUNT(*) AS n FROM calls')).toBe(24 + 3);
+      expect(await count('SELECT COUNT(DISTINCT call_id) AS n FROM calls')).toBe(24 + 3);
+      expect(await count('SELECT COUNT(*) AS n FROM call_keys')).toBe(24 + 3);
+      // The reads' filed-day bounds (call_days) still find the moved records, over any range.
+      for (const [from, to] of [
+        [D0, D0 + DAY],
+        [D0 + DAY, D0 + 2 * DAY],
+        [D0 + 3_000, D0 + 7_000],
+        [D0 + DAY + 600_000, D0 + 2 * DAY - 600_000],
+        [D0, D0 + 3 * DAY],
+      ] as const) {
+        const raw = await db.query(
+          'SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE ended_at IS NULL) AS a FROM calls WHERE first_at >= $1 AND first_at < $2',
+          [from, to],
+        );
+        let exported = 0;
+        for await (const _ of store.iterateCalls({ from, to, chunkSize: 4 })) exported++;
+        expect(exported).toBe(Number(raw.rows[0].n));
+        for (const exact of [false, true]) {
+          const stats = await store.stats({ from, to, exact });
+          expect([stats.total, stats.active], `${from}..${to} exact ${exact}`).toEqual([
+            Number(raw.rows[0].n),
+            Number(raw.rows[0].a),
+          ]);
+        }
+      }
+      // A delivery report the next day updates the submission's row in its own partition.
+      expect(await partitionOf(db, 'sms')).toEqual({ s0: 'sms_20240310', s2: 'sms_20240312' });
+      expect((await store.getSms('s0'))?.status).toBe('delivered');
+      await expectReadsExact(store, { from: D0, to: D0 + 3 * DAY });
+      await expectReadsExact(store, { from: D0 + DAY - 3_600_000, to: D0 + DAY + 3_600_000 });
+      // A page of records from day 2 on never reads the partitions of earlier days.
+      const plan = (
+        await db.query(`EXPLAIN ${CALL_PAGE}`, [
+          D0 + 2 * DAY,
+          D0 + 3 * DAY,
+          null,
+          null,
+          null,
+          null,
+          -1,
+          10,
+          DAY,
+        ])
+      ).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+      expect(plan).toContain('calls_20240312');
+      expect(plan).not.toMatch(/calls_2024031[01]/);
+    });
+  });
+
+  it('retention drops whole expired days; reads afterwards equal the records', async () => {
+    await withStore(
+      async (store, db) => {
+        const batch: CallUpdate[] = [];
+        for (let d = 0; d < 5; d++)
+          for (let i = 0; i < 12; i++) batch.push(...call(`d${d}-${i}`, D0 + d * DAY + i * 3_600_000, i));
+        await store.applyBatch(batch);
+        // First seen on day 3, moved back to day 1: its partition stays, the batched delete takes it.
+        await store.applyBatch([{ kind: 'ended', callId: 'moved', at: D0 + 3 * DAY + 1000, sipCode: 486 }]);
+        await store.applyBatch([
+          { kind: 'started', callId: 'moved', at: D0 + DAY + 1000, direction: 'inbound', channel: 'sip' },
+        ]);
+        await store.applySmsBatch(
+          [0, 1, 2, 3].map((d) => ({ kind: 'sent' as const, messageId: `s${d}`, at: D0 + d * DAY + 5000 })),
+        );
+        expect(await partitions(db, 'calls')).toHaveLength(5);
+        await expectReadsExact(store, { from: D0, to: D0 + 5 * DAY });
+
+        // Cutoff at day 2, 06:00: days 0 and 1 are dropped whole; day 2 keeps rows from 06:00.
+        const cutoff = D0 + 2 * DAY + 6 * 3_600_000;
+        const res = await store.deleteOlderThan(1, { now: cutoff + DAY, batchSize: 5 });
+        // 12 + 12 dropped with their partitions, 6 of day 2 and `moved` deleted in batches.
+        expect(res).toEqual({ calls: 12 + 12 + 6 + 1, sms: 2 + 1 });
+        expect(await partitions(db, 'calls')).toEqual(['calls_20240312', 'calls_20240313', 'calls_20240314']);
+        expect(await partitions(db, 'sms')).toEqual(['sms_20240312', 'sms_20240313']);
+        const gone = await db.query(
+          "SELECT to_regclass('calls_20240310') AS a, to_regclass('sms_20240311') AS b",
+        );
+        expect(gone.rows[0]).toEqual({ a: null, b: null });
+        expect(await store.getCall('moved')).toBeUndefined();
+        expect(await store.getCall('d1-5')).toBeUndefined();
+        expect(await store.getCall('d2-6')).toBeDefined();
+        const n = async (sql: string) => Number((await db.query(sql)).rows[0].n);
+        expect(await n('SELECT COUNT(*) AS n FROM calls')).toBe(60 - 31 + 1);
+        expect(await n('SELECT COUNT(*) AS n FROM call_keys')).toBe(60 - 31 + 1);
+        expect(await n('SELECT COUNT(*) AS n FROM sms_keys')).toBe(1);
+        // Nothing of the expired days is left in the rollups (retention prunes emptied rows).
+        expect(await n(`SELECT COUNT(*) AS n FROM call_rollup_10m WHERE t < ${cutoff - 600_000 + 1}`)).toBe(
+          0,
+        );
+        expect(await n(`SELECT COUNT(*) AS n FROM call_rollup_day WHERE t < ${D0 + 2 * DAY}`)).toBe(0);
+        expect((await store.stats({ from: D0, to: D0 + 5 * DAY })).total).toBe(60 - 31 + 1);
+        await expectReadsExact(store, { from: D0, to: D0 + 5 * DAY });
+        await expectReadsExact(store, { from: cutoff - DAY, to: cutoff + DAY, trunk: 't1' });
+        // The dropped days' call ids are new again: a late event starts a new record, filed anew.
+        await store.applyBatch([{ kind: 'ended', callId: 'd0-1', at: D0 + 4 * DAY, sipCode: 486 }]);
+        expect((await partitionOf(db, 'calls'))['d0-1']).toBe('calls_20240314');
+        await expectReadsExact(store, { from: D0, to: D0 + 5 * DAY });
+      },
+      { exactPercentilesUpTo: 0 },
+    );
+  });
+
+  it('a call another instance files while this batch waits for it keeps that day', async () => {
+    await withStore(async (store, db) => {
+      // Both days' partitions first: creating one would wait for the open transaction below.
+      await store.applyBatch([
+        { kind: 'ringing', callId: 'w0', at: D0 },
+        { kind: 'ringing', callId: 'w1', at: D0 + DAY },
+      ]);
+      // Another instance, mid-batch: it has filed 'race' under day 0 and written its record.
+      await db.query('BEGIN');
+      await db.query('INSERT INTO call_keys (call_id, filed_day) VALUES ($1, $2)', ['race', D0]);
+      await db.query('INSERT INTO calls (call_id, first_at, filed_day, ringing_at) VALUES ($1, $2, $3, $2)', [
+        'race',
+        D0 + 5000,
+        D0,
+      ]);
+      // This batch would file it under day 1; its key insert waits for the other transaction.
+      const pending = store.applyBatch([
+        { kind: 'started', callId: 'race', at: D0 + DAY + 1000, direction: 'inbound', channel: 'sip' },
+      ]);
+      await new Promise((r) => setTimeout(r, 300));
+      await db.query('COMMIT');
+      await pending;
+      const rows = await db.query(
+        "SELECT tableoid::regclass::text AS part, first_at, started_at FROM calls WHERE call_id = 'race'",
+      );
+      expect(rows.rows).toEqual([
+        { part: 'calls_20240310', first_at: String(D0 + 5000), started_at: String(D0 + DAY + 1000) },
+      ]);
+    });
+  });
+
+  it('instances writing new days and retention at once: no lost or doubled call', async () => {
+    const schema = freshSchema();
+    const open = (instance: string) =>
+      openPostgresCallStore({ url: server.url, schema, privacy, instance, poolSize: 2 });
+    const stores = await Promise.all(['a', 'b', 'c'].map(open));
+    try {
+      // An expired day to drop while the instances write.
+      await stores[0]!.applyBatch(
+        Array.from({ length: 40 }, (_, i) => call(`old-${i}`, D0 + i * 1000, i)).flat(),
+      );
+      // Each instance writes every call (the same ids, in another order), over days no partition
+      // exists for yet, while one of them drops the expired day (and then finds nothing to drop).
+      const ids = Array.from({ length: 60 }, (_, i) => i);
+      const writes = stores.map(async (s, k) => {
+        for (let r = 0; r < 6; r++) {
+          const day = D0 + (r + 1) * DAY;
+          await s.applyBatch(ids.flatMap((i) => call(`r${r}-${(i + k * 7) % 60}`, day + i * 1000, i)));
+        }
+      });
+      const retention = (async () => {
+        let dropped = 0;
+        for (let r = 0; r < 6; r++)
+          dropped += (await stores[0]!.deleteOlderThan(1, { now: D0 + 2 * DAY })).calls;
+        return dropped;
+      })();
+      const [dropped] = await Promise.all([retention, ...writes]);
+      expect(dropped).toBe(40);
+      const fleet = { from: D0, to: D0 + 10 * DAY };
+      expect((await stores[1]!.stats(fleet)).total).toBe(6 * 60);
+      await expectReadsExact(stores[2]!, fleet);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      await dropSchema(server.url, schema);
+    }
+  }, 60_000);
+
+  it('migrates a version-3 database: every row moves, rollups stay equal to the records', async () => {
+    const schema = freshSchema();
+    const db = new pg.Client({ connectionString: server.url });
+    await db.connect();
+    try {
+      // A database as sidetone left it at version 3, written by that version's statements.
+      await db.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}; SET sidetone.instance = 'old'`);
+      await db.query(
+        'CREATE TABLE sidetone_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      for (const m of PG_MIGRATIONS.filter((x) => x.version <= 3)) {
+        await db.query(m.sql);
+        await db.query('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [
+          m.version,
+          m.description,
+        ]);
+      }
+      const protect = numberProtector(privacy);
+      const v3 = {
+        started: UPSERT.UPSERT_STARTED,
+        ringing: UPSERT.UPSERT_RINGING,
+        answered: UPSERT.UPSERT_ANSWERED,
+        ended: UPSERT.UPSERT_ENDED,
+        transcript: UPSERT.UPSERT_TRANSCRIPT,
+        media: UPSERT.UPSERT_MEDIA,
+      };
+      for (let d = 0; d < 3; d++) {
+        for (let i = 0; i < 10; i++) {
+          for (const u of call(`v3-${d}-${i}`, D0 + d * DAY + i * 600_000, i)) {
+            const [kind, values] = callWrite(protect, u);
+            await db.query(numbered(v3[kind]), values);
+          }
+        }
+      }
+      const [name, values] = smsOriginWrite(protect, {
+        kind: 'sent',
+        messageId: 'old-sms',
+        at: D0,
+        to: '+15551234567',
+      });
+      await db.query(
+        numbered(name === 'smsSent' ? UPSERT.UPSERT_SMS_SENT : UPSERT.UPSERT_SMS_RECEIVED),
+        values,
+      );
+      // Every row of the records and rollups, in a stable order (the copy keeps ids and values).
+      const snapshot = async () => {
+        const out: Record<string, string[]> = {};
+        for (const t of [
+          'calls',
+          'sms',
+          'call_rollup_10m',
+          'call_rollup_hour',
+          'call_rollup_day',
+          'call_duration_day',
+        ]) {
+          out[t] = (await db.query(`SELECT * FROM ${t}`)).rows
+            .map(({ filed_day: _, ...rest }) => JSON.stringify(rest))
+            .sort();
+        }
+        return out;
+      };
+      const before = await snapshot();
+      expect(before.calls).toHaveLength(30);
+
+      const store = await openPostgresCallStore({ url: server.url, schema, privacy, instance: 'new' });
+      try {
+        expect(store.schemaVersion).toBe(PG_LATEST_VERSION);
+        expect(await snapshot()).toEqual(before);
+        expect(await partitions(db, 'calls')).toEqual(['calls_20240310', 'calls_20240311', 'calls_20240312']);
+        expect(Number((await db.query('SELECT COUNT(*) AS n FROM call_keys')).rows[0].n)).toBe(30);
+        expect(await store.getCall('v3-1-4')).toMatchObject({
+          status: 'completed',
+          firstAt: D0 + DAY + 4 * 600_000,
+        });
+        expect((await store.getSms('old-sms'))?.status).toBe('sent');
+        await expectReadsExact(store, { from: D0, to: D0 + 3 * DAY });
+        // Writing goes on: updates to moved calls, new calls with new ids.
+        await store.applyBatch([
+          { kind: 'ended', callId: 'v3-2-3', at: D0 + 2 * DAY + 4 * 3_600_000, sipCode: 200 },
+          ...call('after', D0 + 2 * DAY + 7_200_000, 0),
+        ]);
+        const ids = (await db.query("SELECT call_id, id FROM calls WHERE call_id IN ('after', 'v3-2-3')"))
+          .rows;
+        expect(Number(ids.find((r) => r.call_id === 'after').id)).toBeGreaterThan(
+          Math.max(...before.calls!.map((r) => Number(JSON.parse(r).id))),
+        );
+        expect(
+          Number((await db.query("SELECT COUNT(*) AS n FROM calls WHERE call_id = 'v3-2-3'")).rows[0].n),
+        ).toBe(1);
+        await expectReadsExact(store, { from: D0, to: D0 + 3 * DAY });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.end();
+      await dropSchema(server.url, schema);
+    }
+  });
+});
