@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { requestTarget } from './path.js';
+import { keepRequestBytes } from './raw-body.js';
 import { errorResponse, rawBytes } from './respond.js';
 
 /** Default request body limit: webhooks and event batches are small; anything bigger is refused. */
@@ -31,23 +32,38 @@ export async function toRequest(
   preread?: { body: unknown } | undefined,
 ): Promise<Request> {
   const url = `http://localhost${requestTarget(req.url)}`;
-  const headers = new Headers();
+  // Name/value pairs, not a Headers object: the Request copies its init into headers of its own,
+  // so building a Headers first validated and copied every header twice.
+  const headers: Array<[string, string]> = [];
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i] as string;
     if (name.startsWith(':')) continue;
-    headers.append(name, raw[i + 1] as string);
+    headers.push([name, raw[i + 1] as string]);
   }
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
   if (FORBIDDEN.has(method.toUpperCase())) throw new MethodNotSupported(method);
   const body = preread !== undefined ? prereadBody(preread.body) : await readBody(req, limit);
   if (body.length > limit) throw new BodyTooLarge();
-  return new Request(url, {
+  if (body.length === 0) return new Request(url, { method, headers, body: null });
+  // The body as a stream that hands out these very bytes when read: given the bytes, undici copies
+  // them and wraps the copy in a byte stream, ~0.1-0.4 ms for a 50 KB batch of 500 events (most of
+  // the adapter's cost per request). A route that wants the whole body (ingest) takes the bytes
+  // themselves (keepRequestBytes) and the stream is never read.
+  const request = new Request(url, {
     method,
     headers,
-    body: body.length > 0 ? (body as Uint8Array<ArrayBuffer>) : null,
-  });
+    body: new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(body);
+        controller.close();
+      },
+    }),
+    duplex: 'half',
+  } as RequestInit);
+  keepRequestBytes(request, body);
+  return request;
 }
 
 function prereadBody(body: unknown): Buffer {

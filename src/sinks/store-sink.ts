@@ -61,16 +61,25 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
   let writing: Promise<void> = Promise.resolve();
   const stats = { written: 0, failed: 0 };
 
+  /** A write chained behind the one in flight and not started yet: it takes what is queued then. */
+  let pending: Promise<void> | undefined;
   const write = (): Promise<void> => {
-    const c = calls;
-    const s = sms;
-    calls = [];
-    sms = [];
+    // Group commit: flushes that arrive while a write is in flight share the next write, which
+    // takes everything queued when it starts, so each resolves only after its own updates commit.
+    // With 4 ingest clients that is one transaction for up to 3 requests instead of one each: in
+    // the ingest bench, a message to the writer thread and a commit with its rollups per request
+    // were ~20 % of that thread's time.
+    if (pending !== undefined) return pending;
     // Batches are chained so that a later flush resolves only after every earlier write; each link
     // starts from the previous one settled, so one failed write does not stop all later ones.
-    writing = writing
+    const next = writing
       .catch(() => {})
       .then(async () => {
+        pending = undefined;
+        const c = calls;
+        const s = sms;
+        calls = [];
+        sms = [];
         try {
           if (c.length > 0) stats.written += await store.applyBatch(c);
           if (s.length > 0) stats.written += await store.applySmsBatch(s);
@@ -90,7 +99,9 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
           throw err;
         }
       });
-    return writing;
+    pending = next;
+    writing = next;
+    return next;
   };
   let inFlight = 0;
   const queued = () => {
@@ -116,39 +127,50 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
   const trunkOf = (t: string) => (known === undefined || known.has(t) ? t : 'other');
 
   const offs = [
-    bus.on('call.started', (e) =>
-      call({
+    // Call updates are built field by field, not with `...(cond && { x })`: each such spread
+    // allocates a throwaway object and copies it, five per call here, at ingest rates of 100k+
+    // events/s (the media and ended updates are most of a call's writes).
+    bus.on('call.started', (e) => {
+      const u: CallUpdate & { kind: 'started' } = {
         kind: 'started',
         callId: e.callId,
         at: at(e),
         direction: e.direction,
         channel: e.channel,
-        ...(e.trunk !== undefined && { trunk: trunkOf(e.trunk) }),
-        ...(e.from !== undefined && { from: e.from }),
-        ...(e.to !== undefined && { to: e.to }),
-      }),
-    ),
+      };
+      if (e.trunk !== undefined) u.trunk = trunkOf(e.trunk);
+      if (e.from !== undefined) u.from = e.from;
+      if (e.to !== undefined) u.to = e.to;
+      call(u);
+    }),
     bus.on('call.ringing', (e) => call({ kind: 'ringing', callId: e.callId, at: at(e) })),
     bus.on('call.answered', (e) => call({ kind: 'answered', callId: e.callId, at: at(e) })),
-    bus.on('call.ended', (e) =>
-      call({
-        kind: 'ended',
-        callId: e.callId,
-        at: at(e),
-        // Timer B is stored as the stated reason `timeout`: the classifier reads the two alike, so
-        // the store and the calls pack agree (status timeout, outcome ineffective, counted in ISA).
-        ...(e.timeout === true && { reason: 'timeout' as const }),
-        ...(e.sipCode !== undefined && { sipCode: e.sipCode }),
-        ...(e.q850 !== undefined && { q850: e.q850 }),
-        ...(e.hangupBy !== undefined && e.hangupBy !== 'unknown' && { hangupBy: e.hangupBy }),
-      }),
-    ),
+    bus.on('call.ended', (e) => {
+      const u: CallUpdate & { kind: 'ended' } = { kind: 'ended', callId: e.callId, at: at(e) };
+      // Timer B is stored as the stated reason `timeout`: the classifier reads the two alike, so
+      // the store and the calls pack agree (status timeout, outcome ineffective, counted in ISA).
+      if (e.timeout === true) u.reason = 'timeout';
+      if (e.sipCode !== undefined) u.sipCode = e.sipCode;
+      if (e.q850 !== undefined) u.q850 = e.q850;
+      if (e.hangupBy !== undefined && e.hangupBy !== 'unknown') u.hangupBy = e.hangupBy;
+      call(u);
+    }),
     bus.on('voiceai.transcript', (e) => {
       if (e.callId !== undefined && e.present) call({ kind: 'transcript', callId: e.callId, at: at(e) });
     }),
     bus.on('media.report', (e) => {
       const m = e.callId === undefined ? undefined : mediaSummary(e);
-      if (m !== undefined) call({ kind: 'media', callId: e.callId as string, at: at(e), ...m });
+      if (m === undefined) return;
+      const u: CallUpdate & { kind: 'media' } = {
+        kind: 'media',
+        callId: e.callId as string,
+        at: at(e),
+        mos: m.mos,
+        jitterMs: m.jitterMs,
+        lossPercent: m.lossPercent,
+      };
+      if (m.rttMs !== undefined) u.rttMs = m.rttMs;
+      call(u);
     }),
     bus.on('sms.received', (e) =>
       message({
@@ -258,10 +280,11 @@ export function mediaSummary(
   const m = reportMeasures(e);
   const q = scoreMedia(e.codec, m.lossPercent, m.jitterMs, m.rttMs);
   if (q.mos === undefined || m.lossPercent === undefined) return undefined;
-  return {
+  const out: { mos: number; jitterMs: number; lossPercent: number; rttMs?: number } = {
     mos: q.mos,
     jitterMs: m.jitterMs ?? 0,
     lossPercent: m.lossPercent,
-    ...(m.rttMs !== undefined && { rttMs: m.rttMs }),
   };
+  if (m.rttMs !== undefined) out.rttMs = m.rttMs;
+  return out;
 }

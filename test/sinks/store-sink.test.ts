@@ -81,4 +81,83 @@ describe('store sink', () => {
     await sink.close();
     await real.close();
   });
+
+  it('flushes that arrive during a write share the next one, each resolving after its own commit', async () => {
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
+    const batches: string[][] = [];
+    const gates: Array<() => void> = [];
+    const slow: CallStore = Object.create(real);
+    slow.applyBatch = async (updates: readonly CallUpdate[]) => {
+      batches.push(updates.map((u) => u.callId));
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return real.applyBatch(updates);
+    };
+    const bus = new EventBus();
+    const sink = storeSink(bus, slow);
+    const settled: string[] = [];
+    const start = (id: string) => {
+      bus.emit({ type: 'call.started', callId: id, direction: 'inbound', channel: 'sip' });
+      return sink.flush().then(async () => {
+        // Resolved only once the call is in the store.
+        expect(await real.getCall(id)).toBeDefined();
+        settled.push(id);
+      });
+    };
+    const a = start('a');
+    await new Promise((r) => setTimeout(r, 0));
+    const rest = [start('b'), start('c'), start('d')];
+    expect(batches).toEqual([['a']]);
+    (gates.shift() as () => void)();
+    await a;
+    await new Promise((r) => setTimeout(r, 0));
+    // b, c and d went in one write, started once a's had committed.
+    expect(batches).toEqual([['a'], ['b', 'c', 'd']]);
+    expect(settled).toEqual(['a']);
+    (gates.shift() as () => void)();
+    await Promise.all(rest);
+    expect(settled).toEqual(['a', 'b', 'c', 'd']);
+    await sink.close();
+    await real.close();
+  });
+
+  it('a failed shared write rejects every flush that waited on it, and the retry writes them all', async () => {
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
+    const gates: Array<() => void> = [];
+    let call = 0;
+    const flaky: CallStore = Object.create(real);
+    flaky.applyBatch = async (updates: readonly CallUpdate[]) => {
+      await new Promise<void>((r) => gates.push(r));
+      if (++call === 2) throw new Error('disk full');
+      return real.applyBatch(updates);
+    };
+    const bus = new EventBus();
+    const sink = storeSink(bus, flaky, { onError: () => {} });
+    const started = (callId: string) =>
+      bus.emit({ type: 'call.started', callId, direction: 'inbound', channel: 'sip' });
+    const tick = () => new Promise((r) => setTimeout(r, 0));
+    started('x');
+    const x = sink.flush();
+    await tick();
+    started('y');
+    const y = sink.flush();
+    started('z');
+    const z = sink.flush();
+    expect(z).toBe(y);
+    (gates.shift() as () => void)();
+    await x;
+    await tick();
+    (gates.shift() as () => void)();
+    await expect(y).rejects.toThrow('disk full');
+    await expect(z).rejects.toThrow('disk full');
+    expect(await real.getCall('y')).toBeUndefined();
+    const retry = sink.flush();
+    await tick();
+    (gates.shift() as () => void)();
+    await retry;
+    expect(await real.getCall('y')).toBeDefined();
+    expect(await real.getCall('z')).toBeDefined();
+    expect(sink.stats).toEqual({ written: 3, failed: 0 });
+    await sink.close();
+    await real.close();
+  });
 });

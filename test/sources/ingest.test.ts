@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import type { SidetoneEvent } from '../../src/events/types.js';
 import { type App, createApp } from '../../src/http/app.js';
+import { type Served, serve } from '../../src/http/node.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
 import { ingestRoute } from '../../src/sources/ingest.js';
 import { openSqliteCallStore, type SqliteCallStore } from '../../src/store/index.js';
@@ -128,5 +130,150 @@ describe('POST /events', () => {
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
     expect(seen).toEqual([]);
+  });
+
+  it('events taken as they are and events the parse changes come out alike', async () => {
+    const before = Date.now();
+    const lines = [
+      { type: 'call.started', callId: 'f1', direction: 'inbound', channel: 'sip', ts: 1_700_000_000_000 },
+      { type: 'call.started', callId: 'f2', direction: 'inbound', channel: 'sip', extra: { a: 1 } },
+      { type: 'call.answered', callId: 'f1', ts: '2023-11-14T22:13:21.000Z' },
+      { type: 'modem.signal', csq: { rssi: 18, ber: 99, junk: true } },
+      { type: 'call.answered', callId: 'f2' },
+    ].map((e) => JSON.stringify(e));
+    const res = await post(lines.join('\n'), 'application/x-ndjson');
+    expect(await res.json()).toMatchObject({ accepted: 5, rejected: 0 });
+    expect(seen[0]).toEqual({
+      type: 'call.started',
+      callId: 'f1',
+      direction: 'inbound',
+      channel: 'sip',
+      ts: 1_700_000_000_000,
+    });
+    // Unknown fields dropped, at any depth; an ISO time in ms; a missing one the time of receipt.
+    expect(seen[1]).toEqual({
+      type: 'call.started',
+      callId: 'f2',
+      direction: 'inbound',
+      channel: 'sip',
+      ts: expect.any(Number),
+    });
+    expect(seen[2]).toEqual({ type: 'call.answered', callId: 'f1', ts: 1_700_000_001_000 });
+    expect(seen[3]).toEqual({ type: 'modem.signal', csq: { rssi: 18, ber: 99 }, ts: expect.any(Number) });
+    expect(seen[4]?.ts).toBeGreaterThanOrEqual(before);
+    expect(seen[4]?.ts).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('POST /events dedupe window', () => {
+  /** The window as specified: on every new id, forget from the oldest while full or expired. */
+  function reference(maxIds: number, maxAgeMs: number) {
+    const seen = new Map<string, number>();
+    return (id: string, t: number): boolean => {
+      const at = seen.get(id);
+      if (at !== undefined && t - at <= maxAgeMs) return false;
+      if (at !== undefined) seen.delete(id);
+      for (const [old, when] of seen) {
+        if (seen.size < maxIds && t - when <= maxAgeMs) break;
+        seen.delete(old);
+      }
+      seen.set(id, t);
+      return true;
+    };
+  }
+
+  it('forgets ids by age and by count exactly as specified: a resent id counts once while remembered', async () => {
+    const step = fc.record({
+      advance: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1500 })),
+      ids: fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), { maxLength: 5 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 25 }),
+        fc.integer({ min: 1, max: 4 }),
+        async (steps, maxIds) => {
+          const bus = new EventBus();
+          let t = 1_000_000;
+          const route = ingestRoute(bus, { dedupe: { maxIds, maxAgeMs: 1000, now: () => t } });
+          const model = reference(maxIds, 1000);
+          for (const { advance, ids } of steps) {
+            t += advance;
+            if (ids.length === 0) continue;
+            const res = await route(
+              new Request('http://localhost/events', {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(ids.map((id) => ({ type: 'heartbeat', id }))),
+              }),
+              {} as never,
+            );
+            const expected = ids.filter((id) => !model(id, t)).length;
+            expect(((await res.json()) as { duplicates: number }).duplicates).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('POST /events through the node adapter', () => {
+  let dir: string;
+  let store: SqliteCallStore;
+  let served: Served;
+  let bus: EventBus;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sidetone-ingest-node-'));
+    store = await openSqliteCallStore({
+      path: join(dir, 'calls.db'),
+      privacy: { hashKey: 'test-hash-key-0123456789', storeRaw: false },
+    });
+    bus = new EventBus();
+    const sink = storeSink(bus, store);
+    const app = createApp();
+    app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush(), maxBodyBytes: 2048 }));
+    // The adapter allows more than the route: the route's own limit must still hold.
+    served = await serve(app, { port: 0, bodyLimitBytes: 8192, logger: { info() {}, warn() {} } });
+  });
+  afterEach(async () => {
+    await served.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = (body: string) =>
+    fetch(`${served.url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body,
+    });
+
+  it('reads the body the adapter already holds: good lines kept, bad ones named, a retry counted once', async () => {
+    const batch = [
+      JSON.stringify({ type: 'call.started', id: 'e1', callId: 'n1', direction: 'outbound', channel: 'sip' }),
+      JSON.stringify({ type: 'call.ended', id: 'e2', callId: 'n1', q850: 300 }),
+      JSON.stringify({ type: 'call.answered', id: 'e3', callId: 'n1' }),
+    ].join('\n');
+    const first = await post(batch);
+    expect(first.status).toBe(200);
+    const body = (await first.json()) as {
+      accepted: number;
+      errors: Array<{ line: number; issues: unknown }>;
+    };
+    expect(body.accepted).toBe(2);
+    expect(body.errors).toEqual([
+      { index: 1, line: 2, issues: [{ path: 'q850', message: expect.any(String) }] },
+    ]);
+    expect((await store.getCall('n1'))?.status).toBe('active');
+    const retry = await post(batch);
+    expect(await retry.json()).toMatchObject({ accepted: 2, duplicates: 2, rejected: 1 });
+  });
+
+  it("keeps the route's byte limit under the adapter's: 413", async () => {
+    const line = JSON.stringify({ type: 'heartbeat', source: 'x'.repeat(100) });
+    const res = await post(Array.from({ length: 30 }, () => line).join('\n'));
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ST_BODY_TOO_LARGE');
   });
 });

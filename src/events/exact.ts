@@ -1,0 +1,204 @@
+import type { z } from 'zod';
+import { EVENT_SCHEMAS } from './schemas.js';
+import type { SidetoneEvent } from './types.js';
+
+/**
+ * The ingest edge's fast path: one predicate per event type, generated from its zod schema, that
+ * says yes only when the full parse would accept the value *and hand back an equal one*: every
+ * field of the right type and within its limits, required fields present, no unknown field (the
+ * parse would drop it), no value a transform would change (an ISO `ts`). Anything else, including
+ * every invalid value, answers no, and the caller runs the full parse, which alone words the
+ * errors. So the predicate may be conservative, never wrong in the other direction; the property
+ * test in test/events/exact.test.ts holds it to exactly that.
+ *
+ * Why: the zod parse costs ~2.5 us an event (micro-benchmark of the ingest bench's five event
+ * types) and was 13 % of the sidecar's main thread in the bench's profile; the generated code is
+ * plain property reads and comparisons, 60-100 ns an event.
+ */
+
+type AnySchema = z.ZodType & { _zod: { def: Record<string, unknown> } };
+interface CheckDef {
+  check?: string;
+  value?: unknown;
+  inclusive?: boolean;
+  format?: string;
+  maximum?: number;
+  minimum?: number;
+  pattern?: unknown;
+}
+type Check = { _zod: { def: CheckDef; check: (payload: unknown) => unknown } };
+
+/** Ranges of zod's number formats (`z.int()` is `safeint`), as zod 4 checks them. */
+const FORMATS: Record<string, readonly [number, number, boolean]> = {
+  safeint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true],
+  int32: [-2147483648, 2147483647, true],
+  uint32: [0, 4294967295, true],
+  float64: [-Number.MAX_VALUE, Number.MAX_VALUE, false],
+};
+
+/** A pattern whose `test` keeps no state between calls (no `g` or `y` flag), as zod's regex check. */
+function isPlainRegExp(p: unknown): p is RegExp {
+  return p instanceof RegExp && !p.global && !p.sticky;
+}
+
+/** Collects what the generated source refers to: enum sets, nested object predicates, refinements. */
+class Gen {
+  readonly refs: unknown[] = [];
+  readonly fns: string[] = [];
+  ref(value: unknown): string {
+    this.refs.push(value);
+    return `r[${this.refs.length - 1}]`;
+  }
+
+  /**
+   * A JS expression over `v` that is true only when `schema` accepts `v` unchanged; `'false'` for
+   * a schema kind this does not model (the caller then always takes the full parse).
+   */
+  pred(schema: AnySchema, v: string): string {
+    const def = schema._zod.def as {
+      type: string;
+      checks?: Check[];
+      options?: AnySchema[];
+      entries?: Record<string, unknown>;
+      values?: unknown[];
+    };
+    const checks = def.checks ?? [];
+    switch (def.type) {
+      case 'string':
+        return this.string(checks, v);
+      case 'number':
+        return this.number(checks, v);
+      case 'boolean':
+        return checks.length === 0 ? `(typeof ${v} === 'boolean')` : 'false';
+      case 'enum': {
+        const values = Object.values(def.entries ?? {});
+        if (checks.length > 0 || !values.every((x) => typeof x === 'string')) return 'false';
+        return `(typeof ${v} === 'string' && ${this.ref(new Set(values))}.has(${v}))`;
+      }
+      case 'literal': {
+        const values = def.values ?? [];
+        if (checks.length > 0 || !values.every((x) => typeof x === 'string' || typeof x === 'number'))
+          return 'false';
+        return `(${values.map((x) => `${v} === ${JSON.stringify(x)}`).join(' || ')})`;
+      }
+      case 'union': {
+        // zod returns the first option that passes: options up to the first one this cannot model
+        // (a transform) give the input back unchanged whichever of them matches.
+        const parts: string[] = [];
+        for (const o of def.options ?? []) {
+          const p = this.pred(o, v);
+          if (p === 'false') break;
+          parts.push(p);
+        }
+        return parts.length === 0 || checks.length > 0 ? 'false' : `(${parts.join(' || ')})`;
+      }
+      case 'object':
+        return `(typeof ${v} === 'object' && ${v} !== null && Object.getPrototypeOf(${v}) === P && f${this.object(schema)}(${v}))`;
+      default:
+        // optional inside a union, nullable, default, pipe/transform, array, ...: not modelled.
+        return 'false';
+    }
+  }
+
+  private string(checks: Check[], v: string): string {
+    let out = `typeof ${v} === 'string'`;
+    for (const c of checks) {
+      const d = c._zod.def;
+      // zod counts code points: a string within `max` UTF-16 units is within `max` code points,
+      // and one with at least 2 * min units has at least `min` of them (a single unit is one).
+      if (d.check === 'max_length') out += ` && ${v}.length <= ${Number(d.maximum)}`;
+      else if (d.check === 'min_length') {
+        const min = Number(d.minimum);
+        out += ` && ${v}.length >= ${min <= 1 ? min : 2 * min}`;
+      } else if (d.check === 'string_format' && d.format === 'regex' && isPlainRegExp(d.pattern)) {
+        out += ` && ${this.ref(d.pattern)}.test(${v})`;
+      } else return 'false';
+    }
+    return `(${out})`;
+  }
+
+  private number(checks: Check[], v: string): string {
+    // z.number() refuses NaN and the infinities.
+    let out = `typeof ${v} === 'number' && Number.isFinite(${v})`;
+    for (const c of checks) {
+      const d = c._zod.def;
+      if ((d.check === 'greater_than' || d.check === 'less_than') && typeof d.value === 'number') {
+        const op = d.check === 'greater_than' ? (d.inclusive ? '>=' : '>') : d.inclusive ? '<=' : '<';
+        out += ` && ${v} ${op} ${d.value}`;
+      } else if (d.check === 'number_format' && d.format !== undefined && FORMATS[d.format]) {
+        const [min, max, int] = FORMATS[d.format] as readonly [number, number, boolean];
+        out += `${int ? ` && Number.isSafeInteger(${v})` : ''} && ${v} >= ${min} && ${v} <= ${max}`;
+      } else return 'false';
+    }
+    return `(${out})`;
+  }
+
+  /**
+   * A predicate function for an object schema; returns its index (`f<i>`). Fields are checked in
+   * shape order, present ones counted, and the count compared with the object's own keys: one
+   * extra (unknown, or present but undefined) key sends the value to the full parse.
+   */
+  object(schema: AnySchema): number {
+    const i = this.fns.length;
+    this.fns.push('');
+    const def = schema._zod.def as { checks?: Check[]; catchall?: unknown };
+    const shape = (schema as unknown as { shape: Record<string, AnySchema> }).shape;
+    const lines: string[] = ['let n = 0;'];
+    for (const [key, field] of Object.entries(shape)) {
+      const fdef = field._zod.def as { type: string; innerType?: AnySchema; checks?: unknown[] };
+      const optional = fdef.type === 'optional' && (fdef.checks ?? []).length === 0;
+      const p = this.pred(optional ? (fdef.innerType as AnySchema) : field, 'v');
+      const k = JSON.stringify(key);
+      lines.push(
+        optional
+          ? `{ const v = o[${k}]; if (v !== undefined) { if (!(${p})) return false; n++; } }`
+          : `{ const v = o[${k}]; if (v === undefined || !(${p})) return false; n++; }`,
+      );
+    }
+    lines.push('let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;');
+    // Rules across fields (refine / superRefine) run as zod runs them: on an issue-free payload.
+    const checks = def.checks ?? [];
+    // One payload per type, reused (the check is synchronous and never re-entered): a fresh one
+    // per event was most of what this predicate allocated.
+    if (checks.length > 0) {
+      const payload = this.ref({ value: undefined, issues: [] as unknown[] });
+      lines.push(
+        `${payload}.value = o; ${payload}.issues.length = 0;`,
+        `for (const c of ${this.ref(checks)}) c._zod.check(${payload});`,
+        `const ok = ${payload}.issues.length === 0; ${payload}.value = undefined; ${payload}.issues.length = 0;`,
+        'if (!ok) return false;',
+      );
+    }
+    lines.push('return true;');
+    this.fns[i] = `function f${i}(o) {\n${lines.join('\n')}\n}`;
+    return i;
+  }
+}
+
+/** Per event type, its generated predicate; built once at module load. */
+const EXACT: ReadonlyMap<string, (value: object) => boolean> = new Map(
+  EVENT_SCHEMAS.map((schema) => {
+    const gen = new Gen();
+    const top = gen.object(schema as unknown as AnySchema);
+    // Source built from our own schemas only (field names JSON-quoted), never from input.
+    const fn = new Function('r', 'P', `${gen.fns.join('\n')}\nreturn f${top};`)(gen.refs, Object.prototype);
+    return [schema.shape.type.value, fn as (value: object) => boolean];
+  }),
+);
+
+/**
+ * True only when `parseEvent(value)` would succeed with an event equal to `value` (before the
+ * default `ts`): then `value` itself can be used as the event. False means "ask the full parse",
+ * which accepts (transforming or dropping fields) or says what is wrong. Never throws.
+ * @example
+ * isExactEvent({ type: 'call.answered', callId: 'c1' }); // true
+ * isExactEvent({ type: 'call.answered', callId: 'c1', extra: 1 }); // false: the parse drops `extra`
+ */
+export function isExactEvent(value: unknown): value is SidetoneEvent {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype)
+    return false;
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string') return false;
+  const check = EXACT.get(type);
+  return check?.(value) === true;
+}
