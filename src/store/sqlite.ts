@@ -121,7 +121,6 @@ export class SqliteCallStore implements CallStore {
     this.path = path;
     this.schemaVersion = schemaVersion;
     this.s = s;
-    // Every write to calls applies the rollup changes it queued before it commits.
     this.rollups = rollups;
     // A read transaction: every statement in it sees one snapshot of the file.
     const snapshot = db.transaction((fn: () => unknown) => fn());
