@@ -12,7 +12,7 @@ const FLUSH_AFTER_MS = 1000;
 const FLUSH_AFTER_MARKS = 256;
 
 /** The slot of width `ms` a time is filed in, as SQLite's integer division gives it. */
-export const slotOf = (at: number, ms: number) => Math.trunc(at / ms) * ms;
+const slotOf = (at: number, ms: number) => Math.trunc(at / ms) * ms;
 
 /** Sorted slot starts of width `ms` as runs of consecutive slots, each [start, end). */
 function runs(slots: readonly number[], ms: number): Array<[number, number]> {
@@ -95,7 +95,7 @@ export class SqliteRollups {
   }
 
   /** Rebuild every marked slot (any connection's) in one transaction; returns how many. */
-  flush(): number {
+  private flush(): number {
     const n = this.marked() ? this.flushAll.immediate() : 0;
     this.marks = 0;
     this.flushedAt = performance.now();

@@ -1,7 +1,29 @@
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { startPostgres } from '../../scripts/pg-temp.mjs';
 
 // The server itself is started the same way by the tests and the benchmarks.
-export { startPostgres } from '../../scripts/pg-temp.mjs';
+export { startPostgres };
+
+/**
+ * A real PostgreSQL 15 (Debian's) in a temporary directory for the calling test file: started
+ * before its tests, stopped after. `url` is read inside tests.
+ */
+export function postgresForFile(): { readonly url: string } {
+  let server: Awaited<ReturnType<typeof startPostgres>> | undefined;
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get url() {
+      if (server === undefined) throw new Error('PostgreSQL is not started yet: read url inside a test');
+      return server.url;
+    },
+  };
+}
 
 /** A fresh schema name per store, so tests share one server without sharing tables. */
 let schemas = 0;

@@ -3,21 +3,15 @@
  * Prometheus: the fleet dashboard counts every call once, each instance's view counts its own, and
  * both agree with what Prometheus scraped from the instances.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STORE_CHECK } from '../../src/http/health-routes.js';
-import { startPostgres } from '../helpers/postgres.js';
+import { postgresForFile } from '../helpers/postgres.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
 
 const HASH = 'fleet-test-hash-key-0123456789';
 
-let pgServer: Awaited<ReturnType<typeof startPostgres>>;
-beforeAll(async () => {
-  pgServer = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await pgServer?.stop();
-});
+const pgServer = postgresForFile();
 
 /** `n` calls for one instance: every third busy (486), the rest answered. */
 function calls(prefix: string, n: number): string {

@@ -4,23 +4,17 @@
  * the reads afterwards equal the records, and a version-3 database keeps every row when migrated.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPostgresCallStore, type PostgresCallStore } from '../../src/store/postgres.js';
 import { CALL_PAGE, numbered, PG_LATEST_VERSION, PG_MIGRATIONS } from '../../src/store/postgres-sql.js';
 import { numberProtector } from '../../src/store/privacy.js';
 import type { CallQuery, CallUpdate } from '../../src/store/types.js';
 import * as UPSERT from '../../src/store/upsert-sql.js';
 import { callWrite, smsOriginWrite } from '../../src/store/writes.js';
-import { dropSchema, freshSchema, startPostgres } from '../helpers/postgres.js';
+import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { KEY, lifecycle } from './contract.js';
 
-let server: Awaited<ReturnType<typeof startPostgres>>;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const server = postgresForFile();
 
 const DAY = 86_400_000;
 const D0 = Date.UTC(2024, 2, 10);

@@ -1,21 +1,14 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
 import { openPostgresCallStore, redactUrl } from '../../src/store/postgres.js';
 import { PG_LATEST_VERSION, ROLLUP_READS } from '../../src/store/postgres-sql.js';
 import { planRange } from '../../src/store/rollup.js';
 import type { CallStore } from '../../src/store/types.js';
-import { dropSchema, freshSchema, startPostgres } from '../helpers/postgres.js';
+import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
 
-// A real PostgreSQL 15 (Debian's), started in a temporary directory for this file.
-let server: Awaited<ReturnType<typeof startPostgres>>;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const server = postgresForFile();
 
 runCallStoreContract('PostgreSQL', async ({ storeRaw, exactPercentilesUpTo }) => {
   const schema = freshSchema();
