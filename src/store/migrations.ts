@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { kpiFlagsSql, reasonSql, statusSql } from './derive.js';
-import { SQLITE_ROLLUPS, SQLITE_SLOT_MARKS } from './rollup-sql.js';
+import { SQLITE_CHANGE_QUEUE, SQLITE_ROLLUPS, SQLITE_SLOT_MARKS } from './rollup-sql.js';
 
 export interface Migration {
   version: number;
@@ -119,6 +119,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     description: 'calls: rollup slots marked by writes and rebuilt per flush; the trigger queue dropped',
     sql: SQLITE_SLOT_MARKS,
+  },
+  {
+    version: 7,
+    description:
+      'calls: writes queue the calls they change for the rollups; slots stay marked by cleanup and retention',
+    sql: SQLITE_CHANGE_QUEUE,
   },
 ];
 

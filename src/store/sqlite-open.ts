@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
 import { migrate } from './migrations.js';
 import type { PrivacyConfig } from './privacy.js';
+import { SQLITE_QUEUE } from './rollup-sql.js';
 import { SqliteRollups } from './sqlite-rollups.js';
 import * as SQL from './sqlite-sql.js';
 
@@ -63,8 +64,10 @@ export function wrap(e: unknown, what: string, file: string): Error {
 /** Every statement the store runs, by name: prepared once at open. */
 const STATEMENT_SQL = {
   combined: SQL.UPSERT_CALL_COMBINED,
-  // Writes to calls learn the filing times they change, to mark their rollup slots (sqlite-rollups.ts).
-  firstAt: 'SELECT first_at FROM calls WHERE call_id = ?',
+  // Writes to calls queue them for the rollups (rollup-sql.ts, sqlite-rollups.ts).
+  callBefore: SQLITE_QUEUE.before,
+  rollupRemove: SQLITE_QUEUE.remove,
+  rollupAdd: SQLITE_QUEUE.add,
   zombies: `${SQL.CLOSE_ZOMBIES} RETURNING first_at`,
   smsReceived: SQL.UPSERT_SMS_RECEIVED,
   smsSent: SQL.UPSERT_SMS_SENT,
@@ -90,9 +93,9 @@ const STATEMENT_SQL = {
 } as const;
 
 /** Filing times come back as plain numbers. */
-const PLUCK: ReadonlySet<string> = new Set(['firstAt', 'zombies', 'deleteCalls']);
-/** Record reads return arrays (see sqlite-rows.ts). */
-const RAW: ReadonlySet<string> = new Set(['page', 'byId', 'recent', 'smsById', 'smsPage']);
+const PLUCK: ReadonlySet<string> = new Set(['zombies', 'deleteCalls']);
+/** Record reads (see sqlite-rows.ts) and the write's look at a call return arrays. */
+const RAW: ReadonlySet<string> = new Set(['callBefore', 'page', 'byId', 'recent', 'smsById', 'smsPage']);
 
 function prepareAll(db: Database.Database): Statements {
   const out = {} as Statements;
@@ -109,7 +112,7 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
   path: string;
   schemaVersion: number;
   statements: Statements;
-  /** Marks the rollup slots of writes to calls and rebuilds them (sqlite-rollups.ts). */
+  /** Keeps the rollups up with the writes to calls (sqlite-rollups.ts). */
   rollups: SqliteRollups;
 } {
   if (typeof opts.path !== 'string' || opts.path === '') {

@@ -1,15 +1,18 @@
 /** The SQLite write paths: the shared writes (writes.ts) run through statements prepared at open. */
+
+import { TEN_MIN_MS } from './rollup-sql.js';
 import type { Statements } from './sqlite-open.js';
-import type { SqliteRollups } from './sqlite-rollups.js';
+import { type SqliteRollups, slotOf } from './sqlite-rollups.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
 import { callRounds, type Protect, smsOriginWrite, smsReportWrite } from './writes.js';
 
 export type { Protect } from './writes.js';
 
 /**
- * A batch: one combined upsert per call (per round), run inside the caller's transaction. The
- * rollup slots the calls were filed in (as stored) and are filed in now (the earliest time the
- * batch brings, if earlier) are marked for the next flush.
+ * A batch: one combined upsert per call (per round), run inside the caller's transaction, and
+ * each call handed to the rollups (rollup-sql.ts): a call they may hold and that is not queued yet
+ * has its contribution kept first, before the upsert changes it; then the call is queued, or its
+ * slot marked when the rollups hold nothing there yet.
  */
 export function writeCalls(
   s: Statements,
@@ -19,19 +22,45 @@ export function writeCalls(
 ): void {
   const rounds = callRounds(protect, updates);
   if (rounds.length === 0) return;
-  const filed: number[] = [];
-  // Every call of the batch has its first row in the first round.
-  for (const row of rounds[0]!) {
-    const stored = s.firstAt.get(row[0]) as number | undefined;
-    if (stored !== undefined) filed.push(stored);
+  // Every call of the batch has its first row in the first round, with the batch's earliest time.
+  const first = rounds[0]!;
+  // Per call: the id to queue (null when it is queued already, undefined for a new call: its
+  // insert gives it) and the slot it is filed in after the batch.
+  const ids: Array<number | bigint | null | undefined> = new Array(first.length);
+  const slots: number[] = new Array(first.length);
+  for (let i = 0; i < first.length; i++) {
+    const row = first[i]!;
+    let filed = row[1] as number;
+    const found = s.callBefore.get(row[0]) as [number, number, number, number] | undefined;
+    if (found !== undefined) {
+      const [id, firstAt, done, queued] = found;
+      if (queued === 0 && done === 1) s.rollupRemove.run(id);
+      ids[i] = queued === 1 ? null : id;
+      if (firstAt < filed) filed = firstAt;
+    }
+    slots[i] = slotOf(filed, TEN_MIN_MS);
   }
-  for (const rows of rounds) {
-    for (const row of rows) {
-      s.combined.run(...row);
-      filed.push(row[1] as number); // a row's earliest time: where the call is filed if it is the earliest
+  for (let r = 0; r < rounds.length; r++) {
+    const rows = rounds[r]!;
+    for (let i = 0; i < rows.length; i++) {
+      const info = s.combined.run(...rows[i]!);
+      if (r === 0 && ids[i] === undefined) ids[i] = info.lastInsertRowid;
     }
   }
-  rollups.mark(filed);
+  const empty = new Map<number, boolean>();
+  const marked: number[] = [];
+  let queued = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id == null) continue;
+    const t = slots[i]!;
+    let none = empty.get(t);
+    if (none === undefined) empty.set(t, (none = rollups.empty(t)));
+    if (none) marked.push(t);
+    else if (s.rollupAdd.run(id).changes === 1) queued++;
+  }
+  rollups.mark(marked);
+  rollups.queued(queued);
 }
 
 export function writeSms(s: Statements, protect: Protect, u: SmsUpdate): void {

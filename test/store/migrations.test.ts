@@ -65,7 +65,7 @@ describe('schema migrations', () => {
     db.close();
 
     const store = await openSqliteCallStore({ path, privacy });
-    expect(store.schemaVersion).toBe(6);
+    expect(store.schemaVersion).toBe(LATEST_VERSION);
     const day = { from: Date.UTC(2024, 0, 15), to: Date.UTC(2024, 0, 16) };
     expect((await store.stats(day)).byStatus.busy).toBe(1);
     await store.applyBatch([
@@ -83,6 +83,38 @@ describe('schema migrations', () => {
       .all();
     expect(left).toEqual([]);
     check.close();
+  });
+
+  it('schema 7 keeps the slots a schema-6 writer marked, and writes queue calls from then on', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'v6.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    expect(migrate(db, path, 6)).toBe(6);
+    // A schema-6 writer: the finished call and the mark of its slot, not yet rebuilt.
+    db.transaction(() => {
+      db.prepare(
+        "INSERT INTO calls (call_id, first_at, started_at, ended_at, sip_code) VALUES ('v6-1', ?, ?, ?, 486)",
+      ).run(T, T, T + 5000);
+      db.prepare('INSERT INTO rollup_dirty (t) VALUES (?)').run(T - (T % 600_000));
+    })();
+    db.close();
+
+    const store = await openSqliteCallStore({ path, privacy });
+    expect(store.schemaVersion).toBe(7);
+    const day = { from: Date.UTC(2024, 0, 15), to: Date.UTC(2024, 0, 16) };
+    expect((await store.stats(day)).byStatus.busy).toBe(1);
+    await store.applyBatch([
+      { kind: 'started', callId: 'v7-1', at: T + 1000, direction: 'inbound', channel: 'sip' },
+      { kind: 'ended', callId: 'v7-1', at: T + 62_000, sipCode: 200 },
+    ]);
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT COUNT(*) FROM rollup_add').pluck().get()).toBe(1);
+    check.close();
+    expect(await store.stats(day)).toEqual(await store.stats({ ...day, exact: true }));
+    expect((await store.stats(day)).total).toBe(2);
+    await store.close();
   });
 
   it('refuses a file from a newer sidetone with StoreError naming the fix', async () => {

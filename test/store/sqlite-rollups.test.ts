@@ -1,7 +1,8 @@
 /**
- * SQLite's rollups by marked slots (src/store/sqlite-rollups.ts): marks are durable with the batch,
- * any connection's marks are flushed before a rollup read, a held lock makes reads answer from the
- * records instead of waiting, and marks that pile up are flushed by the writer itself.
+ * SQLite's rollups by queued changes and marked slots (src/store/sqlite-rollups.ts): the queue is
+ * durable with the batch, any connection's changes are flushed before a rollup read, a held lock
+ * makes reads answer from the records instead of waiting, and work that piles up is flushed by the
+ * writer itself.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,16 +28,22 @@ function calls(prefix: string, n: number, at: number, every: number): CallUpdate
   }).flat();
 }
 
+/** Changes left for a flush: marked slots, queued calls and kept contributions. */
 const marks = (path: string) => {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare('SELECT COUNT(*) FROM rollup_dirty').pluck().get() as number;
+    return db
+      .prepare(
+        'SELECT (SELECT COUNT(*) FROM rollup_dirty) + (SELECT COUNT(*) FROM rollup_add) + (SELECT COUNT(*) FROM rollup_remove)',
+      )
+      .pluck()
+      .get() as number;
   } finally {
     db.close();
   }
 };
 
-describe('SQLite rollups by marked slots', () => {
+describe('SQLite rollups by queued changes and marked slots', () => {
   let remove = () => {};
   afterEach(() => remove());
 
@@ -139,16 +146,140 @@ describe('SQLite rollups by marked slots', () => {
     await store.close();
   });
 
-  it('flushes by itself once marks pile up, with no read', async () => {
+  it('flushes by itself once marked slots pile up, with no read', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'calls.db');
+    vi.useFakeTimers({ toFake: ['performance'] }); // no flush for the time passed
+    try {
+      const store = await openSqliteCallStore({ path, privacy });
+      // 300 calls ten minutes apart that never end: cleanup closes them in one transaction and
+      // marks 300 slots, more than a flush waits for.
+      const start = DAY0 - 3 * 86_400_000;
+      await store.applyBatch(calls('p', 300, start, 600_000).filter((u) => u.kind === 'started'));
+      expect(await store.closeZombies(60, DAY0)).toBe(300);
+      expect(marks(path)).toBe(0);
+      const db = new Database(path, { readonly: true });
+      const timeouts = db
+        .prepare("SELECT SUM(n) FROM call_rollup_day WHERE status = 'timeout' AND direction = '\u0002'")
+        .pluck()
+        .get();
+      db.close();
+      expect(timeouts).toBe(300);
+      await store.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('flushes queued calls by itself a second after the last flush, with no read', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'calls.db');
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const store = await openSqliteCallStore({ path, privacy });
+      await store.applyBatch(calls('q', 20, DAY0 + 3_600_000, 1000));
+      expect(marks(path)).toBeGreaterThan(0);
+      vi.advanceTimersByTime(1001);
+      await store.applyBatch(calls('q2', 1, DAY0 + 7_200_000, 1000));
+      expect(marks(path)).toBe(0);
+      await store.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('queues the calls of a slot the rollups already hold, and rebuilds only a slot they hold nothing of', async () => {
     const t = tempDir();
     remove = t.remove;
     const path = join(t.dir, 'calls.db');
     const store = await openSqliteCallStore({ path, privacy });
-    // 300 calls ten minutes apart: 300 slots marked in one batch, more than a flush waits for.
-    await store.applyBatch(calls('p', 300, DAY0 - 2 * 86_400_000, 600_000));
-    expect(marks(path)).toBe(0);
-    const all = { from: DAY0 - 3 * 86_400_000, to: DAY0 + 86_400_000 };
-    expect(await store.stats(all)).toEqual(await store.stats({ ...all, exact: true }));
+    const at = DAY0 + 3_600_000;
+    const count = (sql: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare(sql).pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      // A slot with nothing rolled up yet is marked whole: no row per call.
+      await store.applyBatch(calls('a', 50, at, 1000));
+      expect(count('SELECT COUNT(*) FROM rollup_dirty')).toBe(1);
+      expect(count('SELECT COUNT(*) FROM rollup_add')).toBe(0);
+      expect((await store.stats(day)).total).toBe(50); // the read flushes
+      // Live traffic into the same slot: each call queued, the slot not marked, so a flush does
+      // not group the 50 calls already rolled up again.
+      await store.applyBatch(calls('b', 30, at + 60_000, 1000));
+      expect(count('SELECT COUNT(*) FROM rollup_dirty')).toBe(0);
+      expect(count('SELECT COUNT(*) FROM rollup_add')).toBe(30);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await store.stats(day)).toEqual(await store.stats({ ...day, exact: true }));
+    expect((await store.stats(day)).total).toBe(80);
+    await store.close();
+  });
+
+  it('takes a changed call out as the rollups hold it, once, however often it changes before a flush', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'calls.db');
+    const store = await openSqliteCallStore({ path, privacy });
+    const at = DAY0 + 3_600_000 + 5 * 60_000;
+    await store.applyBatch([
+      { kind: 'started', callId: 'x', at, direction: 'inbound', channel: 'sip', trunk: 'carrier-a' },
+      { kind: 'answered', callId: 'x', at: at + 2000 },
+      { kind: 'ended', callId: 'x', at: at + 60_000, sipCode: 200 },
+      ...calls('other', 3, at, 60_000),
+    ]);
+    expect((await store.stats(day)).total).toBe(4); // the read flushed: x is in the rollups
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      // Three changes with no flush between: a media report, then an earlier start that moves x
+      // to another slot, hour and day, then a worse media report.
+      await store.applyBatch([
+        { kind: 'media', callId: 'x', at: at + 61_000, mos: 4.1, jitterMs: 3, lossPercent: 0 },
+      ]);
+      const earlier = DAY0 - 30 * 60_000;
+      await store.applyBatch([
+        {
+          kind: 'started',
+          callId: 'x',
+          at: earlier,
+          direction: 'outbound',
+          channel: 'sip',
+          trunk: 'carrier-a',
+        },
+      ]);
+      await store.applyBatch([
+        { kind: 'media', callId: 'x', at: at + 62_000, mos: 2.5, jitterMs: 30, lossPercent: 4 },
+      ]);
+      const db = new Database(path, { readonly: true });
+      expect(db.prepare('SELECT COUNT(*) FROM rollup_remove').pluck().get()).toBe(1);
+      db.close();
+    } finally {
+      vi.useRealTimers();
+    }
+    const twoDays = { from: DAY0 - 86_400_000, to: DAY0 + 86_400_000 };
+    for (const q of [
+      day,
+      twoDays,
+      { ...day, trunk: 'carrier-a' },
+      { ...twoDays, direction: 'inbound' as const },
+    ]) {
+      expect(await store.stats(q)).toEqual(await store.stats({ ...q, exact: true }));
+    }
+    expect((await store.stats(day)).total).toBe(3);
+    expect((await store.stats(twoDays)).total).toBe(4);
+    for (const bucket of ['hour', 'day'] as const) {
+      expect(await store.overview(twoDays, bucket)).toEqual(
+        await store.overview({ ...twoDays, exact: true }, bucket),
+      );
+    }
     await store.close();
   });
 });

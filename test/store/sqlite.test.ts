@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
+import { LATEST_VERSION } from '../../src/store/migrations.js';
 import { openSqliteCallStore, SqliteCallStore } from '../../src/store/sqlite.js';
 import type { CallStore } from '../../src/store/types.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
@@ -57,7 +58,7 @@ describe('SQLite store specifics', () => {
       const row = peek.prepare('SELECT from_raw, to_raw FROM calls').get();
       expect(row).toEqual({ from_raw: null, to_raw: null });
       peek.close();
-      expect(store.schemaVersion).toBe(6);
+      expect(store.schemaVersion).toBe(LATEST_VERSION);
       await store.close();
       await store.close(); // idempotent
       // close() checkpoints: the WAL is folded back into the main file.
