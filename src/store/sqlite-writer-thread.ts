@@ -9,13 +9,13 @@ import { numberProtector } from './privacy.js';
 import { openDatabase, type SqliteCallStoreOptions } from './sqlite-open.js';
 import { writeCalls, writeSms } from './sqlite-write.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
+import { decodeCalls, type EncodedCalls } from './writer-codec.js';
 
-/** A batch to write; `op` names the table. */
-export interface WriteRequest {
-  id: number;
-  op: 'calls' | 'sms';
-  updates: readonly CallUpdate[] | readonly SmsUpdate[];
-}
+/** A batch to write: call updates encoded (writer-codec.ts), SMS updates as they are (a few a second). */
+export type WriteRequest = { id: number } & (
+  | { op: 'calls'; calls: EncodedCalls }
+  | { op: 'sms'; updates: readonly SmsUpdate[] }
+);
 /** The answer: nothing on success, else the driver's message and SQLite code. */
 export interface WriteReply {
   id: number;
@@ -43,8 +43,8 @@ if (port !== null) {
     }
     const reply: WriteReply = { id: m.id };
     try {
-      if (m.op === 'calls') calls(m.updates as readonly CallUpdate[]);
-      else smses(m.updates as readonly SmsUpdate[]);
+      if (m.op === 'calls') calls(decodeCalls(m.calls));
+      else smses(m.updates);
     } catch (e) {
       // openDatabase's StoreErrors and driver errors alike: the main thread rebuilds the error.
       const cause = (e as { cause?: { code?: unknown } }).cause;

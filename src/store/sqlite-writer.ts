@@ -12,6 +12,7 @@ import type { SqliteCallStoreOptions } from './sqlite-open.js';
 import { wrap } from './sqlite-open.js';
 import type { WriteReply, WriteRequest } from './sqlite-writer-thread.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
+import { encodeCalls } from './writer-codec.js';
 
 /**
  * The compiled thread entry. Under a TypeScript test runner this module is the `.ts` source and
@@ -57,16 +58,23 @@ export class WriterThread {
 
   /** Write a batch in one transaction on the thread; rejects with the StoreError the store would throw. */
   write(op: WriteRequest['op'], updates: readonly CallUpdate[] | readonly SmsUpdate[]): Promise<void> {
-    const id = this.next++;
+    if (op === 'sms') return this.post({ id: this.next++, op, updates: updates as readonly SmsUpdate[] }, []);
+    const calls = encodeCalls(updates as readonly CallUpdate[]);
+    return this.post({ id: this.next++, op, calls }, [calls.numbers.buffer]);
+  }
+
+  /** Send a batch; the promise settles with the thread's answer (after its commit). */
+  private post(request: WriteRequest, transfer: ArrayBuffer[]): Promise<void> {
+    const id = request.id;
     this.last = new Promise<void>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, {
         resolve,
         reject,
         start: performance.now(),
-        what: op === 'calls' ? 'applyBatch' : 'applySmsBatch',
+        what: request.op === 'calls' ? 'applyBatch' : 'applySmsBatch',
       });
-      this.worker.postMessage({ id, op, updates } satisfies WriteRequest);
+      this.worker.postMessage(request, transfer);
     });
     return this.last;
   }
