@@ -3,7 +3,7 @@ import { ValidationError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
 import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
-import { reportMeasures, scoreMedia } from '../telephony/outcome/media.js';
+import { type ReportScore, reportScore } from '../telephony/outcome/media.js';
 import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
 
 export interface StoreSinkOptions {
@@ -272,19 +272,9 @@ function matchOf(e: { modem?: string | undefined; reference?: string | number | 
 
 /**
  * Loss, jitter, RTT and E-model MOS of one RTCP-derived report, as the store keeps them; undefined
- * when the report cannot be scored (unknown codec, no loss data), as the media pack decides.
+ * when the report cannot be scored (unknown codec, no loss data), as the media pack decides. Shared
+ * by every listener of the report (see telephony/outcome/media.ts), hence frozen.
  */
-export function mediaSummary(
-  e: EventOf<'media.report'>,
-): { mos: number; jitterMs: number; lossPercent: number; rttMs?: number } | undefined {
-  const m = reportMeasures(e);
-  const q = scoreMedia(e.codec, m.lossPercent, m.jitterMs, m.rttMs);
-  if (q.mos === undefined || m.lossPercent === undefined) return undefined;
-  const out: { mos: number; jitterMs: number; lossPercent: number; rttMs?: number } = {
-    mos: q.mos,
-    jitterMs: m.jitterMs ?? 0,
-    lossPercent: m.lossPercent,
-  };
-  if (m.rttMs !== undefined) out.rttMs = m.rttMs;
-  return out;
+export function mediaSummary(e: EventOf<'media.report'>): ReportScore | undefined {
+  return reportScore(e);
 }

@@ -1,4 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { EventOf } from '../../src/events/types.js';
+import { reportMeasures, reportScore } from '../../src/telephony/outcome/media.js';
+import { mosFromNetwork } from '../../src/telephony/standards/emodel.js';
 import { FIXTURES } from './fixtures.js';
 import { expectNoPii, expectSeries, sample, setup } from './helpers.js';
 
@@ -150,5 +154,73 @@ describe('media pack', () => {
     expect(telephony.media?.score('opus', 0, 0, 0)).toBeUndefined();
     expect(telephony.media?.score(undefined, 0, 0, 0)).toBeUndefined();
     expect(telephony.media?.score('PCMU', undefined, 0, 0)).toBeUndefined();
+  });
+});
+
+describe('media scoring, once per report', () => {
+  const report = {
+    type: 'media.report' as const,
+    codec: 'PCMU',
+    packetsReceived: 250,
+    packetsLost: 2,
+    jitterMs: 8,
+    rttMs: 60,
+  };
+
+  it('every listener of a report gets the same frozen score', () => {
+    const e = { ...report };
+    const first = reportScore(e);
+    expect(first).toEqual({ mos: expect.any(Number), jitterMs: 8, lossPercent: (2 * 100) / 252, rttMs: 60 });
+    expect(reportScore(e)).toBe(first);
+    expect(reportScore({ ...report })).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('a report changed and emitted again is scored again, each field and the RTCP block alike', () => {
+    const e: EventOf<'media.report'> = { ...report };
+    const before = reportScore(e)?.mos as number;
+    e.packetsLost = 50;
+    expect(reportScore(e)?.mos).toBeLessThan(before);
+    e.codec = 'opus';
+    expect(reportScore(e)).toBeUndefined();
+    const r: EventOf<'media.report'> = {
+      type: 'media.report',
+      codec: 'PCMU',
+      fractionLost: 0,
+      rtcp: { arrival: 0xb7108000, lsr: 0xb7050000, dlsr: 0 },
+    };
+    const far = reportScore(r)?.rttMs as number;
+    (r.rtcp as { dlsr: number }).dlsr = 0x8000;
+    expect(reportScore(r)?.rttMs).toBeCloseTo(far - 500, 6);
+  });
+
+  it('answers as scoring from scratch would, for any sequence of reports (property)', () => {
+    const n = (max: number) => fc.option(fc.integer({ min: 0, max }), { nil: undefined });
+    const fields = fc.record({
+      codec: fc.option(fc.constantFrom('PCMU', 'G729', 'opus'), { nil: undefined }),
+      packetsReceived: n(300),
+      packetsLost: n(30),
+      fractionLost: n(255),
+      jitterMs: n(50),
+      rttMs: n(400),
+    });
+    fc.assert(
+      fc.property(fc.array(fields, { maxLength: 8 }), (reports) => {
+        for (const f of reports) {
+          const e = { type: 'media.report' as const, ...f };
+          const { lossPercent, jitterMs, rttMs } = reportMeasures(e);
+          const mos =
+            e.codec === undefined || lossPercent === undefined
+              ? undefined
+              : mosFromNetwork({ codec: e.codec, lossPercent, jitterMs: jitterMs ?? 0, rttMs: rttMs ?? 0 })
+                  ?.mos;
+          const want =
+            mos === undefined || lossPercent === undefined
+              ? undefined
+              : { mos, jitterMs: jitterMs ?? 0, lossPercent, ...(rttMs !== undefined && { rttMs }) };
+          expect(reportScore(e)).toStrictEqual(want === undefined ? undefined : Object.freeze(want));
+        }
+      }),
+    );
   });
 });

@@ -5,7 +5,6 @@ import type { Registry } from '../../metrics/index.js';
 import { MOS_CODECS, MOS_UNAVAILABLE } from '../labels.js';
 import { scoreMedia } from '../outcome/media.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
-import { type CodecImpairment, codecImpairment } from '../standards/emodel.js';
 import { rttFromRtcp } from '../standards/rtp.js';
 import { Enum } from '../table.js';
 import { Tracker } from '../tracker.js';
@@ -88,14 +87,6 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
   const rtt = m.histogram('media_rtt_seconds').at();
   const mos = m.histogram('media_mos');
   const unavailable = m.counter('media_mos_unavailable_total');
-  // codecImpairment normalises the name with a regex; a media stack repeats a handful of names.
-  const codecCache = new Map<string, CodecImpairment | undefined>();
-  const impairmentOf = (codec: string): CodecImpairment | undefined => {
-    if (codecCache.has(codec)) return codecCache.get(codec);
-    const found = codecImpairment(codec);
-    if (codecCache.size < 64) codecCache.set(codec, found);
-    return found;
-  };
   // Calls whose end never arrives are still scored when evicted: the reports were real.
   const calls = new Tracker<CallMedia>(o.maxTracked, o.maxAgeSeconds * 1000, (c) => scoreCall(c));
 
@@ -196,12 +187,7 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
     },
     score(codec, lossPercent, jitterMs, rttMs) {
       // Decided by the one media scorer, which the store and trace sinks use too.
-      const s = scoreMedia(
-        codec === undefined ? undefined : impairmentOf(codec),
-        lossPercent,
-        jitterMs,
-        rttMs,
-      );
+      const s = scoreMedia(codec, lossPercent, jitterMs, rttMs);
       if (s.mos === undefined) return void unavailable.at(unavailableReasons.of(s.unavailable)).inc();
       mos.at(codecs.of(s.codec.id)).observe(s.mos);
       return s.mos;
