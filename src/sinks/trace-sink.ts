@@ -68,14 +68,21 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
   const maxOpen = options.maxOpen ?? 10_000;
   // Insertion-ordered, so the first entry is the oldest open call.
   const spans = new Map<string, Span>();
-  // Calls answered so far: the outcome at the end depends on it.
+  // Recording calls answered so far: the outcome at the end depends on it.
   const answered = new Set<string>();
   // Parents adopted for calls about to start; bounded like the spans, oldest dropped first.
   const parents = new Map<string, Context>();
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
-  const event = (callId: string | undefined, name: string, e: SidetoneEvent, attributes?: Attributes) => {
-    if (callId !== undefined) spans.get(callId)?.addEvent(name, attributes, at(e));
+  // A call's span when it records, else undefined, so that `recording(id)?.addEvent(name, {...})`
+  // builds no attributes for a span that drops them: with no SDK registered (or the call sampled
+  // out) every span is a no-op one, and the attribute objects, media scores and outcome of every
+  // event were work for nothing.
+  const recording = (callId: string | undefined): Span | undefined => {
+    const span = callId === undefined ? undefined : spans.get(callId);
+    return span?.isRecording() ? span : undefined;
   };
+  const event = (callId: string | undefined, name: string, e: SidetoneEvent) =>
+    recording(callId)?.addEvent(name, undefined, at(e));
   const number = (attributes: Attributes, side: 'from' | 'to', value: string | undefined) => {
     if (value === undefined || value.trim() === '') return;
     const masked = maskNumber(value);
@@ -118,46 +125,67 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
     }),
     bus.on('call.ringing', (e) => event(e.callId, e.early ? 'early_media' : 'ringing', e)),
     bus.on('call.answered', (e) => {
-      if (spans.has(e.callId)) answered.add(e.callId);
-      event(e.callId, 'answered', e);
+      const span = recording(e.callId);
+      if (span === undefined) return;
+      answered.add(e.callId);
+      span.addEvent('answered', undefined, at(e));
     }),
     bus.on('call.held', (e) => event(e.callId, 'held', e)),
     bus.on('call.resumed', (e) => event(e.callId, 'resumed', e)),
     bus.on('sip.request', (e) =>
-      event(e.callId, 'sip.request', e, { 'sip.method': e.method, 'sip.direction': e.direction }),
+      recording(e.callId)?.addEvent(
+        'sip.request',
+        { 'sip.method': e.method, 'sip.direction': e.direction },
+        at(e),
+      ),
     ),
     bus.on('sip.response', (e) =>
-      event(e.callId, 'sip.response', e, {
-        'sip.method': e.method,
-        'sip.response.status_code': e.code,
-        'sip.direction': e.direction,
-      }),
+      recording(e.callId)?.addEvent(
+        'sip.response',
+        { 'sip.method': e.method, 'sip.response.status_code': e.code, 'sip.direction': e.direction },
+        at(e),
+      ),
     ),
     bus.on('sip.transaction_timeout', (e) =>
-      event(e.callId, 'sip.transaction_timeout', e, { 'sip.method': e.method, 'sip.timer': e.timer }),
+      recording(e.callId)?.addEvent(
+        'sip.transaction_timeout',
+        { 'sip.method': e.method, 'sip.timer': e.timer },
+        at(e),
+      ),
     ),
     bus.on('voiceai.first_byte', (e) =>
-      event(e.callId, `voiceai.${e.stage}.first_byte`, e, { 'voiceai.seconds': e.seconds }),
+      recording(e.callId)?.addEvent(`voiceai.${e.stage}.first_byte`, { 'voiceai.seconds': e.seconds }, at(e)),
     ),
     bus.on('voiceai.barge_in', (e) => event(e.callId, 'voiceai.barge_in', e)),
     bus.on('voiceai.asr_error', (e) =>
-      event(e.callId, 'voiceai.asr_error', e, e.reason ? { 'voiceai.reason': e.reason } : undefined),
+      recording(e.callId)?.addEvent(
+        'voiceai.asr_error',
+        e.reason ? { 'voiceai.reason': e.reason } : undefined,
+        at(e),
+      ),
     ),
     bus.on('voiceai.tts_error', (e) =>
-      event(e.callId, 'voiceai.tts_error', e, e.reason ? { 'voiceai.reason': e.reason } : undefined),
+      recording(e.callId)?.addEvent(
+        'voiceai.tts_error',
+        e.reason ? { 'voiceai.reason': e.reason } : undefined,
+        at(e),
+      ),
     ),
     bus.on('voiceai.tool_call', (e) =>
-      event(e.callId, 'voiceai.tool_call', e, { 'voiceai.ok': e.ok, 'voiceai.seconds': e.seconds }),
+      recording(e.callId)?.addEvent(
+        'voiceai.tool_call',
+        { 'voiceai.ok': e.ok, 'voiceai.seconds': e.seconds },
+        at(e),
+      ),
     ),
     bus.on('media.report', (e) => {
-      if (e.callId === undefined) return;
-      const span = spans.get(e.callId);
+      const span = recording(e.callId);
       if (span === undefined) return;
       if (e.codec !== undefined && CODEC.test(e.codec) && !DIGITS.test(e.codec))
         span.setAttribute('sidetone.call.codec', e.codec);
       const m = mediaSummary(e);
       if (m !== undefined) {
-        event(e.callId, 'media', e, { mos: m.mos, loss_percent: m.lossPercent, jitter_ms: m.jitterMs });
+        span.addEvent('media', { mos: m.mos, loss_percent: m.lossPercent, jitter_ms: m.jitterMs }, at(e));
       }
     }),
     bus.on('call.ended', (e) => {
@@ -165,6 +193,10 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       if (span === undefined) return;
       spans.delete(e.callId);
       const wasAnswered = answered.delete(e.callId);
+      if (!span.isRecording()) {
+        span.end(at(e));
+        return;
+      }
       if (e.sipCode !== undefined) span.setAttribute('sip.response.status_code', e.sipCode);
       if (e.q850 !== undefined) span.setAttribute('sidetone.call.q850_cause', e.q850);
       if (e.hangupBy !== undefined) span.setAttribute('sidetone.call.hangup_by', e.hangupBy);

@@ -12,8 +12,11 @@ interface Recorded {
   end?: TimeInput | 'now';
 }
 
-/** A Tracer (the @opentelemetry/api interface an SDK implements) that records what it is told. */
-function recordingTracer(): { tracer: Tracer; spans: Recorded[] } {
+/**
+ * A Tracer (the @opentelemetry/api interface an SDK implements) that records what it is told;
+ * with `sampled` false its spans say they do not record (a sampler dropped them), and still record.
+ */
+function recordingTracer(sampled = true): { tracer: Tracer; spans: Recorded[] } {
   const spans: Recorded[] = [];
   const tracer = {
     startSpan(name: string, options: SpanOptions = {}): Span {
@@ -29,7 +32,8 @@ function recordingTracer(): { tracer: Tracer; spans: Recorded[] } {
         end: (t?: TimeInput) => {
           r.end = t ?? 'now';
         },
-        isRecording: () => r.end === undefined,
+        isRecording: () => sampled && r.end === undefined,
+        spanContext: () => ({ traceId: 'f'.repeat(32), spanId: 'e'.repeat(16), traceFlags: 0 }),
       };
       return span as unknown as Span;
     },
@@ -111,5 +115,33 @@ describe('trace sink', () => {
     expect(spans[0]?.end).toBe('now');
     sink.close();
     expect(spans.every((s) => s.end !== undefined)).toBe(true);
+  });
+
+  it('a span that does not record is ended at the call end and gets nothing else built', () => {
+    const bus = new EventBus();
+    const { tracer, spans } = recordingTracer(false);
+    const sink = traceSink(bus, { tracer });
+    bus.emit({ type: 'call.started', ts: T, callId: 'c', direction: 'inbound', channel: 'sip' });
+    bus.emit({ type: 'call.answered', ts: T + 1, callId: 'c' });
+    bus.emit({
+      type: 'sip.response',
+      ts: T + 2,
+      callId: 'c',
+      method: 'INVITE',
+      code: 200,
+      direction: 'inbound',
+    });
+    bus.emit({ type: 'media.report', ts: T + 3, callId: 'c', codec: 'PCMU', fractionLost: 0 });
+    expect(sink.spanContext('c')?.spanId).toBe('e'.repeat(16)); // still there for exemplars and logs
+    bus.emit({ type: 'call.ended', ts: T + 4, callId: 'c', q850: 16 });
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.events).toEqual([]);
+    expect(spans[0]?.status).toBeUndefined();
+    expect(Object.keys(spans[0]?.attributes ?? {})).toEqual([
+      'sidetone.call.direction',
+      'sidetone.call.channel',
+    ]);
+    expect(spans[0]?.end).toBe(T + 4);
+    expect(sink.open).toBe(0);
   });
 });
