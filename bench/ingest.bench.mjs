@@ -177,9 +177,21 @@ await load(`${sidecar.url}/events`, WARMUP_SECONDS);
 prom.kill('SIGSTOP');
 await load(floorUrl, WARMUP_SECONDS);
 prom.kill('SIGCONT');
+/** Prometheus's view of the sidecar, read while it runs (a scrape across a pause would look slow). */
+async function scrapeStatus() {
+  try {
+    const r = await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`);
+    const t = (await r.json()).data.activeTargets[0];
+    return `target ${t.health}${t.lastError ? ` (${t.lastError})` : ''}, last scrape ${(t.lastScrapeDuration * 1000).toFixed(1)} ms`;
+  } catch {
+    return 'prometheus not installed';
+  }
+}
 const rounds = [];
+let scrape = '';
 for (let k = 0; k < ROUNDS; k++) {
   const side = await load(`${sidecar.url}/events`);
+  scrape = await scrapeStatus();
   // Prometheus scrapes the sidecar, in this process: paused while the floor runs, so the floor
   // does not pay for our scrapes (resumed, it scrapes again at once).
   prom.kill('SIGSTOP');
@@ -194,12 +206,6 @@ for (let k = 0; k < ROUNDS; k++) {
       `(main ELU ${floor.elu.toFixed(2)}, main CPU ${floor.mainUsPerEvent.toFixed(2)}, process CPU ${floor.cpuUsPerEvent.toFixed(2)} us/event): ${ratio.toFixed(2)}`,
   );
 }
-let scrape = 'prometheus not installed';
-try {
-  const r = await fetch(`http://127.0.0.1:${promPort}/api/v1/targets`);
-  const t = (await r.json()).data.activeTargets[0];
-  scrape = `target ${t.health}${t.lastError ? ` (${t.lastError})` : ''}, last scrape ${(t.lastScrapeDuration * 1000).toFixed(1)} ms`;
-} catch {}
 prom.kill('SIGTERM');
 await sidecar.close();
 floorServer.close();
