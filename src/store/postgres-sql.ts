@@ -5,7 +5,7 @@
  * classifier, as in SQLite, so both backends file a call the same way.
  */
 import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
-import { keyed, PG_PARTITIONS } from './postgres-partitions.js';
+import { DAY_MS, keyed, PG_PARTITIONS } from './postgres-partitions.js';
 import {
   PG_READ_INDEXES,
   PG_ROLLUPS,
@@ -181,10 +181,17 @@ const READS = Object.fromEntries(
 /** No call in progress: @active_from past every day. */
 export const NO_ACTIVE_DAY = 8e18;
 /**
- * Read before each analytics read: is anything filed at or after @to (see rollup-sql.ts `after`),
- * and the filed-day bounds of `READS`.
+ * Read before each analytics read: the filed-day bounds of `READS`, and `later`: is anything filed
+ * from @to to the end of its day? Only that stretch matters (rollup.ts `planRange`: with nothing
+ * there, the reads take @to's slots up to the end of the day from rollups). Its records are filed
+ * from the day of @to to @lag after it, so planning takes those partitions alone. Asked of every
+ * record at or after @to, as first written, the partitions of every later day were planned: for a
+ * dashboard's previous period (its @to is the range's start) the 90 of a 90-day store, 45-74 ms of
+ * planning where one day's took 3 ms (10M calls). @lag here is the largest the store has seen; if
+ * `call_days` now has a larger one (returned as `lag`), the store asks again with that.
  */
-const RANGE_BOUNDS = `SELECT EXISTS (SELECT 1 FROM calls WHERE first_at >= @to AND filed_day >= sidetone_day(@to)) AS later,
+const RANGE_BOUNDS = `SELECT EXISTS (SELECT 1 FROM calls WHERE first_at >= @to AND first_at < sidetone_day(@to - 1) + ${DAY_MS}
+    AND filed_day >= sidetone_day(@to) AND filed_day <= sidetone_day(@to - 1) + CAST(@lag AS BIGINT)) AS later,
   COALESCE((SELECT MAX(lag) FROM call_days), 0) AS lag,
   COALESCE((SELECT MIN(filed_day) FROM call_days WHERE active > 0), ${NO_ACTIVE_DAY}::bigint) AS active_from`;
 /** Rollup rows emptied by retention, deleted after it ($1: the cutoff). */

@@ -149,6 +149,8 @@ export class PostgresCallStore implements CallStore {
   private readonly protect: Protect;
   private readonly exactPercentilesUpTo: number;
   private closed = false;
+  /** The largest filing lag read from `call_days` so far: what the bounds read plans with. */
+  private lag = 0;
   /** The days whose partitions exist, as far as this store knows (postgres-partitions.ts). */
   private readonly days = new KnownDays();
   /** The partition code's access to the database, with this store's errors and retries. */
@@ -509,7 +511,7 @@ export class PostgresCallStore implements CallStore {
   /** A rollup read with its named parameters bound in order. */
   private async rollupRead<R extends pg.QueryResultRow>(
     what: keyof typeof SQL.ROLLUP_READS,
-    params: RangePlan,
+    params: RangePlan & { lag?: number; active_from?: number },
     rowMode?: 'array',
     db: Db = this.pool,
   ): Promise<R[]> {
@@ -529,15 +531,17 @@ export class PostgresCallStore implements CallStore {
   /** Which slots of `q` come from rollups (see rollup.ts). */
   private async plan(q: CallQuery, db: Db = this.pool): Promise<FiledPlan> {
     const plan = planRange(q, q.exact);
-    // With the filed-day bounds the reads' record parts need (postgres-sql.ts `READS`).
-    const [row] = await this.rollupRead<{ later: boolean; lag: number; active_from: number }>(
-      'after',
-      plan,
-      undefined,
-      db,
-    );
-    const bounds = { lag: row?.lag ?? 0, active_from: row?.active_from ?? SQL.NO_ACTIVE_DAY };
-    return { ...(q.exact || row?.later ? plan : planRange(q, false, true)), ...bounds };
+    // With the filed-day bounds the reads' record parts need (postgres-sql.ts `READS`), read with
+    // the largest lag seen so far; a larger one since means reading again with it (see RANGE_BOUNDS).
+    type Bounds = { later: boolean; lag: number; active_from: number };
+    const bounds = async (lag: number) =>
+      (await this.rollupRead<Bounds>('after', { ...plan, lag }, undefined, db))[0];
+    const seen = this.lag;
+    let row = await bounds(seen);
+    if (row !== undefined && row.lag > seen) row = await bounds(row.lag);
+    this.lag = row?.lag ?? 0;
+    const filed = { lag: row?.lag ?? 0, active_from: row?.active_from ?? SQL.NO_ACTIVE_DAY };
+    return { ...(q.exact || row?.later ? plan : planRange(q, false, true)), ...filed };
   }
 
   async stats(q: CallQuery): Promise<CallStats> {
