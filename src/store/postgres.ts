@@ -31,6 +31,7 @@ import {
   RETENTION_LOCK,
   SMS_KEY_INSERT,
 } from './postgres-partitions.js';
+import { readStatement, WarmConnections } from './postgres-pool.js';
 import { dropExpired } from './postgres-retention.js';
 import * as SQL from './postgres-sql.js';
 import { checkPrivacyConfig, mayReveal, numberProtector, type PrivacyConfig } from './privacy.js';
@@ -145,6 +146,9 @@ export class PostgresCallStore implements CallStore {
   readonly instance: string;
   schemaVersion = 0;
   private readonly pool: pg.Pool;
+  private readonly poolSize: number;
+  /** The pool's connections run each rollup read once before serving (postgres-pool.ts). */
+  private readonly warm = new WarmConnections();
   private readonly privacy: PrivacyConfig;
   private readonly protect: Protect;
   private readonly exactPercentilesUpTo: number;
@@ -186,14 +190,30 @@ export class PostgresCallStore implements CallStore {
     // unknown) scans whole tables, 1.6 s instead of 30 ms at 10M calls; parsing stays cached.
     let options = `-c sidetone.instance=${esc(this.instance)} -c plan_cache_mode=force_custom_plan`;
     if (opts.schema !== undefined) options += ` -c search_path=${opts.schema}`;
+    this.poolSize = opts.poolSize ?? 4;
     this.pool = new pg.Pool({
       connectionString: opts.url,
-      max: opts.poolSize ?? 4,
+      max: this.poolSize,
+      // Every connection stays open while idle (a new one is cold: postgres-pool.ts); idle ones
+      // do not keep the process alive, as pg-pool's idle timeout let it end before.
+      min: this.poolSize,
+      allowExitOnIdle: true,
+      onConnect: this.warm.onConnect,
       options,
       types: TYPES,
     });
     // An idle connection the server drops must not crash the process; the next query reconnects.
     this.pool.on('error', () => {});
+  }
+
+  /** Open every connection of the pool now, each with the rollup reads prepared (postgres-pool.ts). */
+  async fillPool(): Promise<void> {
+    this.assertOpen('open');
+    try {
+      await this.warm.fill(this.pool, this.poolSize);
+    } catch (e) {
+      throw this.wrap(e, 'open');
+    }
   }
 
   /** Create the schema if asked, and bring it to the latest version under an advisory lock. */
@@ -227,6 +247,7 @@ export class PostgresCallStore implements CallStore {
       }
       await client.query('COMMIT');
       this.schemaVersion = Math.max(current, SQL.PG_LATEST_VERSION);
+      this.warm.ready = true;
       return this.schemaVersion;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
@@ -519,8 +540,8 @@ export class PostgresCallStore implements CallStore {
     const values = names.map((n) => (params as unknown as Record<string, unknown>)[n] ?? null);
     this.assertOpen(what);
     try {
-      // Named: each connection parses and plans these long statements once, not on every read.
-      const name = `sidetone_read_${what}`;
+      // Named: each connection parses these long statements once (when it opens: postgres-pool.ts).
+      const name = readStatement(what);
       const q = rowMode ? db.query({ name, text, values, rowMode }) : db.query<R>({ name, text, values });
       return (await q).rows as R[];
     } catch (e) {
@@ -740,6 +761,7 @@ export async function openPostgresCallStore(opts: PostgresCallStoreOptions): Pro
   const store = new PostgresCallStore(opts);
   try {
     await store.migrate(opts.schema);
+    await store.fillPool();
   } catch (e) {
     await store.close();
     throw e;

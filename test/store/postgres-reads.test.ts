@@ -1,14 +1,88 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openPostgresCallStore } from '../../src/store/postgres.js';
+import { warmConnection, warmingReads } from '../../src/store/postgres-pool.js';
 import { ROLLUP_READS } from '../../src/store/postgres-sql.js';
+import { planRange } from '../../src/store/rollup.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { KEY, lifecycle } from './contract.js';
 
 const server = postgresForFile();
 const privacy = { hashKey: KEY, storeRaw: false };
+const T = Date.UTC(2024, 0, 15, 10);
 
 describe('PostgreSQL store reads', () => {
+  it('a store opens its whole pool at once and keeps it while it reads and writes', async () => {
+    const schema = freshSchema();
+    const probe = new pg.Client({ connectionString: server.url });
+    await probe.connect();
+    const backends = async () =>
+      (
+        await probe.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        )
+      ).rows[0]!.n;
+    const before = await backends();
+    const store = await openPostgresCallStore({ url: server.url, schema, privacy, poolSize: 3 });
+    try {
+      expect(await backends()).toBe(before + 3);
+      await store.applyBatch(lifecycle('c1', T));
+      const range = { from: T - 1, to: T + 3_600_000 };
+      const [stats, overview] = await Promise.all([store.stats(range), store.overview(range, 'hour')]);
+      expect(stats.total).toBe(1);
+      expect(overview.stats.answered).toBe(1);
+      expect(await backends()).toBe(before + 3);
+    } finally {
+      await store.close();
+      await probe.end();
+      await dropSchema(server.url, schema);
+    }
+  });
+
+  it('warming prepares every read the store runs, over a range that plans no day partition', async () => {
+    const schema = freshSchema();
+    const store = await openPostgresCallStore({ url: server.url, schema, privacy });
+    const c = new pg.Client({
+      connectionString: server.url,
+      options: `-c search_path=${schema} -c plan_cache_mode=force_custom_plan`,
+    });
+    await c.connect();
+    try {
+      await store.applyBatch(lifecycle('c1', T));
+      expect(await warmConnection(c)).toBe(true);
+      const prepared = await c.query<{ name: string }>(
+        'SELECT name FROM pg_prepared_statements ORDER BY name',
+      );
+      expect(prepared.rows.map((r) => r.name)).toEqual(
+        warmingReads()
+          .map((q) => q.name)
+          .sort(),
+      );
+      const explain = async (text: string, values: unknown[]) =>
+        (await c.query({ text: `EXPLAIN ${text}`, values })).rows.map((r) => r['QUERY PLAN']).join('\n');
+      // A read over the call's day plans its partition (what the check below would catch) ...
+      const plan = { ...planRange({ from: T - 1, to: T + 3_600_000 }), lag: 0, active_from: T } as Record<
+        string,
+        unknown
+      >;
+      const { text, names } = ROLLUP_READS.stats;
+      expect(
+        await explain(
+          text,
+          names.map((n) => plan[n] ?? null),
+        ),
+      ).toMatch(/calls_20240115/);
+      // ... and a warming read none: warming a connection must not open every day's partition.
+      for (const q of warmingReads()) {
+        expect(await explain(q.text, q.values as unknown[])).not.toMatch(/calls_\d{8}/);
+      }
+    } finally {
+      await c.end();
+      await store.close();
+      await dropSchema(server.url, schema);
+    }
+  });
+
   it('the bounds read plans the partitions of its day, and reads again when a lag grew', async () => {
     const schema = freshSchema();
     const store = await openPostgresCallStore({ url: server.url, schema, privacy });
