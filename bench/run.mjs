@@ -125,6 +125,11 @@ function storeRows(d) {
     `Store: ${d.calls.toLocaleString('en')} calls (${d.ingest.updates.toLocaleString('en')} updates, batches of ${d.ingest.batchSize}) ingested at ${d.ingest.updatesPerSecond.toLocaleString('en')} updates/s = ${d.ingest.callsPerSecond.toLocaleString('en')} calls/s into a ${d.fileMb} MB SQLite file, ${(d.ingest.updatesPerSecond / d.ingest.rowInsertsPerSecond).toFixed(2)} of raw INSERTs of the same updates as indexed event rows (${d.ingest.rowInsertsPerSecond.toLocaleString('en')} rows/s: every field, integer key, call-id and time indexes; no upsert, no derived columns, no hashing, no rollups) and ${(d.ingest.updatesPerSecond / d.ingest.rawInsertsPerSecond).toFixed(2)} of a bare 5-column append with no index (${d.ingest.rawInsertsPerSecond.toLocaleString('en')} rows/s); dashboard for one day ${d.dashboardDay.medianMs} ms median (${d.dashboardWeek.medianMs} ms for 7 days).`,
     `CSV export of ${d.exportCsv.rows.toLocaleString('en')} calls (${d.exportCsv.mb} MB) in ${d.exportCsv.seconds} s, peak RSS ${d.exportCsv.peakRssMb} MB (baseline ${d.exportCsv.baselineRssMb} MB).`,
   );
+  if (d.liveIngest !== undefined) {
+    notes.push(
+      `Sustained live ingest (calls filed at "now", ${d.liveIngest.callsPerSecond.toLocaleString('en')} a second for 5 simulated minutes, so the open 10-minute slot keeps filling): CPU per call by minute ${d.liveIngest.cpuUsPerCallByMinute.join(', ')} us.`,
+    );
+  }
 }
 
 /** Rollup reads (ms at 10M calls) per backend; each must stay <= 50 ms (issue 17). */
