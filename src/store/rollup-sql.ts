@@ -313,20 +313,30 @@ export const SQLITE_QUEUE = {
   add: 'INSERT OR IGNORE INTO rollup_add (id) VALUES (?)',
 } as const;
 
+/**
+ * Apply `changes` to every grain through the scratch tables (SQLITE_SCRATCH), then run `empty`
+ * (the statements that empty their queue).
+ */
+function sqliteApply(changes: ReturnType<typeof changeStatements>, empty: readonly string[]): string[] {
+  return [
+    'DELETE FROM temp.rollup_delta',
+    `INSERT INTO temp.rollup_delta ${changes.delta}`,
+    'DELETE FROM temp.duration_delta',
+    `INSERT INTO temp.duration_delta ${changes.durations}`,
+    ...GRAINS.flatMap((g) => [
+      changes.upsert(g.calls, g.ms, 'temp.rollup_delta'),
+      changes.hupsert(g.durations, g.ms, 'temp.duration_delta'),
+    ]),
+    ...changes.cleanup,
+    ...empty,
+  ];
+}
+
 /** Apply the queued changes to every grain, then empty the queue: the first step of a flush. */
-export const SQLITE_APPLY_QUEUE: readonly string[] = [
-  'DELETE FROM temp.rollup_delta',
-  `INSERT INTO temp.rollup_delta ${QUEUED.delta}`,
-  'DELETE FROM temp.duration_delta',
-  `INSERT INTO temp.duration_delta ${QUEUED.durations}`,
-  ...GRAINS.flatMap((g) => [
-    QUEUED.upsert(g.calls, g.ms, 'temp.rollup_delta'),
-    QUEUED.hupsert(g.durations, g.ms, 'temp.duration_delta'),
-  ]),
-  ...QUEUED.cleanup,
+export const SQLITE_APPLY_QUEUE: readonly string[] = sqliteApply(QUEUED, [
   'DELETE FROM rollup_add',
   'DELETE FROM rollup_remove',
-];
+]);
 
 /**
  * Statements rebuilding the slots of grain `g` in [@lo, @hi) (whole slots): from the records, or
@@ -414,18 +424,7 @@ export const SQLITE_SCRATCH = `
   CREATE TEMP TABLE IF NOT EXISTS duration_delta (${SQLITE_CHANGES.durationColumns.join(', ')}, n);`;
 
 /** Apply schema 5's queued changes, then empty the queue: run in the transaction of every write. */
-const SQLITE_APPLY_PENDING: readonly string[] = [
-  'DELETE FROM temp.rollup_delta',
-  `INSERT INTO temp.rollup_delta ${SQLITE_CHANGES.delta}`,
-  'DELETE FROM temp.duration_delta',
-  `INSERT INTO temp.duration_delta ${SQLITE_CHANGES.durations}`,
-  ...GRAINS.flatMap((g) => [
-    SQLITE_CHANGES.upsert(g.calls, g.ms, 'temp.rollup_delta'),
-    SQLITE_CHANGES.hupsert(g.durations, g.ms, 'temp.duration_delta'),
-  ]),
-  ...SQLITE_CHANGES.cleanup,
-  'DELETE FROM rollup_pending',
-];
+const SQLITE_APPLY_PENDING: readonly string[] = sqliteApply(SQLITE_CHANGES, ['DELETE FROM rollup_pending']);
 
 /** The SQLite migration that adds the rollups (tables, queue, triggers, backfill). */
 export const SQLITE_ROLLUPS = `${tables('sqlite')}\n${sqliteQueue()}\n${backfill('sqlite')}`;

@@ -28,20 +28,22 @@ function calls(prefix: string, n: number, at: number, every: number): CallUpdate
   }).flat();
 }
 
-/** Changes left for a flush: marked slots, queued calls and kept contributions. */
-const marks = (path: string) => {
+/** One number read from the store file by another connection. */
+const count = (path: string, sql: string) => {
   const db = new Database(path, { readonly: true });
   try {
-    return db
-      .prepare(
-        'SELECT (SELECT COUNT(*) FROM rollup_dirty) + (SELECT COUNT(*) FROM rollup_add) + (SELECT COUNT(*) FROM rollup_remove)',
-      )
-      .pluck()
-      .get() as number;
+    return db.prepare(sql).pluck().get() as number;
   } finally {
     db.close();
   }
 };
+
+/** Changes left for a flush: marked slots, queued calls and kept contributions. */
+const marks = (path: string) =>
+  count(
+    path,
+    'SELECT (SELECT COUNT(*) FROM rollup_dirty) + (SELECT COUNT(*) FROM rollup_add) + (SELECT COUNT(*) FROM rollup_remove)',
+  );
 
 describe('SQLite rollups by queued changes and marked slots', () => {
   let remove = () => {};
@@ -159,13 +161,8 @@ describe('SQLite rollups by queued changes and marked slots', () => {
       await store.applyBatch(calls('p', 300, start, 600_000).filter((u) => u.kind === 'started'));
       expect(await store.closeZombies(60, DAY0)).toBe(300);
       expect(marks(path)).toBe(0);
-      const db = new Database(path, { readonly: true });
-      const timeouts = db
-        .prepare("SELECT SUM(n) FROM call_rollup_day WHERE status = 'timeout' AND direction = '\u0002'")
-        .pluck()
-        .get();
-      db.close();
-      expect(timeouts).toBe(300);
+      const timeouts = "SELECT SUM(n) FROM call_rollup_day WHERE status = 'timeout' AND direction = '\u0002'";
+      expect(count(path, timeouts)).toBe(300);
       await store.close();
     } finally {
       vi.useRealTimers();
@@ -196,26 +193,18 @@ describe('SQLite rollups by queued changes and marked slots', () => {
     const path = join(t.dir, 'calls.db');
     const store = await openSqliteCallStore({ path, privacy });
     const at = DAY0 + 3_600_000;
-    const count = (sql: string) => {
-      const db = new Database(path, { readonly: true });
-      try {
-        return db.prepare(sql).pluck().get() as number;
-      } finally {
-        db.close();
-      }
-    };
     vi.useFakeTimers({ toFake: ['performance'] });
     try {
       // A slot with nothing rolled up yet is marked whole: no row per call.
       await store.applyBatch(calls('a', 50, at, 1000));
-      expect(count('SELECT COUNT(*) FROM rollup_dirty')).toBe(1);
-      expect(count('SELECT COUNT(*) FROM rollup_add')).toBe(0);
+      expect(count(path, 'SELECT COUNT(*) FROM rollup_dirty')).toBe(1);
+      expect(count(path, 'SELECT COUNT(*) FROM rollup_add')).toBe(0);
       expect((await store.stats(day)).total).toBe(50); // the read flushes
       // Live traffic into the same slot: each call queued, the slot not marked, so a flush does
       // not group the 50 calls already rolled up again.
       await store.applyBatch(calls('b', 30, at + 60_000, 1000));
-      expect(count('SELECT COUNT(*) FROM rollup_dirty')).toBe(0);
-      expect(count('SELECT COUNT(*) FROM rollup_add')).toBe(30);
+      expect(count(path, 'SELECT COUNT(*) FROM rollup_dirty')).toBe(0);
+      expect(count(path, 'SELECT COUNT(*) FROM rollup_add')).toBe(30);
     } finally {
       vi.useRealTimers();
     }
@@ -258,9 +247,7 @@ describe('SQLite rollups by queued changes and marked slots', () => {
       await store.applyBatch([
         { kind: 'media', callId: 'x', at: at + 62_000, mos: 2.5, jitterMs: 30, lossPercent: 4 },
       ]);
-      const db = new Database(path, { readonly: true });
-      expect(db.prepare('SELECT COUNT(*) FROM rollup_remove').pluck().get()).toBe(1);
-      db.close();
+      expect(count(path, 'SELECT COUNT(*) FROM rollup_remove')).toBe(1);
     } finally {
       vi.useRealTimers();
     }
