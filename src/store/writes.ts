@@ -11,51 +11,98 @@ export type Protect = (n: string | undefined) => ProtectedNumber | null;
 
 export type CallWrite = 'started' | 'ringing' | 'answered' | 'ended' | 'transcript' | 'media';
 
-/** hash, masked, raw of `from`, then of `to` (the column order of every upsert). */
-function numbers(protect: Protect, from: string | undefined, to: string | undefined): unknown[] {
-  const f = protect(from);
-  const t = protect(to);
-  return [
-    f?.hash ?? null,
-    f?.masked ?? null,
-    f?.raw ?? null,
-    t?.hash ?? null,
-    t?.masked ?? null,
-    t?.raw ?? null,
-  ];
+/** Where a combined row (COMBINED_CALL) holds a column. */
+const col = (c: string) => {
+  const i = COMBINED_CALL.columns.indexOf(c);
+  if (i < 0) throw new Error(`combined call upsert lacks column ${c}`);
+  return i;
+};
+const WIDTH = COMBINED_CALL.columns.length;
+const STARTED = col('started_at');
+const FROM = col('from_hash');
+const TO = col('to_hash');
+const RINGING = col('ringing_at');
+const ANSWERED = col('answered_at');
+const ENDED = col('ended_at');
+const TRANSCRIPT = col('transcript');
+const MEDIA = col('mos');
+/** Each kind as a bit: a row holds at most one update of each. */
+const BIT: Record<CallWrite, number> = {
+  started: 1,
+  ringing: 2,
+  answered: 4,
+  ended: 8,
+  transcript: 16,
+  media: 32,
+};
+
+/** A number's hash, masked and raw forms at `i` of a combined row (nulls when absent). */
+function setNumber(row: unknown[], i: number, p: ReturnType<Protect>): void {
+  row[i] = p === null ? null : p.hash;
+  row[i + 1] = p === null ? null : p.masked;
+  row[i + 2] = p === null ? null : p.raw;
 }
 
-export function callWrite(protect: Protect, u: CallUpdate): [CallWrite, unknown[]] {
-  const id = u.callId;
-  const at = Math.trunc(u.at);
+/** hash, masked, raw of a number (the column order of every upsert). */
+const numbers = (p: ReturnType<Protect>) => (p === null ? [null, null, null] : [p.hash, p.masked, p.raw]);
+
+/** A combined row holding nothing yet but the call and its time. */
+function blankRow(callId: string, at: number): unknown[] {
+  const row: unknown[] = new Array(WIDTH).fill(null);
+  row[0] = callId;
+  row[1] = at;
+  row[TRANSCRIPT] = 0; // NOT NULL; 0 leaves a stored 1 alone (the rule runs only for a 1)
+  return row;
+}
+
+/** Write update `u` (filed at `at`) into its kind's columns of a combined row. */
+function fill(row: unknown[], protect: Protect, u: CallUpdate, at: number): void {
   switch (u.kind) {
     case 'started':
-      return [
-        'started',
-        [id, at, at, u.direction, u.channel, u.trunk ?? null, ...numbers(protect, u.from, u.to)],
-      ];
+      row[STARTED] = at;
+      row[STARTED + 1] = u.direction;
+      row[STARTED + 2] = u.channel;
+      row[STARTED + 3] = u.trunk ?? null;
+      setNumber(row, FROM, protect(u.from));
+      setNumber(row, TO, protect(u.to));
+      return;
     case 'ringing':
+      row[RINGING] = at;
+      return;
     case 'answered':
-      return [u.kind, [id, at, at]];
+      row[ANSWERED] = at;
+      return;
     case 'transcript':
-      return ['transcript', [id, at]];
+      row[TRANSCRIPT] = 1;
+      return;
     case 'ended':
-      return [
-        'ended',
-        [
-          id,
-          at,
-          at,
-          u.status ?? null,
-          u.sipCode ?? null,
-          u.q850 ?? null,
-          u.reason ?? null,
-          u.hangupBy ?? null,
-        ],
-      ];
+      row[ENDED] = at;
+      row[ENDED + 1] = u.status ?? null;
+      row[ENDED + 2] = u.sipCode ?? null;
+      row[ENDED + 3] = u.q850 ?? null;
+      row[ENDED + 4] = u.reason ?? null;
+      row[ENDED + 5] = u.hangupBy ?? null;
+      return;
     case 'media':
-      return ['media', [id, at, u.mos, u.jitterMs, u.lossPercent, u.rttMs ?? null]];
+      row[MEDIA] = u.mos;
+      row[MEDIA + 1] = u.jitterMs;
+      row[MEDIA + 2] = u.lossPercent;
+      row[MEDIA + 3] = u.rttMs ?? null;
+      return;
   }
+}
+
+/**
+ * One update as the parameters of its kind's own upsert (UPSERT_STARTED, ...): `call_id, first_at`
+ * and the kind's columns. The one-statement-per-update writes of schema 3 (tests replay them).
+ */
+export function callWrite(protect: Protect, u: CallUpdate): [CallWrite, unknown[]] {
+  const at = Math.trunc(u.at);
+  const row = blankRow(u.callId, at);
+  fill(row, protect, u, at);
+  if (u.kind === 'transcript') return ['transcript', [u.callId, at]];
+  const first = col(CALL_UPSERTS[u.kind].columns[0] as string);
+  return [u.kind, [u.callId, at, ...row.slice(first, first + CALL_UPSERTS[u.kind].columns.length)]];
 }
 
 type SmsOrigin = Extract<SmsUpdate, { kind: 'received' | 'sent' }>;
@@ -71,7 +118,8 @@ export function smsOriginWrite(protect: Protect, u: SmsOrigin): ['smsReceived' |
       at,
       u.gateway ?? null,
       u.segments ?? null,
-      ...numbers(protect, u.from, u.to),
+      ...numbers(protect(u.from)),
+      ...numbers(protect(u.to)),
       u.kind === 'sent' ? (u.reference ?? null) : null,
     ],
   ];
@@ -99,47 +147,44 @@ export function smsReportWrite(u: SmsReport, messageId: string): unknown[] {
   ];
 }
 
-/** Where each kind's columns start in a combined row (after call_id and first_at). */
-const SLOTS = Object.fromEntries(
-  (Object.keys(CALL_UPSERTS) as CallWrite[]).map((k) => [
-    k,
-    COMBINED_CALL.columns.indexOf(CALL_UPSERTS[k].columns[0] as string),
-  ]),
-) as Record<CallWrite, number>;
-const TRANSCRIPT = COMBINED_CALL.columns.indexOf('transcript');
+/** A combined row of one call, the kinds it holds, and the call's next row (next round). */
+interface Row {
+  kinds: number;
+  values: unknown[];
+  next: Row | undefined;
+}
 
 /**
  * A batch of call updates as rows of the combined upsert (UPSERT_CALL_COMBINED), in rounds: a row
  * holds one call's updates, at most one of each kind; a kind already in the row (a 183 after a
- * 180) starts the call's next row, which goes in the next round. One row per call instead of one
- * statement per update; the upserts commute, so rounds give the record one-by-one updates give.
+ * 180) goes to the call's next row, in the next round. One row per call instead of one statement
+ * per update; the upserts commute, so rounds give the record one-by-one updates give. Written for
+ * the hot path: one array per row, kinds as bits, no intermediate parameter lists.
  */
 export function callRounds(protect: Protect, updates: readonly CallUpdate[]): unknown[][][] {
-  const byCall = new Map<string, Array<{ kinds: Set<CallWrite>; values: unknown[] }>>();
-  for (const u of updates) {
-    const [kind, values] = callWrite(protect, u);
-    const at = values[1] as number;
-    let rows = byCall.get(u.callId);
-    if (rows === undefined) byCall.set(u.callId, (rows = []));
-    let row = rows.find((r) => !r.kinds.has(kind));
-    if (row === undefined) {
-      const fresh: unknown[] = COMBINED_CALL.columns.map(() => null);
-      fresh[0] = u.callId;
-      fresh[1] = at;
-      fresh[TRANSCRIPT] = 0; // NOT NULL; 0 leaves a stored 1 alone (the rule runs only for a 1)
-      rows.push((row = { kinds: new Set(), values: fresh }));
-    }
-    row.kinds.add(kind);
-    if (at < (row.values[1] as number)) row.values[1] = at;
-    const slot = SLOTS[kind];
-    if (kind === 'transcript') row.values[slot] = 1;
-    else for (let i = 2; i < values.length; i++) row.values[slot + i - 2] = values[i];
-  }
+  const firstRow = new Map<string, Row>();
   const rounds: unknown[][][] = [];
-  for (const rows of byCall.values()) {
-    rows.forEach((r, i) => {
-      (rounds[i] ??= []).push(r.values);
-    });
+  for (let i = 0; i < updates.length; i++) {
+    const u = updates[i]!;
+    const at = Math.trunc(u.at);
+    const bit = BIT[u.kind];
+    let row = firstRow.get(u.callId);
+    if (row === undefined) {
+      row = { kinds: 0, values: blankRow(u.callId, at), next: undefined };
+      firstRow.set(u.callId, row);
+      (rounds[0] ??= []).push(row.values);
+    } else {
+      for (let round = 1; (row.kinds & bit) !== 0; round++) {
+        if (row.next === undefined) {
+          row.next = { kinds: 0, values: blankRow(u.callId, at), next: undefined };
+          (rounds[round] ??= []).push(row.next.values);
+        }
+        row = row.next;
+      }
+    }
+    row.kinds |= bit;
+    if (at < (row.values[1] as number)) row.values[1] = at;
+    fill(row.values, protect, u, at);
   }
   return rounds;
 }
