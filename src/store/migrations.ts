@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { kpiFlagsSql, reasonSql, statusSql } from './derive.js';
-import { SQLITE_CHANGE_QUEUE, SQLITE_ROLLUPS, SQLITE_SLOT_MARKS } from './rollup-sql.js';
+import { SQLITE_CHANGE_QUEUE, SQLITE_READ_INDEXES, SQLITE_ROLLUPS, SQLITE_SLOT_MARKS } from './rollup-sql.js';
 
 export interface Migration {
   version: number;
@@ -125,6 +125,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       'calls: writes queue the calls they change for the rollups; slots stay marked by cleanup and retention',
     sql: SQLITE_CHANGE_QUEUE,
+  },
+  {
+    version: 8,
+    description: 'calls: indexes over the dimension-free hourly and daily rollup rows, for unfiltered reads',
+    sql: SQLITE_READ_INDEXES,
   },
 ];
 

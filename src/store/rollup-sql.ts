@@ -481,6 +481,9 @@ export const PG_ROLLUPS = `${tables('pg')}\n${pgTriggers()}\n${backfill('pg')}`;
 
 // --- Reads ---------------------------------------------------------------------------------------
 
+/** Which rollup rows a read takes: decided in SQL from its parameters, or by the caller. */
+export type RowChoice = 'either' | 'all' | 'detailed';
+
 const param = (d: Dialect, c: string) => (d === 'pg' ? `@${c}::text` : `@${c}`);
 const FILTERED = ['direction', 'trunk', 'channel'];
 /** Filters on records (and on detailed rollup rows): @direction @trunk @channel (@instance). */
@@ -491,14 +494,16 @@ const filters = (d: Dialect) =>
 /**
  * Which rollup rows a read takes: with no direction, trunk or channel filter the dimension-free
  * ones, else the detailed ones that match (`detailed` always: breakdowns need the dimensions).
- * Key columns hold filter values unchanged (no filter is a marker).
+ * Key columns hold filter values unchanged (no filter is a marker). `rows` fixes the choice when
+ * the caller makes it before the read (SQLite, see `rollupReads`); `either` decides in SQL.
  */
-function rollupFilter(d: Dialect, detailed = false): string {
-  const rows = `direction <> ${ALL} AND ${filters(d)}`;
-  if (detailed) return rows;
+function rollupFilter(d: Dialect, detailed = false, rows: RowChoice = 'either'): string {
+  const matching = `direction <> ${ALL} AND ${filters(d)}`;
+  if (detailed || rows === 'detailed') return matching;
+  if (rows === 'all') return `direction = ${ALL}`;
   const none = FILTERED.map((c) => `${param(d, c)} IS NULL`).join(' AND ');
   const instance = d === 'pg' ? ` AND (${param(d, 'instance')} IS NULL OR instance = @instance)` : '';
-  return `(CASE WHEN ${none} THEN direction = ${ALL} ELSE ${rows} END)${instance}`;
+  return `(CASE WHEN ${none} THEN direction = ${ALL} ELSE ${matching} END)${instance}`;
 }
 
 /**
@@ -514,6 +519,20 @@ export const PG_READ_INDEXES = GRAINS.filter((g) => g.ms !== TEN_MIN_MS)
   .flatMap((g) => [
     `CREATE INDEX ${g.calls}_all ON ${g.calls} (t, status, kpi) WHERE direction = ${ALL};`,
     `CREATE INDEX ${g.durations}_all ON ${g.durations} (t) WHERE direction = ${ALL};`,
+  ])
+  .join('\n');
+
+/**
+ * SQLite: the dimension-free rows of the hourly and daily tables by time, covering every column an
+ * unfiltered read takes, for the `all` reads (see `rollupReads`). As in PostgreSQL, a range read
+ * otherwise scanned every row of its days (about 6 call rows and 13 histogram rows for each one it
+ * keeps); a 90-day histogram at 10M calls took 8 ms, 2.4 with the index.
+ */
+export const SQLITE_READ_INDEXES = GRAINS.filter((g) => g.ms !== TEN_MIN_MS)
+  .flatMap((g) => [
+    `CREATE INDEX ${g.calls}_all ON ${g.calls} (t, status, kpi, ${[...SUM_NAMES, 'dur_min', 'dur_max'].join(', ')})
+      WHERE direction = ${ALL};`,
+    `CREATE INDEX ${g.durations}_all ON ${g.durations} (t, b, n) WHERE direction = ${ALL};`,
   ])
   .join('\n');
 
@@ -566,22 +585,22 @@ function parts(
   grain: 'hour' | 'day',
   select: (slotMs: number) => string,
   group: string,
-  opts: { detailed?: boolean; where?: string } = {},
+  opts: { detailed?: boolean; where?: string; rows?: RowChoice } = {},
 ): string {
   const where = opts.where ? ` AND ${opts.where}` : '';
   const out = SLOTS[grain].map(
     ([table, from, to, ms]) =>
-      `SELECT ${select(ms)} FROM ${table} WHERE t >= ${from} AND t < ${to} AND ${rollupFilter(d, opts.detailed)}${where}${group}`,
+      `SELECT ${select(ms)} FROM ${table} WHERE t >= ${from} AND t < ${to} AND ${rollupFilter(d, opts.detailed, opts.rows)}${where}${group}`,
   );
   out.push(`SELECT ${select(TEN_MIN_MS)} FROM e WHERE true${where}${group}`);
   return out.join('\n  UNION ALL ');
 }
 
 /** Duration histogram of a range: (b, n) rows from the rollups and the records at the edges. */
-function histogramSource(d: Dialect): string {
+function histogramSource(d: Dialect, rows: RowChoice): string {
   const rollups = SLOTS.day.map(
     ([table, from, to]) =>
-      `SELECT b, n FROM ${table.replace('rollup', 'duration')} WHERE t >= ${from} AND t < ${to} AND ${rollupFilter(d)}`,
+      `SELECT b, n FROM ${table.replace('rollup', 'duration')} WHERE t >= ${from} AND t < ${to} AND ${rollupFilter(d, false, rows)}`,
   );
   const records = (where: string) =>
     `SELECT b, n FROM (${recordBuckets(d, TEN_MIN_MS, `${where} AND ${inHistogram('')} AND ${filters(d)}`)}) x`;
@@ -610,9 +629,12 @@ export const OVERVIEW_COLUMNS = [
 /**
  * The analytics reads over rollups and records; their rows are what fold.ts folds (several rows
  * of one group are added up). Few rows and columns leave the database: turning a row value into a
- * JS value costs more than adding it up in SQL.
+ * JS value costs more than adding it up in SQL. `rows` says which rollup rows the reads take
+ * (`rollupFilter`): SQLite prepares an `all` set for unfiltered reads, which its partial indexes
+ * serve (SQLITE_READ_INDEXES), and a `detailed` set for filtered ones, and picks per read; it
+ * cannot use an index for a choice made in SQL.
  */
-export function rollupReads(d: Dialect) {
+export function rollupReads(d: Dialect, rows: RowChoice = 'either') {
   const sums = `${SUM_NAMES.map((c) => `SUM(${c}) AS ${c}`).join(', ')}, MIN(dur_min) AS dur_min, MAX(dur_max) AS dur_max`;
   const start = (bucketMs: number, slotMs: number) =>
     slotMs === bucketMs ? 't' : `(t / ${bucketMs}) * ${bucketMs}`;
@@ -625,9 +647,10 @@ export function rollupReads(d: Dialect) {
       (slot) =>
         `${start(ms, slot)} AS start, status, kpi, SUM(n) AS n, SUM(dur_count) AS dur_count, SUM(dur_sum) AS dur_sum`,
       ' GROUP BY 1, status, kpi HAVING SUM(n) <> 0',
+      { rows },
     );
   };
-  const statsParts = parts(d, 'day', () => `status, kpi, ${sums}`, ' GROUP BY status, kpi');
+  const statsParts = parts(d, 'day', () => `status, kpi, ${sums}`, ' GROUP BY status, kpi', { rows });
   const breakdownParts = parts(
     d,
     'day',
@@ -664,8 +687,9 @@ export function rollupReads(d: Dialect) {
     /** Exact shortest and longest answered duration: the ends of the percentile estimate. */
     bounds: `${recordEdges(d)} ${parts(d, 'day', () => 'MIN(dur_min) AS lo, MAX(dur_max) AS hi', '', {
       where: `status <> 'active' AND (kpi & ${ANSWERED}) <> 0`,
+      rows,
     })}`,
-    histogram: `SELECT b, SUM(n) AS n FROM (${histogramSource(d)}) h GROUP BY b HAVING SUM(n) <> 0 ORDER BY b`,
+    histogram: `SELECT b, SUM(n) AS n FROM (${histogramSource(d, rows)}) h GROUP BY b HAVING SUM(n) <> 0 ORDER BY b`,
     /** Is anything filed at or after @to? If not, the slots holding @to hold nothing later. */
     after: 'SELECT EXISTS (SELECT 1 FROM calls WHERE first_at >= @to) AS later',
   };

@@ -71,8 +71,13 @@ const AFTER = `first_at >= @afterAt AND first_at < @to AND (first_at > @afterAt 
 
 const ANSWERED = `(kpi & ${KPI_FLAG.answered}) != 0`;
 
-/** Analytics reads over rollups and records (rollup-sql.ts); fold.ts folds their rows. */
-export const ROLLUP_READS = rollupReads('sqlite');
+/**
+ * Analytics reads over rollups and records (rollup-sql.ts); fold.ts folds their rows. Two sets:
+ * reads with a direction, trunk or channel filter take the detailed rollup rows, unfiltered ones
+ * the dimension-free rows through their indexes (`ROLLUP_READS_ALL`).
+ */
+export const ROLLUP_READS = rollupReads('sqlite', 'detailed');
+export const ROLLUP_READS_ALL = rollupReads('sqlite', 'all');
 
 /** Exact percentiles from the records (ranges with few answered calls, and `exact` reads). */
 export const durationPercentilesSql = (n: number) =>

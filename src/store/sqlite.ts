@@ -285,6 +285,18 @@ export class SqliteCallStore implements CallStore {
     }
   }
 
+  /**
+   * A rollup read's statement for `plan`: without a direction, trunk or channel filter the one
+   * over the dimension-free rows (served by their indexes), else the one over the detailed rows.
+   */
+  private read(
+    name: 'stats' | 'seriesHour' | 'seriesDay' | 'durationBounds' | 'durationHistogram',
+    plan: RangePlan,
+  ) {
+    const unfiltered = plan.direction === null && plan.trunk === null && plan.channel === null;
+    return this.s[unfiltered ? (`${name}All` as const) : name];
+  }
+
   /** Which slots of `q` come from rollups (see rollup.ts); call inside `run`. */
   private plan(q: CallQuery, exact = q.exact === true): RangePlan {
     if (exact) return planRange(q, true);
@@ -318,18 +330,20 @@ export class SqliteCallStore implements CallStore {
 
   async stats(q: CallQuery): Promise<CallStats> {
     checkRange(q);
-    return foldCallStats(await this.rollupRead('stats', q, (plan) => this.s.stats.all(plan) as StatsGroup[]));
+    return foldCallStats(
+      await this.rollupRead('stats', q, (plan) => this.read('stats', plan).all(plan) as StatsGroup[]),
+    );
   }
 
   async overview(q: CallQuery, bucket: Bucket): Promise<CallOverview> {
     checkRange(q);
     bucketSize(bucket);
-    const series = bucket === 'day' ? this.s.seriesDay : this.s.seriesHour;
+    const series = bucket === 'day' ? 'seriesDay' : 'seriesHour';
     return this.rollupRead('overview', q, (plan) =>
       foldOverview(
-        this.s.stats.all(plan) as StatsGroup[],
+        this.read('stats', plan).all(plan) as StatsGroup[],
         this.s.breakdown.all(plan) as OverviewGroup[],
-        series.all(plan) as SeriesGroup[],
+        this.read(series, plan).all(plan) as SeriesGroup[],
       ),
     );
   }
@@ -342,8 +356,9 @@ export class SqliteCallStore implements CallStore {
     // Planned once the marks are flushed; estimates within the histogram's error need no one snapshot.
     const plan = await this.rollupRead('durationPercentiles', q, (plan) => plan);
     return durationPercentiles(plan, ps, this.exactPercentilesUpTo, {
-      histogram: (plan) => run(() => this.s.durationHistogram.all(plan) as Array<{ b: number; n: number }>),
-      bounds: (plan) => run(() => this.s.durationBounds.all(plan) as Bound[]),
+      histogram: (plan) =>
+        run(() => this.read('durationHistogram', plan).all(plan) as Array<{ b: number; n: number }>),
+      bounds: (plan) => run(() => this.read('durationBounds', plan).all(plan) as Bound[]),
       exact: () =>
         run(() => {
           const params: Record<string, unknown> = rangeParams(q);
@@ -365,8 +380,10 @@ export class SqliteCallStore implements CallStore {
   async series(q: CallQuery, bucket: Bucket): Promise<SeriesRow[]> {
     checkRange(q);
     bucketSize(bucket);
-    const st = bucket === 'day' ? this.s.seriesDay : this.s.seriesHour;
-    return foldSeries(await this.rollupRead('series', q, (plan) => st.all(plan) as SeriesGroup[]));
+    const st = bucket === 'day' ? 'seriesDay' : 'seriesHour';
+    return foldSeries(
+      await this.rollupRead('series', q, (plan) => this.read(st, plan).all(plan) as SeriesGroup[]),
+    );
   }
 
   async lastActivityAt(): Promise<number | null> {

@@ -102,7 +102,7 @@ describe('schema migrations', () => {
     db.close();
 
     const store = await openSqliteCallStore({ path, privacy });
-    expect(store.schemaVersion).toBe(7);
+    expect(store.schemaVersion).toBe(LATEST_VERSION);
     const day = { from: Date.UTC(2024, 0, 15), to: Date.UTC(2024, 0, 16) };
     expect((await store.stats(day)).byStatus.busy).toBe(1);
     await store.applyBatch([
