@@ -35,6 +35,13 @@ export function lifecycle(
   ];
 }
 
+/** Floats (media averages) summed in another order may differ in their last bits. */
+export function rounded<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x), (_k, v) =>
+    typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v,
+  ) as T;
+}
+
 export async function applyAll(store: CallStore, us: readonly CallUpdate[]) {
   for (const u of us) await store.apply(u);
 }

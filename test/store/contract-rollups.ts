@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { HISTOGRAM_ERROR } from '../../src/store/rollup.js';
 import type { CallQuery, CallStore, CallUpdate } from '../../src/store/types.js';
-import type { ContractContext } from './contract-kit.js';
+import { type ContractContext, rounded } from './contract-kit.js';
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -59,13 +59,6 @@ function callUpdates(rand: () => number, i: number, span: number): CallUpdate[] 
   if (answered && rand() < 0.3) out.push({ kind: 'transcript', callId, at: endAt + 2000 });
   if (rand() < 0.1) out.push({ kind: 'ended', callId, at: endAt - Math.floor(rand() * 1000), sipCode: code });
   return out;
-}
-
-/** Floats (media averages) summed in another order may differ in their last bits. */
-function rounded<T>(x: T): T {
-  return JSON.parse(JSON.stringify(x), (_k, v) =>
-    typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v,
-  ) as T;
 }
 
 async function expectRollupsMatchRecords(store: CallStore, queries: readonly CallQuery[]) {

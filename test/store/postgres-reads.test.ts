@@ -6,6 +6,7 @@ import { ROLLUP_READS } from '../../src/store/postgres-sql.js';
 import { planRange } from '../../src/store/rollup.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { KEY, lifecycle } from './contract.js';
+import { rounded } from './contract-kit.js';
 
 const server = postgresForFile();
 const privacy = { hashKey: KEY, storeRaw: false };
@@ -110,6 +111,45 @@ describe('PostgreSQL store reads', () => {
     } finally {
       await c.end();
       await store.close();
+      await dropSchema(server.url, schema);
+    }
+  });
+
+  it('plans and reads in one snapshot: a call committed in between, filed in the slot of @to, is not counted', async () => {
+    const schema = freshSchema();
+    const reader = await openPostgresCallStore({ url: server.url, schema, privacy });
+    const writer = await openPostgresCallStore({ url: server.url, schema, privacy, instance: 'other' });
+    try {
+      for (let i = 0; i < 6; i++) await writer.applyBatch(lifecycle(`c${i}`, T + i * 300_000));
+      // Nothing is filed after @to: the plan reads the slots holding @to whole from the rollups.
+      const range = { from: T - 1, to: T + 1_987_000 };
+      const want = await reader.stats({ ...range, exact: true });
+      expect(want.total).toBe(6);
+      // The moment between the two: the plan has said "nothing later", the read has not run. A
+      // writer commits a call filed 13 s after @to, in the same 10-minute slot; the statement
+      // triggers put it in that slot's rollups at once.
+      const internals = reader as unknown as {
+        rollupRead: (what: string, ...rest: unknown[]) => Promise<unknown[]>;
+      };
+      const rollupRead = internals.rollupRead.bind(reader);
+      let between = 0;
+      internals.rollupRead = async (what, ...rest) => {
+        const rows = await rollupRead(what, ...rest);
+        if (what === 'after') await writer.applyBatch(lifecycle(`late${between++}`, range.to + 13_000));
+        return rows;
+      };
+      const got = await reader.stats(range);
+      const overview = await reader.overview(range, 'hour');
+      expect(between).toBe(2);
+      expect(rounded(got)).toEqual(rounded(want));
+      expect(rounded(overview.stats)).toEqual(rounded(want));
+      // And once committed before the plan, the late calls move the plan off the rollups of @to's slot.
+      internals.rollupRead = rollupRead;
+      expect(rounded(await reader.stats(range))).toEqual(rounded(want));
+      expect((await reader.stats({ from: T - 1, to: range.to + 60_000 })).total).toBe(8);
+    } finally {
+      await reader.close();
+      await writer.close();
       await dropSchema(server.url, schema);
     }
   });
