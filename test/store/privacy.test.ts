@@ -121,6 +121,22 @@ describe('protectNumber / config', () => {
     expect(protect(undefined)).toBeNull();
   });
 
+  it('keeps a busy number memoised through a stream of one-off callers, and forgets the one-offs', () => {
+    const cfg = { hashKey: KEY, storeRaw: false };
+    const protect = numberProtector(cfg, 100);
+    const busy = protect('+442079460000');
+    const first = protect('+15550000000');
+    // A memo is a hit when the same object comes back; a number hashed again is a new object.
+    for (let i = 1; i <= 1000; i++) {
+      protect(`+1555${String(i).padStart(7, '0')}`);
+      if (i % 40 === 0) expect(protect('+442079460000')).toBe(busy);
+    }
+    expect(protect('+442079460000')).toBe(busy);
+    const again = protect('+15550000000');
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+  });
+
   it('rejects a short or missing key without echoing it', () => {
     for (const bad of [{ hashKey: 'tiny-secret', storeRaw: false }, { storeRaw: false }, { hashKey: KEY }]) {
       const err = (() => {
