@@ -11,7 +11,11 @@ export type Protect = (n: string | undefined) => ProtectedNumber | null;
 
 export type CallWrite = 'started' | 'ringing' | 'answered' | 'ended' | 'transcript' | 'media';
 
-/** Where a combined row (COMBINED_CALL) holds a column. */
+/**
+ * Where a combined row (COMBINED_CALL) holds a column. Each kind's columns sit together in the
+ * order of its CALL_UPSERTS entry (the combined upsert is built from them), so a kind's later
+ * columns are at offsets from its first.
+ */
 const col = (c: string) => {
   const i = COMBINED_CALL.columns.indexOf(c);
   if (i < 0) throw new Error(`combined call upsert lacks column ${c}`);
