@@ -6,6 +6,7 @@ import { EVENT_TYPES } from '../events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
 import { callClass } from '../sinks/trace-sink.js';
 import { maskNumber } from '../store/privacy.js';
+import { IdMap } from '../telephony/tracker.js';
 import { traceFields } from './logger.js';
 import { type Trusted, trusted } from './redact.js';
 
@@ -47,8 +48,9 @@ const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? 
  */
 export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOptions = {}): () => void {
   const maxOpen = options.maxOpen ?? 10_000;
-  // The span context is taken at start (the trace sink forgets the call when it ends).
-  const open = new Map<string, { ids: { trace_id?: string; span_id?: string }; answered: boolean }>();
+  // The span context is taken at start (the trace sink forgets the call when it ends). An IdMap:
+  // it gains and loses an entry per call, which emptied a plain Map's table once a call.
+  const open = new IdMap<string, { ids: { trace_id?: string; span_id?: string }; answered: boolean }>();
   const ids = (callId: string) => open.get(callId)?.ids ?? traceFields(options.spanContext?.(callId));
   const line = (e: SidetoneEvent & { callId: string }, event: string, extra: object = {}) => ({
     event,
@@ -61,7 +63,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
 
   const offs = [
     bus.on('call.started', (e) => {
-      if (open.size >= maxOpen) open.delete(open.keys().next().value as string);
+      if (open.size >= maxOpen) open.delete(open.firstKey() as string);
       open.set(e.callId, { ids: traceFields(options.spanContext?.(e.callId)), answered: false });
       if (!log.isLevelEnabled('info')) return;
       log.info(

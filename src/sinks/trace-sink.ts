@@ -16,6 +16,7 @@ import type { EventOf, SidetoneEvent } from '../events/types.js';
 import { detectPii } from '../guard/pii.js';
 import { hashNumber, maskNumber } from '../store/privacy.js';
 import { classifyCall } from '../telephony/outcome/classify.js';
+import { IdMap } from '../telephony/tracker.js';
 import { mediaSummary } from './store-sink.js';
 
 export interface TraceSinkOptions {
@@ -66,12 +67,13 @@ const DIGITS = /\d{5,}/;
 export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceSink {
   const tracer = options.tracer ?? trace.getTracer('sidetone');
   const maxOpen = options.maxOpen ?? 10_000;
-  // Insertion-ordered, so the first entry is the oldest open call.
-  const spans = new Map<string, Span>();
+  // Insertion-ordered, so the first entry is the oldest open call. IdMaps, not Maps: each gains and
+  // loses an entry per call, which emptied a plain Map's table once a call (see IdMap).
+  const spans = new IdMap<string, Span>();
   // Recording calls answered so far: the outcome at the end depends on it.
-  const answered = new Set<string>();
+  const answered = new IdMap<string, true>();
   // Parents adopted for calls about to start; bounded like the spans, oldest dropped first.
-  const parents = new Map<string, Context>();
+  const parents = new IdMap<string, Context>();
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
   // A call's span when it records, else undefined, so that `recording(id)?.addEvent(name, {...})`
   // builds no attributes for a span that drops them: with no SDK registered (or the call sampled
@@ -96,7 +98,8 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
     bus.on('call.started', (e) => {
       if (spans.has(e.callId)) return;
       if (spans.size >= maxOpen) {
-        const [oldest, span] = spans.entries().next().value as [string, Span];
+        const oldest = spans.firstKey() as string;
+        const span = spans.get(oldest) as Span;
         span.setAttribute('sidetone.call.evicted', true);
         span.end();
         spans.delete(oldest);
@@ -127,7 +130,7 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
     bus.on('call.answered', (e) => {
       const span = recording(e.callId);
       if (span === undefined) return;
-      answered.add(e.callId);
+      answered.set(e.callId, true);
       span.addEvent('answered', undefined, at(e));
     }),
     bus.on('call.held', (e) => event(e.callId, 'held', e)),
@@ -225,7 +228,7 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       if (trace.getSpanContext(ctx) === undefined) return;
       for (const e of events) {
         if (e.type !== 'call.started' || spans.has(e.callId)) continue;
-        if (parents.size >= maxOpen) parents.delete(parents.keys().next().value as string);
+        if (parents.size >= maxOpen) parents.delete(parents.firstKey() as string);
         parents.set(e.callId, ctx);
       }
     },
