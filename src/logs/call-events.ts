@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.js';
 import { EVENT_TYPES } from '../events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
-import { callClass } from '../sinks/trace-sink.js';
 import { maskNumber } from '../store/privacy.js';
+import { classifyEnded } from '../telephony/outcome/classify.js';
 import { IdMap } from '../telephony/tracker.js';
 import { traceFields } from './logger.js';
 import { type Trusted, trusted } from './redact.js';
@@ -83,7 +83,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
       if (log.isLevelEnabled('info')) log.info(line(e, 'call.answered'), 'call answered');
     }),
     bus.on('call.ended', (e: EventOf<'call.ended'>) => {
-      const c = callClass(e, open.get(e.callId)?.answered === true);
+      const c = classifyEnded(e, open.get(e.callId)?.answered === true);
       const failed = c.status !== 'completed';
       if (!log.isLevelEnabled(failed ? 'warn' : 'info')) {
         open.delete(e.callId);

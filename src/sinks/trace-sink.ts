@@ -12,10 +12,10 @@ import {
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { EventBus } from '../events/bus.js';
-import type { EventOf, SidetoneEvent } from '../events/types.js';
+import type { SidetoneEvent } from '../events/types.js';
 import { detectPii } from '../guard/pii.js';
 import { hashNumber, maskNumber } from '../store/privacy.js';
-import { classifyCall } from '../telephony/outcome/classify.js';
+import { classifyEnded } from '../telephony/outcome/classify.js';
 import { IdMap } from '../telephony/tracker.js';
 import { mediaSummary } from './store-sink.js';
 
@@ -203,8 +203,9 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       if (e.sipCode !== undefined) span.setAttribute('sip.response.status_code', e.sipCode);
       if (e.q850 !== undefined) span.setAttribute('sidetone.call.q850_cause', e.q850);
       if (e.hangupBy !== undefined) span.setAttribute('sidetone.call.hangup_by', e.hangupBy);
-      // The outcome is decided by the one call classifier the metrics and the store use.
-      const c = callClass(e, wasAnswered);
+      // The outcome is decided by the one call classifier the metrics and the store use (the
+      // verdict the calls pack and the call log get for this event).
+      const c = classifyEnded(e, wasAnswered);
       span.setAttribute('sidetone.call.outcome', c.outcome ?? 'unknown');
       span.setAttribute('sidetone.call.status', c.status);
       if (c.reason !== null) span.setAttribute('sidetone.call.reason', c.reason);
@@ -243,16 +244,4 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       parents.clear();
     },
   };
-}
-
-/** The classifier's verdict on an ended call, from its end event and whether it was answered. */
-export function callClass(e: EventOf<'call.ended'>, answered: boolean) {
-  return classifyCall({
-    ended: true,
-    answered,
-    sipCode: e.sipCode,
-    q850: e.q850,
-    timeout: e.timeout,
-    hangupBy: e.hangupBy,
-  });
 }

@@ -142,3 +142,67 @@ export function hangupCause(f: CallFacts): ReturnType<typeof q850Class> {
   if (f.timeout === true) return 'network';
   return 'other';
 }
+
+/** What a `call.ended` event says about the end of its call. */
+export interface CallEnd {
+  sipCode?: number | undefined;
+  q850?: number | undefined;
+  timeout?: boolean | undefined;
+  hangupBy?: HangupBy | 'unknown' | undefined;
+}
+
+/** The last verdict of {@link classifyEnded} and the facts it was decided from. */
+const lastEnd = {
+  set: false,
+  answered: false,
+  sipCode: undefined as number | undefined,
+  q850: undefined as number | undefined,
+  timeout: undefined as boolean | undefined,
+  hangupBy: undefined as HangupBy | 'unknown' | undefined,
+  verdict: undefined as unknown as Readonly<CallClass>,
+};
+
+/**
+ * {@link classifyCall} for an ended call, from its end event and whether it was answered, decided
+ * once for every listener of the same `call.ended`: the calls pack (outcome and NER metrics), the
+ * call log (`call.failed` or not) and the trace sink (span status) each ask in turn. The last
+ * verdict is kept with the facts it came from (compared, not the event's identity, so an event
+ * changed and emitted again is classified again) and shared, frozen, like the media score
+ * (outcome/media.ts). Classifying in each listener was two or three CallFacts and CallClass
+ * objects and table walks a call in the ingest bench.
+ *
+ * The channel is not an end fact, so `kpi` lacks the `sip` flag; nothing else depends on it
+ * (outcome, status, reason, and the seizure, answered and NER-cause bits that network
+ * effectiveness reads).
+ * @example classifyEnded({ sipCode: 486 }, false).status // 'busy'
+ */
+export function classifyEnded(e: CallEnd, answered: boolean): Readonly<CallClass> {
+  const l = lastEnd;
+  if (
+    l.set &&
+    l.answered === answered &&
+    l.sipCode === e.sipCode &&
+    l.q850 === e.q850 &&
+    l.timeout === e.timeout &&
+    l.hangupBy === e.hangupBy
+  ) {
+    return l.verdict;
+  }
+  l.verdict = Object.freeze(
+    classifyCall({
+      ended: true,
+      answered,
+      sipCode: e.sipCode,
+      q850: e.q850,
+      timeout: e.timeout,
+      hangupBy: e.hangupBy,
+    }),
+  );
+  l.answered = answered;
+  l.sipCode = e.sipCode;
+  l.q850 = e.q850;
+  l.timeout = e.timeout;
+  l.hangupBy = e.hangupBy;
+  l.set = true;
+  return l.verdict;
+}

@@ -3,7 +3,7 @@ import type { EventOf } from '../../events/types.js';
 import { CALL_CHANNELS, type Direction, HANGUP_BY } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { CALL_ANOMALIES, CALL_OUTCOMES, CLCC_STATES, HOLD_STATES, Q850_CLASSES } from '../labels.js';
-import { type CallFacts, classifyCall, hangupCause, isNetworkEffective } from '../outcome/classify.js';
+import { type CallFacts, classifyEnded, hangupCause, isNetworkEffective } from '../outcome/classify.js';
 import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
 import { clccState } from '../standards/modem.js';
 import { Enum } from '../table.js';
@@ -16,8 +16,6 @@ interface CallState {
   startedAt: number;
   d: number;
   c: number;
-  /** Channel name, for the classifier (SIP and WebRTC calls are the RFC 6076 population). */
-  channel: string;
   t: number;
   ringingAt: number;
   answeredAt: number;
@@ -91,7 +89,6 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
       startedAt,
       d,
       c,
-      channel: e.channel,
       t,
       ringingAt: Number.NaN,
       answeredAt: Number.NaN,
@@ -140,10 +137,11 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
       q850: e.q850,
       timeout: e.timeout,
       hangupBy: e.hangupBy,
-      channel: s.channel,
     };
-    // The one classifier decides; the store derives the same from the same table.
-    const k = classifyCall(end);
+    // The one classifier decides; the store derives the same from the same table. The verdict is
+    // shared with the call log and the trace sink, which ask about the same event next; the channel
+    // (the KPI bits' `sip` flag) does not change the outcome or network effectiveness.
+    const k = classifyEnded(e, end.answered);
     outcome.at(d, c, t, outcomes.of(k.outcome ?? 'failed')).inc();
     // Counted at the end, with the outcome, so NER's numerator and denominator are both ended calls.
     if (isNetworkEffective(k.kpi)) effective.at(d, c, t).inc();
