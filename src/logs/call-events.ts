@@ -7,7 +7,7 @@ import type { EventOf, SidetoneEvent } from '../events/types.js';
 import { maskNumber } from '../store/privacy.js';
 import { classifyEnded } from '../telephony/outcome/classify.js';
 import { IdMap } from '../telephony/tracker.js';
-import { traceFields } from './logger.js';
+import { type TraceIds, traceIds } from './logger.js';
 import { type Trusted, trusted } from './redact.js';
 
 export interface CallEventLogOptions {
@@ -50,8 +50,11 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
   const maxOpen = options.maxOpen ?? 10_000;
   // The span context is taken at start (the trace sink forgets the call when it ends). An IdMap:
   // it gains and loses an entry per call, which emptied a plain Map's table once a call.
-  const open = new IdMap<string, { ids: { trace_id?: string; span_id?: string }; answered: boolean }>();
-  const ids = (callId: string) => open.get(callId)?.ids ?? traceFields(options.spanContext?.(callId));
+  const open = new IdMap<string, { ids: TraceIds | undefined; answered: boolean }>();
+  const ids = (callId: string) => {
+    const call = open.get(callId);
+    return call === undefined ? traceIds(options.spanContext?.(callId)) : call.ids;
+  };
   const line = (e: SidetoneEvent & { callId: string }, event: string, extra: object = {}) => ({
     event,
     call_ref: refField(e.callId),
@@ -64,7 +67,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
   const offs = [
     bus.on('call.started', (e) => {
       if (open.size >= maxOpen) open.delete(open.firstKey() as string);
-      open.set(e.callId, { ids: traceFields(options.spanContext?.(e.callId)), answered: false });
+      open.set(e.callId, { ids: traceIds(options.spanContext?.(e.callId)), answered: false });
       if (!log.isLevelEnabled('info')) return;
       log.info(
         line(e, 'call.started', {

@@ -16,10 +16,40 @@ export interface LoggerSettings {
   destination?: DestinationStream;
 }
 
-/** The correlation fields of a span, as OpenTelemetry's log data model names them. */
+/**
+ * The correlation fields of a span, as OpenTelemetry's log data model names them. A fresh object
+ * each time: pino's mixin merge writes the line's own fields into it.
+ */
 export function traceFields(span: SpanContext | undefined): { trace_id?: string; span_id?: string } {
   if (span === undefined || !trace.isSpanContextValid(span)) return {};
   return { trace_id: span.traceId, span_id: span.spanId };
+}
+
+/** A valid span's trace and span ids, as log fields and exemplar labels; shared, so frozen. */
+export type TraceIds = Readonly<{ trace_id: string; span_id: string }>;
+
+/** The span context {@link traceIds} last answered for, and its answer. */
+let lastContext: SpanContext | undefined;
+let lastIds: TraceIds | undefined;
+
+/**
+ * {@link traceFields} for a context asked about over and over: the ids of a valid span context,
+ * else undefined, checked once per context object and shared. The latency histograms put a call's
+ * ids on each observation (exemplars) and the call log keeps them per call; the validity check
+ * (two regexes in @opentelemetry/api) and a new object at each were work for the same answer:
+ * with no tracer every call has the one invalid context, the calls a request adopts share its
+ * context, and a span hands out its own context object for its life. Keyed by the object, which
+ * OpenTelemetry never changes once made (span contexts are values).
+ * @example traceIds(trace.getActiveSpan()?.spanContext()) // { trace_id: '4bf9…', span_id: '00f0…' } or undefined
+ */
+export function traceIds(span: SpanContext | undefined): TraceIds | undefined {
+  if (span === undefined) return undefined;
+  if (span === lastContext) return lastIds;
+  lastIds = trace.isSpanContextValid(span)
+    ? Object.freeze({ trace_id: span.traceId, span_id: span.spanId })
+    : undefined;
+  lastContext = span;
+  return lastIds;
 }
 
 /**

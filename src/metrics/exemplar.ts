@@ -4,7 +4,7 @@
  */
 import { detectPii } from '../guard/pii.js';
 import { escapeLabelValue, formatSeconds, formatValue } from './format.js';
-import type { ExemplarSnapshot } from './snapshot.js';
+import type { ExemplarSnapshot, LabelPairs } from './snapshot.js';
 
 /** Exemplar labels as given: a trace id, usually (`{ trace_id, span_id }`). */
 export type ExemplarLabels = Readonly<Record<string, string>>;
@@ -14,28 +14,51 @@ const MAX_RUNES = 128;
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const HEX = /^[0-9a-f]{1,32}$/;
 
+/** The last frozen labels {@link makeExemplar} checked, and their pairs (null: refused). */
+let lastLabels: ExemplarLabels | undefined;
+let lastPairs: LabelPairs | null = null;
+
 /**
  * An exemplar as stored on a series, or `undefined` when the labels cannot be exposed: a bad name,
  * over 128 characters, or a value that looks like PII. Trace and span ids (hex) pass as they are;
  * anything else goes through the guard's detector, since an exemplar is shown to every scraper.
+ *
+ * Frozen labels are checked once: a caller that hands the same frozen object for each observation
+ * of a call (the sidecar's exemplars, see logs/logger.ts traceIds) gets the pairs checked the first
+ * time, where each observation ran four regexes and built four arrays to count code points. The
+ * object cannot have changed since (frozen), and the pairs are shared, so frozen too.
  */
 export function makeExemplar(
   labels: ExemplarLabels,
   value: number,
   timestampMs: number,
 ): ExemplarSnapshot | undefined {
-  const pairs: [string, string][] = [];
+  let pairs: LabelPairs | null;
+  if (labels === lastLabels) pairs = lastPairs;
+  else {
+    pairs = checkLabels(labels);
+    if (Object.isFrozen(labels)) {
+      lastLabels = labels;
+      lastPairs = pairs;
+    }
+  }
+  return pairs === null ? undefined : { labels: pairs, value, timestampMs };
+}
+
+/** The labels as frozen name/value pairs, or null when they cannot be exposed. */
+function checkLabels(labels: ExemplarLabels): LabelPairs | null {
+  const pairs: (readonly [string, string])[] = [];
   let runes = 0;
   for (const name in labels) {
     const v = labels[name];
-    if (typeof v !== 'string' || !NAME.test(name)) return undefined;
-    if ((name === 'trace_id' || name === 'span_id') && !HEX.test(v)) return undefined;
-    if (name !== 'trace_id' && name !== 'span_id' && detectPii(v) !== undefined) return undefined;
+    if (typeof v !== 'string' || !NAME.test(name)) return null;
+    if ((name === 'trace_id' || name === 'span_id') && !HEX.test(v)) return null;
+    if (name !== 'trace_id' && name !== 'span_id' && detectPii(v) !== undefined) return null;
     runes += [...name].length + [...v].length;
-    pairs.push([name, v]);
+    pairs.push(Object.freeze([name, v] as const));
   }
-  if (runes > MAX_RUNES) return undefined;
-  return { labels: pairs, value, timestampMs };
+  if (runes > MAX_RUNES) return null;
+  return Object.freeze(pairs);
 }
 
 /** ` # {trace_id="…"} value timestamp`, appended to a sample line in OpenMetrics. */

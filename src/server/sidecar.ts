@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { isSpanContextValid } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
@@ -22,6 +21,7 @@ import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
 import { stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
+import { traceIds } from '../logs/logger.js';
 import { prettyDestination } from '../logs/pretty.js';
 import { Registry } from '../metrics/index.js';
 import { startPushFromConfig } from '../push/from-config.js';
@@ -122,13 +122,9 @@ export async function startSidecar(
       windowSeconds: config.modem.flapping_window_seconds,
     },
     // Latency buckets link to the call's trace (OpenMetrics exemplars), when it has a valid one:
-    // its own span, or the app's when `POST /events` carried a traceparent.
-    exemplar: (callId) => {
-      const span = traces.spanContext(callId);
-      return span !== undefined && isSpanContextValid(span)
-        ? { trace_id: span.traceId, span_id: span.spanId }
-        : undefined;
-    },
+    // its own span, or the app's when `POST /events` carried a traceparent. Checked once per span
+    // context, not per observation, and the same labels object each time (see traceIds).
+    exemplar: (callId) => traceIds(traces.spanContext(callId)),
   });
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });

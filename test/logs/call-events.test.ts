@@ -1,7 +1,9 @@
+import { INVALID_SPAN_CONTEXT, type SpanContext } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { detectPii } from '../../src/guard/pii.js';
 import { callEventLog, callRef, createLogger } from '../../src/logs/index.js';
+import { traceIds } from '../../src/logs/logger.js';
 import { captureLines } from '../helpers/lines.js';
 
 describe('call-event log', () => {
@@ -28,5 +30,55 @@ describe('call-event log', () => {
     expect(text).not.toContain('[redacted');
     expect(text).not.toContain('7700900123');
     expect(text).not.toContain('pbx.example');
+  });
+
+  it('carries each call its own span ids, taken at start, and none for a span that is not valid', () => {
+    const ctx = (n: number): SpanContext => ({
+      traceId: `${n}`.padStart(32, 'a'),
+      spanId: `${n}`.padStart(16, 'b'),
+      traceFlags: 1,
+    });
+    const spans = new Map<string, SpanContext>([
+      ['a', ctx(1)],
+      ['b', ctx(2)],
+      ['n', INVALID_SPAN_CONTEXT],
+    ]);
+    const { destination, lines } = captureLines();
+    const bus = new EventBus();
+    const stop = callEventLog(bus, createLogger({ level: 'info', destination }), {
+      spanContext: (id) => spans.get(id),
+    });
+    // Interleaved, so consecutive lines ask about different spans.
+    for (const callId of ['a', 'b', 'n'])
+      bus.emit({ type: 'call.started', callId, direction: 'inbound', channel: 'sip' });
+    spans.clear(); // the trace sink forgets a call as it ends: the ids are the ones taken at start
+    for (const callId of ['n', 'b', 'a']) bus.emit({ type: 'call.ended', callId, sipCode: 486 });
+    stop();
+    const got = lines.map((l) => JSON.parse(l) as { call_ref: string; trace_id?: string; span_id?: string });
+    const idsOf = (callId: string) =>
+      got.filter((l) => l.call_ref === callRef(callId)).map((l) => [l.trace_id, l.span_id]);
+    expect(idsOf('a')).toEqual(Array(2).fill([ctx(1).traceId, ctx(1).spanId]));
+    expect(idsOf('b')).toEqual(Array(2).fill([ctx(2).traceId, ctx(2).spanId]));
+    expect(idsOf('n')).toEqual(Array(2).fill([undefined, undefined]));
+  });
+});
+
+describe('traceIds', () => {
+  it('answers the ids of a valid context, undefined otherwise, one frozen object per context', () => {
+    const a: SpanContext = {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+    };
+    const b: SpanContext = { ...a, spanId: '00f067aa0ba902b8' };
+    const ids = traceIds(a);
+    expect(ids).toEqual({ trace_id: a.traceId, span_id: a.spanId });
+    expect(Object.isFrozen(ids)).toBe(true);
+    expect(traceIds(a)).toBe(ids);
+    expect(traceIds(b)).toEqual({ trace_id: a.traceId, span_id: b.spanId });
+    expect(traceIds(INVALID_SPAN_CONTEXT)).toBeUndefined();
+    expect(traceIds({ ...a, traceId: 'not-hex' })).toBeUndefined();
+    expect(traceIds(undefined)).toBeUndefined();
+    expect(traceIds(a)).toEqual(ids);
   });
 });

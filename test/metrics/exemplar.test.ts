@@ -56,6 +56,44 @@ describe('exemplars', () => {
     expect(om).toContain('sidetone_samples_dropped_total{metric="pdd_seconds",reason="invalid_exemplar"} 1');
   });
 
+  it('frozen labels reused for each observation (checked once) give each its own value and time', () => {
+    vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['Date'] });
+    try {
+      const { r, pdd } = registry();
+      const ids = Object.freeze({ trace_id: TRACE, span_id: SPAN });
+      pdd.observe(0.5, ids);
+      vi.setSystemTime(1_700_000_001_000);
+      pdd.observe(2, ids);
+      pdd.observe(0.7, ids); // the same bucket as 0.5: the later one is kept
+      const om = r.render('openmetrics');
+      expect(om).toContain(
+        `pdd_seconds_bucket{le="1.0"} 2 # {trace_id="${TRACE}",span_id="${SPAN}"} 0.7 1700000001\n`,
+      );
+      expect(om).toContain(
+        `pdd_seconds_bucket{le="2.5"} 3 # {trace_id="${TRACE}",span_id="${SPAN}"} 2 1700000001\n`,
+      );
+      expect(renderSnapshot(r.snapshot(), 'openmetrics')).toBe(om);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('frozen labels refused once stay refused; labels that can change are checked every time', () => {
+    const { r, calls } = registry();
+    const pii = Object.freeze({ caller: '+15551234567' });
+    calls.labels({ trunk: 'a' }).inc(1, pii);
+    calls.labels({ trunk: 'a' }).inc(1, pii);
+    // Not frozen: shown while it holds a trace id, refused once PII is put in it.
+    const open: Record<string, string> = { trace_id: TRACE };
+    calls.labels({ trunk: 'b' }).inc(1, open);
+    open.trace_id = '+15551234567';
+    calls.labels({ trunk: 'b' }).inc(1, open);
+    const om = r.render('openmetrics');
+    expect(om).not.toContain('5551234567');
+    expect(om).toContain(`calls_total{trunk="b"} 2 # {trace_id="${TRACE}"} 1`);
+    expect(om).toContain('sidetone_samples_dropped_total{metric="calls",reason="invalid_exemplar"} 3');
+  });
+
   describe('a real Prometheus with exemplar storage', () => {
     let server: Server | undefined;
     let prom: Awaited<ReturnType<typeof startPrometheus>> | undefined;
