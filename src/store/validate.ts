@@ -21,7 +21,15 @@ const MAX_ID = STORE_LIMITS.idMax;
 const MAX_TEXT = STORE_LIMITS.textMax;
 const END_STATUSES = CALL_STATUSES.filter((s) => s !== 'active');
 
-function fail(where: string, field: string, message: string): never {
+/**
+ * The position in its batch of the update being checked, for a failure's message. Set by each check
+ * and read only when one fails: building `call update #3` for every update that passes cost about
+ * 16 ns of the ~50 a check takes.
+ */
+let position: number | undefined;
+
+function fail(what: string, field: string, message: string): never {
+  const where = position === undefined ? what : `${what} #${position}`;
   throw new ValidationError('ST_STORE_INVALID_UPDATE', `${where}: ${field} ${message}`, [
     { path: field, message },
   ]);
@@ -96,7 +104,8 @@ function num(where: string, field: string, v: unknown, min: number, max: number,
  * ```
  */
 export function checkCallUpdate(u: CallUpdate, index?: number): void {
-  const where = index === undefined ? 'call update' : `call update #${index}`;
+  position = index;
+  const where = 'call update';
   if (typeof u !== 'object' || u === null) fail(where, 'update', `must be an object, got ${showValue(u)}`);
   id(where, 'callId', u.callId);
   time(where, u.at);
@@ -144,7 +153,8 @@ function match(where: string, m: unknown): void {
 
 /** Throw ValidationError `ST_STORE_INVALID_UPDATE` unless `u` is a well-formed SmsUpdate. */
 export function checkSmsUpdate(u: SmsUpdate, index?: number): void {
-  const where = index === undefined ? 'sms update' : `sms update #${index}`;
+  position = index;
+  const where = 'sms update';
   if (typeof u !== 'object' || u === null) fail(where, 'update', `must be an object, got ${showValue(u)}`);
   id(where, 'messageId', u.messageId);
   time(where, u.at);
