@@ -189,7 +189,9 @@ export function writeContract(ctx: ContractContext): void {
     }
     // A single update has no position, even right after a batch's failure named one.
     await expect(store.applyBatch(bad)).rejects.toThrow(/^call update #8: at /);
-    await expect(store.apply({ kind: 'ringing', callId: '', at: T })).rejects.toThrow(/^call update: callId /);
+    await expect(store.apply({ kind: 'ringing', callId: '', at: T })).rejects.toThrow(
+      /^call update: callId /,
+    );
     // A bad phone number is reported by type, never echoed.
     const e2 = await store
       .apply({
