@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { callLines, ingestFlags } from './ingest-traffic.mjs';
 
 const ROUNDS = Number(process.env.LISTENERS_ROUNDS ?? 15);
 const CHUNKS = 400; // 200,000 events a round
@@ -18,54 +19,18 @@ const { loadConfig } = await import(`${dist}/config/load.js`);
 const { startSidecar } = await import(`${dist}/server/sidecar.js`);
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-listeners-'));
-const config = loadConfig({
-  env: {},
-  flags: {
-    'server.port': 0,
-    'store.path': join(dir, 'bench.db'),
-    'store.hash_key': 'bench-hash-key-0123456789',
-    'log.level': 'warn',
-    'packs.calls': true,
-    'packs.sip': true,
-    'packs.sms': true,
-    'packs.media': true,
-  },
-});
+const config = loadConfig({ env: {}, flags: ingestFlags(dir, 0) });
 const sidecar = await startSidecar(config, { signals: false });
 
 const schedstat = `/proc/self/task/${process.pid}/schedstat`;
 const cpuNs = () => Number(readFileSync(schedstat, 'utf8').split(' ')[0]);
 
-let seq = 0;
 /** One request's events (100 calls of five), as ingest hands them to the bus: parsed, `ts` set. */
 function chunk() {
   const events = [];
   const now = Date.now();
   for (let i = 0; i < 500; i += 5) {
-    const callId = `bench-${seq++}`;
-    const to = `+1555${String(seq % 10_000_000).padStart(7, '0')}`;
-    for (const line of [
-      JSON.stringify({
-        type: 'call.started',
-        callId,
-        direction: 'outbound',
-        channel: 'sip',
-        trunk: 'trunk-a',
-        to,
-      }),
-      JSON.stringify({ type: 'sip.response', method: 'INVITE', code: 180, direction: 'outbound', callId }),
-      JSON.stringify({ type: 'call.answered', callId }),
-      JSON.stringify({
-        type: 'media.report',
-        callId,
-        codec: 'PCMU',
-        packetsReceived: 250,
-        packetsLost: 2,
-        jitterMs: 8,
-        rttMs: 60,
-      }),
-      JSON.stringify({ type: 'call.ended', callId, q850: 16, hangupBy: 'caller' }),
-    ]) {
+    for (const line of callLines()) {
       const e = JSON.parse(line);
       e.ts = now;
       events.push(e);

@@ -6,42 +6,22 @@
 // Machine-independent enough to compare commits: CPU time of one thread, not throughput, which
 // the other processes on a 2-core machine move by 30 % between runs.
 //   npx tsc -p tsconfig.build.json && node --expose-gc bench/ingest-profile.mjs
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../dist/config/load.js';
 import { startSidecar } from '../dist/server/sidecar.js';
+import { freePort, ingestFlags, mainCpu } from './ingest-traffic.mjs';
 
 const SECONDS = Number(process.env.INGEST_SECONDS ?? 4);
 const ROUNDS = Number(process.env.INGEST_ROUNDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.INGEST_WARMUP_SECONDS ?? 3);
 const TOP = Number(process.env.INGEST_PROFILE_TOP ?? 40);
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-ingest-profile-'));
-const config = loadConfig({
-  env: {},
-  flags: {
-    'server.port': await freePort(),
-    'store.path': join(dir, 'bench.db'),
-    'store.hash_key': 'bench-hash-key-0123456789',
-    'log.level': 'warn',
-    'packs.calls': true,
-    'packs.sip': true,
-    'packs.sms': true,
-    'packs.media': true,
-  },
-});
+const config = loadConfig({ env: {}, flags: ingestFlags(dir, await freePort()) });
 const sidecar = await startSidecar(config, { signals: false });
 const url = `${sidecar.url}/events`;
 
@@ -49,29 +29,15 @@ const url = `${sidecar.url}/events`;
 // ingest.bench.mjs), for the seconds each message asks; answers the events acknowledged.
 const client = `
 const { parentPort } = require('node:worker_threads');
-let seq = 0;
-function batch() {
-  const lines = [];
-  for (let i = 0; i < 500; i += 5) {
-    const callId = 'bench-' + seq++;
-    const to = '+1555' + String(seq % 10_000_000).padStart(7, '0');
-    lines.push(
-      JSON.stringify({ type: 'call.started', callId, direction: 'outbound', channel: 'sip', trunk: 'trunk-a', to }),
-      JSON.stringify({ type: 'sip.response', method: 'INVITE', code: 180, direction: 'outbound', callId }),
-      JSON.stringify({ type: 'call.answered', callId }),
-      JSON.stringify({ type: 'media.report', callId, codec: 'PCMU', packetsReceived: 250, packetsLost: 2, jitterMs: 8, rttMs: 60 }),
-      JSON.stringify({ type: 'call.ended', callId, q850: 16, hangupBy: 'caller' }),
-    );
-  }
-  return lines.join('\\n');
-}
+const traffic = import(${JSON.stringify(new URL('./ingest-traffic.mjs', import.meta.url).href)});
 parentPort.on('message', async ({ url, seconds }) => {
+  const { ndjsonBatch } = await traffic;
   let events = 0;
   let failures = 0;
   const end = Date.now() + seconds * 1000;
   await Promise.all(Array.from({ length: 4 }, async () => {
     while (Date.now() < end) {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: batch() });
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjsonBatch() });
       const body = await res.json();
       if (res.status === 200) events += body.accepted;
       else failures++;
@@ -86,14 +52,6 @@ const post = (seconds) =>
     worker.once('message', resolve);
     worker.postMessage({ url, seconds });
   });
-
-// The main thread's own CPU time, us (utime + stime of its task, in 10 ms clock ticks).
-const mainTask = `/proc/self/task/${process.pid}/stat`;
-const mainCpu = () => {
-  if (!existsSync(mainTask)) return Number.NaN;
-  const f = readFileSync(mainTask, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10_000;
-};
 
 async function phase(seconds) {
   globalThis.gc?.();

@@ -4,14 +4,14 @@
 // this machine's speed drifts between phases (the floor alone gave 107k-174k events/s across runs of
 // one 10 s phase each), so a ratio is taken between neighbouring phases, and the median reported.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../dist/config/load.js';
 import { startSidecar } from '../dist/server/sidecar.js';
+import { freePort, ingestFlags, mainCpu, ndjsonBatch } from './ingest-traffic.mjs';
 
 const SECONDS = Number(process.env.INGEST_SECONDS ?? 5);
 const ROUNDS = Number(process.env.INGEST_ROUNDS ?? 3);
@@ -19,29 +19,9 @@ const WARMUP_SECONDS = Number(process.env.INGEST_WARMUP_SECONDS ?? 2);
 const BATCH = 500;
 const CLIENTS = 4;
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-ingest-bench-'));
 const port = await freePort();
-const config = loadConfig({
-  env: {},
-  flags: {
-    'server.port': port,
-    'store.path': join(dir, 'bench.db'),
-    'store.hash_key': 'bench-hash-key-0123456789',
-    'log.level': 'warn',
-    'packs.calls': true,
-    'packs.sip': true,
-    'packs.sms': true,
-    'packs.media': true,
-  },
-});
+const config = loadConfig({ env: {}, flags: ingestFlags(dir, port) });
 const sidecar = await startSidecar(config, { signals: false });
 
 // A real Prometheus scraping every second, if installed.
@@ -86,49 +66,6 @@ const floorServer = createHttpServer(async (req, res) => {
 await new Promise((r) => floorServer.listen(0, '127.0.0.1', r));
 const floorUrl = `http://127.0.0.1:${floorServer.address().port}/events`;
 
-let seq = 0;
-function batch() {
-  const lines = [];
-  for (let i = 0; i < BATCH; i += 5) {
-    const callId = `bench-${seq++}`;
-    const to = `+1555${String(seq % 10_000_000).padStart(7, '0')}`;
-    lines.push(
-      JSON.stringify({
-        type: 'call.started',
-        callId,
-        direction: 'outbound',
-        channel: 'sip',
-        trunk: 'trunk-a',
-        to,
-      }),
-      JSON.stringify({ type: 'sip.response', method: 'INVITE', code: 180, direction: 'outbound', callId }),
-      JSON.stringify({ type: 'call.answered', callId }),
-      JSON.stringify({
-        type: 'media.report',
-        callId,
-        codec: 'PCMU',
-        packetsReceived: 250,
-        packetsLost: 2,
-        jitterMs: 8,
-        rttMs: 60,
-      }),
-      JSON.stringify({ type: 'call.ended', callId, q850: 16, hangupBy: 'caller' }),
-    );
-  }
-  return lines.join('\n');
-}
-
-// The main thread's own CPU time, us (Linux: utime + stime of its task, in clock ticks of 10 ms).
-// Unlike event-loop utilisation, which is wall time, it does not grow when the machine's other
-// processes take the core away; the rest of the process's CPU is the writer thread's, GC helpers'
-// and libuv's. Node 20 has no process.threadCpuUsage.
-const mainTask = `/proc/self/task/${process.pid}/stat`;
-const mainCpu = () => {
-  if (!existsSync(mainTask)) return Number.NaN;
-  const f = readFileSync(mainTask, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10_000;
-};
-
 /**
  * Post batches from CLIENTS concurrent clients for `length` seconds: events/s acknowledged, and what the
  * phase cost this process (clients included): main-thread event-loop utilisation, and per event
@@ -149,7 +86,7 @@ async function load(url, length = SECONDS) {
         const res = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/x-ndjson' },
-          body: batch(),
+          body: ndjsonBatch(BATCH),
         });
         const body = await res.json();
         if (res.status === 200) events += body.accepted;
