@@ -560,6 +560,30 @@ const SLOTS = {
   ],
 } as const;
 
+type Slot = readonly [table: string, from: string, to: string, ms: number];
+/**
+ * The slots of a grain as parts to read, each a table and its time condition. PostgreSQL reads
+ * both ends of a table in one part: it plans every part of a read on every call (custom plans,
+ * see postgres.ts), and with 13 parts instead of 19 a 7-day overview planned in 4.3 ms instead of
+ * 5.2-7.7 (10M calls). SQLite keeps one range per part, which its indexes serve as ranges.
+ */
+function slotParts(d: Dialect, grain: 'hour' | 'day'): Array<{ table: string; ms: number; when: string }> {
+  const range = ([, from, to]: Slot, c = 't') => `${c} >= ${from} AND ${c} < ${to}`;
+  const slots: readonly Slot[] = SLOTS[grain];
+  if (d === 'sqlite') return slots.map((s) => ({ table: s[0], ms: s[3], when: range(s) }));
+  const out: Array<{ table: string; ms: number; when: string }> = [];
+  for (const s of slots) {
+    const same = out.find((p) => p.table === s[0]);
+    if (same) same.when = `(${same.when} OR ${range(s)})`;
+    else out.push({ table: s[0], ms: s[3], when: range(s) });
+  }
+  return out;
+}
+/** The minutes at both ends of a range, from the records: one part in PostgreSQL (as above). */
+const EDGES = ['first_at >= @from AND first_at < @m0', 'first_at >= @m1 AND first_at < @to'];
+const edgeParts = (d: Dialect, read: (where: string) => string) =>
+  d === 'pg' ? [read(`(${EDGES.join(' OR ')})`)] : EDGES.map(read);
+
 /**
  * The records read beside the rollups, grouped like rollup rows, computed once per read: the
  * minutes at both ends, and active calls (not in the rollups: they change until they end; few,
@@ -568,8 +592,7 @@ const SLOTS = {
 function recordEdges(d: Dialect): string {
   const records = (where: string) => recordGroups(d, TEN_MIN_MS, `${where} AND ${filters(d)}`);
   return `WITH e (${rowColumns(d).join(', ')}) AS MATERIALIZED (${[
-    records('first_at >= @from AND first_at < @m0'),
-    records('first_at >= @m1 AND first_at < @to'),
+    ...edgeParts(d, records),
     records(`status = 'active' AND first_at >= @m0 AND first_at < @m1`),
   ].join('\n  UNION ALL ')})`;
 }
@@ -588,9 +611,9 @@ function parts(
   opts: { detailed?: boolean; where?: string; rows?: RowChoice } = {},
 ): string {
   const where = opts.where ? ` AND ${opts.where}` : '';
-  const out = SLOTS[grain].map(
-    ([table, from, to, ms]) =>
-      `SELECT ${select(ms)} FROM ${table} WHERE t >= ${from} AND t < ${to} AND ${rollupFilter(d, opts.detailed, opts.rows)}${where}${group}`,
+  const out = slotParts(d, grain).map(
+    ({ table, ms, when }) =>
+      `SELECT ${select(ms)} FROM ${table} WHERE ${when} AND ${rollupFilter(d, opts.detailed, opts.rows)}${where}${group}`,
   );
   out.push(`SELECT ${select(TEN_MIN_MS)} FROM e WHERE true${where}${group}`);
   return out.join('\n  UNION ALL ');
@@ -598,17 +621,13 @@ function parts(
 
 /** Duration histogram of a range: (b, n) rows from the rollups and the records at the edges. */
 function histogramSource(d: Dialect, rows: RowChoice): string {
-  const rollups = SLOTS.day.map(
-    ([table, from, to]) =>
-      `SELECT b, n FROM ${table.replace('rollup', 'duration')} WHERE t >= ${from} AND t < ${to} AND ${rollupFilter(d, false, rows)}`,
+  const rollups = slotParts(d, 'day').map(
+    ({ table, when }) =>
+      `SELECT b, n FROM ${table.replace('rollup', 'duration')} WHERE ${when} AND ${rollupFilter(d, false, rows)}`,
   );
   const records = (where: string) =>
     `SELECT b, n FROM (${recordBuckets(d, TEN_MIN_MS, `${where} AND ${inHistogram('')} AND ${filters(d)}`)}) x`;
-  return [
-    ...rollups,
-    records('first_at >= @from AND first_at < @m0'),
-    records('first_at >= @m1 AND first_at < @to'),
-  ].join('\n  UNION ALL ');
+  return [...rollups, ...edgeParts(d, records)].join('\n  UNION ALL ');
 }
 
 /** The columns of the `overview` read, in order (its rows are read as arrays). */
