@@ -123,7 +123,7 @@ function storeRows(d) {
   );
   notes.push(
     `Store: ${d.calls.toLocaleString('en')} calls (${d.ingest.updates.toLocaleString('en')} updates, batches of ${d.ingest.batchSize}) ingested at ${d.ingest.updatesPerSecond.toLocaleString('en')} updates/s = ${d.ingest.callsPerSecond.toLocaleString('en')} calls/s into a ${d.fileMb} MB SQLite file, ${(d.ingest.updatesPerSecond / d.ingest.rowInsertsPerSecond).toFixed(2)} of raw INSERTs of the same updates as indexed event rows (${d.ingest.rowInsertsPerSecond.toLocaleString('en')} rows/s: every field, integer key, call-id and time indexes; no upsert, no derived columns, no hashing, no rollups) and ${(d.ingest.updatesPerSecond / d.ingest.rawInsertsPerSecond).toFixed(2)} of a bare 5-column append with no index (${d.ingest.rawInsertsPerSecond.toLocaleString('en')} rows/s); dashboard for one day ${d.dashboardDay.medianMs} ms median (${d.dashboardWeek.medianMs} ms for 7 days).`,
-    `CSV export of ${d.exportCsv.rows.toLocaleString('en')} calls (${d.exportCsv.mb} MB) in ${d.exportCsv.seconds} s, peak RSS ${d.exportCsv.peakRssMb} MB (baseline ${d.exportCsv.baselineRssMb} MB).`,
+    `CSV export of ${d.exportCsv.rows.toLocaleString('en')} calls (${d.exportCsv.mb} MB) in ${d.exportCsv.seconds} s, peak RSS ${d.exportCsv.peakRssMb} MB (baseline ${d.exportCsv.baselineRssMb} MB)${d.cliExportCsv === undefined ? '' : `; through the CLI (\`sidetone export\`) to a file in ${d.cliExportCsv.file.seconds} s, peak RSS ${d.cliExportCsv.file.peakRssMb} MB, to stdout in ${d.cliExportCsv.stdout.seconds} s, peak RSS ${d.cliExportCsv.stdout.peakRssMb} MB`}.`,
   );
   if (d.liveIngest !== undefined) {
     notes.push(
@@ -293,10 +293,12 @@ function targets() {
   }
   const store = saved('store');
   if (store?.exportCsv !== undefined) {
-    const mb = store.exportCsv.peakRssMb;
+    // The largest of the library's, the CLI's to a file and the CLI's to stdout.
+    const cli = store.cliExportCsv;
+    const mb = Math.max(store.exportCsv.peakRssMb, cli?.file.peakRssMb ?? 0, cli?.stdout.peakRssMb ?? 0);
     check(
       '<= 130 MB peak RSS',
-      `CSV export of ${store.exportCsv.rows.toLocaleString('en')} calls`,
+      `CSV export of ${store.exportCsv.rows.toLocaleString('en')} calls${cli === undefined ? '' : ' (library, CLI to a file, CLI to stdout)'}`,
       `${(mb / 130).toFixed(2)}x`,
       mb <= 130,
       `${mb} MB`,

@@ -3,7 +3,7 @@
  * range or choices, and every parse failure turned into a {@link UsageError} (exit 2 with usage).
  */
 import { parseArgs } from 'node:util';
-import { closest } from '../config/keys.js';
+import { closest } from '../config/closest.js';
 import { UsageError } from './errors.js';
 
 interface Base {
@@ -40,12 +40,12 @@ export interface Parsed<F extends FlagDefs = FlagDefs> {
   config?: Record<string, string | boolean>;
 }
 
-/** One verb. `usage` is the synopsis line; help text is generated from it and the flags. */
+/**
+ * One verb's module. `usage` is the synopsis line; help text is generated from it and the flags.
+ * Its name and one-line summary are in the verb list (commands/index.ts), read without loading it.
+ */
 export interface Command<F extends FlagDefs = FlagDefs> {
-  name: string;
-  /** One line for the verb list of `sidetone --help`. */
-  summary: string;
-  /** The paragraph of the verb's own help; the summary when absent. */
+  /** The paragraph of the verb's own help; the verb list's summary when absent. */
   description?: string;
   usage: string;
   flags: F;
@@ -169,11 +169,11 @@ function flagHelp(def: FlagDef): string {
 }
 
 /** The help text of a verb: synopsis, summary, flags with ranges and defaults, examples. */
-export function renderHelp(cmd: AnyCommand): string {
+export function renderHelp(cmd: AnyCommand, summary: string): string {
   const defs = withHelp(cmd.flags);
   const labels = Object.entries(defs).map(([n, d]) => [flagLabel(n, d), flagHelp(d)] as const);
   const width = Math.max(...labels.map(([l]) => l.length));
-  const lines = [`Usage: ${cmd.usage}`, '', cmd.description ?? cmd.summary, '', 'Flags:'];
+  const lines = [`Usage: ${cmd.usage}`, '', cmd.description ?? summary, '', 'Flags:'];
   for (const [label, help] of labels) lines.push(`  ${label.padEnd(width)}  ${help}`);
   if (cmd.examples && cmd.examples.length > 0) {
     lines.push('', 'Examples:', ...cmd.examples.map((e) => `  ${e}`));

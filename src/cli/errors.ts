@@ -18,6 +18,18 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
+/** An error another thread already described (the export's, commands/export.ts): its lines as they were. */
+export class RelayedError extends CliError {
+  override name = 'RelayedError';
+  constructor(
+    readonly lines: readonly string[],
+    stack?: string,
+  ) {
+    super(lines.join('; '));
+    if (stack !== undefined) this.stack = stack;
+  }
+}
+
 /** Collapse a message to one line: scripts grep stderr, and a stack of lines hides the fix. */
 export function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, '; ').trim();
@@ -29,6 +41,7 @@ export function oneLine(message: string): string {
  * the cause is shown with the one thing the user can do about it.
  */
 export function describeError(err: unknown): string[] {
+  if (err instanceof RelayedError) return [...err.lines];
   if (err instanceof ConfigError) return err.message.split('\n').map(oneLine);
   if (err instanceof CliError || err instanceof SidetoneError) return [oneLine(err.message)];
   const code = (err as { code?: unknown })?.code;

@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-import { parseConfigFlags } from '../config/format.js';
 /**
  * `sidetone`: dispatch a verb, and own the exit-code contract: 0 success, 1 an error (one line:
- * the cause and the fix), 2 a bad verb, flag or value (with the usage).
+ * the cause and the fix), 2 a bad verb, flag or value (with the usage). Only the verb asked for is
+ * loaded (commands/index.ts).
  */
-import { closest } from '../config/keys.js';
+import { closest } from '../config/closest.js';
 import { sidetoneVersion } from '../runtime/version.js';
 import { type AnyCommand, parseFlags, renderHelp, wantsHelp, withHelp } from './args.js';
 import { expandAlias, VERB_ALIASES } from './commands/aliases.js';
-import { COMMANDS } from './commands/index.js';
+import { VERBS } from './commands/index.js';
 import { describeError, EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 
 function topUsage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const verbs = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  const width = Math.max(...VERBS.map((c) => c.name.length));
+  const verbs = VERBS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
     'Usage: sidetone <verb> [flags]',
     '',
@@ -32,8 +32,8 @@ function topUsage(): string {
 }
 
 /** The usage line and where the full help is, after a usage error: enough to fix the typo. */
-function shortUsage(cmd: AnyCommand): string {
-  return `Usage: ${cmd.usage}\nRun \`sidetone ${cmd.name} --help\` for all flags.\n`;
+function shortUsage(name: string, cmd: AnyCommand): string {
+  return `Usage: ${cmd.usage}\nRun \`sidetone ${name} --help\` for all flags.\n`;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -43,41 +43,45 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT_USAGE;
   }
   if (verb === '--help' || verb === '-h' || verb === 'help') {
-    const about = COMMANDS.find((c) => c.name === rest[0]);
-    process.stdout.write(about ? renderHelp(about) : topUsage());
+    const about = VERBS.find((c) => c.name === rest[0]);
+    process.stdout.write(about ? renderHelp((await about.load()).default, about.summary) : topUsage());
     return EXIT_OK;
   }
   if (verb === '--version' || verb === '-V' || verb === 'version') {
     process.stdout.write(`${sidetoneVersion()}\n`);
     return EXIT_OK;
   }
-  const cmd = COMMANDS.find((c) => c.name === verb);
-  if (cmd === undefined) {
+  const entry = VERBS.find((c) => c.name === verb);
+  if (entry === undefined) {
     const guess = closest(
       verb,
-      COMMANDS.map((c) => c.name),
+      VERBS.map((c) => c.name),
     );
     process.stderr.write(
       `sidetone: unknown verb "${verb}"${guess ? ` (did you mean ${guess}?)` : ''}\n\n${topUsage()}`,
     );
     return EXIT_USAGE;
   }
+  const cmd = (await entry.load()).default;
   if (wantsHelp(rest)) {
-    process.stdout.write(renderHelp(cmd));
+    process.stdout.write(renderHelp(cmd, entry.summary));
     return EXIT_OK;
   }
   try {
     // Config keys as flags (docs/config.md) are taken out first; the verb's own flags are the rest.
-    const split = cmd.configFlags === true ? parseConfigFlags(rest) : { flags: {}, rest };
+    const split =
+      cmd.configFlags === true
+        ? (await import('../config/format.js')).parseConfigFlags(rest)
+        : { flags: {}, rest };
     const parsed = parseFlags(split.rest, withHelp(cmd.flags), cmd.positionals === true);
     parsed.config = split.flags;
     return (await cmd.run(parsed)) ?? EXIT_OK;
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`sidetone ${cmd.name}: ${err.message}\n${shortUsage(cmd)}`);
+      process.stderr.write(`sidetone ${verb}: ${err.message}\n${shortUsage(verb, cmd)}`);
       return EXIT_USAGE;
     }
-    for (const line of describeError(err)) process.stderr.write(`sidetone ${cmd.name}: ${line}\n`);
+    for (const line of describeError(err)) process.stderr.write(`sidetone ${verb}: ${line}\n`);
     if (process.env.SIDETONE_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT_ERROR;
   }

@@ -30,6 +30,7 @@ import type { CallStore } from '../store/types.js';
 import type { Flags } from './args.js';
 import { configEnv } from './env.js';
 import { CliError, UsageError } from './errors.js';
+import type { SOURCE_FLAGS } from './flags.js';
 import { HttpSource } from './http.js';
 
 export interface CheckState {
@@ -188,27 +189,6 @@ export class DbSource implements DataSource {
     return this.store.close();
   }
 }
-
-/** The flags every read verb takes to choose and reach its source. */
-export const SOURCE_FLAGS = {
-  db: {
-    type: 'string',
-    arg: 'FILE',
-    help: 'read this store file (default: store.path of the config, sidetone.db)',
-  },
-  url: {
-    type: 'string',
-    arg: 'URL',
-    help: 'read from a running `sidetone serve`, e.g. http://127.0.0.1:9464',
-  },
-  token: { type: 'string', arg: 'TOKEN', help: 'scrape token for --url (default: $SIDETONE_TOKEN)' },
-  config: { type: 'string', arg: 'FILE', help: 'config file (TOML/JSON) giving the store path and key' },
-  'hash-key': {
-    type: 'string',
-    arg: 'KEY',
-    help: 'store hash key (default: $SIDETONE_STORE_HASH_KEY or config)',
-  },
-} as const;
 
 type SourceFlags = Flags<typeof SOURCE_FLAGS>;
 

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { ConfigError, showValue } from '../errors.js';
 import { applyAliases } from './aliases.js';
+import { closest } from './closest.js';
 import { readConfigFile, readSecretFile, readTokenFile, readUsersFile } from './files.js';
-import { CONFIG_KEYS, type ConfigKey, closest, parseValue } from './keys.js';
+import { CONFIG_KEYS, type ConfigKey, parseValue } from './keys.js';
 import { configSchema, isSecretPath, type SidetoneConfig } from './schema.js';
 
 export interface LoadConfigOptions {

@@ -1,9 +1,11 @@
 /** Read verbs against a real store file (`--db`), through the built binary. */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, SeriesPoint } from '../../src/analytics/index.js';
-import { type Fixture, MASKED_FROM, RAW_FROM, run, seedStore, tempDir } from './helpers.js';
+import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { BIN, type Fixture, HASH_KEY, MASKED_FROM, RAW_FROM, run, seedStore, tempDir } from './helpers.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -132,6 +134,37 @@ describe('export --db', () => {
         .filter((l) => l !== ''),
     ).toHaveLength(14);
     expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('a reader that stops early (`| head`) ends the export quietly with 0', async () => {
+    // Enough calls to fill a pipe several times over: the export is still writing when it closes.
+    const big = join(tmp.dir, 'big.db');
+    const store = await openSqliteCallStore({ path: big, privacy: { hashKey: HASH_KEY, storeRaw: false } });
+    const now = Date.now();
+    await store.applyBatch(
+      Array.from({ length: 20_000 }, (_, i) => ({
+        kind: 'started' as const,
+        callId: `pipe-${i}`,
+        at: now - 3_600_000 + i,
+        direction: 'inbound' as const,
+        channel: 'sip' as const,
+        trunk: 'trunk-a',
+      })),
+    );
+    await store.close();
+    const child = spawn(process.execPath, [BIN, 'export', '--db', big, '--days', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const first = await new Promise<string>((r) => child.stdout.once('data', (d) => r(String(d))));
+    child.stdout.destroy();
+    expect(first).toMatch(/^call_id,/);
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
   });
 
   it('--out into a missing directory exits 1 naming the path', async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlags, renderHelp, wantsHelp } from '../../src/cli/args.js';
 import dashboardCmd from '../../src/cli/commands/dashboard.js';
-import { RowCounter } from '../../src/cli/commands/export.js';
+import { RowCounter } from '../../src/cli/commands/export-thread.js';
 import { UsageError } from '../../src/cli/errors.js';
 import {
   bar,
@@ -137,7 +137,7 @@ describe('args', () => {
   it('help is found before a `--` only, and lists ranges and defaults', () => {
     expect(wantsHelp(['--days', 'x', '-h'])).toBe(true);
     expect(wantsHelp(['--', '--help'])).toBe(false);
-    expect(renderHelp(dashboardCmd)).toMatch(
+    expect(renderHelp(dashboardCmd, 'totals')).toMatch(
       /--days N\s+period: the last N days, 1 unless --hours is given \(1\.\.366\)/,
     );
   });

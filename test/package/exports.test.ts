@@ -10,6 +10,43 @@ const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.ur
 };
 const root = new URL('../../', import.meta.url);
 
+/** Every module a fresh node process resolves for `args`, through a resolve hook (ESM and CJS). */
+function modulesLoaded(args: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-loaded-'));
+  const log = join(dir, 'loaded.txt');
+  const hooks = `import { appendFileSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }`;
+  const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));`;
+  try {
+    try {
+      execFileSync(
+        process.execPath,
+        ['--import', `data:text/javascript,${encodeURIComponent(register)}`, ...args],
+        {
+          stdio: 'pipe',
+        },
+      );
+    } catch {
+      // A usage error exits 2: what it loaded is still the point.
+    }
+    return readFileSync(log, 'utf8').split('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Native modules, the logger, the OTel SDK, protobuf, the config parser and drivers among `urls`. */
+const heavyIn = (urls: readonly string[], more: readonly string[] = []) =>
+  [
+    'better-sqlite3',
+    'pino',
+    '@opentelemetry',
+    'protobufjs',
+    'smol-toml',
+    'serialport',
+    'pg/',
+    ...more,
+  ].flatMap((heavy) => urls.filter((u) => u.includes(`node_modules/${heavy}`)));
+
 // Every subpath a user can import resolves through the exports map to built JS with types.
 describe('package exports', () => {
   const entries = Object.entries(pkg.exports).filter(([, v]) => typeof v === 'object') as Array<
@@ -38,39 +75,28 @@ describe('package exports', () => {
   });
 
   it('importing the root loads no native module, logger, OTel SDK, protobuf or config parser', () => {
-    // A resolve hook in a fresh process records every module the import pulls in, ESM and CJS.
-    const dir = mkdtempSync(join(tmpdir(), 'sidetone-root-'));
-    const log = join(dir, 'loaded.txt');
-    const hooks = `import { appendFileSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }`;
-    const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));`;
     const entry = new URL((pkg.exports['.'] as { default: string }).default, root).href;
-    try {
-      execFileSync(process.execPath, [
-        '--import',
-        `data:text/javascript,${encodeURIComponent(register)}`,
-        '--input-type=module',
-        '-e',
-        `await import(${JSON.stringify(entry)})`,
-      ]);
-      const loaded = readFileSync(log, 'utf8').split('\n');
-      expect(loaded.some((u) => u.includes('/dist/metrics/registry.js'))).toBe(true);
-      for (const heavy of [
-        'better-sqlite3',
-        'pino',
-        '@opentelemetry',
-        'protobufjs',
-        'smol-toml',
-        'serialport',
-        '/pg/',
-      ]) {
-        expect(
-          loaded.filter((u) => u.includes(`node_modules/${heavy.replace(/^\//, '')}`)),
-          heavy,
-        ).toEqual([]);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const loaded = modulesLoaded(['--input-type=module', '-e', `await import(${JSON.stringify(entry)})`]);
+    expect(loaded.some((u) => u.includes('/dist/metrics/registry.js'))).toBe(true);
+    expect(heavyIn(loaded)).toEqual([]);
+  });
+
+  it('the CLI loads only the verb it runs: --version, --help and a typo load no verb, schema or driver', () => {
+    const bin = new URL(pkg.bin.sidetone as string, root).pathname;
+    const verbModules = (urls: readonly string[]) =>
+      urls.filter((u) => /\/dist\/cli\/commands\/(?!index\.js$|aliases\.js$)[^/]+\.js$/.test(u));
+    for (const args of [['--version'], ['--help'], ['nope']]) {
+      const loaded = modulesLoaded([bin, ...args]);
+      expect(
+        loaded.some((u) => u.endsWith('/dist/cli/main.js')),
+        args[0],
+      ).toBe(true);
+      expect([...heavyIn(loaded, ['zod']), ...verbModules(loaded)], args[0]).toEqual([]);
     }
+    // A verb loads its own module and what it needs, not the other verbs'.
+    expect(verbModules(modulesLoaded([bin, 'rules', '--help'])).map((u) => u.split('/').pop())).toEqual([
+      'rules.js',
+    ]);
   });
 
   it('the bin is executable JS with a shebang', () => {

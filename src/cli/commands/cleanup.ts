@@ -1,11 +1,10 @@
 import { defineCommand } from '../args.js';
 import { UsageError } from '../errors.js';
+import { READ_FLAGS } from '../flags.js';
 import { fmtNumber } from '../output.js';
-import { print, printJson, READ_FLAGS, withSource } from './shared.js';
+import { print, printJson, withSource } from './shared.js';
 
 export default defineCommand({
-  name: 'cleanup',
-  summary: 'close zombie calls (still active past the maximum call length)',
   description:
     'Close zombie calls: calls still active after the maximum call length (store.zombie_max_seconds) are closed as timeout.',
   usage: 'sidetone cleanup [--max-active SECONDS] [--json] [--db FILE | --url URL [--token T]]',

@@ -5,8 +5,6 @@ import { UsageError } from '../errors.js';
 import { print } from './shared.js';
 
 export default defineCommand({
-  name: 'config',
-  summary: 'config check FILE: validate a config and print it, secrets masked',
   description:
     'config check FILE: validate a config file (TOML or JSON) with the SIDETONE_* environment applied, and print the resolved configuration with secrets masked. Exits 1 naming each bad key.',
   usage: 'sidetone config check FILE [--json]',

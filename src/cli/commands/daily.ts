@@ -1,10 +1,9 @@
 import { defineCommand } from '../args.js';
+import { READ_FLAGS } from '../flags.js';
 import { renderSeries } from './series.js';
-import { print, printJson, READ_FLAGS, stdoutStyle, withSource } from './shared.js';
+import { print, printJson, stdoutStyle, withSource } from './shared.js';
 
 export default defineCommand({
-  name: 'daily',
-  summary: 'calls per day',
   description: 'Calls per UTC day over the last N days (empty days included), today last.',
   usage: 'sidetone daily [--days N] [--json] [--db FILE | --url URL [--token T]]',
   flags: {

@@ -1,7 +1,8 @@
 import type { Dashboard } from '../../analytics/index.js';
 import { defineCommand } from '../args.js';
+import { READ_FLAGS, SPAN_FLAGS } from '../flags.js';
 import { fmtChange, fmtNumber, fmtPercent, fmtTime, NONE, type Style, table } from '../output.js';
-import { print, printJson, READ_FLAGS, SPAN_FLAGS, spanOf, stdoutStyle, withSource } from './shared.js';
+import { print, printJson, spanOf, stdoutStyle, withSource } from './shared.js';
 
 const TOTALS: readonly (readonly [keyof Dashboard['totals'], string])[] = [
   ['calls', 'calls'],
@@ -71,8 +72,6 @@ export function renderDashboard(d: Dashboard, style: Style): string {
 }
 
 export default defineCommand({
-  name: 'dashboard',
-  summary: 'totals, KPIs and breakdowns for a period',
   description:
     'Totals with changes against the previous period, KPIs (ASR, NER, SER, SEER, ISA, ACD, PDD), status and trunk breakdowns, call duration percentiles.',
   usage: 'sidetone dashboard [--days N | --hours N] [--json] [--db FILE | --url URL [--token T]]',

@@ -7,8 +7,6 @@ import { configEnv } from '../env.js';
 import { UsageError } from '../errors.js';
 
 export default defineCommand({
-  name: 'dashboards',
-  summary: 'write the Grafana dashboards (JSON) to --out DIR',
   description:
     'Write the six Grafana dashboards (fleet overview, SIP and trunks, media quality, modem and SMS, voice AI, sidetone itself) as JSON files to DIR, thresholds from the [alerts] section. Import them in Grafana or point file provisioning at DIR (docs/deploy.md).',
   usage: 'sidetone dashboards --out DIR [--config FILE]',

@@ -3,8 +3,6 @@ import { defineCommand } from '../args.js';
 import { DEMO_STORE, runSidecar, SERVE_FLAGS } from './serve.js';
 
 export default defineCommand({
-  name: 'demo',
-  summary: 'run the sidecar with simulated traffic on a throwaway store',
   description:
     `Run the sidecar with a traffic simulator feeding it calls and SMS. The store is ${DEMO_STORE} (a throwaway file, never the real sidetone.db) unless --db or store.path says otherwise; read it with --db ${DEMO_STORE}. ` +
     'Every configuration key is also a flag (--section.key VALUE; docs/config.md).',

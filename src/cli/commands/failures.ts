@@ -1,8 +1,9 @@
 import type { FailedCall } from '../../analytics/index.js';
 import { defineCommand } from '../args.js';
+import { READ_FLAGS, SPAN_FLAGS } from '../flags.js';
 import { fmtNumber, fmtTime, NONE, type Style, table } from '../output.js';
 import type { FailuresView } from '../source.js';
-import { print, printJson, READ_FLAGS, SPAN_FLAGS, spanOf, stdoutStyle, withSource } from './shared.js';
+import { print, printJson, spanOf, stdoutStyle, withSource } from './shared.js';
 
 const show = (v: string | number | null) => (v === null ? NONE : String(v));
 
@@ -57,8 +58,6 @@ export function renderFailures(view: FailuresView, style: Style): string {
 }
 
 export default defineCommand({
-  name: 'failures',
-  summary: 'why calls failed (by reason x trunk) and the most recent failed calls',
   description:
     'Failures of the period grouped by reason and trunk, largest first, then the newest failed calls: time (UTC), trunk, direction, the far party (masked), SIP code, Q.850 cause, reason.',
   usage:

@@ -1,7 +1,8 @@
 import { defineCommand } from '../args.js';
+import { READ_FLAGS } from '../flags.js';
 import { fmtNumber, fmtPercent, fmtTime, NONE, pairs, type Style, table } from '../output.js';
 import type { HealthView } from '../source.js';
-import { print, printJson, READ_FLAGS, stdoutStyle, withSource } from './shared.js';
+import { print, printJson, stdoutStyle, withSource } from './shared.js';
 
 function colourStatus(status: string, style: Style): string {
   if (status === 'pass' || status === 'ready' || status === 'ok') return style.green(status);
@@ -108,8 +109,6 @@ export function healthExitCode(h: HealthView): number {
 }
 
 export default defineCommand({
-  name: 'health',
-  summary: 'readiness checks and call health warnings; exit 0 only when ready',
   description:
     'Readiness checks of a running server (--url) and call health indicators: success rate, zombie calls, silence, with warnings. ' +
     'Exit 0 when ready, 1 when degraded or unreachable, so cron and systemd can use it. ' +

@@ -1,10 +1,9 @@
 import { defineCommand } from '../args.js';
+import { READ_FLAGS } from '../flags.js';
 import { renderSeries } from './series.js';
-import { print, printJson, READ_FLAGS, stdoutStyle, withSource } from './shared.js';
+import { print, printJson, stdoutStyle, withSource } from './shared.js';
 
 export default defineCommand({
-  name: 'hourly',
-  summary: 'calls per hour',
   description: 'Calls per UTC hour over the last N hours (empty hours included), current hour last.',
   usage: 'sidetone hourly [--hours N] [--json] [--db FILE | --url URL [--token T]]',
   flags: {

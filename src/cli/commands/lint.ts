@@ -3,8 +3,6 @@ import { defineCommand } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
 
 export default defineCommand({
-  name: 'lint',
-  summary: 'lint an exposition (FILE or URL): format, PII, cardinality, naming',
   description:
     'Read a Prometheus text or OpenMetrics exposition from FILE or an http(s) URL (negotiating the format like a scrape) and report format errors with line numbers, PII in label values, families with too many series and the labels driving them, naming problems (base units, _total, reserved labels) and counters that look like gauges. Exit 0 clean, 1 findings, 2 usage.',
   usage: 'sidetone lint FILE|URL [--json] [--token T] [--format text|openmetrics] [--max-series N]',

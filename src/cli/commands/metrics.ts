@@ -1,7 +1,7 @@
 import { parseExposition } from '../../lint/parse.js';
 import { defineCommand } from '../args.js';
-import { SOURCE_FLAGS } from '../source.js';
-import { JSON_FLAG, openServer, print, printJson } from './shared.js';
+import { JSON_FLAG, SOURCE_FLAGS } from '../flags.js';
+import { openServer, print, printJson } from './shared.js';
 
 /**
  * The exposition as JSON: families with type, help, unit and samples (name, labels, value), read
@@ -21,8 +21,6 @@ export function expositionJson(text: string): unknown {
 }
 
 export default defineCommand({
-  name: 'metrics',
-  summary: 'the raw Prometheus exposition of a running server',
   description:
     'Print the Prometheus exposition of a running server (what Prometheus scrapes from /metrics); --json gives families and samples as JSON.',
   usage: "sidetone metrics [--json] [--url URL] [--token T]   (default URL: this host's configured server)",

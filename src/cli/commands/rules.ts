@@ -5,8 +5,6 @@ import { defineCommand } from '../args.js';
 import { configEnv } from '../env.js';
 
 export default defineCommand({
-  name: 'rules',
-  summary: 'print the Prometheus recording and alerting rules (thresholds from [alerts])',
   description:
     'Print the Prometheus rule file generated from the metric catalogue: KPI recording rules (ASR, NER, SER, SEER, ISA, ACD, PDD per trunk and direction) and alerts with severity, summary, description and runbook_url. Thresholds come from the [alerts] section of --config and SIDETONE_ALERTS_* (docs/config.md); the prefix from metrics.prefix.',
   usage: 'sidetone rules [--config FILE] [--out FILE]',

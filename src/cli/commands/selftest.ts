@@ -4,9 +4,9 @@ import { detectPii } from '../../guard/index.js';
 import { Registry } from '../../metrics/index.js';
 import { instrument } from '../../telephony/index.js';
 import { defineCommand } from '../args.js';
+import { JSON_FLAG, SOURCE_FLAGS } from '../flags.js';
 import type { Style } from '../output.js';
-import { SOURCE_FLAGS } from '../source.js';
-import { JSON_FLAG, openServer, print, printJson, stdoutStyle } from './shared.js';
+import { openServer, print, printJson, stdoutStyle } from './shared.js';
 
 /** Numbers and ids planted in the script's free-form fields; none may reach the exposition. */
 const PLANTED = ['+15551234567', '+447700900123', '4477009001', 'alice@example.com'];
@@ -149,8 +149,6 @@ function render(steps: readonly SelfTestStep[], style: Style): string {
 }
 
 export default defineCommand({
-  name: 'test',
-  summary: 'self-test of the metrics pipeline (and of a server with --url)',
   description:
     'Self-test: run a scripted call, SMS and modem start-up through the event bus and every pack into a fresh registry, render both exposition formats, and check the counts and that no planted number leaks. With --url, also scrape the server and read its readiness (nothing is sent to it). Exit 0 when every step passes, 1 otherwise.',
   usage: 'sidetone test [--url URL [--token T]] [--json]',

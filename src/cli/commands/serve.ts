@@ -162,8 +162,6 @@ export async function runSidecar(
 }
 
 export default defineCommand({
-  name: 'serve',
-  summary: 'run the sidecar: metrics, health, event ingest and the analytics API',
   description:
     'Run the sidecar: Prometheus metrics, health probes, event ingest (POST /events) and the analytics API on a SQLite store. ' +
     'Every configuration key is also a flag: --section.key VALUE, --section.key for true, --no-section.key (docs/config.md).',

@@ -1,29 +1,10 @@
-/** What the read verbs share: opening and always closing the source, JSON output, the --json flag. */
+/** What the read verbs share: opening and always closing the source, JSON output, the period. */
 import { loadConfig } from '../../config/index.js';
 import { configEnv } from '../env.js';
 import { UsageError } from '../errors.js';
 import type { HttpSource } from '../http.js';
 import { type Style, styleFor } from '../output.js';
-import { type DataSource, openSource, SOURCE_FLAGS } from '../source.js';
-
-export const JSON_FLAG = {
-  json: { type: 'boolean', help: 'print JSON (the shape the HTTP API returns) instead of tables' },
-} as const;
-
-/** Source flags plus --json: the flags of every table-printing read verb. */
-export const READ_FLAGS = { ...SOURCE_FLAGS, ...JSON_FLAG } as const;
-
-/** `--days N | --hours N`: the period of the analytics verbs (the routes' `days`/`hours`). */
-export const SPAN_FLAGS = {
-  days: {
-    type: 'int',
-    arg: 'N',
-    min: 1,
-    max: 366,
-    help: 'period: the last N days, 1 unless --hours is given',
-  },
-  hours: { type: 'int', arg: 'N', min: 1, max: 24 * 366, help: 'period: the last N hours instead' },
-} as const;
+import { type DataSource, openSource } from '../source.js';
 
 /** The period the span flags ask for; both at once is a usage error. */
 export function spanOf(flags: { days?: number | undefined; hours?: number | undefined }): {

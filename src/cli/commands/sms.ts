@@ -1,7 +1,8 @@
 import type { SmsSummary } from '../../analytics/index.js';
 import { defineCommand } from '../args.js';
+import { READ_FLAGS, SPAN_FLAGS } from '../flags.js';
 import { fmtNumber, fmtPercent, NONE, pairs, type Style } from '../output.js';
-import { print, printJson, READ_FLAGS, SPAN_FLAGS, spanOf, stdoutStyle, withSource } from './shared.js';
+import { print, printJson, spanOf, stdoutStyle, withSource } from './shared.js';
 
 const secs = (v: number | null) => (v === null ? NONE : `${fmtNumber(v)} s`);
 
@@ -25,8 +26,6 @@ export function renderSms(s: SmsSummary, style: Style): string {
 }
 
 export default defineCommand({
-  name: 'sms',
-  summary: 'SMS sent, delivered, failed and pending, delivery rate and latency',
   description:
     'SMS over a period: totals by direction and status, the delivery rate (delivered / delivered + failed) and the sent → delivered latency.',
   usage: 'sidetone sms [--days N | --hours N] [--json] [--db FILE | --url URL [--token T]]',

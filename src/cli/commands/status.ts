@@ -1,8 +1,8 @@
 import { defineCommand } from '../args.js';
+import { JSON_FLAG, SOURCE_FLAGS } from '../flags.js';
 import { fmtNumber, NONE, pairs, type Style } from '../output.js';
 import type { Readiness } from '../source.js';
-import { SOURCE_FLAGS } from '../source.js';
-import { JSON_FLAG, openServer, print, printJson, stdoutStyle } from './shared.js';
+import { openServer, print, printJson, stdoutStyle } from './shared.js';
 
 /** What `sidetone status` reports about a running sidecar. */
 export interface StatusReport {
@@ -66,8 +66,6 @@ function render(r: StatusReport, style: Style): string {
 }
 
 export default defineCommand({
-  name: 'status',
-  summary: 'one screen on a running sidecar: version, uptime, readiness, series, drops',
   description:
     "One screen on a running sidecar: version, uptime, calls in progress, readiness checks, series and families exposed, and the self-metrics that count refused, capped or uncollected data. Exit 0 when it answers (readiness is the health verb's business), 1 when it does not.",
   usage: 'sidetone status [--url URL] [--token T] [--json]',

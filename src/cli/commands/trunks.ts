@@ -1,8 +1,9 @@
 import type { TrunkKpis, TrunksReport } from '../../analytics/index.js';
 import { ALERT_DEFAULTS } from '../../rules/thresholds.js';
 import { defineCommand } from '../args.js';
+import { READ_FLAGS, SPAN_FLAGS } from '../flags.js';
 import { fmtNumber, fmtPercent, NONE, type Style, table } from '../output.js';
-import { print, printJson, READ_FLAGS, SPAN_FLAGS, spanOf, stdoutStyle, withSource } from './shared.js';
+import { print, printJson, spanOf, stdoutStyle, withSource } from './shared.js';
 
 const BARS = '▁▂▃▄▅▆▇█';
 /** Buckets shown in the trend column: it must keep the table inside 80 columns. */
@@ -53,8 +54,6 @@ export function renderTrunks(r: TrunksReport, style: Style): string {
 }
 
 export default defineCommand({
-  name: 'trunks',
-  summary: 'ASR, NER, PDD and calls per trunk, with the ASR trend',
   description:
     'KPIs per trunk over a period (the dashboard definitions: ASR, NER, PDD, ACD, calls), busiest first, with the ASR per hour (per day beyond two days) as a sparkline. ASR is red when the last bucket is alerts.asr_drop_points below the period.',
   usage: 'sidetone trunks [--days N | --hours N] [--json] [--db FILE | --url URL [--token T]]',
