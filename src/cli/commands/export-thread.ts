@@ -1,5 +1,5 @@
 /**
- * The export itself, on a worker thread with a small young generation (see export.ts): reads the
+ * The export itself, on a worker thread with a capped heap (see export.ts): reads the
  * source page by page and writes each chunk to the file, or straight to file descriptor 1, so no
  * row passes through the main thread. Tells the main thread the rows so far (for the progress
  * bar) and how it ended.
@@ -78,7 +78,8 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Write all of `chunk` to stdout from this thread. Blocking is fine here (the main thread stays
- * free); a descriptor left non-blocking answers EAGAIN, then this waits a moment and goes on.
+ * free, and makes a pipe blocking first); should the descriptor still be non-blocking, a full pipe
+ * answers EAGAIN, and this waits a moment and goes on.
  */
 function writeStdout(chunk: string): void {
   const bytes = Buffer.from(chunk);
