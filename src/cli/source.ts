@@ -190,7 +190,7 @@ export class DbSource implements DataSource {
   }
 }
 
-type SourceFlags = Flags<typeof SOURCE_FLAGS>;
+export type SourceFlags = Flags<typeof SOURCE_FLAGS>;
 
 function parseUrl(raw: string): URL {
   let url: URL | undefined;

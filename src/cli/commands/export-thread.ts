@@ -8,11 +8,12 @@ import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CliError, describeError, UsageError } from '../errors.js';
+import type { SourceFlags } from '../source.js';
 import { withSource } from './shared.js';
 
 /** What the main thread hands over: the parsed flags, and where the rows go. */
 export interface ExportJob {
-  flags: Record<string, string | number | boolean | undefined>;
+  flags: SourceFlags & { days: number; reveal: boolean };
   format: 'csv' | 'json';
   /** The file (written as `FILE.partial`, renamed at the end), or undefined for stdout. */
   out: string | undefined;
@@ -98,12 +99,8 @@ function writeStdout(chunk: string): void {
 async function run(job: ExportJob, post: (m: ExportMessage) => void): Promise<void> {
   const counter = new RowCounter(job.format);
   const partial = job.out === undefined ? '' : `${job.out}.partial`;
-  await withSource(job.flags as never, async (source) => {
-    const { chunks, done } = await source.exportCalls(
-      job.format,
-      job.flags.days as number,
-      job.flags.reveal as boolean,
-    );
+  await withSource(job.flags, async (source) => {
+    const { chunks, done } = await source.exportCalls(job.format, job.flags.days, job.flags.reveal);
     // A file is written under a temporary name and renamed at the end: an interrupted export
     // never leaves a truncated file that looks complete.
     const file = job.out === undefined ? null : createWriteStream(partial);
