@@ -21,8 +21,8 @@ export interface LoggerSettings {
  * each time: pino's mixin merge writes the line's own fields into it.
  */
 export function traceFields(span: SpanContext | undefined): { trace_id?: string; span_id?: string } {
-  if (span === undefined || !trace.isSpanContextValid(span)) return {};
-  return { trace_id: span.traceId, span_id: span.spanId };
+  const ids = traceIds(span);
+  return ids === undefined ? {} : { ...ids };
 }
 
 /** A valid span's trace and span ids, as log fields and exemplar labels; shared, so frozen. */

@@ -4,25 +4,14 @@
  * cores, HTTP ingest then costs the larger of the two instead of their sum. The write's promise
  * resolves only after the thread's commit, so acknowledged data stays durable.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { StoreError } from '../errors.js';
+import { threadEntry } from '../runtime/thread-entry.js';
 import type { SqliteCallStoreOptions } from './sqlite-open.js';
 import { wrap } from './sqlite-open.js';
 import type { WriteReply, WriteRequest } from './sqlite-writer-thread.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
 import { encodeCalls } from './writer-codec.js';
-
-/**
- * The compiled thread entry. Under a TypeScript test runner this module is the `.ts` source and
- * a worker cannot load that: the built file in `dist/` (built before the tests run) is used.
- */
-function entry(): string {
-  const here = fileURLToPath(new URL('./sqlite-writer-thread.js', import.meta.url));
-  if (existsSync(here)) return here;
-  return here.replace(/([\\/])src([\\/]store[\\/])/, '$1dist$2');
-}
 
 interface Pending {
   resolve: () => void;
@@ -44,7 +33,9 @@ export class WriterThread {
   alive = true;
 
   constructor(private readonly opts: SqliteCallStoreOptions & { path: string }) {
-    this.worker = new Worker(entry(), { workerData: { opts } });
+    this.worker = new Worker(threadEntry(new URL('./sqlite-writer-thread.js', import.meta.url)), {
+      workerData: { opts },
+    });
     this.worker.unref(); // held only while a write is in flight (see `write`)
     this.worker.on('message', (m: WriteReply) => this.settle(m));
     this.exited = new Promise((resolve) => {

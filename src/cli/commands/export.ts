@@ -1,6 +1,6 @@
-import { existsSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { threadEntry } from '../../runtime/thread-entry.js';
 import { defineCommand } from '../args.js';
 import { CliError, RelayedError, UsageError } from '../errors.js';
 import { SOURCE_FLAGS } from '../flags.js';
@@ -10,25 +10,19 @@ import type { ExportJob, ExportMessage } from './export-thread.js';
 /**
  * The export runs on a worker thread with a capped heap. V8 grows a busy isolate's young
  * generation to 16 MiB semi-spaces and lets its old generation grow far past what is live; an
- * export allocates ~3 KB a row, so over 1M calls the CLI peaked at 131-152 MiB (it must stay under
+ * export allocates ~3 KB a row, so over 1M calls the CLI peaked at 127-149 MiB (it must stay under
  * 130). On a thread with these limits the same export peaked at 92-97 MiB, in the same time. What
  * the thread keeps alive is its modules (~30 MiB) and one page of rows: a fourth of the cap.
  */
 const HEAP_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 };
 
-/**
- * The thread's entry. Under a TypeScript test runner this module is the `.ts` source, which a
- * worker cannot load: the built file in `dist/` (built before the tests run) is used.
- */
-function entry(): string {
-  const here = fileURLToPath(new URL('./export-thread.js', import.meta.url));
-  return existsSync(here) ? here : here.replace(/([\\/])src([\\/]cli[\\/])/, '$1dist$2');
-}
-
 /** Run the export on its thread; resolves with the rows written, or null when stdout closed. */
 function exportOnThread(job: ExportJob, progress: Progress | null): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(entry(), { workerData: job, resourceLimits: HEAP_LIMITS });
+    const worker = new Worker(threadEntry(new URL('./export-thread.js', import.meta.url)), {
+      workerData: job,
+      resourceLimits: HEAP_LIMITS,
+    });
     let result: ExportMessage | undefined;
     worker.on('message', (m: ExportMessage) => {
       if (m.kind === 'progress') progress?.update(m.rows, false, m.fraction);
