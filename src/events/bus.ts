@@ -1,5 +1,5 @@
 import type { Counter, CounterSeries, Registry } from '../metrics/index.js';
-import { isWithinLimits } from './check.js';
+import { isWithinLimits } from './predicates.js';
 import { EVENT_TYPES } from './schemas.js';
 import type { EventType, Listener, SidetoneEvent } from './types.js';
 

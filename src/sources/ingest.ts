@@ -1,5 +1,5 @@
 import type { EventBus } from '../events/bus.js';
-import { isExactEvent } from '../events/exact.js';
+import { isExactEvent } from '../events/predicates.js';
 import { parseEvent } from '../events/schemas.js';
 import type { SidetoneEvent } from '../events/types.js';
 import { requestBytes } from '../http/raw-body.js';
@@ -167,7 +167,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       }
       // The generated check first: it says yes only when the zod parse would give back this very
       // value, which is ours (fresh from JSON.parse) to keep as the event. The zod parse (~2.5 us an
-      // event against 60-100 ns for the check, see events/exact.ts) runs only for the rest:
+      // event against 60-100 ns for the check, see events/predicates.ts) runs only for the rest:
       // to drop unknown fields, turn an ISO `ts` into ms, or word what is wrong.
       if (isExactEvent(value)) {
         if (value.ts === undefined) value.ts = receivedAt;

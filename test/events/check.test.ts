@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isWithinLimits } from '../../src/events/check.js';
 import { parseEvent } from '../../src/events/index.js';
+import { isWithinLimits } from '../../src/events/predicates.js';
 import type { SidetoneEvent } from '../../src/events/types.js';
 import { FIXTURES } from '../telephony/fixtures.js';
 
@@ -34,10 +34,10 @@ describe('isWithinLimits', () => {
     );
   });
 
-  it('agrees on string lengths and enum values', () => {
+  it('agrees on string lengths, counted in code points as zod counts them, and enum values', () => {
     fc.assert(
       fc.property(
-        fc.string({ maxLength: 300 }),
+        fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', minLength: 90, maxLength: 210 })),
         fc.constantFrom('inbound', 'outbound', 'sideways', ''),
         (id, direction) => {
           agree({ type: 'call.started', callId: id, direction, channel: 'sip' } as SidetoneEvent);
@@ -45,5 +45,31 @@ describe('isWithinLimits', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('agrees on the rules across fields, and refuses what a rule cannot read without throwing', () => {
+    const u32 = fc.oneof(fc.nat(), fc.constantFrom(2 ** 32, -1, 0.5));
+    fc.assert(
+      fc.property(
+        fc.option(fc.integer({ min: -10, max: 2e9 })),
+        fc.option(fc.integer({ min: -10, max: 96_000 })),
+        fc.option(fc.record({ arrival: u32, lsr: u32, dlsr: u32 })),
+        (jitter, clockRate, rtcp) => {
+          const e: Record<string, unknown> = { type: 'media.report', callId: 'c1' };
+          if (jitter !== null) e.jitter = jitter;
+          if (clockRate !== null) e.clockRate = clockRate;
+          if (rtcp !== null) e.rtcp = rtcp;
+          agree(e as SidetoneEvent);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    agree({ type: 'modem.signal' } as SidetoneEvent); // needs one of csq, cesq, signal
+    agree({ type: 'modem.signal', csq: { rssi: 18, ber: 99 } } as SidetoneEvent);
+    agree({ type: 'sms.delivery_report', messageId: 'm1' } as SidetoneEvent); // needs a status
+    agree({ type: 'sms.delivery_report', messageId: 'm1', tpStatus: 0 } as SidetoneEvent);
+    // Values of the wrong shape are refused, not thrown past bus.emit.
+    for (const rtcp of [null, 'x', [], { arrival: 'x' }])
+      expect(isWithinLimits({ type: 'media.report', rtcp } as unknown as SidetoneEvent)).toBe(false);
   });
 });

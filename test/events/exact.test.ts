@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { isExactEvent } from '../../src/events/exact.js';
+import { isExactEvent } from '../../src/events/predicates.js';
 import { EVENT_SCHEMAS, parseEvent } from '../../src/events/schemas.js';
 import { FIXTURES } from '../telephony/fixtures.js';
 
