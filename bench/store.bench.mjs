@@ -6,8 +6,9 @@
 // Env: SIDETONE_BENCH_CALLS (default 1000000), SIDETONE_BENCH_DIR (default os.tmpdir()).
 // Targets (issue): ingest >= 50k records/s through applyBatch (a record = one CallUpdate; a call
 // takes ~4.25 of them here, so calls/s is reported too); one-day dashboard over 1M calls <= 200 ms;
-// CSV export of 1M calls at most 130 MB peak RSS, through the library and the CLI. Writes bench/results/store.json. The machine's load
-// average is recorded: on a shared box, other processes' CPU use shows up in every figure.
+// CSV export of 1M calls at most 130 MB peak RSS, through the library and the CLI. Writes
+// bench/results/store.json. The machine's load average is recorded: on a shared box, other
+// processes' CPU use shows up in every figure.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -282,7 +283,7 @@ try {
 
   // --- export in a child process, so its RSS is the export's alone: through the library, and
   // through the CLI (`sidetone export`) to a file and to stdout, as a user runs it. The CLI child
-  // reports its kernel high-water mark (ru_maxrss) as it exits (bench/peak-rss.cjs).
+  // reports its kernel high-water mark (VmHWM) as it exits (bench/peak-rss.cjs).
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--export', path], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { util } from 'zod/v4/core';
 import { EVENT_SCHEMAS } from './schemas.js';
 import type { SidetoneEvent } from './types.js';
 
@@ -45,18 +46,6 @@ const FORMATS: Record<string, readonly [number, number, boolean]> = {
 /** A pattern whose `test` keeps no state between calls (no `g` or `y` flag), as zod's regex check. */
 function isPlainRegExp(p: unknown): p is RegExp {
   return p instanceof RegExp && !p.global && !p.sticky;
-}
-
-/** Code points in a string, counted as zod counts them (a surrogate pair is one), allocating nothing. */
-function codePoints(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n--;
-      i++;
-    }
-  }
-  return n;
 }
 
 /** Collects what the generated source refers to: enum sets, nested object predicates, refinements. */
@@ -136,17 +125,17 @@ class Gen {
     let out = `typeof ${v} === 'string'`;
     for (const c of checks) {
       const d = c._zod.def;
-      // zod counts code points, but only where UTF-16 units cannot settle it: over `max` units, or
-      // between `min` and `2 * min`; so does this.
+      // zod counts code points (with its own counter, called here), but only where UTF-16 units
+      // cannot settle it: over `max` units, or between `min` and `2 * min`; so does this.
       if (d.check === 'max_length') {
         const max = Number(d.maximum);
-        out += ` && (${v}.length <= ${max} || ${this.ref(codePoints)}(${v}) <= ${max})`;
+        out += ` && (${v}.length <= ${max} || ${this.ref(util.codePointLength)}(${v}) <= ${max})`;
       } else if (d.check === 'min_length') {
         const min = Number(d.minimum);
         out +=
           min <= 1
             ? ` && ${v}.length >= ${min}`
-            : ` && (${v}.length >= ${2 * min} || ${this.ref(codePoints)}(${v}) >= ${min})`;
+            : ` && (${v}.length >= ${2 * min} || ${this.ref(util.codePointLength)}(${v}) >= ${min})`;
       } else if (d.check === 'string_format' && d.format === 'regex' && isPlainRegExp(d.pattern)) {
         out += ` && ${this.ref(d.pattern)}.test(${v})`;
       } else return this.unmodelled;
