@@ -9,6 +9,7 @@ import { SidetoneError, StoreError, showValue, ValidationError } from '../errors
 import { migrate } from './migrations.js';
 import type { PrivacyConfig } from './privacy.js';
 import { SQLITE_QUEUE } from './rollup-sql.js';
+import { BACKSTOP_PAGES } from './sqlite-checkpoint.js';
 import { SqliteRollups } from './sqlite-rollups.js';
 import * as SQL from './sqlite-sql.js';
 
@@ -32,6 +33,12 @@ export interface SqliteCallStoreOptions {
    * sidecar parses and counts the next request); costs a thread and a second page cache.
    */
   writerThread?: boolean;
+  /**
+   * Copy the WAL back into the file on a thread of its own instead of inside the commits that
+   * cross SQLite's threshold (default true; ignored for `:memory:`). Writers then checkpoint only
+   * past a 16 MiB backstop. Costs a thread once the store first writes.
+   */
+  checkpointThread?: boolean;
 }
 
 /** The statements of a store, prepared once at open. */
@@ -146,6 +153,8 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     db.pragma('synchronous = NORMAL');
     db.pragma(`cache_size = ${-Math.round((opts.cacheSizeMb ?? 32) * 1024)}`);
     db.pragma('temp_store = MEMORY');
+    // With the checkpoint thread (sqlite-checkpoint.ts) a writer's own checkpoint is the backstop.
+    if (!memory && opts.checkpointThread !== false) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     const schemaVersion = migrate(db, path);
     return { db, path, schemaVersion, statements: prepareAll(db), rollups: new SqliteRollups(db) };
   } catch (e) {

@@ -25,6 +25,7 @@ import {
   type RangePlan,
 } from './rollup.js';
 import { ROLLUP_PRUNE } from './rollup-sql.js';
+import { Checkpointer } from './sqlite-checkpoint.js';
 import {
   openDatabase,
   openReader,
@@ -108,6 +109,8 @@ export class SqliteCallStore implements CallStore {
   private reader: Reader | undefined;
   /** Batch writes on their own thread (`writerThread`), while it runs. */
   private readonly writer: WriterThread | undefined;
+  /** WAL checkpoints on their own thread (`checkpointThread`), from the first write on. */
+  private readonly checkpoints: Checkpointer | undefined;
   private readonly busyTimeoutMs: number | undefined;
   private readonly exactPercentilesUpTo: number;
   /** When the oldest write still waiting for another process's lock started to wait. */
@@ -143,6 +146,7 @@ export class SqliteCallStore implements CallStore {
     if (opts.writerThread === true && path !== ':memory:') {
       this.writer = new WriterThread({ ...opts, path, privacy: this.privacy });
     }
+    if (opts.checkpointThread !== false && path !== ':memory:') this.checkpoints = new Checkpointer(path, db);
     // better-sqlite3 waits for a lock by sleeping inside the call, which freezes the event loop
     // (and with it /healthz) for as long as another process holds the write lock. Writes wait
     // in short slices instead, with the event loop turning between them (see `write`).
@@ -154,6 +158,7 @@ export class SqliteCallStore implements CallStore {
    * all: liveness keeps answering while the store waits, and readiness shows a stalled store.
    */
   private async write<T>(what: string, fn: () => T): Promise<T> {
+    this.checkpoints?.start();
     const budget = this.busyTimeoutMs ?? 5000;
     const start = performance.now();
     try {
@@ -213,8 +218,10 @@ export class SqliteCallStore implements CallStore {
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
-    if (this.writer?.alive) await this.run('applyBatch', () => this.writer!.write('calls', updates));
-    else await this.write('applyBatch', () => this.writeCalls(updates));
+    if (this.writer?.alive) {
+      this.checkpoints?.start();
+      await this.run('applyBatch', () => this.writer!.write('calls', updates));
+    } else await this.write('applyBatch', () => this.writeCalls(updates));
     return updates.length;
   }
 
@@ -225,8 +232,10 @@ export class SqliteCallStore implements CallStore {
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
-    if (this.writer?.alive) await this.run('applySmsBatch', () => this.writer!.write('sms', updates));
-    else await this.write('applySmsBatch', () => this.writeSmses(updates));
+    if (this.writer?.alive) {
+      this.checkpoints?.start();
+      await this.run('applySmsBatch', () => this.writer!.write('sms', updates));
+    } else await this.write('applySmsBatch', () => this.writeSmses(updates));
     return updates.length;
   }
 
@@ -482,6 +491,7 @@ export class SqliteCallStore implements CallStore {
     if (this.closed) return;
     this.closed = true;
     await this.writer?.close();
+    await this.checkpoints?.close();
     // Fold the WAL back into the main file so a closed store is one self-contained file.
     try {
       this.reader?.db.close();

@@ -1,10 +1,11 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
 import { LATEST_VERSION } from '../../src/store/migrations.js';
 import { openSqliteCallStore, SqliteCallStore } from '../../src/store/sqlite.js';
+import { AUTO_CHECKPOINT_PAGES, BACKSTOP_PAGES } from '../../src/store/sqlite-checkpoint.js';
 import type { CallStore } from '../../src/store/types.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
 import { tempDir } from './helpers.js';
@@ -152,6 +153,55 @@ describe('SQLite store specifics', () => {
       remove();
     }
   });
+  it('checkpointThread: a thread started by the first write copies the WAL into the file; writers keep a backstop', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'calls.db');
+      const privacy = { hashKey: KEY, storeRaw: false };
+      const store = await openSqliteCallStore({ path, privacy });
+      const main = (store as unknown as { db: Database.Database }).db;
+      const internals = store as unknown as {
+        checkpoints: { worker?: { terminate(): Promise<number> }; exited: Promise<void> };
+      };
+      // In WAL mode only a checkpoint writes the main file; the writer's own threshold is 4,096
+      // pages, far above what these writes leave in the WAL, so a grown file is the thread's work.
+      expect(main.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
+      expect(internals.checkpoints.worker).toBeUndefined(); // no thread for a store that only reads
+      const before = statSync(path).size;
+      await store.applyBatch(lifecycle('k1', T));
+      const walPages = statSync(`${path}-wal`).size / 4096;
+      expect(walPages).toBeLessThan(BACKSTOP_PAGES);
+      const deadline = Date.now() + 5000;
+      while (statSync(path).size === before && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(statSync(path).size).toBeGreaterThan(before);
+      const peek = new Database(path, { readonly: true });
+      expect(peek.prepare('SELECT COUNT(*) AS n FROM calls').get()).toEqual({ n: 1 });
+      peek.close();
+
+      // The thread gone, the main connection checkpoints as SQLite does by default, and writes go on.
+      await internals.checkpoints.worker!.terminate();
+      await internals.checkpoints.exited;
+      expect(main.pragma('wal_autocheckpoint', { simple: true })).toBe(AUTO_CHECKPOINT_PAGES);
+      await store.applyBatch(lifecycle('k2', T + 1000));
+      expect((await store.getCall('k2'))?.status).toBe('completed');
+      await store.close();
+      expect(existsSync(`${path}-wal`)).toBe(false);
+
+      // Turned off: SQLite's own checkpoints in the commits, and no thread.
+      const plain = await openSqliteCallStore({ path, privacy, checkpointThread: false });
+      await plain.applyBatch(lifecycle('k3', T + 2000));
+      expect(
+        (plain as unknown as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true }),
+      ).toBe(AUTO_CHECKPOINT_PAGES);
+      expect((plain as unknown as { checkpoints?: unknown }).checkpoints).toBeUndefined();
+      expect((await plain.stats({ from: T - 1000, to: T + 60_000 })).total).toBe(3);
+      await plain.close();
+    } finally {
+      remove();
+    }
+  });
+
   it('writerThread: batches commit on the connection of the thread; when the thread dies, the store writes them itself', async () => {
     const { dir, remove } = tempDir();
     try {
