@@ -176,6 +176,8 @@ export const configSchema = z
         zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
         // SQLite batches on their own thread while the main thread takes the next request.
         writer_thread: bool(true),
+        // SQLite's WAL copied back into the file on a thread of its own, not inside commits.
+        checkpoint_thread: bool(true),
       })
       .prefault({}),
     otel: z

@@ -489,7 +489,12 @@ async function openStore(
   if (config.store.url === undefined) {
     // With a second core the store commits one batch while the main thread parses the next.
     const writerThread = config.store.writer_thread && availableParallelism() > 1;
-    const store = await openSqliteCallStore({ path: dbPath, privacy, writerThread });
+    const store = await openSqliteCallStore({
+      path: dbPath,
+      privacy,
+      writerThread,
+      checkpointThread: config.store.checkpoint_thread,
+    });
     return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath };
   }
   const { openPostgresCallStore } = await import('../store/postgres.js');

@@ -132,6 +132,28 @@ const CALL_DAYS = `
     FOR EACH STATEMENT EXECUTE FUNCTION sidetone_call_days_delete();`;
 
 /**
+ * Migration 5: per filed day of SMS, the most a record of that day starts before it (`lag`, ms), as
+ * `call_days` has for calls: SMS reads bound their filed days with it (postgres-sql.ts SMS_PAGE,
+ * SMS_STATS) instead of planning every later day's partition. A report that arrives before its
+ * submission files the message under the report's day; the submission then moves `first_at` back.
+ * Kept by statement triggers; deletes leave it (a bound may only be too wide), and a dropped
+ * partition takes its row with it (postgres-retention.ts).
+ */
+export const SMS_DAYS = `
+  CREATE TABLE sms_days (filed_day BIGINT PRIMARY KEY, lag BIGINT NOT NULL);
+  INSERT INTO sms_days SELECT filed_day, MAX(filed_day - sidetone_day(first_at)) FROM sms GROUP BY filed_day;
+  CREATE FUNCTION sidetone_sms_days() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+    INSERT INTO sms_days AS d (filed_day, lag)
+      SELECT filed_day, MAX(filed_day - sidetone_day(first_at)) FROM new_rows GROUP BY filed_day ORDER BY filed_day
+      ON CONFLICT (filed_day) DO UPDATE SET lag = excluded.lag WHERE excluded.lag > d.lag;
+    RETURN NULL;
+  END $fn$;
+  CREATE TRIGGER sms_days_insert AFTER INSERT ON sms REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_sms_days();
+  CREATE TRIGGER sms_days_update AFTER UPDATE ON sms REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_sms_days();`;
+
+/**
  * Migration 4: `calls` and `sms` partitioned by `filed_day`, with their key tables. The rows of a
  * version-3 database move over unchanged (ids included) and the rollups, which already count them,
  * are left as they are: the rollup triggers are attached to the new table after the copy.

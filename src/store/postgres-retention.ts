@@ -59,7 +59,7 @@ export function dropPartition(
           boundCleanup(DELETE_BODY!.replace(/\bold_rows\b/g, name)),
           `DELETE FROM call_days WHERE filed_day = ${Math.trunc(day)}`,
         ]
-      : [];
+      : [`DELETE FROM sms_days WHERE filed_day = ${Math.trunc(day)}`];
   return {
     count: `SELECT COUNT(*) AS n FROM ${name}`,
     drop: [

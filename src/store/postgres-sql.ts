@@ -5,7 +5,7 @@
  * classifier, as in SQLite, so both backends file a call the same way.
  */
 import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
-import { DAY_MS, keyed, PG_PARTITIONS } from './postgres-partitions.js';
+import { DAY_MS, keyed, PG_PARTITIONS, SMS_DAYS } from './postgres-partitions.js';
 import {
   PG_READ_INDEXES,
   PG_ROLLUPS,
@@ -104,6 +104,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 4,
     description: 'calls and sms partitioned by filed day (call_keys, sms_keys), rows moved over',
     sql: PG_PARTITIONS,
+  },
+  {
+    version: 5,
+    description: 'sms: the filing lag of each day (sms_days), so SMS reads plan only the days they can match',
+    sql: SMS_DAYS,
   },
 ];
 
@@ -250,17 +255,21 @@ export const DELETE_SMS_BATCH = deleteBatch('sms', 'message_id', 'sms_keys');
 
 export const SMS_BY_ID = `SELECT ${SMS_COLUMNS} FROM sms
   WHERE message_id = $1 AND filed_day = (SELECT filed_day FROM sms_keys WHERE message_id = $1)`;
-/** $1 after-at, $2 to, $3 after-id, $4 limit. */
+/** The largest SMS filing lag (sms_days): SMS reads plan the partitions up to it past their range. */
+export const SMS_LAG = 'SELECT COALESCE(MAX(lag), 0) AS lag FROM sms_days';
+/** $1 after-at, $2 to, $3 after-id, $4 limit, $5 the lag (SMS_LAG). */
 export const SMS_PAGE = `SELECT ${SMS_COLUMNS} FROM sms
   WHERE first_at >= $1 AND first_at < $2 AND (first_at > $1 OR id > $3) AND ${FILED}
+    AND filed_day <= sidetone_day($2 - 1) + $5::int8
   ORDER BY first_at, id LIMIT $4`;
+/** $1 from, $2 to, $3 the lag (SMS_LAG). */
 export const SMS_STATS = `SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE direction = 'inbound') AS inbound,
     COUNT(*) FILTER (WHERE direction = 'outbound') AS outbound,
     ${SMS_STATUSES.map((s) => `COUNT(*) FILTER (WHERE status = '${s}') AS "s_${s}"`).join(', ')},
     COUNT(latency_ms) AS lat_count, AVG(latency_ms) AS lat_avg,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS lat_p50,
     percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS lat_p95, MAX(latency_ms) AS lat_max
-  FROM sms WHERE first_at >= $1 AND first_at < $2 AND ${FILED}`;
+  FROM sms WHERE first_at >= $1 AND first_at < $2 AND ${FILED} AND filed_day <= sidetone_day($2 - 1) + $3::int8`;
 
 // --- Batched writes --------------------------------------------------------------------------
 

@@ -664,12 +664,14 @@ export class PostgresCallStore implements CallStore {
     const limit = q.chunkSize ?? 1000;
     let afterAt = Math.ceil(q.from);
     let afterId = -1;
+    const lag = await this.smsLag('iterateSms');
     for (;;) {
       const rows = await this.tuples<SmsTuple>('iterateSms', SQL.SMS_PAGE, [
         afterAt,
         Math.ceil(q.to),
         afterId,
         limit,
+        lag,
       ]);
       for (const r of rows) yield toSmsRecord(r, reveal);
       const last = rows[rows.length - 1];
@@ -682,8 +684,14 @@ export class PostgresCallStore implements CallStore {
 
   async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
     checkRange(q);
-    const r = await this.query('smsStats', SQL.SMS_STATS, [Math.ceil(q.from), Math.ceil(q.to)]);
+    const lag = await this.smsLag('smsStats');
+    const r = await this.query('smsStats', SQL.SMS_STATS, [Math.ceil(q.from), Math.ceil(q.to), lag]);
     return toSmsStats(r.rows[0] ?? {});
+  }
+
+  /** How far past a range's last day its SMS can be filed (SQL.SMS_LAG), bound before planning. */
+  private async smsLag(what: string): Promise<number> {
+    return (await this.query<{ lag: number }>(what, SQL.SMS_LAG, [])).rows[0]?.lag ?? 0;
   }
 
   async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {

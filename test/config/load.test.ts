@@ -45,6 +45,8 @@ describe('loadConfig', () => {
       store_raw_numbers: false,
       retention_days: 90,
       zombie_max_seconds: 14400,
+      writer_thread: true,
+      checkpoint_thread: true,
     });
   });
 

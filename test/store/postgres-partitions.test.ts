@@ -6,7 +6,15 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openPostgresCallStore, type PostgresCallStore } from '../../src/store/postgres.js';
-import { CALL_PAGE, numbered, PG_LATEST_VERSION, PG_MIGRATIONS } from '../../src/store/postgres-sql.js';
+import {
+  CALL_PAGE,
+  numbered,
+  PG_LATEST_VERSION,
+  PG_MIGRATIONS,
+  SMS_LAG,
+  SMS_PAGE,
+  SMS_STATS,
+} from '../../src/store/postgres-sql.js';
 import { numberProtector } from '../../src/store/privacy.js';
 import type { CallQuery, CallUpdate } from '../../src/store/types.js';
 import * as UPSERT from '../../src/store/upsert-sql.js';
@@ -214,6 +222,38 @@ describe('PostgreSQL day partitions', () => {
     });
   });
 
+  it('SMS reads plan only the days a range can be filed under, and find messages moved back', async () => {
+    await withStore(async (store, db) => {
+      await store.applySmsBatch(
+        [0, 1, 2, 3, 4].map((d) => ({ kind: 'sent' as const, messageId: `s${d}`, at: D0 + d * DAY + 5000 })),
+      );
+      // A report first (filed on day 3), its submission on day 1 after it: the record starts two
+      // days before its filed day.
+      await store.applySmsBatch([
+        { kind: 'delivery', messageId: 'late', at: D0 + 3 * DAY + 7000, outcome: 'delivered' },
+      ]);
+      await store.applySmsBatch([{ kind: 'sent', messageId: 'late', at: D0 + DAY + 9000 }]);
+      expect((await partitionOf(db, 'sms')).late).toBe('sms_20240313');
+      expect(Number((await db.query(SMS_LAG)).rows[0].lag)).toBe(2 * DAY);
+
+      const day1 = { from: D0 + DAY, to: D0 + 2 * DAY };
+      const stats = await store.smsStats(day1);
+      expect([stats.total, stats.byStatus.delivered]).toEqual([2, 1]);
+      const ids: string[] = [];
+      for await (const m of store.iterateSms({ ...day1, chunkSize: 1 })) ids.push(m.messageId);
+      expect(ids.sort()).toEqual(['late', 's1']);
+
+      // Planned: day 1 and the two days its messages can be filed after it; not day 0, not day 4.
+      const planned = async (sql: string, values: unknown[]) => {
+        const plan = (await db.query(`EXPLAIN ${sql}`, values)).rows.map((r) => r['QUERY PLAN']).join('\n');
+        return [...new Set(plan.match(/sms_\d{8}/g))].sort(); // tomorrow's partition (made ahead) too
+      };
+      const want = ['sms_20240311', 'sms_20240312', 'sms_20240313'];
+      expect(await planned(SMS_STATS, [day1.from, day1.to, 2 * DAY])).toEqual(want);
+      expect(await planned(SMS_PAGE, [day1.from, day1.to, -1, 10, 2 * DAY])).toEqual(want);
+    });
+  });
+
   it('retention drops whole expired days; reads afterwards equal the records', async () => {
     await withStore(
       async (store, db) => {
@@ -250,6 +290,9 @@ describe('PostgreSQL day partitions', () => {
         expect(await n('SELECT COUNT(*) AS n FROM calls')).toBe(60 - 31 + 1);
         expect(await n('SELECT COUNT(*) AS n FROM call_keys')).toBe(60 - 31 + 1);
         expect(await n('SELECT COUNT(*) AS n FROM sms_keys')).toBe(1);
+        // The dropped days' filing lags went with them (sms_days, call_days).
+        for (const t of ['sms_days', 'call_days'])
+          expect(await n(`SELECT COUNT(*) AS n FROM ${t} WHERE filed_day < ${D0 + 2 * DAY}`)).toBe(0);
         // Nothing of the expired days is left in the rollups (retention prunes emptied rows).
         expect(await n(`SELECT COUNT(*) AS n FROM call_rollup_10m WHERE t < ${cutoff - 600_000 + 1}`)).toBe(
           0,
