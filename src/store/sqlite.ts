@@ -146,7 +146,12 @@ export class SqliteCallStore implements CallStore {
     if (opts.writerThread === true && path !== ':memory:') {
       this.writer = new WriterThread({ ...opts, path, privacy: this.privacy });
     }
-    if (opts.checkpointThread !== false && path !== ':memory:') this.checkpoints = new Checkpointer(path, db);
+    if (opts.checkpointThread !== false && path !== ':memory:') {
+      this.checkpoints = new Checkpointer(path, db);
+      // A store with a writer thread is there to write; others start it on their first write, so
+      // one that only reads (an export) runs no thread.
+      if (this.writer !== undefined) this.checkpoints.start();
+    }
     // better-sqlite3 waits for a lock by sleeping inside the call, which freezes the event loop
     // (and with it /healthz) for as long as another process holds the write lock. Writes wait
     // in short slices instead, with the event loop turning between them (see `write`).
@@ -218,10 +223,8 @@ export class SqliteCallStore implements CallStore {
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
-    if (this.writer?.alive) {
-      this.checkpoints?.start();
-      await this.run('applyBatch', () => this.writer!.write('calls', updates));
-    } else await this.write('applyBatch', () => this.writeCalls(updates));
+    if (this.writer?.alive) await this.run('applyBatch', () => this.writer!.write('calls', updates));
+    else await this.write('applyBatch', () => this.writeCalls(updates));
     return updates.length;
   }
 
@@ -232,10 +235,8 @@ export class SqliteCallStore implements CallStore {
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
-    if (this.writer?.alive) {
-      this.checkpoints?.start();
-      await this.run('applySmsBatch', () => this.writer!.write('sms', updates));
-    } else await this.write('applySmsBatch', () => this.writeSmses(updates));
+    if (this.writer?.alive) await this.run('applySmsBatch', () => this.writer!.write('sms', updates));
+    else await this.write('applySmsBatch', () => this.writeSmses(updates));
     return updates.length;
   }
 
