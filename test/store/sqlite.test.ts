@@ -211,6 +211,8 @@ describe('SQLite store specifics', () => {
         privacy: { hashKey: KEY, storeRaw: false },
         writerThread: true,
       });
+      // A store that writes on a thread runs its checkpoint thread from the start.
+      expect((store as unknown as { checkpoints: { worker?: unknown } }).checkpoints.worker).toBeDefined();
       // data_version changes for a connection only when another connection commits (SQLite docs).
       const main = (store as unknown as { db: Database.Database }).db;
       const version = () => main.pragma('data_version', { simple: true });
