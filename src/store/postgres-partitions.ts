@@ -153,6 +153,46 @@ export const SMS_DAYS = `
   CREATE TRIGGER sms_days_update AFTER UPDATE ON sms REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION sidetone_sms_days();`;
 
+/** `sms_pending` has no NULL gateway (its index takes `=`): a missing one is this control character. */
+export const NO_GATEWAY = "'\u0001'";
+/** An SMS a delivery report may still be matched to (postgres-sql.ts SMS_PENDING_BY_REFERENCE). */
+const PENDING = (r: string) =>
+  `${r}.direction = 'outbound' AND ${r}.reference IS NOT NULL AND ${r}.sent_at IS NOT NULL
+    AND ${r}.delivered_at IS NULL AND ${r}.failed_at IS NULL`;
+const pendingRow = (r: string) =>
+  `SELECT ${r}.message_id, COALESCE(${r}.gateway, ${NO_GATEWAY}), ${r}.reference, ${r}.sent_at, ${r}.id`;
+
+/**
+ * Migration 6: the submissions a delivery report can still match, beside the partitions. Matching
+ * a report by its reference searched every day's partition of `sms` (the most recent pending
+ * submission with that reference on that gateway can be of any day): with 90 days kept, a matched
+ * report took 10 ms to write instead of 1. Kept by statement triggers on `sms`: a row while the
+ * submission is outbound, referenced, sent and without a final outcome; gone with the record (a
+ * dropped partition takes its rows with it, postgres-retention.ts).
+ */
+export const SMS_PENDING = `
+  CREATE TABLE sms_pending (message_id TEXT PRIMARY KEY, gateway TEXT NOT NULL, reference TEXT NOT NULL,
+    sent_at BIGINT NOT NULL, id BIGINT NOT NULL);
+  CREATE INDEX sms_pending_reference ON sms_pending (gateway, reference, sent_at, id);
+  INSERT INTO sms_pending ${pendingRow('s')} FROM sms s WHERE ${PENDING('s')};
+  CREATE FUNCTION sidetone_sms_pending() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+    IF TG_OP <> 'INSERT' THEN
+      DELETE FROM sms_pending p USING old_rows o WHERE p.message_id = o.message_id;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+      INSERT INTO sms_pending ${pendingRow('n')} FROM new_rows n WHERE ${PENDING('n')} ORDER BY 1
+        ON CONFLICT (message_id) DO UPDATE SET gateway = excluded.gateway, reference = excluded.reference,
+          sent_at = excluded.sent_at, id = excluded.id;
+    END IF;
+    RETURN NULL;
+  END $fn$;
+  CREATE TRIGGER sms_pending_insert AFTER INSERT ON sms REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_sms_pending();
+  CREATE TRIGGER sms_pending_update AFTER UPDATE ON sms REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_sms_pending();
+  CREATE TRIGGER sms_pending_delete AFTER DELETE ON sms REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_sms_pending();`;
+
 /**
  * Migration 4: `calls` and `sms` partitioned by `filed_day`, with their key tables. The rows of a
  * version-3 database move over unchanged (ids included) and the rollups, which already count them,

@@ -59,7 +59,10 @@ export function dropPartition(
           boundCleanup(DELETE_BODY!.replace(/\bold_rows\b/g, name)),
           `DELETE FROM call_days WHERE filed_day = ${Math.trunc(day)}`,
         ]
-      : [`DELETE FROM sms_days WHERE filed_day = ${Math.trunc(day)}`];
+      : [
+          `DELETE FROM sms_days WHERE filed_day = ${Math.trunc(day)}`,
+          `DELETE FROM sms_pending p USING ${name} x WHERE p.message_id = x.message_id`,
+        ];
   return {
     count: `SELECT COUNT(*) AS n FROM ${name}`,
     drop: [

@@ -5,7 +5,7 @@
  * classifier, as in SQLite, so both backends file a call the same way.
  */
 import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
-import { DAY_MS, keyed, PG_PARTITIONS, SMS_DAYS } from './postgres-partitions.js';
+import { DAY_MS, keyed, NO_GATEWAY, PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './postgres-partitions.js';
 import {
   PG_READ_INDEXES,
   PG_ROLLUPS,
@@ -110,6 +110,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     description: 'sms: the filing lag of each day (sms_days), so SMS reads plan only the days they can match',
     sql: SMS_DAYS,
   },
+  {
+    version: 6,
+    description:
+      'sms: the submissions a delivery report can still match (sms_pending), read instead of every day',
+    sql: SMS_PENDING,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
@@ -126,10 +132,12 @@ export const WRITES = {
   smsReport: keyed(numbered(UPSERT.UPSERT_SMS_REPORT), 'sms', 'message_id', 'sms_keys'),
 } as const;
 
-/** As in SQLite; `IS NOT DISTINCT FROM` is PostgreSQL's null-safe `IS`. */
-export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms
-  WHERE gateway IS NOT DISTINCT FROM $1 AND reference = $2 AND direction = 'outbound'
-    AND delivered_at IS NULL AND failed_at IS NULL AND sent_at <= $3
+/**
+ * As in SQLite (the most recent pending submission with the reference on the gateway, sent by the
+ * report's time), from the pending submissions kept beside the partitions (`SMS_PENDING`).
+ */
+export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms_pending
+  WHERE gateway = COALESCE($1::text, ${NO_GATEWAY}) AND reference = $2 AND sent_at <= $3
   ORDER BY sent_at DESC, id DESC LIMIT 1`;
 
 /**

@@ -13,6 +13,7 @@ import {
   PG_MIGRATIONS,
   SMS_LAG,
   SMS_PAGE,
+  SMS_PENDING_BY_REFERENCE,
   SMS_STATS,
 } from '../../src/store/postgres-sql.js';
 import { numberProtector } from '../../src/store/privacy.js';
@@ -251,6 +252,31 @@ describe('PostgreSQL day partitions', () => {
       const want = ['sms_20240311', 'sms_20240312', 'sms_20240313'];
       expect(await planned(SMS_STATS, [day1.from, day1.to, 2 * DAY])).toEqual(want);
       expect(await planned(SMS_PAGE, [day1.from, day1.to, -1, 10, 2 * DAY])).toEqual(want);
+
+      // A report matched by reference finds its submission of any day without reading a partition.
+      await store.applySmsBatch([
+        { kind: 'sent', messageId: 'p0', at: D0 + 6000, gateway: 'gw', reference: '7' },
+        { kind: 'sent', messageId: 'pn', at: D0 + DAY + 6000, reference: '9' },
+        { kind: 'sent', messageId: 'p2', at: D0 + 2 * DAY + 6000, gateway: 'gw', reference: '7' },
+      ]);
+      const pending = async () =>
+        (await db.query('SELECT message_id FROM sms_pending ORDER BY 1')).rows.map((r) => r.message_id);
+      expect(await pending()).toEqual(['p0', 'p2', 'pn']);
+      expect(await planned(SMS_PENDING_BY_REFERENCE, ['gw', '7', D0 + 4 * DAY])).toEqual([]);
+      const report = (id: string, reference: string, gateway?: string) => ({
+        kind: 'delivery' as const,
+        messageId: id,
+        at: D0 + 3 * DAY + 1000,
+        outcome: 'delivered' as const,
+        match: { reference, ...(gateway === undefined ? {} : { gateway }) },
+      });
+      // The most recent pending one first; once delivered, the next report takes the older one.
+      await store.applySms(report('r1', '7', 'gw'));
+      await store.applySms(report('r2', '7', 'gw'));
+      await store.applySms(report('r3', '9'));
+      for (const id of ['p0', 'p2', 'pn']) expect((await store.getSms(id))?.status).toBe('delivered');
+      expect(await store.getSms('r1')).toBeUndefined(); // filed under the submission, not its own id
+      expect(await pending()).toEqual([]);
     });
   });
 
@@ -267,7 +293,13 @@ describe('PostgreSQL day partitions', () => {
           { kind: 'started', callId: 'moved', at: D0 + DAY + 1000, direction: 'inbound', channel: 'sip' },
         ]);
         await store.applySmsBatch(
-          [0, 1, 2, 3].map((d) => ({ kind: 'sent' as const, messageId: `s${d}`, at: D0 + d * DAY + 5000 })),
+          [0, 1, 2, 3].map((d) => ({
+            kind: 'sent' as const,
+            messageId: `s${d}`,
+            at: D0 + d * DAY + 5000,
+            gateway: 'gw',
+            reference: String(d),
+          })),
         );
         expect(await partitions(db, 'calls')).toHaveLength(5);
         await expectReadsExact(store, { from: D0, to: D0 + 5 * DAY });
@@ -290,9 +322,11 @@ describe('PostgreSQL day partitions', () => {
         expect(await n('SELECT COUNT(*) AS n FROM calls')).toBe(60 - 31 + 1);
         expect(await n('SELECT COUNT(*) AS n FROM call_keys')).toBe(60 - 31 + 1);
         expect(await n('SELECT COUNT(*) AS n FROM sms_keys')).toBe(1);
-        // The dropped days' filing lags went with them (sms_days, call_days).
+        // The dropped days' filing lags went with them (sms_days, call_days), and their submissions
+        // from the ones a report can match, as the batched delete's did.
         for (const t of ['sms_days', 'call_days'])
           expect(await n(`SELECT COUNT(*) AS n FROM ${t} WHERE filed_day < ${D0 + 2 * DAY}`)).toBe(0);
+        expect((await db.query('SELECT message_id FROM sms_pending')).rows).toEqual([{ message_id: 's3' }]);
         // Nothing of the expired days is left in the rollups (retention prunes emptied rows).
         expect(await n(`SELECT COUNT(*) AS n FROM call_rollup_10m WHERE t < ${cutoff - 600_000 + 1}`)).toBe(
           0,
