@@ -20,7 +20,8 @@
  * schemas do not wait for each other.
  */
 import type pg from 'pg';
-import { PG_ROLLUPS } from './rollup-sql.js';
+import { statementTriggers } from './postgres-triggers.js';
+import { PG_ROLLUPS, ROLLUP_TRIGGERS } from './rollup-sql.js';
 import type { CallUpdate } from './types.js';
 
 export const DAY_MS = 86_400_000;
@@ -124,12 +125,11 @@ const CALL_DAYS = `
   ${callDaysChange('sidetone_call_days_insert', 'new_rows', none('new_rows'))}
   ${callDaysChange('sidetone_call_days_update', 'new_rows', 'old_rows')}
   ${callDaysChange('sidetone_call_days_delete', none('old_rows'), 'old_rows')}
-  CREATE TRIGGER calls_days_insert AFTER INSERT ON calls REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_call_days_insert();
-  CREATE TRIGGER calls_days_update AFTER UPDATE ON calls REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_call_days_update();
-  CREATE TRIGGER calls_days_delete AFTER DELETE ON calls REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_call_days_delete();`;
+  ${statementTriggers('calls', 'calls_days', {
+    insert: 'sidetone_call_days_insert',
+    update: 'sidetone_call_days_update',
+    delete: 'sidetone_call_days_delete',
+  })}`;
 
 /**
  * Migration 5: per filed day of SMS, the most a record of that day starts before it (`lag`, ms), as
@@ -186,12 +186,11 @@ export const SMS_PENDING = `
     END IF;
     RETURN NULL;
   END $fn$;
-  CREATE TRIGGER sms_pending_insert AFTER INSERT ON sms REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_sms_pending();
-  CREATE TRIGGER sms_pending_update AFTER UPDATE ON sms REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_sms_pending();
-  CREATE TRIGGER sms_pending_delete AFTER DELETE ON sms REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_sms_pending();`;
+  ${statementTriggers('sms', 'sms_pending', {
+    insert: 'sidetone_sms_pending',
+    update: 'sidetone_sms_pending',
+    delete: 'sidetone_sms_pending',
+  })}`;
 
 /**
  * Migration 4: `calls` and `sms` partitioned by `filed_day`, with their key tables. The rows of a
@@ -223,12 +222,7 @@ export const PG_PARTITIONS = `
     'calls_status_first_at ON calls (status, first_at)',
     'calls_instance_first_at ON calls (instance, first_at)',
   ])}
-  CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_rollup_insert();
-  CREATE TRIGGER calls_rollup_update AFTER UPDATE ON calls REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_rollup_update();
-  CREATE TRIGGER calls_rollup_delete AFTER DELETE ON calls REFERENCING OLD TABLE AS old_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION sidetone_rollup_delete();
+  ${ROLLUP_TRIGGERS}
   ${CALL_DAYS}
   ${BOUNDED_ROLLUP_TRIGGERS}
   ${partitioned('sms', 'message_id', 'sms_keys', [

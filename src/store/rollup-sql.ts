@@ -15,6 +15,7 @@
  * backends, the backfill of existing records and the record side of reads.
  */
 import { KPI_FLAG } from './derive.js';
+import { statementTriggers } from './postgres-triggers.js';
 
 export type Dialect = 'sqlite' | 'pg';
 
@@ -468,13 +469,15 @@ function pgTriggers(): string {
     ${fn('sidetone_rollup_insert', 'new_rows')}
     ${fn('sidetone_rollup_update', 'new_rows', 'old_rows')}
     ${fn('sidetone_rollup_delete', '(SELECT * FROM old_rows WHERE false)', 'old_rows')}
-    CREATE TRIGGER calls_rollup_insert AFTER INSERT ON calls REFERENCING NEW TABLE AS new_rows
-      FOR EACH STATEMENT EXECUTE FUNCTION sidetone_rollup_insert();
-    CREATE TRIGGER calls_rollup_update AFTER UPDATE ON calls REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-      FOR EACH STATEMENT EXECUTE FUNCTION sidetone_rollup_update();
-    CREATE TRIGGER calls_rollup_delete AFTER DELETE ON calls REFERENCING OLD TABLE AS old_rows
-      FOR EACH STATEMENT EXECUTE FUNCTION sidetone_rollup_delete();`;
+    ${ROLLUP_TRIGGERS}`;
 }
+
+/** The rollup triggers on `calls` (made again when migration 4 partitions the table). */
+export const ROLLUP_TRIGGERS = statementTriggers('calls', 'calls_rollup', {
+  insert: 'sidetone_rollup_insert',
+  update: 'sidetone_rollup_update',
+  delete: 'sidetone_rollup_delete',
+});
 
 /** The PostgreSQL migration that adds the rollups (tables, triggers, backfill). */
 export const PG_ROLLUPS = `${tables('pg')}\n${pgTriggers()}\n${backfill('pg')}`;
