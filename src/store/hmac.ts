@@ -100,13 +100,14 @@ export function hmacSha256Hex(key: string): (message: string) => string {
   const outer = padState(k, 0x5c);
   const mid = new Int32Array(8);
   const sum = new Int32Array(8);
+  const slow = (m: string) => createHmac('sha256', key).update(m).digest('hex');
   return (m) => {
     const n = m.length;
-    if (n > ONE_BLOCK) return createHmac('sha256', key).update(m).digest('hex');
+    if (n > ONE_BLOCK) return slow(m);
     W.fill(0, 0, 16);
     for (let i = 0; i < n; i++) {
       const c = m.charCodeAt(i);
-      if (c > 0x7f) return createHmac('sha256', key).update(m).digest('hex');
+      if (c > 0x7f) return slow(m);
       W[i >> 2]! |= c << (24 - 8 * (i & 3));
     }
     W[n >> 2]! |= 0x80 << (24 - 8 * (n & 3));

@@ -23,6 +23,7 @@ import type pg from 'pg';
 import { statementTriggers } from './postgres-triggers.js';
 import { PG_ROLLUPS, ROLLUP_TRIGGERS } from './rollup-sql.js';
 import type { CallUpdate } from './types.js';
+import { smsPending } from './upsert-sql.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -155,10 +156,6 @@ export const SMS_DAYS = `
 
 /** `sms_pending` has no NULL gateway (its index takes `=`): a missing one is this control character. */
 export const NO_GATEWAY = "'\u0001'";
-/** An SMS a delivery report may still be matched to (postgres-sql.ts SMS_PENDING_BY_REFERENCE). */
-const PENDING = (r: string) =>
-  `${r}.direction = 'outbound' AND ${r}.reference IS NOT NULL AND ${r}.sent_at IS NOT NULL
-    AND ${r}.delivered_at IS NULL AND ${r}.failed_at IS NULL`;
 const pendingRow = (r: string) =>
   `SELECT ${r}.message_id, COALESCE(${r}.gateway, ${NO_GATEWAY}), ${r}.reference, ${r}.sent_at, ${r}.id`;
 
@@ -166,21 +163,21 @@ const pendingRow = (r: string) =>
  * Migration 6: the submissions a delivery report can still match, beside the partitions. Matching
  * a report by its reference searched every day's partition of `sms` (the most recent pending
  * submission with that reference on that gateway can be of any day): with 90 days kept, writing a
- * matched report took 10.3 ms, and 1.4 ms with this table (median of 50). Kept by statement triggers on `sms`: a row while the
- * submission is outbound, referenced, sent and without a final outcome; gone with the record (a
- * dropped partition takes its rows with it, postgres-retention.ts).
+ * matched report took 10.3 ms, and 1.4 ms with this table (median of 50). Kept by statement
+ * triggers on `sms`: a row while the submission is pending (upsert-sql.ts `smsPending`); gone with
+ * the record (a dropped partition takes its rows with it, postgres-retention.ts).
  */
 export const SMS_PENDING = `
   CREATE TABLE sms_pending (message_id TEXT PRIMARY KEY, gateway TEXT NOT NULL, reference TEXT NOT NULL,
     sent_at BIGINT NOT NULL, id BIGINT NOT NULL);
   CREATE INDEX sms_pending_reference ON sms_pending (gateway, reference, sent_at, id);
-  INSERT INTO sms_pending ${pendingRow('s')} FROM sms s WHERE ${PENDING('s')};
+  INSERT INTO sms_pending ${pendingRow('s')} FROM sms s WHERE ${smsPending('s')};
   CREATE FUNCTION sidetone_sms_pending() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
     IF TG_OP <> 'INSERT' THEN
       DELETE FROM sms_pending p USING old_rows o WHERE p.message_id = o.message_id;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-      INSERT INTO sms_pending ${pendingRow('n')} FROM new_rows n WHERE ${PENDING('n')} ORDER BY 1
+      INSERT INTO sms_pending ${pendingRow('n')} FROM new_rows n WHERE ${smsPending('n')} ORDER BY 1
         ON CONFLICT (message_id) DO UPDATE SET gateway = excluded.gateway, reference = excluded.reference,
           sent_at = excluded.sent_at, id = excluded.id;
     END IF;

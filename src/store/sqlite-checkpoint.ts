@@ -1,10 +1,11 @@
 /**
  * WAL checkpoints on a thread of their own. SQLite's automatic checkpoint runs inside the commit
  * that crosses 1,000 WAL pages, so every so often one ingest batch also copies 4 MB of pages back
- * into the file: at 1M calls that was 3 of the 23 us a call cost (bench/store.bench.mjs). SQLite's
- * WAL page (https://sqlite.org/wal.html, "Checkpointing") names the alternative: turn the
- * automatic checkpoint off and checkpoint in a separate thread. Writers keep a raised threshold as
- * a backstop instead of none, so the WAL stays bounded if the thread stops or falls behind.
+ * into the file: at 1M calls that was 3 of the 23 us a call cost (the ingest loop of
+ * bench/store.bench.mjs, timed per commit). SQLite's WAL page (https://sqlite.org/wal.html,
+ * "Checkpointing") names the alternative: turn the automatic checkpoint off and checkpoint in a
+ * separate thread. Writers keep a raised threshold as a backstop instead of none, so the WAL stays
+ * bounded if the thread stops or falls behind.
  */
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
@@ -14,6 +15,10 @@ import { threadEntry } from '../runtime/thread-entry.js';
 export const AUTO_CHECKPOINT_PAGES = 1000;
 /** The writers' threshold while the thread runs: 4,096 pages (16 MiB at 4 KiB pages). */
 export const BACKSTOP_PAGES = 4096;
+
+/** Whether a store checkpoints on its thread: unless turned off, for every file (not `:memory:`). */
+export const checkpointsOnThread = (opts: { path: string; checkpointThread?: boolean }) =>
+  opts.checkpointThread !== false && opts.path !== ':memory:';
 
 /** The checkpoint thread of one store file, started by its first write. */
 export class Checkpointer {

@@ -9,7 +9,7 @@ import { SidetoneError, StoreError, showValue, ValidationError } from '../errors
 import { migrate } from './migrations.js';
 import type { PrivacyConfig } from './privacy.js';
 import { SQLITE_QUEUE } from './rollup-sql.js';
-import { BACKSTOP_PAGES } from './sqlite-checkpoint.js';
+import { BACKSTOP_PAGES, checkpointsOnThread } from './sqlite-checkpoint.js';
 import { SqliteRollups } from './sqlite-rollups.js';
 import * as SQL from './sqlite-sql.js';
 
@@ -154,7 +154,7 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     db.pragma(`cache_size = ${-Math.round((opts.cacheSizeMb ?? 32) * 1024)}`);
     db.pragma('temp_store = MEMORY');
     // With the checkpoint thread (sqlite-checkpoint.ts) a writer's own checkpoint is the backstop.
-    if (!memory && opts.checkpointThread !== false) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    if (checkpointsOnThread(opts)) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     const schemaVersion = migrate(db, path);
     return { db, path, schemaVersion, statements: prepareAll(db), rollups: new SqliteRollups(db) };
   } catch (e) {

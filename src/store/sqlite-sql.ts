@@ -8,6 +8,7 @@ import { KPI_FLAG } from './derive.js';
 import { rollupReads } from './rollup-sql.js';
 import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
 import { type Bucket, type CallQuery, SMS_STATUSES } from './types.js';
+import { smsPending } from './upsert-sql.js';
 
 export * from './upsert-sql.js';
 
@@ -21,9 +22,8 @@ export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = @now, end_status = 'ti
  * The submission a report with this reference on this gateway belongs to: the most recent one sent
  * at or before the report with no final outcome yet (params: gateway, reference, report time).
  */
-export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms
-  WHERE gateway IS ? AND reference = ? AND direction = 'outbound' AND delivered_at IS NULL
-    AND failed_at IS NULL AND sent_at <= ?
+export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms s
+  WHERE gateway IS ? AND reference = ? AND sent_at <= ? AND ${smsPending('s')}
   ORDER BY sent_at DESC, id DESC LIMIT 1`;
 
 // --- Reads -----------------------------------------------------------------------------------

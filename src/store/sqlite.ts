@@ -25,7 +25,7 @@ import {
   type RangePlan,
 } from './rollup.js';
 import { ROLLUP_PRUNE } from './rollup-sql.js';
-import { Checkpointer } from './sqlite-checkpoint.js';
+import { Checkpointer, checkpointsOnThread } from './sqlite-checkpoint.js';
 import {
   openDatabase,
   openReader,
@@ -146,7 +146,7 @@ export class SqliteCallStore implements CallStore {
     if (opts.writerThread === true && path !== ':memory:') {
       this.writer = new WriterThread({ ...opts, path, privacy: this.privacy });
     }
-    if (opts.checkpointThread !== false && path !== ':memory:') {
+    if (checkpointsOnThread(opts)) {
       this.checkpoints = new Checkpointer(path, db);
       // A store with a writer thread is there to write; others start it on their first write, so
       // one that only reads (an export) runs no thread.

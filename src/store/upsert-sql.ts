@@ -130,6 +130,15 @@ export const UPSERT_CALL_COMBINED = `INSERT INTO calls AS o (${COMBINED_CALL.col
 
 // --- SMS -------------------------------------------------------------------------------------
 
+/**
+ * A submission a delivery report may still be matched to (by its reference on its gateway): outbound,
+ * referenced, sent, and without a final outcome. SQLite's lookup (sqlite-sql.ts) and PostgreSQL's
+ * `sms_pending` (postgres-partitions.ts) both take it from here; `r` is the row's alias.
+ */
+export const smsPending = (r: string) =>
+  `${r}.direction = 'outbound' AND ${r}.reference IS NOT NULL AND ${r}.sent_at IS NOT NULL
+    AND ${r}.delivered_at IS NULL AND ${r}.failed_at IS NULL`;
+
 const smsOrigin = (c: string, direction: string) => {
   const earlier = `(o.${c} IS NULL OR excluded.${c} < o.${c})`;
   return `INSERT INTO sms AS o (message_id, first_at, ${c}, direction, gateway, segments,

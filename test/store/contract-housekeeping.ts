@@ -137,6 +137,44 @@ export function housekeepingContract(ctx: ContractContext): void {
     expect(all.map((s) => s.messageId)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
   });
 
+  it('matches a delivery report to the most recent pending submission with its reference on its gateway', async () => {
+    const store = await open();
+    await store.applySmsBatch([
+      { kind: 'sent', messageId: 'a1', at: T, gateway: 'gw', reference: '7' },
+      { kind: 'sent', messageId: 'a2', at: T + 1000, gateway: 'gw', reference: '7' },
+      // Not candidates: failed, on another gateway, sent after the report, inbound.
+      { kind: 'sent', messageId: 'a3', at: T + 2000, gateway: 'gw', reference: '7' },
+      { kind: 'send_failed', messageId: 'a3', at: T + 2500 },
+      { kind: 'sent', messageId: 'b1', at: T + 3000, gateway: 'other', reference: '7' },
+      { kind: 'sent', messageId: 'a4', at: T + 60_000, gateway: 'gw', reference: '7' },
+      { kind: 'received', messageId: 'in', at: T + 4000 },
+      // No gateway: matched by a report without one.
+      { kind: 'sent', messageId: 'n1', at: T + 5000, reference: '9' },
+    ]);
+    const report = (id: string, reference: string, gateway?: string) => ({
+      kind: 'delivery' as const,
+      messageId: id,
+      at: T + 10_000,
+      outcome: 'delivered' as const,
+      match: { reference, ...(gateway === undefined ? {} : { gateway }) },
+    });
+    // The newest pending one first; once it is delivered, the next report takes the older one.
+    await store.applySms(report('r1', '7', 'gw'));
+    expect((await store.getSms('a2'))?.status).toBe('delivered');
+    expect((await store.getSms('a1'))?.status).toBe('sent');
+    await store.applySms(report('r2', '7', 'gw'));
+    expect((await store.getSms('a1'))?.status).toBe('delivered');
+    await store.applySms(report('r3', '9'));
+    expect((await store.getSms('n1'))?.status).toBe('delivered');
+    // Nothing pending left with that reference: the report is kept under its own id.
+    await store.applySms(report('r4', '7', 'gw'));
+    expect((await store.getSms('r4'))?.status).toBe('delivered');
+    for (const id of ['r1', 'r2', 'r3']) expect(await store.getSms(id)).toBeUndefined();
+    expect((await store.getSms('a3'))?.status).toBe('failed');
+    expect((await store.getSms('b1'))?.status).toBe('sent');
+    expect((await store.getSms('a4'))?.status).toBe('sent');
+  });
+
   it('keeps acknowledged records across close and reopen, and refuses use after close', async () => {
     const store = await open();
     await store.applyBatch(lifecycle('keep', T, { to: '+15551234567' }));
