@@ -232,6 +232,11 @@ export const configSchema = z
           .default([]),
         timer_b_ms: int(100, 600_000, 32_000, ' ms (RFC 3261 64*T1)'),
         max_calls: int(100, 10_000_000, 100_000),
+        // HEP/TCP: past the cap a new connection closes the idlest; a silent one is closed after the timeout.
+        tcp_max_connections: int(1, 65_535, 256),
+        tcp_idle_timeout_ms: int(1000, 86_400_000, 600_000, ' ms'),
+        // SO_RCVBUF of each UDP listener; Linux caps it at net.core.rmem_max (docs/sources/hep.md).
+        udp_receive_buffer_bytes: int(4096, 1 << 30, 4 << 20, ' bytes'),
         // HEP chunk 14 (capture agents' `capture_password`); unset accepts every packet.
         password: z.string({ error: 'expected a password' }).min(1).max(256).optional(),
         trunks: z

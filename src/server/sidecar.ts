@@ -234,7 +234,11 @@ export async function startSidecar(
           timerBMs: config.hep.timer_b_ms,
           maxCalls: config.hep.max_calls,
           password: config.hep.password,
+          tcpMaxConnections: config.hep.tcp_max_connections,
+          tcpIdleTimeoutMs: config.hep.tcp_idle_timeout_ms,
+          udpReceiveBufferBytes: config.hep.udp_receive_buffer_bytes,
           onError: (err) => log.error({ error: err.message }, 'HEP listener failed'),
+          onWarn: (message, detail) => log.warn(detail, message),
         })
       : undefined;
   // A GSM modem on a serial AT port (docs/sources/modem.md); it reopens itself after an unplug.

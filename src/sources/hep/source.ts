@@ -1,15 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, type Server, type Socket } from 'node:net';
+import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/bus.js';
-import type { CounterSeries, Registry } from '../../metrics/index.js';
+import type { Counter, CounterSeries, Gauge, Registry } from '../../metrics/index.js';
 import { STORE_LIMITS } from '../../store/limits.js';
-import { decodeHep, HepFramer } from './decode.js';
+import { decodeHep } from './decode.js';
 import { binaryRtcp, jsonRtcp, type MediaReport, vqRtcpXr } from './rtcp.js';
 import { parseSip } from './sip.js';
-import { HepTracker } from './tracker.js';
+import { HEP_TCP_CLOSE_REASONS, type HepTcpCloseReason, HepTcpListener } from './tcp.js';
+import { HEP_TRACKER_LIMITS, HepTracker } from './tracker.js';
 import { compileTrunks, type TrunkRule } from './trunks.js';
+import { type UdpKernelStats, udpKernelStats } from './udp-stats.js';
 
 /** What became of a packet: the `result` label of `<prefix>_hep_packets_total`. */
 export const HEP_RESULTS = [
@@ -36,9 +38,23 @@ export interface HepSourceOptions {
   maxCalls?: number;
   /** Capture password (HEP chunk 14): when set, packets without it are dropped as `unauthorized`. */
   password?: string | undefined;
+  /** HEP/TCP connections open at once; a new one past it closes the idlest. Default 256. */
+  tcpMaxConnections?: number;
+  /** A HEP/TCP connection silent this long is closed. Default 600 000 ms (10 min). */
+  tcpIdleTimeoutMs?: number;
+  /**
+   * SO_RCVBUF asked for each UDP listener, bytes. Default 4 MiB. Linux caps it at
+   * `net.core.rmem_max` (212 992 bytes on a stock kernel) and reports twice the value it keeps.
+   */
+  udpReceiveBufferBytes?: number;
   /** Told when a listener fails after start (the error, never packet content). */
   onError?: (error: Error) => void;
+  /** Told when the kernel granted a smaller UDP receive buffer than asked. */
+  onWarn?: (message: string, detail: Record<string, unknown>) => void;
 }
+
+/** Default SO_RCVBUF: a PBX restart re-registering every phone is a burst the default 208 KiB drops. */
+export const HEP_UDP_RECEIVE_BUFFER = 4 << 20;
 
 /** One bound listener, for logs and tests. */
 export interface HepListener {
@@ -78,8 +94,10 @@ export class HepSource {
   private readonly dupes: CounterSeries | undefined;
   private lastDupes = 0;
   private readonly udp: UdpSocket[] = [];
-  private readonly tcp: Server[] = [];
-  private readonly sockets = new Set<Socket>();
+  private readonly udpStats: Array<() => Promise<UdpKernelStats | undefined>> = [];
+  private readonly tcp: HepTcpListener[] = [];
+  private readonly tcpClosed: Record<HepTcpCloseReason, CounterSeries | undefined>;
+  private rcvbuf: Gauge<never> | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Packets by result since start (also on /metrics when a registry was given). */
   readonly counts: Record<HepResultLabel, number> = {
@@ -122,6 +140,59 @@ export class HepSource {
         help: 'Captured SIP messages that repeated a transaction already counted (retransmissions, other proxy legs)',
       })
       .labels({});
+    const closed = options.registry?.counter({
+      name: `${prefix}_hep_tcp_closed_total`,
+      help: 'HEP/TCP connections sidetone closed: idle past hep.tcp_idle_timeout_ms, evicted for a new one at hep.tcp_max_connections, or not HEP',
+      labels: ['reason'],
+      enums: { reason: HEP_TCP_CLOSE_REASONS },
+    });
+    this.tcpClosed = Object.fromEntries(
+      HEP_TCP_CLOSE_REASONS.map((r) => [r, closed?.labels({ reason: r })]),
+    ) as Record<HepTcpCloseReason, CounterSeries | undefined>;
+    if (options.registry !== undefined) this.selfMetrics(options.registry, prefix);
+  }
+
+  /** Gauges and counters read at scrape time: tracker capacities, connections, the kernel's UDP counters. */
+  private selfMetrics(registry: Registry, prefix: string): void {
+    registry.counter({
+      name: `${prefix}_hep_tracker_overflow_total`,
+      help: 'Times a fixed capacity of the HEP call tracker was full: calls (hep.max_calls, oldest forgotten), legs (32 running Via branches a call), refreshes (4 waiting a call)',
+      labels: ['limit'],
+      enums: { limit: HEP_TRACKER_LIMITS },
+      collect: (c: Counter<'limit'>) => {
+        for (const limit of HEP_TRACKER_LIMITS) c.set({ limit }, this.tracker.overflow[limit]);
+      },
+    });
+    registry.gauge({
+      name: `${prefix}_hep_tcp_connections`,
+      help: 'HEP/TCP connections open',
+      collect: (g) => g.set(this.tcp.reduce((n, l) => n + l.size, 0)),
+    });
+    const queued = registry.gauge({
+      name: `${prefix}_hep_udp_receive_queue_bytes`,
+      help: "Bytes waiting in the HEP UDP sockets' kernel receive buffers (/proc/net/udp rx_queue)",
+      unit: 'bytes',
+    });
+    registry.counter({
+      name: `${prefix}_hep_udp_kernel_drops_total`,
+      help: 'HEP datagrams the kernel dropped because the socket receive buffer was full (/proc/net/udp drops; Linux)',
+      collect: async (c) => {
+        let drops = 0;
+        let queue = 0;
+        for (const read of this.udpStats) {
+          const s = await read();
+          drops += s?.drops ?? 0;
+          queue += s?.rxQueue ?? 0;
+        }
+        c.set(undefined, drops);
+        queued.set(queue);
+      },
+    });
+    this.rcvbuf = registry.gauge({
+      name: `${prefix}_hep_udp_receive_buffer_bytes`,
+      help: 'Receive buffer the kernel granted the HEP UDP socket (SO_RCVBUF as Linux reports it: twice the asked size, capped at net.core.rmem_max)',
+      unit: 'bytes',
+    });
   }
 
   private count(result: HepResultLabel): void {
@@ -224,52 +295,49 @@ export class HepSource {
     return out;
   }
 
-  private bindUdp(host: string, port: number): Promise<HepListener> {
-    // A capture burst (a PBX restart re-registering every phone) must not overflow the default
-    // socket buffer; the kernel caps this at net.core.rmem_max.
-    const sock = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 });
+  private async bindUdp(host: string, port: number): Promise<HepListener> {
+    const type = host.includes(':') ? 'udp6' : 'udp4';
+    const asked = this.options.udpReceiveBufferBytes ?? HEP_UDP_RECEIVE_BUFFER;
+    const sock = createSocket({ type, recvBufferSize: asked });
     this.udp.push(sock);
-    return new Promise((resolve, reject) => {
+    await new Promise<void>((resolve, reject) => {
       sock.once('error', reject);
       sock.bind(port, host, () => {
         sock.off('error', reject);
         sock.on('error', (err) => this.options.onError?.(err));
         sock.on('message', (msg) => this.handle(msg));
-        resolve({ protocol: 'udp', host, port: sock.address().port });
+        resolve();
       });
     });
+    const bound = sock.address().port;
+    // Linux doubles what it keeps (socket(7)); less than asked means net.core.rmem_max capped it.
+    const granted = sock.getRecvBufferSize();
+    this.rcvbuf?.set(granted);
+    if (process.platform === 'linux' && granted < asked * 2) {
+      const max = Number((await readFile('/proc/sys/net/core/rmem_max', 'latin1').catch(() => '')).trim());
+      this.options.onWarn?.(
+        'HEP UDP receive buffer capped by the kernel: raise net.core.rmem_max (sysctl -w net.core.rmem_max=N) to absorb capture bursts',
+        { asked, granted: granted / 2, rmem_max: Number.isFinite(max) && max > 0 ? max : undefined },
+      );
+    }
+    const stats = await udpKernelStats(type, bound);
+    if (stats !== undefined) this.udpStats.push(stats);
+    return { protocol: 'udp', host, port: bound };
   }
 
-  private bindTcp(host: string, port: number): Promise<HepListener> {
-    const server = createServer((socket) => {
-      this.sockets.add(socket);
-      const framer = new HepFramer((pkt) => this.handle(pkt));
-      socket.on('data', (chunk) => {
-        if (!framer.push(chunk)) {
-          // Not HEP: the stream cannot be resynchronised, so it is dropped whole.
-          this.count('malformed_hep');
-          socket.destroy();
-        }
-      });
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => this.sockets.delete(socket));
+  private async bindTcp(host: string, port: number): Promise<HepListener> {
+    const listener = new HepTcpListener({
+      maxConnections: this.options.tcpMaxConnections ?? 256,
+      idleTimeoutMs: this.options.tcpIdleTimeoutMs ?? 600_000,
+      onPacket: (pkt) => this.handle(pkt),
+      onClose: (reason) => {
+        if (reason === 'not_hep') this.count('malformed_hep');
+        this.tcpClosed[reason]?.inc();
+      },
     });
-    // Capture agents keep one long-lived connection each; a cap keeps a flood from exhausting fds.
-    server.maxConnections = 256;
-    this.tcp.push(server);
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.options.onError?.(err));
-        const addr = server.address();
-        resolve({
-          protocol: 'tcp',
-          host,
-          port: typeof addr === 'object' && addr !== null ? addr.port : port,
-        });
-      });
-    });
+    this.tcp.push(listener);
+    const bound = await listener.listen(host, port, (err) => this.options.onError?.(err));
+    return { protocol: 'tcp', host, port: bound };
   }
 
   /** Stop listening. Idempotent. */
@@ -285,7 +353,7 @@ export class HepSource {
         }
       });
     }
-    for (const s of this.sockets) s.destroy();
-    for (const srv of this.tcp.splice(0)) await new Promise<void>((r) => srv.close(() => r()));
+    this.udpStats.length = 0;
+    for (const l of this.tcp.splice(0)) await l.close();
   }
 }
