@@ -198,6 +198,15 @@ export const configSchema = z
           .optional(),
         export_metrics: bool(false),
         log_trace_id: bool(true),
+        // Unset: OTEL_BSP_MAX_QUEUE_SIZE, else 2048 ended spans wait for export; the oldest go past it.
+        queue_max_spans: z
+          .number({ error: 'expected an integer from 1 to 1000000' })
+          .int('expected an integer from 1 to 1000000')
+          .min(1, 'expected an integer from 1 to 1000000')
+          .max(1_000_000, 'expected an integer from 1 to 1000000')
+          .optional(),
+        // Each OTLP exporter (traces, metrics) gets at most this at shutdown, whatever the collector does.
+        shutdown_timeout_ms: int(0, 60_000, 2000, ' ms'),
       })
       .prefault({}),
     push: z

@@ -147,6 +147,10 @@ export async function startSidecar(
     ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
     ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
     ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
+    ...(config.otel.queue_max_spans !== undefined && { maxQueueSpans: config.otel.queue_max_spans }),
+    shutdownTimeoutMs: config.otel.shutdown_timeout_ms,
+    registry,
+    prefix: config.metrics.prefix,
   });
   const traces = traceSink(bus, {
     ...(otel !== undefined && { tracer: otel.tracer }),
