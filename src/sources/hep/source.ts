@@ -1,17 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { readFile } from 'node:fs/promises';
+import type { Socket as UdpSocket } from 'node:dgram';
 import { ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/bus.js';
-import type { Counter, CounterSeries, Gauge, Registry } from '../../metrics/index.js';
+import type { CounterSeries, Gauge, Registry } from '../../metrics/index.js';
 import { STORE_LIMITS } from '../../store/limits.js';
 import { decodeHep } from './decode.js';
 import { binaryRtcp, jsonRtcp, type MediaReport, vqRtcpXr } from './rtcp.js';
+import { hepSelfMetrics } from './self-metrics.js';
 import { parseSip } from './sip.js';
-import { HEP_TCP_CLOSE_REASONS, type HepTcpCloseReason, HepTcpListener } from './tcp.js';
-import { HEP_TRACKER_LIMITS, HepTracker } from './tracker.js';
+import { type HepTcpCloseReason, HepTcpListener } from './tcp.js';
+import { HepTracker } from './tracker.js';
 import { compileTrunks, type TrunkRule } from './trunks.js';
-import { type UdpKernelStats, udpKernelStats } from './udp-stats.js';
+import { bindHepUdp, type UdpKernelStats } from './udp.js';
 
 /** What became of a packet: the `result` label of `<prefix>_hep_packets_total`. */
 export const HEP_RESULTS = [
@@ -94,10 +94,12 @@ export class HepSource {
   private readonly dupes: CounterSeries | undefined;
   private lastDupes = 0;
   private readonly udp: UdpSocket[] = [];
-  private readonly udpStats: Array<() => Promise<UdpKernelStats | undefined>> = [];
+  /** The kernel's counters of each UDP listener (Linux). */
+  readonly udpStats: Array<() => Promise<UdpKernelStats | undefined>> = [];
   private readonly tcp: HepTcpListener[] = [];
-  private readonly tcpClosed: Record<HepTcpCloseReason, CounterSeries | undefined>;
-  private rcvbuf: Gauge<never> | undefined;
+  private readonly tcpClosed: Record<HepTcpCloseReason, CounterSeries> | undefined;
+  private readonly rcvbuf: Gauge<never> | undefined;
+  private smallestBuffer = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   /** Packets by result since start (also on /metrics when a registry was given). */
   readonly counts: Record<HepResultLabel, number> = {
@@ -140,59 +142,14 @@ export class HepSource {
         help: 'Captured SIP messages that repeated a transaction already counted (retransmissions, other proxy legs)',
       })
       .labels({});
-    const closed = options.registry?.counter({
-      name: `${prefix}_hep_tcp_closed_total`,
-      help: 'HEP/TCP connections sidetone closed: idle past hep.tcp_idle_timeout_ms, evicted for a new one at hep.tcp_max_connections, or not HEP',
-      labels: ['reason'],
-      enums: { reason: HEP_TCP_CLOSE_REASONS },
-    });
-    this.tcpClosed = Object.fromEntries(
-      HEP_TCP_CLOSE_REASONS.map((r) => [r, closed?.labels({ reason: r })]),
-    ) as Record<HepTcpCloseReason, CounterSeries | undefined>;
-    if (options.registry !== undefined) this.selfMetrics(options.registry, prefix);
+    const self = options.registry && hepSelfMetrics(options.registry, prefix, this);
+    this.tcpClosed = self?.tcpClosed;
+    this.rcvbuf = self?.receiveBuffer;
   }
 
-  /** Gauges and counters read at scrape time: tracker capacities, connections, the kernel's UDP counters. */
-  private selfMetrics(registry: Registry, prefix: string): void {
-    registry.counter({
-      name: `${prefix}_hep_tracker_overflow_total`,
-      help: 'Times a fixed capacity of the HEP call tracker was full: calls (hep.max_calls, oldest forgotten), legs (32 running Via branches a call), refreshes (4 waiting a call)',
-      labels: ['limit'],
-      enums: { limit: HEP_TRACKER_LIMITS },
-      collect: (c: Counter<'limit'>) => {
-        for (const limit of HEP_TRACKER_LIMITS) c.set({ limit }, this.tracker.overflow[limit]);
-      },
-    });
-    registry.gauge({
-      name: `${prefix}_hep_tcp_connections`,
-      help: 'HEP/TCP connections open',
-      collect: (g) => g.set(this.tcp.reduce((n, l) => n + l.size, 0)),
-    });
-    const queued = registry.gauge({
-      name: `${prefix}_hep_udp_receive_queue_bytes`,
-      help: "Bytes waiting in the HEP UDP sockets' kernel receive buffers (/proc/net/udp rx_queue)",
-      unit: 'bytes',
-    });
-    registry.counter({
-      name: `${prefix}_hep_udp_kernel_drops_total`,
-      help: 'HEP datagrams the kernel dropped because the socket receive buffer was full (/proc/net/udp drops; Linux)',
-      collect: async (c) => {
-        let drops = 0;
-        let queue = 0;
-        for (const read of this.udpStats) {
-          const s = await read();
-          drops += s?.drops ?? 0;
-          queue += s?.rxQueue ?? 0;
-        }
-        c.set(undefined, drops);
-        queued.set(queue);
-      },
-    });
-    this.rcvbuf = registry.gauge({
-      name: `${prefix}_hep_udp_receive_buffer_bytes`,
-      help: 'Receive buffer the kernel granted the HEP UDP socket (SO_RCVBUF as Linux reports it: twice the asked size, capped at net.core.rmem_max)',
-      unit: 'bytes',
-    });
+  /** HEP/TCP connections open now. */
+  get tcpConnections(): number {
+    return this.tcp.reduce((n, l) => n + l.size, 0);
   }
 
   private count(result: HepResultLabel): void {
@@ -296,33 +253,26 @@ export class HepSource {
   }
 
   private async bindUdp(host: string, port: number): Promise<HepListener> {
-    const type = host.includes(':') ? 'udp6' : 'udp4';
     const asked = this.options.udpReceiveBufferBytes ?? HEP_UDP_RECEIVE_BUFFER;
-    const sock = createSocket({ type, recvBufferSize: asked });
-    this.udp.push(sock);
-    await new Promise<void>((resolve, reject) => {
-      sock.once('error', reject);
-      sock.bind(port, host, () => {
-        sock.off('error', reject);
-        sock.on('error', (err) => this.options.onError?.(err));
-        sock.on('message', (msg) => this.handle(msg));
-        resolve();
-      });
-    });
-    const bound = sock.address().port;
-    // Linux doubles what it keeps (socket(7)); less than asked means net.core.rmem_max capped it.
-    const granted = sock.getRecvBufferSize();
-    this.rcvbuf?.set(granted);
-    if (process.platform === 'linux' && granted < asked * 2) {
-      const max = Number((await readFile('/proc/sys/net/core/rmem_max', 'latin1').catch(() => '')).trim());
+    const u = await bindHepUdp(
+      host,
+      port,
+      asked,
+      (msg) => this.handle(msg),
+      (err) => this.options.onError?.(err),
+    );
+    this.udp.push(u.socket);
+    if (u.stats !== undefined) this.udpStats.push(u.stats);
+    // The smallest buffer of all UDP listeners is the one that overflows first.
+    this.smallestBuffer = Math.min(this.smallestBuffer, u.granted);
+    this.rcvbuf?.set(this.smallestBuffer);
+    if (u.cappedAt !== undefined) {
       this.options.onWarn?.(
         'HEP UDP receive buffer capped by the kernel: raise net.core.rmem_max (sysctl -w net.core.rmem_max=N) to absorb capture bursts',
-        { asked, granted: granted / 2, rmem_max: Number.isFinite(max) && max > 0 ? max : undefined },
+        { asked, granted: u.granted / 2, rmem_max: u.cappedAt },
       );
     }
-    const stats = await udpKernelStats(type, bound);
-    if (stats !== undefined) this.udpStats.push(stats);
-    return { protocol: 'udp', host, port: bound };
+    return { protocol: 'udp', host, port: u.port };
   }
 
   private async bindTcp(host: string, port: number): Promise<HepListener> {
@@ -332,7 +282,7 @@ export class HepSource {
       onPacket: (pkt) => this.handle(pkt),
       onClose: (reason) => {
         if (reason === 'not_hep') this.count('malformed_hep');
-        this.tcpClosed[reason]?.inc();
+        this.tcpClosed?.[reason].inc();
       },
     });
     this.tcp.push(listener);

@@ -1,7 +1,8 @@
+import { createSocket, type Socket } from 'node:dgram';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 
 /**
- * The kernel's own counters for one UDP socket, read from /proc/net/udp (or udp6) on Linux.
+ * A HEP/UDP listener, and the kernel's own counters for one UDP socket, read from /proc/net/udp (or udp6) on Linux.
  *
  * A datagram that arrives while the socket's receive buffer is full is dropped by the kernel before
  * sidetone ever sees it: a 30 s flood had 4.10M of 4.81M packets dropped that way and nothing on
@@ -86,4 +87,53 @@ export async function udpKernelStats(
     }
     return undefined;
   };
+}
+
+/** A bound HEP/UDP socket and what the kernel made of it. */
+export interface HepUdpSocket {
+  socket: Socket;
+  port: number;
+  /** SO_RCVBUF as Linux reports it: twice what it keeps, capped at net.core.rmem_max. */
+  granted: number;
+  /** Its kernel counters; undefined where /proc has no row for it (not Linux). */
+  stats: (() => Promise<UdpKernelStats | undefined>) | undefined;
+  /** net.core.rmem_max when the kernel granted less than `asked`. */
+  cappedAt: number | undefined;
+}
+
+/**
+ * Bind one HEP/UDP listener with a receive buffer of `asked` bytes (SO_RCVBUF); rejects with the
+ * bind error.
+ * @example const u = await bindHepUdp('127.0.0.1', 9060, 4 << 20, (msg) => hep.handle(msg), console.error);
+ */
+export async function bindHepUdp(
+  host: string,
+  port: number,
+  asked: number,
+  onMessage: (msg: Buffer) => void,
+  onError: (err: Error) => void,
+): Promise<HepUdpSocket> {
+  const type = host.includes(':') ? 'udp6' : 'udp4';
+  const socket = createSocket({ type, recvBufferSize: asked });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      socket.on('error', onError);
+      socket.on('message', onMessage);
+      resolve();
+    });
+  }).catch((err: unknown) => {
+    socket.close();
+    throw err;
+  });
+  const bound = socket.address().port;
+  // Linux doubles what it keeps (socket(7)); less than asked means net.core.rmem_max capped it.
+  const granted = socket.getRecvBufferSize();
+  let cappedAt: number | undefined;
+  if (process.platform === 'linux' && granted < asked * 2) {
+    const max = Number((await readFile('/proc/sys/net/core/rmem_max', 'latin1').catch(() => '')).trim());
+    cappedAt = Number.isFinite(max) && max > 0 ? max : granted / 2;
+  }
+  return { socket, port: bound, granted, stats: await udpKernelStats(type, bound), cappedAt };
 }
