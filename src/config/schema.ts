@@ -198,6 +198,15 @@ export const configSchema = z
           .optional(),
         export_metrics: bool(false),
         log_trace_id: bool(true),
+        // Unset: OTEL_BSP_MAX_QUEUE_SIZE, else 2048 ended spans wait for export; the oldest go past it.
+        queue_max_spans: z
+          .number({ error: 'expected an integer from 1 to 1000000' })
+          .int('expected an integer from 1 to 1000000')
+          .min(1, 'expected an integer from 1 to 1000000')
+          .max(1_000_000, 'expected an integer from 1 to 1000000')
+          .optional(),
+        // Each OTLP exporter (traces, metrics) gets at most this at shutdown, whatever the collector does.
+        shutdown_timeout_ms: int(0, 60_000, 2000, ' ms'),
       })
       .prefault({}),
     push: z
@@ -232,6 +241,11 @@ export const configSchema = z
           .default([]),
         timer_b_ms: int(100, 600_000, 32_000, ' ms (RFC 3261 64*T1)'),
         max_calls: int(100, 10_000_000, 100_000),
+        // HEP/TCP: past the cap a new connection closes the idlest; a silent one is closed after the timeout.
+        tcp_max_connections: int(1, 65_535, 256),
+        tcp_idle_timeout_ms: int(1000, 86_400_000, 600_000, ' ms'),
+        // SO_RCVBUF of each UDP listener; Linux caps it at net.core.rmem_max (docs/sources/hep.md).
+        udp_receive_buffer_bytes: int(4096, 1 << 30, 4 << 20, ' bytes'),
         // HEP chunk 14 (capture agents' `capture_password`); unset accepts every packet.
         password: z.string({ error: 'expected a password' }).min(1).max(256).optional(),
         trunks: z

@@ -57,6 +57,7 @@ export function startPushFromConfig(
       source,
       ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
       ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
+      shutdownTimeoutMs: config.otel.shutdown_timeout_ms,
     });
     if (m === undefined) {
       log.warn(

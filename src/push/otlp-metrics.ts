@@ -16,6 +16,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { FamilySnapshot, LabelPairs } from '../metrics/snapshot.js';
 import { sidetoneVersion } from '../runtime/version.js';
+import { within } from '../sinks/span-queue.js';
 import type { SnapshotSource } from './pusher.js';
 
 // Prometheus unit words to UCUM, as OTLP expects (`seconds` -> `s`).
@@ -177,6 +178,8 @@ export interface OtlpMetricsOptions {
   intervalMs?: number;
   env?: Record<string, string | undefined>;
   exporter?: PushMetricExporter;
+  /** `shutdown()` (a last export, then the exporter's own) resolves within this. Default 2000 ms. */
+  shutdownTimeoutMs?: number;
 }
 
 /**
@@ -206,6 +209,8 @@ export function otlpMetrics(
     new OTLPMetricExporter({
       url: url as string,
       temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
+      // One snapshot per period; a second request at most while the first still retries.
+      concurrencyLimit: 2,
     });
   const reader = new PeriodicExportingMetricReader({
     exporter,
@@ -225,7 +230,12 @@ export function otlpMetrics(
     url: url ?? '(custom exporter)',
     flush: () => provider.forceFlush(),
     shutdown: () => {
-      if (stopped === undefined) stopped = provider.shutdown();
+      // With the collector down the exporter retries for its whole 10 s timeout; the process
+      // should not wait for that to stop (issue 31: 9-10 s). The last snapshot is tried, no longer.
+      stopped ??= within(
+        options.shutdownTimeoutMs ?? 2000,
+        provider.shutdown().catch(() => {}),
+      ).then(() => {});
       return stopped;
     },
   };

@@ -147,6 +147,10 @@ export async function startSidecar(
     ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
     ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
     ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
+    ...(config.otel.queue_max_spans !== undefined && { maxQueueSpans: config.otel.queue_max_spans }),
+    shutdownTimeoutMs: config.otel.shutdown_timeout_ms,
+    registry,
+    prefix: config.metrics.prefix,
   });
   const traces = traceSink(bus, {
     ...(otel !== undefined && { tracer: otel.tracer }),
@@ -234,7 +238,11 @@ export async function startSidecar(
           timerBMs: config.hep.timer_b_ms,
           maxCalls: config.hep.max_calls,
           password: config.hep.password,
+          tcpMaxConnections: config.hep.tcp_max_connections,
+          tcpIdleTimeoutMs: config.hep.tcp_idle_timeout_ms,
+          udpReceiveBufferBytes: config.hep.udp_receive_buffer_bytes,
           onError: (err) => log.error({ error: err.message }, 'HEP listener failed'),
+          onWarn: (message, detail) => log.warn(detail, message),
         })
       : undefined;
   // A GSM modem on a serial AT port (docs/sources/modem.md); it reopens itself after an unplug.

@@ -18,6 +18,16 @@ export class AtTimeout extends Error {
   override name = 'AtTimeout';
 }
 
+/** A command refused because `maxQueued` commands were already waiting (counted in `refused`). */
+export class AtQueueFull extends Error {
+  override name = 'AtQueueFull';
+}
+
+/** Commands waiting behind the one in flight, at most: a poll is 5, init 8. */
+export const AT_MAX_QUEUED = 32;
+/** Information lines kept for one command: `+CMGL` of a full SIM is 2 per message, SIMs hold 20-50. */
+const MAX_LINES = 256;
+
 interface Pending {
   command: string;
   /** Prefix of information lines that belong to this command (`+CSQ` for `AT+CSQ`). */
@@ -45,14 +55,17 @@ export class AtChannel {
   private buffer = '';
   private pending: Pending | undefined;
   private readonly queue: Array<{ run: () => void; reject: (e: Error) => void }> = [];
-  /** Lines that were neither a response, a URC, nor an echo: counted, then ignored. */
+  /** Lines that were neither a response, a URC, nor an echo (or past a command's 256): counted, then ignored. */
   garbage = 0;
+  /** Commands refused because the queue was full. */
+  refused = 0;
   /** A +CDS text-mode report spans one line; a PDU-mode +CDS is followed by its PDU line. */
   private expectPdu: string | undefined;
 
   constructor(
     private readonly write: (data: string) => void,
     private readonly onUrc: (line: string, next?: string) => void,
+    private readonly maxQueued = AT_MAX_QUEUED,
   ) {}
 
   /** Bytes from the modem. */
@@ -88,7 +101,8 @@ export class AtChannel {
         return;
       }
       if (p.prefix !== undefined && line.startsWith(`${p.prefix}:`)) {
-        p.lines.push(line);
+        if (p.lines.length < MAX_LINES) p.lines.push(line);
+        else this.garbage++;
         return;
       }
     }
@@ -110,10 +124,19 @@ export class AtChannel {
   }
 
   /**
-   * Send one command; resolves with its response, rejects with AtTimeout. Commands queue.
+   * Send one command; resolves with its response, rejects with AtTimeout. Commands queue, at most
+   * `maxQueued` of them: past that the new one is refused at once with AtQueueFull (the callers
+   * already waiting were promised an answer; a modem this far behind cannot give the newcomer one
+   * in time anyway), so a flood of unsolicited results cannot pile up commands without end.
    * @example await at.send('AT+COPS?', 5000)
    */
   send(command: string, timeoutMs: number): Promise<AtResponse> {
+    if (this.queue.length >= this.maxQueued && this.pending !== undefined) {
+      this.refused++;
+      return Promise.reject(
+        new AtQueueFull(`${command} refused: ${this.maxQueued} AT commands already queued`),
+      );
+    }
     return new Promise((resolve, reject) => {
       const run = () => {
         const m = /^AT([+^$][A-Z0-9]+)/i.exec(command);

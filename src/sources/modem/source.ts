@@ -1,7 +1,7 @@
 import type { EventBus } from '../../events/bus.js';
 import type { Registry } from '../../metrics/index.js';
 import { parseCereg, parseCesq, parseCgreg, parseCreg, parseCsq } from '../../telephony/standards/modem.js';
-import { AtChannel, AtTimeout } from './at.js';
+import { AtChannel, AtQueueFull, AtTimeout } from './at.js';
 import { parseCds, parseClcc, parseCmgrSender, parseCmti, parseCops, parseCusd } from './parse.js';
 
 /** The part of a serial port the source uses (serialport's SerialPort has it). */
@@ -45,6 +45,19 @@ async function openSerial(path: string, baudRate: number): Promise<ModemPort> {
   });
 }
 
+/** Bounded queues of the source: the `queue` label of `<prefix>_modem_queue_overflow_total`. */
+export const MODEM_QUEUES = ['commands', 'unsolicited'] as const;
+
+/**
+ * Unsolicited results that need a command to finish (RING -> AT+CLCC, +CMTI -> AT+CMGR), waiting
+ * at most: they run one at a time, and past this the oldest is dropped and counted. Each used to
+ * queue its command at once: 1M unsolicited codes took the heap from 8.6 to 375 MiB (issue 31;
+ * 1,042 MiB here for 1M RINGs).
+ */
+export const URC_BACKLOG = 16;
+
+type UrcWork = { kind: 'clcc' } | { kind: 'cmgr'; index: number };
+
 const INIT = ['ATE0', 'AT+CMEE=1', 'AT+CMGF=1', 'AT+CREG=2', 'AT+CEREG=2', 'AT+CNMI=2,1,0,1,0', 'AT+CLCC=1'];
 
 /**
@@ -72,6 +85,12 @@ export class ModemSource {
   private readonly id: string;
   private readonly garbageCounter;
   private garbageSeen = 0;
+  private readonly overflowCounter;
+  private readonly backlog: UrcWork[] = [];
+  private working = false;
+  private polling = false;
+  /** Times a bounded queue was full: commands refused, unsolicited work dropped (oldest first). */
+  readonly overflow: Record<(typeof MODEM_QUEUES)[number], number> = { commands: 0, unsolicited: 0 };
   /** State for tests and health: connected now, reconnects so far. */
   connected = false;
   reconnects = 0;
@@ -87,6 +106,17 @@ export class ModemSource {
         help: 'Lines from the modem that were neither a response nor an unsolicited result (dropped)',
       })
       .labels({});
+    this.overflowCounter = options.registry?.counter({
+      name: `${options.prefix ?? 'sidetone'}_modem_queue_overflow_total`,
+      help: 'AT commands refused because 32 were queued (commands), unsolicited results whose follow-up command was dropped, oldest first, past 16 waiting (unsolicited)',
+      labels: ['queue'],
+      enums: { queue: MODEM_QUEUES },
+    });
+  }
+
+  private overflowed(queue: (typeof MODEM_QUEUES)[number]): void {
+    this.overflow[queue]++;
+    this.overflowCounter?.labels({ queue }).inc();
   }
 
   /** Open the port and keep it open until `close()`. Never throws; failures are retried. */
@@ -164,6 +194,7 @@ export class ModemSource {
         if (this.timeouts >= (this.options.maxTimeouts ?? 2)) this.lost(port, 'at_timeout');
         return undefined;
       }
+      if (err instanceof AtQueueFull) this.overflowed('commands');
       return undefined; // the port went away: `lost` has reported it
     }
   }
@@ -176,6 +207,17 @@ export class ModemSource {
   }
 
   private async poll(): Promise<void> {
+    // A slow modem (5 timeouts of 5 s) outlasts a short poll period: never two polls at once.
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      await this.pollOnce();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
     const csq = await this.send('AT+CSQ');
     const c = csq?.ok ? parseCsq(csq.lines.find((l) => l.startsWith('+CSQ:')) ?? '') : undefined;
     if (c !== undefined)
@@ -215,7 +257,8 @@ export class ModemSource {
       this.registration(line);
     } else if (line.startsWith('+CMTI:')) {
       const index = parseCmti(line);
-      if (index !== undefined) void this.readSms(index);
+      if (index !== undefined && !this.backlog.some((w) => w.kind === 'cmgr' && w.index === index))
+        this.later({ kind: 'cmgr', index });
     } else if (line.startsWith('+CDS:')) {
       const r = parseCds(line, pdu);
       if (r !== undefined)
@@ -232,12 +275,38 @@ export class ModemSource {
       const r = parseClcc(line);
       if (r !== undefined) this.bus.emit({ type: 'call.clcc', modem: this.id, ...r });
     } else if (line === 'RING' || line.startsWith('+CRING:')) {
-      void this.send('AT+CLCC').then((r) => {
-        for (const l of r?.lines ?? []) {
-          const c = parseClcc(l);
-          if (c !== undefined) this.bus.emit({ type: 'call.clcc', modem: this.id, ...c });
-        }
-      });
+      // One +CLCC still waiting answers every ring before it: a ring repeats every few seconds.
+      if (!this.backlog.some((w) => w.kind === 'clcc')) this.later({ kind: 'clcc' });
+    }
+  }
+
+  /** Queue the command an unsolicited result needs; one runs at a time, the oldest go past the bound. */
+  private later(work: UrcWork): void {
+    if (this.backlog.length >= URC_BACKLOG) {
+      this.backlog.shift();
+      this.overflowed('unsolicited');
+    }
+    this.backlog.push(work);
+    if (!this.working) void this.work();
+  }
+
+  private async work(): Promise<void> {
+    this.working = true;
+    try {
+      for (let w = this.backlog.shift(); w !== undefined && !this.closed; w = this.backlog.shift()) {
+        if (w.kind === 'cmgr') await this.readSms(w.index);
+        else await this.listCalls();
+      }
+    } finally {
+      this.working = false;
+    }
+  }
+
+  private async listCalls(): Promise<void> {
+    const r = await this.send('AT+CLCC');
+    for (const l of r?.lines ?? []) {
+      const c = parseClcc(l);
+      if (c !== undefined) this.bus.emit({ type: 'call.clcc', modem: this.id, ...c });
     }
   }
 
@@ -288,6 +357,7 @@ export class ModemSource {
   /** Stop polling, close the port, stop reconnecting. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
+    this.backlog.length = 0;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
