@@ -62,13 +62,16 @@ function isCidr(value: string): boolean {
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
 }
 
-/** The packs that can be switched on (`source` heartbeats are always on). */
+/** The packs that can be switched off (`source` heartbeats are always on). */
 export const CONFIG_PACKS = PACK_NAMES.filter((p) => p !== 'source');
 
+// Unset, not false: `serve` and `demo` run every pack the operator did not turn off, since
+// `POST /events` accepts every event type (a pack left off would swallow accepted events).
+const optionalBool = z.boolean({ error: 'expected true or false' }).optional();
 const packs = z.strictObject(
-  Object.fromEntries(CONFIG_PACKS.map((p) => [p, bool(false)])) as Record<
+  Object.fromEntries(CONFIG_PACKS.map((p) => [p, optionalBool])) as Record<
     (typeof CONFIG_PACKS)[number],
-    ReturnType<typeof bool>
+    typeof optionalBool
   >,
 );
 

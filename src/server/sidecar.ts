@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
-import type { SidetoneConfig } from '../config/schema.js';
+import { CONFIG_PACKS, type SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
 import {
@@ -40,6 +40,7 @@ import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
+import { countUnconsumed, listenedTypes } from './unconsumed.js';
 
 export interface SidecarOptions {
   /** Run the traffic simulator through the same bus (`sidetone demo`). */
@@ -105,14 +106,9 @@ export async function startSidecar(
         'an event subscriber threw; the others still ran',
       ),
   });
-  // A source turns on the packs that read its events: `--hep` alone must already show calls.
-  const fromSources = new Set([
-    ...(config.hep.listen.length > 0 ? ['calls', 'sip', 'media'] : []),
-    ...(config.modem.path !== undefined ? ['modem', 'sms', 'ussd'] : []),
-  ]);
-  const packs = Object.fromEntries(
-    Object.entries(config.packs).map(([k, v]) => [k, demo || v || fromSources.has(k)]),
-  );
+  // Every pack the operator did not turn off (`packs.<name> = false`): `POST /events` accepts
+  // every event type, and the modem's RING/+CLCC and HEP's calls need packs beyond their own.
+  const packs = Object.fromEntries(CONFIG_PACKS.map((p) => [p, config.packs[p] !== false]));
   const telephony = instrument(bus, registry, {
     prefix: config.metrics.prefix,
     packs,
@@ -148,9 +144,17 @@ export async function startSidecar(
     ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
     ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
   });
+  // Everything listening so far makes an event into data (a metric, a stored row); the trace
+  // sink does too when its spans leave the process. The call log only repeats the store.
+  const stored = listenedTypes(bus);
   const traces = traceSink(bus, {
     ...(otel !== undefined && { tracer: otel.tracer }),
     hashKey: numbersKey,
+  });
+  const stopUnconsumed = countUnconsumed(bus, registry, {
+    prefix: config.metrics.prefix,
+    consumed: otel === undefined ? stored : listenedTypes(bus),
+    log,
   });
   const stopCallLog = callEventLog(bus, log, { spanContext: (id) => traces.spanContext(id) });
   const stopMaintenance = startMaintenance(store, {
@@ -183,8 +187,12 @@ export async function startSidecar(
     health.register({ name: 'source', critical: true, staleAfterMs: silence * 1000 });
     bus.on('heartbeat', () => health.report('source', 'pass', `heartbeat within ${silence} s`));
   }
+  // Readiness waits on a modem only where one is expected: a modem source, the demo's, or the
+  // modem pack asked for by name (Callstack's contract); not on every sidecar the default pack runs in.
   const modem = telephony.modem;
-  if (modem !== undefined) health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
+  const modemExpected = config.modem.path !== undefined || config.packs.modem === true || demo;
+  if (modem !== undefined && modemExpected)
+    health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
   health.register({
     name: 'call_quality',
     critical: false,
@@ -262,6 +270,7 @@ export async function startSidecar(
     await sink.close();
     await stopMaintenance();
     telephony.close();
+    stopUnconsumed();
     stopCallLog();
     traces.close();
     await otel

@@ -1,3 +1,4 @@
+import type { EventType } from '../events/types.js';
 import { CALL_METRICS } from './catalogue/calls.js';
 import { MEDIA_METRICS } from './catalogue/media.js';
 import { MESSAGING_METRICS } from './catalogue/messaging.js';
@@ -93,6 +94,15 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
     '- The registry adds its own (`sidetone_samples_dropped_total`, `sidetone_label_values_rejected_total`, ...): see the metrics module.',
   );
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The packs that turn events of `type` into metrics (the catalogue's source events): what must be
+ * on for the event to count.
+ * @example packsReading('voiceai.barge_in') // ['voiceai']
+ */
+export function packsReading(type: EventType): PackName[] {
+  return PACK_NAMES.filter((p) => CATALOGUE.some((m) => m.pack === p && m.events.includes(type)));
 }
 
 /** Packs that can be switched on and off (`source` is always on). */

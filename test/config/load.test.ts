@@ -27,7 +27,7 @@ function failure(fn: () => unknown): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('fills every default from nothing: loopback, open, packs off', () => {
+  it('fills every default from nothing: loopback, open, no pack set (serve runs them all)', () => {
     const c = loadConfig({ env: {} });
     expect(c.server).toMatchObject({ host: '127.0.0.1', port: 9464, max_concurrent_scrapes: 4 });
     expect(c.auth.scrape_tokens).toEqual([]);
@@ -39,7 +39,8 @@ describe('loadConfig', () => {
       source_silence_seconds: 0,
     });
     expect(c.metrics).toMatchObject({ path: '/metrics', prefix: 'sidetone' });
-    expect(Object.values(c.packs).every((v) => v === false)).toBe(true);
+    // Unset, not false: only an explicit false turns a pack off.
+    expect(c.packs).toEqual({});
     expect(c.labels.modems).toEqual(['modem0']);
     expect(c.store).toMatchObject({
       store_raw_numbers: false,
@@ -66,7 +67,7 @@ describe('loadConfig', () => {
     const a = loadConfig({ file: toml, env: {} });
     expect(a).toEqual(loadConfig({ file: json, env: {} }));
     expect(a.server.port).toBe(9100);
-    expect(a.packs).toMatchObject({ sms: true, modem: true, sip: false });
+    expect(a.packs).toEqual({ sms: true, modem: true });
   });
 
   it('precedence: defaults < file < environment < flags', () => {
