@@ -206,7 +206,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                 'ts',
                 {
                   title: 'Scrape render time p99',
-                  description: `/metrics render time; the slow-scrape alert is at ${s.scrape_slow_seconds} s.`,
+                  description: `/metrics render time (for an instance that pushes, its push's: format remote_write or otlp); the slow-scrape alert is at ${s.scrape_slow_seconds} s.`,
                   unit: 's',
                   min: 0,
                   queries: [

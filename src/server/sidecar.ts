@@ -261,7 +261,7 @@ export async function startSidecar(
       : undefined;
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
-  let push: { stop(): Promise<void>; remoteWrite?: string; otlp?: string } | undefined;
+  let push: ReturnType<typeof startPush>;
   const teardown = async () => {
     // First: the last snapshot is queued (and tried) while every metric is still there.
     await push?.stop();
@@ -359,6 +359,8 @@ export async function startSidecar(
     {
       ...(push?.remoteWrite !== undefined && { remote_write: trusted(originOf(push.remoteWrite)) }),
       ...(push?.otlp !== undefined && { otlp_metrics: trusted(originOf(push.otlp)) }),
+      // The operator's checked setting or host name: which series are this host's on the receiver.
+      ...(push !== undefined && { push_instance: trusted(push.instance) }),
       url: trusted(served.url),
       db: trusted(opened.label),
       demo,
