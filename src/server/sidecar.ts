@@ -93,6 +93,8 @@ export async function startSidecar(
 
   // Sinks first, so nothing a source emits is missed.
   const registry = new Registry({
+    // Every family sidetone owns takes the prefix (Callstack: `callstack_*`), self-metrics too.
+    prefix: config.metrics.prefix,
     guard: { maxSeries: config.metrics.max_series },
     nativeHistograms: config.metrics.native_histograms,
   });
@@ -229,7 +231,7 @@ export async function startSidecar(
     { auth: 'ingest' },
   );
   mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
-  mountDashboard(app);
+  mountDashboard(app, { prefix: config.metrics.prefix });
 
   // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
   const hep =
