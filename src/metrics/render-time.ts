@@ -2,8 +2,7 @@ import type { Histogram } from './histogram.js';
 import type { Registry } from './registry.js';
 
 /** Who reads the registry: a scrape by format, or a pusher. */
-export const RENDER_READERS = ['prometheus', 'openmetrics', 'protobuf', 'remote_write', 'otlp'] as const;
-export type RenderReader = (typeof RENDER_READERS)[number];
+const RENDER_READERS = ['prometheus', 'openmetrics', 'protobuf', 'remote_write', 'otlp'] as const;
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 

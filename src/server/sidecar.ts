@@ -154,7 +154,6 @@ export async function startSidecar(
     hashKey: numbersKey,
   });
   const stopUnconsumed = countUnconsumed(bus, registry, {
-    prefix: config.metrics.prefix,
     consumed: otel === undefined ? stored : listenedTypes(bus),
     log,
   });

@@ -13,21 +13,21 @@ export function listenedTypes(bus: EventBus): ReadonlySet<EventType> {
 
 /**
  * Count the accepted events nothing turns into data (`<prefix>_events_unconsumed_total{type}`,
- * bounded by the event catalogue) and log each such type once, at warn, with the setting that
- * makes it count: a sidecar that answers `200 {"accepted":12}` and then shows nothing must say so.
+ * the registry's prefix, bounded by the event catalogue) and log each such type once, at warn,
+ * with the setting that makes it count: a sidecar that answers `200 {"accepted":12}` and then shows nothing must say so.
  * `consumed` is every type a pack, the store or an exporter reads; the other types get a counting
  * listener. Returns a function that removes those listeners.
  *
  * @example
- * const stop = countUnconsumed(bus, registry, { prefix: 'sidetone', consumed: listenedTypes(bus), log });
+ * const stop = countUnconsumed(bus, registry, { consumed: listenedTypes(bus), log });
  */
 export function countUnconsumed(
   bus: EventBus,
   registry: Registry,
-  options: { prefix: string; consumed: ReadonlySet<EventType>; log: Logger },
+  options: { consumed: ReadonlySet<EventType>; log: Logger },
 ): () => void {
   const counter = registry.counter({
-    name: `${options.prefix}_events_unconsumed_total`,
+    name: `${registry.prefix}_events_unconsumed_total`,
     help: 'Accepted events that no metric pack, store or exporter reads (their pack is turned off), by type',
     labels: ['type'],
     enums: { type: EVENT_TYPES },
@@ -49,7 +49,7 @@ export function countUnconsumed(
             packs: trusted(packs.join(',')),
             enable: trusted(packs.map((p) => `--packs.${p} (or [packs] ${p} = true)`).join(', ') || 'none'),
           },
-          `accepted ${type} events count nowhere: ${packs.length === 0 ? 'no pack reads them' : `the ${packs.join(', ')} pack is off`}; counted in ${options.prefix}_events_unconsumed_total`,
+          `accepted ${type} events count nowhere: ${packs.length === 0 ? 'no pack reads them' : `the ${packs.join(', ')} pack is off`}; counted in ${registry.prefix}_events_unconsumed_total`,
         );
       }),
     );

@@ -11,6 +11,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dashboardQueries } from '../../src/dashboards/index.js';
+import { asGrafanaSends } from '../helpers/grafana.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { startReceiver } from '../helpers/receivers.js';
 import { startCli } from '../helpers/spawn.js';
@@ -61,8 +62,6 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 6
 function partition<T>(xs: readonly T[], f: (x: T) => boolean): [T[], T[]] {
   return [xs.filter(f), xs.filter((x) => !f(x))];
 }
-
-const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe.each(['victoria-metrics', 'prometheus'] as const)('a pushing fleet into %s', (kind) => {
   it('two sidecars keep separate series, and every dashboard query returns each of them', async () => {
@@ -123,11 +122,7 @@ describe.each(['victoria-metrics', 'prometheus'] as const)('a pushing fleet into
       expect(queries.length).toBeGreaterThan(30);
       for (const instance of instances) {
         for (const q of queries) {
-          const expr = q.expr
-            .replaceAll('$job', 'sidetone')
-            .replaceAll('$instance', reEscape(instance))
-            .replaceAll('$trunk', '.+')
-            .replaceAll('$__rate_interval', '30s');
+          const expr = asGrafanaSends(q.expr, { instance });
           const got = await waitFor(
             `${q.panel} on ${instance}`,
             async () => ((await target.query(expr)).length > 0 ? true : undefined),

@@ -9,10 +9,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALERT_DEFAULTS, alertRules } from '../../src/rules/index.js';
 import { run } from '../cli/helpers.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { asGrafanaSends } from '../helpers/grafana.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
 
@@ -27,16 +28,6 @@ interface DashboardJson {
   panels?: Array<{ title?: string; targets?: Target[] }>;
   templating?: { list?: Array<{ name: string; query?: { query?: string } | string }> };
 }
-
-/** As Grafana sends a query with every variable on "All". */
-const grafana = (expr: string) =>
-  expr
-    .replaceAll('$job', 'sidetone')
-    .replaceAll('$instance', '.+')
-    .replaceAll('$trunk', '.+')
-    .replaceAll('$__rate_interval', '30s')
-    // Stripped, so that an alert panel shows data only if an alert really fires.
-    .replaceAll(' or vector(0)', '');
 
 describe('metrics.prefix = "callstack" in every tool', () => {
   it('the console, the generated dashboards and rules, status and lint all find data under it', async () => {
@@ -64,16 +55,7 @@ describe('metrics.prefix = "callstack" in every tool', () => {
     const prom = await startPrometheus([{ name: 'sidetone', target: `127.0.0.1:${port}` }], {
       rules: rules.stdout,
     });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const text = await (await fetch(`${url}/metrics`)).text();
       // The seed's own names.
@@ -84,11 +66,11 @@ describe('metrics.prefix = "callstack" in every tool', () => {
       const queries: Array<[string, string]> = [];
       for (const json of files.map((f) => JSON.parse(f) as DashboardJson)) {
         for (const p of json.panels ?? [])
-          for (const t of p.targets ?? []) if (t.expr) queries.push([p.title ?? '', grafana(t.expr)]);
+          for (const t of p.targets ?? []) if (t.expr) queries.push([p.title ?? '', asGrafanaSends(t.expr)]);
         for (const v of json.templating?.list ?? []) {
           const q = typeof v.query === 'string' ? v.query : v.query?.query;
           const m = /^label_values\((.+), \w+\)$/.exec(q ?? '');
-          if (m?.[1]) queries.push([`variable ${v.name}`, grafana(m[1])]);
+          if (m?.[1]) queries.push([`variable ${v.name}`, asGrafanaSends(m[1])]);
         }
       }
       for (const m of rules.stdout.matchAll(/- record: (\S+)/g))

@@ -26,7 +26,7 @@ const SELF = [
  * The server's metric prefix (`metrics.prefix`, `callstack` for Callstack users), read from its
  * `<prefix>_build_info{version=...}`: a client cannot know the server's configuration.
  */
-export function exposedPrefix(text: string): string {
+function exposedPrefix(text: string): string {
   return /^([a-zA-Z_:][a-zA-Z0-9_:]*)_build_info\{[^}]*\bversion="/m.exec(text)?.[1] ?? 'sidetone';
 }
 

@@ -59,9 +59,11 @@ describe('sidetone serve --modem', () => {
     const link = join(dir, 'modem-ring');
     const clcc = '+CLCC: 1,1,4,0,0,"+447700900123",145';
     const replies = { 'AT+CSQ': ['+CSQ: 20,99'], 'AT+CREG?': ['+CREG: 2,1'], 'AT+CLCC': [clcc] };
+    // A modem repeats RING every few seconds until the call is answered (whenever the source has
+    // opened the port, it sees some), then the call turns active.
     const script = [
-      { at: 1.5, send: 'RING' },
-      { at: 2.5, send: '+CLCC: 1,1,0,0,0,"+447700900123",145' },
+      ...[1, 2.5, 4, 5.5, 7, 8.5].map((at) => ({ at, send: 'RING' })),
+      { at: 10, send: '+CLCC: 1,1,0,0,0,"+447700900123",145' },
     ];
     writeFileSync(join(dir, 'ring.json'), JSON.stringify({ link, replies, script, duration: 25 }));
     const ring = spawn('python3', [FAKE, join(dir, 'ring.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -80,7 +82,7 @@ describe('sidetone serve --modem', () => {
             .then((r) => r.text())
             .then((t) => [...t.matchAll(/^sidetone_call_gsm_state_changes_total\{([^}]*)\} (\d+)$/gm)]);
         let found: RegExpMatchArray[] = [];
-        for (let i = 0; i < 100; i++) {
+        for (let i = 0; i < 200; i++) {
           found = (await states()).filter((m) => Number(m[2]) > 0);
           if (found.length >= 2) break;
           await new Promise((r) => setTimeout(r, 100));
