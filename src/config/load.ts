@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError, showValue } from '../errors.js';
+import { detectPii } from '../guard/pii.js';
 import { applyAliases } from './aliases.js';
 import { closest } from './closest.js';
 import { readConfigFile, readSecretFile, readTokenFile, readUsersFile } from './files.js';
@@ -42,6 +43,8 @@ export class ConfigValidationError extends ConfigError {
 const LOADER_ENV = new Set(['SIDETONE_CONFIG']);
 
 const MASK = '********';
+/** Keys whose values label every pushed series: refused when they hold personal data, never echoed then. */
+const PII_GUARDED = ['push.job', 'push.instance', 'push.external_labels'];
 
 /**
  * Resolve the configuration: schema defaults < file < `SIDETONE_*` environment < flags, then the
@@ -169,7 +172,9 @@ function describe(
   }
   const path = segments.join('.');
   const value = getPath(raw, path);
-  const shown = isSecretPath(path) ? MASK : showValue(value);
+  const pii =
+    PII_GUARDED.some((p) => path.startsWith(p)) && typeof value === 'string' ? detectPii(value) : undefined;
+  const shown = isSecretPath(path) ? MASK : pii !== undefined ? `(a ${pii}, not shown)` : showValue(value);
   const got = value === undefined ? 'missing' : `got ${shown}`;
   return [{ path: display(segments), message: `${got}${from(sources, path)}: ${issue.message}` }];
 }

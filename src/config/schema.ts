@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { detectPii } from '../guard/pii.js';
 import { ALERT_DEFAULTS } from '../rules/thresholds.js';
 import { SCENARIO_NAMES } from '../sources/simulator/faults.js';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
@@ -62,13 +63,43 @@ function isCidr(value: string): boolean {
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
 }
 
-/** The packs that can be switched on (`source` heartbeats are always on). */
+/** A label value sent with every pushed series: short, printable, and never personal data. */
+const pushLabelValue = (what: string) =>
+  z
+    .string({ error: `expected ${what} as a string` })
+    .regex(/^[\x20-\x7e]{1,128}$/, `expected ${what}: 1-128 printable characters`)
+    .refine((v) => detectPii(v) === undefined, {
+      error: (i) =>
+        `expected ${what} without personal data: it looks like ${detectPii(String(i.input))}, and every pushed series carries it (name a site or a host instead)`,
+    });
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+// job and instance have their own keys; le and quantile belong to histogram and summary series.
+const RESERVED_LABELS = new Set(['job', 'instance', 'le', 'quantile']);
+const RESERVED_TEXT = 'job, instance (push.job, push.instance), le, quantile or __*';
+/** `site=kitchen,region=eu` (an environment variable or a flag) as a table; a table as it is. */
+function labelList(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const out: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    // Left unparsed: the record schema then names what is wrong with it.
+    if (eq <= 0) return value;
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** The packs that can be switched off (`source` heartbeats are always on). */
 export const CONFIG_PACKS = PACK_NAMES.filter((p) => p !== 'source');
 
+// Unset, not false: `serve` and `demo` run every pack the operator did not turn off, since
+// `POST /events` accepts every event type (a pack left off would swallow accepted events).
+const optionalBool = z.boolean({ error: 'expected true or false' }).optional();
 const packs = z.strictObject(
-  Object.fromEntries(CONFIG_PACKS.map((p) => [p, bool(false)])) as Record<
+  Object.fromEntries(CONFIG_PACKS.map((p) => [p, optionalBool])) as Record<
     (typeof CONFIG_PACKS)[number],
-    ReturnType<typeof bool>
+    typeof optionalBool
   >,
 );
 
@@ -223,6 +254,27 @@ export const configSchema = z
         // Default: beside the store (`<store.path>.push/`).
         queue_dir: z.string({ error: 'expected a directory path' }).min(1).optional(),
         queue_max_bytes: int(64 * 1024, 16 * 1024 * 1024 * 1024, 64 * 1024 * 1024, ' bytes'),
+        // The identity a scrape would give every series (docs/deploy.md#pushing): without it a
+        // fleet pushing to one receiver overwrites itself and the dashboards find no instance.
+        // Default `sidetone` (over OTLP: otel.service_name, OTEL_SERVICE_NAME, then `sidetone`).
+        job: pushLabelValue('the job').optional(),
+        // Default: the host name.
+        instance: pushLabelValue('the instance').optional(),
+        external_labels: z
+          .preprocess(
+            labelList,
+            z.record(
+              z
+                .string()
+                .regex(LABEL_NAME, `expected label names of letters, digits and "_" (${RESERVED_TEXT})`)
+                .refine((n) => !RESERVED_LABELS.has(n) && !n.startsWith('__'), {
+                  error: `expected a label name other than ${RESERVED_TEXT}`,
+                }),
+              pushLabelValue('a label value'),
+              { error: 'expected a table of label names and values, or name=value,name=value' },
+            ),
+          )
+          .default({}),
       })
       .prefault({}),
     hep: z

@@ -9,6 +9,7 @@ import {
   compatHealthzRoute,
   livenessRoute,
   readinessRoute,
+  uptimeSeconds,
 } from './health-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { normalisePath } from './path.js';
@@ -123,6 +124,13 @@ export function createApp(options: AppOptions = {}): App {
     for (const path of [paths.metrics, ...(options.metricsAliases ?? [])])
       router.add('GET', path, metrics, 'scrape');
     if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
+    // The uptime /healthz reports, as Callstack's seed names it (`callstack_uptime_seconds`).
+    options.registry.gauge({
+      name: `${options.registry.prefix}_uptime_seconds`,
+      help: 'Seconds since HTTP app startup',
+      unit: 'seconds',
+      collect: (g) => g.set(uptimeSeconds()),
+    });
   }
 
   const authorize = (kinds: AuthKind[], req: Request): Response | undefined => {

@@ -14,7 +14,15 @@ export interface Finding {
 export interface LintOptions {
   /** Series per family above which it is reported, with the labels driving it. Default 200. */
   maxSeriesPerFamily?: number;
+  /**
+   * The prefix every family must carry (`metrics.prefix`), apart from the conventional process,
+   * Node.js and host families (`process_*`, `nodejs_*`, `system_*`). Default: not checked.
+   */
+  prefix?: string;
 }
+
+/** Families named by convention, not by the application: `process_*`, `nodejs_*`, `system_*`. */
+const CONVENTIONAL = /^(process|nodejs|system)_/;
 
 export interface LintReport {
   readonly format: ExpositionFormat;
@@ -41,7 +49,7 @@ const RESERVED: Record<string, readonly string[]> = {
 /**
  * Lint an exposition: format errors with line numbers, PII in label values (the guard's own
  * detector), cardinality per family and the labels driving it, naming (base units, `_total`,
- * reserved labels), and counters that look like gauges.
+ * reserved labels), counters that look like gauges and, with `prefix`, families outside it.
  * @example lintExposition('# TYPE a_ms gauge\na_ms 1\n', 'text').findings[0].kind // 'naming'
  */
 export function lintExposition(
@@ -60,6 +68,17 @@ export function lintExposition(
   for (const f of parsed.families) {
     series += f.samples.length;
     findings.push(...pii(f), ...naming(f, format), ...typeShape(f, format), ...cardinality(f, max));
+    if (
+      options.prefix !== undefined &&
+      !f.name.startsWith(`${options.prefix}_`) &&
+      !CONVENTIONAL.test(f.name)
+    )
+      findings.push({
+        kind: 'naming',
+        line: f.line,
+        family: f.name,
+        message: `${f.name} is not under the prefix ${options.prefix}_ (only process_, nodejs_ and system_ families keep their own)`,
+      });
   }
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { format, families: parsed.families.length, series, findings };

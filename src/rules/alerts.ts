@@ -36,13 +36,15 @@ function catalogued(prefix: string, name: string): string {
  */
 export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
   const c = (name: string) => catalogued(prefix, name);
+  // sidetone's own families outside the catalogue (health, scrape, guard) take the prefix too.
+  const own = (name: string) => `${prefix}_${name}`;
   const up = `up{job="${s.job}"}`;
   const by = 'sum by (job, instance)';
   const finals = `${c('sms_delivery_reports_total')}{outcome!="pending"}`;
   const smsFail = `${by} (increase(${c('sms_send_failures_total')}[15m]))`;
   const smsSent = `${by} (increase(${c('sms_sent_total')}[15m]))`;
   const mos = (suffix: string) => `${by} (rate(${c('media_mos')}${suffix}[15m]))`;
-  const scrapeP99 = `histogram_quantile(0.99, sum by (job, instance, le) (rate(sidetone_scrape_duration_seconds_bucket[5m])))`;
+  const scrapeP99 = `histogram_quantile(0.99, sum by (job, instance, le) (rate(${own('scrape_duration_seconds_bucket')}[5m])))`;
   const drop = (kpi: 'asr' | 'ner', points: number): string => {
     const [short, , long] = KPI_WINDOWS;
     const attempts = `sum by (job, instance, trunk, direction) (increase(${c('call_attempts_total')}[${short}]))`;
@@ -74,11 +76,10 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'availability',
       severity: 'critical',
       for: '5m',
-      expr: 'sidetone_ready == 0',
-      signal: 'sidetone_ready',
+      expr: `${own('ready')} == 0`,
+      signal: own('ready'),
       summary: 'sidetone on {{ $labels.instance }} is not ready',
-      description:
-        'Readiness (/readyz) has been failing for 5 minutes; sidetone_health_check_status{status!="pass"} on {{ $labels.instance }} shows which check.',
+      description: `Readiness (/readyz) has been failing for 5 minutes; ${own('health_check_status')}{status!="pass"} on {{ $labels.instance }} shows which check.`,
     },
     {
       alert: 'SidetoneSourceSilent',
@@ -141,7 +142,7 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       expr: `${smsFail}\n  / (${smsSent} + ${smsFail}) > ${s.sms_failure_ratio}`,
       signal: `${smsFail} / (${smsSent} + ${smsFail})`,
       summary: 'SMS sends failing on {{ $labels.instance }}',
-      description: `{{ $value | humanizePercentage }} of SMS submissions failed over 15 minutes (limit ${s.sms_failure_ratio * 100} %). sidetone_sms_send_failures_total{reason} shows why.`,
+      description: `{{ $value | humanizePercentage }} of SMS submissions failed over 15 minutes (limit ${s.sms_failure_ratio * 100} %). ${c('sms_send_failures_total')}{reason} shows why.`,
     },
     {
       alert: 'SidetoneSmsDeliveryReportsStalled',
@@ -192,7 +193,7 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       expr: `${mos('_sum')} / ${mos('_count')} < ${s.mos_min}`,
       signal: `${mos('_sum')} / ${mos('_count')}`,
       summary: 'call quality is low on {{ $labels.instance }} (MOS {{ $value | printf "%.2f" }})',
-      description: `Mean MOS-CQE (ITU-T G.107) over 15 minutes is below ${s.mos_min}: check jitter and loss (sidetone_media_*) per codec and network path.`,
+      description: `Mean MOS-CQE (ITU-T G.107) over 15 minutes is below ${s.mos_min}: check jitter and loss (${own('media_*')}) per codec and network path.`,
     },
     {
       alert: 'SidetoneZombieCalls',
@@ -210,8 +211,8 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'self',
       severity: 'warning',
       for: '0m',
-      expr: `sum by (job, instance, metric) (increase(sidetone_label_values_redacted_total[10m])) > 0`,
-      signal: `sum by (job, instance, metric) (increase(sidetone_label_values_redacted_total[10m]))`,
+      expr: `sum by (job, instance, metric) (increase(${own('label_values_redacted_total')}[10m])) > 0`,
+      signal: `sum by (job, instance, metric) (increase(${own('label_values_redacted_total')}[10m]))`,
       summary: 'sidetone redacted PII from labels of {{ $labels.metric }} on {{ $labels.instance }}',
       description:
         'The guard replaced label values that looked like personal data: an integration passes numbers or addresses where an enum belongs. Nothing leaked; fix the integration.',
@@ -221,8 +222,8 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'self',
       severity: 'warning',
       for: '0m',
-      expr: `sum by (job, instance, metric) (increase(sidetone_series_overflow_total[10m])) > 0`,
-      signal: `sum by (job, instance, metric) (increase(sidetone_series_overflow_total[10m]))`,
+      expr: `sum by (job, instance, metric) (increase(${own('series_overflow_total')}[10m])) > 0`,
+      signal: `sum by (job, instance, metric) (increase(${own('series_overflow_total')}[10m]))`,
       summary: 'series cap reached for {{ $labels.metric }} on {{ $labels.instance }}',
       description:
         'New series went to the overflow series because metrics.max_series was reached: some breakdowns are merged. Raise the cap or find the label driving cardinality (sidetone lint).',

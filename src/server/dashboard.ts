@@ -8,15 +8,22 @@ import { dashboardHtml } from './dashboard-page.js';
  * everything they show comes from the analytics API behind scrape auth, so the page asks for a
  * token when the server wants one.
  *
+ * `prefix` is the metric prefix the page reads `/metrics` families under (`metrics.prefix`).
+ *
  * @example
- * mountDashboard(app);
+ * mountDashboard(app, { prefix: 'sidetone' });
  */
-export function mountDashboard(app: App, options: { title?: string } = {}): void {
+export function mountDashboard(app: App, options: { title?: string; prefix?: string } = {}): void {
   // Read once at mount: the hot path of a page view is a string and two buffers.
   const require = createRequire(import.meta.url);
   const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const html = dashboardHtml(options.title ?? 'sidetone', app.paths.readyz, app.paths.metrics);
+  const html = dashboardHtml(
+    options.title ?? 'sidetone',
+    app.paths.readyz,
+    app.paths.metrics,
+    options.prefix ?? 'sidetone',
+  );
   const asset = (body: string, type: string) => () =>
     new Response(body, {
       headers: {

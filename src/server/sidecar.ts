@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { healthIndicators } from '../analytics/health.js';
-import type { SidetoneConfig } from '../config/schema.js';
+import { CONFIG_PACKS, type SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
 import {
@@ -40,6 +40,7 @@ import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
+import { countUnconsumed, listenedTypes } from './unconsumed.js';
 
 export interface SidecarOptions {
   /** Run the traffic simulator through the same bus (`sidetone demo`). */
@@ -92,6 +93,8 @@ export async function startSidecar(
 
   // Sinks first, so nothing a source emits is missed.
   const registry = new Registry({
+    // Every family sidetone owns takes the prefix (Callstack: `callstack_*`), self-metrics too.
+    prefix: config.metrics.prefix,
     guard: { maxSeries: config.metrics.max_series },
     nativeHistograms: config.metrics.native_histograms,
   });
@@ -105,14 +108,9 @@ export async function startSidecar(
         'an event subscriber threw; the others still ran',
       ),
   });
-  // A source turns on the packs that read its events: `--hep` alone must already show calls.
-  const fromSources = new Set([
-    ...(config.hep.listen.length > 0 ? ['calls', 'sip', 'media'] : []),
-    ...(config.modem.path !== undefined ? ['modem', 'sms', 'ussd'] : []),
-  ]);
-  const packs = Object.fromEntries(
-    Object.entries(config.packs).map(([k, v]) => [k, demo || v || fromSources.has(k)]),
-  );
+  // Every pack the operator did not turn off (`packs.<name> = false`): `POST /events` accepts
+  // every event type, and the modem's RING/+CLCC and HEP's calls need packs beyond their own.
+  const packs = Object.fromEntries(CONFIG_PACKS.map((p) => [p, config.packs[p] !== false]));
   const telephony = instrument(bus, registry, {
     prefix: config.metrics.prefix,
     packs,
@@ -152,9 +150,16 @@ export async function startSidecar(
     registry,
     prefix: config.metrics.prefix,
   });
+  // Everything listening so far makes an event into data (a metric, a stored row); the trace
+  // sink does too when its spans leave the process. The call log only repeats the store.
+  const stored = listenedTypes(bus);
   const traces = traceSink(bus, {
     ...(otel !== undefined && { tracer: otel.tracer }),
     hashKey: numbersKey,
+  });
+  const stopUnconsumed = countUnconsumed(bus, registry, {
+    consumed: otel === undefined ? stored : listenedTypes(bus),
+    log,
   });
   const stopCallLog = callEventLog(bus, log, { spanContext: (id) => traces.spanContext(id) });
   const stopMaintenance = startMaintenance(store, {
@@ -187,8 +192,12 @@ export async function startSidecar(
     health.register({ name: 'source', critical: true, staleAfterMs: silence * 1000 });
     bus.on('heartbeat', () => health.report('source', 'pass', `heartbeat within ${silence} s`));
   }
+  // Readiness waits on a modem only where one is expected: a modem source, the demo's, or the
+  // modem pack asked for by name (Callstack's contract); not on every sidecar the default pack runs in.
   const modem = telephony.modem;
-  if (modem !== undefined) health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
+  const modemExpected = config.modem.path !== undefined || config.packs.modem === true || demo;
+  if (modem !== undefined && modemExpected)
+    health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
   health.register({
     name: 'call_quality',
     critical: false,
@@ -225,7 +234,7 @@ export async function startSidecar(
     { auth: 'ingest' },
   );
   mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
-  mountDashboard(app);
+  mountDashboard(app, { prefix: config.metrics.prefix });
 
   // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
   const hep =
@@ -261,7 +270,7 @@ export async function startSidecar(
       : undefined;
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
-  let push: { stop(): Promise<void>; remoteWrite?: string; otlp?: string } | undefined;
+  let push: ReturnType<typeof startPush>;
   const teardown = async () => {
     // First: the last snapshot is queued (and tried) while every metric is still there.
     await push?.stop();
@@ -270,6 +279,7 @@ export async function startSidecar(
     await sink.close();
     await stopMaintenance();
     telephony.close();
+    stopUnconsumed();
     stopCallLog();
     traces.close();
     await otel
@@ -358,6 +368,8 @@ export async function startSidecar(
     {
       ...(push?.remoteWrite !== undefined && { remote_write: trusted(originOf(push.remoteWrite)) }),
       ...(push?.otlp !== undefined && { otlp_metrics: trusted(originOf(push.otlp)) }),
+      // The operator's checked setting or host name: which series are this host's on the receiver.
+      ...(push !== undefined && { push_instance: trusted(push.instance) }),
       url: trusted(served.url),
       db: trusted(opened.label),
       demo,

@@ -247,6 +247,25 @@ describe('sidetone lint', () => {
     expect(missing.stderr).toContain('no such file');
   });
 
+  it('--prefix: a family outside it is a naming finding, the conventional runtime families are not', () => {
+    const text = [
+      '# TYPE callstack_sms_received_total counter',
+      'callstack_sms_received_total 1',
+      '# TYPE sidetone_ready gauge',
+      'sidetone_ready 1',
+      '# TYPE process_cpu_seconds_total counter',
+      'process_cpu_seconds_total 1',
+      '# TYPE nodejs_heap_size_used_bytes gauge',
+      'nodejs_heap_size_used_bytes 1',
+      '# TYPE system_disk_free_bytes gauge',
+      'system_disk_free_bytes{path="/"} 1',
+      '',
+    ].join('\n');
+    expect(lintExposition(text, 'text').findings).toEqual([]);
+    const r = lintExposition(text, 'text', { prefix: 'callstack' });
+    expect(r.findings.map((f) => [f.kind, f.family, f.line])).toEqual([['naming', 'sidetone_ready', 3]]);
+  });
+
   it('CLI on a running `sidetone demo`: negotiates OpenMetrics like a scrape and is clean', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

@@ -59,6 +59,16 @@ describe('generated Prometheus rules', () => {
     expect(r.status).toBe(0);
   });
 
+  it('a prefix (metrics.prefix) renames every metric, self-metrics included, and the file still checks', () => {
+    const prefixed = renderRules({ prefix: 'callstack' });
+    expect(prefixed.match(/\bsidetone_\w+/g) ?? []).toEqual([]);
+    // The default file with one name swapped for the other, groups included; alert names stay.
+    expect(prefixed).toBe(renderRules().replace(/\bsidetone([_-])(?=[a-z])/g, 'callstack$1'));
+    writeFileSync(join(dir, 'callstack.yml'), prefixed);
+    const r = promtool(['check', 'rules', 'callstack.yml']);
+    expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
   it('every alert has a severity, summary, description and a runbook anchor', () => {
     const text = readFileSync(COMMITTED, 'utf8');
     for (const a of alertRules(ALERT_DEFAULTS)) {

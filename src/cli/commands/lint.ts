@@ -5,7 +5,8 @@ import { CliError, UsageError } from '../errors.js';
 export default defineCommand({
   description:
     'Read a Prometheus text or OpenMetrics exposition from FILE or an http(s) URL (negotiating the format like a scrape) and report format errors with line numbers, PII in label values, families with too many series and the labels driving them, naming problems (base units, _total, reserved labels) and counters that look like gauges. Exit 0 clean, 1 findings, 2 usage.',
-  usage: 'sidetone lint FILE|URL [--json] [--token T] [--format text|openmetrics] [--max-series N]',
+  usage:
+    'sidetone lint FILE|URL [--json] [--token T] [--format text|openmetrics] [--max-series N] [--prefix P]',
   positionals: true,
   flags: {
     json: { type: 'boolean', help: 'print the report as JSON' },
@@ -15,6 +16,11 @@ export default defineCommand({
       arg: 'F',
       choices: ['text', 'openmetrics'],
       help: 'the format of FILE (default: OpenMetrics if it ends in # EOF)',
+    },
+    prefix: {
+      type: 'string',
+      arg: 'P',
+      help: 'also report families not named P_* (metrics.prefix), apart from process_, nodejs_ and system_',
     },
     'max-series': {
       type: 'int',
@@ -27,6 +33,7 @@ export default defineCommand({
   examples: [
     'sidetone lint http://127.0.0.1:9464/metrics --token "$TOKEN"',
     'sidetone lint scrape.txt --json',
+    'sidetone lint http://127.0.0.1:9464/metrics --prefix callstack',
   ],
   async run({ flags, positionals }) {
     const [where, ...extra] = positionals;
@@ -44,6 +51,7 @@ export default defineCommand({
     });
     const report = lintExposition(source.text, source.format, {
       ...(flags['max-series'] === undefined ? {} : { maxSeriesPerFamily: flags['max-series'] as number }),
+      ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
     });
     if (flags.json) {
       process.stdout.write(
