@@ -1,5 +1,6 @@
 // Every client file generated from the event JSON Schemas, for scripts/gen-docs.mjs and the
 // drift test (test/clients/generated.test.ts).
+import { renderGo } from './go.mjs';
 import { renderPython } from './python.mjs';
 
 /**
@@ -7,5 +8,8 @@ import { renderPython } from './python.mjs';
  * @returns {Array<{ path: string, text: string }>}
  */
 export function clientFiles(events) {
-  return [{ path: 'clients/python/sidetone/_events.py', text: renderPython(events) }];
+  return [
+    { path: 'clients/python/sidetone/_events.py', text: renderPython(events) },
+    { path: 'clients/go/events.go', text: renderGo(events) },
+  ];
 }
