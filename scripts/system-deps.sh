@@ -3,7 +3,8 @@
 # parser, scraped by a real server, remote-write receiver, rules), alertmanager (alert routing end to
 # end), victoria-metrics (a second remote-write receiver), chromium (browser tests), postgresql (the
 # shared call store), kamailio and sipp (HEP capture from real SIP traffic), python3 with venv and
-# golang-go (the Python and Go clients, installed and tested against a real sidecar).
+# golang-go (the Python and Go clients, installed and tested against a real sidecar), icinga2-bin
+# (the Icinga 2 recipe).
 set -euo pipefail
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
@@ -18,6 +19,8 @@ command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 # python3-venv: `python3 -m venv` with pip inside, to install clients/python as a user would.
 dpkg -s python3-venv >/dev/null 2>&1 || need+=(python3-venv)
 command -v go >/dev/null 2>&1 || [ -x /usr/lib/go/bin/go ] || need+=(golang-go)
+# icinga2-bin: the Icinga 2 recipe (deploy/icinga2) is validated and run by a real Icinga 2.
+[ -x /usr/sbin/icinga2 ] || need+=(icinga2-bin)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "sidetone tests need: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2

@@ -4,7 +4,7 @@
 // The text goes through gofmt (Debian's golang-go), so it is what `gofmt -l` expects.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { camelWords, describe, fieldsOf, isOptional } from './schema-walk.mjs';
+import { camelWords, describe, isOptional } from './schema-walk.mjs';
 
 const UPPER = new Set([
   'id',
