@@ -2,7 +2,7 @@
 # Debian packages the test suite drives for real: promtool/prometheus (exposition checked by the real
 # parser, scraped by a real server, remote-write receiver, rules), alertmanager (alert routing end to
 # end), victoria-metrics (a second remote-write receiver), chromium (browser tests), postgresql (the
-# shared call store), kamailio and sipp (HEP capture from real SIP traffic), python3 with venv and
+# shared call store), kamailio and sipp (HEP capture from real SIP traffic), python3 with venv, mypy and
 # golang-go (the Python and Go clients, installed and tested against a real sidecar), icinga2-bin
 # (the Icinga 2 recipe).
 set -euo pipefail
@@ -18,6 +18,8 @@ command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 [ -x /usr/bin/python3 ] || need+=(python3)
 # python3-venv: `python3 -m venv` with pip inside, to install clients/python as a user would.
 dpkg -s python3-venv >/dev/null 2>&1 || need+=(python3-venv)
+# mypy: the Python client is typed (py.typed) and checked with --strict.
+[ -x /usr/bin/mypy ] || need+=(mypy)
 command -v go >/dev/null 2>&1 || [ -x /usr/lib/go/bin/go ] || need+=(golang-go)
 # icinga2-bin: the Icinga 2 recipe (deploy/icinga2) is validated and run by a real Icinga 2.
 [ -x /usr/sbin/icinga2 ] || need+=(icinga2-bin)

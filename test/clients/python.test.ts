@@ -18,6 +18,17 @@ const dir = mkdtempSync(join(tmpdir(), 'sidetone-pyclient-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the Python client', () => {
+  it('type-checks under mypy --strict for Python 3.9 (Debian\'s mypy)', () => {
+    const r = spawnSync(
+      '/usr/bin/mypy',
+      ['--strict', '--python-version', '3.9', '--cache-dir', join(dir, 'mypy'), 'sidetone', 'tests', '_build'],
+      { cwd: join(ROOT, 'clients/python'), encoding: 'utf8' },
+    );
+    expect(r.error, '/usr/bin/mypy missing: install mypy (scripts/system-deps.sh)').toBeUndefined();
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Success: no issues found in \d+ source files/m);
+  });
+
   it('installs with pip from the tree, no index, and passes its suite against a real sidecar', () => {
     expect(existsSync(PYTHON), `${PYTHON} missing: run scripts/system-deps.sh as root`).toBe(true);
     const venv = join(dir, 'venv');

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from types import TracebackType
-from typing import Any, Dict, Mapping, Optional, Tuple, Type
+from typing import Any, Dict, Mapping, Optional, Set, Tuple, Type
 
 from ._core import DEFAULT_MAX_BATCH_BYTES, Batcher, Options, Stats, encode
 from ._events import Events
@@ -34,7 +34,9 @@ class AsyncClient(Events):
         flush_interval: float = 1.0,
         max_buffer: int = 10_000,
         timeout: float = 10.0,
-        **backoff: float,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        retry_after_max: float = 300.0,
     ) -> None:
         self._options = Options(
             url,
@@ -44,7 +46,9 @@ class AsyncClient(Events):
             flush_interval=flush_interval,
             max_buffer=max_buffer,
             timeout=timeout,
-            **backoff,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+            retry_after_max=retry_after_max,
         )
         self._batcher = Batcher(self._options)
         self._http = _AsyncHttp(self._options)
@@ -53,6 +57,7 @@ class AsyncClient(Events):
         # Made in start(): before Python 3.10 they bind the loop current when they are created.
         self._changed: Optional[asyncio.Condition] = None
         self._task: Optional[asyncio.Task[None]] = None
+        self._wakers: Set[asyncio.Task[None]] = set()
 
     async def start(self) -> AsyncClient:
         """Start the sender task on the running loop."""
@@ -125,15 +130,12 @@ class AsyncClient(Events):
         return self._changed
 
     def _notify(self) -> None:
-        changed = self._changed
-        if changed is None:
+        if self._changed is None:
             return
-
-        async def wake() -> None:
-            async with changed:
-                changed.notify_all()
-
-        asyncio.get_running_loop().create_task(wake())
+        # The loop keeps only a weak reference to a task: hold it until it has run.
+        task = asyncio.get_running_loop().create_task(_wake(self._changed))
+        self._wakers.add(task)
+        task.add_done_callback(self._wakers.discard)
 
     async def _run(self) -> None:
         changed = self._started()
@@ -154,6 +156,11 @@ class AsyncClient(Events):
             async with changed:
                 self._batcher.answered(n, status, headers, data)
                 changed.notify_all()
+
+
+async def _wake(changed: asyncio.Condition) -> None:
+    async with changed:
+        changed.notify_all()
 
 
 class _AsyncHttp:

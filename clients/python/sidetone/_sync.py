@@ -25,6 +25,9 @@ class Client(Events):
         max_buffer: Events held while the sidecar is slow or down; past it `emit` refuses the
             newest event and counts it in `stats.overflow`.
         timeout: Seconds for one request.
+        backoff_base, backoff_max: Bounds of the wait between retries when the sidecar gives no
+            Retry-After: backoff_base doubling per attempt up to backoff_max, with jitter.
+        retry_after_max: Cap on a Retry-After the sidecar asks for.
 
     Example:
         >>> with Client("http://127.0.0.1:9464", token="...") as st:  # doctest: +SKIP
@@ -41,7 +44,9 @@ class Client(Events):
         flush_interval: float = 1.0,
         max_buffer: int = 10_000,
         timeout: float = 10.0,
-        **backoff: float,
+        backoff_base: float = 0.5,
+        backoff_max: float = 30.0,
+        retry_after_max: float = 300.0,
     ) -> None:
         self._options = Options(
             url,
@@ -51,7 +56,9 @@ class Client(Events):
             flush_interval=flush_interval,
             max_buffer=max_buffer,
             timeout=timeout,
-            **backoff,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+            retry_after_max=retry_after_max,
         )
         self._batcher = Batcher(self._options)
         self._cond = threading.Condition()

@@ -79,7 +79,8 @@ class Policy(unittest.TestCase):
         return server
 
     def client(self, server: Scripted, **options: Any) -> sidetone.Client:
-        st = sidetone.Client(server.url, "t0k3n", **{"flush_interval": 0.05, **options})
+        settings: Dict[str, Any] = {"flush_interval": 0.05, **options}
+        st = sidetone.Client(server.url, "t0k3n", **settings)
         self.addCleanup(st.close, 1)
         return st
 
