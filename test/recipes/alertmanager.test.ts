@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alertRules } from '../../src/rules/alerts.js';
 import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
-import { ALERTMANAGER } from '../helpers/alertmanager.js';
+import { ALERTMANAGER, alertmanagerArgs } from '../helpers/alertmanager.js';
 import { freePort } from '../helpers/prometheus.js';
 
 const CONFIG = fileURLToPath(new URL('../../deploy/alertmanager/alertmanager.yml', import.meta.url));
@@ -60,17 +60,9 @@ describe('the Alertmanager recipe', () => {
     const config = readFileSync(CONFIG, 'utf8').replaceAll('alert-gateway.example', '127.0.0.1');
     writeFileSync(join(dir, 'am.yml'), config);
     const port = await freePort();
-    const am: ChildProcess = spawn(
-      ALERTMANAGER,
-      [
-        `--config.file=${join(dir, 'am.yml')}`,
-        `--storage.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-        '--log.level=warn',
-      ],
-      { stdio: 'ignore' },
-    );
+    const am: ChildProcess = spawn(ALERTMANAGER, alertmanagerArgs(join(dir, 'am.yml'), dir, port), {
+      stdio: 'ignore',
+    });
     try {
       const api = `http://127.0.0.1:${port}/api/v2`;
       for (let i = 0; ; i++) {

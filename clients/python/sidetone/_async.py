@@ -8,52 +8,24 @@ import ssl
 from types import TracebackType
 from typing import Any, Dict, Mapping, Optional, Set, Tuple, Type
 
-from ._core import DEFAULT_MAX_BATCH_BYTES, Batcher, Options, Stats, encode
-from ._events import Events
+from ._base import BaseClient
+from ._core import Options, Stats, encode
 
 Answer = Tuple[Optional[int], Mapping[str, str], bytes]
 
 
-class AsyncClient(Events):
+class AsyncClient(BaseClient):
     """Send events from asyncio code. `emit` (and every event method) is a plain call that never
     waits; call it from the event loop's thread. Use `async with`, or `await start()` and
-    `await close()`. The arguments are `Client`'s.
+    `await close()`. The arguments are `BaseClient`'s.
 
     Example:
         >>> async with AsyncClient("http://127.0.0.1:9464") as st:  # doctest: +SKIP
         ...     st.call_started("c1", "inbound", "sip")
     """
 
-    def __init__(
-        self,
-        url: str = "http://127.0.0.1:9464",
-        token: Optional[str] = None,
-        *,
-        max_batch: int = 500,
-        max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES,
-        flush_interval: float = 1.0,
-        max_buffer: int = 10_000,
-        timeout: float = 10.0,
-        backoff_base: float = 0.5,
-        backoff_max: float = 30.0,
-        retry_after_max: float = 300.0,
-    ) -> None:
-        self._options = Options(
-            url,
-            token,
-            max_batch=max_batch,
-            max_batch_bytes=max_batch_bytes,
-            flush_interval=flush_interval,
-            max_buffer=max_buffer,
-            timeout=timeout,
-            backoff_base=backoff_base,
-            backoff_max=backoff_max,
-            retry_after_max=retry_after_max,
-        )
-        self._batcher = Batcher(self._options)
+    def _setup(self) -> None:
         self._http = _AsyncHttp(self._options)
-        self._flushing = 0
-        self._closed = False
         # Made in start(): before Python 3.10 they bind the loop current when they are created.
         self._changed: Optional[asyncio.Condition] = None
         self._task: Optional[asyncio.Task[None]] = None
@@ -69,12 +41,9 @@ class AsyncClient(Events):
     def emit(self, event: Dict[str, Any]) -> Optional[str]:
         """Queue one event (a dict with `type`); returns its id, or None when refused."""
         event_id, data = encode(event)
-        if self._closed:
-            self._batcher.stats.dropped += 1
+        if not self._take(event["type"], data):
             return None
-        if not self._batcher.put(event["type"], data):
-            return None
-        if len(self._batcher) == 1 or self._batcher.wait(False) == 0:
+        if self._wakes():
             self._notify()
         return event_id
 
@@ -111,7 +80,7 @@ class AsyncClient(Events):
     @property
     def stats(self) -> Stats:
         """A copy of the counters (see `Stats`)."""
-        return self._batcher.snapshot()
+        return self._stats()
 
     async def __aenter__(self) -> AsyncClient:
         return await self.start()

@@ -9,61 +9,21 @@ import time
 from types import TracebackType
 from typing import Any, Dict, Mapping, Optional, Tuple, Type
 
-from ._core import DEFAULT_MAX_BATCH_BYTES, Batcher, Options, Stats, encode
-from ._events import Events
+from ._base import BaseClient
+from ._core import Options, Stats, encode
 
 
-class Client(Events):
+class Client(BaseClient):
     """Send events to a sidetone sidecar from any thread; batches leave from a sender thread.
-
-    Args:
-        url: The sidecar, e.g. "http://127.0.0.1:9464" (events go to POST {url}/events).
-        token: A token from the sidecar's `auth.ingest_tokens`, when it has any.
-        max_batch: Most events in one request.
-        max_batch_bytes: Most bytes in one request (keep under the sidecar's body limit, 1 MiB).
-        flush_interval: Seconds the oldest buffered event may wait for a batch to fill.
-        max_buffer: Events held while the sidecar is slow or down; past it `emit` refuses the
-            newest event and counts it in `stats.overflow`.
-        timeout: Seconds for one request.
-        backoff_base, backoff_max: Bounds of the wait between retries when the sidecar gives no
-            Retry-After: backoff_base doubling per attempt up to backoff_max, with jitter.
-        retry_after_max: Cap on a Retry-After the sidecar asks for.
+    The arguments are `BaseClient`'s.
 
     Example:
         >>> with Client("http://127.0.0.1:9464", token="...") as st:  # doctest: +SKIP
         ...     st.call_started("c1", "inbound", "sip")
     """
 
-    def __init__(
-        self,
-        url: str = "http://127.0.0.1:9464",
-        token: Optional[str] = None,
-        *,
-        max_batch: int = 500,
-        max_batch_bytes: int = DEFAULT_MAX_BATCH_BYTES,
-        flush_interval: float = 1.0,
-        max_buffer: int = 10_000,
-        timeout: float = 10.0,
-        backoff_base: float = 0.5,
-        backoff_max: float = 30.0,
-        retry_after_max: float = 300.0,
-    ) -> None:
-        self._options = Options(
-            url,
-            token,
-            max_batch=max_batch,
-            max_batch_bytes=max_batch_bytes,
-            flush_interval=flush_interval,
-            max_buffer=max_buffer,
-            timeout=timeout,
-            backoff_base=backoff_base,
-            backoff_max=backoff_max,
-            retry_after_max=retry_after_max,
-        )
-        self._batcher = Batcher(self._options)
+    def _setup(self) -> None:
         self._cond = threading.Condition()
-        self._flushing = 0
-        self._closed = False
         self._http = _Http(self._options)
         self._thread = threading.Thread(target=self._run, name="sidetone-sender", daemon=True)
         self._thread.start()
@@ -73,14 +33,9 @@ class Client(Events):
         full, or the client closed)."""
         event_id, data = encode(event)
         with self._cond:
-            if self._closed:
-                self._batcher.stats.dropped += 1
+            if not self._take(event["type"], data):
                 return None
-            if not self._batcher.put(event["type"], data):
-                return None
-            # The sender sleeps with nothing to send, or until the interval ends: wake it for a
-            # first event (to start the interval) and for a full batch.
-            if len(self._batcher) == 1 or self._batcher.wait(False) == 0:
+            if self._wakes():
                 self._cond.notify_all()
         return event_id
 
@@ -117,7 +72,7 @@ class Client(Events):
     def stats(self) -> Stats:
         """A copy of the counters (see `Stats`)."""
         with self._cond:
-            return self._batcher.snapshot()
+            return self._stats()
 
     def __enter__(self) -> Client:
         return self
