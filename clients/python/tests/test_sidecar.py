@@ -93,6 +93,8 @@ class WithSidecar(unittest.TestCase):
         with open(README, encoding="utf-8") as f:
             blocks = re.findall(r"```python\n(.*?)```", f.read(), re.S)
         self.assertEqual(len(blocks), 4)
+        for block in blocks:
+            self.assertLessEqual(block.count("\n"), 10, block)
         calls0, sms0 = self.sidecar.stored_calls(), self.sidecar.stored_sms()["total"]
         for block in blocks:
             code = block.replace("http://127.0.0.1:9464", self.sidecar.url).replace("an-ingest-token", INGEST_TOKEN)
