@@ -18,10 +18,19 @@ const dir = mkdtempSync(join(tmpdir(), 'sidetone-pyclient-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the Python client', () => {
-  it('type-checks under mypy --strict for Python 3.9 (Debian\'s mypy)', () => {
+  it("type-checks under mypy --strict for Python 3.9 (Debian's mypy)", () => {
     const r = spawnSync(
       '/usr/bin/mypy',
-      ['--strict', '--python-version', '3.9', '--cache-dir', join(dir, 'mypy'), 'sidetone', 'tests', '_build'],
+      [
+        '--strict',
+        '--python-version',
+        '3.9',
+        '--cache-dir',
+        join(dir, 'mypy'),
+        'sidetone',
+        'tests',
+        '_build',
+      ],
       { cwd: join(ROOT, 'clients/python'), encoding: 'utf8' },
     );
     expect(r.error, '/usr/bin/mypy missing: install mypy (scripts/system-deps.sh)').toBeUndefined();
