@@ -356,7 +356,10 @@ export const configSchema = z
           .default(ALERT_DEFAULTS.job),
         runbook_url: z
           .string({ error: 'expected the URL of docs/runbook.md' })
-          .regex(/^[^\s"#]+$/, 'expected a URL without spaces, quotes or "#" (anchors are added per alert)')
+          .regex(
+            /^https?:\/\/[^\s"#/]+\/[^\s"#]*$/,
+            'expected an absolute http(s) URL without spaces, quotes or "#" (anchors are added per alert), e.g. https://wiki.example/sidetone/runbook.md',
+          )
           .default(ALERT_DEFAULTS.runbook_url),
         heartbeat_max_age_seconds: int(1, 86_400, ALERT_DEFAULTS.heartbeat_max_age_seconds, ' s'),
         signal_min_dbm: int(-113, -51, ALERT_DEFAULTS.signal_min_dbm, ' dBm'),

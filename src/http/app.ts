@@ -15,7 +15,9 @@ import { metricsRoute } from './metrics-route.js';
 import { normalisePath } from './path.js';
 import type { RequestMetrics } from './request-metrics.js';
 import { errorResponse, withoutBody } from './respond.js';
-import { type AuthKind, type Handler, Router } from './router.js';
+import type { RouteDoc } from './route-doc.js';
+import { COMPAT_HEALTHZ_DOC, LIVENESS_DOC, METRICS_DOC, READINESS_DOC } from './route-docs.js';
+import { type AuthKind, type Handler, type RouteInfo, Router } from './router.js';
 
 export interface AppOptions {
   /** Served on `paths.metrics` when given. */
@@ -67,11 +69,11 @@ export interface App {
   fetch(req: Request): Promise<Response>;
   /**
    * Add a route. `auth` (default `scrape`: forgetting it must not publish a route) also covers
-   * every path below it, see `Router`.
+   * every path below it, see `Router`. `doc` is what `/openapi.json` says about it.
    */
-  route(method: string, path: string, handler: Handler, options?: { auth?: AuthKind }): void;
-  /** Every route with its auth kind. */
-  routes(): Array<{ method: string; path: string; auth: AuthKind }>;
+  route(method: string, path: string, handler: Handler, options?: { auth?: AuthKind; doc?: RouteDoc }): void;
+  /** Every route with its auth kind and documentation. */
+  routes(): RouteInfo[];
   /** Whether a path is the app's to answer (a route or inside a protected family). */
   owns(pathname: string): boolean;
   /** Routes whose auth kind has no credentials configured, i.e. open to anyone who can connect. */
@@ -112,9 +114,10 @@ export function createApp(options: AppOptions = {}): App {
         ? compatHealthzRoute(health, compat === true ? {} : compat)
         : livenessRoute(options.version ?? sidetoneVersion(), options.activeCalls),
       healthAuth,
+      compat ? COMPAT_HEALTHZ_DOC : LIVENESS_DOC,
     );
   }
-  router.add('GET', paths.readyz, readinessRoute(health), healthAuth);
+  router.add('GET', paths.readyz, readinessRoute(health), healthAuth, READINESS_DOC);
   if (options.registry !== undefined && enabled) {
     const routeOptions: Parameters<typeof metricsRoute>[1] = {};
     if (options.maxConcurrentScrapes !== undefined)
@@ -122,7 +125,7 @@ export function createApp(options: AppOptions = {}): App {
     if (options.gzip !== undefined) routeOptions.gzip = options.gzip;
     const metrics = metricsRoute(options.registry, routeOptions);
     for (const path of [paths.metrics, ...(options.metricsAliases ?? [])])
-      router.add('GET', path, metrics, 'scrape');
+      router.add('GET', path, metrics, 'scrape', METRICS_DOC);
     if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
     // The uptime /healthz reports, as Callstack's seed names it (`callstack_uptime_seconds`).
     options.registry.gauge({
@@ -210,7 +213,7 @@ export function createApp(options: AppOptions = {}): App {
       }
     },
     route(method, path, handler, routeOptions = {}) {
-      router.add(method, path, handler, routeOptions.auth ?? 'scrape');
+      router.add(method, path, handler, routeOptions.auth ?? 'scrape', routeOptions.doc);
     },
     routes: () => router.list(),
     owns(pathname) {

@@ -1,5 +1,6 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { assertRoutePath, inFamily } from './path.js';
+import type { RouteDoc } from './route-doc.js';
 
 /** Which credentials a route needs: Prometheus/analytics tokens, event ingest tokens, or none. */
 export type AuthKind = 'scrape' | 'ingest' | 'none';
@@ -15,6 +16,15 @@ export type Handler = (req: Request, ctx: RouteContext) => Response | Promise<Re
 interface Route {
   handler: Handler;
   auth: AuthKind;
+  doc?: RouteDoc | undefined;
+}
+
+/** A registered route as `list()` gives it: what `/openapi.json` is built from. */
+export interface RouteInfo {
+  method: string;
+  path: string;
+  auth: AuthKind;
+  doc?: RouteDoc | undefined;
 }
 
 /** What the router found for a path; `auth` is what must pass before anything else is said. */
@@ -33,7 +43,7 @@ const METHOD = /^[A-Z]+$/;
 export class Router {
   private readonly routes = new Map<string, Map<string, Route>>();
 
-  add(method: string, path: string, handler: Handler, auth: AuthKind): void {
+  add(method: string, path: string, handler: Handler, auth: AuthKind, doc?: RouteDoc): void {
     if (typeof method !== 'string' || !METHOD.test(method)) {
       throw new DefinitionError(
         'ST_INVALID_METHOD',
@@ -72,7 +82,7 @@ export class Router {
     }
     let methods = this.routes.get(path);
     if (methods === undefined) this.routes.set(path, (methods = new Map()));
-    methods.set(method, { handler, auth });
+    methods.set(method, { handler, auth, doc });
   }
 
   match(method: string, path: string): Match {
@@ -100,10 +110,11 @@ export class Router {
   }
 
   /** Every route, for start-up warnings and docs. */
-  list(): Array<{ method: string; path: string; auth: AuthKind }> {
-    const out: Array<{ method: string; path: string; auth: AuthKind }> = [];
+  list(): RouteInfo[] {
+    const out: RouteInfo[] = [];
     for (const [path, ms] of this.routes)
-      for (const [method, r] of ms) out.push({ method, path, auth: r.auth });
+      for (const [method, r] of ms)
+        out.push({ method, path, auth: r.auth, ...(r.doc !== undefined && { doc: r.doc }) });
     return out;
   }
 }

@@ -1,3 +1,5 @@
+import { sidetoneVersion } from '../runtime/version.js';
+
 /**
  * Alert settings (the `[alerts]` configuration section): what the generated rules compare
  * against. Defaults are conservative for a small PBX or SMS gateway; docs/config.md and
@@ -6,7 +8,10 @@
 export interface AlertSettings {
   /** The Prometheus `job` that scrapes sidetone (the `up`/`absent` alerts select on it). */
   job: string;
-  /** Where docs/runbook.md is served; each alert's `runbook_url` is this plus `#<alert>`. */
+  /**
+   * Where docs/runbook.md is served, as an absolute URL (a relative link means nothing in a pager
+   * or a chat); each alert's `runbook_url` is this plus `#<alert>`.
+   */
   runbook_url: string;
   /** Source silent: heartbeat older than this. */
   heartbeat_max_age_seconds: number;
@@ -30,7 +35,8 @@ export interface AlertSettings {
 
 export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
   job: 'sidetone',
-  runbook_url: 'docs/runbook.md',
+  // The runbook of this very version, as published with the package (its `files` include docs/).
+  runbook_url: `https://unpkg.com/sidetone@${sidetoneVersion()}/docs/runbook.md`,
   heartbeat_max_age_seconds: 120,
   signal_min_dbm: -100,
   sms_failure_ratio: 0.1,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { App } from '../http/app.js';
+import type { RouteDoc } from '../http/route-doc.js';
 import { dashboardHtml } from './dashboard-page.js';
 
 /**
@@ -35,7 +36,19 @@ export function mountDashboard(app: App, options: { title?: string; prefix?: str
         'x-content-type-options': 'nosniff',
       },
     });
-  app.route('GET', '/dashboard', asset(html, 'text/html; charset=utf-8'), { auth: 'none' });
-  app.route('GET', '/dashboard/uplot.js', asset(js, 'text/javascript; charset=utf-8'), { auth: 'none' });
-  app.route('GET', '/dashboard/uplot.css', asset(css, 'text/css; charset=utf-8'), { auth: 'none' });
+  const doc = (summary: string, type: string): RouteDoc => ({
+    tag: 'dashboard',
+    summary,
+    responses: { 200: { description: 'OK', content: { [type]: { type: 'string' } } } },
+  });
+  const page = (path: string, body: string, type: string, summary: string) =>
+    app.route('GET', path, asset(body, type), { auth: 'none', doc: doc(summary, type) });
+  page(
+    '/dashboard',
+    html,
+    'text/html; charset=utf-8',
+    'The web dashboard (its data comes from the analytics API)',
+  );
+  page('/dashboard/uplot.js', js, 'text/javascript; charset=utf-8', 'uPlot, for the dashboard');
+  page('/dashboard/uplot.css', css, 'text/css; charset=utf-8', "uPlot's style sheet, for the dashboard");
 }

@@ -31,6 +31,7 @@ import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
 import { type HepListener, HepSource } from '../sources/hep/source.js';
 import { ingestRoute } from '../sources/ingest.js';
+import { INGEST_DOC } from '../sources/ingest-doc.js';
 import { ModemSource } from '../sources/modem/source.js';
 import { Simulator } from '../sources/simulator/simulator.js';
 import { instrumentStore } from '../store/instrumented.js';
@@ -40,6 +41,7 @@ import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
+import { mountOpenApi } from './openapi-route.js';
 import { countUnconsumed, listenedTypes } from './unconsumed.js';
 
 export interface SidecarOptions {
@@ -231,10 +233,11 @@ export async function startSidecar(
       traceparent: (header, events, state) => traces.adopt(header, events, state),
       onReject: (rejected) => audit.rejectedItems(rejected),
     }),
-    { auth: 'ingest' },
+    { auth: 'ingest', doc: INGEST_DOC },
   );
   mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
   mountDashboard(app, { prefix: config.metrics.prefix });
+  mountOpenApi(app);
 
   // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
   const hep =

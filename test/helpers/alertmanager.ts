@@ -7,6 +7,18 @@ import { freePort } from './prometheus.js';
 
 export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 
+/** Alertmanager's flags for a config file, its data under `dir`, its API on 127.0.0.1:`port`. */
+export function alertmanagerArgs(config: string, dir: string, port: number): string[] {
+  return [
+    `--config.file=${config}`,
+    `--storage.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    // No gossip: a cluster port would be fixed and shared with other tests.
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ];
+}
+
 /** One alert as Alertmanager's webhook receiver posts it. */
 export interface WebhookAlert {
   status: 'firing' | 'resolved';
@@ -61,15 +73,10 @@ export async function startAlertmanager(): Promise<{
   );
   const child: ChildProcess = spawn(
     ALERTMANAGER,
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // No gossip: a cluster port would be fixed and shared with other tests.
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    alertmanagerArgs(join(dir, 'alertmanager.yml'), dir, port),
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let stderr = '';
   child.stderr?.on('data', (d) => {

@@ -93,7 +93,7 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
     expect(firing.annotations.summary).toBe(
       `trunk trunk-a on ${demos.get('trunk-outage')?.instance} is down`,
     );
-    expect(firing.annotations.runbook_url).toBe('docs/runbook.md#sidetonetrunkdown');
+    expect(firing.annotations.runbook_url).toBe(`${ALERT_DEFAULTS.runbook_url}#sidetonetrunkdown`);
     await arrived(is('SidetoneTrunkDown', 'trunk-outage', 'resolved'), 'SidetoneTrunkDown resolved');
     // The healthy trunk and the other sidecars never paged for a trunk.
     expect(
@@ -264,6 +264,6 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
       job: 'sidetone',
       instance: victim?.instance,
     });
-    expect(down.annotations.runbook_url).toBe('docs/runbook.md#sidetonedown');
+    expect(down.annotations.runbook_url).toBe(`${ALERT_DEFAULTS.runbook_url}#sidetonedown`);
   }, 90_000);
 });

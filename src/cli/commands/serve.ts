@@ -147,6 +147,7 @@ export async function runSidecar(
           ['healthz', `${base}${config.health.liveness_path}`],
           ['readyz', `${base}${config.health.readiness_path}`],
           ['events', `${base}/events (POST)`],
+          ['api', `${base}/openapi.json (OpenAPI 3.1: every route, every event schema)`],
           ['dashboard', `${base}/dashboard (web), ${base}/metrics/dashboard (JSON)`],
         ],
         style,

@@ -12,6 +12,9 @@ export const timestamp = z
     // Earlier dates are refused here, by name (see STORE_LIMITS.tsMin).
     z.iso
       .datetime({ offset: true })
+      // The year bound for JSON Schema (docs/schemas, the clients), which cannot compare dates:
+      // only the first hours of 2000-01-01 written with a positive offset pass it and not this.
+      .meta({ allOf: [{ pattern: '^[2-9][0-9]{3}-' }] })
       .transform((s) => Date.parse(s))
       .pipe(z.number().min(STORE_LIMITS.tsMin, TS_MESSAGE)),
   ])

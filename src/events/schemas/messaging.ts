@@ -89,10 +89,13 @@ export const smsDeliveryReport = event(
       'Modem the report came in on: a TP-MR wraps per modem, so the report is matched to the latest pending submission with its reference on this modem',
     ).optional(),
   },
-).refine((e) => e.tpStatus !== undefined || e.providerStatus !== undefined, {
-  message: 'give tpStatus (TS 23.040) or providerStatus',
-  path: ['tpStatus'],
-});
+)
+  .refine((e) => e.tpStatus !== undefined || e.providerStatus !== undefined, {
+    message: 'give tpStatus (TS 23.040) or providerStatus',
+    path: ['tpStatus'],
+  })
+  // The same rule for JSON Schema (docs/schemas, the clients): the refine above is code only.
+  .meta({ anyOf: [{ required: ['tpStatus'] }, { required: ['providerStatus'] }] });
 
 export const ussdRequest = event('ussd.request', 'A USSD request was sent (AT+CUSD=1,...)', {
   code: pii('USSD string, e.g. *100# (may embed numbers)', 182),
