@@ -183,16 +183,20 @@ describe('sidetone lint', () => {
 
   it('OpenMetrics rules: # EOF required and last, no blank lines, families contiguous', () => {
     const errs = (t: string) =>
-      parseExposition(t, 'openmetrics').errors.map((e) => `${e.line}: ${e.message}`);
+      parseExposition(t, 'openmetrics')
+        .issues.filter((e) => e.kind === 'format')
+        .map((e) => `${e.line}:${e.column}: ${e.message}`);
     expect(errs('# TYPE a counter\na_total 1\n# EOF\n')).toEqual([]);
-    expect(errs('# TYPE a counter\na_total 1\n')).toEqual(['2: missing # EOF at the end']);
-    expect(errs('# TYPE a gauge\na 1\n\n# EOF\n')).toEqual(['3: empty line (OpenMetrics allows none)']);
+    expect(errs('# TYPE a counter\na_total 1\n')).toEqual([
+      '2:1: no # EOF at the end: an OpenMetrics exposition ends with the line # EOF',
+    ]);
+    expect(errs('# TYPE a gauge\na 1\n\n# EOF\n')).toEqual(['3:1: an empty line (OpenMetrics allows none)']);
     expect(errs('# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na{x="1"} 2\n# EOF\n')[0]).toMatch(
-      /^5: family a continues/,
+      /^5:1: family a appears again \(it began on line 1\)/,
     );
-    expect(errs('# TYPE a_seconds gauge\n# UNIT a_seconds bytes\na_seconds 1\n# EOF\n')[0]).toMatch(
-      /^2: .*does not end in _bytes/,
-    );
+    expect(errs('# TYPE a_seconds gauge\n# UNIT a_seconds bytes\na_seconds 1\n# EOF\n')).toEqual([
+      '2:18: unit bytes must end the family name: a_seconds_bytes, not a_seconds',
+    ]);
   });
 
   it('never throws on arbitrary input, and every format error has a line in range', () => {
@@ -237,9 +241,13 @@ describe('sidetone lint', () => {
     expect((await run(['lint', clean])).code).toBe(0);
     const r = await run(['lint', bad]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${bad}:1: format: `);
+    expect(r.stdout).toContain(`${bad}:1:4: format: expected = after the label name x, found "}"`);
     const j = await run(['lint', bad, '--json']);
-    expect(JSON.parse(j.stdout)).toMatchObject({ format: 'text', findings: [{ kind: 'format', line: 1 }] });
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      format: 'text',
+      valid: false,
+      findings: [{ kind: 'format', line: 1, column: 4 }],
+    });
     expect((await run(['lint'])).code).toBe(2);
     expect((await run(['lint', clean, '--format', 'xml'])).code).toBe(2);
     const missing = await run(['lint', join(dir, 'nope.txt')]);
