@@ -14,6 +14,8 @@ command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamai
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 # python3: its pty module plays a simulated modem for the modem source tests.
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# prometheus_client's OpenMetrics parser: a second strict parser over sidetone's renders (lint tests).
+[ -f /usr/lib/python3/dist-packages/prometheus_client/openmetrics/parser.py ] || need+=(python3-prometheus-client)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "sidetone tests need: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2

@@ -77,7 +77,13 @@ class Checks {
   /** A finding on line `line`, at `index` (UTF-16) of that line when known. */
   add(kind: FindingKind, f: Family, line: number, message: string, index = -1): void {
     if (this.format === 'protobuf') {
-      this.findings.push({ kind, message, line, ...(f.offset === undefined ? {} : { offset: f.offset }), family: f.name });
+      this.findings.push({
+        kind,
+        message,
+        line,
+        ...(f.offset === undefined ? {} : { offset: f.offset }),
+        family: f.name,
+      });
       return;
     }
     const text = this.lines.get(line);
@@ -105,13 +111,24 @@ class Checks {
       // The value itself is not repeated: the report must not spread what it found.
       if (kind !== undefined) {
         const at = this.format === 'protobuf' ? -1 : labelIndex(this.lines.get(s.line), label);
-        this.add('pii', f, s.line, `label ${label} of ${s.name} holds what looks like ${withArticle(kind)}`, at);
+        this.add(
+          'pii',
+          f,
+          s.line,
+          `label ${label} of ${s.name} holds what looks like ${withArticle(kind)}`,
+          at,
+        );
       }
     }
     for (const [label, value] of s.exemplar?.labels ?? []) {
       const kind = TRACE_LABELS.has(label) ? undefined : this.detect(value);
       if (kind !== undefined)
-        this.add('pii', f, s.line, `exemplar label ${label} of ${s.name} holds what looks like ${withArticle(kind)}`);
+        this.add(
+          'pii',
+          f,
+          s.line,
+          `exemplar label ${label} of ${s.name} holds what looks like ${withArticle(kind)}`,
+        );
     }
   }
 
@@ -127,7 +144,8 @@ class Checks {
     const reserved = new Set<string>();
     for (const s of f.samples) {
       for (const [label] of s.labels) {
-        if (label.startsWith('__')) reserved.add(`${label} (names starting with __ are reserved for Prometheus)`);
+        if (label.startsWith('__'))
+          reserved.add(`${label} (names starting with __ are reserved for Prometheus)`);
         const owners = RESERVED[label];
         if (owners !== undefined && !owners.includes(f.type))
           reserved.add(`${label} (reserved for ${owners.join(' and ')} samples)`);
@@ -140,7 +158,13 @@ class Checks {
     if (f.type !== 'counter') return;
     const base = f.name.replace(/_total$/, '');
     if (GAUGE_WORDS.test(base))
-      this.add('type', f, f.line, `counter ${f.name} is named like a gauge (a level, not a count of events)`, this.nameAt(f));
+      this.add(
+        'type',
+        f,
+        f.line,
+        `counter ${f.name} is named like a gauge (a level, not a count of events)`,
+        this.nameAt(f),
+      );
     // OpenMetrics and protobuf report a negative counter as a format error already.
     const negative = this.format === 'text' ? f.samples.find((s) => s.value < 0) : undefined;
     if (negative !== undefined)

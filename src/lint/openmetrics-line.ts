@@ -95,13 +95,18 @@ function labels(s: string, i: number): { pairs: LabelPairs; end: number; oddEsca
   for (;;) {
     const j = labelNameEnd(s, i);
     if (j === i) {
-      if (s[i] === '}') return { error: 'a comma before } (OpenMetrics allows no trailing comma)', at: i - 1 };
+      if (s[i] === '}')
+        return { error: 'a comma before } (OpenMetrics allows no trailing comma)', at: i - 1 };
       return { error: `expected a label name, found ${shown(s[i])}`, at: i };
     }
     const name = s.slice(i, j);
-    if (s[j] !== '=') return { error: `expected = after the label name ${name}, found ${shown(s[j])}`, at: j };
+    if (s[j] !== '=')
+      return { error: `expected = after the label name ${name}, found ${shown(s[j])}`, at: j };
     if (s[j + 1] !== '"')
-      return { error: `the value of label ${name} must be in double quotes, found ${shown(s[j + 1])}`, at: j + 1 };
+      return {
+        error: `the value of label ${name} must be in double quotes, found ${shown(s[j + 1])}`,
+        at: j + 1,
+      };
     const q = quoted(s, j + 2);
     if (q === undefined) return { error: `the value of label ${name} has no closing "`, at: j + 1 };
     for (const [n] of pairs) if (n === name) return { error: `label ${name} appears twice`, at: i };
@@ -110,7 +115,8 @@ function labels(s: string, i: number): { pairs: LabelPairs; end: number; oddEsca
     i = q.end;
     const c = s[i];
     if (c === '}') return oddEscape === undefined ? { pairs, end: i + 1 } : { pairs, end: i + 1, oddEscape };
-    if (c !== ',') return { error: `expected , or } after the value of label ${name}, found ${shown(c)}`, at: i };
+    if (c !== ',')
+      return { error: `expected , or } after the value of label ${name}, found ${shown(c)}`, at: i };
     i++;
   }
 }
@@ -145,12 +151,16 @@ function exemplar(s: string, i: number): Exemplar | LineError {
   if (s[l.end] !== ' ') return { error: `expected a space and the exemplar value after }`, at: l.end };
   const ve = tokenEnd(s, l.end + 1);
   const value = floatValue(s.slice(l.end + 1, ve));
-  if (value === undefined) return { error: `invalid exemplar value "${s.slice(l.end + 1, ve)}"`, at: l.end + 1 };
+  if (value === undefined)
+    return { error: `invalid exemplar value "${s.slice(l.end + 1, ve)}"`, at: l.end + 1 };
   if (ve === s.length) return { labels: l.pairs, value };
   const te = tokenEnd(s, ve + 1);
   const timestamp = omReal(s.slice(ve + 1, te));
   if (timestamp === undefined)
-    return { error: `invalid exemplar timestamp "${s.slice(ve + 1, te)}" (seconds, a real number)`, at: ve + 1 };
+    return {
+      error: `invalid exemplar timestamp "${s.slice(ve + 1, te)}" (seconds, a real number)`,
+      at: ve + 1,
+    };
   if (te !== s.length) return { error: 'text after the exemplar timestamp', at: te };
   return { labels: l.pairs, value, timestamp };
 }
@@ -159,7 +169,8 @@ function exemplar(s: string, i: number): Exemplar | LineError {
 export function sampleLine(s: string): SampleLine | LineError {
   const ne = metricNameEnd(s, 0);
   if (ne === 0) {
-    if (s[0] === ' ' || s[0] === '\t') return { error: 'a line starts with a blank (OpenMetrics allows none)', at: 0 };
+    if (s[0] === ' ' || s[0] === '\t')
+      return { error: 'a line starts with a blank (OpenMetrics allows none)', at: 0 };
     return { error: `expected a metric name, # HELP, # TYPE, # UNIT or # EOF, found ${shown(s[0])}`, at: 0 };
   }
   const name = s.slice(0, ne);

@@ -44,8 +44,7 @@ export function bound(
   if (v === undefined || Number.isNaN(v)) return { problem: `${name}="${text}" is not a number` };
   if (!Number.isFinite(v) && text !== '+Inf' && text !== '-Inf')
     return { problem: `${name}="${text}": infinity is written +Inf` };
-  if (name === 'quantile' && !(v >= 0 && v <= 1))
-    return { problem: `quantile="${text}" is outside 0..1` };
+  if (name === 'quantile' && !(v >= 0 && v <= 1)) return { problem: `quantile="${text}" is outside 0..1` };
   return { value: v, canonical: canonicalFloat(v) === text };
 }
 
@@ -95,7 +94,10 @@ export function labelProblems(family: string, type: string, sfx: string, labels:
       if (le === undefined) out.push({ message: 'a _bucket sample needs a le label' });
       else out.push(...boundProblem('le', le));
     } else if (le !== undefined) {
-      out.push({ message: `le belongs to _bucket samples; a ${type}'s own labels must not include it`, label: 'le' });
+      out.push({
+        message: `le belongs to _bucket samples; a ${type}'s own labels must not include it`,
+        label: 'le',
+      });
     }
   }
   if (type === 'summary') {

@@ -6,8 +6,8 @@
  */
 import { columnOf, type Family, type Issue, type IssueKind, type LabelPairs, type Parsed } from './model.js';
 import { type MetaLine, metaLine, type SampleLine, sampleLine } from './openmetrics-line.js';
-import { labelIndex, withArticle } from './scan.js';
 import { bound, HistogramPoint, label, labelProblems, SUFFIXES, valueProblem } from './openmetrics-rules.js';
+import { labelIndex, withArticle } from './scan.js';
 
 /** The family being read, with the state its rules need. */
 interface Current {
@@ -53,11 +53,13 @@ class OpenMetricsParser {
     this.text = text;
   }
 
-  issue(at: number, message: string, kind: IssueKind = 'format'): void {
+  /** Records an issue on the current line; `undefined`, so that `return this.issue(...)` ends a rule. */
+  issue(at: number, message: string, kind: IssueKind = 'format'): undefined {
     this.issues.push({ kind, message, line: this.line, column: columnOf(this.text, at) });
+    return undefined;
   }
 
-  meta(m: MetaLine): void {
+  meta(m: MetaLine): undefined {
     let c = this.cur;
     if (c === undefined || c.family.name !== m.name) c = this.start(m.name);
     else if (c.family.samples.length > 0)
@@ -78,7 +80,7 @@ class OpenMetricsParser {
     }
   }
 
-  sample(s: SampleLine): void {
+  sample(s: SampleLine): undefined {
     let c = this.cur;
     let sfx: string | undefined;
     if (c !== undefined && s.name.startsWith(c.family.name)) {
@@ -87,7 +89,10 @@ class OpenMetricsParser {
     }
     if (c !== undefined && sfx === undefined && s.name === c.family.name) {
       const names = (SUFFIXES[c.type] ?? []).map((x) => `${s.name}${x}`).join(', ');
-      return this.issue(0, `${withArticle(c.type)}'s samples are ${names}; ${s.name} alone is not one of them`);
+      return this.issue(
+        0,
+        `${withArticle(c.type)}'s samples are ${names}; ${s.name} alone is not one of them`,
+      );
     }
     if (c === undefined || sfx === undefined) {
       c = this.start(s.name);
@@ -110,7 +115,10 @@ class OpenMetricsParser {
     if (s.exemplar !== undefined) {
       const at = s.exemplarAt ?? 0;
       if (!((type === 'counter' && sfx === '_total') || (sfx === '_bucket' && type.endsWith('histogram'))))
-        this.issue(at, `only a counter's _total and a histogram's _bucket samples carry exemplars, not ${s.name}`);
+        this.issue(
+          at,
+          `only a counter's _total and a histogram's _bucket samples carry exemplars, not ${s.name}`,
+        );
       else if (le !== undefined && s.exemplar.value > le)
         this.issue(at, `exemplar value ${s.exemplar.value} is above its bucket's le ${le}`);
     }
@@ -126,10 +134,16 @@ class OpenMetricsParser {
   }
 
   /** Metrics and MetricPoints must not interleave; a metric's timestamps never go back. */
-  private group(c: Current, s: SampleLine, sfx: string, le: number | undefined): void {
+  private group(c: Current, s: SampleLine, sfx: string, le: number | undefined): undefined {
     const type = c.type;
     const skip =
-      sfx === '_bucket' ? 'le' : type === 'summary' && sfx === '' ? 'quantile' : type === 'stateset' ? c.family.name : undefined;
+      sfx === '_bucket'
+        ? 'le'
+        : type === 'summary' && sfx === ''
+          ? 'quantile'
+          : type === 'stateset'
+            ? c.family.name
+            : undefined;
     const raw = metricKey(s.labels, skip, false);
     const ts = s.timestamp;
     if (raw !== c.metricRaw) {
@@ -137,7 +151,10 @@ class OpenMetricsParser {
       if (key !== c.metricKey) {
         this.endPoint(c);
         if (c.metrics.has(key))
-          this.issue(0, `the samples of this ${c.family.name} series resume after other series: keep them together`);
+          this.issue(
+            0,
+            `the samples of this ${c.family.name} series resume after other series: keep them together`,
+          );
         c.metrics.add(key);
         c.metricKey = key;
         c.timestamped = ts !== undefined;
@@ -146,16 +163,26 @@ class OpenMetricsParser {
       c.metricRaw = raw;
     }
     if ((ts !== undefined) !== c.timestamped)
-      return this.issue(s.timestampAt ?? s.valueAt, 'some samples of this series have a timestamp and some do not');
+      return this.issue(
+        s.timestampAt ?? s.valueAt,
+        'some samples of this series have a timestamp and some do not',
+      );
     if (ts !== undefined && ts < c.lastTs)
-      return this.issue(s.timestampAt ?? 0, `timestamp ${ts} goes back (after ${c.lastTs}): a series' timestamps only grow`);
+      return this.issue(
+        s.timestampAt ?? 0,
+        `timestamp ${ts} goes back (after ${c.lastTs}): a series' timestamps only grow`,
+      );
     if (ts !== undefined && ts !== c.lastTs) {
       this.endPoint(c);
       c.lastTs = ts;
     }
     const series = `${s.name}${SEP}${metricKey(s.labels, undefined, true)}`;
     if (c.pointSeries.has(series))
-      this.issue(0, `${s.name} with these labels appears twice at one time: Prometheus keeps one sample`, 'duplicate');
+      this.issue(
+        0,
+        `${s.name} with these labels appears twice at one time: Prometheus keeps one sample`,
+        'duplicate',
+      );
     c.pointSeries.add(series);
     if (type === 'histogram' || type === 'gaugehistogram') {
       c.point ??= new HistogramPoint(this.line, type === 'gaugehistogram');
@@ -176,7 +203,10 @@ class OpenMetricsParser {
     this.close();
     const first = this.started.get(name);
     if (first !== undefined)
-      this.issue(0, `family ${name} appears again (it began on line ${first}): a family's lines must be together`);
+      this.issue(
+        0,
+        `family ${name} appears again (it began on line ${first}): a family's lines must be together`,
+      );
     else this.started.set(name, this.line);
     const family: Family = { name, type: 'unknown', line: this.line, samples: [] };
     this.families.push(family);
@@ -253,10 +283,17 @@ export function parseOpenMetrics(text: string): Parsed {
     }
     if (line === '# EOF') eof = true;
     else if (line === '') p.issue(0, 'an empty line (OpenMetrics allows none)');
-    else if (line.charCodeAt(line.length - 1) === 13) p.issue(line.length - 1, 'a carriage return: lines end in LF alone');
     else {
       const parsed = line.charCodeAt(0) === 35 ? metaLine(line) : sampleLine(line);
-      if ('error' in parsed) p.issue(parsed.at, parsed.error);
+      // A CR is a character like any other to the ABNF (a HELP text may hold one), so it is only
+      // named when the line fails.
+      if ('error' in parsed)
+        p.issue(
+          parsed.at,
+          line.endsWith('\r')
+            ? `${parsed.error} (the line ends in CR LF: lines end in LF alone)`
+            : parsed.error,
+        );
       else if ('keyword' in parsed) p.meta(parsed);
       else p.sample(parsed);
     }

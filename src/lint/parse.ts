@@ -38,5 +38,8 @@ export function parseWithText(
   const { text, issues } = typeof input === 'string' ? { text: input, issues: [] } : decodeUtf8(input);
   const parsed = format === 'openmetrics' ? parseOpenMetrics(text) : parsePrometheusText(text);
   if (issues.length === 0) return { parsed, text };
-  return { parsed: { ...parsed, issues: [...issues, ...parsed.issues].sort((a, b) => a.line - b.line) }, text };
+  return {
+    parsed: { ...parsed, issues: [...issues, ...parsed.issues].sort((a, b) => a.line - b.line) },
+    text,
+  };
 }

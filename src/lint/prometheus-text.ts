@@ -42,8 +42,10 @@ class TextParser {
     this.s = s;
   }
 
-  issue(at: number, message: string, kind: IssueKind = 'format'): void {
+  /** Records an issue on the current line; `undefined`, so that `return this.issue(...)` ends a rule. */
+  issue(at: number, message: string, kind: IssueKind = 'format'): undefined {
     this.issues.push({ kind, message, line: this.line, column: columnOf(this.s, at) });
+    return undefined;
   }
 
   /** expfmt's setOrCreateCurrentMF: `x_count`/`x_sum` join summary `x`, and `x_bucket` histogram `x`. */
@@ -62,7 +64,11 @@ class TextParser {
       this.families.push(family);
     } else if (st !== this.last && !st.scattered && this.last !== undefined) {
       st.scattered = true;
-      this.issue(0, `the lines of ${st.family.name} resume after other families: keep a family's lines together`, 'spec');
+      this.issue(
+        0,
+        `the lines of ${st.family.name} resume after other families: keep a family's lines together`,
+        'spec',
+      );
     }
     this.last = st;
     return st;
@@ -73,7 +79,7 @@ class TextParser {
     return i;
   }
 
-  comment(i: number): void {
+  comment(i: number): undefined {
     const s = this.s;
     i = this.skip(i + 1);
     let k = i;
@@ -96,13 +102,20 @@ class TextParser {
     }
     const type = s.slice(at);
     if (st.typed)
-      return this.issue(0, `a second # TYPE line for ${st.family.name}, or one after its samples: TYPE goes first`);
+      return this.issue(
+        0,
+        `a second # TYPE line for ${st.family.name}, or one after its samples: TYPE goes first`,
+      );
     if (!TYPES.has(type.toUpperCase()))
       return this.issue(at, `unknown type "${type}": counter, gauge, histogram, summary or untyped`);
     st.typed = true;
     st.family.type = type.toLowerCase();
     if (!SCRAPE_TYPES.has(type))
-      this.issue(at, `type "${type}": Prometheus's scrape parser reads only ${[...SCRAPE_TYPES].join(', ')}`, 'spec');
+      this.issue(
+        at,
+        `type "${type}": Prometheus's scrape parser reads only ${[...SCRAPE_TYPES].join(', ')}`,
+        'spec',
+      );
   }
 
   /**
@@ -133,7 +146,7 @@ class TextParser {
     return undefined;
   }
 
-  sample(i: number): void {
+  sample(i: number): undefined {
     const s = this.s;
     const ne = metricNameEnd(s, i);
     if (ne === i) return this.issue(i, `invalid metric name: a line cannot start with ${shown(s[i])}`);
@@ -149,14 +162,17 @@ class TextParser {
         if (le === i) return this.issue(i, `invalid label name for ${name}: ${shown(s[i])}`);
         const label = s.slice(i, le);
         i = this.skip(le);
-        if (s[i] !== '=') return this.issue(i, `expected = after the label name ${label}, found ${shown(s[i])}`);
+        if (s[i] !== '=')
+          return this.issue(i, `expected = after the label name ${label}, found ${shown(s[i])}`);
         if (label === '__name__') return this.issue(le - label.length, 'the label name __name__ is reserved');
         // expfmt keeps a summary's quantile and a histogram's le apart, so only other names clash.
-        const special = (type === 'summary' && label === 'quantile') || (type === 'histogram' && label === 'le');
+        const special =
+          (type === 'summary' && label === 'quantile') || (type === 'histogram' && label === 'le');
         if (!special && labels.some(([k]) => k === label))
           return this.issue(le - label.length, `label ${label} appears twice`);
         i = this.skip(i + 1);
-        if (s[i] !== '"') return this.issue(i, `the value of label ${label} must start with ", found ${shown(s[i])}`);
+        if (s[i] !== '"')
+          return this.issue(i, `the value of label ${label} must start with ", found ${shown(s[i])}`);
         const value = this.unescape(i + 1, true);
         if (value === undefined) return;
         if (special && floatValue(value.text) === undefined)
@@ -164,7 +180,8 @@ class TextParser {
         labels.push([label, value.text]);
         i = this.skip(value.end);
         if (s[i] === ',') i = this.skip(i + 1);
-        else if (s[i] !== '}') return this.issue(i, `expected , or } after the value of label ${label}, found ${shown(s[i])}`);
+        else if (s[i] !== '}')
+          return this.issue(i, `expected , or } after the value of label ${label}, found ${shown(s[i])}`);
       }
       i = this.skip(i + 1);
     }
@@ -187,7 +204,8 @@ class TextParser {
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
       .sort()
       .join(',')}}${timestamp ?? ''}`;
-    if (this.seen.has(key)) this.issue(0, `${name} with these labels appears twice: Prometheus keeps one sample`, 'duplicate');
+    if (this.seen.has(key))
+      this.issue(0, `${name} with these labels appears twice: Prometheus keeps one sample`, 'duplicate');
     this.seen.add(key);
     if (type === 'histogram') this.histograms.add(st.family.name, name, labels, value, this.line);
     st.family.samples.push({

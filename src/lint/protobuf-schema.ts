@@ -56,7 +56,9 @@ const root = protobuf.Root.fromJSON({
       },
     },
     BucketSpan: { fields: { offset: f('sint32', 1), length: f('uint32', 2) } },
-    Exemplar: { fields: { label: f('LabelPair', 1, true), value: f('double', 2), timestamp: f('Timestamp', 3) } },
+    Exemplar: {
+      fields: { label: f('LabelPair', 1, true), value: f('double', 2), timestamp: f('Timestamp', 3) },
+    },
     Metric: {
       fields: {
         label: f('LabelPair', 1, true),
@@ -69,7 +71,13 @@ const root = protobuf.Root.fromJSON({
       },
     },
     MetricFamily: {
-      fields: { name: f('string', 1), help: f('string', 2), type: f('int32', 3), metric: f('Metric', 4, true), unit: f('string', 5) },
+      fields: {
+        name: f('string', 1),
+        help: f('string', 2),
+        type: f('int32', 3),
+        metric: f('Metric', 4, true),
+        unit: f('string', 5),
+      },
     },
   },
 });
@@ -101,7 +109,12 @@ export interface PbHistogram {
   sampleCount?: Long;
   sampleCountFloat?: number;
   sampleSum?: number;
-  bucket?: Array<{ cumulativeCount?: Long; cumulativeCountFloat?: number; upperBound?: number; exemplar?: PbExemplar }>;
+  bucket?: Array<{
+    cumulativeCount?: Long;
+    cumulativeCountFloat?: number;
+    upperBound?: number;
+    exemplar?: PbExemplar;
+  }>;
   createdTimestamp?: PbTimestamp;
   schema?: number;
   zeroThreshold?: number;
@@ -138,7 +151,8 @@ export interface PbFamily {
 }
 
 /** An int64/uint64 field as a number (protobufjs gives a Long beyond 2^53, or with long.js). */
-export const num = (v: Long | undefined): number => (v === undefined ? 0 : typeof v === 'number' ? v : v.toNumber());
+export const num = (v: Long | undefined): number =>
+  v === undefined ? 0 : typeof v === 'number' ? v : v.toNumber();
 
 /** A Timestamp as seconds. */
 export const seconds = (t: PbTimestamp): number => num(t.seconds) + (t.nanos ?? 0) / 1e9;

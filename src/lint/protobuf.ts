@@ -7,17 +7,26 @@
  * field, and the OpenMetrics data model (counters, buckets, quantiles, native spans).
  */
 import protobuf from 'protobufjs';
-import type { Exemplar, Family, Issue, IssueKind, LabelPairs, NativeHistogram, Parsed, Sample } from './model.js';
+import type {
+  Exemplar,
+  Family,
+  Issue,
+  IssueKind,
+  LabelPairs,
+  NativeHistogram,
+  Parsed,
+  Sample,
+} from './model.js';
 import { canonicalFloat } from './numbers.js';
 import {
   MetricFamilyReader,
   num,
-  PROTO_TYPES,
   type PbExemplar,
   type PbFamily,
   type PbHistogram,
   type PbLabel,
   type PbMetric,
+  PROTO_TYPES,
   seconds,
 } from './protobuf-schema.js';
 import { isLabelName, isMetricName } from './scan.js';
@@ -29,8 +38,9 @@ class FamilyReader {
     private readonly at: { line: number; offset: number },
   ) {}
 
-  issue(message: string, kind: IssueKind = 'format'): void {
+  issue(message: string, kind: IssueKind = 'format'): undefined {
     this.issues.push({ kind, message, line: this.at.line, offset: this.at.offset });
+    return undefined;
   }
 
   labels(pairs: PbLabel[] | undefined, where: string): LabelPairs {
@@ -55,7 +65,7 @@ class FamilyReader {
     this.samples.push({ name, labels, value, line: this.at.line, ...extra });
   }
 
-  metric(f: PbFamily, type: string, m: PbMetric): void {
+  metric(f: PbFamily, type: string, m: PbMetric): undefined {
     const name = f.name ?? '';
     const labels = this.labels(m.label, name);
     const ts = m.timestampMs == null || num(m.timestampMs) === 0 ? {} : { timestamp: num(m.timestampMs) };
@@ -64,7 +74,8 @@ class FamilyReader {
       if (c != null) this.push(`${base}_created`, labels, seconds(c), ts);
     };
     const field = type === 'gaugehistogram' ? 'histogram' : type;
-    if (m[field as keyof PbMetric] == null) return this.issue(`a ${type} metric of ${name} without its ${field} field`);
+    if (m[field as keyof PbMetric] == null)
+      return this.issue(`a ${type} metric of ${name} without its ${field} field`);
     if (type === 'counter' && m.counter != null) {
       const v = m.counter.value ?? 0;
       if (Number.isNaN(v) || v < 0) this.issue(`counter ${name} is ${v}: a counter is never negative or NaN`);
@@ -75,7 +86,8 @@ class FamilyReader {
       this.push(name, labels, (type === 'gauge' ? m.gauge?.value : m.untyped?.value) ?? 0, ts);
     } else if (type === 'summary' && m.summary != null) {
       for (const { quantile = 0, value = 0 } of m.summary.quantile ?? []) {
-        if (!(quantile >= 0 && quantile <= 1)) this.issue(`summary ${name} has quantile ${quantile}, outside 0..1`);
+        if (!(quantile >= 0 && quantile <= 1))
+          this.issue(`summary ${name} has quantile ${quantile}, outside 0..1`);
         this.push(name, [...labels, ['quantile', canonicalFloat(quantile)]], value, ts);
       }
       this.push(`${name}_sum`, labels, m.summary.sampleSum ?? 0, ts);
@@ -84,7 +96,13 @@ class FamilyReader {
     } else if (m.histogram != null) this.histogram(name, type, labels, m.histogram, ts);
   }
 
-  histogram(name: string, type: string, labels: LabelPairs, h: PbHistogram, ts: { timestamp?: number }): void {
+  histogram(
+    name: string,
+    type: string,
+    labels: LabelPairs,
+    h: PbHistogram,
+    ts: { timestamp?: number },
+  ): void {
     const count = h.sampleCountFloat || num(h.sampleCount);
     const native = nativeOf(h);
     if (native !== undefined) {
@@ -100,7 +118,8 @@ class FamilyReader {
     for (const b of h.bucket ?? []) {
       const le = b.upperBound ?? 0;
       const c = b.cumulativeCountFloat || num(b.cumulativeCount);
-      if (Number.isNaN(le) || le <= lastLe) this.issue(`${name}: bucket bounds must increase (${le} after ${lastLe})`);
+      if (Number.isNaN(le) || le <= lastLe)
+        this.issue(`${name}: bucket bounds must increase (${le} after ${lastLe})`);
       if (c < last) this.issue(`${name}: bucket counts are cumulative (${c} after ${last})`);
       [lastLe, last] = [le, c];
       inf ||= le === Number.POSITIVE_INFINITY;
@@ -140,7 +159,8 @@ class FamilyReader {
 
 /** The native part of a histogram, when it has one (protobufparse.go isNativeHistogram). */
 function nativeOf(h: PbHistogram): NativeHistogram | undefined {
-  const spans = (s: PbHistogram['positiveSpan']) => (s ?? []).map((x) => ({ offset: x.offset ?? 0, length: x.length ?? 0 }));
+  const spans = (s: PbHistogram['positiveSpan']) =>
+    (s ?? []).map((x) => ({ offset: x.offset ?? 0, length: x.length ?? 0 }));
   const positiveSpans = spans(h.positiveSpan);
   const negativeSpans = spans(h.negativeSpan);
   const zeroCount = h.zeroCountFloat || num(h.zeroCount);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import protobuf from 'protobufjs';
 import type { ExpositionFormat } from './model.js';
 import { MetricFamilyReader } from './protobuf-schema.js';
-import protobuf from 'protobufjs';
 
 /** What Prometheus itself sends: OpenMetrics first, the text format as the fallback. */
 export const ACCEPT =
@@ -62,7 +62,9 @@ export async function readExposition(
   options: { token?: string; format?: ExpositionFormat } = {},
 ): Promise<Exposition> {
   if (/^https?:\/\//i.test(where)) {
-    const headers: Record<string, string> = { accept: options.format === 'protobuf' ? ACCEPT_PROTOBUF : ACCEPT };
+    const headers: Record<string, string> = {
+      accept: options.format === 'protobuf' ? ACCEPT_PROTOBUF : ACCEPT,
+    };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     const res = await fetch(where, { headers, signal: AbortSignal.timeout(10_000) });
     const bytes = new Uint8Array(await res.arrayBuffer());

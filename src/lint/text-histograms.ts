@@ -20,7 +20,7 @@ export class TextHistograms {
   private readonly metrics = new Map<string, Metric>();
   private readonly issues: Issue[] = [];
 
-  add(family: string, sample: string, labels: LabelPairs, value: number, line: number): void {
+  add(family: string, sample: string, labels: LabelPairs, value: number, line: number): undefined {
     let key = family;
     let leText: string | undefined;
     for (const [k, v] of [...labels].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -40,8 +40,10 @@ export class TextHistograms {
     if (sfx !== '_bucket') return;
     const le = leText === undefined ? undefined : floatValue(leText);
     if (le === undefined) return this.spec(line, `${sample} has no le label: Prometheus ignores it`);
-    if (le <= m.lastLe) this.spec(line, `buckets must be in increasing le order (le ${le} after ${m.lastLe})`);
-    else if (value < m.lastCount) this.spec(line, `bucket counts are cumulative: ${value} after ${m.lastCount}`);
+    if (le <= m.lastLe)
+      this.spec(line, `buckets must be in increasing le order (le ${le} after ${m.lastLe})`);
+    else if (value < m.lastCount)
+      this.spec(line, `bucket counts are cumulative: ${value} after ${m.lastCount}`);
     m.lastLe = le;
     m.lastCount = value;
     if (le === Number.POSITIVE_INFINITY) m.inf = value;
@@ -50,7 +52,8 @@ export class TextHistograms {
   /** The issues, with those of each histogram as a whole. */
   end(): Issue[] {
     for (const m of this.metrics.values()) {
-      if (m.inf === undefined) this.spec(m.line, 'a histogram without a le="+Inf" bucket: histogram_quantile needs it');
+      if (m.inf === undefined)
+        this.spec(m.line, 'a histogram without a le="+Inf" bucket: histogram_quantile needs it');
       else if (m.count !== undefined && m.count !== m.inf)
         this.spec(m.countLine ?? m.line, `_count ${m.count} differs from the +Inf bucket's ${m.inf}`);
     }
@@ -58,7 +61,8 @@ export class TextHistograms {
     return this.issues;
   }
 
-  private spec(line: number, message: string): void {
+  private spec(line: number, message: string): undefined {
     this.issues.push({ kind: 'spec', message, line, column: 1 });
+    return undefined;
   }
 }

@@ -53,7 +53,9 @@ export function decodeUtf8(bytes: Uint8Array): { text: string; issues: Issue[] }
     const byte = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0');
     return {
       text: lenient.decode(bytes),
-      issues: [{ kind: 'format', line, column, message: `byte 0x${byte} is not valid UTF-8: expositions are UTF-8` }],
+      issues: [
+        { kind: 'format', line, column, message: `byte 0x${byte} is not valid UTF-8: expositions are UTF-8` },
+      ],
     };
   }
 }

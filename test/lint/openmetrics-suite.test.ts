@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { lintExposition, parseExposition } from '../../src/lint/index.js';
 
 /** The OpenMetrics parser test suite, carried over as data (fixtures/README.md names its source). */
-const suite = JSON.parse(readFileSync(new URL('./fixtures/openmetrics-suite.json', import.meta.url), 'utf8')) as {
+const suite = JSON.parse(
+  readFileSync(new URL('./fixtures/openmetrics-suite.json', import.meta.url), 'utf8'),
+) as {
   source: { commit: string };
   cases: Array<{ name: string; shouldParse: boolean; comment?: string; input: string }>;
 };

@@ -50,7 +50,8 @@ export default defineCommand({
         `${JSON.stringify({ source: where, formatFrom: source.formatFrom, ...report }, null, 2)}\n`,
       );
     } else {
-      for (const f of report.findings) process.stdout.write(`${where}${position(f)}: ${f.kind}: ${f.message}\n`);
+      for (const f of report.findings)
+        process.stdout.write(`${where}${position(f)}: ${f.kind}: ${f.message}\n`);
       process.stdout.write(
         `${report.findings.length === 0 ? 'clean' : `${report.findings.length} finding(s)`}: ${report.families} families, ${report.series} series (${report.format}, from ${source.formatFrom})\n`,
       );
