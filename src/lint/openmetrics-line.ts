@@ -6,7 +6,7 @@
  */
 import type { Exemplar, LabelPairs } from './model.js';
 import { floatValue, omReal } from './numbers.js';
-import { labelNameEnd, metricNameEnd, shown } from './scan.js';
+import { intern, labelNameEnd, metricNameEnd, shown } from './scan.js';
 
 export const OM_TYPES = new Set([
   'counter',
@@ -99,7 +99,7 @@ function labels(s: string, i: number): { pairs: LabelPairs; end: number; oddEsca
         return { error: 'a comma before } (OpenMetrics allows no trailing comma)', at: i - 1 };
       return { error: `expected a label name, found ${shown(s[i])}`, at: i };
     }
-    const name = s.slice(i, j);
+    const name = intern(s.slice(i, j));
     if (s[j] !== '=')
       return { error: `expected = after the label name ${name}, found ${shown(s[j])}`, at: j };
     if (s[j + 1] !== '"')

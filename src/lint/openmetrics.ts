@@ -7,7 +7,7 @@
 import { columnOf, type Family, type Issue, type IssueKind, type LabelPairs, type Parsed } from './model.js';
 import { type MetaLine, metaLine, type SampleLine, sampleLine } from './openmetrics-line.js';
 import { bound, HistogramPoint, label, labelProblems, SUFFIXES, valueProblem } from './openmetrics-rules.js';
-import { labelIndex, withArticle } from './scan.js';
+import { labelHash, labelIndex, sameLabels, withArticle } from './scan.js';
 
 /** The family being read, with the state its rules need. */
 interface Current {
@@ -15,26 +15,25 @@ interface Current {
   type: string;
   readonly seen: Set<'HELP' | 'TYPE' | 'UNIT'>;
   unitAt?: { line: number; column: number };
-  /** Metric keys (labels less le/quantile/the state) met so far, to catch interleaving. */
-  readonly metrics: Set<string>;
-  metricRaw?: string;
-  metricKey?: string;
+  /** Hashes of the metrics (labels less le/quantile/the state) met so far, to catch interleaving. */
+  readonly metrics: Set<number>;
+  /** Reported already as interleaved (once per family is enough). */
+  interleaved: boolean;
+  /** The current metric: the labels of its first sample, and the label they skip. */
+  metricLabels?: LabelPairs;
+  metricSkip?: string;
   timestamped: boolean;
   lastTs: number;
-  /** Series of the current MetricPoint, to catch one written twice. */
-  readonly pointSeries: Set<string>;
+  /** Name and le/quantile/state of each sample of the current MetricPoint, to catch repeats. */
+  readonly pointSamples: string[];
   point?: HistogramPoint;
 }
 
-const SEP = '\u0000';
-
-/** The metric a sample belongs to: its labels, less the one naming its place in the point. */
-function metricKey(labels: LabelPairs, skip: string | undefined, sorted: boolean): string {
-  let pairs = skip === undefined ? labels : labels.filter(([k]) => k !== skip);
-  if (sorted && pairs.length > 1) pairs = [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  let key = '';
-  for (const [k, v] of pairs) key += `${k}${SEP}${v}${SEP}`;
-  return key;
+/** The label naming a sample's place in its MetricPoint: a bucket's le, a quantile, a state. */
+function skipOf(type: string, family: string, sfx: string): string | undefined {
+  if (sfx === '_bucket') return 'le';
+  if (type === 'summary' && sfx === '') return 'quantile';
+  return type === 'stateset' ? family : undefined;
 }
 
 class OpenMetricsParser {
@@ -123,44 +122,30 @@ class OpenMetricsParser {
         this.issue(at, `exemplar value ${s.exemplar.value} is above its bucket's le ${le}`);
     }
     if (!invalid) this.group(c, s, sfx, le);
-    c.family.samples.push({
-      name: s.name,
-      labels: s.labels,
-      value: s.value,
-      line: this.line,
-      ...(s.timestamp === undefined ? {} : { timestamp: s.timestamp }),
-      ...(s.exemplar === undefined ? {} : { exemplar: s.exemplar }),
-    });
+    // One object shape for every sample, whatever it carries.
+    const { name, labels, value, timestamp, exemplar } = s;
+    c.family.samples.push({ name, labels, value, timestamp, exemplar, line: this.line });
   }
 
   /** Metrics and MetricPoints must not interleave; a metric's timestamps never go back. */
   private group(c: Current, s: SampleLine, sfx: string, le: number | undefined): undefined {
-    const type = c.type;
-    const skip =
-      sfx === '_bucket'
-        ? 'le'
-        : type === 'summary' && sfx === ''
-          ? 'quantile'
-          : type === 'stateset'
-            ? c.family.name
-            : undefined;
-    const raw = metricKey(s.labels, skip, false);
+    const skip = skipOf(c.type, c.family.name, sfx);
     const ts = s.timestamp;
-    if (raw !== c.metricRaw) {
-      const key = metricKey(s.labels, skip, true);
-      if (key !== c.metricKey) {
-        this.endPoint(c);
-        if (c.metrics.has(key))
-          this.issue(
-            0,
-            `the samples of this ${c.family.name} series resume after other series: keep them together`,
-          );
-        c.metrics.add(key);
-        c.metricKey = key;
-        c.timestamped = ts !== undefined;
-        c.lastTs = ts ?? 0;
+    if (c.metricLabels === undefined || !sameLabels(s.labels, skip, c.metricLabels, c.metricSkip)) {
+      this.endPoint(c);
+      const h = labelHash(s.labels, skip);
+      if (c.metrics.has(h) && !c.interleaved && this.metBefore(c, s.labels, skip)) {
+        c.interleaved = true;
+        this.issue(
+          0,
+          `the samples of this ${c.family.name} series resume after other series: keep them together`,
+        );
       }
-      c.metricRaw = raw;
+      c.metrics.add(h);
+      c.metricLabels = s.labels;
+      c.metricSkip = skip;
+      c.timestamped = ts !== undefined;
+      c.lastTs = ts ?? 0;
     }
     if ((ts !== undefined) !== c.timestamped)
       return this.issue(
@@ -176,23 +161,33 @@ class OpenMetricsParser {
       this.endPoint(c);
       c.lastTs = ts;
     }
-    const series = `${s.name}${SEP}${metricKey(s.labels, undefined, true)}`;
-    if (c.pointSeries.has(series))
+    const here = `${s.name}\u0000${skip === undefined ? '' : label(s.labels, skip)}`;
+    if (c.pointSamples.includes(here))
       this.issue(
         0,
         `${s.name} with these labels appears twice at one time: Prometheus keeps one sample`,
         'duplicate',
       );
-    c.pointSeries.add(series);
-    if (type === 'histogram' || type === 'gaugehistogram') {
-      c.point ??= new HistogramPoint(this.line, type === 'gaugehistogram');
+    c.pointSamples.push(here);
+    if (c.type === 'histogram' || c.type === 'gaugehistogram') {
+      c.point ??= new HistogramPoint(this.line, c.type === 'gaugehistogram');
       const problem = c.point.add(sfx, s.value, le);
       if (problem !== undefined) this.issue(s.valueAt, problem);
     }
   }
 
+  /** Whether an earlier sample of the family has this metric (a hash hit confirmed). */
+  private metBefore(c: Current, labels: LabelPairs, skip: string | undefined): boolean {
+    const f = c.family;
+    for (const t of f.samples) {
+      const sfx = t.name.slice(f.name.length);
+      if (sameLabels(labels, skip, t.labels, skipOf(c.type, f.name, sfx))) return true;
+    }
+    return false;
+  }
+
   private endPoint(c: Current): void {
-    c.pointSeries.clear();
+    c.pointSamples.length = 0;
     const p = c.point;
     if (p === undefined) return;
     c.point = undefined;
@@ -215,9 +210,10 @@ class OpenMetricsParser {
       type: 'unknown',
       seen: new Set(),
       metrics: new Set(),
+      interleaved: false,
       timestamped: false,
       lastTs: 0,
-      pointSeries: new Set(),
+      pointSamples: [],
     };
     return this.cur;
   }

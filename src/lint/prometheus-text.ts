@@ -8,9 +8,9 @@
  * (a family's lines together, a histogram's +Inf bucket) are `spec` issues. Agreement with
  * promtool is held by property tests over random lines (test/lint/prometheus-text.test.ts).
  */
-import { columnOf, type Family, type Issue, type IssueKind, type Parsed } from './model.js';
+import { columnOf, type Family, type Issue, type IssueKind, type LabelPairs, type Parsed } from './model.js';
 import { floatValue, goInt64 } from './numbers.js';
-import { labelNameEnd, metricNameEnd, shown } from './scan.js';
+import { intern, labelHash, labelNameEnd, metricNameEnd, sameLabels, shown } from './scan.js';
 import { TextHistograms } from './text-histograms.js';
 
 const TYPES = new Set(['COUNTER', 'GAUGE', 'SUMMARY', 'UNTYPED', 'HISTOGRAM', 'GAUGE_HISTOGRAM']);
@@ -23,6 +23,8 @@ interface State {
   helped: boolean;
   /** Reported already as not kept together. */
   scattered: boolean;
+  /** Duplicates reported; past 100 a family's are no longer looked for (each costs a scan). */
+  duplicates: number;
 }
 
 const blank = (c: string | undefined) => c === ' ' || c === '\t';
@@ -32,7 +34,8 @@ class TextParser {
   readonly issues: Issue[] = [];
   private readonly byName = new Map<string, State>();
   private last: State | undefined;
-  private readonly seen = new Set<string>();
+  /** Hashes of the series met (name, timestamp, labels). */
+  private readonly seen = new Set<number>();
   readonly histograms = new TextHistograms();
   private line = 0;
   private s = '';
@@ -59,7 +62,7 @@ class TextParser {
     }
     if (st === undefined) {
       const family: Family = { name, type: 'untyped', line: this.line, samples: [] };
-      st = { family, typed: false, helped: false, scattered: false };
+      st = { family, typed: false, helped: false, scattered: false, duplicates: 0 };
       this.byName.set(name, st);
       this.families.push(family);
     } else if (st !== this.last && !st.scattered && this.last !== undefined) {
@@ -118,6 +121,14 @@ class TextParser {
       );
   }
 
+  /** Whether the family has this series already (a hash hit confirmed). */
+  private metBefore(f: Family, name: string, labels: LabelPairs, timestamp: number | undefined): boolean {
+    return f.samples.some(
+      (t) =>
+        t.name === name && t.timestamp === timestamp && sameLabels(labels, undefined, t.labels, undefined),
+    );
+  }
+
   /**
    * A HELP text, or a label value up to its closing quote: `\\`, `\n` (and `\"` in a label
    * value) are its escapes. Returns the text and the index after it.
@@ -125,13 +136,14 @@ class TextParser {
   private unescape(i: number, label: boolean): { text: string; end: number } | undefined {
     const s = this.s;
     let out = '';
+    // Runs without escapes are sliced, not built a character at a time.
+    let from = i;
     for (; i < s.length; i++) {
-      const c = s[i];
-      if (label && c === '"') return { text: out, end: i + 1 };
-      if (c !== '\\') {
-        out += c;
-        continue;
-      }
+      const c = s.charCodeAt(i);
+      if (label && c === 34) return { text: out + s.slice(from, i), end: i + 1 };
+      if (c !== 92) continue;
+      out += s.slice(from, i);
+      from = i + 2;
       const n = s[++i];
       if (n === 'n') out += '\n';
       else if (n === '\\' || (label && n === '"')) out += n;
@@ -141,7 +153,7 @@ class TextParser {
         return undefined;
       }
     }
-    if (!label) return { text: out, end: i };
+    if (!label) return { text: out + s.slice(from), end: i };
     this.issue(i, 'a label value without its closing "');
     return undefined;
   }
@@ -160,7 +172,7 @@ class TextParser {
       for (i = this.skip(i + 1); s[i] !== '}'; ) {
         const le = labelNameEnd(s, i);
         if (le === i) return this.issue(i, `invalid label name for ${name}: ${shown(s[i])}`);
-        const label = s.slice(i, le);
+        const label = intern(s.slice(i, le));
         i = this.skip(le);
         if (s[i] !== '=')
           return this.issue(i, `expected = after the label name ${label}, found ${shown(s[i])}`);
@@ -200,21 +212,15 @@ class TextParser {
         return this.issue(t, `invalid timestamp "${s.slice(t, te)}": integer milliseconds since the epoch`);
       if (te < s.length) return this.issue(te, 'text after the timestamp (blanks too)');
     }
-    const key = `${name}{${labels
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .sort()
-      .join(',')}}${timestamp ?? ''}`;
-    if (this.seen.has(key))
+    const h = labelHash(labels, undefined, `${name}\u0000${timestamp ?? ''}`);
+    if (this.seen.has(h) && st.duplicates < 100 && this.metBefore(st.family, name, labels, timestamp)) {
+      st.duplicates++;
       this.issue(0, `${name} with these labels appears twice: Prometheus keeps one sample`, 'duplicate');
-    this.seen.add(key);
+    }
+    this.seen.add(h);
     if (type === 'histogram') this.histograms.add(st.family.name, name, labels, value, this.line);
-    st.family.samples.push({
-      name,
-      labels,
-      value,
-      line: this.line,
-      ...(timestamp === undefined ? {} : { timestamp }),
-    });
+    // One object shape for every sample, whatever it carries.
+    st.family.samples.push({ name, labels, value, timestamp, exemplar: undefined, line: this.line });
   }
 }
 

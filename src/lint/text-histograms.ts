@@ -6,6 +6,7 @@
  */
 import type { Issue, LabelPairs } from './model.js';
 import { floatValue } from './numbers.js';
+import { labelKey, sameLabels } from './scan.js';
 
 interface Metric {
   readonly line: number;
@@ -19,18 +20,24 @@ interface Metric {
 export class TextHistograms {
   private readonly metrics = new Map<string, Metric>();
   private readonly issues: Issue[] = [];
+  private last: Metric | undefined;
+  private lastFamily = '';
+  private lastLabels: LabelPairs = [];
 
   add(family: string, sample: string, labels: LabelPairs, value: number, line: number): undefined {
-    let key = family;
-    let leText: string | undefined;
-    for (const [k, v] of [...labels].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      if (k === 'le') leText = v;
-      else key += `\u0000${k}\u0000${v}`;
-    }
-    let m = this.metrics.get(key);
-    if (m === undefined) {
-      m = { line, lastLe: Number.NEGATIVE_INFINITY, lastCount: 0 };
-      this.metrics.set(key, m);
+    const leText = labels.find(([k]) => k === 'le')?.[1];
+    // Consecutive lines of one series (the usual layout) reuse it without building its key.
+    let m = this.last;
+    if (m === undefined || this.lastFamily !== family || !sameLabels(labels, 'le', this.lastLabels, 'le')) {
+      const key = `${family}\u0000${labelKey(labels, 'le')}`;
+      m = this.metrics.get(key);
+      if (m === undefined) {
+        m = { line, lastLe: Number.NEGATIVE_INFINITY, lastCount: 0 };
+        this.metrics.set(key, m);
+      }
+      this.last = m;
+      this.lastFamily = family;
+      this.lastLabels = labels;
     }
     const sfx = sample.slice(family.length);
     if (sfx === '_count') {
