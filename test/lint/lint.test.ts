@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lintExposition, parseExposition, sniffFormat } from '../../src/lint/index.js';
+import { Registry } from '../../src/metrics/index.js';
+import { encodeProtobuf } from '../../src/metrics/protobuf.js';
 import { run } from '../cli/helpers.js';
 import { freePort } from '../helpers/prometheus.js';
 import { promtoolCheck } from '../helpers/promtool.js';
@@ -209,6 +211,22 @@ describe('sidetone lint', () => {
     const missing = await run(['lint', join(dir, 'nope.txt')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file');
+  });
+
+  it('CLI: reads protobuf (sniffed from the file), and names a broken frame by message and byte', async () => {
+    const r = new Registry();
+    r.counter({ name: 'calls_total', help: 'Calls', labels: ['trunk'] }).labels({ trunk: 'a' }).inc(3);
+    const pb = join(dir, 'scrape.pb');
+    writeFileSync(pb, encodeProtobuf(r.snapshot()));
+    const ok = await run(['lint', pb, '--json']);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ format: 'protobuf', valid: true, formatFrom: 'file shape' });
+    // A truncated last frame: the length prefix promises more bytes than there are.
+    const bytes = encodeProtobuf(r.snapshot());
+    const cut = join(dir, 'cut.pb');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 3));
+    const bad = await run(['lint', cut, '--format', 'protobuf']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/cut\.pb message \d+ \(byte \d+\): format: message \d+ is not a delimited MetricFamily/);
   });
 
   it('CLI on a running `sidetone demo`: negotiates OpenMetrics like a scrape and is clean', async () => {
