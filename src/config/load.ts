@@ -123,6 +123,7 @@ function readSecretFiles(
   const lists: Array<[string, string, (p: string, k: string) => unknown[]]> = [
     ['auth.scrape_tokens_file', 'auth.scrape_tokens', readTokenFile],
     ['auth.ingest_tokens_file', 'auth.ingest_tokens', readTokenFile],
+    ['auth.admin_tokens_file', 'auth.admin_tokens', readTokenFile],
     ['auth.basic_users_file', 'auth.basic_users', readUsersFile],
   ];
   for (const [fileKey, key, read] of lists) {

@@ -108,6 +108,9 @@ export const configSchema = z
         scrape_tokens_file: file,
         ingest_tokens: z.array(token, { error: 'expected a list of tokens' }).default([]),
         ingest_tokens_file: file,
+        // Every scope, and the only one that may change stored data (POST /calls/cleanup).
+        admin_tokens: z.array(token, { error: 'expected a list of tokens' }).default([]),
+        admin_tokens_file: file,
         basic_users: z.array(basicUser, { error: 'expected a list of { username, password }' }).default([]),
         basic_users_file: file,
       })

@@ -1,8 +1,12 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { assertRoutePath, inFamily } from './path.js';
 
-/** Which credentials a route needs: Prometheus/analytics tokens, event ingest tokens, or none. */
-export type AuthKind = 'scrape' | 'ingest' | 'none';
+/**
+ * Which scope of credentials a route needs (docs/http.md, "Route scopes"): `scrape` reads
+ * (metrics, analytics, protected probes), `ingest` sends events, `admin` changes stored data
+ * (cleanup); `none` is open. An admin token holds every scope.
+ */
+export type AuthKind = 'scrape' | 'ingest' | 'admin' | 'none';
 
 /** What a handler gets besides the request: the parsed URL and the normalised, decoded path. */
 export interface RouteContext {
@@ -44,10 +48,10 @@ export class Router {
     if (typeof handler !== 'function') {
       throw new DefinitionError('ST_INVALID_HANDLER', `route ${method} ${path} needs a handler function`);
     }
-    if (auth !== 'scrape' && auth !== 'ingest' && auth !== 'none') {
+    if (auth !== 'scrape' && auth !== 'ingest' && auth !== 'admin' && auth !== 'none') {
       throw new DefinitionError(
         'ST_INVALID_AUTH_KIND',
-        `route ${method} ${path} has auth ${showValue(auth)}: use "scrape", "ingest" or "none"`,
+        `route ${method} ${path} has auth ${showValue(auth)}: use "scrape", "ingest", "admin" or "none"`,
       );
     }
     if (method === 'HEAD') {

@@ -73,7 +73,7 @@ export interface AnalyticsRoutesOptions {
 }
 
 /**
- * Mount the analytics API on an app, behind scrape auth (the seed's paths):
+ * Mount the analytics API on an app, its reads behind scrape auth and cleanup behind admin auth (the seed's paths):
  * `GET /metrics/dashboard?days=|hours=`, `/metrics/failures?limit=`, `/metrics/export?format=csv|json&days=`,
  * `/metrics/hourly?hours=`, `/metrics/daily?days=`, `/metrics/health`, and `POST /calls/cleanup`;
  * and sidetone's own: `/metrics/trunks?days=|hours=` (KPIs per trunk with an ASR trend) and
@@ -182,7 +182,8 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     const max = options.health?.maxActiveSeconds ?? 14_400;
     return json(200, { closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
   };
-  app.route('POST', '/calls/cleanup', cleanup, { auth: 'scrape' });
+  // It changes stored data: an admin token's, never a scrape token's (docs/http.md, Route scopes).
+  app.route('POST', '/calls/cleanup', cleanup, { auth: 'admin' });
   // The voice-skill's name for the same action (docs/compat/voice-skill.md).
-  app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'scrape' });
+  app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'admin' });
 }

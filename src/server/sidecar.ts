@@ -19,6 +19,7 @@ import { httpOptionsFromConfig } from '../http/from-config.js';
 import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
+import type { AuthKind } from '../http/router.js';
 import { stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { traceIds } from '../logs/logger.js';
@@ -64,6 +65,8 @@ export interface SidecarHandle {
   readonly hep: readonly HepListener[];
   /** The store, as logs name it: the SQLite file, or the PostgreSQL URL without its password. */
   readonly store: string;
+  /** Every route with the scope it needs (docs/http.md, Route scopes). */
+  routes(): Array<{ method: string; path: string; auth: AuthKind }>;
 }
 
 /**
@@ -357,7 +360,16 @@ export async function startSidecar(
     },
     'sidetone listening',
   );
-  return { url: served.url, close, done, bus, registry, hep: hepListeners, store: opened.label };
+  return {
+    url: served.url,
+    close,
+    done,
+    bus,
+    registry,
+    hep: hepListeners,
+    store: opened.label,
+    routes: () => app.routes(),
+  };
 }
 
 /** Trunk names from HEP trunk rules become labels too: a rule is a declaration of the trunk. */
