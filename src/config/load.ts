@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError, showValue } from '../errors.js';
+import { MASK, redactSecrets } from '../guard/secrets.js';
 import { applyAliases } from './aliases.js';
 import { closest } from './closest.js';
 import { readConfigFile, readSecretFile, readTokenFile, readUsersFile } from './files.js';
@@ -40,8 +41,6 @@ export class ConfigValidationError extends ConfigError {
 
 /** Variables that configure the loader rather than a key. */
 const LOADER_ENV = new Set(['SIDETONE_CONFIG']);
-
-const MASK = '********';
 
 /**
  * Resolve the configuration: schema defaults < file < `SIDETONE_*` environment < flags, then the
@@ -170,7 +169,7 @@ function describe(
   }
   const path = segments.join('.');
   const value = getPath(raw, path);
-  const shown = isSecretPath(path) ? MASK : showValue(value);
+  const shown = isSecretPath(path) ? MASK : redactSecrets(showValue(value));
   const got = value === undefined ? 'missing' : `got ${shown}`;
   return [{ path: display(segments), message: `${got}${from(sources, path)}: ${issue.message}` }];
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isSecretKey } from '../guard/secrets.js';
 import { ALERT_DEFAULTS } from '../rules/thresholds.js';
 import { SCENARIO_NAMES } from '../sources/simulator/faults.js';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
@@ -349,20 +350,12 @@ export const configSchema = z
 /** The resolved configuration, every default filled in. */
 export type SidetoneConfig = z.output<typeof configSchema>;
 
-/** Keys whose values are secrets: masked in `config check`, in errors, and never logged. */
-export const SECRET_PATHS: readonly string[] = [
-  'auth.scrape_tokens',
-  'auth.ingest_tokens',
-  'auth.basic_users',
-  'store.hash_key',
-  // It may carry the database password.
-  'store.url',
-  'push.bearer_token',
-  'push.password',
-  'hep.password',
-];
-
-/** Whether a dotted key path (`auth.scrape_tokens.0`) is, or is inside, a secret. */
+/**
+ * Whether a dotted key path (`auth.scrape_tokens.0`, `push.password`) is, or is inside, a secret:
+ * decided by the key's name (src/guard/secrets.ts), so a new `*_token` or `*_password` key is
+ * masked everywhere without being listed. URL keys are not secrets whole: the credentials inside
+ * them are masked wherever they are shown.
+ */
 export function isSecretPath(path: string): boolean {
-  return SECRET_PATHS.some((s) => path === s || path.startsWith(`${s}.`));
+  return isSecretKey(path);
 }

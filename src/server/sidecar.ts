@@ -7,6 +7,7 @@ import { healthIndicators } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
+import { rememberSecrets, secretValues } from '../guard/secrets.js';
 import {
   diskSpaceCheck,
   eventLoopCheck,
@@ -82,6 +83,9 @@ export async function startSidecar(
   config: SidetoneConfig,
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
+  // Every configured secret is masked wherever it would be shown (logs, health, errors), even in a
+  // driver's message that quotes it.
+  rememberSecrets(secretValues(config));
   const log =
     options.logger ??
     createLogger({
