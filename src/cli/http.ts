@@ -7,6 +7,7 @@ import { request as httpsRequest } from 'node:https';
 import type {
   Dashboard,
   ExportFormat,
+  ExportRow,
   HealthIndicators,
   SeriesPoint,
   SmsSummary,
@@ -225,6 +226,12 @@ export class HttpSource implements DataSource {
       }
     }
     return { chunks: chunks() };
+  }
+  async call(id: string): Promise<ExportRow | undefined> {
+    const r = await this.json<{ call?: ExportRow }>(`/metrics/calls/${encodeURIComponent(id)}`, {
+      accept: [404],
+    });
+    return r.call;
   }
   async metrics(): Promise<string> {
     return readBody(await this.request('/metrics'));

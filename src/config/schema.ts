@@ -176,6 +176,9 @@ export const configSchema = z
           .optional(),
         hash_key_file: file,
         store_raw_numbers: bool(false),
+        // Call-IDs (and SMS message ids) as sent in the store, exports, logs and traces; default
+        // their keyed hash (`cid:…`), since an id may be a number or a name (docs/config.md).
+        reveal_call_ids: bool(false),
         retention_days: int(1, 3650, 90, ' days'),
         zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
         // SQLite batches on their own thread while the main thread takes the next request.

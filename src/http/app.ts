@@ -151,7 +151,9 @@ export function createApp(options: AppOptions = {}): App {
   /** The route template a request reached (routes are exact paths), for request metrics. */
   const routeOf = (req: Request): string | undefined => {
     const normal = normalisePath(new URL(req.url).pathname);
-    return normal.ok && router.match(req.method, normal.path).kind === 'route' ? normal.path : undefined;
+    if (!normal.ok) return undefined;
+    const m = router.match(req.method, normal.path);
+    return m.kind === 'route' ? m.route : undefined;
   };
 
   const dispatch = async (req: Request): Promise<Response> => {
@@ -168,7 +170,7 @@ export function createApp(options: AppOptions = {}): App {
         allow: m.allow,
       });
     }
-    const res = await m.handler(req, { url, path });
+    const res = await m.handler(req, { url, path, ...(m.params !== undefined && { params: m.params }) });
     return m.head ? withoutBody(res) : res;
   };
 

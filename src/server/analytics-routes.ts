@@ -9,10 +9,11 @@ import {
   healthIndicators,
   hourly,
   smsSummary,
+  toExportRow,
   trunkKpis,
 } from '../analytics/index.js';
 import type { App } from '../http/app.js';
-import { json } from '../http/respond.js';
+import { errorResponse, json } from '../http/respond.js';
 import type { CallStore } from '../store/types.js';
 
 const DAY = 86_400_000;
@@ -76,8 +77,9 @@ export interface AnalyticsRoutesOptions {
  * Mount the analytics API on an app, its reads behind scrape auth and cleanup behind admin auth (the seed's paths):
  * `GET /metrics/dashboard?days=|hours=`, `/metrics/failures?limit=`, `/metrics/export?format=csv|json&days=`,
  * `/metrics/hourly?hours=`, `/metrics/daily?days=`, `/metrics/health`, and `POST /calls/cleanup`;
- * and sidetone's own: `/metrics/trunks?days=|hours=` (KPIs per trunk with an ASR trend) and
- * `/metrics/sms?days=|hours=` (SMS delivery summary).
+ * and sidetone's own: `/metrics/trunks?days=|hours=` (KPIs per trunk with an ASR trend),
+ * `/metrics/sms?days=|hours=` (SMS delivery summary) and `/metrics/calls/<id>` (one call, by the id
+ * it was sent with or its `cid:…` reference).
  *
  * @example
  * mountAnalytics(app, store, { health: { maxActiveSeconds: 14_400 } });
@@ -177,6 +179,19 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
         'content-disposition': `attachment; filename="calls-${stamp}.${q.format}"`,
       },
     });
+  });
+  // One call by its id: the store hashes the id given with its key, so the id a PBX logged finds
+  // the call, as does the `cid:…` reference exports and logs show.
+  get('/metrics/calls/:id', async (_req, { url, params }) => {
+    const q = parse('health', url);
+    if (q instanceof Response) return q;
+    const call = await store.getCall(params?.id ?? '');
+    if (call === undefined)
+      return errorResponse(
+        'ST_NOT_FOUND',
+        'no call with this id in the store (kept for store.retention_days)',
+      );
+    return json(200, { call: toExportRow(call) });
   });
   const cleanup: Parameters<App['route']>[2] = async () => {
     const max = options.health?.maxActiveSeconds ?? 14_400;

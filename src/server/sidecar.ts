@@ -37,6 +37,7 @@ import { ModemSource } from '../sources/modem/source.js';
 import { Simulator } from '../sources/simulator/simulator.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
+import { type PrivacyConfig, recordIds } from '../store/privacy.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
@@ -140,6 +141,7 @@ export async function startSidecar(
   const store = instrumentStore(opened.store, registry, { prefix: config.metrics.prefix });
   const sink = storeSink(bus, store, {
     trunks: labels.trunks,
+    modems: labels.modems,
     // The message of a refused write quotes the value (a number, a call id): log its class and
     // code only, never the text or a stack that carries it.
     onError: (err) =>
@@ -155,11 +157,19 @@ export async function startSidecar(
     ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
     ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
   });
+  // Call ids as the store keeps them (a keyed `cid:…` hash unless revealed), on spans and lines too.
+  const callIds = recordIds(opened.privacy, 'cid');
   const traces = traceSink(bus, {
     ...(otel !== undefined && { tracer: otel.tracer }),
     hashKey: numbersKey,
+    callIds,
+    trunks: labels.trunks,
   });
-  const stopCallLog = callEventLog(bus, log, { spanContext: (id) => traces.spanContext(id) });
+  const stopCallLog = callEventLog(bus, log, {
+    spanContext: (id) => traces.spanContext(id),
+    callIds,
+    trunks: labels.trunks,
+  });
   const stopMaintenance = startMaintenance(store, {
     intervalMs: 60_000,
     maxActiveSeconds: config.store.zombie_max_seconds,
@@ -500,8 +510,12 @@ async function openStore(
   config: SidetoneConfig,
   dbPath: string,
   key: string,
-): Promise<{ store: CallStore; probe: () => Promise<void>; label: string }> {
-  const privacy = { hashKey: key, storeRaw: config.store.store_raw_numbers };
+): Promise<{ store: CallStore; probe: () => Promise<void>; label: string; privacy: PrivacyConfig }> {
+  const privacy = {
+    hashKey: key,
+    storeRaw: config.store.store_raw_numbers,
+    revealCallIds: config.store.reveal_call_ids,
+  };
   if (config.store.url === undefined) {
     // With a second core the store commits one batch while the main thread parses the next.
     const writerThread = config.store.writer_thread && availableParallelism() > 1;
@@ -511,7 +525,7 @@ async function openStore(
       writerThread,
       checkpointThread: config.store.checkpoint_thread,
     });
-    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath };
+    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }
   const { openPostgresCallStore } = await import('../store/postgres.js');
   const store = await openPostgresCallStore({
@@ -519,7 +533,7 @@ async function openStore(
     privacy,
     ...(config.store.instance === undefined ? {} : { instance: config.store.instance }),
   });
-  return { store, probe: () => store.probeWritable(), label: store.url };
+  return { store, probe: () => store.probeWritable(), label: store.url, privacy };
 }
 
 function hashKey(config: SidetoneConfig, dbPath: string, log: Logger): string {

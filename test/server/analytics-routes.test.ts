@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/http/app.js';
 import { mountAnalytics } from '../../src/server/analytics-routes.js';
 import { openSqliteCallStore, type SqliteCallStore } from '../../src/store/index.js';
+import { recordIds } from '../../src/store/privacy.js';
 
 const TOKEN = 'analytics-token-0123456789';
 const ADMIN = 'analytics-admin-0123456789';
@@ -92,7 +93,8 @@ describe('analytics routes', () => {
     const body = (await (await get('/metrics/failures?limit=5')).json()) as {
       failures: Array<{ callId: string; to: string; sipCode: number }>;
     };
-    expect(body.failures.map((f) => f.callId)).toEqual(['fail1', 'busy1']);
+    const cid = recordIds({ hashKey: 'analytics-hash-key-0123', storeRaw: false }, 'cid');
+    expect(body.failures.map((f) => f.callId)).toEqual(['fail1', 'busy1'].map(cid));
     expect(body.failures[0]?.to).toBe('+1555***4567');
   });
 

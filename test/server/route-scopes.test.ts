@@ -96,7 +96,9 @@ describe('route scopes', () => {
         const headers: Record<string, string> = {};
         if (cred.header !== undefined) headers.authorization = cred.header;
         if (body !== undefined) headers['content-type'] = body.type;
-        const res = await fetch(`${sidecar.url}${route.path}`, {
+        // A lookup route asks for the call the matrix posted first (POST /events below).
+        const path = route.path.replace(/:id$/, 'scope-call-1');
+        const res = await fetch(`${sidecar.url}${path}`, {
           method: route.method,
           headers,
           ...(body !== undefined && { body: body.body }),
