@@ -40,7 +40,8 @@ import {
   numberProtector,
   type PrivacyConfig,
   recordIds,
-  withStoredIds,
+  withStoredCallIds,
+  withStoredSmsIds,
 } from './privacy.js';
 import {
   type Bound,
@@ -159,9 +160,10 @@ export class PostgresCallStore implements CallStore {
   private readonly warm = new WarmConnections();
   private readonly privacy: PrivacyConfig;
   private readonly protect: Protect;
-  /** Call and message ids as the database keeps them: keyed hashes unless revealed (privacy.ts). */
+  /** Call and message ids and submission references as the database keeps them: keyed hashes unless revealed (privacy.ts). */
   private readonly callIds: (id: string) => string;
   private readonly messageIds: (id: string) => string;
+  private readonly references: (reference: string) => string;
   private readonly exactPercentilesUpTo: number;
   private closed = false;
   /** The largest filing lag read from `call_days` so far: what the bounds read plans with. */
@@ -193,6 +195,7 @@ export class PostgresCallStore implements CallStore {
     this.protect = numberProtector(this.privacy);
     this.callIds = recordIds(this.privacy, 'cid');
     this.messageIds = recordIds(this.privacy, 'mid');
+    this.references = recordIds(this.privacy, 'ref');
     this.url = redactUrl(opts.url);
     this.instance = opts.instance ?? hostname();
     this.exactPercentilesUpTo = opts.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO;
@@ -443,26 +446,26 @@ export class PostgresCallStore implements CallStore {
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
     // A batch of one: filing the call takes its key row and maybe a partition, in one transaction.
-    await this.callBatch('apply', withStoredIds([update], 'callId', this.callIds));
+    await this.callBatch('apply', withStoredCallIds([update], this.callIds));
   }
 
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
     if (updates.length === 0) return 0;
-    await this.callBatch('applyBatch', withStoredIds(updates, 'callId', this.callIds));
+    await this.callBatch('applyBatch', withStoredCallIds(updates, this.callIds));
     return updates.length;
   }
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    await this.smsBatch('applySms', withStoredIds([update], 'messageId', this.messageIds));
+    await this.smsBatch('applySms', withStoredSmsIds([update], this.messageIds, this.references));
   }
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
     if (updates.length === 0) return 0;
-    await this.smsBatch('applySmsBatch', withStoredIds(updates, 'messageId', this.messageIds));
+    await this.smsBatch('applySmsBatch', withStoredSmsIds(updates, this.messageIds, this.references));
     return updates.length;
   }
 

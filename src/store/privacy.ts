@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ValidationError } from '../errors.js';
 import { hmacSha256Hex } from './hmac.js';
+import type { CallUpdate, SmsMatch, SmsUpdate } from './types.js';
 
 /**
  * How phone numbers are kept. By default only a keyed hash (to group and look up by number) and a
@@ -152,13 +153,13 @@ export function mayReveal(config: PrivacyConfig, reveal: boolean | undefined): b
   return config.storeRaw && reveal === true;
 }
 
-/** How a hashed id starts: `cid:` a call's, `mid:` a message's. */
-export type RecordKind = 'cid' | 'mid';
+/** How a hashed id starts: `cid:` a call's, `mid:` a message's, `ref:` a submission reference's. */
+export type RecordKind = 'cid' | 'mid' | 'ref';
 /** Hex digits of the HMAC kept: 96 bits, so a billion ids collide with odds of about 1e-11. */
 const REF_HEX = 24;
-const REF = /^(?:cid|mid):[0-9a-f]{24}$/;
+const REF = /^(?:cid|mid|ref):[0-9a-f]{24}$/;
 
-/** Whether an id is already in hashed form (`cid:` or `mid:` and 24 hex digits). */
+/** Whether an id is already in hashed form (`cid:`, `mid:` or `ref:` and 24 hex digits). */
 export function isRecordRef(id: string): boolean {
   return id.length === REF_HEX + 4 && REF.test(id);
 }
@@ -190,22 +191,49 @@ export function recordIds(
   );
 }
 
-/**
- * Updates with their id (`callId` or `messageId`) in stored form; the same array when none changes
- * (revealed ids), else a copy with new objects only where the id changed.
- */
-export function withStoredIds<K extends 'callId' | 'messageId', T extends { [P in K]: string }>(
-  updates: readonly T[],
-  key: K,
+/** Call updates with their id in stored form; the same array when none changes (revealed ids). */
+export function withStoredCallIds(
+  updates: readonly CallUpdate[],
   ids: (id: string) => string,
-): readonly T[] {
-  let out: T[] | undefined;
+): readonly CallUpdate[] {
+  let out: CallUpdate[] | undefined;
   for (let i = 0; i < updates.length; i++) {
-    const u = updates[i] as T;
-    const id = ids(u[key]);
-    if (id === u[key]) continue;
+    const u = updates[i] as CallUpdate;
+    const callId = ids(u.callId);
+    if (callId === u.callId) continue;
     out ??= updates.slice();
-    out[i] = { ...u, [key]: id };
+    out[i] = { ...u, callId };
+  }
+  return out ?? updates;
+}
+
+/**
+ * SMS updates with their message id and submission reference (a TP-MR, or a provider's message id,
+ * which may be anything an app sends) in stored form: keyed hashes unless revealed. A report still
+ * finds its submission, since equal references hash alike.
+ */
+export function withStoredSmsIds(
+  updates: readonly SmsUpdate[],
+  ids: (id: string) => string,
+  refs: (reference: string) => string,
+): readonly SmsUpdate[] {
+  let out: SmsUpdate[] | undefined;
+  for (let i = 0; i < updates.length; i++) {
+    const u = updates[i] as SmsUpdate;
+    const messageId = ids(u.messageId);
+    const reference = 'reference' in u && u.reference !== undefined ? refs(u.reference) : undefined;
+    const match = 'match' in u && u.match !== undefined ? refs(u.match.reference) : undefined;
+    if (
+      messageId === u.messageId &&
+      (reference === undefined || reference === (u as { reference?: string }).reference) &&
+      (match === undefined || match === (u as { match?: SmsMatch }).match?.reference)
+    )
+      continue;
+    const copy = { ...u, messageId } as SmsUpdate & { reference?: string; match?: SmsMatch };
+    if (reference !== undefined) copy.reference = reference;
+    if (match !== undefined) copy.match = { ...(copy.match as SmsMatch), reference: match };
+    out ??= updates.slice();
+    out[i] = copy;
   }
   return out ?? updates;
 }

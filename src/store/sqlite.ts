@@ -22,7 +22,8 @@ import {
   numberProtector,
   type PrivacyConfig,
   recordIds,
-  withStoredIds,
+  withStoredCallIds,
+  withStoredSmsIds,
 } from './privacy.js';
 import {
   type Bound,
@@ -102,9 +103,10 @@ export class SqliteCallStore implements CallStore {
   readonly schemaVersion: number;
   private readonly db: Database.Database;
   private readonly privacy: PrivacyConfig;
-  /** Call and message ids as the file keeps them: keyed hashes unless revealed (privacy.ts). */
+  /** Call and message ids and submission references as the file keeps them: keyed hashes unless revealed (privacy.ts). */
   private readonly callIds: (id: string) => string;
   private readonly messageIds: (id: string) => string;
+  private readonly references: (reference: string) => string;
   private readonly s: Statements;
   private readonly percentileStmts = new Map<number, Database.Statement>();
   /** A write to calls in a transaction; a rollup flush after it when one is due. */
@@ -131,6 +133,7 @@ export class SqliteCallStore implements CallStore {
     const protect = numberProtector(this.privacy);
     this.callIds = recordIds(this.privacy, 'cid');
     this.messageIds = recordIds(this.privacy, 'mid');
+    this.references = recordIds(this.privacy, 'ref');
     const { db, path, schemaVersion, statements: s, rollups } = openDatabase(opts);
     this.db = db;
     this.path = path;
@@ -229,14 +232,14 @@ export class SqliteCallStore implements CallStore {
 
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
-    const [u] = withStoredIds([update], 'callId', this.callIds) as [CallUpdate];
+    const [u] = withStoredCallIds([update], this.callIds) as [CallUpdate];
     await this.write('apply', () => this.writeOneCall(u));
   }
 
   async applyBatch(batch: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < batch.length; i++) checkCallUpdate(batch[i]!, i);
-    const updates = withStoredIds(batch, 'callId', this.callIds);
+    const updates = withStoredCallIds(batch, this.callIds);
     if (this.writer?.alive) await this.run('applyBatch', () => this.writer!.write('calls', updates));
     else await this.write('applyBatch', () => this.writeCalls(updates));
     return updates.length;
@@ -244,13 +247,13 @@ export class SqliteCallStore implements CallStore {
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    const [u] = withStoredIds([update], 'messageId', this.messageIds) as [SmsUpdate];
+    const [u] = withStoredSmsIds([update], this.messageIds, this.references) as [SmsUpdate];
     await this.write('applySms', () => this.writeOneSms(u));
   }
 
   async applySmsBatch(batch: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < batch.length; i++) checkSmsUpdate(batch[i]!, i);
-    const updates = withStoredIds(batch, 'messageId', this.messageIds);
+    const updates = withStoredSmsIds(batch, this.messageIds, this.references);
     if (this.writer?.alive) await this.run('applySmsBatch', () => this.writer!.write('sms', updates));
     else await this.write('applySmsBatch', () => this.writeSmses(updates));
     return updates.length;

@@ -1,7 +1,7 @@
 /**
- * Call and message ids already in a store, brought to the form the store keeps now: files and
- * databases written before ids were hashed (schema 8 and PostgreSQL schema 6) hold raw Call-IDs,
- * bare phone numbers among them. On open, with ids hashed (the default), every raw id is replaced
+ * Call and message ids (and SMS submission references) already in a store, brought to the form
+ * the store keeps now: files and databases written before ids were hashed (schema 8 and PostgreSQL
+ * schema 6) hold raw Call-IDs, bare phone numbers among them. On open, with ids hashed (the default), every raw id is replaced
  * by its keyed hash (privacy.ts `recordIds`), once: `sidetone_meta` records that the store's ids
  * are hashed, so later opens read one row. With `revealCallIds` the store records `revealed` and
  * keeps new ids as sent; hashed ids cannot be turned back.
@@ -25,6 +25,7 @@ const wanted = (privacy: PrivacyConfig) => (privacy.revealCallIds === true ? 're
 const SQLITE_TABLES = [
   { table: 'calls', column: 'call_id', kind: 'cid' },
   { table: 'sms', column: 'message_id', kind: 'mid' },
+  { table: 'sms', column: 'reference', kind: 'ref' },
 ] as const;
 
 /**
@@ -56,13 +57,14 @@ export function rewriteSqliteIds(db: Database.Database, privacy: PrivacyConfig):
         // a reveal was switched off) stays as it is rather than fail the open.
         const set = db.prepare(`UPDATE OR IGNORE ${table} SET ${column} = ? WHERE id = ?`);
         for (let after = -1; ; ) {
-          const rows = page.all(after) as Array<[number, string]>;
+          const rows = page.all(after) as Array<[number, string | null]>;
           for (const [id, raw] of rows) {
+            if (raw === null) continue;
             const hashed = ids(raw);
             if (hashed !== raw) rewritten += set.run(hashed, id).changes;
           }
           if (rows.length < BATCH) break;
-          after = (rows[rows.length - 1] as [number, string])[0];
+          after = (rows[rows.length - 1] as [number, string | null])[0];
         }
       }
       mark.run(KEY, want);
@@ -119,6 +121,24 @@ export async function rewritePostgresIds(client: pg.PoolClient, privacy: Privacy
         );
         rewritten += moved.rows.length;
       }
+    }
+    // Submission references are no key: along the records themselves (sms_pending follows by trigger).
+    const refs = recordIds(privacy, 'ref');
+    for (let last = '0'; ; ) {
+      const page = await client.query<{ id: string; reference: string }>(
+        `SELECT id::text AS id, reference FROM sms WHERE id > $1::bigint AND reference IS NOT NULL ORDER BY id LIMIT ${BATCH}`,
+        [last],
+      );
+      if (page.rows.length === 0) break;
+      last = (page.rows[page.rows.length - 1] as { id: string }).id;
+      const raw = page.rows.filter((r) => refs(r.reference) !== r.reference);
+      if (raw.length === 0) continue;
+      await client.query(
+        `UPDATE sms s SET reference = m.new
+         FROM (SELECT * FROM unnest($1::bigint[], $2::text[]) AS m(id, new)) m WHERE s.id = m.id`,
+        [raw.map((r) => r.id), raw.map((r) => refs(r.reference))],
+      );
+      rewritten += raw.length;
     }
   }
   await client.query(
