@@ -1,10 +1,11 @@
 /**
  * Call and message ids (and SMS submission references) already in a store, brought to the form
  * the store keeps now: files and databases written before ids were hashed (schema 8 and PostgreSQL
- * schema 6) hold raw Call-IDs, bare phone numbers among them. On open, with ids hashed (the default), every raw id is replaced
- * by its keyed hash (privacy.ts `recordIds`), once: `sidetone_meta` records that the store's ids
- * are hashed, so later opens read one row. With `revealCallIds` the store records `revealed` and
- * keeps new ids as sent; hashed ids cannot be turned back.
+ * schema 6) hold raw Call-IDs, bare phone numbers among them. On open, with ids hashed (the
+ * default), every raw id is replaced by its keyed hash (privacy.ts `recordIds`), once:
+ * `sidetone_meta` records that the store's ids are hashed, so later opens read one row. With
+ * `revealCallIds` the store records `revealed` and keeps new ids as sent; hashed ids cannot be
+ * turned back.
  *
  * SQLite rewrites with `secure_delete` on and then checkpoints the WAL into the file, so the raw
  * ids' bytes are overwritten, not left in freed cells or pages. PostgreSQL leaves dead tuples
