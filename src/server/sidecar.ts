@@ -450,18 +450,19 @@ function originOf(url: string): string {
   }
 }
 
-/** The app with an audit line for every refused credential (the 401s it answers). */
+/** The app with an audit line for every refused credential (the 401s and 403s it answers). */
 function audited(app: App, audit: ReturnType<typeof auditLog>): App {
   return {
     ...app,
     async fetch(req) {
       const res = await app.fetch(req);
-      if (res.status === 401) {
+      if (res.status === 401 || res.status === 403) {
         const sent = (req.headers.get('authorization') ?? '').trim();
         const realm = /realm="([a-z0-9_-]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
         audit.refusedCredential({
           realm: realm ?? 'unknown',
-          reason: sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
+          reason:
+            res.status === 403 ? 'scope' : sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
           method: req.method,
           path: new URL(req.url).pathname,
         });

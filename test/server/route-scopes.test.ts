@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logs/index.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/sidecar.js';
+import { captureLines } from '../helpers/lines.js';
 
 const SCRAPE = 'scrape-scope-token-0123456789';
 const INGEST = 'ingest-scope-token-0123456789';
@@ -126,12 +127,13 @@ describe('route scopes', () => {
 describe('a scrape token alone', () => {
   it('with only a scrape token configured, cleanup is refused to it (403) and to no token (401)', async () => {
     const d = mkdtempSync(join(tmpdir(), 'sidetone-scopes-'));
+    const { destination, lines } = captureLines();
     const only = await startSidecar(
       loadConfig({
         env: {},
         flags: { 'server.port': 0, 'store.path': join(d, 'calls.db'), 'auth.scrape_tokens': SCRAPE },
       }),
-      { signals: false, logger: createLogger({ level: 'silent' }) },
+      { signals: false, logger: createLogger({ level: 'info', destination }) },
     );
     try {
       const post = (path: string, headers: Record<string, string> = {}) =>
@@ -143,6 +145,15 @@ describe('a scrape token alone', () => {
         expect(await post(path, { authorization: `Bearer ${SCRAPE}` }), path).toBe(403);
         expect(await post(path), path).toBe(401);
       }
+      // Each refusal is audited; the valid token of the wrong scope as such, never the token.
+      const audits = lines.filter((l) => l.includes('"credential_refused"')).map((l) => JSON.parse(l));
+      expect(audits.map((a) => [a.path, a.reason])).toEqual([
+        ['/calls/cleanup', 'scope'],
+        ['/calls/cleanup', 'missing'],
+        ['/cleanup-stale-calls', 'scope'],
+        ['/cleanup-stale-calls', 'missing'],
+      ]);
+      expect(lines.join('\n')).not.toContain(SCRAPE);
       // Reads still work with it; ingest stays open as before (no ingest token configured).
       expect(
         (await fetch(`${only.url}/metrics`, { headers: { authorization: `Bearer ${SCRAPE}` } })).status,
