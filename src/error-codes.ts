@@ -55,7 +55,7 @@ export const ERROR_CODES = {
   ST_INVALID_ROUTE_PATH: def('A route path that is not `/segment/segment`.'),
   ST_INVALID_METHOD: def('An HTTP method that is not upper-case.'),
   ST_INVALID_HANDLER: def('A route without a handler function.'),
-  ST_INVALID_AUTH_KIND: def('A route auth kind other than scrape, ingest or none.'),
+  ST_INVALID_AUTH_KIND: def('A route auth kind other than scrape, ingest, admin or none.'),
   ST_ROUTE_AUTH: def('Two overlapping routes with different auth.'),
   ST_INVALID_REALM: def('An auth realm that is not a lower-case word.'),
 
@@ -138,6 +138,7 @@ export const ERROR_CODES = {
   ST_BAD_REQUEST: req(400, 'A request that could not be read.'),
   ST_INVALID_JSON: req(400, 'A body that is not JSON or NDJSON.'),
   ST_UNAUTHORIZED: req(401, 'A missing or wrong bearer token.'),
+  ST_FORBIDDEN: req(403, 'A valid token whose scope does not cover the route (a scrape token on cleanup).'),
   ST_NOT_FOUND: req(404, 'No such route.'),
   ST_METHOD_NOT_ALLOWED: req(405, 'A method the route does not serve; `Allow` lists those it does.'),
   ST_BODY_TOO_LARGE: req(413, 'A body over the size limit.'),

@@ -7,6 +7,7 @@ import { healthIndicators } from '../analytics/health.js';
 import { CONFIG_PACKS, type SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
+import { rememberSecrets, secretValues } from '../guard/secrets.js';
 import {
   diskSpaceCheck,
   eventLoopCheck,
@@ -19,6 +20,7 @@ import { httpOptionsFromConfig } from '../http/from-config.js';
 import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
+import type { AuthKind } from '../http/router.js';
 import { stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { traceIds } from '../logs/logger.js';
@@ -36,6 +38,7 @@ import { ModemSource } from '../sources/modem/source.js';
 import { Simulator } from '../sources/simulator/simulator.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
+import { type PrivacyConfig, recordIds } from '../store/privacy.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
@@ -67,6 +70,8 @@ export interface SidecarHandle {
   readonly hep: readonly HepListener[];
   /** The store, as logs name it: the SQLite file, or the PostgreSQL URL without its password. */
   readonly store: string;
+  /** Every route with the scope it needs (docs/http.md, Route scopes). */
+  routes(): Array<{ method: string; path: string; auth: AuthKind }>;
 }
 
 /**
@@ -82,6 +87,9 @@ export async function startSidecar(
   config: SidetoneConfig,
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
+  // Every configured secret is masked wherever it would be shown (logs, health, errors), even in a
+  // driver's message that quotes it.
+  rememberSecrets(secretValues(config));
   const log =
     options.logger ??
     createLogger({
@@ -133,6 +141,7 @@ export async function startSidecar(
   const store = instrumentStore(opened.store, registry, { prefix: config.metrics.prefix });
   const sink = storeSink(bus, store, {
     trunks: labels.trunks,
+    modems: labels.modems,
     // The message of a refused write quotes the value (a number, a call id): log its class and
     // code only, never the text or a stack that carries it.
     onError: (err) =>
@@ -155,15 +164,23 @@ export async function startSidecar(
   // Everything listening so far makes an event into data (a metric, a stored row); the trace
   // sink does too when its spans leave the process. The call log only repeats the store.
   const stored = listenedTypes(bus);
+  // Call ids as the store keeps them (a keyed `cid:…` hash unless revealed), on spans and lines too.
+  const callIds = recordIds(opened.privacy, 'cid');
   const traces = traceSink(bus, {
     ...(otel !== undefined && { tracer: otel.tracer }),
     hashKey: numbersKey,
+    callIds,
+    trunks: labels.trunks,
   });
   const stopUnconsumed = countUnconsumed(bus, registry, {
     consumed: otel === undefined ? stored : listenedTypes(bus),
     log,
   });
-  const stopCallLog = callEventLog(bus, log, { spanContext: (id) => traces.spanContext(id) });
+  const stopCallLog = callEventLog(bus, log, {
+    spanContext: (id) => traces.spanContext(id),
+    callIds,
+    trunks: labels.trunks,
+  });
   const stopMaintenance = startMaintenance(store, {
     intervalMs: 60_000,
     maxActiveSeconds: config.store.zombie_max_seconds,
@@ -380,7 +397,16 @@ export async function startSidecar(
     },
     'sidetone listening',
   );
-  return { url: served.url, close, done, bus, registry, hep: hepListeners, store: opened.label };
+  return {
+    url: served.url,
+    close,
+    done,
+    bus,
+    registry,
+    hep: hepListeners,
+    store: opened.label,
+    routes: () => app.routes(),
+  };
 }
 
 /** Trunk names from HEP trunk rules become labels too: a rule is a declaration of the trunk. */
@@ -447,18 +473,19 @@ function originOf(url: string): string {
   }
 }
 
-/** The app with an audit line for every refused credential (the 401s it answers). */
+/** The app with an audit line for every refused credential (the 401s and 403s it answers). */
 function audited(app: App, audit: ReturnType<typeof auditLog>): App {
   return {
     ...app,
     async fetch(req) {
       const res = await app.fetch(req);
-      if (res.status === 401) {
+      if (res.status === 401 || res.status === 403) {
         const sent = (req.headers.get('authorization') ?? '').trim();
         const realm = /realm="([a-z0-9_-]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
         audit.refusedCredential({
           realm: realm ?? 'unknown',
-          reason: sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
+          reason:
+            res.status === 403 ? 'scope' : sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
           method: req.method,
           path: new URL(req.url).pathname,
         });
@@ -507,8 +534,12 @@ async function openStore(
   config: SidetoneConfig,
   dbPath: string,
   key: string,
-): Promise<{ store: CallStore; probe: () => Promise<void>; label: string }> {
-  const privacy = { hashKey: key, storeRaw: config.store.store_raw_numbers };
+): Promise<{ store: CallStore; probe: () => Promise<void>; label: string; privacy: PrivacyConfig }> {
+  const privacy = {
+    hashKey: key,
+    storeRaw: config.store.store_raw_numbers,
+    revealCallIds: config.store.reveal_call_ids,
+  };
   if (config.store.url === undefined) {
     // With a second core the store commits one batch while the main thread parses the next.
     const writerThread = config.store.writer_thread && availableParallelism() > 1;
@@ -518,7 +549,7 @@ async function openStore(
       writerThread,
       checkpointThread: config.store.checkpoint_thread,
     });
-    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath };
+    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }
   const { openPostgresCallStore } = await import('../store/postgres.js');
   const store = await openPostgresCallStore({
@@ -526,7 +557,7 @@ async function openStore(
     privacy,
     ...(config.store.instance === undefined ? {} : { instance: config.store.instance }),
   });
-  return { store, probe: () => store.probeWritable(), label: store.url };
+  return { store, probe: () => store.probeWritable(), label: store.url, privacy };
 }
 
 function hashKey(config: SidetoneConfig, dbPath: string, log: Logger): string {

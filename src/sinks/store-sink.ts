@@ -5,6 +5,7 @@ import type { EventOf, SidetoneEvent } from '../events/types.js';
 import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
 import { type ReportScore, reportScore } from '../telephony/outcome/media.js';
 import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
+import { Enum } from '../telephony/table.js';
 
 export interface StoreSinkOptions {
   /** Write queued updates at least this often. Default 50 ms. */
@@ -14,11 +15,17 @@ export interface StoreSinkOptions {
   /** Called when a write fails (the updates of that batch are counted in `failed`). */
   onError?: (err: unknown) => void;
   /**
-   * Configured trunk names (the `trunks` label list). When given, a trunk not in it is stored as
-   * `other`, as the metric packs label it: a free-form name never reaches the store or its views,
-   * and the per-trunk dashboard matches the per-trunk PromQL. The sidecar always passes its list.
+   * Configured trunk names (the `trunks` label list). A trunk not in it (any trunk, when none is
+   * given) is stored as `other`, as the metric packs label it: a free-form name never reaches the
+   * store or its views, and the per-trunk dashboard matches the per-trunk PromQL.
    */
   trunks?: readonly string[];
+  /**
+   * Configured modem names (the `modems` label list): an SMS's gateway is stored as one of them or
+   * `other`, like trunks. A delivery report matches its submission by reference on that gateway,
+   * so list every modem that sends.
+   */
+  modems?: readonly string[];
   /** Updates kept for a later flush after a failed write (then dropped and counted). Default 100 000. */
   maxRetained?: number;
 }
@@ -123,8 +130,12 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     queued();
   };
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
-  const known = options.trunks === undefined ? undefined : new Set(options.trunks);
-  const trunkOf = (t: string) => (known === undefined || known.has(t) ? t : 'other');
+  const trunks = new Enum(options.trunks ?? []);
+  const modems = new Enum(options.modems ?? []);
+  const matchOf = (e: { modem?: string | undefined; reference?: string | number | undefined }): SmsMatch => ({
+    reference: String(e.reference),
+    ...(e.modem !== undefined && { gateway: modems.name(e.modem) }),
+  });
 
   const offs = [
     // Call updates are built field by field, not with `...(cond && { x })`: each such spread
@@ -138,7 +149,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         direction: e.direction,
         channel: e.channel,
       };
-      if (e.trunk !== undefined) u.trunk = trunkOf(e.trunk);
+      if (e.trunk !== undefined) u.trunk = trunks.name(e.trunk);
       if (e.from !== undefined) u.from = e.from;
       if (e.to !== undefined) u.to = e.to;
       call(u);
@@ -180,7 +191,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         at: at(e),
         from: e.from,
         ...(e.to !== undefined && { to: e.to }),
-        ...(e.modem !== undefined && { gateway: e.modem }),
+        ...(e.modem !== undefined && { gateway: modems.name(e.modem) }),
         ...(e.segments !== undefined && { segments: e.segments }),
       }),
     ),
@@ -191,7 +202,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         at: at(e),
         to: e.to,
         ...(e.from !== undefined && { from: e.from }),
-        ...(e.modem !== undefined && { gateway: e.modem }),
+        ...(e.modem !== undefined && { gateway: modems.name(e.modem) }),
         ...(e.segments !== undefined && { segments: e.segments }),
         ...(e.reference !== undefined && { reference: String(e.reference) }),
       }),
@@ -264,10 +275,6 @@ function reportId(e: {
   ts?: number | undefined;
 }): string {
   return e.id ?? `report:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
-}
-
-function matchOf(e: { modem?: string | undefined; reference?: string | number | undefined }): SmsMatch {
-  return { reference: String(e.reference), ...(e.modem !== undefined && { gateway: e.modem }) };
 }
 
 /**

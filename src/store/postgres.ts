@@ -34,7 +34,15 @@ import {
 import { readStatement, WarmConnections } from './postgres-pool.js';
 import { dropExpired } from './postgres-retention.js';
 import * as SQL from './postgres-sql.js';
-import { checkPrivacyConfig, mayReveal, numberProtector, type PrivacyConfig } from './privacy.js';
+import {
+  checkPrivacyConfig,
+  mayReveal,
+  numberProtector,
+  type PrivacyConfig,
+  recordIds,
+  withStoredCallIds,
+  withStoredSmsIds,
+} from './privacy.js';
 import {
   type Bound,
   durationPercentiles,
@@ -45,6 +53,7 @@ import {
 import { OVERVIEW_COLUMNS } from './rollup-sql.js';
 import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } from './sqlite-rows.js';
 import { bucketSize } from './sqlite-sql.js';
+import { rewritePostgresIds } from './stored-ids.js';
 import type {
   Bucket,
   CallOverview,
@@ -151,6 +160,10 @@ export class PostgresCallStore implements CallStore {
   private readonly warm = new WarmConnections();
   private readonly privacy: PrivacyConfig;
   private readonly protect: Protect;
+  /** Call and message ids and submission references as the database keeps them: keyed hashes unless revealed (privacy.ts). */
+  private readonly callIds: (id: string) => string;
+  private readonly messageIds: (id: string) => string;
+  private readonly references: (reference: string) => string;
   private readonly exactPercentilesUpTo: number;
   private closed = false;
   /** The largest filing lag read from `call_days` so far: what the bounds read plans with. */
@@ -180,6 +193,9 @@ export class PostgresCallStore implements CallStore {
     }
     this.privacy = checkPrivacyConfig(opts.privacy);
     this.protect = numberProtector(this.privacy);
+    this.callIds = recordIds(this.privacy, 'cid');
+    this.messageIds = recordIds(this.privacy, 'mid');
+    this.references = recordIds(this.privacy, 'ref');
     this.url = redactUrl(opts.url);
     this.instance = opts.instance ?? hostname();
     this.exactPercentilesUpTo = opts.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO;
@@ -245,6 +261,8 @@ export class PostgresCallStore implements CallStore {
           m.description,
         ]);
       }
+      // Raw ids of an older version hashed, under the same lock (stored-ids.ts).
+      await rewritePostgresIds(client, this.privacy);
       await client.query('COMMIT');
       this.schemaVersion = Math.max(current, SQL.PG_LATEST_VERSION);
       this.warm.ready = true;
@@ -428,31 +446,32 @@ export class PostgresCallStore implements CallStore {
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
     // A batch of one: filing the call takes its key row and maybe a partition, in one transaction.
-    await this.callBatch('apply', [update]);
+    await this.callBatch('apply', withStoredCallIds([update], this.callIds));
   }
 
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
     if (updates.length === 0) return 0;
-    await this.callBatch('applyBatch', updates);
+    await this.callBatch('applyBatch', withStoredCallIds(updates, this.callIds));
     return updates.length;
   }
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    await this.smsBatch('applySms', [update]);
+    await this.smsBatch('applySms', withStoredSmsIds([update], this.messageIds, this.references));
   }
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
     if (updates.length === 0) return 0;
-    await this.smsBatch('applySmsBatch', updates);
+    await this.smsBatch('applySmsBatch', withStoredSmsIds(updates, this.messageIds, this.references));
     return updates.length;
   }
 
+  /** A call by the id it was sent with, or by the hashed id reads show (`cid:…`). */
   async getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined> {
-    const [row] = await this.tuples<CallTuple>('getCall', SQL.CALL_BY_ID, [callId]);
+    const [row] = await this.tuples<CallTuple>('getCall', SQL.CALL_BY_ID, [this.callIds(callId)]);
     return row && toCallRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 
@@ -650,8 +669,9 @@ export class PostgresCallStore implements CallStore {
     return r.rows[0]?.n ?? 0;
   }
 
+  /** A message by the id it was sent with, or by the hashed id reads show (`mid:…`). */
   async getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined> {
-    const [row] = await this.tuples<SmsTuple>('getSms', SQL.SMS_BY_ID, [messageId]);
+    const [row] = await this.tuples<SmsTuple>('getSms', SQL.SMS_BY_ID, [this.messageIds(messageId)]);
     return row && toSmsRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 

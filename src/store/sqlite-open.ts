@@ -12,6 +12,7 @@ import { SQLITE_QUEUE } from './rollup-sql.js';
 import { BACKSTOP_PAGES, checkpointsOnThread } from './sqlite-checkpoint.js';
 import { SqliteRollups } from './sqlite-rollups.js';
 import * as SQL from './sqlite-sql.js';
+import { rewriteSqliteIds } from './stored-ids.js';
 
 export interface SqliteCallStoreOptions {
   /** Database file, created (with its directory) on first use; `:memory:` for a throwaway store. */
@@ -156,6 +157,7 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     // With the checkpoint thread (sqlite-checkpoint.ts) a writer's own checkpoint is the backstop.
     if (checkpointsOnThread(opts)) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     const schemaVersion = migrate(db, path);
+    rewriteSqliteIds(db, opts.privacy);
     return { db, path, schemaVersion, statements: prepareAll(db), rollups: new SqliteRollups(db) };
   } catch (e) {
     db?.close();

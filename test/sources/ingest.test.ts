@@ -122,11 +122,15 @@ describe('POST /events', () => {
     expect(seen).toEqual([]);
   });
 
-  it('needs the ingest token: none, wrong, or the scrape token are 401', async () => {
+  it('needs the ingest token: none or wrong are 401, the scrape token (valid, other scope) 403', async () => {
     const body = JSON.stringify({ type: 'heartbeat' });
-    for (const token of [null, 'wrong-token-0123456789abcdef', SCRAPE]) {
+    for (const [token, status] of [
+      [null, 401],
+      ['wrong-token-0123456789abcdef', 401],
+      [SCRAPE, 403],
+    ] as const) {
       const res = await post(body, 'application/json', token);
-      expect(res.status).toBe(401);
+      expect(res.status).toBe(status);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
     expect(seen).toEqual([]);
