@@ -142,7 +142,10 @@ describe('secrets never printed', () => {
           accepts(k.path, `${s}://user:probe-password@host.example/x?access_token=probe`),
         );
         if (scheme === undefined) continue;
-        setPath(raw, k.path, credentialUrl(scheme, host(k.path), scheme === 'postgres' ? '/sidetone' : ''));
+        // A runbook URL names a page; the others are endpoints at the host's root.
+        const path =
+          scheme === 'postgres' ? '/sidetone' : k.path === 'alerts.runbook_url' ? '/runbook.md' : '';
+        setPath(raw, k.path, credentialUrl(scheme, host(k.path), path));
         planted.push(k.path);
         urlKeys.push(k.path);
       } else if (isSecretPath(k.path)) {
@@ -163,7 +166,12 @@ describe('secrets never printed', () => {
       'auth.scrape_tokens',
     ])
       expect(planted, k).toContain(k);
-    expect(urlKeys.sort()).toEqual(['otel.endpoint', 'push.remote_write_url', 'store.url']);
+    expect(urlKeys.sort()).toEqual([
+      'alerts.runbook_url',
+      'otel.endpoint',
+      'push.remote_write_url',
+      'store.url',
+    ]);
 
     const outputs: Array<[string, string]> = [];
     const withStore = join(dir, 'all.toml');
