@@ -8,8 +8,10 @@
 import { hostname } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import pg from 'pg';
-import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
+import { type CodeOf, SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
+import { Backoff } from './backoff.js';
 import { drain } from './drain.js';
+import { faultCause } from './faults.js';
 import {
   foldCallStats,
   foldOverview,
@@ -83,10 +85,23 @@ export interface PostgresCallStoreOptions {
   poolSize?: number;
   /** As in SQLite: answered calls in a range up to which percentiles are exact (default 10,000). */
   exactPercentilesUpTo?: number;
+  /**
+   * A connection, or a free one of the pool, not had within this fails the operation with
+   * `ST_STORE_UNAVAILABLE` (default 5000 ms): a server that is down or hung answers in bounded time.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * The server cancels a statement running longer (`statement_timeout`); a server that does not
+   * answer at all (stopped, partitioned) is given up on 1 s later and the connection dropped
+   * (default 10,000 ms). Migrations are not limited.
+   */
+  statementTimeoutMs?: number;
 }
 
 const DAY_MS = 86_400_000;
 const BATCH = 2000;
+/** How long a migration statement may run (the client's read timeout; the server's is lifted). */
+const MIGRATION_TIMEOUT_MS = 3_600_000;
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** BIGINT and NUMERIC (counts, sums, epoch ms) as numbers: they fit a double in this schema. */
@@ -153,6 +168,11 @@ export class PostgresCallStore implements CallStore {
   private readonly protect: Protect;
   private readonly exactPercentilesUpTo: number;
   private closed = false;
+  private readonly schema: string | undefined;
+  /** An open in flight (`open`), shared by whoever needs the store meanwhile. */
+  private opening: Promise<void> | undefined;
+  private readonly openBackoff = new Backoff(250, 5000);
+  private openError: unknown;
   /** The largest filing lag read from `call_days` so far: what the bounds read plans with. */
   private lag = 0;
   /** The days whose partitions exist, as far as this store knows (postgres-partitions.ts). */
@@ -191,6 +211,8 @@ export class PostgresCallStore implements CallStore {
     let options = `-c sidetone.instance=${esc(this.instance)} -c plan_cache_mode=force_custom_plan`;
     if (opts.schema !== undefined) options += ` -c search_path=${opts.schema}`;
     this.poolSize = opts.poolSize ?? 4;
+    this.schema = opts.schema;
+    const statementTimeoutMs = opts.statementTimeoutMs ?? 10_000;
     this.pool = new pg.Pool({
       connectionString: opts.url,
       max: this.poolSize,
@@ -201,9 +223,63 @@ export class PostgresCallStore implements CallStore {
       onConnect: this.warm.onConnect,
       options,
       types: TYPES,
+      // Bounded waits (issue 31): a stopped server (SIGSTOP) held every request for as long as it
+      // stayed stopped. The server cancels a long statement itself; one that cannot answer at all
+      // is given up on by the client a second later, and that connection is dropped (`release`).
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 1000,
+      // A peer gone without a word (a partition) is found on idle connections too.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
-    // An idle connection the server drops must not crash the process; the next query reconnects.
+    // A connection the server ends (a restart, `pg_ctl stop`) emits 'error' on its client. An idle
+    // one is the pool's (its 'error' event); one lent out has no listener of pg-pool's, and an
+    // unhandled 'error' ended the process (9 of 10 stops under ingest, issue 31). The query in
+    // flight rejects with the same error, and the broken client is dropped when it is released.
     this.pool.on('error', () => {});
+    this.pool.on('connect', (client) => client.on('error', () => {}));
+  }
+
+  /**
+   * Migrate and open the pool, as `openPostgresCallStore` does. A store constructed but not open
+   * yet (the sidecar starting while the database is down) opens on first use, retried with
+   * backoff; until then every operation fails with `ST_STORE_UNAVAILABLE`.
+   */
+  async open(): Promise<void> {
+    this.assertOpen('open');
+    if (this.schemaVersion > 0) return;
+    this.opening ??= (async () => {
+      try {
+        await this.migrate(this.schema);
+        await this.fillPool();
+      } finally {
+        this.opening = undefined;
+      }
+    })();
+    return this.opening;
+  }
+
+  /** Open on first use (see `open`), no more often than the backoff allows. */
+  private async ready(what: string): Promise<void> {
+    if (this.opening === undefined && !this.openBackoff.due()) {
+      throw new StoreError(
+        'ST_STORE_UNAVAILABLE',
+        `call store ${this.url}: ${what} failed: not connected yet (${faultCause(this.openError)}); retried shortly`,
+        { cause: this.openError },
+      );
+    }
+    try {
+      await this.open();
+      this.openBackoff.reset();
+    } catch (e) {
+      if (this.schemaVersion === 0) {
+        this.openBackoff.failed();
+        this.openError = e;
+      }
+      // Migrated, but warming the pool failed: the reads are prepared on first use instead.
+      if (this.schemaVersion === 0) throw this.wrap(e, what);
+    }
   }
 
   /** Open every connection of the pool now, each with the rollup reads prepared (postgres-pool.ts). */
@@ -218,18 +294,33 @@ export class PostgresCallStore implements CallStore {
 
   /** Create the schema if asked, and bring it to the latest version under an advisory lock. */
   async migrate(schema?: string): Promise<number> {
-    const client = await this.connect('migrate');
+    this.assertOpen('migrate');
+    let client: pg.PoolClient;
     try {
-      await client.query('BEGIN');
+      client = await this.pool.connect();
+    } catch (e) {
+      throw this.wrap(e, 'migrate');
+    }
+    // A migration may rewrite big tables or wait for another instance's: neither timeout applies.
+    const q = (text: string, values?: unknown[]) =>
+      client.query({
+        text,
+        ...(values && { values }),
+        query_timeout: MIGRATION_TIMEOUT_MS,
+      } as pg.QueryConfig);
+    let broken: unknown;
+    try {
+      await q('BEGIN');
+      await q('SET LOCAL statement_timeout = 0');
       // One migrator at a time across instances (CREATE SCHEMA IF NOT EXISTS races too); the lock
       // ends with the transaction.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('sidetone.migrate'))");
-      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await client.query(
+      await q("SELECT pg_advisory_xact_lock(hashtext('sidetone.migrate'))");
+      if (schema !== undefined) await q(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await q(
         'CREATE TABLE IF NOT EXISTS sidetone_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
       );
-      const r = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM sidetone_schema');
-      const current = r.rows[0]?.v ?? 0;
+      const r = await q('SELECT MAX(version) AS v FROM sidetone_schema');
+      const current = (r.rows[0] as { v: number | null } | undefined)?.v ?? 0;
       if (current > SQL.PG_LATEST_VERSION) {
         throw new StoreError(
           'ST_STORE_SCHEMA_TOO_NEW',
@@ -239,26 +330,27 @@ export class PostgresCallStore implements CallStore {
       }
       for (const m of SQL.PG_MIGRATIONS) {
         if (m.version <= current) continue;
-        await client.query(m.sql);
-        await client.query('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [
+        await q(m.sql);
+        await q('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [
           m.version,
           m.description,
         ]);
       }
-      await client.query('COMMIT');
+      await q('COMMIT');
       this.schemaVersion = Math.max(current, SQL.PG_LATEST_VERSION);
       this.warm.ready = true;
       return this.schemaVersion;
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
+      broken = await rollback(client, e);
       throw this.wrap(e, 'migrate');
     } finally {
-      client.release();
+      client.release(broken as Error | undefined);
     }
   }
 
   private async connect(what: string): Promise<pg.PoolClient> {
     this.assertOpen(what);
+    if (this.schemaVersion === 0) await this.ready(what);
     try {
       return await this.pool.connect();
     } catch (e) {
@@ -275,7 +367,11 @@ export class PostgresCallStore implements CallStore {
     }
   }
 
-  /** Turn a driver error into a StoreError that names the fix; our own errors pass through. */
+  /**
+   * Turn a driver error into a StoreError that names the fix; our own errors pass through. Its code
+   * says what a writer can do (see faults.ts): retry (`ST_STORE_UNAVAILABLE`), free disk space
+   * (`ST_STORE_FULL`), drop the refused item (`ST_STORE_REFUSED`), or look (`ST_STORE_POSTGRES`).
+   */
   private wrap(e: unknown, what: string): Error {
     if (e instanceof SidetoneError) return e;
     const code = String((e as { code?: unknown })?.code ?? '');
@@ -289,8 +385,12 @@ export class PostgresCallStore implements CallStore {
             ? 'create the database first (createdb NAME) or fix its name in the store URL'
             : code === '53100'
               ? 'the database disk is full; free space or lower retention'
-              : 'check the database server and its log';
-    return new StoreError('ST_STORE_POSTGRES', `call store ${this.url}: ${what} failed (${msg}); ${fix}`, {
+              : pgStoreCode(e) === 'ST_STORE_UNAVAILABLE'
+                ? 'the server is down, restarting or not answering; the write is retried'
+                : pgStoreCode(e) === 'ST_STORE_REFUSED'
+                  ? 'PostgreSQL cannot keep a value of this item; it is not retried'
+                  : 'check the database server and its log';
+    return new StoreError(pgStoreCode(e), `call store ${this.url}: ${what} failed (${msg}); ${fix}`, {
       cause: e,
     });
   }
@@ -302,6 +402,7 @@ export class PostgresCallStore implements CallStore {
     db: Db = this.pool,
   ): Promise<pg.QueryResult<R>> {
     this.assertOpen(what);
+    if (this.schemaVersion === 0) await this.ready(what);
     try {
       return await db.query<R>(text, values);
     } catch (e) {
@@ -312,6 +413,7 @@ export class PostgresCallStore implements CallStore {
   /** Rows as arrays, in column order (the tuple shapes the SQLite backend reads too). */
   private async tuples<T>(what: string, text: string, values: unknown[]): Promise<T[]> {
     this.assertOpen(what);
+    if (this.schemaVersion === 0) await this.ready(what);
     try {
       return (await this.pool.query({ text, values, rowMode: 'array' })).rows as T[];
     } catch (e) {
@@ -327,18 +429,19 @@ export class PostgresCallStore implements CallStore {
   private async transaction(what: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect(what);
+      let broken: unknown;
       try {
         await client.query('BEGIN');
         await fn(client);
         await client.query('COMMIT');
         return;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
+        broken = await rollback(client, e);
         const code = (e as { code?: unknown })?.code;
         if ((code === '40P01' || code === '40001') && attempt < 5) continue;
         throw this.wrap(e, what);
       } finally {
-        client.release();
+        client.release(broken as Error | undefined);
       }
     }
   }
@@ -516,16 +619,17 @@ export class PostgresCallStore implements CallStore {
    */
   private async snapshot<T>(what: string, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.connect(what);
+    let broken: unknown;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const r = await fn(client);
       await client.query('COMMIT');
       return r;
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
+      broken = await rollback(client, e);
       throw this.wrap(e, what);
     } finally {
-      client.release();
+      client.release(broken as Error | undefined);
     }
   }
 
@@ -539,6 +643,7 @@ export class PostgresCallStore implements CallStore {
     const { text, names } = SQL.ROLLUP_READS[what];
     const values = names.map((n) => (params as unknown as Record<string, unknown>)[n] ?? null);
     this.assertOpen(what);
+    if (this.schemaVersion === 0) await this.ready(what);
     try {
       // Named: each connection parses these long statements once (when it opens: postgres-pool.ts).
       const name = readStatement(what);
@@ -768,11 +873,45 @@ export class PostgresCallStore implements CallStore {
 export async function openPostgresCallStore(opts: PostgresCallStoreOptions): Promise<PostgresCallStore> {
   const store = new PostgresCallStore(opts);
   try {
-    await store.migrate(opts.schema);
-    await store.fillPool();
+    await store.open();
   } catch (e) {
     await store.close();
     throw e;
   }
   return store;
+}
+
+/**
+ * The catalogue code for a driver error (see faults.ts). A server's answer carries a SQLSTATE
+ * (PostgreSQL appendix A): a value it cannot keep (class 22 data exception, 23 integrity, 54
+ * program limit) is refused for good; the server shutting down, cancelling a statement past
+ * `statement_timeout`, short of resources or locks (08, 57, 53 but 53100, 40, 55P03), or a standby
+ * (25006) is unavailable for now; a full disk (53100) is full. An error without a SQLSTATE is the
+ * connection's (refused, reset, ended, timed out): unavailable.
+ */
+function pgStoreCode(e: unknown): CodeOf<'store'> {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  if (code === '53100' || code === 'ENOSPC') return 'ST_STORE_FULL';
+  if (!(e instanceof pg.DatabaseError))
+    return e instanceof Error && !isProgramError(e) ? 'ST_STORE_UNAVAILABLE' : 'ST_STORE_POSTGRES';
+  const cls = code.slice(0, 2);
+  if (cls === '22' || cls === '23' || cls === '54') return 'ST_STORE_REFUSED';
+  if (cls === '08' || cls === '57' || cls === '53' || cls === '40' || code === '55P03' || code === '25006')
+    return 'ST_STORE_UNAVAILABLE';
+  return 'ST_STORE_POSTGRES';
+}
+
+/** A bug of ours, not the connection's: never taken for an outage (it would be retried forever). */
+const isProgramError = (e: Error) =>
+  e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError;
+
+/**
+ * Roll back after `e`, unless `e` broke the connection (no SQLSTATE: it ended, or a read timed out
+ * with a statement still on it): then a ROLLBACK would wait behind that statement for a second
+ * timeout. Returns what to give `release`, which drops a broken connection from the pool.
+ */
+async function rollback(client: pg.PoolClient, e: unknown): Promise<unknown> {
+  if (!(e instanceof pg.DatabaseError)) return e instanceof Error ? e : new Error(String(e));
+  await client.query('ROLLBACK').catch(() => {});
+  return undefined;
 }

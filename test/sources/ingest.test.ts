@@ -32,7 +32,7 @@ describe('POST /events', () => {
     bus.onAny((e) => seen.push(e));
     const sink = storeSink(bus, store);
     app = createApp({ auth: { ingest: { tokens: [INGEST] }, scrape: { tokens: [SCRAPE] } } });
-    app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush(), maxBodyBytes: 4096 }), {
+    app.route('POST', '/events', ingestRoute(bus, { sink, maxBodyBytes: 4096 }), {
       auth: 'ingest',
     });
   });
@@ -232,7 +232,7 @@ describe('POST /events through the node adapter', () => {
     bus = new EventBus();
     const sink = storeSink(bus, store);
     const app = createApp();
-    app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush(), maxBodyBytes: 2048 }));
+    app.route('POST', '/events', ingestRoute(bus, { sink, maxBodyBytes: 2048 }));
     // The adapter allows more than the route: the route's own limit must still hold.
     served = await serve(app, { port: 0, bodyLimitBytes: 8192, logger: { info() {}, warn() {} } });
   });
