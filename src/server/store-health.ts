@@ -28,6 +28,10 @@ export interface StoreCheckOptions {
  * on a lock, or a failing probe is 503 with the cause. Liveness never runs it.
  */
 export function storeCheck(o: StoreCheckOptions): CheckDefinition {
+  // The probe in flight, shared by the checks that come while it runs: a database that does not
+  // answer (stopped) holds it until the statement timeout, and the registry runs no check again
+  // until the last one settles, which would hide the sink's state meanwhile.
+  let probing: { since: number; result: Promise<unknown> } | undefined;
   return {
     name: o.name,
     critical: true,
@@ -47,15 +51,43 @@ export function storeCheck(o: StoreCheckOptions): CheckDefinition {
           detail: `writes have waited ${seconds(stalled)} for the database lock (another process holds it)`,
         };
       }
-      try {
-        await o.probe();
-        return { status: 'pass', detail: 'writable' };
-      } catch (err) {
-        return { status: 'fail', detail: `not writable (${faultCause(err)})` };
+      if (probing === undefined) {
+        const p = {
+          since: performance.now(),
+          result: o.probe().then(
+            () => undefined,
+            (err: unknown) => err ?? 'failed',
+          ),
+        };
+        probing = p;
+        p.result.finally(() => {
+          if (probing === p) probing = undefined;
+        });
       }
+      const since = probing.since;
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        probing.result,
+        new Promise((r) => {
+          timer = setTimeout(r, PROBE_WAIT_MS, UNANSWERED);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (outcome === UNANSWERED) {
+        return {
+          status: 'fail',
+          detail: `the store has not answered a probe for ${seconds(performance.now() - since)}`,
+        };
+      }
+      if (outcome !== undefined) return { status: 'fail', detail: `not writable (${faultCause(outcome)})` };
+      return { status: 'pass', detail: 'writable' };
     },
   };
 }
+
+/** How long a check waits for the probe: below the registry's 500 ms timeout, so it can say why. */
+const PROBE_WAIT_MS = 400;
+const UNANSWERED = Symbol('unanswered');
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
