@@ -191,6 +191,17 @@ export class RetryingClients {
     }
   }
 
+  /** How the sidecar answered them. */
+  figures() {
+    return {
+      answers503: this.statuses[503] ?? 0,
+      answers507: this.statuses[507] ?? 0,
+      noRetryAfter: this.retryAfterMissing,
+      unanswered: this.unanswered,
+      slowestAnswerS: this.slowestMs / 1000,
+    };
+  }
+
   /** Acknowledged calls and SMS. */
   ackedIds() {
     return {
@@ -228,6 +239,24 @@ export async function readBack(store, clients, metricsText) {
     rolledTwice,
     countedTwice,
   };
+}
+
+/**
+ * End a scenario: wait until every batch is acknowledged, scrape the metrics (when `metrics`: one
+ * process lifetime), stop the sidecar gracefully and read the store back (`openStore()`). Returns
+ * the read-back figures, the exit and how the clients were answered.
+ */
+export async function finish(serve, clients, openStore, { metrics = true } = {}) {
+  await clients.drain();
+  const text = metrics ? await (await fetch(`${serve.url}/metrics`)).text() : undefined;
+  const rssPeakMiB = serve.rssPeakMiB();
+  const exit = await serve.stop();
+  const store = await openStore();
+  try {
+    return { ...(await readBack(store, clients, text)), exit, ...clients.figures(), rssPeakMiB };
+  } finally {
+    await store.close();
+  }
 }
 
 /** The sum of every sample of `name` in a text exposition. */

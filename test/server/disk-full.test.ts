@@ -7,11 +7,12 @@
  * (issue 31: 20,000 of 20,000 acknowledged calls lost).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillDisk } from '../../scripts/disk-fill.mjs';
 import { loadConfig } from '../../src/config/index.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/index.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
@@ -34,24 +35,6 @@ afterAll(async () => {
     rmSync(d, { recursive: true, force: true });
   }
 });
-
-/** Write 1 MiB files, then 4 KiB ones, until the disk at `at` refuses: returns them. */
-function fill(at: string): string[] {
-  const files: string[] = [];
-  for (const size of [1 << 20, 4096]) {
-    for (;;) {
-      const f = join(at, `fill${files.length}`);
-      try {
-        writeFileSync(f, Buffer.alloc(size));
-        files.push(f);
-      } catch {
-        rmSync(f, { force: true });
-        break;
-      }
-    }
-  }
-  return files;
-}
 
 const batch = () =>
   Array.from({ length: 300 }, (_, i) =>
@@ -76,7 +59,7 @@ describe('disk full under the store', () => {
       },
     });
     sidecar = await startSidecar(config, { signals: false, logger: pino({ level: 'silent' }) });
-    const fillers = fill(dir);
+    const fillers = fillDisk(dir);
     const post = () =>
       fetch(`${sidecar?.url}/events`, {
         method: 'POST',
@@ -139,7 +122,7 @@ describe('disk full under the store, more failed requests than the sink ever kep
       });
       return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
     };
-    const fillers = fill(big);
+    const fillers = fillDisk(big);
     // The first requests may still fit pages the database file already has; then 507 each.
     const refused: number[] = [];
     for (let n = 0; n < BATCHES; n++) {

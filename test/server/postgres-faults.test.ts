@@ -7,12 +7,13 @@
  *   than `store.stuck_seconds`): readiness fails once the oldest update has waited 10 s, naming it.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillDisk } from '../../scripts/disk-fill.mjs';
 import { loadConfig } from '../../src/config/index.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/index.js';
 import { startPostgres, type TempPostgres } from '../helpers/postgres.js';
@@ -87,19 +88,7 @@ describe('PostgreSQL faults', () => {
   it('a full disk under the tables answers 507 with Retry-After; the resend after freeing is stored once', async () => {
     const s = await start();
     expect((await post(s.url, 0)).status).toBe(200);
-    const fillers: string[] = [];
-    for (const size of [1 << 20, 4096]) {
-      for (;;) {
-        const f = join(tiny, `fill${fillers.length}`);
-        try {
-          writeFileSync(f, Buffer.alloc(size));
-          fillers.push(f);
-        } catch {
-          rmSync(f, { force: true });
-          break;
-        }
-      }
-    }
+    const fillers = fillDisk(tiny);
     // Pages the tables already have take a batch or two; then the tables must grow, and cannot.
     let full: Awaited<ReturnType<typeof post>> | undefined;
     let n = 1;

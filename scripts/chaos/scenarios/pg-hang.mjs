@@ -5,16 +5,7 @@
 // 503 during the hang and 200 after it, and every acknowledged call and SMS stored exactly once.
 import { openPostgresCallStore } from '../../../dist/store/postgres.js';
 import { startPostgres } from '../../pg-temp.mjs';
-import {
-  check,
-  getJson,
-  HASH_KEY,
-  RetryingClients,
-  readBack,
-  sleep,
-  startServe,
-  waitReady,
-} from '../lib.mjs';
+import { check, finish, getJson, HASH_KEY, RetryingClients, sleep, startServe, waitReady } from '../lib.mjs';
 
 /** The longest a request may take with the defaults: the statement timeout, its 1 s grace, slack. */
 const BOUND_S = 10 + 1 + 2;
@@ -55,40 +46,20 @@ export default {
           `hang ${i + 1}/${hangs} (${hangMs / 1000} s): readyz during it ${r?.status}, ready ${ms} ms after SIGCONT`,
         );
       }
-      await clients.drain();
-      const metrics = await (await fetch(`${serve.url}/metrics`)).text();
-      const exit = await serve.stop();
-      const store = await openPostgresCallStore({
-        url: pg.url,
-        privacy: { hashKey: HASH_KEY, storeRaw: false },
-      });
-      try {
-        const figures = await readBack(store, clients, metrics);
-        return check(
-          {
-            ...figures,
-            hangs,
-            hangS: hangMs / 1000,
-            exit,
-            answers503: clients.statuses[503] ?? 0,
-            noRetryAfter: clients.retryAfterMissing,
-            unanswered: clients.unanswered,
-            slowestAnswerS: clients.slowestMs / 1000,
-            readyz503DuringHang: readyz503,
-            readyzSlowestS,
-          },
-          {
-            exit: 0,
-            noRetryAfter: 0,
-            unanswered: 0,
-            readyz503DuringHang: hangs,
-            slowestAnswerS: (s) => s <= BOUND_S,
-            answers503: (n) => n > 0,
-          },
-        );
-      } finally {
-        await store.close();
-      }
+      const figures = await finish(serve, clients, () =>
+        openPostgresCallStore({ url: pg.url, privacy: { hashKey: HASH_KEY, storeRaw: false } }),
+      );
+      return check(
+        { ...figures, hangs, hangS: hangMs / 1000, readyz503DuringHang: readyz503, readyzSlowestS },
+        {
+          exit: 0,
+          noRetryAfter: 0,
+          unanswered: 0,
+          readyz503DuringHang: hangs,
+          slowestAnswerS: (v) => v <= BOUND_S,
+          answers503: (n) => n > 0,
+        },
+      );
     } finally {
       resume();
       await serve?.stop();

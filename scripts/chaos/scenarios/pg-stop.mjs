@@ -6,16 +6,7 @@
 // restart, and every acknowledged call and SMS stored exactly once.
 import { openPostgresCallStore } from '../../../dist/store/postgres.js';
 import { startPostgres } from '../../pg-temp.mjs';
-import {
-  check,
-  getJson,
-  HASH_KEY,
-  RetryingClients,
-  readBack,
-  sleep,
-  startServe,
-  waitReady,
-} from '../lib.mjs';
+import { check, finish, getJson, HASH_KEY, RetryingClients, sleep, startServe, waitReady } from '../lib.mjs';
 
 export default {
   name: 'pg-stop',
@@ -24,7 +15,6 @@ export default {
     const downMs = full ? 3000 : 1500;
     const pg = await startPostgres();
     let serve;
-    let clients;
     try {
       // Start-up with the database down: degraded, not dead.
       pg.halt('fast');
@@ -36,7 +26,7 @@ export default {
       const openedMs = await waitReady(serve.url, 200);
       log(`started degraded (readyz ${down?.status}), ready ${openedMs} ms after PostgreSQL came back`);
 
-      clients = new RetryingClients({ url: () => serve.url });
+      const clients = new RetryingClients({ url: () => serve.url });
       clients.start();
       let crashes = 0;
       let readyz503 = 0;
@@ -58,42 +48,29 @@ export default {
         recoveryMs = Math.max(recoveryMs, ms);
         log(`stop ${i + 1}/${stops} (${mode}): readyz during it ${r?.status}, ready again after ${ms} ms`);
       }
-      await clients.drain();
-      const metrics = await (await fetch(`${serve.url}/metrics`)).text();
-      const code = await serve.stop();
-      if (code !== 0) crashes++;
-      const store = await openPostgresCallStore({
-        url: pg.url,
-        privacy: { hashKey: HASH_KEY, storeRaw: false },
-      });
-      try {
-        const figures = await readBack(store, clients, metrics);
-        return check(
-          {
-            ...figures,
-            stops,
-            crashes,
-            startedDegraded,
-            causeNamed,
-            readyz503DuringStop: readyz503,
-            answers503: clients.statuses[503] ?? 0,
-            noRetryAfter: clients.retryAfterMissing,
-            unanswered: clients.unanswered,
-            slowestAnswerS: clients.slowestMs / 1000,
-            recoveryMaxS: recoveryMs / 1000,
-          },
-          {
-            crashes: 0,
-            startedDegraded: 1,
-            causeNamed: 1,
-            readyz503DuringStop: stops,
-            noRetryAfter: 0,
-            unanswered: 0,
-          },
-        );
-      } finally {
-        await store.close();
-      }
+      const figures = await finish(serve, clients, () =>
+        openPostgresCallStore({ url: pg.url, privacy: { hashKey: HASH_KEY, storeRaw: false } }),
+      );
+      if (figures.exit !== 0) crashes++;
+      return check(
+        {
+          ...figures,
+          stops,
+          crashes,
+          startedDegraded,
+          causeNamed,
+          readyz503DuringStop: readyz503,
+          recoveryMaxS: recoveryMs / 1000,
+        },
+        {
+          crashes: 0,
+          startedDegraded: 1,
+          causeNamed: 1,
+          readyz503DuringStop: stops,
+          noRetryAfter: 0,
+          unanswered: 0,
+        },
+      );
     } finally {
       await serve?.stop();
       await pg.stop();

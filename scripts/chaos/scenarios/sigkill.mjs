@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteCallStore } from '../../../dist/store/sqlite.js';
-import { HASH_KEY, RetryingClients, readBack, sleep, startServe } from '../lib.mjs';
+import { check, finish, HASH_KEY, RetryingClients, sleep, startServe } from '../lib.mjs';
 
 const PHASES = ['mid-request', 'mid-commit', 'idle'];
 
@@ -66,19 +66,23 @@ export default {
           log(`round ${round + 1}/${rounds} ${phase}: ${pending} batches in flight at the kill`);
         }
       }
-      await serve.stop();
-      const store = await openSqliteCallStore({ path: db, privacy: { hashKey: HASH_KEY, storeRaw: false } });
-      try {
-        return {
-          ...(await readBack(store, clients)),
+      // Metrics start again with each process: only the store can tell what was counted twice.
+      const figures = await finish(
+        serve,
+        clients,
+        () => openSqliteCallStore({ path: db, privacy: { hashKey: HASH_KEY, storeRaw: false } }),
+        { metrics: false },
+      );
+      return check(
+        {
+          ...figures,
           kills: rounds * PHASES.length,
           killsWithBatchesInFlight: inFlightAtKill,
           batchesResent: resent,
           restartMaxS,
-        };
-      } finally {
-        await store.close();
-      }
+        },
+        { exit: 0 },
+      );
     } finally {
       await serve?.stop();
       rmSync(dir, { recursive: true, force: true });
