@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
-import { Backoff } from '../store/backoff.js';
-import { storeFault } from '../store/faults.js';
 import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
 import { type ReportScore, reportScore } from '../telephony/outcome/media.js';
 import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
+import { type DeadLetter, type StoreSinkState, WriteQueue } from './write-queue.js';
+
+export type { DeadLetter, StoreSinkState } from './write-queue.js';
 
 export interface StoreSinkOptions {
   /** Write queued updates at least this often. Default 50 ms. */
@@ -29,29 +30,6 @@ export interface StoreSinkOptions {
    * `stats.overflowed`. Default 100,000 (about 20 MB).
    */
   maxPending?: number;
-}
-
-/** An update the store refused for what it holds (see store/faults.ts `refused`). */
-export interface DeadLetter {
-  /** Its number in the order the sink took updates ({@link StoreSink.sequence}). */
-  seq: number;
-  kind: 'call' | 'sms';
-  /** The store's error code (`ST_STORE_INVALID_UPDATE`, `ST_STORE_REFUSED`). */
-  code: string;
-  /** The field the store named, when it named one. */
-  path: string;
-}
-
-/** How far the sink is behind the store, for readiness. */
-export interface StoreSinkState {
-  /** Updates not written yet (queued, in flight or kept after a failure). */
-  pending: number;
-  /** How long the oldest of them has waited, in ms (0 when none). */
-  oldestMs: number;
-  /** The last write's error while writes fail (undefined once one succeeds). */
-  error: unknown;
-  /** Failed writes in a row. */
-  failures: number;
 }
 
 /** The store sink: what it has written, and how to wait until everything queued is durable. */
@@ -78,7 +56,10 @@ export interface StoreSink {
    * stored, once.
    */
   take(event: SidetoneEvent): void;
-  /** Run `fn` (which emits events already taken) with the sink not listening to the bus. */
+  /**
+   * Run `fn` (which emits events already taken) with the sink not listening to the bus. Synchronous:
+   * an event a listener emitted meanwhile would be missed too, and none does.
+   */
   ignoring(fn: () => void): void;
   /** Drop the updates numbered `from` to `to` (exclusive) not written yet: their request failed. */
   discard(from: number, to: number): void;
@@ -101,27 +82,17 @@ const SMS_REASON: Record<string, SmsFailureReason> = {
 
 type Handlers = { [T in EventType]?: (e: EventOf<T>) => void };
 
-/** Dead letters remembered for {@link StoreSink.deadLetters}. */
-const LETTERS_KEPT = 1024;
-
-/** Updates a write could not store because the store failed (not for what they hold): from `index` on. */
-class Unwritten {
-  constructor(
-    readonly index: number,
-    readonly error: unknown,
-  ) {}
-}
-
 /**
  * Feed the call store from the bus: call lifecycle, media reports and transcripts become one
  * record per call; SMS events one record per message. Updates are queued and written in one
  * transaction per batch, because a transaction per event would cap ingest at the disk's fsync rate.
  *
  * Nothing queued is dropped while the store fails: a failed write keeps its updates, in order, for
- * the next (the client's retry, or the timer, with backoff while the store keeps failing), up to
- * `maxPending`. An update the store refuses for what it holds fails every retry too: it is found
- * (the batch halved until the refused updates stand alone), dead-lettered and counted, and the rest
- * of its batch written.
+ * the next (the timer's, with backoff while the store keeps failing), up to `maxPending`. An update
+ * the store refuses for what it holds fails every retry too: it is dead-lettered and counted, and
+ * the rest of its batch written (write-queue.ts). Ingest takes a request's events directly (`take`),
+ * waits for them to be durable, and only then emits them to the bus (`ignoring` the sink): a request
+ * that failed is dropped (`discard`), never counted, and stored by its retry.
  *
  * @example
  * const sink = storeSink(bus, store);
@@ -129,191 +100,14 @@ class Unwritten {
  * await sink.flush(); // the call is now durable
  */
 export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOptions = {}): StoreSink {
-  const maxBatch = options.maxBatch ?? 2000;
-  const maxPending = options.maxPending ?? 100_000;
-  // The queue: updates in the order they came, with their numbers (for dead letters).
-  let calls: CallUpdate[] = [];
-  let callSeq: number[] = [];
-  let sms: SmsUpdate[] = [];
-  let smsSeq: number[] = [];
-  let sequence = 0;
-  let inFlight = 0;
-  /** performance.now() when the oldest unwritten update was queued (undefined: none is). */
-  let oldestAt: number | undefined;
-  let lastError: unknown;
-  const backoff = new Backoff();
-  const letters: DeadLetter[] = [];
-  const stats = { written: 0, deadLettered: 0, overflowed: 0 };
-  const pendingCount = () => calls.length + sms.length + inFlight;
-
-  const deadLetter = (kind: 'call' | 'sms', seq: number, err: unknown) => {
-    const issue = (err as { issues?: ReadonlyArray<{ path: string }> }).issues?.[0];
-    const letter: DeadLetter = {
-      seq,
-      kind,
-      code: String((err as { code?: unknown }).code ?? 'unknown'),
-      path: issue?.path ?? '',
-    };
-    stats.deadLettered++;
-    if (letters.length >= LETTERS_KEPT) letters.shift();
-    letters.push(letter);
-    options.onDeadLetter?.(letter);
-  };
-
-  /**
-   * Write `items` (one batch); a refused batch is halved until each refused update stands alone,
-   * in order, so what is written keeps the order it came in. Throws Unwritten from the first update
-   * not written when the store itself fails.
-   */
-  const commit = async <U>(
-    kind: 'call' | 'sms',
-    apply: (us: readonly U[]) => Promise<number>,
-    items: readonly U[],
-    seqs: readonly number[],
-    from: number,
-    to: number,
-  ): Promise<void> => {
-    let err: unknown;
-    try {
-      stats.written += await apply(from === 0 && to === items.length ? items : items.slice(from, to));
-      return;
-    } catch (e) {
-      err = e;
-    }
-    if (storeFault(err) !== 'refused') throw new Unwritten(from, err);
-    if (to - from === 1) return deadLetter(kind, seqs[from] as number, err);
-    const mid = (from + to) >>> 1;
-    await commit(kind, apply, items, seqs, from, mid);
-    await commit(kind, apply, items, seqs, mid, to);
-  };
-
-  /** One write of everything queued; updates the store could not take go back to the queue's head. */
-  const writeQueued = async (): Promise<void> => {
-    if (calls.length + sms.length === 0) return;
-    const c = calls;
-    const cs = callSeq;
-    const s = sms;
-    const ss = smsSeq;
-    calls = [];
-    callSeq = [];
-    sms = [];
-    smsSeq = [];
-    inFlight = c.length + s.length;
-    const started = performance.now();
-    const run = async <U>(
-      kind: 'call' | 'sms',
-      items: readonly U[],
-      seqs: readonly number[],
-      apply: (us: readonly U[]) => Promise<number>,
-    ): Promise<Unwritten | undefined> => {
-      if (items.length === 0) return undefined;
-      try {
-        await commit(kind, apply, items, seqs, 0, items.length);
-        return undefined;
-      } catch (e) {
-        if (e instanceof Unwritten) return e;
-        throw e;
-      }
-    };
-    let failure: Unwritten | undefined;
-    try {
-      const fc = await run('call', c, cs, (us) => store.applyBatch(us));
-      // The store just failed: the SMS wait for the next write rather than meet a second timeout.
-      const fs =
-        fc === undefined
-          ? await run('sms', s, ss, (us) => store.applySmsBatch(us))
-          : new Unwritten(0, fc.error);
-      // What the store could not take goes back to the head of the queue, before anything queued
-      // during this write, so it is written in the order it came.
-      if (fc !== undefined) {
-        calls = c.slice(fc.index).concat(calls);
-        callSeq = cs.slice(fc.index).concat(callSeq);
-      }
-      if (fs !== undefined) {
-        sms = s.slice(fs.index).concat(sms);
-        smsSeq = ss.slice(fs.index).concat(smsSeq);
-      }
-      failure = fc ?? fs;
-    } finally {
-      inFlight = 0;
-      // Updates queued during the write are younger than its start; none left: nothing waits.
-      if (calls.length + sms.length === 0) oldestAt = undefined;
-      else if (failure === undefined) oldestAt = started;
-    }
-    if (failure !== undefined) {
-      lastError = failure.error;
-      backoff.failed();
-      options.onError?.(failure.error);
-      throw failure.error;
-    }
-    lastError = undefined;
-    backoff.reset();
-  };
-
-  // Group commit: flushes that arrive while a write is in flight share the next write, which takes
-  // everything queued when it starts, so each resolves only after its own updates commit. With 4
-  // ingest clients that is one transaction for up to 3 requests instead of one each: in the ingest
-  // bench, a message to the writer thread and a commit with its rollups per request were ~20 % of
-  // that thread's time.
-  let current: Promise<void> | undefined;
-  let next: Promise<void> | undefined;
-  const start = (): Promise<void> => {
-    const p = writeQueued().finally(() => {
-      if (current === p) current = undefined;
-    });
-    current = p;
-    return p;
-  };
-  const write = (): Promise<void> => {
-    if (next !== undefined) return next;
-    if (current === undefined) return start();
-    next = current.then(
-      () => {
-        next = undefined;
-        return start();
-      },
-      (err: unknown) => {
-        next = undefined;
-        // The store just failed: those who waited on it hear so now, rather than wait for a second
-        // attempt (a hung database would hold them for two timeouts). Their updates stay queued.
-        throw err;
-      },
-    );
-    return next;
-  };
-
-  let sizeWrite = false;
-  const queued = () => {
-    if (oldestAt === undefined) oldestAt = performance.now();
-    // One size-triggered write at a time, and none while a failing store is backed off from: the
-    // kept updates stay over maxBatch, and a write per incoming event would only pile up failures.
-    if (!sizeWrite && calls.length + sms.length >= maxBatch && backoff.due()) {
-      sizeWrite = true;
-      write()
-        .catch(() => {})
-        .finally(() => {
-          sizeWrite = false;
-        });
-    }
-  };
-  const call = (u: CallUpdate) => {
-    if (pendingCount() >= maxPending) {
-      stats.overflowed++;
-      return;
-    }
-    calls.push(u);
-    callSeq.push(sequence++);
-    queued();
-  };
-  const message = (u: SmsUpdate) => {
-    if (pendingCount() >= maxPending) {
-      stats.overflowed++;
-      return;
-    }
-    sms.push(u);
-    smsSeq.push(sequence++);
-    queued();
-  };
+  const queue = new WriteQueue(store, {
+    maxBatch: options.maxBatch ?? 2000,
+    maxPending: options.maxPending ?? 100_000,
+    onError: options.onError,
+    onDeadLetter: options.onDeadLetter,
+  });
+  const call = (u: CallUpdate) => queue.call(u);
+  const message = (u: SmsUpdate) => queue.message(u);
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
   const known = options.trunks === undefined ? undefined : new Set(options.trunks);
   const trunkOf = (t: string) => (known === undefined || known.has(t) ? t : 'other');
@@ -422,16 +216,13 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       if (!ignoring) h(e);
     });
   });
-  const timer = setInterval(() => {
-    // While the store fails, retried no sooner than the backoff allows (100 ms doubling to 5 s).
-    if (calls.length + sms.length > 0 && backoff.due()) write().catch(() => {});
-  }, options.flushIntervalMs ?? 50);
+  const timer = setInterval(() => queue.tick(), options.flushIntervalMs ?? 50);
   timer.unref();
 
   return {
-    stats,
+    stats: queue.stats,
     get sequence() {
-      return sequence;
+      return queue.sequence;
     },
     take(e) {
       (handlers[e.type] as ((e: SidetoneEvent) => void) | undefined)?.(e);
@@ -444,30 +235,16 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         ignoring = false;
       }
     },
-    discard(from, to) {
-      const keep = (seqs: number[]) => seqs.map((q) => q < from || q >= to);
-      const kc = keep(callSeq);
-      calls = calls.filter((_, i) => kc[i]);
-      callSeq = callSeq.filter((_, i) => kc[i]);
-      const ks = keep(smsSeq);
-      sms = sms.filter((_, i) => ks[i]);
-      smsSeq = smsSeq.filter((_, i) => ks[i]);
-      if (calls.length + sms.length + inFlight === 0) oldestAt = undefined;
-    },
-    flush: () => (calls.length + sms.length > 0 ? write() : (next ?? current ?? Promise.resolve())),
-    retryAfter: (n) => (pendingCount() + n <= maxPending ? 0 : backoff.retryAfterSeconds()),
-    retryAfterFailure: () => backoff.retryAfterSeconds(),
-    deadLetters: (from, to) => letters.filter((l) => l.seq >= from && l.seq < to),
-    state: () => ({
-      pending: pendingCount(),
-      oldestMs: oldestAt === undefined ? 0 : performance.now() - oldestAt,
-      error: lastError,
-      failures: backoff.failures,
-    }),
+    discard: (from, to) => queue.discard(from, to),
+    flush: () => queue.flush(),
+    retryAfter: (n) => queue.retryAfter(n),
+    retryAfterFailure: () => queue.backoff.retryAfterSeconds(),
+    deadLetters: (from, to) => queue.deadLetters(from, to),
+    state: () => queue.state(),
     async close() {
       for (const off of offs) off();
       clearInterval(timer);
-      await write();
+      await queue.flush();
     },
   };
 }

@@ -7,8 +7,6 @@ export class Backoff {
   private delay: number;
   /** `performance.now()` before which no retry is due. */
   private until = 0;
-  /** Consecutive failures since the last success. */
-  failures = 0;
 
   constructor(
     private readonly minMs = 100,
@@ -19,14 +17,12 @@ export class Backoff {
 
   /** Record a failure: the next retry is due one delay from now. */
   failed(now = performance.now()): void {
-    this.failures++;
     this.until = now + this.delay * (0.8 + 0.4 * Math.random());
     this.delay = Math.min(this.delay * 2, this.maxMs);
   }
 
   /** Record a success. */
   reset(): void {
-    this.failures = 0;
     this.delay = this.minMs;
     this.until = 0;
   }

@@ -46,7 +46,7 @@ export default {
           fullS: fullMs / 1000,
           unansweredWhy: JSON.stringify(clients.unansweredWhy),
         },
-        { exit: 0, noRetryAfter: 0, answers507: (n) => n > 0 },
+        { exit: 0, noRetryAfter: 0, answers507: (n) => n > 0, answers503: (n) => n > 0 },
       );
     } finally {
       await serve?.stop();
