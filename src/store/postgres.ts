@@ -273,12 +273,11 @@ export class PostgresCallStore implements CallStore {
       await this.open();
       this.openBackoff.reset();
     } catch (e) {
-      if (this.schemaVersion === 0) {
-        this.openBackoff.failed();
-        this.openError = e;
-      }
       // Migrated, but warming the pool failed: the reads are prepared on first use instead.
-      if (this.schemaVersion === 0) throw this.wrap(e, what);
+      if (this.schemaVersion > 0) return;
+      this.openBackoff.failed();
+      this.openError = e;
+      throw this.wrap(e, what);
     }
   }
 
@@ -376,6 +375,7 @@ export class PostgresCallStore implements CallStore {
     if (e instanceof SidetoneError) return e;
     const code = String((e as { code?: unknown })?.code ?? '');
     const msg = (e as Error)?.message ?? String(e);
+    const kind = pgStoreCode(e);
     const fix =
       code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
         ? 'start PostgreSQL or fix host and port in the store URL'
@@ -385,12 +385,12 @@ export class PostgresCallStore implements CallStore {
             ? 'create the database first (createdb NAME) or fix its name in the store URL'
             : code === '53100'
               ? 'the database disk is full; free space or lower retention'
-              : pgStoreCode(e) === 'ST_STORE_UNAVAILABLE'
-                ? 'the server is down, restarting or not answering; the write is retried'
-                : pgStoreCode(e) === 'ST_STORE_REFUSED'
+              : kind === 'ST_STORE_UNAVAILABLE'
+                ? 'the server is down, restarting or not answering; retry (the store reconnects)'
+                : kind === 'ST_STORE_REFUSED'
                   ? 'PostgreSQL cannot keep a value of this item; it is not retried'
                   : 'check the database server and its log';
-    return new StoreError(pgStoreCode(e), `call store ${this.url}: ${what} failed (${msg}); ${fix}`, {
+    return new StoreError(kind, `call store ${this.url}: ${what} failed (${msg}); ${fix}`, {
       cause: e,
     });
   }
@@ -901,17 +901,18 @@ function pgStoreCode(e: unknown): CodeOf<'store'> {
   return 'ST_STORE_POSTGRES';
 }
 
-/** A bug of ours, not the connection's: never taken for an outage (it would be retried forever). */
+/** A bug of ours is not an outage: named `ST_STORE_POSTGRES`, so readiness says what it is. */
 const isProgramError = (e: Error) =>
   e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError;
 
 /**
- * Roll back after `e`, unless `e` broke the connection (no SQLSTATE: it ended, or a read timed out
- * with a statement still on it): then a ROLLBACK would wait behind that statement for a second
- * timeout. Returns what to give `release`, which drops a broken connection from the pool.
+ * Roll back after `e`, unless `e` broke the connection (the driver's, without a SQLSTATE: it ended,
+ * or a read timed out with a statement still on it): then a ROLLBACK would wait behind that
+ * statement for a second timeout. Returns what to give `release`, which drops a broken connection.
  */
 async function rollback(client: pg.PoolClient, e: unknown): Promise<unknown> {
-  if (!(e instanceof pg.DatabaseError)) return e instanceof Error ? e : new Error(String(e));
+  const ours = e instanceof SidetoneError || (e instanceof Error && isProgramError(e));
+  if (!(e instanceof pg.DatabaseError) && !ours) return e instanceof Error ? e : new Error(String(e));
   await client.query('ROLLBACK').catch(() => {});
   return undefined;
 }
