@@ -6,7 +6,7 @@ import { requestBytes } from '../http/raw-body.js';
 import { errorResponse, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
 import type { StoreSink } from '../sinks/store-sink.js';
-import { IdWindow } from './id-window.js';
+import { type Claim, IdWindow } from './id-window.js';
 
 export interface IngestOptions {
   /** Largest request body accepted; past it 413. Default 1 MiB. */
@@ -71,8 +71,6 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     options.dedupe?.maxAgeMs ?? 15 * 60_000,
     options.dedupe?.now ?? Date.now,
   );
-  /** Ids of events a request has taken into the sink and not been answered for yet, by request. */
-  const storing = new Map<string, object>();
   return async (req) => {
     const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const ndjson = NDJSON_TYPES.has(type);
@@ -178,29 +176,25 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     }
     // Which events are new: an id stored before is a duplicate (a retry whose answer was lost);
     // one another request is storing right now (a retry sent before the first was answered) makes
-    // this one wait for that one's answer.
-    const token = {};
+    // this one wait for that one's answer. The ids are claimed in the window until the answer.
+    const claim: Claim = { at: ids.now() };
     const fresh: SidetoneEvent[] = [];
     const freshAt: number[] = [];
     let duplicates = 0;
-    const seenAt = ids.now();
     for (let k = 0; k < good.length; k++) {
       const e = good[k] as SidetoneEvent;
-      if (e.id !== undefined) {
-        const owner = storing.get(e.id);
-        if (owner === token || (owner === undefined && ids.has(e.id, seenAt))) {
-          duplicates++;
-          continue;
-        }
-        if (owner !== undefined) {
-          release(fresh, token);
-          return errorResponse(
-            'ST_INGEST_IN_FLIGHT',
-            'events with these ids are being stored by an earlier request not answered yet; retry after 1 s',
-            { 'retry-after': '1' },
-          );
-        }
-        storing.set(e.id, token);
+      const held = e.id === undefined ? 'claimed' : ids.claim(e.id, claim);
+      if (held === 'duplicate') {
+        duplicates++;
+        continue;
+      }
+      if (held === 'busy') {
+        settle(fresh, claim, false);
+        return errorResponse(
+          'ST_INGEST_IN_FLIGHT',
+          'events with these ids are being stored by an earlier request not answered yet; retry after 1 s',
+          { 'retry-after': '1' },
+        );
       }
       fresh.push(e);
       freshAt.push(goodAt[k] as number);
@@ -220,7 +214,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     } catch (err) {
       // Not acknowledged: nothing of it is kept (the retry brings it again) and its ids are free.
       sink.discard(first, last);
-      release(fresh, token);
+      settle(fresh, claim, false);
       const retryAfter = { 'retry-after': String(sink.retryAfterFailure()) };
       // A full disk will not clear by retrying in a second: 507 says what to fix (RFC 4918 11.5).
       if ((err as { code?: unknown })?.code === 'ST_STORE_FULL') {
@@ -261,9 +255,11 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     sink.ignoring(() => {
       for (const e of stored) bus.emitParsed(e);
     });
-    release(fresh, token);
     const doneAt = ids.now();
-    for (const e of stored) if (e.id !== undefined) ids.add(e.id, doneAt);
+    for (let k = 0; k < fresh.length; k++) {
+      const id = (fresh[k] as SidetoneEvent).id;
+      if (id !== undefined) ids.settle(id, claim, !refused.has(k), doneAt);
+    }
     return answer(good.length - refused.size, duplicates);
 
     /** The sender's trace continues in the calls its stored events start. */
@@ -282,9 +278,10 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     }
   };
 
-  /** Ids of `events` stored by the request `token` are no longer being stored. */
-  function release(events: readonly SidetoneEvent[], token: object): void {
-    for (const e of events) if (e.id !== undefined && storing.get(e.id) === token) storing.delete(e.id);
+  /** The ids of `events`, claimed by `claim`, are stored (remembered) or not (forgotten). */
+  function settle(events: readonly SidetoneEvent[], claim: Claim, stored: boolean): void {
+    const t = ids.now();
+    for (const e of events) if (e.id !== undefined) ids.settle(e.id, claim, stored, t);
   }
 }
 
