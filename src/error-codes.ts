@@ -117,8 +117,22 @@ export const ERROR_CODES = {
   },
 
   // Store: the database failed or was misused. Ingest answers 503 so the sender retries.
-  ST_STORE_UNAVAILABLE: { kind: 'store', status: 503, doc: 'The store could not take the batch; retry.' },
+  ST_STORE_UNAVAILABLE: {
+    kind: 'store',
+    status: 503,
+    doc: 'The store could not take the batch (database down, hung past its timeout, or locked); retry after `Retry-After`.',
+  },
   ST_STORE_FULL: { kind: 'store', status: 507, doc: 'The disk under the store is full.' },
+  ST_STORE_REFUSED: {
+    kind: 'store',
+    status: 422,
+    doc: 'The database refused one item (a value it cannot keep): the item is dead-lettered and counted, never retried.',
+  },
+  ST_STORE_BACKLOG: {
+    kind: 'store',
+    status: 503,
+    doc: 'The queue of updates waiting for the store is full (the store is slow or down); retry after `Retry-After`.',
+  },
   ST_STORE_CLOSED: { kind: 'store', status: 503, doc: 'The store was used after close().' },
   ST_STORE_SQLITE: { kind: 'store', status: 503, doc: 'SQLite failed to open or migrate the file.' },
   ST_STORE_POSTGRES: {
@@ -145,6 +159,10 @@ export const ERROR_CODES = {
   ST_TOO_MANY_ITEMS: req(413, 'A batch with more items than allowed.'),
   ST_UNSUPPORTED_MEDIA_TYPE: req(415, 'A body that is not application/json or application/x-ndjson.'),
   ST_SCRAPE_OVERLOADED: req(503, 'More concurrent scrapes than allowed; retry shortly.'),
+  ST_INGEST_IN_FLIGHT: req(
+    503,
+    'Events with these ids are being stored by an earlier request not answered yet (a retry sent too soon); retry after `Retry-After`.',
+  ),
 
   // Internal: a bug or an unexpected failure; the message is logged, the answer says little.
   ST_RENDER_FAILED: { kind: 'internal', status: 500, doc: 'Rendering the exposition failed.' },

@@ -216,6 +216,15 @@ export const configSchema = z
         writer_thread: bool(true),
         // SQLite's WAL copied back into the file on a thread of its own, not inside commits.
         checkpoint_thread: bool(true),
+        // Updates waiting for the store at most; past it ingest answers 503 with Retry-After.
+        max_pending_updates: int(1000, 10_000_000, 100_000, ' updates'),
+        // Readiness fails once the oldest unwritten update has waited this long.
+        stuck_seconds: int(1, 3600, 10, ' s'),
+        // PostgreSQL: a connection not made within this is given up on (the server down or hung).
+        connect_timeout_ms: int(100, 600_000, 5000, ' ms'),
+        // PostgreSQL: a statement running longer is cancelled by the server, and a server that does
+        // not answer at all (hung) is given up on 1 s later.
+        statement_timeout_ms: int(100, 3_600_000, 10_000, ' ms'),
       })
       .prefault({}),
     otel: z

@@ -8,13 +8,7 @@ import { CONFIG_PACKS, type SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
 import { rememberSecrets, secretValues } from '../guard/secrets.js';
-import {
-  diskSpaceCheck,
-  eventLoopCheck,
-  fileWriteProbe,
-  HealthRegistry,
-  writableCheck,
-} from '../health/index.js';
+import { diskSpaceCheck, eventLoopCheck, fileWriteProbe, HealthRegistry } from '../health/index.js';
 import { type App, createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
 import { STORE_CHECK } from '../http/health-routes.js';
@@ -36,6 +30,7 @@ import { ingestRoute } from '../sources/ingest.js';
 import { INGEST_DOC } from '../sources/ingest-doc.js';
 import { ModemSource } from '../sources/modem/source.js';
 import { Simulator } from '../sources/simulator/simulator.js';
+import { faultCause, storeFault } from '../store/faults.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { type PrivacyConfig, recordIds } from '../store/privacy.js';
@@ -45,6 +40,7 @@ import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
 import { mountOpenApi } from './openapi-route.js';
+import { storeCheck, storeFailureLog, storeQueueMetrics } from './store-health.js';
 import { countUnconsumed, listenedTypes } from './unconsumed.js';
 
 export interface SidecarOptions {
@@ -137,18 +133,19 @@ export async function startSidecar(
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
   const numbersKey = storeHashKey(config, dbPath, log);
-  const opened = await openStore(config, dbPath, numbersKey);
+  const opened = await openStore(config, dbPath, numbersKey, log);
   const store = instrumentStore(opened.store, registry, { prefix: config.metrics.prefix });
+  const failures = storeFailureLog(log, () => sink);
+  const deadLetterMetric = storeQueueMetrics(registry, config.metrics.prefix, () => sink);
   const sink = storeSink(bus, store, {
     trunks: labels.trunks,
     modems: labels.modems,
-    // The message of a refused write quotes the value (a number, a call id): log its class and
-    // code only, never the text or a stack that carries it.
-    onError: (err) =>
-      log.error(
-        { error: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown })?.code },
-        'call store write failed',
-      ),
+    maxPending: config.store.max_pending_updates,
+    onError: failures.onError,
+    onDeadLetter: (letter) => {
+      deadLetterMetric(letter);
+      failures.onDeadLetter(letter);
+    },
   });
   // Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
   // registered OpenTelemetry SDK sends them (nowhere by default).
@@ -191,20 +188,18 @@ export async function startSidecar(
   const health = new HealthRegistry();
   health.register(eventLoopCheck());
   health.register(diskSpaceCheck({ path: dirname(dbPath) }));
-  const writable = writableCheck({ name: STORE_CHECK, probe: opened.probe });
-  health.register({
-    ...writable,
-    // A write stuck behind another process's lock for a second means the store is not taking
-    // data: not ready (503), while liveness, which never waits on storage, stays 200.
-    check: () => {
-      const stalled = store.writeStallMs?.() ?? 0;
-      if (stalled < STORE_STALL_MS) return writable.check();
-      return {
-        status: 'fail',
-        detail: `writes have waited ${(stalled / 1000).toFixed(1)} s for the database lock (another process holds it)`,
-      };
-    },
-  });
+  health.register(
+    storeCheck({
+      name: STORE_CHECK,
+      sink,
+      probe: opened.probe,
+      // A write stuck behind another process's lock for a second means the store is not taking
+      // data: not ready (503), while liveness, which never waits on storage, stays 200.
+      writeStallMs: () => store.writeStallMs?.() ?? 0,
+      stallMs: STORE_STALL_MS,
+      stuckMs: config.store.stuck_seconds * 1000,
+    }),
+  );
   const silence = config.health.source_silence_seconds || (demo ? 30 : 0);
   if (silence > 0) {
     // A push check: each heartbeat reports pass; silence past the limit turns it unknown (not ready).
@@ -245,7 +240,7 @@ export async function startSidecar(
     'POST',
     '/events',
     ingestRoute(bus, {
-      flush: () => sink.flush(),
+      sink,
       maxBodyBytes: config.server.body_limit_bytes,
       traceparent: (header, events, state) => traces.adopt(header, events, state),
       onReject: (rejected) => audit.rejectedItems(rejected),
@@ -296,7 +291,16 @@ export async function startSidecar(
     await push?.stop();
     await hep?.close();
     await modemSource?.close();
-    await sink.close();
+    // A store still down at shutdown: what it did not take was never acknowledged; say how much.
+    await sink
+      .close()
+      .catch((err: unknown) =>
+        log.error(
+          { cause: faultCause(err), pending: sink.state().pending },
+          'call store unavailable at shutdown; updates not stored',
+        ),
+      );
+    failures.stop();
     await stopMaintenance();
     telephony.close();
     stopUnconsumed();
@@ -534,6 +538,7 @@ async function openStore(
   config: SidetoneConfig,
   dbPath: string,
   key: string,
+  log: Logger,
 ): Promise<{ store: CallStore; probe: () => Promise<void>; label: string; privacy: PrivacyConfig }> {
   const privacy = {
     hashKey: key,
@@ -551,12 +556,28 @@ async function openStore(
     });
     return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }
-  const { openPostgresCallStore } = await import('../store/postgres.js');
-  const store = await openPostgresCallStore({
+  const { PostgresCallStore } = await import('../store/postgres.js');
+  const store = new PostgresCallStore({
     url: config.store.url,
     privacy,
     ...(config.store.instance === undefined ? {} : { instance: config.store.instance }),
+    connectTimeoutMs: config.store.connect_timeout_ms,
+    statementTimeoutMs: config.store.statement_timeout_ms,
   });
+  try {
+    await store.open();
+  } catch (err) {
+    // Down or not answering: start degraded (not ready, ingest 503) and open once it answers. A
+    // wrong password, a missing database or a newer schema will not fix themselves: stop.
+    if (storeFault(err) !== 'unavailable') {
+      await store.close();
+      throw err;
+    }
+    log.warn(
+      { db: trusted(store.url), cause: faultCause(err) },
+      'call store unavailable: starting degraded (not ready); it is opened once the database answers',
+    );
+  }
   return { store, probe: () => store.probeWritable(), label: store.url, privacy };
 }
 

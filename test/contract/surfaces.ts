@@ -211,7 +211,7 @@ export function harness(opts: {
     fail() ? Promise.reject(new Error('disk I/O error')) : store.applySmsBatch(u);
   const sink = storeSink(bus, target, { trunks: opts.trunks, modems });
   const app = createApp({ registry });
-  app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush() }));
+  app.route('POST', '/events', ingestRoute(bus, { sink }));
   mountAnalytics(app, store, { now: () => opts.now });
   const get = async (path: string) => {
     const res = await app.fetch(new Request(`http://localhost${path}`));
