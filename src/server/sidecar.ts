@@ -32,7 +32,6 @@ import { traceSink } from '../sinks/trace-sink.js';
 import { type HepListener, HepSource } from '../sources/hep/source.js';
 import { ingestRoute } from '../sources/ingest.js';
 import { ModemSource } from '../sources/modem/source.js';
-import { Simulator } from '../sources/simulator/simulator.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
@@ -40,6 +39,7 @@ import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
+import { type DemoSummary, startDemo } from './demo.js';
 
 export interface SidecarOptions {
   /** Run the traffic simulator through the same bus (`sidetone demo`). */
@@ -64,6 +64,8 @@ export interface SidecarHandle {
   readonly hep: readonly HepListener[];
   /** The store, as logs name it: the SQLite file, or the PostgreSQL URL without its password. */
   readonly store: string;
+  /** A demo's backfill and fault scenario (`sidetone demo`). */
+  readonly demo?: DemoSummary;
 }
 
 /**
@@ -286,27 +288,21 @@ export async function startSidecar(
     await teardown().catch(() => {});
     throw err;
   }
-  let stopSim: (() => void) | undefined;
-  if (demo) {
-    const now = Date.now();
-    const backfillMs = config.demo.backfill_hours * 3_600_000;
-    const sim = new Simulator(bus, {
-      seed: config.demo.seed,
-      rate: config.demo.rate,
-      ...(config.demo.scenario === undefined ? {} : { scenario: config.demo.scenario }),
-      registry,
-      trunks: labels.trunks,
-      queues: labels.queues,
-      start: now - backfillMs,
-    });
-    // History first (the page and the CLI show real shapes at once), then real time.
-    for (let t = now - backfillMs; t < now; ) {
-      t = Math.min(t + BACKFILL_STEP_MS, now);
-      sim.advance(t);
-      await sink.flush(); // keeps memory bounded and lets requests in between
-      options.onBackfill?.(t - (now - backfillMs), backfillMs);
-    }
-    stopSim = sim.start();
+  const sim = demo
+    ? await startDemo(config.demo, {
+        bus,
+        registry,
+        flush: () => sink.flush(),
+        labels,
+        ...(options.onBackfill && { onBackfill: options.onBackfill }),
+      })
+    : undefined;
+  if (sim?.summary.fault !== undefined) {
+    const { name, start, end } = sim.summary.fault;
+    log.info(
+      { scenario: name, start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+      'demo fault scheduled',
+    );
   }
 
   let resolveDone: () => void = () => {};
@@ -316,7 +312,7 @@ export async function startSidecar(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      stopSim?.();
+      sim?.stop();
       await served.close();
       await teardown();
       log.info('sidetone stopped');
@@ -357,7 +353,16 @@ export async function startSidecar(
     },
     'sidetone listening',
   );
-  return { url: served.url, close, done, bus, registry, hep: hepListeners, store: opened.label };
+  return {
+    url: served.url,
+    close,
+    done,
+    bus,
+    registry,
+    hep: hepListeners,
+    store: opened.label,
+    ...(sim && { demo: sim.summary }),
+  };
 }
 
 /** Trunk names from HEP trunk rules become labels too: a rule is a declaration of the trunk. */
@@ -368,9 +373,6 @@ function withSourceTrunks(
   const extra = config.hep.trunks.map((t) => t.name).filter((n) => !labels.trunks.includes(n));
   return extra.length === 0 ? labels : { ...labels, trunks: [...labels.trunks, ...extra] };
 }
-
-/** Virtual time simulated per step of a demo backfill (then the store is flushed). */
-const BACKFILL_STEP_MS = 10 * 60_000;
 
 /** JSON lines, or readable ones on a terminal (`log.format`, default auto). */
 function logDestination(format: 'auto' | 'json' | 'pretty') {
