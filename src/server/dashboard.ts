@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { App } from '../http/app.js';
+import { ALERT_DEFAULTS } from '../rules/thresholds.js';
 import { dashboardHtml } from './dashboard-page.js';
 
 /**
@@ -8,15 +9,23 @@ import { dashboardHtml } from './dashboard-page.js';
  * everything they show comes from the analytics API behind scrape auth, so the page asks for a
  * token when the server wants one.
  *
+ * `nerMinPercent` (`alerts.ner_min_percent`) colours a trunk's NER red below it, amber within 15
+ * points above it.
+ *
  * @example
- * mountDashboard(app);
+ * mountDashboard(app, { nerMinPercent: 70 });
  */
-export function mountDashboard(app: App, options: { title?: string } = {}): void {
+export function mountDashboard(app: App, options: { title?: string; nerMinPercent?: number } = {}): void {
   // Read once at mount: the hot path of a page view is a string and two buffers.
   const require = createRequire(import.meta.url);
   const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const html = dashboardHtml(options.title ?? 'sidetone', app.paths.readyz, app.paths.metrics);
+  const html = dashboardHtml(
+    options.title ?? 'sidetone',
+    app.paths.readyz,
+    app.paths.metrics,
+    options.nerMinPercent ?? ALERT_DEFAULTS.ner_min_percent,
+  );
   const asset = (body: string, type: string) => () =>
     new Response(body, {
       headers: {

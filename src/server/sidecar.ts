@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { healthIndicators } from '../analytics/health.js';
+import { healthIndicators, healthOptions } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
@@ -187,6 +187,8 @@ export async function startSidecar(
   }
   const modem = telephony.modem;
   if (modem !== undefined) health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
+  // One set of thresholds ([alerts], as the generated rules use them) for every health surface.
+  const callHealth = healthOptions(config);
   health.register({
     name: 'call_quality',
     critical: false,
@@ -194,7 +196,7 @@ export async function startSidecar(
     // The indicators scan the last hour of calls: every scrape and readiness probe would pay for
     // it (350 ms at 375k calls an hour). They change slowly, so one run serves for a while.
     check: everyAtMost(CALL_QUALITY_EVERY_MS, async () => {
-      const h = await healthIndicators(store, { maxActiveSeconds: config.store.zombie_max_seconds });
+      const h = await healthIndicators(store, callHealth);
       return {
         status: h.status === 'ok' ? ('pass' as const) : ('fail' as const),
         detail: h.warnings.map((w) => w.message).join('; ') || 'ok',
@@ -222,8 +224,8 @@ export async function startSidecar(
     }),
     { auth: 'ingest' },
   );
-  mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
-  mountDashboard(app);
+  mountAnalytics(app, store, { health: callHealth });
+  mountDashboard(app, { nerMinPercent: config.alerts.ner_min_percent });
 
   // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
   const hep =

@@ -46,7 +46,7 @@ export function call(t: number, c: ScenarioContext): void {
   ] as const);
   const agent = channel === 'webrtc';
   let outcome = rng.weighted(OUTCOMES);
-  if (trunk === c.trunks[1] && outcome === 'answered' && rng.chance(0.2)) outcome = 'failed';
+  if (trunk === c.trunks[1] && outcome === 'answered' && rng.chance(0.1)) outcome = 'failed';
   const sip = (at: number, method: string, code: number) =>
     schedule.at(at, { type: 'sip.response', method, code, direction, callId });
   schedule.at(t, {
