@@ -1,6 +1,6 @@
 import { CATALOGUE, metricName } from '../telephony/catalogue.js';
-import { KPI_WINDOWS, recordName } from './recording.js';
 import { kpiQuery } from './kpi.js';
+import { KPI_WINDOWS, recordName } from './recording.js';
 import { type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
 
 export type Severity = 'critical' | 'warning';
@@ -95,6 +95,17 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       signal: c('source_heartbeat_age_seconds'),
       summary: 'no heartbeat from the event source of {{ $labels.instance }}',
       description: `The last heartbeat is {{ $value | humanizeDuration }} old (limit ${s.heartbeat_max_age_seconds} s): the gateway or PBX feeding sidetone stopped sending events.`,
+    },
+    {
+      alert: 'SidetoneSourceDown',
+      group: 'availability',
+      severity: 'critical',
+      for: '1m',
+      // No `signal`: a demo has no HEP listener, so there is no series to check for data.
+      expr: 'max by (job, instance, check) (sidetone_health_check_status{check="hep",status="fail"}) == 1',
+      summary: 'the HEP listener of {{ $labels.instance }} cannot listen',
+      description:
+        'sidetone on {{ $labels.instance }} has not been able to bind its HEP address for a minute (in use, not permitted, not an address of the host), so no capture reaches it; it retries every 10 s. `sidetone health` and /readyz show the cause. A modem that cannot open fires SidetoneModemDisconnected.',
     },
     {
       alert: 'SidetoneModemDisconnected',
@@ -197,7 +208,8 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       for: '5m',
       expr: `${trunkNer} < ${s.ner_min_percent}\n  and on (job, instance, trunk) ${trunkAttempts} >= ${s.kpi_min_attempts}`,
       signal: trunkNer,
-      summary: 'calls failing in the network on trunk {{ $labels.trunk }} (NER {{ $value | printf "%.1f" }} %)',
+      summary:
+        'calls failing in the network on trunk {{ $labels.trunk }} (NER {{ $value | printf "%.1f" }} %)',
       description: `NER (ITU-T E.425) on trunk {{ $labels.trunk }} over ${healthWindow} is {{ $value | printf "%.1f" }} %, below ${s.ner_min_percent} % with at least ${s.kpi_min_attempts} attempts: the network, not the callees, is failing calls. sidetone health and /metrics/health show the same verdict; sidetone failures shows why.`,
     },
     {

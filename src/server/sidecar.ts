@@ -40,6 +40,7 @@ import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
 import { type DemoSummary, startDemo } from './demo.js';
+import { keepListening, modemReadiness } from './source-health.js';
 
 export interface SidecarOptions {
   /** Run the traffic simulator through the same bus (`sidetone demo`). */
@@ -186,7 +187,10 @@ export async function startSidecar(
     bus.on('heartbeat', () => health.report('source', 'pass', `heartbeat within ${silence} s`));
   }
   const modem = telephony.modem;
-  if (modem !== undefined) health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
+  // The modem source is created below, with the other sources; the check reads it when it runs.
+  let modemSource: ModemSource | undefined;
+  if (modem !== undefined)
+    health.register({ name: 'modem', critical: true, check: modemReadiness(modem, () => modemSource) });
   // One set of thresholds ([alerts], as the generated rules use them) for every health surface.
   const callHealth = healthOptions(config);
   health.register({
@@ -242,7 +246,7 @@ export async function startSidecar(
         })
       : undefined;
   // A GSM modem on a serial AT port (docs/sources/modem.md); it reopens itself after an unplug.
-  const modemSource =
+  modemSource =
     config.modem.path !== undefined
       ? new ModemSource(bus, {
           path: config.modem.path,
@@ -253,14 +257,18 @@ export async function startSidecar(
           registry,
           prefix: config.metrics.prefix,
           onLog: (message, detail) => log.warn(detail, message),
+          // The path is the operator's setting, not data: keep it readable.
+          onError: (cause) => log.error({ cause: trusted(cause) }, 'modem source cannot open its port'),
         })
       : undefined;
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
   let push: { stop(): Promise<void>; remoteWrite?: string; otlp?: string } | undefined;
+  let hepRun: Awaited<ReturnType<typeof keepListening>> | undefined;
   const teardown = async () => {
     // First: the last snapshot is queued (and tried) while every metric is still there.
     await push?.stop();
+    hepRun?.stop();
     await hep?.close();
     await modemSource?.close();
     await sink.close();
@@ -278,11 +286,9 @@ export async function startSidecar(
     await store.close();
   };
   let served: Served;
-  let hepListeners: HepListener[] = [];
   try {
-    hepListeners = (await hep?.start()) ?? [];
-    // The listen address is the operator's setting, not data: keep it readable.
-    for (const l of hepListeners) log.info({ ...l, host: trusted(l.host) }, 'HEP listening');
+    // A listener that cannot bind fails the `hep` check and is retried; it never stops the sidecar.
+    hepRun = hep && (await keepListening(hep, { health, log }));
     modemSource?.start();
     push = startPush(config, registry, log);
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
@@ -361,7 +367,7 @@ export async function startSidecar(
     done,
     bus,
     registry,
-    hep: hepListeners,
+    hep: hepRun?.listeners ?? [],
     store: opened.label,
     ...(sim && { demo: sim.summary }),
   };

@@ -12,6 +12,8 @@ export interface WebhookAlert {
   status: 'firing' | 'resolved';
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** When the webhook received it, epoch ms (this test's clock, not a payload field). */
+  receivedAt: number;
 }
 
 /**
@@ -35,7 +37,9 @@ export async function startAlertmanager(): Promise<{
     });
     req.on('end', () => {
       raw.push(body);
-      alerts.push(...(JSON.parse(body) as { alerts: WebhookAlert[] }).alerts);
+      const receivedAt = Date.now();
+      for (const a of (JSON.parse(body) as { alerts: WebhookAlert[] }).alerts)
+        alerts.push({ ...a, receivedAt });
       res.end('ok');
     });
   });

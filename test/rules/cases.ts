@@ -53,6 +53,14 @@ export const CASES: AlertCase[] = [
     labels: L,
     quiet: [[`sidetone_source_heartbeat_age_seconds{${J}}`, '0 60 120 0x7']],
   },
+  // The hep check fails from 1m, for 1m -> 2m. Quiet: failing one evaluation at a time.
+  {
+    alert: 'SidetoneSourceDown',
+    fires: [[`sidetone_health_check_status{${J},check="hep",status="fail"}`, '0 1x5']],
+    firesAt: 2,
+    labels: { ...L, check: 'hep' },
+    quiet: [[`sidetone_health_check_status{${J},check="hep",status="fail"}`, '0 1 0 1 0 1 0']],
+  },
   // Disconnected from 1m, for 2m -> 3m. Quiet: back after two evaluations.
   {
     alert: 'SidetoneModemDisconnected',
