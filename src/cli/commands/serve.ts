@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/index.js';
 import { sidetoneVersion } from '../../runtime/version.js';
 import type { DemoSummary } from '../../server/demo.js';
@@ -141,6 +142,13 @@ export async function runSidecar(
   process.stdout.removeAllListeners('error');
   process.stdout.on('error', () => {});
   const base = handle.url.replace(/\/+$/, '');
+  // Commands that work as printed: from the checkout `npm start` ran in, npx finds its local bin;
+  // anywhere else it would fetch whatever the registry holds under the name, so an installed
+  // sidetone says `sidetone`.
+  const me =
+    resolve(fileURLToPath(new URL('../../..', import.meta.url))) === resolve(process.cwd())
+      ? 'npx sidetone'
+      : 'sidetone';
   const style = styleFor(process.stdout);
   const scenario = config.demo.scenario === undefined ? '' : `, scenario ${config.demo.scenario}`;
   const what = demo ? `demo (seed ${config.demo.seed}, ${config.demo.rate} events/s${scenario})` : 'serving';
@@ -157,9 +165,8 @@ export async function runSidecar(
         ],
         style,
       ) +
-      // Commands that work as printed from where `npm start` ran (npx finds the local bin).
       (demo
-        ? `try:      npx sidetone trunks --url ${base}\n          npx sidetone failures --url ${base}\n          npx sidetone health --url ${base}\n`
+        ? `try:      ${me} trunks --url ${base}\n          ${me} failures --url ${base}\n          ${me} health --url ${base}\n`
         : '') +
       style.dim('stop with Ctrl-C (graceful; a second Ctrl-C exits at once)\n'),
   );
