@@ -21,7 +21,14 @@ import { startCli } from '../helpers/spawn.js';
 const RULES = readFileSync(new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url), 'utf8');
 type Demo = 'healthy' | ScenarioName;
 const DEMOS: readonly Demo[] = ['healthy', ...SCENARIO_NAMES];
-/** What each scenario must fire, and every alert it may fire besides (its consequences). */
+/**
+ * What each scenario must fire, and every alert it may fire besides (its consequences). The KPI
+ * alerts of a trunk outage fire in a live run (SidetoneTrunkNerLow 370 s after the fault, seen by a
+ * Prometheus started after the backfill), but not here: this Prometheus scrapes during the
+ * backfills, so the backfilled hour lands in the counters as one step inside the first 15-minute
+ * window and outweighs five minutes of failing calls. test/contract/call-health.test.ts checks
+ * SidetoneTrunkNerLow against live traffic.
+ */
 const FAMILY: Readonly<Record<ScenarioName, { fires: string; may: readonly string[] }>> = {
   'trunk-outage': {
     fires: 'SidetoneTrunkDown',
@@ -242,22 +249,6 @@ describe('the shipped alerts end to end: Prometheus, Alertmanager and `sidetone 
       await arrival('trunk-outage', 'SidetoneTrunkDown', 'resolved', 8 * MIN);
     },
     10 * MIN,
-  );
-
-  it(
-    "trunk-outage: the trunk's calls fail too, so SidetoneTrunkNerLow (alerts.ner_min_percent) arrives for trunk-a",
-    async () => {
-      const low = await arrival('trunk-outage', 'SidetoneTrunkNerLow', 'firing', 12 * MIN);
-      expect(low.labels).toEqual({
-        alertname: 'SidetoneTrunkNerLow',
-        severity: 'warning',
-        job: 'sidetone',
-        instance: of('trunk-outage').instance,
-        trunk: 'trunk-a',
-      });
-      expect(low.annotations.description).toContain(`below ${ALERT_DEFAULTS.ner_min_percent} %`);
-    },
-    13 * MIN,
   );
 
   it(
