@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { CLI, startCli } from '../helpers/spawn.js';
 
@@ -58,16 +59,7 @@ describe('call health: one NER threshold on every surface', () => {
       }),
       startPrometheus([{ name: 'sidetone', target: demos.strict.instance }], { rules: generated.stdout }),
     ]);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
@@ -93,7 +85,16 @@ describe('call health: one NER threshold on every surface', () => {
   };
   const cli = (args: string[]) =>
     spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const nagios = (name: Name) => cli(['health', '--url', demos[name].url, '--nagios']);
+  /** `sidetone health --nagios` once it exits `status` (the indicators rerun every 15 s). */
+  const nagios = (name: Name, status: number) =>
+    shipped.waitFor(
+      async () => {
+        const r = cli(['health', '--url', demos[name].url, '--nagios']);
+        return r.status === status ? r : undefined;
+      },
+      `nagios to exit ${status} for ${name}`,
+      90_000,
+    );
   /** The console's call_quality check (its dot's class and its detail) and each trunk's NER class. */
   const console_ = async (name: Name) => {
     const page = await browser.newPage();
@@ -126,14 +127,7 @@ describe('call health: one NER threshold on every surface', () => {
       expect(t.ner).toBeGreaterThan(70);
     }
     // OK needs every check to pass: the event loop's too, which a loaded machine can fail for a while.
-    const n = await shipped.waitFor(
-      async () => {
-        const r = nagios('healthy');
-        return r.status === 0 ? r : undefined;
-      },
-      'nagios OK',
-      90_000,
-    );
+    const n = await nagios('healthy', 0);
     expect(n.stdout).toMatch(/^SIDETONE OK - ready; \d+ checks pass \| .*'ner_trunk-a'=[\d.]+%;70:;;0;100/);
     const c = await console_('healthy');
     expect(c.dot).toBe('ok');
@@ -166,14 +160,7 @@ describe('call health: one NER threshold on every surface', () => {
     );
     expect(h.code).toBe(503);
     expect(h.body.status).toBe('degraded');
-    const n = await shipped.waitFor(
-      async () => {
-        const r = nagios('outage');
-        return r.status === 1 ? r : undefined;
-      },
-      'nagios WARNING',
-      60_000,
-    );
+    const n = await nagios('outage', 1);
     // The call_quality check reruns the indicators every 15 s: it may not have failed yet.
     expect(n.stdout).toMatch(/^SIDETONE WARNING - ready: (call_quality fail \(non-critical\), )?low_ner/);
     expect(n.stdout).toMatch(/'ner_trunk-a'=[\d.]+%;70:;;0;100/);
@@ -212,14 +199,7 @@ describe('call health: one NER threshold on every surface', () => {
       ['trunk-a', 95],
       ['trunk-b', 95],
     ]);
-    const n = await shipped.waitFor(
-      async () => {
-        const r = nagios('strict');
-        return r.status === 1 ? r : undefined;
-      },
-      'nagios WARNING',
-      60_000,
-    );
+    const n = await nagios('strict', 1);
     expect(n.stdout).toMatch(/low_ner.*'ner_trunk-a'=[\d.]+%;95:;;0;100/);
     const c = await console_('strict');
     expect(c.dot).toBe('warn');
