@@ -28,7 +28,7 @@ const BACKFILL_STEP_MS = 10 * 60_000;
 /**
  * `sidetone demo`'s traffic: `demo.backfill_hours` of history written at once, then real time,
  * and the fault scenario starting `FAULT_START_MS` after the backfill ends, so it happens live
- * whatever the backfill took (24 h took 15 s alone, 130 s beside five other demos on two cores).
+ * whatever the backfill took (24 h: 5 s alone, 95 s each with six demos at once on two busy cores).
  * @example
  * const demo = await startDemo(config.demo, { bus, registry, flush: () => sink.flush(), labels });
  * // ...

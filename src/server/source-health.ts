@@ -27,6 +27,7 @@ export async function keepListening(
   let bound: HepListener[] = [];
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  const retryMs = o.retryMs ?? HEP_RETRY_MS;
   o.health.register({
     name: 'hep',
     critical: true,
@@ -38,7 +39,10 @@ export async function keepListening(
   const attempt = async (): Promise<void> => {
     try {
       bound = await source.start();
-      if (stopped) return void (await source.close());
+      if (stopped) {
+        await source.close();
+        return;
+      }
       cause = undefined;
       // The listen address is the operator's setting, not data: keep it readable.
       for (const l of bound) o.log.info({ ...l, host: trusted(l.host) }, 'HEP listening');
@@ -48,9 +52,9 @@ export async function keepListening(
         e.port === undefined ? 'listen' : `listen on ${e.syscall === 'bind' ? 'udp' : 'tcp'} port ${e.port}`;
       const now = openFailure('hep', target, err);
       if (now !== cause)
-        o.log.error({ cause: trusted(now) }, 'HEP source cannot listen; retrying every 10 s');
+        o.log.error({ cause: trusted(now) }, `HEP source cannot listen; retrying every ${retryMs / 1000} s`);
       cause = now;
-      if (!stopped) timer = setTimeout(() => void attempt(), o.retryMs ?? HEP_RETRY_MS).unref();
+      if (!stopped) timer = setTimeout(() => void attempt(), retryMs).unref();
     }
   };
   await attempt();
