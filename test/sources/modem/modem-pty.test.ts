@@ -65,7 +65,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-const fast = { pollMs: 400, commandTimeoutMs: 300, backoffMs: 100, maxBackoffMs: 400 };
+const fast = { pollMs: 400, commandTimeoutMs: 300, backoffMs: 100, maxBackoffMs: 400, mode: 'full' as const };
 
 describe('ModemSource on a pseudo-terminal', () => {
   it('polls, reads unsolicited results, ignores garbage and errors', async () => {
