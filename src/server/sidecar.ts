@@ -198,6 +198,9 @@ export async function startSidecar(
   const modemExpected = config.modem.path !== undefined || config.packs.modem === true || demo;
   if (modem !== undefined && modemExpected)
     health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
+  // The SIM (+CPIN): a locked, missing or failed SIM is not ready, whatever the port answers.
+  if (modem !== undefined && modemExpected)
+    health.register({ name: 'modem_sim', critical: true, check: () => modem.simReadiness() });
   health.register({
     name: 'call_quality',
     critical: false,
@@ -261,6 +264,7 @@ export async function startSidecar(
           path: config.modem.path,
           baudRate: config.modem.baud_rate,
           modem: labels.modems[0] ?? 'modem0',
+          mode: config.modem.mode,
           pollMs: config.modem.poll_seconds * 1000,
           commandTimeoutMs: config.modem.command_timeout_ms,
           registry,

@@ -4,7 +4,7 @@ import type { EventBus } from '../events/bus.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
 import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
 import { type ReportScore, reportScore } from '../telephony/outcome/media.js';
-import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
+import { providerStatus, referenceKey, tpStatusClass } from '../telephony/standards/sms.js';
 
 export interface StoreSinkOptions {
   /** Write queued updates at least this often. Default 50 ms. */
@@ -193,7 +193,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         ...(e.from !== undefined && { from: e.from }),
         ...(e.modem !== undefined && { gateway: e.modem }),
         ...(e.segments !== undefined && { segments: e.segments }),
-        ...(e.reference !== undefined && { reference: String(e.reference) }),
+        ...(e.reference !== undefined && { reference: referenceKey(e.reference) }),
       }),
     ),
     bus.on('sms.send_failed', (e) =>
@@ -253,7 +253,7 @@ function submissionId(e: {
 }): string {
   if (e.id !== undefined) return e.id;
   if (e.reference === undefined) return randomUUID();
-  return `sub:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
+  return `sub:${e.modem ?? ''}:${referenceKey(e.reference)}:${e.ts ?? Date.now()}`;
 }
 
 /** The id a report is filed under when it matches no pending submission. */
@@ -263,11 +263,23 @@ function reportId(e: {
   reference?: string | number | undefined;
   ts?: number | undefined;
 }): string {
-  return e.id ?? `report:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
+  return (
+    e.id ??
+    `report:${e.modem ?? ''}:${e.reference === undefined ? '' : referenceKey(e.reference)}:${e.ts ?? Date.now()}`
+  );
 }
 
+/**
+ * What a report (or a failure) is matched on: its reference in the one form every surface uses
+ * (referenceKey), on its modem. The store takes the newest pending submission with that reference
+ * on that modem, else one sent without a modem; a report without a modem takes any (as the sms
+ * pack's metrics do), so `modem` on one event and not the other never loses the match.
+ */
 function matchOf(e: { modem?: string | undefined; reference?: string | number | undefined }): SmsMatch {
-  return { reference: String(e.reference), ...(e.modem !== undefined && { gateway: e.modem }) };
+  return {
+    reference: e.reference === undefined ? '' : referenceKey(e.reference),
+    ...(e.modem !== undefined && { gateway: e.modem }),
+  };
 }
 
 /**
