@@ -137,7 +137,7 @@ export class AtChannel {
         this.finish(p, line);
         return;
       }
-      if (p.prefix !== undefined && line.toUpperCase().startsWith(`${p.prefix}:`)) {
+      if (p.prefix !== undefined && line.toUpperCase().startsWith(`${p.prefix}:`) && !crossing(line)) {
         this.info(p, line);
         // +CPIN? answered without a final result (Wavecom): the state line ends it, after a grace.
         if (p.prefix === '+CPIN') {
@@ -244,6 +244,15 @@ export class AtChannel {
     this.head = undefined;
     this.open = undefined;
   }
+}
+
+/**
+ * A registration URC that crossed the read of its own domain on the wire (`+CGREG: 11,"B092",...`
+ * while AT+CGREG? is pending): the read form is `<n>,<stat>,...` with `<n>` 0..5 and a numeric
+ * `<stat>`, so a line that cannot be one is unsolicited.
+ */
+function crossing(line: string): boolean {
+  return /^\+C(?:5G|E|G)?REG:/i.test(line) && !/^\+C(?:5G|E|G)?REG:\s*0*[0-5]\s*,\s*\d+\s*(,|$)/i.test(line);
 }
 
 function quotesBalanced(s: string): boolean {

@@ -49,6 +49,13 @@ export const MODEM_COMMANDS: readonly ModemCommand[] = [
     modes: full,
   },
   {
+    command: 'AT+CPIN?',
+    pattern: /^AT\+CPIN\?$/,
+    when: 'initialisation and every poll',
+    changes: 'nothing (SIM state, 27.007 8.3)',
+    modes: both,
+  },
+  {
     command: 'AT+CGMI',
     pattern: /^AT\+CGMI$/,
     when: 'initialisation',
@@ -60,13 +67,6 @@ export const MODEM_COMMANDS: readonly ModemCommand[] = [
     pattern: /^AT\+CGMM$/,
     when: 'initialisation',
     changes: 'nothing (model, for the logs)',
-    modes: both,
-  },
-  {
-    command: 'AT+CPIN?',
-    pattern: /^AT\+CPIN\?$/,
-    when: 'initialisation and every poll',
-    changes: 'nothing (SIM state, 27.007 8.3)',
     modes: both,
   },
   {

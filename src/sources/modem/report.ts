@@ -40,7 +40,8 @@ export class Reporter {
 
   /** A +CREG/+CGREG/+CEREG/+C5GREG line; `solicited` when it answers the read command. */
   registration(line: string, heard: Heard, solicited: boolean): void {
-    const r = parseAnyRegistration(line, solicited);
+    // An unsolicited line is read by its shape: some firmwares (Samsung, Altair) send the read form.
+    const r = parseAnyRegistration(line, solicited ? true : undefined);
     if (r === undefined || r.stat > 255) {
       this.bad();
       return;

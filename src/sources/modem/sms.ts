@@ -75,7 +75,7 @@ export function parseCmgr(lines: readonly string[]): SmsFact | undefined {
   const p = atParams(head, 'CMGR') ?? atParams(head.replace(/^\+CMGR:/, '+CMGR: '), 'CMGR') ?? [];
   const body = lines[i + 1];
   if (isHex(body) && int(p[p.length - 1]) !== undefined) return decodePdu(body as string);
-  if (int(p[1]) !== undefined) return textReport(p);
+  if (int(p[1]) !== undefined) return textReport(p.slice(1)); // <stat>,<fo>,<mr>,...,<st>
   const stat = unquote(p[0]) ?? '';
   return /^REC /i.test(stat) ? deliver(unquote(p[1])) : undefined;
 }

@@ -342,7 +342,8 @@ export class ModemSource {
       e.code === undefined || e.kind === 'error' || e.kind === 'vendor'
         ? undefined
         : simStateOfError(e.kind, e.code);
-    if (sim !== undefined) this.reporter.sim(sim, this.heard);
+    // +CPIN? answered by another error: the SIM state is unknown (ModemManager: lock unknown).
+    if (sim !== undefined || command === 'AT+CPIN?') this.reporter.sim(sim ?? 'unknown', this.heard);
     const key = `${e.kind}:${e.code ?? ''}:${command}`;
     if (this.logged.has(key) || this.logged.size > 256) return;
     this.logged.add(key);
@@ -472,7 +473,8 @@ export class ModemSource {
   }
 
   private step(step: ModemRecoveryStep, ok: boolean): void {
-    if (step === 'reopen' && this.lastLoss === undefined) return; // a first open is not a recovery
+    // Recovery is of a modem that was up: a first open (or its retries) is not one.
+    if (!this.everConnected || (step === 'reopen' && this.lastLoss === undefined)) return;
     if (step === 'reopen' && !ok) this.failedReopens++;
     this.bus.emit({ type: 'modem.recovery', modem: this.id, step, outcome: ok ? 'ok' : 'fail' });
   }

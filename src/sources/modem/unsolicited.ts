@@ -193,7 +193,7 @@ export class UrcReader {
     if (other && current !== undefined) await this.host.send(`AT+CPMS="${current}"`);
     if (r?.ok !== true) return;
     const f = parseCmgr(r.lines);
-    // An empty slot answers a bare OK: no message, nothing to count.
-    if (f !== undefined || r.lines.some((l) => l.startsWith('+CMGR'))) this.fact(f);
+    // An empty slot answers a bare OK, a message kept for sending is "STO ...": nothing to count.
+    if (f !== undefined || r.lines.some((l) => /^\+CMGR:\s*"?REC /.test(l))) this.fact(f);
   }
 }

@@ -98,7 +98,11 @@ export function modemRadio(m: PackMetrics, o: ResolvedOptions, n: number) {
       regState.at(i, idx).set(1);
       regIdx[i] = idx;
     }
-    const a = act[i * D + src] as number;
+    // The <AcT> of the domain the state comes from, else of another registered one (a +CREG
+    // without AcT while +CGREG names UTRAN: the modem is on UTRAN).
+    let a = act[i * D + src] as number;
+    for (let d = 0; a < 0 && d < D; d++)
+      if (isRegistered(stat[i * D + d] as number)) a = act[i * D + d] as number;
     techBy[i * 3 + REG] = a >= 0 ? techs.of(accessTechnology(a)) : -1;
     updateTech(i);
   }

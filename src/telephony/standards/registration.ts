@@ -152,13 +152,15 @@ const TECH_NAMES: ReadonlyMap<string, AccessTechnology> = new Map<string, Access
 ]);
 
 /**
- * `<AcT>` (0..13) or a vendor system-mode name -> access technology; anything else `unknown`.
+ * `<AcT>` (0..13), a vendor system-mode name, or one of {@link ACCESS_TECHNOLOGIES} itself ->
+ * access technology; anything else `unknown`.
  *
  * @example accessTechnology(2) // 'umts' ; accessTechnology('NR5G-NSA') // 'lte_5gnr'
  */
 export function accessTechnology(act: number | string | undefined): AccessTechnology {
   if (typeof act === 'number') return Number.isInteger(act) ? (ACT_TECH[act] ?? 'unknown') : 'unknown';
   if (typeof act !== 'string') return 'unknown';
+  if ((ACCESS_TECHNOLOGIES as readonly string[]).includes(act)) return act as AccessTechnology;
   const key = act.toUpperCase().replace(/[^A-Z0-9+]/g, '');
   return /^\d+$/.test(key) ? (ACT_TECH[Number(key)] ?? 'unknown') : (TECH_NAMES.get(key) ?? 'unknown');
 }
@@ -188,15 +190,22 @@ const unquote = (s: string | undefined): string | undefined => {
  * Two forms share one prefix: the read response `+CREG: <n>,<stat>[,<lac>,<ci>[,<AcT>]]` and the
  * unsolicited `+CREG: <stat>[,<lac>,<ci>[,<AcT>]]`; `+CREG: 2,1,8BE3,2BAF` (read) and
  * `+CREG: 1,0001,0010,0` (unsolicited, with AcT) both have four fields. `solicited` says which
- * (an `AT+CREG?` was pending): that decides. Without it, the second field decides: the read form
- * has a 1-2 digit `<stat>` there, the unsolicited form an area code (quoted, hex, or 4 digits).
+ * (an `AT+CREG?` was pending): that decides, when the second field is a number at all. Without
+ * it, the second field decides: the read form has a 1-2 digit `<stat>` there, the unsolicited form
+ * an area code (quoted, hex, or 4 digits).
  */
 function parseRegistration(line: string, command: string, solicited?: boolean): Registration | undefined {
   const m = /^\s*\+([A-Z0-9]+)\s*:\s*(.*?)\s*$/i.exec(line);
   if (m === null || m[1]?.toUpperCase() !== command) return undefined;
   const p = (m[2] ?? '').split(',').map((f) => f.trim());
   const second = p[1];
-  const readForm = p.length >= 2 && (solicited ?? (second !== undefined && /^\d{1,2}$/.test(second)));
+  // The read form is <n> (0..5) then a numeric <stat>: a solicited line that is not is a URC that
+  // came in with the reply (`+CGREG: 11,"B092",...` while AT+CGREG? is pending).
+  const readForm =
+    p.length >= 2 &&
+    int(second) !== undefined &&
+    (int(p[0]) ?? 9) <= 5 &&
+    (solicited ?? (second !== undefined && /^\d{1,2}$/.test(second)));
   const n = readForm ? int(p[0]) : undefined;
   const rest = readForm ? p.slice(1) : p;
   const stat = int(rest[0]);
