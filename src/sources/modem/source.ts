@@ -215,7 +215,12 @@ export class ModemSource {
     port.on('close', () => this.lost(port, 'usb'));
     this.timeouts = 0;
     if (this.silent && this.failedReopens >= (this.options.resetAfter ?? 3)) {
-      if (!(await this.reset())) return;
+      // A reset the modem did not answer (counted as such, not as a failed reopen): still gone,
+      // so the ladder starts again. Before, the source stopped here for good, port open, silent.
+      if (!(await this.reset())) {
+        this.lastLoss = undefined;
+        return this.lost(port, 'at_timeout');
+      }
     }
     await this.initialise(port);
   }
