@@ -174,11 +174,16 @@ export function transcriptPlants(text: string, pduNumbers: (hex: string) => stri
       } else if (t.length >= 8) scan.texts?.add(t.toLowerCase().slice(0, 40));
     }
     bodyNext = /^\+(CMGR|CMGL|CMT|CDS):/.test(t) || (bodyNext && !/^(OK|ERROR|\+)/.test(t));
-    for (const m of t.matchAll(/"\+?(\d{7,})"|\+(\d{7,})/g)) scan.digits.add((m[1] ?? m[2]) as string);
+    // A number with 7 digits past its leading zeros: a zero-padded id ("00000142", a cell) is no
+    // number, and its digits turn up in any float of /metrics (0.00000142...).
+    for (const m of t.matchAll(/"\+?(\d{7,})"|\+(\d{7,})/g))
+      if (((m[1] ?? m[2]) as string).replace(/^0+/, '').length >= 7)
+        scan.digits.add((m[1] ?? m[2]) as string);
     const ussd = /^\+CUSD:\s*\d\s*,\s*"?([^",]{8,})/.exec(t)?.[1];
     if (ussd !== undefined) scan.texts?.add(ussd.toLowerCase().slice(0, 40));
     if (/^\+C5?G?E?REG:/.test(t))
-      for (const m of t.matchAll(/"?\b([0-9A-Fa-f]{6,10})\b"?/g)) if (/[A-Fa-f]/.test(m[1] as string)) scan.texts?.add((m[1] as string).toLowerCase());
+      for (const m of t.matchAll(/"?\b([0-9A-Fa-f]{6,10})\b"?/g))
+        if (/[A-Fa-f]/.test(m[1] as string)) scan.texts?.add((m[1] as string).toLowerCase());
   }
   return scan;
 }

@@ -45,7 +45,7 @@ export const MODEM_COMMANDS: readonly ModemCommand[] = [
     command: 'AT+CMEE=1',
     pattern: /^AT\+CMEE=1$/,
     when: 'initialisation',
-    changes: 'errors as +CME ERROR: <n> instead of ERROR (27.007 9.1)',
+    changes: 'errors as numbered +CME ERROR codes instead of a bare ERROR (27.007 9.1)',
     modes: full,
   },
   {

@@ -92,9 +92,14 @@ export interface Listed {
  * next `+CMGL:`, as one modem sends) is counted in `bad` and the next one still read.
  * @example parseCmgl(['+CMGL: 0,"REC UNREAD","+447700900123",,"24/01/01,12:00:00+00"', 'hi']).listed.length // 1
  */
-export function parseCmgl(lines: readonly string[]): { listed: Listed[]; bad: number } {
+export function parseCmgl(input: readonly string[]): { listed: Listed[]; bad: number } {
   const listed: Listed[] = [];
   let bad = 0;
+  // A record glued to the end of a short PDU starts a line of its own.
+  const lines = input.flatMap((l) => {
+    const at = l.indexOf('+CMGL:');
+    return at > 0 ? [l.slice(0, at), l.slice(at)] : [l];
+  });
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     const at = line.indexOf('+CMGL:');

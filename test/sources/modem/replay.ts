@@ -217,7 +217,7 @@ export function check(rawKey: string, rawValue: string): ((s: Seen) => boolean) 
 }
 
 export interface Replay {
-  checks: Array<{ key: string; value: string; line: number; result: true | false | string }>;
+  checks: Array<{ key: string; value: string; line: number; result: true | false | string; saw?: string[] }>;
   host: string[];
   stuck: string[];
   done: boolean;
@@ -240,8 +240,9 @@ async function until(cond: () => Promise<boolean>, ms: number): Promise<boolean>
 
 /**
  * Replay one transcript; resolves once the emulator reached its end and the expectations were
- * read. `commandTimeoutMs` 500 and the emulator's `~` at a tenth of real time keep the ratio of
- * the real 5 s timeout to the modem's pauses.
+ * read. The emulator's `~` run at a tenth of real time; a command waits up to 2 s (the emulator
+ * holds the modem still while a checkpoint is read, which takes tens of milliseconds per check,
+ * more on a loaded machine), where the real default is 5 s.
  */
 export async function replay(
   t: Transcript,
@@ -304,7 +305,7 @@ export async function replay(
         'modem.path': link,
         'modem.mode': o.mode,
         'modem.poll_seconds': 0.1,
-        'modem.command_timeout_ms': o.commandTimeoutMs ?? 500,
+        'modem.command_timeout_ms': o.commandTimeoutMs ?? 2000,
       },
     });
     sidecar = await startSidecar(config, {
@@ -334,7 +335,17 @@ export async function replay(
         const value = String(msg.value);
         const c = check(key, value);
         const ok = typeof c === 'string' ? c : await until(async () => c(await seen()), o.checkMs ?? 3000);
-        result.checks.push({ key, value, line: Number(msg.line), result: ok });
+        result.checks.push({
+          key,
+          value,
+          line: Number(msg.line),
+          result: ok,
+          ...(ok === false && {
+            saw: [...(await seen()).metrics]
+              .filter(([k, v]) => k.startsWith('sidetone_modem_') && v !== 0)
+              .map(([k, v]) => `${k} ${v}`),
+          }),
+        });
         mark = result.events.length;
         sim.stdin?.write('go\n');
       }

@@ -127,26 +127,33 @@ cursor = 0
 inbox = []  # host lines not yet consumed by a "> CMD" step
 
 
-announced = {}  # "+CREG" -> the last registration URC written, and after which step
+announced = {}  # "+CREG" / "^HCSQ" -> the last such line written, as a read reply
 
 
 def note_written(data):
     for line in data.decode("latin-1").replace("\r", "\n").split("\n"):
-        m = re.match(r"^(\+C(?:5G|E|G)?REG):\s*(.*)$", line.strip())
-        if m and not re.match(r"^0*[0-5]\s*,\s*\d", m.group(2)):  # a URC, not a read reply
-            announced[m.group(1)] = (m.group(2), cursor)
+        m = re.match(r"^(\+C(?:5G|E|G)?REG|\^HCSQ):\s*(.*)$", line.strip())
+        if m is None: continue
+        if m.group(1) == "^HCSQ":  # the URC and the read reply have one form
+            announced[m.group(1)] = m.group(2)
+        else:  # a registration URC (<stat>,...) answers a read as <n>,<stat>,...
+            read = re.match(r"^0*[0-5]\s*,\s*\d", m.group(2))
+            announced[m.group(1)] = m.group(2) if read else "2," + m.group(2)
+
+
+def announced_read(host):
+    """A read of a state the modem also announces (registration, Huawei signal): its tag."""
+    m = re.match(r"^AT(\+C(?:5G|E|G)?REG|\^HCSQ)\?$", host.strip().upper())
+    return m.group(1) if m and m.group(1) in announced else None
 
 
 def answer(host):
     """The modem's answer to a host line the script is not waiting for."""
     h = host.strip()
-    # A registration read after the modem announced a change answers with what it announced.
-    m = re.match(r"^AT(\+C(?:5G|E|G)?REG)\?$", h.upper())
-    if m and m.group(1) in announced:
-        fields, at = announced[m.group(1)]
-        last_reply = max((i for i in range(cursor) if steps[i][0] == "cmd" and matches(steps[i][1], h)), default=-1)
-        if at > last_reply:
-            return ("\r\n%s: 2,%s\r\n\r\nOK\r\n" % (m.group(1), fields)).encode("latin-1")
+    # A read of an announced state answers with what the modem last said (a reply or a URC).
+    tag = announced_read(h)
+    if tag is not None:
+        return ("\r\n%s: %s\r\n\r\nOK\r\n" % (tag, announced[tag])).encode("latin-1")
     for i in range(cursor - 1, -1, -1):
         if steps[i][0] == "cmd" and matches(steps[i][1], h):
             # Without the echo the capture had then: whether echo is on now is the host's doing.
@@ -190,8 +197,17 @@ def pump(timeout, waiting=None, hold=False):
         at = next((j for j in range(cursor, len(steps)) if steps[j][0] == "cmd"), None)
         upcoming = steps[at][1] if at is not None else None
         k = 0
-        while k < len(inbox) and not hold:
+        while k < len(inbox):
             text, since = inbox[k]
+            if hold:
+                # Held still: only a read of an announced state is answered (with the state last
+                # said, so nothing moves), as it may hold a crossing announcement in its reply.
+                if announced_read(text) is not None and not (waiting is not None and matches(waiting, text)):
+                    inbox.pop(k)
+                    os.write(m_fd, answer(text))
+                else:
+                    k += 1
+                continue
             if waiting is not None and matches(waiting, text):
                 inbox.pop(k)
                 return True
@@ -224,6 +240,19 @@ def go():
     return False
 
 
+def split_before(i):
+    """Does step i come, a pause apart, inside what the last write began: the rest of a line cut by
+    the pause, or the second line of a two-line URC (+CDS: <length> then its PDU)? The modem
+    answers nothing in between: a reply there would split the URC."""
+    j = i - 1
+    while j >= 0 and steps[j][0] == "sleep": j -= 1
+    if j < 0 or j == i - 1 or steps[j][0] != "raw": return False
+    before = steps[j][1]
+    last = before.decode("latin-1").replace("\r", "\n").strip().split("\n")[-1]
+    return not before.endswith(b"\n") or re.match(r"^\+(CMT|CDS|CBM):\s*\d*\s*$", last) is not None \
+        or (i < len(steps) and steps[i][0] == "raw" and not steps[i][1].startswith((b"\r", b"\n")))
+
+
 # The replay begins when the host first speaks (the port is open and read).
 while not inbox:
     pump(0.05, hold=True)
@@ -233,7 +262,7 @@ while cursor < len(steps):
     if kind == "raw":
         # What the host asked before a run of lines is answered before it (a checkpoint held it);
         # inside the run nothing comes between two lines (a two-line URC stays whole).
-        if cursor == 0 or steps[cursor - 1][0] != "raw": pump(0)
+        if (cursor == 0 or steps[cursor - 1][0] != "raw") and not split_before(cursor): pump(0)
         os.write(m_fd, value)
         note_written(value)
         cursor += 1
@@ -241,10 +270,7 @@ while cursor < len(steps):
     elif kind == "hostraw":
         cursor += 1
     elif kind == "sleep":
-        # Between two writes of one line (a URC cut by the pause), the modem answers nothing.
-        inside = cursor > 0 and steps[cursor - 1][0] == "raw" and not steps[cursor - 1][1].endswith(b"\n") \
-            or (cursor + 1 < len(steps) and steps[cursor + 1][0] == "raw" and not steps[cursor + 1][1].startswith((b"\r", b"\n")))
-        pump(value * scale, hold=inside)
+        pump(value * scale, hold=split_before(cursor + 1))
         cursor += 1
     elif kind == "check":
         emit({"check": value[0], "value": value[1], "line": n})
