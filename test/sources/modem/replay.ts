@@ -169,7 +169,7 @@ export function check(rawKey: string, rawValue: string): ((s: Seen) => boolean) 
       s.events.some((e) => e.type === 'modem.at_error' && e.kind === m[1] && e.code === Number(m[2]));
   }
   if (key === 'error.class') return (s) => sum(s.metrics, `${M}at_errors_total{`, `class="${value}"`) > 0;
-  const atLeast = /^>=\s*(\d+)$/.exec(value);
+  const atLeast = /^>=\s*(\d+(?:\.\d+)?)$/.exec(value);
   if (key.startsWith('error.class.') && atLeast !== null)
     return (s) => sum(s.metrics, `${M}at_errors_total{`, `class="${key.slice(12)}"`) >= Number(atLeast[1]);
   if (key === 'error.count' && atLeast !== null)
@@ -181,6 +181,12 @@ export function check(rawKey: string, rawValue: string): ((s: Seen) => boolean) 
       return (s) => sum(s.metrics, `${M}at_errors_total{`, 'kind="vendor"') > 0;
     if (value === 'cme') return (s) => sum(s.metrics, `${M}at_errors_total{`, 'kind="cme"') > 0;
     return 'a call result or OK: nothing to count';
+  }
+  if (key === 'cell_changes')
+    return (s) => (s.metrics.get(`${M}cell_changes_total{${m0}}`) ?? 0) === Number(value);
+  if (key.startsWith('access_tech_seconds.') && atLeast !== null) {
+    const g = gauge('access_technology_seconds_total', `,tech="${TECH[key.slice(20)] ?? key.slice(20)}"`);
+    return (s) => (g(s) ?? 0) >= Number(atLeast[1]);
   }
   if (key === 'flapping') {
     const g = gauge('flapping', '');

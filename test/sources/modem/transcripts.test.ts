@@ -9,6 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MODEM_COMMANDS, type ModemMode } from '../../../src/sources/modem/commands.js';
+import { atErrorMeaning } from '../../../src/telephony/standards/at-errors.js';
 import { leaks, loadTranscript, replay, TRANSCRIPTS } from './replay.js';
 
 /** Replayed to the sidecar, in the mode an operator of that modem would use. */
@@ -134,6 +135,17 @@ describe('transcripts replayed to a sidecar over a pseudo-terminal', () => {
           .flatMap((e) => (e.type === 'sms.delivery_report' ? [Number(e.tpStatus)] : []))
           .sort(byNumber),
       );
+      // Each error of the 27.007/27.005 tables is logged with its meaning.
+      for (const e of r.events) {
+        if (e.type !== 'modem.at_error' || e.code === undefined || (e.kind !== 'cme' && e.kind !== 'cms'))
+          continue;
+        const meaning = atErrorMeaning(e.kind, e.code);
+        if (meaning !== undefined)
+          expect(
+            r.logs.some((l) => l.includes('modem AT error') && l.includes(meaning)),
+            meaning,
+          ).toBe(true);
+      }
       expect(leaks(t, r)).toEqual([]);
     },
     60_000,
