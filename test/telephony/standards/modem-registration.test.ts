@@ -6,15 +6,26 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { REGISTRATION_STATES } from '../../../src/telephony/labels.js';
 import { atErrorClass, isBusyError, parseAtError } from '../../../src/telephony/standards/at-errors.js';
 import { cpinState, simBlocks, simStateOfError } from '../../../src/telephony/standards/cpin.js';
 import {
+  ACCESS_TECHNOLOGIES,
   consolidate,
   isRegistered,
+  parseAnyRegistration,
   parseCereg,
   parseCreg,
   registrationState,
 } from '../../../src/telephony/standards/registration.js';
+import {
+  BANDS,
+  parseCpsi,
+  parseHcsq,
+  parseQeng,
+  parseSmoni,
+  type VendorSignal,
+} from '../../../src/telephony/standards/vendor-signal.js';
 
 describe('registration of CS, PS, EPS and 5GS combined (TS 27.007)', () => {
   // [cs, ps, eps, 5gs] last <stat> (-1: never reported or its read answered ERROR) -> state.
@@ -198,5 +209,78 @@ describe('SIM state (TS 27.007 8.3 +CPIN, 9.2.1 SIM errors)', () => {
       'sim_puk',
       '-',
     ]);
+  });
+});
+
+describe('the modem parsers on any line a modem could send', () => {
+  // A field: a number, a quoted or bare hex string, empty, or noise.
+  const field = fc.oneof(
+    fc.integer({ min: -5, max: 300 }).map(String),
+    fc.stringMatching(/^[0-9A-Fa-f]{0,10}$/).map((h) => `"${h}"`),
+    fc.stringMatching(/^[0-9A-Fa-f]{0,10}$/),
+    fc.constant(''),
+    fc.string({ maxLength: 6 }),
+  );
+  const line = (prefix: string) =>
+    fc
+      .tuple(fc.array(field, { maxLength: 16 }), fc.constantFrom(',', ', '))
+      .map(([f, sep]) => `${prefix}${f.join(sep)}`);
+
+  it('never throw; a registration is one of the bounded states, a signal value is finite', () => {
+    let registrations = 0;
+    fc.assert(
+      fc.property(
+        fc.constantFrom('+CREG: ', '+CGREG:', '+CEREG: ', '+C5GREG: '),
+        fc.boolean(),
+        fc.string({ maxLength: 2 }),
+        (prefix, solicited, junk) => {
+          fc.assert(
+            fc.property(line(prefix + junk), (l) => {
+              const r = parseAnyRegistration(l, solicited);
+              if (r !== undefined) {
+                registrations++;
+                expect(REGISTRATION_STATES).toContain(r.state);
+                expect(r.cell === undefined || /^[0-9A-F]{1,16}$/.test(r.cell)).toBe(true);
+              }
+            }),
+            { numRuns: 20 },
+          );
+        },
+      ),
+      { numRuns: 20 },
+    );
+    expect(registrations).toBeGreaterThan(20);
+    // Lines the parsers read (not only refuse): the property says something about values.
+    let read = 0;
+    const finite = (s: VendorSignal | undefined) => {
+      if (s !== undefined && Object.keys(s).length > 1) read++;
+      for (const v of Object.values(s ?? {}))
+        if (typeof v === 'number') expect(Number.isFinite(v)).toBe(true);
+      if (s !== undefined) expect(ACCESS_TECHNOLOGIES).toContain(s.tech);
+      if (s?.band !== undefined) expect(BANDS).toContain(s.band);
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom('LTE', 'WCDMA', 'GSM', 'NR5G-SA', 'NR5G-NSA', 'NOSERVICE', 'LTE CAT-M1'),
+        fc.constantFrom('+QENG: "servingcell","NOCONN",', '+QENG: ', '^HCSQ: ', '+CPSI: ', '^SMONI: '),
+        (tech, prefix) => {
+          fc.assert(
+            fc.property(line(`${prefix}"${tech}",`), line(`${prefix}${tech},`), (q, b) => {
+              for (const l of [q, b]) {
+                finite(parseHcsq(l));
+                finite(parseCpsi(l));
+                finite(parseSmoni(l));
+                finite(parseQeng([l, l.replace('"servingcell","NOCONN",', '')]));
+              }
+              parseAtError(`+CME ERROR: ${b}`);
+              cpinState(`+CPIN: ${b}`);
+            }),
+            { numRuns: 30 },
+          );
+        },
+      ),
+      { numRuns: 35 },
+    );
+    expect(read).toBeGreaterThan(100);
   });
 });
