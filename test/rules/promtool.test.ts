@@ -76,8 +76,12 @@ describe('generated Prometheus rules', () => {
       expect(block).toMatch(/\n {10}severity: (critical|warning)\n/);
       expect(block).toMatch(/\n {10}summary: ".+"/);
       expect(block).toMatch(/\n {10}description: ".+"/);
-      expect(block).toContain(`runbook_url: "docs/runbook.md#${a.alert.toLowerCase()}"`);
+      expect(block).toContain(`runbook_url: "${ALERT_DEFAULTS.runbook_url}#${a.alert.toLowerCase()}"`);
     }
+    // Absolute: a relative link means nothing in a pager or a chat message.
+    expect(ALERT_DEFAULTS.runbook_url).toMatch(
+      /^https:\/\/unpkg\.com\/sidetone@\d+\.\d+\.\d+[^/]*\/docs\/runbook\.md$/,
+    );
   });
 
   it('every alert has a promtool case', () => {

@@ -9,6 +9,7 @@ import {
 } from '../../telephony/standards/at-errors.js';
 import { simStateOfError } from '../../telephony/standards/cpin.js';
 import { consolidate, isRegistered } from '../../telephony/standards/registration.js';
+import { errnoOf, openFailure } from '../open-error.js';
 import { AtChannel, AtQueueFull, type AtResponse, AtTimeout } from './at.js';
 import { initCommands, type ModemMode, REGISTRATION_READS, VENDOR_READS } from './commands.js';
 import { heldBy } from './held.js';
@@ -61,8 +62,13 @@ export interface ModemSourceOptions {
   open?: (path: string, baudRate: number) => Promise<ModemPort>;
   /** Who else holds the port (`auto` mode); default a scan of /proc. */
   heldBy?: (path: string) => Promise<string | undefined>;
-  /** Told about every connect failure, disconnect, restart and AT error (classes and meanings, never modem data). */
+  /** Told about every disconnect, restart and AT error (classes and meanings, never modem data). */
   onLog?: (message: string, detail: Record<string, unknown>) => void;
+  /**
+   * Told when the port cannot be opened, with the cause and its fix (`modem: cannot open
+   * /dev/ttyUSB9: no such file (...)`): once, and again only when the cause changes.
+   */
+  onError?: (cause: string) => void;
 }
 
 async function openSerial(path: string, baudRate: number): Promise<ModemPort> {
@@ -135,6 +141,10 @@ export class ModemSource {
   /** State for tests and health: connected now, reconnects so far. */
   connected = false;
   reconnects = 0;
+  /** Why the port cannot be opened (the last failure), until it opens. */
+  error: string | undefined;
+  /** A disconnect was reported and no connect since: a failed reopen says nothing new. */
+  private reportedDown = false;
 
   constructor(
     private readonly bus: EventBus,
@@ -195,7 +205,7 @@ export class ModemSource {
     try {
       port = await (this.options.open ?? openSerial)(this.options.path, this.options.baudRate ?? 115_200);
     } catch (err) {
-      this.log('modem open failed', { path: this.options.path, error: (err as Error).message });
+      this.openFailed(err);
       this.step('reopen', false);
       return this.retry();
     }
@@ -273,6 +283,8 @@ export class ModemSource {
     }
     this.initialised = true;
     this.connected = true;
+    this.reportedDown = false;
+    this.error = undefined;
     const reason = this.downReason;
     if (this.everConnected) {
       this.reconnects++;
@@ -443,7 +455,10 @@ export class ModemSource {
     const was = this.connected;
     this.connected = false;
     if (was || this.downReason === undefined) this.downReason = reason;
-    if (was) this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
+    if (was) {
+      this.reportedDown = true;
+      this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
+    }
   }
 
   /** The ladder's last step: the modem registers within `registrationWaitMs` (ok) or not (fail). */
@@ -505,6 +520,27 @@ export class ModemSource {
     // Once per outage: failed reopen attempts while it is still gone are retried quietly.
     if (was) this.log('modem lost', { path: this.options.path, reason });
     this.retry();
+  }
+
+  /**
+   * The port did not open. A modem that never opened is down too (modem_connected 0, so
+   * SidetoneModemDisconnected can fire), reported once; the cause goes to `onError` once per cause.
+   */
+  private openFailed(err: unknown): void {
+    const cause = openFailure('modem', `open ${this.options.path}`, err);
+    if (cause !== this.error) {
+      this.error = cause;
+      try {
+        this.options.onError?.(cause);
+      } catch {
+        // reporting must not break the source
+      }
+    }
+    if (this.reportedDown) return;
+    this.reportedDown = true;
+    // A missing device node is an unplugged (or never plugged) USB modem.
+    const reason = errnoOf(err) === 'ENOENT' ? 'usb' : 'other';
+    this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
   }
 
   private retry(): void {
