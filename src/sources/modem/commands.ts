@@ -5,6 +5,8 @@
  * shared-port mode, only the ones that change nothing).
  */
 
+import { InternalError } from '../../errors.js';
+
 /** `full`: sidetone owns the modem. `shared`: another program owns its SMS; sidetone only reads. */
 export type ModemMode = 'full' | 'shared';
 
@@ -239,7 +241,7 @@ export const MODEM_COMMANDS: readonly ModemCommand[] = [
 
 const byName = (command: string): ModemCommand => {
   const c = MODEM_COMMANDS.find((x) => x.command === command);
-  if (c === undefined) throw new Error(`${command} is not in MODEM_COMMANDS`);
+  if (c === undefined) throw new InternalError(`${command} is not in MODEM_COMMANDS`);
   return c;
 };
 
