@@ -108,6 +108,8 @@ export async function startSidecar(
   // A source turns on the packs that read its events: `--hep` alone must already show calls.
   const fromSources = new Set([
     ...(config.hep.listen.length > 0 ? ['calls', 'sip', 'media'] : []),
+    // Captured OPTIONS keepalives drive trunk status when trunks are declared.
+    ...(config.hep.listen.length > 0 && config.hep.trunks.length > 0 ? ['trunks'] : []),
     ...(config.modem.path !== undefined ? ['modem', 'sms', 'ussd'] : []),
   ]);
   const packs = Object.fromEntries(
@@ -237,6 +239,11 @@ export async function startSidecar(
           trunks: config.hep.trunks,
           timerBMs: config.hep.timer_b_ms,
           maxCalls: config.hep.max_calls,
+          reorderWindowMs: config.hep.reorder_window_ms,
+          maxClockSkewMs: config.hep.max_clock_skew_ms,
+          mediaTimeoutMs: config.hep.media_timeout_ms,
+          forward: config.hep.forward,
+          forwardQueueMax: config.hep.forward_queue_max,
           password: config.hep.password,
           tcpMaxConnections: config.hep.tcp_max_connections,
           tcpIdleTimeoutMs: config.hep.tcp_idle_timeout_ms,

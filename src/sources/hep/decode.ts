@@ -28,6 +28,11 @@ export interface HepPacket {
   dstPort: number;
   /** Capture time, epoch ms (0 when the agent sent none). */
   ts: number;
+  /**
+   * The same in microseconds, as the agent stamped it (chunks 9 and 10): one proxy worker's copy can
+   * be stamped tens of microseconds before another's, so ordering needs more than milliseconds.
+   */
+  tsMicros: number;
   /** HEP protocol type: 1 SIP, 5 RTCP, 34/35 RTP/RTCP-XR reports, 100 logs. */
   type: number;
   captureId: number;
@@ -72,6 +77,7 @@ export function decodeHep(buf: Buffer): HepResult {
     srcPort: 0,
     dstPort: 0,
     ts: 0,
+    tsMicros: 0,
     type: 0,
     captureId: 0,
     password: undefined,
@@ -148,7 +154,9 @@ export function decodeHep(buf: Buffer): HepResult {
     at += len;
   }
   if (!payload || p.payload.length === 0) return { ok: false, reason: 'no_payload' };
-  p.ts = sec * 1000 + Math.floor(Math.min(usec, 999_999) / 1000);
+  const us = Math.min(usec, 999_999);
+  p.ts = sec * 1000 + Math.floor(us / 1000);
+  p.tsMicros = sec * 1_000_000 + us;
   return { ok: true, packet: p };
 }
 
