@@ -180,6 +180,7 @@ export class HepCapture {
       srcPort: p.srcPort,
       dstPort: p.dstPort,
       match,
+      shared: match,
       bytes: p.payload.length,
     };
   }
@@ -189,7 +190,14 @@ export class HepCapture {
     const ts = h.wake / 1000;
     const msg = h.msg;
     if (msg !== undefined) {
-      const fresh = this.tracker.message({ msg, ts, srcIp: h.srcIp, dstIp: h.dstIp, match: h.match });
+      const fresh = this.tracker.message({
+        msg,
+        ts,
+        srcIp: h.srcIp,
+        dstIp: h.dstIp,
+        match: h.shared,
+        legMatch: h.match,
+      });
       // Once per report: the second proxy leg and retransmissions repeat the same PUBLISH.
       if (
         fresh &&

@@ -74,13 +74,13 @@ export class Exchanges {
   /** A new leg of the request: the copy sent to the trunk is the one its round trip is timed on. */
   leg(s: CallState, c: Captured, hash: number, ts: number): void {
     const x = s.exchange as Exchange;
-    const match = c.match;
-    if (match === undefined) return;
-    if (x.trunk === undefined) {
-      x.trunk = match.trunk;
-      x.toTrunk = match.toTrunk;
+    const shared = c.match;
+    if (x.trunk === undefined && shared !== undefined) {
+      x.trunk = shared.trunk;
+      x.toTrunk = shared.toTrunk;
     }
-    if (match.toTrunk && x.trunkLeg === 0) {
+    const match = c.legMatch;
+    if (match?.toTrunk === true && x.trunkLeg === 0) {
       x.toTrunk = true;
       x.trunkLeg = hash;
       x.trunkSentAt = ts;

@@ -48,6 +48,8 @@ export interface Held extends Wakeable {
   dstPort: number;
   /** Trunk rule that matched this copy (requests that can open a call or keepalive). */
   match: TrunkMatch | undefined;
+  /** The rule that matched any held copy of the same request: the copy that opens a call gets it. */
+  shared: TrunkMatch | undefined;
   /** Bytes of the captured payload it keeps alive (a parsed message views its packet's text). */
   bytes: number;
 }
@@ -129,9 +131,8 @@ function share(h: Held, slot: readonly Held[]): void {
       o.cseq !== m.cseq
     )
       continue;
-    if (h.match === undefined) {
-      if (d.match !== undefined) h.match = d.match;
-    } else if (d.match === undefined) d.match = h.match;
+    if (h.shared === undefined) h.shared = d.shared;
+    else d.shared ??= h.shared;
   }
 }
 

@@ -90,23 +90,26 @@ export function hepSelfMetrics(
   });
   const forwarder = source.forwarder;
   if (forwarder !== undefined) {
+    // A target is named by its place in hep.forward: an address is not a label value.
+    const targets = forwarder.stats.map((_, i) => String(i));
     registry.counter({
       name: `${prefix}_hep_forwarded_total`,
-      help: 'HEP packets re-sent unchanged to each hep.forward target: sent, dropped (its queue of hep.forward_queue_max was full) or failed (send error)',
+      help: 'HEP packets re-sent unchanged to each hep.forward target (by its index in the list): sent, dropped (its queue of hep.forward_queue_max was full) or failed (send error)',
       labels: ['target', 'result'],
-      enums: { target: forwarder.stats.map((t) => t.url), result: HEP_FORWARD_RESULTS },
+      enums: { target: targets, result: HEP_FORWARD_RESULTS },
       collect: (c: Counter<'target' | 'result'>) => {
-        for (const t of forwarder.stats)
-          for (const result of HEP_FORWARD_RESULTS) c.set({ target: t.url, result }, t.counts[result]);
+        forwarder.stats.forEach((t, i) => {
+          for (const result of HEP_FORWARD_RESULTS) c.set({ target: String(i), result }, t.counts[result]);
+        });
       },
     });
     registry.gauge({
       name: `${prefix}_hep_forward_queued`,
-      help: 'HEP packets waiting to be sent to each hep.forward target',
+      help: 'HEP packets waiting to be sent to each hep.forward target (by its index in the list)',
       labels: ['target'],
-      enums: { target: forwarder.stats.map((t) => t.url) },
+      enums: { target: targets },
       collect: (g) => {
-        for (const t of forwarder.stats) g.set({ target: t.url }, t.queued);
+        forwarder.stats.forEach((t, i) => g.set({ target: String(i) }, t.queued));
       },
     });
   }

@@ -77,9 +77,18 @@ export interface Captured {
   dstIp: string;
   /** Trunk rule that matched this copy or another copy of the same request; undefined: none. */
   match: TrunkMatch | undefined;
+  /** The rule that matched this very copy (which leg of a proxy goes to the trunk). */
+  legMatch: TrunkMatch | undefined;
 }
 
 const TRANSPORTS: ReadonlySet<string> = new Set(SIP_TRANSPORTS);
+/**
+ * How long a challenged INVITE waits for its retry with credentials: the UA may have to ask its user
+ * (a captured Grandstream phone took 32.5 s after a 407, research/sip aaa-sipps-cybercity). A 3xx
+ * is followed by the UA itself, within timer B.
+ */
+const CHALLENGE_WAIT_MS = 180_000;
+
 /** Without RTCP in the capture this long, no call is judged for missing media (it cannot be seen). */
 const RTCP_SILENCE_MS = 300_000;
 
@@ -472,7 +481,7 @@ export class HepTracker {
         this.auth(s.direction, 'challenge', ts);
       }
       s.waitCode = code;
-      s.waitDue = ts + this.timerB;
+      s.waitDue = ts + (code >= 400 ? CHALLENGE_WAIT_MS : this.timerB);
       this.schedule(s, s.waitDue);
     } else if (final && !s.answered) {
       this.authResult(s, code, ts);

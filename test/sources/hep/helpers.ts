@@ -24,7 +24,7 @@ export function hep(
     srcPort: 5060,
     dstPort: 5060,
     timeSeconds: Math.floor(ts / 1000),
-    timeUseconds: (ts % 1000) * 1000,
+    timeUseconds: Math.round((ts % 1000) * 1000), // fractional ms: microseconds
     payloadType: opts.type ?? 1,
     captureId: 2001,
     ...(opts.correlation !== undefined && { correlation_id: opts.correlation }),
@@ -39,6 +39,8 @@ export function sip(
     cseq: string;
     from?: string;
     to?: string;
+    /** To URI without `sip:` (default +447700900002@b.example). */
+    toUri?: string;
     branch?: string;
     extra?: string[];
     body?: string;
@@ -48,7 +50,7 @@ export function sip(
     start,
     `Via: SIP/2.0/UDP 10.0.0.1:5060;branch=${h.branch ?? 'z9hG4bK-1'}`,
     `From: <sip:${h.from ?? '+447700900001@a.example'}>;tag=caller`,
-    `To: <sip:+447700900002@b.example>${h.to === undefined ? '' : `;tag=${h.to}`}`,
+    `To: <sip:${h.toUri ?? '+447700900002@b.example'}>${h.to === undefined ? '' : `;tag=${h.to}`}`,
     `Call-ID: ${h.callId}`,
     `CSeq: ${h.cseq}`,
     ...(h.extra ?? []),
@@ -77,4 +79,20 @@ export function rawHep(type: number, payload: Buffer, correlation?: string): Buf
   const head = Buffer.from('HEP3\x00\x00', 'latin1');
   head.writeUInt16BE(6 + body.length, 4);
   return Buffer.concat([head, body]);
+}
+
+/** Capture clock of the scenario tests: times are given in ms from T0. */
+export const T0 = 1_700_000_000_000;
+
+/**
+ * Feeds SIP text to a source as a capture agent would: stamped at capture time `ts` (ms from T0)
+ * and received at `at` (ms from T0, default the capture time), from `src` to `dst`.
+ * @example const feed = feeder(source); feed(invite, { ts: 0, at: 5 });
+ */
+export function feeder(source: { handle(buf: Buffer, now: number): void }) {
+  return (text: string, o: { ts: number; at?: number; src?: string; dst?: string }) =>
+    source.handle(
+      hep(text, { ts: T0 + o.ts, ...(o.src && { src: o.src }), ...(o.dst && { dst: o.dst }) }),
+      T0 + (o.at ?? o.ts),
+    );
 }

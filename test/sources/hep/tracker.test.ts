@@ -283,12 +283,15 @@ describe('HepTracker digest challenges', () => {
     expect(of('call.ended')).toHaveLength(0);
   });
 
-  it('a challenge never retried ends the attempt with its code', () => {
-    const { source, of, feed, tick } = setup();
+  it('a challenge never retried ends the attempt with its code, after 3 minutes (a user may be typing the password)', () => {
+    const { of, feed, tick } = setup();
     feed(INVITE('a2'), 0);
     feed(resp('a2', '401 Unauthorized'), 1);
     expect(of('call.ended')).toHaveLength(0);
-    tick(1002);
+    // A captured phone retried 32.5 s after its 407 (research/sip aaa-sipps-cybercity).
+    tick(60_000);
+    expect(of('call.ended')).toHaveLength(0);
+    tick(180_002);
     expect(of('call.ended')).toEqual([expect.objectContaining({ sipCode: 401 })]);
   });
 });
