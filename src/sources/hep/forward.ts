@@ -15,8 +15,12 @@ import { connect, isIPv6, type Socket } from 'node:net';
  * target reconnects with a backoff of 1 s doubling to 30 s.
  */
 
-/** What became of a forwarded packet: the `result` label of `<prefix>_hep_forwarded_total`. */
-export const HEP_FORWARD_RESULTS = ['sent', 'dropped', 'failed'] as const;
+/**
+ * What became of a forwarded packet: the `result` label of `<prefix>_hep_forwarded_total`.
+ * `not_hep`: a datagram whose HEP length is not its size goes to UDP targets as it came, but on a
+ * TCP stream it would break the framing of every packet after it, so TCP targets skip it.
+ */
+export const HEP_FORWARD_RESULTS = ['sent', 'dropped', 'failed', 'not_hep'] as const;
 export type HepForwardResult = (typeof HEP_FORWARD_RESULTS)[number];
 
 /** One forwarding target's counters. */
@@ -33,7 +37,7 @@ interface Target extends ForwardStats {
 }
 
 class UdpTarget implements Target {
-  readonly counts = { sent: 0, dropped: 0, failed: 0 };
+  readonly counts = { sent: 0, dropped: 0, failed: 0, not_hep: 0 };
   queued = 0;
   private readonly socket: UdpSocket;
 
@@ -72,8 +76,10 @@ class UdpTarget implements Target {
   }
 }
 
+const HEP3 = 0x48455033;
+
 class TcpTarget implements Target {
-  readonly counts = { sent: 0, dropped: 0, failed: 0 };
+  readonly counts = { sent: 0, dropped: 0, failed: 0, not_hep: 0 };
   private socket: Socket | undefined;
   private connected = false;
   private readonly waiting: Buffer[] = [];
@@ -126,6 +132,10 @@ class TcpTarget implements Target {
   }
 
   send(packet: Buffer): void {
+    if (packet.length < 6 || packet.readUInt32BE(0) !== HEP3 || packet.readUInt16BE(4) !== packet.length) {
+      this.counts.not_hep++;
+      return;
+    }
     if (this.queued >= this.maxQueue) {
       this.counts.dropped++;
       return;

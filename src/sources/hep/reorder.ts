@@ -1,3 +1,4 @@
+import { type SipMethod, sipMethod } from '../../telephony/standards/sip.js';
 import { hash32, transactionKey } from './call-state.js';
 import { type Wakeable, WakeHeap } from './deadlines.js';
 import type { RtcpPacket } from './rtcp.js';
@@ -57,6 +58,8 @@ export interface Held extends Wakeable {
 /** What the tracker already handled of a call, so a held message need not wait for it again. */
 export interface CallKnowledge {
   saw(cseq: number, method: string, finalOnly: boolean): boolean;
+  /** A leg (Via branch) of this method is known: its request, or a reply to it, was handled. */
+  leg(hash: number, method: SipMethod): unknown;
   readonly answered: boolean;
 }
 
@@ -89,7 +92,9 @@ const isRequest = (m: SipMessage) => m.code === 0 && m.method !== 'ACK';
 
 /**
  * Whether `e` must come after `d` (see 2. above): `d` is a copy of what `e` answers or follows.
- * What a BYE follows is the 2xx of an INVITE with a lower CSeq.
+ * What a BYE follows is the 2xx of an INVITE with a lower CSeq. A reply (and the ACK of a failure)
+ * follows the copy of its leg first: a proxy's worker can stamp its out-copy of a request after
+ * another worker stamped the reply on that leg, while the in-copy was stamped long before.
  */
 function follows(e: SipMessage, d: SipMessage): boolean {
   if (e.code !== 0) return isRequest(d) && d.cseq === e.cseq && d.method === e.method;
@@ -231,11 +236,27 @@ export class Reorder {
   private place(h: Held, slot: readonly Held[]): number {
     const m = h.msg;
     if (m === undefined) return h.ts;
+    // The copy of the same leg first (replies, and the ACK of a failure); else any copy.
+    const leg = m.code !== 0 || m.method === 'ACK';
     let first = Number.POSITIVE_INFINITY;
-    for (const d of slot)
-      if (d !== h && d.msg !== undefined && d.wake < first && follows(m, d.msg)) first = d.wake;
+    let sameLeg = Number.POSITIVE_INFINITY;
+    for (const d of slot) {
+      const o = d.msg;
+      if (d === h || o === undefined || !follows(m, o)) continue;
+      if (d.wake < first) first = d.wake;
+      if (leg && o.branch === m.branch && d.wake < sameLeg) sameLeg = d.wake;
+    }
+    const k = this.knowledge(h.callId);
+    if (sameLeg !== Number.POSITIVE_INFINITY) {
+      if (
+        sameLeg < h.ts ||
+        k?.leg(hash32(m.branch), sipMethod(m.method === 'ACK' ? 'INVITE' : m.method)) !== undefined
+      )
+        return h.ts;
+      return sameLeg + 1;
+    }
     if (first < h.ts || first === Number.POSITIVE_INFINITY) return h.ts;
-    return known(m, this.knowledge(h.callId)) ? h.ts : first + 1;
+    return known(m, k) ? h.ts : first + 1;
   }
 
   /** A newly held `m` may be what messages already held must follow: move them after it. */

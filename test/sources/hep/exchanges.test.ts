@@ -229,3 +229,20 @@ describe('trunk status from captured keepalives', () => {
     expect(lab.of('sip.transaction_timeout')).toEqual([]);
   });
 });
+
+describe('keepalive answers stamped before the copy they answer', () => {
+  it("the trunk's answer stamped before the proxy stamped its copy to the trunk (siptrace, one worker each): still up", () => {
+    const lab = setup();
+    const P = '10.0.0.2';
+    const h = (leg: string) => ({ callId: 'p2', cseq: '1 OPTIONS', branch: `z9hG4bK-p2-${leg}` });
+    lab.feed(sip('OPTIONS sip:carrier.example SIP/2.0', h('a')), { ts: 0, src: PBX, dst: P });
+    lab.settle(201); // the in-copy was handed on (the window is 200 ms), then the others came
+    lab.feed(sip('SIP/2.0 200 OK', { ...h('b'), to: 'k' }), { ts: 4.6, at: 202, src: CARRIER, dst: P });
+    lab.feed(sip('OPTIONS sip:carrier.example SIP/2.0', h('b')), { ts: 5, at: 203, src: P, dst: CARRIER });
+    lab.feed(sip('SIP/2.0 200 OK', { ...h('a'), to: 'k' }), { ts: 6, at: 204, src: P, dst: PBX });
+    lab.settle(60_000);
+    expect(lab.of('trunk.status')).toEqual([expect.objectContaining({ up: true, code: 200 })]);
+    expect(lab.of('sip.transaction_timeout')).toEqual([]);
+    expect(lab.of('sip.request')).toHaveLength(1);
+  });
+});

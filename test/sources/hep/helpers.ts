@@ -61,17 +61,37 @@ export function sip(
   return lines.join('\r\n');
 }
 
-/** A HEP v3 packet built by hand, for binary payloads (hep-js writes the payload as UTF-8 text). */
-export function rawHep(type: number, payload: Buffer, correlation?: string): Buffer {
+/**
+ * A HEP v3 packet built by hand, for binary payloads (hep-js writes the payload as UTF-8 text);
+ * without `at` it carries no capture time (stamped on receipt).
+ */
+export function rawHep(
+  type: number,
+  payload: Buffer,
+  correlation?: string,
+  o: { src?: string; srcPort?: number; at?: number } = {},
+): Buffer {
   const chunk = (t: number, value: Buffer) => {
     const h = Buffer.alloc(6);
     h.writeUInt16BE(t, 2);
     h.writeUInt16BE(6 + value.length, 4);
     return Buffer.concat([h, value]);
   };
+  const u32 = (v: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(v >>> 0);
+    return b;
+  };
+  const u16 = (v: number) => Buffer.from([v >> 8, v & 0xff]);
   const parts = [
     chunk(1, Buffer.from([2])),
     chunk(11, Buffer.from([type])),
+    ...(o.src === undefined
+      ? []
+      : [chunk(3, Buffer.from(o.src.split('.').map(Number))), chunk(7, u16(o.srcPort ?? 0))]),
+    ...(o.at === undefined
+      ? []
+      : [chunk(9, u32(Math.floor(o.at / 1000))), chunk(10, u32(Math.round((o.at % 1000) * 1000)))]),
     ...(correlation === undefined ? [] : [chunk(17, Buffer.from(correlation))]),
     chunk(15, payload),
   ];

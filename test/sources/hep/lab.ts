@@ -4,7 +4,7 @@
 // scripts/system-deps.sh; a missing one fails the test that needs it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,12 +94,15 @@ export function stop(p: ChildProcess | undefined): Promise<void> {
   });
 }
 
-/** What one sipp UAC run counted itself. */
+/** What one sipp UAC run counted itself (and its UAS: `uas`). */
 export interface SippRun {
   stat: Record<string, number>;
   counts: Record<string, number>;
+  uas?: Record<string, number>;
   /** sipp's Call-IDs are `<call number>-<pid>@<ip>`. */
   pid: number;
+  /** What sipp logged as unexpected (-trace_err), for the failure message. */
+  errors: string;
 }
 
 /**
@@ -113,14 +116,33 @@ export async function sippPair(o: {
   proxy: number;
   calls: number;
   keys?: string[];
-}): Promise<{ uas: ChildProcess; uac: Promise<SippRun> }> {
+}): Promise<{ uas: ChildProcess; uasCounts: Promise<Record<string, number>>; uac: Promise<SippRun> }> {
   const t = o.transport === 'tcp' ? ['-t', 't1'] : [];
   const uasPort = await freePort('127.0.0.2');
+  // The UAS ends after its calls and leaves its own counts (what it sent, e.g. every 180).
   const uas = spawn(
     SIPP,
-    ['-sf', `uas-${o.name}.xml`, '-i', '127.0.0.2', '-p', String(uasPort), ...t, '-nostdin'],
+    [
+      '-sf',
+      `uas-${o.name}.xml`,
+      '-i',
+      '127.0.0.2',
+      '-p',
+      String(uasPort),
+      ...t,
+      '-m',
+      String(o.calls),
+      '-nostdin',
+      '-trace_counts',
+    ],
     { cwd: o.dir, stdio: 'ignore' },
   );
+  const uasCounts = new Promise<Record<string, number>>((resolve) => {
+    uas.on('exit', () => {
+      const f = join(o.dir, `uas-${o.name}_${uas.pid}_counts.csv`);
+      resolve(existsSync(f) ? lastRow(f) : {});
+    });
+  });
   await new Promise((r) => setTimeout(r, 300));
   const uacPort = await freePort();
   const stf = join(o.dir, `${o.name}-${o.transport}-stat.csv`);
@@ -149,6 +171,9 @@ export async function sippPair(o: {
       '-stf',
       stf,
       '-trace_counts',
+      '-trace_err',
+      '-error_file',
+      join(o.dir, `${o.name}-${o.transport}-errors.log`),
     ],
     { cwd: o.dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -162,11 +187,17 @@ export async function sippPair(o: {
       clearTimeout(kill);
       try {
         const counts = lastRow(join(o.dir, `uac-${o.name}_${p.pid}_counts.csv`));
-        resolve({ stat: lastRow(stf), counts, pid: p.pid ?? -1 });
+        const errors = join(o.dir, `${o.name}-${o.transport}-errors.log`);
+        resolve({
+          stat: lastRow(stf),
+          counts,
+          pid: p.pid ?? -1,
+          errors: existsSync(errors) ? readFileSync(errors, 'utf8').slice(0, 4000) : '',
+        });
       } catch (err) {
         reject(new Error(`sipp wrote no counts for ${o.name}: ${String(err)} ${out.slice(-2000)}`));
       }
     });
   });
-  return { uas, uac };
+  return { uas, uasCounts, uac };
 }

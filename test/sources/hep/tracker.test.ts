@@ -5,10 +5,8 @@ import { parseEvent } from '../../../src/events/schemas.js';
 import type { SidetoneEvent } from '../../../src/events/types.js';
 import { Registry } from '../../../src/metrics/index.js';
 import { HepSource } from '../../../src/sources/hep/source.js';
-import { hep as hepPacket, rawHep, sip } from './helpers.js';
-
-/** Capture and receipt clock of these tests: a message fed `at` ms is stamped and received at T0 + at. */
-const T0 = 1_700_000_000_000;
+import { instrument } from '../../../src/telephony/index.js';
+import { hep as hepPacket, rawHep, sip, T0 } from './helpers.js';
 
 /** SIP text, stamped when it is fed. */
 const hep = (text: string) => text;
@@ -89,7 +87,7 @@ describe('HepTracker through HepSource', () => {
   });
 
   it('CANCEL then 487 ends the call with 487 by the caller', () => {
-    const { source, of, feed, tick } = setup();
+    const { of, feed } = setup();
     feed(INVITE('c2'), 0);
     feed(resp('c2', '180 Ringing'), 1);
     feed(hep(sip('CANCEL sip:b SIP/2.0', { callId: 'c2', cseq: '1 CANCEL' })), 2);
@@ -100,7 +98,7 @@ describe('HepTracker through HepSource', () => {
   });
 
   it('final failures carry their code and a Reason cause; nothing decides the outcome here', () => {
-    const { source, of, feed, tick } = setup();
+    const { of, feed } = setup();
     feed(INVITE('c3'), 0);
     feed(
       hep(
@@ -121,7 +119,7 @@ describe('HepTracker through HepSource', () => {
   });
 
   it('timer B: a silent UAS times out the leg; with no response anywhere the call ends as a timeout', () => {
-    const { source, of, feed, tick } = setup();
+    const { of, feed, tick } = setup();
     feed(INVITE('c4'), 0);
     tick(999);
     expect(of('sip.transaction_timeout')).toHaveLength(0);
@@ -136,7 +134,7 @@ describe('HepTracker through HepSource', () => {
   });
 
   it('timer B on the proxy leg only: the call ends with the proxy 408, flagged as a timeout', () => {
-    const { source, of, feed, tick } = setup();
+    const { of, feed, tick } = setup();
     feed(INVITE('c5', 'z9hG4bK-1'), 0);
     feed(resp('c5', '100 Trying', '1 INVITE', 'z9hG4bK-1', ''), 1);
     feed(INVITE('c5', 'z9hG4bK-2'), 1);
@@ -148,7 +146,7 @@ describe('HepTracker through HepSource', () => {
   });
 
   it('hold and resume from re-INVITE SDP', () => {
-    const { source, of, feed, tick } = setup();
+    const { of, feed } = setup();
     const sdp = (dir: string) => `v=0\r\nc=IN IP4 10.0.0.1\r\nm=audio 4000 RTP/AVP 0\r\na=${dir}\r\n`;
     const reinvite = (cseq: number, dir: string) =>
       hep(
@@ -172,7 +170,7 @@ describe('HepTracker through HepSource', () => {
   });
 
   it('REGISTER gives a registration; trunks come from CIDR and header rules', () => {
-    const { source, of, feed, tick } = setup({
+    const { of, feed } = setup({
       trunks: [
         { name: 'carrier-a', cidrs: ['203.0.113.0/24'] },
         { name: 'carrier-b', header: 'X-Carrier', value: 'b' },
@@ -258,7 +256,7 @@ describe('HepTracker memory', () => {
 
 describe('HepTracker digest challenges', () => {
   it('407 then an authenticated INVITE is one attempt that can still be answered', () => {
-    const { source, of, feed, tick } = setup();
+    const { of, feed, tick } = setup();
     feed(INVITE('a1', 'z9hG4bK-1'), 0);
     feed(resp('a1', '407 Proxy Authentication Required', '1 INVITE', 'z9hG4bK-1', 'p'), 1);
     feed(hep(sip('ACK sip:b SIP/2.0', { callId: 'a1', cseq: '1 ACK', to: 'p', branch: 'z9hG4bK-1' })), 2);
@@ -293,5 +291,75 @@ describe('HepTracker digest challenges', () => {
     expect(of('call.ended')).toHaveLength(0);
     tick(180_002);
     expect(of('call.ended')).toEqual([expect.objectContaining({ sipCode: 401 })]);
+  });
+});
+
+describe('redirects (issue 35)', () => {
+  function calls() {
+    const bus = new EventBus();
+    const registry = new Registry();
+    instrument(bus, registry, { packs: { calls: true } });
+    const events: SidetoneEvent[] = [];
+    bus.onAny((e) => events.push(e));
+    const source = new HepSource(bus, { registry, reorderWindowMs: 0 });
+    const feed = (text: string, at: number) => source.handle(hepPacket(text, { ts: T0 + at }), T0 + at);
+    const outcome = async (o: string) => {
+      const text = await registry.metrics();
+      const lines = text
+        .split('\n')
+        .filter((l) => l.startsWith('sidetone_call_outcomes_total{') && l.includes(`outcome="${o}"`));
+      return lines.reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    };
+    return { source, events, feed, outcome };
+  }
+  const invite = (callId: string, cseq: number) =>
+    sip('INVITE sip:+447700900002@b.example SIP/2.0', {
+      callId,
+      cseq: `${cseq} INVITE`,
+      branch: `z9hG4bK-${cseq}`,
+    });
+  const reply = (callId: string, cseq: number, status: string) =>
+    sip(`SIP/2.0 ${status}`, { callId, cseq: `${cseq} INVITE`, branch: `z9hG4bK-${cseq}`, to: `t${cseq}` });
+
+  it('302, then an INVITE on the same Call-ID, answered: one call, answered (RFC 6076 4.6 SER 100 %; was redirected)', async () => {
+    const { source, events, feed, outcome } = calls();
+    feed(invite('x1', 1), 0);
+    feed(reply('x1', 1, '302 Moved Temporarily'), 10);
+    feed(sip('ACK sip:b SIP/2.0', { callId: 'x1', cseq: '1 ACK', branch: 'z9hG4bK-1', to: 't1' }), 11);
+    feed(invite('x1', 2), 20);
+    feed(reply('x1', 2, '180 Ringing'), 30);
+    feed(reply('x1', 2, '200 OK'), 40);
+    feed(sip('BYE sip:b SIP/2.0', { callId: 'x1', cseq: '3 BYE', branch: 'z9hG4bK-b', to: 't2' }), 5000);
+    source.tick(T0 + 60_000);
+    expect(events.filter((e) => e.type === 'call.started')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'call.answered')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'call.ended')).toMatchObject({ hangupBy: 'caller' });
+    expect(events.find((e) => e.type === 'call.ended')).not.toHaveProperty('sipCode');
+    expect(await outcome('answered')).toBe(1);
+    expect(await outcome('redirected')).toBe(0);
+    // PDD runs from the first INVITE (RFC 6076 4.3.1 counts SRD across the redirect).
+    const ringing = events.find((e) => e.type === 'call.ringing');
+    expect(ringing?.ts).toBe(T0 + 30);
+  });
+
+  it('302 then 486: the outcome is the final one (busy: SEER-effective)', async () => {
+    const { source, feed, outcome } = calls();
+    feed(invite('x2', 1), 0);
+    feed(reply('x2', 1, '302 Moved Temporarily'), 10);
+    feed(invite('x2', 2), 20);
+    feed(reply('x2', 2, '486 Busy Here'), 40);
+    source.tick(T0 + 60_000);
+    expect(await outcome('busy')).toBe(1);
+    expect(await outcome('redirected')).toBe(0);
+  });
+
+  it('a 302 nobody follows within 64*T1 ends the call redirected (out of the SER denominator)', async () => {
+    const { source, feed, outcome } = calls();
+    feed(invite('x3', 1), 0);
+    feed(reply('x3', 1, '302 Moved Temporarily'), 10);
+    source.tick(T0 + 1000);
+    expect(await outcome('redirected')).toBe(0);
+    source.tick(T0 + 33_000);
+    expect(await outcome('redirected')).toBe(1);
   });
 });
