@@ -246,17 +246,15 @@ export class Reorder {
       if (d.wake < first) first = d.wake;
       if (leg && o.branch === m.branch && d.wake < sameLeg) sameLeg = d.wake;
     }
-    const k = this.knowledge(h.callId);
+    // The tracker is asked only when a held copy comes first: most messages have none.
     if (sameLeg !== Number.POSITIVE_INFINITY) {
-      if (
-        sameLeg < h.ts ||
-        k?.leg(hash32(m.branch), sipMethod(m.method === 'ACK' ? 'INVITE' : m.method)) !== undefined
-      )
-        return h.ts;
-      return sameLeg + 1;
+      if (sameLeg < h.ts) return h.ts;
+      const k = this.knowledge(h.callId);
+      const method = sipMethod(m.method === 'ACK' ? 'INVITE' : m.method);
+      return k?.leg(hash32(m.branch), method) !== undefined ? h.ts : sameLeg + 1;
     }
     if (first < h.ts || first === Number.POSITIVE_INFINITY) return h.ts;
-    return known(m, k) ? h.ts : first + 1;
+    return known(m, this.knowledge(h.callId)) ? h.ts : first + 1;
   }
 
   /** A newly held `m` may be what messages already held must follow: move them after it. */

@@ -94,7 +94,7 @@ export function hepSelfMetrics(
     const targets = forwarder.stats.map((_, i) => String(i));
     registry.counter({
       name: `${prefix}_hep_forwarded_total`,
-      help: 'HEP packets re-sent unchanged to each hep.forward target (by its index in the list): sent, dropped (its queue of hep.forward_queue_max was full) or failed (send error)',
+      help: 'HEP packets re-sent unchanged to each hep.forward target (by its index in the list): sent, dropped (its queue of hep.forward_queue_max was full), failed (send error) or not_hep (a datagram that is not one HEP packet, kept off TCP targets where it would break the framing)',
       labels: ['target', 'result'],
       enums: { target: targets, result: HEP_FORWARD_RESULTS },
       collect: (c: Counter<'target' | 'result'>) => {
@@ -109,7 +109,7 @@ export function hepSelfMetrics(
       labels: ['target'],
       enums: { target: targets },
       collect: (g) => {
-        forwarder.stats.forEach((t, i) => g.set({ target: String(i) }, t.queued));
+        for (const [i, t] of forwarder.stats.entries()) g.set({ target: String(i) }, t.queued);
       },
     });
   }

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/events/bus.js';
 import type { SidetoneEvent } from '../../../src/events/types.js';
 import { Registry } from '../../../src/metrics/index.js';
+import { storeSink } from '../../../src/sinks/store-sink.js';
 import { HepSource } from '../../../src/sources/hep/source.js';
+import { openSqliteCallStore } from '../../../src/store/index.js';
+import { CALL_STATUSES } from '../../../src/store/types.js';
 import { instrument } from '../../../src/telephony/index.js';
 import { feeder, sip, T0 } from './helpers.js';
 
@@ -31,7 +34,15 @@ function setup(options: ConstructorParameters<typeof HepSource>[1] = {}) {
     ...options,
   });
   const of = (type: string) => events.filter((e) => e.type === type);
-  return { source, registry, events, of, feed: feeder(source), settle: (ms: number) => source.tick(T0 + ms) };
+  return {
+    source,
+    registry,
+    events,
+    bus,
+    of,
+    feed: feeder(source),
+    settle: (ms: number) => source.tick(T0 + ms),
+  };
 }
 
 /** One message of a ladder: SIP text, its leg, its capture time and (optionally) arrival time. */
@@ -229,9 +240,17 @@ function ladder(kind: number, id: string): Step[] {
   }
 }
 
-/** The /metrics text and every event, after a ladder was fed in the given order and all timers ran. */
+/**
+ * The /metrics text, every event and the store's rows (SQLite, as `sidetone serve` keeps them), after
+ * a ladder was fed in the given order and all timers ran.
+ */
 async function outcome(steps: readonly Step[], delays: readonly number[]): Promise<string> {
-  const { source, registry, events } = setup();
+  const { source, registry, events, bus } = setup();
+  const store = await openSqliteCallStore({
+    path: ':memory:',
+    privacy: { hashKey: 'order-test-hash-key-0123', storeRaw: false },
+  });
+  const sink = storeSink(bus, store);
   const feed = feeder(source);
   const order = steps
     .map((s, i) => ({ s, at: s.ts + (delays[i] ?? 0), i }))
@@ -241,10 +260,13 @@ async function outcome(steps: readonly Step[], delays: readonly number[]): Promi
     feed(s.text, { ts: s.ts, at, src: s.src, dst: s.dst });
   }
   for (let t = 100; t <= 100_000; t += 100) source.tick(T0 + t);
-  return `${await registry.metrics()}\n${JSON.stringify(events)}`;
+  await sink.flush();
+  const rows = await store.recentCalls({ statuses: CALL_STATUSES, limit: 100 });
+  await store.close();
+  return `${await registry.metrics()}\n${JSON.stringify(events)}\n${JSON.stringify(rows)}`;
 }
 
-describe('any arrival order within the window gives the same metrics and events (property)', () => {
+describe('any arrival order within the window gives the same metrics, events and store rows (property)', () => {
   it("permuting a call's HEP packets by delays under the window changes no byte", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -252,7 +274,10 @@ describe('any arrival order within the window gives the same metrics and events 
         fc.array(fc.integer({ min: 0, max: 190 }), { minLength: 40, maxLength: 40 }),
         async (kind, delays) => {
           const steps = ladder(kind, `call-${kind}@pbx`);
-          expect(await outcome(steps, delays)).toBe(await outcome(steps, []));
+          const inOrder = await outcome(steps, []);
+          // Calls (kinds 0-4) have a stored row; registrations and keepalives none.
+          expect(inOrder.includes('"fromMasked"')).toBe(kind <= 4);
+          expect(await outcome(steps, delays)).toBe(inOrder);
         },
       ),
       { numRuns: 60 },
