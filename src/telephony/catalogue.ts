@@ -1,3 +1,4 @@
+import type { EventType } from '../events/types.js';
 import { CALL_METRICS } from './catalogue/calls.js';
 import { MEDIA_METRICS } from './catalogue/media.js';
 import { MESSAGING_METRICS } from './catalogue/messaging.js';
@@ -90,9 +91,18 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
     '## Self-metrics',
     '',
     `- \`${prefix}_event_subscriber_errors_total{type}\` (counter): event subscribers that threw, by event type; registered by \`new EventBus({ registry })\`. The event still reaches the other subscribers.`,
-    '- The registry adds its own (`sidetone_samples_dropped_total`, `sidetone_label_values_rejected_total`, ...): see the metrics module.',
+    `- The registry adds its own under the same prefix (\`${prefix}_samples_dropped_total\`, \`${prefix}_label_values_rejected_total\`, ...), as do the scrape route, health, build and push (\`${prefix}_scrape_duration_seconds\`, \`${prefix}_ready\`, \`${prefix}_build_info\`, \`${prefix}_uptime_seconds\`, \`${prefix}_events_unconsumed_total\`, ...): see the metrics module.`,
   );
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The packs that turn events of `type` into metrics (the catalogue's source events): what must be
+ * on for the event to count.
+ * @example packsReading('voiceai.barge_in') // ['voiceai']
+ */
+export function packsReading(type: EventType): PackName[] {
+  return PACK_NAMES.filter((p) => CATALOGUE.some((m) => m.pack === p && m.events.includes(type)));
 }
 
 /** Packs that can be switched on and off (`source` is always on). */

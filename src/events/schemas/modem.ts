@@ -80,10 +80,13 @@ export const modemSignal = event('modem.signal', 'Signal quality: +CSQ, +CESQ, o
     })
     .optional()
     .meta({ description: 'Values already converted (vendor commands such as +QCSQ)' }),
-}).refine((e) => e.csq !== undefined || e.cesq !== undefined || e.signal !== undefined, {
-  message: 'give at least one of csq, cesq or signal',
-  path: ['signal'],
-});
+})
+  .refine((e) => e.csq !== undefined || e.cesq !== undefined || e.signal !== undefined, {
+    message: 'give at least one of csq, cesq or signal',
+    path: ['signal'],
+  })
+  // The same rule for JSON Schema (docs/schemas, the clients): the refine above is code only.
+  .meta({ anyOf: [{ required: ['csq'] }, { required: ['cesq'] }, { required: ['signal'] }] });
 
 export const modemOperator = event(
   'modem.operator',
