@@ -35,6 +35,13 @@ export interface MetricOptions<L extends string> {
 /** Why a sample was dropped; a bounded label of `sidetone_samples_dropped_total`. */
 export type DropReason = 'nan' | 'negative' | 'infinite' | 'not_a_number' | 'invalid_exemplar';
 
+/** Why an observation a histogram or summary refused (off the hot path: only for a refused one). */
+export function observationDropReason(v: unknown): DropReason {
+  if (typeof v !== 'number') return 'not_a_number';
+  if (Number.isNaN(v)) return 'nan';
+  return Number.isFinite(v) ? 'negative' : 'infinite';
+}
+
 /** What a metric needs from its registry. */
 export interface MetricContext extends GuardSink {
   readonly guard: Required<GuardOptions>;
