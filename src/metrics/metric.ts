@@ -26,6 +26,14 @@ export interface MetricOptions<L extends string> {
   labels?: readonly L[];
   /** Allowed values per label: any other value becomes `other` and is counted. */
   enums?: { readonly [K in L]?: readonly string[] };
+  /**
+   * Labels whose enum values are the operator's own configuration, not data about calls or people
+   * (a filesystem path they chose, which may well hold a long run of digits). Their values are not
+   * scanned for PII at definition; they stay a closed enum. Every other label is scanned.
+   * @example
+   * registry.gauge({ name: 'disk_free_bytes', help: 'Free space', labels: ['path'], enums: { path: [dir] }, configuredLabels: ['path'] });
+   */
+  configuredLabels?: readonly L[];
   /** Remove series not updated for this long (checked at scrape or `registry.sweep()`). */
   ttlSeconds?: number;
   /** Override the registry's per-metric series cap. */
@@ -182,6 +190,15 @@ export abstract class Metric<L extends string, S extends Series> {
         );
       }
     }
+    const configured = new Set<string>(options.configuredLabels ?? []);
+    for (const n of configured) {
+      if (!Object.hasOwn(enums, n)) {
+        throw new DefinitionError(
+          'ST_ENUM_UNKNOWN_LABEL',
+          `metric "${options.name}" marks label "${n}" as configured, but declares no enum of its values: list them in enums`,
+        );
+      }
+    }
     this.allowed = labelNames.map((n) => {
       // Own keys only: a label named `constructor` must not read Object.prototype's.
       const values = Object.hasOwn(enums, n) ? enums[n] : undefined;
@@ -193,7 +210,7 @@ export abstract class Metric<L extends string, S extends Series> {
             `enum of label "${n}" on metric "${options.name}" has ${showValue(v)}: values must be strings`,
           );
         }
-        if (!ctx.internal) assertNoPii(`enum value of label "${n}"`, options.name, v);
+        if (!ctx.internal && !configured.has(n)) assertNoPii(`enum value of label "${n}"`, options.name, v);
       }
       // `other` is always allowed: it is where misses and the overflow series go.
       return new Set([...values, OTHER]);

@@ -233,6 +233,9 @@ function registerDisks(registry: Registry, paths: readonly string[]): void {
     unit: 'bytes',
     labels: ['path'] as const,
     enums: { path: paths },
+    // The operator's store directory, not data: a Go t.TempDir() path holds a run of digits that
+    // reads like a phone number, and refusing it stopped `serve` at start.
+    configuredLabels: ['path'] as const,
     initial: 'unknown' as const,
   });
   const free = registry.gauge(opts('free'));
