@@ -9,6 +9,15 @@ import { checkRange } from '../store/validate.js';
 
 export type ExportFormat = 'csv' | 'json';
 
+/**
+ * What an export gives when asked for nothing else: the openai-voice-skill's defaults (a JSON
+ * array of the last 30 days), for `GET /metrics/export` and `sidetone export` alike.
+ */
+export const EXPORT_DEFAULTS: { readonly format: ExportFormat; readonly days: number } = {
+  format: 'json',
+  days: 30,
+};
+
 export interface ExportOptions {
   from: number;
   to: number;

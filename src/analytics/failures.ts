@@ -32,7 +32,25 @@ export interface FailedCall {
   endedAt: number | null;
   /** Filing time (earliest event), the order of the list. */
   at: number;
+  // The openai-voice-skill guide's keys (docs/compat/voice-skill.md), same values, its names.
+  /** `callId`: hashed unless the operator reveals call ids. */
+  call_id: string;
+  /** `direction`. */
+  call_type: string | null;
+  /** `from`, masked unless revealed. */
+  caller_number: string | null;
+  /** `to`, masked unless revealed. */
+  callee_number: string | null;
+  /** ISO 8601 of `startedAt` / `endedAt`. */
+  started_at: string | null;
+  ended_at: string | null;
+  /** Start to end, s. */
+  duration_seconds: number | null;
+  /** `reason`, `unknown` when none was classified (the guide's value for that). */
+  failure_reason: string;
 }
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 export interface FailuresOptions {
   /** How many, newest first (default 50, at most 1000). */
@@ -74,22 +92,36 @@ export async function failures(store: CallStore, opts: FailuresOptions = {}): Pr
     { statuses, limit, ...(opts.before === undefined ? {} : { before: opts.before }) },
     { reveal: opts.reveal === true },
   );
-  return calls.map((c) => ({
-    callId: displayCallId(c.callId, opts.reveal === true),
-    status: c.status,
-    reason: c.reason,
-    outcome: c.outcome,
-    sipCode: c.sipCode,
-    q850: c.q850,
-    direction: c.direction,
-    channel: c.channel,
-    trunk: c.trunk,
-    from: c.from ?? c.fromMasked,
-    to: c.to ?? c.toMasked,
-    startedAt: c.startedAt,
-    endedAt: c.endedAt,
-    at: c.firstAt,
-  }));
+  return calls.map((c) => {
+    const callId = displayCallId(c.callId, opts.reveal === true);
+    const from = c.from ?? c.fromMasked;
+    const to = c.to ?? c.toMasked;
+    return {
+      callId,
+      status: c.status,
+      reason: c.reason,
+      outcome: c.outcome,
+      sipCode: c.sipCode,
+      q850: c.q850,
+      direction: c.direction,
+      channel: c.channel,
+      trunk: c.trunk,
+      from,
+      to,
+      startedAt: c.startedAt,
+      endedAt: c.endedAt,
+      at: c.firstAt,
+      call_id: callId,
+      call_type: c.direction,
+      caller_number: from,
+      callee_number: to,
+      started_at: iso(c.startedAt),
+      ended_at: iso(c.endedAt),
+      duration_seconds:
+        c.startedAt === null || c.endedAt === null ? null : Math.max(0, c.endedAt - c.startedAt) / 1000,
+      failure_reason: c.reason ?? 'unknown',
+    };
+  });
 }
 
 /** Failed calls of one reason on one trunk. */
