@@ -488,7 +488,7 @@ func (SIPSessionRefresh) EventType() string { return "sip.session_refresh" }
 // SIPSTIRVerification is the "sip.stir_verification" event: STIR/SHAKEN Identity verification (RFC 8224).
 type SIPSTIRVerification struct {
 	Meta
-	// no_identity: no Identity header to verify. One of: passed, failed, no_identity.
+	// no_identity: no Identity header to verify; soft_fail: rejected, call let through. The Go SIP package's verified, soft-fail and no-identity are accepted and counted as passed, soft_fail, no_identity. One of: passed, failed, soft_fail, no_identity, verified, soft-fail, no-identity.
 	Result string `json:"result"`
 	// PASSporT attest claim (RFC 8588). One of: A, B, C.
 	Attestation string `json:"attestation,omitempty"`
@@ -508,7 +508,7 @@ func (SIPSTIRVerification) EventType() string { return "sip.stir_verification" }
 // SIPDTLSHandshake is the "sip.dtls_handshake" event: a DTLS-SRTP handshake finished (RFC 5764).
 type SIPDTLSHandshake struct {
 	Meta
-	// One of: success, failure.
+	// fingerprint_mismatch: the certificate does not match the SDP fingerprint (RFC 8122). The Go SIP package's ok, fail and fingerprint-mismatch are accepted and counted as success, failure, fingerprint_mismatch. One of: success, failure, timeout, fingerprint_mismatch, ok, fail, fingerprint-mismatch.
 	Result string `json:"result"`
 	// Handshake duration.
 	Seconds *float64 `json:"seconds,omitempty"`

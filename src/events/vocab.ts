@@ -53,8 +53,26 @@ export const SIP_TIMERS = ['B', 'F', 'H'] as const;
 /** RFC 4028 session refresh: 2xx to the refresh, a failure response, or the session expired. */
 export const SESSION_REFRESH_RESULTS = ['refreshed', 'failed', 'expired'] as const;
 
-/** RFC 8224 verification result (the verstat of RFC 8588 / ATIS-1000074 reads the same way). */
-export const STIR_RESULTS = ['passed', 'failed', 'no_identity'] as const;
+/**
+ * RFC 8224 verification result (the verstat of RFC 8588 / ATIS-1000074 reads the same way).
+ * `soft_fail`: the verifier rejected the Identity but the call was let through.
+ */
+export const STIR_RESULTS = ['passed', 'failed', 'soft_fail', 'no_identity'] as const;
+/** The Go SIP package's names for STIR results (seed 004's STIRResult*): accepted, counted as sidetone's. */
+export const STIR_RESULT_ALIASES = {
+  verified: 'passed',
+  'soft-fail': 'soft_fail',
+  'no-identity': 'no_identity',
+} as const satisfies Record<string, (typeof STIR_RESULTS)[number]>;
+
+/** DTLS-SRTP handshake outcome (RFC 5764): done, failed, no answer in time, certificate fingerprint ≠ SDP's (RFC 8122). */
+export const DTLS_RESULTS = ['success', 'failure', 'timeout', 'fingerprint_mismatch'] as const;
+/** The Go SIP package's names for DTLS outcomes (seed 004's DTLSResult*): accepted, counted as sidetone's. */
+export const DTLS_RESULT_ALIASES = {
+  ok: 'success',
+  fail: 'failure',
+  'fingerprint-mismatch': 'fingerprint_mismatch',
+} as const satisfies Record<string, (typeof DTLS_RESULTS)[number]>;
 /** RFC 8588 PASSporT `attest` claim. */
 export const STIR_ATTESTATIONS = ['A', 'B', 'C'] as const;
 

@@ -996,7 +996,7 @@ class Events:
 
     def sip_stir_verification(
         self,
-        result: Literal["passed", "failed", "no_identity"],
+        result: Literal["passed", "failed", "soft_fail", "no_identity", "verified", "soft-fail", "no-identity"],
         *,
         attestation: Optional[Literal["A", "B", "C"]] = None,
         code: Optional[int] = None,
@@ -1010,7 +1010,9 @@ class Events:
         """STIR/SHAKEN Identity verification (RFC 8224) (`sip.stir_verification`).
 
         Args:
-            result: no_identity: no Identity header to verify
+            result: no_identity: no Identity header to verify; soft_fail: rejected, call let
+                through. The Go SIP package's verified, soft-fail and no-identity are accepted
+                and counted as passed, soft_fail, no_identity
             attestation: PASSporT attest claim (RFC 8588)
             code: Error response when failed (428, 436, 437, 438)
             orig_tn: Originating telephone number (may identify a person)
@@ -1032,7 +1034,7 @@ class Events:
 
     def sip_dtls_handshake(
         self,
-        result: Literal["success", "failure"],
+        result: Literal["success", "failure", "timeout", "fingerprint_mismatch", "ok", "fail", "fingerprint-mismatch"],
         *,
         seconds: Optional[float] = None,
         error: Optional[str] = None,
@@ -1044,7 +1046,9 @@ class Events:
         """A DTLS-SRTP handshake finished (RFC 5764) (`sip.dtls_handshake`).
 
         Args:
-            result:
+            result: fingerprint_mismatch: the certificate does not match the SDP fingerprint
+                (RFC 8122). The Go SIP package's ok, fail and fingerprint-mismatch are accepted
+                and counted as success, failure, fingerprint_mismatch
             seconds: Handshake duration
             error: Error text (may identify a person)
             call_id: SIP Call-ID (may identify a person)

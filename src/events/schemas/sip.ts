@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import {
   DIRECTIONS,
+  DTLS_RESULT_ALIASES,
+  DTLS_RESULTS,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
   SIP_REGISTRATION_RESULTS,
   SIP_TIMERS,
   STIR_ATTESTATIONS,
+  STIR_RESULT_ALIASES,
   STIR_RESULTS,
-  SUCCESS_FAILURE,
 } from '../vocab.js';
 import { event, pii, seconds } from './base.js';
 
@@ -17,6 +19,8 @@ const direction = z
 const method = z.string().max(32).meta({ description: 'SIP method, case-sensitive (RFC 3261 7.1)' });
 const code = z.number().int().min(100).max(699);
 const callId = pii('SIP Call-ID', 256).optional();
+/** The alias names of a vocabulary, as a tuple z.enum takes. */
+const aliasNames = <K extends string>(aliases: Record<K, string>) => Object.keys(aliases) as K[];
 
 export const sipRequest = event('sip.request', 'A SIP request was sent or received', {
   method,
@@ -80,7 +84,11 @@ export const sipStirVerification = event(
   'sip.stir_verification',
   'STIR/SHAKEN Identity verification (RFC 8224)',
   {
-    result: z.enum(STIR_RESULTS).meta({ description: 'no_identity: no Identity header to verify' }),
+    result: z.enum([...STIR_RESULTS, ...aliasNames(STIR_RESULT_ALIASES)]).meta({
+      description:
+        'no_identity: no Identity header to verify; soft_fail: rejected, call let through. The Go SIP ' +
+        "package's verified, soft-fail and no-identity are accepted and counted as passed, soft_fail, no_identity",
+    }),
     attestation: z
       .enum(STIR_ATTESTATIONS)
       .optional()
@@ -93,7 +101,11 @@ export const sipStirVerification = event(
 );
 
 export const sipDtlsHandshake = event('sip.dtls_handshake', 'A DTLS-SRTP handshake finished (RFC 5764)', {
-  result: z.enum(SUCCESS_FAILURE),
+  result: z.enum([...DTLS_RESULTS, ...aliasNames(DTLS_RESULT_ALIASES)]).meta({
+    description:
+      'fingerprint_mismatch: the certificate does not match the SDP fingerprint (RFC 8122). The Go SIP ' +
+      "package's ok, fail and fingerprint-mismatch are accepted and counted as success, failure, fingerprint_mismatch",
+  }),
   seconds: seconds('Handshake duration').optional(),
   error: pii('Error text', 1024).optional(),
   callId,

@@ -1,12 +1,15 @@
 import type { EventBus } from '../../events/bus.js';
 import {
   type Direction,
+  DTLS_RESULT_ALIASES,
+  DTLS_RESULTS,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
   SIP_REGISTRATION_RESULTS,
   SIP_TIMERS,
   SIP_TRANSPORTS,
   type SipRegistrationResult,
+  STIR_RESULT_ALIASES,
   STIR_RESULTS,
 } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
@@ -57,6 +60,10 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
   const timers = new Enum(SIP_TIMERS);
   const refreshes = new Enum(SESSION_REFRESH_RESULTS);
   const stirResults = new Enum(STIR_RESULTS);
+  const dtlsResults = new Enum(DTLS_RESULTS);
+  // The Go SIP package's spellings count as sidetone's (a property read, no allocation).
+  const stirResult = (r: string) => stirResults.of((STIR_RESULT_ALIASES as Record<string, string>)[r] ?? r);
+  const dtlsResult = (r: string) => dtlsResults.of((DTLS_RESULT_ALIASES as Record<string, string>)[r] ?? r);
   const attestations = new Enum(STIR_ATTESTATION_LABELS);
   const authResults = new Enum(SIP_AUTH_RESULTS);
   const INVITE = methods.of('INVITE');
@@ -137,10 +144,10 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
         bus.on('sip.transaction_timeout', (e) => pack.timeout(e.method, e.timer)),
         bus.on('sip.session_refresh', (e) => sessionRefreshes.at(refreshes.of(e.result)).inc()),
         bus.on('sip.stir_verification', (e) =>
-          stir.at(stirResults.of(e.result), attestations.of(e.attestation ?? 'none')).inc(),
+          stir.at(stirResult(e.result), attestations.of(e.attestation ?? 'none')).inc(),
         ),
         bus.on('sip.dtls_handshake', (e) => {
-          dtls.at(e.result === 'success' ? 0 : 1).inc();
+          dtls.at(dtlsResult(e.result)).inc();
           if (e.seconds !== undefined) dtlsSeconds.observe(e.seconds);
         }),
         bus.on('sip.auth', (e) => auth.at(dirIndex(e.direction), authResults.of(e.result)).inc()),
