@@ -924,6 +924,8 @@ type SIMBIPOpened struct {
 	OK bool `json:"ok"`
 	// Channel id.
 	Channel *int64 `json:"channel,omitempty"`
+	// Bearer of the channel (TS 102 223 Bearer description); counted as unknown when absent. One of: csd, gprs, e_utran, ng_ran, wlan, bluetooth, default.
+	Bearer string `json:"bearer,omitempty"`
 }
 
 // EventType is "sim.bip_opened".
@@ -940,6 +942,8 @@ type SIMBIPClosed struct {
 	Channel *int64 `json:"channel,omitempty"`
 	// OPEN CHANNEL -> CLOSE CHANNEL.
 	DurationSeconds *float64 `json:"durationSeconds,omitempty"`
+	// Bearer of the channel; when absent, the one its OPEN CHANNEL named. One of: csd, gprs, e_utran, ng_ran, wlan, bluetooth, default.
+	Bearer string `json:"bearer,omitempty"`
 }
 
 // EventType is "sim.bip_closed".

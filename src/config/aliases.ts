@@ -19,6 +19,14 @@ export const CONFIG_ALIASES: readonly ConfigAlias[] = [
   // RustPBX `[metrics]` (docs/compat/rustpbx.md). `metrics.path` and `metrics.enabled` are native keys.
   { alias: 'metrics.healthz_path', native: 'health.liveness_path', system: 'RustPBX', mode: 'value' },
   { alias: 'metrics.token', native: 'auth.scrape_tokens', system: 'RustPBX', mode: 'append' },
+  // CardLink's MetricsConfig and LoggingConfig (docs/compat/cardlink.md); its `health.port` is native.
+  {
+    alias: 'metrics.collection_interval',
+    native: 'metrics.collection_interval_seconds',
+    system: 'CardLink',
+    mode: 'value',
+  },
+  { alias: 'logging.output_file', native: 'log.file', system: 'CardLink', mode: 'value' },
 ];
 
 type Tree = Record<string, unknown>;
@@ -35,10 +43,12 @@ function get(tree: Tree, path: string): unknown {
 function take(tree: Tree, path: string): unknown {
   const keys = path.split('.');
   const last = keys.pop() as string;
-  const parent = get(tree, keys.join('.'));
+  const parent = keys.length === 0 ? tree : get(tree, keys.join('.'));
   if (parent === null || typeof parent !== 'object') return undefined;
   const value = (parent as Tree)[last];
   delete (parent as Tree)[last];
+  // A section only the alias used (CardLink's `[logging]`) goes with it: it is not a native one.
+  if (keys.length > 0 && Object.keys(parent as Tree).length === 0) take(tree, keys.join('.'));
   return value;
 }
 

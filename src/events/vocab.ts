@@ -104,6 +104,12 @@ export const SIM_SESSION_KINDS = ['ota', 'rfm', 'ram', 'profile_download', 'test
 /** Transport of a SIM session (TS 102 225 SMS-PP, TS 102 226 HTTPS/CAT_TP, TS 102 223 BIP, PC/SC, AT+CSIM). */
 export const SIM_PROTOCOLS = ['sms_pp', 'https', 'cat_tp', 'bip', 'pcsc', 'at'] as const;
 export const SIM_SESSION_RESULTS = ['success', 'failure', 'timeout', 'aborted'] as const;
+/**
+ * The bearer of a BIP channel (ETSI TS 102 223, OPEN CHANNEL's Bearer description): circuit
+ * switched data, a GPRS/UTRAN packet service, E-UTRAN (LTE), NG-RAN (5G), a WLAN, Bluetooth, or the
+ * terminal's default bearer. CardLink's `gprs` is `gprs` here, its `wifi` is `wlan`.
+ */
+export const BIP_BEARERS = ['csd', 'gprs', 'e_utran', 'ng_ran', 'wlan', 'bluetooth', 'default'] as const;
 
 /** SIP transports (RFC 3261 18, RFC 7118 WebSocket); `webrtc` for browser legs whatever carries them. */
 export const SIP_TRANSPORTS = ['udp', 'tcp', 'tls', 'sctp', 'ws', 'wss', 'webrtc'] as const;

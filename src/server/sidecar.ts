@@ -19,7 +19,7 @@ import { httpOptionsFromConfig } from '../http/from-config.js';
 import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
-import { stdoutDestination } from '../logs/destination.js';
+import { fileDestination, stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { traceIds } from '../logs/logger.js';
 import { prettyDestination } from '../logs/pretty.js';
@@ -41,6 +41,7 @@ import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
+import { serveHealth } from './health-port.js';
 import { mountOpenApi } from './openapi-route.js';
 import { countUnconsumed, listenedTypes } from './unconsumed.js';
 
@@ -57,6 +58,8 @@ export interface SidecarOptions {
 /** A running sidecar. */
 export interface SidecarHandle {
   url: string;
+  /** The health-only listener's base URL, when `health.port` is set. */
+  healthUrl?: string;
   /** Stop accepting, finish requests in flight, flush and close the store. Idempotent. */
   close(): Promise<void>;
   /** Resolves once closed (by `close()` or a signal). */
@@ -82,12 +85,16 @@ export async function startSidecar(
   config: SidetoneConfig,
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
+  const logFile =
+    options.logger === undefined && config.log.file !== undefined
+      ? fileDestination(config.log.file)
+      : undefined;
   const log =
     options.logger ??
     createLogger({
       level: config.log.level,
       traceIds: config.otel.log_trace_id,
-      destination: logDestination(config.log.format),
+      destination: logDestination(config.log.format, logFile),
     });
   const audit = auditLog(log);
   const demo = options.demo === true;
@@ -127,7 +134,10 @@ export async function startSidecar(
     exemplar: (callId) => traceIds(traces.spanContext(callId)),
   });
   const dbPath = resolve(config.store.path);
-  const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
+  const runtime = runtimeMetrics(registry, {
+    diskPaths: [dirname(dbPath)],
+    collectEveryMs: config.metrics.collection_interval_seconds * 1000,
+  });
   const numbersKey = storeHashKey(config, dbPath, log);
   const opened = await openStore(config, dbPath, numbersKey);
   const store = instrumentStore(opened.store, registry, { prefix: config.metrics.prefix });
@@ -294,7 +304,8 @@ export async function startSidecar(
     health.close();
     await store.close();
   };
-  let served: Served;
+  let served: Served | undefined;
+  let healthServed: Served | undefined;
   let hepListeners: HepListener[] = [];
   try {
     hepListeners = (await hep?.start()) ?? [];
@@ -303,7 +314,9 @@ export async function startSidecar(
     modemSource?.start();
     push = startPush(config, registry, log);
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
+    if (config.health.port !== undefined) healthServed = await serveHealth(config, app, log);
   } catch (err) {
+    await served?.close().catch(() => {});
     await teardown().catch(() => {});
     throw err;
   }
@@ -338,7 +351,8 @@ export async function startSidecar(
   const close = () => {
     closing ??= (async () => {
       stopSim?.();
-      await served.close();
+      await healthServed?.close();
+      await served?.close();
       await teardown();
       log.info('sidetone stopped');
       resolveDone();
@@ -360,11 +374,15 @@ export async function startSidecar(
         },
       );
     };
+    // logrotate moved the file: write to a new one under the configured name.
+    const onHangup = () => logFile?.reopen();
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    if (logFile !== undefined) process.on('SIGHUP', onHangup);
     done.then(() => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onHangup);
     });
   }
   log.info(
@@ -374,13 +392,23 @@ export async function startSidecar(
       // The operator's checked setting or host name: which series are this host's on the receiver.
       ...(push !== undefined && { push_instance: trusted(push.instance) }),
       url: trusted(served.url),
+      ...(healthServed !== undefined && { health_url: trusted(healthServed.url) }),
       db: trusted(opened.label),
       demo,
       ...(otel !== undefined && { traces: trusted(originOf(otel.url)) }),
     },
     'sidetone listening',
   );
-  return { url: served.url, close, done, bus, registry, hep: hepListeners, store: opened.label };
+  return {
+    url: served.url,
+    ...(healthServed !== undefined && { healthUrl: healthServed.url }),
+    close,
+    done,
+    bus,
+    registry,
+    hep: hepListeners,
+    store: opened.label,
+  };
 }
 
 /** Trunk names from HEP trunk rules become labels too: a rule is a declaration of the trunk. */
@@ -395,11 +423,12 @@ function withSourceTrunks(
 /** Virtual time simulated per step of a demo backfill (then the store is flushed). */
 const BACKFILL_STEP_MS = 10 * 60_000;
 
-/** JSON lines, or readable ones on a terminal (`log.format`, default auto). */
-function logDestination(format: 'auto' | 'json' | 'pretty') {
-  const out = stdoutDestination();
-  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
-  return pretty ? prettyDestination(out, process.stdout.isTTY === true && !process.env.NO_COLOR) : out;
+/** JSON lines, or readable ones on a terminal (`log.format`, default auto); to `log.file` when set. */
+function logDestination(format: 'auto' | 'json' | 'pretty', file?: ReturnType<typeof fileDestination>) {
+  const tty = file === undefined && process.stdout.isTTY === true;
+  const out = file ?? stdoutDestination();
+  const pretty = format === 'pretty' || (format === 'auto' && tty);
+  return pretty ? prettyDestination(out, tty && !process.env.NO_COLOR) : out;
 }
 
 /** A write waiting this long for another process's lock makes the store check fail. */

@@ -272,6 +272,8 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
     { type: 'sim.session_started', kind: 'ota', protocol: 'bip' },
     { type: 'sim.session', kind: 'ota', protocol: 'bip', result: 'success' },
     { type: 'sim.bip_opened', ok: true, channel: 1 },
+    // Still open at the end: the active gauge shows it under its bearer.
+    { type: 'sim.bip_opened', ok: true, channel: 2, bearer: 'e_utran' },
     { type: 'sim.bip_opened', ok: false },
     { type: 'sim.bip_closed', bytesSent: 1200, bytesReceived: 3400, channel: 1, durationSeconds: 4 },
     { type: 'sim.tls_handshake', result: 'success', seconds: 0.25, iccid: PII.iccid },

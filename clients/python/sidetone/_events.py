@@ -1810,6 +1810,7 @@ class Events:
         ok: bool,
         *,
         channel: Optional[int] = None,
+        bearer: Optional[Literal["csd", "gprs", "e_utran", "ng_ran", "wlan", "bluetooth", "default"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -1819,6 +1820,8 @@ class Events:
         Args:
             ok:
             channel: Channel id
+            bearer: Bearer of the channel (TS 102 223 Bearer description); counted as unknown
+                when absent
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -1826,6 +1829,7 @@ class Events:
             _event("sim.bip_opened", ts, source, event_id, (
                 ("ok", ok),
                 ("channel", channel),
+                ("bearer", bearer),
             ))
         )
 
@@ -1836,6 +1840,7 @@ class Events:
         bytes_received: Optional[int] = None,
         channel: Optional[int] = None,
         duration_seconds: Optional[float] = None,
+        bearer: Optional[Literal["csd", "gprs", "e_utran", "ng_ran", "wlan", "bluetooth", "default"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -1847,6 +1852,7 @@ class Events:
             bytes_received: Bytes received by the card (RECEIVE DATA)
             channel: Channel id
             duration_seconds: OPEN CHANNEL -> CLOSE CHANNEL
+            bearer: Bearer of the channel; when absent, the one its OPEN CHANNEL named
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -1856,6 +1862,7 @@ class Events:
                 ("bytesReceived", bytes_received),
                 ("channel", channel),
                 ("durationSeconds", duration_seconds),
+                ("bearer", bearer),
             ))
         )
 

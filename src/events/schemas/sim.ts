@@ -1,8 +1,17 @@
 import { z } from 'zod';
-import { SIM_PROTOCOLS, SIM_SESSION_KINDS, SIM_SESSION_RESULTS, SUCCESS_FAILURE } from '../vocab.js';
+import {
+  BIP_BEARERS,
+  SIM_PROTOCOLS,
+  SIM_SESSION_KINDS,
+  SIM_SESSION_RESULTS,
+  SUCCESS_FAILURE,
+} from '../vocab.js';
 import { count, event, pii, seconds } from './base.js';
 
 const iccid = pii('ICCID of the card under test', 32).optional();
+const bearer = z.enum(BIP_BEARERS).optional().meta({
+  description: 'Bearer of the channel (TS 102 223 Bearer description); counted as unknown when absent',
+});
 
 export const simApdu = event('sim.apdu', 'One APDU exchange with a card (ISO 7816-4, ETSI TS 102 221)', {
   ins: z.number().int().min(0).max(255).meta({ description: 'INS byte' }),
@@ -38,6 +47,7 @@ export const simSessionStarted = event(
 export const simBipOpened = event('sim.bip_opened', 'OPEN CHANNEL (TS 102 223 6.4.27) completed', {
   ok: z.boolean(),
   channel: z.number().int().min(1).max(7).optional().meta({ description: 'Channel id' }),
+  bearer,
 });
 
 export const simBipClosed = event('sim.bip_closed', 'CLOSE CHANNEL, with the bytes moved on the channel', {
@@ -45,6 +55,7 @@ export const simBipClosed = event('sim.bip_closed', 'CLOSE CHANNEL, with the byt
   bytesReceived: count('Bytes received by the card (RECEIVE DATA)').optional(),
   channel: z.number().int().min(1).max(7).optional().meta({ description: 'Channel id' }),
   durationSeconds: seconds('OPEN CHANNEL -> CLOSE CHANNEL').optional(),
+  bearer: bearer.meta({ description: 'Bearer of the channel; when absent, the one its OPEN CHANNEL named' }),
 });
 
 export const simTlsHandshake = event(

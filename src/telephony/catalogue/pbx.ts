@@ -8,6 +8,7 @@ import {
 import {
   APDU_DIRECTIONS,
   APDU_INS_NAMES,
+  BIP_BEARER_LABELS,
   BIP_DIRECTIONS,
   BIP_EVENTS,
   QUEUE_OUTCOMES,
@@ -239,6 +240,14 @@ export const PBX_SIM_METRICS: readonly MetricSpec[] = [
     type: 'counter',
     help: 'BIP channels (TS 102 223): opened, failed to open, closed',
     labels: { event: BIP_EVENTS },
+    events: ['sim.bip_opened', 'sim.bip_closed'],
+  },
+  {
+    pack: 'sim',
+    name: 'sim_bip_connections_active',
+    type: 'gauge',
+    help: 'BIP channels open now by bearer (sim.bip_opened until sim.bip_closed; CardLink cardlink_bip_connections_active)',
+    labels: { bearer: BIP_BEARER_LABELS },
     events: ['sim.bip_opened', 'sim.bip_closed'],
   },
   {
