@@ -6,7 +6,7 @@
  * `sidetone serve`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
@@ -42,6 +42,44 @@ describe("CardLink's configuration keys", () => {
     expect(c.metrics.collection_interval_seconds).toBe(15);
     expect(c.health.port).toBe(0);
     expect(c.log.file).toBe('/var/log/sidetone/sidetone.log');
+  });
+
+  it("every other key of its MetricsConfig, LoggingConfig and TracingConfig, Python's level names included", () => {
+    const file = join(tmp.dir, 'sections.toml');
+    writeFileSync(
+      file,
+      [
+        '[metrics]',
+        'port = 9100',
+        'path = "/metrics"',
+        '[logging]',
+        'level = "WARNING"',
+        'format = "text"',
+        'trace_correlation = false',
+        '[tracing]',
+        'endpoint = "http://otelcol:4318"',
+        'service_name = "cardlink"',
+        'sample_rate = 0.25',
+      ].join('\n'),
+    );
+    const c = loadConfig({ file, env: {} });
+    expect(c.server.port).toBe(9100);
+    expect(c.metrics.path).toBe('/metrics');
+    expect(c.log).toMatchObject({ level: 'warn', format: 'pretty' });
+    expect(c.otel).toMatchObject({
+      log_trace_id: false,
+      endpoint: 'http://otelcol:4318',
+      service_name: 'cardlink',
+      sample_ratio: 0.25,
+    });
+    // CRITICAL is pino's fatal; a level neither knows is refused with pino's list.
+    writeFileSync(file, '[logging]\nlevel = "CRITICAL"\n');
+    expect(loadConfig({ file, env: {} }).log.level).toBe('fatal');
+    writeFileSync(file, '[logging]\nlevel = "NOTICE"\n');
+    expect(() => loadConfig({ file, env: {} })).toThrow(/log\.level: .*expected one of trace, debug, info, warn/);
+    // Both names for one setting with different values: an error, not a silent pick.
+    writeFileSync(file, '[metrics]\nport = 9100\n[server]\nport = 9200\n');
+    expect(() => loadConfig({ file, env: {} })).toThrow(/metrics\.port: is CardLink's name for server\.port/);
   });
 
   it('a health port equal to the metrics port is refused, naming both keys', () => {
@@ -92,7 +130,15 @@ describe("CardLink's configuration keys", () => {
     const first = await uptime();
     await new Promise((r) => setTimeout(r, 1100));
     expect(await uptime()).toBe(first);
+    // logrotate moves the file and sends SIGHUP: the next lines go to a new file under the name.
+    renameSync(log, `${log}.1`);
+    child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(readFileSync(log, 'utf8')).toContain('"msg":"sidetone stopped"');
+    expect(readFileSync(`${log}.1`, 'utf8')).not.toContain('sidetone stopped');
   }, 40_000);
 });
 
