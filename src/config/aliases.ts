@@ -45,7 +45,13 @@ export const CONFIG_ALIASES: readonly ConfigAlias[] = [
   { alias: 'metrics.port', native: 'server.port', system: 'CardLink', mode: 'value' },
   { alias: 'logging.level', native: 'log.level', system: 'CardLink', mode: 'value', values: PYTHON_LEVELS },
   // CardLink's `text` format is the readable one.
-  { alias: 'logging.format', native: 'log.format', system: 'CardLink', mode: 'value', values: { text: 'pretty' } },
+  {
+    alias: 'logging.format',
+    native: 'log.format',
+    system: 'CardLink',
+    mode: 'value',
+    values: { text: 'pretty' },
+  },
   { alias: 'logging.trace_correlation', native: 'otel.log_trace_id', system: 'CardLink', mode: 'value' },
   // CardLink's TracingConfig: OTLP endpoint, service name, sample rate.
   { alias: 'tracing.endpoint', native: 'otel.endpoint', system: 'CardLink', mode: 'value' },

@@ -76,7 +76,9 @@ describe("CardLink's configuration keys", () => {
     writeFileSync(file, '[logging]\nlevel = "CRITICAL"\n');
     expect(loadConfig({ file, env: {} }).log.level).toBe('fatal');
     writeFileSync(file, '[logging]\nlevel = "NOTICE"\n');
-    expect(() => loadConfig({ file, env: {} })).toThrow(/log\.level: .*expected one of trace, debug, info, warn/);
+    expect(() => loadConfig({ file, env: {} })).toThrow(
+      /log\.level: .*expected one of trace, debug, info, warn/,
+    );
     // Both names for one setting with different values: an error, not a silent pick.
     writeFileSync(file, '[metrics]\nport = 9100\n[server]\nport = 9200\n');
     expect(() => loadConfig({ file, env: {} })).toThrow(/metrics\.port: is CardLink's name for server\.port/);
