@@ -57,6 +57,15 @@ export const CONFIG_ALIASES: readonly ConfigAlias[] = [
   { alias: 'tracing.endpoint', native: 'otel.endpoint', system: 'CardLink', mode: 'value' },
   { alias: 'tracing.service_name', native: 'otel.service_name', system: 'CardLink', mode: 'value' },
   { alias: 'tracing.sample_rate', native: 'otel.sample_ratio', system: 'CardLink', mode: 'value' },
+  {
+    alias: 'tracing.protocol',
+    native: 'otel.protocol',
+    system: 'CardLink',
+    mode: 'value',
+    // The OpenTelemetry names (OTEL_EXPORTER_OTLP_PROTOCOL); sidetone's HTTP bodies are JSON, which
+    // every OTLP/HTTP receiver takes as it takes protobuf.
+    values: { 'http/protobuf': 'http', 'http/json': 'http' },
+  },
 ];
 
 type Tree = Record<string, unknown>;

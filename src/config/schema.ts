@@ -228,8 +228,14 @@ export const configSchema = z
       .strictObject({
         // Unset: the standard OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT decides; neither set: no traces.
         endpoint: z
-          .url({ error: 'expected an OTLP/HTTP base URL such as "http://127.0.0.1:4318"' })
+          .url({
+            error:
+              'expected an OTLP base URL such as "http://127.0.0.1:4318" (HTTP) or "http://127.0.0.1:4317" (gRPC)',
+          })
           .optional(),
+        // Unset: OTEL_EXPORTER_OTLP_PROTOCOL, else gRPC for an endpoint on port 4317 (RustPBX's
+        // files name the gRPC port), HTTP otherwise.
+        protocol: z.enum(['grpc', 'http'], { error: 'expected grpc or http' }).optional(),
         service_name: z
           .string({ error: 'expected a service name' })
           .min(1, 'expected a service name')

@@ -155,6 +155,7 @@ export async function startSidecar(
   // registered OpenTelemetry SDK sends them (nowhere by default).
   const otel = otelTracing({
     ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
+    ...(config.otel.protocol !== undefined && { protocol: config.otel.protocol }),
     ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
     ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
     ...(config.otel.queue_max_spans !== undefined && { maxQueueSpans: config.otel.queue_max_spans }),
