@@ -474,7 +474,7 @@ func (SIPTransactionTimeout) EventType() string { return "sip.transaction_timeou
 // SIPSessionRefresh is the "sip.session_refresh" event: a session-timer refresh completed (RFC 4028).
 type SIPSessionRefresh struct {
 	Meta
-	// expired: no refresh before Session-Expires. One of: refreshed, failed, expired.
+	// retried: a 422 answered with a retry at the Min-SE (RFC 4028 7.4); role_swapped: the peer took the refresher role; dialog_gone: 481; expired: no refresh before Session-Expires. The Go SIP package's ok, 422-bumped, 422-gave-up, 481 and role-swap are accepted and counted as refreshed, retried, failed, dialog_gone, role_swapped. One of: 481, refreshed, retried, role_swapped, failed, dialog_gone, expired, ok, 422-bumped, 422-gave-up, role-swap.
 	Result string `json:"result"`
 	// Response to the refresh (422 Session Interval Too Small...).
 	Code *int64 `json:"code,omitempty"`

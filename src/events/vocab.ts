@@ -50,8 +50,28 @@ export type SipRegistrationResult = (typeof SIP_REGISTRATION_RESULTS)[number];
 /** RFC 3261 17.1 client transaction timers that end a transaction without a final response. */
 export const SIP_TIMERS = ['B', 'F', 'H'] as const;
 
-/** RFC 4028 session refresh: 2xx to the refresh, a failure response, or the session expired. */
-export const SESSION_REFRESH_RESULTS = ['refreshed', 'failed', 'expired'] as const;
+/**
+ * RFC 4028 session refresh: 2xx to the refresh; a 422 answered by retrying with the peer's Min-SE
+ * (7.4, `retried`); the peer made itself the refresher (`role_swapped`); 481, the dialog is gone
+ * (`dialog_gone`); another failure response (`failed`, a second 422 included); or the session
+ * expired with no refresh.
+ */
+export const SESSION_REFRESH_RESULTS = [
+  'refreshed',
+  'retried',
+  'role_swapped',
+  'failed',
+  'dialog_gone',
+  'expired',
+] as const;
+/** The Go SIP package's refresher events (seed 004's Refresh*): accepted, counted as sidetone's. */
+export const SESSION_REFRESH_ALIASES = {
+  ok: 'refreshed',
+  '422-bumped': 'retried',
+  '422-gave-up': 'failed',
+  '481': 'dialog_gone',
+  'role-swap': 'role_swapped',
+} as const satisfies Record<string, (typeof SESSION_REFRESH_RESULTS)[number]>;
 
 /**
  * RFC 8224 verification result (the verstat of RFC 8588 / ATIS-1000074 reads the same way).

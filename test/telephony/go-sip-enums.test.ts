@@ -28,7 +28,28 @@ function accepted(input: Record<string, unknown>): SidetoneEvent {
   return (r as { event: SidetoneEvent }).event;
 }
 
+// `RefreshResultOK = "ok" // peer accepted with 200 Refresh422Bumped = "422-bumped" // got 422,
+// retried with peer Min-SE Refresh422GaveUp = "422-gave-up" // second 422, stopped
+// Refresh481DialogGone = "481" // dialog disappeared RefreshRoleSwappedToUAS = "role-swap" // peer
+// flipped refresher to itself`.
+const REFRESH = {
+  ok: 'refreshed',
+  '422-bumped': 'retried',
+  '422-gave-up': 'failed',
+  '481': 'dialog_gone',
+  'role-swap': 'role_swapped',
+};
+
 describe("the Go SIP package's enums", () => {
+  it('session-timer refresher events ok, 422-bumped, 422-gave-up, 481, role-swap are accepted and counted apart', () => {
+    const { bus, registry } = setup();
+    for (const result of Object.keys(REFRESH)) bus.emit(accepted({ type: 'sip.session_refresh', result }));
+    const text = registry.render();
+    for (const [seed, label] of Object.entries(REFRESH))
+      expect(sample(text, `sidetone_sip_session_refreshes_total{result="${label}"}`), seed).toBe(1);
+    expect(parseEvent({ type: 'sip.session_refresh', result: '500' }).ok).toBe(false);
+  });
+
   it('DTLS handshake results ok, fail, timeout, fingerprint-mismatch are accepted and counted', () => {
     const { bus, registry } = setup();
     for (const result of Object.keys(DTLS)) bus.emit(accepted({ type: 'sip.dtls_handshake', result }));

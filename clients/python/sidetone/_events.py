@@ -969,7 +969,7 @@ class Events:
 
     def sip_session_refresh(
         self,
-        result: Literal["refreshed", "failed", "expired"],
+        result: Literal["481", "refreshed", "retried", "role_swapped", "failed", "dialog_gone", "expired", "ok", "422-bumped", "422-gave-up", "role-swap"],
         *,
         code: Optional[int] = None,
         call_id: Optional[str] = None,
@@ -980,7 +980,11 @@ class Events:
         """A session-timer refresh completed (RFC 4028) (`sip.session_refresh`).
 
         Args:
-            result: expired: no refresh before Session-Expires
+            result: retried: a 422 answered with a retry at the Min-SE (RFC 4028 7.4);
+                role_swapped: the peer took the refresher role; dialog_gone: 481; expired: no
+                refresh before Session-Expires. The Go SIP package's ok, 422-bumped,
+                422-gave-up, 481 and role-swap are accepted and counted as refreshed, retried,
+                failed, dialog_gone, role_swapped
             code: Response to the refresh (422 Session Interval Too Small...)
             call_id: SIP Call-ID (may identify a person)
 

@@ -3,6 +3,7 @@ import {
   DIRECTIONS,
   DTLS_RESULT_ALIASES,
   DTLS_RESULTS,
+  SESSION_REFRESH_ALIASES,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
   SIP_REGISTRATION_RESULTS,
@@ -70,9 +71,13 @@ export const sipSessionRefresh = event(
   'sip.session_refresh',
   'A session-timer refresh completed (RFC 4028)',
   {
-    result: z
-      .enum(SESSION_REFRESH_RESULTS)
-      .meta({ description: 'expired: no refresh before Session-Expires' }),
+    result: z.enum([...SESSION_REFRESH_RESULTS, ...aliasNames(SESSION_REFRESH_ALIASES)]).meta({
+      description:
+        'retried: a 422 answered with a retry at the Min-SE (RFC 4028 7.4); role_swapped: the peer took the ' +
+        'refresher role; dialog_gone: 481; expired: no refresh before Session-Expires. The Go SIP ' +
+        "package's ok, 422-bumped, 422-gave-up, 481 and role-swap are accepted and counted as refreshed, " +
+        'retried, failed, dialog_gone, role_swapped',
+    }),
     code: code
       .optional()
       .meta({ description: 'Response to the refresh (422 Session Interval Too Small...)' }),

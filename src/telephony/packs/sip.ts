@@ -3,6 +3,7 @@ import {
   type Direction,
   DTLS_RESULT_ALIASES,
   DTLS_RESULTS,
+  SESSION_REFRESH_ALIASES,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
   SIP_REGISTRATION_RESULTS,
@@ -64,6 +65,8 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
   // The Go SIP package's spellings count as sidetone's (a property read, no allocation).
   const stirResult = (r: string) => stirResults.of((STIR_RESULT_ALIASES as Record<string, string>)[r] ?? r);
   const dtlsResult = (r: string) => dtlsResults.of((DTLS_RESULT_ALIASES as Record<string, string>)[r] ?? r);
+  const refreshResult = (r: string) =>
+    refreshes.of((SESSION_REFRESH_ALIASES as Record<string, string>)[r] ?? r);
   const attestations = new Enum(STIR_ATTESTATION_LABELS);
   const authResults = new Enum(SIP_AUTH_RESULTS);
   const INVITE = methods.of('INVITE');
@@ -142,7 +145,7 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
           if (dialogs.take(e.dialogId) !== undefined) active.dec();
         }),
         bus.on('sip.transaction_timeout', (e) => pack.timeout(e.method, e.timer)),
-        bus.on('sip.session_refresh', (e) => sessionRefreshes.at(refreshes.of(e.result)).inc()),
+        bus.on('sip.session_refresh', (e) => sessionRefreshes.at(refreshResult(e.result)).inc()),
         bus.on('sip.stir_verification', (e) =>
           stir.at(stirResult(e.result), attestations.of(e.attestation ?? 'none')).inc(),
         ),
