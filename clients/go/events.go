@@ -462,8 +462,8 @@ type SIPTransactionTimeout struct {
 	Meta
 	// SIP method, case-sensitive (RFC 3261 7.1).
 	Method string `json:"method"`
-	// B: INVITE client, F: non-INVITE client, H: ACK wait. One of: B, F, H.
-	Timer string `json:"timer"`
+	// B: INVITE client, F: non-INVITE client, H: ACK wait. Absent (the Go SIP package's TransactionTimeout(method)): B for INVITE, F otherwise. One of: B, F, H.
+	Timer string `json:"timer,omitempty"`
 	// SIP Call-ID. May identify a person.
 	CallID string `json:"callId,omitempty"`
 }

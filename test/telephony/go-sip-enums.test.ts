@@ -41,6 +41,17 @@ const REFRESH = {
 };
 
 describe("the Go SIP package's enums", () => {
+  it('TransactionTimeout(method) names no timer: INVITE counts under B, other methods under F (RFC 3261 17.1)', () => {
+    const { bus, registry } = setup();
+    bus.emit(accepted({ type: 'sip.transaction_timeout', method: 'INVITE' }));
+    bus.emit(accepted({ type: 'sip.transaction_timeout', method: 'BYE' }));
+    bus.emit(accepted({ type: 'sip.transaction_timeout', method: 'INVITE', timer: 'H' }));
+    const text = registry.render();
+    expect(sample(text, 'sidetone_sip_transaction_timeouts_total{method="INVITE",timer="B"}')).toBe(1);
+    expect(sample(text, 'sidetone_sip_transaction_timeouts_total{method="BYE",timer="F"}')).toBe(1);
+    expect(sample(text, 'sidetone_sip_transaction_timeouts_total{method="INVITE",timer="H"}')).toBe(1);
+  });
+
   it('session-timer refresher events ok, 422-bumped, 422-gave-up, 481, role-swap are accepted and counted apart', () => {
     const { bus, registry } = setup();
     for (const result of Object.keys(REFRESH)) bus.emit(accepted({ type: 'sip.session_refresh', result }));

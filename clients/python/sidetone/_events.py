@@ -943,8 +943,8 @@ class Events:
     def sip_transaction_timeout(
         self,
         method: str,
-        timer: Literal["B", "F", "H"],
         *,
+        timer: Optional[Literal["B", "F", "H"]] = None,
         call_id: Optional[str] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
@@ -954,7 +954,8 @@ class Events:
 
         Args:
             method: SIP method, case-sensitive (RFC 3261 7.1)
-            timer: B: INVITE client, F: non-INVITE client, H: ACK wait
+            timer: B: INVITE client, F: non-INVITE client, H: ACK wait. Absent (the Go SIP
+                package's TransactionTimeout(method)): B for INVITE, F otherwise
             call_id: SIP Call-ID (may identify a person)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).

@@ -62,7 +62,10 @@ export const sipTransactionTimeout = event(
   'A transaction timed out without a final response (RFC 3261 17: Timer B, F or H)',
   {
     method,
-    timer: z.enum(SIP_TIMERS).meta({ description: 'B: INVITE client, F: non-INVITE client, H: ACK wait' }),
+    timer: z.enum(SIP_TIMERS).optional().meta({
+      description:
+        "B: INVITE client, F: non-INVITE client, H: ACK wait. Absent (the Go SIP package's TransactionTimeout(method)): B for INVITE, F otherwise",
+    }),
     callId,
   },
 );

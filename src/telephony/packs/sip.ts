@@ -30,8 +30,8 @@ export interface SipPack extends PackBase {
   inviteResult(direction: Direction, code: number): void;
   /** A REGISTER transaction completed. */
   registration(direction: Direction, result: SipRegistrationResult): void;
-  /** A transaction timed out (RFC 3261 17: B, F or H). */
-  timeout(method: string, timer: 'B' | 'F' | 'H'): void;
+  /** A transaction timed out (RFC 3261 17: B, F or H); no timer: the client timer of the method (B for INVITE, else F). */
+  timeout(method: string, timer?: 'B' | 'F' | 'H'): void;
   /** Dialogs currently tracked. */
   readonly activeDialogs: number;
 }
@@ -70,6 +70,8 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
   const attestations = new Enum(STIR_ATTESTATION_LABELS);
   const authResults = new Enum(SIP_AUTH_RESULTS);
   const INVITE = methods.of('INVITE');
+  const TIMER_B = timers.of('B');
+  const TIMER_F = timers.of('F');
   // One lookup per message instead of sipMethod + sipClass + two enum lookups; both tables are
   // built from the standards functions, so they bound exactly as sipMethod/sipClass do.
   const methodIndex = new Map<string, number>(SIP_METHODS.map((name) => [name, methods.of(sipMethod(name))]));
@@ -118,7 +120,9 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
       registrations.at(dirIndex(direction), regResults.of(result)).inc();
     },
     timeout(name, timer) {
-      timeouts.at(method(name), timers.of(timer)).inc();
+      const m = method(name);
+      // RFC 3261 17.1.1.2 (Timer B, INVITE client transaction) and 17.1.2.2 (Timer F, non-INVITE).
+      timeouts.at(m, timer !== undefined ? timers.of(timer) : m === INVITE ? TIMER_B : TIMER_F).inc();
     },
     get activeDialogs() {
       return dialogs.size;
