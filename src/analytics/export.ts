@@ -6,6 +6,7 @@ import { showValue, ValidationError } from '../errors.js';
 import { displayCallId } from '../store/privacy.js';
 import type { CallRecord, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
+import { voiceSkillKeys } from './failures.js';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -55,6 +56,17 @@ export interface ExportRow {
   jitter_ms: number | null;
   loss_percent: number | null;
   rtt_ms: number | null;
+  // The openai-voice-skill guide's keys of a call record, after sidetone's so the columns before
+  // them keep their place (docs/compat/voice-skill.md).
+  /** `direction`. */
+  call_type: string | null;
+  /** `from`, `to` as shown. */
+  caller_number: string | null;
+  callee_number: string | null;
+  /** Start to end, s. */
+  duration_seconds: number | null;
+  /** A failed call's reason (`unknown` when none); null when the call did not fail. */
+  failure_reason: string | null;
 }
 
 export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
@@ -83,18 +95,25 @@ export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
   'jitter_ms',
   'loss_percent',
   'rtt_ms',
+  'call_type',
+  'caller_number',
+  'callee_number',
+  'duration_seconds',
+  'failure_reason',
 ];
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 export function toExportRow(c: CallRecord, reveal = false): ExportRow {
+  const from = c.from ?? c.fromMasked;
+  const to = c.to ?? c.toMasked;
   return {
     call_id: displayCallId(c.callId, reveal),
     direction: c.direction,
     channel: c.channel,
     trunk: c.trunk,
-    from: c.from ?? c.fromMasked,
-    to: c.to ?? c.toMasked,
+    from,
+    to,
     started_at: iso(c.startedAt),
     ringing_at: iso(c.ringingAt),
     answered_at: iso(c.answeredAt),
@@ -114,6 +133,7 @@ export function toExportRow(c: CallRecord, reveal = false): ExportRow {
     jitter_ms: c.jitterMs,
     loss_percent: c.lossPercent,
     rtt_ms: c.rttMs,
+    ...voiceSkillKeys(c, from, to),
   };
 }
 

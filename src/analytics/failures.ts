@@ -1,7 +1,7 @@
 /** "Which calls failed and why": the most recent failed calls, numbers masked. */
 import { showValue, ValidationError } from '../errors.js';
 import { displayCallId } from '../store/privacy.js';
-import type { CallStatus, CallStore, FailureReason } from '../store/types.js';
+import type { CallRecord, CallStatus, CallStore, FailureReason } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import type { CallOutcome } from '../telephony/labels.js';
 
@@ -51,6 +51,24 @@ export interface FailedCall {
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/**
+ * The openai-voice-skill guide's keys of one call record, the same in its failures list and its
+ * export: direction as `call_type`, the shown numbers, start to end in seconds, and the reason of a
+ * failed call (`unknown` when none was classified; null for a call that did not fail).
+ * @example
+ * const keys = voiceSkillKeys(call, '+1555***4567', null); // { call_type: 'outbound', ... }
+ */
+export function voiceSkillKeys(c: CallRecord, from: string | null, to: string | null) {
+  return {
+    call_type: c.direction,
+    caller_number: from,
+    callee_number: to,
+    duration_seconds:
+      c.startedAt === null || c.endedAt === null ? null : Math.max(0, c.endedAt - c.startedAt) / 1000,
+    failure_reason: FAILURE_STATUSES.includes(c.status) ? (c.reason ?? 'unknown') : null,
+  };
+}
 
 export interface FailuresOptions {
   /** How many, newest first (default 50, at most 1000). */
@@ -112,13 +130,9 @@ export async function failures(store: CallStore, opts: FailuresOptions = {}): Pr
       endedAt: c.endedAt,
       at: c.firstAt,
       call_id: callId,
-      call_type: c.direction,
-      caller_number: from,
-      callee_number: to,
       started_at: iso(c.startedAt),
       ended_at: iso(c.endedAt),
-      duration_seconds:
-        c.startedAt === null || c.endedAt === null ? null : Math.max(0, c.endedAt - c.startedAt) / 1000,
+      ...voiceSkillKeys(c, from, to),
       failure_reason: c.reason ?? 'unknown',
     };
   });
