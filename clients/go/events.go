@@ -886,6 +886,20 @@ type SIMAPDU struct {
 // EventType is "sim.apdu".
 func (SIMAPDU) EventType() string { return "sim.apdu" }
 
+// SIMAPDUError is the "sim.apdu_error" event: an APDU that got no status word back (CardLink's record_apdu_error): the card, reader or link failed.
+type SIMAPDUError struct {
+	Meta
+	// INS byte of the command.
+	INS *int64 `json:"ins,omitempty"`
+	// timeout: no answer in the waiting time (ISO/IEC 7816-3); transmission: parity or EDC errors; card_removed; reader: the reader or driver failed; protocol: a malformed answer. One of: timeout, transmission, card_removed, reader, protocol.
+	Error string `json:"error"`
+	// ICCID of the card under test. May identify a person.
+	ICCID string `json:"iccid,omitempty"`
+}
+
+// EventType is "sim.apdu_error".
+func (SIMAPDUError) EventType() string { return "sim.apdu_error" }
+
 // SIMSessionStarted is the "sim.session_started" event: an OTA / remote-management / test session began.
 type SIMSessionStarted struct {
 	Meta
@@ -963,7 +977,7 @@ type SIMTLSHandshake struct {
 // EventType is "sim.tls_handshake".
 func (SIMTLSHandshake) EventType() string { return "sim.tls_handshake" }
 
-// EventTypes lists every event type, in the server's documentation order (59).
+// EventTypes lists every event type, in the server's documentation order (60).
 var EventTypes = []string{
 	"heartbeat",
 	"sms.received",
@@ -1019,6 +1033,7 @@ var EventTypes = []string{
 	"pbx.websocket",
 	"pbx.connections",
 	"sim.apdu",
+	"sim.apdu_error",
 	"sim.session_started",
 	"sim.session",
 	"sim.bip_opened",
@@ -1137,6 +1152,8 @@ func NewEvent(eventType string) Event {
 		return &PBXConnections{}
 	case "sim.apdu":
 		return &SIMAPDU{}
+	case "sim.apdu_error":
+		return &SIMAPDUError{}
 	case "sim.session_started":
 		return &SIMSessionStarted{}
 	case "sim.session":

@@ -125,6 +125,12 @@ export const SIM_SESSION_KINDS = ['ota', 'rfm', 'ram', 'profile_download', 'test
 export const SIM_PROTOCOLS = ['sms_pp', 'https', 'cat_tp', 'bip', 'pcsc', 'at'] as const;
 export const SIM_SESSION_RESULTS = ['success', 'failure', 'timeout', 'aborted'] as const;
 /**
+ * Why an APDU got no status word: no answer within the waiting time (ISO/IEC 7816-3 WT), a
+ * transmission error (T=0 parity, T=1 EDC) that retries did not cure, the card removed, the reader
+ * or its driver failed (PC/SC, a modem's AT+CSIM), or an answer too malformed to carry a SW.
+ */
+export const SIM_APDU_ERRORS = ['timeout', 'transmission', 'card_removed', 'reader', 'protocol'] as const;
+/**
  * The bearer of a BIP channel (ETSI TS 102 223, OPEN CHANNEL's Bearer description): circuit
  * switched data, a GPRS/UTRAN packet service, E-UTRAN (LTE), NG-RAN (5G), a WLAN, Bluetooth, or the
  * terminal's default bearer. CardLink's `gprs` is `gprs` here, its `wifi` is `wlan`.

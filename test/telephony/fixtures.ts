@@ -258,6 +258,9 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
     { type: 'sim.apdu', ins: 0xc0, sw: 0x6110 },
     { type: 'sim.apdu', ins: 0x77, sw: 0x9000 },
     { type: 'sim.apdu', ins: 0xa4, sw: 0x9001 },
+    // No status word at all: the card timed out on a READ BINARY; a reader failure with no INS known.
+    { type: 'sim.apdu_error', ins: 0xb0, error: 'timeout', iccid: PII.iccid },
+    { type: 'sim.apdu_error', error: 'reader' },
     {
       type: 'sim.session',
       kind: 'ota',

@@ -30,6 +30,8 @@ describe('sim pack', () => {
       'sidetone_sim_session_seconds_count{kind="ota"} 1',
       'sidetone_sim_session_seconds_sum{kind="rfm"} 3',
       'sidetone_sim_session_seconds_count{kind="rfm"} 1',
+      'sidetone_sim_apdu_errors_total{ins="read_binary",error="timeout"} 1',
+      'sidetone_sim_apdu_errors_total{ins="other",error="reader"} 1',
       'sidetone_sim_bip_channel_events_total{event="opened"} 2',
       'sidetone_sim_bip_channel_events_total{event="open_failed"} 1',
       'sidetone_sim_bip_channel_events_total{event="closed"} 1',

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
-#: Every event type, in the server's documentation order (59).
+#: Every event type, in the server's documentation order (60).
 EVENT_TYPES: Tuple[str, ...] = (
     "heartbeat",
     "sms.received",
@@ -62,6 +62,7 @@ EVENT_TYPES: Tuple[str, ...] = (
     "pbx.websocket",
     "pbx.connections",
     "sim.apdu",
+    "sim.apdu_error",
     "sim.session_started",
     "sim.session",
     "sim.bip_opened",
@@ -1746,6 +1747,35 @@ class Events:
                 ("commandBytes", command_bytes),
                 ("responseBytes", response_bytes),
                 ("command", command),
+                ("iccid", iccid),
+            ))
+        )
+
+    def sim_apdu_error(
+        self,
+        error: Literal["timeout", "transmission", "card_removed", "reader", "protocol"],
+        *,
+        ins: Optional[int] = None,
+        iccid: Optional[str] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """An APDU that got no status word back (CardLink's record_apdu_error): the card, reader or link failed (`sim.apdu_error`).
+
+        Args:
+            ins: INS byte of the command
+            error: timeout: no answer in the waiting time (ISO/IEC 7816-3); transmission: parity
+                or EDC errors; card_removed; reader: the reader or driver failed; protocol: a
+                malformed answer
+            iccid: ICCID of the card under test (may identify a person)
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("sim.apdu_error", ts, source, event_id, (
+                ("ins", ins),
+                ("error", error),
                 ("iccid", iccid),
             ))
         )

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   BIP_BEARERS,
+  SIM_APDU_ERRORS,
   SIM_PROTOCOLS,
   SIM_SESSION_KINDS,
   SIM_SESSION_RESULTS,
@@ -25,6 +26,19 @@ export const simApdu = event('sim.apdu', 'One APDU exchange with a card (ISO 781
   command: pii('Command APDU hex (may carry ICCID, keys)', 1024).optional(),
   iccid,
 });
+
+export const simApduError = event(
+  'sim.apdu_error',
+  "An APDU that got no status word back (CardLink's record_apdu_error): the card, reader or link failed",
+  {
+    ins: z.number().int().min(0).max(255).optional().meta({ description: 'INS byte of the command' }),
+    error: z.enum(SIM_APDU_ERRORS).meta({
+      description:
+        'timeout: no answer in the waiting time (ISO/IEC 7816-3); transmission: parity or EDC errors; card_removed; reader: the reader or driver failed; protocol: a malformed answer',
+    }),
+    iccid,
+  },
+);
 
 export const simSession = event('sim.session', 'An OTA / remote-management / test session finished', {
   kind: z.enum(SIM_SESSION_KINDS),
@@ -70,6 +84,7 @@ export const simTlsHandshake = event(
 
 export const simEvents = [
   simApdu,
+  simApduError,
   simSessionStarted,
   simSession,
   simBipOpened,

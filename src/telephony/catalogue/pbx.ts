@@ -1,4 +1,5 @@
 import {
+  SIM_APDU_ERRORS,
   SIM_PROTOCOLS,
   SIM_SESSION_KINDS,
   SIM_SESSION_RESULTS,
@@ -188,6 +189,14 @@ export const PBX_SIM_METRICS: readonly MetricSpec[] = [
     help: 'APDU responses by status-word class (ISO/IEC 7816-4, TS 102 221 10.2)',
     labels: { sw: SW_CLASSES },
     events: ['sim.apdu'],
+  },
+  {
+    pack: 'sim',
+    name: 'sim_apdu_errors_total',
+    type: 'counter',
+    help: 'APDUs that got no status word, by instruction and cause (CardLink cardlink_apdu_errors_total); a card error is a status word (sim_apdu_responses_total)',
+    labels: { ins: APDU_INS_NAMES, error: SIM_APDU_ERRORS },
+    events: ['sim.apdu_error'],
   },
   {
     pack: 'sim',

@@ -1,6 +1,11 @@
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { SIM_PROTOCOLS, SIM_SESSION_KINDS, SIM_SESSION_RESULTS } from '../../events/vocab.js';
+import {
+  SIM_APDU_ERRORS,
+  SIM_PROTOCOLS,
+  SIM_SESSION_KINDS,
+  SIM_SESSION_RESULTS,
+} from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { APDU_INS, APDU_INS_NAMES, BIP_BEARER_LABELS, BIP_EVENTS, SW_CLASSES } from '../labels.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
@@ -10,6 +15,7 @@ const insEnum = new Enum(APDU_INS_NAMES);
 const swEnum = new Enum(SW_CLASSES);
 /** INS byte -> label index, for all 256 bytes (unlisted ones are `other`). */
 const INS_INDEX = Int8Array.from({ length: 256 }, (_, b) => insEnum.of(APDU_INS.get(b)));
+const OTHER_INS = insEnum.of(undefined);
 /** SW1 -> class index; 0x90 only for 9000 exactly (see swClassIndex). */
 const SW1_INDEX = Int8Array.from({ length: 256 }, (_, sw1) =>
   swEnum.of(sw1 === 0x90 ? undefined : `${sw1.toString(16).toUpperCase().padStart(2, '0')}xx`),
@@ -54,6 +60,8 @@ export function simPack(registry: Registry, options: PackOptions = {}): SimPack 
   const responses = m.counter('sim_apdu_responses_total');
   const latency = m.histogram('sim_apdu_seconds');
   const bytes = m.counter('sim_apdu_bytes_total');
+  const apduErrors = m.counter('sim_apdu_errors_total');
+  const apduErrorKinds = new Enum(SIM_APDU_ERRORS);
   const commandBytesTotal = bytes.at(0);
   const responseBytesTotal = bytes.at(1);
   const sessions = m.counter('sim_sessions_total');
@@ -99,6 +107,12 @@ export function simPack(registry: Registry, options: PackOptions = {}): SimPack 
       wire([
         bus.on('sim.apdu', (e) =>
           pack.apdu(e.ins, parseSw(e.sw), e.seconds, e.commandBytes, e.responseBytes),
+        ),
+        // No INS given: counted under `other`, like an INS byte outside the TS 102 221 list.
+        bus.on('sim.apdu_error', (e) =>
+          apduErrors
+            .at(e.ins === undefined ? OTHER_INS : (INS_INDEX[e.ins] as number), apduErrorKinds.of(e.error))
+            .inc(),
         ),
         bus.on('sim.session_started', (e) => {
           const k = kinds.of(e.kind);
