@@ -540,8 +540,8 @@ type SIPTransactionTimeout struct {
 	Meta
 	// SIP method, case-sensitive (RFC 3261 7.1).
 	Method string `json:"method"`
-	// B: INVITE client, F: non-INVITE client, H: ACK wait. One of: B, F, H.
-	Timer string `json:"timer"`
+	// B: INVITE client, F: non-INVITE client, H: ACK wait. Absent (the Go SIP package's TransactionTimeout(method)): B for INVITE, F otherwise. One of: B, F, H.
+	Timer string `json:"timer,omitempty"`
 	// SIP Call-ID. May identify a person.
 	CallID string `json:"callId,omitempty"`
 }
@@ -552,7 +552,7 @@ func (SIPTransactionTimeout) EventType() string { return "sip.transaction_timeou
 // SIPSessionRefresh is the "sip.session_refresh" event: a session-timer refresh completed (RFC 4028).
 type SIPSessionRefresh struct {
 	Meta
-	// expired: no refresh before Session-Expires. One of: refreshed, failed, expired.
+	// retried: a 422 answered with a retry at the Min-SE (RFC 4028 7.4); role_swapped: the peer took the refresher role; dialog_gone: 481; expired: no refresh before Session-Expires. The Go SIP package's ok, 422-bumped, 422-gave-up, 481 and role-swap are accepted and counted as refreshed, retried, failed, dialog_gone, role_swapped. One of: 481, refreshed, retried, role_swapped, failed, dialog_gone, expired, ok, 422-bumped, 422-gave-up, role-swap.
 	Result string `json:"result"`
 	// Response to the refresh (422 Session Interval Too Small...).
 	Code *int64 `json:"code,omitempty"`
@@ -566,7 +566,7 @@ func (SIPSessionRefresh) EventType() string { return "sip.session_refresh" }
 // SIPSTIRVerification is the "sip.stir_verification" event: STIR/SHAKEN Identity verification (RFC 8224).
 type SIPSTIRVerification struct {
 	Meta
-	// no_identity: no Identity header to verify. One of: passed, failed, no_identity.
+	// no_identity: no Identity header to verify; soft_fail: rejected, call let through. The Go SIP package's verified, soft-fail and no-identity are accepted and counted as passed, soft_fail, no_identity. One of: passed, failed, soft_fail, no_identity, verified, soft-fail, no-identity.
 	Result string `json:"result"`
 	// PASSporT attest claim (RFC 8588). One of: A, B, C.
 	Attestation string `json:"attestation,omitempty"`
@@ -586,7 +586,7 @@ func (SIPSTIRVerification) EventType() string { return "sip.stir_verification" }
 // SIPDTLSHandshake is the "sip.dtls_handshake" event: a DTLS-SRTP handshake finished (RFC 5764).
 type SIPDTLSHandshake struct {
 	Meta
-	// One of: success, failure.
+	// fingerprint_mismatch: the certificate does not match the SDP fingerprint (RFC 8122). The Go SIP package's ok, fail and fingerprint-mismatch are accepted and counted as success, failure, fingerprint_mismatch. One of: success, failure, timeout, fingerprint_mismatch, ok, fail, fingerprint-mismatch.
 	Result string `json:"result"`
 	// Handshake duration.
 	Seconds *float64 `json:"seconds,omitempty"`
@@ -966,6 +966,20 @@ type SIMAPDU struct {
 // EventType is "sim.apdu".
 func (SIMAPDU) EventType() string { return "sim.apdu" }
 
+// SIMAPDUError is the "sim.apdu_error" event: an APDU that got no status word back (CardLink's record_apdu_error): the card, reader or link failed.
+type SIMAPDUError struct {
+	Meta
+	// INS byte of the command.
+	INS *int64 `json:"ins,omitempty"`
+	// timeout: no answer in the waiting time (ISO/IEC 7816-3); transmission: parity or EDC errors; card_removed; reader: the reader or driver failed; protocol: a malformed answer. One of: timeout, transmission, card_removed, reader, protocol.
+	Error string `json:"error"`
+	// ICCID of the card under test. May identify a person.
+	ICCID string `json:"iccid,omitempty"`
+}
+
+// EventType is "sim.apdu_error".
+func (SIMAPDUError) EventType() string { return "sim.apdu_error" }
+
 // SIMSessionStarted is the "sim.session_started" event: an OTA / remote-management / test session began.
 type SIMSessionStarted struct {
 	Meta
@@ -1004,6 +1018,8 @@ type SIMBIPOpened struct {
 	OK bool `json:"ok"`
 	// Channel id.
 	Channel *int64 `json:"channel,omitempty"`
+	// Bearer of the channel (TS 102 223 Bearer description); counted as unknown when absent. One of: csd, gprs, e_utran, ng_ran, wlan, bluetooth, default.
+	Bearer string `json:"bearer,omitempty"`
 }
 
 // EventType is "sim.bip_opened".
@@ -1020,6 +1036,8 @@ type SIMBIPClosed struct {
 	Channel *int64 `json:"channel,omitempty"`
 	// OPEN CHANNEL -> CLOSE CHANNEL.
 	DurationSeconds *float64 `json:"durationSeconds,omitempty"`
+	// Bearer of the channel; when absent, the one its OPEN CHANNEL named. One of: csd, gprs, e_utran, ng_ran, wlan, bluetooth, default.
+	Bearer string `json:"bearer,omitempty"`
 }
 
 // EventType is "sim.bip_closed".
@@ -1039,7 +1057,7 @@ type SIMTLSHandshake struct {
 // EventType is "sim.tls_handshake".
 func (SIMTLSHandshake) EventType() string { return "sim.tls_handshake" }
 
-// EventTypes lists every event type, in the server's documentation order (63).
+// EventTypes lists every event type, in the server's documentation order (64).
 var EventTypes = []string{
 	"heartbeat",
 	"sms.received",
@@ -1099,6 +1117,7 @@ var EventTypes = []string{
 	"pbx.websocket",
 	"pbx.connections",
 	"sim.apdu",
+	"sim.apdu_error",
 	"sim.session_started",
 	"sim.session",
 	"sim.bip_opened",
@@ -1225,6 +1244,8 @@ func NewEvent(eventType string) Event {
 		return &PBXConnections{}
 	case "sim.apdu":
 		return &SIMAPDU{}
+	case "sim.apdu_error":
+		return &SIMAPDUError{}
 	case "sim.session_started":
 		return &SIMSessionStarted{}
 	case "sim.session":

@@ -2,7 +2,8 @@
 import type { Bucket, CallQuery, CallStats, CallStatus, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent, round } from './kpi.js';
-import { bucketCount, fillSeries, type SeriesPoint } from './series.js';
+import { bucketCount, fillSeries, type SeriesPoint, seriesFor } from './series.js';
+import { type VoiceSkillDashboard, voiceSkillDashboard } from './voice-skill.js';
 
 /** A total now, the same total over the previous period of equal length, and the change. */
 export interface Delta {
@@ -13,8 +14,14 @@ export interface Delta {
   deltaPercent: number | null;
 }
 
-export interface Dashboard {
-  period: { from: number; to: number };
+/**
+ * The dashboard: sidetone's fields, and the openai-voice-skill guide's keys (`generated_at`,
+ * `summary`, `breakdown`, `transcript`, `timeseries`, `period.start`/`end`, `duration.total_seconds`)
+ * with the guide's meaning (see voice-skill.ts).
+ */
+export interface Dashboard extends VoiceSkillDashboard {
+  /** Epoch ms (`from`, `to`), and the same as ISO 8601 (`start`, `end`: the guide's keys). */
+  period: { from: number; to: number; start: string; end: string };
   /** The period of equal length just before `period`. */
   previousPeriod: { from: number; to: number };
   totals: {
@@ -47,6 +54,8 @@ export interface Dashboard {
     p50: number | null;
     p95: number | null;
     p99: number | null;
+    /** Sum of those durations, s (rounded to 1 s). */
+    total_seconds: number;
   };
   media: { count: number; mosAvg: number | null; jitterMsAvg: number | null; lossPercentAvg: number | null };
   transcriptRate: number | null;
@@ -73,6 +82,7 @@ function delta(value: number, previous: number): Delta {
 const failed = (s: CallStats) => s.finished - s.byStatus.completed;
 const talkMinutes = (s: CallStats) => round(s.talkMsSum / 60_000, 2);
 const seconds = (ms: number | null) => (ms === null ? null : round(ms / 1000, 3));
+const iso = (ms: number) => new Date(ms).toISOString();
 const opt = (x: number | null | undefined) => (x === null || x === undefined ? null : round(x, 3));
 
 /**
@@ -95,15 +105,29 @@ export async function dashboard(store: CallStore, opts: DashboardOptions): Promi
   bucketCount(q, bucket); // refuse an oversized series before querying
   // Three reads: the period (stats, breakdowns and series together), the previous period, and the
   // duration percentiles. Each takes whole hours and days from the rollups.
-  const [overview, before, pct] = await Promise.all([
+  // The guide's hourly series is the period's when it is bucketed by hour, else the last 24 hours.
+  const lastDay = { ...q, from: Math.max(q.from, q.to - 86_400_000) };
+  const [overview, before, pct, activeNow, hours] = await Promise.all([
     store.overview(q, bucket),
     store.stats(prev),
     store.durationPercentiles(q, [0.5, 0.95, 0.99]),
+    store.countActiveSince(q.to),
+    bucket === 'hour' ? undefined : seriesFor(store, lastDay, 'hour'),
   ]);
   const { stats: cur, breakdown } = overview;
   const series = fillSeries(overview.series, q, bucket);
+  const kpis = kpisFromStats(cur);
   return {
-    period: { from: q.from, to: q.to },
+    ...voiceSkillDashboard({
+      now: q.to,
+      cur,
+      prev: before,
+      activeNow,
+      byDirection: breakdown.byDirection,
+      byFailureReason: breakdown.byFailureReason,
+      hourly: hours ?? series,
+    }),
+    period: { from: q.from, to: q.to, start: iso(q.from), end: iso(q.to) },
     previousPeriod: { from: prev.from, to: prev.to },
     totals: {
       calls: delta(cur.total, before.total),
@@ -113,7 +137,7 @@ export async function dashboard(store: CallStore, opts: DashboardOptions): Promi
       active: delta(cur.active, before.active),
       talkMinutes: delta(talkMinutes(cur), talkMinutes(before)),
     },
-    kpis: kpisFromStats(cur),
+    kpis,
     previousKpis: kpisFromStats(before),
     byStatus: cur.byStatus,
     ...breakdown,
@@ -125,6 +149,7 @@ export async function dashboard(store: CallStore, opts: DashboardOptions): Promi
       p50: seconds(pct[0] ?? null),
       p95: seconds(pct[1] ?? null),
       p99: seconds(pct[2] ?? null),
+      total_seconds: Math.round(cur.durationMsSum / 1000),
     },
     media: {
       count: cur.mediaCount,
@@ -132,7 +157,7 @@ export async function dashboard(store: CallStore, opts: DashboardOptions): Promi
       jitterMsAvg: opt(cur.jitterMsAvg),
       lossPercentAvg: opt(cur.lossPercentAvg),
     },
-    transcriptRate: percent(cur.transcripts, cur.answered),
+    transcriptRate: kpis.transcriptRate,
     bucket,
     series,
     definitions: KPI_DEFINITIONS,

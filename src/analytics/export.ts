@@ -5,8 +5,18 @@
 import { showValue, ValidationError } from '../errors.js';
 import type { CallRecord, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
+import { voiceSkillKeys } from './failures.js';
 
 export type ExportFormat = 'csv' | 'json';
+
+/**
+ * What an export gives when asked for nothing else: the openai-voice-skill's defaults (a JSON
+ * array of the last 30 days), for `GET /metrics/export` and `sidetone export` alike.
+ */
+export const EXPORT_DEFAULTS: { readonly format: ExportFormat; readonly days: number } = {
+  format: 'json',
+  days: 30,
+};
 
 export interface ExportOptions {
   from: number;
@@ -45,6 +55,17 @@ export interface ExportRow {
   jitter_ms: number | null;
   loss_percent: number | null;
   rtt_ms: number | null;
+  // The openai-voice-skill guide's keys of a call record, after sidetone's so the columns before
+  // them keep their place (docs/compat/voice-skill.md).
+  /** `direction`. */
+  call_type: string | null;
+  /** `from`, `to` as shown. */
+  caller_number: string | null;
+  callee_number: string | null;
+  /** Start to end, s. */
+  duration_seconds: number | null;
+  /** A failed call's reason (`unknown` when none); null when the call did not fail. */
+  failure_reason: string | null;
 }
 
 export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
@@ -73,19 +94,26 @@ export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
   'jitter_ms',
   'loss_percent',
   'rtt_ms',
+  'call_type',
+  'caller_number',
+  'callee_number',
+  'duration_seconds',
+  'failure_reason',
 ];
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 export function toExportRow(c: CallRecord): ExportRow {
+  const from = c.from ?? c.fromMasked;
+  const to = c.to ?? c.toMasked;
   return {
     // The stored id: its keyed hash, unless the operator set store.reveal_call_ids.
     call_id: c.callId,
     direction: c.direction,
     channel: c.channel,
     trunk: c.trunk,
-    from: c.from ?? c.fromMasked,
-    to: c.to ?? c.toMasked,
+    from,
+    to,
     started_at: iso(c.startedAt),
     ringing_at: iso(c.ringingAt),
     answered_at: iso(c.answeredAt),
@@ -105,6 +133,7 @@ export function toExportRow(c: CallRecord): ExportRow {
     jitter_ms: c.jitterMs,
     loss_percent: c.lossPercent,
     rtt_ms: c.rttMs,
+    ...voiceSkillKeys(c, from, to),
   };
 }
 

@@ -1,6 +1,6 @@
 /** "Which calls failed and why": the most recent failed calls, numbers masked. */
 import { showValue, ValidationError } from '../errors.js';
-import type { CallStatus, CallStore, FailureReason } from '../store/types.js';
+import type { CallRecord, CallStatus, CallStore, FailureReason } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import type { CallOutcome } from '../telephony/labels.js';
 
@@ -31,6 +31,42 @@ export interface FailedCall {
   endedAt: number | null;
   /** Filing time (earliest event), the order of the list. */
   at: number;
+  // The openai-voice-skill guide's keys (docs/compat/voice-skill.md), same values, its names.
+  /** `callId`: hashed unless the operator reveals call ids. */
+  call_id: string;
+  /** `direction`. */
+  call_type: string | null;
+  /** `from`, masked unless revealed. */
+  caller_number: string | null;
+  /** `to`, masked unless revealed. */
+  callee_number: string | null;
+  /** ISO 8601 of `startedAt` / `endedAt`. */
+  started_at: string | null;
+  ended_at: string | null;
+  /** Start to end, s. */
+  duration_seconds: number | null;
+  /** `reason`, `unknown` when none was classified (the guide's value for that). */
+  failure_reason: string;
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/**
+ * The openai-voice-skill guide's keys of one call record, the same in its failures list and its
+ * export: direction as `call_type`, the shown numbers, start to end in seconds, and the reason of a
+ * failed call (`unknown` when none was classified; null for a call that did not fail).
+ * @example
+ * const keys = voiceSkillKeys(call, '+1555***4567', null); // { call_type: 'outbound', ... }
+ */
+export function voiceSkillKeys(c: CallRecord, from: string | null, to: string | null) {
+  return {
+    call_type: c.direction,
+    caller_number: from,
+    callee_number: to,
+    duration_seconds:
+      c.startedAt === null || c.endedAt === null ? null : Math.max(0, c.endedAt - c.startedAt) / 1000,
+    failure_reason: FAILURE_STATUSES.includes(c.status) ? (c.reason ?? 'unknown') : null,
+  };
 }
 
 export interface FailuresOptions {
@@ -73,23 +109,33 @@ export async function failures(store: CallStore, opts: FailuresOptions = {}): Pr
     { statuses, limit, ...(opts.before === undefined ? {} : { before: opts.before }) },
     { reveal: opts.reveal === true },
   );
-  return calls.map((c) => ({
+  return calls.map((c) => {
     // The stored id: its keyed hash, unless the operator set store.reveal_call_ids.
-    callId: c.callId,
-    status: c.status,
-    reason: c.reason,
-    outcome: c.outcome,
-    sipCode: c.sipCode,
-    q850: c.q850,
-    direction: c.direction,
-    channel: c.channel,
-    trunk: c.trunk,
-    from: c.from ?? c.fromMasked,
-    to: c.to ?? c.toMasked,
-    startedAt: c.startedAt,
-    endedAt: c.endedAt,
-    at: c.firstAt,
-  }));
+    const callId = c.callId;
+    const from = c.from ?? c.fromMasked;
+    const to = c.to ?? c.toMasked;
+    return {
+      callId,
+      status: c.status,
+      reason: c.reason,
+      outcome: c.outcome,
+      sipCode: c.sipCode,
+      q850: c.q850,
+      direction: c.direction,
+      channel: c.channel,
+      trunk: c.trunk,
+      from,
+      to,
+      startedAt: c.startedAt,
+      endedAt: c.endedAt,
+      at: c.firstAt,
+      call_id: callId,
+      started_at: iso(c.startedAt),
+      ended_at: iso(c.endedAt),
+      ...voiceSkillKeys(c, from, to),
+      failure_reason: c.reason ?? 'unknown',
+    };
+  });
 }
 
 /** Failed calls of one reason on one trunk. */

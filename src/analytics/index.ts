@@ -13,6 +13,7 @@ export {
   csvHeader,
   csvLine,
   EXPORT_COLUMNS,
+  EXPORT_DEFAULTS,
   type ExportFormat,
   type ExportOptions,
   type ExportRow,
@@ -51,3 +52,13 @@ export {
 } from './series.js';
 export { type SmsSummary, smsSummary } from './sms.js';
 export { type TrunkKpis, type TrunksReport, trunkKpis } from './trunks.js';
+export {
+  dailyAnswer,
+  hourlyAnswer,
+  rateOfCalls,
+  type VoiceSkillDashboard,
+  type VoiceSkillDay,
+  type VoiceSkillHour,
+  voiceSkillDay,
+  voiceSkillHour,
+} from './voice-skill.js';

@@ -181,7 +181,8 @@ export class HttpSource implements DataSource {
       span.days === undefined && span.hours === undefined ? { limit } : { limit, ...spanQuery(span) };
     const body = await this.json<Partial<FailuresView>>('/metrics/failures', { query });
     // A server without groups (the voice-skill's route) still gives the rows.
-    return { failures: body.failures ?? [], groups: body.groups ?? [] };
+    const failures = body.failures ?? [];
+    return { failures, count: failures.length, groups: body.groups ?? [] };
   }
   async hourly(hours: number): Promise<SeriesPoint[]> {
     return (await this.json<{ series: SeriesPoint[] }>('/metrics/hourly', { query: { hours } })).series;

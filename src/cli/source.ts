@@ -51,9 +51,10 @@ export interface Readiness {
   checks: Record<string, CheckState>;
 }
 
-/** `GET /metrics/failures`: the rows and the groups. */
+/** `GET /metrics/failures`: the rows, how many (the voice-skill's `count`), and the groups. */
 export interface FailuresView {
   failures: FailedCall[];
+  count: number;
   groups: FailureGroup[];
 }
 
@@ -148,8 +149,10 @@ export class DbSource implements DataSource {
   }
   async failures(limit: number, span: Span, reveal?: boolean): Promise<FailuresView> {
     const to = Date.now();
+    const rows = await failures(this.store, { limit, reveal: this.reveal(reveal) });
     return {
-      failures: await failures(this.store, { limit, reveal: this.reveal(reveal) }),
+      failures: rows,
+      count: rows.length,
       groups: await failureGroups(this.store, { from: to - spanMs(span), to }),
     };
   }

@@ -133,6 +133,8 @@ export const configSchema = z
         format: z
           .enum(['auto', 'json', 'pretty'], { error: 'expected auto, json or pretty' })
           .default('auto'),
+        // Log lines go to this file (appended, reopened on SIGHUP for logrotate) instead of stdout.
+        file,
       })
       .prefault({}),
     auth: z
@@ -156,6 +158,14 @@ export const configSchema = z
         protect: bool(false),
         // 0: no heartbeat expected. Otherwise a source silent for longer makes readiness degraded.
         source_silence_seconds: int(0, 86_400, 0, ' s (0 turns the check off)'),
+        // A second listener serving only the liveness and readiness paths (CardLink's health port),
+        // so probes need not reach the metrics port. Unset: none; 0 picks a free port.
+        port: z
+          .number({ error: 'expected a port from 0 to 65535' })
+          .int('expected a port from 0 to 65535')
+          .min(0, 'expected a port from 0 to 65535')
+          .max(65535, 'expected a port from 0 to 65535')
+          .optional(),
       })
       .prefault({}),
     metrics: z
@@ -172,6 +182,9 @@ export const configSchema = z
         // Native (exponential) buckets on every histogram, served as protobuf to a Prometheus
         // started with --enable-feature=native-histograms; text scrapers keep the classic buckets.
         native_histograms: bool(false),
+        // Process and system metrics (CPU, memory, fds, threads, network, disk) are read at most
+        // this often; scrapes in between get the last reading. 0 reads them at every scrape.
+        collection_interval_seconds: int(0, 3600, 0, ' s (0 reads them at every scrape)'),
       })
       .prefault({}),
     packs: packs.prefault({}),
@@ -232,8 +245,14 @@ export const configSchema = z
       .strictObject({
         // Unset: the standard OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT decides; neither set: no traces.
         endpoint: z
-          .url({ error: 'expected an OTLP/HTTP base URL such as "http://127.0.0.1:4318"' })
+          .url({
+            error:
+              'expected an OTLP base URL such as "http://127.0.0.1:4318" (HTTP) or "http://127.0.0.1:4317" (gRPC)',
+          })
           .optional(),
+        // Unset: OTEL_EXPORTER_OTLP_PROTOCOL, else gRPC for an endpoint on port 4317 (RustPBX's
+        // files name the gRPC port), HTTP otherwise.
+        protocol: z.enum(['grpc', 'http'], { error: 'expected grpc or http' }).optional(),
         service_name: z
           .string({ error: 'expected a service name' })
           .min(1, 'expected a service name')
@@ -444,6 +463,14 @@ export const configSchema = z
         path: ['server', 'headers_timeout_ms'],
         input: c.server.headers_timeout_ms,
         message: `expected at most server.request_timeout_ms (${c.server.request_timeout_ms}): headers are part of the request`,
+      });
+    }
+    if (c.health.port !== undefined && c.health.port !== 0 && c.health.port === c.server.port) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['health', 'port'],
+        input: c.health.port,
+        message: `expected a port other than server.port (${c.server.port}), or leave it unset: the health paths are on server.port already`,
       });
     }
     const paths = [

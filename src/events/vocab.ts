@@ -81,11 +81,49 @@ export type MediaAnomaly = (typeof MEDIA_ANOMALIES)[number];
 /** RFC 3261 17.1 client transaction timers that end a transaction without a final response. */
 export const SIP_TIMERS = ['B', 'F', 'H'] as const;
 
-/** RFC 4028 session refresh: 2xx to the refresh, a failure response, or the session expired. */
-export const SESSION_REFRESH_RESULTS = ['refreshed', 'failed', 'expired'] as const;
+/**
+ * RFC 4028 session refresh: 2xx to the refresh; a 422 answered by retrying with the peer's Min-SE
+ * (7.4, `retried`); the peer made itself the refresher (`role_swapped`); 481, the dialog is gone
+ * (`dialog_gone`); another failure response (`failed`, a second 422 included); or the session
+ * expired with no refresh.
+ */
+export const SESSION_REFRESH_RESULTS = [
+  'refreshed',
+  'retried',
+  'role_swapped',
+  'failed',
+  'dialog_gone',
+  'expired',
+] as const;
+/** The Go SIP package's refresher events (seed 004's Refresh*): accepted, counted as sidetone's. */
+export const SESSION_REFRESH_ALIASES = {
+  ok: 'refreshed',
+  '422-bumped': 'retried',
+  '422-gave-up': 'failed',
+  '481': 'dialog_gone',
+  'role-swap': 'role_swapped',
+} as const satisfies Record<string, (typeof SESSION_REFRESH_RESULTS)[number]>;
 
-/** RFC 8224 verification result (the verstat of RFC 8588 / ATIS-1000074 reads the same way). */
-export const STIR_RESULTS = ['passed', 'failed', 'no_identity'] as const;
+/**
+ * RFC 8224 verification result (the verstat of RFC 8588 / ATIS-1000074 reads the same way).
+ * `soft_fail`: the verifier rejected the Identity but the call was let through.
+ */
+export const STIR_RESULTS = ['passed', 'failed', 'soft_fail', 'no_identity'] as const;
+/** The Go SIP package's names for STIR results (seed 004's STIRResult*): accepted, counted as sidetone's. */
+export const STIR_RESULT_ALIASES = {
+  verified: 'passed',
+  'soft-fail': 'soft_fail',
+  'no-identity': 'no_identity',
+} as const satisfies Record<string, (typeof STIR_RESULTS)[number]>;
+
+/** DTLS-SRTP handshake outcome (RFC 5764): done, failed, no answer in time, certificate fingerprint ≠ SDP's (RFC 8122). */
+export const DTLS_RESULTS = ['success', 'failure', 'timeout', 'fingerprint_mismatch'] as const;
+/** The Go SIP package's names for DTLS outcomes (seed 004's DTLSResult*): accepted, counted as sidetone's. */
+export const DTLS_RESULT_ALIASES = {
+  ok: 'success',
+  fail: 'failure',
+  'fingerprint-mismatch': 'fingerprint_mismatch',
+} as const satisfies Record<string, (typeof DTLS_RESULTS)[number]>;
 /** RFC 8588 PASSporT `attest` claim. */
 export const STIR_ATTESTATIONS = ['A', 'B', 'C'] as const;
 
@@ -117,6 +155,18 @@ export const SIM_SESSION_KINDS = ['ota', 'rfm', 'ram', 'profile_download', 'test
 /** Transport of a SIM session (TS 102 225 SMS-PP, TS 102 226 HTTPS/CAT_TP, TS 102 223 BIP, PC/SC, AT+CSIM). */
 export const SIM_PROTOCOLS = ['sms_pp', 'https', 'cat_tp', 'bip', 'pcsc', 'at'] as const;
 export const SIM_SESSION_RESULTS = ['success', 'failure', 'timeout', 'aborted'] as const;
+/**
+ * Why an APDU got no status word: no answer within the waiting time (ISO/IEC 7816-3 WT), a
+ * transmission error (T=0 parity, T=1 EDC) that retries did not cure, the card removed, the reader
+ * or its driver failed (PC/SC, a modem's AT+CSIM), or an answer too malformed to carry a SW.
+ */
+export const SIM_APDU_ERRORS = ['timeout', 'transmission', 'card_removed', 'reader', 'protocol'] as const;
+/**
+ * The bearer of a BIP channel (ETSI TS 102 223, OPEN CHANNEL's Bearer description): circuit
+ * switched data, a GPRS/UTRAN packet service, E-UTRAN (LTE), NG-RAN (5G), a WLAN, Bluetooth, or the
+ * terminal's default bearer. CardLink's `gprs` is `gprs` here, its `wifi` is `wlan`.
+ */
+export const BIP_BEARERS = ['csd', 'gprs', 'e_utran', 'ng_ran', 'wlan', 'bluetooth', 'default'] as const;
 
 /** SIP transports (RFC 3261 18, RFC 7118 WebSocket); `webrtc` for browser legs whatever carries them. */
 export const SIP_TRANSPORTS = ['udp', 'tcp', 'tls', 'sctp', 'ws', 'wss', 'webrtc'] as const;

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { ConfigError } from '../errors.js';
 
 /**
  * Where the sidecar's log lines go: standard output, written synchronously, and dropped for good
@@ -22,4 +23,25 @@ export function stdoutDestination(fd = 1): pino.DestinationStream {
     dest.flushSync = gone;
   });
   return dest;
+}
+
+/**
+ * Where the sidecar's log lines go when `log.file` names a file (CardLink's `output_file`): appended,
+ * written synchronously like stdout, its directory created. `reopen()` starts a new file under the
+ * same name after logrotate moved the old one (the sidecar calls it on SIGHUP). A file that cannot
+ * be opened throws at once, naming it, rather than losing every line silently.
+ * @example
+ * const dest = fileDestination('/var/log/sidetone/sidetone.log');
+ * process.on('SIGHUP', () => dest.reopen());
+ */
+export function fileDestination(path: string): pino.DestinationStream & { reopen(): void } {
+  try {
+    return pino.destination({ dest: path, sync: true, append: true, mkdir: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError(
+      'ST_CONFIG_INVALID',
+      `log.file: cannot open ${JSON.stringify(path)} for appending (${code}): check the directory exists or can be created and the sidecar's user may write there`,
+    );
+  }
 }

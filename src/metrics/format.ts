@@ -29,15 +29,30 @@ export function formatValue(v: number): string {
 }
 
 /**
- * Bucket bounds and quantiles. OpenMetrics requires the canonical float form (`1.0`, not `1`) so
- * that `le` values are identical across exporters; text 0.0.4 keeps Go's `%g`-like shortest form.
+ * Bucket bounds and quantiles as Go's `strconv.FormatFloat(v, 'g', -1, 64)` writes them: the
+ * shortest digits that read back to the same float64, in exponent form when the exponent is below
+ * -4 or at least 6 (`1e-05`, `1e+06`, two exponent digits at least), plain otherwise (`0.0001`,
+ * `100000`). That is what client_golang writes in both formats. OpenMetrics 1.0 ("Canonical
+ * Numbers") makes it the canonical `le`/`quantile` text, with `.0` appended when there is neither a
+ * `.` nor an exponent (`1.0`, `100000.0`), so that a bound is the same label value whichever
+ * exporter wrote it; client_python writes the same there. Run once per bound, when the metric is
+ * defined (or once per family in `renderSnapshot`), never per sample.
  */
 export function formatBound(v: number, openMetrics: boolean): string {
   if (v === Number.POSITIVE_INFINITY) return '+Inf';
   if (v === Number.NEGATIVE_INFINITY) return '-Inf';
-  const s = String(v);
-  if (openMetrics && Number.isInteger(v) && !s.includes('e')) return `${s}.0`;
-  return s;
+  if (Number.isNaN(v)) return 'NaN';
+  // toExponential() without digits gives the shortest round-trip digits, as Go's -1 precision does.
+  const e = v.toExponential();
+  const at = e.indexOf('e');
+  const exp = Number(e.slice(at + 1));
+  if (exp < -4 || exp >= 6) {
+    const abs = exp < 0 ? -exp : exp;
+    return `${e.slice(0, at)}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
+  }
+  // In this range JS writes fixed notation with the same digits; only -0 loses its sign.
+  const s = Object.is(v, -0) ? '-0' : String(v);
+  return openMetrics && !s.includes('.') ? `${s}.0` : s;
 }
 
 /** `_created` and timestamps: seconds since the epoch with millisecond precision. */

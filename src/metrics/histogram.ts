@@ -7,6 +7,7 @@ import {
   Metric,
   type MetricContext,
   type MetricOptions,
+  observationDropReason,
   Series,
   type SeriesOwner,
   type SeriesValues,
@@ -148,16 +149,7 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
 
   /** @internal */
   drop(v: unknown): void {
-    this.ctx.dropped(
-      this.name,
-      typeof v !== 'number'
-        ? 'not_a_number'
-        : Number.isNaN(v)
-          ? 'nan'
-          : Number.isFinite(v)
-            ? 'negative'
-            : 'infinite',
-    );
+    this.ctx.dropped(this.name, observationDropReason(v));
   }
 
   protected sample(s: HistogramSeries): SeriesValues {

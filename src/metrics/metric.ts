@@ -26,6 +26,14 @@ export interface MetricOptions<L extends string> {
   labels?: readonly L[];
   /** Allowed values per label: any other value becomes `other` and is counted. */
   enums?: { readonly [K in L]?: readonly string[] };
+  /**
+   * Labels whose enum values are the operator's own configuration, not data about calls or people
+   * (a filesystem path they chose, which may well hold a long run of digits). Their values are not
+   * scanned for PII at definition; they stay a closed enum. Every other label is scanned.
+   * @example
+   * registry.gauge({ name: 'disk_free_bytes', help: 'Free space', labels: ['path'], enums: { path: [dir] }, configuredLabels: ['path'] });
+   */
+  configuredLabels?: readonly L[];
   /** Remove series not updated for this long (checked at scrape or `registry.sweep()`). */
   ttlSeconds?: number;
   /** Override the registry's per-metric series cap. */
@@ -34,6 +42,13 @@ export interface MetricOptions<L extends string> {
 
 /** Why a sample was dropped; a bounded label of `sidetone_samples_dropped_total`. */
 export type DropReason = 'nan' | 'negative' | 'infinite' | 'not_a_number' | 'invalid_exemplar';
+
+/** Why an observation a histogram or summary refused (off the hot path: only for a refused one). */
+export function observationDropReason(v: unknown): DropReason {
+  if (typeof v !== 'number') return 'not_a_number';
+  if (Number.isNaN(v)) return 'nan';
+  return Number.isFinite(v) ? 'negative' : 'infinite';
+}
 
 /** What a metric needs from its registry. */
 export interface MetricContext extends GuardSink {
@@ -175,6 +190,15 @@ export abstract class Metric<L extends string, S extends Series> {
         );
       }
     }
+    const configured = new Set<string>(options.configuredLabels ?? []);
+    for (const n of configured) {
+      if (!Object.hasOwn(enums, n)) {
+        throw new DefinitionError(
+          'ST_ENUM_UNKNOWN_LABEL',
+          `metric "${options.name}" marks label "${n}" as configured, but declares no enum of its values: list them in enums`,
+        );
+      }
+    }
     this.allowed = labelNames.map((n) => {
       // Own keys only: a label named `constructor` must not read Object.prototype's.
       const values = Object.hasOwn(enums, n) ? enums[n] : undefined;
@@ -186,7 +210,7 @@ export abstract class Metric<L extends string, S extends Series> {
             `enum of label "${n}" on metric "${options.name}" has ${showValue(v)}: values must be strings`,
           );
         }
-        if (!ctx.internal) assertNoPii(`enum value of label "${n}"`, options.name, v);
+        if (!ctx.internal && !configured.has(n)) assertNoPii(`enum value of label "${n}"`, options.name, v);
       }
       // `other` is always allowed: it is where misses and the overflow series go.
       return new Set([...values, OTHER]);

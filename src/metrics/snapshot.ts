@@ -99,6 +99,13 @@ function writeFamily(f: FamilySnapshot, om: boolean, out: Lines): void {
   const textType = f.type === 'info' ? 'gauge' : f.type;
   const headers = renderHeaders(sampleName, textType, f.name, f.type, f.help, f.unit);
   out.add(headers[om ? 1 : 0]);
+  // Every series of a family shares its bounds: each is rendered once per family.
+  const bounds = new Map<number, string>();
+  const bound = (b: number) => {
+    let text = bounds.get(b);
+    if (text === undefined) bounds.set(b, (text = formatBound(b, om)));
+    return text;
+  };
   for (const s of f.series) {
     const lt = labelText(s.labels);
     const b = braces(lt);
@@ -109,7 +116,7 @@ function writeFamily(f: FamilySnapshot, om: boolean, out: Lines): void {
       h.buckets.forEach((bucket, i) => {
         const ex = om ? h.exemplars?.[i] : undefined;
         const suffix = ex === undefined ? '' : exemplarSuffix(ex);
-        out.add(`${open}le="${formatBound(bucket.le, om)}"} ${formatValue(bucket.count)}${suffix}\n`);
+        out.add(`${open}le="${bound(bucket.le)}"} ${formatValue(bucket.count)}${suffix}\n`);
       });
       out.add(`${f.name}_sum${b} ${formatValue(h.sum)}\n${f.name}_count${b} ${formatValue(h.count)}\n`);
       if (created !== undefined) out.add(`${f.name}_created${b} ${created}\n`);
@@ -117,7 +124,7 @@ function writeFamily(f: FamilySnapshot, om: boolean, out: Lines): void {
       const sm = s.summary;
       const open = lt === '' ? `${f.name}{` : `${f.name}{${lt},`;
       for (const { q, value } of sm.quantiles) {
-        out.add(`${open}quantile="${formatBound(q, om)}"} ${formatValue(value)}\n`);
+        out.add(`${open}quantile="${bound(q)}"} ${formatValue(value)}\n`);
       }
       out.add(`${f.name}_sum${b} ${formatValue(sm.sum)}\n${f.name}_count${b} ${formatValue(sm.count)}\n`);
       if (created !== undefined) out.add(`${f.name}_created${b} ${created}\n`);

@@ -6,6 +6,7 @@ import {
   Metric,
   type MetricContext,
   type MetricOptions,
+  observationDropReason,
   Series,
   type SeriesValues,
 } from './metric.js';
@@ -29,8 +30,15 @@ export class SummarySeries extends Series {
     this.slots = Array.from({ length: owner.ageBuckets }, () => new LogSketch(owner.accuracy));
     this.slotStart = now;
   }
+  /**
+   * Record a value. Negative, infinite and NaN values and non-numbers are dropped and counted in
+   * `sidetone_samples_dropped_total{reason}`, never thrown, as a histogram does: OpenMetrics 1.0
+   * ("Summary") forbids a negative `_sum` and negative quantile values, and a `_sum` that goes down
+   * reads as a counter reset to rate(). Record signed quantities in a gauge.
+   */
   observe(v: number): void {
-    if (typeof v !== 'number' || Number.isNaN(v)) {
+    // `!(v >= 0)` is also true for NaN; one comparison pair covers every bad number.
+    if (typeof v !== 'number' || !(v >= 0) || v === Number.POSITIVE_INFINITY) {
       this.owner.drop(v);
       return;
     }
@@ -133,7 +141,7 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
 
   /** @internal */
   drop(v: unknown): void {
-    this.ctx.dropped(this.name, typeof v === 'number' ? 'nan' : 'not_a_number');
+    this.ctx.dropped(this.name, observationDropReason(v));
   }
 
   renderInto(out: Lines, om: boolean): void {

@@ -71,6 +71,7 @@ export function startPushFromConfig(
     const m = otlpMetrics({
       source,
       ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
+      ...(config.otel.protocol !== undefined && { protocol: config.otel.protocol }),
       ...(service !== undefined && { serviceName: service }),
       instance,
       externalLabels: p.external_labels,

@@ -1,4 +1,5 @@
 import { type Attributes, type HrTime, ValueType } from '@opentelemetry/api';
+import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import {
   AggregationTemporalityPreference,
   OTLPMetricExporter,
@@ -18,6 +19,7 @@ import type { HistogramSeries, Registry } from '../metrics/index.js';
 import { renderDuration } from '../metrics/render-time.js';
 import type { FamilySnapshot, LabelPairs } from '../metrics/snapshot.js';
 import { sidetoneVersion } from '../runtime/version.js';
+import { type OtlpProtocol, otlpProtocol } from '../sinks/otlp-protocol.js';
 import { within } from '../sinks/span-queue.js';
 import { withUp } from './identity.js';
 import type { SnapshotSource } from './pusher.js';
@@ -192,6 +194,8 @@ export interface OtlpMetricsOptions {
   source: SnapshotSource;
   /** OTLP/HTTP base URL; metrics go to `<endpoint>/v1/metrics`. Default the `OTEL_EXPORTER_OTLP_*` variables. */
   endpoint?: string;
+  /** `grpc` (to the endpoint itself) or `http`; default as for traces ({@link otlpProtocol}). */
+  protocol?: OtlpProtocol;
   /** `service.name`, which a Prometheus OTLP receiver makes the `job` label. Default `OTEL_SERVICE_NAME`, else `sidetone`. */
   serviceName?: string;
   /** `service.instance.id`, which a Prometheus OTLP receiver makes the `instance` label. Default none. */
@@ -230,14 +234,21 @@ export function otlpMetrics(
   if (url === undefined && options.exporter === undefined) return undefined;
   const fromEnv = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
   const interval = options.intervalMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 60_000);
+  const base =
+    options.endpoint ||
+    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT?.trim() ||
+    env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  const grpc = url !== undefined && otlpProtocol(base, options.protocol, env, 'METRICS') === 'grpc';
+  // One snapshot per period; a second request at most while the first still retries.
+  const settings = {
+    temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
+    concurrencyLimit: 2,
+  };
   const exporter =
     options.exporter ??
-    new OTLPMetricExporter({
-      url: url as string,
-      temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
-      // One snapshot per period; a second request at most while the first still retries.
-      concurrencyLimit: 2,
-    });
+    (grpc
+      ? new GrpcMetricExporter({ url: base as string, ...settings })
+      : new OTLPMetricExporter({ url: url as string, ...settings }));
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: interval,
@@ -263,7 +274,7 @@ export function otlpMetrics(
   });
   let stopped: Promise<void> | undefined;
   return {
-    url: url ?? '(custom exporter)',
+    url: (grpc ? base : url) ?? '(custom exporter)',
     flush: () => provider.forceFlush(),
     shutdown: () => {
       // With the collector down the exporter retries for its whole 10 s timeout; the process

@@ -16,6 +16,24 @@ export interface RuntimeMetricsOptions {
    * directory. Configuration, so a bounded label. Default none.
    */
   diskPaths?: readonly string[];
+  /**
+   * Read the process and system values (CPU, memory, uptime, fds, threads, network, disks) at most
+   * once per this many ms; a scrape in between serves the last reading (CardLink's collection
+   * interval). Default 0: at every scrape. The event-loop and GC families are not sampled here.
+   */
+  collectEveryMs?: number;
+}
+
+/** A gate for one collector: true when it should read now (always for `ms` 0), false within `ms` of the last read. */
+function gate(ms: number): () => boolean {
+  let last = Number.NEGATIVE_INFINITY;
+  return () => {
+    if (!(ms > 0)) return true;
+    const now = performance.now();
+    if (now - last < ms) return false;
+    last = now;
+    return true;
+  };
 }
 
 /** GC pause buckets in seconds: minor GCs take ~1 ms, a major GC on a Pi can take 100 ms+. */
@@ -45,6 +63,8 @@ const GC_KINDS: Record<number, string> = {
  * runtime.stop();
  */
 export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOptions = {}): { stop(): void } {
+  const ms = options.collectEveryMs ?? 0;
+  const [cpuDue, memoryDue, uptimeDue, resourcesDue] = [gate(ms), gate(ms), gate(ms), gate(ms)];
   const startSeconds = Math.round(Date.now() - performance.now()) / 1000;
   const user = registry.counter({
     name: 'process_cpu_user_seconds_total',
@@ -61,6 +81,7 @@ export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOption
     help: 'Total user and system CPU time spent in seconds',
     unit: 'seconds',
     collect: (total) => {
+      if (!cpuDue()) return;
       const cpu = process.cpuUsage();
       user.set(undefined, cpu.user / 1e6);
       system.set(undefined, cpu.system / 1e6);
@@ -87,6 +108,7 @@ export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOption
     help: 'Resident memory size in bytes',
     unit: 'bytes',
     collect: (rss) => {
+      if (!memoryDue()) return;
       const m = process.memoryUsage();
       rss.set(m.rss);
       heapUsed.set(m.heapUsed);
@@ -105,19 +127,23 @@ export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOption
     name: 'process_uptime_seconds',
     help: 'Seconds since the process started',
     unit: 'seconds',
-    collect: (g) => g.set(process.uptime()),
+    collect: (g) => {
+      if (uptimeDue()) g.set(process.uptime());
+    },
   });
   registry.gauge({
     name: 'nodejs_active_resources',
     help: 'Resources (handles, requests, timers) keeping the event loop alive',
-    collect: (g) => g.set(process.getActiveResourcesInfo().length),
+    collect: (g) => {
+      if (resourcesDue()) g.set(process.getActiveResourcesInfo().length);
+    },
   });
   if (process.platform === 'linux') {
-    registerFds(registry);
-    registerThreads(registry);
-    registerNetwork(registry);
+    registerFds(registry, gate(ms));
+    registerThreads(registry, gate(ms));
+    registerNetwork(registry, gate(ms));
   }
-  if ((options.diskPaths ?? []).length > 0) registerDisks(registry, options.diskPaths ?? []);
+  if ((options.diskPaths ?? []).length > 0) registerDisks(registry, options.diskPaths ?? [], gate(ms));
   registry.info({
     name: `${registry.prefix}_build`,
     help: 'sidetone build information',
@@ -133,7 +159,7 @@ export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOption
   };
 }
 
-function registerFds(registry: Registry): void {
+function registerFds(registry: Registry, due: () => boolean): void {
   const max = registry.gauge({
     name: 'process_max_fds',
     help: 'Maximum number of open file descriptors (soft limit)',
@@ -144,6 +170,7 @@ function registerFds(registry: Registry): void {
     help: 'Number of open file descriptors',
     initial: 'unknown',
     collect: async (open) => {
+      if (!due()) return;
       // A missing /proc (a container without it) is not a scrape failure: leave the values unknown.
       const [fds, limits] = await Promise.all([
         readdir('/proc/self/fd').catch(() => undefined),
@@ -178,12 +205,13 @@ function gcMetrics(registry: Registry): () => void {
   return () => observer.disconnect();
 }
 
-function registerThreads(registry: Registry): void {
+function registerThreads(registry: Registry, due: () => boolean): void {
   registry.gauge({
     name: 'process_threads',
     help: 'OS threads of the process (libuv pool, V8 workers, worker threads)',
     initial: 'unknown',
     collect: async (g) => {
+      if (!due()) return;
       const status = await readFile('/proc/self/status', 'utf8').catch(() => undefined);
       const n = status?.match(/^Threads:\s+(\d+)/m)?.[1];
       if (n !== undefined) g.set(Number(n));
@@ -194,7 +222,7 @@ function registerThreads(registry: Registry): void {
 /** At most this many interfaces get series: a Pi has lo, eth0, wlan0 and a modem's wwan0. */
 const MAX_DEVICES = 16;
 
-function registerNetwork(registry: Registry): void {
+function registerNetwork(registry: Registry, due: () => boolean): void {
   const opts = (dir: string) => ({
     name: `system_network_${dir}_bytes_total`,
     help: `Bytes ${dir === 'receive' ? 'received' : 'sent'} by network interface, host-wide (/proc/net/dev)`,
@@ -206,6 +234,7 @@ function registerNetwork(registry: Registry): void {
   registry.counter({
     ...opts('receive'),
     collect: async (receive) => {
+      if (!due()) return;
       const text = await readFile('/proc/net/dev', 'utf8').catch(() => undefined);
       // Two header lines, then "  eth0: rx_bytes rx_packets ... (8 fields) tx_bytes ...".
       for (const line of text?.split('\n').slice(2) ?? []) {
@@ -223,7 +252,7 @@ function registerNetwork(registry: Registry): void {
   });
 }
 
-function registerDisks(registry: Registry, paths: readonly string[]): void {
+function registerDisks(registry: Registry, paths: readonly string[], due: () => boolean): void {
   const opts = (what: 'size' | 'free') => ({
     name: `system_disk_${what}_bytes`,
     help:
@@ -233,12 +262,16 @@ function registerDisks(registry: Registry, paths: readonly string[]): void {
     unit: 'bytes',
     labels: ['path'] as const,
     enums: { path: paths },
+    // The operator's store directory, not data: a Go t.TempDir() path holds a run of digits that
+    // reads like a phone number, and refusing it stopped `serve` at start.
+    configuredLabels: ['path'] as const,
     initial: 'unknown' as const,
   });
   const free = registry.gauge(opts('free'));
   registry.gauge({
     ...opts('size'),
     collect: async (size) => {
+      if (!due()) return;
       for (const path of paths) {
         const s = await statfs(path).catch(() => undefined);
         if (s === undefined) continue;

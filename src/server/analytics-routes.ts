@@ -2,12 +2,15 @@ import { z } from 'zod';
 import type { HealthOptions } from '../analytics/health.js';
 import {
   daily,
+  dailyAnswer,
   dashboard,
+  EXPORT_DEFAULTS,
   exportCalls,
   failureGroups,
   failures,
   healthIndicators,
   hourly,
+  hourlyAnswer,
   smsSummary,
   toExportRow,
   trunkKpis,
@@ -40,8 +43,12 @@ const QUERIES = {
       hours: int(1, 24 * 366).optional(),
     })
     .strict(),
+  // The voice-skill's defaults: JSON, the last 30 days.
   export: z
-    .object({ format: z.enum(['csv', 'json']).default('csv'), days: int(1, 3660).default(1) })
+    .object({
+      format: z.enum(['csv', 'json']).default(EXPORT_DEFAULTS.format),
+      days: int(1, 3660).default(EXPORT_DEFAULTS.days),
+    })
     .strict(),
   hourly: z.object({ hours: int(1, 24 * 366).default(24) }).strict(),
   daily: z.object({ days: int(1, 3660).default(30) }).strict(),
@@ -118,7 +125,7 @@ const EXPORT_DOC: RouteDoc = {
       description: 'One row per call, numbers masked',
       content: {
         'text/csv; charset=utf-8': { type: 'string' },
-        'application/json; charset=utf-8': { type: 'array', items: { type: 'object' } },
+        'application/json': { type: 'array', items: { type: 'object' } },
       },
     },
   },
@@ -195,13 +202,15 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     readDoc(
       'Recent failed calls and failures grouped by reason and trunk',
       'failures',
-      '`failures` (newest first, numbers masked) and `groups`',
+      '`failures` (newest first, numbers masked), their `count`, and `groups`',
     ),
     async (_req, { url }) => {
       const q = parse('failures', url);
       if (q instanceof Response) return q;
+      const rows = await failures(store, { limit: q.limit, reveal });
       return json(200, {
-        failures: await failures(store, { limit: q.limit, reveal }),
+        failures: rows,
+        count: rows.length,
         // Every failure of the period (a day unless days/hours say otherwise), by reason x trunk.
         groups: await failureGroups(store, period(q)),
       });
@@ -209,20 +218,28 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   );
   get(
     '/metrics/hourly',
-    readDoc('Hourly call series', 'hourly', '`series`: one bucket per hour'),
+    readDoc(
+      'Hourly call series',
+      'hourly',
+      '`series` and `timeseries` (the voice-skill keys): one bucket per hour',
+    ),
     async (_req, { url }) => {
       const q = parse('hourly', url);
       if (q instanceof Response) return q;
-      return json(200, { series: await hourly(store, { hours: q.hours, now: now() }) });
+      return json(200, hourlyAnswer(await hourly(store, { hours: q.hours, now: now() }), q.hours));
     },
   );
   get(
     '/metrics/daily',
-    readDoc('Daily call series', 'daily', '`series`: one bucket per day'),
+    readDoc(
+      'Daily call series',
+      'daily',
+      '`series` and `timeseries` (the voice-skill keys): one bucket per day',
+    ),
     async (_req, { url }) => {
       const q = parse('daily', url);
       if (q instanceof Response) return q;
-      return json(200, { series: await daily(store, { days: q.days, now: now() }) });
+      return json(200, dailyAnswer(await daily(store, { days: q.days, now: now() }), q.days));
     },
   );
   get('/metrics/health', HEALTH_DOC, async (_req, { url }) => {

@@ -15,7 +15,7 @@ import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
 import type { AuthKind } from '../http/router.js';
-import { stdoutDestination } from '../logs/destination.js';
+import { fileDestination, stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { traceIds } from '../logs/logger.js';
 import { prettyDestination } from '../logs/pretty.js';
@@ -39,6 +39,7 @@ import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
 import { type DemoSummary, startDemo } from './demo.js';
+import { serveHealth } from './health-port.js';
 import { mountOpenApi } from './openapi-route.js';
 import { keepListening, modemReadiness } from './source-health.js';
 import { storeCheck, storeFailureLog, storeQueueMetrics } from './store-health.js';
@@ -57,6 +58,8 @@ export interface SidecarOptions {
 /** A running sidecar. */
 export interface SidecarHandle {
   url: string;
+  /** The health-only listener's base URL, when `health.port` is set. */
+  healthUrl?: string;
   /** Stop accepting, finish requests in flight, flush and close the store. Idempotent. */
   close(): Promise<void>;
   /** Resolves once closed (by `close()` or a signal). */
@@ -89,12 +92,16 @@ export async function startSidecar(
   // Every configured secret is masked wherever it would be shown (logs, health, errors), even in a
   // driver's message that quotes it.
   rememberSecrets(secretValues(config));
+  const logFile =
+    options.logger === undefined && config.log.file !== undefined
+      ? fileDestination(config.log.file)
+      : undefined;
   const log =
     options.logger ??
     createLogger({
       level: config.log.level,
       traceIds: config.otel.log_trace_id,
-      destination: logDestination(config.log.format),
+      destination: logDestination(config.log.format, logFile),
     });
   const audit = auditLog(log);
   const demo = options.demo === true;
@@ -134,7 +141,10 @@ export async function startSidecar(
     exemplar: (callId) => traceIds(traces.spanContext(callId)),
   });
   const dbPath = resolve(config.store.path);
-  const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
+  const runtime = runtimeMetrics(registry, {
+    diskPaths: [dirname(dbPath)],
+    collectEveryMs: config.metrics.collection_interval_seconds * 1000,
+  });
   const numbersKey = storeHashKey(config, dbPath, log);
   const opened = await openStore(config, dbPath, numbersKey, log);
   const store = instrumentStore(opened.store, registry, { prefix: config.metrics.prefix });
@@ -154,6 +164,7 @@ export async function startSidecar(
   // registered OpenTelemetry SDK sends them (nowhere by default).
   const otel = otelTracing({
     ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
+    ...(config.otel.protocol !== undefined && { protocol: config.otel.protocol }),
     ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
     ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
     ...(config.otel.queue_max_spans !== undefined && { maxQueueSpans: config.otel.queue_max_spans }),
@@ -335,14 +346,17 @@ export async function startSidecar(
     health.close();
     await store.close();
   };
-  let served: Served;
+  let served: Served | undefined;
+  let healthServed: Served | undefined;
   try {
     // A listener that cannot bind fails the `hep` check and is retried; it never stops the sidecar.
     hepRun = hep && (await keepListening(hep, { health, log }));
     modemSource?.start();
     push = startPush(config, registry, log);
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
+    if (config.health.port !== undefined) healthServed = await serveHealth(config, app, log);
   } catch (err) {
+    await served?.close().catch(() => {});
     await teardown().catch(() => {});
     throw err;
   }
@@ -371,7 +385,8 @@ export async function startSidecar(
   const close = () => {
     closing ??= (async () => {
       sim?.stop();
-      await served.close();
+      await healthServed?.close();
+      await served?.close();
       await teardown();
       log.info('sidetone stopped');
       resolveDone();
@@ -393,11 +408,15 @@ export async function startSidecar(
         },
       );
     };
+    // logrotate moved the file: write to a new one under the configured name.
+    const onHangup = () => logFile?.reopen();
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    if (logFile !== undefined) process.on('SIGHUP', onHangup);
     done.then(() => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onHangup);
     });
   }
   log.info(
@@ -407,6 +426,7 @@ export async function startSidecar(
       // The operator's checked setting or host name: which series are this host's on the receiver.
       ...(push !== undefined && { push_instance: trusted(push.instance) }),
       url: trusted(served.url),
+      ...(healthServed !== undefined && { health_url: trusted(healthServed.url) }),
       db: trusted(opened.label),
       demo,
       ...(otel !== undefined && { traces: trusted(originOf(otel.url)) }),
@@ -415,6 +435,7 @@ export async function startSidecar(
   );
   return {
     url: served.url,
+    ...(healthServed !== undefined && { healthUrl: healthServed.url }),
     close,
     done,
     bus,
@@ -435,11 +456,12 @@ function withSourceTrunks(
   return extra.length === 0 ? labels : { ...labels, trunks: [...labels.trunks, ...extra] };
 }
 
-/** JSON lines, or readable ones on a terminal (`log.format`, default auto). */
-function logDestination(format: 'auto' | 'json' | 'pretty') {
-  const out = stdoutDestination();
-  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
-  return pretty ? prettyDestination(out, process.stdout.isTTY === true && !process.env.NO_COLOR) : out;
+/** JSON lines, or readable ones on a terminal (`log.format`, default auto); to `log.file` when set. */
+function logDestination(format: 'auto' | 'json' | 'pretty', file?: ReturnType<typeof fileDestination>) {
+  const tty = file === undefined && process.stdout.isTTY === true;
+  const out = file ?? stdoutDestination();
+  const pretty = format === 'pretty' || (format === 'auto' && tty);
+  return pretty ? prettyDestination(out, tty && !process.env.NO_COLOR) : out;
 }
 
 /** A write waiting this long for another process's lock makes the store check fail. */

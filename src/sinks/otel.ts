@@ -1,4 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
@@ -9,6 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { Registry } from '../metrics/index.js';
 import { sidetoneVersion } from '../runtime/version.js';
+import { type OtlpProtocol, otlpProtocol } from './otlp-protocol.js';
 import { BoundedSpanProcessor, SPAN_DROP_REASONS } from './span-queue.js';
 
 /** The `[otel]` settings; every one may also come from the standard `OTEL_*` variables. */
@@ -19,6 +21,12 @@ export interface OtelOptions {
    * of them set, tracing is off.
    */
   endpoint?: string;
+  /**
+   * `grpc` (spans to the endpoint itself, a collector's 4317) or `http` (`<endpoint>/v1/traces`).
+   * Default `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`, else `grpc` for
+   * an endpoint on port 4317 and `http` otherwise.
+   */
+  protocol?: OtlpProtocol;
   /** `service.name` of the resource. Default `OTEL_SERVICE_NAME`, else `sidetone`. */
   serviceName?: string;
   /**
@@ -102,7 +110,17 @@ export function otelTracing(options: OtelOptions = {}): OtelTracing | undefined 
     options.sampleRatio ??
     (env.OTEL_TRACES_SAMPLER_ARG !== undefined && Number.isFinite(fromEnv) ? fromEnv : 1);
   // Two requests at most: one export runs at a time, plus one the processor gave up waiting for.
-  const exporter = options.exporter ?? new OTLPTraceExporter({ url: url as string, concurrencyLimit: 2 });
+  const base =
+    options.endpoint ||
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() ||
+    env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  const grpc = url !== undefined && otlpProtocol(base, options.protocol, env, 'TRACES') === 'grpc';
+  const exporter =
+    options.exporter ??
+    (grpc
+      ? // gRPC has no path: the service name travels in the request (opentelemetry.proto TraceService).
+        new GrpcTraceExporter({ url: base as string, concurrencyLimit: 2 })
+      : new OTLPTraceExporter({ url: url as string, concurrencyLimit: 2 }));
   const prefix = options.prefix ?? 'sidetone';
   const dropped = options.registry?.counter({
     name: `${prefix}_otel_spans_dropped_total`,
@@ -148,7 +166,7 @@ export function otelTracing(options: OtelOptions = {}): OtelTracing | undefined 
   let stopped: Promise<void> | undefined;
   return {
     tracer: provider.getTracer('sidetone', sidetoneVersion()),
-    url: url ?? '(custom exporter)',
+    url: (grpc ? base : url) ?? '(custom exporter)',
     flush: () => provider.forceFlush(),
     shutdown: () => {
       if (stopped === undefined) stopped = provider.shutdown();

@@ -142,6 +142,8 @@ export function foldCallStats(groups: readonly StatsGroup[]): CallStats {
     st.pddCount += num(g.pdd_count);
     st.pddMsSum += num(g.pdd_sum);
     st.mediaCount += num(g.media_count);
+    // Every call with a transcript, whatever its status (the voice-skill counts them so).
+    st.transcripts += num(g.transcripts);
     mos += num(g.mos_sum);
     jitter += num(g.jitter_sum);
     loss += num(g.loss_sum);
@@ -161,7 +163,6 @@ export function foldCallStats(groups: readonly StatsGroup[]): CallStats {
     st.sipIneffective += k.sipIneffective;
     if (has(KPI_FLAG.answered)) {
       st.answered += n;
-      st.transcripts += num(g.transcripts);
       st.durationCount += num(g.dur_count);
       st.durationMsSum += num(g.dur_sum);
       if (g.dur_min !== null && (st.durationMinMs === null || g.dur_min < st.durationMinMs)) {

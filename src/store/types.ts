@@ -273,7 +273,7 @@ export interface CallStats {
   durationMsSum: number;
   durationMinMs: number | null;
   durationMaxMs: number | null;
-  /** Answered calls with a transcript. */
+  /** Calls with a transcript, of any status (active ones included). */
   transcripts: number;
   mediaCount: number;
   mosAvg: number | null;

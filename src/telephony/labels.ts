@@ -2,6 +2,7 @@
  * Label values of the telephony metrics. Every label is one of these closed lists (or a list
  * from the configuration: trunks, operators, modems, queues); anything else becomes `other`.
  */
+import { BIP_BEARERS } from '../events/vocab.js';
 import { CODECS } from './standards/emodel.js';
 
 export const SIP_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', '6xx'] as const;
@@ -139,6 +140,8 @@ export const SW_CLASSES = [
 export const APDU_DIRECTIONS = ['command', 'response'] as const;
 export const BIP_EVENTS = ['opened', 'open_failed', 'closed'] as const;
 export const BIP_DIRECTIONS = ['sent', 'received'] as const;
+/** Bearer label of BIP channels: the TS 102 223 bearers, `unknown` when the event named none. */
+export const BIP_BEARER_LABELS = [...BIP_BEARERS, 'unknown'] as const;
 
 /**
  * SIP response codes from the IANA "Response Codes" registry (RFC 3261 21 and its updates), as

@@ -27,7 +27,12 @@ afterAll(() => store.close());
 describe('dashboard', () => {
   it('gives exact totals, deltas, KPIs, breakdowns, durations and an hourly series', async () => {
     const d = await dashboard(store, { from: T0 - 2 * H, to: T0 + 2 * H });
-    expect(d.period).toEqual({ from: T0 - 2 * H, to: T0 + 2 * H });
+    expect(d.period).toEqual({
+      from: T0 - 2 * H,
+      to: T0 + 2 * H,
+      start: new Date(T0 - 2 * H).toISOString(),
+      end: new Date(T0 + 2 * H).toISOString(),
+    });
     expect(d.previousPeriod).toEqual({ from: T0 - 6 * H, to: T0 - 2 * H });
     expect(d.totals).toEqual({
       calls: { value: 14, previous: 3, delta: 11, deltaPercent: 366.67 },
@@ -75,9 +80,18 @@ describe('dashboard', () => {
     });
     // Durations of answered calls: 35, 70, 94, 128 s; percentiles interpolate like percentile_cont:
     // p50 at rank 1.5 -> 82; p95 at 2.85 -> 94 + 0.85 * 34 = 122.9; p99 at 2.97 -> 126.98.
-    expect(d.duration).toEqual({ count: 4, avg: 81.75, min: 35, max: 128, p50: 82, p95: 122.9, p99: 126.98 });
+    expect(d.duration).toEqual({
+      count: 4,
+      avg: 81.75,
+      min: 35,
+      max: 128,
+      p50: 82,
+      p95: 122.9,
+      p99: 126.98,
+      total_seconds: 327,
+    });
     expect(d.media).toEqual({ count: 2, mosAvg: 3.75, jitterMsAvg: 15, lossPercentAvg: 1.5 });
-    expect(d.transcriptRate).toBe(50);
+    expect(d.transcriptRate).toBe(14.29);
     expect(d.bucket).toBe('hour');
     expect(d.series.map((p) => [p.start, p.total])).toEqual([
       [T0 - 2 * H, 0],

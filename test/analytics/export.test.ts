@@ -53,11 +53,13 @@ describe('exportCalls', () => {
     const { text: csv } = await text(exportCalls(store, { from: T0, to: T0 + 3_600_000, format: 'csv' }));
     expect(csv).toBe(
       'call_id,direction,channel,trunk,from,to,started_at,ringing_at,answered_at,ended_at,status,sip_code,q850,' +
-        'reason,outcome,effective,hangup_by,duration_ms,talk_ms,pdd_ms,transcript,mos,jitter_ms,loss_percent,rtt_ms\r\n' +
+        'reason,outcome,effective,hangup_by,duration_ms,talk_ms,pdd_ms,transcript,mos,jitter_ms,loss_percent,rtt_ms,' +
+        'call_type,caller_number,callee_number,duration_seconds,failure_reason\r\n' +
         `${cid('e1')},outbound,sip,"carrier ""A"", east",+1555***4567,+4420***4567,2024-01-15T10:00:00.000Z,` +
         '2024-01-15T10:00:02.000Z,2024-01-15T10:00:10.000Z,2024-01-15T10:01:10.000Z,completed,200,,normal,answered,true,caller,' +
-        '70000,60000,2000,false,4.1,3.5,0.25,40\r\n' +
-        `${cid('e2')},inbound,gsm,,a***,,2024-01-15T10:01:00.000Z,,,2024-01-15T10:01:05.000Z,busy,,17,busy,busy,true,,5000,,,true,,,,\r\n`,
+        '70000,60000,2000,false,4.1,3.5,0.25,40,outbound,+1555***4567,+4420***4567,70,\r\n' +
+        `${cid('e2')},inbound,gsm,,a***,,2024-01-15T10:01:00.000Z,,,2024-01-15T10:01:05.000Z,busy,,17,busy,busy,true,,5000,,,true,,,,,` +
+        'inbound,a***,,5,busy\r\n',
     );
   });
 
@@ -71,6 +73,11 @@ describe('exportCalls', () => {
       [cid('e2'), 'a***', null],
     ]);
     expect(Object.keys(rows[0]!)).toEqual(EXPORT_COLUMNS);
+    // The voice-skill guide's keys of a call record: a completed call has no failure reason.
+    expect(rows.map((r) => [r.call_type, r.caller_number, r.duration_seconds, r.failure_reason])).toEqual([
+      ['outbound', '+1555***4567', 70, null],
+      ['inbound', 'a***', 5, 'busy'],
+    ]);
     expect(rows[0]).toMatchObject({
       started_at: '2024-01-15T10:00:00.000Z',
       transcript: false,

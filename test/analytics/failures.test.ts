@@ -28,6 +28,15 @@ describe('failures', () => {
         startedAt: T0 + 13 * MIN,
         endedAt: T0 + 13 * MIN + 3000,
         at: T0 + 13 * MIN,
+        // The voice-skill guide's keys: the same facts under its names.
+        call_id: cid('c14'),
+        call_type: 'outbound',
+        caller_number: '+1555***0013',
+        callee_number: '+4420***0013',
+        started_at: new Date(T0 + 13 * MIN).toISOString(),
+        ended_at: new Date(T0 + 13 * MIN + 3000).toISOString(),
+        duration_seconds: 3,
+        failure_reason: 'auth',
       },
       expect.objectContaining({
         callId: cid('c12'),

@@ -155,7 +155,7 @@ describe('export --db', () => {
       })),
     );
     await store.close();
-    const child = spawn(process.execPath, [BIN, 'export', '--db', big, '--days', '1'], {
+    const child = spawn(process.execPath, [BIN, 'export', '--db', big, '--format', 'csv', '--days', '1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

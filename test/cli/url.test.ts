@@ -14,6 +14,7 @@ import {
   type HealthIndicators,
   healthIndicators,
   hourly,
+  hourlyAnswer,
   type SeriesPoint,
 } from '../../src/analytics/index.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
@@ -127,7 +128,8 @@ describe('--url success paths', () => {
     expect(f.stdout).not.toContain(RAW_FROM.slice(1));
     expect(open.requests.at(-1)?.url).toBe('/metrics/failures?limit=7');
     const h = await run(['hourly', '--url', open.url, '--json', '--hours', '24']);
-    expect(JSON.parse(h.stdout)).toEqual({ series: canned.hourly });
+    // The server's answer, the voice-skill's keys included, as `GET /metrics/hourly` gives it.
+    expect(JSON.parse(h.stdout)).toEqual(hourlyAnswer(canned.hourly, 24));
     expect(open.requests.at(-1)?.url).toBe('/metrics/hourly?hours=24');
     const d = await run(['daily', '--url', open.url, '--days', '30']);
     expect(d.code, d.stderr).toBe(0);
@@ -194,16 +196,20 @@ describe('--url success paths', () => {
   });
 
   it('export streams the body byte for byte, multi-byte characters intact', async () => {
-    const r = await run(['export', '--url', open.url, '--days', '3']);
+    const r = await run(['export', '--url', open.url, '--format', 'csv', '--days', '3']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(CSV_BYTES.toString('utf8'));
     expect(open.requests.at(-1)?.url).toBe('/metrics/export?format=csv&days=3');
   });
 
-  it('export --out counts rows, a quoted newline included, as one row', async () => {
+  it("export asks for the voice-skill's defaults (JSON, 30 days) unless --out names a .csv", async () => {
+    await run(['export', '--url', open.url]);
+    expect(open.requests.at(-1)?.url).toBe('/metrics/export?format=json&days=30');
     const out = join(tmp.dir, 'remote.csv');
     const r = await run(['export', '--url', open.url, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
+    expect(open.requests.at(-1)?.url).toBe('/metrics/export?format=csv&days=30');
+    // The rows are counted as CSV, a quoted newline included, as one row.
     expect(r.stderr).toBe(`exported 2 calls to ${out}\n`);
   });
 

@@ -135,3 +135,56 @@ export async function otlpReceiver(): Promise<{
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
+
+/**
+ * An OTLP/gRPC receiver (the collector's TraceService and MetricsService, as opentelemetry-proto
+ * defines them) on a free loopback port, decoding every request with the official types.
+ */
+export async function otlpGrpcReceiver(): Promise<{
+  url: string;
+  requests: Array<{ path: string; body: Record<string, unknown> }>;
+  close(): Promise<void>;
+}> {
+  const grpc = await import('@grpc/grpc-js');
+  const root = await otlpRoot();
+  const requests: Array<{ path: string; body: Record<string, unknown> }> = [];
+  const server = new grpc.Server();
+  const raw = (b: Buffer) => b;
+  for (const [service, request] of [
+    ['opentelemetry.proto.collector.trace.v1.TraceService', 'ExportTraceServiceRequest'],
+    ['opentelemetry.proto.collector.metrics.v1.MetricsService', 'ExportMetricsServiceRequest'],
+  ] as const) {
+    const type = root.lookupType(`${service.slice(0, service.lastIndexOf('.'))}.${request}`);
+    const path = `/${service}/Export`;
+    server.addService(
+      {
+        Export: {
+          path,
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: raw,
+          requestDeserialize: raw,
+          responseSerialize: raw,
+          responseDeserialize: raw,
+        },
+      },
+      {
+        Export: (call: { request: Buffer }, done: (err: null, reply: Buffer) => void) => {
+          requests.push({ path, body: decodeOtlp(type, call.request, 'application/x-protobuf') });
+          // An empty Export*ServiceResponse: everything accepted.
+          done(null, Buffer.alloc(0));
+        },
+      } as never,
+    );
+  }
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((r) => server.tryShutdown(() => r())),
+  };
+}

@@ -34,6 +34,15 @@ export function goldenRegistry(): Registry {
     buckets: [0.5, 1, 2.5],
   });
   for (const v of [0.7, 3, 1]) pdd.observe({ trunk: 'trunk-a' }, v);
+  // Bounds past both switch points of the canonical form (1e-05, 1e+06), and a negative observation
+  // (dropped and counted: no negative _sum).
+  const wait = r.histogram({
+    name: 'sidetone_queue_wait_seconds',
+    help: 'Bounds across canonical forms',
+    unit: 'seconds',
+    buckets: [0.00001, 0.0001, 100000, 1000000],
+  });
+  for (const v of [0.00005, 250000, -2]) wait.observe(v);
   const ttfb = r.summary({
     name: 'sidetone_agent_first_byte_seconds',
     help: 'Agent first byte',
@@ -42,6 +51,7 @@ export function goldenRegistry(): Registry {
   });
   ttfb.observe(0);
   ttfb.observe(0);
+  ttfb.observe(-0.5);
   r.summary({ name: 'sidetone_idle_seconds', help: 'A summary with no observations', unit: 'seconds' });
   r.info({
     name: 'sidetone_build',

@@ -55,6 +55,28 @@ describe('hardening (issue 11)', () => {
     expect(dropped(text, 'h', 'nan')).toBe(1);
   });
 
+  it('summary drops negative, infinite and NaN observations, counting each: no negative _sum or quantile', () => {
+    const r = new Registry();
+    const s = r.summary({ name: 's', help: 'x', percentiles: [0.5, 1] });
+    s.observe(2);
+    s.observe(-3);
+    s.observe(Number.POSITIVE_INFINITY);
+    s.observe(Number.NEGATIVE_INFINITY);
+    s.observe(Number.NaN);
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      const text = r.render(format);
+      expect(sample(text, 's_sum')).toBe(2);
+      expect(sample(text, 's_count')).toBe(1);
+      expect(sample(text, format === 'openmetrics' ? 's{quantile="1.0"}' : 's{quantile="1"}')).toBeCloseTo(
+        2,
+        1,
+      );
+      const drops = (reason: string) =>
+        sample(text, `sidetone_samples_dropped_total{metric="s",reason="${reason}"}`);
+      expect([drops('negative'), drops('infinite'), drops('nan')]).toEqual([1, 2, 1]);
+    }
+  });
+
   it('clear() resets every metric type, labelled or not', () => {
     const r = new Registry();
     const s = r.summary({ name: 's', help: 'x' });

@@ -38,11 +38,11 @@ describe('calls pack', () => {
       `sidetone_call_talk_time_seconds_count{${ob}} 1`,
       'sidetone_call_hold_changes_total{state="held"} 1',
       'sidetone_call_hold_changes_total{state="resumed"} 1',
-      'sidetone_call_hangups_total{hangup_by="caller",cause="normal"} 1',
-      'sidetone_call_hangups_total{hangup_by="callee",cause="busy"} 1',
-      'sidetone_call_hangups_total{hangup_by="system",cause="network"} 1',
-      'sidetone_call_hangups_total{hangup_by="unknown",cause="network"} 1',
-      'sidetone_call_hangups_total{hangup_by="unknown",cause="other"} 1',
+      'sidetone_call_hangups_total{direction="outbound",hangup_by="caller",cause="normal"} 1',
+      'sidetone_call_hangups_total{direction="outbound",hangup_by="callee",cause="busy"} 1',
+      'sidetone_call_hangups_total{direction="outbound",hangup_by="system",cause="network"} 1',
+      'sidetone_call_hangups_total{direction="inbound",hangup_by="unknown",cause="network"} 1',
+      'sidetone_call_hangups_total{direction="outbound",hangup_by="unknown",cause="other"} 1',
       'sidetone_call_anomalies_total{kind="duplicate_start"} 1',
       'sidetone_call_anomalies_total{kind="duplicate_answer"} 1',
       'sidetone_call_anomalies_total{kind="unknown_call"} 1',
@@ -145,7 +145,9 @@ describe('calls pack', () => {
     const labels = 'direction="outbound",channel="pstn",trunk="carrier-a"';
     expect(sample(text, `sidetone_call_outcomes_total{${labels},outcome="${outcome}"}`)).toBe(1);
     expect(sample(text, `sidetone_call_effective_total{${labels}}`)).toBe(eff);
-    expect(sample(text, `sidetone_call_hangups_total{hangup_by="unknown",cause="${cause}"}`)).toBe(1);
+    expect(
+      sample(text, `sidetone_call_hangups_total{direction="outbound",hangup_by="unknown",cause="${cause}"}`),
+    ).toBe(1);
   });
 
   // RFC 3398 8.2.6.1 (SIP -> Q.850) decides the hangup cause group when only a SIP code is known.
@@ -173,7 +175,9 @@ describe('calls pack', () => {
     bus.emit({ type: 'call.ended', callId: 's', sipCode, hangupBy: 'callee', reason: PII.body });
     const text = registry.render();
     expect(sample(text, `sidetone_call_outcomes_total{${ob},outcome="${outcome}"}`)).toBe(1);
-    expect(sample(text, `sidetone_call_hangups_total{hangup_by="callee",cause="${cause}"}`)).toBe(1);
+    expect(
+      sample(text, `sidetone_call_hangups_total{direction="outbound",hangup_by="callee",cause="${cause}"}`),
+    ).toBe(1);
     expectNoPii(text);
   });
 

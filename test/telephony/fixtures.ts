@@ -334,6 +334,9 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
     { type: 'sim.apdu', ins: 0xc0, sw: 0x6110 },
     { type: 'sim.apdu', ins: 0x77, sw: 0x9000 },
     { type: 'sim.apdu', ins: 0xa4, sw: 0x9001 },
+    // No status word at all: the card timed out on a READ BINARY; a reader failure with no INS known.
+    { type: 'sim.apdu_error', ins: 0xb0, error: 'timeout', iccid: PII.iccid },
+    { type: 'sim.apdu_error', error: 'reader' },
     {
       type: 'sim.session',
       kind: 'ota',
@@ -348,6 +351,8 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
     { type: 'sim.session_started', kind: 'ota', protocol: 'bip' },
     { type: 'sim.session', kind: 'ota', protocol: 'bip', result: 'success' },
     { type: 'sim.bip_opened', ok: true, channel: 1 },
+    // Still open at the end: the active gauge shows it under its bearer.
+    { type: 'sim.bip_opened', ok: true, channel: 2, bearer: 'e_utran' },
     { type: 'sim.bip_opened', ok: false },
     { type: 'sim.bip_closed', bytesSent: 1200, bytesReceived: 3400, channel: 1, durationSeconds: 4 },
     { type: 'sim.tls_handshake', result: 'success', seconds: 0.25, iccid: PII.iccid },

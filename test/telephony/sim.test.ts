@@ -30,7 +30,9 @@ describe('sim pack', () => {
       'sidetone_sim_session_seconds_count{kind="ota"} 1',
       'sidetone_sim_session_seconds_sum{kind="rfm"} 3',
       'sidetone_sim_session_seconds_count{kind="rfm"} 1',
-      'sidetone_sim_bip_channel_events_total{event="opened"} 1',
+      'sidetone_sim_apdu_errors_total{ins="read_binary",error="timeout"} 1',
+      'sidetone_sim_apdu_errors_total{ins="other",error="reader"} 1',
+      'sidetone_sim_bip_channel_events_total{event="opened"} 2',
       'sidetone_sim_bip_channel_events_total{event="open_failed"} 1',
       'sidetone_sim_bip_channel_events_total{event="closed"} 1',
       'sidetone_sim_bip_bytes_total{direction="sent"} 1200',
@@ -44,6 +46,9 @@ describe('sim pack', () => {
       'sidetone_sim_sessions_active{kind="ota"} 1',
       'sidetone_sim_bip_connection_seconds_sum 4',
       'sidetone_sim_bip_connection_seconds_count 1',
+      // Channel 1 (no bearer named) opened and closed, so `unknown` is back at 0 and not listed;
+      // channel 2 is still open on E-UTRAN.
+      'sidetone_sim_bip_connections_active{bearer="e_utran"} 1',
     ]);
     expectNoPii(text);
   });

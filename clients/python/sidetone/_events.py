@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
-#: Every event type, in the server's documentation order (63).
+#: Every event type, in the server's documentation order (64).
 EVENT_TYPES: Tuple[str, ...] = (
     "heartbeat",
     "sms.received",
@@ -66,6 +66,7 @@ EVENT_TYPES: Tuple[str, ...] = (
     "pbx.websocket",
     "pbx.connections",
     "sim.apdu",
+    "sim.apdu_error",
     "sim.session_started",
     "sim.session",
     "sim.bip_opened",
@@ -1092,8 +1093,8 @@ class Events:
     def sip_transaction_timeout(
         self,
         method: str,
-        timer: Literal["B", "F", "H"],
         *,
+        timer: Optional[Literal["B", "F", "H"]] = None,
         call_id: Optional[str] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
@@ -1103,7 +1104,8 @@ class Events:
 
         Args:
             method: SIP method, case-sensitive (RFC 3261 7.1)
-            timer: B: INVITE client, F: non-INVITE client, H: ACK wait
+            timer: B: INVITE client, F: non-INVITE client, H: ACK wait. Absent (the Go SIP
+                package's TransactionTimeout(method)): B for INVITE, F otherwise
             call_id: SIP Call-ID (may identify a person)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
@@ -1118,7 +1120,7 @@ class Events:
 
     def sip_session_refresh(
         self,
-        result: Literal["refreshed", "failed", "expired"],
+        result: Literal["481", "refreshed", "retried", "role_swapped", "failed", "dialog_gone", "expired", "ok", "422-bumped", "422-gave-up", "role-swap"],
         *,
         code: Optional[int] = None,
         call_id: Optional[str] = None,
@@ -1129,7 +1131,11 @@ class Events:
         """A session-timer refresh completed (RFC 4028) (`sip.session_refresh`).
 
         Args:
-            result: expired: no refresh before Session-Expires
+            result: retried: a 422 answered with a retry at the Min-SE (RFC 4028 7.4);
+                role_swapped: the peer took the refresher role; dialog_gone: 481; expired: no
+                refresh before Session-Expires. The Go SIP package's ok, 422-bumped,
+                422-gave-up, 481 and role-swap are accepted and counted as refreshed, retried,
+                failed, dialog_gone, role_swapped
             code: Response to the refresh (422 Session Interval Too Small...)
             call_id: SIP Call-ID (may identify a person)
 
@@ -1145,7 +1151,7 @@ class Events:
 
     def sip_stir_verification(
         self,
-        result: Literal["passed", "failed", "no_identity"],
+        result: Literal["passed", "failed", "soft_fail", "no_identity", "verified", "soft-fail", "no-identity"],
         *,
         attestation: Optional[Literal["A", "B", "C"]] = None,
         code: Optional[int] = None,
@@ -1159,7 +1165,9 @@ class Events:
         """STIR/SHAKEN Identity verification (RFC 8224) (`sip.stir_verification`).
 
         Args:
-            result: no_identity: no Identity header to verify
+            result: no_identity: no Identity header to verify; soft_fail: rejected, call let
+                through. The Go SIP package's verified, soft-fail and no-identity are accepted
+                and counted as passed, soft_fail, no_identity
             attestation: PASSporT attest claim (RFC 8588)
             code: Error response when failed (428, 436, 437, 438)
             orig_tn: Originating telephone number (may identify a person)
@@ -1181,7 +1189,7 @@ class Events:
 
     def sip_dtls_handshake(
         self,
-        result: Literal["success", "failure"],
+        result: Literal["success", "failure", "timeout", "fingerprint_mismatch", "ok", "fail", "fingerprint-mismatch"],
         *,
         seconds: Optional[float] = None,
         error: Optional[str] = None,
@@ -1193,7 +1201,9 @@ class Events:
         """A DTLS-SRTP handshake finished (RFC 5764) (`sip.dtls_handshake`).
 
         Args:
-            result:
+            result: fingerprint_mismatch: the certificate does not match the SDP fingerprint
+                (RFC 8122). The Go SIP package's ok, fail and fingerprint-mismatch are accepted
+                and counted as success, failure, fingerprint_mismatch
             seconds: Handshake duration
             error: Error text (may identify a person)
             call_id: SIP Call-ID (may identify a person)
@@ -1894,6 +1904,35 @@ class Events:
             ))
         )
 
+    def sim_apdu_error(
+        self,
+        error: Literal["timeout", "transmission", "card_removed", "reader", "protocol"],
+        *,
+        ins: Optional[int] = None,
+        iccid: Optional[str] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """An APDU that got no status word back (CardLink's record_apdu_error): the card, reader or link failed (`sim.apdu_error`).
+
+        Args:
+            ins: INS byte of the command
+            error: timeout: no answer in the waiting time (ISO/IEC 7816-3); transmission: parity
+                or EDC errors; card_removed; reader: the reader or driver failed; protocol: a
+                malformed answer
+            iccid: ICCID of the card under test (may identify a person)
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("sim.apdu_error", ts, source, event_id, (
+                ("ins", ins),
+                ("error", error),
+                ("iccid", iccid),
+            ))
+        )
+
     def sim_session_started(
         self,
         kind: Literal["ota", "rfm", "ram", "profile_download", "test"],
@@ -1959,6 +1998,7 @@ class Events:
         ok: bool,
         *,
         channel: Optional[int] = None,
+        bearer: Optional[Literal["csd", "gprs", "e_utran", "ng_ran", "wlan", "bluetooth", "default"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -1968,6 +2008,8 @@ class Events:
         Args:
             ok:
             channel: Channel id
+            bearer: Bearer of the channel (TS 102 223 Bearer description); counted as unknown
+                when absent
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -1975,6 +2017,7 @@ class Events:
             _event("sim.bip_opened", ts, source, event_id, (
                 ("ok", ok),
                 ("channel", channel),
+                ("bearer", bearer),
             ))
         )
 
@@ -1985,6 +2028,7 @@ class Events:
         bytes_received: Optional[int] = None,
         channel: Optional[int] = None,
         duration_seconds: Optional[float] = None,
+        bearer: Optional[Literal["csd", "gprs", "e_utran", "ng_ran", "wlan", "bluetooth", "default"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -1996,6 +2040,7 @@ class Events:
             bytes_received: Bytes received by the card (RECEIVE DATA)
             channel: Channel id
             duration_seconds: OPEN CHANNEL -> CLOSE CHANNEL
+            bearer: Bearer of the channel; when absent, the one its OPEN CHANNEL named
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -2005,6 +2050,7 @@ class Events:
                 ("bytesReceived", bytes_received),
                 ("channel", channel),
                 ("durationSeconds", duration_seconds),
+                ("bearer", bearer),
             ))
         )
 

@@ -1,3 +1,4 @@
+import { dailyAnswer } from '../../analytics/index.js';
 import { defineCommand } from '../args.js';
 import { READ_FLAGS } from '../flags.js';
 import { renderSeries } from './series.js';
@@ -13,7 +14,7 @@ export default defineCommand({
   examples: ['sidetone daily --days 7 --url http://127.0.0.1:9464'],
   async run({ flags }) {
     const series = await withSource(flags, (s) => s.daily(flags.days));
-    if (flags.json) printJson({ series });
+    if (flags.json) printJson(dailyAnswer(series, flags.days));
     else print(renderSeries(series, 'day', stdoutStyle()));
     return 0;
   },

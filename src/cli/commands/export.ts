@@ -1,5 +1,7 @@
 import { rmSync } from 'node:fs';
+import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { EXPORT_DEFAULTS, type ExportFormat } from '../../analytics/index.js';
 import { threadEntry } from '../../runtime/thread-entry.js';
 import { defineCommand } from '../args.js';
 import { CliError, RelayedError, UsageError } from '../errors.js';
@@ -52,20 +54,41 @@ function exportOnThread(job: ExportJob, progress: Progress | null): Promise<numb
   });
 }
 
+/**
+ * The format asked for: `--json`, else `--format`, else the extension of `--out` (`calls.csv`),
+ * else the default every export surface shares (JSON, as the voice-skill's `/metrics/export`).
+ */
+export function exportFormat(flags: {
+  format?: string | undefined;
+  json: boolean;
+  out?: string | undefined;
+}): ExportFormat {
+  if (flags.json) return 'json';
+  if (flags.format === 'csv' || flags.format === 'json') return flags.format;
+  const ext = flags.out === undefined ? '' : extname(flags.out).toLowerCase();
+  return ext === '.csv' ? 'csv' : ext === '.json' ? 'json' : EXPORT_DEFAULTS.format;
+}
+
 export default defineCommand({
   description:
-    'Stream the calls of the last N days as CSV or JSON (numbers masked) to a file or stdout, in constant memory. Shows progress on a terminal.',
+    'Stream the calls of the last N days as JSON or CSV (numbers masked) to a file or stdout, in constant memory. Shows progress on a terminal.',
   usage:
-    'sidetone export [--format csv|json | --json] [--days N] [--out FILE] [--reveal] [--db FILE | --url URL [--token T]]',
+    'sidetone export [--format json|csv | --json] [--days N] [--out FILE] [--reveal] [--db FILE | --url URL [--token T]]',
   flags: {
     format: {
       type: 'string',
       arg: 'FORMAT',
       choices: ['csv', 'json'],
-      default: 'csv',
-      help: 'output format',
+      help: `output format (default: from the --out extension, .csv or .json, else ${EXPORT_DEFAULTS.format})`,
     },
-    days: { type: 'int', arg: 'N', min: 1, max: 3660, default: 1, help: 'the last N days' },
+    days: {
+      type: 'int',
+      arg: 'N',
+      min: 1,
+      max: 3660,
+      default: EXPORT_DEFAULTS.days,
+      help: 'the last N days',
+    },
     out: { type: 'string', arg: 'FILE', help: 'write to FILE (atomically, on success) instead of stdout' },
     reveal: {
       type: 'boolean',
@@ -79,10 +102,10 @@ export default defineCommand({
   },
   examples: [
     'sidetone export --db data/calls.db --days 7 --out calls.csv',
-    'sidetone export --url http://127.0.0.1:9464 --format json > calls.json',
+    'sidetone export --url http://127.0.0.1:9464 > calls.json',
   ],
   async run({ flags }) {
-    const format = flags.json ? 'json' : flags.format;
+    const format = exportFormat(flags);
     const out = flags.out !== undefined && flags.out !== '-' ? flags.out : undefined;
     // Progress goes to stderr, and only when it would not interleave with rows on the same terminal.
     const showProgress =

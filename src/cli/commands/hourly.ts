@@ -1,3 +1,4 @@
+import { hourlyAnswer } from '../../analytics/index.js';
 import { defineCommand } from '../args.js';
 import { READ_FLAGS } from '../flags.js';
 import { renderSeries } from './series.js';
@@ -13,7 +14,7 @@ export default defineCommand({
   examples: ['sidetone hourly --hours 48 --db data/calls.db'],
   async run({ flags }) {
     const series = await withSource(flags, (s) => s.hourly(flags.hours));
-    if (flags.json) printJson({ series });
+    if (flags.json) printJson(hourlyAnswer(series, flags.hours));
     else print(renderSeries(series, 'hour', stdoutStyle()));
     return 0;
   },

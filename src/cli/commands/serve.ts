@@ -166,6 +166,14 @@ export async function runSidecar(
           ['metrics', `${base}${config.metrics.path}`],
           ['healthz', `${base}${config.health.liveness_path}`],
           ['readyz', `${base}${config.health.readiness_path}`],
+          ...(handle.healthUrl === undefined
+            ? []
+            : ([
+                [
+                  'health',
+                  `${handle.healthUrl}${config.health.liveness_path}, ${config.health.readiness_path} (health.port)`,
+                ],
+              ] as const)),
           ['events', `${base}/events (POST)`],
           ['api', `${base}/openapi.json (OpenAPI 3.1: every route, every event schema)`],
           ['dashboard', `${base}/dashboard (web), ${base}/metrics/dashboard (JSON)`],

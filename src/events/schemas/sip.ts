@@ -1,14 +1,17 @@
 import { z } from 'zod';
 import {
   DIRECTIONS,
+  DTLS_RESULT_ALIASES,
+  DTLS_RESULTS,
+  SESSION_REFRESH_ALIASES,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
   SIP_REGISTRATION_KINDS,
   SIP_REGISTRATION_RESULTS,
   SIP_TIMERS,
   STIR_ATTESTATIONS,
+  STIR_RESULT_ALIASES,
   STIR_RESULTS,
-  SUCCESS_FAILURE,
 } from '../vocab.js';
 import { configName, event, pii, seconds } from './base.js';
 
@@ -18,6 +21,8 @@ const direction = z
 const method = z.string().max(32).meta({ description: 'SIP method, case-sensitive (RFC 3261 7.1)' });
 const code = z.number().int().min(100).max(699);
 const callId = pii('SIP Call-ID', 256).optional();
+/** The alias names of a vocabulary, as a tuple z.enum takes. */
+const aliasNames = <K extends string>(aliases: Record<K, string>) => Object.keys(aliases) as K[];
 
 export const sipRequest = event('sip.request', 'A SIP request was sent or received', {
   method,
@@ -77,7 +82,10 @@ export const sipTransactionTimeout = event(
   'A transaction timed out without a final response (RFC 3261 17: Timer B, F or H)',
   {
     method,
-    timer: z.enum(SIP_TIMERS).meta({ description: 'B: INVITE client, F: non-INVITE client, H: ACK wait' }),
+    timer: z.enum(SIP_TIMERS).optional().meta({
+      description:
+        "B: INVITE client, F: non-INVITE client, H: ACK wait. Absent (the Go SIP package's TransactionTimeout(method)): B for INVITE, F otherwise",
+    }),
     callId,
   },
 );
@@ -86,9 +94,13 @@ export const sipSessionRefresh = event(
   'sip.session_refresh',
   'A session-timer refresh completed (RFC 4028)',
   {
-    result: z
-      .enum(SESSION_REFRESH_RESULTS)
-      .meta({ description: 'expired: no refresh before Session-Expires' }),
+    result: z.enum([...SESSION_REFRESH_RESULTS, ...aliasNames(SESSION_REFRESH_ALIASES)]).meta({
+      description:
+        'retried: a 422 answered with a retry at the Min-SE (RFC 4028 7.4); role_swapped: the peer took the ' +
+        'refresher role; dialog_gone: 481; expired: no refresh before Session-Expires. The Go SIP ' +
+        "package's ok, 422-bumped, 422-gave-up, 481 and role-swap are accepted and counted as refreshed, " +
+        'retried, failed, dialog_gone, role_swapped',
+    }),
     code: code
       .optional()
       .meta({ description: 'Response to the refresh (422 Session Interval Too Small...)' }),
@@ -100,7 +112,11 @@ export const sipStirVerification = event(
   'sip.stir_verification',
   'STIR/SHAKEN Identity verification (RFC 8224)',
   {
-    result: z.enum(STIR_RESULTS).meta({ description: 'no_identity: no Identity header to verify' }),
+    result: z.enum([...STIR_RESULTS, ...aliasNames(STIR_RESULT_ALIASES)]).meta({
+      description:
+        'no_identity: no Identity header to verify; soft_fail: rejected, call let through. The Go SIP ' +
+        "package's verified, soft-fail and no-identity are accepted and counted as passed, soft_fail, no_identity",
+    }),
     attestation: z
       .enum(STIR_ATTESTATIONS)
       .optional()
@@ -113,7 +129,11 @@ export const sipStirVerification = event(
 );
 
 export const sipDtlsHandshake = event('sip.dtls_handshake', 'A DTLS-SRTP handshake finished (RFC 5764)', {
-  result: z.enum(SUCCESS_FAILURE),
+  result: z.enum([...DTLS_RESULTS, ...aliasNames(DTLS_RESULT_ALIASES)]).meta({
+    description:
+      'fingerprint_mismatch: the certificate does not match the SDP fingerprint (RFC 8122). The Go SIP ' +
+      "package's ok, fail and fingerprint-mismatch are accepted and counted as success, failure, fingerprint_mismatch",
+  }),
   seconds: seconds('Handshake duration').optional(),
   error: pii('Error text', 1024).optional(),
   callId,

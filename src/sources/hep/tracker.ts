@@ -437,7 +437,8 @@ export class HepTracker {
         type: 'sip.session_refresh',
         ts: Math.floor(ts),
         source: this.source,
-        result: msg.code < 300 ? 'refreshed' : 'failed',
+        // 481 to a refresh: the dialog no longer exists at the peer (RFC 4028 10, RFC 3261 12.2.2).
+        result: msg.code < 300 ? 'refreshed' : msg.code === 481 ? 'dialog_gone' : 'failed',
         code: msg.code,
         callId: s.callId,
       });

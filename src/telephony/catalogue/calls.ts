@@ -106,8 +106,8 @@ export const CALL_METRICS: readonly MetricSpec[] = [
     pack: 'calls',
     name: 'call_hangups_total',
     type: 'counter',
-    help: 'Ended calls by who hung up and the Q.850 cause group (from the cause, or the SIP code via RFC 3398)',
-    labels: { hangup_by: HANGUP_BY, cause: Q850_CLASSES },
+    help: 'Ended calls by direction, who hung up and the Q.850 cause group (from the cause, or the SIP code via RFC 3398)',
+    labels: { direction: DIRECTIONS, hangup_by: HANGUP_BY, cause: Q850_CLASSES },
     events: ['call.started', 'call.ended'],
   },
   {

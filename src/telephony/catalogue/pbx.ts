@@ -1,4 +1,5 @@
 import {
+  SIM_APDU_ERRORS,
   SIM_PROTOCOLS,
   SIM_SESSION_KINDS,
   SIM_SESSION_RESULTS,
@@ -8,6 +9,7 @@ import {
 import {
   APDU_DIRECTIONS,
   APDU_INS_NAMES,
+  BIP_BEARER_LABELS,
   BIP_DIRECTIONS,
   BIP_EVENTS,
   QUEUE_OUTCOMES,
@@ -190,6 +192,14 @@ export const PBX_SIM_METRICS: readonly MetricSpec[] = [
   },
   {
     pack: 'sim',
+    name: 'sim_apdu_errors_total',
+    type: 'counter',
+    help: 'APDUs that got no status word, by instruction and cause (CardLink cardlink_apdu_errors_total); a card error is a status word (sim_apdu_responses_total)',
+    labels: { ins: APDU_INS_NAMES, error: SIM_APDU_ERRORS },
+    events: ['sim.apdu_error'],
+  },
+  {
+    pack: 'sim',
     name: 'sim_apdu_seconds',
     type: 'histogram',
     unit: 'seconds',
@@ -239,6 +249,14 @@ export const PBX_SIM_METRICS: readonly MetricSpec[] = [
     type: 'counter',
     help: 'BIP channels (TS 102 223): opened, failed to open, closed',
     labels: { event: BIP_EVENTS },
+    events: ['sim.bip_opened', 'sim.bip_closed'],
+  },
+  {
+    pack: 'sim',
+    name: 'sim_bip_connections_active',
+    type: 'gauge',
+    help: 'BIP channels open now by bearer (sim.bip_opened until sim.bip_closed; CardLink cardlink_bip_connections_active)',
+    labels: { bearer: BIP_BEARER_LABELS },
     events: ['sim.bip_opened', 'sim.bip_closed'],
   },
   {

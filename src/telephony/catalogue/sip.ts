@@ -1,5 +1,6 @@
 import {
   DIRECTIONS,
+  DTLS_RESULTS,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
   SIP_BINDING_CHANGES,
@@ -7,7 +8,6 @@ import {
   SIP_TIMERS,
   SIP_TRANSPORTS,
   STIR_RESULTS,
-  SUCCESS_FAILURE,
 } from '../../events/vocab.js';
 import { SIP_CLASSES, SIP_CODES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../labels.js';
 import { BUCKETS, type MetricSpec } from './types.js';
@@ -137,8 +137,8 @@ export const SIP_METRICS: readonly MetricSpec[] = [
     pack: 'sip',
     name: 'sip_dtls_handshakes_total',
     type: 'counter',
-    help: 'DTLS-SRTP handshakes (RFC 5764) by result',
-    labels: { result: SUCCESS_FAILURE },
+    help: 'DTLS-SRTP handshakes (RFC 5764) by result: success, failure, timeout, fingerprint mismatch (RFC 8122)',
+    labels: { result: DTLS_RESULTS },
     events: ['sip.dtls_handshake'],
   },
   {

@@ -152,7 +152,8 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
       const talk = e.durationSeconds ?? (endedAt - s.answeredAt) / 1000;
       if (talk >= 0) talkTime.at(d, c, t).observe(talk);
     }
-    hangups.at(hangupBy.of(e.hangupBy ?? 'unknown'), causes.of(hangupCause(end))).inc();
+    // By the call's direction too, as the Go SIP package's BYE(direction, by, reason) counts them.
+    hangups.at(d, hangupBy.of(e.hangupBy ?? 'unknown'), causes.of(hangupCause(end))).inc();
   }
 
   function gsm(e: EventOf<'call.clcc'>): void {

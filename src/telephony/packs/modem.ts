@@ -270,8 +270,12 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     if (radio.simBlocks(i)) return { status: 'fail', detail: `modem ${name}: ${simDetail(i)}` };
     if (radio.simName(i) !== undefined && radio.simName(i) !== 'unknown')
       return { status: 'pass', detail: `modem ${name}: ${simDetail(i)}` };
-    return radio.registered(i) === 1
-      ? { status: 'pass', detail: `modem ${name}: SIM state not reported, the modem is registered` }
+    if (radio.registered(i) === 1)
+      return { status: 'pass', detail: `modem ${name}: SIM state not reported, the modem is registered` };
+    // An app that reports its modem (Callstack's modem.connected) vouches for the SIM when it says
+    // initialised: its contract is ready on connected and initialised, before any registration.
+    return connectedState[i] === 1 && initState[i] === 1
+      ? { status: 'pass', detail: `modem ${name}: SIM state not reported, the modem is initialised` }
       : { status: 'unknown', detail: `modem ${name}: SIM state not reported` };
   }
 

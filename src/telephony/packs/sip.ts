@@ -1,6 +1,9 @@
 import type { EventBus } from '../../events/bus.js';
 import {
   type Direction,
+  DTLS_RESULT_ALIASES,
+  DTLS_RESULTS,
+  SESSION_REFRESH_ALIASES,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
   SIP_BINDING_CHANGES,
@@ -8,6 +11,7 @@ import {
   SIP_TIMERS,
   SIP_TRANSPORTS,
   type SipRegistrationResult,
+  STIR_RESULT_ALIASES,
   STIR_RESULTS,
 } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
@@ -27,8 +31,8 @@ export interface SipPack extends PackBase {
   inviteResult(direction: Direction, code: number): void;
   /** A REGISTER transaction completed (`unregister`: it asked to remove the binding). */
   registration(direction: Direction, result: SipRegistrationResult, unregister?: boolean): void;
-  /** A transaction timed out (RFC 3261 17: B, F or H). */
-  timeout(method: string, timer: 'B' | 'F' | 'H'): void;
+  /** A transaction timed out (RFC 3261 17: B, F or H); no timer: the client timer of the method (B for INVITE, else F). */
+  timeout(method: string, timer?: 'B' | 'F' | 'H'): void;
   /** Dialogs currently tracked. */
   readonly activeDialogs: number;
 }
@@ -58,9 +62,17 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
   const timers = new Enum(SIP_TIMERS);
   const refreshes = new Enum(SESSION_REFRESH_RESULTS);
   const stirResults = new Enum(STIR_RESULTS);
+  const dtlsResults = new Enum(DTLS_RESULTS);
+  // The Go SIP package's spellings count as sidetone's (a property read, no allocation).
+  const stirResult = (r: string) => stirResults.of((STIR_RESULT_ALIASES as Record<string, string>)[r] ?? r);
+  const dtlsResult = (r: string) => dtlsResults.of((DTLS_RESULT_ALIASES as Record<string, string>)[r] ?? r);
+  const refreshResult = (r: string) =>
+    refreshes.of((SESSION_REFRESH_ALIASES as Record<string, string>)[r] ?? r);
   const attestations = new Enum(STIR_ATTESTATION_LABELS);
   const authResults = new Enum(SIP_AUTH_RESULTS);
   const INVITE = methods.of('INVITE');
+  const TIMER_B = timers.of('B');
+  const TIMER_F = timers.of('F');
   // One lookup per message instead of sipMethod + sipClass + two enum lookups; both tables are
   // built from the standards functions, so they bound exactly as sipMethod/sipClass do.
   const methodIndex = new Map<string, number>(SIP_METHODS.map((name) => [name, methods.of(sipMethod(name))]));
@@ -129,7 +141,9 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
         .inc();
     },
     timeout(name, timer) {
-      timeouts.at(method(name), timers.of(timer)).inc();
+      const m = method(name);
+      // RFC 3261 17.1.1.2 (Timer B, INVITE client transaction) and 17.1.2.2 (Timer F, non-INVITE).
+      timeouts.at(m, timer !== undefined ? timers.of(timer) : m === INVITE ? TIMER_B : TIMER_F).inc();
     },
     get activeDialogs() {
       return dialogs.size;
@@ -166,12 +180,12 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
           if (dialogs.take(e.dialogId) !== undefined) activeDialogs.dec();
         }),
         bus.on('sip.transaction_timeout', (e) => pack.timeout(e.method, e.timer)),
-        bus.on('sip.session_refresh', (e) => sessionRefreshes.at(refreshes.of(e.result)).inc()),
+        bus.on('sip.session_refresh', (e) => sessionRefreshes.at(refreshResult(e.result)).inc()),
         bus.on('sip.stir_verification', (e) =>
-          stir.at(stirResults.of(e.result), attestations.of(e.attestation ?? 'none')).inc(),
+          stir.at(stirResult(e.result), attestations.of(e.attestation ?? 'none')).inc(),
         ),
         bus.on('sip.dtls_handshake', (e) => {
-          dtls.at(e.result === 'success' ? 0 : 1).inc();
+          dtls.at(dtlsResult(e.result)).inc();
           if (e.seconds !== undefined) dtlsSeconds.observe(e.seconds);
         }),
         bus.on('sip.auth', (e) => auth.at(dirIndex(e.direction), authResults.of(e.result)).inc()),

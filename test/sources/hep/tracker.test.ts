@@ -31,6 +31,37 @@ const resp = (callId: string, code: string, cseq = '1 INVITE', branch = 'z9hG4bK
   hep(sip(`SIP/2.0 ${code}`, { callId, cseq, branch, to }));
 
 describe('HepTracker through HepSource', () => {
+  it('a refresh answered 481 is a dialog gone, 422 a failure (RFC 4028 7.4, 10)', () => {
+    const { feed, of } = setup();
+    feed(INVITE('r481'), 0);
+    feed(resp('r481', '200 OK'), 1);
+    const refresh = (cseq: number, code: string, at: number) => {
+      const branch = `z9hG4bK-u${cseq}`;
+      const extra = ['Session-Expires: 1800'];
+      feed(
+        hep(
+          sip('UPDATE sip:b SIP/2.0', {
+            callId: 'r481',
+            cseq: `${cseq} UPDATE`,
+            branch,
+            to: 'callee',
+            extra,
+          }),
+        ),
+        at,
+      );
+      feed(resp('r481', code, `${cseq} UPDATE`, branch), at + 1);
+    };
+    refresh(2, '422 Session Interval Too Small', 10);
+    refresh(3, '481 Call/Transaction Does Not Exist', 20);
+    const results = of('sip.session_refresh').map((e) => e as { result: string; code: number });
+    expect(results).toEqual([
+      expect.objectContaining({ result: 'failed', code: 422 }),
+      expect.objectContaining({ result: 'dialog_gone', code: 481 }),
+    ]);
+    for (const e of of('sip.session_refresh')) expect(parseEvent(e).ok).toBe(true);
+  });
+
   it('one attempt per call across proxy legs and retransmissions; PDD, answer and BYE', () => {
     const { source, of, feed, tick } = setup();
     feed(INVITE('c1', 'z9hG4bK-leg1'), 0);
