@@ -136,6 +136,9 @@ export const configSchema = z
         // Native (exponential) buckets on every histogram, served as protobuf to a Prometheus
         // started with --enable-feature=native-histograms; text scrapers keep the classic buckets.
         native_histograms: bool(false),
+        // OpenMetrics `_created` samples: only for a Prometheus with created-timestamp ingestion;
+        // any other stores each as one more series (see RegistryOptions.createdTimestamps).
+        created_timestamps: bool(false),
       })
       .prefault({}),
     packs: packs.prefault({}),

@@ -22,6 +22,15 @@ export interface RegistryOptions {
    * telephony packs' latency histograms. Default off. See {@link HistogramOptions.native}.
    */
   nativeHistograms?: boolean | NativeHistogramOptions;
+  /**
+   * Write a `_created` sample for every counter, histogram and summary series in OpenMetrics text.
+   * Default off, as client_golang's `promhttp` (`EnableOpenMetricsTextCreatedSamples`): a Prometheus
+   * without created-timestamp ingestion (`--enable-feature=created-timestamp-zero-ingestion`)
+   * stores each as one more series per counter, and they more than double the exposition's bytes.
+   * Turn it on for a Prometheus that ingests them. The Prometheus text format never has them; the
+   * protobuf format and snapshots (OTLP start time) always carry the creation time, as a field.
+   */
+  createdTimestamps?: boolean;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds metrics of every label set.
@@ -41,6 +50,8 @@ export type AnyMetric = Metric<any, Series> & {
  */
 export class Registry {
   readonly collectTimeoutMs: number;
+  /** Whether OpenMetrics text carries `_created` samples; see {@link RegistryOptions.createdTimestamps}. */
+  readonly createdTimestamps: boolean;
   private lastBytes = 0;
   private readonly families = new Map<string, AnyMetric>();
   /** Every sample name a family exposes, so `x_total` cannot be claimed twice. */
@@ -58,6 +69,7 @@ export class Registry {
   constructor(options: RegistryOptions = {}) {
     const guard = resolveGuardOptions(options.guard);
     this.collectTimeoutMs = options.collectTimeoutMs ?? 1000;
+    this.createdTimestamps = options.createdTimestamps ?? false;
     const strictDrop = (metric: string, reason: DropReason): void => {
       if (guard.strict) {
         throw new LabelPolicyError(
@@ -70,6 +82,7 @@ export class Registry {
       guard,
       internal: false,
       nativeHistograms: options.nativeHistograms ?? false,
+      createdTimestamps: this.createdTimestamps,
       dropped: (metric, reason) => {
         strictDrop(metric, reason);
         this.self.dropped.labels({ metric, reason }).inc();

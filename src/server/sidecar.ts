@@ -94,6 +94,7 @@ export async function startSidecar(
   const registry = new Registry({
     guard: { maxSeries: config.metrics.max_series },
     nativeHistograms: config.metrics.native_histograms,
+    createdTimestamps: config.metrics.created_timestamps,
   });
   const bus = new EventBus({
     registry,
