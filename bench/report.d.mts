@@ -1,0 +1,21 @@
+// Types of bench/report.mjs for the tests that check docs/benchmarks.md.
+
+export interface Row {
+  section: string;
+  case: string;
+  against: string;
+  sidetone: string;
+  other?: string;
+  ratios?: number[];
+  ratioIs?: string;
+  runs: number;
+  method: string;
+  loads: number[];
+  target?: unknown;
+}
+export const METHODS: Readonly<Record<string, string>>;
+export function checkRow(row: Partial<Row>): string[];
+export function rows(saved: unknown): Row[];
+export function loadSaved(dir?: URL): Record<string, unknown>;
+export function renderPage(saved: unknown): string;
+export function median(xs: number[]): number;
