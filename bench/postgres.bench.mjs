@@ -13,7 +13,7 @@ import pg from 'pg';
 import { dashboard } from '../dist/analytics/index.js';
 import { openPostgresCallStore } from '../dist/store/postgres.js';
 import { startPostgres } from '../scripts/pg-temp.mjs';
-import { childResult, load1 } from './proc.mjs';
+import { childResult, load1, reply } from './proc.mjs';
 
 const N = Number(process.env.SIDETONE_BENCH_PG_CALLS ?? 100_000);
 const BATCH = 5000;
@@ -84,12 +84,8 @@ async function ingest(kind, url) {
   return { updates: all.length, rate };
 }
 
-if (process.argv[2] === '--ingest') {
-  const out = await ingest(process.argv[3], process.argv[4]);
-  process.send(out, () => process.exit(0));
-} else {
-  await main();
-}
+if (process.argv[2] === '--ingest') reply(await ingest(process.argv[3], process.argv[4]));
+else await main();
 
 async function main() {
   const server = await startPostgres();

@@ -17,7 +17,7 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { do_not_optimize, measure } from 'mitata';
 import { Registry } from '../dist/metrics/index.js';
 import { IMPLS } from './opponents.mjs';
-import { childResult, cpuNs, load1, median } from './proc.mjs';
+import { childResult, cpuNs, load1, median, reply } from './proc.mjs';
 import { floorImpl, renderSets } from './render-sets.mjs';
 
 const SELF = new URL(import.meta.url).pathname;
@@ -217,7 +217,7 @@ async function child([part, name, label]) {
   else if (part === 'recording') out = await recording(name);
   else if (part === 'render') out = await rendering(name, label);
   else out = heapPerSeries(name);
-  process.send(out, () => process.exit(0));
+  reply(out);
 }
 
 /** Every part, each in a fresh child; rows tagged with the load average as the child started. */

@@ -29,7 +29,7 @@ import {
   hourly,
 } from '../dist/analytics/index.js';
 import { SqliteCallStore } from '../dist/store/index.js';
-import { childResult, cpuNs, load1, median } from './proc.mjs';
+import { childResult, cpuNs, load1, median, reply } from './proc.mjs';
 import { timeIt as time } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -254,12 +254,8 @@ async function ingest(kind, file) {
   return { updates, cpuNs: cpuNs() - cpu0 - makeNs, wallMs, walPeakMb: +(walPeak / 2 ** 20).toFixed(1) };
 }
 
-if (process.argv[2] === '--ingest') {
-  const out = await ingest(process.argv[3], process.argv[4]);
-  process.send(out, () => process.exit(0));
-} else {
-  await main();
-}
+if (process.argv[2] === '--ingest') reply(await ingest(process.argv[3], process.argv[4]));
+else await main();
 
 async function main() {
   const dir = mkdtempSync(join(process.env.SIDETONE_BENCH_DIR ?? tmpdir(), 'sidetone-store-bench-'));
