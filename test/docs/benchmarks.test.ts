@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkRow, loadSaved, METHODS, renderPage, type Row } from '../../bench/report.mjs';
+import { checkRow, loadSaved, METHODS, type Row, renderPage } from '../../bench/report.mjs';
 
 const page = readFileSync(new URL('../../docs/benchmarks.md', import.meta.url), 'utf8');
 
@@ -65,11 +65,17 @@ describe('docs/benchmarks.md', () => {
     };
     expect(checkRow(good)).toEqual([]);
     expect(checkRow({ ...good, method: '' })).toEqual(['s: c (floor): no method from the Methods list']);
-    expect(checkRow({ ...good, method: 'stopwatch' })).toEqual(['s: c (floor): no method from the Methods list']);
-    expect(checkRow({ ...good, against: '' })).toEqual(['s: c (): no floor or opponent named (write "none")']);
+    expect(checkRow({ ...good, method: 'stopwatch' })).toEqual([
+      's: c (floor): no method from the Methods list',
+    ]);
+    expect(checkRow({ ...good, against: '' })).toEqual([
+      's: c (): no floor or opponent named (write "none")',
+    ]);
     expect(checkRow({ ...good, runs: undefined })).toContain('s: c (floor): no run count');
     expect(checkRow({ ...good, loads: [] })).toEqual(['s: c (floor): no load average']);
-    expect(checkRow({ ...good, ratios: [1, 1.1], runs: 2 })).toEqual(['s: c (floor): a ratio from fewer than 3 runs']);
+    expect(checkRow({ ...good, ratios: [1, 1.1], runs: 2 })).toEqual([
+      's: c (floor): a ratio from fewer than 3 runs',
+    ]);
     expect(checkRow({ ...good, ratioIs: undefined })).toEqual([
       's: c (floor): a ratio without saying what it divides',
     ]);
@@ -79,6 +85,8 @@ describe('docs/benchmarks.md', () => {
     const saved = loadSaved() as { ingest?: { rounds: unknown[] } };
     expect(saved.ingest?.rounds.length).toBeGreaterThanOrEqual(3);
     const short = { ...saved, ingest: { ...saved.ingest, rounds: saved.ingest?.rounds.slice(0, 2) } };
-    expect(() => renderPage(short)).toThrow(/ingest over HTTP at the highest rate: events\/s \(commit floor\): a ratio from fewer than 3 runs/);
+    expect(() => renderPage(short)).toThrow(
+      /ingest over HTTP at the highest rate: events\/s \(commit floor\): a ratio from fewer than 3 runs/,
+    );
   });
 });
