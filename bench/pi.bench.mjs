@@ -1,7 +1,8 @@
 // The sidecar at a Raspberry Pi's scale (issue 39): today's `sidetone serve` (SQLite store, the call
 // packs, threads as shipped) beside floors, every server a process of its own, the load generator
 // here. Each figure is a ratio within one round, ranged over the rounds:
-// - start-up: spawn to the first 200 on /readyz (polled every 5 ms), against the commit floor
+// - start-up: spawn to the first 200 on /readyz (polled every 5 ms), and the CPU time the process
+//   had used by then (every thread), against the commit floor
 //   (node:http + better-sqlite3; floor-server.mjs) and a prom-client exporter; the three are
 //   started one after another, in a rotated order each round;
 // - idle RSS: VmRSS after one scrape and IDLE_SECONDS of nothing, the same three side by side;
@@ -51,12 +52,13 @@ for (let k = 0; k < ROUNDS; k++) {
   await sleep(IDLE_SECONDS * 1000);
   const round = { load };
   for (const kind of STARTED) {
-    round[kind] = { startMs: running[kind].startMs, idleRssMib: procMemMib(running[kind].pid).rss };
+    const { startMs, startCpuMs, pid } = running[kind];
+    round[kind] = { startMs, startCpuMs, idleRssMib: procMemMib(pid).rss };
     await running[kind].stop();
   }
   startRounds.push(round);
   console.log(
-    `start-up round ${k + 1} (load ${load}): ${STARTED.map((kind) => `${kind} ${round[kind].startMs.toFixed(0)} ms, idle ${round[kind].idleRssMib.toFixed(1)} MiB`).join('; ')}`,
+    `start-up round ${k + 1} (load ${load}): ${STARTED.map((kind) => `${kind} ${round[kind].startMs.toFixed(0)} ms (${round[kind].startCpuMs.toFixed(0)} ms CPU), idle ${round[kind].idleRssMib.toFixed(1)} MiB`).join('; ')}`,
   );
 }
 
@@ -154,7 +156,14 @@ const result = {
   startRounds: startRounds.map((r) => ({
     load: r.load,
     ...Object.fromEntries(
-      STARTED.map((kind) => [kind, { startMs: r2(r[kind].startMs), idleRssMib: r2(r[kind].idleRssMib) }]),
+      STARTED.map((kind) => [
+        kind,
+        {
+          startMs: r2(r[kind].startMs),
+          startCpuMs: r2(r[kind].startCpuMs),
+          idleRssMib: r2(r[kind].idleRssMib),
+        },
+      ]),
     ),
   })),
   rateRounds: rateRounds.map((r) => ({

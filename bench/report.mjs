@@ -31,6 +31,8 @@ export const METHODS = {
     "the store and the floor each a client process of its own, taking turns each round, each round in a new database of one PostgreSQL 15 server; updates per second of wall time (the work is the server's)",
   'pi-start':
     'spawn to the first 200 on /readyz (polled every 5 ms); the three servers started one after another in a rotated order each round, fresh processes every round',
+  'pi-start-cpu':
+    'as pi-start; the CPU time of the process (every thread, /proc schedstat) when that 200 arrives, which waiting for a core does not inflate',
   'pi-idle':
     'resident memory (VmRSS, every thread) after one scrape and 10 s of nothing; fresh processes every round',
   'pi-rate':
@@ -261,6 +263,20 @@ function piRows(d) {
       loads: sLoads,
       target: against === 'commit floor' ? { max: 2, text: '<= 2x (issue 39)' } : undefined,
     });
+    if (s[0][against].startCpuMs !== undefined) {
+      rows.push({
+        section: 'pi',
+        case: 'start-up: CPU time until the first 200 on /readyz',
+        against,
+        sidetone: `${num(median(s.map((x) => x.sidetone.startCpuMs)))} ms`,
+        other: `${num(median(s.map((x) => x[against].startCpuMs)))} ms`,
+        ratios: s.map((x) => x.sidetone.startCpuMs / x[against].startCpuMs),
+        ratioIs: "sidetone's / its",
+        runs: s.length,
+        method: 'pi-start-cpu',
+        loads: sLoads,
+      });
+    }
     rows.push({
       section: 'pi',
       case: 'idle RSS',
