@@ -7,6 +7,9 @@ export interface Row {
   sidetone: string;
   other?: string;
   ratios?: number[];
+  /** A figure per run, for rows that give figures rather than ratios. */
+  values?: number[];
+  show?: (x: number) => string;
   ratioIs?: string;
   runs: number;
   method: string;
@@ -18,4 +21,5 @@ export function checkRow(row: Partial<Row>): string[];
 export function rows(saved: unknown): Row[];
 export function loadSaved(dir?: URL): Record<string, unknown>;
 export function renderPage(saved: unknown): string;
+export function pooled(saved: unknown): Record<string, unknown>;
 export function median(xs: number[]): number;

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkRow, loadSaved, METHODS, type Row, renderPage } from '../../bench/report.mjs';
+import { checkRow, loadSaved, METHODS, pooled, type Row, renderPage } from '../../bench/report.mjs';
 
 const page = readFileSync(new URL('../../docs/benchmarks.md', import.meta.url), 'utf8');
 
@@ -84,9 +84,40 @@ describe('docs/benchmarks.md', () => {
   it('a page with such a row is not written', () => {
     const saved = loadSaved() as { ingest?: { rounds: unknown[] } };
     expect(saved.ingest?.rounds.length).toBeGreaterThanOrEqual(3);
-    const short = { ...saved, ingest: { ...saved.ingest, rounds: saved.ingest?.rounds.slice(0, 2) } };
+    const short = {
+      ...saved,
+      previous: {},
+      ingest: { ...saved.ingest, rounds: saved.ingest?.rounds.slice(0, 2) },
+    };
     expect(() => renderPage(short)).toThrow(
       /ingest over HTTP at the highest rate: events\/s \(commit floor\): a ratio from fewer than 3 runs/,
+    );
+  });
+
+  it('pools the runs of the last invocation with the one before only when both did the same work', () => {
+    const run = (throughput: number) => ({ throughput, load: 1 });
+    const now = { rounds: [run(1), run(2), run(3)], settings: { seconds: 5 } };
+    const before = { rounds: [run(4), run(5), run(6)], settings: { seconds: 5 } };
+    const both = pooled({ ingest: now, previous: { ingest: before } }) as { ingest: typeof now };
+    expect(both.ingest.rounds.map((r) => r.throughput)).toEqual([4, 5, 6, 1, 2, 3]);
+    const other = { ...before, settings: { seconds: 10 } };
+    const apart = pooled({ ingest: now, previous: { ingest: other } }) as { ingest: typeof now };
+    expect(apart.ingest.rounds.map((r) => r.throughput)).toEqual([1, 2, 3]);
+  });
+
+  it('says which figures of the last invocation fall outside the range of the one before', () => {
+    const saved = loadSaved() as { ingest?: { rounds: Record<string, number>[] }; previous: object };
+    const rounds = saved.ingest?.rounds ?? [];
+    const far = {
+      ...saved.ingest,
+      rounds: rounds.map((r) => ({ ...r, cpuVsAck: 1000 + (r.cpuVsAck ?? 0) })),
+    };
+    const page = renderPage({ ...saved, ingest: far, previous: { ...saved.previous, ingest: saved.ingest } });
+    expect(page).toMatch(
+      /\n- ingest: ingest over HTTP at the highest rate: CPU per event \(ack floor\): 100\dx, the run before /,
+    );
+    expect(page).toMatch(
+      /\| ingest over HTTP at the highest rate: CPU per event \| ack floor \|.*\| 100\dx; before [\d.]+x \([\d.]+x-[\d.]+x\): outside \|/,
     );
   });
 });
