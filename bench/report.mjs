@@ -663,7 +663,8 @@ export function renderPage(saved) {
       const ratio = r.ratios === undefined ? '' : `${two(median(r.ratios))}x (${span(r.ratios)})`;
       let previous = '';
       const xsOf = (row) => row?.ratios ?? row?.values;
-      if (xsOf(last) !== undefined && xsOf(prev) !== undefined) {
+      // Only a run before of 3 runs or more stated a range to fall within.
+      if (xsOf(last) !== undefined && xsOf(prev)?.length >= 3) {
         const show = r.ratios === undefined ? r.show : (x) => `${two(x)}x`;
         const m = median(xsOf(last));
         const p = xsOf(prev);
@@ -709,7 +710,7 @@ export function renderPage(saved) {
     '',
     '## Reproduction',
     '',
-    `${checked - outside.length} of the ${checked} figures of the last invocation that have one from the invocation before fall within the range it gave; these do not:`,
+    `${checked - outside.length} of the ${checked} figures of the last invocation that have one from the invocation before (of 3 runs or more) fall within the range it gave; these do not:`,
     '',
     ...(outside.length > 0 ? outside : ['- none']),
     '',

@@ -5,7 +5,7 @@
 //   node bench/run.mjs [suite ...]   re-runs those suites; the others keep their saved results
 //   node bench/run.mjs report        runs none and rebuilds the page
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { load1 } from './proc.mjs';
 import { loadSaved, renderPage } from './report.mjs';
@@ -42,6 +42,8 @@ for (const [name, file, gather] of [
   const runs = [];
   for (let k = 0; k < RUNS; k++) {
     const load = load1();
+    // A run that writes nothing must not be read as the one before it again.
+    rmSync(new URL(`${name}.json`, results), { force: true });
     node(file);
     runs.push(gather(read(name), load));
   }
