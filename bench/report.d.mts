@@ -22,4 +22,6 @@ export function rows(saved: unknown): Row[];
 export function loadSaved(dir?: URL): Record<string, unknown>;
 export function renderPage(saved: unknown): string;
 export function pooled(saved: unknown): Record<string, unknown>;
+export function poolSuite(suite: string, now: unknown, before: unknown): unknown;
+export const POOLED_RUNS: number;
 export function median(xs: number[]): number;

@@ -1,14 +1,15 @@
 // `npm run bench`: every suite, then docs/benchmarks.md (bench/report.mjs). Suites that measure one
 // run per process (registry, events, HEP) are started BENCH_RUNS times (default 3), each a fresh
-// process; the others take their rounds inside. Each suite's last results move to
-// bench/results/previous/ before it runs, so the page shows the run before beside each figure.
+// process; the others take their rounds inside. Before a suite runs, its last results join the
+// runs in bench/results/previous/ (pooled, the last 12 at most): the page states each range over
+// that pool and the new runs, and checks the new median against the range it stated before.
 //   node bench/run.mjs [suite ...]   re-runs those suites; the others keep their saved results
 //   node bench/run.mjs report        runs none and rebuilds the page
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { load1 } from './proc.mjs';
-import { loadSaved, renderPage } from './report.mjs';
+import { loadSaved, poolSuite, renderPage } from './report.mjs';
 
 const here = new URL('.', import.meta.url);
 const results = new URL('results/', here);
@@ -22,13 +23,22 @@ const node = (file) => {
   const r = spawnSync(process.execPath, ['--expose-gc', new URL(file, here).pathname], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`${file} failed with exit code ${r.status}`);
 };
+const readIf = (path) => {
+  const f = new URL(path, results);
+  return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
+};
 const read = (name) => JSON.parse(readFileSync(new URL(`${name}.json`, results), 'utf8'));
 const write = (name, data) =>
   writeFileSync(new URL(`${name}.json`, results), `${JSON.stringify(data, null, 2)}\n`);
-/** The saved results of `name` become the previous run's. */
-const keep = (name) => {
-  const f = new URL(`${name}.json`, results);
-  if (existsSync(f)) copyFileSync(f, new URL(`previous/${name}.json`, results));
+/**
+ * Before `suite` runs again, its saved runs join those the page stated before (previous/): the pool
+ * the next page checks the new runs against and states its ranges over (bench/report.mjs).
+ */
+const keep = (suite, file = suite) => {
+  const now = readIf(`${file}.json`);
+  if (now === undefined) return;
+  const pool = poolSuite(suite, now, readIf(`previous/${file}.json`));
+  writeFileSync(new URL(`previous/${file}.json`, results), `${JSON.stringify(pool, null, 2)}\n`);
 };
 
 // Suites run one per process, BENCH_RUNS times, gathered into <name>-runs.json.
@@ -38,7 +48,7 @@ for (const [name, file, gather] of [
   ['hep', 'hep.bench.mjs', (d, load) => ({ ...d, load })],
 ]) {
   if (!want(name)) continue;
-  keep(`${name}-runs`);
+  keep(name, `${name}-runs`);
   const runs = [];
   for (let k = 0; k < RUNS; k++) {
     const load = load1();

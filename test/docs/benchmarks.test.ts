@@ -7,7 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkRow, loadSaved, METHODS, pooled, type Row, renderPage } from '../../bench/report.mjs';
+import {
+  checkRow,
+  loadSaved,
+  METHODS,
+  POOLED_RUNS,
+  pooled,
+  type Row,
+  renderPage,
+} from '../../bench/report.mjs';
 
 const page = readFileSync(new URL('../../docs/benchmarks.md', import.meta.url), 'utf8');
 
@@ -94,18 +102,22 @@ describe('docs/benchmarks.md', () => {
     );
   });
 
-  it('pools the runs of the last invocation with the one before only when both did the same work', () => {
+  it('pools the runs of the last invocation with those stated before, the last 12 at most, only when all did the same work', () => {
     const run = (throughput: number) => ({ throughput, load: 1 });
     const now = { rounds: [run(1), run(2), run(3)], settings: { seconds: 5 } };
     const before = { rounds: [run(4), run(5), run(6)], settings: { seconds: 5 } };
     const both = pooled({ ingest: now, previous: { ingest: before } }) as { ingest: typeof now };
     expect(both.ingest.rounds.map((r) => r.throughput)).toEqual([4, 5, 6, 1, 2, 3]);
+    const many = { ...before, rounds: Array.from({ length: POOLED_RUNS }, (_, k) => run(10 + k)) };
+    const capped = pooled({ ingest: now, previous: { ingest: many } }) as { ingest: typeof now };
+    expect(capped.ingest.rounds).toHaveLength(POOLED_RUNS);
+    expect(capped.ingest.rounds.slice(-3).map((r) => r.throughput)).toEqual([1, 2, 3]);
     const other = { ...before, settings: { seconds: 10 } };
     const apart = pooled({ ingest: now, previous: { ingest: other } }) as { ingest: typeof now };
     expect(apart.ingest.rounds.map((r) => r.throughput)).toEqual([1, 2, 3]);
   });
 
-  it('says which figures of the last invocation fall outside the range of the one before', () => {
+  it('says which figures of the last invocation fall outside the range stated before', () => {
     const saved = loadSaved() as { ingest?: { rounds: Record<string, number>[] }; previous: object };
     const rounds = saved.ingest?.rounds ?? [];
     const far = {
@@ -114,7 +126,7 @@ describe('docs/benchmarks.md', () => {
     };
     const page = renderPage({ ...saved, ingest: far, previous: { ...saved.previous, ingest: saved.ingest } });
     expect(page).toMatch(
-      /\n- ingest: ingest over HTTP at the highest rate: CPU per event \(ack floor\): 100\dx, the run before /,
+      /\n- ingest: ingest over HTTP at the highest rate: CPU per event \(ack floor\): 100\dx, stated before /,
     );
     expect(page).toMatch(
       /\| ingest over HTTP at the highest rate: CPU per event \| ack floor \|.*\| 100\dx; before [\d.]+x \([\d.]+x-[\d.]+x\): outside \|/,
