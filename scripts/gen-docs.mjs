@@ -1,15 +1,33 @@
-// Regenerate docs/metrics.md, docs/events.md and docs/errors.md from the metric catalogue, the
-// event schemas and the error-code catalogue.
-// Usage: npx tsc -p tsconfig.build.json && node scripts/gen-docs.mjs
-import { writeFileSync } from 'node:fs';
+// Regenerate what is generated from the code: docs/metrics.md, docs/events.md and docs/errors.md
+// (the metric catalogue, the event schemas, the error catalogue), docs/openapi.json (a default
+// sidecar's /openapi.json), docs/schemas/*.json (one JSON Schema per event type) and the event
+// code of the Python and Go clients (from those schemas). Tests fail when any of them is stale.
+// Usage: npm run gen-docs (builds, then runs this).
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderErrorCodesMarkdown } from '../dist/error-codes.js';
 import { renderEventsMarkdown } from '../dist/events/docs.js';
+import { eventJsonSchemas } from '../dist/openapi/event-schemas.js';
+import { eventSchemaFiles, servedOpenApi } from '../dist/openapi/files.js';
 import { renderCatalogueMarkdown } from '../dist/telephony/catalogue.js';
+import { clientFiles } from './clients/generate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-writeFileSync(join(root, 'docs/metrics.md'), renderCatalogueMarkdown());
-writeFileSync(join(root, 'docs/events.md'), renderEventsMarkdown());
-writeFileSync(join(root, 'docs/errors.md'), renderErrorCodesMarkdown());
-console.log('wrote docs/metrics.md, docs/events.md and docs/errors.md');
+const files = [
+  { path: 'docs/metrics.md', text: renderCatalogueMarkdown() },
+  { path: 'docs/events.md', text: renderEventsMarkdown() },
+  { path: 'docs/errors.md', text: renderErrorCodesMarkdown() },
+  { path: 'docs/openapi.json', text: await servedOpenApi() },
+  ...eventSchemaFiles(),
+  ...clientFiles(eventJsonSchemas()),
+];
+// A removed event type takes its schema file with it.
+rmSync(join(root, 'docs/schemas'), { recursive: true, force: true });
+for (const f of files) {
+  mkdirSync(dirname(join(root, f.path)), { recursive: true });
+  writeFileSync(join(root, f.path), f.text);
+}
+console.log(
+  `wrote ${files.length} files (${readdirSync(join(root, 'docs/schemas')).length} in docs/schemas)`,
+);

@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'config'
   | 'store'
   | 'request'
+  | 'source'
+  | 'cli'
   | 'internal';
 
 interface CodeInfo {
@@ -55,7 +57,7 @@ export const ERROR_CODES = {
   ST_INVALID_ROUTE_PATH: def('A route path that is not `/segment/segment`.'),
   ST_INVALID_METHOD: def('An HTTP method that is not upper-case.'),
   ST_INVALID_HANDLER: def('A route without a handler function.'),
-  ST_INVALID_AUTH_KIND: def('A route auth kind other than scrape, ingest or none.'),
+  ST_INVALID_AUTH_KIND: def('A route auth kind other than scrape, ingest, admin or none.'),
   ST_ROUTE_AUTH: def('Two overlapping routes with different auth.'),
   ST_INVALID_REALM: def('An auth realm that is not a lower-case word.'),
 
@@ -117,8 +119,22 @@ export const ERROR_CODES = {
   },
 
   // Store: the database failed or was misused. Ingest answers 503 so the sender retries.
-  ST_STORE_UNAVAILABLE: { kind: 'store', status: 503, doc: 'The store could not take the batch; retry.' },
+  ST_STORE_UNAVAILABLE: {
+    kind: 'store',
+    status: 503,
+    doc: 'The store could not take the batch (database down, hung past its timeout, or locked); retry after `Retry-After`.',
+  },
   ST_STORE_FULL: { kind: 'store', status: 507, doc: 'The disk under the store is full.' },
+  ST_STORE_REFUSED: {
+    kind: 'store',
+    status: 422,
+    doc: 'The database refused one item (a value it cannot keep): the item is dead-lettered and counted, never retried.',
+  },
+  ST_STORE_BACKLOG: {
+    kind: 'store',
+    status: 503,
+    doc: 'The queue of updates waiting for the store is full (the store is slow or down); retry after `Retry-After`.',
+  },
   ST_STORE_CLOSED: { kind: 'store', status: 503, doc: 'The store was used after close().' },
   ST_STORE_SQLITE: { kind: 'store', status: 503, doc: 'SQLite failed to open or migrate the file.' },
   ST_STORE_POSTGRES: {
@@ -134,16 +150,45 @@ export const ERROR_CODES = {
     doc: 'The file was written by a newer sidetone; upgrade.',
   },
 
-  // Request: answers of the HTTP edge (never thrown by the library).
+  // Request: answers of the HTTP edge (thrown only inside it, by the request reader).
   ST_BAD_REQUEST: req(400, 'A request that could not be read.'),
   ST_INVALID_JSON: req(400, 'A body that is not JSON or NDJSON.'),
   ST_UNAUTHORIZED: req(401, 'A missing or wrong bearer token.'),
+  ST_FORBIDDEN: req(403, 'A valid token whose scope does not cover the route (a scrape token on cleanup).'),
   ST_NOT_FOUND: req(404, 'No such route.'),
   ST_METHOD_NOT_ALLOWED: req(405, 'A method the route does not serve; `Allow` lists those it does.'),
   ST_BODY_TOO_LARGE: req(413, 'A body over the size limit.'),
   ST_TOO_MANY_ITEMS: req(413, 'A batch with more items than allowed.'),
   ST_UNSUPPORTED_MEDIA_TYPE: req(415, 'A body that is not application/json or application/x-ndjson.'),
   ST_SCRAPE_OVERLOADED: req(503, 'More concurrent scrapes than allowed; retry shortly.'),
+  ST_INGEST_IN_FLIGHT: req(
+    503,
+    'Events with these ids are being stored by an earlier request not answered yet (a retry sent too soon); retry after `Retry-After`.',
+  ),
+
+  // Source: a device or peer a source reads did not answer as it must; the source recovers and counts it.
+  ST_AT_TIMEOUT: {
+    kind: 'source',
+    status: 503,
+    doc: 'An AT command got no final result in `modem.command_timeout_ms`; the modem source recovers (docs/sources/modem.md).',
+  },
+  ST_AT_QUEUE_FULL: {
+    kind: 'source',
+    status: 503,
+    doc: 'An AT command refused because the command queue was full (a modem not answering); counted.',
+  },
+
+  // CLI: what the `sidetone` command exits with (docs/cli.md); never an HTTP answer.
+  ST_USAGE: {
+    kind: 'cli',
+    status: 400,
+    doc: 'A bad verb, flag or value on the command line: exit 2 with the usage.',
+  },
+  ST_CLI_FAILED: {
+    kind: 'cli',
+    status: 500,
+    doc: 'An operational failure of a command (a server not answering, a file not readable): exit 1, the message names the fix.',
+  },
 
   // Internal: a bug or an unexpected failure; the message is logged, the answer says little.
   ST_RENDER_FAILED: { kind: 'internal', status: 500, doc: 'Rendering the exposition failed.' },
@@ -158,26 +203,16 @@ export type CodeOf<K extends ErrorKind> = {
   [C in ErrorCode]: (typeof ERROR_CODES)[C]['kind'] extends K ? C : never;
 }[ErrorCode];
 
-/**
- * The one place that decides an error's HTTP status: by its code, else 500.
- * @example
- * return errorResponse(statusOf(err), err.code, err.message);
- */
-export function statusOf(err: unknown): number {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code)
-    ? ERROR_CODES[code as ErrorCode].status
-    : 500;
-}
-
 const KIND_TITLES: Readonly<Record<ErrorKind, string>> = {
   definition: 'Definition (`DefinitionError`): thrown when a metric, route or check is declared wrongly',
   label_policy: 'Label policy (`LabelPolicyError`): thrown only in strict mode; otherwise mapped and counted',
   validation: 'Validation (`ValidationError`): input at an edge; `issues` name the field paths',
   config: 'Configuration (`ConfigError`): a file, environment variable or flag',
   store: 'Store (`StoreError`): the database failed or was misused',
-  request: 'Request: answers of the HTTP edge (never thrown)',
-  internal: 'Internal: a bug or an unexpected failure; the server log has the detail',
+  request: 'Request (`RequestError`): answers of the HTTP edge, thrown only inside it',
+  source: 'Source (`SourceError`): a device or peer a source reads did not answer; the source recovers',
+  cli: 'CLI (`CliError`, `UsageError`): what the command line exits with',
+  internal: 'Internal (`InternalError`): a bug or an unexpected failure; the server log has the detail',
 };
 
 /** docs/errors.md, generated from the catalogue (`node scripts/gen-docs.mjs`; a test checks it). */

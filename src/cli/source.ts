@@ -4,24 +4,29 @@
  * renders the same way whichever it talks to.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   type Dashboard,
   daily,
   dashboard,
   type ExportFormat,
+  type ExportRow,
   exportCalls,
   type FailedCall,
   type FailureGroup,
   failureGroups,
   failures,
   type HealthIndicators,
+  type HealthOptions,
   healthIndicators,
+  healthOptions,
   hourly,
   type SeriesPoint,
   type SmsSummary,
   smsSummary,
   type TrunksReport,
+  toExportRow,
   trunkKpis,
 } from '../analytics/index.js';
 import { loadConfig } from '../config/index.js';
@@ -93,6 +98,8 @@ export interface DataSource {
   daily(days: number): Promise<SeriesPoint[]>;
   health(): Promise<HealthView>;
   exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream>;
+  /** One call by the id it was sent with or its `cid:…` reference; undefined when not stored. */
+  call(id: string): Promise<ExportRow | undefined>;
   /** The raw exposition; only a running server has one. */
   metrics(): Promise<string>;
   /** `maxActiveSeconds` only for store files: a server applies its own configured limit. */
@@ -112,7 +119,8 @@ export class DbSource implements DataSource {
   constructor(
     readonly where: string,
     private readonly store: CallStore,
-    private readonly maxActiveSeconds: number,
+    /** Call-health thresholds ([alerts], [store]), as the server applies them. */
+    private readonly thresholds: HealthOptions & { maxActiveSeconds: number },
     private readonly storeRaw = false,
   ) {}
 
@@ -154,7 +162,7 @@ export class DbSource implements DataSource {
   async health(): Promise<HealthView> {
     return {
       readiness: null,
-      indicators: await healthIndicators(this.store, { maxActiveSeconds: this.maxActiveSeconds }),
+      indicators: await healthIndicators(this.store, this.thresholds),
     };
   }
   async exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream> {
@@ -176,13 +184,17 @@ export class DbSource implements DataSource {
       done: () => Math.min(1, Math.max(0, (at - from) / (to - from))),
     };
   }
+  async call(id: string): Promise<ExportRow | undefined> {
+    const c = await this.store.getCall(id);
+    return c === undefined ? undefined : toExportRow(c);
+  }
   async metrics(): Promise<string> {
     throw new UsageError(
       'metrics needs a running server: the exposition lives in its memory, not in the store; use --url URL',
     );
   }
   async cleanup(maxActiveSeconds?: number): Promise<CleanupResult> {
-    const max = maxActiveSeconds ?? this.maxActiveSeconds;
+    const max = maxActiveSeconds ?? this.thresholds.maxActiveSeconds;
     return { closed: await this.store.closeZombies(max, Date.now()), maxActiveSeconds: max };
   }
   close(): Promise<void> {
@@ -245,10 +257,18 @@ export async function openSource(
   }
   if (!statSync(path).isFile())
     throw new CliError(`${path} is a directory: pass the store file inside it to --db`);
-  // Reads never hash a number, so without a configured key a random one stands in: the store
-  // insists on a key at open, and a fixed placeholder would be a public key if anything hashed.
-  const hashKey = flags['hash-key'] ?? config.store.hash_key ?? randomBytes(32).toString('hex');
+  // The key the server hashed with: configured, else the one `serve` keeps beside the file, so a
+  // call looked up by its id hashes alike. Without either a random one stands in (the store
+  // insists on a key at open, and a fixed placeholder would be a public key).
+  const keyFile = `${resolve(path)}.key`;
+  const hashKey =
+    flags['hash-key'] ??
+    config.store.hash_key ??
+    (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : randomBytes(32).toString('hex'));
   const storeRaw = config.store.store_raw_numbers;
-  const store = await openSqliteCallStore({ path, privacy: { hashKey, storeRaw } });
-  return new DbSource(path, store, config.store.zombie_max_seconds, storeRaw);
+  const store = await openSqliteCallStore({
+    path,
+    privacy: { hashKey, storeRaw, revealCallIds: config.store.reveal_call_ids },
+  });
+  return new DbSource(path, store, healthOptions(config), storeRaw);
 }

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { ConfigError, showValue } from '../errors.js';
+import { detectPii } from '../guard/pii.js';
+import { MASK, redactSecrets } from '../guard/secrets.js';
 import { applyAliases } from './aliases.js';
 import { closest } from './closest.js';
 import { readConfigFile, readSecretFile, readTokenFile, readUsersFile } from './files.js';
@@ -41,7 +43,8 @@ export class ConfigValidationError extends ConfigError {
 /** Variables that configure the loader rather than a key. */
 const LOADER_ENV = new Set(['SIDETONE_CONFIG']);
 
-const MASK = '********';
+/** Keys whose values label every pushed series: refused when they hold personal data, never echoed then. */
+const PII_GUARDED = ['push.job', 'push.instance', 'push.external_labels'];
 
 /**
  * Resolve the configuration: schema defaults < file < `SIDETONE_*` environment < flags, then the
@@ -123,6 +126,7 @@ function readSecretFiles(
   const lists: Array<[string, string, (p: string, k: string) => unknown[]]> = [
     ['auth.scrape_tokens_file', 'auth.scrape_tokens', readTokenFile],
     ['auth.ingest_tokens_file', 'auth.ingest_tokens', readTokenFile],
+    ['auth.admin_tokens_file', 'auth.admin_tokens', readTokenFile],
     ['auth.basic_users_file', 'auth.basic_users', readUsersFile],
   ];
   for (const [fileKey, key, read] of lists) {
@@ -169,7 +173,13 @@ function describe(
   }
   const path = segments.join('.');
   const value = getPath(raw, path);
-  const shown = isSecretPath(path) ? MASK : showValue(value);
+  const pii =
+    PII_GUARDED.some((p) => path.startsWith(p)) && typeof value === 'string' ? detectPii(value) : undefined;
+  const shown = isSecretPath(path)
+    ? MASK
+    : pii !== undefined
+      ? `(a ${pii}, not shown)`
+      : redactSecrets(showValue(value));
   const got = value === undefined ? 'missing' : `got ${shown}`;
   return [{ path: display(segments), message: `${got}${from(sources, path)}: ${issue.message}` }];
 }

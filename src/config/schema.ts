@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { detectPii } from '../guard/pii.js';
+import { isSecretKey } from '../guard/secrets.js';
 import { ALERT_DEFAULTS } from '../rules/thresholds.js';
 import { SCENARIO_NAMES } from '../sources/simulator/faults.js';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
@@ -62,13 +64,43 @@ function isCidr(value: string): boolean {
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
 }
 
-/** The packs that can be switched on (`source` heartbeats are always on). */
+/** A label value sent with every pushed series: short, printable, and never personal data. */
+const pushLabelValue = (what: string) =>
+  z
+    .string({ error: `expected ${what} as a string` })
+    .regex(/^[\x20-\x7e]{1,128}$/, `expected ${what}: 1-128 printable characters`)
+    .refine((v) => detectPii(v) === undefined, {
+      error: (i) =>
+        `expected ${what} without personal data: it looks like ${detectPii(String(i.input))}, and every pushed series carries it (name a site or a host instead)`,
+    });
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+// job and instance have their own keys; le and quantile belong to histogram and summary series.
+const RESERVED_LABELS = new Set(['job', 'instance', 'le', 'quantile']);
+const RESERVED_TEXT = 'job, instance (push.job, push.instance), le, quantile or __*';
+/** `site=kitchen,region=eu` (an environment variable or a flag) as a table; a table as it is. */
+function labelList(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const out: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    // Left unparsed: the record schema then names what is wrong with it.
+    if (eq <= 0) return value;
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** The packs that can be switched off (`source` heartbeats are always on). */
 export const CONFIG_PACKS = PACK_NAMES.filter((p) => p !== 'source');
 
+// Unset, not false: `serve` and `demo` run every pack the operator did not turn off, since
+// `POST /events` accepts every event type (a pack left off would swallow accepted events).
+const optionalBool = z.boolean({ error: 'expected true or false' }).optional();
 const packs = z.strictObject(
-  Object.fromEntries(CONFIG_PACKS.map((p) => [p, bool(false)])) as Record<
+  Object.fromEntries(CONFIG_PACKS.map((p) => [p, optionalBool])) as Record<
     (typeof CONFIG_PACKS)[number],
-    ReturnType<typeof bool>
+    typeof optionalBool
   >,
 );
 
@@ -108,6 +140,9 @@ export const configSchema = z
         scrape_tokens_file: file,
         ingest_tokens: z.array(token, { error: 'expected a list of tokens' }).default([]),
         ingest_tokens_file: file,
+        // Every scope, and the only one that may change stored data (POST /calls/cleanup).
+        admin_tokens: z.array(token, { error: 'expected a list of tokens' }).default([]),
+        admin_tokens_file: file,
         basic_users: z.array(basicUser, { error: 'expected a list of { username, password }' }).default([]),
         basic_users_file: file,
       })
@@ -175,12 +210,24 @@ export const configSchema = z
           .optional(),
         hash_key_file: file,
         store_raw_numbers: bool(false),
+        // Call-IDs (and SMS message ids) as sent in the store, exports, logs and traces; default
+        // their keyed hash (`cid:…`), since an id may be a number or a name (docs/config.md).
+        reveal_call_ids: bool(false),
         retention_days: int(1, 3650, 90, ' days'),
         zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
         // SQLite batches on their own thread while the main thread takes the next request.
         writer_thread: bool(true),
         // SQLite's WAL copied back into the file on a thread of its own, not inside commits.
         checkpoint_thread: bool(true),
+        // Updates waiting for the store at most; past it ingest answers 503 with Retry-After.
+        max_pending_updates: int(1000, 10_000_000, 100_000, ' updates'),
+        // Readiness fails once the oldest unwritten update has waited this long.
+        stuck_seconds: int(1, 3600, 10, ' s'),
+        // PostgreSQL: a connection not made within this is given up on (the server down or hung).
+        connect_timeout_ms: int(100, 600_000, 5000, ' ms'),
+        // PostgreSQL: a statement running longer is cancelled by the server, and a server that does
+        // not answer at all (hung) is given up on 1 s later.
+        statement_timeout_ms: int(100, 3_600_000, 10_000, ' ms'),
       })
       .prefault({}),
     otel: z
@@ -201,6 +248,15 @@ export const configSchema = z
           .optional(),
         export_metrics: bool(false),
         log_trace_id: bool(true),
+        // Unset: OTEL_BSP_MAX_QUEUE_SIZE, else 2048 ended spans wait for export; the oldest go past it.
+        queue_max_spans: z
+          .number({ error: 'expected an integer from 1 to 1000000' })
+          .int('expected an integer from 1 to 1000000')
+          .min(1, 'expected an integer from 1 to 1000000')
+          .max(1_000_000, 'expected an integer from 1 to 1000000')
+          .optional(),
+        // Each OTLP exporter (traces, metrics) gets at most this at shutdown, whatever the collector does.
+        shutdown_timeout_ms: int(0, 60_000, 2000, ' ms'),
       })
       .prefault({}),
     push: z
@@ -217,6 +273,27 @@ export const configSchema = z
         // Default: beside the store (`<store.path>.push/`).
         queue_dir: z.string({ error: 'expected a directory path' }).min(1).optional(),
         queue_max_bytes: int(64 * 1024, 16 * 1024 * 1024 * 1024, 64 * 1024 * 1024, ' bytes'),
+        // The identity a scrape would give every series (docs/deploy.md#pushing): without it a
+        // fleet pushing to one receiver overwrites itself and the dashboards find no instance.
+        // Default `sidetone` (over OTLP: otel.service_name, OTEL_SERVICE_NAME, then `sidetone`).
+        job: pushLabelValue('the job').optional(),
+        // Default: the host name.
+        instance: pushLabelValue('the instance').optional(),
+        external_labels: z
+          .preprocess(
+            labelList,
+            z.record(
+              z
+                .string()
+                .regex(LABEL_NAME, `expected label names of letters, digits and "_" (${RESERVED_TEXT})`)
+                .refine((n) => !RESERVED_LABELS.has(n) && !n.startsWith('__'), {
+                  error: `expected a label name other than ${RESERVED_TEXT}`,
+                }),
+              pushLabelValue('a label value'),
+              { error: 'expected a table of label names and values, or name=value,name=value' },
+            ),
+          )
+          .default({}),
       })
       .prefault({}),
     hep: z
@@ -235,6 +312,11 @@ export const configSchema = z
           .default([]),
         timer_b_ms: int(100, 600_000, 32_000, ' ms (RFC 3261 64*T1)'),
         max_calls: int(100, 10_000_000, 100_000),
+        // HEP/TCP: past the cap a new connection closes the idlest; a silent one is closed after the timeout.
+        tcp_max_connections: int(1, 65_535, 256),
+        tcp_idle_timeout_ms: int(1000, 86_400_000, 600_000, ' ms'),
+        // SO_RCVBUF of each UDP listener; Linux caps it at net.core.rmem_max (docs/sources/hep.md).
+        udp_receive_buffer_bytes: int(4096, 1 << 30, 4 << 20, ' bytes'),
         // HEP chunk 14 (capture agents' `capture_password`); unset accepts every packet.
         password: z.string({ error: 'expected a password' }).min(1).max(256).optional(),
         trunks: z
@@ -261,8 +343,18 @@ export const configSchema = z
       .strictObject({
         // A serial AT port (docs/sources/modem.md); unset means no modem source.
         path: file,
+        // full: sidetone owns the modem; shared: another program owns its SMS, sidetone only
+        // reads; auto: shared when another process has the modem open (docs/sources/modem.md).
+        mode: z
+          .enum(['auto', 'full', 'shared'], { error: 'expected "auto", "full" or "shared"' })
+          .default('auto'),
         baud_rate: int(300, 4_000_000, 115_200, ' baud'),
-        poll_seconds: int(1, 3600, 30, ' s'),
+        // Fractions for tests that replay a modem transcript; an operator keeps whole seconds.
+        poll_seconds: z
+          .number({ error: 'expected a number of seconds from 0.1 to 3600' })
+          .min(0.1, 'expected a number of seconds from 0.1 to 3600')
+          .max(3600, 'expected a number of seconds from 0.1 to 3600')
+          .default(30),
         command_timeout_ms: int(100, 60_000, 5_000, ' ms'),
         // Flapping: this many reconnects within the window (SidetoneModemFlapping, runbook).
         flapping_reconnects: int(1, 1000, 3),
@@ -293,7 +385,10 @@ export const configSchema = z
           .default(ALERT_DEFAULTS.job),
         runbook_url: z
           .string({ error: 'expected the URL of docs/runbook.md' })
-          .regex(/^[^\s"#]+$/, 'expected a URL without spaces, quotes or "#" (anchors are added per alert)')
+          .regex(
+            /^https?:\/\/[^\s"#/]+\/[^\s"#]*$/,
+            'expected an absolute http(s) URL without spaces, quotes or "#" (anchors are added per alert), e.g. https://wiki.example/sidetone/runbook.md',
+          )
           .default(ALERT_DEFAULTS.runbook_url),
         heartbeat_max_age_seconds: int(1, 86_400, ALERT_DEFAULTS.heartbeat_max_age_seconds, ' s'),
         signal_min_dbm: int(-113, -51, ALERT_DEFAULTS.signal_min_dbm, ' dBm'),
@@ -305,6 +400,11 @@ export const configSchema = z
         sms_pending_max_seconds: int(1, 86_400, ALERT_DEFAULTS.sms_pending_max_seconds, ' s'),
         asr_drop_points: int(1, 100, ALERT_DEFAULTS.asr_drop_points, ' percentage points'),
         ner_drop_points: int(1, 100, ALERT_DEFAULTS.ner_drop_points, ' percentage points'),
+        ner_min_percent: z
+          .number({ error: 'expected a percentage from 0 to 100' })
+          .min(0, 'expected a percentage from 0 to 100')
+          .max(100, 'expected a percentage from 0 to 100')
+          .default(ALERT_DEFAULTS.ner_min_percent),
         kpi_min_attempts: int(1, 1_000_000, ALERT_DEFAULTS.kpi_min_attempts),
         mos_min: z
           .number({ error: 'expected a MOS from 1 to 4.5' })
@@ -349,20 +449,12 @@ export const configSchema = z
 /** The resolved configuration, every default filled in. */
 export type SidetoneConfig = z.output<typeof configSchema>;
 
-/** Keys whose values are secrets: masked in `config check`, in errors, and never logged. */
-export const SECRET_PATHS: readonly string[] = [
-  'auth.scrape_tokens',
-  'auth.ingest_tokens',
-  'auth.basic_users',
-  'store.hash_key',
-  // It may carry the database password.
-  'store.url',
-  'push.bearer_token',
-  'push.password',
-  'hep.password',
-];
-
-/** Whether a dotted key path (`auth.scrape_tokens.0`) is, or is inside, a secret. */
+/**
+ * Whether a dotted key path (`auth.scrape_tokens.0`, `push.password`) is, or is inside, a secret:
+ * decided by the key's name (src/guard/secrets.ts), so a new `*_token` or `*_password` key is
+ * masked everywhere without being listed. URL keys are not secrets whole: the credentials inside
+ * them are masked wherever they are shown.
+ */
 export function isSecretPath(path: string): boolean {
-  return SECRET_PATHS.some((s) => path === s || path.startsWith(`${s}.`));
+  return isSecretKey(path);
 }

@@ -13,17 +13,32 @@ export const rate = (metric: string, sel = SEL) => `rate(${metric}{${sel}}[${RI}
 /** A quantile of a histogram, `by` ending in ", " when it groups by more than `le`. */
 export const q95 = (metric: string, by: string, sel = SEL, q = 0.95) =>
   `histogram_quantile(${q}, sum by (${by}le) (${rate(`${metric}_bucket`, sel)}))`;
-/** A KPI from the one source of its PromQL (src/rules/kpi.ts), per trunk, over the trunk variable. */
-export const kpi = (name: Parameters<typeof kpiQuery>[0], window = '15m') =>
-  kpiQuery(name, { window, by: ['trunk'], filter: SEL_TRUNK });
+type Rows = Array<[string, Array<['ts' | 'stat', PanelSpec]>]>;
+
+/**
+ * The dashboards' vocabulary under one metric prefix (`metrics.prefix`): metric names, KPIs from
+ * the one source of their PromQL (src/rules/kpi.ts, per trunk, over the trunk variable) and boards
+ * whose variables read the same prefix.
+ * @example const { m, kpi } = named('callstack'); m('ready') // 'callstack_ready'
+ */
+export function named(prefix: string) {
+  return {
+    m: (name: string) => `${prefix}_${name}`,
+    kpi: (name: Parameters<typeof kpiQuery>[0], window = '15m') =>
+      kpiQuery(name, { prefix, window, by: ['trunk'], filter: SEL_TRUNK }),
+    board: (uid: string, title: string, description: string, trunk: boolean, rows: Rows) =>
+      board(uid, title, description, trunk, rows, prefix),
+  };
+}
 
 /** A dashboard with the shared variables, time range and rows of panels. */
-export function board(
+function board(
   uid: string,
   title: string,
   description: string,
   trunk: boolean,
-  rows: Array<[string, Array<['ts' | 'stat', PanelSpec]>]>,
+  rows: Rows,
+  prefix: string,
 ): dashboard.DashboardBuilder {
   const b = new dashboard.DashboardBuilder(title)
     .uid(uid)
@@ -33,7 +48,7 @@ export function board(
     .refresh('30s')
     .time({ from: 'now-6h', to: 'now' })
     .timezone('browser');
-  variables(b, trunk);
+  variables(b, trunk, prefix);
   for (const [row, panels] of rows) {
     b.withRow(new dashboard.RowBuilder(row));
     for (const [kind, spec] of panels) b.withPanel(kind === 'ts' ? timeSeries(spec) : singleStat(spec));

@@ -1,9 +1,10 @@
 import type { AlertSettings } from '../rules/thresholds.js';
-import { type Board, board, kpi, q95, rate } from './build.js';
+import { type Board, named, q95, rate } from './build.js';
 import { SEL, SEL_TRUNK } from './panels.js';
 
 /** Fleet overview, SIP and trunks, media quality. */
-export function callBoards(s: AlertSettings): Board[] {
+export function callBoards(s: AlertSettings, prefix: string): Board[] {
+  const { m, board, kpi } = named(prefix);
   return [
     {
       file: 'sidetone-fleet.json',
@@ -30,9 +31,9 @@ export function callBoards(s: AlertSettings): Board[] {
                 'stat',
                 {
                   title: 'Instances not ready',
-                  description: 'Instances whose /readyz fails (sidetone_ready == 0).',
+                  description: `Instances whose /readyz fails (${m('ready')} == 0).`,
                   unit: 'short',
-                  queries: [[`sum(1 - sidetone_ready{${SEL}})`, 'not ready']],
+                  queries: [[`sum(1 - ${m('ready')}{${SEL}})`, 'not ready']],
                   polarity: 'lower-better',
                   warn: 1,
                   bad: 1,
@@ -58,7 +59,7 @@ export function callBoards(s: AlertSettings): Board[] {
                   title: 'Active calls',
                   description: 'Calls started and not yet ended.',
                   unit: 'short',
-                  queries: [[`sum(sidetone_call_active{${SEL_TRUNK}})`, 'active']],
+                  queries: [[`sum(${m('call_active')}{${SEL_TRUNK}})`, 'active']],
                   polarity: 'neutral',
                 },
               ],
@@ -104,9 +105,7 @@ export function callBoards(s: AlertSettings): Board[] {
                   description: 'Seizures per second.',
                   unit: 'reqps',
                   min: 0,
-                  queries: [
-                    [`sum by (trunk) (${rate('sidetone_call_attempts_total', SEL_TRUNK)})`, '{{trunk}}'],
-                  ],
+                  queries: [[`sum by (trunk) (${rate(m('call_attempts_total'), SEL_TRUNK)})`, '{{trunk}}']],
                   width: 8,
                 },
               ],
@@ -149,7 +148,7 @@ export function callBoards(s: AlertSettings): Board[] {
                   description: 'Final and provisional responses per second, by class (1xx..6xx).',
                   unit: 'reqps',
                   min: 0,
-                  queries: [[`sum by (class) (${rate('sidetone_sip_responses_total')})`, '{{class}}']],
+                  queries: [[`sum by (class) (${rate(m('sip_responses_total'))})`, '{{class}}']],
                 },
               ],
               [
@@ -160,7 +159,7 @@ export function callBoards(s: AlertSettings): Board[] {
                   unit: 'bool_on_off',
                   min: 0,
                   max: 1,
-                  queries: [[`sidetone_trunk_up{${SEL_TRUNK}}`, '{{instance}} {{trunk}}']],
+                  queries: [[`${m('trunk_up')}{${SEL_TRUNK}}`, '{{instance}} {{trunk}}']],
                   polarity: 'higher-better',
                   warn: 1,
                   bad: 1,
@@ -192,7 +191,7 @@ export function callBoards(s: AlertSettings): Board[] {
                   description: '95th percentile of post-dial delay.',
                   unit: 's',
                   min: 0,
-                  queries: [[q95('sidetone_call_pdd_seconds', 'trunk, ', SEL_TRUNK), '{{trunk}}']],
+                  queries: [[q95(m('call_pdd_seconds'), 'trunk, ', SEL_TRUNK), '{{trunk}}']],
                   polarity: 'lower-better',
                   warn: 5,
                   bad: 10,
@@ -220,7 +219,7 @@ export function callBoards(s: AlertSettings): Board[] {
                   description: 'Round trip of the trunk probes.',
                   unit: 's',
                   min: 0,
-                  queries: [[q95('sidetone_trunk_options_rtt_seconds', 'trunk, ', SEL_TRUNK), '{{trunk}}']],
+                  queries: [[q95(m('trunk_options_rtt_seconds'), 'trunk, ', SEL_TRUNK), '{{trunk}}']],
                   polarity: 'lower-better',
                   warn: 0.2,
                   bad: 0.5,
@@ -253,7 +252,7 @@ export function callBoards(s: AlertSettings): Board[] {
                   max: 4.5,
                   queries: [
                     [
-                      `sum by (codec) (${rate('sidetone_media_mos_sum')}) / sum by (codec) (${rate('sidetone_media_mos_count')})`,
+                      `sum by (codec) (${rate(m('media_mos_sum'))}) / sum by (codec) (${rate(m('media_mos_count'))})`,
                       '{{codec}}',
                     ],
                   ],
@@ -272,8 +271,8 @@ export function callBoards(s: AlertSettings): Board[] {
                   min: 1,
                   max: 4.5,
                   queries: [
-                    [q95('sidetone_media_mos', '', SEL, 0.05), 'p05'],
-                    [q95('sidetone_media_mos', '', SEL, 0.5), 'p50'],
+                    [q95(m('media_mos'), '', SEL, 0.05), 'p05'],
+                    [q95(m('media_mos'), '', SEL, 0.5), 'p50'],
                   ],
                   polarity: 'higher-better',
                   warn: 4,
@@ -289,8 +288,8 @@ export function callBoards(s: AlertSettings): Board[] {
                   unit: 's',
                   min: 0,
                   queries: [
-                    [q95('sidetone_media_jitter_seconds', '', SEL, 0.5), 'p50'],
-                    [q95('sidetone_media_jitter_seconds', ''), 'p95'],
+                    [q95(m('media_jitter_seconds'), '', SEL, 0.5), 'p50'],
+                    [q95(m('media_jitter_seconds'), ''), 'p95'],
                   ],
                   polarity: 'lower-better',
                   warn: 0.03,
@@ -306,8 +305,8 @@ export function callBoards(s: AlertSettings): Board[] {
                   unit: 'percentunit',
                   min: 0,
                   queries: [
-                    [q95('sidetone_media_loss_ratio', '', SEL, 0.5), 'p50'],
-                    [q95('sidetone_media_loss_ratio', ''), 'p95'],
+                    [q95(m('media_loss_ratio'), '', SEL, 0.5), 'p50'],
+                    [q95(m('media_loss_ratio'), ''), 'p95'],
                   ],
                   polarity: 'lower-better',
                   warn: 0.01,

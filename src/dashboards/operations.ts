@@ -1,9 +1,10 @@
 import type { AlertSettings } from '../rules/thresholds.js';
-import { type Board, board, q95, rate } from './build.js';
+import { type Board, named, q95, rate } from './build.js';
 import { SEL } from './panels.js';
 
 /** Modem and SMS, voice AI, sidetone itself. */
-export function operationsBoards(s: AlertSettings): Board[] {
+export function operationsBoards(s: AlertSettings, prefix: string): Board[] {
+  const { m, board } = named(prefix);
   return [
     {
       file: 'sidetone-modem-sms.json',
@@ -22,7 +23,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   title: 'Signal (RSSI)',
                   description: `RSSI from +CSQ in dBm; the weak-signal alert is at ${s.signal_min_dbm} dBm.`,
                   unit: 'dBm',
-                  queries: [[`sidetone_modem_signal_rssi_dbm{${SEL}}`, '{{instance}} {{modem}}']],
+                  queries: [[`${m('modem_signal_rssi_dbm')}{${SEL}}`, '{{instance}} {{modem}}']],
                   polarity: 'higher-better',
                   warn: s.signal_min_dbm + 15,
                   bad: s.signal_min_dbm,
@@ -36,7 +37,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   unit: 'short',
                   min: 0,
                   max: 1,
-                  queries: [[`sidetone_modem_registration_state{${SEL}} == 1`, '{{modem}} {{state}}']],
+                  queries: [[`${m('modem_registration_state')}{${SEL}} == 1`, '{{modem}} {{state}}']],
                 },
               ],
               [
@@ -47,7 +48,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   unit: 'short',
                   min: 0,
                   queries: [
-                    [`sum by (modem) (increase(sidetone_modem_reconnects_total{${SEL}}[5m]))`, '{{modem}}'],
+                    [`sum by (modem) (increase(${m('modem_reconnects_total')}{${SEL}}[5m]))`, '{{modem}}'],
                   ],
                   polarity: 'lower-better',
                   warn: 1,
@@ -63,8 +64,8 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   min: 0,
                   max: 1,
                   queries: [
-                    [`sidetone_modem_connected{${SEL}}`, 'connected {{modem}}'],
-                    [`sidetone_modem_registered{${SEL}}`, 'registered {{modem}}'],
+                    [`${m('modem_connected')}{${SEL}}`, 'connected {{modem}}'],
+                    [`${m('modem_registered')}{${SEL}}`, 'registered {{modem}}'],
                   ],
                   polarity: 'higher-better',
                   warn: 1,
@@ -83,9 +84,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   description: 'TS 23.040 TP-Status class or provider status.',
                   unit: 'reqps',
                   min: 0,
-                  queries: [
-                    [`sum by (outcome) (${rate('sidetone_sms_delivery_reports_total')})`, '{{outcome}}'],
-                  ],
+                  queries: [[`sum by (outcome) (${rate(m('sms_delivery_reports_total'))})`, '{{outcome}}']],
                   width: 8,
                 },
               ],
@@ -96,7 +95,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   description: 'Sent SMS still waiting for a final report, and the oldest wait.',
                   unit: 'short',
                   min: 0,
-                  queries: [[`sum(sidetone_sms_delivery_pending{${SEL}})`, 'pending']],
+                  queries: [[`sum(${m('sms_delivery_pending')}{${SEL}})`, 'pending']],
                   width: 8,
                 },
               ],
@@ -107,7 +106,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   description: `Age of the oldest wait; the stall alert is at ${s.sms_pending_max_seconds} s.`,
                   unit: 's',
                   min: 0,
-                  queries: [[`max(sidetone_sms_delivery_pending_oldest_seconds{${SEL}})`, 'oldest']],
+                  queries: [[`max(${m('sms_delivery_pending_oldest_seconds')}{${SEL}})`, 'oldest']],
                   polarity: 'lower-better',
                   warn: s.sms_pending_max_seconds / 2,
                   bad: s.sms_pending_max_seconds,
@@ -123,7 +122,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   min: 0,
                   queries: [
                     [
-                      `sum(${rate('sidetone_sms_send_failures_total')}) / (sum(${rate('sidetone_sms_sent_total')}) + sum(${rate('sidetone_sms_send_failures_total')}))`,
+                      `sum(${rate(m('sms_send_failures_total'))}) / (sum(${rate(m('sms_sent_total'))}) + sum(${rate(m('sms_send_failures_total'))}))`,
                       'failure ratio',
                     ],
                   ],
@@ -156,7 +155,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   description: 'ASR, LLM and TTS time to first byte.',
                   unit: 's',
                   min: 0,
-                  queries: [[q95('sidetone_voiceai_first_byte_seconds', 'stage, '), '{{stage}}']],
+                  queries: [[q95(m('voiceai_first_byte_seconds'), 'stage, '), '{{stage}}']],
                   polarity: 'lower-better',
                   warn: 0.8,
                   bad: 1.5,
@@ -169,7 +168,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   description: 'Agent tool-call duration by result.',
                   unit: 's',
                   min: 0,
-                  queries: [[q95('sidetone_voiceai_tool_call_seconds', 'result, '), '{{result}}']],
+                  queries: [[q95(m('voiceai_tool_call_seconds'), 'result, '), '{{result}}']],
                   polarity: 'lower-better',
                   warn: 1,
                   bad: 3,
@@ -182,7 +181,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   description: 'Callers talking over the agent, per second.',
                   unit: 'reqps',
                   min: 0,
-                  queries: [[`sum(${rate('sidetone_voiceai_barge_ins_total')})`, 'barge-ins']],
+                  queries: [[`sum(${rate(m('voiceai_barge_ins_total'))})`, 'barge-ins']],
                   width: 24,
                 },
               ],
@@ -206,12 +205,10 @@ export function operationsBoards(s: AlertSettings): Board[] {
                 'ts',
                 {
                   title: 'Scrape render time p99',
-                  description: `/metrics render time; the slow-scrape alert is at ${s.scrape_slow_seconds} s.`,
+                  description: `/metrics render time (for an instance that pushes, its push's: format remote_write or otlp); the slow-scrape alert is at ${s.scrape_slow_seconds} s.`,
                   unit: 's',
                   min: 0,
-                  queries: [
-                    [q95('sidetone_scrape_duration_seconds', 'instance, ', SEL, 0.99), '{{instance}}'],
-                  ],
+                  queries: [[q95(m('scrape_duration_seconds'), 'instance, ', SEL, 0.99), '{{instance}}']],
                   polarity: 'lower-better',
                   warn: s.scrape_slow_seconds / 2,
                   bad: s.scrape_slow_seconds,
@@ -225,7 +222,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   unit: 'short',
                   min: 0,
                   queries: [
-                    [`sum by (reason) (increase(sidetone_samples_dropped_total{${SEL}}[5m]))`, '{{reason}}'],
+                    [`sum by (reason) (increase(${m('samples_dropped_total')}{${SEL}}[5m]))`, '{{reason}}'],
                   ],
                   polarity: 'lower-better',
                   warn: 1,
@@ -241,7 +238,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   min: 0,
                   queries: [
                     [
-                      `sum by (metric, kind) (increase(sidetone_label_values_redacted_total{${SEL}}[5m]))`,
+                      `sum by (metric, kind) (increase(${m('label_values_redacted_total')}{${SEL}}[5m]))`,
                       '{{metric}} {{kind}}',
                     ],
                   ],
@@ -258,7 +255,7 @@ export function operationsBoards(s: AlertSettings): Board[] {
                   unit: 'short',
                   min: 0,
                   queries: [
-                    [`sum by (metric) (increase(sidetone_series_overflow_total{${SEL}}[5m]))`, '{{metric}}'],
+                    [`sum by (metric) (increase(${m('series_overflow_total')}{${SEL}}[5m]))`, '{{metric}}'],
                   ],
                   polarity: 'lower-better',
                   warn: 1,

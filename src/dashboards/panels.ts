@@ -112,7 +112,11 @@ export function singleStat(p: PanelSpec): stat.PanelBuilder {
 }
 
 /** Datasource, job, instance and trunk variables, each narrowing the next. */
-export function variables(b: dashboard.DashboardBuilder, trunk: boolean): dashboard.DashboardBuilder {
+export function variables(
+  b: dashboard.DashboardBuilder,
+  trunk: boolean,
+  prefix: string,
+): dashboard.DashboardBuilder {
   const query = (name: string, label: string, q: string) =>
     new dashboard.QueryVariableBuilder(name)
       .label(label)
@@ -126,8 +130,8 @@ export function variables(b: dashboard.DashboardBuilder, trunk: boolean): dashbo
   b.withVariable(
     new dashboard.DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'),
   );
-  b.withVariable(query('job', 'Job', 'label_values(sidetone_build_info, job)'));
-  b.withVariable(query('instance', 'Instance', 'label_values(sidetone_build_info{job=~"$job"}, instance)'));
-  if (trunk) b.withVariable(query('trunk', 'Trunk', `label_values(sidetone_trunk_up{${SEL}}, trunk)`));
+  b.withVariable(query('job', 'Job', `label_values(${prefix}_build_info, job)`));
+  b.withVariable(query('instance', 'Instance', `label_values(${prefix}_build_info{job=~"$job"}, instance)`));
+  if (trunk) b.withVariable(query('trunk', 'Trunk', `label_values(${prefix}_trunk_up{${SEL}}, trunk)`));
   return b;
 }

@@ -6,18 +6,19 @@ import { boards } from './boards.js';
  * or file provisioning; docs/deploy.md). Each ends in a newline so the committed copies diff cleanly.
  * @example for (const [name, json] of Object.entries(renderDashboards())) writeFileSync(join(dir, name), json);
  */
-export function renderDashboards(settings?: AlertSettings): Record<string, string> {
+export function renderDashboards(settings?: AlertSettings, prefix?: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const b of boards(settings)) out[b.file] = `${JSON.stringify(b.builder.build(), null, 2)}\n`;
+  for (const b of boards(settings, prefix)) out[b.file] = `${JSON.stringify(b.builder.build(), null, 2)}\n`;
   return out;
 }
 
 /** Every PromQL expression of every panel, with its dashboard and panel title (the e2e test evaluates them). */
 export function dashboardQueries(
   settings?: AlertSettings,
+  prefix?: string,
 ): Array<{ board: string; panel: string; expr: string }> {
   const out: Array<{ board: string; panel: string; expr: string }> = [];
-  for (const b of boards(settings)) {
+  for (const b of boards(settings, prefix)) {
     const d = b.builder.build();
     for (const p of d.panels ?? []) {
       const panel = p as { title?: string; targets?: Array<{ expr?: string }> };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closest } from '../config/closest.js';
 import { ValidationError } from '../errors.js';
 import { callEvents } from './schemas/calls.js';
 import { mediaEvents } from './schemas/media.js';
@@ -29,6 +30,30 @@ export const eventSchema = z.discriminatedUnion('type', EVENT_SCHEMAS);
 /** Every event `type`, in documentation order. */
 export const EVENT_TYPES: readonly SidetoneEvent['type'][] = EVENT_SCHEMAS.map((s) => s.shape.type.value);
 
+const TYPES = new Set<string>(EVENT_TYPES);
+
+/**
+ * Why an object's `type` names no event, or undefined when it does (or the value is no object):
+ * the closest type by edit distance, else the types of its family, never all of them (zod's own
+ * answer listed every type, 59 of them, on one line).
+ */
+function unknownType(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const type = (value as { type?: unknown }).type;
+  if (typeof type === 'string' && TYPES.has(type)) return undefined;
+  const all = `the ${EVENT_TYPES.length} types are listed in docs/events.md and GET /openapi.json`;
+  if (typeof type !== 'string') {
+    return `expected the event type as a string, e.g. "call.started" (${type === undefined ? 'missing' : `got ${typeof type}`}): ${all}`;
+  }
+  // The sent value is not repeated: refusals reach the audit log, and a type field can hold anything.
+  const near = closest(type, EVENT_TYPES);
+  if (near !== undefined) return `unknown event type: did you mean "${near}"?`;
+  const prefix = type.split('.')[0];
+  const family = EVENT_TYPES.filter((t) => t.includes('.') && t.split('.')[0] === prefix);
+  if (family.length > 0) return `unknown event type: the ${prefix} events are ${family.join(', ')}`;
+  return `unknown event type: ${all}`;
+}
+
 /** One validation problem: a dotted field path (`csq.rssi`, empty for the whole body) and why. */
 export interface EventIssue {
   path: string;
@@ -55,6 +80,8 @@ export function parseEvent(input: unknown, options: { now?: () => number } = {})
       return { ok: false, issues: [{ path: '', message: `not valid JSON (${(err as Error).message})` }] };
     }
   }
+  const unknown = unknownType(value);
+  if (unknown !== undefined) return { ok: false, issues: [{ path: 'type', message: unknown }] };
   const r = eventSchema.safeParse(value);
   if (!r.success) {
     return {

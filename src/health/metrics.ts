@@ -8,6 +8,7 @@ const STATUSES: readonly CheckStatus[] = ['pass', 'fail', 'unknown'];
  * runs a check: the pull checks run in the background every `refreshMs` (default 10 s) and on
  * every readiness probe, so a slow store query cannot slow or fail a scrape.
  *
+ * Names start with the registry's prefix (`sidetone` by default):
  * - `sidetone_health_check_status{check,status}`: the enum pattern, 1 on the current status and
  *   0 on the other two. Unknown is its own series, never a 0 that reads as "fail" (or as "pass"
  *   after a `== 0` alert), and `sum by (check)` is always 1.
@@ -30,22 +31,22 @@ export function exportHealthMetrics(
   // merely because the process just started.
   const first = health.refreshEvery(options.refreshMs ?? 10_000);
   const critical = registry.gauge({
-    name: 'sidetone_health_check_critical',
+    name: `${registry.prefix}_health_check_critical`,
     help: 'Whether readiness depends on the health check (1) or not (0)',
     labels: ['check'],
   });
   const age = registry.gauge({
-    name: 'sidetone_health_check_age_seconds',
+    name: `${registry.prefix}_health_check_age_seconds`,
     help: 'Age of the health check result in seconds',
     unit: 'seconds',
     labels: ['check'],
   });
   const ready = registry.gauge({
-    name: 'sidetone_ready',
+    name: `${registry.prefix}_ready`,
     help: 'Whether every critical health check passes (1) or not (0)',
   });
   registry.gauge({
-    name: 'sidetone_health_check_status',
+    name: `${registry.prefix}_health_check_status`,
     help: 'Health check status: 1 on the current status (pass, fail or unknown), 0 on the others',
     labels: ['check', 'status'],
     enums: { status: STATUSES },

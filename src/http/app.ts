@@ -1,31 +1,41 @@
-import { SidetoneError, ValidationError } from '../errors.js';
 import { exportHealthMetrics } from '../health/metrics.js';
 import { HealthRegistry } from '../health/registry.js';
 import type { Registry } from '../metrics/index.js';
 import { sidetoneVersion } from '../runtime/version.js';
-import { Authenticator, type Credentials } from './auth.js';
+import type { Credentials } from './auth.js';
 import {
   type CompatHealthzOptions,
   compatHealthzRoute,
   livenessRoute,
   readinessRoute,
+  uptimeSeconds,
 } from './health-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { normalisePath } from './path.js';
 import type { RequestMetrics } from './request-metrics.js';
-import { errorResponse, withoutBody } from './respond.js';
-import { type AuthKind, type Handler, Router } from './router.js';
+import { errorResponse, toErrorResponse, withoutBody } from './respond.js';
+import type { RouteDoc } from './route-doc.js';
+import { COMPAT_HEALTHZ_DOC, LIVENESS_DOC, METRICS_DOC, READINESS_DOC } from './route-docs.js';
+import { type AuthKind, type Handler, type RouteInfo, Router } from './router.js';
+import { SCOPE_SETTING, SCOPE_VERB, ScopeGate } from './scopes.js';
 
 export interface AppOptions {
   /** Served on `paths.metrics` when given. */
   registry?: Registry;
   /** Checks behind the readiness route; an empty registry (always ready) when omitted. */
   health?: HealthRegistry;
+  /**
+   * Credentials per scope (docs/http.md, "Route scopes"). A scope with nothing that grants it is
+   * open, except `admin`: its routes change stored data, so they are open only while no
+   * credential of any scope is configured.
+   */
   auth?: {
-    /** For `/metrics` and every `scrape` route (analytics). */
+    /** For `/metrics` and every `scrape` route (analytics): they read. */
     scrape?: Credentials;
     /** For `ingest` routes (`/events`); separate so a webhook sender cannot read metrics. */
     ingest?: Credentials;
+    /** Every scope, and the only credentials for `admin` routes (`POST /calls/cleanup`). */
+    admin?: Credentials;
     /** Put the health routes behind scrape auth. Default false: probes rarely carry tokens. */
     protectHealth?: boolean;
   };
@@ -66,11 +76,11 @@ export interface App {
   fetch(req: Request): Promise<Response>;
   /**
    * Add a route. `auth` (default `scrape`: forgetting it must not publish a route) also covers
-   * every path below it, see `Router`.
+   * every path below it, see `Router`. `doc` is what `/openapi.json` says about it.
    */
-  route(method: string, path: string, handler: Handler, options?: { auth?: AuthKind }): void;
-  /** Every route with its auth kind. */
-  routes(): Array<{ method: string; path: string; auth: AuthKind }>;
+  route(method: string, path: string, handler: Handler, options?: { auth?: AuthKind; doc?: RouteDoc }): void;
+  /** Every route with its auth kind and documentation. */
+  routes(): RouteInfo[];
   /** Whether a path is the app's to answer (a route or inside a protected family). */
   owns(pathname: string): boolean;
   /** Routes whose auth kind has no credentials configured, i.e. open to anyone who can connect. */
@@ -95,10 +105,7 @@ export function createApp(options: AppOptions = {}): App {
     readyz: options.paths?.readyz ?? '/readyz',
   };
   const health = options.health ?? new HealthRegistry();
-  const authenticators: Record<Exclude<AuthKind, 'none'>, Authenticator> = {
-    scrape: new Authenticator('metrics', options.auth?.scrape),
-    ingest: new Authenticator('ingest', options.auth?.ingest),
-  };
+  const gate = new ScopeGate(options.auth);
   const router = new Router();
   const healthAuth: AuthKind = options.auth?.protectHealth ? 'scrape' : 'none';
   const compat = options.compatHealthz;
@@ -111,9 +118,10 @@ export function createApp(options: AppOptions = {}): App {
         ? compatHealthzRoute(health, compat === true ? {} : compat)
         : livenessRoute(options.version ?? sidetoneVersion(), options.activeCalls),
       healthAuth,
+      compat ? COMPAT_HEALTHZ_DOC : LIVENESS_DOC,
     );
   }
-  router.add('GET', paths.readyz, readinessRoute(health), healthAuth);
+  router.add('GET', paths.readyz, readinessRoute(health), healthAuth, READINESS_DOC);
   if (options.registry !== undefined && enabled) {
     const routeOptions: Parameters<typeof metricsRoute>[1] = {};
     if (options.maxConcurrentScrapes !== undefined)
@@ -121,32 +129,41 @@ export function createApp(options: AppOptions = {}): App {
     if (options.gzip !== undefined) routeOptions.gzip = options.gzip;
     const metrics = metricsRoute(options.registry, routeOptions);
     for (const path of [paths.metrics, ...(options.metricsAliases ?? [])])
-      router.add('GET', path, metrics, 'scrape');
+      router.add('GET', path, metrics, 'scrape', METRICS_DOC);
     if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
+    // The uptime /healthz reports, as Callstack's seed names it (`callstack_uptime_seconds`).
+    options.registry.gauge({
+      name: `${options.registry.prefix}_uptime_seconds`,
+      help: 'Seconds since HTTP app startup',
+      unit: 'seconds',
+      collect: (g) => g.set(uptimeSeconds()),
+    });
   }
 
   const authorize = (kinds: AuthKind[], req: Request): Response | undefined => {
-    if (kinds.length === 0) return undefined;
-    let challenge = '';
-    let reason = 'missing';
-    for (const k of kinds) {
-      if (k === 'none') return undefined;
-      const outcome = authenticators[k].check(req.headers.get('authorization'));
-      if (outcome.ok) return undefined;
-      challenge ||= outcome.challenge;
-      if (outcome.reason !== 'missing') reason = outcome.reason;
+    if (kinds.length === 0 || kinds.includes('none')) return undefined;
+    const verdict = gate.check(kinds, req.headers.get('authorization'));
+    if (verdict.ok) return undefined;
+    if (verdict.forbidden) {
+      return errorResponse(
+        'ST_FORBIDDEN',
+        `this credential may not ${SCOPE_VERB[kinds[0] as Exclude<AuthKind, 'none'>]}: use a token of that scope (${SCOPE_SETTING[kinds[0] as Exclude<AuthKind, 'none'>]})`,
+        { 'www-authenticate': verdict.challenge },
+      );
     }
     const message =
-      reason === 'missing'
+      verdict.reason === 'missing'
         ? 'credentials required: send "Authorization: Bearer <token>" (or Basic) as configured'
         : 'credentials refused: check the token or user configured for this endpoint';
-    return errorResponse('ST_UNAUTHORIZED', message, { 'www-authenticate': challenge });
+    return errorResponse('ST_UNAUTHORIZED', message, { 'www-authenticate': verdict.challenge });
   };
 
   /** The route template a request reached (routes are exact paths), for request metrics. */
   const routeOf = (req: Request): string | undefined => {
     const normal = normalisePath(new URL(req.url).pathname);
-    return normal.ok && router.match(req.method, normal.path).kind === 'route' ? normal.path : undefined;
+    if (!normal.ok) return undefined;
+    const m = router.match(req.method, normal.path);
+    return m.kind === 'route' ? m.route : undefined;
   };
 
   const dispatch = async (req: Request): Promise<Response> => {
@@ -163,7 +180,7 @@ export function createApp(options: AppOptions = {}): App {
         allow: m.allow,
       });
     }
-    const res = await m.handler(req, { url, path });
+    const res = await m.handler(req, { url, path, ...(m.params !== undefined && { params: m.params }) });
     return m.head ? withoutBody(res) : res;
   };
 
@@ -179,13 +196,7 @@ export function createApp(options: AppOptions = {}): App {
       } catch (err) {
         // The catalogue decides the status (src/error-codes.ts): a ValidationError is the
         // client's (400, its message names the field), a store error 503/507, anything else 500.
-        const res =
-          err instanceof ValidationError
-            ? errorResponse(err.code, err.message)
-            : errorResponse(
-                err instanceof SidetoneError ? err.code : 'ST_INTERNAL',
-                'internal error: see the server log',
-              );
+        const res = toErrorResponse(err);
         end?.(routeOf(req), res.status);
         if (res.status >= 500) {
           options.logger?.error(
@@ -202,7 +213,7 @@ export function createApp(options: AppOptions = {}): App {
       }
     },
     route(method, path, handler, routeOptions = {}) {
-      router.add(method, path, handler, routeOptions.auth ?? 'scrape');
+      router.add(method, path, handler, routeOptions.auth ?? 'scrape', routeOptions.doc);
     },
     routes: () => router.list(),
     owns(pathname) {
@@ -210,7 +221,7 @@ export function createApp(options: AppOptions = {}): App {
       return normal.ok && router.owns(normal.path);
     },
     unprotectedRoutes() {
-      return router.list().filter((r) => r.auth === 'none' || !authenticators[r.auth].configured);
+      return router.list().filter((r) => r.auth === 'none' || !gate.guards(r.auth));
     },
   };
 }

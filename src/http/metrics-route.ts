@@ -1,9 +1,10 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import { DefinitionError, SidetoneError } from '../errors.js';
+import { DefinitionError } from '../errors.js';
 import { sanitizeDetail } from '../health/sanitize.js';
 import { CONTENT_TYPES, negotiate, type Registry, type ScrapeFormat } from '../metrics/index.js';
-import { bytesResponse, errorResponse } from './respond.js';
+import { renderDuration } from '../metrics/render-time.js';
+import { bytesResponse, errorResponse, toErrorResponse } from './respond.js';
 import type { Handler } from './router.js';
 
 const gzipAsync = promisify(gzipCb);
@@ -24,8 +25,6 @@ interface Flight {
   gzipped?: Promise<Buffer>;
 }
 
-const SCRAPE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-
 /**
  * The `/metrics` handler: format from `Accept`, gzip from `Accept-Encoding`, one render shared by
  * concurrent scrapes, a cap on concurrent scrapes, and self-metrics
@@ -45,16 +44,9 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
     );
   }
   const useGzip = options.gzip ?? true;
-  const duration = registry.histogram({
-    name: 'sidetone_scrape_duration_seconds',
-    help: 'Time to answer a metrics scrape, including collect callbacks and compression',
-    unit: 'seconds',
-    labels: ['format'],
-    enums: { format: ['prometheus', 'openmetrics', 'protobuf'] },
-    buckets: SCRAPE_BUCKETS,
-  });
+  const duration = renderDuration(registry);
   const errors = registry.counter({
-    name: 'sidetone_scrape_errors_total',
+    name: `${registry.prefix}_scrape_errors_total`,
     help: 'Metrics scrapes answered with an error, by reason',
     labels: ['reason'],
     enums: { reason: ['render_failed', 'overloaded'] },
@@ -113,8 +105,11 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
     } catch (err) {
       // Collect failures never get here (they leave families stale); what does is a render bug.
       errors.labels({ reason: 'render_failed' }).inc();
-      const code = err instanceof SidetoneError ? err.code : 'ST_RENDER_FAILED';
-      return errorResponse(code, sanitizeDetail(err instanceof Error ? err.message : 'render failed'));
+      // No logger here: the scraper's answer carries the detail, cleaned of anything data-like.
+      return toErrorResponse(err, {
+        fallback: 'ST_RENDER_FAILED',
+        message: sanitizeDetail(err instanceof Error ? err.message : 'render failed'),
+      });
     } finally {
       active--;
     }

@@ -13,6 +13,12 @@ import type { FamilySnapshot } from './snapshot.js';
 import { Summary, type SummaryOptions } from './summary.js';
 
 export interface RegistryOptions {
+  /**
+   * Prefix of sidetone's own families: the registry's self-metrics here, and what reads
+   * {@link Registry.prefix} (scrape, health, build, push). Default `sidetone`; `metrics.prefix`
+   * sets it for the sidecar, so a Callstack deployment sees `callstack_*` only.
+   */
+  prefix?: string;
   /** Label policy: series cap, value length limit, strict mode. */
   guard?: GuardOptions;
   /** How long collect callbacks may take before the scrape fails. Default 1000 ms. */
@@ -53,6 +59,8 @@ export class Registry {
   readonly collectTimeoutMs: number;
   /** Whether OpenMetrics text carries `_created` samples; see {@link RegistryOptions.createdTimestamps}. */
   readonly createdTimestamps: boolean;
+  /** Prefix of sidetone's own families (`<prefix>_samples_dropped_total`, ...). */
+  readonly prefix: string;
   private lastBytes = 0;
   private readonly families = new Map<string, AnyMetric>();
   /** Every sample name a family exposes, so `x_total` cannot be claimed twice. */
@@ -69,6 +77,7 @@ export class Registry {
 
   constructor(options: RegistryOptions = {}) {
     const guard = resolveGuardOptions(options.guard);
+    this.prefix = options.prefix ?? 'sidetone';
     this.collectTimeoutMs = options.collectTimeoutMs ?? 1000;
     this.createdTimestamps = options.createdTimestamps ?? false;
     const strictDrop = (metric: string, reason: DropReason): void => {
@@ -99,27 +108,33 @@ export class Registry {
     const c = <L extends string>(name: string, help: string, labels: readonly L[]): Counter<L> =>
       this.add(new Counter<L>({ name, help, labels }, internal)) as Counter<L>;
     this.self = {
-      dropped: c('sidetone_samples_dropped', 'Samples dropped on the recording path, by reason', [
+      dropped: c(`${this.prefix}_samples_dropped`, 'Samples dropped on the recording path, by reason', [
         'metric',
         'reason',
       ]),
       redacted: c(
-        'sidetone_label_values_redacted',
+        `${this.prefix}_label_values_redacted`,
         'Label values replaced with redacted because they looked like PII',
         ['metric', 'label', 'kind'],
       ),
       rejected: c(
-        'sidetone_label_values_rejected',
+        `${this.prefix}_label_values_rejected`,
         'Label values replaced with other (not in the enum, too long)',
         ['metric', 'label', 'reason'],
       ),
-      unknown: c('sidetone_unknown_labels', 'Undeclared label keys dropped at first sight of a series', [
+      unknown: c(
+        `${this.prefix}_unknown_labels`,
+        'Undeclared label keys dropped at first sight of a series',
+        ['metric'],
+      ),
+      overflow: c(
+        `${this.prefix}_series_overflow`,
+        'Samples routed to the overflow series after the series cap',
+        ['metric'],
+      ),
+      collectErrors: c(`${this.prefix}_collect_errors`, 'Collect callbacks that threw or timed out', [
         'metric',
       ]),
-      overflow: c('sidetone_series_overflow', 'Samples routed to the overflow series after the series cap', [
-        'metric',
-      ]),
-      collectErrors: c('sidetone_collect_errors', 'Collect callbacks that threw or timed out', ['metric']),
     };
   }
 

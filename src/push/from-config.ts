@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
 import { readSecretFile } from '../config/files.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
+import { detectPii } from '../guard/pii.js';
 import type { Registry } from '../metrics/registry.js';
 import { otlpMetrics } from './otlp-metrics.js';
 import { type RemoteWriteOptions, type SnapshotSource, startRemoteWrite } from './pusher.js';
@@ -24,19 +26,30 @@ export function startPushFromConfig(
   source: SnapshotSource,
   selfMetrics: Registry,
   log: Log,
-): { stop(): Promise<void>; remoteWrite?: string; otlp?: string } {
+): { stop(): Promise<void>; remoteWrite?: string; otlp?: string; instance: string } {
   const p = config.push;
+  const instance = p.instance ?? hostInstance();
   const stops: Array<() => Promise<void>> = [];
-  const out: { stop(): Promise<void>; remoteWrite?: string; otlp?: string } = {
+  const out: { stop(): Promise<void>; remoteWrite?: string; otlp?: string; instance: string } = {
     stop: async () => {
       await Promise.all(stops.map((s) => s().catch(() => {})));
     },
+    instance,
   };
   if (p.remote_write_url !== undefined) {
+    // fetch refuses a URL with credentials in it: they go as Basic auth, unless set otherwise.
+    const target = new URL(p.remote_write_url);
+    const userinfo =
+      target.username === ''
+        ? undefined
+        : { username: decodeURIComponent(target.username), password: decodeURIComponent(target.password) };
+    target.username = '';
+    target.password = '';
     const options: RemoteWriteOptions = {
       source,
       selfMetrics,
-      url: p.remote_write_url,
+      url: target.toString(),
+      externalLabels: { ...p.external_labels, job: p.job ?? 'sidetone', instance },
       intervalMs: p.interval_seconds * 1000,
       timeoutMs: p.timeout_ms,
       queueDir: p.queue_dir ?? `${config.store.path}.push`,
@@ -48,15 +61,21 @@ export function startPushFromConfig(
     if (token !== undefined) options.bearerToken = token;
     else if (p.username !== undefined && p.password !== undefined)
       options.basic = { username: p.username, password: p.password };
+    else if (userinfo !== undefined) options.basic = userinfo;
     const writer = startRemoteWrite(options);
     stops.push(() => writer.stop());
     out.remoteWrite = p.remote_write_url;
   }
   if (config.otel.export_metrics) {
+    const service = p.job ?? config.otel.service_name;
     const m = otlpMetrics({
       source,
       ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
-      ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
+      ...(service !== undefined && { serviceName: service }),
+      instance,
+      externalLabels: p.external_labels,
+      selfMetrics,
+      shutdownTimeoutMs: config.otel.shutdown_timeout_ms,
     });
     if (m === undefined) {
       log.warn(
@@ -69,6 +88,21 @@ export function startPushFromConfig(
     }
   }
   return out;
+}
+
+/**
+ * The host name as the `instance` of pushed series: what tells a fleet's pushers apart. Checked
+ * like a configured value, since it is sent with every series.
+ */
+function hostInstance(): string {
+  const name = hostname();
+  const pii = detectPii(name);
+  if (name !== '' && /^[\x20-\x7e]{1,128}$/.test(name) && pii === undefined) return name;
+  // Not quoted when it looks like personal data: this message reaches logs.
+  throw new ConfigError(
+    'ST_CONFIG_INVALID',
+    `the host name ${pii === undefined ? JSON.stringify(name) : `(it looks like ${pii})`} cannot be the instance label of pushed series: set push.instance to 1-128 printable characters naming this host`,
+  );
 }
 
 function readToken(file: string): string {

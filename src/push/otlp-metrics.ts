@@ -14,8 +14,12 @@ import {
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
+import type { HistogramSeries, Registry } from '../metrics/index.js';
+import { renderDuration } from '../metrics/render-time.js';
 import type { FamilySnapshot, LabelPairs } from '../metrics/snapshot.js';
 import { sidetoneVersion } from '../runtime/version.js';
+import { within } from '../sinks/span-queue.js';
+import { withUp } from './identity.js';
 import type { SnapshotSource } from './pusher.js';
 
 // Prometheus unit words to UCUM, as OTLP expects (`seconds` -> `s`).
@@ -23,10 +27,11 @@ const UCUM: Record<string, string> = { seconds: 's', bytes: 'By', ratio: '1', pe
 const PROCESS_START_MS = Date.now() - process.uptime() * 1000;
 
 const hr = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
-const attrs = (pairs: LabelPairs, extra?: readonly [string, string]): Attributes => {
+const attrs = (pairs: LabelPairs, external: LabelPairs, extra?: readonly [string, string]): Attributes => {
   const a: Attributes = {};
   for (const [k, v] of pairs) a[k] = v;
   if (extra !== undefined) a[extra[0]] = extra[1];
+  for (const [k, v] of external) if (!(k in a)) a[k] = v;
   return a;
 };
 
@@ -36,8 +41,15 @@ const attrs = (pairs: LabelPairs, extra?: readonly [string, string]): Attributes
  * histograms with the registry's bounds (cumulative Prometheus buckets turned into per-bucket
  * counts, `+Inf` implied), summaries as a gauge per quantile plus `_count`/`_sum` sums (OTLP's
  * SDK has no summary type). Start times are each series' creation time, else process start.
+ * `external` labels become attributes of every point that lacks them: an OTLP receiver turns point
+ * attributes into labels, while resource attributes other than the service's identity only reach
+ * `target_info`.
  */
-export function toOtelMetrics(families: readonly FamilySnapshot[], nowMs = Date.now()): MetricData[] {
+export function toOtelMetrics(
+  families: readonly FamilySnapshot[],
+  nowMs = Date.now(),
+  external: LabelPairs = [],
+): MetricData[] {
   const end = hr(nowMs);
   const out: MetricData[] = [];
   const cumulative = AggregationTemporality.CUMULATIVE;
@@ -54,7 +66,7 @@ export function toOtelMetrics(families: readonly FamilySnapshot[], nowMs = Date.
         const value = pick(s);
         return value === undefined
           ? []
-          : [{ startTime: start(s.createdMs), endTime: end, attributes: attrs(s.labels), value }];
+          : [{ startTime: start(s.createdMs), endTime: end, attributes: attrs(s.labels, external), value }];
       });
     switch (f.type) {
       case 'counter':
@@ -103,7 +115,7 @@ export function toOtelMetrics(families: readonly FamilySnapshot[], nowMs = Date.
               {
                 startTime: start(s.createdMs),
                 endTime: end,
-                attributes: attrs(s.labels),
+                attributes: attrs(s.labels, external),
                 value: { buckets: { boundaries, counts }, sum: h.sum, count: h.count },
               },
             ];
@@ -115,7 +127,7 @@ export function toOtelMetrics(families: readonly FamilySnapshot[], nowMs = Date.
           (s.summary?.quantiles ?? []).map((q) => ({
             startTime: start(s.createdMs),
             endTime: end,
-            attributes: attrs(s.labels, ['quantile', String(q.q)]),
+            attributes: attrs(s.labels, external, ['quantile', String(q.q)]),
             value: q.value,
           })),
         );
@@ -143,22 +155,30 @@ export function toOtelMetrics(families: readonly FamilySnapshot[], nowMs = Date.
 
 /**
  * The registry as an OpenTelemetry `MetricProducer`: hand it to any metric reader and any OTel
- * exporter pushes sidetone's metrics, computed by sidetone's registry (no second aggregation).
+ * exporter pushes sidetone's metrics, computed by sidetone's registry (no second aggregation),
+ * with `up` = 1 ({@link withUp}) and the `external` labels on every point; `renderTime` observes
+ * how long each collection took.
  *
  * @example
  * const reader = new PeriodicExportingMetricReader({ exporter, metricProducers: [registryProducer(registry)] });
  */
-export function registryProducer(source: SnapshotSource): MetricProducer {
+export function registryProducer(
+  source: SnapshotSource,
+  options: { external?: LabelPairs; renderTime?: HistogramSeries } = {},
+): MetricProducer {
   return {
     async collect(): Promise<CollectionResult> {
+      const started = performance.now();
       await source.collect();
+      const metrics = toOtelMetrics(withUp(source.snapshot()), Date.now(), options.external);
+      options.renderTime?.observe((performance.now() - started) / 1000);
       return {
         resourceMetrics: {
           resource: resourceFromAttributes({}),
           scopeMetrics: [
             {
               scope: { name: 'sidetone', version: sidetoneVersion() },
-              metrics: toOtelMetrics(source.snapshot()),
+              metrics,
             },
           ],
         },
@@ -172,11 +192,20 @@ export interface OtlpMetricsOptions {
   source: SnapshotSource;
   /** OTLP/HTTP base URL; metrics go to `<endpoint>/v1/metrics`. Default the `OTEL_EXPORTER_OTLP_*` variables. */
   endpoint?: string;
+  /** `service.name`, which a Prometheus OTLP receiver makes the `job` label. Default `OTEL_SERVICE_NAME`, else `sidetone`. */
   serviceName?: string;
+  /** `service.instance.id`, which a Prometheus OTLP receiver makes the `instance` label. Default none. */
+  instance?: string;
+  /** Attributes of every point, so they arrive as labels ({@link toOtelMetrics}). Default none. */
+  externalLabels?: Readonly<Record<string, string>>;
+  /** Where the export's render time goes (`<prefix>_scrape_duration_seconds{format="otlp"}`). Default none. */
+  selfMetrics?: Registry;
   /** Default `OTEL_METRIC_EXPORT_INTERVAL`, else 60 s. */
   intervalMs?: number;
   env?: Record<string, string | undefined>;
   exporter?: PushMetricExporter;
+  /** `shutdown()` (a last export, then the exporter's own) resolves within this. Default 2000 ms. */
+  shutdownTimeoutMs?: number;
 }
 
 /**
@@ -206,16 +235,28 @@ export function otlpMetrics(
     new OTLPMetricExporter({
       url: url as string,
       temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
+      // One snapshot per period; a second request at most while the first still retries.
+      concurrencyLimit: 2,
     });
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: interval,
     exportTimeoutMillis: Math.min(interval, 30_000),
-    metricProducers: [registryProducer(options.source)],
+    metricProducers: [
+      registryProducer(options.source, {
+        external: Object.entries(options.externalLabels ?? {}),
+        ...(options.selfMetrics !== undefined && {
+          renderTime: renderDuration(options.selfMetrics).labels({ format: 'otlp' }),
+        }),
+      }),
+    ],
   });
+  // The identity the OpenTelemetry-to-Prometheus mapping reads: job = service.name (prefixed by
+  // service.namespace, which is not set), instance = service.instance.id.
   const provider = new MeterProvider({
     resource: resourceFromAttributes({
       'service.name': options.serviceName || env.OTEL_SERVICE_NAME?.trim() || 'sidetone',
+      ...(options.instance !== undefined && { 'service.instance.id': options.instance }),
       'service.version': sidetoneVersion(),
     }),
     readers: [reader],
@@ -225,7 +266,12 @@ export function otlpMetrics(
     url: url ?? '(custom exporter)',
     flush: () => provider.forceFlush(),
     shutdown: () => {
-      if (stopped === undefined) stopped = provider.shutdown();
+      // With the collector down the exporter retries for its whole 10 s timeout; the process
+      // should not wait for that to stop (issue 31: 9-10 s). The last snapshot is tried, no longer.
+      stopped ??= within(
+        options.shutdownTimeoutMs ?? 2000,
+        provider.shutdown().catch(() => {}),
+      ).then(() => {});
       return stopped;
     },
   };

@@ -1,6 +1,8 @@
 import type { Registry } from '../metrics/registry.js';
+import { renderDuration } from '../metrics/render-time.js';
 import type { FamilySnapshot } from '../metrics/snapshot.js';
 import { sidetoneVersion } from '../runtime/version.js';
+import { withUp } from './identity.js';
 import type { WriteRequest } from './proto.js';
 import { DiskQueue } from './queue.js';
 import { encodeWriteRequest, sampleCount, toWriteRequest } from './remote-write.js';
@@ -18,6 +20,12 @@ export interface RemoteWriteOptions {
   selfMetrics?: Registry;
   /** Remote-write endpoint, e.g. `http://prometheus:9090/api/v1/write`. */
   url: string;
+  /**
+   * Labels on every series, as Prometheus' `external_labels`: `job` and `instance` (what a scrape
+   * adds; without them a fleet's instances overwrite each other) and any of the operator's. A
+   * series' own label wins. With any, an `up` sample of 1 is pushed too ({@link withUp}). Default none.
+   */
+  externalLabels?: Readonly<Record<string, string>>;
   /** Snapshot period. Default 15 s. */
   intervalMs?: number;
   /** One request's time limit. Default 10 s. */
@@ -64,30 +72,32 @@ export function startRemoteWrite(options: RemoteWriteOptions): RemoteWriter {
   const intervalMs = options.intervalMs ?? 15_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBackoff = options.maxBackoffMs ?? 30_000;
+  const external = Object.entries(options.externalLabels ?? {});
   const m = options.selfMetrics;
   const samples = m?.counter({
-    name: 'sidetone_push_samples_total',
+    name: `${m.prefix}_push_samples_total`,
     help: 'Remote-write samples by outcome: sent (2xx), rejected (4xx, never retried), dropped (the queue was full)',
     labels: ['outcome'],
     enums: { outcome: ['sent', 'rejected', 'dropped'] },
   });
   const requests = m?.counter({
-    name: 'sidetone_push_requests_total',
+    name: `${m.prefix}_push_requests_total`,
     help: 'Remote-write requests by result',
     labels: ['result'],
     enums: { result: ['ok', 'rejected', 'retry'] },
   });
   const queueBytes = m?.gauge({
-    name: 'sidetone_push_queue_bytes',
+    name: `${m.prefix}_push_queue_bytes`,
     help: 'Bytes waiting in the remote-write disk queue',
     unit: 'bytes',
   });
   const queueSamples = m?.gauge({
-    name: 'sidetone_push_queue_samples',
+    name: `${m.prefix}_push_queue_samples`,
     help: 'Samples waiting in the remote-write disk queue',
   });
+  const renderTime = m === undefined ? undefined : renderDuration(m).labels({ format: 'remote_write' });
   const lastOk = m?.gauge({
-    name: 'sidetone_push_last_success_timestamp_seconds',
+    name: `${m.prefix}_push_last_success_timestamp_seconds`,
     help: 'When a remote-write request last succeeded',
     unit: 'seconds',
   });
@@ -141,13 +151,17 @@ export function startRemoteWrite(options: RemoteWriteOptions): RemoteWriter {
     ticking = ticking
       .catch(() => {})
       .then(async () => {
+        const started = performance.now();
         await options.source.collect();
         const at = Date.now();
-        const req = toWriteRequest(options.source.snapshot(), at);
+        const snapshot = options.source.snapshot();
+        const req = toWriteRequest(external.length > 0 ? withUp(snapshot) : snapshot, at, external);
         options.onEnqueue?.(req, at);
         const n = sampleCount(req);
+        const body = encodeWriteRequest(req);
+        renderTime?.observe((performance.now() - started) / 1000);
         try {
-          queue.append(encodeWriteRequest(req), n);
+          queue.append(body, n);
         } catch (err) {
           // A full or read-only disk: these samples cannot be kept, so they are counted as dropped.
           samples?.inc({ outcome: 'dropped' }, n);

@@ -17,10 +17,18 @@ export function formatBound(n: number): string {
   return Number.isNaN(n) ? 'NaN' : String(n);
 }
 
-function labelsOf(name: string, pairs: LabelPairs, extra?: readonly [string, string]): Label[] {
+function labelsOf(
+  name: string,
+  pairs: LabelPairs,
+  external: LabelPairs,
+  extra?: readonly [string, string],
+): Label[] {
   const out: Label[] = [{ name: '__name__', value: name }];
   for (const [n, v] of pairs) out.push({ name: n, value: v });
   if (extra !== undefined) out.push({ name: extra[0], value: extra[1] });
+  // External labels as Prometheus applies them (config external_labels): a series' own label of
+  // the same name wins.
+  for (const [n, v] of external) if (!out.some((l) => l.name === n)) out.push({ name: n, value: v });
   // The spec requires labels sorted by name (and __name__ sorts first among them: '_' < 'a').
   out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
@@ -33,16 +41,24 @@ function labelsOf(name: string, pairs: LabelPairs, extra?: readonly [string, str
  * one metadata entry per family. Bad values (NaN counts) are sent as they are: a receiver stores
  * NaN faithfully and dropping would hide the fault.
  *
+ * `external` labels go on every series that lacks them: `job` and `instance`, which a scrape would
+ * have added and which dashboards, rules and a fleet's separate series depend on, and the
+ * operator's own (see {@link withUp} for the `up` series a scrape would record).
+ *
  * @example
  * await registry.collect();
- * const req = toWriteRequest(registry.snapshot(), Date.now());
+ * const req = toWriteRequest(withUp(registry.snapshot()), Date.now(), [['job', 'sidetone'], ['instance', 'pi-1']]);
  */
-export function toWriteRequest(families: readonly FamilySnapshot[], timestampMs: number): WriteRequest {
+export function toWriteRequest(
+  families: readonly FamilySnapshot[],
+  timestampMs: number,
+  external: LabelPairs = [],
+): WriteRequest {
   const timeseries: TimeSeries[] = [];
   const metadata: MetricMetadata[] = [];
   const t = Math.round(timestampMs);
   const push = (name: string, pairs: LabelPairs, value: number, extra?: readonly [string, string]) =>
-    timeseries.push({ labels: labelsOf(name, pairs, extra), samples: [{ value, timestamp: t }] });
+    timeseries.push({ labels: labelsOf(name, pairs, external, extra), samples: [{ value, timestamp: t }] });
   for (const f of families) {
     metadata.push({
       type: METRIC_TYPE[f.type],

@@ -1,6 +1,8 @@
+import { DefinitionError } from '../errors.js';
 import { CATALOGUE, metricName } from '../telephony/catalogue.js';
+import { kpiQuery } from './kpi.js';
 import { KPI_WINDOWS, recordName } from './recording.js';
-import type { AlertSettings } from './thresholds.js';
+import { type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
 
 export type Severity = 'critical' | 'warning';
 
@@ -25,7 +27,11 @@ export interface AlertRule {
 
 function catalogued(prefix: string, name: string): string {
   const spec = CATALOGUE.find((s) => s.name === name);
-  if (spec === undefined) throw new Error(`metric "${name}" is not in the catalogue: update src/rules`);
+  if (spec === undefined)
+    throw new DefinitionError(
+      'ST_NOT_IN_CATALOGUE',
+      `metric "${name}" is not in the catalogue: update src/rules`,
+    );
   return metricName(spec, prefix);
 }
 
@@ -36,18 +42,25 @@ function catalogued(prefix: string, name: string): string {
  */
 export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
   const c = (name: string) => catalogued(prefix, name);
+  // sidetone's own families outside the catalogue (health, scrape, guard) take the prefix too.
+  const own = (name: string) => `${prefix}_${name}`;
   const up = `up{job="${s.job}"}`;
   const by = 'sum by (job, instance)';
   const finals = `${c('sms_delivery_reports_total')}{outcome!="pending"}`;
   const smsFail = `${by} (increase(${c('sms_send_failures_total')}[15m]))`;
   const smsSent = `${by} (increase(${c('sms_sent_total')}[15m]))`;
   const mos = (suffix: string) => `${by} (rate(${c('media_mos')}${suffix}[15m]))`;
-  const scrapeP99 = `histogram_quantile(0.99, sum by (job, instance, le) (rate(sidetone_scrape_duration_seconds_bucket[5m])))`;
+  const scrapeP99 = `histogram_quantile(0.99, sum by (job, instance, le) (rate(${own('scrape_duration_seconds_bucket')}[5m])))`;
   const drop = (kpi: 'asr' | 'ner', points: number): string => {
     const [short, , long] = KPI_WINDOWS;
     const attempts = `sum by (job, instance, trunk, direction) (increase(${c('call_attempts_total')}[${short}]))`;
     return `${recordName(kpi, short, prefix)} < ${recordName(kpi, long, prefix)} - ${points}\n  and on (job, instance, trunk, direction) ${attempts} >= ${s.kpi_min_attempts}`;
   };
+  // Call health per trunk, both directions: the same verdict as /metrics/health (src/analytics/health.ts).
+  const healthWindow = `${CALL_HEALTH_WINDOW_MINUTES}m`;
+  const byTrunk = ['job', 'instance', 'trunk'];
+  const trunkNer = kpiQuery('ner', { prefix, window: healthWindow, by: byTrunk, filter: '' });
+  const trunkAttempts = `sum by (${byTrunk.join(', ')}) (increase(${c('call_outcomes_total')}{outcome!="challenged"}[${healthWindow}]))`;
   return [
     {
       alert: 'SidetoneDown',
@@ -74,11 +87,10 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'availability',
       severity: 'critical',
       for: '5m',
-      expr: 'sidetone_ready == 0',
-      signal: 'sidetone_ready',
+      expr: `${own('ready')} == 0`,
+      signal: own('ready'),
       summary: 'sidetone on {{ $labels.instance }} is not ready',
-      description:
-        'Readiness (/readyz) has been failing for 5 minutes; sidetone_health_check_status{status!="pass"} on {{ $labels.instance }} shows which check.',
+      description: `Readiness (/readyz) has been failing for 5 minutes; ${own('health_check_status')}{status!="pass"} on {{ $labels.instance }} shows which check.`,
     },
     {
       alert: 'SidetoneSourceSilent',
@@ -89,6 +101,17 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       signal: c('source_heartbeat_age_seconds'),
       summary: 'no heartbeat from the event source of {{ $labels.instance }}',
       description: `The last heartbeat is {{ $value | humanizeDuration }} old (limit ${s.heartbeat_max_age_seconds} s): the gateway or PBX feeding sidetone stopped sending events.`,
+    },
+    {
+      alert: 'SidetoneSourceDown',
+      group: 'availability',
+      severity: 'critical',
+      for: '1m',
+      // No `signal`: a demo has no HEP listener, so there is no series to check for data.
+      expr: `max by (job, instance, check) (${own('health_check_status')}{check="hep",status="fail"}) == 1`,
+      summary: 'the HEP listener of {{ $labels.instance }} cannot listen',
+      description:
+        'sidetone on {{ $labels.instance }} has not been able to bind its HEP address for a minute (in use, not permitted, not an address of the host), so no capture reaches it; it retries every 10 s. `sidetone health` and /readyz show the cause. A modem that cannot open fires SidetoneModemDisconnected.',
     },
     {
       alert: 'SidetoneModemDisconnected',
@@ -141,7 +164,7 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       expr: `${smsFail}\n  / (${smsSent} + ${smsFail}) > ${s.sms_failure_ratio}`,
       signal: `${smsFail} / (${smsSent} + ${smsFail})`,
       summary: 'SMS sends failing on {{ $labels.instance }}',
-      description: `{{ $value | humanizePercentage }} of SMS submissions failed over 15 minutes (limit ${s.sms_failure_ratio * 100} %). sidetone_sms_send_failures_total{reason} shows why.`,
+      description: `{{ $value | humanizePercentage }} of SMS submissions failed over 15 minutes (limit ${s.sms_failure_ratio * 100} %). ${c('sms_send_failures_total')}{reason} shows why.`,
     },
     {
       alert: 'SidetoneSmsDeliveryReportsStalled',
@@ -185,6 +208,17 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       description: `NER over 15 minutes is {{ $value | printf "%.1f" }} %, more than ${s.ner_drop_points} points below the trunk's own 1-day NER (ITU-T E.425): the network, not the callees, is failing calls.`,
     },
     {
+      alert: 'SidetoneTrunkNerLow',
+      group: 'calls',
+      severity: 'warning',
+      for: '5m',
+      expr: `${trunkNer} < ${s.ner_min_percent}\n  and on (job, instance, trunk) ${trunkAttempts} >= ${s.kpi_min_attempts}`,
+      signal: trunkNer,
+      summary:
+        'calls failing in the network on trunk {{ $labels.trunk }} (NER {{ $value | printf "%.1f" }} %)',
+      description: `NER (ITU-T E.425) on trunk {{ $labels.trunk }} over ${healthWindow} is {{ $value | printf "%.1f" }} %, below ${s.ner_min_percent} % with at least ${s.kpi_min_attempts} attempts: the network, not the callees, is failing calls. sidetone health and /metrics/health show the same verdict; sidetone failures shows why.`,
+    },
+    {
       alert: 'SidetoneMosLow',
       group: 'calls',
       severity: 'warning',
@@ -192,7 +226,7 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       expr: `${mos('_sum')} / ${mos('_count')} < ${s.mos_min}`,
       signal: `${mos('_sum')} / ${mos('_count')}`,
       summary: 'call quality is low on {{ $labels.instance }} (MOS {{ $value | printf "%.2f" }})',
-      description: `Mean MOS-CQE (ITU-T G.107) over 15 minutes is below ${s.mos_min}: check jitter and loss (sidetone_media_*) per codec and network path.`,
+      description: `Mean MOS-CQE (ITU-T G.107) over 15 minutes is below ${s.mos_min}: check jitter and loss (${own('media_*')}) per codec and network path.`,
     },
     {
       alert: 'SidetoneZombieCalls',
@@ -210,8 +244,8 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'self',
       severity: 'warning',
       for: '0m',
-      expr: `sum by (job, instance, metric) (increase(sidetone_label_values_redacted_total[10m])) > 0`,
-      signal: `sum by (job, instance, metric) (increase(sidetone_label_values_redacted_total[10m]))`,
+      expr: `sum by (job, instance, metric) (increase(${own('label_values_redacted_total')}[10m])) > 0`,
+      signal: `sum by (job, instance, metric) (increase(${own('label_values_redacted_total')}[10m]))`,
       summary: 'sidetone redacted PII from labels of {{ $labels.metric }} on {{ $labels.instance }}',
       description:
         'The guard replaced label values that looked like personal data: an integration passes numbers or addresses where an enum belongs. Nothing leaked; fix the integration.',
@@ -221,8 +255,8 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'self',
       severity: 'warning',
       for: '0m',
-      expr: `sum by (job, instance, metric) (increase(sidetone_series_overflow_total[10m])) > 0`,
-      signal: `sum by (job, instance, metric) (increase(sidetone_series_overflow_total[10m]))`,
+      expr: `sum by (job, instance, metric) (increase(${own('series_overflow_total')}[10m])) > 0`,
+      signal: `sum by (job, instance, metric) (increase(${own('series_overflow_total')}[10m]))`,
       summary: 'series cap reached for {{ $labels.metric }} on {{ $labels.instance }}',
       description:
         'New series went to the overflow series because metrics.max_series was reached: some breakdowns are merged. Raise the cap or find the label driving cardinality (sidetone lint).',

@@ -1,3 +1,5 @@
+import { sidetoneVersion } from '../runtime/version.js';
+
 /**
  * Alert settings (the `[alerts]` configuration section): what the generated rules compare
  * against. Defaults are conservative for a small PBX or SMS gateway; docs/config.md and
@@ -6,7 +8,10 @@
 export interface AlertSettings {
   /** The Prometheus `job` that scrapes sidetone (the `up`/`absent` alerts select on it). */
   job: string;
-  /** Where docs/runbook.md is served; each alert's `runbook_url` is this plus `#<alert>`. */
+  /**
+   * Where docs/runbook.md is served, as an absolute URL (a relative link means nothing in a pager
+   * or a chat); each alert's `runbook_url` is this plus `#<alert>`.
+   */
   runbook_url: string;
   /** Source silent: heartbeat older than this. */
   heartbeat_max_age_seconds: number;
@@ -20,7 +25,15 @@ export interface AlertSettings {
   asr_drop_points: number;
   /** NER over 15 minutes this many points below the trunk's own 1-day NER. */
   ner_drop_points: number;
-  /** KPI drop alerts need at least this many attempts in the 15 minutes (no alarms on 3 calls). */
+  /**
+   * Call health: a trunk's NER (ITU-T E.425) over the last {@link CALL_HEALTH_WINDOW_MINUTES}
+   * minutes below this, %. NER counts busy, no answer and declined as effective, so a line whose
+   * callees do not pick up stays healthy; the network failing calls does not. One threshold for
+   * SidetoneTrunkNerLow, `/metrics/health`, readiness's `call_quality`, `sidetone health` and the
+   * console.
+   */
+  ner_min_percent: number;
+  /** KPI alerts and call health need at least this many attempts in the 15 minutes (no alarms on 3 calls). */
   kpi_min_attempts: number;
   /** Mean MOS-CQE over 15 minutes below this (G.107 Annex B: 3.6 is "some users dissatisfied"). */
   mos_min: number;
@@ -30,14 +43,19 @@ export interface AlertSettings {
 
 export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
   job: 'sidetone',
-  runbook_url: 'docs/runbook.md',
+  // The runbook of this very version, as published with the package (its `files` include docs/).
+  runbook_url: `https://unpkg.com/sidetone@${sidetoneVersion()}/docs/runbook.md`,
   heartbeat_max_age_seconds: 120,
   signal_min_dbm: -100,
   sms_failure_ratio: 0.1,
   sms_pending_max_seconds: 900,
   asr_drop_points: 20,
   ner_drop_points: 15,
+  ner_min_percent: 70,
   kpi_min_attempts: 20,
   mos_min: 3.5,
   scrape_slow_seconds: 1,
 };
+
+/** The window call health judges a trunk's NER over, minutes (the shortest recorded KPI window). */
+export const CALL_HEALTH_WINDOW_MINUTES = 15;

@@ -5,7 +5,7 @@ import { eventLoopMetrics } from './event-loop.js';
 import { sidetoneVersion } from './version.js';
 
 export interface RuntimeMetricsOptions {
-  /** `version` label of `sidetone_build_info`. Default: sidetone's package version. */
+  /** `version` label of `<prefix>_build_info` (the registry's prefix). Default: sidetone's package version. */
   version?: string;
   /** monitorEventLoopDelay sampling interval. Default 10 ms. */
   eventLoopResolutionMs?: number;
@@ -119,7 +119,7 @@ export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOption
   }
   if ((options.diskPaths ?? []).length > 0) registerDisks(registry, options.diskPaths ?? []);
   registry.info({
-    name: 'sidetone_build',
+    name: `${registry.prefix}_build`,
     help: 'sidetone build information',
     values: { version: options.version ?? sidetoneVersion(), node: process.version },
   });

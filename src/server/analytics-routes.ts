@@ -9,10 +9,12 @@ import {
   healthIndicators,
   hourly,
   smsSummary,
+  toExportRow,
   trunkKpis,
 } from '../analytics/index.js';
 import type { App } from '../http/app.js';
-import { json } from '../http/respond.js';
+import { errorResponse, json } from '../http/respond.js';
+import type { RouteDoc } from '../http/route-doc.js';
 import type { CallStore } from '../store/types.js';
 
 const DAY = 86_400_000;
@@ -49,6 +51,43 @@ const QUERIES = {
 
 type Query<K extends keyof typeof QUERIES> = z.output<(typeof QUERIES)[K]>;
 
+const JSON_OBJECT = (description: string) => ({ 'application/json': { type: 'object', description } });
+
+/** What `/openapi.json` says about a read route: its query schema is the one `parse` uses. */
+function readDoc(summary: string, query: keyof typeof QUERIES, body: string, description?: string): RouteDoc {
+  return {
+    tag: 'analytics',
+    summary,
+    ...(description !== undefined && { description }),
+    query: QUERIES[query],
+    responses: { 200: { description: 'OK', content: JSON_OBJECT(body) } },
+    errors: ['ST_INVALID_QUERY'],
+  };
+}
+
+const CALL_DOC: RouteDoc = {
+  ...readDoc(
+    'One call by its id: the Call-ID as the PBX logged it, or the `cid:` reference exports and logs show',
+    'health',
+    '`call`: the record as an export row',
+  ),
+  errors: ['ST_INVALID_QUERY', 'ST_NOT_FOUND'],
+};
+
+const PERIOD = 'The period is the last `hours`, else the last `days` (default 1 day).';
+const CLEANUP_DOC: RouteDoc = {
+  tag: 'analytics',
+  summary: 'Close calls open longer than the zombie limit (store.zombie_max_seconds)',
+  responses: {
+    200: {
+      description: 'How many calls were closed',
+      content: {
+        'application/json': z.object({ closed: z.int().min(0), maxActiveSeconds: z.number().positive() }),
+      },
+    },
+  },
+};
+
 /** 400 with the parameter and the reason, or the parsed query. */
 function parse<K extends keyof typeof QUERIES>(kind: K, url: URL): Query<K> | Response {
   const r = QUERIES[kind].safeParse(Object.fromEntries(url.searchParams));
@@ -64,6 +103,27 @@ function parse<K extends keyof typeof QUERIES>(kind: K, url: URL): Query<K> | Re
   return json(400, { error: { code: 'ST_INVALID_QUERY', message, issues: errors } });
 }
 
+const HEALTH_DOC: RouteDoc = {
+  ...readDoc('Call-quality indicators of the last hour (voice-skill contract)', 'health', ''),
+  responses: {
+    200: { description: 'Healthy', content: JSON_OBJECT('`status` healthy, `indicators`, `warnings`') },
+    503: { description: 'Degraded: `warnings` give the reasons', content: JSON_OBJECT('`status` degraded') },
+  },
+};
+
+const EXPORT_DOC: RouteDoc = {
+  ...readDoc('Export the calls of the last `days`, streamed', 'export', ''),
+  responses: {
+    200: {
+      description: 'One row per call, numbers masked',
+      content: {
+        'text/csv; charset=utf-8': { type: 'string' },
+        'application/json; charset=utf-8': { type: 'array', items: { type: 'object' } },
+      },
+    },
+  },
+};
+
 export interface AnalyticsRoutesOptions {
   /** Used by `/metrics/health` and `POST /calls/cleanup`. */
   health?: HealthOptions;
@@ -73,11 +133,12 @@ export interface AnalyticsRoutesOptions {
 }
 
 /**
- * Mount the analytics API on an app, behind scrape auth (the seed's paths):
+ * Mount the analytics API on an app, its reads behind scrape auth and cleanup behind admin auth (the seed's paths):
  * `GET /metrics/dashboard?days=|hours=`, `/metrics/failures?limit=`, `/metrics/export?format=csv|json&days=`,
  * `/metrics/hourly?hours=`, `/metrics/daily?days=`, `/metrics/health`, and `POST /calls/cleanup`;
- * and sidetone's own: `/metrics/trunks?days=|hours=` (KPIs per trunk with an ASR trend) and
- * `/metrics/sms?days=|hours=` (SMS delivery summary).
+ * and sidetone's own: `/metrics/trunks?days=|hours=` (KPIs per trunk with an ASR trend),
+ * `/metrics/sms?days=|hours=` (SMS delivery summary) and `/metrics/calls/<id>` (one call, by the id
+ * it was sent with or its `cid:…` reference).
  *
  * @example
  * mountAnalytics(app, store, { health: { maxActiveSeconds: 14_400 } });
@@ -85,53 +146,86 @@ export interface AnalyticsRoutesOptions {
 export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRoutesOptions = {}): void {
   const now = options.now ?? Date.now;
   const reveal = options.reveal ?? false;
-  const get = (path: string, handler: Parameters<App['route']>[2]) =>
-    app.route('GET', path, handler, { auth: 'scrape' });
+  const get = (path: string, doc: RouteDoc, handler: Parameters<App['route']>[2]) =>
+    app.route('GET', path, handler, { auth: 'scrape', doc });
 
   const period = (q: { days?: number | undefined; hours?: number | undefined }) => {
     const to = now();
     return { from: to - (q.hours !== undefined ? q.hours * 3_600_000 : (q.days ?? 1) * DAY), to };
   };
-  get('/metrics/dashboard', async (_req, { url }) => {
-    const q = parse('dashboard', url);
-    if (q instanceof Response) return q;
-    const filters = {
-      ...(q.trunk !== undefined && { trunk: q.trunk }),
-      ...(q.direction !== undefined && { direction: q.direction }),
-      ...(q.instance !== undefined && { instance: q.instance }),
-    };
-    return json(200, await dashboard(store, { ...period(q), ...filters }));
-  });
-  get('/metrics/trunks', async (_req, { url }) => {
-    const q = parse('span', url);
-    if (q instanceof Response) return q;
-    return json(200, await trunkKpis(store, period(q)));
-  });
-  get('/metrics/sms', async (_req, { url }) => {
-    const q = parse('span', url);
-    if (q instanceof Response) return q;
-    return json(200, await smsSummary(store, period(q)));
-  });
-  get('/metrics/failures', async (_req, { url }) => {
-    const q = parse('failures', url);
-    if (q instanceof Response) return q;
-    return json(200, {
-      failures: await failures(store, { limit: q.limit, reveal }),
-      // Every failure of the period (a day unless days/hours say otherwise), by reason x trunk.
-      groups: await failureGroups(store, period(q)),
-    });
-  });
-  get('/metrics/hourly', async (_req, { url }) => {
-    const q = parse('hourly', url);
-    if (q instanceof Response) return q;
-    return json(200, { series: await hourly(store, { hours: q.hours, now: now() }) });
-  });
-  get('/metrics/daily', async (_req, { url }) => {
-    const q = parse('daily', url);
-    if (q instanceof Response) return q;
-    return json(200, { series: await daily(store, { days: q.days, now: now() }) });
-  });
-  get('/metrics/health', async (_req, { url }) => {
+  get(
+    '/metrics/dashboard',
+    readDoc(
+      'Call KPIs over a period (the seed dashboard shape)',
+      'dashboard',
+      'Totals, rates, percentiles and breakdowns',
+      `${PERIOD} Filter by trunk, direction or fleet instance.`,
+    ),
+    async (_req, { url }) => {
+      const q = parse('dashboard', url);
+      if (q instanceof Response) return q;
+      const filters = {
+        ...(q.trunk !== undefined && { trunk: q.trunk }),
+        ...(q.direction !== undefined && { direction: q.direction }),
+        ...(q.instance !== undefined && { instance: q.instance }),
+      };
+      return json(200, await dashboard(store, { ...period(q), ...filters }));
+    },
+  );
+  get(
+    '/metrics/trunks',
+    readDoc('KPIs per trunk with an ASR trend', 'span', 'Per-trunk KPIs', PERIOD),
+    async (_req, { url }) => {
+      const q = parse('span', url);
+      if (q instanceof Response) return q;
+      return json(200, await trunkKpis(store, period(q)));
+    },
+  );
+  get(
+    '/metrics/sms',
+    readDoc('SMS delivery summary', 'span', 'Sent, failed, delivered and pending SMS', PERIOD),
+    async (_req, { url }) => {
+      const q = parse('span', url);
+      if (q instanceof Response) return q;
+      return json(200, await smsSummary(store, period(q)));
+    },
+  );
+  get(
+    '/metrics/failures',
+    readDoc(
+      'Recent failed calls and failures grouped by reason and trunk',
+      'failures',
+      '`failures` (newest first, numbers masked) and `groups`',
+    ),
+    async (_req, { url }) => {
+      const q = parse('failures', url);
+      if (q instanceof Response) return q;
+      return json(200, {
+        failures: await failures(store, { limit: q.limit, reveal }),
+        // Every failure of the period (a day unless days/hours say otherwise), by reason x trunk.
+        groups: await failureGroups(store, period(q)),
+      });
+    },
+  );
+  get(
+    '/metrics/hourly',
+    readDoc('Hourly call series', 'hourly', '`series`: one bucket per hour'),
+    async (_req, { url }) => {
+      const q = parse('hourly', url);
+      if (q instanceof Response) return q;
+      return json(200, { series: await hourly(store, { hours: q.hours, now: now() }) });
+    },
+  );
+  get(
+    '/metrics/daily',
+    readDoc('Daily call series', 'daily', '`series`: one bucket per day'),
+    async (_req, { url }) => {
+      const q = parse('daily', url);
+      if (q instanceof Response) return q;
+      return json(200, { series: await daily(store, { days: q.days, now: now() }) });
+    },
+  );
+  get('/metrics/health', HEALTH_DOC, async (_req, { url }) => {
     const q = parse('health', url);
     if (q instanceof Response) return q;
     const at = now();
@@ -150,7 +244,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       },
     });
   });
-  get('/metrics/export', async (_req, { url }) => {
+  get('/metrics/export', EXPORT_DOC, async (_req, { url }) => {
     const q = parse('export', url);
     if (q instanceof Response) return q;
     const to = now();
@@ -178,11 +272,25 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       },
     });
   });
+  // One call by its id: the store hashes the id given with its key, so the id a PBX logged finds
+  // the call, as does the `cid:…` reference exports and logs show.
+  get('/metrics/calls/:id', CALL_DOC, async (_req, { url, params }) => {
+    const q = parse('health', url);
+    if (q instanceof Response) return q;
+    const call = await store.getCall(params?.id ?? '');
+    if (call === undefined)
+      return errorResponse(
+        'ST_NOT_FOUND',
+        'no call with this id in the store (kept for store.retention_days)',
+      );
+    return json(200, { call: toExportRow(call) });
+  });
   const cleanup: Parameters<App['route']>[2] = async () => {
     const max = options.health?.maxActiveSeconds ?? 14_400;
     return json(200, { closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
   };
-  app.route('POST', '/calls/cleanup', cleanup, { auth: 'scrape' });
+  // It changes stored data: an admin token's, never a scrape token's (docs/http.md, Route scopes).
+  app.route('POST', '/calls/cleanup', cleanup, { auth: 'admin', doc: CLEANUP_DOC });
   // The voice-skill's name for the same action (docs/compat/voice-skill.md).
-  app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'scrape' });
+  app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'admin', doc: CLEANUP_DOC });
 }

@@ -37,7 +37,7 @@ const $ = (id) => document.getElementById(id);
 const q = new URLSearchParams(location.search);
 const REFRESH_MS = Math.max(1, Number(q.get('refresh') || 15)) * 1000;
 // Thresholds of the colours (documented in docs/http.md): ASR and NER %, PDD ms, MOS.
-const T = { asr: [40, 60], ner: [70, 85], pddMs: [3000, 6000], mos: 3.6 };
+const T = { asr: [40, 60], ner: [NER_MIN, NER_MIN + 15], pddMs: [3000, 6000], mos: 3.6 };
 const fmt = (v, unit = '') => (v === null || v === undefined || Number.isNaN(v) ? '—' : (Math.round(v * 10) / 10).toLocaleString('en') + unit);
 const esc = (s) => String(s ?? '—').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const utc = (ms) => new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
@@ -115,17 +115,17 @@ async function refresh() {
     ]);
     if (mine !== seq) return;
     // Modem: registration, signal now and since this page opened, reconnects, flapping.
-    const reg = one(m, 'sidetone_modem_registered'), dbm = one(m, 'sidetone_modem_signal_rssi_dbm');
+    const reg = one(m, P + 'modem_registered'), dbm = one(m, P + 'modem_signal_rssi_dbm');
     if (dbm !== undefined) { signalHistory.push(dbm); if (signalHistory.length > 120) signalHistory.shift(); }
     $('modem').innerHTML = reg === undefined && dbm === undefined ? '<span class="k">no modem reported</span>' :
       '<div class="kv"><span class="k">registration</span><span data-modem="registered" class="' + (reg === 1 ? 'ok' : 'bad') + '">' +
       (reg === undefined ? 'unknown' : reg === 1 ? 'registered' : 'not registered') + '</span>' +
       '<span class="k">signal</span><span data-modem="signal" class="big ' + (dbm === undefined ? '' : dbm < -100 ? 'bad' : dbm < -90 ? 'warn' : 'ok') + '">' + fmt(dbm, ' dBm') + '</span>' +
       '<span class="k">trend (since opened)</span><span id="signal-trend">' + spark(signalHistory.map((v) => v + 120), 70) + '</span>' +
-      '<span class="k">reconnects</span><span data-modem="reconnects">' + fmt(one(m, 'sidetone_modem_reconnects_total')) +
-      (one(m, 'sidetone_modem_flapping') === 1 ? ' <b class="bad">flapping</b>' : '') + '</span></div>';
+      '<span class="k">reconnects</span><span data-modem="reconnects">' + fmt(one(m, P + 'modem_reconnects_total')) +
+      (one(m, P + 'modem_flapping') === 1 ? ' <b class="bad">flapping</b>' : '') + '</span></div>';
     const b = sms.byStatus || {};
-    const oldest = one(m, 'sidetone_sms_delivery_pending_oldest_seconds');
+    const oldest = one(m, P + 'sms_delivery_pending_oldest_seconds');
     $('sms').innerHTML = '<div class="kv">' + [['sent', sms.outbound], ['delivered', b.delivered], ['failed', b.failed, (b.failed || 0) > 0 ? 'bad' : ''],
       ['pending', b.pending, (b.pending || 0) > 0 ? 'warn' : ''], ['oldest pending', oldest === undefined ? null : oldest, oldest > 600 ? 'bad' : '', ' s'],
       ['delivery rate', sms.deliveryRate, grade(sms.deliveryRate, [80, 95]), '%']]
@@ -145,7 +145,7 @@ async function refresh() {
     $('failures').innerHTML = f.failures.map((c) => '<tr><td>' + utc(c.at) + '</td><td>' + esc(c.trunk) + '</td><td>' + esc(c.direction === 'inbound' ? c.from : c.to) +
       '</td><td class="n">' + esc(c.sipCode) + '</td><td>' + esc(c.reason) + '</td></tr>').join('');
     // Audio: the MOS distribution from the histogram (cumulative buckets), share below threshold.
-    const mos = samples(m, 'sidetone_media_mos_bucket');
+    const mos = samples(m, P + 'media_mos_bucket');
     const byLe = new Map();
     for (const s of mos) byLe.set(s.labels.le, (byLe.get(s.labels.le) || 0) + s.value);
     const les = [...byLe.keys()].filter((l) => l !== '+Inf').map(Number).sort((a, b) => a - b);
@@ -156,9 +156,9 @@ async function refresh() {
     $('mos').innerHTML = total === 0 ? '<span class="k">no MOS yet</span>' :
       '<div data-mos-below="' + fmt((below / total) * 100) + '">below ' + T.mos + ': <b class="' + (below / total > 0.1 ? 'bad' : 'ok') + '">' + fmt((below / total) * 100, '%') + '</b> of ' + fmt(total) + ' reports</div><div class="bars">' +
       rows.map(([le, c]) => '<div><span>≤ ' + le + '</span><i style="width:' + ((c / total) * 100).toFixed(1) + '%"></i><span>' + fmt(c) + '</span></div>').join('') + '</div>';
-    const ai = samples(m, 'sidetone_voiceai_first_byte_seconds_count').filter((s) => s.value > 0);
+    const ai = samples(m, P + 'voiceai_first_byte_seconds_count').filter((s) => s.value > 0);
     $('voiceai').innerHTML = ai.length === 0 ? '<span class="k">no voice-AI traffic</span>' : '<div class="kv">' + ai.map((s) => {
-      const sum = samples(m, 'sidetone_voiceai_first_byte_seconds_sum').find((x) => x.labels.stage === s.labels.stage);
+      const sum = samples(m, P + 'voiceai_first_byte_seconds_sum').find((x) => x.labels.stage === s.labels.stage);
       return '<span class="k">' + esc(s.labels.stage) + ' first byte</span><span>' + fmt(((sum ? sum.value : 0) / s.value) * 1000, ' ms') + ' avg</span>';
     }).join('') + '</div>';
     lastOk = Date.now();
@@ -190,8 +190,14 @@ setInterval(refresh, REFRESH_MS);
 setInterval(tick, 1000);
 `;
 
-/** The page, with asset and API URLs relative to where it is mounted. */
-export function dashboardHtml(title: string, readyz: string, metrics = '/metrics'): string {
+/** The page, with asset and API URLs relative to where it is mounted and the metric prefix it reads. */
+export function dashboardHtml(
+  title: string,
+  readyz: string,
+  metrics: string,
+  prefix: string,
+  nerMin: number,
+): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><link rel="stylesheet" href="./dashboard/uplot.css"><style>${STYLE}</style></head>
@@ -213,6 +219,6 @@ export function dashboardHtml(title: string, readyz: string, metrics = '/metrics
 </div>
 <section style="margin-top:10px"><h2>Calls per bucket <small id="partial"></small></h2><div id="chart"></div></section>
 <section style="margin-top:10px"><h2>Recent failed calls</h2><table><thead><tr><th>time (UTC)</th><th>trunk</th><th>party</th><th class="n">SIP</th><th>reason</th></tr></thead><tbody id="failures"></tbody></table></section>
-<script src="./dashboard/uplot.js"></script><script>const READYZ = ${JSON.stringify(`.${readyz}`)}; const METRICS = ${JSON.stringify(`.${metrics}`)};${SCRIPT}</script>
+<script src="./dashboard/uplot.js"></script><script>const READYZ = ${JSON.stringify(`.${readyz}`)}; const METRICS = ${JSON.stringify(`.${metrics}`)}; const P = ${JSON.stringify(`${prefix}_`)}; const NER_MIN = ${JSON.stringify(nerMin)};${SCRIPT}</script>
 </body></html>`;
 }

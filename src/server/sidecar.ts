@@ -3,22 +3,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { healthIndicators } from '../analytics/health.js';
-import type { SidetoneConfig } from '../config/schema.js';
+import { healthIndicators, healthOptions } from '../analytics/health.js';
+import { CONFIG_PACKS, type SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
-import {
-  diskSpaceCheck,
-  eventLoopCheck,
-  fileWriteProbe,
-  HealthRegistry,
-  writableCheck,
-} from '../health/index.js';
+import { rememberSecrets, secretValues } from '../guard/secrets.js';
+import { diskSpaceCheck, eventLoopCheck, fileWriteProbe, HealthRegistry } from '../health/index.js';
 import { type App, createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
 import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
+import type { AuthKind } from '../http/router.js';
 import { stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { traceIds } from '../logs/logger.js';
@@ -31,15 +27,22 @@ import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
 import { type HepListener, HepSource } from '../sources/hep/source.js';
 import { ingestRoute } from '../sources/ingest.js';
+import { INGEST_DOC } from '../sources/ingest-doc.js';
 import { ModemSource } from '../sources/modem/source.js';
-import { Simulator } from '../sources/simulator/simulator.js';
+import { faultCause, storeFault } from '../store/faults.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
+import { type PrivacyConfig, recordIds } from '../store/privacy.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
+import { type DemoSummary, startDemo } from './demo.js';
+import { mountOpenApi } from './openapi-route.js';
+import { keepListening, modemReadiness } from './source-health.js';
+import { storeCheck, storeFailureLog, storeQueueMetrics } from './store-health.js';
+import { countUnconsumed, listenedTypes } from './unconsumed.js';
 
 export interface SidecarOptions {
   /** Run the traffic simulator through the same bus (`sidetone demo`). */
@@ -64,6 +67,10 @@ export interface SidecarHandle {
   readonly hep: readonly HepListener[];
   /** The store, as logs name it: the SQLite file, or the PostgreSQL URL without its password. */
   readonly store: string;
+  /** Every route with the scope it needs (docs/http.md, Route scopes). */
+  routes(): Array<{ method: string; path: string; auth: AuthKind }>;
+  /** A demo's backfill and fault scenario (`sidetone demo`). */
+  readonly demo?: DemoSummary;
 }
 
 /**
@@ -79,6 +86,9 @@ export async function startSidecar(
   config: SidetoneConfig,
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
+  // Every configured secret is masked wherever it would be shown (logs, health, errors), even in a
+  // driver's message that quotes it.
+  rememberSecrets(secretValues(config));
   const log =
     options.logger ??
     createLogger({
@@ -92,6 +102,8 @@ export async function startSidecar(
 
   // Sinks first, so nothing a source emits is missed.
   const registry = new Registry({
+    // Every family sidetone owns takes the prefix (Callstack: `callstack_*`), self-metrics too.
+    prefix: config.metrics.prefix,
     guard: { maxSeries: config.metrics.max_series },
     nativeHistograms: config.metrics.native_histograms,
     createdTimestamps: config.metrics.created_timestamps,
@@ -106,14 +118,9 @@ export async function startSidecar(
         'an event subscriber threw; the others still ran',
       ),
   });
-  // A source turns on the packs that read its events: `--hep` alone must already show calls.
-  const fromSources = new Set([
-    ...(config.hep.listen.length > 0 ? ['calls', 'sip', 'media'] : []),
-    ...(config.modem.path !== undefined ? ['modem', 'sms', 'ussd'] : []),
-  ]);
-  const packs = Object.fromEntries(
-    Object.entries(config.packs).map(([k, v]) => [k, demo || v || fromSources.has(k)]),
-  );
+  // Every pack the operator did not turn off (`packs.<name> = false`): `POST /events` accepts
+  // every event type, and the modem's RING/+CLCC and HEP's calls need packs beyond their own.
+  const packs = Object.fromEntries(CONFIG_PACKS.map((p) => [p, config.packs[p] !== false]));
   const telephony = instrument(bus, registry, {
     prefix: config.metrics.prefix,
     packs,
@@ -130,17 +137,19 @@ export async function startSidecar(
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
   const numbersKey = storeHashKey(config, dbPath, log);
-  const opened = await openStore(config, dbPath, numbersKey);
+  const opened = await openStore(config, dbPath, numbersKey, log);
   const store = instrumentStore(opened.store, registry, { prefix: config.metrics.prefix });
+  const failures = storeFailureLog(log, () => sink);
+  const deadLetterMetric = storeQueueMetrics(registry, config.metrics.prefix, () => sink);
   const sink = storeSink(bus, store, {
     trunks: labels.trunks,
-    // The message of a refused write quotes the value (a number, a call id): log its class and
-    // code only, never the text or a stack that carries it.
-    onError: (err) =>
-      log.error(
-        { error: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown })?.code },
-        'call store write failed',
-      ),
+    modems: labels.modems,
+    maxPending: config.store.max_pending_updates,
+    onError: failures.onError,
+    onDeadLetter: (letter) => {
+      deadLetterMetric(letter);
+      failures.onDeadLetter(letter);
+    },
   });
   // Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
   // registered OpenTelemetry SDK sends them (nowhere by default).
@@ -148,12 +157,31 @@ export async function startSidecar(
     ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
     ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
     ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
+    ...(config.otel.queue_max_spans !== undefined && { maxQueueSpans: config.otel.queue_max_spans }),
+    shutdownTimeoutMs: config.otel.shutdown_timeout_ms,
+    registry,
+    prefix: config.metrics.prefix,
   });
+  // Everything listening so far makes an event into data (a metric, a stored row); the trace
+  // sink does too when its spans leave the process. The call log only repeats the store.
+  const stored = listenedTypes(bus);
+  // Call ids as the store keeps them (a keyed `cid:…` hash unless revealed), on spans and lines too.
+  const callIds = recordIds(opened.privacy, 'cid');
   const traces = traceSink(bus, {
     ...(otel !== undefined && { tracer: otel.tracer }),
     hashKey: numbersKey,
+    callIds,
+    trunks: labels.trunks,
   });
-  const stopCallLog = callEventLog(bus, log, { spanContext: (id) => traces.spanContext(id) });
+  const stopUnconsumed = countUnconsumed(bus, registry, {
+    consumed: otel === undefined ? stored : listenedTypes(bus),
+    log,
+  });
+  const stopCallLog = callEventLog(bus, log, {
+    spanContext: (id) => traces.spanContext(id),
+    callIds,
+    trunks: labels.trunks,
+  });
   const stopMaintenance = startMaintenance(store, {
     intervalMs: 60_000,
     maxActiveSeconds: config.store.zombie_max_seconds,
@@ -164,28 +192,37 @@ export async function startSidecar(
   const health = new HealthRegistry();
   health.register(eventLoopCheck());
   health.register(diskSpaceCheck({ path: dirname(dbPath) }));
-  const writable = writableCheck({ name: STORE_CHECK, probe: opened.probe });
-  health.register({
-    ...writable,
-    // A write stuck behind another process's lock for a second means the store is not taking
-    // data: not ready (503), while liveness, which never waits on storage, stays 200.
-    check: () => {
-      const stalled = store.writeStallMs?.() ?? 0;
-      if (stalled < STORE_STALL_MS) return writable.check();
-      return {
-        status: 'fail',
-        detail: `writes have waited ${(stalled / 1000).toFixed(1)} s for the database lock (another process holds it)`,
-      };
-    },
-  });
+  health.register(
+    storeCheck({
+      name: STORE_CHECK,
+      sink,
+      probe: opened.probe,
+      // A write stuck behind another process's lock for a second means the store is not taking
+      // data: not ready (503), while liveness, which never waits on storage, stays 200.
+      writeStallMs: () => store.writeStallMs?.() ?? 0,
+      stallMs: STORE_STALL_MS,
+      stuckMs: config.store.stuck_seconds * 1000,
+    }),
+  );
   const silence = config.health.source_silence_seconds || (demo ? 30 : 0);
   if (silence > 0) {
     // A push check: each heartbeat reports pass; silence past the limit turns it unknown (not ready).
     health.register({ name: 'source', critical: true, staleAfterMs: silence * 1000 });
     bus.on('heartbeat', () => health.report('source', 'pass', `heartbeat within ${silence} s`));
   }
+  // Readiness waits on a modem only where one is expected: a modem source, the demo's, or the
+  // modem pack asked for by name (Callstack's contract); not on every sidecar the default pack runs in.
   const modem = telephony.modem;
-  if (modem !== undefined) health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
+  const modemExpected = config.modem.path !== undefined || config.packs.modem === true || demo;
+  // The modem source is created below, with the other sources; the check reads it when it runs.
+  let modemSource: ModemSource | undefined;
+  if (modem !== undefined && modemExpected)
+    health.register({ name: 'modem', critical: true, check: modemReadiness(modem, () => modemSource) });
+  // The SIM (+CPIN): a locked, missing or failed SIM is not ready, whatever the port answers.
+  if (modem !== undefined && modemExpected)
+    health.register({ name: 'modem_sim', critical: true, check: () => modem.simReadiness() });
+  // One set of thresholds ([alerts], as the generated rules use them) for every health surface.
+  const callHealth = healthOptions(config);
   health.register({
     name: 'call_quality',
     critical: false,
@@ -193,7 +230,7 @@ export async function startSidecar(
     // The indicators scan the last hour of calls: every scrape and readiness probe would pay for
     // it (350 ms at 375k calls an hour). They change slowly, so one run serves for a while.
     check: everyAtMost(CALL_QUALITY_EVERY_MS, async () => {
-      const h = await healthIndicators(store, { maxActiveSeconds: config.store.zombie_max_seconds });
+      const h = await healthIndicators(store, callHealth);
       return {
         status: h.status === 'ok' ? ('pass' as const) : ('fail' as const),
         detail: h.warnings.map((w) => w.message).join('; ') || 'ok',
@@ -214,15 +251,16 @@ export async function startSidecar(
     'POST',
     '/events',
     ingestRoute(bus, {
-      flush: () => sink.flush(),
+      sink,
       maxBodyBytes: config.server.body_limit_bytes,
       traceparent: (header, events, state) => traces.adopt(header, events, state),
       onReject: (rejected) => audit.rejectedItems(rejected),
     }),
-    { auth: 'ingest' },
+    { auth: 'ingest', doc: INGEST_DOC },
   );
-  mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
-  mountDashboard(app);
+  mountAnalytics(app, store, { health: callHealth });
+  mountDashboard(app, { prefix: config.metrics.prefix, nerMinPercent: config.alerts.ner_min_percent });
+  mountOpenApi(app);
 
   // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
   const hep =
@@ -235,34 +273,53 @@ export async function startSidecar(
           timerBMs: config.hep.timer_b_ms,
           maxCalls: config.hep.max_calls,
           password: config.hep.password,
+          tcpMaxConnections: config.hep.tcp_max_connections,
+          tcpIdleTimeoutMs: config.hep.tcp_idle_timeout_ms,
+          udpReceiveBufferBytes: config.hep.udp_receive_buffer_bytes,
           onError: (err) => log.error({ error: err.message }, 'HEP listener failed'),
+          onWarn: (message, detail) => log.warn(detail, message),
         })
       : undefined;
   // A GSM modem on a serial AT port (docs/sources/modem.md); it reopens itself after an unplug.
-  const modemSource =
+  modemSource =
     config.modem.path !== undefined
       ? new ModemSource(bus, {
           path: config.modem.path,
           baudRate: config.modem.baud_rate,
           modem: labels.modems[0] ?? 'modem0',
+          mode: config.modem.mode,
           pollMs: config.modem.poll_seconds * 1000,
           commandTimeoutMs: config.modem.command_timeout_ms,
           registry,
           prefix: config.metrics.prefix,
           onLog: (message, detail) => log.warn(detail, message),
+          // The path is the operator's setting, not data: keep it readable.
+          onError: (cause) => log.error({ cause: trusted(cause) }, 'modem source cannot open its port'),
         })
       : undefined;
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
-  let push: { stop(): Promise<void>; remoteWrite?: string; otlp?: string } | undefined;
+  let push: ReturnType<typeof startPush>;
+  let hepRun: Awaited<ReturnType<typeof keepListening>> | undefined;
   const teardown = async () => {
     // First: the last snapshot is queued (and tried) while every metric is still there.
     await push?.stop();
+    hepRun?.stop();
     await hep?.close();
     await modemSource?.close();
-    await sink.close();
+    // A store still down at shutdown: what it did not take was never acknowledged; say how much.
+    await sink
+      .close()
+      .catch((err: unknown) =>
+        log.error(
+          { cause: faultCause(err), pending: sink.state().pending },
+          'call store unavailable at shutdown; updates not stored',
+        ),
+      );
+    failures.stop();
     await stopMaintenance();
     telephony.close();
+    stopUnconsumed();
     stopCallLog();
     traces.close();
     await otel
@@ -275,11 +332,9 @@ export async function startSidecar(
     await store.close();
   };
   let served: Served;
-  let hepListeners: HepListener[] = [];
   try {
-    hepListeners = (await hep?.start()) ?? [];
-    // The listen address is the operator's setting, not data: keep it readable.
-    for (const l of hepListeners) log.info({ ...l, host: trusted(l.host) }, 'HEP listening');
+    // A listener that cannot bind fails the `hep` check and is retried; it never stops the sidecar.
+    hepRun = hep && (await keepListening(hep, { health, log }));
     modemSource?.start();
     push = startPush(config, registry, log);
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
@@ -287,27 +342,21 @@ export async function startSidecar(
     await teardown().catch(() => {});
     throw err;
   }
-  let stopSim: (() => void) | undefined;
-  if (demo) {
-    const now = Date.now();
-    const backfillMs = config.demo.backfill_hours * 3_600_000;
-    const sim = new Simulator(bus, {
-      seed: config.demo.seed,
-      rate: config.demo.rate,
-      ...(config.demo.scenario === undefined ? {} : { scenario: config.demo.scenario }),
-      registry,
-      trunks: labels.trunks,
-      queues: labels.queues,
-      start: now - backfillMs,
-    });
-    // History first (the page and the CLI show real shapes at once), then real time.
-    for (let t = now - backfillMs; t < now; ) {
-      t = Math.min(t + BACKFILL_STEP_MS, now);
-      sim.advance(t);
-      await sink.flush(); // keeps memory bounded and lets requests in between
-      options.onBackfill?.(t - (now - backfillMs), backfillMs);
-    }
-    stopSim = sim.start();
+  const sim = demo
+    ? await startDemo(config.demo, {
+        bus,
+        registry,
+        flush: () => sink.flush(),
+        labels,
+        ...(options.onBackfill && { onBackfill: options.onBackfill }),
+      })
+    : undefined;
+  if (sim?.summary.fault !== undefined) {
+    const { name, start, end } = sim.summary.fault;
+    log.info(
+      { scenario: name, start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+      'demo fault scheduled',
+    );
   }
 
   let resolveDone: () => void = () => {};
@@ -317,7 +366,7 @@ export async function startSidecar(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      stopSim?.();
+      sim?.stop();
       await served.close();
       await teardown();
       log.info('sidetone stopped');
@@ -351,6 +400,8 @@ export async function startSidecar(
     {
       ...(push?.remoteWrite !== undefined && { remote_write: trusted(originOf(push.remoteWrite)) }),
       ...(push?.otlp !== undefined && { otlp_metrics: trusted(originOf(push.otlp)) }),
+      // The operator's checked setting or host name: which series are this host's on the receiver.
+      ...(push !== undefined && { push_instance: trusted(push.instance) }),
       url: trusted(served.url),
       db: trusted(opened.label),
       demo,
@@ -358,7 +409,17 @@ export async function startSidecar(
     },
     'sidetone listening',
   );
-  return { url: served.url, close, done, bus, registry, hep: hepListeners, store: opened.label };
+  return {
+    url: served.url,
+    close,
+    done,
+    bus,
+    registry,
+    hep: hepRun?.listeners ?? [],
+    store: opened.label,
+    routes: () => app.routes(),
+    ...(sim && { demo: sim.summary }),
+  };
 }
 
 /** Trunk names from HEP trunk rules become labels too: a rule is a declaration of the trunk. */
@@ -369,9 +430,6 @@ function withSourceTrunks(
   const extra = config.hep.trunks.map((t) => t.name).filter((n) => !labels.trunks.includes(n));
   return extra.length === 0 ? labels : { ...labels, trunks: [...labels.trunks, ...extra] };
 }
-
-/** Virtual time simulated per step of a demo backfill (then the store is flushed). */
-const BACKFILL_STEP_MS = 10 * 60_000;
 
 /** JSON lines, or readable ones on a terminal (`log.format`, default auto). */
 function logDestination(format: 'auto' | 'json' | 'pretty') {
@@ -425,18 +483,19 @@ function originOf(url: string): string {
   }
 }
 
-/** The app with an audit line for every refused credential (the 401s it answers). */
+/** The app with an audit line for every refused credential (the 401s and 403s it answers). */
 function audited(app: App, audit: ReturnType<typeof auditLog>): App {
   return {
     ...app,
     async fetch(req) {
       const res = await app.fetch(req);
-      if (res.status === 401) {
+      if (res.status === 401 || res.status === 403) {
         const sent = (req.headers.get('authorization') ?? '').trim();
         const realm = /realm="([a-z0-9_-]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
         audit.refusedCredential({
           realm: realm ?? 'unknown',
-          reason: sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
+          reason:
+            res.status === 403 ? 'scope' : sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
           method: req.method,
           path: new URL(req.url).pathname,
         });
@@ -485,8 +544,13 @@ async function openStore(
   config: SidetoneConfig,
   dbPath: string,
   key: string,
-): Promise<{ store: CallStore; probe: () => Promise<void>; label: string }> {
-  const privacy = { hashKey: key, storeRaw: config.store.store_raw_numbers };
+  log: Logger,
+): Promise<{ store: CallStore; probe: () => Promise<void>; label: string; privacy: PrivacyConfig }> {
+  const privacy = {
+    hashKey: key,
+    storeRaw: config.store.store_raw_numbers,
+    revealCallIds: config.store.reveal_call_ids,
+  };
   if (config.store.url === undefined) {
     // With a second core the store commits one batch while the main thread parses the next.
     const writerThread = config.store.writer_thread && availableParallelism() > 1;
@@ -496,15 +560,31 @@ async function openStore(
       writerThread,
       checkpointThread: config.store.checkpoint_thread,
     });
-    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath };
+    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }
-  const { openPostgresCallStore } = await import('../store/postgres.js');
-  const store = await openPostgresCallStore({
+  const { PostgresCallStore } = await import('../store/postgres.js');
+  const store = new PostgresCallStore({
     url: config.store.url,
     privacy,
     ...(config.store.instance === undefined ? {} : { instance: config.store.instance }),
+    connectTimeoutMs: config.store.connect_timeout_ms,
+    statementTimeoutMs: config.store.statement_timeout_ms,
   });
-  return { store, probe: () => store.probeWritable(), label: store.url };
+  try {
+    await store.open();
+  } catch (err) {
+    // Down or not answering: start degraded (not ready, ingest 503) and open once it answers. A
+    // wrong password, a missing database or a newer schema will not fix themselves: stop.
+    if (storeFault(err) !== 'unavailable') {
+      await store.close();
+      throw err;
+    }
+    log.warn(
+      { db: trusted(store.url), cause: faultCause(err) },
+      'call store unavailable: starting degraded (not ready); it is opened once the database answers',
+    );
+  }
+  return { store, probe: () => store.probeWritable(), label: store.url, privacy };
 }
 
 function hashKey(config: SidetoneConfig, dbPath: string, log: Logger): string {

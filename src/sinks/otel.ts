@@ -3,12 +3,13 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
-  BatchSpanProcessor,
   ParentBasedSampler,
   type SpanExporter,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
+import type { Registry } from '../metrics/index.js';
 import { sidetoneVersion } from '../runtime/version.js';
+import { BoundedSpanProcessor, SPAN_DROP_REASONS } from './span-queue.js';
 
 /** The `[otel]` settings; every one may also come from the standard `OTEL_*` variables. */
 export interface OtelOptions {
@@ -29,6 +30,20 @@ export interface OtelOptions {
   env?: Record<string, string | undefined>;
   /** Replace the OTLP exporter (tests, or an app's own exporter). */
   exporter?: SpanExporter;
+  /**
+   * Ended spans waiting for export at most; past it the oldest is dropped and counted. Default
+   * `OTEL_BSP_MAX_QUEUE_SIZE`, else 2048.
+   */
+  maxQueueSpans?: number;
+  /** `shutdown()` resolves within this, whatever the collector does. Default 2000 ms. */
+  shutdownTimeoutMs?: number;
+  /**
+   * Where the export's self-metrics go: `<prefix>_otel_spans_exported_total`,
+   * `<prefix>_otel_spans_dropped_total{reason}` (queue_full, export_failed, shutdown) and
+   * `<prefix>_otel_spans_queued`.
+   */
+  registry?: Registry;
+  prefix?: string;
 }
 
 /** A private tracer provider: sidetone's spans, exported on their own schedule. */
@@ -38,8 +53,14 @@ export interface OtelTracing {
   url: string;
   /** Export everything ended so far. */
   flush(): Promise<void>;
-  /** Flush and stop; idempotent. */
+  /** Flush and stop within the shutdown timeout whatever the collector does; idempotent. */
   shutdown(): Promise<void>;
+}
+
+/** A positive number from an `OTEL_*` variable, else undefined. */
+function envNumber(env: Record<string, string | undefined>, name: string): number | undefined {
+  const v = Number(env[name]);
+  return env[name] !== undefined && Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
 /**
@@ -80,7 +101,40 @@ export function otelTracing(options: OtelOptions = {}): OtelTracing | undefined 
   const ratio =
     options.sampleRatio ??
     (env.OTEL_TRACES_SAMPLER_ARG !== undefined && Number.isFinite(fromEnv) ? fromEnv : 1);
-  const exporter = options.exporter ?? new OTLPTraceExporter({ url: url as string });
+  // Two requests at most: one export runs at a time, plus one the processor gave up waiting for.
+  const exporter = options.exporter ?? new OTLPTraceExporter({ url: url as string, concurrencyLimit: 2 });
+  const prefix = options.prefix ?? 'sidetone';
+  const dropped = options.registry?.counter({
+    name: `${prefix}_otel_spans_dropped_total`,
+    help: 'Call spans not exported: the queue was full (oldest dropped), the export failed or timed out, or the process stopped',
+    labels: ['reason'],
+    enums: { reason: SPAN_DROP_REASONS },
+  });
+  const exported = options.registry
+    ?.counter({ name: `${prefix}_otel_spans_exported_total`, help: 'Call spans the OTLP collector accepted' })
+    .labels({});
+  const queue = new BoundedSpanProcessor(exporter, {
+    maxQueue: options.maxQueueSpans ?? envNumber(env, 'OTEL_BSP_MAX_QUEUE_SIZE') ?? 2048,
+    ...(envNumber(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE') !== undefined && {
+      maxBatch: envNumber(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    }),
+    ...(envNumber(env, 'OTEL_BSP_SCHEDULE_DELAY') !== undefined && {
+      delayMs: envNumber(env, 'OTEL_BSP_SCHEDULE_DELAY'),
+    }),
+    exportTimeoutMs:
+      envNumber(env, 'OTEL_BSP_EXPORT_TIMEOUT') ??
+      envNumber(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ??
+      envNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT') ??
+      10_000,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 2000,
+    onDrop: (reason, n) => dropped?.labels({ reason }).inc(n),
+    onExported: (n) => exported?.inc(n),
+  });
+  options.registry?.gauge({
+    name: `${prefix}_otel_spans_queued`,
+    help: 'Call spans waiting for export',
+    collect: (g) => g.set(queue.queued),
+  });
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({
       'service.name': serviceName,
@@ -89,7 +143,7 @@ export function otelTracing(options: OtelOptions = {}): OtelTracing | undefined 
     // Parent-based: a call that continues an app's trace keeps the app's decision, so its trace is
     // never cut in half; new traces are sampled by trace id, the same way on every host.
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(Math.min(1, Math.max(0, ratio))) }),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
+    spanProcessors: [queue],
   });
   let stopped: Promise<void> | undefined;
   return {

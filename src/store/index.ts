@@ -45,6 +45,7 @@ export { LATEST_VERSION, MIGRATIONS, type Migration, migrate } from './migration
 export {
   checkPrivacyConfig,
   hashNumber,
+  isRecordRef,
   maskNumber,
   mayReveal,
   normaliseNumber,
@@ -52,7 +53,46 @@ export {
   type PrivacyConfig,
   type ProtectedNumber,
   protectNumber,
+  type RecordKind,
+  recordIds,
 } from './privacy.js';
 export { openSqliteCallStore, SqliteCallStore, type SqliteCallStoreOptions } from './sqlite.js';
-export * from './types.js';
+export type {
+  Bucket,
+  CallBreakdown,
+  CallOverview,
+  CallQuery,
+  CallRecord,
+  CallStats,
+  CallStatus,
+  CallStore,
+  CallUpdate,
+  CallUpdateKind,
+  Channel,
+  DeleteResult,
+  Direction,
+  EndStatus,
+  FailureReason,
+  HangupBy,
+  KpiCounts,
+  ReadOptions,
+  SeriesRow,
+  SmsFailureReason,
+  SmsMatch,
+  SmsOutcome,
+  SmsRecord,
+  SmsStats,
+  SmsStatus,
+  SmsUpdate,
+} from './types.js';
+export {
+  CALL_CHANNELS,
+  CALL_DIRECTIONS,
+  CALL_STATUSES,
+  FAILURE_REASONS,
+  HANGUP_PARTIES,
+  SMS_FAILURE_REASONS,
+  SMS_OUTCOMES,
+  SMS_STATUSES,
+} from './types.js';
 export { checkCallUpdate, checkRange, checkSmsUpdate } from './validate.js';

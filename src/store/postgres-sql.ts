@@ -116,6 +116,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       'sms: the submissions a delivery report can still match (sms_pending), read instead of every day',
     sql: SMS_PENDING,
   },
+  {
+    version: 7,
+    description: 'store-wide facts (sidetone_meta): whether call and message ids are kept hashed',
+    // The ids themselves are rewritten in code, with the key (stored-ids.ts).
+    sql: 'CREATE TABLE sidetone_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
@@ -137,8 +143,9 @@ export const WRITES = {
  * report's time), from the pending submissions kept beside the partitions (`SMS_PENDING`).
  */
 export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms_pending
-  WHERE gateway = COALESCE($1::text, ${NO_GATEWAY}) AND reference = $2 AND sent_at <= $3
-  ORDER BY sent_at DESC, id DESC LIMIT 1`;
+  WHERE reference = $2 AND sent_at <= $3
+    AND ($1::text IS NULL OR gateway = $1::text OR gateway = ${NO_GATEWAY})
+  ORDER BY (gateway = COALESCE($1::text, ${NO_GATEWAY})) DESC, sent_at DESC, id DESC LIMIT 1`;
 
 /**
  * One batch of zombie cleanup ($1 now, $2 cutoff, $3 batch size). Rows are found by the primary

@@ -1,6 +1,8 @@
+import type { EventType } from '../events/types.js';
 import { CALL_METRICS } from './catalogue/calls.js';
 import { MEDIA_METRICS } from './catalogue/media.js';
 import { MESSAGING_METRICS } from './catalogue/messaging.js';
+import { MODEM_METRICS } from './catalogue/modem.js';
 import { PBX_SIM_METRICS } from './catalogue/pbx.js';
 import { SIP_METRICS } from './catalogue/sip.js';
 import { type ConfigList, type MetricSpec, PACK_NAMES, type PackName } from './catalogue/types.js';
@@ -14,6 +16,7 @@ export { BUCKETS, type ConfigList, type MetricSpec, PACK_NAMES, type PackName } 
  */
 export const CATALOGUE: readonly MetricSpec[] = [
   ...MESSAGING_METRICS,
+  ...MODEM_METRICS,
   ...CALL_METRICS,
   ...SIP_METRICS,
   ...MEDIA_METRICS,
@@ -76,7 +79,7 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
         .map(([k, v]) =>
           typeof v === 'string'
             ? `\`${k}\`: ${CONFIG_TEXT[v]}, else \`other\``
-            : `\`${k}\`: ${[...v.filter((x) => x !== 'other'), 'other'].map((x) => `\`${x}\``).join(', ')}`,
+            : `\`${k}\`: ${enumText([...v.filter((x) => x !== 'other'), 'other'])}`,
         )
         .join('<br>');
       const notes = [`${m.help}.`];
@@ -93,9 +96,25 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
     '## Self-metrics',
     '',
     `- \`${prefix}_event_subscriber_errors_total{type}\` (counter): event subscribers that threw, by event type; registered by \`new EventBus({ registry })\`. The event still reaches the other subscribers.`,
-    '- The registry adds its own (`sidetone_samples_dropped_total`, `sidetone_label_values_rejected_total`, ...): see the metrics module.',
+    `- The registry adds its own under the same prefix (\`${prefix}_samples_dropped_total\`, \`${prefix}_label_values_rejected_total\`, ...), as do the scrape route, health, build and push (\`${prefix}_scrape_duration_seconds\`, \`${prefix}_ready\`, \`${prefix}_build_info\`, \`${prefix}_uptime_seconds\`, \`${prefix}_events_unconsumed_total\`, ...): see the metrics module.`,
   );
   return `${out.join('\n')}\n`;
+}
+
+/** A label's values for the docs; a long list (the 3GPP band numbers) by its ends and its size. */
+function enumText(values: readonly string[]): string {
+  const code = (x: string) => `\`${x}\``;
+  if (values.length <= 40) return values.map(code).join(', ');
+  return `${values.slice(0, 3).map(code).join(', ')}, ... ${values.slice(-3).map(code).join(', ')} (${values.length} values)`;
+}
+
+/**
+ * The packs that turn events of `type` into metrics (the catalogue's source events): what must be
+ * on for the event to count.
+ * @example packsReading('voiceai.barge_in') // ['voiceai']
+ */
+export function packsReading(type: EventType): PackName[] {
+  return PACK_NAMES.filter((p) => CATALOGUE.some((m) => m.pack === p && m.events.includes(type)));
 }
 
 /** Packs that can be switched on and off (`source` is always on). */

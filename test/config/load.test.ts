@@ -27,7 +27,7 @@ function failure(fn: () => unknown): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('fills every default from nothing: loopback, open, packs off', () => {
+  it('fills every default from nothing: loopback, open, no pack set (serve runs them all)', () => {
     const c = loadConfig({ env: {} });
     expect(c.server).toMatchObject({ host: '127.0.0.1', port: 9464, max_concurrent_scrapes: 4 });
     expect(c.auth.scrape_tokens).toEqual([]);
@@ -39,7 +39,8 @@ describe('loadConfig', () => {
       source_silence_seconds: 0,
     });
     expect(c.metrics).toMatchObject({ path: '/metrics', prefix: 'sidetone' });
-    expect(Object.values(c.packs).every((v) => v === false)).toBe(true);
+    // Unset, not false: only an explicit false turns a pack off.
+    expect(c.packs).toEqual({});
     expect(c.labels.modems).toEqual(['modem0']);
     expect(c.store).toMatchObject({
       store_raw_numbers: false,
@@ -66,7 +67,7 @@ describe('loadConfig', () => {
     const a = loadConfig({ file: toml, env: {} });
     expect(a).toEqual(loadConfig({ file: json, env: {} }));
     expect(a.server.port).toBe(9100);
-    expect(a.packs).toMatchObject({ sms: true, modem: true, sip: false });
+    expect(a.packs).toEqual({ sms: true, modem: true });
   });
 
   it('precedence: defaults < file < environment < flags', () => {
@@ -241,5 +242,48 @@ describe('errors name the key, the value (masked when secret), the source and wh
     expect(e.message).toMatch(message);
     // A parse error never quotes the file, where a token may sit.
     expect(e.message).not.toContain(TOKEN);
+  });
+});
+
+describe('[push] identity', () => {
+  it('job, instance and external labels from a file, the environment or a flag', () => {
+    const toml = file(
+      'push.toml',
+      '[push]\njob = "gateways"\ninstance = "pi-kitchen"\n\n[push.external_labels]\nsite = "kitchen"\nregion = "eu"\n',
+    );
+    expect(loadConfig({ file: toml, env: {} }).push).toMatchObject({
+      job: 'gateways',
+      instance: 'pi-kitchen',
+      external_labels: { site: 'kitchen', region: 'eu' },
+    });
+    const env = loadConfig({ env: { SIDETONE_PUSH_EXTERNAL_LABELS: 'site=kitchen, region=eu' } });
+    expect(env.push.external_labels).toEqual({ site: 'kitchen', region: 'eu' });
+    // Unset: job `sidetone` and the host name are filled in where the pushers start.
+    expect(loadConfig({ env: {} }).push).toMatchObject({ external_labels: {} });
+    expect(loadConfig({ env: {} }).push.job).toBeUndefined();
+  });
+
+  it.each([
+    ['a label name that is not one', { '1site': 'x' }, 'push.external_labels.1site'],
+    ['job (it has its own key)', { job: 'x' }, 'push.external_labels.job'],
+    ['a reserved name', { __name__: 'x' }, 'push.external_labels.__name__'],
+    ['a phone number as a value', { site: '+44 7700 900123' }, 'push.external_labels.site'],
+    ['an IP address as a value', { site: '10.1.2.3' }, 'push.external_labels.site'],
+  ])('refuses %s', (_what, labels, path) => {
+    const e = failure(() =>
+      loadConfig({
+        file: file('bad-push.json', JSON.stringify({ push: { external_labels: labels } })),
+        env: {},
+      }),
+    ) as ConfigValidationError;
+    expect(e.issues.map((i) => i.path)).toEqual([path]);
+    // The personal data is named by kind, never echoed.
+    expect(e.message).not.toContain('7700');
+  });
+
+  it('refuses personal data as the instance', () => {
+    const e = failure(() => loadConfig({ env: { SIDETONE_PUSH_INSTANCE: 'pi-447700900123' } }));
+    expect(e.message).toMatch(/push\.instance.*looks like phone/s);
+    expect(e.message).not.toContain('447700900123');
   });
 });

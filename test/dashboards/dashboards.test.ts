@@ -110,4 +110,13 @@ describe('Grafana dashboards', () => {
       }
     }
   });
+
+  it('a prefix (metrics.prefix) renames every metric of every query and variable, and nothing else', () => {
+    const plain = Object.values(renderDashboards()).join('\n');
+    const prefixed = Object.values(renderDashboards(undefined, 'callstack')).join('\n');
+    expect(prefixed.match(/\bsidetone_\w+/g) ?? []).toEqual([]);
+    expect(prefixed).toContain('label_values(callstack_build_info, job)');
+    // Byte for byte the default dashboards with one name swapped for the other.
+    expect(prefixed).toBe(plain.replace(/\bsidetone_(?=[a-z])/g, 'callstack_'));
+  });
 });

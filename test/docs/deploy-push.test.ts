@@ -19,6 +19,9 @@ describe('docs/deploy.md: the Pi-behind-NAT recipe', () => {
       interval_seconds: 15,
       queue_max_bytes: 64 * 1024 * 1024,
       bearer_token_file: `${dir}/push.token`,
+      job: 'sidetone',
+      instance: 'pi-kitchen',
+      external_labels: { site: 'kitchen' },
     });
     expect(section).toContain('When the disk queue is full');
   });

@@ -128,3 +128,35 @@ describe('docs/events.md', () => {
     expect(md).toMatch(/\| `csq.rssi` \| integer 0..255 \| yes \|/);
   });
 });
+
+describe('a mistyped event type', () => {
+  const issues = (type: unknown) => {
+    const r = parseEvent({ type, callId: 'c1' });
+    return r.ok ? [] : r.issues;
+  };
+  it('is answered with the closest type, never the list of every type', () => {
+    expect(issues('call.startd')).toEqual([
+      { path: 'type', message: 'unknown event type: did you mean "call.started"?' },
+    ]);
+    expect(issues('Modem.Sigal')[0]?.message).toBe('unknown event type: did you mean "modem.signal"?');
+    expect(issues('sip.regisration')[0]?.message).toBe(
+      'unknown event type: did you mean "sip.registration"?',
+    );
+    // Too far from any type: the types of its family, else where the list is.
+    expect(issues('sms.delivered')[0]?.message).toBe(
+      'unknown event type: the sms events are sms.received, sms.sent, sms.send_failed, sms.delivery_report',
+    );
+    expect(issues('telemetry')[0]?.message).toMatch(
+      /^unknown event type: the \d+ types are listed in docs\/events.md/,
+    );
+    expect(issues(undefined)[0]?.message).toMatch(
+      /^expected the event type as a string, e.g. "call.started" \(missing\)/,
+    );
+    for (const t of ['call.startd', 'nope', 7]) {
+      const message = issues(t)[0]?.message ?? '';
+      expect(message.length).toBeLessThan(160);
+      // The sent value is not echoed (refusals reach the audit log).
+      if (typeof t === 'string') expect(message).not.toContain(t);
+    }
+  });
+});

@@ -7,11 +7,25 @@ import { freePort } from './prometheus.js';
 
 export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
 
+/** Alertmanager's flags for a config file, its data under `dir`, its API on 127.0.0.1:`port`. */
+export function alertmanagerArgs(config: string, dir: string, port: number): string[] {
+  return [
+    `--config.file=${config}`,
+    `--storage.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    // No gossip: a cluster port would be fixed and shared with other tests.
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ];
+}
+
 /** One alert as Alertmanager's webhook receiver posts it. */
 export interface WebhookAlert {
   status: 'firing' | 'resolved';
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** When the webhook received it, epoch ms (this test's clock, not a payload field). */
+  receivedAt: number;
 }
 
 /**
@@ -35,7 +49,9 @@ export async function startAlertmanager(): Promise<{
     });
     req.on('end', () => {
       raw.push(body);
-      alerts.push(...(JSON.parse(body) as { alerts: WebhookAlert[] }).alerts);
+      const receivedAt = Date.now();
+      for (const a of (JSON.parse(body) as { alerts: WebhookAlert[] }).alerts)
+        alerts.push({ ...a, receivedAt });
       res.end('ok');
     });
   });
@@ -61,15 +77,10 @@ export async function startAlertmanager(): Promise<{
   );
   const child: ChildProcess = spawn(
     ALERTMANAGER,
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // No gossip: a cluster port would be fixed and shared with other tests.
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    alertmanagerArgs(join(dir, 'alertmanager.yml'), dir, port),
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let stderr = '';
   child.stderr?.on('data', (d) => {

@@ -106,6 +106,18 @@ describe('definition-time validation', () => {
   });
 });
 
+describe('prefix', () => {
+  it("names the registry's own families, which other modules read from it", () => {
+    const r = new Registry({ prefix: 'callstack' });
+    expect(r.prefix).toBe('callstack');
+    const names = [...r.all()].map((m) => m.name);
+    expect(names.length).toBeGreaterThan(4);
+    expect(names.filter((n) => !n.startsWith('callstack_'))).toEqual([]);
+    expect(new Registry().prefix).toBe('sidetone');
+    expect(() => new Registry({ prefix: '9x' })).toThrow(DefinitionError);
+  });
+});
+
 describe('recording', () => {
   it('pre-bound handles and dynamic lookups update the same series', () => {
     const r = new Registry();

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { uncompress } from 'snappyjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,12 +64,26 @@ describe('push from config', () => {
     expect(bodies[0]?.auth).toBe('Bearer push-file-token-0123456789abcdef');
     const req = WriteRequestType.toObject(WriteRequestType.decode(uncompress(bodies[0]?.body as Buffer)), {
       longs: Number,
-    }) as { timeseries: Array<{ labels: Array<{ value: string }>; samples: Array<{ value: number }> }> };
-    expect(req.timeseries[0]?.labels[0]?.value).toBe('cfg_events_total');
-    expect(req.timeseries[0]?.samples[0]?.value).toBe(42);
+    }) as {
+      timeseries: Array<{
+        labels: Array<{ name: string; value: string }>;
+        samples: Array<{ value: number }>;
+      }>;
+    };
+    // Every series carries the identity a scrape would give it (defaults: sidetone, the host
+    // name), and `up` comes along as a scrape records it.
+    const series = req.timeseries.map((t) => [
+      Object.fromEntries(t.labels.map((l) => [l.name, l.value])),
+      t.samples[0]?.value,
+    ]);
+    expect(series).toEqual([
+      [{ __name__: 'cfg_events_total', job: 'sidetone', instance: hostname() }, 42],
+      [{ __name__: 'up', job: 'sidetone', instance: hostname() }, 1],
+    ]);
     // The OTLP export ran at shutdown at the latest.
     const metrics = otlp.requests.filter((r) => r.path === '/v1/metrics');
     expect(metrics.length).toBeGreaterThan(0);
     expect(metrics[0]?.raw).toContain('cfg_events');
+    expect(metrics[0]?.raw).toContain(hostname());
   }, 30_000);
 });

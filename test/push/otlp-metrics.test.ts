@@ -40,35 +40,43 @@ type Point = Record<string, unknown> & {
 const attrs = (p: Point) =>
   Object.fromEntries((p.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]]));
 
+/** Export `families` once to a receiver with these options; the `/v1/metrics` requests it got. */
+async function exportOnce(options: Omit<Parameters<typeof otlpMetrics>[0], 'source' | 'endpoint'>) {
+  const receiver = await otlpReceiver();
+  const m = otlpMetrics({
+    source: { collect: async () => {}, snapshot: () => families },
+    endpoint: receiver.url,
+    intervalMs: 60_000,
+    env: {},
+    ...options,
+  });
+  try {
+    await m?.flush();
+  } finally {
+    await m?.shutdown();
+    await receiver.close();
+  }
+  return receiver.requests.filter((r) => r.path === '/v1/metrics');
+}
+
+/** The first resource of a request and its attributes. */
+function firstResource(body: Record<string, unknown>) {
+  const rm = (body.resourceMetrics as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+  const attributes = Object.fromEntries(
+    ((rm.resource as { attributes: Point['attributes'] }).attributes ?? []).map((a) => [
+      a.key,
+      Object.values(a.value)[0],
+    ]),
+  );
+  return { rm, attributes };
+}
+
 describe('OTLP metrics bridge', () => {
   it('the registry snapshot arrives over OTLP/HTTP: cumulative monotonic sums, gauges, histograms with their bounds', async () => {
-    const receiver = await otlpReceiver();
-    const m = otlpMetrics({
-      source: { collect: async () => {}, snapshot: () => families },
-      endpoint: receiver.url,
-      serviceName: 'pi-gateway',
-      intervalMs: 60_000,
-      env: {},
-    });
-    try {
-      await m?.flush();
-    } finally {
-      await m?.shutdown();
-      await receiver.close();
-    }
-    const reqs = receiver.requests.filter((r) => r.path === '/v1/metrics');
+    const reqs = await exportOnce({ serviceName: 'pi-gateway' });
     expect(reqs.length).toBeGreaterThan(0);
     for (const r of reqs) expect(r.body.error).toBeUndefined();
-    const rm = (reqs[0]?.body.resourceMetrics as Array<Record<string, unknown>>)[0] as Record<
-      string,
-      unknown
-    >;
-    const resource = Object.fromEntries(
-      ((rm.resource as { attributes: Point['attributes'] }).attributes ?? []).map((a) => [
-        a.key,
-        Object.values(a.value)[0],
-      ]),
-    );
+    const { rm, attributes: resource } = firstResource(reqs[0]?.body as Record<string, unknown>);
     expect(resource['service.name']).toBe('pi-gateway');
     const metrics = (
       rm.scopeMetrics as Array<{ scope: { name: string }; metrics: Array<Record<string, unknown>> }>
@@ -81,6 +89,7 @@ describe('OTLP metrics bridge', () => {
       'modem_signal_dbm',
       'pdd_seconds',
       'sidetone_build_info',
+      'up',
     ]);
 
     const sum = byName.calls?.sum as {
@@ -106,5 +115,37 @@ describe('OTLP metrics bridge', () => {
     expect([hp.count, hp.sum]).toEqual(['6', 7.5]);
     const info = byName.sidetone_build_info?.gauge as { dataPoints: Point[] };
     expect(info.dataPoints.map((p) => [attrs(p), p.asDouble])).toEqual([[{ version: '0.1.0' }, 1]]);
+  }, 30_000);
+
+  // OpenTelemetry's "Prometheus and OpenMetrics Compatibility" spec (Resource Attributes): job is
+  // service.namespace/service.name (service.name alone without a namespace), instance is
+  // service.instance.id; a receiver that follows it gives pushed series the identity a scrape gives.
+  it('carries the identity: service.name and service.instance.id map to job and instance; external labels on every point', async () => {
+    const self = new Registry();
+    const [req] = await exportOnce({
+      serviceName: 'sidetone',
+      instance: 'pi-7',
+      externalLabels: { site: 'kitchen', direction: 'not-this' },
+      selfMetrics: self,
+    });
+    const { rm, attributes: resource } = firstResource(req?.body as Record<string, unknown>);
+    const ns = resource['service.namespace'];
+    const job = ns === undefined ? resource['service.name'] : `${ns}/${resource['service.name']}`;
+    expect({ job, instance: resource['service.instance.id'] }).toEqual({ job: 'sidetone', instance: 'pi-7' });
+    const metrics = (rm.scopeMetrics as Array<{ metrics: Array<Record<string, unknown>> }>).flatMap(
+      (s) => s.metrics,
+    );
+    const points = metrics.flatMap((x) =>
+      Object.values(x).flatMap((v) => ((v as { dataPoints?: Point[] })?.dataPoints ?? []) as Point[]),
+    );
+    expect(points.length).toBeGreaterThan(5);
+    for (const p of points) expect(attrs(p).site).toBe('kitchen');
+    // A point's own label wins over an external one of the same name.
+    const calls = metrics.find((x) => x.name === 'calls')?.sum as { dataPoints: Point[] };
+    expect(calls.dataPoints.map((p) => attrs(p).direction)).toEqual(['inbound', 'outbound']);
+    const up = metrics.find((x) => x.name === 'up')?.gauge as { dataPoints: Point[] };
+    expect(up.dataPoints.map((p) => p.asDouble)).toEqual([1]);
+    // The export's render time is where the self dashboard reads a scrape's.
+    expect(self.render()).toMatch(/^sidetone_scrape_duration_seconds_count\{format="otlp"\} [1-9]/m);
   }, 30_000);
 });

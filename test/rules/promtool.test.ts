@@ -59,6 +59,16 @@ describe('generated Prometheus rules', () => {
     expect(r.status).toBe(0);
   });
 
+  it('a prefix (metrics.prefix) renames every metric, self-metrics included, and the file still checks', () => {
+    const prefixed = renderRules({ prefix: 'callstack' });
+    expect(prefixed.match(/\bsidetone_\w+/g) ?? []).toEqual([]);
+    // The default file with one name swapped for the other, groups included; alert names stay.
+    expect(prefixed).toBe(renderRules().replace(/\bsidetone([_-])(?=[a-z])/g, 'callstack$1'));
+    writeFileSync(join(dir, 'callstack.yml'), prefixed);
+    const r = promtool(['check', 'rules', 'callstack.yml']);
+    expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
   it('every alert has a severity, summary, description and a runbook anchor', () => {
     const text = readFileSync(COMMITTED, 'utf8');
     for (const a of alertRules(ALERT_DEFAULTS)) {
@@ -66,8 +76,12 @@ describe('generated Prometheus rules', () => {
       expect(block).toMatch(/\n {10}severity: (critical|warning)\n/);
       expect(block).toMatch(/\n {10}summary: ".+"/);
       expect(block).toMatch(/\n {10}description: ".+"/);
-      expect(block).toContain(`runbook_url: "docs/runbook.md#${a.alert.toLowerCase()}"`);
+      expect(block).toContain(`runbook_url: "${ALERT_DEFAULTS.runbook_url}#${a.alert.toLowerCase()}"`);
     }
+    // Absolute: a relative link means nothing in a pager or a chat message.
+    expect(ALERT_DEFAULTS.runbook_url).toMatch(
+      /^https:\/\/unpkg\.com\/sidetone@\d+\.\d+\.\d+[^/]*\/docs\/runbook\.md$/,
+    );
   });
 
   it('every alert has a promtool case', () => {

@@ -149,11 +149,13 @@ describe('call traces over OTLP/HTTP', () => {
     expect(span.name).toBe('call');
     expect(span.traceId).toBe(APP_TRACE);
     expect(span.parentSpanId).toBe(APP_SPAN);
-    // PDD, setup and duration: one exemplar each, on the bucket that took the value, naming the span.
+    // PDD, setup, duration and the voice-AI first byte (every pack runs by default): one exemplar
+    // each, on the bucket that took the value, naming the span.
     expect(exemplars.map((l) => l.replace(/\{.*?\}/, '{…}').replace(/ [0-9.]+$/, ''))).toEqual([
       `sidetone_call_pdd_seconds_bucket{…} 1 # {trace_id="${APP_TRACE}",span_id="${span.spanId}"} 0.1`,
       `sidetone_call_setup_seconds_bucket{…} 1 # {trace_id="${APP_TRACE}",span_id="${span.spanId}"} 2`,
       `sidetone_call_duration_seconds_bucket{…} 1 # {trace_id="${APP_TRACE}",span_id="${span.spanId}"} 60`,
+      `sidetone_voiceai_first_byte_seconds_bucket{…} 1 # {trace_id="${APP_TRACE}",span_id="${span.spanId}"} 0.42`,
     ]);
     expect(span.kind).toBe(2); // SPAN_KIND_SERVER: the far end called us
     expect(span.startTimeUnixNano).toBe('1700000000000000000');
@@ -167,6 +169,7 @@ describe('call traces over OTLP/HTTP', () => {
       'sidetone.call.from_hash',
       'sidetone.call.from_masked',
       'sidetone.call.hangup_by',
+      'sidetone.call.id',
       'sidetone.call.outcome',
       'sidetone.call.q850_cause',
       'sidetone.call.reason',
@@ -188,6 +191,7 @@ describe('call traces over OTLP/HTTP', () => {
       'sidetone.call.from_masked': '+4477***0123',
     });
     expect(a['sidetone.call.from_hash']).toMatch(/^[0-9a-f]{16}$/);
+    expect(a['sidetone.call.id']).toMatch(/^cid:[0-9a-f]{24}$/);
     const names = (span.events as Array<{ name: string; timeUnixNano: string }>).map((e) => [
       e.name,
       e.timeUnixNano,

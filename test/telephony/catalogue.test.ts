@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { EventBus } from '../../src/events/bus.js';
 import { EVENT_TYPES } from '../../src/events/schemas.js';
 import type { SidetoneEvent } from '../../src/events/types.js';
+import { Registry } from '../../src/metrics/index.js';
 import type { MetricSpec } from '../../src/telephony/catalogue/types.js';
-import { CATALOGUE, metricName, PACK_NAMES, renderCatalogueMarkdown } from '../../src/telephony/catalogue.js';
+import {
+  CATALOGUE,
+  metricName,
+  PACK_NAMES,
+  packsReading,
+  renderCatalogueMarkdown,
+} from '../../src/telephony/catalogue.js';
+import { type InstrumentOptions, instrument } from '../../src/telephony/instrument.js';
 import { promtoolCheck, unexpectedLint } from '../helpers/promtool.js';
 import { FIXTURES, INVALID_FIXTURES } from './fixtures.js';
 import { expectNoPii, setup, T0 } from './helpers.js';
@@ -41,6 +50,22 @@ describe('metric catalogue', () => {
   it('every event type feeds at least one metric', () => {
     const fed = new Set(CATALOGUE.flatMap((m) => m.events));
     expect(EVENT_TYPES.filter((t) => !fed.has(t))).toEqual([]);
+  });
+
+  // packsReading (which names the flag that turns a pack on for an unconsumed event) reads the
+  // catalogue: it must be what the packs really subscribe to.
+  it('each pack listens to exactly the events its catalogue entries name', () => {
+    const listened = (packs: InstrumentOptions['packs']) => {
+      const bus = new EventBus();
+      instrument(bus, new Registry(), { packs });
+      return EVENT_TYPES.filter((t) => bus.listenerCount(t) > 0);
+    };
+    const always = listened({});
+    for (const pack of PACK_NAMES) {
+      const own = pack === 'source' ? always : listened({ [pack]: true }).filter((t) => !always.includes(t));
+      const catalogued = EVENT_TYPES.filter((t) => packsReading(t).includes(pack));
+      expect(own, pack).toEqual(catalogued);
+    }
   });
 
   it('the packs register exactly the catalogue, nothing more', () => {

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 
 export default defineCommand({
   description:
-    'Write the six Grafana dashboards (fleet overview, SIP and trunks, media quality, modem and SMS, voice AI, sidetone itself) as JSON files to DIR, thresholds from the [alerts] section. Import them in Grafana or point file provisioning at DIR (docs/deploy.md).',
+    'Write the six Grafana dashboards (fleet overview, SIP and trunks, media quality, modem and SMS, voice AI, sidetone itself) as JSON files to DIR, thresholds from the [alerts] section, metric names under metrics.prefix. Import them in Grafana or point file provisioning at DIR (docs/deploy.md).',
   usage: 'sidetone dashboards --out DIR [--config FILE]',
   flags: {
     out: {
@@ -16,7 +16,11 @@ export default defineCommand({
       arg: 'DIR',
       help: 'directory to write the dashboard JSON files to (created if missing)',
     },
-    config: { type: 'string', arg: 'FILE', help: 'configuration file with an [alerts] section' },
+    config: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'configuration file with an [alerts] section (and metrics.prefix, if not sidetone)',
+    },
   },
   examples: ['sidetone dashboards --out /var/lib/grafana/dashboards/sidetone'],
   async run({ flags }) {
@@ -26,7 +30,7 @@ export default defineCommand({
       env: configEnv(process.env),
     });
     mkdirSync(flags.out, { recursive: true });
-    for (const [file, json] of Object.entries(renderDashboards(config.alerts))) {
+    for (const [file, json] of Object.entries(renderDashboards(config.alerts, config.metrics.prefix))) {
       writeFileSync(join(flags.out, file), json);
       process.stdout.write(`${join(flags.out, file)}\n`);
     }

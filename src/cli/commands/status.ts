@@ -16,14 +16,24 @@ export interface StatusReport {
 
 /** Self-metrics an operator wants at a glance: data sidetone refused, capped or could not collect. */
 const SELF = [
-  'sidetone_series_overflow_total',
-  'sidetone_label_values_redacted_total',
-  'sidetone_samples_dropped_total',
-  'sidetone_collect_errors_total',
+  'series_overflow_total',
+  'label_values_redacted_total',
+  'samples_dropped_total',
+  'collect_errors_total',
 ];
+
+/**
+ * The server's metric prefix (`metrics.prefix`, `callstack` for Callstack users), read from its
+ * `<prefix>_build_info{version=...}`: a client cannot know the server's configuration.
+ */
+function exposedPrefix(text: string): string {
+  return /^([a-zA-Z_:][a-zA-Z0-9_:]*)_build_info\{[^}]*\bversion="/m.exec(text)?.[1] ?? 'sidetone';
+}
 
 /** Families (TYPE lines), series (sample lines) and the sum of each self-metric, from the exposition. */
 export function summariseExposition(text: string): StatusReport['metrics'] {
+  const prefix = exposedPrefix(text);
+  const self = SELF.map((n) => `${prefix}_${n}`);
   let families = 0;
   let series = 0;
   const selfMetrics: Record<string, number> = {};
@@ -32,10 +42,10 @@ export function summariseExposition(text: string): StatusReport['metrics'] {
     if (line === '' || line.startsWith('#')) continue;
     series++;
     const name = line.slice(0, line.search(/[{ ]/));
-    if (SELF.includes(name))
+    if (self.includes(name))
       selfMetrics[name] = (selfMetrics[name] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
   }
-  for (const n of SELF) selfMetrics[n] ??= 0;
+  for (const n of self) selfMetrics[n] ??= 0;
   return { families, series, selfMetrics };
 }
 
@@ -57,7 +67,7 @@ function render(r: StatusReport, style: Style): string {
         ],
         ['metrics', `${fmtNumber(r.metrics.series)} series in ${fmtNumber(r.metrics.families)} families`],
         ...Object.entries(r.metrics.selfMetrics).map(
-          ([n, v]) => [n.replace(/^sidetone_/, ''), fmtNumber(v)] as [string, string],
+          ([n, v]) => [SELF.find((s) => n.endsWith(`_${s}`)) ?? n, fmtNumber(v)] as [string, string],
         ),
       ],
       style,

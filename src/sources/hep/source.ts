@@ -1,15 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket as UdpSocket } from 'node:dgram';
 import { ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/bus.js';
-import type { CounterSeries, Registry } from '../../metrics/index.js';
+import type { CounterSeries, Gauge, Registry } from '../../metrics/index.js';
 import { STORE_LIMITS } from '../../store/limits.js';
-import { decodeHep, HepFramer } from './decode.js';
+import { decodeHep } from './decode.js';
 import { binaryRtcp, jsonRtcp, type MediaReport, vqRtcpXr } from './rtcp.js';
+import { hepSelfMetrics } from './self-metrics.js';
 import { parseSip } from './sip.js';
+import { type HepTcpCloseReason, HepTcpListener } from './tcp.js';
 import { HepTracker } from './tracker.js';
 import { compileTrunks, type TrunkRule } from './trunks.js';
+import { bindHepUdp, type UdpKernelStats } from './udp.js';
 
 /** What became of a packet: the `result` label of `<prefix>_hep_packets_total`. */
 export const HEP_RESULTS = [
@@ -36,9 +38,23 @@ export interface HepSourceOptions {
   maxCalls?: number;
   /** Capture password (HEP chunk 14): when set, packets without it are dropped as `unauthorized`. */
   password?: string | undefined;
+  /** HEP/TCP connections open at once; a new one past it closes the idlest. Default 256. */
+  tcpMaxConnections?: number;
+  /** A HEP/TCP connection silent this long is closed. Default 600 000 ms (10 min). */
+  tcpIdleTimeoutMs?: number;
+  /**
+   * SO_RCVBUF asked for each UDP listener, bytes. Default 4 MiB. Linux caps it at
+   * `net.core.rmem_max` (212 992 bytes on a stock kernel) and reports twice the value it keeps.
+   */
+  udpReceiveBufferBytes?: number;
   /** Told when a listener fails after start (the error, never packet content). */
   onError?: (error: Error) => void;
+  /** Told when the kernel granted a smaller UDP receive buffer than asked. */
+  onWarn?: (message: string, detail: Record<string, unknown>) => void;
 }
+
+/** Default SO_RCVBUF: a PBX restart re-registering every phone is a burst the default 208 KiB drops. */
+export const HEP_UDP_RECEIVE_BUFFER = 4 << 20;
 
 /** One bound listener, for logs and tests. */
 export interface HepListener {
@@ -78,8 +94,12 @@ export class HepSource {
   private readonly dupes: CounterSeries | undefined;
   private lastDupes = 0;
   private readonly udp: UdpSocket[] = [];
-  private readonly tcp: Server[] = [];
-  private readonly sockets = new Set<Socket>();
+  /** The kernel's counters of each UDP listener (Linux). */
+  readonly udpStats: Array<() => Promise<UdpKernelStats | undefined>> = [];
+  private readonly tcp: HepTcpListener[] = [];
+  private readonly tcpClosed: Record<HepTcpCloseReason, CounterSeries> | undefined;
+  private readonly rcvbuf: Gauge<never> | undefined;
+  private smallestBuffer = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
   /** Packets by result since start (also on /metrics when a registry was given). */
   readonly counts: Record<HepResultLabel, number> = {
@@ -122,6 +142,14 @@ export class HepSource {
         help: 'Captured SIP messages that repeated a transaction already counted (retransmissions, other proxy legs)',
       })
       .labels({});
+    const self = options.registry && hepSelfMetrics(options.registry, prefix, this);
+    this.tcpClosed = self?.tcpClosed;
+    this.rcvbuf = self?.receiveBuffer;
+  }
+
+  /** HEP/TCP connections open now. */
+  get tcpConnections(): number {
+    return this.tcp.reduce((n, l) => n + l.size, 0);
   }
 
   private count(result: HepResultLabel): void {
@@ -144,8 +172,9 @@ export class HepSource {
       this.count('unauthorized');
       return;
     }
-    // A capture time before 2000 is an agent without a clock: use the time of receipt.
-    const ts = p.ts >= STORE_LIMITS.tsMin ? p.ts : now;
+    // A capture time before 2000 is an agent without a clock, one past 2100 a broken one: use the
+    // time of receipt (the events' window, STORE_LIMITS).
+    const ts = p.ts >= STORE_LIMITS.tsMin && p.ts <= STORE_LIMITS.tsMax ? p.ts : now;
     if (p.type === 1) {
       const msg = parseSip(p.payload);
       if (msg === undefined) {
@@ -224,52 +253,42 @@ export class HepSource {
     return out;
   }
 
-  private bindUdp(host: string, port: number): Promise<HepListener> {
-    // A capture burst (a PBX restart re-registering every phone) must not overflow the default
-    // socket buffer; the kernel caps this at net.core.rmem_max.
-    const sock = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 << 20 });
-    this.udp.push(sock);
-    return new Promise((resolve, reject) => {
-      sock.once('error', reject);
-      sock.bind(port, host, () => {
-        sock.off('error', reject);
-        sock.on('error', (err) => this.options.onError?.(err));
-        sock.on('message', (msg) => this.handle(msg));
-        resolve({ protocol: 'udp', host, port: sock.address().port });
-      });
-    });
+  private async bindUdp(host: string, port: number): Promise<HepListener> {
+    const asked = this.options.udpReceiveBufferBytes ?? HEP_UDP_RECEIVE_BUFFER;
+    const u = await bindHepUdp(
+      host,
+      port,
+      asked,
+      (msg) => this.handle(msg),
+      (err) => this.options.onError?.(err),
+    );
+    this.udp.push(u.socket);
+    if (u.stats !== undefined) this.udpStats.push(u.stats);
+    // The smallest buffer of all UDP listeners is the one that overflows first.
+    this.smallestBuffer = Math.min(this.smallestBuffer, u.granted);
+    this.rcvbuf?.set(this.smallestBuffer);
+    if (u.cappedAt !== undefined) {
+      this.options.onWarn?.(
+        'HEP UDP receive buffer capped by the kernel: raise net.core.rmem_max (sysctl -w net.core.rmem_max=N) to absorb capture bursts',
+        { asked, granted: u.granted / 2, rmem_max: u.cappedAt },
+      );
+    }
+    return { protocol: 'udp', host, port: u.port };
   }
 
-  private bindTcp(host: string, port: number): Promise<HepListener> {
-    const server = createServer((socket) => {
-      this.sockets.add(socket);
-      const framer = new HepFramer((pkt) => this.handle(pkt));
-      socket.on('data', (chunk) => {
-        if (!framer.push(chunk)) {
-          // Not HEP: the stream cannot be resynchronised, so it is dropped whole.
-          this.count('malformed_hep');
-          socket.destroy();
-        }
-      });
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => this.sockets.delete(socket));
+  private async bindTcp(host: string, port: number): Promise<HepListener> {
+    const listener = new HepTcpListener({
+      maxConnections: this.options.tcpMaxConnections ?? 256,
+      idleTimeoutMs: this.options.tcpIdleTimeoutMs ?? 600_000,
+      onPacket: (pkt) => this.handle(pkt),
+      onClose: (reason) => {
+        if (reason === 'not_hep') this.count('malformed_hep');
+        this.tcpClosed?.[reason].inc();
+      },
     });
-    // Capture agents keep one long-lived connection each; a cap keeps a flood from exhausting fds.
-    server.maxConnections = 256;
-    this.tcp.push(server);
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        server.on('error', (err) => this.options.onError?.(err));
-        const addr = server.address();
-        resolve({
-          protocol: 'tcp',
-          host,
-          port: typeof addr === 'object' && addr !== null ? addr.port : port,
-        });
-      });
-    });
+    this.tcp.push(listener);
+    const bound = await listener.listen(host, port, (err) => this.options.onError?.(err));
+    return { protocol: 'tcp', host, port: bound };
   }
 
   /** Stop listening. Idempotent. */
@@ -285,7 +304,7 @@ export class HepSource {
         }
       });
     }
-    for (const s of this.sockets) s.destroy();
-    for (const srv of this.tcp.splice(0)) await new Promise<void>((r) => srv.close(() => r()));
+    this.udpStats.length = 0;
+    for (const l of this.tcp.splice(0)) await l.close();
   }
 }

@@ -1,6 +1,7 @@
 import type { EventBus } from '../../events/bus.js';
 import { type Direction, SIP_TRANSPORTS } from '../../events/vocab.js';
-import { DeadlineQueue } from './deadlines.js';
+import { branchHash, CallState, own, transactionKey } from './call-state.js';
+import { WakeHeap } from './deadlines.js';
 import type { SipMessage } from './sip.js';
 import type { Trunks } from './trunks.js';
 
@@ -25,7 +26,7 @@ export interface HepTrackerOptions {
   trunks?: Trunks | undefined;
   /** Timer B and F: 64*T1 = 32 s by default (RFC 3261 17.1.1.2). */
   timerBMs?: number;
-  /** Most calls/transactions tracked at once (the oldest goes first). */
+  /** Most calls/transactions tracked at once (the oldest goes first, counted as `calls` overflow). */
   maxCalls?: number;
   /** How long an ended call is remembered to absorb retransmissions and late legs. */
   lingerMs?: number;
@@ -35,48 +36,11 @@ export interface HepTrackerOptions {
   source?: string;
 }
 
-interface Leg {
-  method: string;
-  invite: boolean;
-  heard: boolean;
-}
+/** The tracker's fixed capacities: the `limit` label of `<prefix>_hep_tracker_overflow_total`. */
+export const HEP_TRACKER_LIMITS = ['calls', 'legs', 'refreshes'] as const;
+export type HepTrackerLimit = (typeof HEP_TRACKER_LIMITS)[number];
 
-interface CallState {
-  callId: string;
-  /** True for an INVITE dialog; false for REGISTER, OPTIONS, MESSAGE... */
-  call: boolean;
-  direction: Direction;
-  fromTag: string;
-  inviteCseq: number;
-  /** Any response on any leg to the initial INVITE. */
-  heard: boolean;
-  ringing: boolean;
-  answered: boolean;
-  ended: boolean;
-  cancelled: boolean;
-  /** 401/407 to the INVITE, waiting for the authenticated retry (same Call-ID, higher CSeq). */
-  challenge: number;
-  timedOut: boolean;
-  held: boolean;
-  seen: Set<string>;
-  legs: Map<string, Leg>;
-  /** Audio codec from the SDP (offer, then answer), for RTCP reports that do not name one. */
-  codec: string | undefined;
-  /** CSeq numbers of in-dialog requests that carry Session-Expires (RFC 4028 refreshes). */
-  refreshes: Set<number>;
-  lastSeen: number;
-  /** Our clock when the first message arrived (Map order follows it). */
-  opened: number;
-}
-
-interface Timer {
-  call: CallState;
-  branch: string;
-}
-
-const MAX_SEEN = 512;
 const TRANSPORTS: ReadonlySet<string> = new Set(SIP_TRANSPORTS);
-const MAX_LEGS = 64;
 
 function dialogId(s: CallState, toTag: string): string {
   return `${s.callId};${s.fromTag};${toTag}`.slice(0, 512);
@@ -111,8 +75,8 @@ function holdState(msg: SipMessage): 'held' | 'active' | undefined {
  */
 export class HepTracker {
   private readonly calls = new Map<string, CallState>();
-  private readonly timers = new DeadlineQueue<Timer>();
-  private readonly linger = new DeadlineQueue<CallState>();
+  /** Each call's next deadline (timer B/F, challenge, linger): one entry per call at most. */
+  private readonly heap = new WakeHeap<CallState>();
   private readonly timerB: number;
   private readonly maxCalls: number;
   private readonly lingerMs: number;
@@ -121,6 +85,12 @@ export class HepTracker {
   private readonly source: string;
   /** Messages that repeated a transaction already reported (retransmissions, other legs). */
   duplicates = 0;
+  /**
+   * Times a fixed capacity was full: `calls` an open call forgotten early at `maxCalls`; `legs` a
+   * Via branch not timed because 32 of its call's legs were still running; `refreshes` a refresh
+   * forgotten because 4 of its call's refreshes were waiting for an answer.
+   */
+  readonly overflow: Record<HepTrackerLimit, number> = { calls: 0, legs: 0, refreshes: 0 };
 
   constructor(
     private readonly bus: EventBus,
@@ -160,98 +130,89 @@ export class HepTracker {
     if (s.call) {
       // The answer's codec wins over the offer's first choice.
       const codec = msg.code >= 200 || s.codec === undefined ? sdpCodec(msg) : undefined;
-      if (codec !== undefined) s.codec = codec;
+      if (codec !== undefined && codec !== s.codec) s.codec = own(codec);
     }
     if (msg.code === 0) this.request(s, msg, ts, meta.now);
     else this.response(s, msg, ts);
   }
 
-  /** Fire due timers (B/F) and forget calls whose linger is over. Call a few times a second. */
+  /** Fire due timers (B/F, challenges) and forget calls whose linger is over. Call a few times a second. */
   tick(now: number): void {
-    this.timers.drain(now, (t) => this.expire(t.call, t.branch, now));
-    this.linger.drain(now, (call) => {
-      if (this.calls.get(call.callId) === call) this.calls.delete(call.callId);
-    });
+    this.heap.drain(now, (s) => this.wake(s, now));
     // Insertion order is opening order: only the oldest entries can be too old.
-    for (const [id, s] of this.calls) {
+    for (const s of this.calls.values()) {
       if (now - s.opened <= this.maxAgeMs) break;
-      this.calls.delete(id);
+      this.forget(s);
     }
   }
 
   private open(msg: SipMessage, srcIp: string, dstIp: string, ts: number, now: number): CallState {
     if (this.calls.size >= this.maxCalls) {
       // Oldest first (Map keeps insertion order); an evicted open call simply stops being tracked.
-      for (const id of this.calls.keys()) {
-        this.calls.delete(id);
+      for (const oldest of this.calls.values()) {
+        this.forget(oldest);
+        this.overflow.calls++;
         break;
       }
     }
     const match = this.trunks?.match(msg, srcIp, dstIp);
     const isCall = msg.method === 'INVITE' && msg.toTag === '';
-    const s: CallState = {
-      callId: msg.callId,
-      call: isCall,
-      direction: match?.toTrunk === true ? 'outbound' : 'inbound',
-      fromTag: msg.fromTag,
-      inviteCseq: isCall ? msg.cseq : -1,
-      heard: false,
-      ringing: false,
-      answered: false,
-      ended: false,
-      cancelled: false,
-      challenge: 0,
-      codec: undefined,
-      timedOut: false,
-      held: false,
-      seen: new Set(),
-      legs: new Map(),
-      refreshes: new Set(),
-      lastSeen: now,
-      opened: now,
-    };
-    this.calls.set(msg.callId, s);
+    const direction = match?.toTrunk === true ? 'outbound' : 'inbound';
+    const s = new CallState(msg.callId, msg.fromTag, isCall, direction, isCall ? msg.cseq : -1, now);
+    this.calls.set(s.callId, s);
     if (isCall) {
       this.bus.emit({
         type: 'call.started',
         ts,
         source: this.source,
-        callId: msg.callId,
+        callId: s.callId,
         direction: s.direction,
         channel: 'sip',
         ...(TRANSPORTS.has(msg.transport) && {
           transport: msg.transport as (typeof SIP_TRANSPORTS)[number],
         }),
         ...(match !== undefined && { trunk: match.trunk }),
-        ...(msg.fromUser !== '' && { from: msg.fromUser }),
-        ...(msg.toUser !== '' && { to: msg.toUser }),
+        // Copies: the sinks may hold the event, and must not hold the packet with it.
+        ...(msg.fromUser !== '' && { from: own(msg.fromUser) }),
+        ...(msg.toUser !== '' && { to: own(msg.toUser) }),
       });
     }
     return s;
   }
 
+  private forget(s: CallState): void {
+    if (this.calls.get(s.callId) === s) this.calls.delete(s.callId);
+    this.heap.remove(s);
+  }
+
+  /** Wake `s` at `at` unless it already wakes earlier (a wake with nothing due is harmless). */
+  private schedule(s: CallState, at: number): void {
+    if (s.heapAt < 0 || at < s.wake) this.heap.set(s, at);
+  }
+
   /** Direction of a message in this call: a request from the callee runs the other way. */
   private dir(s: CallState, msg: SipMessage): Direction {
-    if (msg.fromTag === s.fromTag || msg.fromTag === '') return s.direction;
+    if (msg.fromTag === '' || s.fromCaller(msg.fromTag)) return s.direction;
     return s.direction === 'inbound' ? 'outbound' : 'inbound';
   }
 
-  private once(s: CallState, key: string): boolean {
-    if (s.seen.has(key)) {
-      this.duplicates++;
-      return false;
-    }
-    if (s.seen.size < MAX_SEEN) s.seen.add(key);
-    return true;
+  private once(s: CallState, msg: SipMessage): boolean {
+    if (s.firstSeen(transactionKey(msg.cseq, msg.method, msg.code))) return true;
+    this.duplicates++;
+    return false;
   }
 
   private request(s: CallState, msg: SipMessage, ts: number, now: number): void {
     // Legs for timers B/F: one per Via branch; ACK has no response and so no timer.
-    if (msg.method !== 'ACK' && msg.branch !== '' && !s.legs.has(msg.branch) && s.legs.size < MAX_LEGS) {
-      s.legs.set(msg.branch, { method: msg.method, invite: msg.method === 'INVITE', heard: false });
-      this.timers.push(now + this.timerB, { call: s, branch: msg.branch });
+    if (msg.method !== 'ACK' && msg.branch !== '') {
+      const hash = branchHash(msg.branch);
+      if (s.leg(hash) === undefined) {
+        const due = now + this.timerB;
+        if (s.addLeg(hash, msg.method, due)) this.schedule(s, due);
+        else this.overflow.legs++;
+      }
     }
-    if (!this.once(s, `${msg.cseq} ${msg.method}`)) return;
+    if (!this.once(s, msg)) return;
     const direction = this.dir(s, msg);
     this.bus.emit({
       type: 'sip.request',
@@ -274,7 +235,7 @@ export class HepTracker {
           ts,
           source: this.source,
           callId: s.callId,
-          hangupBy: msg.fromTag === s.fromTag ? 'caller' : 'callee',
+          hangupBy: s.fromCaller(msg.fromTag) ? 'caller' : 'callee',
           ...(msg.q850 >= 0 && { q850: msg.q850 }),
         });
         this.bus.emit({
@@ -292,10 +253,11 @@ export class HepTracker {
           // The same attempt, now with credentials (RFC 3261 22.2): not a new call, not a refresh.
           s.inviteCseq = msg.cseq;
           s.challenge = 0;
+          s.challengeDue = -1;
           return;
         }
         // In-dialog: a refresh when it carries Session-Expires, a hold change when SDP says so.
-        if (msg.sessionExpires) s.refreshes.add(msg.cseq);
+        if (msg.sessionExpires && !s.addRefresh(msg.cseq)) this.overflow.refreshes++;
         const hold = holdState(msg);
         if (s.answered && !s.ended && hold !== undefined && (hold === 'held') !== s.held) {
           s.held = hold === 'held';
@@ -314,9 +276,11 @@ export class HepTracker {
   }
 
   private response(s: CallState, msg: SipMessage, ts: number): void {
-    const leg = s.legs.get(msg.branch);
-    if (leg !== undefined) leg.heard = true;
-    if (!this.once(s, `${msg.cseq} ${msg.method} ${msg.code}`)) return;
+    if (msg.branch !== '') {
+      const leg = s.leg(branchHash(msg.branch));
+      if (leg !== undefined) leg.done = true;
+    }
+    if (!this.once(s, msg)) return;
     const direction = this.dir(s, msg);
     this.bus.emit({
       type: 'sip.response',
@@ -335,8 +299,7 @@ export class HepTracker {
       if (final) this.retire(s, s.lastSeen);
       return;
     }
-    if (s.refreshes.has(msg.cseq) && final) {
-      s.refreshes.delete(msg.cseq);
+    if (final && s.takeRefresh(msg.cseq)) {
       this.bus.emit({
         type: 'sip.session_refresh',
         ts,
@@ -381,7 +344,8 @@ export class HepTracker {
         direction: s.direction,
         result: 'challenge',
       });
-      this.timers.push(s.lastSeen + this.timerB, { call: s, branch: '' });
+      s.challengeDue = s.lastSeen + this.timerB;
+      this.schedule(s, s.challengeDue);
     } else if (msg.code >= 300 && !s.answered) {
       s.ended = true;
       this.bus.emit({
@@ -399,9 +363,17 @@ export class HepTracker {
     }
   }
 
-  /** A leg's timer B/F fired: a timeout if the leg never heard a response. */
-  private expire(s: CallState, branch: string, now: number): void {
-    if (branch === '') {
+  /** A call's earliest deadline came: fire its due timers, then forget it or wait for the next. */
+  private wake(s: CallState, now: number): void {
+    if (s.legs !== undefined) {
+      for (const leg of s.legs) {
+        if (leg.done || leg.due > now) continue;
+        leg.done = true; // fire once
+        this.timeout(s, leg.method, leg.invite, now);
+      }
+    }
+    if (s.challengeDue >= 0 && s.challengeDue <= now) {
+      s.challengeDue = -1;
       // A challenge nobody answered: the attempt ended with it.
       if (s.challenge !== 0 && !s.ended) {
         s.ended = true;
@@ -415,20 +387,27 @@ export class HepTracker {
         });
         this.retire(s, now);
       }
+    }
+    // An ended call stays while a leg's timer runs, so that leg can still time out.
+    if (s.lingerUntil >= 0 && s.lingerUntil <= now && !s.pending) {
+      this.forget(s);
       return;
     }
-    const leg = s.legs.get(branch);
-    if (leg === undefined || leg.heard) return;
-    leg.heard = true; // fire once
+    const next = s.nextWake(now);
+    if (next !== Number.POSITIVE_INFINITY) this.heap.set(s, next);
+  }
+
+  /** A leg's timer B/F fired with no response on it. */
+  private timeout(s: CallState, method: string, invite: boolean, now: number): void {
     this.bus.emit({
       type: 'sip.transaction_timeout',
       ts: now,
       source: this.source,
-      method: leg.method,
-      timer: leg.invite ? 'B' : 'F',
+      method,
+      timer: invite ? 'B' : 'F',
       callId: s.callId,
     });
-    if (!leg.invite) {
+    if (!invite) {
       if (!s.call) this.retire(s, now);
       return;
     }
@@ -441,7 +420,10 @@ export class HepTracker {
     }
   }
 
+  /** Remember an ended call for the linger (the first end counts), then forget it. */
   private retire(s: CallState, now: number): void {
-    this.linger.push(now + this.lingerMs, s);
+    if (s.lingerUntil >= 0) return;
+    s.lingerUntil = now + this.lingerMs;
+    this.schedule(s, s.lingerUntil);
   }
 }

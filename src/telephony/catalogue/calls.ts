@@ -168,6 +168,6 @@ export const CALL_METRICS: readonly MetricSpec[] = [
     type: 'counter',
     help: 'Unanswered calls on a trunk by final response class, or timeout (487 caller cancel excluded)',
     labels: { trunk: 'trunks', class: TRUNK_FAILURE_CLASSES },
-    events: ['call.started', 'call.ended'],
+    events: ['call.started', 'call.answered', 'call.ended'],
   },
 ];

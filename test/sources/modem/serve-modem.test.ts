@@ -53,4 +53,54 @@ describe('sidetone serve --modem', () => {
       await exited;
     }
   }, 30_000);
+
+  // RING and +CLCC are calls: `--modem` alone, as the Pi operator runs it, must count them.
+  it('counts a ring and its call states with no pack flag', async () => {
+    const link = join(dir, 'modem-ring');
+    const clcc = '+CLCC: 1,1,4,0,0,"+447700900123",145';
+    const replies = { 'AT+CSQ': ['+CSQ: 20,99'], 'AT+CREG?': ['+CREG: 2,1'], 'AT+CLCC': [clcc] };
+    // A modem repeats RING every few seconds until the call is answered (whenever the source has
+    // opened the port, it sees some), then the call turns active.
+    const script = [
+      ...[1, 2.5, 4, 5.5, 7, 8.5].map((at) => ({ at, send: 'RING' })),
+      { at: 10, send: '+CLCC: 1,1,0,0,0,"+447700900123",145' },
+    ];
+    writeFileSync(join(dir, 'ring.json'), JSON.stringify({ link, replies, script, duration: 25 }));
+    const ring = spawn('python3', [FAKE, join(dir, 'ring.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((r) => ring.stdout?.once('data', () => r()));
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const { child, exited } = await startCli(
+        ['serve', '--port', String(port), '--db', join(dir, 'ring.db'), '--modem', link],
+        url,
+        // Full mode, as `auto` picks it for a real modem, whose port no process holds: here the
+        // emulator holds the pty's other end, which `auto` takes for an SMS daemon (shared mode,
+        // where calls are the owner's and RING is not read).
+        { SIDETONE_STORE_HASH_KEY: 'k'.repeat(32), SIDETONE_MODEM_MODE: 'full' },
+      );
+      try {
+        const states = () =>
+          fetch(`${url}/metrics`)
+            .then((r) => r.text())
+            .then((t) => [...t.matchAll(/^sidetone_call_gsm_state_changes_total\{([^}]*)\} (\d+)$/gm)]);
+        let found: RegExpMatchArray[] = [];
+        for (let i = 0; i < 200; i++) {
+          found = (await states()).filter((m) => Number(m[2]) > 0);
+          if (found.length >= 2) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        // Incoming (stat 4) from the RING's AT+CLCC, then active (stat 0): two state changes.
+        expect(found.map((m) => m[1])).toEqual(
+          expect.arrayContaining([expect.stringContaining('incoming'), expect.stringContaining('active')]),
+        );
+        expect(await fetch(`${url}/metrics`).then((r) => r.text())).not.toContain('447700900123');
+      } finally {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    } finally {
+      ring.kill('SIGKILL');
+    }
+  }, 30_000);
 });

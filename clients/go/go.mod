@@ -1,0 +1,3 @@
+module sidetone/clients/go
+
+go 1.19

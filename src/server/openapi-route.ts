@@ -1,0 +1,40 @@
+import type { App } from '../http/app.js';
+import { bytesResponse } from '../http/respond.js';
+import type { RouteDoc } from '../http/route-doc.js';
+import { openApiDocument } from '../openapi/document.js';
+import { sidetoneVersion } from '../runtime/version.js';
+
+const DOC: RouteDoc = {
+  tag: 'docs',
+  summary: 'This API as an OpenAPI 3.1 document',
+  description: 'Every route this server answers, as configured, with the event schemas as components.',
+  responses: {
+    200: {
+      description: 'The document',
+      content: { 'application/json': { type: 'object', description: 'An OpenAPI 3.1 document' } },
+    },
+  },
+};
+
+/**
+ * Serve `GET /openapi.json`: the app's own routes (with the auth of read routes). Built on the
+ * first request, when every route is registered, then served from the same bytes.
+ * @example mountOpenApi(app); // after the other routes
+ */
+export function mountOpenApi(app: App): void {
+  let bytes: Buffer | undefined;
+  app.route(
+    'GET',
+    '/openapi.json',
+    () => {
+      bytes ??= Buffer.from(
+        `${JSON.stringify(openApiDocument(app.routes(), { version: sidetoneVersion() }), null, 2)}\n`,
+      );
+      return bytesResponse(bytes, {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' },
+      });
+    },
+    { auth: 'scrape', doc: DOC },
+  );
+}

@@ -1,0 +1,165 @@
+/**
+ * A fleet that pushes (the documented setup for Pis behind NAT): two `sidetone demo` sidecars
+ * remote-write to one real receiver, VictoriaMetrics and Prometheus's own. Nothing is scraped.
+ * Each keeps its own series (job and instance on every one, the operator's external labels on its
+ * own), every shipped dashboard query returns data for each instance when the dashboard's
+ * `$instance` variable selects it, and, in Prometheus, the shipped rule file (byte for byte)
+ * records KPIs per instance and does not find the job absent.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dashboardQueries } from '../../src/dashboards/index.js';
+import { asGrafanaSends } from '../helpers/grafana.js';
+import { freePort, startPrometheus } from '../helpers/prometheus.js';
+import { startReceiver } from '../helpers/receivers.js';
+import { startCli } from '../helpers/spawn.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sidetone-push-fleet-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const RULES = readFileSync(new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url), 'utf8');
+
+type Vector = Array<{ metric: Record<string, string>; value: [number, string] }>;
+
+interface Target {
+  base: string;
+  query(expr: string): Promise<Vector>;
+  close(): Promise<void>;
+}
+
+async function receiver(kind: 'victoria-metrics' | 'prometheus'): Promise<Target> {
+  if (kind === 'prometheus') {
+    // Prometheus's receiver with the shipped rules loaded: they run on pushed samples as on scraped.
+    const p = await startPrometheus([], { rules: RULES }, ['--web.enable-remote-write-receiver']);
+    return { base: p.url, query: (e) => p.query(e) as Promise<Vector>, close: () => p.stop() };
+  }
+  const vm = await startReceiver('victoria-metrics');
+  const base = vm.writeUrl.replace('/api/v1/write', '');
+  return {
+    base,
+    async query(expr) {
+      const body = (await fetch(`${base}/api/v1/query?query=${encodeURIComponent(expr)}`).then((r) =>
+        r.json(),
+      )) as { status: string; error?: string; data: { result: Vector } };
+      if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
+      return body.data.result;
+    },
+    close: () => vm.close(),
+  };
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function partition<T>(xs: readonly T[], f: (x: T) => boolean): [T[], T[]] {
+  return [xs.filter(f), xs.filter((x) => !f(x))];
+}
+
+describe.each(['victoria-metrics', 'prometheus'] as const)('a pushing fleet into %s', (kind) => {
+  it('two sidecars keep separate series, and every dashboard query returns each of them', async () => {
+    const target = await receiver(kind);
+    // The first sidecar takes the defaults (job sidetone, instance = host name); the second is
+    // named by the operator and carries an external label.
+    const fleet = [
+      { instance: hostname(), env: {} as Record<string, string> },
+      {
+        instance: 'pi-2',
+        env: { SIDETONE_PUSH_INSTANCE: 'pi-2', SIDETONE_PUSH_EXTERNAL_LABELS: 'site=kitchen' },
+      },
+    ];
+    const procs: Array<Awaited<ReturnType<typeof startCli>> & { url: string }> = [];
+    try {
+      for (const [i, f] of fleet.entries()) {
+        const port = await freePort();
+        const url = `http://127.0.0.1:${port}`;
+        const args = ['demo', '--port', String(port), '--db', join(dir, `${kind}-${i}.db`)];
+        args.push('--rate', '5', '--scenario', 'leaky-app', '--remote-write', `${target.base}/api/v1/write`);
+        procs.push({
+          ...(await startCli(args, url, { SIDETONE_PUSH_INTERVAL_SECONDS: '1', ...f.env })),
+          url,
+        });
+      }
+      const instances = fleet.map((f) => f.instance);
+      const seen = await waitFor('both instances', async () => {
+        const r = await target.query('sidetone_build_info');
+        return r.length === 2 ? r : undefined;
+      });
+      expect(seen.map((s) => [s.metric.job, s.metric.instance]).sort()).toEqual(
+        instances.map((i) => ['sidetone', i]).sort(),
+      );
+      // Separate series: each instance's process start time is its own process's.
+      for (const [i, p] of procs.entries()) {
+        const own = /^process_start_time_seconds (\S+)$/m.exec(
+          await (await fetch(`${p.url}/metrics`)).text(),
+        );
+        const pushed = await target.query(`process_start_time_seconds{instance="${instances[i]}"}`);
+        expect(pushed.map((s) => Number(s.value[1]))).toEqual([Number(own?.[1])]);
+      }
+      // The external label is on every series of the sidecar that set it, and on no other.
+      const labelled = await target.query('count by (instance) ({site="kitchen"})');
+      expect(labelled.map((s) => s.metric.instance)).toEqual(['pi-2']);
+      const all = await target.query('count by (instance) ({job="sidetone"})');
+      const unlabelled = await target.query('count by (instance) ({job="sidetone",site=""})');
+      expect(unlabelled.map((s) => s.metric.instance)).toEqual([hostname()]);
+      expect(all.find((s) => s.metric.instance === 'pi-2')?.value[1]).toBe(labelled[0]?.value[1]);
+      // Nothing arrives without an identity.
+      expect(await target.query('count({__name__=~".+",job=""})')).toEqual([]);
+      expect(await target.query('count({__name__=~".+",instance=""})')).toEqual([]);
+
+      // Every dashboard query, as Grafana sends it with `$instance` set to one instance.
+      const empty: string[] = [];
+      // Only the alert panels do not select an instance: ALERTS comes from the rule engine.
+      const [queries, alertPanels] = partition(dashboardQueries(), (q) => q.expr.includes('$instance'));
+      expect(alertPanels.map((q) => q.panel)).toEqual(['Alerts firing', 'Alerts firing by name']);
+      expect(queries.length).toBeGreaterThan(30);
+      for (const instance of instances) {
+        for (const q of queries) {
+          const expr = asGrafanaSends(q.expr, { instance });
+          const got = await waitFor(
+            `${q.panel} on ${instance}`,
+            async () => ((await target.query(expr)).length > 0 ? true : undefined),
+            40_000,
+          ).catch(() => false);
+          if (!got) empty.push(`${instance}: ${q.board} / ${q.panel}: ${expr}`);
+        }
+      }
+      expect(empty).toEqual([]);
+      // The variables: the instance list has both.
+      const variable = await target.query('count by (instance) (sidetone_build_info{job=~"sidetone"})');
+      expect(variable.map((s) => s.metric.instance).sort()).toEqual([...instances].sort());
+
+      if (kind === 'prometheus') {
+        // The shipped rules group by (job, instance): each pushing instance gets its own KPIs and
+        // alerts, and the job is not absent (a scrape's `up` is pushed too).
+        const asr = await waitFor('a recorded ASR per instance', async () => {
+          const r = await target.query(
+            'count by (instance) (instance_trunk_direction:sidetone_call_asr_percent:15m)',
+          );
+          return r.length === 2 ? r : undefined;
+        });
+        expect(asr.map((s) => s.metric.instance).sort()).toEqual([...instances].sort());
+        const alerts = await waitFor('SidetonePiiRedacted on each instance', async () => {
+          const r = await target.query('ALERTS{alertname="SidetonePiiRedacted",alertstate="firing"}');
+          return new Set(r.map((s) => s.metric.instance)).size === 2 ? r : undefined;
+        });
+        expect(new Set(alerts.map((s) => s.metric.instance))).toEqual(new Set(instances));
+        expect(await target.query('ALERTS{alertname=~"SidetoneAbsent|SidetoneDown"}')).toEqual([]);
+        expect((await target.query('up{job="sidetone"}')).map((s) => s.value[1])).toEqual(['1', '1']);
+      }
+    } finally {
+      for (const p of procs) {
+        p.child.kill('SIGTERM');
+        await p.exited;
+      }
+      await target.close();
+    }
+  }, 240_000);
+});

@@ -1,0 +1,42 @@
+/**
+ * Runbook links in alerts are absolute (a relative `docs/runbook.md` means nothing in a pager):
+ * the default is this version's published runbook, the configured base must be an absolute
+ * http(s) URL, and every alert's anchor is a heading of docs/runbook.md.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { ALERT_DEFAULTS, alertRules, renderRules } from '../../src/rules/index.js';
+import { sidetoneVersion } from '../../src/runtime/version.js';
+
+const runbook = readFileSync(new URL('../../docs/runbook.md', import.meta.url), 'utf8');
+
+describe('runbook links', () => {
+  it('are absolute, to this version by default, with an anchor per alert that the runbook has', () => {
+    const links = [...renderRules().matchAll(/runbook_url: "([^"]+)"/g)].map((m) => m[1] as string);
+    expect(links).toHaveLength(alertRules(ALERT_DEFAULTS).length);
+    const anchors = new Set(
+      [...runbook.matchAll(/^#+ (.+)$/gm)].map((m) =>
+        (m[1] as string).toLowerCase().replace(/[^a-z0-9]+/g, ''),
+      ),
+    );
+    for (const link of links) {
+      const url = new URL(link);
+      expect(url.href).toBe(link);
+      expect(`${url.origin}${url.pathname}`).toBe(
+        `https://unpkg.com/sidetone@${sidetoneVersion()}/docs/runbook.md`,
+      );
+      expect(anchors, link).toContain(url.hash.slice(1));
+    }
+  });
+
+  it('take the configured base, and a relative one is refused naming the key', () => {
+    const base = 'https://wiki.example/ops/sidetone-runbook';
+    const config = loadConfig({ env: {}, flags: { 'alerts.runbook_url': base } });
+    expect(renderRules({ alerts: config.alerts })).toContain(`runbook_url: "${base}#sidetonedown"`);
+    for (const bad of ['docs/runbook.md', '/runbook.md', 'ftp://host/runbook', 'https://wiki.example/a#b'])
+      expect(() => loadConfig({ env: {}, flags: { 'alerts.runbook_url': bad } }), bad).toThrow(
+        /alerts\.runbook_url.*absolute http\(s\) URL/,
+      );
+  });
+});
