@@ -4,8 +4,10 @@
 // Each server runs in its own child process, so the load generator does not share its event loop,
 // and the child measures its own event-loop delay during the load. Build first:
 //   npx tsc -p tsconfig.build.json && node bench/http.bench.mjs
-// Writes bench/results/http.json: [{ case, impl, ns_per_op }] (ns per request = 1e9 / req/s; the
-// event-loop rows are the delay p99 in ns).
+// Writes bench/results/http.json: per round, per case and server, requests/s, the server's CPU
+// time per request, its event-loop delay p99 and the response size. OpenMetrics is like for like:
+// no library writes `_created` samples by default (sidetone's are off since issue 39).
+// Env: BENCH_HTTP_SECONDS (5 a phase), BENCH_HTTP_ROUNDS (3).
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -15,6 +17,7 @@ import { gzip as gzipCb } from 'node:zlib';
 import pio from '@prometheus-io/client';
 import autocannon from 'autocannon';
 import promClient from 'prom-client';
+import { cpuNs, load1 } from './proc.mjs';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const DURATION_S = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
@@ -34,6 +37,7 @@ const CASES = [
 ];
 const RESOLUTION_MS = 10;
 const IMPLS = ['sidetone', 'prom-client', '@prometheus-io/client'];
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
 
 /** 5k counter series + 5k 12-bucket histogram series, as in registry.bench.mjs. */
 function fill(counter, histogram) {
@@ -61,7 +65,7 @@ async function startSidetone() {
     port: 0,
     logger: { info() {}, warn() {} },
   });
-  return served.port;
+  return served.server;
 }
 
 /** prom-client and its successor share an API: the same server for both. */
@@ -105,26 +109,47 @@ async function startPromStyle(lib) {
     res.end(body);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return server.address().port;
+  return server;
 }
 
-/** Child: serve, and report event-loop delay between `start` and `stop` messages. */
+/**
+ * Child: serve, and between `start` and `stop` messages report the event-loop delay, and the CPU
+ * time and the requests served: at `stop` it waits for the requests in flight (the load generator
+ * stops without waiting for them, and their work is in the CPU time), so CPU per request counts
+ * every request it did the work for.
+ */
 async function child(impl) {
-  const port =
+  const server =
     impl === 'sidetone'
       ? await startSidetone()
       : await startPromStyle(impl === 'prom-client' ? promClient : pio);
+  let inflight = 0;
+  let served = 0;
+  server.on('request', (_req, res) => {
+    inflight++;
+    res.once('close', () => {
+      inflight--;
+      served++;
+    });
+  });
   const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   h.enable();
-  process.on('message', (m) => {
-    if (m === 'start') h.reset();
-    else if (m === 'stop') {
+  let cpu0 = 0;
+  process.on('message', async (m) => {
+    if (m === 'start') {
+      h.reset();
+      cpu0 = cpuNs();
+      served = 0;
+    } else if (m === 'stop') {
       // Samples include the sampling interval; report the delay beyond it.
       const beyond = (ns) => Math.max(0, ns - RESOLUTION_MS * 1e6);
-      process.send({ p99: beyond(h.percentile(99)), max: beyond(h.max) });
+      const p99 = beyond(h.percentile(99));
+      const max = beyond(h.max);
+      while (inflight > 0) await new Promise((r) => setTimeout(r, 10));
+      process.send({ p99, max, cpuNs: cpuNs() - cpu0, served });
     } else if (m === 'exit') process.exit(0);
   });
-  process.send({ port });
+  process.send({ port: server.address().port });
 }
 
 function message(proc, match) {
@@ -146,6 +171,7 @@ async function load(impl, kase) {
   // Warm-up: JIT the render path and size the buffers before measuring.
   await autocannon({ url, connections: kase.connections, amount: 20, headers: kase.headers });
   proc.send('start');
+  const t0 = performance.now();
   const result = await autocannon({
     url,
     connections: kase.connections,
@@ -154,40 +180,65 @@ async function load(impl, kase) {
   });
   proc.send('stop');
   const eld = await message(proc, (m) => typeof m?.p99 === 'number');
+  // Every request the server finished, over the time until the last of them finished: the few
+  // that a slow server finishes after the load generator stops counted, not dropped.
+  const seconds = (performance.now() - t0) / 1000;
   proc.send('exit');
   await new Promise((r) => proc.once('exit', r));
-  const ok = result.requests.total - result.non2xx - result.errors;
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(
       `${impl} ${kase.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
   }
-  const rps = ok / (result.duration || DURATION_S);
-  return { rps, eld, bytesPerRequest: result.throughput.total / Math.max(1, result.requests.total) };
+  const rps = eld.served / seconds;
+  return {
+    rps,
+    eld,
+    cpuNsPerRequest: eld.cpuNs / eld.served,
+    bytesPerRequest: result.throughput.total / Math.max(1, result.requests.total),
+  };
 }
 
+/**
+ * ROUNDS rounds; in each, every case against every server, the servers in a rotated order. A ratio
+ * is taken within a round: requests/s, and the server's CPU time per request (its process, every
+ * thread), which the load on a shared machine moves far less than requests/s.
+ */
 async function main() {
-  const results = [];
-  const rows = [];
-  for (const kase of CASES) {
-    const by = {};
-    for (const impl of IMPLS) {
-      by[impl] = await load(impl, kase);
-      results.push({ case: kase.name, impl, ns_per_op: 1e9 / by[impl].rps });
-      results.push({ case: `event-loop delay p99 during: ${kase.name}`, impl, ns_per_op: by[impl].eld.p99 });
+  const rounds = [];
+  for (let k = 0; k < ROUNDS; k++) {
+    const rows = [];
+    for (const kase of CASES) {
+      const loadAvg = load1();
+      const order = IMPLS.map((_, i) => IMPLS[(i + k) % IMPLS.length]);
+      const by = {};
+      for (const impl of order) by[impl] = await load(impl, kase);
+      for (const impl of IMPLS) {
+        rows.push({
+          case: kase.name,
+          impl,
+          load: loadAvg,
+          rps: Number(by[impl].rps.toFixed(1)),
+          cpuUsPerRequest: Number((by[impl].cpuNsPerRequest / 1000).toFixed(1)),
+          eldP99Ms: Number((by[impl].eld.p99 / 1e6).toFixed(1)),
+          kibPerResponse: Number((by[impl].bytesPerRequest / 1024).toFixed(1)),
+        });
+      }
+      console.log(
+        `round ${k + 1} (load ${loadAvg}) ${kase.name}: ` +
+          IMPLS.map(
+            (i) =>
+              `${i} ${by[i].rps.toFixed(1)} req/s, ${(by[i].cpuNsPerRequest / 1e6).toFixed(2)} ms CPU/req`,
+          ).join('; '),
+      );
     }
-    const row = { case: kase.name };
-    for (const impl of IMPLS) {
-      row[`${impl} req/s`] = by[impl].rps.toFixed(1);
-      if (impl !== 'sidetone') row[`vs ${impl}`] = `${(by.sidetone.rps / by[impl].rps).toFixed(1)}x`;
-      row[`${impl} ELD p99 ms`] = (by[impl].eld.p99 / 1e6).toFixed(1);
-    }
-    row['KiB/response'] = (by.sidetone.bytesPerRequest / 1024).toFixed(0);
-    rows.push(row);
+    rounds.push(rows);
   }
-  console.table(rows);
   mkdirSync(new URL('results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('results/http.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(
+    new URL('results/http.json', import.meta.url),
+    `${JSON.stringify({ seconds: DURATION_S, rounds }, null, 2)}\n`,
+  );
 }
 
 const serveAt = process.argv.indexOf('--serve');

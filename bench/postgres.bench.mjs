@@ -1,17 +1,23 @@
 // PostgreSQL store benchmark: ingest through applyBatch (the set-based batched upserts) against
 // the floor of raw INSERTs of the same updates (one unnest statement per batch into a plain table,
 // no upsert, no derived columns), and the dashboard read over the result. Starts its own server
-// (scripts/pg-temp.mjs). Build first:
+// (scripts/pg-temp.mjs). The store and the floor are client processes of their own, taking turns
+// in rounds, each round in a new database; a ratio is of wall-clock rates within a round (the work
+// is the server's), ranged over the rounds (one process for both measured 0.32, apart 0.24-0.25).
+// Env: SIDETONE_BENCH_PG_ROUNDS (default 3). Build first:
 //   npx tsc -p tsconfig.build.json && node bench/postgres.bench.mjs
 // Env: SIDETONE_BENCH_PG_CALLS (default 100000). Writes bench/results/postgres.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { dashboard } from '../dist/analytics/index.js';
 import { openPostgresCallStore } from '../dist/store/postgres.js';
 import { startPostgres } from '../scripts/pg-temp.mjs';
+import { childResult, load1, reply } from './proc.mjs';
 
 const N = Number(process.env.SIDETONE_BENCH_PG_CALLS ?? 100_000);
 const BATCH = 5000;
+const ROUNDS = Number(process.env.SIDETONE_BENCH_PG_ROUNDS ?? 3);
 const DAY = 86_400_000;
 const END = Date.UTC(2024, 5, 30);
 const privacy = { hashKey: 'bench-hash-key-0123456789abcdef', storeRaw: false };
@@ -41,22 +47,23 @@ function updates(i) {
   return out;
 }
 
-const server = await startPostgres();
-const results = [];
-const notes = [];
-try {
+/** Child mode: write every update with one writer into the database at `url`; updates/s (wall). */
+async function ingest(kind, url) {
   const all = [];
   for (let i = 0; i < N; i++) all.push(...updates(i));
-  const store = await openPostgresCallStore({ url: server.url, privacy, instance: 'bench' });
-  let t0 = performance.now();
-  for (let i = 0; i < all.length; i += BATCH) await store.applyBatch(all.slice(i, i + BATCH));
-  const storeRate = all.length / ((performance.now() - t0) / 1000);
-
+  if (kind === 'store') {
+    const store = await openPostgresCallStore({ url, privacy, instance: 'bench' });
+    const t0 = performance.now();
+    for (let i = 0; i < all.length; i += BATCH) await store.applyBatch(all.slice(i, i + BATCH));
+    const rate = all.length / ((performance.now() - t0) / 1000);
+    await store.close();
+    return { updates: all.length, rate };
+  }
   // Floor: the same updates as plain rows, one multi-row statement per batch, same transaction size.
-  const c = new pg.Client({ connectionString: server.url });
+  const c = new pg.Client({ connectionString: url });
   await c.connect();
   await c.query('CREATE TABLE raw_updates (call_id text, kind text, at bigint, detail text, code int4)');
-  t0 = performance.now();
+  const t0 = performance.now();
   for (let i = 0; i < all.length; i += BATCH) {
     const b = all.slice(i, i + BATCH);
     await c.query('BEGIN');
@@ -72,53 +79,77 @@ try {
     );
     await c.query('COMMIT');
   }
-  const floorRate = all.length / ((performance.now() - t0) / 1000);
+  const rate = all.length / ((performance.now() - t0) / 1000);
   await c.end();
-
-  const read = async (days) => {
-    const times = [];
-    for (let k = 0; k < 5; k++) {
-      const t = performance.now();
-      await dashboard(store, { from: END - days * DAY, to: END });
-      times.push(performance.now() - t);
-    }
-    return times.sort((a, b) => a - b)[2];
-  };
-  const day = await read(1);
-  const week = await read(7);
-  await store.close();
-
-  results.push(
-    {
-      case: 'PostgreSQL store ingest, per update (applyBatch, batches of 5000)',
-      impl: 'sidetone',
-      ns_per_op: 1e9 / storeRate,
-    },
-    {
-      case: 'PostgreSQL store ingest, per update (applyBatch, batches of 5000)',
-      impl: 'floor',
-      ns_per_op: 1e9 / floorRate,
-    },
-    {
-      case: `PostgreSQL dashboard for a day over ${N.toLocaleString('en')} calls (median)`,
-      impl: 'sidetone',
-      ns_per_op: day * 1e6,
-    },
-    {
-      case: `PostgreSQL dashboard for 7 days over ${N.toLocaleString('en')} calls (median)`,
-      impl: 'sidetone',
-      ns_per_op: week * 1e6,
-    },
-  );
-  notes.push(
-    `PostgreSQL 15 store: ${all.length.toLocaleString('en')} updates (${N.toLocaleString('en')} calls) at ${Math.round(storeRate).toLocaleString('en')} updates/s through applyBatch; raw INSERTs of the same updates (no upsert, no derived columns) ${Math.round(floorRate).toLocaleString('en')} rows/s, so the store runs at ${(storeRate / floorRate).toFixed(2)} of the floor; dashboard for one day ${day.toFixed(1)} ms, 7 days ${week.toFixed(1)} ms (median of 5).`,
-  );
-  console.log(notes.join('\n'));
-} finally {
-  await server.stop();
+  return { updates: all.length, rate };
 }
-mkdirSync(new URL('results/', import.meta.url), { recursive: true });
-writeFileSync(
-  new URL('results/postgres.json', import.meta.url),
-  `${JSON.stringify({ results, notes }, null, 2)}\n`,
-);
+
+if (process.argv[2] === '--ingest') reply(await ingest(process.argv[3], process.argv[4]));
+else await main();
+
+async function main() {
+  const server = await startPostgres();
+  const results = [];
+  const notes = [];
+  const rounds = [];
+  try {
+    // Each round in a database of its own; the store and the floor each a client process of its own.
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    let url;
+    for (let k = 0; k < ROUNDS; k++) {
+      await admin.query(`CREATE DATABASE bench_${k}`);
+      url = server.url.replace(/\/postgres$/, `/bench_${k}`);
+      const load = load1();
+      const self = fileURLToPath(import.meta.url);
+      const store = await childResult(self, ['--ingest', 'store', url], { execArgv: [] });
+      const floor = await childResult(self, ['--ingest', 'floor', url], { execArgv: [] });
+      rounds.push({
+        load,
+        store: Math.round(store.rate),
+        floor: Math.round(floor.rate),
+        share: +(store.rate / floor.rate).toFixed(3),
+      });
+      console.log(
+        `round ${k + 1} (load ${load}): store ${Math.round(store.rate).toLocaleString('en')} updates/s, floor ${Math.round(floor.rate).toLocaleString('en')} rows/s: ${(store.rate / floor.rate).toFixed(2)} of the floor`,
+      );
+    }
+    await admin.end();
+
+    const store = await openPostgresCallStore({ url, privacy, instance: 'bench' });
+    const read = async (days) => {
+      const times = [];
+      for (let k = 0; k < 5; k++) {
+        const t = performance.now();
+        await dashboard(store, { from: END - days * DAY, to: END });
+        times.push(performance.now() - t);
+      }
+      return times.sort((a, b) => a - b)[2];
+    };
+    const day = await read(1);
+    const week = await read(7);
+    await store.close();
+    results.push(
+      {
+        case: `PostgreSQL dashboard for a day over ${N.toLocaleString('en')} calls (median)`,
+        impl: 'sidetone',
+        ns_per_op: day * 1e6,
+      },
+      {
+        case: `PostgreSQL dashboard for 7 days over ${N.toLocaleString('en')} calls (median)`,
+        impl: 'sidetone',
+        ns_per_op: week * 1e6,
+      },
+    );
+    notes.push(
+      `PostgreSQL 15 store, ${N.toLocaleString('en')} calls: dashboard for one day ${day.toFixed(1)} ms, 7 days ${week.toFixed(1)} ms (median of 5).`,
+    );
+  } finally {
+    await server.stop();
+  }
+  mkdirSync(new URL('results/', import.meta.url), { recursive: true });
+  writeFileSync(
+    new URL('results/postgres.json', import.meta.url),
+    `${JSON.stringify({ calls: N, batch: BATCH, rounds, results, notes }, null, 2)}\n`,
+  );
+}

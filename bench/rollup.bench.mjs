@@ -18,6 +18,7 @@ import { migrate } from '../dist/store/migrations.js';
 import { openPostgresCallStore } from '../dist/store/postgres.js';
 import { SqliteCallStore } from '../dist/store/sqlite.js';
 import { startPostgres } from '../scripts/pg-temp.mjs';
+import { load1 } from './proc.mjs';
 import { timeIt as time } from './timing.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,6 +74,7 @@ const timeIt = (fn, runs = 5) => time(fn, runs);
  * range, the same one ending an hour earlier (records at both ends), and the series.
  */
 async function reads(store) {
+  const load = [load1()];
   // Calls that never ended are closed by the zombie cleanup, as the sidecar's maintenance does.
   await store.closeZombies(4 * 3600, END);
   const now = END;
@@ -106,8 +108,10 @@ async function reads(store) {
   const pExact = await store.durationPercentiles({ from: now - DAY, to: now, exact: true }, [0.5, 0.95]);
   const pRoll = await store.durationPercentiles({ from: now - DAY, to: now }, [0.5, 0.95]);
   const ms = (x) => (x === null ? null : Math.round(x));
+  load.push(load1());
   return {
     reads: out,
+    load, // the 1-minute load average as the reads began and ended
     dayCalls: exact.total,
     p50: { exact: ms(pExact[0]), rollup: ms(pRoll[0]) },
     p95: { exact: ms(pExact[1]), rollup: ms(pRoll[1]) },

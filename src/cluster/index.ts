@@ -86,9 +86,13 @@ export function isSnapshotMessage(m: unknown): m is SnapshotMessage {
 export class ClusterMetrics {
   private readonly workers = new Map<string, FamilySnapshot[]>();
 
+  /**
+   * `createdTimestamps`: OpenMetrics `_created` samples, as the registry option of that name;
+   * default: the primary registry's setting (off without one).
+   */
   constructor(
     private readonly primary: Registry | undefined,
-    private readonly options: MergeOptions = {},
+    private readonly options: MergeOptions & { createdTimestamps?: boolean } = {},
   ) {}
 
   /** Take a message from worker `id`; anything that is not a snapshot is ignored (false). */
@@ -116,6 +120,7 @@ export class ClusterMetrics {
   }
 
   render(format: ExpositionFormat = 'prometheus'): string {
-    return renderSnapshot(this.snapshot(), format);
+    const createdTimestamps = this.options.createdTimestamps ?? this.primary?.createdTimestamps ?? false;
+    return renderSnapshot(this.snapshot(), format, { createdTimestamps });
   }
 }

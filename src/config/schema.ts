@@ -185,6 +185,9 @@ export const configSchema = z
         // Process and system metrics (CPU, memory, fds, threads, network, disk) are read at most
         // this often; scrapes in between get the last reading. 0 reads them at every scrape.
         collection_interval_seconds: int(0, 3600, 0, ' s (0 reads them at every scrape)'),
+        // OpenMetrics `_created` samples: only for a Prometheus with created-timestamp ingestion;
+        // any other stores each as one more series (see RegistryOptions.createdTimestamps).
+        created_timestamps: bool(false),
       })
       .prefault({}),
     packs: packs.prefault({}),

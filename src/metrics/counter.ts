@@ -123,12 +123,12 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
   renderInto(out: Lines, om: boolean): void {
     out.add(this.headers[om ? 1 : 0]);
     const total = `${this.name}_total`;
-    const created = `${this.name}_created`;
+    const created = om && this.ctx.createdTimestamps === true ? `${this.name}_created` : undefined;
     this.forEachSeries((s, lt) => {
       const b = braces(lt);
       const ex = om && s.exemplar !== undefined ? exemplarSuffix(s.exemplar) : '';
       out.add(`${total}${b} ${formatValue(s.value)}${ex}\n`);
-      if (om) out.add(`${created}${b} ${formatSeconds(s.created)}\n`);
+      if (created !== undefined) out.add(`${created}${b} ${formatSeconds(s.created)}\n`);
     });
   }
 }

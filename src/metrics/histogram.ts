@@ -179,6 +179,7 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
     out.add(this.headers[om ? 1 : 0]);
     const le = this.le[om ? 1 : 0];
     const name = this.name;
+    const created = om && this.ctx.createdTimestamps === true ? `${name}_created` : undefined;
     this.forEachSeries((s, lt) => {
       const bucket = lt === '' ? `${name}_bucket{` : `${name}_bucket{${lt},`;
       const b = braces(lt);
@@ -198,7 +199,7 @@ export class Histogram<L extends string> extends Metric<L, HistogramSeries> {
         );
       }
       out.add(`${name}_sum${b} ${formatValue(s.sum)}\n${name}_count${b} ${text}\n`);
-      if (om) out.add(`${name}_created${b} ${formatSeconds(s.created)}\n`);
+      if (created !== undefined) out.add(`${created}${b} ${formatSeconds(s.created)}\n`);
     });
   }
 }

@@ -58,6 +58,8 @@ export interface MetricContext extends GuardSink {
   readonly internal: boolean;
   /** The registry's default for histograms that leave `native` unset. */
   readonly nativeHistograms?: boolean | NativeHistogramOptions;
+  /** Write OpenMetrics `_created` samples (the registry's `createdTimestamps`). */
+  readonly createdTimestamps?: boolean;
 }
 
 /** What a series needs from its metric: the name and where to count a dropped sample. */

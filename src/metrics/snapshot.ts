@@ -79,22 +79,24 @@ export interface FamilySnapshot {
 
 /**
  * Write snapshots as exposition text, byte for byte what `Registry#render` writes for the same
- * values. Used to expose snapshots that no local registry holds (merged worker metrics).
+ * values (`createdTimestamps` as the registry's option of that name, default off). Used to expose
+ * snapshots that no local registry holds (merged worker metrics).
  * @example
  * const text = renderSnapshot(registry.snapshot(), 'openmetrics');
  */
 export function renderSnapshot(
   families: Iterable<FamilySnapshot>,
   format: ExpositionFormat = 'prometheus',
+  options: { createdTimestamps?: boolean } = {},
 ): string {
   const om = format === 'openmetrics';
   const out = new Lines();
-  for (const f of families) writeFamily(f, om, out);
+  for (const f of families) writeFamily(f, om, om && options.createdTimestamps === true, out);
   if (om) out.add('# EOF\n');
   return out.text();
 }
 
-function writeFamily(f: FamilySnapshot, om: boolean, out: Lines): void {
+function writeFamily(f: FamilySnapshot, om: boolean, withCreated: boolean, out: Lines): void {
   const sampleName = f.type === 'counter' ? `${f.name}_total` : f.type === 'info' ? `${f.name}_info` : f.name;
   const textType = f.type === 'info' ? 'gauge' : f.type;
   const headers = renderHeaders(sampleName, textType, f.name, f.type, f.help, f.unit);
@@ -109,7 +111,7 @@ function writeFamily(f: FamilySnapshot, om: boolean, out: Lines): void {
   for (const s of f.series) {
     const lt = labelText(s.labels);
     const b = braces(lt);
-    const created = om && s.createdMs !== undefined ? formatSeconds(s.createdMs) : undefined;
+    const created = withCreated && s.createdMs !== undefined ? formatSeconds(s.createdMs) : undefined;
     if (s.histogram !== undefined) {
       const h = s.histogram;
       const open = lt === '' ? `${f.name}_bucket{` : `${f.name}_bucket{${lt},`;

@@ -148,6 +148,7 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
     out.add(this.headers[om ? 1 : 0]);
     const q = this.q[om ? 1 : 0];
     const now = Date.now();
+    const created = om && this.ctx.createdTimestamps === true ? `${this.name}_created` : undefined;
     this.forEachSeries((s, lt) => {
       s.rotate(now);
       const prefix = lt === '' ? `${this.name}{` : `${this.name}{${lt},`;
@@ -156,7 +157,7 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
         out.add(`${prefix}${q[i]}${formatValue(values[i] as number)}\n`);
       const b = braces(lt);
       out.add(`${this.name}_sum${b} ${formatValue(s.sum)}\n${this.name}_count${b} ${s.count}\n`);
-      if (om) out.add(`${this.name}_created${b} ${formatSeconds(s.created)}\n`);
+      if (created !== undefined) out.add(`${created}${b} ${formatSeconds(s.created)}\n`);
     });
   }
 }

@@ -113,6 +113,7 @@ export async function startSidecar(
     prefix: config.metrics.prefix,
     guard: { maxSeries: config.metrics.max_series },
     nativeHistograms: config.metrics.native_histograms,
+    createdTimestamps: config.metrics.created_timestamps,
   });
   const bus = new EventBus({
     registry,

@@ -60,6 +60,9 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
     'unconfigured trunk).',
     '',
     'Gauges marked *unknown until reported* are absent, not zero, until a real value arrives.',
+    'In OpenMetrics, counters, histograms and summaries carry no `_created` sample unless',
+    '`metrics.created_timestamps = true` (for a Prometheus with created-timestamp ingestion; any other',
+    'stores each as one more series: see [http.md](http.md#metrics)).',
     'PromQL for the call KPIs is in [promql.md](promql.md); the events are described in [events.md](events.md).',
   ];
   for (const pack of PACK_NAMES) {

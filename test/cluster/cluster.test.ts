@@ -54,11 +54,15 @@ describe('metrics of many workers, one /metrics', () => {
     writeFileSync(file, WORKER);
     const metrics = new ClusterMetrics(undefined, { gauges: { queue_depth: 'max' } });
     const wants: Array<{ a: number; b: number; count: number; sum: number }> = [];
+    const last = new Map<string, unknown>();
     const workers = [1, 2, 3].map((seed) => {
       const w = new Worker(file, { workerData: { seed } });
       w.on('message', (m: { done?: (typeof wants)[number] }) => {
         if (m.done) wants.push(m.done);
-        else metrics.receive(String(seed), m);
+        else {
+          metrics.receive(String(seed), m);
+          last.set(String(seed), m);
+        }
       });
       return w;
     });
@@ -86,9 +90,18 @@ describe('metrics of many workers, one /metrics', () => {
       'ttfb_seconds_count{worker="3"} 20000',
     ]);
     expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
-    expect(metrics.render('openmetrics')).toMatch(
-      /^calls_total\{trunk="a"\} \d+\ncalls_created\{trunk="a"\} /m,
-    );
+    // `_created` only when asked for (off by default, as a registry's), the start time carried over.
+    expect(metrics.render('openmetrics')).toMatch(/^calls_total\{trunk="a"\} \d+\n# HELP /m);
+    // On through the option, or by default from a primary registry that has it on.
+    for (const created of [
+      new ClusterMetrics(undefined, { createdTimestamps: true }),
+      new ClusterMetrics(new Registry({ createdTimestamps: true })),
+    ]) {
+      for (const [id, m] of last) created.receive(id, m);
+      expect(created.render('openmetrics')).toMatch(
+        /^calls_total\{trunk="a"\} \d+\ncalls_created\{trunk="a"\} /m,
+      );
+    }
     // A worker dies: the scrape does not wait for it, and its counts stay until it is replaced.
     await workers[1]?.terminate();
     const after = metrics.render();

@@ -41,7 +41,15 @@ describe('content negotiation', () => {
     );
     const text = await res.text();
     expect(text.endsWith('# EOF\n')).toBe(true);
-    expect(text).toMatch(/^sms_sent_created /m);
+    expect(text).toMatch(/^sms_sent_total 3$/m);
+    // `_created` only from a registry that asks for it (off by default, as client_golang).
+    expect(text).not.toMatch(/_created/);
+    const created = new Registry({ createdTimestamps: true });
+    created.counter({ name: 'sms_sent_total', help: 'SMS sent' }).inc(3);
+    const on = await call(createApp({ registry: created }), '/metrics', {
+      headers: { accept: PROMETHEUS_ACCEPT },
+    });
+    expect(await on.text()).toMatch(/^sms_sent_total 3\nsms_sent_created \d+\.\d+$/m);
   });
 
   it.each([

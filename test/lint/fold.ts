@@ -45,7 +45,7 @@ const exemplarOf = (e: ExemplarSnapshot | undefined, format: Format): Exemplar |
 const spans = (s: ReadonlyArray<{ offset: number; length: number }>) => s.filter((x) => x.length > 0);
 
 /** What `format` shows of the registry's families. */
-export function expected(snapshot: FamilySnapshot[], format: Format): Fam[] {
+export function expected(snapshot: FamilySnapshot[], format: Format, omCreated = false): Fam[] {
   const om = format === 'openmetrics';
   return snapshot
     .filter((f) => f.series.length > 0 || format !== 'protobuf')
@@ -57,8 +57,10 @@ export function expected(snapshot: FamilySnapshot[], format: Format): Fam[] {
       const type = f.type === 'info' && !om ? 'gauge' : f.type;
       const points = f.series.map((s): Point => {
         const p: Point = { labels: s.labels };
-        if (s.createdMs !== undefined && format !== 'text' && f.type !== 'gauge')
-          p.created = s.createdMs / 1000;
+        // OpenMetrics text has `_created` samples only when the registry writes them (off by
+        // default, issue 39); protobuf always carries the start time as a field.
+        const carries = format === 'protobuf' || (format === 'openmetrics' && omCreated);
+        if (s.createdMs !== undefined && carries && f.type !== 'gauge') p.created = s.createdMs / 1000;
         if (s.histogram !== undefined) {
           const h = s.histogram;
           p.buckets = h.buckets.map((b, i) => {

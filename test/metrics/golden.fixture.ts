@@ -1,11 +1,11 @@
-import { Registry } from '../../src/metrics/index.js';
+import { Registry, type RegistryOptions } from '../../src/metrics/index.js';
 
 /**
  * The registry behind the golden files: every metric type, units, escaping in HELP and label
  * values, special values, an empty family, and an unlabelled series. Call with the clock frozen.
  */
-export function goldenRegistry(): Registry {
-  const r = new Registry();
+export function goldenRegistry(options: RegistryOptions = {}): Registry {
+  const r = new Registry(options);
   const sip = r.counter({
     name: 'sidetone_sip_requests_total',
     help: 'SIP requests received, by method',

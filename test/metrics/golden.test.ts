@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Registry } from '../../src/metrics/index.js';
 import { promtoolCheck } from '../helpers/promtool.js';
 import { goldenRegistry } from './golden.fixture.js';
 
@@ -41,8 +42,51 @@ describe('golden exposition', () => {
   });
 
   // promtool parses only the text format, and OpenMetrics HELP must escape `"` where text 0.0.4
-  // must not; so this golden is parsed by a real Prometheus instead (prometheus-scrape.test.ts).
-  it('OpenMetrics 1.0', () => {
-    golden('registry.om', goldenRegistry().render('openmetrics'));
+  // must not; so these goldens are parsed by a real Prometheus instead (prometheus-scrape.test.ts),
+  // and promtool reads a registry of every type without such HELP below.
+  it('OpenMetrics 1.0: no _created samples by default', () => {
+    const text = goldenRegistry().render('openmetrics');
+    golden('registry.om', text);
+    expect(text).not.toMatch(/_created/);
+  });
+
+  it('OpenMetrics 1.0 with createdTimestamps: a _created sample per counter, histogram and summary series', () => {
+    const on = goldenRegistry({ createdTimestamps: true }).render('openmetrics');
+    golden('registry-created.om', on);
+    // The same exposition with one line more after each of those series, and nothing else.
+    const off = goldenRegistry().render('openmetrics').split('\n');
+    expect(on.split('\n').filter((l) => !/^[a-z_]+_created(\{|\s)/.test(l))).toEqual(off);
+    // 2 dropped-sample counters, 2 SIP counters, SMS, 2 histograms and 2 summaries.
+    expect(on.match(/^\w+_created(\{[^}]*\})? 1700000000\.123$/gm)).toHaveLength(9);
+  });
+
+  it('the text format is the same bytes with createdTimestamps on or off', () => {
+    expect(goldenRegistry({ createdTimestamps: true }).render('prometheus')).toBe(
+      goldenRegistry().render('prometheus'),
+    );
+    expect(goldenRegistry({ createdTimestamps: true }).renderBytes('prometheus')).toEqual(
+      goldenRegistry().renderBytes('prometheus'),
+    );
+  });
+
+  it('promtool parses OpenMetrics in both states', () => {
+    for (const createdTimestamps of [false, true]) {
+      const r = new Registry({ createdTimestamps });
+      r.counter({ name: 'calls_total', help: 'Calls', labels: ['trunk'] })
+        .labels({ trunk: 'a' })
+        .inc(2);
+      r.histogram({ name: 'pdd_seconds', help: 'PDD', unit: 'seconds', buckets: [1] }).observe(0.5);
+      r.summary({ name: 'wait_seconds', help: 'Wait', unit: 'seconds' }).observe(1);
+      r.gauge({ name: 'up_ratio', help: 'Up', unit: 'ratio' }).set(1);
+      const check = promtoolCheck(r.render('openmetrics'));
+      expect(check.output).not.toMatch(/parsing error|error while/);
+      // promtool's text parser lints an OpenMetrics counter's `_total` (and any `_created`) sample
+      // as a family without HELP; nothing else may be reported.
+      const lint = check.output.split('\n').filter((l) => l.trim() !== '');
+      expect(
+        lint.filter((l) => !/^calls_total no help text$/.test(l) && !/_created no help text$/.test(l)),
+      ).toEqual([]);
+      expect(lint.some((l) => /_created/.test(l))).toBe(createdTimestamps);
+    }
   });
 });

@@ -32,6 +32,7 @@ describe('a real Prometheus scrapes both formats', () => {
     h.observe(0.5);
     h.observe(2);
     const golden = goldenRegistry();
+    const goldenCreated = goldenRegistry({ createdTimestamps: true });
     server = createServer((req, res) => {
       const format = req.url?.endsWith('om') ? 'openmetrics' : 'prometheus';
       c.labels({ format }).inc();
@@ -41,7 +42,12 @@ describe('a real Prometheus scrapes both formats', () => {
           ? 'application/openmetrics-text; version=1.0.0; charset=utf-8'
           : 'text/plain; version=0.0.4; charset=utf-8',
       );
-      res.end((req.url?.startsWith('/golden') ? golden : registry).render(format));
+      const source = req.url?.startsWith('/golden_created')
+        ? goldenCreated
+        : req.url?.startsWith('/golden')
+          ? golden
+          : registry;
+      res.end(source.render(format));
     });
     const port = await freePort();
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
@@ -50,6 +56,7 @@ describe('a real Prometheus scrapes both formats', () => {
       { name: 'om', target: `127.0.0.1:${port}`, path: '/om' },
       { name: 'golden_text', target: `127.0.0.1:${port}`, path: '/golden_text' },
       { name: 'golden_om', target: `127.0.0.1:${port}`, path: '/golden_om' },
+      { name: 'golden_created_om', target: `127.0.0.1:${port}`, path: '/golden_created_om' },
     ]);
   }, 60_000);
 
@@ -61,7 +68,7 @@ describe('a real Prometheus scrapes both formats', () => {
   it('every target is up with no scrape error', async () => {
     const targets = await prom.waitFor(async () => {
       const t = await prom.targets();
-      return t.length === 4 && t.every((x) => x.health !== 'unknown') ? t : undefined;
+      return t.length === 5 && t.every((x) => x.health !== 'unknown') ? t : undefined;
     }, 'all targets scraped');
     for (const t of targets) expect(t).toMatchObject({ health: 'up', lastError: '' });
   });
@@ -80,7 +87,7 @@ describe('a real Prometheus scrapes both formats', () => {
     }
   });
 
-  it('counters, histograms and _created are understood', async () => {
+  it('counters and histograms are understood', async () => {
     const r = await prom.waitFor(async () => {
       const x = await prom.query('scrapes_total{job="om"}');
       return x.length > 0 ? x : undefined;
@@ -95,5 +102,34 @@ describe('a real Prometheus scrapes both formats', () => {
     expect(odd.map((s) => s.metric.case).sort()).toEqual(
       ['neg_inf', 'pos_inf', 'quote " backslash \\ newline \n end', 'ünïcødé ☎'].sort(),
     );
+  });
+
+  // Why `_created` is off by default: a Prometheus without created-timestamp ingestion (this one)
+  // stores each `_created` sample as a series of its own, one more per counter series.
+  it('_created samples, on, become one more series per series; off by default, none', async () => {
+    const created = await prom.waitFor(async () => {
+      const x = await prom.query('{__name__=~".+_created",job="golden_created_om"}');
+      return x.length > 0 ? x : undefined;
+    }, '_created series');
+    expect(created.map((s) => s.metric.__name__).sort()).toEqual(
+      [
+        'sidetone_agent_first_byte_seconds_created',
+        'sidetone_call_pdd_seconds_created',
+        'sidetone_idle_seconds_created',
+        'sidetone_queue_wait_seconds_created',
+        'sidetone_samples_dropped_created',
+        'sidetone_samples_dropped_created',
+        'sidetone_sip_requests_created',
+        'sidetone_sip_requests_created',
+        'sidetone_sms_received_created',
+      ].sort(),
+    );
+    // The value is the series' start time, seconds since the epoch (this registry was made now).
+    expect(Math.abs(Number(created[0]?.value[1]) - Date.now() / 1000)).toBeLessThan(600);
+    await prom.waitFor(async () => {
+      const x = await prom.query('sidetone_sms_received_total{job="golden_om"}');
+      return x.length > 0 ? x : undefined;
+    }, 'golden_om scraped');
+    expect(await prom.query('{__name__=~".+_created",job=~"golden_om|om"}')).toEqual([]);
   });
 });

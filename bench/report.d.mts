@@ -1,0 +1,27 @@
+// Types of bench/report.mjs for the tests that check docs/benchmarks.md.
+
+export interface Row {
+  section: string;
+  case: string;
+  against: string;
+  sidetone: string;
+  other?: string;
+  ratios?: number[];
+  /** A figure per run, for rows that give figures rather than ratios. */
+  values?: number[];
+  show?: (x: number) => string;
+  ratioIs?: string;
+  runs: number;
+  method: string;
+  loads: number[];
+  target?: unknown;
+}
+export const METHODS: Readonly<Record<string, string>>;
+export function checkRow(row: Partial<Row>): string[];
+export function rows(saved: unknown): Row[];
+export function loadSaved(dir?: URL): Record<string, unknown>;
+export function renderPage(saved: unknown): string;
+export function pooled(saved: unknown): Record<string, unknown>;
+export function poolSuite(suite: string, now: unknown, before: unknown): unknown;
+export const POOLED_RUNS: number;
+export function median(xs: number[]): number;
