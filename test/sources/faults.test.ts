@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
-import type { SidetoneEvent } from '../../src/events/types.js';
+import type { EventOf, SidetoneEvent } from '../../src/events/types.js';
 import { Registry } from '../../src/metrics/index.js';
 import {
   FAULT_DURATION_MS,
   FAULT_START_MS,
   SCENARIO_NAMES,
   type ScenarioName,
+  SLOW_LLM_DURATION_MS,
 } from '../../src/sources/simulator/faults.js';
 import { Simulator } from '../../src/sources/simulator/simulator.js';
 
@@ -121,6 +122,31 @@ describe('demo fault scenarios', () => {
     expect(reconnects.filter(during).length).toBeGreaterThanOrEqual(drops.filter(during).length - 1);
     expect(drops.filter((e) => !during(e))).toHaveLength(
       normal.filter((e) => e.type === 'modem.disconnected').length,
+    );
+  });
+
+  it("voice-agent-slow-llm: the first model's turns wait 2.6-4 s more from the LLM on, the other agent's do not", () => {
+    const heard = (list: SidetoneEvent[], model: string) =>
+      list
+        .filter(
+          (e): e is EventOf<'voiceai.turn'> =>
+            e.type === 'voiceai.turn' &&
+            e.model === model &&
+            (e.ts as number) >= START &&
+            (e.ts as number) < START + SLOW_LLM_DURATION_MS,
+        )
+        .map((e) => ((e.agentStartedAt as number) - (e.userStoppedAt as number)) / 1000);
+    const slow = heard(run('voice-agent-slow-llm', 300), 'gpt-4.1-mini');
+    const before = heard(run(undefined, 300), 'gpt-4.1-mini');
+    expect(slow.length).toBe(before.length);
+    expect(slow.length).toBeGreaterThan(20);
+    slow.forEach((s, i) => {
+      expect(s - (before[i] as number)).toBeGreaterThanOrEqual(2.6);
+      expect(s - (before[i] as number)).toBeLessThan(4);
+    });
+    expect(slow.filter((s) => s > 3.5).length / slow.length).toBeGreaterThan(0.9);
+    expect(heard(run('voice-agent-slow-llm', 300), 'llama-3.1-8b')).toEqual(
+      heard(run(undefined, 300), 'llama-3.1-8b'),
     );
   });
 

@@ -1,4 +1,5 @@
-import type { SidetoneEvent } from '../../events/types.js';
+import type { EventOf, SidetoneEvent } from '../../events/types.js';
+import { DEMO_MODELS } from './voice.js';
 
 /** Fault scenarios for `sidetone demo --scenario NAME`: each one trips one family of alerts. */
 export const SCENARIO_NAMES = [
@@ -7,6 +8,7 @@ export const SCENARIO_NAMES = [
   'sms-delivery-stall',
   'signal-drop',
   'leaky-app',
+  'voice-agent-slow-llm',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -16,6 +18,11 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
  */
 export const FAULT_START_MS = 10_000;
 export const FAULT_DURATION_MS = 45_000;
+/**
+ * `voice-agent-slow-llm` lasts longer: the latency alert waits for a 5-minute window and then
+ * `for: 5m`, and a provider slowdown that pages should still be on when the page arrives.
+ */
+export const SLOW_LLM_DURATION_MS = 15 * 60_000;
 
 /** The events that show a call got through to the far end: in an outage, the 503 comes instead. */
 const FIRST_SIGN: ReadonlySet<string> = new Set([
@@ -55,7 +62,10 @@ export interface FaultContext {
  *   and stays there (SidetoneModemSignalWeak with its default threshold below -100 does not fire;
  *   the console's signal panel turns amber);
  * - `leaky-app`: no traffic change; a badly instrumented integration writes to the registry
- *   (./leaky-app.ts; SidetonePiiRedacted, SidetoneSeriesOverflow, dropped samples).
+ *   (./leaky-app.ts; SidetonePiiRedacted, SidetoneSeriesOverflow, dropped samples);
+ * - `voice-agent-slow-llm`: the provider of the first demo model slows down for
+ *   SLOW_LLM_DURATION_MS: its time to first token grows by 2.6-4 s, and every instant after it
+ *   with it, so its agent's callers wait 4-6 s (SidetoneVoiceAgentSlow; dead air too).
  * @example const fault = faultScenario('trunk-outage', { t0: Date.now(), trunks: ['a', 'b'], modem: 'modem0' });
  */
 export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
@@ -120,5 +130,43 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
       };
     case 'leaky-app':
       return { name, schedule: () => {}, filter: (e) => e };
+    case 'voice-agent-slow-llm': {
+      const until = start + SLOW_LLM_DURATION_MS;
+      // The same delay for a turn and its first-byte events (scheduled at the same instant).
+      const delayOf = (at: number) => 2600 + (Math.floor(at) % 1400);
+      let slowCall: string | undefined;
+      return {
+        name,
+        schedule: () => {},
+        filter: (e, at) => {
+          if (at < start || at >= until) return e;
+          if (e.type === 'voiceai.turn' && e.model === DEMO_MODELS[0]) {
+            slowCall = e.callId;
+            return slowTurn(e, delayOf(at));
+          }
+          if (e.type === 'voiceai.first_byte' && e.callId === slowCall && e.stage !== 'tts')
+            return { ...e, seconds: e.seconds + delayOf(at) / 1000 };
+          return e;
+        },
+      };
+    }
   }
+}
+
+/** A turn whose LLM answered `ms` later: its first token and everything after it move. */
+function slowTurn(e: EventOf<'voiceai.turn'>, ms: number): EventOf<'voiceai.turn'> {
+  const out = { ...e };
+  for (const k of [
+    'llmFirstTokenAt',
+    'llmDoneAt',
+    'ttsStartedAt',
+    'ttsFirstByteAt',
+    'ttsFirstAudibleAt',
+    'agentStartedAt',
+    'agentStoppedAt',
+  ] as const) {
+    const v = out[k];
+    if (v !== undefined) out[k] = v + ms;
+  }
+  return out;
 }
