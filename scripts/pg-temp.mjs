@@ -3,7 +3,7 @@
 // (scripts/system-deps.sh installs it). The server refuses to run as root, so as root it runs as
 // the `postgres` user the Debian package creates.
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,17 @@ function freePort() {
   });
 }
 
-/** @returns {Promise<{ url: string, stop(): Promise<void> }>} */
+/**
+ * @returns {Promise<{
+ *   url: string,
+ *   stop(): Promise<void>,
+ *   halt(mode: 'smart' | 'fast' | 'immediate'): void,
+ *   start(): void,
+ *   pids(): number[],
+ * }>}
+ * `halt` stops the server as `pg_ctl stop -m MODE` does and `start` starts it again on the same
+ * port and data (the chaos suite's outages); `pids` are the postmaster's and its children's.
+ */
 export async function startPostgres() {
   const dir = mkdtempSync(join(tmpdir(), 'sidetone-pg-'));
   const data = join(dir, 'data');
@@ -40,21 +50,37 @@ export async function startPostgres() {
   const port = await freePort();
   // --no-sync only skips initdb's own fsync of the template files; the server fsyncs commits.
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-o',
-    `-p ${port} -k ${dir} -h 127.0.0.1`,
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    'start',
-  ]);
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -k ${dir} -h 127.0.0.1`,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      'start',
+    ]);
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    halt(mode) {
+      run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+    },
+    pids() {
+      const main = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = execFileSync('pgrep', ['-P', String(main)])
+        .toString()
+        .trim()
+        .split('\n');
+      return [main, ...children.filter((p) => p !== '').map(Number)];
+    },
     async stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        // Halted already (the chaos suite): nothing to stop.
+        if (existsSync(join(data, 'postmaster.pid')))
+          run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

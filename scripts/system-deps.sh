@@ -23,6 +23,8 @@ dpkg -s python3-venv >/dev/null 2>&1 || need+=(python3-venv)
 command -v go >/dev/null 2>&1 || [ -x /usr/lib/go/bin/go ] || need+=(golang-go)
 # icinga2-bin: the Icinga 2 recipe (deploy/icinga2) is validated and run by a real Icinga 2.
 [ -x /usr/sbin/icinga2 ] || need+=(icinga2-bin)
+# prometheus_client's OpenMetrics parser: a second strict parser over sidetone's renders (lint tests).
+[ -f /usr/lib/python3/dist-packages/prometheus_client/openmetrics/parser.py ] || need+=(python3-prometheus-client)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "sidetone tests need: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2

@@ -55,7 +55,7 @@ export const ERROR_CODES = {
   ST_INVALID_ROUTE_PATH: def('A route path that is not `/segment/segment`.'),
   ST_INVALID_METHOD: def('An HTTP method that is not upper-case.'),
   ST_INVALID_HANDLER: def('A route without a handler function.'),
-  ST_INVALID_AUTH_KIND: def('A route auth kind other than scrape, ingest or none.'),
+  ST_INVALID_AUTH_KIND: def('A route auth kind other than scrape, ingest, admin or none.'),
   ST_ROUTE_AUTH: def('Two overlapping routes with different auth.'),
   ST_INVALID_REALM: def('An auth realm that is not a lower-case word.'),
 
@@ -117,8 +117,22 @@ export const ERROR_CODES = {
   },
 
   // Store: the database failed or was misused. Ingest answers 503 so the sender retries.
-  ST_STORE_UNAVAILABLE: { kind: 'store', status: 503, doc: 'The store could not take the batch; retry.' },
+  ST_STORE_UNAVAILABLE: {
+    kind: 'store',
+    status: 503,
+    doc: 'The store could not take the batch (database down, hung past its timeout, or locked); retry after `Retry-After`.',
+  },
   ST_STORE_FULL: { kind: 'store', status: 507, doc: 'The disk under the store is full.' },
+  ST_STORE_REFUSED: {
+    kind: 'store',
+    status: 422,
+    doc: 'The database refused one item (a value it cannot keep): the item is dead-lettered and counted, never retried.',
+  },
+  ST_STORE_BACKLOG: {
+    kind: 'store',
+    status: 503,
+    doc: 'The queue of updates waiting for the store is full (the store is slow or down); retry after `Retry-After`.',
+  },
   ST_STORE_CLOSED: { kind: 'store', status: 503, doc: 'The store was used after close().' },
   ST_STORE_SQLITE: { kind: 'store', status: 503, doc: 'SQLite failed to open or migrate the file.' },
   ST_STORE_POSTGRES: {
@@ -138,6 +152,7 @@ export const ERROR_CODES = {
   ST_BAD_REQUEST: req(400, 'A request that could not be read.'),
   ST_INVALID_JSON: req(400, 'A body that is not JSON or NDJSON.'),
   ST_UNAUTHORIZED: req(401, 'A missing or wrong bearer token.'),
+  ST_FORBIDDEN: req(403, 'A valid token whose scope does not cover the route (a scrape token on cleanup).'),
   ST_NOT_FOUND: req(404, 'No such route.'),
   ST_METHOD_NOT_ALLOWED: req(405, 'A method the route does not serve; `Allow` lists those it does.'),
   ST_BODY_TOO_LARGE: req(413, 'A body over the size limit.'),
@@ -155,6 +170,10 @@ export const ERROR_CODES = {
   ST_OTLP_BUSY: req(
     429,
     'More OTLP exports in flight than the receiver takes at once; retry after `Retry-After`.',
+  ),
+  ST_INGEST_IN_FLIGHT: req(
+    503,
+    'Events with these ids are being stored by an earlier request not answered yet (a retry sent too soon); retry after `Retry-After`.',
   ),
 
   // Internal: a bug or an unexpected failure; the message is logged, the answer says little.

@@ -1,4 +1,5 @@
 import type { CodeOf, ErrorCode } from './error-codes.js';
+import { redactSecrets } from './guard/secrets.js';
 
 export { type CodeOf, ERROR_CODES, type ErrorCode, type ErrorKind, statusOf } from './error-codes.js';
 
@@ -18,7 +19,9 @@ export class SidetoneError extends Error {
   readonly code: ErrorCode;
   /** Protected: throw the class of the code's kind (the catalogue's `kind`), never the base. */
   protected constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // A message quotes the bad value, and a value may hold a configured secret or a URL with
+    // credentials (a store URL): masked here, once, for every error (src/guard/secrets.ts).
+    super(redactSecrets(message), options);
     this.code = code;
   }
 }
@@ -54,7 +57,7 @@ export class ValidationError extends SidetoneError {
     issues: ReadonlyArray<{ path: string; message: string }> = [],
   ) {
     super(code, message);
-    this.issues = issues;
+    this.issues = issues.map((i) => ({ path: i.path, message: redactSecrets(i.message) }));
   }
 }
 

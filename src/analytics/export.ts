@@ -3,7 +3,6 @@
  * the store pages rows out, and rows are batched into string chunks of ~64 KiB.
  */
 import { showValue, ValidationError } from '../errors.js';
-import { displayCallId } from '../store/privacy.js';
 import type { CallRecord, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 
@@ -78,9 +77,10 @@ export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
-export function toExportRow(c: CallRecord, reveal = false): ExportRow {
+export function toExportRow(c: CallRecord): ExportRow {
   return {
-    call_id: displayCallId(c.callId, reveal),
+    // The stored id: its keyed hash, unless the operator set store.reveal_call_ids.
+    call_id: c.callId,
     direction: c.direction,
     channel: c.channel,
     trunk: c.trunk,
@@ -150,7 +150,7 @@ export async function* exportCalls(store: CallStore, opts: ExportOptions): Async
     { from: opts.from, to: opts.to },
     { reveal: opts.reveal === true },
   )) {
-    const row = toExportRow(call, opts.reveal === true);
+    const row = toExportRow(call);
     buf += csv ? csvLine(row) : `${first ? '\n' : ',\n'}${JSON.stringify(row)}`;
     first = false;
     if (buf.length >= target) {

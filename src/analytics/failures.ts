@@ -1,6 +1,5 @@
 /** "Which calls failed and why": the most recent failed calls, numbers masked. */
 import { showValue, ValidationError } from '../errors.js';
-import { displayCallId } from '../store/privacy.js';
 import type { CallStatus, CallStore, FailureReason } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import type { CallOutcome } from '../telephony/labels.js';
@@ -75,7 +74,8 @@ export async function failures(store: CallStore, opts: FailuresOptions = {}): Pr
     { reveal: opts.reveal === true },
   );
   return calls.map((c) => ({
-    callId: displayCallId(c.callId, opts.reveal === true),
+    // The stored id: its keyed hash, unless the operator set store.reveal_call_ids.
+    callId: c.callId,
     status: c.status,
     reason: c.reason,
     outcome: c.outcome,

@@ -3,6 +3,7 @@
  * and the fix), 2 a usage error (bad verb, flag or value; the verb's usage follows).
  */
 import { ConfigError, SidetoneError } from '../errors.js';
+import { redactSecrets } from '../guard/secrets.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -41,6 +42,11 @@ export function oneLine(message: string): string {
  * the cause is shown with the one thing the user can do about it.
  */
 export function describeError(err: unknown): string[] {
+  // A message may quote a configured secret or a URL with credentials (a driver's error does).
+  return describe(err).map(redactSecrets);
+}
+
+function describe(err: unknown): string[] {
   if (err instanceof RelayedError) return [...err.lines];
   if (err instanceof ConfigError) return err.message.split('\n').map(oneLine);
   if (err instanceof CliError || err instanceof SidetoneError) return [oneLine(err.message)];

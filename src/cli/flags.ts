@@ -20,7 +20,7 @@ export const SOURCE_FLAGS = {
   'hash-key': {
     type: 'string',
     arg: 'KEY',
-    help: 'store hash key (default: $SIDETONE_STORE_HASH_KEY or config)',
+    help: 'store hash key (default: $SIDETONE_STORE_HASH_KEY, config, or the FILE.key `serve` wrote)',
   },
 } as const;
 

@@ -7,6 +7,7 @@ import { request as httpsRequest } from 'node:https';
 import type {
   Dashboard,
   ExportFormat,
+  ExportRow,
   HealthIndicators,
   SeriesPoint,
   SmsSummary,
@@ -131,7 +132,9 @@ export class HttpSource implements DataSource {
       throw new CliError(
         this.token === undefined
           ? `${url.href}: the server wants a token: pass --token or set SIDETONE_TOKEN`
-          : `${url.href}: the server refused the token (${status}): pass a token listed in its auth.scrape_tokens`,
+          : status === 403
+            ? `${url.href}: the token's scope does not allow this (403): ${opts.method === 'POST' ? 'cleanup needs a token listed in auth.admin_tokens' : 'reads need a token listed in auth.scrape_tokens or auth.admin_tokens'}`
+            : `${url.href}: the server refused the token (401): pass a token listed in its auth.scrape_tokens`,
       );
     }
     if (status === 404) {
@@ -223,6 +226,12 @@ export class HttpSource implements DataSource {
       }
     }
     return { chunks: chunks() };
+  }
+  async call(id: string): Promise<ExportRow | undefined> {
+    const r = await this.json<{ call?: ExportRow }>(`/metrics/calls/${encodeURIComponent(id)}`, {
+      accept: [404],
+    });
+    return r.call;
   }
   async metrics(): Promise<string> {
     return readBody(await this.request('/metrics'));

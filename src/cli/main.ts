@@ -5,6 +5,7 @@
  * loaded (commands/index.ts).
  */
 import { closest } from '../config/closest.js';
+import { redactSecrets } from '../guard/secrets.js';
 import { sidetoneVersion } from '../runtime/version.js';
 import { type AnyCommand, parseFlags, renderHelp, wantsHelp, withHelp } from './args.js';
 import { expandAlias, VERB_ALIASES } from './commands/aliases.js';
@@ -78,11 +79,12 @@ async function main(argv: readonly string[]): Promise<number> {
     return (await cmd.run(parsed)) ?? EXIT_OK;
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`sidetone ${verb}: ${err.message}\n${shortUsage(verb, cmd)}`);
+      process.stderr.write(`sidetone ${verb}: ${redactSecrets(err.message)}\n${shortUsage(verb, cmd)}`);
       return EXIT_USAGE;
     }
     for (const line of describeError(err)) process.stderr.write(`sidetone ${verb}: ${line}\n`);
-    if (process.env.SIDETONE_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    if (process.env.SIDETONE_DEBUG)
+      process.stderr.write(`${redactSecrets((err as Error)?.stack ?? String(err))}\n`);
     return EXIT_ERROR;
   }
 }

@@ -4,12 +4,14 @@
  * renders the same way whichever it talks to.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   type Dashboard,
   daily,
   dashboard,
   type ExportFormat,
+  type ExportRow,
   exportCalls,
   type FailedCall,
   type FailureGroup,
@@ -22,6 +24,7 @@ import {
   type SmsSummary,
   smsSummary,
   type TrunksReport,
+  toExportRow,
   trunkKpis,
 } from '../analytics/index.js';
 import { loadConfig } from '../config/index.js';
@@ -93,6 +96,8 @@ export interface DataSource {
   daily(days: number): Promise<SeriesPoint[]>;
   health(): Promise<HealthView>;
   exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream>;
+  /** One call by the id it was sent with or its `cid:…` reference; undefined when not stored. */
+  call(id: string): Promise<ExportRow | undefined>;
   /** The raw exposition; only a running server has one. */
   metrics(): Promise<string>;
   /** `maxActiveSeconds` only for store files: a server applies its own configured limit. */
@@ -176,6 +181,10 @@ export class DbSource implements DataSource {
       done: () => Math.min(1, Math.max(0, (at - from) / (to - from))),
     };
   }
+  async call(id: string): Promise<ExportRow | undefined> {
+    const c = await this.store.getCall(id);
+    return c === undefined ? undefined : toExportRow(c);
+  }
   async metrics(): Promise<string> {
     throw new UsageError(
       'metrics needs a running server: the exposition lives in its memory, not in the store; use --url URL',
@@ -245,10 +254,18 @@ export async function openSource(
   }
   if (!statSync(path).isFile())
     throw new CliError(`${path} is a directory: pass the store file inside it to --db`);
-  // Reads never hash a number, so without a configured key a random one stands in: the store
-  // insists on a key at open, and a fixed placeholder would be a public key if anything hashed.
-  const hashKey = flags['hash-key'] ?? config.store.hash_key ?? randomBytes(32).toString('hex');
+  // The key the server hashed with: configured, else the one `serve` keeps beside the file, so a
+  // call looked up by its id hashes alike. Without either a random one stands in (the store
+  // insists on a key at open, and a fixed placeholder would be a public key).
+  const keyFile = `${resolve(path)}.key`;
+  const hashKey =
+    flags['hash-key'] ??
+    config.store.hash_key ??
+    (existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : randomBytes(32).toString('hex'));
   const storeRaw = config.store.store_raw_numbers;
-  const store = await openSqliteCallStore({ path, privacy: { hashKey, storeRaw } });
+  const store = await openSqliteCallStore({
+    path,
+    privacy: { hashKey, storeRaw, revealCallIds: config.store.reveal_call_ids },
+  });
   return new DbSource(path, store, config.store.zombie_max_seconds, storeRaw);
 }

@@ -1,24 +1,20 @@
 import { stringify as stringifyToml } from 'smol-toml';
 import { ConfigError } from '../errors.js';
+import { maskSecretsIn } from '../guard/secrets.js';
 import { CONFIG_KEYS } from './keys.js';
 import { type LoadConfigOptions, loadConfig } from './load.js';
 import type { SidetoneConfig } from './schema.js';
 
-const MASK = '********';
-
 /**
- * A copy with every secret replaced by `********`: tokens (their count stays visible, so an
- * operator can tell one from none), Basic passwords (usernames stay) and the hash key.
+ * A copy with every secret replaced by `********` (the one list, src/guard/secrets.ts): the value
+ * of every secret key (tokens keep their count, so an operator can tell one from none; Basic users
+ * keep their names) and credentials inside every URL (`store.url`'s password,
+ * `push.remote_write_url`'s, `?token=`...), user names and hosts left readable.
  * @example
  * console.log(JSON.stringify(maskSecrets(config)));
  */
 export function maskSecrets(config: SidetoneConfig): SidetoneConfig {
-  const copy = structuredClone(config);
-  copy.auth.scrape_tokens = copy.auth.scrape_tokens.map(() => MASK);
-  copy.auth.ingest_tokens = copy.auth.ingest_tokens.map(() => MASK);
-  copy.auth.basic_users = copy.auth.basic_users.map((u) => ({ username: u.username, password: MASK }));
-  if (copy.store.hash_key !== undefined) copy.store.hash_key = MASK;
-  return copy;
+  return maskSecretsIn(config);
 }
 
 /**

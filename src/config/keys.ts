@@ -1,4 +1,4 @@
-import { configSchema } from './schema.js';
+import { configSchema, isSecretPath } from './schema.js';
 
 /** How a string from the environment or a flag becomes a value. */
 export type KeyKind = 'string' | 'number' | 'boolean' | 'list' | 'users';
@@ -61,6 +61,15 @@ export const CONFIG_KEYS: readonly ConfigKey[] = (() => {
   walk((configSchema as unknown as { _zod: { def: Def } })._zod.def, [], out);
   return out;
 })();
+
+/**
+ * The keys whose values are secrets (their names say so, see `isSecretPath`): masked in
+ * `config check`, in errors, and never logged.
+ * @example SECRET_PATHS.includes('push.password'); // true
+ */
+export const SECRET_PATHS: readonly string[] = CONFIG_KEYS.filter((k) => isSecretPath(k.path)).map(
+  (k) => k.path,
+);
 
 /**
  * Parse a string (an env value, a CLI flag) for a key of `kind`. Values that do not parse are

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ConfigError, showValue } from '../errors.js';
 import { detectPii } from '../guard/pii.js';
+import { MASK, redactSecrets } from '../guard/secrets.js';
 import { applyAliases } from './aliases.js';
 import { closest } from './closest.js';
 import { readConfigFile, readSecretFile, readTokenFile, readUsersFile } from './files.js';
@@ -42,7 +43,6 @@ export class ConfigValidationError extends ConfigError {
 /** Variables that configure the loader rather than a key. */
 const LOADER_ENV = new Set(['SIDETONE_CONFIG']);
 
-const MASK = '********';
 /** Keys whose values label every pushed series: refused when they hold personal data, never echoed then. */
 const PII_GUARDED = ['push.job', 'push.instance', 'push.external_labels'];
 
@@ -126,6 +126,7 @@ function readSecretFiles(
   const lists: Array<[string, string, (p: string, k: string) => unknown[]]> = [
     ['auth.scrape_tokens_file', 'auth.scrape_tokens', readTokenFile],
     ['auth.ingest_tokens_file', 'auth.ingest_tokens', readTokenFile],
+    ['auth.admin_tokens_file', 'auth.admin_tokens', readTokenFile],
     ['auth.basic_users_file', 'auth.basic_users', readUsersFile],
   ];
   for (const [fileKey, key, read] of lists) {
@@ -174,7 +175,11 @@ function describe(
   const value = getPath(raw, path);
   const pii =
     PII_GUARDED.some((p) => path.startsWith(p)) && typeof value === 'string' ? detectPii(value) : undefined;
-  const shown = isSecretPath(path) ? MASK : pii !== undefined ? `(a ${pii}, not shown)` : showValue(value);
+  const shown = isSecretPath(path)
+    ? MASK
+    : pii !== undefined
+      ? `(a ${pii}, not shown)`
+      : redactSecrets(showValue(value));
   const got = value === undefined ? 'missing' : `got ${shown}`;
   return [{ path: display(segments), message: `${got}${from(sources, path)}: ${issue.message}` }];
 }

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { detectPii } from '../guard/pii.js';
+import { isSecretKey } from '../guard/secrets.js';
 import { ALERT_DEFAULTS } from '../rules/thresholds.js';
 import { SCENARIO_NAMES } from '../sources/simulator/faults.js';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
@@ -139,6 +140,9 @@ export const configSchema = z
         scrape_tokens_file: file,
         ingest_tokens: z.array(token, { error: 'expected a list of tokens' }).default([]),
         ingest_tokens_file: file,
+        // Every scope, and the only one that may change stored data (POST /calls/cleanup).
+        admin_tokens: z.array(token, { error: 'expected a list of tokens' }).default([]),
+        admin_tokens_file: file,
         basic_users: z.array(basicUser, { error: 'expected a list of { username, password }' }).default([]),
         basic_users_file: file,
       })
@@ -238,12 +242,24 @@ export const configSchema = z
           .optional(),
         hash_key_file: file,
         store_raw_numbers: bool(false),
+        // Call-IDs (and SMS message ids) as sent in the store, exports, logs and traces; default
+        // their keyed hash (`cid:…`), since an id may be a number or a name (docs/config.md).
+        reveal_call_ids: bool(false),
         retention_days: int(1, 3650, 90, ' days'),
         zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
         // SQLite batches on their own thread while the main thread takes the next request.
         writer_thread: bool(true),
         // SQLite's WAL copied back into the file on a thread of its own, not inside commits.
         checkpoint_thread: bool(true),
+        // Updates waiting for the store at most; past it ingest answers 503 with Retry-After.
+        max_pending_updates: int(1000, 10_000_000, 100_000, ' updates'),
+        // Readiness fails once the oldest unwritten update has waited this long.
+        stuck_seconds: int(1, 3600, 10, ' s'),
+        // PostgreSQL: a connection not made within this is given up on (the server down or hung).
+        connect_timeout_ms: int(100, 600_000, 5000, ' ms'),
+        // PostgreSQL: a statement running longer is cancelled by the server, and a server that does
+        // not answer at all (hung) is given up on 1 s later.
+        statement_timeout_ms: int(100, 3_600_000, 10_000, ' ms'),
       })
       .prefault({}),
     otel: z
@@ -461,20 +477,12 @@ export const configSchema = z
 /** The resolved configuration, every default filled in. */
 export type SidetoneConfig = z.output<typeof configSchema>;
 
-/** Keys whose values are secrets: masked in `config check`, in errors, and never logged. */
-export const SECRET_PATHS: readonly string[] = [
-  'auth.scrape_tokens',
-  'auth.ingest_tokens',
-  'auth.basic_users',
-  'store.hash_key',
-  // It may carry the database password.
-  'store.url',
-  'push.bearer_token',
-  'push.password',
-  'hep.password',
-];
-
-/** Whether a dotted key path (`auth.scrape_tokens.0`) is, or is inside, a secret. */
+/**
+ * Whether a dotted key path (`auth.scrape_tokens.0`, `push.password`) is, or is inside, a secret:
+ * decided by the key's name (src/guard/secrets.ts), so a new `*_token` or `*_password` key is
+ * masked everywhere without being listed. URL keys are not secrets whole: the credentials inside
+ * them are masked wherever they are shown.
+ */
 export function isSecretPath(path: string): boolean {
-  return SECRET_PATHS.some((s) => path === s || path.startsWith(`${s}.`));
+  return isSecretKey(path);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STORE_LIMITS, STORED_TEXT } from '../store/limits.js';
 import { EVENT_SCHEMAS } from './schemas.js';
 
 type JsonSchema = {
@@ -40,7 +41,7 @@ export function renderEventsMarkdown(): string {
     '| Field | Type | Required | Description |',
     '| --- | --- | --- | --- |',
     '| `type` | string | yes | The event type, one of the headings below |',
-    '| `ts` | number ≥ 0 or ISO 8601 date-time | no | When it happened: epoch ms or ISO 8601; default the time of receipt |',
+    `| \`ts\` | number ${STORE_LIMITS.tsMin}..${STORE_LIMITS.tsMax} or ISO 8601 date-time | no | When it happened: epoch ms or ISO 8601, from 2000-01-01 to 2100-01-01 (the store's window); default the time of receipt |`,
     '| `source` | string (≤ 128) | no | Name of the emitting system, for logs (never a label) |',
     '',
     `${EVENT_SCHEMAS.length} event types.`,
@@ -90,8 +91,11 @@ function typeText(s: JsonSchema): string {
       if (t === 'integer' || t === 'number') return `${t}${range(s)}`;
       if (t === 'string') {
         if (s.format === 'date-time') return 'ISO 8601 date-time';
+        const max = s.maxLength === undefined ? '' : `≤ ${s.maxLength}`;
+        // Text the store keeps: said in words, not as the pattern that refuses U+0000.
+        if (s.pattern === STORED_TEXT.source) return `string (${max === '' ? '' : `${max}, `}no U+0000)`;
         if (s.pattern !== undefined) return `string matching \`${s.pattern}\``;
-        return s.maxLength === undefined ? 'string' : `string (≤ ${s.maxLength})`;
+        return max === '' ? 'string' : `string (${max})`;
       }
       return t;
     })

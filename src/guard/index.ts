@@ -6,3 +6,12 @@ export {
   OTHER,
   REDACTED,
 } from './policy.js';
+export {
+  isSecretKey,
+  MASK,
+  maskSecretsIn,
+  redactSecrets,
+  redactUrlCredentials,
+  rememberSecrets,
+  secretValues,
+} from './secrets.js';

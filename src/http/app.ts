@@ -3,7 +3,7 @@ import { exportHealthMetrics } from '../health/metrics.js';
 import { HealthRegistry } from '../health/registry.js';
 import type { Registry } from '../metrics/index.js';
 import { sidetoneVersion } from '../runtime/version.js';
-import { Authenticator, type Credentials } from './auth.js';
+import type { Credentials } from './auth.js';
 import {
   type CompatHealthzOptions,
   compatHealthzRoute,
@@ -18,17 +18,25 @@ import { errorResponse, withoutBody } from './respond.js';
 import type { RouteDoc } from './route-doc.js';
 import { COMPAT_HEALTHZ_DOC, LIVENESS_DOC, METRICS_DOC, READINESS_DOC } from './route-docs.js';
 import { type AuthKind, type Handler, type RouteInfo, Router } from './router.js';
+import { SCOPE_SETTING, SCOPE_VERB, ScopeGate } from './scopes.js';
 
 export interface AppOptions {
   /** Served on `paths.metrics` when given. */
   registry?: Registry;
   /** Checks behind the readiness route; an empty registry (always ready) when omitted. */
   health?: HealthRegistry;
+  /**
+   * Credentials per scope (docs/http.md, "Route scopes"). A scope with nothing that grants it is
+   * open, except `admin`: its routes change stored data, so they are open only while no
+   * credential of any scope is configured.
+   */
   auth?: {
-    /** For `/metrics` and every `scrape` route (analytics). */
+    /** For `/metrics` and every `scrape` route (analytics): they read. */
     scrape?: Credentials;
     /** For `ingest` routes (`/events`); separate so a webhook sender cannot read metrics. */
     ingest?: Credentials;
+    /** Every scope, and the only credentials for `admin` routes (`POST /calls/cleanup`). */
+    admin?: Credentials;
     /** Put the health routes behind scrape auth. Default false: probes rarely carry tokens. */
     protectHealth?: boolean;
   };
@@ -98,10 +106,7 @@ export function createApp(options: AppOptions = {}): App {
     readyz: options.paths?.readyz ?? '/readyz',
   };
   const health = options.health ?? new HealthRegistry();
-  const authenticators: Record<Exclude<AuthKind, 'none'>, Authenticator> = {
-    scrape: new Authenticator('metrics', options.auth?.scrape),
-    ingest: new Authenticator('ingest', options.auth?.ingest),
-  };
+  const gate = new ScopeGate(options.auth);
   const router = new Router();
   const healthAuth: AuthKind = options.auth?.protectHealth ? 'scrape' : 'none';
   const compat = options.compatHealthz;
@@ -137,27 +142,29 @@ export function createApp(options: AppOptions = {}): App {
   }
 
   const authorize = (kinds: AuthKind[], req: Request): Response | undefined => {
-    if (kinds.length === 0) return undefined;
-    let challenge = '';
-    let reason = 'missing';
-    for (const k of kinds) {
-      if (k === 'none') return undefined;
-      const outcome = authenticators[k].check(req.headers.get('authorization'));
-      if (outcome.ok) return undefined;
-      challenge ||= outcome.challenge;
-      if (outcome.reason !== 'missing') reason = outcome.reason;
+    if (kinds.length === 0 || kinds.includes('none')) return undefined;
+    const verdict = gate.check(kinds, req.headers.get('authorization'));
+    if (verdict.ok) return undefined;
+    if (verdict.forbidden) {
+      return errorResponse(
+        'ST_FORBIDDEN',
+        `this credential may not ${SCOPE_VERB[kinds[0] as Exclude<AuthKind, 'none'>]}: use a token of that scope (${SCOPE_SETTING[kinds[0] as Exclude<AuthKind, 'none'>]})`,
+        { 'www-authenticate': verdict.challenge },
+      );
     }
     const message =
-      reason === 'missing'
+      verdict.reason === 'missing'
         ? 'credentials required: send "Authorization: Bearer <token>" (or Basic) as configured'
         : 'credentials refused: check the token or user configured for this endpoint';
-    return errorResponse('ST_UNAUTHORIZED', message, { 'www-authenticate': challenge });
+    return errorResponse('ST_UNAUTHORIZED', message, { 'www-authenticate': verdict.challenge });
   };
 
   /** The route template a request reached (routes are exact paths), for request metrics. */
   const routeOf = (req: Request): string | undefined => {
     const normal = normalisePath(new URL(req.url).pathname);
-    return normal.ok && router.match(req.method, normal.path).kind === 'route' ? normal.path : undefined;
+    if (!normal.ok) return undefined;
+    const m = router.match(req.method, normal.path);
+    return m.kind === 'route' ? m.route : undefined;
   };
 
   const dispatch = async (req: Request): Promise<Response> => {
@@ -174,7 +181,7 @@ export function createApp(options: AppOptions = {}): App {
         allow: m.allow,
       });
     }
-    const res = await m.handler(req, { url, path });
+    const res = await m.handler(req, { url, path, ...(m.params !== undefined && { params: m.params }) });
     return m.head ? withoutBody(res) : res;
   };
 
@@ -221,7 +228,7 @@ export function createApp(options: AppOptions = {}): App {
       return normal.ok && router.owns(normal.path);
     },
     unprotectedRoutes() {
-      return router.list().filter((r) => r.auth === 'none' || !authenticators[r.auth].configured);
+      return router.list().filter((r) => r.auth === 'none' || !gate.guards(r.auth));
     },
   };
 }

@@ -22,6 +22,7 @@ export function httpOptionsFromConfig(config: SidetoneConfig): {
       auth: {
         scrape: { tokens: config.auth.scrape_tokens, basic },
         ingest: { tokens: config.auth.ingest_tokens },
+        admin: { tokens: config.auth.admin_tokens },
         protectHealth: config.health.protect,
       },
       paths: {

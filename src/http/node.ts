@@ -133,7 +133,9 @@ function warnOpenRoutes(app: App, url: string, logger: ServeLogger): void {
     const setting =
       kind === 'ingest'
         ? 'auth.ingest_tokens (SIDETONE_AUTH_INGEST_TOKENS)'
-        : 'auth.scrape_tokens (SIDETONE_AUTH_SCRAPE_TOKENS)';
+        : kind === 'admin'
+          ? 'auth.admin_tokens (SIDETONE_AUTH_ADMIN_TOKENS)'
+          : 'auth.scrape_tokens (SIDETONE_AUTH_SCRAPE_TOKENS)';
     logger.warn(
       { url, path },
       `serving ${path} without auth on ${url}: anyone who can reach this address can use it; set ${setting} or listen on 127.0.0.1`,

@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
+import { redactSecrets } from '../guard/secrets.js';
 
 /** Headers every JSON answer carries: probes and errors must never be cached by a proxy. */
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -60,7 +61,8 @@ export function errorResponse(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  return json(ERROR_CODES[code].status, { error: { code, message } }, headers);
+  // A message may quote a value, and a value a configured secret or a URL with credentials.
+  return json(ERROR_CODES[code].status, { error: { code, message: redactSecrets(message) } }, headers);
 }
 
 /** The same response without a body, for `HEAD`: headers (and `Content-Length`) are kept. */

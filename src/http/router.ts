@@ -2,13 +2,19 @@ import { DefinitionError, showValue } from '../errors.js';
 import { assertRoutePath, inFamily } from './path.js';
 import type { RouteDoc } from './route-doc.js';
 
-/** Which credentials a route needs: Prometheus/analytics tokens, event ingest tokens, or none. */
-export type AuthKind = 'scrape' | 'ingest' | 'none';
+/**
+ * Which scope of credentials a route needs (docs/http.md, "Route scopes"): `scrape` reads
+ * (metrics, analytics, protected probes), `ingest` sends events, `admin` changes stored data
+ * (cleanup); `none` is open. An admin token holds every scope.
+ */
+export type AuthKind = 'scrape' | 'ingest' | 'admin' | 'none';
 
 /** What a handler gets besides the request: the parsed URL and the normalised, decoded path. */
 export interface RouteContext {
   url: URL;
   path: string;
+  /** The last segment of a path matched by a `/base/:name` route, under its name. */
+  params?: Readonly<Record<string, string>>;
 }
 
 export type Handler = (req: Request, ctx: RouteContext) => Response | Promise<Response>;
@@ -29,16 +35,28 @@ export interface RouteInfo {
 
 /** What the router found for a path; `auth` is what must pass before anything else is said. */
 export type Match =
-  | { kind: 'route'; handler: Handler; auth: AuthKind; head: boolean }
+  | {
+      kind: 'route';
+      handler: Handler;
+      auth: AuthKind;
+      head: boolean;
+      /** The route as registered (`/metrics/calls/:id`): a bounded label, never the raw path. */
+      route: string;
+      params?: Record<string, string>;
+    }
   | { kind: 'method'; allow: string; auth: AuthKind[] }
   | { kind: 'none'; auth: AuthKind[] };
 
 const METHOD = /^[A-Z]+$/;
 
+/** `/base/:name`: a route whose last segment is a parameter (one segment, never empty). */
+const TEMPLATE = /^(\/.+)\/:([a-z][a-z0-9_]*)$/;
+
 /**
  * Exact-match routing on normalised paths, with auth families: a protected route protects every
  * path below it, case-insensitively, so `/metrics/dashboard` can be its own route while
- * `/metrics/anything-else` and `/METRICS` still demand scrape credentials before the 404.
+ * `/metrics/anything-else` and `/METRICS` still demand scrape credentials before the 404. A route
+ * may end in one parameter segment (`/metrics/calls/:id`), matched only where no exact route is.
  */
 export class Router {
   private readonly routes = new Map<string, Map<string, Route>>();
@@ -50,14 +68,15 @@ export class Router {
         `HTTP method ${showValue(method)} must be upper-case, e.g. "GET"`,
       );
     }
-    assertRoutePath(path);
+    const template = TEMPLATE.exec(path);
+    assertRoutePath(template === null ? path : template[1]);
     if (typeof handler !== 'function') {
       throw new DefinitionError('ST_INVALID_HANDLER', `route ${method} ${path} needs a handler function`);
     }
-    if (auth !== 'scrape' && auth !== 'ingest' && auth !== 'none') {
+    if (auth !== 'scrape' && auth !== 'ingest' && auth !== 'admin' && auth !== 'none') {
       throw new DefinitionError(
         'ST_INVALID_AUTH_KIND',
-        `route ${method} ${path} has auth ${showValue(auth)}: use "scrape", "ingest" or "none"`,
+        `route ${method} ${path} has auth ${showValue(auth)}: use "scrape", "ingest", "admin" or "none"`,
       );
     }
     if (method === 'HEAD') {
@@ -86,11 +105,31 @@ export class Router {
   }
 
   match(method: string, path: string): Match {
-    const methods = this.routes.get(path);
+    let route = path;
+    let params: Record<string, string> | undefined;
+    let methods = this.routes.get(path);
+    if (methods === undefined) {
+      const slash = path.lastIndexOf('/');
+      for (const [t, ms] of this.routes) {
+        const m = TEMPLATE.exec(t);
+        if (m === null || slash <= 0 || slash === path.length - 1 || path.slice(0, slash) !== m[1]) continue;
+        route = t;
+        methods = ms;
+        params = { [m[2] as string]: path.slice(slash + 1) };
+        break;
+      }
+    }
     if (methods !== undefined) {
       const r = methods.get(method) ?? (method === 'HEAD' ? methods.get('GET') : undefined);
       if (r !== undefined)
-        return { kind: 'route', handler: r.handler, auth: r.auth, head: method === 'HEAD' };
+        return {
+          kind: 'route',
+          handler: r.handler,
+          auth: r.auth,
+          head: method === 'HEAD',
+          route,
+          ...(params !== undefined && { params }),
+        };
       const allow = [...methods.keys()];
       if (methods.has('GET')) allow.push('HEAD');
       return { kind: 'method', allow: allow.sort().join(', '), auth: kinds(methods.values()) };

@@ -1,9 +1,10 @@
 /**
- * `sidetone lint`: check any Prometheus text or OpenMetrics exposition, from a file or a URL.
+ * `sidetone lint`: check any Prometheus text, OpenMetrics or protobuf exposition, from a file or a
+ * URL, with strict parsers of the three formats.
  * @example
  * import { lintExposition, readExposition } from 'sidetone/lint';
- * const { text, format } = await readExposition('http://127.0.0.1:9464/metrics');
- * for (const f of lintExposition(text, format).findings) console.log(f.line, f.kind, f.message);
+ * const { bytes, format } = await readExposition('http://127.0.0.1:9464/metrics');
+ * for (const f of lintExposition(bytes, format).findings) console.log(f.line, f.column, f.kind, f.message);
  */
 export {
   type Finding,
@@ -13,11 +14,15 @@ export {
   lintExposition,
 } from './checks.js';
 export {
+  type Exemplar,
   type ExpositionFormat,
   type Family,
-  type FormatError,
+  type Issue,
+  type IssueKind,
+  type LabelPairs,
+  type NativeHistogram,
   type Parsed,
   parseExposition,
   type Sample,
 } from './parse.js';
-export { ACCEPT, type Exposition, formatOf, readExposition, sniffFormat } from './source.js';
+export { ACCEPT, ACCEPT_PROTOBUF, type Exposition, formatOf, readExposition, sniffFormat } from './source.js';

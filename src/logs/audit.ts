@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
 import type { IngestRejection } from '../sources/ingest.js';
 
-/** Why a credential was refused: none sent, an empty one, or one that matched nothing. */
-export type RefusalReason = 'missing' | 'empty' | 'invalid';
+/**
+ * Why a credential was refused: none sent, an empty one, one that matched nothing, or a valid one
+ * whose scope does not cover the route (a scrape token on cleanup: 403).
+ */
+export type RefusalReason = 'missing' | 'empty' | 'invalid' | 'scope';
 
 /** Audit lines: who was refused and why, never what they sent. */
 export interface AuditLog {

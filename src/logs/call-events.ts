@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { SpanContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.js';
 import { EVENT_TYPES } from '../events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
-import { maskNumber } from '../store/privacy.js';
+import { maskNumber, recordIds } from '../store/privacy.js';
 import { classifyEnded } from '../telephony/outcome/classify.js';
+import { Enum } from '../telephony/table.js';
 import { IdMap } from '../telephony/tracker.js';
 import { type TraceIds, traceIds } from './logger.js';
 import { type Trusted, trusted } from './redact.js';
@@ -20,25 +21,22 @@ export interface CallEventLogOptions {
   allEvents?: boolean;
   /** Calls remembered for correlation at most; the oldest is forgotten first. Default 10 000. */
   maxOpen?: number;
+  /**
+   * The call id as lines show it (`call_ref`): pass the store's `recordIds(privacy, 'cid')` so a
+   * line, a span and a stored call carry the same `cid:…` reference. Default: the keyed hash under
+   * a key made for this process (lines correlate with each other only).
+   */
+  callIds?: (callId: string) => string;
+  /** Configured trunk names: any other trunk is logged as `other`, as the metrics label it. */
+  trunks?: readonly string[];
 }
-
-/** A short, stable reference for a call id: correlates lines without carrying the Call-ID. */
-export function callRef(callId: string): string {
-  return createHash('sha256').update(callId).digest('hex').slice(0, 12);
-}
-
-/**
- * The reference as a log field. It is a digest, not data from the event, so the redactor must leave
- * it: one hex reference in ten holds seven digits in a row (`f1727214f4ef`), which the detector
- * reads as a phone number, and those calls lost their correlation (10,675 of 99,844 demo lines).
- */
-const refField = (callId: string): Trusted => trusted(callRef(callId));
 
 const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? undefined : maskNumber(n));
 
 /**
  * The call-event log: one JSON line per call started, answered, ended or failed, with masked
- * numbers, a `call_ref` instead of the Call-ID, and the call span's `trace_id`/`span_id`. A call
+ * numbers, a `call_ref` (the keyed `cid:…` reference) instead of the Call-ID, the trunk as
+ * configured (else `other`), and the call span's `trace_id`/`span_id`. A call
  * the call classifier does not find `completed` is logged as `call.failed`, with its outcome,
  * status and reason: the same verdict the metrics, the store and the span status use.
  *
@@ -48,6 +46,13 @@ const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? 
  */
 export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOptions = {}): () => void {
   const maxOpen = options.maxOpen ?? 10_000;
+  const callIds =
+    options.callIds ?? recordIds({ hashKey: randomBytes(32).toString('hex'), storeRaw: false }, 'cid');
+  // The reference is a digest (or an id the operator chose to reveal), not data from the event, so
+  // the redactor must leave it: one hex reference in ten holds seven digits in a row, which the
+  // detector reads as a phone number (10,675 of 99,844 demo lines lost their correlation).
+  const refField = (callId: string): Trusted => trusted(callIds(callId));
+  const trunks = new Enum(options.trunks ?? []);
   // The span context is taken at start (the trace sink forgets the call when it ends). An IdMap:
   // it gains and loses an entry per call, which emptied a plain Map's table once a call.
   const open = new IdMap<string, { ids: TraceIds | undefined; answered: boolean }>();
@@ -73,7 +78,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
         line(e, 'call.started', {
           direction: e.direction,
           channel: e.channel,
-          ...(e.trunk !== undefined && { trunk: e.trunk }),
+          ...(e.trunk !== undefined && { trunk: trunks.name(e.trunk) }),
           ...(e.from !== undefined && { from: masked(e.from) }),
           ...(e.to !== undefined && { to: masked(e.to) }),
         }),
@@ -121,7 +126,15 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
               event: e.type,
               ...corr,
               ...(e.ts !== undefined && { at: new Date(e.ts).toISOString() }),
-              detail: { ...e, ts: undefined },
+              // The id as a reference and a trunk as configured, like every other line.
+              detail: {
+                ...e,
+                ts: undefined,
+                ...(typeof callId === 'string' && { callId: callIds(callId) }),
+                ...(typeof (e as { trunk?: unknown }).trunk === 'string' && {
+                  trunk: trunks.name((e as { trunk: string }).trunk),
+                }),
+              },
             },
             'event',
           );

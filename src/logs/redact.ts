@@ -1,11 +1,12 @@
 import { detectPii } from '../guard/pii.js';
+import { isSecretKey, MASK, redactSecrets } from '../guard/secrets.js';
 
 /** Keys whose values are ours and known safe; a trace id would otherwise read as a long hex id. */
 const TRUSTED_KEYS = new Set(['trace_id', 'span_id', 'trace_flags']);
 /** Deeper than this, a value is replaced whole: a log line is not a place for deep trees. */
 const MAX_DEPTH = 8;
 
-/** A value the operator configured (a listen URL): logged as it is. */
+/** A value the operator configured (a listen URL): logged as it is, but for credentials in it. */
 export class Trusted {
   constructor(readonly value: string) {}
   toJSON(): string {
@@ -54,8 +55,10 @@ function redactString(value: string): string {
 }
 
 /**
- * A copy of `value` fit for a log line: every string (and every number, since a phone number
- * may arrive as one) that the guard's value-level detector flags is replaced by `[redacted:<kind>]`,
+ * A copy of `value` fit for a log line: secrets go first (the value of a key named as one, a
+ * configured secret anywhere, credentials in URLs: src/guard/secrets.ts), then every string (and
+ * every number, since a phone number may arrive as one) that the guard's value-level detector
+ * flags is replaced by `[redacted:<kind>]`,
  * object keys included; errors keep their class and a redacted message and stack. In a sentence
  * only the flagged words go, and only if what is left reads as clean; otherwise the whole value
  * goes, so no part of a number survives. Never throws.
@@ -66,7 +69,7 @@ function redactString(value: string): string {
 export function redactValue(value: unknown, depth = 0): unknown {
   switch (typeof value) {
     case 'string':
-      return redactString(value);
+      return redactString(redactSecrets(value));
     case 'number':
     case 'bigint': {
       const kind = detectPii(String(value));
@@ -78,7 +81,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
       return value;
   }
   if (value === null) return null;
-  if (value instanceof Trusted) return value.value;
+  if (value instanceof Trusted) return redactSecrets(value.value);
   if (depth >= MAX_DEPTH) return '[redacted:depth]';
   if (value instanceof Error) {
     const out: Record<string, unknown> = {
@@ -97,7 +100,11 @@ export function redactValue(value: unknown, depth = 0): unknown {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     const kind = detectPii(k);
     const key = kind === undefined ? k : `${redacted(kind)}#${i}`;
-    out[key] = TRUSTED_KEYS.has(k) && typeof v === 'string' ? v : redactValue(v, depth + 1);
+    out[key] = isSecretKey(k)
+      ? MASK
+      : TRUSTED_KEYS.has(k) && typeof v === 'string'
+        ? v
+        : redactValue(v, depth + 1);
     i++;
   }
   return out;

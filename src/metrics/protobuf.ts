@@ -119,14 +119,15 @@ function metric(f: FamilySnapshot, s: SeriesSnapshot): Record<string, unknown> {
     const histogram: Record<string, unknown> = {
       sampleCount: h.count,
       sampleSum: h.sum,
-      // +Inf is implied by sampleCount (the proto makes it optional, the Go client leaves it out).
+      // +Inf is implied by sampleCount (the proto makes it optional); the Go client writes it only
+      // to carry an exemplar, which would be lost otherwise.
       bucket: h.buckets
         .map((b, i) => ({
           cumulativeCount: b.count,
           upperBound: b.le,
           ...(ex[i] === undefined ? {} : { exemplar: exemplar(ex[i] as ExemplarSnapshot) }),
         }))
-        .filter((b) => b.upperBound !== Number.POSITIVE_INFINITY),
+        .filter((b) => b.upperBound !== Number.POSITIVE_INFINITY || 'exemplar' in b),
       ...created(s),
     };
     const n = h.native;

@@ -39,7 +39,8 @@ export function openApiDocument(routes: readonly RouteInfo[], options: OpenApiOp
     if (r.auth !== 'none') kinds.add(r.auth);
     const doc = r.doc;
     if (doc !== undefined) tags.add(doc.tag);
-    (paths[r.path] ??= {})[r.method.toLowerCase()] = operation(r, doc);
+    // The router's `:name` segment is OpenAPI's `{name}` path template.
+    (paths[r.path.replace(/:(\w+)/g, '{$1}')] ??= {})[r.method.toLowerCase()] = operation(r, doc);
   }
   const events = eventJsonSchemas();
   const schemas: Record<string, JsonSchema> = {};
@@ -102,18 +103,28 @@ function operation(r: RouteInfo, doc: RouteDoc | undefined): JsonSchema {
   if (doc === undefined) op['x-undocumented'] = true;
   if (doc?.description !== undefined) op.description = doc.description;
   op.security = r.auth === 'none' ? [] : [{ [r.auth]: [] }];
+  const inPath = [...r.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  if (inPath.length > 0) op.parameters = inPath;
   if (doc?.query !== undefined) {
-    op.parameters = Object.entries(doc.query.shape).map(([name, field]) => {
-      const schema = toJsonSchema(field as z.ZodType);
-      const { description, ...rest } = schema;
-      return {
-        name,
-        in: 'query',
-        required: !(field as z.ZodType).safeParse(undefined).success,
-        ...(description !== undefined && { description }),
-        schema: rest,
-      };
-    });
+    op.parameters = [
+      ...inPath,
+      ...Object.entries(doc.query.shape).map(([name, field]) => {
+        const schema = toJsonSchema(field as z.ZodType);
+        const { description, ...rest } = schema;
+        return {
+          name,
+          in: 'query',
+          required: !(field as z.ZodType).safeParse(undefined).success,
+          ...(description !== undefined && { description }),
+          schema: rest,
+        };
+      }),
+    ];
   }
   if (doc?.body !== undefined) {
     op.requestBody = {

@@ -37,10 +37,18 @@ export function startPushFromConfig(
     instance,
   };
   if (p.remote_write_url !== undefined) {
+    // fetch refuses a URL with credentials in it: they go as Basic auth, unless set otherwise.
+    const target = new URL(p.remote_write_url);
+    const userinfo =
+      target.username === ''
+        ? undefined
+        : { username: decodeURIComponent(target.username), password: decodeURIComponent(target.password) };
+    target.username = '';
+    target.password = '';
     const options: RemoteWriteOptions = {
       source,
       selfMetrics,
-      url: p.remote_write_url,
+      url: target.toString(),
       externalLabels: { ...p.external_labels, job: p.job ?? 'sidetone', instance },
       intervalMs: p.interval_seconds * 1000,
       timeoutMs: p.timeout_ms,
@@ -53,6 +61,7 @@ export function startPushFromConfig(
     if (token !== undefined) options.bearerToken = token;
     else if (p.username !== undefined && p.password !== undefined)
       options.basic = { username: p.username, password: p.password };
+    else if (userinfo !== undefined) options.basic = userinfo;
     const writer = startRemoteWrite(options);
     stops.push(() => writer.stop());
     out.remoteWrite = p.remote_write_url;

@@ -9,10 +9,11 @@ import {
   healthIndicators,
   hourly,
   smsSummary,
+  toExportRow,
   trunkKpis,
 } from '../analytics/index.js';
 import type { App } from '../http/app.js';
-import { json } from '../http/respond.js';
+import { errorResponse, json } from '../http/respond.js';
 import type { RouteDoc } from '../http/route-doc.js';
 import type { CallStore } from '../store/types.js';
 
@@ -63,6 +64,15 @@ function readDoc(summary: string, query: keyof typeof QUERIES, body: string, des
     errors: ['ST_INVALID_QUERY'],
   };
 }
+
+const CALL_DOC: RouteDoc = {
+  ...readDoc(
+    'One call by its id: the Call-ID as the PBX logged it, or the `cid:` reference exports and logs show',
+    'health',
+    '`call`: the record as an export row',
+  ),
+  errors: ['ST_INVALID_QUERY', 'ST_NOT_FOUND'],
+};
 
 const PERIOD = 'The period is the last `hours`, else the last `days` (default 1 day).';
 const CLEANUP_DOC: RouteDoc = {
@@ -123,11 +133,12 @@ export interface AnalyticsRoutesOptions {
 }
 
 /**
- * Mount the analytics API on an app, behind scrape auth (the seed's paths):
+ * Mount the analytics API on an app, its reads behind scrape auth and cleanup behind admin auth (the seed's paths):
  * `GET /metrics/dashboard?days=|hours=`, `/metrics/failures?limit=`, `/metrics/export?format=csv|json&days=`,
  * `/metrics/hourly?hours=`, `/metrics/daily?days=`, `/metrics/health`, and `POST /calls/cleanup`;
- * and sidetone's own: `/metrics/trunks?days=|hours=` (KPIs per trunk with an ASR trend) and
- * `/metrics/sms?days=|hours=` (SMS delivery summary).
+ * and sidetone's own: `/metrics/trunks?days=|hours=` (KPIs per trunk with an ASR trend),
+ * `/metrics/sms?days=|hours=` (SMS delivery summary) and `/metrics/calls/<id>` (one call, by the id
+ * it was sent with or its `cid:…` reference).
  *
  * @example
  * mountAnalytics(app, store, { health: { maxActiveSeconds: 14_400 } });
@@ -261,11 +272,25 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       },
     });
   });
+  // One call by its id: the store hashes the id given with its key, so the id a PBX logged finds
+  // the call, as does the `cid:…` reference exports and logs show.
+  get('/metrics/calls/:id', CALL_DOC, async (_req, { url, params }) => {
+    const q = parse('health', url);
+    if (q instanceof Response) return q;
+    const call = await store.getCall(params?.id ?? '');
+    if (call === undefined)
+      return errorResponse(
+        'ST_NOT_FOUND',
+        'no call with this id in the store (kept for store.retention_days)',
+      );
+    return json(200, { call: toExportRow(call) });
+  });
   const cleanup: Parameters<App['route']>[2] = async () => {
     const max = options.health?.maxActiveSeconds ?? 14_400;
     return json(200, { closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
   };
-  app.route('POST', '/calls/cleanup', cleanup, { auth: 'scrape', doc: CLEANUP_DOC });
+  // It changes stored data: an admin token's, never a scrape token's (docs/http.md, Route scopes).
+  app.route('POST', '/calls/cleanup', cleanup, { auth: 'admin', doc: CLEANUP_DOC });
   // The voice-skill's name for the same action (docs/compat/voice-skill.md).
-  app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'scrape', doc: CLEANUP_DOC });
+  app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'admin', doc: CLEANUP_DOC });
 }

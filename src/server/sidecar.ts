@@ -7,18 +7,14 @@ import { healthIndicators } from '../analytics/health.js';
 import { CONFIG_PACKS, type SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
-import {
-  diskSpaceCheck,
-  eventLoopCheck,
-  fileWriteProbe,
-  HealthRegistry,
-  writableCheck,
-} from '../health/index.js';
+import { rememberSecrets, secretValues } from '../guard/secrets.js';
+import { diskSpaceCheck, eventLoopCheck, fileWriteProbe, HealthRegistry } from '../health/index.js';
 import { type App, createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
 import { STORE_CHECK } from '../http/health-routes.js';
 import { type Served, serve } from '../http/node.js';
 import { RequestMetrics } from '../http/request-metrics.js';
+import type { AuthKind } from '../http/router.js';
 import { stdoutDestination } from '../logs/destination.js';
 import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js';
 import { traceIds } from '../logs/logger.js';
@@ -38,14 +34,17 @@ import { OtlpTraceReceiver } from '../sources/otlp/receiver.js';
 import { otlpTracesRoute } from '../sources/otlp/route.js';
 import { Simulator } from '../sources/simulator/simulator.js';
 import { DEMO_AGENTS, DEMO_MODELS } from '../sources/simulator/voice.js';
+import { faultCause, storeFault } from '../store/faults.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
+import { type PrivacyConfig, recordIds } from '../store/privacy.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
 import { mountOpenApi } from './openapi-route.js';
+import { storeCheck, storeFailureLog, storeQueueMetrics } from './store-health.js';
 import { countUnconsumed, listenedTypes } from './unconsumed.js';
 
 export interface SidecarOptions {
@@ -71,6 +70,8 @@ export interface SidecarHandle {
   readonly hep: readonly HepListener[];
   /** The store, as logs name it: the SQLite file, or the PostgreSQL URL without its password. */
   readonly store: string;
+  /** Every route with the scope it needs (docs/http.md, Route scopes). */
+  routes(): Array<{ method: string; path: string; auth: AuthKind }>;
 }
 
 /**
@@ -86,6 +87,9 @@ export async function startSidecar(
   config: SidetoneConfig,
   options: SidecarOptions = {},
 ): Promise<SidecarHandle> {
+  // Every configured secret is masked wherever it would be shown (logs, health, errors), even in a
+  // driver's message that quotes it.
+  rememberSecrets(secretValues(config));
   const log =
     options.logger ??
     createLogger({
@@ -134,17 +138,19 @@ export async function startSidecar(
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, { diskPaths: [dirname(dbPath)] });
   const numbersKey = storeHashKey(config, dbPath, log);
-  const opened = await openStore(config, dbPath, numbersKey);
+  const opened = await openStore(config, dbPath, numbersKey, log);
   const store = instrumentStore(opened.store, registry, { prefix: config.metrics.prefix });
+  const failures = storeFailureLog(log, () => sink);
+  const deadLetterMetric = storeQueueMetrics(registry, config.metrics.prefix, () => sink);
   const sink = storeSink(bus, store, {
     trunks: labels.trunks,
-    // The message of a refused write quotes the value (a number, a call id): log its class and
-    // code only, never the text or a stack that carries it.
-    onError: (err) =>
-      log.error(
-        { error: err instanceof Error ? err.name : typeof err, code: (err as { code?: unknown })?.code },
-        'call store write failed',
-      ),
+    modems: labels.modems,
+    maxPending: config.store.max_pending_updates,
+    onError: failures.onError,
+    onDeadLetter: (letter) => {
+      deadLetterMetric(letter);
+      failures.onDeadLetter(letter);
+    },
   });
   // Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
   // registered OpenTelemetry SDK sends them (nowhere by default).
@@ -160,15 +166,23 @@ export async function startSidecar(
   // Everything listening so far makes an event into data (a metric, a stored row); the trace
   // sink does too when its spans leave the process. The call log only repeats the store.
   const stored = listenedTypes(bus);
+  // Call ids as the store keeps them (a keyed `cid:…` hash unless revealed), on spans and lines too.
+  const callIds = recordIds(opened.privacy, 'cid');
   const traces = traceSink(bus, {
     ...(otel !== undefined && { tracer: otel.tracer }),
     hashKey: numbersKey,
+    callIds,
+    trunks: labels.trunks,
   });
   const stopUnconsumed = countUnconsumed(bus, registry, {
     consumed: otel === undefined ? stored : listenedTypes(bus),
     log,
   });
-  const stopCallLog = callEventLog(bus, log, { spanContext: (id) => traces.spanContext(id) });
+  const stopCallLog = callEventLog(bus, log, {
+    spanContext: (id) => traces.spanContext(id),
+    callIds,
+    trunks: labels.trunks,
+  });
   const stopMaintenance = startMaintenance(store, {
     intervalMs: 60_000,
     maxActiveSeconds: config.store.zombie_max_seconds,
@@ -179,20 +193,18 @@ export async function startSidecar(
   const health = new HealthRegistry();
   health.register(eventLoopCheck());
   health.register(diskSpaceCheck({ path: dirname(dbPath) }));
-  const writable = writableCheck({ name: STORE_CHECK, probe: opened.probe });
-  health.register({
-    ...writable,
-    // A write stuck behind another process's lock for a second means the store is not taking
-    // data: not ready (503), while liveness, which never waits on storage, stays 200.
-    check: () => {
-      const stalled = store.writeStallMs?.() ?? 0;
-      if (stalled < STORE_STALL_MS) return writable.check();
-      return {
-        status: 'fail',
-        detail: `writes have waited ${(stalled / 1000).toFixed(1)} s for the database lock (another process holds it)`,
-      };
-    },
-  });
+  health.register(
+    storeCheck({
+      name: STORE_CHECK,
+      sink,
+      probe: opened.probe,
+      // A write stuck behind another process's lock for a second means the store is not taking
+      // data: not ready (503), while liveness, which never waits on storage, stays 200.
+      writeStallMs: () => store.writeStallMs?.() ?? 0,
+      stallMs: STORE_STALL_MS,
+      stuckMs: config.store.stuck_seconds * 1000,
+    }),
+  );
   const silence = config.health.source_silence_seconds || (demo ? 30 : 0);
   if (silence > 0) {
     // A push check: each heartbeat reports pass; silence past the limit turns it unknown (not ready).
@@ -233,15 +245,15 @@ export async function startSidecar(
     'POST',
     '/events',
     ingestRoute(bus, {
-      flush: () => sink.flush(),
+      sink,
       maxBodyBytes: config.server.body_limit_bytes,
       traceparent: (header, events, state) => traces.adopt(header, events, state),
       onReject: (rejected) => audit.rejectedItems(rejected),
     }),
     { auth: 'ingest', doc: INGEST_DOC },
   );
-  // Agent frameworks' OpenTelemetry spans, code-free: the turns they end go through the bus.
-  const receiver = new OtlpTraceReceiver(bus, {
+  // Agent frameworks' OpenTelemetry spans, code-free: the turns they end are stored, then emitted.
+  const receiver = new OtlpTraceReceiver({
     callIdAttributes: config.otlp_receiver.call_id_attributes,
     agents: labels.agents,
     models: labels.models,
@@ -254,8 +266,8 @@ export async function startSidecar(
   app.route(
     'POST',
     '/v1/traces',
-    otlpTracesRoute(receiver, {
-      flush: () => sink.flush(),
+    otlpTracesRoute(bus, receiver, {
+      sink,
       maxBodyBytes: config.otlp_receiver.max_body_bytes,
       maxInFlight: config.otlp_receiver.max_in_flight,
     }),
@@ -305,7 +317,16 @@ export async function startSidecar(
     await push?.stop();
     await hep?.close();
     await modemSource?.close();
-    await sink.close();
+    // A store still down at shutdown: what it did not take was never acknowledged; say how much.
+    await sink
+      .close()
+      .catch((err: unknown) =>
+        log.error(
+          { cause: faultCause(err), pending: sink.state().pending },
+          'call store unavailable at shutdown; updates not stored',
+        ),
+      );
+    failures.stop();
     await stopMaintenance();
     telephony.close();
     stopUnconsumed();
@@ -406,7 +427,16 @@ export async function startSidecar(
     },
     'sidetone listening',
   );
-  return { url: served.url, close, done, bus, registry, hep: hepListeners, store: opened.label };
+  return {
+    url: served.url,
+    close,
+    done,
+    bus,
+    registry,
+    hep: hepListeners,
+    store: opened.label,
+    routes: () => app.routes(),
+  };
 }
 
 /** Trunk names from HEP trunk rules become labels too: a rule is a declaration of the trunk. */
@@ -473,18 +503,19 @@ function originOf(url: string): string {
   }
 }
 
-/** The app with an audit line for every refused credential (the 401s it answers). */
+/** The app with an audit line for every refused credential (the 401s and 403s it answers). */
 function audited(app: App, audit: ReturnType<typeof auditLog>): App {
   return {
     ...app,
     async fetch(req) {
       const res = await app.fetch(req);
-      if (res.status === 401) {
+      if (res.status === 401 || res.status === 403) {
         const sent = (req.headers.get('authorization') ?? '').trim();
         const realm = /realm="([a-z0-9_-]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
         audit.refusedCredential({
           realm: realm ?? 'unknown',
-          reason: sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
+          reason:
+            res.status === 403 ? 'scope' : sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
           method: req.method,
           path: new URL(req.url).pathname,
         });
@@ -535,8 +566,13 @@ async function openStore(
   config: SidetoneConfig,
   dbPath: string,
   key: string,
-): Promise<{ store: CallStore; probe: () => Promise<void>; label: string }> {
-  const privacy = { hashKey: key, storeRaw: config.store.store_raw_numbers };
+  log: Logger,
+): Promise<{ store: CallStore; probe: () => Promise<void>; label: string; privacy: PrivacyConfig }> {
+  const privacy = {
+    hashKey: key,
+    storeRaw: config.store.store_raw_numbers,
+    revealCallIds: config.store.reveal_call_ids,
+  };
   if (config.store.url === undefined) {
     // With a second core the store commits one batch while the main thread parses the next.
     const writerThread = config.store.writer_thread && availableParallelism() > 1;
@@ -546,15 +582,31 @@ async function openStore(
       writerThread,
       checkpointThread: config.store.checkpoint_thread,
     });
-    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath };
+    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }
-  const { openPostgresCallStore } = await import('../store/postgres.js');
-  const store = await openPostgresCallStore({
+  const { PostgresCallStore } = await import('../store/postgres.js');
+  const store = new PostgresCallStore({
     url: config.store.url,
     privacy,
     ...(config.store.instance === undefined ? {} : { instance: config.store.instance }),
+    connectTimeoutMs: config.store.connect_timeout_ms,
+    statementTimeoutMs: config.store.statement_timeout_ms,
   });
-  return { store, probe: () => store.probeWritable(), label: store.url };
+  try {
+    await store.open();
+  } catch (err) {
+    // Down or not answering: start degraded (not ready, ingest 503) and open once it answers. A
+    // wrong password, a missing database or a newer schema will not fix themselves: stop.
+    if (storeFault(err) !== 'unavailable') {
+      await store.close();
+      throw err;
+    }
+    log.warn(
+      { db: trusted(store.url), cause: faultCause(err) },
+      'call store unavailable: starting degraded (not ready); it is opened once the database answers',
+    );
+  }
+  return { store, probe: () => store.probeWritable(), label: store.url, privacy };
 }
 
 function hashKey(config: SidetoneConfig, dbPath: string, log: Logger): string {

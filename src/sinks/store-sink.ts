@@ -1,35 +1,79 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
-import type { EventOf, SidetoneEvent } from '../events/types.js';
+import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
 import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
 import { type ReportScore, reportScore } from '../telephony/outcome/media.js';
 import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
+import { Enum } from '../telephony/table.js';
+import { type DeadLetter, type StoreSinkState, WriteQueue } from './write-queue.js';
+
+export type { DeadLetter, StoreSinkState } from './write-queue.js';
 
 export interface StoreSinkOptions {
   /** Write queued updates at least this often. Default 50 ms. */
   flushIntervalMs?: number;
   /** Write as soon as this many updates are queued. Default 2000. */
   maxBatch?: number;
-  /** Called when a write fails (the updates of that batch are counted in `failed`). */
+  /** Called when a write fails (its updates stay queued, or are dead-lettered if refused). */
   onError?: (err: unknown) => void;
+  /** Called with each update the store refused for good: it is dropped and counted, never retried. */
+  onDeadLetter?: (letter: DeadLetter) => void;
   /**
-   * Configured trunk names (the `trunks` label list). When given, a trunk not in it is stored as
-   * `other`, as the metric packs label it: a free-form name never reaches the store or its views,
-   * and the per-trunk dashboard matches the per-trunk PromQL. The sidecar always passes its list.
+   * Configured trunk names (the `trunks` label list). A trunk not in it (any trunk, when none is
+   * given) is stored as `other`, as the metric packs label it: a free-form name never reaches the
+   * store or its views, and the per-trunk dashboard matches the per-trunk PromQL.
    */
   trunks?: readonly string[];
-  /** Updates kept for a later flush after a failed write (then dropped and counted). Default 100 000. */
-  maxRetained?: number;
+  /**
+   * Configured modem names (the `modems` label list): an SMS's gateway is stored as one of them or
+   * `other`, like trunks. A delivery report matches its submission by reference on that gateway,
+   * so list every modem that sends.
+   */
+  modems?: readonly string[];
+  /**
+   * Updates waiting for the store at most (queued, in flight, or kept after a failed write). Ingest
+   * asks {@link StoreSink.retryAfter} first and answers 503 when they would not fit; an update from
+   * a source that cannot be asked to retry (HEP, a modem) past it is dropped and counted in
+   * `stats.overflowed`. Default 100,000 (about 20 MB).
+   */
+  maxPending?: number;
 }
 
 /** The store sink: what it has written, and how to wait until everything queued is durable. */
 export interface StoreSink {
-  /** Write everything queued so far; resolves when it is durable (ingest acknowledges after it). */
+  /**
+   * Write everything queued so far; resolves when it is durable (ingest acknowledges after it).
+   * Rejects with the store's error when that write fails: the updates stay queued for the retry.
+   */
   flush(): Promise<void>;
   /** Unsubscribe, flush and stop the timer. */
   close(): Promise<void>;
-  readonly stats: { written: number; failed: number };
+  /**
+   * 0 when `n` more updates fit under `maxPending`, else the seconds to wait before trying again
+   * (an HTTP `Retry-After`): ingest asks before it emits, so nothing it acknowledges is dropped.
+   */
+  retryAfter(n: number): number;
+  /** Seconds until the sink tries a failing store again, at least 1 (`Retry-After` of a 503). */
+  retryAfterFailure(): number;
+  /** Updates taken so far: the next one is number `sequence` (dead letters name these numbers). */
+  readonly sequence: number;
+  /**
+   * Queue `event`'s update directly, not from the bus: ingest stores a request's events first and
+   * emits them (inside {@link ignoring}) only once they are durable, so that metrics count what was
+   * stored, once.
+   */
+  take(event: SidetoneEvent): void;
+  /**
+   * Run `fn` (which emits events already taken) with the sink not listening to the bus. Synchronous:
+   * an event a listener emitted meanwhile would be missed too, and none does.
+   */
+  ignoring(fn: () => void): void;
+  /** Drop the updates numbered `from` to `to` (exclusive) not written yet: their request failed. */
+  discard(from: number, to: number): void;
+  /** The dead letters among updates numbered `from` (inclusive) to `to`, of the last 1,024. */
+  deadLetters(from: number, to: number): DeadLetter[];
+  state(): StoreSinkState;
+  readonly stats: { written: number; deadLettered: number; overflowed: number };
 }
 
 // Event vocabulary -> store vocabulary, where the two name the same thing differently.
@@ -43,10 +87,19 @@ const SMS_REASON: Record<string, SmsFailureReason> = {
   other: 'other',
 };
 
+type Handlers = { [T in EventType]?: (e: EventOf<T>) => void };
+
 /**
  * Feed the call store from the bus: call lifecycle, media reports and transcripts become one
  * record per call; SMS events one record per message. Updates are queued and written in one
  * transaction per batch, because a transaction per event would cap ingest at the disk's fsync rate.
+ *
+ * Nothing queued is dropped while the store fails: a failed write keeps its updates, in order, for
+ * the next (the timer's, with backoff while the store keeps failing), up to `maxPending`. An update
+ * the store refuses for what it holds fails every retry too: it is dead-lettered and counted, and
+ * the rest of its batch written (write-queue.ts). Ingest takes a request's events directly (`take`),
+ * waits for them to be durable, and only then emits them to the bus (`ignoring` the sink): a request
+ * that failed is dropped (`discard`), never counted, and stored by its retry.
  *
  * @example
  * const sink = storeSink(bus, store);
@@ -54,83 +107,28 @@ const SMS_REASON: Record<string, SmsFailureReason> = {
  * await sink.flush(); // the call is now durable
  */
 export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOptions = {}): StoreSink {
-  const maxBatch = options.maxBatch ?? 2000;
-  const maxRetained = options.maxRetained ?? 100_000;
-  let calls: CallUpdate[] = [];
-  let sms: SmsUpdate[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  const stats = { written: 0, failed: 0 };
-
-  /** A write chained behind the one in flight and not started yet: it takes what is queued then. */
-  let pending: Promise<void> | undefined;
-  const write = (): Promise<void> => {
-    // Group commit: flushes that arrive while a write is in flight share the next write, which
-    // takes everything queued when it starts, so each resolves only after its own updates commit.
-    // With 4 ingest clients that is one transaction for up to 3 requests instead of one each: in
-    // the ingest bench, a message to the writer thread and a commit with its rollups per request
-    // were ~20 % of that thread's time.
-    if (pending !== undefined) return pending;
-    // Batches are chained so that a later flush resolves only after every earlier write; each link
-    // starts from the previous one settled, so one failed write does not stop all later ones.
-    const next = writing
-      .catch(() => {})
-      .then(async () => {
-        pending = undefined;
-        const c = calls;
-        const s = sms;
-        calls = [];
-        sms = [];
-        try {
-          if (c.length > 0) stats.written += await store.applyBatch(c);
-          if (s.length > 0) stats.written += await store.applySmsBatch(s);
-        } catch (err) {
-          // Keep the batch for the next flush (the client's retry, or the timer): none of it was
-          // acknowledged, and the retry's events are skipped by id, so this is their only copy. A
-          // refused item would fail every later batch too, so a ValidationError is not kept, and
-          // nothing is kept past `maxRetained` updates.
-          const keep =
-            !(err instanceof ValidationError) &&
-            calls.length + sms.length + c.length + s.length <= maxRetained;
-          if (keep) {
-            calls = c.concat(calls);
-            sms = s.concat(sms);
-          } else stats.failed += c.length + s.length;
-          options.onError?.(err);
-          throw err;
-        }
-      });
-    pending = next;
-    writing = next;
-    return next;
-  };
-  let inFlight = 0;
-  const queued = () => {
-    // One size-triggered write at a time: while the store is failing, the retained batch stays
-    // over maxBatch, and a write per incoming event would only pile up failing writes.
-    if (inFlight === 0 && calls.length + sms.length >= maxBatch) {
-      inFlight++;
-      write()
-        .catch(() => {})
-        .finally(() => inFlight--);
-    }
-  };
-  const call = (u: CallUpdate) => {
-    calls.push(u);
-    queued();
-  };
-  const message = (u: SmsUpdate) => {
-    sms.push(u);
-    queued();
-  };
+  const queue = new WriteQueue(store, {
+    maxBatch: options.maxBatch ?? 2000,
+    maxPending: options.maxPending ?? 100_000,
+    onError: options.onError,
+    onDeadLetter: options.onDeadLetter,
+  });
+  const call = (u: CallUpdate) => queue.call(u);
+  const message = (u: SmsUpdate) => queue.message(u);
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
-  const known = options.trunks === undefined ? undefined : new Set(options.trunks);
-  const trunkOf = (t: string) => (known === undefined || known.has(t) ? t : 'other');
+  const trunks = new Enum(options.trunks ?? []);
+  const modems = new Enum(options.modems ?? []);
+  const matchOf = (e: { modem?: string | undefined; reference?: string | number | undefined }): SmsMatch => ({
+    reference: String(e.reference),
+    ...(e.modem !== undefined && { gateway: modems.name(e.modem) }),
+  });
 
-  const offs = [
+  // Each event type's update, by type: subscribed to the bus, and taken directly by ingest (`take`).
+  const handlers: Handlers = {
     // Call updates are built field by field, not with `...(cond && { x })`: each such spread
     // allocates a throwaway object and copies it, five per call here, at ingest rates of 100k+
     // events/s (the media and ended updates are most of a call's writes).
-    bus.on('call.started', (e) => {
+    'call.started': (e) => {
       const u: CallUpdate & { kind: 'started' } = {
         kind: 'started',
         callId: e.callId,
@@ -138,14 +136,14 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         direction: e.direction,
         channel: e.channel,
       };
-      if (e.trunk !== undefined) u.trunk = trunkOf(e.trunk);
+      if (e.trunk !== undefined) u.trunk = trunks.name(e.trunk);
       if (e.from !== undefined) u.from = e.from;
       if (e.to !== undefined) u.to = e.to;
       call(u);
-    }),
-    bus.on('call.ringing', (e) => call({ kind: 'ringing', callId: e.callId, at: at(e) })),
-    bus.on('call.answered', (e) => call({ kind: 'answered', callId: e.callId, at: at(e) })),
-    bus.on('call.ended', (e) => {
+    },
+    'call.ringing': (e) => call({ kind: 'ringing', callId: e.callId, at: at(e) }),
+    'call.answered': (e) => call({ kind: 'answered', callId: e.callId, at: at(e) }),
+    'call.ended': (e) => {
       const u: CallUpdate & { kind: 'ended' } = { kind: 'ended', callId: e.callId, at: at(e) };
       // Timer B is stored as the stated reason `timeout`: the classifier reads the two alike, so
       // the store and the calls pack agree (status timeout, outcome ineffective, counted in ISA).
@@ -154,11 +152,11 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       if (e.q850 !== undefined) u.q850 = e.q850;
       if (e.hangupBy !== undefined && e.hangupBy !== 'unknown') u.hangupBy = e.hangupBy;
       call(u);
-    }),
-    bus.on('voiceai.transcript', (e) => {
+    },
+    'voiceai.transcript': (e) => {
       if (e.callId !== undefined && e.present) call({ kind: 'transcript', callId: e.callId, at: at(e) });
-    }),
-    bus.on('media.report', (e) => {
+    },
+    'media.report': (e) => {
       const m = e.callId === undefined ? undefined : mediaSummary(e);
       if (m === undefined) return;
       const u: CallUpdate & { kind: 'media' } = {
@@ -171,8 +169,8 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       };
       if (m.rttMs !== undefined) u.rttMs = m.rttMs;
       call(u);
-    }),
-    bus.on('sms.received', (e) =>
+    },
+    'sms.received': (e) =>
       message({
         kind: 'received',
         // The event id, when given, so a retried event is the same message, not a second one.
@@ -180,23 +178,21 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         at: at(e),
         from: e.from,
         ...(e.to !== undefined && { to: e.to }),
-        ...(e.modem !== undefined && { gateway: e.modem }),
+        ...(e.modem !== undefined && { gateway: modems.name(e.modem) }),
         ...(e.segments !== undefined && { segments: e.segments }),
       }),
-    ),
-    bus.on('sms.sent', (e) =>
+    'sms.sent': (e) =>
       message({
         kind: 'sent',
         messageId: submissionId(e),
         at: at(e),
         to: e.to,
         ...(e.from !== undefined && { from: e.from }),
-        ...(e.modem !== undefined && { gateway: e.modem }),
+        ...(e.modem !== undefined && { gateway: modems.name(e.modem) }),
         ...(e.segments !== undefined && { segments: e.segments }),
         ...(e.reference !== undefined && { reference: String(e.reference) }),
       }),
-    ),
-    bus.on('sms.send_failed', (e) =>
+    'sms.send_failed': (e) =>
       message({
         kind: 'send_failed',
         messageId: e.reference === undefined ? (e.id ?? randomUUID()) : reportId(e),
@@ -205,8 +201,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         ...(e.cmsError !== undefined && { statusCode: e.cmsError }),
         ...(e.reference !== undefined && { match: matchOf(e) }),
       }),
-    ),
-    bus.on('sms.delivery_report', (e) => {
+    'sms.delivery_report': (e) => {
       // A report can only be filed against the message it names.
       if (e.reference === undefined) return;
       const outcome =
@@ -223,20 +218,44 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         ...(code !== undefined && { statusCode: code }),
         match: matchOf(e),
       });
-    }),
-  ];
-  const timer = setInterval(() => {
-    if (calls.length + sms.length > 0) write().catch(() => {});
-  }, options.flushIntervalMs ?? 50);
+    },
+  };
+  let ignoring = false;
+  const offs = (Object.keys(handlers) as EventType[]).map((type) => {
+    const h = handlers[type] as (e: SidetoneEvent) => void;
+    return bus.on(type, (e) => {
+      if (!ignoring) h(e);
+    });
+  });
+  const timer = setInterval(() => queue.tick(), options.flushIntervalMs ?? 50);
   timer.unref();
 
   return {
-    stats,
-    flush: () => (calls.length + sms.length > 0 ? write() : writing),
+    stats: queue.stats,
+    get sequence() {
+      return queue.sequence;
+    },
+    take(e) {
+      (handlers[e.type] as ((e: SidetoneEvent) => void) | undefined)?.(e);
+    },
+    ignoring(fn) {
+      ignoring = true;
+      try {
+        fn();
+      } finally {
+        ignoring = false;
+      }
+    },
+    discard: (from, to) => queue.discard(from, to),
+    flush: () => queue.flush(),
+    retryAfter: (n) => queue.retryAfter(n),
+    retryAfterFailure: () => queue.backoff.retryAfterSeconds(),
+    deadLetters: (from, to) => queue.deadLetters(from, to),
+    state: () => queue.state(),
     async close() {
       for (const off of offs) off();
       clearInterval(timer);
-      await write();
+      await queue.flush();
     },
   };
 }
@@ -264,10 +283,6 @@ function reportId(e: {
   ts?: number | undefined;
 }): string {
   return e.id ?? `report:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
-}
-
-function matchOf(e: { modem?: string | undefined; reference?: string | number | undefined }): SmsMatch {
-  return { reference: String(e.reference), ...(e.modem !== undefined && { gateway: e.modem }) };
 }
 
 /**

@@ -13,9 +13,9 @@ import {
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { EventBus } from '../events/bus.js';
 import type { SidetoneEvent } from '../events/types.js';
-import { detectPii } from '../guard/pii.js';
-import { hashNumber, maskNumber } from '../store/privacy.js';
+import { hashNumber, maskNumber, recordIds } from '../store/privacy.js';
 import { classifyEnded } from '../telephony/outcome/classify.js';
+import { Enum } from '../telephony/table.js';
 import { IdMap } from '../telephony/tracker.js';
 import { mediaSummary } from './store-sink.js';
 
@@ -29,6 +29,14 @@ export interface TraceSinkOptions {
    * correlate). Without it spans carry only the masked forms.
    */
   hashKey?: string;
+  /**
+   * The call id as spans carry it (`sidetone.call.id`): pass the store's `recordIds(privacy,
+   * 'cid')` so a span and a stored call share the `cid:…` reference. Default: the keyed hash under
+   * `hashKey` when given, else no id attribute.
+   */
+  callIds?: (callId: string) => string;
+  /** Configured trunk names: any other trunk is `other` (`sidetone.call.trunk`), as the metrics label it. */
+  trunks?: readonly string[];
 }
 
 /** A running trace sink. */
@@ -57,8 +65,9 @@ const DIGITS = /\d{5,}/;
  * One OpenTelemetry span per call, from `call.started` to `call.ended`, with ringing, answer, hold,
  * SIP transactions, voice-AI turns (first byte per stage, barge-in, errors, tools) and media
  * reports as span events. Attributes are the bounded facts the metrics use (direction, channel,
- * trunk, codec, SIP code, Q.850 cause) plus masked and keyed-hash forms of the numbers: raw
- * numbers, call ids and free texts never leave.
+ * trunk as configured or `other`, codec, SIP code, Q.850 cause), the keyed `cid:…` reference of the
+ * call id, and masked and keyed-hash forms of the numbers: raw numbers, call ids and free texts
+ * never leave.
  *
  * @example
  * const otel = otelTracing({ endpoint: 'http://collector:4318' });
@@ -66,6 +75,12 @@ const DIGITS = /\d{5,}/;
  */
 export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceSink {
   const tracer = options.tracer ?? trace.getTracer('sidetone');
+  const callIds =
+    options.callIds ??
+    (options.hashKey === undefined
+      ? undefined
+      : recordIds({ hashKey: options.hashKey, storeRaw: false }, 'cid'));
+  const trunks = new Enum(options.trunks ?? []);
   const maxOpen = options.maxOpen ?? 10_000;
   // Insertion-ordered, so the first entry is the oldest open call. IdMaps, not Maps: each gains and
   // loses an entry per call, which emptied a plain Map's table once a call (see IdMap).
@@ -109,9 +124,8 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
         'sidetone.call.direction': e.direction,
         'sidetone.call.channel': e.channel,
       };
-      // Unlike a metric label, a span attribute is not capped: the name is kept unless it carries PII.
-      if (e.trunk !== undefined && detectPii(e.trunk) === undefined)
-        attributes['sidetone.call.trunk'] = e.trunk;
+      // A configured name or `other`, as on every surface: a free-form name may be a person's.
+      if (e.trunk !== undefined) attributes['sidetone.call.trunk'] = trunks.name(e.trunk);
       const kind = e.direction === 'inbound' ? SpanKind.SERVER : SpanKind.CLIENT;
       const parent = parents.get(e.callId) ?? ROOT_CONTEXT;
       parents.delete(e.callId);
@@ -120,6 +134,7 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       // call out) the two HMACs per call were a tenth of the ingest path.
       if (span.isRecording()) {
         const numbers: Attributes = {};
+        if (callIds !== undefined) numbers['sidetone.call.id'] = callIds(e.callId);
         number(numbers, 'from', e.from);
         number(numbers, 'to', e.to);
         span.setAttributes(numbers);

@@ -5,6 +5,8 @@ import type { SidetoneEvent } from '../events/types.js';
 import { requestBytes } from '../http/raw-body.js';
 import { errorResponse, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
+import type { StoreSink } from '../sinks/store-sink.js';
+import { type Claim, IdWindow } from './id-window.js';
 
 export interface IngestOptions {
   /** Largest request body accepted; past it 413. Default 1 MiB. */
@@ -12,10 +14,11 @@ export interface IngestOptions {
   /** Most items in one request; past it 413. Default 10 000. */
   maxItems?: number;
   /**
-   * Resolves when everything emitted so far is durable (the store sink's `flush`). The response
-   * is sent only after it, so an acknowledged event survives a crash.
+   * Where the events become durable: the store sink (`storeSink`). A request is answered only after
+   * its `flush`, so an acknowledged event survives a crash; one that would not fit the sink's queue
+   * is answered 503 with `Retry-After` before anything of it is emitted.
    */
-  flush?: () => Promise<void>;
+  sink?: IngestSink;
   /**
    * Called with a request's W3C `traceparent` (and `tracestate`) before its good events are
    * emitted, so the calls they start continue the sender's trace (the trace sink's `adopt`).
@@ -30,45 +33,11 @@ export interface IngestOptions {
   dedupe?: { maxIds?: number; maxAgeMs?: number; now?: () => number };
 }
 
-/**
- * A bounded window of event ids: insertion-ordered, so the oldest ids are forgotten first, by
- * count and by age. Memory is at most `maxIds` strings of up to 128 characters.
- */
-class IdWindow {
-  private readonly seen = new Map<string, number>();
-  /** When the first (oldest) id in `seen` was added; +Infinity when there is none. */
-  private oldestAt = Number.POSITIVE_INFINITY;
-  constructor(
-    private readonly maxIds: number,
-    private readonly maxAgeMs: number,
-    readonly now: () => number,
-  ) {}
-  /**
-   * True when `id` is new (and remember it, as seen at `t`), false when it is in the window.
-   * Eviction walks the map only when the window is full or its oldest id has expired: a walk per
-   * call allocated an iterator and an entry per id, on every event a client sends with an id.
-   */
-  add(id: string, t: number): boolean {
-    const at = this.seen.get(id);
-    if (at !== undefined && t - at <= this.maxAgeMs) return false;
-    if (at !== undefined) this.seen.delete(id);
-    if (this.seen.size >= this.maxIds || t - this.oldestAt > this.maxAgeMs) this.forget(t);
-    this.seen.set(id, t);
-    if (this.seen.size === 1) this.oldestAt = t;
-    return true;
-  }
-  /** Forget the oldest ids: past the age limit, or to make room for one more. */
-  private forget(t: number): void {
-    this.oldestAt = Number.POSITIVE_INFINITY;
-    for (const [old, when] of this.seen) {
-      if (this.seen.size < this.maxIds && t - when <= this.maxAgeMs) {
-        this.oldestAt = when;
-        break;
-      }
-      this.seen.delete(old);
-    }
-  }
-}
+/** What ingest needs of the store sink (`storeSink`): each member is documented there. */
+export type IngestSink = Pick<
+  StoreSink,
+  'flush' | 'retryAfter' | 'retryAfterFailure' | 'sequence' | 'take' | 'ignoring' | 'discard' | 'deadLetters'
+>;
 
 /** One refused item: where it was in the request and what is wrong with it. */
 export interface IngestRejection {
@@ -92,7 +61,7 @@ const NDJSON_TYPES = new Set([
  * and the answer lists every refused item with its position, field path and reason.
  *
  * @example
- * app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush() }), { auth: 'ingest' });
+ * app.route('POST', '/events', ingestRoute(bus, { sink: storeSink(bus, store) }), { auth: 'ingest' });
  */
 export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -148,6 +117,8 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       );
     }
     const good: SidetoneEvent[] = [];
+    /** Each good event's position in the request, for a dead letter's answer. */
+    const goodAt: number[] = [];
     const receivedAt = Date.now();
     const parseOptions = { now: () => receivedAt };
     for (let index = 0; index < values.length; index++) {
@@ -172,56 +143,146 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       if (isExactEvent(value)) {
         if (value.ts === undefined) value.ts = receivedAt;
         good.push(value);
+        goodAt.push(index);
         continue;
       }
       const r = parseEvent(value, parseOptions);
-      if (r.ok) good.push(r.event);
-      else rejected.push({ index, ...(line !== undefined && { line }), issues: r.issues });
+      if (r.ok) {
+        good.push(r.event);
+        goodAt.push(index);
+      } else rejected.push({ index, ...(line !== undefined && { line }), issues: r.issues });
     }
-    const traceparent = req.headers.get('traceparent');
-    if (traceparent !== null && good.length > 0 && options.traceparent) {
-      options.traceparent(traceparent, good, req.headers.get('tracestate') ?? undefined);
+    const sink = options.sink;
+    if (sink === undefined || good.length === 0) {
+      // No store to wait for: emitted at once, each id remembered as it is.
+      adopt(good);
+      let duplicates = 0;
+      const seenAt = ids.now();
+      for (const e of good) {
+        if (e.id !== undefined && !ids.add(e.id, seenAt)) duplicates++;
+        else bus.emitParsed(e);
+      }
+      return answer(good.length, duplicates);
     }
-    // A retried batch: events already emitted are skipped, so metrics count them once; the store
-    // sink keeps a failed batch queued, so the retry's flush writes what the failure left out.
+    // Nothing is taken that the sink could not keep: a full queue (the store slow or down) is a
+    // 503 before anything of the request is stored or counted.
+    const wait = sink.retryAfter(good.length);
+    if (wait > 0) {
+      return errorResponse(
+        'ST_STORE_BACKLOG',
+        `events were not accepted: ${good.length} more would overfill the queue of updates waiting for the store; retry after ${wait} s`,
+        { 'retry-after': String(wait) },
+      );
+    }
+    // Which events are new: an id stored before is a duplicate (a retry whose answer was lost);
+    // one another request is storing right now (a retry sent before the first was answered) makes
+    // this one wait for that one's answer. The ids are claimed in the window until the answer.
+    const claim: Claim = { at: ids.now() };
+    const fresh: SidetoneEvent[] = [];
+    const freshAt: number[] = [];
     let duplicates = 0;
-    const seenAt = ids.now();
-    for (const e of good) {
-      if (e.id !== undefined && !ids.add(e.id, seenAt)) duplicates++;
-      else bus.emitParsed(e);
-    }
-    if (good.length > 0 && options.flush) {
-      try {
-        await options.flush();
-      } catch (err) {
-        // A full disk will not clear by retrying in a second: 507 says what to fix (RFC 4918 11.5).
-        if (isDiskFull(err)) {
-          return errorResponse(
-            'ST_STORE_FULL',
-            'events were not stored: the disk holding the store is full; free space (or move store.path), then retry',
-          );
-        }
+    for (let k = 0; k < good.length; k++) {
+      const e = good[k] as SidetoneEvent;
+      const held = e.id === undefined ? 'claimed' : ids.claim(e.id, claim);
+      if (held === 'duplicate') {
+        duplicates++;
+        continue;
+      }
+      if (held === 'busy') {
+        settle(fresh, claim, false);
         return errorResponse(
-          'ST_STORE_UNAVAILABLE',
-          'events were not stored: the store failed to write; retry the request',
+          'ST_INGEST_IN_FLIGHT',
+          'events with these ids are being stored by an earlier request not answered yet; retry after 1 s',
+          { 'retry-after': '1' },
         );
       }
+      fresh.push(e);
+      freshAt.push(goodAt[k] as number);
     }
-    rejected.sort((a, b) => a.index - b.index);
-    if (rejected.length > 0) options.onReject?.(rejected);
-    const status = good.length === 0 && rejected.length > 0 ? 400 : 200;
-    return json(status, { accepted: good.length, duplicates, rejected: rejected.length, errors: rejected });
-  };
-}
+    // Stored first, emitted after: the packs, traces and logs see an event once it is durable, so
+    // a request that fails leaves no count behind and its retry (its ids forgotten) counts once.
+    const first = sink.sequence;
+    /** The sink's sequence number before each fresh event: which updates it produced. */
+    const seqAt: number[] = [];
+    for (const e of fresh) {
+      seqAt.push(sink.sequence);
+      sink.take(e);
+    }
+    const last = sink.sequence;
+    try {
+      await sink.flush();
+    } catch (err) {
+      // Not acknowledged: nothing of it is kept (the retry brings it again) and its ids are free.
+      sink.discard(first, last);
+      settle(fresh, claim, false);
+      const retryAfter = { 'retry-after': String(sink.retryAfterFailure()) };
+      // A full disk will not clear by retrying in a second: 507 says what to fix (RFC 4918 11.5).
+      if ((err as { code?: unknown })?.code === 'ST_STORE_FULL') {
+        return errorResponse(
+          'ST_STORE_FULL',
+          'events were not stored: the disk holding the store is full; free space (or move store.path), then retry',
+          retryAfter,
+        );
+      }
+      return errorResponse(
+        'ST_STORE_UNAVAILABLE',
+        'events were not stored: the store failed to write; retry the request',
+        retryAfter,
+      );
+    }
+    // An update the store refused for good: its event is answered as refused, neither counted
+    // nor remembered (a retry is judged again).
+    const refused = new Set<number>();
+    for (const letter of sink.deadLetters(first, last)) {
+      let k = seqAt.length - 1;
+      while (k > 0 && (seqAt[k] as number) > letter.seq) k--;
+      if (refused.has(k)) continue;
+      refused.add(k);
+      const index = freshAt[k] as number;
+      rejected.push({
+        index,
+        ...(ndjson && { line: lineOf[index] as number }),
+        issues: [
+          {
+            path: letter.path,
+            message: `the store refused it (${letter.code}); it was not stored and is not retried`,
+          },
+        ],
+      });
+    }
+    const stored = refused.size === 0 ? fresh : fresh.filter((_, k) => !refused.has(k));
+    adopt(stored);
+    sink.ignoring(() => {
+      for (const e of stored) bus.emitParsed(e);
+    });
+    const doneAt = ids.now();
+    for (let k = 0; k < fresh.length; k++) {
+      const id = (fresh[k] as SidetoneEvent).id;
+      if (id !== undefined) ids.settle(id, claim, !refused.has(k), doneAt);
+    }
+    return answer(good.length - refused.size, duplicates);
 
-/** SQLite's SQLITE_FULL or the OS's ENOSPC, on the error or anywhere down its causes. */
-export function isDiskFull(err: unknown): boolean {
-  for (let e = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
-    e = (e as { cause?: unknown }).cause;
+    /** The sender's trace continues in the calls its stored events start. */
+    function adopt(events: readonly SidetoneEvent[]): void {
+      const traceparent = req.headers.get('traceparent');
+      if (traceparent !== null && events.length > 0 && options.traceparent) {
+        options.traceparent(traceparent, events, req.headers.get('tracestate') ?? undefined);
+      }
+    }
+
+    function answer(accepted: number, duplicates: number): Response {
+      rejected.sort((a, b) => a.index - b.index);
+      if (rejected.length > 0) options.onReject?.(rejected);
+      const status = accepted === 0 && rejected.length > 0 ? 400 : 200;
+      return json(status, { accepted, duplicates, rejected: rejected.length, errors: rejected });
+    }
+  };
+
+  /** The ids of `events`, claimed by `claim`, are stored (remembered) or not (forgotten). */
+  function settle(events: readonly SidetoneEvent[], claim: Claim, stored: boolean): void {
+    const t = ids.now();
+    for (const e of events) if (e.id !== undefined) ids.settle(e.id, claim, stored, t);
   }
-  return false;
 }
 
 /** Read the body as text, or undefined once it passes `limit` bytes (checked as it streams). */

@@ -45,6 +45,7 @@ export { LATEST_VERSION, MIGRATIONS, type Migration, migrate } from './migration
 export {
   checkPrivacyConfig,
   hashNumber,
+  isRecordRef,
   maskNumber,
   mayReveal,
   normaliseNumber,
@@ -52,6 +53,8 @@ export {
   type PrivacyConfig,
   type ProtectedNumber,
   protectNumber,
+  type RecordKind,
+  recordIds,
 } from './privacy.js';
 export { openSqliteCallStore, SqliteCallStore, type SqliteCallStoreOptions } from './sqlite.js';
 export * from './types.js';

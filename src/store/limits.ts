@@ -16,6 +16,14 @@ export const STORE_LIMITS = {
    * set, or a phone number in `ts` (a 12-digit number is a 1970s date), which would be shown.
    */
   tsMin: 946_684_800_000,
+  /**
+   * ...up to 2100-01-01 (inclusive). Past it a time is a unit error (µs or ns sent as ms) and breaks
+   * every consumer: SQLite refuses a time past 2^63 (datatype mismatch) and PostgreSQL's bigint
+   * partition arithmetic one past about 9.2e18, writes that were retried forever; JavaScript dates end
+   * at 8.64e15 (the call log threw on 1e16); and a call filed in the year 318,857 is in no read's
+   * range (issue 31).
+   */
+  tsMax: 4_102_444_800_000,
   /** Jitter and RTT in milliseconds: 0..1e6 (over 16 minutes is a broken measurement). */
   mediaMsMax: 1e6,
   /**
@@ -29,3 +37,10 @@ export const STORE_LIMITS = {
    */
   countMax: 4_294_967_295,
 } as const;
+
+/**
+ * Text the store keeps (ids, names, numbers): anything but U+0000, which PostgreSQL's `text` cannot
+ * hold (SQLSTATE 22021). Refused at the edge by the schemas and in the store's own checks, so both
+ * backends keep the same values and a NUL never becomes a write that fails on every retry.
+ */
+export const STORED_TEXT = /^[^\u0000]*$/;

@@ -131,6 +131,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'calls: indexes over the dimension-free hourly and daily rollup rows, for unfiltered reads',
     sql: SQLITE_READ_INDEXES,
   },
+  {
+    version: 9,
+    description: 'store-wide facts (sidetone_meta): whether call and message ids are kept hashed',
+    // The ids themselves are rewritten in code, with the key (stored-ids.ts).
+    sql: 'CREATE TABLE sidetone_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -116,6 +116,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       'sms: the submissions a delivery report can still match (sms_pending), read instead of every day',
     sql: SMS_PENDING,
   },
+  {
+    version: 7,
+    description: 'store-wide facts (sidetone_meta): whether call and message ids are kept hashed',
+    // The ids themselves are rewritten in code, with the key (stored-ids.ts).
+    sql: 'CREATE TABLE sidetone_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

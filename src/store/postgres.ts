@@ -8,8 +8,10 @@
 import { hostname } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import pg from 'pg';
-import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
+import { StoreError, showValue, ValidationError } from '../errors.js';
+import { Backoff } from './backoff.js';
 import { drain } from './drain.js';
+import { faultCause } from './faults.js';
 import {
   foldCallStats,
   foldOverview,
@@ -18,6 +20,7 @@ import {
   type SeriesGroup,
   type StatsGroup,
 } from './fold.js';
+import { rollback, storeError } from './postgres-errors.js';
 import {
   BEGIN_WRITE,
   CALL_KEYS_FILE,
@@ -34,7 +37,15 @@ import {
 import { readStatement, WarmConnections } from './postgres-pool.js';
 import { dropExpired } from './postgres-retention.js';
 import * as SQL from './postgres-sql.js';
-import { checkPrivacyConfig, mayReveal, numberProtector, type PrivacyConfig } from './privacy.js';
+import {
+  checkPrivacyConfig,
+  mayReveal,
+  numberProtector,
+  type PrivacyConfig,
+  recordIds,
+  withStoredCallIds,
+  withStoredSmsIds,
+} from './privacy.js';
 import {
   type Bound,
   durationPercentiles,
@@ -45,6 +56,7 @@ import {
 import { OVERVIEW_COLUMNS } from './rollup-sql.js';
 import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } from './sqlite-rows.js';
 import { bucketSize } from './sqlite-sql.js';
+import { rewritePostgresIds } from './stored-ids.js';
 import type {
   Bucket,
   CallOverview,
@@ -83,10 +95,23 @@ export interface PostgresCallStoreOptions {
   poolSize?: number;
   /** As in SQLite: answered calls in a range up to which percentiles are exact (default 10,000). */
   exactPercentilesUpTo?: number;
+  /**
+   * A connection, or a free one of the pool, not had within this fails the operation with
+   * `ST_STORE_UNAVAILABLE` (default 5000 ms): a server that is down or hung answers in bounded time.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * The server cancels a statement running longer (`statement_timeout`); a server that does not
+   * answer at all (stopped, partitioned) is given up on 1 s later and the connection dropped
+   * (default 10,000 ms). Migrations are not limited.
+   */
+  statementTimeoutMs?: number;
 }
 
 const DAY_MS = 86_400_000;
 const BATCH = 2000;
+/** How long a migration statement may run (the client's read timeout; the server's is lifted). */
+const MIGRATION_TIMEOUT_MS = 3_600_000;
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** BIGINT and NUMERIC (counts, sums, epoch ms) as numbers: they fit a double in this schema. */
@@ -151,8 +176,17 @@ export class PostgresCallStore implements CallStore {
   private readonly warm = new WarmConnections();
   private readonly privacy: PrivacyConfig;
   private readonly protect: Protect;
+  /** Call and message ids and submission references as the database keeps them: keyed hashes unless revealed (privacy.ts). */
+  private readonly callIds: (id: string) => string;
+  private readonly messageIds: (id: string) => string;
+  private readonly references: (reference: string) => string;
   private readonly exactPercentilesUpTo: number;
   private closed = false;
+  private readonly schema: string | undefined;
+  /** An open in flight (`open`), shared by whoever needs the store meanwhile. */
+  private opening: Promise<void> | undefined;
+  private readonly openBackoff = new Backoff(250, 5000);
+  private openError: unknown;
   /** The largest filing lag read from `call_days` so far: what the bounds read plans with. */
   private lag = 0;
   /** The days whose partitions exist, as far as this store knows (postgres-partitions.ts). */
@@ -180,6 +214,9 @@ export class PostgresCallStore implements CallStore {
     }
     this.privacy = checkPrivacyConfig(opts.privacy);
     this.protect = numberProtector(this.privacy);
+    this.callIds = recordIds(this.privacy, 'cid');
+    this.messageIds = recordIds(this.privacy, 'mid');
+    this.references = recordIds(this.privacy, 'ref');
     this.url = redactUrl(opts.url);
     this.instance = opts.instance ?? hostname();
     this.exactPercentilesUpTo = opts.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO;
@@ -191,6 +228,8 @@ export class PostgresCallStore implements CallStore {
     let options = `-c sidetone.instance=${esc(this.instance)} -c plan_cache_mode=force_custom_plan`;
     if (opts.schema !== undefined) options += ` -c search_path=${opts.schema}`;
     this.poolSize = opts.poolSize ?? 4;
+    this.schema = opts.schema;
+    const statementTimeoutMs = opts.statementTimeoutMs ?? 10_000;
     this.pool = new pg.Pool({
       connectionString: opts.url,
       max: this.poolSize,
@@ -201,9 +240,62 @@ export class PostgresCallStore implements CallStore {
       onConnect: this.warm.onConnect,
       options,
       types: TYPES,
+      // Bounded waits (issue 31): a stopped server (SIGSTOP) held every request for as long as it
+      // stayed stopped. The server cancels a long statement itself; one that cannot answer at all
+      // is given up on by the client a second later, and that connection is dropped (`release`).
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 1000,
+      // A peer gone without a word (a partition) is found on idle connections too.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
-    // An idle connection the server drops must not crash the process; the next query reconnects.
+    // A connection the server ends (a restart, `pg_ctl stop`) emits 'error' on its client. An idle
+    // one is the pool's (its 'error' event); one lent out has no listener of pg-pool's, and an
+    // unhandled 'error' ended the process (9 of 10 stops under ingest, issue 31). The query in
+    // flight rejects with the same error, and the broken client is dropped when it is released.
     this.pool.on('error', () => {});
+    this.pool.on('connect', (client) => client.on('error', () => {}));
+  }
+
+  /**
+   * Migrate and open the pool, as `openPostgresCallStore` does. A store constructed but not open
+   * yet (the sidecar starting while the database is down) opens on first use, retried with
+   * backoff; until then every operation fails with `ST_STORE_UNAVAILABLE`.
+   */
+  async open(): Promise<void> {
+    this.assertOpen('open');
+    if (this.schemaVersion > 0) return;
+    this.opening ??= (async () => {
+      try {
+        await this.migrate(this.schema);
+        await this.fillPool();
+      } finally {
+        this.opening = undefined;
+      }
+    })();
+    return this.opening;
+  }
+
+  /** Open on first use (see `open`), no more often than the backoff allows. */
+  private async ready(what: string): Promise<void> {
+    if (this.opening === undefined && !this.openBackoff.due()) {
+      throw new StoreError(
+        'ST_STORE_UNAVAILABLE',
+        `call store ${this.url}: ${what} failed: not connected yet (${faultCause(this.openError)}); retried shortly`,
+        { cause: this.openError },
+      );
+    }
+    try {
+      await this.open();
+      this.openBackoff.reset();
+    } catch (e) {
+      // Migrated, but warming the pool failed: the reads are prepared on first use instead.
+      if (this.schemaVersion > 0) return;
+      this.openBackoff.failed();
+      this.openError = e;
+      throw this.wrap(e, what);
+    }
   }
 
   /** Open every connection of the pool now, each with the rollup reads prepared (postgres-pool.ts). */
@@ -218,18 +310,33 @@ export class PostgresCallStore implements CallStore {
 
   /** Create the schema if asked, and bring it to the latest version under an advisory lock. */
   async migrate(schema?: string): Promise<number> {
-    const client = await this.connect('migrate');
+    this.assertOpen('migrate');
+    let client: pg.PoolClient;
     try {
-      await client.query('BEGIN');
+      client = await this.pool.connect();
+    } catch (e) {
+      throw this.wrap(e, 'migrate');
+    }
+    // A migration may rewrite big tables or wait for another instance's: neither timeout applies.
+    const q = (text: string, values?: unknown[]) =>
+      client.query({
+        text,
+        ...(values && { values }),
+        query_timeout: MIGRATION_TIMEOUT_MS,
+      } as pg.QueryConfig);
+    let broken: unknown;
+    try {
+      await q('BEGIN');
+      await q('SET LOCAL statement_timeout = 0');
       // One migrator at a time across instances (CREATE SCHEMA IF NOT EXISTS races too); the lock
       // ends with the transaction.
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('sidetone.migrate'))");
-      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await client.query(
+      await q("SELECT pg_advisory_xact_lock(hashtext('sidetone.migrate'))");
+      if (schema !== undefined) await q(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await q(
         'CREATE TABLE IF NOT EXISTS sidetone_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
       );
-      const r = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM sidetone_schema');
-      const current = r.rows[0]?.v ?? 0;
+      const r = await q('SELECT MAX(version) AS v FROM sidetone_schema');
+      const current = (r.rows[0] as { v: number | null } | undefined)?.v ?? 0;
       if (current > SQL.PG_LATEST_VERSION) {
         throw new StoreError(
           'ST_STORE_SCHEMA_TOO_NEW',
@@ -239,26 +346,29 @@ export class PostgresCallStore implements CallStore {
       }
       for (const m of SQL.PG_MIGRATIONS) {
         if (m.version <= current) continue;
-        await client.query(m.sql);
-        await client.query('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [
+        await q(m.sql);
+        await q('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [
           m.version,
           m.description,
         ]);
       }
-      await client.query('COMMIT');
+      // Raw ids of an older version hashed, under the same lock (stored-ids.ts).
+      await rewritePostgresIds(client, this.privacy);
+      await q('COMMIT');
       this.schemaVersion = Math.max(current, SQL.PG_LATEST_VERSION);
       this.warm.ready = true;
       return this.schemaVersion;
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
+      broken = await rollback(client, e);
       throw this.wrap(e, 'migrate');
     } finally {
-      client.release();
+      client.release(broken as Error | undefined);
     }
   }
 
   private async connect(what: string): Promise<pg.PoolClient> {
     this.assertOpen(what);
+    if (this.schemaVersion === 0) await this.ready(what);
     try {
       return await this.pool.connect();
     } catch (e) {
@@ -275,24 +385,9 @@ export class PostgresCallStore implements CallStore {
     }
   }
 
-  /** Turn a driver error into a StoreError that names the fix; our own errors pass through. */
+  /** A driver error as the StoreError that names the fix (postgres-errors.ts). */
   private wrap(e: unknown, what: string): Error {
-    if (e instanceof SidetoneError) return e;
-    const code = String((e as { code?: unknown })?.code ?? '');
-    const msg = (e as Error)?.message ?? String(e);
-    const fix =
-      code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-        ? 'start PostgreSQL or fix host and port in the store URL'
-        : code === '28P01' || code === '28000'
-          ? 'check the user and password in the store URL'
-          : code === '3D000'
-            ? 'create the database first (createdb NAME) or fix its name in the store URL'
-            : code === '53100'
-              ? 'the database disk is full; free space or lower retention'
-              : 'check the database server and its log';
-    return new StoreError('ST_STORE_POSTGRES', `call store ${this.url}: ${what} failed (${msg}); ${fix}`, {
-      cause: e,
-    });
+    return storeError(e, this.url, what);
   }
 
   private async query<R extends pg.QueryResultRow>(
@@ -302,6 +397,7 @@ export class PostgresCallStore implements CallStore {
     db: Db = this.pool,
   ): Promise<pg.QueryResult<R>> {
     this.assertOpen(what);
+    if (this.schemaVersion === 0) await this.ready(what);
     try {
       return await db.query<R>(text, values);
     } catch (e) {
@@ -312,6 +408,7 @@ export class PostgresCallStore implements CallStore {
   /** Rows as arrays, in column order (the tuple shapes the SQLite backend reads too). */
   private async tuples<T>(what: string, text: string, values: unknown[]): Promise<T[]> {
     this.assertOpen(what);
+    if (this.schemaVersion === 0) await this.ready(what);
     try {
       return (await this.pool.query({ text, values, rowMode: 'array' })).rows as T[];
     } catch (e) {
@@ -327,18 +424,19 @@ export class PostgresCallStore implements CallStore {
   private async transaction(what: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect(what);
+      let broken: unknown;
       try {
         await client.query('BEGIN');
         await fn(client);
         await client.query('COMMIT');
         return;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
+        broken = await rollback(client, e);
         const code = (e as { code?: unknown })?.code;
         if ((code === '40P01' || code === '40001') && attempt < 5) continue;
         throw this.wrap(e, what);
       } finally {
-        client.release();
+        client.release(broken as Error | undefined);
       }
     }
   }
@@ -428,31 +526,32 @@ export class PostgresCallStore implements CallStore {
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
     // A batch of one: filing the call takes its key row and maybe a partition, in one transaction.
-    await this.callBatch('apply', [update]);
+    await this.callBatch('apply', withStoredCallIds([update], this.callIds));
   }
 
   async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
     if (updates.length === 0) return 0;
-    await this.callBatch('applyBatch', updates);
+    await this.callBatch('applyBatch', withStoredCallIds(updates, this.callIds));
     return updates.length;
   }
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    await this.smsBatch('applySms', [update]);
+    await this.smsBatch('applySms', withStoredSmsIds([update], this.messageIds, this.references));
   }
 
   async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
     if (updates.length === 0) return 0;
-    await this.smsBatch('applySmsBatch', updates);
+    await this.smsBatch('applySmsBatch', withStoredSmsIds(updates, this.messageIds, this.references));
     return updates.length;
   }
 
+  /** A call by the id it was sent with, or by the hashed id reads show (`cid:…`). */
   async getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined> {
-    const [row] = await this.tuples<CallTuple>('getCall', SQL.CALL_BY_ID, [callId]);
+    const [row] = await this.tuples<CallTuple>('getCall', SQL.CALL_BY_ID, [this.callIds(callId)]);
     return row && toCallRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 
@@ -516,16 +615,17 @@ export class PostgresCallStore implements CallStore {
    */
   private async snapshot<T>(what: string, fn: (db: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.connect(what);
+    let broken: unknown;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const r = await fn(client);
       await client.query('COMMIT');
       return r;
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
+      broken = await rollback(client, e);
       throw this.wrap(e, what);
     } finally {
-      client.release();
+      client.release(broken as Error | undefined);
     }
   }
 
@@ -539,6 +639,7 @@ export class PostgresCallStore implements CallStore {
     const { text, names } = SQL.ROLLUP_READS[what];
     const values = names.map((n) => (params as unknown as Record<string, unknown>)[n] ?? null);
     this.assertOpen(what);
+    if (this.schemaVersion === 0) await this.ready(what);
     try {
       // Named: each connection parses these long statements once (when it opens: postgres-pool.ts).
       const name = readStatement(what);
@@ -650,8 +751,9 @@ export class PostgresCallStore implements CallStore {
     return r.rows[0]?.n ?? 0;
   }
 
+  /** A message by the id it was sent with, or by the hashed id reads show (`mid:…`). */
   async getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined> {
-    const [row] = await this.tuples<SmsTuple>('getSms', SQL.SMS_BY_ID, [messageId]);
+    const [row] = await this.tuples<SmsTuple>('getSms', SQL.SMS_BY_ID, [this.messageIds(messageId)]);
     return row && toSmsRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 
@@ -768,8 +870,7 @@ export class PostgresCallStore implements CallStore {
 export async function openPostgresCallStore(opts: PostgresCallStoreOptions): Promise<PostgresCallStore> {
   const store = new PostgresCallStore(opts);
   try {
-    await store.migrate(opts.schema);
-    await store.fillPool();
+    await store.open();
   } catch (e) {
     await store.close();
     throw e;

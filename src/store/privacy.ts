@@ -1,7 +1,7 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { ValidationError } from '../errors.js';
-import { detectPii } from '../guard/pii.js';
 import { hmacSha256Hex } from './hmac.js';
+import type { CallUpdate, SmsMatch, SmsUpdate } from './types.js';
 
 /**
  * How phone numbers are kept. By default only a keyed hash (to group and look up by number) and a
@@ -12,6 +12,13 @@ export interface PrivacyConfig {
   hashKey: string;
   /** Store raw numbers too (reads still mask them unless called with `reveal: true`). */
   storeRaw: boolean;
+  /**
+   * Keep call and message ids as sent (`store.reveal_call_ids`). Default false: the store keeps,
+   * and every read returns, only their keyed hash ({@link recordIds}), and a lookup by the id as
+   * sent hashes it alike. A Call-ID is often a number or a name (`+15551234567@pbx`,
+   * `Margaret-Thatcher-1234`), which no pattern can tell from a harmless one.
+   */
+  revealCallIds?: boolean;
 }
 
 /** What the store keeps for one number. */
@@ -44,7 +51,15 @@ export function checkPrivacyConfig(config: PrivacyConfig): PrivacyConfig {
       [{ path: 'privacy.storeRaw', message: 'boolean' }],
     );
   }
-  return { hashKey: key, storeRaw: config.storeRaw };
+  const reveal: unknown = config.revealCallIds;
+  if (reveal !== undefined && typeof reveal !== 'boolean') {
+    throw new ValidationError(
+      'ST_STORE_STORE_RAW',
+      `store privacy.revealCallIds must be true or false, got ${typeof reveal}; omit it to keep ids hashed`,
+      [{ path: 'privacy.revealCallIds', message: 'boolean' }],
+    );
+  }
+  return { hashKey: key, storeRaw: config.storeRaw, revealCallIds: reveal === true };
 }
 
 /** Strip a `sip:`/`sips:`/`tel:` scheme and the host/parameters, leaving the user part. */
@@ -127,24 +142,10 @@ export function numberProtector(
   config: PrivacyConfig,
   cacheSize = 10_000,
 ): (number: string | undefined) => ProtectedNumber | null {
-  const half = Math.max(1, cacheSize >> 1);
-  let young = new Map<string, ProtectedNumber | null>();
-  let old = new Map<string, ProtectedNumber | null>();
   const hmac = hmacSha256Hex(config.hashKey);
   const hash = (n: string) => hmac(normaliseNumber(n));
-  return (number) => {
-    if (number === undefined) return null;
-    let p = young.get(number);
-    if (p === undefined) {
-      p = old.get(number) ?? protectWith(config, hash, number);
-      if (young.size >= half) {
-        old = young;
-        young = new Map();
-      }
-      young.set(number, p);
-    }
-    return p;
-  };
+  const protect = memoised((n: string) => protectWith(config, hash, n), cacheSize);
+  return (number) => (number === undefined ? null : protect(number));
 }
 
 /** Whether a read may return raw numbers: both the operator switch and the caller's reveal. */
@@ -152,17 +153,110 @@ export function mayReveal(config: PrivacyConfig, reveal: boolean | undefined): b
   return config.storeRaw && reveal === true;
 }
 
+/** How a hashed id starts: `cid:` a call's, `mid:` a message's, `ref:` a submission reference's. */
+export type RecordKind = 'cid' | 'mid' | 'ref';
+/** Hex digits of the HMAC kept: 96 bits, so a billion ids collide with odds of about 1e-11. */
+const REF_HEX = 24;
+const REF = /^(?:cid|mid|ref):[0-9a-f]{24}$/;
+
+/** Whether an id is already in hashed form (`cid:`, `mid:` or `ref:` and 24 hex digits). */
+export function isRecordRef(id: string): boolean {
+  return id.length === REF_HEX + 4 && REF.test(id);
+}
+
 /**
- * A call id as outputs show it (failures, exports, the CLI). SIP Call-IDs often carry a number or
- * an address (`+15551234567@10.0.0.1`), so an id the guard's detector flags is replaced by a
- * pseudonym: `cid:` and 12 hex digits of its SHA-256, the same for the same id, so rows of one
- * call still group together. Ids without anything personal (`c14`, `call-0042`) pass unchanged.
- * `reveal` shows the raw id (the CLI's `--reveal` on a store file).
+ * How a call id (`cid`) or an SMS message id (`mid`) is kept and shown everywhere (store column,
+ * exports, logs, trace attributes): `cid:` and 24 hex digits of HMAC-SHA256 under the store's
+ * numbers key, unless `revealCallIds`. Keyed, so a guessable id (a phone number) cannot be found
+ * by hashing candidates without the key; the same id gives the same reference on every surface and
+ * every instance sharing the key. An id already in hashed form is returned as it is, so a lookup
+ * by the reference an export shows works, and hashing twice changes nothing. Memoised like
+ * {@link numberProtector}: a call's events repeat its id.
+ *
  * @example
- * displayCallId('+15551234567@10.0.0.1'); // 'cid:1f0c…' (12 hex digits)
- * displayCallId('call-0042');             // 'call-0042'
+ * const ids = recordIds({ hashKey: key, storeRaw: false }, 'cid');
+ * ids('Margaret-Thatcher-1234'); // 'cid:' + 24 hex digits
+ * ids(ids('Margaret-Thatcher-1234')) === ids('Margaret-Thatcher-1234'); // true
  */
-export function displayCallId(callId: string, reveal = false): string {
-  if (reveal || detectPii(callId) === undefined) return callId;
-  return `cid:${createHash('sha256').update(callId).digest('hex').slice(0, 12)}`;
+export function recordIds(
+  config: PrivacyConfig,
+  kind: RecordKind,
+  cacheSize = 10_000,
+): (id: string) => string {
+  if (config.revealCallIds === true) return (id) => id;
+  const hmac = hmacSha256Hex(config.hashKey);
+  return memoised(
+    (id: string) => (isRecordRef(id) ? id : `${kind}:${hmac(id).slice(0, REF_HEX)}`),
+    cacheSize,
+  );
+}
+
+/** Call updates with their id in stored form; the same array when none changes (revealed ids). */
+export function withStoredCallIds(
+  updates: readonly CallUpdate[],
+  ids: (id: string) => string,
+): readonly CallUpdate[] {
+  let out: CallUpdate[] | undefined;
+  for (let i = 0; i < updates.length; i++) {
+    const u = updates[i] as CallUpdate;
+    const callId = ids(u.callId);
+    if (callId === u.callId) continue;
+    out ??= updates.slice();
+    out[i] = { ...u, callId };
+  }
+  return out ?? updates;
+}
+
+/**
+ * SMS updates with their message id and submission reference (a TP-MR, or a provider's message id,
+ * which may be anything an app sends) in stored form: keyed hashes unless revealed. A report still
+ * finds its submission, since equal references hash alike.
+ */
+export function withStoredSmsIds(
+  updates: readonly SmsUpdate[],
+  ids: (id: string) => string,
+  refs: (reference: string) => string,
+): readonly SmsUpdate[] {
+  let out: SmsUpdate[] | undefined;
+  for (let i = 0; i < updates.length; i++) {
+    const u = updates[i] as SmsUpdate;
+    const messageId = ids(u.messageId);
+    const reference = 'reference' in u && u.reference !== undefined ? refs(u.reference) : undefined;
+    const match = 'match' in u && u.match !== undefined ? refs(u.match.reference) : undefined;
+    if (
+      messageId === u.messageId &&
+      (reference === undefined || reference === (u as { reference?: string }).reference) &&
+      (match === undefined || match === (u as { match?: SmsMatch }).match?.reference)
+    )
+      continue;
+    const copy = { ...u, messageId } as SmsUpdate & { reference?: string; match?: SmsMatch };
+    if (reference !== undefined) copy.reference = reference;
+    if (match !== undefined) copy.match = { ...(copy.match as SmsMatch), reference: match };
+    out ??= updates.slice();
+    out[i] = copy;
+  }
+  return out ?? updates;
+}
+
+/**
+ * `fn` with a two-generation memo of at most `size` entries: when the young generation fills it
+ * becomes the old one and the old one is dropped; a hit in the old one moves back to the young.
+ * Bounded memory without LRU bookkeeping, and busy keys survive the turnover of one-off ones.
+ */
+function memoised<T>(fn: (key: string) => T, size: number): (key: string) => T {
+  const half = Math.max(1, size >> 1);
+  let young = new Map<string, T>();
+  let old = new Map<string, T>();
+  return (key) => {
+    let v = young.get(key);
+    if (v === undefined) {
+      v = old.get(key) ?? fn(key);
+      if (young.size >= half) {
+        old = young;
+        young = new Map();
+      }
+      young.set(key, v);
+    }
+    return v;
+  };
 }

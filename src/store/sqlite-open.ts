@@ -5,13 +5,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
+import { type CodeOf, SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
 import { migrate } from './migrations.js';
 import type { PrivacyConfig } from './privacy.js';
 import { SQLITE_QUEUE } from './rollup-sql.js';
 import { BACKSTOP_PAGES, checkpointsOnThread } from './sqlite-checkpoint.js';
 import { SqliteRollups } from './sqlite-rollups.js';
 import * as SQL from './sqlite-sql.js';
+import { rewriteSqliteIds } from './stored-ids.js';
 
 export interface SqliteCallStoreOptions {
   /** Database file, created (with its directory) on first use; `:memory:` for a throwaway store. */
@@ -44,7 +45,12 @@ export interface SqliteCallStoreOptions {
 /** The statements of a store, prepared once at open. */
 export type Statements = Record<keyof typeof STATEMENT_SQL, Database.Statement>;
 
-/** Turn a driver error into a StoreError that says what to do; our own errors pass through. */
+/**
+ * Turn a driver error into a StoreError that says what to do; our own errors pass through. The code
+ * says what a writer can do about it (the store sink reads it): `ST_STORE_FULL` (free disk space),
+ * `ST_STORE_UNAVAILABLE` (another writer holds the lock: retry), `ST_STORE_REFUSED` (SQLite cannot
+ * keep a value of this item: retrying it fails again), `ST_STORE_SQLITE` (anything else).
+ */
 export function wrap(e: unknown, what: string, file: string): Error {
   if (e instanceof SidetoneError) return e;
   const code = (e as { code?: string })?.code ?? '';
@@ -58,14 +64,29 @@ export function wrap(e: unknown, what: string, file: string): Error {
           ? 'make the store path a writable file in a writable directory'
           : code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT'
             ? 'the file is not a sidetone store or is damaged; point the store path at another file'
-            : 'check the store path and disk';
+            : refused(code)
+              ? 'SQLite cannot keep a value of this item; it is not retried'
+              : 'check the store path and disk';
   return new StoreError(
-    'ST_STORE_SQLITE',
+    sqliteCode(code),
     `call store ${JSON.stringify(file)}: ${what} failed (${msg}); ${fix}`,
     {
       cause: e,
     },
   );
+}
+
+/**
+ * Refusals of one item's values: a type SQLite cannot store in the column (a time past 2^63 was
+ * SQLITE_MISMATCH), a value over its size limit, or a constraint.
+ */
+const refused = (code: string) =>
+  code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG' || code.startsWith('SQLITE_CONSTRAINT');
+
+function sqliteCode(code: string): CodeOf<'store'> {
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return 'ST_STORE_FULL';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'ST_STORE_UNAVAILABLE';
+  return refused(code) ? 'ST_STORE_REFUSED' : 'ST_STORE_SQLITE';
 }
 
 /** Every statement the store runs, by name: prepared once at open. */
@@ -156,6 +177,7 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     // With the checkpoint thread (sqlite-checkpoint.ts) a writer's own checkpoint is the backstop.
     if (checkpointsOnThread(opts)) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     const schemaVersion = migrate(db, path);
+    rewriteSqliteIds(db, opts.privacy);
     return { db, path, schemaVersion, statements: prepareAll(db), rollups: new SqliteRollups(db) };
   } catch (e) {
     db?.close();

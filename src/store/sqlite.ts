@@ -16,7 +16,15 @@ import {
   type SeriesGroup,
   type StatsGroup,
 } from './fold.js';
-import { checkPrivacyConfig, mayReveal, numberProtector, type PrivacyConfig } from './privacy.js';
+import {
+  checkPrivacyConfig,
+  mayReveal,
+  numberProtector,
+  type PrivacyConfig,
+  recordIds,
+  withStoredCallIds,
+  withStoredSmsIds,
+} from './privacy.js';
 import {
   type Bound,
   durationPercentiles,
@@ -95,6 +103,10 @@ export class SqliteCallStore implements CallStore {
   readonly schemaVersion: number;
   private readonly db: Database.Database;
   private readonly privacy: PrivacyConfig;
+  /** Call and message ids and submission references as the file keeps them: keyed hashes unless revealed (privacy.ts). */
+  private readonly callIds: (id: string) => string;
+  private readonly messageIds: (id: string) => string;
+  private readonly references: (reference: string) => string;
   private readonly s: Statements;
   private readonly percentileStmts = new Map<number, Database.Statement>();
   /** A write to calls in a transaction; a rollup flush after it when one is due. */
@@ -119,6 +131,9 @@ export class SqliteCallStore implements CallStore {
   constructor(opts: SqliteCallStoreOptions) {
     this.privacy = checkPrivacyConfig(opts?.privacy);
     const protect = numberProtector(this.privacy);
+    this.callIds = recordIds(this.privacy, 'cid');
+    this.messageIds = recordIds(this.privacy, 'mid');
+    this.references = recordIds(this.privacy, 'ref');
     const { db, path, schemaVersion, statements: s, rollups } = openDatabase(opts);
     this.db = db;
     this.path = path;
@@ -217,12 +232,14 @@ export class SqliteCallStore implements CallStore {
 
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
-    await this.write('apply', () => this.writeOneCall(update));
+    const [u] = withStoredCallIds([update], this.callIds) as [CallUpdate];
+    await this.write('apply', () => this.writeOneCall(u));
   }
 
-  async applyBatch(updates: readonly CallUpdate[]): Promise<number> {
+  async applyBatch(batch: readonly CallUpdate[]): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
-    for (let i = 0; i < updates.length; i++) checkCallUpdate(updates[i]!, i);
+    for (let i = 0; i < batch.length; i++) checkCallUpdate(batch[i]!, i);
+    const updates = withStoredCallIds(batch, this.callIds);
     if (this.writer?.alive) await this.run('applyBatch', () => this.writer!.write('calls', updates));
     else await this.write('applyBatch', () => this.writeCalls(updates));
     return updates.length;
@@ -230,18 +247,22 @@ export class SqliteCallStore implements CallStore {
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    await this.write('applySms', () => this.writeOneSms(update));
+    const [u] = withStoredSmsIds([update], this.messageIds, this.references) as [SmsUpdate];
+    await this.write('applySms', () => this.writeOneSms(u));
   }
 
-  async applySmsBatch(updates: readonly SmsUpdate[]): Promise<number> {
-    for (let i = 0; i < updates.length; i++) checkSmsUpdate(updates[i]!, i);
+  async applySmsBatch(batch: readonly SmsUpdate[]): Promise<number> {
+    for (let i = 0; i < batch.length; i++) checkSmsUpdate(batch[i]!, i);
+    const updates = withStoredSmsIds(batch, this.messageIds, this.references);
     if (this.writer?.alive) await this.run('applySmsBatch', () => this.writer!.write('sms', updates));
     else await this.write('applySmsBatch', () => this.writeSmses(updates));
     return updates.length;
   }
 
+  /** A call by the id it was sent with, or by the hashed id reads show (`cid:…`). */
   async getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined> {
-    const row = this.run('getCall', () => this.s.byId.get(callId) as CallTuple | undefined);
+    const id = this.callIds(callId);
+    const row = this.run('getCall', () => this.s.byId.get(id) as CallTuple | undefined);
     return row && toCallRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 
@@ -411,8 +432,10 @@ export class SqliteCallStore implements CallStore {
     );
   }
 
+  /** A message by the id it was sent with, or by the hashed id reads show (`mid:…`). */
   async getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined> {
-    const row = this.run('getSms', () => this.s.smsById.get(messageId) as SmsTuple | undefined);
+    const id = this.messageIds(messageId);
+    const row = this.run('getSms', () => this.s.smsById.get(id) as SmsTuple | undefined);
     return row && toSmsRecord(row, mayReveal(this.privacy, opts?.reveal));
   }
 

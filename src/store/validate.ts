@@ -35,18 +35,25 @@ function fail(what: string, field: string, message: string): never {
   ]);
 }
 
+/** PostgreSQL's text cannot hold U+0000 (STORED_TEXT): found with indexOf, no regex on this path. */
+const hasNul = (v: string) => v.indexOf('\u0000') !== -1;
+
 function id(where: string, field: string, v: unknown): void {
-  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_ID) {
-    fail(where, field, `must be a non-empty string of at most ${MAX_ID} characters, got ${showValue(v)}`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_ID || hasNul(v)) {
+    fail(
+      where,
+      field,
+      `must be a non-empty string of at most ${MAX_ID} characters without U+0000, got ${showValue(v)}`,
+    );
   }
 }
 
 function time(where: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > STORE_LIMITS.tsMax) {
     fail(
       where,
       'at',
-      `must be epoch milliseconds (a finite number ≥ 0), got ${showValue(v)}; use Date.now()`,
+      `must be epoch milliseconds from 0 to ${STORE_LIMITS.tsMax} (2100-01-01), got ${showValue(v)}; use Date.now()`,
     );
   }
 }
@@ -66,17 +73,25 @@ function oneOf(
 
 function text(where: string, field: string, v: unknown): void {
   if (v === undefined) return;
-  if (typeof v !== 'string' || v.length > MAX_TEXT) {
-    fail(where, field, `must be a string of at most ${MAX_TEXT} characters, got ${showValue(v)}`);
+  if (typeof v !== 'string' || v.length > MAX_TEXT || hasNul(v)) {
+    fail(
+      where,
+      field,
+      `must be a string of at most ${MAX_TEXT} characters without U+0000, got ${showValue(v)}`,
+    );
   }
 }
 
 function phone(where: string, field: string, v: unknown): void {
   if (v === undefined) return;
   // Report the type and length only: the value is a phone number.
-  if (typeof v !== 'string' || v.length > MAX_TEXT) {
+  if (typeof v !== 'string' || v.length > MAX_TEXT || hasNul(v)) {
     const got = typeof v === 'string' ? `a ${v.length}-character string` : typeof v;
-    fail(where, field, `must be a phone number or URI string of at most ${MAX_TEXT} characters, got ${got}`);
+    fail(
+      where,
+      field,
+      `must be a phone number or URI string of at most ${MAX_TEXT} characters without U+0000, got ${got}`,
+    );
   }
 }
 

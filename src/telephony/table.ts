@@ -27,6 +27,15 @@ export class Enum {
     return i === undefined ? this.other : i;
   }
 
+  /**
+   * `value` as every surface shows a configured name (metric label, store column, log line, span
+   * attribute): itself when listed, else `other`. Allocation-free.
+   * @example new Enum(['carrier-a']).name('Margaret Thatcher mobile'); // 'other'
+   */
+  name(value: string): string {
+    return this.values[this.of(value)] as string;
+  }
+
   get size(): number {
     return this.values.length;
   }

@@ -3,7 +3,7 @@ import { csvField, EXPORT_COLUMNS, exportCalls } from '../../src/analytics/expor
 import { ValidationError } from '../../src/errors.js';
 import type { SqliteCallStore } from '../../src/store/sqlite.js';
 import type { CallUpdate } from '../../src/store/types.js';
-import { memoryStore, scriptedUpdates, T0 } from './scripted.js';
+import { cid, memoryStore, scriptedUpdates, T0 } from './scripted.js';
 
 let store: SqliteCallStore | undefined;
 afterEach(() => store?.close());
@@ -54,10 +54,10 @@ describe('exportCalls', () => {
     expect(csv).toBe(
       'call_id,direction,channel,trunk,from,to,started_at,ringing_at,answered_at,ended_at,status,sip_code,q850,' +
         'reason,outcome,effective,hangup_by,duration_ms,talk_ms,pdd_ms,transcript,mos,jitter_ms,loss_percent,rtt_ms\r\n' +
-        'e1,outbound,sip,"carrier ""A"", east",+1555***4567,+4420***4567,2024-01-15T10:00:00.000Z,' +
+        `${cid('e1')},outbound,sip,"carrier ""A"", east",+1555***4567,+4420***4567,2024-01-15T10:00:00.000Z,` +
         '2024-01-15T10:00:02.000Z,2024-01-15T10:00:10.000Z,2024-01-15T10:01:10.000Z,completed,200,,normal,answered,true,caller,' +
         '70000,60000,2000,false,4.1,3.5,0.25,40\r\n' +
-        'e2,inbound,gsm,,a***,,2024-01-15T10:01:00.000Z,,,2024-01-15T10:01:05.000Z,busy,,17,busy,busy,true,,5000,,,true,,,,\r\n',
+        `${cid('e2')},inbound,gsm,,a***,,2024-01-15T10:01:00.000Z,,,2024-01-15T10:01:05.000Z,busy,,17,busy,busy,true,,5000,,,true,,,,\r\n`,
     );
   });
 
@@ -67,8 +67,8 @@ describe('exportCalls', () => {
     const { text: masked } = await text(exportCalls(store, { from: T0, to: T0 + 3_600_000, format: 'json' }));
     const rows = JSON.parse(masked) as Record<string, unknown>[];
     expect(rows.map((r) => [r.call_id, r.from, r.to])).toEqual([
-      ['e1', '+1555***4567', '+4420***4567'],
-      ['e2', 'a***', null],
+      [cid('e1'), '+1555***4567', '+4420***4567'],
+      [cid('e2'), 'a***', null],
     ]);
     expect(Object.keys(rows[0]!)).toEqual(EXPORT_COLUMNS);
     expect(rows[0]).toMatchObject({

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { failures } from '../../src/analytics/failures.js';
 import { ValidationError } from '../../src/errors.js';
 import type { SqliteCallStore } from '../../src/store/sqlite.js';
-import { MIN, memoryStore, scriptedUpdates, T0 } from './scripted.js';
+import { cid, MIN, memoryStore, scriptedUpdates, T0 } from './scripted.js';
 
 let store: SqliteCallStore | undefined;
 afterEach(() => store?.close());
@@ -14,7 +14,7 @@ describe('failures', () => {
     const list = await failures(store, { limit: 3 });
     expect(list).toEqual([
       {
-        callId: 'c14',
+        callId: cid('c14'),
         status: 'failed',
         reason: 'auth',
         outcome: 'challenged',
@@ -30,7 +30,7 @@ describe('failures', () => {
         at: T0 + 13 * MIN,
       },
       expect.objectContaining({
-        callId: 'c12',
+        callId: cid('c12'),
         status: 'busy',
         reason: 'busy',
         outcome: 'busy',
@@ -38,7 +38,7 @@ describe('failures', () => {
         from: '+1555***0011',
       }),
       expect.objectContaining({
-        callId: 'c10',
+        callId: cid('c10'),
         status: 'failed',
         reason: 'rejected',
         outcome: 'declined',
@@ -46,11 +46,13 @@ describe('failures', () => {
       }),
     ]);
     const all = await failures(store);
-    expect(all.map((f) => f.callId)).toEqual(['c14', 'c12', 'c10', 'c09', 'c08', 'c07', 'c06', 'c05', 'c04']);
+    expect(all.map((f) => f.callId)).toEqual(
+      ['c14', 'c12', 'c10', 'c09', 'c08', 'c07', 'c06', 'c05', 'c04'].map(cid),
+    );
     const page2 = await failures(store, { limit: 2, before: T0 + 9 * MIN });
-    expect(page2.map((f) => f.callId)).toEqual(['c09', 'c08']);
+    expect(page2.map((f) => f.callId)).toEqual(['c09', 'c08'].map(cid));
     const busy = await failures(store, { statuses: ['busy', 'no_answer'] });
-    expect(busy.map((f) => f.callId)).toEqual(['c12', 'c05', 'c04']);
+    expect(busy.map((f) => f.callId)).toEqual(['c12', 'c05', 'c04'].map(cid));
   });
 
   it('reveals raw numbers only when the store keeps them and the caller asks', async () => {

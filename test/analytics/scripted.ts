@@ -2,10 +2,13 @@
  * A scripted set of 14 calls at fixed times (10:00–10:13 UTC, 15 Jan 2024), built so every KPI has
  * a hand-computable value, worked out below.
  */
+import { recordIds } from '../../src/store/privacy.js';
 import { SqliteCallStore } from '../../src/store/sqlite.js';
 import type { CallUpdate } from '../../src/store/types.js';
 
 export const KEY = 'analytics-test-hash-key-0123456789';
+/** A call id as the store keeps and shows it (keyed hash), for expectations. */
+export const cid = recordIds({ hashKey: KEY, storeRaw: false }, 'cid');
 export const T0 = Date.UTC(2024, 0, 15, 10, 0, 0);
 export const MIN = 60_000;
 

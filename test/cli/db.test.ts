@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, SeriesPoint } from '../../src/analytics/index.js';
+import { recordIds } from '../../src/store/privacy.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
 import { BIN, type Fixture, HASH_KEY, MASKED_FROM, RAW_FROM, run, seedStore, tempDir } from './helpers.js';
 
@@ -96,7 +97,9 @@ describe('failures --db', () => {
     const r = await run(['failures', '--db', db, '--json', '--limit', '2']);
     expect(r.code, r.stderr).toBe(0);
     const { failures } = JSON.parse(r.stdout) as { failures: Array<{ callId: string; from: string | null }> };
-    expect(failures.map((f) => f.callId)).toEqual(['busy-0', 'busy-1']);
+    // The stored ids: keyed hashes under the store's key, never the ids as sent.
+    const cid = recordIds({ hashKey: HASH_KEY, storeRaw: false }, 'cid');
+    expect(failures.map((f) => f.callId)).toEqual(['busy-0', 'busy-1'].map(cid));
     expect(failures[0]?.from).toBe(MASKED_FROM);
     expect(r.stdout).not.toContain(RAW_FROM.slice(1));
   });

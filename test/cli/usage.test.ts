@@ -12,6 +12,7 @@ const VERBS = [
   'sms',
   'failures',
   'export',
+  'call',
   'hourly',
   'daily',
   'health',

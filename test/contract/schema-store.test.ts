@@ -1,32 +1,57 @@
 /**
- * Schema and store agree: any item the event schema accepts, the store stores (a property over
- * generated events at and around every store limit), and an item the store would refuse is refused
+ * Schema and store agree: any item the event schema accepts, the store stores and a read shows (a
+ * property over generated events at and around every store limit, on SQLite through its writer
+ * thread as the sidecar writes, and on PostgreSQL), and an item the store would refuse is refused
  * at the edge by name (field path and reason) while the good items of its batch are kept.
  */
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
 import { STORE_LIMITS } from '../../src/store/limits.js';
-import { SqliteCallStore } from '../../src/store/sqlite.js';
+import { openPostgresCallStore } from '../../src/store/postgres.js';
+import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import type { CallStore } from '../../src/store/types.js';
+import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
+import { tempDir } from '../store/helpers.js';
 import { harness } from './surfaces.js';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0);
 const str = (n: number) => 'x'.repeat(n);
-// Values on both sides of each store limit, plus ordinary ones.
-const id = fc.constantFrom('', 'c', str(199), str(200), str(201), str(256), '+15551234567@10.0.0.1');
-const text = fc.constantFrom('', '+447700900123', str(64), str(65), str(200), str(201), str(256));
-// Both sides of the time limit (STORE_LIMITS.tsMin, 2000-01-01), in both forms.
+// Values on both sides of each store limit, plus ordinary ones; U+0000, which PostgreSQL's text
+// cannot hold (issue 31: a call id with one stopped all ingest on PostgreSQL).
+const id = fc.constantFrom(
+  '',
+  'c',
+  str(199),
+  str(200),
+  str(201),
+  str(256),
+  '+15551234567@10.0.0.1',
+  'c\u0000d',
+);
+const text = fc.constantFrom('', '+447700900123', str(64), str(65), str(200), str(201), str(256), 't\u0000');
+// Both sides of the time window (STORE_LIMITS.tsMin, 2000-01-01, to tsMax, 2100-01-01), in both
+// forms, and the unit errors of issue 31: 1e16 (past JavaScript dates), 2^63 and 1e20 (past SQLite's
+// and PostgreSQL's integers), each of which once wedged or broke a consumer.
 const ts = fc.constantFrom<unknown>(
   STORE_LIMITS.tsMin,
   NOW,
+  STORE_LIMITS.tsMax,
   STORE_LIMITS.tsMin - 1,
+  STORE_LIMITS.tsMax + 1,
   0,
   1e15,
+  1e16,
+  2 ** 63,
+  1e20,
   '1999-12-31T23:59:59Z',
   '2000-01-01T00:00:00Z',
   '2026-01-10T11:00:00Z',
+  '2100-01-01T00:00:00Z',
+  '2100-01-01T00:00:00.001Z',
   undefined,
 );
 const big = fc.constantFrom(0, 1, 255, 1e6, 1e6 + 1, 1e9, 1e9 + 1, -1, 2 ** 32, 0.5);
@@ -108,37 +133,69 @@ const candidate: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
 /** Drop undefined fields, as JSON would. */
 const clean = (o: Record<string, unknown>) => JSON.parse(JSON.stringify(o)) as unknown;
 
-describe('schema vs store', () => {
-  it('any item the schema accepts, the store stores', async () => {
-    const store = new SqliteCallStore({
-      path: ':memory:',
-      privacy: { hashKey: 'schema-store-key-0123456789', storeRaw: false },
-    });
-    let accepted = 0;
-    let refused = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(candidate, { minLength: 1, maxLength: 20 }), async (items) => {
-        const bus = new EventBus();
-        const errors: unknown[] = [];
-        const sink = storeSink(bus, store, { onError: (e) => errors.push(e) });
-        for (const item of items) {
-          const r = parseEvent(clean(item));
-          if (!r.ok) {
-            refused++;
-            continue;
-          }
-          accepted++;
-          bus.emit(r.event);
+const pg = postgresForFile();
+const dir = tempDir('sidetone-schema-store-');
+afterAll(() => dir.remove());
+const privacy = { hashKey: 'schema-store-key-0123456789', storeRaw: true };
+
+/**
+ * Generated batches through a store sink: nothing the schema accepts is refused (no write error,
+ * no dead letter), and every accepted call is in a read over the whole time window.
+ */
+async function acceptedIsStored(store: CallStore): Promise<void> {
+  let accepted = 0;
+  let refused = 0;
+  const calls = new Set<string>();
+  await fc.assert(
+    fc.asyncProperty(fc.array(candidate, { minLength: 1, maxLength: 20 }), async (items) => {
+      const bus = new EventBus();
+      const errors: unknown[] = [];
+      const sink = storeSink(bus, store, { onError: (e) => errors.push(e) });
+      for (const item of items) {
+        const r = parseEvent(clean(item));
+        if (!r.ok) {
+          refused++;
+          continue;
         }
-        await sink.close(); // rejects if the store refused anything the schema let through
-        expect(errors).toEqual([]);
-      }),
-      { numRuns: 300 },
-    );
-    // The generator reaches both sides of the limits.
-    expect(accepted).toBeGreaterThan(300);
-    expect(refused).toBeGreaterThan(300);
-    await store.close();
+        accepted++;
+        if (r.event.type.startsWith('call.')) calls.add((r.event as { callId: string }).callId);
+        bus.emit(r.event);
+      }
+      await sink.close(); // rejects if the store failed on anything the schema let through
+      expect(errors).toEqual([]);
+      expect(sink.stats.deadLettered).toBe(0);
+    }),
+    { numRuns: 600 },
+  );
+  // The generator reaches both sides of the limits.
+  expect(accepted).toBeGreaterThan(300);
+  expect(refused).toBeGreaterThan(300);
+  const shown = new Set<string>();
+  for await (const c of store.iterateCalls({ from: STORE_LIMITS.tsMin, to: STORE_LIMITS.tsMax + 1 })) {
+    shown.add(c.callId);
+  }
+  expect([...calls].filter((c) => !shown.has(c))).toEqual([]);
+}
+
+describe('schema vs store', () => {
+  it('any item the schema accepts, SQLite stores (through its writer thread) and a read shows', async () => {
+    const store = await openSqliteCallStore({ path: join(dir.dir, 'calls.db'), privacy, writerThread: true });
+    try {
+      await acceptedIsStored(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('any item the schema accepts, PostgreSQL stores and a read shows', async () => {
+    const schema = freshSchema();
+    const store = await openPostgresCallStore({ url: pg.url, schema, privacy });
+    try {
+      await acceptedIsStored(store);
+    } finally {
+      await store.close();
+      await dropSchema(pg.url, schema);
+    }
   });
 
   it('refuses each out-of-limit item by name and keeps the good ones of its batch', async () => {

@@ -14,7 +14,7 @@ const T = NOW - 2 * DAY;
 
 describe('SMS identity across the TP-MR wrap', () => {
   it('reference 17 on two modems, and again a day later, are three records with their own outcomes', async () => {
-    const h = harness({ now: NOW, trunks: [] });
+    const h = harness({ now: NOW, trunks: [], modems: ['modem0', 'modem1'] });
     const to = '+447700900123';
     const events: SidetoneEvent[] = [
       { type: 'sms.sent', to, reference: 17, modem: 'modem0', ts: T },

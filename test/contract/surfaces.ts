@@ -183,13 +183,16 @@ const pick = (k: Record<string, unknown>): Kpi5 =>
 export function harness(opts: {
   now: number;
   trunks: string[];
+  /** The configured modems (`labels.modems`); default the sidecar's, `modem0`. */
+  modems?: string[];
   store?: SqliteCallStore;
   /** Make the store's next N batch writes fail (a full disk, a held lock). */
   failWrites?: number;
 }): Harness {
   const registry = new Registry();
   const bus = new EventBus({ registry });
-  const telephony = instrument(bus, registry, { packs: 'all', trunks: opts.trunks });
+  const modems = opts.modems ?? ['modem0'];
+  const telephony = instrument(bus, registry, { packs: 'all', trunks: opts.trunks, modems });
   const store =
     opts.store ??
     new SqliteCallStore({
@@ -206,9 +209,9 @@ export function harness(opts: {
   target.applyBatch = (u) => (fail() ? Promise.reject(new Error('disk I/O error')) : store.applyBatch(u));
   target.applySmsBatch = (u) =>
     fail() ? Promise.reject(new Error('disk I/O error')) : store.applySmsBatch(u);
-  const sink = storeSink(bus, target, { trunks: opts.trunks });
+  const sink = storeSink(bus, target, { trunks: opts.trunks, modems });
   const app = createApp({ registry });
-  app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush() }));
+  app.route('POST', '/events', ingestRoute(bus, { sink }));
   mountAnalytics(app, store, { now: () => opts.now });
   const get = async (path: string) => {
     const res = await app.fetch(new Request(`http://localhost${path}`));

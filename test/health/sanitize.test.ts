@@ -11,7 +11,9 @@ describe('sanitizeDetail', () => {
   });
 
   it.each([
-    ['SIM ready, token=sk_live_abcdefgh12345678', /^SIM ready, \[redacted token\]$/],
+    // A credential parameter is a secret: its value goes (src/guard/secrets.ts), its name stays.
+    ['SIM ready, token=sk_live_abcdefgh12345678', /^SIM ready, token=\*{8}$/],
+    ['SIM ready, key sk_live_abcdefgh12345678', /^SIM ready, key \[redacted token\]$/],
     ['send to alice@example.com failed', /^send to \[redacted email\] failed$/],
     ['IMSI 234150999999999 attached', /\[redacted/],
     ['dial +44 7700 900123 failed', /^redacted \(looked like phone\)$/],

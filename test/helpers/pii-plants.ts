@@ -121,6 +121,27 @@ export const plants: fc.Arbitrary<Plant> = fc.oneof(
   })),
 );
 
+const cap = (s: string) => `${s[0]?.toUpperCase()}${s.slice(1)}`;
+const SURNAMES = ['Thatcher', 'Okafor', 'Nakamura', 'Fernandes', 'Kowalski', 'Lindqvist'];
+
+/**
+ * Call ids that are names (`Margaret-Thatcher-1234`, an app's own id scheme) or bare numbers (a
+ * SIP Call-ID that is the caller's number): a pattern detector flags the numbers, never the names,
+ * so only hashing every id keeps them out (issue 31, defect 7).
+ */
+export const callIdPlants: fc.Arbitrary<Plant> = fc.oneof(
+  fc
+    .tuple(letters, fc.constantFrom(...SURNAMES), digits(4))
+    .map(([m, s, d]) => ({ value: `${cap(m)}-${s}-${d}`, marker: m })),
+  digits(10).map((d) => ({ value: `+44${d}`, digits: `44${d}` })),
+  digits(9).map((d) => ({ value: `07${d}`, digits: `07${d}` })),
+);
+
+/** Trunk names that are free text about a person: only the configured list keeps them out. */
+export const trunkPlants: fc.Arbitrary<Plant> = fc
+  .tuple(letters, fc.constantFrom('office line', 'mobile', 'home phone', 'private trunk'))
+  .map(([m, w]) => ({ value: `Dr ${cap(m)} ${w}`, marker: m }));
+
 export interface Scan {
   digits: Set<string>;
   markers: Set<string>;

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { startPostgres } from '../../scripts/pg-temp.mjs';
 
+export type { TempPostgres } from '../../scripts/pg-temp.mjs';
 // The server itself is started the same way by the tests and the benchmarks.
 export { startPostgres };
 

@@ -197,9 +197,9 @@ describe('route()', () => {
     expect(await dash.json()).toEqual({ page: 'dashboard' });
     const metrics = await call(app, '/metrics', { headers: bearer(TOKEN) });
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
-    // Scrape tokens do not open ingest routes, and the reverse.
+    // Scrape tokens do not open ingest routes, and the reverse: valid, but of another scope (403).
     expect((await call(app, '/events', { method: 'POST', body: 'abc', headers: bearer(TOKEN) })).status).toBe(
-      401,
+      403,
     );
     const ev = await call(app, '/events', {
       method: 'POST',
@@ -208,7 +208,7 @@ describe('route()', () => {
     });
     expect(ev.status).toBe(202);
     expect(await ev.json()).toEqual({ got: 3 });
-    expect((await call(app, '/metrics', { headers: bearer('ingest-token-abcdefgh12345') })).status).toBe(401);
+    expect((await call(app, '/metrics', { headers: bearer('ingest-token-abcdefgh12345') })).status).toBe(403);
     // A wrong method on a protected path asks for credentials before it says 405.
     expect((await call(app, '/events')).status).toBe(401);
     expect((await call(app, '/events', { headers: bearer('ingest-token-abcdefgh12345') })).status).toBe(405);

@@ -131,7 +131,9 @@ describe.each(frameworks)('mounted in %s (real framework, real socket)', (name, 
         body: '{"type":"sms.sent"}',
         headers: { 'content-type': 'application/json', ...headers },
       });
-    expect((await post(bearer(TOKEN))).status).toBe(401);
+    // A scrape token is valid but not for ingest: 403 (RFC 6750 insufficient_scope).
+    expect((await post(bearer(TOKEN))).status).toBe(403);
+    expect((await post(bearer('not-a-configured-token-0123'))).status).toBe(401);
     const ok = await post(bearer(INGEST));
     expect(ok.status).toBe(202);
     expect(await ok.json()).toEqual({ echo: '{"type":"sms.sent"}' });

@@ -2,7 +2,11 @@ import { INVALID_SPAN_CONTEXT, type SpanContext } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { detectPii } from '../../src/guard/pii.js';
-import { callEventLog, callRef, createLogger } from '../../src/logs/index.js';
+import { callEventLog, createLogger } from '../../src/logs/index.js';
+import { recordIds } from '../../src/store/privacy.js';
+
+const callRef = recordIds({ hashKey: 'call-events-test-key-0123', storeRaw: false }, 'cid');
+
 import { traceIds } from '../../src/logs/logger.js';
 import { captureLines } from '../helpers/lines.js';
 
@@ -14,7 +18,7 @@ describe('call-event log', () => {
     expect(flagged.length).toBeGreaterThan(10);
     const { destination, lines } = captureLines();
     const bus = new EventBus();
-    const stop = callEventLog(bus, createLogger({ level: 'info', destination }));
+    const stop = callEventLog(bus, createLogger({ level: 'info', destination }), { callIds: callRef });
     for (const callId of ids) {
       bus.emit({ type: 'call.started', callId, direction: 'outbound', channel: 'sip', to: '+447700900123' });
       bus.emit({ type: 'call.ended', callId, sipCode: 486 });
@@ -47,6 +51,7 @@ describe('call-event log', () => {
     const bus = new EventBus();
     const stop = callEventLog(bus, createLogger({ level: 'info', destination }), {
       spanContext: (id) => spans.get(id),
+      callIds: callRef,
     });
     // Interleaved, so consecutive lines ask about different spans.
     for (const callId of ['a', 'b', 'n'])

@@ -6,6 +6,7 @@ import { auditLog, callEventLog, createLogger } from '../../src/logs/index.js';
 import { traceSink } from '../../src/sinks/trace-sink.js';
 import { ingestRoute } from '../../src/sources/ingest.js';
 import {
+  callIdPlants,
   leaksIn,
   type Plant,
   plants,
@@ -13,12 +14,15 @@ import {
   remember,
   type Scan,
   setPath,
+  trunkPlants,
 } from '../helpers/pii-plants.js';
 
 // PII planted in every field (nested ones too) of every event type, through the real ingest
 // route, the bus, the call-event log (every event type, debug level), the audit lines for the
 // items the schema refuses, and straight into the logger as careless code would (merge object,
 // message, format argument, error, child binding). No planted value may reach any log line.
+// Every call id is a name or a number and every trunk free text (issue 31, defect 7): the
+// library's own wiring, given no trunk list or key, logs `other` and a keyed reference.
 
 const PLANTS_PER_FIELD = 420;
 const SEED = 20261122;
@@ -48,6 +52,8 @@ describe('log redaction fuzz', () => {
 
     const targets = plantTargets();
     const values = fc.sample(plants, { numRuns: targets.length * PLANTS_PER_FIELD, seed: SEED });
+    const ids = fc.sample(callIdPlants, { numRuns: values.length, seed: SEED + 1 });
+    const trunks = fc.sample(trunkPlants, { numRuns: values.length, seed: SEED + 2 });
     const scan: Scan = { digits: new Set(), markers: new Set(), exact: new Set() };
     let batch: string[] = [];
     const flush = async () => {
@@ -68,7 +74,18 @@ describe('log redaction fuzz', () => {
       const { base, path } = targets[i % targets.length] as (typeof targets)[number];
       const event = structuredClone(base);
       setPath(event, path, plant.value);
-      batch.push(JSON.stringify(event));
+      // What the bus gets: the call id a name or a number, the trunk free text (careless code below
+      // logs the event as planted, whose name-like ids no detector could tell).
+      const sent = structuredClone(event);
+      if (typeof sent.callId === 'string' && path[0] !== 'callId') {
+        sent.callId = ids[i]?.value;
+        remember(scan, ids[i] as Plant);
+      }
+      if ((sent.type === 'call.started' || sent.type === 'trunk.status') && path[0] !== 'trunk') {
+        sent.trunk = trunks[i]?.value;
+        remember(scan, trunks[i] as Plant);
+      }
+      batch.push(JSON.stringify(sent));
       remember(scan, plant);
       // Careless code: every way a value can be handed to the logger.
       if (i % 4 === 0) log.info({ event }, 'raw event');

@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/http/app.js';
 import { mountAnalytics } from '../../src/server/analytics-routes.js';
 import { openSqliteCallStore, type SqliteCallStore } from '../../src/store/index.js';
+import { recordIds } from '../../src/store/privacy.js';
 
 const TOKEN = 'analytics-token-0123456789';
+const ADMIN = 'analytics-admin-0123456789';
 const NOW = Date.UTC(2026, 10, 21, 12, 30);
 const MIN = 60_000;
 
@@ -39,7 +41,7 @@ describe('analytics routes', () => {
       ...call('fail1', NOW - 30 * MIN, { sipCode: 503 }),
       { kind: 'started', callId: 'zombie', at: NOW - 10 * 3_600_000, direction: 'inbound', channel: 'sip' },
     ]);
-    app = createApp({ auth: { scrape: { tokens: [TOKEN] } } });
+    app = createApp({ auth: { scrape: { tokens: [TOKEN] }, admin: { tokens: [ADMIN] } } });
     mountAnalytics(app, store, { now: () => NOW, health: { maxActiveSeconds: 3600 } });
   });
   afterAll(async () => {
@@ -91,7 +93,8 @@ describe('analytics routes', () => {
     const body = (await (await get('/metrics/failures?limit=5')).json()) as {
       failures: Array<{ callId: string; to: string; sipCode: number }>;
     };
-    expect(body.failures.map((f) => f.callId)).toEqual(['fail1', 'busy1']);
+    const cid = recordIds({ hashKey: 'analytics-hash-key-0123', storeRaw: false }, 'cid');
+    expect(body.failures.map((f) => f.callId)).toEqual(['fail1', 'busy1'].map(cid));
     expect(body.failures[0]?.to).toBe('+1555***4567');
   });
 
@@ -153,8 +156,10 @@ describe('analytics routes', () => {
     expect((await get('/calls/cleanup', null, 'POST')).status).toBe(401);
   });
 
-  it('POST /calls/cleanup closes zombie calls as timeout', async () => {
-    const res = await get('/calls/cleanup', TOKEN, 'POST');
+  it('POST /calls/cleanup closes zombie calls as timeout, with an admin token only', async () => {
+    expect((await get('/calls/cleanup', TOKEN, 'POST')).status).toBe(403);
+    expect((await store.getCall('zombie'))?.status).toBe('active');
+    const res = await get('/calls/cleanup', ADMIN, 'POST');
     expect(await res.json()).toEqual({ closed: 1, maxActiveSeconds: 3600 });
     expect((await store.getCall('zombie'))?.status).toBe('timeout');
   });

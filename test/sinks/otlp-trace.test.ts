@@ -169,6 +169,7 @@ describe('call traces over OTLP/HTTP', () => {
       'sidetone.call.from_hash',
       'sidetone.call.from_masked',
       'sidetone.call.hangup_by',
+      'sidetone.call.id',
       'sidetone.call.outcome',
       'sidetone.call.q850_cause',
       'sidetone.call.reason',
@@ -190,6 +191,7 @@ describe('call traces over OTLP/HTTP', () => {
       'sidetone.call.from_masked': '+4477***0123',
     });
     expect(a['sidetone.call.from_hash']).toMatch(/^[0-9a-f]{16}$/);
+    expect(a['sidetone.call.id']).toMatch(/^cid:[0-9a-f]{24}$/);
     const names = (span.events as Array<{ name: string; timeUnixNano: string }>).map((e) => [
       e.name,
       e.timeUnixNano,

@@ -76,7 +76,7 @@ describe('store sink', () => {
     // Nothing was acknowledged for `first`: it waited for the next flush instead of being lost.
     expect(await real.getCall('first')).toBeDefined();
     expect(await real.getCall('later')).toBeDefined();
-    expect(sink.stats).toEqual({ written: 2, failed: 0 });
+    expect(sink.stats).toEqual({ written: 2, deadLettered: 0, overflowed: 0 });
     expect(errors).toHaveLength(1);
     await sink.close();
     await real.close();
@@ -156,7 +156,7 @@ describe('store sink', () => {
     await retry;
     expect(await real.getCall('y')).toBeDefined();
     expect(await real.getCall('z')).toBeDefined();
-    expect(sink.stats).toEqual({ written: 3, failed: 0 });
+    expect(sink.stats).toEqual({ written: 3, deadLettered: 0, overflowed: 0 });
     await sink.close();
     await real.close();
   });

@@ -2,6 +2,7 @@ import type { Attributes, Span, SpanOptions, SpanStatus, TimeInput, Tracer } fro
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { traceSink } from '../../src/sinks/trace-sink.js';
+import { recordIds } from '../../src/store/privacy.js';
 
 interface Recorded {
   name: string;
@@ -48,7 +49,8 @@ describe('trace sink', () => {
   it('one span per call with lifecycle events, bounded attributes and the outcome as status', () => {
     const bus = new EventBus();
     const { tracer, spans } = recordingTracer();
-    traceSink(bus, { tracer });
+    const callIds = recordIds({ hashKey: 'trace-sink-test-key-0123', storeRaw: false }, 'cid');
+    traceSink(bus, { tracer, callIds, trunks: ['trunk-a'] });
     const callId = 'a84b4c76e66710@10.0.0.7';
     bus.emit({
       type: 'call.started',
@@ -83,7 +85,12 @@ describe('trace sink', () => {
     ]);
     expect(s.events[2]?.attributes?.loss_percent).toBe(1);
     expect(s.status).toEqual({ code: 1 });
-    expect(s.attributes).toMatchObject({ 'sidetone.call.trunk': 'trunk-a', 'sidetone.call.q850_cause': 16 });
+    expect(s.attributes).toMatchObject({
+      'sidetone.call.trunk': 'trunk-a',
+      'sidetone.call.q850_cause': 16,
+      // The call's keyed reference, as the store and the log carry it; never the Call-ID.
+      'sidetone.call.id': callIds(callId),
+    });
     // Identifiers and numbers never become attributes.
     expect(JSON.stringify(s)).not.toMatch(/5551234567|a84b4c76e66710|10\.0\.0\.7/);
   });

@@ -32,7 +32,7 @@ describe('POST /events', () => {
     bus.onAny((e) => seen.push(e));
     const sink = storeSink(bus, store);
     app = createApp({ auth: { ingest: { tokens: [INGEST] }, scrape: { tokens: [SCRAPE] } } });
-    app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush(), maxBodyBytes: 4096 }), {
+    app.route('POST', '/events', ingestRoute(bus, { sink, maxBodyBytes: 4096 }), {
       auth: 'ingest',
     });
   });
@@ -122,11 +122,15 @@ describe('POST /events', () => {
     expect(seen).toEqual([]);
   });
 
-  it('needs the ingest token: none, wrong, or the scrape token are 401', async () => {
+  it('needs the ingest token: none or wrong are 401, the scrape token (valid, other scope) 403', async () => {
     const body = JSON.stringify({ type: 'heartbeat' });
-    for (const token of [null, 'wrong-token-0123456789abcdef', SCRAPE]) {
+    for (const [token, status] of [
+      [null, 401],
+      ['wrong-token-0123456789abcdef', 401],
+      [SCRAPE, 403],
+    ] as const) {
       const res = await post(body, 'application/json', token);
-      expect(res.status).toBe(401);
+      expect(res.status).toBe(status);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
     expect(seen).toEqual([]);
@@ -232,7 +236,7 @@ describe('POST /events through the node adapter', () => {
     bus = new EventBus();
     const sink = storeSink(bus, store);
     const app = createApp();
-    app.route('POST', '/events', ingestRoute(bus, { flush: () => sink.flush(), maxBodyBytes: 2048 }));
+    app.route('POST', '/events', ingestRoute(bus, { sink, maxBodyBytes: 2048 }));
     // The adapter allows more than the route: the route's own limit must still hold.
     served = await serve(app, { port: 0, bodyLimitBytes: 8192, logger: { info() {}, warn() {} } });
   });
@@ -275,5 +279,93 @@ describe('POST /events through the node adapter', () => {
     const res = await post(Array.from({ length: 30 }, () => line).join('\n'));
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('ST_BODY_TOO_LARGE');
+  });
+});
+
+describe('POST /events while the store is slow', () => {
+  /** A real store whose batch writes wait until `open()` (a database slow to commit). */
+  async function gated() {
+    const dir = mkdtempSync(join(tmpdir(), 'sidetone-ingest-gate-'));
+    const real = await openSqliteCallStore({
+      path: join(dir, 'calls.db'),
+      privacy: { hashKey: 'test-hash-key-0123456789', storeRaw: false },
+    });
+    let release: () => void = () => {};
+    let gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const slow: SqliteCallStore = Object.create(real);
+    slow.applyBatch = async (us) => {
+      await gate;
+      return real.applyBatch(us);
+    };
+    const bus = new EventBus();
+    let counted = 0;
+    bus.on('call.started', () => counted++);
+    const sink = storeSink(bus, slow, { maxPending: 1000 });
+    const route = ingestRoute(bus, { sink });
+    const post = (events: object[]) =>
+      route(
+        new Request('http://localhost/events', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(events),
+        }),
+        {} as never,
+      );
+    return {
+      real,
+      post,
+      counted: () => counted,
+      open: () => {
+        release();
+        gate = Promise.resolve();
+      },
+      close: async () => {
+        await sink.close();
+        await real.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const calls = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      type: 'call.started',
+      id: `${prefix}-${i}`,
+      callId: `${prefix}-${i}`,
+      direction: 'inbound',
+      channel: 'sip',
+    }));
+
+  it('a request that would overfill the queue is 503 ST_STORE_BACKLOG with Retry-After, before anything is taken', async () => {
+    const g = await gated();
+    const first = g.post(calls('a', 800));
+    const full = await g.post(calls('b', 300));
+    expect(full.status).toBe(503);
+    expect(Number(full.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await full.json()) as { error: { code: string } }).error.code).toBe('ST_STORE_BACKLOG');
+    g.open();
+    expect((await first).status).toBe(200);
+    // Counted once stored, and only what was stored.
+    expect(g.counted()).toBe(800);
+    expect(await g.real.getCall('b-0')).toBeUndefined();
+    expect((await g.post(calls('b', 300))).status).toBe(200);
+    expect(g.counted()).toBe(1100);
+    await g.close();
+  });
+
+  it('a resend while the first is still being stored is 503 ST_INGEST_IN_FLIGHT; after it, a duplicate', async () => {
+    const g = await gated();
+    const first = g.post(calls('c', 10));
+    const early = await g.post(calls('c', 10));
+    expect(early.status).toBe(503);
+    expect(early.headers.get('retry-after')).toBe('1');
+    expect(((await early.json()) as { error: { code: string } }).error.code).toBe('ST_INGEST_IN_FLIGHT');
+    g.open();
+    expect((await first).status).toBe(200);
+    const later = await g.post(calls('c', 10));
+    expect(await later.json()).toMatchObject({ accepted: 10, duplicates: 10 });
+    expect(g.counted()).toBe(10);
+    await g.close();
   });
 });

@@ -1,7 +1,7 @@
 /** Contract: housekeeping and SMS — zombies, retention, SMS records, durability across reopen. */
 import { expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
-import { type ContractContext, collect, lifecycle, T } from './contract-kit.js';
+import { type ContractContext, collect, lifecycle, mid, T } from './contract-kit.js';
 
 export function housekeepingContract(ctx: ContractContext): void {
   const open = ctx.open;
@@ -134,7 +134,7 @@ export function housekeepingContract(ctx: ContractContext): void {
     expect(st.byStatus).toMatchObject({ delivered: 2, failed: 1, sent: 1, received: 1 });
     expect(st.latencyMsP50).toBe(5000);
     const all = await collect(store.iterateSms({ from: T, to: T + 10_000, chunkSize: 2 }));
-    expect(all.map((s) => s.messageId)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(all.map((s) => s.messageId)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5'].map(mid));
   });
 
   it('matches a delivery report to the most recent pending submission with its reference on its gateway', async () => {

@@ -1,7 +1,7 @@
 /** Contract: reading records back — privacy, streaming, recent failures, aggregates. */
 import { expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
-import { applyAll, type ContractContext, collect, lifecycle, T } from './contract-kit.js';
+import { applyAll, type ContractContext, cid, collect, lifecycle, T } from './contract-kit.js';
 
 export function readContract(ctx: ContractContext): void {
   const open = ctx.open;
@@ -49,9 +49,9 @@ export function readContract(ctx: ContractContext): void {
       // Ingest is not blocked by an export in progress.
       if (seen.length === 5) await store.apply({ kind: 'ringing', callId: 'during', at: T - 1 });
     }
-    expect(seen).toEqual(ids);
+    expect(seen).toEqual(ids.map(cid));
     const tail = await collect(store.iterateCalls({ from: T + 8000, to: T + 8001 }));
-    expect(tail.map((r) => r.callId)).toEqual(['it24']);
+    expect(tail.map((r) => r.callId)).toEqual([cid('it24')]);
     await expect(collect(store.iterateCalls({ from: T, to: T }))).rejects.toBeInstanceOf(ValidationError);
   });
 
@@ -65,9 +65,9 @@ export function readContract(ctx: ContractContext): void {
     }
     await applyAll(store, lifecycle('ok', T + 10_000));
     const recent = await store.recentCalls({ statuses: ['failed', 'busy'], limit: 4 });
-    expect(recent.map((r) => r.callId)).toEqual(['f5', 'f4', 'f3', 'f2']);
+    expect(recent.map((r) => r.callId)).toEqual(['f5', 'f4', 'f3', 'f2'].map(cid));
     const busy = await store.recentCalls({ statuses: ['busy'], limit: 10, before: T + 3000 });
-    expect(busy.map((r) => r.callId)).toEqual(['f1']);
+    expect(busy.map((r) => r.callId)).toEqual([cid('f1')]);
   });
 
   it('aggregates stats, overview (breakdowns), percentiles and series in the store', async () => {

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { hashNumber } from '../../src/store/privacy.js';
 import type { CallRecord, CallUpdate } from '../../src/store/types.js';
-import { applyAll, type ContractContext, KEY, lifecycle, T } from './contract-kit.js';
+import { applyAll, type ContractContext, cid, KEY, lifecycle, T } from './contract-kit.js';
 
 export function writeContract(ctx: ContractContext): void {
   const open = ctx.open;
@@ -13,7 +13,7 @@ export function writeContract(ctx: ContractContext): void {
     await applyAll(store, lifecycle('c1', T, { from: '+15551234567', to: '+442071234567' }));
     const r = (await store.getCall('c1'))!;
     expect(r).toMatchObject({
-      callId: 'c1',
+      callId: cid('c1'),
       direction: 'outbound',
       channel: 'sip',
       trunk: 'carrier-a',

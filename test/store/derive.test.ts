@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deriveStatus, type EndFacts, effectiveReason, kpiFlags } from '../../src/store/derive.js';
 import { CALL_CHANNELS, CALL_STATUSES, FAILURE_REASONS, HANGUP_PARTIES } from '../../src/store/types.js';
+import { cid } from './contract-kit.js';
 import { tempStore } from './helpers.js';
 
 const { store, path, remove } = tempStore();
@@ -68,7 +69,7 @@ describe('status and reason derivation', () => {
             hangupBy: f.ended ? f.hangupBy : null,
           };
           const r = (await store.getCall(callId))!;
-          expect({ status: r.status, reason: r.reason, kpi: kpiOf.get(callId) }).toEqual({
+          expect({ status: r.status, reason: r.reason, kpi: kpiOf.get(cid(callId)) }).toEqual({
             status: deriveStatus(facts),
             reason: effectiveReason(facts),
             kpi: kpiFlags({ ...facts, channel: f.channel }),

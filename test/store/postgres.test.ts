@@ -145,7 +145,7 @@ describe('PostgreSQL store specifics', () => {
       privacy,
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
-    expect((err as StoreError).code).toBe('ST_STORE_POSTGRES');
+    expect((err as StoreError).code).toBe('ST_STORE_UNAVAILABLE');
     expect(String((err as Error).message)).toMatch(/start PostgreSQL or fix host and port/);
     expect(String((err as Error).message)).not.toContain('hunter2');
     expect(redactUrl('postgres://u:hunter2@h/db')).toBe('postgres://u:***@h/db');

@@ -158,6 +158,10 @@ describe('protectNumber / config', () => {
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as Error).message).not.toContain('tiny-secret');
     }
-    expect(checkPrivacyConfig({ hashKey: KEY, storeRaw: true })).toEqual({ hashKey: KEY, storeRaw: true });
+    expect(checkPrivacyConfig({ hashKey: KEY, storeRaw: true })).toEqual({
+      hashKey: KEY,
+      storeRaw: true,
+      revealCallIds: false,
+    });
   });
 });

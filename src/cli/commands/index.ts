@@ -46,6 +46,11 @@ export const VERBS: readonly Verb[] = [
     load: () => import('./failures.js'),
   },
   { name: 'export', summary: 'stream calls as CSV or JSON', load: () => import('./export.js') },
+  {
+    name: 'call',
+    summary: 'one call by its Call-ID (hashed with the store key) or its cid: reference',
+    load: () => import('./call.js'),
+  },
   { name: 'hourly', summary: 'calls per hour', load: () => import('./hourly.js') },
   { name: 'daily', summary: 'calls per day', load: () => import('./daily.js') },
   {

@@ -1,12 +1,12 @@
-import { lintExposition, readExposition } from '../../lint/index.js';
+import { type ExpositionFormat, type Finding, lintExposition, readExposition } from '../../lint/index.js';
 import { defineCommand } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
 
 export default defineCommand({
   description:
-    'Read a Prometheus text or OpenMetrics exposition from FILE or an http(s) URL (negotiating the format like a scrape) and report format errors with line numbers, PII in label values, families with too many series and the labels driving them, naming problems (base units, _total, reserved labels) and counters that look like gauges. Exit 0 clean, 1 findings, 2 usage.',
+    'Read a Prometheus text, OpenMetrics or protobuf exposition from FILE or an http(s) URL (negotiating the format like a scrape) and check it with a strict parser of its format: format errors at FILE:LINE:COL, rules parsers tolerate (non-canonical le, undefined escapes), duplicate series, PII in label values, families with too many series and the labels driving them, naming problems (base units, _total, reserved labels), counters that look like gauges and, with --prefix, families outside the prefix. Exit 0 clean, 1 findings, 2 usage.',
   usage:
-    'sidetone lint FILE|URL [--json] [--token T] [--format text|openmetrics] [--max-series N] [--prefix P]',
+    'sidetone lint FILE|URL [--json] [--token T] [--format text|openmetrics|protobuf] [--max-series N] [--prefix P]',
   positionals: true,
   flags: {
     json: { type: 'boolean', help: 'print the report as JSON' },
@@ -14,8 +14,8 @@ export default defineCommand({
     format: {
       type: 'string',
       arg: 'F',
-      choices: ['text', 'openmetrics'],
-      help: 'the format of FILE (default: OpenMetrics if it ends in # EOF)',
+      choices: ['text', 'openmetrics', 'protobuf'],
+      help: 'the format of FILE (default: from its shape), or for a URL protobuf to ask for it first',
     },
     prefix: {
       type: 'string',
@@ -43,13 +43,13 @@ export default defineCommand({
     const token = flags.token ?? process.env.SIDETONE_TOKEN;
     const source = await readExposition(where, {
       ...(token === undefined ? {} : { token }),
-      ...(flags.format === undefined ? {} : { format: flags.format as 'text' | 'openmetrics' }),
+      ...(flags.format === undefined ? {} : { format: flags.format as ExpositionFormat }),
     }).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT')
         throw new CliError(`${where}: no such file; pass a file path or an http(s) URL`);
       throw new CliError(err.message);
     });
-    const report = lintExposition(source.text, source.format, {
+    const report = lintExposition(source.bytes, source.format, {
       ...(flags['max-series'] === undefined ? {} : { maxSeriesPerFamily: flags['max-series'] as number }),
       ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
     });
@@ -59,9 +59,7 @@ export default defineCommand({
       );
     } else {
       for (const f of report.findings)
-        process.stdout.write(
-          `${where}${f.line === undefined ? '' : `:${f.line}`}: ${f.kind}: ${f.message}\n`,
-        );
+        process.stdout.write(`${where}${position(f)}: ${f.kind}: ${f.message}\n`);
       process.stdout.write(
         `${report.findings.length === 0 ? 'clean' : `${report.findings.length} finding(s)`}: ${report.families} families, ${report.series} series (${report.format}, from ${source.formatFrom})\n`,
       );
@@ -69,3 +67,10 @@ export default defineCommand({
     return report.findings.length === 0 ? 0 : 1;
   },
 });
+
+/** `:LINE:COL` in the text formats (as compilers print it), ` message N (byte B)` in protobuf. */
+function position(f: Finding): string {
+  if (f.offset !== undefined) return ` message ${f.line} (byte ${f.offset})`;
+  if (f.line === undefined) return '';
+  return `:${f.line}:${f.column ?? 1}`;
+}

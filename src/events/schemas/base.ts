@@ -1,25 +1,29 @@
 import { z } from 'zod';
-import { STORE_LIMITS } from '../../store/limits.js';
+import { STORE_LIMITS, STORED_TEXT } from '../../store/limits.js';
 
 /**
  * `ts`: epoch milliseconds, or an ISO 8601 date-time with an offset (turned into epoch ms).
  * Optional: `parseEvent` fills in the time of receipt, packs use their clock when it is absent.
  */
-const TS_MESSAGE = `expected a time from 2000-01-01 on (epoch ms >= ${STORE_LIMITS.tsMin})`;
+const TS_MESSAGE = `expected a time from 2000-01-01 to 2100-01-01 (epoch ms ${STORE_LIMITS.tsMin}..${STORE_LIMITS.tsMax})`;
+const epochMs = () => z.number().min(STORE_LIMITS.tsMin, TS_MESSAGE).max(STORE_LIMITS.tsMax, TS_MESSAGE);
 export const timestamp = z
   .union([
-    z.number().min(STORE_LIMITS.tsMin, TS_MESSAGE).finite(),
-    // Earlier dates are refused here, by name (see STORE_LIMITS.tsMin).
+    epochMs().finite(),
+    // Times outside the window are refused here, by name (see STORE_LIMITS.tsMin and tsMax).
     z.iso
       .datetime({ offset: true })
       // The year bound for JSON Schema (docs/schemas, the clients), which cannot compare dates:
       // only the first hours of 2000-01-01 written with a positive offset pass it and not this.
       .meta({ allOf: [{ pattern: '^[2-9][0-9]{3}-' }] })
       .transform((s) => Date.parse(s))
-      .pipe(z.number().min(STORE_LIMITS.tsMin, TS_MESSAGE)),
+      .pipe(epochMs()),
   ])
   .optional()
   .describe('When it happened: epoch ms or ISO 8601; default the time of receipt');
+
+/** Text the store keeps cannot hold U+0000 (`STORED_TEXT`). */
+export const NUL_MESSAGE = 'expected text without U+0000 (NUL)';
 
 /** Fields every event carries. */
 export const baseShape = {
@@ -29,15 +33,21 @@ export const baseShape = {
     .string()
     .min(1)
     .max(128)
+    .regex(STORED_TEXT, NUL_MESSAGE)
     .optional()
     .describe(
-      'Unique id of this event (e.g. a UUID): POST /events skips an id it already accepted within its dedupe window, so a retried batch counts once',
+      'Unique id of this event (e.g. a UUID): POST /events skips an id it already stored within its dedupe window, so a retried batch counts once',
     ),
 };
 
 /** A free string that may identify a person (numbers, names, bodies): kept out of every metric. */
 export function pii(description: string, max = 256) {
   return z.string().max(max).meta({ description, pii: true });
+}
+
+/** A personal value the store keeps (a calling or called number): {@link pii}, as the store can hold it. */
+export function storedPii(description: string, max: number) {
+  return z.string().max(max).regex(STORED_TEXT, NUL_MESSAGE).meta({ description, pii: true });
 }
 
 /** A number of seconds, 0..a week (`STORE_LIMITS.secondsMax`). */
@@ -59,9 +69,12 @@ export function count(description: string) {
     .meta({ description });
 }
 
-/** A bounded free identifier (trunk, modem, queue name): a label only when listed in the configuration. */
+/**
+ * A bounded free identifier (trunk, modem, queue name): a label only when listed in the
+ * configuration; the store keeps trunks and modems, so no NUL either.
+ */
 export function configName(description: string) {
-  return z.string().max(64).meta({ description });
+  return z.string().max(64).regex(STORED_TEXT, NUL_MESSAGE).meta({ description });
 }
 
 /**
@@ -76,7 +89,12 @@ export function event<const T extends string, S extends z.ZodRawShape>(
   return z.object({ type: z.literal(type), ...baseShape, ...shape }).meta({ description });
 }
 
-/** A stored record's id (callId, SMS reference): 1..200 characters, as the store keeps it. */
+/** A stored record's id (callId, SMS reference): 1..200 characters without NUL, as the store keeps it. */
 export function storedId(description: string) {
-  return z.string().min(1).max(STORE_LIMITS.idMax).meta({ description, pii: true });
+  return z
+    .string()
+    .min(1)
+    .max(STORE_LIMITS.idMax)
+    .regex(STORED_TEXT, NUL_MESSAGE)
+    .meta({ description, pii: true });
 }

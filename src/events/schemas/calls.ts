@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STORE_LIMITS } from '../../store/limits.js';
 import { CALL_CHANNELS, DIRECTIONS, HANGUP_BY, SIP_TRANSPORTS } from '../vocab.js';
-import { configName, event, pii, seconds, storedId } from './base.js';
+import { configName, event, pii, seconds, storedId, storedPii } from './base.js';
 
 const callId = storedId('Call identifier (SIP Call-ID, channel id): correlates lifecycle events');
 const trunk = configName('Trunk name; a label only when listed in `trunks`');
@@ -12,8 +12,8 @@ export const callStarted = event('call.started', 'A call attempt began (INVITE s
   channel: z.enum(CALL_CHANNELS).meta({ description: 'Signalling the call arrived on' }),
   transport: z.enum(SIP_TRANSPORTS).optional().meta({ description: 'SIP transport of the INVITE' }),
   trunk: trunk.optional(),
-  from: pii('Calling party', STORE_LIMITS.textMax).optional(),
-  to: pii('Called party', STORE_LIMITS.textMax).optional(),
+  from: storedPii('Calling party', STORE_LIMITS.textMax).optional(),
+  to: storedPii('Called party', STORE_LIMITS.textMax).optional(),
 });
 
 export const callRinging = event('call.ringing', 'First 180/183 (alerting); ends the post-dial delay', {

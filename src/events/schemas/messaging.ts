@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { STORE_LIMITS } from '../../store/limits.js';
+import { STORE_LIMITS, STORED_TEXT } from '../../store/limits.js';
 import { SMS_FAILURE_REASONS } from '../vocab.js';
-import { configName, count, event, pii, seconds } from './base.js';
+import { configName, count, event, NUL_MESSAGE, pii, seconds, storedPii } from './base.js';
 
 const segments = z
   .number()
@@ -15,7 +15,7 @@ const modem = configName(
 ).optional();
 // TP-MR (0..255) from a modem or a provider message id: used only to match delivery reports.
 const reference = z
-  .union([z.number().int().nonnegative(), z.string().min(1).max(64)])
+  .union([z.number().int().nonnegative(), z.string().min(1).max(64).regex(STORED_TEXT, NUL_MESSAGE)])
   .optional()
   .meta({
     description: 'TP-MR or provider message id, to match delivery reports (never a label)',
@@ -27,16 +27,16 @@ export const heartbeat = event('heartbeat', 'A source is alive (sent periodicall
 });
 
 export const smsReceived = event('sms.received', 'An SMS arrived (inbound, MT)', {
-  from: pii('Sender number', 64),
-  to: pii('Receiving number', 64).optional(),
+  from: storedPii('Sender number', 64),
+  to: storedPii('Receiving number', 64).optional(),
   body: pii('Message text', 10_000).optional(),
   segments,
   modem,
 });
 
 export const smsSent = event('sms.sent', 'An SMS was accepted by the SMSC or provider (outbound, MO)', {
-  to: pii('Destination number', 64),
-  from: pii('Sender number or id', 64).optional(),
+  to: storedPii('Destination number', 64),
+  from: storedPii('Sender number or id', 64).optional(),
   body: pii('Message text', 10_000).optional(),
   reference,
   segments,
@@ -44,7 +44,7 @@ export const smsSent = event('sms.sent', 'An SMS was accepted by the SMSC or pro
 });
 
 export const smsSendFailed = event('sms.send_failed', 'An SMS could not be submitted', {
-  to: pii('Destination number', 64).optional(),
+  to: storedPii('Destination number', 64).optional(),
   body: pii('Message text', 10_000).optional(),
   reason: z
     .enum(SMS_FAILURE_REASONS)
@@ -68,7 +68,7 @@ export const smsDeliveryReport = event(
   'A status report (TS 23.040 SMS-STATUS-REPORT) or a provider status callback',
   {
     reference,
-    to: pii('Destination number', 64).optional(),
+    to: storedPii('Destination number', 64).optional(),
     tpStatus: z
       .number()
       .int()

@@ -172,8 +172,9 @@ export class HepSource {
       this.count('unauthorized');
       return;
     }
-    // A capture time before 2000 is an agent without a clock: use the time of receipt.
-    const ts = p.ts >= STORE_LIMITS.tsMin ? p.ts : now;
+    // A capture time before 2000 is an agent without a clock, one past 2100 a broken one: use the
+    // time of receipt (the events' window, STORE_LIMITS).
+    const ts = p.ts >= STORE_LIMITS.tsMin && p.ts <= STORE_LIMITS.tsMax ? p.ts : now;
     if (p.type === 1) {
       const msg = parseSip(p.payload);
       if (msg === undefined) {

@@ -1,4 +1,4 @@
-import type { EventBus } from '../../events/bus.js';
+import type { SidetoneEvent } from '../../events/types.js';
 import type { Registry } from '../../metrics/index.js';
 import type { Framework, MapContext } from './framework.js';
 import { livekit } from './livekit.js';
@@ -28,15 +28,20 @@ export interface OtlpReceiverOptions {
   now?: () => number;
 }
 
-/** What one request's spans came to. */
-export interface AcceptResult {
+/** What one request's spans came to: the events they complete, not emitted yet. */
+export interface Batch {
   /** Spans of a known framework, held for (or used in) a turn. */
   used: number;
   /** Valid spans no rule reads (other instrumentation, framework spans not needed). */
   ignored: number;
   /** Spans already taken (a retried batch): skipped, so a turn counts once. */
   duplicates: number;
-  turns: number;
+  /** The `voiceai.turn` and `voiceai.interruption` events the batch completed. */
+  events: SidetoneEvent[];
+  /** The events are stored (and emitted by the caller): keep what the batch changed. */
+  commit(): void;
+  /** They were not: undo the batch, so the sender's retry is taken as new. */
+  rollback(): void;
 }
 
 export const OTLP_SPAN_RESULTS = ['used', 'ignored', 'duplicate', 'rejected', 'dropped'] as const;
@@ -48,13 +53,15 @@ const SCOPES: ReadonlyMap<string, Framework> = new Map([
 ]);
 
 /**
- * Agent frameworks' OpenTelemetry spans -> `voiceai.turn` and `voiceai.interruption` events on the
- * bus (Pipecat: ./pipecat.ts, LiveKit Agents: ./livekit.ts), so an agent that exports traces gets
+ * Agent frameworks' OpenTelemetry spans -> `voiceai.turn` and `voiceai.interruption` events
+ * (Pipecat: ./pipecat.ts, LiveKit Agents: ./livekit.ts), so an agent that exports traces gets
  * sidetone's turn metrics and call records by pointing its exporter at the sidecar. Spans wait in
  * bounded per-call state until their turn is complete; a span seen before is skipped.
  * @example
- * const receiver = new OtlpTraceReceiver(bus, { agents: ['support-bot'] });
- * receiver.accept(decodeProtobuf(body, receiver.allow));
+ * const receiver = new OtlpTraceReceiver({ agents: ['support-bot'] });
+ * const batch = receiver.accept(decodeProtobuf(body, receiver.allow));
+ * for (const e of batch.events) bus.emit(e);
+ * batch.commit();
  */
 export class OtlpTraceReceiver {
   readonly allow: AllowList;
@@ -70,13 +77,11 @@ export class OtlpTraceReceiver {
     dropped: 0,
   };
   private readonly turnCounts: Record<Framework['name'], number> = { pipecat: 0, livekit: 0 };
+  /** The events of the batch being taken. */
+  private pending: SidetoneEvent[] = [];
   private readonly ctx: MapContext;
-  private emitted = 0;
 
-  constructor(
-    private readonly bus: EventBus,
-    options: OtlpReceiverOptions = {},
-  ) {
+  constructor(options: OtlpReceiverOptions = {}) {
     this.allow = new AllowList(options.callIdAttributes ?? ['sidetone.call_id']);
     this.table = new TraceTable({
       maxTraces: options.maxTraces ?? 1000,
@@ -90,11 +95,8 @@ export class OtlpTraceReceiver {
     this.models = [...(options.models ?? [])].sort((a, b) => b.length - a.length);
     this.ctx = {
       table: this.table,
-      turn: (e) => {
-        this.bus.emit(e);
-        this.emitted++;
-      },
-      interruption: (e) => this.bus.emit(e),
+      turn: (e) => this.pending.push(e),
+      interruption: (e) => this.pending.push(e),
       agentOf: (s) => this.agentOf(s),
       modelOf: (m) => this.modelOf(m),
     };
@@ -102,16 +104,17 @@ export class OtlpTraceReceiver {
   }
 
   /**
-   * Take a decoded request: hold its spans, emit every turn they complete (synchronously, so the
-   * caller can wait for the store before answering), forget calls that went quiet.
+   * Take a decoded request: hold its spans and derive the turns they complete. Nothing is emitted
+   * here: the caller stores the events, emits them, and commits, or rolls the batch back when the
+   * store failed (the sender retries; its spans must then count as new). One batch at a time.
    */
-  accept(decoded: DecodedSpans): AcceptResult {
+  accept(decoded: DecodedSpans): Batch {
     const now = this.now();
-    this.counts.rejected += decoded.rejected;
-    const out: AcceptResult = { used: 0, ignored: 0, duplicates: 0, turns: 0 };
+    this.table.begin();
+    this.pending = [];
+    const out = { used: 0, ignored: 0, duplicates: 0 };
     const touched = new Map<string, Framework>();
     const ended: SpanFacts[] = [];
-    const before = this.emitted;
     for (const span of decoded.spans) {
       const framework = SCOPES.get(span.scope) ?? FRAMEWORKS.find((f) => f.keeps(span) || f.isRoot(span));
       const kept = framework?.keeps(span) === true;
@@ -133,10 +136,11 @@ export class OtlpTraceReceiver {
       }
       touched.set(span.trace, framework as Framework);
     }
+    const turns: Array<[Framework, number]> = [];
     for (const [trace, framework] of touched) {
-      const n = this.emitted;
+      const n = this.pending.length;
       framework.collect(this.table.touch(trace, now), this.ctx);
-      this.turnCounts[framework.name] += this.emitted - n;
+      turns.push([framework, this.pending.slice(n).filter((e) => e.type === 'voiceai.turn').length]);
     }
     for (const root of ended) {
       const state = this.table.touch(root.trace, now);
@@ -145,11 +149,28 @@ export class OtlpTraceReceiver {
       this.table.releaseAll(state);
     }
     this.table.evictIdle(now);
-    out.turns = this.emitted - before;
-    this.counts.used += out.used;
-    this.counts.ignored += out.ignored;
-    this.counts.duplicate += out.duplicates;
-    return out;
+    const events = this.pending;
+    this.pending = [];
+    let settled = false;
+    return {
+      ...out,
+      events,
+      commit: () => {
+        if (settled) return;
+        settled = true;
+        this.table.commit();
+        this.counts.used += out.used;
+        this.counts.ignored += out.ignored;
+        this.counts.duplicate += out.duplicates;
+        this.counts.rejected += decoded.rejected;
+        for (const [f, n] of turns) this.turnCounts[f.name] += n;
+      },
+      rollback: () => {
+        if (settled) return;
+        settled = true;
+        this.table.rollback();
+      },
+    };
   }
 
   private callIdOf(span: SpanFacts): string | undefined {

@@ -1,19 +1,23 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { ERROR_CODES, type ErrorCode } from '../../error-codes.js';
+import type { EventBus } from '../../events/bus.js';
+import type { SidetoneEvent } from '../../events/types.js';
 import { requestBytes } from '../../http/raw-body.js';
 import { bytesResponse } from '../../http/respond.js';
 import type { Handler } from '../../http/router.js';
-import { isDiskFull } from '../ingest.js';
-import type { OtlpTraceReceiver } from './receiver.js';
+import type { IngestSink } from '../ingest.js';
+import type { Batch, OtlpTraceReceiver } from './receiver.js';
 import { decodeJson, decodeProtobuf, exportResponse, OtlpDecodeError, statusBody } from './wire.js';
 
 export interface OtlpRouteOptions {
   /**
-   * Resolves when everything emitted so far is durable (the store sink's `flush`): the answer
-   * waits for it, so a 200 means the turns this batch completed are stored.
+   * Where the turns become durable: the store sink, taken as ingest takes it. The turns a batch
+   * completes are stored first, then emitted (metrics count what was stored), then answered; a
+   * store that cannot take them is a 503 with `Retry-After` and the batch is undone, so the
+   * sender's retry of the same spans is taken as new. Without it, turns are emitted at once.
    */
-  flush?: () => Promise<void>;
+  sink?: IngestSink;
   /** Largest body after decompression; past it 413. Default 16 MiB. */
   maxBodyBytes?: number;
   /** Exports handled at once; past it 429 with `Retry-After`. Default 4. */
@@ -34,6 +38,7 @@ const RPC_CODE: Partial<Record<ErrorCode, number>> = {
   ST_BODY_TOO_LARGE: 8, // RESOURCE_EXHAUSTED
   ST_OTLP_BUSY: 8,
   ST_STORE_UNAVAILABLE: 14, // UNAVAILABLE
+  ST_STORE_BACKLOG: 14,
 };
 
 /**
@@ -46,12 +51,19 @@ const RPC_CODE: Partial<Record<ErrorCode, number>> = {
  * exports are in flight and 503 when the store could not take the turns (both with `Retry-After`:
  * the sender retries, and the spans it already sent are recognised and not counted twice).
  * @example
- * app.route('POST', '/v1/traces', otlpTracesRoute(receiver, { flush: () => sink.flush() }), { auth: 'ingest' });
+ * app.route('POST', '/v1/traces', otlpTracesRoute(bus, receiver, { sink }), { auth: 'ingest' });
  */
-export function otlpTracesRoute(receiver: OtlpTraceReceiver, options: OtlpRouteOptions = {}): Handler {
+export function otlpTracesRoute(
+  bus: EventBus,
+  receiver: OtlpTraceReceiver,
+  options: OtlpRouteOptions = {},
+): Handler {
   const maxBody = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const maxInFlight = options.maxInFlight ?? 4;
   let inFlight = 0;
+  // One batch at a time from decode to answer: a batch that fails is undone, which must not undo
+  // another's changes to the same call. The exporters send their batches one after another anyway.
+  let turn: Promise<unknown> = Promise.resolve();
   return async (req) => {
     const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const encoding = TYPES.get(type);
@@ -109,22 +121,23 @@ export function otlpTracesRoute(receiver: OtlpTraceReceiver, options: OtlpRouteO
         if (err instanceof OtlpDecodeError) return failure(encoding, 'ST_OTLP_INVALID', err.message);
         throw err;
       }
-      const r = receiver.accept(decoded);
-      // A retry of a batch whose store write failed holds only duplicates: the flush is what
-      // writes the turns the failure kept queued, so it runs whenever the batch had our spans.
-      if (options.flush !== undefined && r.used + r.duplicates > 0) {
-        try {
-          await options.flush();
-        } catch (err) {
-          return failure(
-            encoding,
-            'ST_STORE_UNAVAILABLE',
-            isDiskFull(err)
-              ? 'the turns were not stored: the disk holding the store is full; retry after freeing space'
-              : 'the turns were not stored: the store failed to write; retry',
-            5,
-          );
+      const previous = turn;
+      let done: () => void = () => {};
+      turn = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      await previous;
+      let r: Batch;
+      try {
+        r = receiver.accept(decoded);
+        const failed = await store(bus, r.events, options.sink);
+        if (failed !== undefined) {
+          r.rollback();
+          return failure(encoding, failed.code, failed.message, failed.retryAfter);
         }
+        r.commit();
+      } finally {
+        done();
       }
       const message =
         decoded.rejected > 0
@@ -153,4 +166,63 @@ function failure(encoding: Encoding, code: ErrorCode, message: string, retryAfte
     status: ERROR_CODES[code].status,
     headers: { ...headers(encoding), ...(retryAfter !== undefined && { 'retry-after': String(retryAfter) }) },
   });
+}
+
+/**
+ * Store a batch's events before emitting them, as ingest does: refused by a full queue or a failed
+ * write, nothing is kept (the caller undoes the batch and answers 503 with `Retry-After`); an event
+ * the store refused for good is neither emitted nor retried.
+ */
+async function store(
+  bus: EventBus,
+  events: readonly SidetoneEvent[],
+  sink: IngestSink | undefined,
+): Promise<{ code: ErrorCode; message: string; retryAfter: number } | undefined> {
+  if (events.length === 0) return undefined;
+  if (sink === undefined) {
+    for (const e of events) bus.emit(e);
+    return undefined;
+  }
+  const wait = sink.retryAfter(events.length);
+  if (wait > 0) {
+    return {
+      code: 'ST_STORE_BACKLOG',
+      message: `the turns were not taken: the queue of updates waiting for the store is full; retry after ${wait} s`,
+      retryAfter: wait,
+    };
+  }
+  const first = sink.sequence;
+  const seqAt: number[] = [];
+  for (const e of events) {
+    seqAt.push(sink.sequence);
+    sink.take(e);
+  }
+  const last = sink.sequence;
+  try {
+    await sink.flush();
+  } catch (err) {
+    sink.discard(first, last);
+    // Not 507 for a full disk: OTLP exporters retry only 429, 502, 503 and 504 (spec, "Retryable
+    // response codes"), and the turns are worth keeping until the disk has room.
+    const full = (err as { code?: unknown })?.code === 'ST_STORE_FULL';
+    return {
+      code: 'ST_STORE_UNAVAILABLE',
+      message: full
+        ? 'the turns were not stored: the disk holding the store is full; free space, then the exporter retries'
+        : 'the turns were not stored: the store failed to write; retry',
+      retryAfter: sink.retryAfterFailure(),
+    };
+  }
+  const refused = new Set<number>();
+  for (const letter of sink.deadLetters(first, last)) {
+    let k = seqAt.length - 1;
+    while (k > 0 && (seqAt[k] as number) > letter.seq) k--;
+    refused.add(k);
+  }
+  sink.ignoring(() => {
+    events.forEach((e, k) => {
+      if (!refused.has(k)) bus.emit(e);
+    });
+  });
+  return undefined;
 }

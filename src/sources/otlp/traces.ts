@@ -9,7 +9,7 @@ import type { SpanFacts } from './spans.js';
 export interface TraceState {
   readonly trace: string;
   /** Spans kept for a turn not yet complete, by span id. */
-  readonly spans: Map<string, SpanFacts>;
+  spans: Map<string, SpanFacts>;
   /** Ids of the spans taken (used or not), newest last: a retried batch is recognised by them. */
   readonly seen: Set<string>;
   /** The call id an allow-listed attribute gave, once one did. */
@@ -35,6 +35,9 @@ export interface TraceTableOptions {
 
 export type Eviction = 'idle' | 'capacity';
 
+/** A trace as it was before a batch changed it (null: the batch created it). */
+type Snapshot = (Pick<TraceState, 'callId' | 'turns' | 'ended'> & { spans: Map<string, SpanFacts> }) | null;
+
 /**
  * Bounded state of the calls whose spans are arriving: at most `maxTraces` calls and `maxSpans`
  * spans in all, least recently active first out, idle ones out after `idleMs`. The Map's insertion
@@ -43,6 +46,10 @@ export type Eviction = 'idle' | 'capacity';
 export class TraceTable {
   private readonly traces = new Map<string, TraceState>();
   private held = 0;
+  /** The open batch: each trace it touched as it was before, and the span ids it marked seen. */
+  private batch:
+    | { before: Map<string, Snapshot>; seen: Array<[TraceState, string]>; dropped: number }
+    | undefined;
   /** Calls forgotten before their end, by why; and the spans they still held. */
   readonly evicted: Record<Eviction, number> = { idle: 0, capacity: 0 };
   droppedSpans = 0;
@@ -54,6 +61,45 @@ export class TraceTable {
   }
   get spans(): number {
     return this.held;
+  }
+
+  /**
+   * Start a batch: until {@link commit}, every change can be undone by {@link rollback} (its turns
+   * were not stored: the sender retries the same spans, which must then be new again).
+   */
+  begin(): void {
+    this.batch = { before: new Map(), seen: [], dropped: this.droppedSpans };
+  }
+
+  /** Keep the batch's changes. */
+  commit(): void {
+    this.batch = undefined;
+  }
+
+  /**
+   * Undo the batch: its traces as they were, its span ids unseen. A trace the batch's own bounds
+   * evicted stays evicted (counted): the retry starts it again.
+   */
+  rollback(): void {
+    const b = this.batch;
+    if (b === undefined) return;
+    this.batch = undefined;
+    for (const [s, id] of b.seen) s.seen.delete(id);
+    for (const [trace, snap] of b.before) {
+      const s = this.traces.get(trace);
+      if (s === undefined) continue;
+      this.held -= s.spans.size;
+      if (snap === null) {
+        this.traces.delete(trace);
+        continue;
+      }
+      s.spans = snap.spans;
+      s.callId = snap.callId;
+      s.turns = snap.turns;
+      s.ended = snap.ended;
+      this.held += s.spans.size;
+    }
+    this.droppedSpans = b.dropped;
   }
 
   /** The state of `trace`, created when new; moved to the most recently active end. */
@@ -70,7 +116,14 @@ export class TraceTable {
         lastAt: now,
       };
       if (this.traces.size >= this.o.maxTraces) this.evictOldest('capacity');
-    } else this.traces.delete(trace);
+      if (this.batch !== undefined && !this.batch.before.has(trace)) this.batch.before.set(trace, null);
+    } else {
+      this.traces.delete(trace);
+      if (this.batch !== undefined && !this.batch.before.has(trace)) {
+        const { callId, turns, ended } = s;
+        this.batch.before.set(trace, { spans: new Map(s.spans), callId, turns, ended });
+      }
+    }
     s.lastAt = now;
     this.traces.set(trace, s);
     return s;
@@ -80,6 +133,7 @@ export class TraceTable {
   firstSight(s: TraceState, id: string): boolean {
     if (s.seen.has(id)) return false;
     s.seen.add(id);
+    this.batch?.seen.push([s, id]);
     if (s.seen.size > this.o.seenPerTrace) {
       // Sets iterate in insertion order: the first is the oldest.
       for (const old of s.seen) {

@@ -3,8 +3,10 @@ import { EventBus } from '../../../src/events/bus.js';
 import type { EventOf, SidetoneEvent } from '../../../src/events/types.js';
 import { createApp } from '../../../src/http/app.js';
 import { Registry } from '../../../src/metrics/index.js';
+import { storeSink } from '../../../src/sinks/store-sink.js';
 import { type OtlpReceiverOptions, OtlpTraceReceiver } from '../../../src/sources/otlp/receiver.js';
 import { type OtlpRouteOptions, otlpTracesRoute } from '../../../src/sources/otlp/route.js';
+import type { CallStore } from '../../../src/store/types.js';
 import { instrument } from '../../../src/telephony/instrument.js';
 
 const DIR = new URL('../../fixtures/voice/', import.meta.url);
@@ -77,6 +79,7 @@ export function sdkBatches(req: OtlpJson, everyMs = 5000): OtlpJson[] {
 export function receiverApp(
   options: OtlpReceiverOptions = {},
   route: OtlpRouteOptions = {},
+  store?: CallStore,
 ): {
   registry: Registry;
   bus: EventBus;
@@ -84,15 +87,23 @@ export function receiverApp(
   turns: () => EventOf<'voiceai.turn'>[];
   interruptions: () => EventOf<'voiceai.interruption'>[];
   post(body: Uint8Array | string, headers: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
 } {
   const registry = new Registry();
   const bus = new EventBus({ registry });
   instrument(bus, registry, { packs: { voiceai: true }, agents: options.agents, models: options.models });
   const events: SidetoneEvent[] = [];
   bus.onAny((e) => events.push(e));
-  const receiver = new OtlpTraceReceiver(bus, { registry, ...options });
+  const receiver = new OtlpTraceReceiver({ registry, ...options });
   const app = createApp({ registry });
-  app.route('POST', '/v1/traces', otlpTracesRoute(receiver, route), { auth: 'ingest' });
+  // With a store, the turns go through the real sink (stored, then emitted), as in the sidecar.
+  const sink = store === undefined ? undefined : storeSink(bus, store);
+  app.route(
+    'POST',
+    '/v1/traces',
+    otlpTracesRoute(bus, receiver, { ...(sink !== undefined && { sink }), ...route }),
+    { auth: 'ingest' },
+  );
   return {
     registry,
     bus,
@@ -100,6 +111,10 @@ export function receiverApp(
     turns: () => events.filter((e): e is EventOf<'voiceai.turn'> => e.type === 'voiceai.turn'),
     interruptions: () =>
       events.filter((e): e is EventOf<'voiceai.interruption'> => e.type === 'voiceai.interruption'),
+    close: async () => {
+      await sink?.close();
+      await store?.close();
+    },
     post: (body, headers) =>
       app.fetch(
         new Request('http://sidetone.test/v1/traces', { method: 'POST', body: body as BodyInit, headers }),

@@ -4,6 +4,8 @@ import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { AllowList } from '../../../src/sources/otlp/spans.js';
 import { decodeJson, decodeProtobuf } from '../../../src/sources/otlp/wire.js';
+import { openSqliteCallStore } from '../../../src/store/index.js';
+import type { CallStore, CallUpdate } from '../../../src/store/types.js';
 import { encodeOtlpJson, otlpRoot } from '../../helpers/otlp.js';
 import { sample } from '../../telephony/helpers.js';
 import { fixtureJson, fixturePb, JSON_TYPE, type OtlpJson, PROTOBUF, receiverApp } from './helpers.js';
@@ -30,6 +32,7 @@ const request = (spans: unknown[], scope = 'pipecat') => ({
   resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: scope }, spans }] }],
 });
 const TRACE = 'ab'.repeat(16);
+const privacy = { hashKey: 'otlp-test-hash-key-0123', storeRaw: false };
 const bytes = async (res: Response) => new Uint8Array(await res.arrayBuffer());
 
 describe('POST /v1/traces answers as the OTLP/HTTP specification says', () => {
@@ -133,13 +136,18 @@ describe('POST /v1/traces answers as the OTLP/HTTP specification says', () => {
   });
 
   it('429 with Retry-After past the exports in flight', async () => {
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
     let release: () => void = () => {};
-    const r = receiverApp(
-      {},
-      { maxInFlight: 1, flush: () => new Promise<void>((resolve) => (release = resolve)) },
-    );
-    const slow = r.post(fixturePb('livekit-agents-3turn-bargein'), PROTOBUF);
-    await new Promise((res) => setTimeout(res, 20));
+    const slow: CallStore = Object.create(real);
+    slow.applyBatch = async (updates: readonly CallUpdate[]) => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return real.applyBatch(updates);
+    };
+    const r = receiverApp({ callIdAttributes: ['session.id'] }, { maxInFlight: 1 }, slow);
+    const first = r.post(fixturePb('livekit-agents-3turn-bargein'), PROTOBUF);
+    await new Promise((res) => setTimeout(res, 50));
     const busy = await r.post(fixturePb('pipecat-3turn-bargein'), PROTOBUF);
     expect([busy.status, busy.headers.get('retry-after'), busy.headers.get('content-type')]).toEqual([
       429,
@@ -151,37 +159,43 @@ describe('POST /v1/traces answers as the OTLP/HTTP specification says', () => {
       message: expect.stringMatching(/^ST_OTLP_BUSY: /),
     });
     release();
-    expect((await slow).status).toBe(200);
+    expect((await first).status).toBe(200);
+    await r.close();
   });
 
-  it('503 with Retry-After when the store cannot take the turns; the retry is flushed again and counts once', async () => {
+  it('503 with Retry-After when the store cannot take the turns: nothing counted; the retry is taken as new and stored once', async () => {
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
     let fail = true;
-    let flushes = 0;
-    const r = receiverApp(
-      {},
-      {
-        flush: async () => {
-          flushes++;
-          if (fail) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
-        },
-      },
-    );
+    const flaky: CallStore = Object.create(real);
+    flaky.applyBatch = async (updates: readonly CallUpdate[]) => {
+      if (fail) throw Object.assign(new Error('disk I/O error'), { code: 'ST_STORE_UNAVAILABLE' });
+      return real.applyBatch(updates);
+    };
+    const r = receiverApp({ callIdAttributes: ['session.id'] }, {}, flaky);
     const body = fixturePb('livekit-agents-3turn-bargein');
     const down = await r.post(body, PROTOBUF);
-    expect([down.status, down.headers.get('retry-after')]).toEqual([503, '5']);
+    expect(down.status).toBe(503);
+    expect(Number(down.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(Status.toObject(Status.decode(await bytes(down)))).toEqual({
       code: 14,
       message: expect.stringMatching(/^ST_STORE_UNAVAILABLE: /),
     });
+    // Stored first, counted after: the failed batch left no metric and no event behind.
+    expect(r.turns()).toEqual([]);
+    expect(
+      sample(await r.registry.metrics(), 'sidetone_voiceai_turns_total{agent="other",model="other"}'),
+    ).toBe(0);
     fail = false;
     const retry = await r.post(body, PROTOBUF);
     expect(retry.status).toBe(200);
-    expect(flushes).toBe(2);
-    // Every span was taken the first time: no turn twice (the store sink keeps a failed batch queued).
     expect(r.turns().length).toBe(3);
     expect(
       sample(await r.registry.metrics(), 'sidetone_voiceai_turns_total{agent="other",model="other"}'),
     ).toBe(3);
+    // Sent a third time (a lost answer): recognised, nothing counted again.
+    expect((await r.post(body, PROTOBUF)).status).toBe(200);
+    expect(r.turns().length).toBe(3);
+    await r.close();
   });
 });
 
