@@ -146,6 +146,7 @@ export async function startSidecar(
     trunks: labels.trunks,
     modems: labels.modems,
     maxPending: config.store.max_pending_updates,
+    deadAirSeconds: config.voiceai.dead_air_seconds,
     onError: failures.onError,
     onDeadLetter: (letter) => {
       deadLetterMetric(letter);

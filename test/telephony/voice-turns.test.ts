@@ -205,10 +205,13 @@ describe('voice-agent turns: segments of the heard silence', () => {
     const t = new TurnTally();
     const b = new TurnBreakdown();
     for (let i = 1; i <= 100; i++) {
-      const e: Turn = { type: 'voiceai.turn', userStoppedAt: T, agentStartedAt: T + i * 100 };
-      t.addTurn(breakTurn(e, b), e, 3000);
+      const e: Turn = { type: 'voiceai.turn', turn: i, userStoppedAt: T, agentStartedAt: T + i * 100 };
+      expect(t.addTurn(breakTurn(e, b), e, 3000)).toBe(true);
+      // The same turn again (a retried batch) changes nothing.
+      expect(t.addTurn(breakTurn(e, b), e, 3000)).toBe(false);
     }
-    t.addInterruption();
+    const cut = { type: 'voiceai.interruption', kind: 'barge_in', turn: 7, startedAt: T } as const;
+    expect([t.addInterruption(cut), t.addInterruption(cut)]).toEqual([true, false]);
     const s = t.summary();
     expect(s.turns).toBe(100);
     expect(s.silenceP50Ms).toBeCloseTo(5050, 6);
@@ -217,7 +220,7 @@ describe('voice-agent turns: segments of the heard silence', () => {
     expect(s.interruptions).toBe(1);
     const long = new TurnTally();
     for (let i = 0; i < 20_000; i++) {
-      const e: Turn = { type: 'voiceai.turn', userStoppedAt: T, agentStartedAt: T + (i % 1000) };
+      const e: Turn = { type: 'voiceai.turn', turn: i + 1, userStoppedAt: T, agentStartedAt: T + (i % 1000) };
       long.addTurn(breakTurn(e, b), e, 3000);
     }
     expect((long as unknown as { silences: Float64Array }).silences.length).toBe(TALLY_SILENCES);

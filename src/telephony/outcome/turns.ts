@@ -195,11 +195,19 @@ export interface TurnSummary {
 
 /** Heard silences kept per call for its percentiles; past it a uniform sample (reservoir) of them. */
 export const TALLY_SILENCES = 512;
+/** Turn and interruption keys remembered per call (a call of 2,000 turns is hours of talk). */
+export const TALLY_KEYS = 4096;
+
+/** What makes a turn the same turn when it is sent again: its number, else its instants. */
+export function turnKey(e: TurnEvent): string | number {
+  return e.turn ?? `${e.userStoppedAt ?? ''}:${e.agentStartedAt ?? ''}:${e.endedAt ?? e.ts ?? ''}`;
+}
 
 /**
  * One call's turns so far, folded as they arrive: counts, talk times and the heard silences for
  * the percentiles (exact up to TALLY_SILENCES turns, a uniform reservoir sample past it, so the
  * memory of a call is bounded however long it talks).
+ * Each turn and interruption counts once however often it is sent (keyed: {@link turnKey}).
  * @example const t = new TurnTally(); t.addTurn(b, turn, 3000); t.summary().silenceP95Ms
  */
 export class TurnTally {
@@ -213,8 +221,15 @@ export class TurnTally {
   private seen = 0;
   /** xorshift32 state: the reservoir's choices are the same for the same turns. */
   private rnd = 0x9e3779b9;
+  /** Turns and interruptions already folded in, by key: a repeat (a retried batch) changes nothing. */
+  private readonly keys = new Set<string | number>();
 
-  addTurn(b: TurnBreakdown, e: TurnEvent, deadAirMs: number): void {
+  /**
+   * Fold in a turn, once per key (its number, else its instants: see {@link turnKey}); false for a
+   * repeat. Past TALLY_KEYS keys a call's repeats are no longer recognised.
+   */
+  addTurn(b: TurnBreakdown, e: TurnEvent, deadAirMs: number): boolean {
+    if (!this.first(turnKey(e))) return false;
     this.turns++;
     if (isDeadAir(b, e, deadAirMs)) this.deadAir++;
     const agentMs = agentSpeechMs(e);
@@ -222,10 +237,20 @@ export class TurnTally {
     const callerMs = callerSpeechMs(e);
     if (known(callerMs)) this.callerTalkMs += callerMs;
     if (known(b.heardMs)) this.keep(b.heardMs);
+    return true;
   }
 
-  addInterruption(): void {
+  /** Count an interruption once per key (its kind, turn and instant); false for a repeat. */
+  addInterruption(e: EventOf<'voiceai.interruption'>): boolean {
+    if (!this.first(`${e.kind}:${e.turn ?? ''}:${e.startedAt ?? e.endedAt ?? e.ts ?? ''}`)) return false;
     this.interruptions++;
+    return true;
+  }
+
+  private first(key: string | number): boolean {
+    if (this.keys.has(key)) return false;
+    if (this.keys.size < TALLY_KEYS) this.keys.add(key);
+    return true;
   }
 
   summary(): TurnSummary {
@@ -236,8 +261,9 @@ export class TurnTally {
       silenceP95Ms: percentileCont(sorted, 0.95),
       interruptions: this.interruptions,
       deadAir: this.deadAir,
-      agentTalkMs: this.agentTalkMs,
-      callerTalkMs: this.callerTalkMs,
+      // Sums of differences of epoch ms carry the double's 2^-12 ms steps: to the microsecond.
+      agentTalkMs: Math.round(this.agentTalkMs * 1000) / 1000,
+      callerTalkMs: Math.round(this.callerTalkMs * 1000) / 1000,
     };
   }
 

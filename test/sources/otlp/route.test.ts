@@ -192,9 +192,12 @@ describe('POST /v1/traces answers as the OTLP/HTTP specification says', () => {
     expect(
       sample(await r.registry.metrics(), 'sidetone_voiceai_turns_total{agent="other",model="other"}'),
     ).toBe(3);
+    const call = await real.getCall('call-_+15550100123_HkZz3qLp');
+    expect(call?.agent).toMatchObject({ turns: 3, interruptions: 1, deadAir: 0 });
     // Sent a third time (a lost answer): recognised, nothing counted again.
     expect((await r.post(body, PROTOBUF)).status).toBe(200);
     expect(r.turns().length).toBe(3);
+    expect((await real.getCall('call-_+15550100123_HkZz3qLp'))?.agent?.turns).toBe(3);
     await r.close();
   });
 });
