@@ -270,6 +270,21 @@ function targets() {
   }
   const worst = Math.max(...gcs);
   check('0 GCs while recording', 'allocation check, per run', `${worst} GCs`, worst === 0, gcs.join(', '));
+  // Voice-agent turns through the bus (issue 36): under 2 us a turn, no GC in steady state.
+  const turn = all.find((r) => r.case.startsWith('emit voiceai.turn') && r.impl === 'sidetone');
+  if (turn !== undefined) {
+    const us = turn.ns_per_op / 1000;
+    check('< 2 us per turn event', turn.case, `${(us / 2).toFixed(2)}x`, us < 2, `${us.toFixed(2)} us`);
+  }
+  const turnGcs = saved('events')?.turnGcs;
+  if (turnGcs !== undefined)
+    check(
+      '0 GCs per turn event',
+      'alloc emit held voiceai.turn',
+      `${turnGcs} GCs`,
+      turnGcs === 0,
+      `${turnGcs} GCs`,
+    );
   // Scale-out (issue 17): ingest beside its floor, PostgreSQL's rate, the export's memory.
   const share = (c, min) => {
     const st = all.find((r) => r.case === c && r.impl === 'sidetone')?.ns_per_op;

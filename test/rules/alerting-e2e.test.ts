@@ -15,7 +15,13 @@ import { startCli } from '../helpers/spawn.js';
  * this test. `for:` is shortened to 2 s and the SMS stall threshold to 8 s so that the whole
  * run takes about a minute and a half; expressions, labels and annotations are the shipped ones.
  */
-const SCENARIOS: readonly ScenarioName[] = ['trunk-outage', 'modem-flap', 'sms-delivery-stall', 'leaky-app'];
+const SCENARIOS: readonly ScenarioName[] = [
+  'trunk-outage',
+  'modem-flap',
+  'sms-delivery-stall',
+  'leaky-app',
+  'voice-agent-slow-llm',
+];
 const FOR = '2s';
 
 describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone demo --scenario`', () => {
@@ -152,6 +158,36 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
     );
   }, 150_000);
 
+  it('voice-agent-slow-llm: SidetoneVoiceAgentSlow arrives for the agent on the slow LLM only', async () => {
+    const firing = await arrived(
+      is('SidetoneVoiceAgentSlow', 'voice-agent-slow-llm', 'firing'),
+      'SidetoneVoiceAgentSlow firing',
+    );
+    // support-bot runs on gpt-4.1-mini, the model the scenario slows (src/sources/simulator/voice.ts).
+    expect(firing.labels).toEqual({
+      alertname: 'SidetoneVoiceAgentSlow',
+      severity: 'warning',
+      job: 'sidetone',
+      instance: demos.get('voice-agent-slow-llm')?.instance,
+      agent: 'support-bot',
+    });
+    expect(firing.annotations.summary).toMatch(
+      new RegExp(
+        `^callers of voice agent support-bot on ${demos.get('voice-agent-slow-llm')?.instance} wait \\d+\\.\\d s \\(p95\\)$`,
+      ),
+    );
+    expect(firing.annotations.runbook_url).toBe(`${ALERT_DEFAULTS.runbook_url}#sidetonevoiceagentslow`);
+    // The other agent, and the other sidecars' agents at their normal latency, never paged.
+    expect(
+      am.alerts.filter(
+        (a) =>
+          a.labels.alertname === 'SidetoneVoiceAgentSlow' &&
+          (a.labels.agent !== 'support-bot' ||
+            a.labels.instance !== demos.get('voice-agent-slow-llm')?.instance),
+      ),
+    ).toEqual([]);
+  }, 120_000);
+
   it('every recording rule, alert signal and dashboard query parses and returns data from the demos', async () => {
     // Dashboard variables as "All"; `or vector(0)` stripped so that a typo cannot hide behind it.
     const grafana = (expr: string) =>
@@ -248,9 +284,17 @@ describe('generated alerts end to end: Prometheus, Alertmanager and `sidetone de
     expect(text).not.toContain('482913');
     const keys = new Set(am.alerts.flatMap((a) => Object.keys(a.labels)));
     for (const k of keys)
-      expect(['alertname', 'severity', 'job', 'instance', 'trunk', 'direction', 'modem', 'metric']).toContain(
-        k,
-      );
+      expect([
+        'alertname',
+        'severity',
+        'job',
+        'instance',
+        'trunk',
+        'direction',
+        'modem',
+        'metric',
+        'agent',
+      ]).toContain(k);
   });
 
   it('killing a sidecar fires SidetoneDown for its instance', async () => {

@@ -43,10 +43,15 @@ export class TurnBreakdown {
   readonly covers = new Uint8Array(TURN_STAGES.length + 1);
   /** The agent's own whole is smaller than the segments placed inside it (clocks disagree). */
   inconsistent = false;
+  /** Speech time of each side in the turn (NaN when its start or end is missing). */
+  agentSpeechMs = Number.NaN;
+  callerSpeechMs = Number.NaN;
 }
 
 const num = (v: number | undefined) => (v === undefined ? Number.NaN : v);
 const known = (v: number) => !Number.isNaN(v);
+const speech = (from: number | undefined, to: number | undefined) =>
+  from === undefined || to === undefined ? Number.NaN : Math.max(0, to - from);
 /** Milestones in TURN_STAGES order, reused (single-threaded, never reentrant). */
 const milestones = new Float64Array(TURN_STAGES.length);
 
@@ -69,6 +74,8 @@ export function breakTurn(e: TurnEvent, out: TurnBreakdown): TurnBreakdown {
   out.userStoppedAt = u;
   out.agentStartedAt = a;
   out.inconsistent = false;
+  out.agentSpeechMs = speech(e.agentStartedAt, e.agentStoppedAt);
+  out.callerSpeechMs = speech(e.userStartedAt, e.userStoppedAt);
   out.ms.fill(Number.NaN);
   out.covers.fill(0);
   milestones[0] = num(e.sttFinalAt);
@@ -152,18 +159,6 @@ export function isDeadAir(b: TurnBreakdown, e: TurnEvent, thresholdMs: number): 
   return e.endedAt - b.userStoppedAt > thresholdMs;
 }
 
-/** Speech time of each side in one turn, ms (NaN when its start or end is missing). */
-export function callerSpeechMs(e: TurnEvent): number {
-  return e.userStartedAt === undefined || e.userStoppedAt === undefined
-    ? Number.NaN
-    : Math.max(0, e.userStoppedAt - e.userStartedAt);
-}
-export function agentSpeechMs(e: TurnEvent): number {
-  return e.agentStartedAt === undefined || e.agentStoppedAt === undefined
-    ? Number.NaN
-    : Math.max(0, e.agentStoppedAt - e.agentStartedAt);
-}
-
 /**
  * Linearly interpolated percentile of sorted values (SQL `percentile_cont`), `p` in 0..1.
  * @example percentileCont([1, 2, 3, 4], 0.5) // 2.5
@@ -232,10 +227,8 @@ export class TurnTally {
     if (!this.first(turnKey(e))) return false;
     this.turns++;
     if (isDeadAir(b, e, deadAirMs)) this.deadAir++;
-    const agentMs = agentSpeechMs(e);
-    if (known(agentMs)) this.agentTalkMs += agentMs;
-    const callerMs = callerSpeechMs(e);
-    if (known(callerMs)) this.callerTalkMs += callerMs;
+    if (known(b.agentSpeechMs)) this.agentTalkMs += b.agentSpeechMs;
+    if (known(b.callerSpeechMs)) this.callerTalkMs += b.callerSpeechMs;
     if (known(b.heardMs)) this.keep(b.heardMs);
     return true;
   }
