@@ -180,7 +180,7 @@ export const configSchema = z
         operators: names('operator', OPERATOR),
         modems: names('modem').transform((m) => (m.length === 0 ? ['modem0'] : m)),
         queues: names('queue'),
-        // Voice agents and LLM models whose names may be label values (docs/voice.md).
+        // Voice agents and LLM models whose names may be label values (docs/sources/voice-agents.md).
         agents: names('agent'),
         models: names('model'),
       })
@@ -195,7 +195,7 @@ export const configSchema = z
           .default(3),
       })
       .prefault({}),
-    // POST /v1/traces: agent frameworks' OpenTelemetry spans -> turn events (docs/voice.md).
+    // POST /v1/traces: agent frameworks' OpenTelemetry spans -> turn events (docs/sources/voice-agents.md).
     otlp_receiver: z
       .strictObject({
         // Span or resource attributes holding the call id (the SIP Call-ID joins the phone leg).

@@ -80,7 +80,7 @@ export const AI_LATENCY_STAGES = ['end_to_end', 'asr', 'llm', 'tts'] as const;
 export type AiLatencyStage = (typeof AI_LATENCY_STAGES)[number];
 
 /**
- * The stages the silence a caller hears is split into, in pipeline order (docs/voice.md): each
+ * The stages the silence a caller hears is split into, in pipeline order (docs/sources/voice-agents.md): each
  * segment is the wait on that stage after every earlier one was done, so the segments sum to the
  * whole. `remainder` is what no stage covers (queueing, network, playout start).
  */

@@ -29,7 +29,7 @@ describe('voiceai pack', () => {
       'sidetone_voiceai_attach_mode_fallbacks_total{from="pipeline",to="realtime"} 1',
       'sidetone_voiceai_dialog_reconnects_total{transport="webrtc",outcome="ok"} 1',
       'sidetone_voiceai_dialog_reconnects_total{transport="webrtc",outcome="fail"} 1',
-      // Turns (docs/voice.md): the full one heard 1.2 s, split 0.3 + 0.2 + 0.4 + 0.2 + 0.1; the
+      // Turns (docs/sources/voice-agents.md): the full one heard 1.2 s, split 0.3 + 0.2 + 0.4 + 0.2 + 0.1; the
       // unanswered one is dead air without a heard silence; the inconsistent one records no segment.
       'sidetone_voiceai_turns_total{agent="other",model="other"} 3',
       'sidetone_voiceai_heard_silence_seconds_count{agent="other",model="other"} 1',

@@ -4,7 +4,7 @@ import { INTERRUPTION_KINDS } from '../vocab.js';
 import { configName, event, seconds, storedId } from './base.js';
 
 /**
- * Voice-agent conversation turns (docs/voice.md). A turn is reported with the instants its stages
+ * Voice-agent conversation turns (docs/sources/voice-agents.md). A turn is reported with the instants its stages
  * happened, never with durations: sidetone derives every segment of the silence the caller hears
  * from them, the same way for every source (POST /events, the OTLP trace receiver, the clients).
  */

@@ -17,7 +17,7 @@ export interface MapContext {
   modelOf(reported: AttrValue | undefined): string | undefined;
 }
 
-/** One agent framework's spans -> turn events (docs/voice.md; FINDINGS in test/fixtures/voice). */
+/** One agent framework's spans -> turn events (docs/sources/voice-agents.md; FINDINGS in test/fixtures/voice). */
 export interface Framework {
   readonly name: 'pipecat' | 'livekit';
   /** Whether a span of this framework is held for a turn; the rest are ignored. */

@@ -143,7 +143,7 @@ export function otlpTracesRoute(
         decoded.rejected > 0
           ? `${decoded.rejected} span(s) refused: ${decoded.reason}`
           : r.ignored > 0 && r.used + r.duplicates === 0
-            ? `${r.ignored} span(s) ignored: none is a Pipecat or LiveKit Agents span sidetone reads (docs/voice.md)`
+            ? `${r.ignored} span(s) ignored: none is a Pipecat or LiveKit Agents span sidetone reads (docs/sources/voice-agents.md)`
             : undefined;
       const partial =
         message === undefined ? undefined : { rejectedSpans: decoded.rejected, errorMessage: message };

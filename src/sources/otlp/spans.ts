@@ -5,7 +5,7 @@
  * and output, TTS text, room names and participant identities (which carry the caller's number)
  * never become a value sidetone holds. Keys and what they mean: pipecat-ai/pipecat @ acead050
  * (src/pipecat/utils/tracing) and livekit/agents @ da6af86a (telemetry/trace_types.py); see
- * docs/voice.md and test/fixtures/voice/.
+ * docs/sources/voice-agents.md and test/fixtures/voice/.
  */
 
 /** A value the allow-list keeps: numbers and flags, and short strings that are not PII. */

@@ -2,7 +2,7 @@ import { INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../events/vocab.
 import { BUCKETS, type MetricSpec } from './types.js';
 
 /**
- * Voice-agent turns (docs/voice.md): recorded as each turn ends, not at the end of the session,
+ * Voice-agent turns (docs/sources/voice-agents.md): recorded as each turn ends, not at the end of the session,
  * labelled only by the configured agent and model names. No transcript, no caller.
  */
 export const VOICE_METRICS: readonly MetricSpec[] = [
@@ -34,7 +34,7 @@ export const VOICE_METRICS: readonly MetricSpec[] = [
     labels: { agent: 'agents', model: 'models', segment: TURN_SEGMENTS },
     buckets: BUCKETS.segment,
     events: ['voiceai.turn'],
-    note: 'A stage whose end was not reported is not observed; its time goes to `unattributed` with its neighbour (docs/voice.md).',
+    note: 'A stage whose end was not reported is not observed; its time goes to `unattributed` with its neighbour (docs/sources/voice-agents.md).',
   },
   {
     pack: 'voiceai',
