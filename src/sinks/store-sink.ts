@@ -77,6 +77,8 @@ export interface StoreSink {
   deadLetters(from: number, to: number): DeadLetter[];
   state(): StoreSinkState;
   readonly stats: { written: number; deadLettered: number; overflowed: number };
+  /** Calls whose voice-agent tally was forgotten to stay within its bound (./turn-tallies.ts). */
+  readonly agentCallsForgotten: number;
 }
 
 // Event vocabulary -> store vocabulary, where the two name the same thing differently.
@@ -246,6 +248,9 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
 
   return {
     stats: queue.stats,
+    get agentCallsForgotten() {
+      return tallies.evicted;
+    },
     get sequence() {
       return queue.sequence;
     },

@@ -1,5 +1,8 @@
 import type { EventOf } from '../events/types.js';
 import type { CallUpdate } from '../store/types.js';
+
+type AgentUpdate = CallUpdate & { kind: 'agent' };
+
 import { breakTurn, DEAD_AIR_SECONDS, TurnBreakdown, TurnTally } from '../telephony/outcome/turns.js';
 
 /**
@@ -24,7 +27,7 @@ export class TurnTallies {
   }
 
   /** The `agent` update after this turn, or undefined for a turn without a call id. */
-  turn(e: EventOf<'voiceai.turn'>, at: number): CallUpdate | undefined {
+  turn(e: EventOf<'voiceai.turn'>, at: number): AgentUpdate | undefined {
     if (e.callId === undefined) return undefined;
     const t = this.tally(e.callId);
     // A repeat changes nothing, but its update is queued again: the first may have been discarded
@@ -34,7 +37,7 @@ export class TurnTallies {
   }
 
   /** The `agent` update after this interruption, or undefined without a call id. */
-  interruption(e: EventOf<'voiceai.interruption'>, at: number): CallUpdate | undefined {
+  interruption(e: EventOf<'voiceai.interruption'>, at: number): AgentUpdate | undefined {
     if (e.callId === undefined) return undefined;
     const t = this.tally(e.callId);
     t.addInterruption(e);
