@@ -1,9 +1,8 @@
 import type { EventOf } from '../events/types.js';
 import type { CallUpdate } from '../store/types.js';
+import { breakTurn, DEAD_AIR_SECONDS, TurnBreakdown, TurnTally } from '../telephony/outcome/turns.js';
 
 type AgentUpdate = CallUpdate & { kind: 'agent' };
-
-import { breakTurn, DEAD_AIR_SECONDS, TurnBreakdown, TurnTally } from '../telephony/outcome/turns.js';
 
 /**
  * The voice-agent half of each call, as the store sink builds it: every `voiceai.turn` and
