@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/prometheus.js';
 import { CLI, startCli } from '../helpers/spawn.js';
-import { hep, rawHep, sip } from '../sources/hep/helpers.js';
+import { freeUdpPort, hep, rawHep, sip } from '../sources/hep/helpers.js';
 import { expected, fixtureJson, JSON_TYPE } from '../sources/otlp/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-voice-call-'));
@@ -46,14 +46,6 @@ function rr(fraction: number, jitter: number): Buffer {
   b[12] = fraction;
   b.writeUInt32BE(jitter, 20);
   return b;
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe('a voice-agent call through HEP and OTLP', () => {

@@ -7,6 +7,7 @@ import { requestBytes } from '../../http/raw-body.js';
 import { bytesResponse } from '../../http/respond.js';
 import type { Handler } from '../../http/router.js';
 import type { IngestSink } from '../ingest.js';
+import { storeFirst } from '../store-first.js';
 import type { Batch, OtlpTraceReceiver } from './receiver.js';
 import { decodeJson, decodeProtobuf, exportResponse, OtlpDecodeError, statusBody } from './wire.js';
 
@@ -191,37 +192,21 @@ async function store(
       retryAfter: wait,
     };
   }
-  const first = sink.sequence;
-  const seqAt: number[] = [];
-  for (const e of events) {
-    seqAt.push(sink.sequence);
-    sink.take(e);
-  }
-  const last = sink.sequence;
-  try {
-    await sink.flush();
-  } catch (err) {
-    sink.discard(first, last);
+  const r = await storeFirst(sink, events);
+  if (!r.ok) {
     // Not 507 for a full disk: OTLP exporters retry only 429, 502, 503 and 504 (spec, "Retryable
     // response codes"), and the turns are worth keeping until the disk has room.
-    const full = (err as { code?: unknown })?.code === 'ST_STORE_FULL';
     return {
       code: 'ST_STORE_UNAVAILABLE',
-      message: full
+      message: r.full
         ? 'the turns were not stored: the disk holding the store is full; free space, then the exporter retries'
         : 'the turns were not stored: the store failed to write; retry',
-      retryAfter: sink.retryAfterFailure(),
+      retryAfter: r.retryAfter,
     };
-  }
-  const refused = new Set<number>();
-  for (const letter of sink.deadLetters(first, last)) {
-    let k = seqAt.length - 1;
-    while (k > 0 && (seqAt[k] as number) > letter.seq) k--;
-    refused.add(k);
   }
   sink.ignoring(() => {
     events.forEach((e, k) => {
-      if (!refused.has(k)) bus.emit(e);
+      if (!r.refused.has(k)) bus.emit(e);
     });
   });
   return undefined;

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -77,4 +78,13 @@ export function rawHep(type: number, payload: Buffer, correlation?: string): Buf
   const head = Buffer.from('HEP3\x00\x00', 'latin1');
   head.writeUInt16BE(6 + body.length, 4);
   return Buffer.concat([head, body]);
+}
+
+/** A UDP port free on 127.0.0.1 now (asked of the OS, then released) for a HEP listener. */
+export async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }

@@ -4,7 +4,6 @@
 // on /metrics and on /metrics/dashboard. Binaries come from scripts/system-deps.sh; a missing one
 // fails the test.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import {
   copyFileSync,
   existsSync,
@@ -21,20 +20,13 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { type SidecarHandle, startSidecar } from '../../../src/server/sidecar.js';
+import { freeUdpPort } from './helpers.js';
 
 const SIPP = '/usr/bin/sipp';
 const KAMAILIO = '/usr/sbin/kamailio';
 const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
 const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
 const N = 3;
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function kamailioConfig(port: number, uas: number, hep: number): string {
   return `#!KAMAILIO
