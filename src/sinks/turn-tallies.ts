@@ -1,4 +1,5 @@
 import type { EventOf } from '../events/types.js';
+import { STORE_LIMITS } from '../store/limits.js';
 import type { CallUpdate } from '../store/types.js';
 import { breakTurn, DEAD_AIR_SECONDS, TurnBreakdown, TurnTally } from '../telephony/outcome/turns.js';
 
@@ -32,7 +33,7 @@ export class TurnTallies {
     // A repeat changes nothing, but its update is queued again: the first may have been discarded
     // with a failed request, whose retry is this.
     t.addTurn(breakTurn(e, this.b), e, this.deadAirMs);
-    return { kind: 'agent', callId: e.callId, at, ...t.summary() };
+    return update(t, e.callId, at);
   }
 
   /** The `agent` update after this interruption, or undefined without a call id. */
@@ -40,7 +41,7 @@ export class TurnTallies {
     if (e.callId === undefined) return undefined;
     const t = this.tally(e.callId);
     t.addInterruption(e);
-    return { kind: 'agent', callId: e.callId, at, ...t.summary() };
+    return update(t, e.callId, at);
   }
 
   private tally(callId: string): TurnTally {
@@ -56,4 +57,26 @@ export class TurnTallies {
     this.calls.set(callId, t);
     return t;
   }
+}
+
+/** The longest time the store keeps (a week, ms): the schema lets an instant be any time to 2100. */
+const MAX_MS = STORE_LIMITS.secondsMax * 1000;
+const capped = (ms: number | null) => (ms === null ? null : Math.min(ms, MAX_MS));
+
+/**
+ * A call's summary as an update the store takes whatever the turns said: times past a week (a turn
+ * the schema accepts may span 2000 to 2100) are shown as a week rather than refused.
+ */
+function update(t: TurnTally, callId: string, at: number): AgentUpdate {
+  const s = t.summary();
+  return {
+    kind: 'agent',
+    callId,
+    at,
+    ...s,
+    silenceP50Ms: capped(s.silenceP50Ms),
+    silenceP95Ms: capped(s.silenceP95Ms),
+    agentTalkMs: Math.min(s.agentTalkMs, MAX_MS),
+    callerTalkMs: Math.min(s.callerTalkMs, MAX_MS),
+  };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../../src/events/types.js';
 import { TurnTallies } from '../../src/sinks/turn-tallies.js';
+import { STORE_LIMITS } from '../../src/store/limits.js';
+import { checkCallUpdate } from '../../src/store/validate.js';
 
 const T = 1_787_320_800_000;
 const turn = (callId: string, n: number, waitMs: number): EventOf<'voiceai.turn'> => ({
@@ -44,5 +46,23 @@ describe('TurnTallies: the agent half of each call, as the store sink sends it',
     // b starts again: a smaller summary, which the store ignores until it has more turns.
     expect(t.turn(turn('b', 2, 500), T)?.turns).toBe(1);
     expect(t.evicted).toBe(2);
+  });
+
+  it('a turn the schema accepts at its limits (instants from 2000 to 2100) is an update the store takes', () => {
+    const t = new TurnTallies();
+    const u = t.turn(
+      {
+        type: 'voiceai.turn',
+        callId: 'far',
+        turn: 1,
+        userStartedAt: STORE_LIMITS.tsMin,
+        userStoppedAt: STORE_LIMITS.tsMin + 1,
+        agentStartedAt: STORE_LIMITS.tsMax,
+        agentStoppedAt: STORE_LIMITS.tsMax,
+      },
+      T,
+    );
+    expect(() => checkCallUpdate(u as NonNullable<typeof u>)).not.toThrow();
+    expect(u).toMatchObject({ turns: 1, deadAir: 1, silenceP95Ms: STORE_LIMITS.secondsMax * 1000 });
   });
 });
