@@ -33,6 +33,8 @@ export {
   type HealthWarning,
   type HealthWarningCode,
   healthIndicators,
+  healthOptions,
+  type TrunkNer,
 } from './health.js';
 export { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent } from './kpi.js';
 export {

@@ -18,7 +18,9 @@ import {
   failureGroups,
   failures,
   type HealthIndicators,
+  type HealthOptions,
   healthIndicators,
+  healthOptions,
   hourly,
   type SeriesPoint,
   type SmsSummary,
@@ -117,7 +119,8 @@ export class DbSource implements DataSource {
   constructor(
     readonly where: string,
     private readonly store: CallStore,
-    private readonly maxActiveSeconds: number,
+    /** Call-health thresholds ([alerts], [store]), as the server applies them. */
+    private readonly thresholds: HealthOptions & { maxActiveSeconds: number },
     private readonly storeRaw = false,
   ) {}
 
@@ -159,7 +162,7 @@ export class DbSource implements DataSource {
   async health(): Promise<HealthView> {
     return {
       readiness: null,
-      indicators: await healthIndicators(this.store, { maxActiveSeconds: this.maxActiveSeconds }),
+      indicators: await healthIndicators(this.store, this.thresholds),
     };
   }
   async exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream> {
@@ -191,7 +194,7 @@ export class DbSource implements DataSource {
     );
   }
   async cleanup(maxActiveSeconds?: number): Promise<CleanupResult> {
-    const max = maxActiveSeconds ?? this.maxActiveSeconds;
+    const max = maxActiveSeconds ?? this.thresholds.maxActiveSeconds;
     return { closed: await this.store.closeZombies(max, Date.now()), maxActiveSeconds: max };
   }
   close(): Promise<void> {
@@ -267,5 +270,5 @@ export async function openSource(
     path,
     privacy: { hashKey, storeRaw, revealCallIds: config.store.reveal_call_ids },
   });
-  return new DbSource(path, store, config.store.zombie_max_seconds, storeRaw);
+  return new DbSource(path, store, healthOptions(config), storeRaw);
 }

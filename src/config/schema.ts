@@ -422,6 +422,11 @@ export const configSchema = z
         sms_pending_max_seconds: int(1, 86_400, ALERT_DEFAULTS.sms_pending_max_seconds, ' s'),
         asr_drop_points: int(1, 100, ALERT_DEFAULTS.asr_drop_points, ' percentage points'),
         ner_drop_points: int(1, 100, ALERT_DEFAULTS.ner_drop_points, ' percentage points'),
+        ner_min_percent: z
+          .number({ error: 'expected a percentage from 0 to 100' })
+          .min(0, 'expected a percentage from 0 to 100')
+          .max(100, 'expected a percentage from 0 to 100')
+          .default(ALERT_DEFAULTS.ner_min_percent),
         kpi_min_attempts: int(1, 1_000_000, ALERT_DEFAULTS.kpi_min_attempts),
         mos_min: z
           .number({ error: 'expected a MOS from 1 to 4.5' })

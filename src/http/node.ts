@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DefinitionError, type SidetoneError } from '../errors.js';
+import { trusted } from '../logs/redact.js';
 import type { App } from './app.js';
 import { DEFAULT_BODY_LIMIT, handleNode } from './node-bridge.js';
 
@@ -97,7 +98,8 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
-  logger.info({ url }, 'sidetone http listening');
+  // Its own address, not data: an IP would otherwise read as PII to the log redactor.
+  logger.info({ url: trusted(url) }, 'sidetone http listening');
   if (!isLoopback(host)) warnOpenRoutes(app, url, logger);
 
   let closing: Promise<void> | undefined;
@@ -137,7 +139,7 @@ function warnOpenRoutes(app: App, url: string, logger: ServeLogger): void {
           ? 'auth.admin_tokens (SIDETONE_AUTH_ADMIN_TOKENS)'
           : 'auth.scrape_tokens (SIDETONE_AUTH_SCRAPE_TOKENS)';
     logger.warn(
-      { url, path },
+      { url: trusted(url), path },
       `serving ${path} without auth on ${url}: anyone who can reach this address can use it; set ${setting} or listen on 127.0.0.1`,
     );
   }

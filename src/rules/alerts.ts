@@ -1,6 +1,8 @@
+import { DefinitionError } from '../errors.js';
 import { CATALOGUE, metricName } from '../telephony/catalogue.js';
+import { kpiQuery } from './kpi.js';
 import { KPI_WINDOWS, recordName } from './recording.js';
-import type { AlertSettings } from './thresholds.js';
+import { type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
 import { voiceAlerts } from './voice.js';
 
 export type Severity = 'critical' | 'warning';
@@ -26,7 +28,11 @@ export interface AlertRule {
 
 function catalogued(prefix: string, name: string): string {
   const spec = CATALOGUE.find((s) => s.name === name);
-  if (spec === undefined) throw new Error(`metric "${name}" is not in the catalogue: update src/rules`);
+  if (spec === undefined)
+    throw new DefinitionError(
+      'ST_NOT_IN_CATALOGUE',
+      `metric "${name}" is not in the catalogue: update src/rules`,
+    );
   return metricName(spec, prefix);
 }
 
@@ -51,6 +57,11 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
     const attempts = `sum by (job, instance, trunk, direction) (increase(${c('call_attempts_total')}[${short}]))`;
     return `${recordName(kpi, short, prefix)} < ${recordName(kpi, long, prefix)} - ${points}\n  and on (job, instance, trunk, direction) ${attempts} >= ${s.kpi_min_attempts}`;
   };
+  // Call health per trunk, both directions: the same verdict as /metrics/health (src/analytics/health.ts).
+  const healthWindow = `${CALL_HEALTH_WINDOW_MINUTES}m`;
+  const byTrunk = ['job', 'instance', 'trunk'];
+  const trunkNer = kpiQuery('ner', { prefix, window: healthWindow, by: byTrunk, filter: '' });
+  const trunkAttempts = `sum by (${byTrunk.join(', ')}) (increase(${c('call_outcomes_total')}{outcome!="challenged"}[${healthWindow}]))`;
   return [
     {
       alert: 'SidetoneDown',
@@ -91,6 +102,17 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       signal: c('source_heartbeat_age_seconds'),
       summary: 'no heartbeat from the event source of {{ $labels.instance }}',
       description: `The last heartbeat is {{ $value | humanizeDuration }} old (limit ${s.heartbeat_max_age_seconds} s): the gateway or PBX feeding sidetone stopped sending events.`,
+    },
+    {
+      alert: 'SidetoneSourceDown',
+      group: 'availability',
+      severity: 'critical',
+      for: '1m',
+      // No `signal`: a demo has no HEP listener, so there is no series to check for data.
+      expr: `max by (job, instance, check) (${own('health_check_status')}{check="hep",status="fail"}) == 1`,
+      summary: 'the HEP listener of {{ $labels.instance }} cannot listen',
+      description:
+        'sidetone on {{ $labels.instance }} has not been able to bind its HEP address for a minute (in use, not permitted, not an address of the host), so no capture reaches it; it retries every 10 s. `sidetone health` and /readyz show the cause. A modem that cannot open fires SidetoneModemDisconnected.',
     },
     {
       alert: 'SidetoneModemDisconnected',
@@ -185,6 +207,17 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       signal: recordName('ner', KPI_WINDOWS[0], prefix),
       summary: 'NER dropped on trunk {{ $labels.trunk }} ({{ $labels.direction }})',
       description: `NER over 15 minutes is {{ $value | printf "%.1f" }} %, more than ${s.ner_drop_points} points below the trunk's own 1-day NER (ITU-T E.425): the network, not the callees, is failing calls.`,
+    },
+    {
+      alert: 'SidetoneTrunkNerLow',
+      group: 'calls',
+      severity: 'warning',
+      for: '5m',
+      expr: `${trunkNer} < ${s.ner_min_percent}\n  and on (job, instance, trunk) ${trunkAttempts} >= ${s.kpi_min_attempts}`,
+      signal: trunkNer,
+      summary:
+        'calls failing in the network on trunk {{ $labels.trunk }} (NER {{ $value | printf "%.1f" }} %)',
+      description: `NER (ITU-T E.425) on trunk {{ $labels.trunk }} over ${healthWindow} is {{ $value | printf "%.1f" }} %, below ${s.ner_min_percent} % with at least ${s.kpi_min_attempts} attempts: the network, not the callees, is failing calls. sidetone health and /metrics/health show the same verdict; sidetone failures shows why.`,
     },
     {
       alert: 'SidetoneMosLow',

@@ -8,5 +8,5 @@ export { type AlertRule, alertRules, type Severity } from './alerts.js';
 export { KPI_NAMES, KPIS, type KpiName, type KpiQueryOptions, type KpiSpec, kpiQuery } from './kpi.js';
 export { KPI_BY, KPI_WINDOWS, type RecordingRule, recordingRules, recordName } from './recording.js';
 export { type GenerateOptions, renderRules } from './render.js';
-export { ALERT_DEFAULTS, type AlertSettings } from './thresholds.js';
+export { ALERT_DEFAULTS, type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
 export { voiceAlerts, voiceRecordingRules, voiceRecordName } from './voice.js';

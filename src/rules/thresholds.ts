@@ -25,7 +25,15 @@ export interface AlertSettings {
   asr_drop_points: number;
   /** NER over 15 minutes this many points below the trunk's own 1-day NER. */
   ner_drop_points: number;
-  /** KPI drop alerts need at least this many attempts in the 15 minutes (no alarms on 3 calls). */
+  /**
+   * Call health: a trunk's NER (ITU-T E.425) over the last {@link CALL_HEALTH_WINDOW_MINUTES}
+   * minutes below this, %. NER counts busy, no answer and declined as effective, so a line whose
+   * callees do not pick up stays healthy; the network failing calls does not. One threshold for
+   * SidetoneTrunkNerLow, `/metrics/health`, readiness's `call_quality`, `sidetone health` and the
+   * console.
+   */
+  ner_min_percent: number;
+  /** KPI alerts and call health need at least this many attempts in the 15 minutes (no alarms on 3 calls). */
   kpi_min_attempts: number;
   /** Mean MOS-CQE over 15 minutes below this (G.107 Annex B: 3.6 is "some users dissatisfied"). */
   mos_min: number;
@@ -49,6 +57,7 @@ export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
   sms_pending_max_seconds: 900,
   asr_drop_points: 20,
   ner_drop_points: 15,
+  ner_min_percent: 70,
   kpi_min_attempts: 20,
   mos_min: 3.5,
   scrape_slow_seconds: 1,
@@ -59,3 +68,6 @@ export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
   voice_dead_air_ratio: 0.1,
   voice_min_turns: 20,
 };
+
+/** The window call health judges a trunk's NER over, minutes (the shortest recorded KPI window). */
+export const CALL_HEALTH_WINDOW_MINUTES = 15;

@@ -37,7 +37,7 @@ const $ = (id) => document.getElementById(id);
 const q = new URLSearchParams(location.search);
 const REFRESH_MS = Math.max(1, Number(q.get('refresh') || 15)) * 1000;
 // Thresholds of the colours (documented in docs/http.md): ASR and NER %, PDD ms, MOS.
-const T = { asr: [40, 60], ner: [70, 85], pddMs: [3000, 6000], mos: 3.6 };
+const T = { asr: [40, 60], ner: [NER_MIN, NER_MIN + 15], pddMs: [3000, 6000], mos: 3.6 };
 const fmt = (v, unit = '') => (v === null || v === undefined || Number.isNaN(v) ? '—' : (Math.round(v * 10) / 10).toLocaleString('en') + unit);
 const esc = (s) => String(s ?? '—').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const utc = (ms) => new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
@@ -194,8 +194,9 @@ setInterval(tick, 1000);
 export function dashboardHtml(
   title: string,
   readyz: string,
-  metrics = '/metrics',
-  prefix = 'sidetone',
+  metrics: string,
+  prefix: string,
+  nerMin: number,
 ): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -218,6 +219,6 @@ export function dashboardHtml(
 </div>
 <section style="margin-top:10px"><h2>Calls per bucket <small id="partial"></small></h2><div id="chart"></div></section>
 <section style="margin-top:10px"><h2>Recent failed calls</h2><table><thead><tr><th>time (UTC)</th><th>trunk</th><th>party</th><th class="n">SIP</th><th>reason</th></tr></thead><tbody id="failures"></tbody></table></section>
-<script src="./dashboard/uplot.js"></script><script>const READYZ = ${JSON.stringify(`.${readyz}`)}; const METRICS = ${JSON.stringify(`.${metrics}`)}; const P = ${JSON.stringify(`${prefix}_`)};${SCRIPT}</script>
+<script src="./dashboard/uplot.js"></script><script>const READYZ = ${JSON.stringify(`.${readyz}`)}; const METRICS = ${JSON.stringify(`.${metrics}`)}; const P = ${JSON.stringify(`${prefix}_`)}; const NER_MIN = ${JSON.stringify(nerMin)};${SCRIPT}</script>
 </body></html>`;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { App } from '../http/app.js';
 import type { RouteDoc } from '../http/route-doc.js';
+import { ALERT_DEFAULTS } from '../rules/thresholds.js';
 import { dashboardHtml } from './dashboard-page.js';
 
 /**
@@ -9,12 +10,17 @@ import { dashboardHtml } from './dashboard-page.js';
  * everything they show comes from the analytics API behind scrape auth, so the page asks for a
  * token when the server wants one.
  *
- * `prefix` is the metric prefix the page reads `/metrics` families under (`metrics.prefix`).
+ * `prefix` is the metric prefix the page reads `/metrics` families under (`metrics.prefix`);
+ * `nerMinPercent` (`alerts.ner_min_percent`) colours a trunk's NER red below it, amber within 15
+ * points above it.
  *
  * @example
- * mountDashboard(app, { prefix: 'sidetone' });
+ * mountDashboard(app, { prefix: 'sidetone', nerMinPercent: 70 });
  */
-export function mountDashboard(app: App, options: { title?: string; prefix?: string } = {}): void {
+export function mountDashboard(
+  app: App,
+  options: { title?: string; prefix?: string; nerMinPercent?: number } = {},
+): void {
   // Read once at mount: the hot path of a page view is a string and two buffers.
   const require = createRequire(import.meta.url);
   const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
@@ -24,6 +30,7 @@ export function mountDashboard(app: App, options: { title?: string; prefix?: str
     app.paths.readyz,
     app.paths.metrics,
     options.prefix ?? 'sidetone',
+    options.nerMinPercent ?? ALERT_DEFAULTS.ner_min_percent,
   );
   const asset = (body: string, type: string) => () =>
     new Response(body, {

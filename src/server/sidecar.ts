@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { healthIndicators } from '../analytics/health.js';
+import { healthIndicators, healthOptions } from '../analytics/health.js';
 import { CONFIG_PACKS, type SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
@@ -32,7 +32,6 @@ import { ModemSource } from '../sources/modem/source.js';
 import { OTLP_TRACES_DOC } from '../sources/otlp/doc.js';
 import { OtlpTraceReceiver } from '../sources/otlp/receiver.js';
 import { otlpTracesRoute } from '../sources/otlp/route.js';
-import { Simulator } from '../sources/simulator/simulator.js';
 import { DEMO_AGENTS, DEMO_MODELS } from '../sources/simulator/voice.js';
 import { faultCause, storeFault } from '../store/faults.js';
 import { instrumentStore } from '../store/instrumented.js';
@@ -43,7 +42,9 @@ import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { mountDashboard } from './dashboard.js';
+import { type DemoSummary, startDemo } from './demo.js';
 import { mountOpenApi } from './openapi-route.js';
+import { keepListening, modemReadiness } from './source-health.js';
 import { storeCheck, storeFailureLog, storeQueueMetrics } from './store-health.js';
 import { countUnconsumed, listenedTypes } from './unconsumed.js';
 
@@ -72,6 +73,8 @@ export interface SidecarHandle {
   readonly store: string;
   /** Every route with the scope it needs (docs/http.md, Route scopes). */
   routes(): Array<{ method: string; path: string; auth: AuthKind }>;
+  /** A demo's backfill and fault scenario (`sidetone demo`). */
+  readonly demo?: DemoSummary;
 }
 
 /**
@@ -216,8 +219,12 @@ export async function startSidecar(
   // modem pack asked for by name (Callstack's contract); not on every sidecar the default pack runs in.
   const modem = telephony.modem;
   const modemExpected = config.modem.path !== undefined || config.packs.modem === true || demo;
+  // The modem source is created below, with the other sources; the check reads it when it runs.
+  let modemSource: ModemSource | undefined;
   if (modem !== undefined && modemExpected)
-    health.register({ name: 'modem', critical: true, check: () => modem.readiness() });
+    health.register({ name: 'modem', critical: true, check: modemReadiness(modem, () => modemSource) });
+  // One set of thresholds ([alerts], as the generated rules use them) for every health surface.
+  const callHealth = healthOptions(config);
   health.register({
     name: 'call_quality',
     critical: false,
@@ -225,7 +232,7 @@ export async function startSidecar(
     // The indicators scan the last hour of calls: every scrape and readiness probe would pay for
     // it (350 ms at 375k calls an hour). They change slowly, so one run serves for a while.
     check: everyAtMost(CALL_QUALITY_EVERY_MS, async () => {
-      const h = await healthIndicators(store, { maxActiveSeconds: config.store.zombie_max_seconds });
+      const h = await healthIndicators(store, callHealth);
       return {
         status: h.status === 'ok' ? ('pass' as const) : ('fail' as const),
         detail: h.warnings.map((w) => w.message).join('; ') || 'ok',
@@ -274,8 +281,8 @@ export async function startSidecar(
     }),
     { auth: 'ingest', doc: OTLP_TRACES_DOC },
   );
-  mountAnalytics(app, store, { health: { maxActiveSeconds: config.store.zombie_max_seconds } });
-  mountDashboard(app, { prefix: config.metrics.prefix });
+  mountAnalytics(app, store, { health: callHealth });
+  mountDashboard(app, { prefix: config.metrics.prefix, nerMinPercent: config.alerts.ner_min_percent });
   mountOpenApi(app);
 
   // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
@@ -297,7 +304,7 @@ export async function startSidecar(
         })
       : undefined;
   // A GSM modem on a serial AT port (docs/sources/modem.md); it reopens itself after an unplug.
-  const modemSource =
+  modemSource =
     config.modem.path !== undefined
       ? new ModemSource(bus, {
           path: config.modem.path,
@@ -308,14 +315,18 @@ export async function startSidecar(
           registry,
           prefix: config.metrics.prefix,
           onLog: (message, detail) => log.warn(detail, message),
+          // The path is the operator's setting, not data: keep it readable.
+          onError: (cause) => log.error({ cause: trusted(cause) }, 'modem source cannot open its port'),
         })
       : undefined;
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
   let push: ReturnType<typeof startPush>;
+  let hepRun: Awaited<ReturnType<typeof keepListening>> | undefined;
   const teardown = async () => {
     // First: the last snapshot is queued (and tried) while every metric is still there.
     await push?.stop();
+    hepRun?.stop();
     await hep?.close();
     await modemSource?.close();
     // A store still down at shutdown: what it did not take was never acknowledged; say how much.
@@ -343,11 +354,9 @@ export async function startSidecar(
     await store.close();
   };
   let served: Served;
-  let hepListeners: HepListener[] = [];
   try {
-    hepListeners = (await hep?.start()) ?? [];
-    // The listen address is the operator's setting, not data: keep it readable.
-    for (const l of hepListeners) log.info({ ...l, host: trusted(l.host) }, 'HEP listening');
+    // A listener that cannot bind fails the `hep` check and is retried; it never stops the sidecar.
+    hepRun = hep && (await keepListening(hep, { health, log }));
     modemSource?.start();
     push = startPush(config, registry, log);
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
@@ -355,27 +364,21 @@ export async function startSidecar(
     await teardown().catch(() => {});
     throw err;
   }
-  let stopSim: (() => void) | undefined;
-  if (demo) {
-    const now = Date.now();
-    const backfillMs = config.demo.backfill_hours * 3_600_000;
-    const sim = new Simulator(bus, {
-      seed: config.demo.seed,
-      rate: config.demo.rate,
-      ...(config.demo.scenario === undefined ? {} : { scenario: config.demo.scenario }),
-      registry,
-      trunks: labels.trunks,
-      queues: labels.queues,
-      start: now - backfillMs,
-    });
-    // History first (the page and the CLI show real shapes at once), then real time.
-    for (let t = now - backfillMs; t < now; ) {
-      t = Math.min(t + BACKFILL_STEP_MS, now);
-      sim.advance(t);
-      await sink.flush(); // keeps memory bounded and lets requests in between
-      options.onBackfill?.(t - (now - backfillMs), backfillMs);
-    }
-    stopSim = sim.start();
+  const sim = demo
+    ? await startDemo(config.demo, {
+        bus,
+        registry,
+        flush: () => sink.flush(),
+        labels,
+        ...(options.onBackfill && { onBackfill: options.onBackfill }),
+      })
+    : undefined;
+  if (sim?.summary.fault !== undefined) {
+    const { name, start, end } = sim.summary.fault;
+    log.info(
+      { scenario: name, start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+      'demo fault scheduled',
+    );
   }
 
   let resolveDone: () => void = () => {};
@@ -385,7 +388,7 @@ export async function startSidecar(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      stopSim?.();
+      sim?.stop();
       await served.close();
       await teardown();
       log.info('sidetone stopped');
@@ -434,9 +437,10 @@ export async function startSidecar(
     done,
     bus,
     registry,
-    hep: hepListeners,
+    hep: hepRun?.listeners ?? [],
     store: opened.label,
     routes: () => app.routes(),
+    ...(sim && { demo: sim.summary }),
   };
 }
 
@@ -448,9 +452,6 @@ function withSourceTrunks(
   const extra = config.hep.trunks.map((t) => t.name).filter((n) => !labels.trunks.includes(n));
   return extra.length === 0 ? labels : { ...labels, trunks: [...labels.trunks, ...extra] };
 }
-
-/** Virtual time simulated per step of a demo backfill (then the store is flushed). */
-const BACKFILL_STEP_MS = 10 * 60_000;
 
 /** JSON lines, or readable ones on a terminal (`log.format`, default auto). */
 function logDestination(format: 'auto' | 'json' | 'pretty') {

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import pg from 'pg';
 import { StoreError, showValue, ValidationError } from '../errors.js';
+import { redactUrlCredentials } from '../guard/secrets.js';
 import { Backoff } from './backoff.js';
 import { drain } from './drain.js';
 import { faultCause } from './faults.js';
@@ -131,12 +132,10 @@ const STATS_AT = at(
 const BREAKDOWN_AT = at(['direction', 'channel', 'trunk', 'failure', 'n']);
 const SERIES_AT = at(['start', 'status', 'kpi', 'n', 'dur_count', 'dur_sum']);
 
-/** The URL with its password replaced, for messages. */
+/** The URL with its credentials masked (the one redaction list, guard/secrets.ts), for messages. */
 export function redactUrl(url: string): string {
   try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    return u.toString();
+    return redactUrlCredentials(new URL(url).toString());
   } catch {
     return '(unparseable URL)';
   }

@@ -10,7 +10,22 @@ import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
 import { type Bucket, type CallQuery, SMS_STATUSES } from './types.js';
 import { smsPending } from './upsert-sql.js';
 
-export * from './upsert-sql.js';
+export type { CallUpsert } from './upsert-sql.js';
+export {
+  CALL_UPSERTS,
+  COMBINED_CALL,
+  smsPending,
+  UPSERT_ANSWERED,
+  UPSERT_CALL_COMBINED,
+  UPSERT_ENDED,
+  UPSERT_MEDIA,
+  UPSERT_RINGING,
+  UPSERT_SMS_RECEIVED,
+  UPSERT_SMS_REPORT,
+  UPSERT_SMS_SENT,
+  UPSERT_STARTED,
+  UPSERT_TRANSCRIPT,
+} from './upsert-sql.js';
 
 /** One batch of zombie cleanup (batched like retention, so a backlog cannot stall the loop). */
 export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = @now, end_status = 'timeout', reason = 'timeout',

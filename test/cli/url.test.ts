@@ -157,14 +157,14 @@ describe('--url success paths', () => {
     const warn = await run(['health', '--url', `${open.url}/ok`, '--nagios']);
     expect(warn.code).toBe(1);
     expect(warn.stdout).toMatch(
-      /^SIDETONE WARNING - ready: low_success_rate, zombie_calls \| 'checks_failing'=0;;1;0;1 'critical_failing'=0;;1;0;1 .*'zombie_calls'=1;;;0/,
+      /^SIDETONE WARNING - ready: zombie_calls \| 'checks_failing'=0;;1;0;1 'critical_failing'=0;;1;0;1 .*'ner_carrier-a'=100%;70:;;0;100 .*'zombie_calls'=1;;;0/,
     );
     expect(warn.stdout.trim().split('\n')).toHaveLength(1);
     // A critical check failing: readiness fails, CRITICAL, naming the check.
     const crit = await run(['health', '--url', open.url, '--nagios']);
     expect(crit.code).toBe(2);
     expect(crit.stdout).toMatch(
-      /^SIDETONE CRITICAL - not ready: modem fail, low_success_rate, zombie_calls \| 'checks_failing'=1;;1;0;2/,
+      /^SIDETONE CRITICAL - not ready: modem fail, zombie_calls \| 'checks_failing'=1;;1;0;2/,
     );
     // Unreachable: UNKNOWN, on stdout where the monitoring system reads it.
     const port = await closedPort();

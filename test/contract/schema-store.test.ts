@@ -12,6 +12,7 @@ import { parseEvent } from '../../src/events/schemas.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
 import { STORE_LIMITS } from '../../src/store/limits.js';
 import { openPostgresCallStore } from '../../src/store/postgres.js';
+import { recordIds } from '../../src/store/privacy.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
 import type { CallStore } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
@@ -137,6 +138,8 @@ const pg = postgresForFile();
 const dir = tempDir('sidetone-schema-store-');
 afterAll(() => dir.remove());
 const privacy = { hashKey: 'schema-store-key-0123456789', storeRaw: true };
+// The id a read shows for a call: its keyed reference (call ids are not stored as sent).
+const callRef = recordIds(privacy, 'cid');
 
 /**
  * Generated batches through a store sink: nothing the schema accepts is refused (no write error,
@@ -158,7 +161,7 @@ async function acceptedIsStored(store: CallStore): Promise<void> {
           continue;
         }
         accepted++;
-        if (r.event.type.startsWith('call.')) calls.add((r.event as { callId: string }).callId);
+        if (r.event.type.startsWith('call.')) calls.add(callRef((r.event as { callId: string }).callId));
         bus.emit(r.event);
       }
       await sink.close(); // rejects if the store failed on anything the schema let through

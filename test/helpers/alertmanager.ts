@@ -24,6 +24,8 @@ export interface WebhookAlert {
   status: 'firing' | 'resolved';
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** When the webhook received it, epoch ms (this test's clock, not a payload field). */
+  receivedAt: number;
 }
 
 /**
@@ -47,7 +49,9 @@ export async function startAlertmanager(): Promise<{
     });
     req.on('end', () => {
       raw.push(body);
-      alerts.push(...(JSON.parse(body) as { alerts: WebhookAlert[] }).alerts);
+      const receivedAt = Date.now();
+      for (const a of (JSON.parse(body) as { alerts: WebhookAlert[] }).alerts)
+        alerts.push({ ...a, receivedAt });
       res.end('ok');
     });
   });

@@ -30,7 +30,10 @@ export async function startCli(
       await fetch(`${url}/healthz`);
       break;
     } catch {
-      if (Date.now() > end) throw new Error(`sidetone did not start:\n${out}`);
+      if (Date.now() > end) {
+        child.kill('SIGKILL'); // not left running behind a test that gave up on it
+        throw new Error(`sidetone did not start:\n${out}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }

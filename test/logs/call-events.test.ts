@@ -11,6 +11,32 @@ import { traceIds } from '../../src/logs/logger.js';
 import { captureLines } from '../helpers/lines.js';
 
 describe('call-event log', () => {
+  it('writes its per-call lines at debug: nothing at info, the default level', () => {
+    const script = (level: 'info' | 'debug') => {
+      const { destination, lines } = captureLines();
+      const bus = new EventBus();
+      const stop = callEventLog(bus, createLogger({ level, destination }));
+      bus.emit({ type: 'call.started', callId: 'a', direction: 'outbound', channel: 'sip' });
+      bus.emit({ type: 'call.answered', callId: 'a' });
+      bus.emit({ type: 'call.ended', callId: 'a', sipCode: 200 });
+      bus.emit({ type: 'call.started', callId: 'b', direction: 'outbound', channel: 'sip' });
+      bus.emit({ type: 'call.ended', callId: 'b', sipCode: 503 });
+      stop();
+      return lines;
+    };
+    expect(script('info')).toEqual([]);
+    const debug = script('debug');
+    const parsed = debug.map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(parsed.map((l) => l.msg)).toEqual([
+      'call started',
+      'call answered',
+      'call ended',
+      'call started',
+      'call failed',
+    ]);
+    expect(new Set(parsed.map((l) => l.level))).toEqual(new Set([20]));
+  });
+
   it('keeps every call_ref, also one that reads like a phone number, and still redacts the numbers', () => {
     // Call ids whose reference the PII detector flags (seven digits in a row), and ones it does not.
     const ids = Array.from({ length: 400 }, (_, i) => `call-${i}@pbx.example`);
@@ -18,7 +44,7 @@ describe('call-event log', () => {
     expect(flagged.length).toBeGreaterThan(10);
     const { destination, lines } = captureLines();
     const bus = new EventBus();
-    const stop = callEventLog(bus, createLogger({ level: 'info', destination }), { callIds: callRef });
+    const stop = callEventLog(bus, createLogger({ level: 'debug', destination }), { callIds: callRef });
     for (const callId of ids) {
       bus.emit({ type: 'call.started', callId, direction: 'outbound', channel: 'sip', to: '+447700900123' });
       bus.emit({ type: 'call.ended', callId, sipCode: 486 });
@@ -49,7 +75,7 @@ describe('call-event log', () => {
     ]);
     const { destination, lines } = captureLines();
     const bus = new EventBus();
-    const stop = callEventLog(bus, createLogger({ level: 'info', destination }), {
+    const stop = callEventLog(bus, createLogger({ level: 'debug', destination }), {
       spanContext: (id) => spans.get(id),
       callIds: callRef,
     });

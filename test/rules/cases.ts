@@ -60,6 +60,14 @@ export const CASES: AlertCase[] = [
     labels: L,
     quiet: [[`sidetone_source_heartbeat_age_seconds{${J}}`, '0 60 120 0x7']],
   },
+  // The hep check fails from 1m, for 1m -> 2m. Quiet: failing one evaluation at a time.
+  {
+    alert: 'SidetoneSourceDown',
+    fires: [[`sidetone_health_check_status{${J},check="hep",status="fail"}`, '0 1x5']],
+    firesAt: 2,
+    labels: { ...L, check: 'hep' },
+    quiet: [[`sidetone_health_check_status{${J},check="hep",status="fail"}`, '0 1 0 1 0 1 0']],
+  },
   // Disconnected from 1m, for 2m -> 3m. Quiet: back after two evaluations.
   {
     alert: 'SidetoneModemDisconnected',
@@ -198,6 +206,43 @@ export const CASES: AlertCase[] = [
       ],
     ],
     quietUntil: 200,
+  },
+  // Per trunk, both directions: 10 ended calls/min, all effective until 20m, then 4 of 10. 15m NER =
+  // (10(35-t) + 4(t-20)) / 150 = (270-6t)/1.5 %: 72 at 27m, 68 at 28m (< 70), for 5m -> 33m.
+  // Quiet: every call fails, but 15 attempts in 15m are fewer than kpi_min_attempts (20).
+  {
+    alert: 'SidetoneTrunkNerLow',
+    fires: [
+      [
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="outbound",channel="sip",outcome="answered"}`,
+        '0+5x20 102+2x40',
+      ],
+      [
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="inbound",channel="sip",outcome="answered"}`,
+        '0+5x20 102+2x40',
+      ],
+      [
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="outbound",channel="sip",outcome="ineffective"}`,
+        '0x20 6+6x40',
+      ],
+      [
+        `sidetone_call_effective_total{${J},trunk="trunk-a",direction="outbound",channel="sip"}`,
+        '0+5x20 102+2x40',
+      ],
+      [
+        `sidetone_call_effective_total{${J},trunk="trunk-a",direction="inbound",channel="sip"}`,
+        '0+5x20 102+2x40',
+      ],
+    ],
+    firesAt: 33,
+    labels: { ...L, trunk: 'trunk-a' },
+    quiet: [
+      [
+        `sidetone_call_outcomes_total{${J},trunk="trunk-a",direction="outbound",channel="sip",outcome="ineffective"}`,
+        '0+1x60',
+      ],
+    ],
+    quietUntil: 60,
   },
   // Mean MOS 3.0 from 1m, for 15m -> 16m. Quiet: exactly 3.5.
   {

@@ -87,12 +87,13 @@ describe('poison pills', () => {
     (await openSqliteCallStore({ path, privacy: { hashKey: KEY, storeRaw: false } })).close();
     const db = new Database(path);
     db.exec(
-      "CREATE TRIGGER refuse_poison BEFORE INSERT ON calls WHEN NEW.call_id LIKE 'poison%' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+      // Call ids are stored hashed, so the trigger picks the poisoned call by its channel.
+      "CREATE TRIGGER refuse_poison BEFORE INSERT ON calls WHEN NEW.channel = 'webrtc' BEGIN SELECT RAISE(ABORT, 'refused'); END",
     );
     db.close();
     const lines: string[] = [];
     const s = await sidecar(path, lines);
-    const batch = [started('good-a'), started('poison-1'), started('good-b')];
+    const batch = [started('good-a'), started('poison-1', { channel: 'webrtc' }), started('good-b')];
     const r = await post(s.url, batch);
     expect(r.status).toBe(200);
     expect(r.body.accepted).toBe(2);

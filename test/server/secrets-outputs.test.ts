@@ -9,7 +9,7 @@
  * start, a failing remote-write and OTLP push to a receiver that echoes the credentials it got,
  * error responses and stop, with its /readyz and /healthz bodies.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -94,6 +94,31 @@ function runCli(args: string[]): Promise<string> {
       { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SIDETONE_DEBUG: '1' }, timeout: 60_000 },
       (_err, stdout, stderr) => resolve(`${stdout}${stderr}`),
     );
+  });
+}
+
+/** Run the CLI until its output matches `until` (then one more second of it), and stop it. */
+function runCliUntil(args: string[], until: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, NO_COLOR: '1', SIDETONE_DEBUG: '1' },
+    });
+    let out = '';
+    let stopping = false;
+    const read = (b: Buffer) => {
+      out += b.toString('utf8');
+      if (!stopping && until.test(out)) {
+        stopping = true;
+        setTimeout(() => child.kill('SIGTERM'), 1000);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('close', () => {
+      clearTimeout(guard);
+      resolve(out);
+    });
   });
 }
 
@@ -196,9 +221,11 @@ describe('secrets never printed', () => {
     const invalidOut = await runCli(['config', 'check', invalid]);
     expect(invalidOut).toMatch(/server\.port/);
     outputs.push(['config check (invalid)', invalidOut]);
-    // `serve` against the shared store while its database is down: the CLI's error names the store.
-    const serveOut = await runCli(['serve', '--config', withStore, '--server.port', '0']);
-    expect(serveOut).toMatch(/sidetone serve:/);
+    // `serve` against the shared store while its database is down: it starts degraded, and its
+    // warning, banner and stop all name the store.
+    const serveOut = await runCliUntil(['serve', '--config', withStore, '--server.port', '0'], /serving on/);
+    expect(serveOut).toMatch(/starting degraded/);
+    expect(serveOut).toMatch(/serving on .*store postgres:/);
     outputs.push(['serve with the database down', serveOut]);
 
     // The sidecar itself, with every secret but the database URL (its store is the SQLite file).

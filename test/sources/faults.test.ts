@@ -3,33 +3,100 @@ import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../../src/events/types.js';
 import { Registry } from '../../src/metrics/index.js';
+import { ALERT_DEFAULTS, alertRules } from '../../src/rules/index.js';
 import {
   FAULT_DURATION_MS,
   FAULT_START_MS,
   SCENARIO_NAMES,
   type ScenarioName,
-  SLOW_LLM_DURATION_MS,
+  SIGNAL_FLOOR_DBM,
 } from '../../src/sources/simulator/faults.js';
 import { Simulator } from '../../src/sources/simulator/simulator.js';
 
 const T0 = 1_700_000_000_000;
 const START = T0 + FAULT_START_MS;
-const END = START + FAULT_DURATION_MS;
+const endOf = (name: ScenarioName) => START + FAULT_DURATION_MS[name];
+/** Two minutes past the longest fault. */
+const RUN_MS = FAULT_START_MS + Math.max(...Object.values(FAULT_DURATION_MS)) + 120_000;
 
-function run(scenario: ScenarioName | undefined, seconds = 120): SidetoneEvent[] {
+function run(scenario: ScenarioName | undefined, ms = RUN_MS): SidetoneEvent[] {
   const bus = new EventBus();
   const seen: SidetoneEvent[] = [];
   bus.onAny((e) => seen.push(e));
-  const sim = new Simulator(bus, { seed: 5, rate: 5, start: T0, ...(scenario ? { scenario } : {}) });
-  sim.advance(T0 + seconds * 1000);
+  const sim = new Simulator(bus, { seed: 5, rate: 2, start: T0, ...(scenario ? { scenario } : {}) });
+  sim.advance(T0 + ms);
   return seen;
 }
 
-const during = (e: SidetoneEvent) => (e.ts as number) >= START && (e.ts as number) < END;
-const after = (e: SidetoneEvent) => (e.ts as number) >= END;
+const at = (e: SidetoneEvent) => e.ts as number;
+const duringOf = (name: ScenarioName) => (e: SidetoneEvent) => at(e) >= START && at(e) < endOf(name);
 
 describe('demo fault scenarios', () => {
   const normal = run(undefined);
+
+  it.each(SCENARIO_NAMES)('%s lasts until its alert fires with the shipped thresholds and `for:`', (name) => {
+    const events = run(name);
+    const first = (match: (e: SidetoneEvent) => boolean) =>
+      at(events.find((e) => at(e) >= START && match(e)) as SidetoneEvent);
+    // When the alert's condition first holds, from the fault's start; then it must hold for `for:`.
+    const onsets: Record<ScenarioName, () => [string, number]> = {
+      'trunk-outage': () => ['SidetoneTrunkDown', first((e) => e.type === 'trunk.status' && !e.up) - START],
+      // SidetoneModemFlapping: the gauge turns 1 at the third reconnect in the window.
+      'modem-flap': () => {
+        const reconnects = events.filter((e) => e.type === 'modem.reconnected' && at(e) >= START);
+        return ['SidetoneModemFlapping', at(reconnects[2] as SidetoneEvent) - START];
+      },
+      'sms-delivery-stall': () => [
+        'SidetoneSmsDeliveryReportsStalled',
+        ALERT_DEFAULTS.sms_pending_max_seconds * 1000,
+      ],
+      'signal-drop': () => [
+        'SidetoneModemSignalWeak',
+        first((e) => e.type === 'modem.signal' && (e.signal?.rssiDbm ?? 0) < ALERT_DEFAULTS.signal_min_dbm) -
+          START,
+      ],
+      'leaky-app': () => ['SidetonePiiRedacted', 0],
+      // SidetoneVoiceAgentSlow: the slowed agent's turns over the last 5 minutes number at least
+      // voice_min_turns and more than 5 % of them are above the p95 threshold.
+      'voice-agent-slow-llm': () => {
+        const turns = events.filter(
+          (e): e is EventOf<'voiceai.turn'> => e.type === 'voiceai.turn' && e.agent === 'support-bot',
+        );
+        const slow = (e: EventOf<'voiceai.turn'>) =>
+          (e.agentStartedAt as number) - (e.userStoppedAt as number) >
+          ALERT_DEFAULTS.voice_silence_p95_seconds * 1000;
+        for (let t = START; t < endOf(name); t += 1000) {
+          const w = turns.filter((e) => at(e) > t - 5 * 60_000 && at(e) <= t);
+          if (w.length >= ALERT_DEFAULTS.voice_min_turns && w.filter(slow).length / w.length > 0.05)
+            return ['SidetoneVoiceAgentSlow', t - START];
+        }
+        return ['SidetoneVoiceAgentSlow', Number.NaN];
+      },
+    };
+    const [alert, onset] = onsets[name]();
+    const rule = alertRules(ALERT_DEFAULTS).find((r) => r.alert === alert);
+    const forMs = Number(/^(\d+)m$/.exec(rule?.for ?? '')?.[1]) * 60_000;
+    expect(Number.isFinite(onset) && onset >= 0 && Number.isFinite(forMs)).toBe(true);
+    // A minute to spare for scrapes, rule evaluation and Alertmanager.
+    expect(FAULT_DURATION_MS[name]).toBeGreaterThanOrEqual(onset + forMs + 60_000);
+  });
+
+  it('fault() after a backfill starts the fault then, not at the start of the history', () => {
+    const bus = new EventBus();
+    const seen: SidetoneEvent[] = [];
+    bus.onAny((e) => seen.push(e));
+    const sim = new Simulator(bus, { seed: 5, rate: 2, start: T0 });
+    sim.advance(T0 + 3 * 3_600_000);
+    const live = T0 + 3 * 3_600_000;
+    expect(sim.fault('trunk-outage')).toEqual({
+      start: live + FAULT_START_MS,
+      end: live + FAULT_START_MS + FAULT_DURATION_MS['trunk-outage'],
+    });
+    sim.advance(live + 120_000);
+    const down = seen.filter((e) => e.type === 'trunk.status' && e.trunk === 'trunk-a' && !e.up);
+    expect(down.length).toBeGreaterThan(0);
+    expect(Math.min(...down.map(at))).toBe(live + FAULT_START_MS);
+  });
 
   it.each(
     SCENARIO_NAMES,
@@ -48,18 +115,23 @@ describe('demo fault scenarios', () => {
   });
 
   it('trunk-outage: the first trunk is down for the whole fault, the second untouched, and it comes back', () => {
+    const during = duringOf('trunk-outage');
+    const after = (e: SidetoneEvent) => at(e) >= endOf('trunk-outage');
     const status = run('trunk-outage').filter((e) => e.type === 'trunk.status') as Array<
       SidetoneEvent & { trunk: string; up: boolean }
     >;
     const a = status.filter((e) => e.trunk === 'trunk-a');
-    expect(a.filter(during).length).toBeGreaterThan(2);
+    expect(a.filter(during).length).toBeGreaterThan(FAULT_DURATION_MS['trunk-outage'] / 15_000 - 1);
     expect(a.filter(during).every((e) => !e.up)).toBe(true);
     expect(a.filter((e) => !during(e)).every((e) => e.up)).toBe(true);
     expect(a.filter(after).length).toBeGreaterThan(0);
-    expect(status.filter((e) => e.trunk === 'trunk-b').every((e) => e.up)).toBe(true);
+    const b = (list: SidetoneEvent[]) =>
+      JSON.stringify(list.filter((e) => e.type === 'trunk.status' && e.trunk === 'trunk-b'));
+    expect(b(status)).toBe(b(normal));
   });
 
   it('trunk-outage: calls the first trunk takes during the fault end with 503, once, never answered', () => {
+    const during = duringOf('trunk-outage');
     const events = run('trunk-outage');
     const trunkOf = new Map<string, string>();
     const startedAt = new Map<string, number>();
@@ -93,32 +165,41 @@ describe('demo fault scenarios', () => {
     const sim = new Simulator(bus, { seed: 5, rate: 1, start: T0, scenario: 'leaky-app', registry });
     sim.advance(START - 1);
     expect(registry.render()).not.toContain('demo_app_calls_total{');
-    sim.advance(T0 + 120_000);
+    sim.advance(endOf('leaky-app') + 60_000);
     const text = registry.render();
-    expect(text).toMatch(/^demo_app_calls_total\{caller="redacted"\} 45$/m);
+    const ticks = FAULT_DURATION_MS['leaky-app'] / 1000;
+    expect(text).toMatch(new RegExp(`^demo_app_calls_total\\{caller="redacted"\\} ${ticks}$`, 'm'));
     expect(text).not.toMatch(/(?<![\d.])1555\d{7}(?!\d)/); // a number, not digits inside a float
-    expect(text).toMatch(/^sidetone_series_overflow_total\{metric="demo_app_session_active"\} 25$/m);
     expect(text).toMatch(
-      /^sidetone_samples_dropped_total\{metric="demo_app_latency_seconds",reason="nan"\} 45$/m,
+      new RegExp(`^sidetone_series_overflow_total\\{metric="demo_app_session_active"\\} ${ticks - 20}$`, 'm'),
+    );
+    expect(text).toMatch(
+      new RegExp(
+        `^sidetone_samples_dropped_total\\{metric="demo_app_latency_seconds",reason="nan"\\} ${ticks}$`,
+        'm',
+      ),
     );
   });
 
-  it('signal-drop: the signal falls from -65 to -94 dBm over the first half of the fault, in dBm', () => {
+  it('signal-drop: the signal falls from -65 to -107 dBm over 30 s, in dBm, and stays there to the end', () => {
+    const during = duringOf('signal-drop');
     const signals = run('signal-drop').filter((e) => e.type === 'modem.signal' && during(e)) as Array<
       SidetoneEvent & { signal?: { rssiDbm: number } }
     >;
     const dbm = signals.map((e) => e.signal?.rssiDbm);
-    expect(dbm.length).toBeGreaterThan(3);
-    expect(dbm.every((v) => v !== undefined && v <= -65 && v >= -94)).toBe(true);
+    expect(dbm.length).toBeGreaterThan(FAULT_DURATION_MS['signal-drop'] / 10_000 - 1);
+    expect(dbm.every((v) => v !== undefined && v <= -65 && v >= SIGNAL_FLOOR_DBM)).toBe(true);
     expect(dbm).toEqual([...dbm].sort((a, b) => (b as number) - (a as number)));
-    expect(dbm.at(-1)).toBe(-94);
+    const floor = signals.filter((e) => at(e) >= START + 30_000).map((e) => e.signal?.rssiDbm);
+    expect(new Set(floor)).toEqual(new Set([SIGNAL_FLOOR_DBM]));
   });
 
   it('modem-flap: a drop and a reconnect every 8 s during the fault only', () => {
+    const during = duringOf('modem-flap');
     const events = run('modem-flap');
     const drops = events.filter((e) => e.type === 'modem.disconnected');
     const reconnects = events.filter((e) => e.type === 'modem.reconnected');
-    expect(drops.filter(during)).toHaveLength(Math.ceil(FAULT_DURATION_MS / 8000));
+    expect(drops.filter(during)).toHaveLength(Math.ceil(FAULT_DURATION_MS['modem-flap'] / 8000));
     expect(reconnects.filter(during).length).toBeGreaterThanOrEqual(drops.filter(during).length - 1);
     expect(drops.filter((e) => !during(e))).toHaveLength(
       normal.filter((e) => e.type === 'modem.disconnected').length,
@@ -130,14 +211,12 @@ describe('demo fault scenarios', () => {
       list
         .filter(
           (e): e is EventOf<'voiceai.turn'> =>
-            e.type === 'voiceai.turn' &&
-            e.model === model &&
-            (e.ts as number) >= START &&
-            (e.ts as number) < START + SLOW_LLM_DURATION_MS,
+            e.type === 'voiceai.turn' && e.model === model && duringOf('voice-agent-slow-llm')(e),
         )
         .map((e) => ((e.agentStartedAt as number) - (e.userStoppedAt as number)) / 1000);
-    const slow = heard(run('voice-agent-slow-llm', 300), 'gpt-4.1-mini');
-    const before = heard(run(undefined, 300), 'gpt-4.1-mini');
+    const events = run('voice-agent-slow-llm');
+    const slow = heard(events, 'gpt-4.1-mini');
+    const before = heard(normal, 'gpt-4.1-mini');
     expect(slow.length).toBe(before.length);
     expect(slow.length).toBeGreaterThan(20);
     slow.forEach((s, i) => {
@@ -145,19 +224,20 @@ describe('demo fault scenarios', () => {
       expect(s - (before[i] as number)).toBeLessThan(4);
     });
     expect(slow.filter((s) => s > 3.5).length / slow.length).toBeGreaterThan(0.9);
-    expect(heard(run('voice-agent-slow-llm', 300), 'llama-3.1-8b')).toEqual(
-      heard(run(undefined, 300), 'llama-3.1-8b'),
-    );
+    expect(heard(events, 'llama-3.1-8b')).toEqual(heard(normal, 'llama-3.1-8b'));
   });
 
   it('sms-delivery-stall: no delivery report during the fault; every one is released after it', () => {
+    const during = duringOf('sms-delivery-stall');
+    const END = endOf('sms-delivery-stall');
     const events = run('sms-delivery-stall');
     const reports = events.filter((e) => e.type === 'sms.delivery_report');
     expect(reports.filter(during)).toEqual([]);
     const normalReports = normal.filter((e) => e.type === 'sms.delivery_report' && (e.ts as number) < END);
     expect(normalReports.filter(during).length).toBeGreaterThan(5);
-    // Held, not lost: the SMSC catches up within a second of recovering.
-    const firstSecond = (e: SidetoneEvent) => (e.ts as number) >= END && (e.ts as number) < END + 1000;
+    // Held, not lost: the SMSC catches up within 1 % of the stall after recovering.
+    const catchUp = FAULT_DURATION_MS['sms-delivery-stall'] / 100;
+    const firstSecond = (e: SidetoneEvent) => at(e) >= END && at(e) < END + catchUp;
     const due = normal.filter((e) => e.type === 'sms.delivery_report' && firstSecond(e)).length;
     expect(reports.filter(firstSecond).length).toBe(normalReports.filter(during).length + due);
     expect(reports.length).toBe(normal.filter((e) => e.type === 'sms.delivery_report').length);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import type { SidetoneEvent } from '../../src/events/types.js';
+import { ALERT_DEFAULTS } from '../../src/rules/index.js';
 import { Simulator } from '../../src/sources/simulator/simulator.js';
 
 function run(seed: number, minutes: number): SidetoneEvent[] {
@@ -61,7 +62,7 @@ describe('demo simulator', () => {
     }
   });
 
-  it('has busy, no-answer, failed, timed-out and zombie calls, and a flapping modem', () => {
+  it('has busy, no-answer, failed and timed-out calls, every one ended, and a modem that drops once', () => {
     const ended = new Map<string, SidetoneEvent>();
     const started = new Set<string>();
     for (const e of events) {
@@ -70,11 +71,36 @@ describe('demo simulator', () => {
     }
     const codes = new Set([...ended.values()].map((e) => (e.type === 'call.ended' ? e.sipCode : undefined)));
     for (const code of [486, 480, 487, 408, 503]) expect(codes).toContain(code);
-    expect([...started].filter((id) => !ended.has(id)).length).toBeGreaterThan(0);
-    const drops = events.filter(
-      (e) => e.type === 'modem.reconnected' && (e.ts as number) < 1_700_000_000_000 + 310_000,
-    );
-    expect(drops.length).toBe(5);
+    // No zombie: a call whose end is still due after the run is one that started in its last 3 min.
+    const late = 1_700_000_000_000 + 7 * 60_000;
+    const open = [...started].filter((id) => !ended.has(id));
+    const startedAt = new Map(events.flatMap((e) => (e.type === 'call.started' ? [[e.callId, e.ts]] : [])));
+    expect(open.filter((id) => (startedAt.get(id) as number) < late)).toEqual([]);
+    expect(events.filter((e) => e.type === 'modem.disconnected')).toHaveLength(1);
+  });
+
+  it('trips no alert over a day: no flapping, no weak signal, no call left open', () => {
+    const t0 = 1_700_000_000_000;
+    const bus = new EventBus();
+    const reconnects: number[] = [];
+    const dbm: number[] = [];
+    const open = new Map<string, number>();
+    bus.onAny((e) => {
+      if (e.type === 'modem.reconnected') reconnects.push(e.ts as number);
+      // +CSQ n is -113 + 2n dBm (3GPP TS 27.007 8.5).
+      if (e.type === 'modem.signal' && e.csq) dbm.push(-113 + 2 * e.csq.rssi);
+      if (e.type === 'call.started') open.set(e.callId, e.ts as number);
+      if (e.type === 'call.ended') open.delete(e.callId);
+    });
+    new Simulator(bus, { seed: 3, rate: 1, start: t0 }).advance(t0 + 86_400_000);
+    // SidetoneModemFlapping: 3 reconnects within 600 s (modem.flapping_* defaults).
+    expect(reconnects.length).toBeGreaterThan(24);
+    for (let i = 2; i < reconnects.length; i++)
+      expect((reconnects[i] as number) - (reconnects[i - 2] as number)).toBeGreaterThan(600_000);
+    // SidetoneModemSignalWeak: below alerts.signal_min_dbm.
+    expect(Math.min(...dbm)).toBeGreaterThan(ALERT_DEFAULTS.signal_min_dbm);
+    // SidetoneZombieCalls: every call ends (those still open started in the last 3 minutes).
+    expect([...open.values()].filter((at) => at < t0 + 86_400_000 - 180_000)).toEqual([]);
   });
 
   it('the signal drifts within the +CSQ range', () => {

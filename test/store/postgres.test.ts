@@ -148,7 +148,10 @@ describe('PostgreSQL store specifics', () => {
     expect((err as StoreError).code).toBe('ST_STORE_UNAVAILABLE');
     expect(String((err as Error).message)).toMatch(/start PostgreSQL or fix host and port/);
     expect(String((err as Error).message)).not.toContain('hunter2');
-    expect(redactUrl('postgres://u:hunter2@h/db')).toBe('postgres://u:***@h/db');
+    expect(redactUrl('postgres://u:hunter2@h/db')).toBe('postgres://u:********@h/db');
+    expect(redactUrl('postgres://u@h/db?sslmode=require&password=p')).toBe(
+      'postgres://u@h/db?sslmode=require&password=********',
+    );
     const missing = await openPostgresCallStore({
       url: server.url.replace(/\/postgres$/, '/nosuchdb'),
       privacy,

@@ -27,7 +27,7 @@ export default defineCommand({
       type: 'string',
       arg: 'NAME',
       choices: SCENARIO_NAMES,
-      help: `a fault 10 s in, lasting 45 s, that trips the generated alerts: ${SCENARIO_NAMES.join(', ')}`,
+      help: `a fault that starts 10 s after the demo goes live (after any backfill) and lasts until its generated alert fires (3 to 23 min): ${SCENARIO_NAMES.join(', ')}`,
     },
   },
   examples: [

@@ -43,6 +43,10 @@ export function renderHealth(h: HealthView, style: Style): string {
       pairs(
         [
           ['success rate', `${fmtPercent(i.successRate)} of ${fmtNumber(i.finishedCalls)} finished calls`],
+          ...i.ner.trunks.map((t): [string, string] => [
+            `NER ${t.trunk}`,
+            `${fmtPercent(t.ner)} of ${fmtNumber(t.attempts)} attempts in ${i.ner.windowSeconds / 60} min (warns below ${i.ner.minPercent}%)`,
+          ]),
           ['zombie calls', fmtNumber(i.zombieCalls)],
           ['last activity', i.lastActivityAt === null ? NONE : `${fmtTime(i.lastActivityAt)} UTC`],
         ],
@@ -90,6 +94,10 @@ export function nagiosLine(h: HealthView): { state: NagiosState; line: string } 
     `'checks_failing'=${bad.length};;1;0;${checks.length}`,
     `'critical_failing'=${critical.length};;1;0;${checks.length}`,
     ...(i.successRate === null ? [] : [`'success_rate'=${i.successRate}%;;;0;100`]),
+    // `70:` is the plugin range "warn below 70" (monitoring-plugins guidelines, threshold format).
+    ...i.ner.trunks.flatMap((t) =>
+      t.ner === null ? [] : [`'ner_${t.trunk}'=${t.ner}%;${i.ner.minPercent}:;;0;100`],
+    ),
     `'finished_calls'=${i.finishedCalls};;;0`,
     `'zombie_calls'=${i.zombieCalls};;;0`,
     ...(i.lastActivityAt === null
@@ -110,7 +118,7 @@ export function healthExitCode(h: HealthView): number {
 
 export default defineCommand({
   description:
-    'Readiness checks of a running server (--url) and call health indicators: success rate, zombie calls, silence, with warnings. ' +
+    "Readiness checks of a running server (--url) and call health indicators: each trunk's NER over 15 minutes (warning below alerts.ner_min_percent), success rate, zombie calls, silence. " +
     'Exit 0 when ready, 1 when degraded or unreachable, so cron and systemd can use it. ' +
     '--nagios prints one monitoring-plugin line with perfdata and exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (unreachable).',
   usage: 'sidetone health [--json | --nagios] [--db FILE | --url URL [--token T]]',

@@ -1,11 +1,13 @@
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/index.js';
 import { sidetoneVersion } from '../../runtime/version.js';
+import type { DemoSummary } from '../../server/demo.js';
 import { defineCommand, type FlagValues } from '../args.js';
 import { configEnv } from '../env.js';
 import { CliError, UsageError } from '../errors.js';
-import { Progress, pairs, styleFor } from '../output.js';
+import { fmtNumber, fmtTime, Progress, pairs, styleFor } from '../output.js';
 
 export const SERVE_FLAGS = {
   config: {
@@ -124,11 +126,15 @@ export async function runSidecar(
       : undefined;
   const handle = await startSidecar(config, {
     demo,
-    ...(bar && { onBackfill: (done: number) => bar.update(Math.round(done / 60_000)) }),
+    // Finished at the last step, before the sidecar logs again: a line logged while the bar is
+    // open lands on the bar's line, and the final redraw erased it.
+    ...(bar && {
+      onBackfill: (done: number, total: number) =>
+        done < total ? bar.update(Math.round(done / 60_000)) : bar.finish(hours * 60),
+    }),
   }).catch((err: unknown) => {
     throw listenError(err, config.server.host, config.server.port);
   });
-  bar?.finish(hours * 60);
   // A server outlives the reader of its stdout (a `| grep` that ended, a supervisor's pipe torn
   // down): the EPIPE exit in main.ts is for read verbs piped into `head`, and would stop the
   // sidecar with status 0, which supervisors do not restart. Log lines go through a destination
@@ -136,11 +142,19 @@ export async function runSidecar(
   process.stdout.removeAllListeners('error');
   process.stdout.on('error', () => {});
   const base = handle.url.replace(/\/+$/, '');
+  // Commands that work as printed: from the checkout `npm start` ran in, npx finds its local bin;
+  // anywhere else it would fetch whatever the registry holds under the name, so an installed
+  // sidetone says `sidetone`.
+  const me =
+    resolve(fileURLToPath(new URL('../../..', import.meta.url))) === resolve(process.cwd())
+      ? 'npx sidetone'
+      : 'sidetone';
   const style = styleFor(process.stdout);
   const scenario = config.demo.scenario === undefined ? '' : `, scenario ${config.demo.scenario}`;
   const what = demo ? `demo (seed ${config.demo.seed}, ${config.demo.rate} events/s${scenario})` : 'serving';
   process.stdout.write(
-    `${style.bold(`sidetone ${sidetoneVersion()}`)} ${what} on ${base}, store ${handle.store}\n` +
+    demoSummary(handle.demo) +
+      `${style.bold(`sidetone ${sidetoneVersion()}`)} ${what} on ${base}, store ${handle.store}\n` +
       pairs(
         [
           ['metrics', `${base}${config.metrics.path}`],
@@ -152,9 +166,8 @@ export async function runSidecar(
         ],
         style,
       ) +
-      // Commands that work as printed from where `npm start` ran (npx finds the local bin).
       (demo
-        ? `try:      npx sidetone trunks --url ${base}\n          npx sidetone failures --url ${base}\n          npx sidetone health --url ${base}\n`
+        ? `try:      ${me} trunks --url ${base}\n          ${me} failures --url ${base}\n          ${me} health --url ${base}\n`
         : '') +
       style.dim('stop with Ctrl-C (graceful; a second Ctrl-C exits at once)\n'),
   );
@@ -179,6 +192,22 @@ export default defineCommand({
   configFlags: true,
   run: ({ flags, config }) => runSidecar(flags, false, config),
 });
+
+/** The lines a demo prints before its URLs: what the backfill wrote, when the fault runs. */
+function demoSummary(demo: DemoSummary | undefined): string {
+  const lines: string[] = [];
+  const b = demo?.backfill;
+  if (b !== undefined)
+    lines.push(
+      `backfilled ${b.hours} h of simulated history in ${b.seconds} s: ${fmtNumber(b.calls)} calls, ${fmtNumber(b.sms)} SMS, ${fmtNumber(b.events)} events`,
+    );
+  const f = demo?.fault;
+  if (f !== undefined)
+    lines.push(
+      `scenario ${f.name}: the fault runs live from ${fmtTime(f.start).slice(11)} to ${fmtTime(f.end).slice(11)} UTC (${Math.round((f.end - f.start) / 60_000)} min)`,
+    );
+  return lines.map((l) => `${l}\n`).join('');
+}
 
 /** `--backfill 24h`, `7d`, `90m` or a number of hours, to whole hours (at least one). */
 export function backfillHours(text: string): number {

@@ -4,6 +4,7 @@
  * (URC). Transport-agnostic: it is fed bytes and writes strings, so tests drive it directly and the
  * modem source puts a serial port under it.
  */
+import { SourceError } from '../../errors.js';
 
 /** A finished command: the information lines, and `ok` false for ERROR / +CME ERROR / +CMS ERROR. */
 export interface AtResponse {
@@ -14,13 +15,19 @@ export interface AtResponse {
 }
 
 /** Why a command did not finish. */
-export class AtTimeout extends Error {
+export class AtTimeout extends SourceError {
   override name = 'AtTimeout';
+  constructor(message: string) {
+    super('ST_AT_TIMEOUT', message);
+  }
 }
 
 /** A command refused because `maxQueued` commands were already waiting (counted in `refused`). */
-export class AtQueueFull extends Error {
+export class AtQueueFull extends SourceError {
   override name = 'AtQueueFull';
+  constructor(message: string) {
+    super('ST_AT_QUEUE_FULL', message);
+  }
 }
 
 /** Commands waiting behind the one in flight, at most: a poll is 5, init 8. */

@@ -1,6 +1,7 @@
 import type { EventBus } from '../../events/bus.js';
 import type { Registry } from '../../metrics/index.js';
 import { parseCereg, parseCesq, parseCgreg, parseCreg, parseCsq } from '../../telephony/standards/modem.js';
+import { errnoOf, openFailure } from '../open-error.js';
 import { AtChannel, AtQueueFull, AtTimeout } from './at.js';
 import { parseCds, parseClcc, parseCmgrSender, parseCmti, parseCops, parseCusd } from './parse.js';
 
@@ -33,8 +34,13 @@ export interface ModemSourceOptions {
   prefix?: string;
   /** Opens the port; default serialport's SerialPort (loaded on first use). */
   open?: (path: string, baudRate: number) => Promise<ModemPort>;
-  /** Told about every connect failure and disconnect (class and message, never modem data). */
+  /** Told about every disconnect (class and message, never modem data). */
   onLog?: (message: string, detail: Record<string, unknown>) => void;
+  /**
+   * Told when the port cannot be opened, with the cause and its fix (`modem: cannot open
+   * /dev/ttyUSB9: no such file (...)`): once, and again only when the cause changes.
+   */
+  onError?: (cause: string) => void;
 }
 
 async function openSerial(path: string, baudRate: number): Promise<ModemPort> {
@@ -94,6 +100,10 @@ export class ModemSource {
   /** State for tests and health: connected now, reconnects so far. */
   connected = false;
   reconnects = 0;
+  /** Why the port cannot be opened (the last failure), until it opens. */
+  error: string | undefined;
+  /** A disconnect was reported and no connect since: a failed reopen says nothing new. */
+  private down = false;
 
   constructor(
     private readonly bus: EventBus,
@@ -139,7 +149,7 @@ export class ModemSource {
     try {
       port = await (this.options.open ?? openSerial)(this.options.path, this.options.baudRate ?? 115_200);
     } catch (err) {
-      this.log('modem open failed', { path: this.options.path, error: (err as Error).message });
+      this.openFailed(err);
       return this.retry();
     }
     if (this.closed) {
@@ -163,6 +173,8 @@ export class ModemSource {
       if (r?.ok) model = r.lines[0]?.slice(0, 128);
       if (this.port !== port) return;
       this.connected = true;
+      this.down = false;
+      this.error = undefined;
       if (this.everConnected) {
         this.reconnects++;
         this.bus.emit({ type: 'modem.reconnected', modem: this.id, attempt: this.attempt });
@@ -336,10 +348,32 @@ export class ModemSource {
     if (this.closed) return;
     // Once per outage: failed reopen attempts while it is still gone are retried quietly.
     if (was) {
+      this.down = true;
       this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
       this.log('modem lost', { path: this.options.path, reason });
     }
     this.retry();
+  }
+
+  /**
+   * The port did not open. A modem that never opened is down too (modem_connected 0, so
+   * SidetoneModemDisconnected can fire), reported once; the cause goes to `onError` once per cause.
+   */
+  private openFailed(err: unknown): void {
+    const cause = openFailure('modem', `open ${this.options.path}`, err);
+    if (cause !== this.error) {
+      this.error = cause;
+      try {
+        this.options.onError?.(cause);
+      } catch {
+        // reporting must not break the source
+      }
+    }
+    if (this.down) return;
+    this.down = true;
+    // A missing device node is an unplugged (or never plugged) USB modem.
+    const reason = errnoOf(err) === 'ENOENT' ? 'usb' : 'other';
+    this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
   }
 
   private retry(): void {

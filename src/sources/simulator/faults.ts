@@ -12,17 +12,39 @@ export const SCENARIO_NAMES = [
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
-/**
- * When the fault starts after the demo starts, and how long it lasts. Long enough for a
- * Prometheus scraping every few seconds to see it, short enough to watch it resolve.
- */
+const MIN = 60_000;
+
+/** When a fault starts: this long after `Simulator#fault` is called (a demo: after its backfill). */
 export const FAULT_START_MS = 10_000;
-export const FAULT_DURATION_MS = 45_000;
+
 /**
- * `voice-agent-slow-llm` lasts longer: the latency alert waits for a 5-minute window and then
- * `for: 5m`, and a provider slowdown that pages should still be on when the page arrives.
+ * How long each fault lasts. Each outlasts what its alert needs with the shipped thresholds and
+ * `for:` (src/rules/alerts.ts with ALERT_DEFAULTS; test/sources/faults.test.ts checks it), so the
+ * alert fires while the fault is still on, then the fault clears and the alert resolves:
+ * - `trunk-outage`: the probes fail at once; SidetoneTrunkDown is `for: 2m`;
+ * - `modem-flap`: the third reconnect (modem.flapping_reconnects) comes 18 s in; SidetoneModemFlapping
+ *   is `for: 1m`;
+ * - `sms-delivery-stall`: SidetoneSmsDeliveryReportsStalled needs no final report for
+ *   sms_pending_max_seconds (900 s), then `for: 5m`: 20 minutes;
+ * - `signal-drop`: the signal is below -100 dBm 25 s in; SidetoneModemSignalWeak is `for: 10m`;
+ * - `leaky-app`: SidetonePiiRedacted and SidetoneSeriesOverflow are `for: 0m`;
+ * - `voice-agent-slow-llm`: the slowed agent's p95 heard silence over 5 minutes passes 3.5 s once
+ *   more than 5 % of its turns in the window are slow (with alerts.voice_min_turns of them), then
+ *   SidetoneVoiceAgentSlow is `for: 5m`.
  */
-export const SLOW_LLM_DURATION_MS = 15 * 60_000;
+export const FAULT_DURATION_MS: Readonly<Record<ScenarioName, number>> = {
+  'trunk-outage': 5 * MIN,
+  'modem-flap': 3 * MIN,
+  'sms-delivery-stall': 23 * MIN,
+  'signal-drop': 13 * MIN,
+  'leaky-app': 3 * MIN,
+  'voice-agent-slow-llm': 15 * MIN,
+};
+
+/** The signal-drop scenario falls to this, in dBm, over its first `SIGNAL_FALL_MS`, and stays. */
+export const SIGNAL_FLOOR_DBM = -107;
+const SIGNAL_FROM_DBM = -65;
+const SIGNAL_FALL_MS = 30_000;
 
 /** The events that show a call got through to the far end: in an outage, the 503 comes instead. */
 const FIRST_SIGN: ReadonlySet<string> = new Set([
@@ -38,6 +60,9 @@ export type FaultVerdict = SidetoneEvent | null | number;
 
 export interface Fault {
   readonly name: ScenarioName;
+  /** When it starts and ends, epoch ms. */
+  readonly start: number;
+  readonly end: number;
   /** Extra events the fault causes (a flapping modem's drops). */
   schedule(at: (ms: number, event: SidetoneEvent) => void): void;
   /** Rewrite the normal traffic while the fault lasts. */
@@ -45,32 +70,31 @@ export interface Fault {
 }
 
 export interface FaultContext {
-  /** Virtual start of the demo, epoch ms. */
-  t0: number;
+  /** When the fault starts, epoch ms. */
+  start: number;
   trunks: readonly string[];
   modem: string;
 }
 
 /**
- * The fault of a scenario, from `t0 + FAULT_START_MS` for `FAULT_DURATION_MS`:
+ * The fault of a scenario, from `c.start` for `FAULT_DURATION_MS[name]`:
  * - `trunk-outage`: the first trunk's OPTIONS probes fail (SidetoneTrunkDown) and so do the calls
  *   it carries: each ends with 503 at its first answer or ringing (ASR/NER of the trunk drop);
  * - `modem-flap`: the modem drops and comes back every 8 s (SidetoneModemFlapping);
  * - `sms-delivery-stall`: the SMSC holds every delivery report and releases them when the
  *   fault ends (SidetoneSmsDeliveryReportsStalled);
- * - `signal-drop`: the modem's signal falls from -65 to -94 dBm over the first half of the fault
- *   and stays there (SidetoneModemSignalWeak with its default threshold below -100 does not fire;
- *   the console's signal panel turns amber);
+ * - `signal-drop`: the modem's signal falls from -65 to -107 dBm over 30 s and stays there
+ *   (SidetoneModemSignalWeak, below -100 dBm by default);
  * - `leaky-app`: no traffic change; a badly instrumented integration writes to the registry
  *   (./leaky-app.ts; SidetonePiiRedacted, SidetoneSeriesOverflow, dropped samples);
- * - `voice-agent-slow-llm`: the provider of the first demo model slows down for
- *   SLOW_LLM_DURATION_MS: its time to first token grows by 2.6-4 s, and every instant after it
- *   with it, so its agent's callers wait 4-6 s (SidetoneVoiceAgentSlow; dead air too).
- * @example const fault = faultScenario('trunk-outage', { t0: Date.now(), trunks: ['a', 'b'], modem: 'modem0' });
+ * - `voice-agent-slow-llm`: the provider of the first demo model slows down: its time to first
+ *   token grows by 2.6-4 s, and every instant after it with it, so its agent's callers wait 4-6 s
+ *   (SidetoneVoiceAgentSlow; dead air too).
+ * @example const fault = faultScenario('trunk-outage', { start: Date.now() + 10_000, trunks: ['a', 'b'], modem: 'modem0' });
  */
 export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
-  const start = c.t0 + FAULT_START_MS;
-  const end = start + FAULT_DURATION_MS;
+  const start = c.start;
+  const end = start + FAULT_DURATION_MS[name];
   const during = (at: number) => at >= start && at < end;
   switch (name) {
     case 'trunk-outage': {
@@ -80,6 +104,8 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
       const calls = new Map<string, 'failing' | 'ended'>();
       return {
         name,
+        start,
+        end,
         schedule: (at) => at(start, { type: 'trunk.status', trunk, up: false }),
         filter: (e, at) => {
           if (e.type === 'trunk.status' && e.trunk === trunk && during(at)) return { ...e, up: false };
@@ -100,6 +126,8 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
     case 'modem-flap':
       return {
         name,
+        start,
+        end,
         schedule: (at) => {
           const modem = c.modem;
           for (let t = start; t < end; t += 8000) {
@@ -113,6 +141,8 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
     case 'sms-delivery-stall':
       return {
         name,
+        start,
+        end,
         schedule: () => {},
         // Held, not lost: the SMSC catches up when it recovers, as real ones do.
         filter: (e, at) => (during(at) && e.type === 'sms.delivery_report' ? end + (at - start) / 100 : e),
@@ -120,26 +150,30 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
     case 'signal-drop':
       return {
         name,
+        start,
+        end,
         schedule: () => {},
         // Reported in dBm (`signal`), which the simulator's CSQ drift leaves alone.
         filter: (e, at) => {
           if (e.type !== 'modem.signal' || !during(at)) return e;
-          const fallen = Math.min(1, (at - start) / (FAULT_DURATION_MS / 2));
-          return { type: 'modem.signal', modem: c.modem, signal: { rssiDbm: Math.round(-65 - 29 * fallen) } };
+          const fallen = Math.min(1, (at - start) / SIGNAL_FALL_MS);
+          const rssiDbm = Math.round(SIGNAL_FROM_DBM + (SIGNAL_FLOOR_DBM - SIGNAL_FROM_DBM) * fallen);
+          return { type: 'modem.signal', modem: c.modem, signal: { rssiDbm } };
         },
       };
     case 'leaky-app':
-      return { name, schedule: () => {}, filter: (e) => e };
+      return { name, start, end, schedule: () => {}, filter: (e) => e };
     case 'voice-agent-slow-llm': {
-      const until = start + SLOW_LLM_DURATION_MS;
       // The same delay for a turn and its first-byte events (scheduled at the same instant).
       const delayOf = (at: number) => 2600 + (Math.floor(at) % 1400);
       let slowCall: string | undefined;
       return {
         name,
+        start,
+        end,
         schedule: () => {},
         filter: (e, at) => {
-          if (at < start || at >= until) return e;
+          if (!during(at)) return e;
           if (e.type === 'voiceai.turn' && e.model === DEMO_MODELS[0]) {
             slowCall = e.callId;
             return slowTurn(e, delayOf(at));

@@ -1,7 +1,7 @@
 import type { EventBus } from '../../events/bus.js';
 import type { SidetoneEvent } from '../../events/types.js';
 import type { Registry } from '../../metrics/registry.js';
-import { FAULT_DURATION_MS, FAULT_START_MS, type Fault, faultScenario, type ScenarioName } from './faults.js';
+import { FAULT_START_MS, type Fault, type FaultVerdict, faultScenario, type ScenarioName } from './faults.js';
 import { leakyApp } from './leaky-app.js';
 import { Rng } from './random.js';
 import { call, queue, type ScenarioContext, simSession, sms, ussd } from './scenarios.js';
@@ -17,7 +17,10 @@ export interface SimulatorOptions {
   queues?: readonly string[];
   /** Virtual start time, epoch ms. Default now. */
   start?: number;
-  /** A fault scenario on top of the normal traffic (src/sources/simulator/faults.ts). */
+  /**
+   * A fault scenario on top of the normal traffic (src/sources/simulator/faults.ts), starting
+   * `FAULT_START_MS` after `start`; `fault()` starts one at any other time.
+   */
   scenario?: ScenarioName;
   /** Where the `leaky-app` scenario's integration writes its (badly labelled) metrics. */
   registry?: Registry;
@@ -31,9 +34,10 @@ interface Pending {
 
 /**
  * A deterministic telephony traffic source for `sidetone demo` and tests: a modem with drifting
- * signal, a disconnect now and then and one flapping episode; SMS with delivery reports; calls on
- * two trunks with every kind of failure and some zombies; SIP, RTCP, voice-agent and SIM traffic.
- * Everything goes through the same bus as real events.
+ * signal and a short disconnect now and then; SMS with delivery reports; calls on two trunks with
+ * every kind of failure; SIP, RTCP, voice-agent and SIM traffic. Everything goes through the same
+ * bus as real events. Healthy traffic trips none of the generated alerts; a fault scenario
+ * (`fault()`) trips its own.
  *
  * @example
  * const sim = new Simulator(bus, { seed: 7, rate: 2 });
@@ -53,7 +57,8 @@ export class Simulator {
   private readonly ctx: ScenarioContext;
   private rssi = 20;
   private emitted = 0;
-  private readonly fault: Fault | undefined;
+  private readonly faults: Fault[] = [];
+  private readonly registry: Registry | undefined;
 
   constructor(
     private readonly bus: EventBus,
@@ -73,23 +78,30 @@ export class Simulator {
       seq: 0,
     };
     this.boot(trunks);
-    this.fault =
-      options.scenario === undefined
-        ? undefined
-        : faultScenario(options.scenario, { t0: this.now, trunks, modem: this.ctx.modem });
-    this.fault?.schedule((at, event) => this.push(at, event));
-    if (options.scenario === 'leaky-app' && options.registry !== undefined) {
-      const tick = leakyApp(options.registry, this.rng);
-      const from = this.now + FAULT_START_MS;
-      const until = from + FAULT_DURATION_MS;
+    this.registry = options.registry;
+    if (options.scenario !== undefined) this.fault(options.scenario, this.now + FAULT_START_MS);
+  }
+
+  /**
+   * Start a fault scenario at `at` (epoch ms; default `FAULT_START_MS` after the simulator's
+   * present), lasting `FAULT_DURATION_MS[name]`. A demo calls it once its backfill is written, so
+   * the fault happens live. Returns when it starts and ends.
+   */
+  fault(name: ScenarioName, at = this.now + FAULT_START_MS): { start: number; end: number } {
+    const fault = faultScenario(name, { start: at, trunks: this.ctx.trunks, modem: this.ctx.modem });
+    this.faults.push(fault);
+    fault.schedule((t, event) => this.push(t, event));
+    if (name === 'leaky-app' && this.registry !== undefined) {
+      const tick = leakyApp(this.registry, this.rng);
       this.periodic.push({
-        next: from,
+        next: fault.start,
         every: () => 1000,
         fire: (t) => {
-          if (t < until) tick();
+          if (t < fault.end) tick();
         },
       });
     }
+    return { start: fault.start, end: fault.end };
   }
 
   /** Events emitted so far. */
@@ -110,7 +122,11 @@ export class Simulator {
     for (let top = this.heap[0]; top !== undefined && top.at <= to; top = this.heap[0]) {
       this.pop();
       this.now = top.at;
-      const event = this.fault === undefined ? top.event : this.fault.filter(top.event, top.at);
+      let event: FaultVerdict = top.event;
+      for (const f of this.faults) {
+        if (event === null || typeof event === 'number') break;
+        event = f.filter(event, top.at);
+      }
       if (event === null) continue;
       if (typeof event === 'number') {
         this.push(event, top.event);
@@ -142,7 +158,7 @@ export class Simulator {
     kind(t, this.ctx);
   }
 
-  /** The periodic parts: modem life, heartbeats, trunk probes, registrations, one flapping episode. */
+  /** The periodic parts: modem life, heartbeats, trunk probes, registrations, a disconnect now and then. */
   private boot(trunks: readonly string[]): void {
     const t0 = this.now;
     const modem = this.ctx.modem;
@@ -202,25 +218,29 @@ export class Simulator {
         });
       },
     );
-    // Occasional disconnects, and one flapping episode three minutes in (five drops in two minutes).
+    // A short disconnect every 10 to 30 minutes: one, never the three in ten minutes that make
+    // a modem flapping (that is the `modem-flap` scenario).
     const drop = (t: number, reason: 'usb' | 'at_timeout' | 'power') => {
       this.push(t, { type: 'modem.disconnected', modem, reason, error: 'read ECONNRESET on /dev/ttyUSB2' });
       this.push(t + 4000, { type: 'modem.reconnected', modem });
       this.push(t + 4200, { type: 'modem.registration', modem, stat: 2, command: 'CEREG' });
       this.push(t + 6000, { type: 'modem.registration', modem, stat: 1, command: 'CEREG', act: 7 });
     };
-    for (let i = 0; i < 5; i++) drop(t0 + 180_000 + i * 24_000, 'usb');
     every(
-      900_000,
+      300_000,
       () => rng.between(600_000, 1_800_000),
       (t) => drop(t, rng.pick(['usb', 'at_timeout', 'power'] as const)),
     );
   }
 
-  /** Signal follows a bounded random walk: a dashboard should show drift, not noise. */
+  /**
+   * Signal follows a bounded random walk: a dashboard should show drift, not noise. The floor,
+   * +CSQ 12 (-89 dBm), keeps a healthy modem clear of SidetoneModemSignalWeak (-100 dBm): a walk
+   * down to +CSQ 3 (-107 dBm) sat below it for ten minutes now and then.
+   */
   private driftSignal(event: SidetoneEvent): void {
     if (event.type !== 'modem.signal' || event.csq === undefined) return;
-    this.rssi = Math.min(31, Math.max(3, this.rssi + this.rng.int(-2, 2)));
+    this.rssi = Math.min(31, Math.max(12, this.rssi + this.rng.int(-2, 2)));
     event.csq.rssi = this.rssi;
   }
 

@@ -133,12 +133,49 @@ describe('ModemSource on a pseudo-terminal', () => {
     await until(() => of('modem.signal').length >= 2, 3000);
   }, 10_000);
 
-  it('a path that is not there is retried, not thrown', async () => {
+  it('a path that is not there is retried, not thrown; the modem reads disconnected once, the cause once', async () => {
     const { bus, of } = collect();
-    source = new ModemSource(bus, { path: '/nonexistent/ttyUSB9', ...fast });
+    const causes: string[] = [];
+    source = new ModemSource(bus, { path: '/nonexistent/ttyUSB9', ...fast, onError: (c) => causes.push(c) });
     source.start();
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => causes.length > 0, 2000);
+    await new Promise((r) => setTimeout(r, 600)); // several more attempts (backoff 100..400 ms)
     expect(of('modem.connected')).toHaveLength(0);
     expect(source.connected).toBe(false);
+    const cause =
+      'modem: cannot open /nonexistent/ttyUSB9: no such file (is the modem plugged in? modem.path names its AT port: ls /dev/ttyUSB*)';
+    expect(source.error).toBe(cause);
+    expect(causes).toEqual([cause]);
+    // Never opened is down: modem_connected 0, so SidetoneModemDisconnected can fire.
+    expect(of('modem.disconnected')).toEqual([
+      { type: 'modem.disconnected', modem: 'modem0', reason: 'usb' },
+    ]);
+  });
+
+  it('names the fix for a port it may not open or that another program holds, each cause once', async () => {
+    const { bus, of } = collect();
+    const causes: string[] = [];
+    const replies = [
+      'Error: Permission denied, cannot open /dev/ttyUSB2',
+      'Error: Permission denied, cannot open /dev/ttyUSB2',
+      'Error Resource temporarily unavailable Cannot lock port',
+    ];
+    source = new ModemSource(bus, {
+      path: '/dev/ttyUSB2',
+      ...fast,
+      open: async () => {
+        throw new Error(replies.shift() ?? 'Error Resource temporarily unavailable Cannot lock port');
+      },
+      onError: (c) => causes.push(c),
+    });
+    source.start();
+    await until(() => causes.length >= 2, 3000);
+    expect(causes).toEqual([
+      'modem: cannot open /dev/ttyUSB2: permission denied (add the user sidetone runs as to the dialout group)',
+      'modem: cannot open /dev/ttyUSB2: in use by another program (stop it (ModemManager?) or have it ignore the modem)',
+    ]);
+    expect(of('modem.disconnected')).toEqual([
+      { type: 'modem.disconnected', modem: 'modem0', reason: 'other' },
+    ]);
   });
 });

@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/prometheus.js';
+
+/**
+ * The documented install, as a new user runs it: `npm pack` in the checkout, then `npm i -g` of the
+ * file it wrote, here into a temporary prefix. Dependencies come from the npm registry (the only
+ * one reachable) and better-sqlite3's native module is built on the spot. The installed `sidetone`
+ * must answer --version, run a demo that turns ready, and report health; the systemd unit's
+ * ExecStart must find it on PATH.
+ */
+const root = new URL('../../', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+const TARBALL = `sidetone-${pkg.version}.tgz`;
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = root) {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 15 * 60_000 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-install-'));
+  const prefix = join(dir, 'prefix');
+  const bin = join(prefix, 'bin');
+  // PATH as a login shell or systemd would have it, with the prefix's bin first.
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1' };
+  let demo: ChildProcess | undefined;
+
+  beforeAll(() => {
+    // `npm test` built dist/ already; --ignore-scripts skips `prepare` (the same build) so that
+    // dist/ is not rewritten under the tests running beside this one.
+    const pack = run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir]);
+    expect(pack.status, pack.out).toBe(0);
+    expect(existsSync(join(dir, TARBALL))).toBe(true);
+    const install = run('npm', ['i', '-g', '--prefix', prefix, `./${TARBALL}`], process.env, dir);
+    expect(install.status, install.out).toBe(0);
+  }, 20 * 60_000);
+
+  afterAll(async () => {
+    if (demo !== undefined && demo.exitCode === null) {
+      const exited = new Promise((r) => demo?.once('exit', r));
+      demo.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('installs a sidetone that answers --version, with its native modules', () => {
+    expect(existsSync(join(bin, 'sidetone'))).toBe(true);
+    const v = run('sidetone', ['--version'], env, dir);
+    expect(v.status, v.out).toBe(0);
+    expect(v.out.trim()).toBe(pkg.version);
+    const lib = join(prefix, 'lib', 'node_modules', 'sidetone');
+    expect(
+      existsSync(join(lib, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')),
+    ).toBe(true);
+  });
+
+  it("the systemd unit's ExecStart finds the installed command", () => {
+    const unit = readFileSync(
+      join(prefix, 'lib', 'node_modules', 'sidetone', 'deploy', 'systemd', 'sidetone.service'),
+      'utf8',
+    );
+    expect(unit).toBe(readFileSync(join(root, 'deploy', 'systemd', 'sidetone.service'), 'utf8'));
+    const exec = /^ExecStart=(\S+) (\S+) serve --config \S+$/m.exec(unit);
+    expect(exec?.slice(1)).toEqual(['/usr/bin/env', 'sidetone']);
+    const v = run(exec?.[1] as string, [exec?.[2] as string, '--version'], env, dir);
+    expect(v.out.trim()).toBe(pkg.version);
+  });
+
+  it('runs `sidetone demo` until ready, and `sidetone health` reads it', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    demo = spawn('sidetone', ['demo', '--port', String(port), '--db', join(dir, 'demo.db')], {
+      cwd: dir,
+      env,
+    });
+    let out = '';
+    demo.stdout?.on('data', (d) => {
+      out += String(d);
+    });
+    demo.stderr?.on('data', (d) => {
+      out += String(d);
+    });
+    let ready = 0;
+    for (const end = Date.now() + 60_000; ready !== 200 && Date.now() < end; ) {
+      ready = await fetch(`${url}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(ready, out).toBe(200);
+    // Outside the checkout the banner names the installed command, never `npx sidetone` (which
+    // would fetch whatever the registry holds under the name).
+    expect(out).toContain(`sidetone health --url ${url}`);
+    expect(out).not.toContain('npx ');
+    const h = run('sidetone', ['health', '--url', url], env, dir);
+    expect(h.out).toMatch(/^Readiness\s+ready$/m);
+    expect(h.status, h.out).toBe(0);
+  }, 90_000);
+});
+
+describe('the install the docs give', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const deploy = readFileSync(join(root, 'docs', 'deploy.md'), 'utf8');
+
+  it(`installs ./${TARBALL} from npm pack, says when npm i -g sidetone applies, and never suggests npx outside the checkout`, () => {
+    for (const doc of [readme, deploy]) {
+      expect(doc).toContain(`npm i -g ./${TARBALL}`);
+      expect(doc).toMatch(/`npm i -g sidetone` applies\s+once a release is published/);
+      expect(doc).not.toMatch(/npx sidetone/);
+      // The only `npm i -g sidetone` is the one that says it waits for a release.
+      expect(doc.match(/npm i(nstall)? -g sidetone\b/g)).toHaveLength(1);
+    }
+    expect(deploy).toContain('ExecStart=/usr/bin/env sidetone serve');
+    const block = /`\/etc\/systemd\/system\/sidetone.service`:\n\n```ini\n([\s\S]*?)```/.exec(deploy);
+    expect(block?.[1]).toBe(readFileSync(join(root, 'deploy', 'systemd', 'sidetone.service'), 'utf8'));
+  });
+
+  it('the README still starts with `npm ci && npm start` and `npm test`', () => {
+    const first = /^```sh\n([\s\S]*?)```/m.exec(readme)?.[1]?.split('\n') ?? [];
+    expect(first[0]).toMatch(/^npm ci && npm start\s+#/);
+    expect(first[1]).toMatch(/^npm test\s+#/);
+  });
+});
