@@ -115,7 +115,7 @@ export function storeQueueMetrics(
   });
   registry.counter({
     name: `${prefix}_store_agent_calls_forgotten_total`,
-    help: 'Calls whose voice-agent turn summary the store sink stopped following (more than 5,000 at once; least recently active first): a later turn restarts it, and the stored summary keeps the larger',
+    help: 'Calls whose voice-agent turn summary the store sink stopped following (more than 2,000 at once; least recently active first): a later turn restarts it, and the stored summary keeps the larger',
     collect: (c) => c.set(undefined, sink()?.agentCallsForgotten ?? 0),
   });
   const letters = registry.counter({

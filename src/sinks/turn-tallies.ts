@@ -21,7 +21,8 @@ export class TurnTallies {
 
   constructor(
     deadAirSeconds = DEAD_AIR_SECONDS,
-    private readonly maxCalls = 5000,
+    // At most ~20 KiB a call (TALLY_KEYS), 40 MB in all; 1.3 KiB a call of 20 turns.
+    private readonly maxCalls = 2000,
   ) {
     this.deadAirMs = deadAirSeconds * 1000;
   }
