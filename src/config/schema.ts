@@ -375,8 +375,18 @@ export const configSchema = z
       .strictObject({
         // A serial AT port (docs/sources/modem.md); unset means no modem source.
         path: file,
+        // full: sidetone owns the modem; shared: another program owns its SMS, sidetone only
+        // reads; auto: shared when another process has the modem open (docs/sources/modem.md).
+        mode: z
+          .enum(['auto', 'full', 'shared'], { error: 'expected "auto", "full" or "shared"' })
+          .default('auto'),
         baud_rate: int(300, 4_000_000, 115_200, ' baud'),
-        poll_seconds: int(1, 3600, 30, ' s'),
+        // Fractions for tests that replay a modem transcript; an operator keeps whole seconds.
+        poll_seconds: z
+          .number({ error: 'expected a number of seconds from 0.1 to 3600' })
+          .min(0.1, 'expected a number of seconds from 0.1 to 3600')
+          .max(3600, 'expected a number of seconds from 0.1 to 3600')
+          .default(30),
         command_timeout_ms: int(100, 60_000, 5_000, ' ms'),
         // Flapping: this many reconnects within the window (SidetoneModemFlapping, runbook).
         flapping_reconnects: int(1, 1000, 3),

@@ -40,6 +40,16 @@ export const MODEM_DISCONNECT_REASONS = [
 ] as const;
 export type ModemDisconnectReason = (typeof MODEM_DISCONNECT_REASONS)[number];
 
+/**
+ * Steps of the modem recovery ladder: reopen the port, reset the modem (`AT+CFUN=1,1`, full mode
+ * only), wait for the network registration. Each is counted with its outcome.
+ */
+export const MODEM_RECOVERY_STEPS = ['reopen', 'reset', 'registration'] as const;
+export type ModemRecoveryStep = (typeof MODEM_RECOVERY_STEPS)[number];
+
+export { AT_ERROR_CLASSES, AT_ERROR_KINDS } from '../telephony/standards/at-errors.js';
+export { SIM_STATES } from '../telephony/standards/cpin.js';
+
 /** Which 3GPP TS 27.007 registration command reported a <stat>. */
 export const REGISTRATION_COMMANDS = ['CREG', 'CGREG', 'CEREG', 'C5GREG'] as const;
 

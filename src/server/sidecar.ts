@@ -223,6 +223,9 @@ export async function startSidecar(
   let modemSource: ModemSource | undefined;
   if (modem !== undefined && modemExpected)
     health.register({ name: 'modem', critical: true, check: modemReadiness(modem, () => modemSource) });
+  // The SIM (+CPIN): a locked, missing or failed SIM is not ready, whatever the port answers.
+  if (modem !== undefined && modemExpected)
+    health.register({ name: 'modem_sim', critical: true, check: () => modem.simReadiness() });
   // One set of thresholds ([alerts], as the generated rules use them) for every health surface.
   const callHealth = healthOptions(config);
   health.register({
@@ -310,6 +313,7 @@ export async function startSidecar(
           path: config.modem.path,
           baudRate: config.modem.baud_rate,
           modem: labels.modems[0] ?? 'modem0',
+          mode: config.modem.mode,
           pollMs: config.modem.poll_seconds * 1000,
           commandTimeoutMs: config.modem.command_timeout_ms,
           registry,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
-#: Every event type, in the server's documentation order (61).
+#: Every event type, in the server's documentation order (64).
 EVENT_TYPES: Tuple[str, ...] = (
     "heartbeat",
     "sms.received",
@@ -21,6 +21,9 @@ EVENT_TYPES: Tuple[str, ...] = (
     "modem.registration",
     "modem.signal",
     "modem.operator",
+    "modem.sim",
+    "modem.at_error",
+    "modem.recovery",
     "call.started",
     "call.ringing",
     "call.answered",
@@ -111,14 +114,18 @@ class ModemSignalCesq(TypedDict):
 
 
 class ModemSignalSignal(TypedDict, total=False):
-    """Values already converted (vendor commands such as +QCSQ)"""
+    """Values already converted (vendor commands: +QENG, ^HCSQ, +CPSI, ^SMONI)"""
 
     rssiDbm: float
     rsrpDbm: float
     rsrqDb: float
     rscpDbm: float
     ecnoDb: float
+    snrDb: float
     sinrDb: float
+    nrRsrpDbm: float
+    nrRsrqDb: float
+    nrSnrDb: float
     berRatio: float
 
 
@@ -447,6 +454,7 @@ class Events:
         *,
         modem: Optional[str] = None,
         attempt: Optional[int] = None,
+        reason: Optional[Literal["usb", "at_timeout", "power", "sim", "network", "manual", "other"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -457,6 +465,8 @@ class Events:
             modem: Modem id; a label only when listed in `modems` (default: the first
                 configured)
             attempt: Reconnect attempt number
+            reason: Why it had gone (the cause of the disconnect it recovers from); default
+                other
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -464,6 +474,7 @@ class Events:
             _event("modem.reconnected", ts, source, event_id, (
                 ("modem", modem),
                 ("attempt", attempt),
+                ("reason", reason),
             ))
         )
 
@@ -487,10 +498,13 @@ class Events:
                 configured)
             stat: <stat>: 0 not registered, 1 home, 2 searching, 3 denied, 4 unknown, 5 roaming,
                 6..11
-            command: Which command reported it
+            command: Which command (domain) reported it: CREG circuit-switched (the default),
+                CGREG packet-switched, CEREG EPS, C5GREG 5GS; the domains are combined per TS
+                27.007
             act: <AcT> access technology (TS 27.007 7.3), 0..13
             lac: Location/tracking area code (may identify a person)
-            cell_id: Cell id (may identify a person)
+            cell_id: Cell id (compared with the last one to count cell changes; never a label)
+                (may identify a person)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -512,6 +526,8 @@ class Events:
         csq: Optional[ModemSignalCsq] = None,
         cesq: Optional[ModemSignalCesq] = None,
         signal: Optional[ModemSignalSignal] = None,
+        tech: Optional[str] = None,
+        band: Optional[str] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -525,7 +541,10 @@ class Events:
                 configured)
             csq: +CSQ values
             cesq: +CESQ values (TS 27.007 8.69)
-            signal: Values already converted (vendor commands such as +QCSQ)
+            signal: Values already converted (vendor commands: +QENG, ^HCSQ, +CPSI, ^SMONI)
+            tech: Access technology of the serving cell: <AcT> name or vendor mode (LTE, WCDMA,
+                NR5G-SA, NR5G-NSA); the values of other technologies are removed
+            band: Serving band, `lte_b<n>` or `nr_n<n>` (3GPP band numbers)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -535,6 +554,8 @@ class Events:
                 ("csq", csq),
                 ("cesq", cesq),
                 ("signal", signal),
+                ("tech", tech),
+                ("band", band),
             ))
         )
 
@@ -563,6 +584,91 @@ class Events:
                 ("modem", modem),
                 ("operator", operator),
                 ("act", act),
+            ))
+        )
+
+    def modem_sim(
+        self,
+        state: Literal["ready", "sim_pin", "sim_puk", "sim_pin2", "sim_puk2", "ph_sim_pin", "personalisation", "not_inserted", "not_ready", "busy", "failure", "unknown"],
+        *,
+        modem: Optional[str] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """SIM state: +CPIN (TS 27.007 8.3) or a SIM +CME/+CMS ERROR (`modem.sim`).
+
+        Args:
+            modem: Modem id; a label only when listed in `modems` (default: the first
+                configured)
+            state: ready, sim_pin, sim_puk, sim_pin2, sim_puk2, ph_sim_pin, personalisation,
+                not_inserted, ...
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("modem.sim", ts, source, event_id, (
+                ("modem", modem),
+                ("state", state),
+            ))
+        )
+
+    def modem_at_error(
+        self,
+        kind: Literal["cme", "cms", "error", "vendor"],
+        *,
+        modem: Optional[str] = None,
+        code: Optional[int] = None,
+        class_: Optional[Literal["general", "sim", "storage", "text", "network", "packet", "sc", "me", "vendor", "unknown"]] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """A command ended in an error: +CME ERROR (TS 27.007 9.2), +CMS ERROR (TS 27.005 3.2.5), ERROR or a vendor code (`modem.at_error`).
+
+        Args:
+            modem: Modem id; a label only when listed in `modems` (default: the first
+                configured)
+            kind: cme, cms, error (plain) or vendor
+            code: <err> number, when numeric or a known verbose text
+            class_: Error class; derived from kind and code when absent
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("modem.at_error", ts, source, event_id, (
+                ("modem", modem),
+                ("kind", kind),
+                ("code", code),
+                ("class", class_),
+            ))
+        )
+
+    def modem_recovery(
+        self,
+        step: Literal["reopen", "reset", "registration"],
+        outcome: Literal["ok", "fail"],
+        *,
+        modem: Optional[str] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """A step of the recovery ladder of a modem that stopped answering, with its outcome (`modem.recovery`).
+
+        Args:
+            modem: Modem id; a label only when listed in `modems` (default: the first
+                configured)
+            step: reopen (the port), reset (AT+CFUN=1,1), registration
+            outcome: ok or fail
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("modem.recovery", ts, source, event_id, (
+                ("modem", modem),
+                ("step", step),
+                ("outcome", outcome),
             ))
         )
 
