@@ -400,6 +400,10 @@ type CallEnded struct {
 	Reason string `json:"reason,omitempty"`
 	// Talk time, when the source measured it (else answered -> ended).
 	DurationSeconds *float64 `json:"durationSeconds,omitempty"`
+	// Media missing some time after the answer: none reported, or one direction only. One of: no_media, one_way.
+	MediaAnomaly string `json:"mediaAnomaly,omitempty"`
+	// With one_way: the direction no receiver reported. One of: caller_to_callee, callee_to_caller.
+	SilentStream string `json:"silentStream,omitempty"`
 }
 
 // EventType is "call.ended".
@@ -486,12 +490,30 @@ type SIPRegistration struct {
 	Result string `json:"result,omitempty"`
 	// Final response.
 	Code *int64 `json:"code,omitempty"`
+	// register: new binding; reregister: refresh of an active one; unregister: Expires 0. On a failure, the kind asked. One of: register, reregister, unregister.
+	Kind string `json:"kind,omitempty"`
+	// Trunk the REGISTER went to or came from; a label only when listed in `trunks`.
+	Trunk string `json:"trunk,omitempty"`
+	// Registration Request Delay (RFC 6076 4.1): first REGISTER of the chain to its 2xx, challenges included.
+	Seconds *float64 `json:"seconds,omitempty"`
 	// Address of record. May identify a person.
 	AOR string `json:"aor,omitempty"`
 }
 
 // EventType is "sip.registration".
 func (SIPRegistration) EventType() string { return "sip.registration" }
+
+// SIPRegistrationExpired is the "sip.registration_expired" event: a binding ran out without a refresh (RFC 3261 10.2.1.1: the registrar removes it at its expiry).
+type SIPRegistrationExpired struct {
+	Meta
+	// Of the transaction: inbound = the request came to us (we are the UAS). One of: inbound, outbound.
+	Direction string `json:"direction"`
+	// Trunk of the registration; a label only when listed in `trunks`.
+	Trunk string `json:"trunk,omitempty"`
+}
+
+// EventType is "sip.registration_expired".
+func (SIPRegistrationExpired) EventType() string { return "sip.registration_expired" }
 
 // SIPDialogCreated is the "sip.dialog_created" event: a dialog was established (RFC 3261 12).
 type SIPDialogCreated struct {
@@ -620,6 +642,8 @@ type MediaReport struct {
 	RTCP *MediaReportRTCP `json:"rtcp,omitempty"`
 	// Last report of the call: score MOS now (else at call.ended).
 	Final *bool `json:"final,omitempty"`
+	// Direction of the measured stream (the reporter receives it): caller_to_callee or callee_to_caller. One of: caller_to_callee, callee_to_caller.
+	Stream string `json:"stream,omitempty"`
 }
 
 // EventType is "media.report".
@@ -1079,7 +1103,7 @@ type SIMTLSHandshake struct {
 // EventType is "sim.tls_handshake".
 func (SIMTLSHandshake) EventType() string { return "sim.tls_handshake" }
 
-// EventTypes lists every event type, in the server's documentation order (64).
+// EventTypes lists every event type, in the server's documentation order (65).
 var EventTypes = []string{
 	"heartbeat",
 	"sms.received",
@@ -1108,6 +1132,7 @@ var EventTypes = []string{
 	"sip.request",
 	"sip.response",
 	"sip.registration",
+	"sip.registration_expired",
 	"sip.dialog_created",
 	"sip.dialog_terminated",
 	"sip.transaction_timeout",
@@ -1204,6 +1229,8 @@ func NewEvent(eventType string) Event {
 		return &SIPResponse{}
 	case "sip.registration":
 		return &SIPRegistration{}
+	case "sip.registration_expired":
+		return &SIPRegistrationExpired{}
 	case "sip.dialog_created":
 		return &SIPDialogCreated{}
 	case "sip.dialog_terminated":

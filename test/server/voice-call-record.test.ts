@@ -20,9 +20,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // Pipecat's conversation_id, which the agent set to the SIP Call-ID of the call it answered
 // (pipecat-3turn-bargein.md: PipelineWorker(..., conversation_id=...)).
 const CALL_ID = '0b7f3c1e-5a2d-4d8e-9f41-6c2a8e0d7b15';
-// The fixture's call, moved to an hour ago: within the store's retention and the export's last day.
+// The fixture's call, moved to a minute ago: capture agents stamp HEP with the time of capture, and
+// sidetone pulls a stamp further than hep.max_clock_skew_ms (5 min) from its receipt back to it.
 const SHIFT_MS =
-  Math.floor(Date.now() / 1000) * 1000 - 3_600_000 - expected('pipecat-3turn-bargein').t0_unix_s * 1000;
+  Math.floor(Date.now() / 1000) * 1000 - 60_000 - expected('pipecat-3turn-bargein').t0_unix_s * 1000;
 const T0 = expected('pipecat-3turn-bargein').t0_unix_s * 1000 + SHIFT_MS;
 
 /** The fixture with every instant (span start and end, span events) moved by SHIFT_MS. */
@@ -83,20 +84,24 @@ describe('a voice-agent call through HEP and OTLP', () => {
       await send(hep(sip('SIP/2.0 180 Ringing', { ...leg, to: 'agent' }), { ts: T0 - 2500 }));
       await send(hep(sip('SIP/2.0 200 OK', { ...leg, to: 'agent' }), { ts: T0 - 1000 }));
       // 5 % lost (13/256), jitter 80 timestamp units (10 ms at 8 kHz).
-      await send(rawHep(5, rr(13, 80), CALL_ID));
+      await send(rawHep(5, rr(13, 80), CALL_ID, { at: T0 + 5000 }));
       const traces = await fetch(`${url}/v1/traces`, {
         method: 'POST',
         body: shiftedFixture(),
         headers: JSON_TYPE,
       });
       expect(traces.status).toBe(200);
-      const bye = { callId: CALL_ID, cseq: '2 BYE', to: 'agent' };
+      // A new transaction: its own branch (RFC 3261 8.1.1.7).
+      const bye = { callId: CALL_ID, cseq: '2 BYE', to: 'agent', branch: 'z9hG4bK-bye' };
       await send(hep(sip('BYE sip:agent@b.example SIP/2.0', bye), { ts: T0 + 20_000 }));
       await send(hep(sip('SIP/2.0 200 OK', bye), { ts: T0 + 20_050 }));
       sock.close();
 
       let call: Record<string, unknown> = {};
-      for (let i = 0; i < 100; i++) {
+      // The capture spans 23 s and was sent at once: sidetone hands a message on only once its
+      // reorder watermark (receipt clock, moved by the smallest capture - receipt offset seen) passes
+      // its capture time, so the BYE is taken about 23 s after the INVITE, as in a live capture.
+      for (let i = 0; i < 450; i++) {
         const res = await fetch(`${url}/metrics/calls/${encodeURIComponent(CALL_ID)}`);
         if (res.status === 200) call = ((await res.json()) as { call: Record<string, unknown> }).call;
         if (call.status === 'completed' && call.mos !== null && call.agent_turns === 3) break;
@@ -141,5 +146,5 @@ describe('a voice-agent call through HEP and OTLP', () => {
       child.kill('SIGTERM');
       await exited;
     }
-  }, 60_000);
+  }, 90_000);
 });

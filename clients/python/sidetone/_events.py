@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
-#: Every event type, in the server's documentation order (64).
+#: Every event type, in the server's documentation order (65).
 EVENT_TYPES: Tuple[str, ...] = (
     "heartbeat",
     "sms.received",
@@ -35,6 +35,7 @@ EVENT_TYPES: Tuple[str, ...] = (
     "sip.request",
     "sip.response",
     "sip.registration",
+    "sip.registration_expired",
     "sip.dialog_created",
     "sip.dialog_terminated",
     "sip.transaction_timeout",
@@ -813,6 +814,8 @@ class Events:
         timeout: Optional[bool] = None,
         reason: Optional[str] = None,
         duration_seconds: Optional[float] = None,
+        media_anomaly: Optional[Literal["no_media", "one_way"]] = None,
+        silent_stream: Optional[Literal["caller_to_callee", "callee_to_caller"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -828,6 +831,9 @@ class Events:
             timeout: No final response arrived (Timer B, RFC 3261 17.1.1.2)
             reason: Free reason text (never copied) (may identify a person)
             duration_seconds: Talk time, when the source measured it (else answered -> ended)
+            media_anomaly: Media missing some time after the answer: none reported, or one
+                direction only
+            silent_stream: With one_way: the direction no receiver reported
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -840,6 +846,8 @@ class Events:
                 ("timeout", timeout),
                 ("reason", reason),
                 ("durationSeconds", duration_seconds),
+                ("mediaAnomaly", media_anomaly),
+                ("silentStream", silent_stream),
             ))
         )
 
@@ -982,6 +990,9 @@ class Events:
         *,
         result: Optional[Literal["success", "challenged", "failed", "timeout"]] = None,
         code: Optional[int] = None,
+        kind: Optional[Literal["register", "reregister", "unregister"]] = None,
+        trunk: Optional[str] = None,
+        seconds: Optional[float] = None,
         aor: Optional[str] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
@@ -993,6 +1004,11 @@ class Events:
             direction: Of the transaction: inbound = the request came to us (we are the UAS)
             result: Derived from code when absent (401/407 challenged, no code timeout)
             code: Final response
+            kind: register: new binding; reregister: refresh of an active one; unregister:
+                Expires 0. On a failure, the kind asked
+            trunk: Trunk the REGISTER went to or came from; a label only when listed in `trunks`
+            seconds: Registration Request Delay (RFC 6076 4.1): first REGISTER of the chain to
+                its 2xx, challenges included
             aor: Address of record (may identify a person)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
@@ -1002,7 +1018,34 @@ class Events:
                 ("direction", direction),
                 ("result", result),
                 ("code", code),
+                ("kind", kind),
+                ("trunk", trunk),
+                ("seconds", seconds),
                 ("aor", aor),
+            ))
+        )
+
+    def sip_registration_expired(
+        self,
+        direction: Literal["inbound", "outbound"],
+        *,
+        trunk: Optional[str] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """A binding ran out without a refresh (RFC 3261 10.2.1.1: the registrar removes it at its expiry) (`sip.registration_expired`).
+
+        Args:
+            direction: Of the transaction: inbound = the request came to us (we are the UAS)
+            trunk: Trunk of the registration; a label only when listed in `trunks`
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("sip.registration_expired", ts, source, event_id, (
+                ("direction", direction),
+                ("trunk", trunk),
             ))
         )
 
@@ -1213,6 +1256,7 @@ class Events:
         rtt_ms: Optional[float] = None,
         rtcp: Optional[MediaReportRtcp] = None,
         final: Optional[bool] = None,
+        stream: Optional[Literal["caller_to_callee", "callee_to_caller"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -1232,6 +1276,8 @@ class Events:
             rtt_ms: Round-trip time, ms
             rtcp: Raw RR fields: RTT = A - LSR - DLSR (RFC 3550 6.4.1)
             final: Last report of the call: score MOS now (else at call.ended)
+            stream: Direction of the measured stream (the reporter receives it):
+                caller_to_callee or callee_to_caller
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -1249,6 +1295,7 @@ class Events:
                 ("rttMs", rtt_ms),
                 ("rtcp", rtcp),
                 ("final", final),
+                ("stream", stream),
             ))
         )
 
