@@ -10,6 +10,8 @@ import { instrument } from '../dist/telephony/index.js';
 
 const results = [];
 const notes = [];
+/** Young GCs while emitting held turn events, in steady state (the issue 36 target: 0). */
+let turnGcs;
 
 // The median sample, not the mean: on a shared machine a sample the scheduler preempted moved the
 // mean of a call lifecycle from 4 µs to 51 µs between invocations (issue 39).
@@ -90,7 +92,44 @@ function fresh() {
   );
 }
 
-// 4. Direct helpers: array index + inc, no event object at all.
+// 4. A voice-agent turn with every stage's instant (issue 36: under 2 us a turn through the bus):
+// the heard silence split into its segments, each observed, with the agent and model labels.
+function voiceTurn(k) {
+  const t = 1_787_320_800_000 + k * 10_000;
+  return {
+    type: 'voiceai.turn',
+    callId: `call-${k}@pbx.example`,
+    turn: k + 1,
+    agent: 'support-bot',
+    model: 'gpt-4.1-mini',
+    userStartedAt: t,
+    userStoppedAt: t + 1700,
+    sttFinalAt: t + 2036,
+    endOfTurnAt: t + 2062,
+    llmStartedAt: t + 2062,
+    llmFirstTokenAt: t + 2474 + (k % 7) * 31,
+    llmDoneAt: t + 2900,
+    ttsStartedAt: t + 2592,
+    ttsFirstByteAt: t + 2779 + (k % 5) * 17,
+    ttsFirstAudibleAt: t + 2790,
+    agentStartedAt: t + 2805 + (k % 11) * 23,
+    agentStoppedAt: t + 6100,
+  };
+}
+const turns = Array.from({ length: 64 }, (_, k) => voiceTurn(k));
+function voiceBus() {
+  const registry = new Registry();
+  const bus = new EventBus({ registry });
+  instrument(bus, registry, { packs: 'all', agents: ['support-bot'], models: ['gpt-4.1-mini'] });
+  return bus;
+}
+{
+  const bus = voiceBus();
+  let k = 0;
+  await record('emit voiceai.turn, every stage (all packs on)', () => bus.emit(turns[k++ & 63]));
+}
+
+// 5. Direct helpers: array index + inc, no event object at all.
 {
   const { telephony } = fresh();
   const sip = telephony.sip;
@@ -105,7 +144,7 @@ function fresh() {
   await record('helper voiceai.firstByte(llm, s)', () => ai.firstByte('llm', 0.42));
 }
 
-// 5. Allocation: young GCs and heap growth over 10M helper calls and 10M emits of a held event.
+// 6. Allocation: young GCs and heap growth over 10M helper calls and 10M emits of a held event.
 async function allocation(label, fn, n) {
   let gcs = 0;
   const obs = new PerformanceObserver((list) => {
@@ -124,6 +163,7 @@ async function allocation(label, fn, n) {
   const line = `${label}: ${gcs} GCs, heap ${((after - before) / 1024).toFixed(0)} KiB over ${n / 1e6}M calls`;
   notes.push(line);
   process.stdout.write(`${line}\n`);
+  return gcs;
 }
 {
   const { bus, telephony } = fresh();
@@ -137,8 +177,13 @@ async function allocation(label, fn, n) {
   await allocation('alloc emit held sip.response', (k) => bus.emit(held[k % 6]), 10_000_000);
   const sms = { type: 'sms.received', from: '+447700900123', segments: 2 };
   await allocation('alloc emit held sms.received', () => bus.emit(sms), 10_000_000);
+  const voice = voiceBus();
+  turnGcs = await allocation('alloc emit held voiceai.turn', (k) => voice.emit(turns[k & 63]), 2_000_000);
 }
 
 mkdirSync(new URL('results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('results/events.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(
+  new URL('results/events.json', import.meta.url),
+  `${JSON.stringify({ results, notes, turnGcs }, null, 2)}\n`,
+);
 process.stdout.write(`wrote bench/results/events.json\n`);

@@ -161,6 +161,18 @@ export const ERROR_CODES = {
   ST_TOO_MANY_ITEMS: req(413, 'A batch with more items than allowed.'),
   ST_UNSUPPORTED_MEDIA_TYPE: req(415, 'A body that is not application/json or application/x-ndjson.'),
   ST_SCRAPE_OVERLOADED: req(503, 'More concurrent scrapes than allowed; retry shortly.'),
+  ST_OTLP_INVALID: req(
+    400,
+    'An OTLP body that is not an ExportTraceServiceRequest (or not the encoding it says).',
+  ),
+  ST_OTLP_MEDIA_TYPE: req(
+    415,
+    'An OTLP request that is not application/x-protobuf or application/json, or is compressed other than gzip or deflate.',
+  ),
+  ST_OTLP_BUSY: req(
+    429,
+    'More OTLP exports in flight than the receiver takes at once; retry after `Retry-After`.',
+  ),
   ST_INGEST_IN_FLIGHT: req(
     503,
     'Events with these ids are being stored by an earlier request not answered yet (a retry sent too soon); retry after `Retry-After`.',

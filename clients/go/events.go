@@ -795,6 +795,70 @@ type VoiceAIDialogReconnect struct {
 // EventType is "voiceai.dialog_reconnect".
 func (VoiceAIDialogReconnect) EventType() string { return "voiceai.dialog_reconnect" }
 
+// VoiceAITurn is the "voiceai.turn" event: one conversational turn of a voice agent, as the instants its stages happened: the caller stops, the agent answers. Send it when the turn ends (the agent finished or was cut off); every instant is optional, and a missing one makes its stage unknown, never zero.
+type VoiceAITurn struct {
+	Meta
+	// Call identifier: the SIP Call-ID joins the turn to the phone leg of the call. May identify a person.
+	CallID string `json:"callId,omitempty"`
+	// Turn number within the call, from 1 (logs and ordering; never a label).
+	Turn *int64 `json:"turn,omitempty"`
+	// Agent name; a label only when listed in `labels.agents`.
+	Agent string `json:"agent,omitempty"`
+	// LLM model name; a label only when listed in `labels.models`.
+	Model string `json:"model,omitempty"`
+	// The caller started speaking (VAD) (epoch ms; fractions allowed).
+	UserStartedAt *float64 `json:"userStartedAt,omitempty"`
+	// The caller stopped speaking (VAD; the end of speech, not when the VAD decided it): the heard silence starts here (epoch ms; fractions allowed).
+	UserStoppedAt *float64 `json:"userStoppedAt,omitempty"`
+	// The final transcript of the utterance arrived (epoch ms; fractions allowed).
+	SttFinalAt *float64 `json:"sttFinalAt,omitempty"`
+	// The agent decided the caller had finished (end of utterance, endpointing) (epoch ms; fractions allowed).
+	EndOfTurnAt *float64 `json:"endOfTurnAt,omitempty"`
+	// The LLM request was sent (epoch ms; fractions allowed).
+	LlmStartedAt *float64 `json:"llmStartedAt,omitempty"`
+	// The LLM streamed its first token (epoch ms; fractions allowed).
+	LlmFirstTokenAt *float64 `json:"llmFirstTokenAt,omitempty"`
+	// The LLM completed its answer (epoch ms; fractions allowed).
+	LlmDoneAt *float64 `json:"llmDoneAt,omitempty"`
+	// The first text was sent to speech synthesis (epoch ms; fractions allowed).
+	TTSStartedAt *float64 `json:"ttsStartedAt,omitempty"`
+	// Speech synthesis returned its first audio (epoch ms; fractions allowed).
+	TTSFirstByteAt *float64 `json:"ttsFirstByteAt,omitempty"`
+	// Synthesis returned its first audible sample, after any leading silence (the end of Pipecat's TTFA) (epoch ms; fractions allowed).
+	TTSFirstAudibleAt *float64 `json:"ttsFirstAudibleAt,omitempty"`
+	// The first agent audio was played to the caller: the heard silence ends here (epoch ms; fractions allowed).
+	AgentStartedAt *float64 `json:"agentStartedAt,omitempty"`
+	// The agent stopped speaking (finished, or cut off) (epoch ms; fractions allowed).
+	AgentStoppedAt *float64 `json:"agentStoppedAt,omitempty"`
+	// The turn ended without agent audio: the caller spoke again or hung up (dead air when long) (epoch ms; fractions allowed).
+	EndedAt *float64 `json:"endedAt,omitempty"`
+	// The caller's wait as the agent measured it; used only where userStoppedAt or agentStartedAt is missing.
+	ReportedSilenceSeconds *float64 `json:"reportedSilenceSeconds,omitempty"`
+}
+
+// EventType is "voiceai.turn".
+func (VoiceAITurn) EventType() string { return "voiceai.turn" }
+
+// VoiceAIInterruption is the "voiceai.interruption" event: caller and agent spoke at once, and what came of it (barge-in, talked over, false interruption, agent over the caller).
+type VoiceAIInterruption struct {
+	Meta
+	// Call identifier: the SIP Call-ID joins the turn to the phone leg of the call. May identify a person.
+	CallID string `json:"callId,omitempty"`
+	// Turn number within the call, from 1 (logs and ordering; never a label).
+	Turn *int64 `json:"turn,omitempty"`
+	// Agent name; a label only when listed in `labels.agents`.
+	Agent string `json:"agent,omitempty"`
+	// barge_in: the caller spoke over the agent and it stopped; talked_over: the agent kept talking; false_interruption: the agent stopped, then resumed (a backchannel or noise); agent_over_caller: the agent started while the caller was still speaking. One of: barge_in, talked_over, false_interruption, agent_over_caller.
+	Kind string `json:"kind"`
+	// The overlapping speech began (default: ts) (epoch ms; fractions allowed).
+	StartedAt *float64 `json:"startedAt,omitempty"`
+	// The overlap ended: the agent stopped or resumed, or the caller stopped (epoch ms; fractions allowed).
+	EndedAt *float64 `json:"endedAt,omitempty"`
+}
+
+// EventType is "voiceai.interruption".
+func (VoiceAIInterruption) EventType() string { return "voiceai.interruption" }
+
 // PBXQueueEnqueued is the "pbx.queue_enqueued" event: a caller joined a queue.
 type PBXQueueEnqueued struct {
 	Meta
@@ -1057,7 +1121,7 @@ type SIMTLSHandshake struct {
 // EventType is "sim.tls_handshake".
 func (SIMTLSHandshake) EventType() string { return "sim.tls_handshake" }
 
-// EventTypes lists every event type, in the server's documentation order (64).
+// EventTypes lists every event type, in the server's documentation order (66).
 var EventTypes = []string{
 	"heartbeat",
 	"sms.received",
@@ -1105,6 +1169,8 @@ var EventTypes = []string{
 	"voiceai.attach",
 	"voiceai.attach_fallback",
 	"voiceai.dialog_reconnect",
+	"voiceai.turn",
+	"voiceai.interruption",
 	"pbx.queue_enqueued",
 	"pbx.queue_answered",
 	"pbx.queue_abandoned",
@@ -1220,6 +1286,10 @@ func NewEvent(eventType string) Event {
 		return &VoiceAIAttachFallback{}
 	case "voiceai.dialog_reconnect":
 		return &VoiceAIDialogReconnect{}
+	case "voiceai.turn":
+		return &VoiceAITurn{}
+	case "voiceai.interruption":
+		return &VoiceAIInterruption{}
 	case "pbx.queue_enqueued":
 		return &PBXQueueEnqueued{}
 	case "pbx.queue_answered":

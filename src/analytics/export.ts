@@ -55,6 +55,17 @@ export interface ExportRow {
   jitter_ms: number | null;
   loss_percent: number | null;
   rtt_ms: number | null;
+  /** The voice agent's half of the call (null without agent turns): turns, heard silence, interruptions. */
+  agent_turns: number | null;
+  agent_silence_p50_ms: number | null;
+  agent_silence_p95_ms: number | null;
+  agent_interruptions: number | null;
+  /** Turns whose caller waited past `voiceai.dead_air_seconds`. */
+  agent_dead_air: number | null;
+  /** Agent speech and caller speech (the agent listening), and their ratio. */
+  agent_talk_ms: number | null;
+  agent_listen_ms: number | null;
+  agent_talk_listen_ratio: number | null;
   // The openai-voice-skill guide's keys of a call record, after sidetone's so the columns before
   // them keep their place (docs/compat/voice-skill.md).
   /** `direction`. */
@@ -94,6 +105,14 @@ export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
   'jitter_ms',
   'loss_percent',
   'rtt_ms',
+  'agent_turns',
+  'agent_silence_p50_ms',
+  'agent_silence_p95_ms',
+  'agent_interruptions',
+  'agent_dead_air',
+  'agent_talk_ms',
+  'agent_listen_ms',
+  'agent_talk_listen_ratio',
   'call_type',
   'caller_number',
   'callee_number',
@@ -106,6 +125,7 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 export function toExportRow(c: CallRecord): ExportRow {
   const from = c.from ?? c.fromMasked;
   const to = c.to ?? c.toMasked;
+  const a = c.agent;
   return {
     // The stored id: its keyed hash, unless the operator set store.reveal_call_ids.
     call_id: c.callId,
@@ -133,6 +153,14 @@ export function toExportRow(c: CallRecord): ExportRow {
     jitter_ms: c.jitterMs,
     loss_percent: c.lossPercent,
     rtt_ms: c.rttMs,
+    agent_turns: a?.turns ?? null,
+    agent_silence_p50_ms: a?.silenceP50Ms ?? null,
+    agent_silence_p95_ms: a?.silenceP95Ms ?? null,
+    agent_interruptions: a?.interruptions ?? null,
+    agent_dead_air: a?.deadAir ?? null,
+    agent_talk_ms: a?.agentTalkMs ?? null,
+    agent_listen_ms: a?.callerTalkMs ?? null,
+    agent_talk_listen_ratio: a?.talkListenRatio ?? null,
     ...voiceSkillKeys(c, from, to),
   };
 }

@@ -197,6 +197,41 @@ export const configSchema = z
         operators: names('operator', OPERATOR),
         modems: names('modem').transform((m) => (m.length === 0 ? ['modem0'] : m)),
         queues: names('queue'),
+        // Voice agents and LLM models whose names may be label values (docs/sources/voice-agents.md).
+        agents: names('agent'),
+        models: names('model'),
+      })
+      .prefault({}),
+    voiceai: z
+      .strictObject({
+        // A turn whose caller waits longer than this after speaking is dead air.
+        dead_air_seconds: z
+          .number({ error: 'expected seconds, from 0.5 to 60' })
+          .min(0.5, 'expected seconds, from 0.5 to 60')
+          .max(60, 'expected seconds, from 0.5 to 60')
+          .default(3),
+      })
+      .prefault({}),
+    // POST /v1/traces: agent frameworks' OpenTelemetry spans -> turn events (docs/sources/voice-agents.md).
+    otlp_receiver: z
+      .strictObject({
+        // Span or resource attributes holding the call id (the SIP Call-ID joins the phone leg).
+        call_id_attributes: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^[A-Za-z0-9_.:-]{1,128}$/,
+                'expected attribute keys of letters, digits, ".", "_", ":", "-"',
+              ),
+            { error: 'expected a list of attribute keys' },
+          )
+          .default(['sidetone.call_id']),
+        max_traces: int(1, 1_000_000, 1000),
+        max_spans: int(100, 10_000_000, 20_000),
+        idle_seconds: int(10, 86_400, 300, ' s'),
+        max_body_bytes: int(1024, 256 * 1024 * 1024, 16 * 1024 * 1024, ' bytes'),
+        max_in_flight: int(1, 64, 4),
       })
       .prefault({}),
     store: z
@@ -456,6 +491,17 @@ export const configSchema = z
           .min(0.01, 'expected seconds, from 0.01 to 60')
           .max(60, 'expected seconds, from 0.01 to 60')
           .default(ALERT_DEFAULTS.scrape_slow_seconds),
+        voice_silence_p95_seconds: z
+          .number({ error: 'expected seconds, from 0.5 to 60' })
+          .min(0.5, 'expected seconds, from 0.5 to 60')
+          .max(60, 'expected seconds, from 0.5 to 60')
+          .default(ALERT_DEFAULTS.voice_silence_p95_seconds),
+        voice_dead_air_ratio: z
+          .number({ error: 'expected a fraction from 0 to 1' })
+          .min(0, 'expected a fraction from 0 to 1')
+          .max(1, 'expected a fraction from 0 to 1')
+          .default(ALERT_DEFAULTS.voice_dead_air_ratio),
+        voice_min_turns: int(1, 1_000_000, ALERT_DEFAULTS.voice_min_turns),
       })
       .prefault({}),
   })

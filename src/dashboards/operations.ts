@@ -142,9 +142,103 @@ export function operationsBoards(s: AlertSettings, prefix: string): Board[] {
       builder: board(
         'sidetone-voiceai',
         'sidetone / Voice AI',
-        'Time to first byte of ASR, LLM and TTS, tool calls and barge-in.',
+        'The silence callers hear after speaking and the stage that made it, dead air, interruptions, talk/listen; first byte of ASR, LLM and TTS, tool calls.',
         false,
         [
+          [
+            'Turns: the silence the caller hears',
+            [
+              [
+                'ts',
+                {
+                  title: 'Heard silence p50 and p95 by agent',
+                  description: `The caller stops speaking -> the agent's first audio plays, per agent. The latency alert is at p95 ${s.voice_silence_p95_seconds} s for 5 minutes. Not TTFA: Pipecat's TTFA is one TTS stage of this.`,
+                  unit: 's',
+                  min: 0,
+                  queries: [
+                    [q95(m('voiceai_heard_silence_seconds'), 'agent, ', SEL, 0.5), 'p50 {{agent}}'],
+                    [q95(m('voiceai_heard_silence_seconds'), 'agent, '), 'p95 {{agent}}'],
+                  ],
+                  polarity: 'lower-better',
+                  warn: s.voice_silence_p95_seconds * 0.7,
+                  bad: s.voice_silence_p95_seconds,
+                },
+              ],
+              [
+                'ts',
+                {
+                  title: 'Where the wait goes: mean segment per turn',
+                  description:
+                    'Seconds of the heard silence per turn by stage (stt, endpointing, llm_ttft, tts_ttfb, remainder; unattributed where the agent does not report a stage): stacked, they are the mean heard silence.',
+                  unit: 's',
+                  min: 0,
+                  queries: [
+                    [
+                      `sum by (segment) (${rate(`${m('voiceai_turn_segment_seconds')}_sum`)}) / scalar(sum(${rate(`${m('voiceai_heard_silence_seconds')}_count`)}))`,
+                      '{{segment}}',
+                    ],
+                  ],
+                  stacked: true,
+                },
+              ],
+              [
+                'ts',
+                {
+                  title: 'Dead air',
+                  description: `Share of turns where the caller waited longer than voiceai.dead_air_seconds (default 3 s) after speaking; the alert is at ${s.voice_dead_air_ratio * 100} % over 10 minutes.`,
+                  unit: 'percentunit',
+                  min: 0,
+                  queries: [
+                    [
+                      `sum by (agent) (${rate(m('voiceai_dead_air_turns_total'))}) / sum by (agent) (${rate(m('voiceai_turns_total'))})`,
+                      '{{agent}}',
+                    ],
+                  ],
+                  polarity: 'lower-better',
+                  warn: s.voice_dead_air_ratio / 2,
+                  bad: s.voice_dead_air_ratio,
+                },
+              ],
+              [
+                'ts',
+                {
+                  title: 'Interruptions by outcome',
+                  description:
+                    'Barge-ins (the agent stopped), talked over (it kept talking), false interruptions (it resumed), the agent over the caller; per second.',
+                  unit: 'reqps',
+                  min: 0,
+                  queries: [[`sum by (kind) (${rate(m('voiceai_interruptions_total'))})`, '{{kind}}']],
+                },
+              ],
+              [
+                'ts',
+                {
+                  title: 'Talk/listen ratio',
+                  description: 'Agent speech over caller speech, by agent.',
+                  unit: 'short',
+                  min: 0,
+                  queries: [
+                    [
+                      `sum by (agent) (${rate(m('voiceai_speech_seconds_total'), `${SEL},speaker="agent"`)}) / sum by (agent) (${rate(m('voiceai_speech_seconds_total'), `${SEL},speaker="caller"`)})`,
+                      '{{agent}}',
+                    ],
+                  ],
+                },
+              ],
+              [
+                'ts',
+                {
+                  title: 'Turns',
+                  description: 'Conversational turns per second, by agent and model.',
+                  unit: 'reqps',
+                  min: 0,
+                  queries: [
+                    [`sum by (agent, model) (${rate(m('voiceai_turns_total'))})`, '{{agent}} {{model}}'],
+                  ],
+                },
+              ],
+            ],
+          ],
           [
             'Latency',
             [

@@ -65,6 +65,8 @@ export interface PanelSpec {
   min?: number;
   max?: number;
   width?: number;
+  /** Stack the series (parts of one whole, such as the segments of a wait). */
+  stacked?: boolean;
 }
 
 /** A time series panel, thresholds drawn as lines when the metric has a polarity. */
@@ -86,6 +88,7 @@ export function timeSeries(p: PanelSpec): timeseries.PanelBuilder {
     );
   if (p.min !== undefined) b.min(p.min);
   if (p.max !== undefined) b.max(p.max);
+  if (p.stacked === true) b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   p.queries.forEach((q, i) => {
     b.withTarget(target(q, i));
   });

@@ -8,6 +8,7 @@ import { modemEvents } from './schemas/modem.js';
 import { pbxEvents } from './schemas/pbx.js';
 import { simEvents } from './schemas/sim.js';
 import { sipEvents } from './schemas/sip.js';
+import { voiceEvents } from './schemas/voice.js';
 import type { SidetoneEvent } from './types.js';
 
 /**
@@ -20,6 +21,7 @@ export const EVENT_SCHEMAS = [
   ...callEvents,
   ...sipEvents,
   ...mediaEvents,
+  ...voiceEvents,
   ...pbxEvents,
   ...simEvents,
 ] as const;

@@ -148,6 +148,37 @@ export type AiErrorReason = (typeof AI_ERROR_REASONS)[number];
 export const AI_LATENCY_STAGES = ['end_to_end', 'asr', 'llm', 'tts'] as const;
 export type AiLatencyStage = (typeof AI_LATENCY_STAGES)[number];
 
+/**
+ * The stages the silence a caller hears is split into, in pipeline order (docs/sources/voice-agents.md): each
+ * segment is the wait on that stage after every earlier one was done, so the segments sum to the
+ * whole. `remainder` is what no stage covers (queueing, network, playout start).
+ */
+export const TURN_STAGES = ['stt', 'endpointing', 'llm_ttft', 'tts_ttfb', 'remainder'] as const;
+export type TurnStage = (typeof TURN_STAGES)[number];
+/**
+ * Segment labels: the stages, plus `unattributed` for time that could not be split because a
+ * stage's end was not reported (the stages around it are joined), so a missing stage is never a 0.
+ */
+export const TURN_SEGMENTS = [...TURN_STAGES, 'unattributed'] as const;
+export type TurnSegment = (typeof TURN_SEGMENTS)[number];
+
+/**
+ * Overlapping speech, by what came of it: `barge_in` (the caller spoke over the agent and the agent
+ * stopped), `talked_over` (the caller spoke and the agent kept talking), `false_interruption` (the
+ * agent stopped for a sound of the caller's, a backchannel or noise, and resumed),
+ * `agent_over_caller` (the agent started while the caller was still speaking).
+ */
+export const INTERRUPTION_KINDS = [
+  'barge_in',
+  'talked_over',
+  'false_interruption',
+  'agent_over_caller',
+] as const;
+export type InterruptionKind = (typeof INTERRUPTION_KINDS)[number];
+
+/** Who is speaking, for talk time: the agent, or the caller (the agent listening). */
+export const SPEAKERS = ['agent', 'caller'] as const;
+
 export const WEBRTC_RESULTS = ['connected', 'failed'] as const;
 
 /** SIM/OTA session kinds seen on a test bench (TS 102 225/226 remote management, SGP.22 downloads). */

@@ -3,6 +3,7 @@ import { CATALOGUE, metricName } from '../telephony/catalogue.js';
 import { kpiQuery } from './kpi.js';
 import { KPI_WINDOWS, recordName } from './recording.js';
 import { type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
+import { voiceAlerts } from './voice.js';
 
 export type Severity = 'critical' | 'warning';
 
@@ -11,7 +12,7 @@ export interface AlertRule {
   readonly alert: string;
   /** `kpis` is the recording rules' group: rules in one group run in order, so the drop alerts
    * read this evaluation's KPIs, not the previous one's (groups run in no fixed order). */
-  readonly group: 'kpis' | 'availability' | 'modem-sms' | 'calls' | 'self';
+  readonly group: 'kpis' | 'availability' | 'modem-sms' | 'calls' | 'voice' | 'self';
   readonly severity: Severity;
   /** Default `for:`; `generateRules({ for })` can shorten it (the end-to-end test does). */
   readonly for: string;
@@ -239,6 +240,7 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       description:
         'Calls were evicted as zombies in the last hour (started, never ended): the source lost call.ended events, so active-call gauges and durations are off.',
     },
+    ...voiceAlerts(s, prefix),
     {
       alert: 'SidetonePiiRedacted',
       group: 'self',

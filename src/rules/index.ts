@@ -9,3 +9,4 @@ export { KPI_NAMES, KPIS, type KpiName, type KpiQueryOptions, type KpiSpec, kpiQ
 export { KPI_BY, KPI_WINDOWS, type RecordingRule, recordingRules, recordName } from './recording.js';
 export { type GenerateOptions, renderRules } from './render.js';
 export { ALERT_DEFAULTS, type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
+export { voiceAlerts, voiceRecordingRules, voiceRecordName } from './voice.js';

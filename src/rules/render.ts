@@ -2,6 +2,7 @@ import { type AlertRule, alertRules } from './alerts.js';
 import { oneLine } from './kpi.js';
 import { recordingRules } from './recording.js';
 import { ALERT_DEFAULTS, type AlertSettings } from './thresholds.js';
+import { voiceRecordingRules } from './voice.js';
 
 export interface GenerateOptions {
   /** Metric prefix (`metrics.prefix`). Default `sidetone`. */
@@ -38,8 +39,12 @@ export function renderRules(options: GenerateOptions = {}): string {
   ];
   for (const r of recordingRules(prefix))
     out.push(`      - record: ${r.record}`, `        expr: ${q(r.expr)}`);
-  for (const group of ['kpis', 'availability', 'modem-sms', 'calls', 'self'] as const) {
+  for (const group of ['kpis', 'availability', 'modem-sms', 'calls', 'voice', 'self'] as const) {
     if (group !== 'kpis') out.push(`  - name: ${prefix}-${group}`, '    rules:');
+    // The voice alerts read their recorded series: in one group, recorded first.
+    if (group === 'voice')
+      for (const r of voiceRecordingRules(prefix))
+        out.push(`      - record: ${r.record}`, `        expr: ${q(r.expr)}`);
     for (const a of alerts.filter((x) => x.group === group)) {
       out.push(
         `      - alert: ${a.alert}`,

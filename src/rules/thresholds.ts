@@ -39,6 +39,12 @@ export interface AlertSettings {
   mos_min: number;
   /** 99th percentile of /metrics render time over 5 minutes above this, in seconds. */
   scrape_slow_seconds: number;
+  /** Voice agents: p95 of the heard silence over 5 minutes above this, in seconds, for 5 minutes. */
+  voice_silence_p95_seconds: number;
+  /** Voice agents: share of turns with dead air over 10 minutes above this fraction, for 10 minutes. */
+  voice_dead_air_ratio: number;
+  /** Voice-agent alerts need at least this many turns in their window (no alarms on 3 turns). */
+  voice_min_turns: number;
 }
 
 export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
@@ -55,6 +61,12 @@ export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
   kpi_min_attempts: 20,
   mos_min: 3.5,
   scrape_slow_seconds: 1,
+  // Conversation research puts the natural gap between turns near 0.2 s and calls a pause past a
+  // second noticeable; agents sit at 1-2 s. 3.5 s at the 95th percentile is callers talking over,
+  // repeating themselves or hanging up (issue 36).
+  voice_silence_p95_seconds: 3.5,
+  voice_dead_air_ratio: 0.1,
+  voice_min_turns: 20,
 };
 
 /** The window call health judges a trunk's NER over, minutes (the shortest recorded KPI window). */

@@ -29,6 +29,10 @@ import { type HepListener, HepSource } from '../sources/hep/source.js';
 import { ingestRoute } from '../sources/ingest.js';
 import { INGEST_DOC } from '../sources/ingest-doc.js';
 import { ModemSource } from '../sources/modem/source.js';
+import { OTLP_TRACES_DOC } from '../sources/otlp/doc.js';
+import { OtlpTraceReceiver } from '../sources/otlp/receiver.js';
+import { otlpTracesRoute } from '../sources/otlp/route.js';
+import { DEMO_AGENTS, DEMO_MODELS } from '../sources/simulator/voice.js';
 import { faultCause, storeFault } from '../store/faults.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
@@ -136,6 +140,7 @@ export async function startSidecar(
       reconnects: config.modem.flapping_reconnects,
       windowSeconds: config.modem.flapping_window_seconds,
     },
+    deadAirSeconds: config.voiceai.dead_air_seconds,
     // Latency buckets link to the call's trace (OpenMetrics exemplars), when it has a valid one:
     // its own span, or the app's when `POST /events` carried a traceparent. Checked once per span
     // context, not per observation, and the same labels object each time (see traceIds).
@@ -155,6 +160,7 @@ export async function startSidecar(
     trunks: labels.trunks,
     modems: labels.modems,
     maxPending: config.store.max_pending_updates,
+    deadAirSeconds: config.voiceai.dead_air_seconds,
     onError: failures.onError,
     onDeadLetter: (letter) => {
       deadLetterMetric(letter);
@@ -268,6 +274,27 @@ export async function startSidecar(
       onReject: (rejected) => audit.rejectedItems(rejected),
     }),
     { auth: 'ingest', doc: INGEST_DOC },
+  );
+  // Agent frameworks' OpenTelemetry spans, code-free: the turns they end are stored, then emitted.
+  const receiver = new OtlpTraceReceiver({
+    callIdAttributes: config.otlp_receiver.call_id_attributes,
+    agents: labels.agents,
+    models: labels.models,
+    maxTraces: config.otlp_receiver.max_traces,
+    maxSpans: config.otlp_receiver.max_spans,
+    idleSeconds: config.otlp_receiver.idle_seconds,
+    registry,
+    prefix: config.metrics.prefix,
+  });
+  app.route(
+    'POST',
+    '/v1/traces',
+    otlpTracesRoute(bus, receiver, {
+      sink,
+      maxBodyBytes: config.otlp_receiver.max_body_bytes,
+      maxInFlight: config.otlp_receiver.max_in_flight,
+    }),
+    { auth: 'ingest', doc: OTLP_TRACES_DOC },
   );
   mountAnalytics(app, store, { health: callHealth });
   mountDashboard(app, { prefix: config.metrics.prefix, nerMinPercent: config.alerts.ner_min_percent });
@@ -540,6 +567,8 @@ function demoLabels(config: SidetoneConfig): SidetoneConfig['labels'] {
     trunks: l.trunks.length > 0 ? l.trunks : ['trunk-a', 'trunk-b'],
     queues: l.queues.length > 0 ? l.queues : ['support', 'sales'],
     operators: l.operators.length > 0 ? l.operators : ['Demo Mobile'],
+    agents: l.agents.length > 0 ? l.agents : [...DEMO_AGENTS],
+    models: l.models.length > 0 ? l.models : [...DEMO_MODELS],
   };
 }
 

@@ -5,6 +5,7 @@ import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } fro
 import { type ReportScore, reportScore } from '../telephony/outcome/media.js';
 import { providerStatus, referenceKey, tpStatusClass } from '../telephony/standards/sms.js';
 import { Enum } from '../telephony/table.js';
+import { TurnTallies } from './turn-tallies.js';
 import { type DeadLetter, type StoreSinkState, WriteQueue } from './write-queue.js';
 
 export type { DeadLetter, StoreSinkState } from './write-queue.js';
@@ -37,6 +38,8 @@ export interface StoreSinkOptions {
    * `stats.overflowed`. Default 100,000 (about 20 MB).
    */
   maxPending?: number;
+  /** A voice-agent turn whose caller waited longer than this is dead air (`voiceai.dead_air_seconds`). Default 3. */
+  deadAirSeconds?: number;
 }
 
 /** The store sink: what it has written, and how to wait until everything queued is durable. */
@@ -74,6 +77,8 @@ export interface StoreSink {
   deadLetters(from: number, to: number): DeadLetter[];
   state(): StoreSinkState;
   readonly stats: { written: number; deadLettered: number; overflowed: number };
+  /** Calls whose voice-agent tally was forgotten to stay within its bound (./turn-tallies.ts). */
+  readonly agentCallsForgotten: number;
 }
 
 // Event vocabulary -> store vocabulary, where the two name the same thing differently.
@@ -90,9 +95,10 @@ const SMS_REASON: Record<string, SmsFailureReason> = {
 type Handlers = { [T in EventType]?: (e: EventOf<T>) => void };
 
 /**
- * Feed the call store from the bus: call lifecycle, media reports and transcripts become one
- * record per call; SMS events one record per message. Updates are queued and written in one
- * transaction per batch, because a transaction per event would cap ingest at the disk's fsync rate.
+ * Feed the call store from the bus: call lifecycle, media reports, transcripts and the voice agent's
+ * turns (./turn-tallies.ts) become one record per call; SMS events one record per message. Updates
+ * are queued and written in one transaction per batch, because a transaction per event would cap
+ * ingest at the disk's fsync rate.
  *
  * Nothing queued is dropped while the store fails: a failed write keeps its updates, in order, for
  * the next (the timer's, with backoff while the store keeps failing), up to `maxPending`. An update
@@ -117,6 +123,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
   const message = (u: SmsUpdate) => queue.message(u);
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
   const trunks = new Enum(options.trunks ?? []);
+  const tallies = new TurnTallies(options.deadAirSeconds);
   const modems = new Enum(options.modems ?? []);
   /**
    * What a report (or a failure) is matched on: its reference in the one form every surface uses
@@ -158,6 +165,15 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       if (e.q850 !== undefined) u.q850 = e.q850;
       if (e.hangupBy !== undefined && e.hangupBy !== 'unknown') u.hangupBy = e.hangupBy;
       call(u);
+    },
+    // The agent's half of the call: its turn summary so far, beside the SIP and media facts.
+    'voiceai.turn': (e) => {
+      const u = tallies.turn(e, at(e));
+      if (u !== undefined) call(u);
+    },
+    'voiceai.interruption': (e) => {
+      const u = tallies.interruption(e, at(e));
+      if (u !== undefined) call(u);
     },
     'voiceai.transcript': (e) => {
       if (e.callId !== undefined && e.present) call({ kind: 'transcript', callId: e.callId, at: at(e) });
@@ -238,6 +254,9 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
 
   return {
     stats: queue.stats,
+    get agentCallsForgotten() {
+      return tallies.evicted;
+    },
     get sequence() {
       return queue.sequence;
     },

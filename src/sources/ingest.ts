@@ -7,6 +7,7 @@ import { errorResponse, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
 import type { StoreSink } from '../sinks/store-sink.js';
 import { type Claim, IdWindow } from './id-window.js';
+import { storeFirst } from './store-first.js';
 
 export interface IngestOptions {
   /** Largest request body accepted; past it 413. Default 1 MiB. */
@@ -201,23 +202,13 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     }
     // Stored first, emitted after: the packs, traces and logs see an event once it is durable, so
     // a request that fails leaves no count behind and its retry (its ids forgotten) counts once.
-    const first = sink.sequence;
-    /** The sink's sequence number before each fresh event: which updates it produced. */
-    const seqAt: number[] = [];
-    for (const e of fresh) {
-      seqAt.push(sink.sequence);
-      sink.take(e);
-    }
-    const last = sink.sequence;
-    try {
-      await sink.flush();
-    } catch (err) {
+    const r = await storeFirst(sink, fresh);
+    if (!r.ok) {
       // Not acknowledged: nothing of it is kept (the retry brings it again) and its ids are free.
-      sink.discard(first, last);
       settle(fresh, claim, false);
-      const retryAfter = { 'retry-after': String(sink.retryAfterFailure()) };
+      const retryAfter = { 'retry-after': String(r.retryAfter) };
       // A full disk will not clear by retrying in a second: 507 says what to fix (RFC 4918 11.5).
-      if ((err as { code?: unknown })?.code === 'ST_STORE_FULL') {
+      if (r.full) {
         return errorResponse(
           'ST_STORE_FULL',
           'events were not stored: the disk holding the store is full; free space (or move store.path), then retry',
@@ -232,12 +223,8 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     }
     // An update the store refused for good: its event is answered as refused, neither counted
     // nor remembered (a retry is judged again).
-    const refused = new Set<number>();
-    for (const letter of sink.deadLetters(first, last)) {
-      let k = seqAt.length - 1;
-      while (k > 0 && (seqAt[k] as number) > letter.seq) k--;
-      if (refused.has(k)) continue;
-      refused.add(k);
+    const refused = r.refused;
+    for (const [k, letter] of refused) {
       const index = freshAt[k] as number;
       rejected.push({
         index,

@@ -137,6 +137,21 @@ export const MIGRATIONS: readonly Migration[] = [
     // The ids themselves are rewritten in code, with the key (stored-ids.ts).
     sql: 'CREATE TABLE sidetone_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
   },
+  {
+    version: 10,
+    description:
+      "calls: the voice agent's turn summary (turns, heard-silence p50/p95, interruptions, dead air, talk)",
+    // Plain columns (upsert-sql.ts AGENT_COLUMNS): SQLite adds them without rebuilding the table.
+    sql: `
+      ALTER TABLE calls ADD COLUMN agent_turns INTEGER;
+      ALTER TABLE calls ADD COLUMN agent_silence_p50_ms REAL;
+      ALTER TABLE calls ADD COLUMN agent_silence_p95_ms REAL;
+      ALTER TABLE calls ADD COLUMN agent_interruptions INTEGER;
+      ALTER TABLE calls ADD COLUMN agent_dead_air INTEGER;
+      ALTER TABLE calls ADD COLUMN agent_talk_ms REAL;
+      ALTER TABLE calls ADD COLUMN agent_listen_ms REAL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -122,6 +122,22 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     // The ids themselves are rewritten in code, with the key (stored-ids.ts).
     sql: 'CREATE TABLE sidetone_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);',
   },
+  {
+    version: 8,
+    description:
+      "calls: the voice agent's turn summary (turns, heard-silence p50/p95, interruptions, dead air, talk)",
+    // On the partitioned table: every day's partition gets the columns. DOUBLE PRECISION, not
+    // REAL: PostgreSQL's REAL is 4 bytes, SQLite's 8.
+    sql: `
+      ALTER TABLE calls ADD COLUMN agent_turns INTEGER;
+      ALTER TABLE calls ADD COLUMN agent_silence_p50_ms DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN agent_silence_p95_ms DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN agent_interruptions INTEGER;
+      ALTER TABLE calls ADD COLUMN agent_dead_air INTEGER;
+      ALTER TABLE calls ADD COLUMN agent_talk_ms DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN agent_listen_ms DOUBLE PRECISION;
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
@@ -298,6 +314,13 @@ const COLUMN_TYPES: Record<string, string> = {
   jitter_ms: 'float8',
   loss_percent: 'float8',
   rtt_ms: 'float8',
+  agent_turns: 'int4',
+  agent_silence_p50_ms: 'float8',
+  agent_silence_p95_ms: 'float8',
+  agent_interruptions: 'int4',
+  agent_dead_air: 'int4',
+  agent_talk_ms: 'float8',
+  agent_listen_ms: 'float8',
 };
 const typeOf = (column: string) => COLUMN_TYPES[column] ?? (/_at$/.test(column) ? 'int8' : 'text');
 

@@ -1,7 +1,9 @@
 /** Row shapes of the SQLite backend and their mapping to the public record types. */
 import { isNetworkEffective } from '../telephony/outcome/classify.js';
 import { outcomeOfBits } from '../telephony/outcome/table.js';
+import { type TurnSummary, talkListenRatio } from '../telephony/outcome/turns.js';
 import {
+  type AgentTurns,
   type CallRecord,
   type CallStatus,
   type Channel,
@@ -14,6 +16,7 @@ import {
   type SmsStats,
   type SmsStatus,
 } from './types.js';
+import { AGENT_COLUMNS } from './upsert-sql.js';
 
 /**
  * Rows are read in raw (array) mode: building a 30-property object per row in the driver cost
@@ -51,6 +54,7 @@ export const CALL_COLUMN_LIST = [
   'rtt_ms',
   'closed_by_cleanup',
   'kpi',
+  ...AGENT_COLUMNS,
 ] as const;
 
 type N = number | null;
@@ -87,7 +91,17 @@ export type CallTuple = [
   rttMs: N,
   closedByCleanup: number,
   kpi: number,
+  agentTurns: N,
+  silenceP50Ms: N,
+  silenceP95Ms: N,
+  interruptions: N,
+  deadAir: N,
+  agentTalkMs: N,
+  callerTalkMs: N,
 ];
+
+/** The stored summary with its talk/listen ratio (derived on read, like the durations). */
+const withRatio = (s: TurnSummary): AgentTurns => ({ ...s, talkListenRatio: talkListenRatio(s) });
 
 export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
   const [
@@ -122,6 +136,13 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     rttMs,
     closedByCleanup,
     kpi,
+    agentTurns,
+    silenceP50Ms,
+    silenceP95Ms,
+    interruptions,
+    deadAir,
+    agentTalkMs,
+    callerTalkMs,
   ] = row;
   const rec: CallRecord = {
     callId,
@@ -153,6 +174,18 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     lossPercent,
     rttMs,
     closedByCleanup: closedByCleanup === 1,
+    agent:
+      agentTurns === null
+        ? null
+        : withRatio({
+            turns: agentTurns,
+            silenceP50Ms,
+            silenceP95Ms,
+            interruptions: interruptions ?? 0,
+            deadAir: deadAir ?? 0,
+            agentTalkMs: agentTalkMs ?? 0,
+            callerTalkMs: callerTalkMs ?? 0,
+          }),
   };
   // Raw numbers only leave the store when the caller asked and the operator stores them.
   if (reveal) {

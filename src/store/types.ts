@@ -5,6 +5,7 @@
  */
 
 import type { CallOutcome } from '../telephony/labels.js';
+import type { TurnSummary } from '../telephony/outcome/turns.js';
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export type Direction = (typeof CALL_DIRECTIONS)[number];
@@ -80,6 +81,11 @@ export type CallUpdate =
       hangupBy?: HangupBy;
     })
   | (UpdateBase & { kind: 'transcript' })
+  /**
+   * The voice agent's turns on the call so far, as a whole (telephony/outcome/turns.ts): the store
+   * keeps the summary with the most turns (then interruptions), so repeats and reordering converge.
+   */
+  | (UpdateBase & { kind: 'agent' } & TurnSummary)
   | (UpdateBase & { kind: 'media'; mos: number; jitterMs: number; lossPercent: number; rttMs?: number });
 
 export type CallUpdateKind = CallUpdate['kind'];
@@ -193,6 +199,16 @@ export interface CallRecord {
   rttMs: number | null;
   /** True when zombie cleanup closed the call (as `timeout`); a later real `ended` replaces it. */
   closedByCleanup: boolean;
+  /**
+   * The voice agent's half of the call (its turns, heard-silence percentiles, interruptions, dead
+   * air, talk and listen time), beside the SIP outcome and media above; null without agent turns.
+   */
+  agent: AgentTurns | null;
+}
+
+/** A call's voice-agent turns as stored, with the talk/listen ratio (agent over caller speech). */
+export interface AgentTurns extends TurnSummary {
+  talkListenRatio: number | null;
 }
 
 export interface SmsRecord {

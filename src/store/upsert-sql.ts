@@ -46,6 +46,20 @@ const endField = (c: string) =>
   `${c} = CASE WHEN o.closed_by_cleanup = 1 THEN excluded.${c} WHEN ${ENDED_EARLIER} ` +
   `THEN COALESCE(excluded.${c}, o.${c}) ELSE COALESCE(o.${c}, excluded.${c}) END`;
 
+/** A call's voice-agent summary, in TurnSummary order. */
+export const AGENT_COLUMNS = [
+  'agent_turns',
+  'agent_silence_p50_ms',
+  'agent_silence_p95_ms',
+  'agent_interruptions',
+  'agent_dead_air',
+  'agent_talk_ms',
+  'agent_listen_ms',
+] as const;
+const AGENT_NEWER =
+  '(o.agent_turns IS NULL OR excluded.agent_turns > o.agent_turns OR (excluded.agent_turns = o.agent_turns ' +
+  'AND excluded.agent_interruptions >= o.agent_interruptions))';
+
 export const CALL_UPSERTS = {
   started: {
     columns: ['started_at', 'direction', 'channel', 'trunk', ...NUMBER_COLUMNS],
@@ -81,6 +95,13 @@ export const CALL_UPSERTS = {
       maxOf('loss_percent'),
       maxOf('rtt_ms'),
     ],
+  },
+  // The summary with more turns (or as many, and no fewer interruptions) replaces the stored one
+  // whole: its percentiles belong with its counts. The sink sends a call's summary as it grows.
+  agent: {
+    columns: AGENT_COLUMNS,
+    sets: AGENT_COLUMNS.map((c) => `${c} = CASE WHEN ${AGENT_NEWER} THEN excluded.${c} ELSE o.${c} END`),
+    present: 'excluded.agent_turns IS NOT NULL',
   },
 } as const satisfies Record<string, CallUpsert>;
 

@@ -149,11 +149,24 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
       num(where, 'lossPercent', u.lossPercent, 0, 100);
       num(where, 'rttMs', u.rttMs, 0, STORE_LIMITS.mediaMsMax, true);
       return;
+    case 'agent': {
+      const ms = STORE_LIMITS.secondsMax * 1000;
+      for (const k of ['turns', 'interruptions', 'deadAir'] as const) {
+        if (u[k] === undefined) fail(where, k, 'must be an integer count, got undefined');
+        int(where, k, u[k], 0, STORE_LIMITS.countMax);
+      }
+      num(where, 'silenceP50Ms', u.silenceP50Ms ?? undefined, 0, ms, true);
+      num(where, 'silenceP95Ms', u.silenceP95Ms ?? undefined, 0, ms, true);
+      // Talk over a whole call: up to the store's longest duration, a week.
+      num(where, 'agentTalkMs', u.agentTalkMs, 0, ms, false);
+      num(where, 'callerTalkMs', u.callerTalkMs, 0, ms, false);
+      return;
+    }
     default:
       fail(
         where,
         'kind',
-        `must be one of started, ringing, answered, ended, transcript, media, got ${showValue((u as { kind: unknown }).kind)}`,
+        `must be one of started, ringing, answered, ended, transcript, media, agent, got ${showValue((u as { kind: unknown }).kind)}`,
       );
   }
 }

@@ -21,7 +21,15 @@ export interface EncodedCalls {
 }
 
 type Kind = CallUpdate['kind'];
-const KINDS = ['started', 'ringing', 'answered', 'ended', 'transcript', 'media'] as const satisfies Kind[];
+const KINDS = [
+  'started',
+  'ringing',
+  'answered',
+  'ended',
+  'transcript',
+  'media',
+  'agent',
+] as const satisfies Kind[];
 
 /** The fields each kind carries besides kind, callId and at: what encode and decode handle. */
 interface Carried {
@@ -31,6 +39,7 @@ interface Carried {
   ended: 'status' | 'sipCode' | 'q850' | 'reason' | 'hangupBy';
   transcript: never;
   media: 'mos' | 'jitterMs' | 'lossPercent' | 'rttMs';
+  agent: (typeof AGENT_FIELDS)[number];
 }
 /** A kind's code, typed `never` when the kind has a field not carried: KIND then fails to compile. */
 type Code<K extends Kind> = [
@@ -46,6 +55,7 @@ const KIND: { [K in Kind]: Code<K> } = {
   ended: 3,
   transcript: 4,
   media: 5,
+  agent: 6,
 };
 /** Slots an update of each kind takes in `numbers`: kind, at, the callId's length, its fields. */
 const SLOTS: Record<Kind, number> = {
@@ -55,7 +65,18 @@ const SLOTS: Record<Kind, number> = {
   ended: 8,
   transcript: 3,
   media: 7,
+  agent: 3 + 7,
 };
+/** An agent update's numbers, in order (a null percentile travels as NaN). */
+const AGENT_FIELDS = [
+  'turns',
+  'silenceP50Ms',
+  'silenceP95Ms',
+  'interruptions',
+  'deadAir',
+  'agentTalkMs',
+  'callerTalkMs',
+] as const;
 
 /** NaN: an optional field that is absent (no valid update holds a NaN). */
 const ABSENT = Number.NaN;
@@ -102,6 +123,9 @@ export function encodeCalls(updates: readonly CallUpdate[]): EncodedCalls {
         f[n++] = u.jitterMs;
         f[n++] = u.lossPercent;
         f[n++] = u.rttMs ?? ABSENT;
+        break;
+      case 'agent':
+        for (const k of AGENT_FIELDS) f[n++] = u[k] ?? ABSENT;
         break;
     }
   }
@@ -168,6 +192,24 @@ export function decodeCalls({ numbers: f, text }: EncodedCalls): CallUpdate[] {
         const rtt = f[n++] as number;
         if (present(rtt)) u.rttMs = rtt;
         out.push(u);
+        break;
+      }
+      case 'agent': {
+        const v = (k: number) => f[n + k] as number;
+        const orNull = (x: number) => (present(x) ? x : null);
+        out.push({
+          kind,
+          callId,
+          at,
+          turns: v(0),
+          silenceP50Ms: orNull(v(1)),
+          silenceP95Ms: orNull(v(2)),
+          interruptions: v(3),
+          deadAir: v(4),
+          agentTalkMs: v(5),
+          callerTalkMs: v(6),
+        });
+        n += AGENT_FIELDS.length;
         break;
       }
       default:

@@ -11,7 +11,7 @@ import { CALL_UPSERTS, COMBINED_CALL } from './upsert-sql.js';
 
 export type Protect = (n: string | undefined) => ProtectedNumber | null;
 
-export type CallWrite = 'started' | 'ringing' | 'answered' | 'ended' | 'transcript' | 'media';
+export type CallWrite = 'started' | 'ringing' | 'answered' | 'ended' | 'transcript' | 'media' | 'agent';
 
 /**
  * Where a combined row (COMBINED_CALL) holds a column. Each kind's columns sit together in the
@@ -32,6 +32,7 @@ const ANSWERED = col('answered_at');
 const ENDED = col('ended_at');
 const TRANSCRIPT = col('transcript');
 const MEDIA = col('mos');
+const AGENT = col('agent_turns');
 /** Each kind as a bit: a row holds at most one update of each. */
 const BIT: Record<CallWrite, number> = {
   started: 1,
@@ -40,6 +41,7 @@ const BIT: Record<CallWrite, number> = {
   ended: 8,
   transcript: 16,
   media: 32,
+  agent: 64,
 };
 
 /** A number's hash, masked and raw forms at `i` of a combined row (nulls when absent). */
@@ -94,6 +96,15 @@ function fill(row: unknown[], protect: Protect, u: CallUpdate, at: number): void
       row[MEDIA + 1] = u.jitterMs;
       row[MEDIA + 2] = u.lossPercent;
       row[MEDIA + 3] = u.rttMs ?? null;
+      return;
+    case 'agent':
+      row[AGENT] = u.turns;
+      row[AGENT + 1] = u.silenceP50Ms;
+      row[AGENT + 2] = u.silenceP95Ms;
+      row[AGENT + 3] = u.interruptions;
+      row[AGENT + 4] = u.deadAir;
+      row[AGENT + 5] = u.agentTalkMs;
+      row[AGENT + 6] = u.callerTalkMs;
       return;
   }
 }

@@ -6,6 +6,7 @@ import { MODEM_METRICS } from './catalogue/modem.js';
 import { PBX_SIM_METRICS } from './catalogue/pbx.js';
 import { SIP_METRICS } from './catalogue/sip.js';
 import { type ConfigList, type MetricSpec, PACK_NAMES, type PackName } from './catalogue/types.js';
+import { VOICE_METRICS } from './catalogue/voice.js';
 
 export { BUCKETS, type ConfigList, type MetricSpec, PACK_NAMES, type PackName } from './catalogue/types.js';
 
@@ -20,6 +21,7 @@ export const CATALOGUE: readonly MetricSpec[] = [
   ...CALL_METRICS,
   ...SIP_METRICS,
   ...MEDIA_METRICS,
+  ...VOICE_METRICS,
   ...PBX_SIM_METRICS,
 ];
 
@@ -40,6 +42,8 @@ const CONFIG_TEXT: Record<ConfigList, string> = {
   operators: 'names in the `operators` option',
   modems: 'ids in the `modems` option (default `modem0`)',
   queues: 'names in the `queues` option',
+  agents: 'names in the `agents` option (`labels.agents`)',
+  models: 'names in the `models` option (`labels.models`)',
 };
 
 /**
@@ -56,8 +60,8 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
     `(prefix \`${prefix}\` here; \`instrument(bus, registry, { prefix: 'callstack' })\` changes it).`,
     'Every label is an enum: a pack maps any value outside the listed ones to `other` before it reaches',
     'the registry, so no phone number, URI, IMSI or message text can become a series. Trunk, operator,',
-    'modem and queue names come from the configuration only (a `trunk="other"` series means traffic on an',
-    'unconfigured trunk).',
+    'modem, queue, voice-agent and model names come from the configuration only (a `trunk="other"` series',
+    'means traffic on an unconfigured trunk).',
     '',
     'Gauges marked *unknown until reported* are absent, not zero, until a real value arrives.',
     'In OpenMetrics, counters, histograms and summaries carry no `_created` sample unless',

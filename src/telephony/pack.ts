@@ -11,6 +11,7 @@ import type {
   Registry,
 } from '../metrics/index.js';
 import { type ConfigList, catalogueEntry, type MetricSpec, type PackName } from './catalogue.js';
+import { DEAD_AIR_SECONDS } from './outcome/turns.js';
 import { Enum, SeriesTable } from './table.js';
 
 /** Options every pack factory takes (`instrument` passes the same object to each). */
@@ -25,6 +26,12 @@ export interface PackOptions {
   modems?: readonly string[];
   /** Queue names allowed as label values. */
   queues?: readonly string[];
+  /** Voice-agent names allowed as label values (`voiceai.turn` `agent`). */
+  agents?: readonly string[];
+  /** LLM model names allowed as label values (`voiceai.turn` `model`). */
+  models?: readonly string[];
+  /** A voice-agent turn whose caller waited longer than this is dead air. Default 3 s. */
+  deadAirSeconds?: number;
   /** Signal and trunk status older than this become absent (unknown). Default 300. */
   staleAfterSeconds?: number;
   /** Modem flapping: `reconnects` within `windowSeconds`. Default 3 in 600 s. */
@@ -107,6 +114,9 @@ export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
     operators: list('operators', o.operators, []),
     modems: list('modems', o.modems, ['modem0']),
     queues: list('queues', o.queues, []),
+    agents: list('agents', o.agents, []),
+    models: list('models', o.models, []),
+    deadAirSeconds: positive('deadAirSeconds', o.deadAirSeconds ?? DEAD_AIR_SECONDS),
     staleAfterSeconds: positive('staleAfterSeconds', o.staleAfterSeconds ?? 300),
     flapping,
     maxTracked,

@@ -46,6 +46,17 @@ export function decodeOtlp(type: protobuf.Type, body: Buffer, contentType: strin
   ) as Record<string, unknown>;
 }
 
+/**
+ * Encode an OTLP/JSON body as protobuf with the official type, checking every key on the way (an
+ * unknown field fails): the bytes a protobuf exporter sends for the same message.
+ */
+export function encodeOtlpJson(type: protobuf.Type, json: unknown): Uint8Array {
+  const message = type.fromObject(prepare(type, json, '') as Record<string, unknown>);
+  const err = type.verify(message);
+  if (err) throw new Error(`OTLP body does not fit ${type.name}: ${err}`);
+  return type.encode(message).finish();
+}
+
 /** Check every key against the schema and turn hex ids into bytes. */
 function prepare(type: protobuf.Type, value: unknown, path: string): unknown {
   if (value === null || typeof value !== 'object') return value;

@@ -17,6 +17,13 @@ export interface AlertCase {
 }
 
 const J = 'job="sidetone",instance="gw1:9464"';
+/** One bucket of the heard-silence histogram of one agent and model. */
+const heard = (le: string, values: string): Array<[string, string]> => [
+  [
+    `sidetone_voiceai_heard_silence_seconds_bucket{${J},agent="support-bot",model="gpt-4.1-mini",le="${le}"}`,
+    values,
+  ],
+];
 const L = { job: 'sidetone', instance: 'gw1:9464' };
 
 export const CASES: AlertCase[] = [
@@ -258,6 +265,46 @@ export const CASES: AlertCase[] = [
     firesAt: 3,
     labels: L,
     quiet: [[`sidetone_call_anomalies_total{${J},kind="duplicate_start"}`, '0 0 0 1x5']],
+  },
+  // Turns of 4-5 s (bucket le=5) from 0m, 30 a minute: p95 4.95 s > 3.5 from 1m (the first
+  // rate), 150 turns in 5m >= 20, for 5m -> 6m. Quiet: every turn in (3, 3.5]: p95 3.475 s.
+  {
+    alert: 'SidetoneVoiceAgentSlow',
+    fires: [
+      ...heard('3', '0x20'),
+      ...heard('3.5', '0x20'),
+      ...heard('4', '0x20'),
+      ...heard('5', '0+30x20'),
+      ...heard('+Inf', '0+30x20'),
+      [`sidetone_voiceai_turns_total{${J},agent="support-bot",model="gpt-4.1-mini"}`, '0+30x20'],
+    ],
+    firesAt: 6,
+    labels: { ...L, agent: 'support-bot' },
+    quiet: [
+      ...heard('3', '0x20'),
+      ...heard('3.5', '0+30x20'),
+      ...heard('4', '0+30x20'),
+      ...heard('5', '0+30x20'),
+      ...heard('+Inf', '0+30x20'),
+      [`sidetone_voiceai_turns_total{${J},agent="support-bot",model="gpt-4.1-mini"}`, '0+30x20'],
+    ],
+    quietUntil: 15,
+  },
+  // 6 of 30 turns a minute with dead air (20 %) from 0m: > 10 % from 1m, 300 turns in 10m, for
+  // 10m -> 11m. Quiet: 3 of 30 (exactly 10 %, not above it).
+  {
+    alert: 'SidetoneVoiceAgentDeadAir',
+    fires: [
+      [`sidetone_voiceai_dead_air_turns_total{${J},agent="support-bot",model="gpt-4.1-mini"}`, '0+6x30'],
+      [`sidetone_voiceai_turns_total{${J},agent="support-bot",model="gpt-4.1-mini"}`, '0+30x30'],
+    ],
+    firesAt: 11,
+    labels: { ...L, agent: 'support-bot' },
+    quiet: [
+      [`sidetone_voiceai_dead_air_turns_total{${J},agent="support-bot",model="gpt-4.1-mini"}`, '0+3x30'],
+      [`sidetone_voiceai_turns_total{${J},agent="support-bot",model="gpt-4.1-mini"}`, '0+30x30'],
+    ],
+    quietUntil: 25,
   },
   // One redaction at 3m -> 3m. Quiet: the counter exists and stays at zero.
   {

@@ -45,6 +45,8 @@ const EVENT = JSON.stringify({
 });
 const BODIES: Record<string, { body: string; type: string }> = {
   'POST /events': { body: EVENT, type: 'application/json' },
+  // An empty OTLP export: a success with nothing in it.
+  'POST /v1/traces': { body: '{}', type: 'application/json' },
 };
 
 /** `| \`GET /metrics\` | scrape |` rows of the Route scopes table: the first word is the scope. */

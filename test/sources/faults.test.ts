@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
-import type { SidetoneEvent } from '../../src/events/types.js';
+import type { EventOf, SidetoneEvent } from '../../src/events/types.js';
 import { Registry } from '../../src/metrics/index.js';
 import { ALERT_DEFAULTS, alertRules } from '../../src/rules/index.js';
 import {
@@ -56,6 +56,22 @@ describe('demo fault scenarios', () => {
           START,
       ],
       'leaky-app': () => ['SidetonePiiRedacted', 0],
+      // SidetoneVoiceAgentSlow: the slowed agent's turns over the last 5 minutes number at least
+      // voice_min_turns and more than 5 % of them are above the p95 threshold.
+      'voice-agent-slow-llm': () => {
+        const turns = events.filter(
+          (e): e is EventOf<'voiceai.turn'> => e.type === 'voiceai.turn' && e.agent === 'support-bot',
+        );
+        const slow = (e: EventOf<'voiceai.turn'>) =>
+          (e.agentStartedAt as number) - (e.userStoppedAt as number) >
+          ALERT_DEFAULTS.voice_silence_p95_seconds * 1000;
+        for (let t = START; t < endOf(name); t += 1000) {
+          const w = turns.filter((e) => at(e) > t - 5 * 60_000 && at(e) <= t);
+          if (w.length >= ALERT_DEFAULTS.voice_min_turns && w.filter(slow).length / w.length > 0.05)
+            return ['SidetoneVoiceAgentSlow', t - START];
+        }
+        return ['SidetoneVoiceAgentSlow', Number.NaN];
+      },
     };
     const [alert, onset] = onsets[name]();
     const rule = alertRules(ALERT_DEFAULTS).find((r) => r.alert === alert);
@@ -188,6 +204,27 @@ describe('demo fault scenarios', () => {
     expect(drops.filter((e) => !during(e))).toHaveLength(
       normal.filter((e) => e.type === 'modem.disconnected').length,
     );
+  });
+
+  it("voice-agent-slow-llm: the first model's turns wait 2.6-4 s more from the LLM on, the other agent's do not", () => {
+    const heard = (list: SidetoneEvent[], model: string) =>
+      list
+        .filter(
+          (e): e is EventOf<'voiceai.turn'> =>
+            e.type === 'voiceai.turn' && e.model === model && duringOf('voice-agent-slow-llm')(e),
+        )
+        .map((e) => ((e.agentStartedAt as number) - (e.userStoppedAt as number)) / 1000);
+    const events = run('voice-agent-slow-llm');
+    const slow = heard(events, 'gpt-4.1-mini');
+    const before = heard(normal, 'gpt-4.1-mini');
+    expect(slow.length).toBe(before.length);
+    expect(slow.length).toBeGreaterThan(20);
+    slow.forEach((s, i) => {
+      expect(s - (before[i] as number)).toBeGreaterThanOrEqual(2.6);
+      expect(s - (before[i] as number)).toBeLessThan(4);
+    });
+    expect(slow.filter((s) => s > 3.5).length / slow.length).toBeGreaterThan(0.9);
+    expect(heard(events, 'llama-3.1-8b')).toEqual(heard(normal, 'llama-3.1-8b'));
   });
 
   it('sms-delivery-stall: no delivery report during the fault; every one is released after it', () => {

@@ -22,6 +22,26 @@ export type ContractFactory = (opts: {
 }) => Promise<ContractHarness>;
 
 /** The updates of one normal answered call. */
+const AGENT_1 = {
+  turns: 1,
+  silenceP50Ms: 900,
+  silenceP95Ms: 900,
+  interruptions: 0,
+  deadAir: 0,
+  agentTalkMs: 4000,
+  callerTalkMs: 2000,
+};
+const AGENT_2 = {
+  ...AGENT_1,
+  turns: 2,
+  silenceP50Ms: 1100,
+  silenceP95Ms: 1280.5,
+  agentTalkMs: 9000,
+  callerTalkMs: 3600,
+};
+/** The summary `lifecycle` leaves on its call. */
+export const LIFECYCLE_AGENT = { ...AGENT_2, interruptions: 1, talkListenRatio: 2.5 };
+
 export function lifecycle(
   callId: string,
   at: number,
@@ -35,6 +55,10 @@ export function lifecycle(
     { kind: 'media', callId, at: at + 30_000, mos: 4.2, jitterMs: 12, lossPercent: 0.5, rttMs: 80 },
     { kind: 'media', callId, at: at + 60_000, mos: 3.9, jitterMs: 8, lossPercent: 1.5 },
     { kind: 'transcript', callId, at: at + 65_000 },
+    // The voice agent's summary as it grows: the one with the most turns (then interruptions) wins.
+    { kind: 'agent', callId, at: at + 20_000, ...AGENT_1 },
+    { kind: 'agent', callId, at: at + 40_000, ...AGENT_2 },
+    { kind: 'agent', callId, at: at + 41_000, ...AGENT_2, interruptions: 1 },
     { kind: 'ended', callId, at: at + 65_000, sipCode: 200, hangupBy: 'callee' },
   ];
 }

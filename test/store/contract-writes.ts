@@ -4,7 +4,29 @@ import { expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { hashNumber } from '../../src/store/privacy.js';
 import type { CallRecord, CallUpdate } from '../../src/store/types.js';
-import { applyAll, type ContractContext, cid, KEY, lifecycle, T } from './contract-kit.js';
+import {
+  applyAll,
+  type ContractContext,
+  cid,
+  collect,
+  KEY,
+  LIFECYCLE_AGENT,
+  lifecycle,
+  T,
+} from './contract-kit.js';
+
+const AGENT_OK = {
+  kind: 'agent',
+  callId: 'x',
+  at: T,
+  turns: 1,
+  silenceP50Ms: 800,
+  silenceP95Ms: 800,
+  interruptions: 0,
+  deadAir: 0,
+  agentTalkMs: 1000,
+  callerTalkMs: 1000,
+};
 
 export function writeContract(ctx: ContractContext): void {
   const open = ctx.open;
@@ -66,6 +88,43 @@ export function writeContract(ctx: ContractContext): void {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it("keeps the voice agent's turn summary beside the SIP outcome and media, whatever the order", async () => {
+    const store = await open();
+    await store.applyBatch(lifecycle('a1', T));
+    const call = await store.getCall('a1');
+    expect(call).toMatchObject({ status: 'completed', sipCode: 200, mos: 3.9, agent: LIFECYCLE_AGENT });
+    // Later, a stale summary (fewer turns: a restarted sink) changes nothing; a newer one replaces it whole.
+    await store.apply({
+      kind: 'agent',
+      callId: 'a1',
+      at: T + 70_000,
+      turns: 1,
+      silenceP50Ms: 5,
+      silenceP95Ms: 5,
+      interruptions: 9,
+      deadAir: 1,
+      agentTalkMs: 1,
+      callerTalkMs: 1,
+    });
+    expect((await store.getCall('a1'))?.agent).toEqual(LIFECYCLE_AGENT);
+    const third = {
+      turns: 3,
+      silenceP50Ms: null,
+      silenceP95Ms: null,
+      interruptions: 1,
+      deadAir: 1,
+      agentTalkMs: 9000,
+      callerTalkMs: 0,
+    };
+    await store.apply({ kind: 'agent', callId: 'a1', at: T + 80_000, ...third });
+    expect((await store.getCall('a1'))?.agent).toEqual({ ...third, talkListenRatio: null });
+    // A call without agent turns has none; the export reads the same record.
+    await store.applyBatch(lifecycle('plain', T).filter((u) => u.kind !== 'agent'));
+    expect((await store.getCall('plain'))?.agent).toBeNull();
+    const exported = await collect(store.iterateCalls({ from: T - 1, to: T + 1 }));
+    expect(exported.map((c) => c.agent?.turns ?? null).sort()).toEqual([3, null]);
   });
 
   it('creates the row from an `ended` that arrives first and fills it in later', async () => {
@@ -175,7 +234,8 @@ export function writeContract(ctx: ContractContext): void {
     const err = await store.applyBatch(bad).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err).toMatchObject({ code: 'ST_STORE_INVALID_UPDATE' });
-    expect((err as Error).message).toContain('#8');
+    const n = bad.length - 1;
+    expect((err as Error).message).toContain(`#${n}`);
     expect(await store.getCall('ok')).toBeUndefined();
     for (const u of [
       { kind: 'started', callId: 'x', at: T, direction: 'sideways', channel: 'sip' },
@@ -183,12 +243,17 @@ export function writeContract(ctx: ContractContext): void {
       { kind: 'ended', callId: 'x', at: T, status: 'active' },
       { kind: 'media', callId: 'x', at: T, mos: 7, jitterMs: 1, lossPercent: 0 },
       { kind: 'bogus', callId: 'x', at: T },
+      // An agent summary with a negative count, a fractional count, a missing count or a silence past a week.
+      { ...AGENT_OK, turns: -1 },
+      { ...AGENT_OK, interruptions: 1.5 },
+      { ...AGENT_OK, deadAir: undefined },
+      { ...AGENT_OK, silenceP95Ms: 8 * 86_400_000 },
       { kind: 'ringing', callId: '', at: T },
     ]) {
       await expect(store.apply(u as CallUpdate)).rejects.toMatchObject({ code: 'ST_STORE_INVALID_UPDATE' });
     }
     // A single update has no position, even right after a batch's failure named one.
-    await expect(store.applyBatch(bad)).rejects.toThrow(/^call update #8: at /);
+    await expect(store.applyBatch(bad)).rejects.toThrow(new RegExp(`^call update #${n}: at `));
     await expect(store.apply({ kind: 'ringing', callId: '', at: T })).rejects.toThrow(
       /^call update: callId /,
     );

@@ -21,6 +21,7 @@ const SQLITE: ReadonlyArray<readonly [number, string]> = [
   [7, '1323d0217ba67660d45c13962b1decfa5745851fdf48bf4d072067e3d5cda586'],
   [8, 'afa997245db3b3d2b86ad83bacc8be71a8423c16b56bb36b6535f9c8a4071c72'],
   [9, '41469b3376850b038d243441743fd36b360d45357b780b692347bfb0cac9912d'],
+  [10, '32e6fc2b7844198f0244a9cd15884853eba90985074bc07e5fb4ca7bc7932d86'],
 ];
 const POSTGRES: ReadonlyArray<readonly [number, string]> = [
   [1, '61f1d32a38a78af664463222cde60a5f9f01bd2be8acceb82b45b983ac484c6f'],
@@ -30,6 +31,7 @@ const POSTGRES: ReadonlyArray<readonly [number, string]> = [
   [5, 'ce153850e46c23f7cbde28212e10d78d1a562619b23d9a31866fe2afb9d87be6'],
   [6, 'd541bfea4a848ad25013e641c4fec9986a59e9bc88eba9e9c9ab92302fb0a4fb'],
   [7, '41469b3376850b038d243441743fd36b360d45357b780b692347bfb0cac9912d'],
+  [8, 'd7928fb007fec8bb3d31965afbe18d36de7c8b190debdf74ebb470cb2b7c459b'],
 ];
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

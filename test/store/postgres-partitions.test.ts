@@ -442,8 +442,10 @@ describe('PostgreSQL day partitions', () => {
       for (let d = 0; d < 3; d++) {
         for (let i = 0; i < 10; i++) {
           for (const u of call(`v3-${d}-${i}`, D0 + d * DAY + i * 600_000, i)) {
+            // A version-3 database knew no voice-agent summary (version 8 added it).
+            if (u.kind === 'agent') continue;
             const [kind, values] = callWrite(protect, u);
-            await db.query(numbered(v3[kind]), values);
+            await db.query(numbered(v3[kind as keyof typeof v3]), values);
           }
         }
       }
@@ -468,8 +470,13 @@ describe('PostgreSQL day partitions', () => {
           'call_rollup_day',
           'call_duration_day',
         ]) {
+          // Columns a later migration adds (the agent summary, version 8) are null on moved rows.
           out[t] = (await db.query(`SELECT * FROM ${t}`)).rows
-            .map(({ filed_day: _, ...rest }) => JSON.stringify(rest))
+            .map(({ filed_day: _, ...rest }) =>
+              JSON.stringify(
+                Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('agent_'))),
+              ),
+            )
             .sort();
         }
         return out;

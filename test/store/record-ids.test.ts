@@ -12,9 +12,11 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/migrations.js';
 import { openPostgresCallStore } from '../../src/store/postgres.js';
+import { PG_LATEST_VERSION } from '../../src/store/postgres-sql.js';
 import { type PrivacyConfig, recordIds } from '../../src/store/privacy.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
 import type { CallStore } from '../../src/store/types.js';
+import { AGENT_COLUMNS } from '../../src/store/upsert-sql.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { cid, KEY, lifecycle, mid, T } from './contract-kit.js';
 import { tempDir } from './helpers.js';
@@ -125,13 +127,17 @@ describe('record ids on PostgreSQL', () => {
       await writeRaw(old);
       await old.close();
       await db.query(`SET search_path = ${schema}`);
-      await db.query('DELETE FROM sidetone_schema WHERE version = 7; DROP TABLE sidetone_meta');
+      // Everything after version 6 undone: its meta table, and the agent summary of version 8.
+      await db.query(
+        `DELETE FROM sidetone_schema WHERE version > 6; DROP TABLE sidetone_meta;
+         ALTER TABLE calls ${AGENT_COLUMNS.map((c) => `DROP COLUMN ${c}`).join(', ')}`,
+      );
       expect(
         (await db.query('SELECT call_id FROM call_keys ORDER BY call_id')).rows.map((r) => r.call_id),
       ).toEqual([...RAW_CALLS].sort());
 
       const store = await open(HASHED);
-      expect(store.schemaVersion).toBe(7);
+      expect(store.schemaVersion).toBe(PG_LATEST_VERSION);
       await expectHashed(store);
       await store.close();
       const left = await db.query(

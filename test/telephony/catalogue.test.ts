@@ -88,7 +88,7 @@ describe('metric catalogue', () => {
       expect(m.events.length, m.name).toBeGreaterThan(0);
       for (const v of Object.values(m.labels ?? {})) {
         if (typeof v !== 'string') expect(v.length).toBeGreaterThan(0);
-        else expect(['trunks', 'operators', 'modems', 'queues']).toContain(v);
+        else expect(['trunks', 'operators', 'modems', 'queues', 'agents', 'models']).toContain(v);
       }
     }
   });

@@ -29,6 +29,31 @@ describe('voiceai pack', () => {
       'sidetone_voiceai_attach_mode_fallbacks_total{from="pipeline",to="realtime"} 1',
       'sidetone_voiceai_dialog_reconnects_total{transport="webrtc",outcome="ok"} 1',
       'sidetone_voiceai_dialog_reconnects_total{transport="webrtc",outcome="fail"} 1',
+      // Turns (docs/sources/voice-agents.md): the full one heard 1.2 s, split 0.3 + 0.2 + 0.4 + 0.2 + 0.1; the
+      // unanswered one is dead air without a heard silence; the inconsistent one records no segment.
+      'sidetone_voiceai_turns_total{agent="other",model="other"} 3',
+      'sidetone_voiceai_heard_silence_seconds_count{agent="other",model="other"} 1',
+      'sidetone_voiceai_heard_silence_seconds_sum{agent="other",model="other"} 1.2',
+      ...(
+        [
+          ['stt', 0.3],
+          ['endpointing', 0.2],
+          ['llm_ttft', 0.4],
+          ['tts_ttfb', 0.2],
+          ['remainder', 0.1],
+        ] as const
+      ).flatMap(([segment, v]) => [
+        `sidetone_voiceai_turn_segment_seconds_count{agent="other",model="other",segment="${segment}"} 1`,
+        `sidetone_voiceai_turn_segment_seconds_sum{agent="other",model="other",segment="${segment}"} ${v}`,
+      ]),
+      'sidetone_voiceai_dead_air_turns_total{agent="other",model="other"} 1',
+      'sidetone_voiceai_turns_inconsistent_total{agent="other"} 1',
+      'sidetone_voiceai_tts_ttfa_seconds_count{agent="other"} 1',
+      'sidetone_voiceai_tts_ttfa_seconds_sum{agent="other"} 0.2',
+      'sidetone_voiceai_speech_seconds_total{agent="other",speaker="agent"} 3',
+      'sidetone_voiceai_speech_seconds_total{agent="other",speaker="caller"} 2',
+      'sidetone_voiceai_interruptions_total{agent="other",kind="barge_in"} 1',
+      'sidetone_voiceai_interruptions_total{agent="other",kind="false_interruption"} 1',
     ]);
     expect(sample(text, 'sidetone_voiceai_first_byte_seconds_bucket{stage="llm",le="0.5"}')).toBe(1);
     expectNoPii(text);

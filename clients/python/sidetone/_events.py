@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
-#: Every event type, in the server's documentation order (64).
+#: Every event type, in the server's documentation order (66).
 EVENT_TYPES: Tuple[str, ...] = (
     "heartbeat",
     "sms.received",
@@ -54,6 +54,8 @@ EVENT_TYPES: Tuple[str, ...] = (
     "voiceai.attach",
     "voiceai.attach_fallback",
     "voiceai.dialog_reconnect",
+    "voiceai.turn",
+    "voiceai.interruption",
     "pbx.queue_enqueued",
     "pbx.queue_answered",
     "pbx.queue_abandoned",
@@ -1571,6 +1573,130 @@ class Events:
             _event("voiceai.dialog_reconnect", ts, source, event_id, (
                 ("transport", transport),
                 ("outcome", outcome),
+            ))
+        )
+
+    def voiceai_turn(
+        self,
+        *,
+        call_id: Optional[str] = None,
+        turn: Optional[int] = None,
+        agent: Optional[str] = None,
+        model: Optional[str] = None,
+        user_started_at: Optional[float] = None,
+        user_stopped_at: Optional[float] = None,
+        stt_final_at: Optional[float] = None,
+        end_of_turn_at: Optional[float] = None,
+        llm_started_at: Optional[float] = None,
+        llm_first_token_at: Optional[float] = None,
+        llm_done_at: Optional[float] = None,
+        tts_started_at: Optional[float] = None,
+        tts_first_byte_at: Optional[float] = None,
+        tts_first_audible_at: Optional[float] = None,
+        agent_started_at: Optional[float] = None,
+        agent_stopped_at: Optional[float] = None,
+        ended_at: Optional[float] = None,
+        reported_silence_seconds: Optional[float] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """One conversational turn of a voice agent, as the instants its stages happened: the caller stops, the agent answers. Send it when the turn ends (the agent finished or was cut off); every instant is optional, and a missing one makes its stage unknown, never zero (`voiceai.turn`).
+
+        Args:
+            call_id: Call identifier: the SIP Call-ID joins the turn to the phone leg of the
+                call (may identify a person)
+            turn: Turn number within the call, from 1 (logs and ordering; never a label)
+            agent: Agent name; a label only when listed in `labels.agents`
+            model: LLM model name; a label only when listed in `labels.models`
+            user_started_at: The caller started speaking (VAD) (epoch ms; fractions allowed)
+            user_stopped_at: The caller stopped speaking (VAD; the end of speech, not when the
+                VAD decided it): the heard silence starts here (epoch ms; fractions allowed)
+            stt_final_at: The final transcript of the utterance arrived (epoch ms; fractions
+                allowed)
+            end_of_turn_at: The agent decided the caller had finished (end of utterance,
+                endpointing) (epoch ms; fractions allowed)
+            llm_started_at: The LLM request was sent (epoch ms; fractions allowed)
+            llm_first_token_at: The LLM streamed its first token (epoch ms; fractions allowed)
+            llm_done_at: The LLM completed its answer (epoch ms; fractions allowed)
+            tts_started_at: The first text was sent to speech synthesis (epoch ms; fractions
+                allowed)
+            tts_first_byte_at: Speech synthesis returned its first audio (epoch ms; fractions
+                allowed)
+            tts_first_audible_at: Synthesis returned its first audible sample, after any leading
+                silence (the end of Pipecat's TTFA) (epoch ms; fractions allowed)
+            agent_started_at: The first agent audio was played to the caller: the heard silence
+                ends here (epoch ms; fractions allowed)
+            agent_stopped_at: The agent stopped speaking (finished, or cut off) (epoch ms;
+                fractions allowed)
+            ended_at: The turn ended without agent audio: the caller spoke again or hung up
+                (dead air when long) (epoch ms; fractions allowed)
+            reported_silence_seconds: The caller's wait as the agent measured it; used only
+                where userStoppedAt or agentStartedAt is missing
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("voiceai.turn", ts, source, event_id, (
+                ("callId", call_id),
+                ("turn", turn),
+                ("agent", agent),
+                ("model", model),
+                ("userStartedAt", user_started_at),
+                ("userStoppedAt", user_stopped_at),
+                ("sttFinalAt", stt_final_at),
+                ("endOfTurnAt", end_of_turn_at),
+                ("llmStartedAt", llm_started_at),
+                ("llmFirstTokenAt", llm_first_token_at),
+                ("llmDoneAt", llm_done_at),
+                ("ttsStartedAt", tts_started_at),
+                ("ttsFirstByteAt", tts_first_byte_at),
+                ("ttsFirstAudibleAt", tts_first_audible_at),
+                ("agentStartedAt", agent_started_at),
+                ("agentStoppedAt", agent_stopped_at),
+                ("endedAt", ended_at),
+                ("reportedSilenceSeconds", reported_silence_seconds),
+            ))
+        )
+
+    def voiceai_interruption(
+        self,
+        kind: Literal["barge_in", "talked_over", "false_interruption", "agent_over_caller"],
+        *,
+        call_id: Optional[str] = None,
+        turn: Optional[int] = None,
+        agent: Optional[str] = None,
+        started_at: Optional[float] = None,
+        ended_at: Optional[float] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """Caller and agent spoke at once, and what came of it (barge-in, talked over, false interruption, agent over the caller) (`voiceai.interruption`).
+
+        Args:
+            call_id: Call identifier: the SIP Call-ID joins the turn to the phone leg of the
+                call (may identify a person)
+            turn: Turn number within the call, from 1 (logs and ordering; never a label)
+            agent: Agent name; a label only when listed in `labels.agents`
+            kind: barge_in: the caller spoke over the agent and it stopped; talked_over: the
+                agent kept talking; false_interruption: the agent stopped, then resumed (a
+                backchannel or noise); agent_over_caller: the agent started while the caller was
+                still speaking
+            started_at: The overlapping speech began (default: ts) (epoch ms; fractions allowed)
+            ended_at: The overlap ended: the agent stopped or resumed, or the caller stopped
+                (epoch ms; fractions allowed)
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("voiceai.interruption", ts, source, event_id, (
+                ("callId", call_id),
+                ("turn", turn),
+                ("agent", agent),
+                ("kind", kind),
+                ("startedAt", started_at),
+                ("endedAt", ended_at),
             ))
         )
 

@@ -1,4 +1,5 @@
-import type { SidetoneEvent } from '../../events/types.js';
+import type { EventOf, SidetoneEvent } from '../../events/types.js';
+import { DEMO_MODELS } from './voice.js';
 
 /** Fault scenarios for `sidetone demo --scenario NAME`: each one trips one family of alerts. */
 export const SCENARIO_NAMES = [
@@ -7,6 +8,7 @@ export const SCENARIO_NAMES = [
   'sms-delivery-stall',
   'signal-drop',
   'leaky-app',
+  'voice-agent-slow-llm',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -25,7 +27,10 @@ export const FAULT_START_MS = 10_000;
  * - `sms-delivery-stall`: SidetoneSmsDeliveryReportsStalled needs no final report for
  *   sms_pending_max_seconds (900 s), then `for: 5m`: 20 minutes;
  * - `signal-drop`: the signal is below -100 dBm 25 s in; SidetoneModemSignalWeak is `for: 10m`;
- * - `leaky-app`: SidetonePiiRedacted and SidetoneSeriesOverflow are `for: 0m`.
+ * - `leaky-app`: SidetonePiiRedacted and SidetoneSeriesOverflow are `for: 0m`;
+ * - `voice-agent-slow-llm`: the slowed agent's p95 heard silence over 5 minutes passes 3.5 s once
+ *   more than 5 % of its turns in the window are slow (with alerts.voice_min_turns of them), then
+ *   SidetoneVoiceAgentSlow is `for: 5m`.
  */
 export const FAULT_DURATION_MS: Readonly<Record<ScenarioName, number>> = {
   'trunk-outage': 5 * MIN,
@@ -33,6 +38,7 @@ export const FAULT_DURATION_MS: Readonly<Record<ScenarioName, number>> = {
   'sms-delivery-stall': 23 * MIN,
   'signal-drop': 13 * MIN,
   'leaky-app': 3 * MIN,
+  'voice-agent-slow-llm': 15 * MIN,
 };
 
 /** The signal-drop scenario falls to this, in dBm, over its first `SIGNAL_FALL_MS`, and stays. */
@@ -80,7 +86,10 @@ export interface FaultContext {
  * - `signal-drop`: the modem's signal falls from -65 to -107 dBm over 30 s and stays there
  *   (SidetoneModemSignalWeak, below -100 dBm by default);
  * - `leaky-app`: no traffic change; a badly instrumented integration writes to the registry
- *   (./leaky-app.ts; SidetonePiiRedacted, SidetoneSeriesOverflow, dropped samples).
+ *   (./leaky-app.ts; SidetonePiiRedacted, SidetoneSeriesOverflow, dropped samples);
+ * - `voice-agent-slow-llm`: the provider of the first demo model slows down: its time to first
+ *   token grows by 2.6-4 s, and every instant after it with it, so its agent's callers wait 4-6 s
+ *   (SidetoneVoiceAgentSlow; dead air too).
  * @example const fault = faultScenario('trunk-outage', { start: Date.now() + 10_000, trunks: ['a', 'b'], modem: 'modem0' });
  */
 export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
@@ -154,5 +163,44 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
       };
     case 'leaky-app':
       return { name, start, end, schedule: () => {}, filter: (e) => e };
+    case 'voice-agent-slow-llm': {
+      // The same delay for a turn and its first-byte events (scheduled at the same instant).
+      const delayOf = (at: number) => 2600 + (Math.floor(at) % 1400);
+      let slowCall: string | undefined;
+      return {
+        name,
+        start,
+        end,
+        schedule: () => {},
+        filter: (e, at) => {
+          if (!during(at)) return e;
+          if (e.type === 'voiceai.turn' && e.model === DEMO_MODELS[0]) {
+            slowCall = e.callId;
+            return slowTurn(e, delayOf(at));
+          }
+          if (e.type === 'voiceai.first_byte' && e.callId === slowCall && e.stage !== 'tts')
+            return { ...e, seconds: e.seconds + delayOf(at) / 1000 };
+          return e;
+        },
+      };
+    }
   }
+}
+
+/** A turn whose LLM answered `ms` later: its first token and everything after it move. */
+function slowTurn(e: EventOf<'voiceai.turn'>, ms: number): EventOf<'voiceai.turn'> {
+  const out = { ...e };
+  for (const k of [
+    'llmFirstTokenAt',
+    'llmDoneAt',
+    'ttsStartedAt',
+    'ttsFirstByteAt',
+    'ttsFirstAudibleAt',
+    'agentStartedAt',
+    'agentStoppedAt',
+  ] as const) {
+    const v = out[k];
+    if (v !== undefined) out[k] = v + ms;
+  }
+  return out;
 }

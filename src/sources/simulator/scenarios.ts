@@ -1,5 +1,6 @@
 import type { SidetoneEvent } from '../../events/types.js';
 import type { Rng } from './random.js';
+import { agentConversation } from './voice.js';
 
 /** Where a scenario puts its events: each at a time in the (virtual) future. */
 export interface Schedule {
@@ -32,7 +33,7 @@ const OUTCOMES: ReadonlyArray<readonly [Outcome, number]> = [
 
 /**
  * One call, start to end: INVITE, 180, 200 or a failure, RTCP reports while it talks, voice-agent
- * latencies on agent calls, BYE and a transcript flag. Trunk B degrades: more 503s.
+ * turns on agent calls (./voice.ts), BYE and a transcript flag. Trunk B degrades: more 503s.
  */
 export function call(t: number, c: ScenarioContext): void {
   const { rng, schedule } = c;
@@ -115,28 +116,7 @@ export function call(t: number, c: ScenarioContext): void {
       rttMs: rng.between(20, loss > 3 ? 400 : 150),
     });
   }
-  if (agent) {
-    for (let at = answerAt + 3000; at < endAt; at += rng.between(4000, 12000)) {
-      schedule.at(at, {
-        type: 'voiceai.first_byte',
-        stage: 'end_to_end',
-        seconds: rng.between(0.5, 2.5),
-        callId,
-      });
-      schedule.at(at, { type: 'voiceai.first_byte', stage: 'llm', seconds: rng.between(0.2, 1.2), callId });
-      schedule.at(at, { type: 'voiceai.first_byte', stage: 'tts', seconds: rng.between(0.08, 0.5), callId });
-      if (rng.chance(0.15)) schedule.at(at + 500, { type: 'voiceai.barge_in', callId });
-      if (rng.chance(0.2))
-        schedule.at(at + 800, {
-          type: 'voiceai.tool_call',
-          ok: rng.chance(0.9),
-          seconds: rng.between(0.1, 3),
-          callId,
-        });
-      if (rng.chance(0.03))
-        schedule.at(at, { type: 'voiceai.asr_error', error: 'upstream timeout after 5000ms', callId });
-    }
-  }
+  if (agent) agentConversation(callId, answerAt, endAt, c);
   schedule.at(endAt, { type: 'sip.request', method: 'BYE', direction, callId });
   sip(endAt + rng.between(20, 200), 'BYE', 200);
   schedule.at(endAt, { type: 'sip.dialog_terminated', dialogId: callId });

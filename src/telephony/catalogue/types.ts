@@ -17,7 +17,7 @@ export const PACK_NAMES = [
 export type PackName = (typeof PACK_NAMES)[number];
 
 /** Label values that come from the configuration (bounded by it; unknown names become `other`). */
-export type ConfigList = 'trunks' | 'operators' | 'modems' | 'queues';
+export type ConfigList = 'trunks' | 'operators' | 'modems' | 'queues' | 'agents' | 'models';
 
 /** One catalogued metric: the single source of its name, help, unit, labels and source events. */
 export interface MetricSpec {
@@ -52,6 +52,13 @@ export const BUCKETS = {
   loss: [0, 0.001, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.5, 1],
   /** SMS submit -> delivery report: 1 s .. 1 day. */
   delivery: [1, 2, 5, 10, 30, 60, 120, 300, 900, 3600, 86400],
+  /**
+   * The silence a caller hears in a voice-agent turn: fine around the shipped thresholds (dead air
+   * at 3 s, the p95 alert at 3.5 s) so `histogram_quantile` and the ratios are exact there.
+   */
+  heard: [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 5, 7.5, 10, 15, 30],
+  /** One stage of that silence (STT, endpointing, LLM time to first token, TTS first byte, rest). */
+  segment: [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
   /** Voice-agent first-byte and tool latencies. */
   ai: [0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
   /** APDU round trips on a reader or modem. */

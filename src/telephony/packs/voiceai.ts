@@ -1,4 +1,5 @@
 import type { EventBus } from '../../events/bus.js';
+import type { EventOf } from '../../events/types.js';
 import {
   AI_ERROR_REASONS,
   AI_LATENCY_STAGES,
@@ -14,6 +15,7 @@ import { aiErrorReason } from '../classify.js';
 import { TRANSCRIPT_STATES } from '../labels.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
 import { Enum } from '../table.js';
+import { turnMetrics } from './voice-turns.js';
 
 export interface VoiceAiPack extends PackBase {
   asrError(reason: AiErrorReason): void;
@@ -23,11 +25,15 @@ export interface VoiceAiPack extends PackBase {
   firstByte(stage: AiLatencyStage, seconds: number): void;
   toolCall(ok: boolean, seconds: number): void;
   transcript(present: boolean): void;
+  /** A conversational turn ended: heard silence, its segments, dead air, speech time. */
+  turn(e: EventOf<'voiceai.turn'>): void;
+  interruption(e: EventOf<'voiceai.interruption'>): void;
 }
 
 /**
  * Voice/AI agents: ASR and TTS errors by class, barge-ins, first-byte latencies (end to end,
- * ASR, LLM, TTS), tool-call durations and transcript presence. Provider error text and
+ * ASR, LLM, TTS), tool-call durations, transcript presence, and conversational turns: the heard
+ * silence and its segments, dead air, speech time and interruptions (./voice-turns.ts). Provider error text and
  * transcripts are classified or ignored, never copied.
  * @example
  * const ai = voiceAiPack(registry);
@@ -52,6 +58,7 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
   const attaches = m.counter('voiceai_attach_total');
   const fallbacks = m.counter('voiceai_attach_mode_fallbacks_total');
   const reconnects = m.counter('voiceai_dialog_reconnects_total');
+  const turns = turnMetrics(m, o);
 
   const pack: VoiceAiPack = {
     name: 'voiceai',
@@ -61,6 +68,8 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
     firstByte: (stage, seconds) => firstByte.at(stages.of(stage)).observe(seconds),
     toolCall: (ok, seconds) => tools.at(ok ? 0 : 1).observe(seconds),
     transcript: (present) => transcriptsTotal.at(transcripts.of(present ? 'present' : 'missing')).inc(),
+    turn: (e) => turns.turn(e),
+    interruption: (e) => turns.interruption(e),
     subscribe: (bus: EventBus) =>
       wire([
         bus.on('voiceai.asr_error', (e) => pack.asrError(aiErrorReason(e))),
@@ -78,6 +87,8 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
         bus.on('voiceai.dialog_reconnect', (e) =>
           reconnects.at(dialogTransports.of(e.transport), outcomes.of(e.outcome)).inc(),
         ),
+        bus.on('voiceai.turn', turns.turn),
+        bus.on('voiceai.interruption', turns.interruption),
       ]),
   };
   return pack;

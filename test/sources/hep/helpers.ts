@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -115,4 +116,13 @@ export function feeder(source: { handle(buf: Buffer, now: number): void }) {
       hep(text, { ts: T0 + o.ts, ...(o.src && { src: o.src }), ...(o.dst && { dst: o.dst }) }),
       T0 + (o.at ?? o.ts),
     );
+}
+
+/** A UDP port free on 127.0.0.1 now (asked of the OS, then released) for a HEP listener. */
+export async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }

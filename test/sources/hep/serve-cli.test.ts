@@ -8,18 +8,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/prometheus.js';
 import { CLI, startCli } from '../../helpers/spawn.js';
-import { hep, sip } from './helpers.js';
+import { freeUdpPort, hep, sip } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-hep-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe('sidetone serve --hep', () => {
   it('counts a captured call on /metrics', async () => {

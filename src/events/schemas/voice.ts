@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { STORE_LIMITS } from '../../store/limits.js';
+import { INTERRUPTION_KINDS } from '../vocab.js';
+import { configName, event, seconds, storedId } from './base.js';
+
+/**
+ * Voice-agent conversation turns (docs/sources/voice-agents.md). A turn is reported with the instants its stages
+ * happened, never with durations: sidetone derives every segment of the silence the caller hears
+ * from them, the same way for every source (POST /events, the OTLP trace receiver, the clients).
+ */
+
+/** The latest instant a turn may carry: 2100-01-01 (a larger number is not a time in ms). */
+const INSTANT_MAX = 4_102_444_800_000;
+const INSTANT_MESSAGE = `expected epoch ms from 2000-01-01 to 2100-01-01 (${STORE_LIMITS.tsMin}..${INSTANT_MAX})`;
+
+/** An instant in epoch milliseconds; fractions carry sub-millisecond precision. */
+function instant(description: string) {
+  return z
+    .number()
+    .min(STORE_LIMITS.tsMin, INSTANT_MESSAGE)
+    .max(INSTANT_MAX, INSTANT_MESSAGE)
+    .meta({ description: `${description} (epoch ms; fractions allowed)` });
+}
+
+const callId = storedId('Call identifier: the SIP Call-ID joins the turn to the phone leg of the call');
+const turn = z
+  .number()
+  .int()
+  .min(1)
+  .max(1_000_000)
+  .meta({ description: 'Turn number within the call, from 1 (logs and ordering; never a label)' });
+const agent = configName('Agent name; a label only when listed in `labels.agents`');
+
+export const aiTurn = event(
+  'voiceai.turn',
+  'One conversational turn of a voice agent, as the instants its stages happened: the caller stops, the agent answers. Send it when the turn ends (the agent finished or was cut off); every instant is optional, and a missing one makes its stage unknown, never zero',
+  {
+    callId: callId.optional(),
+    turn: turn.optional(),
+    agent: agent.optional(),
+    model: configName('LLM model name; a label only when listed in `labels.models`').optional(),
+    userStartedAt: instant('The caller started speaking (VAD)').optional(),
+    userStoppedAt: instant(
+      'The caller stopped speaking (VAD; the end of speech, not when the VAD decided it): the heard silence starts here',
+    ).optional(),
+    sttFinalAt: instant('The final transcript of the utterance arrived').optional(),
+    endOfTurnAt: instant(
+      'The agent decided the caller had finished (end of utterance, endpointing)',
+    ).optional(),
+    llmStartedAt: instant('The LLM request was sent').optional(),
+    llmFirstTokenAt: instant('The LLM streamed its first token').optional(),
+    llmDoneAt: instant('The LLM completed its answer').optional(),
+    ttsStartedAt: instant('The first text was sent to speech synthesis').optional(),
+    ttsFirstByteAt: instant('Speech synthesis returned its first audio').optional(),
+    ttsFirstAudibleAt: instant(
+      "Synthesis returned its first audible sample, after any leading silence (the end of Pipecat's TTFA)",
+    ).optional(),
+    agentStartedAt: instant(
+      'The first agent audio was played to the caller: the heard silence ends here',
+    ).optional(),
+    agentStoppedAt: instant('The agent stopped speaking (finished, or cut off)').optional(),
+    endedAt: instant(
+      'The turn ended without agent audio: the caller spoke again or hung up (dead air when long)',
+    ).optional(),
+    reportedSilenceSeconds: seconds(
+      "The caller's wait as the agent measured it; used only where userStoppedAt or agentStartedAt is missing",
+    ).optional(),
+  },
+);
+
+export const aiInterruption = event(
+  'voiceai.interruption',
+  'Caller and agent spoke at once, and what came of it (barge-in, talked over, false interruption, agent over the caller)',
+  {
+    callId: callId.optional(),
+    turn: turn.optional(),
+    agent: agent.optional(),
+    kind: z.enum(INTERRUPTION_KINDS).meta({
+      description:
+        'barge_in: the caller spoke over the agent and it stopped; talked_over: the agent kept talking; false_interruption: the agent stopped, then resumed (a backchannel or noise); agent_over_caller: the agent started while the caller was still speaking',
+    }),
+    startedAt: instant('The overlapping speech began (default: ts)').optional(),
+    endedAt: instant('The overlap ended: the agent stopped or resumed, or the caller stopped').optional(),
+  },
+);
+
+export const voiceEvents = [aiTurn, aiInterruption] as const;

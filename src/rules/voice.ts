@@ -1,0 +1,93 @@
+import { DefinitionError } from '../errors.js';
+import { CATALOGUE, metricName } from '../telephony/catalogue.js';
+import type { AlertRule } from './alerts.js';
+import { oneLine } from './kpi.js';
+import type { RecordingRule } from './recording.js';
+import type { AlertSettings } from './thresholds.js';
+
+/** Voice-agent rules group per scraped instance and configured agent name. */
+const BY = 'job, instance, agent';
+
+function catalogued(prefix: string, name: string): string {
+  const spec = CATALOGUE.find((s) => s.name === name);
+  if (spec === undefined)
+    throw new DefinitionError(
+      'ST_NOT_IN_CATALOGUE',
+      `metric "${name}" is not in the catalogue: update src/rules`,
+    );
+  return metricName(spec, prefix);
+}
+
+/**
+ * The recorded voice-agent series, in the `level:metric:operations` convention: the p50 and p95
+ * of the heard silence over 5 minutes, the turn rate, and the share of turns with dead air over
+ * 10 minutes, per instance and agent.
+ * @example voiceRecordName('silence_p95') // 'instance_agent:sidetone_voiceai_heard_silence_seconds:p95_5m'
+ */
+export function voiceRecordName(
+  what: 'silence_p50' | 'silence_p95' | 'turns' | 'dead_air_ratio',
+  prefix = 'sidetone',
+): string {
+  switch (what) {
+    case 'silence_p50':
+      return `instance_agent:${prefix}_voiceai_heard_silence_seconds:p50_5m`;
+    case 'silence_p95':
+      return `instance_agent:${prefix}_voiceai_heard_silence_seconds:p95_5m`;
+    case 'turns':
+      return `instance_agent:${prefix}_voiceai_turns:rate5m`;
+    case 'dead_air_ratio':
+      return `instance_agent:${prefix}_voiceai_dead_air_turns:ratio_rate10m`;
+  }
+}
+
+export function voiceRecordingRules(prefix = 'sidetone'): RecordingRule[] {
+  const heard = `${catalogued(prefix, 'voiceai_heard_silence_seconds')}_bucket`;
+  const turns = catalogued(prefix, 'voiceai_turns_total');
+  const dead = catalogued(prefix, 'voiceai_dead_air_turns_total');
+  const q = (p: number) => `histogram_quantile(${p}, sum by (${BY}, le) (rate(${heard}[5m])))`;
+  return [
+    { record: voiceRecordName('silence_p50', prefix), expr: q(0.5) },
+    { record: voiceRecordName('silence_p95', prefix), expr: q(0.95) },
+    { record: voiceRecordName('turns', prefix), expr: `sum by (${BY}) (rate(${turns}[5m]))` },
+    {
+      record: voiceRecordName('dead_air_ratio', prefix),
+      expr: oneLine(`sum by (${BY}) (rate(${dead}[10m]))\n  / sum by (${BY}) (rate(${turns}[10m]))`),
+    },
+  ];
+}
+
+/**
+ * The voice-agent SLO alerts, on the recorded series (same group, so they read this evaluation's
+ * values): the caller's wait and dead air, each only with enough turns to mean something.
+ */
+export function voiceAlerts(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
+  const turns = catalogued(prefix, 'voiceai_turns_total');
+  const enough = (window: string) =>
+    `and on (${BY}) sum by (${BY}) (increase(${turns}[${window}])) >= ${s.voice_min_turns}`;
+  const p95 = voiceRecordName('silence_p95', prefix);
+  const dead = voiceRecordName('dead_air_ratio', prefix);
+  return [
+    {
+      alert: 'SidetoneVoiceAgentSlow',
+      group: 'voice',
+      severity: 'warning',
+      for: '5m',
+      expr: `${p95} > ${s.voice_silence_p95_seconds}\n  ${enough('5m')}`,
+      signal: p95,
+      summary:
+        'callers of voice agent {{ $labels.agent }} on {{ $labels.instance }} wait {{ $value | printf "%.1f" }} s (p95)',
+      description: `The 95th percentile of the silence callers hear after they stop talking (until the agent's first audio) has been above ${s.voice_silence_p95_seconds} s for 5 minutes. ${catalogued(prefix, 'voiceai_turn_segment_seconds')}{segment} shows which stage holds them: stt, endpointing, llm_ttft, tts_ttfb or the remainder.`,
+    },
+    {
+      alert: 'SidetoneVoiceAgentDeadAir',
+      group: 'voice',
+      severity: 'warning',
+      for: '10m',
+      expr: `${dead} > ${s.voice_dead_air_ratio}\n  ${enough('10m')}`,
+      signal: dead,
+      summary:
+        'dead air on {{ $value | humanizePercentage }} of voice agent {{ $labels.agent }} turns on {{ $labels.instance }}',
+      description: `More than ${s.voice_dead_air_ratio * 100} % of turns over 10 minutes left the caller in silence longer than voiceai.dead_air_seconds (answered late, or not at all): callers hang up or repeat themselves.`,
+    },
+  ];
+}

@@ -1,0 +1,191 @@
+import { children, type Framework, flag, identity, type MapContext, num, turnEvent } from './framework.js';
+import type { SpanFacts } from './spans.js';
+import type { TraceState } from './traces.js';
+
+/**
+ * LiveKit Agents (livekit/agents @ da6af86ac640a3bc54585764e64321d7048c1c16, 1.7.0, Apache-2.0):
+ * the caller's `user_turn` (with a `user_speaking` per VAD segment) and the agent's `agent_turn`
+ * (with `llm_node`, `tts_node` > `tts_request`, and `agent_speaking` from the first audio frame)
+ * are siblings under `agent_session`: nothing links a reply to its user turn but time. The join
+ * (livekit-agents/livekit/agents/voice/agent_activity.py L3524-3527): `lk.e2e_latency` is the
+ * first agent audio minus the VAD end of the user's speech, so
+ * `agent_speaking.start - lk.e2e_latency == the user turn's last user_speaking.end`.
+ *
+ * Instants: U = that user_speaking end; STT final = U + `lk.transcription_delay` (0 is written for
+ * unknown); end of turn = user_turn.end (the commit); LLM first token = llm_node.start +
+ * `lk.response.ttft`; the text reaching the TTS provider and its first audio = `lk.tts_metrics`
+ * timestamp - duration (+ ttfb), unix seconds (tts/tts.py L678-742); A = the first agent_speaking.
+ * An `agent_turn` without `agent_speaking` played nothing (a discarded preemptive generation, a
+ * reply cancelled before audio): it is no turn. A turn is complete when its `agent_turn` arrives
+ * (after playout or the interruption), its user turn having ended (and been exported) before.
+ */
+const KEPT = new Set([
+  'user_turn',
+  'user_speaking',
+  'agent_turn',
+  'llm_node',
+  'tts_node',
+  'tts_request',
+  'agent_speaking',
+]);
+/** The join tolerance: both sides come from the same clock reading, to float precision. */
+const JOIN_MS = 1;
+
+export const livekit: Framework = {
+  name: 'livekit',
+  keeps: (s) => KEPT.has(s.name),
+  isRoot: (s) => s.name === 'agent_session',
+  collect(state, ctx) {
+    const replies = [...state.spans.values()]
+      .filter((s) => s.name === 'agent_turn')
+      .sort((a, b) => a.start - b.start);
+    for (const reply of replies) {
+      const speaking = children(state, reply.id, (n) => n === 'agent_speaking');
+      const used = descendants(state, reply);
+      if (speaking.length > 0) {
+        const user = emitTurn(state, ctx, reply, speaking);
+        if (user !== undefined) used.push(...descendants(state, user));
+      } else ctx.table.droppedSpans += used.length; // played nothing: no turn
+      ctx.table.release(state, used);
+    }
+  },
+};
+
+/** A span and everything held under it, as ids. */
+function descendants(state: TraceState, root: SpanFacts): string[] {
+  const out = [root.id];
+  for (let i = 0; i < out.length; i++) for (const c of children(state, out[i] as string)) out.push(c.id);
+  return out;
+}
+
+/** Emit the turn a reply ends, and its interruptions; returns the user turn it answered. */
+function emitTurn(state: TraceState, ctx: MapContext, reply: SpanFacts, speaking: SpanFacts[]) {
+  const first = speaking[0] as SpanFacts;
+  const last = speaking.at(-1) as SpanFacts;
+  const a = first.start;
+  const e2e = num(reply, 'lk.e2e_latency');
+  const user = userTurnOf(state, a, e2e);
+  const userEnd = user === undefined ? undefined : lastSpeech(state, user);
+  const u = userEnd?.end ?? (e2e === undefined ? undefined : a - e2e * 1000);
+  const delay = num(user, 'lk.transcription_delay');
+  const llm = children(state, reply.id, (n) => n === 'llm_node')[0];
+  const ttft = num(llm, 'lk.response.ttft');
+  const tts = children(state, reply.id, (n) => n === 'tts_node')[0];
+  const request = tts === undefined ? undefined : children(state, tts.id, (n) => n === 'tts_request')[0];
+  const sent = ttsSent(request);
+  const ttfb = num(request, 'lk.tts_metrics.ttfb');
+  state.turns++;
+  const ids = identity(state, ctx, reply, llm?.attrs['gen_ai.request.model']);
+  ctx.turn(
+    turnEvent(
+      { type: 'voiceai.turn', ts: reply.end, turn: Math.min(state.turns, 1_000_000), ...ids },
+      {
+        userStartedAt: user?.start,
+        userStoppedAt: u,
+        sttFinalAt: u !== undefined && delay !== undefined && delay > 0 ? u + delay * 1000 : undefined,
+        endOfTurnAt: user?.end,
+        llmStartedAt: llm?.start,
+        llmFirstTokenAt:
+          llm !== undefined && ttft !== undefined && ttft >= 0 ? llm.start + ttft * 1000 : undefined,
+        llmDoneAt: llm?.end,
+        ttsStartedAt: sent,
+        ttsFirstByteAt:
+          sent !== undefined && ttfb !== undefined && ttfb >= 0 ? sent + ttfb * 1000 : undefined,
+        agentStartedAt: a,
+        agentStoppedAt: last.end,
+      },
+    ),
+  );
+  interruptions(state, ctx, reply, speaking, ids);
+  return user;
+}
+
+/** The user turn a reply answers: by the e2e join, else the last one committed before its audio. */
+function userTurnOf(state: TraceState, a: number, e2e: number | undefined): SpanFacts | undefined {
+  let fallback: SpanFacts | undefined;
+  for (const s of state.spans.values()) {
+    if (s.name !== 'user_turn') continue;
+    const speech = lastSpeech(state, s);
+    if (e2e !== undefined && speech !== undefined && Math.abs(a - e2e * 1000 - speech.end) < JOIN_MS)
+      return s;
+    if (s.end <= a && (fallback === undefined || s.end > fallback.end)) fallback = s;
+  }
+  return e2e === undefined ? fallback : undefined;
+}
+
+function lastSpeech(state: TraceState, user: SpanFacts): SpanFacts | undefined {
+  return children(state, user.id, (n) => n === 'user_speaking').at(-1);
+}
+
+/** When the first text reached the TTS provider (ms), from `lk.tts_metrics`. */
+function ttsSent(request: SpanFacts | undefined): number | undefined {
+  const ts = num(request, 'lk.tts_metrics.timestamp');
+  const duration = num(request, 'lk.tts_metrics.duration');
+  return ts === undefined || duration === undefined ? undefined : (ts - duration) * 1000;
+}
+
+/**
+ * Overlapping speech around a reply: the caller's speech (user_speaking, whatever turn it belongs
+ * to) against the agent's (agent_speaking). A reply marked interrupted was paused by the caller
+ * (barge-in); paused and resumed under one reply is a false interruption (LiveKit resumes after
+ * `false_interruption_timeout` without words); caller speech inside the agent's that did not stop
+ * it is talked over; agent audio starting inside the caller's speech is the agent over the caller.
+ */
+function interruptions(
+  state: TraceState,
+  ctx: MapContext,
+  reply: SpanFacts,
+  speaking: SpanFacts[],
+  ids: { callId?: string; agent?: string },
+) {
+  const speech = [...state.spans.values()]
+    .filter((s) => s.name === 'user_speaking')
+    .sort((a, b) => a.start - b.start);
+  const base = {
+    type: 'voiceai.interruption' as const,
+    turn: Math.min(state.turns, 1_000_000),
+    ...(ids.callId !== undefined && { callId: ids.callId }),
+    ...(ids.agent !== undefined && { agent: ids.agent }),
+  };
+  const within = (s: SpanFacts, a: SpanFacts) => s.start > a.start && s.start <= a.end;
+  const cut = flag(reply, 'lk.interrupted');
+  speaking.forEach((a, i) => {
+    const caller = speech.find((s) => within(s, a));
+    const next = speaking[i + 1];
+    const over = speech.find((s) => s.start < a.start && s.end > a.start);
+    if (over !== undefined)
+      ctx.interruption({
+        ...base,
+        ts: a.start,
+        kind: 'agent_over_caller',
+        startedAt: a.start,
+        endedAt: Math.min(over.end, a.end),
+      });
+    if (next !== undefined) {
+      // Paused, then resumed: the pause proved false (a backchannel, a noise).
+      ctx.interruption({
+        ...base,
+        ts: a.end,
+        kind: 'false_interruption',
+        ...(caller && { startedAt: caller.start }),
+        endedAt: next.start,
+      });
+    } else if (cut) {
+      ctx.interruption({
+        ...base,
+        ts: a.end,
+        kind: 'barge_in',
+        ...(caller && { startedAt: caller.start }),
+        endedAt: a.end,
+      });
+    } else if (caller !== undefined && caller.end < a.end && caller.attrs['lk.is_interruption'] !== 'true') {
+      ctx.interruption({
+        ...base,
+        ts: caller.start,
+        kind: 'talked_over',
+        startedAt: caller.start,
+        endedAt: caller.end,
+      });
+    }
+  });
+}

@@ -1,0 +1,121 @@
+import { children, type Framework, flag, identity, num, turnEvent } from './framework.js';
+import type { SpanFacts } from './spans.js';
+
+/**
+ * Pipecat (pipecat-ai/pipecat @ acead0507d7de44e216d24533964106ca1d1d044, BSD-2-Clause): one trace
+ * per conversation; a `turn` span (scope `pipecat.turn`) per user utterance and bot reply, with the
+ * `stt`, `llm` and `tts` service spans (scope `pipecat`) as its children. Older releases named the
+ * services `stt_<class>`, `llm_<class>`, `tts_<class>` (before v0.0.68). A turn is complete when its
+ * `turn` span arrives: its children end, and are exported, before it.
+ *
+ * Instants (src/pipecat/utils/tracing/service_decorators.py, services/stt_service.py, observers/):
+ * - caller stopped U = stt.end - stt `metrics.ttfb` (STT TTFB runs from the VAD's end of speech to
+ *   the finalized transcript), only when the transcript was finalized (`is_final`); with
+ *   `stt.incomplete` the span closed on UserStoppedSpeakingFrame: that is the end-of-turn instant,
+ *   and U is unknown;
+ * - end of turn: not exported otherwise; the LLM request start closes endpointing (it then holds
+ *   the aggregator -> LLM hop, typically < 30 ms);
+ * - LLM first token = llm.start + `metrics.ttfb`; TTS first byte = tts.start + `metrics.ttfb`;
+ * - the caller's wait = `turn.user_bot_latency_seconds` (UserBotLatencyObserver: VAD stop ->
+ *   BotStartedSpeakingFrame), so A = U + it, or the whole alone when U is unknown.
+ * Pipecat's "TTFA" (TTFAMetricsData) is a TTS metric, TTS request -> first audible sample, and is
+ * not on any span: the whole here is the heard silence.
+ */
+const service = (prefix: string) => (n: string) => n === prefix || n.startsWith(`${prefix}_`);
+const STT = service('stt');
+const LLM = service('llm');
+const TTS = service('tts');
+/** The turn observer's timer: a turn ends 2.5 s after the bot stopped if the user says nothing. */
+const TURN_END_TIMEOUT_MS = 2500;
+
+export const pipecat: Framework = {
+  name: 'pipecat',
+  keeps: (s) => s.name === 'turn' || STT(s.name) || LLM(s.name) || TTS(s.name),
+  isRoot: (s) => s.name === 'conversation' && s.parent === '',
+  collect(state, ctx) {
+    const turns = [...state.spans.values()]
+      .filter((s) => s.name === 'turn')
+      .sort((a, b) => a.start - b.start);
+    for (const turn of turns) {
+      const kids = children(state, turn.id);
+      // The utterance's end: the last transcript of the turn (a caller who paused and went on is
+      // measured from their last stop, as the latency observer does).
+      const stt = kids
+        .filter((k) => STT(k.name))
+        .sort((a, b) => a.end - b.end)
+        .at(-1);
+      const llm = kids.find((k) => LLM(k.name));
+      const tts = kids.find((k) => TTS(k.name));
+      let u: number | undefined;
+      let sttFinal: number | undefined;
+      let eot: number | undefined;
+      if (flag(stt, 'stt.incomplete')) eot = stt?.end;
+      else if (stt !== undefined && flag(stt, 'is_final') && num(stt, 'metrics.ttfb') !== undefined) {
+        sttFinal = stt.end;
+        u = stt.end - (num(stt, 'metrics.ttfb') as number) * 1000;
+      }
+      eot ??= llm?.start;
+      const latency = num(turn, 'turn.user_bot_latency_seconds');
+      const interrupted = flag(turn, 'turn.was_interrupted') && !flag(turn, 'turn.ended_by_conversation_end');
+      const a = u !== undefined && latency !== undefined ? u + latency * 1000 : undefined;
+      const ms = (s: SpanFacts | undefined) =>
+        s === undefined || num(s, 'metrics.ttfb') === undefined
+          ? undefined
+          : s.start + (num(s, 'metrics.ttfb') as number) * 1000;
+      const n = num(turn, 'turn.number');
+      ctx.turn(
+        turnEvent(
+          {
+            type: 'voiceai.turn',
+            ts: turn.end,
+            ...identity(state, ctx, turn, llm?.attrs['gen_ai.request.model']),
+            ...(n !== undefined && Number.isInteger(n) && n >= 1 && n <= 1_000_000 && { turn: n }),
+          },
+          {
+            userStartedAt: stt?.start,
+            userStoppedAt: u,
+            sttFinalAt: sttFinal,
+            endOfTurnAt: eot,
+            llmStartedAt: llm?.start,
+            llmFirstTokenAt: ms(llm),
+            llmDoneAt: llm?.end,
+            ttsStartedAt: tts?.start,
+            ttsFirstByteAt: ms(tts),
+            agentStartedAt: a,
+            agentStoppedAt: interrupted ? turn.end : agentStopped(turn),
+            // The whole only where an end is missing (the event's rule): with both, A - U is it.
+            reportedSilenceSeconds: a === undefined ? latency : undefined,
+            endedAt: latency === undefined ? turn.end : undefined,
+          },
+        ),
+      );
+      state.turns++;
+      // A barge-in: the turn was cut by the caller after the bot had started speaking (with no
+      // bot audio yet, the reply was only cancelled). The caller's onset is the next turn's stt
+      // start, which arrives later with that turn: the cut instant is what is known now.
+      if (interrupted && latency !== undefined) {
+        ctx.interruption({
+          type: 'voiceai.interruption',
+          ts: turn.end,
+          kind: 'barge_in',
+          ...identity(state, ctx, turn, undefined),
+          ...(n !== undefined && Number.isInteger(n) && n >= 1 && n <= 1_000_000 && { turn: n }),
+          endedAt: turn.end,
+        });
+      }
+      ctx.table.release(state, [turn.id, ...kids.map((k) => k.id)]);
+    }
+  },
+};
+
+/**
+ * When the bot stopped, where the span says: a turn ended by the 2.5 s timer has
+ * `turn.duration_seconds` up to BotStoppedSpeakingFrame (frame clock), 2.5 s short of the span;
+ * a turn ended by the caller speaking again (within the 2.5 s) does not say.
+ */
+function agentStopped(turn: SpanFacts): number | undefined {
+  const d = num(turn, 'turn.duration_seconds');
+  if (d === undefined) return undefined;
+  const stopped = turn.start + d * 1000;
+  return turn.end - stopped >= TURN_END_TIMEOUT_MS - 500 ? stopped : undefined;
+}

@@ -1,0 +1,233 @@
+import type { SidetoneEvent } from '../../events/types.js';
+import type { Registry } from '../../metrics/index.js';
+import type { Framework, MapContext } from './framework.js';
+import { livekit } from './livekit.js';
+import { pipecat } from './pipecat.js';
+import { AllowList, type AttrValue, type DecodedSpans, SERVICE_NAME, type SpanFacts } from './spans.js';
+import { TraceTable } from './traces.js';
+
+export interface OtlpReceiverOptions {
+  /**
+   * Span or resource attributes whose value is the call's id: put the SIP Call-ID there and the
+   * agent's turns join the phone leg on one call record. Default `['sidetone.call_id']`. Pipecat
+   * puts `conversation.id` (the app's `conversation_id`) on every turn span: list it to use that.
+   */
+  callIdAttributes?: readonly string[];
+  /** Configured agent names (`labels.agents`): a service or agent name outside them is not kept. */
+  agents?: readonly string[];
+  /** Configured model names (`labels.models`); a dated snapshot (`gpt-4.1-mini-2025-04-14`) is its model. */
+  models?: readonly string[];
+  /** Calls followed at once. Default 1000. */
+  maxTraces?: number;
+  /** Spans held over all calls, waiting for their turn. Default 20 000. */
+  maxSpans?: number;
+  /** A call with no span for this long is forgotten. Default 300 s. */
+  idleSeconds?: number;
+  registry?: Registry;
+  prefix?: string;
+  now?: () => number;
+}
+
+/** What one request's spans came to: the events they complete, not emitted yet. */
+export interface Batch {
+  /** Spans of a known framework, held for (or used in) a turn. */
+  used: number;
+  /** Valid spans no rule reads (other instrumentation, framework spans not needed). */
+  ignored: number;
+  /** Spans already taken (a retried batch): skipped, so a turn counts once. */
+  duplicates: number;
+  /** The `voiceai.turn` and `voiceai.interruption` events the batch completed. */
+  events: SidetoneEvent[];
+  /** The events are stored (and emitted by the caller): keep what the batch changed. */
+  commit(): void;
+  /** They were not: undo the batch, so the sender's retry is taken as new. */
+  rollback(): void;
+}
+
+export const OTLP_SPAN_RESULTS = ['used', 'ignored', 'duplicate', 'rejected', 'dropped'] as const;
+const FRAMEWORKS: readonly Framework[] = [pipecat, livekit];
+const SCOPES: ReadonlyMap<string, Framework> = new Map([
+  ['pipecat', pipecat],
+  ['pipecat.turn', pipecat],
+  ['livekit-agents', livekit],
+]);
+
+/**
+ * Agent frameworks' OpenTelemetry spans -> `voiceai.turn` and `voiceai.interruption` events
+ * (Pipecat: ./pipecat.ts, LiveKit Agents: ./livekit.ts), so an agent that exports traces gets
+ * sidetone's turn metrics and call records by pointing its exporter at the sidecar. Spans wait in
+ * bounded per-call state until their turn is complete; a span seen before is skipped.
+ * @example
+ * const receiver = new OtlpTraceReceiver({ agents: ['support-bot'] });
+ * const batch = receiver.accept(decodeProtobuf(body, receiver.allow));
+ * for (const e of batch.events) bus.emit(e);
+ * batch.commit();
+ */
+export class OtlpTraceReceiver {
+  readonly allow: AllowList;
+  private readonly table: TraceTable;
+  private readonly now: () => number;
+  private readonly agents: ReadonlySet<string>;
+  private readonly models: readonly string[];
+  private readonly counts: Record<(typeof OTLP_SPAN_RESULTS)[number], number> = {
+    used: 0,
+    ignored: 0,
+    duplicate: 0,
+    rejected: 0,
+    dropped: 0,
+  };
+  private readonly turnCounts: Record<Framework['name'], number> = { pipecat: 0, livekit: 0 };
+  /** The events of the batch being taken. */
+  private pending: SidetoneEvent[] = [];
+  private readonly ctx: MapContext;
+
+  constructor(options: OtlpReceiverOptions = {}) {
+    this.allow = new AllowList(options.callIdAttributes ?? ['sidetone.call_id']);
+    this.table = new TraceTable({
+      maxTraces: options.maxTraces ?? 1000,
+      maxSpans: options.maxSpans ?? 20_000,
+      idleMs: (options.idleSeconds ?? 300) * 1000,
+      seenPerTrace: 4096,
+    });
+    this.now = options.now ?? Date.now;
+    this.agents = new Set(options.agents ?? []);
+    // Longest first: `gpt-4.1-mini-2025-04-14` is `gpt-4.1-mini`, not `gpt-4.1`.
+    this.models = [...(options.models ?? [])].sort((a, b) => b.length - a.length);
+    this.ctx = {
+      table: this.table,
+      turn: (e) => this.pending.push(e),
+      interruption: (e) => this.pending.push(e),
+      agentOf: (s) => this.agentOf(s),
+      modelOf: (m) => this.modelOf(m),
+    };
+    if (options.registry !== undefined) this.selfMetrics(options.registry, options.prefix ?? 'sidetone');
+  }
+
+  /**
+   * Take a decoded request: hold its spans and derive the turns they complete. Nothing is emitted
+   * here: the caller stores the events, emits them, and commits, or rolls the batch back when the
+   * store failed (the sender retries; its spans must then count as new). One batch at a time.
+   */
+  accept(decoded: DecodedSpans): Batch {
+    const now = this.now();
+    this.table.begin();
+    this.pending = [];
+    const out = { used: 0, ignored: 0, duplicates: 0 };
+    const touched = new Map<string, Framework>();
+    const ended: SpanFacts[] = [];
+    for (const span of decoded.spans) {
+      const framework = SCOPES.get(span.scope) ?? FRAMEWORKS.find((f) => f.keeps(span) || f.isRoot(span));
+      const kept = framework?.keeps(span) === true;
+      const root = framework?.isRoot(span) === true;
+      if (!kept && !root) {
+        out.ignored++;
+        continue;
+      }
+      const state = this.table.touch(span.trace, now);
+      if (!this.table.firstSight(state, span.id)) {
+        out.duplicates++;
+        continue;
+      }
+      state.callId ??= this.callIdOf(span);
+      if (root) ended.push(span);
+      else {
+        this.table.hold(state, span);
+        out.used++;
+      }
+      touched.set(span.trace, framework as Framework);
+    }
+    const turns: Array<[Framework, number]> = [];
+    for (const [trace, framework] of touched) {
+      const n = this.pending.length;
+      framework.collect(this.table.touch(trace, now), this.ctx);
+      turns.push([framework, this.pending.slice(n).filter((e) => e.type === 'voiceai.turn').length]);
+    }
+    for (const root of ended) {
+      const state = this.table.touch(root.trace, now);
+      // The call is over: what is still held will never make a turn.
+      state.ended = true;
+      this.table.releaseAll(state);
+    }
+    this.table.evictIdle(now);
+    const events = this.pending;
+    this.pending = [];
+    let settled = false;
+    return {
+      ...out,
+      events,
+      commit: () => {
+        if (settled) return;
+        settled = true;
+        this.table.commit();
+        this.counts.used += out.used;
+        this.counts.ignored += out.ignored;
+        this.counts.duplicate += out.duplicates;
+        this.counts.rejected += decoded.rejected;
+        for (const [f, n] of turns) this.turnCounts[f.name] += n;
+      },
+      rollback: () => {
+        if (settled) return;
+        settled = true;
+        this.table.rollback();
+      },
+    };
+  }
+
+  private callIdOf(span: SpanFacts): string | undefined {
+    for (const k of this.allow.callIdKeys) {
+      const v = span.attrs[k] ?? span.resource.attrs[k];
+      if (typeof v === 'string') return v;
+    }
+    return undefined;
+  }
+
+  private agentOf(span: SpanFacts): string | undefined {
+    for (const key of ['lk.agent_name', SERVICE_NAME]) {
+      const v = span.resource.attrs[key] ?? span.attrs[key];
+      if (typeof v === 'string' && this.agents.has(v)) return v;
+    }
+    return undefined;
+  }
+
+  private modelOf(reported: AttrValue | undefined): string | undefined {
+    if (typeof reported !== 'string') return undefined;
+    return this.models.find((m) => reported === m || reported.startsWith(`${m}-`));
+  }
+
+  private selfMetrics(registry: Registry, prefix: string): void {
+    registry.counter({
+      name: `${prefix}_otlp_spans_total`,
+      help: 'Spans received on /v1/traces: used for a turn, ignored (no rule reads them), duplicate (a retried batch), rejected (bad ids or times), dropped (their call was forgotten, or they never made a turn)',
+      labels: ['result'],
+      enums: { result: OTLP_SPAN_RESULTS },
+      collect: (c) => {
+        this.counts.dropped = this.table.droppedSpans;
+        for (const result of OTLP_SPAN_RESULTS) c.set({ result }, this.counts[result]);
+      },
+    });
+    registry.counter({
+      name: `${prefix}_otlp_turns_total`,
+      help: 'Conversational turns derived from agent framework spans on /v1/traces, by framework',
+      labels: ['framework'],
+      enums: { framework: FRAMEWORKS.map((f) => f.name) },
+      collect: (c) => {
+        for (const f of FRAMEWORKS) c.set({ framework: f.name }, this.turnCounts[f.name]);
+      },
+    });
+    registry.gauge({
+      name: `${prefix}_otlp_traces`,
+      help: 'Calls whose spans the trace receiver is following (otlp.max_traces at most)',
+      collect: (g) => g.set(this.table.size),
+    });
+    registry.counter({
+      name: `${prefix}_otlp_traces_evicted_total`,
+      help: 'Calls the trace receiver forgot before their session ended: idle past otlp.idle_seconds, or to stay within otlp.max_traces and otlp.max_spans',
+      labels: ['reason'],
+      enums: { reason: ['idle', 'capacity'] },
+      collect: (c) => {
+        c.set({ reason: 'idle' }, this.table.evicted.idle);
+        c.set({ reason: 'capacity' }, this.table.evicted.capacity);
+      },
+    });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * What the OTLP trace receiver keeps of a span: ids, name, times and the few attributes the turn
+ * rules read (the allow-list below). Every other attribute, the events and the links are skipped
+ * while decoding (protobuf) or dropped with the parsed body (JSON): transcripts, prompts, LLM input
+ * and output, TTS text, room names and participant identities (which carry the caller's number)
+ * never become a value sidetone holds. Keys and what they mean: pipecat-ai/pipecat @ acead050
+ * (src/pipecat/utils/tracing) and livekit/agents @ da6af86a (telemetry/trace_types.py); see
+ * docs/sources/voice-agents.md and test/fixtures/voice/.
+ */
+
+/** A value the allow-list keeps: numbers and flags, and short strings that are not PII. */
+export type AttrValue = number | boolean | string;
+
+/** Attributes read as numbers (int or double on the wire). */
+const NUMBERS = [
+  // Pipecat: the turn span and the services' time to first byte (seconds).
+  'turn.number',
+  'turn.user_bot_latency_seconds',
+  'turn.duration_seconds',
+  'metrics.ttfb',
+  // LiveKit Agents (seconds): user turn, agent turn, LLM node.
+  'lk.transcription_delay',
+  'lk.e2e_latency',
+  'lk.response.ttft',
+] as const;
+/** Attributes read as booleans. */
+const FLAGS = [
+  'turn.was_interrupted',
+  'turn.ended_by_conversation_end',
+  'is_final',
+  'stt.incomplete',
+  'tts.interrupted',
+  'lk.interrupted',
+] as const;
+/**
+ * Short strings: a model name (a label only when configured), LiveKit's adaptive-interruption
+ * verdict ("true"/"false") and the agent's name. At most 128 characters, or not kept.
+ */
+const STRINGS = ['gen_ai.request.model', 'lk.is_interruption', 'lk.agent_name'] as const;
+/**
+ * LiveKit's TTS metrics, a JSON string whose numeric fields place the first audio byte
+ * (timestamp - duration + ttfb, unix seconds; tts/tts.py L683-742): parsed on arrival, only
+ * `timestamp`, `duration` and `ttfb` kept, as `lk.tts_metrics.<field>`.
+ */
+export const TTS_METRICS = 'lk.tts_metrics';
+const TTS_FIELDS = ['timestamp', 'duration', 'ttfb'] as const;
+
+/** The resource attribute naming the agent: its service, as OpenTelemetry names every process. */
+export const SERVICE_NAME = 'service.name';
+
+export type AttrKind = 'number' | 'flag' | 'string' | 'tts' | 'id';
+const STRING_MAX = 128;
+/** A call id kept from a configured attribute: at most the store's id length. */
+const ID_MAX = 200;
+
+/** The allow-list: which attribute keys are read, and as what. Built once per receiver. */
+export class AllowList {
+  private readonly kinds = new Map<string, AttrKind>();
+  /**
+   * @param callIdKeys Attributes (span or resource) whose value is the call's id, e.g. the SIP
+   *   Call-ID an app put on its spans to join them to the phone leg (`otlp.call_id_attributes`).
+   */
+  constructor(readonly callIdKeys: readonly string[]) {
+    for (const k of NUMBERS) this.kinds.set(k, 'number');
+    for (const k of FLAGS) this.kinds.set(k, 'flag');
+    for (const k of STRINGS) this.kinds.set(k, 'string');
+    this.kinds.set(TTS_METRICS, 'tts');
+    this.kinds.set(SERVICE_NAME, 'string');
+    for (const k of callIdKeys) this.kinds.set(k, 'id');
+  }
+
+  /** How `key` is read, or undefined when it is not read at all. */
+  kind(key: string): AttrKind | undefined {
+    return this.kinds.get(key);
+  }
+
+  /**
+   * Keep one decoded value under the rules of its key (into `into`): numbers finite, flags
+   * boolean, strings short, LiveKit's TTS metrics reduced to their three numbers. A value of the
+   * wrong type is not kept.
+   */
+  keep(into: Record<string, AttrValue>, key: string, kind: AttrKind, value: AttrValue): void {
+    switch (kind) {
+      case 'number':
+        if (typeof value === 'number' && Number.isFinite(value)) into[key] = value;
+        return;
+      case 'flag':
+        if (typeof value === 'boolean') into[key] = value;
+        return;
+      case 'string':
+        if (typeof value === 'string' && value.length <= STRING_MAX) into[key] = value;
+        return;
+      case 'id':
+        if (typeof value === 'string' && value.length > 0 && value.length <= ID_MAX) into[key] = value;
+        return;
+      case 'tts': {
+        if (typeof value !== 'string' || value.length > 8192) return;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(value);
+        } catch {
+          return;
+        }
+        if (parsed === null || typeof parsed !== 'object') return;
+        for (const f of TTS_FIELDS) {
+          const v = (parsed as Record<string, unknown>)[f];
+          if (typeof v === 'number' && Number.isFinite(v)) into[`${key}.${f}`] = v;
+        }
+        return;
+      }
+    }
+  }
+}
+
+/** What a resource says about the spans under it. */
+export interface ResourceFacts {
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+}
+
+/** One span as the receiver keeps it. Times are epoch ms (fractions carry the nanoseconds). */
+export interface SpanFacts {
+  /** 32 lower-case hex digits. */
+  readonly trace: string;
+  /** 16 lower-case hex digits. */
+  readonly id: string;
+  /** The parent's span id, or '' for a root. */
+  readonly parent: string;
+  readonly name: string;
+  /** Instrumentation scope name (`pipecat`, `pipecat.turn`, `livekit-agents`). */
+  readonly scope: string;
+  readonly start: number;
+  readonly end: number;
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+  readonly resource: ResourceFacts;
+}
+
+/** A decoded request: the spans kept, and what was refused with why (OTLP partial success). */
+export interface DecodedSpans {
+  spans: SpanFacts[];
+  rejected: number;
+  /** The first reason a span was refused, for the partial-success message. */
+  reason: string | undefined;
+}
+
+/** Why a span is refused, or undefined when its ids and times are usable. */
+export function spanProblem(trace: string, id: string, parent: string, start: number, end: number) {
+  if (!/^[0-9a-f]{32}$/.test(trace) || /^0+$/.test(trace))
+    return 'a trace id that is not 16 bytes, or all zero';
+  if (!/^[0-9a-f]{16}$/.test(id) || /^0+$/.test(id)) return 'a span id that is not 8 bytes, or all zero';
+  if (parent !== '' && !/^[0-9a-f]{16}$/.test(parent)) return 'a parent span id that is not 8 bytes';
+  if (!(start > 0) || !(end >= start)) return 'no start time, or an end before its start';
+  return undefined;
+}

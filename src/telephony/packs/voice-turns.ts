@@ -1,0 +1,109 @@
+import type { EventOf } from '../../events/types.js';
+import { INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../events/vocab.js';
+import type { ExemplarLabels } from '../../metrics/exemplar.js';
+import type { HistogramSeries } from '../../metrics/index.js';
+import { breakTurn, isDeadAir, segmentIndex, TurnBreakdown, UNATTRIBUTED } from '../outcome/turns.js';
+import type { PackMetrics, ResolvedOptions } from '../pack.js';
+import { Enum } from '../table.js';
+
+/** The voice-AI pack's turn metrics: what each `voiceai.turn` and `voiceai.interruption` moves. */
+export interface TurnMetrics {
+  turn(e: EventOf<'voiceai.turn'>): void;
+  interruption(e: EventOf<'voiceai.interruption'>): void;
+}
+
+const SPEAKER_AGENT = SPEAKERS.indexOf('agent');
+const SPEAKER_CALLER = SPEAKERS.indexOf('caller');
+
+/**
+ * Per-turn histograms recorded as each turn ends (LiveKit flushes its turn histograms at session
+ * end, livekit/agents telemetry/otel_metrics.py; a dashboard then sees a call's turns only after
+ * the call), labelled by the configured agent and model names only. Hot path: one breakdown object
+ * reused, series reached through pre-indexed tables, no allocation per turn.
+ */
+export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
+  const agents = m.config('agents');
+  const models = m.config('models');
+  const kinds = new Enum(INTERRUPTION_KINDS);
+  const turns = m.counter('voiceai_turns_total');
+  const heard = m.histogram('voiceai_heard_silence_seconds');
+  const segments = m.histogram('voiceai_turn_segment_seconds');
+  const deadAir = m.counter('voiceai_dead_air_turns_total');
+  const inconsistent = m.counter('voiceai_turns_inconsistent_total');
+  const ttfa = m.histogram('voiceai_tts_ttfa_seconds');
+  const speech = m.counter('voiceai_speech_seconds_total');
+  const interruptions = m.counter('voiceai_interruptions_total');
+  const b = new TurnBreakdown();
+  const deadAirMs = o.deadAirSeconds * 1000;
+  const unattributed = TURN_SEGMENTS.indexOf('unattributed');
+
+  // Every observation of a turn is staged (series, value) and made from one call site each for
+  // observe and inc: a call V8 does not inline boxes its number argument (a heap allocation), and
+  // with a site per metric the handler ran out of V8's inlining budget: 2-4 young GCs per 2M turns
+  // in every run (bench/events.bench.mjs); staged, 0 in most runs (V8's choices vary by run).
+  const series: HistogramSeries[] = [];
+  const values = new Float64Array(UNATTRIBUTED + 3);
+  let staged = 0;
+  /** The heard silence's exemplar (the call's trace), observed with it at index 0. */
+  let exemplar: ExemplarLabels | undefined;
+  const stage = (h: HistogramSeries, v: number) => {
+    series[staged] = h;
+    values[staged++] = v;
+  };
+  const stageSegments = (a: number, mo: number) => {
+    // A segment carrying a missing neighbour is time no single stage can be charged with: it is
+    // summed with the unplaced rest into one `unattributed` observation, so per turn the recorded
+    // segments still add up to the heard silence.
+    let rest = 0;
+    let restSeen = false;
+    for (let i = 0; i <= UNATTRIBUTED; i++) {
+      const ms = b.ms[i] as number;
+      if (Number.isNaN(ms)) continue;
+      const seg = segmentIndex(b, i);
+      if (seg === UNATTRIBUTED) {
+        rest += ms;
+        restSeen = true;
+      } else stage(segments.at(a, mo, seg), ms / 1000);
+    }
+    if (restSeen) stage(segments.at(a, mo, unattributed), rest / 1000);
+  };
+  const talk = new Float64Array(SPEAKERS.length);
+  /** What turn() staged, observed and added: no number crosses a call that may not be inlined. */
+  const record = (a: number) => {
+    for (let i = 0; i < staged; i++) {
+      (series[i] as HistogramSeries).observe(values[i] as number, i === 0 ? exemplar : undefined);
+    }
+    for (let s = 0; s < talk.length; s++) {
+      const v = talk[s] as number;
+      if (!Number.isNaN(v)) speech.at(a, s).inc(v);
+    }
+  };
+
+  return {
+    turn(e) {
+      breakTurn(e, b);
+      const a = agents.of(e.agent);
+      const mo = models.of(e.model);
+      turns.at(a, mo).inc();
+      staged = 0;
+      exemplar = undefined;
+      // Segments only beside a whole they add up to: stacked, they are the heard-silence histogram.
+      if (b.inconsistent) inconsistent.at(a).inc();
+      else if (!Number.isNaN(b.heardMs)) {
+        exemplar = e.callId === undefined ? undefined : o.exemplar(e.callId);
+        stage(heard.at(a, mo), b.heardMs / 1000);
+        stageSegments(a, mo);
+      }
+      if (isDeadAir(b, e, deadAirMs)) deadAir.at(a, mo).inc();
+      if (e.ttsStartedAt !== undefined && e.ttsFirstAudibleAt !== undefined) {
+        stage(ttfa.at(a), Math.max(0, e.ttsFirstAudibleAt - e.ttsStartedAt) / 1000);
+      }
+      talk[SPEAKER_AGENT] = b.agentSpeechMs / 1000;
+      talk[SPEAKER_CALLER] = b.callerSpeechMs / 1000;
+      record(a);
+    },
+    interruption(e) {
+      interruptions.at(agents.of(e.agent), kinds.of(e.kind)).inc();
+    },
+  };
+}
