@@ -12,6 +12,7 @@ import {
   toExportRow,
   trunkKpis,
 } from '../analytics/index.js';
+import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { errorResponse, json } from '../http/respond.js';
 import type { RouteDoc } from '../http/route-doc.js';
@@ -154,7 +155,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     return { from: to - (q.hours !== undefined ? q.hours * 3_600_000 : (q.days ?? 1) * DAY), to };
   };
   get(
-    '/metrics/dashboard',
+    API_PATHS.dashboard,
     readDoc(
       'Call KPIs over a period (the seed dashboard shape)',
       'dashboard',
@@ -173,7 +174,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/trunks',
+    API_PATHS.trunks,
     readDoc('KPIs per trunk with an ASR trend', 'span', 'Per-trunk KPIs', PERIOD),
     async (_req, { url }) => {
       const q = parse('span', url);
@@ -182,7 +183,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/sms',
+    API_PATHS.sms,
     readDoc('SMS delivery summary', 'span', 'Sent, failed, delivered and pending SMS', PERIOD),
     async (_req, { url }) => {
       const q = parse('span', url);
@@ -191,7 +192,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/failures',
+    API_PATHS.failures,
     readDoc(
       'Recent failed calls and failures grouped by reason and trunk',
       'failures',
@@ -208,7 +209,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/hourly',
+    API_PATHS.hourly,
     readDoc('Hourly call series', 'hourly', '`series`: one bucket per hour'),
     async (_req, { url }) => {
       const q = parse('hourly', url);
@@ -217,7 +218,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/daily',
+    API_PATHS.daily,
     readDoc('Daily call series', 'daily', '`series`: one bucket per day'),
     async (_req, { url }) => {
       const q = parse('daily', url);
@@ -225,7 +226,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       return json(200, { series: await daily(store, { days: q.days, now: now() }) });
     },
   );
-  get('/metrics/health', HEALTH_DOC, async (_req, { url }) => {
+  get(API_PATHS.health, HEALTH_DOC, async (_req, { url }) => {
     const q = parse('health', url);
     if (q instanceof Response) return q;
     const at = now();
@@ -244,7 +245,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       },
     });
   });
-  get('/metrics/export', EXPORT_DOC, async (_req, { url }) => {
+  get(API_PATHS.export, EXPORT_DOC, async (_req, { url }) => {
     const q = parse('export', url);
     if (q instanceof Response) return q;
     const to = now();
@@ -274,7 +275,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   });
   // One call by its id: the store hashes the id given with its key, so the id a PBX logged finds
   // the call, as does the `cid:…` reference exports and logs show.
-  get('/metrics/calls/:id', CALL_DOC, async (_req, { url, params }) => {
+  get(API_PATHS.call, CALL_DOC, async (_req, { url, params }) => {
     const q = parse('health', url);
     if (q instanceof Response) return q;
     const call = await store.getCall(params?.id ?? '');
@@ -290,7 +291,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     return json(200, { closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
   };
   // It changes stored data: an admin token's, never a scrape token's (docs/http.md, Route scopes).
-  app.route('POST', '/calls/cleanup', cleanup, { auth: 'admin', doc: CLEANUP_DOC });
+  app.route('POST', API_PATHS.cleanup, cleanup, { auth: 'admin', doc: CLEANUP_DOC });
   // The voice-skill's name for the same action (docs/compat/voice-skill.md).
   app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'admin', doc: CLEANUP_DOC });
 }
