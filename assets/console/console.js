@@ -8,6 +8,8 @@ const $ = (id) => document.getElementById(id);
 const q = new URLSearchParams(location.search);
 const REFRESH_MS = Math.max(1, Number(q.get('refresh') || 15)) * 1000;
 const WINDOWS = ['1h', '6h', '24h', '7d'];
+// The newest calls in progress; the call list's "in progress" filter has the rest.
+const LIVE_ROWS = 10;
 let win = WINDOWS.includes(q.get('window')) ? q.get('window') : '24h';
 let token = sessionStorage.getItem('sidetone-token') || '';
 let lastOk = 0;
@@ -273,17 +275,30 @@ function renderLive(d) {
   fill(
     'live',
     d.live.calls.length
-      ? d.live.calls.map((c) =>
+      ? d.live.calls
+          .slice(0, LIVE_ROWS)
+          .map((c) =>
+            h(
+              'tr',
+              { 'data-call': c.id },
+              h('td', {}, h('a', { href: `#call=${encodeURIComponent(c.id)}` }, c.id.slice(0, 14))),
+              h('td', {}, c.trunk || NONE),
+              h('td', {}, c.state),
+              h('td', { class: 'n' }, ago(c.ageSeconds)),
+            ),
+          )
+      : h('tr', {}, h('td', { colspan: 4 }, 'no call in progress')),
+    d.live.count > LIVE_ROWS
+      ? h(
+          'tr',
+          {},
           h(
-            'tr',
-            { 'data-call': c.id },
-            h('td', {}, h('a', { href: `#call=${encodeURIComponent(c.id)}` }, c.id.slice(0, 14))),
-            h('td', {}, c.trunk || NONE),
-            h('td', {}, c.state),
-            h('td', { class: 'n' }, ago(c.ageSeconds)),
+            'td',
+            { colspan: 4 },
+            `and ${d.live.count - LIVE_ROWS} more (outcome "in progress" below lists them)`,
           ),
         )
-      : h('tr', {}, h('td', { colspan: 4 }, 'no call in progress')),
+      : [],
   );
 }
 
@@ -305,6 +320,14 @@ function renderReasons(d) {
   $('mos').textContent = d.calls.mediaCount
     ? `${num(d.calls.mediaCount)} calls with media reports, mean MOS ${num(d.calls.mosAvg, '', 2)} (alert below ${d.thresholds.mosMin})`
     : 'no media reports in this window';
+  fill(
+    'voiceai',
+    d.voiceAi.length
+      ? d.voiceAi.map((v) =>
+          h('li', { 'data-stage': v.stage }, `${v.stage} first byte ${num(v.firstByteMs, ' ms', 0)}`),
+        )
+      : h('li', {}, 'no voice-AI traffic'),
+  );
 }
 
 function renderChart(d) {

@@ -21,6 +21,8 @@ export interface LiveState {
     reconnects: number;
     flapping: boolean;
   }>;
+  /** Voice-AI time to first byte per stage (stt, llm, tts…), mean since the previous read, ms. */
+  voiceAi: Array<{ stage: string; firstByteMs: number | null }>;
 }
 
 export interface Problem {

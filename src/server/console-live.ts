@@ -17,7 +17,16 @@ const label = (s: SeriesSnapshot, name: string) => s.labels.find(([n]) => n === 
  * const state = await live();
  */
 export function liveReader(registry: Registry, prefix: string): () => Promise<LiveState> {
-  const last = new Map<string, { sum: number; count: number; rttMs: number | null }>();
+  const last = new Map<string, { sum: number; count: number; mean: number | null }>();
+  /** Mean of a histogram's observations since the previous read, ms (the last one when none came). */
+  const recentMean = (key: string, h: { sum: number; count: number } | undefined): number | null => {
+    const prev = last.get(key);
+    if (h === undefined) return prev?.mean ?? null;
+    const dc = h.count - (prev?.count ?? 0);
+    const mean = dc > 0 ? Math.round(((h.sum - (prev?.sum ?? 0)) / dc) * 10_000) / 10 : (prev?.mean ?? null);
+    last.set(key, { sum: h.sum, count: h.count, mean });
+    return mean;
+  };
   return async () => {
     await registry.collect();
     const families = new Map<string, FamilySnapshot>();
@@ -33,17 +42,19 @@ export function liveReader(registry: Registry, prefix: string): () => Promise<Li
       .concat([...up.keys()]);
     const rtt = new Map(series('trunk_options_rtt_seconds').map((s) => [label(s, 'trunk'), s.histogram]));
     const liveTrunks = [...new Set(trunks)].sort().map((trunk) => {
-      const h = rtt.get(trunk);
-      let rttMs: number | null = last.get(trunk)?.rttMs ?? null;
-      if (h !== undefined) {
-        const prev = last.get(trunk);
-        const dc = h.count - (prev?.count ?? 0);
-        if (dc > 0) rttMs = Math.round(((h.sum - (prev?.sum ?? 0)) / dc) * 10_000) / 10;
-        last.set(trunk, { sum: h.sum, count: h.count, rttMs });
-      }
       const u = up.get(trunk);
-      return { trunk, up: u === undefined || u === null ? null : u === 1, optionsRttMs: rttMs };
+      return {
+        trunk,
+        up: u === undefined || u === null ? null : u === 1,
+        optionsRttMs: recentMean(`trunk:${trunk}`, rtt.get(trunk)),
+      };
     });
+    const voiceAi = series('voiceai_first_byte_seconds')
+      .filter((s) => (s.histogram?.count ?? 0) > 0)
+      .map((s) => ({
+        stage: label(s, 'stage'),
+        firstByteMs: recentMean(`voiceai:${label(s, 'stage')}`, s.histogram),
+      }));
 
     const connected = by('modem_connected', 'modem');
     const registered = by('modem_registered', 'modem');
@@ -60,6 +71,6 @@ export function liveReader(registry: Registry, prefix: string): () => Promise<Li
       reconnects: reconnects.get(modem) ?? 0,
       flapping: flapping.get(modem) === 1,
     }));
-    return { trunks: liveTrunks, modems };
+    return { trunks: liveTrunks, modems, voiceAi };
   };
 }

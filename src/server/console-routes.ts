@@ -86,6 +86,7 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
         ...data,
         trunksLive: live.trunks,
         modems: live.modems,
+        voiceAi: live.voiceAi,
         problems,
         thresholds: {
           nerMinPercent: a.ner_min_percent,
