@@ -84,6 +84,26 @@ function change(c, higherBetter) {
   );
 }
 
+/** Every readiness check: a dot (ok, bad when critical, warn when not), its name, its detail on hover. */
+function renderChecks(checks) {
+  fill(
+    'checks',
+    Object.entries(checks).map(([n, c]) =>
+      h(
+        'li',
+        { 'data-check': n, 'data-critical': String(c.critical), title: c.detail },
+        h(
+          'span',
+          { class: c.status === 'pass' ? 'ok' : c.critical ? 'bad' : 'warn', 'aria-hidden': 'true' },
+          '●',
+        ),
+        ` ${n} `,
+        h('small', {}, c.status === 'pass' ? 'pass' : `${c.status}${c.critical ? '' : ' (non-critical)'}`),
+      ),
+    ),
+  );
+}
+
 function renderProblems(problems) {
   const items = problems.map((p) =>
     h(
@@ -170,9 +190,9 @@ function renderTrunks(d) {
             `trunks.${i}.kpis.${key}`,
             k.kpis[key],
             num(k.kpis[key], unit, digits),
-            `n ${cls || ''}`,
+            `n ${key} ${cls || ''}`,
           )
-        : h('td', { class: 'n' }, NONE);
+        : h('td', { class: `n ${key}` }, NONE);
     return h(
       'tr',
       { 'data-trunk': name, class: l && l.up === false ? 'failing' : '' },
@@ -408,10 +428,7 @@ async function refresh() {
     const ok = ready.status === 'ready';
     $('status').className = ok ? 'ready' : 'degraded';
     $('status').textContent = ok ? 'Ready' : 'Not ready';
-    $('status').title = Object.entries(ready.checks || {})
-      .filter(([, c]) => c.status !== 'pass')
-      .map(([n, c]) => `${n}: ${c.detail}`)
-      .join('\n');
+    renderChecks(ready.checks || {});
     renderProblems(d.problems);
     renderCalls(d);
     renderTrunks(d);
