@@ -20,6 +20,8 @@ import { freePort } from '../helpers/prometheus.js';
 import { CLI, startCli } from '../helpers/spawn.js';
 
 const run = promisify(execFile);
+// SCREENSHOTS=docs/img writes the call page's picture for the docs.
+const SHOTS = process.env.SCREENSHOTS;
 const TRUNKS = ['carrier-a', 'carrier-b'];
 const ENDS = [
   'answered',
@@ -315,6 +317,7 @@ describe('console contract: page = API = CLI over one generated script', () => {
       );
     }
     expect(call.status).not.toBe('completed');
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'console-call.png'), fullPage: true });
     const text = (await page.locator('body').textContent()) ?? '';
     expect(text).not.toMatch(/\+1555000\d{4}/);
     // The keyboard goes back: the link is focusable and Enter follows it.
