@@ -376,6 +376,8 @@ function renderChart(d) {
       height: 160,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       axes: [{ stroke: css.color }, { stroke: css.color }],
+      // The bucket still filling, shaded: its counts are not comparable with its neighbours' yet.
+      hooks: { draw: [shadePartial] },
       series: [
         {},
         { label: 'calls', stroke: '#1e88e5' },
@@ -386,6 +388,17 @@ function renderChart(d) {
     data,
     $('chart'),
   );
+}
+
+function shadePartial(u) {
+  const starts = u.data[0];
+  if (!last || starts.length < 2 || !last.series.at(-1).partial) return;
+  // From the last full bucket's point: the segment that ends in the still-filling one.
+  const x0 = u.valToPos(starts.at(-2), 'x', true);
+  u.ctx.save();
+  u.ctx.fillStyle = 'rgba(128, 128, 128, 0.18)';
+  u.ctx.fillRect(x0, u.bbox.top, u.bbox.left + u.bbox.width - x0, u.bbox.height);
+  u.ctx.restore();
 }
 
 async function refreshList() {

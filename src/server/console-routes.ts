@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { consoleData } from '../analytics/console.js';
 import { toExportRow } from '../analytics/export.js';
+import { FAILURE_STATUSES } from '../analytics/failures.js';
 import { consoleProblems, type LiveState } from '../analytics/problems.js';
 import { CONSOLE_WINDOWS, type ConsoleWindow } from '../analytics/windows.js';
 import type { SidetoneConfig } from '../config/schema.js';
@@ -18,7 +19,7 @@ const WINDOW = z.enum(Object.keys(CONSOLE_WINDOWS) as [ConsoleWindow, ...Console
 const CONSOLE_QUERY = z.object({ window: WINDOW }).strict();
 const OUTCOMES = {
   all: CALL_STATUSES,
-  failed: ['failed', 'busy', 'no_answer', 'cancelled', 'timeout'],
+  failed: FAILURE_STATUSES,
   answered: ['completed'],
   active: ['active'],
 } as const;
