@@ -281,7 +281,12 @@ function renderSms(d) {
       'oldest awaiting',
       'oldestAwaitingSeconds',
       ago(s.oldestAwaitingSeconds),
-      s.oldestAwaitingSeconds > t.smsPendingMaxSeconds ? 'bad' : '',
+      // Red only when the strip says reports stalled; one lost report among many is amber.
+      d.problems.some((p) => p.alert === 'SidetoneSmsDeliveryReportsStalled')
+        ? 'bad'
+        : s.oldestAwaitingSeconds > t.smsPendingMaxSeconds
+          ? 'warn'
+          : '',
     ),
     row('delivery rate', 'deliveryRate', num(s.deliveryRate, ' %')),
     row('latency p50', 'latency.p50', num(s.latency.p50, ' s')),
