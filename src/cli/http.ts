@@ -199,19 +199,17 @@ export class HttpSource implements DataSource {
   async daily(days: number): Promise<SeriesPoint[]> {
     return (await this.json<{ series: SeriesPoint[] }>(API_PATHS.daily, { query: { days } })).series;
   }
-  /** The console's figures for a window (what the web console shows). */
-  console(window: ConsoleWindow): Promise<ConsoleView> {
-    return this.json(API_PATHS.console, { query: { window } });
+  /** The console's figures for a window (what the web console shows); undefined from a server without them. */
+  async console(window: ConsoleWindow): Promise<ConsoleView | undefined> {
+    const r = await this.json<Partial<ConsoleView>>(API_PATHS.console, { query: { window }, accept: [404] });
+    return r.live === undefined || r.paths === undefined ? undefined : (r as ConsoleView);
   }
   /**
    * The probe and exposition paths this server was configured with (`health.readiness_path`…),
    * as its console API states them; the defaults for a server without one (404).
    */
   paths(): Promise<ServerPaths> {
-    this.serverPaths ??= this.json<Partial<ConsoleView>>(API_PATHS.console, {
-      query: { window: '1h' },
-      accept: [404],
-    }).then((r) => ({ ...DEFAULT_SERVER_PATHS, ...r.paths }));
+    this.serverPaths ??= this.console('1h').then((r) => ({ ...DEFAULT_SERVER_PATHS, ...r?.paths }));
     return this.serverPaths;
   }
   /** Liveness: uptime, version and calls in progress (a server with `compat_healthz` answers readiness there). */

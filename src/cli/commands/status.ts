@@ -96,7 +96,8 @@ export default defineCommand({
         url: server.where,
         version: typeof live.version === 'string' ? live.version : null,
         uptimeSeconds: num(live.uptime_seconds),
-        activeCalls: num(console.live.count),
+        // A server without the console API (an older sidetone) still says it on liveness.
+        activeCalls: console === undefined ? num(live.active_calls) : console.live.count,
         readiness: health.readiness as Readiness,
         metrics: summariseExposition(exposition),
       };
