@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'config'
   | 'store'
   | 'request'
+  | 'source'
+  | 'cli'
   | 'internal';
 
 interface CodeInfo {
@@ -148,7 +150,7 @@ export const ERROR_CODES = {
     doc: 'The file was written by a newer sidetone; upgrade.',
   },
 
-  // Request: answers of the HTTP edge (never thrown by the library).
+  // Request: answers of the HTTP edge (thrown only inside it, by the request reader).
   ST_BAD_REQUEST: req(400, 'A request that could not be read.'),
   ST_INVALID_JSON: req(400, 'A body that is not JSON or NDJSON.'),
   ST_UNAUTHORIZED: req(401, 'A missing or wrong bearer token.'),
@@ -164,6 +166,30 @@ export const ERROR_CODES = {
     'Events with these ids are being stored by an earlier request not answered yet (a retry sent too soon); retry after `Retry-After`.',
   ),
 
+  // Source: a device or peer a source reads did not answer as it must; the source recovers and counts it.
+  ST_AT_TIMEOUT: {
+    kind: 'source',
+    status: 503,
+    doc: 'An AT command got no final result in `modem.command_timeout_ms`; the modem source recovers (docs/sources/modem.md).',
+  },
+  ST_AT_QUEUE_FULL: {
+    kind: 'source',
+    status: 503,
+    doc: 'An AT command refused because the command queue was full (a modem not answering); counted.',
+  },
+
+  // CLI: what the `sidetone` command exits with (docs/cli.md); never an HTTP answer.
+  ST_USAGE: {
+    kind: 'cli',
+    status: 400,
+    doc: 'A bad verb, flag or value on the command line: exit 2 with the usage.',
+  },
+  ST_CLI_FAILED: {
+    kind: 'cli',
+    status: 500,
+    doc: 'An operational failure of a command (a server not answering, a file not readable): exit 1, the message names the fix.',
+  },
+
   // Internal: a bug or an unexpected failure; the message is logged, the answer says little.
   ST_RENDER_FAILED: { kind: 'internal', status: 500, doc: 'Rendering the exposition failed.' },
   ST_INTERNAL: { kind: 'internal', status: 500, doc: 'An unexpected error in a route.' },
@@ -177,26 +203,16 @@ export type CodeOf<K extends ErrorKind> = {
   [C in ErrorCode]: (typeof ERROR_CODES)[C]['kind'] extends K ? C : never;
 }[ErrorCode];
 
-/**
- * The one place that decides an error's HTTP status: by its code, else 500.
- * @example
- * return errorResponse(statusOf(err), err.code, err.message);
- */
-export function statusOf(err: unknown): number {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code)
-    ? ERROR_CODES[code as ErrorCode].status
-    : 500;
-}
-
 const KIND_TITLES: Readonly<Record<ErrorKind, string>> = {
   definition: 'Definition (`DefinitionError`): thrown when a metric, route or check is declared wrongly',
   label_policy: 'Label policy (`LabelPolicyError`): thrown only in strict mode; otherwise mapped and counted',
   validation: 'Validation (`ValidationError`): input at an edge; `issues` name the field paths',
   config: 'Configuration (`ConfigError`): a file, environment variable or flag',
   store: 'Store (`StoreError`): the database failed or was misused',
-  request: 'Request: answers of the HTTP edge (never thrown)',
-  internal: 'Internal: a bug or an unexpected failure; the server log has the detail',
+  request: 'Request (`RequestError`): answers of the HTTP edge, thrown only inside it',
+  source: 'Source (`SourceError`): a device or peer a source reads did not answer; the source recovers',
+  cli: 'CLI (`CliError`, `UsageError`): what the command line exits with',
+  internal: 'Internal (`InternalError`): a bug or an unexpected failure; the server log has the detail',
 };
 
 /** docs/errors.md, generated from the catalogue (`node scripts/gen-docs.mjs`; a test checks it). */

@@ -1,7 +1,7 @@
 import type { CodeOf, ErrorCode } from './error-codes.js';
 import { redactSecrets } from './guard/secrets.js';
 
-export { type CodeOf, ERROR_CODES, type ErrorCode, type ErrorKind, statusOf } from './error-codes.js';
+export { type CodeOf, ERROR_CODES, type ErrorCode, type ErrorKind } from './error-codes.js';
 
 /**
  * One error hierarchy with stable codes (as undici does): callers branch on `code`, never on the
@@ -78,6 +78,52 @@ export class ConfigError extends SidetoneError {
   // biome-ignore lint/complexity/noUselessConstructor: public, and takes only this kind's codes.
   constructor(code: CodeOf<'config'>, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
+  }
+}
+
+/** A request the HTTP edge cannot take (a body over the limit, an unknown method): answered, never thrown out of it. */
+export class RequestError extends SidetoneError {
+  override name = 'RequestError';
+  declare readonly code: CodeOf<'request'>;
+  // biome-ignore lint/complexity/noUselessConstructor: public, and takes only this kind's codes.
+  constructor(code: CodeOf<'request'>, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** A device or peer a source reads (a modem's AT port) did not answer as it must; the source recovers. */
+export class SourceError extends SidetoneError {
+  override name = 'SourceError';
+  declare readonly code: CodeOf<'source'>;
+  // biome-ignore lint/complexity/noUselessConstructor: public, and takes only this kind's codes.
+  constructor(code: CodeOf<'source'>, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** A broken invariant of sidetone's own (a bug): routes answer 500 and log it. */
+export class InternalError extends SidetoneError {
+  override name = 'InternalError';
+  declare readonly code: CodeOf<'internal'>;
+  constructor(message: string, options?: { cause?: unknown; code?: CodeOf<'internal'> }) {
+    super(options?.code ?? 'ST_INTERNAL', message, options);
+  }
+}
+
+/** An operational failure of a command the user can fix; the message already says how. Exit 1. */
+export class CliError extends SidetoneError {
+  override name = 'CliError';
+  declare readonly code: CodeOf<'cli'>;
+  constructor(message: string, options?: { cause?: unknown; code?: CodeOf<'cli'> }) {
+    super(options?.code ?? 'ST_CLI_FAILED', message, options);
+  }
+}
+
+/** A bad command line: unknown verb or flag, missing or malformed value. Exit 2 with the usage. */
+export class UsageError extends CliError {
+  override name = 'UsageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { ...options, code: 'ST_USAGE' });
   }
 }
 

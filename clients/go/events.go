@@ -165,6 +165,8 @@ type ModemReconnected struct {
 	Modem string `json:"modem,omitempty"`
 	// Reconnect attempt number.
 	Attempt *int64 `json:"attempt,omitempty"`
+	// Why it had gone (the cause of the disconnect it recovers from); default other. One of: usb, at_timeout, power, sim, network, manual, other.
+	Reason string `json:"reason,omitempty"`
 }
 
 // EventType is "modem.reconnected".
@@ -177,13 +179,13 @@ type ModemRegistration struct {
 	Modem string `json:"modem,omitempty"`
 	// <stat>: 0 not registered, 1 home, 2 searching, 3 denied, 4 unknown, 5 roaming, 6..11.
 	Stat int64 `json:"stat"`
-	// Which command reported it. One of: CREG, CGREG, CEREG, C5GREG.
+	// Which command (domain) reported it: CREG circuit-switched (the default), CGREG packet-switched, CEREG EPS, C5GREG 5GS; the domains are combined per TS 27.007. One of: CREG, CGREG, CEREG, C5GREG.
 	Command string `json:"command,omitempty"`
 	// <AcT> access technology (TS 27.007 7.3), 0..13.
 	Act *int64 `json:"act,omitempty"`
 	// Location/tracking area code. May identify a person.
 	LAC string `json:"lac,omitempty"`
-	// Cell id. May identify a person.
+	// Cell id (compared with the last one to count cell changes; never a label). May identify a person.
 	CellID string `json:"cellId,omitempty"`
 }
 
@@ -200,8 +202,12 @@ type ModemSignal struct {
 	CSQ *ModemSignalCSQ `json:"csq,omitempty"`
 	// +CESQ values (TS 27.007 8.69).
 	CESQ *ModemSignalCESQ `json:"cesq,omitempty"`
-	// Values already converted (vendor commands such as +QCSQ).
+	// Values already converted (vendor commands: +QENG, ^HCSQ, +CPSI, ^SMONI).
 	Signal *ModemSignalSignal `json:"signal,omitempty"`
+	// Access technology of the serving cell: <AcT> name or vendor mode (LTE, WCDMA, NR5G-SA, NR5G-NSA); the values of other technologies are removed.
+	Tech string `json:"tech,omitempty"`
+	// Serving band, `lte_b<n>` or `nr_n<n>` (3GPP band numbers).
+	Band string `json:"band,omitempty"`
 }
 
 // EventType is "modem.signal".
@@ -231,7 +237,7 @@ type ModemSignalCESQ struct {
 	Rsrp int64 `json:"rsrp"`
 }
 
-// ModemSignalSignal holds Values already converted (vendor commands such as +QCSQ).
+// ModemSignalSignal holds Values already converted (vendor commands: +QENG, ^HCSQ, +CPSI, ^SMONI).
 type ModemSignalSignal struct {
 	// RSSI, dBm.
 	RssiDbm *float64 `json:"rssiDbm,omitempty"`
@@ -243,8 +249,16 @@ type ModemSignalSignal struct {
 	RscpDbm *float64 `json:"rscpDbm,omitempty"`
 	// UMTS Ec/No, dB.
 	EcnoDb *float64 `json:"ecnoDb,omitempty"`
-	// SINR, dB.
+	// LTE/NR signal-to-noise ratio (SINR), dB (ModemManager `snr`).
+	SnrDb *float64 `json:"snrDb,omitempty"`
+	// Same as snrDb (its earlier name).
 	SinrDb *float64 `json:"sinrDb,omitempty"`
+	// NR RSRP (5G SA serving cell or the EN-DC secondary), dBm.
+	NrRsrpDbm *float64 `json:"nrRsrpDbm,omitempty"`
+	// NR RSRQ, dB.
+	NrRsrqDb *float64 `json:"nrRsrqDb,omitempty"`
+	// NR SINR, dB.
+	NrSnrDb *float64 `json:"nrSnrDb,omitempty"`
 	// Bit error ratio, 0..1.
 	BERRatio *float64 `json:"berRatio,omitempty"`
 }
@@ -262,6 +276,48 @@ type ModemOperator struct {
 
 // EventType is "modem.operator".
 func (ModemOperator) EventType() string { return "modem.operator" }
+
+// ModemSIM is the "modem.sim" event: SIM state: +CPIN (TS 27.007 8.3) or a SIM +CME/+CMS ERROR.
+type ModemSIM struct {
+	Meta
+	// Modem id; a label only when listed in `modems` (default: the first configured).
+	Modem string `json:"modem,omitempty"`
+	// ready, sim_pin, sim_puk, sim_pin2, sim_puk2, ph_sim_pin, personalisation, not_inserted, ... One of: ready, sim_pin, sim_puk, sim_pin2, sim_puk2, ph_sim_pin, personalisation, not_inserted, not_ready, busy, failure, unknown.
+	State string `json:"state"`
+}
+
+// EventType is "modem.sim".
+func (ModemSIM) EventType() string { return "modem.sim" }
+
+// ModemAtError is the "modem.at_error" event: a command ended in an error: +CME ERROR (TS 27.007 9.2), +CMS ERROR (TS 27.005 3.2.5), ERROR or a vendor code.
+type ModemAtError struct {
+	Meta
+	// Modem id; a label only when listed in `modems` (default: the first configured).
+	Modem string `json:"modem,omitempty"`
+	// cme, cms, error (plain) or vendor. One of: cme, cms, error, vendor.
+	Kind string `json:"kind"`
+	// <err> number, when numeric or a known verbose text.
+	Code *int64 `json:"code,omitempty"`
+	// Error class; derived from kind and code when absent. One of: general, sim, storage, text, network, packet, sc, me, vendor, unknown.
+	Class string `json:"class,omitempty"`
+}
+
+// EventType is "modem.at_error".
+func (ModemAtError) EventType() string { return "modem.at_error" }
+
+// ModemRecovery is the "modem.recovery" event: a step of the recovery ladder of a modem that stopped answering, with its outcome.
+type ModemRecovery struct {
+	Meta
+	// Modem id; a label only when listed in `modems` (default: the first configured).
+	Modem string `json:"modem,omitempty"`
+	// reopen (the port), reset (AT+CFUN=1,1), registration. One of: reopen, reset, registration.
+	Step string `json:"step"`
+	// ok or fail. One of: ok, fail.
+	Outcome string `json:"outcome"`
+}
+
+// EventType is "modem.recovery".
+func (ModemRecovery) EventType() string { return "modem.recovery" }
 
 // CallStarted is the "call.started" event: a call attempt began (INVITE sent or received, seizure).
 type CallStarted struct {
@@ -344,6 +400,10 @@ type CallEnded struct {
 	Reason string `json:"reason,omitempty"`
 	// Talk time, when the source measured it (else answered -> ended).
 	DurationSeconds *float64 `json:"durationSeconds,omitempty"`
+	// Media missing some time after the answer: none reported, or one direction only. One of: no_media, one_way.
+	MediaAnomaly string `json:"mediaAnomaly,omitempty"`
+	// With one_way: the direction no receiver reported. One of: caller_to_callee, callee_to_caller.
+	SilentStream string `json:"silentStream,omitempty"`
 }
 
 // EventType is "call.ended".
@@ -430,12 +490,30 @@ type SIPRegistration struct {
 	Result string `json:"result,omitempty"`
 	// Final response.
 	Code *int64 `json:"code,omitempty"`
+	// register: new binding; reregister: refresh of an active one; unregister: Expires 0. On a failure, the kind asked. One of: register, reregister, unregister.
+	Kind string `json:"kind,omitempty"`
+	// Trunk the REGISTER went to or came from; a label only when listed in `trunks`.
+	Trunk string `json:"trunk,omitempty"`
+	// Registration Request Delay (RFC 6076 4.1): first REGISTER of the chain to its 2xx, challenges included.
+	Seconds *float64 `json:"seconds,omitempty"`
 	// Address of record. May identify a person.
 	AOR string `json:"aor,omitempty"`
 }
 
 // EventType is "sip.registration".
 func (SIPRegistration) EventType() string { return "sip.registration" }
+
+// SIPRegistrationExpired is the "sip.registration_expired" event: a binding ran out without a refresh (RFC 3261 10.2.1.1: the registrar removes it at its expiry).
+type SIPRegistrationExpired struct {
+	Meta
+	// Of the transaction: inbound = the request came to us (we are the UAS). One of: inbound, outbound.
+	Direction string `json:"direction"`
+	// Trunk of the registration; a label only when listed in `trunks`.
+	Trunk string `json:"trunk,omitempty"`
+}
+
+// EventType is "sip.registration_expired".
+func (SIPRegistrationExpired) EventType() string { return "sip.registration_expired" }
 
 // SIPDialogCreated is the "sip.dialog_created" event: a dialog was established (RFC 3261 12).
 type SIPDialogCreated struct {
@@ -564,6 +642,8 @@ type MediaReport struct {
 	RTCP *MediaReportRTCP `json:"rtcp,omitempty"`
 	// Last report of the call: score MOS now (else at call.ended).
 	Final *bool `json:"final,omitempty"`
+	// Direction of the measured stream (the reporter receives it): caller_to_callee or callee_to_caller. One of: caller_to_callee, callee_to_caller.
+	Stream string `json:"stream,omitempty"`
 }
 
 // EventType is "media.report".
@@ -959,7 +1039,7 @@ type SIMTLSHandshake struct {
 // EventType is "sim.tls_handshake".
 func (SIMTLSHandshake) EventType() string { return "sim.tls_handshake" }
 
-// EventTypes lists every event type, in the server's documentation order (59).
+// EventTypes lists every event type, in the server's documentation order (63).
 var EventTypes = []string{
 	"heartbeat",
 	"sms.received",
@@ -974,6 +1054,9 @@ var EventTypes = []string{
 	"modem.registration",
 	"modem.signal",
 	"modem.operator",
+	"modem.sim",
+	"modem.at_error",
+	"modem.recovery",
 	"call.started",
 	"call.ringing",
 	"call.answered",
@@ -985,6 +1068,7 @@ var EventTypes = []string{
 	"sip.request",
 	"sip.response",
 	"sip.registration",
+	"sip.registration_expired",
 	"sip.dialog_created",
 	"sip.dialog_terminated",
 	"sip.transaction_timeout",
@@ -1051,6 +1135,12 @@ func NewEvent(eventType string) Event {
 		return &ModemSignal{}
 	case "modem.operator":
 		return &ModemOperator{}
+	case "modem.sim":
+		return &ModemSIM{}
+	case "modem.at_error":
+		return &ModemAtError{}
+	case "modem.recovery":
+		return &ModemRecovery{}
 	case "call.started":
 		return &CallStarted{}
 	case "call.ringing":
@@ -1073,6 +1163,8 @@ func NewEvent(eventType string) Event {
 		return &SIPResponse{}
 	case "sip.registration":
 		return &SIPRegistration{}
+	case "sip.registration_expired":
+		return &SIPRegistrationExpired{}
 	case "sip.dialog_created":
 		return &SIPDialogCreated{}
 	case "sip.dialog_terminated":

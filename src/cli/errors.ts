@@ -2,22 +2,15 @@
  * The CLI's exit-code contract lives here: 0 success, 1 an operational error (one line: the cause
  * and the fix), 2 a usage error (bad verb, flag or value; the verb's usage follows).
  */
-import { ConfigError, SidetoneError } from '../errors.js';
+import { CliError, ConfigError, SidetoneError } from '../errors.js';
+
+export { CliError, UsageError } from '../errors.js';
+
 import { redactSecrets } from '../guard/secrets.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
-
-/** Bad command line: unknown verb or flag, missing or malformed value. Exit 2 with usage. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** An operational failure the user can fix; the message already says how. Exit 1. */
-export class CliError extends Error {
-  override name = 'CliError';
-}
 
 /** An error another thread already described (the export's, commands/export.ts): its lines as they were. */
 export class RelayedError extends CliError {
@@ -49,7 +42,7 @@ export function describeError(err: unknown): string[] {
 function describe(err: unknown): string[] {
   if (err instanceof RelayedError) return [...err.lines];
   if (err instanceof ConfigError) return err.message.split('\n').map(oneLine);
-  if (err instanceof CliError || err instanceof SidetoneError) return [oneLine(err.message)];
+  if (err instanceof SidetoneError) return [oneLine(err.message)];
   const code = (err as { code?: unknown })?.code;
   const message = err instanceof Error ? err.message : String(err);
   if (code === 'EACCES' || code === 'EPERM') {

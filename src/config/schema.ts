@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { detectPii } from '../guard/pii.js';
 import { isSecretKey } from '../guard/secrets.js';
 import { ALERT_DEFAULTS } from '../rules/thresholds.js';
+import { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from '../sources/hep/defaults.js';
 import { SCENARIO_NAMES } from '../sources/simulator/faults.js';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
 
@@ -308,6 +309,26 @@ export const configSchema = z
           )
           .default([]),
         timer_b_ms: int(100, 600_000, 32_000, ' ms (RFC 3261 64*T1)'),
+        // Captured messages wait this long for copies that arrive out of order (docs/sources/hep.md).
+        reorder_window_ms: int(0, 10_000, HEP_REORDER_WINDOW_MS, ' ms'),
+        // Capture timestamps further than this from the time of receipt are clamped (and counted).
+        max_clock_skew_ms: int(1000, 86_400_000, HEP_MAX_CLOCK_SKEW_MS, ' ms'),
+        // An answered call is judged for one-way audio / no media this long after its answer; 0 off.
+        media_timeout_ms: int(0, 600_000, 15_000, ' ms'),
+        // Collectors (Homer, heplify-server) every received packet is re-sent to, byte for byte.
+        forward: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^(udp|tcp):\/\/(\[[0-9a-fA-F:.]+\]|[^:/\s]+):\d{1,5}\/?$/,
+                'expected udp://HOST:PORT or tcp://HOST:PORT, e.g. udp://10.0.0.5:9060',
+              ),
+            { error: 'expected a list of udp://HOST:PORT or tcp://HOST:PORT' },
+          )
+          .max(8)
+          .default([]),
+        forward_queue_max: int(16, 1_000_000, 10_000, ' packets'),
         max_calls: int(100, 10_000_000, 100_000),
         // HEP/TCP: past the cap a new connection closes the idlest; a silent one is closed after the timeout.
         tcp_max_connections: int(1, 65_535, 256),
@@ -340,8 +361,18 @@ export const configSchema = z
       .strictObject({
         // A serial AT port (docs/sources/modem.md); unset means no modem source.
         path: file,
+        // full: sidetone owns the modem; shared: another program owns its SMS, sidetone only
+        // reads; auto: shared when another process has the modem open (docs/sources/modem.md).
+        mode: z
+          .enum(['auto', 'full', 'shared'], { error: 'expected "auto", "full" or "shared"' })
+          .default('auto'),
         baud_rate: int(300, 4_000_000, 115_200, ' baud'),
-        poll_seconds: int(1, 3600, 30, ' s'),
+        // Fractions for tests that replay a modem transcript; an operator keeps whole seconds.
+        poll_seconds: z
+          .number({ error: 'expected a number of seconds from 0.1 to 3600' })
+          .min(0.1, 'expected a number of seconds from 0.1 to 3600')
+          .max(3600, 'expected a number of seconds from 0.1 to 3600')
+          .default(30),
         command_timeout_ms: int(100, 60_000, 5_000, ' ms'),
         // Flapping: this many reconnects within the window (SidetoneModemFlapping, runbook).
         flapping_reconnects: int(1, 1000, 3),

@@ -10,4 +10,41 @@ export {
   parseEvent,
 } from './schemas.js';
 export type { EventInput, EventMap, EventOf, EventType, Listener, SidetoneEvent } from './types.js';
-export * from './vocab.js';
+export type {
+  AiErrorReason,
+  AiLatencyStage,
+  CallChannel,
+  Direction,
+  HangupBy,
+  ModemDisconnectReason,
+  SipRegistrationResult,
+  SmsFailureReason,
+} from './vocab.js';
+export {
+  AI_ERROR_REASONS,
+  AI_LATENCY_STAGES,
+  CALL_CHANNELS,
+  CODECS,
+  DIALOG_TRANSPORTS,
+  DIRECTIONS,
+  HANGUP_BY,
+  MODEM_DISCONNECT_REASONS,
+  RECONNECT_OUTCOMES,
+  REGISTRATION_COMMANDS,
+  SESSION_REFRESH_RESULTS,
+  SIM_PROTOCOLS,
+  SIM_SESSION_KINDS,
+  SIM_SESSION_RESULTS,
+  SIP_AUTH_RESULTS,
+  SIP_REGISTRATION_RESULTS,
+  SIP_TIMERS,
+  SIP_TRANSPORTS,
+  SMS_FAILURE_REASONS,
+  STIR_ATTESTATIONS,
+  STIR_RESULTS,
+  SUCCESS_FAILURE,
+  VOICE_ATTACH_MODES,
+  VOICE_ATTACH_RESULTS,
+  WEBRTC_RESULTS,
+  WEBSOCKET_STATES,
+} from './vocab.js';

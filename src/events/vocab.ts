@@ -40,12 +40,43 @@ export const MODEM_DISCONNECT_REASONS = [
 ] as const;
 export type ModemDisconnectReason = (typeof MODEM_DISCONNECT_REASONS)[number];
 
+/**
+ * Steps of the modem recovery ladder: reopen the port, reset the modem (`AT+CFUN=1,1`, full mode
+ * only), wait for the network registration. Each is counted with its outcome.
+ */
+export const MODEM_RECOVERY_STEPS = ['reopen', 'reset', 'registration'] as const;
+export type ModemRecoveryStep = (typeof MODEM_RECOVERY_STEPS)[number];
+
+export { AT_ERROR_CLASSES, AT_ERROR_KINDS } from '../telephony/standards/at-errors.js';
+export { SIM_STATES } from '../telephony/standards/cpin.js';
+
 /** Which 3GPP TS 27.007 registration command reported a <stat>. */
 export const REGISTRATION_COMMANDS = ['CREG', 'CGREG', 'CEREG', 'C5GREG'] as const;
 
 /** SIP registration outcome (client side: we registered; server side: a UA registered with us). */
 export const SIP_REGISTRATION_RESULTS = ['success', 'challenged', 'failed', 'timeout'] as const;
 export type SipRegistrationResult = (typeof SIP_REGISTRATION_RESULTS)[number];
+
+/**
+ * What a successful REGISTER did to its address of record (RFC 3261 10.2): bound it, refreshed a
+ * binding that was still active, or removed it (Expires 0, `expires=0` on every Contact, or
+ * `Contact: *`). A failed or challenged REGISTER carries the kind it asked for.
+ */
+export const SIP_REGISTRATION_KINDS = ['register', 'reregister', 'unregister'] as const;
+export type SipRegistrationKind = (typeof SIP_REGISTRATION_KINDS)[number];
+/** Changes of a binding: the kinds above, and `expired` (not refreshed before its interval ran out). */
+export const SIP_BINDING_CHANGES = [...SIP_REGISTRATION_KINDS, 'expired'] as const;
+
+/** Which way an RTP stream of a call flows, from the side that sent the INVITE. */
+export const MEDIA_STREAMS = ['caller_to_callee', 'callee_to_caller'] as const;
+export type MediaStream = (typeof MEDIA_STREAMS)[number];
+
+/**
+ * Media missing from an answered call, judged a set time after the answer from the receivers'
+ * RTCP: no stream reported at all, or only one direction (one-way audio).
+ */
+export const MEDIA_ANOMALIES = ['no_media', 'one_way'] as const;
+export type MediaAnomaly = (typeof MEDIA_ANOMALIES)[number];
 
 /** RFC 3261 17.1 client transaction timers that end a transaction without a final response. */
 export const SIP_TIMERS = ['B', 'F', 'H'] as const;

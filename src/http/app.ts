@@ -1,4 +1,3 @@
-import { SidetoneError, ValidationError } from '../errors.js';
 import { exportHealthMetrics } from '../health/metrics.js';
 import { HealthRegistry } from '../health/registry.js';
 import type { Registry } from '../metrics/index.js';
@@ -14,7 +13,7 @@ import {
 import { metricsRoute } from './metrics-route.js';
 import { normalisePath } from './path.js';
 import type { RequestMetrics } from './request-metrics.js';
-import { errorResponse, withoutBody } from './respond.js';
+import { errorResponse, toErrorResponse, withoutBody } from './respond.js';
 import type { RouteDoc } from './route-doc.js';
 import { COMPAT_HEALTHZ_DOC, LIVENESS_DOC, METRICS_DOC, READINESS_DOC } from './route-docs.js';
 import { type AuthKind, type Handler, type RouteInfo, Router } from './router.js';
@@ -197,13 +196,7 @@ export function createApp(options: AppOptions = {}): App {
       } catch (err) {
         // The catalogue decides the status (src/error-codes.ts): a ValidationError is the
         // client's (400, its message names the field), a store error 503/507, anything else 500.
-        const res =
-          err instanceof ValidationError
-            ? errorResponse(err.code, err.message)
-            : errorResponse(
-                err instanceof SidetoneError ? err.code : 'ST_INTERNAL',
-                'internal error: see the server log',
-              );
+        const res = toErrorResponse(err);
         end?.(routeOf(req), res.status);
         if (res.status >= 500) {
           options.logger?.error(

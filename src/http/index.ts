@@ -27,6 +27,6 @@ export {
   fastifyRequestMetrics,
   honoRequestMetrics,
 } from './request-metrics-adapters.js';
-export { bytesResponse, errorResponse, json } from './respond.js';
+export { bytesResponse, errorResponse, json, toErrorResponse } from './respond.js';
 export type { DocResponse, DocSchema, RouteDoc } from './route-doc.js';
 export type { AuthKind, Handler, RouteContext, RouteInfo } from './router.js';

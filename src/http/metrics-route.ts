@@ -1,10 +1,10 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import { DefinitionError, SidetoneError } from '../errors.js';
+import { DefinitionError } from '../errors.js';
 import { sanitizeDetail } from '../health/sanitize.js';
 import { CONTENT_TYPES, negotiate, type Registry, type ScrapeFormat } from '../metrics/index.js';
 import { renderDuration } from '../metrics/render-time.js';
-import { bytesResponse, errorResponse } from './respond.js';
+import { bytesResponse, errorResponse, toErrorResponse } from './respond.js';
 import type { Handler } from './router.js';
 
 const gzipAsync = promisify(gzipCb);
@@ -105,8 +105,11 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
     } catch (err) {
       // Collect failures never get here (they leave families stale); what does is a render bug.
       errors.labels({ reason: 'render_failed' }).inc();
-      const code = err instanceof SidetoneError ? err.code : 'ST_RENDER_FAILED';
-      return errorResponse(code, sanitizeDetail(err instanceof Error ? err.message : 'render failed'));
+      // No logger here: the scraper's answer carries the detail, cleaned of anything data-like.
+      return toErrorResponse(err, {
+        fallback: 'ST_RENDER_FAILED',
+        message: sanitizeDetail(err instanceof Error ? err.message : 'render failed'),
+      });
     } finally {
       active--;
     }

@@ -1,24 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { RequestError } from '../errors.js';
 import { requestTarget } from './path.js';
 import { keepRequestBytes } from './raw-body.js';
-import { errorResponse, rawBytes } from './respond.js';
+import { rawBytes, toErrorResponse } from './respond.js';
 
 /** Default request body limit: webhooks and event batches are small; anything bigger is refused. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-/** The body was bigger than the limit: answer 413. */
-export class BodyTooLarge extends Error {}
+/** The body was bigger than the limit: answer 413 and close. */
+const bodyTooLarge = (limit: number) =>
+  new RequestError('ST_BODY_TOO_LARGE', `request body over ${limit} bytes: send less`);
 
 /**
  * Methods the fetch `Request` refuses to carry (Fetch standard: CONNECT, TRACE, TRACK are
  * forbidden). node:http parses them, so they are answered 405 here rather than failing later.
  */
 const FORBIDDEN = new Set(['CONNECT', 'TRACE', 'TRACK']);
-
-/** A method no route can have: answer 405 and close. */
-export class MethodNotSupported extends Error {}
 
 /**
  * Turn a node request into a fetch `Request`. The URL is always built on `http://localhost` from
@@ -43,9 +42,10 @@ export async function toRequest(
   }
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
-  if (FORBIDDEN.has(method.toUpperCase())) throw new MethodNotSupported(method);
+  if (FORBIDDEN.has(method.toUpperCase()))
+    throw new RequestError('ST_METHOD_NOT_ALLOWED', `method ${method} is not served here`);
   const body = preread !== undefined ? prereadBody(preread.body) : await readBody(req, limit);
-  if (body.length > limit) throw new BodyTooLarge();
+  if (body.length > limit) throw bodyTooLarge(limit);
   if (body.length === 0) return new Request(url, { method, headers, body: null });
   // The body as a stream that hands out these very bytes when read: given the bytes, undici copies
   // them and wraps the copy in a byte stream, ~0.1-0.4 ms for a 50 KB batch of 500 events (most of
@@ -75,7 +75,7 @@ function prereadBody(body: unknown): Buffer {
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  if (declared > limit) return Promise.reject(bodyTooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -92,7 +92,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         // socket up so the 413 can be written; `connection: close` ends it afterwards.
         cleanup();
         req.pause();
-        reject(new BodyTooLarge());
+        reject(bodyTooLarge(limit));
         return;
       }
       chunks.push(chunk);
@@ -103,7 +103,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     const onError = (err?: unknown) => {
       cleanup();
-      reject(err instanceof Error ? err : new Error('request aborted'));
+      reject(err instanceof Error ? err : new RequestError('ST_BAD_REQUEST', 'the request was aborted'));
     };
     req.on('data', onData);
     req.on('end', onEnd);
@@ -154,21 +154,14 @@ export async function handleNode(
     const request = await toRequest(req, limit, preread);
     response = await fetchHandler(request);
   } catch (err) {
-    if (err instanceof BodyTooLarge) {
-      response = errorResponse('ST_BODY_TOO_LARGE', `request body over ${limit} bytes: send less`, {
-        connection: 'close',
-      });
-    } else if (err instanceof MethodNotSupported) {
-      response = errorResponse('ST_METHOD_NOT_ALLOWED', `method ${err.message} is not served here`, {
-        connection: 'close',
-      });
-    } else if (res.destroyed || req.socket.destroyed) {
-      // The client is gone. (Not `req.destroyed`: a request whose body was read to the end is
-      // destroyed too, and it still needs its answer.)
-      return;
-    } else {
-      response = errorResponse('ST_BAD_REQUEST', 'the request could not be read');
-    }
+    // The client is gone: nothing to answer. (Not `req.destroyed`: a request whose body was read
+    // to the end is destroyed too, and it still needs its answer.)
+    if (res.destroyed || req.socket.destroyed) return;
+    response =
+      err instanceof RequestError
+        ? // The rest of a refused body is never read: the connection cannot carry another request.
+          toErrorResponse(err, { headers: { connection: 'close' } })
+        : toErrorResponse(err, { fallback: 'ST_BAD_REQUEST', message: 'the request could not be read' });
   }
   try {
     if (res.headersSent) return;

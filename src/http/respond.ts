@@ -1,4 +1,5 @@
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
+import { SidetoneError, ValidationError } from '../errors.js';
 import { redactSecrets } from '../guard/secrets.js';
 
 /** Headers every JSON answer carries: probes and errors must never be cached by a proxy. */
@@ -63,6 +64,31 @@ export function errorResponse(
 ): Response {
   // A message may quote a value, and a value a configured secret or a URL with credentials.
   return json(ERROR_CODES[code].status, { error: { code, message: redactSecrets(message) } }, headers);
+}
+
+/**
+ * Any error as the HTTP answer: the one place a thrown error becomes a response (as hono's
+ * `onError`), for every route and the node bridge. The catalogue decides the status by the code;
+ * input errors (validation, request) say what was wrong; anything else keeps its code and its
+ * catalogue line but not its text, which may quote data or a driver's internals: the server log
+ * has that. An error without a catalogue code is `fallback` (`ST_INTERNAL` unless given).
+ * @example
+ * try { return await handler(req); } catch (err) { log(err); return toErrorResponse(err); }
+ */
+export function toErrorResponse(
+  err: unknown,
+  options: { headers?: Record<string, string>; fallback?: ErrorCode; message?: string } = {},
+): Response {
+  const code = err instanceof SidetoneError ? err.code : (options.fallback ?? 'ST_INTERNAL');
+  const { kind, doc } = ERROR_CODES[code];
+  const message =
+    options.message ??
+    (err instanceof ValidationError || (kind === 'request' && err instanceof SidetoneError)
+      ? err.message
+      : kind === 'internal'
+        ? 'internal error: see the server log'
+        : `${doc} See the server log.`);
+  return errorResponse(code, message, options.headers);
 }
 
 /** The same response without a body, for `HEAD`: headers (and `Content-Length`) are kept. */

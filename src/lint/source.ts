@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import protobuf from 'protobufjs';
+import { CliError } from '../errors.js';
 import type { ExpositionFormat } from './model.js';
 import { MetricFamilyReader } from './protobuf-schema.js';
 
@@ -69,8 +70,10 @@ export async function readExposition(
     const res = await fetch(where, { headers, signal: AbortSignal.timeout(10_000) });
     const bytes = new Uint8Array(await res.arrayBuffer());
     if (res.status === 401 || res.status === 403)
-      throw new Error(`${where} answered ${res.status}: pass a scrape token with --token or SIDETONE_TOKEN`);
-    if (!res.ok) throw new Error(`${where} answered ${res.status}: check the URL and the metrics path`);
+      throw new CliError(
+        `${where} answered ${res.status}: pass a scrape token with --token or SIDETONE_TOKEN`,
+      );
+    if (!res.ok) throw new CliError(`${where} answered ${res.status}: check the URL and the metrics path`);
     const contentType = res.headers.get('content-type');
     const format = formatOf(contentType) ?? options.format ?? sniffFormat(bytes);
     return { bytes, format, formatFrom: `content type ${contentType ?? '(none)'}` };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../config/load.js';
+import { InternalError } from '../errors.js';
 import { startSidecar } from '../server/sidecar.js';
 import { eventJsonSchemas, JSON_SCHEMA_DIALECT } from './event-schemas.js';
 
@@ -30,7 +31,7 @@ export async function servedOpenApi(): Promise<string> {
     const sidecar = await startSidecar(config, { signals: false, logger: pino({ level: 'silent' }) });
     try {
       const res = await fetch(`${sidecar.url}/openapi.json`);
-      if (!res.ok) throw new Error(`GET /openapi.json answered ${res.status}`);
+      if (!res.ok) throw new InternalError(`GET /openapi.json answered ${res.status}`);
       return await res.text();
     } finally {
       await sidecar.close();

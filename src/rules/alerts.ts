@@ -1,3 +1,4 @@
+import { DefinitionError } from '../errors.js';
 import { CATALOGUE, metricName } from '../telephony/catalogue.js';
 import { kpiQuery } from './kpi.js';
 import { KPI_WINDOWS, recordName } from './recording.js';
@@ -26,7 +27,11 @@ export interface AlertRule {
 
 function catalogued(prefix: string, name: string): string {
   const spec = CATALOGUE.find((s) => s.name === name);
-  if (spec === undefined) throw new Error(`metric "${name}" is not in the catalogue: update src/rules`);
+  if (spec === undefined)
+    throw new DefinitionError(
+      'ST_NOT_IN_CATALOGUE',
+      `metric "${name}" is not in the catalogue: update src/rules`,
+    );
   return metricName(spec, prefix);
 }
 

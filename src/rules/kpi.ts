@@ -1,3 +1,4 @@
+import { DefinitionError } from '../errors.js';
 import { CATALOGUE, metricName } from '../telephony/catalogue.js';
 
 /** The carrier KPIs that are ratios of the calls pack's counters and histograms. */
@@ -42,7 +43,11 @@ export const KPIS: Readonly<Record<KpiName, KpiSpec>> = {
 /** A catalogued sample name; throws at generation time when a rename left a query behind. */
 function m(prefix: string, name: string, suffix = ''): string {
   const spec = CATALOGUE.find((s) => s.name === name);
-  if (spec === undefined) throw new Error(`metric "${name}" is not in the catalogue: update src/rules`);
+  if (spec === undefined)
+    throw new DefinitionError(
+      'ST_NOT_IN_CATALOGUE',
+      `metric "${name}" is not in the catalogue: update src/rules`,
+    );
   return `${metricName(spec, prefix)}${suffix}`;
 }
 

@@ -217,6 +217,9 @@ export async function startSidecar(
   let modemSource: ModemSource | undefined;
   if (modem !== undefined && modemExpected)
     health.register({ name: 'modem', critical: true, check: modemReadiness(modem, () => modemSource) });
+  // The SIM (+CPIN): a locked, missing or failed SIM is not ready, whatever the port answers.
+  if (modem !== undefined && modemExpected)
+    health.register({ name: 'modem_sim', critical: true, check: () => modem.simReadiness() });
   // One set of thresholds ([alerts], as the generated rules use them) for every health surface.
   const callHealth = healthOptions(config);
   health.register({
@@ -268,6 +271,11 @@ export async function startSidecar(
           trunks: config.hep.trunks,
           timerBMs: config.hep.timer_b_ms,
           maxCalls: config.hep.max_calls,
+          reorderWindowMs: config.hep.reorder_window_ms,
+          maxClockSkewMs: config.hep.max_clock_skew_ms,
+          mediaTimeoutMs: config.hep.media_timeout_ms,
+          forward: config.hep.forward,
+          forwardQueueMax: config.hep.forward_queue_max,
           password: config.hep.password,
           tcpMaxConnections: config.hep.tcp_max_connections,
           tcpIdleTimeoutMs: config.hep.tcp_idle_timeout_ms,
@@ -283,6 +291,7 @@ export async function startSidecar(
           path: config.modem.path,
           baudRate: config.modem.baud_rate,
           modem: labels.modems[0] ?? 'modem0',
+          mode: config.modem.mode,
           pollMs: config.modem.poll_seconds * 1000,
           commandTimeoutMs: config.modem.command_timeout_ms,
           registry,

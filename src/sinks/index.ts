@@ -1,4 +1,7 @@
-export { type OtelOptions, type OtelTracing, otelTracing, otlpTracesUrl } from './otel.js';
+/**
+ * The sinks that turn bus events into stored rows and call spans. The OpenTelemetry SDK behind
+ * `otelTracing` is its own subpath (`sidetone/sinks/otel`): a store sink does not load it.
+ */
 export {
   type DeadLetter,
   mediaSummary,

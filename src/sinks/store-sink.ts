@@ -3,7 +3,7 @@ import type { EventBus } from '../events/bus.js';
 import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
 import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
 import { type ReportScore, reportScore } from '../telephony/outcome/media.js';
-import { providerStatus, tpStatusClass } from '../telephony/standards/sms.js';
+import { providerStatus, referenceKey, tpStatusClass } from '../telephony/standards/sms.js';
 import { Enum } from '../telephony/table.js';
 import { type DeadLetter, type StoreSinkState, WriteQueue } from './write-queue.js';
 
@@ -118,8 +118,14 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
   const trunks = new Enum(options.trunks ?? []);
   const modems = new Enum(options.modems ?? []);
+  /**
+   * What a report (or a failure) is matched on: its reference in the one form every surface uses
+   * (referenceKey), on its modem. The store takes the newest pending submission with that reference
+   * on that modem, else one sent without a modem; a report without a modem takes any (as the sms
+   * pack's metrics do), so `modem` on one event and not the other never loses the match.
+   */
   const matchOf = (e: { modem?: string | undefined; reference?: string | number | undefined }): SmsMatch => ({
-    reference: String(e.reference),
+    reference: e.reference === undefined ? '' : referenceKey(e.reference),
     ...(e.modem !== undefined && { gateway: modems.name(e.modem) }),
   });
 
@@ -190,7 +196,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         ...(e.from !== undefined && { from: e.from }),
         ...(e.modem !== undefined && { gateway: modems.name(e.modem) }),
         ...(e.segments !== undefined && { segments: e.segments }),
-        ...(e.reference !== undefined && { reference: String(e.reference) }),
+        ...(e.reference !== undefined && { reference: referenceKey(e.reference) }),
       }),
     'sms.send_failed': (e) =>
       message({
@@ -272,7 +278,7 @@ function submissionId(e: {
 }): string {
   if (e.id !== undefined) return e.id;
   if (e.reference === undefined) return randomUUID();
-  return `sub:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
+  return `sub:${e.modem ?? ''}:${referenceKey(e.reference)}:${e.ts ?? Date.now()}`;
 }
 
 /** The id a report is filed under when it matches no pending submission. */
@@ -282,7 +288,10 @@ function reportId(e: {
   reference?: string | number | undefined;
   ts?: number | undefined;
 }): string {
-  return e.id ?? `report:${e.modem ?? ''}:${e.reference}:${e.ts ?? Date.now()}`;
+  return (
+    e.id ??
+    `report:${e.modem ?? ''}:${e.reference === undefined ? '' : referenceKey(e.reference)}:${e.ts ?? Date.now()}`
+  );
 }
 
 /**

@@ -57,5 +57,42 @@ export {
   recordIds,
 } from './privacy.js';
 export { openSqliteCallStore, SqliteCallStore, type SqliteCallStoreOptions } from './sqlite.js';
-export * from './types.js';
+export type {
+  Bucket,
+  CallBreakdown,
+  CallOverview,
+  CallQuery,
+  CallRecord,
+  CallStats,
+  CallStatus,
+  CallStore,
+  CallUpdate,
+  CallUpdateKind,
+  Channel,
+  DeleteResult,
+  Direction,
+  EndStatus,
+  FailureReason,
+  HangupBy,
+  KpiCounts,
+  ReadOptions,
+  SeriesRow,
+  SmsFailureReason,
+  SmsMatch,
+  SmsOutcome,
+  SmsRecord,
+  SmsStats,
+  SmsStatus,
+  SmsUpdate,
+} from './types.js';
+export {
+  CALL_CHANNELS,
+  CALL_DIRECTIONS,
+  CALL_STATUSES,
+  FAILURE_REASONS,
+  HANGUP_PARTIES,
+  SMS_FAILURE_REASONS,
+  SMS_OUTCOMES,
+  SMS_STATUSES,
+} from './types.js';
 export { checkCallUpdate, checkRange, checkSmsUpdate } from './validate.js';

@@ -20,6 +20,7 @@
  * schemas do not wait for each other.
  */
 import type pg from 'pg';
+import { InternalError } from '../errors.js';
 import { statementTriggers } from './postgres-triggers.js';
 import { PG_ROLLUPS, ROLLUP_TRIGGERS } from './rollup-sql.js';
 import type { CallUpdate } from './types.js';
@@ -85,7 +86,7 @@ export function boundCleanup(sql: string): string {
     /c\.first_at >= r\.t AND c\.first_at < r\.t \+ (\d+)/g,
     `$& AND c.filed_day >= sidetone_day(r.t) AND c.filed_day <= sidetone_day(r.t + $1 - 1) + ${LAG}`,
   );
-  if (out === sql) throw new Error('rollup cleanup text not found in PG_ROLLUPS');
+  if (out === sql) throw new InternalError('rollup cleanup text not found in PG_ROLLUPS');
   return out;
 }
 /** The update and delete triggers of migration 2, bounded (the insert trigger re-reads nothing). */
@@ -94,7 +95,7 @@ const BOUNDED_ROLLUP_TRIGGERS = ['update', 'delete']
     const fn = new RegExp(`CREATE FUNCTION sidetone_rollup_${op}\\(\\)[\\s\\S]*?END \\$fn\\$;`).exec(
       PG_ROLLUPS,
     )?.[0];
-    if (fn === undefined) throw new Error(`rollup ${op} trigger text not found in PG_ROLLUPS`);
+    if (fn === undefined) throw new InternalError(`rollup ${op} trigger text not found in PG_ROLLUPS`);
     return boundCleanup(fn.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'));
   })
   .join('\n');
@@ -262,7 +263,7 @@ export function keyed(sql: string, table: string, key: string, keys: string): st
   ];
   let out = sql;
   for (const [from, to] of edits) {
-    if (out.split(from).length !== 2) throw new Error(`unexpected upsert text for ${table}: ${from}`);
+    if (out.split(from).length !== 2) throw new InternalError(`unexpected upsert text for ${table}: ${from}`);
     out = out.replace(from, to);
   }
   return out;

@@ -5,6 +5,7 @@
  * in the same transaction as a DELETE of them would take them out.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { InternalError } from '../errors.js';
 import {
   boundCleanup,
   DAY_MS,
@@ -36,7 +37,7 @@ const DELETE_BODY =
     PG_ROLLUPS,
   )?.[1];
 if (DELETE_BODY === undefined || !/\bold_rows\b/.test(DELETE_BODY)) {
-  throw new Error('rollup delete trigger text not found in PG_ROLLUPS');
+  throw new InternalError('rollup delete trigger text not found in PG_ROLLUPS');
 }
 const PARTITION_NAME = /^(calls|sms)_[a-z0-9]+$/;
 
@@ -47,7 +48,7 @@ export function dropPartition(
   day: number,
 ): { count: string; drop: string } {
   if (!PARTITION_NAME.test(name) || !name.startsWith(`${table}_`)) {
-    throw new Error(`not a partition name: ${name}`);
+    throw new InternalError(`not a partition name: ${name}`);
   }
   const keys = table === 'calls' ? 'call_keys' : 'sms_keys';
   const key = table === 'calls' ? 'call_id' : 'message_id';

@@ -143,8 +143,9 @@ export const WRITES = {
  * report's time), from the pending submissions kept beside the partitions (`SMS_PENDING`).
  */
 export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms_pending
-  WHERE gateway = COALESCE($1::text, ${NO_GATEWAY}) AND reference = $2 AND sent_at <= $3
-  ORDER BY sent_at DESC, id DESC LIMIT 1`;
+  WHERE reference = $2 AND sent_at <= $3
+    AND ($1::text IS NULL OR gateway = $1::text OR gateway = ${NO_GATEWAY})
+  ORDER BY (gateway = COALESCE($1::text, ${NO_GATEWAY})) DESC, sent_at DESC, id DESC LIMIT 1`;
 
 /**
  * One batch of zombie cleanup ($1 now, $2 cutoff, $3 batch size). Rows are found by the primary

@@ -10,7 +10,22 @@ import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
 import { type Bucket, type CallQuery, SMS_STATUSES } from './types.js';
 import { smsPending } from './upsert-sql.js';
 
-export * from './upsert-sql.js';
+export type { CallUpsert } from './upsert-sql.js';
+export {
+  CALL_UPSERTS,
+  COMBINED_CALL,
+  smsPending,
+  UPSERT_ANSWERED,
+  UPSERT_CALL_COMBINED,
+  UPSERT_ENDED,
+  UPSERT_MEDIA,
+  UPSERT_RINGING,
+  UPSERT_SMS_RECEIVED,
+  UPSERT_SMS_REPORT,
+  UPSERT_SMS_SENT,
+  UPSERT_STARTED,
+  UPSERT_TRANSCRIPT,
+} from './upsert-sql.js';
 
 /** One batch of zombie cleanup (batched like retention, so a backlog cannot stall the loop). */
 export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = @now, end_status = 'timeout', reason = 'timeout',
@@ -19,12 +34,14 @@ export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = @now, end_status = 'ti
 // --- SMS -------------------------------------------------------------------------------------
 
 /**
- * The submission a report with this reference on this gateway belongs to: the most recent one sent
- * at or before the report with no final outcome yet (params: gateway, reference, report time).
+ * The submission a report with this reference on this gateway belongs to (types.ts SmsMatch): the
+ * most recent one sent at or before the report with no final outcome yet, on its gateway first,
+ * else with none; a report with no gateway takes any (params: gateway, reference, report time).
  */
 export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms s
-  WHERE gateway IS ? AND reference = ? AND sent_at <= ? AND ${smsPending('s')}
-  ORDER BY sent_at DESC, id DESC LIMIT 1`;
+  WHERE reference = @reference AND sent_at <= @at AND ${smsPending('s')}
+    AND (@gateway IS NULL OR gateway IS NULL OR gateway = @gateway)
+  ORDER BY (gateway IS @gateway) DESC, sent_at DESC, id DESC LIMIT 1`;
 
 // --- Reads -----------------------------------------------------------------------------------
 

@@ -73,7 +73,9 @@ export function writeSms(s: Statements, protect: Protect, u: SmsUpdate): void {
   const matched =
     u.match === undefined
       ? undefined
-      : (s.smsPendingByReference.pluck().get(u.match.gateway ?? null, u.match.reference, Math.trunc(u.at)) as
+      : (s.smsPendingByReference
+          .pluck()
+          .get({ gateway: u.match.gateway ?? null, reference: u.match.reference, at: Math.trunc(u.at) }) as
           | string
           | undefined);
   s.smsReport.run(...smsReportWrite(u, matched ?? u.messageId));

@@ -117,8 +117,10 @@ interface SmsBase {
 
 /**
  * Which submission a report or failure belongs to, when the source knows only the reference: the
- * most recent submission with this reference on this gateway that has no final outcome yet. A
- * TP-MR (0..255) wraps per modem, so the reference alone is not an identity.
+ * most recent submission with this reference on this gateway that has no final outcome yet, else
+ * one sent with no gateway; with no gateway, one on any gateway (an app that names the modem on
+ * one event and not the other still matches). A TP-MR (0..255) wraps per modem, so the reference
+ * alone is not an identity, and a submission on another gateway is never taken.
  */
 export interface SmsMatch {
   reference: string;

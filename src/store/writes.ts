@@ -3,6 +3,8 @@
  * and its positional parameters. Numbers go through the privacy protector (hash + mask, raw only
  * if enabled) here, before any backend sees them.
  */
+
+import { InternalError } from '../errors.js';
 import type { ProtectedNumber } from './privacy.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
 import { CALL_UPSERTS, COMBINED_CALL } from './upsert-sql.js';
@@ -18,7 +20,7 @@ export type CallWrite = 'started' | 'ringing' | 'answered' | 'ended' | 'transcri
  */
 const col = (c: string) => {
   const i = COMBINED_CALL.columns.indexOf(c);
-  if (i < 0) throw new Error(`combined call upsert lacks column ${c}`);
+  if (i < 0) throw new InternalError(`combined call upsert lacks column ${c}`);
   return i;
 };
 const WIDTH = COMBINED_CALL.columns.length;

@@ -2,6 +2,7 @@ import type { EventType } from '../events/types.js';
 import { CALL_METRICS } from './catalogue/calls.js';
 import { MEDIA_METRICS } from './catalogue/media.js';
 import { MESSAGING_METRICS } from './catalogue/messaging.js';
+import { MODEM_METRICS } from './catalogue/modem.js';
 import { PBX_SIM_METRICS } from './catalogue/pbx.js';
 import { SIP_METRICS } from './catalogue/sip.js';
 import { type ConfigList, type MetricSpec, PACK_NAMES, type PackName } from './catalogue/types.js';
@@ -15,6 +16,7 @@ export { BUCKETS, type ConfigList, type MetricSpec, PACK_NAMES, type PackName } 
  */
 export const CATALOGUE: readonly MetricSpec[] = [
   ...MESSAGING_METRICS,
+  ...MODEM_METRICS,
   ...CALL_METRICS,
   ...SIP_METRICS,
   ...MEDIA_METRICS,
@@ -74,7 +76,7 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
         .map(([k, v]) =>
           typeof v === 'string'
             ? `\`${k}\`: ${CONFIG_TEXT[v]}, else \`other\``
-            : `\`${k}\`: ${[...v.filter((x) => x !== 'other'), 'other'].map((x) => `\`${x}\``).join(', ')}`,
+            : `\`${k}\`: ${enumText([...v.filter((x) => x !== 'other'), 'other'])}`,
         )
         .join('<br>');
       const notes = [`${m.help}.`];
@@ -94,6 +96,13 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
     `- The registry adds its own under the same prefix (\`${prefix}_samples_dropped_total\`, \`${prefix}_label_values_rejected_total\`, ...), as do the scrape route, health, build and push (\`${prefix}_scrape_duration_seconds\`, \`${prefix}_ready\`, \`${prefix}_build_info\`, \`${prefix}_uptime_seconds\`, \`${prefix}_events_unconsumed_total\`, ...): see the metrics module.`,
   );
   return `${out.join('\n')}\n`;
+}
+
+/** A label's values for the docs; a long list (the 3GPP band numbers) by its ends and its size. */
+function enumText(values: readonly string[]): string {
+  const code = (x: string) => `\`${x}\``;
+  if (values.length <= 40) return values.map(code).join(', ');
+  return `${values.slice(0, 3).map(code).join(', ')}, ... ${values.slice(-3).map(code).join(', ')} (${values.length} values)`;
 }
 
 /**

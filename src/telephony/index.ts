@@ -12,7 +12,36 @@ export {
 } from './catalogue.js';
 export { aiErrorReason, cmsErrorReason, modemDisconnectReason, smsFailureReason } from './classify.js';
 export { type Instrumentation, type InstrumentOptions, instrument } from './instrument.js';
-export * from './labels.js';
+export type { CallOutcome } from './labels.js';
+export {
+  APDU_DIRECTIONS,
+  APDU_INS,
+  APDU_INS_NAMES,
+  BIP_DIRECTIONS,
+  BIP_EVENTS,
+  CALL_ANOMALIES,
+  CALL_OUTCOMES,
+  CLCC_STATES,
+  CUSD_STATUSES,
+  DIALOG_EVENTS,
+  HOLD_STATES,
+  MOS_CODECS,
+  MOS_UNAVAILABLE,
+  Q850_CLASSES,
+  QUEUE_OUTCOMES,
+  RATS,
+  REGISTRATION_STATES,
+  ROUTING_RESULTS,
+  SIP_CLASSES,
+  SIP_CODES,
+  SIP_METHODS,
+  SMS_OUTCOMES,
+  STIR_ATTESTATION_LABELS,
+  SW_CLASSES,
+  TRANSCRIPT_STATES,
+  TRUNK_FAILURE_CLASSES,
+  UP_DOWN,
+} from './labels.js';
 export {
   type CallClass,
   type CallFacts,

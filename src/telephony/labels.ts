@@ -31,6 +31,9 @@ export const REGISTRATION_STATES = [
 
 export const RATS = ['2g', '3g', '4g', '5g', 'unknown'] as const;
 
+export { ACCESS_TECHNOLOGIES, REGISTRATION_DOMAINS } from './standards/registration.js';
+export { BANDS } from './standards/vendor-signal.js';
+
 /**
  * Final outcome of a call attempt, chosen so RFC 6076 ratios are sums of outcomes:
  * SER numerator = answered; SEER numerator = answered + busy (486, 600) + no_answer (480) +

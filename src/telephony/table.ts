@@ -3,6 +3,7 @@
  * reaches its series through a flat array: `table.at(i, j).inc()` is an array read and an add,
  * with no string building and no object per call.
  */
+import { DefinitionError } from '../errors.js';
 
 /** A closed list of label values plus `other` (always last), with a value -> index lookup. */
 export class Enum {
@@ -63,7 +64,11 @@ export class SeriesTable<S> {
     dims: readonly Enum[],
     eager: boolean,
   ) {
-    if (dims.length > 4) throw new RangeError('a series table supports at most four labels');
+    if (dims.length > 4)
+      throw new DefinitionError(
+        'ST_INVALID_OPTION',
+        `a series table supports at most four labels, got ${dims.length}`,
+      );
     this.dims = dims;
     const size = (k: number) => dims[k]?.size ?? 1;
     this.s2 = size(3);

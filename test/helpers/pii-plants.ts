@@ -146,6 +146,8 @@ export interface Scan {
   digits: Set<string>;
   markers: Set<string>;
   exact: Set<string>;
+  /** Free text (an SMS or USSD body, a cell id) found anywhere in a line, case-insensitive. */
+  texts?: Set<string>;
 }
 
 /** Every planted value found in a line. Digits: separators dropped, so `+1 (555) 123-4567` counts. */
@@ -164,7 +166,47 @@ export function leaksIn(line: string, scan: Scan): string[] {
   }
   for (const tok of body.toLowerCase().match(/[0-9a-f:]{10,}/g) ?? [])
     if (scan.exact.has(tok)) found.push(tok);
+  if (scan.texts !== undefined && scan.texts.size > 0) {
+    const lower = line.toLowerCase();
+    for (const t of scan.texts) if (lower.includes(t)) found.push(t);
+  }
   return found;
+}
+
+/**
+ * What a modem transcript (test/sources/modem/transcripts) holds that is personal data, to scan
+ * every output of its replay for: numbers in the replies (quoted, or as a PDU's address), the
+ * text of messages and USSD answers, cell ids and area codes (hex, 6+ digits).
+ */
+export function transcriptPlants(text: string, pduNumbers: (hex: string) => string | undefined): Scan {
+  const scan: Scan = { digits: new Set(), markers: new Set(), exact: new Set(), texts: new Set() };
+  const replies = text
+    .split('\n')
+    .filter((l) => l.startsWith('<'))
+    .map((l) => l.replace(/^<<? ?/, '').replace(/\\r|\\n/g, '\n'))
+    .flatMap((l) => l.split('\n'));
+  let bodyNext = false;
+  for (const line of replies) {
+    const t = line.trim();
+    if (bodyNext && t !== '' && !/^(OK|ERROR|\+)/.test(t)) {
+      if (/^[0-9A-F]{20,}$/i.test(t)) {
+        const n = pduNumbers(t);
+        if (n !== undefined && n.replace(/\D/g, '').length >= 7) scan.digits.add(n.replace(/\D/g, ''));
+      } else if (t.length >= 8) scan.texts?.add(t.toLowerCase().slice(0, 40));
+    }
+    bodyNext = /^\+(CMGR|CMGL|CMT|CDS):/.test(t) || (bodyNext && !/^(OK|ERROR|\+)/.test(t));
+    // A number with 7 digits past its leading zeros: a zero-padded id ("00000142", a cell) is no
+    // number, and its digits turn up in any float of /metrics (0.00000142...).
+    for (const m of t.matchAll(/"\+?(\d{7,})"|\+(\d{7,})/g))
+      if (((m[1] ?? m[2]) as string).replace(/^0+/, '').length >= 7)
+        scan.digits.add((m[1] ?? m[2]) as string);
+    const ussd = /^\+CUSD:\s*\d\s*,\s*"?([^",]{8,})/.exec(t)?.[1];
+    if (ussd !== undefined) scan.texts?.add(ussd.toLowerCase().slice(0, 40));
+    if (/^\+C5?G?E?REG:/.test(t))
+      for (const m of t.matchAll(/"?\b([0-9A-Fa-f]{6,10})\b"?/g))
+        if (/[A-Fa-f]/.test(m[1] as string)) scan.texts?.add((m[1] as string).toLowerCase());
+  }
+  return scan;
 }
 
 /** Every (event, field path) to plant into: a valid minimal event of each type and each of its fields. */

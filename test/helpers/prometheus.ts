@@ -31,8 +31,11 @@ export interface ScrapeJob {
  */
 export async function startPrometheus(
   jobs: ScrapeJob[],
-  /** Rule files (contents) to load, evaluated every second, and an Alertmanager (host:port) to send to. */
-  alerting: { rules?: string; alertmanager?: string } = {},
+  /**
+   * Rule files (contents) to load, evaluated every second, and an Alertmanager (host:port) to send
+   * to; `scrapeSeconds` scrapes less often with a timeout of most of it (default 1 s, 900 ms).
+   */
+  alerting: { rules?: string; alertmanager?: string; scrapeSeconds?: number } = {},
   /** More command-line flags, e.g. `--enable-feature=exemplar-storage`. */
   flags: readonly string[] = [],
 ): Promise<{
@@ -46,8 +49,8 @@ export async function startPrometheus(
   const port = await freePort();
   const config = [
     'global:',
-    '  scrape_interval: 1s',
-    '  scrape_timeout: 900ms',
+    `  scrape_interval: ${alerting.scrapeSeconds ?? 1}s`,
+    `  scrape_timeout: ${Math.round((alerting.scrapeSeconds ?? 1) * 900)}ms`,
     '  evaluation_interval: 1s',
     ...(alerting.rules === undefined ? [] : ['rule_files:', `  - ${join(dir, 'rules.yml')}`]),
     ...(alerting.alertmanager === undefined

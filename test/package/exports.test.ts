@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,6 +81,14 @@ describe('package exports', () => {
     expect(heavyIn(loaded)).toEqual([]);
   });
 
+  it('sidetone/sinks loads no OpenTelemetry SDK: otelTracing is sidetone/sinks/otel', () => {
+    const entry = (sub: string) => new URL((pkg.exports[sub] as { default: string }).default, root).href;
+    const load = (sub: string) =>
+      modulesLoaded(['--input-type=module', '-e', `await import(${JSON.stringify(entry(sub))})`]);
+    expect(heavyIn(load('./sinks')).filter((u) => u.includes('@opentelemetry/sdk'))).toEqual([]);
+    expect(load('./sinks/otel').some((u) => u.includes('node_modules/@opentelemetry/sdk-trace'))).toBe(true);
+  });
+
   it('the CLI loads only the verb it runs: --version, --help and a typo load no verb, schema or driver', () => {
     const bin = new URL(pkg.bin.sidetone as string, root).pathname;
     const verbModules = (urls: readonly string[]) =>
@@ -102,5 +110,32 @@ describe('package exports', () => {
   it('the bin is executable JS with a shebang', () => {
     const bin = readFileSync(new URL(pkg.bin.sidetone as string, root), 'utf8');
     expect(bin.startsWith('#!/usr/bin/env node')).toBe(true);
+  });
+
+  it('every runtime export of every subpath is a decision: the list is checked in (exports.snapshot.txt)', async () => {
+    const lines: string[] = [];
+    let total = 0;
+    for (const [subpath, target] of entries) {
+      const mod = (await import(new URL(target.default, root).href)) as Record<string, unknown>;
+      const names = Object.keys(mod).sort();
+      total += names.length;
+      lines.push(`${subpath} (${names.length})`, ...names.map((n) => `  ${n}`));
+    }
+    // Issue 33's target is under 150; a new export changes this file, so it is seen in review.
+    console.log(`runtime exports: ${total} over ${entries.length} subpaths`);
+    await expect(`${lines.join('\n')}\n`).toMatchFileSnapshot('./exports.snapshot.txt');
+  });
+
+  it('no module re-exports another whole (`export *`): each subpath names what it exports', () => {
+    const src = new URL('../../src/', import.meta.url).pathname;
+    const barrels = (readdirSync(src, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) =>
+        readFileSync(join(src, f), 'utf8')
+          .split('\n')
+          .filter((l) => /^export \*/.test(l))
+          .map((l) => `${f}: ${l}`),
+      );
+    expect(barrels).toEqual([]);
   });
 });

@@ -175,6 +175,40 @@ export function housekeepingContract(ctx: ContractContext): void {
     expect((await store.getSms('a4'))?.status).toBe('sent');
   });
 
+  it('matches a report and a submission when only one of them names its gateway (issue 34)', async () => {
+    const store = await open();
+    await store.applySmsBatch([
+      // Sent without a gateway (an app that left `modem` out), reported on the modem.
+      { kind: 'sent', messageId: 'g1', at: T, reference: '11' },
+      // Sent on the modem, reported without one.
+      { kind: 'sent', messageId: 'g2', at: T, gateway: 'gw', reference: '12' },
+      // Both kinds pending with one reference: the report's own gateway first, then none.
+      { kind: 'sent', messageId: 'n13', at: T + 1000, reference: '13' },
+      { kind: 'sent', messageId: 'g13', at: T, gateway: 'gw', reference: '13' },
+      // Never taken by a report on another gateway.
+      { kind: 'sent', messageId: 'o14', at: T, gateway: 'other', reference: '14' },
+    ]);
+    const report = (id: string, reference: string, gateway?: string) => ({
+      kind: 'delivery' as const,
+      messageId: id,
+      at: T + 10_000,
+      outcome: 'delivered' as const,
+      match: { reference, ...(gateway === undefined ? {} : { gateway }) },
+    });
+    await store.applySms(report('r1', '11', 'gw'));
+    expect((await store.getSms('g1'))?.status).toBe('delivered');
+    await store.applySms(report('r2', '12'));
+    expect((await store.getSms('g2'))?.status).toBe('delivered');
+    await store.applySms(report('r3', '13', 'gw'));
+    expect((await store.getSms('g13'))?.status).toBe('delivered');
+    expect((await store.getSms('n13'))?.status).toBe('sent');
+    await store.applySms(report('r4', '13', 'gw'));
+    expect((await store.getSms('n13'))?.status).toBe('delivered');
+    await store.applySms(report('r5', '14', 'gw'));
+    expect((await store.getSms('o14'))?.status).toBe('sent');
+    expect((await store.getSms('r5'))?.status).toBe('delivered');
+  });
+
   it('keeps acknowledged records across close and reopen, and refuses use after close', async () => {
     const store = await open();
     await store.applyBatch(lifecycle('keep', T, { to: '+15551234567' }));

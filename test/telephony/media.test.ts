@@ -25,18 +25,35 @@ describe('media pack', () => {
     const g711 = gMos(0, 25.1, 2, 10, 100); // PCMU maps to G.711 with PLC (Bpl 25.1)
     const g729 = gMos(11, 19, (85 / 256) * 100, 1875 / 90, 6125);
     expect(g729).toBe(1);
+    // m9: each direction scored on its own loss and jitter (5/256 and 20 ms; 0 and 10 ms), the call
+    // on both (mean fraction 2.5/256, 15 ms), no RTT.
+    const m9 = gMos(0, 25.1, (2.5 / 256) * 100, 15, 0);
+    const callerToCallee = gMos(0, 25.1, (5 / 256) * 100, 20, 0);
+    const calleeToCaller = gMos(0, 25.1, 0, 10, 0);
     expectSeries(text, 'media', [
-      'sidetone_media_reports_total 5',
+      'sidetone_media_reports_total 7',
       'sidetone_media_packets_received_total 1080',
       'sidetone_media_packets_lost_total 20',
-      `sidetone_media_loss_ratio_sum ${0.02 + 0.02 + 85 / 256}`,
-      'sidetone_media_loss_ratio_count 4',
-      `sidetone_media_jitter_seconds_sum ${0.01 + 0.01 + 1875 / 90_000 + 0.005}`,
-      'sidetone_media_jitter_seconds_count 4',
+      `sidetone_media_loss_ratio_sum ${0.02 + 0.02 + 85 / 256 + 5 / 256}`,
+      'sidetone_media_loss_ratio_count 6',
+      `sidetone_media_jitter_seconds_sum ${0.01 + 0.01 + 1875 / 90_000 + 0.02 + 0.01 + 0.005}`,
+      'sidetone_media_jitter_seconds_count 6',
       'sidetone_media_rtt_seconds_sum 6.325',
       'sidetone_media_rtt_seconds_count 3',
-      `sidetone_media_mos_sum{codec="g711_plc"} ${g711}`,
-      'sidetone_media_mos_count{codec="g711_plc"} 1',
+      `sidetone_media_mos_sum{codec="g711_plc"} ${g711 + m9}`,
+      'sidetone_media_mos_count{codec="g711_plc"} 2',
+      `sidetone_media_stream_loss_ratio_sum{stream="caller_to_callee"} ${5 / 256}`,
+      'sidetone_media_stream_loss_ratio_count{stream="caller_to_callee"} 1',
+      'sidetone_media_stream_loss_ratio_count{stream="callee_to_caller"} 1',
+      'sidetone_media_stream_jitter_seconds_sum{stream="caller_to_callee"} 0.02',
+      'sidetone_media_stream_jitter_seconds_count{stream="caller_to_callee"} 1',
+      'sidetone_media_stream_jitter_seconds_sum{stream="callee_to_caller"} 0.01',
+      'sidetone_media_stream_jitter_seconds_count{stream="callee_to_caller"} 1',
+      `sidetone_media_stream_mos_sum{stream="caller_to_callee"} ${callerToCallee}`,
+      'sidetone_media_stream_mos_count{stream="caller_to_callee"} 1',
+      `sidetone_media_stream_mos_sum{stream="callee_to_caller"} ${calleeToCaller}`,
+      'sidetone_media_stream_mos_count{stream="callee_to_caller"} 1',
+      'sidetone_media_anomalies_total{kind="one_way"} 1',
       'sidetone_media_mos_sum{codec="g729a_vad"} 1',
       'sidetone_media_mos_count{codec="g729a_vad"} 1',
       'sidetone_media_mos_unavailable_total{reason="unknown_codec"} 1',

@@ -12,7 +12,10 @@ describe('modem readiness goes stale', () => {
     bus.emit({ type: 'modem.connected' });
     bus.emit({ type: 'modem.registration', stat: 1 });
     clock.now = T0 + 300_000;
-    expect(telephony.modem?.readiness()).toEqual({ status: 'pass', detail: 'modem modem0 registered' });
+    expect(telephony.modem?.readiness()).toEqual({
+      status: 'pass',
+      detail: 'modem modem0 registered (home)',
+    });
     clock.now = T0 + 301_000;
     expect(telephony.modem?.readiness()).toEqual({
       status: 'unknown',

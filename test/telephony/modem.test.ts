@@ -15,7 +15,21 @@ describe('modem pack', () => {
       'sidetone_modem_connected{modem="modem0"} 1',
       'sidetone_modem_connected{modem="modem1"} 1',
       'sidetone_modem_disconnects_total{modem="modem1",reason="usb"} 1',
-      'sidetone_modem_reconnects_total{modem="modem1"} 3',
+      'sidetone_modem_reconnects_total{modem="modem1",reason="usb"} 3',
+      'sidetone_modem_recovery_steps_total{modem="modem1",step="reopen",outcome="ok"} 1',
+      'sidetone_modem_registration_domain_state{modem="modem0",domain="cs",state="home"} 1',
+      'sidetone_modem_registration_domain_state{modem="modem0",domain="eps",state="searching"} 1',
+      'sidetone_modem_access_technology{modem="modem0",tech="lte_5gnr"} 1',
+      'sidetone_modem_access_technology{modem="modem1",tech="5gnr"} 1',
+      'sidetone_modem_access_technology_seconds_total{modem="modem0",tech="lte_5gnr"} 10',
+      'sidetone_modem_band{modem="modem0",band="lte_b3"} 1',
+      'sidetone_modem_cell_changes_total{modem="modem0"} 1',
+      'sidetone_modem_sim_state{modem="modem0",state="ready"} 1',
+      'sidetone_modem_at_errors_total{modem="modem0",kind="cme",class="sim"} 1',
+      'sidetone_modem_at_errors_total{modem="modem1",kind="cms",class="vendor"} 1',
+      'sidetone_modem_signal_nr_rsrp_dbm{modem="modem0"} -71',
+      'sidetone_modem_signal_nr_rsrq_db{modem="modem0"} -11',
+      'sidetone_modem_signal_nr_snr_db{modem="modem0"} 33',
       'sidetone_modem_flapping{modem="modem1"} 1',
       'sidetone_modem_registered{modem="modem0"} 1',
       'sidetone_modem_registration_state{modem="modem0",state="home"} 1',
@@ -24,7 +38,7 @@ describe('modem pack', () => {
       'sidetone_modem_signal_ber_ratio{modem="other"} 0.0014',
       'sidetone_modem_signal_rsrp_dbm{modem="modem1"} -81',
       'sidetone_modem_signal_rsrq_db{modem="modem1"} -10',
-      'sidetone_modem_signal_sinr_db{modem="modem1"} 13.5',
+      'sidetone_modem_signal_snr_db{modem="modem1"} 13.5',
       'sidetone_modem_signal_rscp_dbm{modem="modem1"} -95',
       'sidetone_modem_signal_ecno_db{modem="modem1"} -8.5',
       'sidetone_modem_signal_age_seconds{modem="modem0"} 10',
@@ -144,7 +158,7 @@ describe('modem pack', () => {
       detail: 'modem modem0 connected and initialised, registration not reported',
     });
     bus.emit({ type: 'modem.registration', stat: 5 });
-    expect(modem?.readiness()).toEqual({ status: 'pass', detail: 'modem modem0 registered' });
+    expect(modem?.readiness()).toEqual({ status: 'pass', detail: 'modem modem0 registered (roaming)' });
     bus.emit({ type: 'modem.disconnected', error: `AT timeout talking to ${PII.imei}` });
     expect(modem?.readiness()).toEqual({ status: 'fail', detail: 'modem modem0 disconnected (at_timeout)' });
     bus.emit({ type: 'modem.reconnected' });

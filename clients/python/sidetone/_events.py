@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
-#: Every event type, in the server's documentation order (59).
+#: Every event type, in the server's documentation order (63).
 EVENT_TYPES: Tuple[str, ...] = (
     "heartbeat",
     "sms.received",
@@ -21,6 +21,9 @@ EVENT_TYPES: Tuple[str, ...] = (
     "modem.registration",
     "modem.signal",
     "modem.operator",
+    "modem.sim",
+    "modem.at_error",
+    "modem.recovery",
     "call.started",
     "call.ringing",
     "call.answered",
@@ -32,6 +35,7 @@ EVENT_TYPES: Tuple[str, ...] = (
     "sip.request",
     "sip.response",
     "sip.registration",
+    "sip.registration_expired",
     "sip.dialog_created",
     "sip.dialog_terminated",
     "sip.transaction_timeout",
@@ -109,14 +113,18 @@ class ModemSignalCesq(TypedDict):
 
 
 class ModemSignalSignal(TypedDict, total=False):
-    """Values already converted (vendor commands such as +QCSQ)"""
+    """Values already converted (vendor commands: +QENG, ^HCSQ, +CPSI, ^SMONI)"""
 
     rssiDbm: float
     rsrpDbm: float
     rsrqDb: float
     rscpDbm: float
     ecnoDb: float
+    snrDb: float
     sinrDb: float
+    nrRsrpDbm: float
+    nrRsrqDb: float
+    nrSnrDb: float
     berRatio: float
 
 
@@ -445,6 +453,7 @@ class Events:
         *,
         modem: Optional[str] = None,
         attempt: Optional[int] = None,
+        reason: Optional[Literal["usb", "at_timeout", "power", "sim", "network", "manual", "other"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -455,6 +464,8 @@ class Events:
             modem: Modem id; a label only when listed in `modems` (default: the first
                 configured)
             attempt: Reconnect attempt number
+            reason: Why it had gone (the cause of the disconnect it recovers from); default
+                other
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -462,6 +473,7 @@ class Events:
             _event("modem.reconnected", ts, source, event_id, (
                 ("modem", modem),
                 ("attempt", attempt),
+                ("reason", reason),
             ))
         )
 
@@ -485,10 +497,13 @@ class Events:
                 configured)
             stat: <stat>: 0 not registered, 1 home, 2 searching, 3 denied, 4 unknown, 5 roaming,
                 6..11
-            command: Which command reported it
+            command: Which command (domain) reported it: CREG circuit-switched (the default),
+                CGREG packet-switched, CEREG EPS, C5GREG 5GS; the domains are combined per TS
+                27.007
             act: <AcT> access technology (TS 27.007 7.3), 0..13
             lac: Location/tracking area code (may identify a person)
-            cell_id: Cell id (may identify a person)
+            cell_id: Cell id (compared with the last one to count cell changes; never a label)
+                (may identify a person)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -510,6 +525,8 @@ class Events:
         csq: Optional[ModemSignalCsq] = None,
         cesq: Optional[ModemSignalCesq] = None,
         signal: Optional[ModemSignalSignal] = None,
+        tech: Optional[str] = None,
+        band: Optional[str] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -523,7 +540,10 @@ class Events:
                 configured)
             csq: +CSQ values
             cesq: +CESQ values (TS 27.007 8.69)
-            signal: Values already converted (vendor commands such as +QCSQ)
+            signal: Values already converted (vendor commands: +QENG, ^HCSQ, +CPSI, ^SMONI)
+            tech: Access technology of the serving cell: <AcT> name or vendor mode (LTE, WCDMA,
+                NR5G-SA, NR5G-NSA); the values of other technologies are removed
+            band: Serving band, `lte_b<n>` or `nr_n<n>` (3GPP band numbers)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -533,6 +553,8 @@ class Events:
                 ("csq", csq),
                 ("cesq", cesq),
                 ("signal", signal),
+                ("tech", tech),
+                ("band", band),
             ))
         )
 
@@ -561,6 +583,91 @@ class Events:
                 ("modem", modem),
                 ("operator", operator),
                 ("act", act),
+            ))
+        )
+
+    def modem_sim(
+        self,
+        state: Literal["ready", "sim_pin", "sim_puk", "sim_pin2", "sim_puk2", "ph_sim_pin", "personalisation", "not_inserted", "not_ready", "busy", "failure", "unknown"],
+        *,
+        modem: Optional[str] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """SIM state: +CPIN (TS 27.007 8.3) or a SIM +CME/+CMS ERROR (`modem.sim`).
+
+        Args:
+            modem: Modem id; a label only when listed in `modems` (default: the first
+                configured)
+            state: ready, sim_pin, sim_puk, sim_pin2, sim_puk2, ph_sim_pin, personalisation,
+                not_inserted, ...
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("modem.sim", ts, source, event_id, (
+                ("modem", modem),
+                ("state", state),
+            ))
+        )
+
+    def modem_at_error(
+        self,
+        kind: Literal["cme", "cms", "error", "vendor"],
+        *,
+        modem: Optional[str] = None,
+        code: Optional[int] = None,
+        class_: Optional[Literal["general", "sim", "storage", "text", "network", "packet", "sc", "me", "vendor", "unknown"]] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """A command ended in an error: +CME ERROR (TS 27.007 9.2), +CMS ERROR (TS 27.005 3.2.5), ERROR or a vendor code (`modem.at_error`).
+
+        Args:
+            modem: Modem id; a label only when listed in `modems` (default: the first
+                configured)
+            kind: cme, cms, error (plain) or vendor
+            code: <err> number, when numeric or a known verbose text
+            class_: Error class; derived from kind and code when absent
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("modem.at_error", ts, source, event_id, (
+                ("modem", modem),
+                ("kind", kind),
+                ("code", code),
+                ("class", class_),
+            ))
+        )
+
+    def modem_recovery(
+        self,
+        step: Literal["reopen", "reset", "registration"],
+        outcome: Literal["ok", "fail"],
+        *,
+        modem: Optional[str] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """A step of the recovery ladder of a modem that stopped answering, with its outcome (`modem.recovery`).
+
+        Args:
+            modem: Modem id; a label only when listed in `modems` (default: the first
+                configured)
+            step: reopen (the port), reset (AT+CFUN=1,1), registration
+            outcome: ok or fail
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("modem.recovery", ts, source, event_id, (
+                ("modem", modem),
+                ("step", step),
+                ("outcome", outcome),
             ))
         )
 
@@ -705,6 +812,8 @@ class Events:
         timeout: Optional[bool] = None,
         reason: Optional[str] = None,
         duration_seconds: Optional[float] = None,
+        media_anomaly: Optional[Literal["no_media", "one_way"]] = None,
+        silent_stream: Optional[Literal["caller_to_callee", "callee_to_caller"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -720,6 +829,9 @@ class Events:
             timeout: No final response arrived (Timer B, RFC 3261 17.1.1.2)
             reason: Free reason text (never copied) (may identify a person)
             duration_seconds: Talk time, when the source measured it (else answered -> ended)
+            media_anomaly: Media missing some time after the answer: none reported, or one
+                direction only
+            silent_stream: With one_way: the direction no receiver reported
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -732,6 +844,8 @@ class Events:
                 ("timeout", timeout),
                 ("reason", reason),
                 ("durationSeconds", duration_seconds),
+                ("mediaAnomaly", media_anomaly),
+                ("silentStream", silent_stream),
             ))
         )
 
@@ -874,6 +988,9 @@ class Events:
         *,
         result: Optional[Literal["success", "challenged", "failed", "timeout"]] = None,
         code: Optional[int] = None,
+        kind: Optional[Literal["register", "reregister", "unregister"]] = None,
+        trunk: Optional[str] = None,
+        seconds: Optional[float] = None,
         aor: Optional[str] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
@@ -885,6 +1002,11 @@ class Events:
             direction: Of the transaction: inbound = the request came to us (we are the UAS)
             result: Derived from code when absent (401/407 challenged, no code timeout)
             code: Final response
+            kind: register: new binding; reregister: refresh of an active one; unregister:
+                Expires 0. On a failure, the kind asked
+            trunk: Trunk the REGISTER went to or came from; a label only when listed in `trunks`
+            seconds: Registration Request Delay (RFC 6076 4.1): first REGISTER of the chain to
+                its 2xx, challenges included
             aor: Address of record (may identify a person)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
@@ -894,7 +1016,34 @@ class Events:
                 ("direction", direction),
                 ("result", result),
                 ("code", code),
+                ("kind", kind),
+                ("trunk", trunk),
+                ("seconds", seconds),
                 ("aor", aor),
+            ))
+        )
+
+    def sip_registration_expired(
+        self,
+        direction: Literal["inbound", "outbound"],
+        *,
+        trunk: Optional[str] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """A binding ran out without a refresh (RFC 3261 10.2.1.1: the registrar removes it at its expiry) (`sip.registration_expired`).
+
+        Args:
+            direction: Of the transaction: inbound = the request came to us (we are the UAS)
+            trunk: Trunk of the registration; a label only when listed in `trunks`
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("sip.registration_expired", ts, source, event_id, (
+                ("direction", direction),
+                ("trunk", trunk),
             ))
         )
 
@@ -1105,6 +1254,7 @@ class Events:
         rtt_ms: Optional[float] = None,
         rtcp: Optional[MediaReportRtcp] = None,
         final: Optional[bool] = None,
+        stream: Optional[Literal["caller_to_callee", "callee_to_caller"]] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -1124,6 +1274,8 @@ class Events:
             rtt_ms: Round-trip time, ms
             rtcp: Raw RR fields: RTT = A - LSR - DLSR (RFC 3550 6.4.1)
             final: Last report of the call: score MOS now (else at call.ended)
+            stream: Direction of the measured stream (the reporter receives it):
+                caller_to_callee or callee_to_caller
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -1141,6 +1293,7 @@ class Events:
                 ("rttMs", rtt_ms),
                 ("rtcp", rtcp),
                 ("final", final),
+                ("stream", stream),
             ))
         )
 

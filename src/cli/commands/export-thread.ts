@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { InternalError } from '../../errors.js';
 import { CliError, describeError, UsageError } from '../errors.js';
 import type { SourceFlags } from '../source.js';
 import { withSource } from './shared.js';
@@ -73,7 +74,12 @@ export class RowCounter {
   }
 }
 
-class StdoutClosed extends Error {}
+/** The reader closed its end (`| head`): ends the export early, not a failure. */
+class StdoutClosed extends InternalError {
+  constructor() {
+    super('stdout closed');
+  }
+}
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 

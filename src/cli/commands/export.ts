@@ -42,7 +42,11 @@ function exportOnThread(job: ExportJob, progress: Progress | null): Promise<numb
       else if (result.kind === 'failed') {
         // End the progress line so the error starts on a line of its own.
         if (progress) process.stderr.write('\n');
-        reject(result.usage ? new UsageError(result.lines[0]) : new RelayedError(result.lines, result.stack));
+        reject(
+          result.usage
+            ? new UsageError(result.lines[0] ?? 'bad arguments')
+            : new RelayedError(result.lines, result.stack),
+        );
       }
     });
   });

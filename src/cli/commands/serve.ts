@@ -39,6 +39,11 @@ export const SERVE_FLAGS = {
     arg: 'URL',
     help: 'receive HEP v3 capture, e.g. udp://127.0.0.1:9060 (hep.listen; comma-separated for several)',
   },
+  'hep-forward': {
+    type: 'string',
+    arg: 'URL',
+    help: 're-send every received HEP packet unchanged to Homer/heplify, e.g. udp://10.0.0.5:9060 (hep.forward; comma-separated for several)',
+  },
   modem: {
     type: 'string',
     arg: 'PATH',
@@ -53,6 +58,7 @@ const FLAG_KEYS: Record<string, string> = {
   db: 'store.path',
   'remote-write': 'push.remote_write_url',
   hep: 'hep.listen',
+  'hep-forward': 'hep.forward',
   modem: 'modem.path',
   seed: 'demo.seed',
   rate: 'demo.rate',
@@ -180,7 +186,7 @@ export default defineCommand({
     'Run the sidecar: Prometheus metrics, health probes, event ingest (POST /events) and the analytics API on a SQLite store. ' +
     'Every configuration key is also a flag: --section.key VALUE, --section.key for true, --no-section.key (docs/config.md).',
   usage:
-    'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--hep URL] [--modem PATH] [--remote-write URL] [--section.key VALUE ...]',
+    'sidetone serve [--config FILE] [--port N] [--host HOST] [--db FILE] [--hep URL] [--hep-forward URL] [--modem PATH] [--remote-write URL] [--section.key VALUE ...]',
   flags: SERVE_FLAGS,
   examples: [
     'sidetone serve --config /etc/sidetone.toml',

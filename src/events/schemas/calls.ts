@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { STORE_LIMITS } from '../../store/limits.js';
-import { CALL_CHANNELS, DIRECTIONS, HANGUP_BY, SIP_TRANSPORTS } from '../vocab.js';
+import {
+  CALL_CHANNELS,
+  DIRECTIONS,
+  HANGUP_BY,
+  MEDIA_ANOMALIES,
+  MEDIA_STREAMS,
+  SIP_TRANSPORTS,
+} from '../vocab.js';
 import { configName, event, pii, seconds, storedId, storedPii } from './base.js';
 
 const callId = storedId('Call identifier (SIP Call-ID, channel id): correlates lifecycle events');
@@ -50,6 +57,13 @@ export const callEnded = event('call.ended', 'The call ended: final response, BY
     .meta({ description: 'No final response arrived (Timer B, RFC 3261 17.1.1.2)' }),
   reason: pii('Free reason text (never copied)', 1024).optional(),
   durationSeconds: seconds('Talk time, when the source measured it (else answered -> ended)').optional(),
+  mediaAnomaly: z.enum(MEDIA_ANOMALIES).optional().meta({
+    description: 'Media missing some time after the answer: none reported, or one direction only',
+  }),
+  silentStream: z
+    .enum(MEDIA_STREAMS)
+    .optional()
+    .meta({ description: 'With one_way: the direction no receiver reported' }),
 });
 
 export const callClcc = event('call.clcc', 'GSM call state from +CLCC (TS 27.007 7.18)', {

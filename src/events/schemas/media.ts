@@ -5,6 +5,7 @@ import {
   AI_ERROR_REASONS,
   AI_LATENCY_STAGES,
   DIALOG_TRANSPORTS,
+  MEDIA_STREAMS,
   RECONNECT_OUTCOMES,
   VOICE_ATTACH_MODES,
   VOICE_ATTACH_RESULTS,
@@ -61,6 +62,10 @@ export const mediaReport = event(
       .boolean()
       .optional()
       .meta({ description: 'Last report of the call: score MOS now (else at call.ended)' }),
+    stream: z.enum(MEDIA_STREAMS).optional().meta({
+      description:
+        'Direction of the measured stream (the reporter receives it): caller_to_callee or callee_to_caller',
+    }),
   },
 ).superRefine((e, ctx) => {
   // What the store keeps is derived (jitter in RTP units / clock rate, RTT from the RR fields):

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { MODEM_DISCONNECT_REASONS, REGISTRATION_COMMANDS } from '../vocab.js';
+import {
+  AT_ERROR_CLASSES,
+  AT_ERROR_KINDS,
+  MODEM_DISCONNECT_REASONS,
+  MODEM_RECOVERY_STEPS,
+  RECONNECT_OUTCOMES,
+  REGISTRATION_COMMANDS,
+  SIM_STATES,
+} from '../vocab.js';
 import { configName, event, pii } from './base.js';
 
 const modem = configName(
@@ -33,6 +41,10 @@ export const modemDisconnected = event('modem.disconnected', 'The host lost the 
 export const modemReconnected = event('modem.reconnected', 'The modem came back after a disconnect', {
   modem,
   attempt: z.number().int().nonnegative().optional().meta({ description: 'Reconnect attempt number' }),
+  reason: z
+    .enum(MODEM_DISCONNECT_REASONS)
+    .optional()
+    .meta({ description: 'Why it had gone (the cause of the disconnect it recovers from); default other' }),
 });
 
 export const modemRegistration = event(
@@ -41,10 +53,13 @@ export const modemRegistration = event(
   {
     modem,
     stat: byte('<stat>: 0 not registered, 1 home, 2 searching, 3 denied, 4 unknown, 5 roaming, 6..11'),
-    command: z.enum(REGISTRATION_COMMANDS).optional().meta({ description: 'Which command reported it' }),
+    command: z.enum(REGISTRATION_COMMANDS).optional().meta({
+      description:
+        'Which command (domain) reported it: CREG circuit-switched (the default), CGREG packet-switched, CEREG EPS, C5GREG 5GS; the domains are combined per TS 27.007',
+    }),
     act: byte('<AcT> access technology (TS 27.007 7.3), 0..13').optional(),
     lac: pii('Location/tracking area code', 16).optional(),
-    cellId: pii('Cell id', 16).optional(),
+    cellId: pii('Cell id (compared with the last one to count cell changes; never a label)', 16).optional(),
   },
 );
 
@@ -75,11 +90,24 @@ export const modemSignal = event('modem.signal', 'Signal quality: +CSQ, +CESQ, o
       rsrqDb: level(-40, 20, 'LTE/NR RSRQ, dB'),
       rscpDbm: level(-150, 0, 'UMTS RSCP, dBm'),
       ecnoDb: level(-40, 10, 'UMTS Ec/No, dB'),
-      sinrDb: level(-30, 50, 'SINR, dB'),
+      snrDb: level(-30, 50, 'LTE/NR signal-to-noise ratio (SINR), dB (ModemManager `snr`)'),
+      sinrDb: level(-30, 50, 'Same as snrDb (its earlier name)'),
+      nrRsrpDbm: level(-160, 0, 'NR RSRP (5G SA serving cell or the EN-DC secondary), dBm'),
+      nrRsrqDb: level(-45, 25, 'NR RSRQ, dB'),
+      nrSnrDb: level(-30, 50, 'NR SINR, dB'),
       berRatio: level(0, 1, 'Bit error ratio, 0..1'),
     })
     .optional()
-    .meta({ description: 'Values already converted (vendor commands such as +QCSQ)' }),
+    .meta({ description: 'Values already converted (vendor commands: +QENG, ^HCSQ, +CPSI, ^SMONI)' }),
+  tech: z.string().max(32).optional().meta({
+    description:
+      'Access technology of the serving cell: <AcT> name or vendor mode (LTE, WCDMA, NR5G-SA, NR5G-NSA); the values of other technologies are removed',
+  }),
+  band: z
+    .string()
+    .max(16)
+    .optional()
+    .meta({ description: 'Serving band, `lte_b<n>` or `nr_n<n>` (3GPP band numbers)' }),
 })
   .refine((e) => e.csq !== undefined || e.cesq !== undefined || e.signal !== undefined, {
     message: 'give at least one of csq, cesq or signal',
@@ -105,6 +133,46 @@ export const modemOperator = event(
   },
 );
 
+export const modemSim = event('modem.sim', 'SIM state: +CPIN (TS 27.007 8.3) or a SIM +CME/+CMS ERROR', {
+  modem,
+  state: z.enum(SIM_STATES).meta({
+    description:
+      'ready, sim_pin, sim_puk, sim_pin2, sim_puk2, ph_sim_pin, personalisation, not_inserted, ...',
+  }),
+});
+
+export const modemAtError = event(
+  'modem.at_error',
+  'A command ended in an error: +CME ERROR (TS 27.007 9.2), +CMS ERROR (TS 27.005 3.2.5), ERROR or a vendor code',
+  {
+    modem,
+    kind: z.enum(AT_ERROR_KINDS).meta({ description: 'cme, cms, error (plain) or vendor' }),
+    code: z
+      .number()
+      .int()
+      .min(-1)
+      .max(9999)
+      .optional()
+      .meta({ description: '<err> number, when numeric or a known verbose text' }),
+    class: z
+      .enum(AT_ERROR_CLASSES)
+      .optional()
+      .meta({ description: 'Error class; derived from kind and code when absent' }),
+  },
+);
+
+export const modemRecovery = event(
+  'modem.recovery',
+  'A step of the recovery ladder of a modem that stopped answering, with its outcome',
+  {
+    modem,
+    step: z
+      .enum(MODEM_RECOVERY_STEPS)
+      .meta({ description: 'reopen (the port), reset (AT+CFUN=1,1), registration' }),
+    outcome: z.enum(RECONNECT_OUTCOMES).meta({ description: 'ok or fail' }),
+  },
+);
+
 export const modemEvents = [
   modemConnected,
   modemDisconnected,
@@ -112,4 +180,7 @@ export const modemEvents = [
   modemRegistration,
   modemSignal,
   modemOperator,
+  modemSim,
+  modemAtError,
+  modemRecovery,
 ] as const;

@@ -3,13 +3,14 @@ import {
   DIRECTIONS,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
+  SIP_REGISTRATION_KINDS,
   SIP_REGISTRATION_RESULTS,
   SIP_TIMERS,
   STIR_ATTESTATIONS,
   STIR_RESULTS,
   SUCCESS_FAILURE,
 } from '../vocab.js';
-import { event, pii, seconds } from './base.js';
+import { configName, event, pii, seconds } from './base.js';
 
 const direction = z
   .enum(DIRECTIONS)
@@ -42,8 +43,27 @@ export const sipRegistration = event('sip.registration', 'A REGISTER transaction
     .optional()
     .meta({ description: 'Derived from code when absent (401/407 challenged, no code timeout)' }),
   code: code.optional().meta({ description: 'Final response' }),
+  kind: z.enum(SIP_REGISTRATION_KINDS).optional().meta({
+    description:
+      'register: new binding; reregister: refresh of an active one; unregister: Expires 0. On a failure, the kind asked',
+  }),
+  trunk: configName(
+    'Trunk the REGISTER went to or came from; a label only when listed in `trunks`',
+  ).optional(),
+  seconds: seconds(
+    'Registration Request Delay (RFC 6076 4.1): first REGISTER of the chain to its 2xx, challenges included',
+  ).optional(),
   aor: pii('Address of record', 256).optional(),
 });
+
+export const sipRegistrationExpired = event(
+  'sip.registration_expired',
+  'A binding ran out without a refresh (RFC 3261 10.2.1.1: the registrar removes it at its expiry)',
+  {
+    direction,
+    trunk: configName('Trunk of the registration; a label only when listed in `trunks`').optional(),
+  },
+);
 
 export const sipDialogCreated = event('sip.dialog_created', 'A dialog was established (RFC 3261 12)', {
   dialogId: pii('Dialog id (Call-ID + tags)', 512),
@@ -110,6 +130,7 @@ export const sipEvents = [
   sipRequest,
   sipResponse,
   sipRegistration,
+  sipRegistrationExpired,
   sipDialogCreated,
   sipDialogTerminated,
   sipTransactionTimeout,

@@ -1,6 +1,6 @@
 import type { Direction } from '../../events/vocab.js';
 import { SIP_METHODS } from '../../telephony/labels.js';
-import { type SipMethod, sipMethod } from '../../telephony/standards/sip.js';
+import type { SipMethod } from '../../telephony/standards/sip.js';
 import type { Wakeable } from './deadlines.js';
 
 /**
@@ -40,10 +40,10 @@ export function own(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
-/** FNV-1a over UTF-16 code units: a Via branch as a number (no string kept, no allocation). */
-export function branchHash(branch: string): number {
+/** FNV-1a over UTF-16 code units: a Via branch or an address as a number (no string kept, no allocation). */
+export function hash32(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < branch.length; i++) h = Math.imul(h ^ branch.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
@@ -58,17 +58,77 @@ export function transactionKey(cseq: number, method: string, code: number): numb
   return (cseq * 16 + (METHOD_INDEX.get(method) ?? 0)) * 1024 + code;
 }
 
-/** A client transaction on one Via branch: timer B (INVITE) or F (others). */
+/**
+ * Where a leg's transaction is (RFC 3261 17.1 and 17.2.1), as far as its timers go: `TRYING` runs
+ * timer B or F; an INVITE leg that heard a provisional is `PROCEEDING` (timer B only fires in
+ * Calling), a non-INVITE one keeps timer F running until its final (17.1.2.2); a 300-699 final to an
+ * INVITE leg runs timer H until its ACK (`ACK_WAIT`); `DONE` has nothing left to time.
+ */
+export const TRYING = 0;
+export const PROCEEDING = 1;
+export const ACK_WAIT = 2;
+export const DONE = 3;
+
+/** A client transaction on one Via branch: timer B (INVITE) or F (others), then H for a failed INVITE. */
 export class Leg {
   constructor(
     public hash: number,
     public method: SipMethod,
     public invite: boolean,
-    /** When timer B/F fires (our clock). */
+    public cseq: number,
+    /** When timer B/F (or H in ACK_WAIT) fires, capture time. */
     public due: number,
-    /** A response arrived, or the timer already fired: nothing more to do. */
-    public done = false,
+    public state: number = TRYING,
   ) {}
+
+  /** A timer is running on this leg. */
+  get timed(): boolean {
+    return this.state === TRYING || this.state === ACK_WAIT;
+  }
+}
+
+/**
+ * Where each side's audio RTCP comes from (from the SDP offer and answer), and what the receivers
+ * reported: made when a call first shows SDP or RTCP, so a call without either costs nothing.
+ */
+export class CallMedia {
+  callerIp = 0;
+  callerRtp = 0;
+  callerRtcp = 0;
+  calleeIp = 0;
+  calleeRtp = 0;
+  calleeRtcp = 0;
+  /** Bit 1: a receiver reported the caller->callee stream; bit 2: callee->caller. */
+  reported = 0;
+  /** Any RTCP packet of this call, report blocks or not. */
+  rtcp = false;
+  /** Highest sequence number last reported per stream (a relayed copy of a report repeats it). */
+  lastSeq = [-1, -1];
+  /** When one-way audio / no media is judged (capture time); -1 when not waiting. */
+  due = -1;
+  /** 0 none, else 1 + MEDIA_ANOMALIES index. */
+  anomaly = 0;
+  /** With one_way: 1 + MEDIA_STREAMS index of the stream nobody reported. */
+  silent = 0;
+}
+
+/** What a REGISTER chain or an OPTIONS keepalive keeps: the trunk it concerns and its timings. */
+export class Exchange {
+  trunk: string | undefined = undefined;
+  toTrunk = false;
+  /** Via branch hash of the request copy sent to the trunk (its RTT and its timer F), 0 none. */
+  trunkLeg = 0;
+  trunkSentAt = -1;
+  /** The keepalive's trunk status was reported. */
+  reported = false;
+  /** First REGISTER of the current chain (RFC 6076 4.1 RRD starts there); -1 between chains. */
+  chainStart = -1;
+  unregister = false;
+  /** Interval asked, seconds; -1 unknown. */
+  expires = -1;
+  /** Hash of the address of record (no AOR is kept). */
+  aor = 0;
+  challenged = false;
 }
 
 export class CallState implements Wakeable {
@@ -76,23 +136,28 @@ export class CallState implements Wakeable {
   heapAt = -1;
   readonly callId: string;
   readonly fromTag: string;
-  /** Any response on any leg to the initial INVITE. */
+  /** Any response on any leg to the current initial INVITE. */
   heard = false;
   ringing = false;
   answered = false;
   ended = false;
   cancelled = false;
-  /** 401/407 to the INVITE, waiting for the authenticated retry (same Call-ID, higher CSeq). */
-  challenge = 0;
-  /** When an unanswered challenge ends the attempt; -1 when none is waiting. */
-  challengeDue = -1;
+  /** 3xx, 401 or 407 to the INVITE, waiting for the next INVITE of the attempt; 0 when none. */
+  waitCode = 0;
+  /** When a 3xx or challenge nobody followed ends the attempt (capture time); -1 when none is waiting. */
+  waitDue = -1;
+  /** The attempt was challenged (401/407): its next final says whether the credentials were taken. */
+  challenged = false;
   timedOut = false;
   held = false;
   /** Audio codec from the SDP (offer, then answer), for RTCP reports that do not name one. */
   codec: string | undefined = undefined;
-  /** When this ended call or transaction is forgotten; -1 while it is open. */
+  /** When this ended call or transaction is forgotten (capture time); -1 while it is open. */
   lingerUntil = -1;
-  lastSeen: number;
+  /** Capture time of the latest fact of this call: events never go back in time within a call. */
+  lastTs: number;
+  media: CallMedia | undefined = undefined;
+  exchange: Exchange | undefined = undefined;
   private seen: number[] | undefined;
   private seenNext = 0;
   legs: Leg[] | undefined;
@@ -107,12 +172,12 @@ export class CallState implements Wakeable {
     readonly call: boolean,
     readonly direction: Direction,
     public inviteCseq: number,
-    /** Our clock when the first message arrived (the calls Map keeps this order). */
+    /** Capture time of the first message (the calls Map keeps this order). */
     readonly opened: number,
   ) {
     this.callId = own(callId);
     this.fromTag = own(fromTag.slice(0, TAG_MAX));
-    this.lastSeen = opened;
+    this.lastTs = opened;
   }
 
   /** Whether a message's From tag is the one that opened the call (the caller's). */
@@ -135,34 +200,54 @@ export class CallState implements Wakeable {
     return true;
   }
 
-  leg(hash: number): Leg | undefined {
+  /**
+   * Whether a message of transaction (`cseq`, `method`) was seen: the request (`finalOnly` false), or
+   * a final response to it. Read by the reorder window to decide what a message must follow.
+   */
+  saw(cseq: number, method: string, finalOnly: boolean): boolean {
+    const seen = this.seen;
+    if (seen === undefined) return false;
+    const base = transactionKey(cseq, method, 0);
+    for (let i = 0; i < seen.length; i++) {
+      const code = (seen[i] as number) - base;
+      if (finalOnly ? code >= 200 && code < 1024 : code === 0) return true;
+    }
+    return false;
+  }
+
+  /** The leg of a Via branch and method (a CANCEL shares its INVITE's branch, RFC 3261 17.1.3). */
+  leg(hash: number, method: SipMethod): Leg | undefined {
     const legs = this.legs;
     if (legs === undefined) return undefined;
-    for (let i = 0; i < legs.length; i++) if ((legs[i] as Leg).hash === hash) return legs[i];
+    for (let i = 0; i < legs.length; i++) {
+      const l = legs[i] as Leg;
+      if (l.hash === hash && l.method === method) return l;
+    }
     return undefined;
   }
 
   /**
    * Start timer B/F for a new branch. A full table reuses the slot of the oldest finished leg;
-   * when every slot is still running the branch is not timed and `false` says so (to be counted).
+   * when every slot is still running the branch is not timed and `undefined` says so (to be counted).
    */
-  addLeg(hash: number, method: string, due: number): boolean {
+  addLeg(hash: number, method: SipMethod, cseq: number, due: number, state = TRYING): Leg | undefined {
     const legs = this.legs ?? [];
     this.legs = legs;
-    const m = sipMethod(method);
     if (legs.length < LEGS_MAX) {
-      legs.push(new Leg(hash, m, method === 'INVITE', due));
-      return true;
+      const leg = new Leg(hash, method, method === 'INVITE', cseq, due, state);
+      legs.push(leg);
+      return leg;
     }
     let oldest: Leg | undefined;
-    for (const l of legs) if (l.done && (oldest === undefined || l.due < oldest.due)) oldest = l;
-    if (oldest === undefined) return false;
+    for (const l of legs) if (!l.timed && (oldest === undefined || l.due < oldest.due)) oldest = l;
+    if (oldest === undefined) return undefined;
     oldest.hash = hash;
-    oldest.method = m;
+    oldest.method = method;
     oldest.invite = method === 'INVITE';
+    oldest.cseq = cseq;
     oldest.due = due;
-    oldest.done = false;
-    return true;
+    oldest.state = state;
+    return oldest;
   }
 
   /** Remember a refresh's CSeq; `false` when the oldest one waiting had to be forgotten. */
@@ -188,18 +273,20 @@ export class CallState implements Wakeable {
     return true;
   }
 
-  /** The earliest timer, challenge or linger deadline after `now`; Infinity when none. */
+  /** The earliest timer, follow-up, media or linger deadline after `now`; Infinity when none. */
   nextWake(now: number): number {
     let at = this.lingerUntil > now ? this.lingerUntil : Number.POSITIVE_INFINITY;
-    if (this.challengeDue > now && this.challengeDue < at) at = this.challengeDue;
+    if (this.waitDue > now && this.waitDue < at) at = this.waitDue;
+    const media = this.media?.due ?? -1;
+    if (media > now && media < at) at = media;
     if (this.legs !== undefined)
-      for (const l of this.legs) if (!l.done && l.due > now && l.due < at) at = l.due;
+      for (const l of this.legs) if (l.timed && l.due > now && l.due < at) at = l.due;
     return at;
   }
 
-  /** A leg whose timer has not fired nor been answered. */
+  /** A leg whose timer is still running. */
   get pending(): boolean {
-    if (this.legs !== undefined) for (const l of this.legs) if (!l.done) return true;
+    if (this.legs !== undefined) for (const l of this.legs) if (l.timed) return true;
     return false;
   }
 }

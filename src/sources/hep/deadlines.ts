@@ -2,6 +2,13 @@
 export interface Wakeable {
   wake: number;
   heapAt: number;
+  /** Orders items with the same `wake` (lower first); absent counts as 0. */
+  tie?: number;
+}
+
+/** Whether `a` comes out of the heap before `b`. */
+function before(a: Wakeable, b: Wakeable): boolean {
+  return a.wake < b.wake || (a.wake === b.wake && (a.tie ?? 0) < (b.tie ?? 0));
 }
 
 /**
@@ -20,6 +27,11 @@ export class WakeHeap<T extends Wakeable> {
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** The item that comes out first, without taking it. */
+  peek(): T | undefined {
+    return this.items[0];
   }
 
   /** Schedule `item` at `at`, or move it there when already scheduled. */
@@ -66,7 +78,7 @@ export class WakeHeap<T extends Wakeable> {
     while (i > 0) {
       const p = (i - 1) >> 1;
       const parent = items[p] as T;
-      if (parent.wake <= item.wake) break;
+      if (!before(item, parent)) break;
       items[i] = parent;
       parent.heapAt = i;
       i = p;
@@ -83,9 +95,9 @@ export class WakeHeap<T extends Wakeable> {
       let c = 2 * i + 1;
       if (c >= n) break;
       const right = c + 1;
-      if (right < n && (items[right] as T).wake < (items[c] as T).wake) c = right;
+      if (right < n && before(items[right] as T, items[c] as T)) c = right;
       const child = items[c] as T;
-      if (child.wake >= item.wake) break;
+      if (!before(child, item)) break;
       items[i] = child;
       child.heapAt = i;
       i = c;

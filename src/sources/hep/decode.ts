@@ -1,3 +1,5 @@
+import { gunzipSync, inflateSync } from 'node:zlib';
+
 /**
  * HEP v3 (Homer Encapsulation Protocol) decoder.
  *
@@ -28,6 +30,11 @@ export interface HepPacket {
   dstPort: number;
   /** Capture time, epoch ms (0 when the agent sent none). */
   ts: number;
+  /**
+   * The same in microseconds, as the agent stamped it (chunks 9 and 10): one proxy worker's copy can
+   * be stamped tens of microseconds before another's, so ordering needs more than milliseconds.
+   */
+  tsMicros: number;
   /** HEP protocol type: 1 SIP, 5 RTCP, 34/35 RTP/RTCP-XR reports, 100 logs. */
   type: number;
   captureId: number;
@@ -72,6 +79,7 @@ export function decodeHep(buf: Buffer): HepResult {
     srcPort: 0,
     dstPort: 0,
     ts: 0,
+    tsMicros: 0,
     type: 0,
     captureId: 0,
     password: undefined,
@@ -81,6 +89,7 @@ export function decodeHep(buf: Buffer): HepResult {
   let sec = 0;
   let usec = 0;
   let payload = false;
+  let compressed: Buffer | undefined;
   let at = 6;
   while (at < total) {
     if (at + 6 > total) return { ok: false, reason: 'chunk' };
@@ -136,23 +145,47 @@ export function decodeHep(buf: Buffer): HepResult {
           p.payload = buf.subarray(v, v + n);
           payload = true;
           break;
+        case 16:
+          // The payload deflated (captagent's `compress`); read only when no plain payload came.
+          compressed = buf.subarray(v, v + n);
+          break;
         case 17:
           // Longer than a stored call id (200) it could not join a call anyway.
           if (n > 0 && n <= 200) p.correlationId = buf.toString('latin1', v, v + n);
           break;
         default:
-          // 19 node name, 16 compressed payload and vendor chunks are not needed.
+          // 19 node name and vendor chunks are not needed.
           break;
       }
     }
     at += len;
   }
+  if (!payload && compressed !== undefined) {
+    const inflated = inflate(compressed);
+    if (inflated !== undefined) {
+      p.payload = inflated;
+      payload = true;
+    }
+  }
   if (!payload || p.payload.length === 0) return { ok: false, reason: 'no_payload' };
-  p.ts = sec * 1000 + Math.floor(Math.min(usec, 999_999) / 1000);
+  const us = Math.min(usec, 999_999);
+  p.ts = sec * 1000 + Math.floor(us / 1000);
+  p.tsMicros = sec * 1_000_000 + us;
   return { ok: true, packet: p };
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** A zlib (RFC 1950) or raw gzip payload, at most 64 KiB inflated (a SIP message's bound); undefined if it is neither. */
+function inflate(data: Buffer): Buffer | undefined {
+  try {
+    return data[0] === 0x1f
+      ? gunzipSync(data, { maxOutputLength: 65_535 })
+      : inflateSync(data, { maxOutputLength: 65_535 });
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Split a TCP byte stream into HEP packets: HEP over TCP is the same packets back to back, framed

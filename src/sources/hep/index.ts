@@ -1,5 +1,17 @@
+export { HepCapture, type HepCaptureOptions } from './capture.js';
 export { decodeHep, type HepDropReason, HepFramer, type HepPacket, type HepResult } from './decode.js';
-export { binaryRtcp, jsonRtcp, type MediaReport, ntpMiddle32, vqRtcpXr } from './rtcp.js';
+export { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from './defaults.js';
+export { HepForwarder } from './forward.js';
+export {
+  jsonRtcp,
+  type MediaReport,
+  ntpMiddle32,
+  parseRtcp,
+  type RtcpBlock,
+  type RtcpPacket,
+  rtcpRttMs,
+  vqRtcpXr,
+} from './rtcp.js';
 export { header, parseSip, type SipMessage, uriUser } from './sip.js';
 export {
   HEP_RESULTS,

@@ -29,6 +29,14 @@ export interface SipMessage {
   sessionExpires: boolean;
   /** Q.850 cause of a Reason header (RFC 3326), or -1. */
   q850: number;
+  /**
+   * REGISTER only: the registration interval asked or granted, in seconds (RFC 3261 10.2.1.1):
+   * the largest Contact `expires` parameter, else the Expires header; -1 when neither says.
+   * 0 is an unregistration (also `Contact: *`).
+   */
+  expires: number;
+  /** REGISTER only: the address of record, the To URI without its parameters ('' otherwise). */
+  aor: string;
   contentType: string;
   body: string;
   /** Header lines (unfolded), for configured header rules. */
@@ -37,6 +45,7 @@ export interface SipMessage {
 
 const COMPACT: Record<string, string> = {
   i: 'call-id',
+  m: 'contact',
   f: 'from',
   t: 'to',
   v: 'via',
@@ -79,6 +88,25 @@ export function header(msg: SipMessage, name: string): string | undefined {
     if ((COMPACT[raw] ?? raw) === want) return line.slice(colon + 1).trim();
   }
   return undefined;
+}
+
+/** The URI of a To value (RFC 3261 10.2: the address of record of a REGISTER), without parameters. */
+function addressOfRecord(value: string): string {
+  const lt = value.indexOf('<');
+  const uri = lt >= 0 ? value.slice(lt + 1, value.indexOf('>', lt) >>> 0) : (value.split(';', 1)[0] ?? '');
+  return uri.trim().slice(0, 256);
+}
+
+/**
+ * The interval of a REGISTER (RFC 3261 10.2.1.1 and 10.3 step 8): a Contact `expires` parameter
+ * wins over the Expires header; with several contacts the largest counts (a 200 OK lists every
+ * binding of the AOR). `Contact: *` is a removal of all bindings (10.2.2).
+ */
+function registerExpires(contacts: string, header: number): number {
+  if (contacts.trim() === '*') return 0;
+  let max = -1;
+  for (const m of contacts.matchAll(/;\s*expires\s*=\s*(\d{1,10})/gi)) max = Math.max(max, Number(m[1]));
+  return max >= 0 ? max : header;
 }
 
 /**
@@ -129,6 +157,8 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
   let sessionExpires = false;
   let q850 = -1;
   let contentType = '';
+  let expiresHeader = -1;
+  let contacts = '';
   for (const line of headers) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
@@ -165,10 +195,17 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
         sessionExpires = true;
         break;
       case 'reason': {
-        const m = /^Q\.850\s*;.*?cause\s*=\s*(\d{1,3})/i.exec(value);
+        // RFC 3326 allows a list and LWS around ';' ("Q.850 ;cause=16", "q.850;cause=21").
+        const m = /(?:^|,)\s*Q\.850\s*;[^,]*?cause\s*=\s*(\d{1,3})/i.exec(value);
         if (m !== null && Number(m[1]) <= 127) q850 = Number(m[1]);
         break;
       }
+      case 'expires':
+        if (/^\d{1,10}$/.test(value)) expiresHeader = Number(value);
+        break;
+      case 'contact':
+        if (contacts.length < 4096) contacts = contacts === '' ? value : `${contacts},${value}`;
+        break;
       case 'content-type':
         contentType = value.toLowerCase();
         break;
@@ -180,8 +217,9 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
   if (callId === '' || callId.length > STORE_LIMITS.idMax || cseq < 0 || cseqMethod === '') return undefined;
   // A request's CSeq method must be its own (RFC 3261 8.1.1.5), except ACK/CANCEL reuse the INVITE's number.
   if (code === 0 && cseqMethod !== method) return undefined;
+  const m = code === 0 ? method : cseqMethod;
   return {
-    method: code === 0 ? method : cseqMethod,
+    method: m,
     code,
     requestUri,
     callId,
@@ -194,6 +232,8 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
     transport,
     sessionExpires,
     q850,
+    expires: m === 'REGISTER' ? registerExpires(contacts, expiresHeader) : expiresHeader,
+    aor: m === 'REGISTER' ? addressOfRecord(to) : '',
     contentType,
     body: bodyAt < text.length ? text.slice(bodyAt) : '',
     headers,

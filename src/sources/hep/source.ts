@@ -3,27 +3,15 @@ import type { Socket as UdpSocket } from 'node:dgram';
 import { ValidationError } from '../../errors.js';
 import type { EventBus } from '../../events/bus.js';
 import type { CounterSeries, Gauge, Registry } from '../../metrics/index.js';
-import { STORE_LIMITS } from '../../store/limits.js';
-import { decodeHep } from './decode.js';
-import { binaryRtcp, jsonRtcp, type MediaReport, vqRtcpXr } from './rtcp.js';
+import { HepCapture, type HepResultLabel } from './capture.js';
+import { HepForwarder } from './forward.js';
 import { hepSelfMetrics } from './self-metrics.js';
-import { parseSip } from './sip.js';
 import { type HepTcpCloseReason, HepTcpListener } from './tcp.js';
-import { HepTracker } from './tracker.js';
+import type { HepTracker } from './tracker.js';
 import { compileTrunks, type TrunkRule } from './trunks.js';
 import { bindHepUdp, type UdpKernelStats } from './udp.js';
 
-/** What became of a packet: the `result` label of `<prefix>_hep_packets_total`. */
-export const HEP_RESULTS = [
-  'sip',
-  'rtcp',
-  'ignored',
-  'malformed_hep',
-  'malformed_sip',
-  'malformed_rtcp',
-  'unauthorized',
-] as const;
-type HepResultLabel = (typeof HEP_RESULTS)[number];
+export { HEP_RESULTS } from './capture.js';
 
 export interface HepSourceOptions {
   /** `udp://HOST:PORT` and/or `tcp://HOST:PORT` (port 0 picks a free one). */
@@ -32,10 +20,20 @@ export interface HepSourceOptions {
   registry?: Registry;
   prefix?: string;
   trunks?: readonly TrunkRule[];
-  /** Timer B/F, ms; default 32 000 (64*T1, RFC 3261). */
+  /** Timer B/F/H, ms; default 32 000 (64*T1, RFC 3261). */
   timerBMs?: number;
   /** Most calls tracked at once. */
   maxCalls?: number;
+  /** Reorder window, ms (default {@link HEP_REORDER_WINDOW_MS}); 0 takes messages in arrival order. */
+  reorderWindowMs?: number;
+  /** Capture timestamps are clamped to receipt time +- this, ms; default 300 000. */
+  maxClockSkewMs?: number;
+  /** Answered calls are judged for one-way audio / no media this long after the answer; 0 off. */
+  mediaTimeoutMs?: number;
+  /** `udp://HOST:PORT` / `tcp://HOST:PORT` collectors every received packet is re-sent to, unchanged. */
+  forward?: readonly string[];
+  /** Packets waiting per forwarding target before new ones are dropped (counted). Default 10 000. */
+  forwardQueueMax?: number;
   /** Capture password (HEP chunk 14): when set, packets without it are dropped as `unauthorized`. */
   password?: string | undefined;
   /** HEP/TCP connections open at once; a new one past it closes the idlest. Default 256. */
@@ -64,14 +62,17 @@ export interface HepListener {
 }
 
 /** Parse `udp://127.0.0.1:9060`; throws a ValidationError naming the fix. */
-export function parseHepUrl(url: string): { protocol: 'udp' | 'tcp'; host: string; port: number } {
+export function parseHepUrl(
+  url: string,
+  key = 'hep.listen',
+): { protocol: 'udp' | 'tcp'; host: string; port: number } {
   const m = /^(udp|tcp):\/\/(\[[0-9a-fA-F:.]+\]|[^:/\s]+):(\d{1,5})\/?$/.exec(url.trim());
   const port = m === null ? Number.NaN : Number(m[3]);
   if (m === null || port > 65_535) {
     throw new ValidationError(
       'ST_HEP_INVALID_ADDRESS',
-      `HEP listen address ${JSON.stringify(url)} is not valid: write it as udp://127.0.0.1:9060 or tcp://0.0.0.0:9060`,
-      [{ path: 'hep.listen', message: 'expected udp://HOST:PORT or tcp://HOST:PORT' }],
+      `HEP address ${JSON.stringify(url)} (${key}) is not valid: write it as udp://127.0.0.1:9060 or tcp://0.0.0.0:9060`,
+      [{ path: key, message: 'expected udp://HOST:PORT or tcp://HOST:PORT' }],
     );
   }
   return { protocol: m[1] as 'udp' | 'tcp', host: (m[2] as string).replace(/^\[|\]$/g, ''), port };
@@ -89,10 +90,8 @@ export function parseHepUrl(url: string): { protocol: 'udp' | 'tcp'; host: strin
  * await hep.close();
  */
 export class HepSource {
-  readonly tracker: HepTracker;
-  private readonly results: Record<HepResultLabel, CounterSeries | undefined>;
-  private readonly dupes: CounterSeries | undefined;
-  private lastDupes = 0;
+  /** The packet path: decode, reorder window, tracker, RTCP reports. */
+  readonly capture: HepCapture;
   private readonly udp: UdpSocket[] = [];
   /** The kernel's counters of each UDP listener (Linux). */
   readonly udpStats: Array<() => Promise<UdpKernelStats | undefined>> = [];
@@ -101,50 +100,42 @@ export class HepSource {
   private readonly rcvbuf: Gauge<never> | undefined;
   private smallestBuffer = Number.POSITIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
-  /** Packets by result since start (also on /metrics when a registry was given). */
-  readonly counts: Record<HepResultLabel, number> = {
-    sip: 0,
-    rtcp: 0,
-    ignored: 0,
-    malformed_hep: 0,
-    malformed_sip: 0,
-    malformed_rtcp: 0,
-    unauthorized: 0,
-  };
   private readonly password: Buffer | undefined;
+  /** Re-sends every received packet to `forward` targets; undefined without any. */
+  readonly forwarder: HepForwarder | undefined;
 
   constructor(
-    private readonly bus: EventBus,
+    bus: EventBus,
     private readonly options: HepSourceOptions = {},
   ) {
     const trunks =
       options.trunks !== undefined && options.trunks.length > 0 ? compileTrunks(options.trunks) : undefined;
-    this.tracker = new HepTracker(bus, {
+    this.password = options.password === undefined ? undefined : Buffer.from(options.password, 'latin1');
+    const forward = (options.forward ?? []).map((url) => ({ url, ...parseHepUrl(url, 'hep.forward') }));
+    this.forwarder =
+      forward.length > 0 ? new HepForwarder(forward, options.forwardQueueMax ?? 10_000) : undefined;
+    this.capture = new HepCapture(bus, {
       trunks,
       ...(options.timerBMs !== undefined && { timerBMs: options.timerBMs }),
       ...(options.maxCalls !== undefined && { maxCalls: options.maxCalls }),
+      ...(options.reorderWindowMs !== undefined && { reorderWindowMs: options.reorderWindowMs }),
+      ...(options.maxClockSkewMs !== undefined && { maxClockSkewMs: options.maxClockSkewMs }),
+      ...(options.mediaTimeoutMs !== undefined && { mediaTimeoutMs: options.mediaTimeoutMs }),
+      ...(this.password !== undefined && { authorized: (p: string | undefined) => this.authorized(p) }),
     });
-    this.password = options.password === undefined ? undefined : Buffer.from(options.password, 'latin1');
-    const prefix = options.prefix ?? 'sidetone';
-    const packets = options.registry?.counter({
-      name: `${prefix}_hep_packets_total`,
-      help: 'HEP packets received, by what became of them (malformed ones are dropped)',
-      labels: ['result'],
-      enums: { result: HEP_RESULTS },
-    });
-    this.results = Object.fromEntries(HEP_RESULTS.map((r) => [r, packets?.labels({ result: r })])) as Record<
-      HepResultLabel,
-      CounterSeries | undefined
-    >;
-    this.dupes = options.registry
-      ?.counter({
-        name: `${prefix}_hep_duplicates_total`,
-        help: 'Captured SIP messages that repeated a transaction already counted (retransmissions, other proxy legs)',
-      })
-      .labels({});
-    const self = options.registry && hepSelfMetrics(options.registry, prefix, this);
+    const self = options.registry && hepSelfMetrics(options.registry, options.prefix ?? 'sidetone', this);
     this.tcpClosed = self?.tcpClosed;
     this.rcvbuf = self?.receiveBuffer;
+  }
+
+  /** The call tracker (facts per call, timers). */
+  get tracker(): HepTracker {
+    return this.capture.tracker;
+  }
+
+  /** Packets by result since start (also on /metrics when a registry was given). */
+  get counts(): Readonly<Record<HepResultLabel, number>> {
+    return this.capture.counts;
   }
 
   /** HEP/TCP connections open now. */
@@ -152,80 +143,19 @@ export class HepSource {
     return this.tcp.reduce((n, l) => n + l.size, 0);
   }
 
-  private count(result: HepResultLabel): void {
-    this.counts[result]++;
-    this.results[result]?.inc();
-  }
-
   /**
-   * Handle one HEP packet (a UDP datagram or a framed TCP packet). Public for replays and tests.
+   * Handle one HEP packet (a UDP datagram or a framed TCP packet) received at `now`. Public for
+   * replays and tests; `owned` says the buffer is the caller's to give away (a UDP datagram).
    * @example hep.handle(datagram, Date.now());
    */
-  handle(buf: Buffer, now: number = Date.now()): void {
-    const r = decodeHep(buf);
-    if (!r.ok) {
-      this.count('malformed_hep');
-      return;
-    }
-    const p = r.packet;
-    if (this.password !== undefined && !this.authorized(p.password)) {
-      this.count('unauthorized');
-      return;
-    }
-    // A capture time before 2000 is an agent without a clock, one past 2100 a broken one: use the
-    // time of receipt (the events' window, STORE_LIMITS).
-    const ts = p.ts >= STORE_LIMITS.tsMin && p.ts <= STORE_LIMITS.tsMax ? p.ts : now;
-    if (p.type === 1) {
-      const msg = parseSip(p.payload);
-      if (msg === undefined) {
-        this.count('malformed_sip');
-        return;
-      }
-      this.count('sip');
-      const before = this.tracker.duplicates;
-      this.tracker.message(msg, { ts, srcIp: p.srcIp, dstIp: p.dstIp, now });
-      const fresh = this.tracker.duplicates === before;
-      // Once per report: the second proxy leg and retransmissions repeat the same PUBLISH.
-      if (
-        fresh &&
-        msg.code === 0 &&
-        msg.method === 'PUBLISH' &&
-        msg.contentType.startsWith('application/vq-rtcpxr')
-      ) {
-        const report = vqRtcpXr(msg.body, msg.callId);
-        if (report !== undefined) this.emitReport({ ...report, ts });
-      }
-      const d = this.tracker.duplicates;
-      if (d !== this.lastDupes) {
-        this.dupes?.inc(d - this.lastDupes);
-        this.lastDupes = d;
-      }
-      return;
-    }
-    if (p.type === 5 || p.type === 34 || p.type === 35) {
-      const first = p.payload[0];
-      const reports =
-        first === 0x7b // '{': the JSON form of capture agents
-          ? jsonRtcp(p.payload.toString('utf8'), p.correlationId, ts)
-          : binaryRtcp(p.payload, p.correlationId, ts);
-      if (reports.length === 0) {
-        this.count('malformed_rtcp');
-        return;
-      }
-      this.count('rtcp');
-      for (const report of reports) this.emitReport(report);
-      return;
-    }
-    this.count('ignored');
+  handle(buf: Buffer, now: number = Date.now(), owned = false): void {
+    this.forwarder?.send(buf, owned);
+    this.capture.handle(buf, now);
   }
 
-  /** A report without a codec takes the one its call negotiated in SDP (MOS needs it). */
-  private emitReport(report: MediaReport): void {
-    if (report.codec === undefined && report.callId !== undefined) {
-      const codec = this.tracker.codecOf(report.callId);
-      if (codec !== undefined) report.codec = codec;
-    }
-    this.bus.emit(report);
+  /** Run the reorder window and the timers to receipt time `now` (the listeners do it every 100 ms). */
+  tick(now: number = Date.now()): void {
+    this.capture.tick(now);
   }
 
   private authorized(given: string | undefined): boolean {
@@ -248,7 +178,7 @@ export class HepSource {
       await this.close();
       throw err;
     }
-    this.timer = setInterval(() => this.tracker.tick(Date.now()), 100);
+    this.timer = setInterval(() => this.capture.tick(Date.now()), 100);
     this.timer.unref();
     return out;
   }
@@ -259,7 +189,7 @@ export class HepSource {
       host,
       port,
       asked,
-      (msg) => this.handle(msg),
+      (msg) => this.handle(msg, Date.now(), true),
       (err) => this.options.onError?.(err),
     );
     this.udp.push(u.socket);
@@ -282,7 +212,7 @@ export class HepSource {
       idleTimeoutMs: this.options.tcpIdleTimeoutMs ?? 600_000,
       onPacket: (pkt) => this.handle(pkt),
       onClose: (reason) => {
-        if (reason === 'not_hep') this.count('malformed_hep');
+        if (reason === 'not_hep') this.capture.counts.malformed_hep++;
         this.tcpClosed?.[reason].inc();
       },
     });
@@ -306,5 +236,8 @@ export class HepSource {
     }
     this.udpStats.length = 0;
     for (const l of this.tcp.splice(0)) await l.close();
+    // What the window still holds is complete: hand it on before the sinks close.
+    this.capture.reorder.flush();
+    await this.forwarder?.close();
   }
 }

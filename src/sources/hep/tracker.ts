@@ -1,22 +1,43 @@
 import type { EventBus } from '../../events/bus.js';
-import { type Direction, SIP_TRANSPORTS } from '../../events/vocab.js';
-import { branchHash, CallState, own, transactionKey } from './call-state.js';
+import type { EventOf } from '../../events/types.js';
+import { type Direction, MEDIA_ANOMALIES, MEDIA_STREAMS, SIP_TRANSPORTS } from '../../events/vocab.js';
+import { sipMethod } from '../../telephony/standards/sip.js';
+import {
+  ACK_WAIT,
+  CallMedia,
+  CallState,
+  DONE,
+  hash32,
+  type Leg,
+  own,
+  PROCEEDING,
+  TRYING,
+  transactionKey,
+} from './call-state.js';
 import { WakeHeap } from './deadlines.js';
+import { Exchanges } from './exchanges.js';
+import { holdState, mediaEndpoint, sdpCodec } from './sdp.js';
 import type { SipMessage } from './sip.js';
-import type { Trunks } from './trunks.js';
+import type { TrunkMatch, Trunks } from './trunks.js';
 
 /**
- * Turns captured SIP (both legs of a proxy, retransmissions included) into sidetone's typed
- * events, once per fact:
+ * Turns captured SIP (both legs of a proxy, retransmissions included), handed on in capture order
+ * by the reorder window (reorder.ts), into sidetone's typed events, once per fact:
  * - a request or response is emitted once per transaction (Call-ID, CSeq, method, code), however
  *   many legs and retransmissions the capture shows;
  * - only the first INVITE of a Call-ID starts a call; re-INVITEs and UPDATEs are session
- *   refreshes or hold changes, never new attempts;
+ *   refreshes or hold changes, never new attempts; the INVITE that follows a 3xx or a 401/407 on
+ *   the same Call-ID is the next step of the same attempt (RFC 3261 8.1.3.4, 22.2; RFC 6076 4.6
+ *   counts the redirected INVITE out and the call by its last final response);
  * - 18x rings (PDD), 2xx answers, a final >= 300 ends the call with its code (487 after a CANCEL),
  *   BYE ends an answered one;
- * - Timer B / F (RFC 3261 17.1.1.2, 17.1.2.2) are kept per leg (Via branch): a leg that hears
- *   nothing for 64*T1 is a transaction timeout; when no leg of a call heard anything, the call
- *   ends with `timeout: true`.
+ * - timers B, F and H (RFC 3261 17.1.1.2, 17.1.2.2, 17.2.1) run per leg (Via branch) on capture
+ *   time: a leg still Calling (B) or Trying/Proceeding (F) after 64*T1 is a transaction timeout, an
+ *   INVITE leg whose 300-699 got no ACK within 64*T1 is one too (H); when no leg of a call heard
+ *   anything, the call ends with `timeout: true`;
+ * - REGISTER chains and OPTIONS keepalives are read by exchanges.ts (registrations, trunk status);
+ * - RTCP of a call is told apart by direction from the SDP addresses, and an answered call is
+ *   judged for one-way audio or no media `mediaTimeoutMs` after its answer.
  * It reports facts only: which outcome an end is, and every KPI, are decided downstream by the
  * call classifier in the packs.
  */
@@ -24,73 +45,96 @@ import type { Trunks } from './trunks.js';
 export interface HepTrackerOptions {
   /** Trunk rules (compiled); no rules: calls carry no trunk. */
   trunks?: Trunks | undefined;
-  /** Timer B and F: 64*T1 = 32 s by default (RFC 3261 17.1.1.2). */
+  /** Timer B, F and H: 64*T1 = 32 s by default (RFC 3261 17.1.1.2, 17.1.2.2, 17.2.1). */
   timerBMs?: number;
   /** Most calls/transactions tracked at once (the oldest goes first, counted as `calls` overflow). */
   maxCalls?: number;
+  /** Most registered addresses of record remembered (the oldest goes first, counted as `registrations`). */
+  maxRegistrations?: number;
   /** How long an ended call is remembered to absorb retransmissions and late legs. */
   lingerMs?: number;
   /** A call older than this is forgotten even without an end (a lost BYE); default 4 h. */
   maxAgeMs?: number;
+  /**
+   * An answered call whose receivers reported no stream (or one direction only) this long after the
+   * answer is flagged `no_media` (`one_way`) on its `call.ended`, while the capture carries RTCP.
+   * Default 15 000 ms (three RTCP intervals, RFC 3550 6.2); 0 turns it off.
+   */
+  mediaTimeoutMs?: number;
   /** Name put in `source` of every event. */
   source?: string;
 }
 
 /** The tracker's fixed capacities: the `limit` label of `<prefix>_hep_tracker_overflow_total`. */
-export const HEP_TRACKER_LIMITS = ['calls', 'legs', 'refreshes'] as const;
+export const HEP_TRACKER_LIMITS = ['calls', 'legs', 'refreshes', 'reorder', 'registrations'] as const;
 export type HepTrackerLimit = (typeof HEP_TRACKER_LIMITS)[number];
 
+/** One captured message handed on in capture order. `ts` is its place in capture time, ms. */
+export interface Captured {
+  msg: SipMessage;
+  ts: number;
+  srcIp: string;
+  dstIp: string;
+  /** Trunk rule that matched this copy or another copy of the same request; undefined: none. */
+  match: TrunkMatch | undefined;
+  /** The rule that matched this very copy (which leg of a proxy goes to the trunk). */
+  legMatch: TrunkMatch | undefined;
+}
+
 const TRANSPORTS: ReadonlySet<string> = new Set(SIP_TRANSPORTS);
+/**
+ * How long a challenged INVITE waits for its retry with credentials: the UA may have to ask its user
+ * (a captured Grandstream phone took 32.5 s after a 407, research/sip aaa-sipps-cybercity). A 3xx
+ * is followed by the UA itself, within timer B.
+ */
+const CHALLENGE_WAIT_MS = 180_000;
+
+/** Without RTCP in the capture this long, no call is judged for missing media (it cannot be seen). */
+const RTCP_SILENCE_MS = 300_000;
 
 function dialogId(s: CallState, toTag: string): string {
   return `${s.callId};${s.fromTag};${toTag}`.slice(0, 512);
 }
 
-/** RTP/AVP static payload types (RFC 3551 6) that SDP may use without an rtpmap. */
-const STATIC_PT: Record<string, string> = { '0': 'PCMU', '3': 'GSM', '8': 'PCMA', '9': 'G722', '18': 'G729' };
-
-/** First audio codec of an SDP body: its rtpmap name, else the static payload type's. */
-export function sdpCodec(msg: SipMessage): string | undefined {
-  if (!msg.contentType.startsWith('application/sdp') || msg.body === '') return undefined;
-  const m = /^m=audio \d+ [A-Za-z/]+ (\d{1,3})/m.exec(msg.body);
-  if (m === null) return undefined;
-  const pt = m[1] as string;
-  const map = new RegExp(`^a=rtpmap:${pt} ([A-Za-z0-9._-]{1,32})/`, 'm').exec(msg.body);
-  return map === null ? STATIC_PT[pt] : (map[1] as string);
-}
-
-/** SDP media direction of a body: held when every stream is sendonly/inactive. */
-function holdState(msg: SipMessage): 'held' | 'active' | undefined {
-  if (!msg.contentType.startsWith('application/sdp') || msg.body === '') return undefined;
-  if (/^a=(?:sendonly|inactive)\s*$/m.test(msg.body) || /^c=IN IP4 0\.0\.0\.0\s*$/m.test(msg.body))
-    return 'held';
-  return 'active';
-}
-
 /**
  * @example
  * const tracker = new HepTracker(bus, { trunks: compileTrunks(rules) });
- * tracker.message(parseSip(payload)!, { ts, srcIp, dstIp, now: Date.now() });
- * setInterval(() => tracker.tick(Date.now()), 250);
+ * tracker.message({ msg: parseSip(payload)!, ts, srcIp, dstIp, match: undefined });
+ * tracker.advance(captureNow); // timers due before it fire
  */
 export class HepTracker {
   private readonly calls = new Map<string, CallState>();
-  /** Each call's next deadline (timer B/F, challenge, linger): one entry per call at most. */
+  /** Each call's next deadline (timer B/F/H, follow-up, media, linger): one entry per call at most. */
   private readonly heap = new WakeHeap<CallState>();
   private readonly timerB: number;
   private readonly maxCalls: number;
   private readonly lingerMs: number;
   private readonly maxAgeMs: number;
+  private readonly mediaTimeoutMs: number;
   private readonly trunks: Trunks | undefined;
   private readonly source: string;
+  private readonly exchanges: Exchanges;
+  /** Capture clock: the latest time timers were run to, ms. */
+  clock = Number.NEGATIVE_INFINITY;
+  /** Capture time of the last RTCP packet seen, ms. */
+  private lastRtcp = Number.NEGATIVE_INFINITY;
   /** Messages that repeated a transaction already reported (retransmissions, other legs). */
   duplicates = 0;
+  /** Responses, ACKs and CANCELs for nothing tracked (began before the capture, or the window missed the request). */
+  strays = 0;
   /**
    * Times a fixed capacity was full: `calls` an open call forgotten early at `maxCalls`; `legs` a
    * Via branch not timed because 32 of its call's legs were still running; `refreshes` a refresh
-   * forgotten because 4 of its call's refreshes were waiting for an answer.
+   * forgotten because 4 of its call's refreshes were waiting for an answer; `reorder` a message
+   * handed on before its time (source.ts counts it); `registrations` a binding forgotten.
    */
-  readonly overflow: Record<HepTrackerLimit, number> = { calls: 0, legs: 0, refreshes: 0 };
+  readonly overflow: Record<HepTrackerLimit, number> = {
+    calls: 0,
+    legs: 0,
+    refreshes: 0,
+    reorder: 0,
+    registrations: 0,
+  };
 
   constructor(
     private readonly bus: EventBus,
@@ -100,16 +144,23 @@ export class HepTracker {
     this.maxCalls = options.maxCalls ?? 100_000;
     this.lingerMs = options.lingerMs ?? 32_000;
     this.maxAgeMs = options.maxAgeMs ?? 4 * 3600_000;
+    this.mediaTimeoutMs = options.mediaTimeoutMs ?? 15_000;
     this.trunks = options.trunks;
     this.source = options.source ?? 'hep';
+    this.exchanges = new Exchanges(
+      bus,
+      this.source,
+      options.maxRegistrations ?? this.maxCalls,
+      () => this.overflow.registrations++,
+    );
   }
 
   /**
-   * The audio codec negotiated in a tracked call's SDP, for media reports that do not carry one.
-   * @example tracker.codecOf('a84b4c76e66710@pc33.example.com') // 'PCMU'
+   * The call of a Call-ID while it is tracked (read by the reorder window and the RTCP path).
+   * @example tracker.get('a84b4c76e66710@pc33.example.com')?.codec // 'PCMU'
    */
-  codecOf(callId: string): string | undefined {
-    return this.calls.get(callId)?.codec;
+  get(callId: string): CallState | undefined {
+    return this.calls.get(callId);
   }
 
   /** Calls and transactions currently tracked. */
@@ -117,36 +168,59 @@ export class HepTracker {
     return this.calls.size;
   }
 
-  /** One captured SIP message. `ts` is the capture time (epoch ms), `now` our clock. */
-  message(msg: SipMessage, meta: { ts: number; srcIp: string; dstIp: string; now: number }): void {
-    const ts = meta.ts > 0 ? meta.ts : meta.now;
-    let s = this.calls.get(msg.callId);
-    if (s === undefined) {
-      // Only a request opens state: a response or ACK for something we never saw is ignored.
-      if (msg.code !== 0 || msg.method === 'ACK' || msg.method === 'CANCEL') return;
-      s = this.open(msg, meta.srcIp, meta.dstIp, ts, meta.now);
-    }
-    s.lastSeen = meta.now;
-    if (s.call) {
-      // The answer's codec wins over the offer's first choice.
-      const codec = msg.code >= 200 || s.codec === undefined ? sdpCodec(msg) : undefined;
-      if (codec !== undefined && codec !== s.codec) s.codec = own(codec);
-    }
-    if (msg.code === 0) this.request(s, msg, ts, meta.now);
-    else this.response(s, msg, ts);
+  /** Registered addresses of record currently remembered. */
+  get registrations(): number {
+    return this.exchanges.bindings;
   }
 
-  /** Fire due timers (B/F, challenges) and forget calls whose linger is over. Call a few times a second. */
-  tick(now: number): void {
-    this.heap.drain(now, (s) => this.wake(s, now));
+  /** The trunk rules, for the reorder window to match each copy of a request as it arrives. */
+  match(msg: SipMessage, srcIp: string, dstIp: string): TrunkMatch | undefined {
+    return this.trunks?.match(msg, srcIp, dstIp);
+  }
+
+  /** One captured message, in capture order. Returns true when it was a new transaction step. */
+  message(c: Captured): boolean {
+    const msg = c.msg;
+    let s = this.calls.get(msg.callId);
+    if (s === undefined) {
+      // Only a request opens state: a response or ACK for something we never saw is a stray.
+      if (msg.code !== 0 || msg.method === 'ACK' || msg.method === 'CANCEL') {
+        this.strays++;
+        return false;
+      }
+      s = this.open(c);
+    }
+    // A call's facts never go back in time (a copy beyond the window keeps the call's order).
+    const ts = c.ts > s.lastTs ? c.ts : s.lastTs;
+    s.lastTs = ts;
+    if (s.call) this.sdp(s, msg);
+    return msg.code === 0 ? this.request(s, c, ts) : this.response(s, c, ts);
+  }
+
+  /** An RTCP packet of this call was seen at `ts` (capture time). */
+  rtcpSeen(ts: number): void {
+    if (ts > this.lastRtcp) this.lastRtcp = ts;
+  }
+
+  /**
+   * Run the capture clock to `to` (ms): timers, follow-ups and media verdicts due before it fire,
+   * and calls past their linger or their maximum age are forgotten.
+   */
+  advance(to: number): void {
+    if (to <= this.clock) return;
+    this.clock = to;
+    // Strictly before: a message stamped at a deadline is still in time.
+    this.heap.drain(to - 0.0005, (s) => this.wake(s));
+    this.exchanges.expire(to);
     // Insertion order is opening order: only the oldest entries can be too old.
     for (const s of this.calls.values()) {
-      if (now - s.opened <= this.maxAgeMs) break;
+      if (to - s.opened <= this.maxAgeMs) break;
       this.forget(s);
     }
   }
 
-  private open(msg: SipMessage, srcIp: string, dstIp: string, ts: number, now: number): CallState {
+  private open(c: Captured): CallState {
+    const msg = c.msg;
     if (this.calls.size >= this.maxCalls) {
       // Oldest first (Map keeps insertion order); an evicted open call simply stops being tracked.
       for (const oldest of this.calls.values()) {
@@ -155,15 +229,15 @@ export class HepTracker {
         break;
       }
     }
-    const match = this.trunks?.match(msg, srcIp, dstIp);
     const isCall = msg.method === 'INVITE' && msg.toTag === '';
+    const match = c.match;
     const direction = match?.toTrunk === true ? 'outbound' : 'inbound';
-    const s = new CallState(msg.callId, msg.fromTag, isCall, direction, isCall ? msg.cseq : -1, now);
+    const s = new CallState(msg.callId, msg.fromTag, isCall, direction, isCall ? msg.cseq : -1, c.ts);
     this.calls.set(s.callId, s);
     if (isCall) {
       this.bus.emit({
         type: 'call.started',
-        ts,
+        ts: Math.floor(c.ts),
         source: this.source,
         callId: s.callId,
         direction: s.direction,
@@ -176,7 +250,7 @@ export class HepTracker {
         ...(msg.fromUser !== '' && { from: own(msg.fromUser) }),
         ...(msg.toUser !== '' && { to: own(msg.toUser) }),
       });
-    }
+    } else this.exchanges.open(s, msg, match);
     return s;
   }
 
@@ -202,59 +276,84 @@ export class HepTracker {
     return false;
   }
 
-  private request(s: CallState, msg: SipMessage, ts: number, now: number): void {
-    // Legs for timers B/F: one per Via branch; ACK has no response and so no timer.
-    if (msg.method !== 'ACK' && msg.branch !== '') {
-      const hash = branchHash(msg.branch);
-      if (s.leg(hash) === undefined) {
-        const due = now + this.timerB;
-        if (s.addLeg(hash, msg.method, due)) this.schedule(s, due);
+  /** The codec, hold state and media addresses an SDP body gives. */
+  private sdp(s: CallState, msg: SipMessage): void {
+    if (!msg.contentType.startsWith('application/sdp')) return;
+    // The answer's codec wins over the offer's first choice.
+    const codec = msg.code >= 200 || s.codec === undefined ? sdpCodec(msg) : undefined;
+    if (codec !== undefined && codec !== s.codec) s.codec = own(codec);
+    const at = mediaEndpoint(msg);
+    if (at === undefined) return;
+    // A request carries its sender's address, a response its responder's.
+    const fromCaller = s.fromCaller(msg.fromTag) === (msg.code === 0);
+    const m = s.media ?? new CallMedia();
+    s.media = m;
+    if (fromCaller) {
+      m.callerIp = at.ip;
+      m.callerRtp = at.rtp;
+      m.callerRtcp = at.rtcp;
+    } else {
+      m.calleeIp = at.ip;
+      m.calleeRtp = at.rtp;
+      m.calleeRtcp = at.rtcp;
+    }
+  }
+
+  private request(s: CallState, c: Captured, ts: number): boolean {
+    const msg = c.msg;
+    const method = sipMethod(msg.method);
+    // Legs for timers B/F: one per Via branch and method; ACK has no response and so no timer.
+    if (msg.method === 'ACK') this.acked(s, msg);
+    else if (msg.branch !== '') {
+      const hash = hash32(msg.branch);
+      if (s.leg(hash, method) === undefined) {
+        const leg = s.addLeg(hash, method, msg.cseq, ts + this.timerB);
+        if (leg !== undefined) this.schedule(s, leg.due);
         else this.overflow.legs++;
+        if (s.exchange !== undefined) this.exchanges.leg(s, c, hash, ts);
       }
     }
-    if (!this.once(s, msg)) return;
+    if (!this.once(s, msg)) return false;
     const direction = this.dir(s, msg);
     this.bus.emit({
       type: 'sip.request',
-      ts,
+      ts: Math.floor(ts),
       source: this.source,
       method: msg.method,
       direction,
       callId: s.callId,
     });
-    if (!s.call) return;
+    if (!s.call) {
+      // A new transaction on a forgotten-soon exchange (a REGISTER after its 401) keeps it.
+      s.lingerUntil = -1;
+      this.exchanges.request(s, msg, ts);
+      return true;
+    }
     switch (msg.method) {
       case 'CANCEL':
         s.cancelled = true;
-        return;
+        return true;
       case 'BYE':
-        if (s.ended) return;
-        s.ended = true;
-        this.bus.emit({
-          type: 'call.ended',
-          ts,
-          source: this.source,
-          callId: s.callId,
-          hangupBy: s.fromCaller(msg.fromTag) ? 'caller' : 'callee',
-          ...(msg.q850 >= 0 && { q850: msg.q850 }),
-        });
+        if (s.ended) return true;
+        this.end(s, ts, { hangupBy: s.fromCaller(msg.fromTag) ? 'caller' : 'callee', q850: msg.q850 });
         this.bus.emit({
           type: 'sip.dialog_terminated',
-          ts,
+          ts: Math.floor(ts),
           source: this.source,
           dialogId: dialogId(s, msg.toTag),
         });
-        this.retire(s, now);
-        return;
+        return true;
       case 'INVITE':
       case 'UPDATE': {
-        if (msg.cseq === s.inviteCseq && msg.method === 'INVITE') return;
-        if (msg.method === 'INVITE' && msg.toTag === '' && s.challenge !== 0 && msg.cseq > s.inviteCseq) {
-          // The same attempt, now with credentials (RFC 3261 22.2): not a new call, not a refresh.
+        if (msg.cseq === s.inviteCseq && msg.method === 'INVITE') return true;
+        if (msg.method === 'INVITE' && msg.toTag === '' && s.waitCode !== 0 && msg.cseq > s.inviteCseq) {
+          // The same attempt, retried with credentials (RFC 3261 22.2) or to the new target of a
+          // 3xx (8.1.3.4): not a new call, not a refresh.
           s.inviteCseq = msg.cseq;
-          s.challenge = 0;
-          s.challengeDue = -1;
-          return;
+          s.waitCode = 0;
+          s.waitDue = -1;
+          s.heard = false;
+          return true;
         }
         // In-dialog: a refresh when it carries Session-Expires, a hold change when SDP says so.
         if (msg.sessionExpires && !s.addRefresh(msg.cseq)) this.overflow.refreshes++;
@@ -263,28 +362,64 @@ export class HepTracker {
           s.held = hold === 'held';
           this.bus.emit({
             type: s.held ? 'call.held' : 'call.resumed',
-            ts,
+            ts: Math.floor(ts),
             source: this.source,
             callId: s.callId,
           });
         }
-        return;
+        return true;
       }
       default:
-        return;
+        return true;
     }
   }
 
-  private response(s: CallState, msg: SipMessage, ts: number): void {
-    if (msg.branch !== '') {
-      const leg = s.leg(branchHash(msg.branch));
-      if (leg !== undefined) leg.done = true;
+  /** An ACK ends timer H of the INVITE leg it acknowledges (same branch for a non-2xx, 17.1.1.3). */
+  private acked(s: CallState, msg: SipMessage): void {
+    let leg = msg.branch === '' ? undefined : s.leg(hash32(msg.branch), 'INVITE');
+    // Some stacks send the ACK with a branch of their own (SER's `branch=0`): match by CSeq.
+    if (leg === undefined && s.legs !== undefined)
+      for (const l of s.legs) if (l.invite && l.state === ACK_WAIT && l.cseq === msg.cseq) leg = l;
+    if (leg !== undefined) leg.state = DONE;
+  }
+
+  /** What a response does to its leg's timers. */
+  private legResponse(s: CallState, msg: SipMessage, ts: number): void {
+    const method = sipMethod(msg.method);
+    const hash = hash32(msg.branch);
+    const leg = s.leg(hash, method);
+    const final = msg.code >= 200;
+    if (leg === undefined) {
+      // A reply before its request (another proxy leg stamped later): the request's copy, when it
+      // comes, must start no timer.
+      if (method === 'INVITE') s.addLeg(hash, method, msg.cseq, ts, final ? DONE : PROCEEDING);
+      else if (final) s.addLeg(hash, method, msg.cseq, ts, DONE);
+      return;
     }
-    if (!this.once(s, msg)) return;
+    if (!leg.invite) {
+      // Timer F runs on in Proceeding: only a final response ends it (17.1.2.2).
+      if (final && leg.state === TRYING) leg.state = DONE;
+      return;
+    }
+    if (leg.state !== TRYING && leg.state !== PROCEEDING) return;
+    if (!final) leg.state = PROCEEDING;
+    else if (msg.code < 300) leg.state = DONE;
+    else {
+      leg.state = ACK_WAIT;
+      leg.due = ts + this.timerB;
+      this.schedule(s, leg.due);
+    }
+  }
+
+  private response(s: CallState, c: Captured, ts: number): boolean {
+    const msg = c.msg;
+    if (msg.branch !== '') this.legResponse(s, msg, ts);
+    if (s.exchange !== undefined) this.exchanges.legResponse(s, msg, ts);
+    if (!this.once(s, msg)) return false;
     const direction = this.dir(s, msg);
     this.bus.emit({
       type: 'sip.response',
-      ts,
+      ts: Math.floor(ts),
       source: this.source,
       method: msg.method,
       code: msg.code,
@@ -292,101 +427,130 @@ export class HepTracker {
       callId: s.callId,
     });
     const final = msg.code >= 200;
-    if (msg.method === 'REGISTER' && final) {
-      this.bus.emit({ type: 'sip.registration', ts, source: this.source, direction, code: msg.code });
-    }
     if (!s.call) {
-      if (final) this.retire(s, s.lastSeen);
-      return;
+      this.exchanges.response(s, msg, ts, direction);
+      if (final) this.retire(s, ts);
+      return true;
     }
     if (final && s.takeRefresh(msg.cseq)) {
       this.bus.emit({
         type: 'sip.session_refresh',
-        ts,
+        ts: Math.floor(ts),
         source: this.source,
         result: msg.code < 300 ? 'refreshed' : 'failed',
         code: msg.code,
         callId: s.callId,
       });
     }
-    if (msg.method !== 'INVITE' || msg.cseq !== s.inviteCseq) return;
+    if (msg.method !== 'INVITE' || msg.cseq !== s.inviteCseq) return true;
     s.heard = true;
-    if (s.ended) return;
-    if (msg.code === 180 || msg.code === 183) {
+    if (s.ended) return true;
+    const code = msg.code;
+    if (code === 180 || code === 183) {
       if (!s.ringing && !s.answered) {
         s.ringing = true;
         this.bus.emit({
           type: 'call.ringing',
-          ts,
+          ts: Math.floor(ts),
           source: this.source,
           callId: s.callId,
-          early: msg.code === 183,
+          early: code === 183,
         });
       }
-    } else if (msg.code >= 200 && msg.code < 300) {
-      if (!s.answered) {
-        s.answered = true;
-        this.bus.emit({ type: 'call.answered', ts, source: this.source, callId: s.callId });
-        this.bus.emit({
-          type: 'sip.dialog_created',
-          ts,
-          source: this.source,
-          dialogId: dialogId(s, msg.toTag),
-        });
-      }
-    } else if ((msg.code === 401 || msg.code === 407) && !s.answered && !s.cancelled) {
-      // A digest challenge is a step of the attempt, not its end: wait for the retry.
-      s.challenge = msg.code;
+    } else if (code >= 200 && code < 300) {
+      if (s.answered) return true;
+      s.answered = true;
+      this.authResult(s, code, ts);
+      this.bus.emit({ type: 'call.answered', ts: Math.floor(ts), source: this.source, callId: s.callId });
       this.bus.emit({
-        type: 'sip.auth',
-        ts,
+        type: 'sip.dialog_created',
+        ts: Math.floor(ts),
         source: this.source,
-        direction: s.direction,
-        result: 'challenge',
+        dialogId: dialogId(s, msg.toTag),
       });
-      s.challengeDue = s.lastSeen + this.timerB;
-      this.schedule(s, s.challengeDue);
-    } else if (msg.code >= 300 && !s.answered) {
-      s.ended = true;
-      this.bus.emit({
-        type: 'call.ended',
-        ts,
-        source: this.source,
-        callId: s.callId,
-        sipCode: msg.code,
-        ...(msg.q850 >= 0 && { q850: msg.q850 }),
+      if (this.mediaTimeoutMs > 0) {
+        const m = s.media ?? new CallMedia();
+        s.media = m;
+        m.due = ts + this.mediaTimeoutMs;
+        this.schedule(s, m.due);
+      }
+    } else if (final && !s.answered && !s.cancelled && (code === 401 || code === 407 || code < 400)) {
+      // A challenge or a redirect is a step of the attempt, not its end: wait for the next INVITE.
+      if (code >= 400) {
+        s.challenged = true;
+        this.auth(s.direction, 'challenge', ts);
+      }
+      s.waitCode = code;
+      s.waitDue = ts + (code >= 400 ? CHALLENGE_WAIT_MS : this.timerB);
+      this.schedule(s, s.waitDue);
+    } else if (final && !s.answered) {
+      this.authResult(s, code, ts);
+      this.end(s, ts, {
+        sipCode: code,
+        q850: msg.q850,
         // The caller cancelled: it ended the call; any other failure came from the far side.
-        hangupBy: msg.code === 487 && s.cancelled ? 'caller' : 'callee',
-        ...(s.timedOut && { timeout: true }),
+        hangupBy: code === 487 && s.cancelled ? 'caller' : 'callee',
       });
-      this.retire(s, s.lastSeen);
     }
+    return true;
+  }
+
+  private auth(direction: Direction, result: 'success' | 'challenge' | 'failure', ts: number): void {
+    this.bus.emit({ type: 'sip.auth', ts: Math.floor(ts), source: this.source, direction, result });
+  }
+
+  /** The final after a challenge says whether the credentials were taken: 403 refuses them. */
+  private authResult(s: CallState, code: number, ts: number): void {
+    if (!s.challenged) return;
+    s.challenged = false;
+    this.auth(s.direction, code === 403 ? 'failure' : 'success', ts);
+  }
+
+  /** End the call (the first end counts) and remember it for the linger. */
+  private end(
+    s: CallState,
+    ts: number,
+    f: { sipCode?: number; q850?: number; hangupBy?: 'caller' | 'callee'; timeout?: boolean },
+  ): void {
+    s.ended = true;
+    const m = s.media;
+    const e: EventOf<'call.ended'> = {
+      type: 'call.ended',
+      ts: Math.floor(ts),
+      source: this.source,
+      callId: s.callId,
+    };
+    if (f.sipCode !== undefined) e.sipCode = f.sipCode;
+    if (f.q850 !== undefined && f.q850 >= 0) e.q850 = f.q850;
+    if (f.hangupBy !== undefined) e.hangupBy = f.hangupBy;
+    if (f.timeout === true || s.timedOut) e.timeout = true;
+    if (m !== undefined && m.anomaly > 0) {
+      e.mediaAnomaly = MEDIA_ANOMALIES[m.anomaly - 1];
+      if (m.silent > 0) e.silentStream = MEDIA_STREAMS[m.silent - 1];
+    }
+    this.bus.emit(e);
+    this.retire(s, ts);
   }
 
   /** A call's earliest deadline came: fire its due timers, then forget it or wait for the next. */
-  private wake(s: CallState, now: number): void {
+  private wake(s: CallState): void {
+    const now = s.wake;
     if (s.legs !== undefined) {
       for (const leg of s.legs) {
-        if (leg.done || leg.due > now) continue;
-        leg.done = true; // fire once
-        this.timeout(s, leg.method, leg.invite, now);
+        if (!leg.timed || leg.due > now) continue;
+        this.timeout(s, leg);
       }
     }
-    if (s.challengeDue >= 0 && s.challengeDue <= now) {
-      s.challengeDue = -1;
-      // A challenge nobody answered: the attempt ended with it.
-      if (s.challenge !== 0 && !s.ended) {
-        s.ended = true;
-        this.bus.emit({
-          type: 'call.ended',
-          ts: now,
-          source: this.source,
-          callId: s.callId,
-          sipCode: s.challenge,
-          hangupBy: 'callee',
-        });
-        this.retire(s, now);
-      }
+    if (s.waitDue >= 0 && s.waitDue <= now) {
+      const at = s.waitDue;
+      s.waitDue = -1;
+      // A challenge or redirect nobody followed: the attempt ended with it.
+      if (s.waitCode !== 0 && !s.ended) this.end(s, at, { sipCode: s.waitCode, hangupBy: 'callee' });
+    }
+    const m = s.media;
+    if (m !== undefined && m.due >= 0 && m.due <= now) {
+      m.due = -1;
+      this.judgeMedia(s, m, now);
     }
     // An ended call stays while a leg's timer runs, so that leg can still time out.
     if (s.lingerUntil >= 0 && s.lingerUntil <= now && !s.pending) {
@@ -397,26 +561,40 @@ export class HepTracker {
     if (next !== Number.POSITIVE_INFINITY) this.heap.set(s, next);
   }
 
-  /** A leg's timer B/F fired with no response on it. */
-  private timeout(s: CallState, method: string, invite: boolean, now: number): void {
+  /** A leg's timer B/F (still trying) or H (no ACK for its failure) fired. */
+  private timeout(s: CallState, leg: Leg): void {
+    const h = leg.state === ACK_WAIT;
+    leg.state = DONE; // fire once
+    const ts = leg.due;
     this.bus.emit({
       type: 'sip.transaction_timeout',
-      ts: now,
+      ts: Math.floor(ts),
       source: this.source,
-      method,
-      timer: invite ? 'B' : 'F',
+      method: leg.method,
+      timer: h ? 'H' : leg.invite ? 'B' : 'F',
       callId: s.callId,
     });
-    if (!invite) {
-      if (!s.call) this.retire(s, now);
+    if (h) return;
+    if (!leg.invite) {
+      if (s.exchange !== undefined) this.exchanges.timeout(s, leg, ts);
+      if (!s.call) this.retire(s, ts);
       return;
     }
     s.timedOut = true;
     // No leg of the call heard anything: nothing will end it but the timer.
-    if (s.call && !s.heard && !s.ended && !s.answered) {
-      s.ended = true;
-      this.bus.emit({ type: 'call.ended', ts: now, source: this.source, callId: s.callId, timeout: true });
-      this.retire(s, now);
+    if (s.call && !s.heard && !s.ended && !s.answered) this.end(s, ts, { timeout: true });
+  }
+
+  /**
+   * One-way audio or no media: while the capture carries RTCP, an answered call whose receivers
+   * reported neither stream (or one only) by now has media missing.
+   */
+  private judgeMedia(s: CallState, m: CallMedia, now: number): void {
+    if (!s.answered || s.ended || now - this.lastRtcp > RTCP_SILENCE_MS) return;
+    if (m.reported === 0) m.anomaly = 1 + MEDIA_ANOMALIES.indexOf('no_media');
+    else if (m.reported !== 3) {
+      m.anomaly = 1 + MEDIA_ANOMALIES.indexOf('one_way');
+      m.silent = m.reported === 1 ? 2 : 1; // bit 1 caller->callee reported: callee->caller is silent
     }
   }
 

@@ -23,9 +23,39 @@ export interface TrunkMatch {
 
 interface Compiled {
   name: string;
+  /** IPv4 networks as [network, mask] pairs of unsigned 32-bit numbers, checked without allocating. */
+  v4: number[];
+  /** IPv6 networks: BlockList.check builds a SocketAddress per call (3 % of the HEP replay's CPU). */
   nets: BlockList | undefined;
   header: string | undefined;
   value: string | undefined;
+}
+
+/** A dotted-quad IPv4 address as an unsigned 32-bit number, or -1 (not IPv4). */
+function ipv4(ip: string): number {
+  let n = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + c - 48;
+      if (part > 255) return -1;
+      digits++;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 ? n * 256 + part : -1;
+}
+
+function inV4(v4: readonly number[], ip: number): boolean {
+  for (let i = 0; i < v4.length; i += 2) if ((ip & (v4[i + 1] as number)) >>> 0 === v4[i]) return true;
+  return false;
 }
 
 function family(ip: string): 'ipv4' | 'ipv6' | undefined {
@@ -34,7 +64,8 @@ function family(ip: string): 'ipv4' | 'ipv6' | undefined {
 }
 
 /**
- * Compile trunk rules once; `match` is then a few BlockList lookups per new call.
+ * Compile trunk rules once; `match` is then a few integer compares per copy of a request (IPv6: a
+ * BlockList lookup).
  * Throws a ValidationError naming the rule and the bad CIDR.
  * @example
  * const trunks = compileTrunks([{ name: 'carrier-a', cidrs: ['203.0.113.0/24'] }]);
@@ -43,6 +74,7 @@ function family(ip: string): 'ipv4' | 'ipv6' | undefined {
 export function compileTrunks(rules: readonly TrunkRule[]) {
   const compiled: Compiled[] = rules.map((r, i) => {
     let nets: BlockList | undefined;
+    const v4: number[] = [];
     for (const cidr of r.cidrs ?? []) {
       const [ip = '', bits] = cidr.split('/');
       const fam = family(ip);
@@ -55,21 +87,28 @@ export function compileTrunks(rules: readonly TrunkRule[]) {
           [{ path: `hep.trunks.${i}.cidrs`, message: 'expected IP/CIDR' }],
         );
       }
+      if (fam === 'ipv4') {
+        const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+        v4.push((ipv4(ip) & mask) >>> 0, mask);
+        continue;
+      }
       nets ??= new BlockList();
       nets.addSubnet(ip, prefix, fam);
     }
-    return { name: r.name, nets, header: r.header, value: r.value };
+    return { name: r.name, v4, nets, header: r.header, value: r.value };
   });
   return {
     names: compiled.map((c) => c.name),
     match(msg: SipMessage, srcIp: string, dstIp: string): TrunkMatch | undefined {
-      const src = family(srcIp);
-      const dst = family(dstIp);
+      const src4 = ipv4(srcIp);
+      const dst4 = ipv4(dstIp);
+      const src = src4 >= 0 ? undefined : family(srcIp);
+      const dst = dst4 >= 0 ? undefined : family(dstIp);
       for (const c of compiled) {
-        if (c.nets !== undefined) {
-          if (src !== undefined && c.nets.check(srcIp, src)) return { trunk: c.name, toTrunk: false };
-          if (dst !== undefined && c.nets.check(dstIp, dst)) return { trunk: c.name, toTrunk: true };
-        }
+        if (src4 >= 0 ? inV4(c.v4, src4) : src !== undefined && c.nets?.check(srcIp, src) === true)
+          return { trunk: c.name, toTrunk: false };
+        if (dst4 >= 0 ? inV4(c.v4, dst4) : dst !== undefined && c.nets?.check(dstIp, dst) === true)
+          return { trunk: c.name, toTrunk: true };
         if (c.header !== undefined) {
           const v = header(msg, c.header);
           if (v !== undefined && (c.value === undefined || v === c.value))

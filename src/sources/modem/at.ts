@@ -4,52 +4,79 @@
  * (URC). Transport-agnostic: it is fed bytes and writes strings, so tests drive it directly and the
  * modem source puts a serial port under it.
  */
+import { SourceError } from '../../errors.js';
+import { VENDOR_FINAL } from '../../telephony/standards/at-errors.js';
 
-/** A finished command: the information lines, and `ok` false for ERROR / +CME ERROR / +CMS ERROR. */
+/** A finished command: the information lines, and `ok` false for any error final result. */
 export interface AtResponse {
   ok: boolean;
   lines: string[];
-  /** The final result line (`OK`, `ERROR`, `+CMS ERROR: 500`). */
+  /** The final result line (`OK`, `ERROR`, `+CMS ERROR: 500`, `COMMAND NOT SUPPORT`). */
   final: string;
+  /** The modem echoed the command line (echo on: V.250 E1, the state after every reset). */
+  echoed: boolean;
 }
 
 /** Why a command did not finish. */
-export class AtTimeout extends Error {
+export class AtTimeout extends SourceError {
   override name = 'AtTimeout';
+  constructor(message: string) {
+    super('ST_AT_TIMEOUT', message);
+  }
 }
 
 /** A command refused because `maxQueued` commands were already waiting (counted in `refused`). */
-export class AtQueueFull extends Error {
+export class AtQueueFull extends SourceError {
   override name = 'AtQueueFull';
+  constructor(message: string) {
+    super('ST_AT_QUEUE_FULL', message);
+  }
 }
 
 /** Commands waiting behind the one in flight, at most: a poll is 5, init 8. */
 export const AT_MAX_QUEUED = 32;
 /** Information lines kept for one command: `+CMGL` of a full SIM is 2 per message, SIMs hold 20-50. */
 const MAX_LINES = 256;
+/**
+ * How long `AT+CPIN?` waits for its final result after the `+CPIN:` line: Wavecom firmwares
+ * send none (gammu's F_CPIN_NO_OK, python-gsmmodem's Wavecom profile), which cost the whole
+ * command timeout (5 s) and counted towards `at_timeout`.
+ */
+export const CPIN_NO_OK_MS = 500;
 
 interface Pending {
   command: string;
   /** Prefix of information lines that belong to this command (`+CSQ` for `AT+CSQ`). */
   prefix: string | undefined;
+  /** A dial or answer: only then are NO CARRIER, BUSY, NO ANSWER, NO DIALTONE, CONNECT its result. */
+  call: boolean;
   lines: string[];
+  echoed: boolean;
   resolve: (r: AtResponse) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
 }
 
-const FINAL = /^(OK|ERROR|NO CARRIER|BUSY|NO ANSWER|NO DIALTONE|\+CM[ES] ERROR:.*)$/;
-/** Lines a modem sends on its own. `+CREG: 1` vs the read form is told apart by the pending command. */
+const FINAL = /^(OK|ERROR|\+CM[ES] ERROR\s*:.*)$/;
+/** V.250 call results: the result of ATD/ATA, else a call that ended on its own (a URC). */
+const CALL_RESULT = /^(NO CARRIER|BUSY|NO ANSWER|NO DIALTONE|CONNECT( .*)?)$/;
+/**
+ * Unsolicited lines the source reads: 27.007/27.005 indications, start-up and power
+ * announcements of Quectel, SIMCom, Cinterion and Huawei modules. Any other `+X:`/`^X:` line with
+ * nothing of its name pending is a vendor URC (`+ZDONR`, `+CGEV`, `^BOOT`...), ignored.
+ */
 const URC =
-  /^(RING|\+CRING:|\+CLIP:|\+CMTI:|\+CDS:|\+CDSI:|\+CUSD:|\+CLCC:|\+CREG:|\+CGREG:|\+CEREG:|\+C5GREG:)/;
+  /^(RING|\+CRING:|\+CLIP:|\+CMTI:|\+CMT:|\+CDS:|\+CDSI:|\+CBM:|\+CUSD:|\+CLCC:|\+C5?G?E?REG:|\+CPIN:|\+CFUN:|\+CME ERROR|\+CMS ERROR|\+QIND:|\+QUSIM:|\^HCSQ:|\^RSSI:|\^SYSSTART|RDY$|SMS Ready$|Call Ready$|(NORMAL )?POWER(ED)? DOWN$|(UNDER|OVER)-VOLTAGE)/;
+const VENDOR_URC = /^[+^#*$%][A-Z][A-Z0-9_]*\s*:/;
 
-const TEXT_ANSWERS = new Set(['+CGMM', '+CGMI', '+CGMR', '+CGSN', '+CIMI', '+CMGR']);
+/** Commands whose answer is untagged text (model, message bodies) rather than `+NAME:` lines. */
+const TEXT_ANSWERS = new Set(['+CGMM', '+CGMI', '+CGMR', '+CGSN', '+CIMI', '+CMGR', '+CMGL']);
 
 /**
  * @example
  * const at = new AtChannel((s) => port.write(s), (line) => console.log('urc', line));
  * port.on('data', (b) => at.feed(b));
- * const r = await at.send('AT+CSQ', 2000); // { ok: true, lines: ['+CSQ: 18,99'], final: 'OK' }
+ * const r = await at.send('AT+CSQ', 2000); // { ok: true, lines: ['+CSQ: 18,99'], final: 'OK', echoed: false }
  */
 export class AtChannel {
   private buffer = '';
@@ -59,8 +86,10 @@ export class AtChannel {
   garbage = 0;
   /** Commands refused because the queue was full. */
   refused = 0;
-  /** A +CDS text-mode report spans one line; a PDU-mode +CDS is followed by its PDU line. */
-  private expectPdu: string | undefined;
+  /** The first line of a two-line URC (`+CMT`, `+CDS`, `+CBM`) waiting for its second. */
+  private head: string | undefined;
+  /** A `+CUSD` whose quoted text holds line ends, joined until the quote closes. */
+  private open: string | undefined;
 
   constructor(
     private readonly write: (data: string) => void,
@@ -68,59 +97,94 @@ export class AtChannel {
     private readonly maxQueued = AT_MAX_QUEUED,
   ) {}
 
-  /** Bytes from the modem. */
+  /** Bytes from the modem. Lines end at any run of CR/LF (`\r\n`, `\r\r\n`, a bare `\n`). */
   feed(chunk: Buffer | string): void {
     this.buffer += typeof chunk === 'string' ? chunk : chunk.toString('latin1');
     if (this.buffer.length > 65_536) this.buffer = this.buffer.slice(-4096); // a runaway line
     for (;;) {
       const i = this.buffer.search(/[\r\n]/);
       if (i < 0) break;
-      const line = this.buffer.slice(0, i).trim();
+      const raw = this.buffer.slice(0, i);
       this.buffer = this.buffer.slice(i + 1);
+      if (this.open !== undefined) {
+        this.continueOpen(raw);
+        continue;
+      }
+      const line = raw.trim();
       if (line !== '') this.line(line);
     }
   }
 
+  private continueOpen(raw: string): void {
+    const joined = `${this.open}\n${raw}`;
+    if (quotesBalanced(joined) || joined.length > 2048) {
+      this.open = undefined;
+      this.onUrc(joined);
+    } else this.open = joined;
+  }
+
   private line(line: string): void {
-    if (this.expectPdu !== undefined) {
-      const head = this.expectPdu;
-      this.expectPdu = undefined;
-      if (/^[0-9A-Fa-f]+$/.test(line)) {
+    if (this.head !== undefined) {
+      const head = this.head;
+      this.head = undefined;
+      // The second line of a two-line URC; a line that is itself a result code is not one.
+      if (!FINAL.test(line) && !URC.test(line)) {
         this.onUrc(head, line);
         return;
       }
+      this.onUrc(head);
     }
     const p = this.pending;
     if (p !== undefined) {
-      if (line === p.command) return; // echo (ATE1)
-      if (FINAL.test(line)) {
-        this.pending = undefined;
-        clearTimeout(p.timer);
-        p.resolve({ ok: line === 'OK', lines: p.lines, final: line });
-        this.next();
+      if (line.toUpperCase() === p.command.toUpperCase()) {
+        p.echoed = true; // echo (E1)
         return;
       }
-      if (p.prefix !== undefined && line.startsWith(`${p.prefix}:`)) {
-        if (p.lines.length < MAX_LINES) p.lines.push(line);
-        else this.garbage++;
+      if (FINAL.test(line) || VENDOR_FINAL.test(line) || (p.call && CALL_RESULT.test(line))) {
+        this.finish(p, line);
+        return;
+      }
+      if (p.prefix !== undefined && line.toUpperCase().startsWith(`${p.prefix}:`) && !crossing(line)) {
+        this.info(p, line);
+        // +CPIN? answered without a final result (Wavecom): the state line ends it, after a grace.
+        if (p.prefix === '+CPIN') {
+          clearTimeout(p.timer);
+          p.timer = setTimeout(() => this.pending === p && this.finish(p, 'OK'), CPIN_NO_OK_MS);
+        }
         return;
       }
     }
-    if (URC.test(line)) {
-      if (/^\+CDS:\s*\d+\s*$/.test(line)) {
-        this.expectPdu = line; // PDU mode: the report is on the next line
-        return;
-      }
+    if (/^\+(CMT|CBM):/.test(line) || /^\+CDS:\s*(\d+\s*)?$/.test(line)) {
+      this.head = line; // text-mode body, PDU, or (text +CDS split after the colon) its fields
+      return;
+    }
+    if (/^\+CUSD:/.test(line) && !quotesBalanced(line)) {
+      this.open = line;
+      return;
+    }
+    if (URC.test(line) || CALL_RESULT.test(line) || VENDOR_URC.test(line)) {
       this.onUrc(line);
       return;
     }
     // Untagged lines belong to the command in flight only for commands that answer in text
-    // (+CGMM model, +CMGR message body); anywhere else they are noise on the line.
-    if (p !== undefined && p.prefix !== undefined && TEXT_ANSWERS.has(p.prefix) && p.lines.length < 64) {
-      p.lines.push(line);
+    // (+CGMM model, +CMGR/+CMGL message bodies); anywhere else they are noise on the line.
+    if (p?.prefix !== undefined && TEXT_ANSWERS.has(p.prefix)) {
+      this.info(p, line);
       return;
     }
     this.garbage++;
+  }
+
+  private info(p: Pending, line: string): void {
+    if (p.lines.length < MAX_LINES) p.lines.push(line);
+    else this.garbage++;
+  }
+
+  private finish(p: Pending, final: string): void {
+    this.pending = undefined;
+    clearTimeout(p.timer);
+    p.resolve({ ok: final === 'OK' || final.startsWith('CONNECT'), lines: p.lines, final, echoed: p.echoed });
+    this.next();
   }
 
   /**
@@ -140,17 +204,26 @@ export class AtChannel {
     return new Promise((resolve, reject) => {
       const run = () => {
         const m = /^AT([+^$][A-Z0-9]+)/i.exec(command);
-        const timer = setTimeout(() => {
-          if (this.pending?.timer !== timer) return;
-          this.pending = undefined;
-          reject(new AtTimeout(`${command} got no final result in ${timeoutMs} ms`));
-          this.next();
-        }, timeoutMs);
-        this.pending = { command, prefix: m?.[1]?.toUpperCase(), lines: [], resolve, reject, timer };
+        const p: Pending = {
+          command,
+          prefix: m?.[1]?.toUpperCase(),
+          call: /^AT[DA]/i.test(command),
+          lines: [],
+          echoed: false,
+          resolve,
+          reject,
+          timer: setTimeout(() => {
+            if (this.pending !== p) return;
+            this.pending = undefined;
+            reject(new AtTimeout(`${command} got no final result in ${timeoutMs} ms`));
+            this.next();
+          }, timeoutMs),
+        };
+        this.pending = p;
         try {
           this.write(`${command}\r`);
         } catch (err) {
-          clearTimeout(timer);
+          clearTimeout(p.timer);
           this.pending = undefined;
           reject(err as Error);
           this.next();
@@ -175,6 +248,22 @@ export class AtChannel {
     }
     for (const q of this.queue.splice(0)) q.reject(reason);
     this.buffer = '';
-    this.expectPdu = undefined;
+    this.head = undefined;
+    this.open = undefined;
   }
+}
+
+/**
+ * A registration URC that crossed the read of its own domain on the wire (`+CGREG: 11,"B092",...`
+ * while AT+CGREG? is pending): the read form is `<n>,<stat>,...` with `<n>` 0..5 and a numeric
+ * `<stat>`, so a line that cannot be one is unsolicited.
+ */
+function crossing(line: string): boolean {
+  return /^\+C(?:5G|E|G)?REG:/i.test(line) && !/^\+C(?:5G|E|G)?REG:\s*0*[0-5]\s*,\s*\d+\s*(,|$)/i.test(line);
+}
+
+function quotesBalanced(s: string): boolean {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 34) n++;
+  return n % 2 === 0;
 }

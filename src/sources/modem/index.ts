@@ -1,3 +1,5 @@
 export { AtChannel, AtQueueFull, type AtResponse, AtTimeout } from './at.js';
-export { atParams, parseCds, parseClcc, parseCmgrSender, parseCmti, parseCops, parseCusd } from './parse.js';
+export { MODEM_COMMANDS, type ModemCommand, type ModemMode } from './commands.js';
+export { atParams, parseClcc, parseCops, parseCusd } from './parse.js';
+export { parseCds, parseCmgl, parseCmgr, parseCmt, parseStored } from './sms.js';
 export { type ModemPort, ModemSource, type ModemSourceOptions } from './source.js';

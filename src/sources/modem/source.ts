@@ -1,9 +1,22 @@
 import type { EventBus } from '../../events/bus.js';
+import type { ModemDisconnectReason, ModemRecoveryStep } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
-import { parseCereg, parseCesq, parseCgreg, parseCreg, parseCsq } from '../../telephony/standards/modem.js';
+import {
+  type AtError,
+  atErrorMeaning,
+  isBusyError,
+  parseAtError,
+} from '../../telephony/standards/at-errors.js';
+import { simStateOfError } from '../../telephony/standards/cpin.js';
+import { consolidate, isRegistered } from '../../telephony/standards/registration.js';
 import { errnoOf, openFailure } from '../open-error.js';
-import { AtChannel, AtQueueFull, AtTimeout } from './at.js';
-import { parseCds, parseClcc, parseCmgrSender, parseCmti, parseCops, parseCusd } from './parse.js';
+import { AtChannel, AtQueueFull, type AtResponse, AtTimeout } from './at.js';
+import { initCommands, type ModemMode, REGISTRATION_READS, VENDOR_READS } from './commands.js';
+import { heldBy } from './held.js';
+import { type Heard, newHeard, Reporter } from './report.js';
+import { UrcReader } from './unsolicited.js';
+
+export { URC_BACKLOG } from './unsolicited.js';
 
 /** The part of a serial port the source uses (serialport's SerialPort has it). */
 export interface ModemPort {
@@ -21,7 +34,14 @@ export interface ModemSourceOptions {
   baudRate?: number;
   /** Modem id in events (a label when listed in `labels.modems`). Default `modem0`. */
   modem?: string;
-  /** Poll period for +CSQ, +CESQ, +CREG?, +CEREG?, +COPS?; default 30 s. */
+  /**
+   * `full`: sidetone owns the modem (sets it up, reads messages, reports, USSD and calls).
+   * `shared`: another program owns its SMS; sidetone only reads signal, registration and SIM and
+   * changes nothing. `auto` (default): shared when another process has this port, or another port
+   * of the same USB modem, open; else full. docs/sources/modem.md lists what each sends.
+   */
+  mode?: ModemMode | 'auto';
+  /** Poll period for AT, +CSQ, +CESQ, the registrations, +COPS?, +CPIN?; default 30 s. */
   pollMs?: number;
   /** Per-command timeout; default 5 s. */
   commandTimeoutMs?: number;
@@ -30,11 +50,19 @@ export interface ModemSourceOptions {
   /** Reconnect backoff: first delay and cap, ms; default 1 s doubling to 30 s. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** A busy answer (SIM busy, still initialising) is retried after this, doubling, 4 times; default 250 ms. */
+  busyRetryMs?: number;
+  /** Failed reopens of a silent modem before the recovery ladder resets it (full mode); default 3. */
+  resetAfter?: number;
+  /** How long recovery waits for the registration (the ladder's last step); default 180 s. */
+  registrationWaitMs?: number;
   registry?: Registry;
   prefix?: string;
   /** Opens the port; default serialport's SerialPort (loaded on first use). */
   open?: (path: string, baudRate: number) => Promise<ModemPort>;
-  /** Told about every disconnect (class and message, never modem data). */
+  /** Who else holds the port (`auto` mode); default a scan of /proc. */
+  heldBy?: (path: string) => Promise<string | undefined>;
+  /** Told about every disconnect, restart and AT error (classes and meanings, never modem data). */
   onLog?: (message: string, detail: Record<string, unknown>) => void;
   /**
    * Told when the port cannot be opened, with the cause and its fix (`modem: cannot open
@@ -54,27 +82,21 @@ async function openSerial(path: string, baudRate: number): Promise<ModemPort> {
 /** Bounded queues of the source: the `queue` label of `<prefix>_modem_queue_overflow_total`. */
 export const MODEM_QUEUES = ['commands', 'unsolicited'] as const;
 
-/**
- * Unsolicited results that need a command to finish (RING -> AT+CLCC, +CMTI -> AT+CMGR), waiting
- * at most: they run one at a time, and past this the oldest is dropped and counted. Each used to
- * queue its command at once: 1M unsolicited codes took the heap from 8.6 to 375 MiB (issue 31;
- * 1,042 MiB here for 1M RINGs).
- */
-export const URC_BACKLOG = 16;
-
-type UrcWork = { kind: 'clcc' } | { kind: 'cmgr'; index: number };
-
-const INIT = ['ATE0', 'AT+CMEE=1', 'AT+CMGF=1', 'AT+CREG=2', 'AT+CEREG=2', 'AT+CNMI=2,1,0,1,0', 'AT+CLCC=1'];
+/** Errors that mean "this command is not supported here": stop sending it on this connection. */
+const unsupported = (e: AtError) =>
+  e.kind === 'error' || e.kind === 'vendor' || (e.kind === 'cme' && (e.code === 3 || e.code === 4));
 
 /**
- * A GSM/LTE modem over AT commands, as events: modem.connected/disconnected/reconnected,
- * modem.signal (+CSQ, +CESQ), modem.registration (+CREG/+CEREG, polled and unsolicited),
- * modem.operator (+COPS), sms.received (+CMTI then +CMGR), sms.delivery_report (+CDS),
- * ussd.response (+CUSD) and call.clcc (RING, +CLCC). The packs turn them into metrics, so this
- * source decides nothing. An unplugged or silent modem is reported and reopened with backoff.
+ * A GSM/LTE/5G modem over AT commands, as events: modem.connected/disconnected/reconnected,
+ * modem.recovery, modem.registration (each domain, polled and unsolicited), modem.signal (+CSQ,
+ * +CESQ, vendor serving-cell reports), modem.operator, modem.sim, modem.at_error, and in full
+ * mode sms.received, sms.delivery_report, ussd.response and call.clcc. The packs turn them into
+ * metrics, so this source decides nothing. A modem that restarts in place (start-up
+ * announcements, its echo back on) is re-initialised; an unplugged or silent one is reopened with
+ * backoff, then reset (full mode), and its recovery counted.
  *
  * @example
- * const modem = new ModemSource(bus, { path: '/dev/ttyUSB2' });
+ * const modem = new ModemSource(bus, { path: '/dev/ttyUSB2', mode: 'shared' });
  * modem.start();
  * // ...
  * await modem.close();
@@ -92,9 +114,28 @@ export class ModemSource {
   private readonly garbageCounter;
   private garbageSeen = 0;
   private readonly overflowCounter;
-  private readonly backlog: UrcWork[] = [];
-  private working = false;
   private polling = false;
+  /** One initialised session of the modem; a restart starts the next (stale work checks it). */
+  private session = 0;
+  private initialised = false;
+  private echoOff = false;
+  private heard: Heard = newHeard();
+  private readonly skip = new Set<string>();
+  private vendorRead: string | undefined;
+  private mem1: string | undefined;
+  /** Why it last went away (the cause of the next reconnect), and whether that was a silence. */
+  private downReason: ModemDisconnectReason | undefined;
+  /** The last loss was a modem that stopped answering (the ladder may reset it). */
+  private silent = false;
+  private failedReopens = 0;
+  /** The port was closed for this outage (unplugged or silent): its reopen is a recovery step. */
+  private lastLoss: 'usb' | 'at_timeout' | undefined;
+  private registrationWait: NodeJS.Timeout | undefined;
+  private readonly reporter: Reporter;
+  private readonly urcs: UrcReader;
+  private readonly logged = new Set<string>();
+  /** The mode in force (`auto` resolved at each open). */
+  mode: ModemMode = 'full';
   /** Times a bounded queue was full: commands refused, unsolicited work dropped (oldest first). */
   readonly overflow: Record<(typeof MODEM_QUEUES)[number], number> = { commands: 0, unsolicited: 0 };
   /** State for tests and health: connected now, reconnects so far. */
@@ -103,7 +144,7 @@ export class ModemSource {
   /** Why the port cannot be opened (the last failure), until it opens. */
   error: string | undefined;
   /** A disconnect was reported and no connect since: a failed reopen says nothing new. */
-  private down = false;
+  private reportedDown = false;
 
   constructor(
     private readonly bus: EventBus,
@@ -113,7 +154,7 @@ export class ModemSource {
     this.garbageCounter = options.registry
       ?.counter({
         name: `${options.prefix ?? 'sidetone'}_modem_garbage_lines_total`,
-        help: 'Lines from the modem that were neither a response nor an unsolicited result (dropped)',
+        help: 'Lines from the modem that were neither a response nor an unsolicited result, or that could not be read (dropped)',
       })
       .labels({});
     this.overflowCounter = options.registry?.counter({
@@ -121,6 +162,21 @@ export class ModemSource {
       help: 'AT commands refused because 32 were queued (commands), unsolicited results whose follow-up command was dropped, oldest first, past 16 waiting (unsolicited)',
       labels: ['queue'],
       enums: { queue: MODEM_QUEUES },
+    });
+    this.reporter = new Reporter(bus, this.id, () => this.garbageCounter?.inc());
+    this.urcs = new UrcReader({
+      bus,
+      id: this.id,
+      full: () => this.mode === 'full',
+      reporter: this.reporter,
+      heard: () => this.heard,
+      mem1: () => this.mem1,
+      send: (c) => this.send(c),
+      overflowed: (q) => this.overflowed(q),
+      restarted: (why) => this.restarted(why),
+      poweredDown: (why) => this.poweredDown(why),
+      bad: () => this.garbageCounter?.inc(),
+      closed: () => this.closed,
     });
   }
 
@@ -150,65 +206,182 @@ export class ModemSource {
       port = await (this.options.open ?? openSerial)(this.options.path, this.options.baudRate ?? 115_200);
     } catch (err) {
       this.openFailed(err);
+      this.step('reopen', false);
       return this.retry();
     }
     if (this.closed) {
       port.close();
       return;
     }
+    await this.resolveMode();
     this.port = port;
     const at = new AtChannel(
       (s) => port.write(s),
-      (line, pdu) => this.urc(line, pdu),
+      (line, next) => this.urcs.urc(line, next),
     );
     this.at = at;
     port.on('data', (chunk) => at.feed(chunk));
     port.on('error', () => {}); // 'close' follows and carries the disconnect
     port.on('close', () => this.lost(port, 'usb'));
     this.timeouts = 0;
-    try {
-      let model: string | undefined;
-      for (const cmd of INIT) await this.send(cmd);
-      const r = await this.send('AT+CGMM');
-      if (r?.ok) model = r.lines[0]?.slice(0, 128);
-      if (this.port !== port) return;
-      this.connected = true;
-      this.down = false;
-      this.error = undefined;
-      if (this.everConnected) {
-        this.reconnects++;
-        this.bus.emit({ type: 'modem.reconnected', modem: this.id, attempt: this.attempt });
+    if (this.silent && this.failedReopens >= (this.options.resetAfter ?? 3)) {
+      // A reset the modem did not answer (counted as such, not as a failed reopen): still gone,
+      // so the ladder starts again. Before, the source stopped here for good, port open, silent.
+      if (!(await this.reset())) {
+        this.lastLoss = undefined;
+        return this.lost(port, 'at_timeout');
       }
-      this.everConnected = true;
-      this.attempt = 0;
-      this.bus.emit({ type: 'modem.connected', modem: this.id, ...(model !== undefined && { model }) });
-      await this.poll();
-      this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs ?? 30_000);
-      this.pollTimer.unref();
-    } catch {
-      // `send` already turned a silent modem into a disconnect.
     }
+    await this.initialise(port);
   }
 
-  /** One command; a timeout counts towards `at_timeout`, an ERROR is just a response. */
-  private async send(command: string): Promise<{ ok: boolean; lines: string[] } | undefined> {
+  /** `auto`: shared when another program has the modem open. Logged when it changes. */
+  private async resolveMode(): Promise<void> {
+    const want = this.options.mode ?? 'auto';
+    let held: string | undefined;
+    if (want === 'auto')
+      held = await (this.options.heldBy ?? heldBy)(this.options.path).catch(() => undefined);
+    const mode: ModemMode = want === 'auto' ? (held === undefined ? 'full' : 'shared') : want;
+    if (mode !== this.mode || !this.logged.has('mode')) {
+      this.logged.add('mode');
+      this.log(`modem ${mode === 'full' ? 'full' : 'shared-port'} mode`, {
+        path: this.options.path,
+        mode,
+        ...(held !== undefined && { heldBy: held }),
+      });
+    }
+    this.mode = mode;
+  }
+
+  /**
+   * Set the modem up (full mode) or just identify it (shared), list what arrived unread, then
+   * poll. Runs on open and again after a restart in place; a silent modem ends in `lost`.
+   */
+  private async initialise(port: ModemPort): Promise<void> {
+    const session = ++this.session;
+    this.initialised = false;
+    this.echoOff = false;
+    this.heard = newHeard();
+    this.skip.clear();
+    this.vendorRead = undefined;
+    this.mem1 = undefined;
+    let model: string | undefined;
+    for (const cmd of initCommands(this.mode)) {
+      let r = await this.send(cmd, true);
+      // Not answering: ask again until `send` counts it gone (maxTimeouts) and reopens the port.
+      while (r === undefined && cmd === 'AT' && this.port === port && this.session === session)
+        r = await this.send(cmd, true);
+      if (this.port !== port || this.session !== session) return;
+      if (cmd === 'ATE0' && r?.ok === true) this.echoOff = true;
+      if (cmd === 'AT+CGMI' && r?.ok === true)
+        this.vendorRead = VENDOR_READS.find(([re]) => r.lines.some((l) => re.test(l)))?.[1];
+      if (cmd === 'AT+CGMM' && r?.ok === true) model = r.lines[0]?.slice(0, 128);
+      if (cmd === 'AT+CPIN?' && r?.ok === true) this.cpin(r);
+      if (cmd === 'AT+CPMS?' && r?.ok === true)
+        this.mem1 = /^\+CPMS:\s*"([A-Z]{2})"/.exec(r.lines[0] ?? '')?.[1];
+      if (cmd.startsWith('AT+CMGL')) this.urcs.listed(r);
+    }
+    this.initialised = true;
+    this.connected = true;
+    this.reportedDown = false;
+    this.error = undefined;
+    const reason = this.downReason;
+    if (this.everConnected) {
+      this.reconnects++;
+      this.bus.emit({
+        type: 'modem.reconnected',
+        modem: this.id,
+        attempt: this.attempt,
+        ...(reason !== undefined && { reason }),
+      });
+    }
+    this.everConnected = true;
+    this.attempt = 0;
+    this.bus.emit({ type: 'modem.connected', modem: this.id, ...(model !== undefined && { model }) });
+    if (this.lastLoss !== undefined) this.step('reopen', true);
+    this.failedReopens = 0;
+    this.downReason = undefined;
+    this.lastLoss = undefined;
+    this.silent = false;
+    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
+    this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs ?? 30_000);
+    this.pollTimer.unref();
+    await this.poll();
+    if (reason !== undefined) this.awaitRegistration(session);
+  }
+
+  /**
+   * One command; a timeout counts towards `at_timeout`; an error is counted by class (and what
+   * it says about the SIM), logged once per code with its meaning, and a busy one retried.
+   */
+  private async send(command: string, init = false): Promise<AtResponse | undefined> {
     const at = this.at;
     const port = this.port;
     if (at === undefined || port === undefined) return undefined;
-    try {
-      const r = await at.send(command, this.options.commandTimeoutMs ?? 5000);
+    const base = this.options.busyRetryMs ?? 250;
+    for (let attempt = 0; ; attempt++) {
+      let r: AtResponse;
+      try {
+        r = await at.send(command, this.options.commandTimeoutMs ?? 5000);
+      } catch (err) {
+        if (err instanceof AtTimeout) {
+          this.timeouts++;
+          if (this.timeouts >= (this.options.maxTimeouts ?? 2)) this.lost(port, 'at_timeout');
+        } else if (err instanceof AtQueueFull) this.overflowed('commands');
+        return undefined; // or the port went away: `lost` has reported it
+      }
       this.timeouts = 0;
       this.countGarbage(at);
-      return r;
-    } catch (err) {
-      if (err instanceof AtTimeout) {
-        this.timeouts++;
-        if (this.timeouts >= (this.options.maxTimeouts ?? 2)) this.lost(port, 'at_timeout');
-        return undefined;
+      // Echo back after ATE0 was accepted: the modem restarted and lost its settings.
+      if (r.echoed && this.echoOff && this.initialised && !init) this.restarted('echo');
+      if (r.ok) return r;
+      const e = parseAtError(r.final);
+      if (e === undefined) return r;
+      this.atError(command, e);
+      if (isBusyError(e) && attempt < 4 && this.at === at && !this.closed) {
+        await new Promise((res) => setTimeout(res, base * 2 ** attempt).unref());
+        continue;
       }
-      if (err instanceof AtQueueFull) this.overflowed('commands');
-      return undefined; // the port went away: `lost` has reported it
+      if (unsupported(e) && !init) this.skip.add(command);
+      return r;
     }
+  }
+
+  private atError(command: string, e: AtError): void {
+    this.bus.emit({
+      type: 'modem.at_error',
+      modem: this.id,
+      kind: e.kind,
+      ...(e.code !== undefined && e.code >= -1 && e.code <= 9999 && { code: e.code }),
+      class: e.class,
+    });
+    const sim =
+      e.code === undefined || e.kind === 'error' || e.kind === 'vendor'
+        ? undefined
+        : simStateOfError(e.kind, e.code);
+    // +CPIN? answered by another error: the SIM state is unknown (ModemManager: lock unknown).
+    if (sim !== undefined || command === 'AT+CPIN?') this.reporter.sim(sim ?? 'unknown', this.heard);
+    const key = `${e.kind}:${e.code ?? ''}:${command}`;
+    if (this.logged.has(key) || this.logged.size > 256) return;
+    this.logged.add(key);
+    const meaning =
+      e.code !== undefined && (e.kind === 'cme' || e.kind === 'cms')
+        ? atErrorMeaning(e.kind, e.code)
+        : undefined;
+    this.log('modem AT error', {
+      command: command.replace(/=.*/, '='),
+      error:
+        e.kind === 'error' || e.kind === 'vendor'
+          ? e.kind
+          : `+${e.kind.toUpperCase()} ERROR: ${e.code ?? 'text'}`,
+      class: e.class,
+      ...(meaning !== undefined && { meaning }),
+    });
+  }
+
+  private cpin(r: AtResponse): void {
+    const line = r.lines.find((l) => /^\+CPIN/i.test(l));
+    if (line !== undefined) this.reporter.cpin(line, this.heard);
   }
 
   private countGarbage(at: AtChannel): void {
@@ -220,114 +393,110 @@ export class ModemSource {
 
   private async poll(): Promise<void> {
     // A slow modem (5 timeouts of 5 s) outlasts a short poll period: never two polls at once.
-    if (this.polling) return;
+    if (this.polling || !this.initialised) return;
     this.polling = true;
+    const session = this.session;
     try {
-      await this.pollOnce();
+      const reads = ['AT', 'AT+CSQ', 'AT+CESQ', ...REGISTRATION_READS, 'AT+COPS?', 'AT+CPIN?'];
+      if (this.vendorRead !== undefined) reads.push(this.vendorRead);
+      for (const cmd of reads) {
+        if (this.skip.has(cmd)) continue;
+        const r = await this.send(cmd);
+        if (this.session !== session || !this.initialised) return;
+        if (r === undefined && cmd === 'AT') return; // silent: the next poll (or `lost`) follows
+        if (r?.ok !== true) continue;
+        if (cmd === 'AT+CSQ') this.reporter.csq(r.lines);
+        else if (cmd === 'AT+CESQ') this.reporter.cesq(r.lines);
+        else if (cmd === 'AT+COPS?') this.reporter.cops(r.lines);
+        else if (cmd === 'AT+CPIN?') this.cpin(r);
+        else if (cmd === this.vendorRead) this.reporter.vendor(r.lines);
+        else if (REGISTRATION_READS.includes(cmd))
+          for (const l of r.lines) this.reporter.registration(l, this.heard, l.startsWith(cmd.slice(2, -1)));
+      }
     } finally {
       this.polling = false;
     }
   }
 
-  private async pollOnce(): Promise<void> {
-    const csq = await this.send('AT+CSQ');
-    const c = csq?.ok ? parseCsq(csq.lines.find((l) => l.startsWith('+CSQ:')) ?? '') : undefined;
-    if (c !== undefined)
-      this.bus.emit({ type: 'modem.signal', modem: this.id, csq: { rssi: c.rssi, ber: c.ber } });
-    const cesq = await this.send('AT+CESQ');
-    const e = cesq?.ok ? parseCesq(cesq.lines.find((l) => l.startsWith('+CESQ:')) ?? '') : undefined;
-    if (e !== undefined) {
-      const { rxlev, ber, rscp, ecno, rsrq, rsrp } = e;
-      this.bus.emit({ type: 'modem.signal', modem: this.id, cesq: { rxlev, ber, rscp, ecno, rsrq, rsrp } });
-    }
-    for (const cmd of ['CREG', 'CEREG'] as const) {
-      const r = await this.send(`AT+${cmd}?`);
-      const line = r?.ok ? r.lines.find((l) => l.startsWith(`+${cmd}:`)) : undefined;
-      if (line !== undefined) this.registration(line);
-    }
-    const cops = await this.send('AT+COPS?');
-    const o = cops?.ok ? parseCops(cops.lines.find((l) => l.startsWith('+COPS:')) ?? '') : undefined;
-    if (o !== undefined) this.bus.emit({ type: 'modem.operator', modem: this.id, ...o });
+  /**
+   * A start-up announcement or the echo back: the modem restarted in place and lost its
+   * settings. Re-initialise it (again at each further announcement while it comes up: SMS Ready
+   * follows RDY by seconds, and the unread listing needs it).
+   */
+  private restarted(why: string): void {
+    const port = this.port;
+    if (port === undefined || this.closed) return;
+    if (!this.initialised && this.downReason !== 'power') return; // initialising: expected
+    if (this.initialised) this.log('modem restarted', { path: this.options.path, signal: why.slice(0, 24) });
+    this.down('power');
+    void this.initialise(port);
   }
 
-  private registration(line: string): void {
-    const command = line.startsWith('+CEREG') ? 'CEREG' : line.startsWith('+CGREG') ? 'CGREG' : 'CREG';
-    const r =
-      command === 'CEREG' ? parseCereg(line) : command === 'CGREG' ? parseCgreg(line) : parseCreg(line);
-    if (r === undefined || r.stat > 255) return;
-    this.bus.emit({
-      type: 'modem.registration',
-      modem: this.id,
-      stat: r.stat,
-      command,
-      ...(r.act !== undefined && r.act <= 13 && { act: r.act }),
-    });
+  /** The modem announced a power-down: gone until it starts again, asked again after a pause. */
+  private poweredDown(why: string): void {
+    const port = this.port;
+    if (port === undefined || !this.initialised || this.closed) return;
+    this.log('modem powering down', { path: this.options.path, signal: why.slice(0, 32) });
+    this.down('power');
+    const session = this.session;
+    const again = setTimeout(() => {
+      if (this.session === session && this.port === port) void this.initialise(port);
+    }, this.options.backoffMs ?? 1000);
+    again.unref();
   }
 
-  private urc(line: string, pdu?: string): void {
-    if (line.startsWith('+CREG:') || line.startsWith('+CEREG:') || line.startsWith('+CGREG:')) {
-      this.registration(line);
-    } else if (line.startsWith('+CMTI:')) {
-      const index = parseCmti(line);
-      if (index !== undefined && !this.backlog.some((w) => w.kind === 'cmgr' && w.index === index))
-        this.later({ kind: 'cmgr', index });
-    } else if (line.startsWith('+CDS:')) {
-      const r = parseCds(line, pdu);
-      if (r !== undefined)
-        this.bus.emit({
-          type: 'sms.delivery_report',
-          reference: String(r.reference),
-          tpStatus: r.tpStatus,
-          modem: this.id, // TP-MR is per modem: the store matches the report on both
-        });
-    } else if (line.startsWith('+CUSD:')) {
-      const r = parseCusd(line);
-      if (r !== undefined) this.bus.emit({ type: 'ussd.response', modem: this.id, ...r });
-    } else if (line.startsWith('+CLCC:')) {
-      const r = parseClcc(line);
-      if (r !== undefined) this.bus.emit({ type: 'call.clcc', modem: this.id, ...r });
-    } else if (line === 'RING' || line.startsWith('+CRING:')) {
-      // One +CLCC still waiting answers every ring before it: a ring repeats every few seconds.
-      if (!this.backlog.some((w) => w.kind === 'clcc')) this.later({ kind: 'clcc' });
+  /** Report a disconnect once per outage (its first cause is the cause), and stop polling. */
+  private down(reason: ModemDisconnectReason): void {
+    this.session++;
+    this.initialised = false;
+    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    this.urcs.clear();
+    const was = this.connected;
+    this.connected = false;
+    if (was || this.downReason === undefined) this.downReason = reason;
+    if (was) {
+      this.reportedDown = true;
+      this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
     }
   }
 
-  /** Queue the command an unsolicited result needs; one runs at a time, the oldest go past the bound. */
-  private later(work: UrcWork): void {
-    if (this.backlog.length >= URC_BACKLOG) {
-      this.backlog.shift();
-      this.overflowed('unsolicited');
-    }
-    this.backlog.push(work);
-    if (!this.working) void this.work();
+  /** The ladder's last step: the modem registers within `registrationWaitMs` (ok) or not (fail). */
+  private awaitRegistration(session: number): void {
+    const until = Date.now() + (this.options.registrationWaitMs ?? 180_000);
+    clearTimeout(this.registrationWait);
+    const check = () => {
+      if (this.session !== session || this.closed) return;
+      const d = consolidate(this.heard.stats);
+      if (d >= 0 && isRegistered(this.heard.stats[d] as number)) return this.step('registration', true);
+      if (Date.now() >= until) return this.step('registration', false);
+      this.registrationWait = setTimeout(check, Math.min(1000, this.options.pollMs ?? 30_000)).unref();
+    };
+    check();
   }
 
-  private async work(): Promise<void> {
-    this.working = true;
-    try {
-      for (let w = this.backlog.shift(); w !== undefined && !this.closed; w = this.backlog.shift()) {
-        if (w.kind === 'cmgr') await this.readSms(w.index);
-        else await this.listCalls();
-      }
-    } finally {
-      this.working = false;
-    }
+  /**
+   * The ladder's reset: `AT+CFUN=1,1` (27.007 8.2, reset the modem) after `resetAfter` reopens
+   * of a silent modem, then wait for it to start (its start-up announcement or a short pause).
+   * Full mode only: a shared modem is not ours to reset. False when it did not answer.
+   */
+  private async reset(): Promise<boolean> {
+    if (this.mode !== 'full') return true;
+    this.failedReopens = 0;
+    const r = await this.send('AT+CFUN=1,1', true);
+    this.step('reset', r !== undefined);
+    if (r === undefined) return false;
+    await new Promise((res) =>
+      setTimeout(res, Math.min(10_000, this.options.commandTimeoutMs ?? 5000)).unref(),
+    );
+    return this.port !== undefined;
   }
 
-  private async listCalls(): Promise<void> {
-    const r = await this.send('AT+CLCC');
-    for (const l of r?.lines ?? []) {
-      const c = parseClcc(l);
-      if (c !== undefined) this.bus.emit({ type: 'call.clcc', modem: this.id, ...c });
-    }
-  }
-
-  private async readSms(index: number): Promise<void> {
-    const r = await this.send(`AT+CMGR=${index}`);
-    const head = r?.ok ? r.lines.find((l) => l.startsWith('+CMGR:')) : undefined;
-    const from = head === undefined ? undefined : parseCmgrSender(head);
-    // The text stays on the modem: sidetone counts messages, it does not read them.
-    if (from !== undefined) this.bus.emit({ type: 'sms.received', from, modem: this.id });
+  private step(step: ModemRecoveryStep, ok: boolean): void {
+    // Recovery is of a modem that was up: a first open (or its retries) is not one.
+    if (!this.everConnected || (step === 'reopen' && this.lastLoss === undefined)) return;
+    if (step === 'reopen' && !ok) this.failedReopens++;
+    this.bus.emit({ type: 'modem.recovery', modem: this.id, step, outcome: ok ? 'ok' : 'fail' });
   }
 
   /** The port closed (unplug) or stopped answering: report once, then reopen with backoff. */
@@ -336,22 +505,20 @@ export class ModemSource {
     this.port = undefined;
     this.at?.abort(new Error(`modem ${reason}`));
     this.at = undefined;
-    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
     try {
       if (port.isOpen !== false) port.close();
     } catch {
       // already gone
     }
-    const was = this.connected;
-    this.connected = false;
     if (this.closed) return;
+    // A reopen that opened but found the modem silent is a failed recovery step.
+    if (this.lastLoss !== undefined && !this.connected) this.step('reopen', false);
+    const was = this.connected;
+    this.lastLoss = reason;
+    this.silent = reason === 'at_timeout';
+    this.down(reason);
     // Once per outage: failed reopen attempts while it is still gone are retried quietly.
-    if (was) {
-      this.down = true;
-      this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
-      this.log('modem lost', { path: this.options.path, reason });
-    }
+    if (was) this.log('modem lost', { path: this.options.path, reason });
     this.retry();
   }
 
@@ -369,8 +536,8 @@ export class ModemSource {
         // reporting must not break the source
       }
     }
-    if (this.down) return;
-    this.down = true;
+    if (this.reportedDown) return;
+    this.reportedDown = true;
     // A missing device node is an unplugged (or never plugged) USB modem.
     const reason = errnoOf(err) === 'ENOENT' ? 'usb' : 'other';
     this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
@@ -391,7 +558,9 @@ export class ModemSource {
   /** Stop polling, close the port, stop reconnecting. Idempotent. */
   async close(): Promise<void> {
     this.closed = true;
-    this.backlog.length = 0;
+    this.session++;
+    this.urcs.clear();
+    clearTimeout(this.registrationWait);
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
@@ -401,6 +570,7 @@ export class ModemSource {
     this.at?.abort(new Error('closed'));
     this.at = undefined;
     this.connected = false;
+    this.initialised = false;
     if (port !== undefined && port.isOpen !== false) {
       await new Promise<void>((r) => {
         try {

@@ -1,12 +1,8 @@
-import { DIRECTIONS, MODEM_DISCONNECT_REASONS, SMS_FAILURE_REASONS } from '../../events/vocab.js';
-import { CUSD_STATUSES, RATS, REGISTRATION_STATES, SMS_OUTCOMES } from '../labels.js';
+import { DIRECTIONS, SMS_FAILURE_REASONS } from '../../events/vocab.js';
+import { CUSD_STATUSES, SMS_OUTCOMES } from '../labels.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
-const modem = { modem: 'modems' } as const;
-const signalNote =
-  'Absent until the first report; removed (absent, never zero) after staleAfterSeconds without one.';
-
-/** Heartbeats, SMS, USSD and modem metrics. */
+/** Heartbeats, SMS and USSD metrics (the modem's are in modem.ts). */
 export const MESSAGING_METRICS: readonly MetricSpec[] = [
   {
     pack: 'source',
@@ -112,101 +108,5 @@ export const MESSAGING_METRICS: readonly MetricSpec[] = [
     help: 'Time from a USSD request to its +CUSD result on the same modem',
     buckets: BUCKETS.latency,
     events: ['ussd.request', 'ussd.response'],
-  },
-  {
-    pack: 'modem',
-    name: 'modem_connected',
-    type: 'gauge',
-    help: '1 when the host has the modem open, 0 after a disconnect',
-    labels: modem,
-    initial: 'unknown',
-    events: ['modem.connected', 'modem.disconnected', 'modem.reconnected'],
-  },
-  {
-    pack: 'modem',
-    name: 'modem_disconnects_total',
-    type: 'counter',
-    help: 'Modem disconnects by reason class',
-    labels: { ...modem, reason: MODEM_DISCONNECT_REASONS },
-    events: ['modem.disconnected'],
-  },
-  {
-    pack: 'modem',
-    name: 'modem_reconnects_total',
-    type: 'counter',
-    help: 'Modem reconnects after a disconnect',
-    labels: modem,
-    events: ['modem.reconnected'],
-  },
-  {
-    pack: 'modem',
-    name: 'modem_flapping',
-    type: 'gauge',
-    help: '1 while the modem reconnected flapping.reconnects times within flapping.windowSeconds',
-    labels: modem,
-    events: ['modem.reconnected'],
-    note: 'Re-evaluated at every reconnect and at scrape, so it returns to 0 once the window passes.',
-  },
-  {
-    pack: 'modem',
-    name: 'modem_registered',
-    type: 'gauge',
-    help: '1 when registered (home, roaming, SMS-only, CSFB-not-preferred), else 0',
-    labels: modem,
-    initial: 'unknown',
-    events: ['modem.registration'],
-  },
-  {
-    pack: 'modem',
-    name: 'modem_registration_state',
-    type: 'gauge',
-    help: 'Registration state set from +CREG/+CEREG stat: 1 for the current state, 0 for the others',
-    labels: { ...modem, state: REGISTRATION_STATES },
-    initial: 'unknown',
-    events: ['modem.registration'],
-  },
-  ...(
-    [
-      ['rssi_dbm', 'dbm', 'RSSI in dBm (+CSQ rssi, +CESQ rxlev, or direct)'],
-      ['ber_ratio', 'ratio', 'Bit error ratio (+CSQ/+CESQ ber RXQUAL assumed value, TS 45.008 8.2.4)'],
-      ['rsrp_dbm', 'dbm', 'LTE/NR RSRP in dBm (+CESQ rsrp, or direct)'],
-      ['rsrq_db', 'db', 'LTE/NR RSRQ in dB (+CESQ rsrq, or direct)'],
-      ['rscp_dbm', 'dbm', 'UMTS RSCP in dBm (+CESQ rscp, or direct)'],
-      ['ecno_db', 'db', 'UMTS Ec/No in dB (+CESQ ecno, or direct)'],
-      ['sinr_db', 'db', 'SINR in dB (direct values only)'],
-    ] as const
-  ).map(
-    ([suffix, unit, help]): MetricSpec => ({
-      pack: 'modem',
-      name: `modem_signal_${suffix}`,
-      type: 'gauge',
-      unit,
-      help,
-      labels: modem,
-      initial: 'unknown',
-      events: ['modem.signal'],
-      note: signalNote,
-    }),
-  ),
-  {
-    pack: 'modem',
-    name: 'modem_signal_age_seconds',
-    type: 'gauge',
-    unit: 'seconds',
-    help: 'Seconds since the last signal report',
-    labels: modem,
-    initial: 'unknown',
-    events: ['modem.signal'],
-    note: 'Computed at scrape; absent until the first report.',
-  },
-  {
-    pack: 'modem',
-    name: 'modem_network_info',
-    type: 'gauge',
-    help: 'Serving network: 1 on the current access technology and operator (names from the configuration only)',
-    labels: { ...modem, rat: RATS, operator: 'operators' },
-    initial: 'unknown',
-    events: ['modem.operator'],
-    note: 'The previous combination is removed when it changes.',
   },
 ];

@@ -1,6 +1,6 @@
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { CODECS } from '../../events/vocab.js';
+import { CODECS, MEDIA_ANOMALIES, MEDIA_STREAMS } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { MOS_CODECS, MOS_UNAVAILABLE } from '../labels.js';
 import { scoreMedia } from '../outcome/media.js';
@@ -20,10 +20,8 @@ export interface MediaSample {
   rttSeconds?: number | undefined;
 }
 
-/** Per-call sums for the call's MOS. */
-interface CallMedia {
-  at: number;
-  codec: string | undefined;
+/** Sums of reports for a MOS: the call's, or one direction's. */
+interface Sums {
   received: number;
   lost: number;
   fractionSum: number;
@@ -32,6 +30,54 @@ interface CallMedia {
   jitterN: number;
   rttSum: number;
   rttN: number;
+}
+
+/** Per-call sums for the call's MOS, and per direction when reports say which. */
+interface CallMedia extends Sums {
+  at: number;
+  codec: string | undefined;
+  streams: [Sums | undefined, Sums | undefined];
+}
+
+const sums = (): Sums => ({
+  received: 0,
+  lost: 0,
+  fractionSum: 0,
+  fractionN: 0,
+  jitterSum: 0,
+  jitterN: 0,
+  rttSum: 0,
+  rttN: 0,
+});
+
+/** Overall loss of the sums, percent; undefined when nothing measured loss. */
+function lossPercentOf(c: Sums): number | undefined {
+  const expected = c.received + c.lost;
+  if (expected > 0) return (c.lost * 100) / expected;
+  return c.fractionN > 0 ? (c.fractionSum * 100) / (256 * c.fractionN) : undefined;
+}
+
+function add(
+  c: Sums,
+  e: EventOf<'media.report'>,
+  jitterMs: number | undefined,
+  rttMs: number | undefined,
+): void {
+  if (e.packetsReceived !== undefined || e.packetsLost !== undefined) {
+    c.received += e.packetsReceived ?? 0;
+    c.lost += e.packetsLost ?? 0;
+  } else if (e.fractionLost !== undefined) {
+    c.fractionSum += e.fractionLost;
+    c.fractionN++;
+  }
+  if (jitterMs !== undefined) {
+    c.jitterSum += jitterMs;
+    c.jitterN++;
+  }
+  if (rttMs !== undefined) {
+    c.rttSum += rttMs;
+    c.rttN++;
+  }
 }
 
 export interface MediaPack extends PackBase {
@@ -87,23 +133,25 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
   const rtt = m.histogram('media_rtt_seconds').at();
   const mos = m.histogram('media_mos');
   const unavailable = m.counter('media_mos_unavailable_total');
+  const streamLoss = m.histogram('media_stream_loss_ratio');
+  const streamJitter = m.histogram('media_stream_jitter_seconds');
+  const streamMos = m.histogram('media_stream_mos');
+  const anomalies = m.counter('media_anomalies_total');
+  const streams = new Enum(MEDIA_STREAMS);
+  const anomalyKinds = new Enum(MEDIA_ANOMALIES);
   // Calls whose end never arrives are still scored when evicted: the reports were real.
   const calls = new Tracker<CallMedia>(o.maxTracked, o.maxAgeSeconds * 1000, (c) => scoreCall(c));
 
   function scoreCall(c: CallMedia): void {
-    const expected = c.received + c.lost;
-    const lossPercent =
-      expected > 0
-        ? (c.lost * 100) / expected
-        : c.fractionN > 0
-          ? (c.fractionSum * 100) / (256 * c.fractionN)
-          : undefined;
-    pack.score(
-      c.codec,
-      lossPercent,
-      c.jitterN > 0 ? c.jitterSum / c.jitterN : 0,
-      c.rttN > 0 ? c.rttSum / c.rttN : 0,
-    );
+    const rtt = c.rttN > 0 ? c.rttSum / c.rttN : 0;
+    pack.score(c.codec, lossPercentOf(c), c.jitterN > 0 ? c.jitterSum / c.jitterN : 0, rtt);
+    // Each direction on its own loss and jitter; the round trip is the call's (it spans both).
+    for (let i = 0; i < 2; i++) {
+      const d = c.streams[i];
+      if (d === undefined) continue;
+      const s = scoreMedia(c.codec, lossPercentOf(d), d.jitterN > 0 ? d.jitterSum / d.jitterN : 0, rtt);
+      if (s.mos !== undefined) streamMos.at(i).observe(s.mos);
+    }
   }
 
   function onReport(e: EventOf<'media.report'>): void {
@@ -122,46 +170,34 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
         : e.fractionLost === undefined
           ? undefined
           : e.fractionLost / 256;
-    pack.report({
+    const sample: MediaSample = {
       packetsReceived: e.packetsReceived,
       packetsLost: e.packetsLost,
       packetsSent: e.packetsSent,
       lossRatio,
       jitterSeconds: jitterMs === undefined ? undefined : jitterMs / 1000,
       rttSeconds,
-    });
+    };
+    if (!validSample(sample)) return void invalid.inc();
+    pack.report(sample);
+    const stream = e.stream === undefined ? -1 : streams.of(e.stream);
+    if (stream >= 0) {
+      if (lossRatio !== undefined) streamLoss.at(stream).observe(lossRatio);
+      if (sample.jitterSeconds !== undefined) streamJitter.at(stream).observe(sample.jitterSeconds);
+    }
     const callId = e.callId;
     let c = callId === undefined ? undefined : calls.get(callId);
     if (c === undefined) {
-      c = {
-        at: o.now(),
-        codec: e.codec,
-        received: 0,
-        lost: 0,
-        fractionSum: 0,
-        fractionN: 0,
-        jitterSum: 0,
-        jitterN: 0,
-        rttSum: 0,
-        rttN: 0,
-      };
+      c = { ...sums(), at: o.now(), codec: e.codec, streams: [undefined, undefined] };
       if (callId !== undefined) calls.add(callId, c, o.now());
     }
     if (e.codec !== undefined) c.codec = e.codec;
-    if (e.packetsReceived !== undefined || e.packetsLost !== undefined) {
-      c.received += e.packetsReceived ?? 0;
-      c.lost += e.packetsLost ?? 0;
-    } else if (e.fractionLost !== undefined) {
-      c.fractionSum += e.fractionLost;
-      c.fractionN++;
-    }
-    if (jitterMs !== undefined) {
-      c.jitterSum += jitterMs;
-      c.jitterN++;
-    }
-    if (rttSeconds !== undefined) {
-      c.rttSum += rttSeconds * 1000;
-      c.rttN++;
+    const rttMs = rttSeconds === undefined ? undefined : rttSeconds * 1000;
+    add(c, e, jitterMs, rttMs);
+    if (stream >= 0) {
+      const d = c.streams[stream] ?? sums();
+      c.streams[stream] = d;
+      add(d, e, jitterMs, undefined);
     }
     // No call id: the report is the whole call as far as we can tell.
     if (callId === undefined) scoreCall(c);
@@ -197,6 +233,7 @@ export function mediaPack(registry: Registry, options: PackOptions = {}): MediaP
         bus.on('media.report', onReport),
         bus.on('media.codec', onCodec),
         bus.on('call.ended', (e) => {
+          if (e.mediaAnomaly !== undefined) anomalies.at(anomalyKinds.of(e.mediaAnomaly)).inc();
           const c = calls.take(e.callId);
           if (c !== undefined) scoreCall(c);
           const k = codecOf.take(e.callId);

@@ -3,7 +3,7 @@ import type { EventOf } from '../../events/types.js';
 import { MODEM_DISCONNECT_REASONS, type ModemDisconnectReason } from '../../events/vocab.js';
 import type { GaugeSeries, Registry } from '../../metrics/index.js';
 import { modemDisconnectReason } from '../classify.js';
-import { RATS, REGISTRATION_STATES } from '../labels.js';
+import { RATS } from '../labels.js';
 import {
   eventTime,
   type PackBase,
@@ -13,15 +13,11 @@ import {
   resolveOptions,
   wire,
 } from '../pack.js';
-import {
-  cesqToValues,
-  csqBerToPercent,
-  csqToDbm,
-  isRegistered,
-  rat,
-  registrationState,
-} from '../standards/modem.js';
+import { atErrorMeaning } from '../standards/at-errors.js';
+import { cesqToValues, csqBerToPercent, csqToDbm, rat } from '../standards/modem.js';
+import { accessTechnology } from '../standards/registration.js';
 import { Enum } from '../table.js';
+import { modemRadio } from './modem-radio.js';
 
 // Percent with two decimals -> ratio, without 0.14 / 100 = 0.0014000000000000002 in the exposition.
 const berRatio = (percent: number | undefined) =>
@@ -35,10 +31,36 @@ export const SIGNALS = [
   'rsrq_db',
   'rscp_dbm',
   'ecno_db',
-  'sinr_db',
+  'snr_db',
+  'nr_rsrp_dbm',
+  'nr_rsrq_db',
+  'nr_snr_db',
 ] as const;
 export type SignalName = (typeof SIGNALS)[number];
-const [RSSI, BER, RSRP, RSRQ, RSCP, ECNO, SINR] = [0, 1, 2, 3, 4, 5, 6] as const;
+const [RSSI, BER, RSRP, RSRQ, RSCP, ECNO, SNR, NR_RSRP, NR_RSRQ, NR_SNR] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+] as const;
+// What a serving-cell report on one technology leaves out: the values of the others are stale.
+const UMTS = (1 << RSCP) | (1 << ECNO);
+const LTE = (1 << RSRP) | (1 << RSRQ) | (1 << SNR);
+const NR = (1 << NR_RSRP) | (1 << NR_RSRQ) | (1 << NR_SNR);
+const ALL = (1 << SIGNALS.length) - 1;
+const NOT_ON: Readonly<Record<string, number>> = {
+  gsm: UMTS | LTE | NR,
+  umts: LTE | NR,
+  lte: UMTS | NR,
+  '5gnr': UMTS | LTE,
+  lte_5gnr: UMTS,
+  unknown: ALL,
+};
+const family = (tech: string) =>
+  /^(gsm|gsm_compact|gprs|edge)$/.test(tech)
+    ? 'gsm'
+    : /^(umts|hsdpa|hsupa|hspa|hspa_plus)$/.test(tech)
+      ? 'umts'
+      : /^lte(_nb_iot)?$/.test(tech)
+        ? 'lte'
+        : tech;
 
 export interface ModemPack extends PackBase {
   /**
@@ -48,18 +70,24 @@ export interface ModemPack extends PackBase {
    */
   connected(modem?: string, initialized?: boolean): void;
   disconnected(reason: ModemDisconnectReason, modem?: string): void;
-  reconnected(modem?: string, ts?: number): void;
-  /** +CREG/+CEREG <stat>. */
-  registration(stat: number, modem?: string): void;
+  /** Back after a disconnect; `reason` the cause it had gone (default: that of the disconnect). */
+  reconnected(modem?: string, ts?: number, reason?: ModemDisconnectReason): void;
+  /** +CREG/+CGREG/+CEREG/+C5GREG <stat> (command default CREG); the domains are combined. */
+  registration(stat: number, modem?: string, command?: 'CREG' | 'CGREG' | 'CEREG' | 'C5GREG'): void;
   /** One signal value in its unit (dBm, dB, ratio); NaN or undefined makes it unknown (absent). */
   signal(name: SignalName, value: number | undefined, modem?: string, ts?: number): void;
   /** Readiness of one modem, or of all configured modems (worst wins). */
   readiness(modem?: string): Readiness;
+  /** SIM readiness (+CPIN) of one modem, or of all (worst wins): the `modem_sim` check. */
+  simReadiness(modem?: string): Readiness;
 }
 
 /**
- * Modem health: connection, reconnects and flapping, registration (+CREG/+CEREG), signal
- * (+CSQ, +CESQ or dBm) with an age gauge and staleness, and the serving RAT/operator.
+ * Modem health: connection, reconnects (by cause) and flapping, recovery steps, registration
+ * (+CREG/+CGREG/+CEREG/+C5GREG combined per TS 27.007), access technology and time on each, SIM
+ * state, AT errors by class, signal (+CSQ, +CESQ, vendor reports or dBm) with an age gauge and
+ * staleness, serving band, cell changes, and the serving RAT/operator. Readiness fails while the
+ * modem is disconnected, its SIM is locked or failed, it is not registered, or it is flapping.
  * Signal gauges are absent until the first report and again after `staleAfterSeconds`; readiness
  * reads unknown once a modem has reported nothing for as long (default 300 s: apps poll +CSQ far
  * more often), so a gateway whose modem went quiet is not ready on the strength of an old report.
@@ -80,9 +108,7 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
 
   // Per modem index: -1 unknown, 0, 1 (connected / registered), last signal time, reconnect ring.
   const connectedState = new Int8Array(n).fill(-1);
-  const registeredState = new Int8Array(n).fill(-1);
   const initState = new Int8Array(n).fill(-1);
-  const regStat = new Int8Array(n).fill(-1);
   const disconnectReason = new Int8Array(n).fill(-1);
   const lastSignal = new Float64Array(n).fill(Number.NaN);
   // Last report of any kind per modem: a modem silent past `staleAfterSeconds` is unknown, not ready.
@@ -97,8 +123,7 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
   const flapping = m.gauge('modem_flapping', () => {
     for (let i = 0; i < n; i++) if (!Number.isNaN(ring[i * k] as number)) updateFlapping(i, o.now());
   });
-  const registered = m.gauge('modem_registered');
-  const regState = m.gauge('modem_registration_state');
+  const radio = modemRadio(m, o, n);
   const signals = SIGNALS.map((s) => m.gauge(`modem_signal_${s}`));
   const signalAt = (i: number, s: number) => (signals[s] as (typeof signals)[number]).at(i);
   const age = m.gauge('modem_signal_age_seconds', () => {
@@ -113,7 +138,6 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
   });
   const networkInfo = m.gauge('modem_network_info');
   const reasons = new Enum(MODEM_DISCONNECT_REASONS);
-  const states = new Enum(REGISTRATION_STATES);
   const rats = new Enum(RATS);
 
   const idx = (modem: string | undefined) => (modem === undefined ? 0 : modems.of(modem));
@@ -154,6 +178,12 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
       setSignal(i, RSRQ, v.rsrqDb);
       setSignal(i, RSRP, v.rsrpDbm);
     }
+    if (e.tech !== undefined) {
+      // A serving-cell report on one technology: the values of the others no longer describe it.
+      const stale = NOT_ON[family(accessTechnology(e.tech))] ?? 0;
+      for (let s = 0; s < SIGNALS.length; s++) if ((stale >> s) & 1) setSignal(i, s, undefined);
+      radio.serving(i, e.tech, e.band);
+    } else if (e.band !== undefined) radio.serving(i, 'unknown', e.band);
     const d = e.signal;
     if (d !== undefined) {
       if (d.rssiDbm !== undefined) setSignal(i, RSSI, d.rssiDbm);
@@ -162,13 +192,18 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
       if (d.rsrqDb !== undefined) setSignal(i, RSRQ, d.rsrqDb);
       if (d.rscpDbm !== undefined) setSignal(i, RSCP, d.rscpDbm);
       if (d.ecnoDb !== undefined) setSignal(i, ECNO, d.ecnoDb);
-      if (d.sinrDb !== undefined) setSignal(i, SINR, d.sinrDb);
+      const snr = d.snrDb ?? d.sinrDb;
+      if (snr !== undefined) setSignal(i, SNR, snr);
+      if (d.nrRsrpDbm !== undefined) setSignal(i, NR_RSRP, d.nrRsrpDbm);
+      if (d.nrRsrqDb !== undefined) setSignal(i, NR_RSRQ, d.nrRsrqDb);
+      if (d.nrSnrDb !== undefined) setSignal(i, NR_SNR, d.nrSnrDb);
     }
     touchSignal(i, eventTime(e.ts, o.now));
   }
 
   function onOperator(e: EventOf<'modem.operator'>): void {
     const i = idx(e.modem);
+    radio.operator(e, i);
     const r = rats.of(rat(e.act));
     const op = operators.of(e.operator?.trim());
     const combo = r * operators.size + op;
@@ -177,6 +212,12 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     if (prev >= 0) networkInfo.at(i, Math.floor(prev / operators.size), prev % operators.size).unset();
     networkInfo.at(i, r, op).set(1);
     network[i] = combo;
+  }
+
+  function flappingNow(i: number): boolean {
+    updateFlapping(i, o.now());
+    const oldest = ring[i * k + (ringPos[i] as number)] as number;
+    return !Number.isNaN(oldest) && o.now() - oldest <= windowMs;
   }
 
   function readinessOf(i: number): Readiness {
@@ -200,19 +241,46 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
         detail: `modem ${name} disconnected (${why >= 0 ? reasons.values[why] : 'other'})`,
       };
     }
-    if (registeredState[i] === 0) {
+    if (radio.simBlocks(i)) return { status: 'fail', detail: `modem ${name}: ${simDetail(i)}` };
+    const reg = radio.registered(i);
+    if (reg === 0) {
+      return { status: 'fail', detail: `modem ${name} not registered (${radio.stateName(i)})` };
+    }
+    if (flappingNow(i)) {
       return {
         status: 'fail',
-        detail: `modem ${name} not registered (${states.values[regStat[i] as number]})`,
+        detail: `modem ${name} flapping: ${k} reconnects within ${o.flapping.windowSeconds} s`,
       };
     }
-    if (registeredState[i] === 1) return { status: 'pass', detail: `modem ${name} registered` };
+    if (reg === 1) return { status: 'pass', detail: `modem ${name} registered (${radio.stateName(i)})` };
     if (connectedState[i] === 1 && initState[i] === 1)
       return { status: 'pass', detail: `modem ${name} connected and initialised, registration not reported` };
     if (connectedState[i] === 1)
       return { status: 'unknown', detail: `modem ${name} connected, registration not reported` };
     return { status: 'unknown', detail: `modem ${name}: no event yet` };
   }
+
+  function simDetail(i: number): string {
+    const state = radio.simName(i);
+    return state === undefined ? 'SIM state not reported' : `SIM ${SIM_TEXT[state] ?? state}`;
+  }
+
+  function simReadinessOf(i: number): Readiness {
+    const name = modems.values[i] as string;
+    if (radio.simBlocks(i)) return { status: 'fail', detail: `modem ${name}: ${simDetail(i)}` };
+    if (radio.simName(i) !== undefined && radio.simName(i) !== 'unknown')
+      return { status: 'pass', detail: `modem ${name}: ${simDetail(i)}` };
+    return radio.registered(i) === 1
+      ? { status: 'pass', detail: `modem ${name}: SIM state not reported, the modem is registered` }
+      : { status: 'unknown', detail: `modem ${name}: SIM state not reported` };
+  }
+
+  const worst = (all: Readiness[]): Readiness =>
+    all.find((r) => r.status === 'fail') ??
+    all.find((r) => r.status === 'unknown') ?? {
+      status: 'pass',
+      detail: all.map((r) => r.detail).join('; '),
+    };
 
   const pack: ModemPack = {
     name: 'modem',
@@ -232,32 +300,28 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
       connected.at(i).set(0);
       disconnects.at(i, r).inc();
     },
-    reconnected(modem, ts) {
+    reconnected(modem, ts, reason) {
       const i = idx(modem);
       lastSeen[i] = o.now();
       connectedState[i] = 1;
       // What the modem said before the disconnect no longer holds: unknown until it reports again.
       initState[i] = -1;
-      registeredState[i] = -1;
+      radio.forget(i);
       connected.at(i).set(1);
-      reconnects.at(i).inc();
+      const why = reason === undefined ? (disconnectReason[i] as number) : reasons.of(reason);
+      reconnects.at(i, why >= 0 ? why : reasons.of('other')).inc();
       const p = ringPos[i] as number;
       ring[i * k + p] = ts ?? o.now();
       ringPos[i] = (p + 1) % k;
       updateFlapping(i, o.now());
     },
-    registration(stat, modem) {
-      const i = idx(modem);
-      lastSeen[i] = o.now();
-      const s = states.of(registrationState(stat));
-      const reg = isRegistered(stat) ? 1 : 0;
-      registeredState[i] = reg;
-      registered.at(i).set(reg);
-      // A state set: every state 0 except the current one, so sum by (modem) is always 1.
-      if (regStat[i] === -1) for (let j = 0; j < REGISTRATION_STATES.length; j++) regState.at(i, j).set(0);
-      else regState.at(i, regStat[i] as number).set(0);
-      regState.at(i, s).set(1);
-      regStat[i] = s;
+    registration(stat, modem, command) {
+      onRegistration({
+        type: 'modem.registration',
+        stat,
+        ...(modem !== undefined && { modem }),
+        ...(command !== undefined && { command }),
+      });
     },
     signal(name, value, modem, ts) {
       const i = idx(modem);
@@ -266,9 +330,11 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     },
     readiness(modem) {
       if (modem !== undefined) return readinessOf(modems.of(modem));
-      const all = Array.from({ length: modems.other }, (_, i) => readinessOf(i));
-      const worst = all.find((r) => r.status === 'fail') ?? all.find((r) => r.status === 'unknown');
-      return worst ?? { status: 'pass', detail: all.map((r) => r.detail).join('; ') };
+      return worst(Array.from({ length: modems.other }, (_, i) => readinessOf(i)));
+    },
+    simReadiness(modem) {
+      if (modem !== undefined) return simReadinessOf(modems.of(modem));
+      return worst(Array.from({ length: modems.other }, (_, i) => simReadinessOf(i)));
     },
     subscribe: (bus: EventBus) =>
       wire([
@@ -276,11 +342,40 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
         bus.on('modem.disconnected', (e) =>
           pack.disconnected(e.reason ?? modemDisconnectReason(e.error), e.modem),
         ),
-        bus.on('modem.reconnected', (e) => pack.reconnected(e.modem, e.ts)),
-        bus.on('modem.registration', (e) => pack.registration(e.stat, e.modem)),
+        bus.on('modem.reconnected', (e) => pack.reconnected(e.modem, e.ts, e.reason)),
+        bus.on('modem.registration', onRegistration),
         bus.on('modem.signal', onSignal),
         bus.on('modem.operator', onOperator),
+        bus.on('modem.sim', (e) => {
+          const i = idx(e.modem);
+          lastSeen[i] = o.now();
+          radio.sim(e, i);
+        }),
+        bus.on('modem.at_error', (e) => radio.atError(e, idx(e.modem))),
+        bus.on('modem.recovery', (e) => radio.recovery(e, idx(e.modem))),
       ]),
   };
+
+  function onRegistration(e: EventOf<'modem.registration'>): void {
+    const i = idx(e.modem);
+    lastSeen[i] = o.now();
+    radio.registration(e, i);
+  }
+
   return pack;
 }
+
+/** What a SIM state means, for readiness details. */
+const SIM_TEXT: Readonly<Record<string, string>> = {
+  ready: 'ready',
+  sim_pin: 'PIN required (+CPIN: SIM PIN)',
+  sim_puk: 'PUK required: the PIN was entered wrong too often (+CPIN: SIM PUK)',
+  sim_pin2: 'ready (PIN2 pending: fixed dialling only)',
+  sim_puk2: 'ready (PUK2 pending: fixed dialling only)',
+  ph_sim_pin: 'locked to another device (PH-SIM PIN)',
+  personalisation: 'network or provider lock (PH-NET/SP/CORP PIN)',
+  not_inserted: `not inserted (${atErrorMeaning('cme', 10)})`,
+  not_ready: 'not ready yet',
+  busy: 'busy (still initialising)',
+  failure: `failure (${atErrorMeaning('cme', 13)}): reseat it or replace it`,
+};

@@ -3,6 +3,7 @@ import {
   type Direction,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
+  SIP_BINDING_CHANGES,
   SIP_REGISTRATION_RESULTS,
   SIP_TIMERS,
   SIP_TRANSPORTS,
@@ -24,8 +25,8 @@ export interface SipPack extends PackBase {
   response(direction: Direction, method: string, code: number): void;
   /** Shorthand for `response(direction, 'INVITE', code)`. Hot path. */
   inviteResult(direction: Direction, code: number): void;
-  /** A REGISTER transaction completed. */
-  registration(direction: Direction, result: SipRegistrationResult): void;
+  /** A REGISTER transaction completed (`unregister`: it asked to remove the binding). */
+  registration(direction: Direction, result: SipRegistrationResult, unregister?: boolean): void;
   /** A transaction timed out (RFC 3261 17: B, F or H). */
   timeout(method: string, timer: 'B' | 'F' | 'H'): void;
   /** Dialogs currently tracked. */
@@ -79,16 +80,34 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
   for (let c = 100; c < 700; c++) codeIndex[c] = codes.of(String(c));
   const code = (c: number) => (c >= 100 && c < 700 ? (codeIndex[c] as number) : codes.other);
   const registrations = m.counter('sip_registrations_total');
+  const unregistrations = m.counter('sip_unregistrations_total');
+  const trunks = m.config('trunks');
+  const changes = new Enum(SIP_BINDING_CHANGES);
+  const bindings = m.counter('sip_registration_bindings_total');
+  const registered = m.gauge('sip_registrations_active');
+  const rrd = m.histogram('sip_registration_request_delay_seconds');
+  // Registered addresses per (direction, trunk), kept here so the gauge never goes below zero
+  // when an expiry or removal arrives for a binding registered before sidetone started.
+  const active = new Int32Array(3 * (trunks.size + 1));
+  const binding = (d: number, t: number, change: number, delta: number) => {
+    bindings.at(d, t, change).inc();
+    const i = d * (trunks.size + 1) + t;
+    const n = Math.max(0, (active[i] as number) + delta);
+    active[i] = n;
+    registered.at(d, t).set(n);
+  };
   const created = m.counter('sip_dialogs_created_total').at();
   const terminated = m.counter('sip_dialogs_terminated_total').at();
-  const active = m.gauge('sip_dialogs_active', () => dialogs.sweep(o.now())).at();
+  const activeDialogs = m.gauge('sip_dialogs_active', () => dialogs.sweep(o.now())).at();
   const timeouts = m.counter('sip_transaction_timeouts_total');
   const sessionRefreshes = m.counter('sip_session_refreshes_total');
   const stir = m.counter('sip_stir_verifications_total');
   const dtls = m.counter('sip_dtls_handshakes_total');
   const dtlsSeconds = m.histogram('sip_dtls_handshake_seconds').at();
   const auth = m.counter('sip_auth_attempts_total');
-  const dialogs = new Tracker<{ at: number }>(o.maxTracked, o.maxAgeSeconds * 1000, () => active.dec());
+  const dialogs = new Tracker<{ at: number }>(o.maxTracked, o.maxAgeSeconds * 1000, () =>
+    activeDialogs.dec(),
+  );
 
   const pack: SipPack = {
     name: 'sip',
@@ -104,8 +123,10 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
       responses.at(dirIndex(direction), INVITE, cls(status)).inc();
       byCode.at(INVITE, code(status)).inc();
     },
-    registration(direction, result) {
-      registrations.at(dirIndex(direction), regResults.of(result)).inc();
+    registration(direction, result, unregister) {
+      (unregister === true ? unregistrations : registrations)
+        .at(dirIndex(direction), regResults.of(result))
+        .inc();
     },
     timeout(name, timer) {
       timeouts.at(method(name), timers.of(timer)).inc();
@@ -121,18 +142,28 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
           if (e.transport !== undefined)
             byTransport.at(dirIndex(e.direction), transports.of(e.transport)).inc();
         }),
-        bus.on('sip.registration', (e) =>
-          pack.registration(e.direction, e.result ?? registrationResult(e.code)),
-        ),
+        bus.on('sip.registration', (e) => {
+          const result = e.result ?? registrationResult(e.code);
+          pack.registration(e.direction, result, e.kind === 'unregister');
+          if (result !== 'success' || e.kind === undefined) return;
+          const d = dirIndex(e.direction);
+          const t = e.trunk === undefined ? trunks.other : trunks.of(e.trunk);
+          binding(d, t, changes.of(e.kind), e.kind === 'register' ? 1 : e.kind === 'unregister' ? -1 : 0);
+          if (e.seconds !== undefined && e.kind !== 'unregister') rrd.at(d, t).observe(e.seconds);
+        }),
+        bus.on('sip.registration_expired', (e) => {
+          const t = e.trunk === undefined ? trunks.other : trunks.of(e.trunk);
+          binding(dirIndex(e.direction), t, changes.of('expired'), -1);
+        }),
         bus.on('sip.dialog_created', (e) => {
           const now = o.now();
           if (!dialogs.add(e.dialogId, { at: now }, now)) return; // a repeated id is one dialog
           created.inc();
-          active.inc();
+          activeDialogs.inc();
         }),
         bus.on('sip.dialog_terminated', (e) => {
           terminated.inc();
-          if (dialogs.take(e.dialogId) !== undefined) active.dec();
+          if (dialogs.take(e.dialogId) !== undefined) activeDialogs.dec();
         }),
         bus.on('sip.transaction_timeout', (e) => pack.timeout(e.method, e.timer)),
         bus.on('sip.session_refresh', (e) => sessionRefreshes.at(refreshes.of(e.result)).inc()),

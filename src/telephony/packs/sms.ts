@@ -5,7 +5,7 @@ import type { Registry } from '../../metrics/index.js';
 import { smsFailureReason } from '../classify.js';
 import { SMS_OUTCOMES } from '../labels.js';
 import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
-import { providerStatus, tpStatusClass } from '../standards/sms.js';
+import { providerStatus, referenceKey, tpStatusClass } from '../standards/sms.js';
 import { Enum } from '../table.js';
 import { Tracker } from '../tracker.js';
 
@@ -44,8 +44,28 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
   const latency = m.histogram('sms_delivery_seconds').at();
   const reasons = new Enum(SMS_FAILURE_REASONS);
   const outcomes = new Enum(SMS_OUTCOMES);
-  // Reference -> submit time, to time the delivered report. Reports can take a day (validity period).
-  const awaiting = new Tracker<{ at: number; sentAt: number }>(o.maxTracked, 86_400_000);
+  // Modem + reference -> submit time, to time the delivered report. Reports can take a day (the
+  // validity period). The same rule as the store's (store/types.ts SmsMatch): a report takes the
+  // submission on its modem, else one sent without a modem; a report without a modem takes one
+  // sent without, else the newest with its reference on any (`latest`). A TP-MR wraps per modem.
+  const awaiting = new Tracker<{ at: number; sentAt: number; key: string; ref: string }>(
+    o.maxTracked,
+    86_400_000,
+    (v) => {
+      if (latest.get(v.ref) === v.key) latest.delete(v.ref);
+    },
+  );
+  const latest = new Map<string, string>();
+  const keyOf = (modem: string | undefined, ref: string) => `${modem ?? ''}\u0000${ref}`;
+  function take(modem: string | undefined, ref: string) {
+    let v = awaiting.take(keyOf(modem, ref));
+    if (v === undefined) {
+      const k = modem === undefined ? latest.get(ref) : keyOf(undefined, ref);
+      if (k !== undefined) v = awaiting.take(k);
+    }
+    if (v !== undefined && latest.get(ref) === v.key) latest.delete(ref);
+    return v;
+  }
   // Both gauges are read at scrape time: a stalled SMSC shows as an ageing oldest entry even
   // though no event arrives to move anything.
   const pending = m
@@ -89,7 +109,10 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
           pack.sent(e.segments);
           if (e.reference !== undefined) {
             const now = o.now();
-            awaiting.replace(e.reference, { at: now, sentAt: e.ts ?? now }, now);
+            const ref = referenceKey(e.reference);
+            const key = keyOf(e.modem, ref);
+            awaiting.replace(key, { at: now, sentAt: e.ts ?? now, key, ref }, now);
+            latest.set(ref, key);
           }
         }),
         bus.on('sms.send_failed', (e) => pack.sendFailed(smsFailureReason(e))),
@@ -108,7 +131,7 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
     let latencySeconds: number | undefined;
     // Pending reports keep waiting for the final one; final ones stop tracking the reference.
     if (e.reference !== undefined && outcome !== 'pending' && outcome !== 'unknown') {
-      const submitted = awaiting.take(e.reference);
+      const submitted = take(e.modem, referenceKey(e.reference));
       if (submitted !== undefined) latencySeconds = (eventTime(e.ts, o.now) - submitted.sentAt) / 1000;
     }
     pack.delivery(outcome, latencySeconds);

@@ -1,10 +1,22 @@
 /**
  * 3GPP TS 27.007 AT-command values for GSM/UMTS/LTE/NR modems: signal quality (+CSQ 8.5,
  * +CESQ 8.69), registration (+CREG 7.2, +CGREG 10.1.20, +CEREG 10.1.22, +C5GREG),
- * calls (+CLCC 7.18), USSD (+CUSD 7.15) and access technology (+COPS 7.3).
+ * calls (+CLCC 7.18), USSD (+CUSD 7.15) and access technology (+COPS 7.3). Registration lives in
+ * registration.ts (re-exported here).
  *
  * Parsers never throw: a modem line that does not match gives undefined.
  */
+
+export {
+  isRegistered,
+  parseC5greg,
+  parseCereg,
+  parseCgreg,
+  parseCreg,
+  type Registration,
+  type RegistrationState,
+  registrationState,
+} from './registration.js';
 
 /**
  * +CSQ <rssi> -> dBm: -113 + 2i for 0..31 (0 means <= -113, 31 means >= -51); 99 (not known or
@@ -78,42 +90,6 @@ export function cesqToValues(raw: CesqRaw): CesqValues {
     rsrqDb: bin(raw.rsrq, 34, -20, 0.5),
     rsrpDbm: bin(raw.rsrp, 97, -141, 1),
   };
-}
-
-// Index = <stat>. 8 is "attached for emergency bearer services only" (+C5GREG: "registered for
-// emergency services only"); 11 is "attached for access to RLOS" (restricted local operator
-// services). The same table serves +CREG/+CGREG/+CEREG/+C5GREG; which values a command may
-// actually emit differs per command, but the meaning of a value does not.
-// biome-ignore format: one row per group of stat values keeps the index visible
-const REG_STATES = [
-  'not_registered', 'home', 'searching', 'denied', 'unknown', 'roaming', // 0..5
-  'sms_only_home', 'sms_only_roaming', 'emergency_only', // 6..8
-  'csfb_not_preferred_home', 'csfb_not_preferred_roaming', 'rlos', // 9..11
-] as const;
-
-/** Registration state label, bounded (27.007 <stat> 0..11; out of range reads as `unknown`). */
-export type RegistrationState = (typeof REG_STATES)[number];
-
-/**
- * +CREG/+CGREG/+CEREG/+C5GREG <stat> -> bounded label; out of range -> `unknown` (which is
- * also what stat 4 means).
- *
- * @example registrationState(5) // 'roaming' ; registrationState(42) // 'unknown'
- */
-export function registrationState(stat: number): RegistrationState {
-  if (!Number.isInteger(stat)) return 'unknown';
-  return REG_STATES[stat] ?? 'unknown';
-}
-
-/**
- * True when the modem can carry traffic: home or roaming, including "SMS only" (6, 7: exactly
- * what an SMS gateway needs) and "CSFB not preferred" (9, 10: full registrations where only
- * circuit-switched fallback is deprioritised). Emergency-only (8) and RLOS (11) are not.
- *
- * @example isRegistered(1) // true ; isRegistered(8) // false
- */
-export function isRegistered(stat: number): boolean {
-  return stat === 1 || stat === 5 || stat === 6 || stat === 7 || stat === 9 || stat === 10;
 }
 
 export type ClccState = 'active' | 'held' | 'dialing' | 'alerting' | 'incoming' | 'waiting' | 'unknown';
@@ -239,72 +215,4 @@ export function parseCesq(line: string): (CesqRaw & CesqValues) | undefined {
   const [rxlev, ber, rscp, ecno, rsrq, rsrp] = n as [number, number, number, number, number, number];
   const raw = { rxlev, ber, rscp, ecno, rsrq, rsrp };
   return { ...raw, ...cesqToValues(raw) };
-}
-
-/** A parsed registration status (+CREG/+CGREG/+CEREG/+C5GREG). */
-export interface Registration {
-  /** Unsolicited-result mode; present only in the read-command form (`+CREG: <n>,<stat>...`). */
-  n: number | undefined;
-  stat: number;
-  state: RegistrationState;
-  registered: boolean;
-  /** Location/tracking area code as sent (hex string, quotes removed). */
-  area: string | undefined;
-  /** Cell id as sent (hex string). */
-  cell: string | undefined;
-  act: number | undefined;
-  rat: Rat;
-}
-
-// Two forms share one prefix: the read response `+CREG: <n>,<stat>[,<lac>,<ci>[,<AcT>]]` and the
-// unsolicited `+CREG: <stat>[,<lac>,<ci>[,<AcT>]]`. The area code is always a quoted string, so an
-// unquoted number in the second position means the read form.
-function parseRegistration(line: string, command: string): Registration | undefined {
-  const p = params(line, command);
-  if (p === undefined || p.length === 0) return undefined;
-  const second = p[1];
-  const readForm = second !== undefined && /^\d+$/.test(second);
-  const n = readForm ? int(p[0]) : undefined;
-  const rest = readForm ? p.slice(1) : p;
-  const stat = int(rest[0]);
-  if (stat === undefined || (readForm && n === undefined)) return undefined;
-  const unquote = (s: string | undefined) => {
-    const v = s?.replace(/^"|"$/g, '');
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const act = int(rest[3]);
-  return {
-    n,
-    stat,
-    state: registrationState(stat),
-    registered: isRegistered(stat),
-    area: unquote(rest[1]),
-    cell: unquote(rest[2]),
-    act,
-    rat: rat(act),
-  };
-}
-
-/**
- * Parse `+CREG: ...` (read response or URC).
- *
- * @example parseCreg('+CREG: 0,1')?.state // 'home' ; parseCreg('+CREG: 5,"00C3","A1B2",7')?.rat // '4g'
- */
-export function parseCreg(line: string): Registration | undefined {
-  return parseRegistration(line, 'CREG');
-}
-
-/** Parse `+CGREG: ...` (packet-switched, 2G/3G). @example parseCgreg('+CGREG: 2,1')?.registered // true */
-export function parseCgreg(line: string): Registration | undefined {
-  return parseRegistration(line, 'CGREG');
-}
-
-/** Parse `+CEREG: ...` (EPS/LTE). @example parseCereg('+CEREG: 0,6')?.state // 'sms_only_home' */
-export function parseCereg(line: string): Registration | undefined {
-  return parseRegistration(line, 'CEREG');
-}
-
-/** Parse `+C5GREG: ...` (5GS). @example parseC5greg('+C5GREG: 1')?.state // 'home' */
-export function parseC5greg(line: string): Registration | undefined {
-  return parseRegistration(line, 'C5GREG');
 }

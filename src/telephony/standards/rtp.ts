@@ -2,6 +2,7 @@
  * RFC 3550 receiver statistics: interarrival jitter (6.4.1, A.8), sequence-number extension and
  * loss accounting (A.1, A.3) and round-trip time from RTCP (6.4.1).
  */
+import { DefinitionError } from '../../errors.js';
 
 const SEQ_MOD = 0x10000;
 // A.1: a jump forward of less than MAX_DROPOUT is a gap; a jump back of up to MAX_MISORDER is
@@ -30,7 +31,10 @@ export class JitterEstimator {
 
   constructor(clockRate: number) {
     if (!(clockRate > 0) || !Number.isFinite(clockRate))
-      throw new RangeError(`clockRate must be > 0, got ${clockRate}`);
+      throw new DefinitionError(
+        'ST_INVALID_OPTION',
+        `clockRate must be a finite number > 0 (8000 for G.711), got ${clockRate}`,
+      );
     this.clockRate = clockRate;
   }
 

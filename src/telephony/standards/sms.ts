@@ -174,3 +174,16 @@ export function providerStatusDetail(
       return { outcome: 'unknown', permanent: undefined };
   }
 }
+
+/**
+ * The one form of a message reference every surface matches on (metrics, store, console): a
+ * TP-MR (TS 23.040 9.2.3.6, 0..255) may come as 42, "42" or "042" (an app, a modem, a log),
+ * so a number or a string of digits is the decimal integer; any other string (a provider's
+ * message id) is kept as it is, trimmed.
+ * @example referenceKey(42) === referenceKey('042') // true: both '42'
+ */
+export function referenceKey(reference: string | number): string {
+  if (typeof reference === 'number') return Number.isFinite(reference) ? String(Math.trunc(reference)) : '';
+  const s = reference.trim();
+  return /^\d{1,15}$/.test(s) ? String(Number(s)) : s;
+}

@@ -24,24 +24,28 @@ const PAD = `X-Pad: ${'p'.repeat(60_000)}`;
 const invite = (callId: string, branch: string, extra: string[] = []) =>
   hep(sip('INVITE sip:+447700900002@b.example SIP/2.0', { callId, cseq: '1 INVITE', branch, extra }));
 
+/** Receipt time of these packets (the helper stamps them from T0 on, 1 ms apart). */
+const T0 = 1_700_000_000_000;
+
+/** Per-call state is what is measured here, so messages go straight to the tracker (no window). */
 function setup(options: ConstructorParameters<typeof HepSource>[1] = {}) {
   const bus = new EventBus();
   const events: SidetoneEvent[] = [];
   bus.onAny((e) => events.push(e));
   const registry = new Registry();
-  const source = new HepSource(bus, { registry, ...options });
+  const source = new HepSource(bus, { registry, reorderWindowMs: 0, ...options });
   return { source, registry, of: (t: string) => events.filter((e) => e.type === t), events };
 }
 
 describe('HEP per-call state is a fixed set of facts', () => {
   it('a 60 KB-header INVITE with a fresh Call-ID costs under 2 KiB of heap, not the packet (was 61.5 KB)', () => {
     const bus = new EventBus(); // no listeners: only the tracker's state is measured
-    const source = new HepSource(bus);
+    const source = new HepSource(bus, { reorderWindowMs: 0 });
     const packets = Array.from({ length: 1500 }, (_, i) =>
       invite(`fresh-${i}-0123456789@pbx.example`, `z9hG4bK-${i}-0123456789`, [PAD]),
     );
     const before = heapAfterGc();
-    for (const p of packets) source.handle(p, 1_000);
+    for (const p of packets) source.handle(p, T0);
     packets.length = 0; // the capture buffers are gone; only what the tracker kept remains
     const perCall = (heapAfterGc() - before) / source.tracker.size;
     expect(source.tracker.size).toBe(1500);
@@ -52,11 +56,11 @@ describe('HEP per-call state is a fixed set of facts', () => {
     const { source, registry, of } = setup({ timerBMs: 1000 });
     const before = heapAfterGc();
     for (let c = 0; c < 500; c++)
-      for (let b = 0; b < 64; b++) source.handle(invite(`vias-${c}@pbx`, `z9hG4bK-${c}-branch-${b}`), 0);
+      for (let b = 0; b < 64; b++) source.handle(invite(`vias-${c}@pbx`, `z9hG4bK-${c}-branch-${b}`), T0);
     const perCall = (heapAfterGc() - before) / source.tracker.size;
     expect(perCall).toBeLessThan(8192);
     expect(source.tracker.overflow.legs).toBe(500 * 32);
-    source.tracker.tick(1000);
+    source.tick(T0 + 100_000);
     // Every timed leg fires once: 32 timer-B timeouts per call, and one timeout end per call.
     expect(of('sip.transaction_timeout')).toHaveLength(500 * 32);
     expect(of('call.ended')).toHaveLength(500);
@@ -66,7 +70,7 @@ describe('HEP per-call state is a fixed set of facts', () => {
   });
 
   it('one call taking 200,000 UPDATEs with Session-Expires and rising CSeq stays flat (was 21.6 B a packet)', () => {
-    const source = new HepSource(new EventBus(), { registry: new Registry() });
+    const source = new HepSource(new EventBus(), { registry: new Registry(), reorderWindowMs: 0 });
     const update = (cseq: number) =>
       hep(
         sip('UPDATE sip:b SIP/2.0', {
@@ -77,10 +81,10 @@ describe('HEP per-call state is a fixed set of facts', () => {
           extra: ['Session-Expires: 1800;refresher=uac'],
         }),
       );
-    source.handle(invite('refresh-storm', 'z9hG4bK-inv'), 0);
-    for (let i = 2; i < 2000; i++) source.handle(update(i), 0); // warm up: rings and tables at size
+    source.handle(invite('refresh-storm', 'z9hG4bK-inv'), T0);
+    for (let i = 2; i < 2000; i++) source.handle(update(i), T0); // warm up: rings and tables at size
     const before = heapAfterGc();
-    for (let i = 2000; i < 202_000; i++) source.handle(update(i), 0);
+    for (let i = 2000; i < 202_000; i++) source.handle(update(i), T0);
     const grown = heapAfterGc() - before;
     expect(grown).toBeLessThan(512 * 1024); // today's code: 4.3 MB for these 200,000
     expect(source.tracker.overflow.refreshes).toBe(202_000 - 2 - 4);
@@ -88,7 +92,7 @@ describe('HEP per-call state is a fixed set of facts', () => {
 
   it('the 4 newest refreshes waiting are the ones answered; older ones are counted, not kept', () => {
     const { source, of } = setup();
-    source.handle(invite('r1', 'z9hG4bK-inv'), 0);
+    source.handle(invite('r1', 'z9hG4bK-inv'), T0);
     source.handle(
       hep(sip('SIP/2.0 200 OK', { callId: 'r1', cseq: '1 INVITE', branch: 'z9hG4bK-inv', to: 't' })),
       1,
@@ -123,7 +127,7 @@ describe('HEP per-call state is a fixed set of facts', () => {
       invite(`evict-${i}@pbx.example`, `z9hG4bK-${i}`, [PAD]),
     );
     const before = heapAfterGc();
-    for (const p of packets) source.handle(p, 0);
+    for (const p of packets) source.handle(p, T0);
     packets.length = 0;
     // Today's code kept every evicted call (and its 60 KB packet) in the timer queue for 32 s: 117 MB.
     expect(heapAfterGc() - before).toBeLessThan(4 << 20);
@@ -136,7 +140,7 @@ describe('HEP per-call state is a fixed set of facts', () => {
 
   it('retransmissions are still one transaction across a long call (the dedupe window slides)', () => {
     const { source, of } = setup();
-    source.handle(invite('w1', 'z9hG4bK-inv'), 0);
+    source.handle(invite('w1', 'z9hG4bK-inv'), T0);
     source.handle(
       hep(sip('SIP/2.0 200 OK', { callId: 'w1', cseq: '1 INVITE', branch: 'z9hG4bK-inv', to: 't' })),
       1,
@@ -156,9 +160,9 @@ describe('HEP per-call state is a fixed set of facts', () => {
           branch: `z9hG4bK-${leg}${cseq}`,
           to: 't',
         });
-        source.handle(hep(info), 2);
-        source.handle(hep(ok), 3);
-        source.handle(hep(ok), 4);
+        source.handle(hep(info), T0);
+        source.handle(hep(ok), T0);
+        source.handle(hep(ok), T0);
       }
     }
     expect(of('sip.request').filter((e) => (e as { method: string }).method === 'INFO')).toHaveLength(100);

@@ -1,9 +1,15 @@
-// Real software end to end: Debian's sipp (UAC and UAS) through Debian's Kamailio, whose siptrace
-// module mirrors every SIP message (both legs, retransmissions) as HEP v3 to sidetone. sidetone's
-// attempts, outcomes and timeouts must equal what sipp itself counted (-trace_stat, -trace_counts),
-// on /metrics and on /metrics/dashboard. Binaries come from scripts/system-deps.sh; a missing one
-// fails the test.
-import { type ChildProcess, spawn } from 'node:child_process';
+// Real software end to end: Debian's sipp (UACs and UASs) through Debian's Kamailio with 4 UDP and
+// 4 TCP workers, whose siptrace mirrors every SIP message (both legs, retransmissions, its own 100
+// and 408) as HEP v3 to sidetone running with the defaults a new user gets (timer B/F/H 32 s, the
+// reorder window). Over SIP/UDP with HEP/UDP and over SIP/TCP with HEP/TCP, every count on
+// /metrics and every RFC 6076 KPI on /metrics/dashboard must equal what sipp counted itself
+// (-trace_stat, -trace_counts), with no timeout sipp did not see. sidetone forwards every packet to
+// a recorder (--hep-forward), which also measures how far out of capture order the copies arrive.
+//
+// HEP_KAMAILIO_RUNS (default 1) repeats the pair of runs; HEP_KAMAILIO_CALLS (default 3) sets the
+// calls per scenario.
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import {
   copyFileSync,
@@ -14,188 +20,174 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.js';
 import { type SidecarHandle, startSidecar } from '../../../src/server/sidecar.js';
+import { decodeHep, HepFramer } from '../../../src/sources/hep/decode.js';
+import { HEP_REORDER_WINDOW_MS } from '../../../src/sources/hep/defaults.js';
+import { parseSip } from '../../../src/sources/hep/sip.js';
+import {
+  counted,
+  freePort,
+  KAMAILIO,
+  kamailioConfig,
+  SCENARIOS,
+  SIPP,
+  type SippRun,
+  sippPair,
+  stop,
+} from './lab.js';
 
-const SIPP = '/usr/bin/sipp';
-const KAMAILIO = '/usr/sbin/kamailio';
-const MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
-const SCENARIOS = fileURLToPath(new URL('./sipp/', import.meta.url));
-const N = 3;
+const RUNS = Number(process.env.HEP_KAMAILIO_RUNS ?? 1);
+const N = Number(process.env.HEP_KAMAILIO_CALLS ?? 3);
 
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+/** Every HEP packet the recorder got: arrival (us, our clock), capture time (us), Call-ID, kind. */
+interface Seen {
+  at: number;
+  ts: number;
+  callId: string;
+  code: number;
+  method: string;
+  cseq: number;
 }
 
-function kamailioConfig(port: number, uas: number, hep: number): string {
-  return `#!KAMAILIO
-debug=1
-log_stderror=yes
-fork=no
-children=1
-listen=udp:127.0.0.1:${port}
-mpath="${MODULES}"
-loadmodule "tm.so"
-loadmodule "sl.so"
-loadmodule "rr.so"
-loadmodule "pv.so"
-loadmodule "textops.so"
-loadmodule "siputils.so"
-loadmodule "siptrace.so"
-# The proxy's own timer for a silent UAS (408 upstream) is longer than sidetone's timer B (2 s).
-modparam("tm", "fr_timer", 4000)
-modparam("siptrace", "duplicate_uri", "sip:127.0.0.1:${hep}")
-modparam("siptrace", "hep_mode_on", 1)
-modparam("siptrace", "hep_version", 3)
-modparam("siptrace", "trace_on", 1)
-modparam("siptrace", "trace_mode", 1)
-modparam("siptrace", "trace_to_database", 0)
-request_route {
-  if (is_method("CANCEL")) { if (t_check_trans()) t_relay(); exit; }
-  if (is_method("ACK") && t_check_trans()) { t_relay(); exit; }
-  $du = "sip:127.0.0.1:${uas}";
-  t_relay();
-}
-`;
-}
-
-/** Last row of a sipp CSV (`;`-separated, header first) as name -> number. */
-function lastRow(file: string): Record<string, number> {
-  const lines = readFileSync(file, 'utf8').trim().split('\n');
-  const head = (lines[0] as string).split(';');
-  const row = (lines[lines.length - 1] as string).split(';');
-  return Object.fromEntries(head.map((h, i) => [h.trim(), Number(row[i])]));
-}
-
-/** Sum of `<step>_<code>_Recv` columns of a -trace_counts file for one response code. */
-function recv(counts: Record<string, number>, code: number): number {
-  let n = 0;
-  for (const [k, v] of Object.entries(counts)) if (new RegExp(`^\\d+_${code}_Recv$`).test(k)) n += v;
-  return n;
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  ms: number,
-): Promise<{ code: number | null; out: string; pid: number }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    const t = setTimeout(() => p.kill('SIGKILL'), ms);
-    p.on('error', reject);
-    p.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, out, pid: p.pid ?? -1 });
+/**
+ * The recorder behind sidetone's --hep-forward: it keeps arrival order, which is sidetone's (a
+ * local UDP or TCP hop keeps order), and counts what it got.
+ */
+async function recorder(
+  tcp: boolean,
+): Promise<{ port: number; seen: Seen[]; packets: () => number; close: () => Promise<void> }> {
+  const seen: Seen[] = [];
+  let packets = 0;
+  const take = (buf: Buffer) => {
+    packets++;
+    const at = Number(process.hrtime.bigint() / 1000n);
+    const r = decodeHep(buf);
+    const m = r.ok ? parseSip(r.packet.payload) : undefined;
+    if (r.ok && m !== undefined)
+      seen.push({
+        at,
+        ts: r.packet.tsMicros,
+        callId: m.callId,
+        code: m.code,
+        method: m.method,
+        cseq: m.cseq,
+      });
+  };
+  if (tcp) {
+    const server: Server = createServer((s) => {
+      const f = new HepFramer(take);
+      s.on('data', (d) => f.push(d));
     });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    return { port, seen, packets: () => packets, close: () => new Promise((r) => server.close(() => r())) };
+  }
+  const s = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
+  s.on('message', take);
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  return {
+    port: s.address().port,
+    seen,
+    packets: () => packets,
+    close: () => new Promise((r) => s.close(() => r())),
+  };
+}
+
+/**
+ * How late each message arrived, compared with the messages of its call captured after it that
+ * arrived before it: the window a tracker needs to put them back in order (ms). Also the replies
+ * stamped before every copy of their request (siptrace stamps each copy in its own worker).
+ */
+function skew(seen: readonly Seen[]): {
+  messages: number;
+  reordered: number;
+  maxLateMs: number;
+  stampedEarly: number;
+} {
+  const calls = new Map<string, Seen[]>();
+  for (const s of seen) calls.set(s.callId, [...(calls.get(s.callId) ?? []), s]);
+  let reordered = 0;
+  let maxLate = 0;
+  let stampedEarly = 0;
+  for (const ms of calls.values()) {
+    const first = new Map<string, number>();
+    for (const m of ms) {
+      let late = 0;
+      for (const o of ms) if (o.ts > m.ts && o.at < m.at) late = Math.max(late, m.at - o.at);
+      if (late > 0) reordered++;
+      maxLate = Math.max(maxLate, late);
+      if (m.code === 0) {
+        const k = `${m.cseq} ${m.method}`;
+        first.set(k, Math.min(first.get(k) ?? Number.POSITIVE_INFINITY, m.ts));
+      }
+    }
+    for (const m of ms) if (m.code > 0 && m.ts < (first.get(`${m.cseq} ${m.method}`) ?? 0)) stampedEarly++;
+  }
+  return { messages: seen.length, reordered, maxLateMs: maxLate / 1000, stampedEarly };
+}
+
+/** The scenarios run at once through the proxy (publish after answered: its reports name those calls). */
+const CALL_SCENARIOS = [
+  'answered',
+  'callee-bye',
+  '486',
+  '404',
+  '500',
+  'cancel',
+  '408',
+  '302',
+  'reinvite',
+] as const;
+const OTHER_SCENARIOS = ['register', 'options', 'options-408'] as const;
+const UAS: Record<string, string> = { '500': '503', '408': 'silent', 'options-408': 'options-silent' };
+
+interface Lab {
+  runs: Record<string, SippRun>;
+  metrics: string;
+  dashboard: {
+    totals: { calls: { value: number }; answered: { value: number }; failed: { value: number } };
+    kpis: { asr: number | null; ser: number | null; seer: number | null; isa: number | null };
+    media: { count: number };
+  };
+  recorded: number;
+  skew: ReturnType<typeof skew>;
+  dir: string;
+  /** trunk.status events as emitted, for the failure message. */
+  statuses: string[];
+}
+
+async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
+  for (const bin of [SIPP, KAMAILIO])
+    if (!existsSync(bin))
+      throw new Error(`${bin} is missing: run scripts/system-deps.sh (kamailio, sip-tester)`);
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-hep-'));
+  for (const f of readdirSync(SCENARIOS)) copyFileSync(join(SCENARIOS, f), join(dir, f));
+  const tcp = transport === 'tcp';
+  const rec = await recorder(tcp);
+  const hepPort = await freePort();
+  const proxy = await freePort();
+  const config = configSchema.parse({
+    server: { port: 0 },
+    log: { level: 'silent' },
+    store: { path: join(dir, 'calls.db'), hash_key: 'a-test-key-of-32-characters-long!' },
+    hep: {
+      listen: [`${transport}://127.0.0.1:${hepPort}`],
+      forward: [`${transport}://127.0.0.1:${rec.port}`],
+      trunks: [{ name: 'carrier', cidrs: ['127.0.0.2/32'] }],
+    },
   });
-}
-
-function stop(p: ChildProcess | undefined): Promise<void> {
-  if (p === undefined || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-  return new Promise((r) => {
-    p.once('exit', () => r());
-    p.kill('SIGTERM');
-    setTimeout(() => p.kill('SIGKILL'), 2000).unref();
-  });
-}
-
-interface Run {
-  stat: Record<string, number>;
-  counts: Record<string, number>;
-  /** The UAC's pid: sipp's Call-IDs are `<call number>-<pid>@<ip>`. */
-  pid: number;
-}
-
-describe('HEP from Kamailio siptrace, driven by sipp', () => {
-  let dir = '';
   let sidecar: SidecarHandle | undefined;
   let kamailio: ChildProcess | undefined;
-  let kamailioPort = 0;
-  let uasPort = 0;
-  const runs: Record<string, Run> = {};
-  let publish: Run | undefined;
-
-  async function scenario(name: string, uas: string[], uac: string[]): Promise<Run> {
-    // Each PUBLISH reports on the answered run's call with the same number.
-    const keys = name === 'publish' ? ['-key', 'answered_pid', String(runs.answered?.pid)] : [];
-    const uasProc = spawn(SIPP, [...uas, '-i', '127.0.0.1', '-p', String(uasPort), '-nostdin'], {
-      cwd: dir,
-      stdio: 'ignore',
-    });
-    await new Promise((r) => setTimeout(r, 300));
-    const uacPort = await freeUdpPort();
-    const stf = join(dir, `${name}-stat.csv`);
-    const before = new Set(readdirSync(dir));
-    const res = await run(
-      SIPP,
-      [
-        ...uac,
-        ...keys,
-        `127.0.0.1:${kamailioPort}`,
-        '-i',
-        '127.0.0.1',
-        '-p',
-        String(uacPort),
-        '-m',
-        String(N),
-        '-r',
-        '5',
-        '-nostdin',
-        '-timeout',
-        '30s',
-        '-trace_stat',
-        '-stf',
-        stf,
-        '-trace_counts',
-      ],
-      dir,
-      40_000,
-    );
-    await stop(uasProc);
-    const countsFile = readdirSync(dir).find((f) => !before.has(f) && f.endsWith('_counts.csv'));
-    if (countsFile === undefined)
-      throw new Error(`sipp wrote no counts for ${name}: ${res.out.slice(-2000)}`);
-    const r = { stat: lastRow(stf), counts: lastRow(join(dir, countsFile)), pid: res.pid };
-    rmSync(join(dir, countsFile));
-    runs[name] = r;
-    return r;
-  }
-
-  beforeAll(async () => {
-    for (const bin of [SIPP, KAMAILIO])
-      if (!existsSync(bin))
-        throw new Error(`${bin} is missing: run scripts/system-deps.sh (kamailio, sip-tester)`);
-    dir = mkdtempSync(join(tmpdir(), 'sidetone-hep-'));
-    for (const f of readdirSync(SCENARIOS)) copyFileSync(join(SCENARIOS, f), join(dir, f));
-    const hepPort = await freeUdpPort();
-    kamailioPort = await freeUdpPort();
-    uasPort = await freeUdpPort();
-    const config = configSchema.parse({
-      server: { port: 0 },
-      log: { level: 'silent' },
-      store: { path: join(dir, 'calls.db'), hash_key: 'a-test-key-of-32-characters-long!' },
-      packs: { calls: true, sip: true, media: true },
-      hep: {
-        listen: [`udp://127.0.0.1:${hepPort}`],
-        timer_b_ms: 2000,
-        trunks: [{ name: 'lab', cidrs: ['127.0.0.0/8'] }],
-      },
-    });
+  const uass: ChildProcess[] = [];
+  try {
     sidecar = await startSidecar(config, { signals: false, logger: pino({ level: 'silent' }) });
-    writeFileSync(join(dir, 'kamailio.cfg'), kamailioConfig(kamailioPort, uasPort, hepPort));
+    writeFileSync(join(dir, 'kamailio.cfg'), kamailioConfig(proxy, { port: hepPort, tcp }));
     kamailio = spawn(
       KAMAILIO,
       ['-f', join(dir, 'kamailio.cfg'), '-DD', '-E', '-P', join(dir, 'kamailio.pid')],
@@ -207,121 +199,243 @@ describe('HEP from Kamailio siptrace, driven by sipp', () => {
     for (let i = 0; i < 50 && !existsSync(join(dir, 'kamailio.pid')); i++)
       await new Promise((r) => setTimeout(r, 100));
     if (!existsSync(join(dir, 'kamailio.pid'))) throw new Error('kamailio did not start');
-    await new Promise((r) => setTimeout(r, 300));
-
-    await scenario('answered', ['-sn', 'uas'], ['-sn', 'uac']);
-    await scenario('busy', ['-sf', 'uas-486.xml'], ['-sf', 'uac-486.xml']);
-    await scenario('notfound', ['-sf', 'uas-404.xml'], ['-sf', 'uac-404.xml']);
-    // Kamailio relays a 503 as 500 (RFC 3261 16.7 step 6): the UAC hears 500.
-    await scenario('unavailable', ['-sf', 'uas-503.xml'], ['-sf', 'uac-500.xml']);
-    await scenario('cancel', ['-sf', 'uas-cancel.xml'], ['-sf', 'uac-cancel.xml']);
-    await scenario('timerb', ['-sf', 'uas-silent.xml'], ['-sf', 'uac-408.xml']);
-    await scenario('reinvite', ['-sf', 'uas-reinvite.xml'], ['-sf', 'uac-reinvite.xml']);
-    // RTCP-XR as RFC 6035 PUBLISH bodies: media reports, never calls.
-    publish = await scenario('publish', ['-sf', 'uas-publish.xml'], ['-sf', 'uac-publish.xml']);
-    delete runs.publish;
-    // Let the last captures arrive and the trackers settle.
+    await new Promise((r) => setTimeout(r, 500));
+    const pending: Array<[string, Promise<SippRun>, Promise<Record<string, number>>]> = [];
+    const start = async (name: string, keys?: string[]) => {
+      const p = await sippPair({ dir, name, transport, proxy, calls: N, ...(keys && { keys }) });
+      uass.push(p.uas);
+      pending.push([name, p.uac, p.uasCounts]);
+      return p.uac;
+    };
+    const statuses: string[] = [];
+    sidecar.bus.on('trunk.status', (e) => statuses.push(`${e.ts} ${e.up ? 'up' : 'down'} ${e.code ?? ''}`));
+    // The 30 s ones first: the rest runs while they wait. The answered keepalives right after them,
+    // so the trunk's last status is the unanswered ones' timer F, 30 s later, however slow the rest.
+    const first = ['408', 'options-408', 'options'];
+    for (const name of [
+      ...first,
+      ...CALL_SCENARIOS.filter((s) => !first.includes(s)),
+      ...OTHER_SCENARIOS.filter((s) => !first.includes(s)),
+    ]) {
+      if (UAS[name] !== undefined)
+        copyFileSync(join(dir, `uas-${UAS[name]}.xml`), join(dir, `uas-${name}.xml`));
+      const uac = await start(name);
+      if (name === 'answered') {
+        const answered = await uac;
+        await start('publish', ['-key', 'answered_pid', String(answered.pid)]);
+      }
+    }
+    const runs: Record<string, SippRun> = {};
+    for (const [name, p] of pending) runs[name] = await p;
+    // Every UAS ends after its calls (the silent ones after their 35 s pause).
+    const ends = Promise.all(pending.map(([, , u]) => u));
+    const uas = await Promise.race([
+      ends,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 15_000)),
+    ]);
+    pending.forEach(([name], i) => {
+      const run = runs[name] as SippRun;
+      if (uas !== undefined) run.uas = uas[i];
+    });
+    // Timer B of the silent UAS's leg and timer F of the unanswered keepalive's (32 s after their
+    // requests, the proxy's own 408 came at 30 s) must have fired: then the counts are final.
+    const scrape = async () => (await fetch(`${sidecar?.url}/metrics`)).text();
+    let metrics = await scrape();
+    const expectedTimeouts =
+      counted(runs['408']?.counts ?? {}, 408) + counted(runs['options-408']?.counts ?? {}, 408);
+    for (
+      let i = 0;
+      i < 100 && sum(metrics, 'sidetone_sip_transaction_timeouts_total') < expectedTimeouts;
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 200));
+      metrics = await scrape();
+    }
+    // One more second: anything late (a phantom timeout, a late copy) would show now.
     await new Promise((r) => setTimeout(r, 1000));
-  }, 240_000);
-
-  afterAll(async () => {
+    metrics = await scrape();
+    const dashboard = (await (
+      await fetch(`${sidecar?.url}/metrics/dashboard?hours=1`)
+    ).json()) as Lab['dashboard'];
+    return { runs, metrics, dashboard, recorded: rec.packets(), skew: skew(rec.seen), dir, statuses };
+  } finally {
+    for (const u of uass) await stop(u);
     await stop(kamailio);
     await sidecar?.close();
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+    await rec.close();
+  }
+}
+
+function sum(text: string, name: string, ...filters: string[]): number {
+  let n = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (filters.some((f) => !line.includes(f))) continue;
+    n += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return n;
+}
+
+describe.each(
+  Array.from({ length: RUNS }, (_, i) => [
+    [i + 1, 'udp'],
+    [i + 1, 'tcp'],
+  ]).flat() as Array<[number, 'udp' | 'tcp']>,
+)('HEP from Kamailio (4 workers) driven by sipp, run %i, SIP and HEP over %s', (_run, transport) => {
+  let l: Lab;
+  beforeAll(async () => {
+    l = await lab(transport);
+  }, 240_000);
+  afterAll(() => {
+    if (l?.dir) rmSync(l.dir, { recursive: true, force: true });
   });
 
-  it('every sipp run completed its calls', () => {
-    for (const [name, r] of Object.entries(runs)) {
-      expect(r.stat.TotalCallCreated, name).toBe(N);
-      expect(r.stat['SuccessfulCall(C)'], name).toBe(N);
-      expect(r.stat['FailedCall(C)'], name).toBe(0);
+  const r = (name: string) => l.runs[name] as SippRun;
+  const recv = (name: string, code: number | string) => counted(r(name).counts, code);
+  const m = (name: string, ...f: string[]) => sum(l.metrics, name, ...f);
+
+  it('every sipp scenario completed its calls', () => {
+    for (const [name, run] of Object.entries(l.runs)) {
+      expect(run.stat.TotalCallCreated, name).toBe(N);
+      expect(run.stat['SuccessfulCall(C)'], `${name}: ${run.errors}`).toBe(N);
+      expect(run.stat['FailedCall(C)'], name).toBe(0);
     }
   });
 
-  it('attempts, outcomes and timeouts on /metrics equal sipp counts', async () => {
-    const text = await (await fetch(`${sidecar?.url}/metrics`)).text();
-    const sum = (name: string, filter = '') => {
-      let n = 0;
-      for (const line of text.split('\n')) {
-        if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-        if (filter !== '' && !line.includes(filter)) continue;
-        n += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-      return n;
-    };
-    const created = Object.values(runs).reduce((a, r) => a + (r.stat.TotalCallCreated ?? 0), 0);
-    const r = runs as Required<typeof runs>;
-    expect(sum('sidetone_call_attempts_total')).toBe(created);
-    expect(sum('sidetone_call_attempts_total', 'trunk="lab"')).toBe(created);
-    expect(sum('sidetone_call_outcomes_total', 'outcome="answered"')).toBe(
-      (r.answered?.stat['SuccessfulCall(C)'] ?? 0) + (r.reinvite?.stat['SuccessfulCall(C)'] ?? 0),
+  it('attempts, outcomes and hang-up sides on /metrics equal what sipp counted', () => {
+    const created = CALL_SCENARIOS.reduce((n, s) => n + (r(s).stat.TotalCallCreated ?? 0), 0);
+    const answered = ['answered', 'callee-bye', '302', 'reinvite'].reduce(
+      (n, s) => n + (r(s).stat['SuccessfulCall(C)'] ?? 0),
+      0,
     );
-    expect(sum('sidetone_call_outcomes_total', 'outcome="busy"')).toBe(recv(r.busy?.counts ?? {}, 486));
-    expect(sum('sidetone_call_outcomes_total', 'outcome="failed"')).toBe(recv(r.notfound?.counts ?? {}, 404));
-    expect(sum('sidetone_call_outcomes_total', 'outcome="cancelled"')).toBe(
-      recv(r.cancel?.counts ?? {}, 487),
+    expect(m('sidetone_call_attempts_total')).toBe(created);
+    // The proxy's copy to 127.0.0.2 is the trunk's: every call went out on it.
+    expect(m('sidetone_call_attempts_total', 'trunk="carrier"', 'direction="outbound"')).toBe(created);
+    expect(m('sidetone_call_outcomes_total')).toBe(created);
+    expect(m('sidetone_call_outcomes_total', 'outcome="answered"')).toBe(answered);
+    expect(m('sidetone_call_answered_total')).toBe(answered);
+    expect(m('sidetone_call_outcomes_total', 'outcome="busy"')).toBe(recv('486', 486));
+    expect(m('sidetone_call_outcomes_total', 'outcome="failed"')).toBe(recv('404', 404));
+    expect(m('sidetone_call_outcomes_total', 'outcome="cancelled"')).toBe(recv('cancel', 487));
+    expect(m('sidetone_call_outcomes_total', 'outcome="ineffective"')).toBe(
+      recv('500', 500) + recv('408', 408),
     );
-    expect(sum('sidetone_call_outcomes_total', 'outcome="ineffective"')).toBe(
-      recv(r.unavailable?.counts ?? {}, 500) + recv(r.timerb?.counts ?? {}, 408),
+    // The 302 was followed by an answered INVITE on the same Call-ID: one answered call (RFC 6076 4.6).
+    expect(m('sidetone_call_outcomes_total', 'outcome="redirected"')).toBe(0);
+    expect(m('sidetone_call_talk_time_seconds_count')).toBe(answered);
+    const callerByes = ['answered', '302', 'reinvite'].reduce(
+      (n, s) => n + counted(r(s).counts, 'BYE', 'Sent'),
+      0,
     );
-    expect(sum('sidetone_call_outcomes_total')).toBe(created);
-    expect(sum('sidetone_sip_transaction_timeouts_total', 'timer="B"')).toBe(
-      recv(r.timerb?.counts ?? {}, 408),
+    expect(m('sidetone_call_hangups_total', 'hangup_by="caller"')).toBe(callerByes + recv('cancel', 487));
+    expect(m('sidetone_call_hangups_total', 'hangup_by="callee"')).toBe(
+      recv('callee-bye', 'BYE') + recv('486', 486) + recv('404', 404) + recv('500', 500) + recv('408', 408),
     );
-    // PDD: one observation per call that rang (sipp's 180s), re-INVITEs were refreshes, not attempts.
-    const rang = ['answered', 'cancel', 'reinvite'].reduce((n, k) => n + recv(runs[k]?.counts ?? {}, 180), 0);
-    expect(sum('sidetone_call_pdd_seconds_count')).toBe(rang);
-    expect(sum('sidetone_sip_session_refreshes_total', 'result="refreshed"')).toBe(
-      r.reinvite?.counts['6_INVITE_Sent'] ?? -1,
+    // PDD: one observation per call that rang, as the UASs sent their 180s (the UAC may see a 180
+    // after its 200 when two proxy workers relay them, and sipp does not count it then).
+    const rang = ['answered', 'callee-bye', 'cancel', '302', 'reinvite'].reduce(
+      (n, s) => n + counted(r(s).uas ?? {}, 180, 'Sent'),
+      0,
     );
-    // sipp heard the late-ACKed 200 retransmitted; sidetone saw it too (and the second proxy leg)
-    // and dropped both as duplicates: answered stayed equal to sipp's successful calls above.
-    const retrans = Object.entries(r.reinvite?.counts ?? {}).filter(([k]) => /_200_Retrans$/.test(k));
-    expect(retrans.reduce((a, [, v]) => a + v, 0)).toBeGreaterThan(0);
-    // Retransmissions and the second proxy leg were seen, and dropped as duplicates.
-    expect(sum('sidetone_hep_duplicates_total')).toBeGreaterThan(0);
-    expect(sum('sidetone_hep_packets_total', 'result="malformed_sip"')).toBe(0);
-    // Each PUBLISH sipp sent (vq-rtcpxr: NLR 2 %, RTD 120 ms) became one media report with an RTT.
-    expect(publish?.stat['SuccessfulCall(C)']).toBe(N);
-    expect(sum('sidetone_media_reports_total')).toBe(publish?.counts['0_PUBLISH_Sent'] ?? -1);
-    expect(sum('sidetone_media_rtt_seconds_count')).toBe(publish?.counts['0_PUBLISH_Sent'] ?? -1);
+    expect(m('sidetone_call_pdd_seconds_count')).toBe(rang);
+    expect(m('sidetone_sip_session_refreshes_total', 'result="refreshed"')).toBe(
+      r('reinvite').counts['6_INVITE_Sent'],
+    );
   });
 
-  it('numbers reach the store hashed and masked, never raw', async () => {
-    const calls = (
-      await (await fetch(`${sidecar?.url}/metrics/export?format=json&days=1`)).text()
-    ).toString();
-    expect(calls.length).toBeGreaterThan(0);
-    expect(calls).not.toContain('15550199');
-    expect(calls).toContain('+155***99'); // the mask the store keeps (src/store/privacy.ts)
-    let bytes = '';
-    for (const f of ['calls.db', 'calls.db-wal'])
-      if (existsSync(join(dir, f))) bytes += readFileSync(join(dir, f)).toString('latin1');
-    expect(bytes).not.toContain('+15550199'); // the called number every sipp INVITE carries
+  it('timeouts: timer B for the silent UAS, timer F for the unanswered keepalive, nothing else', () => {
+    expect(m('sidetone_sip_transaction_timeouts_total', 'timer="B"')).toBe(recv('408', 408));
+    expect(m('sidetone_sip_transaction_timeouts_total', 'method="OPTIONS"', 'timer="F"')).toBe(
+      recv('options-408', 408),
+    );
+    expect(m('sidetone_sip_transaction_timeouts_total')).toBe(recv('408', 408) + recv('options-408', 408));
   });
 
-  it('the dashboard says the same', async () => {
-    const d = (await (await fetch(`${sidecar?.url}/metrics/dashboard?hours=1`)).json()) as {
-      totals: { calls: { value: number }; answered: { value: number }; failed: { value: number } };
-      kpis: { asr: number | null; ser: number | null; seer: number | null; isa: number | null };
-      media: { count: number };
-    };
-    const created = Object.values(runs).reduce((a, r) => a + (r.stat.TotalCallCreated ?? 0), 0);
-    const answered =
-      (runs.answered?.stat['SuccessfulCall(C)'] ?? 0) + (runs.reinvite?.stat['SuccessfulCall(C)'] ?? 0);
+  it('registrations: 401 -> 200, then Expires 0 -> 200', () => {
+    const reg = r('register').counts;
+    expect(m('sidetone_sip_registrations_total', 'result="challenged"')).toBe(counted(reg, 401));
+    expect(m('sidetone_sip_auth_attempts_total', 'result="challenge"')).toBe(counted(reg, 401));
+    expect(m('sidetone_sip_registrations_total', 'result="success"')).toBe(reg['5_200_Recv']);
+    expect(m('sidetone_sip_auth_attempts_total', 'result="success"')).toBe(reg['5_200_Recv']);
+    expect(m('sidetone_sip_unregistrations_total', 'result="success"')).toBe(reg['9_200_Recv']);
+    expect(m('sidetone_sip_registration_bindings_total', 'trunk="carrier"', 'change="register"')).toBe(
+      reg['5_200_Recv'],
+    );
+    expect(m('sidetone_sip_registration_bindings_total', 'trunk="carrier"', 'change="unregister"')).toBe(
+      reg['9_200_Recv'],
+    );
+    expect(m('sidetone_sip_registrations_active', 'trunk="carrier"')).toBe(0);
+    expect(m('sidetone_sip_registration_request_delay_seconds_count', 'trunk="carrier"')).toBe(
+      reg['5_200_Recv'],
+    );
+  });
+
+  it('trunk status from the captured keepalives, with no prober', () => {
+    const trunk = l.metrics
+      .split('\n')
+      .filter((x) => x.startsWith('sidetone_trunk_'))
+      .join('\n');
+    expect(m('sidetone_trunk_options_probes_total', 'trunk="carrier"', 'result="up"'), trunk).toBe(
+      recv('options', 200),
+    );
+    expect(m('sidetone_trunk_options_probes_total', 'trunk="carrier"', 'result="down"')).toBe(
+      recv('options-408', 408),
+    );
+    expect(m('sidetone_trunk_options_rtt_seconds_count', 'trunk="carrier"')).toBe(recv('options', 200));
+    // The unanswered ones timed out last (32 s after they were sent): the trunk reads down.
+    expect(trunk, l.statuses.join('\n')).toMatch(/^sidetone_trunk_up\{trunk="carrier"\} 0$/m);
+  });
+
+  it('media reports from the PUBLISHed RFC 6035 reports; nothing dropped, nothing out of the window', () => {
+    const published = counted(r('publish').counts, 'PUBLISH', 'Sent');
+    expect(m('sidetone_media_reports_total')).toBe(published);
+    expect(m('sidetone_media_rtt_seconds_count')).toBe(published);
+    for (const result of ['malformed_hep', 'malformed_sip', 'malformed_rtcp', 'unauthorized'])
+      expect(m('sidetone_hep_packets_total', `result="${result}"`), result).toBe(0);
+    expect(m('sidetone_hep_reorder_late_total')).toBe(0);
+    expect(m('sidetone_hep_tracker_overflow_total')).toBe(0);
+    expect(m('sidetone_hep_stray_messages_total')).toBe(0);
+    // Retransmissions and the second proxy leg were seen, and absorbed.
+    expect(m('sidetone_hep_duplicates_total')).toBeGreaterThan(0);
+  });
+
+  it('every packet was forwarded to the recorder, which measured the arrival order', () => {
+    const received = m('sidetone_hep_packets_total');
+    expect(received).toBeGreaterThan(0);
+    expect(m('sidetone_hep_forwarded_total', 'result="sent"')).toBe(received);
+    expect(l.recorded).toBe(received);
+    // How far out of capture order the copies came, against the window the defaults give.
+    console.info(
+      `HEP ${transport} arrival order: ${JSON.stringify(l.skew)}; reorder window ${HEP_REORDER_WINDOW_MS} ms`,
+    );
+    expect(l.skew.maxLateMs).toBeLessThan(HEP_REORDER_WINDOW_MS);
+  });
+
+  it("the dashboard says the same: RFC 6076 ratios from sipp's counts", () => {
+    const created = CALL_SCENARIOS.reduce((n, s) => n + (r(s).stat.TotalCallCreated ?? 0), 0);
+    const answered = ['answered', 'callee-bye', '302', 'reinvite'].reduce(
+      (n, s) => n + (r(s).stat['SuccessfulCall(C)'] ?? 0),
+      0,
+    );
+    const d = l.dashboard;
     expect(d.totals.calls.value).toBe(created);
     expect(d.totals.answered.value).toBe(answered);
     expect(d.totals.failed.value).toBe(created - answered);
-    // RFC 6076 ratios from sipp's own counts (no 3xx here, so every call is in the denominators):
-    // SEER counts 200/480/486/600/603, ISA 408/500/503/504 (the UAC heard 500 for the 503, 408 for timer B).
+    // SER and SEER leave out INVITEs that ended 3xx: every 302 here was followed and answered, so
+    // the denominators are all calls; SEER counts 200/486 (no 480/600/603 here), ISA 500 and 408.
     const pct = (n: number) => Math.round((n / created) * 100 * 100) / 100;
-    const busy = recv(runs.busy?.counts ?? {}, 486);
-    const ineffective = recv(runs.unavailable?.counts ?? {}, 500) + recv(runs.timerb?.counts ?? {}, 408);
     expect(d.kpis.asr).toBe(pct(answered));
     expect(d.kpis.ser).toBe(pct(answered));
-    expect(d.kpis.seer).toBe(pct(answered + busy));
-    expect(d.kpis.isa).toBe(pct(ineffective));
-    // The PUBLISHed quality reports joined the answered calls they name.
-    expect(d.media.count).toBe(publish?.counts['0_PUBLISH_Sent'] ?? -1);
+    expect(d.kpis.seer).toBe(pct(answered + recv('486', 486)));
+    expect(d.kpis.isa).toBe(pct(recv('500', 500) + recv('408', 408)));
+    expect(d.media.count).toBe(counted(r('publish').counts, 'PUBLISH', 'Sent'));
+  });
+
+  it('numbers reach the store hashed and masked, never raw', () => {
+    let bytes = '';
+    for (const f of ['calls.db', 'calls.db-wal'])
+      if (existsSync(join(l.dir, f))) bytes += readFileSync(join(l.dir, f)).toString('latin1');
+    expect(bytes.length).toBeGreaterThan(0);
+    expect(bytes).not.toContain('+15550199'); // the called number every INVITE carries
   });
 });

@@ -111,6 +111,7 @@ describe('capture password', () => {
     s.handle(hepJs.encapsulate(invite('p1'), { ...rc, capturePass: 'capture-secret' }));
     s.handle(hepJs.encapsulate(invite('p2'), { ...rc, capturePass: 'wrong-secret!!' }));
     s.handle(hep(invite('p3')));
+    s.tick(Date.now() + 1000); // past the reorder window
     expect(started).toEqual(['p1']);
     expect(s.counts.unauthorized).toBe(2);
   });

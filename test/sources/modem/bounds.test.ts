@@ -84,7 +84,13 @@ describe('ModemSource under a flood of unsolicited results (pty)', () => {
     const sample = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().heapUsed);
     }, 20);
-    source = new ModemSource(bus, { path: link, registry, pollMs: 500, commandTimeoutMs: 2000 });
+    source = new ModemSource(bus, {
+      path: link,
+      registry,
+      pollMs: 500,
+      commandTimeoutMs: 2000,
+      mode: 'full',
+    });
     source.start();
     const end = Date.now() + 45_000;
     while (floods < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));

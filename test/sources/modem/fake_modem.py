@@ -5,6 +5,7 @@
   "replies": { "AT+CSQ": ["+CSQ: 18,99"], "AT+CESQ": "ERROR", ... },   # else plain OK
   "script": [ { "at": 0.5, "send": "+CMTI: \"SM\",3" },
               { "at": 1.0, "mute": 1.5 },      # stop answering for 1.5 s
+              { "at": 1.0, "mute": 60, "until": ["AT+CFUN=1,1", 2] },  # or until the 2nd of that line
               { "at": 3.0, "unplug": 0.8 },    # close the pty, come back 0.8 s later on a new one
               { "at": 4.0, "flood": { "line": "RING", "count": 1000000 } } ],  # while still answering
                           # "line" may be a list, sent in turn; "{i}" in it: the line's number mod 1000
@@ -35,6 +36,7 @@ master, slave = plug()
 print("ready", flush=True)
 buf = b""
 muted_until = 0.0
+unmute_on, unmute_left = None, 0
 flood_lines, flood_left = [], 0
 written = 0
 while time.time() < end:
@@ -47,6 +49,7 @@ while time.time() < end:
             os.write(master, step["raw"].encode())
         if "mute" in step:
             muted_until = time.time() + step["mute"]
+            unmute_on, unmute_left = step.get("until", [None, 0])
         if "flood" in step:
             line = step["flood"]["line"]
             flood_lines = ["\r\n" + l + "\r\n" for l in (line if isinstance(line, list) else [line])]
@@ -78,6 +81,10 @@ while time.time() < end:
     while b"\r" in buf:
         line, buf = buf.split(b"\r", 1)
         cmd = line.strip().decode(errors="replace")
+        if cmd == unmute_on and time.time() < muted_until:
+            unmute_left -= 1
+            if unmute_left == 0:
+                muted_until = 0.0
         if cmd == "" or time.time() < muted_until:
             continue
         reply = replies.get(cmd, [])

@@ -11,6 +11,7 @@ import { EventBus } from '../../../src/events/bus.js';
 import { parseEvent } from '../../../src/events/schemas.js';
 import type { SidetoneEvent } from '../../../src/events/types.js';
 import { Registry } from '../../../src/metrics/index.js';
+import { heldBy } from '../../../src/sources/modem/held.js';
 import { ModemSource } from '../../../src/sources/modem/source.js';
 
 const FAKE = fileURLToPath(new URL('./fake_modem.py', import.meta.url));
@@ -65,7 +66,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-const fast = { pollMs: 400, commandTimeoutMs: 300, backoffMs: 100, maxBackoffMs: 400 };
+const fast = { pollMs: 400, commandTimeoutMs: 300, backoffMs: 100, maxBackoffMs: 400, mode: 'full' as const };
 
 describe('ModemSource on a pseudo-terminal', () => {
   it('polls, reads unsolicited results, ignores garbage and errors', async () => {
@@ -122,6 +123,27 @@ describe('ModemSource on a pseudo-terminal', () => {
     expect(source.connected).toBe(true);
   }, 10_000);
 
+  it('a silent modem climbs the recovery ladder: reopen, reset (again when the reset went unanswered), registration', async () => {
+    // Silent from 0.8 s until its second AT+CFUN=1,1: the first reset is lost, the ladder must
+    // start over. Before, the source stopped after an unanswered reset, port open, for good.
+    const path = await startSim([{ at: 0.8, mute: 60, until: ['AT+CFUN=1,1', 2] }], 10);
+    const { bus, of } = collect();
+    source = new ModemSource(bus, { path, ...fast, resetAfter: 1 });
+    source.start();
+    await until(
+      () => of('modem.recovery').some((e) => (e as { step: string }).step === 'registration'),
+      8000,
+    );
+    expect(
+      of('modem.recovery').map(
+        (e) => `${(e as { step: string }).step}:${(e as { outcome: string }).outcome}`,
+      ),
+    ).toEqual(['reopen:fail', 'reset:fail', 'reopen:fail', 'reset:ok', 'reopen:ok', 'registration:ok']);
+    expect(of('modem.disconnected')).toEqual([expect.objectContaining({ reason: 'at_timeout' })]);
+    expect(of('modem.reconnected')).toEqual([expect.objectContaining({ reason: 'at_timeout' })]);
+    expect(source.connected).toBe(true);
+  }, 12_000);
+
   it('an unplugged modem is reported (usb) and reopened with backoff', async () => {
     const path = await startSim([{ at: 0.8, unplug: 0.7 }], 5);
     const { bus, of } = collect();
@@ -131,6 +153,24 @@ describe('ModemSource on a pseudo-terminal', () => {
     expect(of('modem.disconnected')).toEqual([expect.objectContaining({ reason: 'usb' })]);
     expect(of('modem.connected')).toHaveLength(2);
     await until(() => of('modem.signal').length >= 2, 3000);
+  }, 10_000);
+
+  it('auto mode is shared while another process has the port open (and leaves its messages unread)', async () => {
+    const path = await startSim([{ at: 0.3, send: '+CMTI: "SM",3' }], 4);
+    // The emulator holds the pty's other end, as a gateway daemon holds the modem's port.
+    const holder = `pid ${sim?.pid} (python3)`;
+    expect(await heldBy(path)).toBe(holder);
+    writeFileSync(join(dir, 'free'), '');
+    expect(await heldBy(join(dir, 'free'))).toBeUndefined();
+    const { bus, of } = collect();
+    const logs: Array<[string, Record<string, unknown>]> = [];
+    source = new ModemSource(bus, { path, ...fast, mode: 'auto', onLog: (m, d) => logs.push([m, d]) });
+    source.start();
+    await until(() => of('modem.signal').length >= 2, 4000);
+    expect(source.mode).toBe('shared');
+    expect(logs).toContainEqual(['modem shared-port mode', { path, mode: 'shared', heldBy: holder }]);
+    // Shared: SMS are the owner's, so the new message announced at 0.3 s is left unread.
+    expect(of('sms.received')).toEqual([]);
   }, 10_000);
 
   it('a path that is not there is retried, not thrown; the modem reads disconnected once, the cause once', async () => {

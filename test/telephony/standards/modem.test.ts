@@ -270,12 +270,13 @@ describe('parseCreg / parseCgreg / parseCereg / parseC5greg', () => {
     ['+CREG: 0,1', { n: 0, stat: 1, state: 'home', registered: true, area: undefined, cell: undefined }],
     [
       '+CREG: 2,5,"00C3","0000A1B2",7',
-      { n: 2, stat: 5, state: 'roaming', area: '00C3', cell: '0000A1B2', act: 7 },
+      // The cell id without its leading zeros, so two reports of one cell compare equal.
+      { n: 2, stat: 5, state: 'roaming', area: '00C3', cell: 'A1B2', act: 7 },
     ],
     ['+CREG: 0,12', { n: 0, stat: 12, state: 'unknown', registered: false }],
     // unsolicited form: <stat>[,<lac>,<ci>[,<AcT>]]
     ['+CREG: 1', { n: undefined, stat: 1, state: 'home', registered: true }],
-    ['+CREG: 5,"00C3","A1B2",7', { n: undefined, stat: 5, area: '00C3', cell: 'A1B2', act: 7, rat: '4g' }],
+    ['+CREG: 5,"00C3","A1B2",7', { n: undefined, stat: 5, area: '00C3', cell: 'A1B2', act: 7 }],
     ['+CREG: 2,"00C3"', { n: undefined, stat: 2, state: 'searching', area: '00C3' }],
     ['+CREG: 3,,', { n: undefined, stat: 3, state: 'denied', area: undefined, cell: undefined }],
   ])('%j', (line, expected) => {
@@ -303,8 +304,13 @@ describe('parseCreg / parseCgreg / parseCereg / parseC5greg', () => {
   it('parses the packet-switched and EPS/5GS variants by their own prefix', () => {
     expect(parseCgreg('+CGREG: 2,1')).toMatchObject({ n: 2, stat: 1, registered: true });
     expect(parseCereg('+CEREG: 0,6')).toMatchObject({ stat: 6, state: 'sms_only_home', registered: true });
-    expect(parseCereg('+CEREG: 1,"1A2B","01A2B3C4",7,,')).toMatchObject({ stat: 1, area: '1A2B', rat: '4g' });
-    expect(parseC5greg('+C5GREG: 1,"0001","000000001",11')).toMatchObject({ stat: 1, rat: '5g' });
+    expect(parseCereg('+CEREG: 1,"1A2B","01A2B3C4",7,,')).toMatchObject({
+      stat: 1,
+      area: '1A2B',
+      cell: '1A2B3C4',
+      act: 7,
+    });
+    expect(parseC5greg('+C5GREG: 1,"0001","000000001",11')).toMatchObject({ stat: 1, act: 11 });
     expect(parseCreg('+CEREG: 0,1')).toBeUndefined();
     expect(parseCereg('+CREG: 0,1')).toBeUndefined();
   });

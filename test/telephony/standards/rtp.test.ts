@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DefinitionError } from '../../../src/errors.js';
 import {
   extendSequence,
   JitterEstimator,
@@ -47,7 +48,7 @@ describe('JitterEstimator (RFC 3550 A.8)', () => {
   });
 
   it('rejects a non-positive clock rate and resets', () => {
-    expect(() => new JitterEstimator(0)).toThrow(RangeError);
+    expect(() => new JitterEstimator(0)).toThrow(DefinitionError);
     const j = new JitterEstimator(90_000);
     j.update(0, 0);
     j.update(1, 60_000);

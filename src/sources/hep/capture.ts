@@ -1,0 +1,239 @@
+import type { EventBus } from '../../events/bus.js';
+import { MEDIA_STREAMS } from '../../events/vocab.js';
+import { STORE_LIMITS } from '../../store/limits.js';
+import { CallMedia } from './call-state.js';
+import { decodeHep } from './decode.js';
+import { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from './defaults.js';
+import { MediaReports, reportedStream } from './media-reports.js';
+import { type Held, Reorder } from './reorder.js';
+import { jsonRtcp, type MediaReport, parseRtcp, vqRtcpXr } from './rtcp.js';
+import { parseSip, type SipMessage } from './sip.js';
+import { HepTracker, type HepTrackerOptions } from './tracker.js';
+
+/** What became of a packet: the `result` label of `<prefix>_hep_packets_total`. */
+export const HEP_RESULTS = [
+  'sip',
+  'rtcp',
+  'ignored',
+  'malformed_hep',
+  'malformed_sip',
+  'malformed_rtcp',
+  'unauthorized',
+] as const;
+export type HepResultLabel = (typeof HEP_RESULTS)[number];
+
+/** Which bound a capture timestamp was pulled back to: the `direction` of `<prefix>_hep_timestamps_clamped_total`. */
+export const HEP_CLAMP_DIRECTIONS = ['future', 'past'] as const;
+
+export interface HepCaptureOptions extends HepTrackerOptions {
+  /** How late a message may arrive, relative to one captured after it, and still be placed in order. */
+  reorderWindowMs?: number;
+  /** Messages held by the reorder window at once (all calls); default 65 536. */
+  maxHeld?: number;
+  /** Payload bytes held by the reorder window at once; default 32 MiB. */
+  maxHeldBytes?: number;
+  /** Capture timestamps are clamped to receipt time +- this; default 300 000 ms. */
+  maxClockSkewMs?: number;
+  /** Capture password check; true lets the packet through. */
+  authorized?: (password: string | undefined) => boolean;
+}
+
+/** Messages of one call held at once by the reorder window. */
+const PER_CALL_HELD = 64;
+
+/**
+ * The packet path of the HEP source: decode, clamp the capture time, parse, hold in the reorder
+ * window, then track (tracker.ts) and turn RTCP into reports (media-reports.ts). Never throws: a bad
+ * packet is counted by what was wrong with it.
+ * @example
+ * const capture = new HepCapture(bus, { trunks });
+ * capture.handle(datagram, Date.now());
+ * setInterval(() => capture.tick(Date.now()), 100);
+ */
+export class HepCapture {
+  readonly tracker: HepTracker;
+  readonly reorder: Reorder;
+  readonly media = new MediaReports();
+  /** Packets by result since start. */
+  readonly counts: Record<HepResultLabel, number> = {
+    sip: 0,
+    rtcp: 0,
+    ignored: 0,
+    malformed_hep: 0,
+    malformed_sip: 0,
+    malformed_rtcp: 0,
+    unauthorized: 0,
+  };
+  /** Capture timestamps pulled back to receipt time +- maxClockSkewMs. */
+  readonly clamped = { future: 0, past: 0 };
+  private readonly maxSkew: number;
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly options: HepCaptureOptions = {},
+  ) {
+    this.tracker = new HepTracker(bus, options);
+    this.maxSkew = options.maxClockSkewMs ?? HEP_MAX_CLOCK_SKEW_MS;
+    this.reorder = new Reorder(
+      (h) => this.deliver(h),
+      (ms) => this.tracker.advance(ms),
+      (callId) => this.tracker.get(callId),
+      {
+        windowMs: options.reorderWindowMs ?? HEP_REORDER_WINDOW_MS,
+        maxHeld: options.maxHeld ?? 65_536,
+        maxHeldBytes: options.maxHeldBytes ?? 32 << 20,
+        perCallMax: PER_CALL_HELD,
+      },
+      () => this.tracker.overflow.reorder++,
+    );
+  }
+
+  /** Run the window and the timers to receipt time `now` (a few times a second). */
+  tick(now: number): void {
+    this.reorder.release(now);
+    this.tracker.advance(this.reorder.watermark / 1000);
+  }
+
+  /** Hand on everything held and run the timers to capture time `to` (end of a replay). */
+  drain(to: number): void {
+    this.reorder.flush();
+    this.tracker.advance(to);
+  }
+
+  /**
+   * One HEP packet (a UDP datagram or a framed TCP packet) received at `now`. Returns its result.
+   * @example capture.handle(datagram, Date.now()) // 'sip'
+   */
+  handle(buf: Buffer, now: number): HepResultLabel {
+    const r = decodeHep(buf);
+    if (!r.ok) return this.count('malformed_hep');
+    const p = r.packet;
+    if (this.options.authorized !== undefined && !this.options.authorized(p.password))
+      return this.count('unauthorized');
+    const ts = this.captureTime(p.tsMicros, p.ts, now);
+    if (p.type === 1) {
+      const msg = parseSip(p.payload);
+      if (msg === undefined) return this.count('malformed_sip');
+      this.reorder.push(this.held(ts, msg.callId, msg, undefined, p), now);
+      return this.count('sip');
+    }
+    if (p.type === 5 || p.type === 34 || p.type === 35) {
+      const packet =
+        p.payload[0] === 0x7b // '{': the JSON form of capture agents
+          ? jsonRtcp(p.payload.toString('utf8'))
+          : parseRtcp(p.payload);
+      if (packet === undefined) return this.count('malformed_rtcp');
+      const held = this.held(ts, p.correlationId ?? '', undefined, packet, p);
+      // A report that names no call has no order to keep.
+      if (p.correlationId === undefined) this.deliver(held);
+      else this.reorder.push(held, now);
+      return this.count('rtcp');
+    }
+    return this.count('ignored');
+  }
+
+  private count(result: HepResultLabel): HepResultLabel {
+    this.counts[result]++;
+    return result;
+  }
+
+  /**
+   * Capture time in microseconds: as stamped, unless it is before 2000 (an agent without a clock:
+   * receipt time) or further than maxClockSkewMs from receipt (clamped to that bound, counted): one
+   * capture's future stamps gave an ACD of 1,685,499,240 s (issue 35).
+   */
+  private captureTime(us: number, ms: number, now: number): number {
+    if (ms < STORE_LIMITS.tsMin) return now * 1000;
+    if (ms > now + this.maxSkew) {
+      this.clamped.future++;
+      return (now + this.maxSkew) * 1000;
+    }
+    if (ms < now - this.maxSkew) {
+      this.clamped.past++;
+      return (now - this.maxSkew) * 1000;
+    }
+    return us;
+  }
+
+  private held(
+    ts: number,
+    callId: string,
+    msg: SipMessage | undefined,
+    rtcp: Held['rtcp'],
+    p: { srcIp: string; dstIp: string; srcPort: number; dstPort: number; payload: Buffer },
+  ): Held {
+    // Trunk rules are matched on each copy of a request that can open a call or an exchange; the
+    // reorder window shares a match among the held copies of one request.
+    const match =
+      msg !== undefined && msg.code === 0 && msg.toTag === '' && msg.method !== 'ACK'
+        ? this.tracker.match(msg, p.srcIp, p.dstIp)
+        : undefined;
+    return {
+      wake: ts,
+      heapAt: -1,
+      ts,
+      callId,
+      msg,
+      rtcp,
+      srcIp: p.srcIp,
+      dstIp: p.dstIp,
+      srcPort: p.srcPort,
+      dstPort: p.dstPort,
+      match,
+      shared: match,
+      bytes: p.payload.length,
+    };
+  }
+
+  /** A held message's turn came (or it could not wait). */
+  private deliver(h: Held): void {
+    const ts = h.wake / 1000;
+    const msg = h.msg;
+    if (msg !== undefined) {
+      const fresh = this.tracker.message({
+        msg,
+        ts,
+        srcIp: h.srcIp,
+        dstIp: h.dstIp,
+        match: h.shared,
+        legMatch: h.match,
+      });
+      // Once per report: the second proxy leg and retransmissions repeat the same PUBLISH.
+      if (
+        fresh &&
+        msg.code === 0 &&
+        msg.method === 'PUBLISH' &&
+        msg.contentType.startsWith('application/vq-rtcpxr')
+      )
+        this.vq(msg, ts);
+      return;
+    }
+    const packet = h.rtcp;
+    if (packet === undefined) return;
+    this.tracker.rtcpSeen(ts);
+    const callId = h.callId === '' ? undefined : h.callId;
+    const s = callId === undefined ? undefined : this.tracker.get(callId);
+    for (const report of this.media.of(packet, s, callId, h.srcIp, h.srcPort, ts)) this.bus.emit(report);
+  }
+
+  /** An RFC 6035 report PUBLISHed in SIP: the stream it describes is the one its sender received. */
+  private vq(msg: SipMessage, ts: number): void {
+    const vq = vqRtcpXr(msg.body, msg.callId);
+    if (vq === undefined) return;
+    const report: MediaReport = { ...vq.report, ts: Math.floor(ts) };
+    const s = this.tracker.get(report.callId as string);
+    if (s !== undefined) {
+      if (report.codec === undefined && s.codec !== undefined) report.codec = s.codec;
+      if (vq.localIp !== undefined) {
+        const m = s.media ?? new CallMedia();
+        s.media = m;
+        const stream = reportedStream(m, vq.localIp, vq.localPort);
+        if (stream > 0) {
+          m.reported |= stream;
+          report.stream = MEDIA_STREAMS[stream - 1];
+        }
+      }
+    }
+    this.bus.emit(report);
+  }
+}

@@ -1,0 +1,247 @@
+import type { EventBus } from '../../events/bus.js';
+import type { EventOf } from '../../events/types.js';
+import type { Direction, SipRegistrationKind } from '../../events/vocab.js';
+import { type CallState, Exchange, hash32, type Leg } from './call-state.js';
+import { WakeHeap } from './deadlines.js';
+import type { SipMessage } from './sip.js';
+import type { Captured } from './tracker.js';
+import type { TrunkMatch } from './trunks.js';
+
+/**
+ * What the capture says about REGISTER chains and OPTIONS keepalives.
+ *
+ * Registrations (RFC 3261 10.2): a chain is the REGISTERs of one Call-ID joined by 401/407
+ * challenges. Its 2xx binds the address of record (`register`), refreshes a binding still active
+ * (`reregister`) or removes it (`unregister`: Expires 0, `expires=0` on every Contact, `Contact: *`);
+ * the Registration Request Delay (RFC 6076 4.1) runs from the chain's first REGISTER to that 2xx,
+ * the challenge included as the RFC's own flow shows. A binding lives for the interval the 2xx grants
+ * and is reported `sip.registration_expired` when nobody refreshed it. Challenges are `sip.auth`
+ * steps. Only a hash of each address of record is kept, in a table of at most `maxBindings`.
+ *
+ * Keepalives: an OPTIONS sent to a configured trunk reports the trunk up when the trunk answers
+ * (any final below 500 but 408: it is alive enough to answer) with the round trip on that leg, and
+ * down on 408, 5xx, 6xx or timer F; an OPTIONS from the trunk shows it up. The trunks pack turns
+ * that into `sidetone_trunk_up` and the OPTIONS RTT, with no prober of its own.
+ */
+
+/** A remembered registration: when it runs out, and where it goes on /metrics. */
+interface Binding {
+  wake: number;
+  heapAt: number;
+  aor: number;
+  trunk: string | undefined;
+  direction: Direction;
+}
+
+/** Two FNV passes: an address of record as a 52-bit number, so 100k of them hardly ever collide. */
+function hash52(s: string): number {
+  return (hash32(s) >>> 0) * 2 ** 20 + (hash32(`${s}\u0001`) >>> 12);
+}
+
+/** An answer from the trunk says it is up unless it is a timeout or a server or global failure. */
+const trunkUp = (code: number) => code < 500 && code !== 408;
+
+/** Interval a registrar grants when neither side says (RFC 3261 10.2.1.1 suggests 3600 s). */
+const DEFAULT_EXPIRES_S = 3600;
+
+export class Exchanges {
+  private readonly table = new Map<number, Binding>();
+  private readonly expiry = new WakeHeap<Binding>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly source: string,
+    private readonly maxBindings: number,
+    private readonly onOverflow: () => void,
+  ) {}
+
+  /** Registered addresses of record remembered now. */
+  get bindings(): number {
+    return this.table.size;
+  }
+
+  /** A REGISTER or OPTIONS opened its state. */
+  open(s: CallState, msg: SipMessage, match: TrunkMatch | undefined): void {
+    if (msg.method !== 'REGISTER' && msg.method !== 'OPTIONS') return;
+    const x = new Exchange();
+    if (match !== undefined) {
+      x.trunk = match.trunk;
+      x.toTrunk = match.toTrunk;
+    }
+    s.exchange = x;
+  }
+
+  /** A new leg of the request: the copy sent to the trunk is the one its round trip is timed on. */
+  leg(s: CallState, c: Captured, hash: number, ts: number): void {
+    const x = s.exchange as Exchange;
+    const shared = c.match;
+    if (x.trunk === undefined && shared !== undefined) {
+      x.trunk = shared.trunk;
+      x.toTrunk = shared.toTrunk;
+    }
+    const match = c.legMatch;
+    if (match?.toTrunk === true && x.trunkLeg === 0) {
+      x.toTrunk = true;
+      x.trunkLeg = hash;
+      x.trunkSentAt = ts;
+    }
+  }
+
+  /** A new REGISTER transaction (each copy after the first was absorbed). */
+  request(s: CallState, msg: SipMessage, ts: number): void {
+    const x = s.exchange;
+    if (x === undefined || msg.method !== 'REGISTER') return;
+    if (x.chainStart < 0) x.chainStart = ts;
+    x.unregister = msg.expires === 0;
+    x.expires = msg.expires;
+    x.aor = hash52(msg.aor);
+  }
+
+  /** A response on any leg, before duplicates are absorbed: the keepalive's answer on the trunk's leg. */
+  legResponse(s: CallState, msg: SipMessage, ts: number): void {
+    const x = s.exchange as Exchange;
+    if (msg.method !== 'OPTIONS' || msg.code < 200 || x.reported || x.trunk === undefined) return;
+    if (!x.toTrunk) this.status(x, ts, true, msg.code, undefined);
+    else if (x.trunkLeg !== 0 && hash32(msg.branch) === x.trunkLeg)
+      this.status(x, ts, trunkUp(msg.code), msg.code, (ts - x.trunkSentAt) / 1000);
+  }
+
+  /** A new response (duplicates absorbed): REGISTER outcomes. */
+  response(s: CallState, msg: SipMessage, ts: number, direction: Direction): void {
+    const x = s.exchange;
+    if (x === undefined || msg.method !== 'REGISTER' || msg.code < 200 || x.chainStart < 0) return;
+    const code = msg.code;
+    if (code === 401 || code === 407) {
+      x.challenged = true;
+      this.auth(direction, 'challenge', ts);
+      this.registration(x, direction, ts, 'challenged', code, this.asked(x));
+      return;
+    }
+    if (x.challenged) this.auth(direction, code === 403 ? 'failure' : 'success', ts);
+    x.challenged = false;
+    if (code >= 300) {
+      this.registration(x, direction, ts, 'failed', code, this.asked(x));
+    } else {
+      const granted = msg.expires >= 0 ? msg.expires : x.expires >= 0 ? x.expires : DEFAULT_EXPIRES_S;
+      const kind: SipRegistrationKind =
+        x.unregister || granted === 0 ? 'unregister' : this.table.has(x.aor) ? 'reregister' : 'register';
+      if (kind === 'unregister') this.unbind(x.aor);
+      else this.bind(x.aor, ts, ts + granted * 1000, x.trunk, direction);
+      this.registration(x, direction, ts, 'success', code, kind, (ts - x.chainStart) / 1000);
+    }
+    x.chainStart = -1;
+  }
+
+  /** Timer F of a leg: the keepalive's trunk did not answer; a REGISTER chain timed out. */
+  timeout(s: CallState, leg: Leg, ts: number): void {
+    const x = s.exchange as Exchange;
+    if (leg.method === 'OPTIONS') {
+      if (!x.reported && x.trunk !== undefined && x.trunkLeg === leg.hash)
+        this.status(x, ts, false, undefined, undefined);
+      return;
+    }
+    if (leg.method !== 'REGISTER' || x.chainStart < 0) return;
+    this.registration(x, s.direction, ts, 'timeout', undefined, this.asked(x));
+    x.chainStart = -1;
+  }
+
+  /** Bindings whose interval ran out by `to` (capture time) are reported and forgotten. */
+  expire(to: number): void {
+    this.expiry.drain(to, (b) => {
+      this.table.delete(b.aor);
+      this.expired(b, b.wake);
+    });
+  }
+
+  private asked(x: Exchange): SipRegistrationKind {
+    return x.unregister ? 'unregister' : this.table.has(x.aor) ? 'reregister' : 'register';
+  }
+
+  private bind(
+    aor: number,
+    ts: number,
+    until: number,
+    trunk: string | undefined,
+    direction: Direction,
+  ): void {
+    let b = this.table.get(aor);
+    if (b === undefined) {
+      if (this.table.size >= this.maxBindings) {
+        // The binding closest to its end goes first, reported as expired so the gauge stays true.
+        const first = this.expiry.peek() as Binding;
+        this.expiry.remove(first);
+        this.table.delete(first.aor);
+        this.onOverflow();
+        this.expired(first, ts);
+      }
+      b = { wake: until, heapAt: -1, aor, trunk, direction };
+      this.table.set(aor, b);
+    }
+    b.trunk = trunk;
+    this.expiry.set(b, until);
+  }
+
+  private unbind(aor: number): void {
+    const b = this.table.get(aor);
+    if (b === undefined) return;
+    this.table.delete(aor);
+    this.expiry.remove(b);
+  }
+
+  private expired(b: Binding, ts: number): void {
+    this.bus.emit({
+      type: 'sip.registration_expired',
+      ts: Math.floor(ts),
+      source: this.source,
+      direction: b.direction,
+      ...(b.trunk !== undefined && { trunk: b.trunk }),
+    });
+  }
+
+  private registration(
+    x: Exchange,
+    direction: Direction,
+    ts: number,
+    result: EventOf<'sip.registration'>['result'],
+    code: number | undefined,
+    kind: SipRegistrationKind,
+    seconds?: number,
+  ): void {
+    const e: EventOf<'sip.registration'> = {
+      type: 'sip.registration',
+      ts: Math.floor(ts),
+      source: this.source,
+      direction,
+      result,
+      kind,
+    };
+    if (code !== undefined) e.code = code;
+    if (x.trunk !== undefined) e.trunk = x.trunk;
+    if (seconds !== undefined && seconds >= 0) e.seconds = seconds;
+    this.bus.emit(e);
+  }
+
+  private auth(direction: Direction, result: 'success' | 'challenge' | 'failure', ts: number): void {
+    this.bus.emit({ type: 'sip.auth', ts: Math.floor(ts), source: this.source, direction, result });
+  }
+
+  private status(
+    x: Exchange,
+    ts: number,
+    up: boolean,
+    code: number | undefined,
+    rtt: number | undefined,
+  ): void {
+    x.reported = true;
+    const e: EventOf<'trunk.status'> = {
+      type: 'trunk.status',
+      ts: Math.floor(ts),
+      source: this.source,
+      trunk: x.trunk as string,
+      up,
+    };
+    if (code !== undefined) e.code = code;
+    if (rtt !== undefined && rtt >= 0) e.rttSeconds = rtt;
+    this.bus.emit(e);
+  }
+}

@@ -1,0 +1,321 @@
+import { type SipMethod, sipMethod } from '../../telephony/standards/sip.js';
+import { hash32, transactionKey } from './call-state.js';
+import { type Wakeable, WakeHeap } from './deadlines.js';
+import type { RtcpPacket } from './rtcp.js';
+import type { SipMessage } from './sip.js';
+import type { TrunkMatch } from './trunks.js';
+
+/**
+ * The reorder window: captured messages are held briefly and handed on in capture-time order, so a
+ * verdict is reached on what happened, not on when each copy happened to arrive.
+ *
+ * Kamailio's siptrace stamps and sends each HEP copy from whichever process handled the message
+ * (receive.c runs the receive hook in the worker that read the datagram; forward.h fires the send
+ * hook after the write, in the worker or the tm timer process), so the copies of one dialog leave
+ * from several processes in no particular order, and a reply read by one worker can be stamped
+ * before another worker stamps its out-copy of the request (research/sip FINDINGS 6). Two things
+ * follow, and both are handled here:
+ *
+ * 1. Arrival order: every message waits until the *watermark* passes its capture time. The
+ *    watermark is the receipt clock, moved onto the capture clock by the smallest recent
+ *    (capture - receipt) offset, minus the window: a message that arrives up to `windowMs` later
+ *    than one captured after it is still handed on first.
+ * 2. Capture times that contradict causality: a response is placed just after the earliest copy of
+ *    its request, an ACK after the final response it acknowledges, a CANCEL after its INVITE and a
+ *    BYE after the 2xx that made its dialog, when those are still held; once one has been handed on,
+ *    the tracker already knows it and the message keeps its own time.
+ *
+ * Timers run on the same clock: the tracker's clock moves to each message's place before the
+ * message, and to the watermark when idle, so timer B/F/H can fire only once every message captured
+ * before its deadline has been seen.
+ *
+ * Bounded: at most `maxHeld` messages and `maxHeldBytes` of their payloads in all, and `perCallMax`
+ * per call; past any of them the earliest is handed on at once (counted as `overflow`). A message whose capture time the watermark has already
+ * passed is handed on at once and counted as `late`: the window was too small for it.
+ */
+
+/** One captured message (or RTCP packet of a call) waiting for its turn. */
+export interface Held extends Wakeable {
+  /** Place in capture order, microseconds: the capture time, or later when causality says so. */
+  wake: number;
+  /** Capture time as stamped, microseconds. */
+  ts: number;
+  callId: string;
+  msg: SipMessage | undefined;
+  rtcp: RtcpPacket | undefined;
+  srcIp: string;
+  dstIp: string;
+  srcPort: number;
+  dstPort: number;
+  /** Trunk rule that matched this copy (requests that can open a call or keepalive). */
+  match: TrunkMatch | undefined;
+  /** The rule that matched any held copy of the same request: the copy that opens a call gets it. */
+  shared: TrunkMatch | undefined;
+  /** Bytes of the captured payload it keeps alive (a parsed message views its packet's text). */
+  bytes: number;
+}
+
+/** What the tracker already handled of a call, so a held message need not wait for it again. */
+export interface CallKnowledge {
+  saw(cseq: number, method: string, finalOnly: boolean): boolean;
+  /** A leg (Via branch) of this method is known: its request, or a reply to it, was handled. */
+  leg(hash: number, method: SipMethod): unknown;
+  readonly answered: boolean;
+}
+
+export interface ReorderOptions {
+  /** How much later than a message captured after it a message may arrive and still be in order. */
+  windowMs: number;
+  /** Messages held at once (all calls). */
+  maxHeld: number;
+  /** Payload bytes held at once (all calls). */
+  maxHeldBytes: number;
+  /** Messages held at once for one call. */
+  perCallMax: number;
+}
+
+/** The offset minimum is kept over two buckets of this much receipt time, so it can rise again. */
+const OFFSET_BUCKET_MS = 10_000;
+const TWO_32 = 2 ** 32;
+
+/** Rank among messages stamped in the same microsecond: request, provisional, final, ACK/RTCP. */
+function tieOf(h: Held): number {
+  const m = h.msg;
+  if (m === undefined) return 3 * 16 * 1024 * TWO_32 + (h.rtcp?.sender ?? 0);
+  const rank = m.code === 0 ? (m.method === 'ACK' ? 3 : 0) : m.code < 200 ? 1 : 2;
+  // transactionKey's method index (0..15) and the code (0..699) within the rank; then the branch.
+  const method = transactionKey(0, m.method, 0) / 1024;
+  return ((rank * 16 + method) * 1024 + m.code) * TWO_32 + hash32(m.branch);
+}
+
+const isRequest = (m: SipMessage) => m.code === 0 && m.method !== 'ACK';
+
+/**
+ * Whether `e` must come after `d` (see 2. above): `d` is a copy of what `e` answers or follows.
+ * What a BYE follows is the 2xx of an INVITE with a lower CSeq. A reply (and the ACK of a failure)
+ * follows the copy of its leg first: a proxy's worker can stamp its out-copy of a request after
+ * another worker stamped the reply on that leg, while the in-copy was stamped long before.
+ */
+function follows(e: SipMessage, d: SipMessage): boolean {
+  if (e.code !== 0) return isRequest(d) && d.cseq === e.cseq && d.method === e.method;
+  switch (e.method) {
+    case 'ACK':
+      return d.code >= 200 && d.method === 'INVITE' && d.cseq === e.cseq;
+    case 'CANCEL':
+      return d.code === 0 && d.method === 'INVITE' && d.cseq === e.cseq;
+    case 'BYE':
+      return d.code >= 200 && d.code < 300 && d.method === 'INVITE' && d.cseq < e.cseq;
+    default:
+      return false;
+  }
+}
+
+/** Whether the tracker has already handled what `e` follows. */
+function known(e: SipMessage, k: CallKnowledge | undefined): boolean {
+  if (k === undefined) return false;
+  if (e.code !== 0) return k.saw(e.cseq, e.method, false);
+  if (e.method === 'ACK') return k.saw(e.cseq, 'INVITE', true);
+  if (e.method === 'CANCEL') return k.saw(e.cseq, 'INVITE', false);
+  return k.answered;
+}
+
+/**
+ * One trunk match for every held copy of a request: the copy a proxy sends to the trunk may be
+ * stamped after the one it received, and the first copy opens the call.
+ */
+function share(h: Held, slot: readonly Held[]): void {
+  const m = h.msg as SipMessage;
+  for (const d of slot) {
+    const o = d.msg;
+    if (
+      d === h ||
+      o === undefined ||
+      o.code !== 0 ||
+      o.toTag !== '' ||
+      o.method !== m.method ||
+      o.cseq !== m.cseq
+    )
+      continue;
+    if (h.shared === undefined) h.shared = d.shared;
+    else d.shared ??= h.shared;
+  }
+}
+
+/**
+ * @example
+ * const reorder = new Reorder((h) => tracker.message(h), (ms) => tracker.advance(ms), (id) => tracker.knowledge(id), opts);
+ * reorder.push(held, Date.now());
+ * setInterval(() => reorder.release(Date.now()), 100);
+ */
+export class Reorder {
+  private readonly heap = new WakeHeap<Held>();
+  private readonly calls = new Map<string, Held[]>();
+  private readonly windowUs: number;
+  /** Capture clock up to which every message has been handed on, microseconds. */
+  watermark = Number.NEGATIVE_INFINITY;
+  private offset = Number.POSITIVE_INFINITY;
+  private previousOffset = Number.POSITIVE_INFINITY;
+  private bucketStart = Number.NEGATIVE_INFINITY;
+  /** Messages that arrived after the watermark passed their capture time (window too small). */
+  late = 0;
+  /** Messages handed on early because `maxHeld`, `maxHeldBytes` or `perCallMax` was reached. */
+  overflow = 0;
+  /** Payload bytes held now. */
+  bytes = 0;
+
+  constructor(
+    private readonly deliver: (h: Held) => void,
+    /** Move the tracker's clock to this capture time (ms): timers due before it fire. */
+    private readonly advance: (ms: number) => void,
+    private readonly knowledge: (callId: string) => CallKnowledge | undefined,
+    private readonly options: ReorderOptions,
+    private readonly onOverflow: () => void = () => {},
+  ) {
+    this.windowUs = options.windowMs * 1000;
+  }
+
+  /** Messages held now. */
+  get size(): number {
+    return this.heap.size;
+  }
+
+  /** Take one captured message at receipt time `nowMs`, and hand on whatever is due. */
+  push(h: Held, nowMs: number): void {
+    if (h.ts < this.watermark) {
+      this.late++;
+      h.wake = h.ts;
+      this.deliver(h);
+      return;
+    }
+    // Offsets only from messages in time: a late one must not hold everything else back.
+    const offset = h.ts - nowMs * 1000;
+    if (nowMs - this.bucketStart >= OFFSET_BUCKET_MS) {
+      this.previousOffset = this.offset;
+      this.offset = offset;
+      this.bucketStart = nowMs;
+    } else if (offset < this.offset) this.offset = offset;
+    if (this.windowUs === 0) {
+      // No window: in arrival order, as captured.
+      this.watermark = Math.max(this.watermark, h.ts);
+      h.wake = h.ts;
+      this.advance(h.ts / 1000);
+      this.deliver(h);
+      return;
+    }
+    this.hold(h);
+    this.release(nowMs);
+  }
+
+  private hold(h: Held): void {
+    let slot = this.calls.get(h.callId);
+    if (slot === undefined) {
+      slot = [];
+      this.calls.set(h.callId, slot);
+    } else if (slot.length >= this.options.perCallMax) {
+      this.overflow++;
+      this.onOverflow();
+      this.handOn(this.earliest(slot), false);
+    }
+    h.tie = tieOf(h);
+    h.heapAt = -1;
+    slot.push(h);
+    this.bytes += h.bytes;
+    if (h.msg !== undefined && h.msg.code === 0 && h.msg.toTag === '') share(h, slot);
+    this.heap.set(h, this.place(h, slot));
+    if (h.msg !== undefined) this.reposition(h.msg, h.wake, slot);
+    while (this.heap.size > this.options.maxHeld || this.bytes > this.options.maxHeldBytes) {
+      this.overflow++;
+      this.onOverflow();
+      const first = this.heap.peek() as Held;
+      if (first.wake > this.watermark) this.watermark = first.wake;
+      this.handOn(first, true);
+    }
+  }
+
+  /** Where `h` goes: its capture time, or just after the earliest held message it follows. */
+  private place(h: Held, slot: readonly Held[]): number {
+    const m = h.msg;
+    if (m === undefined) return h.ts;
+    // The copy of the same leg first (replies, and the ACK of a failure); else any copy.
+    const leg = m.code !== 0 || m.method === 'ACK';
+    let first = Number.POSITIVE_INFINITY;
+    let sameLeg = Number.POSITIVE_INFINITY;
+    for (const d of slot) {
+      const o = d.msg;
+      if (d === h || o === undefined || !follows(m, o)) continue;
+      if (d.wake < first) first = d.wake;
+      if (leg && o.branch === m.branch && d.wake < sameLeg) sameLeg = d.wake;
+    }
+    // The tracker is asked only when a held copy comes first: most messages have none.
+    if (sameLeg !== Number.POSITIVE_INFINITY) {
+      if (sameLeg < h.ts) return h.ts;
+      const k = this.knowledge(h.callId);
+      const method = sipMethod(m.method === 'ACK' ? 'INVITE' : m.method);
+      return k?.leg(hash32(m.branch), method) !== undefined ? h.ts : sameLeg + 1;
+    }
+    if (first < h.ts || first === Number.POSITIVE_INFINITY) return h.ts;
+    return known(m, this.knowledge(h.callId)) ? h.ts : first + 1;
+  }
+
+  /** A newly held `m` may be what messages already held must follow: move them after it. */
+  private reposition(m: SipMessage, at: number, slot: readonly Held[]): void {
+    let moved = false;
+    for (const e of slot) if (e.msg !== undefined && e.wake <= at && follows(e.msg, m)) moved = true;
+    // Rare (a reply stamped before its request): settle every place of the call, deepest chain 4.
+    for (let pass = 0; moved && pass < 4; pass++) {
+      moved = false;
+      for (const e of slot) {
+        const place = this.place(e, slot);
+        if (place !== e.wake) {
+          this.heap.set(e, place);
+          moved = true;
+        }
+      }
+    }
+  }
+
+  private earliest(slot: readonly Held[]): Held {
+    let first = slot[0] as Held;
+    for (const h of slot)
+      if (h.wake < first.wake || (h.wake === first.wake && (h.tie ?? 0) < (first.tie ?? 0))) first = h;
+    return first;
+  }
+
+  /** Take `h` out and hand it on; `inOrder` moves the tracker's clock to it first. */
+  private handOn(h: Held, inOrder: boolean): void {
+    this.heap.remove(h);
+    this.bytes -= h.bytes;
+    const slot = this.calls.get(h.callId);
+    if (slot !== undefined) {
+      const i = slot.indexOf(h);
+      if (i >= 0) slot.splice(i, 1);
+      if (slot.length === 0) this.calls.delete(h.callId);
+    }
+    if (inOrder) this.advance(h.wake / 1000);
+    this.deliver(h);
+  }
+
+  /** Hand on every message the watermark at receipt time `nowMs` has passed. */
+  release(nowMs: number): void {
+    const offset = Math.min(this.offset, this.previousOffset);
+    if (offset !== Number.POSITIVE_INFINITY) {
+      const mark = nowMs * 1000 + offset - this.windowUs;
+      if (mark > this.watermark) this.watermark = mark;
+    }
+    for (;;) {
+      const first = this.heap.peek();
+      if (first === undefined || first.wake > this.watermark) break;
+      this.handOn(first, true);
+    }
+  }
+
+  /** Hand on everything held, in order (end of a replay, shutdown). */
+  flush(): void {
+    for (;;) {
+      const first = this.heap.peek();
+      if (first === undefined) return;
+      if (first.wake > this.watermark) this.watermark = first.wake;
+      this.handOn(first, true);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { PG_MIGRATIONS } from '../../src/store/postgres-sql.js';
+
+/**
+ * Released migrations are frozen text. Several are built from live code (the call classifier's
+ * SQL, the rollup definitions): a change there would change what new store files get while files
+ * already migrated keep the old derivation for good. Each released migration's SQL is pinned here
+ * by its SHA-256; a change to the classifier or the rollups must leave these texts as they were
+ * (freeze the old text as a literal) and append a migration that rebuilds what depends on it, on
+ * both backends. A new migration is pinned when it is released.
+ */
+const SQLITE: ReadonlyArray<readonly [number, string]> = [
+  [1, '35861a8bea40887ef19641bdd488a4ada8c4c9fc5b90c67fe79cf72f0f3efb2e'],
+  [2, 'bf73b438a4880a9119bfeb24c488ab5c8575429639371b8d4defe3946a27e8c2'],
+  [3, 'e4e2a71a65f1ca65464e1fe56a454784eaaf5bd5734d3be8ed3805f54c9af415'],
+  [4, '661200026833cb8ed81e4dc5ad940594f4b40cc6e7961fa582391671b4709fb5'],
+  [5, '5c0bfdf186fe7923c2d27c5f8cee0d0f5dabcc97a333af63f6c22e72b1c20c22'],
+  [6, '4837c111f86ea55a51ee8937d3b5b2a130ade61278ddfd217c0aa199a667771a'],
+  [7, '1323d0217ba67660d45c13962b1decfa5745851fdf48bf4d072067e3d5cda586'],
+  [8, 'afa997245db3b3d2b86ad83bacc8be71a8423c16b56bb36b6535f9c8a4071c72'],
+  [9, '41469b3376850b038d243441743fd36b360d45357b780b692347bfb0cac9912d'],
+];
+const POSTGRES: ReadonlyArray<readonly [number, string]> = [
+  [1, '61f1d32a38a78af664463222cde60a5f9f01bd2be8acceb82b45b983ac484c6f'],
+  [2, '9fb14410612ae972120269708bcb8eb8665412b95c33974de8b499cf75bb51cd'],
+  [3, '0431d870a42a1062b5bbe4f3cbc1620bb77108d7efac644e87ccc1a7225415c8'],
+  [4, 'f9ed526436b45a0eefd9ed0bc2af776c6b5c07b7b6348bc347ac943dd3e6e603'],
+  [5, 'ce153850e46c23f7cbde28212e10d78d1a562619b23d9a31866fe2afb9d87be6'],
+  [6, 'd541bfea4a848ad25013e641c4fec9986a59e9bc88eba9e9c9ab92302fb0a4fb'],
+  [7, '41469b3376850b038d243441743fd36b360d45357b780b692347bfb0cac9912d'],
+];
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+describe('released migrations are frozen', () => {
+  it.each([
+    ['SQLite', MIGRATIONS, SQLITE],
+    ['PostgreSQL', PG_MIGRATIONS, POSTGRES],
+  ] as const)('%s: every released migration keeps its text, byte for byte', (_, migrations, pins) => {
+    const changed = pins
+      .filter(([version, pin]) => sha256(migrations.find((m) => m.version === version)?.sql ?? '') !== pin)
+      .map(([version]) => version);
+    expect(changed, 'migrations whose SQL changed: freeze the released text, append a new migration').toEqual(
+      [],
+    );
+    // Versions run in order, one step at a time, and nothing released is dropped.
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(migrations.length).toBeGreaterThanOrEqual(pins.length);
+  });
+});
