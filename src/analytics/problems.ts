@@ -148,10 +148,11 @@ export async function consoleProblems(
   }
   const sms = data.sms;
   // As SidetoneSmsDeliveryReportsStalled: an old one waiting AND no final report for as long (a
-  // lost report or two on a healthy SMSC is not a stall). The store files reports under their
-  // submission, so "lately" is the submissions of the last two limits.
+  // lost report or two on a healthy SMSC is not a stall). The alert counts final reports of the
+  // last limit (increase(...[limit])); the store files a report under its submission, so here it
+  // is the submissions of the last limit (reports come seconds after their submission).
   const maxMs = s.sms_pending_max_seconds * 1000;
-  const lately = await store.smsStats({ from: now - 2 * maxMs, to: now + 1 });
+  const lately = await store.smsStats({ from: now - maxMs, to: now + 1 });
   const stalled = lately.byStatus.delivered + lately.byStatus.failed === 0;
   if (stalled && sms.oldestAwaitingSeconds !== null && sms.oldestAwaitingSeconds > s.sms_pending_max_seconds)
     add({
