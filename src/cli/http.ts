@@ -13,6 +13,8 @@ import type {
   SmsSummary,
   TrunksReport,
 } from '../analytics/index.js';
+import type { ConsoleWindow } from '../analytics/windows.js';
+import { API_PATHS, callPath, DEFAULT_SERVER_PATHS, type ServerPaths } from '../http/api-paths.js';
 import { CliError, UsageError } from './errors.js';
 
 import type {
@@ -74,9 +76,17 @@ type VoiceSkillHealth = Omit<HealthIndicators, 'status'> & {
   indicators: Record<string, unknown>;
 };
 
+/** `GET /metrics/console`: the console's figures; the CLI reads `live` and the server's `paths`. */
+export interface ConsoleView {
+  live: { count: number };
+  paths: ServerPaths;
+  [key: string]: unknown;
+}
+
 export class HttpSource implements DataSource {
   readonly kind = 'url';
   readonly where: string;
+  private serverPaths: Promise<ServerPaths> | undefined;
 
   constructor(
     private readonly base: URL,
@@ -167,51 +177,66 @@ export class HttpSource implements DataSource {
   }
 
   dashboard(span: Span): Promise<Dashboard> {
-    return this.json('/metrics/dashboard', { query: spanQuery(span) });
+    return this.json(API_PATHS.dashboard, { query: spanQuery(span) });
   }
   trunks(span: Span): Promise<TrunksReport> {
-    return this.json('/metrics/trunks', { query: spanQuery(span) });
+    return this.json(API_PATHS.trunks, { query: spanQuery(span) });
   }
   sms(span: Span): Promise<SmsSummary> {
-    return this.json('/metrics/sms', { query: spanQuery(span) });
+    return this.json(API_PATHS.sms, { query: spanQuery(span) });
   }
   async failures(limit: number, span: Span, reveal?: boolean): Promise<FailuresView> {
     noReveal(reveal);
     const query =
       span.days === undefined && span.hours === undefined ? { limit } : { limit, ...spanQuery(span) };
-    const body = await this.json<Partial<FailuresView>>('/metrics/failures', { query });
+    const body = await this.json<Partial<FailuresView>>(API_PATHS.failures, { query });
     // A server without groups (the voice-skill's route) still gives the rows.
     const failures = body.failures ?? [];
     return { failures, count: failures.length, groups: body.groups ?? [] };
   }
   async hourly(hours: number): Promise<SeriesPoint[]> {
-    return (await this.json<{ series: SeriesPoint[] }>('/metrics/hourly', { query: { hours } })).series;
+    return (await this.json<{ series: SeriesPoint[] }>(API_PATHS.hourly, { query: { hours } })).series;
   }
   async daily(days: number): Promise<SeriesPoint[]> {
-    return (await this.json<{ series: SeriesPoint[] }>('/metrics/daily', { query: { days } })).series;
+    return (await this.json<{ series: SeriesPoint[] }>(API_PATHS.daily, { query: { days } })).series;
   }
-  /** `GET /healthz`: uptime, version and calls in progress (a server with `compat_healthz` answers readiness there). */
+  /** The console's figures for a window (what the web console shows); undefined from a server without them. */
+  async console(window: ConsoleWindow): Promise<ConsoleView | undefined> {
+    const r = await this.json<Partial<ConsoleView>>(API_PATHS.console, { query: { window }, accept: [404] });
+    return r.live === undefined || r.paths === undefined ? undefined : (r as ConsoleView);
+  }
+  /**
+   * The probe and exposition paths this server was configured with (`health.readiness_path`…),
+   * as its console API states them; the defaults for a server without one (404).
+   */
+  paths(): Promise<ServerPaths> {
+    this.serverPaths ??= this.console('1h').then((r) => ({ ...DEFAULT_SERVER_PATHS, ...r?.paths }));
+    return this.serverPaths;
+  }
+  /** Liveness: uptime, version and calls in progress (a server with `compat_healthz` answers readiness there). */
   async liveness(): Promise<Record<string, unknown>> {
-    return (await this.json<Record<string, unknown>>('/healthz', { accept: [503] })) ?? {};
+    const { healthz } = await this.paths();
+    return (await this.json<Record<string, unknown>>(healthz, { accept: [503] })) ?? {};
   }
   async health(): Promise<HealthView> {
     // 503 is readiness saying "degraded": an answer to show, not a failure to report.
-    const readiness = await this.json<Readiness>('/readyz', { accept: [503] });
+    const { readyz } = await this.paths();
+    const readiness = await this.json<Readiness>(readyz, { accept: [503] });
     if (readiness === null || typeof readiness.checks !== 'object') {
       throw new CliError(
-        `${this.url('/readyz').href} did not return readiness JSON: is ${this.where} a sidetone server?`,
+        `${this.url(readyz).href} did not return readiness JSON: is ${this.where} a sidetone server?`,
       );
     }
     // The route speaks the voice-skill's contract (503 degraded, `healthy`/`degraded`, its
     // `indicators`); the CLI shows the library's view, the same as with --db.
-    const body = await this.json<VoiceSkillHealth>('/metrics/health', { accept: [503] });
+    const body = await this.json<VoiceSkillHealth>(API_PATHS.health, { accept: [503] });
     const { timestamp: _t, indicators: _i, status, ...rest } = body;
     return { readiness, indicators: { ...rest, status: status === 'healthy' ? 'ok' : 'warning' } };
   }
   async exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream> {
     noReveal(reveal);
-    const href = this.url('/metrics/export', { format, days }).href;
-    const res = await this.request('/metrics/export', { query: { format, days } });
+    const href = this.url(API_PATHS.export, { format, days }).href;
+    const res = await this.request(API_PATHS.export, { query: { format, days } });
     // Streaming decode: a multi-byte character may straddle two network chunks.
     res.setEncoding('utf8');
     async function* chunks(): AsyncIterable<string> {
@@ -229,16 +254,16 @@ export class HttpSource implements DataSource {
     return { chunks: chunks() };
   }
   async call(id: string): Promise<ExportRow | undefined> {
-    const r = await this.json<{ call?: ExportRow }>(`/metrics/calls/${encodeURIComponent(id)}`, {
+    const r = await this.json<{ call?: ExportRow }>(callPath(id), {
       accept: [404],
     });
     return r.call;
   }
   async metrics(): Promise<string> {
-    return readBody(await this.request('/metrics'));
+    return readBody(await this.request((await this.paths()).metrics));
   }
   cleanup(): Promise<CleanupResult> {
-    return this.json('/calls/cleanup', { method: 'POST' });
+    return this.json(API_PATHS.cleanup, { method: 'POST' });
   }
   async close(): Promise<void> {}
 }

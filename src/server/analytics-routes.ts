@@ -15,6 +15,7 @@ import {
   toExportRow,
   trunkKpis,
 } from '../analytics/index.js';
+import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { errorResponse, json } from '../http/respond.js';
 import type { RouteDoc } from '../http/route-doc.js';
@@ -161,7 +162,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     return { from: to - (q.hours !== undefined ? q.hours * 3_600_000 : (q.days ?? 1) * DAY), to };
   };
   get(
-    '/metrics/dashboard',
+    API_PATHS.dashboard,
     readDoc(
       'Call KPIs over a period (the seed dashboard shape)',
       'dashboard',
@@ -180,7 +181,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/trunks',
+    API_PATHS.trunks,
     readDoc('KPIs per trunk with an ASR trend', 'span', 'Per-trunk KPIs', PERIOD),
     async (_req, { url }) => {
       const q = parse('span', url);
@@ -189,7 +190,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/sms',
+    API_PATHS.sms,
     readDoc('SMS delivery summary', 'span', 'Sent, failed, delivered and pending SMS', PERIOD),
     async (_req, { url }) => {
       const q = parse('span', url);
@@ -198,7 +199,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/failures',
+    API_PATHS.failures,
     readDoc(
       'Recent failed calls and failures grouped by reason and trunk',
       'failures',
@@ -217,7 +218,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/hourly',
+    API_PATHS.hourly,
     readDoc(
       'Hourly call series',
       'hourly',
@@ -230,7 +231,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     },
   );
   get(
-    '/metrics/daily',
+    API_PATHS.daily,
     readDoc(
       'Daily call series',
       'daily',
@@ -242,7 +243,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       return json(200, dailyAnswer(await daily(store, { days: q.days, now: now() }), q.days));
     },
   );
-  get('/metrics/health', HEALTH_DOC, async (_req, { url }) => {
+  get(API_PATHS.health, HEALTH_DOC, async (_req, { url }) => {
     const q = parse('health', url);
     if (q instanceof Response) return q;
     const at = now();
@@ -261,7 +262,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       },
     });
   });
-  get('/metrics/export', EXPORT_DOC, async (_req, { url }) => {
+  get(API_PATHS.export, EXPORT_DOC, async (_req, { url }) => {
     const q = parse('export', url);
     if (q instanceof Response) return q;
     const to = now();
@@ -291,7 +292,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   });
   // One call by its id: the store hashes the id given with its key, so the id a PBX logged finds
   // the call, as does the `cid:…` reference exports and logs show.
-  get('/metrics/calls/:id', CALL_DOC, async (_req, { url, params }) => {
+  get(API_PATHS.call, CALL_DOC, async (_req, { url, params }) => {
     const q = parse('health', url);
     if (q instanceof Response) return q;
     const call = await store.getCall(params?.id ?? '');
@@ -307,7 +308,7 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     return json(200, { closed: await store.closeZombies(max, now()), maxActiveSeconds: max });
   };
   // It changes stored data: an admin token's, never a scrape token's (docs/http.md, Route scopes).
-  app.route('POST', '/calls/cleanup', cleanup, { auth: 'admin', doc: CLEANUP_DOC });
+  app.route('POST', API_PATHS.cleanup, cleanup, { auth: 'admin', doc: CLEANUP_DOC });
   // The voice-skill's name for the same action (docs/compat/voice-skill.md).
   app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'admin', doc: CLEANUP_DOC });
 }

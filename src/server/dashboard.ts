@@ -1,45 +1,55 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { SidetoneConfig } from '../config/schema.js';
+import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import type { RouteDoc } from '../http/route-doc.js';
-import { ALERT_DEFAULTS } from '../rules/thresholds.js';
-import { dashboardHtml } from './dashboard-page.js';
+import type { Registry } from '../metrics/index.js';
+import type { CallStore } from '../store/types.js';
+import { liveReader } from './console-live.js';
+import { mountConsoleApi } from './console-routes.js';
+
+/** The console's files (assets/console): static, read once at mount, no build step. */
+const asset = (name: string) =>
+  readFileSync(new URL(`../../assets/console/${name}`, import.meta.url), 'utf8');
+
+export interface DashboardOptions {
+  store: CallStore;
+  registry: Registry;
+  config: Pick<SidetoneConfig, 'alerts' | 'store' | 'metrics'>;
+  title?: string;
+}
 
 /**
- * Serve the web dashboard at `/dashboard`. The page and uPlot are public (they hold no data);
- * everything they show comes from the analytics API behind scrape auth, so the page asks for a
- * token when the server wants one.
- *
- * `prefix` is the metric prefix the page reads `/metrics` families under (`metrics.prefix`);
- * `nerMinPercent` (`alerts.ner_min_percent`) colours a trunk's NER red below it, amber within 15
- * points above it.
+ * Serve the web console at `/dashboard` and its API (`/metrics/console`, `/metrics/calls`). The
+ * page, its script and uPlot are public (they hold no data); every figure comes from the analytics
+ * API behind scrape auth, so the page asks for a token when the server wants one. The page is
+ * handed the API's paths (src/http/api-paths.ts), never writes one itself.
  *
  * @example
- * mountDashboard(app, { prefix: 'sidetone', nerMinPercent: 70 });
+ * mountDashboard(app, { store, registry, config });
  */
-export function mountDashboard(
-  app: App,
-  options: { title?: string; prefix?: string; nerMinPercent?: number } = {},
-): void {
-  // Read once at mount: the hot path of a page view is a string and two buffers.
+export function mountDashboard(app: App, options: DashboardOptions): void {
+  mountConsoleApi(app, {
+    store: options.store,
+    config: options.config,
+    live: liveReader(options.registry, options.config.metrics.prefix),
+  });
   const require = createRequire(import.meta.url);
-  const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
-  const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const html = dashboardHtml(
-    options.title ?? 'sidetone',
-    app.paths.readyz,
-    app.paths.metrics,
-    options.prefix ?? 'sidetone',
-    options.nerMinPercent ?? ALERT_DEFAULTS.ner_min_percent,
-  );
-  const asset = (body: string, type: string) => () =>
+  const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+  const uplotCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+  const boot = JSON.stringify({ api: API_PATHS, server: app.paths }).replace(/</g, '\\u003c');
+  const html = asset('index.html')
+    .replaceAll('>sidetone<', `>${(options.title ?? 'sidetone').replace(/[&<>"]/g, '')}<`)
+    .replace('"__BOOT__"', boot);
+  const serve = (body: string, type: string) => () =>
     new Response(body, {
       headers: {
         'content-type': type,
         'cache-control': 'no-cache',
-        // The page runs only its own inline script and uPlot, and talks only to this server.
+        // Only its own scripts run; it talks only to this server.
         'content-security-policy':
-          "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'",
+          "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'",
         'x-content-type-options': 'nosniff',
       },
     });
@@ -49,13 +59,11 @@ export function mountDashboard(
     responses: { 200: { description: 'OK', content: { [type]: { type: 'string' } } } },
   });
   const page = (path: string, body: string, type: string, summary: string) =>
-    app.route('GET', path, asset(body, type), { auth: 'none', doc: doc(summary, type) });
-  page(
-    '/dashboard',
-    html,
-    'text/html; charset=utf-8',
-    'The web dashboard (its data comes from the analytics API)',
-  );
-  page('/dashboard/uplot.js', js, 'text/javascript; charset=utf-8', 'uPlot, for the dashboard');
-  page('/dashboard/uplot.css', css, 'text/css; charset=utf-8', "uPlot's style sheet, for the dashboard");
+    app.route('GET', path, serve(body, type), { auth: 'none', doc: doc(summary, type) });
+  const base = API_PATHS.page;
+  page(base, html, 'text/html; charset=utf-8', 'The web console (its data comes from the analytics API)');
+  page(`${base}/console.js`, asset('console.js'), 'text/javascript; charset=utf-8', "The console's script");
+  page(`${base}/console.css`, asset('console.css'), 'text/css; charset=utf-8', "The console's style sheet");
+  page(`${base}/uplot.js`, uplotJs, 'text/javascript; charset=utf-8', 'uPlot, for the console');
+  page(`${base}/uplot.css`, uplotCss, 'text/css; charset=utf-8', "uPlot's style sheet, for the console");
 }

@@ -297,7 +297,7 @@ export async function startSidecar(
     { auth: 'ingest', doc: OTLP_TRACES_DOC },
   );
   mountAnalytics(app, store, { health: callHealth });
-  mountDashboard(app, { prefix: config.metrics.prefix, nerMinPercent: config.alerts.ner_min_percent });
+  mountDashboard(app, { store, registry, config });
   mountOpenApi(app);
 
   // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).

@@ -99,7 +99,7 @@ describe('call health: one NER threshold on every surface', () => {
   const console_ = async (name: Name) => {
     const page = await browser.newPage();
     try {
-      await page.goto(`${demos[name].url}/dashboard?refresh=2&range=1h`);
+      await page.goto(`${demos[name].url}/dashboard?refresh=2&window=1h`);
       await page.locator('#trunks tr[data-trunk="trunk-b"] td.ner').waitFor();
       const check = page.locator('#checks li[data-check="call_quality"]');
       await check.waitFor();
@@ -109,6 +109,10 @@ describe('call health: one NER threshold on every surface', () => {
         dot: (await check.locator('span').first().getAttribute('class')) ?? '',
         detail: (await check.getAttribute('title')) ?? '',
         ner: { 'trunk-a': await ner('trunk-a'), 'trunk-b': await ner('trunk-b') },
+        // The problems strip: the trunks it lists NER below the threshold for.
+        nerLow: await page.$$eval('#problems li[data-alert="SidetoneTrunkNerLow"]', (els) =>
+          els.map((el) => (el as HTMLElement).dataset.trunk ?? '').sort(),
+        ),
       };
     } finally {
       await page.close();
@@ -133,6 +137,7 @@ describe('call health: one NER threshold on every surface', () => {
     expect(c.dot).toBe('ok');
     expect(c.ner['trunk-a']).toMatch(/\bok\b/);
     expect(c.ner['trunk-b']).not.toMatch(/\bbad\b/);
+    expect(c.nerLow).toEqual([]);
     // The rules: once each trunk has 100 live attempts in Prometheus's 15-minute window, NER is
     // above the threshold and no SidetoneTrunkNerLow is pending or firing.
     const ner = await shipped.waitFor(
@@ -176,6 +181,7 @@ describe('call health: one NER threshold on every surface', () => {
       /^NER on trunk trunk-a over the last 15 min is [\d.]+% \(\d+ attempts\), below 70%/,
     );
     expect(c.ner['trunk-a']).toMatch(/\bbad\b/);
+    expect(c.nerLow).toContain('trunk-a');
     const alerts = await shipped.waitFor(
       async () => {
         const got = await nerLowAlerts(shipped, 'outage');
@@ -205,6 +211,7 @@ describe('call health: one NER threshold on every surface', () => {
     expect(c.dot).toBe('warn');
     expect(c.ner['trunk-a']).toMatch(/\bbad\b/);
     expect(c.ner['trunk-b']).toMatch(/\bbad\b/);
+    expect(c.nerLow).toEqual(['trunk-a', 'trunk-b']);
     // The rules generated from the same file carry the threshold, and Prometheus finds it crossed.
     expect(cli(['rules', '--config', strictConfig]).stdout).toContain('< 95 and on (job, instance, trunk)');
     const alerts = await strict.waitFor(

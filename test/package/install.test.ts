@@ -101,6 +101,9 @@ describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
     const h = run('sidetone', ['health', '--url', url], env, dir);
     expect(h.out).toMatch(/^Readiness\s+ready$/m);
     expect(h.status, h.out).toBe(0);
+    // The console's static files ship in the tarball (assets/console).
+    for (const path of ['/dashboard', '/dashboard/console.js', '/dashboard/console.css'])
+      expect((await fetch(`${url}${path}`)).status, path).toBe(200);
   }, 90_000);
 });
 

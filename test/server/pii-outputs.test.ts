@@ -156,6 +156,8 @@ describe('PII fuzz over every output', () => {
         ['/metrics'],
         ['/metrics', { headers: { accept: 'application/openmetrics-text; version=1.0.0' } }],
         ['/metrics/dashboard?days=1'],
+        ['/metrics/console?window=24h'],
+        ['/metrics/calls?window=24h&limit=500'],
         ['/metrics/trunks?days=1'],
         ['/metrics/sms?days=1'],
         ['/metrics/failures?limit=1000'],

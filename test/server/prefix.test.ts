@@ -100,12 +100,15 @@ describe('metrics.prefix = "callstack" in every tool', () => {
       // The console reads the families under the configured prefix (once the demo has made them).
       const page = await browser.newPage();
       await page.goto(`${url}/dashboard?refresh=2`);
-      await page.locator('[data-modem="registered"]').waitFor({ timeout: 20_000 });
+      await page.locator('[data-modem-field="registered"]').waitFor({ timeout: 20_000 });
       expect(await page.locator('#modem').textContent()).not.toContain('no modem reported');
-      await expect.poll(() => page.locator('#mos').textContent(), { timeout: 20_000 }).toMatch(/below/);
+      await expect.poll(() => page.locator('#mos').textContent(), { timeout: 20_000 }).toMatch(/mean MOS/);
       await expect
         .poll(() => page.locator('#voiceai').textContent(), { timeout: 20_000 })
-        .toMatch(/first byte/);
+        .toMatch(/first byte \d+ ms/);
+      await expect
+        .poll(() => page.locator('#trunks [data-state="up"]').count(), { timeout: 20_000 })
+        .toBeGreaterThan(0);
 
       // status finds the self-metrics under the prefix (the leaky integration was redacted).
       const status = await run(['status', '--url', url, '--json']);

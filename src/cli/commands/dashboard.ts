@@ -9,7 +9,7 @@ const TOTALS: readonly (readonly [keyof Dashboard['totals'], string])[] = [
   ['completed', 'completed'],
   ['failed', 'failed'],
   ['answered', 'answered'],
-  ['active', 'active'],
+  ['active', 'still active (filed in the period)'],
   ['talkMinutes', 'talk minutes'],
 ];
 

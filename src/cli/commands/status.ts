@@ -9,6 +9,7 @@ export interface StatusReport {
   url: string;
   version: string | null;
   uptimeSeconds: number | null;
+  /** Calls in progress now (not zombies): the console's `live.count`, one function for both. */
   activeCalls: number | null;
   readiness: Readiness;
   metrics: { families: number; series: number; selfMetrics: Record<string, number> };
@@ -84,17 +85,19 @@ export default defineCommand({
   async run({ flags }) {
     const server = await openServer(flags);
     try {
-      const [live, health, exposition] = await Promise.all([
+      const [live, health, exposition, console] = await Promise.all([
         server.liveness(),
         server.health(),
         server.metrics(),
+        server.console('1h'),
       ]);
       const num = (v: unknown) => (typeof v === 'number' ? v : null);
       const report: StatusReport = {
         url: server.where,
         version: typeof live.version === 'string' ? live.version : null,
         uptimeSeconds: num(live.uptime_seconds),
-        activeCalls: num(live.active_calls),
+        // A server without the console API (an older sidetone) still says it on liveness.
+        activeCalls: console === undefined ? num(live.active_calls) : console.live.count,
         readiness: health.readiness as Readiness,
         metrics: summariseExposition(exposition),
       };

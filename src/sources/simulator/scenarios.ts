@@ -168,12 +168,19 @@ export function sms(t: number, c: ScenarioContext): void {
     ['lost', 3],
   ] as const);
   const at = t + rng.between(1500, 20_000);
-  if (fate === 'delivered') schedule.at(at, { type: 'sms.delivery_report', reference, tpStatus: 0x00 });
-  else if (fate === 'failed')
-    schedule.at(at, { type: 'sms.delivery_report', reference, tpStatus: rng.pick([0x41, 0x45, 0x62]) });
+  // A TP-MR names a submission only on its own modem (TS 23.040 9.2.3.6): a report without the
+  // modem matched no submission, so every report was filed as a message of its own.
+  const report = (tpStatus: number) => ({
+    type: 'sms.delivery_report' as const,
+    reference,
+    tpStatus,
+    modem: c.modem,
+  });
+  if (fate === 'delivered') schedule.at(at, report(0x00));
+  else if (fate === 'failed') schedule.at(at, report(rng.pick([0x41, 0x45, 0x62])));
   else if (fate === 'late') {
-    schedule.at(at, { type: 'sms.delivery_report', reference, tpStatus: 0x20 });
-    schedule.at(at + rng.between(10_000, 60_000), { type: 'sms.delivery_report', reference, tpStatus: 0x00 });
+    schedule.at(at, report(0x20));
+    schedule.at(at + rng.between(10_000, 60_000), report(0x00));
   }
 }
 
