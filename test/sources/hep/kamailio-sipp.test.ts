@@ -338,8 +338,9 @@ describe.each(
       0,
     );
     expect(m('sidetone_call_pdd_seconds_count')).toBe(rang);
+    // Step 7 of uac-reinvite.xml (0-based, the pause after the first ACK is step 6): the re-INVITE.
     expect(m('sidetone_sip_session_refreshes_total', 'result="refreshed"')).toBe(
-      r('reinvite').counts['6_INVITE_Sent'],
+      r('reinvite').counts['7_INVITE_Sent'],
     );
   });
 
