@@ -1,0 +1,125 @@
+import type { EventOf } from '../../events/types.js';
+import { SIP_FLOW_PARTIES, type SipFlowParty } from '../../events/vocab.js';
+import { SIP_METHODS } from '../../telephony/labels.js';
+import { hash32 } from './call-state.js';
+
+/**
+ * A call's SIP message sequence as the capture saw it, for the ladder a console or `sidetone call`
+ * draws (Homer's and sngrep's call flow): per message its capture-time offset from the call's first
+ * message, which party sent it to which, the method or status, the CSeq method and the Q.850 cause of
+ * a Reason header (RFC 3326). Parties are hosts (address and port, kept as 32-bit hashes) in order
+ * of first appearance, named by role only (`caller`, `proxy`..., `callee`): no address, number or
+ * URI is kept or emitted.
+ *
+ * Bounded: {@link FLOW_MAX} messages a call; past it (or past the tracker's total) messages are
+ * counted, not kept. Two small integers a message in one growing array, no object per message.
+ */
+
+/** Messages kept per call (Homer's ladder of a failed call rarely needs more: INVITE, 100, 18x, final, ACK, per leg). */
+export const FLOW_MAX = 64;
+/** Hosts told apart per call; a seventh and later share the last slot (`other`). */
+const PARTIES_MAX = 6;
+
+const METHOD_INDEX = new Map<string, number>(SIP_METHODS.map((m, i) => [m, i + 1]));
+
+/**
+ * One message packed in 31 bits: status code (10 bits, 0 for a request), CSeq method index
+ * (5 bits, 0 other), sender and receiver party (3 bits each), Q.850 cause + 1 (8 bits, 0 none).
+ */
+function pack(code: number, method: number, from: number, to: number, q850: number): number {
+  return code | (method << 10) | (from << 15) | (to << 18) | ((q850 + 1) << 21);
+}
+
+export class CallFlow {
+  /** Per message: offset ms from `start`, packed fields. */
+  readonly entries: number[] = [];
+  /** Host hashes in order of first appearance. */
+  private readonly parties: number[] = [];
+  /** Messages not kept (the per-call or the total bound). */
+  dropped = 0;
+
+  constructor(readonly start: number) {}
+
+  get size(): number {
+    return this.entries.length >> 1;
+  }
+
+  private party(ip: string, port: number): number {
+    const h = Math.imul(hash32(ip), 31) + port;
+    const p = this.parties;
+    for (let i = 0; i < p.length; i++) if (p[i] === h) return i;
+    if (p.length < PARTIES_MAX) {
+      p.push(h);
+      return p.length - 1;
+    }
+    return PARTIES_MAX - 1;
+  }
+
+  /** Keep one message; false when this call's bound is reached (the caller counts it). */
+  add(
+    ts: number,
+    method: string,
+    code: number,
+    q850: number,
+    srcIp: string,
+    srcPort: number,
+    dstIp: string,
+    dstPort: number,
+  ): boolean {
+    if (this.entries.length >= FLOW_MAX * 2) {
+      this.dropped++;
+      return false;
+    }
+    const from = this.party(srcIp, srcPort);
+    const to = this.party(dstIp, dstPort);
+    const q = q850 >= 0 && q850 <= 127 ? q850 : -1;
+    this.entries.push(Math.round(ts - this.start), pack(code, METHOD_INDEX.get(method) ?? 0, from, to, q));
+    return true;
+  }
+
+  /**
+   * The role of party `i` of `n`: the first is the caller, the last the callee, any between a proxy.
+   * A seventh host and later share `other`.
+   */
+  private role(i: number): SipFlowParty {
+    const n = this.parties.length;
+    if (i === 0) return 'caller';
+    if (n === PARTIES_MAX && i === PARTIES_MAX - 1) return 'other';
+    if (i === n - 1) return 'callee';
+    return SIP_FLOW_PARTIES[i] as SipFlowParty; // proxy, proxy_2, ...
+  }
+
+  /** The `sip.flow` event's messages. */
+  messages(): EventOf<'sip.flow'>['messages'] {
+    const out: EventOf<'sip.flow'>['messages'] = [];
+    const e = this.entries;
+    for (let i = 0; i < e.length; i += 2) {
+      const v = e[i + 1] as number;
+      const code = v & 0x3ff;
+      const method = (v >> 10) & 0x1f;
+      const q = ((v >> 21) & 0xff) - 1;
+      const m: EventOf<'sip.flow'>['messages'][number] = {
+        atMs: e[i] as number,
+        from: this.role((v >> 15) & 7),
+        to: this.role((v >> 18) & 7),
+        method: method === 0 ? 'other' : (SIP_METHODS[method - 1] ?? 'other'),
+      };
+      if (code !== 0) m.code = code;
+      if (q >= 0) m.q850 = q;
+      out.push(m);
+    }
+    return out;
+  }
+}
+
+/**
+ * Whether an ended call's flow is kept: always for a call not answered, timed out or with media
+ * missing; otherwise for `sample` of calls, chosen by the Call-ID's hash so a replay keeps the same
+ * calls (the permutation property: any arrival order gives the same store rows).
+ */
+export function keepFlow(callId: string, failed: boolean, sample: number): boolean {
+  if (failed) return true;
+  if (sample <= 0) return false;
+  if (sample >= 1) return true;
+  return hash32(callId) / 4294967296 < sample;
+}
