@@ -35,7 +35,13 @@ export function flowLabel(m: SipFlowMessage): string {
 export function sipFlowSteps(c: Pick<CallRecord, 'sipFlow'>): SipFlowStep[] | null {
   if (c.sipFlow === null) return null;
   return c.sipFlow.map((m) => {
-    const step: SipFlowStep = { at_ms: m.atMs, from: m.from, to: m.to, label: flowLabel(m), method: m.method };
+    const step: SipFlowStep = {
+      at_ms: m.atMs,
+      from: m.from,
+      to: m.to,
+      label: flowLabel(m),
+      method: m.method,
+    };
     if (m.code !== undefined) step.code = m.code;
     if (m.q850 !== undefined) step.reason = `Q.850 ${m.q850} (${q850Class(m.q850)})`;
     return step;

@@ -72,7 +72,15 @@ export const SIP_BINDING_CHANGES = [...SIP_REGISTRATION_KINDS, 'expired'] as con
  * first the caller, the last the callee, any between a proxy; a seventh host and later `other`.
  * Roles only: no address, number or URI.
  */
-export const SIP_FLOW_PARTIES = ['caller', 'proxy', 'proxy_2', 'proxy_3', 'proxy_4', 'callee', 'other'] as const;
+export const SIP_FLOW_PARTIES = [
+  'caller',
+  'proxy',
+  'proxy_2',
+  'proxy_3',
+  'proxy_4',
+  'callee',
+  'other',
+] as const;
 export type SipFlowParty = (typeof SIP_FLOW_PARTIES)[number];
 
 /** Which way an RTP stream of a call flows, from the side that sent the INVITE. */

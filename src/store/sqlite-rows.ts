@@ -10,10 +10,10 @@ import {
   type Direction,
   type FailureReason,
   type HangupBy,
+  type SipFlowMessage,
   SMS_STATUSES,
   type SmsFailureReason,
   type SmsRecord,
-  type SipFlowMessage,
   type SmsStats,
   type SmsStatus,
 } from './types.js';

@@ -165,7 +165,11 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
     case 'flow':
       // 64 messages of ~80 characters each (sip.flow's bound), with room.
       if (typeof u.sipFlow !== 'string' || u.sipFlow.length > 16_384 || !u.sipFlow.startsWith('['))
-        fail(where, 'sipFlow', `must be a JSON array of at most 16384 characters, got ${showValue(u.sipFlow)}`);
+        fail(
+          where,
+          'sipFlow',
+          `must be a JSON array of at most 16384 characters, got ${showValue(u.sipFlow)}`,
+        );
       return;
     default:
       fail(

@@ -11,7 +11,15 @@ import { CALL_UPSERTS, COMBINED_CALL } from './upsert-sql.js';
 
 export type Protect = (n: string | undefined) => ProtectedNumber | null;
 
-export type CallWrite = 'started' | 'ringing' | 'answered' | 'ended' | 'transcript' | 'media' | 'agent' | 'flow';
+export type CallWrite =
+  | 'started'
+  | 'ringing'
+  | 'answered'
+  | 'ended'
+  | 'transcript'
+  | 'media'
+  | 'agent'
+  | 'flow';
 
 /**
  * Where a combined row (COMBINED_CALL) holds a column. Each kind's columns sit together in the

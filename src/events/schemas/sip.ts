@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIP_METHODS } from '../../telephony/labels.js';
 import {
   DIRECTIONS,
   DTLS_RESULT_ALIASES,
@@ -14,7 +15,6 @@ import {
   STIR_RESULT_ALIASES,
   STIR_RESULTS,
 } from '../vocab.js';
-import { SIP_METHODS } from '../../telephony/labels.js';
 import { configName, event, pii, seconds, storedId } from './base.js';
 
 const direction = z
@@ -159,23 +159,29 @@ export const sipFlow = event(
     messages: z
       .array(
         z.strictObject({
-          atMs: z.number().int().min(0).max(604_800_000).meta({ description: 'Capture time after the first message, ms' }),
+          atMs: z
+            .number()
+            .int()
+            .min(0)
+            .max(604_800_000)
+            .meta({ description: 'Capture time after the first message, ms' }),
           from: z.enum(SIP_FLOW_PARTIES).meta({ description: 'Sender, by role (no address)' }),
           to: z.enum(SIP_FLOW_PARTIES).meta({ description: 'Receiver, by role' }),
           method: z
             .enum([...SIP_METHODS, 'other'])
             .meta({ description: 'The request, or the CSeq method a response answers' }),
           code: code.optional().meta({ description: 'Status code; absent for a request' }),
-          q850: z.number().int().min(0).max(127).optional().meta({ description: 'Reason: Q.850;cause= (RFC 3326)' }),
+          q850: z
+            .number()
+            .int()
+            .min(0)
+            .max(127)
+            .optional()
+            .meta({ description: 'Reason: Q.850;cause= (RFC 3326)' }),
         }),
       )
       .max(SIP_FLOW_MAX),
-    dropped: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .meta({ description: 'Messages past the bound, not kept' }),
+    dropped: z.number().int().min(0).optional().meta({ description: 'Messages past the bound, not kept' }),
   },
 );
 

@@ -74,7 +74,6 @@ export interface HepTrackerOptions {
   source?: string;
 }
 
-
 /** The tracker's fixed capacities: the `limit` label of `<prefix>_hep_tracker_overflow_total`. */
 export const HEP_TRACKER_LIMITS = ['calls', 'legs', 'refreshes', 'reorder', 'registrations', 'flow'] as const;
 export type HepTrackerLimit = (typeof HEP_TRACKER_LIMITS)[number];

@@ -3,8 +3,8 @@ import { EventBus } from '../../../src/events/bus.js';
 import { parseEvent } from '../../../src/events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../../../src/events/types.js';
 import { Registry } from '../../../src/metrics/index.js';
-import { HepSource } from '../../../src/sources/hep/source.js';
 import { parseSip } from '../../../src/sources/hep/sip.js';
+import { HepSource } from '../../../src/sources/hep/source.js';
 import { HepTracker } from '../../../src/sources/hep/tracker.js';
 import { hep, sip, T0 } from './helpers.js';
 
@@ -41,7 +41,7 @@ function busyCall(feed: ReturnType<typeof setup>['feed'], callId: string) {
   feed(m('ACK sip:+447700900002@b.example SIP/2.0', '1 ACK', 'z9hG4bK-a', 'callee'), 43, CALLER, PROXY);
 }
 
-describe('each call\'s SIP flow (issue 35)', () => {
+describe("each call's SIP flow (issue 35)", () => {
   it('a failed call keeps every copy in capture order, by role, with its Q.850 cause, after its ACKs', () => {
     const { feed, flows, tick } = setup({ flowSample: 0 });
     busyCall(feed, 'busy-1');
@@ -74,10 +74,30 @@ describe('each call\'s SIP flow (issue 35)', () => {
       for (let i = 0; i < 40; i++) {
         const callId = `ok-${i}`;
         const at = i * 10;
-        feed(sip('INVITE sip:b SIP/2.0', { callId, cseq: '1 INVITE', branch: `z9hG4bK-${i}` }), at, CALLER, CALLEE);
-        feed(sip('SIP/2.0 200 OK', { callId, cseq: '1 INVITE', branch: `z9hG4bK-${i}`, to: 't' }), at + 1, CALLEE, CALLER);
-        feed(sip('BYE sip:a SIP/2.0', { callId, cseq: '2 BYE', branch: `z9hG4bK-y${i}`, to: 't' }), at + 5, CALLER, CALLEE);
-        feed(sip('SIP/2.0 200 OK', { callId, cseq: '2 BYE', branch: `z9hG4bK-y${i}`, to: 't' }), at + 6, CALLEE, CALLER);
+        feed(
+          sip('INVITE sip:b SIP/2.0', { callId, cseq: '1 INVITE', branch: `z9hG4bK-${i}` }),
+          at,
+          CALLER,
+          CALLEE,
+        );
+        feed(
+          sip('SIP/2.0 200 OK', { callId, cseq: '1 INVITE', branch: `z9hG4bK-${i}`, to: 't' }),
+          at + 1,
+          CALLEE,
+          CALLER,
+        );
+        feed(
+          sip('BYE sip:a SIP/2.0', { callId, cseq: '2 BYE', branch: `z9hG4bK-y${i}`, to: 't' }),
+          at + 5,
+          CALLER,
+          CALLEE,
+        );
+        feed(
+          sip('SIP/2.0 200 OK', { callId, cseq: '2 BYE', branch: `z9hG4bK-y${i}`, to: 't' }),
+          at + 6,
+          CALLEE,
+          CALLER,
+        );
       }
       busyCall(feed, 'busy-s');
       tick(FORGOTTEN);
@@ -93,9 +113,24 @@ describe('each call\'s SIP flow (issue 35)', () => {
     expect(half.length).toBeLessThan(36);
     // An answered flow: INVITE, 200, BYE, 200 between caller and callee.
     const { feed, flows, tick } = setup({ flowSample: 1 });
-    feed(sip('INVITE sip:b SIP/2.0', { callId: 'a', cseq: '1 INVITE', branch: 'z9hG4bK-1' }), 0, CALLER, CALLEE);
-    feed(sip('SIP/2.0 200 OK', { callId: 'a', cseq: '1 INVITE', branch: 'z9hG4bK-1', to: 't' }), 3, CALLEE, CALLER);
-    feed(sip('BYE sip:a SIP/2.0', { callId: 'a', cseq: '2 BYE', branch: 'z9hG4bK-2', to: 't' }), 9, CALLER, CALLEE);
+    feed(
+      sip('INVITE sip:b SIP/2.0', { callId: 'a', cseq: '1 INVITE', branch: 'z9hG4bK-1' }),
+      0,
+      CALLER,
+      CALLEE,
+    );
+    feed(
+      sip('SIP/2.0 200 OK', { callId: 'a', cseq: '1 INVITE', branch: 'z9hG4bK-1', to: 't' }),
+      3,
+      CALLEE,
+      CALLER,
+    );
+    feed(
+      sip('BYE sip:a SIP/2.0', { callId: 'a', cseq: '2 BYE', branch: 'z9hG4bK-2', to: 't' }),
+      9,
+      CALLER,
+      CALLEE,
+    );
     tick(FORGOTTEN);
     expect(flows()[0]?.messages.map((m) => `${m.from}>${m.to} ${m.code ?? m.method}`)).toEqual([
       'caller>callee INVITE',
@@ -108,7 +143,12 @@ describe('each call\'s SIP flow (issue 35)', () => {
     const { feed, flows, tick, registry } = setup();
     // Timer A retransmissions of an INVITE nobody answers: 100 copies.
     for (let i = 0; i < 100; i++)
-      feed(sip('INVITE sip:b SIP/2.0', { callId: 'rtx', cseq: '1 INVITE', branch: 'z9hG4bK-r' }), i * 10, CALLER, CALLEE);
+      feed(
+        sip('INVITE sip:b SIP/2.0', { callId: 'rtx', cseq: '1 INVITE', branch: 'z9hG4bK-r' }),
+        i * 10,
+        CALLER,
+        CALLEE,
+      );
     tick(FORGOTTEN);
     const f = flows()[0] as Flow;
     expect(f.messages).toHaveLength(64);
@@ -126,9 +166,18 @@ describe('each call\'s SIP flow (issue 35)', () => {
     for (let c = 0; c < 4; c++)
       for (let i = 0; i < 4; i++) {
         const msg = parseSip(
-          Buffer.from(sip('INVITE sip:b SIP/2.0', { callId: `t${c}`, cseq: '1 INVITE', branch: `z9hG4bK-${c}` })),
+          Buffer.from(
+            sip('INVITE sip:b SIP/2.0', { callId: `t${c}`, cseq: '1 INVITE', branch: `z9hG4bK-${c}` }),
+          ),
         );
-        tracker.message({ msg: msg!, ts: T0 + c * 100 + i, srcIp: CALLER, dstIp: CALLEE, match: undefined, legMatch: undefined });
+        tracker.message({
+          msg: msg!,
+          ts: T0 + c * 100 + i,
+          srcIp: CALLER,
+          dstIp: CALLEE,
+          match: undefined,
+          legMatch: undefined,
+        });
       }
     expect(tracker.flowMessages).toBe(10);
     expect(tracker.overflow.flow).toBe(6);
