@@ -2,7 +2,7 @@ import type { SipFlowStep } from '../analytics/sip-flow.js';
 import { SIP_FLOW_PARTIES } from '../events/vocab.js';
 
 /** Characters between two parties' lifelines: the longest common label, `486 Busy Here (INVITE)`, fits. */
-const GAP = 26;
+const GAP = 30;
 const TIME = 10;
 
 /**
