@@ -68,9 +68,10 @@ export type SipRegistrationKind = (typeof SIP_REGISTRATION_KINDS)[number];
 export const SIP_BINDING_CHANGES = [...SIP_REGISTRATION_KINDS, 'expired'] as const;
 
 /**
- * The parties of a call's SIP flow (`sip.flow`), by role: hosts in order of first appearance, the
- * first the caller, the last the callee, any between a proxy; a seventh host and later `other`.
- * Roles only: no address, number or URI.
+ * The parties of a call's SIP flow (`sip.flow`), by role: the first message's sender is the caller,
+ * where the INVITE went last before its first final answer the callee, every other host (address
+ * and port) a proxy in order of appearance; a seventh host and later `other`. Roles only: no
+ * address, number or URI.
  */
 export const SIP_FLOW_PARTIES = [
   'caller',

@@ -41,6 +41,8 @@ export class CallFlow {
   private readonly parties: number[] = [];
   /** Messages not kept (the per-call or the total bound). */
   dropped = 0;
+  /** More hosts than {@link PARTIES_MAX}: the last slot is shared. */
+  private shared = false;
 
   constructor(readonly start: number) {}
 
@@ -56,6 +58,7 @@ export class CallFlow {
       p.push(h);
       return p.length - 1;
     }
+    this.shared = true;
     return PARTIES_MAX - 1;
   }
 
@@ -89,21 +92,38 @@ export class CallFlow {
   }
 
   /**
-   * The role of party `i` of `n`: the first is the caller, the last the callee, any between a proxy.
-   * A seventh host and later share `other`.
+   * Each party's role: the first message's sender is the caller; the callee is where the INVITE
+   * went last before its first final answer (a proxy's own 100 or 408 does not make it one); every
+   * other host is a proxy, numbered in order of appearance (a TCP proxy's second socket is one
+   * too); hosts past the sixth share `other`.
    */
-  private role(i: number): SipFlowParty {
-    const n = this.parties.length;
-    if (i === 0) return 'caller';
-    if (n === PARTIES_MAX && i === PARTIES_MAX - 1) return 'other';
-    if (i === n - 1) return 'callee';
-    return SIP_FLOW_PARTIES[i] as SipFlowParty; // proxy, proxy_2, ...
+  private roles(): SipFlowParty[] {
+    const e = this.entries;
+    const invite = METHOD_INDEX.get('INVITE') as number;
+    let callee = -1;
+    for (let i = 0; i < this.length; i += 2) {
+      const v = e[i + 1] as number;
+      if (((v >> 10) & 0x1f) !== invite) continue;
+      const code = v & 0x3ff;
+      if (code >= 200) break;
+      if (code === 0 && ((v >> 18) & 7) !== 0) callee = (v >> 18) & 7;
+    }
+    const roles: SipFlowParty[] = [];
+    let proxies = 0;
+    for (let i = 0; i < this.parties.length; i++) {
+      if (i === 0) roles.push('caller');
+      else if (i === callee) roles.push('callee');
+      else if (this.shared && i === PARTIES_MAX - 1) roles.push('other');
+      else roles.push(SIP_FLOW_PARTIES[1 + Math.min(proxies++, 3)] as SipFlowParty);
+    }
+    return roles;
   }
 
   /** The `sip.flow` event's messages. */
   messages(): EventOf<'sip.flow'>['messages'] {
     const out: EventOf<'sip.flow'>['messages'] = [];
     const e = this.entries;
+    const roles = this.roles();
     for (let i = 0; i < this.length; i += 2) {
       const v = e[i + 1] as number;
       const code = v & 0x3ff;
@@ -111,8 +131,8 @@ export class CallFlow {
       const q = ((v >> 21) & 0xff) - 1;
       const m: EventOf<'sip.flow'>['messages'][number] = {
         atMs: e[i] as number,
-        from: this.role((v >> 15) & 7),
-        to: this.role((v >> 18) & 7),
+        from: roles[(v >> 15) & 7] as SipFlowParty,
+        to: roles[(v >> 18) & 7] as SipFlowParty,
         method: method === 0 ? 'other' : (SIP_METHODS[method - 1] ?? 'other'),
       };
       if (code !== 0) m.code = code;

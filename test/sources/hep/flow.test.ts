@@ -68,6 +68,24 @@ describe("each call's SIP flow (issue 35)", () => {
     for (const secret of ['447700900', 'example', '10.0.0', 'sip:']) expect(text).not.toContain(secret);
   });
 
+  it('roles follow the INVITE, not the order hosts appear: a proxy answering from a second socket (TCP) is a proxy', () => {
+    const { feed, flows, tick } = setup();
+    const m = (start: string, cseq: string, branch: string, to?: string) =>
+      sip(start, { callId: 'tcp-1', cseq, branch, ...(to !== undefined && { to }) });
+    feed(m('INVITE sip:b SIP/2.0', '1 INVITE', 'z9hG4bK-a'), 0, CALLER, PROXY);
+    feed(m('INVITE sip:b SIP/2.0', '1 INVITE', 'z9hG4bK-b'), 2, PROXY, CALLEE);
+    // The callee answers to the proxy's connection, which the capture shows as another host.
+    feed(m('SIP/2.0 404 Not Found', '1 INVITE', 'z9hG4bK-b', 't'), 5, CALLEE, '10.0.0.9');
+    feed(m('SIP/2.0 404 Not Found', '1 INVITE', 'z9hG4bK-a', 't'), 6, PROXY, CALLER);
+    tick(FORGOTTEN);
+    expect(flows()[0]?.messages.map((s) => `${s.from}>${s.to}`)).toEqual([
+      'caller>proxy',
+      'proxy>callee',
+      'callee>proxy_2',
+      'proxy>caller',
+    ]);
+  });
+
   it('answered calls are sampled by their Call-ID (0 none, 1 all); failed ones always kept', () => {
     const answered = (flowSample: number) => {
       const { feed, flows, tick } = setup({ flowSample });
