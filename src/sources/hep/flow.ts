@@ -93,21 +93,26 @@ export class CallFlow {
 
   /**
    * Each party's role: the first message's sender is the caller; the callee is where the INVITE
-   * went last before its first final answer (a proxy's own 100 or 408 does not make it one); every
-   * other host is a proxy, numbered in order of appearance (a TCP proxy's second socket is one
-   * too); hosts past the sixth share `other`.
+   * chain ends (from the caller, each hop's INVITE to a host not yet on the chain), so neither a
+   * proxy's own 100/408, nor a reply captured before the INVITE it answers (another worker's copy),
+   * nor a re-INVITE back makes a proxy the callee. Every other host is a proxy, numbered in order of
+   * appearance (a TCP proxy's second socket is one too); hosts past the sixth share `other`.
    */
   private roles(): SipFlowParty[] {
     const e = this.entries;
     const invite = METHOD_INDEX.get('INVITE') as number;
-    let callee = -1;
+    let onChain = 1; // bit per party
+    let at = 0;
     for (let i = 0; i < this.length; i += 2) {
       const v = e[i + 1] as number;
-      if (((v >> 10) & 0x1f) !== invite) continue;
-      const code = v & 0x3ff;
-      if (code >= 200) break;
-      if (code === 0 && ((v >> 18) & 7) !== 0) callee = (v >> 18) & 7;
+      const to = (v >> 18) & 7;
+      if ((v & 0x3ff) !== 0 || ((v >> 10) & 0x1f) !== invite || ((v >> 15) & 7) !== at) continue;
+      if ((onChain & (1 << to)) !== 0) continue;
+      onChain |= 1 << to;
+      at = to;
+      i = -2; // the next hop may have been captured before this one
     }
+    const callee = at === 0 ? -1 : at;
     const roles: SipFlowParty[] = [];
     let proxies = 0;
     for (let i = 0; i < this.parties.length; i++) {
