@@ -564,16 +564,7 @@ async function showCall(id) {
     // The SIP ladder and the agent's turns appear when the store keeps them (HEP flows, voice turns).
     const ladder = Array.isArray(c.sip_flow) ? c.sip_flow : [];
     $('call-ladder-panel').hidden = ladder.length === 0;
-    fill(
-      'call-ladder',
-      ladder.map((m) =>
-        h(
-          'li',
-          { 'data-sip': m.method || m.code },
-          `${iso(m.at)}  ${m.from || ''} → ${m.to || ''}  ${m.method || ''} ${m.code || ''}`,
-        ),
-      ),
-    );
+    if (ladder.length > 0) window.drawLadder($('call-ladder'), ladder); // ladder.js
     const turns = Array.isArray(c.turns) ? c.turns : [];
     $('call-turns-panel').hidden = turns.length === 0;
     fill(

@@ -615,6 +615,35 @@ type SIPAuth struct {
 // EventType is "sip.auth".
 func (SIPAuth) EventType() string { return "sip.auth" }
 
+// SIPFlow is the "sip.flow" event: a call's SIP message sequence (the ladder): kept for failed calls and a sample of others (hep.flow_sample).
+type SIPFlow struct {
+	Meta
+	// SIP Call-ID of the call (stored as the call record is). May identify a person.
+	CallID   string            `json:"callId"`
+	Messages []SIPFlowMessages `json:"messages"`
+	// Messages past the bound, not kept.
+	Dropped *int64 `json:"dropped,omitempty"`
+}
+
+// EventType is "sip.flow".
+func (SIPFlow) EventType() string { return "sip.flow" }
+
+// SIPFlowMessages holds fields.
+type SIPFlowMessages struct {
+	// Capture time after the first message, ms.
+	AtMs int64 `json:"atMs"`
+	// Sender, by role (no address). One of: caller, proxy, proxy_2, proxy_3, proxy_4, callee, other.
+	From string `json:"from"`
+	// Receiver, by role. One of: caller, proxy, proxy_2, proxy_3, proxy_4, callee, other.
+	To string `json:"to"`
+	// The request, or the CSeq method a response answers. One of: INVITE, ACK, BYE, CANCEL, REGISTER, OPTIONS, PRACK, SUBSCRIBE, NOTIFY, PUBLISH, INFO, REFER, MESSAGE, UPDATE, other.
+	Method string `json:"method"`
+	// Status code; absent for a request.
+	Code *int64 `json:"code,omitempty"`
+	// Reason: Q.850;cause= (RFC 3326).
+	Q850 *int64 `json:"q850,omitempty"`
+}
+
 // MediaReport is the "media.report" event: RTCP-derived receive statistics for one stream (RFC 3550 6.4.1); send at least one per call.
 type MediaReport struct {
 	Meta
@@ -1121,7 +1150,7 @@ type SIMTLSHandshake struct {
 // EventType is "sim.tls_handshake".
 func (SIMTLSHandshake) EventType() string { return "sim.tls_handshake" }
 
-// EventTypes lists every event type, in the server's documentation order (66).
+// EventTypes lists every event type, in the server's documentation order (67).
 var EventTypes = []string{
 	"heartbeat",
 	"sms.received",
@@ -1158,6 +1187,7 @@ var EventTypes = []string{
 	"sip.stir_verification",
 	"sip.dtls_handshake",
 	"sip.auth",
+	"sip.flow",
 	"media.report",
 	"media.codec",
 	"voiceai.asr_error",
@@ -1264,6 +1294,8 @@ func NewEvent(eventType string) Event {
 		return &SIPDTLSHandshake{}
 	case "sip.auth":
 		return &SIPAuth{}
+	case "sip.flow":
+		return &SIPFlow{}
 	case "media.report":
 		return &MediaReport{}
 	case "media.codec":

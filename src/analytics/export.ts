@@ -6,6 +6,7 @@ import { showValue, ValidationError } from '../errors.js';
 import type { CallRecord, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { voiceSkillKeys } from './failures.js';
+import { type SipFlowStep, sipFlowSteps } from './sip-flow.js';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -66,6 +67,8 @@ export interface ExportRow {
   agent_talk_ms: number | null;
   agent_listen_ms: number | null;
   agent_talk_listen_ratio: number | null;
+  /** The SIP ladder captured for the call (failed calls and a sample of others); null when none. In CSV, JSON text. */
+  sip_flow: SipFlowStep[] | null;
   // The openai-voice-skill guide's keys of a call record, after sidetone's so the columns before
   // them keep their place (docs/compat/voice-skill.md).
   /** `direction`. */
@@ -113,6 +116,7 @@ export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
   'agent_talk_ms',
   'agent_listen_ms',
   'agent_talk_listen_ratio',
+  'sip_flow',
   'call_type',
   'caller_number',
   'callee_number',
@@ -161,6 +165,7 @@ export function toExportRow(c: CallRecord): ExportRow {
     agent_talk_ms: a?.agentTalkMs ?? null,
     agent_listen_ms: a?.callerTalkMs ?? null,
     agent_talk_listen_ratio: a?.talkListenRatio ?? null,
+    sip_flow: sipFlowSteps(c),
     ...voiceSkillKeys(c, from, to),
   };
 }
@@ -179,7 +184,11 @@ export function csvField(v: string | number | boolean | null): string {
 }
 
 export const csvHeader = (): string => `${EXPORT_COLUMNS.join(',')}\r\n`;
-export const csvLine = (r: ExportRow): string => `${EXPORT_COLUMNS.map((k) => csvField(r[k])).join(',')}\r\n`;
+export const csvLine = (r: ExportRow): string =>
+  `${EXPORT_COLUMNS.map((k) => {
+    const v = r[k];
+    return csvField(Array.isArray(v) ? JSON.stringify(v) : v);
+  }).join(',')}\r\n`;
 
 /**
  * Stream the calls filed in `[from, to)` as CSV (header row, CRLF line ends) or a JSON array.

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { detectPii } from '../guard/pii.js';
 import { isSecretKey } from '../guard/secrets.js';
 import { ALERT_DEFAULTS } from '../rules/thresholds.js';
-import { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from '../sources/hep/defaults.js';
+import { FLOW_SAMPLE, HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from '../sources/hep/defaults.js';
 import { SCENARIO_NAMES } from '../sources/simulator/faults.js';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
 
@@ -372,6 +372,12 @@ export const configSchema = z
         max_clock_skew_ms: int(1000, 86_400_000, HEP_MAX_CLOCK_SKEW_MS, ' ms'),
         // An answered call is judged for one-way audio / no media this long after its answer; 0 off.
         media_timeout_ms: int(0, 600_000, 15_000, ' ms'),
+        // Share of answered calls whose SIP flow (the ladder) is stored; failed calls always are.
+        flow_sample: z
+          .number({ error: 'expected a share from 0 to 1, e.g. 0.1' })
+          .min(0, 'expected a share from 0 to 1, e.g. 0.1')
+          .max(1, 'expected a share from 0 to 1, e.g. 0.1')
+          .default(FLOW_SAMPLE),
         // Collectors (Homer, heplify-server) every received packet is re-sent to, byte for byte.
         forward: z
           .array(

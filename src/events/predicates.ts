@@ -115,8 +115,25 @@ class Gen {
         const plain = this.mode === 'exact' ? `Object.getPrototypeOf(${v}) === P` : `!Array.isArray(${v})`;
         return `(typeof ${v} === 'object' && ${v} !== null && ${plain} && f${this.object(schema)}(${v}))`;
       }
+      case 'array': {
+        // A bounded list (a call's SIP flow): its length, then each element, in one loop.
+        let max = -1;
+        for (const c of checks) {
+          const d = c._zod.def as { check: string; maximum?: unknown };
+          if (d.check !== 'max_length') return this.unmodelled;
+          max = Number(d.maximum);
+        }
+        const p = this.pred((schema._zod.def as unknown as { element: AnySchema }).element, 'x');
+        if (p === this.unmodelled) return p;
+        const i = this.fns.length;
+        const bound = max >= 0 ? `if (a.length > ${max}) return false; ` : '';
+        this.fns.push(
+          `function f${i}(a) { ${bound}for (let j = 0; j < a.length; j++) { const x = a[j]; if (!(${p})) return false; } return true; }`,
+        );
+        return `(Array.isArray(${v}) && f${i}(${v}))`;
+      }
       default:
-        // optional inside a union, nullable, default, pipe/transform, array, ...: not modelled.
+        // optional inside a union, nullable, default, pipe/transform, ...: not modelled.
         return this.unmodelled;
     }
   }

@@ -67,6 +67,23 @@ export type SipRegistrationKind = (typeof SIP_REGISTRATION_KINDS)[number];
 /** Changes of a binding: the kinds above, and `expired` (not refreshed before its interval ran out). */
 export const SIP_BINDING_CHANGES = [...SIP_REGISTRATION_KINDS, 'expired'] as const;
 
+/**
+ * The parties of a call's SIP flow (`sip.flow`), by role: the first message's sender is the caller,
+ * where the INVITE went last before its first final answer the callee, every other host (address
+ * and port) a proxy in order of appearance; a seventh host and later `other`. Roles only: no
+ * address, number or URI.
+ */
+export const SIP_FLOW_PARTIES = [
+  'caller',
+  'proxy',
+  'proxy_2',
+  'proxy_3',
+  'proxy_4',
+  'callee',
+  'other',
+] as const;
+export type SipFlowParty = (typeof SIP_FLOW_PARTIES)[number];
+
 /** Which way an RTP stream of a call flows, from the side that sent the INVITE. */
 export const MEDIA_STREAMS = ['caller_to_callee', 'callee_to_caller'] as const;
 export type MediaStream = (typeof MEDIA_STREAMS)[number];

@@ -77,7 +77,7 @@ const CALL_DOC: RouteDoc = {
   ...readDoc(
     'One call by its id: the Call-ID as the PBX logged it, or the `cid:` reference exports and logs show',
     'health',
-    '`call`: the record as an export row',
+    '`call`: the record as an export row; `call.sip_flow` its SIP ladder when the capture kept one (failed calls, and `hep.flow_sample` of answered ones; else null): `[{at_ms, from, to, label, method, code?, reason?}]`, `from`/`to` roles (caller, proxy, proxy_2.., callee, other), never addresses or numbers',
   ),
   errors: ['ST_INVALID_QUERY', 'ST_NOT_FOUND'],
 };

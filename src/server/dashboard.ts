@@ -63,6 +63,7 @@ export function mountDashboard(app: App, options: DashboardOptions): void {
   const base = API_PATHS.page;
   page(base, html, 'text/html; charset=utf-8', 'The web console (its data comes from the analytics API)');
   page(`${base}/console.js`, asset('console.js'), 'text/javascript; charset=utf-8', "The console's script");
+  page(`${base}/ladder.js`, asset('ladder.js'), 'text/javascript; charset=utf-8', "The console's SIP ladder");
   page(`${base}/console.css`, asset('console.css'), 'text/css; charset=utf-8', "The console's style sheet");
   page(`${base}/uplot.js`, uplotJs, 'text/javascript; charset=utf-8', 'uPlot, for the console');
   page(`${base}/uplot.css`, uplotCss, 'text/css; charset=utf-8', "uPlot's style sheet, for the console");

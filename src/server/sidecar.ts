@@ -313,6 +313,7 @@ export async function startSidecar(
           reorderWindowMs: config.hep.reorder_window_ms,
           maxClockSkewMs: config.hep.max_clock_skew_ms,
           mediaTimeoutMs: config.hep.media_timeout_ms,
+          flowSample: config.hep.flow_sample,
           forward: config.hep.forward,
           forwardQueueMax: config.hep.forward_queue_max,
           password: config.hep.password,

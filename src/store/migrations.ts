@@ -152,6 +152,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE calls ADD COLUMN agent_listen_ms REAL;
     `,
   },
+  {
+    version: 11,
+    description: "calls: the call's SIP message sequence (the ladder), JSON",
+    sql: 'ALTER TABLE calls ADD COLUMN sip_flow TEXT;',
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -138,6 +138,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE calls ADD COLUMN agent_listen_ms DOUBLE PRECISION;
     `,
   },
+  {
+    version: 9,
+    description: "calls: the call's SIP message sequence (the ladder), JSON",
+    // TEXT as in SQLite: it is stored and served whole, never queried inside.
+    sql: 'ALTER TABLE calls ADD COLUMN sip_flow TEXT;',
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

@@ -10,6 +10,7 @@ import {
   type Direction,
   type FailureReason,
   type HangupBy,
+  type SipFlowMessage,
   SMS_STATUSES,
   type SmsFailureReason,
   type SmsRecord,
@@ -55,6 +56,7 @@ export const CALL_COLUMN_LIST = [
   'closed_by_cleanup',
   'kpi',
   ...AGENT_COLUMNS,
+  'sip_flow',
 ] as const;
 
 type N = number | null;
@@ -98,6 +100,7 @@ export type CallTuple = [
   deadAir: N,
   agentTalkMs: N,
   callerTalkMs: N,
+  sipFlow: string | null,
 ];
 
 /** The stored summary with its talk/listen ratio (derived on read, like the durations). */
@@ -143,6 +146,7 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     deadAir,
     agentTalkMs,
     callerTalkMs,
+    sipFlow,
   ] = row;
   const rec: CallRecord = {
     callId,
@@ -186,6 +190,7 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
             agentTalkMs: agentTalkMs ?? 0,
             callerTalkMs: callerTalkMs ?? 0,
           }),
+    sipFlow: sipFlow === null ? null : (JSON.parse(sipFlow) as SipFlowMessage[]),
   };
   // Raw numbers only leave the store when the caller asked and the operator stores them.
   if (reveal) {

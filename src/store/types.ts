@@ -86,6 +86,11 @@ export type CallUpdate =
    * keeps the summary with the most turns (then interruptions), so repeats and reordering converge.
    */
   | (UpdateBase & { kind: 'agent' } & TurnSummary)
+  /**
+   * The call's SIP message sequence (the ladder, `sip.flow`) as compact JSON of its messages: the
+   * store keeps the longest it was given, so a repeat converges.
+   */
+  | (UpdateBase & { kind: 'flow'; sipFlow: string })
   | (UpdateBase & { kind: 'media'; mos: number; jitterMs: number; lossPercent: number; rttMs?: number });
 
 export type CallUpdateKind = CallUpdate['kind'];
@@ -204,6 +209,18 @@ export interface CallRecord {
    * air, talk and listen time), beside the SIP outcome and media above; null without agent turns.
    */
   agent: AgentTurns | null;
+  /** The SIP message sequence captured for the call (failed calls and a sample of others); null when none. */
+  sipFlow: SipFlowMessage[] | null;
+}
+
+/** One message of a call's stored SIP flow (the `sip.flow` event's form). */
+export interface SipFlowMessage {
+  atMs: number;
+  from: string;
+  to: string;
+  method: string;
+  code?: number;
+  q850?: number;
 }
 
 /** A call's voice-agent turns as stored, with the talk/listen ratio (agent over caller speech). */

@@ -103,6 +103,14 @@ export const CALL_UPSERTS = {
     sets: AGENT_COLUMNS.map((c) => `${c} = CASE WHEN ${AGENT_NEWER} THEN excluded.${c} ELSE o.${c} END`),
     present: 'excluded.agent_turns IS NOT NULL',
   },
+  // The longest flow given wins (a repeat or a second emission converges): length() in both SQL dialects.
+  flow: {
+    columns: ['sip_flow'],
+    sets: [
+      'sip_flow = CASE WHEN o.sip_flow IS NULL OR length(excluded.sip_flow) > length(o.sip_flow) THEN excluded.sip_flow ELSE o.sip_flow END',
+    ],
+    present: 'excluded.sip_flow IS NOT NULL',
+  },
 } as const satisfies Record<string, CallUpsert>;
 
 /** `INSERT ... ON CONFLICT DO UPDATE` of one kind; the stored row's `first_at` keeps the earliest. */

@@ -162,11 +162,20 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
       num(where, 'callerTalkMs', u.callerTalkMs, 0, ms, false);
       return;
     }
+    case 'flow':
+      // 64 messages of ~80 characters each (sip.flow's bound), with room.
+      if (typeof u.sipFlow !== 'string' || u.sipFlow.length > 16_384 || !u.sipFlow.startsWith('['))
+        fail(
+          where,
+          'sipFlow',
+          `must be a JSON array of at most 16384 characters, got ${showValue(u.sipFlow)}`,
+        );
+      return;
     default:
       fail(
         where,
         'kind',
-        `must be one of started, ringing, answered, ended, transcript, media, agent, got ${showValue((u as { kind: unknown }).kind)}`,
+        `must be one of started, ringing, answered, ended, transcript, media, agent, flow, got ${showValue((u as { kind: unknown }).kind)}`,
       );
   }
 }

@@ -29,6 +29,7 @@ const KINDS = [
   'transcript',
   'media',
   'agent',
+  'flow',
 ] as const satisfies Kind[];
 
 /** The fields each kind carries besides kind, callId and at: what encode and decode handle. */
@@ -40,6 +41,7 @@ interface Carried {
   transcript: never;
   media: 'mos' | 'jitterMs' | 'lossPercent' | 'rttMs';
   agent: (typeof AGENT_FIELDS)[number];
+  flow: 'sipFlow';
 }
 /** A kind's code, typed `never` when the kind has a field not carried: KIND then fails to compile. */
 type Code<K extends Kind> = [
@@ -56,6 +58,7 @@ const KIND: { [K in Kind]: Code<K> } = {
   transcript: 4,
   media: 5,
   agent: 6,
+  flow: 7,
 };
 /** Slots an update of each kind takes in `numbers`: kind, at, the callId's length, its fields. */
 const SLOTS: Record<Kind, number> = {
@@ -66,6 +69,7 @@ const SLOTS: Record<Kind, number> = {
   transcript: 3,
   media: 7,
   agent: 3 + 7,
+  flow: 3 + 1,
 };
 /** An agent update's numbers, in order (a null percentile travels as NaN). */
 const AGENT_FIELDS = [
@@ -126,6 +130,9 @@ export function encodeCalls(updates: readonly CallUpdate[]): EncodedCalls {
         break;
       case 'agent':
         for (const k of AGENT_FIELDS) f[n++] = u[k] ?? ABSENT;
+        break;
+      case 'flow':
+        f[n++] = str(u.sipFlow);
         break;
     }
   }
@@ -212,6 +219,9 @@ export function decodeCalls({ numbers: f, text }: EncodedCalls): CallUpdate[] {
         n += AGENT_FIELDS.length;
         break;
       }
+      case 'flow':
+        out.push({ kind, callId, at, sipFlow: str(f[n++] as number) });
+        break;
       default:
         out.push({ kind, callId, at });
     }

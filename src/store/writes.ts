@@ -11,7 +11,15 @@ import { CALL_UPSERTS, COMBINED_CALL } from './upsert-sql.js';
 
 export type Protect = (n: string | undefined) => ProtectedNumber | null;
 
-export type CallWrite = 'started' | 'ringing' | 'answered' | 'ended' | 'transcript' | 'media' | 'agent';
+export type CallWrite =
+  | 'started'
+  | 'ringing'
+  | 'answered'
+  | 'ended'
+  | 'transcript'
+  | 'media'
+  | 'agent'
+  | 'flow';
 
 /**
  * Where a combined row (COMBINED_CALL) holds a column. Each kind's columns sit together in the
@@ -33,6 +41,7 @@ const ENDED = col('ended_at');
 const TRANSCRIPT = col('transcript');
 const MEDIA = col('mos');
 const AGENT = col('agent_turns');
+const FLOW = col('sip_flow');
 /** Each kind as a bit: a row holds at most one update of each. */
 const BIT: Record<CallWrite, number> = {
   started: 1,
@@ -42,6 +51,7 @@ const BIT: Record<CallWrite, number> = {
   transcript: 16,
   media: 32,
   agent: 64,
+  flow: 128,
 };
 
 /** A number's hash, masked and raw forms at `i` of a combined row (nulls when absent). */
@@ -105,6 +115,9 @@ function fill(row: unknown[], protect: Protect, u: CallUpdate, at: number): void
       row[AGENT + 4] = u.deadAir;
       row[AGENT + 5] = u.agentTalkMs;
       row[AGENT + 6] = u.callerTalkMs;
+      return;
+    case 'flow':
+      row[FLOW] = u.sipFlow;
       return;
   }
 }

@@ -26,6 +26,8 @@ type S = JsonSchema & {
   format?: string;
   properties?: Record<string, S>;
   required?: string[];
+  items?: S;
+  maxItems?: number;
 };
 
 const wrong = fc.oneof(
@@ -93,6 +95,15 @@ function gen(s: S, broken: boolean): fc.Arbitrary<unknown> {
     }
     case 'boolean':
       return fc.boolean();
+    case 'array': {
+      // A bounded list (a call's SIP flow): a few items, and (broken) one over its bound.
+      const item = s.items ?? {};
+      const max = s.maxItems ?? 5;
+      const good = fc.array(draw(item, broken), { maxLength: Math.min(max, 4) });
+      return broken
+        ? fc.oneof(good, fc.array(gen(item, false), { minLength: max + 1, maxLength: max + 1 }))
+        : good;
+    }
     case 'object': {
       const props = Object.fromEntries(
         Object.entries(s.properties ?? {}).map(([k, v]) => [k, draw(v, broken)]),

@@ -127,6 +127,43 @@ export function writeContract(ctx: ContractContext): void {
     expect(exported.map((c) => c.agent?.turns ?? null).sort()).toEqual([3, null]);
   });
 
+  it("keeps the call's SIP flow (the ladder) with its record: the longest given wins, in any order", async () => {
+    const store = await open();
+    const steps = [
+      { atMs: 0, from: 'caller', to: 'proxy', method: 'INVITE' },
+      { atMs: 1, from: 'proxy', to: 'caller', method: 'INVITE', code: 100 },
+      { atMs: 40, from: 'proxy', to: 'caller', method: 'INVITE', code: 486, q850: 17 },
+      { atMs: 43, from: 'caller', to: 'proxy', method: 'ACK' },
+    ];
+    const flow = (n: number): CallUpdate => ({
+      kind: 'flow',
+      callId: 'f1',
+      at: T,
+      sipFlow: JSON.stringify(steps.slice(0, n)),
+    });
+    const ended: CallUpdate = { kind: 'ended', callId: 'f1', at: T + 40, sipCode: 486, q850: 17 };
+    // The flow first, then the call's own facts; a shorter repeat later changes nothing.
+    await store.applyBatch([
+      flow(4),
+      { kind: 'started', callId: 'f1', at: T, direction: 'inbound', channel: 'sip' },
+    ]);
+    await store.applyBatch([ended, flow(2)]);
+    const call = await store.getCall('f1');
+    expect(call).toMatchObject({ status: 'busy', sipCode: 486, sipFlow: steps });
+    // Repeats in one batch (rounds) converge too; a call with none has none.
+    await store.applyBatch([flow(1), flow(3), flow(2)].map((u) => ({ ...u, callId: 'f2' })));
+    expect((await store.getCall('f2'))?.sipFlow).toEqual(steps.slice(0, 3));
+    await store.applyBatch(lifecycle('plain-f', T));
+    expect((await store.getCall('plain-f'))?.sipFlow).toBeNull();
+    // Exports read the same record.
+    const exported = await collect(store.iterateCalls({ from: T - 1, to: T + 1 }));
+    expect(exported.find((c) => c.callId === cid('f1'))?.sipFlow).toEqual(steps);
+    // Not a JSON array: refused, naming the field.
+    await expect(store.apply({ kind: 'flow', callId: 'f3', at: T, sipFlow: 'INVITE' })).rejects.toThrow(
+      /sipFlow/,
+    );
+  });
+
   it('creates the row from an `ended` that arrives first and fills it in later', async () => {
     const store = await open();
     await store.apply({ kind: 'ended', callId: 'e1', at: T + 9000, sipCode: 486 });

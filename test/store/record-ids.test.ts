@@ -127,10 +127,11 @@ describe('record ids on PostgreSQL', () => {
       await writeRaw(old);
       await old.close();
       await db.query(`SET search_path = ${schema}`);
-      // Everything after version 6 undone: its meta table, and the agent summary of version 8.
+      // Everything after version 6 undone: its meta table, the agent summary of version 8 and the
+      // SIP flow of version 9.
       await db.query(
         `DELETE FROM sidetone_schema WHERE version > 6; DROP TABLE sidetone_meta;
-         ALTER TABLE calls ${AGENT_COLUMNS.map((c) => `DROP COLUMN ${c}`).join(', ')}`,
+         ALTER TABLE calls ${[...AGENT_COLUMNS, 'sip_flow'].map((c) => `DROP COLUMN ${c}`).join(', ')}`,
       );
       expect(
         (await db.query('SELECT call_id FROM call_keys ORDER BY call_id')).rows.map((r) => r.call_id),

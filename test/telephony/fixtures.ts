@@ -220,6 +220,17 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
     { type: 'sip.auth', direction: 'inbound', result: 'success', username: PII.email },
     { type: 'sip.auth', direction: 'outbound', result: 'failure' },
     { type: 'sip.response', method: 'INVITE', code: 699, direction: 'outbound' },
+    {
+      type: 'sip.flow',
+      callId: id('f1'),
+      messages: [
+        { atMs: 0, from: 'caller', to: 'proxy', method: 'INVITE' },
+        { atMs: 1, from: 'proxy', to: 'caller', method: 'INVITE', code: 100 },
+        { atMs: 40, from: 'callee', to: 'proxy', method: 'INVITE', code: 486, q850: 17 },
+        { atMs: 43, from: 'caller', to: 'proxy', method: 'ACK' },
+      ],
+      dropped: 2,
+    },
     { type: 'call.started', callId: id('x1'), direction: 'inbound', channel: 'sip', transport: 'tls' },
     { type: 'call.started', callId: id('x2'), direction: 'outbound', channel: 'webrtc', transport: 'wss' },
   ],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
-#: Every event type, in the server's documentation order (66).
+#: Every event type, in the server's documentation order (67).
 EVENT_TYPES: Tuple[str, ...] = (
     "heartbeat",
     "sms.received",
@@ -43,6 +43,7 @@ EVENT_TYPES: Tuple[str, ...] = (
     "sip.stir_verification",
     "sip.dtls_handshake",
     "sip.auth",
+    "sip.flow",
     "media.report",
     "media.codec",
     "voiceai.asr_error",
@@ -129,6 +130,17 @@ class ModemSignalSignal(TypedDict, total=False):
     nrRsrqDb: float
     nrSnrDb: float
     berRatio: float
+
+
+class SipFlowMessages(TypedDict, total=False):
+    """SipFlowMessages"""
+
+    atMs: int
+    from: Literal["caller", "proxy", "proxy_2", "proxy_3", "proxy_4", "callee", "other"]
+    to: Literal["caller", "proxy", "proxy_2", "proxy_3", "proxy_4", "callee", "other"]
+    method: Literal["INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE", "other"]
+    code: int
+    q850: int
 
 
 class MediaReportRtcp(TypedDict):
@@ -1248,6 +1260,34 @@ class Events:
                 ("result", result),
                 ("username", username),
                 ("realm", realm),
+            ))
+        )
+
+    def sip_flow(
+        self,
+        call_id: str,
+        messages: List[SipFlowMessages],
+        *,
+        dropped: Optional[int] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """A call's SIP message sequence (the ladder): kept for failed calls and a sample of others (hep.flow_sample) (`sip.flow`).
+
+        Args:
+            call_id: SIP Call-ID of the call (stored as the call record is) (may identify a
+                person)
+            messages:
+            dropped: Messages past the bound, not kept
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("sip.flow", ts, source, event_id, (
+                ("callId", call_id),
+                ("messages", messages),
+                ("dropped", dropped),
             ))
         )
 

@@ -2,20 +2,24 @@ import type { ExportRow } from '../../analytics/index.js';
 import { defineCommand } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
 import { READ_FLAGS } from '../flags.js';
+import { renderLadder } from '../ladder.js';
 import { NONE } from '../output.js';
 import { print, printJson, withSource } from './shared.js';
 
-/** One `field  value` line per column of the export row. */
+/** One `field  value` line per column of the export row, then the SIP ladder when one was kept. */
 export function renderCall(row: ExportRow): string {
+  const { sip_flow: flow, ...fields } = row;
   const width = Math.max(...Object.keys(row).map((k) => k.length));
-  return Object.entries(row)
+  const lines = Object.entries(fields)
     .map(([k, v]) => `${k.padEnd(width)}  ${v === null ? NONE : String(v)}\n`)
     .join('');
+  if (flow === null) return `${lines}${'sip_flow'.padEnd(width)}  ${NONE}\n`;
+  return `${lines}\nSIP flow (${flow.length} messages)\n${renderLadder(flow)}`;
 }
 
 export default defineCommand({
   description:
-    'One call by its id: the Call-ID the PBX or app sent (hashed with the store key, as the store keeps it) or the cid:… reference that exports and logs show. Exits 1 when the store has no such call.',
+    'One call by its id, with its SIP ladder when the capture kept one: the Call-ID the PBX or app sent (hashed with the store key, as the store keeps it) or the cid:… reference that exports and logs show. Exits 1 when the store has no such call.',
   usage: 'sidetone call ID [--json] [--db FILE | --url URL [--token T]]',
   positionals: true,
   flags: READ_FLAGS,

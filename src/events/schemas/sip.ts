@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIP_METHODS } from '../../telephony/labels.js';
 import {
   DIRECTIONS,
   DTLS_RESULT_ALIASES,
@@ -6,6 +7,7 @@ import {
   SESSION_REFRESH_ALIASES,
   SESSION_REFRESH_RESULTS,
   SIP_AUTH_RESULTS,
+  SIP_FLOW_PARTIES,
   SIP_REGISTRATION_KINDS,
   SIP_REGISTRATION_RESULTS,
   SIP_TIMERS,
@@ -13,7 +15,7 @@ import {
   STIR_RESULT_ALIASES,
   STIR_RESULTS,
 } from '../vocab.js';
-import { configName, event, pii, seconds } from './base.js';
+import { configName, event, pii, seconds, storedId } from './base.js';
 
 const direction = z
   .enum(DIRECTIONS)
@@ -146,6 +148,43 @@ export const sipAuth = event('sip.auth', 'A digest authentication step (RFC 3261
   realm: pii('Realm', 256).optional(),
 });
 
+/** Messages of one call's flow at most (src/sources/hep/flow.ts FLOW_MAX). */
+export const SIP_FLOW_MAX = 64;
+
+export const sipFlow = event(
+  'sip.flow',
+  "A call's SIP message sequence (the ladder): kept for failed calls and a sample of others (hep.flow_sample)",
+  {
+    callId: storedId('SIP Call-ID of the call (stored as the call record is)'),
+    messages: z
+      .array(
+        z.strictObject({
+          atMs: z
+            .number()
+            .int()
+            .min(0)
+            .max(604_800_000)
+            .meta({ description: 'Capture time after the first message, ms' }),
+          from: z.enum(SIP_FLOW_PARTIES).meta({ description: 'Sender, by role (no address)' }),
+          to: z.enum(SIP_FLOW_PARTIES).meta({ description: 'Receiver, by role' }),
+          method: z
+            .enum([...SIP_METHODS, 'other'])
+            .meta({ description: 'The request, or the CSeq method a response answers' }),
+          code: code.optional().meta({ description: 'Status code; absent for a request' }),
+          q850: z
+            .number()
+            .int()
+            .min(0)
+            .max(127)
+            .optional()
+            .meta({ description: 'Reason: Q.850;cause= (RFC 3326)' }),
+        }),
+      )
+      .max(SIP_FLOW_MAX),
+    dropped: z.number().int().min(0).optional().meta({ description: 'Messages past the bound, not kept' }),
+  },
+);
+
 export const sipEvents = [
   sipRequest,
   sipResponse,
@@ -158,4 +197,5 @@ export const sipEvents = [
   sipStirVerification,
   sipDtlsHandshake,
   sipAuth,
+  sipFlow,
 ] as const;

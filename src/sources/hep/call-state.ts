@@ -2,6 +2,7 @@ import type { Direction } from '../../events/vocab.js';
 import { SIP_METHODS } from '../../telephony/labels.js';
 import type { SipMethod } from '../../telephony/standards/sip.js';
 import type { Wakeable } from './deadlines.js';
+import type { CallFlow } from './flow.js';
 
 /**
  * What the HEP tracker keeps of one call or transaction: a fixed set of facts, never a packet.
@@ -158,6 +159,8 @@ export class CallState implements Wakeable {
   lastTs: number;
   media: CallMedia | undefined = undefined;
   exchange: Exchange | undefined = undefined;
+  /** The SIP message sequence so far (calls only), emitted as `sip.flow` when the call is forgotten. */
+  flow: CallFlow | undefined = undefined;
   private seen: number[] | undefined;
   private seenNext = 0;
   legs: Leg[] | undefined;

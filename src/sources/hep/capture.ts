@@ -195,6 +195,8 @@ export class HepCapture {
         ts,
         srcIp: h.srcIp,
         dstIp: h.dstIp,
+        srcPort: h.srcPort,
+        dstPort: h.dstPort,
         match: h.shared,
         legMatch: h.match,
       });

@@ -12,3 +12,9 @@ export const HEP_REORDER_WINDOW_MS = 200;
 
 /** A capture timestamp further than this from the time of receipt is clamped to it (and counted), ms. */
 export const HEP_MAX_CLOCK_SKEW_MS = 300_000;
+
+/**
+ * Share of answered calls whose SIP flow (`sip.flow`) is kept by default; failed calls always are.
+ * One in ten gives a working ladder to compare a failure with, at ~1.5 KB a kept call.
+ */
+export const FLOW_SAMPLE = 0.1;

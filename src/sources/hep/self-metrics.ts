@@ -81,7 +81,7 @@ export function hepSelfMetrics(
   });
   registry.counter({
     name: `${prefix}_hep_tracker_overflow_total`,
-    help: 'Times a fixed capacity of the HEP call tracker was full: calls (hep.max_calls, oldest forgotten), legs (32 running Via branches a call), refreshes (4 waiting a call), reorder (messages held by the window, handed on early), registrations (bindings remembered, oldest forgotten)',
+    help: 'Times a fixed capacity of the HEP call tracker was full: calls (hep.max_calls, oldest forgotten), legs (32 running Via branches a call), refreshes (4 waiting a call), reorder (messages held by the window, handed on early), registrations (bindings remembered, oldest forgotten), flow (messages left out of the SIP flow kept per call: 64 a call, or the total)',
     labels: ['limit'],
     enums: { limit: HEP_TRACKER_LIMITS },
     collect: (c: Counter<'limit'>) => {

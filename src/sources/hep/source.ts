@@ -30,6 +30,8 @@ export interface HepSourceOptions {
   maxClockSkewMs?: number;
   /** Answered calls are judged for one-way audio / no media this long after the answer; 0 off. */
   mediaTimeoutMs?: number;
+  /** Share of answered calls whose SIP flow is kept (failed ones always are); config `hep.flow_sample`. */
+  flowSample?: number;
   /** `udp://HOST:PORT` / `tcp://HOST:PORT` collectors every received packet is re-sent to, unchanged. */
   forward?: readonly string[];
   /** Packets waiting per forwarding target before new ones are dropped (counted). Default 10 000. */
@@ -121,6 +123,7 @@ export class HepSource {
       ...(options.reorderWindowMs !== undefined && { reorderWindowMs: options.reorderWindowMs }),
       ...(options.maxClockSkewMs !== undefined && { maxClockSkewMs: options.maxClockSkewMs }),
       ...(options.mediaTimeoutMs !== undefined && { mediaTimeoutMs: options.mediaTimeoutMs }),
+      ...(options.flowSample !== undefined && { flowSample: options.flowSample }),
       ...(this.password !== undefined && { authorized: (p: string | undefined) => this.authorized(p) }),
     });
     const self = options.registry && hepSelfMetrics(options.registry, options.prefix ?? 'sidetone', this);

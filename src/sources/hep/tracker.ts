@@ -15,7 +15,9 @@ import {
   transactionKey,
 } from './call-state.js';
 import { WakeHeap } from './deadlines.js';
+import { FLOW_SAMPLE } from './defaults.js';
 import { Exchanges } from './exchanges.js';
+import { CallFlow, FLOW_MAX, keepFlow } from './flow.js';
 import { holdState, mediaEndpoint, sdpCodec } from './sdp.js';
 import type { SipMessage } from './sip.js';
 import type { TrunkMatch, Trunks } from './trunks.js';
@@ -61,12 +63,19 @@ export interface HepTrackerOptions {
    * Default 15 000 ms (three RTCP intervals, RFC 3550 6.2); 0 turns it off.
    */
   mediaTimeoutMs?: number;
+  /**
+   * Share of answered calls whose SIP flow (`sip.flow`, the ladder) is kept, 0..1; calls not
+   * answered, timed out or with media missing are always kept. Default {@link FLOW_SAMPLE}.
+   */
+  flowSample?: number;
+  /** Flow messages held at once over all tracked calls; past it messages are counted (`flow`), not kept. */
+  maxFlowMessages?: number;
   /** Name put in `source` of every event. */
   source?: string;
 }
 
 /** The tracker's fixed capacities: the `limit` label of `<prefix>_hep_tracker_overflow_total`. */
-export const HEP_TRACKER_LIMITS = ['calls', 'legs', 'refreshes', 'reorder', 'registrations'] as const;
+export const HEP_TRACKER_LIMITS = ['calls', 'legs', 'refreshes', 'reorder', 'registrations', 'flow'] as const;
 export type HepTrackerLimit = (typeof HEP_TRACKER_LIMITS)[number];
 
 /** One captured message handed on in capture order. `ts` is its place in capture time, ms. */
@@ -75,6 +84,9 @@ export interface Captured {
   ts: number;
   srcIp: string;
   dstIp: string;
+  /** Ports of the copy (tell apart hosts sharing an address in a call's flow); 0 when unknown. */
+  srcPort?: number;
+  dstPort?: number;
   /** Trunk rule that matched this copy or another copy of the same request; undefined: none. */
   match: TrunkMatch | undefined;
   /** The rule that matched this very copy (which leg of a proxy goes to the trunk). */
@@ -114,6 +126,10 @@ export class HepTracker {
   private readonly trunks: Trunks | undefined;
   private readonly source: string;
   private readonly exchanges: Exchanges;
+  private readonly flowSample: number;
+  private readonly maxFlowMessages: number;
+  /** Flow messages held by tracked calls now. */
+  flowMessages = 0;
   /** Capture clock: the latest time timers were run to, ms. */
   clock = Number.NEGATIVE_INFINITY;
   /** Capture time of the last RTCP packet seen, ms. */
@@ -126,7 +142,8 @@ export class HepTracker {
    * Times a fixed capacity was full: `calls` an open call forgotten early at `maxCalls`; `legs` a
    * Via branch not timed because 32 of its call's legs were still running; `refreshes` a refresh
    * forgotten because 4 of its call's refreshes were waiting for an answer; `reorder` a message
-   * handed on before its time (source.ts counts it); `registrations` a binding forgotten.
+   * handed on before its time (source.ts counts it); `registrations` a binding forgotten; `flow` a
+   * message left out of its call's flow (64 a call, or `maxFlowMessages` in all).
    */
   readonly overflow: Record<HepTrackerLimit, number> = {
     calls: 0,
@@ -134,6 +151,7 @@ export class HepTracker {
     refreshes: 0,
     reorder: 0,
     registrations: 0,
+    flow: 0,
   };
 
   constructor(
@@ -147,6 +165,9 @@ export class HepTracker {
     this.mediaTimeoutMs = options.mediaTimeoutMs ?? 15_000;
     this.trunks = options.trunks;
     this.source = options.source ?? 'hep';
+    this.flowSample = options.flowSample ?? FLOW_SAMPLE;
+    // 64 a call for 8,192 calls in full: ~2 MiB of small integers.
+    this.maxFlowMessages = options.maxFlowMessages ?? FLOW_MAX * 8192;
     this.exchanges = new Exchanges(
       bus,
       this.source,
@@ -193,7 +214,10 @@ export class HepTracker {
     // A call's facts never go back in time (a copy beyond the window keeps the call's order).
     const ts = c.ts > s.lastTs ? c.ts : s.lastTs;
     s.lastTs = ts;
-    if (s.call) this.sdp(s, msg);
+    if (s.call) {
+      this.sdp(s, msg);
+      this.record(s, c, ts);
+    }
     return msg.code === 0 ? this.request(s, c, ts) : this.response(s, c, ts);
   }
 
@@ -257,6 +281,42 @@ export class HepTracker {
   private forget(s: CallState): void {
     if (this.calls.get(s.callId) === s) this.calls.delete(s.callId);
     this.heap.remove(s);
+    const flow = s.flow;
+    if (flow === undefined) return;
+    s.flow = undefined;
+    this.flowMessages -= flow.size;
+    // Emitted when the call is forgotten, not at its end: the ACK of a failure and the 200 of a BYE
+    // come after the end, and a ladder without them misleads.
+    const failed = !s.answered || s.timedOut || (s.media !== undefined && s.media.anomaly > 0);
+    if (!s.ended) return; // evicted or aged out mid-call: no verdict to explain
+    if (!keepFlow(s.callId, failed, this.flowSample)) return;
+    const e: EventOf<'sip.flow'> = {
+      type: 'sip.flow',
+      ts: Math.floor(flow.start),
+      source: this.source,
+      callId: s.callId,
+      messages: flow.messages(),
+    };
+    if (flow.dropped > 0) e.dropped = flow.dropped;
+    this.bus.emit(e);
+  }
+
+  /** One message into its call's flow (every copy: retransmissions and each proxy leg are the ladder). */
+  private record(s: CallState, c: Captured, ts: number): void {
+    let flow = s.flow;
+    if (flow === undefined) {
+      flow = new CallFlow(s.opened);
+      s.flow = flow;
+    }
+    const msg = c.msg;
+    if (this.flowMessages >= this.maxFlowMessages) {
+      flow.dropped++;
+      this.overflow.flow++;
+      return;
+    }
+    if (flow.add(ts, msg.method, msg.code, msg.q850, c.srcIp, c.srcPort ?? 0, c.dstIp, c.dstPort ?? 0))
+      this.flowMessages++;
+    else this.overflow.flow++;
   }
 
   /** Wake `s` at `at` unless it already wakes earlier (a wake with nothing due is harmless). */

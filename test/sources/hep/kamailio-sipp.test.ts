@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SipFlowStep } from '../../../src/analytics/sip-flow.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { type SidecarHandle, startSidecar } from '../../../src/server/sidecar.js';
 import { decodeHep, HepFramer } from '../../../src/sources/hep/decode.js';
@@ -41,6 +42,10 @@ import {
   sippPair,
   stop,
 } from './lab.js';
+
+/** Failed scenarios whose stored SIP flow is checked against what sipp sent, with their final code. */
+const FLOW_SCENARIOS = ['486', '404', '408'] as const;
+const FINAL: Record<(typeof FLOW_SCENARIOS)[number], number> = { '486': 486, '404': 404, '408': 408 };
 
 const RUNS = Number(process.env.HEP_KAMAILIO_RUNS ?? 1);
 const N = Number(process.env.HEP_KAMAILIO_CALLS ?? 3);
@@ -160,6 +165,8 @@ interface Lab {
   dir: string;
   /** trunk.status events as emitted, for the failure message. */
   statuses: string[];
+  /** The failed calls' SIP flows as stored, by Call-ID: GET /metrics/calls/<id>'s `sip_flow`. */
+  flows: Record<string, SipFlowStep[] | null>;
 }
 
 async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
@@ -208,6 +215,8 @@ async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
       return p.uac;
     };
     const statuses: string[] = [];
+    const flowIds: string[] = [];
+    sidecar.bus.on('sip.flow', (e) => flowIds.push(e.callId));
     sidecar.bus.on('trunk.status', (e) => statuses.push(`${e.ts} ${e.up ? 'up' : 'down'} ${e.code ?? ''}`));
     // The 30 s ones first: the rest runs while they wait. The answered keepalives right after them,
     // so the trunk's last status is the unanswered ones' timer F, 30 s later, however slow the rest.
@@ -257,7 +266,22 @@ async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
     const dashboard = (await (
       await fetch(`${sidecar?.url}/metrics/dashboard?hours=1`)
     ).json()) as Lab['dashboard'];
-    return { runs, metrics, dashboard, recorded: rec.packets(), skew: skew(rec.seen), dir, statuses };
+    // The failed calls' flows (issue 35) come when each call is forgotten, a linger (32 s) after its
+    // end: the timer-B calls ended at the proxy's 408 at 30 s, so this waits ~30 s more.
+    const failed = FLOW_SCENARIOS.map((n) => `-${runs[n]?.pid}@`);
+    const ofFailed = () => flowIds.filter((id) => failed.some((p) => id.includes(p)));
+    for (let i = 0; i < 300 && ofFailed().length < FLOW_SCENARIOS.length * N; i++)
+      await new Promise((r) => setTimeout(r, 200));
+    // The store sink writes every 50 ms.
+    await new Promise((r) => setTimeout(r, 500));
+    const flows: Lab['flows'] = {};
+    for (const id of ofFailed()) {
+      const res = await fetch(`${sidecar.url}/metrics/calls/${encodeURIComponent(id)}`);
+      flows[id] = res.ok
+        ? ((await res.json()) as { call: { sip_flow: SipFlowStep[] | null } }).call.sip_flow
+        : null;
+    }
+    return { runs, metrics, dashboard, recorded: rec.packets(), skew: skew(rec.seen), dir, statuses, flows };
   } finally {
     for (const u of uass) await stop(u);
     await stop(kamailio);
@@ -342,6 +366,45 @@ describe.each(
     expect(m('sidetone_sip_session_refreshes_total', 'result="refreshed"')).toBe(
       r('reinvite').counts['7_INVITE_Sent'],
     );
+  });
+
+  it("each failed call's stored flow is what sipp sent and got: INVITE and ACK from the UAC, the final from the UAS (issue 35)", () => {
+    // Consecutive repeats (retransmissions) collapse: the sequence is per scenario XML.
+    const seq = (steps: SipFlowStep[], keep: (s: SipFlowStep) => boolean) =>
+      steps
+        .filter(keep)
+        .map((s) => s.code ?? s.method)
+        .filter((v, i, all) => i === 0 || all[i - 1] !== v);
+    for (const name of FLOW_SCENARIOS) {
+      const calls = Object.entries(l.flows).filter(([id]) => id.includes(`-${r(name).pid}@`));
+      expect(calls.length, name).toBe(N);
+      for (const [id, flow] of calls) {
+        const steps = flow ?? [];
+        // uac-<name>.xml sends the INVITE, then the ACK of the final it receives.
+        expect(
+          seq(steps, (s) => s.from === 'caller'),
+          `${name} ${id}`,
+        ).toEqual(['INVITE', 'ACK']);
+        // It receives the proxy's 100, then the final (the proxy's own 408 for the silent UAS).
+        expect(
+          seq(steps, (s) => s.to === 'caller'),
+          `${name} ${id}`,
+        ).toEqual([100, FINAL[name]]);
+        // uas-<name>.xml answers the final; the silent one sends nothing but is reached.
+        expect(
+          seq(steps, (s) => s.from === 'callee'),
+          `${name} ${id}`,
+        ).toEqual(name === '408' ? [] : [FINAL[name]]);
+        expect(
+          steps.some((s) => s.to === 'callee' && s.method === 'INVITE'),
+          `${name} ${id}`,
+        ).toBe(true);
+        // Offsets from the first message, in capture order; no address or URI.
+        expect(steps[0]?.at_ms).toBe(0);
+        expect(steps.every((s, i) => i === 0 || s.at_ms >= (steps[i - 1] as SipFlowStep).at_ms)).toBe(true);
+        expect(JSON.stringify(steps)).not.toMatch(/127\.0\.0\.1|sip:/);
+      }
+    }
   });
 
   it('timeouts: timer B for the silent UAS, timer F for the unanswered keepalive, nothing else', () => {
