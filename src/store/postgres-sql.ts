@@ -5,6 +5,7 @@
  * classifier, as in SQLite, so both backends file a call the same way.
  */
 import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
+import { PG_MODEM_SAMPLES } from './modem-samples.js';
 import { DAY_MS, keyed, NO_GATEWAY, PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './postgres-partitions.js';
 import {
   PG_READ_INDEXES,
@@ -137,6 +138,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE calls ADD COLUMN agent_talk_ms DOUBLE PRECISION;
       ALTER TABLE calls ADD COLUMN agent_listen_ms DOUBLE PRECISION;
     `,
+  },
+  {
+    version: 10,
+    description:
+      "modem_samples: each modem's state a minute and at each change, per instance, for its history",
+    sql: PG_MODEM_SAMPLES,
   },
 ];
 
