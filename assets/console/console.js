@@ -455,7 +455,7 @@ async function refresh() {
     renderLive(d);
     renderReasons(d);
     renderChart(d);
-    await refreshList();
+    await Promise.all([refreshList(), window.sidetoneViews.modemHistory(win, d.thresholds.signalMinDbm)]);
     lastOk = Date.now();
     failing = false;
     $('error').textContent = '';

@@ -18,6 +18,8 @@ export interface LiveState {
     connected: boolean | null;
     registered: boolean | null;
     signalDbm: number | null;
+    /** LTE RSRP, dBm, when the modem reports it. */
+    rsrpDbm: number | null;
     reconnects: number;
     flapping: boolean;
   }>;

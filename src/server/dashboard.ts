@@ -69,6 +69,7 @@ export function mountDashboard(app: App, options: DashboardOptions): void {
     'text/javascript; charset=utf-8',
     "The call page's voice-agent panel",
   );
+  page(`${base}/modem.js`, asset('modem.js'), 'text/javascript; charset=utf-8', "The modem panel's history");
   page(`${base}/console.css`, asset('console.css'), 'text/css; charset=utf-8', "The console's style sheet");
   page(`${base}/uplot.js`, uplotJs, 'text/javascript; charset=utf-8', 'uPlot, for the console');
   page(`${base}/uplot.css`, uplotCss, 'text/css; charset=utf-8', "uPlot's style sheet, for the console");
