@@ -74,7 +74,12 @@ describe('ModemSampler', () => {
       live({ modem: 'modem1', connected: null, registered: null, signalDbm: null, rsrpDbm: null }),
     ];
     const sampler = new ModemSampler({
-      store: { appendModemSamples: async (ss) => (written.push(...ss), ss.length) },
+      store: {
+        appendModemSamples: async (ss) => {
+          written.push(...ss);
+          return ss.length;
+        },
+      },
       read: async () => state,
       now: () => now,
     });
