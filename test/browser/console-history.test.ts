@@ -143,4 +143,112 @@ describe('console: stored history and the call page', () => {
     const { stdout } = await run(process.execPath, [CLI, 'modem', '--hours', '1', '--url', url, '--json']);
     expect(JSON.parse(stdout).modems[0].timeline).toEqual(api.timeline);
   }, 120_000);
+
+  it("a voice call's page shows the agent's turns beside the outcome and media, as the API and the CLI", async () => {
+    if (server === undefined) await start(['serve']);
+    const callId = 'voice-37@agent.example.com';
+    const t = Date.now() - 120_000;
+    // Three turns: heard silences 900, 1400 and 3600 ms (the last dead air past 3 s), one barge-in.
+    const turns = [900, 1400, 3600].map((wait, i) => {
+      const stop = t + 10_000 + i * 15_000;
+      return {
+        type: 'voiceai.turn',
+        callId,
+        turn: i + 1,
+        userStartedAt: stop - 3000,
+        userStoppedAt: stop,
+        sttFinalAt: stop + 200,
+        endOfTurnAt: stop + 350,
+        llmFirstTokenAt: stop + wait - 400,
+        ttsFirstByteAt: stop + wait - 100,
+        agentStartedAt: stop + wait,
+        agentStoppedAt: stop + wait + 5000,
+      };
+    });
+    const events = [
+      {
+        type: 'call.started',
+        callId,
+        ts: t,
+        direction: 'inbound',
+        channel: 'sip',
+        trunk: 'carrier-a',
+        from: '+15550001234',
+        to: '+15550005678',
+      },
+      { type: 'call.answered', callId, ts: t + 3000 },
+      ...turns,
+      { type: 'voiceai.interruption', callId, turn: 2, kind: 'barge_in', startedAt: t + 28_000 },
+      {
+        type: 'media.report',
+        callId,
+        ts: t + 60_000,
+        stream: 'caller_to_callee',
+        codec: 'PCMU',
+        packetsReceived: 3000,
+        packetsLost: 30,
+        jitterMs: 12,
+      },
+      {
+        type: 'media.report',
+        callId,
+        ts: t + 60_000,
+        stream: 'callee_to_caller',
+        codec: 'PCMU',
+        packetsReceived: 3000,
+        packetsLost: 0,
+        jitterMs: 4,
+      },
+      { type: 'call.ended', callId, ts: t + 70_000, q850: 16, hangupBy: 'caller' },
+    ];
+    const res = await fetch(`${url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
+    expect(res.status, await res.text()).toBe(200);
+    const api = async () => (await fetch(`${url}/metrics/calls/${encodeURIComponent(callId)}`)).json();
+    let call: Record<string, unknown> = {};
+    for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      call = (await api()).call ?? {};
+      if (call.status === 'completed' && call.agent_turns === 3 && call.mos !== null) break;
+    }
+    expect(call).toMatchObject({
+      status: 'completed',
+      agent_turns: 3,
+      agent_interruptions: 1,
+      agent_dead_air: 1,
+    });
+    expect(call.agent_silence_p50_ms).toBe(1400);
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${url}/dashboard?window=1h&refresh=60#call=${encodeURIComponent(callId)}`);
+    await page.locator('#call-agent [data-figure="call.agent_turns"]').waitFor();
+    // Every figure of the agent panel is the API's value for its field.
+    const figures = await page.$$eval('#call-agent [data-figure]', (els) =>
+      els.map((el) => [(el as HTMLElement).dataset.figure ?? '', (el as HTMLElement).dataset.value ?? '']),
+    );
+    expect(figures.length).toBe(8);
+    for (const [path, value] of figures) {
+      const want = call[path.slice('call.'.length)];
+      expect(value, path).toBe(want === null || want === undefined ? '' : String(want));
+    }
+    expect(await page.locator('#call-agent').textContent()).toContain('1.4 s');
+    // The media beside it, and the outcome; numbers masked.
+    const mediaRow = page.locator('#call-media tr').first();
+    expect(await mediaRow.locator('td').nth(3).textContent()).toBe(
+      `${Number(call.loss_percent).toLocaleString('en', { maximumFractionDigits: 1 })} %`,
+    );
+    expect(call.loss_percent).toBeCloseTo((30 / 3030) * 100, 6); // the worse direction's 30 lost
+    expect(await page.locator('#call-outcome dd[data-field="status"]').textContent()).toBe('completed');
+    expect((await page.locator('body').textContent()) ?? '').not.toMatch(/\+1555000\d{4}/);
+    if (SHOTS) await page.locator('#call-page').screenshot({ path: join(SHOTS, 'console-voice-call.png') });
+    expect(errors).toEqual([]);
+
+    // `sidetone call` shows the same row.
+    const { stdout } = await run(process.execPath, [CLI, 'call', callId, '--url', url, '--json']);
+    expect(JSON.parse(stdout).call).toEqual(call);
+  }, 60_000);
 });
