@@ -72,16 +72,7 @@ export class ModemSampler {
         const last = this.last.get(m.modem);
         if (last !== undefined && last.key === key && at - last.at < MODEM_SAMPLE_MS) continue;
         this.last.set(m.modem, { key, at });
-        this.pending.push({
-          modem: m.modem,
-          at,
-          connected: m.connected,
-          registered: m.registered,
-          signalDbm: m.signalDbm,
-          rsrpDbm: m.rsrpDbm,
-          reconnects: m.reconnects,
-          flapping: m.flapping,
-        });
+        this.pending.push({ ...m, at });
       }
       if (this.pending.length > MODEM_PENDING_MAX) {
         this.dropped += this.pending.length - MODEM_PENDING_MAX;

@@ -24,10 +24,7 @@ const live = (over: Partial<Live> = {}): Live => ({
   flapping: false,
   ...over,
 });
-const sample = (at: number, over: Partial<Live> = {}): ModemSample => {
-  const { modem, connected, registered, signalDbm, rsrpDbm, reconnects, flapping } = live(over);
-  return { modem, at, connected, registered, signalDbm, rsrpDbm, reconnects, flapping };
-};
+const sample = (at: number, over: Partial<Live> = {}): ModemSample => ({ ...live(over), at });
 
 describe('modemHistory', () => {
   it('lists each change once, counts reconnects across a counter reset, keeps the worst per bucket', async () => {

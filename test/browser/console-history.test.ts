@@ -228,7 +228,10 @@ describe('console: stored history and the call page', () => {
     await page.locator('#call-agent [data-figure="call.agent_turns"]').waitFor();
     // Every figure of the agent panel is the API's value for its field.
     const figures = await page.$$eval('#call-agent [data-figure]', (els) =>
-      els.map((el) => [(el as HTMLElement).dataset.figure ?? '', (el as HTMLElement).dataset.value ?? '']),
+      els.map((el): [string, string] => [
+        (el as HTMLElement).dataset.figure ?? '',
+        (el as HTMLElement).dataset.value ?? '',
+      ]),
     );
     expect(figures.length).toBe(8);
     for (const [path, value] of figures) {
