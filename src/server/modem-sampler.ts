@@ -47,10 +47,10 @@ export class ModemSampler {
     this.now = o.now ?? Date.now;
   }
 
+  /** The first look is one poll after the start: nothing is read while the sidecar starts up. */
   start(): void {
     this.timer ??= setInterval(() => void this.tick(), MODEM_POLL_MS);
     this.timer.unref();
-    void this.tick();
   }
 
   /** Look once: queue the samples due, then write what is queued. Never throws. */
