@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { MODEM_TREND_POINTS, modemHistory } from '../../src/analytics/modem.js';
 import type { LiveState } from '../../src/analytics/problems.js';
+import { renderModems } from '../../src/cli/commands/modem.js';
+import { styleFor } from '../../src/cli/output.js';
 import { ValidationError } from '../../src/errors.js';
 import { MODEM_PENDING_MAX, MODEM_SAMPLE_MS, ModemSampler } from '../../src/server/modem-sampler.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
@@ -58,6 +60,15 @@ describe('modemHistory', () => {
     expect(m.bucketMs).toBe(900_000);
     expect(m.trend.length).toBeLessThanOrEqual(MODEM_TREND_POINTS);
     expect(m.trend[0]).toEqual({ at: T, signalDbm: -101, rsrpDbm: -95, registered: false });
+    // `sidetone modem` prints the same history: its figures and every change, in UTC.
+    const text = renderModems(
+      { period: { from: T, to: T + 86_400_000 }, modems },
+      styleFor({ isTTY: false }),
+    );
+    expect(text).toContain('last -70 dBm, min -101 dBm, max -70 dBm');
+    expect(text).toMatch(/reconnects\s+5\n/);
+    expect(text).toMatch(/^2026-01-05 03:01:05  reconnected +1$/m);
+    expect(text.match(/^2026-01-05 /gm)?.length).toBe(9);
     await store.close();
   });
 });
