@@ -67,7 +67,7 @@ describe('modemHistory', () => {
     );
     expect(text).toContain('last -70 dBm, min -101 dBm, max -70 dBm');
     expect(text).toMatch(/reconnects\s+5\n/);
-    expect(text).toMatch(/^2026-01-05 03:01:05  reconnected +1$/m);
+    expect(text).toMatch(/^2026-01-05 03:01:05 {2}reconnected +1$/m);
     expect(text.match(/^2026-01-05 /gm)?.length).toBe(9);
     await store.close();
   });
