@@ -22,6 +22,7 @@ export interface ModemSamplerOptions {
   /** The modems' state now (the console's live reader). */
   read: () => Promise<LiveState['modems']>;
   now?: () => number;
+  /** Told of a failed look once, until a look succeeds again. */
   onError?: (err: unknown) => void;
 }
 
@@ -37,6 +38,8 @@ const stateKey = (m: LiveState['modems'][number]) =>
 export class ModemSampler {
   /** Samples dropped because the store stayed down past {@link MODEM_PENDING_MAX}. */
   dropped = 0;
+  /** The last look failed: `onError` is told once per outage, not at every poll. */
+  private failing = false;
   private readonly last = new Map<string, { key: string; at: number }>();
   private pending: ModemSample[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -82,13 +85,15 @@ export class ModemSampler {
       const batch = this.pending;
       await this.o.store.appendModemSamples(batch);
       this.pending = this.pending.slice(batch.length);
+      this.failing = false;
     } catch (err) {
       // A sample the store refuses is refused on every retry: drop the batch, count it.
       if (storeFault(err) === 'refused') {
         this.dropped += this.pending.length;
         this.pending = [];
       }
-      this.o.onError?.(err);
+      if (!this.failing) this.o.onError?.(err);
+      this.failing = true;
     }
   }
 

@@ -117,7 +117,9 @@ describe('ModemSampler', () => {
     let now = T;
     let fail: Error | undefined = new Error('store down');
     const stored: ModemSample[] = [];
+    const told: unknown[] = [];
     const sampler = new ModemSampler({
+      onError: (err) => told.push(err),
       store: {
         appendModemSamples: async (ss) => {
           if (fail) throw fail;
@@ -133,6 +135,7 @@ describe('ModemSampler', () => {
       await sampler.tick();
     }
     expect(sampler.dropped).toBe(30);
+    expect(told.length).toBe(1); // one outage, one log line: not one per poll
     fail = undefined;
     now += 5000;
     await sampler.tick();
@@ -144,6 +147,7 @@ describe('ModemSampler', () => {
     now += 5000;
     await sampler.tick();
     expect(sampler.dropped).toBe(32);
+    expect(told.length).toBe(2);
     fail = undefined;
     now += 5000;
     await sampler.tick();
