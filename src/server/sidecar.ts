@@ -305,7 +305,12 @@ export async function startSidecar(
   const modemSampler = new ModemSampler({
     store,
     read: async () => (await readLive()).modems,
-    onError: (err) => log.warn({ cause: faultCause(err) }, 'modem sample not stored'),
+    onError: (err) => log.warn({ cause: faultCause(err) }, 'modem samples not stored; kept for a retry'),
+  });
+  registry.counter({
+    name: `${config.metrics.prefix}_store_modem_samples_dropped_total`,
+    help: 'Modem history samples dropped: the store stayed down past 120 waiting, or refused them',
+    collect: (c) => c.set(undefined, modemSampler.dropped),
   });
   mountOpenApi(app);
 
