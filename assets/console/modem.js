@@ -43,7 +43,7 @@ async function renderModemHistory(w, signalMinDbm) {
       ),
       ' · RSRP min ',
       h('span', { 'data-field': 'rsrp-min', 'data-value': m.rsrp.min ?? '' }, num(m.rsrp.min, ' dBm')),
-      ' · reconnects ',
+      ' · reconnects recorded ',
       h(
         'span',
         { 'data-field': 'reconnects', 'data-value': m.reconnects, class: m.reconnects > 0 ? 'warn' : '' },
