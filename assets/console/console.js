@@ -455,7 +455,7 @@ async function refresh() {
     renderLive(d);
     renderReasons(d);
     renderChart(d);
-    await refreshList();
+    await Promise.all([refreshList(), window.sidetoneViews.modemHistory(win, d.thresholds.signalMinDbm)]);
     lastOk = Date.now();
     failing = false;
     $('error').textContent = '';
@@ -535,12 +535,12 @@ async function showCall(id) {
         ['talk', num(c.talk_ms === null ? null : c.talk_ms / 1000, ' s')],
       ]),
     );
-    // Per direction when the store holds it; else the one report the call carried.
+    // Per direction when the store holds it; else the worst of the call's reports (what it keeps).
     const media = Array.isArray(c.media)
       ? c.media
       : [
           {
-            direction: 'as reported',
+            direction: 'worst reported',
             mos: c.mos,
             jitter_ms: c.jitter_ms,
             loss_percent: c.loss_percent,
@@ -565,18 +565,7 @@ async function showCall(id) {
     const ladder = Array.isArray(c.sip_flow) ? c.sip_flow : [];
     $('call-ladder-panel').hidden = ladder.length === 0;
     if (ladder.length > 0) window.drawLadder($('call-ladder'), ladder); // ladder.js
-    const turns = Array.isArray(c.turns) ? c.turns : [];
-    $('call-turns-panel').hidden = turns.length === 0;
-    fill(
-      'call-turns',
-      turns.map((t) =>
-        h(
-          'li',
-          {},
-          `${t.speaker || t.role || ''} ${num(t.duration_ms, ' ms', 0)}${t.silence_ms ? ` (silence ${num(t.silence_ms, ' ms', 0)})` : ''}`,
-        ),
-      ),
-    );
+    window.sidetoneViews.agent(c); // turns.js
     $('call-trace').hidden = !c.trace_id;
     if (c.trace_id)
       fill(

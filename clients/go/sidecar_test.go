@@ -183,6 +183,8 @@ func sampleValue(s map[string]any) any {
 		return true
 	case "object":
 		return requiredSample(s)
+	case "array":
+		return []any{sampleValue(s["items"].(map[string]any))}
 	}
 	return "x"
 }

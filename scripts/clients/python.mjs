@@ -46,14 +46,30 @@ function annotation(schema, path, dicts) {
       const fields = Object.entries(schema.properties ?? {});
       const required = new Set(schema.required ?? []);
       const total = fields.every(([k]) => required.has(k));
-      const lines = [
-        '',
-        '',
-        `class ${name}(TypedDict${total ? '' : ', total=False'}):`,
-        `    """${doc(describe(schema) || name)}"""`,
-        '',
-        ...fields.map(([k, v]) => `    ${k}: ${annotation(v, [...path, k], dicts)}`),
-      ];
+      const typed = fields.map(([k, v]) => [k, annotation(v, [...path, k], dicts)]);
+      // A key that is a Python keyword (sip.flow's `from`) cannot be a class attribute: such a dict
+      // takes TypedDict's functional form (PEP 589), the same type to mypy.
+      const lines = typed.some(([k]) => KEYWORDS.has(k))
+        ? [
+            '',
+            '',
+            `#: ${doc(describe(schema) || name)}`,
+            `${name} = TypedDict(`,
+            `    ${lit(name)},`,
+            '    {',
+            ...typed.map(([k, t]) => `        ${lit(k)}: ${t},`),
+            '    },',
+            ...(total ? [] : ['    total=False,']),
+            ')',
+          ]
+        : [
+            '',
+            '',
+            `class ${name}(TypedDict${total ? '' : ', total=False'}):`,
+            `    """${doc(describe(schema) || name)}"""`,
+            '',
+            ...typed.map(([k, t]) => `    ${k}: ${t}`),
+          ];
       dicts.push(lines.join('\n'));
       return name;
     }

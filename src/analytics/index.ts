@@ -39,6 +39,16 @@ export {
 } from './health.js';
 export { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent } from './kpi.js';
 export {
+  MODEM_TIMELINE_MAX,
+  MODEM_TREND_POINTS,
+  type ModemChange,
+  type ModemHistory,
+  type ModemHistoryView,
+  type ModemTimelineEntry,
+  type ModemTrendPoint,
+  modemHistory,
+} from './modem.js';
+export {
   BUCKET_MS,
   bucketCount,
   bucketStart,

@@ -6,21 +6,15 @@
  */
 import type { AlertSettings } from '../rules/thresholds.js';
 import { CALL_HEALTH_WINDOW_MINUTES } from '../rules/thresholds.js';
-import type { CallStore } from '../store/types.js';
+import type { CallStore, ModemSample } from '../store/types.js';
 import type { ConsoleData } from './console.js';
 import { percent } from './kpi.js';
 
 /** The sidecar's own state at this moment (its packs' gauges), read by the server. */
 export interface LiveState {
   trunks: Array<{ trunk: string; up: boolean | null; optionsRttMs: number | null }>;
-  modems: Array<{
-    modem: string;
-    connected: boolean | null;
-    registered: boolean | null;
-    signalDbm: number | null;
-    reconnects: number;
-    flapping: boolean;
-  }>;
+  /** Each modem's state now: what the store's history samples (`reconnects` since the start). */
+  modems: Array<Omit<ModemSample, 'at'>>;
   /** Voice-AI time to first byte per stage (stt, llm, tts…), mean since the previous read, ms. */
   voiceAi: Array<{ stage: string; firstByteMs: number | null }>;
 }

@@ -9,6 +9,7 @@ import type {
   ExportFormat,
   ExportRow,
   HealthIndicators,
+  ModemHistory,
   SeriesPoint,
   SmsSummary,
   TrunksReport,
@@ -184,6 +185,9 @@ export class HttpSource implements DataSource {
   }
   sms(span: Span): Promise<SmsSummary> {
     return this.json(API_PATHS.sms, { query: spanQuery(span) });
+  }
+  modems(span: Span): Promise<ModemHistory> {
+    return this.json(API_PATHS.modems, { query: spanQuery(span) });
   }
   async failures(limit: number, span: Span, reveal?: boolean): Promise<FailuresView> {
     noReveal(reveal);

@@ -22,6 +22,8 @@ import {
   healthIndicators,
   healthOptions,
   hourly,
+  type ModemHistory,
+  modemHistory,
   type SeriesPoint,
   type SmsSummary,
   smsSummary,
@@ -90,6 +92,8 @@ export interface DataSource {
   dashboard(span: Span): Promise<Dashboard>;
   trunks(span: Span): Promise<TrunksReport>;
   sms(span: Span): Promise<SmsSummary>;
+  /** Each modem's stored history over the span: trend, reconnects, timeline. */
+  modems(span: Span): Promise<ModemHistory>;
   /**
    * The newest failed calls, and every failure of the span grouped by reason x trunk. `reveal`:
    * raw numbers, from a store file that keeps them (`store.store_raw_numbers`).
@@ -146,6 +150,10 @@ export class DbSource implements DataSource {
   sms(span: Span): Promise<SmsSummary> {
     const to = Date.now();
     return smsSummary(this.store, { from: to - spanMs(span), to });
+  }
+  modems(span: Span): Promise<ModemHistory> {
+    const to = Date.now();
+    return modemHistory(this.store, { from: to - spanMs(span), to });
   }
   async failures(limit: number, span: Span, reveal?: boolean): Promise<FailuresView> {
     const to = Date.now();

@@ -19,6 +19,8 @@ export const API_PATHS = {
   calls: '/metrics/calls',
   /** One call by id: `call.replace(':id', encodeURIComponent(id))`, see {@link callPath}. */
   call: '/metrics/calls/:id',
+  /** Each modem's signal trend and registration/reconnect timeline, from the stored samples. */
+  modems: '/metrics/modems',
   cleanup: '/calls/cleanup',
   page: '/dashboard',
 } as const;

@@ -11,6 +11,7 @@ import {
   healthIndicators,
   hourly,
   hourlyAnswer,
+  modemHistory,
   smsSummary,
   toExportRow,
   trunkKpis,
@@ -196,6 +197,20 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       const q = parse('span', url);
       if (q instanceof Response) return q;
       return json(200, await smsSummary(store, period(q)));
+    },
+  );
+  get(
+    API_PATHS.modems,
+    readDoc(
+      "Each modem's history: signal and RSRP trend (the worst sample per bucket), reconnects, and its registration and reconnect timeline, from the stored samples",
+      'span',
+      '`period`, `modems` (per modem: `signal`, `rsrp`, `reconnects`, `initial`, `trend`, `bucketMs`, `timeline`)',
+      PERIOD,
+    ),
+    async (_req, { url }) => {
+      const q = parse('span', url);
+      if (q instanceof Response) return q;
+      return json(200, await modemHistory(store, period(q)));
     },
   );
   get(

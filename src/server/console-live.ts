@@ -59,7 +59,12 @@ export function liveReader(registry: Registry, prefix: string): () => Promise<Li
     const connected = by('modem_connected', 'modem');
     const registered = by('modem_registered', 'modem');
     const signal = by('modem_signal_rssi_dbm', 'modem');
-    const reconnects = by('modem_reconnects', 'modem');
+    const rsrp = by('modem_signal_rsrp_dbm', 'modem');
+    // A counter by the reason the modem had gone: a modem's reconnects are the sum of its series
+    // (read as one per modem, the last reason's count stood for all: 0 through a modem-flap demo).
+    const reconnects = new Map<string, number>();
+    for (const s of series('modem_reconnects'))
+      reconnects.set(label(s, 'modem'), (reconnects.get(label(s, 'modem')) ?? 0) + (s.value ?? 0));
     const flapping = by('modem_flapping', 'modem');
     const names = new Set([...connected.keys(), ...registered.keys(), ...signal.keys()]);
     const bool = (v: number | null | undefined) => (v === undefined || v === null ? null : v === 1);
@@ -68,6 +73,7 @@ export function liveReader(registry: Registry, prefix: string): () => Promise<Li
       connected: bool(connected.get(modem)),
       registered: bool(registered.get(modem)),
       signalDbm: signal.get(modem) ?? null,
+      rsrpDbm: rsrp.get(modem) ?? null,
       reconnects: reconnects.get(modem) ?? 0,
       flapping: flapping.get(modem) === 1,
     }));

@@ -64,6 +64,13 @@ export function mountDashboard(app: App, options: DashboardOptions): void {
   page(base, html, 'text/html; charset=utf-8', 'The web console (its data comes from the analytics API)');
   page(`${base}/console.js`, asset('console.js'), 'text/javascript; charset=utf-8', "The console's script");
   page(`${base}/ladder.js`, asset('ladder.js'), 'text/javascript; charset=utf-8', "The console's SIP ladder");
+  page(
+    `${base}/turns.js`,
+    asset('turns.js'),
+    'text/javascript; charset=utf-8',
+    "The call page's voice-agent panel",
+  );
+  page(`${base}/modem.js`, asset('modem.js'), 'text/javascript; charset=utf-8', "The modem panel's history");
   page(`${base}/console.css`, asset('console.css'), 'text/css; charset=utf-8', "The console's style sheet");
   page(`${base}/uplot.js`, uplotJs, 'text/javascript; charset=utf-8', 'uPlot, for the console');
   page(`${base}/uplot.css`, uplotCss, 'text/css; charset=utf-8', "uPlot's style sheet, for the console");

@@ -41,9 +41,11 @@ import { openSqliteCallStore } from '../store/sqlite.js';
 import type { CallStore } from '../store/types.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
+import { liveReader } from './console-live.js';
 import { mountDashboard } from './dashboard.js';
 import { type DemoSummary, startDemo } from './demo.js';
 import { serveHealth } from './health-port.js';
+import { ModemSampler } from './modem-sampler.js';
 import { mountOpenApi } from './openapi-route.js';
 import { keepListening, modemReadiness } from './source-health.js';
 import { storeCheck, storeFailureLog, storeQueueMetrics } from './store-health.js';
@@ -298,6 +300,18 @@ export async function startSidecar(
   );
   mountAnalytics(app, store, { health: callHealth });
   mountDashboard(app, { store, registry, config });
+  // The modem's history (issue 37): its decided state into the store, a minute and each change.
+  const readLive = liveReader(registry, config.metrics.prefix);
+  const modemSampler = new ModemSampler({
+    store,
+    read: async () => (await readLive()).modems,
+    onError: (err) => log.warn({ cause: faultCause(err) }, 'modem samples not stored; kept for a retry'),
+  });
+  registry.counter({
+    name: `${config.metrics.prefix}_store_modem_samples_dropped_total`,
+    help: 'Modem history samples dropped: the store stayed down past 120 waiting, or refused them',
+    collect: (c) => c.set(undefined, modemSampler.dropped),
+  });
   mountOpenApi(app);
 
   // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
@@ -351,6 +365,7 @@ export async function startSidecar(
     hepRun?.stop();
     await hep?.close();
     await modemSource?.close();
+    await modemSampler.stop();
     // A store still down at shutdown: what it did not take was never acknowledged; say how much.
     await sink
       .close()
@@ -381,6 +396,7 @@ export async function startSidecar(
     // A listener that cannot bind fails the `hep` check and is retried; it never stops the sidecar.
     hepRun = hep && (await keepListening(hep, { health, log }));
     modemSource?.start();
+    modemSampler.start();
     push = startPush(config, registry, log);
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
     if (config.health.port !== undefined) healthServed = await serveHealth(config, app, log);

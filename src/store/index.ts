@@ -75,6 +75,8 @@ export type {
   FailureReason,
   HangupBy,
   KpiCounts,
+  ModemHistoryQuery,
+  ModemSample,
   ReadOptions,
   SeriesRow,
   SmsFailureReason,

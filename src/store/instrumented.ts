@@ -19,6 +19,8 @@ const OPERATIONS = [
   'getSms',
   'iterateSms',
   'smsStats',
+  'appendModemSamples',
+  'modemHistory',
   'closeZombies',
   'deleteOlderThan',
 ] as const satisfies readonly (keyof CallStore)[];

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { kpiFlagsSql, reasonSql, statusSql } from './derive.js';
+import { SQLITE_MODEM_SAMPLES } from './modem-samples.js';
 import { SQLITE_CHANGE_QUEUE, SQLITE_READ_INDEXES, SQLITE_ROLLUPS, SQLITE_SLOT_MARKS } from './rollup-sql.js';
 
 export interface Migration {
@@ -156,6 +157,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 11,
     description: "calls: the call's SIP message sequence (the ladder), JSON",
     sql: 'ALTER TABLE calls ADD COLUMN sip_flow TEXT;',
+  },
+  {
+    version: 12,
+    description: "modem_samples: each modem's state a minute and at each change, for its history",
+    sql: SQLITE_MODEM_SAMPLES,
   },
 ];
 

@@ -5,6 +5,7 @@
  * classifier, as in SQLite, so both backends file a call the same way.
  */
 import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
+import { PG_MODEM_SAMPLES } from './modem-samples.js';
 import { DAY_MS, keyed, NO_GATEWAY, PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './postgres-partitions.js';
 import {
   PG_READ_INDEXES,
@@ -143,6 +144,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     description: "calls: the call's SIP message sequence (the ladder), JSON",
     // TEXT as in SQLite: it is stored and served whole, never queried inside.
     sql: 'ALTER TABLE calls ADD COLUMN sip_flow TEXT;',
+  },
+  {
+    version: 10,
+    description:
+      "modem_samples: each modem's state a minute and at each change, per instance, for its history",
+    sql: PG_MODEM_SAMPLES,
   },
 ];
 

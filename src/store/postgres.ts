@@ -21,6 +21,16 @@ import {
   type SeriesGroup,
   type StatsGroup,
 } from './fold.js';
+import {
+  checkModemSample,
+  historyLimit,
+  type ModemHistoryQuery,
+  type ModemSample,
+  PG_DELETE_SAMPLES,
+  PG_INSERT_SAMPLES,
+  PG_MODEM_HISTORY,
+  toModemSample,
+} from './modem-samples.js';
 import { rollback, storeError } from './postgres-errors.js';
 import {
   BEGIN_WRITE,
@@ -833,7 +843,39 @@ export class PostgresCallStore implements CallStore {
     await this.transaction('deleteOlderThan', async (c) => {
       for (const text of SQL.ROLLUP_PRUNE) await c.query(text, [cutoff]);
     });
+    // The modem's history goes with the calls (a minute's samples per modem: one statement).
+    await this.query('deleteOlderThan', PG_DELETE_SAMPLES, [cutoff]);
     return { calls, sms };
+  }
+
+  async appendModemSamples(samples: readonly ModemSample[]): Promise<number> {
+    for (const x of samples) checkModemSample(x);
+    if (samples.length === 0) return 0;
+    const col = <K extends keyof ModemSample>(k: K) => samples.map((x) => x[k]);
+    const r = await this.query('appendModemSamples', PG_INSERT_SAMPLES, [
+      col('modem'),
+      col('at'),
+      col('connected'),
+      col('registered'),
+      col('signalDbm'),
+      col('rsrpDbm'),
+      col('reconnects'),
+      col('flapping'),
+    ]);
+    return r.rowCount ?? 0;
+  }
+
+  /** Every instance's modems unless `q.instance` names one (a fleet shares the store). */
+  async modemHistory(q: ModemHistoryQuery): Promise<ModemSample[]> {
+    checkRange(q);
+    const r = await this.query<Record<string, unknown>>('modemHistory', PG_MODEM_HISTORY, [
+      Math.trunc(q.from),
+      Math.trunc(q.to),
+      q.modem ?? null,
+      historyLimit(q),
+      q.instance ?? null,
+    ]);
+    return r.rows.map(toModemSample);
   }
 
   /**

@@ -17,6 +17,16 @@ import {
   type StatsGroup,
 } from './fold.js';
 import {
+  checkModemSample,
+  historyLimit,
+  type ModemHistoryQuery,
+  type ModemSample,
+  SQLITE_DELETE_SAMPLES,
+  SQLITE_INSERT_SAMPLE,
+  SQLITE_MODEM_HISTORY,
+  toModemSample,
+} from './modem-samples.js';
+import {
   checkPrivacyConfig,
   mayReveal,
   numberProtector,
@@ -127,6 +137,14 @@ export class SqliteCallStore implements CallStore {
   private readonly exactPercentilesUpTo: number;
   /** When the oldest write still waiting for another process's lock started to wait. */
   private readonly waiting = new Set<number>();
+  /** The modem history's statements, prepared on first use. */
+  private modemSql:
+    | {
+        insert: (ss: readonly ModemSample[]) => number;
+        history: Database.Statement;
+        prune: Database.Statement;
+      }
+    | undefined;
 
   constructor(opts: SqliteCallStoreOptions) {
     this.privacy = checkPrivacyConfig(opts?.privacy);
@@ -508,7 +526,55 @@ export class SqliteCallStore implements CallStore {
         for (const sql of ROLLUP_PRUNE) this.db.prepare(sql).run({ cutoff });
       })(),
     );
+    // The modem's history goes with the calls (a minute's samples per modem: one statement).
+    await this.write('deleteOlderThan', () => this.modem().prune.run(cutoff));
     return { calls, sms };
+  }
+
+  private modem() {
+    if (this.modemSql !== undefined) return this.modemSql;
+    const insert = this.db.prepare(SQLITE_INSERT_SAMPLE);
+    const b = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
+    this.modemSql = {
+      insert: this.db.transaction((ss: readonly ModemSample[]) => {
+        let n = 0;
+        for (const x of ss)
+          n += insert.run(
+            x.modem,
+            x.at,
+            b(x.connected),
+            b(x.registered),
+            x.signalDbm,
+            x.rsrpDbm,
+            x.reconnects,
+            x.flapping ? 1 : 0,
+          ).changes;
+        return n;
+      }),
+      history: this.db.prepare(SQLITE_MODEM_HISTORY),
+      prune: this.db.prepare(SQLITE_DELETE_SAMPLES),
+    };
+    return this.modemSql;
+  }
+
+  async appendModemSamples(samples: readonly ModemSample[]): Promise<number> {
+    for (const x of samples) checkModemSample(x);
+    if (samples.length === 0) return 0;
+    return this.write('appendModemSamples', () => this.modem().insert(samples));
+  }
+
+  async modemHistory(q: ModemHistoryQuery): Promise<ModemSample[]> {
+    checkRange(q);
+    return this.run('modemHistory', () =>
+      (
+        this.modem().history.all({
+          from: q.from,
+          to: q.to,
+          modem: q.modem ?? null,
+          limit: historyLimit(q),
+        }) as Record<string, unknown>[]
+      ).map(toModemSample),
+    );
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,9 @@
 
 import type { CallOutcome } from '../telephony/labels.js';
 import type { TurnSummary } from '../telephony/outcome/turns.js';
+import type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
+
+export type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export type Direction = (typeof CALL_DIRECTIONS)[number];
@@ -423,6 +426,14 @@ export interface CallStore {
     opts?: ReadOptions,
   ): AsyncIterable<SmsRecord>;
   smsStats(q: { from: number; to: number }): Promise<SmsStats>;
+
+  /**
+   * Store modem samples (the modem's history); a sample sent again (same modem and time) changes
+   * nothing. Returns how many were new. Kept for `store.retention_days`, as calls.
+   */
+  appendModemSamples(samples: readonly ModemSample[]): Promise<number>;
+  /** Modem samples of a range, oldest first: the newest {@link ModemHistoryQuery.limit} of it. */
+  modemHistory(q: ModemHistoryQuery): Promise<ModemSample[]>;
 
   /** Close calls active for more than `maxActiveSeconds` as `timeout`; returns how many. */
   closeZombies(maxActiveSeconds: number, now?: number): Promise<number>;

@@ -10,6 +10,7 @@ const VERBS = [
   'dashboard',
   'trunks',
   'sms',
+  'modem',
   'failures',
   'export',
   'call',

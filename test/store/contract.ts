@@ -5,6 +5,7 @@
 import { afterEach, describe } from 'vitest';
 import { housekeepingContract } from './contract-housekeeping.js';
 import type { ContractContext, ContractFactory, ContractHarness } from './contract-kit.js';
+import { modemContract } from './contract-modem.js';
 import { readContract } from './contract-reads.js';
 import { rollupContract } from './contract-rollups.js';
 import { writeContract } from './contract-writes.js';
@@ -40,5 +41,6 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
     readContract(ctx);
     housekeepingContract(ctx);
     rollupContract(ctx);
+    modemContract(ctx);
   });
 }

@@ -127,10 +127,10 @@ describe('record ids on PostgreSQL', () => {
       await writeRaw(old);
       await old.close();
       await db.query(`SET search_path = ${schema}`);
-      // Everything after version 6 undone: its meta table, the agent summary of version 8 and the
-      // SIP flow of version 9.
+      // Everything after version 6 undone: its meta table, the agent summary of version 8, the
+      // SIP flow of version 9 and the modem history of version 10.
       await db.query(
-        `DELETE FROM sidetone_schema WHERE version > 6; DROP TABLE sidetone_meta;
+        `DELETE FROM sidetone_schema WHERE version > 6; DROP TABLE sidetone_meta; DROP TABLE modem_samples;
          ALTER TABLE calls ${[...AGENT_COLUMNS, 'sip_flow'].map((c) => `DROP COLUMN ${c}`).join(', ')}`,
       );
       expect(

@@ -132,15 +132,19 @@ class ModemSignalSignal(TypedDict, total=False):
     berRatio: float
 
 
-class SipFlowMessages(TypedDict, total=False):
-    """SipFlowMessages"""
-
-    atMs: int
-    from: Literal["caller", "proxy", "proxy_2", "proxy_3", "proxy_4", "callee", "other"]
-    to: Literal["caller", "proxy", "proxy_2", "proxy_3", "proxy_4", "callee", "other"]
-    method: Literal["INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE", "other"]
-    code: int
-    q850: int
+#: SipFlowMessages
+SipFlowMessages = TypedDict(
+    "SipFlowMessages",
+    {
+        "atMs": int,
+        "from": Literal["caller", "proxy", "proxy_2", "proxy_3", "proxy_4", "callee", "other"],
+        "to": Literal["caller", "proxy", "proxy_2", "proxy_3", "proxy_4", "callee", "other"],
+        "method": Literal["INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE", "UPDATE", "other"],
+        "code": int,
+        "q850": int,
+    },
+    total=False,
+)
 
 
 class MediaReportRtcp(TypedDict):

@@ -182,6 +182,8 @@ def sample(schema: Dict[str, Any]) -> Any:
         return True
     if kind == "object":
         return {k: sample(schema["properties"][k]) for k in schema.get("required", [])}
+    if kind == "array":
+        return [sample(schema["items"])]
     return "x"
 
 

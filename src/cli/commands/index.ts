@@ -41,6 +41,11 @@ export const VERBS: readonly Verb[] = [
     load: () => import('./sms.js'),
   },
   {
+    name: 'modem',
+    summary: "each modem's signal trend, reconnects and registration timeline from the store",
+    load: () => import('./modem.js'),
+  },
+  {
     name: 'failures',
     summary: 'why calls failed (by reason x trunk) and the most recent failed calls',
     load: () => import('./failures.js'),

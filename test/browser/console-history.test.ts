@@ -1,0 +1,257 @@
+/**
+ * The console's stored views (issue 37), in Debian's chromium:
+ * - the modem's history: the demo's simulated modem under its modem-flap fault is sampled into the
+ *   store; the page shows its trend and timeline as GET /metrics/modems has them, and shows the
+ *   same after a reload and after the demo is stopped and a plain `serve` opens the same file
+ *   (history from the store, not since the page or the process started);
+ * - a voice call's page: the agent's turns beside the SIP outcome and the media, every figure
+ *   equal to GET /metrics/calls/:id and to `sidetone call --json`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.js';
+import { freePort } from '../helpers/prometheus.js';
+import { CLI, startCli } from '../helpers/spawn.js';
+
+const run = promisify(execFile);
+// SCREENSHOTS=docs/img writes the pictures for the docs.
+const SHOTS = process.env.SCREENSHOTS;
+
+type Server = Awaited<ReturnType<typeof startCli>>;
+const stop = async (s: Server | undefined) => {
+  s?.child.kill('SIGTERM');
+  await s?.exited;
+};
+
+interface Entry {
+  at: number;
+  change: string;
+  count?: number;
+}
+interface History {
+  modems: Array<{ modem: string; samples: number; reconnects: number; timeline: Entry[] }>;
+}
+
+/** What the page shows of a modem's history: its reconnects and its newest changes. */
+async function pageHistory(page: Page, modem: string) {
+  const box = page.locator(`[data-modem-history="${modem}"]`);
+  await box.locator('.timeline li').first().waitFor();
+  return {
+    reconnects: Number(await box.locator('[data-field="reconnects"]').getAttribute('data-value')),
+    timeline: await box
+      .locator('.timeline li[data-change]')
+      .evaluateAll((els) =>
+        els.map((el) => [(el as HTMLElement).dataset.change, Number((el as HTMLElement).dataset.at)]),
+      ),
+  };
+}
+
+/** The API's newest changes as the page lists them (newest first, at most 8). */
+const newest = (h: History['modems'][number]) =>
+  h.timeline
+    .slice(-8)
+    .reverse()
+    .map((e) => [e.change, e.at]);
+
+describe('console: stored history and the call page', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-history-'));
+  const db = join(dir, 'calls.db');
+  let browser: Browser;
+  let server: Server | undefined;
+  let url = '';
+
+  const start = async (args: string[]) => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    server = await startCli([...args, '--port', String(port), '--db', db], url);
+  };
+  const history = async (): Promise<History> => (await fetch(`${url}/metrics/modems?hours=1`)).json();
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stop(server);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the modem's history comes from the store: the same after a reload and after a restart", async () => {
+    // The fault starts 10 s after the demo goes live: the modem drops and comes back repeatedly.
+    await start(['demo', '--scenario', 'modem-flap', '--seed', '7']);
+    let h: History = { modems: [] };
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      h = await history();
+      if ((h.modems[0]?.reconnects ?? 0) >= 2) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const m = h.modems[0]!;
+    expect(m.modem).toBe('modem0');
+    expect(m.reconnects, JSON.stringify(m.timeline)).toBeGreaterThanOrEqual(2);
+    expect(m.timeline.map((e) => e.change)).toContain('reconnected');
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${url}/dashboard?window=1h&refresh=60`);
+    await page.waitForSelector('body[data-loaded]');
+    // The demo keeps sampling: every change the page lists is one the API has, none invented.
+    let shown = await pageHistory(page, 'modem0');
+    let api = (await history()).modems[0]!;
+    const stored = new Set(api.timeline.map((e) => `${e.change}@${e.at}`));
+    for (const [change, at] of shown.timeline)
+      expect(stored.has(`${change}@${at}`), `${change}@${at}`).toBe(true);
+    expect(shown.reconnects).toBeLessThanOrEqual(api.reconnects);
+    expect(shown.reconnects).toBeGreaterThanOrEqual(m.reconnects);
+    if (SHOTS)
+      await page.locator('#modem-panel').screenshot({ path: join(SHOTS, 'console-modem-history.png') });
+
+    // Reload: the same past, not an empty chart that starts now.
+    await page.reload();
+    await page.waitForSelector('body[data-loaded]');
+    shown = await pageHistory(page, 'modem0');
+    expect(shown.reconnects).toBeGreaterThanOrEqual(m.reconnects);
+    const before = await history();
+
+    // Restart: the demo stops; `serve` on the same file has no modem, yet shows what was stored.
+    await stop(server);
+    await start(['serve']);
+    await page.goto(`${url}/dashboard?window=1h&refresh=60`);
+    await page.waitForSelector('body[data-loaded]');
+    shown = await pageHistory(page, 'modem0');
+    api = (await history()).modems[0]!;
+    // What the demo had stored is all there (it stored its last look as it stopped, after `before`).
+    const had = before.modems[0]!;
+    expect(api.samples).toBeGreaterThanOrEqual(had.samples);
+    expect(api.timeline.slice(0, had.timeline.length)).toEqual(had.timeline);
+    // And nothing is sampled here (no modem on this server): past a poll the history is unchanged.
+    await new Promise((r) => setTimeout(r, 6000));
+    expect((await history()).modems[0]).toEqual(api);
+    expect(shown.reconnects).toBe(api.reconnects);
+    expect(shown.timeline).toEqual(newest(api));
+    expect(await page.locator('#modem [data-modem]').count()).toBe(0); // no live modem now
+    expect(errors).toEqual([]);
+
+    // The CLI reads the same history.
+    const { stdout } = await run(process.execPath, [CLI, 'modem', '--hours', '1', '--url', url, '--json']);
+    expect(JSON.parse(stdout).modems[0].timeline).toEqual(api.timeline);
+  }, 120_000);
+
+  it("a voice call's page shows the agent's turns beside the outcome and media, as the API and the CLI", async () => {
+    if (server === undefined) await start(['serve']);
+    const callId = 'voice-37@agent.example.com';
+    const t = Date.now() - 120_000;
+    // Three turns: heard silences 900, 1400 and 3600 ms (the last dead air past 3 s), one barge-in.
+    const turns = [900, 1400, 3600].map((wait, i) => {
+      const stop = t + 10_000 + i * 15_000;
+      return {
+        type: 'voiceai.turn',
+        callId,
+        turn: i + 1,
+        userStartedAt: stop - 3000,
+        userStoppedAt: stop,
+        sttFinalAt: stop + 200,
+        endOfTurnAt: stop + 350,
+        llmFirstTokenAt: stop + wait - 400,
+        ttsFirstByteAt: stop + wait - 100,
+        agentStartedAt: stop + wait,
+        agentStoppedAt: stop + wait + 5000,
+      };
+    });
+    const events = [
+      {
+        type: 'call.started',
+        callId,
+        ts: t,
+        direction: 'inbound',
+        channel: 'sip',
+        trunk: 'carrier-a',
+        from: '+15550001234',
+        to: '+15550005678',
+      },
+      { type: 'call.answered', callId, ts: t + 3000 },
+      ...turns,
+      { type: 'voiceai.interruption', callId, turn: 2, kind: 'barge_in', startedAt: t + 28_000 },
+      {
+        type: 'media.report',
+        callId,
+        ts: t + 60_000,
+        stream: 'caller_to_callee',
+        codec: 'PCMU',
+        packetsReceived: 3000,
+        packetsLost: 30,
+        jitterMs: 12,
+      },
+      {
+        type: 'media.report',
+        callId,
+        ts: t + 60_000,
+        stream: 'callee_to_caller',
+        codec: 'PCMU',
+        packetsReceived: 3000,
+        packetsLost: 0,
+        jitterMs: 4,
+      },
+      { type: 'call.ended', callId, ts: t + 70_000, q850: 16, hangupBy: 'caller' },
+    ];
+    const res = await fetch(`${url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
+    expect(res.status, await res.text()).toBe(200);
+    const api = async () => (await fetch(`${url}/metrics/calls/${encodeURIComponent(callId)}`)).json();
+    let call: Record<string, unknown> = {};
+    for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      call = (await api()).call ?? {};
+      if (call.status === 'completed' && call.agent_turns === 3 && call.mos !== null) break;
+    }
+    expect(call).toMatchObject({
+      status: 'completed',
+      agent_turns: 3,
+      agent_interruptions: 1,
+      agent_dead_air: 1,
+    });
+    expect(call.agent_silence_p50_ms).toBe(1400);
+
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${url}/dashboard?window=1h&refresh=60#call=${encodeURIComponent(callId)}`);
+    await page.locator('#call-agent [data-figure="call.agent_turns"]').waitFor();
+    // Every figure of the agent panel is the API's value for its field.
+    const figures = await page.$$eval('#call-agent [data-figure]', (els) =>
+      els.map((el): [string, string] => [
+        (el as HTMLElement).dataset.figure ?? '',
+        (el as HTMLElement).dataset.value ?? '',
+      ]),
+    );
+    expect(figures.length).toBe(8);
+    for (const [path, value] of figures) {
+      const want = call[path.slice('call.'.length)];
+      expect(value, path).toBe(want === null || want === undefined ? '' : String(want));
+    }
+    expect(await page.locator('#call-agent').textContent()).toContain('1.4 s');
+    // The media beside it, and the outcome; numbers masked.
+    const mediaRow = page.locator('#call-media tr').first();
+    expect(await mediaRow.locator('td').nth(3).textContent()).toBe(
+      `${Number(call.loss_percent).toLocaleString('en', { maximumFractionDigits: 1 })} %`,
+    );
+    expect(call.loss_percent).toBeCloseTo((30 / 3030) * 100, 6); // the worse direction's 30 lost
+    expect(await page.locator('#call-outcome dd[data-field="status"]').textContent()).toBe('completed');
+    expect((await page.locator('body').textContent()) ?? '').not.toMatch(/\+1555000\d{4}/);
+    if (SHOTS) await page.locator('#call-page').screenshot({ path: join(SHOTS, 'console-voice-call.png') });
+    expect(errors).toEqual([]);
+
+    // `sidetone call` shows the same row.
+    const { stdout } = await run(process.execPath, [CLI, 'call', callId, '--url', url, '--json']);
+    expect(JSON.parse(stdout).call).toEqual(call);
+  }, 60_000);
+});
