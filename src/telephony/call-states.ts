@@ -10,6 +10,10 @@ export interface CallState {
   readonly at: number;
   /** Event times (the source's clock), for PDD, setup and talk time. */
   readonly startedAt: number;
+  /**
+   * The first 180/183's time, NaN before: set by the calls pack, the one reader of ringing (post-dial
+   * delay), so that a bus without it has no `call.ringing` listener for its sake.
+   */
   ringingAt: number;
   /** NaN until the first answer: the one "was this call answered" every surface reads. */
   answeredAt: number;
@@ -87,8 +91,6 @@ export class CallStates {
   private readonly now: () => number;
   // The last start, answer and end, for the readers of the same event (allocation-free).
   private lastStart: EventOf<'call.started'> | undefined;
-  private lastRinging: EventOf<'call.ringing'> | undefined;
-  private lastRingingFirst = false;
   private lastAnswer: EventOf<'call.answered'> | undefined;
   private lastAnswerFirst = false;
   private lastEndEvent: EventOf<'call.ended'> | undefined;
@@ -146,11 +148,6 @@ export class CallStates {
     return this.lastStart === e ? this.calls.get(e.callId) : undefined;
   }
 
-  /** True when `e` was the call's first ringing (180/183): where post-dial delay ends. */
-  firstRinging(e: EventOf<'call.ringing'>): boolean {
-    return this.lastRinging === e && this.lastRingingFirst;
-  }
-
   /** True when `e` was the call's first answer (false for a duplicate or an unknown call). */
   firstAnswer(e: EventOf<'call.answered'>): boolean {
     return this.lastAnswer === e && this.lastAnswerFirst;
@@ -194,12 +191,6 @@ export class CallStates {
           slots: new Array(this.slots),
         };
         this.lastStart = this.calls.add(e.callId, s, now) ? e : undefined;
-      }),
-      bus.on('call.ringing', (e) => {
-        const s = this.calls.get(e.callId);
-        this.lastRinging = e;
-        this.lastRingingFirst = s !== undefined && Number.isNaN(s.ringingAt);
-        if (this.lastRingingFirst) (s as CallState).ringingAt = e.ts ?? this.now();
       }),
       bus.on('call.answered', (e) => {
         const s = this.calls.get(e.callId);

@@ -5,7 +5,7 @@ import type { Registry } from '../../metrics/index.js';
 import { type CallClose, type CallState, callStates } from '../call-states.js';
 import { CALL_ANOMALIES, CALL_OUTCOMES, CLCC_STATES, HOLD_STATES, Q850_CLASSES } from '../labels.js';
 import { hangupCause, isNetworkEffective } from '../outcome/classify.js';
-import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
+import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
 import { clccState } from '../standards/modem.js';
 import { Enum } from '../table.js';
 
@@ -83,7 +83,8 @@ export function callsPack(registry: Registry, options: PackOptions = {}): CallsP
   function ringing(e: EventOf<'call.ringing'>): void {
     const s = calls?.get(e.callId);
     if (s === undefined) return void anomalies.at(UNKNOWN_CALL).inc();
-    if (!calls?.firstRinging(e)) return; // PDD ends at the first 180/183 only
+    if (!Number.isNaN(s.ringingAt)) return; // PDD ends at the first 180/183 only
+    s.ringingAt = eventTime(e.ts, o.now);
     const l = label(s);
     const seconds = (s.ringingAt - s.startedAt) / 1000;
     if (seconds >= 0) pdd.at(l & 3, (l >> 2) & 3, l >> 4).observe(seconds, o.exemplar(e.callId));
