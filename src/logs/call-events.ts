@@ -5,9 +5,9 @@ import type { EventBus } from '../events/bus.js';
 import { EVENT_TYPES } from '../events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
 import { maskNumber, recordIds } from '../store/privacy.js';
-import { classifyEnded } from '../telephony/outcome/classify.js';
+import { type CallClose, callStates } from '../telephony/call-states.js';
+import type { CallClass } from '../telephony/outcome/classify.js';
 import { Enum } from '../telephony/table.js';
-import { IdMap } from '../telephony/tracker.js';
 import { type TraceIds, traceIds } from './logger.js';
 import { type Trusted, trusted } from './redact.js';
 
@@ -19,8 +19,6 @@ export interface CallEventLogOptions {
    * Default false.
    */
   allEvents?: boolean;
-  /** Calls remembered for correlation at most; the oldest is forgotten first. Default 10 000. */
-  maxOpen?: number;
   /**
    * The call id as lines show it (`call_ref`): pass the store's `recordIds(privacy, 'cid')` so a
    * line, a span and a stored call carry the same `cid:…` reference. Default: the keyed hash under
@@ -38,7 +36,10 @@ const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? 
  * numbers, a `call_ref` (the keyed `cid:…` reference) instead of the Call-ID, the trunk as
  * configured (else `other`), and the call span's `trace_id`/`span_id`. A call
  * the call classifier does not find `completed` is logged as `call.failed`, with its outcome,
- * status and reason: the same verdict the metrics, the store and the span status use.
+ * status and reason: the same verdict the metrics, the store and the span status use, read from
+ * the bus's one per-call state (telephony/call-states.ts). A call that state evicts is logged then,
+ * as `call.failed` with `evicted: true` and the verdict every surface gives it; its late end is a
+ * `call.ended` with `unknown_call: true` and no outcome, as `/metrics` counts it.
  *
  * Every line is at `debug`: a call is traffic, not news. At `info` a demo's 24 h backfill wrote
  * 99,810 of them (23 MB) to the terminal before the URLs, and a PBX at 100 calls a second would
@@ -49,7 +50,6 @@ const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? 
  * callEventLog(bus, createLogger(), { spanContext: (id) => traces.spanContext(id) });
  */
 export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOptions = {}): () => void {
-  const maxOpen = options.maxOpen ?? 10_000;
   const callIds =
     options.callIds ?? recordIds({ hashKey: randomBytes(32).toString('hex'), storeRaw: false }, 'cid');
   // The reference is a digest (or an id the operator chose to reveal), not data from the event, so
@@ -57,13 +57,21 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
   // detector reads as a phone number (10,675 of 99,844 demo lines lost their correlation).
   const refField = (callId: string): Trusted => trusted(callIds(callId));
   const trunks = new Enum(options.trunks ?? []);
-  // The span context is taken at start (the trace sink forgets the call when it ends). An IdMap:
-  // it gains and loses an entry per call, which emptied a plain Map's table once a call.
-  const open = new IdMap<string, { ids: TraceIds | undefined; answered: boolean }>();
+  // The span context is taken at start (the trace sink forgets the call when it ends) and kept in
+  // this log's slot on the call's one state: no map of its own, no cap of its own.
+  const calls = callStates(bus);
+  const slot = calls.slot();
   const ids = (callId: string) => {
-    const call = open.get(callId);
-    return call === undefined ? traceIds(options.spanContext?.(callId)) : call.ids;
+    const call = calls.get(callId);
+    return call === undefined
+      ? traceIds(options.spanContext?.(callId))
+      : (call.slots[slot] as TraceIds | undefined);
   };
+  const verdict = (c: Readonly<CallClass>) => ({
+    outcome: c.outcome,
+    status: c.status,
+    ...(c.reason !== null && { reason: c.reason }),
+  });
   const line = (e: SidetoneEvent & { callId: string }, event: string, extra: object = {}) => ({
     event,
     call_ref: refField(e.callId),
@@ -74,9 +82,22 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
   });
 
   const offs = [
+    calls.onEvict((end: CallClose) => {
+      if (!log.isLevelEnabled('debug')) return;
+      const callId = end.state.callId;
+      const fields = {
+        event: 'call.failed',
+        call_ref: refField(callId),
+        ...(end.state.slots[slot] as TraceIds | undefined),
+        at: new Date(end.at).toISOString(),
+        ...verdict(end.verdict),
+        evicted: true,
+      };
+      log.debug(fields, 'call evicted');
+    }),
     bus.on('call.started', (e) => {
-      if (open.size >= maxOpen) open.delete(open.firstKey() as string);
-      open.set(e.callId, { ids: traceIds(options.spanContext?.(e.callId)), answered: false });
+      const s = calls.started(e);
+      if (s !== undefined) s.slots[slot] = traceIds(options.spanContext?.(e.callId));
       if (!log.isLevelEnabled('debug')) return;
       log.debug(
         line(e, 'call.started', {
@@ -90,28 +111,22 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
       );
     }),
     bus.on('call.answered', (e) => {
-      const call = open.get(e.callId);
-      if (call !== undefined) call.answered = true;
       if (log.isLevelEnabled('debug')) log.debug(line(e, 'call.answered'), 'call answered');
     }),
     bus.on('call.ended', (e: EventOf<'call.ended'>) => {
-      const c = classifyEnded(e, open.get(e.callId)?.answered === true);
-      const failed = c.status !== 'completed';
-      if (!log.isLevelEnabled('debug')) {
-        open.delete(e.callId);
-        return;
-      }
+      if (!log.isLevelEnabled('debug')) return;
+      const end = calls.ended(e);
+      const failed = end !== undefined && end.verdict.status !== 'completed';
       const fields = line(e, failed ? 'call.failed' : 'call.ended', {
-        outcome: c.outcome,
-        status: c.status,
-        ...(c.reason !== null && { reason: c.reason }),
+        ...(end === undefined ? { unknown_call: true } : verdict(end.verdict)),
+        // The call's state has left the map by now: its ids are read from the end.
+        ...(end?.state.slots[slot] as TraceIds | undefined),
         ...(e.sipCode !== undefined && { sip_code: e.sipCode }),
         ...(e.q850 !== undefined && { q850: e.q850 }),
         ...(e.hangupBy !== undefined && { hangup_by: e.hangupBy }),
         ...(e.timeout === true && { timeout: true }),
         ...(e.durationSeconds !== undefined && { duration_seconds: e.durationSeconds }),
       });
-      open.delete(e.callId);
       log.debug(fields, failed ? 'call failed' : 'call ended');
     }),
   ];
@@ -147,6 +162,5 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
   }
   return () => {
     for (const off of offs) off();
-    open.clear();
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
 import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
+import { callStates } from '../telephony/call-states.js';
 import { type ReportScore, reportScore } from '../telephony/outcome/media.js';
 import { providerStatus, referenceKey, tpStatusClass } from '../telephony/standards/sms.js';
 import { Enum } from '../telephony/table.js';
@@ -136,6 +137,14 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     ...(e.modem !== undefined && { gateway: modems.name(e.modem) }),
   });
 
+  // A call the bus's one per-call state evicts is closed here as every other surface closes it:
+  // status and reason `timeout`, as zombie cleanup closes one (telephony/call-states.ts). Its
+  // late real end is later on the source's clock, and the store keeps the earliest end.
+  const calls = callStates(bus);
+  const offEvict = calls.onEvict((end) =>
+    call({ kind: 'ended', callId: end.state.callId, at: end.at, status: 'timeout', reason: 'timeout' }),
+  );
+
   // Each event type's update, by type: subscribed to the bus, and taken directly by ingest (`take`).
   const handlers: Handlers = {
     // Call updates are built field by field, not with `...(cond && { x })`: each such spread
@@ -245,8 +254,17 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     },
   };
   let ignoring = false;
+  // From the bus, a call's ringing, answer and end are stored only for a call the per-call state
+  // tracks: the late facts of an evicted call (or of one never started) would otherwise merge into
+  // its closed row and make it answered here while every other surface counts it unknown.
+  const tracked = (e: { callId: string }) => calls.get(e.callId) !== undefined;
+  const gate: Handlers = {
+    'call.ringing': (e) => tracked(e) && handlers['call.ringing']?.(e),
+    'call.answered': (e) => tracked(e) && handlers['call.answered']?.(e),
+    'call.ended': (e) => calls.ended(e) !== undefined && handlers['call.ended']?.(e),
+  };
   const offs = (Object.keys(handlers) as EventType[]).map((type) => {
-    const h = handlers[type] as (e: SidetoneEvent) => void;
+    const h = (gate[type] ?? handlers[type]) as (e: SidetoneEvent) => void;
     return bus.on(type, (e) => {
       if (!ignoring) h(e);
     });
@@ -281,6 +299,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     state: () => queue.state(),
     async close() {
       for (const off of offs) off();
+      offEvict();
       clearInterval(timer);
       await queue.flush();
     },

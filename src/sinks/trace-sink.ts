@@ -14,7 +14,8 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { EventBus } from '../events/bus.js';
 import type { SidetoneEvent } from '../events/types.js';
 import { hashNumber, maskNumber, recordIds } from '../store/privacy.js';
-import { classifyEnded } from '../telephony/outcome/classify.js';
+import { type CallClose, callStates } from '../telephony/call-states.js';
+import type { CallClass } from '../telephony/outcome/classify.js';
 import { Enum } from '../telephony/table.js';
 import { IdMap } from '../telephony/tracker.js';
 import { mediaSummary } from './store-sink.js';
@@ -22,8 +23,6 @@ import { mediaSummary } from './store-sink.js';
 export interface TraceSinkOptions {
   /** Default: the global tracer `sidetone` (a no-op until the app registers an OpenTelemetry SDK). */
   tracer?: Tracer;
-  /** Spans kept open at most; the oldest is ended (marked evicted) past it. Default 10 000. */
-  maxOpen?: number;
   /**
    * HMAC key for the `from`/`to` hashes (the store's `hash_key`, so a span and a stored call
    * correlate). Without it spans carry only the masked forms.
@@ -60,6 +59,8 @@ const getter = {
 // A codec name becomes an attribute only when it looks like one (PCMU, G722, opus/48000/2).
 const CODEC = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$/;
 const DIGITS = /\d{5,}/;
+/** Adopted parents kept at most (a `POST /events` batch's calls; the oldest is dropped first). */
+const MAX_PARENTS = 10_000;
 
 /**
  * One OpenTelemetry span per call, from `call.started` to `call.ended`, with ringing, answer, hold,
@@ -81,22 +82,40 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       ? undefined
       : recordIds({ hashKey: options.hashKey, storeRaw: false }, 'cid'));
   const trunks = new Enum(options.trunks ?? []);
-  const maxOpen = options.maxOpen ?? 10_000;
-  // Insertion-ordered, so the first entry is the oldest open call. IdMaps, not Maps: each gains and
-  // loses an entry per call, which emptied a plain Map's table once a call (see IdMap).
-  const spans = new IdMap<string, Span>();
-  // Recording calls answered so far: the outcome at the end depends on it.
-  const answered = new IdMap<string, true>();
-  // Parents adopted for calls about to start; bounded like the spans, oldest dropped first.
+  // A call's span lives in this sink's slot on the call's one state (telephony/call-states.ts): the
+  // projection's cap and age bound the open spans, and an evicted call's span ends with the
+  // verdict every surface gives it. No map, cap or answered memo of its own.
+  const calls = callStates(bus);
+  const slot = calls.slot();
+  let open = 0;
+  // Parents adopted for calls about to start (an IdMap: see IdMap), oldest dropped first past
+  // MAX_PARENTS: an app that adopts and never starts cannot grow it.
   const parents = new IdMap<string, Context>();
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
   // A call's span when it records, else undefined, so that `recording(id)?.addEvent(name, {...})`
   // builds no attributes for a span that drops them: with no SDK registered (or the call sampled
   // out) every span is a no-op one, and the attribute objects, media scores and outcome of every
   // event were work for nothing.
+  const spanOf = (callId: string): Span | undefined => calls.get(callId)?.slots[slot] as Span | undefined;
   const recording = (callId: string | undefined): Span | undefined => {
-    const span = callId === undefined ? undefined : spans.get(callId);
+    const span = callId === undefined ? undefined : spanOf(callId);
     return span?.isRecording() ? span : undefined;
+  };
+  /** End a call's span with the one verdict on it (at its `call.ended`, or when it is evicted). */
+  const close = (span: Span, c: Readonly<CallClass>, at: number) => {
+    open--;
+    if (span.isRecording()) {
+      // The outcome is decided once, by the call classifier, for every surface (call-states.ts).
+      span.setAttribute('sidetone.call.outcome', c.outcome ?? 'unknown');
+      span.setAttribute('sidetone.call.status', c.status);
+      if (c.reason !== null) span.setAttribute('sidetone.call.reason', c.reason);
+      span.setStatus(
+        c.status === 'completed'
+          ? { code: SpanStatusCode.OK }
+          : { code: SpanStatusCode.ERROR, message: `${c.status}: ${c.reason ?? 'unknown'}` },
+      );
+    }
+    span.end(at);
   };
   const event = (callId: string | undefined, name: string, e: SidetoneEvent) =>
     recording(callId)?.addEvent(name, undefined, at(e));
@@ -110,16 +129,15 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
   };
 
   const offs = [
+    calls.onEvict((end: CallClose) => {
+      const span = end.state.slots[slot] as Span | undefined;
+      if (span === undefined) return;
+      if (span.isRecording()) span.setAttribute('sidetone.call.evicted', true);
+      close(span, end.verdict, end.at);
+    }),
     bus.on('call.started', (e) => {
-      if (spans.has(e.callId)) return;
-      if (spans.size >= maxOpen) {
-        const oldest = spans.firstKey() as string;
-        const span = spans.get(oldest) as Span;
-        span.setAttribute('sidetone.call.evicted', true);
-        span.end();
-        spans.delete(oldest);
-        answered.delete(oldest);
-      }
+      const state = calls.started(e);
+      if (state === undefined) return;
       const attributes: Attributes = {
         'sidetone.call.direction': e.direction,
         'sidetone.call.channel': e.channel,
@@ -139,13 +157,13 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
         number(numbers, 'to', e.to);
         span.setAttributes(numbers);
       }
-      spans.set(e.callId, span);
+      state.slots[slot] = span;
+      open++;
     }),
     bus.on('call.ringing', (e) => event(e.callId, e.early ? 'early_media' : 'ringing', e)),
     bus.on('call.answered', (e) => {
       const span = recording(e.callId);
       if (span === undefined) return;
-      answered.set(e.callId, true);
       span.addEvent('answered', undefined, at(e));
     }),
     bus.on('call.held', (e) => event(e.callId, 'held', e)),
@@ -207,34 +225,20 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       }
     }),
     bus.on('call.ended', (e) => {
-      const span = spans.get(e.callId);
-      if (span === undefined) return;
-      spans.delete(e.callId);
-      const wasAnswered = answered.delete(e.callId);
-      if (!span.isRecording()) {
-        span.end(at(e));
-        return;
+      const end = calls.ended(e);
+      const span = end?.state.slots[slot] as Span | undefined;
+      if (end === undefined || span === undefined) return;
+      if (span.isRecording()) {
+        if (e.sipCode !== undefined) span.setAttribute('sip.response.status_code', e.sipCode);
+        if (e.q850 !== undefined) span.setAttribute('sidetone.call.q850_cause', e.q850);
+        if (e.hangupBy !== undefined) span.setAttribute('sidetone.call.hangup_by', e.hangupBy);
       }
-      if (e.sipCode !== undefined) span.setAttribute('sip.response.status_code', e.sipCode);
-      if (e.q850 !== undefined) span.setAttribute('sidetone.call.q850_cause', e.q850);
-      if (e.hangupBy !== undefined) span.setAttribute('sidetone.call.hangup_by', e.hangupBy);
-      // The outcome is decided by the one call classifier the metrics and the store use (the
-      // verdict the calls pack and the call log get for this event).
-      const c = classifyEnded(e, wasAnswered);
-      span.setAttribute('sidetone.call.outcome', c.outcome ?? 'unknown');
-      span.setAttribute('sidetone.call.status', c.status);
-      if (c.reason !== null) span.setAttribute('sidetone.call.reason', c.reason);
-      span.setStatus(
-        c.status === 'completed'
-          ? { code: SpanStatusCode.OK }
-          : { code: SpanStatusCode.ERROR, message: `${c.status}: ${c.reason ?? 'unknown'}` },
-      );
-      span.end(at(e));
+      close(span, end.verdict, at(e));
     }),
   ];
   return {
     get open() {
-      return spans.size;
+      return open;
     },
     adopt(traceparent, events, tracestate) {
       const carrier: Record<string, string> = { traceparent };
@@ -243,19 +247,22 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       // An invalid header extracts nothing: the calls then start their own traces.
       if (trace.getSpanContext(ctx) === undefined) return;
       for (const e of events) {
-        if (e.type !== 'call.started' || spans.has(e.callId)) continue;
-        if (parents.size >= maxOpen) parents.delete(parents.firstKey() as string);
+        if (e.type !== 'call.started' || spanOf(e.callId) !== undefined) continue;
+        if (parents.size >= MAX_PARENTS) parents.delete(parents.firstKey() as string);
         parents.set(e.callId, ctx);
       }
     },
     spanContext(callId) {
-      return spans.get(callId)?.spanContext();
+      // Also during the call's own end, for the exemplar of its duration (the pack asks then).
+      return (calls.lookup(callId)?.slots[slot] as Span | undefined)?.spanContext();
     },
     close() {
       for (const off of offs) off();
-      for (const span of spans.values()) span.end();
-      spans.clear();
-      answered.clear();
+      for (const state of calls.values()) {
+        (state.slots[slot] as Span | undefined)?.end();
+        state.slots[slot] = undefined;
+      }
+      open = 0;
       parents.clear();
     },
   };

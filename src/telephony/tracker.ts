@@ -122,6 +122,11 @@ export class Tracker<V extends Tracked> {
     return undefined;
   }
 
+  /** Tracked values, oldest first. */
+  values(): IterableIterator<V> {
+    return this.map.values();
+  }
+
   /** Evict entries older than the maximum age. Returns how many went. */
   sweep(now: number): number {
     // Asked as "not within the age", like the walk's test, so a NaN clock walks as it always did.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { traceSink } from '../../src/sinks/trace-sink.js';
 import { recordIds } from '../../src/store/privacy.js';
+import { callStates } from '../../src/telephony/call-states.js';
 
 interface Recorded {
   name: string;
@@ -111,15 +112,27 @@ describe('trace sink', () => {
     });
   });
 
-  it('keeps at most maxOpen spans open, ending the oldest (zombie calls cannot leak memory)', () => {
+  it('keeps open only the spans of calls the bus tracks, ending an evicted one with its verdict', () => {
     const bus = new EventBus();
+    // The bus's one per-call state, with a cap of 2 (the packs' `maxTracked`; 100,000 by default).
+    callStates(bus, { maxCalls: 2 });
     const { tracer, spans } = recordingTracer();
-    const sink = traceSink(bus, { tracer, maxOpen: 2 });
+    const sink = traceSink(bus, { tracer });
     for (const id of ['a', 'b', 'c'])
-      bus.emit({ type: 'call.started', callId: id, direction: 'inbound', channel: 'sip' });
+      bus.emit({ type: 'call.started', ts: T, callId: id, direction: 'inbound', channel: 'sip' });
     expect(sink.open).toBe(2);
-    expect(spans[0]?.attributes['sidetone.call.evicted']).toBe(true);
-    expect(spans[0]?.end).toBe('now');
+    // Closed as the store's zombie cleanup closes a call, at its last event time.
+    expect(spans[0]?.attributes).toMatchObject({
+      'sidetone.call.evicted': true,
+      'sidetone.call.outcome': 'ineffective',
+      'sidetone.call.status': 'timeout',
+      'sidetone.call.reason': 'timeout',
+    });
+    expect(spans[0]?.status).toEqual({ code: 2, message: 'timeout: timeout' });
+    expect(spans[0]?.end).toBe(T);
+    // Its late end changes nothing: the span is gone with the call's state.
+    bus.emit({ type: 'call.ended', ts: T + 5, callId: 'a', sipCode: 200 });
+    expect(spans[0]?.attributes['sip.response.status_code']).toBeUndefined();
     sink.close();
     expect(spans.every((s) => s.end !== undefined)).toBe(true);
   });

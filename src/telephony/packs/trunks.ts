@@ -2,6 +2,7 @@ import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
 import type { Direction } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
+import { type CallStates, callStates } from '../call-states.js';
 import { TRUNK_FAILURE_CLASSES, UP_DOWN } from '../labels.js';
 import {
   eventTime,
@@ -14,7 +15,6 @@ import {
 } from '../pack.js';
 import { q850ToSip } from '../standards/sip.js';
 import { Enum } from '../table.js';
-import { Tracker } from '../tracker.js';
 import { dirIndex } from './calls.js';
 
 export interface TrunksPack extends PackBase {
@@ -26,12 +26,6 @@ export interface TrunksPack extends PackBase {
   failure(trunk: string, code: number | undefined): void;
   /** fail when a configured trunk is down, pass when all are up, unknown otherwise. */
   readiness(): Readiness;
-}
-
-interface TrunkCall {
-  at: number;
-  t: number;
-  answered: boolean;
 }
 
 /**
@@ -65,7 +59,9 @@ export function trunksPack(registry: Registry, options: PackOptions = {}): Trunk
   const rtt = m.histogram('trunk_options_rtt_seconds');
   const callsTotal = m.counter('trunk_calls_total');
   const failures = m.counter('trunk_call_failures_total');
-  const open = new Tracker<TrunkCall>(o.maxTracked, o.maxAgeSeconds * 1000);
+  // Calls are the bus's one per-call state (call-states.ts); a call's trunk index is in its slot.
+  let calls: CallStates | undefined;
+  let slot = -1;
 
   function failureClass(code: number | undefined): number {
     if (code === undefined) return classes.of('timeout');
@@ -76,11 +72,12 @@ export function trunksPack(registry: Registry, options: PackOptions = {}): Trunk
   }
 
   function ended(e: EventOf<'call.ended'>): void {
-    const c = open.take(e.callId);
-    if (c === undefined || c.answered) return;
+    const end = calls?.ended(e);
+    const t = end?.state.slots[slot] as number | undefined;
+    if (end === undefined || t === undefined || !Number.isNaN(end.state.answeredAt)) return;
     const code = e.sipCode ?? (e.q850 === undefined ? undefined : q850ToSip(e.q850));
     if (code === 487) return; // the caller cancelled: not the trunk's failure
-    failures.at(c.t, code === undefined && e.timeout !== true ? classes.other : failureClass(code)).inc();
+    failures.at(t, code === undefined && e.timeout !== true ? classes.other : failureClass(code)).inc();
   }
 
   const pack: TrunksPack = {
@@ -118,22 +115,23 @@ export function trunksPack(registry: Registry, options: PackOptions = {}): Trunk
         };
       return { status: 'pass', detail: `${configured} trunks up` };
     },
-    subscribe: (bus: EventBus) =>
-      wire([
+    subscribe: (bus: EventBus) => {
+      calls = callStates(bus, { maxCalls: o.maxTracked, maxAgeSeconds: o.maxAgeSeconds, now: o.now });
+      slot = calls.slot();
+      return wire([
+        // An evicted call is no trunk failure: only a final response or a timeout seen is one.
+        calls.onEvict(() => {}),
         bus.on('trunk.status', (e) => pack.probe(e.trunk, e.up, e.rttSeconds, eventTime(e.ts, o.now))),
         bus.on('call.started', (e) => {
           if (e.trunk === undefined) return;
           const t = trunks.of(e.trunk);
           callsTotal.at(t, dirIndex(e.direction)).inc();
-          const now = o.now();
-          open.add(e.callId, { at: now, t, answered: false }, now);
-        }),
-        bus.on('call.answered', (e) => {
-          const c = open.get(e.callId);
-          if (c !== undefined) c.answered = true;
+          const state = calls?.started(e);
+          if (state !== undefined) state.slots[slot] = t;
         }),
         bus.on('call.ended', ended),
-      ]),
+      ]);
+    },
   };
   return pack;
 }
