@@ -1,6 +1,7 @@
 // Generated from the event schemas by src/events/predicates-gen.ts (node scripts/gen-docs.mjs):
 // do not edit. test/events/predicates-generated.test.ts fails when it is stale.
 import { EVENT_RULES } from './rules.js';
+import type { EventType } from './types.js';
 
 type Rec = Record<string, unknown>;
 const P = Object.prototype;
@@ -1661,8 +1662,8 @@ function l65_0(o: Rec): boolean {
 return true;
 }
 
-/** Every event `type`, in documentation order. */
-export const EVENT_TYPES: readonly string[] = ["heartbeat","sms.received","sms.sent","sms.send_failed","sms.delivery_report","ussd.request","ussd.response","modem.connected","modem.disconnected","modem.reconnected","modem.registration","modem.signal","modem.operator","modem.sim","modem.at_error","modem.recovery","call.started","call.ringing","call.answered","call.held","call.resumed","call.ended","call.clcc","trunk.status","sip.request","sip.response","sip.registration","sip.registration_expired","sip.dialog_created","sip.dialog_terminated","sip.transaction_timeout","sip.session_refresh","sip.stir_verification","sip.dtls_handshake","sip.auth","media.report","media.codec","voiceai.asr_error","voiceai.tts_error","voiceai.barge_in","voiceai.first_byte","voiceai.tool_call","voiceai.transcript","voiceai.attach","voiceai.attach_fallback","voiceai.dialog_reconnect","voiceai.turn","voiceai.interruption","pbx.queue_enqueued","pbx.queue_answered","pbx.queue_abandoned","pbx.voicemail","pbx.transcription_requested","pbx.transcription_result","pbx.routing","pbx.webrtc","pbx.voicemail_stored","pbx.websocket","pbx.connections","sim.apdu","sim.apdu_error","sim.session_started","sim.session","sim.bip_opened","sim.bip_closed","sim.tls_handshake"];
+/** Every event `type`, in documentation order (as schemas.ts lists them, without loading zod). */
+export const EVENT_TYPES: readonly EventType[] = ["heartbeat","sms.received","sms.sent","sms.send_failed","sms.delivery_report","ussd.request","ussd.response","modem.connected","modem.disconnected","modem.reconnected","modem.registration","modem.signal","modem.operator","modem.sim","modem.at_error","modem.recovery","call.started","call.ringing","call.answered","call.held","call.resumed","call.ended","call.clcc","trunk.status","sip.request","sip.response","sip.registration","sip.registration_expired","sip.dialog_created","sip.dialog_terminated","sip.transaction_timeout","sip.session_refresh","sip.stir_verification","sip.dtls_handshake","sip.auth","media.report","media.codec","voiceai.asr_error","voiceai.tts_error","voiceai.barge_in","voiceai.first_byte","voiceai.tool_call","voiceai.transcript","voiceai.attach","voiceai.attach_fallback","voiceai.dialog_reconnect","voiceai.turn","voiceai.interruption","pbx.queue_enqueued","pbx.queue_answered","pbx.queue_abandoned","pbx.voicemail","pbx.transcription_requested","pbx.transcription_result","pbx.routing","pbx.webrtc","pbx.voicemail_stored","pbx.websocket","pbx.connections","sim.apdu","sim.apdu_error","sim.session_started","sim.session","sim.bip_opened","sim.bip_closed","sim.tls_handshake"];
 
 /** Per event type: true only when the full parse would accept the value unchanged. */
 export const EXACT: ReadonlyMap<string, (o: Rec) => boolean> = new Map([

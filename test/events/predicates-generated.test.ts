@@ -10,5 +10,4 @@ describe('src/events/predicates.generated.ts', () => {
       'src/events/predicates.generated.ts is stale: run npx tsc -p tsconfig.build.json && node scripts/gen-docs.mjs',
     ).toBe(renderPredicatesModule());
   });
-
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasSignalReading, SIGNAL_READING_RULE } from '../rules.js';
 import {
   AT_ERROR_CLASSES,
   AT_ERROR_KINDS,
@@ -8,7 +9,6 @@ import {
   REGISTRATION_COMMANDS,
   SIM_STATES,
 } from '../vocab.js';
-import { hasSignalReading, SIGNAL_READING_RULE } from '../rules.js';
 import { configName, event, pii } from './base.js';
 
 const modem = configName(
