@@ -26,8 +26,8 @@ export function isExactEvent(value: unknown): value is SidetoneEvent {
 
 /**
  * Whether an in-process event keeps the limits its schema sets (the same limits as `parseEvent`
- * at the HTTP edge: both are generated from the zod schemas), checked without allocating, because `bus.emit` is
- * a hot path. Never throws.
+ * at the HTTP edge: this check is generated from its zod schemas), checked without allocating,
+ * because `bus.emit` is a hot path. Never throws.
  * @example
  * isWithinLimits({ type: 'media.report', fractionLost: 300 }); // false: 0..255
  */
