@@ -1,13 +1,15 @@
 // Regenerate what is generated from the code: docs/metrics.md, docs/events.md and docs/errors.md
 // (the metric catalogue, the event schemas, the error catalogue), docs/openapi.json (a default
 // sidecar's /openapi.json), docs/schemas/*.json (one JSON Schema per event type) and the event
-// code of the Python and Go clients (from those schemas). Tests fail when any of them is stale.
+// code of the Python and Go clients (from those schemas), and src/events/predicates.generated.ts
+// (the event predicates the bus runs without zod). Tests fail when any of them is stale.
 // Usage: npm run gen-docs (builds, then runs this).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderErrorCodesMarkdown } from '../dist/error-codes.js';
 import { renderEventsMarkdown } from '../dist/events/docs.js';
+import { renderPredicatesModule } from '../dist/events/predicates-gen.js';
 import { eventJsonSchemas } from '../dist/openapi/event-schemas.js';
 import { eventSchemaFiles, servedOpenApi } from '../dist/openapi/files.js';
 import { renderCatalogueMarkdown } from '../dist/telephony/catalogue.js';
@@ -19,6 +21,7 @@ const files = [
   { path: 'docs/events.md', text: renderEventsMarkdown() },
   { path: 'docs/errors.md', text: renderErrorCodesMarkdown() },
   { path: 'docs/openapi.json', text: await servedOpenApi() },
+  { path: 'src/events/predicates.generated.ts', text: renderPredicatesModule() },
   ...eventSchemaFiles(),
   ...clientFiles(eventJsonSchemas()),
 ];

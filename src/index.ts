@@ -1,7 +1,8 @@
 /**
  * sidetone: observability for telephony. The root export is the short list most apps need and
- * stays light (no native module, no logger, no OpenTelemetry SDK, no config parser: a test holds
- * it to that); every capability has its own subpath: `sidetone/store` (SQLite call store),
+ * stays light (no native module, no logger, no OpenTelemetry SDK, no config parser, no zod: a
+ * test holds it to that); validating untrusted events (`parseEvent`, zod) is `sidetone/events`.
+ * Every capability has its own subpath: `sidetone/store` (SQLite call store),
  * `sidetone/analytics`, `sidetone/sinks` (store and trace sinks), `sidetone/config`,
  * `sidetone/server` (the sidecar), `sidetone/sources`, `sidetone/push`, `sidetone/logs`, ...
  *
@@ -20,10 +21,12 @@ export {
   StoreError,
   ValidationError,
 } from './errors.js';
-export { EventBus, type EventOf, type EventType, parseEvent, type SidetoneEvent } from './events/index.js';
-export { detectPii, type PiiKind } from './guard/index.js';
-export { HealthRegistry } from './health/index.js';
-export { type App, createApp, serve } from './http/index.js';
+export { EventBus } from './events/bus.js';
+export type { EventOf, EventType, SidetoneEvent } from './events/types.js';
+export { detectPii, type PiiKind } from './guard/pii.js';
+export { HealthRegistry } from './health/registry.js';
+export { type App, createApp } from './http/app.js';
+export { serve } from './http/node.js';
 export {
   CONTENT_TYPES,
   Counter,
@@ -34,5 +37,5 @@ export {
   Summary,
   TELEPHONY_BUCKETS,
 } from './metrics/index.js';
-export { runtimeMetrics } from './runtime/index.js';
-export { type Instrumentation, instrument } from './telephony/index.js';
+export { runtimeMetrics } from './runtime/metrics.js';
+export { type Instrumentation, instrument } from './telephony/instrument.js';

@@ -81,7 +81,13 @@ export function pairs(entries: readonly (readonly [string, string])[], style: St
 /** What a missing value looks like: an unknown rate is not a zero rate. */
 export const NONE = '—';
 
-const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+// Made by the first number printed: ICU's set-up is ~12 ms of CPU that `sidetone serve`, which
+// prints none unless it backfills a demo, would pay at start-up (issue 39).
+let formatter: Intl.NumberFormat | undefined;
+const grouped = {
+  format: (n: number) =>
+    (formatter ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })).format(n),
+};
 
 export function fmtNumber(n: number | null | undefined, unit = ''): string {
   return n === null || n === undefined ? NONE : `${grouped.format(n)}${unit}`;

@@ -1,6 +1,6 @@
 import type { Counter, CounterSeries, Registry } from '../metrics/index.js';
+import { EVENT_TYPES } from './predicates.generated.js';
 import { isWithinLimits } from './predicates.js';
-import { EVENT_TYPES } from './schemas.js';
 import type { EventType, Listener, SidetoneEvent } from './types.js';
 
 type AnyListener = (event: SidetoneEvent) => void;

@@ -1,28 +1,42 @@
-import { z } from 'zod';
 import type { RouteDoc } from './route-doc.js';
 
 /**
- * What `/openapi.json` says about the routes `createApp` registers itself. The body shapes are
- * written as zod schemas (converted to JSON Schema when the document is built) and kept beside
- * the routes' code by a test that checks every documented answer against a real one.
+ * What `/openapi.json` says about the routes `createApp` registers itself, as JSON Schema (2020-12)
+ * written out, not zod: `createApp` is on the root import, which loads no zod. A test checks every
+ * documented answer against a real one (test/openapi/openapi.test.ts).
  */
 
-const check = z.object({
-  status: z.enum(['pass', 'fail', 'unknown']),
-  detail: z.string().meta({ description: 'Short cause, sanitised (no addresses, numbers or secrets)' }),
-  age_seconds: z.number().nullable().meta({ description: 'Age of the result; null: never reported' }),
-  critical: z.boolean().meta({ description: 'Whether readiness depends on it' }),
-});
+const check = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['pass', 'fail', 'unknown'] },
+    detail: { type: 'string', description: 'Short cause, sanitised (no addresses, numbers or secrets)' },
+    age_seconds: { description: 'Age of the result; null: never reported', type: ['number', 'null'] },
+    critical: { type: 'boolean', description: 'Whether readiness depends on it' },
+  },
+  required: ['status', 'detail', 'age_seconds', 'critical'],
+};
 
-const readiness = z
-  .object({
-    status: z.enum(['ready', 'degraded']),
-    checks: z.record(z.string(), check).meta({ description: 'Every check by name' }),
-  })
-  .meta({ description: 'The readiness report' });
+const readiness = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ready', 'degraded'] },
+    checks: {
+      type: 'object',
+      propertyNames: { type: 'string' },
+      additionalProperties: check,
+      description: 'Every check by name',
+    },
+  },
+  required: ['status', 'checks'],
+  description: 'The readiness report',
+};
+
+/** A count: an integer 0..2^53-1, as zod's `z.int().min(0)` says it. */
+const count = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
 
 const retryAfter = {
-  'Retry-After': { description: 'Seconds to wait before retrying', schema: z.int().min(0) },
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: count },
 };
 
 export const LIVENESS_DOC: RouteDoc = {
@@ -34,16 +48,16 @@ export const LIVENESS_DOC: RouteDoc = {
     200: {
       description: 'Alive',
       content: {
-        'application/json': z.object({
-          status: z.literal('ok'),
-          uptime_seconds: z.number().min(0),
-          version: z.string(),
-          active_calls: z
-            .int()
-            .min(0)
-            .optional()
-            .meta({ description: 'Calls in progress; absent when no pack counts calls' }),
-        }),
+        'application/json': {
+          type: 'object',
+          properties: {
+            status: { type: 'string', const: 'ok' },
+            uptime_seconds: { type: 'number', minimum: 0 },
+            version: { type: 'string' },
+            active_calls: { description: 'Calls in progress; absent when no pack counts calls', ...count },
+          },
+          required: ['status', 'uptime_seconds', 'version'],
+        },
       },
     },
   },
@@ -85,12 +99,16 @@ export const METRICS_DOC: RouteDoc = {
   errors: ['ST_SCRAPE_OVERLOADED', 'ST_RENDER_FAILED'],
 };
 
-const compat = z
-  .object({ status: z.enum(['ready', 'degraded']), uptime_seconds: z.number().min(0) })
-  .catchall(z.boolean())
-  .meta({
-    description: 'Each further field is true when its check passes (modem_connected, sms_store_ready)',
-  });
+const compat = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ready', 'degraded'] },
+    uptime_seconds: { type: 'number', minimum: 0 },
+  },
+  required: ['status', 'uptime_seconds'],
+  additionalProperties: { type: 'boolean' },
+  description: 'Each further field is true when its check passes (modem_connected, sms_store_ready)',
+};
 
 export const COMPAT_HEALTHZ_DOC: RouteDoc = {
   tag: 'health',

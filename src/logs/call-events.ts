@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SpanContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.js';
-import { EVENT_TYPES } from '../events/schemas.js';
+import { EVENT_TYPES } from '../events/predicates.generated.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
 import { maskNumber, recordIds } from '../store/privacy.js';
 import { type CallClose, callStates } from '../telephony/call-states.js';

@@ -1,7 +1,6 @@
 import type { App } from '../http/app.js';
 import { bytesResponse } from '../http/respond.js';
 import type { RouteDoc } from '../http/route-doc.js';
-import { openApiDocument } from '../openapi/document.js';
 import { sidetoneVersion } from '../runtime/version.js';
 
 const DOC: RouteDoc = {
@@ -18,7 +17,8 @@ const DOC: RouteDoc = {
 
 /**
  * Serve `GET /openapi.json`: the app's own routes (with the auth of read routes). Built on the
- * first request, when every route is registered, then served from the same bytes.
+ * first request, when every route is registered, then served from the same bytes; the builder and
+ * the event schemas it converts (zod) are loaded then too, not at start-up (issue 39).
  * @example mountOpenApi(app); // after the other routes
  */
 export function mountOpenApi(app: App): void {
@@ -26,10 +26,13 @@ export function mountOpenApi(app: App): void {
   app.route(
     'GET',
     '/openapi.json',
-    () => {
-      bytes ??= Buffer.from(
-        `${JSON.stringify(openApiDocument(app.routes(), { version: sidetoneVersion() }), null, 2)}\n`,
-      );
+    async () => {
+      if (bytes === undefined) {
+        const { openApiDocument } = await import('../openapi/document.js');
+        bytes = Buffer.from(
+          `${JSON.stringify(openApiDocument(app.routes(), { version: sidetoneVersion() }), null, 2)}\n`,
+        );
+      }
       return bytesResponse(bytes, {
         status: 200,
         headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' },

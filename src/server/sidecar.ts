@@ -20,15 +20,14 @@ import { auditLog, callEventLog, createLogger, trusted } from '../logs/index.js'
 import { traceIds } from '../logs/logger.js';
 import { prettyDestination } from '../logs/pretty.js';
 import { Registry } from '../metrics/index.js';
-import { startPushFromConfig } from '../push/from-config.js';
 import { runtimeMetrics } from '../runtime/index.js';
-import { otelTracing } from '../sinks/otel.js';
+import { otlpTracesUrl } from '../sinks/otlp-protocol.js';
 import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
-import { type HepListener, HepSource } from '../sources/hep/source.js';
+import type { HepListener } from '../sources/hep/source.js';
 import { ingestRoute } from '../sources/ingest.js';
 import { INGEST_DOC } from '../sources/ingest-doc.js';
-import { ModemSource } from '../sources/modem/source.js';
+import type { ModemSource } from '../sources/modem/source.js';
 import { OTLP_TRACES_DOC } from '../sources/otlp/doc.js';
 import { OtlpTraceReceiver } from '../sources/otlp/receiver.js';
 import { otlpTracesRoute } from '../sources/otlp/route.js';
@@ -170,17 +169,24 @@ export async function startSidecar(
     },
   });
   // Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
-  // registered OpenTelemetry SDK sends them (nowhere by default).
-  const otel = otelTracing({
+  // registered OpenTelemetry SDK sends them (nowhere by default). The SDK and its exporters are
+  // loaded only then: ~110 ms of CPU here that a sidecar without tracing would pay at start-up.
+  const otelOn = otlpTracesUrl({
     ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
-    ...(config.otel.protocol !== undefined && { protocol: config.otel.protocol }),
-    ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
-    ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
-    ...(config.otel.queue_max_spans !== undefined && { maxQueueSpans: config.otel.queue_max_spans }),
-    shutdownTimeoutMs: config.otel.shutdown_timeout_ms,
-    registry,
-    prefix: config.metrics.prefix,
   });
+  const otel =
+    otelOn === undefined
+      ? undefined
+      : (await import('../sinks/otel.js')).otelTracing({
+          ...(config.otel.endpoint !== undefined && { endpoint: config.otel.endpoint }),
+          ...(config.otel.protocol !== undefined && { protocol: config.otel.protocol }),
+          ...(config.otel.service_name !== undefined && { serviceName: config.otel.service_name }),
+          ...(config.otel.sample_ratio !== undefined && { sampleRatio: config.otel.sample_ratio }),
+          ...(config.otel.queue_max_spans !== undefined && { maxQueueSpans: config.otel.queue_max_spans }),
+          shutdownTimeoutMs: config.otel.shutdown_timeout_ms,
+          registry,
+          prefix: config.metrics.prefix,
+        });
   // Everything listening so far makes an event into data (a metric, a stored row); the trace
   // sink does too when its spans leave the process. The call log only repeats the store.
   const stored = listenedTypes(bus);
@@ -314,10 +320,11 @@ export async function startSidecar(
   });
   mountOpenApi(app);
 
-  // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md).
+  // Sources that need no code on the operator's side: HEP capture (docs/sources/hep.md). Each is
+  // loaded only when configured, as the push and trace exporters are (start-up CPU, issue 39).
   const hep =
     config.hep.listen.length > 0
-      ? new HepSource(bus, {
+      ? new (await import('../sources/hep/source.js')).HepSource(bus, {
           listen: config.hep.listen,
           registry,
           prefix: config.metrics.prefix,
@@ -341,7 +348,7 @@ export async function startSidecar(
   // A GSM modem on a serial AT port (docs/sources/modem.md); it reopens itself after an unplug.
   modemSource =
     config.modem.path !== undefined
-      ? new ModemSource(bus, {
+      ? new (await import('../sources/modem/source.js')).ModemSource(bus, {
           path: config.modem.path,
           baudRate: config.modem.baud_rate,
           modem: labels.modems[0] ?? 'modem0',
@@ -357,7 +364,7 @@ export async function startSidecar(
       : undefined;
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
-  let push: ReturnType<typeof startPush>;
+  let push: Awaited<ReturnType<typeof startPush>>;
   let hepRun: Awaited<ReturnType<typeof keepListening>> | undefined;
   const teardown = async () => {
     // First: the last snapshot is queued (and tried) while every metric is still there.
@@ -397,7 +404,7 @@ export async function startSidecar(
     hepRun = hep && (await keepListening(hep, { health, log }));
     modemSource?.start();
     modemSampler.start();
-    push = startPush(config, registry, log);
+    push = await startPush(config, registry, log);
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
     if (config.health.port !== undefined) healthServed = await serveHealth(config, app, log);
   } catch (err) {
@@ -536,13 +543,11 @@ export function everyAtMost<T>(ms: number, fn: () => Promise<T>): () => Promise<
 }
 
 /** `[push]` and `[otel] export_metrics`: both read the registry through `Registry#snapshot()`. */
-function startPush(
-  config: SidetoneConfig,
-  registry: Registry,
-  log: Logger,
-): ReturnType<typeof startPushFromConfig> | undefined {
+async function startPush(config: SidetoneConfig, registry: Registry, log: Logger) {
   if (config.push.remote_write_url === undefined && !config.otel.export_metrics) return undefined;
-  return startPushFromConfig(config, registry, registry, log);
+  // Loaded only when configured: the OTLP metrics SDK and the remote-write encoder are the largest
+  // part of what the sidecar would load at start-up (92-106 ms of CPU here).
+  return (await import('../push/from-config.js')).startPushFromConfig(config, registry, registry, log);
 }
 
 /** Scheme, host and port only: a configured URL may carry credentials in its user part. */

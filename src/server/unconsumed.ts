@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../events/bus.js';
-import { EVENT_TYPES } from '../events/schemas.js';
+import { EVENT_TYPES } from '../events/predicates.generated.js';
 import type { EventType } from '../events/types.js';
 import { trusted } from '../logs/index.js';
 import type { Registry } from '../metrics/index.js';

@@ -10,8 +10,10 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { Registry } from '../metrics/index.js';
 import { sidetoneVersion } from '../runtime/version.js';
-import { type OtlpProtocol, otlpProtocol } from './otlp-protocol.js';
+import { type OtlpProtocol, otlpProtocol, otlpTracesUrl } from './otlp-protocol.js';
 import { BoundedSpanProcessor, SPAN_DROP_REASONS } from './span-queue.js';
+
+export { otlpTracesUrl };
 
 /** The `[otel]` settings; every one may also come from the standard `OTEL_*` variables. */
 export interface OtelOptions {
@@ -69,25 +71,6 @@ export interface OtelTracing {
 function envNumber(env: Record<string, string | undefined>, name: string): number | undefined {
   const v = Number(env[name]);
   return env[name] !== undefined && Number.isFinite(v) && v > 0 ? v : undefined;
-}
-
-/**
- * Where OTLP traces go, or undefined when tracing is off: no endpoint configured, or
- * `OTEL_SDK_DISABLED=true`, or `OTEL_TRACES_EXPORTER=none` (the spec's switches are honoured).
- */
-export function otlpTracesUrl(options: OtelOptions = {}): string | undefined {
-  const env = options.env ?? process.env;
-  if ((env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return undefined;
-  if ((env.OTEL_TRACES_EXPORTER ?? '').trim().toLowerCase() === 'none') return undefined;
-  if (options.endpoint !== undefined && options.endpoint !== '') return joinPath(options.endpoint);
-  const signal = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
-  if (signal) return signal;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
-  return base ? joinPath(base) : undefined;
-}
-
-function joinPath(base: string): string {
-  return `${base.replace(/\/+$/, '')}/v1/traces`;
 }
 
 /**

@@ -35,3 +35,25 @@ function portOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Where OTLP traces go, or undefined when tracing is off: no endpoint configured, or
+ * `OTEL_SDK_DISABLED=true`, or `OTEL_TRACES_EXPORTER=none` (the spec's switches are honoured).
+ * Here, not in otel.ts, so that a sidecar without tracing decides so without loading the SDK.
+ */
+export function otlpTracesUrl(
+  options: { endpoint?: string; env?: Record<string, string | undefined> } = {},
+): string | undefined {
+  const env = options.env ?? process.env;
+  if ((env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return undefined;
+  if ((env.OTEL_TRACES_EXPORTER ?? '').trim().toLowerCase() === 'none') return undefined;
+  if (options.endpoint !== undefined && options.endpoint !== '') return joinPath(options.endpoint);
+  const signal = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  if (signal) return signal;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  return base ? joinPath(base) : undefined;
+}
+
+function joinPath(base: string): string {
+  return `${base.replace(/\/+$/, '')}/v1/traces`;
+}

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   type Attributes,
   type Context,
@@ -10,7 +11,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { EventBus } from '../events/bus.js';
 import type { SidetoneEvent } from '../events/types.js';
 import { hashNumber, maskNumber, recordIds } from '../store/privacy.js';
@@ -51,7 +52,13 @@ export interface TraceSink {
   close(): void;
 }
 
-const propagator = new W3CTraceContextPropagator();
+// @opentelemetry/core (CommonJS, so required in step) is ~40 ms of start-up CPU for its W3C
+// propagator alone: loaded by the first request that carries a traceparent (issue 39).
+let propagator: W3CTraceContextPropagator | undefined;
+const w3c = () =>
+  (propagator ??= new (
+    createRequire(import.meta.url)('@opentelemetry/core') as typeof import('@opentelemetry/core')
+  ).W3CTraceContextPropagator());
 const getter = {
   keys: (c: Record<string, string>) => Object.keys(c),
   get: (c: Record<string, string>, k: string) => c[k],
@@ -243,7 +250,7 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
     adopt(traceparent, events, tracestate) {
       const carrier: Record<string, string> = { traceparent };
       if (tracestate !== undefined) carrier.tracestate = tracestate;
-      const ctx = propagator.extract(context.active(), carrier, getter);
+      const ctx = w3c().extract(context.active(), carrier, getter);
       // An invalid header extracts nothing: the calls then start their own traces.
       if (trace.getSpanContext(ctx) === undefined) return;
       for (const e of events) {

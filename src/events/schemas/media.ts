@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STORE_LIMITS } from '../../store/limits.js';
-import { reportMeasures } from '../../telephony/outcome/media.js';
+import { mediaReportIssues } from '../rules.js';
 import {
   AI_ERROR_REASONS,
   AI_LATENCY_STAGES,
@@ -68,20 +68,8 @@ export const mediaReport = event(
     }),
   },
 ).superRefine((e, ctx) => {
-  // What the store keeps is derived (jitter in RTP units / clock rate, RTT from the RR fields):
-  // bound the derived values, so a report the schema accepts is one the store stores.
-  const m = reportMeasures(e as never);
-  for (const [field, v] of [
-    ['jitter', m.jitterMs],
-    ['rtcp', m.rttMs],
-  ] as const) {
-    if (v !== undefined && !(v <= STORE_LIMITS.mediaMsMax)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [field],
-        message: `gives ${field === 'jitter' ? 'a jitter' : 'an RTT'} over ${STORE_LIMITS.mediaMsMax} ms`,
-      });
-    }
+  for (const issue of mediaReportIssues(e)) {
+    ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
   }
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STORE_LIMITS, STORED_TEXT } from '../../store/limits.js';
+import { DELIVERY_STATUS_RULE, hasDeliveryStatus } from '../rules.js';
 import { SMS_FAILURE_REASONS } from '../vocab.js';
 import { configName, count, event, NUL_MESSAGE, pii, seconds, storedPii } from './base.js';
 
@@ -90,10 +91,7 @@ export const smsDeliveryReport = event(
     ).optional(),
   },
 )
-  .refine((e) => e.tpStatus !== undefined || e.providerStatus !== undefined, {
-    message: 'give tpStatus (TS 23.040) or providerStatus',
-    path: ['tpStatus'],
-  })
+  .refine(hasDeliveryStatus, DELIVERY_STATUS_RULE)
   // The same rule for JSON Schema (docs/schemas, the clients): the refine above is code only.
   .meta({ anyOf: [{ required: ['tpStatus'] }, { required: ['providerStatus'] }] });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasSignalReading, SIGNAL_READING_RULE } from '../rules.js';
 import {
   AT_ERROR_CLASSES,
   AT_ERROR_KINDS,
@@ -109,10 +110,7 @@ export const modemSignal = event('modem.signal', 'Signal quality: +CSQ, +CESQ, o
     .optional()
     .meta({ description: 'Serving band, `lte_b<n>` or `nr_n<n>` (3GPP band numbers)' }),
 })
-  .refine((e) => e.csq !== undefined || e.cesq !== undefined || e.signal !== undefined, {
-    message: 'give at least one of csq, cesq or signal',
-    path: ['signal'],
-  })
+  .refine(hasSignalReading, SIGNAL_READING_RULE)
   // The same rule for JSON Schema (docs/schemas, the clients): the refine above is code only.
   .meta({ anyOf: [{ required: ['csq'] }, { required: ['cesq'] }, { required: ['signal'] }] });
 

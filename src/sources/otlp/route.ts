@@ -9,7 +9,7 @@ import type { Handler } from '../../http/router.js';
 import type { IngestSink } from '../ingest.js';
 import { storeFirst } from '../store-first.js';
 import type { Batch, OtlpTraceReceiver } from './receiver.js';
-import { decodeJson, decodeProtobuf, exportResponse, OtlpDecodeError, statusBody } from './wire.js';
+import type * as Wire from './wire.js';
 
 export interface OtlpRouteOptions {
   /**
@@ -31,6 +31,12 @@ const TYPES: ReadonlyMap<string, Encoding> = new Map([
   ['application/json', 'json'],
 ]);
 const unzip = { gzip: promisify(gunzip), deflate: promisify(inflate) } as const;
+
+/**
+ * The wire codec, and protobufjs with it: loaded by the first export, not at start-up, where it
+ * was ~14 ms of CPU a sidecar whose agents send no spans paid (issue 39).
+ */
+let wire: typeof Wire | undefined;
 
 /** google.rpc.Code of each answer (google/rpc/code.proto), as OTLP's Status body carries it. */
 const RPC_CODE: Partial<Record<ErrorCode, number>> = {
@@ -66,6 +72,8 @@ export function otlpTracesRoute(
   // another's changes to the same call. The exporters send their batches one after another anyway.
   let turn: Promise<unknown> = Promise.resolve();
   return async (req) => {
+    wire ??= await import('./wire.js');
+    const { decodeJson, decodeProtobuf, exportResponse, OtlpDecodeError } = wire;
     const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     const encoding = TYPES.get(type);
     if (encoding === undefined) {
@@ -162,7 +170,8 @@ const headers = (encoding: Encoding) => ({
 
 /** An OTLP failure: the catalogue's status, a google.rpc.Status body, `Retry-After` when retryable. */
 function failure(encoding: Encoding, code: ErrorCode, message: string, retryAfter?: number): Response {
-  const body = statusBody(encoding, RPC_CODE[code] ?? 2, `${code}: ${message}`);
+  // Every handler loaded the codec before it could fail.
+  const body = wire!.statusBody(encoding, RPC_CODE[code] ?? 2, `${code}: ${message}`);
   return bytesResponse(body, {
     status: ERROR_CODES[code].status,
     headers: { ...headers(encoding), ...(retryAfter !== undefined && { 'retry-after': String(retryAfter) }) },

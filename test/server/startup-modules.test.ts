@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readLoads, recordLoads } from '../helpers/loaded.js';
+import { freePort } from '../helpers/prometheus.js';
+import { CLI } from '../helpers/spawn.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sidetone-startup-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * What `sidetone serve` leaves unloaded until its configuration or a request needs it (issue 39:
+ * start-up CPU and idle RSS on a Pi): the trace SDK and exporters (no [otel] endpoint), push
+ * (no [push]), the HEP and modem sources (not configured), the OTLP wire codec and protobufjs (no
+ * span sent yet), the zod event schemas (no inexact event yet), the OpenAPI builder, the W3C
+ * propagator (no traceparent yet), the PostgreSQL driver (a SQLite store).
+ */
+const UNUSED: Record<string, string> = {
+  'OTel SDK and exporters': 'node_modules/@opentelemetry/(sdk-|exporter-|resources|otlp-)',
+  '@opentelemetry/core': 'node_modules/@opentelemetry/core/',
+  protobufjs: 'node_modules/protobufjs/',
+  'PostgreSQL driver': 'node_modules/pg/',
+  serialport: 'node_modules/(@serialport|serialport)/',
+  'remote-write encoder': 'node_modules/snappyjs/',
+  'push (remote write, OTLP metrics)': '/dist/push/',
+  'trace exporter': '/dist/sinks/otel\\.js',
+  // (Its defaults are the config schema's: constants only.)
+  'HEP source': '/dist/sources/hep/(?!defaults\\.js)',
+  'modem source': '/dist/sources/modem/',
+  'OTLP wire codec': '/dist/sources/otlp/wire\\.js',
+  'event schemas (zod)': '/dist/events/schemas\\.js',
+  'OpenAPI builder': '/dist/openapi/',
+};
+const loadedOf = (loads: readonly string[], pattern: string) =>
+  loads.some((u) => new RegExp(pattern).test(u));
+
+describe('sidetone serve start-up', () => {
+  it('with the default configuration loads none of what it does not use, and each once a request needs it', async () => {
+    const log = join(dir, 'loaded.txt');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // The defaults exactly as a new user gets them: no config file, no SIDETONE_* setting.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !/^(SIDETONE_|OTEL_)/.test(k)),
+    );
+    const child = spawn(
+      process.execPath,
+      [...recordLoads(log), CLI, 'serve', '--port', String(port), '--db', join(dir, 'default.db')],
+      { env: { ...env, NO_COLOR: '1' }, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      for (let ready = false; !ready; ) {
+        if (child.exitCode !== null) throw new Error(`sidetone serve exited ${child.exitCode}: ${stderr}`);
+        ready = await fetch(`${url}/readyz`).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (!ready) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await fetch(`${url}/metrics`)).status).toBe(200);
+      const atReady = readLoads(log);
+      // The hook saw the server: the sidecar and its store driver are there.
+      expect(loadedOf(atReady, '/dist/server/sidecar\\.js')).toBe(true);
+      expect(loadedOf(atReady, 'node_modules/better-sqlite3/')).toBe(true);
+      const early = Object.entries(UNUSED)
+        .filter(([, pattern]) => loadedOf(atReady, pattern))
+        .map(([name]) => name);
+      expect(early, 'loaded at start-up though the configuration does not use it').toEqual([]);
+
+      // Each is loaded when a request needs it, and the request is answered.
+      const inexact = await fetch(`${url}/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        },
+        // An ISO ts: the full parse turns it into ms, so it takes the zod path.
+        body: JSON.stringify({
+          type: 'call.started',
+          callId: 'c1',
+          direction: 'inbound',
+          channel: 'sip',
+          ts: new Date().toISOString(),
+        }),
+      });
+      expect(inexact.status).toBe(200);
+      const spans = await fetch(`${url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ resourceSpans: [] }),
+      });
+      expect(spans.status).toBe(200);
+      expect((await fetch(`${url}/openapi.json`)).status).toBe(200);
+      const later = readLoads(log);
+      expect(loadedOf(later, UNUSED['event schemas (zod)'] as string)).toBe(true);
+      expect(loadedOf(later, UNUSED['OTLP wire codec'] as string)).toBe(true);
+      expect(loadedOf(later, UNUSED['OpenAPI builder'] as string)).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    // At exit the CommonJS modules join the list: the W3C propagator came with the traceparent.
+    const all = readLoads(log);
+    expect(loadedOf(all, UNUSED['@opentelemetry/core'] as string)).toBe(true);
+    expect(loadedOf(all, UNUSED['OTel SDK and exporters'] as string)).toBe(false);
+    expect(loadedOf(all, UNUSED['PostgreSQL driver'] as string)).toBe(false);
+  }, 60_000);
+});
