@@ -176,7 +176,8 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       call(u);
     },
     // The ladder: stored as the event carries it, read back whole (GET /metrics/calls/:id).
-    'sip.flow': (e) => call({ kind: 'flow', callId: e.callId, at: at(e), sipFlow: JSON.stringify(e.messages) }),
+    'sip.flow': (e) =>
+      call({ kind: 'flow', callId: e.callId, at: at(e), sipFlow: JSON.stringify(e.messages) }),
     // The agent's half of the call: its turn summary so far, beside the SIP and media facts.
     'voiceai.turn': (e) => {
       const u = tallies.turn(e, at(e));
