@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { InternalError } from '../errors.js';
 import { EVENT_RULES } from './rules.js';
 import { EVENT_SCHEMAS, EVENT_TYPES } from './schemas.js';
 
@@ -214,7 +215,7 @@ class Gen {
     if ((def.checks ?? []).length > 0) {
       // A rule cannot be read back out of zod's closure: it must be the one EVENT_RULES names.
       if (rule === undefined || EVENT_RULES[rule] === undefined)
-        throw new Error(`event schema ${rule ?? '(nested object)'} refines with a rule EVENT_RULES lacks`);
+        throw new InternalError(`event schema ${rule ?? '(nested object)'} refines with a rule EVENT_RULES lacks`);
       // A rule written for parsed values may throw on a value that lacks a required field
       // (limits): that value is refused, never thrown past `bus.emit`.
       lines.push(

@@ -43,6 +43,8 @@ describe('sip pack', () => {
       'sidetone_sip_stir_verifications_total{result="failed",attestation="none"} 1',
       'sidetone_sip_stir_verifications_total{result="no_identity",attestation="none"} 1',
       'sidetone_sip_dtls_handshakes_total{result="success"} 1',
+      'sidetone_sip_flow_messages_count 1',
+      'sidetone_sip_flow_messages_sum 6',
       'sidetone_sip_dtls_handshakes_total{result="failure"} 1',
       'sidetone_sip_dtls_handshake_seconds_sum 0.2',
       'sidetone_sip_dtls_handshake_seconds_count 1',

@@ -90,6 +90,15 @@ export const SIP_METRICS: readonly MetricSpec[] = [
   },
   {
     pack: 'sip',
+    name: 'sip_flow_messages',
+    type: 'histogram',
+    help: 'SIP messages of each call whose flow was kept for its ladder (GET /metrics/calls/:id): failed calls and the sampled others; past 64 a call they are counted, not kept',
+    // Fine where ladders are (an answered call through one proxy is 7-14 messages), then the bound.
+    buckets: [2, 4, 7, 10, 14, 20, 32, 64, 128],
+    events: ['sip.flow'],
+  },
+  {
+    pack: 'sip',
     name: 'sip_dialogs_created_total',
     type: 'counter',
     help: 'Dialogs established (a repeated id is counted once)',

@@ -117,6 +117,7 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
   const dtls = m.counter('sip_dtls_handshakes_total');
   const dtlsSeconds = m.histogram('sip_dtls_handshake_seconds').at();
   const auth = m.counter('sip_auth_attempts_total');
+  const flowMessages = m.histogram('sip_flow_messages').at();
   const dialogs = new Tracker<{ at: number }>(o.maxTracked, o.maxAgeSeconds * 1000, () =>
     activeDialogs.dec(),
   );
@@ -189,6 +190,7 @@ export function sipPack(registry: Registry, options: PackOptions = {}): SipPack 
           if (e.seconds !== undefined) dtlsSeconds.observe(e.seconds);
         }),
         bus.on('sip.auth', (e) => auth.at(dirIndex(e.direction), authResults.of(e.result)).inc()),
+        bus.on('sip.flow', (e) => flowMessages.observe(e.messages.length + (e.dropped ?? 0))),
       ]),
   };
   return pack;
