@@ -1,8 +1,8 @@
 /**
  * A call's voice-agent turns as the call row keeps them (`agent_turn_list`, JSON): one compact
  * array per turn, `[turn, at, heardMs, ...segments by TURN_SEGMENTS, flags]`, nulls for what is
- * unknown. Arrays, not objects: 64 turns take ~4.3 KB instead of ~9 KB with keys (measured in
- * test/store/contract-writes.ts's bound case).
+ * unknown. Arrays, not objects with keys: 64 turns with every segment reported take 4,082
+ * characters (63.8 a turn; a call row with them and media both ways, 4,298 bytes of SQLite payload).
  */
 import { TURN_SEGMENTS } from '../events/vocab.js';
 import type { AgentTurn } from './types.js';
