@@ -2,11 +2,11 @@ import type { MediaDirectionRow, TurnRowOut } from '../analytics/media-turns.js'
 import { TURN_SEGMENTS } from '../events/vocab.js';
 import { NONE } from './output.js';
 
-/** A right-aligned table: a header row, then one row per item, columns two spaces apart. */
+/** A table: a header row, then one row per item, columns two spaces apart; figures right-aligned, the first and last (text) left. */
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (r: readonly string[]) =>
-    `  ${r.map((c, i) => (i === 0 ? c.padEnd(width[i] as number) : c.padStart(width[i] as number))).join('  ')}`.trimEnd();
+    `  ${r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(width[i] as number) : c.padStart(width[i] as number))).join('  ')}`.trimEnd();
   return `${[head, ...rows].map(line).join('\n')}\n`;
 }
 
@@ -38,7 +38,7 @@ export function renderMedia(media: readonly MediaDirectionRow[]): string {
  * started), its length and its segments in ms (a stage not reported shows as unknown), and marks.
  * @example renderTurns(row.turns)
  * //   turn      at  heard  stt  endpointing  llm_ttft  tts_ttfb  remainder  unattributed  marks
- * //      1   5.2 s   1100  300           50       500       200         50             —
+ * //   2     25.0 s   1400  200          150       650       300        100             —  interrupted
  */
 export function renderTurns(turns: readonly TurnRowOut[]): string {
   return table(

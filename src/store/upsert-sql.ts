@@ -105,7 +105,7 @@ export const CALL_UPSERTS = {
   },
   // A media report with a stream also fills that stream's columns (in the same row: `media`'s
   // fill writes them); not part of UPSERT_MEDIA, which schema-3 stores replay. Worst value kept
-  // per column (the lowest MOS, highest jitter, loss and RTT), the first codec named.
+  // per column (the lowest MOS, highest jitter, loss and RTT); the codec first stored is kept.
   streams: {
     columns: STREAM_COLUMNS,
     sets: STREAM_PREFIXES.flatMap((p) => [
