@@ -535,7 +535,7 @@ async function showCall(id) {
         ['talk', num(c.talk_ms === null ? null : c.talk_ms / 1000, ' s')],
       ]),
     );
-    // Per direction when the store holds it; else the worst of the call's reports (what it keeps).
+    // Per direction when a report named its stream (the worst of each); else the call's worst.
     const media = Array.isArray(c.media)
       ? c.media
       : [
@@ -545,19 +545,26 @@ async function showCall(id) {
             jitter_ms: c.jitter_ms,
             loss_percent: c.loss_percent,
             rtt_ms: c.rtt_ms,
+            codec: null,
           },
         ];
+    const arrow = { caller_to_callee: 'caller → callee', callee_to_caller: 'callee → caller' };
     fill(
       'call-media',
       media.map((m) =>
         h(
           'tr',
           { 'data-direction': m.direction },
-          h('td', {}, m.direction),
-          h('td', { class: 'n' }, num(m.mos, '', 2)),
+          h('th', { scope: 'row' }, arrow[m.direction] ?? m.direction),
+          h(
+            'td',
+            { class: last && m.mos !== null && m.mos < last.thresholds.mosMin ? 'n bad' : 'n' },
+            num(m.mos, '', 2),
+          ),
           h('td', { class: 'n' }, num(m.jitter_ms, ' ms')),
           h('td', { class: 'n' }, num(m.loss_percent, ' %')),
           h('td', { class: 'n' }, num(m.rtt_ms, ' ms')),
+          h('td', {}, m.codec ?? NONE),
         ),
       ),
     );

@@ -1,5 +1,6 @@
 // The call page's voice-agent half: the turn summary the store keeps on the call row (issue 36,
-// GET /metrics/calls/:id `agent_*`), beside the SIP outcome and media. Loaded before console.js;
+// GET /metrics/calls/:id `agent_*`), beside the SIP outcome and media, and the turns themselves
+// (`turns`: each heard silence as a bar stacked from its segments). Loaded before console.js;
 // it uses console.js's h(), fill(), num() and figure() when called. Figures carry `data-figure`
 // (their field in the API's `call`) and `data-value` (the raw number), as the console's do.
 
@@ -36,4 +37,70 @@ function renderAgent(c) {
   );
 }
 
-window.sidetoneViews = { ...window.sidetoneViews, agent: renderAgent };
+/** The segments in pipeline order (TURN_SEGMENTS): a class each for its colour, a name for people. */
+const SEGMENTS = [
+  ['stt', 'speech to text'],
+  ['endpointing', 'end of turn'],
+  ['llm_ttft', 'LLM first token'],
+  ['tts_ttfb', 'TTS first byte'],
+  ['remainder', 'to first audio'],
+  ['unattributed', 'unattributed'],
+];
+const ms = (v) => num(v, ' ms', 0);
+
+/**
+ * Render `call-turns`: one row per stored turn, its heard silence as a bar whose parts are its
+ * segments (widths against the call's longest silence; the same figures as text beside it, for
+ * screen readers and for reading exact values), and its marks (interrupted, dead air).
+ */
+function renderTurns(c) {
+  const turns = Array.isArray(c.turns) ? c.turns : [];
+  document.getElementById('call-turns-panel').hidden = turns.length === 0;
+  const longest = Math.max(1, ...turns.map((t) => t.heard_silence_ms ?? 0));
+  const rows = turns.map((t) => {
+    const parts = SEGMENTS.filter(([k]) => typeof t.segments[k] === 'number');
+    const bar = h('span', { class: 'turn-bar', 'aria-hidden': 'true' });
+    for (const [k, label] of parts) {
+      const seg = h('span', { class: `seg seg-${k}`, title: `${label} ${ms(t.segments[k])}` });
+      seg.style.width = `${(100 * t.segments[k]) / longest}%`;
+      bar.append(seg);
+    }
+    const marks = [
+      t.interrupted && h('span', { class: 'mark warn', 'data-mark': 'interrupted' }, 'interrupted'),
+      t.dead_air && h('span', { class: 'mark bad', 'data-mark': 'dead_air' }, 'dead air'),
+    ].filter(Boolean);
+    return h(
+      'li',
+      { 'data-turn': t.turn },
+      h(
+        'p',
+        { class: 'turn-head' },
+        h('strong', {}, `Turn ${t.turn}`),
+        ` at ${num(t.at_ms / 1000, ' s')} · heard `,
+        h('span', { 'data-field': 'heard', 'data-value': t.heard_silence_ms ?? '' }, ms(t.heard_silence_ms)),
+        ...marks,
+      ),
+      bar,
+      h(
+        'p',
+        { class: 'turn-parts' },
+        parts.length === 0
+          ? 'segments not reported'
+          : parts.flatMap(([k, label], i) => [
+              i > 0 ? ' + ' : '',
+              h('span', { class: `key seg-${k}`, 'aria-hidden': 'true' }),
+              h('span', { 'data-segment': k, 'data-value': t.segments[k] }, `${label} ${ms(t.segments[k])}`),
+            ]),
+      ),
+    );
+  });
+  fill('call-turns', rows);
+}
+
+window.sidetoneViews = {
+  ...window.sidetoneViews,
+  agent: (c) => {
+    renderAgent(c);
+    renderTurns(c);
+  },
+};

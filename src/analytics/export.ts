@@ -6,6 +6,7 @@ import { showValue, ValidationError } from '../errors.js';
 import type { CallRecord, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { voiceSkillKeys } from './failures.js';
+import { type MediaDirectionRow, mediaRows, type TurnRowOut, turnRows } from './media-turns.js';
 import { type SipFlowStep, sipFlowSteps } from './sip-flow.js';
 
 export type ExportFormat = 'csv' | 'json';
@@ -69,6 +70,10 @@ export interface ExportRow {
   agent_talk_listen_ratio: number | null;
   /** The SIP ladder captured for the call (failed calls and a sample of others); null when none. In CSV, JSON text. */
   sip_flow: SipFlowStep[] | null;
+  /** Media per direction (the worst of each stream's reports); null when no report named a stream. In CSV, JSON text. */
+  media: MediaDirectionRow[] | null;
+  /** The voice agent's first 64 turns with their heard-silence segments; null without. In CSV, JSON text. */
+  turns: TurnRowOut[] | null;
   // The openai-voice-skill guide's keys of a call record, after sidetone's so the columns before
   // them keep their place (docs/compat/voice-skill.md).
   /** `direction`. */
@@ -117,6 +122,8 @@ export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
   'agent_listen_ms',
   'agent_talk_listen_ratio',
   'sip_flow',
+  'media',
+  'turns',
   'call_type',
   'caller_number',
   'callee_number',
@@ -166,6 +173,8 @@ export function toExportRow(c: CallRecord): ExportRow {
     agent_listen_ms: a?.callerTalkMs ?? null,
     agent_talk_listen_ratio: a?.talkListenRatio ?? null,
     sip_flow: sipFlowSteps(c),
+    media: mediaRows(c),
+    turns: turnRows(c),
     ...voiceSkillKeys(c, from, to),
   };
 }

@@ -78,7 +78,7 @@ const CALL_DOC: RouteDoc = {
   ...readDoc(
     'One call by its id: the Call-ID as the PBX logged it, or the `cid:` reference exports and logs show',
     'health',
-    '`call`: the record as an export row; `call.sip_flow` its SIP ladder when the capture kept one (failed calls, and `hep.flow_sample` of answered ones; else null): `[{at_ms, from, to, label, method, code?, reason?}]`, `from`/`to` roles (caller, proxy, proxy_2.., callee, other), never addresses or numbers',
+    "`call`: the record as an export row; `call.sip_flow` its SIP ladder when the capture kept one (failed calls, and `hep.flow_sample` of answered ones; else null): `[{at_ms, from, to, label, method, code?, reason?}]`, `from`/`to` roles (caller, proxy, proxy_2.., callee, other), never addresses or numbers; `call.media` its media per direction, the worst of each stream's reports (null when no report named a stream): `[{direction, mos, jitter_ms, loss_percent, rtt_ms, codec}]`; `call.turns` the voice agent's first 64 turns (null without): `[{turn, at_ms, heard_silence_ms, segments: {stt?, endpointing?, llm_ttft?, tts_ttfb?, remainder?, unattributed?}, interrupted, dead_air}]`, `at_ms` after the call started, the segments adding up to the heard silence (a stage not reported is absent, never 0), no transcript or caller identity",
   ),
   errors: ['ST_INVALID_QUERY', 'ST_NOT_FOUND'],
 };

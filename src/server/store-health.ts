@@ -95,7 +95,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  * `<prefix>_store_queue_updates` (updates waiting for the store), `_store_dead_letters_total{kind}`
  * (updates the store refused for good) and `_store_queue_overflow_total` (updates dropped because
  * the queue was full, from sources that cannot be told to retry), `_store_agent_calls_forgotten_total`
- * (voice-agent tallies past their bound). Returns the dead-letter counter's
+ * (voice-agent tallies past their bound), `_store_agent_turns_dropped_total` (turns past a call
+ * row's turn list). Returns the dead-letter counter's
  * `inc` for the sink's `onDeadLetter`.
  */
 export function storeQueueMetrics(
@@ -117,6 +118,11 @@ export function storeQueueMetrics(
     name: `${prefix}_store_agent_calls_forgotten_total`,
     help: 'Calls whose voice-agent turn summary the store sink stopped following (more than 2,000 at once; least recently active first): a later turn restarts it, and the stored summary keeps the larger',
     collect: (c) => c.set(undefined, sink()?.agentCallsForgotten ?? 0),
+  });
+  registry.counter({
+    name: `${prefix}_store_agent_turns_dropped_total`,
+    help: "Voice-agent turns not kept in their call row's turn list (past its first 64): the call's turn summary still counts them",
+    collect: (c) => c.set(undefined, sink()?.agentTurnsDropped ?? 0),
   });
   const letters = registry.counter({
     name: `${prefix}_store_dead_letters_total`,

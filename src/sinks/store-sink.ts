@@ -80,6 +80,8 @@ export interface StoreSink {
   readonly stats: { written: number; deadLettered: number; overflowed: number };
   /** Calls whose voice-agent tally was forgotten to stay within its bound (./turn-tallies.ts). */
   readonly agentCallsForgotten: number;
+  /** Turns not kept in their call row's turn list, past its TURN_LIST_MAX (their summary counts them). */
+  readonly agentTurnsDropped: number;
 }
 
 // Event vocabulary -> store vocabulary, where the two name the same thing differently.
@@ -202,6 +204,11 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         lossPercent: m.lossPercent,
       };
       if (m.rttMs !== undefined) u.rttMs = m.rttMs;
+      // A scored report named a codec the E-model knows (else it has no MOS): no free text here.
+      if (e.stream !== undefined) {
+        u.stream = e.stream;
+        if (e.codec !== undefined) u.codec = e.codec;
+      }
       call(u);
     },
     'sms.received': (e) =>
@@ -277,6 +284,9 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     stats: queue.stats,
     get agentCallsForgotten() {
       return tallies.evicted;
+    },
+    get agentTurnsDropped() {
+      return tallies.turnsDropped;
     },
     get sequence() {
       return queue.sequence;

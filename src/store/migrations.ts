@@ -163,6 +163,26 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "modem_samples: each modem's state a minute and at each change, for its history",
     sql: SQLITE_MODEM_SAMPLES,
   },
+  {
+    version: 13,
+    description:
+      "calls: media per direction (worst MOS, jitter, loss, RTT and the codec of each stream) and the voice agent's first turns, JSON",
+    // Columns per direction, not JSON: the upsert keeps each one's worst in SQL (as for the call's
+    // worst), so reports commute and a retry changes nothing, with no read-modify-write.
+    sql: `
+      ALTER TABLE calls ADD COLUMN c2e_mos REAL;
+      ALTER TABLE calls ADD COLUMN c2e_jitter_ms REAL;
+      ALTER TABLE calls ADD COLUMN c2e_loss_percent REAL;
+      ALTER TABLE calls ADD COLUMN c2e_rtt_ms REAL;
+      ALTER TABLE calls ADD COLUMN c2e_codec TEXT;
+      ALTER TABLE calls ADD COLUMN e2c_mos REAL;
+      ALTER TABLE calls ADD COLUMN e2c_jitter_ms REAL;
+      ALTER TABLE calls ADD COLUMN e2c_loss_percent REAL;
+      ALTER TABLE calls ADD COLUMN e2c_rtt_ms REAL;
+      ALTER TABLE calls ADD COLUMN e2c_codec TEXT;
+      ALTER TABLE calls ADD COLUMN agent_turn_list TEXT;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -151,6 +151,25 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       "modem_samples: each modem's state a minute and at each change, per instance, for its history",
     sql: PG_MODEM_SAMPLES,
   },
+  {
+    version: 11,
+    description:
+      "calls: media per direction (worst MOS, jitter, loss, RTT and the codec of each stream) and the voice agent's first turns, JSON",
+    // As SQLite's 13: columns per direction merged in SQL; the turn list TEXT, served whole.
+    sql: `
+      ALTER TABLE calls ADD COLUMN c2e_mos DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN c2e_jitter_ms DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN c2e_loss_percent DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN c2e_rtt_ms DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN c2e_codec TEXT;
+      ALTER TABLE calls ADD COLUMN e2c_mos DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN e2c_jitter_ms DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN e2c_loss_percent DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN e2c_rtt_ms DOUBLE PRECISION;
+      ALTER TABLE calls ADD COLUMN e2c_codec TEXT;
+      ALTER TABLE calls ADD COLUMN agent_turn_list TEXT;
+    `,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
@@ -334,6 +353,7 @@ const COLUMN_TYPES: Record<string, string> = {
   agent_dead_air: 'int4',
   agent_talk_ms: 'float8',
   agent_listen_ms: 'float8',
+  ...Object.fromEntries(UPSERT.STREAM_COLUMNS.filter((c) => !c.endsWith('_codec')).map((c) => [c, 'float8'])),
 };
 const typeOf = (column: string) => COLUMN_TYPES[column] ?? (/_at$/.test(column) ? 'int8' : 'text');
 

@@ -1,7 +1,9 @@
 /** Row shapes of the SQLite backend and their mapping to the public record types. */
+import { MEDIA_STREAMS } from '../events/vocab.js';
 import { isNetworkEffective } from '../telephony/outcome/classify.js';
 import { outcomeOfBits } from '../telephony/outcome/table.js';
 import { type TurnSummary, talkListenRatio } from '../telephony/outcome/turns.js';
+import { decodeTurnList } from './turn-list.js';
 import {
   type AgentTurns,
   type CallRecord,
@@ -10,6 +12,7 @@ import {
   type Direction,
   type FailureReason,
   type HangupBy,
+  type MediaDirection,
   type SipFlowMessage,
   SMS_STATUSES,
   type SmsFailureReason,
@@ -17,7 +20,7 @@ import {
   type SmsStats,
   type SmsStatus,
 } from './types.js';
-import { AGENT_COLUMNS } from './upsert-sql.js';
+import { AGENT_COLUMNS, STREAM_COLUMNS } from './upsert-sql.js';
 
 /**
  * Rows are read in raw (array) mode: building a 30-property object per row in the driver cost
@@ -57,6 +60,8 @@ export const CALL_COLUMN_LIST = [
   'kpi',
   ...AGENT_COLUMNS,
   'sip_flow',
+  ...STREAM_COLUMNS,
+  'agent_turn_list',
 ] as const;
 
 type N = number | null;
@@ -101,7 +106,28 @@ export type CallTuple = [
   agentTalkMs: N,
   callerTalkMs: N,
   sipFlow: string | null,
+  // Per stream (STREAM_COLUMNS): mos, jitter, loss, RTT, codec; caller to callee, then back.
+  ...StreamTuple,
+  ...StreamTuple,
+  turnList: string | null,
 ];
+type StreamTuple = [mos: N, jitterMs: N, lossPercent: N, rttMs: N, codec: string | null];
+
+/** The streams a row holds media for, in MEDIA_STREAMS order; null when none. */
+function mediaOf(row: CallTuple, first: number): MediaDirection[] | null {
+  const out: MediaDirection[] = [];
+  MEDIA_STREAMS.forEach((stream, k) => {
+    const [mos, jitterMs, lossPercent, rttMs, codec] = row.slice(
+      first + 5 * k,
+      first + 5 * k + 5,
+    ) as StreamTuple;
+    if (mos !== null || jitterMs !== null || lossPercent !== null || rttMs !== null)
+      out.push({ stream, mos, jitterMs, lossPercent, rttMs, codec });
+  });
+  return out.length === 0 ? null : out;
+}
+const STREAMS_AT = CALL_COLUMN_LIST.indexOf('c2e_mos');
+const TURN_LIST_AT = CALL_COLUMN_LIST.indexOf('agent_turn_list');
 
 /** The stored summary with its talk/listen ratio (derived on read, like the durations). */
 const withRatio = (s: TurnSummary): AgentTurns => ({ ...s, talkListenRatio: talkListenRatio(s) });
@@ -191,6 +217,8 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
             callerTalkMs: callerTalkMs ?? 0,
           }),
     sipFlow: sipFlow === null ? null : (JSON.parse(sipFlow) as SipFlowMessage[]),
+    media: mediaOf(row, STREAMS_AT),
+    turns: row[TURN_LIST_AT] === null ? null : decodeTurnList(row[TURN_LIST_AT] as string),
   };
   // Raw numbers only leave the store when the caller asked and the operator stores them.
   if (reveal) {

@@ -4,6 +4,7 @@
  * PostgreSQL later). All times are epoch milliseconds (UTC); ranges are half-open `[from, to)`.
  */
 
+import type { MediaStream, TurnSegment } from '../events/vocab.js';
 import type { CallOutcome } from '../telephony/labels.js';
 import type { TurnSummary } from '../telephony/outcome/turns.js';
 import type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
@@ -88,13 +89,33 @@ export type CallUpdate =
    * The voice agent's turns on the call so far, as a whole (telephony/outcome/turns.ts): the store
    * keeps the summary with the most turns (then interruptions), so repeats and reordering converge.
    */
-  | (UpdateBase & { kind: 'agent' } & TurnSummary)
+  | (UpdateBase & {
+      kind: 'agent';
+      /**
+       * The call's first turns (at most TURN_LIST_MAX) as compact JSON rows (./turn-list.ts);
+       * absent when they did not change: the stored list then stays.
+       */
+      turnList?: string;
+    } & TurnSummary)
   /**
    * The call's SIP message sequence (the ladder, `sip.flow`) as compact JSON of its messages: the
    * store keeps the longest it was given, so a repeat converges.
    */
   | (UpdateBase & { kind: 'flow'; sipFlow: string })
-  | (UpdateBase & { kind: 'media'; mos: number; jitterMs: number; lossPercent: number; rttMs?: number });
+  /**
+   * One RTCP-derived report: the call's worst values, and with `stream` its direction's worst
+   * (RFC 3550 reports are per interval, so a call's figure is the worst interval, not the last).
+   */
+  | (UpdateBase & {
+      kind: 'media';
+      mos: number;
+      jitterMs: number;
+      lossPercent: number;
+      rttMs?: number;
+      stream?: MediaStream;
+      /** The codec as the report named it (one the E-model knows: the report was scored). */
+      codec?: string;
+    });
 
 export type CallUpdateKind = CallUpdate['kind'];
 
@@ -214,6 +235,37 @@ export interface CallRecord {
   agent: AgentTurns | null;
   /** The SIP message sequence captured for the call (failed calls and a sample of others); null when none. */
   sipFlow: SipFlowMessage[] | null;
+  /** The worst media values per direction reported with a `stream`; null when none was. */
+  media: MediaDirection[] | null;
+  /** The voice agent's first turns (at most TURN_LIST_MAX), by start; null without agent turns. */
+  turns: AgentTurn[] | null;
+}
+
+/** One direction's media as stored: the worst of its reports, the codec they named. */
+export interface MediaDirection {
+  stream: MediaStream;
+  mos: number | null;
+  jitterMs: number | null;
+  lossPercent: number | null;
+  rttMs: number | null;
+  codec: string | null;
+}
+
+/** One voice-agent turn as stored (no transcript, no caller identity). */
+export interface AgentTurn {
+  /** The turn's number as the agent sent it, else its order of arrival (1-based). */
+  turn: number;
+  /** When the caller stopped talking (the heard silence's start), else the turn's first known instant, epoch ms. */
+  at: number;
+  /** The silence the caller heard, ms; null when unknown. */
+  heardMs: number | null;
+  /**
+   * The heard silence's segments by TURN_SEGMENTS (a stage alone, or `unattributed` for time a
+   * missing stage left unsplit): they add up to `heardMs`. Absent segments are unknown, never 0.
+   */
+  segments: Partial<Record<TurnSegment, number>>;
+  interrupted: boolean;
+  deadAir: boolean;
 }
 
 /** One message of a call's stored SIP flow (the `sip.flow` event's form). */

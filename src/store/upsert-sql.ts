@@ -56,6 +56,13 @@ export const AGENT_COLUMNS = [
   'agent_talk_ms',
   'agent_listen_ms',
 ] as const;
+/**
+ * Media per direction: the stream's column prefix (c2e = caller to callee, e2c = callee to caller,
+ * MEDIA_STREAMS order) and its columns, each the worst value of that stream's reports.
+ */
+export const STREAM_PREFIXES = ['c2e', 'e2c'] as const;
+const STREAM_FIELDS = ['mos', 'jitter_ms', 'loss_percent', 'rtt_ms', 'codec'] as const;
+export const STREAM_COLUMNS = STREAM_PREFIXES.flatMap((p) => STREAM_FIELDS.map((f) => `${p}_${f}`));
 const AGENT_NEWER =
   '(o.agent_turns IS NULL OR excluded.agent_turns > o.agent_turns OR (excluded.agent_turns = o.agent_turns ' +
   'AND excluded.agent_interruptions >= o.agent_interruptions))';
@@ -96,11 +103,28 @@ export const CALL_UPSERTS = {
       maxOf('rtt_ms'),
     ],
   },
+  // A media report with a stream also fills that stream's columns (in the same row: `media`'s
+  // fill writes them); not part of UPSERT_MEDIA, which schema-3 stores replay. Worst value kept
+  // per column (the lowest MOS, highest jitter, loss and RTT); the codec first stored is kept.
+  streams: {
+    columns: STREAM_COLUMNS,
+    sets: STREAM_PREFIXES.flatMap((p) => [
+      minOf(`${p}_mos`),
+      maxOf(`${p}_jitter_ms`),
+      maxOf(`${p}_loss_percent`),
+      maxOf(`${p}_rtt_ms`),
+      `${p}_codec = COALESCE(o.${p}_codec, excluded.${p}_codec)`,
+    ]),
+  },
   // The summary with more turns (or as many, and no fewer interruptions) replaces the stored one
-  // whole: its percentiles belong with its counts. The sink sends a call's summary as it grows.
+  // whole: its percentiles belong with its counts. The sink sends a call's summary as it grows;
+  // its turn list only when it changed (past the list's bound it does not), so a null keeps it.
   agent: {
-    columns: AGENT_COLUMNS,
-    sets: AGENT_COLUMNS.map((c) => `${c} = CASE WHEN ${AGENT_NEWER} THEN excluded.${c} ELSE o.${c} END`),
+    columns: [...AGENT_COLUMNS, 'agent_turn_list'],
+    sets: [
+      ...AGENT_COLUMNS.map((c) => `${c} = CASE WHEN ${AGENT_NEWER} THEN excluded.${c} ELSE o.${c} END`),
+      `agent_turn_list = CASE WHEN ${AGENT_NEWER} AND excluded.agent_turn_list IS NOT NULL THEN excluded.agent_turn_list ELSE o.agent_turn_list END`,
+    ],
     present: 'excluded.agent_turns IS NOT NULL',
   },
   // The longest flow given wins (a repeat or a second emission converges): length() in both SQL dialects.

@@ -4,6 +4,7 @@
  * echoed (they are personal data and error messages end up in logs).
  */
 import { type CodeOf, showValue, ValidationError } from '../errors.js';
+import { MEDIA_STREAMS } from '../events/vocab.js';
 import { STORE_LIMITS } from './limits.js';
 import {
   CALL_CHANNELS,
@@ -148,6 +149,10 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
       num(where, 'jitterMs', u.jitterMs, 0, STORE_LIMITS.mediaMsMax);
       num(where, 'lossPercent', u.lossPercent, 0, 100);
       num(where, 'rttMs', u.rttMs, 0, STORE_LIMITS.mediaMsMax, true);
+      oneOf(where, 'stream', u.stream, MEDIA_STREAMS, true);
+      // A codec name as in SDP (the media.report schema's bound).
+      if (u.codec !== undefined && (typeof u.codec !== 'string' || u.codec.length > 32 || hasNul(u.codec)))
+        fail(where, 'codec', `must be a codec name of at most 32 characters, got ${showValue(u.codec)}`);
       return;
     case 'agent': {
       const ms = STORE_LIMITS.secondsMax * 1000;
@@ -160,6 +165,16 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
       // Talk over a whole call: up to the store's longest duration, a week.
       num(where, 'agentTalkMs', u.agentTalkMs, 0, ms, false);
       num(where, 'callerTalkMs', u.callerTalkMs, 0, ms, false);
+      // TURN_LIST_MAX rows of ~70 characters (13-digit instants, 0.1 ms figures), with room.
+      if (
+        u.turnList !== undefined &&
+        (typeof u.turnList !== 'string' || u.turnList.length > 16_384 || !u.turnList.startsWith('['))
+      )
+        fail(
+          where,
+          'turnList',
+          `must be a JSON array of at most 16384 characters, got ${showValue(u.turnList)}`,
+        );
       return;
     }
     case 'flow':

@@ -5,6 +5,7 @@
  * this costs ~0.1 us on each (400 updates of the ingest bench's calls, node 20). Only updates that
  * passed `checkCallUpdate` are encoded: enumerated fields travel as their index in the type's list.
  */
+import { MEDIA_STREAMS } from '../events/vocab.js';
 import {
   CALL_CHANNELS,
   CALL_DIRECTIONS,
@@ -39,8 +40,8 @@ interface Carried {
   answered: never;
   ended: 'status' | 'sipCode' | 'q850' | 'reason' | 'hangupBy';
   transcript: never;
-  media: 'mos' | 'jitterMs' | 'lossPercent' | 'rttMs';
-  agent: (typeof AGENT_FIELDS)[number];
+  media: 'mos' | 'jitterMs' | 'lossPercent' | 'rttMs' | 'stream' | 'codec';
+  agent: (typeof AGENT_FIELDS)[number] | 'turnList';
   flow: 'sipFlow';
 }
 /** A kind's code, typed `never` when the kind has a field not carried: KIND then fails to compile. */
@@ -67,8 +68,8 @@ const SLOTS: Record<Kind, number> = {
   answered: 3,
   ended: 8,
   transcript: 3,
-  media: 7,
-  agent: 3 + 7,
+  media: 9,
+  agent: 3 + 7 + 1,
   flow: 3 + 1,
 };
 /** An agent update's numbers, in order (a null percentile travels as NaN). */
@@ -127,9 +128,12 @@ export function encodeCalls(updates: readonly CallUpdate[]): EncodedCalls {
         f[n++] = u.jitterMs;
         f[n++] = u.lossPercent;
         f[n++] = u.rttMs ?? ABSENT;
+        f[n++] = index(MEDIA_STREAMS, u.stream);
+        f[n++] = str(u.codec);
         break;
       case 'agent':
         for (const k of AGENT_FIELDS) f[n++] = u[k] ?? ABSENT;
+        f[n++] = str(u.turnList);
         break;
       case 'flow':
         f[n++] = str(u.sipFlow);
@@ -198,13 +202,17 @@ export function decodeCalls({ numbers: f, text }: EncodedCalls): CallUpdate[] {
         };
         const rtt = f[n++] as number;
         if (present(rtt)) u.rttMs = rtt;
+        const stream = f[n++] as number;
+        if (present(stream)) u.stream = MEDIA_STREAMS[stream] as (typeof MEDIA_STREAMS)[number];
+        const codec = f[n++] as number;
+        if (present(codec)) u.codec = str(codec);
         out.push(u);
         break;
       }
       case 'agent': {
         const v = (k: number) => f[n + k] as number;
         const orNull = (x: number) => (present(x) ? x : null);
-        out.push({
+        const u: CallUpdate & { kind: 'agent' } = {
           kind,
           callId,
           at,
@@ -215,8 +223,11 @@ export function decodeCalls({ numbers: f, text }: EncodedCalls): CallUpdate[] {
           deadAir: v(4),
           agentTalkMs: v(5),
           callerTalkMs: v(6),
-        });
+        };
         n += AGENT_FIELDS.length;
+        const list = f[n++] as number;
+        if (present(list)) u.turnList = str(list);
+        out.push(u);
         break;
       }
       case 'flow':

@@ -5,9 +5,10 @@
  */
 
 import { InternalError } from '../errors.js';
+import { MEDIA_STREAMS } from '../events/vocab.js';
 import type { ProtectedNumber } from './privacy.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
-import { CALL_UPSERTS, COMBINED_CALL } from './upsert-sql.js';
+import { CALL_UPSERTS, COMBINED_CALL, STREAM_PREFIXES } from './upsert-sql.js';
 
 export type Protect = (n: string | undefined) => ProtectedNumber | null;
 
@@ -41,6 +42,9 @@ const ENDED = col('ended_at');
 const TRANSCRIPT = col('transcript');
 const MEDIA = col('mos');
 const AGENT = col('agent_turns');
+const TURN_LIST = col('agent_turn_list');
+/** Each stream's first column (its MOS), in MEDIA_STREAMS order; jitter, loss, RTT, codec follow. */
+const STREAM = STREAM_PREFIXES.map((p) => col(`${p}_mos`));
 const FLOW = col('sip_flow');
 /** Each kind as a bit: a row holds at most one update of each. */
 const BIT: Record<CallWrite, number> = {
@@ -106,6 +110,14 @@ function fill(row: unknown[], protect: Protect, u: CallUpdate, at: number): void
       row[MEDIA + 1] = u.jitterMs;
       row[MEDIA + 2] = u.lossPercent;
       row[MEDIA + 3] = u.rttMs ?? null;
+      if (u.stream !== undefined) {
+        const i = STREAM[MEDIA_STREAMS.indexOf(u.stream)] as number;
+        row[i] = u.mos;
+        row[i + 1] = u.jitterMs;
+        row[i + 2] = u.lossPercent;
+        row[i + 3] = u.rttMs ?? null;
+        row[i + 4] = u.codec ?? null;
+      }
       return;
     case 'agent':
       row[AGENT] = u.turns;
@@ -115,6 +127,7 @@ function fill(row: unknown[], protect: Protect, u: CallUpdate, at: number): void
       row[AGENT + 4] = u.deadAir;
       row[AGENT + 5] = u.agentTalkMs;
       row[AGENT + 6] = u.callerTalkMs;
+      row[TURN_LIST] = u.turnList ?? null;
       return;
     case 'flow':
       row[FLOW] = u.sipFlow;

@@ -112,6 +112,10 @@ describe('a failed HEP call on the console and in the terminal: its SIP ladder',
       expect(text.stdout).not.toContain(NUMBER);
       const json = JSON.parse(cli('--json').stdout) as { call: { sip_flow: unknown } };
       expect(json.call.sip_flow).toEqual(flow);
+      // A failed call has no media and no agent: null on the API, a `—` line each in the terminal.
+      expect(json.call).toMatchObject({ media: null, turns: null });
+      expect(text.stdout).toMatch(/^media +—$/m);
+      expect(text.stdout).toMatch(/^turns +—$/m);
 
       // The console's call page draws it.
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -127,6 +131,13 @@ describe('a failed HEP call on the console and in the terminal: its SIP ladder',
       const parties = await page.$$eval('#call-ladder .ladder-party', (els) => els.map((e) => e.textContent));
       expect(parties).toEqual(['caller', 'proxy', 'callee']);
       expect(await page.locator('#call-ladder').textContent()).not.toContain(NUMBER);
+      // No stream reported: the media table's one row is the call's worst (none), no turns panel.
+      expect(
+        await page
+          .locator('#call-media tr')
+          .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-direction'))),
+      ).toEqual(['worst reported']);
+      expect(await page.locator('#call-turns-panel').isHidden()).toBe(true);
       expect(errors).toEqual([]);
       if (SHOTS)
         await page.locator('#call-page').screenshot({ path: join(SHOTS, 'console-call-ladder.png') });

@@ -4,8 +4,10 @@
  *   store; the page shows its trend and timeline as GET /metrics/modems has them, and shows the
  *   same after a reload and after the demo is stopped and a plain `serve` opens the same file
  *   (history from the store, not since the page or the process started);
- * - a voice call's page: the agent's turns beside the SIP outcome and the media, every figure
- *   equal to GET /metrics/calls/:id and to `sidetone call --json`.
+ * - a voice call's page: the agent's turn summary and its turns (heard silence stacked from its
+ *   segments, interruption and dead-air marks) beside the SIP outcome and the media per direction,
+ *   every figure equal to GET /metrics/calls/:id and to `sidetone call --json`; nothing cut off on
+ *   a 390 px phone.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -239,15 +241,78 @@ describe('console: stored history and the call page', () => {
       expect(value, path).toBe(want === null || want === undefined ? '' : String(want));
     }
     expect(await page.locator('#call-agent').textContent()).toContain('1.4 s');
-    // The media beside it, and the outcome; numbers masked.
-    const mediaRow = page.locator('#call-media tr').first();
-    expect(await mediaRow.locator('td').nth(3).textContent()).toBe(
-      `${Number(call.loss_percent).toLocaleString('en', { maximumFractionDigits: 1 })} %`,
+    // The media per direction beside it, each row the API's direction; the outcome; numbers masked.
+    const oneDp = (v: unknown) => `${Number(v).toLocaleString('en', { maximumFractionDigits: 1 })}`;
+    const media = call.media as Array<Record<string, number | string | null>>;
+    expect(media.map((m) => m.direction)).toEqual(['caller_to_callee', 'callee_to_caller']);
+    expect(media[0]?.loss_percent).toBeCloseTo((30 / 3030) * 100, 6); // the caller's 30 lost
+    expect(media[1]).toMatchObject({ loss_percent: 0, jitter_ms: 4, codec: 'PCMU' });
+    expect(call.loss_percent).toBe(media[0]?.loss_percent); // the call's worst: the worse direction's
+    const rows = await page.$$eval('#call-media tr', (trs) =>
+      trs.map((tr) => [
+        (tr as HTMLElement).dataset.direction,
+        ...[...tr.querySelectorAll('td')].map((td) => td.textContent),
+      ]),
     );
-    expect(call.loss_percent).toBeCloseTo((30 / 3030) * 100, 6); // the worse direction's 30 lost
+    expect(rows).toEqual(
+      media.map((m) => [
+        m.direction,
+        Number(m.mos).toLocaleString('en', { maximumFractionDigits: 2 }),
+        `${oneDp(m.jitter_ms)} ms`,
+        `${oneDp(m.loss_percent)} %`,
+        '—',
+        'PCMU',
+      ]),
+    );
+    // The agent's turns: one item each, its heard silence and segments the API's, the barge-in
+    // on turn 2 and the dead air on turn 3 marked.
+    const turnsApi = call.turns as Array<{
+      turn: number;
+      heard_silence_ms: number;
+      segments: Record<string, number>;
+      interrupted: boolean;
+      dead_air: boolean;
+    }>;
+    expect(turnsApi.map((x) => x.heard_silence_ms)).toEqual([900, 1400, 3600]);
+    const shown = await page.$$eval('#call-turns li[data-turn]', (lis) =>
+      lis.map((li) => ({
+        turn: Number((li as HTMLElement).dataset.turn),
+        heard: Number(li.querySelector('[data-field="heard"]')?.getAttribute('data-value')),
+        segments: Object.fromEntries(
+          [...li.querySelectorAll('[data-segment]')].map((el) => [
+            el.getAttribute('data-segment'),
+            Number(el.getAttribute('data-value')),
+          ]),
+        ),
+        bars: li.querySelectorAll('.turn-bar .seg').length,
+        marks: [...li.querySelectorAll('[data-mark]')].map((el) => el.getAttribute('data-mark')),
+      })),
+    );
+    expect(shown).toEqual(
+      turnsApi.map((x) => ({
+        turn: x.turn,
+        heard: x.heard_silence_ms,
+        segments: x.segments,
+        bars: Object.keys(x.segments).length,
+        marks: [x.interrupted && 'interrupted', x.dead_air && 'dead_air'].filter(Boolean),
+      })),
+    );
+    expect(shown.map((x) => x.marks)).toEqual([[], ['interrupted'], ['dead_air']]);
     expect(await page.locator('#call-outcome dd[data-field="status"]').textContent()).toBe('completed');
     expect((await page.locator('body').textContent()) ?? '').not.toMatch(/\+1555000\d{4}/);
     if (SHOTS) await page.locator('#call-page').screenshot({ path: join(SHOTS, 'console-voice-call.png') });
+    // On a 390 px phone the media table and the turns fit (or scroll inside their box), none cut off.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      turns: Math.max(
+        ...[...document.querySelectorAll('#call-turns li')].map(
+          (li) => li.getBoundingClientRect().right - document.documentElement.clientWidth,
+        ),
+      ),
+    }));
+    expect(overflow.page).toBeLessThanOrEqual(0);
+    expect(overflow.turns).toBeLessThanOrEqual(0);
     expect(errors).toEqual([]);
 
     // `sidetone call` shows the same row.

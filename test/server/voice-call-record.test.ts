@@ -1,8 +1,8 @@
 // One call, both legs, as an operator runs it: the built CLI serving with its defaults, the SIP leg
 // and its RTCP captured over HEP, the voice agent's turns from Pipecat's OpenTelemetry spans on
 // /v1/traces (the fixture built per pipecat-ai/pipecat @ acead05, test/fixtures/voice). The call
-// ends as one store row holding the SIP outcome, the media quality and the agent's turn summary,
-// and every surface that reads it (GET /metrics/calls/<id>, the export, `sidetone call`) shows both.
+// ends as one store row holding the SIP outcome, the media quality (per direction, from each
+// side's RTCP) and the agent's turn summary and turns, and every surface that reads it (GET /metrics/calls/<id>, the export, `sidetone call`) shows both.
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,9 +82,14 @@ describe('a voice-agent call through HEP and OTLP', () => {
       const invite = { ...leg, extra: ['Content-Type: application/sdp'], body: sdp };
       await send(hep(sip('INVITE sip:agent@b.example SIP/2.0', invite), { ts: T0 - 3000 }));
       await send(hep(sip('SIP/2.0 180 Ringing', { ...leg, to: 'agent' }), { ts: T0 - 2500 }));
-      await send(hep(sip('SIP/2.0 200 OK', { ...leg, to: 'agent' }), { ts: T0 - 1000 }));
-      // 5 % lost (13/256), jitter 80 timestamp units (10 ms at 8 kHz).
-      await send(rawHep(5, rr(13, 80), CALL_ID, { at: T0 + 5000 }));
+      const answer = 'v=0\r\nc=IN IP4 10.0.0.2\r\nm=audio 5000 RTP/AVP 0\r\n';
+      const ok = { ...leg, to: 'agent', extra: ['Content-Type: application/sdp'], body: answer };
+      await send(hep(sip('SIP/2.0 200 OK', ok), { ts: T0 - 1000 }));
+      // Each side's receiver report (RFC 3550 6.4: a receiver reports what it receives), matched
+      // to its stream by the SDP addresses. The callee: 5 % lost (13/256), jitter 80 timestamp
+      // units (10 ms at 8 kHz); the caller: 1/256 lost, jitter 16 (2 ms).
+      await send(rawHep(5, rr(13, 80), CALL_ID, { at: T0 + 5000, src: '10.0.0.2', srcPort: 5001 }));
+      await send(rawHep(5, rr(1, 16), CALL_ID, { at: T0 + 5100, src: '10.0.0.1', srcPort: 4001 }));
       const traces = await fetch(`${url}/v1/traces`, {
         method: 'POST',
         body: shiftedFixture(),
@@ -104,13 +109,27 @@ describe('a voice-agent call through HEP and OTLP', () => {
       for (let i = 0; i < 450; i++) {
         const res = await fetch(`${url}/metrics/calls/${encodeURIComponent(CALL_ID)}`);
         if (res.status === 200) call = ((await res.json()) as { call: Record<string, unknown> }).call;
-        if (call.status === 'completed' && call.mos !== null && call.agent_turns === 3) break;
+        const media = call.media as unknown[] | null | undefined;
+        if (call.status === 'completed' && media?.length === 2 && call.agent_turns === 3) break;
         await new Promise((r) => setTimeout(r, 100));
       }
       // The phone leg: answered, ended by BYE, 3 s of set-up; the media quality from the RTCP report.
       expect(call).toMatchObject({ status: 'completed', channel: 'sip', talk_ms: 21_000 });
       expect(call.loss_percent).toBeCloseTo((13 / 256) * 100, 6);
       expect(call.mos).toEqual(expect.any(Number));
+      // Per direction: the callee's report is the caller->callee stream, the caller's the other;
+      // the call's worst figures are the worse direction's.
+      const [up, down] = call.media as Array<Record<string, number | string | null>>;
+      expect(up).toMatchObject({
+        direction: 'caller_to_callee',
+        jitter_ms: 10,
+        codec: 'PCMU',
+        mos: call.mos,
+      });
+      expect(up?.loss_percent).toBeCloseTo((13 / 256) * 100, 6);
+      expect(down).toMatchObject({ direction: 'callee_to_caller', jitter_ms: 2, codec: 'PCMU' });
+      expect(down?.loss_percent).toBeCloseTo((1 / 256) * 100, 6);
+      expect(down?.mos as number).toBeGreaterThan(up?.mos as number);
       // The agent's half: Pipecat's three turns, heard silence 1.105, 1.381 and 1.062 s (the fixture's
       // turn.user_bot_latency_seconds): p50 1105 ms, p95 1353.4 ms (linear between ranks); the
       // caller's barge-in in turn 2; no turn past the 3 s dead-air threshold.
@@ -118,6 +137,33 @@ describe('a voice-agent call through HEP and OTLP', () => {
       expect(call.agent_silence_p50_ms).toBeCloseTo(1105, 0);
       expect(call.agent_silence_p95_ms).toBeCloseTo(1353.4, 0);
       expect(call.agent_talk_listen_ratio).toEqual(expect.any(Number));
+      // Its turns one by one: the same heard silences, each split into segments that add up to it,
+      // the barge-in marked on turn 2; no text, no caller identity.
+      const turns = call.turns as Array<{
+        turn: number;
+        at_ms: number;
+        heard_silence_ms: number;
+        segments: Record<string, number>;
+        interrupted: boolean;
+        dead_air: boolean;
+      }>;
+      expect(turns.map((t) => t.turn)).toEqual([1, 2, 3]);
+      expect(turns.map((t) => Math.round(t.heard_silence_ms))).toEqual([1105, 1381, 1062]);
+      for (const t of turns) {
+        const sum = Object.values(t.segments).reduce((a, b) => a + b, 0);
+        expect(Math.abs(sum - t.heard_silence_ms)).toBeLessThanOrEqual(1);
+        expect(t.at_ms).toBeGreaterThan(0);
+        expect(Object.keys(t).sort()).toEqual([
+          'at_ms',
+          'dead_air',
+          'heard_silence_ms',
+          'interrupted',
+          'segments',
+          'turn',
+        ]);
+      }
+      expect(turns.map((t) => t.interrupted)).toEqual([false, true, false]);
+      expect(turns.every((t) => !t.dead_air)).toBe(true);
 
       // The export reads the same row: one line with both halves.
       const csv = await (await fetch(`${url}/metrics/export?format=csv&days=1`)).text();
@@ -142,6 +188,16 @@ describe('a voice-agent call through HEP and OTLP', () => {
       });
       expect(cli.status).toBe(0);
       expect(JSON.parse(cli.stdout).call).toEqual(call);
+      // And in text: both directions' rows and the three turns.
+      const text = spawnSync(process.execPath, [CLI, 'call', CALL_ID, '--url', url], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', ...env },
+        timeout: 20_000,
+      });
+      expect(text.stdout).toMatch(/^ {2}caller_to_callee +[\d.]+ +10\.0 ms +5\.08 % .* PCMU$/m);
+      expect(text.stdout).toMatch(/^ {2}callee_to_caller +[\d.]+ +2\.0 ms +0\.39 % .* PCMU$/m);
+      expect(text.stdout).toContain('Voice agent turns (3;');
+      expect(text.stdout).toMatch(/^ {2}2 +[\d.]+ s +1381 .* interrupted$/m);
     } finally {
       child.kill('SIGTERM');
       await exited;

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../../src/events/types.js';
 import { TurnTallies } from '../../src/sinks/turn-tallies.js';
 import { STORE_LIMITS } from '../../src/store/limits.js';
+import { decodeTurnList } from '../../src/store/turn-list.js';
 import { checkCallUpdate } from '../../src/store/validate.js';
 
 const T = 1_787_320_800_000;
@@ -64,5 +66,55 @@ describe('TurnTallies: the agent half of each call, as the store sink sends it',
     );
     expect(() => checkCallUpdate(u as NonNullable<typeof u>)).not.toThrow();
     expect(u).toMatchObject({ turns: 1, deadAir: 1, silenceP95Ms: STORE_LIMITS.secondsMax * 1000 });
+  });
+
+  it("each kept turn's segments add up to its heard silence; a stage not reported is absent, never 0 (property)", () => {
+    const offset = fc.option(fc.double({ min: 0, max: 5000, noNaN: true }), { nil: undefined });
+    const STAGES = ['sttFinalAt', 'endOfTurnAt', 'llmFirstTokenAt', 'ttsFirstByteAt'] as const;
+    const NAMES = ['stt', 'endpointing', 'llm_ttft', 'tts_ttfb'] as const;
+    fc.assert(
+      fc.property(
+        fc.array(offset, { minLength: 4, maxLength: 4 }),
+        fc.option(fc.double({ min: 0, max: 8000, noNaN: true }), { nil: undefined }),
+        fc.boolean(),
+        (stages, agent, userKnown) => {
+          const e: EventOf<'voiceai.turn'> = { type: 'voiceai.turn', callId: 'p', turn: 1 };
+          if (userKnown) e.userStoppedAt = T;
+          if (agent !== undefined) e.agentStartedAt = T + agent;
+          // Stages in any order, overlapping each other and the agent's start.
+          STAGES.forEach((k, i) => {
+            if (stages[i] !== undefined) e[k] = T + (stages[i] as number);
+          });
+          const u = new TurnTallies(3).turn(e, T);
+          const [kept] = decodeTurnList(u?.turnList as string);
+          expect(kept?.turn).toBe(1);
+          const parts = Object.values(kept?.segments ?? {});
+          if (parts.length > 0) {
+            const sum = parts.reduce((a, b) => a + b, 0);
+            expect(Math.abs(sum - (kept?.heardMs as number))).toBeLessThanOrEqual(1);
+          }
+          NAMES.forEach((name, i) => {
+            if (stages[i] === undefined) expect(kept?.segments[name]).toBeUndefined();
+          });
+          for (const v of parts) expect(v).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an interruption naming a turn not seen yet marks it when it comes; repeats send the list again', () => {
+    const t = new TurnTallies(3);
+    const first = t.interruption({ type: 'voiceai.interruption', callId: 'i', kind: 'barge_in', turn: 2 }, T);
+    // Nothing kept changed: the update carries no list (the stored one stays).
+    expect(first?.turnList).toBeUndefined();
+    t.turn(turn('i', 1, 800), T);
+    const u = t.turn(turn('i', 2, 900), T);
+    expect(decodeTurnList(u?.turnList as string).map((x) => [x.turn, x.interrupted])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    // A retried turn (its first update may have been discarded with a failed request) carries it.
+    expect(t.turn(turn('i', 2, 900), T)?.turnList).toBe(u?.turnList);
   });
 });

@@ -5,6 +5,7 @@
 import { afterEach, describe } from 'vitest';
 import { housekeepingContract } from './contract-housekeeping.js';
 import type { ContractContext, ContractFactory, ContractHarness } from './contract-kit.js';
+import { mediaTurnsContract } from './contract-media-turns.js';
 import { modemContract } from './contract-modem.js';
 import { readContract } from './contract-reads.js';
 import { rollupContract } from './contract-rollups.js';
@@ -38,6 +39,7 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
       h = undefined;
     });
     writeContract(ctx);
+    mediaTurnsContract(ctx);
     readContract(ctx);
     housekeepingContract(ctx);
     rollupContract(ctx);

@@ -24,6 +24,7 @@ const SQLITE: ReadonlyArray<readonly [number, string]> = [
   [10, '32e6fc2b7844198f0244a9cd15884853eba90985074bc07e5fb4ca7bc7932d86'],
   [11, '2af075f4df4b4569064cd6a50cd6fb0808b6802d2b8ff97a87b1a6fab1a2799f'],
   [12, 'a451444c9eb95fbd63e9f62aaf577e94ba4efb14cb5208b0a71e051d0d41fee5'],
+  [13, '9fee049051cc0d7532c9c4d3cb4e1bd2212687a6061cee33973a3f77930edbb7'],
 ];
 const POSTGRES: ReadonlyArray<readonly [number, string]> = [
   [1, '61f1d32a38a78af664463222cde60a5f9f01bd2be8acceb82b45b983ac484c6f'],
@@ -36,6 +37,7 @@ const POSTGRES: ReadonlyArray<readonly [number, string]> = [
   [8, 'd7928fb007fec8bb3d31965afbe18d36de7c8b190debdf74ebb470cb2b7c459b'],
   [9, '2af075f4df4b4569064cd6a50cd6fb0808b6802d2b8ff97a87b1a6fab1a2799f'],
   [10, '414105832f10d23ca8efee1dc898baa062a83f3620de473b7c2ed91ea4087c5f'],
+  [11, '968b2a817e465b9eac7854490c082ccaacd2f1af6bc69fd5d2f8737e12c39198'],
 ];
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

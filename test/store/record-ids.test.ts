@@ -16,7 +16,7 @@ import { PG_LATEST_VERSION } from '../../src/store/postgres-sql.js';
 import { type PrivacyConfig, recordIds } from '../../src/store/privacy.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
 import type { CallStore } from '../../src/store/types.js';
-import { AGENT_COLUMNS } from '../../src/store/upsert-sql.js';
+import { AGENT_COLUMNS, STREAM_COLUMNS } from '../../src/store/upsert-sql.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { cid, KEY, lifecycle, mid, T } from './contract-kit.js';
 import { tempDir } from './helpers.js';
@@ -128,10 +128,11 @@ describe('record ids on PostgreSQL', () => {
       await old.close();
       await db.query(`SET search_path = ${schema}`);
       // Everything after version 6 undone: its meta table, the agent summary of version 8, the
-      // SIP flow of version 9 and the modem history of version 10.
+      // SIP flow of version 9, the modem history of version 10 and the media per direction and
+      // turn list of version 11.
       await db.query(
         `DELETE FROM sidetone_schema WHERE version > 6; DROP TABLE sidetone_meta; DROP TABLE modem_samples;
-         ALTER TABLE calls ${[...AGENT_COLUMNS, 'sip_flow'].map((c) => `DROP COLUMN ${c}`).join(', ')}`,
+         ALTER TABLE calls ${[...AGENT_COLUMNS, 'sip_flow', ...STREAM_COLUMNS, 'agent_turn_list'].map((c) => `DROP COLUMN ${c}`).join(', ')}`,
       );
       expect(
         (await db.query('SELECT call_id FROM call_keys ORDER BY call_id')).rows.map((r) => r.call_id),

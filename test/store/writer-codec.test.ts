@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MEDIA_STREAMS } from '../../src/events/vocab.js';
 import {
   CALL_CHANNELS,
   CALL_DIRECTIONS,
@@ -60,8 +61,40 @@ const update: fc.Arbitrary<CallUpdate> = fc.oneof(
       jitterMs: ms,
       lossPercent: fc.double({ min: 0, max: 100, noNaN: true }),
       rttMs: ms,
+      stream: fc.constantFrom(...MEDIA_STREAMS),
+      codec: fc.string({ maxLength: 32 }).map(stored),
     },
     { requiredKeys: ['kind', 'callId', 'at', 'mos', 'jitterMs', 'lossPercent'], ...plain },
+  ),
+  // The voice agent's summary, its turn list (JSON text) present or not.
+  fc.record(
+    {
+      kind: fc.constant('agent' as const),
+      ...base,
+      turns: fc.nat(1000),
+      silenceP50Ms: fc.option(ms, { nil: null }),
+      silenceP95Ms: fc.option(ms, { nil: null }),
+      interruptions: fc.nat(1000),
+      deadAir: fc.nat(1000),
+      agentTalkMs: ms,
+      callerTalkMs: ms,
+      turnList: fc.json({ maxDepth: 2 }).map((j) => `[${stored(j)}]`),
+    },
+    {
+      requiredKeys: [
+        'kind',
+        'callId',
+        'at',
+        'turns',
+        'silenceP50Ms',
+        'silenceP95Ms',
+        'interruptions',
+        'deadAir',
+        'agentTalkMs',
+        'callerTalkMs',
+      ] as never[],
+      ...plain,
+    },
   ),
 ) as fc.Arbitrary<CallUpdate>;
 

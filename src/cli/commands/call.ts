@@ -1,20 +1,32 @@
 import type { ExportRow } from '../../analytics/index.js';
 import { defineCommand } from '../args.js';
+import { renderMedia, renderTurns } from '../call-halves.js';
 import { CliError, UsageError } from '../errors.js';
 import { READ_FLAGS } from '../flags.js';
 import { renderLadder } from '../ladder.js';
 import { NONE } from '../output.js';
 import { print, printJson, withSource } from './shared.js';
 
-/** One `field  value` line per column of the export row, then the SIP ladder when one was kept. */
+/**
+ * One `field  value` line per column of the export row, then the media per direction, the voice
+ * agent's turns and the SIP ladder, each as a table when the store kept it.
+ */
 export function renderCall(row: ExportRow): string {
-  const { sip_flow: flow, ...fields } = row;
+  const { sip_flow: flow, media, turns, ...fields } = row;
   const width = Math.max(...Object.keys(row).map((k) => k.length));
-  const lines = Object.entries(fields)
-    .map(([k, v]) => `${k.padEnd(width)}  ${v === null ? NONE : String(v)}\n`)
+  const line = (k: string, v: unknown) => `${k.padEnd(width)}  ${v === null ? NONE : String(v)}\n`;
+  let out = Object.entries(fields)
+    .map(([k, v]) => line(k, v))
     .join('');
-  if (flow === null) return `${lines}${'sip_flow'.padEnd(width)}  ${NONE}\n`;
-  return `${lines}\nSIP flow (${flow.length} messages)\n${renderLadder(flow)}`;
+  const none = [media === null && 'media', turns === null && 'turns', flow === null && 'sip_flow'].filter(
+    (k) => k !== false,
+  );
+  out += none.map((k) => line(k, null)).join('');
+  if (media !== null) out += `\nMedia per direction (worst reported)\n${renderMedia(media)}`;
+  if (turns !== null)
+    out += `\nVoice agent turns (${turns.length}; heard silence and its segments, ms)\n${renderTurns(turns)}`;
+  if (flow !== null) out += `\nSIP flow (${flow.length} messages)\n${renderLadder(flow)}`;
+  return out;
 }
 
 export default defineCommand({

@@ -1,0 +1,62 @@
+import type { MediaStream, TurnSegment } from '../events/vocab.js';
+import type { CallRecord } from '../store/types.js';
+
+/** One direction's media as every read surface gives it: the worst of that stream's reports. */
+export interface MediaDirectionRow {
+  /** The measured stream (the reporter receives it). */
+  direction: MediaStream;
+  mos: number | null;
+  jitter_ms: number | null;
+  loss_percent: number | null;
+  rtt_ms: number | null;
+  /** The codec the reports named (as in SDP), null when none did. */
+  codec: string | null;
+}
+
+/** One voice-agent turn as every read surface gives it: no transcript, no caller identity. */
+export interface TurnRowOut {
+  turn: number;
+  /** When the caller stopped talking (the heard silence's start), ms after the call started. */
+  at_ms: number;
+  /** The silence the caller heard, ms; null when unknown. */
+  heard_silence_ms: number | null;
+  /** Its segments, ms, adding up to it; a stage not reported is absent (unknown, never 0). */
+  segments: Partial<Record<TurnSegment, number>>;
+  interrupted: boolean;
+  dead_air: boolean;
+}
+
+/**
+ * A call's media per direction; null when no report named its stream.
+ * @example mediaRows(call) // [{ direction: 'caller_to_callee', mos: 4.2, jitter_ms: 3, loss_percent: 0.5, rtt_ms: 40, codec: 'PCMU' }]
+ */
+export function mediaRows(c: Pick<CallRecord, 'media'>): MediaDirectionRow[] | null {
+  return (
+    c.media?.map((m) => ({
+      direction: m.stream,
+      mos: m.mos,
+      jitter_ms: m.jitterMs,
+      loss_percent: m.lossPercent,
+      rtt_ms: m.rttMs,
+      codec: m.codec,
+    })) ?? null
+  );
+}
+
+/**
+ * A call's stored turns, their starts as offsets from the call's start (else its first event).
+ * @example turnRows(call) // [{ turn: 1, at_ms: 5200, heard_silence_ms: 1100, segments: { stt: 300, ... }, interrupted: false, dead_air: false }]
+ */
+export function turnRows(c: Pick<CallRecord, 'turns' | 'startedAt' | 'firstAt'>): TurnRowOut[] | null {
+  const t0 = c.startedAt ?? c.firstAt;
+  return (
+    c.turns?.map((t) => ({
+      turn: t.turn,
+      at_ms: Math.round((t.at - t0) * 10) / 10,
+      heard_silence_ms: t.heardMs,
+      segments: t.segments,
+      interrupted: t.interrupted,
+      dead_air: t.deadAir,
+    })) ?? null
+  );
+}

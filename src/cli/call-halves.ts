@@ -1,0 +1,54 @@
+import type { MediaDirectionRow, TurnRowOut } from '../analytics/media-turns.js';
+import { TURN_SEGMENTS } from '../events/vocab.js';
+import { NONE } from './output.js';
+
+/** A table: a header row, then one row per item, columns two spaces apart; figures right-aligned, the first and last (text) left. */
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (r: readonly string[]) =>
+    `  ${r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(width[i] as number) : c.padStart(width[i] as number))).join('  ')}`.trimEnd();
+  return `${[head, ...rows].map(line).join('\n')}\n`;
+}
+
+const fixed = (v: number | null, digits: number, unit = '') =>
+  v === null ? NONE : `${v.toFixed(digits)}${unit}`;
+
+/**
+ * A call's media per direction as a text table: the worst of each stream's reports.
+ * @example renderMedia(row.media)
+ * //   direction          MOS  jitter    loss    RTT  codec
+ * //   caller_to_callee  4.21  3.0 ms  0.50 %  40 ms  PCMU
+ */
+export function renderMedia(media: readonly MediaDirectionRow[]): string {
+  return table(
+    ['direction', 'MOS', 'jitter', 'loss', 'RTT', 'codec'],
+    media.map((m) => [
+      m.direction,
+      fixed(m.mos, 2),
+      fixed(m.jitter_ms, 1, ' ms'),
+      fixed(m.loss_percent, 2, ' %'),
+      fixed(m.rtt_ms, 0, ' ms'),
+      m.codec ?? NONE,
+    ]),
+  );
+}
+
+/**
+ * The voice agent's turns as a text table: when each heard silence began (s after the call
+ * started), its length and its segments in ms (a stage not reported shows as unknown), and marks.
+ * @example renderTurns(row.turns)
+ * //   turn      at  heard  stt  endpointing  llm_ttft  tts_ttfb  remainder  unattributed  marks
+ * //   2     25.0 s   1400  200          150       650       300        100             —  interrupted
+ */
+export function renderTurns(turns: readonly TurnRowOut[]): string {
+  return table(
+    ['turn', 'at', 'heard', ...TURN_SEGMENTS, 'marks'],
+    turns.map((t) => [
+      String(t.turn),
+      `${(t.at_ms / 1000).toFixed(1)} s`,
+      fixed(t.heard_silence_ms, 0),
+      ...TURN_SEGMENTS.map((s) => fixed(t.segments[s] ?? null, 0)),
+      [t.interrupted && 'interrupted', t.dead_air && 'dead air'].filter(Boolean).join(', ') || NONE,
+    ]),
+  );
+}
