@@ -1,5 +1,5 @@
+import { STORE_LIMITS } from '../domain/limits.js';
 import type { EventOf } from '../events/types.js';
-import { STORE_LIMITS } from '../store/limits.js';
 import type { CallUpdate } from '../store/types.js';
 import { breakTurn, DEAD_AIR_SECONDS, TurnBreakdown, TurnTally } from '../telephony/outcome/turns.js';
 

@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import pg from 'pg';
+import type { CallStatus } from '../domain/records.js';
 import { StoreError, showValue, ValidationError } from '../errors.js';
 import { redactUrlCredentials } from '../guard/secrets.js';
 import { Backoff } from './backoff.js';
@@ -74,7 +75,6 @@ import type {
   CallQuery,
   CallRecord,
   CallStats,
-  CallStatus,
   CallStore,
   CallUpdate,
   DeleteResult,

@@ -1,22 +1,18 @@
 /** Row shapes of the SQLite backend and their mapping to the public record types. */
-import { isNetworkEffective } from '../telephony/outcome/classify.js';
-import { outcomeOfBits } from '../telephony/outcome/table.js';
-import { type TurnSummary, talkListenRatio } from '../telephony/outcome/turns.js';
+import { isNetworkEffective } from '../domain/outcome/classify.js';
+import { outcomeOfBits } from '../domain/outcome/table.js';
 import {
-  type AgentTurns,
-  type CallRecord,
   type CallStatus,
-  type Channel,
-  type Direction,
   type FailureReason,
-  type HangupBy,
-  type SipFlowMessage,
+  type HangupParty,
   SMS_STATUSES,
-  type SmsFailureReason,
-  type SmsRecord,
-  type SmsStats,
   type SmsStatus,
-} from './types.js';
+  type StoredChannel,
+  type StoredSmsFailureReason,
+} from '../domain/records.js';
+import type { Direction } from '../domain/vocab.js';
+import { type TurnSummary, talkListenRatio } from '../telephony/outcome/turns.js';
+import type { AgentTurns, CallRecord, SipFlowMessage, SmsRecord, SmsStats } from './types.js';
 import { AGENT_COLUMNS } from './upsert-sql.js';
 
 /**
@@ -66,7 +62,7 @@ export type CallTuple = [
   callId: string,
   firstAt: number,
   direction: Direction | null,
-  channel: Channel | null,
+  channel: StoredChannel | null,
   trunk: S,
   fromHash: S,
   fromMasked: S,
@@ -82,7 +78,7 @@ export type CallTuple = [
   sipCode: N,
   q850: N,
   reason: FailureReason | null,
-  hangupBy: HangupBy | null,
+  hangupBy: HangupParty | null,
   durationMs: N,
   talkMs: N,
   pddMs: N,
@@ -242,7 +238,7 @@ export type SmsTuple = [
   failedAt: N,
   status: SmsStatus,
   statusCode: N,
-  failureReason: SmsFailureReason | null,
+  failureReason: StoredSmsFailureReason | null,
   latencyMs: N,
 ];
 

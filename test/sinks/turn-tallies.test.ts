@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { STORE_LIMITS } from '../../src/domain/limits.js';
 import type { EventOf } from '../../src/events/types.js';
 import { TurnTallies } from '../../src/sinks/turn-tallies.js';
-import { STORE_LIMITS } from '../../src/store/limits.js';
 import { checkCallUpdate } from '../../src/store/validate.js';
 
 const T = 1_787_320_800_000;

@@ -1,6 +1,6 @@
-import type { Direction } from '../../events/vocab.js';
-import { SIP_METHODS } from '../../telephony/labels.js';
-import type { SipMethod } from '../../telephony/standards/sip.js';
+import { SIP_METHODS } from '../../domain/labels.js';
+import type { SipMethod } from '../../domain/standards/sip.js';
+import type { Direction } from '../../domain/vocab.js';
 import type { Wakeable } from './deadlines.js';
 import type { CallFlow } from './flow.js';
 

@@ -1,6 +1,6 @@
+import type { Direction, SipRegistrationKind } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import type { Direction, SipRegistrationKind } from '../../events/vocab.js';
 import { type CallState, Exchange, hash32, type Leg } from './call-state.js';
 import { WakeHeap } from './deadlines.js';
 import type { SipMessage } from './sip.js';

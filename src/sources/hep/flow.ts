@@ -1,6 +1,6 @@
+import { SIP_METHODS } from '../../domain/labels.js';
+import { SIP_FLOW_PARTIES, type SipFlowParty } from '../../domain/vocab.js';
 import type { EventOf } from '../../events/types.js';
-import { SIP_FLOW_PARTIES, type SipFlowParty } from '../../events/vocab.js';
-import { SIP_METHODS } from '../../telephony/labels.js';
 import { hash32 } from './call-state.js';
 
 /**

@@ -1,4 +1,4 @@
-import { MEDIA_STREAMS } from '../../events/vocab.js';
+import { MEDIA_STREAMS } from '../../domain/vocab.js';
 import { CallMedia, type CallState, hash32 } from './call-state.js';
 import { type MediaReport, RTT_MAX_MS, type RtcpPacket, rtcpRttMs } from './rtcp.js';
 

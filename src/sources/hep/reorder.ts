@@ -1,4 +1,4 @@
-import { type SipMethod, sipMethod } from '../../telephony/standards/sip.js';
+import { type SipMethod, sipMethod } from '../../domain/standards/sip.js';
 import { hash32, transactionKey } from './call-state.js';
 import { type Wakeable, WakeHeap } from './deadlines.js';
 import type { RtcpPacket } from './rtcp.js';

@@ -1,7 +1,7 @@
+import { sipMethod } from '../../domain/standards/sip.js';
+import { type Direction, MEDIA_ANOMALIES, MEDIA_STREAMS, SIP_TRANSPORTS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { type Direction, MEDIA_ANOMALIES, MEDIA_STREAMS, SIP_TRANSPORTS } from '../../events/vocab.js';
-import { sipMethod } from '../../telephony/standards/sip.js';
 import {
   ACK_WAIT,
   CallMedia,
