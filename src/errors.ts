@@ -1,5 +1,5 @@
 import type { CodeOf, ErrorCode } from './error-codes.js';
-import { redactSecrets } from './guard/secrets.js';
+import { redactSecrets } from './secrets.js';
 
 export { type CodeOf, ERROR_CODES, type ErrorCode, type ErrorKind } from './error-codes.js';
 

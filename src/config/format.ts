@@ -1,6 +1,6 @@
 import { stringify as stringifyToml } from 'smol-toml';
 import { ConfigError } from '../errors.js';
-import { maskSecretsIn } from '../guard/secrets.js';
+import { maskSecretsIn } from '../secrets.js';
 import { CONFIG_KEYS } from './keys.js';
 import { type LoadConfigOptions, loadConfig } from './load.js';
 import type { SidetoneConfig } from './schema.js';

@@ -1,11 +1,15 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { detectPii } from '../guard/pii.js';
-import { isSecretKey } from '../guard/secrets.js';
 import { ALERT_DEFAULTS } from '../rules/thresholds.js';
-import { FLOW_SAMPLE, HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from '../sources/hep/defaults.js';
-import { SCENARIO_NAMES } from '../sources/simulator/faults.js';
+import { isSecretKey } from '../secrets.js';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
+import {
+  FLOW_SAMPLE,
+  HEP_MAX_CLOCK_SKEW_MS,
+  HEP_REORDER_WINDOW_MS,
+  SCENARIO_NAMES,
+} from './source-defaults.js';
 
 // Every constraint names what is expected, because the message is all an operator sees.
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { closest } from '../config/closest.js';
+import { closest } from '../closest.js';
 import { ValidationError } from '../errors.js';
 import { callEvents } from './schemas/calls.js';
 import { mediaEvents } from './schemas/media.js';

@@ -14,4 +14,4 @@ export {
   redactUrlCredentials,
   rememberSecrets,
   secretValues,
-} from './secrets.js';
+} from '../secrets.js';

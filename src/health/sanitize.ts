@@ -1,5 +1,5 @@
 import { detectPii } from '../guard/pii.js';
-import { redactSecrets } from '../guard/secrets.js';
+import { redactSecrets } from '../secrets.js';
 
 /** Longest detail a probe answers with: enough for "disk 91% full", short enough for a log line. */
 export const MAX_DETAIL_LENGTH = 160;

@@ -1,5 +1,5 @@
 import { detectPii } from '../guard/pii.js';
-import { isSecretKey, MASK, redactSecrets } from '../guard/secrets.js';
+import { isSecretKey, MASK, redactSecrets } from '../secrets.js';
 
 /** Keys whose values are ours and known safe; a trace id would otherwise read as a long hex id. */
 const TRUSTED_KEYS = new Set(['trace_id', 'span_id', 'trace_flags']);

@@ -5,6 +5,7 @@ import type { SidetoneEvent } from '../events/types.js';
 import { requestBytes } from '../http/raw-body.js';
 import { errorResponse, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
+import type { IngestRejection } from '../logs/audit.js';
 import type { StoreSink } from '../sinks/store-sink.js';
 import { type Claim, IdWindow } from './id-window.js';
 import { storeFirst } from './store-first.js';
@@ -39,14 +40,6 @@ export type IngestSink = Pick<
   StoreSink,
   'flush' | 'retryAfter' | 'retryAfterFailure' | 'sequence' | 'take' | 'ignoring' | 'discard' | 'deadLetters'
 >;
-
-/** One refused item: where it was in the request and what is wrong with it. */
-export interface IngestRejection {
-  /** 0-based position in the array, or the NDJSON line number (1-based) as `line`. */
-  index: number;
-  line?: number;
-  issues: Array<{ path: string; message: string }>;
-}
 
 const JSON_TYPES = new Set(['application/json']);
 const NDJSON_TYPES = new Set([

@@ -10,7 +10,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import pg from 'pg';
 import type { CallStatus } from '../domain/records.js';
 import { StoreError, showValue, ValidationError } from '../errors.js';
-import { redactUrlCredentials } from '../guard/secrets.js';
+import { redactUrlCredentials } from '../secrets.js';
 import { Backoff } from './backoff.js';
 import { drain } from './drain.js';
 import { faultCause } from './faults.js';

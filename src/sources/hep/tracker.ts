@@ -1,3 +1,4 @@
+import { FLOW_SAMPLE } from '../../config/source-defaults.js';
 import { sipMethod } from '../../domain/standards/sip.js';
 import { type Direction, MEDIA_ANOMALIES, MEDIA_STREAMS, SIP_TRANSPORTS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
@@ -15,7 +16,6 @@ import {
   transactionKey,
 } from './call-state.js';
 import { WakeHeap } from './deadlines.js';
-import { FLOW_SAMPLE } from './defaults.js';
 import { Exchanges } from './exchanges.js';
 import { CallFlow, FLOW_MAX, keepFlow } from './flow.js';
 import { holdState, mediaEndpoint, sdpCodec } from './sdp.js';

@@ -1,7 +1,8 @@
+import type { ScenarioName } from '../../config/source-defaults.js';
 import type { EventBus } from '../../events/bus.js';
 import type { SidetoneEvent } from '../../events/types.js';
 import type { Registry } from '../../metrics/registry.js';
-import { FAULT_START_MS, type Fault, type FaultVerdict, faultScenario, type ScenarioName } from './faults.js';
+import { FAULT_START_MS, type Fault, type FaultVerdict, faultScenario } from './faults.js';
 import { leakyApp } from './leaky-app.js';
 import { Rng } from './random.js';
 import { call, queue, type ScenarioContext, simSession, sms, ussd } from './scenarios.js';
