@@ -1,11 +1,3 @@
-export { detectPii, PII_KINDS, type PiiKind } from './pii.js';
-export {
-  DEFAULT_MAX_SERIES,
-  DEFAULT_MAX_VALUE_LENGTH,
-  type GuardOptions,
-  OTHER,
-  REDACTED,
-} from './policy.js';
 export {
   isSecretKey,
   MASK,
@@ -15,3 +7,12 @@ export {
   rememberSecrets,
   secretValues,
 } from '../secrets.js';
+export { detectPii } from './pii.js';
+export { PII_KINDS, type PiiKind } from './pii-kinds.js';
+export {
+  DEFAULT_MAX_SERIES,
+  DEFAULT_MAX_VALUE_LENGTH,
+  type GuardOptions,
+  OTHER,
+  REDACTED,
+} from './policy.js';

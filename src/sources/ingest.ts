@@ -6,9 +6,8 @@ import { requestBytes } from '../http/raw-body.js';
 import { errorResponse, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
 import type { IngestRejection } from '../logs/audit.js';
-import type { StoreSink } from '../sinks/store-sink.js';
 import { type Claim, IdWindow } from './id-window.js';
-import { storeFirst } from './store-first.js';
+import { type IngestSink, storeFirst } from './store-first.js';
 
 export interface IngestOptions {
   /** Largest request body accepted; past it 413. Default 1 MiB. */
@@ -34,12 +33,6 @@ export interface IngestOptions {
    */
   dedupe?: { maxIds?: number; maxAgeMs?: number; now?: () => number };
 }
-
-/** What ingest needs of the store sink (`storeSink`): each member is documented there. */
-export type IngestSink = Pick<
-  StoreSink,
-  'flush' | 'retryAfter' | 'retryAfterFailure' | 'sequence' | 'take' | 'ignoring' | 'discard' | 'deadLetters'
->;
 
 const JSON_TYPES = new Set(['application/json']);
 const NDJSON_TYPES = new Set([

@@ -56,25 +56,12 @@ const ALLOWED_AGAINST_FLOW: ReadonlyMap<string, string> = new Map([]);
 
 /** Cycles that remain (their members, sorted, joined by ` <> `), each with why. */
 const ALLOWED_CYCLES: ReadonlyMap<string, string> = new Map([
-  // Each is a type imported back by a file the other imports at run time; not yet moved.
   [
-    'events/schemas.ts <> events/types.ts',
-    'types.ts infers the event types from the schemas; parseEvent names them',
+    'cli/http.ts <> cli/source.ts',
+    // The fix is to move openSource (which picks the HTTP or the local source) out of source.ts;
+    // left until the CLI's call command (issue 36, being written in these two files) is merged.
+    'source.ts declares the read-source interface http.ts implements, and constructs HttpSource',
   ],
-  ['guard/pii-digits.ts <> guard/pii.ts', 'PiiKind is declared in pii.ts, which calls the digit scanner'],
-  ['cli/http.ts <> cli/source.ts', 'the read-source interface and its HTTP implementation import each other'],
-  [
-    'metrics/exemplar.ts <> metrics/snapshot.ts',
-    'the snapshot types are declared where the exemplar suffix is used',
-  ],
-  [
-    'sources/simulator/scenarios.ts <> sources/simulator/voice.ts',
-    'ScenarioContext is declared in scenarios.ts',
-  ],
-  ['sources/hep/call-state.ts <> sources/hep/flow.ts', 'hash32 lives in call-state.ts'],
-  ['sources/hep/exchanges.ts <> sources/hep/tracker.ts', 'Captured is declared in tracker.ts'],
-  ['sources/ingest.ts <> sources/store-first.ts', 'IngestSink is declared in ingest.ts'],
-  ['rules/alerts.ts <> rules/voice.ts', 'AlertRule is declared in alerts.ts'],
 ]);
 
 const src = resolve(fileURLToPath(new URL('../../src/', import.meta.url)));
