@@ -5,8 +5,8 @@
  * loaded (commands/index.ts).
  */
 import { closest } from '../closest.js';
-import { redactSecrets } from '../secrets.js';
 import { sidetoneVersion } from '../runtime/version.js';
+import { redactSecrets } from '../secrets.js';
 import { type AnyCommand, parseFlags, renderHelp, wantsHelp, withHelp } from './args.js';
 import { expandAlias, VERB_ALIASES } from './commands/aliases.js';
 import { VERBS } from './commands/index.js';

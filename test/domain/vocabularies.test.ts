@@ -75,11 +75,11 @@ describe('domain vocabularies', () => {
   it('the modem state labels are the parsers own tables, indexed by the 27.007 value', () => {
     // One table each: the label a parser gives for value i is the label list's i-th entry, and
     // every value past the table reads as the list's `unknown`.
-    CLCC_STATES.forEach((s, i) => expect(s === 'unknown' || clccState(i) === s).toBe(true));
+    expect(CLCC_STATES.map((_, i) => clccState(i))).toEqual(CLCC_STATES);
     expect(clccState(CLCC_STATES.length + 3)).toBe('unknown');
-    CUSD_STATUSES.forEach((s, i) => expect(s === 'unknown' || cusdStatus(i) === s).toBe(true));
+    expect(CUSD_STATUSES.map((_, i) => cusdStatus(i))).toEqual(CUSD_STATUSES);
     expect(cusdStatus(99)).toBe('unknown');
-    REGISTRATION_STATES.forEach((s, i) => expect(registrationState(i)).toBe(s));
+    expect(REGISTRATION_STATES.map((_, i) => registrationState(i))).toEqual(REGISTRATION_STATES);
     expect(registrationState(12)).toBe('unknown');
   });
 });
