@@ -555,7 +555,7 @@ export type SidetoneConfig = z.output<typeof configSchema>;
 
 /**
  * Whether a dotted key path (`auth.scrape_tokens.0`, `push.password`) is, or is inside, a secret:
- * decided by the key's name (src/guard/secrets.ts), so a new `*_token` or `*_password` key is
+ * decided by the key's name (src/secrets.ts), so a new `*_token` or `*_password` key is
  * masked everywhere without being listed. URL keys are not secrets whole: the credentials inside
  * them are masked wherever they are shown.
  */

@@ -1,7 +1,8 @@
 /**
  * Closed vocabularies shared by the event schemas (what an event may say) and the metric
  * catalogue (which label values a series may take). One list per concept, so an event field and
- * the label it feeds cannot disagree.
+ * the label it feeds cannot disagree. The stored records' words are ./records.ts, the metric-only
+ * label lists ./labels.ts; src/domain imports nothing from the rest of src/ (test/package/layers.test.ts).
  */
 
 /** Who initiated: `inbound` = the far end called or sent to us; `outbound` = we did. */

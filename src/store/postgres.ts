@@ -142,7 +142,7 @@ const STATS_AT = at(
 const BREAKDOWN_AT = at(['direction', 'channel', 'trunk', 'failure', 'n']);
 const SERIES_AT = at(['start', 'status', 'kpi', 'n', 'dur_count', 'dur_sum']);
 
-/** The URL with its credentials masked (the one redaction list, guard/secrets.ts), for messages. */
+/** The URL with its credentials masked (the one redaction list, src/secrets.ts), for messages. */
 export function redactUrl(url: string): string {
   try {
     return redactUrlCredentials(new URL(url).toString());

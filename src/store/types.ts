@@ -235,7 +235,7 @@ export interface CallStats {
   total: number;
   /**
    * Attempts: ended calls that were not a 401/407 challenge (RFC 6076). The KPI denominators; the
-   * call classifier (src/telephony/outcome) decides.
+   * call classifier (src/domain/outcome) decides.
    */
   finished: number;
   active: number;
