@@ -141,28 +141,35 @@ export async function consoleProblems(
       });
   }
   const sms = data.sms;
-  // As SidetoneSmsDeliveryReportsStalled: an old one waiting AND no final report for as long (a
-  // lost report or two on a healthy SMSC is not a stall). The alert counts final reports of the
-  // last limit (increase(...[limit])); the store files a report under its submission, so here it
-  // is the submissions of the last limit (reports come seconds after their submission).
   const maxMs = s.sms_pending_max_seconds * 1000;
-  const lately = await store.smsStats({ from: now - maxMs, to: now + 1 });
-  const stalled = lately.byStatus.delivered + lately.byStatus.failed === 0;
-  if (stalled && sms.oldestAwaitingSeconds !== null && sms.oldestAwaitingSeconds > s.sms_pending_max_seconds)
+  // One pass over the last window's submissions for two problems.
+  // As SidetoneSmsSendFailures: submissions the modem or provider refused (not failed reports).
+  // As SidetoneSmsDeliveryReportsStalled: an old one waiting AND no final report for as long (a
+  // lost report or two on a healthy SMSC is not a stall). The alert counts final reports that
+  // arrived in the last limit (increase(sms_delivery_reports_total{outcome!="pending"}[limit])):
+  // a delivered or failed report, by when it arrived. A refusal is no report (it has a failure
+  // reason, a failed report has none): counted as one, each refusal hid the stall for a whole
+  // limit, and a demo refusing now and then never showed it.
+  let submitted = 0;
+  let refused = 0;
+  let finalsLately = 0;
+  for await (const m of store.iterateSms({ from: now - WINDOW_MS, to: now + 1, chunkSize: 500 })) {
+    if (m.direction !== 'outbound') continue;
+    submitted++;
+    if (m.status === 'failed' && m.failureReason !== null) refused++;
+    else if ((m.deliveredAt ?? m.failedAt ?? -Infinity) >= now - maxMs) finalsLately++;
+  }
+  if (
+    finalsLately === 0 &&
+    sms.oldestAwaitingSeconds !== null &&
+    sms.oldestAwaitingSeconds > s.sms_pending_max_seconds
+  )
     add({
       alert: 'SidetoneSmsDeliveryReportsStalled',
       severity: 'warning',
       panel: 'sms',
       message: `an SMS has waited ${sms.oldestAwaitingSeconds} s for its delivery report (limit ${s.sms_pending_max_seconds} s)`,
     });
-  // As SidetoneSmsSendFailures: submissions the modem or provider refused (not failed reports).
-  let submitted = 0;
-  let refused = 0;
-  for await (const m of store.iterateSms({ from: now - WINDOW_MS, to: now + 1, chunkSize: 500 })) {
-    if (m.direction !== 'outbound') continue;
-    submitted++;
-    if (m.status === 'failed' && m.failureReason !== null) refused++;
-  }
   if (submitted > 0 && refused / submitted > s.sms_failure_ratio)
     add({
       alert: 'SidetoneSmsSendFailures',
