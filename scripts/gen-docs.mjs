@@ -11,7 +11,7 @@ import { renderErrorCodesMarkdown } from '../dist/error-codes.js';
 import { renderEventsMarkdown } from '../dist/events/docs.js';
 import { renderPredicatesModule } from '../dist/events/predicates-gen.js';
 import { eventJsonSchemas } from '../dist/openapi/event-schemas.js';
-import { eventSchemaFiles, servedOpenApi } from '../dist/openapi/files.js';
+import { eventSchemaFiles, servedOpenApi } from '../dist/server/openapi-files.js';
 import { renderCatalogueMarkdown } from '../dist/telephony/catalogue.js';
 import { clientFiles } from './clients/generate.mjs';
 

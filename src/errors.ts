@@ -1,5 +1,5 @@
 import type { CodeOf, ErrorCode } from './error-codes.js';
-import { redactSecrets } from './guard/secrets.js';
+import { redactSecrets } from './secrets.js';
 
 export { type CodeOf, ERROR_CODES, type ErrorCode, type ErrorKind } from './error-codes.js';
 
@@ -20,7 +20,7 @@ export class SidetoneError extends Error {
   /** Protected: throw the class of the code's kind (the catalogue's `kind`), never the base. */
   protected constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     // A message quotes the bad value, and a value may hold a configured secret or a URL with
-    // credentials (a store URL): masked here, once, for every error (src/guard/secrets.ts).
+    // credentials (a store URL): masked here, once, for every error (src/secrets.ts).
     super(redactSecrets(message), options);
     this.code = code;
   }

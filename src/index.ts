@@ -23,7 +23,8 @@ export {
 } from './errors.js';
 export { EventBus } from './events/bus.js';
 export type { EventOf, EventType, SidetoneEvent } from './events/types.js';
-export { detectPii, type PiiKind } from './guard/pii.js';
+export { detectPii } from './guard/pii.js';
+export type { PiiKind } from './guard/pii-kinds.js';
 export { HealthRegistry } from './health/registry.js';
 export { type App, createApp } from './http/app.js';
 export { serve } from './http/node.js';

@@ -5,7 +5,7 @@
 
 (() => {
   const SVG = 'http://www.w3.org/2000/svg';
-  // Role order (src/events/vocab.ts SIP_FLOW_PARTIES): columns left to right.
+  // Role order (src/domain/vocab.ts SIP_FLOW_PARTIES): columns left to right.
   const ROLES = ['caller', 'proxy', 'proxy_2', 'proxy_3', 'proxy_4', 'callee', 'other'];
   const COL = 170; // px between lifelines: `486 Busy Here (INVITE)` fits at 12 px
   const ROW = 36; // room for a Reason line under its arrow

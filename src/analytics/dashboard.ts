@@ -1,5 +1,7 @@
 /** The dashboard for a period: totals with deltas, KPIs, breakdowns, duration stats, series. */
-import type { Bucket, CallQuery, CallStats, CallStatus, CallStore } from '../store/types.js';
+
+import type { CallStatus } from '../domain/records.js';
+import type { Bucket, CallQuery, CallStats, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent, round } from './kpi.js';
 import { bucketCount, fillSeries, type SeriesPoint, seriesFor } from './series.js';

@@ -1,8 +1,10 @@
 /** "Which calls failed and why": the most recent failed calls, numbers masked. */
+
+import type { CallOutcome } from '../domain/labels.js';
+import type { CallStatus, FailureReason } from '../domain/records.js';
 import { showValue, ValidationError } from '../errors.js';
-import type { CallRecord, CallStatus, CallStore, FailureReason } from '../store/types.js';
+import type { CallRecord, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
-import type { CallOutcome } from '../telephony/labels.js';
 
 /** Outcomes listed as failures: every finished call that did not complete. */
 export const FAILURE_STATUSES: readonly CallStatus[] = [

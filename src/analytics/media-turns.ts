@@ -1,4 +1,4 @@
-import type { MediaStream, TurnSegment } from '../events/vocab.js';
+import type { MediaStream, TurnSegment } from '../domain/vocab.js';
 import type { CallRecord } from '../store/types.js';
 
 /** One direction's media as every read surface gives it: the worst of that stream's reports. */

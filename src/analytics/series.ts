@@ -1,7 +1,9 @@
 /** Hourly and daily call series with every bucket present (empty ones filled with zeros). */
+
+import type { CallStatus } from '../domain/records.js';
 import { ValidationError } from '../errors.js';
 import { zeroStatusCounts } from '../store/fold.js';
-import type { Bucket, CallQuery, CallStatus, CallStore, SeriesRow } from '../store/types.js';
+import type { Bucket, CallQuery, CallStore, SeriesRow } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { percent, ratios, round } from './kpi.js';
 

@@ -1,6 +1,6 @@
+import { q850Class } from '../domain/standards/sip.js';
+import { sipStatusLabel } from '../domain/standards/sip-phrases.js';
 import type { CallRecord, SipFlowMessage } from '../store/types.js';
-import { q850Class } from '../telephony/standards/sip.js';
-import { sipStatusLabel } from '../telephony/standards/sip-phrases.js';
 
 /**
  * One arrow of a call's ladder as every read surface gives it (GET /metrics/calls/:id, exports,

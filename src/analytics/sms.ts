@@ -1,5 +1,7 @@
 /** SMS delivery analytics: delivery rate and sent → delivered latency. */
-import type { CallStore, SmsStatus } from '../store/types.js';
+
+import type { SmsStatus } from '../domain/records.js';
+import type { CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { percent, round } from './kpi.js';
 

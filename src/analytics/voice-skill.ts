@@ -5,7 +5,9 @@
  * call of the period (active ones included) and rounded to 0.1 as the guide shows them; a rate or
  * change with nothing to divide by is null, not 0.
  */
-import type { CallStats, CallStatus } from '../store/types.js';
+
+import type { CallStatus } from '../domain/records.js';
+import type { CallStats } from '../store/types.js';
 import { round } from './kpi.js';
 import type { SeriesPoint } from './series.js';
 

@@ -3,7 +3,7 @@
  * range or choices, and every parse failure turned into a {@link UsageError} (exit 2 with usage).
  */
 import { parseArgs } from 'node:util';
-import { closest } from '../config/closest.js';
+import { closest } from '../closest.js';
 import { UsageError } from './errors.js';
 
 interface Base {

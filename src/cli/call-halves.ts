@@ -1,5 +1,5 @@
 import type { MediaDirectionRow, TurnRowOut } from '../analytics/media-turns.js';
-import { TURN_SEGMENTS } from '../events/vocab.js';
+import { TURN_SEGMENTS } from '../domain/vocab.js';
 import { NONE } from './output.js';
 
 /** A table: a header row, then one row per item, columns two spaces apart; figures right-aligned, the first and last (text) left. */

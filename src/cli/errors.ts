@@ -6,7 +6,7 @@ import { CliError, ConfigError, SidetoneError } from '../errors.js';
 
 export { CliError, UsageError } from '../errors.js';
 
-import { redactSecrets } from '../guard/secrets.js';
+import { redactSecrets } from '../secrets.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;

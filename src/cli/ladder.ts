@@ -1,5 +1,5 @@
 import type { SipFlowStep } from '../analytics/sip-flow.js';
-import { SIP_FLOW_PARTIES } from '../events/vocab.js';
+import { SIP_FLOW_PARTIES } from '../domain/vocab.js';
 
 /** Characters between two parties' lifelines: the longest common label, `486 Busy Here (INVITE)`, fits. */
 const GAP = 30;

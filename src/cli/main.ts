@@ -4,9 +4,9 @@
  * the cause and the fix), 2 a bad verb, flag or value (with the usage). Only the verb asked for is
  * loaded (commands/index.ts).
  */
-import { closest } from '../config/closest.js';
-import { redactSecrets } from '../guard/secrets.js';
+import { closest } from '../closest.js';
 import { sidetoneVersion } from '../runtime/version.js';
+import { redactSecrets } from '../secrets.js';
 import { type AnyCommand, parseFlags, renderHelp, wantsHelp, withHelp } from './args.js';
 import { expandAlias, VERB_ALIASES } from './commands/aliases.js';
 import { VERBS } from './commands/index.js';

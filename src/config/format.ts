@@ -1,12 +1,12 @@
 import { stringify as stringifyToml } from 'smol-toml';
 import { ConfigError } from '../errors.js';
-import { maskSecretsIn } from '../guard/secrets.js';
+import { maskSecretsIn } from '../secrets.js';
 import { CONFIG_KEYS } from './keys.js';
 import { type LoadConfigOptions, loadConfig } from './load.js';
 import type { SidetoneConfig } from './schema.js';
 
 /**
- * A copy with every secret replaced by `********` (the one list, src/guard/secrets.ts): the value
+ * A copy with every secret replaced by `********` (the one list, src/secrets.ts): the value
  * of every secret key (tokens keep their count, so an operator can tell one from none; Basic users
  * keep their names) and credentials inside every URL (`store.url`'s password,
  * `push.remote_write_url`'s, `?token=`...), user names and hosts left readable.

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
+import { closest } from '../closest.js';
 import { ConfigError, showValue } from '../errors.js';
 import { detectPii } from '../guard/pii.js';
-import { MASK, redactSecrets } from '../guard/secrets.js';
+import { MASK, redactSecrets } from '../secrets.js';
 import { applyAliases } from './aliases.js';
-import { closest } from './closest.js';
 import { readConfigFile, readSecretFile, readTokenFile, readUsersFile } from './files.js';
 import { CONFIG_KEYS, type ConfigKey, parseValue } from './keys.js';
 import { configSchema, isSecretPath, type SidetoneConfig } from './schema.js';

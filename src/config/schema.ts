@@ -1,11 +1,15 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { detectPii } from '../guard/pii.js';
-import { isSecretKey } from '../guard/secrets.js';
 import { ALERT_DEFAULTS } from '../rules/thresholds.js';
-import { FLOW_SAMPLE, HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from '../sources/hep/defaults.js';
-import { SCENARIO_NAMES } from '../sources/simulator/faults.js';
+import { isSecretKey } from '../secrets.js';
 import { PACK_NAMES } from '../telephony/catalogue/types.js';
+import {
+  FLOW_SAMPLE,
+  HEP_MAX_CLOCK_SKEW_MS,
+  HEP_REORDER_WINDOW_MS,
+  SCENARIO_NAMES,
+} from './source-defaults.js';
 
 // Every constraint names what is expected, because the message is all an operator sees.
 
@@ -551,7 +555,7 @@ export type SidetoneConfig = z.output<typeof configSchema>;
 
 /**
  * Whether a dotted key path (`auth.scrape_tokens.0`, `push.password`) is, or is inside, a secret:
- * decided by the key's name (src/guard/secrets.ts), so a new `*_token` or `*_password` key is
+ * decided by the key's name (src/secrets.ts), so a new `*_token` or `*_password` key is
  * masked everywhere without being listed. URL keys are not secrets whole: the credentials inside
  * them are masked wherever they are shown.
  */

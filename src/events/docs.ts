@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STORE_LIMITS, STORED_TEXT } from '../store/limits.js';
+import { STORE_LIMITS, STORED_TEXT } from '../domain/limits.js';
 import { EVENT_SCHEMAS } from './schemas.js';
 
 type JsonSchema = {

@@ -1,15 +1,3 @@
-export { EventBus, type EventBusOptions } from './bus.js';
-export { renderEventsMarkdown } from './docs.js';
-export {
-  assertEvent,
-  EVENT_SCHEMAS,
-  EVENT_TYPES,
-  type EventIssue,
-  eventSchema,
-  type ParseEventResult,
-  parseEvent,
-} from './schemas.js';
-export type { EventInput, EventMap, EventOf, EventType, Listener, SidetoneEvent } from './types.js';
 export type {
   AiErrorReason,
   AiLatencyStage,
@@ -19,7 +7,7 @@ export type {
   ModemDisconnectReason,
   SipRegistrationResult,
   SmsFailureReason,
-} from './vocab.js';
+} from '../domain/vocab.js';
 export {
   AI_ERROR_REASONS,
   AI_LATENCY_STAGES,
@@ -47,4 +35,16 @@ export {
   VOICE_ATTACH_RESULTS,
   WEBRTC_RESULTS,
   WEBSOCKET_STATES,
-} from './vocab.js';
+} from '../domain/vocab.js';
+export { EventBus, type EventBusOptions } from './bus.js';
+export { renderEventsMarkdown } from './docs.js';
+export {
+  assertEvent,
+  EVENT_SCHEMAS,
+  EVENT_TYPES,
+  type EventIssue,
+  eventSchema,
+  type ParseEventResult,
+  parseEvent,
+} from './schemas.js';
+export type { EventInput, EventMap, EventOf, EventType, Listener, SidetoneEvent } from './types.js';

@@ -215,7 +215,9 @@ class Gen {
     if ((def.checks ?? []).length > 0) {
       // A rule cannot be read back out of zod's closure: it must be the one EVENT_RULES names.
       if (rule === undefined || EVENT_RULES[rule] === undefined)
-        throw new InternalError(`event schema ${rule ?? '(nested object)'} refines with a rule EVENT_RULES lacks`);
+        throw new InternalError(
+          `event schema ${rule ?? '(nested object)'} refines with a rule EVENT_RULES lacks`,
+        );
       // A rule written for parsed values may throw on a value that lacks a required field
       // (limits): that value is refused, never thrown past `bus.emit`.
       lines.push(

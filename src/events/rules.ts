@@ -1,5 +1,5 @@
-import { STORE_LIMITS } from '../store/limits.js';
-import { reportMeasures } from '../telephony/outcome/media.js';
+import { STORE_LIMITS } from '../domain/limits.js';
+import { reportMeasures } from '../domain/outcome/media.js';
 
 /**
  * The rules across an event's fields, written without zod: the schemas refine with them (the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { closest } from '../config/closest.js';
+import { closest } from '../closest.js';
 import { ValidationError } from '../errors.js';
 import { callEvents } from './schemas/calls.js';
 import { mediaEvents } from './schemas/media.js';
@@ -9,7 +9,6 @@ import { pbxEvents } from './schemas/pbx.js';
 import { simEvents } from './schemas/sim.js';
 import { sipEvents } from './schemas/sip.js';
 import { voiceEvents } from './schemas/voice.js';
-import type { SidetoneEvent } from './types.js';
 
 /**
  * Every event schema, in documentation order. The TypeScript event types are inferred from
@@ -28,6 +27,9 @@ export const EVENT_SCHEMAS = [
 
 /** The ingest schema: a discriminated union on `type`. */
 export const eventSchema = z.discriminatedUnion('type', EVENT_SCHEMAS);
+
+/** A parsed event: types.ts's SidetoneEvent, which is inferred from this file (so not imported from there). */
+type SidetoneEvent = z.output<typeof eventSchema>;
 
 /** Every event `type`, in documentation order. */
 export const EVENT_TYPES: readonly SidetoneEvent['type'][] = EVENT_SCHEMAS.map((s) => s.shape.type.value);

@@ -1,11 +1,3 @@
-export { detectPii, PII_KINDS, type PiiKind } from './pii.js';
-export {
-  DEFAULT_MAX_SERIES,
-  DEFAULT_MAX_VALUE_LENGTH,
-  type GuardOptions,
-  OTHER,
-  REDACTED,
-} from './policy.js';
 export {
   isSecretKey,
   MASK,
@@ -14,4 +6,13 @@ export {
   redactUrlCredentials,
   rememberSecrets,
   secretValues,
-} from './secrets.js';
+} from '../secrets.js';
+export { detectPii } from './pii.js';
+export { PII_KINDS, type PiiKind } from './pii-kinds.js';
+export {
+  DEFAULT_MAX_SERIES,
+  DEFAULT_MAX_VALUE_LENGTH,
+  type GuardOptions,
+  OTHER,
+  REDACTED,
+} from './policy.js';

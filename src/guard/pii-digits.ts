@@ -1,5 +1,5 @@
 import { luhnValid } from './luhn.js';
-import type { PiiKind } from './pii.js';
+import type { PiiKind } from './pii-kinds.js';
 
 // Digit-based PII (phone numbers, IMEI/IMEISV, IMSI, ICCID) for `detectPii`: one linear pass, no regex
 // over the whole value except a sticky date match at the start of a digit group.

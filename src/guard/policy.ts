@@ -1,5 +1,6 @@
 import { DefinitionError, LabelPolicyError, showValue } from '../errors.js';
-import { detectPii, type PiiKind } from './pii.js';
+import { detectPii } from './pii.js';
+import type { PiiKind } from './pii-kinds.js';
 
 /** Value that replaces anything outside an enum, and every label of the overflow series. */
 export const OTHER = 'other';

@@ -1,12 +1,12 @@
 import { detectPii } from '../guard/pii.js';
-import { redactSecrets } from '../guard/secrets.js';
+import { redactSecrets } from '../secrets.js';
 
 /** Longest detail a probe answers with: enough for "disk 91% full", short enough for a log line. */
 export const MAX_DETAIL_LENGTH = 160;
 
 /**
  * Make a free-text detail safe to publish on an unauthenticated probe: control characters become
- * spaces, secrets go (configured values, credentials in URLs: src/guard/secrets.ts), words that
+ * spaces, secrets go (configured values, credentials in URLs: src/secrets.ts), words that
  * look like personal data or secrets (phone numbers, IMSIs, SIP URIs, tokens,
  * IPs...) are replaced by `[redacted <kind>]`, and the result is cut to {@link MAX_DETAIL_LENGTH}.
  * When the whole text still looks like PII after word masking (a number split over several words,

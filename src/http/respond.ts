@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 import { SidetoneError, ValidationError } from '../errors.js';
-import { redactSecrets } from '../guard/secrets.js';
+import { redactSecrets } from '../secrets.js';
 
 /** Headers every JSON answer carries: probes and errors must never be cached by a proxy. */
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };

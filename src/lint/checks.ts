@@ -1,4 +1,5 @@
-import { detectPii, type PiiKind } from '../guard/pii.js';
+import { detectPii } from '../guard/pii.js';
+import type { PiiKind } from '../guard/pii-kinds.js';
 import type { ExpositionFormat, Family, Issue, IssueKind, Sample } from './model.js';
 import { floatValue } from './numbers.js';
 import { parseWithText } from './parse.js';

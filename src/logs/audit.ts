@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import type { IngestRejection } from '../sources/ingest.js';
+
+/** One refused ingest item (sources/ingest.ts): where it was in the request and what is wrong with it. */
+export interface IngestRejection {
+  /** 0-based position in the array, or the NDJSON line number (1-based) as `line`. */
+  index: number;
+  line?: number;
+  issues: Array<{ path: string; message: string }>;
+}
 
 /**
  * Why a credential was refused: none sent, an empty one, one that matched nothing, or a valid one

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { SpanContext } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import type { CallClass } from '../domain/outcome/classify.js';
 import type { EventBus } from '../events/bus.js';
 import { EVENT_TYPES } from '../events/predicates.generated.js';
 import type { EventOf, SidetoneEvent } from '../events/types.js';
 import { maskNumber, recordIds } from '../store/privacy.js';
 import { type CallClose, callStates } from '../telephony/call-states.js';
-import type { CallClass } from '../telephony/outcome/classify.js';
 import { Enum } from '../telephony/table.js';
 import { type TraceIds, traceIds } from './logger.js';
 import { type Trusted, trusted } from './redact.js';

@@ -1,5 +1,5 @@
 import { detectPii } from '../guard/pii.js';
-import { isSecretKey, MASK, redactSecrets } from '../guard/secrets.js';
+import { isSecretKey, MASK, redactSecrets } from '../secrets.js';
 
 /** Keys whose values are ours and known safe; a trace id would otherwise read as a long hex id. */
 const TRUSTED_KEYS = new Set(['trace_id', 'span_id', 'trace_flags']);
@@ -56,7 +56,7 @@ function redactString(value: string): string {
 
 /**
  * A copy of `value` fit for a log line: secrets go first (the value of a key named as one, a
- * configured secret anywhere, credentials in URLs: src/guard/secrets.ts), then every string (and
+ * configured secret anywhere, credentials in URLs: src/secrets.ts), then every string (and
  * every number, since a phone number may arrive as one) that the guard's value-level detector
  * flags is replaced by `[redacted:<kind>]`,
  * object keys included; errors keep their class and a redacted message and stack. In a sentence

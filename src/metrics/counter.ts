@@ -1,4 +1,4 @@
-import { type ExemplarLabels, exemplarSuffix, makeExemplar } from './exemplar.js';
+import { type ExemplarLabels, type ExemplarSnapshot, exemplarSuffix, makeExemplar } from './exemplar.js';
 import { formatSeconds, formatValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
 import {
@@ -11,7 +11,6 @@ import {
   type SeriesValues,
 } from './metric.js';
 import { assertUnit } from './names.js';
-import type { ExemplarSnapshot } from './snapshot.js';
 
 /** One counter series. Keep it: `inc()` on a handle does no lookup and allocates nothing. */
 export class CounterSeries extends Series {

@@ -4,7 +4,14 @@
  */
 import { detectPii } from '../guard/pii.js';
 import { escapeLabelValue, formatSeconds, formatValue } from './format.js';
-import type { ExemplarSnapshot, LabelPairs } from './snapshot.js';
+
+/** An OpenMetrics exemplar: a sample of the traffic behind a count (usually a trace id). */
+export interface ExemplarSnapshot {
+  /** Label pairs in order: the snapshot's LabelPairs (./snapshot.ts), written out so this file imports nothing of it. */
+  labels: ReadonlyArray<readonly [name: string, value: string]>;
+  value: number;
+  timestampMs?: number;
+}
 
 /** Exemplar labels as given: a trace id, usually (`{ trace_id, span_id }`). */
 export type ExemplarLabels = Readonly<Record<string, string>>;
@@ -16,7 +23,7 @@ const HEX = /^[0-9a-f]{1,32}$/;
 
 /** The last frozen labels {@link makeExemplar} checked, and their pairs (null: refused). */
 let lastLabels: ExemplarLabels | undefined;
-let lastPairs: LabelPairs | null = null;
+let lastPairs: ExemplarSnapshot['labels'] | null = null;
 
 /**
  * An exemplar as stored on a series, or `undefined` when the labels cannot be exposed: a bad name,
@@ -33,7 +40,7 @@ export function makeExemplar(
   value: number,
   timestampMs: number,
 ): ExemplarSnapshot | undefined {
-  let pairs: LabelPairs | null;
+  let pairs: ExemplarSnapshot['labels'] | null;
   if (labels === lastLabels) pairs = lastPairs;
   else {
     pairs = checkLabels(labels);
@@ -46,7 +53,7 @@ export function makeExemplar(
 }
 
 /** The labels as frozen name/value pairs, or null when they cannot be exposed. */
-function checkLabels(labels: ExemplarLabels): LabelPairs | null {
+function checkLabels(labels: ExemplarLabels): ExemplarSnapshot['labels'] | null {
   const pairs: (readonly [string, string])[] = [];
   let runes = 0;
   for (const name in labels) {

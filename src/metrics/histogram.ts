@@ -1,5 +1,5 @@
 import { DefinitionError, showValue } from '../errors.js';
-import { type ExemplarLabels, exemplarSuffix, makeExemplar } from './exemplar.js';
+import { type ExemplarLabels, type ExemplarSnapshot, exemplarSuffix, makeExemplar } from './exemplar.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
 import {
@@ -20,7 +20,7 @@ import {
   nativeConfig,
   STAGED,
 } from './native-histogram.js';
-import type { ExemplarSnapshot, HistogramValue } from './snapshot.js';
+import type { HistogramValue } from './snapshot.js';
 
 /**
  * Default buckets for telephony latencies in seconds: post-dial delay, SIP transaction and media

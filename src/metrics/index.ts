@@ -1,4 +1,5 @@
 export { Counter, type CounterOptions, CounterSeries } from './counter.js';
+export type { ExemplarSnapshot } from './exemplar.js';
 export { CONTENT_TYPES, type ExpositionFormat, negotiate, type ScrapeFormat } from './exposition.js';
 export { Gauge, type GaugeOptions, GaugeSeries } from './gauge.js';
 export { Histogram, type HistogramOptions, HistogramSeries, TELEPHONY_BUCKETS } from './histogram.js';
@@ -7,7 +8,6 @@ export type { DropReason, Labels, MetricOptions } from './metric.js';
 export type { NativeHistogramOptions } from './native-histogram.js';
 export { type AnyMetric, Registry, type RegistryOptions } from './registry.js';
 export {
-  type ExemplarSnapshot,
   type FamilySnapshot,
   type FamilyType,
   type HistogramValue,

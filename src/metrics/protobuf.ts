@@ -6,7 +6,8 @@
  * `import 'sidetone'`).
  */
 import protobuf from 'protobufjs';
-import type { ExemplarSnapshot, FamilySnapshot, LabelPairs, SeriesSnapshot } from './snapshot.js';
+import type { ExemplarSnapshot } from './exemplar.js';
+import type { FamilySnapshot, LabelPairs, SeriesSnapshot } from './snapshot.js';
 
 const root = protobuf.Root.fromJSON({
   nested: {

@@ -1,5 +1,5 @@
 import { DefinitionError, LabelPolicyError, showValue } from '../errors.js';
-import type { PiiKind } from '../guard/pii.js';
+import type { PiiKind } from '../guard/pii-kinds.js';
 import { type GuardOptions, type RejectReason, resolveGuardOptions } from '../guard/policy.js';
 import { Counter, type CounterOptions } from './counter.js';
 import { type ExpositionFormat, renderRegistry } from './exposition.js';

@@ -4,7 +4,7 @@
  * text writers here produce, from a snapshot, the same bytes `Registry#render` produces from live
  * series (a test holds them to it), so a merged or external snapshot is exposed exactly like ours.
  */
-import { exemplarSuffix } from './exemplar.js';
+import { type ExemplarSnapshot, exemplarSuffix } from './exemplar.js';
 import type { ExpositionFormat } from './exposition.js';
 import { escapeLabelValue, formatBound, formatSeconds, formatValue } from './format.js';
 import { braces, Lines, renderHeaders } from './header.js';
@@ -14,13 +14,6 @@ export type FamilyType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'info';
 
 /** Label name/value pairs in declared order, the guard already applied. */
 export type LabelPairs = ReadonlyArray<readonly [name: string, value: string]>;
-
-/** An OpenMetrics exemplar: a sample of the traffic behind a count (usually a trace id). */
-export interface ExemplarSnapshot {
-  labels: LabelPairs;
-  value: number;
-  timestampMs?: number;
-}
 
 /** A Prometheus native (exponential) histogram's buckets, as the protobuf format carries them. */
 export interface NativeBuckets {

@@ -1,30 +1,10 @@
 import { DefinitionError } from '../errors.js';
 import { CATALOGUE, metricName } from '../telephony/catalogue.js';
+import type { AlertRule } from './alert-rule.js';
 import { kpiQuery } from './kpi.js';
 import { KPI_WINDOWS, recordName } from './recording.js';
 import { type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
 import { voiceAlerts } from './voice.js';
-
-export type Severity = 'critical' | 'warning';
-
-/** One generated alerting rule. */
-export interface AlertRule {
-  readonly alert: string;
-  /** `kpis` is the recording rules' group: rules in one group run in order, so the drop alerts
-   * read this evaluation's KPIs, not the previous one's (groups run in no fixed order). */
-  readonly group: 'kpis' | 'availability' | 'modem-sms' | 'calls' | 'voice' | 'self';
-  readonly severity: Severity;
-  /** Default `for:`; `generateRules({ for })` can shorten it (the end-to-end test does). */
-  readonly for: string;
-  readonly expr: string;
-  /**
-   * The data-bearing query under the threshold: the end-to-end test checks that a demo returns
-   * data for it (a renamed metric or a typo shows up as empty). Absent for `absent()` rules.
-   */
-  readonly signal?: string;
-  readonly summary: string;
-  readonly description: string;
-}
 
 function catalogued(prefix: string, name: string): string {
   const spec = CATALOGUE.find((s) => s.name === name);

@@ -4,7 +4,8 @@
  * import { renderRules } from 'sidetone/rules';
  * process.stdout.write(renderRules({ alerts: { job: 'pbx-sidecar' } }));
  */
-export { type AlertRule, alertRules, type Severity } from './alerts.js';
+export type { AlertRule, Severity } from './alert-rule.js';
+export { alertRules } from './alerts.js';
 export { KPI_NAMES, KPIS, type KpiName, type KpiQueryOptions, type KpiSpec, kpiQuery } from './kpi.js';
 export { KPI_BY, KPI_WINDOWS, type RecordingRule, recordingRules, recordName } from './recording.js';
 export { type GenerateOptions, renderRules } from './render.js';

@@ -1,4 +1,5 @@
-import { type AlertRule, alertRules } from './alerts.js';
+import type { AlertRule } from './alert-rule.js';
+import { alertRules } from './alerts.js';
 import { oneLine } from './kpi.js';
 import { recordingRules } from './recording.js';
 import { ALERT_DEFAULTS, type AlertSettings } from './thresholds.js';

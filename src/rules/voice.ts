@@ -1,6 +1,6 @@
 import { DefinitionError } from '../errors.js';
 import { CATALOGUE, metricName } from '../telephony/catalogue.js';
-import type { AlertRule } from './alerts.js';
+import type { AlertRule } from './alert-rule.js';
 import { oneLine } from './kpi.js';
 import type { RecordingRule } from './recording.js';
 import type { AlertSettings } from './thresholds.js';

@@ -9,11 +9,12 @@ import { FAILURE_STATUSES } from '../analytics/failures.js';
 import { consoleProblems, type LiveState } from '../analytics/problems.js';
 import { CONSOLE_WINDOWS, type ConsoleWindow } from '../analytics/windows.js';
 import type { SidetoneConfig } from '../config/schema.js';
+import { CALL_STATUSES, type CallStatus } from '../domain/records.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { json } from '../http/respond.js';
 import type { RouteDoc } from '../http/route-doc.js';
-import { CALL_STATUSES, type CallStatus, type CallStore } from '../store/types.js';
+import type { CallStore } from '../store/types.js';
 
 const WINDOW = z.enum(Object.keys(CONSOLE_WINDOWS) as [ConsoleWindow, ...ConsoleWindow[]]).default('24h');
 const CONSOLE_QUERY = z.object({ window: WINDOW }).strict();

@@ -1,7 +1,7 @@
 import type { SidetoneConfig } from '../config/schema.js';
+import type { ScenarioName } from '../config/source-defaults.js';
 import type { EventBus } from '../events/bus.js';
 import type { Registry } from '../metrics/index.js';
-import type { ScenarioName } from '../sources/simulator/faults.js';
 import { Simulator } from '../sources/simulator/simulator.js';
 
 /** What a demo did before going live, and the fault it runs, for the start-up summary. */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { type ReportScore, reportScore } from '../domain/outcome/media.js';
+import { SMS_FAILURE_REASON_STORED } from '../domain/records.js';
+import { providerStatus, referenceKey, tpStatusClass } from '../domain/standards/sms.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
-import type { CallStore, CallUpdate, SmsFailureReason, SmsMatch, SmsUpdate } from '../store/types.js';
+import type { CallStore, CallUpdate, SmsMatch, SmsUpdate } from '../store/types.js';
 import { callStates } from '../telephony/call-states.js';
-import { type ReportScore, reportScore } from '../telephony/outcome/media.js';
-import { providerStatus, referenceKey, tpStatusClass } from '../telephony/standards/sms.js';
 import { Enum } from '../telephony/table.js';
 import { TurnTallies } from './turn-tallies.js';
 import { type DeadLetter, type StoreSinkState, WriteQueue } from './write-queue.js';
@@ -83,17 +84,6 @@ export interface StoreSink {
   /** Turns not kept in their call row's turn list, past its TURN_LIST_MAX (their summary counts them). */
   readonly agentTurnsDropped: number;
 }
-
-// Event vocabulary -> store vocabulary, where the two name the same thing differently.
-const SMS_REASON: Record<string, SmsFailureReason> = {
-  timeout: 'timeout',
-  network: 'network_error',
-  rejected: 'rejected',
-  invalid_number: 'invalid_number',
-  modem: 'modem_error',
-  quota: 'no_credit',
-  other: 'other',
-};
 
 type Handlers = { [T in EventType]?: (e: EventOf<T>) => void };
 
@@ -238,7 +228,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         kind: 'send_failed',
         messageId: e.reference === undefined ? (e.id ?? randomUUID()) : reportId(e),
         at: at(e),
-        ...(e.reason !== undefined && { reason: SMS_REASON[e.reason] ?? 'other' }),
+        ...(e.reason !== undefined && { reason: SMS_FAILURE_REASON_STORED[e.reason] ?? 'other' }),
         ...(e.cmsError !== undefined && { statusCode: e.cmsError }),
         ...(e.reference !== undefined && { match: matchOf(e) }),
       }),
@@ -348,7 +338,7 @@ function reportId(e: {
 /**
  * Loss, jitter, RTT and E-model MOS of one RTCP-derived report, as the store keeps them; undefined
  * when the report cannot be scored (unknown codec, no loss data), as the media pack decides. Shared
- * by every listener of the report (see telephony/outcome/media.ts), hence frozen.
+ * by every listener of the report (see domain/outcome/media.ts), hence frozen.
  */
 export function mediaSummary(e: EventOf<'media.report'>): ReportScore | undefined {
   return reportScore(e);

@@ -12,11 +12,11 @@ import {
   trace,
 } from '@opentelemetry/api';
 import type { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { CallClass } from '../domain/outcome/classify.js';
 import type { EventBus } from '../events/bus.js';
 import type { SidetoneEvent } from '../events/types.js';
 import { hashNumber, maskNumber, recordIds } from '../store/privacy.js';
 import { type CallClose, callStates } from '../telephony/call-states.js';
-import type { CallClass } from '../telephony/outcome/classify.js';
 import { Enum } from '../telephony/table.js';
 import { IdMap } from '../telephony/tracker.js';
 import { mediaSummary } from './store-sink.js';

@@ -1,3 +1,5 @@
-export { type IngestOptions, type IngestRejection, type IngestSink, ingestRoute } from './ingest.js';
+export type { IngestRejection } from '../logs/audit.js';
+export { type IngestOptions, ingestRoute } from './ingest.js';
 export { Rng } from './simulator/random.js';
 export { Simulator, type SimulatorOptions } from './simulator/simulator.js';
+export type { IngestSink } from './store-first.js';

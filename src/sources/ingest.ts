@@ -5,9 +5,9 @@ import type { SidetoneEvent } from '../events/types.js';
 import { requestBytes } from '../http/raw-body.js';
 import { errorResponse, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
-import type { StoreSink } from '../sinks/store-sink.js';
+import type { IngestRejection } from '../logs/audit.js';
 import { type Claim, IdWindow } from './id-window.js';
-import { storeFirst } from './store-first.js';
+import { type IngestSink, storeFirst } from './store-first.js';
 
 export interface IngestOptions {
   /** Largest request body accepted; past it 413. Default 1 MiB. */
@@ -32,20 +32,6 @@ export interface IngestOptions {
    * already emitted is skipped. Default 100 000 ids and 15 minutes, whichever is reached first.
    */
   dedupe?: { maxIds?: number; maxAgeMs?: number; now?: () => number };
-}
-
-/** What ingest needs of the store sink (`storeSink`): each member is documented there. */
-export type IngestSink = Pick<
-  StoreSink,
-  'flush' | 'retryAfter' | 'retryAfterFailure' | 'sequence' | 'take' | 'ignoring' | 'discard' | 'deadLetters'
->;
-
-/** One refused item: where it was in the request and what is wrong with it. */
-export interface IngestRejection {
-  /** 0-based position in the array, or the NDJSON line number (1-based) as `line`. */
-  index: number;
-  line?: number;
-  issues: Array<{ path: string; message: string }>;
 }
 
 const JSON_TYPES = new Set(['application/json']);

@@ -1,6 +1,12 @@
 import type { SidetoneEvent } from '../events/types.js';
+import type { StoreSink } from '../sinks/store-sink.js';
 import type { DeadLetter } from '../sinks/write-queue.js';
-import type { IngestSink } from './ingest.js';
+
+/** What ingest (and the OTLP route) need of the store sink (`storeSink`): each member is documented there. */
+export type IngestSink = Pick<
+  StoreSink,
+  'flush' | 'retryAfter' | 'retryAfterFailure' | 'sequence' | 'take' | 'ignoring' | 'discard' | 'deadLetters'
+>;
 
 /** What storing a batch came to: the events the store refused for good, or why nothing was kept. */
 export type Stored =

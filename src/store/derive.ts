@@ -1,12 +1,12 @@
 /**
  * How a stored call's reason, status and KPI bits follow from its facts. Decided by the one call
- * classifier (src/telephony/outcome); this adapts a stored row's facts to it and re-exports the SQL
+ * classifier (src/domain/outcome); this adapts a stored row's facts to it and re-exports the SQL
  * the backends use for their generated columns, so the store and the metric packs cannot disagree.
  */
-import { classifyCall } from '../telephony/outcome/classify.js';
-import type { CallStatus, EndStatus, FailureReason, HangupBy } from './types.js';
+import { classifyCall } from '../domain/outcome/classify.js';
+import type { CallStatus, EndStatus, FailureReason, HangupParty } from '../domain/records.js';
 
-export { kpiSql as kpiFlagsSql, outcomeLabelSql, reasonSql, statusSql } from '../telephony/outcome/sql.js';
+export { kpiSql as kpiFlagsSql, outcomeLabelSql, reasonSql, statusSql } from '../domain/outcome/sql.js';
 export {
   ISA_CODES,
   KPI_FLAG,
@@ -17,7 +17,7 @@ export {
   SEER_CODES,
   SIP_Q850_FOR_NER,
   SIP_ROWS,
-} from '../telephony/outcome/table.js';
+} from '../domain/outcome/table.js';
 
 /** Facts the derivation reads, as stored (a Timer B call has reason `timeout`). */
 export interface EndFacts {
@@ -27,7 +27,7 @@ export interface EndFacts {
   sipCode: number | null;
   q850: number | null;
   reason: FailureReason | null;
-  hangupBy: HangupBy | null;
+  hangupBy: HangupParty | null;
 }
 
 /** Facts the KPI bits read, beyond {@link EndFacts}. */

@@ -3,17 +3,10 @@
  * A backend runs one `GROUP BY status, kpi` (or `bucket, status, answered`) query; the few groups
  * come back here, so the KPI bookkeeping is written once for SQLite and PostgreSQL alike.
  */
-import { CALL_OUTCOMES } from '../telephony/labels.js';
+import { CALL_OUTCOMES } from '../domain/labels.js';
+import { CALL_STATUSES, type CallStatus } from '../domain/records.js';
 import { KPI_FLAG, outcomeOfBits } from './derive.js';
-import {
-  CALL_STATUSES,
-  type CallBreakdown,
-  type CallOverview,
-  type CallStats,
-  type CallStatus,
-  type KpiCounts,
-  type SeriesRow,
-} from './types.js';
+import type { CallBreakdown, CallOverview, CallStats, KpiCounts, SeriesRow } from './types.js';
 
 /** One `(status, kpi)` group. Sums are over the group's non-null values. */
 export interface StatsGroup {

@@ -10,6 +10,25 @@
  * const stop = startMaintenance(store, { intervalMs: 60_000, maxActiveSeconds: 14_400, retentionDays: 90 });
  * ```
  */
+
+// The record vocabularies live in domain/ (one list per concept); published here under the
+// store's names.
+export { SMS_OUTCOMES, type SmsOutcome } from '../domain/labels.js';
+export {
+  CALL_STATUSES,
+  type CallStatus,
+  type EndStatus,
+  FAILURE_REASONS,
+  type FailureReason,
+  type HangupParty as HangupBy,
+  SMS_STATUSES,
+  type SmsStatus,
+  STORED_CALL_CHANNELS as CALL_CHANNELS,
+  STORED_SMS_FAILURE_REASONS as SMS_FAILURE_REASONS,
+  type StoredChannel as Channel,
+  type StoredSmsFailureReason as SmsFailureReason,
+} from '../domain/records.js';
+export { DIRECTIONS as CALL_DIRECTIONS, type Direction, HANGUP_PARTIES } from '../domain/vocab.js';
 export {
   deriveStatus,
   type EndFacts,
@@ -64,37 +83,18 @@ export type {
   CallQuery,
   CallRecord,
   CallStats,
-  CallStatus,
   CallStore,
   CallUpdate,
   CallUpdateKind,
-  Channel,
   DeleteResult,
-  Direction,
-  EndStatus,
-  FailureReason,
-  HangupBy,
   KpiCounts,
   ModemHistoryQuery,
   ModemSample,
   ReadOptions,
   SeriesRow,
-  SmsFailureReason,
   SmsMatch,
-  SmsOutcome,
   SmsRecord,
   SmsStats,
-  SmsStatus,
   SmsUpdate,
-} from './types.js';
-export {
-  CALL_CHANNELS,
-  CALL_DIRECTIONS,
-  CALL_STATUSES,
-  FAILURE_REASONS,
-  HANGUP_PARTIES,
-  SMS_FAILURE_REASONS,
-  SMS_OUTCOMES,
-  SMS_STATUSES,
 } from './types.js';
 export { checkCallUpdate, checkRange, checkSmsUpdate } from './validate.js';

@@ -4,6 +4,8 @@
  * postgres-partitions.ts); status, reason and KPI bits are generated columns from the one call
  * classifier, as in SQLite, so both backends file a call the same way.
  */
+
+import { SMS_STATUSES } from '../domain/records.js';
 import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
 import { PG_MODEM_SAMPLES } from './modem-samples.js';
 import { DAY_MS, keyed, NO_GATEWAY, PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './postgres-partitions.js';
@@ -15,7 +17,6 @@ import {
   rollupReads,
 } from './rollup-sql.js';
 import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
-import { SMS_STATUSES } from './types.js';
 import * as UPSERT from './upsert-sql.js';
 
 /** `?` placeholders as PostgreSQL's `$1, $2, ...`, in textual order (the order they are bound in). */

@@ -8,8 +8,9 @@
 import { hostname } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import pg from 'pg';
+import type { CallStatus } from '../domain/records.js';
 import { StoreError, showValue, ValidationError } from '../errors.js';
-import { redactUrlCredentials } from '../guard/secrets.js';
+import { redactUrlCredentials } from '../secrets.js';
 import { Backoff } from './backoff.js';
 import { drain } from './drain.js';
 import { faultCause } from './faults.js';
@@ -74,7 +75,6 @@ import type {
   CallQuery,
   CallRecord,
   CallStats,
-  CallStatus,
   CallStore,
   CallUpdate,
   DeleteResult,
@@ -142,7 +142,7 @@ const STATS_AT = at(
 const BREAKDOWN_AT = at(['direction', 'channel', 'trunk', 'failure', 'n']);
 const SERIES_AT = at(['start', 'status', 'kpi', 'n', 'dur_count', 'dur_sum']);
 
-/** The URL with its credentials masked (the one redaction list, guard/secrets.ts), for messages. */
+/** The URL with its credentials masked (the one redaction list, src/secrets.ts), for messages. */
 export function redactUrl(url: string): string {
   try {
     return redactUrlCredentials(new URL(url).toString());

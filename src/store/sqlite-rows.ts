@@ -1,25 +1,19 @@
 /** Row shapes of the SQLite backend and their mapping to the public record types. */
-import { MEDIA_STREAMS } from '../events/vocab.js';
-import { isNetworkEffective } from '../telephony/outcome/classify.js';
-import { outcomeOfBits } from '../telephony/outcome/table.js';
+import { isNetworkEffective } from '../domain/outcome/classify.js';
+import { outcomeOfBits } from '../domain/outcome/table.js';
+import {
+  type CallStatus,
+  type FailureReason,
+  type HangupParty,
+  SMS_STATUSES,
+  type SmsStatus,
+  type StoredChannel,
+  type StoredSmsFailureReason,
+} from '../domain/records.js';
+import { type Direction, MEDIA_STREAMS } from '../domain/vocab.js';
 import { type TurnSummary, talkListenRatio } from '../telephony/outcome/turns.js';
 import { decodeTurnList } from './turn-list.js';
-import {
-  type AgentTurns,
-  type CallRecord,
-  type CallStatus,
-  type Channel,
-  type Direction,
-  type FailureReason,
-  type HangupBy,
-  type MediaDirection,
-  type SipFlowMessage,
-  SMS_STATUSES,
-  type SmsFailureReason,
-  type SmsRecord,
-  type SmsStats,
-  type SmsStatus,
-} from './types.js';
+import type { AgentTurns, CallRecord, MediaDirection, SipFlowMessage, SmsRecord, SmsStats } from './types.js';
 import { AGENT_COLUMNS, STREAM_COLUMNS } from './upsert-sql.js';
 
 /**
@@ -71,7 +65,7 @@ export type CallTuple = [
   callId: string,
   firstAt: number,
   direction: Direction | null,
-  channel: Channel | null,
+  channel: StoredChannel | null,
   trunk: S,
   fromHash: S,
   fromMasked: S,
@@ -87,7 +81,7 @@ export type CallTuple = [
   sipCode: N,
   q850: N,
   reason: FailureReason | null,
-  hangupBy: HangupBy | null,
+  hangupBy: HangupParty | null,
   durationMs: N,
   talkMs: N,
   pddMs: N,
@@ -270,7 +264,7 @@ export type SmsTuple = [
   failedAt: N,
   status: SmsStatus,
   statusCode: N,
-  failureReason: SmsFailureReason | null,
+  failureReason: StoredSmsFailureReason | null,
   latencyMs: N,
 ];
 

@@ -3,11 +3,13 @@
  * `?` (measurably faster than named parameters on the ingest path) and are shared with PostgreSQL
  * (upsert-sql.ts); reads bind named ones.
  */
+
+import { SMS_STATUSES } from '../domain/records.js';
 import { showValue, ValidationError } from '../errors.js';
 import { KPI_FLAG } from './derive.js';
 import { rollupReads } from './rollup-sql.js';
 import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
-import { type Bucket, type CallQuery, SMS_STATUSES } from './types.js';
+import type { Bucket, CallQuery } from './types.js';
 import { smsPending } from './upsert-sql.js';
 
 export type { CallUpsert } from './upsert-sql.js';

@@ -6,6 +6,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
+import type { CallStatus } from '../domain/records.js';
 import { StoreError } from '../errors.js';
 import { drain } from './drain.js';
 import {
@@ -64,7 +65,6 @@ import type {
   CallQuery,
   CallRecord,
   CallStats,
-  CallStatus,
   CallStore,
   CallUpdate,
   DeleteResult,

@@ -4,7 +4,7 @@
  * unknown. Arrays, not objects with keys: 64 turns with every segment reported take 4,082
  * characters (63.8 a turn; a call row with them and media both ways, 4,298 bytes of SQLite payload).
  */
-import { TURN_SEGMENTS } from '../events/vocab.js';
+import { TURN_SEGMENTS } from '../domain/vocab.js';
 import type { AgentTurn } from './types.js';
 
 /**

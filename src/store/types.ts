@@ -4,50 +4,22 @@
  * PostgreSQL later). All times are epoch milliseconds (UTC); ranges are half-open `[from, to)`.
  */
 
-import type { MediaStream, TurnSegment } from '../events/vocab.js';
-import type { CallOutcome } from '../telephony/labels.js';
+import type { CallOutcome, SmsOutcome } from '../domain/labels.js';
+// The record vocabularies are domain's (one list per concept); the store's names for them.
+import type {
+  CallStatus,
+  StoredChannel as Channel,
+  EndStatus,
+  FailureReason,
+  HangupParty as HangupBy,
+  StoredSmsFailureReason as SmsFailureReason,
+  SmsStatus,
+} from '../domain/records.js';
+import type { Direction, MediaStream, TurnSegment } from '../domain/vocab.js';
 import type { TurnSummary } from '../telephony/outcome/turns.js';
 import type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
 
 export type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
-
-export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
-export type Direction = (typeof CALL_DIRECTIONS)[number];
-
-export const CALL_CHANNELS = ['sip', 'pstn', 'webrtc', 'gsm'] as const;
-export type Channel = (typeof CALL_CHANNELS)[number];
-
-export const CALL_STATUSES = [
-  'completed',
-  'failed',
-  'busy',
-  'no_answer',
-  'cancelled',
-  'timeout',
-  'active',
-] as const;
-export type CallStatus = (typeof CALL_STATUSES)[number];
-/** Statuses an `ended` update may state explicitly (`active` is the absence of an end). */
-export type EndStatus = Exclude<CallStatus, 'active'>;
-
-/** Bounded failure reasons: a fixed set so breakdowns and labels cannot explode. */
-export const FAILURE_REASONS = [
-  'busy',
-  'no_answer',
-  'rejected',
-  'unavailable',
-  'network_error',
-  'timeout',
-  'cancelled',
-  'codec',
-  'auth',
-  'normal',
-  'other',
-] as const;
-export type FailureReason = (typeof FAILURE_REASONS)[number];
-
-export const HANGUP_PARTIES = ['caller', 'callee', 'system'] as const;
-export type HangupBy = (typeof HANGUP_PARTIES)[number];
 
 interface UpdateBase {
   /** Stable id of the call (SIP Call-ID, modem call index + session, agent session id). At most 200 chars. */
@@ -119,31 +91,6 @@ export type CallUpdate =
 
 export type CallUpdateKind = CallUpdate['kind'];
 
-export const SMS_OUTCOMES = ['delivered', 'pending', 'failed', 'unknown'] as const;
-export type SmsOutcome = (typeof SMS_OUTCOMES)[number];
-
-export const SMS_FAILURE_REASONS = [
-  'rejected',
-  'invalid_number',
-  'network_error',
-  'timeout',
-  'no_credit',
-  'modem_error',
-  'other',
-] as const;
-export type SmsFailureReason = (typeof SMS_FAILURE_REASONS)[number];
-
-export const SMS_STATUSES = [
-  'received',
-  'queued',
-  'sent',
-  'pending',
-  'delivered',
-  'failed',
-  'unknown',
-] as const;
-export type SmsStatus = (typeof SMS_STATUSES)[number];
-
 interface SmsBase {
   /** Gateway message id (namespace it per modem/provider if ids can collide). At most 200 chars. */
   messageId: string;
@@ -179,7 +126,12 @@ export type SmsUpdate =
    * `match`, filed under the matching pending submission; `messageId` only when none matches.
    */
   | (SmsBase & { kind: 'delivery'; outcome: SmsOutcome; statusCode?: number; match?: SmsMatch })
-  | (SmsBase & { kind: 'send_failed'; reason?: SmsFailureReason; statusCode?: number; match?: SmsMatch });
+  | (SmsBase & {
+      kind: 'send_failed';
+      reason?: SmsFailureReason;
+      statusCode?: number;
+      match?: SmsMatch;
+    });
 
 /** Read options. Raw numbers come back only with `reveal: true` AND `storeRaw` enabled in the store config. */
 export interface ReadOptions {
@@ -334,7 +286,7 @@ export interface CallStats {
   total: number;
   /**
    * Attempts: ended calls that were not a 401/407 challenge (RFC 6076). The KPI denominators; the
-   * call classifier (src/telephony/outcome) decides.
+   * call classifier (src/domain/outcome) decides.
    */
   finished: number;
   active: number;

@@ -3,20 +3,18 @@
  * on the ingest path (≥ 50k records/s). Errors name the field and the fix; phone numbers are never
  * echoed (they are personal data and error messages end up in logs).
  */
-import { type CodeOf, showValue, ValidationError } from '../errors.js';
-import { MEDIA_STREAMS } from '../events/vocab.js';
-import { STORE_LIMITS } from './limits.js';
+
+import { SMS_OUTCOMES } from '../domain/labels.js';
+import { STORE_LIMITS } from '../domain/limits.js';
 import {
-  CALL_CHANNELS,
-  CALL_DIRECTIONS,
   CALL_STATUSES,
-  type CallUpdate,
   FAILURE_REASONS,
-  HANGUP_PARTIES,
-  SMS_FAILURE_REASONS,
-  SMS_OUTCOMES,
-  type SmsUpdate,
-} from './types.js';
+  STORED_CALL_CHANNELS,
+  STORED_SMS_FAILURE_REASONS,
+} from '../domain/records.js';
+import { DIRECTIONS, HANGUP_PARTIES, MEDIA_STREAMS } from '../domain/vocab.js';
+import { type CodeOf, showValue, ValidationError } from '../errors.js';
+import type { CallUpdate, SmsUpdate } from './types.js';
 
 const MAX_ID = STORE_LIMITS.idMax;
 const MAX_TEXT = STORE_LIMITS.textMax;
@@ -127,8 +125,8 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
   time(where, u.at);
   switch (u.kind) {
     case 'started':
-      oneOf(where, 'direction', u.direction, CALL_DIRECTIONS, false);
-      oneOf(where, 'channel', u.channel, CALL_CHANNELS, false);
+      oneOf(where, 'direction', u.direction, DIRECTIONS, false);
+      oneOf(where, 'channel', u.channel, STORED_CALL_CHANNELS, false);
       text(where, 'trunk', u.trunk);
       phone(where, 'from', u.from);
       phone(where, 'to', u.to);
@@ -225,7 +223,7 @@ export function checkSmsUpdate(u: SmsUpdate, index?: number): void {
       match(where, u.match);
       return;
     case 'send_failed':
-      oneOf(where, 'reason', u.reason, SMS_FAILURE_REASONS, true);
+      oneOf(where, 'reason', u.reason, STORED_SMS_FAILURE_REASONS, true);
       int(where, 'statusCode', u.statusCode, 0, STORE_LIMITS.statusCodeMax);
       match(where, u.match);
       return;

@@ -5,15 +5,10 @@
  * this costs ~0.1 us on each (400 updates of the ingest bench's calls, node 20). Only updates that
  * passed `checkCallUpdate` are encoded: enumerated fields travel as their index in the type's list.
  */
-import { MEDIA_STREAMS } from '../events/vocab.js';
-import {
-  CALL_CHANNELS,
-  CALL_DIRECTIONS,
-  CALL_STATUSES,
-  type CallUpdate,
-  FAILURE_REASONS,
-  HANGUP_PARTIES,
-} from './types.js';
+
+import { CALL_STATUSES, FAILURE_REASONS, STORED_CALL_CHANNELS } from '../domain/records.js';
+import { DIRECTIONS, HANGUP_PARTIES, MEDIA_STREAMS } from '../domain/vocab.js';
+import type { CallUpdate } from './types.js';
 
 /** The encoded batch: per update its kind, time and fields, strings as lengths into `text`. */
 export interface EncodedCalls {
@@ -110,8 +105,8 @@ export function encodeCalls(updates: readonly CallUpdate[]): EncodedCalls {
     f[n++] = str(u.callId);
     switch (u.kind) {
       case 'started':
-        f[n++] = index(CALL_DIRECTIONS, u.direction);
-        f[n++] = index(CALL_CHANNELS, u.channel);
+        f[n++] = index(DIRECTIONS, u.direction);
+        f[n++] = index(STORED_CALL_CHANNELS, u.channel);
         f[n++] = str(u.trunk);
         f[n++] = str(u.from);
         f[n++] = str(u.to);
@@ -164,8 +159,8 @@ export function decodeCalls({ numbers: f, text }: EncodedCalls): CallUpdate[] {
           kind,
           callId,
           at,
-          direction: CALL_DIRECTIONS[f[n++] as number] as (typeof CALL_DIRECTIONS)[number],
-          channel: CALL_CHANNELS[f[n++] as number] as (typeof CALL_CHANNELS)[number],
+          direction: DIRECTIONS[f[n++] as number] as (typeof DIRECTIONS)[number],
+          channel: STORED_CALL_CHANNELS[f[n++] as number] as (typeof STORED_CALL_CHANNELS)[number],
         };
         const trunk = f[n++] as number;
         const from = f[n++] as number;

@@ -4,8 +4,8 @@
  * if enabled) here, before any backend sees them.
  */
 
+import { MEDIA_STREAMS } from '../domain/vocab.js';
 import { InternalError } from '../errors.js';
-import { MEDIA_STREAMS } from '../events/vocab.js';
 import type { ProtectedNumber } from './privacy.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
 import { CALL_UPSERTS, COMBINED_CALL, STREAM_PREFIXES } from './upsert-sql.js';

@@ -1,6 +1,6 @@
+import { type CallClass, classifyCall, classifyEnded } from '../domain/outcome/classify.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf } from '../events/types.js';
-import { type CallClass, classifyCall, classifyEnded } from './outcome/classify.js';
 import { Tracker } from './tracker.js';
 
 /** One call's state, kept once per bus (see {@link callStates}). */

@@ -2,7 +2,7 @@
  * Small classifiers from free error text to bounded reason classes. The text itself never
  * leaves these functions: it may hold numbers, names or message bodies.
  */
-import type { AiErrorReason, ModemDisconnectReason, SmsFailureReason } from '../events/vocab.js';
+import type { AiErrorReason, ModemDisconnectReason, SmsFailureReason } from '../domain/vocab.js';
 
 /**
  * +CMS ERROR (TS 27.005 3.2.5; 0..127 are TS 24.011 RP causes) -> SMS failure class.

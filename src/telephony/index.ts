@@ -1,18 +1,4 @@
-export {
-  BUCKETS,
-  CATALOGUE,
-  type ConfigList,
-  catalogueEntry,
-  type FamilyPack,
-  type MetricSpec,
-  metricName,
-  PACK_NAMES,
-  type PackName,
-  renderCatalogueMarkdown,
-} from './catalogue.js';
-export { aiErrorReason, cmsErrorReason, modemDisconnectReason, smsFailureReason } from './classify.js';
-export { type Instrumentation, type InstrumentOptions, instrument } from './instrument.js';
-export type { CallOutcome } from './labels.js';
+export type { CallOutcome, SmsOutcome } from '../domain/labels.js';
 export {
   APDU_DIRECTIONS,
   APDU_INS,
@@ -41,14 +27,28 @@ export {
   TRANSCRIPT_STATES,
   TRUNK_FAILURE_CLASSES,
   UP_DOWN,
-} from './labels.js';
+} from '../domain/labels.js';
 export {
   type CallClass,
   type CallFacts,
   classifyCall,
   hangupCause,
   isNetworkEffective,
-} from './outcome/classify.js';
+} from '../domain/outcome/classify.js';
+export {
+  BUCKETS,
+  CATALOGUE,
+  type ConfigList,
+  catalogueEntry,
+  type FamilyPack,
+  type MetricSpec,
+  metricName,
+  PACK_NAMES,
+  type PackName,
+  renderCatalogueMarkdown,
+} from './catalogue.js';
+export { aiErrorReason, cmsErrorReason, modemDisconnectReason, smsFailureReason } from './classify.js';
+export { type Instrumentation, type InstrumentOptions, instrument } from './instrument.js';
 export type { PackBase, PackOptions, Readiness } from './pack.js';
 export { type CallsPack, callsPack } from './packs/calls.js';
 export { type MediaPack, type MediaSample, mediaPack } from './packs/media.js';
@@ -56,7 +56,7 @@ export { type ModemPack, modemPack, SIGNALS, type SignalName } from './packs/mod
 export { type PbxPack, pbxPack } from './packs/pbx.js';
 export { parseSw, type SimPack, simPack, swClassIndex } from './packs/sim.js';
 export { registrationResult, type SipPack, sipPack } from './packs/sip.js';
-export { type SmsOutcome, type SmsPack, smsPack } from './packs/sms.js';
+export { type SmsPack, smsPack } from './packs/sms.js';
 export { type SourcePack, sourcePack } from './packs/source.js';
 export { type TrunksPack, trunksPack } from './packs/trunks.js';
 export { type UssdPack, ussdPack } from './packs/ussd.js';

@@ -7,10 +7,10 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STORE_LIMITS } from '../../src/domain/limits.js';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
-import { STORE_LIMITS } from '../../src/store/limits.js';
 import { openPostgresCallStore } from '../../src/store/postgres.js';
 import { recordIds } from '../../src/store/privacy.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';

@@ -1,4 +1,4 @@
-import type { PiiKind } from '../../src/guard/pii.js';
+import type { PiiKind } from '../../src/guard/pii-kinds.js';
 
 /** A value that carries PII, and the kind `detectPii` must report for it. */
 export interface PiiSample {

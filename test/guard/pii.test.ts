@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { luhnValid } from '../../src/guard/luhn.js';
-import { detectPii, PII_KINDS } from '../../src/guard/pii.js';
+import { detectPii } from '../../src/guard/pii.js';
+import { PII_KINDS } from '../../src/guard/pii-kinds.js';
 import { NEGATIVES, POSITIVES } from './pii-corpus.js';
 
 describe('detectPii corpus', () => {

@@ -12,7 +12,7 @@ import {
   redactUrlCredentials,
   rememberSecrets,
   secretValues,
-} from '../../src/guard/secrets.js';
+} from '../../src/secrets.js';
 
 describe('isSecretKey', () => {
   it.each([

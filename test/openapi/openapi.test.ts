@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { createApp } from '../../src/http/app.js';
 import { openApiDocument } from '../../src/openapi/document.js';
-import { eventSchemaFiles, servedOpenApi } from '../../src/openapi/files.js';
+import { eventSchemaFiles, servedOpenApi } from '../../src/server/openapi-files.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/sidecar.js';
 
 const ROOT = new URL('../../', import.meta.url);

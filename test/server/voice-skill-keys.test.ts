@@ -9,10 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EndStatus } from '../../src/domain/records.js';
 import { createApp } from '../../src/http/app.js';
 import { mountAnalytics } from '../../src/server/analytics-routes.js';
 import { openSqliteCallStore } from '../../src/store/index.js';
-import type { CallUpdate, EndStatus } from '../../src/store/types.js';
+import type { CallUpdate } from '../../src/store/types.js';
 
 const NOW = Date.UTC(2026, 1, 6, 10, 30);
 const MIN = 60_000;

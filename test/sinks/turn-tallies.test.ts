@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { STORE_LIMITS } from '../../src/domain/limits.js';
 import type { EventOf } from '../../src/events/types.js';
 import { TurnTallies } from '../../src/sinks/turn-tallies.js';
-import { STORE_LIMITS } from '../../src/store/limits.js';
 import { decodeTurnList } from '../../src/store/turn-list.js';
 import { checkCallUpdate } from '../../src/store/validate.js';
 

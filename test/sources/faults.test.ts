@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { SCENARIO_NAMES, type ScenarioName } from '../../src/config/source-defaults.js';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../../src/events/types.js';
 import { Registry } from '../../src/metrics/index.js';
 import { ALERT_DEFAULTS, alertRules } from '../../src/rules/index.js';
-import {
-  FAULT_DURATION_MS,
-  FAULT_START_MS,
-  SCENARIO_NAMES,
-  type ScenarioName,
-  SIGNAL_FLOOR_DBM,
-} from '../../src/sources/simulator/faults.js';
+import { FAULT_DURATION_MS, FAULT_START_MS, SIGNAL_FLOOR_DBM } from '../../src/sources/simulator/faults.js';
 import { Simulator } from '../../src/sources/simulator/simulator.js';
 
 const T0 = 1_700_000_000_000;

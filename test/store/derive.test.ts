@@ -5,8 +5,9 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CALL_STATUSES, FAILURE_REASONS, STORED_CALL_CHANNELS } from '../../src/domain/records.js';
+import { HANGUP_PARTIES } from '../../src/domain/vocab.js';
 import { deriveStatus, type EndFacts, effectiveReason, kpiFlags } from '../../src/store/derive.js';
-import { CALL_CHANNELS, CALL_STATUSES, FAILURE_REASONS, HANGUP_PARTIES } from '../../src/store/types.js';
 import { cid } from './contract-kit.js';
 import { tempStore } from './helpers.js';
 
@@ -27,7 +28,7 @@ describe('status and reason derivation', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
-          channel: fc.constantFrom(...CALL_CHANNELS),
+          channel: fc.constantFrom(...STORED_CALL_CHANNELS),
           ended: fc.boolean(),
           answered: fc.boolean(),
           endStatus: fc.option(fc.constantFrom(...endStatuses)),

@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MEDIA_STREAMS } from '../../src/events/vocab.js';
-import {
-  CALL_CHANNELS,
-  CALL_DIRECTIONS,
-  CALL_STATUSES,
-  type CallUpdate,
-  FAILURE_REASONS,
-  HANGUP_PARTIES,
-} from '../../src/store/types.js';
+import { CALL_STATUSES, FAILURE_REASONS, STORED_CALL_CHANNELS } from '../../src/domain/records.js';
+import { DIRECTIONS, HANGUP_PARTIES, MEDIA_STREAMS } from '../../src/domain/vocab.js';
+import type { CallUpdate } from '../../src/store/types.js';
 import { checkCallUpdate } from '../../src/store/validate.js';
 import { decodeCalls, encodeCalls } from '../../src/store/writer-codec.js';
 import { nastyString } from '../helpers/arbitraries.js';
@@ -29,8 +23,8 @@ const update: fc.Arbitrary<CallUpdate> = fc.oneof(
     {
       kind: fc.constant('started' as const),
       ...base,
-      direction: fc.constantFrom(...CALL_DIRECTIONS),
-      channel: fc.constantFrom(...CALL_CHANNELS),
+      direction: fc.constantFrom(...DIRECTIONS),
+      channel: fc.constantFrom(...STORED_CALL_CHANNELS),
       trunk: text,
       from: text,
       to: text,

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { reportMeasures, reportScore } from '../../src/domain/outcome/media.js';
+import { mosFromNetwork } from '../../src/domain/standards/emodel.js';
 import type { EventOf } from '../../src/events/types.js';
-import { reportMeasures, reportScore } from '../../src/telephony/outcome/media.js';
-import { mosFromNetwork } from '../../src/telephony/standards/emodel.js';
 import { FIXTURES } from './fixtures.js';
 import { expectNoPii, expectSeries, sample, setup } from './helpers.js';
 
-/** G.107 / G.113 written out independently of src/telephony/standards, to check the wiring end to end. */
+/** G.107 / G.113 written out independently of src/domain/standards, to check the wiring end to end. */
 function gMos(ie: number, bpl: number, lossPercent: number, jitterMs: number, rttMs: number): number {
   const d = rttMs / 2 + 2 * jitterMs; // one-way delay: half the RTT plus a 2x-jitter buffer
   const id = 0.024 * d + (d > 177.3 ? 0.11 * (d - 177.3) : 0);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HANGUP_BY } from '../../src/events/vocab.js';
-import { type CallEnd, classifyCall, classifyEnded } from '../../src/telephony/outcome/classify.js';
-import { KPI_FLAG } from '../../src/telephony/outcome/table.js';
+import { type CallEnd, classifyCall, classifyEnded } from '../../src/domain/outcome/classify.js';
+import { KPI_FLAG } from '../../src/domain/outcome/table.js';
+import { HANGUP_BY } from '../../src/domain/vocab.js';
 
 const end = fc.record(
   {

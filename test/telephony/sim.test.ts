@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SW_CLASSES } from '../../src/telephony/labels.js';
+import { SW_CLASSES } from '../../src/domain/labels.js';
 import { swClassIndex } from '../../src/telephony/packs/sim.js';
 import { FIXTURES } from './fixtures.js';
 import { expectNoPii, expectSeries, PII, sample, setup } from './helpers.js';

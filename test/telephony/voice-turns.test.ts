@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TURN_STAGES } from '../../src/domain/vocab.js';
 import type { EventOf } from '../../src/events/types.js';
-import { TURN_STAGES } from '../../src/events/vocab.js';
 import {
   breakTurn,
   isDeadAir,

@@ -1,4 +1,4 @@
-import { SCENARIO_NAMES } from '../../sources/simulator/faults.js';
+import { SCENARIO_NAMES } from '../../config/source-defaults.js';
 import { defineCommand } from '../args.js';
 import { DEMO_STORE, runSidecar, SERVE_FLAGS } from './serve.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STORE_LIMITS, STORED_TEXT } from '../../store/limits.js';
+import { STORE_LIMITS, STORED_TEXT } from '../../domain/limits.js';
 
 /**
  * `ts`: epoch milliseconds, or an ISO 8601 date-time with an offset (turned into epoch ms).

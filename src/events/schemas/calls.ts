@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STORE_LIMITS } from '../../store/limits.js';
+import { STORE_LIMITS } from '../../domain/limits.js';
 import {
   CALL_CHANNELS,
   DIRECTIONS,
@@ -7,7 +7,7 @@ import {
   MEDIA_ANOMALIES,
   MEDIA_STREAMS,
   SIP_TRANSPORTS,
-} from '../vocab.js';
+} from '../../domain/vocab.js';
 import { configName, event, pii, seconds, storedId, storedPii } from './base.js';
 
 const callId = storedId('Call identifier (SIP Call-ID, channel id): correlates lifecycle events');

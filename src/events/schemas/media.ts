@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { STORE_LIMITS } from '../../store/limits.js';
-import { mediaReportIssues } from '../rules.js';
+import { STORE_LIMITS } from '../../domain/limits.js';
 import {
   AI_ERROR_REASONS,
   AI_LATENCY_STAGES,
@@ -9,7 +8,8 @@ import {
   RECONNECT_OUTCOMES,
   VOICE_ATTACH_MODES,
   VOICE_ATTACH_RESULTS,
-} from '../vocab.js';
+} from '../../domain/vocab.js';
+import { mediaReportIssues } from '../rules.js';
 import { count, event, pii, seconds, storedId } from './base.js';
 
 const u32 = (description: string) => z.number().int().min(0).max(0xffffffff).meta({ description });

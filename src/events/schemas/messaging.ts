@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { STORE_LIMITS, STORED_TEXT } from '../../store/limits.js';
+import { STORE_LIMITS, STORED_TEXT } from '../../domain/limits.js';
+import { SMS_FAILURE_REASONS } from '../../domain/vocab.js';
 import { DELIVERY_STATUS_RULE, hasDeliveryStatus } from '../rules.js';
-import { SMS_FAILURE_REASONS } from '../vocab.js';
 import { configName, count, event, NUL_MESSAGE, pii, seconds, storedPii } from './base.js';
 
 const segments = z

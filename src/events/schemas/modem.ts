@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { hasSignalReading, SIGNAL_READING_RULE } from '../rules.js';
 import {
   AT_ERROR_CLASSES,
   AT_ERROR_KINDS,
@@ -8,7 +7,8 @@ import {
   RECONNECT_OUTCOMES,
   REGISTRATION_COMMANDS,
   SIM_STATES,
-} from '../vocab.js';
+} from '../../domain/vocab.js';
+import { hasSignalReading, SIGNAL_READING_RULE } from '../rules.js';
 import { configName, event, pii } from './base.js';
 
 const modem = configName(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WEBRTC_RESULTS, WEBSOCKET_STATES } from '../vocab.js';
+import { WEBRTC_RESULTS, WEBSOCKET_STATES } from '../../domain/vocab.js';
 import { configName, count, event, pii, seconds } from './base.js';
 
 const queue = configName('Queue name; a label only when listed in `queues`');

@@ -6,7 +6,7 @@ import {
   SIM_SESSION_KINDS,
   SIM_SESSION_RESULTS,
   SUCCESS_FAILURE,
-} from '../vocab.js';
+} from '../../domain/vocab.js';
 import { count, event, pii, seconds } from './base.js';
 
 const iccid = pii('ICCID of the card under test', 32).optional();

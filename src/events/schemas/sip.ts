@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SIP_METHODS } from '../../telephony/labels.js';
+import { SIP_METHODS } from '../../domain/labels.js';
 import {
   DIRECTIONS,
   DTLS_RESULT_ALIASES,
@@ -14,7 +14,7 @@ import {
   STIR_ATTESTATIONS,
   STIR_RESULT_ALIASES,
   STIR_RESULTS,
-} from '../vocab.js';
+} from '../../domain/vocab.js';
 import { configName, event, pii, seconds, storedId } from './base.js';
 
 const direction = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { STORE_LIMITS } from '../../store/limits.js';
-import { INTERRUPTION_KINDS } from '../vocab.js';
+import { STORE_LIMITS } from '../../domain/limits.js';
+import { INTERRUPTION_KINDS } from '../../domain/vocab.js';
 import { configName, event, seconds, storedId } from './base.js';
 
 /**

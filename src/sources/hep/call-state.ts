@@ -1,6 +1,6 @@
-import type { Direction } from '../../events/vocab.js';
-import { SIP_METHODS } from '../../telephony/labels.js';
-import type { SipMethod } from '../../telephony/standards/sip.js';
+import { SIP_METHODS } from '../../domain/labels.js';
+import type { SipMethod } from '../../domain/standards/sip.js';
+import type { Direction } from '../../domain/vocab.js';
 import type { Wakeable } from './deadlines.js';
 import type { CallFlow } from './flow.js';
 
@@ -39,13 +39,6 @@ const TAG_MAX = 128;
 export function own(s: string): string {
   // Strings under 13 characters are already copies (V8's SlicedString::kMinLength).
   return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
-}
-
-/** FNV-1a over UTF-16 code units: a Via branch or an address as a number (no string kept, no allocation). */
-export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 const METHOD_INDEX = new Map<string, number>(SIP_METHODS.map((m, i) => [m, i + 1]));

@@ -1,9 +1,9 @@
+import { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from '../../config/source-defaults.js';
+import { STORE_LIMITS } from '../../domain/limits.js';
+import { MEDIA_STREAMS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
-import { MEDIA_STREAMS } from '../../events/vocab.js';
-import { STORE_LIMITS } from '../../store/limits.js';
 import { CallMedia } from './call-state.js';
 import { decodeHep } from './decode.js';
-import { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from './defaults.js';
 import { MediaReports, reportedStream } from './media-reports.js';
 import { type Held, Reorder } from './reorder.js';
 import { jsonRtcp, type MediaReport, parseRtcp, vqRtcpXr } from './rtcp.js';

@@ -1,11 +1,26 @@
+import type { Direction, SipRegistrationKind } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import type { Direction, SipRegistrationKind } from '../../events/vocab.js';
-import { type CallState, Exchange, hash32, type Leg } from './call-state.js';
+import { type CallState, Exchange, type Leg } from './call-state.js';
 import { WakeHeap } from './deadlines.js';
+import { hash32 } from './hash.js';
 import type { SipMessage } from './sip.js';
-import type { Captured } from './tracker.js';
 import type { TrunkMatch } from './trunks.js';
+
+/** One captured message handed on in capture order. `ts` is its place in capture time, ms. */
+export interface Captured {
+  msg: SipMessage;
+  ts: number;
+  srcIp: string;
+  dstIp: string;
+  /** Ports of the copy (tell apart hosts sharing an address in a call's flow); 0 when unknown. */
+  srcPort?: number;
+  dstPort?: number;
+  /** Trunk rule that matched this copy or another copy of the same request; undefined: none. */
+  match: TrunkMatch | undefined;
+  /** The rule that matched this very copy (which leg of a proxy goes to the trunk). */
+  legMatch: TrunkMatch | undefined;
+}
 
 /**
  * What the capture says about REGISTER chains and OPTIONS keepalives.

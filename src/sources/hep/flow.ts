@@ -1,7 +1,7 @@
+import { SIP_METHODS } from '../../domain/labels.js';
+import { SIP_FLOW_PARTIES, type SipFlowParty } from '../../domain/vocab.js';
 import type { EventOf } from '../../events/types.js';
-import { SIP_FLOW_PARTIES, type SipFlowParty } from '../../events/vocab.js';
-import { SIP_METHODS } from '../../telephony/labels.js';
-import { hash32 } from './call-state.js';
+import { hash32 } from './hash.js';
 
 /**
  * A call's SIP message sequence as the capture saw it, for the ladder a console or `sidetone call`

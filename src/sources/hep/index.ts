@@ -1,6 +1,6 @@
+export { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from '../../config/source-defaults.js';
 export { HepCapture, type HepCaptureOptions } from './capture.js';
 export { decodeHep, type HepDropReason, HepFramer, type HepPacket, type HepResult } from './decode.js';
-export { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from './defaults.js';
 export { HepForwarder } from './forward.js';
 export {
   jsonRtcp,

@@ -1,5 +1,6 @@
-import { MEDIA_STREAMS } from '../../events/vocab.js';
-import { CallMedia, type CallState, hash32 } from './call-state.js';
+import { MEDIA_STREAMS } from '../../domain/vocab.js';
+import { CallMedia, type CallState } from './call-state.js';
+import { hash32 } from './hash.js';
 import { type MediaReport, RTT_MAX_MS, type RtcpPacket, rtcpRttMs } from './rtcp.js';
 
 /** Why a report block was not turned into a report: the `reason` of `<prefix>_hep_rtcp_blocks_dropped_total`. */

@@ -1,6 +1,7 @@
-import { type SipMethod, sipMethod } from '../../telephony/standards/sip.js';
-import { hash32, transactionKey } from './call-state.js';
+import { type SipMethod, sipMethod } from '../../domain/standards/sip.js';
+import { transactionKey } from './call-state.js';
 import { type Wakeable, WakeHeap } from './deadlines.js';
+import { hash32 } from './hash.js';
 import type { RtcpPacket } from './rtcp.js';
 import type { SipMessage } from './sip.js';
 import type { TrunkMatch } from './trunks.js';

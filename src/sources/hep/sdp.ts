@@ -1,4 +1,4 @@
-import { hash32 } from './call-state.js';
+import { hash32 } from './hash.js';
 import type { SipMessage } from './sip.js';
 
 /**

@@ -1,4 +1,4 @@
-import { STORE_LIMITS } from '../../store/limits.js';
+import { STORE_LIMITS } from '../../domain/limits.js';
 
 /**
  * A SIP message parser for captured traffic (RFC 3261 7): the start line and the headers the

@@ -1,13 +1,13 @@
+import { FLOW_SAMPLE } from '../../config/source-defaults.js';
+import { sipMethod } from '../../domain/standards/sip.js';
+import { type Direction, MEDIA_ANOMALIES, MEDIA_STREAMS, SIP_TRANSPORTS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { type Direction, MEDIA_ANOMALIES, MEDIA_STREAMS, SIP_TRANSPORTS } from '../../events/vocab.js';
-import { sipMethod } from '../../telephony/standards/sip.js';
 import {
   ACK_WAIT,
   CallMedia,
   CallState,
   DONE,
-  hash32,
   type Leg,
   own,
   PROCEEDING,
@@ -15,9 +15,9 @@ import {
   transactionKey,
 } from './call-state.js';
 import { WakeHeap } from './deadlines.js';
-import { FLOW_SAMPLE } from './defaults.js';
-import { Exchanges } from './exchanges.js';
+import { type Captured, Exchanges } from './exchanges.js';
 import { CallFlow, FLOW_MAX, keepFlow } from './flow.js';
+import { hash32 } from './hash.js';
 import { holdState, mediaEndpoint, sdpCodec } from './sdp.js';
 import type { SipMessage } from './sip.js';
 import type { TrunkMatch, Trunks } from './trunks.js';
@@ -77,21 +77,6 @@ export interface HepTrackerOptions {
 /** The tracker's fixed capacities: the `limit` label of `<prefix>_hep_tracker_overflow_total`. */
 export const HEP_TRACKER_LIMITS = ['calls', 'legs', 'refreshes', 'reorder', 'registrations', 'flow'] as const;
 export type HepTrackerLimit = (typeof HEP_TRACKER_LIMITS)[number];
-
-/** One captured message handed on in capture order. `ts` is its place in capture time, ms. */
-export interface Captured {
-  msg: SipMessage;
-  ts: number;
-  srcIp: string;
-  dstIp: string;
-  /** Ports of the copy (tell apart hosts sharing an address in a call's flow); 0 when unknown. */
-  srcPort?: number;
-  dstPort?: number;
-  /** Trunk rule that matched this copy or another copy of the same request; undefined: none. */
-  match: TrunkMatch | undefined;
-  /** The rule that matched this very copy (which leg of a proxy goes to the trunk). */
-  legMatch: TrunkMatch | undefined;
-}
 
 const TRANSPORTS: ReadonlySet<string> = new Set(SIP_TRANSPORTS);
 /**

@@ -4,8 +4,9 @@
  * (URC). Transport-agnostic: it is fed bytes and writes strings, so tests drive it directly and the
  * modem source puts a serial port under it.
  */
+
+import { VENDOR_FINAL } from '../../domain/standards/at-errors.js';
 import { SourceError } from '../../errors.js';
-import { VENDOR_FINAL } from '../../telephony/standards/at-errors.js';
 
 /** A finished command: the information lines, and `ok` false for any error final result. */
 export interface AtResponse {

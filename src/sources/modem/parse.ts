@@ -1,5 +1,5 @@
 /**
- * AT result lines that the shared parsers in telephony/standards do not cover (+COPS, +CMGR,
+ * AT result lines that the shared parsers in domain/standards do not cover (+COPS, +CMGR,
  * +CUSD, +CLCC), per 3GPP TS 27.007 and TS 27.005; messages and reports are in sms.ts. Each returns
  * undefined for a line it cannot read; none throws.
  */

@@ -3,10 +3,10 @@
  * (+CSQ, +CESQ, the vendor serving-cell reports), operator (+COPS), SIM (+CPIN). The source
  * decides nothing: it says what the modem said, and the modem pack turns it into metrics.
  */
-import type { EventBus } from '../../events/bus.js';
-import { cpinState, type SimState } from '../../telephony/standards/cpin.js';
-import { parseCesq, parseCsq } from '../../telephony/standards/modem.js';
-import { DOMAIN_COMMANDS, parseAnyRegistration } from '../../telephony/standards/registration.js';
+
+import { cpinState, type SimState } from '../../domain/standards/cpin.js';
+import { parseCesq, parseCsq } from '../../domain/standards/modem.js';
+import { DOMAIN_COMMANDS, parseAnyRegistration } from '../../domain/standards/registration.js';
 import {
   parseCpsi,
   parseHcsq,
@@ -14,7 +14,8 @@ import {
   parseQeng,
   parseSmoni,
   type VendorSignal,
-} from '../../telephony/standards/vendor-signal.js';
+} from '../../domain/standards/vendor-signal.js';
+import type { EventBus } from '../../events/bus.js';
 import { parseCops } from './parse.js';
 
 /** What one modem reported last, kept per connection (a restart forgets it). */

@@ -1,14 +1,9 @@
+import { type AtError, atErrorMeaning, isBusyError, parseAtError } from '../../domain/standards/at-errors.js';
+import { simStateOfError } from '../../domain/standards/cpin.js';
+import { consolidate, isRegistered } from '../../domain/standards/registration.js';
+import type { ModemDisconnectReason, ModemRecoveryStep } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
-import type { ModemDisconnectReason, ModemRecoveryStep } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
-import {
-  type AtError,
-  atErrorMeaning,
-  isBusyError,
-  parseAtError,
-} from '../../telephony/standards/at-errors.js';
-import { simStateOfError } from '../../telephony/standards/cpin.js';
-import { consolidate, isRegistered } from '../../telephony/standards/registration.js';
 import { errnoOf, openFailure } from '../open-error.js';
 import { AtChannel, AtQueueFull, type AtResponse, AtTimeout } from './at.js';
 import { initCommands, type ModemMode, REGISTRATION_READS, VENDOR_READS } from './commands.js';

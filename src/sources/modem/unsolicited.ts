@@ -3,9 +3,10 @@
  * full mode) messages, delivery reports, USSD answers and calls. A result that needs a command to
  * finish (RING -> AT+CLCC, +CMTI/+CDSI -> AT+CMGR) waits in a bounded backlog run one at a time.
  */
+
+import { atErrorClass, parseAtError } from '../../domain/standards/at-errors.js';
+import { simStateOfError } from '../../domain/standards/cpin.js';
 import type { EventBus } from '../../events/bus.js';
-import { atErrorClass, parseAtError } from '../../telephony/standards/at-errors.js';
-import { simStateOfError } from '../../telephony/standards/cpin.js';
 import type { AtResponse } from './at.js';
 import { parseClcc, parseCusd } from './parse.js';
 import type { Heard, Reporter } from './report.js';

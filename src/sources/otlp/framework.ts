@@ -1,5 +1,5 @@
+import { STORE_LIMITS } from '../../domain/limits.js';
 import type { EventOf } from '../../events/types.js';
-import { STORE_LIMITS } from '../../store/limits.js';
 import type { AttrValue, SpanFacts } from './spans.js';
 import type { TraceState, TraceTable } from './traces.js';
 

@@ -6,7 +6,7 @@ import type { SidetoneEvent } from '../../events/types.js';
 import { requestBytes } from '../../http/raw-body.js';
 import { bytesResponse } from '../../http/respond.js';
 import type { Handler } from '../../http/router.js';
-import type { IngestSink } from '../ingest.js';
+import type { IngestSink } from '../store-first.js';
 import { storeFirst } from '../store-first.js';
 import type { Batch, OtlpTraceReceiver } from './receiver.js';
 import type * as Wire from './wire.js';

@@ -1,16 +1,6 @@
+import type { ScenarioName } from '../../config/source-defaults.js';
 import type { EventOf, SidetoneEvent } from '../../events/types.js';
 import { DEMO_MODELS } from './voice.js';
-
-/** Fault scenarios for `sidetone demo --scenario NAME`: each one trips one family of alerts. */
-export const SCENARIO_NAMES = [
-  'trunk-outage',
-  'modem-flap',
-  'sms-delivery-stall',
-  'signal-drop',
-  'leaky-app',
-  'voice-agent-slow-llm',
-] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 const MIN = 60_000;
 

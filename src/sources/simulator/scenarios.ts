@@ -1,21 +1,5 @@
-import type { SidetoneEvent } from '../../events/types.js';
-import type { Rng } from './random.js';
+import type { ScenarioContext } from './context.js';
 import { agentConversation } from './voice.js';
-
-/** Where a scenario puts its events: each at a time in the (virtual) future. */
-export interface Schedule {
-  at(ms: number, event: SidetoneEvent): void;
-}
-
-export interface ScenarioContext {
-  rng: Rng;
-  schedule: Schedule;
-  trunks: readonly string[];
-  modem: string;
-  queues: readonly string[];
-  /** Sequence number for ids. */
-  seq: number;
-}
 
 type Outcome = 'answered' | 'busy' | 'no_answer' | 'failed' | 'cancelled' | 'timeout';
 

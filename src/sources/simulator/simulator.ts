@@ -1,10 +1,13 @@
+import type { ScenarioName } from '../../config/source-defaults.js';
+import { STIR_ATTESTATIONS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { SidetoneEvent } from '../../events/types.js';
 import type { Registry } from '../../metrics/registry.js';
-import { FAULT_START_MS, type Fault, type FaultVerdict, faultScenario, type ScenarioName } from './faults.js';
+import type { ScenarioContext } from './context.js';
+import { FAULT_START_MS, type Fault, type FaultVerdict, faultScenario } from './faults.js';
 import { leakyApp } from './leaky-app.js';
 import { Rng } from './random.js';
-import { call, queue, type ScenarioContext, simSession, sms, ussd } from './scenarios.js';
+import { call, queue, simSession, sms, ussd } from './scenarios.js';
 
 export interface SimulatorOptions {
   /** Same seed, same traffic. Default 1. */
@@ -209,7 +212,7 @@ export class Simulator {
         this.push(t + 150, {
           type: 'sip.stir_verification',
           result: rng.chance(0.9) ? 'passed' : 'failed',
-          attestation: rng.pick(['A', 'B', 'C'] as const),
+          attestation: rng.pick(STIR_ATTESTATIONS),
         });
         this.push(t + 200, {
           type: 'sip.dtls_handshake',

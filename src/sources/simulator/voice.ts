@@ -1,5 +1,5 @@
 import type { SidetoneEvent } from '../../events/types.js';
-import type { ScenarioContext } from './scenarios.js';
+import type { ScenarioContext } from './context.js';
 
 /** The demo's voice agents, each on its own LLM (the demo's `labels.agents` and `labels.models`). */
 export const DEMO_AGENTS = ['support-bot', 'sales-bot'] as const;

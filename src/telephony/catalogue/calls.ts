@@ -1,4 +1,3 @@
-import { CALL_CHANNELS, DIRECTIONS, HANGUP_BY } from '../../events/vocab.js';
 import {
   CALL_ANOMALIES,
   CALL_OUTCOMES,
@@ -7,7 +6,8 @@ import {
   Q850_CLASSES,
   TRUNK_FAILURE_CLASSES,
   UP_DOWN,
-} from '../labels.js';
+} from '../../domain/labels.js';
+import { CALL_CHANNELS, DIRECTIONS, HANGUP_BY } from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
 const call = { direction: DIRECTIONS, channel: CALL_CHANNELS, trunk: 'trunks' } as const;

@@ -1,3 +1,4 @@
+import { MOS_CODECS, MOS_UNAVAILABLE, TRANSCRIPT_STATES } from '../../domain/labels.js';
 import {
   AI_ERROR_REASONS,
   AI_LATENCY_STAGES,
@@ -9,8 +10,7 @@ import {
   SUCCESS_FAILURE,
   VOICE_ATTACH_MODES,
   VOICE_ATTACH_RESULTS,
-} from '../../events/vocab.js';
-import { MOS_CODECS, MOS_UNAVAILABLE, TRANSCRIPT_STATES } from '../labels.js';
+} from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
 /** Media quality (RFC 3550, G.107) and voice AI. */

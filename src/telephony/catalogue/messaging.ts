@@ -1,5 +1,5 @@
-import { DIRECTIONS, SMS_FAILURE_REASONS } from '../../events/vocab.js';
-import { CUSD_STATUSES, SMS_OUTCOMES } from '../labels.js';
+import { CUSD_STATUSES, SMS_OUTCOMES } from '../../domain/labels.js';
+import { DIRECTIONS, SMS_FAILURE_REASONS } from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
 /** Heartbeats, SMS and USSD metrics (the modem's are in modem.ts). */

@@ -1,12 +1,18 @@
 import {
+  ACCESS_TECHNOLOGIES,
+  BANDS,
+  RATS,
+  REGISTRATION_DOMAINS,
+  REGISTRATION_STATES,
+} from '../../domain/labels.js';
+import {
   AT_ERROR_CLASSES,
   AT_ERROR_KINDS,
   MODEM_DISCONNECT_REASONS,
   MODEM_RECOVERY_STEPS,
   RECONNECT_OUTCOMES,
   SIM_STATES,
-} from '../../events/vocab.js';
-import { ACCESS_TECHNOLOGIES, BANDS, RATS, REGISTRATION_DOMAINS, REGISTRATION_STATES } from '../labels.js';
+} from '../../domain/vocab.js';
 import type { MetricSpec } from './types.js';
 
 const modem = { modem: 'modems' } as const;

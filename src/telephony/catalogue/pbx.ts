@@ -1,12 +1,4 @@
 import {
-  SIM_APDU_ERRORS,
-  SIM_PROTOCOLS,
-  SIM_SESSION_KINDS,
-  SIM_SESSION_RESULTS,
-  SUCCESS_FAILURE,
-  WEBRTC_RESULTS,
-} from '../../events/vocab.js';
-import {
   APDU_DIRECTIONS,
   APDU_INS_NAMES,
   BIP_BEARER_LABELS,
@@ -15,7 +7,15 @@ import {
   QUEUE_OUTCOMES,
   ROUTING_RESULTS,
   SW_CLASSES,
-} from '../labels.js';
+} from '../../domain/labels.js';
+import {
+  SIM_APDU_ERRORS,
+  SIM_PROTOCOLS,
+  SIM_SESSION_KINDS,
+  SIM_SESSION_RESULTS,
+  SUCCESS_FAILURE,
+  WEBRTC_RESULTS,
+} from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
 const queue = { queue: 'queues' } as const;

@@ -1,3 +1,4 @@
+import { SIP_CLASSES, SIP_CODES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../../domain/labels.js';
 import {
   DIRECTIONS,
   DTLS_RESULTS,
@@ -8,8 +9,7 @@ import {
   SIP_TIMERS,
   SIP_TRANSPORTS,
   STIR_RESULTS,
-} from '../../events/vocab.js';
-import { SIP_CLASSES, SIP_CODES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../labels.js';
+} from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
 /** SIP signalling. */

@@ -1,4 +1,4 @@
-import { INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../events/vocab.js';
+import { INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
 /**

@@ -19,8 +19,9 @@
  * silence is known but the agent measured it (Pipecat's `turn.user_bot_latency_seconds` on a turn
  * without a finalized transcript), the stages that cannot be placed share `whole - known segments`.
  */
+
+import { TURN_STAGES } from '../../domain/vocab.js';
 import type { EventOf } from '../../events/types.js';
-import { TURN_STAGES } from '../../events/vocab.js';
 
 /** Index of the `unattributed` segment in TURN_SEGMENTS (after the five stages). */
 export const UNATTRIBUTED = TURN_STAGES.length;

@@ -1,12 +1,18 @@
+import {
+  CALL_ANOMALIES,
+  CALL_OUTCOMES,
+  CLCC_STATES,
+  HOLD_STATES,
+  Q850_CLASSES,
+} from '../../domain/labels.js';
+import { hangupCause, isNetworkEffective } from '../../domain/outcome/classify.js';
+import { clccState } from '../../domain/standards/modem.js';
+import { CALL_CHANNELS, type Direction, HANGUP_BY } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { CALL_CHANNELS, type Direction, HANGUP_BY } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { type CallClose, type CallState, callStates } from '../call-states.js';
-import { CALL_ANOMALIES, CALL_OUTCOMES, CLCC_STATES, HOLD_STATES, Q850_CLASSES } from '../labels.js';
-import { hangupCause, isNetworkEffective } from '../outcome/classify.js';
 import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
-import { clccState } from '../standards/modem.js';
 import { Enum } from '../table.js';
 
 const kinds = new Enum(CALL_ANOMALIES);

@@ -1,11 +1,11 @@
+import { MOS_CODECS, MOS_UNAVAILABLE } from '../../domain/labels.js';
+import { scoreMedia } from '../../domain/outcome/media.js';
+import { rttFromRtcp } from '../../domain/standards/rtp.js';
+import { CODECS, MEDIA_ANOMALIES, MEDIA_STREAMS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { CODECS, MEDIA_ANOMALIES, MEDIA_STREAMS } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
-import { MOS_CODECS, MOS_UNAVAILABLE } from '../labels.js';
-import { scoreMedia } from '../outcome/media.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
-import { rttFromRtcp } from '../standards/rtp.js';
 import { Enum } from '../table.js';
 import { Tracker } from '../tracker.js';
 

@@ -3,11 +3,10 @@
  * technology and time on each, serving band, cell changes, SIM state, AT errors and recovery
  * steps. Per-modem state lives in flat typed arrays indexed by the modem's label index.
  */
-import type { EventOf } from '../../events/types.js';
-import { ACCESS_TECHNOLOGIES, BANDS, REGISTRATION_STATES } from '../labels.js';
-import type { PackMetrics, ResolvedOptions } from '../pack.js';
-import { type AtErrorClass, atErrorClass } from '../standards/at-errors.js';
-import { type SimState, simBlocks } from '../standards/cpin.js';
+
+import { ACCESS_TECHNOLOGIES, BANDS, REGISTRATION_STATES } from '../../domain/labels.js';
+import { type AtErrorClass, atErrorClass } from '../../domain/standards/at-errors.js';
+import { type SimState, simBlocks } from '../../domain/standards/cpin.js';
 import {
   accessTechnology,
   consolidate,
@@ -15,7 +14,9 @@ import {
   isRegistered,
   registrationState,
   STAT_UNKNOWN,
-} from '../standards/registration.js';
+} from '../../domain/standards/registration.js';
+import type { EventOf } from '../../events/types.js';
+import type { PackMetrics, ResolvedOptions } from '../pack.js';
 import { Enum } from '../table.js';
 
 const D = DOMAIN_COMMANDS.length;

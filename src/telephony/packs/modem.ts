@@ -1,9 +1,12 @@
+import { RATS } from '../../domain/labels.js';
+import { atErrorMeaning } from '../../domain/standards/at-errors.js';
+import { cesqToValues, csqBerToPercent, csqToDbm, rat } from '../../domain/standards/modem.js';
+import { accessTechnology } from '../../domain/standards/registration.js';
+import { MODEM_DISCONNECT_REASONS, type ModemDisconnectReason } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { MODEM_DISCONNECT_REASONS, type ModemDisconnectReason } from '../../events/vocab.js';
 import type { GaugeSeries, Registry } from '../../metrics/index.js';
 import { modemDisconnectReason } from '../classify.js';
-import { RATS } from '../labels.js';
 import {
   eventTime,
   type PackBase,
@@ -13,9 +16,6 @@ import {
   resolveOptions,
   wire,
 } from '../pack.js';
-import { atErrorMeaning } from '../standards/at-errors.js';
-import { cesqToValues, csqBerToPercent, csqToDbm, rat } from '../standards/modem.js';
-import { accessTechnology } from '../standards/registration.js';
 import { Enum } from '../table.js';
 import { modemRadio } from './modem-radio.js';
 

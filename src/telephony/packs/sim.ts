@@ -1,13 +1,13 @@
-import type { EventBus } from '../../events/bus.js';
-import type { EventOf } from '../../events/types.js';
+import { APDU_INS, APDU_INS_NAMES, BIP_BEARER_LABELS, BIP_EVENTS, SW_CLASSES } from '../../domain/labels.js';
 import {
   SIM_APDU_ERRORS,
   SIM_PROTOCOLS,
   SIM_SESSION_KINDS,
   SIM_SESSION_RESULTS,
-} from '../../events/vocab.js';
+} from '../../domain/vocab.js';
+import type { EventBus } from '../../events/bus.js';
+import type { EventOf } from '../../events/types.js';
 import type { Registry } from '../../metrics/index.js';
-import { APDU_INS, APDU_INS_NAMES, BIP_BEARER_LABELS, BIP_EVENTS, SW_CLASSES } from '../labels.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
 import { Enum } from '../table.js';
 

@@ -1,4 +1,5 @@
-import type { EventBus } from '../../events/bus.js';
+import { SIP_CLASSES, SIP_CODES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../../domain/labels.js';
+import { sipClass, sipMethod } from '../../domain/standards/sip.js';
 import {
   type Direction,
   DTLS_RESULT_ALIASES,
@@ -13,11 +14,10 @@ import {
   type SipRegistrationResult,
   STIR_RESULT_ALIASES,
   STIR_RESULTS,
-} from '../../events/vocab.js';
+} from '../../domain/vocab.js';
+import type { EventBus } from '../../events/bus.js';
 import type { Registry } from '../../metrics/index.js';
-import { SIP_CLASSES, SIP_CODES, SIP_METHODS, STIR_ATTESTATION_LABELS } from '../labels.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
-import { sipClass, sipMethod } from '../standards/sip.js';
 import { Enum } from '../table.js';
 import { Tracker } from '../tracker.js';
 import { dirIndex } from './calls.js';

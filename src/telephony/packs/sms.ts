@@ -1,15 +1,13 @@
+import { SMS_OUTCOMES, type SmsOutcome } from '../../domain/labels.js';
+import { providerStatus, referenceKey, tpStatusClass } from '../../domain/standards/sms.js';
+import { SMS_FAILURE_REASONS, type SmsFailureReason } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { SMS_FAILURE_REASONS, type SmsFailureReason } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { smsFailureReason } from '../classify.js';
-import { SMS_OUTCOMES } from '../labels.js';
 import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
-import { providerStatus, referenceKey, tpStatusClass } from '../standards/sms.js';
 import { Enum } from '../table.js';
 import { Tracker } from '../tracker.js';
-
-export type SmsOutcome = (typeof SMS_OUTCOMES)[number];
 
 export interface SmsPack extends PackBase {
   /** An SMS arrived. Hot path: no allocation. */

@@ -1,9 +1,10 @@
+import { TRUNK_FAILURE_CLASSES, UP_DOWN } from '../../domain/labels.js';
+import { q850ToSip } from '../../domain/standards/sip.js';
+import type { Direction } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import type { Direction } from '../../events/vocab.js';
 import type { Registry } from '../../metrics/index.js';
 import { type CallStates, callStates } from '../call-states.js';
-import { TRUNK_FAILURE_CLASSES, UP_DOWN } from '../labels.js';
 import {
   eventTime,
   type PackBase,
@@ -13,7 +14,6 @@ import {
   resolveOptions,
   wire,
 } from '../pack.js';
-import { q850ToSip } from '../standards/sip.js';
 import { Enum } from '../table.js';
 import { dirIndex } from './calls.js';
 

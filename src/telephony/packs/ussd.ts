@@ -1,8 +1,8 @@
+import { CUSD_STATUSES } from '../../domain/labels.js';
+import { cusdStatus } from '../../domain/standards/modem.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Registry } from '../../metrics/index.js';
-import { CUSD_STATUSES } from '../labels.js';
 import { eventTime, type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
-import { cusdStatus } from '../standards/modem.js';
 import { Enum } from '../table.js';
 
 export interface UssdPack extends PackBase {

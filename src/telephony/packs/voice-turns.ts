@@ -1,5 +1,5 @@
+import { INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
 import type { EventOf } from '../../events/types.js';
-import { INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../events/vocab.js';
 import type { ExemplarLabels } from '../../metrics/exemplar.js';
 import type { HistogramSeries } from '../../metrics/index.js';
 import { breakTurn, isDeadAir, segmentIndex, TurnBreakdown, UNATTRIBUTED } from '../outcome/turns.js';

@@ -1,5 +1,4 @@
-import type { EventBus } from '../../events/bus.js';
-import type { EventOf } from '../../events/types.js';
+import { TRANSCRIPT_STATES } from '../../domain/labels.js';
 import {
   AI_ERROR_REASONS,
   AI_LATENCY_STAGES,
@@ -9,10 +8,11 @@ import {
   RECONNECT_OUTCOMES,
   VOICE_ATTACH_MODES,
   VOICE_ATTACH_RESULTS,
-} from '../../events/vocab.js';
+} from '../../domain/vocab.js';
+import type { EventBus } from '../../events/bus.js';
+import type { EventOf } from '../../events/types.js';
 import type { Registry } from '../../metrics/index.js';
 import { aiErrorReason } from '../classify.js';
-import { TRANSCRIPT_STATES } from '../labels.js';
 import { type PackBase, PackMetrics, type PackOptions, resolveOptions, wire } from '../pack.js';
 import { Enum } from '../table.js';
 import { turnMetrics } from './voice-turns.js';

@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { classifyCall } from '../../../src/domain/outcome/classify.js';
 import { EventBus } from '../../../src/events/bus.js';
 import type { EventOf, SidetoneEvent } from '../../../src/events/types.js';
 import { Registry } from '../../../src/metrics/index.js';
 import { HepSource } from '../../../src/sources/hep/source.js';
-import { classifyCall } from '../../../src/telephony/outcome/classify.js';
 import { hepJs, rawHep } from './helpers.js';
 
 const DIR = fileURLToPath(new URL('../../fixtures/hep-captures/', import.meta.url));

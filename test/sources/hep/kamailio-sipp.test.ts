@@ -27,9 +27,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SipFlowStep } from '../../../src/analytics/sip-flow.js';
 import { configSchema } from '../../../src/config/schema.js';
+import { HEP_REORDER_WINDOW_MS } from '../../../src/config/source-defaults.js';
 import { type SidecarHandle, startSidecar } from '../../../src/server/sidecar.js';
 import { decodeHep, HepFramer } from '../../../src/sources/hep/decode.js';
-import { HEP_REORDER_WINDOW_MS } from '../../../src/sources/hep/defaults.js';
 import { parseSip } from '../../../src/sources/hep/sip.js';
 import {
   counted,

@@ -5,13 +5,13 @@
 // gave a wrong verdict (stated per case).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { CALL_STATUSES } from '../../../src/domain/records.js';
 import { EventBus } from '../../../src/events/bus.js';
 import type { SidetoneEvent } from '../../../src/events/types.js';
 import { Registry } from '../../../src/metrics/index.js';
 import { storeSink } from '../../../src/sinks/store-sink.js';
 import { HepSource } from '../../../src/sources/hep/source.js';
 import { openSqliteCallStore } from '../../../src/store/index.js';
-import { CALL_STATUSES } from '../../../src/store/types.js';
 import { instrument } from '../../../src/telephony/index.js';
 import { feeder, sip, T0 } from './helpers.js';
 

@@ -8,8 +8,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { atErrorMeaning } from '../../../src/domain/standards/at-errors.js';
 import { MODEM_COMMANDS, type ModemMode } from '../../../src/sources/modem/commands.js';
-import { atErrorMeaning } from '../../../src/telephony/standards/at-errors.js';
 import { leaks, loadTranscript, replay, TRANSCRIPTS } from './replay.js';
 
 /** Replayed to the sidecar, in the mode an operator of that modem would use. */

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAtError } from '../../../src/domain/standards/at-errors.js';
 import { AtChannel, type AtResponse } from '../../../src/sources/modem/at.js';
 import { parseCds, parseCmgl } from '../../../src/sources/modem/sms.js';
-import { parseAtError } from '../../../src/telephony/standards/at-errors.js';
 import { TRANSCRIPTS } from './replay.js';
 
 const decodeEscapes = (s: string) =>

@@ -8,7 +8,7 @@ import {
   mosFromNetwork,
   rToMos,
   simpleMos,
-} from '../../../src/telephony/standards/emodel.js';
+} from '../../../src/domain/standards/emodel.js';
 
 const near = (actual: number | undefined, expected: number, tol = 1e-9) => {
   expect(actual).toBeDefined();

@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REGISTRATION_STATES } from '../../../src/telephony/labels.js';
-import { atErrorClass, isBusyError, parseAtError } from '../../../src/telephony/standards/at-errors.js';
-import { cpinState, simBlocks, simStateOfError } from '../../../src/telephony/standards/cpin.js';
+import { REGISTRATION_STATES } from '../../../src/domain/labels.js';
+import { atErrorClass, isBusyError, parseAtError } from '../../../src/domain/standards/at-errors.js';
+import { cpinState, simBlocks, simStateOfError } from '../../../src/domain/standards/cpin.js';
 import {
   ACCESS_TECHNOLOGIES,
   consolidate,
@@ -17,7 +17,7 @@ import {
   parseCereg,
   parseCreg,
   registrationState,
-} from '../../../src/telephony/standards/registration.js';
+} from '../../../src/domain/standards/registration.js';
 import {
   BANDS,
   parseCpsi,
@@ -25,7 +25,7 @@ import {
   parseQeng,
   parseSmoni,
   type VendorSignal,
-} from '../../../src/telephony/standards/vendor-signal.js';
+} from '../../../src/domain/standards/vendor-signal.js';
 
 describe('registration of CS, PS, EPS and 5GS combined (TS 27.007)', () => {
   // [cs, ps, eps, 5gs] last <stat> (-1: never reported or its read answered ERROR) -> state.

@@ -14,7 +14,7 @@ import {
   parseCsq,
   rat,
   registrationState,
-} from '../../../src/telephony/standards/modem.js';
+} from '../../../src/domain/standards/modem.js';
 
 describe('csqToDbm (27.007 8.5)', () => {
   it.each([

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { extendSequence, rttFromRtcp, SequenceTracker } from '../../../src/domain/standards/rtp.js';
 import { DefinitionError } from '../../../src/errors.js';
-import {
-  extendSequence,
-  JitterEstimator,
-  rttFromRtcp,
-  SequenceTracker,
-} from '../../../src/telephony/standards/rtp.js';
+import { JitterEstimator } from '../../../src/telephony/jitter.js';
 
 describe('JitterEstimator (RFC 3550 A.8)', () => {
   it('pion vector: 90 kHz, timestamp +60000 over 1 s -> J = 1875', () => {

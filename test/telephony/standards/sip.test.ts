@@ -7,7 +7,7 @@ import {
   sipClass,
   sipMethod,
   sipToQ850,
-} from '../../../src/telephony/standards/sip.js';
+} from '../../../src/domain/standards/sip.js';
 
 describe('sipClass', () => {
   it.each([

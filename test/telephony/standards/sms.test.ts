@@ -6,7 +6,7 @@ import {
   tpStatusClass,
   tpStatusDetail,
   twilioErrorPermanence,
-} from '../../../src/telephony/standards/sms.js';
+} from '../../../src/domain/standards/sms.js';
 
 describe('TP-Status (3GPP TS 23.040 9.2.3.15)', () => {
   it.each([

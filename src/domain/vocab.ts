@@ -1,7 +1,8 @@
 /**
  * Closed vocabularies shared by the event schemas (what an event may say) and the metric
  * catalogue (which label values a series may take). One list per concept, so an event field and
- * the label it feeds cannot disagree.
+ * the label it feeds cannot disagree. The stored records' words are ./records.ts, the metric-only
+ * label lists ./labels.ts; src/domain imports nothing from the rest of src/ (test/package/layers.test.ts).
  */
 
 /** Who initiated: `inbound` = the far end called or sent to us; `outbound` = we did. */
@@ -12,8 +13,10 @@ export type Direction = (typeof DIRECTIONS)[number];
 export const CALL_CHANNELS = ['sip', 'pstn', 'webrtc'] as const;
 export type CallChannel = (typeof CALL_CHANNELS)[number];
 
-/** Which side ended a call. */
-export const HANGUP_BY = ['caller', 'callee', 'system', 'unknown'] as const;
+/** The parties that can end a call (a stored call keeps one of these, ./records.ts). */
+export const HANGUP_PARTIES = ['caller', 'callee', 'system'] as const;
+/** Which side ended a call, as an event says it: a party, or `unknown` (stored as no value). */
+export const HANGUP_BY = [...HANGUP_PARTIES, 'unknown'] as const;
 export type HangupBy = (typeof HANGUP_BY)[number];
 
 /** Why an SMS could not be submitted (mapped from +CMS ERROR codes or provider error text). */
@@ -47,11 +50,11 @@ export type ModemDisconnectReason = (typeof MODEM_DISCONNECT_REASONS)[number];
 export const MODEM_RECOVERY_STEPS = ['reopen', 'reset', 'registration'] as const;
 export type ModemRecoveryStep = (typeof MODEM_RECOVERY_STEPS)[number];
 
-export { AT_ERROR_CLASSES, AT_ERROR_KINDS } from '../telephony/standards/at-errors.js';
-export { SIM_STATES } from '../telephony/standards/cpin.js';
+export { AT_ERROR_CLASSES, AT_ERROR_KINDS } from './standards/at-errors.js';
+export { SIM_STATES } from './standards/cpin.js';
 
-/** Which 3GPP TS 27.007 registration command reported a <stat>. */
-export const REGISTRATION_COMMANDS = ['CREG', 'CGREG', 'CEREG', 'C5GREG'] as const;
+/** Which 3GPP TS 27.007 registration command reported a <stat> (one per domain, standards/registration.ts). */
+export { DOMAIN_COMMANDS as REGISTRATION_COMMANDS } from './standards/registration.js';
 
 /** SIP registration outcome (client side: we registered; server side: a UA registered with us). */
 export const SIP_REGISTRATION_RESULTS = ['success', 'challenged', 'failed', 'timeout'] as const;

@@ -2,8 +2,9 @@
  * Label values of the telephony metrics. Every label is one of these closed lists (or a list
  * from the configuration: trunks, operators, modems, queues); anything else becomes `other`.
  */
-import { BIP_BEARERS } from '../events/vocab.js';
+
 import { CODECS } from './standards/emodel.js';
+import { BIP_BEARERS } from './vocab.js';
 
 export const SIP_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', '6xx'] as const;
 // biome-ignore format: one line per RFC
@@ -12,27 +13,16 @@ export const SIP_METHODS = [
   'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE', // extensions
 ] as const;
 
-/** Delivery outcome of an SMS report: TS 23.040 TP-Status class or a provider status. */
+/**
+ * Delivery outcome of an SMS report: TS 23.040 TP-Status class or a provider status; a stored
+ * SMS's outcome too (../records.ts).
+ */
 export const SMS_OUTCOMES = ['delivered', 'pending', 'failed', 'unknown'] as const;
+export type SmsOutcome = (typeof SMS_OUTCOMES)[number];
 
-/** +CUSD <m> (TS 27.007 7.15), in <m> order, then `unknown`. */
-// biome-ignore format: indexed by <m>
-export const CUSD_STATUSES = [
-  'no_further_action', 'further_action_required', 'terminated_by_network',
-  'other_client_responded', 'not_supported', 'network_timeout', 'unknown',
-] as const;
-
-/** +CREG/+CEREG <stat> 0..11 (TS 27.007 7.2, 10.1.22), in <stat> order. */
-// biome-ignore format: indexed by <stat>
-export const REGISTRATION_STATES = [
-  'not_registered', 'home', 'searching', 'denied', 'unknown', 'roaming',
-  'sms_only_home', 'sms_only_roaming', 'emergency_only',
-  'csfb_not_preferred_home', 'csfb_not_preferred_roaming', 'rlos',
-] as const;
-
-export const RATS = ['2g', '3g', '4g', '5g', 'unknown'] as const;
-
-export { ACCESS_TECHNOLOGIES, REGISTRATION_DOMAINS } from './standards/registration.js';
+// The modem's state tables are the standards' own lists (indexed by the 27.007 value), one each.
+export { CLCC_STATES, CUSD_STATUSES, RATS } from './standards/modem.js';
+export { ACCESS_TECHNOLOGIES, REGISTRATION_DOMAINS, REGISTRATION_STATES } from './standards/registration.js';
 export { BANDS } from './standards/vendor-signal.js';
 
 /**
@@ -40,7 +30,7 @@ export { BANDS } from './standards/vendor-signal.js';
  * SER numerator = answered; SEER numerator = answered + busy (486, 600) + no_answer (480) +
  * declined (603); ISA numerator = ineffective (408, 500, 503, 504 or no final response);
  * redirected (3xx) leaves the SER/SEER denominators; challenged (401/407) leaves every denominator.
- * Decided by the classifier (telephony/outcome).
+ * Decided by the classifier (./outcome).
  */
 export const CALL_OUTCOMES = [
   'answered',
@@ -70,17 +60,6 @@ export const Q850_CLASSES = [
 /** Lifecycle events that did not fit the call state machine. */
 export const CALL_ANOMALIES = ['duplicate_start', 'duplicate_answer', 'unknown_call', 'evicted'] as const;
 export const HOLD_STATES = ['held', 'resumed'] as const;
-/** +CLCC <stat> (TS 27.007 7.18), in <stat> order, then `unknown`. */
-export const CLCC_STATES = [
-  'active',
-  'held',
-  'dialing',
-  'alerting',
-  'incoming',
-  'waiting',
-  'unknown',
-] as const;
-
 export const UP_DOWN = ['up', 'down'] as const;
 export const TRUNK_FAILURE_CLASSES = ['4xx', '5xx', '6xx', 'timeout'] as const;
 export const DIALOG_EVENTS = ['created', 'terminated'] as const;

@@ -5,8 +5,9 @@
  * and the analytics cannot disagree. Sources: RFC 6076 (SER, SEER, ISA), ITU-T E.411 (ASR),
  * E.425 (NER), RFC 3398 (SIP <-> Q.850). Definitions in prose: docs/kpis.md.
  */
-import type { CallStatus, EndStatus, FailureReason } from '../../store/types.js';
+
 import { CALL_OUTCOMES, type CallOutcome } from '../labels.js';
+import type { CallStatus, EndStatus, FailureReason } from '../records.js';
 import { q850ToSip } from '../standards/sip.js';
 
 /** One final SIP response: the failure reason shown, and the RFC 6076 outcome it counts as. */

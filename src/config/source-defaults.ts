@@ -1,6 +1,7 @@
 /**
- * Defaults of the HEP source that the configuration schema shows too (kept free of imports, so the
- * schema does not load the packet path).
+ * Defaults and names of the sources that the configuration schema shows too: the configuration
+ * owns them and the sources read them (kept free of imports, so the schema does not load the
+ * packet path or the simulator).
  */
 
 /**
@@ -18,3 +19,17 @@ export const HEP_MAX_CLOCK_SKEW_MS = 300_000;
  * One in ten gives a working ladder to compare a failure with, at ~1.5 KB a kept call.
  */
 export const FLOW_SAMPLE = 0.1;
+
+/**
+ * Fault scenarios for `sidetone demo --scenario NAME`: each one trips one family of alerts
+ * (src/sources/simulator/faults.ts).
+ */
+export const SCENARIO_NAMES = [
+  'trunk-outage',
+  'modem-flap',
+  'sms-delivery-stall',
+  'signal-drop',
+  'leaky-app',
+  'voice-agent-slow-llm',
+] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];

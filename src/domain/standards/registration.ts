@@ -11,20 +11,20 @@ export type RegistrationDomain = (typeof REGISTRATION_DOMAINS)[number];
 /** The read command of each domain, in {@link REGISTRATION_DOMAINS} order. */
 export const DOMAIN_COMMANDS = ['CREG', 'CGREG', 'CEREG', 'C5GREG'] as const;
 
-// Index = <stat> (27.007 7.2 table; +CGREG/+CEREG/+C5GREG use the same values). 6, 7, 9, 10 are
+// The label of each <stat>, the metric label values too (../labels.ts). Index = <stat> (27.007 7.2 table; +CGREG/+CEREG/+C5GREG use the same values). 6, 7, 9, 10 are
 // defined for E-UTRAN-capable CS registration ("not applicable" in +CEREG), 8 is "attached for
 // emergency bearer services only", 11 "attached for access to RLOS" (restricted local operator
 // services). A value defined for another domain is still a known value (ModemManager accepts 0..11
 // on every domain); anything above 11 is not defined and reads as unknown.
 // biome-ignore format: one row per group of stat values keeps the index visible
-const REG_STATES = [
+export const REGISTRATION_STATES = [
   'not_registered', 'home', 'searching', 'denied', 'unknown', 'roaming', // 0..5
   'sms_only_home', 'sms_only_roaming', 'emergency_only', // 6..8
   'csfb_not_preferred_home', 'csfb_not_preferred_roaming', 'rlos', // 9..11
 ] as const;
 
 /** Registration state label, bounded (27.007 <stat> 0..11; out of range reads as `unknown`). */
-export type RegistrationState = (typeof REG_STATES)[number];
+export type RegistrationState = (typeof REGISTRATION_STATES)[number];
 
 /** `<stat>` 4 (unknown): what every value outside 0..11 is taken as. */
 export const STAT_UNKNOWN = 4;
@@ -37,7 +37,7 @@ export const STAT_UNKNOWN = 4;
  */
 export function registrationState(stat: number): RegistrationState {
   if (!Number.isInteger(stat)) return 'unknown';
-  return REG_STATES[stat] ?? 'unknown';
+  return REGISTRATION_STATES[stat] ?? 'unknown';
 }
 
 /**

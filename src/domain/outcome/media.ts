@@ -11,10 +11,26 @@
  * event changed and emitted again is scored again), and shared, frozen. Scoring a report three
  * times was ~1.3 KB of garbage and three codec-name regexes per report in the ingest bench.
  */
-import type { EventOf } from '../../events/types.js';
 import type { MOS_UNAVAILABLE } from '../labels.js';
 import { type CodecImpairment, codecImpairment, mosFromNetwork } from '../standards/emodel.js';
 import { rttFromRtcp } from '../standards/rtp.js';
+
+/**
+ * The fields of a `media.report` event that scoring reads (src/events/schemas/media.ts defines the
+ * event; it is this shape, so the bus's events are passed as they are). Declared here because
+ * domain/ imports nothing from the layers above it.
+ */
+export interface MediaReport {
+  readonly codec?: string | undefined;
+  readonly clockRate?: number | undefined;
+  readonly packetsReceived?: number | undefined;
+  readonly packetsLost?: number | undefined;
+  readonly fractionLost?: number | undefined;
+  readonly jitter?: number | undefined;
+  readonly jitterMs?: number | undefined;
+  readonly rttMs?: number | undefined;
+  readonly rtcp?: { readonly arrival: number; readonly lsr: number; readonly dlsr: number } | undefined;
+}
 
 /** One report's measurements; undefined = not measured. */
 export interface ReportMeasures {
@@ -27,9 +43,9 @@ export interface ReportMeasures {
 /**
  * Measurements of one report: jitter from ms or RTP units (J / clock rate), RTT as given or
  * A - LSR - DLSR, loss from packet counts or the fraction lost.
- * @example reportMeasures({ type: 'media.report', fractionLost: 64 }).lossPercent // 25
+ * @example reportMeasures({ fractionLost: 64 }).lossPercent // 25
  */
-export function reportMeasures(e: EventOf<'media.report'>): ReportMeasures {
+export function reportMeasures(e: MediaReport): ReportMeasures {
   const received = e.packetsReceived ?? 0;
   const lost = e.packetsLost ?? 0;
   const lossPercent =
@@ -137,9 +153,9 @@ const lastReport = {
 /**
  * Loss, jitter, RTT and E-model MOS of one report; undefined when the report cannot be scored
  * (unknown codec, no loss data), as the media pack decides.
- * @example reportScore({ type: 'media.report', codec: 'PCMU', packetsReceived: 99, packetsLost: 1 })?.mos // 4.27
+ * @example reportScore({ codec: 'PCMU', packetsReceived: 99, packetsLost: 1 })?.mos // 4.27
  */
-export function reportScore(e: EventOf<'media.report'>): ReportScore | undefined {
+export function reportScore(e: MediaReport): ReportScore | undefined {
   const l = lastReport;
   const rtcp = e.rtcp;
   if (

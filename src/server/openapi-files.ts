@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../config/load.js';
 import { InternalError } from '../errors.js';
-import { startSidecar } from '../server/sidecar.js';
-import { eventJsonSchemas, JSON_SCHEMA_DIALECT } from './event-schemas.js';
+import { eventJsonSchemas, JSON_SCHEMA_DIALECT } from '../openapi/event-schemas.js';
+import { startSidecar } from './sidecar.js';
 
 /** A generated file: its path from the repository root and its text. */
 export interface GeneratedFile {

@@ -3,9 +3,11 @@
  * are decided. The calls pack classifies at `call.ended`; the store derives the same from the SQL
  * that sql.ts generates from the same table (test/store/derive.test.ts checks the two agree).
  */
-import type { CallStatus, EndStatus, FailureReason, HangupBy } from '../../store/types.js';
+
 import type { CallOutcome } from '../labels.js';
+import type { CallStatus, EndStatus, FailureReason } from '../records.js';
 import { q850Class, sipToQ850 } from '../standards/sip.js';
+import type { HangupBy } from '../vocab.js';
 import {
   KPI_FLAG,
   NER_CAUSES,
@@ -36,7 +38,7 @@ export interface CallFacts {
   reason?: FailureReason | null | undefined;
   /** A stated status (store API, zombie cleanup). */
   endStatus?: EndStatus | null | undefined;
-  hangupBy?: HangupBy | 'unknown' | null | undefined;
+  hangupBy?: HangupBy | null | undefined;
   /** Signalling: `sip` and `webrtc` calls are the RFC 6076 population. */
   channel?: string | null | undefined;
 }
@@ -148,7 +150,7 @@ export interface CallEnd {
   sipCode?: number | undefined;
   q850?: number | undefined;
   timeout?: boolean | undefined;
-  hangupBy?: HangupBy | 'unknown' | undefined;
+  hangupBy?: HangupBy | undefined;
 }
 
 /** The last verdict of {@link classifyEnded} and the facts it was decided from. */
@@ -158,7 +160,7 @@ const lastEnd = {
   sipCode: undefined as number | undefined,
   q850: undefined as number | undefined,
   timeout: undefined as boolean | undefined,
-  hangupBy: undefined as HangupBy | 'unknown' | undefined,
+  hangupBy: undefined as HangupBy | undefined,
   verdict: undefined as unknown as Readonly<CallClass>,
 };
 

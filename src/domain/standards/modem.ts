@@ -92,8 +92,10 @@ export function cesqToValues(raw: CesqRaw): CesqValues {
   };
 }
 
-export type ClccState = 'active' | 'held' | 'dialing' | 'alerting' | 'incoming' | 'waiting' | 'unknown';
-const CLCC_STATES: readonly ClccState[] = ['active', 'held', 'dialing', 'alerting', 'incoming', 'waiting'];
+/** +CLCC <stat> labels (27.007 7.18) in <stat> order, then `unknown`: also the metric label values. */
+// biome-ignore format: index = <stat>
+export const CLCC_STATES = ['active', 'held', 'dialing', 'alerting', 'incoming', 'waiting', 'unknown'] as const;
+export type ClccState = (typeof CLCC_STATES)[number];
 
 /**
  * +CLCC <stat> (27.007 7.18) -> label.
@@ -105,12 +107,14 @@ export function clccState(stat: number): ClccState {
   return CLCC_STATES[stat] ?? 'unknown';
 }
 
+/** +CUSD <m> labels (27.007 7.15) in <m> order, then `unknown`: also the metric label values. */
 // biome-ignore format: index = <m>
-const CUSD_STATUSES = [
+export const CUSD_STATUSES = [
   'no_further_action', 'further_action_required', 'terminated_by_network', // 0..2
   'other_client_responded', 'not_supported', 'network_timeout', // 3..5
+  'unknown',
 ] as const;
-export type CusdStatus = (typeof CUSD_STATUSES)[number] | 'unknown';
+export type CusdStatus = (typeof CUSD_STATUSES)[number];
 
 /**
  * +CUSD <m> (27.007 7.15) -> label.
@@ -122,7 +126,9 @@ export function cusdStatus(m: number): CusdStatus {
   return CUSD_STATUSES[m] ?? 'unknown';
 }
 
-export type Rat = '2g' | '3g' | '4g' | '5g' | 'unknown';
+/** Radio generation labels, `unknown` last: also the metric label values. */
+export const RATS = ['2g', '3g', '4g', '5g', 'unknown'] as const;
+export type Rat = (typeof RATS)[number];
 
 // +COPS <AcT> 0..13: 0 GSM, 1 GSM Compact, 2 UTRAN, 3 GSM w/EGPRS, 4 UTRAN w/HSDPA,
 // 5 UTRAN w/HSUPA, 6 UTRAN w/HSDPA and HSUPA, 7 E-UTRAN, 8 EC-GSM-IoT, 9 E-UTRAN (NB-S1),
