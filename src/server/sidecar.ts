@@ -399,6 +399,21 @@ export async function startSidecar(
   };
   let served: Served | undefined;
   let healthServed: Served | undefined;
+  // A signal from the moment the port opens until the graceful handlers below exist (the health
+  // port, the demo's backfill) is held and acted on then: left to Node's default it ended the
+  // process unflushed (the chaos suite's SIGTERM right after a restart, under load, saw exit SIGTERM).
+  let held: NodeJS.Signals | undefined;
+  const hold = (signal: NodeJS.Signals) => {
+    held ??= signal;
+  };
+  const release = () => {
+    process.off('SIGINT', hold);
+    process.off('SIGTERM', hold);
+  };
+  if (options.signals !== false) {
+    process.on('SIGINT', hold);
+    process.on('SIGTERM', hold);
+  }
   try {
     // A listener that cannot bind fails the `hep` check and is retried; it never stops the sidecar.
     hepRun = hep && (await keepListening(hep, { health, log }));
@@ -408,6 +423,7 @@ export async function startSidecar(
     served = await serve(audited(app, audit), { ...http.serve, logger: log });
     if (config.health.port !== undefined) healthServed = await serveHealth(config, app, log);
   } catch (err) {
+    release();
     await served?.close().catch(() => {});
     await teardown().catch(() => {});
     throw err;
@@ -419,6 +435,9 @@ export async function startSidecar(
         flush: () => sink.flush(),
         labels,
         ...(options.onBackfill && { onBackfill: options.onBackfill }),
+      }).catch((err: unknown) => {
+        release(); // a failed start leaves no handler holding the process's signals
+        throw err;
       })
     : undefined;
   if (sim?.summary.fault !== undefined) {
@@ -470,6 +489,8 @@ export async function startSidecar(
       process.off('SIGTERM', onSignal);
       process.off('SIGHUP', onHangup);
     });
+    release();
+    if (held !== undefined) onSignal(held);
   }
   log.info(
     {
