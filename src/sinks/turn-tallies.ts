@@ -38,8 +38,8 @@ export class TurnTallies {
 
   constructor(
     deadAirSeconds = DEAD_AIR_SECONDS,
-    // At most ~27 KiB a call (TALLY_KEYS, the turn list's 64), 54 MB in all; 5.2 KiB a call of 20
-    // turns, 11.7 KiB of 64 (with the turn list; measured, node 20).
+    // Bounded by TALLY_KEYS and the turn list's 64 a call: 5.2 KiB a call of 20 turns, 11.7 KiB of
+    // 64 (with the turn list; measured over 2,000 calls, node 20).
     private readonly maxCalls = 2000,
   ) {
     this.deadAirMs = deadAirSeconds * 1000;
