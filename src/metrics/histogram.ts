@@ -30,6 +30,9 @@ export const TELEPHONY_BUCKETS: readonly number[] = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ];
 
+/** observe()'s one-slot stage for observeAt (single-threaded, never reentrant). */
+const ONE = new Float64Array(1);
+
 /** One histogram series: per-bucket counts in a typed array (the last slot is `+Inf`). */
 export class HistogramSeries extends Series {
   readonly counts: Float64Array;
@@ -55,8 +58,23 @@ export class HistogramSeries extends Series {
    * `exemplar` (e.g. `{ trace_id }`) becomes the bucket's exemplar in OpenMetrics.
    */
   observe(v: number, exemplar?: ExemplarLabels): void {
+    if (typeof v !== 'number') {
+      this.owner.drop(v);
+      return;
+    }
+    ONE[0] = v;
+    this.observeAt(ONE, 0, exemplar);
+  }
+  /**
+   * `observe(values[i])`, the number read here: a number passed to a call V8 does not inline is
+   * boxed (a heap allocation each time), a typed array and an index never are. For hot paths that
+   * stage several observations (the voice-turn pack: 0 GCs a turn whatever V8 inlines, issue 36).
+   * @example const v = new Float64Array([0.42]); pdd.labels({ trunk: 'a' }).observeAt(v, 0);
+   */
+  observeAt(values: Float64Array, at: number, exemplar?: ExemplarLabels): void {
+    const v = values[at] as number;
     // `!(v >= 0)` is also true for NaN; one comparison pair covers every bad number.
-    if (typeof v !== 'number' || !(v >= 0) || v === Number.POSITIVE_INFINITY) {
+    if (!(v >= 0) || v === Number.POSITIVE_INFINITY) {
       this.owner.drop(v);
       return;
     }

@@ -55,6 +55,32 @@ describe('hardening (issue 11)', () => {
     expect(dropped(text, 'h', 'nan')).toBe(1);
   });
 
+  it('observeAt and incAt record what observe and inc do, and drop the same bad values', () => {
+    // The staged forms read the number from a typed array (no boxed argument, issue 36).
+    const values = [0.5, 1.5, 3, -1, Number.POSITIVE_INFINITY, Number.NaN, 0];
+    const staged = Float64Array.from(values);
+    const texts = [true, false].map((atForm) => {
+      const r = new Registry();
+      const h = r.histogram({ name: 'h', help: 'x', buckets: [1, 2] }).labels({});
+      const c = r.counter({ name: 'c', help: 'x' }).labels({});
+      values.forEach((v, i) => {
+        if (atForm) {
+          h.observeAt(staged, i);
+          c.incAt(staged, i);
+        } else {
+          h.observe(v);
+          c.inc(v);
+        }
+      });
+      return r.render();
+    });
+    expect(texts[0]).toBe(texts[1]);
+    expect(sample(texts[0] as string, 'h_count')).toBe(4);
+    expect(sample(texts[0] as string, 'c_total')).toBe(5);
+    expect(dropped(texts[0] as string, 'h', 'negative')).toBe(1);
+    expect(dropped(texts[0] as string, 'c', 'nan')).toBe(1);
+  });
+
   it('summary drops negative, infinite and NaN observations, counting each: no negative _sum or quantile', () => {
     const r = new Registry();
     const s = r.summary({ name: 's', help: 'x', percentiles: [0.5, 1] });

@@ -46,9 +46,9 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
   let staged = 0;
   /** The heard silence's exemplar (the call's trace), observed with it at index 0. */
   let exemplar: ExemplarLabels | undefined;
-  const stage = (h: HistogramSeries, v: number) => {
-    series[staged] = h;
-    values[staged++] = v;
+  // The value is written before the call (values[staged] = v; stage(h)): no number is an argument.
+  const stage = (h: HistogramSeries) => {
+    series[staged++] = h;
   };
   const stageSegments = (a: number, mo: number) => {
     // A segment carrying a missing neighbour is time no single stage can be charged with: it is
@@ -63,19 +63,24 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
       if (seg === UNATTRIBUTED) {
         rest += ms;
         restSeen = true;
-      } else stage(segments.at(a, mo, seg), ms / 1000);
+      } else {
+        values[staged] = ms / 1000;
+        stage(segments.at(a, mo, seg));
+      }
     }
-    if (restSeen) stage(segments.at(a, mo, unattributed), rest / 1000);
+    if (restSeen) {
+      values[staged] = rest / 1000;
+      stage(segments.at(a, mo, unattributed));
+    }
   };
   const talk = new Float64Array(SPEAKERS.length);
   /** What turn() staged, observed and added: no number crosses a call that may not be inlined. */
   const record = (a: number) => {
     for (let i = 0; i < staged; i++) {
-      (series[i] as HistogramSeries).observe(values[i] as number, i === 0 ? exemplar : undefined);
+      (series[i] as HistogramSeries).observeAt(values, i, i === 0 ? exemplar : undefined);
     }
     for (let s = 0; s < talk.length; s++) {
-      const v = talk[s] as number;
-      if (!Number.isNaN(v)) speech.at(a, s).inc(v);
+      if (!Number.isNaN(talk[s] as number)) speech.at(a, s).incAt(talk, s);
     }
   };
 
@@ -91,12 +96,14 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
       if (b.inconsistent) inconsistent.at(a).inc();
       else if (!Number.isNaN(b.heardMs)) {
         exemplar = e.callId === undefined ? undefined : o.exemplar(e.callId);
-        stage(heard.at(a, mo), b.heardMs / 1000);
+        values[staged] = b.heardMs / 1000;
+        stage(heard.at(a, mo));
         stageSegments(a, mo);
       }
       if (isDeadAir(b, e, deadAirMs)) deadAir.at(a, mo).inc();
       if (e.ttsStartedAt !== undefined && e.ttsFirstAudibleAt !== undefined) {
-        stage(ttfa.at(a), Math.max(0, e.ttsFirstAudibleAt - e.ttsStartedAt) / 1000);
+        values[staged] = Math.max(0, e.ttsFirstAudibleAt - e.ttsStartedAt) / 1000;
+        stage(ttfa.at(a));
       }
       talk[SPEAKER_AGENT] = b.agentSpeechMs / 1000;
       talk[SPEAKER_CALLER] = b.callerSpeechMs / 1000;
