@@ -26,7 +26,7 @@ const CALL_FACT_COLUMNS = `id, call_id, first_at, direction, channel, trunk, fro
 /**
  * The calls table. Status, reason, KPI bits and durations are generated columns: functions of the
  * collected facts, so any order of updates that collects the same facts yields the same record.
- * The derivations come from the one call classifier (src/telephony/outcome).
+ * The derivations come from the one call classifier (src/domain/outcome).
  */
 function callsTable(name: string): string {
   return `
