@@ -3,8 +3,9 @@ import { loadConfig } from '../../config/index.js';
 import { configEnv } from '../env.js';
 import { UsageError } from '../errors.js';
 import type { HttpSource } from '../http.js';
+import { openSource } from '../open-source.js';
 import { type Style, styleFor } from '../output.js';
-import { type DataSource, openSource } from '../source.js';
+import type { DataSource } from '../source.js';
 
 /** The period the span flags ask for; both at once is a usage error. */
 export function spanOf(flags: { days?: number | undefined; hours?: number | undefined }): {
