@@ -938,7 +938,7 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["callId"]; if (v === undefined || !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; }
 { const v = o["messages"]; if (v === undefined || !((Array.isArray(v) && e35_2(v)))) return false; n++; }
-{ const v = o["dropped"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0))) return false; n++; } }
+{ const v = o["dropped"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
@@ -960,7 +960,7 @@ function l35_0(o: Rec): boolean {
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
 { const v = o["messages"]; if (v !== undefined && !((Array.isArray(v) && l35_2(v)))) return false; }
-{ const v = o["dropped"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0))) return false; }
+{ const v = o["dropped"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
 return true;
 }
 function l35_1(o: Rec): boolean {

@@ -76,6 +76,30 @@ describe('demo fault scenarios', () => {
     expect(FAULT_DURATION_MS[name]).toBeGreaterThanOrEqual(onset + forMs + 60_000);
   });
 
+  it('a demo without the voice fault never holds SidetoneVoiceAgentSlow: its model stalls, never two in one window', () => {
+    // The alert's condition as the onset above reads it: in the last 5 minutes an agent has
+    // voice_min_turns turns and more than 5 % above the threshold. Three hours at rates 1 and 2,
+    // three seeds each (the alerts e2e met it once: two stalls in one window of a healthy agent).
+    const slow = (e: EventOf<'voiceai.turn'>) =>
+      (e.agentStartedAt as number) - (e.userStoppedAt as number) >
+      ALERT_DEFAULTS.voice_silence_p95_seconds * 1000;
+    const held: string[] = [];
+    for (const rate of [1, 2])
+      for (const seed of [1, 5, 7]) {
+        const bus = new EventBus();
+        const turns: EventOf<'voiceai.turn'>[] = [];
+        bus.on('voiceai.turn', (e) => turns.push(e));
+        new Simulator(bus, { seed, rate, start: T0 }).advance(T0 + 3 * 3_600_000);
+        for (const agent of new Set(turns.map((e) => e.agent)))
+          for (let t = T0 + 5 * 60_000; t < T0 + 3 * 3_600_000; t += 30_000) {
+            const w = turns.filter((e) => e.agent === agent && at(e) > t - 5 * 60_000 && at(e) <= t);
+            if (w.length >= ALERT_DEFAULTS.voice_min_turns && w.filter(slow).length / w.length > 0.05)
+              held.push(`rate ${rate} seed ${seed} ${agent} at +${(t - T0) / 60_000} min`);
+          }
+      }
+    expect(held).toEqual([]);
+  });
+
   it('fault() after a backfill starts the fault then, not at the start of the history', () => {
     const bus = new EventBus();
     const seen: SidetoneEvent[] = [];

@@ -1,4 +1,5 @@
 import { FLOW_SAMPLE } from '../../config/source-defaults.js';
+import { STORE_LIMITS } from '../../domain/limits.js';
 import { sipMethod } from '../../domain/standards/sip.js';
 import { type Direction, MEDIA_ANOMALIES, MEDIA_STREAMS, SIP_TRANSPORTS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
@@ -282,7 +283,7 @@ export class HepTracker {
       callId: s.callId,
       messages: flow.messages(),
     };
-    if (flow.dropped > 0) e.dropped = flow.dropped;
+    if (flow.dropped > 0) e.dropped = Math.min(flow.dropped, STORE_LIMITS.countMax);
     this.bus.emit(e);
   }
 

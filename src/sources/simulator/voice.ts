@@ -6,6 +6,31 @@ export const DEMO_AGENTS = ['support-bot', 'sales-bot'] as const;
 export const DEMO_MODELS = ['gpt-4.1-mini', 'llama-3.1-8b'] as const;
 
 /**
+ * A healthy demo's model stalls (2.5-5 s before its first token) now and then, but one agent's never
+ * twice within STALL_GAP_MS: at the default rate an agent takes ~37 turns in 5 minutes, so two stalls
+ * in one window lifted its p95 heard silence over the shipped 3.5 s and fired SidetoneVoiceAgentSlow
+ * in a scenario without a voice fault (the alerts e2e, the sms-delivery-stall demo). One stall in
+ * 20 or more turns leaves the 95th percentile among the others.
+ */
+const STALL_GAP_MS = 15 * 60_000;
+/** Per simulation and agent, the times of recent stalls (calls come in order of start; older pruned). */
+const stalls = new WeakMap<ScenarioContext, Map<string, number[]>>();
+
+function mayStall(c: ScenarioContext, agent: string, at: number): boolean {
+  let byAgent = stalls.get(c);
+  if (byAgent === undefined) {
+    byAgent = new Map();
+    stalls.set(c, byAgent);
+  }
+  // A call's turns run ahead of the next call's start: keep an hour either side of now.
+  const times = (byAgent.get(agent) ?? []).filter((t) => Math.abs(t - at) < 4 * STALL_GAP_MS);
+  byAgent.set(agent, times);
+  if (times.some((t) => Math.abs(t - at) < STALL_GAP_MS)) return false;
+  times.push(at);
+  return true;
+}
+
+/**
  * The turns of one agent call, from the answer to the hang-up: the caller speaks, stops; the
  * transcript, the end-of-turn decision, the LLM's first token, the TTS's first byte and the
  * agent's first audio follow as a cascaded agent's do (stage times in the ranges agents report:
@@ -29,7 +54,9 @@ export function agentConversation(callId: string, answerAt: number, endAt: numbe
     const eot = stt + rng.between(20, 350);
     const llm = eot + rng.between(5, 30);
     // Now and then the model stalls for seconds: dead air in a healthy demo, rarely.
-    const first = llm + rng.between(250, 1000) + (rng.chance(0.02) ? rng.between(2500, 5000) : 0);
+    const answer = rng.between(250, 1000);
+    const stall = rng.chance(0.02) ? rng.between(2500, 5000) : 0;
+    const first = llm + answer + (stall > 0 && mayStall(c, agent, llm) ? stall : 0);
     const tts = first + rng.between(50, 200);
     const byte = tts + rng.between(80, 350);
     const audio = byte + rng.between(5, 30);
