@@ -19,7 +19,13 @@ import {
   type SeriesGroup,
   type StatsGroup,
 } from './fold.js';
-import { checkModemSample, historyLimit, type ModemHistoryQuery, type ModemSample, toModemSample } from './modem-samples.js';
+import {
+  checkModemSample,
+  historyLimit,
+  type ModemHistoryQuery,
+  type ModemSample,
+  toModemSample,
+} from './modem-samples.js';
 import {
   checkPrivacyConfig,
   mayReveal,
@@ -29,7 +35,12 @@ import {
   withStoredCallIds,
   withStoredSmsIds,
 } from './privacy.js';
-import { durationPercentiles, EXACT_PERCENTILES_UP_TO, type PercentileReads, type RangePlan } from './rollup.js';
+import {
+  durationPercentiles,
+  EXACT_PERCENTILES_UP_TO,
+  type PercentileReads,
+  type RangePlan,
+} from './rollup.js';
 import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } from './sqlite-rows.js';
 import { bucketSize } from './sqlite-sql.js';
 import type {
@@ -176,7 +187,11 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    await this.driver.writeSms('applySms', withStoredSmsIds([update], this.messageIds, this.references), false);
+    await this.driver.writeSms(
+      'applySms',
+      withStoredSmsIds([update], this.messageIds, this.references),
+      false,
+    );
   }
 
   async applySmsBatch(batch: readonly SmsUpdate[]): Promise<number> {

@@ -193,7 +193,10 @@ export class SqliteDriver implements StoreDriver {
   async callPager(q: CallQuery): Promise<Pager<CallTuple>> {
     const { from: _, ...filters } = rangeParams(q);
     return (afterAt, afterId, limit) =>
-      this.read('iterateCalls', () => this.bulk().page.all({ ...filters, afterAt, afterId, limit }) as CallTuple[]);
+      this.read(
+        'iterateCalls',
+        () => this.bulk().page.all({ ...filters, afterAt, afterId, limit }) as CallTuple[],
+      );
   }
 
   async smsPager(to: number): Promise<Pager<SmsTuple>> {
@@ -265,8 +268,12 @@ export class SqliteDriver implements StoreDriver {
     const plan = await this.rollupRead(what, q, (plan) => plan);
     const reads = {
       histogram: (plan: RangePlan) =>
-        this.read(what, () => this.statement('durationHistogram', plan).all(plan) as Array<{ b: number; n: number }>),
-      bounds: (plan: RangePlan) => this.read(what, () => this.statement('durationBounds', plan).all(plan) as Bound[]),
+        this.read(
+          what,
+          () => this.statement('durationHistogram', plan).all(plan) as Array<{ b: number; n: number }>,
+        ),
+      bounds: (plan: RangePlan) =>
+        this.read(what, () => this.statement('durationBounds', plan).all(plan) as Bound[]),
       exact: () =>
         this.read(what, () => {
           const params: Record<string, unknown> = rangeParams(q);
@@ -274,7 +281,11 @@ export class SqliteDriver implements StoreDriver {
             params[`p${i}`] = p;
           });
           let st = this.percentileStmts.get(ps.length);
-          if (!st) this.percentileStmts.set(ps.length, (st = this.db.prepare(SQL.durationPercentilesSql(ps.length))));
+          if (!st)
+            this.percentileStmts.set(
+              ps.length,
+              (st = this.db.prepare(SQL.durationPercentilesSql(ps.length))),
+            );
           const row = st.get(params) as Record<string, number | null>;
           return ps.map((_, i) => row[`p${i}`] ?? null);
         }),
@@ -283,7 +294,10 @@ export class SqliteDriver implements StoreDriver {
   }
 
   lastActivity(): Promise<{ c: number | null; s: number | null }> {
-    return this.read('lastActivityAt', () => this.s.lastActivity.get() as { c: number | null; s: number | null });
+    return this.read(
+      'lastActivityAt',
+      () => this.s.lastActivity.get() as { c: number | null; s: number | null },
+    );
   }
 
   countActiveSince(before: number): Promise<number> {
@@ -313,7 +327,8 @@ export class SqliteDriver implements StoreDriver {
   }
 
   deleteBatch(table: 'calls' | 'sms', cutoff: number, batch: number): Promise<number> {
-    if (table === 'sms') return this.write('deleteOlderThan', () => this.s.deleteSms.run(cutoff, batch).changes);
+    if (table === 'sms')
+      return this.write('deleteOlderThan', () => this.s.deleteSms.run(cutoff, batch).changes);
     return this.write('deleteOlderThan', () =>
       this.onCalls(() => {
         const filed = this.s.deleteCalls.all(cutoff, batch) as number[];

@@ -3,8 +3,8 @@
  * one file in WAL mode.
  */
 import { frontPrivacy, StoreFront } from './front.js';
-import type { SqliteCallStoreOptions } from './sqlite-open.js';
 import { SqliteDriver } from './sqlite-driver.js';
+import type { SqliteCallStoreOptions } from './sqlite-open.js';
 
 export type { SqliteCallStoreOptions } from './sqlite-open.js';
 

@@ -128,10 +128,11 @@ describe('PostgreSQL store reads', () => {
       // The moment between the two: the plan has said "nothing later", the read has not run. A
       // writer commits a call filed 13 s after @to, in the same 10-minute slot; the statement
       // triggers put it in that slot's rollups at once.
-      const internals = reader as unknown as {
+      // The driver under the store's front (front.ts) reads the rollups.
+      const internals = (reader as unknown as { driver: unknown }).driver as {
         rollupRead: (what: string, ...rest: unknown[]) => Promise<unknown[]>;
       };
-      const rollupRead = internals.rollupRead.bind(reader);
+      const rollupRead = internals.rollupRead.bind(internals);
       let between = 0;
       internals.rollupRead = async (what, ...rest) => {
         const rows = await rollupRead(what, ...rest);

@@ -11,6 +11,7 @@ import { KEY, lifecycle, runCallStoreContract } from './contract.js';
 
 /** The SQLite driver under a store's front (front.ts), for the tests that look inside it. */
 const driverOf = (store: SqliteCallStore): unknown => (store as unknown as { driver: unknown }).driver;
+
 import { tempDir } from './helpers.js';
 
 for (const writerThread of [false, true]) {
