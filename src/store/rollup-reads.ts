@@ -77,12 +77,7 @@ export const SQLITE_READ_INDEXES = GRAINS.filter((g) => g.ms !== TEN_MIN_MS)
   .join('\n');
 
 /** The columns of a rollup row (and of the record groups read beside them). */
-const rowColumns = (d: Dialect) => [
-  ...names(callKey(d, '', HOUR_MS)),
-  ...SUM_NAMES,
-  'dur_min',
-  'dur_max',
-];
+const rowColumns = (d: Dialect) => [...names(callKey(d, '', HOUR_MS)), ...SUM_NAMES, 'dur_min', 'dur_max'];
 
 /**
  * The slots of a range, as named parameters (rollup.ts `planRange`): @from @to the range; @m0 @m1
@@ -112,10 +107,7 @@ type Slot = readonly [table: string, from: string, to: string, ms: number];
  * see postgres.ts), and with 13 parts instead of 19 a 7-day overview planned in 4.3 ms instead of
  * 5.2-7.7 (10M calls). SQLite keeps one range per part, which its indexes serve as ranges.
  */
-function slotParts(
-  d: Dialect,
-  grain: 'hour' | 'day',
-): Array<{ table: string; ms: number; when: string }> {
+function slotParts(d: Dialect, grain: 'hour' | 'day'): Array<{ table: string; ms: number; when: string }> {
   const range = ([, from, to]: Slot, c = 't') => `${c} >= ${from} AND ${c} < ${to}`;
   const slots: readonly Slot[] = SLOTS[grain];
   if (d === 'sqlite') return slots.map((s) => ({ table: s[0], ms: s[3], when: range(s) }));

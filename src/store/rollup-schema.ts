@@ -44,9 +44,7 @@ export const SQLITE_SCRATCH = `
   CREATE TEMP TABLE IF NOT EXISTS duration_delta (${SQLITE_CHANGES.durationColumns.join(', ')}, n);`;
 
 /** Apply schema 5's queued changes, then empty the queue: run in the transaction of every write. */
-const SQLITE_APPLY_PENDING: readonly string[] = sqliteApply(SQLITE_CHANGES, [
-  'DELETE FROM rollup_pending',
-]);
+const SQLITE_APPLY_PENDING: readonly string[] = sqliteApply(SQLITE_CHANGES, ['DELETE FROM rollup_pending']);
 
 /** The SQLite migration that adds the rollups (tables, queue, triggers, backfill). */
 export const SQLITE_ROLLUPS = `${tables('sqlite')}\n${sqliteQueue()}\n${backfill('sqlite')}`;
