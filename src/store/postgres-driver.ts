@@ -12,7 +12,7 @@ import type { Db, PgConnection } from './postgres-connection.js';
 import { KnownDays, NESTED_LOOPS, type PgRunner, RETENTION_LOCK } from './postgres-partitions.js';
 import { readStatement } from './postgres-pool.js';
 import { dropExpired } from './postgres-retention.js';
-import * as SQL from './postgres-sql.js';
+import * as SQL from './postgres-statements.js';
 import { type WriteContext, writeCalls, writeSmsBatch } from './postgres-write.js';
 import { type Bound, planRange, type RangePlan } from './rollup.js';
 import { OVERVIEW_COLUMNS } from './rollup-sql.js';
@@ -29,10 +29,10 @@ const STATS_AT = at(
 const BREAKDOWN_AT = at(['direction', 'channel', 'trunk', 'failure', 'n']);
 const SERIES_AT = at(['start', 'status', 'kpi', 'n', 'dur_count', 'dur_sum']);
 
-/** A range plan with the filed-day bounds of the PostgreSQL reads (postgres-sql.ts `READS`). */
+/** A range plan with the filed-day bounds of the PostgreSQL reads (postgres-statements.ts `READS`). */
 type FiledPlan = RangePlan & { lag: number; active_from: number };
 
-/** $1..$6 of a call range (see postgres-sql.ts). */
+/** $1..$6 of a call range (see postgres-statements.ts). */
 const range = (q: CallQuery): unknown[] => [
   Math.ceil(q.from),
   Math.ceil(q.to),
@@ -116,7 +116,7 @@ export class PostgresDriver implements StoreDriver {
   /** Which slots of `q` come from rollups (see rollup.ts). */
   private async plan(q: CallQuery, db: Db = this.conn.pool): Promise<FiledPlan> {
     const plan = planRange(q, q.exact);
-    // With the filed-day bounds the reads' record parts need (postgres-sql.ts `READS`), read with
+    // With the filed-day bounds the reads' record parts need (postgres-statements.ts `READS`), read with
     // the largest lag seen so far; a larger one since means reading again with it (see RANGE_BOUNDS).
     type Bounds = { later: boolean; lag: number; active_from: number };
     const bounds = async (lag: number) =>

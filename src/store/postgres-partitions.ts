@@ -75,7 +75,7 @@ function partitioned(table: string, key: string, keys: string, indexes: string[]
 
 /**
  * The rollup triggers' re-reads of a group's shortest and longest duration (rollup-sql.ts
- * `cleanup`) with the records' filed days bounded as in the reads (postgres-sql.ts `READS`):
+ * `cleanup`) with the records' filed days bounded as in the reads (postgres-statements.ts `READS`):
  * otherwise each rollup row probes every day's partition (330 ms instead of 30 ms for a dropped
  * day's rows at 90 partitions). The bounds use the outer row's slot, so the pruning happens as
  * each row is read.
@@ -104,7 +104,7 @@ const BOUNDED_ROLLUP_TRIGGERS = ['update', 'delete']
  * Per filed day of calls: how many are still in progress, and the most a record of that day starts
  * before it (its lag, in ms; 0 for a call filed under its start's day). Reads bound their record
  * parts with them, so that planning takes the partitions that can hold a match, not all of them
- * (see postgres-sql.ts `READS`). Kept by statement triggers, like the rollups; `lag` only grows.
+ * (see postgres-statements.ts `READS`). Kept by statement triggers, like the rollups; `lag` only grows.
  */
 function callDaysChange(name: string, added: string, removed: string): string {
   return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
@@ -135,7 +135,7 @@ const CALL_DAYS = `
 
 /**
  * Migration 5: per filed day of SMS, the most a record of that day starts before it (`lag`, ms), as
- * `call_days` has for calls: SMS reads bound their filed days with it (postgres-sql.ts SMS_PAGE,
+ * `call_days` has for calls: SMS reads bound their filed days with it (postgres-statements.ts SMS_PAGE,
  * SMS_STATS) instead of planning every later day's partition. A report that arrives before its
  * submission files the message under the report's day; the submission then moves `first_at` back.
  * Kept by statement triggers; deletes leave it (a bound may only be too wide), and a dropped

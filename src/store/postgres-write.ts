@@ -14,7 +14,7 @@ import {
   type PgRunner,
   SMS_KEY_INSERT,
 } from './postgres-partitions.js';
-import * as SQL from './postgres-sql.js';
+import * as SQL from './postgres-statements.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
 import { callRounds, type Protect, smsOriginWrite, smsReportWrite } from './writes.js';
 
