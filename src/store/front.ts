@@ -10,6 +10,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CallStatus } from '../domain/records.js';
+import { type CallTuple, toCallRecord } from './call-rows.js';
 import { drain } from './drain.js';
 import {
   foldCallStats,
@@ -41,7 +42,7 @@ import {
   type PercentileReads,
   type RangePlan,
 } from './rollup.js';
-import { type CallTuple, type SmsTuple, toCallRecord, toSmsRecord, toSmsStats } from './sqlite-rows.js';
+import { type SmsTuple, toSmsRecord, toSmsStats } from './sms-rows.js';
 import { bucketSize } from './sqlite-sql.js';
 import type {
   Bucket,
@@ -84,7 +85,7 @@ const bound = (t: number) => Math.ceil(t);
 
 /**
  * What a backend does in SQL. Ids arrive in their stored form, updates validated, bounds as
- * integers; rows go back as the tuples of sqlite-rows.ts (both backends select the same columns).
+ * integers; rows go back as the tuples of call-rows.ts and sms-rows.ts (both backends select the same columns).
  */
 export interface StoreDriver {
   /** Write updates in one transaction; `batch` says the caller sent a batch (`applyBatch`). */

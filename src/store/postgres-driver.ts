@@ -5,18 +5,20 @@
  */
 import type pg from 'pg';
 import type { CallStatus } from '../domain/records.js';
+import type { CallTuple } from './call-rows.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from './fold.js';
 import type { Pager, StoreDriver } from './front.js';
 import { type ModemSample, PG_DELETE_SAMPLES, PG_INSERT_SAMPLES, PG_MODEM_HISTORY } from './modem-samples.js';
 import type { Db, PgConnection } from './postgres-connection.js';
-import { KnownDays, NESTED_LOOPS, type PgRunner, RETENTION_LOCK } from './postgres-partitions.js';
+import { KnownDays, type PgRunner } from './postgres-days.js';
+import { NESTED_LOOPS, RETENTION_LOCK } from './postgres-partitions.js';
 import { readStatement } from './postgres-pool.js';
 import { dropExpired } from './postgres-retention.js';
 import * as SQL from './postgres-statements.js';
 import { type WriteContext, writeCalls, writeSmsBatch } from './postgres-write.js';
 import { type Bound, planRange, type RangePlan } from './rollup.js';
 import { OVERVIEW_COLUMNS } from './rollup-sql.js';
-import type { CallTuple, SmsTuple } from './sqlite-rows.js';
+import type { SmsTuple } from './sms-rows.js';
 import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from './types.js';
 import type { Protect } from './writes.js';
 

@@ -4,11 +4,12 @@
  * postgres-partitions.ts); the schema they run on is postgres-sql.ts.
  */
 import { SMS_STATUSES } from '../domain/records.js';
+import { CALL_COLUMN_LIST } from './call-rows.js';
 import { KPI_FLAG } from './derive.js';
 import { DAY_MS, keyed, NO_GATEWAY } from './postgres-partitions.js';
 import { numbered } from './postgres-sql.js';
 import { ROLLUP_PRUNE as PRUNE_NAMED, positional, rollupReads } from './rollup-sql.js';
-import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
+import { SMS_COLUMN_LIST } from './sms-rows.js';
 import * as UPSERT from './upsert-sql.js';
 
 // --- Writes ----------------------------------------------------------------------------------

@@ -3,17 +3,8 @@
  * their day partitions (postgres-partitions.ts), SMS one statement each under their filed day.
  */
 import type { Db, PgConnection } from './postgres-connection.js';
-import {
-  BEGIN_WRITE,
-  CALL_KEYS_FILE,
-  dayOf,
-  FILED_DAYS,
-  type Filing,
-  filing,
-  type KnownDays,
-  type PgRunner,
-  SMS_KEY_INSERT,
-} from './postgres-partitions.js';
+import { type Filing, filing, type KnownDays, type PgRunner } from './postgres-days.js';
+import { BEGIN_WRITE, CALL_KEYS_FILE, dayOf, FILED_DAYS, SMS_KEY_INSERT } from './postgres-partitions.js';
 import * as SQL from './postgres-statements.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
 import { callRounds, type Protect, smsOriginWrite, smsReportWrite } from './writes.js';

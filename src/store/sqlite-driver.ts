@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { CallStatus } from '../domain/records.js';
 import { StoreError } from '../errors.js';
+import type { CallTuple } from './call-rows.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from './fold.js';
 import type { Pager, StoreDriver } from './front.js';
 import {
@@ -18,6 +19,7 @@ import {
 import type { PrivacyConfig } from './privacy.js';
 import { type Bound, planRange, type RangePlan } from './rollup.js';
 import { ROLLUP_PRUNE } from './rollup-sql.js';
+import type { SmsTuple } from './sms-rows.js';
 import { Checkpointer, checkpointsOnThread } from './sqlite-checkpoint.js';
 import {
   openDatabase,
@@ -28,7 +30,6 @@ import {
   wrap,
 } from './sqlite-open.js';
 import type { SqliteRollups } from './sqlite-rollups.js';
-import type { CallTuple, SmsTuple } from './sqlite-rows.js';
 import * as SQL from './sqlite-sql.js';
 import { rangeParams } from './sqlite-sql.js';
 import { writeCalls, writeSms } from './sqlite-write.js';
