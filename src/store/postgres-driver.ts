@@ -7,7 +7,6 @@ import type pg from 'pg';
 import type { CallStatus } from '../domain/records.js';
 import type { CallTuple } from './call-rows.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from './fold.js';
-import type { Pager, StoreDriver } from './front.js';
 import { type ModemSample, PG_DELETE_SAMPLES, PG_INSERT_SAMPLES, PG_MODEM_HISTORY } from './modem-samples.js';
 import type { Db, PgConnection } from './postgres-connection.js';
 import { KnownDays, type PgRunner } from './postgres-days.js';
@@ -19,6 +18,7 @@ import { type WriteContext, writeCalls, writeSmsBatch } from './postgres-write.j
 import { type Bound, planRange, type RangePlan } from './rollup.js';
 import { OVERVIEW_COLUMNS } from './rollup-sql.js';
 import type { SmsTuple } from './sms-rows.js';
+import type { Pager, StoreDriver } from './store-driver.js';
 import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from './types.js';
 import type { Protect } from './writes.js';
 

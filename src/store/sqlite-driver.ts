@@ -9,18 +9,13 @@ import type { CallStatus } from '../domain/records.js';
 import { StoreError } from '../errors.js';
 import type { CallTuple } from './call-rows.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from './fold.js';
-import type { Pager, StoreDriver } from './front.js';
-import {
-  type ModemSample,
-  SQLITE_DELETE_SAMPLES,
-  SQLITE_INSERT_SAMPLE,
-  SQLITE_MODEM_HISTORY,
-} from './modem-samples.js';
+import type { ModemSample } from './modem-samples.js';
 import type { PrivacyConfig } from './privacy.js';
-import { type Bound, planRange, type RangePlan } from './rollup.js';
 import { ROLLUP_PRUNE } from './rollup-sql.js';
 import type { SmsTuple } from './sms-rows.js';
 import { Checkpointer, checkpointsOnThread } from './sqlite-checkpoint.js';
+import { BUSY_SLICE_MS, LockWaits } from './sqlite-lock-waits.js';
+import { type SqliteModem, sqliteModem } from './sqlite-modem.js';
 import {
   openDatabase,
   openReader,
@@ -29,22 +24,14 @@ import {
   type Statements,
   wrap,
 } from './sqlite-open.js';
+import { SqliteRollupReads } from './sqlite-rollup-reads.js';
 import type { SqliteRollups } from './sqlite-rollups.js';
-import * as SQL from './sqlite-sql.js';
 import { rangeParams } from './sqlite-sql.js';
 import { writeCalls, writeSms } from './sqlite-write.js';
 import { WriterThread } from './sqlite-writer.js';
+import type { Pager, StoreDriver } from './store-driver.js';
 import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from './types.js';
 import type { Protect } from './writes.js';
-
-/** Longest a single write call may block the event loop waiting for another process's lock. */
-const BUSY_SLICE_MS = 5;
-/** What a read in a snapshot with marked slots returns instead of its result. */
-const NOT_FRESH = Symbol('not fresh');
-/** How long a rollup read waits for other writers to flush marked slots, else reads the records. */
-const READ_FLUSH_WAIT_MS = 1000;
-
-type ReadName = 'stats' | 'seriesHour' | 'seriesDay' | 'durationBounds' | 'durationHistogram';
 
 /** The SQLite side of a {@link StoreDriver}; `SqliteCallStore` (sqlite.ts) is its front. */
 export class SqliteDriver implements StoreDriver {
@@ -52,11 +39,11 @@ export class SqliteDriver implements StoreDriver {
   readonly schemaVersion: number;
   private readonly db: Database.Database;
   private readonly s: Statements;
-  private readonly percentileStmts = new Map<number, Database.Statement>();
   /** A write to calls in a transaction; a rollup flush after it when one is due. */
   private readonly onCalls: <T>(fn: () => T) => T;
   private readonly rollups: SqliteRollups;
-  private readonly inSnapshot: <T>(fn: () => T) => T;
+  /** The rollup reads: planned, fresh, in one snapshot (sqlite-rollup-reads.ts). */
+  private readonly reads: SqliteRollupReads;
   private readonly writeCallRows: (us: readonly CallUpdate[]) => void;
   private readonly writeSmses: (us: readonly SmsUpdate[]) => void;
   private closed = false;
@@ -66,16 +53,10 @@ export class SqliteDriver implements StoreDriver {
   /** WAL checkpoints on their own thread (`checkpointThread`), from the first write on. */
   private readonly checkpoints: Checkpointer | undefined;
   private readonly busyTimeoutMs: number | undefined;
-  /** When the oldest write still waiting for another process's lock started to wait. */
-  private readonly waiting = new Set<number>();
+  /** Writes waiting for another process's lock. */
+  private readonly lockWaits: LockWaits;
   /** The modem history's statements, prepared on first use. */
-  private modemSql:
-    | {
-        insert: (ss: readonly ModemSample[]) => number;
-        history: Database.Statement;
-        prune: Database.Statement;
-      }
-    | undefined;
+  private modemSql: SqliteModem | undefined;
 
   constructor(opts: SqliteCallStoreOptions, privacy: PrivacyConfig, protect: Protect) {
     const { db, path, schemaVersion, statements: s, rollups } = openDatabase({ ...opts, privacy });
@@ -86,7 +67,8 @@ export class SqliteDriver implements StoreDriver {
     this.rollups = rollups;
     // A read transaction: every statement in it sees one snapshot of the file.
     const snapshot = db.transaction((fn: () => unknown) => fn());
-    this.inSnapshot = (fn) => snapshot.deferred(fn) as ReturnType<typeof fn>;
+    const inSnapshot = <T>(fn: () => T) => snapshot.deferred(fn) as T;
+    this.reads = new SqliteRollupReads(db, s, rollups, inSnapshot, (what, fn) => this.run(what, fn));
     this.onCalls = (fn) => {
       // IMMEDIATE: the write reads before it writes (the filing times it marks), and a deferred
       // transaction that read first is refused the lock at once instead of waiting for it.
@@ -99,6 +81,7 @@ export class SqliteDriver implements StoreDriver {
       for (const u of us) writeSms(s, protect, u);
     });
     this.busyTimeoutMs = opts.busyTimeoutMs;
+    this.lockWaits = new LockWaits(opts.busyTimeoutMs ?? 5000);
     if (opts.writerThread === true && path !== ':memory:') {
       this.writer = new WriterThread({ ...opts, path, privacy });
     }
@@ -108,42 +91,23 @@ export class SqliteDriver implements StoreDriver {
       // one that only reads (an export) runs no thread.
       if (this.writer !== undefined) this.checkpoints.start();
     }
-    // better-sqlite3 waits for a lock by sleeping inside the call, which freezes the event loop
-    // (and with it /healthz) for as long as another process holds the write lock. Writes wait
-    // in short slices instead, with the event loop turning between them (see `write`).
+    // Writes wait for another process's lock in short slices (sqlite-lock-waits.ts).
     if (path !== ':memory:') db.pragma(`busy_timeout = ${BUSY_SLICE_MS}`);
   }
 
-  /**
-   * A write that meets another process's lock is retried after a pause, up to the busy timeout in
-   * all: liveness keeps answering while the store waits, and readiness shows a stalled store.
-   */
-  private async write<T>(what: string, fn: () => T): Promise<T> {
+  /** `fn` with the store open, retried while another process holds the lock (sqlite-lock-waits.ts). */
+  private write<T>(what: string, fn: () => T): Promise<T> {
     this.checkpoints?.start();
-    const budget = this.busyTimeoutMs ?? 5000;
-    const start = performance.now();
-    try {
-      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-        try {
-          return this.run(what, fn);
-        } catch (e) {
-          const code = String((e as { cause?: { code?: unknown } }).cause?.code ?? '');
-          const busy = code.startsWith('SQLITE_BUSY');
-          if (!busy || performance.now() - start + pause > budget) throw e;
-          this.waiting.add(start);
-          await new Promise((r) => setTimeout(r, pause));
-        }
-      }
-    } finally {
-      this.waiting.delete(start);
-    }
+    return this.lockWaits.retry(() => this.run(what, fn));
   }
 
   /** How long the oldest write still waiting for another process's lock has waited, ms (0: none). */
   writeStallMs(): number {
     // A batch on the writer thread that has not committed yet waits for the lock there.
-    let oldest = this.writer?.oldestInFlight() ?? Number.POSITIVE_INFINITY;
-    for (const t of this.waiting) if (t < oldest) oldest = t;
+    const oldest = Math.min(
+      this.writer?.oldestInFlight() ?? Number.POSITIVE_INFINITY,
+      this.lockWaits.oldest(),
+    );
     return oldest === Number.POSITIVE_INFINITY ? 0 : performance.now() - oldest;
   }
 
@@ -205,93 +169,30 @@ export class SqliteDriver implements StoreDriver {
       this.read('iterateSms', () => this.bulk().smsPage.all({ to, afterAt, afterId, limit }) as SmsTuple[]);
   }
 
-  /**
-   * A rollup read's statement for `plan`: without a direction, trunk or channel filter the one
-   * over the dimension-free rows (served by their indexes), else the one over the detailed rows.
-   */
-  private statement(name: ReadName, plan: RangePlan) {
-    const unfiltered = plan.direction === null && plan.trunk === null && plan.channel === null;
-    return this.s[unfiltered ? (`${name}All` as const) : name];
-  }
-
-  /** Which slots of `q` come from rollups (see rollup.ts); call inside `run`. */
-  private plan(q: CallQuery, exact = q.exact === true): RangePlan {
-    if (exact) return planRange(q, true);
-    const { later } = this.s.callsAfter.get({ to: Math.ceil(q.to) }) as { later: number };
-    return planRange(q, false, later === 0);
-  }
-
-  /**
-   * `read` with the plan of `q`, in one snapshot in which no slot is marked, so that the rollups it
-   * reads hold every record it sees (a batch committed between a flush and the read would otherwise
-   * be missing from its slots). Marked slots are flushed first. The lock is tried, not waited for:
-   * another writer's turn is waited out in slices with the event loop turning, as writes do, and
-   * after READ_FLUSH_WAIT_MS the records answer alone.
-   */
-  private async rollupRead<T>(what: string, q: CallQuery, read: (plan: RangePlan) => T): Promise<T> {
-    if (q.exact !== true) {
-      const start = performance.now();
-      for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-        const r = this.run(what, () =>
-          this.rollups.fresh()
-            ? this.inSnapshot(() => (this.rollups.marked() ? NOT_FRESH : read(this.plan(q))))
-            : NOT_FRESH,
-        );
-        if (r !== NOT_FRESH) return r as T;
-        if (performance.now() - start + pause > READ_FLUSH_WAIT_MS) break;
-        await new Promise((resolve) => setTimeout(resolve, pause));
-      }
-    }
-    return this.run(what, () => read(this.plan(q, true)));
-  }
-
   stats(q: CallQuery): Promise<StatsGroup[]> {
-    return this.rollupRead('stats', q, (plan) => this.statement('stats', plan).all(plan) as StatsGroup[]);
+    return this.reads.read(
+      'stats',
+      q,
+      (plan) => this.reads.statement('stats', plan).all(plan) as StatsGroup[],
+    );
   }
 
   overview(q: CallQuery, bucket: Bucket) {
     const series = bucket === 'day' ? 'seriesDay' : 'seriesHour';
-    return this.rollupRead('overview', q, (plan) => ({
-      stats: this.statement('stats', plan).all(plan) as StatsGroup[],
+    return this.reads.read('overview', q, (plan) => ({
+      stats: this.reads.statement('stats', plan).all(plan) as StatsGroup[],
       breakdown: this.s.breakdown.all(plan) as OverviewGroup[],
-      series: this.statement(series, plan).all(plan) as SeriesGroup[],
+      series: this.reads.statement(series, plan).all(plan) as SeriesGroup[],
     }));
   }
 
   series(q: CallQuery, bucket: Bucket): Promise<SeriesGroup[]> {
     const st = bucket === 'day' ? 'seriesDay' : 'seriesHour';
-    return this.rollupRead('series', q, (plan) => this.statement(st, plan).all(plan) as SeriesGroup[]);
+    return this.reads.read('series', q, (plan) => this.reads.statement(st, plan).all(plan) as SeriesGroup[]);
   }
 
-  async percentiles(q: CallQuery, ps: readonly number[]) {
-    const what = 'durationPercentiles';
-    // Planned once the marks are flushed; estimates within the histogram's error need no one snapshot.
-    const plan = await this.rollupRead(what, q, (plan) => plan);
-    const reads = {
-      histogram: (plan: RangePlan) =>
-        this.read(
-          what,
-          () => this.statement('durationHistogram', plan).all(plan) as Array<{ b: number; n: number }>,
-        ),
-      bounds: (plan: RangePlan) =>
-        this.read(what, () => this.statement('durationBounds', plan).all(plan) as Bound[]),
-      exact: () =>
-        this.read(what, () => {
-          const params: Record<string, unknown> = rangeParams(q);
-          ps.forEach((p, i) => {
-            params[`p${i}`] = p;
-          });
-          let st = this.percentileStmts.get(ps.length);
-          if (!st)
-            this.percentileStmts.set(
-              ps.length,
-              (st = this.db.prepare(SQL.durationPercentilesSql(ps.length))),
-            );
-          const row = st.get(params) as Record<string, number | null>;
-          return ps.map((_, i) => row[`p${i}`] ?? null);
-        }),
-    };
-    return { plan, reads };
+  percentiles(q: CallQuery, ps: readonly number[]) {
+    return this.reads.percentiles(q, ps);
   }
 
   lastActivity(): Promise<{ c: number | null; s: number | null }> {
@@ -349,29 +250,8 @@ export class SqliteDriver implements StoreDriver {
     await this.write('deleteOlderThan', () => this.modem().prune.run(cutoff));
   }
 
-  private modem() {
-    if (this.modemSql !== undefined) return this.modemSql;
-    const insert = this.db.prepare(SQLITE_INSERT_SAMPLE);
-    const b = (v: boolean | null) => (v === null ? null : v ? 1 : 0);
-    this.modemSql = {
-      insert: this.db.transaction((ss: readonly ModemSample[]) => {
-        let n = 0;
-        for (const x of ss)
-          n += insert.run(
-            x.modem,
-            x.at,
-            b(x.connected),
-            b(x.registered),
-            x.signalDbm,
-            x.rsrpDbm,
-            x.reconnects,
-            x.flapping ? 1 : 0,
-          ).changes;
-        return n;
-      }),
-      history: this.db.prepare(SQLITE_MODEM_HISTORY),
-      prune: this.db.prepare(SQLITE_DELETE_SAMPLES),
-    };
+  private modem(): SqliteModem {
+    this.modemSql ??= sqliteModem(this.db);
     return this.modemSql;
   }
 
