@@ -87,9 +87,8 @@ export function frontPrivacy(opts: FrontOptions): { privacy: PrivacyConfig; prot
  *
  * @example
  * ```ts
- * class MyStore extends StoreFront<MyDriver> {
- *   constructor(opts: MyOptions) { super(new MyDriver(opts), checkPrivacyConfig(opts.privacy)); }
- * }
+ * const { privacy, protect } = frontPrivacy(opts);
+ * const store = new StoreFront(new MyDriver(opts, protect), privacy, opts.exactPercentilesUpTo);
  * ```
  */
 export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStore {
