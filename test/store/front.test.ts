@@ -112,6 +112,9 @@ describe('the backends agree where they drifted', () => {
   it('a fractional `before`, modem-history bounds and a chunk size of 0 read the same on both', async () => {
     const { stores, close } = await bothBackends();
     try {
+      // Both public store classes are the front over their driver: the contract suite
+      // (sqlite.test.ts, postgres.test.ts) runs through it on each backend.
+      for (const [, store] of stores) expect(store).toBeInstanceOf(StoreFront);
       const answers: unknown[] = [];
       for (const [, store] of stores) {
         // Two failed calls a millisecond apart, and modem samples on the same milliseconds.
