@@ -537,6 +537,9 @@ function logDestination(format: 'auto' | 'json' | 'pretty', file?: ReturnType<ty
   return pretty ? prettyDestination(out, tty && !process.env.NO_COLOR) : out;
 }
 
+/** Up to this many cores the store runs no thread of its own (the Pi profile, docs/deploy.md). */
+const SMALL_MACHINE_CORES = 2;
+
 /** A write waiting this long for another process's lock makes the store check fail. */
 const STORE_STALL_MS = 1000;
 
@@ -651,13 +654,16 @@ async function openStore(
     revealCallIds: config.store.reveal_call_ids,
   };
   if (config.store.url === undefined) {
-    // With a second core the store commits one batch while the main thread parses the next.
-    const writerThread = config.store.writer_thread && availableParallelism() > 1;
+    // Threads only where they pay (issue 39): on two cores the writer thread gave no throughput
+    // (the main thread's postMessage cost what the commit saved) and each thread its own copy of
+    // the store's modules and heap; there the store runs on the main thread, checkpointing between
+    // requests (see docs/deploy.md, The Pi profile).
+    const threads = availableParallelism() > SMALL_MACHINE_CORES;
     const store = await openSqliteCallStore({
       path: dbPath,
       privacy,
-      writerThread,
-      checkpointThread: config.store.checkpoint_thread,
+      writerThread: config.store.writer_thread && threads,
+      checkpointThread: config.store.checkpoint_thread && threads,
     });
     return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }

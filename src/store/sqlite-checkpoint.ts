@@ -69,3 +69,45 @@ export class Checkpointer {
     clearTimeout(timer);
   }
 }
+
+/** How long after a write the main connection checkpoints, when no thread does. */
+export const IDLE_CHECKPOINT_MS = 1000;
+
+/**
+ * WAL checkpoints on the main connection between requests, for a store without the checkpoint
+ * thread (a machine with two cores or fewer, where a thread of its own costs its RSS and start-up
+ * and gives nothing back: issue 39). A second after a write, a PASSIVE checkpoint copies what the
+ * WAL holds into the file from a timer, not inside an ingest commit; under writes without pause
+ * SQLite's own threshold (1,000 pages) still checkpoints in the commit that crosses it.
+ */
+export class IdleCheckpointer {
+  private dirty = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly db: Database.Database) {}
+
+  /** A write was committed: checkpoint a second from now (once, whatever writes come in between). */
+  wrote(): void {
+    this.dirty = true;
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.checkpoint(), IDLE_CHECKPOINT_MS);
+    this.timer.unref(); // never what keeps the process alive
+  }
+
+  private checkpoint(): void {
+    this.timer = undefined;
+    if (!this.dirty || !this.db.open) return;
+    this.dirty = false;
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy (another process's checkpoint) or closed: the next write's timer, or SQLite's own
+      // threshold, checkpoints instead.
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
