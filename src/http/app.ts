@@ -85,6 +85,8 @@ export interface App {
   owns(pathname: string): boolean;
   /** Routes whose auth kind has no credentials configured, i.e. open to anyone who can connect. */
   unprotectedRoutes(): Array<{ method: string; path: string; auth: AuthKind }>;
+  /** Whether an `Authorization` header (null: none) passes a route of `auth`, as the app checks it. */
+  allows(auth: AuthKind, authorization: string | null): boolean;
   readonly paths: Readonly<{ metrics: string; healthz: string; readyz: string }>;
   readonly health: HealthRegistry;
 }
@@ -140,9 +142,9 @@ export function createApp(options: AppOptions = {}): App {
     });
   }
 
-  const authorize = (kinds: AuthKind[], req: Request): Response | undefined => {
+  const authorize = (kinds: AuthKind[], authorization: string | null): Response | undefined => {
     if (kinds.length === 0 || kinds.includes('none')) return undefined;
-    const verdict = gate.check(kinds, req.headers.get('authorization'));
+    const verdict = gate.check(kinds, authorization);
     if (verdict.ok) return undefined;
     if (verdict.forbidden) {
       return errorResponse(
@@ -170,7 +172,7 @@ export function createApp(options: AppOptions = {}): App {
     const path = normal.path;
     const m = router.match(req.method, path);
     if (m.kind === 'route') reached.route = m.route;
-    const denied = authorize(m.kind === 'route' ? [m.auth] : m.auth, req);
+    const denied = authorize(m.kind === 'route' ? [m.auth] : m.auth, req.headers.get('authorization'));
     if (denied !== undefined) return denied;
     if (m.kind === 'none') return errorResponse('ST_NOT_FOUND', 'not found');
     if (m.kind === 'method') {
@@ -219,6 +221,7 @@ export function createApp(options: AppOptions = {}): App {
       const normal = normalisePath(pathname);
       return normal.ok && router.owns(normal.path);
     },
+    allows: (auth, authorization) => authorize([auth], authorization) === undefined,
     unprotectedRoutes() {
       return router.list().filter((r) => r.auth === 'none' || !gate.guards(r.auth));
     },
