@@ -192,8 +192,8 @@ describe('SQLite store specifics', () => {
       await store.close();
       expect(existsSync(`${path}-wal`)).toBe(false);
 
-      // Turned off: no thread; the main connection checkpoints a second after a write (between
-      // requests), SQLite's own threshold in the commits as the backstop.
+      // Turned off: no thread; the main connection checkpoints once writes pause for a second
+      // (between requests), SQLite's own threshold in the commits as the backstop.
       const plain = await openSqliteCallStore({ path, privacy, checkpointThread: false });
       // In WAL mode only a checkpoint writes the main file: its bytes tell when one ran.
       const fileBefore = readFileSync(path);
