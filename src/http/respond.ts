@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 import { SidetoneError, ValidationError } from '../errors.js';
 import { redactSecrets } from '../secrets.js';
@@ -88,7 +89,7 @@ export function errorReply(
 }
 
 /** Write a {@link JsonReply} to a node response with the headers `json()` gives it, byte for byte. */
-export function writeJsonReply(res: import('node:http').ServerResponse, reply: JsonReply): void {
+export function writeJsonReply(res: ServerResponse, reply: JsonReply): void {
   const bytes = Buffer.from(JSON.stringify(reply.body), 'utf8');
   res.writeHead(reply.status, {
     ...JSON_HEADERS,
