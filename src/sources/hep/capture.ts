@@ -186,7 +186,7 @@ export class HepCapture {
       bytes: p.payload.length,
       next: undefined,
       prev: undefined,
-      callHeld: 0,
+      call: undefined,
     };
   }
 

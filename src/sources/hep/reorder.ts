@@ -59,9 +59,18 @@ export interface Held extends Queued {
   /** The call's held messages, in arrival order: a ring through `next`/`prev` (set when held). */
   next: Held | undefined;
   prev: Held | undefined;
-  /** On the first held message of a call: how many of the call's messages are held. */
-  callHeld: number;
+  /** Its call's held messages (set when held). */
+  call: CallHold | undefined;
 }
+
+/** The held messages of one call: the first to arrive (the others follow through `next`) and how many. */
+interface CallHold {
+  first: Held | undefined;
+  count: number;
+}
+
+/** Spare {@link CallHold}s kept for the next calls, so holding allocates nothing in steady state. */
+const SPARE_HOLDS = 1024;
 
 /** What the tracker already handled of a call, so a held message need not wait for it again. */
 export interface CallKnowledge {
@@ -105,7 +114,7 @@ const isRequest = (m: SipMessage) => m.code === 0 && m.method !== 'ACK';
  * another worker stamped the reply on that leg, while the in-copy was stamped long before.
  */
 function follows(e: SipMessage, d: SipMessage): boolean {
-  if (e.code !== 0) return isRequest(d) && d.cseq === e.cseq && d.method === e.method;
+  if (e.code !== 0) return d.code === 0 && d.cseq === e.cseq && d.method === e.method && isRequest(d);
   switch (e.method) {
     case 'ACK':
       return d.code >= 200 && d.method === 'INVITE' && d.cseq === e.cseq;
@@ -131,10 +140,10 @@ function known(e: SipMessage, k: CallKnowledge | undefined): boolean {
  * One trunk match for every held copy of a request: the copy a proxy sends to the trunk may be
  * stamped after the one it received, and the first copy opens the call.
  */
-function share(h: Held, first: Held): void {
+function share(h: Held, call: CallHold): void {
   const m = h.msg as SipMessage;
-  let d = first;
-  for (let i = 0; i < first.callHeld; i++, d = d.next as Held) {
+  let d = call.first as Held;
+  for (let i = 0; i < call.count; i++, d = d.next as Held) {
     const o = d.msg;
     if (
       d === h ||
@@ -164,8 +173,9 @@ function followed(m: SipMessage): boolean {
  */
 export class Reorder {
   private readonly queue = new HeldQueue<Held>();
-  /** The first held message of each call with any held (its others follow through `next`). */
-  private readonly calls = new Map<string, Held>();
+  /** The held messages of each call with any held. */
+  private readonly calls = new Map<string, CallHold>();
+  private readonly spare: CallHold[] = [];
   private readonly windowUs: number;
   /** Capture clock up to which every message has been handed on, microseconds. */
   watermark = Number.NEGATIVE_INFINITY;
@@ -223,36 +233,38 @@ export class Reorder {
   }
 
   private hold(h: Held): void {
-    let first = this.calls.get(h.callId);
-    if (first !== undefined && first.callHeld >= this.options.perCallMax) {
+    let call = this.calls.get(h.callId);
+    if (call !== undefined && call.count >= this.options.perCallMax) {
       this.overflow++;
       this.onOverflow();
-      this.handOn(this.earliest(first), false);
-      first = this.calls.get(h.callId);
+      this.handOn(this.earliest(call), false);
     }
     h.tie = tieOf(h);
     h.heapAt = -1;
     h.ringAt = -1;
-    if (first === undefined) {
+    if (call === undefined || call.count === 0) {
+      call = this.spare.pop() ?? { first: undefined, count: 0 };
+      this.calls.set(h.callId, call);
       h.next = h;
       h.prev = h;
-      h.callHeld = 1;
-      first = h;
-      this.calls.set(h.callId, h);
+      call.first = h;
     } else {
+      const first = call.first as Held;
       const last = first.prev as Held;
       h.next = first;
       h.prev = last;
       last.next = h;
       first.prev = h;
-      first.callHeld++;
     }
+    h.call = call;
+    call.count++;
     this.bytes += h.bytes;
     const m = h.msg;
-    if (m !== undefined && m.code === 0 && m.toTag === '') share(h, first);
+    if (m !== undefined && m.code === 0 && m.toTag === '') share(h, call);
     // A message alone in its call's window is placed at its capture time without a look.
-    this.queue.set(h, first === h ? h.ts : this.place(h, first));
-    if (m !== undefined && first !== h && followed(m)) this.reposition(m, h.wake, first);
+    const alone = call.count === 1;
+    this.queue.set(h, alone ? h.ts : this.place(h, call));
+    if (m !== undefined && !alone && followed(m)) this.reposition(m, h.wake, call);
     while (this.queue.size > this.options.maxHeld || this.bytes > this.options.maxHeldBytes) {
       this.overflow++;
       this.onOverflow();
@@ -263,15 +275,15 @@ export class Reorder {
   }
 
   /** Where `h` goes: its capture time, or just after the earliest held message it follows. */
-  private place(h: Held, first: Held): number {
+  private place(h: Held, call: CallHold): number {
     const m = h.msg;
     if (m === undefined) return h.ts;
     // The copy of the same leg first (replies, and the ACK of a failure); else any copy.
     const leg = m.code !== 0 || m.method === 'ACK';
     let earliest = Number.POSITIVE_INFINITY;
     let sameLeg = Number.POSITIVE_INFINITY;
-    let d = first;
-    for (let i = 0; i < first.callHeld; i++, d = d.next as Held) {
+    let d = call.first as Held;
+    for (let i = 0; i < call.count; i++, d = d.next as Held) {
       const o = d.msg;
       if (d === h || o === undefined || !follows(m, o)) continue;
       if (d.wake < earliest) earliest = d.wake;
@@ -289,8 +301,9 @@ export class Reorder {
   }
 
   /** A newly held `m` may be what messages already held must follow: move them after it. */
-  private reposition(m: SipMessage, at: number, first: Held): void {
-    const n = first.callHeld;
+  private reposition(m: SipMessage, at: number, call: CallHold): void {
+    const n = call.count;
+    const first = call.first as Held;
     let moved = false;
     let e = first;
     for (let i = 0; i < n; i++, e = e.next as Held)
@@ -300,7 +313,7 @@ export class Reorder {
       moved = false;
       e = first;
       for (let i = 0; i < n; i++, e = e.next as Held) {
-        const place = this.place(e, first);
+        const place = this.place(e, call);
         if (place !== e.wake) {
           this.queue.set(e, place);
           moved = true;
@@ -309,10 +322,10 @@ export class Reorder {
     }
   }
 
-  private earliest(first: Held): Held {
-    let earliest = first;
-    let h = first.next as Held;
-    for (let i = 1; i < first.callHeld; i++, h = h.next as Held)
+  private earliest(call: CallHold): Held {
+    let earliest = call.first as Held;
+    let h = earliest.next as Held;
+    for (let i = 1; i < call.count; i++, h = h.next as Held)
       if (h.wake < earliest.wake || (h.wake === earliest.wake && h.tie < earliest.tie)) earliest = h;
     return earliest;
   }
@@ -321,20 +334,21 @@ export class Reorder {
   private handOn(h: Held, inOrder: boolean): void {
     this.queue.remove(h);
     this.bytes -= h.bytes;
-    const first = this.calls.get(h.callId) as Held;
-    if (first.callHeld === 1) this.calls.delete(h.callId);
-    else {
+    const call = h.call as CallHold;
+    if (--call.count === 0) {
+      this.calls.delete(h.callId);
+      call.first = undefined;
+      if (this.spare.length < SPARE_HOLDS) this.spare.push(call);
+    } else {
       const next = h.next as Held;
       const prev = h.prev as Held;
       prev.next = next;
       next.prev = prev;
-      if (first === h) {
-        next.callHeld = h.callHeld - 1;
-        this.calls.set(h.callId, next);
-      } else first.callHeld--;
+      if (call.first === h) call.first = next;
     }
     h.next = undefined;
     h.prev = undefined;
+    h.call = undefined;
     if (inOrder) this.advance(h.wake / 1000);
     this.deliver(h);
   }
