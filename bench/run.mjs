@@ -20,7 +20,10 @@ mkdirSync(new URL('previous/', results), { recursive: true });
 
 const node = (file, env = process.env) => {
   process.stdout.write(`running ${file} (load ${load1()})...\n`);
-  const r = spawnSync(process.execPath, ['--expose-gc', new URL(file, here).pathname], { stdio: 'inherit', env });
+  const r = spawnSync(process.execPath, ['--expose-gc', new URL(file, here).pathname], {
+    stdio: 'inherit',
+    env,
+  });
   if (r.status !== 0) throw new Error(`${file} failed with exit code ${r.status}`);
 };
 const readIf = (path) => {
