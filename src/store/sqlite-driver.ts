@@ -13,7 +13,7 @@ import type { ModemSample } from './modem-samples.js';
 import type { PrivacyConfig } from './privacy.js';
 import { ROLLUP_PRUNE } from './rollup-sql.js';
 import type { SmsTuple } from './sms-rows.js';
-import { Checkpointer, checkpointsOnThread } from './sqlite-checkpoint.js';
+import { Checkpointer, checkpointsOnThread, IdleCheckpointer } from './sqlite-checkpoint.js';
 import { BUSY_SLICE_MS, LockWaits } from './sqlite-lock-waits.js';
 import { type SqliteModem, sqliteModem } from './sqlite-modem.js';
 import {
@@ -48,10 +48,14 @@ export class SqliteDriver implements StoreDriver {
   private readonly writeSmses: (us: readonly SmsUpdate[]) => void;
   private closed = false;
   private reader: Reader | undefined;
-  /** Batch writes on their own thread (`writerThread`), while it runs. */
-  private readonly writer: WriterThread | undefined;
+  /** Batch writes on their own thread (`writerThread`), from the first batch on, while it runs. */
+  private writer: WriterThread | undefined;
+  /** Options the writer thread opens its connection with, until it is started. */
+  private writerOptions: (SqliteCallStoreOptions & { path: string; privacy: PrivacyConfig }) | undefined;
   /** WAL checkpoints on their own thread (`checkpointThread`), from the first write on. */
   private readonly checkpoints: Checkpointer | undefined;
+  /** Without that thread: WAL checkpoints on the main connection once writes pause. */
+  private readonly idleCheckpoints: IdleCheckpointer | undefined;
   private readonly busyTimeoutMs: number | undefined;
   /** Writes waiting for another process's lock. */
   private readonly lockWaits: LockWaits;
@@ -82,15 +86,14 @@ export class SqliteDriver implements StoreDriver {
     });
     this.busyTimeoutMs = opts.busyTimeoutMs;
     this.lockWaits = new LockWaits(opts.busyTimeoutMs ?? 5000);
+    // Threads start with the first write, so a store that only reads (an export) or has not been
+    // written to yet (a sidecar at start-up: each thread loads its own copy of the store's modules,
+    // issue 39) runs none.
     if (opts.writerThread === true && path !== ':memory:') {
-      this.writer = new WriterThread({ ...opts, path, privacy });
+      this.writerOptions = { ...opts, path, privacy };
     }
-    if (checkpointsOnThread(opts)) {
-      this.checkpoints = new Checkpointer(path, db);
-      // A store with a writer thread is there to write; others start it on their first write, so
-      // one that only reads (an export) runs no thread.
-      if (this.writer !== undefined) this.checkpoints.start();
-    }
+    if (checkpointsOnThread(opts)) this.checkpoints = new Checkpointer(path, db);
+    else if (path !== ':memory:') this.idleCheckpoints = new IdleCheckpointer(db);
     // Writes wait for another process's lock in short slices (sqlite-lock-waits.ts).
     if (path !== ':memory:') db.pragma(`busy_timeout = ${BUSY_SLICE_MS}`);
   }
@@ -98,7 +101,19 @@ export class SqliteDriver implements StoreDriver {
   /** `fn` with the store open, retried while another process holds the lock (sqlite-lock-waits.ts). */
   private write<T>(what: string, fn: () => T): Promise<T> {
     this.checkpoints?.start();
+    this.idleCheckpoints?.wrote();
     return this.lockWaits.retry(() => this.run(what, fn));
+  }
+
+  /** The writer thread, started by the first batch (with the checkpoint thread) when configured. */
+  private writerThread(): WriterThread | undefined {
+    if (this.writerOptions !== undefined && !this.closed) {
+      this.writer = new WriterThread(this.writerOptions);
+      this.writerOptions = undefined;
+      this.checkpoints?.start();
+    }
+    if (this.writer?.alive) this.idleCheckpoints?.wrote();
+    return this.writer;
   }
 
   /** How long the oldest write still waiting for another process's lock has waited, ms (0: none). */
@@ -138,12 +153,14 @@ export class SqliteDriver implements StoreDriver {
   }
 
   async writeCalls(what: string, updates: readonly CallUpdate[], batch: boolean): Promise<void> {
-    if (batch && this.writer?.alive) await this.run(what, () => this.writer!.write('calls', updates));
+    const writer = batch ? this.writerThread() : undefined;
+    if (writer?.alive) await this.run(what, () => writer.write('calls', updates));
     else await this.write(what, () => this.writeCallRows(updates));
   }
 
   async writeSms(what: string, updates: readonly SmsUpdate[], batch: boolean): Promise<void> {
-    if (batch && this.writer?.alive) await this.run(what, () => this.writer!.write('sms', updates));
+    const writer = batch ? this.writerThread() : undefined;
+    if (writer?.alive) await this.run(what, () => writer.write('sms', updates));
     else await this.write(what, () => this.writeSmses(updates));
   }
 
@@ -273,6 +290,7 @@ export class SqliteDriver implements StoreDriver {
     this.closed = true;
     await this.writer?.close();
     await this.checkpoints?.close();
+    this.idleCheckpoints?.close();
     // Fold the WAL back into the main file so a closed store is one self-contained file.
     try {
       this.reader?.db.close();
