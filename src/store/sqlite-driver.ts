@@ -57,10 +57,8 @@ export class SqliteDriver implements StoreDriver {
   /** Without that thread: WAL checkpoints on the main connection once writes pause. */
   private readonly idleCheckpoints: IdleCheckpointer | undefined;
   private readonly busyTimeoutMs: number | undefined;
-  /** Writes waiting for another process's lock. */
-  private readonly lockWaits: LockWaits;
-  /** The modem history's statements, prepared on first use. */
-  private modemSql: SqliteModem | undefined;
+  private readonly lockWaits: LockWaits; // writes waiting for another process's lock
+  private modemSql: SqliteModem | undefined; // the modem history's statements, on first use
 
   constructor(opts: SqliteCallStoreOptions, privacy: PrivacyConfig, protect: Protect) {
     const { db, path, schemaVersion, statements: s, rollups } = openDatabase({ ...opts, privacy });
@@ -86,9 +84,8 @@ export class SqliteDriver implements StoreDriver {
     });
     this.busyTimeoutMs = opts.busyTimeoutMs;
     this.lockWaits = new LockWaits(opts.busyTimeoutMs ?? 5000);
-    // Threads start with the first write, so a store that only reads (an export) or has not been
-    // written to yet (a sidecar at start-up: each thread loads its own copy of the store's modules,
-    // issue 39) runs none.
+    // Threads start with the first write: a store that only reads (an export) or is not written to
+    // yet (a sidecar at start-up: a thread loads its own copy of the modules, issue 39) runs none.
     if (opts.writerThread === true && path !== ':memory:') {
       this.writerOptions = { ...opts, path, privacy };
     }
