@@ -6,7 +6,9 @@
  */
 
 import { SMS_STATUSES } from '../domain/records.js';
-import { KPI_FLAG, kpiFlagsSql, reasonSql, statusSql } from './derive.js';
+import { CLASSIFIER_R1, pgStatus } from './classifier-r1.js';
+import { KPI_FLAG } from './derive.js';
+import { SMS_REASON_RENAME } from './migrations.js';
 import { PG_MODEM_SAMPLES } from './modem-samples.js';
 import { DAY_MS, keyed, NO_GATEWAY, PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './postgres-partitions.js';
 import {
@@ -45,7 +47,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
     description: 'calls and sms tables with derived status, reason, KPI bits, durations and instance',
-    // PostgreSQL's generated columns cannot read each other: status gets the reason expression inline.
     sql: `
       CREATE TABLE calls (
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -59,9 +60,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         closed_by_cleanup INTEGER NOT NULL DEFAULT 0,
         transcript INTEGER NOT NULL DEFAULT 0,
         mos DOUBLE PRECISION, jitter_ms DOUBLE PRECISION, loss_percent DOUBLE PRECISION, rtt_ms DOUBLE PRECISION,
-        reason_eff TEXT GENERATED ALWAYS AS ${reasonSql()} STORED,
-        status TEXT GENERATED ALWAYS AS ${statusSql().replace('reason_eff', reasonSql())} STORED,
-        kpi INTEGER GENERATED ALWAYS AS ${kpiFlagsSql()} STORED,
+        reason_eff TEXT GENERATED ALWAYS AS ${CLASSIFIER_R1.reason} STORED,
+        status TEXT GENERATED ALWAYS AS ${pgStatus(CLASSIFIER_R1)} STORED,
+        kpi INTEGER GENERATED ALWAYS AS ${CLASSIFIER_R1.kpi} STORED,
         duration_ms BIGINT GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL
           AND started_at IS NOT NULL THEN ${nonNegative('ended_at', 'started_at')} END) STORED,
         talk_ms BIGINT GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL
@@ -170,6 +171,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE calls ADD COLUMN e2c_codec TEXT;
       ALTER TABLE calls ADD COLUMN agent_turn_list TEXT;
     `,
+  },
+  {
+    version: 12,
+    description: "sms: failure reasons in the ingest API's words (network, modem, quota)",
+    // As SQLite's 14; on the partitioned table, every day's rows.
+    sql: SMS_REASON_RENAME,
   },
 ];
 

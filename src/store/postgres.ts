@@ -58,6 +58,7 @@ import {
   withStoredCallIds,
   withStoredSmsIds,
 } from './privacy.js';
+import { rederivePostgres } from './rederive.js';
 import {
   type Bound,
   durationPercentiles,
@@ -361,6 +362,8 @@ export class PostgresCallStore implements CallStore {
           m.description,
         ]);
       }
+      // Columns and rollups of an older call classifier rebuilt, under the same lock (rederive.ts).
+      await rederivePostgres(q, this.url);
       // Raw ids of an older version hashed, under the same lock (stored-ids.ts).
       await rewritePostgresIds(client, this.privacy);
       await q('COMMIT');

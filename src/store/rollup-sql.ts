@@ -171,6 +171,10 @@ function backfill(d: Dialect): string {
   }).join('\n');
 }
 
+/** Every rollup row emptied and filled again from the records (rederive.ts: the classifier changed). */
+export const rollupRebuild = (d: Dialect): string =>
+  `${GRAINS.map((g) => `DELETE FROM ${g.calls};\nDELETE FROM ${g.durations};`).join('\n')}\n${backfill(d)}`;
+
 /** Records grouped like a rollup table of slot `ms` (backfill, and the record side of reads). */
 function recordGroups(d: Dialect, ms: number, where: string): string {
   const key = callKey(d, '', ms);

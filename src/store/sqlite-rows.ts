@@ -8,9 +8,8 @@ import {
   SMS_STATUSES,
   type SmsStatus,
   type StoredChannel,
-  type StoredSmsFailureReason,
 } from '../domain/records.js';
-import { type Direction, MEDIA_STREAMS } from '../domain/vocab.js';
+import { type Direction, MEDIA_STREAMS, type SmsFailureReason } from '../domain/vocab.js';
 import { type TurnSummary, talkListenRatio } from '../telephony/outcome/turns.js';
 import { decodeTurnList } from './turn-list.js';
 import type { AgentTurns, CallRecord, MediaDirection, SipFlowMessage, SmsRecord, SmsStats } from './types.js';
@@ -264,7 +263,7 @@ export type SmsTuple = [
   failedAt: N,
   status: SmsStatus,
   statusCode: N,
-  failureReason: StoredSmsFailureReason | null,
+  failureReason: SmsFailureReason | null,
   latencyMs: N,
 ];
 

@@ -12,10 +12,9 @@ import type {
   EndStatus,
   FailureReason,
   HangupParty as HangupBy,
-  StoredSmsFailureReason as SmsFailureReason,
   SmsStatus,
 } from '../domain/records.js';
-import type { Direction, MediaStream, TurnSegment } from '../domain/vocab.js';
+import type { Direction, MediaStream, SmsFailureReason, TurnSegment } from '../domain/vocab.js';
 import type { TurnSummary } from '../telephony/outcome/turns.js';
 import type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
 
