@@ -40,12 +40,13 @@ async function reasons(store: CallStore): Promise<Record<string, unknown>> {
   );
   const listed: SmsRecord[] = [];
   for await (const m of store.iterateSms({ from: T - 1, to: T + 60_000, chunkSize: 2 })) listed.push(m);
-  return { byId, listed: listed.map((m) => [m.messageId, m.failureReason]) };
+  // Listed ids are shown hashed: the reasons in filing order.
+  return { byId, listed: listed.map((m) => m.failureReason) };
 }
 
 const EXPECTED = {
   byId: { network: 'network', modem: 'modem', quota: 'quota', timeout: 'timeout' },
-  listed: [...NEW.map((r) => [`m-${r}`, r]), ['m-ok', null]],
+  listed: [...NEW, null],
 };
 
 /** `UPDATE sms` back to the old words, as a store of the previous release holds them. */
