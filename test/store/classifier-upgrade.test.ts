@@ -170,6 +170,14 @@ describe('a changed classifier row: an old store upgrades and agrees with /metri
       expect(err).toMatchObject({ code: 'ST_STORE_SCHEMA_TOO_NEW' });
       expect((err as Error).message).toContain('call classifier revision 99');
       expect((err as Error).message).toContain('upgrade sidetone');
+      const check = new Database(path, { readonly: true });
+      expect(
+        check.prepare("SELECT value FROM sidetone_meta WHERE key = 'classifier_revision'").pluck().get(),
+      ).toBe('99');
+      expect(
+        check.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'calls_next'").pluck().get(),
+      ).toBe(0);
+      check.close();
     } finally {
       t.remove();
     }
