@@ -582,7 +582,7 @@ const SECTIONS = {
   ],
   pi: [
     "The sidecar at a Raspberry Pi's scale",
-    "The same sidecar, start-up, memory and CPU per event at 20 calls a second, against the commit floor, the ack floor and a prom-client exporter (node:http, prom-client's default metrics) (bench/pi.bench.mjs). These measure today's sidecar; the targets are issue 39's.",
+    "The same sidecar, start-up, memory and CPU per event at 20 calls a second, against the commit floor, the ack floor and a prom-client exporter (node:http, prom-client's default metrics) (bench/pi.bench.mjs). These measure today's sidecar; the targets are issue 39's. On this 2-core machine the sidecar runs the Pi profile (no store thread; docs/deploy.md) and answers `POST /events` on node:http without a web Request; the same bench before both, 3 invocations (9 rounds) on this machine that day: idle RSS 2.13x (1.80-2.15) the commit floor, start-up 3.77x (2.08-7.51), its CPU 5.64x (5.06-6.35), CPU an event at 20 calls/s 3.34x (3.04-3.58), peak RSS 268-278 MiB with 6-36 of 59 samples over 256 MiB.",
   ],
   store: [
     'Store',
