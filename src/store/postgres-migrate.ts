@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { StoreError } from '../errors.js';
 import * as SQL from './postgres-sql.js';
 import type { PrivacyConfig } from './privacy.js';
+import { rederivePostgres } from './rederive.js';
 import { rewritePostgresIds } from './stored-ids.js';
 
 /** How long a migration statement may run (the client's read timeout; the server's is lifted). */
@@ -49,6 +50,8 @@ export async function migrateSchema(
     await q(m.sql);
     await q('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [m.version, m.description]);
   }
+  // Columns and rollups of an older call classifier rebuilt, under the same lock (rederive.ts).
+  await rederivePostgres(q, o.url);
   // Raw ids of an older version hashed, under the same lock (stored-ids.ts).
   await rewritePostgresIds(client, o.privacy);
   await q('COMMIT');

@@ -3,7 +3,8 @@
  * SHA-256 in test/store/migrations-frozen.test.ts). Status, reason and KPI bits are generated
  * columns from the one call classifier, as in SQLite, so both backends file a call the same way.
  */
-import { kpiFlagsSql, reasonSql, statusSql } from './derive.js';
+import { CLASSIFIER_R1, pgStatus } from './classifier-r1.js';
+import { SMS_REASON_RENAME } from './migrations.js';
 import { PG_MODEM_SAMPLES } from './modem-samples.js';
 import { PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './postgres-partitions.js';
 import { PG_READ_INDEXES, PG_ROLLUPS } from './rollup-sql.js';
@@ -34,7 +35,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
     description: 'calls and sms tables with derived status, reason, KPI bits, durations and instance',
-    // PostgreSQL's generated columns cannot read each other: status gets the reason expression inline.
     sql: `
       CREATE TABLE calls (
         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -48,9 +48,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         closed_by_cleanup INTEGER NOT NULL DEFAULT 0,
         transcript INTEGER NOT NULL DEFAULT 0,
         mos DOUBLE PRECISION, jitter_ms DOUBLE PRECISION, loss_percent DOUBLE PRECISION, rtt_ms DOUBLE PRECISION,
-        reason_eff TEXT GENERATED ALWAYS AS ${reasonSql()} STORED,
-        status TEXT GENERATED ALWAYS AS ${statusSql().replace('reason_eff', reasonSql())} STORED,
-        kpi INTEGER GENERATED ALWAYS AS ${kpiFlagsSql()} STORED,
+        reason_eff TEXT GENERATED ALWAYS AS ${CLASSIFIER_R1.reason} STORED,
+        status TEXT GENERATED ALWAYS AS ${pgStatus(CLASSIFIER_R1)} STORED,
+        kpi INTEGER GENERATED ALWAYS AS ${CLASSIFIER_R1.kpi} STORED,
         duration_ms BIGINT GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL
           AND started_at IS NOT NULL THEN ${nonNegative('ended_at', 'started_at')} END) STORED,
         talk_ms BIGINT GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL
@@ -159,6 +159,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE calls ADD COLUMN e2c_codec TEXT;
       ALTER TABLE calls ADD COLUMN agent_turn_list TEXT;
     `,
+  },
+  {
+    version: 12,
+    description: "sms: failure reasons in the ingest API's words (network, modem, quota)",
+    // As SQLite's 14; on the partitioned table, every day's rows.
+    sql: SMS_REASON_RENAME,
   },
 ];
 

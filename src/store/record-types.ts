@@ -6,10 +6,9 @@ import type {
   StoredChannel as Channel,
   FailureReason,
   HangupParty as HangupBy,
-  StoredSmsFailureReason as SmsFailureReason,
   SmsStatus,
 } from '../domain/records.js';
-import type { Direction, MediaStream, TurnSegment } from '../domain/vocab.js';
+import type { Direction, MediaStream, SmsFailureReason, TurnSegment } from '../domain/vocab.js';
 import type { TurnSummary } from '../telephony/outcome/turns.js';
 
 /** Read options. Raw numbers come back only with `reveal: true` AND `storeRaw` enabled in the store config. */

@@ -4,7 +4,7 @@
  */
 import { statementTriggers } from './postgres-triggers.js';
 import { changeStatements, sqliteApply } from './rollup-changes.js';
-import { backfill, GRAINS, inRollup, READ_COLUMNS, SUM_NAMES, tables } from './rollup-groups.js';
+import { backfill, type Dialect, GRAINS, inRollup, READ_COLUMNS, SUM_NAMES, tables } from './rollup-groups.js';
 
 // --- SQLite schema 5 (as released): a queue filled by row triggers --------------------------------
 
@@ -100,3 +100,7 @@ export const ROLLUP_TRIGGERS = statementTriggers('calls', 'calls_rollup', {
 
 /** The PostgreSQL migration that adds the rollups (tables, triggers, backfill). */
 export const PG_ROLLUPS = `${tables('pg')}\n${pgTriggers()}\n${backfill('pg')}`;
+
+/** Every rollup row emptied and filled again from the records (rederive.ts: the classifier changed). */
+export const rollupRebuild = (d: Dialect): string =>
+  `${GRAINS.map((g) => `DELETE FROM ${g.calls};\nDELETE FROM ${g.durations};`).join('\n')}\n${backfill(d)}`;

@@ -35,6 +35,7 @@ export {
 export {
   PG_ROLLUPS,
   ROLLUP_TRIGGERS,
+  rollupRebuild,
   SQLITE_ROLLUPS,
   SQLITE_SCRATCH,
   SQLITE_SLOT_MARKS,

@@ -1,6 +1,6 @@
 /** An SMS's row as both backends select it (a tuple, in SMS_COLUMN_LIST order), its record and the SMS stats. */
-import { SMS_STATUSES, type SmsStatus, type StoredSmsFailureReason } from '../domain/records.js';
-import type { Direction } from '../domain/vocab.js';
+import { SMS_STATUSES, type SmsStatus } from '../domain/records.js';
+import type { Direction, SmsFailureReason } from '../domain/vocab.js';
 import type { N, S } from './call-rows.js';
 import type { SmsRecord, SmsStats } from './types.js';
 
@@ -46,7 +46,7 @@ export type SmsTuple = [
   failedAt: N,
   status: SmsStatus,
   statusCode: N,
-  failureReason: StoredSmsFailureReason | null,
+  failureReason: SmsFailureReason | null,
   latencyMs: N,
 ];
 

@@ -6,9 +6,8 @@ import type {
   EndStatus,
   FailureReason,
   HangupParty as HangupBy,
-  StoredSmsFailureReason as SmsFailureReason,
 } from '../domain/records.js';
-import type { Direction, MediaStream } from '../domain/vocab.js';
+import type { Direction, MediaStream, SmsFailureReason } from '../domain/vocab.js';
 import type { TurnSummary } from '../telephony/outcome/turns.js';
 
 interface UpdateBase {
