@@ -4,7 +4,15 @@
  */
 import { statementTriggers } from './postgres-triggers.js';
 import { changeStatements, sqliteApply } from './rollup-changes.js';
-import { backfill, type Dialect, GRAINS, inRollup, READ_COLUMNS, SUM_NAMES, tables } from './rollup-groups.js';
+import {
+  backfill,
+  type Dialect,
+  GRAINS,
+  inRollup,
+  READ_COLUMNS,
+  SUM_NAMES,
+  tables,
+} from './rollup-groups.js';
 
 // --- SQLite schema 5 (as released): a queue filled by row triggers --------------------------------
 
