@@ -4,7 +4,7 @@ export { CONTENT_TYPES, type ExpositionFormat, negotiate, type ScrapeFormat } fr
 export { Gauge, type GaugeOptions, GaugeSeries } from './gauge.js';
 export { Histogram, type HistogramOptions, HistogramSeries, TELEPHONY_BUCKETS } from './histogram.js';
 export { Info, type InfoOptions } from './info.js';
-export type { DropReason, Labels, MetricOptions } from './metric.js';
+export type { DropReason, Labels, MetricOptions } from './metric-options.js';
 export type { NativeHistogramOptions } from './native-histogram.js';
 export { type AnyMetric, Registry, type RegistryOptions } from './registry.js';
 export {
