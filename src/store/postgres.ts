@@ -93,7 +93,6 @@ import {
   checkSmsUpdate,
 } from './validate.js';
 import { callRounds, type Protect, smsOriginWrite, smsReportWrite } from './writes.js';
-
 export interface PostgresCallStoreOptions {
   /** `postgres://user:password@host:5432/database` (the password never appears in errors). */
   url: string;
