@@ -158,7 +158,6 @@ export abstract class LabelIndex<L extends string, S extends Series> {
    */
   sweep(now: number): number {
     if (this.ttlMs === 0 || this.noLabels !== undefined) return 0;
-    // A series written through its handle since it was swept goes back first.
     this.swept?.takeWritten((path, s) => this.insert(path, false, s));
     const at = now - EPOCH;
     const expired: [string[], S][] = [];
