@@ -16,6 +16,7 @@ import type { ExpositionFormat } from '../metrics/exposition.js';
 import type { Registry } from '../metrics/registry.js';
 import { type FamilySnapshot, renderSnapshot } from '../metrics/snapshot.js';
 import { type MergeOptions, mergeSnapshots } from './merge.js';
+
 export type { GaugePolicy, MergeOptions } from './merge.js';
 
 /** What a worker sends: its families, JSON-safe (cluster IPC is JSON: +Inf and NaN are encoded). */
