@@ -9,7 +9,8 @@ import { procCpuNs, procMemMib } from './proc.mjs';
 // Load fetch's client once before any server is timed (its first use costs tens of ms here).
 await fetch('http://127.0.0.1:1/').catch(() => {});
 
-const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+// BENCH_CLI: another build's CLI (a before-and-after comparison on one machine).
+const CLI = process.env.BENCH_CLI ?? new URL('../dist/cli/main.js', import.meta.url).pathname;
 const FLOOR = new URL('./floor-server.mjs', import.meta.url).pathname;
 
 /**

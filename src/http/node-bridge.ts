@@ -73,7 +73,8 @@ function prereadBody(body: unknown): Buffer {
   return Buffer.from(JSON.stringify(body), 'utf8');
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** A node request's body in one Buffer, refused (RequestError 413) once it passes `limit` bytes. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(bodyTooLarge(limit));
   return new Promise((resolve, reject) => {
@@ -157,12 +158,25 @@ export async function handleNode(
     // The client is gone: nothing to answer. (Not `req.destroyed`: a request whose body was read
     // to the end is destroyed too, and it still needs its answer.)
     if (res.destroyed || req.socket.destroyed) return;
-    response =
-      err instanceof RequestError
-        ? // The rest of a refused body is never read: the connection cannot carry another request.
-          toErrorResponse(err, { headers: { connection: 'close' } })
-        : toErrorResponse(err, { fallback: 'ST_BAD_REQUEST', message: 'the request could not be read' });
+    response = unreadable(err);
   }
+  await sendResponse(req, res, response);
+}
+
+/** The answer to a request whose body could not be read (over the limit, aborted, forbidden method). */
+export function unreadable(err: unknown): Response {
+  return err instanceof RequestError
+    ? // The rest of a refused body is never read: the connection cannot carry another request.
+      toErrorResponse(err, { headers: { connection: 'close' } })
+    : toErrorResponse(err, { fallback: 'ST_BAD_REQUEST', message: 'the request could not be read' });
+}
+
+/** Write `response` unless an answer went already; after a 413 the rest of the body is drained. */
+export async function sendResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: Response,
+): Promise<void> {
   try {
     if (res.headersSent) return;
     await writeResponse(res, response);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DefinitionError, type SidetoneError } from '../errors.js';
 import { trusted } from '../logs/redact.js';
@@ -24,6 +24,11 @@ export interface ServeOptions {
   closeTimeoutMs?: number;
   /** Start-up and warning logs. Default: a pino logger on stdout. */
   logger?: ServeLogger;
+  /**
+   * Requests answered on node:http directly, before the app's fetch handler: true when it took
+   * the request (and answers it), false to leave it to the app. The sidecar's `POST /events`.
+   */
+  direct?: (req: IncomingMessage, res: ServerResponse, bodyLimitBytes: number) => boolean;
 }
 
 /** What `serve()` logs through; a pino logger fits. */
@@ -67,6 +72,7 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
   // pino is loaded only when no logger is given: the root export stays light for apps with their own.
   const logger = options.logger ?? (await import('pino')).pino({ name: 'sidetone' });
   const fetch = (req: Request) => app.fetch(req);
+  const direct = options.direct;
   const server = createServer(
     {
       headersTimeout,
@@ -78,6 +84,7 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
       ...(options.maxHeaderBytes !== undefined ? { maxHeaderSize: options.maxHeaderBytes } : {}),
     },
     (req, res) => {
+      if (direct?.(req, res, limit)) return;
       void handleNode(fetch, req, res, limit);
     },
   );

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 import { SidetoneError, ValidationError } from '../errors.js';
 import { redactSecrets } from '../secrets.js';
@@ -62,8 +63,40 @@ export function errorResponse(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
+  const r = errorReply(code, message, headers);
+  return json(r.status, r.body, r.headers);
+}
+
+/** A JSON answer before it is a `Response`: what `json()` makes one of, or the node adapter writes. */
+export interface JsonReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The answer `errorResponse` gives, as a {@link JsonReply}. */
+export function errorReply(
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): JsonReply {
   // A message may quote a value, and a value a configured secret or a URL with credentials.
-  return json(ERROR_CODES[code].status, { error: { code, message: redactSecrets(message) } }, headers);
+  return {
+    status: ERROR_CODES[code].status,
+    body: { error: { code, message: redactSecrets(message) } },
+    headers,
+  };
+}
+
+/** Write a {@link JsonReply} to a node response with the headers `json()` gives it, byte for byte. */
+export function writeJsonReply(res: ServerResponse, reply: JsonReply): void {
+  const bytes = Buffer.from(JSON.stringify(reply.body), 'utf8');
+  res.writeHead(reply.status, {
+    ...JSON_HEADERS,
+    ...reply.headers,
+    'content-length': String(bytes.byteLength),
+  });
+  res.end(bytes);
 }
 
 /**

@@ -1,13 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { healthIndicators, healthOptions } from '../analytics/health.js';
 import { CONFIG_PACKS, type SidetoneConfig } from '../config/schema.js';
-import { ConfigError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
-import { diskSpaceCheck, eventLoopCheck, fileWriteProbe, HealthRegistry } from '../health/index.js';
+import { diskSpaceCheck, eventLoopCheck, HealthRegistry } from '../health/index.js';
 import { type App, createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
 import { STORE_CHECK } from '../http/health-routes.js';
@@ -25,28 +21,28 @@ import { otlpTracesUrl } from '../sinks/otlp-protocol.js';
 import { storeSink } from '../sinks/store-sink.js';
 import { traceSink } from '../sinks/trace-sink.js';
 import type { HepListener } from '../sources/hep/source.js';
-import { ingestRoute } from '../sources/ingest.js';
+import { ingestHandler, ingestRouteOf } from '../sources/ingest.js';
 import { INGEST_DOC } from '../sources/ingest-doc.js';
 import type { ModemSource } from '../sources/modem/source.js';
 import { OTLP_TRACES_DOC } from '../sources/otlp/doc.js';
 import { OtlpTraceReceiver } from '../sources/otlp/receiver.js';
 import { otlpTracesRoute } from '../sources/otlp/route.js';
 import { DEMO_AGENTS, DEMO_MODELS } from '../sources/simulator/voice.js';
-import { faultCause, storeFault } from '../store/faults.js';
+import { faultCause } from '../store/faults.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
-import { type PrivacyConfig, recordIds } from '../store/privacy.js';
-import { openSqliteCallStore } from '../store/sqlite.js';
-import type { CallStore } from '../store/types.js';
+import { recordIds } from '../store/privacy.js';
 import { instrument } from '../telephony/index.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { liveReader } from './console-live.js';
 import { mountDashboard } from './dashboard.js';
 import { type DemoSummary, startDemo } from './demo.js';
+import { directIngest, INGEST_PATH } from './direct-ingest.js';
 import { serveHealth } from './health-port.js';
 import { ModemSampler } from './modem-sampler.js';
 import { mountOpenApi } from './openapi-route.js';
 import { keepListening, modemReadiness } from './source-health.js';
+import { openStore, storeHashKey } from './store-from-config.js';
 import { storeCheck, storeFailureLog, storeQueueMetrics } from './store-health.js';
 import { countUnconsumed, listenedTypes } from './unconsumed.js';
 
@@ -264,25 +260,22 @@ export async function startSidecar(
   });
 
   const http = httpOptionsFromConfig(config);
+  const requestMetrics = new RequestMetrics(registry, { prefix: `${config.metrics.prefix}_http_server` });
   const app = createApp({
     ...http.app,
     registry,
     health,
     logger: log,
     activeCalls: () => telephony.calls?.active,
-    requestMetrics: new RequestMetrics(registry, { prefix: `${config.metrics.prefix}_http_server` }),
+    requestMetrics,
   });
-  app.route(
-    'POST',
-    '/events',
-    ingestRoute(bus, {
-      sink,
-      maxBodyBytes: config.server.body_limit_bytes,
-      traceparent: (header, events, state) => traces.adopt(header, events, state),
-      onReject: (rejected) => audit.rejectedItems(rejected),
-    }),
-    { auth: 'ingest', doc: INGEST_DOC },
-  );
+  const ingest = ingestHandler(bus, {
+    sink,
+    maxBodyBytes: config.server.body_limit_bytes,
+    traceparent: (header, events, state) => traces.adopt(header, events, state),
+    onReject: (rejected) => audit.rejectedItems(rejected),
+  });
+  app.route('POST', INGEST_PATH, ingestRouteOf(ingest), { auth: 'ingest', doc: INGEST_DOC });
   // Agent frameworks' OpenTelemetry spans, code-free: the turns they end are stored, then emitted.
   const receiver = new OtlpTraceReceiver({
     callIdAttributes: config.otlp_receiver.call_id_attributes,
@@ -420,7 +413,11 @@ export async function startSidecar(
     modemSource?.start();
     modemSampler.start();
     push = await startPush(config, registry, log);
-    served = await serve(audited(app, audit), { ...http.serve, logger: log });
+    served = await serve(audited(app, audit), {
+      ...http.serve,
+      logger: log,
+      direct: directIngest({ app, ingest, requestMetrics, logger: log }),
+    });
     if (config.health.port !== undefined) healthServed = await serveHealth(config, app, log);
   } catch (err) {
     release();
@@ -613,86 +610,4 @@ function demoLabels(config: SidetoneConfig): SidetoneConfig['labels'] {
     agents: l.agents.length > 0 ? l.agents : [...DEMO_AGENTS],
     models: l.models.length > 0 ? l.models : [...DEMO_MODELS],
   };
-}
-
-/**
- * The HMAC key for phone numbers: from the configuration, else a random key kept beside the
- * database (mode 0600), so hashes stay comparable across restarts without leaving numbers guessable
- * from a published default.
- */
-/**
- * The key numbers are hashed with. A shared PostgreSQL store needs it configured: every instance
- * must hash a number alike, or one caller would look like several, and a key generated here would
- * differ per instance.
- */
-function storeHashKey(config: SidetoneConfig, dbPath: string, log: Logger): string {
-  if (config.store.url === undefined) return hashKey(config, dbPath, log);
-  if (config.store.hash_key !== undefined) return config.store.hash_key;
-  throw new ConfigError(
-    'ST_CONFIG_INVALID',
-    'store.url names a shared PostgreSQL store, which needs store.hash_key (or store.hash_key_file) set ' +
-      'to the same secret on every instance: generate one with `openssl rand -hex 32`',
-  );
-}
-
-/**
- * The SQLite file at `store.path`, or the shared PostgreSQL database `store.url` names (its driver
- * loaded only then), with how readiness probes it and how logs name it (never with a password).
- */
-async function openStore(
-  config: SidetoneConfig,
-  dbPath: string,
-  key: string,
-  log: Logger,
-): Promise<{ store: CallStore; probe: () => Promise<void>; label: string; privacy: PrivacyConfig }> {
-  const privacy = {
-    hashKey: key,
-    storeRaw: config.store.store_raw_numbers,
-    revealCallIds: config.store.reveal_call_ids,
-  };
-  if (config.store.url === undefined) {
-    // With a second core the store commits one batch while the main thread parses the next.
-    const writerThread = config.store.writer_thread && availableParallelism() > 1;
-    const store = await openSqliteCallStore({
-      path: dbPath,
-      privacy,
-      writerThread,
-      checkpointThread: config.store.checkpoint_thread,
-    });
-    return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
-  }
-  const { PostgresCallStore } = await import('../store/postgres.js');
-  const store = new PostgresCallStore({
-    url: config.store.url,
-    privacy,
-    ...(config.store.instance === undefined ? {} : { instance: config.store.instance }),
-    connectTimeoutMs: config.store.connect_timeout_ms,
-    statementTimeoutMs: config.store.statement_timeout_ms,
-  });
-  try {
-    await store.open();
-  } catch (err) {
-    // Down or not answering: start degraded (not ready, ingest 503) and open once it answers. A
-    // wrong password, a missing database or a newer schema will not fix themselves: stop.
-    if (storeFault(err) !== 'unavailable') {
-      await store.close();
-      throw err;
-    }
-    log.warn(
-      { db: trusted(store.url), cause: faultCause(err) },
-      'call store unavailable: starting degraded (not ready); it is opened once the database answers',
-    );
-  }
-  return { store, probe: () => store.probeWritable(), label: store.url, privacy };
-}
-
-function hashKey(config: SidetoneConfig, dbPath: string, log: Logger): string {
-  if (config.store.hash_key !== undefined) return config.store.hash_key;
-  const file = `${dbPath}.key`;
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dirname(file), { recursive: true });
-  const key = randomBytes(32).toString('hex');
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  log.warn({ file }, 'no store.hash_key configured: generated one and saved it beside the database');
-  return key;
 }

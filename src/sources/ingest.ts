@@ -3,7 +3,7 @@ import { isExactEvent } from '../events/predicates.js';
 import type * as Schemas from '../events/schemas.js';
 import type { SidetoneEvent } from '../events/types.js';
 import { requestBytes } from '../http/raw-body.js';
-import { errorResponse, json } from '../http/respond.js';
+import { errorReply, type JsonReply, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
 import type { IngestRejection } from '../logs/audit.js';
 import { type Claim, IdWindow } from './id-window.js';
@@ -42,6 +42,15 @@ const NDJSON_TYPES = new Set([
   'application/jsonlines',
 ]);
 
+/** The media type of a Content-Type header, lower case, without parameters. */
+const mediaType = (header: string | null): string => (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+/** Whether `POST /events` takes a body of this Content-Type (JSON or NDJSON); else it answers 415. */
+export const acceptsIngestType = (header: string | null): boolean => {
+  const type = mediaType(header);
+  return JSON_TYPES.has(type) || NDJSON_TYPES.has(type);
+};
+
 /** The event schemas (zod), for the events the generated check does not take as they are. */
 let schemas: typeof Schemas | undefined;
 
@@ -54,6 +63,38 @@ let schemas: typeof Schemas | undefined;
  * app.route('POST', '/events', ingestRoute(bus, { sink: storeSink(bus, store) }), { auth: 'ingest' });
  */
 export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler {
+  return ingestRouteOf(ingestHandler(bus, options));
+}
+
+/** The fetch route over an {@link ingestHandler} (one dedupe window with any other path to it). */
+export function ingestRouteOf(ingest: ReturnType<typeof ingestHandler>): Handler {
+  return async (req) => {
+    const r = await ingest({
+      contentType: req.headers.get('content-type'),
+      header: (name) => req.headers.get(name),
+      text: (limit) => readLimited(req, limit),
+    });
+    return json(r.status, r.body, r.headers);
+  };
+}
+
+/** A request to `POST /events`, from a fetch `Request` (the route) or straight from node:http. */
+export interface IngestRequest {
+  contentType: string | null;
+  header(name: 'traceparent' | 'tracestate'): string | null;
+  /** The body as text, or undefined once it passes `limit` bytes. */
+  text(limit: number): Promise<string | undefined>;
+}
+
+/**
+ * `POST /events` before HTTP: a request in, its answer out as a {@link JsonReply}. The route
+ * (`ingestRoute`) makes a `Response` of it; the sidecar's own listener writes it to node:http
+ * without building a web `Request` or `Response` per POST (issue 39).
+ */
+export function ingestHandler(
+  bus: EventBus,
+  options: IngestOptions = {},
+): (req: IngestRequest) => Promise<JsonReply> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxItems = options.maxItems ?? 10_000;
   const ids = new IdWindow(
@@ -62,17 +103,17 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     options.dedupe?.now ?? Date.now,
   );
   return async (req) => {
-    const type = (req.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    const type = mediaType(req.contentType);
     const ndjson = NDJSON_TYPES.has(type);
     if (!ndjson && !JSON_TYPES.has(type)) {
-      return errorResponse(
+      return errorReply(
         'ST_UNSUPPORTED_MEDIA_TYPE',
         `Content-Type ${JSON.stringify(type || '(none)')} is not accepted: send application/json (an event or an array) or application/x-ndjson (one event per line)`,
       );
     }
-    const body = await readLimited(req, maxBodyBytes);
+    const body = await req.text(maxBodyBytes);
     if (body === undefined) {
-      return errorResponse(
+      return errorReply(
         'ST_BODY_TOO_LARGE',
         `request body exceeds ${maxBodyBytes} bytes: send smaller batches`,
       );
@@ -95,13 +136,13 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       try {
         parsed = JSON.parse(body);
       } catch (err) {
-        return errorResponse('ST_INVALID_JSON', `body is not JSON: ${(err as Error).message}`);
+        return errorReply('ST_INVALID_JSON', `body is not JSON: ${(err as Error).message}`);
       }
       if (Array.isArray(parsed)) for (const v of parsed) values.push(v);
       else values.push(parsed);
     }
     if (values.length > maxItems) {
-      return errorResponse(
+      return errorReply(
         'ST_TOO_MANY_ITEMS',
         `${values.length} items exceed the limit of ${maxItems}: split the batch`,
       );
@@ -161,7 +202,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
     // 503 before anything of the request is stored or counted.
     const wait = sink.retryAfter(good.length);
     if (wait > 0) {
-      return errorResponse(
+      return errorReply(
         'ST_STORE_BACKLOG',
         `events were not accepted: ${good.length} more would overfill the queue of updates waiting for the store; retry after ${wait} s`,
         { 'retry-after': String(wait) },
@@ -183,7 +224,7 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       }
       if (held === 'busy') {
         settle(fresh, claim, false);
-        return errorResponse(
+        return errorReply(
           'ST_INGEST_IN_FLIGHT',
           'events with these ids are being stored by an earlier request not answered yet; retry after 1 s',
           { 'retry-after': '1' },
@@ -201,13 +242,13 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
       const retryAfter = { 'retry-after': String(r.retryAfter) };
       // A full disk will not clear by retrying in a second: 507 says what to fix (RFC 4918 11.5).
       if (r.full) {
-        return errorResponse(
+        return errorReply(
           'ST_STORE_FULL',
           'events were not stored: the disk holding the store is full; free space (or move store.path), then retry',
           retryAfter,
         );
       }
-      return errorResponse(
+      return errorReply(
         'ST_STORE_UNAVAILABLE',
         'events were not stored: the store failed to write; retry the request',
         retryAfter,
@@ -243,17 +284,17 @@ export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler
 
     /** The sender's trace continues in the calls its stored events start. */
     function adopt(events: readonly SidetoneEvent[]): void {
-      const traceparent = req.headers.get('traceparent');
+      const traceparent = req.header('traceparent');
       if (traceparent !== null && events.length > 0 && options.traceparent) {
-        options.traceparent(traceparent, events, req.headers.get('tracestate') ?? undefined);
+        options.traceparent(traceparent, events, req.header('tracestate') ?? undefined);
       }
     }
 
-    function answer(accepted: number, duplicates: number): Response {
+    function answer(accepted: number, duplicates: number): JsonReply {
       rejected.sort((a, b) => a.index - b.index);
       if (rejected.length > 0) options.onReject?.(rejected);
       const status = accepted === 0 && rejected.length > 0 ? 400 : 200;
-      return json(status, { accepted, duplicates, rejected: rejected.length, errors: rejected });
+      return { status, body: { accepted, duplicates, rejected: rejected.length, errors: rejected } };
     }
   };
 

@@ -44,7 +44,7 @@ import {
   type RangePlan,
 } from './rollup.js';
 import { ROLLUP_PRUNE } from './rollup-sql.js';
-import { Checkpointer, checkpointsOnThread } from './sqlite-checkpoint.js';
+import { Checkpointer, checkpointsOnThread, IdleCheckpointer } from './sqlite-checkpoint.js';
 import {
   openDatabase,
   openReader,
@@ -129,10 +129,14 @@ export class SqliteCallStore implements CallStore {
   private readonly writeOneSms: (u: SmsUpdate) => void;
   private closed = false;
   private reader: Reader | undefined;
-  /** Batch writes on their own thread (`writerThread`), while it runs. */
-  private readonly writer: WriterThread | undefined;
+  /** Batch writes on their own thread (`writerThread`), from the first batch on, while it runs. */
+  private writer: WriterThread | undefined;
+  /** Options the writer thread opens its connection with, until it is started. */
+  private writerOptions: (SqliteCallStoreOptions & { path: string }) | undefined;
   /** WAL checkpoints on their own thread (`checkpointThread`), from the first write on. */
   private readonly checkpoints: Checkpointer | undefined;
+  /** Without that thread: WAL checkpoints on the main connection once writes pause. */
+  private readonly idleCheckpoints: IdleCheckpointer | undefined;
   private readonly busyTimeoutMs: number | undefined;
   private readonly exactPercentilesUpTo: number;
   /** When the oldest write still waiting for another process's lock started to wait. */
@@ -176,15 +180,14 @@ export class SqliteCallStore implements CallStore {
     this.writeOneSms = (u) => writeSms(s, protect, u);
     this.busyTimeoutMs = opts.busyTimeoutMs;
     this.exactPercentilesUpTo = opts.exactPercentilesUpTo ?? EXACT_PERCENTILES_UP_TO;
+    // Threads start with the first write, so a store that only reads (an export) or has not been
+    // written to yet (a sidecar at start-up: each thread loads its own copy of the store's modules,
+    // issue 39) runs none.
     if (opts.writerThread === true && path !== ':memory:') {
-      this.writer = new WriterThread({ ...opts, path, privacy: this.privacy });
+      this.writerOptions = { ...opts, path, privacy: this.privacy };
     }
-    if (checkpointsOnThread(opts)) {
-      this.checkpoints = new Checkpointer(path, db);
-      // A store with a writer thread is there to write; others start it on their first write, so
-      // one that only reads (an export) runs no thread.
-      if (this.writer !== undefined) this.checkpoints.start();
-    }
+    if (checkpointsOnThread(opts)) this.checkpoints = new Checkpointer(path, db);
+    else if (path !== ':memory:') this.idleCheckpoints = new IdleCheckpointer(db);
     // better-sqlite3 waits for a lock by sleeping inside the call, which freezes the event loop
     // (and with it /healthz) for as long as another process holds the write lock. Writes wait
     // in short slices instead, with the event loop turning between them (see `write`).
@@ -197,6 +200,7 @@ export class SqliteCallStore implements CallStore {
    */
   private async write<T>(what: string, fn: () => T): Promise<T> {
     this.checkpoints?.start();
+    this.idleCheckpoints?.wrote();
     const budget = this.busyTimeoutMs ?? 5000;
     const start = performance.now();
     try {
@@ -214,6 +218,17 @@ export class SqliteCallStore implements CallStore {
     } finally {
       this.waiting.delete(start);
     }
+  }
+
+  /** The writer thread, started by the first batch (with the checkpoint thread) when configured. */
+  private writerThread(): WriterThread | undefined {
+    if (this.writerOptions !== undefined && !this.closed) {
+      this.writer = new WriterThread(this.writerOptions);
+      this.writerOptions = undefined;
+      this.checkpoints?.start();
+    }
+    if (this.writer?.alive) this.idleCheckpoints?.wrote();
+    return this.writer;
   }
 
   /**
@@ -258,7 +273,8 @@ export class SqliteCallStore implements CallStore {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < batch.length; i++) checkCallUpdate(batch[i]!, i);
     const updates = withStoredCallIds(batch, this.callIds);
-    if (this.writer?.alive) await this.run('applyBatch', () => this.writer!.write('calls', updates));
+    const writer = this.writerThread();
+    if (writer?.alive) await this.run('applyBatch', () => writer.write('calls', updates));
     else await this.write('applyBatch', () => this.writeCalls(updates));
     return updates.length;
   }
@@ -272,7 +288,8 @@ export class SqliteCallStore implements CallStore {
   async applySmsBatch(batch: readonly SmsUpdate[]): Promise<number> {
     for (let i = 0; i < batch.length; i++) checkSmsUpdate(batch[i]!, i);
     const updates = withStoredSmsIds(batch, this.messageIds, this.references);
-    if (this.writer?.alive) await this.run('applySmsBatch', () => this.writer!.write('sms', updates));
+    const writer = this.writerThread();
+    if (writer?.alive) await this.run('applySmsBatch', () => writer.write('sms', updates));
     else await this.write('applySmsBatch', () => this.writeSmses(updates));
     return updates.length;
   }
@@ -582,6 +599,7 @@ export class SqliteCallStore implements CallStore {
     this.closed = true;
     await this.writer?.close();
     await this.checkpoints?.close();
+    this.idleCheckpoints?.close();
     // Fold the WAL back into the main file so a closed store is one self-contained file.
     try {
       this.reader?.db.close();

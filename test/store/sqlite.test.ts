@@ -1,11 +1,15 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
 import { LATEST_VERSION } from '../../src/store/migrations.js';
 import { openSqliteCallStore, SqliteCallStore } from '../../src/store/sqlite.js';
-import { AUTO_CHECKPOINT_PAGES, BACKSTOP_PAGES } from '../../src/store/sqlite-checkpoint.js';
+import {
+  AUTO_CHECKPOINT_PAGES,
+  BACKSTOP_PAGES,
+  IDLE_CHECKPOINT_MS,
+} from '../../src/store/sqlite-checkpoint.js';
 import type { CallStore } from '../../src/store/types.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
 import { tempDir } from './helpers.js';
@@ -188,13 +192,24 @@ describe('SQLite store specifics', () => {
       await store.close();
       expect(existsSync(`${path}-wal`)).toBe(false);
 
-      // Turned off: SQLite's own checkpoints in the commits, and no thread.
+      // Turned off: no thread; the main connection checkpoints once writes pause for a second
+      // (between requests), SQLite's own threshold in the commits as the backstop.
       const plain = await openSqliteCallStore({ path, privacy, checkpointThread: false });
+      // In WAL mode only a checkpoint writes the main file: its bytes tell when one ran.
+      const fileBefore = readFileSync(path);
       await plain.applyBatch(lifecycle('k3', T + 2000));
       expect(
         (plain as unknown as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true }),
       ).toBe(AUTO_CHECKPOINT_PAGES);
       expect((plain as unknown as { checkpoints?: unknown }).checkpoints).toBeUndefined();
+      const walBefore = statSync(`${path}-wal`).size;
+      expect(walBefore).toBeGreaterThan(0);
+      // Nothing copied into the file while the write is fresh: not inside the commit.
+      expect(readFileSync(path).equals(fileBefore)).toBe(true);
+      const idleDeadline = Date.now() + IDLE_CHECKPOINT_MS + 4000;
+      while (readFileSync(path).equals(fileBefore) && Date.now() < idleDeadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(readFileSync(path).equals(fileBefore)).toBe(false);
       expect((await plain.stats({ from: T - 1000, to: T + 60_000 })).total).toBe(3);
       await plain.close();
     } finally {
@@ -211,13 +226,17 @@ describe('SQLite store specifics', () => {
         privacy: { hashKey: KEY, storeRaw: false },
         writerThread: true,
       });
-      // A store that writes on a thread runs its checkpoint thread from the start.
-      expect((store as unknown as { checkpoints: { worker?: unknown } }).checkpoints.worker).toBeDefined();
+      // Its threads start with its first batch: a store not written to yet runs none.
+      const threads = store as unknown as { checkpoints: { worker?: unknown }; writer?: unknown };
+      expect(threads.writer).toBeUndefined();
+      expect(threads.checkpoints.worker).toBeUndefined();
       // data_version changes for a connection only when another connection commits (SQLite docs).
       const main = (store as unknown as { db: Database.Database }).db;
       const version = () => main.pragma('data_version', { simple: true });
       const v0 = version();
       await store.applyBatch(lifecycle('t1', T));
+      expect(threads.writer).toBeDefined();
+      expect(threads.checkpoints.worker).toBeDefined();
       expect(version()).not.toBe(v0);
       expect((await store.getCall('t1'))?.status).toBe('completed');
       expect(store.writeStallMs()).toBe(0); // nothing in flight once answered
