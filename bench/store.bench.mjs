@@ -28,7 +28,7 @@ import {
   healthIndicators,
   hourly,
 } from '../dist/analytics/index.js';
-import { SqliteCallStore } from '../dist/store/index.js';
+import { SqliteCallStore } from '../dist/store/sqlite.js';
 import { childResult, cpuNs, load1, median, reply } from './proc.mjs';
 import { timeIt as time } from './timing.mjs';
 

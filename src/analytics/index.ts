@@ -8,20 +8,8 @@
  * ```
  */
 export { type Dashboard, type DashboardOptions, type Delta, dashboard } from './dashboard.js';
+export { type ExportFormat, type ExportOptions, type ExportRow, exportCalls } from './export.js';
 export {
-  csvField,
-  csvHeader,
-  csvLine,
-  EXPORT_COLUMNS,
-  EXPORT_DEFAULTS,
-  type ExportFormat,
-  type ExportOptions,
-  type ExportRow,
-  exportCalls,
-  toExportRow,
-} from './export.js';
-export {
-  FAILURE_STATUSES,
   type FailedCall,
   type FailureGroup,
   type FailuresOptions,
@@ -34,13 +22,10 @@ export {
   type HealthWarning,
   type HealthWarningCode,
   healthIndicators,
-  healthOptions,
   type TrunkNer,
 } from './health.js';
-export { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent } from './kpi.js';
+export type { Kpis } from './kpi.js';
 export {
-  MODEM_TIMELINE_MAX,
-  MODEM_TREND_POINTS,
   type ModemChange,
   type ModemHistory,
   type ModemHistoryView,
@@ -48,27 +33,7 @@ export {
   type ModemTrendPoint,
   modemHistory,
 } from './modem.js';
-export {
-  BUCKET_MS,
-  bucketCount,
-  bucketStart,
-  daily,
-  fillSeries,
-  hourly,
-  MAX_BUCKETS,
-  type SeriesFilters,
-  type SeriesPoint,
-  seriesFor,
-} from './series.js';
+export { daily, hourly, type SeriesFilters, type SeriesPoint } from './series.js';
 export { type SmsSummary, smsSummary } from './sms.js';
 export { type TrunkKpis, type TrunksReport, trunkKpis } from './trunks.js';
-export {
-  dailyAnswer,
-  hourlyAnswer,
-  rateOfCalls,
-  type VoiceSkillDashboard,
-  type VoiceSkillDay,
-  type VoiceSkillHour,
-  voiceSkillDay,
-  voiceSkillHour,
-} from './voice-skill.js';
+export type { VoiceSkillDashboard, VoiceSkillDay, VoiceSkillHour } from './voice-skill.js';

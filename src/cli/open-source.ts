@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { healthOptions } from '../analytics/index.js';
+import { healthOptions } from '../analytics/health.js';
 import { loadConfig } from '../config/index.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import { configEnv } from './env.js';

@@ -3,6 +3,8 @@
  * server (`--url`, the HTTP API). Both return the shapes the HTTP API returns, so every verb
  * renders the same way whichever it talks to.
  */
+
+import { toExportRow } from '../analytics/export.js';
 import {
   type Dashboard,
   daily,
@@ -24,7 +26,6 @@ import {
   type SmsSummary,
   smsSummary,
   type TrunksReport,
-  toExportRow,
   trunkKpis,
 } from '../analytics/index.js';
 import type { CallStore } from '../store/types.js';

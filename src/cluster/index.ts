@@ -17,7 +17,7 @@ import type { Registry } from '../metrics/registry.js';
 import { type FamilySnapshot, renderSnapshot } from '../metrics/snapshot.js';
 import { type MergeOptions, mergeSnapshots } from './merge.js';
 
-export { type GaugePolicy, type MergeOptions, mergeSnapshots } from './merge.js';
+export type { GaugePolicy, MergeOptions } from './merge.js';
 
 /** What a worker sends: its families, JSON-safe (cluster IPC is JSON: +Inf and NaN are encoded). */
 export interface SnapshotMessage {
@@ -72,7 +72,7 @@ export function pushSnapshots(
 }
 
 /** Is this message a worker's snapshot? */
-export function isSnapshotMessage(m: unknown): m is SnapshotMessage {
+function isSnapshotMessage(m: unknown): m is SnapshotMessage {
   return typeof m === 'object' && m !== null && (m as { sidetone?: unknown }).sidetone === TAG;
 }
 

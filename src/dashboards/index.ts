@@ -6,4 +6,4 @@
  * for (const [file, json] of Object.entries(renderDashboards())) writeFileSync(`grafana/${file}`, json);
  */
 export { type Board, boards } from './boards.js';
-export { dashboardQueries, renderDashboards } from './render.js';
+export { renderDashboards } from './render.js';

@@ -1,18 +1,4 @@
-export {
-  isSecretKey,
-  MASK,
-  maskSecretsIn,
-  redactSecrets,
-  redactUrlCredentials,
-  rememberSecrets,
-  secretValues,
-} from '../secrets.js';
+export { redactSecrets, redactUrlCredentials } from '../secrets.js';
 export { detectPii } from './pii.js';
 export { PII_KINDS, type PiiKind } from './pii-kinds.js';
-export {
-  DEFAULT_MAX_SERIES,
-  DEFAULT_MAX_VALUE_LENGTH,
-  type GuardOptions,
-  OTHER,
-  REDACTED,
-} from './policy.js';
+export type { GuardOptions } from './policy.js';

@@ -4,13 +4,10 @@ export {
   type EventLoopCheckOptions,
   eventLoopCheck,
   fileWriteProbe,
-  formatBytes,
   type WritableCheckOptions,
   writableCheck,
 } from './checks.js';
-export { exportHealthMetrics } from './metrics.js';
 export {
-  assertCheckName,
   type CheckDefinition,
   type CheckResult,
   type CheckState,
@@ -19,4 +16,3 @@ export {
   type HealthReport,
   type PushCheckDefinition,
 } from './registry.js';
-export { MAX_DETAIL_LENGTH, sanitizeDetail } from './sanitize.js';

@@ -25,4 +25,4 @@ export {
   parseExposition,
   type Sample,
 } from './parse.js';
-export { ACCEPT, ACCEPT_PROTOBUF, type Exposition, formatOf, readExposition, sniffFormat } from './source.js';
+export { type Exposition, readExposition } from './source.js';

@@ -1,16 +1,10 @@
 import { type ExemplarLabels, type ExemplarSnapshot, exemplarSuffix, makeExemplar } from './exemplar.js';
 import { formatSeconds, formatValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
-import {
-  type Labels,
-  Metric,
-  type MetricContext,
-  type MetricOptions,
-  Series,
-  type SeriesOwner,
-  type SeriesValues,
-} from './metric.js';
+import { Metric } from './metric.js';
+import type { Labels, MetricContext, MetricOptions, SeriesOwner, SeriesValues } from './metric-options.js';
 import { assertUnit } from './names.js';
+import { Series } from './series.js';
 
 /** One counter series. Keep it: `inc()` on a handle does no lookup and allocates nothing. */
 export class CounterSeries extends Series {

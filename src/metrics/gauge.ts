@@ -1,15 +1,9 @@
 import { formatValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
-import {
-  type Labels,
-  Metric,
-  type MetricContext,
-  type MetricOptions,
-  Series,
-  type SeriesOwner,
-  type SeriesValues,
-} from './metric.js';
+import { Metric } from './metric.js';
+import type { Labels, MetricContext, MetricOptions, SeriesOwner, SeriesValues } from './metric-options.js';
 import { assertUnit } from './names.js';
+import { Series } from './series.js';
 
 /**
  * One gauge series. NaN means "unknown": the series is not exposed until a real value arrives, so

@@ -2,16 +2,15 @@ import { DefinitionError, showValue } from '../errors.js';
 import { type ExemplarLabels, type ExemplarSnapshot, exemplarSuffix, makeExemplar } from './exemplar.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
+import { Metric } from './metric.js';
 import {
   type Labels,
-  Metric,
   type MetricContext,
   type MetricOptions,
   observationDropReason,
-  Series,
   type SeriesOwner,
   type SeriesValues,
-} from './metric.js';
+} from './metric-options.js';
 import { assertUnit } from './names.js';
 import {
   type NativeConfig,
@@ -20,6 +19,7 @@ import {
   nativeConfig,
   STAGED,
 } from './native-histogram.js';
+import { Series } from './series.js';
 import type { HistogramValue } from './snapshot.js';
 
 /**

@@ -2,8 +2,10 @@ import { DefinitionError, showValue } from '../errors.js';
 import { assertNoPii } from '../guard/policy.js';
 import { escapeLabelValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
-import { Metric, type MetricContext, Series, type SeriesValues } from './metric.js';
+import { Metric } from './metric.js';
+import type { MetricContext, SeriesValues } from './metric-options.js';
 import { assertLabelNames } from './names.js';
+import { Series } from './series.js';
 import type { FamilySnapshot } from './snapshot.js';
 
 export interface InfoOptions {

@@ -7,8 +7,10 @@ import { Gauge, type GaugeOptions } from './gauge.js';
 import { Lines } from './header.js';
 import { Histogram, type HistogramOptions } from './histogram.js';
 import { Info, type InfoOptions } from './info.js';
-import type { DropReason, Metric, MetricContext, Series } from './metric.js';
+import type { Metric } from './metric.js';
+import type { DropReason, MetricContext } from './metric-options.js';
 import type { NativeHistogramOptions } from './native-histogram.js';
+import type { Series } from './series.js';
 import type { FamilySnapshot } from './snapshot.js';
 import { Summary, type SummaryOptions } from './summary.js';
 

@@ -1,16 +1,16 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { formatBound, formatSeconds, formatValue } from './format.js';
 import { braces, type Lines, renderHeaders } from './header.js';
+import { Metric } from './metric.js';
 import {
   type Labels,
-  Metric,
   type MetricContext,
   type MetricOptions,
   observationDropReason,
-  Series,
   type SeriesValues,
-} from './metric.js';
+} from './metric-options.js';
 import { assertUnit } from './names.js';
+import { Series } from './series.js';
 import { LogSketch, mergedQuantiles } from './sketch.js';
 
 /**

@@ -1,4 +1,4 @@
-export { type OtlpMetricsOptions, otlpMetrics, registryProducer, toOtelMetrics } from './otlp-metrics.js';
+export { type OtlpMetricsOptions, otlpMetrics } from './otlp-metrics.js';
 export type { Label, MetricMetadata, TimeSeries, WriteRequest } from './proto.js';
 export {
   type RemoteWriteOptions,
@@ -6,5 +6,4 @@ export {
   type SnapshotSource,
   startRemoteWrite,
 } from './pusher.js';
-export { DiskQueue, type Segment } from './queue.js';
-export { encodeWriteRequest, toWriteRequest } from './remote-write.js';
+export type { Segment } from './queue.js';

@@ -6,8 +6,7 @@
  */
 export type { AlertRule, Severity } from './alert-rule.js';
 export { alertRules } from './alerts.js';
-export { KPI_NAMES, KPIS, type KpiName, type KpiQueryOptions, type KpiSpec, kpiQuery } from './kpi.js';
-export { KPI_BY, KPI_WINDOWS, type RecordingRule, recordingRules, recordName } from './recording.js';
+export type { KpiName, KpiQueryOptions, KpiSpec } from './kpi.js';
+export { type RecordingRule, recordingRules } from './recording.js';
 export { type GenerateOptions, renderRules } from './render.js';
-export { ALERT_DEFAULTS, type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
-export { voiceAlerts, voiceRecordingRules, voiceRecordName } from './voice.js';
+export type { AlertSettings } from './thresholds.js';

@@ -1,21 +1,19 @@
 import { z } from 'zod';
+import { EXPORT_DEFAULTS, toExportRow } from '../analytics/export.js';
 import type { HealthOptions } from '../analytics/health.js';
 import {
   daily,
-  dailyAnswer,
   dashboard,
-  EXPORT_DEFAULTS,
   exportCalls,
   failureGroups,
   failures,
   healthIndicators,
   hourly,
-  hourlyAnswer,
   modemHistory,
   smsSummary,
-  toExportRow,
   trunkKpis,
 } from '../analytics/index.js';
+import { dailyAnswer, hourlyAnswer } from '../analytics/voice-skill.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { errorResponse, json } from '../http/respond.js';

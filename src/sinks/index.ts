@@ -4,7 +4,6 @@
  */
 export {
   type DeadLetter,
-  mediaSummary,
   type StoreSink,
   type StoreSinkOptions,
   type StoreSinkState,

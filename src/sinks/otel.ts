@@ -13,8 +13,6 @@ import { sidetoneVersion } from '../runtime/version.js';
 import { type OtlpProtocol, otlpProtocol, otlpTracesUrl } from './otlp-protocol.js';
 import { BoundedSpanProcessor, SPAN_DROP_REASONS } from './span-queue.js';
 
-export { otlpTracesUrl };
-
 /** The `[otel]` settings; every one may also come from the standard `OTEL_*` variables. */
 export interface OtelOptions {
   /**

@@ -11,52 +11,18 @@
  * ```
  */
 
-// The record vocabularies live in domain/ (one list per concept); published here under the
-// store's names.
-export { SMS_OUTCOMES, type SmsOutcome } from '../domain/labels.js';
-export {
-  CALL_STATUSES,
-  type CallStatus,
-  type EndStatus,
-  FAILURE_REASONS,
-  type FailureReason,
-  type HangupParty as HangupBy,
-  SMS_STATUSES,
-  type SmsStatus,
-  STORED_CALL_CHANNELS as CALL_CHANNELS,
-  type StoredChannel as Channel,
+// The record vocabularies live in domain/ (one list per concept); their types are published here
+// under the store's names.
+export type { SmsOutcome } from '../domain/labels.js';
+export type {
+  CallStatus,
+  EndStatus,
+  FailureReason,
+  HangupParty as HangupBy,
+  SmsStatus,
+  StoredChannel as Channel,
 } from '../domain/records.js';
-export {
-  DIRECTIONS as CALL_DIRECTIONS,
-  type Direction,
-  HANGUP_PARTIES,
-  SMS_FAILURE_REASONS,
-  type SmsFailureReason,
-} from '../domain/vocab.js';
-export {
-  deriveStatus,
-  type EndFacts,
-  effectiveReason,
-  ISA_CODES,
-  KPI_FLAG,
-  type KpiFacts,
-  kpiFlags,
-  NER_CAUSES,
-  outcomeOfBits,
-  Q850_REASON,
-  SEER_CODES,
-  SIP_Q850_FOR_NER,
-  SIP_ROWS,
-} from './derive.js';
-export {
-  foldBreakdown,
-  foldCallStats,
-  foldOverview,
-  foldSeries,
-  type OverviewGroup,
-  type SeriesGroup,
-  type StatsGroup,
-} from './fold.js';
+export type { Direction, SmsFailureReason } from '../domain/vocab.js';
 export {
   type MaintenanceOptions,
   type MaintenanceResult,
@@ -64,22 +30,8 @@ export {
   type StopMaintenance,
   startMaintenance,
 } from './maintenance.js';
-export { LATEST_VERSION, MIGRATIONS, type Migration, migrate } from './migrations.js';
-export {
-  checkPrivacyConfig,
-  hashNumber,
-  isRecordRef,
-  maskNumber,
-  mayReveal,
-  normaliseNumber,
-  numberProtector,
-  type PrivacyConfig,
-  type ProtectedNumber,
-  protectNumber,
-  type RecordKind,
-  recordIds,
-} from './privacy.js';
-export { openSqliteCallStore, SqliteCallStore, type SqliteCallStoreOptions } from './sqlite.js';
+export type { PrivacyConfig, ProtectedNumber, RecordKind } from './privacy.js';
+export { openSqliteCallStore, type SqliteCallStore, type SqliteCallStoreOptions } from './sqlite.js';
 export type {
   Bucket,
   CallBreakdown,
@@ -101,4 +53,3 @@ export type {
   SmsStats,
   SmsUpdate,
 } from './types.js';
-export { checkCallUpdate, checkRange, checkSmsUpdate } from './validate.js';

@@ -14,9 +14,9 @@ import {
   type HealthIndicators,
   healthIndicators,
   hourly,
-  hourlyAnswer,
   type SeriesPoint,
 } from '../../src/analytics/index.js';
+import { hourlyAnswer } from '../../src/analytics/voice-skill.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
 import {
   closedPort,

@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONFIG_KEYS, ConfigValidationError, loadConfig } from '../../src/config/index.js';
+import { ConfigValidationError, loadConfig } from '../../src/config/index.js';
+import { CONFIG_KEYS } from '../../src/config/keys.js';
 import { ConfigError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-config-'));

@@ -58,7 +58,7 @@ async function fetchMetrics(h: ReturnType<typeof harness>): Promise<Response> {
 describe('validation in every path', () => {
   it('MediaPack.report drops and counts an out-of-range sample, as the schema refuses it over HTTP', async () => {
     const { Registry } = await import('../../src/metrics/index.js');
-    const { mediaPack } = await import('../../src/telephony/index.js');
+    const { mediaPack } = await import('../../src/telephony/packs/media.js');
     const registry = new Registry();
     const media = mediaPack(registry);
     media.report({ lossRatio: 5 });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { boards, dashboardQueries, renderDashboards } from '../../src/dashboards/index.js';
+import { boards, renderDashboards } from '../../src/dashboards/index.js';
+import { dashboardQueries } from '../../src/dashboards/render.js';
 import { CATALOGUE, metricName } from '../../src/telephony/catalogue.js';
 
 // Grafana's variable syntax, spelled so that it is not mistaken for a JavaScript template.

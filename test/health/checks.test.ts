@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatBytes } from '../../src/health/checks.js';
 import {
   diskSpaceCheck,
   eventLoopCheck,
   fileWriteProbe,
-  formatBytes,
   HealthRegistry,
   writableCheck,
 } from '../../src/health/index.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { exportHealthMetrics, HealthRegistry } from '../../src/health/index.js';
+import { HealthRegistry } from '../../src/health/index.js';
+import { exportHealthMetrics } from '../../src/health/metrics.js';
 import { Registry } from '../../src/metrics/index.js';
 import { promtoolCheck } from '../helpers/promtool.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DETAIL_LENGTH, sanitizeDetail } from '../../src/health/index.js';
+import { MAX_DETAIL_LENGTH, sanitizeDetail } from '../../src/health/sanitize.js';
 
 describe('sanitizeDetail', () => {
   it.each([

@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { HealthRegistry } from '../../src/health/index.js';
-import { createApp, json } from '../../src/http/index.js';
+import { createApp } from '../../src/http/index.js';
+import { json } from '../../src/http/respond.js';
 import { Registry } from '../../src/metrics/index.js';
-import { sidetoneVersion } from '../../src/runtime/index.js';
+import { sidetoneVersion } from '../../src/runtime/version.js';
 import { bearer, call, TOKEN } from './helpers.js';
 
 describe('liveness', () => {

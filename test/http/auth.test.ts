@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Authenticator, type Credentials, createApp } from '../../src/http/index.js';
+import { Authenticator } from '../../src/http/auth.js';
+import { type Credentials, createApp } from '../../src/http/index.js';
 import { Registry } from '../../src/metrics/index.js';
 import { basic, bearer, call, TOKEN, TOKEN_B } from './helpers.js';
 

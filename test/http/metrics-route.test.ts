@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { acceptsGzip, createApp } from '../../src/http/index.js';
+import { createApp } from '../../src/http/index.js';
+import { acceptsGzip } from '../../src/http/metrics-route.js';
 import { Registry } from '../../src/metrics/index.js';
 import { call, deferred, sample } from './helpers.js';
 

@@ -4,7 +4,8 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, expressMiddleware, fastifyPlugin, honoHandler, json } from '../../src/http/index.js';
+import { createApp, expressMiddleware, fastifyPlugin, honoHandler } from '../../src/http/index.js';
+import { json } from '../../src/http/respond.js';
 import { Registry } from '../../src/metrics/index.js';
 import { bearer, INGEST, rawGet, TOKEN } from './helpers.js';
 

@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, isLoopback, json, type Served, serve } from '../../src/http/index.js';
+import { createApp, type Served, serve } from '../../src/http/index.js';
+import { isLoopback } from '../../src/http/node.js';
+import { json } from '../../src/http/respond.js';
 import { Registry } from '../../src/metrics/index.js';
 import { deferred, parseRaw, rawGet, rawRequest, TOKEN } from './helpers.js';
 

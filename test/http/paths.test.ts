@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, normalisePath, type Served, serve } from '../../src/http/index.js';
+import { createApp, type Served, serve } from '../../src/http/index.js';
+import { normalisePath } from '../../src/http/path.js';
 import { Registry } from '../../src/metrics/index.js';
 import { bearer, call, rawGet, TOKEN } from './helpers.js';
 

@@ -12,8 +12,8 @@ import {
   honoRequestMetrics,
   RequestMetrics,
   routeMatcher,
-  statusClass,
 } from '../../src/http/index.js';
+import { statusClass } from '../../src/http/request-metrics.js';
 import { Registry } from '../../src/metrics/index.js';
 import { promtoolCheck } from '../helpers/promtool.js';
 import { sample, until } from './helpers.js';

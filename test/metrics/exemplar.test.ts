@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { Registry, renderSnapshot } from '../../src/metrics/index.js';
+import { Registry } from '../../src/metrics/index.js';
+import { renderSnapshot } from '../../src/metrics/snapshot.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';

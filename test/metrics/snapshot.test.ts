@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Registry, renderSnapshot } from '../../src/metrics/index.js';
+import { Registry } from '../../src/metrics/index.js';
+import { renderSnapshot } from '../../src/metrics/snapshot.js';
 import { nastyString } from '../helpers/arbitraries.js';
 import { goldenRegistry } from './golden.fixture.js';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dashboardQueries } from '../../src/dashboards/index.js';
+import { dashboardQueries } from '../../src/dashboards/render.js';
 import { asGrafanaSends } from '../helpers/grafana.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { startReceiver } from '../helpers/receivers.js';

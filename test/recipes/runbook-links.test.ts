@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { ALERT_DEFAULTS, alertRules, renderRules } from '../../src/rules/index.js';
+import { alertRules, renderRules } from '../../src/rules/index.js';
+import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { sidetoneVersion } from '../../src/runtime/version.js';
 
 const runbook = readFileSync(new URL('../../docs/runbook.md', import.meta.url), 'utf8');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KPI_NAMES, KPIS, kpiQuery, recordingRules } from '../../src/rules/index.js';
+import { recordingRules } from '../../src/rules/index.js';
+import { KPI_NAMES, KPIS, kpiQuery } from '../../src/rules/kpi.js';
 
 // One source for the KPI PromQL: the recording rules and dashboards use kpiQuery(), and the
 // expressions docs/promql.md shows must be exactly its default rendering.

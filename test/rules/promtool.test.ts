@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALERT_DEFAULTS, alertRules, renderRules } from '../../src/rules/index.js';
+import { alertRules, renderRules } from '../../src/rules/index.js';
+import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { CASES } from './cases.js';
 
 const COMMITTED = new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url);

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Registry } from '../../src/metrics/index.js';
-import { EVENT_LOOP_BUCKETS, runtimeMetrics, sidetoneVersion } from '../../src/runtime/index.js';
+import { EVENT_LOOP_BUCKETS } from '../../src/runtime/event-loop.js';
+import { runtimeMetrics } from '../../src/runtime/index.js';
+import { sidetoneVersion } from '../../src/runtime/version.js';
 import { promtoolCheck } from '../helpers/promtool.js';
 
 function sample(text: string, series: string): number | undefined {

@@ -10,7 +10,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALERT_DEFAULTS, alertRules } from '../../src/rules/index.js';
+import { alertRules } from '../../src/rules/index.js';
+import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { run } from '../cli/helpers.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { asGrafanaSends } from '../helpers/grafana.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { otlpTracesUrl } from '../../src/sinks/otel.js';
+import { otlpTracesUrl } from '../../src/sinks/otlp-protocol.js';
 
 describe('OTLP trace endpoint resolution', () => {
   it.each([

@@ -4,7 +4,8 @@ import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../../src/events/types.js';
 import { Registry } from '../../src/metrics/index.js';
-import { ALERT_DEFAULTS, alertRules } from '../../src/rules/index.js';
+import { alertRules } from '../../src/rules/index.js';
+import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { FAULT_DURATION_MS, FAULT_START_MS, SIGNAL_FLOOR_DBM } from '../../src/sources/simulator/faults.js';
 import { Simulator } from '../../src/sources/simulator/simulator.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import type { SidetoneEvent } from '../../src/events/types.js';
-import { ALERT_DEFAULTS } from '../../src/rules/index.js';
+import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { Simulator } from '../../src/sources/simulator/simulator.js';
 
 function run(seed: number, minutes: number): SidetoneEvent[] {

@@ -1,4 +1,4 @@
-import { dailyAnswer } from '../../analytics/index.js';
+import { dailyAnswer } from '../../analytics/voice-skill.js';
 import { defineCommand } from '../args.js';
 import { READ_FLAGS } from '../flags.js';
 import { renderSeries } from './series.js';

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EXPORT_DEFAULTS, type ExportFormat } from '../../analytics/index.js';
+import { EXPORT_DEFAULTS } from '../../analytics/export.js';
+import type { ExportFormat } from '../../analytics/index.js';
 import { threadEntry } from '../../runtime/thread-entry.js';
 import { defineCommand } from '../args.js';
 import { CliError, RelayedError, UsageError } from '../errors.js';

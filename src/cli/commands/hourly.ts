@@ -1,4 +1,4 @@
-import { hourlyAnswer } from '../../analytics/index.js';
+import { hourlyAnswer } from '../../analytics/voice-skill.js';
 import { defineCommand } from '../args.js';
 import { READ_FLAGS } from '../flags.js';
 import { renderSeries } from './series.js';

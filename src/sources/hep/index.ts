@@ -1,24 +1,7 @@
-export { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from '../../config/source-defaults.js';
-export { HepCapture, type HepCaptureOptions } from './capture.js';
-export { decodeHep, type HepDropReason, HepFramer, type HepPacket, type HepResult } from './decode.js';
-export { HepForwarder } from './forward.js';
-export {
-  jsonRtcp,
-  type MediaReport,
-  ntpMiddle32,
-  parseRtcp,
-  type RtcpBlock,
-  type RtcpPacket,
-  rtcpRttMs,
-  vqRtcpXr,
-} from './rtcp.js';
-export { header, parseSip, type SipMessage, uriUser } from './sip.js';
-export {
-  HEP_RESULTS,
-  type HepListener,
-  HepSource,
-  type HepSourceOptions,
-  parseHepUrl,
-} from './source.js';
-export { HepTracker, type HepTrackerOptions } from './tracker.js';
-export { compileTrunks, type TrunkMatch, type TrunkRule, type Trunks } from './trunks.js';
+export type { HepCaptureOptions } from './capture.js';
+export type { HepDropReason, HepPacket, HepResult } from './decode.js';
+export type { MediaReport, RtcpBlock, RtcpPacket } from './rtcp.js';
+export type { SipMessage } from './sip.js';
+export { type HepListener, HepSource, type HepSourceOptions } from './source.js';
+export type { HepTrackerOptions } from './tracker.js';
+export type { TrunkMatch, TrunkRule, Trunks } from './trunks.js';
