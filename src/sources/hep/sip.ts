@@ -1,4 +1,7 @@
 import { STORE_LIMITS } from '../../domain/limits.js';
+import { COMPACT, generalName, headerName, lineEnd, tag, uriUser } from './sip-fields.js';
+
+export { uriUser };
 
 /**
  * A SIP message parser for captured traffic (RFC 3261 7): the start line and the headers the
@@ -43,37 +46,7 @@ export interface SipMessage {
   headers: readonly string[];
 }
 
-const COMPACT: Record<string, string> = {
-  i: 'call-id',
-  m: 'contact',
-  f: 'from',
-  t: 'to',
-  v: 'via',
-  c: 'content-type',
-  x: 'session-expires',
-  l: 'content-length',
-};
-
 const TOKEN = /^[A-Za-z][A-Za-z-]{0,31}$/;
-
-function tag(value: string): string {
-  const m = /;\s*tag=([^;\s,>]+)/i.exec(value);
-  return m === null ? '' : (m[1] as string);
-}
-
-/**
- * User part of the URI inside a From/To/Request-URI value.
- * @example uriUser('"Bob" <sip:+4420@host>;tag=1') // '+4420'
- */
-export function uriUser(value: string): string {
-  const lt = value.indexOf('<');
-  const uri = lt >= 0 ? value.slice(lt + 1, value.indexOf('>', lt) >>> 0) : value;
-  const m = /^\s*(?:sips?|tel):([^@;>?\s]*)/i.exec(uri);
-  if (m === null) return '';
-  const user = m[1] as string;
-  // A tel: URI or a sip URI with a user part; `sip:host` (no @) has no user.
-  return /^tel:/i.test(uri.trim()) || uri.includes('@') ? user : '';
-}
 
 /**
  * Header value by name (case-insensitive, compact forms understood); the first occurrence.
@@ -126,8 +99,10 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
       bodyAt = text.length;
     }
   }
-  const lines = text.slice(0, end).split(/\r?\n/);
-  const start = lines[0] as string;
+  // Lines end at LF, a CR before it dropped (as a `\r?\n` split), found by index: no regex split
+  // and no array of lines.
+  let eol = lineEnd(text, 0, end);
+  const start = text.slice(0, eol < end && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
   let method = '';
   let code = 0;
   let requestUri = '';
@@ -135,17 +110,29 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
     code = Number(start.slice(8, 11));
     if (!Number.isInteger(code) || code < 100 || code > 699) return undefined;
   } else {
-    const parts = start.split(' ');
-    if (parts.length !== 3 || parts[2] !== 'SIP/2.0' || !TOKEN.test(parts[0] as string)) return undefined;
-    method = parts[0] as string;
-    requestUri = parts[1] as string;
+    // Method SP Request-URI SP SIP-Version: exactly two spaces.
+    const sp1 = start.indexOf(' ');
+    const sp2 = sp1 < 0 ? -1 : start.indexOf(' ', sp1 + 1);
+    if (sp2 < 0 || start.length !== sp2 + 8 || !start.endsWith('SIP/2.0')) return undefined;
+    method = start.slice(0, sp1);
+    if (!TOKEN.test(method)) return undefined;
+    requestUri = start.slice(sp1 + 1, sp2);
   }
   const headers: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
+  // Where each header's line starts in `text`, -1 for a folded one: unfolded names and values are
+  // read in `text` itself, a flat string, not in the line (a slice of it, slower to index).
+  const at: number[] = [];
+  while (eol < end) {
+    const from = eol + 1;
+    eol = lineEnd(text, from, end);
+    const line = text.slice(from, eol < end && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
     if ((line.startsWith(' ') || line.startsWith('\t')) && headers.length > 0) {
       headers[headers.length - 1] += ` ${line.trim()}`;
-    } else if (line !== '') headers.push(line);
+      at[at.length - 1] = -1;
+    } else if (line !== '') {
+      headers.push(line);
+      at.push(from);
+    }
   }
   let callId = '';
   let cseq = -1;
@@ -159,12 +146,15 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
   let contentType = '';
   let expiresHeader = -1;
   let contacts = '';
-  for (const line of headers) {
+  for (let k = 0; k < headers.length; k++) {
+    const line = headers[k] as string;
+    const base = at[k] as number;
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    const raw = line.slice(0, colon).trim().toLowerCase();
-    const name = COMPACT[raw] ?? raw;
-    const value = line.slice(colon + 1).trim();
+    const name = base < 0 ? generalName(line, colon) : headerName(text, base, colon);
+    if (name === '') continue;
+    const value =
+      base < 0 ? line.slice(colon + 1).trim() : text.slice(base + colon + 1, base + line.length).trim();
     switch (name) {
       case 'call-id':
         if (callId === '') callId = value;

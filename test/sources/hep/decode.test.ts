@@ -24,6 +24,46 @@ describe('decodeHep', () => {
     expect(r.packet.protocol).toBe(17);
   });
 
+  // The chunk loop reads its integers byte by byte (issue 35's replay cost): every value of every
+  // width, the top bit set included, must come out as hep-js, the reference encoder, put it in.
+  it('reads every port, time and capture id as hep-js encodes and reads them (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          srcPort: fc.integer({ min: 0, max: 0xffff }),
+          dstPort: fc.integer({ min: 0, max: 0xffff }),
+          timeSeconds: fc.integer({ min: 0, max: 0xffff_ffff }),
+          timeUseconds: fc.integer({ min: 0, max: 0xffff_ffff }),
+          captureId: fc.integer({ min: 0, max: 0xffff_ffff }),
+          payloadType: fc.integer({ min: 0, max: 0xff }),
+        }),
+        (f) => {
+          const buf = hepJs.encapsulate('OPTIONS sip:a SIP/2.0\r\n\r\n', {
+            protocolFamily: 2,
+            protocol: 17,
+            srcIp: '192.0.2.7',
+            dstIp: '198.51.100.9',
+            ...f,
+          });
+          const ref = hepJs.decapsulate(buf);
+          if (ref === false || ref === undefined) throw new Error('hep-js could not read its own packet');
+          const r = decodeHep(buf);
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          expect(r.packet).toMatchObject({
+            srcPort: ref.rcinfo.srcPort,
+            dstPort: ref.rcinfo.dstPort,
+            captureId: ref.rcinfo.captureId,
+            type: ref.rcinfo.payloadType,
+          });
+          const us = Math.min(ref.rcinfo.timeUseconds as number, 999_999);
+          expect(r.packet.tsMicros).toBe((ref.rcinfo.timeSeconds as number) * 1_000_000 + us);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('refuses malformed packets with a reason', () => {
     const good = hep('OPTIONS sip:a SIP/2.0\r\n\r\n');
     expect(decodeHep(Buffer.from('HEP'))).toEqual({ ok: false, reason: 'short' });

@@ -84,3 +84,161 @@ describe('parseSip limits', () => {
     expect(parseSip(Buffer.from(msg('a'.repeat(201))))).toBeUndefined();
   });
 });
+
+// The parser reads names, tags and URI users by hand on its fast paths (issue 35's replay cost);
+// these properties hold it to the grammar whatever the spelling, order, folding or line ends.
+describe('parseSip reads every spelling the same (property)', () => {
+  // Each header the tracker reads: its full name, its compact form (RFC 3261 7.3.3) when it has one.
+  const names = {
+    callId: ['Call-ID', 'i'],
+    cseq: ['CSeq'],
+    from: ['From', 'f'],
+    to: ['To', 't'],
+    via: ['Via', 'v'],
+    contact: ['Contact', 'm'],
+    expires: ['Expires'],
+    reason: ['Reason'],
+    contentType: ['Content-Type', 'c'],
+  } as const;
+  const spelling = (forms: readonly string[]) =>
+    fc
+      .tuple(
+        fc.constantFrom(...forms),
+        fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+        fc.constantFrom('', ' ', '\t '),
+      )
+      .map(
+        ([n, up, pad]) => [...n].map((ch, i) => (up[i] ? ch.toUpperCase() : ch.toLowerCase())).join('') + pad,
+      );
+  const token = fc.stringMatching(/^[A-Za-z0-9.!%*_+`'~-]{1,12}$/);
+  const user = fc.stringMatching(/^\+?[A-Za-z0-9]{1,10}$/);
+  const sep = fc.constantFrom(';', '; ', ';\t', ' ;  ');
+  const tagWord = fc.constantFrom('tag', 'TAG', 'Tag');
+
+  it('gives the fields as written, in any case, order, folding and line end', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          request: fc.boolean(),
+          register: fc.boolean(),
+          eol: fc.constantFrom('\r\n', '\n'),
+          fold: fc.constantFrom('', '\r\n ', '\n\t'),
+          callId: token,
+          cseq: fc.integer({ min: 0, max: 2 ** 31 }),
+          fromUser: user,
+          toUser: user,
+          fromTag: fc.option(token, { nil: undefined }),
+          toTag: fc.option(token, { nil: undefined }),
+          tagSep: sep,
+          tagWord,
+          branch: token,
+          transport: fc.constantFrom('UDP', 'tcp', 'TLS', 'ws'),
+          cause: fc.integer({ min: 0, max: 127 }),
+          expires: fc.integer({ min: 0, max: 86_400 }),
+          spell: fc.record(
+            Object.fromEntries(Object.entries(names).map(([k, forms]) => [k, spelling(forms)])) as {
+              [K in keyof typeof names]: fc.Arbitrary<string>;
+            },
+          ),
+          noise: fc.array(
+            fc.constantFrom('Max-Forwards: 70', 'l: 0', 'User-Agent: x', 'X-Via: v', 'Tov: 1'),
+            {
+              maxLength: 4,
+            },
+          ),
+          order: fc.array(fc.nat(), { minLength: 16, maxLength: 16 }),
+        }),
+        (g) => {
+          const method = g.register ? 'REGISTER' : 'INVITE';
+          const tagged = (t: string | undefined) => (t === undefined ? '' : `${g.tagSep}${g.tagWord}=${t}`);
+          const lines = [
+            `${g.spell.callId}: ${g.callId}`,
+            `${g.spell.cseq}: ${g.cseq}${g.fold === '' ? ' ' : g.fold}${method}`,
+            `${g.spell.from}: "A B" <sip:${g.fromUser}@a.example>${tagged(g.fromTag)}`,
+            `${g.spell.to}:<sip:${g.toUser}@b.example;user=phone>${tagged(g.toTag)}`,
+            `${g.spell.via}: SIP/2.0/${g.transport} 10.0.0.1:5060;${g.fold}branch=${g.branch}`,
+            `${g.spell.contact}: <sip:${g.fromUser}@10.0.0.1>;expires=${g.expires}`,
+            `${g.spell.reason}: Q.850;cause=${g.cause}`,
+            `${g.spell.contentType}: Application/SDP`,
+            ...g.noise,
+          ]
+            .map((l, i) => [l, g.order[i] ?? 0] as const)
+            .sort((a, b) => a[1] - b[1])
+            .map(([l]) => l.replaceAll('\r\n', g.eol === '\n' ? '\n' : '\r\n'));
+          const start = g.request ? `${method} sip:${g.toUser}@b.example SIP/2.0` : 'SIP/2.0 200 OK';
+          const m = parse(`${[start, ...lines].join(g.eol)}${g.eol}${g.eol}`);
+          expect(m).toMatchObject({
+            method,
+            code: g.request ? 0 : 200,
+            callId: g.callId,
+            cseq: g.cseq,
+            fromUser: g.fromUser,
+            toUser: g.toUser,
+            fromTag: g.fromTag ?? '',
+            toTag: g.toTag ?? '',
+            branch: g.branch,
+            transport: g.transport.toLowerCase(),
+            q850: g.cause,
+            contentType: 'application/sdp',
+            expires: g.register ? g.expires : -1,
+          });
+          expect(m?.headers).toHaveLength(lines.length);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  // The grammar the hand scans follow, as the regexes they replace state it.
+  const tagOf = (v: string) => /;\s*tag=([^;\s,>]+)/i.exec(v)?.[1] ?? '';
+  const userOf = (v: string) => {
+    const lt = v.indexOf('<');
+    const uri = lt >= 0 ? v.slice(lt + 1, v.indexOf('>', lt) >>> 0) : v;
+    const m = /^\s*(?:sips?|tel):([^@;>?\s]*)/i.exec(uri);
+    return m === null ? '' : /^tel:/i.test(uri.trim()) || uri.includes('@') ? (m[1] as string) : '';
+  };
+  const piece = fc.constantFrom(
+    ';',
+    'tag=',
+    'TaG=',
+    ' ',
+    '\t',
+    '\u00a0',
+    '\u2028',
+    '\ufeff',
+    'é',
+    '>',
+    '<',
+    ',',
+    '@',
+    '?',
+    'sip:',
+    'sips:',
+    'tel:',
+    'x',
+    '7',
+    '=',
+  );
+  // One header line: no CR or LF inside.
+  const value = fc
+    .oneof(
+      fc.array(piece, { maxLength: 14 }).map((p) => p.join('')),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+    )
+    .filter((s) => !/[\r\n]/.test(s));
+
+  it('reads a From/To tag and URI user as the grammar does, whatever the characters', () => {
+    fc.assert(
+      fc.property(value, value, (tail, uri) => {
+        const from = `${uri}${tail}`;
+        const m = parse(`SIP/2.0 200 OK\r\nCall-ID: a\r\nCSeq: 1 INVITE\r\nFrom: ${from}\r\n\r\n`);
+        if (m === undefined) return;
+        const v = from.trim();
+        expect(m.fromTag).toBe(tagOf(v));
+        expect(m.fromUser).toBe(userOf(v).slice(0, 64));
+        expect(uriUser(v)).toBe(userOf(v));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
