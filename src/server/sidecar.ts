@@ -17,7 +17,7 @@ import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { recordIds } from '../store/privacy.js';
 import { type DemoSummary, startDemo } from './demo.js';
-import { directRoutes } from './direct-health.js';
+import { directRoutes } from './direct-probes.js';
 import { serveHealth } from './health-port.js';
 import { hepFromConfig, modemFromConfig, otelFromConfig, startPush } from './on-demand.js';
 import { sidecarHealth } from './sidecar-health.js';

@@ -1,10 +1,10 @@
 /**
- * The sidecar answers `GET /readyz` on node:http without a web Request/Response (issue 39: the
- * probe that ends start-up loaded the web Request code, ~20 ms of CPU), and through the app's
- * fetch route for what that path leaves to it. `/readyz` exactly is the direct path;
- * `/readyz?via=fetch` reaches the same route through the fetch handler (the router ignores the
- * query). Both must give the same status, headers and body bytes, and be counted alike; with
- * `health.protect` a refused credential still gets the app's 401.
+ * The sidecar answers `GET /readyz` and `GET /metrics` on node:http without a web Request/Response
+ * (issue 39: the probe that ends start-up loaded the web Request code, ~20 ms of CPU, and the first
+ * scrape ~12 MiB of RSS), and through the app's fetch route for what that path leaves to it.
+ * `/readyz` exactly is the direct path; `/readyz?via=fetch` reaches the same route through the
+ * fetch handler (the router ignores the query). Both must give the same status, headers and body,
+ * and be counted alike; a refused credential still gets the app's 401.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -44,24 +44,21 @@ async function start(name: string, flags: Record<string, string> = {}) {
 
 /** Status, headers as sent (less Date, Connection, Keep-Alive) and the body, over node:http. */
 function get(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
-    (resolve, reject) => {
-      const req = request(url, { headers });
-      req.on('response', (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => {
-          body += d;
-        });
-        res.on('end', () => {
-          const { date: _d, connection: _c, 'keep-alive': _k, ...rest } = res.headers;
-          resolve({ status: res.statusCode ?? 0, headers: rest, body });
-        });
+  type Got = { status: number; headers: Record<string, unknown>; body: string; bytes: Buffer };
+  return new Promise<Got>((resolve, reject) => {
+    const req = request(url, { headers });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const { date: _d, connection: _c, 'keep-alive': _k, ...rest } = res.headers;
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: rest, body: bytes.toString('utf8'), bytes });
       });
-      req.on('error', reject);
-      req.end();
-    },
-  );
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /**
@@ -71,7 +68,7 @@ function get(url: string, headers: Record<string, string> = {}) {
 const shape = (body: string) =>
   JSON.stringify(JSON.parse(body), (k, v) => (k === 'age_seconds' || k === 'detail' ? typeof v : v));
 
-describe('GET /readyz on node:http directly', () => {
+describe('GET /readyz and GET /metrics on node:http directly', () => {
   it('answers as the fetch route does, builds no web Request, and is counted as the app counts it', async () => {
     const sidecar = await start('same');
     const Original = globalThis.Request;
@@ -123,5 +120,59 @@ describe('GET /readyz on node:http directly', () => {
     expect(refused.headers['www-authenticate']).toBeDefined();
     const wrong = await get(`${sidecar.url}/readyz`, { authorization: 'Bearer nope' });
     expect(wrong.status).toBe(401);
+  });
+
+  it('scrapes as the fetch route does (text, OpenMetrics, gzip), builds no web Request, and refuses as the app does', async () => {
+    const sidecar = await start('metrics', { 'auth.scrape_tokens': SCRAPE });
+    const auth = { authorization: `Bearer ${SCRAPE}` };
+    const Original = globalThis.Request;
+    let built = 0;
+    globalThis.Request = class extends Original {
+      constructor(...args: ConstructorParameters<typeof Request>) {
+        super(...args);
+        built++;
+      }
+    };
+    const asked: Record<string, string>[] = [
+      {},
+      { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' },
+      { 'accept-encoding': 'gzip' },
+    ];
+    try {
+      for (const headers of asked) {
+        const before = built;
+        const direct = await get(`${sidecar.url}/metrics`, { ...auth, ...headers });
+        expect(built).toBe(before);
+        const viaFetch = await get(`${sidecar.url}/metrics?via=fetch`, { ...auth, ...headers });
+        expect(built).toBe(before + 1);
+        expect(direct.status).toBe(200);
+        const { 'content-length': directLength, ...directHeaders } = direct.headers;
+        const { 'content-length': fetchLength, ...fetchHeaders } = viaFetch.headers;
+        expect(directHeaders).toEqual(fetchHeaders);
+        expect(Number(directLength)).toBe(direct.bytes.byteLength);
+        expect(Number(fetchLength)).toBe(viaFetch.bytes.byteLength);
+      }
+    } finally {
+      globalThis.Request = Original;
+    }
+    const refused = await get(`${sidecar.url}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers['www-authenticate']).toBeDefined();
+    const text = (await get(`${sidecar.url}/metrics`, auth)).body;
+    const count = (route: string) =>
+      Number(
+        text
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith('sidetone_http_server_requests_total{') &&
+              l.includes(`route="${route}"`) &&
+              l.includes('status_class="2xx"'),
+          )
+          ?.split(' ')
+          .at(-1),
+      );
+    // Three scrapes each way before this one's render.
+    expect(count('/metrics')).toBe(6);
   });
 });
