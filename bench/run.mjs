@@ -18,9 +18,12 @@ const want = (name) => only.length === 0 || only.includes(name);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 mkdirSync(new URL('previous/', results), { recursive: true });
 
-const node = (file) => {
+const node = (file, env = process.env) => {
   process.stdout.write(`running ${file} (load ${load1()})...\n`);
-  const r = spawnSync(process.execPath, ['--expose-gc', new URL(file, here).pathname], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', new URL(file, here).pathname], {
+    stdio: 'inherit',
+    env,
+  });
   if (r.status !== 0) throw new Error(`${file} failed with exit code ${r.status}`);
 };
 const readIf = (path) => {
@@ -41,22 +44,34 @@ const keep = (suite, file = suite) => {
   writeFileSync(new URL(`previous/${file}.json`, results), `${JSON.stringify(pool, null, 2)}\n`);
 };
 
+/** One run of a one-process suite, with `env` added to this process's. */
+const once = (name, file, env = {}) => {
+  // A run that writes nothing must not be read as the one before it again.
+  rmSync(new URL(`${name}.json`, results), { force: true });
+  node(file, { ...process.env, ...env });
+  return read(name);
+};
+// The HEP replay with the reorder window (the default) and without, each in a fresh process, in
+// turns that alternate which goes first: the window's own cost is their ratio (issue 35).
+const hepRun = (k) => {
+  const load = load1();
+  const none = () => once('hep', 'hep.bench.mjs', { HEP_BENCH_WINDOW_MS: '0' });
+  const first = k % 2 === 0 ? once('hep', 'hep.bench.mjs') : none();
+  const second = k % 2 === 0 ? none() : once('hep', 'hep.bench.mjs');
+  const [window, noWindow] = k % 2 === 0 ? [first, second] : [second, first];
+  return { ...window, noWindow: { messagesPerCpuSecond: noWindow.messagesPerCpuSecond }, load };
+};
+
 // Suites run one per process, BENCH_RUNS times, gathered into <name>-runs.json.
-for (const [name, file, gather] of [
-  ['registry', 'registry.bench.mjs', (d) => d],
-  ['events', 'events.bench.mjs', (d, load) => ({ results: d, load })],
-  ['hep', 'hep.bench.mjs', (d, load) => ({ ...d, load })],
+for (const [name, run] of [
+  ['registry', () => once('registry', 'registry.bench.mjs')],
+  ['events', (load) => ({ results: once('events', 'events.bench.mjs'), load })],
+  ['hep', (_load, k) => hepRun(k)],
 ]) {
   if (!want(name)) continue;
   keep(name, `${name}-runs`);
   const runs = [];
-  for (let k = 0; k < RUNS; k++) {
-    const load = load1();
-    // A run that writes nothing must not be read as the one before it again.
-    rmSync(new URL(`${name}.json`, results), { force: true });
-    node(file);
-    runs.push(gather(read(name), load));
-  }
+  for (let k = 0; k < RUNS; k++) runs.push(run(load1(), k));
   write(`${name}-runs`, { runs });
 }
 // Suites with their rounds inside.

@@ -1,8 +1,8 @@
 /**
  * The vocabularies of the stored call and SMS records (src/store). Where a record and an event
  * (./vocab.ts) name the same concept, the record's list is built from the event's, so the
- * difference is written here, once, with its reason; stored values are never renamed here (that
- * needs a data migration).
+ * difference is written here, once, with its reason; a stored value is renamed only with a data
+ * migration on both backends.
  */
 import { CALL_CHANNELS, type HANGUP_PARTIES, type SmsFailureReason } from './vocab.js';
 
@@ -47,30 +47,16 @@ export type FailureReason = (typeof FAILURE_REASONS)[number];
 export type HangupParty = (typeof HANGUP_PARTIES)[number];
 
 /**
- * Why an SMS failed, as stored. Three stored words differ from the event's (./vocab.ts):
- * `network_error`, `modem_error`, `no_credit` for `network`, `modem`, `quota`; renaming stored
- * values needs a data migration, so until then SMS_FAILURE_REASON_STORED below is the one bridge.
+ * SMS failure reasons as stored are the event's words (./vocab.ts SMS_FAILURE_REASONS): the ingest
+ * API, the clients and the metric label values already used them. Stores written before SQLite
+ * schema 14 / PostgreSQL 12 held three other words; those migrations rewrite them, and a library
+ * caller still passing one is told the word to use (store/validate.ts). Frozen: the migrations
+ * name these words literally.
  */
-export const STORED_SMS_FAILURE_REASONS = [
-  'rejected',
-  'invalid_number',
-  'network_error',
-  'timeout',
-  'no_credit',
-  'modem_error',
-  'other',
-] as const;
-export type StoredSmsFailureReason = (typeof STORED_SMS_FAILURE_REASONS)[number];
-
-/** An event's SMS failure reason -> the stored word (the store sink writes through it). */
-export const SMS_FAILURE_REASON_STORED: Readonly<Record<SmsFailureReason, StoredSmsFailureReason>> = {
-  timeout: 'timeout',
-  network: 'network_error',
-  rejected: 'rejected',
-  invalid_number: 'invalid_number',
-  modem: 'modem_error',
-  quota: 'no_credit',
-  other: 'other',
+export const RENAMED_SMS_FAILURE_REASONS: Readonly<Record<string, SmsFailureReason>> = {
+  network_error: 'network',
+  modem_error: 'modem',
+  no_credit: 'quota',
 };
 
 export const SMS_STATUSES = [

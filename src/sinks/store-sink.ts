@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { type ReportScore, reportScore } from '../domain/outcome/media.js';
-import { SMS_FAILURE_REASON_STORED } from '../domain/records.js';
 import { providerStatus, referenceKey, tpStatusClass } from '../domain/standards/sms.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
@@ -228,7 +227,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
         kind: 'send_failed',
         messageId: e.reference === undefined ? (e.id ?? randomUUID()) : reportId(e),
         at: at(e),
-        ...(e.reason !== undefined && { reason: SMS_FAILURE_REASON_STORED[e.reason] ?? 'other' }),
+        ...(e.reason !== undefined && { reason: e.reason }),
         ...(e.cmsError !== undefined && { statusCode: e.cmsError }),
         ...(e.reference !== undefined && { match: matchOf(e) }),
       }),

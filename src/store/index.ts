@@ -24,11 +24,15 @@ export {
   SMS_STATUSES,
   type SmsStatus,
   STORED_CALL_CHANNELS as CALL_CHANNELS,
-  STORED_SMS_FAILURE_REASONS as SMS_FAILURE_REASONS,
   type StoredChannel as Channel,
-  type StoredSmsFailureReason as SmsFailureReason,
 } from '../domain/records.js';
-export { DIRECTIONS as CALL_DIRECTIONS, type Direction, HANGUP_PARTIES } from '../domain/vocab.js';
+export {
+  DIRECTIONS as CALL_DIRECTIONS,
+  type Direction,
+  HANGUP_PARTIES,
+  SMS_FAILURE_REASONS,
+  type SmsFailureReason,
+} from '../domain/vocab.js';
 export {
   deriveStatus,
   type EndFacts,

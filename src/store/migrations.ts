@@ -2,11 +2,19 @@
  * Versioned schema for the SQLite store. The version lives in `PRAGMA user_version`; each
  * migration runs in its own transaction together with the version bump, so a crash mid-upgrade
  * leaves the file at the previous version, never half-migrated. Append new migrations; never edit
- * a released one.
+ * a released one (test/store/migrations-frozen.test.ts pins each by its SHA-256; pin a new one
+ * there when it is released).
+ *
+ * When the call classifier changes (a row of src/domain/outcome/table.ts, or its SQL), append no
+ * migration: bump CLASSIFIER_REVISION there and pin the new SQL in migrations-frozen.test.ts. On
+ * open, after the migrations, a store built at an older revision rebuilds the columns derived
+ * from the classifier (status, reason, KPI bits) and every rollup from its records, on both
+ * backends (rederive.ts), so old files agree with `/metrics`. The released migrations keep
+ * building revision 1 (classifier-r1.ts): their text never follows the live classifier.
  */
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
-import { kpiFlagsSql, reasonSql, statusSql } from './derive.js';
+import { CLASSIFIER_R1, type ClassifierSql } from './classifier-r1.js';
 import { SQLITE_MODEM_SAMPLES } from './modem-samples.js';
 import { SQLITE_CHANGE_QUEUE, SQLITE_READ_INDEXES, SQLITE_ROLLUPS, SQLITE_SLOT_MARKS } from './rollup-sql.js';
 
@@ -15,6 +23,14 @@ export interface Migration {
   description: string;
   sql: string;
 }
+
+/**
+ * SQLite 14 and PostgreSQL 12: the SMS failure reasons stored before them in the ingest API's
+ * words. Literal (frozen once released), the same text on both backends.
+ */
+export const SMS_REASON_RENAME = `UPDATE sms SET failure_reason = CASE failure_reason
+  WHEN 'network_error' THEN 'network' WHEN 'modem_error' THEN 'modem' WHEN 'no_credit' THEN 'quota' END
+  WHERE failure_reason IN ('network_error', 'modem_error', 'no_credit');`;
 
 const numberColumns = (p: string) => `${p}_hash TEXT, ${p}_masked TEXT, ${p}_raw TEXT`;
 
@@ -26,9 +42,10 @@ const CALL_FACT_COLUMNS = `id, call_id, first_at, direction, channel, trunk, fro
 /**
  * The calls table. Status, reason, KPI bits and durations are generated columns: functions of the
  * collected facts, so any order of updates that collects the same facts yields the same record.
- * The derivations come from the one call classifier (src/domain/outcome).
+ * The derivations come from the one call classifier (src/domain/outcome): the released migrations
+ * with its frozen revision 1 (classifier-r1.ts), a rebuild with the current one (rederive.ts).
  */
-function callsTable(name: string): string {
+export function callsTable(name: string, classifier: ClassifierSql): string {
   return `
       CREATE TABLE ${name} (
         id INTEGER PRIMARY KEY,
@@ -41,9 +58,9 @@ function callsTable(name: string): string {
         closed_by_cleanup INTEGER NOT NULL DEFAULT 0,
         transcript INTEGER NOT NULL DEFAULT 0,
         mos REAL, jitter_ms REAL, loss_percent REAL, rtt_ms REAL,
-        reason_eff TEXT GENERATED ALWAYS AS ${reasonSql()} STORED,
-        status TEXT GENERATED ALWAYS AS ${statusSql()} STORED,
-        kpi INTEGER GENERATED ALWAYS AS ${kpiFlagsSql()} STORED,
+        reason_eff TEXT GENERATED ALWAYS AS ${classifier.reason} STORED,
+        status TEXT GENERATED ALWAYS AS ${classifier.status} STORED,
+        kpi INTEGER GENERATED ALWAYS AS ${classifier.kpi} STORED,
         duration_ms INTEGER GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL
           AND started_at IS NOT NULL THEN MAX(0, ended_at - started_at) END) STORED,
         talk_ms INTEGER GENERATED ALWAYS AS (CASE WHEN closed_by_cleanup = 0 AND ended_at IS NOT NULL
@@ -60,7 +77,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'calls table with derived status, reason, KPI flags and durations',
-    sql: callsTable('calls'),
+    sql: callsTable('calls', CLASSIFIER_R1),
   },
   {
     version: 2,
@@ -91,7 +108,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // SQLite cannot alter a generated column: rebuild the table, copying the facts; the derived
     // columns are recomputed by the new expressions. Index names keep the v1 names.
     sql: `
-      ${callsTable('calls_v3')}
+      ${callsTable('calls_v3', CLASSIFIER_R1)}
       INSERT INTO calls_v3 (${CALL_FACT_COLUMNS}) SELECT ${CALL_FACT_COLUMNS} FROM calls;
       DROP TABLE calls;
       ALTER TABLE calls_v3 RENAME TO calls;
@@ -182,6 +199,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE calls ADD COLUMN e2c_codec TEXT;
       ALTER TABLE calls ADD COLUMN agent_turn_list TEXT;
     `,
+  },
+  {
+    version: 14,
+    description: "sms: failure reasons in the ingest API's words (network, modem, quota)",
+    // One word per reason on every surface (issue 33): the words of schemas up to 13 rewritten
+    // (domain/records.ts RENAMED_SMS_FAILURE_REASONS). No rollup holds an SMS reason.
+    sql: SMS_REASON_RENAME,
   },
 ];
 

@@ -19,11 +19,9 @@
  * one day would collide on the catalog). Both lock keys carry the schema, so stores in other
  * schemas do not wait for each other.
  */
-import type pg from 'pg';
 import { InternalError } from '../errors.js';
 import { statementTriggers } from './postgres-triggers.js';
 import { PG_ROLLUPS, ROLLUP_TRIGGERS } from './rollup-sql.js';
-import type { CallUpdate } from './types.js';
 import { smsPending } from './upsert-sql.js';
 
 export const DAY_MS = 86_400_000;
@@ -75,7 +73,7 @@ function partitioned(table: string, key: string, keys: string, indexes: string[]
 
 /**
  * The rollup triggers' re-reads of a group's shortest and longest duration (rollup-sql.ts
- * `cleanup`) with the records' filed days bounded as in the reads (postgres-sql.ts `READS`):
+ * `cleanup`) with the records' filed days bounded as in the reads (postgres-statements.ts `READS`):
  * otherwise each rollup row probes every day's partition (330 ms instead of 30 ms for a dropped
  * day's rows at 90 partitions). The bounds use the outer row's slot, so the pruning happens as
  * each row is read.
@@ -104,7 +102,7 @@ const BOUNDED_ROLLUP_TRIGGERS = ['update', 'delete']
  * Per filed day of calls: how many are still in progress, and the most a record of that day starts
  * before it (its lag, in ms; 0 for a call filed under its start's day). Reads bound their record
  * parts with them, so that planning takes the partitions that can hold a match, not all of them
- * (see postgres-sql.ts `READS`). Kept by statement triggers, like the rollups; `lag` only grows.
+ * (see postgres-statements.ts `READS`). Kept by statement triggers, like the rollups; `lag` only grows.
  */
 function callDaysChange(name: string, added: string, removed: string): string {
   return `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
@@ -135,7 +133,7 @@ const CALL_DAYS = `
 
 /**
  * Migration 5: per filed day of SMS, the most a record of that day starts before it (`lag`, ms), as
- * `call_days` has for calls: SMS reads bound their filed days with it (postgres-sql.ts SMS_PAGE,
+ * `call_days` has for calls: SMS reads bound their filed days with it (postgres-statements.ts SMS_PAGE,
  * SMS_STATS) instead of planning every later day's partition. A report that arrives before its
  * submission files the message under the report's day; the submission then moves `first_at` back.
  * Kept by statement triggers; deletes leave it (a bound may only be too wide), and a dropped
@@ -267,64 +265,4 @@ export function keyed(sql: string, table: string, key: string, keys: string): st
     out = out.replace(from, to);
   }
   return out;
-}
-
-// --- The store's side -----------------------------------------------------------------------------
-
-/** What the partition code needs of the store: a query, and a transaction retried on deadlock. */
-export interface PgRunner {
-  query<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<pg.QueryResult<R>>;
-  transaction(fn: (c: pg.PoolClient) => Promise<void>): Promise<void>;
-}
-
-/** The calls of a batch, sorted, with the day each is filed under if new, and the distinct days. */
-export interface Filing {
-  ids: string[];
-  idDays: number[];
-  days: number[];
-}
-
-/**
- * A new call is filed under the day of its earliest event in the batch that first names it (a
- * known call keeps its day). Ids are sorted, so concurrent batches wait on each other's new keys
- * in one order instead of deadlocking.
- */
-export function filing(updates: readonly CallUpdate[]): Filing {
-  const earliest = new Map<string, number>();
-  for (const u of updates) {
-    const at = Math.trunc(u.at);
-    const seen = earliest.get(u.callId);
-    if (seen === undefined || at < seen) earliest.set(u.callId, at);
-  }
-  const ids = [...earliest.keys()].sort();
-  const idDays = ids.map((id) => dayOf(earliest.get(id)!));
-  return { ids, idDays, days: [...new Set(idDays)] };
-}
-
-/**
- * The days whose partitions a store has made sure of. `prepare` creates the partitions of days not
- * seen yet, and tomorrow's, in a short transaction of its own before the write: creating a
- * partition locks the whole table (ACCESS EXCLUSIVE in PostgreSQL 15), which inside a batch's
- * transaction would hold every reader and writer until that batch commits, and could deadlock
- * with another instance's batch waiting on the same new call. Tomorrow's partition exists before
- * midnight, so the first calls of a day create nothing. The write's own BEGIN_WRITE still checks,
- * in case another instance's retention dropped a day since.
- */
-export class KnownDays {
-  private readonly known = { calls: new Set<number>(), sms: new Set<number>() };
-
-  async prepare(run: PgRunner, table: 'calls' | 'sms', days: Iterable<number>): Promise<void> {
-    const known = this.known[table];
-    const missing = new Set([...days].filter((d) => !known.has(d)));
-    if (missing.size === 0) return;
-    const tomorrow = dayOf(Date.now()) + DAY_MS;
-    if (!known.has(tomorrow)) missing.add(tomorrow);
-    await run.query(BEGIN_WRITE, [table, [...missing]]);
-    for (const d of missing) known.add(d);
-  }
-
-  /** After a drop: known days may be gone, learnt again on the next writes (a round trip a day). */
-  forget(table: 'calls' | 'sms'): void {
-    this.known[table].clear();
-  }
 }

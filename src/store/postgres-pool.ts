@@ -17,7 +17,7 @@
  * cold backends).
  */
 import type pg from 'pg';
-import { NO_ACTIVE_DAY, ROLLUP_READS } from './postgres-sql.js';
+import { NO_ACTIVE_DAY, ROLLUP_READS } from './postgres-statements.js';
 
 export type RollupReadName = keyof typeof ROLLUP_READS;
 

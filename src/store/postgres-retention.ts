@@ -6,14 +6,8 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { InternalError } from '../errors.js';
-import {
-  boundCleanup,
-  DAY_MS,
-  type KnownDays,
-  NESTED_LOOPS,
-  type PgRunner,
-  RETENTION_LOCK,
-} from './postgres-partitions.js';
+import type { KnownDays, PgRunner } from './postgres-days.js';
+import { boundCleanup, DAY_MS, NESTED_LOOPS, RETENTION_LOCK } from './postgres-partitions.js';
 import { PG_ROLLUPS } from './rollup-sql.js';
 
 /** Partitions of $1 whose whole day ends at or before $2 (the cutoff), oldest first. */

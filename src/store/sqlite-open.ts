@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { type CodeOf, SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
 import { migrate } from './migrations.js';
 import type { PrivacyConfig } from './privacy.js';
+import { rederiveSqlite } from './rederive.js';
 import { SQLITE_QUEUE } from './rollup-sql.js';
 import { BACKSTOP_PAGES, checkpointsOnThread } from './sqlite-checkpoint.js';
 import { SqliteRollups } from './sqlite-rollups.js';
@@ -128,7 +129,7 @@ const STATEMENT_SQL = {
 
 /** Filing times come back as plain numbers. */
 const PLUCK: ReadonlySet<string> = new Set(['zombies', 'deleteCalls']);
-/** Record reads (see sqlite-rows.ts) and the write's look at a call return arrays. */
+/** Record reads (see call-rows.ts, sms-rows.ts) and the write's look at a call return arrays. */
 const RAW: ReadonlySet<string> = new Set(['callBefore', 'page', 'byId', 'recent', 'smsById', 'smsPage']);
 
 function prepareAll(db: Database.Database): Statements {
@@ -177,6 +178,7 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     // With the checkpoint thread (sqlite-checkpoint.ts) a writer's own checkpoint is the backstop.
     if (checkpointsOnThread(opts)) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     const schemaVersion = migrate(db, path);
+    rederiveSqlite(db, path);
     rewriteSqliteIds(db, opts.privacy);
     return { db, path, schemaVersion, statements: prepareAll(db), rollups: new SqliteRollups(db) };
   } catch (e) {

@@ -6,9 +6,10 @@
 
 import { SMS_STATUSES } from '../domain/records.js';
 import { showValue, ValidationError } from '../errors.js';
+import { CALL_COLUMN_LIST } from './call-rows.js';
 import { KPI_FLAG } from './derive.js';
 import { rollupReads } from './rollup-sql.js';
-import { CALL_COLUMN_LIST, SMS_COLUMN_LIST } from './sqlite-rows.js';
+import { SMS_COLUMN_LIST } from './sms-rows.js';
 import type { Bucket, CallQuery } from './types.js';
 import { smsPending } from './upsert-sql.js';
 

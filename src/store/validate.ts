@@ -9,10 +9,10 @@ import { STORE_LIMITS } from '../domain/limits.js';
 import {
   CALL_STATUSES,
   FAILURE_REASONS,
+  RENAMED_SMS_FAILURE_REASONS,
   STORED_CALL_CHANNELS,
-  STORED_SMS_FAILURE_REASONS,
 } from '../domain/records.js';
-import { DIRECTIONS, HANGUP_PARTIES, MEDIA_STREAMS } from '../domain/vocab.js';
+import { DIRECTIONS, HANGUP_PARTIES, MEDIA_STREAMS, SMS_FAILURE_REASONS } from '../domain/vocab.js';
 import { type CodeOf, showValue, ValidationError } from '../errors.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
 
@@ -222,11 +222,21 @@ export function checkSmsUpdate(u: SmsUpdate, index?: number): void {
       int(where, 'statusCode', u.statusCode, 0, STORE_LIMITS.statusCodeMax);
       match(where, u.match);
       return;
-    case 'send_failed':
-      oneOf(where, 'reason', u.reason, STORED_SMS_FAILURE_REASONS, true);
+    case 'send_failed': {
+      // A word of stores before SQLite 14 / PostgreSQL 12: name the one to use instead.
+      if (typeof u.reason === 'string' && Object.hasOwn(RENAMED_SMS_FAILURE_REASONS, u.reason)) {
+        const now = showValue(RENAMED_SMS_FAILURE_REASONS[u.reason]);
+        fail(
+          where,
+          'reason',
+          `${showValue(u.reason)} was renamed ${now} (the ingest API's word): pass ${now}`,
+        );
+      }
+      oneOf(where, 'reason', u.reason, SMS_FAILURE_REASONS, true);
       int(where, 'statusCode', u.statusCode, 0, STORE_LIMITS.statusCodeMax);
       match(where, u.match);
       return;
+    }
     default:
       fail(
         where,

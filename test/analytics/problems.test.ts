@@ -57,7 +57,7 @@ describe('the problems strip: SMS delivery reports stalled', () => {
       kind: 'send_failed',
       messageId: 'r',
       at: NOW - 5_000,
-      reason: 'modem_error',
+      reason: 'modem',
     };
     expect(await stalled([sent('a', 40, 1), refused], 40)).toBe(true);
   });

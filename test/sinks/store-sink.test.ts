@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { SMS_FAILURE_REASONS } from '../../src/domain/vocab.js';
 import { EventBus } from '../../src/events/bus.js';
+import { Registry } from '../../src/metrics/index.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
 import { openSqliteCallStore } from '../../src/store/index.js';
 import type { CallStore, CallUpdate } from '../../src/store/types.js';
+import { instrument } from '../../src/telephony/instrument.js';
 
 const privacy = { hashKey: 'sink-test-hash-key-0123', storeRaw: false };
 // Event times are epoch ms from 2000 on (STORE_LIMITS.tsMin); offsets below are from T.
@@ -51,6 +54,25 @@ describe('store sink', () => {
     expect(call?.lossPercent).toBe(1);
     expect(call?.mos).toBeGreaterThan(4);
     expect(await store.getSms('m1')).toMatchObject({ status: 'delivered', latencyMs: 3000 });
+    await sink.close();
+    await store.close();
+  });
+
+  it('an SMS failure reason is one word: the event, the metric label and the stored record', async () => {
+    const store = await openSqliteCallStore({ path: ':memory:', privacy });
+    const registry = new Registry();
+    const bus = new EventBus({ registry });
+    instrument(bus, registry, { packs: 'all' });
+    const sink = storeSink(bus, store);
+    for (const [i, reason] of SMS_FAILURE_REASONS.entries()) {
+      bus.emit({ type: 'sms.send_failed', ts: T + i, id: `f-${reason}`, reason });
+    }
+    await sink.flush();
+    const text = await registry.metrics();
+    for (const reason of SMS_FAILURE_REASONS) {
+      expect(text).toContain(`sidetone_sms_send_failures_total{reason="${reason}"} 1`);
+      expect((await store.getSms(`f-${reason}`))?.failureReason).toBe(reason);
+    }
     await sink.close();
     await store.close();
   });

@@ -307,4 +307,26 @@ export function writeContract(ctx: ContractContext): void {
       .catch((e: Error) => e);
     expect((e2 as Error).message).not.toContain('15551234567');
   });
+
+  it("takes an SMS failure reason in the ingest API's words and names the word for a renamed one", async () => {
+    const store = await open();
+    await store.applySms({ kind: 'send_failed', messageId: 'q', at: T, reason: 'quota' });
+    expect((await store.getSms('q'))?.failureReason).toBe('quota');
+    // The stored words before SQLite 14 / PostgreSQL 12: refused, with the word to pass instead.
+    for (const [old, now] of [
+      ['network_error', 'network'],
+      ['modem_error', 'modem'],
+      ['no_credit', 'quota'],
+    ]) {
+      const err = await store
+        .applySms({ kind: 'send_failed', messageId: old!, at: T, reason: old as never })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(err).toMatchObject({ code: 'ST_STORE_INVALID_UPDATE' });
+      expect((err as Error).message).toBe(
+        `sms update: reason "${old}" was renamed "${now}" (the ingest API's word): pass "${now}"`,
+      );
+      expect(await store.getSms(old!)).toBeUndefined();
+    }
+  });
 }

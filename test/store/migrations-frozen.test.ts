@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { CLASSIFIER_REVISION } from '../../src/domain/outcome/table.js';
+import { CLASSIFIER_R1, type ClassifierSql } from '../../src/store/classifier-r1.js';
+import { kpiFlagsSql, reasonSql, statusSql } from '../../src/store/derive.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres-sql.js';
 
 /**
- * Released migrations are frozen text. Several are built from live code (the call classifier's
- * SQL, the rollup definitions): a change there would change what new store files get while files
- * already migrated keep the old derivation for good. Each released migration's SQL is pinned here
- * by its SHA-256; a change to the classifier or the rollups must leave these texts as they were
- * (freeze the old text as a literal) and append a migration that rebuilds what depends on it, on
- * both backends. A new migration is pinned when it is released.
+ * Released migrations are frozen text. Several are built from code (the rollup definitions; the
+ * call classifier's SQL of revision 1, kept as a literal in src/store/classifier-r1.ts): a change
+ * there would change what new store files get while files already migrated keep the old text for
+ * good. Each released migration's SQL is pinned here by its SHA-256; a change to the rollups must
+ * leave these texts as they were and append a migration, on both backends. A change to the
+ * classifier bumps its revision instead (pinned below), which rebuilds older stores on open.
  */
 const SQLITE: ReadonlyArray<readonly [number, string]> = [
   [1, '35861a8bea40887ef19641bdd488a4ada8c4c9fc5b90c67fe79cf72f0f3efb2e'],
@@ -25,6 +28,7 @@ const SQLITE: ReadonlyArray<readonly [number, string]> = [
   [11, '2af075f4df4b4569064cd6a50cd6fb0808b6802d2b8ff97a87b1a6fab1a2799f'],
   [12, 'a451444c9eb95fbd63e9f62aaf577e94ba4efb14cb5208b0a71e051d0d41fee5'],
   [13, '9fee049051cc0d7532c9c4d3cb4e1bd2212687a6061cee33973a3f77930edbb7'],
+  [14, 'b3a6065f86cf07258d0b645b293edaf2d0ba110e4719adf501086a64a583f501'],
 ];
 const POSTGRES: ReadonlyArray<readonly [number, string]> = [
   [1, '61f1d32a38a78af664463222cde60a5f9f01bd2be8acceb82b45b983ac484c6f'],
@@ -38,9 +42,19 @@ const POSTGRES: ReadonlyArray<readonly [number, string]> = [
   [9, '2af075f4df4b4569064cd6a50cd6fb0808b6802d2b8ff97a87b1a6fab1a2799f'],
   [10, '414105832f10d23ca8efee1dc898baa062a83f3620de473b7c2ed91ea4087c5f'],
   [11, '968b2a817e465b9eac7854490c082ccaacd2f1af6bc69fd5d2f8737e12c39198'],
+  [12, 'b3a6065f86cf07258d0b645b293edaf2d0ba110e4719adf501086a64a583f501'],
+];
+/**
+ * The call classifier's SQL (status, reason, KPI bits) at each revision. A change to the
+ * classifier changes this hash: bump CLASSIFIER_REVISION (src/domain/outcome/table.ts) and pin the
+ * new revision here; stores at an older one rebuild on open (src/store/rederive.ts).
+ */
+const CLASSIFIER: ReadonlyArray<readonly [number, string]> = [
+  [1, '200c7164c6ea4d93609a5b018390c6560113f3234532a47118ab59db52fa3417'],
 ];
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const classifierSha = (c: ClassifierSql) => sha256([c.reason, c.status, c.kpi].join('\n'));
 
 describe('released migrations are frozen', () => {
   it.each([
@@ -56,5 +70,15 @@ describe('released migrations are frozen', () => {
     // Versions run in order, one step at a time, and nothing released is dropped.
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
     expect(migrations.length).toBeGreaterThanOrEqual(pins.length);
+  });
+
+  it('the call classifier is pinned by revision, and revision 1 is what the migrations build', () => {
+    const now = { reason: reasonSql(), status: statusSql(), kpi: kpiFlagsSql() };
+    expect(
+      classifierSha(now),
+      `the classifier's SQL changed: bump CLASSIFIER_REVISION (now ${CLASSIFIER_REVISION}) and pin it here`,
+    ).toBe(CLASSIFIER.find(([r]) => r === CLASSIFIER_REVISION)?.[1]);
+    expect(classifierSha(CLASSIFIER_R1)).toBe(CLASSIFIER[0]![1]);
+    expect(CLASSIFIER.map(([r]) => r)).toEqual(CLASSIFIER.map((_, i) => i + 1));
   });
 });

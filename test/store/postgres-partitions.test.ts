@@ -6,16 +6,14 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openPostgresCallStore, type PostgresCallStore } from '../../src/store/postgres.js';
+import { numbered, PG_LATEST_VERSION, PG_MIGRATIONS } from '../../src/store/postgres-sql.js';
 import {
   CALL_PAGE,
-  numbered,
-  PG_LATEST_VERSION,
-  PG_MIGRATIONS,
   SMS_LAG,
   SMS_PAGE,
   SMS_PENDING_BY_REFERENCE,
   SMS_STATS,
-} from '../../src/store/postgres-sql.js';
+} from '../../src/store/postgres-statements.js';
 import { numberProtector } from '../../src/store/privacy.js';
 import type { CallQuery, CallUpdate } from '../../src/store/types.js';
 import * as UPSERT from '../../src/store/upsert-sql.js';

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openPostgresCallStore } from '../../src/store/postgres.js';
 import { warmConnection, warmingReads } from '../../src/store/postgres-pool.js';
-import { ROLLUP_READS } from '../../src/store/postgres-sql.js';
+import { ROLLUP_READS } from '../../src/store/postgres-statements.js';
 import { planRange } from '../../src/store/rollup.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { KEY, lifecycle } from './contract.js';
@@ -128,10 +128,11 @@ describe('PostgreSQL store reads', () => {
       // The moment between the two: the plan has said "nothing later", the read has not run. A
       // writer commits a call filed 13 s after @to, in the same 10-minute slot; the statement
       // triggers put it in that slot's rollups at once.
-      const internals = reader as unknown as {
+      // The driver under the store's front (front.ts) reads the rollups.
+      const internals = (reader as unknown as { driver: unknown }).driver as {
         rollupRead: (what: string, ...rest: unknown[]) => Promise<unknown[]>;
       };
-      const rollupRead = internals.rollupRead.bind(reader);
+      const rollupRead = internals.rollupRead.bind(internals);
       let between = 0;
       internals.rollupRead = async (what, ...rest) => {
         const rows = await rollupRead(what, ...rest);

@@ -123,7 +123,8 @@ describe('SQLite rollups by queued changes and marked slots', () => {
     // Another writer commits a finished call (and its mark, as every writer does) right after the
     // read's flush and before its query: the read must not take the stale slot.
     const other = new Database(path);
-    const rollups = (store as unknown as { rollups: { fresh: (ms?: number) => boolean } }).rollups;
+    const rollups = (store as unknown as { driver: { rollups: { fresh: (ms?: number) => boolean } } }).driver
+      .rollups;
     const fresh = rollups.fresh.bind(rollups);
     let injected = false;
     rollups.fresh = (ms) => {

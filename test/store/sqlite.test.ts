@@ -12,6 +12,10 @@ import {
 } from '../../src/store/sqlite-checkpoint.js';
 import type { CallStore } from '../../src/store/types.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
+
+/** The SQLite driver under a store's front (front.ts), for the tests that look inside it. */
+const driverOf = (store: SqliteCallStore): unknown => (store as unknown as { driver: unknown }).driver;
+
 import { tempDir } from './helpers.js';
 
 for (const writerThread of [false, true]) {
@@ -163,8 +167,8 @@ describe('SQLite store specifics', () => {
       const path = join(dir, 'calls.db');
       const privacy = { hashKey: KEY, storeRaw: false };
       const store = await openSqliteCallStore({ path, privacy });
-      const main = (store as unknown as { db: Database.Database }).db;
-      const internals = store as unknown as {
+      const main = (driverOf(store) as { db: Database.Database }).db;
+      const internals = driverOf(store) as {
         checkpoints: { worker?: { terminate(): Promise<number> }; exited: Promise<void> };
       };
       // In WAL mode only a checkpoint writes the main file; the writer's own threshold is 4,096
@@ -199,9 +203,9 @@ describe('SQLite store specifics', () => {
       const fileBefore = readFileSync(path);
       await plain.applyBatch(lifecycle('k3', T + 2000));
       expect(
-        (plain as unknown as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true }),
+        (driverOf(plain) as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true }),
       ).toBe(AUTO_CHECKPOINT_PAGES);
-      expect((plain as unknown as { checkpoints?: unknown }).checkpoints).toBeUndefined();
+      expect((driverOf(plain) as { checkpoints?: unknown }).checkpoints).toBeUndefined();
       const walBefore = statSync(`${path}-wal`).size;
       expect(walBefore).toBeGreaterThan(0);
       // Nothing copied into the file while the write is fresh: not inside the commit.
@@ -227,11 +231,11 @@ describe('SQLite store specifics', () => {
         writerThread: true,
       });
       // Its threads start with its first batch: a store not written to yet runs none.
-      const threads = store as unknown as { checkpoints: { worker?: unknown }; writer?: unknown };
+      const threads = driverOf(store) as { checkpoints: { worker?: unknown }; writer?: unknown };
       expect(threads.writer).toBeUndefined();
       expect(threads.checkpoints.worker).toBeUndefined();
       // data_version changes for a connection only when another connection commits (SQLite docs).
-      const main = (store as unknown as { db: Database.Database }).db;
+      const main = (driverOf(store) as { db: Database.Database }).db;
       const version = () => main.pragma('data_version', { simple: true });
       const v0 = version();
       await store.applyBatch(lifecycle('t1', T));
@@ -243,7 +247,7 @@ describe('SQLite store specifics', () => {
 
       // The thread ends under a batch in flight: that batch fails with a retryable error (or was
       // committed first), and later ones are written on the main connection (data_version stays).
-      const writer = (store as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer;
+      const writer = (driverOf(store) as { writer: { worker: { terminate(): Promise<number> } } }).writer;
       const inFlight = store.applyBatch(lifecycle('t2', T + 1000));
       await writer.worker.terminate();
       const outcome = await inFlight.then(

@@ -171,6 +171,8 @@ export class HepCapture {
     return {
       wake: ts,
       heapAt: -1,
+      ringAt: -1,
+      tie: 0,
       ts,
       callId,
       msg,
@@ -182,6 +184,9 @@ export class HepCapture {
       match,
       shared: match,
       bytes: p.payload.length,
+      next: undefined,
+      prev: undefined,
+      call: undefined,
     };
   }
 

@@ -7,7 +7,7 @@ export interface Wakeable {
 }
 
 /** Whether `a` comes out of the heap before `b`. */
-function before(a: Wakeable, b: Wakeable): boolean {
+export function before(a: Wakeable, b: Wakeable): boolean {
   return a.wake < b.wake || (a.wake === b.wake && (a.tie ?? 0) < (b.tie ?? 0));
 }
 

@@ -162,11 +162,14 @@ export class Exchanges {
 
   /** Bindings whose interval ran out by `to` (capture time) are reported and forgotten. */
   expire(to: number): void {
-    this.expiry.drain(to, (b) => {
-      this.table.delete(b.aor);
-      this.expired(b, b.wake);
-    });
+    this.expiry.drain(to, this.expireBinding);
   }
+
+  /** Bound once: expire runs for every message and allocates nothing. */
+  private readonly expireBinding = (b: Binding): void => {
+    this.table.delete(b.aor);
+    this.expired(b, b.wake);
+  };
 
   private asked(x: Exchange): SipRegistrationKind {
     return x.unregister ? 'unregister' : this.table.has(x.aor) ? 'reregister' : 'register';

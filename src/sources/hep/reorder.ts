@@ -1,7 +1,7 @@
 import { type SipMethod, sipMethod } from '../../domain/standards/sip.js';
 import { transactionKey } from './call-state.js';
-import { type Wakeable, WakeHeap } from './deadlines.js';
 import { hash32 } from './hash.js';
+import { HeldQueue, type Queued } from './held-queue.js';
 import type { RtcpPacket } from './rtcp.js';
 import type { SipMessage } from './sip.js';
 import type { TrunkMatch } from './trunks.js';
@@ -36,9 +36,11 @@ import type { TrunkMatch } from './trunks.js';
  */
 
 /** One captured message (or RTCP packet of a call) waiting for its turn. */
-export interface Held extends Wakeable {
+export interface Held extends Queued {
   /** Place in capture order, microseconds: the capture time, or later when causality says so. */
   wake: number;
+  /** Orders messages placed in the same microsecond (set when held). */
+  tie: number;
   /** Capture time as stamped, microseconds. */
   ts: number;
   callId: string;
@@ -54,7 +56,21 @@ export interface Held extends Wakeable {
   shared: TrunkMatch | undefined;
   /** Bytes of the captured payload it keeps alive (a parsed message views its packet's text). */
   bytes: number;
+  /** The call's held messages, in arrival order: a ring through `next`/`prev` (set when held). */
+  next: Held | undefined;
+  prev: Held | undefined;
+  /** Its call's held messages (set when held). */
+  call: CallHold | undefined;
 }
+
+/** The held messages of one call: the first to arrive (the others follow through `next`) and how many. */
+interface CallHold {
+  first: Held | undefined;
+  count: number;
+}
+
+/** Spare {@link CallHold}s kept for the next calls, so holding allocates nothing in steady state. */
+const SPARE_HOLDS = 1024;
 
 /** What the tracker already handled of a call, so a held message need not wait for it again. */
 export interface CallKnowledge {
@@ -98,7 +114,7 @@ const isRequest = (m: SipMessage) => m.code === 0 && m.method !== 'ACK';
  * another worker stamped the reply on that leg, while the in-copy was stamped long before.
  */
 function follows(e: SipMessage, d: SipMessage): boolean {
-  if (e.code !== 0) return isRequest(d) && d.cseq === e.cseq && d.method === e.method;
+  if (e.code !== 0) return d.code === 0 && d.cseq === e.cseq && d.method === e.method && isRequest(d);
   switch (e.method) {
     case 'ACK':
       return d.code >= 200 && d.method === 'INVITE' && d.cseq === e.cseq;
@@ -124,9 +140,10 @@ function known(e: SipMessage, k: CallKnowledge | undefined): boolean {
  * One trunk match for every held copy of a request: the copy a proxy sends to the trunk may be
  * stamped after the one it received, and the first copy opens the call.
  */
-function share(h: Held, slot: readonly Held[]): void {
+function share(h: Held, call: CallHold): void {
   const m = h.msg as SipMessage;
-  for (const d of slot) {
+  let d = call.first as Held;
+  for (let i = 0; i < call.count; i++, d = d.next as Held) {
     const o = d.msg;
     if (
       d === h ||
@@ -142,6 +159,12 @@ function share(h: Held, slot: readonly Held[]): void {
   }
 }
 
+/** Whether anything can follow `m` (see follows): not a provisional, an ACK or a non-INVITE final. */
+function followed(m: SipMessage): boolean {
+  if (m.code === 0) return m.method !== 'ACK';
+  return m.code >= 200 && m.method === 'INVITE';
+}
+
 /**
  * @example
  * const reorder = new Reorder((h) => tracker.message(h), (ms) => tracker.advance(ms), (id) => tracker.knowledge(id), opts);
@@ -149,8 +172,10 @@ function share(h: Held, slot: readonly Held[]): void {
  * setInterval(() => reorder.release(Date.now()), 100);
  */
 export class Reorder {
-  private readonly heap = new WakeHeap<Held>();
-  private readonly calls = new Map<string, Held[]>();
+  private readonly queue = new HeldQueue<Held>();
+  /** The held messages of each call with any held. */
+  private readonly calls = new Map<string, CallHold>();
+  private readonly spare: CallHold[] = [];
   private readonly windowUs: number;
   /** Capture clock up to which every message has been handed on, microseconds. */
   watermark = Number.NEGATIVE_INFINITY;
@@ -177,7 +202,7 @@ export class Reorder {
 
   /** Messages held now. */
   get size(): number {
-    return this.heap.size;
+    return this.queue.size;
   }
 
   /** Take one captured message at receipt time `nowMs`, and hand on whatever is due. */
@@ -208,43 +233,60 @@ export class Reorder {
   }
 
   private hold(h: Held): void {
-    let slot = this.calls.get(h.callId);
-    if (slot === undefined) {
-      slot = [];
-      this.calls.set(h.callId, slot);
-    } else if (slot.length >= this.options.perCallMax) {
+    let call = this.calls.get(h.callId);
+    if (call !== undefined && call.count >= this.options.perCallMax) {
       this.overflow++;
       this.onOverflow();
-      this.handOn(this.earliest(slot), false);
+      this.handOn(this.earliest(call), false);
     }
     h.tie = tieOf(h);
     h.heapAt = -1;
-    slot.push(h);
+    h.ringAt = -1;
+    if (call === undefined || call.count === 0) {
+      call = this.spare.pop() ?? { first: undefined, count: 0 };
+      this.calls.set(h.callId, call);
+      h.next = h;
+      h.prev = h;
+      call.first = h;
+    } else {
+      const first = call.first as Held;
+      const last = first.prev as Held;
+      h.next = first;
+      h.prev = last;
+      last.next = h;
+      first.prev = h;
+    }
+    h.call = call;
+    call.count++;
     this.bytes += h.bytes;
-    if (h.msg !== undefined && h.msg.code === 0 && h.msg.toTag === '') share(h, slot);
-    this.heap.set(h, this.place(h, slot));
-    if (h.msg !== undefined) this.reposition(h.msg, h.wake, slot);
-    while (this.heap.size > this.options.maxHeld || this.bytes > this.options.maxHeldBytes) {
+    const m = h.msg;
+    if (m !== undefined && m.code === 0 && m.toTag === '') share(h, call);
+    // A message alone in its call's window is placed at its capture time without a look.
+    const alone = call.count === 1;
+    this.queue.set(h, alone ? h.ts : this.place(h, call));
+    if (m !== undefined && !alone && followed(m)) this.reposition(m, h.wake, call);
+    while (this.queue.size > this.options.maxHeld || this.bytes > this.options.maxHeldBytes) {
       this.overflow++;
       this.onOverflow();
-      const first = this.heap.peek() as Held;
-      if (first.wake > this.watermark) this.watermark = first.wake;
-      this.handOn(first, true);
+      const earliest = this.queue.peek() as Held;
+      if (earliest.wake > this.watermark) this.watermark = earliest.wake;
+      this.handOn(earliest, true);
     }
   }
 
   /** Where `h` goes: its capture time, or just after the earliest held message it follows. */
-  private place(h: Held, slot: readonly Held[]): number {
+  private place(h: Held, call: CallHold): number {
     const m = h.msg;
     if (m === undefined) return h.ts;
     // The copy of the same leg first (replies, and the ACK of a failure); else any copy.
     const leg = m.code !== 0 || m.method === 'ACK';
-    let first = Number.POSITIVE_INFINITY;
+    let earliest = Number.POSITIVE_INFINITY;
     let sameLeg = Number.POSITIVE_INFINITY;
-    for (const d of slot) {
+    let d = call.first as Held;
+    for (let i = 0; i < call.count; i++, d = d.next as Held) {
       const o = d.msg;
       if (d === h || o === undefined || !follows(m, o)) continue;
-      if (d.wake < first) first = d.wake;
+      if (d.wake < earliest) earliest = d.wake;
       if (leg && o.branch === m.branch && d.wake < sameLeg) sameLeg = d.wake;
     }
     // The tracker is asked only when a held copy comes first: most messages have none.
@@ -254,44 +296,59 @@ export class Reorder {
       const method = sipMethod(m.method === 'ACK' ? 'INVITE' : m.method);
       return k?.leg(hash32(m.branch), method) !== undefined ? h.ts : sameLeg + 1;
     }
-    if (first < h.ts || first === Number.POSITIVE_INFINITY) return h.ts;
-    return known(m, this.knowledge(h.callId)) ? h.ts : first + 1;
+    if (earliest < h.ts || earliest === Number.POSITIVE_INFINITY) return h.ts;
+    return known(m, this.knowledge(h.callId)) ? h.ts : earliest + 1;
   }
 
   /** A newly held `m` may be what messages already held must follow: move them after it. */
-  private reposition(m: SipMessage, at: number, slot: readonly Held[]): void {
+  private reposition(m: SipMessage, at: number, call: CallHold): void {
+    const n = call.count;
+    const first = call.first as Held;
     let moved = false;
-    for (const e of slot) if (e.msg !== undefined && e.wake <= at && follows(e.msg, m)) moved = true;
+    let e = first;
+    for (let i = 0; i < n; i++, e = e.next as Held)
+      if (e.msg !== undefined && e.wake <= at && follows(e.msg, m)) moved = true;
     // Rare (a reply stamped before its request): settle every place of the call, deepest chain 4.
     for (let pass = 0; moved && pass < 4; pass++) {
       moved = false;
-      for (const e of slot) {
-        const place = this.place(e, slot);
+      e = first;
+      for (let i = 0; i < n; i++, e = e.next as Held) {
+        const place = this.place(e, call);
         if (place !== e.wake) {
-          this.heap.set(e, place);
+          this.queue.set(e, place);
           moved = true;
         }
       }
     }
   }
 
-  private earliest(slot: readonly Held[]): Held {
-    let first = slot[0] as Held;
-    for (const h of slot)
-      if (h.wake < first.wake || (h.wake === first.wake && (h.tie ?? 0) < (first.tie ?? 0))) first = h;
-    return first;
+  private earliest(call: CallHold): Held {
+    let earliest = call.first as Held;
+    let h = earliest.next as Held;
+    for (let i = 1; i < call.count; i++, h = h.next as Held)
+      if (h.wake < earliest.wake || (h.wake === earliest.wake && h.tie < earliest.tie)) earliest = h;
+    return earliest;
   }
 
   /** Take `h` out and hand it on; `inOrder` moves the tracker's clock to it first. */
   private handOn(h: Held, inOrder: boolean): void {
-    this.heap.remove(h);
+    this.queue.remove(h);
     this.bytes -= h.bytes;
-    const slot = this.calls.get(h.callId);
-    if (slot !== undefined) {
-      const i = slot.indexOf(h);
-      if (i >= 0) slot.splice(i, 1);
-      if (slot.length === 0) this.calls.delete(h.callId);
+    const call = h.call as CallHold;
+    if (--call.count === 0) {
+      this.calls.delete(h.callId);
+      call.first = undefined;
+      if (this.spare.length < SPARE_HOLDS) this.spare.push(call);
+    } else {
+      const next = h.next as Held;
+      const prev = h.prev as Held;
+      prev.next = next;
+      next.prev = prev;
+      if (call.first === h) call.first = next;
     }
+    h.next = undefined;
+    h.prev = undefined;
+    h.call = undefined;
     if (inOrder) this.advance(h.wake / 1000);
     this.deliver(h);
   }
@@ -304,7 +361,7 @@ export class Reorder {
       if (mark > this.watermark) this.watermark = mark;
     }
     for (;;) {
-      const first = this.heap.peek();
+      const first = this.queue.peek();
       if (first === undefined || first.wake > this.watermark) break;
       this.handOn(first, true);
     }
@@ -313,7 +370,7 @@ export class Reorder {
   /** Hand on everything held, in order (end of a replay, shutdown). */
   flush(): void {
     for (;;) {
-      const first = this.heap.peek();
+      const first = this.queue.peek();
       if (first === undefined) return;
       if (first.wake > this.watermark) this.watermark = first.wake;
       this.handOn(first, true);

@@ -1,19 +1,14 @@
-/** Row shapes of the SQLite backend and their mapping to the public record types. */
+/**
+ * A call's row as both backends select it (a tuple, in CALL_COLUMN_LIST order) and its mapping to
+ * the public CallRecord; sms-rows.ts has the SMS's.
+ */
 import { isNetworkEffective } from '../domain/outcome/classify.js';
 import { outcomeOfBits } from '../domain/outcome/table.js';
-import {
-  type CallStatus,
-  type FailureReason,
-  type HangupParty,
-  SMS_STATUSES,
-  type SmsStatus,
-  type StoredChannel,
-  type StoredSmsFailureReason,
-} from '../domain/records.js';
+import type { CallStatus, FailureReason, HangupParty, StoredChannel } from '../domain/records.js';
 import { type Direction, MEDIA_STREAMS } from '../domain/vocab.js';
 import { type TurnSummary, talkListenRatio } from '../telephony/outcome/turns.js';
 import { decodeTurnList } from './turn-list.js';
-import type { AgentTurns, CallRecord, MediaDirection, SipFlowMessage, SmsRecord, SmsStats } from './types.js';
+import type { AgentTurns, CallRecord, MediaDirection, SipFlowMessage } from './types.js';
 import { AGENT_COLUMNS, STREAM_COLUMNS } from './upsert-sql.js';
 
 /**
@@ -58,8 +53,8 @@ export const CALL_COLUMN_LIST = [
   'agent_turn_list',
 ] as const;
 
-type N = number | null;
-type S = string | null;
+export type N = number | null;
+export type S = string | null;
 export type CallTuple = [
   id: number,
   callId: string,
@@ -220,122 +215,4 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     if (toRaw !== null) rec.to = toRaw;
   }
   return rec;
-}
-
-export const SMS_COLUMN_LIST = [
-  'id',
-  'message_id',
-  'first_at',
-  'direction',
-  'gateway',
-  'segments',
-  'from_hash',
-  'from_masked',
-  'from_raw',
-  'to_hash',
-  'to_masked',
-  'to_raw',
-  'received_at',
-  'sent_at',
-  'delivered_at',
-  'failed_at',
-  'status',
-  'status_code',
-  'failure_reason',
-  'latency_ms',
-] as const;
-
-export type SmsTuple = [
-  id: number,
-  messageId: string,
-  firstAt: number,
-  direction: Direction | null,
-  gateway: S,
-  segments: N,
-  fromHash: S,
-  fromMasked: S,
-  fromRaw: S,
-  toHash: S,
-  toMasked: S,
-  toRaw: S,
-  receivedAt: N,
-  sentAt: N,
-  deliveredAt: N,
-  failedAt: N,
-  status: SmsStatus,
-  statusCode: N,
-  failureReason: StoredSmsFailureReason | null,
-  latencyMs: N,
-];
-
-export function toSmsRecord(row: SmsTuple, reveal: boolean): SmsRecord {
-  const [
-    ,
-    messageId,
-    firstAt,
-    direction,
-    gateway,
-    segments,
-    fromHash,
-    fromMasked,
-    fromRaw,
-    toHash,
-    toMasked,
-    toRaw,
-    receivedAt,
-    sentAt,
-    deliveredAt,
-    failedAt,
-    status,
-    statusCode,
-    failureReason,
-    latencyMs,
-  ] = row;
-  const rec: SmsRecord = {
-    messageId,
-    direction,
-    gateway,
-    fromMasked,
-    toMasked,
-    fromHash,
-    toHash,
-    firstAt,
-    receivedAt,
-    sentAt,
-    deliveredAt,
-    failedAt,
-    status,
-    statusCode,
-    failureReason,
-    segments,
-    latencyMs,
-  };
-  if (reveal) {
-    if (fromRaw !== null) rec.from = fromRaw;
-    if (toRaw !== null) rec.to = toRaw;
-  }
-  return rec;
-}
-
-type Num = N;
-
-function statusCounts<S extends string>(statuses: readonly S[], r: Record<string, Num>): Record<S, number> {
-  const out = {} as Record<S, number>;
-  for (const s of statuses) out[s] = Number(r[`s_${s}`] ?? 0);
-  return out;
-}
-
-export function toSmsStats(r: Record<string, Num>): SmsStats {
-  const nul = (k: string) => (r[k] === null || r[k] === undefined ? null : Number(r[k]));
-  return {
-    total: Number(r.total ?? 0),
-    inbound: Number(r.inbound ?? 0),
-    outbound: Number(r.outbound ?? 0),
-    byStatus: statusCounts(SMS_STATUSES, r),
-    latencyCount: Number(r.lat_count ?? 0),
-    latencyMsAvg: nul('lat_avg'),
-    latencyMsP50: nul('lat_p50'),
-    latencyMsP95: nul('lat_p95'),
-    latencyMsMax: nul('lat_max'),
-  };
 }

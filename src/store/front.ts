@@ -1,0 +1,299 @@
+/**
+ * The store front: the half of a {@link CallStore} that is the same on every backend, done once.
+ * It validates every update and query, clamps limits and bounds, turns ids into their stored
+ * (keyed-hash) form, hands numbers to the writes through one protector (hash + mask), and maps the
+ * rows a driver reads back to records, revealed only where the privacy config allows. A driver
+ * (sqlite-driver.ts, postgres-driver.ts) only talks SQL: it gets validated input with stored ids
+ * and returns rows. The two backends drifted while each did this itself (`before` of
+ * `recentCalls` truncated on PostgreSQL, a modem history's bounds truncated on PostgreSQL and raw
+ * on SQLite); here there is one place to get it right.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { CallStatus } from '../domain/records.js';
+import { type CallTuple, toCallRecord } from './call-rows.js';
+import { drain } from './drain.js';
+import { foldCallStats, foldOverview, foldSeries } from './fold.js';
+import {
+  checkModemSample,
+  historyLimit,
+  type ModemHistoryQuery,
+  type ModemSample,
+  toModemSample,
+} from './modem-samples.js';
+import {
+  checkPrivacyConfig,
+  mayReveal,
+  numberProtector,
+  type PrivacyConfig,
+  recordIds,
+  withStoredCallIds,
+  withStoredSmsIds,
+} from './privacy.js';
+import { durationPercentiles, EXACT_PERCENTILES_UP_TO } from './rollup.js';
+import { toSmsRecord, toSmsStats } from './sms-rows.js';
+import { bucketSize } from './sqlite-sql.js';
+import type { Pager, StoreDriver } from './store-driver.js';
+import type {
+  Bucket,
+  CallOverview,
+  CallQuery,
+  CallRecord,
+  CallStats,
+  CallStore,
+  CallUpdate,
+  DeleteResult,
+  ReadOptions,
+  SeriesRow,
+  SmsRecord,
+  SmsStats,
+  SmsUpdate,
+} from './types.js';
+import {
+  checkCallUpdate,
+  checkMaxActive,
+  checkPercentiles,
+  checkRange,
+  checkRetention,
+  checkSmsUpdate,
+} from './validate.js';
+import type { Protect } from './writes.js';
+
+const DAY_MS = 86_400_000;
+/** Rows per maintenance transaction: ~10–20 ms each on a 1M-call store, so the loop keeps turning. */
+const BATCH = 2000;
+/** The most records `recentCalls` returns. */
+const RECENT_MAX = 10_000;
+/** Rows per page of `iterateCalls` / `iterateSms` unless the caller says. */
+const PAGE = 1000;
+
+/** A bound on an integer column, as the queries compare it: `at < 1.5` is `at < 2`. */
+const bound = (t: number) => Math.ceil(t);
+
+/** What the front needs from a backend's options. */
+export interface FrontOptions {
+  privacy: PrivacyConfig;
+  /** Answered calls in a range up to which percentiles are exact (default 10,000). */
+  exactPercentilesUpTo?: number;
+}
+
+/** The privacy config checked, and the number protector built from it, for a driver's writes. */
+export function frontPrivacy(opts: FrontOptions): { privacy: PrivacyConfig; protect: Protect } {
+  const privacy = checkPrivacyConfig(opts?.privacy);
+  return { privacy, protect: numberProtector(privacy) };
+}
+
+/**
+ * A {@link CallStore} over a {@link StoreDriver}. The backends' public classes extend it.
+ *
+ * @example
+ * ```ts
+ * const { privacy, protect } = frontPrivacy(opts);
+ * const store = new StoreFront(new MyDriver(opts, protect), privacy, opts.exactPercentilesUpTo);
+ * ```
+ */
+export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStore {
+  /** Call and message ids and submission references as stored: keyed hashes unless revealed (privacy.ts). */
+  private readonly callIds: (id: string) => string;
+  private readonly messageIds: (id: string) => string;
+  private readonly references: (reference: string) => string;
+  private readonly exactPercentilesUpTo: number;
+
+  constructor(
+    protected readonly driver: D,
+    private readonly privacy: PrivacyConfig,
+    exactPercentilesUpTo = EXACT_PERCENTILES_UP_TO,
+  ) {
+    this.callIds = recordIds(privacy, 'cid');
+    this.messageIds = recordIds(privacy, 'mid');
+    this.references = recordIds(privacy, 'ref');
+    this.exactPercentilesUpTo = exactPercentilesUpTo;
+  }
+
+  private reveal(opts: ReadOptions | undefined): boolean {
+    return mayReveal(this.privacy, opts?.reveal);
+  }
+
+  async apply(update: CallUpdate): Promise<void> {
+    checkCallUpdate(update);
+    await this.driver.writeCalls('apply', withStoredCallIds([update], this.callIds), false);
+  }
+
+  async applyBatch(batch: readonly CallUpdate[]): Promise<number> {
+    // Validate everything first: a bad update rejects the whole batch before anything is written.
+    for (let i = 0; i < batch.length; i++) checkCallUpdate(batch[i]!, i);
+    if (batch.length === 0) return 0;
+    await this.driver.writeCalls('applyBatch', withStoredCallIds(batch, this.callIds), true);
+    return batch.length;
+  }
+
+  async applySms(update: SmsUpdate): Promise<void> {
+    checkSmsUpdate(update);
+    await this.driver.writeSms(
+      'applySms',
+      withStoredSmsIds([update], this.messageIds, this.references),
+      false,
+    );
+  }
+
+  async applySmsBatch(batch: readonly SmsUpdate[]): Promise<number> {
+    for (let i = 0; i < batch.length; i++) checkSmsUpdate(batch[i]!, i);
+    if (batch.length === 0) return 0;
+    const updates = withStoredSmsIds(batch, this.messageIds, this.references);
+    await this.driver.writeSms('applySmsBatch', updates, true);
+    return batch.length;
+  }
+
+  /** A call by the id it was sent with, or by the hashed id reads show (`cid:…`). */
+  async getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined> {
+    const row = await this.driver.callById(this.callIds(callId));
+    return row && toCallRecord(row, this.reveal(opts));
+  }
+
+  async recentCalls(
+    q: { statuses: readonly CallStatus[]; limit: number; before?: number },
+    opts?: ReadOptions,
+  ): Promise<CallRecord[]> {
+    const limit = Math.max(0, Math.min(RECENT_MAX, Math.trunc(q.limit) || 0));
+    const before = q.before === undefined ? Number.MAX_SAFE_INTEGER : bound(q.before);
+    const reveal = this.reveal(opts);
+    // One indexed (status, first_at) scan per status, merged here: fast however rare a status is.
+    const rows: CallTuple[] = [];
+    for (const st of new Set(q.statuses)) rows.push(...(await this.driver.recentCalls(st, before, limit)));
+    rows.sort((a, b) => b[2] - a[2] || b[0] - a[0]); // newest first_at, then id
+    return rows.slice(0, limit).map((r) => toCallRecord(r, reveal));
+  }
+
+  async *iterateCalls(q: CallQuery & { chunkSize?: number }, opts?: ReadOptions): AsyncIterable<CallRecord> {
+    checkRange(q);
+    const reveal = this.reveal(opts);
+    yield* pages(await this.driver.callPager(q), bound(q.from), q.chunkSize, (r) => toCallRecord(r, reveal));
+  }
+
+  async stats(q: CallQuery): Promise<CallStats> {
+    checkRange(q);
+    return foldCallStats(await this.driver.stats(q));
+  }
+
+  async overview(q: CallQuery, bucket: Bucket): Promise<CallOverview> {
+    checkRange(q);
+    bucketSize(bucket);
+    const { stats, breakdown, series } = await this.driver.overview(q, bucket);
+    return foldOverview(stats, breakdown, series);
+  }
+
+  async durationPercentiles(q: CallQuery, ps: readonly number[]): Promise<(number | null)[]> {
+    checkRange(q);
+    if (ps.length === 0) return [];
+    checkPercentiles(ps);
+    const { plan, reads } = await this.driver.percentiles(q, ps);
+    return durationPercentiles(plan, ps, this.exactPercentilesUpTo, reads);
+  }
+
+  async series(q: CallQuery, bucket: Bucket): Promise<SeriesRow[]> {
+    checkRange(q);
+    bucketSize(bucket);
+    return foldSeries(await this.driver.series(q, bucket));
+  }
+
+  async lastActivityAt(): Promise<number | null> {
+    const { c, s } = await this.driver.lastActivity();
+    return c === null && s === null ? null : Math.max(c ?? 0, s ?? 0);
+  }
+
+  async countActiveSince(olderThan: number): Promise<number> {
+    return this.driver.countActiveSince(Math.trunc(olderThan));
+  }
+
+  /** A message by the id it was sent with, or by the hashed id reads show (`mid:…`). */
+  async getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined> {
+    const row = await this.driver.smsById(this.messageIds(messageId));
+    return row && toSmsRecord(row, this.reveal(opts));
+  }
+
+  async *iterateSms(
+    q: { from: number; to: number; chunkSize?: number },
+    opts?: ReadOptions,
+  ): AsyncIterable<SmsRecord> {
+    checkRange(q);
+    const reveal = this.reveal(opts);
+    yield* pages(await this.driver.smsPager(bound(q.to)), bound(q.from), q.chunkSize, (r) =>
+      toSmsRecord(r, reveal),
+    );
+  }
+
+  async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
+    checkRange(q);
+    return toSmsStats(await this.driver.smsStats(bound(q.from), bound(q.to)));
+  }
+
+  async appendModemSamples(samples: readonly ModemSample[]): Promise<number> {
+    for (const x of samples) checkModemSample(x);
+    if (samples.length === 0) return 0;
+    return this.driver.appendModemSamples(samples);
+  }
+
+  /** Every instance's modems unless `q.instance` names one (a fleet shares a PostgreSQL store). */
+  async modemHistory(q: ModemHistoryQuery): Promise<ModemSample[]> {
+    checkRange(q);
+    const rows = await this.driver.modemHistory({
+      from: bound(q.from),
+      to: bound(q.to),
+      modem: q.modem ?? null,
+      limit: historyLimit(q),
+      instance: q.instance ?? null,
+    });
+    return rows.map(toModemSample);
+  }
+
+  async closeZombies(maxActiveSeconds: number, now: number = Date.now()): Promise<number> {
+    checkMaxActive(maxActiveSeconds);
+    const at = Math.trunc(now);
+    const cutoff = Math.trunc(now - maxActiveSeconds * 1000);
+    return drain(BATCH, () => this.driver.closeZombies(at, cutoff, BATCH));
+  }
+
+  async deleteOlderThan(
+    days: number,
+    opts: { batchSize?: number; now?: number } = {},
+  ): Promise<DeleteResult> {
+    const batch = opts.batchSize ?? BATCH;
+    checkRetention(days, batch);
+    const cutoff = Math.trunc((opts.now ?? Date.now()) - days * DAY_MS);
+    // Whole expired partitions first where the backend has them; then small transactions with a
+    // turn of the event loop between them, so ingest and reads keep flowing.
+    let { calls, sms } = await this.driver.dropExpired(cutoff);
+    calls += await drain(batch, () => this.driver.deleteBatch('calls', cutoff, batch));
+    sms += await drain(batch, () => this.driver.deleteBatch('sms', cutoff, batch));
+    await this.driver.prune(cutoff);
+    return { calls, sms };
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
+
+/**
+ * Keyset pages (rows ordered by first_at, id; tuple slots 2 and 0) instead of one long-lived
+ * cursor: a cursor would hold a connection and a snapshot for a whole export and block ingest;
+ * pages let writes interleave, with a turn of the event loop between them.
+ */
+async function* pages<R extends [number, string, number, ...unknown[]], T>(
+  page: Pager<R>,
+  from: number,
+  chunkSize: number | undefined,
+  map: (row: R) => T,
+): AsyncIterable<T> {
+  const limit = Math.max(1, Math.trunc(chunkSize ?? PAGE) || PAGE);
+  let afterAt = from;
+  let afterId = -1;
+  for (;;) {
+    const rows = await page(afterAt, afterId, limit);
+    for (const r of rows) yield map(r);
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < limit) return;
+    afterAt = last[2];
+    afterId = last[0];
+    await yieldToLoop();
+  }
+}

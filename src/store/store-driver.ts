@@ -1,0 +1,59 @@
+/**
+ * What a store backend implements under the store front (front.ts): SQL only. Ids arrive in their
+ * stored form, updates validated, bounds as integers; rows go back as tuples.
+ */
+import type { CallStatus } from '../domain/records.js';
+import type { CallTuple } from './call-rows.js';
+import type { OverviewGroup, SeriesGroup, StatsGroup } from './fold.js';
+import type { ModemSample } from './modem-samples.js';
+import type { PercentileReads, RangePlan } from './rollup.js';
+import type { SmsTuple } from './sms-rows.js';
+import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from './types.js';
+
+/** One keyset page: the rows ordered by (first_at, id) after (`afterAt`, `afterId`), at most `limit`. */
+export type Pager<R> = (afterAt: number, afterId: number, limit: number) => Promise<R[]>;
+
+/**
+ * What a backend does in SQL. Ids arrive in their stored form, updates validated, bounds as
+ * integers; rows go back as the tuples of call-rows.ts and sms-rows.ts (both backends select the same columns).
+ */
+export interface StoreDriver {
+  /** Write updates in one transaction; `batch` says the caller sent a batch (`applyBatch`). */
+  writeCalls(what: string, updates: readonly CallUpdate[], batch: boolean): Promise<void>;
+  writeSms(what: string, updates: readonly SmsUpdate[], batch: boolean): Promise<void>;
+  callById(id: string): Promise<CallTuple | undefined>;
+  /** The newest `limit` calls of one status that started before `before`, newest first. */
+  recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]>;
+  /** The pages of the calls in `q` (read what a whole export needs first, e.g. a filing lag). */
+  callPager(q: CallQuery): Promise<Pager<CallTuple>>;
+  smsPager(to: number): Promise<Pager<SmsTuple>>;
+  stats(q: CallQuery): Promise<StatsGroup[]>;
+  overview(
+    q: CallQuery,
+    bucket: Bucket,
+  ): Promise<{ stats: StatsGroup[]; breakdown: OverviewGroup[]; series: SeriesGroup[] }>;
+  series(q: CallQuery, bucket: Bucket): Promise<SeriesGroup[]>;
+  /** The plan of `q` and the reads percentiles come from (rollup.ts `durationPercentiles`). */
+  percentiles(q: CallQuery, ps: readonly number[]): Promise<{ plan: RangePlan; reads: PercentileReads }>;
+  lastActivity(): Promise<{ c: number | null; s: number | null }>;
+  countActiveSince(before: number): Promise<number>;
+  smsById(id: string): Promise<SmsTuple | undefined>;
+  smsStats(from: number, to: number): Promise<Record<string, number | null>>;
+  /** One batch of zombie calls closed (ended now, reason timeout): how many. */
+  closeZombies(now: number, cutoff: number, limit: number): Promise<number>;
+  /** What retention can drop whole (PostgreSQL's day partitions) before the batches. */
+  dropExpired(cutoff: number): Promise<DeleteResult>;
+  /** One batch of records filed before `cutoff` deleted: how many. */
+  deleteBatch(table: 'calls' | 'sms', cutoff: number, batch: number): Promise<number>;
+  /** Rollup rows and modem samples older than `cutoff` deleted. */
+  prune(cutoff: number): Promise<void>;
+  appendModemSamples(samples: readonly ModemSample[]): Promise<number>;
+  modemHistory(q: {
+    from: number;
+    to: number;
+    modem: string | null;
+    limit: number;
+    instance: string | null;
+  }): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
