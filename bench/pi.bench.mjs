@@ -16,7 +16,8 @@
 //   mark (VmHWM) at the end, and RSS sampled every second against the MemoryMax of the systemd unit
 //   docs/deploy.md ships. One run: a bound, not a ratio.
 // Env: PI_ROUNDS (3), PI_IDLE_SECONDS (10), PI_WINDOW_SECONDS (30), PI_WARMUP_SECONDS (15),
-// PI_SUSTAIN_SECONDS (60).
+// PI_SUSTAIN_SECONDS (60); PI_PARTS (start,rate,peak: the parts to run; a run of some of them prints
+// its rows and saves nothing, as bench/report.mjs renders the Pi rows from all three).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ const SCRAPE_EVERY_MS = 15_000;
 const SUSTAIN_SECONDS = Number(process.env.PI_SUSTAIN_SECONDS ?? 60);
 /** The systemd unit's MemoryMax (docs/deploy.md). */
 const MEMORY_MAX_MIB = 256;
+const PARTS = new Set((process.env.PI_PARTS ?? 'start,rate,peak').split(','));
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-pi-bench-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -40,7 +42,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // --- start-up and idle RSS: fresh processes every round.
 const STARTED = ['sidetone', 'commit floor', 'prom-client exporter'];
 const startRounds = [];
-for (let k = 0; k < ROUNDS; k++) {
+for (let k = 0; PARTS.has('start') && k < ROUNDS; k++) {
   const load = load1();
   const order = STARTED.map((_, i) => STARTED[(i + k) % STARTED.length]);
   const running = {};
@@ -65,7 +67,9 @@ for (let k = 0; k < ROUNDS; k++) {
 // --- CPU per event at 20 calls a second with a scrape every 15 s, the three servers at once.
 const LOADED = ['sidetone', 'commit floor', 'ack floor'];
 const servers = {};
-for (const kind of LOADED) servers[kind] = await startServer(kind, mkdtempSync(join(dir, 'rate-')));
+const RATE = PARTS.has('rate');
+for (const kind of RATE ? LOADED : [])
+  servers[kind] = await startServer(kind, mkdtempSync(join(dir, 'rate-')));
 const acked = Object.fromEntries(LOADED.map((k) => [k, 0]));
 const failed = Object.fromEntries(LOADED.map((k) => [k, 0]));
 let stop = false;
@@ -105,10 +109,10 @@ async function scrapes() {
     await sleep(SCRAPE_EVERY_MS);
   }
 }
-const running = [...LOADED.map(feed), scrapes()];
-await sleep(WARMUP_SECONDS * 1000);
+const running = RATE ? [...LOADED.map(feed), scrapes()] : [];
+if (RATE) await sleep(WARMUP_SECONDS * 1000);
 const rateRounds = [];
-for (let k = 0; k < ROUNDS; k++) {
+for (let k = 0; RATE && k < ROUNDS; k++) {
   const load = load1();
   const cpu0 = Object.fromEntries(LOADED.map((kind) => [kind, procCpuNs(servers[kind].pid)]));
   const n0 = { ...acked };
@@ -132,7 +136,7 @@ for (const s of Object.values(servers)) await s.stop();
 
 // --- peak RSS under sustained maximum ingest, one server at a time.
 const sustained = { load: [load1()] };
-for (const kind of ['sidetone', 'commit floor']) {
+for (const kind of PARTS.has('peak') ? ['sidetone', 'commit floor'] : []) {
   const server = await startServer(kind, mkdtempSync(join(dir, 'peak-')));
   const r = await maxIngest(server, SUSTAIN_SECONDS, { sampleMs: 1000, overMib: MEMORY_MAX_MIB });
   sustained[kind] = {
@@ -188,10 +192,13 @@ const result = {
   },
 };
 const ratio = (xs) =>
-  `${median(xs).toFixed(2)}x (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
+  xs.length === 0
+    ? 'not run'
+    : `${median(xs).toFixed(2)}x (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
 console.log(
   `start-up ${ratio(startRounds.map((r) => r.sidetone.startMs / r['commit floor'].startMs))} the commit floor; ` +
     `idle RSS ${ratio(startRounds.map((r) => r.sidetone.idleRssMib / r['commit floor'].idleRssMib))} it; ` +
     `CPU an event at 20 calls/s ${ratio(rateRounds.map((r) => r.vsFloor))} it, ${ratio(rateRounds.map((r) => r.vsAck))} the ack floor`,
 );
-writeFileSync(new URL('results/pi.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+if (PARTS.size === 3 && ['start', 'rate', 'peak'].every((p) => PARTS.has(p)))
+  writeFileSync(new URL('results/pi.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);

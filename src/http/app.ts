@@ -10,7 +10,7 @@ import {
   readinessRoute,
   uptimeSeconds,
 } from './health-routes.js';
-import { metricsRoute } from './metrics-route.js';
+import { type MetricsAnswer, metricsAnswer, metricsRouteOf } from './metrics-route.js';
 import { normalisePath } from './path.js';
 import type { RequestMetrics } from './request-metrics.js';
 import { errorResponse, toErrorResponse, withoutBody } from './respond.js';
@@ -89,6 +89,11 @@ export interface App {
   allows(auth: AuthKind, authorization: string | null): boolean;
   readonly paths: Readonly<{ metrics: string; healthz: string; readyz: string }>;
   readonly health: HealthRegistry;
+  /**
+   * `GET /metrics`'s answer before HTTP (its bytes, or an error `Response`), for a server that
+   * writes it to node:http itself; undefined when the app serves no metrics.
+   */
+  readonly metrics?: MetricsAnswer;
 }
 
 /**
@@ -112,6 +117,7 @@ export function createApp(options: AppOptions = {}): App {
   const healthAuth: AuthKind = options.auth?.protectHealth ? 'scrape' : 'none';
   const compat = options.compatHealthz;
   const enabled = options.metricsEnabled ?? true;
+  let metrics: MetricsAnswer | undefined;
   if (enabled) {
     router.add(
       'GET',
@@ -125,13 +131,14 @@ export function createApp(options: AppOptions = {}): App {
   }
   router.add('GET', paths.readyz, readinessRoute(health), healthAuth, READINESS_DOC);
   if (options.registry !== undefined && enabled) {
-    const routeOptions: Parameters<typeof metricsRoute>[1] = {};
+    const routeOptions: Parameters<typeof metricsAnswer>[1] = {};
     if (options.maxConcurrentScrapes !== undefined)
       routeOptions.maxConcurrentScrapes = options.maxConcurrentScrapes;
     if (options.gzip !== undefined) routeOptions.gzip = options.gzip;
-    const metrics = metricsRoute(options.registry, routeOptions);
+    metrics = metricsAnswer(options.registry, routeOptions);
+    const route = metricsRouteOf(metrics);
     for (const path of [paths.metrics, ...(options.metricsAliases ?? [])])
-      router.add('GET', path, metrics, 'scrape', METRICS_DOC);
+      router.add('GET', path, route, 'scrape', METRICS_DOC);
     if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
     // The uptime /healthz reports, as Callstack's seed names it (`callstack_uptime_seconds`).
     options.registry.gauge({
@@ -187,6 +194,7 @@ export function createApp(options: AppOptions = {}): App {
   return {
     paths,
     health,
+    ...(metrics !== undefined && { metrics }),
     async fetch(req) {
       const end = options.requestMetrics?.begin(req.method);
       const reached: { route?: string } = {};

@@ -13,7 +13,8 @@ import type { App } from '../http/app.js';
 import { readBody, sendResponse, unreadable } from '../http/node-bridge.js';
 import type { RequestMetrics } from '../http/request-metrics.js';
 import { toErrorResponse, writeJsonReply } from '../http/respond.js';
-import { acceptsIngestType, type IngestRequest, type ingestHandler } from '../sources/ingest.js';
+import type { IngestRequest, ingestHandler } from '../sources/ingest.js';
+import { acceptsIngestType } from '../sources/ingest-items.js';
 
 /** The route this path answers, as the app has it. */
 export const INGEST_PATH = '/events';

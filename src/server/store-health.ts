@@ -4,10 +4,13 @@
  * once when they recover instead of once per failed write (an outage fails a write per request).
  */
 import type { Logger } from 'pino';
+import type { SidetoneConfig } from '../config/schema.js';
+import type { EventBus } from '../events/bus.js';
 import type { CheckDefinition, CheckResult } from '../health/registry.js';
 import type { Registry } from '../metrics/index.js';
-import type { DeadLetter, StoreSink } from '../sinks/store-sink.js';
+import { type DeadLetter, type StoreSink, storeSink } from '../sinks/store-sink.js';
 import { faultCause } from '../store/faults.js';
+import type { CallStore } from '../store/types.js';
 
 export interface StoreCheckOptions {
   name: string;
@@ -176,4 +179,30 @@ export function storeFailureLog(log: Logger, sink: () => StoreSink | undefined) 
     },
     stop: () => clearInterval(timer),
   };
+}
+
+/**
+ * The sidecar's store sink with its queue metrics and failure log: every event the bus carries
+ * into `store`, bounded by `store.max_pending_updates`.
+ */
+export function sidecarStoreSink(
+  bus: EventBus,
+  store: CallStore,
+  o: { config: SidetoneConfig; registry: Registry; labels: SidetoneConfig['labels']; log: Logger },
+) {
+  const { config } = o;
+  const failures = storeFailureLog(o.log, () => sink);
+  const deadLetterMetric = storeQueueMetrics(o.registry, config.metrics.prefix, () => sink);
+  const sink = storeSink(bus, store, {
+    trunks: o.labels.trunks,
+    modems: o.labels.modems,
+    maxPending: config.store.max_pending_updates,
+    deadAirSeconds: config.voiceai.dead_air_seconds,
+    onError: failures.onError,
+    onDeadLetter: (letter) => {
+      deadLetterMetric(letter);
+      failures.onDeadLetter(letter);
+    },
+  });
+  return { sink, failures };
 }

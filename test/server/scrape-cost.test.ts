@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { everyAtMost, type SidecarHandle, startSidecar } from '../../src/server/sidecar.js';
+import { type SidecarHandle, startSidecar } from '../../src/server/sidecar.js';
+import { everyAtMost } from '../../src/server/sidecar-health.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-scrape-'));
 let sidecar: SidecarHandle | undefined;

@@ -1,0 +1,90 @@
+import type { Logger } from 'pino';
+import type { SidetoneConfig } from '../config/schema.js';
+import type { EventBus } from '../events/bus.js';
+import { trusted } from '../logs/index.js';
+import type { Registry } from '../metrics/index.js';
+import { otlpTracesUrl } from '../sinks/otlp-protocol.js';
+
+// The sidecar's parts that load their modules only when the configuration uses them: trace export,
+// metrics push, HEP capture, a modem. Each is what a sidecar without it would otherwise pay at
+// start-up in CPU and memory (issue 39).
+
+/**
+ * Call spans go over OTLP when [otel] or OTEL_* name an endpoint, else wherever a globally
+ * registered OpenTelemetry SDK sends them (nowhere by default). The SDK and its exporters are
+ * loaded only then: ~110 ms of CPU here that a sidecar without tracing would pay at start-up.
+ */
+export async function otelFromConfig(config: SidetoneConfig, registry: Registry) {
+  const o = config.otel;
+  if (otlpTracesUrl({ ...(o.endpoint !== undefined && { endpoint: o.endpoint }) }) === undefined)
+    return undefined;
+  return (await import('../sinks/otel.js')).otelTracing({
+    ...(o.endpoint !== undefined && { endpoint: o.endpoint }),
+    ...(o.protocol !== undefined && { protocol: o.protocol }),
+    ...(o.service_name !== undefined && { serviceName: o.service_name }),
+    ...(o.sample_ratio !== undefined && { sampleRatio: o.sample_ratio }),
+    ...(o.queue_max_spans !== undefined && { maxQueueSpans: o.queue_max_spans }),
+    shutdownTimeoutMs: o.shutdown_timeout_ms,
+    registry,
+    prefix: config.metrics.prefix,
+  });
+}
+
+/** `[push]` and `[otel] export_metrics`: both read the registry through `Registry#snapshot()`. */
+export async function startPush(config: SidetoneConfig, registry: Registry, log: Logger) {
+  if (config.push.remote_write_url === undefined && !config.otel.export_metrics) return undefined;
+  // Loaded only when configured: the OTLP metrics SDK and the remote-write encoder are the largest
+  // part of what the sidecar would load at start-up (92-106 ms of CPU here).
+  return (await import('../push/from-config.js')).startPushFromConfig(config, registry, registry, log);
+}
+
+/** HEP capture (docs/sources/hep.md), code-free on the PBX's side, when `hep.listen` names a port. */
+export async function hepFromConfig(config: SidetoneConfig, bus: EventBus, registry: Registry, log: Logger) {
+  const h = config.hep;
+  if (h.listen.length === 0) return undefined;
+  return new (await import('../sources/hep/source.js')).HepSource(bus, {
+    listen: h.listen,
+    registry,
+    prefix: config.metrics.prefix,
+    trunks: h.trunks,
+    timerBMs: h.timer_b_ms,
+    maxCalls: h.max_calls,
+    reorderWindowMs: h.reorder_window_ms,
+    maxClockSkewMs: h.max_clock_skew_ms,
+    mediaTimeoutMs: h.media_timeout_ms,
+    flowSample: h.flow_sample,
+    forward: h.forward,
+    forwardQueueMax: h.forward_queue_max,
+    password: h.password,
+    tcpMaxConnections: h.tcp_max_connections,
+    tcpIdleTimeoutMs: h.tcp_idle_timeout_ms,
+    udpReceiveBufferBytes: h.udp_receive_buffer_bytes,
+    onError: (err) => log.error({ error: err.message }, 'HEP listener failed'),
+    onWarn: (message, detail) => log.warn(detail, message),
+  });
+}
+
+/** A GSM modem on a serial AT port (docs/sources/modem.md); it reopens itself after an unplug. */
+export async function modemFromConfig(
+  config: SidetoneConfig,
+  bus: EventBus,
+  registry: Registry,
+  modem: string,
+  log: Logger,
+) {
+  const m = config.modem;
+  if (m.path === undefined) return undefined;
+  return new (await import('../sources/modem/source.js')).ModemSource(bus, {
+    path: m.path,
+    baudRate: m.baud_rate,
+    modem,
+    mode: m.mode,
+    pollMs: m.poll_seconds * 1000,
+    commandTimeoutMs: m.command_timeout_ms,
+    registry,
+    prefix: config.metrics.prefix,
+    onLog: (message, detail) => log.warn(detail, message),
+    // The path is the operator's setting, not data: keep it readable.
+    onError: (cause) => log.error({ cause: trusted(cause) }, 'modem source cannot open its port'),
+  });
+}

@@ -1,0 +1,104 @@
+import type { Logger } from 'pino';
+import type { healthOptions } from '../analytics/health.js';
+import type { SidetoneConfig } from '../config/schema.js';
+import type { EventBus } from '../events/bus.js';
+import type { HealthRegistry } from '../health/index.js';
+import { createApp } from '../http/app.js';
+import { httpOptionsFromConfig } from '../http/from-config.js';
+import { RequestMetrics } from '../http/request-metrics.js';
+import type { auditLog } from '../logs/index.js';
+import type { Registry } from '../metrics/index.js';
+import type { StoreSink } from '../sinks/store-sink.js';
+import type { traceSink } from '../sinks/trace-sink.js';
+import { ingestHandler, ingestRouteOf } from '../sources/ingest.js';
+import { INGEST_DOC } from '../sources/ingest-doc.js';
+import { OTLP_TRACES_DOC } from '../sources/otlp/doc.js';
+import { OtlpTraceReceiver } from '../sources/otlp/receiver.js';
+import { otlpTracesRoute } from '../sources/otlp/route.js';
+import { faultCause } from '../store/faults.js';
+import type { instrumentStore } from '../store/instrumented.js';
+import { mountAnalytics } from './analytics-routes.js';
+import { liveReader } from './console-live.js';
+import { mountDashboard } from './dashboard.js';
+import { INGEST_PATH } from './direct-ingest.js';
+import { ModemSampler } from './modem-sampler.js';
+import { mountOpenApi } from './openapi-route.js';
+
+/** What the sidecar's routes read and write. */
+export interface SidecarRouteParts {
+  config: SidetoneConfig;
+  labels: SidetoneConfig['labels'];
+  bus: EventBus;
+  registry: Registry;
+  health: HealthRegistry;
+  callHealth: ReturnType<typeof healthOptions>;
+  log: Logger;
+  audit: ReturnType<typeof auditLog>;
+  store: ReturnType<typeof instrumentStore>;
+  sink: StoreSink;
+  traces: ReturnType<typeof traceSink>;
+  activeCalls: () => number | undefined;
+}
+
+/**
+ * The sidecar's app: health and metrics, `POST /events` and `POST /v1/traces` in, analytics, the
+ * dashboard and the OpenAPI documents out; with the ingest core the direct node:http path shares,
+ * and the modem's history sampler (started with the sources).
+ */
+export function sidecarRoutes(p: SidecarRouteParts) {
+  const { config, bus, registry, sink, store, log } = p;
+  const http = httpOptionsFromConfig(config);
+  const requestMetrics = new RequestMetrics(registry, { prefix: `${config.metrics.prefix}_http_server` });
+  const app = createApp({
+    ...http.app,
+    registry,
+    health: p.health,
+    logger: log,
+    activeCalls: p.activeCalls,
+    requestMetrics,
+  });
+  const ingest = ingestHandler(bus, {
+    sink,
+    maxBodyBytes: config.server.body_limit_bytes,
+    traceparent: (header, events, state) => p.traces.adopt(header, events, state),
+    onReject: (rejected) => p.audit.rejectedItems(rejected),
+  });
+  app.route('POST', INGEST_PATH, ingestRouteOf(ingest), { auth: 'ingest', doc: INGEST_DOC });
+  // Agent frameworks' OpenTelemetry spans, code-free: the turns they end are stored, then emitted.
+  const receiver = new OtlpTraceReceiver({
+    callIdAttributes: config.otlp_receiver.call_id_attributes,
+    agents: p.labels.agents,
+    models: p.labels.models,
+    maxTraces: config.otlp_receiver.max_traces,
+    maxSpans: config.otlp_receiver.max_spans,
+    idleSeconds: config.otlp_receiver.idle_seconds,
+    registry,
+    prefix: config.metrics.prefix,
+  });
+  app.route(
+    'POST',
+    '/v1/traces',
+    otlpTracesRoute(bus, receiver, {
+      sink,
+      maxBodyBytes: config.otlp_receiver.max_body_bytes,
+      maxInFlight: config.otlp_receiver.max_in_flight,
+    }),
+    { auth: 'ingest', doc: OTLP_TRACES_DOC },
+  );
+  mountAnalytics(app, store, { health: p.callHealth });
+  mountDashboard(app, { store, registry, config });
+  // The modem's history (issue 37): its decided state into the store, a minute and each change.
+  const readLive = liveReader(registry, config.metrics.prefix);
+  const modemSampler = new ModemSampler({
+    store,
+    read: async () => (await readLive()).modems,
+    onError: (err) => log.warn({ cause: faultCause(err) }, 'modem samples not stored; kept for a retry'),
+  });
+  registry.counter({
+    name: `${config.metrics.prefix}_store_modem_samples_dropped_total`,
+    help: 'Modem history samples dropped: the store stayed down past 120 waiting, or refused them',
+    collect: (c) => c.set(undefined, modemSampler.dropped),
+  });
+  mountOpenApi(app);
+  return { app, ingest, requestMetrics, modemSampler, serveOptions: http.serve };
+}
