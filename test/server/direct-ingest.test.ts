@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logs/index.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/sidecar.js';
 import { captureLines } from '../helpers/lines.js';
+import { okRequests } from '../helpers/request-metrics.js';
 
 const INGEST = 'ingest-direct-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-direct-'));
@@ -117,18 +118,7 @@ describe('POST /events on node:http directly', () => {
   });
 
   it('counts its requests in the request metrics as the app does, under the route /events', async () => {
-    const count = async () => {
-      const text = await (await fetch(`${sidecar.url}/metrics`)).text();
-      const line = text
-        .split('\n')
-        .find(
-          (l) =>
-            l.startsWith('sidetone_http_server_requests_total{') &&
-            l.includes('route="/events"') &&
-            l.includes('status_class="2xx"'),
-        );
-      return Number(line?.split(' ').at(-1) ?? 0);
-    };
+    const count = async () => okRequests(await (await fetch(`${sidecar.url}/metrics`)).text(), '/events');
     const before = await count();
     const headers = { ...auth, 'content-type': 'application/json' };
     await send('/events', { headers, body: JSON.stringify(started()) });
