@@ -39,3 +39,16 @@ export async function startCli(
   }
   return { child, output: () => out, exited };
 }
+
+/** Wait until a spawned `sidetone serve` answers 200 on /readyz; throws with its output if it exits first. */
+export async function untilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`sidetone serve exited ${child.exitCode}: ${output()}`);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

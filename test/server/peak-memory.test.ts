@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/prometheus.js';
-import { CLI } from '../helpers/spawn.js';
+import { CLI, untilReady } from '../helpers/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-peak-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,14 +87,7 @@ describe('sidetone serve under sustained maximum ingest', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const pid = child.pid as number;
     try {
-      for (let ready = false; !ready; ) {
-        if (child.exitCode !== null) throw new Error(`sidetone serve exited ${child.exitCode}: ${stderr}`);
-        ready = await fetch(`${url}/readyz`).then(
-          (r) => r.status === 200,
-          () => false,
-        );
-        if (!ready) await new Promise((r) => setTimeout(r, 50));
-      }
+      await untilReady(url, child, () => stderr);
       const rss: number[] = [];
       const sampler = setInterval(() => rss.push(statusMib(pid, 'VmRSS')), 250);
       let accepted = 0;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLoads, recordLoads } from '../helpers/loaded.js';
 import { freePort } from '../helpers/prometheus.js';
-import { CLI } from '../helpers/spawn.js';
+import { CLI, untilReady } from '../helpers/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-startup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -56,14 +56,7 @@ describe('sidetone serve start-up', () => {
     });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
-      for (let ready = false; !ready; ) {
-        if (child.exitCode !== null) throw new Error(`sidetone serve exited ${child.exitCode}: ${stderr}`);
-        ready = await fetch(`${url}/readyz`).then(
-          (r) => r.status === 200,
-          () => false,
-        );
-        if (!ready) await new Promise((r) => setTimeout(r, 50));
-      }
+      await untilReady(url, child, () => stderr);
       expect((await fetch(`${url}/metrics`)).status).toBe(200);
       const atReady = readLoads(log);
       // The hook saw the server: the sidecar and its store driver are there.
