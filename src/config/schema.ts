@@ -268,11 +268,15 @@ export const configSchema = z
         reveal_call_ids: bool(false),
         retention_days: int(1, 3650, 90, ' days'),
         zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
-        // SQLite batches on their own thread while the main thread takes the next request; with
-        // 3 cores or more only (the Pi profile, docs/deploy.md).
+        // Whether the SQLite store may run threads of its own (the two below): `auto` with 3 cores
+        // or more only (the Pi profile, docs/deploy.md), `always` on any machine, `never`.
+        threads: z
+          .enum(['auto', 'always', 'never'], { error: 'expected auto, always or never' })
+          .default('auto'),
+        // SQLite batches on their own thread while the main thread takes the next request.
         writer_thread: bool(true),
-        // SQLite's WAL copied back into the file on a thread of its own, not inside commits; with
-        // 3 cores or more only (else checkpoints between requests on the main connection).
+        // SQLite's WAL copied back into the file on a thread of its own, not inside commits (else
+        // checkpoints between requests on the main connection).
         checkpoint_thread: bool(true),
         // Updates waiting for the store at most; past it ingest answers 503 with Retry-After.
         max_pending_updates: int(1000, 10_000_000, 100_000, ' updates'),

@@ -55,7 +55,8 @@ export async function openStore(
     // (the main thread's postMessage cost what the commit saved) and each thread its own copy of
     // the store's modules and heap; there the store runs on the main thread, checkpointing between
     // requests (see docs/deploy.md, The Pi profile).
-    const threads = availableParallelism() > SMALL_MACHINE_CORES;
+    const { threads: mode } = config.store;
+    const threads = mode === 'always' || (mode === 'auto' && availableParallelism() > SMALL_MACHINE_CORES);
     const store = await openSqliteCallStore({
       path: dbPath,
       privacy,

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       store_raw_numbers: false,
       retention_days: 90,
       zombie_max_seconds: 14400,
+      threads: 'auto',
       writer_thread: true,
       checkpoint_thread: true,
     });
