@@ -14,3 +14,19 @@ export function okRequests(text: string, route: string): number {
     );
   return Number(line?.split(' ').at(-1) ?? 0);
 }
+
+/**
+ * Count the web `Request`s this process builds until `restore()`: the direct node:http paths
+ * build none, the fetch route one per request.
+ */
+export function countWebRequests(): { built: () => number; restore: () => void } {
+  const Original = globalThis.Request;
+  let built = 0;
+  globalThis.Request = class extends Original {
+    constructor(...args: ConstructorParameters<typeof Request>) {
+      super(...args);
+      built++;
+    }
+  };
+  return { built: () => built, restore: () => (globalThis.Request = Original) };
+}

@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logs/index.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/sidecar.js';
 import { captureLines } from '../helpers/lines.js';
-import { okRequests } from '../helpers/request-metrics.js';
+import { countWebRequests, okRequests } from '../helpers/request-metrics.js';
 
 const INGEST = 'ingest-direct-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-direct-'));
@@ -141,21 +141,14 @@ describe('POST /events on node:http directly', () => {
         req.on('error', reject);
         req.end(JSON.stringify(started()));
       });
-    const Original = globalThis.Request;
-    let built = 0;
-    globalThis.Request = class extends Original {
-      constructor(...args: ConstructorParameters<typeof Request>) {
-        super(...args);
-        built++;
-      }
-    };
+    const requests = countWebRequests();
     try {
       expect(await post('/events')).toBe(200);
-      expect(built).toBe(0);
+      expect(requests.built()).toBe(0);
       expect(await post('/events?via=fetch')).toBe(200);
-      expect(built).toBe(1);
+      expect(requests.built()).toBe(1);
     } finally {
-      globalThis.Request = Original;
+      requests.restore();
     }
   });
 });

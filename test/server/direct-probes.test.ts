@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logs/index.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/sidecar.js';
 import { captureLines } from '../helpers/lines.js';
-import { okRequests } from '../helpers/request-metrics.js';
+import { countWebRequests, okRequests } from '../helpers/request-metrics.js';
 
 const SCRAPE = 'scrape-direct-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-direct-ready-'));
@@ -72,23 +72,16 @@ const shape = (body: string) =>
 describe('GET /readyz and GET /metrics on node:http directly', () => {
   it('answers as the fetch route does, builds no web Request, and is counted as the app counts it', async () => {
     const sidecar = await start('same');
-    const Original = globalThis.Request;
-    let built = 0;
-    globalThis.Request = class extends Original {
-      constructor(...args: ConstructorParameters<typeof Request>) {
-        super(...args);
-        built++;
-      }
-    };
+    const requests = countWebRequests();
     let direct: Awaited<ReturnType<typeof get>>;
     let viaFetch: Awaited<ReturnType<typeof get>>;
     try {
       direct = await get(`${sidecar.url}/readyz`);
-      expect(built).toBe(0);
+      expect(requests.built()).toBe(0);
       viaFetch = await get(`${sidecar.url}/readyz?via=fetch`);
-      expect(built).toBe(1);
+      expect(requests.built()).toBe(1);
     } finally {
-      globalThis.Request = Original;
+      requests.restore();
     }
     expect(direct.status).toBe(200);
     expect(direct.status).toBe(viaFetch.status);
@@ -118,14 +111,7 @@ describe('GET /readyz and GET /metrics on node:http directly', () => {
   it('scrapes as the fetch route does (text, OpenMetrics, gzip), builds no web Request, and refuses as the app does', async () => {
     const sidecar = await start('metrics', { 'auth.scrape_tokens': SCRAPE });
     const auth = { authorization: `Bearer ${SCRAPE}` };
-    const Original = globalThis.Request;
-    let built = 0;
-    globalThis.Request = class extends Original {
-      constructor(...args: ConstructorParameters<typeof Request>) {
-        super(...args);
-        built++;
-      }
-    };
+    const requests = countWebRequests();
     const asked: Record<string, string>[] = [
       {},
       { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' },
@@ -133,11 +119,11 @@ describe('GET /readyz and GET /metrics on node:http directly', () => {
     ];
     try {
       for (const headers of asked) {
-        const before = built;
+        const before = requests.built();
         const direct = await get(`${sidecar.url}/metrics`, { ...auth, ...headers });
-        expect(built).toBe(before);
+        expect(requests.built()).toBe(before);
         const viaFetch = await get(`${sidecar.url}/metrics?via=fetch`, { ...auth, ...headers });
-        expect(built).toBe(before + 1);
+        expect(requests.built()).toBe(before + 1);
         expect(direct.status).toBe(200);
         const { 'content-length': directLength, ...directHeaders } = direct.headers;
         const { 'content-length': fetchLength, ...fetchHeaders } = viaFetch.headers;
@@ -146,7 +132,7 @@ describe('GET /readyz and GET /metrics on node:http directly', () => {
         expect(Number(fetchLength)).toBe(viaFetch.bytes.byteLength);
       }
     } finally {
-      globalThis.Request = Original;
+      requests.restore();
     }
     const refused = await get(`${sidecar.url}/metrics`);
     expect(refused.status).toBe(401);
