@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { codeOf } from './code.mjs';
 import { load1 } from './proc.mjs';
 import { loadSaved, poolSuite, renderPage } from './report.mjs';
 
@@ -72,7 +73,7 @@ for (const [name, run] of [
   keep(name, `${name}-runs`);
   const runs = [];
   for (let k = 0; k < RUNS; k++) runs.push(run(load1(), k));
-  write(`${name}-runs`, { runs });
+  write(`${name}-runs`, { runs, code: codeOf(name) });
 }
 // Suites with their rounds inside.
 for (const [name, file] of [
@@ -86,6 +87,7 @@ for (const [name, file] of [
   if (!want(name)) continue;
   keep(name);
   node(file);
+  write(name, { ...read(name), code: codeOf(name) });
 }
 
 if (only.length === 0 || only.some((s) => s !== 'report')) {

@@ -115,6 +115,31 @@ describe('docs/benchmarks.md', () => {
     const other = { ...before, settings: { seconds: 10 } };
     const apart = pooled({ ingest: now, previous: { ingest: other } }) as { ingest: typeof now };
     expect(apart.ingest.rounds.map((r) => r.throughput)).toEqual([1, 2, 3]);
+    // Nor runs of other code (bench/code.mjs's digest, stamped by bench/run.mjs).
+    const older = pooled({
+      ingest: { ...now, code: 'b' },
+      previous: { ingest: { ...before, code: 'a' } },
+    }) as { ingest: typeof now };
+    expect(older.ingest.rounds.map((r) => r.throughput)).toEqual([1, 2, 3]);
+  });
+
+  it('shows a range measured on other code as what changed, not as a reproduction', () => {
+    const saved = loadSaved() as { ingest?: { rounds: Record<string, number>[] }; previous: object };
+    const rounds = saved.ingest?.rounds ?? [];
+    const far = {
+      ...saved.ingest,
+      code: 'new',
+      rounds: rounds.map((r) => ({ ...r, cpuVsAck: 1000 + (r.cpuVsAck ?? 0) })),
+    };
+    const page = renderPage({
+      ...saved,
+      ingest: far,
+      previous: { ...saved.previous, ingest: { ...saved.ingest, code: 'old' } },
+    });
+    expect(page).not.toMatch(/\n- ingest: ingest over HTTP at the highest rate: CPU per event \(ack floor\)/);
+    expect(page).toMatch(
+      /\| ingest over HTTP at the highest rate: CPU per event \| ack floor \|.*\| 100\dx; before [\d.]+x \([\d.]+x-[\d.]+x\) on other code \|/,
+    );
   });
 
   it('says which figures of the last invocation fall outside the range stated before', () => {
