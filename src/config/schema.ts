@@ -15,7 +15,7 @@ export { CONFIG_PACKS, isSecretPath } from './checks.js';
 /**
  * The configuration schema, built from a zod given to it: {@link configSchema} builds it once,
  * with zod loaded then. A valid configuration never needs it (loadConfig takes the generated fast
- * path, fast.generated.ts, and loads no zod: 95 modules, ~85 ms of start-up CPU and ~18 MiB on
+ * path, fast.generated.ts, and loads no zod: 95 modules, 90-110 ms of CPU and ~12 MiB of RSS on
  * `sidetone serve`, issue 39); a rejected one does, for zod's messages, which the tests pin.
  */
 export function buildConfigSchema(z: typeof Zod) {

@@ -1,18 +1,4 @@
-import { toExportRow } from '../analytics/export.js';
 import type { HealthOptions } from '../analytics/health.js';
-import {
-  daily,
-  dashboard,
-  exportCalls,
-  failureGroups,
-  failures,
-  healthIndicators,
-  hourly,
-  modemHistory,
-  smsSummary,
-  trunkKpis,
-} from '../analytics/index.js';
-import { dailyAnswer, hourlyAnswer } from '../analytics/voice-skill.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { errorResponse, json } from '../http/respond.js';
@@ -23,9 +9,20 @@ import type { ANALYTICS_DOCS, QUERIES, Query } from './analytics-queries.js';
 const DAY = 86_400_000;
 
 // The query schemas and documents are zod's, loaded with the first request or document that needs
-// them: zod is ~60-80 ms of CPU and ~8 MiB that `sidetone serve` would pay at start-up (issue 39).
+// them: zod alone is 60-80 ms of CPU and ~8 MiB of RSS that `sidetone serve` paid at start-up (issue 39).
 let queries: Promise<typeof import('./analytics-queries.js')> | undefined;
 const load = () => (queries ??= import('./analytics-queries.js'));
+// So are the reads themselves (analytics/*: a dozen modules an idle sidecar does not run).
+let reads: Promise<Reads> | undefined;
+type Reads = typeof import('../analytics/index.js') &
+  typeof import('../analytics/voice-skill.js') &
+  Pick<typeof import('../analytics/export.js'), 'toExportRow'>;
+const analytics = (): Promise<Reads> =>
+  (reads ??= Promise.all([
+    import('../analytics/index.js'),
+    import('../analytics/voice-skill.js'),
+    import('../analytics/export.js'),
+  ]).then(([index, voice, { toExportRow }]) => ({ ...index, ...voice, toExportRow })));
 
 /** 400 with the parameter and the reason, or the parsed query. */
 const parse = async <K extends keyof typeof QUERIES>(kind: K, url: URL): Promise<Query<K> | Response> =>
@@ -67,54 +64,62 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   get(API_PATHS.dashboard, 'dashboard', async (_req, { url }) => {
     const q = await parse('dashboard', url);
     if (q instanceof Response) return q;
+    const read = await analytics();
     const filters = {
       ...(q.trunk !== undefined && { trunk: q.trunk }),
       ...(q.direction !== undefined && { direction: q.direction }),
       ...(q.instance !== undefined && { instance: q.instance }),
     };
-    return json(200, await dashboard(store, { ...period(q), ...filters }));
+    return json(200, await read.dashboard(store, { ...period(q), ...filters }));
   });
   get(API_PATHS.trunks, 'trunks', async (_req, { url }) => {
     const q = await parse('span', url);
     if (q instanceof Response) return q;
-    return json(200, await trunkKpis(store, period(q)));
+    const read = await analytics();
+    return json(200, await read.trunkKpis(store, period(q)));
   });
   get(API_PATHS.sms, 'sms', async (_req, { url }) => {
     const q = await parse('span', url);
     if (q instanceof Response) return q;
-    return json(200, await smsSummary(store, period(q)));
+    const read = await analytics();
+    return json(200, await read.smsSummary(store, period(q)));
   });
   get(API_PATHS.modems, 'modems', async (_req, { url }) => {
     const q = await parse('span', url);
     if (q instanceof Response) return q;
-    return json(200, await modemHistory(store, period(q)));
+    const read = await analytics();
+    return json(200, await read.modemHistory(store, period(q)));
   });
   get(API_PATHS.failures, 'failures', async (_req, { url }) => {
     const q = await parse('failures', url);
     if (q instanceof Response) return q;
-    const rows = await failures(store, { limit: q.limit, reveal });
+    const read = await analytics();
+    const rows = await read.failures(store, { limit: q.limit, reveal });
     return json(200, {
       failures: rows,
       count: rows.length,
       // Every failure of the period (a day unless days/hours say otherwise), by reason x trunk.
-      groups: await failureGroups(store, period(q)),
+      groups: await read.failureGroups(store, period(q)),
     });
   });
   get(API_PATHS.hourly, 'hourly', async (_req, { url }) => {
     const q = await parse('hourly', url);
     if (q instanceof Response) return q;
-    return json(200, hourlyAnswer(await hourly(store, { hours: q.hours, now: now() }), q.hours));
+    const read = await analytics();
+    return json(200, read.hourlyAnswer(await read.hourly(store, { hours: q.hours, now: now() }), q.hours));
   });
   get(API_PATHS.daily, 'daily', async (_req, { url }) => {
     const q = await parse('daily', url);
     if (q instanceof Response) return q;
-    return json(200, dailyAnswer(await daily(store, { days: q.days, now: now() }), q.days));
+    const read = await analytics();
+    return json(200, read.dailyAnswer(await read.daily(store, { days: q.days, now: now() }), q.days));
   });
   get(API_PATHS.health, 'health', async (_req, { url }) => {
     const q = await parse('health', url);
     if (q instanceof Response) return q;
+    const read = await analytics();
     const at = now();
-    const h = await healthIndicators(store, { ...options.health, now: at });
+    const h = await read.healthIndicators(store, { ...options.health, now: at });
     // The voice-skill contract: 200 healthy, 503 degraded with the reasons in `warnings`; its
     // `indicators` keys, then sidetone's own fields.
     return json(h.status === 'ok' ? 200 : 503, {
@@ -132,10 +137,11 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   get(API_PATHS.export, 'export', async (_req, { url }) => {
     const q = await parse('export', url);
     if (q instanceof Response) return q;
+    const read = await analytics();
     const to = now();
-    const chunks = exportCalls(store, { from: to - q.days * DAY, to, format: q.format, reveal })[
-      Symbol.asyncIterator
-    ]();
+    const chunks = read
+      .exportCalls(store, { from: to - q.days * DAY, to, format: q.format, reveal })
+      [Symbol.asyncIterator]();
     const encoder = new TextEncoder();
     // Pull-based stream: the next chunk is read from the store only when the client takes the
     // previous one, so a 1M-call export runs in constant memory.
@@ -162,13 +168,14 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   get(API_PATHS.call, 'call', async (_req, { url, params }) => {
     const q = await parse('health', url);
     if (q instanceof Response) return q;
+    const read = await analytics();
     const call = await store.getCall(params?.id ?? '');
     if (call === undefined)
       return errorResponse(
         'ST_NOT_FOUND',
         'no call with this id in the store (kept for store.retention_days)',
       );
-    return json(200, { call: toExportRow(call) });
+    return json(200, { call: read.toExportRow(call) });
   });
   const cleanup: Parameters<App['route']>[2] = async () => {
     const max = options.health?.maxActiveSeconds ?? 14_400;

@@ -1,9 +1,11 @@
 /**
- * The console routes' query schemas (zod) and their documents: loaded by the first request or
- * `/openapi.json` that needs them, not at start-up (console-routes.ts; issue 39).
+ * The console routes' query schemas (zod), their documents and the reads they run: loaded by the
+ * first request or `/openapi.json` that needs them, not at start-up (console-routes.ts; issue 39).
  */
 import { z } from 'zod';
+import { FAILURE_STATUSES } from '../analytics/failures.js';
 import { CONSOLE_WINDOWS, type ConsoleWindow } from '../analytics/windows.js';
+import { CALL_STATUSES } from '../domain/records.js';
 import { json } from '../http/respond.js';
 import type { RouteDoc } from '../http/route-doc.js';
 
@@ -40,6 +42,14 @@ function invalid(err: z.ZodError): Response {
   });
 }
 
+/** The call list's outcomes: the statuses each stands for. */
+export const OUTCOMES = {
+  all: CALL_STATUSES,
+  failed: FAILURE_STATUSES,
+  answered: ['completed'],
+  active: ['active'],
+} as const;
+
 const QUERIES = { console: CONSOLE_QUERY, calls: CALLS_QUERY };
 
 /** The parsed query, or 400 with each parameter and the reason. */
@@ -64,3 +74,7 @@ export const CONSOLE_DOCS = {
     '`calls`: export rows, numbers masked',
   ),
 };
+
+export { consoleData } from '../analytics/console.js';
+export { toExportRow } from '../analytics/export.js';
+export { consoleProblems } from '../analytics/problems.js';

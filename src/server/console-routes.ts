@@ -2,28 +2,18 @@
  * The console's API: `GET /metrics/console` (every figure of the page for a window, the problems
  * strip, the server's paths) and `GET /metrics/calls` (the call list). Scrape auth, like every read.
  */
-import { consoleData } from '../analytics/console.js';
-import { toExportRow } from '../analytics/export.js';
-import { FAILURE_STATUSES } from '../analytics/failures.js';
-import { consoleProblems, type LiveState } from '../analytics/problems.js';
+import type { LiveState } from '../analytics/problems.js';
 import { CONSOLE_WINDOWS } from '../analytics/windows.js';
 import type { SidetoneConfig } from '../config/schema.js';
-import { CALL_STATUSES, type CallStatus } from '../domain/records.js';
+import type { CallStatus } from '../domain/records.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { json } from '../http/respond.js';
 import type { LazyRouteDoc } from '../http/route-doc.js';
 import type { CallStore } from '../store/types.js';
 
-const OUTCOMES = {
-  all: CALL_STATUSES,
-  failed: FAILURE_STATUSES,
-  answered: ['completed'],
-  active: ['active'],
-} as const;
-
 // The query schemas and documents are zod's, loaded with the first request or document that needs
-// them, not at start-up (issue 39).
+// them, not at start-up (issue 39), with the reads the routes run.
 let queries: Promise<typeof import('./console-queries.js')> | undefined;
 const load = () => (queries ??= import('./console-queries.js'));
 const docOf =
@@ -48,7 +38,8 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
     'GET',
     API_PATHS.console,
     async (_req, { url }) => {
-      const q = (await load()).parse('console', url);
+      const { parse, consoleData, consoleProblems } = await load();
+      const q = parse('console', url);
       if (q instanceof Response) return q;
       const [data, live] = await Promise.all([
         consoleData(o.store, q.window, {
@@ -87,7 +78,8 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
     'GET',
     API_PATHS.calls,
     async (_req, { url }) => {
-      const q = (await load()).parse('calls', url);
+      const { parse, OUTCOMES, toExportRow } = await load();
+      const q = parse('calls', url);
       if (q instanceof Response) return q;
       const { window, outcome, trunk, direction, limit } = q;
       const from = now() - CONSOLE_WINDOWS[window].spanMs;

@@ -11,7 +11,6 @@ import type { Registry } from '../metrics/index.js';
 import type { StoreSink } from '../sinks/store-sink.js';
 import type { traceSink } from '../sinks/trace-sink.js';
 import { ingestHandler, ingestRouteOf } from '../sources/ingest.js';
-import { OTLP_TRACES_DOC } from '../sources/otlp/doc.js';
 import { OtlpTraceReceiver } from '../sources/otlp/receiver.js';
 import { otlpTracesRoute } from '../sources/otlp/route.js';
 import { faultCause } from '../store/faults.js';
@@ -86,7 +85,7 @@ export function sidecarRoutes(p: SidecarRouteParts) {
       maxBodyBytes: config.otlp_receiver.max_body_bytes,
       maxInFlight: config.otlp_receiver.max_in_flight,
     }),
-    { auth: 'ingest', doc: OTLP_TRACES_DOC },
+    { auth: 'ingest', doc: async () => (await import('../sources/otlp/doc.js')).OTLP_TRACES_DOC },
   );
   mountAnalytics(app, store, { health: p.callHealth });
   mountDashboard(app, { store, registry, config });

@@ -22,7 +22,8 @@ import { traceSink } from '../../src/sinks/trace-sink.js';
 const T = 1_700_000_000_000;
 const call = (bus: EventBus, callId: string, at: number) => {
   bus.emit({ type: 'call.started', ts: at, callId, direction: 'inbound', channel: 'sip' });
-  bus.emit({ type: 'call.ended', ts: at + 1000, callId, status: 'completed' });
+  bus.emit({ type: 'call.answered', ts: at + 500, callId });
+  bus.emit({ type: 'call.ended', ts: at + 1000, callId });
 };
 
 afterEach(() => trace.disable());
@@ -37,10 +38,11 @@ describe('trace sink without a tracer of its own', () => {
     expect(trace.setGlobalTracerProvider(provider)).toBe(true);
     call(bus, 'after', T + 5000);
     // The call from before ends without a span of the SDK's, and without throwing.
-    bus.emit({ type: 'call.ended', ts: T + 9000, callId: 'before', status: 'completed' });
+    bus.emit({ type: 'call.ended', ts: T + 9000, callId: 'before' });
     const spans = exporter.getFinishedSpans();
     expect(spans.map((s) => s.name)).toEqual(['call']);
     expect(spans[0]?.attributes['sidetone.call.direction']).toBe('inbound');
+    expect(spans[0]?.attributes['sidetone.call.status']).toBe('completed');
     expect(spans[0]?.endTime).toBeDefined();
     expect(sink.open).toBe(0);
     sink.close();
