@@ -2,11 +2,13 @@
 // (the metric catalogue, the event schemas, the error catalogue), docs/openapi.json (a default
 // sidecar's /openapi.json), docs/schemas/*.json (one JSON Schema per event type) and the event
 // code of the Python and Go clients (from those schemas), and src/events/predicates.generated.ts
-// (the event predicates the bus runs without zod). Tests fail when any of them is stale.
+// (the event predicates the bus runs without zod) and src/config/fast.generated.ts (the config's keys
+// and its fast path, which loads no zod). Tests fail when any of them is stale.
 // Usage: npm run gen-docs (builds, then runs this).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderFastConfigModule } from '../dist/config/fast-gen.js';
 import { renderErrorCodesMarkdown } from '../dist/error-codes.js';
 import { renderEventsMarkdown } from '../dist/events/docs.js';
 import { renderPredicatesModule } from '../dist/events/predicates-gen.js';
@@ -22,6 +24,7 @@ const files = [
   { path: 'docs/errors.md', text: renderErrorCodesMarkdown() },
   { path: 'docs/openapi.json', text: await servedOpenApi() },
   { path: 'src/events/predicates.generated.ts', text: renderPredicatesModule() },
+  { path: 'src/config/fast.generated.ts', text: renderFastConfigModule() },
   ...eventSchemaFiles(),
   ...clientFiles(eventJsonSchemas()),
 ];

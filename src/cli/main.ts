@@ -72,7 +72,7 @@ async function main(argv: readonly string[]): Promise<number> {
     // Config keys as flags (docs/config.md) are taken out first; the verb's own flags are the rest.
     const split =
       cmd.configFlags === true
-        ? (await import('../config/format.js')).parseConfigFlags(rest)
+        ? (await import('../config/flags.js')).parseConfigFlags(rest)
         : { flags: {}, rest };
     const parsed = parseFlags(split.rest, withHelp(cmd.flags), cmd.positionals === true);
     parsed.config = split.flags;

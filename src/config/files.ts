@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
 import { ConfigError } from '../errors.js';
 import { parseUsers } from './keys.js';
+
+type Toml = typeof import('smol-toml');
+let tomlModule: Toml | undefined;
+/**
+ * smol-toml, loaded (CommonJS, in step, as loadConfig is synchronous) by the first TOML file read
+ * or written: a `sidetone serve` without a config file has no use for its 9 modules.
+ */
+export const toml = (): Toml => (tomlModule ??= createRequire(import.meta.url)('smol-toml') as Toml);
 
 /**
  * Read a config file, JSON or TOML by extension. Parse errors give the line and column but never
@@ -30,8 +38,9 @@ export function readConfigFile(path: string): Record<string, unknown> {
       );
     }
   } else {
+    const { parse, TomlError } = toml();
     try {
-      data = parseToml(text);
+      data = parse(text);
     } catch (err) {
       const where = err instanceof TomlError ? ` at line ${err.line}, column ${err.column}` : '';
       const what =

@@ -1,4 +1,5 @@
-import { configSchema, isSecretPath } from './schema.js';
+import { isSecretPath } from './checks.js';
+import { CONFIG_KEY_LIST } from './fast.generated.js';
 
 /** How a string from the environment or a flag becomes a value. */
 export type KeyKind = 'string' | 'number' | 'boolean' | 'list' | 'users';
@@ -10,57 +11,14 @@ export interface ConfigKey {
   kind: KeyKind;
 }
 
-interface Def {
-  type: string;
-  innerType?: { _zod: { def: Def } };
-  in?: { _zod: { def: Def } };
-  shape?: Record<string, { _zod: { def: Def } }>;
-  element?: { _zod: { def: Def } };
-}
-
-/** Walk through wrappers (default, prefault, optional, transform pipes) to the schema that matters. */
-function unwrap(def: Def): Def {
-  let d = def;
-  for (;;) {
-    if (d.innerType !== undefined) d = d.innerType._zod.def;
-    else if (d.type === 'pipe' && d.in !== undefined) d = d.in._zod.def;
-    else return d;
-  }
-}
-
-function kindOf(def: Def): KeyKind {
-  switch (def.type) {
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'boolean';
-    case 'array':
-      return def.element !== undefined && unwrap(def.element._zod.def).type === 'object' ? 'users' : 'list';
-    default:
-      return 'string';
-  }
-}
-
-function walk(def: Def, prefix: string[], out: ConfigKey[]): void {
-  const d = unwrap(def);
-  if (d.type === 'object' && d.shape !== undefined) {
-    for (const [k, v] of Object.entries(d.shape)) walk(v._zod.def, [...prefix, k], out);
-    return;
-  }
-  out.push({ path: prefix.join('.'), env: `SIDETONE_${prefix.join('_').toUpperCase()}`, kind: kindOf(d) });
-}
-
 /**
- * Every key of the schema, derived from it so the env mapping can never drift from the schema:
+ * Every key of the schema, derived from it (at build time, by fast-gen.ts; a test fails when the
+ * generated list is stale) so the env mapping can never drift from the schema:
  * `server.port` ↔ `SIDETONE_SERVER_PORT`, `auth.scrape_tokens` ↔ `SIDETONE_AUTH_SCRAPE_TOKENS`.
  * @example
  * CONFIG_KEYS.find((k) => k.env === 'SIDETONE_SERVER_PORT'); // { path: 'server.port', kind: 'number', ... }
  */
-export const CONFIG_KEYS: readonly ConfigKey[] = (() => {
-  const out: ConfigKey[] = [];
-  walk((configSchema as unknown as { _zod: { def: Def } })._zod.def, [], out);
-  return out;
-})();
+export const CONFIG_KEYS: readonly ConfigKey[] = CONFIG_KEY_LIST;
 
 /**
  * The keys whose values are secrets (their names say so, see `isSecretPath`): masked in

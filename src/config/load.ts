@@ -4,9 +4,11 @@ import { ConfigError, showValue } from '../errors.js';
 import { detectPii } from '../guard/pii.js';
 import { MASK, redactSecrets } from '../secrets.js';
 import { applyAliases } from './aliases.js';
+import { isSecretPath } from './checks.js';
+import { fastConfig } from './fast.generated.js';
 import { readConfigFile, readSecretFile, readTokenFile, readUsersFile } from './files.js';
 import { CONFIG_KEYS, type ConfigKey, parseValue } from './keys.js';
-import { configSchema, isSecretPath, type SidetoneConfig } from './schema.js';
+import { configSchema, type SidetoneConfig } from './schema.js';
 
 export interface LoadConfigOptions {
   /** A `.toml` or `.json` file. Default: `SIDETONE_CONFIG` from `env`, else none. */
@@ -111,7 +113,11 @@ export function loadConfig(options: LoadConfigOptions = {}): SidetoneConfig {
   }
   readSecretFiles(raw, sources, issues);
 
-  const result = configSchema.safeParse(raw);
+  // A configuration the schema surely takes needs no zod (start-up, issue 39); any other goes to
+  // zod, whose messages (and verdict) are the contract.
+  const fast = issues.length === 0 ? fastConfig(raw) : undefined;
+  if (fast !== undefined) return fast;
+  const result = configSchema().safeParse(raw);
   if (!result.success) issues.push(...result.error.issues.flatMap((i) => describe(i, raw, sources)));
   if (issues.length > 0) throw new ConfigValidationError(issues);
   return (result as { data: SidetoneConfig }).data;

@@ -14,7 +14,7 @@ import { type MetricsAnswer, metricsAnswer, metricsRouteOf } from './metrics-rou
 import { normalisePath } from './path.js';
 import type { RequestMetrics } from './request-metrics.js';
 import { errorResponse, toErrorResponse, withoutBody } from './respond.js';
-import type { RouteDoc } from './route-doc.js';
+import type { LazyRouteDoc, RouteDoc } from './route-doc.js';
 import { COMPAT_HEALTHZ_DOC, LIVENESS_DOC, METRICS_DOC, READINESS_DOC } from './route-docs.js';
 import { type AuthKind, type Handler, type RouteInfo, Router } from './router.js';
 import { SCOPE_SETTING, SCOPE_VERB, ScopeGate } from './scopes.js';
@@ -78,7 +78,12 @@ export interface App {
    * Add a route. `auth` (default `scrape`: forgetting it must not publish a route) also covers
    * every path below it, see `Router`. `doc` is what `/openapi.json` says about it.
    */
-  route(method: string, path: string, handler: Handler, options?: { auth?: AuthKind; doc?: RouteDoc }): void;
+  route(
+    method: string,
+    path: string,
+    handler: Handler,
+    options?: { auth?: AuthKind; doc?: RouteDoc | LazyRouteDoc },
+  ): void;
   /** Every route with its auth kind and documentation. */
   routes(): RouteInfo[];
   /** Whether a path is the app's to answer (a route or inside a protected family). */

@@ -39,3 +39,10 @@ export interface RouteDoc {
   /** Catalogue codes the route answers with besides the ones every route has. */
   errors?: readonly ErrorCode[];
 }
+
+/**
+ * A route's document built when `/openapi.json` is (its zod schemas loaded then, not at start-up:
+ * issue 39). `app.routes()` lists it as `lazyDoc`; the OpenAPI route resolves it.
+ * @example app.route('GET', '/metrics/sms', handler, { doc: async () => (await import('./docs.js')).SMS_DOC });
+ */
+export type LazyRouteDoc = () => Promise<RouteDoc>;

@@ -1,6 +1,6 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { assertRoutePath, inFamily } from './path.js';
-import type { RouteDoc } from './route-doc.js';
+import type { LazyRouteDoc, RouteDoc } from './route-doc.js';
 
 /**
  * Which scope of credentials a route needs (docs/http.md, "Route scopes"): `scrape` reads
@@ -22,7 +22,7 @@ export type Handler = (req: Request, ctx: RouteContext) => Response | Promise<Re
 interface Route {
   handler: Handler;
   auth: AuthKind;
-  doc?: RouteDoc | undefined;
+  doc?: RouteDoc | LazyRouteDoc | undefined;
 }
 
 /** A registered route as `list()` gives it: what `/openapi.json` is built from. */
@@ -31,6 +31,8 @@ export interface RouteInfo {
   path: string;
   auth: AuthKind;
   doc?: RouteDoc | undefined;
+  /** A document built on demand (LazyRouteDoc), instead of `doc`. */
+  lazyDoc?: LazyRouteDoc | undefined;
 }
 
 /** What the router found for a path; `auth` is what must pass before anything else is said. */
@@ -61,7 +63,7 @@ const TEMPLATE = /^(\/.+)\/:([a-z][a-z0-9_]*)$/;
 export class Router {
   private readonly routes = new Map<string, Map<string, Route>>();
 
-  add(method: string, path: string, handler: Handler, auth: AuthKind, doc?: RouteDoc): void {
+  add(method: string, path: string, handler: Handler, auth: AuthKind, doc?: RouteDoc | LazyRouteDoc): void {
     if (typeof method !== 'string' || !METHOD.test(method)) {
       throw new DefinitionError(
         'ST_INVALID_METHOD',
@@ -153,7 +155,12 @@ export class Router {
     const out: RouteInfo[] = [];
     for (const [path, ms] of this.routes)
       for (const [method, r] of ms)
-        out.push({ method, path, auth: r.auth, ...(r.doc !== undefined && { doc: r.doc }) });
+        out.push({
+          method,
+          path,
+          auth: r.auth,
+          ...(typeof r.doc === 'function' ? { lazyDoc: r.doc } : r.doc !== undefined && { doc: r.doc }),
+        });
     return out;
   }
 }

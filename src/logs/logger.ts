@@ -1,5 +1,6 @@
-import { type SpanContext, trace } from '@opentelemetry/api';
+import type { SpanContext } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { otelApi, otelRegistered } from '../runtime/otel-api.js';
 import { redactValue } from './redact.js';
 
 export interface LoggerSettings {
@@ -45,7 +46,8 @@ let lastIds: TraceIds | undefined;
 export function traceIds(span: SpanContext | undefined): TraceIds | undefined {
   if (span === undefined) return undefined;
   if (span === lastContext) return lastIds;
-  lastIds = trace.isSpanContextValid(span)
+  // A span context comes from the API (or an SDK), so loading it here costs nothing more.
+  lastIds = otelApi().trace.isSpanContextValid(span)
     ? Object.freeze({ trace_id: span.traceId, span_id: span.spanId })
     : undefined;
   lastContext = span;
@@ -77,7 +79,10 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
     },
   };
   if (settings.traceIds === true) {
-    options.mixin = () => traceFields(trace.getActiveSpan()?.spanContext());
+    // No context manager registered: no span is ever active (the API's no-op gives the root
+    // context), and the API need not be loaded for each line to say so.
+    options.mixin = () =>
+      otelRegistered('context') ? traceFields(otelApi().trace.getActiveSpan()?.spanContext()) : {};
   }
   const logger = settings.destination === undefined ? pino(options) : pino(options, settings.destination);
   // pino serialises a child's bindings once, bypassing `formatters.bindings`: redact them on the

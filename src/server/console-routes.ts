@@ -2,58 +2,24 @@
  * The console's API: `GET /metrics/console` (every figure of the page for a window, the problems
  * strip, the server's paths) and `GET /metrics/calls` (the call list). Scrape auth, like every read.
  */
-import { z } from 'zod';
-import { consoleData } from '../analytics/console.js';
-import { toExportRow } from '../analytics/export.js';
-import { FAILURE_STATUSES } from '../analytics/failures.js';
-import { consoleProblems, type LiveState } from '../analytics/problems.js';
-import { CONSOLE_WINDOWS, type ConsoleWindow } from '../analytics/windows.js';
+import type { LiveState } from '../analytics/problems.js';
+import { CONSOLE_WINDOWS } from '../analytics/windows.js';
 import type { SidetoneConfig } from '../config/schema.js';
-import { CALL_STATUSES, type CallStatus } from '../domain/records.js';
+import type { CallStatus } from '../domain/records.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { json } from '../http/respond.js';
-import type { RouteDoc } from '../http/route-doc.js';
+import type { LazyRouteDoc } from '../http/route-doc.js';
 import type { CallStore } from '../store/types.js';
 
-const WINDOW = z.enum(Object.keys(CONSOLE_WINDOWS) as [ConsoleWindow, ...ConsoleWindow[]]).default('24h');
-const CONSOLE_QUERY = z.object({ window: WINDOW }).strict();
-const OUTCOMES = {
-  all: CALL_STATUSES,
-  failed: FAILURE_STATUSES,
-  answered: ['completed'],
-  active: ['active'],
-} as const;
-const CALLS_QUERY = z
-  .object({
-    window: WINDOW,
-    outcome: z.enum(['all', 'failed', 'answered', 'active']).default('all'),
-    trunk: z.string().min(1).max(200).optional(),
-    direction: z.enum(['inbound', 'outbound']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-  })
-  .strict();
-
-const doc = (summary: string, query: z.ZodObject, body: string): RouteDoc => ({
-  tag: 'analytics',
-  summary,
-  query,
-  responses: {
-    200: { description: 'OK', content: { 'application/json': { type: 'object', description: body } } },
-  },
-  errors: ['ST_INVALID_QUERY'],
-});
-
-function invalid(err: z.ZodError): Response {
-  const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  return json(400, {
-    error: {
-      code: 'ST_INVALID_QUERY',
-      message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-      issues,
-    },
-  });
-}
+// The query schemas and documents are zod's, loaded with the first request or document that needs
+// them, not at start-up (issue 39), with the reads the routes run.
+let queries: Promise<typeof import('./console-queries.js')> | undefined;
+const load = () => (queries ??= import('./console-queries.js'));
+const docOf =
+  (name: 'console' | 'calls'): LazyRouteDoc =>
+  async () =>
+    (await load()).CONSOLE_DOCS[name];
 
 export interface ConsoleRoutesOptions {
   store: CallStore;
@@ -72,10 +38,11 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
     'GET',
     API_PATHS.console,
     async (_req, { url }) => {
-      const q = CONSOLE_QUERY.safeParse(Object.fromEntries(url.searchParams));
-      if (!q.success) return invalid(q.error);
+      const { parse, consoleData, consoleProblems } = await load();
+      const q = parse('console', url);
+      if (q instanceof Response) return q;
       const [data, live] = await Promise.all([
-        consoleData(o.store, q.data.window, {
+        consoleData(o.store, q.window, {
           now: now(),
           alerts: o.config.alerts,
           maxActiveSeconds: o.config.store.zombie_max_seconds,
@@ -104,20 +71,17 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
     },
     {
       auth: 'scrape',
-      doc: doc(
-        "The console's figures for a window (1h at 1-minute buckets, 6h at 5, 24h at 15, 7d hourly), its problems and the server's paths",
-        CONSOLE_QUERY,
-        '`calls`, `series`, `trunks`, `trunksLive`, `modems`, `sms`, `live`, `problems`, `thresholds`, `paths`',
-      ),
+      doc: docOf('console'),
     },
   );
   app.route(
     'GET',
     API_PATHS.calls,
     async (_req, { url }) => {
-      const q = CALLS_QUERY.safeParse(Object.fromEntries(url.searchParams));
-      if (!q.success) return invalid(q.error);
-      const { window, outcome, trunk, direction, limit } = q.data;
+      const { parse, OUTCOMES, toExportRow } = await load();
+      const q = parse('calls', url);
+      if (q instanceof Response) return q;
+      const { window, outcome, trunk, direction, limit } = q;
       const from = now() - CONSOLE_WINDOWS[window].spanMs;
       // The newest calls of those statuses, then narrowed: bounded by 1000 rows read.
       const rows = await o.store.recentCalls({
@@ -137,11 +101,7 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
     },
     {
       auth: 'scrape',
-      doc: doc(
-        'Recent calls, newest first, by outcome, trunk, direction and window',
-        CALLS_QUERY,
-        '`calls`: export rows, numbers masked',
-      ),
+      doc: docOf('calls'),
     },
   );
 }

@@ -17,8 +17,9 @@ const DOC: RouteDoc = {
 
 /**
  * Serve `GET /openapi.json`: the app's own routes (with the auth of read routes). Built on the
- * first request, when every route is registered, then served from the same bytes; the builder and
- * the event schemas it converts (zod) are loaded then too, not at start-up (issue 39).
+ * first request, when every route is registered, then served from the same bytes; the builder, the
+ * event schemas it converts (zod) and the routes' documents built on demand (LazyRouteDoc) are
+ * loaded then too, not at start-up (issue 39).
  * @example mountOpenApi(app); // after the other routes
  */
 export function mountOpenApi(app: App): void {
@@ -29,8 +30,14 @@ export function mountOpenApi(app: App): void {
     async () => {
       if (bytes === undefined) {
         const { openApiDocument } = await import('../openapi/document.js');
+        // Documents built on demand (their zod schemas) are built now, once.
+        const routes = await Promise.all(
+          app
+            .routes()
+            .map(async ({ lazyDoc, ...r }) => (lazyDoc === undefined ? r : { ...r, doc: await lazyDoc() })),
+        );
         bytes = Buffer.from(
-          `${JSON.stringify(openApiDocument(app.routes(), { version: sidetoneVersion() }), null, 2)}\n`,
+          `${JSON.stringify(openApiDocument(routes, { version: sidetoneVersion() }), null, 2)}\n`,
         );
       }
       return bytesResponse(bytes, {

@@ -1,4 +1,5 @@
-import { CONFIG_PACKS, type SidetoneConfig } from '../config/schema.js';
+import { CONFIG_PACKS } from '../config/checks.js';
+import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Registry } from '../metrics/index.js';
 import { DEMO_AGENTS, DEMO_MODELS } from '../sources/simulator/voice.js';

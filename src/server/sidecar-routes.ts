@@ -11,8 +11,6 @@ import type { Registry } from '../metrics/index.js';
 import type { StoreSink } from '../sinks/store-sink.js';
 import type { traceSink } from '../sinks/trace-sink.js';
 import { ingestHandler, ingestRouteOf } from '../sources/ingest.js';
-import { INGEST_DOC } from '../sources/ingest-doc.js';
-import { OTLP_TRACES_DOC } from '../sources/otlp/doc.js';
 import { OtlpTraceReceiver } from '../sources/otlp/receiver.js';
 import { otlpTracesRoute } from '../sources/otlp/route.js';
 import { faultCause } from '../store/faults.js';
@@ -63,7 +61,11 @@ export function sidecarRoutes(p: SidecarRouteParts) {
     traceparent: (header, events, state) => p.traces.adopt(header, events, state),
     onReject: (rejected) => p.audit.rejectedItems(rejected),
   });
-  app.route('POST', INGEST_PATH, ingestRouteOf(ingest), { auth: 'ingest', doc: INGEST_DOC });
+  // Its document's response schemas are zod's: built with the first /openapi.json (issue 39).
+  app.route('POST', INGEST_PATH, ingestRouteOf(ingest), {
+    auth: 'ingest',
+    doc: async () => (await import('../sources/ingest-doc.js')).INGEST_DOC,
+  });
   // Agent frameworks' OpenTelemetry spans, code-free: the turns they end are stored, then emitted.
   const receiver = new OtlpTraceReceiver({
     callIdAttributes: config.otlp_receiver.call_id_attributes,
@@ -83,7 +85,7 @@ export function sidecarRoutes(p: SidecarRouteParts) {
       maxBodyBytes: config.otlp_receiver.max_body_bytes,
       maxInFlight: config.otlp_receiver.max_in_flight,
     }),
-    { auth: 'ingest', doc: OTLP_TRACES_DOC },
+    { auth: 'ingest', doc: async () => (await import('../sources/otlp/doc.js')).OTLP_TRACES_DOC },
   );
   mountAnalytics(app, store, { health: p.callHealth });
   mountDashboard(app, { store, registry, config });

@@ -16,7 +16,7 @@ import { faultCause } from '../store/faults.js';
 import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { recordIds } from '../store/privacy.js';
-import { type DemoSummary, startDemo } from './demo.js';
+import type { DemoSummary } from './demo.js';
 import { directRoutes } from './direct-probes.js';
 import { serveHealth } from './health-port.js';
 import { hepFromConfig, modemFromConfig, otelFromConfig, startPush } from './on-demand.js';
@@ -232,17 +232,20 @@ export async function startSidecar(
     await teardown().catch(() => {});
     throw err;
   }
+  // The simulator is loaded by `sidetone demo` only: serve has no use for its modules.
   const sim = demo
-    ? await startDemo(config.demo, {
-        bus,
-        registry,
-        flush: () => sink.flush(),
-        labels,
-        ...(options.onBackfill && { onBackfill: options.onBackfill }),
-      }).catch((err: unknown) => {
-        signals.release(); // a failed start leaves no handler holding the process's signals
-        throw err;
-      })
+    ? await (await import('./demo.js'))
+        .startDemo(config.demo, {
+          bus,
+          registry,
+          flush: () => sink.flush(),
+          labels,
+          ...(options.onBackfill && { onBackfill: options.onBackfill }),
+        })
+        .catch((err: unknown) => {
+          signals.release(); // a failed start leaves no handler holding the process's signals
+          throw err;
+        })
     : undefined;
   if (sim?.summary.fault !== undefined) {
     const { name, start, end } = sim.summary.fault;

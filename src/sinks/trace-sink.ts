@@ -1,20 +1,10 @@
 import { createRequire } from 'node:module';
-import {
-  type Attributes,
-  type Context,
-  context,
-  ROOT_CONTEXT,
-  type Span,
-  type SpanContext,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanContext, Tracer } from '@opentelemetry/api';
 import type { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { CallClass } from '../domain/outcome/classify.js';
 import type { EventBus } from '../events/bus.js';
 import type { SidetoneEvent } from '../events/types.js';
+import { otelApi, otelRegistered } from '../runtime/otel-api.js';
 import { hashNumber, maskNumber, recordIds } from '../store/privacy.js';
 import { type CallClose, callStates } from '../telephony/call-states.js';
 import { Enum } from '../telephony/table.js';
@@ -82,7 +72,10 @@ const MAX_PARENTS = 10_000;
  * const sink = traceSink(bus, { tracer: otel?.tracer, hashKey: process.env.HASH_KEY });
  */
 export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceSink {
-  const tracer = options.tracer ?? trace.getTracer('sidetone');
+  // The global tracer (a proxy to whatever SDK is registered when a span starts), taken when the
+  // first span is: with no tracer given and no SDK registered, @opentelemetry/api is not loaded.
+  let tracer = options.tracer;
+  const tracerOf = () => (tracer ??= otelApi().trace.getTracer('sidetone'));
   const callIds =
     options.callIds ??
     (options.hashKey === undefined
@@ -116,6 +109,7 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       span.setAttribute('sidetone.call.outcome', c.outcome ?? 'unknown');
       span.setAttribute('sidetone.call.status', c.status);
       if (c.reason !== null) span.setAttribute('sidetone.call.reason', c.reason);
+      const { SpanStatusCode } = otelApi();
       span.setStatus(
         c.status === 'completed'
           ? { code: SpanStatusCode.OK }
@@ -145,6 +139,12 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
     bus.on('call.started', (e) => {
       const state = calls.started(e);
       if (state === undefined) return;
+      const parent = parents.get(e.callId);
+      parents.delete(e.callId);
+      // No tracer given, no SDK registered (now: one registered later serves the calls after it)
+      // and no app's trace to continue: the API would hand out a no-op span with no context.
+      if (options.tracer === undefined && parent === undefined && !otelRegistered('trace')) return;
+      const { SpanKind, ROOT_CONTEXT } = otelApi();
       const attributes: Attributes = {
         'sidetone.call.direction': e.direction,
         'sidetone.call.channel': e.channel,
@@ -152,9 +152,11 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
       // A configured name or `other`, as on every surface: a free-form name may be a person's.
       if (e.trunk !== undefined) attributes['sidetone.call.trunk'] = trunks.name(e.trunk);
       const kind = e.direction === 'inbound' ? SpanKind.SERVER : SpanKind.CLIENT;
-      const parent = parents.get(e.callId) ?? ROOT_CONTEXT;
-      parents.delete(e.callId);
-      const span = tracer.startSpan('call', { kind, attributes, startTime: at(e) }, parent);
+      const span = tracerOf().startSpan(
+        'call',
+        { kind, attributes, startTime: at(e) },
+        parent ?? ROOT_CONTEXT,
+      );
       // Masks and keyed hashes only for a span that records: with no tracer (or one sampling this
       // call out) the two HMACs per call were a tenth of the ingest path.
       if (span.isRecording()) {
@@ -250,6 +252,7 @@ export function traceSink(bus: EventBus, options: TraceSinkOptions = {}): TraceS
     adopt(traceparent, events, tracestate) {
       const carrier: Record<string, string> = { traceparent };
       if (tracestate !== undefined) carrier.tracestate = tracestate;
+      const { context, trace } = otelApi();
       const ctx = w3c().extract(context.active(), carrier, getter);
       // An invalid header extracts nothing: the calls then start their own traces.
       if (trace.getSpanContext(ctx) === undefined) return;

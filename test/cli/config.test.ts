@@ -82,6 +82,30 @@ describe('serve and demo before starting', () => {
     expect(r.stderr).toContain('metrics.path');
   });
 
+  it("a bad configuration gets zod's messages, word for word, though a valid one loads no zod", async () => {
+    // Byte for byte what serve printed before the generated fast path (main at a577379): the fast
+    // path only says no, and zod, loaded then, words every problem (src/config/fast-gen.ts).
+    const toml = file(
+      'serve-many.toml',
+      '[metrics]\npath = "metrics"\n[server]\nprot = 1\n[auth]\nscrape_tokens = ["short"]\n[push]\njob = "+447700900123"\n[otel]\nendpoint = "nope"\n',
+    );
+    const r = await run(['serve', '--config', toml, '--port', '0'], { SIDETONE_LOG_LEVEL: 'loud' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.replaceAll(toml, 'FILE')).toBe(
+      [
+        'invalid configuration (6 problems):',
+        '- server.prot: unknown key (from file FILE): expected one of host, port, body_limit_bytes, headers_timeout_ms, request_timeout_ms, keep_alive_timeout_ms, max_concurrent_scrapes (did you mean "port"?)',
+        '- log.level: got "loud" (from env SIDETONE_LOG_LEVEL): expected one of trace, debug, info, warn, error, fatal, silent',
+        '- auth.scrape_tokens[0]: got ******** (from file FILE): expected a token of at least 16 characters without whitespace (generate one with `openssl rand -hex 32`)',
+        '- metrics.path: got "metrics" (from file FILE): expected an absolute URL path such as "/metrics" (letters, digits, "-", "_", no trailing slash)',
+        '- otel.endpoint: got "nope" (from file FILE): expected an OTLP base URL such as "http://127.0.0.1:4318" (HTTP) or "http://127.0.0.1:4317" (gRPC)',
+        '- push.job: got (a phone, not shown) (from file FILE): expected the job without personal data: it looks like phone, and every pushed series carries it (name a site or a host instead)',
+      ]
+        .map((l) => `sidetone serve: ${l}\n`)
+        .join(''),
+    );
+  });
+
   it('bad flags exit 2 with the verb usage', async () => {
     const r = await run(['serve', '--port', 'http']);
     expect(r.code).toBe(2);

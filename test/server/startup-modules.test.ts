@@ -15,7 +15,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * start-up CPU and idle RSS on a Pi): the trace SDK and exporters (no [otel] endpoint), push
  * (no [push]), the HEP and modem sources (not configured), the OTLP wire codec and protobufjs (no
  * span sent yet), the zod event schemas (no inexact event yet), the OpenAPI builder, the W3C
- * propagator (no traceparent yet), the PostgreSQL driver (a SQLite store).
+ * propagator (no traceparent yet), the PostgreSQL driver (a SQLite store); and zod altogether (the
+ * configuration is valid: the generated fast path takes it, src/config/fast-gen.ts; the read
+ * routes' query schemas wait for a read) and @opentelemetry/api (no tracer, no SDK registered, no
+ * traceparent yet).
  */
 const UNUSED: Record<string, string> = {
   'OTel SDK and exporters': 'node_modules/@opentelemetry/(sdk-|exporter-|resources|otlp-)',
@@ -32,6 +35,9 @@ const UNUSED: Record<string, string> = {
   'OTLP wire codec': '/dist/sources/otlp/wire\\.js',
   'event schemas (zod)': '/dist/events/schemas\\.js',
   'OpenAPI builder': '/dist/openapi/',
+  zod: 'node_modules/zod/',
+  '@opentelemetry/api': 'node_modules/@opentelemetry/api/',
+  "read routes' query schemas": '/dist/server/(analytics|console)-queries\\.js',
 };
 const loadedOf = (loads: readonly string[], pattern: string) =>
   loads.some((u) => new RegExp(pattern).test(u));
@@ -91,10 +97,16 @@ describe('sidetone serve start-up', () => {
       });
       expect(spans.status).toBe(200);
       expect((await fetch(`${url}/openapi.json`)).status).toBe(200);
+      // A read with a bad query: zod's message, from the schemas loaded for it.
+      const bad = await fetch(`${url}/metrics/dashboard?days=0`);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^days: /);
       const later = readLoads(log);
       expect(loadedOf(later, UNUSED['event schemas (zod)'] as string)).toBe(true);
       expect(loadedOf(later, UNUSED['OTLP wire codec'] as string)).toBe(true);
       expect(loadedOf(later, UNUSED['OpenAPI builder'] as string)).toBe(true);
+      expect(loadedOf(later, UNUSED.zod as string)).toBe(true);
+      expect(loadedOf(later, UNUSED["read routes' query schemas"] as string)).toBe(true);
     } finally {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -102,6 +114,7 @@ describe('sidetone serve start-up', () => {
     // At exit the CommonJS modules join the list: the W3C propagator came with the traceparent.
     const all = readLoads(log);
     expect(loadedOf(all, UNUSED['@opentelemetry/core'] as string)).toBe(true);
+    expect(loadedOf(all, UNUSED['@opentelemetry/api'] as string)).toBe(true);
     expect(loadedOf(all, UNUSED['OTel SDK and exporters'] as string)).toBe(false);
     expect(loadedOf(all, UNUSED['PostgreSQL driver'] as string)).toBe(false);
   }, 60_000);

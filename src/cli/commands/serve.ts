@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/load.js';
 import { sidetoneVersion } from '../../runtime/version.js';
 import type { DemoSummary } from '../../server/demo.js';
 import { defineCommand, type FlagValues } from '../args.js';

@@ -179,7 +179,7 @@ async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
   const rec = await recorder(tcp);
   const hepPort = await freePort();
   const proxy = await freePort();
-  const config = configSchema.parse({
+  const config = configSchema().parse({
     server: { port: 0 },
     log: { level: 'silent' },
     store: { path: join(dir, 'calls.db'), hash_key: 'a-test-key-of-32-characters-long!' },

@@ -75,14 +75,14 @@ describe('HEP listeners', () => {
 describe('hep config', () => {
   it('refuses a bad trunk CIDR and a bad listen URL with the key path', async () => {
     const { configSchema } = await import('../../../src/config/schema.js');
-    const r = configSchema.safeParse({
+    const r = configSchema().safeParse({
       hep: { listen: ['http://x'], trunks: [{ name: 'a', cidrs: ['10.0.0.0/33', '10.1.0.0/16'] }] },
     });
     expect(r.success).toBe(false);
     const paths = r.error?.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['hep.listen.0', 'hep.trunks.0.cidrs.0']));
     expect(
-      configSchema.safeParse({ hep: { trunks: [{ name: 'a', cidrs: ['2001:db8::/32', '192.0.2.1'] }] } })
+      configSchema().safeParse({ hep: { trunks: [{ name: 'a', cidrs: ['2001:db8::/32', '192.0.2.1'] }] } })
         .success,
     ).toBe(true);
   });
