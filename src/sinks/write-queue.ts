@@ -227,7 +227,20 @@ export class WriteQueue {
   // that thread's time.
   private write(): Promise<void> {
     if (this.next !== undefined) return this.next;
-    if (this.current === undefined) return this.start();
+    if (this.current === undefined) {
+      // Nothing in flight: the write starts once this turn of the event loop has read what
+      // arrived (setImmediate runs after its I/O callbacks), so the requests one turn reads share
+      // one transaction, as on a thread of its own. A store that writes on the main thread (the
+      // Pi profile) otherwise committed each request alone: at the highest rate 4 clients reach,
+      // [measured below]
+      this.next = new Promise<void>((resolve, reject) => {
+        setImmediate(() => {
+          this.next = undefined;
+          this.start().then(resolve, reject);
+        });
+      });
+      return this.next;
+    }
     this.next = this.current.then(
       () => {
         this.next = undefined;
