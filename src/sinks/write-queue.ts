@@ -170,15 +170,16 @@ export class WriteQueue {
    * Write what waits within `intervalMs`, with a timer armed only while updates wait once the
    * current task is done: ingest flushes a request's updates itself, so at a Pi's rate (100 POSTs
    * a second) an interval timer was 20 wake-ups a second of an idle loop for nothing (each ~50-120
-   * µs of CPU on this machine; issue 39). Checked in a microtask so that a flush in the same task
-   * (ingest's take-then-flush) leaves nothing to arm a timer for.
+   * µs of CPU on this machine; issue 39). Checked in a microtask, once the task that queued them
+   * has had its chance to flush them (ingest takes, then flushes).
    */
   private arm(): void {
     if (this.timer !== undefined || this.checking || this.closed) return;
     this.checking = true;
     queueMicrotask(() => {
       this.checking = false;
-      if (this.timer !== undefined || this.queued === 0 || this.closed) return;
+      // A write already scheduled takes what waits (and arms this again should it fail).
+      if (this.timer !== undefined || this.queued === 0 || this.next !== undefined || this.closed) return;
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.tick();
@@ -248,6 +249,7 @@ export class WriteQueue {
       },
       (err: unknown) => {
         this.next = undefined;
+        this.arm(); // what waited stays queued for the timer's retry
         // The store just failed: those who waited on it hear so now, rather than wait for a second
         // attempt (a hung database would hold them for two timeouts). Their updates stay queued.
         throw err;
