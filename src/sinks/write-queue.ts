@@ -232,8 +232,8 @@ export class WriteQueue {
       // Nothing in flight: the write starts once this turn of the event loop has read what
       // arrived (setImmediate runs after its I/O callbacks), so the requests one turn reads share
       // one transaction, as on a thread of its own. A store that writes on the main thread (the
-      // Pi profile) otherwise committed each request alone: at the highest rate 4 clients reach,
-      // [measured below]
+      // Pi profile) otherwise committed each request alone: in the ingest bench (4 clients,
+      // batches of 500) 11.3-12.3 us of CPU an event before, 10.2-11.3 after (issue 39).
       this.next = new Promise<void>((resolve, reject) => {
         setImmediate(() => {
           this.next = undefined;
