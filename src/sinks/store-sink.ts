@@ -12,7 +12,7 @@ import { type DeadLetter, type StoreSinkState, WriteQueue } from './write-queue.
 export type { DeadLetter, StoreSinkState } from './write-queue.js';
 
 export interface StoreSinkOptions {
-  /** Write queued updates at least this often. Default 50 ms. */
+  /** Write a queued update within this long when nothing else writes it sooner. Default 50 ms. */
   flushIntervalMs?: number;
   /** Write as soon as this many updates are queued. Default 2000. */
   maxBatch?: number;
@@ -108,6 +108,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
   const queue = new WriteQueue(store, {
     maxBatch: options.maxBatch ?? 2000,
     maxPending: options.maxPending ?? 100_000,
+    intervalMs: options.flushIntervalMs ?? 50,
     onError: options.onError,
     onDeadLetter: options.onDeadLetter,
   });
@@ -266,8 +267,6 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       if (!ignoring) h(e);
     });
   });
-  const timer = setInterval(() => queue.tick(), options.flushIntervalMs ?? 50);
-  timer.unref();
 
   return {
     stats: queue.stats,
@@ -300,7 +299,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     async close() {
       for (const off of offs) off();
       offEvict();
-      clearInterval(timer);
+      queue.stop();
       await queue.flush();
     },
   };

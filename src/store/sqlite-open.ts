@@ -10,7 +10,7 @@ import { migrate } from './migrations.js';
 import type { PrivacyConfig } from './privacy.js';
 import { rederiveSqlite } from './rederive.js';
 import { SQLITE_QUEUE } from './rollup-sql.js';
-import { BACKSTOP_PAGES, checkpointsOnThread } from './sqlite-checkpoint.js';
+import { BACKSTOP_PAGES } from './sqlite-checkpoint.js';
 import { SqliteRollups } from './sqlite-rollups.js';
 import * as SQL from './sqlite-sql.js';
 import { rewriteSqliteIds } from './stored-ids.js';
@@ -175,8 +175,9 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     db.pragma('synchronous = NORMAL');
     db.pragma(`cache_size = ${-Math.round((opts.cacheSizeMb ?? 32) * 1024)}`);
     db.pragma('temp_store = MEMORY');
-    // With the checkpoint thread (sqlite-checkpoint.ts) a writer's own checkpoint is the backstop.
-    if (checkpointsOnThread(opts)) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    // The checkpoint thread or, without it, the idle checkpoints copy the WAL (sqlite-checkpoint.ts):
+    // a writer's own checkpoint is the backstop.
+    if (!memory) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     const schemaVersion = migrate(db, path);
     rederiveSqlite(db, path);
     rewriteSqliteIds(db, opts.privacy);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SMS_FAILURE_REASONS } from '../../src/domain/vocab.js';
 import { EventBus } from '../../src/events/bus.js';
 import { Registry } from '../../src/metrics/index.js';
@@ -181,5 +181,55 @@ describe('store sink', () => {
     expect(sink.stats).toEqual({ written: 3, deadLettered: 0, overflowed: 0 });
     await sink.close();
     await real.close();
+  });
+  it('the requests one turn of the event loop reads share one commit, each answered after it', async () => {
+    // A store that writes on the main thread (the Pi profile) finishes a write before the next
+    // request is read: without waiting for the turn's end, each request committed alone.
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
+    const batches: string[][] = [];
+    const sync: CallStore = Object.create(real);
+    sync.applyBatch = (updates: readonly CallUpdate[]) => {
+      batches.push(updates.map((u) => u.callId));
+      return real.applyBatch(updates);
+    };
+    const sink = storeSink(new EventBus(), sync);
+    const request = (callId: string) => {
+      sink.take({ type: 'call.started', callId, direction: 'inbound', channel: 'sip' });
+      return sink.flush().then(async () => {
+        expect(await real.getCall(callId)).toBeDefined(); // acknowledged once durable
+      });
+    };
+    // Three requests handled in one turn (as three sockets' data in one poll), then one later.
+    await Promise.all([request('a'), request('b'), request('c')]);
+    await request('d');
+    expect(batches).toEqual([['a', 'b', 'c'], ['d']]);
+    await sink.close();
+    await real.close();
+  });
+
+  it('arms its write timer only while updates wait: ingest flushes its own, an idle sink wakes nothing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const real = await openSqliteCallStore({ path: ':memory:', privacy });
+      const bus = new EventBus();
+      const sink = storeSink(bus, real, { flushIntervalMs: 50 });
+      expect(vi.getTimerCount()).toBe(0); // idle: no timer to wake the loop
+      // Ingest's path: taken and flushed in one task, nothing left for a timer.
+      sink.take({ type: 'call.started', callId: 'i', direction: 'inbound', channel: 'sip' });
+      await sink.flush();
+      expect(vi.getTimerCount()).toBe(0);
+      // A source on the bus (HEP, a modem) does not flush: the timer writes it within 50 ms.
+      bus.emit({ type: 'call.started', callId: 'h', direction: 'inbound', channel: 'sip' });
+      await Promise.resolve();
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(50);
+      await new Promise((r) => setImmediate(r));
+      expect(await real.getCall('h')).toBeDefined();
+      expect(vi.getTimerCount()).toBe(0);
+      await sink.close();
+      await real.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

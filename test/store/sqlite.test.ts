@@ -197,14 +197,14 @@ describe('SQLite store specifics', () => {
       expect(existsSync(`${path}-wal`)).toBe(false);
 
       // Turned off: no thread; the main connection checkpoints once writes pause for a second
-      // (between requests), SQLite's own threshold in the commits as the backstop.
+      // (between requests), the writers' backstop in the commits (not SQLite's 1,000 pages).
       const plain = await openSqliteCallStore({ path, privacy, checkpointThread: false });
       // In WAL mode only a checkpoint writes the main file: its bytes tell when one ran.
       const fileBefore = readFileSync(path);
       await plain.applyBatch(lifecycle('k3', T + 2000));
       expect(
         (driverOf(plain) as { db: Database.Database }).db.pragma('wal_autocheckpoint', { simple: true }),
-      ).toBe(AUTO_CHECKPOINT_PAGES);
+      ).toBe(BACKSTOP_PAGES);
       expect((driverOf(plain) as { checkpoints?: unknown }).checkpoints).toBeUndefined();
       const walBefore = statSync(`${path}-wal`).size;
       expect(walBefore).toBeGreaterThan(0);
