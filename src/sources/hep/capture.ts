@@ -39,6 +39,9 @@ export interface HepCaptureOptions extends HepTrackerOptions {
   authorized?: (password: string | undefined) => boolean;
 }
 
+/** Spare {@link Held}s kept (the reorder window's usual size, 200 ms of a busy proxy's copies). */
+const SPARE_HELD = 1024;
+
 /** Messages of one call held at once by the reorder window. */
 const PER_CALL_HELD = 64;
 
@@ -68,6 +71,8 @@ export class HepCapture {
   /** Capture timestamps pulled back to receipt time +- maxClockSkewMs. */
   readonly clamped = { future: 0, past: 0 };
   private readonly maxSkew: number;
+  /** Held messages handed on, for the next packets: in steady state holding allocates nothing. */
+  private readonly spare: Held[] = [];
   /** The packet each datagram is decoded into: read before the next, never kept. */
   private readonly packet = emptyPacket();
   private readonly captured: Captured = {
@@ -181,30 +186,61 @@ export class HepCapture {
       msg !== undefined && msg.code === 0 && msg.toTag === '' && msg.method !== 'ACK'
         ? this.tracker.match(msg, p.srcIp, p.dstIp)
         : undefined;
-    return {
-      wake: ts,
-      heapAt: -1,
-      ringAt: -1,
-      tie: 0,
-      ts,
-      callId,
-      msg,
-      rtcp,
-      srcIp: p.srcIp,
-      dstIp: p.dstIp,
-      srcPort: p.srcPort,
-      dstPort: p.dstPort,
-      match,
-      shared: match,
-      bytes: p.payloadEnd - p.payloadAt,
-      next: undefined,
-      prev: undefined,
-      call: undefined,
-    };
+    const h = this.spare.pop();
+    if (h === undefined) {
+      return {
+        wake: ts,
+        heapAt: -1,
+        ringAt: -1,
+        tie: 0,
+        ts,
+        callId,
+        msg,
+        rtcp,
+        srcIp: p.srcIp,
+        dstIp: p.dstIp,
+        srcPort: p.srcPort,
+        dstPort: p.dstPort,
+        match,
+        shared: match,
+        bytes: p.payloadEnd - p.payloadAt,
+        next: undefined,
+        prev: undefined,
+        call: undefined,
+      };
+    }
+    // The reorder window set heapAt, ringAt, tie, next, prev and call back when it handed it on.
+    h.wake = ts;
+    h.ts = ts;
+    h.callId = callId;
+    h.msg = msg;
+    h.rtcp = rtcp;
+    h.srcIp = p.srcIp;
+    h.dstIp = p.dstIp;
+    h.srcPort = p.srcPort;
+    h.dstPort = p.dstPort;
+    h.match = match;
+    h.shared = match;
+    h.bytes = p.payloadEnd - p.payloadAt;
+    return h;
   }
 
-  /** A held message's turn came (or it could not wait). */
+  /** A held message's turn came (or it could not wait): used, then kept for a next packet. */
   private deliver(h: Held): void {
+    this.use(h);
+    if (this.spare.length < SPARE_HELD) {
+      // Nothing kept alive by a spare: its message, report and matches go now.
+      h.msg = undefined;
+      h.rtcp = undefined;
+      h.match = undefined;
+      h.shared = undefined;
+      h.heapAt = -1;
+      h.ringAt = -1;
+      this.spare.push(h);
+    }
+  }
+
+  private use(h: Held): void {
     const ts = h.wake / 1000;
     const msg = h.msg;
     if (msg !== undefined) {
