@@ -79,6 +79,18 @@ function sameLower(text: string, base: number, name: string): boolean {
 /** ASCII whitespace, what `\s` matches below 0x80. */
 export const space = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
+/**
+ * text[from, to) as `.slice(from, to).trim()` gives it, in one slice when its ends are ASCII (a
+ * header value: the space after the colon made trim a second copy of each value).
+ */
+export function trimmed(text: string, from: number, to: number): string {
+  while (from < to && space(text.charCodeAt(from))) from++;
+  while (to > from && space(text.charCodeAt(to - 1))) to--;
+  if (from < to && (text.charCodeAt(from) > 0x7f || text.charCodeAt(to - 1) > 0x7f))
+    return text.slice(from, to).trim();
+  return text.slice(from, to);
+}
+
 /** Whether text[from, to) has a character above 0x7f: the hand scans below read ASCII only. */
 export function nonAscii(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (text.charCodeAt(i) > 0x7f) return true;

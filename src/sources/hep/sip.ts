@@ -8,6 +8,7 @@ import {
   lineEnd,
   METHODS,
   tag,
+  trimmed,
   uriUser,
   word,
 } from './sip-fields.js';
@@ -226,7 +227,7 @@ export function parseSip(buf: Buffer, start = 0, stop = buf.length): SipMessage 
     for (let next = nextLine(text, eol, end); folded(text, next, end); next = nextLine(text, eol, end)) {
       line ??= text.slice(at, stop);
       eol = lineEnd(text, next, end);
-      line += ` ${text.slice(next, lineStop(text, eol, end)).trim()}`;
+      line += ` ${trimmed(text, next, lineStop(text, eol, end))}`;
     }
     const t = line ?? text;
     const base = line === undefined ? at : 0;
@@ -237,7 +238,7 @@ export function parseSip(buf: Buffer, start = 0, stop = buf.length): SipMessage 
     if (name === '') continue;
     switch (name) {
       case 'call-id':
-        if (callId === '') callId = t.slice(colon + 1, lineEnds).trim();
+        if (callId === '') callId = trimmed(t, colon + 1, lineEnds);
         break;
       case 'cseq':
         if (m.cseq < 0) {
@@ -249,15 +250,15 @@ export function parseSip(buf: Buffer, start = 0, stop = buf.length): SipMessage 
         }
         break;
       case 'from':
-        if (from === '') from = t.slice(colon + 1, lineEnds).trim();
+        if (from === '') from = trimmed(t, colon + 1, lineEnds);
         break;
       case 'to':
-        if (to === '') to = t.slice(colon + 1, lineEnds).trim();
+        if (to === '') to = trimmed(t, colon + 1, lineEnds);
         break;
       case 'via':
         if (m.branch === '') {
           // Regexes: a hand scan of the same grammar measured slower here (250 against 170 ns).
-          const value = t.slice(colon + 1, lineEnds).trim();
+          const value = trimmed(t, colon + 1, lineEnds);
           const b = /;\s*branch=([^;\s,]+)/i.exec(value);
           if (b !== null) m.branch = b[1] as string;
           const v = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]{2,5})/i.exec(value);
@@ -269,28 +270,23 @@ export function parseSip(buf: Buffer, start = 0, stop = buf.length): SipMessage 
         break;
       case 'reason': {
         // RFC 3326 allows a list and LWS around ';' ("Q.850 ;cause=16", "q.850;cause=21").
-        const r = /(?:^|,)\s*Q\.850\s*;[^,]*?cause\s*=\s*(\d{1,3})/i.exec(
-          t.slice(colon + 1, lineEnds).trim(),
-        );
+        const r = /(?:^|,)\s*Q\.850\s*;[^,]*?cause\s*=\s*(\d{1,3})/i.exec(trimmed(t, colon + 1, lineEnds));
         if (r !== null && Number(r[1]) <= 127) m.q850 = Number(r[1]);
         break;
       }
       case 'expires': {
-        const value = t.slice(colon + 1, lineEnds).trim();
+        const value = trimmed(t, colon + 1, lineEnds);
         if (/^\d{1,10}$/.test(value)) expiresHeader = Number(value);
         break;
       }
       case 'contact':
         if (contacts.length < 4096) {
-          const value = t.slice(colon + 1, lineEnds).trim();
+          const value = trimmed(t, colon + 1, lineEnds);
           contacts = contacts === '' ? value : `${contacts},${value}`;
         }
         break;
       case 'content-type':
-        m.contentType = t
-          .slice(colon + 1, lineEnds)
-          .trim()
-          .toLowerCase();
+        m.contentType = trimmed(t, colon + 1, lineEnds).toLowerCase();
         break;
       default:
         break;

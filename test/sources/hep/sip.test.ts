@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { header, parseSip, uriUser } from '../../../src/sources/hep/sip.js';
+import { trimmed } from '../../../src/sources/hep/sip-fields.js';
 
 const parse = (s: string) => parseSip(Buffer.from(s));
 
@@ -299,5 +300,26 @@ describe('parseSip reads CSeq as its grammar does (property)', () => {
     const m = parse('SIP/2.0 200 OK\r\nCall-ID: a\r\nCSeq: 7\n\n\r\n INVITE\r\nX-A: 1\r\n\r\n');
     expect(m).toMatchObject({ cseq: 7, method: 'INVITE' });
     expect(m?.headers).toEqual(['Call-ID: a', 'CSeq: 7 INVITE', 'X-A: 1']);
+  });
+});
+
+describe('trimmed (the header values parseSip slices)', () => {
+  it('is .slice(from, to).trim() for any text and bounds (property)', () => {
+    const text = fc.oneof(
+      fc
+        .array(fc.constantFrom(' ', '\t', '\u000b', '\u00a0', '\ufeff', '\u2028', '\u3000', 'a', 'é', ';'), {
+          maxLength: 12,
+        })
+        .map((p) => p.join('')),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), (s, a, b) => {
+        const from = a % (s.length + 1);
+        const to = from + (b % (s.length - from + 1));
+        expect(trimmed(s, from, to)).toBe(s.slice(from, to).trim());
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
