@@ -1,3 +1,5 @@
+import { SIP_METHODS } from '../../domain/labels.js';
+
 /**
  * The fields of a SIP message read in place (sip.ts): header names, From/To tags, URI users. Each
  * has a fast path for the usual ASCII spelling and falls back to the general rule (the regex or
@@ -97,23 +99,8 @@ export function nonAscii(text: string, from: number, to: number): boolean {
   return false;
 }
 
-/** The methods of RFC 3261 and its extensions (case-sensitive tokens, 7.1), most frequent first. */
-export const METHODS: readonly string[] = [
-  'INVITE',
-  'ACK',
-  'BYE',
-  'OPTIONS',
-  'REGISTER',
-  'CANCEL',
-  'PRACK',
-  'UPDATE',
-  'INFO',
-  'NOTIFY',
-  'SUBSCRIBE',
-  'PUBLISH',
-  'REFER',
-  'MESSAGE',
-];
+/** The methods of RFC 3261 and its extensions (case-sensitive tokens, 7.1). */
+export const METHODS: readonly string[] = SIP_METHODS;
 
 /**
  * text[from, to) as a string: the literal of `known` it spells (case-sensitive), so a message's
