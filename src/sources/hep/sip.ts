@@ -94,7 +94,7 @@ function registerExpires(contacts: string, header: number): number {
   return max >= 0 ? max : header;
 }
 
-/** The header lines of text[from, end) (unfolded, CR dropped), as the first parse kept them. */
+/** The header lines of text[from, end), unfolded and without their CRs (`header` reads them). */
 function headerLines(text: string, from: number, end: number): string[] {
   const headers: string[] = [];
   for (let eol = from - 1; eol < end; ) {
