@@ -3,7 +3,8 @@ import { STORE_LIMITS } from '../../domain/limits.js';
 import { MEDIA_STREAMS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import { CallMedia } from './call-state.js';
-import { decodeHep } from './decode.js';
+import { decodeHepInto, emptyPacket, type RawHepPacket } from './decode.js';
+import type { Captured } from './exchanges.js';
 import { MediaReports, reportedStream } from './media-reports.js';
 import { type Held, Reorder } from './reorder.js';
 import { jsonRtcp, type MediaReport, parseRtcp, vqRtcpXr } from './rtcp.js';
@@ -38,6 +39,9 @@ export interface HepCaptureOptions extends HepTrackerOptions {
   authorized?: (password: string | undefined) => boolean;
 }
 
+/** Spare {@link Held}s kept (the reorder window's usual size, 200 ms of a busy proxy's copies). */
+const SPARE_HELD = 1024;
+
 /** Messages of one call held at once by the reorder window. */
 const PER_CALL_HELD = 64;
 
@@ -67,6 +71,20 @@ export class HepCapture {
   /** Capture timestamps pulled back to receipt time +- maxClockSkewMs. */
   readonly clamped = { future: 0, past: 0 };
   private readonly maxSkew: number;
+  /** Held messages handed on, for the next packets: in steady state holding allocates nothing. */
+  private readonly spare: Held[] = [];
+  /** The packet each datagram is decoded into: read before the next, never kept. */
+  private readonly packet = emptyPacket();
+  private readonly captured: Captured = {
+    msg: undefined as unknown as SipMessage,
+    ts: 0,
+    srcIp: '',
+    dstIp: '',
+    srcPort: 0,
+    dstPort: 0,
+    match: undefined,
+    legMatch: undefined,
+  };
 
   constructor(
     private readonly bus: EventBus,
@@ -105,23 +123,23 @@ export class HepCapture {
    * @example capture.handle(datagram, Date.now()) // 'sip'
    */
   handle(buf: Buffer, now: number): HepResultLabel {
-    const r = decodeHep(buf);
-    if (!r.ok) return this.count('malformed_hep');
-    const p = r.packet;
+    const p = this.packet;
+    if (decodeHepInto(buf, p) !== undefined) return this.count('malformed_hep');
     if (this.options.authorized !== undefined && !this.options.authorized(p.password))
       return this.count('unauthorized');
     const ts = this.captureTime(p.tsMicros, p.ts, now);
     if (p.type === 1) {
-      const msg = parseSip(p.payload);
+      const msg = parseSip(p.data, p.payloadAt, p.payloadEnd);
       if (msg === undefined) return this.count('malformed_sip');
       this.reorder.push(this.held(ts, msg.callId, msg, undefined, p), now);
       return this.count('sip');
     }
     if (p.type === 5 || p.type === 34 || p.type === 35) {
+      const payload = p.data.subarray(p.payloadAt, p.payloadEnd);
       const packet =
-        p.payload[0] === 0x7b // '{': the JSON form of capture agents
-          ? jsonRtcp(p.payload.toString('utf8'))
-          : parseRtcp(p.payload);
+        payload[0] === 0x7b // '{': the JSON form of capture agents
+          ? jsonRtcp(payload.toString('utf8'))
+          : parseRtcp(payload);
       if (packet === undefined) return this.count('malformed_rtcp');
       const held = this.held(ts, p.correlationId ?? '', undefined, packet, p);
       // A report that names no call has no order to keep.
@@ -160,7 +178,7 @@ export class HepCapture {
     callId: string,
     msg: SipMessage | undefined,
     rtcp: Held['rtcp'],
-    p: { srcIp: string; dstIp: string; srcPort: number; dstPort: number; payload: Buffer },
+    p: RawHepPacket,
   ): Held {
     // Trunk rules are matched on each copy of a request that can open a call or an exchange; the
     // reorder window shares a match among the held copies of one request.
@@ -168,43 +186,75 @@ export class HepCapture {
       msg !== undefined && msg.code === 0 && msg.toTag === '' && msg.method !== 'ACK'
         ? this.tracker.match(msg, p.srcIp, p.dstIp)
         : undefined;
-    return {
-      wake: ts,
-      heapAt: -1,
-      ringAt: -1,
-      tie: 0,
-      ts,
-      callId,
-      msg,
-      rtcp,
-      srcIp: p.srcIp,
-      dstIp: p.dstIp,
-      srcPort: p.srcPort,
-      dstPort: p.dstPort,
-      match,
-      shared: match,
-      bytes: p.payload.length,
-      next: undefined,
-      prev: undefined,
-      call: undefined,
-    };
+    const h = this.spare.pop();
+    if (h === undefined) {
+      return {
+        wake: ts,
+        heapAt: -1,
+        ringAt: -1,
+        tie: 0,
+        ts,
+        callId,
+        msg,
+        rtcp,
+        srcIp: p.srcIp,
+        dstIp: p.dstIp,
+        srcPort: p.srcPort,
+        dstPort: p.dstPort,
+        match,
+        shared: match,
+        bytes: p.payloadEnd - p.payloadAt,
+        next: undefined,
+        prev: undefined,
+        call: undefined,
+      };
+    }
+    // The reorder window set heapAt, ringAt, tie, next, prev and call back when it handed it on.
+    h.wake = ts;
+    h.ts = ts;
+    h.callId = callId;
+    h.msg = msg;
+    h.rtcp = rtcp;
+    h.srcIp = p.srcIp;
+    h.dstIp = p.dstIp;
+    h.srcPort = p.srcPort;
+    h.dstPort = p.dstPort;
+    h.match = match;
+    h.shared = match;
+    h.bytes = p.payloadEnd - p.payloadAt;
+    return h;
   }
 
-  /** A held message's turn came (or it could not wait). */
+  /** A held message's turn came (or it could not wait): used, then kept for a next packet. */
   private deliver(h: Held): void {
+    this.use(h);
+    if (this.spare.length < SPARE_HELD) {
+      // Nothing kept alive by a spare: its message, report and matches go now.
+      h.msg = undefined;
+      h.rtcp = undefined;
+      h.match = undefined;
+      h.shared = undefined;
+      h.heapAt = -1;
+      h.ringAt = -1;
+      this.spare.push(h);
+    }
+  }
+
+  private use(h: Held): void {
     const ts = h.wake / 1000;
     const msg = h.msg;
     if (msg !== undefined) {
-      const fresh = this.tracker.message({
-        msg,
-        ts,
-        srcIp: h.srcIp,
-        dstIp: h.dstIp,
-        srcPort: h.srcPort,
-        dstPort: h.dstPort,
-        match: h.shared,
-        legMatch: h.match,
-      });
+      // One Captured for every message: the tracker reads it and keeps none of it (no object a message).
+      const c = this.captured;
+      c.msg = msg;
+      c.ts = ts;
+      c.srcIp = h.srcIp;
+      c.dstIp = h.dstIp;
+      c.srcPort = h.srcPort;
+      c.dstPort = h.dstPort;
+      c.match = h.shared;
+      c.legMatch = h.match;
+      const fresh = this.tracker.message(c);
       // Once per report: the second proxy leg and retransmissions repeat the same PUBLISH.
       if (
         fresh &&

@@ -55,8 +55,20 @@ const MAGIC = 0x48455033; // "HEP3"
 const u16 = (buf: Buffer, at: number): number => ((buf[at] as number) << 8) | (buf[at + 1] as number);
 const u32 = (buf: Buffer, at: number): number => u16(buf, at) * 0x10000 + u16(buf, at + 2);
 
+/** Dotted quads of addresses seen, by their 32-bit value: a capture shows a few hosts again and again. */
+const QUADS = new Map<number, string>();
+const QUADS_MAX = 4096;
+
 function ipv4(buf: Buffer, at: number): string {
-  return `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
+  const n = u32(buf, at);
+  let ip = QUADS.get(n);
+  if (ip === undefined) {
+    // Bounded: a spray of addresses starts the table again rather than grow it.
+    if (QUADS.size >= QUADS_MAX) QUADS.clear();
+    ip = `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
+    QUADS.set(n, ip);
+  }
+  return ip;
 }
 
 function ipv6(buf: Buffer, at: number): string {
@@ -72,11 +84,26 @@ function ipv6(buf: Buffer, at: number): string {
  * if (r.ok && r.packet.type === 1) handleSip(r.packet.payload);
  */
 export function decodeHep(buf: Buffer): HepResult {
-  if (buf.length < 6) return { ok: false, reason: 'short' };
-  if (buf.readUInt32BE(0) !== MAGIC) return { ok: false, reason: 'magic' };
-  const total = buf.readUInt16BE(4);
-  if (total < 6 || total > buf.length) return { ok: false, reason: 'length' };
-  const p: HepPacket = {
+  const raw = emptyPacket();
+  const reason = decodeHepInto(buf, raw);
+  if (reason !== undefined) return { ok: false, reason };
+  const { data, payloadAt, payloadEnd, ...fields } = raw;
+  return { ok: true, packet: { ...fields, payload: data.subarray(payloadAt, payloadEnd) } };
+}
+
+/**
+ * A decoded packet as the capture reads it: its payload is bytes [payloadAt, payloadEnd) of `data`
+ * (the input, or the inflated payload), so no view is made of a packet that needs none.
+ */
+export interface RawHepPacket extends Omit<HepPacket, 'payload'> {
+  data: Buffer;
+  payloadAt: number;
+  payloadEnd: number;
+}
+
+/** A packet to decode into (every field is set by {@link decodeHepInto}). */
+export function emptyPacket(): RawHepPacket {
+  return {
     family: 0,
     protocol: 0,
     srcIp: '',
@@ -89,19 +116,45 @@ export function decodeHep(buf: Buffer): HepResult {
     captureId: 0,
     password: undefined,
     correlationId: undefined,
-    payload: EMPTY,
+    data: EMPTY,
+    payloadAt: 0,
+    payloadEnd: 0,
   };
+}
+
+/**
+ * {@link decodeHep} into `p`, the capture's one packet reused for each datagram (no objects a
+ * packet): undefined when decoded, else why it was refused (`p` then holds no meaning).
+ */
+export function decodeHepInto(buf: Buffer, p: RawHepPacket): HepDropReason | undefined {
+  if (buf.length < 6) return 'short';
+  if (u32(buf, 0) !== MAGIC) return 'magic';
+  const total = u16(buf, 4);
+  if (total < 6 || total > buf.length) return 'length';
+  p.family = 0;
+  p.protocol = 0;
+  p.srcIp = '';
+  p.dstIp = '';
+  p.srcPort = 0;
+  p.dstPort = 0;
+  p.type = 0;
+  p.captureId = 0;
+  p.password = undefined;
+  p.correlationId = undefined;
+  p.data = EMPTY;
+  p.payloadAt = 0;
+  p.payloadEnd = 0;
   let sec = 0;
   let usec = 0;
   let payload = false;
   let compressed: Buffer | undefined;
   let at = 6;
   while (at < total) {
-    if (at + 6 > total) return { ok: false, reason: 'chunk' };
+    if (at + 6 > total) return 'chunk';
     const type = u16(buf, at + 2);
     const len = u16(buf, at + 4);
     // A chunk shorter than its own header would loop forever; one past the end is truncated.
-    if (len < 6 || at + len > total) return { ok: false, reason: 'chunk' };
+    if (len < 6 || at + len > total) return 'chunk';
     const v = at + 6;
     const n = len - 6;
     const vendor = u16(buf, at);
@@ -147,7 +200,9 @@ export function decodeHep(buf: Buffer): HepResult {
           if (n > 0 && n <= 256) p.password = buf.toString('latin1', v, v + n);
           break;
         case 15:
-          p.payload = buf.subarray(v, v + n);
+          p.data = buf;
+          p.payloadAt = v;
+          p.payloadEnd = v + n;
           payload = true;
           break;
         case 16:
@@ -168,15 +223,17 @@ export function decodeHep(buf: Buffer): HepResult {
   if (!payload && compressed !== undefined) {
     const inflated = inflate(compressed);
     if (inflated !== undefined) {
-      p.payload = inflated;
+      p.data = inflated;
+      p.payloadAt = 0;
+      p.payloadEnd = inflated.length;
       payload = true;
     }
   }
-  if (!payload || p.payload.length === 0) return { ok: false, reason: 'no_payload' };
+  if (!payload || p.payloadEnd === p.payloadAt) return 'no_payload';
   const us = Math.min(usec, 999_999);
   p.ts = sec * 1000 + Math.floor(us / 1000);
   p.tsMicros = sec * 1_000_000 + us;
-  return { ok: true, packet: p };
+  return undefined;
 }
 
 const EMPTY = Buffer.alloc(0);

@@ -67,6 +67,11 @@ export interface Held extends Queued {
 interface CallHold {
   first: Held | undefined;
   count: number;
+  /**
+   * The latest place any of its held messages was given (not lowered when one is handed on): a
+   * message captured after it follows none of them out of order, so it is placed without a look.
+   */
+  latest: number;
 }
 
 /** Spare {@link CallHold}s kept for the next calls, so holding allocates nothing in steady state. */
@@ -243,7 +248,8 @@ export class Reorder {
     h.heapAt = -1;
     h.ringAt = -1;
     if (call === undefined || call.count === 0) {
-      call = this.spare.pop() ?? { first: undefined, count: 0 };
+      call = this.spare.pop() ?? { first: undefined, count: 0, latest: Number.NEGATIVE_INFINITY };
+      call.latest = Number.NEGATIVE_INFINITY;
       this.calls.set(h.callId, call);
       h.next = h;
       h.prev = h;
@@ -261,9 +267,13 @@ export class Reorder {
     this.bytes += h.bytes;
     const m = h.msg;
     if (m !== undefined && m.code === 0 && m.toTag === '') share(h, call);
-    // A message alone in its call's window is placed at its capture time without a look.
+    // A message alone in its call's window, or captured after every place its call's held messages
+    // were given, is placed at its capture time without a look: place would find nothing at or
+    // after it to follow (most messages: they arrive in capture order). Held messages may still
+    // have to follow it (a reply stamped before its request): reposition looks.
     const alone = call.count === 1;
-    this.queue.set(h, alone ? h.ts : this.place(h, call));
+    this.queue.set(h, alone || h.ts > call.latest ? h.ts : this.place(h, call));
+    if (h.wake > call.latest) call.latest = h.wake;
     if (m !== undefined && !alone && followed(m)) this.reposition(m, h.wake, call);
     while (this.queue.size > this.options.maxHeld || this.bytes > this.options.maxHeldBytes) {
       this.overflow++;
@@ -316,6 +326,7 @@ export class Reorder {
         const place = this.place(e, call);
         if (place !== e.wake) {
           this.queue.set(e, place);
+          if (place > call.latest) call.latest = place;
           moved = true;
         }
       }

@@ -1,3 +1,5 @@
+import { SIP_METHODS } from '../../domain/labels.js';
+
 /**
  * The fields of a SIP message read in place (sip.ts): header names, From/To tags, URI users. Each
  * has a fast path for the usual ASCII spelling and falls back to the general rule (the regex or
@@ -77,7 +79,86 @@ function sameLower(text: string, base: number, name: string): boolean {
 }
 
 /** ASCII whitespace, what `\s` matches below 0x80. */
-const space = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+export const space = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/**
+ * text[from, to) as `.slice(from, to).trim()` gives it, in one slice when its ends are ASCII (a
+ * header value: the space after the colon made trim a second copy of each value).
+ */
+export function trimmed(text: string, from: number, to: number): string {
+  while (from < to && space(text.charCodeAt(from))) from++;
+  while (to > from && space(text.charCodeAt(to - 1))) to--;
+  if (from < to && (text.charCodeAt(from) > 0x7f || text.charCodeAt(to - 1) > 0x7f))
+    return text.slice(from, to).trim();
+  return text.slice(from, to);
+}
+
+/** Whether text[from, to) has a character above 0x7f: the hand scans below read ASCII only. */
+export function nonAscii(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) > 0x7f) return true;
+  return false;
+}
+
+/** The methods of RFC 3261 and its extensions (case-sensitive tokens, 7.1). */
+export const METHODS: readonly string[] = SIP_METHODS;
+
+/**
+ * text[from, to) as a string: the literal of `known` it spells (case-sensitive), so a message's
+ * method is one shared string (no copy, and compared with `===` by pointer downstream), else a slice.
+ */
+export function word(text: string, from: number, to: number, known: readonly string[]): string {
+  const n = to - from;
+  for (let i = 0; i < known.length; i++) {
+    const w = known[i] as string;
+    if (w.length === n && text.startsWith(w, from)) return w;
+  }
+  return text.slice(from, to);
+}
+
+const CSEQ = /^(\d{1,10})\s+([A-Za-z][A-Za-z-]{0,31})$/;
+
+/** What {@link cseq} read: the sequence number (-1: the value is not a CSeq) and the method. */
+export const cseqRead = { number: -1, method: '' };
+
+/**
+ * The CSeq value at text[from, to) (untrimmed), as `^(\d{1,10})\s+([A-Za-z][A-Za-z-]{0,31})$` reads
+ * it trimmed, into {@link cseqRead}: scanned in place for ASCII (no slice, no regex run, the method
+ * a shared literal); anything else goes to the regex itself, so both give the same answer.
+ */
+export function cseq(text: string, from: number, to: number): void {
+  cseqRead.number = -1;
+  if (nonAscii(text, from, to)) {
+    const m = CSEQ.exec(text.slice(from, to).trim());
+    if (m !== null) {
+      cseqRead.number = Number(m[1]);
+      cseqRead.method = m[2] as string;
+    }
+    return;
+  }
+  let i = from;
+  let end = to;
+  while (i < end && space(text.charCodeAt(i))) i++;
+  while (end > i && space(text.charCodeAt(end - 1))) end--;
+  let n = 0;
+  const digits = i;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    n = n * 10 + (c - 0x30);
+  }
+  if (i === digits || i - digits > 10 || i === end || !space(text.charCodeAt(i))) return;
+  while (i < end && space(text.charCodeAt(i))) i++;
+  const method = i;
+  if (end - method < 1 || end - method > 32 || !letter(text.charCodeAt(method))) return;
+  for (let k = method + 1; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (!letter(c) && c !== 0x2d) return;
+  }
+  cseqRead.number = n;
+  cseqRead.method = word(text, method, end, METHODS);
+}
+
+const letter = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 
 /**
  * The tag parameter of a From/To value: the first `;\s*tag=([^;\s,>]+)` (case-insensitive),

@@ -1,5 +1,17 @@
 import { STORE_LIMITS } from '../../domain/limits.js';
-import { COMPACT, generalName, headerName, lineEnd, tag, uriUser } from './sip-fields.js';
+import {
+  COMPACT,
+  cseq,
+  cseqRead,
+  generalName,
+  headerName,
+  lineEnd,
+  METHODS,
+  tag,
+  trimmed,
+  uriUser,
+  word,
+} from './sip-fields.js';
 
 export { uriUser };
 
@@ -82,13 +94,94 @@ function registerExpires(contacts: string, header: number): number {
   return max >= 0 ? max : header;
 }
 
+/** The header lines of text[from, end), unfolded and without their CRs (`header` reads them). */
+function headerLines(text: string, from: number, end: number): string[] {
+  const headers: string[] = [];
+  for (let eol = from - 1; eol < end; ) {
+    const at = eol + 1;
+    eol = lineEnd(text, at, end);
+    const line = text.slice(at, lineStop(text, eol, end));
+    if ((line.startsWith(' ') || line.startsWith('\t')) && headers.length > 0)
+      headers[headers.length - 1] += ` ${line.trim()}`;
+    else if (line !== '') headers.push(line);
+  }
+  return headers;
+}
+
+/** Where a line ending at `eol` stops: before its CR. */
+const lineStop = (text: string, eol: number, end: number): number =>
+  eol < end && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+
+/** Where the first non-empty line after the line ending at `eol` starts, `end` when none. */
+function nextLine(text: string, eol: number, end: number): number {
+  while (eol < end) {
+    const at = eol + 1;
+    const next = lineEnd(text, at, end);
+    if (lineStop(text, next, end) !== at) return at;
+    eol = next;
+  }
+  return end;
+}
+
+/** Whether the line at `at` (before `end`) continues the header before it (RFC 3261 7.3.1 folding). */
+const folded = (text: string, at: number, end: number): boolean => {
+  const c = text.charCodeAt(at);
+  return at < end && (c === 0x20 || c === 0x09);
+};
+
+/** A parsed message: its header lines are split only when asked for (configured header rules). */
+class ParsedSip implements SipMessage {
+  method = '';
+  code = 0;
+  requestUri = '';
+  callId = '';
+  cseq = -1;
+  fromTag = '';
+  toTag = '';
+  /** The From and To values, for their users: read only of the INVITE that opens a call. */
+  fromValue = '';
+  toValue = '';
+  branch = '';
+  transport = '';
+  sessionExpires = false;
+  q850 = -1;
+  expires = -1;
+  aor = '';
+  contentType = '';
+  body = '';
+  private lines: string[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly headFrom: number,
+    private readonly headEnd: number,
+  ) {}
+
+  get fromUser(): string {
+    return uriUser(this.fromValue).slice(0, 64);
+  }
+
+  get toUser(): string {
+    return uriUser(this.toValue).slice(0, 64);
+  }
+
+  get headers(): readonly string[] {
+    this.lines ??= headerLines(this.text, this.headFrom, this.headEnd);
+    return this.lines;
+  }
+}
+
 /**
- * Parse one SIP message. Returns undefined for anything that is not a usable SIP message.
+ * Parse one SIP message (bytes `start` to `stop` of `buf`). Returns undefined for anything that is
+ * not a usable SIP message.
+ * Headers are read in place, a line at a time with no array of lines, the names matched without a
+ * copy, CSeq scanned by hand (sip-fields.ts) and methods given as shared literals; only the values
+ * kept are sliced, and the From/To users and the header lines are read only when asked for.
  * @example parseSip(Buffer.from('SIP/2.0 486 Busy Here\r\nCall-ID: a\r\nCSeq: 1 INVITE\r\n\r\n'))?.code // 486
  */
-export function parseSip(buf: Buffer): SipMessage | undefined {
-  if (buf.length < 16 || buf.length > 65_535) return undefined;
-  const text = buf.toString('utf8');
+export function parseSip(buf: Buffer, start = 0, stop = buf.length): SipMessage | undefined {
+  if (stop - start < 16 || stop - start > 65_535) return undefined;
+  const text = buf.toString('utf8', start, stop);
   let end = text.indexOf('\r\n\r\n');
   let bodyAt = end + 4;
   if (end < 0) {
@@ -99,133 +192,122 @@ export function parseSip(buf: Buffer): SipMessage | undefined {
       bodyAt = text.length;
     }
   }
-  // Lines end at LF, a CR before it dropped (as a `\r?\n` split), found by index: no regex split
-  // and no array of lines.
+  // Lines end at LF, a CR before it dropped (as a `\r?\n` split), found by index.
   let eol = lineEnd(text, 0, end);
-  const start = text.slice(0, eol < end && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
+  const startEnd = lineStop(text, eol, end);
   let method = '';
   let code = 0;
   let requestUri = '';
-  if (start.startsWith('SIP/2.0 ')) {
-    code = Number(start.slice(8, 11));
-    if (!Number.isInteger(code) || code < 100 || code > 699) return undefined;
+  if (text.startsWith('SIP/2.0 ')) {
+    code = Number(text.slice(8, 11));
+    if (!Number.isInteger(code) || code < 100 || code > 699 || startEnd < 11) return undefined;
   } else {
     // Method SP Request-URI SP SIP-Version: exactly two spaces.
-    const sp1 = start.indexOf(' ');
-    const sp2 = sp1 < 0 ? -1 : start.indexOf(' ', sp1 + 1);
-    if (sp2 < 0 || start.length !== sp2 + 8 || !start.endsWith('SIP/2.0')) return undefined;
-    method = start.slice(0, sp1);
-    if (!TOKEN.test(method)) return undefined;
-    requestUri = start.slice(sp1 + 1, sp2);
+    const sp1 = text.indexOf(' ');
+    const sp2 = sp1 < 0 || sp1 >= startEnd ? -1 : text.indexOf(' ', sp1 + 1);
+    if (sp2 < 0 || startEnd !== sp2 + 8 || !text.startsWith('SIP/2.0', sp2 + 1)) return undefined;
+    method = word(text, 0, sp1, METHODS);
+    if (!METHODS.includes(method) && !TOKEN.test(method)) return undefined;
+    requestUri = text.slice(sp1 + 1, sp2);
   }
-  const headers: string[] = [];
-  // Where each header's line starts in `text`, -1 for a folded one: unfolded names and values are
-  // read in `text` itself, a flat string, not in the line (a slice of it, slower to index).
-  const at: number[] = [];
-  while (eol < end) {
-    const from = eol + 1;
-    eol = lineEnd(text, from, end);
-    const line = text.slice(from, eol < end && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol);
-    if ((line.startsWith(' ') || line.startsWith('\t')) && headers.length > 0) {
-      headers[headers.length - 1] += ` ${line.trim()}`;
-      at[at.length - 1] = -1;
-    } else if (line !== '') {
-      headers.push(line);
-      at.push(from);
-    }
-  }
+  const m = new ParsedSip(text, eol + 1, end);
   let callId = '';
-  let cseq = -1;
   let cseqMethod = '';
   let from = '';
   let to = '';
-  let branch = '';
-  let transport = '';
-  let sessionExpires = false;
-  let q850 = -1;
-  let contentType = '';
   let expiresHeader = -1;
   let contacts = '';
-  for (let k = 0; k < headers.length; k++) {
-    const line = headers[k] as string;
-    const base = at[k] as number;
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = base < 0 ? generalName(line, colon) : headerName(text, base, colon);
+  while (eol < end) {
+    const at = eol + 1;
+    eol = lineEnd(text, at, end);
+    const stop = lineStop(text, eol, end);
+    if (stop === at) continue;
+    let line: string | undefined;
+    // A folded header (rare) is unfolded into a string of its own; any other is read in `text`.
+    for (let next = nextLine(text, eol, end); folded(text, next, end); next = nextLine(text, eol, end)) {
+      line ??= text.slice(at, stop);
+      eol = lineEnd(text, next, end);
+      line += ` ${trimmed(text, next, lineStop(text, eol, end))}`;
+    }
+    const t = line ?? text;
+    const base = line === undefined ? at : 0;
+    const lineEnds = line === undefined ? stop : line.length;
+    const colon = t.indexOf(':', base);
+    if (colon <= base || colon >= lineEnds) continue;
+    const name = line === undefined ? headerName(text, at, colon - at) : generalName(line, colon);
     if (name === '') continue;
-    const value =
-      base < 0 ? line.slice(colon + 1).trim() : text.slice(base + colon + 1, base + line.length).trim();
     switch (name) {
       case 'call-id':
-        if (callId === '') callId = value;
+        if (callId === '') callId = trimmed(t, colon + 1, lineEnds);
         break;
-      case 'cseq': {
-        const m = /^(\d{1,10})\s+([A-Za-z][A-Za-z-]{0,31})$/.exec(value);
-        if (m !== null && cseq < 0) {
-          cseq = Number(m[1]);
-          cseqMethod = m[2] as string;
+      case 'cseq':
+        if (m.cseq < 0) {
+          cseq(t, colon + 1, lineEnds);
+          if (cseqRead.number >= 0) {
+            m.cseq = cseqRead.number;
+            cseqMethod = cseqRead.method;
+          }
         }
         break;
-      }
       case 'from':
-        if (from === '') from = value;
+        if (from === '') from = trimmed(t, colon + 1, lineEnds);
         break;
       case 'to':
-        if (to === '') to = value;
+        if (to === '') to = trimmed(t, colon + 1, lineEnds);
         break;
       case 'via':
-        if (branch === '') {
-          const m = /;\s*branch=([^;\s,]+)/i.exec(value);
-          if (m !== null) branch = m[1] as string;
-          const t = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]{2,5})/i.exec(value);
-          if (t !== null) transport = (t[1] as string).toLowerCase();
+        if (m.branch === '') {
+          // Regexes: a hand scan of the same grammar measured slower here (250 against 170 ns).
+          const value = trimmed(t, colon + 1, lineEnds);
+          const b = /;\s*branch=([^;\s,]+)/i.exec(value);
+          if (b !== null) m.branch = b[1] as string;
+          const v = /^SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]{2,5})/i.exec(value);
+          if (v !== null) m.transport = (v[1] as string).toLowerCase();
         }
         break;
       case 'session-expires':
-        sessionExpires = true;
+        m.sessionExpires = true;
         break;
       case 'reason': {
         // RFC 3326 allows a list and LWS around ';' ("Q.850 ;cause=16", "q.850;cause=21").
-        const m = /(?:^|,)\s*Q\.850\s*;[^,]*?cause\s*=\s*(\d{1,3})/i.exec(value);
-        if (m !== null && Number(m[1]) <= 127) q850 = Number(m[1]);
+        const r = /(?:^|,)\s*Q\.850\s*;[^,]*?cause\s*=\s*(\d{1,3})/i.exec(trimmed(t, colon + 1, lineEnds));
+        if (r !== null && Number(r[1]) <= 127) m.q850 = Number(r[1]);
         break;
       }
-      case 'expires':
+      case 'expires': {
+        const value = trimmed(t, colon + 1, lineEnds);
         if (/^\d{1,10}$/.test(value)) expiresHeader = Number(value);
         break;
+      }
       case 'contact':
-        if (contacts.length < 4096) contacts = contacts === '' ? value : `${contacts},${value}`;
+        if (contacts.length < 4096) {
+          const value = trimmed(t, colon + 1, lineEnds);
+          contacts = contacts === '' ? value : `${contacts},${value}`;
+        }
         break;
       case 'content-type':
-        contentType = value.toLowerCase();
+        m.contentType = trimmed(t, colon + 1, lineEnds).toLowerCase();
         break;
       default:
         break;
     }
   }
   // The store keeps ids of at most STORE_LIMITS.idMax characters; a longer Call-ID is refused here.
-  if (callId === '' || callId.length > STORE_LIMITS.idMax || cseq < 0 || cseqMethod === '') return undefined;
+  if (callId === '' || callId.length > STORE_LIMITS.idMax || m.cseq < 0 || cseqMethod === '')
+    return undefined;
   // A request's CSeq method must be its own (RFC 3261 8.1.1.5), except ACK/CANCEL reuse the INVITE's number.
   if (code === 0 && cseqMethod !== method) return undefined;
-  const m = code === 0 ? method : cseqMethod;
-  return {
-    method: m,
-    code,
-    requestUri,
-    callId,
-    cseq,
-    fromTag: tag(from),
-    toTag: tag(to),
-    fromUser: uriUser(from).slice(0, 64),
-    toUser: uriUser(to).slice(0, 64),
-    branch,
-    transport,
-    sessionExpires,
-    q850,
-    expires: m === 'REGISTER' ? registerExpires(contacts, expiresHeader) : expiresHeader,
-    aor: m === 'REGISTER' ? addressOfRecord(to) : '',
-    contentType,
-    body: bodyAt < text.length ? text.slice(bodyAt) : '',
-    headers,
-  };
+  const kind = code === 0 ? method : cseqMethod;
+  m.method = kind;
+  m.code = code;
+  m.requestUri = requestUri;
+  m.callId = callId;
+  m.fromTag = tag(from);
+  m.toTag = tag(to);
+  m.fromValue = from;
+  m.toValue = to;
+  m.expires = kind === 'REGISTER' ? registerExpires(contacts, expiresHeader) : expiresHeader;
+  m.aor = kind === 'REGISTER' ? addressOfRecord(to) : '';
+  m.body = bodyAt < text.length ? text.slice(bodyAt) : '';
+  return m;
 }

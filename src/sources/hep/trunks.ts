@@ -29,6 +29,9 @@ interface Compiled {
   nets: BlockList | undefined;
   header: string | undefined;
   value: string | undefined;
+  /** The rule's two answers (from the trunk, to it), shared by every match: nobody changes a match. */
+  from: TrunkMatch;
+  to: TrunkMatch;
 }
 
 /** A dotted-quad IPv4 address as an unsigned 32-bit number, or -1 (not IPv4). */
@@ -95,7 +98,10 @@ export function compileTrunks(rules: readonly TrunkRule[]) {
       nets ??= new BlockList();
       nets.addSubnet(ip, prefix, fam);
     }
-    return { name: r.name, v4, nets, header: r.header, value: r.value };
+    // The two answers of this rule, made once: a match allocates nothing (one per captured request).
+    const from: TrunkMatch = { trunk: r.name, toTrunk: false };
+    const to: TrunkMatch = { trunk: r.name, toTrunk: true };
+    return { name: r.name, v4, nets, header: r.header, value: r.value, from, to };
   });
   return {
     names: compiled.map((c) => c.name),
@@ -106,13 +112,12 @@ export function compileTrunks(rules: readonly TrunkRule[]) {
       const dst = dst4 >= 0 ? undefined : family(dstIp);
       for (const c of compiled) {
         if (src4 >= 0 ? inV4(c.v4, src4) : src !== undefined && c.nets?.check(srcIp, src) === true)
-          return { trunk: c.name, toTrunk: false };
+          return c.from;
         if (dst4 >= 0 ? inV4(c.v4, dst4) : dst !== undefined && c.nets?.check(dstIp, dst) === true)
-          return { trunk: c.name, toTrunk: true };
+          return c.to;
         if (c.header !== undefined) {
           const v = header(msg, c.header);
-          if (v !== undefined && (c.value === undefined || v === c.value))
-            return { trunk: c.name, toTrunk: false };
+          if (v !== undefined && (c.value === undefined || v === c.value)) return c.from;
         }
       }
       return undefined;

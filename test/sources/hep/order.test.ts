@@ -165,6 +165,25 @@ describe('arrival order (issue 35)', () => {
     expect(times.map((e) => e.ts)).toEqual([...times.map((e) => e.ts)].sort());
   });
 
+  it('a reply stamped before its request but arriving after it is placed after it (was a stray)', () => {
+    const lab = setup();
+    const { settle, of } = lab;
+    const steps = answeredCall('c4').filter((s) => !(s.text.startsWith('INVITE') && s.src === A));
+    // As above, but the out-copy arrives first: the 180 (stamped 10, arriving 10.6) must be placed
+    // after it (reorder.ts place), not handed on first as a reply to nothing.
+    const out = steps.find((s) => s.text.startsWith('INVITE')) as Step;
+    out.ts = 10.49;
+    out.at = 10.5;
+    for (const s of steps) if (s.text.startsWith('SIP/2.0 180')) s.at = 10.6;
+    play(lab, steps);
+    settle(60_000);
+    expect(lab.source.capture.tracker.strays).toBe(0);
+    expect(of('call.started')).toHaveLength(1);
+    expect(of('call.ringing')).toHaveLength(1);
+    expect(of('call.answered')).toHaveLength(1);
+    expect(of('call.ended')).toEqual([expect.objectContaining({ hangupBy: 'caller' })]);
+  });
+
   it('the window is bounded: a copy later than the window is handled out of order and counted', async () => {
     const lab = setup({ reorderWindowMs: 50 });
     const { settle, of, registry } = lab;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { header, parseSip, uriUser } from '../../../src/sources/hep/sip.js';
+import { trimmed } from '../../../src/sources/hep/sip-fields.js';
 
 const parse = (s: string) => parseSip(Buffer.from(s));
 
@@ -237,6 +238,86 @@ describe('parseSip reads every spelling the same (property)', () => {
         expect(m.fromTag).toBe(tagOf(v));
         expect(m.fromUser).toBe(userOf(v).slice(0, 64));
         expect(uriUser(v)).toBe(userOf(v));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+// CSeq is scanned in place (sip-fields.ts cseq, issue 35's replay cost): held to the regex it replaced.
+describe('parseSip reads CSeq as its grammar does (property)', () => {
+  const grammar = /^(\d{1,10})\s+([A-Za-z][A-Za-z-]{0,31})$/;
+  const piece = fc.constantFrom(
+    '1',
+    '0',
+    '4294967295',
+    '12345678901',
+    ' ',
+    '\t',
+    '\u00a0',
+    '\ufeff',
+    '\u2028',
+    'INVITE',
+    'ACK',
+    'invite',
+    'x-Y',
+    '-',
+    'é',
+    'A'.repeat(32),
+    'B'.repeat(33),
+    ';',
+    '\u000b',
+  );
+  const value = fc
+    .oneof(
+      fc.array(piece, { maxLength: 8 }).map((p) => p.join('')),
+      fc.string({ unit: 'binary', maxLength: 30 }),
+    )
+    .filter((s) => !/[\r\n]/.test(s));
+
+  it('number and method, or refusal, exactly as /^(\\d{1,10})\\s+([A-Za-z][A-Za-z-]{0,31})$/ on the trimmed value', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const m = parse(`SIP/2.0 200 OK\r\nCall-ID: a\r\nCSeq:${v}\r\n\r\n`);
+        const want = grammar.exec(v.trim());
+        if (want === null) expect(m).toBeUndefined();
+        else expect(m).toMatchObject({ cseq: Number(want[1]), method: want[2] });
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('a request method is the literal every module compares against, whatever header order', () => {
+    const m = parse('OPTIONS sip:a SIP/2.0\r\nCSeq: 3 OPTIONS\r\nCall-ID: k\r\n\r\n');
+    expect(m).toMatchObject({ method: 'OPTIONS', cseq: 3, code: 0 });
+    expect(parse('FOO sip:a SIP/2.0\r\nCSeq: 3 FOO\r\nCall-ID: k\r\n\r\n')?.method).toBe('FOO');
+    expect(parse('F@O sip:a SIP/2.0\r\nCSeq: 3 F@O\r\nCall-ID: k\r\n\r\n')).toBeUndefined();
+  });
+
+  // RFC 3261 7.3.1: a line starting with whitespace continues the header before it, as the header
+  // lines (header()) join them, also across a blank line left by mixed line ends.
+  it('a folded header continues across a blank line as the header lines join it', () => {
+    const m = parse('SIP/2.0 200 OK\r\nCall-ID: a\r\nCSeq: 7\n\n\r\n INVITE\r\nX-A: 1\r\n\r\n');
+    expect(m).toMatchObject({ cseq: 7, method: 'INVITE' });
+    expect(m?.headers).toEqual(['Call-ID: a', 'CSeq: 7 INVITE', 'X-A: 1']);
+  });
+});
+
+describe('trimmed (the header values parseSip slices)', () => {
+  it('is .slice(from, to).trim() for any text and bounds (property)', () => {
+    const text = fc.oneof(
+      fc
+        .array(fc.constantFrom(' ', '\t', '\u000b', '\u00a0', '\ufeff', '\u2028', '\u3000', 'a', 'é', ';'), {
+          maxLength: 12,
+        })
+        .map((p) => p.join('')),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), (s, a, b) => {
+        const from = a % (s.length + 1);
+        const to = from + (b % (s.length - from + 1));
+        expect(trimmed(s, from, to)).toBe(s.slice(from, to).trim());
       }),
       { numRuns: 5000 },
     );
