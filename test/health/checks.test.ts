@@ -78,6 +78,22 @@ describe('built-in checks', () => {
     h.close();
   });
 
+  it('event loop at the default limit (sampled every 100 ms): a 1.3 s stall fails it', async () => {
+    const loop = eventLoopCheck();
+    const h = new HealthRegistry();
+    h.register(loop);
+    await new Promise((r) => setTimeout(r, 120));
+    block(1300);
+    await new Promise((r) => setTimeout(r, 120));
+    const r = await h.run();
+    expect(r.checks.event_loop?.status).toBe('fail');
+    const worst = Number(/^max delay (\d+) ms/.exec(r.checks.event_loop?.detail ?? '')?.[1]);
+    // The stall less at most one sampling period.
+    expect(worst).toBeGreaterThanOrEqual(1200);
+    expect(r.checks.event_loop?.detail).toMatch(/\(limit 1000 ms\)$/);
+    h.close();
+  });
+
   it('formatBytes never prints a long digit run', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1536)).toBe('1.5 KiB');
