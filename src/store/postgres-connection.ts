@@ -61,7 +61,11 @@ export class PgConnection {
     const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/ /g, '\\ ');
     // Custom plans for prepared statements: a generic plan of the rollup reads (parameters
     // unknown) scans whole tables, 1.6 s instead of 30 ms at 10M calls; parsing stays cached.
-    let options = `-c sidetone.instance=${esc(o.instance)} -c plan_cache_mode=force_custom_plan`;
+    // No JIT: the store's statements are short, and a plan over ~90 day partitions compiles
+    // 1,000+ functions. At 2M calls one 2,000-row zombie batch took 2.4 s, 1.8 s of it JIT; at 10M
+    // it outlasted the 10 s timeout (LLVM's compile does not heed statement_timeout; the client
+    // gave up at 11 s) and the cleanup could never finish (bench/rollup.bench.mjs, PostgreSQL 15).
+    let options = `-c sidetone.instance=${esc(o.instance)} -c plan_cache_mode=force_custom_plan -c jit=off`;
     if (o.schema !== undefined) options += ` -c search_path=${o.schema}`;
     this.pool = new pg.Pool({
       connectionString: o.url,

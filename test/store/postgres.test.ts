@@ -78,6 +78,37 @@ describe('PostgreSQL store specifics', () => {
     }
   });
 
+  it('every session of the store runs with custom plans and without JIT, whatever the database says', async () => {
+    // JIT compiled 1,000+ functions for a zombie batch over 90 day partitions: 1.8 s of 2.4 s at
+    // 2M calls, past the statement timeout at 10M (postgres-connection.ts).
+    const schema = freshSchema();
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    const db = `jit_${schema}`;
+    await admin.query(`CREATE DATABASE ${db}`);
+    await admin.query(`ALTER DATABASE ${db} SET jit = on`);
+    await admin.query(`ALTER DATABASE ${db} SET jit_above_cost = 0`);
+    const url = server.url.replace(/\/postgres(\?|$)/, `/${db}$1`);
+    const store = await openPostgresCallStore({ url, schema, privacy });
+    try {
+      await store.applyBatch(lifecycle('c1', T));
+      const pool = (store as unknown as { driver: { conn: { pool: pg.Pool } } }).driver.conn.pool;
+      const settings = await pool.query<{ jit: string; plan: string }>(
+        "SELECT current_setting('jit') AS jit, current_setting('plan_cache_mode') AS plan",
+      );
+      expect(settings.rows[0]).toEqual({ jit: 'off', plan: 'force_custom_plan' });
+      const plain = new pg.Client({ connectionString: url });
+      await plain.connect();
+      // The database's own default, which a session without the store's options gets.
+      expect((await plain.query("SELECT current_setting('jit') AS jit")).rows[0].jit).toBe('on');
+      await plain.end();
+    } finally {
+      await store.close();
+      await admin.query(`DROP DATABASE ${db} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
   it('unfiltered reads find the dimension-free rollup rows through their index', async () => {
     // The reads plan with their parameters known, so their filter must fold to the partial
     // indexes' predicate (migration 3): a change to it would silently read five times the rows.
