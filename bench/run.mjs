@@ -66,7 +66,8 @@ const hepRun = (k) => {
 // Suites run one per process, BENCH_RUNS times, gathered into <name>-runs.json.
 for (const [name, run] of [
   ['registry', () => once('registry', 'registry.bench.mjs')],
-  ['events', (load) => ({ results: once('events', 'events.bench.mjs'), load })],
+  // events.json is { results, notes, turnGcs }: a run keeps its fields beside its load.
+  ['events', (load) => ({ ...once('events', 'events.bench.mjs'), load })],
   ['hep', (_load, k) => hepRun(k)],
 ]) {
   if (!want(name)) continue;
