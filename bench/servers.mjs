@@ -10,7 +10,7 @@ import { procCpuNs, procMemMib } from './proc.mjs';
 await fetch('http://127.0.0.1:1/').catch(() => {});
 
 // BENCH_CLI: another build's CLI (a before-and-after comparison on one machine).
-const CLI = process.env.BENCH_CLI ?? new URL('../dist/cli/main.js', import.meta.url).pathname;
+const CLI = process.env.BENCH_CLI ?? new URL('../dist/bin/sidetone.js', import.meta.url).pathname;
 const FLOOR = new URL('./floor-server.mjs', import.meta.url).pathname;
 
 /**

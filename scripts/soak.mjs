@@ -21,7 +21,7 @@ const scrapesPerSecond = Number(values.scrapes);
 const maxSlope = Number(values['max-slope-mib']);
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-soak-'));
-const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
+const bin = new URL('../dist/bin/sidetone.js', import.meta.url).pathname;
 const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', join(dir, 'soak.db')], {
   env: {
     ...process.env,

@@ -37,7 +37,7 @@ type sidecar struct {
 func startSidecar(t *testing.T) *sidecar {
 	t.Helper()
 	if os.Getenv("SIDETONE_CLI") == "" {
-		t.Fatal("set SIDETONE_CLI to the built CLI (dist/cli/main.js)")
+		t.Fatal("set SIDETONE_CLI to the built CLI (dist/bin/sidetone.js)")
 	}
 	s := &sidecar{t: t, db: filepath.Join(lettersDir(t), "events.db")}
 	s.start()

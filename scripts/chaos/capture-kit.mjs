@@ -1,5 +1,5 @@
 // What the capture and export scenarios share (hep-*, otlp-down, modem-flood): a sidecar started as
-// users start it (`node dist/cli/main.js serve`, the defaults but for the flags given), its /metrics
+// users start it (`node dist/bin/sidetone.js serve`, the defaults but for the flags given), its /metrics
 // read as numbers, its RSS sampled from /proc, and its exit timed. Build first (npm run build).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/bin/sidetone.js', import.meta.url));
 
 /** A TCP port nobody listens on now. */
 export const freePort = () =>

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bin/sidetone.js', import.meta.url));
 export const HASH_KEY = 'chaos-suite-hash-key-0123456789abcdef';
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { SidetoneConfig } from '../config/schema.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import type { RouteDoc } from '../http/route-doc.js';
 import type { Registry } from '../metrics/index.js';
+import { packageRoot } from '../runtime/package-files.js';
 import type { CallStore } from '../store/types.js';
 import { liveReader } from './console-live.js';
 import { mountConsoleApi } from './console-routes.js';
 
 /** The console's files (assets/console): static, read once at mount, no build step. */
-const asset = (name: string) =>
-  readFileSync(new URL(`../../assets/console/${name}`, import.meta.url), 'utf8');
+const asset = (name: string) => readFileSync(join(packageRoot(), 'assets', 'console', name), 'utf8');
 
 export interface DashboardOptions {
   store: CallStore;

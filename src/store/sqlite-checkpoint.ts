@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { threadEntry } from '../runtime/thread-entry.js';
+import { threadEntry } from '../runtime/package-files.js';
 
 /** SQLite's default automatic checkpoint, in WAL pages. */
 export const AUTO_CHECKPOINT_PAGES = 1000;
@@ -35,7 +35,7 @@ export class Checkpointer {
   /** Start the thread unless it runs already (or ran and stopped: the backstop then rules). */
   start(): void {
     if (this.worker !== undefined || this.stopped) return;
-    const worker = new Worker(threadEntry(new URL('./sqlite-checkpoint-thread.js', import.meta.url)), {
+    const worker = new Worker(threadEntry('store/sqlite-checkpoint-thread.js'), {
       workerData: { path: this.path },
       // One pragma a tick needs little heap: the thread added 6-10 MiB of RSS so, 12-15 without.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StoreError } from '../errors.js';
-import { threadEntry } from '../runtime/thread-entry.js';
+import { threadEntry } from '../runtime/package-files.js';
 import type { SqliteCallStoreOptions } from './sqlite-open.js';
 import { wrap } from './sqlite-open.js';
 import type { WriteReply, WriteRequest } from './sqlite-writer-thread.js';
@@ -33,7 +33,7 @@ export class WriterThread {
   alive = true;
 
   constructor(private readonly opts: SqliteCallStoreOptions & { path: string }) {
-    this.worker = new Worker(threadEntry(new URL('./sqlite-writer-thread.js', import.meta.url)), {
+    this.worker = new Worker(threadEntry('store/sqlite-writer-thread.js'), {
       workerData: { opts },
     });
     this.worker.unref(); // held only while a write is in flight (see `write`)

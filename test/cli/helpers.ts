@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
 import type { CallUpdate } from '../../src/store/types.js';
 
-export const BIN = resolve(import.meta.dirname, '../../dist/cli/main.js');
+export const BIN = resolve(import.meta.dirname, '../../dist/bin/sidetone.js');
 export const HASH_KEY = 'cli-test-hash-key-0123456789abcdef';
 
 export interface RunResult {
@@ -21,7 +21,7 @@ export interface RunResult {
 }
 
 /**
- * Run `node dist/cli/main.js ...args`. Asynchronous on purpose: a test's stub server lives in this
+ * Run `node dist/bin/sidetone.js ...args`. Asynchronous on purpose: a test's stub server lives in this
  * process and must keep answering while the child runs. The environment starts clean of
  * `SIDETONE_*` and colour variables so the host's settings cannot change the outcome.
  */

@@ -14,7 +14,7 @@ import { CLI } from '../helpers/spawn.js';
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   scripts: { start: string };
 };
-const START = /^npm run build && node dist\/cli\/main\.js (.+)$/.exec(pkg.scripts.start);
+const START = /^npm run build && node dist\/bin\/sidetone\.js (.+)$/.exec(pkg.scripts.start);
 const SCRIPT = '/usr/bin/script';
 /** Lines before the URLs, at most: log lines of the start, the bar, the summary and the header. */
 const MAX_LINES = 8;

@@ -21,7 +21,7 @@ interface Panel {
 describe('Grafana dashboards', () => {
   const rendered = renderDashboards();
 
-  it('deploy/grafana holds exactly the generated dashboards (regenerate: node dist/cli/main.js dashboards --out deploy/grafana)', () => {
+  it('deploy/grafana holds exactly the generated dashboards (regenerate: node dist/bin/sidetone.js dashboards --out deploy/grafana)', () => {
     expect(readdirSync(DIR).sort()).toEqual(Object.keys(rendered).sort());
     for (const [file, json] of Object.entries(rendered))
       expect(readFileSync(new URL(file, DIR), 'utf8'), file).toBe(json);

@@ -18,6 +18,25 @@ export function recordLoads(log: string): string[] {
   return ['--import', `data:text/javascript,${encodeURIComponent(setup)}`];
 }
 
-/** What `recordLoads(log)` wrote so far. */
-export const readLoads = (log: string): string[] =>
-  existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
+/**
+ * What `recordLoads(log)` wrote so far. A chunk of the CLI bundle (dist/bin) is followed by the
+ * dist/ modules it holds (dist/bin/modules.json, written by scripts/bundle.mjs), so that a test
+ * names modules the same way whether the process ran the bundle or tsc's files.
+ */
+export function readLoads(log: string): string[] {
+  if (!existsSync(log)) return [];
+  const urls: string[] = [];
+  for (const url of readFileSync(log, 'utf8').split('\n')) {
+    if (url === '') continue;
+    urls.push(url);
+    const chunk = /^(?:file:\/\/)?(\/.*)\/dist\/bin\/([^/]+\.js)$/.exec(url);
+    if (chunk === null) continue;
+    const [, root, file] = chunk as unknown as [string, string, string];
+    const held = (
+      JSON.parse(readFileSync(`${root}/dist/bin/modules.json`, 'utf8')) as Record<string, string[]>
+    )[file];
+    if (held === undefined) throw new Error(`${url}: not in dist/bin/modules.json; run npm run build`);
+    for (const module of held) urls.push(`file://${root}/${module}`);
+  }
+  return urls;
+}

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI (`npm test` builds before vitest runs). */
-export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bin/sidetone.js', import.meta.url));
 
 /** Start `sidetone <args>` and wait until it serves `readyPath` (any HTTP answer counts). */
 export async function startCli(

@@ -50,7 +50,7 @@ function group(
 }
 
 describe('generated Prometheus rules', () => {
-  it('deploy/prometheus/sidetone-rules.yml is what `sidetone rules` generates (regenerate: node dist/cli/main.js rules --out deploy/prometheus/sidetone-rules.yml)', () => {
+  it('deploy/prometheus/sidetone-rules.yml is what `sidetone rules` generates (regenerate: node dist/bin/sidetone.js rules --out deploy/prometheus/sidetone-rules.yml)', () => {
     expect(readFileSync(COMMITTED, 'utf8')).toBe(renderRules());
   });
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
+const CLI = join(import.meta.dirname, '../../dist/bin/sidetone.js');
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-signal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -25,7 +25,7 @@ class Sidecar:
     def __init__(self) -> None:
         cli = os.environ.get("SIDETONE_CLI")
         if not cli:
-            raise RuntimeError("set SIDETONE_CLI to the built CLI (dist/cli/main.js)")
+            raise RuntimeError("set SIDETONE_CLI to the built CLI (dist/bin/sidetone.js)")
         self._cmd = [os.environ.get("SIDETONE_NODE", "node"), cli, "serve"]
         self._dir = tempfile.TemporaryDirectory(prefix="sidetone-py-")
         self.db = os.path.join(self._dir.name, "events.db")

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EXPORT_DEFAULTS } from '../../analytics/export.js';
 import type { ExportFormat } from '../../analytics/index.js';
-import { threadEntry } from '../../runtime/thread-entry.js';
+import { threadEntry } from '../../runtime/package-files.js';
 import { defineCommand } from '../args.js';
 import { CliError, RelayedError, UsageError } from '../errors.js';
 import { SOURCE_FLAGS } from '../flags.js';
@@ -22,7 +22,7 @@ const HEAP_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 }
 /** Run the export on its thread; resolves with the rows written, or null when stdout closed. */
 function exportOnThread(job: ExportJob, progress: Progress | null): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(threadEntry(new URL('./export-thread.js', import.meta.url)), {
+    const worker = new Worker(threadEntry('cli/commands/export-thread.js'), {
       workerData: job,
       resourceLimits: HEAP_LIMITS,
     });

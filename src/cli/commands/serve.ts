@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../config/load.js';
+import { packageRoot } from '../../runtime/package-files.js';
 import { sidetoneVersion } from '../../runtime/version.js';
 import type { DemoSummary } from '../../server/demo.js';
 import { defineCommand, type FlagValues } from '../args.js';
@@ -151,10 +151,7 @@ export async function runSidecar(
   // Commands that work as printed: from the checkout `npm start` ran in, npx finds its local bin;
   // anywhere else it would fetch whatever the registry holds under the name, so an installed
   // sidetone says `sidetone`.
-  const me =
-    resolve(fileURLToPath(new URL('../../..', import.meta.url))) === resolve(process.cwd())
-      ? 'npx sidetone'
-      : 'sidetone';
+  const me = resolve(packageRoot()) === resolve(process.cwd()) ? 'npx sidetone' : 'sidetone';
   const style = styleFor(process.stdout);
   const scenario = config.demo.scenario === undefined ? '' : `, scenario ${config.demo.scenario}`;
   const what = demo ? `demo (seed ${config.demo.seed}, ${config.demo.rate} events/s${scenario})` : 'serving';

@@ -1,0 +1,41 @@
+// The `sidetone` command as one bundle (issue 39, start-up on a Pi): Node resolves, reads and links
+// each ES module on its own, and the sidecar's ~250 modules cost it more start-up than running them.
+// tsc's output (dist/) stays the library; the CLI entry and what it imports from dist/ are bundled
+// into dist/bin/, every package in node_modules stays external (better-sqlite3 is native, and
+// pino, pg and the OTel SDK load their own files). Each lazy `import()` stays a chunk of its own,
+// so a verb still loads only what it runs. Chunks sit at dist/bin/, the same depth as dist/<dir>/,
+// so the paths the code builds from import.meta.url (assets, package.json, thread entries) hold in
+// both layouts. dist/bin/modules.json maps each chunk to the dist modules in it, for the start-up
+// test (test/server/startup-modules.test.ts) to name what a chunk holds.
+import { chmodSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = `${root}dist/bin`;
+const { output } = await build({
+  input: { sidetone: `${root}dist/cli/main.js` },
+  platform: 'node',
+  // A bare specifier is a package (node_modules) or a builtin: left to Node, as in dist/.
+  external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0'),
+  logLevel: 'warn',
+  output: {
+    dir: out,
+    format: 'esm',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name]-[hash].js',
+    minify: false,
+    sourcemap: false,
+  },
+});
+const modules = {};
+for (const chunk of output) {
+  if (chunk.type !== 'chunk') continue;
+  modules[chunk.fileName] = chunk.moduleIds
+    .filter((id) => id.startsWith(root))
+    .map((id) => relative(root, id));
+}
+// The entry keeps main.ts's shebang; executable for a direct run from a checkout.
+chmodSync(`${out}/sidetone.js`, 0o755);
+writeFileSync(`${out}/modules.json`, `${JSON.stringify(modules, null, 1)}\n`);
