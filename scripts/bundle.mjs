@@ -25,6 +25,8 @@ const { output } = await build({
     format: 'esm',
     entryFileNames: '[name].js',
     chunkFileNames: '[name]-[hash].js',
+    // No comments: the modules' source stays in memory (1-2 MiB less RSS); dist/ keeps them.
+    comments: false,
     minify: false,
     sourcemap: false,
   },

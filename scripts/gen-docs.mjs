@@ -3,7 +3,8 @@
 // sidecar's /openapi.json), docs/schemas/*.json (one JSON Schema per event type) and the event
 // code of the Python and Go clients (from those schemas), and src/events/predicates.generated.ts
 // (the event predicates the bus runs without zod) and src/config/fast.generated.ts (the config's keys
-// and its fast path, which loads no zod). Tests fail when any of them is stale.
+// and its fast path, which loads no zod) and src/store/sqlite-schema.generated.ts (the schema of a new
+// SQLite store file, from its migrations). Tests fail when any of them is stale.
 // Usage: npm run gen-docs (builds, then runs this).
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -14,6 +15,7 @@ import { renderEventsMarkdown } from '../dist/events/docs.js';
 import { renderPredicatesModule } from '../dist/events/predicates-gen.js';
 import { eventJsonSchemas } from '../dist/openapi/event-schemas.js';
 import { eventSchemaFiles, servedOpenApi } from '../dist/server/openapi-files.js';
+import { renderSqliteSchemaModule } from '../dist/store/sqlite-schema-gen.js';
 import { renderCatalogueMarkdown } from '../dist/telephony/catalogue.js';
 import { clientFiles } from './clients/generate.mjs';
 
@@ -25,6 +27,7 @@ const files = [
   { path: 'docs/openapi.json', text: await servedOpenApi() },
   { path: 'src/events/predicates.generated.ts', text: renderPredicatesModule() },
   { path: 'src/config/fast.generated.ts', text: renderFastConfigModule() },
+  { path: 'src/store/sqlite-schema.generated.ts', text: renderSqliteSchemaModule() },
   ...eventSchemaFiles(),
   ...clientFiles(eventJsonSchemas()),
 ];

@@ -17,6 +17,7 @@ import { StoreError } from '../errors.js';
 import { CLASSIFIER_R1, type ClassifierSql } from './classifier-r1.js';
 import { SQLITE_MODEM_SAMPLES } from './modem-samples.js';
 import { SQLITE_CHANGE_QUEUE, SQLITE_READ_INDEXES, SQLITE_ROLLUPS, SQLITE_SLOT_MARKS } from './rollup-sql.js';
+import { FRESH_SQLITE_SCHEMA } from './sqlite-schema.generated.js';
 
 export interface Migration {
   version: number;
@@ -231,6 +232,23 @@ export function migrate(db: Database.Database, file: string, target: number = LA
         `${LATEST_VERSION}; upgrade sidetone, or point the store path at another file`,
     );
   }
+  const empty = current === 0 && db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === 0;
+  if (empty && target === FRESH_SQLITE_SCHEMA.version) {
+    // A new file gets what the migrations would leave, in one transaction: 1.5 ms of CPU here
+    // instead of 10-17 (issue 39, start-up on a Pi).
+    db.transaction(() => {
+      db.exec(FRESH_SQLITE_SCHEMA.sql);
+      db.pragma(`user_version = ${target}`);
+    })();
+  } else applyMigrations(db, current, target);
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Run the migrations after `current` up to `target`, each in its own transaction with its version
+ * bump. @internal migrate() and the schema of a new file (sqlite-schema-gen.ts) use it.
+ */
+export function applyMigrations(db: Database.Database, current: number, target: number): void {
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > target) continue;
     db.transaction(() => {
@@ -238,5 +256,4 @@ export function migrate(db: Database.Database, file: string, target: number = LA
       db.pragma(`user_version = ${m.version}`);
     })();
   }
-  return db.pragma('user_version', { simple: true }) as number;
 }
