@@ -7,13 +7,15 @@
 // so the paths the code builds from import.meta.url (assets, package.json, thread entries) hold in
 // both layouts. dist/bin/modules.json maps each chunk to the dist modules in it, for the start-up
 // test (test/server/startup-modules.test.ts) to name what a chunk holds.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}dist/bin`;
+// Chunk names carry a hash: an earlier build's would stay beside this one's.
+rmSync(out, { recursive: true, force: true });
 const { output } = await build({
   input: { sidetone: `${root}dist/cli/main.js` },
   platform: 'node',
