@@ -5,7 +5,7 @@ import { applyMigrations, LATEST_VERSION } from './migrations.js';
  * The schema the SQLite migrations build in a new file, as one script: each table, index and
  * trigger in the order the migrations left them (sqlite_master's rowid order), without SQLite's
  * own objects (autoindexes, sqlite_sequence), which the script makes again. A new file has no rows.
- * @example renderSqliteSchemaModule().includes('CREATE TABLE "calls"')
+ * @example freshSqliteSchema().sql.includes('CREATE TABLE "calls"') // true
  */
 export function freshSqliteSchema(): { version: number; sql: string } {
   const db = new Database(':memory:');
