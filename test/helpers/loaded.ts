@@ -24,6 +24,15 @@ export function recordLoads(log: string): string[] {
  * names modules the same way whether the process ran the bundle or tsc's files.
  */
 export function readLoads(log: string): string[] {
+  const chunks = new Map<string, Record<string, string[]>>();
+  const chunksOf = (root: string) => {
+    let map = chunks.get(root);
+    if (map === undefined) {
+      map = JSON.parse(readFileSync(`${root}/dist/bin/modules.json`, 'utf8')) as Record<string, string[]>;
+      chunks.set(root, map);
+    }
+    return map;
+  };
   if (!existsSync(log)) return [];
   const urls: string[] = [];
   for (const url of readFileSync(log, 'utf8').split('\n')) {
@@ -32,9 +41,7 @@ export function readLoads(log: string): string[] {
     const chunk = /^(?:file:\/\/)?(\/.*)\/dist\/bin\/([^/]+\.js)$/.exec(url);
     if (chunk === null) continue;
     const [, root, file] = chunk as unknown as [string, string, string];
-    const held = (
-      JSON.parse(readFileSync(`${root}/dist/bin/modules.json`, 'utf8')) as Record<string, string[]>
-    )[file];
+    const held = chunksOf(root)[file];
     if (held === undefined) throw new Error(`${url}: not in dist/bin/modules.json; run npm run build`);
     for (const module of held) urls.push(`file://${root}/${module}`);
   }
