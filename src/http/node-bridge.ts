@@ -74,11 +74,27 @@ function prereadBody(body: unknown): Buffer {
 }
 
 /** A node request's body in one Buffer, refused (RequestError 413) once it passes `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const total = await readChunks(req, limit, (chunk) => chunks.push(chunk));
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Hand a node request's body to `onChunk` as it arrives; resolves with its size once it ends,
+ * refused (RequestError 413) once it passes `limit` bytes.
+ * @example
+ * const split = new NdjsonLines();
+ * await readChunks(req, limit, (chunk) => split.push(chunk));
+ */
+export function readChunks(
+  req: IncomingMessage,
+  limit: number,
+  onChunk: (chunk: Buffer) => void,
+): Promise<number> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(bodyTooLarge(limit));
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
     let total = 0;
     const cleanup = () => {
       req.off('data', onData);
@@ -96,11 +112,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         reject(bodyTooLarge(limit));
         return;
       }
-      chunks.push(chunk);
+      onChunk(chunk);
     };
     const onEnd = () => {
       cleanup();
-      resolve(Buffer.concat(chunks, total));
+      resolve(total);
     };
     const onError = (err?: unknown) => {
       cleanup();

@@ -10,11 +10,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../http/app.js';
-import { readBody, sendResponse, unreadable } from '../http/node-bridge.js';
+import { readBody, readChunks, sendResponse, unreadable } from '../http/node-bridge.js';
 import type { RequestMetrics } from '../http/request-metrics.js';
 import { toErrorResponse, writeJsonReply } from '../http/respond.js';
 import type { IngestRequest, ingestHandler } from '../sources/ingest.js';
-import { acceptsIngestType } from '../sources/ingest-items.js';
+import { acceptsIngestType, mediaType, NDJSON_TYPES } from '../sources/ingest-items.js';
+import { NdjsonLines } from '../sources/ndjson-lines.js';
 
 /** The route this path answers, as the app has it. */
 export const INGEST_PATH = '/events';
@@ -42,9 +43,15 @@ export function directIngest(options: {
   };
 
   async function answer(req: IncomingMessage, res: ServerResponse, limit: number, contentType: string) {
-    let body: Buffer;
+    // NDJSON is split into lines as it arrives; JSON (an event or an array) is parsed whole.
+    let body: Buffer | undefined;
+    let split: NdjsonLines | undefined;
     try {
-      body = await readBody(req, limit);
+      if (NDJSON_TYPES.has(mediaType(contentType))) {
+        const lines = new NdjsonLines();
+        await readChunks(req, limit, (chunk) => lines.push(chunk));
+        split = lines.end();
+      } else body = await readBody(req, limit);
     } catch (err) {
       // As the fetch bridge: nothing to answer a client that left, a 413 to one over the limit.
       if (!res.destroyed && !req.socket.destroyed) await sendResponse(req, res, unreadable(err));
@@ -59,7 +66,11 @@ export function directIngest(options: {
         const v = req.headers[name];
         return typeof v === 'string' ? v : null;
       },
-      text: async (max) => (body.byteLength > max ? undefined : body.toString('utf8')),
+      text: async (max) => {
+        const bytes = body ?? Buffer.alloc(0);
+        return bytes.byteLength > max ? undefined : bytes.toString('utf8');
+      },
+      lines: (max) => (split === undefined || split.bytes > max ? undefined : split),
     };
     try {
       const reply = await ingest(request);

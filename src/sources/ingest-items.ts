@@ -4,6 +4,7 @@ import type { SidetoneEvent } from '../events/types.js';
 import { requestBytes } from '../http/raw-body.js';
 import { errorReply, type JsonReply } from '../http/respond.js';
 import type { IngestRejection } from '../logs/audit.js';
+import { NdjsonLines } from './ndjson-lines.js';
 
 // The body of `POST /events` to validated events: which media types it takes, its bytes read
 // within the limit, and each item parsed and checked on its own.
@@ -41,26 +42,24 @@ export interface IngestItems {
 
 /**
  * The items of a JSON (an event or an array) or NDJSON body, each validated on its own; or the
- * answer that refuses the whole body (not JSON, more than `maxItems`).
+ * answer that refuses the whole body (not JSON, more than `maxItems`). A text body is NDJSON when
+ * `ndjson` says so; one split into lines as it arrived ({@link NdjsonLines}) always is.
  */
 export async function readItems(
-  body: string,
+  body: string | NdjsonLines,
   ndjson: boolean,
   maxItems: number,
 ): Promise<IngestItems | { error: JsonReply }> {
   // Items as parallel arrays (values and NDJSON line numbers), not an object per item: at 500
   // items a request, fewer small objects is less work for the collector.
-  const values: unknown[] = [];
-  const lineOf: number[] = [];
+  let values: unknown[] = [];
+  let lineOf: number[] = [];
   const rejected: IngestRejection[] = [];
-  if (ndjson) {
-    const lines = body.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const text = (lines[i] as string).trim();
-      if (text === '') continue;
-      values.push(text);
-      lineOf.push(i + 1);
-    }
+  if (ndjson || typeof body !== 'string') {
+    // Split as it arrived (the sidecar's own listener), or here from the text of a fetch body.
+    const split = typeof body === 'string' ? NdjsonLines.of(body) : body;
+    values = split.lines;
+    lineOf = split.lineOf;
   } else {
     let parsed: unknown;
     try {

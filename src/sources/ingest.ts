@@ -5,6 +5,7 @@ import type { Handler } from '../http/router.js';
 import type { IngestRejection } from '../logs/audit.js';
 import { type Claim, IdWindow } from './id-window.js';
 import { JSON_TYPES, mediaType, NDJSON_TYPES, readItems, readLimited } from './ingest-items.js';
+import type { NdjsonLines } from './ndjson-lines.js';
 import { type IngestSink, storeFirst } from './store-first.js';
 
 export interface IngestOptions {
@@ -62,6 +63,12 @@ export interface IngestRequest {
   header(name: 'traceparent' | 'tracestate'): string | null;
   /** The body as text, or undefined once it passes `limit` bytes. */
   text(limit: number): Promise<string | undefined>;
+  /**
+   * An NDJSON body split into lines as it arrived, or undefined once it passed `limit` bytes: the
+   * sidecar's own listener reads NDJSON so, without the whole body in memory twice (see
+   * NdjsonLines). Without it, `text` is read and split.
+   */
+  lines?(limit: number): NdjsonLines | undefined;
 }
 
 /**
@@ -89,7 +96,7 @@ export function ingestHandler(
         `Content-Type ${JSON.stringify(type || '(none)')} is not accepted: send application/json (an event or an array) or application/x-ndjson (one event per line)`,
       );
     }
-    const body = await req.text(maxBodyBytes);
+    const body = ndjson && req.lines !== undefined ? req.lines(maxBodyBytes) : await req.text(maxBodyBytes);
     if (body === undefined) {
       return errorReply(
         'ST_BODY_TOO_LARGE',

@@ -94,6 +94,11 @@ describe('POST /events on node:http directly', () => {
       ],
       ['no credential', (v) => JSON.stringify(started(`c-${v}`)), { 'content-type': 'application/json' }],
       ['over the body limit', () => JSON.stringify([started('big')]).padEnd(5000, ' '), json],
+      [
+        'NDJSON over the body limit',
+        () => `${JSON.stringify(started('big-nd'))}\n`.padEnd(5000, ' '),
+        { ...auth, 'content-type': 'application/x-ndjson' },
+      ],
     ];
     for (const [name, body, headers] of cases) {
       const [direct, viaFetch] = await both(body, headers);
@@ -103,7 +108,46 @@ describe('POST /events on node:http directly', () => {
     const statuses = [];
     for (const [, body, headers] of cases)
       statuses.push((await send('/events', { headers, body: body(`s${n++}`) })).status);
-    expect(statuses).toEqual([200, 200, 200, 400, 400, 415, 401, 413]);
+    expect(statuses).toEqual([200, 200, 200, 400, 400, 415, 401, 413, 413]);
+  });
+
+  it('splits NDJSON as it arrives: a line and a character cut between chunks, blank lines and CRLF counted', async () => {
+    // Three writes with pauses between them, so the server reads three chunks: the second event's
+    // line starts in the first chunk, and the 'é' of a refused line is cut between its two bytes.
+    const body = (v: string) =>
+      Buffer.from(
+        `${JSON.stringify(started(`ch1-${v}`))}\r\n\n${JSON.stringify(started(`ch2-${v}`))}\n{"caf\u00e9"\n`,
+      );
+    const post = (path: string, bytes: Buffer) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${sidecar.url}${path}`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/x-ndjson' },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (d) => {
+            text += String(d);
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        const second = bytes.indexOf('\n\n') + 20;
+        const accent = bytes.indexOf(Buffer.from('\u00e9')) + 1;
+        req.write(bytes.subarray(0, second));
+        setTimeout(() => {
+          req.write(bytes.subarray(second, accent));
+          setTimeout(() => req.end(bytes.subarray(accent)), 30);
+        }, 30);
+      });
+    const direct = await post('/events', body('direct'));
+    const viaFetch = await post('/events?via=fetch', body('fetch'));
+    expect(direct).toEqual(viaFetch);
+    expect(JSON.parse(direct.body)).toMatchObject({
+      accepted: 2,
+      rejected: 1,
+      errors: [{ index: 2, line: 4, issues: [{ message: expect.stringContaining('not JSON') }] }],
+    });
   });
 
   it('shares one dedupe window with the fetch route: a retry counts once whichever path it takes', async () => {
