@@ -259,8 +259,9 @@ export function buildConfigSchema(z: typeof Zod) {
             reveal_call_ids: bool(false),
             retention_days: int(1, 3650, 90, ' days'),
             zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
-            // Whether the SQLite store may run threads of its own (the two below): `auto` with 3 cores
-            // or more only (the Pi profile, docs/deploy.md), `always` on any machine, `never`.
+            // Whether the SQLite store may run threads of its own (the two below): `auto` only with 3
+            // cores or more and 512 MiB or more the process may use, its cgroup limit counting (the Pi
+            // profile, docs/deploy.md), `always` on any machine, `never`.
             threads: z
               .enum(['auto', 'always', 'never'], { error: 'expected auto, always or never' })
               .default('auto'),

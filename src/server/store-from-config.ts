@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { SidetoneConfig } from '../config/schema.js';
@@ -16,9 +15,7 @@ import { faultCause, storeFault } from '../store/faults.js';
 import type { PrivacyConfig } from '../store/privacy.js';
 import { openSqliteCallStore } from '../store/sqlite.js';
 import type { CallStore } from '../store/types.js';
-
-/** Up to this many cores the store runs no thread of its own (the Pi profile, docs/deploy.md). */
-const SMALL_MACHINE_CORES = 2;
+import { machineFacts, storeThreads } from './store-profile.js';
 
 /**
  * The key numbers are hashed with. A shared PostgreSQL store needs it configured: every instance
@@ -51,18 +48,20 @@ export async function openStore(
     revealCallIds: config.store.reveal_call_ids,
   };
   if (config.store.url === undefined) {
-    // Threads only where they pay (issue 39): on two cores the writer thread gave no throughput
-    // (the main thread's postMessage cost what the commit saved) and each thread its own copy of
-    // the store's modules and heap; there the store runs on the main thread, checkpointing between
-    // requests (see docs/deploy.md, The Pi profile).
-    const { threads: mode } = config.store;
-    const threads = mode === 'always' || (mode === 'auto' && availableParallelism() > SMALL_MACHINE_CORES);
-    const store = await openSqliteCallStore({
-      path: dbPath,
-      privacy,
-      writerThread: config.store.writer_thread && threads,
-      checkpointThread: config.store.checkpoint_thread && threads,
-    });
+    // Threads only where they pay and fit (issue 39): on two cores the writer thread gave no
+    // throughput (the main thread's postMessage cost what the commit saved), and each thread its
+    // own copy of the store's modules and heap, over the shipped unit's MemoryMax at peak; there the
+    // store runs on the main thread, checkpointing between requests (docs/deploy.md, The Pi profile).
+    const { threads, reason } = storeThreads(config.store.threads, machineFacts());
+    const writerThread = config.store.writer_thread && threads;
+    const checkpointThread = config.store.checkpoint_thread && threads;
+    // The figures are the machine's and the limit's, never data: the redactor would read a 7-digit
+    // MiB figure as a phone number.
+    log.info(
+      { writer_thread: writerThread, checkpoint_thread: checkpointThread, reason: trusted(reason) },
+      `SQLite store profile: ${writerThread || checkpointThread ? 'threads' : 'one thread'}`,
+    );
+    const store = await openSqliteCallStore({ path: dbPath, privacy, writerThread, checkpointThread });
     return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }
   const { PostgresCallStore } = await import('../store/postgres.js');
