@@ -1,10 +1,46 @@
 import { defineConfig } from 'vitest/config';
+import { timeFactor } from './test/setup/time-factor.js';
 
+/**
+ * Two suites in one runner (CONTRIBUTING.md):
+ * - `unit`: no process, no server of its own, no real clock; files in parallel on threads. The
+ *   inner loop: `npm run test:unit`. test/setup/unit.ts refuses to start a process there.
+ * - `e2e`: real servers and processes (`*.e2e.test.ts`) and the long property suites
+ *   (`*.slow.test.ts`), on forks. They mostly wait on other processes, so more run at once than
+ *   there are cores; the shared servers (Prometheus, PostgreSQL) start once per run
+ *   (test/setup/e2e-global.ts).
+ * Every timeout is scaled by SIDETONE_TEST_TIME_FACTOR (test/setup/time-factor.ts) on slow machines.
+ */
+const f = timeFactor();
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    testTimeout: 30_000 * f,
+    hookTimeout: 60_000 * f,
+    setupFiles: ['test/setup/fast-check.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.e2e.test.ts', 'test/**/*.slow.test.ts'],
+          pool: 'threads',
+          setupFiles: ['test/setup/unit.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e.test.ts', 'test/**/*.slow.test.ts'],
+          pool: 'forks',
+          // Measured on 2 cores: these files wait on servers most of the time (see CONTRIBUTING.md).
+          maxWorkers: 4,
+          globalSetup: ['test/setup/e2e-global.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -11,7 +11,7 @@
 // so a verb still loads only what it runs. Chunks sit at dist/bin/, the same depth as dist/<dir>/,
 // so the paths the code builds from import.meta.url (assets, package.json, thread entries) hold in
 // both layouts. dist/bin/modules.json maps each chunk to the dist modules in it, for the start-up
-// test (test/server/startup-modules.test.ts) to name what a chunk holds.
+// test (test/server/startup-modules.e2e.test.ts) to name what a chunk holds.
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';

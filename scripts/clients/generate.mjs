@@ -1,5 +1,5 @@
 // Every client file generated from the event JSON Schemas, for scripts/gen-docs.mjs and the
-// drift test (test/clients/generated.test.ts).
+// drift test (test/clients/generated.e2e.test.ts).
 import { renderGo } from './go.mjs';
 import { renderPython } from './python.mjs';
 

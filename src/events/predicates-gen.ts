@@ -15,7 +15,7 @@ import { EVENT_SCHEMAS, EVENT_TYPES } from './schemas.js';
  *   limits, required fields present, no unknown field (the parse would drop it), no value a
  *   transform would change (an ISO `ts`). Anything else, including every invalid value, answers
  *   no, and the caller runs the full parse, which alone words the errors. So it may be
- *   conservative, never wrong in the other direction (test/events/exact.test.ts).
+ *   conservative, never wrong in the other direction (test/events/exact.slow.test.ts).
  * - `limits` (`bus.emit`, `isWithinLimits`): the limits of every field present: numbers in range,
  *   strings within their lengths, enum values from their lists, and the rules across fields.
  *   Presence, unknown fields and what this does not model (a union with a transform) are left to

@@ -6,7 +6,7 @@
  * join a declared summary or histogram, and so on. Where expfmt stops at the first error this
  * reads on, so that every bad line is reported. Rules of the prose that expfmt does not enforce
  * (a family's lines together, a histogram's +Inf bucket) are `spec` issues. Agreement with
- * promtool is held by property tests over random lines (test/lint/prometheus-text.test.ts).
+ * promtool is held by property tests over random lines (test/lint/prometheus-text.e2e.test.ts).
  */
 import { columnOf, type Family, type Issue, type IssueKind, type LabelPairs, type Parsed } from './model.js';
 import { floatValue, goInt64 } from './numbers.js';

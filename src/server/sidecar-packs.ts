@@ -8,7 +8,8 @@ import { instrument } from '../telephony/index.js';
 /**
  * Every pack the operator did not turn off (`packs.<name> = false`): `POST /events` accepts
  * every event type, and the modem's RING/+CLCC and HEP's calls need packs beyond their own.
- * Counted by the sidecar's label sets; `exemplar` links latency buckets to a call's trace.
+ * Counted by the sidecar's label sets; `exemplar` links latency buckets to a call's trace; `now`
+ * is the packs' clock (virtual in the simulated-time alert tests, test/rules/alerts-simulated).
  */
 export function sidecarPacks(
   bus: EventBus,
@@ -16,6 +17,7 @@ export function sidecarPacks(
   config: SidetoneConfig,
   labels: SidetoneConfig['labels'],
   exemplar: (callId: string) => Record<string, string> | undefined,
+  now: () => number = Date.now,
 ) {
   const packs = Object.fromEntries(CONFIG_PACKS.map((p) => [p, config.packs[p] !== false]));
   return instrument(bus, registry, {
@@ -28,6 +30,7 @@ export function sidecarPacks(
     },
     deadAirSeconds: config.voiceai.dead_air_seconds,
     exemplar,
+    now,
   });
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { timeFactor } from '../setup/time-factor.js';
 import { freePort } from './prometheus.js';
 
 export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
@@ -97,7 +98,7 @@ export async function startAlertmanager(): Promise<{
     child.once('spawn', () => resolve());
   });
   await spawned;
-  const end = Date.now() + 20_000;
+  const end = Date.now() + 20_000 * timeFactor();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`alertmanager exited (${child.exitCode}): ${stderr}`);
     try {

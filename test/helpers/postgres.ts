@@ -1,27 +1,44 @@
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startPostgres } from '../../scripts/pg-temp.mjs';
 
 export type { TempPostgres } from '../../scripts/pg-temp.mjs';
 // The server itself is started the same way by the tests and the benchmarks.
 export { startPostgres };
 
+let databases = 0;
+
 /**
- * A real PostgreSQL 15 (Debian's) in a temporary directory for the calling test file: started
- * before its tests, stopped after. `url` is read inside tests.
+ * A real PostgreSQL 15 (Debian's) database of the calling test file's own, inside the run's shared
+ * cluster (test/setup/e2e-global.ts): created before its tests, dropped after. `url` is read
+ * inside tests.
  */
 export function postgresForFile(): { readonly url: string } {
-  let server: Awaited<ReturnType<typeof startPostgres>> | undefined;
+  let url: string | undefined;
+  const admin = inject('postgresUrl');
+  const name = `f${process.pid}_${++databases}`;
+  const query = async (sql: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
   beforeAll(async () => {
-    server = await startPostgres();
+    await query(`CREATE DATABASE ${name}`);
+    const u = new URL(admin);
+    u.pathname = `/${name}`;
+    url = u.toString();
   }, 120_000);
   afterAll(async () => {
-    await server?.stop();
+    if (url !== undefined) await query(`DROP DATABASE ${name} WITH (FORCE)`);
   });
   return {
     get url() {
-      if (server === undefined) throw new Error('PostgreSQL is not started yet: read url inside a test');
-      return server.url;
+      if (url === undefined) throw new Error('PostgreSQL is not started yet: read url inside a test');
+      return url;
     },
   };
 }

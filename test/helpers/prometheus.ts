@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { timeFactor } from '../setup/time-factor.js';
 
 /** A free loopback port. */
 export async function freePort(): Promise<number> {
@@ -99,7 +100,7 @@ export async function startPrometheus(
     what: string,
     timeoutMs = 20_000,
   ): Promise<T> => {
-    const end = Date.now() + timeoutMs;
+    const end = Date.now() + timeoutMs * timeFactor();
     let last: unknown;
     while (Date.now() < end) {
       if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}): ${stderr}`);

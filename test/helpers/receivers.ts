@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { timeFactor } from '../setup/time-factor.js';
 import { freePort } from './prometheus.js';
 
 /** Raw samples of one series as a receiver stored them: [timestamp ms, value]. */
@@ -61,7 +62,7 @@ export async function startReceiver(kind: Receiver['kind']): Promise<Receiver> {
     });
     await spawned;
     const ready = kind === 'prometheus' ? `${base}/-/ready` : `${base}/health`;
-    const end = Date.now() + 30_000;
+    const end = Date.now() + 30_000 * timeFactor();
     for (;;) {
       if (c.exitCode !== null) throw new Error(`${kind} exited ${c.exitCode}: ${stderr}`);
       try {

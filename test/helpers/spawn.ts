@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { timeFactor } from '../setup/time-factor.js';
 
 /** The built CLI (`npm test` builds before vitest runs). */
 export const CLI = fileURLToPath(new URL('../../dist/bin/sidetone.js', import.meta.url));
@@ -22,7 +23,7 @@ export async function startCli(
     out += String(d);
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const end = Date.now() + 20_000;
+  const end = Date.now() + 20_000 * timeFactor();
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`sidetone ${args.join(' ')} exited ${child.exitCode}:\n${out}`);

@@ -1,7 +1,7 @@
 /**
  * `metrics.created_timestamps`: the sidecar's OpenMetrics has no `_created` samples by default
  * (a Prometheus without created-timestamp ingestion would store each as a series: see
- * prometheus-scrape.test.ts), and has them when the key is set, from a flag or the environment.
+ * prometheus-scrape.e2e.test.ts), and has them when the key is set, from a flag or the environment.
  * The protobuf format carries the start time as a field either way.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -9,7 +9,7 @@ export const FAULT_START_MS = 10_000;
 
 /**
  * How long each fault lasts. Each outlasts what its alert needs with the shipped thresholds and
- * `for:` (src/rules/alerts.ts with ALERT_DEFAULTS; test/sources/faults.test.ts checks it), so the
+ * `for:` (src/rules/alerts.ts with ALERT_DEFAULTS; test/sources/faults.slow.test.ts checks it), so the
  * alert fires while the fault is still on, then the fault clears and the alert resolves:
  * - `trunk-outage`: the probes fail at once; SidetoneTrunkDown is `for: 2m`;
  * - `modem-flap`: the third reconnect (modem.flapping_reconnects) comes 18 s in; SidetoneModemFlapping

@@ -88,7 +88,9 @@ describe('PostgreSQL store specifics', () => {
     await admin.query(`CREATE DATABASE ${db}`);
     await admin.query(`ALTER DATABASE ${db} SET jit = on`);
     await admin.query(`ALTER DATABASE ${db} SET jit_above_cost = 0`);
-    const url = server.url.replace(/\/postgres(\?|$)/, `/${db}$1`);
+    const u = new URL(server.url);
+    u.pathname = `/${db}`;
+    const url = u.toString();
     const store = await openPostgresCallStore({ url, schema, privacy });
     try {
       await store.applyBatch(lifecycle('c1', T));
@@ -185,7 +187,7 @@ describe('PostgreSQL store specifics', () => {
       'postgres://u@h/db?sslmode=require&password=********',
     );
     const missing = await openPostgresCallStore({
-      url: server.url.replace(/\/postgres$/, '/nosuchdb'),
+      url: server.url.replace(/\/\w+$/, '/nosuchdb'),
       privacy,
     }).catch((e: unknown) => e);
     expect(String((missing as Error).message)).toMatch(/createdb/);

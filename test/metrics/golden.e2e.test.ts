@@ -5,7 +5,7 @@ import { promtoolCheck } from '../helpers/promtool.js';
 import { goldenRegistry } from './golden.fixture.js';
 
 // Byte-for-byte goldens. To regenerate after an intended change: UPDATE_GOLDEN=1 npx vitest run
-// test/metrics/golden.test.ts, then read the diff line by line before committing.
+// test/metrics/golden.e2e.test.ts, then read the diff line by line before committing.
 const dir = new URL('./golden/', import.meta.url);
 
 function golden(file: string, actual: string): void {
@@ -42,7 +42,7 @@ describe('golden exposition', () => {
   });
 
   // promtool parses only the text format, and OpenMetrics HELP must escape `"` where text 0.0.4
-  // must not; so these goldens are parsed by a real Prometheus instead (prometheus-scrape.test.ts),
+  // must not; so these goldens are parsed by a real Prometheus instead (prometheus-scrape.e2e.test.ts),
   // and promtool reads a registry of every type without such HELP below.
   it('OpenMetrics 1.0: no _created samples by default', () => {
     const text = goldenRegistry().render('openmetrics');

@@ -22,7 +22,7 @@ describe('fuzzed label values and HELP', () => {
           const t = promtoolCheck(text);
           expect(t.output, text).toBe('');
           // promtool's text parser rejects the `\"` that OpenMetrics requires in HELP; those cases
-          // are parsed by a real Prometheus in prometheus-scrape.test.ts.
+          // are parsed by a real Prometheus in prometheus-scrape.e2e.test.ts.
           if (!help.includes('"')) {
             const o = promtoolCheck(r.render('openmetrics'));
             expect(o.output).not.toMatch(/error/);

@@ -113,7 +113,7 @@ describe('the backends agree where they drifted', () => {
     const { stores, close } = await bothBackends();
     try {
       // Both public store classes are the front over their driver: the contract suite
-      // (sqlite.test.ts, postgres.test.ts) runs through it on each backend.
+      // (sqlite.test.ts, postgres.e2e.test.ts) runs through it on each backend.
       for (const [, store] of stores) expect(store).toBeInstanceOf(StoreFront);
       const answers: unknown[] = [];
       for (const [, store] of stores) {

@@ -26,7 +26,7 @@ const server = postgresForFile();
 const DAY = 86_400_000;
 const D0 = Date.UTC(2024, 2, 10);
 // Ids as sent: these tests read partitions and key tables by id in SQL. Hashed ids on PostgreSQL
-// (and the rewrite of an older database's) are tested in record-ids.test.ts.
+// (and the rewrite of an older database's) are tested in record-ids.e2e.test.ts.
 const privacy = { hashKey: KEY, storeRaw: false, revealCallIds: true };
 
 /** Call `i` of a mixed day: answered, busy, failed with a cause, or still active. */

@@ -98,7 +98,7 @@ describe('runtime metrics', () => {
   it('passes promtool lint in the text format', async () => {
     // promtool reads OpenMetrics with the text parser (no `info` type, `_total` samples of a
     // counter family look like another family), so the OpenMetrics form is checked by a real
-    // Prometheus scraping it in test/http/prometheus.test.ts.
+    // Prometheus scraping it in test/http/prometheus.e2e.test.ts.
     expect(promtoolCheck(await registry.metrics('prometheus'))).toEqual({ status: 0, output: '' });
   });
 
