@@ -42,6 +42,7 @@ const REPLAYED: ReadonlyArray<readonly [string, ModemMode]> = [
   ['sms-pdu-cmt-direct.txt', 'full'],
   ['sms-pdu-cmti-cmgr.txt', 'full'],
   ['sms-status-report-pdu.txt', 'full'],
+  ['sms-status-report-pdu-no-sca.txt', 'full'],
   ['sms-status-report-text.txt', 'full'],
   ['sms-text-cmgl-listing.txt', 'full'],
   ['sms-text-cmt-cmgr.txt', 'full'],
@@ -170,5 +171,25 @@ describe('a Wavecom modem that keeps echoing after ATE0 (issue 47, item 1)', () 
     // MODEM_COMMANDS_PER_SECOND: never thousands.
     expect(perSecond).toBeLessThanOrEqual(25);
     expect(r.events.filter((e) => e.type === 'sms.received')).toHaveLength(6);
+  }, 60_000);
+});
+
+describe('delivery reports without an SMSC address (issue 47, item 6)', () => {
+  it('+CDS: <length> then exactly <length> octets: the sent messages go to delivered and failed in the store', async () => {
+    const r = await replay(loadTranscript('sms-status-report-pdu-no-sca.txt'), { mode: 'full' });
+    expect(r.done).toBe(true);
+    const reports = r.events.flatMap((e) =>
+      e.type === 'sms.delivery_report' ? [[e.reference, e.tpStatus] as const] : [],
+    );
+    expect(reports).toEqual([
+      ['39', 0],
+      ['40', 0x46],
+    ]);
+    const rows = r.smsRows.filter((x) => x.direction === 'outbound');
+    expect(rows.map((x) => [x.status, Number(x.status_code)])).toEqual([
+      ['delivered', 0],
+      ['failed', 0x46],
+    ]);
+    expect(r.metrics).not.toMatch(/sidetone_modem_garbage_lines_total [1-9]/);
   }, 60_000);
 });
