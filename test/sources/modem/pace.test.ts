@@ -251,3 +251,55 @@ describe('ModemSource command rate over random reply streams (simulated time)', 
     expect(registry.render()).toMatch(/sidetone_modem_backoff_total\{reason="restart"\} 8\n/);
   });
 });
+
+describe('a modem that keeps its echo, in each line ending seen (issue 47: 744-1,701 restarts in 8 s)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_700_000_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // V.250 frames a reply S3 S4 text S3 S4 after the echo of the line and S3; real modems vary:
+  // gammu's Wavecom dumps have "CMD\r\r\n" (tests/at-model/06.dump) and "CMD\n" with bare LF
+  // line ends (tests/at-model/01.dump); some send CR alone.
+  it.each([
+    ['CR CR LF (at-model/06.dump)', '\r', '\r\n'],
+    ['LF (at-model/01.dump)', '\n', '\n'],
+    ['CR', '\r', '\r'],
+    ['CR LF', '\r\n', '\r\n'],
+  ])('%s: connected once, never taken for restarted, polled at its pace', async (_name, echoEnd, eol) => {
+    const writes: string[] = [];
+    const open = async (): Promise<ModemPort> => {
+      let onData: ((b: Buffer) => void) | undefined;
+      const port = {
+        write(data: string) {
+          const cmd = data.replace(/\r$/, '');
+          writes.push(cmd);
+          setTimeout(() => onData?.(Buffer.from(`${cmd}${echoEnd}${eol}OK${eol}`, 'latin1')), 5);
+          return true;
+        },
+        on(event: string, fn: (x: never) => void) {
+          if (event === 'data') onData = fn as (b: Buffer) => void;
+          return port;
+        },
+        close(cb?: (err?: Error | null) => void) {
+          cb?.(null);
+        },
+      } as ModemPort;
+      return port;
+    };
+    const bus = new EventBus();
+    const events: SidetoneEvent[] = [];
+    bus.onAny((e) => events.push(e));
+    const source = new ModemSource(bus, { path: '/dev/fake', mode: 'full', pollMs: 1000, open });
+    source.start();
+    for (let t = 0; t < 8000; t += 250) await vi.advanceTimersByTimeAsync(250);
+    await source.close();
+    expect(events.filter((e) => e.type === 'modem.disconnected')).toEqual([]);
+    expect(events.filter((e) => e.type === 'modem.connected')).toHaveLength(1);
+    // One initialisation (15) and a poll a second (9 at most): never hundreds.
+    expect(writes.length).toBeLessThanOrEqual(15 + 9 * 9);
+    expect(writes.filter((w) => w === 'ATE0')).toHaveLength(1);
+  });
+});
