@@ -45,6 +45,11 @@ const MAX_LINES = 256;
  */
 export const CPIN_NO_OK_MS = 500;
 
+interface Entry {
+  run: () => void;
+  reject: (e: Error) => void;
+}
+
 interface Pending {
   command: string;
   /** Prefix of information lines that belong to this command (`+CSQ` for `AT+CSQ`). */
@@ -82,11 +87,15 @@ const TEXT_ANSWERS = new Set(['+CGMM', '+CGMI', '+CGMR', '+CGSN', '+CIMI', '+CMG
 export class AtChannel {
   private buffer = '';
   private pending: Pending | undefined;
-  private readonly queue: Array<{ run: () => void; reject: (e: Error) => void }> = [];
+  private readonly queue: Entry[] = [];
+  /** The next command, held by the rate ceiling until its slot (pace.ts). */
+  private held: { entry: Entry; timer: NodeJS.Timeout } | undefined;
   /** Lines that were neither a response, a URC, nor an echo (or past a command's 256): counted, then ignored. */
   garbage = 0;
   /** Commands refused because the queue was full. */
   refused = 0;
+  /** Commands held back by the rate ceiling before they were written. */
+  paced = 0;
   /** The first line of a two-line URC (`+CMT`, `+CDS`, `+CBM`) waiting for its second. */
   private head: string | undefined;
   /** A `+CUSD` whose quoted text holds line ends, joined until the quote closes. */
@@ -96,6 +105,8 @@ export class AtChannel {
     private readonly write: (data: string) => void,
     private readonly onUrc: (line: string, next?: string) => void,
     private readonly maxQueued = AT_MAX_QUEUED,
+    /** How long the next command waits before it is written (ms, 0: at once): the rate ceiling. */
+    private readonly pace: () => number = () => 0,
   ) {}
 
   /** Bytes from the modem. Lines end at any run of CR/LF (`\r\n`, `\r\r\n`, a bare `\n`). */
@@ -196,7 +207,7 @@ export class AtChannel {
    * @example await at.send('AT+COPS?', 5000)
    */
   send(command: string, timeoutMs: number): Promise<AtResponse> {
-    if (this.queue.length >= this.maxQueued && this.pending !== undefined) {
+    if (this.queue.length >= this.maxQueued && this.busy()) {
       this.refused++;
       return Promise.reject(
         new AtQueueFull(`${command} refused: ${this.maxQueued} AT commands already queued`),
@@ -230,13 +241,33 @@ export class AtChannel {
           this.next();
         }
       };
-      if (this.pending === undefined && this.queue.length === 0) run();
+      if (!this.busy() && this.queue.length === 0) this.start({ run, reject });
       else this.queue.push({ run, reject });
     });
   }
 
+  private busy(): boolean {
+    return this.pending !== undefined || this.held !== undefined;
+  }
+
+  /** Write a command now, or when the rate ceiling gives it a slot: every write passes here. */
+  private start(entry: Entry): void {
+    const wait = this.pace();
+    if (wait <= 0) {
+      entry.run();
+      return;
+    }
+    this.paced++;
+    const timer = setTimeout(() => {
+      this.held = undefined;
+      entry.run();
+    }, wait);
+    this.held = { entry, timer };
+  }
+
   private next(): void {
-    this.queue.shift()?.run();
+    const entry = this.queue.shift();
+    if (entry !== undefined) this.start(entry);
   }
 
   /** Fail the command in flight and everything queued (the port went away). */
@@ -246,6 +277,11 @@ export class AtChannel {
     if (p !== undefined) {
       clearTimeout(p.timer);
       p.reject(reason);
+    }
+    if (this.held !== undefined) {
+      clearTimeout(this.held.timer);
+      this.held.entry.reject(reason);
+      this.held = undefined;
     }
     for (const q of this.queue.splice(0)) q.reject(reason);
     this.buffer = '';

@@ -40,7 +40,7 @@ export const MODEM_COMMANDS: readonly ModemCommand[] = [
     pattern: /^ATE0$/,
     when: 'initialisation',
     changes:
-      'echo off on this AT port (V.250 E); a modem echoes again after a restart, which is how a silent restart is noticed',
+      'echo off on this AT port (V.250 E); echo back after replies came without it is how a silent restart is noticed (a modem that keeps echoing through ATE0 is left so)',
     modes: full,
   },
   {

@@ -48,14 +48,20 @@ function address(b: Buffer, at: number): { value: string; next: number } | undef
 }
 
 /**
- * Decode the TPDU after the SMSC address; undefined for anything else (a submit, a bad length).
+ * Decode the TPDU; undefined for anything else (a submit, a bad length). `tpduLength` is the
+ * `<length>` the modem printed before the PDU (+CDS, +CMT, +CMGR, +CMGL): TS 27.005 3.1 counts the
+ * TPDU only, without the SMSC address, so a PDU of exactly that many octets has no SMSC address
+ * field (the Nordic nRF91 form: `+CDS: 24` then 24 octets); any other PDU starts with one.
  * @example decodePdu('07911326040000F006D60B911326880736F4111011719551401110117195714000') // { type: 'status', reference: 214, tpStatus: 0 }
+ * @example decodePdu('06550A912143658709122022118314801220221183148000', 24) // { type: 'status', reference: 85, tpStatus: 0 }
  */
-export function decodePdu(hex: string): Tpdu | undefined {
-  const clean = hex.replace(/(FF)+$/i, '');
+export function decodePdu(hex: string, tpduLength?: number): Tpdu | undefined {
+  // Without an SMSC address the TPDU is all there is: its last octet may be 0xFF, keep it.
+  const bare = tpduLength !== undefined && hex.length === 2 * tpduLength;
+  const clean = bare ? hex : hex.replace(/(FF)+$/i, '');
   if (!/^([0-9A-Fa-f]{2})+$/.test(clean) || clean.length > 1024) return undefined;
   const b = Buffer.from(clean, 'hex');
-  let at = 1 + (b[0] ?? 255); // SMSC address: length octet + that many octets
+  let at = bare ? 0 : 1 + (b[0] ?? 255); // SMSC address: length octet + that many octets
   const fo = b[at];
   if (fo === undefined) return undefined;
   const mti = fo & 0x03;

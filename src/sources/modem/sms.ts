@@ -43,7 +43,8 @@ function textReport(p: readonly string[]): SmsFact | undefined {
 export function parseCds(line: string, next?: string): SmsFact | undefined {
   const p = atParams(line, 'CDS') ?? atParams(line.replace(/^\+CDS:(?=\S)/, '+CDS: '), 'CDS');
   if (p === undefined) return undefined;
-  if (next !== undefined && isHex(next)) return decodePdu(next);
+  // `+CDS: <length>`: the TPDU's octets (27.005 3.4.1), which tells whether an SMSC address leads.
+  if (next !== undefined && isHex(next)) return decodePdu(next, int(p[p.length - 1]));
   if (next !== undefined && p.length === 1 && p[0] === '')
     return textReport(atParams(`+CDS: ${next}`, 'CDS') ?? []);
   return textReport(p);
@@ -57,7 +58,8 @@ export function parseCds(line: string, next?: string): SmsFact | undefined {
 export function parseCmt(line: string, next: string | undefined): SmsFact | undefined {
   const p = atParams(line, 'CMT');
   if (p === undefined) return undefined;
-  if (isHex(next) && int(p[p.length - 1]) !== undefined) return decodePdu(next as string);
+  const length = int(p[p.length - 1]);
+  if (isHex(next) && length !== undefined) return decodePdu(next as string, length);
   return deliver(unquote(p[0]));
 }
 
@@ -74,7 +76,8 @@ export function parseCmgr(lines: readonly string[]): SmsFact | undefined {
   const head = lines[i] as string;
   const p = atParams(head, 'CMGR') ?? atParams(head.replace(/^\+CMGR:/, '+CMGR: '), 'CMGR') ?? [];
   const body = lines[i + 1];
-  if (isHex(body) && int(p[p.length - 1]) !== undefined) return decodePdu(body as string);
+  const length = int(p[p.length - 1]);
+  if (isHex(body) && length !== undefined) return decodePdu(body as string, length);
   if (int(p[1]) !== undefined) return textReport(p.slice(1)); // <stat>,<fo>,<mr>,...,<st>
   const stat = unquote(p[0]) ?? '';
   return /^REC /i.test(stat) ? deliver(unquote(p[1])) : undefined;
@@ -109,9 +112,10 @@ export function parseCmgl(input: readonly string[]): { listed: Listed[]; bad: nu
     const next = lines[i + 1];
     let fact: SmsFact | undefined;
     const pduStat = int(p[1]);
-    if (int(p[p.length - 1]) !== undefined && pduStat !== undefined && next !== undefined) {
+    const length = int(p[p.length - 1]);
+    if (length !== undefined && pduStat !== undefined && next !== undefined) {
       if (pduStat === 2 || pduStat === 3) continue; // stored unsent / sent: an outgoing message
-      fact = next.includes('+CMGL:') ? undefined : decodePdu(next);
+      fact = next.includes('+CMGL:') ? undefined : decodePdu(next, length);
     } else if (/^"?REC /i.test(p[1] ?? '')) fact = deliver(unquote(p[2]));
     else if (/^"?STO /i.test(p[1] ?? '')) continue; // an outgoing message kept on the SIM
     if (index === undefined || fact === undefined) bad++;

@@ -1,5 +1,6 @@
 import { type AtError, atErrorMeaning, isBusyError, parseAtError } from '../../domain/standards/at-errors.js';
 import { simStateOfError } from '../../domain/standards/cpin.js';
+import { type EchoState, echoStep } from '../../domain/standards/echo.js';
 import { consolidate, isRegistered } from '../../domain/standards/registration.js';
 import type { ModemDisconnectReason, ModemRecoveryStep } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
@@ -8,6 +9,7 @@ import { errnoOf, openFailure } from '../open-error.js';
 import { AtChannel, AtQueueFull, type AtResponse, AtTimeout } from './at.js';
 import { initCommands, type ModemMode, REGISTRATION_READS, VENDOR_READS } from './commands.js';
 import { heldBy } from './held.js';
+import { type Bucket, newBucket, reinitAt, take } from './pace.js';
 import { type Heard, newHeard, Reporter } from './report.js';
 import { UrcReader } from './unsolicited.js';
 
@@ -76,6 +78,11 @@ async function openSerial(path: string, baudRate: number): Promise<ModemPort> {
 
 /** Bounded queues of the source: the `queue` label of `<prefix>_modem_queue_overflow_total`. */
 export const MODEM_QUEUES = ['commands', 'unsolicited'] as const;
+/**
+ * What the source held back (`reason` of `<prefix>_modem_backoff_total`): a command past the rate
+ * ceiling (`rate`), a re-initialisation after a restart that came within its pause (`restart`).
+ */
+export const MODEM_BACKOFFS = ['rate', 'restart'] as const;
 
 /** Errors that mean "this command is not supported here": stop sending it on this connection. */
 const unsupported = (e: AtError) =>
@@ -113,7 +120,17 @@ export class ModemSource {
   /** One initialised session of the modem; a restart starts the next (stale work checks it). */
   private session = 0;
   private initialised = false;
-  private echoOff = false;
+  /** V.250 echo as seen on this session (domain/standards/echo.ts): a restart is its change. */
+  private echo: EchoState = 'unknown';
+  /** The rate ceiling every AT command passes (pace.ts), kept across reconnects. */
+  private readonly bucket: Bucket = newBucket(Date.now());
+  private pacedSeen = 0;
+  /** Restarts in a row (each re-initialisation waits longer) and when the last one started. */
+  private restartStreak = 0;
+  private lastInitStart = Number.NEGATIVE_INFINITY;
+  private upSince = 0;
+  private reinitTimer: NodeJS.Timeout | undefined;
+  private readonly backoffCounter;
   private heard: Heard = newHeard();
   private readonly skip = new Set<string>();
   private vendorRead: string | undefined;
@@ -157,6 +174,12 @@ export class ModemSource {
       help: 'AT commands refused because 32 were queued (commands), unsolicited results whose follow-up command was dropped, oldest first, past 16 waiting (unsolicited)',
       labels: ['queue'],
       enums: { queue: MODEM_QUEUES },
+    });
+    this.backoffCounter = options.registry?.counter({
+      name: `${options.prefix ?? 'sidetone'}_modem_backoff_total`,
+      help: 'AT commands held back by the ceiling of 20 a second (rate), re-initialisations after a restart held back because restarts kept coming (restart)',
+      labels: ['reason'],
+      enums: { reason: MODEM_BACKOFFS },
     });
     this.reporter = new Reporter(bus, this.id, () => this.garbageCounter?.inc());
     this.urcs = new UrcReader({
@@ -213,7 +236,12 @@ export class ModemSource {
     const at = new AtChannel(
       (s) => port.write(s),
       (line, next) => this.urcs.urc(line, next),
+      undefined,
+      () => take(this.bucket, Date.now()),
     );
+    // Counts of the new channel start at 0 (the old ones went with the old channel).
+    this.pacedSeen = 0;
+    this.garbageSeen = 0;
     this.at = at;
     port.on('data', (chunk) => at.feed(chunk));
     port.on('error', () => {}); // 'close' follows and carries the disconnect
@@ -254,8 +282,11 @@ export class ModemSource {
    */
   private async initialise(port: ModemPort): Promise<void> {
     const session = ++this.session;
+    clearTimeout(this.reinitTimer);
+    this.reinitTimer = undefined;
+    this.lastInitStart = Date.now();
     this.initialised = false;
-    this.echoOff = false;
+    this.echo = echoStep(this.echo, 'reset')[0];
     this.heard = newHeard();
     this.skip.clear();
     this.vendorRead = undefined;
@@ -267,7 +298,7 @@ export class ModemSource {
       while (r === undefined && cmd === 'AT' && this.port === port && this.session === session)
         r = await this.send(cmd, true);
       if (this.port !== port || this.session !== session) return;
-      if (cmd === 'ATE0' && r?.ok === true) this.echoOff = true;
+      if (cmd === 'ATE0' && r?.ok === true) this.echo = echoStep(this.echo, 'e0')[0];
       if (cmd === 'AT+CGMI' && r?.ok === true)
         this.vendorRead = VENDOR_READS.find(([re]) => r.lines.some((l) => re.test(l)))?.[1];
       if (cmd === 'AT+CGMM' && r?.ok === true) model = r.lines[0]?.slice(0, 128);
@@ -277,6 +308,7 @@ export class ModemSource {
       if (cmd.startsWith('AT+CMGL')) this.urcs.listed(r);
     }
     this.initialised = true;
+    this.upSince = Date.now();
     this.connected = true;
     this.reportedDown = false;
     this.error = undefined;
@@ -327,8 +359,11 @@ export class ModemSource {
       }
       this.timeouts = 0;
       this.countGarbage(at);
-      // Echo back after ATE0 was accepted: the modem restarted and lost its settings.
-      if (r.echoed && this.echoOff && this.initialised && !init) this.restarted('echo');
+      // Echo back after replies came without it: the modem restarted and lost its settings. An
+      // echo it kept through ATE0 is no change (domain/standards/echo.ts).
+      const [echo, restarted] = echoStep(this.echo, r.echoed ? 'echoed' : 'plain');
+      this.echo = echo;
+      if (restarted && this.initialised && !init) this.restarted('echo');
       if (r.ok) return r;
       const e = parseAtError(r.final);
       if (e === undefined) return r;
@@ -384,6 +419,10 @@ export class ModemSource {
       this.garbageCounter?.inc(at.garbage - this.garbageSeen);
       this.garbageSeen = at.garbage;
     }
+    if (at.paced !== this.pacedSeen) {
+      this.backoffCounter?.labels({ reason: 'rate' }).inc(at.paced - this.pacedSeen);
+      this.pacedSeen = at.paced;
+    }
   }
 
   private async poll(): Promise<void> {
@@ -416,15 +455,36 @@ export class ModemSource {
   /**
    * A start-up announcement or the echo back: the modem restarted in place and lost its
    * settings. Re-initialise it (again at each further announcement while it comes up: SMS Ready
-   * follows RDY by seconds, and the unread listing needs it).
+   * follows RDY by seconds, and the unread listing needs it). The first restart after the modem
+   * was up for `maxBackoffMs` re-initialises at once; each further one in a row waits `backoffMs`
+   * after the previous start, doubling to `maxBackoffMs`: whatever the modem announces, the source
+   * cannot loop (issue 47: 4,276 re-initialisations in 20 s).
    */
   private restarted(why: string): void {
     const port = this.port;
     if (port === undefined || this.closed) return;
     if (!this.initialised && this.downReason !== 'power') return; // initialising: expected
-    if (this.initialised) this.log('modem restarted', { path: this.options.path, signal: why.slice(0, 24) });
+    if (this.reinitTimer !== undefined) return; // a re-initialisation is already coming
+    const now = Date.now();
+    const cap = this.options.maxBackoffMs ?? 30_000;
+    if (this.initialised) {
+      this.log('modem restarted', { path: this.options.path, signal: why.slice(0, 24) });
+      if (now - this.upSince >= cap) this.restartStreak = 0;
+    }
+    const at = reinitAt(this.lastInitStart, this.restartStreak, this.options.backoffMs ?? 1000, cap);
+    this.restartStreak++;
     this.down('power');
-    void this.initialise(port);
+    if (at <= now) {
+      void this.initialise(port);
+      return;
+    }
+    this.backoffCounter?.labels({ reason: 'restart' }).inc();
+    const session = this.session;
+    this.reinitTimer = setTimeout(() => {
+      this.reinitTimer = undefined;
+      if (this.session === session && this.port === port && !this.closed) void this.initialise(port);
+    }, at - now);
+    this.reinitTimer.unref();
   }
 
   /** The modem announced a power-down: gone until it starts again, asked again after a pause. */
@@ -556,6 +616,8 @@ export class ModemSource {
     this.session++;
     this.urcs.clear();
     clearTimeout(this.registrationWait);
+    clearTimeout(this.reinitTimer);
+    this.reinitTimer = undefined;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.pollTimer !== undefined) clearInterval(this.pollTimer);

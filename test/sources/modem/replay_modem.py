@@ -42,6 +42,7 @@ def unescape(s):
 
 # --- parse --------------------------------------------------------------------------------------
 framing = "crlf"
+echo = "obeys"  # "# echo: kept": the modem echoes every command line, ATE0 or not (README)
 steps = []  # (kind, value, lineno)
 body = False
 for n, raw in enumerate(open(cfg["transcript"], encoding="utf-8").read().split("\n"), 1):
@@ -49,6 +50,8 @@ for n, raw in enumerate(open(cfg["transcript"], encoding="utf-8").read().split("
     if not body and line.startswith("#"):
         m = re.match(r"#\s*framing:\s*(\w+)", line)
         if m: framing = m.group(1)
+        m = re.match(r"#\s*echo:\s*(\w+)", line)
+        if m: echo = m.group(1)
         continue
     if line.startswith("#") or line.strip() == "": continue
     body = True
@@ -148,7 +151,13 @@ def announced_read(host):
 
 
 def answer(host):
-    """The modem's answer to a host line the script is not waiting for."""
+    """The modem's answer to a host line the script is not waiting for; a modem that keeps its
+    echo (`# echo: kept`) repeats the line first, as V.250 E1 does (the line and S3, then the reply)."""
+    reply = answer_now(host)
+    return (host.strip().encode("latin-1") + b"\r" + reply) if echo == "kept" else reply
+
+
+def answer_now(host):
     h = host.strip()
     # A read of an announced state answers with what the modem last said (a reply or a URC).
     tag = announced_read(h)

@@ -18,6 +18,7 @@ const REPLAYED: ReadonlyArray<readonly [string, ModemMode]> = [
   ['boot-huawei-periodic-urcs.txt', 'shared'],
   ['call-ring-clip-clcc.txt', 'full'],
   ['final-codes-polled.txt', 'shared'],
+  ['framing-echo-kept-after-ate0-wavecom.txt', 'full'],
   ['framing-split-reads.txt', 'full'],
   ['reboot-in-place.txt', 'full'],
   ['reg-c5greg-forms.txt', 'shared'],
@@ -41,6 +42,7 @@ const REPLAYED: ReadonlyArray<readonly [string, ModemMode]> = [
   ['sms-pdu-cmt-direct.txt', 'full'],
   ['sms-pdu-cmti-cmgr.txt', 'full'],
   ['sms-status-report-pdu.txt', 'full'],
+  ['sms-status-report-pdu-no-sca.txt', 'full'],
   ['sms-status-report-text.txt', 'full'],
   ['sms-text-cmgl-listing.txt', 'full'],
   ['sms-text-cmt-cmgr.txt', 'full'],
@@ -150,4 +152,44 @@ describe('transcripts replayed to a sidecar over a pseudo-terminal', () => {
     },
     60_000,
   );
+});
+
+describe('a Wavecom modem that keeps echoing after ATE0 (issue 47, item 1)', () => {
+  it('is never taken for a restart, its command rate stays bounded and its six messages are counted', async () => {
+    const t = loadTranscript('framing-echo-kept-after-ate0-wavecom.txt');
+    const started = performance.now();
+    const r = await replay(t, { mode: 'full' });
+    const seconds = (performance.now() - started) / 1000;
+    const restarts = r.events.filter((e) => e.type === 'modem.disconnected').length;
+    const perSecond = r.host.length / seconds;
+    // Before: 29 restarts in this replay, and it never got to its AT+CREG? (each poll's echoed AT
+    // was taken for a restart and the modem re-initialised at once); after: 0, 33 commands in 3.9 s.
+    expect(r.done).toBe(true);
+    expect(restarts).toBe(0);
+    expect(r.logs.filter((l) => l.includes('modem restarted'))).toEqual([]);
+    // One initialisation (15 commands) and a poll of at most 9 every 0.1 s, under the ceiling of
+    // MODEM_COMMANDS_PER_SECOND: never thousands.
+    expect(perSecond).toBeLessThanOrEqual(25);
+    expect(r.events.filter((e) => e.type === 'sms.received')).toHaveLength(6);
+  }, 60_000);
+});
+
+describe('delivery reports without an SMSC address (issue 47, item 6)', () => {
+  it('+CDS: <length> then exactly <length> octets: the sent messages go to delivered and failed in the store', async () => {
+    const r = await replay(loadTranscript('sms-status-report-pdu-no-sca.txt'), { mode: 'full' });
+    expect(r.done).toBe(true);
+    const reports = r.events.flatMap((e) =>
+      e.type === 'sms.delivery_report' ? [[e.reference, e.tpStatus] as const] : [],
+    );
+    expect(reports).toEqual([
+      ['39', 0],
+      ['40', 0x46],
+    ]);
+    const rows = r.smsRows.filter((x) => x.direction === 'outbound');
+    expect(rows.map((x) => [x.status, Number(x.status_code)])).toEqual([
+      ['delivered', 0],
+      ['failed', 0x46],
+    ]);
+    expect(r.metrics).not.toMatch(/sidetone_modem_garbage_lines_total [1-9]/);
+  }, 60_000);
 });
