@@ -85,7 +85,13 @@ export function sidecarRoutes(p: SidecarRouteParts) {
       maxBodyBytes: config.otlp_receiver.max_body_bytes,
       maxInFlight: config.otlp_receiver.max_in_flight,
     }),
-    { auth: 'ingest', doc: async () => (await import('../sources/otlp/doc.js')).OTLP_TRACES_DOC },
+    {
+      auth: 'ingest',
+      doc: async () => (await import('../sources/otlp/doc.js')).OTLP_TRACES_DOC,
+      // Read up to the OTLP limit, not server.body_limit_bytes: exporters send uncompressed by
+      // default and drop a batch answered 413 (OTLP/HTTP "Failures": 413 is not retryable).
+      bodyLimitBytes: config.otlp_receiver.max_body_bytes,
+    },
   );
   mountAnalytics(app, store, { health: p.callHealth });
   mountDashboard(app, { store, registry, config });

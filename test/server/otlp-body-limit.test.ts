@@ -1,0 +1,73 @@
+// Issue 47 item 8: OTLP exporters send uncompressed by default and do not retry a 413, so the
+// sidecar must read /v1/traces up to otlp_receiver.max_body_bytes (16 MiB by default), not stop at
+// server.body_limit_bytes (1 MiB). Measured on the built CLI over a real socket, the path an
+// exporter takes: before the fix a 2 MiB export was answered 413 whatever max_body_bytes said.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/prometheus.js';
+import { startCli } from '../helpers/spawn.js';
+import { fixtureJson } from '../sources/otlp/helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sidetone-otlp-limit-'));
+const MiB = 1024 * 1024;
+
+/** The Pipecat fixture's export, padded past `bytes` with a resource attribute (valid OTLP/JSON). */
+function exportOf(bytes: number): string {
+  const req = fixtureJson('pipecat-3turn-bargein');
+  const resource = req.resourceSpans[0]?.resource as { attributes?: unknown[] };
+  resource.attributes = [
+    ...(resource.attributes ?? []),
+    { key: 'padding', value: { stringValue: 'x'.repeat(bytes) } },
+  ];
+  return JSON.stringify(req);
+}
+
+let url = '';
+let stop: () => void = () => {};
+beforeAll(async () => {
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  const config = join(dir, 'sidetone.toml');
+  // Raised to 4 MiB (from 16) so the test's bodies stay small: the limit is the route's own either way.
+  writeFileSync(config, `[otlp_receiver]\nmax_body_bytes = ${4 * MiB}\n`);
+  const { child } = await startCli(
+    ['serve', '--port', String(port), '--db', join(dir, 'calls.db'), '--config', config],
+    url,
+    { SIDETONE_STORE_HASH_KEY: 'o'.repeat(32) },
+  );
+  stop = () => child.kill('SIGTERM');
+}, 30_000);
+afterAll(() => {
+  stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const post = (path: string, body: string, type = 'application/json') =>
+  fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+
+describe('the OTLP route reads up to its own body limit, not the server one', () => {
+  it('an uncompressed 2 MiB export is taken (200), over a real socket', async () => {
+    const body = exportOf(2 * MiB);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(2 * MiB);
+    const res = await post('/v1/traces', body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+  });
+
+  it('past otlp_receiver.max_body_bytes it is 413, refused unread', async () => {
+    const res = await post('/v1/traces', exportOf(4 * MiB + 256 * 1024));
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    expect(body.error?.code).toBe('ST_BODY_TOO_LARGE');
+    expect(body.error?.message).toContain(String(4 * MiB));
+  });
+
+  it('the other routes keep server.body_limit_bytes (1 MiB): POST /events of 2 MiB is 413', async () => {
+    const line = JSON.stringify({ type: 'heartbeat', ts: Date.now() });
+    const body = `${line}\n`.repeat(Math.ceil((2 * MiB) / (line.length + 1)));
+    const res = await post('/events', body, 'application/x-ndjson');
+    expect(res.status).toBe(413);
+  });
+});
