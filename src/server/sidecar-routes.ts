@@ -60,6 +60,7 @@ export function sidecarRoutes(p: SidecarRouteParts) {
     maxBodyBytes: config.server.body_limit_bytes,
     traceparent: (header, events, state) => p.traces.adopt(header, events, state),
     onReject: (rejected) => p.audit.rejectedItems(rejected),
+    registry,
   });
   // Its document's response schemas are zod's: built with the first /openapi.json (issue 39).
   app.route('POST', INGEST_PATH, ingestRouteOf(ingest), {

@@ -1,4 +1,5 @@
-// Issue 47 item 8: OTLP exporters send uncompressed by default and do not retry a 413, so the
+// The sidecar's ingest edges of issue 47, on the built CLI over a real socket.
+// Item 8: OTLP exporters send uncompressed by default and do not retry a 413, so the
 // sidecar must read /v1/traces up to otlp_receiver.max_body_bytes (16 MiB by default), not stop at
 // server.body_limit_bytes (1 MiB). Measured on the built CLI over a real socket, the path an
 // exporter takes: before the fix a 2 MiB export was answered 413 whatever max_body_bytes said.
@@ -69,5 +70,33 @@ describe('the OTLP route reads up to its own body limit, not the server one', ()
     const body = `${line}\n`.repeat(Math.ceil((2 * MiB) / (line.length + 1)));
     const res = await post('/events', body, 'application/x-ndjson');
     expect(res.status).toBe(413);
+  });
+});
+
+const metric = async (series: string) => {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+describe('what POST /events refuses or corrects shows in /metrics (items 7 and 9)', () => {
+  it('a refused event is counted by type and reason', async () => {
+    const lines = [
+      JSON.stringify({ type: 'heartbeat', ts: Date.now() }),
+      JSON.stringify({ type: 'modem.signal', csq: { rssi: 99, ber: 'x' } }),
+      JSON.stringify({ type: 'heartbeat', ts: 'yesterday' }),
+    ].join('\n');
+    const res = await post('/events', lines, 'application/x-ndjson');
+    expect(await res.json()).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(await metric('sidetone_ingest_events_rejected_total{type="modem.signal",reason="invalid"}')).toBe(1);
+    expect(await metric('sidetone_ingest_events_rejected_total{type="heartbeat",reason="timestamp"}')).toBe(1);
+  });
+
+  it('a heartbeat stamped an hour ahead does not hold the heartbeat age at 0', async () => {
+    const res = await post('/events', JSON.stringify({ type: 'heartbeat', ts: Date.now() + 3_600_000 }));
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(await metric('sidetone_source_heartbeat_age_seconds')).toBeGreaterThanOrEqual(2);
+    expect(await metric('sidetone_source_heartbeats_future_total')).toBe(1);
   });
 });
