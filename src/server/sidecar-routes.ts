@@ -94,7 +94,7 @@ export function sidecarRoutes(p: SidecarRouteParts) {
       bodyLimitBytes: config.otlp_receiver.max_body_bytes,
     },
   );
-  mountAnalytics(app, store, { health: p.callHealth });
+  mountAnalytics(app, store, { health: p.callHealth, registry });
   mountDashboard(app, { store, registry, config });
   // The modem's history (issue 37): its decided state into the store, a minute and each change.
   const readLive = liveReader(registry, config.metrics.prefix);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/prometheus.js';
+import { freePort, scrapeSample } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
 import { fixtureJson } from '../sources/otlp/helpers.js';
 
@@ -73,11 +73,7 @@ describe('the OTLP route reads up to its own body limit, not the server one', ()
   });
 });
 
-const metric = async (series: string) => {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-};
+const metric = (series: string) => scrapeSample(url, series);
 
 describe('what POST /events refuses or corrects shows in /metrics (items 7 and 9)', () => {
   it('a refused event is counted by type and reason', async () => {
@@ -88,8 +84,12 @@ describe('what POST /events refuses or corrects shows in /metrics (items 7 and 9
     ].join('\n');
     const res = await post('/events', lines, 'application/x-ndjson');
     expect(await res.json()).toMatchObject({ accepted: 1, rejected: 2 });
-    expect(await metric('sidetone_ingest_events_rejected_total{type="modem.signal",reason="invalid"}')).toBe(1);
-    expect(await metric('sidetone_ingest_events_rejected_total{type="heartbeat",reason="timestamp"}')).toBe(1);
+    expect(await metric('sidetone_ingest_events_rejected_total{type="modem.signal",reason="invalid"}')).toBe(
+      1,
+    );
+    expect(await metric('sidetone_ingest_events_rejected_total{type="heartbeat",reason="timestamp"}')).toBe(
+      1,
+    );
   });
 
   it('a heartbeat stamped an hour ahead does not hold the heartbeat age at 0', async () => {
