@@ -1,4 +1,4 @@
-import type { HealthOptions } from '../analytics/health.js';
+import type { HealthIndicators, HealthOptions, HealthWarning } from '../analytics/health.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { errorResponse, json } from '../http/respond.js';
@@ -46,6 +46,28 @@ export interface AnalyticsRoutesOptions {
   maxExports?: number;
   /** Where `<prefix>_exports_active` and `<prefix>_exports_refused_total{reason}` are registered. */
   registry?: Registry;
+}
+
+/** The voice-skill guide's threshold: "High failure rate | `success_rate < 80%`" (its VoiceCallSuccessRateLow alert). */
+const VOICE_SKILL_MIN_SUCCESS_PERCENT = 80;
+
+/**
+ * The voice-skill's own verdict where NER has none: a trunk's NER is judged from
+ * `alerts.kpi_min_attempts` attempts (20) in 15 minutes, so a low-volume agent (6 calls, half
+ * failed) was answered healthy (issue 47). With no trunk judged, the hour's success rate is held
+ * to the guide's 80 %; with enough attempts NER decides, as busy and no answer are not failures.
+ */
+function lowVolumeWarning(h: HealthIndicators): HealthWarning[] {
+  const judged = h.ner.trunks.some((t) => t.attempts >= h.ner.minAttempts);
+  if (judged || h.successRate === null || h.successRate >= VOICE_SKILL_MIN_SUCCESS_PERCENT) return [];
+  return [
+    {
+      code: 'low_success_rate',
+      message: `success_rate < ${VOICE_SKILL_MIN_SUCCESS_PERCENT} %: ${h.successRate} % of the ${h.finishedCalls} calls finished in the last hour completed (too few attempts for NER per trunk, alerts.kpi_min_attempts ${h.ner.minAttempts})`,
+      value: h.successRate,
+      threshold: VOICE_SKILL_MIN_SUCCESS_PERCENT,
+    },
+  ];
 }
 
 /** How long an export waits for its reader to take the next chunk before it is cut (its slot freed). */
@@ -134,11 +156,13 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     const read = await analytics();
     const at = now();
     const h = await read.healthIndicators(store, { ...options.health, now: at });
+    const warnings = [...h.warnings, ...lowVolumeWarning(h)];
     // The voice-skill contract: 200 healthy, 503 degraded with the reasons in `warnings`; its
     // `indicators` keys, then sidetone's own fields.
-    return json(h.status === 'ok' ? 200 : 503, {
+    return json(warnings.length === 0 ? 200 : 503, {
       ...h,
-      status: h.status === 'ok' ? 'healthy' : 'degraded',
+      warnings,
+      status: warnings.length === 0 ? 'healthy' : 'degraded',
       timestamp: new Date(at).toISOString(),
       indicators: {
         calls_last_hour: h.calls,
