@@ -40,8 +40,8 @@ const FAMILY: Readonly<
     labels: { metric: 'demo_app_calls' },
     may: ['SidetoneSeriesOverflow', 'SidetoneDown'],
   },
-  // A flapping modem makes the gateway not ready (docs/sources/modem.md), so a 3-minute flap whose
-  // flapping window outlasts it may also page SidetoneNotReady; Alertmanager's recipe inhibits it.
+  // A modem disconnected during its flap makes the gateway not ready while it is down
+  // (docs/sources/modem.md), so the flap may also page SidetoneNotReady; Alertmanager's recipe inhibits it.
   'modem-flap': { fires: 'SidetoneModemFlapping', labels: { modem: 'modem0' }, may: ['SidetoneNotReady'] },
   'trunk-outage': {
     fires: 'SidetoneTrunkDown',
