@@ -27,18 +27,20 @@ function exportOf(bytes: number): string {
 
 let url = '';
 let stop: () => void = () => {};
+let output: () => string = () => '';
 beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   const config = join(dir, 'sidetone.toml');
   // Raised to 4 MiB (from 16) so the test's bodies stay small: the limit is the route's own either way.
   writeFileSync(config, `[otlp_receiver]\nmax_body_bytes = ${4 * MiB}\n`);
-  const { child } = await startCli(
+  const started = await startCli(
     ['serve', '--port', String(port), '--db', join(dir, 'calls.db'), '--config', config],
     url,
     { SIDETONE_STORE_HASH_KEY: 'o'.repeat(32) },
   );
-  stop = () => child.kill('SIGTERM');
+  stop = () => started.child.kill('SIGTERM');
+  output = started.output;
 }, 30_000);
 afterAll(() => {
   stop();
@@ -98,5 +100,45 @@ describe('what POST /events refuses or corrects shows in /metrics (items 7 and 9
     await new Promise((r) => setTimeout(r, 2100));
     expect(await metric('sidetone_source_heartbeat_age_seconds')).toBeGreaterThanOrEqual(2);
     expect(await metric('sidetone_source_heartbeats_future_total')).toBe(1);
+  });
+});
+
+describe('serve writes the per-call log lines docs/deploy.md describes (item 11)', () => {
+  it('call.started, call.answered and call.ended, numbers masked, a call_ref instead of the Call-ID', async () => {
+    const callId = 'a84b4c76e66710@pc33.example.com';
+    const t = Date.now();
+    const events = [
+      {
+        type: 'call.started',
+        callId,
+        direction: 'outbound',
+        channel: 'sip',
+        from: '+15551234567',
+        to: '+15557654321',
+        ts: t,
+      },
+      { type: 'call.answered', callId, ts: t + 1000 },
+      { type: 'call.ended', callId, ts: t + 2000 },
+    ];
+    const res = await post(
+      '/events',
+      events.map((e) => JSON.stringify(e)).join('\n'),
+      'application/x-ndjson',
+    );
+    expect(await res.json()).toMatchObject({ accepted: 3 });
+    const lines = () =>
+      output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { event?: string; level?: number; call_ref?: string; from?: string })
+        .filter((l) => l.event?.startsWith('call.'));
+    for (let i = 0; i < 50 && lines().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    const calls = lines();
+    expect(calls.map((l) => l.event)).toEqual(['call.started', 'call.answered', 'call.ended']);
+    expect(calls.every((l) => l.level === 30 && l.call_ref?.startsWith('cid:'))).toBe(true);
+    expect(calls[0]?.from).toBe('+1555***4567');
+    const text = output();
+    expect(text).not.toContain('5551234567');
+    expect(text).not.toContain('pc33.example.com');
   });
 });
