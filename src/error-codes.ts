@@ -173,6 +173,10 @@ export const ERROR_CODES = {
     429,
     'More OTLP exports in flight than the receiver takes at once; retry after `Retry-After`.',
   ),
+  ST_EXPORT_BUSY: req(
+    503,
+    'More call exports streaming than the sidecar serves at once (they would starve its probes); retry after `Retry-After`.',
+  ),
   ST_INGEST_IN_FLIGHT: req(
     503,
     'Events with these ids are being stored by an earlier request not answered yet (a retry sent too soon); retry after `Retry-After`.',

@@ -8,7 +8,8 @@ import { ALERT_DEFAULTS, CALL_HEALTH_WINDOW_MINUTES } from '../rules/thresholds.
 import type { CallStore } from '../store/types.js';
 import { percent } from './kpi.js';
 
-export type HealthWarningCode = 'low_ner' | 'zombie_calls' | 'no_traffic';
+/** `low_success_rate`: `/metrics/health` only, the voice-skill's verdict where NER has too few attempts. */
+export type HealthWarningCode = 'low_ner' | 'zombie_calls' | 'no_traffic' | 'low_success_rate';
 
 export interface HealthWarning {
   code: HealthWarningCode;

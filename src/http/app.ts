@@ -82,8 +82,21 @@ export interface App {
     method: string,
     path: string,
     handler: Handler,
-    options?: { auth?: AuthKind; doc?: RouteDoc | LazyRouteDoc },
+    options?: {
+      auth?: AuthKind;
+      doc?: RouteDoc | LazyRouteDoc;
+      /**
+       * This route's largest request body, in place of the server's (`serve()`'s `bodyLimitBytes`,
+       * 1 MiB by default): read before the body is, so a larger one is not refused 413 first.
+       */
+      bodyLimitBytes?: number;
+    },
   ): void;
+  /**
+   * The body limit of the route a request reaches (`method` and the request target, query and
+   * all), when that route set its own; undefined for the server's.
+   */
+  bodyLimitOf(method: string | undefined, target: string | undefined): number | undefined;
   /** Every route with its auth kind and documentation. */
   routes(): RouteInfo[];
   /** Whether a path is the app's to answer (a route or inside a protected family). */
@@ -227,7 +240,20 @@ export function createApp(options: AppOptions = {}): App {
       }
     },
     route(method, path, handler, routeOptions = {}) {
-      router.add(method, path, handler, routeOptions.auth ?? 'scrape', routeOptions.doc);
+      router.add(
+        method,
+        path,
+        handler,
+        routeOptions.auth ?? 'scrape',
+        routeOptions.doc,
+        routeOptions.bodyLimitBytes,
+      );
+    },
+    bodyLimitOf(method, target) {
+      if (method === undefined || target === undefined) return undefined;
+      const q = target.indexOf('?');
+      const normal = normalisePath(q < 0 ? target : target.slice(0, q));
+      return normal.ok ? router.bodyLimit(method, normal.path) : undefined;
     },
     routes: () => router.list(),
     owns(pathname) {

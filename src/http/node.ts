@@ -84,8 +84,11 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
       ...(options.maxHeaderBytes !== undefined ? { maxHeaderSize: options.maxHeaderBytes } : {}),
     },
     (req, res) => {
-      if (direct?.(req, res, limit)) return;
-      void handleNode(fetch, req, res, limit);
+      // A route's own limit before the server's: OTLP bodies run to 16 MiB, uncompressed by
+      // default, and its exporters do not retry a 413 (issue 47).
+      const bodyLimit = app.bodyLimitOf(req.method, req.url) ?? limit;
+      if (direct?.(req, res, bodyLimit)) return;
+      void handleNode(fetch, req, res, bodyLimit);
     },
   );
   server.keepAliveTimeout = keepAliveTimeout;

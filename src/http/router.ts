@@ -23,6 +23,8 @@ interface Route {
   handler: Handler;
   auth: AuthKind;
   doc?: RouteDoc | LazyRouteDoc | undefined;
+  /** The route's own request body limit, when it differs from the server's (OTLP: 16 MiB). */
+  bodyLimit?: number | undefined;
 }
 
 /** A registered route as `list()` gives it: what `/openapi.json` is built from. */
@@ -63,7 +65,14 @@ const TEMPLATE = /^(\/.+)\/:([a-z][a-z0-9_]*)$/;
 export class Router {
   private readonly routes = new Map<string, Map<string, Route>>();
 
-  add(method: string, path: string, handler: Handler, auth: AuthKind, doc?: RouteDoc | LazyRouteDoc): void {
+  add(
+    method: string,
+    path: string,
+    handler: Handler,
+    auth: AuthKind,
+    doc?: RouteDoc | LazyRouteDoc,
+    bodyLimit?: number,
+  ): void {
     if (typeof method !== 'string' || !METHOD.test(method)) {
       throw new DefinitionError(
         'ST_INVALID_METHOD',
@@ -103,7 +112,18 @@ export class Router {
     }
     let methods = this.routes.get(path);
     if (methods === undefined) this.routes.set(path, (methods = new Map()));
-    methods.set(method, { handler, auth, doc });
+    if (bodyLimit !== undefined && (!Number.isInteger(bodyLimit) || bodyLimit < 0)) {
+      throw new DefinitionError(
+        'ST_INVALID_OPTION',
+        `route ${method} ${path}: bodyLimitBytes must be a whole number of bytes, got ${showValue(bodyLimit)}`,
+      );
+    }
+    methods.set(method, { handler, auth, doc, bodyLimit });
+  }
+
+  /** The body limit a route of exactly this method and path set for itself, if any. */
+  bodyLimit(method: string, path: string): number | undefined {
+    return this.routes.get(path)?.get(method)?.bodyLimit;
   }
 
   match(method: string, path: string): Match {

@@ -27,6 +27,11 @@ export interface CallEventLogOptions {
   callIds?: (callId: string) => string;
   /** Configured trunk names: any other trunk is logged as `other`, as the metrics label it. */
   trunks?: readonly string[];
+  /**
+   * The level of the call lines. Default `debug` (see below); `sidetone serve` writes them at
+   * `info`, as docs/deploy.md describes them, and `log.level = "warn"` turns them off there.
+   */
+  level?: 'debug' | 'info';
 }
 
 const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? undefined : maskNumber(n));
@@ -41,9 +46,10 @@ const masked = (n: string | undefined) => (n === undefined || n.trim() === '' ? 
  * as `call.failed` with `evicted: true` and the verdict every surface gives it; its late end is a
  * `call.ended` with `unknown_call: true` and no outcome, as `/metrics` counts it.
  *
- * Every line is at `debug`: a call is traffic, not news. At `info` a demo's 24 h backfill wrote
- * 99,810 of them (23 MB) to the terminal before the URLs, and a PBX at 100 calls a second would
- * write 300 a second; the metrics, alerts and the store answer "why did calls fail".
+ * Lines are at `debug` unless `level` says `info`: a call is traffic, not news. At `info` a demo's
+ * 24 h backfill wrote 99,810 of them (23 MB) to the terminal before the URLs, and a PBX at 100
+ * calls a second would write 300 a second; `sidetone serve` writes them at `info` all the same,
+ * as docs/deploy.md promises an operator (issue 47: it wrote none at its default level).
  *
  * @example
  * const traces = traceSink(bus, { tracer });
@@ -57,6 +63,9 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
   // detector reads as a phone number (10,675 of 99,844 demo lines lost their correlation).
   const refField = (callId: string): Trusted => trusted(callIds(callId));
   const trunks = new Enum(options.trunks ?? []);
+  const level = options.level ?? 'debug';
+  const on = () => log.isLevelEnabled(level);
+  const write = (fields: object, msg: string) => log[level](fields, msg);
   // The span context is taken at start (the trace sink forgets the call when it ends) and kept in
   // this log's slot on the call's one state: no map of its own, no cap of its own.
   const calls = callStates(bus);
@@ -83,7 +92,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
 
   const offs = [
     calls.onEvict((end: CallClose) => {
-      if (!log.isLevelEnabled('debug')) return;
+      if (!on()) return;
       const callId = end.state.callId;
       const fields = {
         event: 'call.failed',
@@ -93,13 +102,13 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
         ...verdict(end.verdict),
         evicted: true,
       };
-      log.debug(fields, 'call evicted');
+      write(fields, 'call evicted');
     }),
     bus.on('call.started', (e) => {
       const s = calls.started(e);
       if (s !== undefined) s.slots[slot] = traceIds(options.spanContext?.(e.callId));
-      if (!log.isLevelEnabled('debug')) return;
-      log.debug(
+      if (!on()) return;
+      write(
         line(e, 'call.started', {
           direction: e.direction,
           channel: e.channel,
@@ -111,10 +120,10 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
       );
     }),
     bus.on('call.answered', (e) => {
-      if (log.isLevelEnabled('debug')) log.debug(line(e, 'call.answered'), 'call answered');
+      if (on()) write(line(e, 'call.answered'), 'call answered');
     }),
     bus.on('call.ended', (e: EventOf<'call.ended'>) => {
-      if (!log.isLevelEnabled('debug')) return;
+      if (!on()) return;
       const end = calls.ended(e);
       const failed = end !== undefined && end.verdict.status !== 'completed';
       const fields = line(e, failed ? 'call.failed' : 'call.ended', {
@@ -127,7 +136,7 @@ export function callEventLog(bus: EventBus, log: Logger, options: CallEventLogOp
         ...(e.timeout === true && { timeout: true }),
         ...(e.durationSeconds !== undefined && { duration_seconds: e.durationSeconds }),
       });
-      log.debug(fields, failed ? 'call failed' : 'call ended');
+      write(fields, failed ? 'call failed' : 'call ended');
     }),
   ];
   if (options.allEvents === true) {

@@ -106,6 +106,7 @@ const HEALTH_DOC: RouteDoc = {
 
 const EXPORT_DOC: RouteDoc = {
   ...readDoc('Export the calls of the last `days`, streamed', 'export', ''),
+  errors: ['ST_INVALID_QUERY', 'ST_EXPORT_BUSY'],
   responses: {
     200: {
       description: 'One row per call, numbers masked',

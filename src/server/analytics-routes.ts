@@ -1,8 +1,9 @@
-import type { HealthOptions } from '../analytics/health.js';
+import type { HealthIndicators, HealthOptions, HealthWarning } from '../analytics/health.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { errorResponse, json } from '../http/respond.js';
 import type { LazyRouteDoc } from '../http/route-doc.js';
+import type { Registry } from '../metrics/index.js';
 import type { CallStore } from '../store/types.js';
 import type { ANALYTICS_DOCS, QUERIES, Query } from './analytics-queries.js';
 
@@ -38,7 +39,41 @@ export interface AnalyticsRoutesOptions {
   /** Numbers in exports and failures are masked unless this is on and the store keeps raw numbers. */
   reveal?: boolean;
   now?: () => number;
+  /**
+   * Exports streamed at once; past it 503 `ST_EXPORT_BUSY` with `Retry-After`. Default 2: each
+   * takes the event loop in turns, and 20 at once held /healthz 3.6 s here (issue 47).
+   */
+  maxExports?: number;
+  /** Where `<prefix>_exports_active` and `<prefix>_exports_refused_total{reason}` are registered. */
+  registry?: Registry;
 }
+
+/** The voice-skill guide's threshold: "High failure rate | `success_rate < 80%`" (its VoiceCallSuccessRateLow alert). */
+const VOICE_SKILL_MIN_SUCCESS_PERCENT = 80;
+
+/**
+ * The voice-skill's own verdict where NER has none: a trunk's NER is judged from
+ * `alerts.kpi_min_attempts` attempts (20) in 15 minutes, so a low-volume agent (6 calls, half
+ * failed) was answered healthy (issue 47). With no trunk judged, the hour's success rate is held
+ * to the guide's 80 %; with enough attempts NER decides, as busy and no answer are not failures.
+ */
+function lowVolumeWarning(h: HealthIndicators): HealthWarning[] {
+  const judged = h.ner.trunks.some((t) => t.attempts >= h.ner.minAttempts);
+  if (judged || h.successRate === null || h.successRate >= VOICE_SKILL_MIN_SUCCESS_PERCENT) return [];
+  return [
+    {
+      code: 'low_success_rate',
+      message: `success_rate < ${VOICE_SKILL_MIN_SUCCESS_PERCENT} %: ${h.successRate} % of the ${h.finishedCalls} calls finished in the last hour completed (too few attempts for NER per trunk, alerts.kpi_min_attempts ${h.ner.minAttempts})`,
+      value: h.successRate,
+      threshold: VOICE_SKILL_MIN_SUCCESS_PERCENT,
+    },
+  ];
+}
+
+/** How long an export waits for its reader to take the next chunk before it is cut (its slot freed). */
+const EXPORT_STALL_MS = 30_000;
+/** What a refused export is told to wait: one export of 60k calls streams in a few seconds here. */
+const EXPORT_RETRY_S = 5;
 
 /**
  * Mount the analytics API on an app, its reads behind scrape auth and cleanup behind admin auth (the seed's paths):
@@ -54,6 +89,7 @@ export interface AnalyticsRoutesOptions {
 export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRoutesOptions = {}): void {
   const now = options.now ?? Date.now;
   const reveal = options.reveal ?? false;
+  const exports = exportSlots(options.maxExports ?? 2, options.registry);
   const get = (path: string, doc: keyof typeof ANALYTICS_DOCS, handler: Parameters<App['route']>[2]) =>
     app.route('GET', path, handler, { auth: 'scrape', doc: docOf(doc) });
 
@@ -120,11 +156,13 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
     const read = await analytics();
     const at = now();
     const h = await read.healthIndicators(store, { ...options.health, now: at });
+    const warnings = [...h.warnings, ...lowVolumeWarning(h)];
     // The voice-skill contract: 200 healthy, 503 degraded with the reasons in `warnings`; its
     // `indicators` keys, then sidetone's own fields.
-    return json(h.status === 'ok' ? 200 : 503, {
+    return json(warnings.length === 0 ? 200 : 503, {
       ...h,
-      status: h.status === 'ok' ? 'healthy' : 'degraded',
+      warnings,
+      status: warnings.length === 0 ? 'healthy' : 'degraded',
       timestamp: new Date(at).toISOString(),
       indicators: {
         calls_last_hour: h.calls,
@@ -137,21 +175,61 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   get(API_PATHS.export, 'export', async (_req, { url }) => {
     const q = await parse('export', url);
     if (q instanceof Response) return q;
-    const read = await analytics();
+    const release = exports.take();
+    if (release === undefined) {
+      return errorResponse(
+        'ST_EXPORT_BUSY',
+        `${exports.active} exports are streaming, the most at once: retry after ${EXPORT_RETRY_S} s`,
+        { 'retry-after': String(EXPORT_RETRY_S) },
+      );
+    }
+    let chunks: AsyncIterator<string>;
     const to = now();
-    const chunks = read
-      .exportCalls(store, { from: to - q.days * DAY, to, format: q.format, reveal })
-      [Symbol.asyncIterator]();
+    try {
+      chunks = (await analytics())
+        .exportCalls(store, { from: to - q.days * DAY, to, format: q.format, reveal })
+        [Symbol.asyncIterator]();
+    } catch (err) {
+      release('done');
+      throw err;
+    }
     const encoder = new TextEncoder();
+    let stall: ReturnType<typeof setTimeout> | undefined;
+    const end = (how: 'done' | 'stalled') => {
+      clearTimeout(stall);
+      release(how);
+    };
     // Pull-based stream: the next chunk is read from the store only when the client takes the
-    // previous one, so a 1M-call export runs in constant memory.
+    // previous one, so a 1M-call export runs in constant memory. A reader that stops taking
+    // chunks has its export cut after EXPORT_STALL_MS, so it cannot hold a slot for ever.
+    const arm = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      stall = setTimeout(() => {
+        end('stalled');
+        controller.error(new Error('the export reader took no chunk for 30 s'));
+        void chunks.return?.();
+      }, EXPORT_STALL_MS);
+      stall.unref();
+    };
     const body = new ReadableStream<Uint8Array>({
+      start: arm,
       async pull(controller) {
-        const { done, value } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
+        clearTimeout(stall);
+        try {
+          const { done, value } = await chunks.next();
+          if (done) {
+            end('done');
+            controller.close();
+            return;
+          }
+          controller.enqueue(encoder.encode(value));
+          arm(controller);
+        } catch (err) {
+          end('done');
+          throw err;
+        }
       },
       async cancel() {
+        end('done');
         await chunks.return?.();
       },
     });
@@ -185,4 +263,49 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
   app.route('POST', API_PATHS.cleanup, cleanup, { auth: 'admin', doc: docOf('cleanup') });
   // The voice-skill's name for the same action (docs/compat/voice-skill.md).
   app.route('POST', '/cleanup-stale-calls', cleanup, { auth: 'admin', doc: docOf('cleanup') });
+}
+
+/**
+ * The exports streaming at once: `take()` gives a release (call it once the export ends), or
+ * undefined when all `max` slots are taken (counted as refused, reason busy).
+ */
+function exportSlots(max: number, registry: Registry | undefined) {
+  let active = 0;
+  const refused = { busy: 0, stalled: 0 };
+  if (registry !== undefined) {
+    registry.gauge({
+      name: `${registry.prefix}_exports_active`,
+      help: 'Call exports (GET /metrics/export) streaming now',
+      collect: (g) => g.set(active),
+    });
+    registry.counter({
+      name: `${registry.prefix}_exports_refused_total`,
+      help: 'Call exports refused (busy: all slots taken, answered 503) or cut (stalled: the reader took no chunk for 30 s)',
+      labels: ['reason'],
+      enums: { reason: ['busy', 'stalled'] },
+      collect: (c) => {
+        c.set({ reason: 'busy' }, refused.busy);
+        c.set({ reason: 'stalled' }, refused.stalled);
+      },
+    });
+  }
+  return {
+    get active() {
+      return active;
+    },
+    take(): ((how: 'done' | 'stalled') => void) | undefined {
+      if (active >= max) {
+        refused.busy++;
+        return undefined;
+      }
+      active++;
+      let released = false;
+      return (how) => {
+        if (released) return;
+        released = true;
+        active--;
+        if (how === 'stalled') refused.stalled++;
+      };
+    },
+  };
 }

@@ -60,6 +60,7 @@ export function sidecarRoutes(p: SidecarRouteParts) {
     maxBodyBytes: config.server.body_limit_bytes,
     traceparent: (header, events, state) => p.traces.adopt(header, events, state),
     onReject: (rejected) => p.audit.rejectedItems(rejected),
+    registry,
   });
   // Its document's response schemas are zod's: built with the first /openapi.json (issue 39).
   app.route('POST', INGEST_PATH, ingestRouteOf(ingest), {
@@ -85,9 +86,15 @@ export function sidecarRoutes(p: SidecarRouteParts) {
       maxBodyBytes: config.otlp_receiver.max_body_bytes,
       maxInFlight: config.otlp_receiver.max_in_flight,
     }),
-    { auth: 'ingest', doc: async () => (await import('../sources/otlp/doc.js')).OTLP_TRACES_DOC },
+    {
+      auth: 'ingest',
+      doc: async () => (await import('../sources/otlp/doc.js')).OTLP_TRACES_DOC,
+      // Read up to the OTLP limit, not server.body_limit_bytes: exporters send uncompressed by
+      // default and drop a batch answered 413 (OTLP/HTTP "Failures": 413 is not retryable).
+      bodyLimitBytes: config.otlp_receiver.max_body_bytes,
+    },
   );
-  mountAnalytics(app, store, { health: p.callHealth });
+  mountAnalytics(app, store, { health: p.callHealth, registry });
   mountDashboard(app, { store, registry, config });
   // The modem's history (issue 37): its decided state into the store, a minute and each change.
   const readLive = liveReader(registry, config.metrics.prefix);

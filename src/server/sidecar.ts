@@ -140,6 +140,9 @@ export async function startSidecar(
     spanContext: (id) => traces.spanContext(id),
     callIds,
     trunks: labels.trunks,
+    // serve writes the call lines docs/deploy.md describes; a demo keeps them at debug (its
+    // backfill would print ~100k lines before the URLs).
+    level: demo ? 'debug' : 'info',
   });
   const stopMaintenance = startMaintenance(store, {
     intervalMs: 60_000,

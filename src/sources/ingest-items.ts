@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '../events/predicates.generated.js';
 import { isExactEvent } from '../events/predicates.js';
 import type * as Schemas from '../events/schemas.js';
 import type { SidetoneEvent } from '../events/types.js';
@@ -16,6 +17,40 @@ export const NDJSON_TYPES = new Set([
   'application/jsonl',
   'application/jsonlines',
 ]);
+
+/**
+ * Why an item of `POST /events` was refused, as `ingest_events_rejected_total` counts it: a fixed
+ * set, so a sender's mistakes never make a label. `timestamp`: its `ts` (clock skew, a unit
+ * mistake); `unknown_type`: a type outside the catalogue (a newer sender: schema drift);
+ * `invalid`: another field; `store_refused`: the store would not keep it.
+ */
+export const INGEST_REFUSAL_REASONS = [
+  'not_json',
+  'unknown_type',
+  'timestamp',
+  'invalid',
+  'store_refused',
+] as const;
+export type IngestRefusalReason = (typeof INGEST_REFUSAL_REASONS)[number];
+
+/** The `type` label of a refused item: its type when the catalogue has it, else `unknown`. */
+export const INGEST_REFUSAL_TYPES: readonly string[] = [...EVENT_TYPES, 'unknown'];
+const KNOWN_TYPES: ReadonlySet<unknown> = new Set(EVENT_TYPES);
+
+/** Told of each refused item: its type label (bounded) and reason. */
+export type OnRefused = (type: string, reason: IngestRefusalReason) => void;
+
+/** The type label of an item: a catalogued type, or `unknown` (never the sender's text). */
+export function refusedTypeOf(value: unknown): string {
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  return KNOWN_TYPES.has(type) ? (type as string) : 'unknown';
+}
+
+/** The reason for a refusal by the validator's issues: the type first, then the time. */
+function reasonOf(issues: ReadonlyArray<{ path: string }>): IngestRefusalReason {
+  if (issues.some((i) => i.path === 'type')) return 'unknown_type';
+  return issues.some((i) => i.path === 'ts') ? 'timestamp' : 'invalid';
+}
 
 /** The media type of a Content-Type header, lower case, without parameters. */
 export const mediaType = (header: string | null): string =>
@@ -49,6 +84,7 @@ export async function readItems(
   body: string | NdjsonLines,
   ndjson: boolean,
   maxItems: number,
+  refused: OnRefused = () => {},
 ): Promise<IngestItems | { error: JsonReply }> {
   // Items as parallel arrays (values and NDJSON line numbers), not an object per item: at 500
   // items a request, fewer small objects is less work for the collector.
@@ -65,6 +101,7 @@ export async function readItems(
     try {
       parsed = JSON.parse(body);
     } catch (err) {
+      refused('unknown', 'not_json');
       return { error: errorReply('ST_INVALID_JSON', `body is not JSON: ${(err as Error).message}`) };
     }
     if (Array.isArray(parsed)) for (const v of parsed) values.push(v);
@@ -90,6 +127,7 @@ export async function readItems(
       try {
         value = JSON.parse(value as string);
       } catch (err) {
+        refused('unknown', 'not_json');
         rejected.push({
           index,
           line: line as number,
@@ -115,7 +153,10 @@ export async function readItems(
     if (r.ok) {
       good.push(r.event);
       goodAt.push(index);
-    } else rejected.push({ index, ...(line !== undefined && { line }), issues: r.issues });
+    } else {
+      refused(refusedTypeOf(value), reasonOf(r.issues));
+      rejected.push({ index, ...(line !== undefined && { line }), issues: r.issues });
+    }
   }
   return { good, goodAt, rejected, lineOf };
 }

@@ -3,8 +3,18 @@ import type { SidetoneEvent } from '../events/types.js';
 import { errorReply, type JsonReply, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
 import type { IngestRejection } from '../logs/audit.js';
+import type { Registry } from '../metrics/index.js';
 import { type Claim, IdWindow } from './id-window.js';
-import { JSON_TYPES, mediaType, NDJSON_TYPES, readItems, readLimited } from './ingest-items.js';
+import {
+  INGEST_REFUSAL_REASONS,
+  INGEST_REFUSAL_TYPES,
+  JSON_TYPES,
+  mediaType,
+  NDJSON_TYPES,
+  type OnRefused,
+  readItems,
+  readLimited,
+} from './ingest-items.js';
 import type { NdjsonLines } from './ndjson-lines.js';
 import { type IngestSink, storeFirst } from './store-first.js';
 
@@ -31,6 +41,11 @@ export interface IngestOptions {
    * already emitted is skipped. Default 100 000 ids and 15 minutes, whichever is reached first.
    */
   dedupe?: { maxIds?: number; maxAgeMs?: number; now?: () => number };
+  /**
+   * Where refused items are counted, `<prefix>_ingest_events_rejected_total{type,reason}`: a
+   * rule can then see clock skew or schema drift, which the answer alone tells only the sender.
+   */
+  registry?: Registry;
 }
 
 /**
@@ -87,6 +102,7 @@ export function ingestHandler(
     options.dedupe?.maxAgeMs ?? 15 * 60_000,
     options.dedupe?.now ?? Date.now,
   );
+  const refused = refusalCounter(options.registry);
   return async (req) => {
     const type = mediaType(req.contentType);
     const ndjson = NDJSON_TYPES.has(type);
@@ -103,7 +119,7 @@ export function ingestHandler(
         `request body exceeds ${maxBodyBytes} bytes: send smaller batches`,
       );
     }
-    const items = await readItems(body, ndjson, maxItems);
+    const items = await readItems(body, ndjson, maxItems, refused);
     if ('error' in items) return items.error;
     const { good, goodAt, rejected, lineOf } = items;
     const sink = options.sink;
@@ -176,9 +192,10 @@ export function ingestHandler(
     }
     // An update the store refused for good: its event is answered as refused, neither counted
     // nor remembered (a retry is judged again).
-    const refused = r.refused;
-    for (const [k, letter] of refused) {
+    const refusedByStore = r.refused;
+    for (const [k, letter] of refusedByStore) {
       const index = freshAt[k] as number;
+      refused((fresh[k] as SidetoneEvent).type, 'store_refused');
       rejected.push({
         index,
         ...(ndjson && { line: lineOf[index] as number }),
@@ -190,7 +207,7 @@ export function ingestHandler(
         ],
       });
     }
-    const stored = refused.size === 0 ? fresh : fresh.filter((_, k) => !refused.has(k));
+    const stored = refusedByStore.size === 0 ? fresh : fresh.filter((_, k) => !refusedByStore.has(k));
     adopt(stored);
     sink.ignoring(() => {
       for (const e of stored) bus.emitParsed(e);
@@ -198,9 +215,9 @@ export function ingestHandler(
     const doneAt = ids.now();
     for (let k = 0; k < fresh.length; k++) {
       const id = (fresh[k] as SidetoneEvent).id;
-      if (id !== undefined) ids.settle(id, claim, !refused.has(k), doneAt);
+      if (id !== undefined) ids.settle(id, claim, !refusedByStore.has(k), doneAt);
     }
-    return answer(good.length - refused.size, duplicates);
+    return answer(good.length - refusedByStore.size, duplicates);
 
     /** The sender's trace continues in the calls its stored events start. */
     function adopt(events: readonly SidetoneEvent[]): void {
@@ -223,4 +240,16 @@ export function ingestHandler(
     const t = ids.now();
     for (const e of events) if (e.id !== undefined) ids.settle(e.id, claim, stored, t);
   }
+}
+
+/** Counts refused items by type and reason on `registry` (nothing without one). */
+function refusalCounter(registry: Registry | undefined): OnRefused {
+  if (registry === undefined) return () => {};
+  const counter = registry.counter({
+    name: `${registry.prefix}_ingest_events_rejected_total`,
+    help: 'Items of POST /events refused, by event type (unknown outside the catalogue) and reason: not_json, unknown_type, timestamp, invalid, store_refused',
+    labels: ['type', 'reason'],
+    enums: { type: INGEST_REFUSAL_TYPES, reason: INGEST_REFUSAL_REASONS },
+  });
+  return (type, reason) => counter.labels({ type, reason }).inc();
 }

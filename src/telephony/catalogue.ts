@@ -100,6 +100,7 @@ export function renderCatalogueMarkdown(prefix = 'sidetone'): string {
     '## Self-metrics',
     '',
     `- \`${prefix}_event_subscriber_errors_total{type}\` (counter): event subscribers that threw, by event type; registered by \`new EventBus({ registry })\`. The event still reaches the other subscribers.`,
+    `- \`${prefix}_ingest_events_rejected_total{type,reason}\` (counter): items of \`POST /events\` the sidecar refused, by event type (a catalogued type, else \`unknown\`: never the sender's text) and reason: \`not_json\`, \`unknown_type\` (a type outside the catalogue: schema drift), \`timestamp\` (its \`ts\`: clock skew or a unit mistake), \`invalid\` (another field), \`store_refused\`. A rule: \`sum by (instance, reason) (increase(${prefix}_ingest_events_rejected_total[10m])) > 0\`. Absent until the first refusal.`,
     `- The registry adds its own under the same prefix (\`${prefix}_samples_dropped_total\`, \`${prefix}_label_values_rejected_total\`, ...), as do the scrape route, health, build and push (\`${prefix}_scrape_duration_seconds\`, \`${prefix}_ready\`, \`${prefix}_build_info\`, \`${prefix}_uptime_seconds\`, \`${prefix}_events_unconsumed_total\`, ...): see the metrics module.`,
   );
   return `${out.join('\n')}\n`;

@@ -141,3 +141,10 @@ export async function startPrometheus(
     },
   };
 }
+
+/** One sample of a running sidecar's `/metrics` (`name{labels}` exactly as exposed), or undefined. */
+export async function scrapeSample(url: string, series: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}

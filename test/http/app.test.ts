@@ -1,9 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
+import { EventBus } from '../../src/events/bus.js';
 import { HealthRegistry } from '../../src/health/index.js';
 import { createApp } from '../../src/http/index.js';
 import { json } from '../../src/http/respond.js';
 import { Registry } from '../../src/metrics/index.js';
 import { sidetoneVersion } from '../../src/runtime/version.js';
+import { instrument } from '../../src/telephony/instrument.js';
 import { bearer, call, TOKEN } from './helpers.js';
 
 describe('liveness', () => {
@@ -111,6 +113,32 @@ describe('compat /healthz (the Callstack contract)', () => {
     expect(await (await call(app, '/readyz')).json()).toMatchObject({
       checks: { modem: { status: 'fail' } },
     });
+  });
+
+  it('a modem that flapped and is back and registered is ready: 200 modem_connected:true (issue 47)', async () => {
+    const bus = new EventBus();
+    const telephony = instrument(bus, new Registry(), {
+      packs: { modem: true },
+      flapping: { reconnects: 3, windowSeconds: 600 },
+    });
+    const health = new HealthRegistry();
+    health.register({ name: 'modem', critical: true, check: () => telephony.modem!.readiness() });
+    health.report('call_store', 'pass');
+    const app = createApp({ health, compatHealthz: true });
+    bus.emit({ type: 'modem.connected' });
+    for (let n = 0; n < 3; n++) {
+      bus.emit({ type: 'modem.disconnected', reason: 'usb' });
+      const down = await call(app, '/healthz');
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: 'degraded', modem_connected: false });
+      bus.emit({ type: 'modem.reconnected' });
+      // Reconnecting (its registration not reported again yet) is degraded too: the seed's states.
+      expect((await call(app, '/healthz')).status).toBe(503);
+    }
+    bus.emit({ type: 'modem.registration', stat: 1 });
+    const res = await call(app, '/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ready', modem_connected: true });
   });
 
   it('maps custom fields to checks; a missing check is false', async () => {

@@ -43,8 +43,8 @@ const FAMILY: Readonly<
     },
     may: [],
   },
-  // A flapping modem may make the gateway not ready too (Alertmanager's recipe inhibits it).
-  'modem-flap': { fires: { SidetoneModemFlapping: { modem: 'modem0' } }, may: ['SidetoneNotReady'] },
+  // Flapping is an alert, not unreadiness (docs/sources/modem.md): nothing else fires.
+  'modem-flap': { fires: { SidetoneModemFlapping: { modem: 'modem0' } }, may: [] },
   'trunk-outage': {
     fires: { SidetoneTrunkDown: { trunk: 'trunk-a' } },
     may: ['SidetoneTrunkNerLow', 'SidetoneTrunkNerDrop', 'SidetoneTrunkAsrDrop'],

@@ -164,3 +164,52 @@ describe('analytics routes', () => {
     expect((await store.getCall('zombie'))?.status).toBe('timeout');
   });
 });
+
+describe('/metrics/health for a low-volume agent (the voice-skill contract, issue 47)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-health-low-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A store with `completed` answered calls and `failed` 503s in the last hour, and its app. */
+  async function agent(name: string, completed: number, failed: number) {
+    const store = await openSqliteCallStore({
+      path: join(dir, `${name}.db`),
+      privacy: { hashKey: 'analytics-hash-key-0123', storeRaw: false },
+    });
+    const updates = Array.from({ length: completed + failed }, (_, i) => {
+      const callId = `${name}${i}`;
+      const at = NOW - 10 * MIN + i * MIN;
+      return [
+        { kind: 'started' as const, callId, at, direction: 'inbound' as const, channel: 'sip' as const },
+        ...(i < completed ? [{ kind: 'answered' as const, callId, at: at + 2000 }] : []),
+        { kind: 'ended' as const, callId, at: at + 30_000, ...(i < completed ? {} : { sipCode: 503 }) },
+      ];
+    }).flat();
+    await store.applyBatch(updates);
+    const app = createApp();
+    mountAnalytics(app, store, { now: () => NOW });
+    const res = await app.fetch(new Request('http://localhost/metrics/health'));
+    const body = (await res.json()) as {
+      status: string;
+      indicators: { success_rate: number; calls_last_hour: number };
+      warnings: Array<{ code: string; message: string; value: number; threshold: number }>;
+    };
+    await store.close();
+    return { status: res.status, body };
+  }
+
+  it('6 calls at 50 % success: 503 degraded, warning success_rate < 80 %', async () => {
+    const h = await agent('half', 3, 3);
+    expect(h.status).toBe(503);
+    expect(h.body.status).toBe('degraded');
+    expect(h.body.indicators).toMatchObject({ success_rate: 50, calls_last_hour: 6 });
+    const w = h.body.warnings.find((x) => x.code === 'low_success_rate');
+    expect(w).toMatchObject({ value: 50, threshold: 80 });
+    expect(w?.message).toContain('success_rate < 80 %');
+  });
+
+  it('6 calls at 100 % success: 200 healthy, no warning', async () => {
+    const h = await agent('full', 6, 0);
+    expect(h.status).toBe(200);
+    expect(h.body).toMatchObject({ status: 'healthy', warnings: [] });
+  });
+});

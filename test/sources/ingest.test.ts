@@ -7,6 +7,7 @@ import { EventBus } from '../../src/events/bus.js';
 import type { SidetoneEvent } from '../../src/events/types.js';
 import { type App, createApp } from '../../src/http/app.js';
 import { type Served, serve } from '../../src/http/node.js';
+import { Registry } from '../../src/metrics/index.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
 import { ingestRoute } from '../../src/sources/ingest.js';
 import { openSqliteCallStore, type SqliteCallStore } from '../../src/store/index.js';
@@ -367,5 +368,43 @@ describe('POST /events while the store is slow', () => {
     expect(await later.json()).toMatchObject({ accepted: 10, duplicates: 10 });
     expect(g.counted()).toBe(10);
     await g.close();
+  });
+});
+
+describe('POST /events counts what it refuses (issue 47)', () => {
+  it('by event type (unknown outside the catalogue) and reason, from a fixed set', async () => {
+    const registry = new Registry();
+    const bus = new EventBus();
+    const app = createApp({ registry });
+    app.route('POST', '/events', ingestRoute(bus, { registry }), { auth: 'ingest' });
+    const post = (body: string, type = 'application/x-ndjson') =>
+      app.fetch(
+        new Request('http://localhost/events', { method: 'POST', headers: { 'content-type': type }, body }),
+      );
+    const lines = [
+      JSON.stringify({ type: 'heartbeat', ts: Date.now() }),
+      '{not json',
+      JSON.stringify({ type: 'call.started', callId: 'c2', direction: 'sideways', channel: 'sip' }),
+      JSON.stringify({ type: 'heartbeat', ts: 'yesterday' }),
+      JSON.stringify({ type: 'heartbeat', ts: 5_000_000_000_000 }),
+      JSON.stringify({ type: 'no.such.event' }),
+      JSON.stringify({ type: 'x'.repeat(300) }),
+    ].join('\n');
+    const res = await post(lines);
+    expect(await res.json()).toMatchObject({ accepted: 1, rejected: 6 });
+    expect((await post('{oops', 'application/json')).status).toBe(400);
+    const text = await registry.metrics();
+    const rejected = text.split('\n').filter((l) => l.startsWith('sidetone_ingest_events_rejected_total{'));
+    expect(rejected.sort()).toEqual(
+      [
+        'sidetone_ingest_events_rejected_total{type="unknown",reason="not_json"} 2',
+        'sidetone_ingest_events_rejected_total{type="call.started",reason="invalid"} 1',
+        'sidetone_ingest_events_rejected_total{type="heartbeat",reason="timestamp"} 2',
+        'sidetone_ingest_events_rejected_total{type="unknown",reason="unknown_type"} 2',
+      ].sort(),
+    );
+    // Nothing the sender wrote becomes a label: not the unknown type, not the line.
+    expect(text).not.toContain('no.such.event');
+    expect(text).not.toContain('xxxxxxxx');
   });
 });

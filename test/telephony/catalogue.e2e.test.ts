@@ -14,10 +14,14 @@ import {
 } from '../../src/telephony/catalogue.js';
 import { type InstrumentOptions, instrument } from '../../src/telephony/instrument.js';
 import { promtoolCheck, unexpectedLint } from '../helpers/promtool.js';
-import { FIXTURES, INVALID_FIXTURES } from './fixtures.js';
+import { FIXTURES, INVALID_FIXTURES, SKEWED_FIXTURES } from './fixtures.js';
 import { expectNoPii, setup, T0 } from './helpers.js';
 
-const ALL_EVENTS: SidetoneEvent[] = [...Object.values(FIXTURES).flat(), ...INVALID_FIXTURES];
+const ALL_EVENTS: SidetoneEvent[] = [
+  ...Object.values(FIXTURES).flat(),
+  ...INVALID_FIXTURES,
+  ...SKEWED_FIXTURES,
+];
 const SELF =
   /^sidetone_(samples_dropped|label_values_|unknown_labels|series_overflow|collect_errors|event_subscriber|events_invalid)/;
 

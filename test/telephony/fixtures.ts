@@ -416,3 +416,9 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
 export const INVALID_FIXTURES: SidetoneEvent[] = [
   { type: 'media.report', codec: 'PCMU', packetsReceived: 10, packetsLost: 0, jitterMs: -1 },
 ];
+
+/**
+ * Events stamped where a pack must correct the stamp: a heartbeat from a clock an hour fast (its
+ * age counts from arrival, and `source_heartbeats_future_total` moves only on these).
+ */
+export const SKEWED_FIXTURES: SidetoneEvent[] = [{ type: 'heartbeat', ts: T0 + 3_600_000 }];

@@ -171,6 +171,23 @@ describe('modem pack', () => {
     expect(detectPii(modem?.readiness().detail ?? '')).toBeUndefined();
   });
 
+  it('a flapping modem that is back and registered is ready: flapping is an alert, not unreadiness (issue 47)', () => {
+    const { bus, telephony } = setup({ modems: ['modem0'], flapping: { reconnects: 3, windowSeconds: 600 } });
+    const modem = telephony.modem;
+    bus.emit({ type: 'modem.connected' });
+    for (let n = 0; n < 3; n++) {
+      bus.emit({ type: 'modem.disconnected', reason: 'usb' });
+      // Callstack's seed: disconnected and reconnecting are degraded.
+      expect(modem?.readiness().status).toBe('fail');
+      bus.emit({ type: 'modem.reconnected' });
+    }
+    bus.emit({ type: 'modem.registration', stat: 1 });
+    expect(modem?.readiness()).toEqual({
+      status: 'pass',
+      detail: 'modem modem0 registered (home); flapping: 3 reconnects within 600 s',
+    });
+  });
+
   it('readiness over several modems reports the worst one', () => {
     const { bus, telephony } = setup();
     bus.emit({ type: 'modem.registration', stat: 1, modem: 'modem0' });

@@ -13,6 +13,13 @@ export const MESSAGING_METRICS: readonly MetricSpec[] = [
   },
   {
     pack: 'source',
+    name: 'source_heartbeats_future_total',
+    type: 'counter',
+    help: 'Heartbeats stamped more than 5 s ahead of their arrival (a source clock running fast); their age counts from arrival',
+    events: ['heartbeat'],
+  },
+  {
+    pack: 'source',
     name: 'source_heartbeat_age_seconds',
     type: 'gauge',
     unit: 'seconds',

@@ -54,7 +54,7 @@ export const MODEM_METRICS: readonly MetricSpec[] = [
     help: '1 while the modem reconnected flapping.reconnects times within flapping.windowSeconds',
     labels: modem,
     events: ['modem.reconnected'],
-    note: 'Re-evaluated at every reconnect and at scrape, so it returns to 0 once the window passes. While 1 the modem readiness check fails.',
+    note: "Re-evaluated at every reconnect and at scrape, so it returns to 0 once the window passes. An alert, not unreadiness: a modem back and registered stays ready (Callstack's /healthz is degraded only while disconnected, reconnecting or unknown).",
   },
   {
     pack: 'modem',

@@ -87,7 +87,8 @@ export interface ModemPack extends PackBase {
  * (+CREG/+CGREG/+CEREG/+C5GREG combined per TS 27.007), access technology and time on each, SIM
  * state, AT errors by class, signal (+CSQ, +CESQ, vendor reports or dBm) with an age gauge and
  * staleness, serving band, cell changes, and the serving RAT/operator. Readiness fails while the
- * modem is disconnected, its SIM is locked or failed, it is not registered, or it is flapping.
+ * modem is disconnected, its SIM is locked or failed, or it is not registered (flapping is shown
+ * in the detail and the modem_flapping gauge, not failed on).
  * Signal gauges are absent until the first report and again after `staleAfterSeconds`; readiness
  * reads unknown once a modem has reported nothing for as long (default 300 s: apps poll +CSQ far
  * more often), so a gateway whose modem went quiet is not ready on the strength of an old report.
@@ -246,15 +247,17 @@ export function modemPack(registry: Registry, options: PackOptions = {}): ModemP
     if (reg === 0) {
       return { status: 'fail', detail: `modem ${name} not registered (${radio.stateName(i)})` };
     }
-    if (flappingNow(i)) {
-      return {
-        status: 'fail',
-        detail: `modem ${name} flapping: ${k} reconnects within ${o.flapping.windowSeconds} s`,
-      };
-    }
-    if (reg === 1) return { status: 'pass', detail: `modem ${name} registered (${radio.stateName(i)})` };
+    // Flapping is an alert (modem_flapping, SidetoneModemFlapping), not unreadiness: a modem back
+    // and registered serves. Callstack's seed is degraded only while disconnected, reconnecting
+    // or unknown; failing here answered its /healthz modem_connected:false for a connected modem.
+    const flap = flappingNow(i) ? `; flapping: ${k} reconnects within ${o.flapping.windowSeconds} s` : '';
+    if (reg === 1)
+      return { status: 'pass', detail: `modem ${name} registered (${radio.stateName(i)})${flap}` };
     if (connectedState[i] === 1 && initState[i] === 1)
-      return { status: 'pass', detail: `modem ${name} connected and initialised, registration not reported` };
+      return {
+        status: 'pass',
+        detail: `modem ${name} connected and initialised, registration not reported${flap}`,
+      };
     if (connectedState[i] === 1)
       return { status: 'unknown', detail: `modem ${name} connected, registration not reported` };
     return { status: 'unknown', detail: `modem ${name}: no event yet` };
