@@ -33,6 +33,14 @@ import type { TrunkMatch } from './trunks.js';
  * Bounded: at most `maxHeld` messages and `maxHeldBytes` of their payloads in all, and `perCallMax`
  * per call; past any of them the earliest is handed on at once (counted as `overflow`). A message whose capture time the watermark has already
  * passed is handed on at once and counted as `late`: the window was too small for it.
+ *
+ * Bounded in time too: no message is held longer than the window after it arrived, whatever the
+ * offsets say. When the oldest arrival's window is over, the watermark moves to its place (so it
+ * and everything captured before it go, in order) and the offset rises so the clock runs on from
+ * there. Before issue 47 the watermark followed the smallest offset only, so a capture sent as a
+ * burst (an agent flushing a backlog, a pcap imported over HEP) was released at the pace it was
+ * captured: 38 of 58 messages of a 265 s capture were still held 40 s later. What arrives up to the
+ * window after a message captured after it is still in order: that message waits the whole window.
  */
 
 /** One captured message (or RTCP packet of a call) waiting for its turn. */
@@ -61,6 +69,11 @@ export interface Held extends Queued {
   prev: Held | undefined;
   /** Its call's held messages (set when held). */
   call: CallHold | undefined;
+  /** Receipt time (ms) by which it is handed on whatever the watermark says (set when held). */
+  due: number;
+  /** Held messages of all calls in arrival order, a list through `later`/`earlier` (set when held). */
+  later: Held | undefined;
+  earlier: Held | undefined;
 }
 
 /** The held messages of one call: the first to arrive (the others follow through `next`) and how many. */
@@ -193,6 +206,9 @@ export class Reorder {
   overflow = 0;
   /** Payload bytes held now. */
   bytes = 0;
+  /** The held message that arrived first (its `due` is the earliest) and the last one. */
+  private oldest: Held | undefined = undefined;
+  private newest: Held | undefined = undefined;
 
   constructor(
     private readonly deliver: (h: Held) => void,
@@ -208,6 +224,11 @@ export class Reorder {
   /** Messages held now. */
   get size(): number {
     return this.queue.size;
+  }
+
+  /** Receipt time (ms) when the next held message is due whatever arrives; undefined: none held. */
+  get nextDue(): number | undefined {
+    return this.oldest?.due;
   }
 
   /** Take one captured message at receipt time `nowMs`, and hand on whatever is due. */
@@ -233,6 +254,7 @@ export class Reorder {
       this.deliver(h);
       return;
     }
+    h.due = nowMs + this.options.windowMs;
     this.hold(h);
     this.release(nowMs);
   }
@@ -265,6 +287,11 @@ export class Reorder {
     h.call = call;
     call.count++;
     this.bytes += h.bytes;
+    h.later = undefined;
+    h.earlier = this.newest;
+    if (this.newest === undefined) this.oldest = h;
+    else this.newest.later = h;
+    this.newest = h;
     const m = h.msg;
     if (m !== undefined && m.code === 0 && m.toTag === '') share(h, call);
     // A message alone in its call's window, or captured after every place its call's held messages
@@ -360,6 +387,14 @@ export class Reorder {
     h.next = undefined;
     h.prev = undefined;
     h.call = undefined;
+    const later = h.later;
+    const earlier = h.earlier;
+    if (earlier === undefined) this.oldest = later;
+    else earlier.later = later;
+    if (later === undefined) this.newest = earlier;
+    else later.earlier = earlier;
+    h.later = undefined;
+    h.earlier = undefined;
     if (inOrder) this.advance(h.wake / 1000);
     this.deliver(h);
   }
@@ -373,8 +408,18 @@ export class Reorder {
     }
     for (;;) {
       const first = this.queue.peek();
-      if (first === undefined || first.wake > this.watermark) break;
-      this.handOn(first, true);
+      if (first === undefined) break;
+      if (first.wake <= this.watermark) {
+        this.handOn(first, true);
+        continue;
+      }
+      const oldest = this.oldest as Held;
+      if (oldest.due > nowMs) break;
+      // Held a whole window: the capture clock is at least its place, and runs on from there.
+      this.watermark = oldest.wake;
+      const at = oldest.wake - nowMs * 1000 + this.windowUs;
+      if (at > this.offset) this.offset = at;
+      if (at > this.previousOffset) this.previousOffset = at;
     }
   }
 

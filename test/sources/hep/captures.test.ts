@@ -259,6 +259,28 @@ describe.each(files('.sip.jsonl'))('capture %s', (file) => {
     const got = of('sip.transaction_timeout').map((t) => `${t.timer} ${t.method} ${t.callId}`);
     expect(got.sort()).toEqual(rfc3261Timeouts(cap.rows).sort());
   });
+
+  // Issue 47 item 4: the window's clock moved only with the smallest offset, so a capture sent as a
+  // burst after the fact (an agent flushing its backlog, a pcap imported over HEP) was released at
+  // the pace it was captured: 38 of 58 messages of a 265 s capture still held 40 s later.
+  it('sent as one burst after the capture: every message handed on within the window, the same events', () => {
+    const bus = new EventBus();
+    const burst: SidetoneEvent[] = [];
+    bus.onAny((e) => burst.push(e));
+    // Stamps as old as the capture are kept (the default clamps them to 300 s before receipt).
+    const b = new HepSource(bus, { registry: new Registry(), maxClockSkewMs: 86_400_000 });
+    const at = Math.max(...cap.rows.map(ms)) + 5;
+    cap.rows.forEach((r, i) => {
+      b.handle(packet(r, sipText(r), 1), at + i * 0.01);
+    });
+    b.tick(at + 199);
+    expect(b.capture.reorder.size).toBeGreaterThan(0); // the window still holds the last arrivals
+    b.tick(at + cap.rows.length * 0.01 + 200);
+    expect(b.capture.reorder.size).toBe(0);
+    for (let t = at; t <= at + 40_000; t += 100) b.tick(t);
+    expect(b.capture.reorder.late).toBe(0);
+    expect(burst).toEqual(events);
+  });
 });
 
 describe.each(files('.rtcp.jsonl'))('RTCP capture %s', (file) => {
