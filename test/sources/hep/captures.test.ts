@@ -285,9 +285,13 @@ describe.each(files('.sip.jsonl'))('capture %s', (file) => {
 
 describe.each(files('.rtcp.jsonl'))('RTCP capture %s', (file) => {
   const cap = load(file);
-  const { events, source } = replay(
-    cap.rows.map((r) => ({ buf: rawHep(5, Buffer.from(r.hex as string, 'hex')), ms: ms(r) })),
-  );
+  // The packets name a call the tracker knows (RTCP of no known call is no report, issue 47).
+  const first = ms(cap.rows[0] as Row);
+  const invite = `INVITE sip:b SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK-r\r\nFrom: <sip:a@a>;tag=a\r\nTo: <sip:b@b>\r\nCall-ID: rtcp-call\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n`;
+  const { events, source } = replay([
+    { buf: rawHep(1, Buffer.from(invite), undefined, { at: first - 1 }), ms: first - 1 },
+    ...cap.rows.map((r) => ({ buf: rawHep(5, Buffer.from(r.hex as string, 'hex'), 'rtcp-call'), ms: ms(r) })),
+  ]);
   type Block = {
     ssrc: string;
     fraction_lost: number;
