@@ -111,16 +111,24 @@ export interface ReorderOptions {
 
 /** The offset minimum is kept over two buckets of this much receipt time, so it can rise again. */
 const OFFSET_BUCKET_MS = 10_000;
-const TWO_32 = 2 ** 32;
+const TWO_16 = 2 ** 16;
+/** CSeq numbers from here on share one rank among ties (RFC 3261 8.1.1.5: a call's CSeq rises by one). */
+const CSEQ_TIE_MAX = 2 ** 20 - 1;
 
-/** Rank among messages stamped in the same microsecond: request, provisional, final, ACK/RTCP. */
+/**
+ * Rank among messages placed in the same microsecond: the lower CSeq first, then request,
+ * provisional, final, ACK/RTCP. A reply moved just after its request's copy (place, +1 us) can land
+ * on the microsecond of a later transaction's message: issue 47's model of siptrace at 4 workers put
+ * the 200 of a retried REGISTER (CSeq 2) first by its code, and the 401 of CSeq 1 was lost.
+ */
 function tieOf(h: Held): number {
   const m = h.msg;
-  if (m === undefined) return 3 * 16 * 1024 * TWO_32 + (h.rtcp?.sender ?? 0);
+  if (m === undefined) return (CSEQ_TIE_MAX * 4 + 3) * 16 * 1024 * TWO_16 + ((h.rtcp?.sender ?? 0) >>> 16);
   const rank = m.code === 0 ? (m.method === 'ACK' ? 3 : 0) : m.code < 200 ? 1 : 2;
+  const cseq = m.cseq < CSEQ_TIE_MAX ? m.cseq : CSEQ_TIE_MAX;
   // transactionKey's method index (0..15) and the code (0..699) within the rank; then the branch.
   const method = transactionKey(0, m.method, 0) / 1024;
-  return ((rank * 16 + method) * 1024 + m.code) * TWO_32 + hash32(m.branch);
+  return (((cseq * 4 + rank) * 16 + method) * 1024 + m.code) * TWO_16 + (hash32(m.branch) >>> 16);
 }
 
 const isRequest = (m: SipMessage) => m.code === 0 && m.method !== 'ACK';
@@ -140,6 +148,11 @@ function follows(e: SipMessage, d: SipMessage): boolean {
       return d.code === 0 && d.method === 'INVITE' && d.cseq === e.cseq;
     case 'BYE':
       return d.code >= 200 && d.code < 300 && d.method === 'INVITE' && d.cseq < e.cseq;
+    case 'REGISTER':
+    case 'INVITE':
+      // The retry with credentials (RFC 3261 22.2) or to a 3xx's target (8.1.3.4) is sent on the
+      // failure it follows: siptrace can stamp the proxy's copy of that 401 after the retry.
+      return e.toTag === '' && d.code >= 300 && d.method === e.method && d.cseq < e.cseq;
     default:
       return false;
   }
@@ -151,6 +164,8 @@ function known(e: SipMessage, k: CallKnowledge | undefined): boolean {
   if (e.code !== 0) return k.saw(e.cseq, e.method, false);
   if (e.method === 'ACK') return k.saw(e.cseq, 'INVITE', true);
   if (e.method === 'CANCEL') return k.saw(e.cseq, 'INVITE', false);
+  // A retry's CSeq is one above the failed request's (RFC 3261 8.1.3.5, 10.2.4).
+  if (e.method !== 'BYE') return k.saw(e.cseq - 1, e.method, true);
   return k.answered;
 }
 
@@ -177,10 +192,10 @@ function share(h: Held, call: CallHold): void {
   }
 }
 
-/** Whether anything can follow `m` (see follows): not a provisional, an ACK or a non-INVITE final. */
+/** Whether anything can follow `m` (see follows): not a provisional, an ACK or a final but INVITE's and a failed REGISTER's. */
 function followed(m: SipMessage): boolean {
   if (m.code === 0) return m.method !== 'ACK';
-  return m.code >= 200 && m.method === 'INVITE';
+  return m.code >= 200 && (m.method === 'INVITE' || (m.code >= 300 && m.method === 'REGISTER'));
 }
 
 /**
@@ -337,20 +352,26 @@ export class Reorder {
     return known(m, this.knowledge(h.callId)) ? h.ts : earliest + 1;
   }
 
-  /** A newly held `m` may be what messages already held must follow: move them after it. */
+  /**
+   * A newly held `m` may be what messages already held must follow: move them after it. Or back:
+   * a reply placed after another leg's copy of its request, because its own leg's copy had not
+   * arrived, goes back to its own time when that copy comes (issue 47: a 401 left after the 200 of
+   * the retried REGISTER lost its challenge, 1 run in 5 with Kamailio at 4 workers).
+   */
   private reposition(m: SipMessage, at: number, call: CallHold): void {
     const n = call.count;
     const first = call.first as Held;
     let moved = false;
     let e = first;
     for (let i = 0; i < n; i++, e = e.next as Held)
-      if (e.msg !== undefined && e.wake <= at && follows(e.msg, m)) moved = true;
+      if (e.msg !== undefined && (e.wake <= at || e.wake !== e.ts) && follows(e.msg, m)) moved = true;
     // Rare (a reply stamped before its request): settle every place of the call, deepest chain 4.
     for (let pass = 0; moved && pass < 4; pass++) {
       moved = false;
       e = first;
       for (let i = 0; i < n; i++, e = e.next as Held) {
-        const place = this.place(e, call);
+        // Never back past what was handed on: the tracker has seen the capture up to the watermark.
+        const place = Math.max(this.place(e, call), this.watermark);
         if (place !== e.wake) {
           this.queue.set(e, place);
           if (place > call.latest) call.latest = place;
