@@ -37,11 +37,11 @@ export interface Captured {
  * (any final below 500 but 408: it is alive enough to answer) with the round trip on that leg, and
  * down on 408, 5xx, 6xx, timer F, or no answer by the time the next keepalive goes to the same
  * place (the probe interval: a prober that pings every 10 s learns nothing from waiting 32 s for
- * timer F). A 408 says down on whichever leg it comes: a proxy answers 408 upstream when the
- * trunk's leg timed out (RFC 3261 16.8, 17.1.2.2); before issue 47 Kamailio's own 408 on the
- * caller's leg counted `up` for a trunk matched by header, 15 of 15 keepalives while timer F
- * fired 5 times. A keepalive whose rule cannot tell the trunk's side (a header rule, both ends in
- * its networks) is judged on its first final on any leg, or timer F on any leg. An OPTIONS from
+ * timer F). A keepalive whose rule cannot tell the trunk's side (a header rule, both ends in its
+ * networks) is judged on its first final on any leg, a 408 saying down (a proxy answers 408
+ * upstream when the trunk's leg timed out, RFC 3261 16.8), or timer F on any leg: before issue 47
+ * Kamailio's own 408 on the caller's leg counted `up` for a trunk matched by header, 15 of 15
+ * keepalives while timer F fired 5 times. An OPTIONS from
  * the trunk (by address) shows it up. The trunks pack turns that into `sidetone_trunk_up` and the
  * OPTIONS RTT, with no prober of its own.
  */
@@ -161,10 +161,11 @@ export class Exchanges {
     if (msg.method !== 'OPTIONS' || msg.code < 200 || x.reported || x.trunk === undefined) return;
     const code = msg.code;
     if (x.toTrunk) {
+      // Only the trunk's leg: a proxy's own 408 on the caller's leg is stamped by Kamailio's
+      // siptrace at the request's receipt (the Kamailio lab: its 30 s fr_timer 408s read as
+      // captured with their OPTIONS), so the trunk leg's timer F, on sidetone's clock, says it.
       if (x.trunkLeg !== 0 && hash32(msg.branch) === x.trunkLeg)
         this.status(x, ts, trunkUp(code), code, (ts - x.trunkSentAt) / 1000);
-      // Another leg's 408 is the proxy's: the trunk's leg timed out first (RFC 3261 16.8).
-      else if (code === 408) this.status(x, ts, false, code, undefined);
     } else if (x.sideless || code === 408) this.status(x, ts, trunkUp(code), code, undefined);
     else this.status(x, ts, true, code, undefined);
   }

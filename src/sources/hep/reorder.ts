@@ -158,6 +158,11 @@ function follows(e: SipMessage, d: SipMessage): boolean {
   }
 }
 
+/** Whether `d` went back on the hop `h` came on (the addresses and ports swapped). */
+function reverseHop(h: Held, d: Held): boolean {
+  return d.srcIp === h.dstIp && d.dstIp === h.srcIp && d.srcPort === h.dstPort && d.dstPort === h.srcPort;
+}
+
 /** Whether the tracker has already handled what `e` follows. */
 function known(e: SipMessage, k: CallKnowledge | undefined): boolean {
   if (k === undefined) return false;
@@ -332,6 +337,12 @@ export class Reorder {
     if (m === undefined) return h.ts;
     // The copy of the same leg first (replies, and the ACK of a failure); else any copy.
     const leg = m.code !== 0 || m.method === 'ACK';
+    // An ACK on a branch of its own (SER's `branch=0`, a relayed ACK) is on the hop its final came
+    // back on: issue 47's siptrace model gave a false timer H when it was handed on before that final.
+    const byHop =
+      m.method === 'ACK' &&
+      m.code === 0 &&
+      (m.branch === '' || this.knowledge(h.callId)?.leg(hash32(m.branch), 'INVITE') === undefined);
     let earliest = Number.POSITIVE_INFINITY;
     let sameLeg = Number.POSITIVE_INFINITY;
     let d = call.first as Held;
@@ -339,7 +350,7 @@ export class Reorder {
       const o = d.msg;
       if (d === h || o === undefined || !follows(m, o)) continue;
       if (d.wake < earliest) earliest = d.wake;
-      if (leg && o.branch === m.branch && d.wake < sameLeg) sameLeg = d.wake;
+      if (leg && d.wake < sameLeg && (o.branch === m.branch || (byHop && reverseHop(h, d)))) sameLeg = d.wake;
     }
     // The tracker is asked only when a held copy comes first: most messages have none.
     if (sameLeg !== Number.POSITIVE_INFINITY) {

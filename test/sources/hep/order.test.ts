@@ -388,6 +388,22 @@ describe('siptrace at several workers: copies stamped after what they caused (is
     }
   });
 
+  it('an ACK on a branch of its own, stamped before the proxy stamped the 486 it acknowledges: no timer H', () => {
+    const busy = [
+      up(INVITE, '1 INVITE', 'i'),
+      down('SIP/2.0 100 Trying', '1 INVITE', 'i'),
+      down('SIP/2.0 180 Ringing', '1 INVITE', 'i', 'x'),
+      down('SIP/2.0 486 Busy Here', '1 INVITE', 'i', 'x'),
+      up('ACK sip:b SIP/2.0', '1 ACK', 'k', 'x'), // a branch of its own (SER's branch=0 style)
+    ];
+    // The INVITE's out-copy stamped 1.4 ms late: after the 486 and the ACK it caused.
+    const lab = setup();
+    play(lab, siptrace(busy, [1.3993896484375], []));
+    lab.settle(100_000);
+    expect(lab.of('sip.transaction_timeout')).toEqual([]);
+    expect(lab.of('call.ended')).toEqual([expect.objectContaining({ sipCode: 486 })]);
+  });
+
   it.each(
     Object.keys(CHAINS),
   )('%s: out-copies stamped up to 10 ms late, arrivals up to 20 ms late, the same facts (property)', (name) => {
