@@ -110,6 +110,10 @@ export class CallMedia {
 export class Exchange {
   trunk: string | undefined = undefined;
   toTrunk = false;
+  /** The trunk rule named the trunk but not its side (a header rule, both ends in its networks). */
+  sideless = false;
+  /** Where the keepalive went (`ip:port` of its copy to the trunk): the next one there judges it. */
+  probeKey: string | undefined = undefined;
   /** Via branch hash of the request copy sent to the trunk (its RTT and its timer F), 0 none. */
   trunkLeg = 0;
   trunkSentAt = -1;

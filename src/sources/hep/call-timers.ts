@@ -57,7 +57,8 @@ export abstract class CallTimers {
    * Via branch not timed because 32 of its call's legs were still running; `refreshes` a refresh
    * forgotten because 4 of its call's refreshes were waiting for an answer; `reorder` a message
    * handed on before its time (source.ts counts it); `registrations` a binding forgotten; `flow` a
-   * message left out of its call's flow (64 a call, or `maxFlowMessages` in all).
+   * message left out of its call's flow (64 a call, or `maxFlowMessages` in all); `keepalives` a
+   * keepalive destination not followed for the probe interval (1,024 at once; timer F still runs).
    */
   readonly overflow: Record<HepTrackerLimit, number> = {
     calls: 0,
@@ -66,6 +67,7 @@ export abstract class CallTimers {
     reorder: 0,
     registrations: 0,
     flow: 0,
+    keepalives: 0,
   };
 
   constructor(
@@ -87,6 +89,7 @@ export abstract class CallTimers {
       this.source,
       options.maxRegistrations ?? this.maxCalls,
       () => this.overflow.registrations++,
+      () => this.overflow.keepalives++,
     );
   }
 

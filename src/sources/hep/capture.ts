@@ -207,6 +207,9 @@ export class HepCapture {
         next: undefined,
         prev: undefined,
         call: undefined,
+        due: 0,
+        later: undefined,
+        earlier: undefined,
       };
     }
     // The reorder window set heapAt, ringAt, tie, next, prev and call back when it handed it on.

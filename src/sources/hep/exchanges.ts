@@ -35,8 +35,15 @@ export interface Captured {
  *
  * Keepalives: an OPTIONS sent to a configured trunk reports the trunk up when the trunk answers
  * (any final below 500 but 408: it is alive enough to answer) with the round trip on that leg, and
- * down on 408, 5xx, 6xx or timer F; an OPTIONS from the trunk shows it up. The trunks pack turns
- * that into `sidetone_trunk_up` and the OPTIONS RTT, with no prober of its own.
+ * down on 408, 5xx, 6xx, timer F, or no answer by the time the next keepalive goes to the same
+ * place (the probe interval: a prober that pings every 10 s learns nothing from waiting 32 s for
+ * timer F). A keepalive whose rule cannot tell the trunk's side (a header rule, both ends in its
+ * networks) is judged on its first final on any leg, a 408 saying down (a proxy answers 408
+ * upstream when the trunk's leg timed out, RFC 3261 16.8), or timer F on any leg: before issue 47
+ * Kamailio's own 408 on the caller's leg counted `up` for a trunk matched by header, 15 of 15
+ * keepalives while timer F fired 5 times. An OPTIONS from
+ * the trunk (by address) shows it up. The trunks pack turns that into `sidetone_trunk_up` and the
+ * OPTIONS RTT, with no prober of its own.
  */
 
 /** A remembered registration: when it runs out, and where it goes on /metrics. */
@@ -56,18 +63,31 @@ function hash52(s: string): number {
 /** An answer from the trunk says it is up unless it is a timeout or a server or global failure. */
 const trunkUp = (code: number) => code < 500 && code !== 408;
 
+/**
+ * A keepalive is judged by the next one to the same place only when that one went this much later:
+ * probers ping every second at the most often (Kamailio's ds_ping_interval and Asterisk's
+ * qualify_frequency are whole seconds), so two probers sharing a destination do not judge each other.
+ */
+const MIN_PROBE_INTERVAL_MS = 1000;
+
+/** Keepalive destinations followed at once for the probe interval (a trunk has a few addresses). */
+const MAX_PROBE_KEYS = 1024;
+
 /** Interval a registrar grants when neither side says (RFC 3261 10.2.1.1 suggests 3600 s). */
 const DEFAULT_EXPIRES_S = 3600;
 
 export class Exchanges {
   private readonly table = new Map<number, Binding>();
   private readonly expiry = new WakeHeap<Binding>();
+  /** The latest keepalive not yet judged, by where it went (`ip:port`). */
+  private readonly probes = new Map<string, Exchange>();
 
   constructor(
     private readonly bus: EventBus,
     private readonly source: string,
     private readonly maxBindings: number,
     private readonly onOverflow: () => void,
+    private readonly onProbeOverflow: () => void = () => {},
   ) {}
 
   /** Registered addresses of record remembered now. */
@@ -82,6 +102,7 @@ export class Exchanges {
     if (match !== undefined) {
       x.trunk = match.trunk;
       x.toTrunk = match.toTrunk;
+      x.sideless = match.sideless === true;
     }
     s.exchange = x;
   }
@@ -93,13 +114,35 @@ export class Exchanges {
     if (x.trunk === undefined && shared !== undefined) {
       x.trunk = shared.trunk;
       x.toTrunk = shared.toTrunk;
+      x.sideless = shared.sideless === true;
     }
     const match = c.legMatch;
     if (match?.toTrunk === true && x.trunkLeg === 0) {
       x.toTrunk = true;
+      x.sideless = false;
       x.trunkLeg = hash;
       x.trunkSentAt = ts;
+      if (c.msg.method === 'OPTIONS') this.probe(x, c, ts);
+    } else if (x.sideless && x.trunkSentAt < 0 && c.msg.method === 'OPTIONS') {
+      x.trunkSentAt = ts;
+      this.probe(x, c, ts);
     }
+  }
+
+  /** A keepalive went to `c.dstIp:c.dstPort`: the one before it there, still unanswered, is down. */
+  private probe(x: Exchange, c: Captured, ts: number): void {
+    const key = `${x.trunk}\n${c.dstIp}:${c.dstPort ?? 0}`;
+    const before = this.probes.get(key);
+    if (before !== undefined) {
+      if (!before.reported && ts - before.trunkSentAt >= MIN_PROBE_INTERVAL_MS)
+        this.status(before, ts, false, undefined, undefined);
+      this.probes.delete(key);
+    } else if (this.probes.size >= MAX_PROBE_KEYS) {
+      this.onProbeOverflow();
+      return;
+    }
+    x.probeKey = key;
+    this.probes.set(key, x);
   }
 
   /** A new REGISTER transaction (each copy after the first was absorbed). */
@@ -116,9 +159,15 @@ export class Exchanges {
   legResponse(s: CallState, msg: SipMessage, ts: number): void {
     const x = s.exchange as Exchange;
     if (msg.method !== 'OPTIONS' || msg.code < 200 || x.reported || x.trunk === undefined) return;
-    if (!x.toTrunk) this.status(x, ts, true, msg.code, undefined);
-    else if (x.trunkLeg !== 0 && hash32(msg.branch) === x.trunkLeg)
-      this.status(x, ts, trunkUp(msg.code), msg.code, (ts - x.trunkSentAt) / 1000);
+    const code = msg.code;
+    if (x.toTrunk) {
+      // Only the trunk's leg: a proxy's own 408 on the caller's leg is stamped by Kamailio's
+      // siptrace at the request's receipt (the Kamailio lab: its 30 s fr_timer 408s read as
+      // captured with their OPTIONS), so the trunk leg's timer F, on sidetone's clock, says it.
+      if (x.trunkLeg !== 0 && hash32(msg.branch) === x.trunkLeg)
+        this.status(x, ts, trunkUp(code), code, (ts - x.trunkSentAt) / 1000);
+    } else if (x.sideless || code === 408) this.status(x, ts, trunkUp(code), code, undefined);
+    else this.status(x, ts, true, code, undefined);
   }
 
   /** A new response (duplicates absorbed): REGISTER outcomes. */
@@ -151,7 +200,7 @@ export class Exchanges {
   timeout(s: CallState, leg: Leg, ts: number): void {
     const x = s.exchange as Exchange;
     if (leg.method === 'OPTIONS') {
-      if (!x.reported && x.trunk !== undefined && x.trunkLeg === leg.hash)
+      if (!x.reported && x.trunk !== undefined && (x.trunkLeg === leg.hash || x.sideless))
         this.status(x, ts, false, undefined, undefined);
       return;
     }
@@ -251,6 +300,10 @@ export class Exchanges {
     rtt: number | undefined,
   ): void {
     x.reported = true;
+    if (x.probeKey !== undefined) {
+      if (this.probes.get(x.probeKey) === x) this.probes.delete(x.probeKey);
+      x.probeKey = undefined;
+    }
     const e: EventOf<'trunk.status'> = {
       type: 'trunk.status',
       ts: Math.floor(ts),

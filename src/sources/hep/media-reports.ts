@@ -4,7 +4,7 @@ import { hash32 } from './hash.js';
 import { type MediaReport, RTT_MAX_MS, type RtcpPacket, rtcpRttMs } from './rtcp.js';
 
 /** Why a report block was not turned into a report: the `reason` of `<prefix>_hep_rtcp_blocks_dropped_total`. */
-export const RTCP_DROP_REASONS = ['self_report', 'zero_ssrc', 'duplicate'] as const;
+export const RTCP_DROP_REASONS = ['self_report', 'zero_ssrc', 'duplicate', 'no_call'] as const;
 export type RtcpDropReason = (typeof RTCP_DROP_REASONS)[number];
 
 /**
@@ -25,11 +25,20 @@ export function reportedStream(m: CallMedia, ip: string, port: number): number {
  * X-Lite and FreeSWITCH before any media, research/sip FINDINGS 3.4) is no measurement and is
  * dropped; a block a relay repeated (same highest sequence for the same stream) is dropped; an RTT
  * that is not believable is dropped on its own and counted, the block's loss and jitter kept.
+ * RTCP of no call the tracker knows (no correlation id, or one naming no tracked call) is dropped
+ * and counted (`no_call`): an RTCP packet reports an interval of one stream, and a report without
+ * a call is taken downstream as a whole call, so before issue 47 each such packet was one more
+ * call in the call-quality figures.
  */
 export class MediaReports {
   /** Round trips computed out of range (negative, or over {@link RTT_MAX_MS}): an endpoint's clock is off. */
   rttImplausible = 0;
-  readonly dropped: Record<RtcpDropReason, number> = { self_report: 0, zero_ssrc: 0, duplicate: 0 };
+  readonly dropped: Record<RtcpDropReason, number> = {
+    self_report: 0,
+    zero_ssrc: 0,
+    duplicate: 0,
+    no_call: 0,
+  };
 
   /**
    * The reports of one packet that arrived at `ts` (capture time, ms) from `ip`:`port`, of call
@@ -45,13 +54,14 @@ export class MediaReports {
     ts: number,
   ): MediaReport[] {
     const out: MediaReport[] = [];
-    let m: CallMedia | undefined;
-    if (s !== undefined) {
-      m = s.media ?? new CallMedia();
-      s.media = m;
-      m.rtcp = true;
+    if (s === undefined) {
+      this.dropped.no_call += packet.blocks.length;
+      return out;
     }
-    const stream = m === undefined ? 0 : reportedStream(m, ip, port);
+    const m = s.media ?? new CallMedia();
+    s.media = m;
+    m.rtcp = true;
+    const stream = reportedStream(m, ip, port);
     for (const b of packet.blocks) {
       if (b.ssrc === 0) {
         this.dropped.zero_ssrc++;
@@ -61,7 +71,7 @@ export class MediaReports {
         this.dropped.self_report++;
         continue;
       }
-      if (m !== undefined && stream > 0) {
+      if (stream > 0) {
         if (b.extSeq >= 0 && m.lastSeq[stream - 1] === b.extSeq) {
           this.dropped.duplicate++;
           continue;
@@ -80,7 +90,7 @@ export class MediaReports {
         else r.rttMs = rtt;
       }
       if (stream > 0) r.stream = MEDIA_STREAMS[stream - 1];
-      if (s?.codec !== undefined) r.codec = s.codec;
+      if (s.codec !== undefined) r.codec = s.codec;
       out.push(r);
     }
     return out;

@@ -33,6 +33,14 @@ import type { TrunkMatch } from './trunks.js';
  * Bounded: at most `maxHeld` messages and `maxHeldBytes` of their payloads in all, and `perCallMax`
  * per call; past any of them the earliest is handed on at once (counted as `overflow`). A message whose capture time the watermark has already
  * passed is handed on at once and counted as `late`: the window was too small for it.
+ *
+ * Bounded in time too: no message is held longer than the window after it arrived, whatever the
+ * offsets say. When the oldest arrival's window is over, the watermark moves to its place (so it
+ * and everything captured before it go, in order) and the offset rises so the clock runs on from
+ * there. Before issue 47 the watermark followed the smallest offset only, so a capture sent as a
+ * burst (an agent flushing a backlog, a pcap imported over HEP) was released at the pace it was
+ * captured: 38 of 58 messages of a 265 s capture were still held 40 s later. What arrives up to the
+ * window after a message captured after it is still in order: that message waits the whole window.
  */
 
 /** One captured message (or RTCP packet of a call) waiting for its turn. */
@@ -61,6 +69,11 @@ export interface Held extends Queued {
   prev: Held | undefined;
   /** Its call's held messages (set when held). */
   call: CallHold | undefined;
+  /** Receipt time (ms) by which it is handed on whatever the watermark says (set when held). */
+  due: number;
+  /** Held messages of all calls in arrival order, a list through `later`/`earlier` (set when held). */
+  later: Held | undefined;
+  earlier: Held | undefined;
 }
 
 /** The held messages of one call: the first to arrive (the others follow through `next`) and how many. */
@@ -98,16 +111,24 @@ export interface ReorderOptions {
 
 /** The offset minimum is kept over two buckets of this much receipt time, so it can rise again. */
 const OFFSET_BUCKET_MS = 10_000;
-const TWO_32 = 2 ** 32;
+const TWO_16 = 2 ** 16;
+/** CSeq numbers from here on share one rank among ties (RFC 3261 8.1.1.5: a call's CSeq rises by one). */
+const CSEQ_TIE_MAX = 2 ** 20 - 1;
 
-/** Rank among messages stamped in the same microsecond: request, provisional, final, ACK/RTCP. */
+/**
+ * Rank among messages placed in the same microsecond: the lower CSeq first, then request,
+ * provisional, final, ACK/RTCP. A reply moved just after its request's copy (place, +1 us) can land
+ * on the microsecond of a later transaction's message: issue 47's model of siptrace at 4 workers put
+ * the 200 of a retried REGISTER (CSeq 2) first by its code, and the 401 of CSeq 1 was lost.
+ */
 function tieOf(h: Held): number {
   const m = h.msg;
-  if (m === undefined) return 3 * 16 * 1024 * TWO_32 + (h.rtcp?.sender ?? 0);
+  if (m === undefined) return (CSEQ_TIE_MAX * 4 + 3) * 16 * 1024 * TWO_16 + ((h.rtcp?.sender ?? 0) >>> 16);
   const rank = m.code === 0 ? (m.method === 'ACK' ? 3 : 0) : m.code < 200 ? 1 : 2;
+  const cseq = m.cseq < CSEQ_TIE_MAX ? m.cseq : CSEQ_TIE_MAX;
   // transactionKey's method index (0..15) and the code (0..699) within the rank; then the branch.
   const method = transactionKey(0, m.method, 0) / 1024;
-  return ((rank * 16 + method) * 1024 + m.code) * TWO_32 + hash32(m.branch);
+  return (((cseq * 4 + rank) * 16 + method) * 1024 + m.code) * TWO_16 + (hash32(m.branch) >>> 16);
 }
 
 const isRequest = (m: SipMessage) => m.code === 0 && m.method !== 'ACK';
@@ -127,9 +148,19 @@ function follows(e: SipMessage, d: SipMessage): boolean {
       return d.code === 0 && d.method === 'INVITE' && d.cseq === e.cseq;
     case 'BYE':
       return d.code >= 200 && d.code < 300 && d.method === 'INVITE' && d.cseq < e.cseq;
+    case 'REGISTER':
+    case 'INVITE':
+      // The retry with credentials (RFC 3261 22.2) or to a 3xx's target (8.1.3.4) is sent on the
+      // failure it follows: siptrace can stamp the proxy's copy of that 401 after the retry.
+      return e.toTag === '' && d.code >= 300 && d.method === e.method && d.cseq < e.cseq;
     default:
       return false;
   }
+}
+
+/** Whether `d` went back on the hop `h` came on (the addresses and ports swapped). */
+function reverseHop(h: Held, d: Held): boolean {
+  return d.srcIp === h.dstIp && d.dstIp === h.srcIp && d.srcPort === h.dstPort && d.dstPort === h.srcPort;
 }
 
 /** Whether the tracker has already handled what `e` follows. */
@@ -138,6 +169,8 @@ function known(e: SipMessage, k: CallKnowledge | undefined): boolean {
   if (e.code !== 0) return k.saw(e.cseq, e.method, false);
   if (e.method === 'ACK') return k.saw(e.cseq, 'INVITE', true);
   if (e.method === 'CANCEL') return k.saw(e.cseq, 'INVITE', false);
+  // A retry's CSeq is one above the failed request's (RFC 3261 8.1.3.5, 10.2.4).
+  if (e.method !== 'BYE') return k.saw(e.cseq - 1, e.method, true);
   return k.answered;
 }
 
@@ -164,10 +197,10 @@ function share(h: Held, call: CallHold): void {
   }
 }
 
-/** Whether anything can follow `m` (see follows): not a provisional, an ACK or a non-INVITE final. */
+/** Whether anything can follow `m` (see follows): not a provisional, an ACK or a final but INVITE's and a failed REGISTER's. */
 function followed(m: SipMessage): boolean {
   if (m.code === 0) return m.method !== 'ACK';
-  return m.code >= 200 && m.method === 'INVITE';
+  return m.code >= 200 && (m.method === 'INVITE' || (m.code >= 300 && m.method === 'REGISTER'));
 }
 
 /**
@@ -193,6 +226,9 @@ export class Reorder {
   overflow = 0;
   /** Payload bytes held now. */
   bytes = 0;
+  /** The held message that arrived first (its `due` is the earliest) and the last one. */
+  private oldest: Held | undefined = undefined;
+  private newest: Held | undefined = undefined;
 
   constructor(
     private readonly deliver: (h: Held) => void,
@@ -208,6 +244,11 @@ export class Reorder {
   /** Messages held now. */
   get size(): number {
     return this.queue.size;
+  }
+
+  /** Receipt time (ms) when the next held message is due whatever arrives; undefined: none held. */
+  get nextDue(): number | undefined {
+    return this.oldest?.due;
   }
 
   /** Take one captured message at receipt time `nowMs`, and hand on whatever is due. */
@@ -233,6 +274,7 @@ export class Reorder {
       this.deliver(h);
       return;
     }
+    h.due = nowMs + this.options.windowMs;
     this.hold(h);
     this.release(nowMs);
   }
@@ -265,6 +307,11 @@ export class Reorder {
     h.call = call;
     call.count++;
     this.bytes += h.bytes;
+    h.later = undefined;
+    h.earlier = this.newest;
+    if (this.newest === undefined) this.oldest = h;
+    else this.newest.later = h;
+    this.newest = h;
     const m = h.msg;
     if (m !== undefined && m.code === 0 && m.toTag === '') share(h, call);
     // A message alone in its call's window, or captured after every place its call's held messages
@@ -290,6 +337,12 @@ export class Reorder {
     if (m === undefined) return h.ts;
     // The copy of the same leg first (replies, and the ACK of a failure); else any copy.
     const leg = m.code !== 0 || m.method === 'ACK';
+    // An ACK on a branch of its own (SER's `branch=0`, a relayed ACK) is on the hop its final came
+    // back on: issue 47's siptrace model gave a false timer H when it was handed on before that final.
+    const byHop =
+      m.method === 'ACK' &&
+      m.code === 0 &&
+      (m.branch === '' || this.knowledge(h.callId)?.leg(hash32(m.branch), 'INVITE') === undefined);
     let earliest = Number.POSITIVE_INFINITY;
     let sameLeg = Number.POSITIVE_INFINITY;
     let d = call.first as Held;
@@ -297,7 +350,7 @@ export class Reorder {
       const o = d.msg;
       if (d === h || o === undefined || !follows(m, o)) continue;
       if (d.wake < earliest) earliest = d.wake;
-      if (leg && o.branch === m.branch && d.wake < sameLeg) sameLeg = d.wake;
+      if (leg && d.wake < sameLeg && (o.branch === m.branch || (byHop && reverseHop(h, d)))) sameLeg = d.wake;
     }
     // The tracker is asked only when a held copy comes first: most messages have none.
     if (sameLeg !== Number.POSITIVE_INFINITY) {
@@ -310,20 +363,26 @@ export class Reorder {
     return known(m, this.knowledge(h.callId)) ? h.ts : earliest + 1;
   }
 
-  /** A newly held `m` may be what messages already held must follow: move them after it. */
+  /**
+   * A newly held `m` may be what messages already held must follow: move them after it. Or back:
+   * a reply placed after another leg's copy of its request, because its own leg's copy had not
+   * arrived, goes back to its own time when that copy comes (issue 47: a 401 left after the 200 of
+   * the retried REGISTER lost its challenge, 1 run in 5 with Kamailio at 4 workers).
+   */
   private reposition(m: SipMessage, at: number, call: CallHold): void {
     const n = call.count;
     const first = call.first as Held;
     let moved = false;
     let e = first;
     for (let i = 0; i < n; i++, e = e.next as Held)
-      if (e.msg !== undefined && e.wake <= at && follows(e.msg, m)) moved = true;
+      if (e.msg !== undefined && (e.wake <= at || e.wake !== e.ts) && follows(e.msg, m)) moved = true;
     // Rare (a reply stamped before its request): settle every place of the call, deepest chain 4.
     for (let pass = 0; moved && pass < 4; pass++) {
       moved = false;
       e = first;
       for (let i = 0; i < n; i++, e = e.next as Held) {
-        const place = this.place(e, call);
+        // Never back past what was handed on: the tracker has seen the capture up to the watermark.
+        const place = Math.max(this.place(e, call), this.watermark);
         if (place !== e.wake) {
           this.queue.set(e, place);
           if (place > call.latest) call.latest = place;
@@ -360,6 +419,14 @@ export class Reorder {
     h.next = undefined;
     h.prev = undefined;
     h.call = undefined;
+    const later = h.later;
+    const earlier = h.earlier;
+    if (earlier === undefined) this.oldest = later;
+    else earlier.later = later;
+    if (later === undefined) this.newest = earlier;
+    else later.earlier = earlier;
+    h.later = undefined;
+    h.earlier = undefined;
     if (inOrder) this.advance(h.wake / 1000);
     this.deliver(h);
   }
@@ -373,8 +440,18 @@ export class Reorder {
     }
     for (;;) {
       const first = this.queue.peek();
-      if (first === undefined || first.wake > this.watermark) break;
-      this.handOn(first, true);
+      if (first === undefined) break;
+      if (first.wake <= this.watermark) {
+        this.handOn(first, true);
+        continue;
+      }
+      const oldest = this.oldest as Held;
+      if (oldest.due > nowMs) break;
+      // Held a whole window: the capture clock is at least its place, and runs on from there.
+      this.watermark = oldest.wake;
+      const at = oldest.wake - nowMs * 1000 + this.windowUs;
+      if (at > this.offset) this.offset = at;
+      if (at > this.previousOffset) this.previousOffset = at;
     }
   }
 

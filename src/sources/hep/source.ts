@@ -53,6 +53,9 @@ export interface HepSourceOptions {
   onWarn?: (message: string, detail: Record<string, unknown>) => void;
 }
 
+/** How often the capture clock runs while calls or bindings wait for a timer (B/F/H, linger, expiry). */
+const TICK_MS = 100;
+
 /** Default SO_RCVBUF: a PBX restart re-registering every phone is a burst the default 208 KiB drops. */
 export const HEP_UDP_RECEIVE_BUFFER = 4 << 20;
 
@@ -101,7 +104,22 @@ export class HepSource {
   private readonly tcpClosed: Record<HepTcpCloseReason, CounterSeries> | undefined;
   private readonly rcvbuf: Gauge<never> | undefined;
   private smallestBuffer = Number.POSITIVE_INFINITY;
+  /**
+   * The one clock timer, armed only while there is something to wait for: at the receipt time the
+   * oldest held message is due (so none waits longer than the window, even when nothing more
+   * arrives), and every {@link TICK_MS} while the tracker has calls or bindings whose timers may
+   * fire. An idle sidecar arms none (before: a 100 ms interval whatever the traffic).
+   */
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private listening = false;
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    this.capture.tick(now);
+    this.arm(now);
+  };
   private readonly password: Buffer | undefined;
   /** Re-sends every received packet to `forward` targets; undefined without any. */
   readonly forwarder: HepForwarder | undefined;
@@ -154,6 +172,20 @@ export class HepSource {
   handle(buf: Buffer, now: number = Date.now(), owned = false): void {
     this.forwarder?.send(buf, owned);
     this.capture.handle(buf, now);
+    // Armed timers stay: a later arrival is due later than what is held now.
+    if (this.timer === undefined && this.listening) this.arm(now);
+  }
+
+  /** Arm the clock timer for the next thing to wait for, if any (see `timer`). */
+  private arm(now: number): void {
+    const due = this.capture.reorder.nextDue ?? Number.POSITIVE_INFINITY;
+    const t = this.capture.tracker;
+    const at = Math.min(due, t.size > 0 || t.registrations > 0 ? now + TICK_MS : Number.POSITIVE_INFINITY);
+    if (at === Number.POSITIVE_INFINITY || at >= this.timerAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(this.onTimer, Math.max(0, at - now));
+    this.timer.unref();
   }
 
   /** Run the reorder window and the timers to receipt time `now` (the listeners do it every 100 ms). */
@@ -181,8 +213,7 @@ export class HepSource {
       await this.close();
       throw err;
     }
-    this.timer = setInterval(() => this.capture.tick(Date.now()), 100);
-    this.timer.unref();
+    this.listening = true;
     return out;
   }
 
@@ -226,8 +257,10 @@ export class HepSource {
 
   /** Stop listening. Idempotent. */
   async close(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
+    this.listening = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = Number.POSITIVE_INFINITY;
     for (const s of this.udp.splice(0)) {
       await new Promise<void>((r) => {
         try {

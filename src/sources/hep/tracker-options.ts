@@ -32,5 +32,13 @@ export interface HepTrackerOptions {
 }
 
 /** The tracker's fixed capacities: the `limit` label of `<prefix>_hep_tracker_overflow_total`. */
-export const HEP_TRACKER_LIMITS = ['calls', 'legs', 'refreshes', 'reorder', 'registrations', 'flow'] as const;
+export const HEP_TRACKER_LIMITS = [
+  'calls',
+  'legs',
+  'refreshes',
+  'reorder',
+  'registrations',
+  'flow',
+  'keepalives',
+] as const;
 export type HepTrackerLimit = (typeof HEP_TRACKER_LIMITS)[number];

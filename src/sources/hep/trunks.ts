@@ -19,6 +19,11 @@ export interface TrunkMatch {
   trunk: string;
   /** True when the INVITE went to the trunk's addresses (an outbound call). */
   toTrunk: boolean;
+  /**
+   * The rule names the trunk but not its side: a header rule, or both addresses in its networks.
+   * A keepalive so matched cannot be timed on the trunk's leg, and its answer may be a proxy's.
+   */
+  sideless?: true;
 }
 
 interface Compiled {
@@ -32,6 +37,7 @@ interface Compiled {
   /** The rule's two answers (from the trunk, to it), shared by every match: nobody changes a match. */
   from: TrunkMatch;
   to: TrunkMatch;
+  either: TrunkMatch;
 }
 
 /** A dotted-quad IPv4 address as an unsigned 32-bit number, or -1 (not IPv4). */
@@ -101,7 +107,8 @@ export function compileTrunks(rules: readonly TrunkRule[]) {
     // The two answers of this rule, made once: a match allocates nothing (one per captured request).
     const from: TrunkMatch = { trunk: r.name, toTrunk: false };
     const to: TrunkMatch = { trunk: r.name, toTrunk: true };
-    return { name: r.name, v4, nets, header: r.header, value: r.value, from, to };
+    const either: TrunkMatch = { trunk: r.name, toTrunk: false, sideless: true };
+    return { name: r.name, v4, nets, header: r.header, value: r.value, from, to, either };
   });
   return {
     names: compiled.map((c) => c.name),
@@ -111,13 +118,14 @@ export function compileTrunks(rules: readonly TrunkRule[]) {
       const src = src4 >= 0 ? undefined : family(srcIp);
       const dst = dst4 >= 0 ? undefined : family(dstIp);
       for (const c of compiled) {
-        if (src4 >= 0 ? inV4(c.v4, src4) : src !== undefined && c.nets?.check(srcIp, src) === true)
-          return c.from;
-        if (dst4 >= 0 ? inV4(c.v4, dst4) : dst !== undefined && c.nets?.check(dstIp, dst) === true)
-          return c.to;
+        const fromIt = src4 >= 0 ? inV4(c.v4, src4) : src !== undefined && c.nets?.check(srcIp, src) === true;
+        const toIt = dst4 >= 0 ? inV4(c.v4, dst4) : dst !== undefined && c.nets?.check(dstIp, dst) === true;
+        // Both ends in the trunk's networks: which one is the trunk is unknown (a call stays inbound).
+        if (fromIt) return toIt ? c.either : c.from;
+        if (toIt) return c.to;
         if (c.header !== undefined) {
           const v = header(msg, c.header);
-          if (v !== undefined && (c.value === undefined || v === c.value)) return c.from;
+          if (v !== undefined && (c.value === undefined || v === c.value)) return c.either;
         }
       }
       return undefined;

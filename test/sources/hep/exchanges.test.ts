@@ -9,13 +9,14 @@ import { EventBus } from '../../../src/events/bus.js';
 import type { SidetoneEvent } from '../../../src/events/types.js';
 import { Registry } from '../../../src/metrics/index.js';
 import { HepSource } from '../../../src/sources/hep/source.js';
+import type { TrunkRule } from '../../../src/sources/hep/trunks.js';
 import { instrument } from '../../../src/telephony/index.js';
 import { feeder, sip, T0 } from './helpers.js';
 
 const PBX = '10.0.0.1';
 const CARRIER = '203.0.113.5';
 
-function setup() {
+function setup(trunks: TrunkRule[] = [{ name: 'carrier', cidrs: ['203.0.113.0/24'] }]) {
   const bus = new EventBus();
   const registry = new Registry();
   // The packs' clock is the capture's (trunk status goes stale on it).
@@ -23,7 +24,7 @@ function setup() {
   instrument(bus, registry, { trunks: ['carrier'], packs: { sip: true, trunks: true }, now: () => now });
   const events: SidetoneEvent[] = [];
   bus.onAny((e) => events.push(e));
-  const source = new HepSource(bus, { registry, trunks: [{ name: 'carrier', cidrs: ['203.0.113.0/24'] }] });
+  const source = new HepSource(bus, { registry, trunks });
   const feedAt = feeder(source);
   const feed: typeof feedAt = (text, o) => {
     now = T0 + (o.at ?? o.ts);
@@ -39,7 +40,7 @@ function setup() {
     const m = text.split('\n').find((l) => l.startsWith(`${line} `));
     return m === undefined ? undefined : Number(m.slice(m.lastIndexOf(' ') + 1));
   };
-  return { feed, of, settle, metric };
+  return { feed, of, settle, metric, source };
 }
 
 /** A REGISTER from the PBX to the carrier and the carrier's answer. */
@@ -244,5 +245,87 @@ describe('keepalive answers stamped before the copy they answer', () => {
     expect(lab.of('trunk.status')).toEqual([expect.objectContaining({ up: true, code: 200 })]);
     expect(lab.of('sip.transaction_timeout')).toEqual([]);
     expect(lab.of('sip.request')).toHaveLength(1);
+  });
+});
+
+// Issue 47 item 3: Kamailio relaying keepalives to a carrier that stops answering. sidetone counted
+// 15 of 15 `result="up"` and sidetone_trunk_up stayed 1 while timer F fired 5 times: with a header
+// rule (or both ends in the rule's networks) the trunk's side was taken to be the sender, and any
+// final answer said up, Kamailio's own 408 (fr_timer, 30 s) on the caller's leg included.
+describe('a trunk that stops answering goes down (issue 47)', () => {
+  const P = '10.0.0.2';
+  /** A keepalive through the proxy P; the carrier answers `status`, else P answers 408 at 30 s. */
+  const viaProxy = (lab: ReturnType<typeof setup>, id: string, at: number, status?: string) => {
+    const h = (leg: string) => ({
+      callId: id,
+      cseq: '1 OPTIONS',
+      branch: `z9hG4bK-${id}-${leg}`,
+      extra: ['X-Carrier: a'],
+    });
+    lab.feed(sip('OPTIONS sip:carrier.example SIP/2.0', h('a')), { ts: at, src: PBX, dst: P });
+    lab.feed(sip('OPTIONS sip:carrier.example SIP/2.0', h('b')), { ts: at + 1, src: P, dst: CARRIER });
+    if (status !== undefined) {
+      lab.feed(sip(`SIP/2.0 ${status}`, { ...h('b'), to: 'k' }), { ts: at + 20, src: CARRIER, dst: P });
+      lab.feed(sip(`SIP/2.0 ${status}`, { ...h('a'), to: 'k' }), { ts: at + 21, src: P, dst: PBX });
+    } else
+      lab.feed(sip('SIP/2.0 408 Request Timeout', { ...h('a'), to: 'p' }), {
+        ts: at + 30_000,
+        src: P,
+        dst: PBX,
+      });
+  };
+  const ups = (lab: ReturnType<typeof setup>) =>
+    lab.of('trunk.status').map((e) => ((e as { up: boolean }).up ? 'up' : 'down'));
+
+  it("a header rule: the proxy's 408 on the caller's leg says down, not up", async () => {
+    const lab = setup([{ name: 'carrier', header: 'X-Carrier' }]);
+    // Every 40 s: each keepalive is over (408 at 30 s, timer F at 32 s) before the next.
+    for (let i = 0; i < 5; i++) viaProxy(lab, `h${i}`, i * 40_000, i < 2 ? '200 OK' : undefined);
+    lab.settle(5 * 40_000 + 1000);
+    expect(ups(lab)).toEqual(['up', 'up', 'down', 'down', 'down']);
+    expect(await lab.metric('sidetone_trunk_up{trunk="carrier"}')).toBe(0);
+    expect(await lab.metric('sidetone_trunk_options_probes_total{trunk="carrier",result="down"}')).toBe(3);
+    expect(lab.of('sip.transaction_timeout')).toHaveLength(3); // timer F of the carrier's leg
+  });
+
+  it("both ends in the rule's networks and no proxy: timer F says down", async () => {
+    const lab = setup([{ name: 'carrier', cidrs: ['10.0.0.0/8'] }]);
+    const h = { callId: 'n1', cseq: '1 OPTIONS', branch: 'z9hG4bK-n1' };
+    lab.feed(sip('OPTIONS sip:carrier.example SIP/2.0', h), { ts: 0, src: PBX, dst: '10.9.9.9' });
+    lab.feed(sip('SIP/2.0 200 OK', { ...h, to: 'k' }), { ts: 30, src: '10.9.9.9', dst: PBX });
+    const h2 = { callId: 'n2', cseq: '1 OPTIONS', branch: 'z9hG4bK-n2' };
+    lab.feed(sip('OPTIONS sip:carrier.example SIP/2.0', h2), { ts: 40_000, src: PBX, dst: '10.9.9.9' });
+    lab.settle(73_000);
+    expect(ups(lab)).toEqual(['up', 'down']);
+    expect(await lab.metric('sidetone_trunk_up{trunk="carrier"}')).toBe(0);
+  });
+
+  it('no answer by the next keepalive to the same place says down, without waiting for timer F', async () => {
+    const lab = setup();
+    const options = (id: string, at: number, status?: string, dst = CARRIER) => {
+      const h = { callId: id, cseq: '1 OPTIONS', branch: `z9hG4bK-${id}` };
+      lab.feed(sip('OPTIONS sip:carrier.example SIP/2.0', h), { ts: at, src: PBX, dst });
+      if (status !== undefined)
+        lab.feed(sip(`SIP/2.0 ${status}`, { ...h, to: 'k' }), { ts: at + 42, src: dst, dst: PBX });
+    };
+    options('i0', 0, '200 OK');
+    options('i1', 10_000); // the carrier stops answering
+    lab.settle(15_000);
+    expect(ups(lab)).toEqual(['up']);
+    options('i2', 20_000);
+    lab.settle(20_500);
+    expect(ups(lab)).toEqual(['up', 'down']); // i1, judged by i2, 12 s before its timer F
+    expect(lab.of('trunk.status')[1]).toEqual(expect.objectContaining({ ts: T0 + 20_000, up: false }));
+    expect(await lab.metric('sidetone_trunk_up{trunk="carrier"}')).toBe(0);
+    // A second prober 300 ms after the first to the same place: neither judges the other.
+    options('j0', 30_000, '200 OK');
+    options('j1', 30_300, '200 OK');
+    // Another address of the trunk is another place: its keepalive judges nothing here.
+    options('k0', 30_500, undefined, '203.0.113.6');
+    lab.settle(31_000);
+    expect(ups(lab)).toEqual(['up', 'down', 'down', 'up', 'up']); // i2 judged by j0
+    lab.settle(80_000); // timer F of i1, i2 and k0: each keepalive reports once
+    expect(ups(lab)).toEqual(['up', 'down', 'down', 'up', 'up', 'down']);
+    expect(await lab.metric('sidetone_trunk_options_probes_total{trunk="carrier",result="down"}')).toBe(3);
   });
 });

@@ -57,6 +57,36 @@ describe('HEP listeners', () => {
     c.destroy();
   });
 
+  // Issue 47 item 4: the window was run by arrivals and a 100 ms interval on the offset clock, so a
+  // backlog sent at once stayed held for as long as it took to capture (here 60 s); and the interval
+  // woke an idle sidecar ten times a second.
+  it('a backlog sent at once is handed on a window after it arrived, with nothing more arriving; idle: no timer', async () => {
+    const bus = new EventBus();
+    const started: string[] = [];
+    bus.on('call.started', (e) => started.push(e.callId));
+    source = new HepSource(bus, { listen: ['udp://127.0.0.1:0'] });
+    const [udp] = await source.start();
+    const timer = () => (source as unknown as { timer: unknown }).timer;
+    const u = createSocket('udp4');
+    const send = (text: string, ts: number) =>
+      new Promise<void>((r) => u.send(hep(text, { ts }), udp?.port, '127.0.0.1', () => r()));
+    // A stray answer opens nothing: once it is handed on, nothing is left to wait for.
+    await send(sip('SIP/2.0 200 OK', { callId: 'stray', cseq: '1 OPTIONS', to: 'x' }), Date.now() - 1000);
+    await until(() => source?.capture.tracker.strays === 1);
+    expect(source.capture.reorder.size).toBe(0);
+    expect(timer()).toBeUndefined();
+    const t0 = Date.now() - 100_000;
+    const sent = Date.now();
+    for (let i = 0; i < 4; i++)
+      await send(sip('INVITE sip:b SIP/2.0', { callId: `b${i}`, cseq: '1 INVITE' }), t0 + i * 20_000);
+    await until(() => started.length === 4);
+    expect(started).toEqual(['b0', 'b1', 'b2', 'b3']);
+    expect(Date.now() - sent).toBeLessThan(1500);
+    expect(source.capture.reorder.size).toBe(0);
+    expect(timer()).toBeDefined(); // the calls' timers B run on
+    u.close();
+  });
+
   it('a bad listen URL names the expected form', () => {
     expect(() => parseHepUrl('http://x:1')).toThrow(ValidationError);
     expect(() => parseHepUrl('udp://127.0.0.1:99999')).toThrow(/udp:\/\/127\.0\.0\.1:9060/);

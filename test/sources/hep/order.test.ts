@@ -303,3 +303,121 @@ describe('any arrival order within the window gives the same metrics, events and
     );
   });
 });
+
+// Issue 47 item 5: Kamailio at 4 UDP workers missed 1 of 5 REGISTER challenges. siptrace stamps a
+// proxy's out-copy after the write, in whichever worker relayed it, so a copy can be stamped after
+// what the next hop did with it (research/sip FINDINGS 6). The model below: every message crosses
+// the proxy P (A -> P -> B or back), its in-copy stamped on receipt, its out-copy `d` ms after the
+// write, each HEP packet arriving up to `j` ms after its stamp. Before: a 401 moved after another
+// leg's late copy of its REGISTER stayed after the 200 of the retry (CSeq 2 won the tie by its
+// code), or a 401 stamped after the retry was handed on after that retry's 200: the chain had ended
+// and the challenge was lost.
+describe('siptrace at several workers: copies stamped after what they caused (issue 47)', () => {
+  interface Hop {
+    text: string;
+    src: string;
+    dst: string;
+  }
+  const m = (start: string, cseq: string, branch: string, to?: string) => msg(start, 'w1', cseq, branch, to);
+  const up = (start: string, cseq: string, id: string, to?: string) => ({
+    inbound: { text: m(start, cseq, `z9hG4bK-${id}-a`, to), src: A, dst: P },
+    outbound: { text: m(start, cseq, `z9hG4bK-${id}-b`, to), src: P, dst: B },
+  });
+  const down = (start: string, cseq: string, id: string, to?: string) => ({
+    inbound: { text: m(start, cseq, `z9hG4bK-${id}-b`, to), src: B, dst: P },
+    outbound: { text: m(start, cseq, `z9hG4bK-${id}-a`, to), src: P, dst: A },
+  });
+  const CHAINS: Record<string, Array<{ inbound: Hop; outbound: Hop }>> = {
+    register: [
+      up('REGISTER sip:b.example SIP/2.0', '1 REGISTER', 'r1'),
+      down('SIP/2.0 401 Unauthorized', '1 REGISTER', 'r1', 'reg'),
+      up('REGISTER sip:b.example SIP/2.0', '2 REGISTER', 'r2'),
+      down('SIP/2.0 200 OK', '2 REGISTER', 'r2', 'reg'),
+    ],
+    'INVITE 407, retried, 486': [
+      up(INVITE, '1 INVITE', 'i1'),
+      down('SIP/2.0 407 Proxy Authentication Required', '1 INVITE', 'i1', 'x'),
+      up('ACK sip:b SIP/2.0', '1 ACK', 'i1', 'x'),
+      up(INVITE, '2 INVITE', 'i2'),
+      down('SIP/2.0 486 Busy Here', '2 INVITE', 'i2', 'y'),
+      up('ACK sip:b SIP/2.0', '2 ACK', 'i2', 'y'),
+    ],
+  };
+  /** Each step's endpoint answers 0.3 ms after the last copy; the proxy relays 0.05 ms after receipt. */
+  function siptrace(chain: (typeof CHAINS)[string], d: readonly number[], j: readonly number[]): Step[] {
+    const steps: Step[] = [];
+    let t = 0;
+    chain.forEach((c, i) => {
+      t += 0.3;
+      steps.push({ ...c.inbound, ts: t, at: t + (j[2 * i] ?? 0) });
+      t += 0.05;
+      const out = t + (d[i] ?? 0);
+      steps.push({ ...c.outbound, ts: out, at: out + (j[2 * i + 1] ?? 0) });
+    });
+    return steps;
+  }
+  /** What the ladder came to: every event but the per-transaction ones, without times. */
+  function facts(steps: Step[]): string[] {
+    const lab = setup();
+    play(lab, steps);
+    lab.settle(100_000);
+    return lab.events
+      .filter((e) => !['sip.request', 'sip.response', 'sip.flow'].includes(e.type))
+      .map((e) => {
+        const { ts: _ts, seconds: _s, ...rest } = e as SidetoneEvent & { seconds?: number };
+        return JSON.stringify(rest);
+      });
+  }
+
+  it('the 401 is still a challenge when the retry is stamped before the proxy stamped its copies of REGISTER and 401', () => {
+    const register = CHAINS.register as (typeof CHAINS)[string];
+    // REGISTER's out-copy 1 ms late and arriving after the first copies; then also the 401's.
+    for (const [d, j] of [
+      [[0.9985, 0, 0, 0], [1.0485]],
+      [[0.9995, 0.6505, 0, 0], []],
+    ] as const) {
+      const lab = setup();
+      play(lab, siptrace(register, d, j));
+      lab.settle(100_000);
+      const results = lab.of('sip.registration').map((e) => (e as { result: string }).result);
+      expect(results).toEqual(['challenged', 'success']);
+      expect(lab.of('sip.auth').map((e) => (e as { result: string }).result)).toEqual([
+        'challenge',
+        'success',
+      ]);
+    }
+  });
+
+  it('an ACK on a branch of its own, stamped before the proxy stamped the 486 it acknowledges: no timer H', () => {
+    const busy = [
+      up(INVITE, '1 INVITE', 'i'),
+      down('SIP/2.0 100 Trying', '1 INVITE', 'i'),
+      down('SIP/2.0 180 Ringing', '1 INVITE', 'i', 'x'),
+      down('SIP/2.0 486 Busy Here', '1 INVITE', 'i', 'x'),
+      up('ACK sip:b SIP/2.0', '1 ACK', 'k', 'x'), // a branch of its own (SER's branch=0 style)
+    ];
+    // The INVITE's out-copy stamped 1.4 ms late: after the 486 and the ACK it caused.
+    const lab = setup();
+    play(lab, siptrace(busy, [1.3993896484375], []));
+    lab.settle(100_000);
+    expect(lab.of('sip.transaction_timeout')).toEqual([]);
+    expect(lab.of('call.ended')).toEqual([expect.objectContaining({ sipCode: 486 })]);
+  });
+
+  it.each(
+    Object.keys(CHAINS),
+  )('%s: out-copies stamped up to 10 ms late, arrivals up to 20 ms late, the same facts (property)', (name) => {
+    const chain = CHAINS[name] as (typeof CHAINS)[string];
+    const want = facts(siptrace(chain, [], []));
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        fc.array(fc.double({ min: 0, max: 20, noNaN: true }), { minLength: 12, maxLength: 12 }),
+        (d, j) => {
+          expect(facts(siptrace(chain, d, j))).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -43,6 +43,10 @@ function xr(lossRate: number, rtdMs: number): Buffer {
 /** Capture and receipt time of the packets below (those without a time chunk are stamped on receipt). */
 const T0 = 1_700_000_000_000;
 
+/** The INVITE that makes `callId` a call the tracker knows, captured at `ts`: its RTCP is reported. */
+const call = (callId: string, ts = T0) =>
+  hep(sip('INVITE sip:b SIP/2.0', { callId, cseq: '1 INVITE', branch: `z9hG4bK-${callId}` }), { ts });
+
 describe('RTCP in HEP', () => {
   it('RR report blocks: fraction lost, jitter, LSR and DLSR', () => {
     expect(parseRtcp(rr(64, 160, 0xabcd0000, 0x00010000))).toEqual({
@@ -102,6 +106,7 @@ describe('RTCP in HEP', () => {
     const events: SidetoneEvent[] = [];
     bus.on('media.report', (e) => events.push(e));
     const source = new HepSource(bus, { reorderWindowMs: 0 });
+    source.handle(call('c9'), T0);
     source.handle(rawHep(5, rr(10, 80, 0, 0), 'c9'), T0);
     source.handle(
       hep(
@@ -116,9 +121,35 @@ describe('RTCP in HEP', () => {
       T0,
     );
     source.handle(hep('\x00\x01', { type: 5, ts: T0 }), T0);
-    expect(source.counts).toMatchObject({ rtcp: 1, sip: 1, malformed_rtcp: 1 });
+    expect(source.counts).toMatchObject({ rtcp: 1, sip: 2, malformed_rtcp: 1 });
     expect(events).toHaveLength(2);
     for (const e of events) expect(parseEvent(e).ok).toBe(true);
+  });
+
+  // Issue 47: RTCP of no call the tracker knows was a media report, and the media pack scores a
+  // report without a known call as a whole call: each such packet was one more call in the MOS.
+  it('RTCP of no known call (no correlation id, or one naming no tracked call) is no report: dropped and counted', async () => {
+    const bus = new EventBus();
+    const registry = new Registry();
+    instrument(bus, registry, { packs: { calls: true, media: true } });
+    const events: SidetoneEvent[] = [];
+    bus.on('media.report', (e) => events.push(e));
+    const source = new HepSource(bus, { registry, reorderWindowMs: 0 });
+    source.handle(rawHep(5, rr(10, 80, 0, 0)), T0);
+    source.handle(rawHep(5, rr(10, 80, 0, 0), 'nobody'), T0);
+    source.handle(call('known'), T0);
+    source.handle(rawHep(5, rr(12, 80, 0, 0), 'known'), T0);
+    expect(events).toEqual([expect.objectContaining({ callId: 'known', fractionLost: 12 })]);
+    expect(source.counts.rtcp).toBe(3);
+    const text = await registry.metrics();
+    expect(text).toMatch(/^sidetone_hep_rtcp_blocks_dropped_total\{reason="no_call"\} 2$/m);
+    expect(text).toMatch(/^sidetone_media_reports_total 1$/m);
+    // No call scored yet (the known one has not ended): before, each packet of no call was scored.
+    const scored = text
+      .split('\n')
+      .filter((l) => /^sidetone_media_(mos_count|mos_unavailable_total)\b/.test(l))
+      .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(scored).toBe(0);
   });
 });
 
@@ -144,7 +175,8 @@ describe('codec for MOS', () => {
     source.handle(rawHep(5, rr(10, 80, 0, 0), 'k1'), T0);
     source.handle(rawHep(5, rr(10, 80, 0, 0), 'k2'), T0);
     source.handle(rawHep(5, rr(10, 80, 0, 0), 'unknown'), T0);
-    expect(reports.map((r) => (r as { codec?: string }).codec)).toEqual(['PCMA', 'opus', undefined]);
+    expect(reports.map((r) => (r as { codec?: string }).codec)).toEqual(['PCMA', 'opus']);
+    expect(source.capture.media.dropped.no_call).toBe(1); // 'unknown' names no call
   });
 });
 
@@ -192,9 +224,11 @@ describe('RTCP per RFC 3550 as written (issue 35)', () => {
     // A receiver 20 minutes behind the collector's clock: A - LSR - DLSR reads +1200 s.
     const now = 1_700_000_000_000;
     const lsr = ntpMiddle32(now - 1_200_000);
+    source.handle(call('c2', now), now);
     source.handle(rawHep(5, rr(26, 480, lsr, 0), 'c2'), now);
     // X-Lite's clock 33.4 s ahead (xlite-verso-g711, RR about the AudioCodes stream): -33.43 s.
     const x = captured('xlite-verso-g711.rtcp.jsonl', 6);
+    source.handle(call('c3', x.ms), x.ms);
     source.handle(rawHep(5, Buffer.from(x.hex, 'hex'), 'c3'), x.ms);
     expect(reports().map((r) => [r.fractionLost, r.jitter, r.rttMs])).toEqual([
       [26, 480, undefined],

@@ -17,8 +17,11 @@ describe('trunk rules by address', () => {
         const list = new BlockList();
         list.addSubnet(net, bits, 'ipv4');
         const trunks = compileTrunks([{ name: 'a', cidrs: [`${net}/${bits}`] }]);
+        // Both ends in the networks: the rule cannot tell the trunk's side (issue 47).
         const want = list.check(src, 'ipv4')
-          ? { trunk: 'a', toTrunk: false }
+          ? list.check(dst, 'ipv4')
+            ? { trunk: 'a', toTrunk: false, sideless: true }
+            : { trunk: 'a', toTrunk: false }
           : list.check(dst, 'ipv4')
             ? { trunk: 'a', toTrunk: true }
             : undefined;
@@ -38,7 +41,11 @@ describe('trunk rules by address', () => {
     expect(trunks.match(m, '2001:db8:a::1', '203.0.113.9')).toEqual({ trunk: 'v6', toTrunk: false });
     expect(trunks.match(m, '10.0.0.1', '2001:db8:a::1')).toEqual({ trunk: 'v6', toTrunk: true });
     expect(trunks.match(m, '198.51.100.7', '10.0.0.1')).toEqual({ trunk: 'v4', toTrunk: false });
-    expect(trunks.match(m, '198.51.100.8', '10.0.0.1')).toEqual({ trunk: 'all', toTrunk: false });
+    expect(trunks.match(m, '198.51.100.8', '10.0.0.1')).toEqual({
+      trunk: 'all',
+      toTrunk: false,
+      sideless: true,
+    });
     expect(trunks.match(m, '2001:db8:b::1', '::1')).toBeUndefined();
     expect(trunks.match(m, '1.2.3', '256.1.1.1')).toBeUndefined();
   });
