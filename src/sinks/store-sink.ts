@@ -3,6 +3,7 @@ import { type ReportScore, reportScore } from '../domain/outcome/media.js';
 import { providerStatus, referenceKey, tpStatusClass } from '../domain/standards/sms.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
+import { DEDUPE_WINDOW } from '../store/event-ids.js';
 import type { CallStore, CallUpdate, SmsMatch, SmsUpdate } from '../store/types.js';
 import { callStates } from '../telephony/call-states.js';
 import { Enum } from '../telephony/table.js';
@@ -41,6 +42,11 @@ export interface StoreSinkOptions {
   maxPending?: number;
   /** A voice-agent turn whose caller waited longer than this is dead air (`voiceai.dead_air_seconds`). Default 3. */
   deadAirSeconds?: number;
+  /**
+   * The window the store keeps the ids of ingested events for (store/event-ids.ts): the same as
+   * ingest's in memory. Default DEDUPE_WINDOW (100,000 ids, 15 minutes) and Date.now.
+   */
+  dedupe?: { maxIds?: number; maxAgeMs?: number; now?: () => number };
 }
 
 /** The store sink: what it has written, and how to wait until everything queued is durable. */
@@ -67,6 +73,11 @@ export interface StoreSink {
    * stored, once.
    */
   take(event: SidetoneEvent): void;
+  /**
+   * Which of `ids` (event ids) the store kept within the dedupe window: events a request before a
+   * restart stored (each id is kept in the transaction of its event's update, by `take`).
+   */
+  storedIds(ids: readonly string[]): Promise<Set<string>>;
   /**
    * Run `fn` (which emits events already taken) with the sink not listening to the bus. Synchronous:
    * an event a listener emitted meanwhile would be missed too, and none does.
@@ -105,12 +116,18 @@ type Handlers = { [T in EventType]?: (e: EventOf<T>) => void };
  * await sink.flush(); // the call is now durable
  */
 export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOptions = {}): StoreSink {
+  const window = {
+    maxIds: options.dedupe?.maxIds ?? DEDUPE_WINDOW.maxIds,
+    maxAgeMs: options.dedupe?.maxAgeMs ?? DEDUPE_WINDOW.maxAgeMs,
+    now: options.dedupe?.now ?? Date.now,
+  };
   const queue = new WriteQueue(store, {
     maxBatch: options.maxBatch ?? 2000,
     maxPending: options.maxPending ?? 100_000,
     intervalMs: options.flushIntervalMs ?? 50,
     onError: options.onError,
     onDeadLetter: options.onDeadLetter,
+    eventIds: window,
   });
   const call = (u: CallUpdate) => queue.call(u);
   const message = (u: SmsUpdate) => queue.message(u);
@@ -280,8 +297,15 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       return queue.sequence;
     },
     take(e) {
+      const seq = queue.sequence;
+      const overflowed = queue.stats.overflowed;
       (handlers[e.type] as ((e: SidetoneEvent) => void) | undefined)?.(e);
+      // Its id is kept with its update, in one transaction; an update dropped (the queue full) keeps
+      // none. Each handler queues at most one update.
+      if (e.id !== undefined && queue.stats.overflowed === overflowed)
+        queue.eventId(e.id, queue.sequence > seq);
     },
+    storedIds: (ids) => store.storedEventIds(ids, window.now() - window.maxAgeMs),
     ignoring(fn) {
       ignoring = true;
       try {
