@@ -4,7 +4,7 @@ import { providerStatus, referenceKey, tpStatusClass } from '../domain/standards
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
 import { DEDUPE_WINDOW } from '../store/event-ids.js';
-import type { CallStore, CallUpdate, SmsMatch, SmsUpdate } from '../store/types.js';
+import type { CallStore, CallUpdate, SmsMatch, SmsUpdate, StoredEventIds } from '../store/types.js';
 import { callStates } from '../telephony/call-states.js';
 import { Enum } from '../telephony/table.js';
 import { TurnTallies } from './turn-tallies.js';
@@ -74,8 +74,9 @@ export interface StoreSink {
    */
   take(event: SidetoneEvent): void;
   /**
-   * Which of `ids` (event ids) the store kept within the dedupe window: events a request before a
-   * restart stored (each id is kept in the transaction of its event's update, by `take`).
+   * Which of `ids` (event ids) the store kept within the dedupe window before this process started
+   * (each id is kept in the transaction of its event's update, by `take`): a retry after a restart.
+   * Ids this process stored are ingest's window's to know.
    */
   storedIds(ids: readonly string[]): Promise<Set<string>>;
   /**
@@ -285,6 +286,36 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     });
   });
 
+  /**
+   * The ids the store kept before this process (a restart's window), read once, with the first
+   * request that asks: held only while they can still be in the window (`maxAgeMs` after the read),
+   * at most `maxIds` of them; after that the window in memory (ingest's) knows every id kept.
+   */
+  let before: Promise<StoredEventIds> | 'gone' | undefined;
+  let readAt = 0;
+  async function storedIds(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (before === 'gone') return found;
+    if (before === undefined) {
+      readAt = window.now();
+      const read = store.storedEventIds(readAt - window.maxAgeMs);
+      before = read;
+      // A failed read is read again by the next request (this one is answered 503).
+      read.catch(() => {
+        if (before === read) before = undefined;
+      });
+    }
+    const kept = await before;
+    const now = window.now();
+    if (kept.size === 0 || now - readAt > window.maxAgeMs) {
+      before = 'gone';
+      return found;
+    }
+    const since = now - window.maxAgeMs;
+    for (const id of ids) if (kept.has(id, since)) found.add(id);
+    return found;
+  }
+
   return {
     stats: queue.stats,
     get agentCallsForgotten() {
@@ -305,7 +336,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       if (e.id !== undefined && queue.stats.overflowed === overflowed)
         queue.eventId(e.id, queue.sequence > seq);
     },
-    storedIds: (ids) => store.storedEventIds(ids, window.now() - window.maxAgeMs),
+    storedIds,
     ignoring(fn) {
       ignoring = true;
       try {

@@ -150,8 +150,8 @@ export function ingestHandler(
       fresh.push(e);
       freshAt.push(goodAt[k] as number);
     }
-    // Ids new to this process may have been stored before a restart: one read of the store for
-    // all of them (the window above answered the rest without one; no ids, no read).
+    // Ids new to this window may have been stored before a restart: the sink reads what the store
+    // kept once, with the first request, and answers from memory after (no ids, nothing asked).
     const wanted: string[] = [];
     for (const e of fresh) if (e.id !== undefined) wanted.push(e.id);
     const known = wanted.length === 0 ? undefined : await storedBefore(wanted);

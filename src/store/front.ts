@@ -12,7 +12,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CallStatus } from '../domain/records.js';
 import { type CallTuple, toCallRecord } from './call-rows.js';
 import { drain } from './drain.js';
-import { type EventIds, type EventKeys, eventKeyOf, eventKeys } from './event-ids.js';
+import { type EventIds, type EventKeys, eventKeyOf, eventKeys, StoredEventIds } from './event-ids.js';
 import { foldCallStats, foldOverview, foldSeries } from './fold.js';
 import {
   checkModemSample,
@@ -157,14 +157,12 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     return eventKeys(this.eventKey, eventIds);
   }
 
-  async storedEventIds(ids: readonly string[], since: number): Promise<Set<string>> {
-    const found = new Set<string>();
-    if (ids.length === 0) return found;
-    const keyOf = new Map<string, string>();
-    for (const id of ids) keyOf.set(this.eventKey(id), id);
-    const keys = await this.driver.storedEventKeys([...keyOf.keys()], Math.trunc(since));
-    for (const k of keys) found.add(keyOf.get(k) as string);
-    return found;
+  async storedEventIds(since: number): Promise<StoredEventIds> {
+    const at = new Map<string, number>();
+    for (const r of await this.driver.eventKeysSince(Math.trunc(since))) {
+      if (r.at > (at.get(r.key) ?? -1)) at.set(r.key, r.at);
+    }
+    return new StoredEventIds(this.eventKey, at);
   }
 
   /** A call by the id it was sent with, or by the hashed id reads show (`cid:…`). */

@@ -15,7 +15,7 @@ import { NESTED_LOOPS, RETENTION_LOCK } from './postgres-partitions.js';
 import { readStatement } from './postgres-pool.js';
 import { dropExpired } from './postgres-retention.js';
 import * as SQL from './postgres-statements.js';
-import { storedEventKeys, type WriteContext, writeCalls, writeSmsBatch } from './postgres-write.js';
+import { eventKeysSince, type WriteContext, writeCalls, writeSmsBatch } from './postgres-write.js';
 import { type Bound, planRange, type RangePlan } from './rollup.js';
 import { OVERVIEW_COLUMNS } from './rollup-sql.js';
 import type { SmsTuple } from './sms-rows.js';
@@ -73,8 +73,8 @@ export class PostgresDriver implements StoreDriver {
     return writeSmsBatch(this.w, what, updates, keys);
   }
 
-  storedEventKeys(keys: readonly string[], since: number): Promise<string[]> {
-    return storedEventKeys(this.w, keys, since);
+  eventKeysSince(since: number): Promise<Array<{ key: string; at: number }>> {
+    return eventKeysSince(this.w, since);
   }
 
   async callById(id: string): Promise<CallTuple | undefined> {

@@ -92,17 +92,15 @@ export async function writeCalls(
   });
 }
 
-/** Of `keys`, those kept at or after `since`. */
-export async function storedEventKeys(
+/** The keys kept at or after `since`, with their times. */
+export async function eventKeysSince(
   w: WriteContext,
-  keys: readonly string[],
   since: number,
-): Promise<string[]> {
-  const r = await w.conn.query<{ key: string }>('storedEventIds', PG_EVENT_ID_SQL.eventIdsFind, [
-    keys,
+): Promise<Array<{ key: string; at: number }>> {
+  const r = await w.conn.query<{ key: string; at: number }>('storedEventIds', PG_EVENT_ID_SQL.eventIdsSince, [
     since,
   ]);
-  return r.rows.map((x) => x.key);
+  return r.rows;
 }
 
 /** Write SMS updates in one transaction, after the partitions of the days they may file under. */

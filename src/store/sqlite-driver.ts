@@ -179,11 +179,11 @@ export class SqliteDriver implements StoreDriver {
     else await this.write(what, () => this.writeSmses(updates, keys));
   }
 
-  storedEventKeys(keys: readonly string[], since: number): Promise<string[]> {
+  eventKeysSince(since: number): Promise<Array<{ key: string; at: number }>> {
     // On the main connection: WAL gives it the last commit of the writer thread's too.
     return this.read(
       'storedEventIds',
-      () => this.s.eventIdsFind.all(JSON.stringify(keys), since) as string[],
+      () => this.s.eventIdsSince.all(since) as Array<{ key: string; at: number }>,
     );
   }
 

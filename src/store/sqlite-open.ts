@@ -130,7 +130,7 @@ const STATEMENT_SQL = {
 } as const;
 
 /** Filing times come back as plain numbers. */
-const PLUCK: ReadonlySet<string> = new Set(['zombies', 'deleteCalls', 'eventIdsFind']);
+const PLUCK: ReadonlySet<string> = new Set(['zombies', 'deleteCalls']);
 /** Record reads (see call-rows.ts, sms-rows.ts) and the write's look at a call return arrays. */
 const RAW: ReadonlySet<string> = new Set(['callBefore', 'page', 'byId', 'recent', 'smsById', 'smsPage']);
 

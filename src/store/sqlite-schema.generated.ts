@@ -91,7 +91,6 @@ CREATE TABLE modem_samples (
         PRIMARY KEY (modem, at)
       ) WITHOUT ROWID;
 CREATE INDEX modem_samples_at ON modem_samples (at);
-CREATE TABLE event_ids (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, at INTEGER NOT NULL);
-CREATE INDEX event_ids_at ON event_ids (at);
+CREATE TABLE event_ids (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL);
 `,
 } as const;

@@ -25,8 +25,8 @@ export interface StoreDriver {
    */
   writeCalls(what: string, updates: readonly CallUpdate[], batch: boolean, keys?: EventKeys): Promise<void>;
   writeSms(what: string, updates: readonly SmsUpdate[], batch: boolean, keys?: EventKeys): Promise<void>;
-  /** Of `keys`, those kept (by a write's `keys`) at or after `since`: one read for them all. */
-  storedEventKeys(keys: readonly string[], since: number): Promise<string[]>;
+  /** The keys kept (by a write's `keys`) at or after `since`, each with its time. */
+  eventKeysSince(since: number): Promise<Array<{ key: string; at: number }>>;
   callById(id: string): Promise<CallTuple | undefined>;
   /** The newest `limit` calls of one status that started before `before`, newest first. */
   recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]>;

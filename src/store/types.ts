@@ -5,7 +5,7 @@
  */
 
 import type { CallStatus } from '../domain/records.js';
-import type { EventIds } from './event-ids.js';
+import type { EventIds, StoredEventIds } from './event-ids.js';
 import type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
 import type {
   Bucket,
@@ -19,7 +19,7 @@ import type {
 import type { CallRecord, ReadOptions, SmsRecord } from './record-types.js';
 import type { CallUpdate, SmsUpdate } from './update-types.js';
 
-export type { EventIds } from './event-ids.js';
+export type { EventIds, StoredEventIds } from './event-ids.js';
 export type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
 export type {
   Bucket,
@@ -66,10 +66,10 @@ export interface CallStore {
   applySms(update: SmsUpdate): Promise<void>;
   applySmsBatch(updates: readonly SmsUpdate[], eventIds?: EventIds): Promise<number>;
   /**
-   * Which of `ids` (event ids, as sent) a batch kept at or after `since` (epoch ms): one read for
-   * them all. Ingest asks before it stores a request, so a retry after a restart is a duplicate.
+   * The event ids batches kept at or after `since` (epoch ms), read once: a restarted sidecar's
+   * ingest asks it which ids of a request were stored before the restart (duplicates).
    */
-  storedEventIds(ids: readonly string[], since: number): Promise<Set<string>>;
+  storedEventIds(since: number): Promise<StoredEventIds>;
 
   getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined>;
   /** Most recent calls with one of `statuses` (newest first), optionally before a time. */

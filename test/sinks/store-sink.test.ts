@@ -121,12 +121,17 @@ describe('store sink', () => {
     sink.take({ type: 'heartbeat', id: 'e-beat' }); // updates no record: kept with the calls
     sink.take({ type: 'call.ringing', callId: 'c1' }); // no id: nothing to keep
     const asked = ['e-call', 'e-sms', 'e-beat'];
+    // What the store holds now, as a process started now would read it.
+    const kept = async () => {
+      const s = await real.storedEventIds(0);
+      return new Set(asked.filter((id) => s.has(id, 0)));
+    };
     await expect(sink.flush()).rejects.toThrow('disk I/O error');
     // The calls' transaction committed with its ids; the SMS one failed, and its id with it.
-    expect(await sink.storedIds(asked)).toEqual(new Set(['e-call', 'e-beat']));
+    expect(await kept()).toEqual(new Set(['e-call', 'e-beat']));
     expect(await real.getSms('e-sms')).toBeUndefined();
     await sink.flush();
-    expect(await sink.storedIds(asked)).toEqual(new Set(asked));
+    expect(await kept()).toEqual(new Set(asked));
     expect(await real.getSms('e-sms')).toBeDefined();
     await sink.close();
     await real.close();
