@@ -137,6 +137,33 @@ describe('store sink', () => {
     await real.close();
   });
 
+  it('reads the ids kept before it once, and drops them once they are past the window', async () => {
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
+    let now = T;
+    const window = { maxIds: 100, maxAgeMs: 60_000, now: () => now };
+    // What a process before this one stored.
+    await real.applyBatch([], { ids: ['old-1', 'old-2'], at: T - 30_000, keep: 100, since: T - 60_000 });
+    let reads = 0;
+    const counted: CallStore = Object.create(real);
+    counted.storedEventIds = (since) => {
+      reads++;
+      return real.storedEventIds(since);
+    };
+    const sink = storeSink(new EventBus(), counted, { dedupe: window });
+    expect(await sink.storedIds(['old-1', 'new'])).toEqual(new Set(['old-1']));
+    now = T + 20_000;
+    expect(await sink.storedIds(['old-2'])).toEqual(new Set(['old-2']));
+    expect(reads).toBe(1);
+    // old-1 and old-2 were stored at T - 30 s: past the 60 s window at T + 31 s.
+    now = T + 31_000;
+    expect(await sink.storedIds(['old-1', 'old-2'])).toEqual(new Set());
+    now = T + 61_000;
+    expect(await sink.storedIds(['old-1'])).toEqual(new Set());
+    expect(reads).toBe(1);
+    await sink.close();
+    await real.close();
+  });
+
   it('discarded updates take their ids with them', async () => {
     const real = await openSqliteCallStore({ path: ':memory:', privacy });
     const sink = storeSink(new EventBus(), real);
