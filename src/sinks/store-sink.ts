@@ -3,7 +3,8 @@ import { type ReportScore, reportScore } from '../domain/outcome/media.js';
 import { providerStatus, referenceKey, tpStatusClass } from '../domain/standards/sms.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
-import type { CallStore, CallUpdate, SmsMatch, SmsUpdate } from '../store/types.js';
+import { DEDUPE_WINDOW } from '../store/event-ids.js';
+import type { CallStore, CallUpdate, SmsMatch, SmsUpdate, StoredEventIds } from '../store/types.js';
 import { callStates } from '../telephony/call-states.js';
 import { Enum } from '../telephony/table.js';
 import { TurnTallies } from './turn-tallies.js';
@@ -41,6 +42,11 @@ export interface StoreSinkOptions {
   maxPending?: number;
   /** A voice-agent turn whose caller waited longer than this is dead air (`voiceai.dead_air_seconds`). Default 3. */
   deadAirSeconds?: number;
+  /**
+   * The window the store keeps the ids of ingested events for (store/event-ids.ts): the same as
+   * ingest's in memory. Default DEDUPE_WINDOW (100,000 ids, 15 minutes) and Date.now.
+   */
+  dedupe?: { maxIds?: number; maxAgeMs?: number; now?: () => number };
 }
 
 /** The store sink: what it has written, and how to wait until everything queued is durable. */
@@ -67,6 +73,12 @@ export interface StoreSink {
    * stored, once.
    */
   take(event: SidetoneEvent): void;
+  /**
+   * Which of `ids` (event ids) the store kept within the dedupe window before this process started
+   * (each id is kept in the transaction of its event's update, by `take`): a retry after a restart.
+   * Ids this process stored are ingest's window's to know.
+   */
+  storedIds(ids: readonly string[]): Promise<Set<string>>;
   /**
    * Run `fn` (which emits events already taken) with the sink not listening to the bus. Synchronous:
    * an event a listener emitted meanwhile would be missed too, and none does.
@@ -105,12 +117,18 @@ type Handlers = { [T in EventType]?: (e: EventOf<T>) => void };
  * await sink.flush(); // the call is now durable
  */
 export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOptions = {}): StoreSink {
+  const window = {
+    maxIds: options.dedupe?.maxIds ?? DEDUPE_WINDOW.maxIds,
+    maxAgeMs: options.dedupe?.maxAgeMs ?? DEDUPE_WINDOW.maxAgeMs,
+    now: options.dedupe?.now ?? Date.now,
+  };
   const queue = new WriteQueue(store, {
     maxBatch: options.maxBatch ?? 2000,
     maxPending: options.maxPending ?? 100_000,
     intervalMs: options.flushIntervalMs ?? 50,
     onError: options.onError,
     onDeadLetter: options.onDeadLetter,
+    eventIds: window,
   });
   const call = (u: CallUpdate) => queue.call(u);
   const message = (u: SmsUpdate) => queue.message(u);
@@ -268,6 +286,36 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     });
   });
 
+  /**
+   * The ids the store kept before this process (a restart's window), read once, with the first
+   * request that asks: held only while they can still be in the window (`maxAgeMs` after the read),
+   * at most `maxIds` of them; after that the window in memory (ingest's) knows every id kept.
+   */
+  let before: Promise<StoredEventIds> | 'gone' | undefined;
+  let readAt = 0;
+  async function storedIds(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    if (before === 'gone') return found;
+    if (before === undefined) {
+      readAt = window.now();
+      const read = store.storedEventIds(readAt - window.maxAgeMs);
+      before = read;
+      // A failed read is read again by the next request (this one is answered 503).
+      read.catch(() => {
+        if (before === read) before = undefined;
+      });
+    }
+    const kept = await before;
+    const now = window.now();
+    if (kept.size === 0 || now - readAt > window.maxAgeMs) {
+      before = 'gone';
+      return found;
+    }
+    const since = now - window.maxAgeMs;
+    for (const id of ids) if (kept.has(id, since)) found.add(id);
+    return found;
+  }
+
   return {
     stats: queue.stats,
     get agentCallsForgotten() {
@@ -280,8 +328,15 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       return queue.sequence;
     },
     take(e) {
+      const seq = queue.sequence;
+      const overflowed = queue.stats.overflowed;
       (handlers[e.type] as ((e: SidetoneEvent) => void) | undefined)?.(e);
+      // Its id is kept with its update, in one transaction; an update dropped (the queue full) keeps
+      // none. Each handler queues at most one update.
+      if (e.id !== undefined && queue.stats.overflowed === overflowed)
+        queue.eventId(e.id, queue.sequence > seq);
     },
+    storedIds,
     ignoring(fn) {
       ignoring = true;
       try {

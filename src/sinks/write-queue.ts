@@ -5,7 +5,7 @@
  */
 import { Backoff } from '../store/backoff.js';
 import { storeFault } from '../store/faults.js';
-import type { CallStore, CallUpdate, SmsUpdate } from '../store/types.js';
+import type { CallStore, CallUpdate, EventIds, SmsUpdate } from '../store/types.js';
 
 /** An update the store refused for what it holds (see store/faults.ts `refused`). */
 export interface DeadLetter {
@@ -35,6 +35,8 @@ export interface WriteQueueOptions {
   intervalMs: number;
   onError?: ((err: unknown) => void) | undefined;
   onDeadLetter?: ((letter: DeadLetter) => void) | undefined;
+  /** The dedupe window the store keeps event ids for (`eventId`): count, age (ms), clock. */
+  eventIds: { maxIds: number; maxAgeMs: number; now: () => number };
 }
 
 /** Dead letters remembered for `deadLetters`. */
@@ -48,13 +50,20 @@ class Unwritten {
   ) {}
 }
 
-/** One kind of update: its queue, in the order taken, with each update's number. */
+/**
+ * One kind of update: its queue, in the order taken, with each update's number; and the ids of the
+ * events to keep with them (store/event-ids.ts), each numbered as its event's update (or with a
+ * number of its own, for an event that updates nothing), so they are written in the transaction
+ * that writes their updates, and dropped with them.
+ */
 class Lane<U> {
   items: U[] = [];
   seqs: number[] = [];
+  ids: string[] = [];
+  idSeqs: number[] = [];
   constructor(
     readonly kind: 'call' | 'sms',
-    readonly apply: (us: readonly U[]) => Promise<number>,
+    readonly apply: (us: readonly U[], ids: readonly string[]) => Promise<number>,
   ) {}
 
   push(u: U, seq: number): void {
@@ -62,27 +71,63 @@ class Lane<U> {
     this.seqs.push(seq);
   }
 
+  pushId(id: string, seq: number): void {
+    this.ids.push(id);
+    this.idSeqs.push(seq);
+  }
+
   /** Everything queued, leaving the lane empty. */
   take(): Lane<U> {
     const taken = new Lane(this.kind, this.apply);
     taken.items = this.items;
     taken.seqs = this.seqs;
+    taken.ids = this.ids;
+    taken.idSeqs = this.idSeqs;
     this.items = [];
     this.seqs = [];
+    this.ids = [];
+    this.idSeqs = [];
     return taken;
+  }
+
+  /**
+   * The lowest number the updates from `index` on own ids from: the ids numbered before update
+   * `index` go with the updates before it (id-only ones with the update before them).
+   */
+  private idFloor(index: number): number {
+    return index === 0
+      ? Number.NEGATIVE_INFINITY
+      : index >= this.seqs.length
+        ? Number.POSITIVE_INFINITY
+        : (this.seqs[index] as number);
+  }
+
+  /** The ids written with updates `from` to `to` (exclusive). */
+  idsOf(from: number, to: number): readonly string[] {
+    if (from === 0 && to === this.items.length) return this.ids;
+    const lo = this.idFloor(from);
+    const hi = this.idFloor(to);
+    return this.ids.filter((_, i) => (this.idSeqs[i] as number) >= lo && (this.idSeqs[i] as number) < hi);
   }
 
   /** `from` on of `taken` back at the head, before anything queued since, in the order it came. */
   putBack(taken: Lane<U>, from: number): void {
+    const lo = taken.idFloor(from);
+    const back = taken.idSeqs.map((q) => q >= lo);
     this.items = taken.items.slice(from).concat(this.items);
     this.seqs = taken.seqs.slice(from).concat(this.seqs);
+    this.ids = taken.ids.filter((_, i) => back[i]).concat(this.ids);
+    this.idSeqs = taken.idSeqs.filter((_, i) => back[i]).concat(this.idSeqs);
   }
 
-  /** Drop the updates numbered `from` to `to` (exclusive). */
+  /** Drop the updates (and ids) numbered `from` to `to` (exclusive). */
   discard(from: number, to: number): void {
     const keep = this.seqs.map((q) => q < from || q >= to);
     this.items = this.items.filter((_, i) => keep[i]);
     this.seqs = this.seqs.filter((_, i) => keep[i]);
+    const keepId = this.idSeqs.map((q) => q < from || q >= to);
+    this.ids = this.ids.filter((_, i) => keepId[i]);
+    this.idSeqs = this.idSeqs.filter((_, i) => keepId[i]);
   }
 }
 
@@ -99,6 +144,8 @@ export class WriteQueue {
   readonly backoff = new Backoff();
   private readonly calls: Lane<CallUpdate>;
   private readonly sms: Lane<SmsUpdate>;
+  /** The lane of the last update taken: an event's id goes with its update (`eventId`). */
+  private last: Pick<Lane<unknown>, 'pushId'> | undefined;
   private inFlight = 0;
   /** performance.now() when the oldest unwritten update was queued (undefined: none is). */
   private oldestAt: number | undefined;
@@ -116,12 +163,37 @@ export class WriteQueue {
     store: CallStore,
     private readonly o: WriteQueueOptions,
   ) {
-    this.calls = new Lane('call', (us) => store.applyBatch(us));
-    this.sms = new Lane('sms', (us) => store.applySmsBatch(us));
+    const eventIds = (ids: readonly string[]): EventIds | undefined => {
+      if (ids.length === 0) return undefined;
+      const at = o.eventIds.now();
+      return { ids, at, keep: o.eventIds.maxIds, since: at - o.eventIds.maxAgeMs };
+    };
+    this.calls = new Lane('call', (us, ids) => store.applyBatch(us, eventIds(ids)));
+    this.sms = new Lane('sms', (us, ids) => store.applySmsBatch(us, eventIds(ids)));
   }
 
   get queued(): number {
     return this.calls.items.length + this.sms.items.length;
+  }
+
+  /** Anything to write: updates, or ids of events that updated nothing. */
+  private get waiting(): boolean {
+    return this.queued > 0 || this.calls.ids.length > 0 || this.sms.ids.length > 0;
+  }
+
+  /**
+   * Keep event `id` with the update just taken (`withUpdate`: the event's), in that update's
+   * transaction; or, for an event that updated nothing, alone with a number of its own (in the
+   * calls' transaction). Only ingest's events carry one: what makes a retry after a restart a
+   * duplicate (store/event-ids.ts).
+   */
+  eventId(id: string, withUpdate: boolean): void {
+    if (withUpdate && this.last !== undefined) {
+      this.last.pushId(id, this.sequence - 1);
+      return;
+    }
+    this.calls.pushId(id, this.sequence++);
+    this.arm();
   }
 
   get pending(): number {
@@ -142,6 +214,7 @@ export class WriteQueue {
       return;
     }
     lane.push(u, this.sequence++);
+    this.last = lane;
     if (this.oldestAt === undefined) this.oldestAt = performance.now();
     this.arm();
     // One size-triggered write at a time, and none while a failing store is backed off from: the
@@ -158,12 +231,12 @@ export class WriteQueue {
 
   /** Write everything queued; resolves once it is durable (or at once, when nothing waits). */
   flush(): Promise<void> {
-    return this.queued > 0 ? this.write() : (this.next ?? this.current ?? Promise.resolve());
+    return this.waiting ? this.write() : (this.next ?? this.current ?? Promise.resolve());
   }
 
   /** The timer's turn: write what waits, no sooner than the backoff allows while the store fails. */
   tick(): void {
-    if (this.queued > 0 && this.backoff.due()) this.write().catch(() => {});
+    if (this.waiting && this.backoff.due()) this.write().catch(() => {});
   }
 
   /**
@@ -179,7 +252,7 @@ export class WriteQueue {
     queueMicrotask(() => {
       this.checking = false;
       // A write already scheduled takes what waits (and arms this again should it fail).
-      if (this.timer !== undefined || this.queued === 0 || this.next !== undefined || this.closed) return;
+      if (this.timer !== undefined || !this.waiting || this.next !== undefined || this.closed) return;
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.tick();
@@ -268,7 +341,7 @@ export class WriteQueue {
 
   /** One write of everything queued; what the store could not take goes back to the queue's head. */
   private async writeQueued(): Promise<void> {
-    if (this.queued === 0) return;
+    if (!this.waiting) return;
     const calls = this.calls.take();
     const sms = this.sms.take();
     this.inFlight = calls.items.length + sms.items.length;
@@ -300,7 +373,7 @@ export class WriteQueue {
 
   /** Write `lane` as one batch; undefined when all of it is written or dead-lettered. */
   private async commit<U>(lane: Lane<U>): Promise<Unwritten | undefined> {
-    if (lane.items.length === 0) return undefined;
+    if (lane.items.length === 0 && lane.ids.length === 0) return undefined;
     try {
       await this.halve(lane, 0, lane.items.length);
       return undefined;
@@ -318,13 +391,16 @@ export class WriteQueue {
     let err: unknown;
     try {
       const items = from === 0 && to === lane.items.length ? lane.items : lane.items.slice(from, to);
-      this.stats.written += await lane.apply(items);
+      this.stats.written += await lane.apply(items, lane.idsOf(from, to));
       return;
     } catch (e) {
       err = e;
     }
     if (storeFault(err) !== 'refused') throw new Unwritten(from, err);
-    if (to - from === 1) return this.deadLetter(lane.kind, lane.seqs[from] as number, err);
+    // A refused update alone: dead-lettered, and the ids numbered with it not kept (its event was
+    // not stored; an id-only event among them is then only remembered in memory).
+    if (to - from <= 1)
+      return to > from ? this.deadLetter(lane.kind, lane.seqs[from] as number, err) : undefined;
     const mid = (from + to) >>> 1;
     await this.halve(lane, from, mid);
     await this.halve(lane, mid, to);

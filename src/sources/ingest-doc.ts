@@ -36,7 +36,7 @@ export const INGEST_DOC: RouteDoc = {
   description: [
     'One event, a JSON array of events, or NDJSON (one event per line). Each item is validated on its own: good items are kept even when others are refused, and the answer lists every refused item with its position, field path and reason (a mistyped `type` is answered with the closest known type).',
     '',
-    'A 200 means durable: it is sent only once every accepted item is stored. Give every event an `id` (a UUID): an id already accepted is skipped, so a retried batch counts once. On 503 or 507 nothing of the batch is acknowledged: retry the same batch, with the same ids, after `Retry-After`.',
+    'A 200 means durable: it is sent only once every accepted item is stored. Give every event an `id` (a UUID): an id already accepted is skipped, so a retried batch counts once; the ids of the last 15 minutes (up to 100,000) are kept with the store, as keyed hashes, so a retry after a restart is skipped too. On 503 or 507 nothing of the batch is acknowledged: retry the same batch, with the same ids, after `Retry-After`.',
   ].join('\n'),
   body: {
     description: 'Events: each one is `#/components/schemas/Event`',

@@ -4,6 +4,7 @@ import { errorReply, type JsonReply, json } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
 import type { IngestRejection } from '../logs/audit.js';
 import type { Registry } from '../metrics/index.js';
+import { DEDUPE_WINDOW } from '../store/event-ids.js';
 import { type Claim, IdWindow } from './id-window.js';
 import {
   INGEST_REFUSAL_REASONS,
@@ -39,6 +40,8 @@ export interface IngestOptions {
   /**
    * Event ids remembered to make a retry count once (the dedupe window): an event whose `id` was
    * already emitted is skipped. Default 100 000 ids and 15 minutes, whichever is reached first.
+   * With a sink the store keeps them too (store/event-ids.ts, the sink's own `dedupe`), so an id
+   * stored before a restart is skipped as well; this window is the first check, in memory.
    */
   dedupe?: { maxIds?: number; maxAgeMs?: number; now?: () => number };
   /**
@@ -98,8 +101,8 @@ export function ingestHandler(
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxItems = options.maxItems ?? 10_000;
   const ids = new IdWindow(
-    options.dedupe?.maxIds ?? 100_000,
-    options.dedupe?.maxAgeMs ?? 15 * 60_000,
+    options.dedupe?.maxIds ?? DEDUPE_WINDOW.maxIds,
+    options.dedupe?.maxAgeMs ?? DEDUPE_WINDOW.maxAgeMs,
     options.dedupe?.now ?? Date.now,
   );
   const refused = refusalCounter(options.registry);
@@ -137,13 +140,7 @@ export function ingestHandler(
     // Nothing is taken that the sink could not keep: a full queue (the store slow or down) is a
     // 503 before anything of the request is stored or counted.
     const wait = sink.retryAfter(good.length);
-    if (wait > 0) {
-      return errorReply(
-        'ST_STORE_BACKLOG',
-        `events were not accepted: ${good.length} more would overfill the queue of updates waiting for the store; retry after ${wait} s`,
-        { 'retry-after': String(wait) },
-      );
-    }
+    if (wait > 0) return backlog(good.length, wait);
     // Which events are new: an id stored before is a duplicate (a retry whose answer was lost);
     // one another request is storing right now (a retry sent before the first was answered) makes
     // this one wait for that one's answer. The ids are claimed in the window until the answer.
@@ -168,6 +165,46 @@ export function ingestHandler(
       }
       fresh.push(e);
       freshAt.push(goodAt[k] as number);
+    }
+    // Ids new to this window may have been stored before a restart: the sink reads what the store
+    // kept once, with the first request, and answers from memory after (no ids, nothing asked).
+    const wanted: string[] = [];
+    for (const e of fresh) if (e.id !== undefined) wanted.push(e.id);
+    const known = wanted.length === 0 ? undefined : await storedBefore(wanted);
+    if (known === null) {
+      settle(fresh, claim, false);
+      return errorReply(
+        'ST_STORE_UNAVAILABLE',
+        'events were not stored: the store failed to read; retry the request',
+        {
+          'retry-after': String(sink.retryAfterFailure()),
+        },
+      );
+    }
+    if (known !== undefined && known.size > 0) {
+      // Stored before: duplicates, remembered here from now on (the window's next answer).
+      let kept = 0;
+      const t = ids.now();
+      for (let k = 0; k < fresh.length; k++) {
+        const e = fresh[k] as SidetoneEvent;
+        if (e.id !== undefined && known.has(e.id)) {
+          ids.settle(e.id, claim, true, t);
+          duplicates++;
+          continue;
+        }
+        fresh[kept] = e;
+        freshAt[kept++] = freshAt[k] as number;
+      }
+      fresh.length = kept;
+      freshAt.length = kept;
+    }
+    if (known !== undefined) {
+      // Other requests took updates while this one read: what it takes must still fit (see above).
+      const wait = sink.retryAfter(fresh.length);
+      if (wait > 0) {
+        settle(fresh, claim, false);
+        return backlog(fresh.length, wait);
+      }
     }
     // Stored first, emitted after: the packs, traces and logs see an event once it is durable, so
     // a request that fails leaves no count behind and its retry (its ids forgotten) counts once.
@@ -218,6 +255,24 @@ export function ingestHandler(
       if (id !== undefined) ids.settle(id, claim, !refusedByStore.has(k), doneAt);
     }
     return answer(good.length - refusedByStore.size, duplicates);
+
+    /** Of `wanted` (event ids), those the store kept; null when it could not be read. */
+    async function storedBefore(wanted: readonly string[]): Promise<Set<string> | null> {
+      try {
+        return await (sink as IngestSink).storedIds(wanted);
+      } catch {
+        return null;
+      }
+    }
+
+    /** 503: `n` more updates would overfill the sink's queue. */
+    function backlog(n: number, wait: number): JsonReply {
+      return errorReply(
+        'ST_STORE_BACKLOG',
+        `events were not accepted: ${n} more would overfill the queue of updates waiting for the store; retry after ${wait} s`,
+        { 'retry-after': String(wait) },
+      );
+    }
 
     /** The sender's trace continues in the calls its stored events start. */
     function adopt(events: readonly SidetoneEvent[]): void {

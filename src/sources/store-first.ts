@@ -5,7 +5,15 @@ import type { DeadLetter } from '../sinks/write-queue.js';
 /** What ingest (and the OTLP route) need of the store sink (`storeSink`): each member is documented there. */
 export type IngestSink = Pick<
   StoreSink,
-  'flush' | 'retryAfter' | 'retryAfterFailure' | 'sequence' | 'take' | 'ignoring' | 'discard' | 'deadLetters'
+  | 'flush'
+  | 'retryAfter'
+  | 'retryAfterFailure'
+  | 'sequence'
+  | 'take'
+  | 'storedIds'
+  | 'ignoring'
+  | 'discard'
+  | 'deadLetters'
 >;
 
 /** What storing a batch came to: the events the store refused for good, or why nothing was kept. */

@@ -12,6 +12,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CallStatus } from '../domain/records.js';
 import { type CallTuple, toCallRecord } from './call-rows.js';
 import { drain } from './drain.js';
+import { type EventIds, type EventKeys, eventKeyOf, eventKeys, StoredEventIds } from './event-ids.js';
 import { foldCallStats, foldOverview, foldSeries } from './fold.js';
 import {
   checkModemSample,
@@ -50,6 +51,7 @@ import type {
 } from './types.js';
 import {
   checkCallUpdate,
+  checkEventIds,
   checkMaxActive,
   checkPercentiles,
   checkRange,
@@ -96,6 +98,8 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
   private readonly callIds: (id: string) => string;
   private readonly messageIds: (id: string) => string;
   private readonly references: (reference: string) => string;
+  /** Event ids as the dedupe table keeps them: keyed hashes, always (event-ids.ts). */
+  private readonly eventKey: (id: string) => string;
   private readonly exactPercentilesUpTo: number;
 
   constructor(
@@ -106,6 +110,7 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     this.callIds = recordIds(privacy, 'cid');
     this.messageIds = recordIds(privacy, 'mid');
     this.references = recordIds(privacy, 'ref');
+    this.eventKey = eventKeyOf(privacy);
     this.exactPercentilesUpTo = exactPercentilesUpTo;
   }
 
@@ -118,11 +123,12 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     await this.driver.writeCalls('apply', withStoredCallIds([update], this.callIds), false);
   }
 
-  async applyBatch(batch: readonly CallUpdate[]): Promise<number> {
+  async applyBatch(batch: readonly CallUpdate[], eventIds?: EventIds): Promise<number> {
     // Validate everything first: a bad update rejects the whole batch before anything is written.
     for (let i = 0; i < batch.length; i++) checkCallUpdate(batch[i]!, i);
-    if (batch.length === 0) return 0;
-    await this.driver.writeCalls('applyBatch', withStoredCallIds(batch, this.callIds), true);
+    const keys = this.keysOf(eventIds);
+    if (batch.length === 0 && keys === undefined) return 0;
+    await this.driver.writeCalls('applyBatch', withStoredCallIds(batch, this.callIds), true, keys);
     return batch.length;
   }
 
@@ -135,12 +141,28 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     );
   }
 
-  async applySmsBatch(batch: readonly SmsUpdate[]): Promise<number> {
+  async applySmsBatch(batch: readonly SmsUpdate[], eventIds?: EventIds): Promise<number> {
     for (let i = 0; i < batch.length; i++) checkSmsUpdate(batch[i]!, i);
-    if (batch.length === 0) return 0;
+    const keys = this.keysOf(eventIds);
+    if (batch.length === 0 && keys === undefined) return 0;
     const updates = withStoredSmsIds(batch, this.messageIds, this.references);
-    await this.driver.writeSms('applySmsBatch', updates, true);
+    await this.driver.writeSms('applySmsBatch', updates, true, keys);
     return batch.length;
+  }
+
+  /** The keys of `eventIds` as a driver writes them; undefined when there are none. */
+  private keysOf(eventIds: EventIds | undefined): EventKeys | undefined {
+    if (eventIds === undefined || eventIds.ids.length === 0) return undefined;
+    checkEventIds(eventIds);
+    return eventKeys(this.eventKey, eventIds);
+  }
+
+  async storedEventIds(since: number): Promise<StoredEventIds> {
+    const at = new Map<string, number>();
+    for (const r of await this.driver.eventKeysSince(Math.trunc(since))) {
+      if (r.at > (at.get(r.key) ?? -1)) at.set(r.key, r.at);
+    }
+    return new StoredEventIds(this.eventKey, at);
   }
 
   /** A call by the id it was sent with, or by the hashed id reads show (`cid:…`). */

@@ -15,6 +15,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { CLASSIFIER_R1, type ClassifierSql } from './classifier-r1.js';
+import { SQLITE_EVENT_IDS } from './event-ids.js';
 import { SQLITE_MODEM_SAMPLES } from './modem-samples.js';
 import { SQLITE_CHANGE_QUEUE, SQLITE_READ_INDEXES, SQLITE_ROLLUPS, SQLITE_SLOT_MARKS } from './rollup-sql.js';
 import { FRESH_SQLITE_SCHEMA } from './sqlite-schema.generated.js';
@@ -207,6 +208,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // One word per reason on every surface (issue 33): the words of schemas up to 13 rewritten
     // (domain/records.ts RENAMED_SMS_FAILURE_REASONS). No rollup holds an SMS reason.
     sql: SMS_REASON_RENAME,
+  },
+  {
+    version: 15,
+    description: 'event_ids: keyed hashes of the event ids stored, so a retry after a restart is a duplicate',
+    // Written in the transaction of the events they name (event-ids.ts), bounded by each write.
+    sql: SQLITE_EVENT_IDS,
   },
 ];
 

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { CallStatus } from '../domain/records.js';
 import type { CallTuple } from './call-rows.js';
+import type { EventKeys } from './event-ids.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from './fold.js';
 import { type ModemSample, PG_DELETE_SAMPLES, PG_INSERT_SAMPLES, PG_MODEM_HISTORY } from './modem-samples.js';
 import type { Db, PgConnection } from './postgres-connection.js';
@@ -14,7 +15,7 @@ import { NESTED_LOOPS, RETENTION_LOCK } from './postgres-partitions.js';
 import { readStatement } from './postgres-pool.js';
 import { dropExpired } from './postgres-retention.js';
 import * as SQL from './postgres-statements.js';
-import { type WriteContext, writeCalls, writeSmsBatch } from './postgres-write.js';
+import { eventKeysSince, type WriteContext, writeCalls, writeSmsBatch } from './postgres-write.js';
 import { type Bound, planRange, type RangePlan } from './rollup.js';
 import { OVERVIEW_COLUMNS } from './rollup-sql.js';
 import type { SmsTuple } from './sms-rows.js';
@@ -63,13 +64,17 @@ export class PostgresDriver implements StoreDriver {
     this.w = { conn, days, runner, protect };
   }
 
-  writeCalls(what: string, updates: readonly CallUpdate[]): Promise<void> {
+  writeCalls(what: string, updates: readonly CallUpdate[], _batch: boolean, keys?: EventKeys): Promise<void> {
     // A single update is a batch of one: filing the call takes its key row and maybe a partition.
-    return writeCalls(this.w, what, updates);
+    return writeCalls(this.w, what, updates, keys);
   }
 
-  writeSms(what: string, updates: readonly SmsUpdate[]): Promise<void> {
-    return writeSmsBatch(this.w, what, updates);
+  writeSms(what: string, updates: readonly SmsUpdate[], _batch: boolean, keys?: EventKeys): Promise<void> {
+    return writeSmsBatch(this.w, what, updates, keys);
+  }
+
+  eventKeysSince(since: number): Promise<Array<{ key: string; at: number }>> {
+    return eventKeysSince(this.w, since);
   }
 
   async callById(id: string): Promise<CallTuple | undefined> {

@@ -4,6 +4,7 @@
  * columns from the one call classifier, as in SQLite, so both backends file a call the same way.
  */
 import { CLASSIFIER_R1, pgStatus } from './classifier-r1.js';
+import { PG_EVENT_IDS } from './event-ids.js';
 import { SMS_REASON_RENAME } from './migrations.js';
 import { PG_MODEM_SAMPLES } from './modem-samples.js';
 import { PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './postgres-partitions.js';
@@ -165,6 +166,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     description: "sms: failure reasons in the ingest API's words (network, modem, quota)",
     // As SQLite's 14; on the partitioned table, every day's rows.
     sql: SMS_REASON_RENAME,
+  },
+  {
+    version: 13,
+    description: 'event_ids: keyed hashes of the event ids stored, so a retry after a restart is a duplicate',
+    // As SQLite's 15: one table for the instances sharing the database.
+    sql: PG_EVENT_IDS,
   },
 ];
 

@@ -2,6 +2,7 @@
  * The PostgreSQL write paths: a batch of call updates as a few set-based statements filed under
  * their day partitions (postgres-partitions.ts), SMS one statement each under their filed day.
  */
+import { type EventKeys, PG_EVENT_ID_SQL } from './event-ids.js';
 import type { Db, PgConnection } from './postgres-connection.js';
 import { type Filing, filing, type KnownDays, type PgRunner } from './postgres-days.js';
 import { BEGIN_WRITE, CALL_KEYS_FILE, dayOf, FILED_DAYS, SMS_KEY_INSERT } from './postgres-partitions.js';
@@ -59,15 +60,47 @@ async function writeCallRows(
   }
 }
 
-/** Write a batch of call updates in one transaction, filed (see `filing`). */
+/**
+ * Keep the keys of the events a batch stored, in its transaction (event-ids.ts), then drop those
+ * past the window: by age, then beyond the newest `keep`.
+ */
+async function writeEventKeys(db: Db, k: EventKeys | undefined): Promise<void> {
+  if (k === undefined || k.keys.length === 0) return;
+  const q = (name: keyof typeof PG_EVENT_ID_SQL, values: unknown[]) =>
+    db.query({ name: `sidetone_${name}`, text: PG_EVENT_ID_SQL[name], values });
+  await q('eventIdsPut', [k.keys, k.at]);
+  await q('eventIdsAged', [k.since]);
+  await q('eventIdsOver', [k.keep]);
+}
+
+/** Write a batch of call updates in one transaction, filed (see `filing`), with its events' keys. */
 export async function writeCalls(
   w: WriteContext,
   what: string,
   updates: readonly CallUpdate[],
+  keys?: EventKeys,
 ): Promise<void> {
+  if (updates.length === 0) {
+    await w.conn.transaction(what, (c) => writeEventKeys(c, keys));
+    return;
+  }
   const f = filing(updates);
   await w.days.prepare(w.runner, 'calls', f.days);
-  await w.conn.transaction(what, (c) => writeCallRows(c, w.protect, updates, f));
+  await w.conn.transaction(what, async (c) => {
+    await writeCallRows(c, w.protect, updates, f);
+    await writeEventKeys(c, keys);
+  });
+}
+
+/** The keys kept at or after `since`, with their times. */
+export async function eventKeysSince(
+  w: WriteContext,
+  since: number,
+): Promise<Array<{ key: string; at: number }>> {
+  const r = await w.conn.query<{ key: string; at: number }>('storedEventIds', PG_EVENT_ID_SQL.eventIdsSince, [
+    since,
+  ]);
+  return r.rows;
 }
 
 /** Write SMS updates in one transaction, after the partitions of the days they may file under. */
@@ -75,13 +108,19 @@ export async function writeSmsBatch(
   w: WriteContext,
   what: string,
   updates: readonly SmsUpdate[],
+  keys?: EventKeys,
 ): Promise<void> {
+  if (updates.length === 0) {
+    await w.conn.transaction(what, (c) => writeEventKeys(c, keys));
+    return;
+  }
   const days = updates.map((u) => dayOf(Math.trunc(u.at)));
   await w.days.prepare(w.runner, 'sms', days);
   await w.conn.transaction(what, async (c) => {
     // The SMS writer's lock and the partitions of the days these updates may file new ids under.
     await c.query({ name: 'sidetone_begin_write', text: BEGIN_WRITE, values: ['sms', [...new Set(days)]] });
     for (const u of updates) await writeSms(c, w.protect, u);
+    await writeEventKeys(c, keys);
   });
 }
 

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { CallStatus } from '../domain/records.js';
 import { StoreError } from '../errors.js';
 import type { CallTuple } from './call-rows.js';
+import type { EventKeys } from './event-ids.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from './fold.js';
 import type { ModemSample } from './modem-samples.js';
 import type { PrivacyConfig } from './privacy.js';
@@ -27,7 +28,7 @@ import {
 import { SqliteRollupReads } from './sqlite-rollup-reads.js';
 import type { SqliteRollups } from './sqlite-rollups.js';
 import { rangeParams } from './sqlite-sql.js';
-import { writeCalls, writeSms } from './sqlite-write.js';
+import { writeCalls, writeEventKeys, writeSms } from './sqlite-write.js';
 import { WriterThread } from './sqlite-writer.js';
 import type { Pager, StoreDriver } from './store-driver.js';
 import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from './types.js';
@@ -44,8 +45,8 @@ export class SqliteDriver implements StoreDriver {
   private readonly rollups: SqliteRollups;
   /** The rollup reads: planned, fresh, in one snapshot (sqlite-rollup-reads.ts). */
   private readonly reads: SqliteRollupReads;
-  private readonly writeCallRows: (us: readonly CallUpdate[]) => void;
-  private readonly writeSmses: (us: readonly SmsUpdate[]) => void;
+  private readonly writeCallRows: (us: readonly CallUpdate[], keys: EventKeys | undefined) => void;
+  private readonly writeSmses: (us: readonly SmsUpdate[], keys: EventKeys | undefined) => void;
   private closed = false;
   private reader: Reader | undefined;
   /** Batch writes on their own thread (`writerThread`), from the first batch on, while it runs. */
@@ -80,9 +81,14 @@ export class SqliteDriver implements StoreDriver {
       rollups.maybeFlush();
       return r;
     };
-    this.writeCallRows = (us) => this.onCalls(() => writeCalls(s, protect, rollups, us));
-    this.writeSmses = db.transaction((us: readonly SmsUpdate[]) => {
+    this.writeCallRows = (us, keys) =>
+      this.onCalls(() => {
+        writeCalls(s, protect, rollups, us);
+        writeEventKeys(s, keys);
+      });
+    this.writeSmses = db.transaction((us: readonly SmsUpdate[], keys: EventKeys | undefined) => {
       for (const u of us) writeSms(s, protect, u);
+      writeEventKeys(s, keys);
     });
     this.busyTimeoutMs = opts.busyTimeoutMs;
     this.lockWaits = new LockWaits(opts.busyTimeoutMs ?? 5000);
@@ -151,16 +157,34 @@ export class SqliteDriver implements StoreDriver {
     return this.run(what, fn);
   }
 
-  async writeCalls(what: string, updates: readonly CallUpdate[], batch: boolean): Promise<void> {
+  async writeCalls(
+    what: string,
+    updates: readonly CallUpdate[],
+    batch: boolean,
+    keys?: EventKeys,
+  ): Promise<void> {
     const writer = batch ? this.writerThread() : undefined;
-    if (writer?.alive) await this.run(what, () => writer.write('calls', updates));
-    else await this.write(what, () => this.writeCallRows(updates));
+    if (writer?.alive) await this.run(what, () => writer.write('calls', updates, keys));
+    else await this.write(what, () => this.writeCallRows(updates, keys));
   }
 
-  async writeSms(what: string, updates: readonly SmsUpdate[], batch: boolean): Promise<void> {
+  async writeSms(
+    what: string,
+    updates: readonly SmsUpdate[],
+    batch: boolean,
+    keys?: EventKeys,
+  ): Promise<void> {
     const writer = batch ? this.writerThread() : undefined;
-    if (writer?.alive) await this.run(what, () => writer.write('sms', updates));
-    else await this.write(what, () => this.writeSmses(updates));
+    if (writer?.alive) await this.run(what, () => writer.write('sms', updates, keys));
+    else await this.write(what, () => this.writeSmses(updates, keys));
+  }
+
+  eventKeysSince(since: number): Promise<Array<{ key: string; at: number }>> {
+    // On the main connection: WAL gives it the last commit of the writer thread's too.
+    return this.read(
+      'storedEventIds',
+      () => this.s.eventIdsSince.all(since) as Array<{ key: string; at: number }>,
+    );
   }
 
   callById(id: string): Promise<CallTuple | undefined> {

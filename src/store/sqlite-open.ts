@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type CodeOf, SidetoneError, StoreError, showValue, ValidationError } from '../errors.js';
+import { SQLITE_EVENT_ID_SQL } from './event-ids.js';
 import { migrate } from './migrations.js';
 import type { PrivacyConfig } from './privacy.js';
 import { rederiveSqlite } from './rederive.js';
@@ -123,6 +124,7 @@ const STATEMENT_SQL = {
   deleteCalls: `${SQL.DELETE_CALLS_BATCH} RETURNING first_at`,
   deleteSms: SQL.DELETE_SMS_BATCH,
   smsById: SQL.SMS_BY_ID,
+  ...SQLITE_EVENT_ID_SQL,
   smsPage: SQL.SMS_PAGE,
   smsStats: SQL.SMS_STATS,
 } as const;

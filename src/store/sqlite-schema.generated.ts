@@ -3,7 +3,7 @@
 
 /** What migrations 1 to `version` build in a new file, as one script (src/store/migrations.ts). */
 export const FRESH_SQLITE_SCHEMA = {
-  version: 14,
+  version: 15,
   sql: `CREATE TABLE sms (
         id INTEGER PRIMARY KEY,
         message_id TEXT NOT NULL UNIQUE,
@@ -91,5 +91,6 @@ CREATE TABLE modem_samples (
         PRIMARY KEY (modem, at)
       ) WITHOUT ROWID;
 CREATE INDEX modem_samples_at ON modem_samples (at);
+CREATE TABLE event_ids (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL);
 `,
 } as const;

@@ -1,5 +1,6 @@
 /** The SQLite write paths: the shared writes (writes.ts) run through statements prepared at open. */
 
+import type { EventKeys } from './event-ids.js';
 import { TEN_MIN_MS } from './rollup-sql.js';
 import type { Statements } from './sqlite-open.js';
 import { type SqliteRollups, slotOf } from './sqlite-rollups.js';
@@ -79,4 +80,15 @@ export function writeSms(s: Statements, protect: Protect, u: SmsUpdate): void {
           | string
           | undefined);
   s.smsReport.run(...smsReportWrite(u, matched ?? u.messageId));
+}
+
+/**
+ * Keep the keys of the events a batch stored, in the batch's transaction (event-ids.ts), then drop
+ * those past the window: by age (an index seek when none is), then beyond the newest `keep`.
+ */
+export function writeEventKeys(s: Statements, k: EventKeys | undefined): void {
+  if (k === undefined || k.keys.length === 0) return;
+  s.eventIdsPut.run(k.at, JSON.stringify(k.keys));
+  s.eventIdsAged.run(k.since);
+  s.eventIdsOver.run(k.keep);
 }

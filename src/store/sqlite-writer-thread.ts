@@ -5,14 +5,18 @@
  * harmless here: the event loop that answers /healthz is on the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { EventKeys } from './event-ids.js';
 import { numberProtector } from './privacy.js';
 import { openDatabase, type SqliteCallStoreOptions } from './sqlite-open.js';
-import { writeCalls, writeSms } from './sqlite-write.js';
+import { writeCalls, writeEventKeys, writeSms } from './sqlite-write.js';
 import type { CallUpdate, SmsUpdate } from './types.js';
 import { decodeCalls, type EncodedCalls } from './writer-codec.js';
 
-/** A batch to write: call updates encoded (writer-codec.ts), SMS updates as they are (a few a second). */
-export type WriteRequest = { id: number } & (
+/**
+ * A batch to write: call updates encoded (writer-codec.ts), SMS updates as they are (a few a
+ * second), with the keys of the events they came from (kept in the same transaction).
+ */
+export type WriteRequest = { id: number; keys?: EventKeys | undefined } & (
   | { op: 'calls'; calls: EncodedCalls }
   | { op: 'sms'; updates: readonly SmsUpdate[] }
 );
@@ -27,13 +31,17 @@ if (port !== null) {
   const opts = (workerData as { opts: SqliteCallStoreOptions }).opts;
   const { db, statements: s, rollups } = openDatabase(opts);
   const protect = numberProtector(opts.privacy);
-  const write = db.transaction((us: readonly CallUpdate[]) => writeCalls(s, protect, rollups, us));
-  const calls = (us: readonly CallUpdate[]) => {
-    write.immediate(us); // waits for the lock: a deferred one that read first would be refused it
+  const write = db.transaction((us: readonly CallUpdate[], keys: EventKeys | undefined) => {
+    writeCalls(s, protect, rollups, us);
+    writeEventKeys(s, keys);
+  });
+  const calls = (us: readonly CallUpdate[], keys: EventKeys | undefined) => {
+    write.immediate(us, keys); // waits for the lock: a deferred one that read first would be refused it
     rollups.maybeFlush();
   };
-  const smses = db.transaction((us: readonly SmsUpdate[]) => {
+  const smses = db.transaction((us: readonly SmsUpdate[], keys: EventKeys | undefined) => {
     for (const u of us) writeSms(s, protect, u);
+    writeEventKeys(s, keys);
   });
   port.on('message', (m: WriteRequest | 'close') => {
     if (m === 'close') {
@@ -43,8 +51,8 @@ if (port !== null) {
     }
     const reply: WriteReply = { id: m.id };
     try {
-      if (m.op === 'calls') calls(decodeCalls(m.calls));
-      else smses(m.updates);
+      if (m.op === 'calls') calls(decodeCalls(m.calls), m.keys);
+      else smses(m.updates, m.keys);
     } catch (e) {
       // openDatabase's StoreErrors and driver errors alike: the main thread rebuilds the error.
       const cause = (e as { cause?: { code?: unknown } }).cause;

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { StoreError } from '../errors.js';
 import { threadEntry } from '../runtime/package-files.js';
+import type { EventKeys } from './event-ids.js';
 import type { SqliteCallStoreOptions } from './sqlite-open.js';
 import { wrap } from './sqlite-open.js';
 import type { WriteReply, WriteRequest } from './sqlite-writer-thread.js';
@@ -48,10 +49,16 @@ export class WriterThread {
   }
 
   /** Write a batch in one transaction on the thread; rejects with the StoreError the store would throw. */
-  write(op: WriteRequest['op'], updates: readonly CallUpdate[] | readonly SmsUpdate[]): Promise<void> {
-    if (op === 'sms') return this.post({ id: this.next++, op, updates: updates as readonly SmsUpdate[] }, []);
+  write(
+    op: WriteRequest['op'],
+    updates: readonly CallUpdate[] | readonly SmsUpdate[],
+    keys?: EventKeys,
+  ): Promise<void> {
+    if (op === 'sms') {
+      return this.post({ id: this.next++, op, updates: updates as readonly SmsUpdate[], keys }, []);
+    }
     const calls = encodeCalls(updates as readonly CallUpdate[]);
-    return this.post({ id: this.next++, op, calls }, [calls.numbers.buffer]);
+    return this.post({ id: this.next++, op, calls, keys }, [calls.numbers.buffer]);
   }
 
   /** Send a batch; the promise settles with the thread's answer (after its commit). */

@@ -4,6 +4,7 @@
  */
 import type { CallStatus } from '../domain/records.js';
 import type { CallTuple } from './call-rows.js';
+import type { EventKeys } from './event-ids.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from './fold.js';
 import type { ModemSample } from './modem-samples.js';
 import type { PercentileReads, RangePlan } from './rollup.js';
@@ -18,9 +19,14 @@ export type Pager<R> = (afterAt: number, afterId: number, limit: number) => Prom
  * integers; rows go back as the tuples of call-rows.ts and sms-rows.ts (both backends select the same columns).
  */
 export interface StoreDriver {
-  /** Write updates in one transaction; `batch` says the caller sent a batch (`applyBatch`). */
-  writeCalls(what: string, updates: readonly CallUpdate[], batch: boolean): Promise<void>;
-  writeSms(what: string, updates: readonly SmsUpdate[], batch: boolean): Promise<void>;
+  /**
+   * Write updates in one transaction; `batch` says the caller sent a batch (`applyBatch`). `keys`
+   * (the events' ids, event-ids.ts) are kept in the same transaction, even with no update.
+   */
+  writeCalls(what: string, updates: readonly CallUpdate[], batch: boolean, keys?: EventKeys): Promise<void>;
+  writeSms(what: string, updates: readonly SmsUpdate[], batch: boolean, keys?: EventKeys): Promise<void>;
+  /** The keys kept (by a write's `keys`) at or after `since`, each with its time. */
+  eventKeysSince(since: number): Promise<Array<{ key: string; at: number }>>;
   callById(id: string): Promise<CallTuple | undefined>;
   /** The newest `limit` calls of one status that started before `before`, newest first. */
   recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]>;

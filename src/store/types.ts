@@ -5,6 +5,7 @@
  */
 
 import type { CallStatus } from '../domain/records.js';
+import type { EventIds, StoredEventIds } from './event-ids.js';
 import type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
 import type {
   Bucket,
@@ -18,6 +19,7 @@ import type {
 import type { CallRecord, ReadOptions, SmsRecord } from './record-types.js';
 import type { CallUpdate, SmsUpdate } from './update-types.js';
 
+export type { EventIds, StoredEventIds } from './event-ids.js';
 export type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
 export type {
   Bucket,
@@ -55,10 +57,19 @@ export type { CallUpdate, CallUpdateKind, SmsMatch, SmsUpdate } from './update-t
 export interface CallStore {
   /** Apply one update; resolved means durable against a process crash. */
   apply(update: CallUpdate): Promise<void>;
-  /** Apply many updates in one transaction (all or none); the ingest path. Returns the count. */
-  applyBatch(updates: readonly CallUpdate[]): Promise<number>;
+  /**
+   * Apply many updates in one transaction (all or none); the ingest path. Returns the count.
+   * `eventIds`: the ids of the events the updates came from, kept (as keyed hashes) in the same
+   * transaction, even when there is no update, for {@link storedEventIds} (event-ids.ts).
+   */
+  applyBatch(updates: readonly CallUpdate[], eventIds?: EventIds): Promise<number>;
   applySms(update: SmsUpdate): Promise<void>;
-  applySmsBatch(updates: readonly SmsUpdate[]): Promise<number>;
+  applySmsBatch(updates: readonly SmsUpdate[], eventIds?: EventIds): Promise<number>;
+  /**
+   * The event ids batches kept at or after `since` (epoch ms), read once: a restarted sidecar's
+   * ingest asks it which ids of a request were stored before the restart (duplicates).
+   */
+  storedEventIds(since: number): Promise<StoredEventIds>;
 
   getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined>;
   /** Most recent calls with one of `statuses` (newest first), optionally before a time. */

@@ -14,7 +14,7 @@ import {
 } from '../domain/records.js';
 import { DIRECTIONS, HANGUP_PARTIES, MEDIA_STREAMS, SMS_FAILURE_REASONS } from '../domain/vocab.js';
 import { type CodeOf, showValue, ValidationError } from '../errors.js';
-import type { CallUpdate, SmsUpdate } from './types.js';
+import type { CallUpdate, EventIds, SmsUpdate } from './types.js';
 
 const MAX_ID = STORE_LIMITS.idMax;
 const MAX_TEXT = STORE_LIMITS.textMax;
@@ -291,4 +291,24 @@ export function checkRetention(days: number, batchSize: number): void {
         `batchSize=${showValue(batchSize)}; e.g. deleteOlderThan(90, { batchSize: 2000 })`,
     );
   }
+}
+
+/**
+ * Throw ValidationError `ST_STORE_INVALID_UPDATE` unless `e` is well-formed event ids to keep
+ * (event-ids.ts). The ids are hashed before the driver sees them: any non-empty string will do.
+ */
+export function checkEventIds(e: EventIds): void {
+  position = undefined;
+  const where = 'event ids';
+  if (!Array.isArray(e.ids)) fail(where, 'ids', `must be an array, got ${showValue(e.ids)}`);
+  for (const v of e.ids) {
+    if (typeof v !== 'string' || v.length === 0)
+      fail(where, 'ids', `must hold non-empty strings, got ${showValue(v)}`);
+  }
+  time(where, e.at);
+  if (typeof e.since !== 'number' || !Number.isFinite(e.since)) {
+    fail(where, 'since', `must be epoch milliseconds, got ${showValue(e.since)}`);
+  }
+  int(where, 'keep', e.keep, 1, 100_000_000);
+  if (e.keep === undefined) fail(where, 'keep', 'must be an integer ≥ 1, got undefined');
 }

@@ -39,6 +39,20 @@ const telephonyLines = (text: string) =>
     .filter((l) => /^sidetone_(call|sms)_/.test(l))
     .join('\n');
 
+/** POST the batch as JSON (the harness's `post` answers only the status). */
+const postBatch = (h: ReturnType<typeof harness>) =>
+  h.fetch(
+    new Request('http://localhost/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(batch()),
+    }),
+  );
+
+/** The call and SMS families of a harness's /metrics. */
+const metrics = async (h: ReturnType<typeof harness>) =>
+  telephonyLines(await (await h.fetch(new Request('http://localhost/metrics'))).text());
+
 describe('a retried batch counts once', () => {
   it('flush fails once, the client retries: every figure equals a single delivery', async () => {
     const once = harness({ now: NOW, trunks: ['carrier-a'] });
@@ -46,30 +60,16 @@ describe('a retried batch counts once', () => {
 
     const retried = harness({ now: NOW, trunks: ['carrier-a'], failWrites: 1 });
     expect(await retried.post(batch())).toBe(503);
-    const res = await retried.fetch(
-      new Request('http://localhost/events', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(batch()),
-      }),
-    );
+    const res = await postBatch(retried);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: batch().length, duplicates: 0, rejected: 0 });
-    const again = await retried.fetch(
-      new Request('http://localhost/events', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(batch()),
-      }),
-    );
+    const again = await postBatch(retried);
     expect(await again.json()).toMatchObject({
       accepted: batch().length,
       duplicates: batch().length,
       rejected: 0,
     });
 
-    const metrics = async (h: ReturnType<typeof harness>) =>
-      telephonyLines(await (await h.fetch(new Request('http://localhost/metrics'))).text());
     const single = await metrics(once);
     expect(single).toContain('sidetone_sms_received_total');
     expect(await metrics(retried)).toBe(single);
@@ -80,6 +80,26 @@ describe('a retried batch counts once', () => {
     expect((await retried.store.smsStats(range)).total).toBe(1);
     await once.close();
     await retried.close();
+  });
+
+  it('a retry after a restart (a new process on the same store) is all duplicates and moves no metric', async () => {
+    const before = harness({ now: NOW, trunks: ['carrier-a'] });
+    const empty = harness({ now: NOW, trunks: ['carrier-a'] });
+    const untouched = await metrics(empty);
+    await empty.close();
+    expect(await before.post(batch())).toBe(200);
+    // The same store, a new bus, packs, sink and ingest: what a restarted sidecar has.
+    const after = harness({ now: NOW, trunks: ['carrier-a'], store: before.store });
+    const res = await postBatch(after);
+    expect(await res.json()).toMatchObject({
+      accepted: batch().length,
+      duplicates: batch().length,
+      rejected: 0,
+    });
+    expect(await metrics(after)).toBe(untouched);
+    expect((await after.store.stats({ from: T - 1, to: NOW })).total).toBe(6);
+    await after.close();
+    await before.close();
   });
 
   it('forgets ids past the window (by count), so memory stays bounded', async () => {

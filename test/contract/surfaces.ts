@@ -206,9 +206,10 @@ export function harness(opts: {
     failing--;
     return true;
   };
-  target.applyBatch = (u) => (fail() ? Promise.reject(new Error('disk I/O error')) : store.applyBatch(u));
-  target.applySmsBatch = (u) =>
-    fail() ? Promise.reject(new Error('disk I/O error')) : store.applySmsBatch(u);
+  target.applyBatch = (u, ids) =>
+    fail() ? Promise.reject(new Error('disk I/O error')) : store.applyBatch(u, ids);
+  target.applySmsBatch = (u, ids) =>
+    fail() ? Promise.reject(new Error('disk I/O error')) : store.applySmsBatch(u, ids);
   const sink = storeSink(bus, target, { trunks: opts.trunks, modems });
   const app = createApp({ registry });
   app.route('POST', '/events', ingestRoute(bus, { sink }));

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { timeFactor } from '../setup/time-factor.js';
+import { freePort } from './prometheus.js';
 
 /** The built CLI (`npm test` builds before vitest runs). */
 export const CLI = fileURLToPath(new URL('../../dist/bin/sidetone.js', import.meta.url));
@@ -52,4 +53,11 @@ export async function untilReady(url: string, child: ChildProcess, output: () =>
     if (ready) return;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** `sidetone serve` on a free port and the store file `db`, started (its /healthz answers). */
+export async function serveOn(db: string, env: Record<string, string>) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  return { url, ...(await startCli(['serve', '--port', String(port), '--db', db], url, env)) };
 }

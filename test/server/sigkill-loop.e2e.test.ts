@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/sources/simulator/random.js';
 import { openSqliteCallStore } from '../../src/store/index.js';
-import { freePort } from '../helpers/prometheus.js';
-import { startCli } from '../helpers/spawn.js';
+import { serveOn } from '../helpers/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-sigkill-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,13 +68,12 @@ describe('sidetone serve under SIGKILL loops', () => {
     let next = 0;
     let killedInFlight = 0;
     for (let round = 0; round <= KILLS; round++) {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      const proc = await startCli(['serve', '--port', String(port), '--db', db], url, {
+      const proc = await serveOn(db, {
         SIDETONE_STORE_HASH_KEY: HASH,
         SIDETONE_PACKS_CALLS: 'true',
         SIDETONE_PACKS_SMS: 'true',
       });
+      const url = proc.url;
       // What failed before the last kill goes first, with the same ids.
       const pending = retry;
       retry = [];

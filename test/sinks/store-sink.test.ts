@@ -104,6 +104,81 @@ describe('store sink', () => {
     await real.close();
   });
 
+  it("keeps each taken event's id in its update's transaction: a failed write keeps none, its retry keeps them", async () => {
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
+    let failSms = true;
+    const flaky: CallStore = Object.create(real);
+    flaky.applySmsBatch = async (updates, ids) => {
+      if (failSms) {
+        failSms = false;
+        throw new Error('disk I/O error');
+      }
+      return real.applySmsBatch(updates, ids);
+    };
+    const sink = storeSink(new EventBus(), flaky);
+    sink.take({ type: 'call.started', id: 'e-call', callId: 'c1', direction: 'inbound', channel: 'sip' });
+    sink.take({ type: 'sms.received', id: 'e-sms', from: '+15551234567' });
+    sink.take({ type: 'heartbeat', id: 'e-beat' }); // updates no record: kept with the calls
+    sink.take({ type: 'call.ringing', callId: 'c1' }); // no id: nothing to keep
+    const asked = ['e-call', 'e-sms', 'e-beat'];
+    // What the store holds now, as a process started now would read it.
+    const kept = async () => {
+      const s = await real.storedEventIds(0);
+      return new Set(asked.filter((id) => s.has(id, 0)));
+    };
+    await expect(sink.flush()).rejects.toThrow('disk I/O error');
+    // The calls' transaction committed with its ids; the SMS one failed, and its id with it.
+    expect(await kept()).toEqual(new Set(['e-call', 'e-beat']));
+    expect(await real.getSms('e-sms')).toBeUndefined();
+    await sink.flush();
+    expect(await kept()).toEqual(new Set(asked));
+    expect(await real.getSms('e-sms')).toBeDefined();
+    await sink.close();
+    await real.close();
+  });
+
+  it('reads the ids kept before it once, and drops them once they are past the window', async () => {
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
+    let now = T;
+    const window = { maxIds: 100, maxAgeMs: 60_000, now: () => now };
+    // What a process before this one stored.
+    await real.applyBatch([], { ids: ['old-1', 'old-2'], at: T - 30_000, keep: 100, since: T - 60_000 });
+    let reads = 0;
+    const counted: CallStore = Object.create(real);
+    counted.storedEventIds = (since) => {
+      reads++;
+      return real.storedEventIds(since);
+    };
+    const sink = storeSink(new EventBus(), counted, { dedupe: window });
+    expect(await sink.storedIds(['old-1', 'new'])).toEqual(new Set(['old-1']));
+    now = T + 20_000;
+    expect(await sink.storedIds(['old-2'])).toEqual(new Set(['old-2']));
+    expect(reads).toBe(1);
+    // old-1 and old-2 were stored at T - 30 s: past the 60 s window at T + 31 s.
+    now = T + 31_000;
+    expect(await sink.storedIds(['old-1', 'old-2'])).toEqual(new Set());
+    now = T + 61_000;
+    expect(await sink.storedIds(['old-1'])).toEqual(new Set());
+    expect(reads).toBe(1);
+    await sink.close();
+    await real.close();
+  });
+
+  it('discarded updates take their ids with them', async () => {
+    const real = await openSqliteCallStore({ path: ':memory:', privacy });
+    const sink = storeSink(new EventBus(), real);
+    const from = sink.sequence;
+    sink.take({ type: 'call.started', id: 'gone', callId: 'c1', direction: 'inbound', channel: 'sip' });
+    sink.take({ type: 'heartbeat', id: 'gone-too' });
+    sink.discard(from, sink.sequence);
+    sink.take({ type: 'heartbeat', id: 'kept' });
+    await sink.flush();
+    expect(await sink.storedIds(['gone', 'gone-too', 'kept'])).toEqual(new Set(['kept']));
+    expect(await real.getCall('c1')).toBeUndefined();
+    await sink.close();
+    await real.close();
+  });
+
   it('flushes that arrive during a write share the next one, each resolving after its own commit', async () => {
     const real = await openSqliteCallStore({ path: ':memory:', privacy });
     const batches: string[][] = [];

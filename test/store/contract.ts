@@ -3,6 +3,7 @@
  * `runCallStoreContract(name, factory)`; the factory gives a fresh, empty store.
  */
 import { afterEach, describe } from 'vitest';
+import { eventIdsContract } from './contract-event-ids.js';
 import { housekeepingContract } from './contract-housekeeping.js';
 import type { ContractContext, ContractFactory, ContractHarness } from './contract-kit.js';
 import { mediaTurnsContract } from './contract-media-turns.js';
@@ -44,5 +45,6 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
     housekeepingContract(ctx);
     rollupContract(ctx);
     modemContract(ctx);
+    eventIdsContract(ctx);
   });
 }

@@ -76,7 +76,7 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       db.close();
 
       const upgraded = await openSqliteCallStore({ path, privacy });
-      expect(upgraded.schemaVersion).toBe(14);
+      expect(upgraded.schemaVersion).toBe(15);
       expect(await reasons(upgraded)).toEqual(EXPECTED);
       await upgraded.close();
     } finally {
@@ -99,7 +99,7 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       expect(rows.map((r) => r.r)).toEqual(['modem_error', 'network_error', 'no_credit', 'timeout', null]);
 
       const upgraded = await openPostgresCallStore({ url: server.url, schema, privacy });
-      expect(upgraded.schemaVersion).toBe(12);
+      expect(upgraded.schemaVersion).toBe(13);
       expect(await reasons(upgraded)).toEqual(EXPECTED);
       await upgraded.close();
     } finally {

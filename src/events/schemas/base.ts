@@ -36,7 +36,7 @@ export const baseShape = {
     .regex(STORED_TEXT, NUL_MESSAGE)
     .optional()
     .describe(
-      'Unique id of this event (e.g. a UUID): POST /events skips an id it already stored within its dedupe window, so a retried batch counts once',
+      'Unique id of this event (e.g. a UUID): POST /events skips an id it already stored within its dedupe window (15 minutes, up to 100,000 ids, kept with the store, so across restarts), so a retried batch counts once',
     ),
 };
 
