@@ -223,7 +223,8 @@ export async function startSidecar(
     // A listener that cannot bind fails the `hep` check and is retried; it never stops the sidecar.
     hepRun = hep && (await keepListening(hep, { health, log }));
     modemSource?.start();
-    modemSampler.start();
+    // A demo's sampler starts after its backfill, which samples at simulated times (below).
+    if (!demo) modemSampler.start();
     push = await startPush(config, registry, log);
     served = await serve(audited(app, audit), {
       ...serveOptions,
@@ -246,12 +247,14 @@ export async function startSidecar(
           flush: () => sink.flush(),
           labels,
           ...(options.onBackfill && { onBackfill: options.onBackfill }),
+          sample: (at) => modemSampler.tick(at),
         })
         .catch((err: unknown) => {
           signals.release(); // a failed start leaves no handler holding the process's signals
           throw err;
         })
     : undefined;
+  if (demo) modemSampler.start();
   if (sim?.summary.fault !== undefined) {
     const { name, start, end } = sim.summary.fault;
     log.info(
