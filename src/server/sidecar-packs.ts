@@ -3,6 +3,7 @@ import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Registry } from '../metrics/index.js';
 import { DEMO_AGENTS, DEMO_MODELS } from '../sources/simulator/voice.js';
+import type { ConfigList } from '../telephony/catalogue.js';
 import { instrument } from '../telephony/index.js';
 
 /**
@@ -16,6 +17,7 @@ export function sidecarPacks(
   config: SidetoneConfig,
   labels: SidetoneConfig['labels'],
   exemplar: (callId: string) => Record<string, string> | undefined,
+  onUnconfiguredName?: (list: ConfigList, name: string) => void,
 ) {
   const packs = Object.fromEntries(CONFIG_PACKS.map((p) => [p, config.packs[p] !== false]));
   return instrument(bus, registry, {
@@ -28,6 +30,7 @@ export function sidecarPacks(
     },
     deadAirSeconds: config.voiceai.dead_air_seconds,
     exemplar,
+    ...(onUnconfiguredName && { onUnconfiguredName }),
   });
 }
 

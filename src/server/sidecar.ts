@@ -103,8 +103,23 @@ export async function startSidecar(
   // Latency buckets link to the call's trace (OpenMetrics exemplars), when it has a valid one:
   // its own span, or the app's when `POST /events` carried a traceparent. Checked once per span
   // context, not per observation, and the same labels object each time (see traceIds).
-  const telephony = sidecarPacks(bus, registry, config, labels, (callId) =>
-    traceIds(traces.spanContext(callId)),
+  const telephony = sidecarPacks(
+    bus,
+    registry,
+    config,
+    labels,
+    (callId) => traceIds(traces.spanContext(callId)),
+    // Once per list: the name (the logger redacts what looks like PII) and the setting admitting it.
+    (list, name) =>
+      log.warn(
+        {
+          list,
+          value: name.slice(0, 64),
+          setting: `labels.${list}`,
+          env: `SIDETONE_LABELS_${list.toUpperCase()}`,
+        },
+        `a name outside labels.${list} is counted as other (${config.metrics.prefix}_voiceai_unconfigured_names_total): add it to labels.${list} to see it by name`,
+      ),
   );
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, {
