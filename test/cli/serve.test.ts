@@ -4,6 +4,7 @@
  * test/server; this is about the CLI around it.)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, ModemHistory } from '../../src/analytics/index.js';
@@ -22,8 +23,14 @@ afterEach(() => {
 afterAll(() => tmp.remove());
 
 /** Start the binary and wait for the line announcing the base URL. */
-async function start(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function start(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   children.push(child);
   let out = '';
   let err = '';
@@ -148,6 +155,23 @@ describe('serve', () => {
     expect(early.length, JSON.stringify(reconnects)).toBeGreaterThan(0);
     for (const e of reconnects) expect(e.count ?? 1).toBeLessThanOrEqual(3);
   }, 60_000);
+
+  it('status names the version behind tokens and with compat_healthz (was "sidetone ?")', async () => {
+    const token = 'status-test-token-0123456789';
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    const { child, url } = await start(['serve', '--port', '0', '--db', join(tmp.dir, 'status.db')], {
+      SIDETONE_AUTH_SCRAPE_TOKENS: token,
+      SIDETONE_HEALTH_PROTECT: 'true',
+      SIDETONE_HEALTH_COMPAT_HEALTHZ: 'true',
+    });
+    const r = await run(['status', '--url', url, '--token', token]);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toContain(`sidetone ${version} at ${url}`);
+  }, 30_000);
 
   it('a port in use exits 1 naming it', async () => {
     const { child, url } = await start(['serve', '--port', '0', '--db', join(tmp.dir, 'a.db')]);
