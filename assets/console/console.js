@@ -74,14 +74,13 @@ async function api(path, query) {
 const grade = (v, bad, warn) =>
   v === null || v === undefined ? '' : v < bad ? 'bad' : v < warn ? 'warn' : 'ok';
 
+/** The change as the server words it (analytics/console.ts showChange: %, ×N, a count or new). */
 function change(c, higherBetter) {
-  if (!c || c.changePercent === null) return '';
-  const good = c.changePercent === 0 ? '' : c.changePercent > 0 === higherBetter ? 'ok' : 'bad';
-  return h(
-    'small',
-    { class: good, title: `previous period: ${num(c.previous)}` },
-    ` ${c.changePercent > 0 ? '+' : ''}${num(c.changePercent, ' %')}`,
-  );
+  if (!c?.shown) return '';
+  const d = c.value - c.previous;
+  // From nothing ("new") there is no better or worse to colour.
+  const good = d === 0 || c.previous === 0 ? '' : d > 0 === higherBetter ? 'ok' : 'bad';
+  return h('small', { class: good, title: `previous period: ${num(c.previous)}` }, ` ${c.shown}`);
 }
 
 /** Every readiness check: a dot (ok, bad when critical, warn when not), its name, its detail on hover. */

@@ -19,6 +19,27 @@ export interface Change {
   previous: number;
   /** % change; null when the previous period had fewer than `alerts.kpi_min_attempts` calls. */
   changePercent: number | null;
+  /**
+   * The change as the console prints it, decided here once: `+12.5 %` within a tenfold change,
+   * `×88.6` beyond (a "+8,760 %" reads as noise), the count `+1,771` against a previous period too
+   * small for a ratio, `new` from nothing; null when nothing changed.
+   */
+  shown: string | null;
+}
+
+/** Above this many % up, a change is shown as a factor: tenfold growth is "×10", not "+900 %". */
+const MAX_PERCENT_SHOWN = 900;
+const grouped = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+
+export function showChange(value: number, previous: number, min: number): string | null {
+  if (value === previous) return previous >= min ? '0 %' : null;
+  if (previous >= min && previous > 0) {
+    const pct = ((value - previous) / previous) * 100;
+    if (pct > MAX_PERCENT_SHOWN) return `×${grouped.format(value / previous)}`;
+    return `${pct > 0 ? '+' : '−'}${grouped.format(Math.abs(pct))} %`;
+  }
+  if (previous === 0) return 'new';
+  return `${value > previous ? '+' : '−'}${grouped.format(Math.abs(value - previous))}`;
 }
 
 export interface LiveCall {
@@ -95,6 +116,7 @@ const change = (value: number, previous: number, min: number): Change => ({
   // "+177,163 %" was a change over a previous period with 1 call: no change shown below the
   // same minimum the KPI alerts need.
   changePercent: previous >= min ? percent(value - previous, previous) : null,
+  shown: showChange(value, previous, min),
 });
 
 function liveCall(c: CallRecord, now: number): LiveCall {

@@ -8,11 +8,24 @@ import { labelIndex, withArticle } from './scan.js';
 export type FindingKind = IssueKind | 'pii' | 'cardinality' | 'naming' | 'type';
 
 /**
+ * `error`: the exposition is invalid (a `format` finding: its strict parser refuses it, and so would
+ * a scrape). `warning`: every other kind: the file is valid (all 44 valid cases of the OpenMetrics
+ * parser suite carry some: undefined escapes, non-canonical bounds, duplicates, long digit runs the
+ * PII guard flags) and a scrape takes it, so it must not fail a check by itself.
+ */
+export type Severity = 'error' | 'warning';
+
+export function severityOf(kind: FindingKind): Severity {
+  return kind === 'format' ? 'error' : 'warning';
+}
+
+/**
  * One problem and where it is: line and column (1-based, code points) in the text formats, the
  * MetricFamily message and its byte offset in protobuf.
  */
 export interface Finding {
   readonly kind: FindingKind;
+  readonly severity: Severity;
   readonly message: string;
   readonly line?: number;
   readonly column?: number;
@@ -35,8 +48,11 @@ const CONVENTIONAL = /^(process|nodejs|system)_/;
 
 export interface LintReport {
   readonly format: ExpositionFormat;
-  /** No `format` finding: the format's strict parser accepts the exposition. */
+  /** No `format` finding (no finding of severity `error`): the format's strict parser accepts it. */
   readonly valid: boolean;
+  /** Findings of severity `error` and `warning`. */
+  readonly errors: number;
+  readonly warnings: number;
   readonly families: number;
   readonly series: number;
   readonly findings: Finding[];
@@ -88,6 +104,7 @@ class Checks {
     if (this.format === 'protobuf') {
       this.findings.push({
         kind,
+        severity: severityOf(kind),
         message,
         line,
         ...(f.offset === undefined ? {} : { offset: f.offset }),
@@ -97,7 +114,7 @@ class Checks {
     }
     const text = this.lines.get(line);
     const column = index < 0 ? 1 : [...text.slice(0, index)].length + 1;
-    this.findings.push({ kind, message, line, column, family: f.name });
+    this.findings.push({ kind, severity: severityOf(kind), message, line, column, family: f.name });
   }
 
   /** Where a family is named on its first line. */
@@ -212,6 +229,7 @@ class Checks {
 function fromIssue(i: Issue): Finding {
   return {
     kind: i.kind,
+    severity: severityOf(i.kind),
     message: i.message,
     line: i.line,
     ...(i.column === undefined ? {} : { column: i.column }),
@@ -256,9 +274,13 @@ export function lintExposition(
   }
   const findings = [...parsed.issues.map(fromIssue), ...checks.findings];
   findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  let errors = 0;
+  for (const f of findings) if (f.severity === 'error') errors++;
   return {
     format,
-    valid: !parsed.issues.some((i) => i.kind === 'format'),
+    valid: errors === 0,
+    errors,
+    warnings: findings.length - errors,
     families: parsed.families.length,
     series,
     findings,

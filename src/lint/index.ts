@@ -12,6 +12,7 @@ export {
   type LintOptions,
   type LintReport,
   lintExposition,
+  type Severity,
 } from './checks.js';
 export {
   type Exemplar,

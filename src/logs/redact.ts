@@ -31,26 +31,37 @@ export function redacted(kind: string): string {
   return `[redacted:${kind}]`;
 }
 
+/** Punctuation around a word that is the sentence's, not the word's: `(`, `,`, `;`, quotes, a full stop. */
+const AROUND = /^([("'[{<]*)(.*?)([)"'\]}>,;:.!?]*)$/s;
+
 /**
- * A sentence keeps its words: only the flagged words are replaced. The result is checked again
- * whole, and if the detector still finds something (a number written with spaces, `+44 7700
- * 900123`, spans words) the whole string goes.
+ * A sentence keeps its words: only the flagged words are replaced, and of a word only what the
+ * punctuation around it encloses, so `to +447700900123,` keeps its comma and a line break after a
+ * number keeps the next line (words were split on spaces only: `x\nline three` lost `\nline`).
+ * The result is checked again whole, and if the detector still finds something (a number written
+ * with spaces, `+44 7700 900123`, spans words) the whole string goes.
  */
 function redactString(value: string): string {
   const kind = detectPii(value);
   if (kind === undefined) return value;
-  if (value.indexOf(' ') < 0) return redacted(kind);
-  const words = value.split(' ');
+  // Words and the whitespace between them, every separator kept as it was.
+  const words = value.split(/(\s+)/);
+  if (words.length === 1) return redacted(kind);
   let changed = false;
-  for (let i = 0; i < words.length; i++) {
-    const k = detectPii(words[i] as string);
-    if (k !== undefined) {
-      words[i] = redacted(k);
-      changed = true;
-    }
+  for (let i = 0; i < words.length; i += 2) {
+    const word = words[i] as string;
+    const k = detectPii(word);
+    if (k === undefined) continue;
+    changed = true;
+    const m = AROUND.exec(word);
+    const core = m?.[2] ?? '';
+    words[i] =
+      m !== null && core !== '' && detectPii(core) !== undefined
+        ? `${m[1]}${redacted(k)}${m[3]}`
+        : redacted(k);
   }
   if (!changed) return redacted(kind);
-  const out = words.join(' ');
+  const out = words.join('');
   return detectPii(out) === undefined ? out : redacted(kind);
 }
 

@@ -98,13 +98,23 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
     return (labels === undefined ? this.single : this.labels(labels)).value;
   }
 
-  /** Set an absolute value, for counters mirrored from elsewhere in a collect callback. */
+  /**
+   * Set an absolute value, for counters mirrored from elsewhere in a collect callback. A lower value
+   * than the last is the source's counter resetting (a modem reboot): it is taken, as Prometheus
+   * takes any decrease as a reset and `rate()`/`increase()` count from the new value, and the
+   * series' `_created` moves to now so OpenMetrics says when the new count began. Dropping it would
+   * freeze the series at the old total until the source passed it again. Negative, NaN, infinite
+   * and non-number values are dropped and counted under their reason.
+   */
   set(labels: Labels<L> | undefined, v: number): void {
     const s = labels === undefined ? this.single : this.labels(labels);
-    if (typeof v === 'number' && v >= s.value && v < Number.POSITIVE_INFINITY) {
-      s.value = v;
-      s.idle = 0;
-    } else this.drop(v);
+    if (typeof v !== 'number' || !(v >= 0 && v < Number.POSITIVE_INFINITY)) {
+      this.drop(v);
+      return;
+    }
+    if (v < s.value) s.restart(Date.now());
+    s.value = v;
+    s.idle = 0;
   }
 
   /** @internal */

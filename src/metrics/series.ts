@@ -10,13 +10,17 @@ export abstract class Series {
    * Creation time as ms since module load: a small integer stays unboxed (a Smi), where an epoch
    * timestamp would cost a heap number per series.
    */
-  private readonly bornAt: number;
+  private bornAt: number;
   /**
    * 0 after every update; the TTL sweep stamps it with the time (ms since module load) it first
    * found the series idle. One store on the hot path, no clock read.
    */
   idle = 0;
   constructor(now: number) {
+    this.bornAt = now - EPOCH;
+  }
+  /** The series starts again at `now` (epoch ms): a mirrored counter whose source reset. */
+  restart(now: number): void {
     this.bornAt = now - EPOCH;
   }
   /** Epoch ms of creation, for OpenMetrics `_created`. */

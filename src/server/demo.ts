@@ -20,6 +20,8 @@ export interface DemoOptions {
   labels: { trunks: readonly string[]; queues: readonly string[] };
   /** Progress of the backfill: virtual ms simulated so far, of the total. */
   onBackfill?: (doneMs: number, totalMs: number) => void;
+  /** Take the state as of simulated time `at` (epoch ms) after each backfill step: the modem history. */
+  sample?: (at: number) => Promise<void>;
 }
 
 /** Virtual time simulated per step of a backfill (then the store is flushed). */
@@ -61,6 +63,7 @@ export async function startDemo(
       t = Math.min(t + BACKFILL_STEP_MS, now);
       sim.advance(t);
       await o.flush();
+      await o.sample?.(t);
       o.onBackfill?.(t - (now - backfillMs), backfillMs);
     }
     for (const off of offs) off();

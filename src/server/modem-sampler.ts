@@ -56,17 +56,21 @@ export class ModemSampler {
     this.timer.unref();
   }
 
-  /** Look once: queue the samples due, then write what is queued. Never throws. */
-  tick(): Promise<void> {
-    this.running ??= this.look().finally(() => {
+  /**
+   * Look once: queue the samples due, then write what is queued. Never throws. `at`: the time the
+   * state is of, when not now: a demo's backfill looks at each simulated step's end, so its history
+   * carries the simulated time (stamped with the wall clock, a day of reconnects landed in the first
+   * seconds of the page: a reconnect storm that never was).
+   */
+  tick(at?: number): Promise<void> {
+    this.running ??= this.look(at ?? this.now()).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async look(): Promise<void> {
+  private async look(at: number): Promise<void> {
     try {
-      const at = this.now();
       for (const m of await this.o.read()) {
         // A configured modem nothing was heard from (no source, or not yet) has no history.
         if (m.connected === null && m.registered === null && m.signalDbm === null && m.reconnects === 0)

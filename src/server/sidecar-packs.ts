@@ -3,13 +3,13 @@ import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Registry } from '../metrics/index.js';
 import { DEMO_AGENTS, DEMO_MODELS } from '../sources/simulator/voice.js';
+import type { ConfigList } from '../telephony/catalogue.js';
 import { instrument } from '../telephony/index.js';
 
 /**
  * Every pack the operator did not turn off (`packs.<name> = false`): `POST /events` accepts
  * every event type, and the modem's RING/+CLCC and HEP's calls need packs beyond their own.
- * Counted by the sidecar's label sets; `exemplar` links latency buckets to a call's trace; `now`
- * is the packs' clock (virtual in the simulated-time alert tests, test/rules/alerts-simulated).
+ * Counted by the sidecar's label sets; `exemplar` links latency buckets to a call's trace.
  */
 export function sidecarPacks(
   bus: EventBus,
@@ -17,7 +17,12 @@ export function sidecarPacks(
   config: SidetoneConfig,
   labels: SidetoneConfig['labels'],
   exemplar: (callId: string) => Record<string, string> | undefined,
-  now: () => number = Date.now,
+  more: {
+    /** The packs' clock; virtual in the simulated-time alert tests (test/rules/simulated.ts). */
+    now?: () => number;
+    /** A name outside `labels.agents` / `labels.models`, the first of each list (logged once). */
+    onUnconfiguredName?: (list: ConfigList, name: string) => void;
+  } = {},
 ) {
   const packs = Object.fromEntries(CONFIG_PACKS.map((p) => [p, config.packs[p] !== false]));
   return instrument(bus, registry, {
@@ -30,7 +35,8 @@ export function sidecarPacks(
     },
     deadAirSeconds: config.voiceai.dead_air_seconds,
     exemplar,
-    now,
+    ...(more.now && { now: more.now }),
+    ...(more.onUnconfiguredName && { onUnconfiguredName: more.onUnconfiguredName }),
   });
 }
 

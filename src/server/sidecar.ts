@@ -103,8 +103,25 @@ export async function startSidecar(
   // Latency buckets link to the call's trace (OpenMetrics exemplars), when it has a valid one:
   // its own span, or the app's when `POST /events` carried a traceparent. Checked once per span
   // context, not per observation, and the same labels object each time (see traceIds).
-  const telephony = sidecarPacks(bus, registry, config, labels, (callId) =>
-    traceIds(traces.spanContext(callId)),
+  const telephony = sidecarPacks(
+    bus,
+    registry,
+    config,
+    labels,
+    (callId) => traceIds(traces.spanContext(callId)),
+    // Once per list: the name (the logger redacts what looks like PII) and the setting admitting it.
+    {
+      onUnconfiguredName: (list, name) =>
+        log.warn(
+          {
+            list,
+            value: name.slice(0, 64),
+            setting: `labels.${list}`,
+            env: `SIDETONE_LABELS_${list.toUpperCase()}`,
+          },
+          `a name outside labels.${list} is counted as other (${config.metrics.prefix}_voiceai_unconfigured_names_total): add it to labels.${list} to see it by name`,
+        ),
+    },
   );
   const dbPath = resolve(config.store.path);
   const runtime = runtimeMetrics(registry, {
@@ -226,7 +243,8 @@ export async function startSidecar(
     // A listener that cannot bind fails the `hep` check and is retried; it never stops the sidecar.
     hepRun = hep && (await keepListening(hep, { health, log }));
     modemSource?.start();
-    modemSampler.start();
+    // A demo's sampler starts after its backfill, which samples at simulated times (below).
+    if (!demo) modemSampler.start();
     push = await startPush(config, registry, log);
     served = await serve(audited(app, audit), {
       ...serveOptions,
@@ -249,12 +267,14 @@ export async function startSidecar(
           flush: () => sink.flush(),
           labels,
           ...(options.onBackfill && { onBackfill: options.onBackfill }),
+          sample: (at) => modemSampler.tick(at),
         })
         .catch((err: unknown) => {
           signals.release(); // a failed start leaves no handler holding the process's signals
           throw err;
         })
     : undefined;
+  if (demo) modemSampler.start();
   if (sim?.summary.fault !== undefined) {
     const { name, start, end } = sim.summary.fault;
     log.info(

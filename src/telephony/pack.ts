@@ -49,6 +49,12 @@ export interface PackOptions {
    * exemplar: (callId) => { const s = traces.spanContext(callId); return s && { trace_id: s.traceId } }
    */
   exemplar?: (callId: string) => ExemplarLabels | undefined;
+  /**
+   * Told once per list of the first name outside it that became `other` (agents and models of
+   * voice-agent turns; each is counted in `voiceai_unconfigured_names_total`). The sidecar logs it
+   * with the setting that admits the name. Default: nothing.
+   */
+  onUnconfiguredName?: (list: ConfigList, name: string) => void;
 }
 
 export type ResolvedOptions = Required<Omit<PackOptions, ConfigList>> & Record<ConfigList, readonly string[]>;
@@ -123,10 +129,12 @@ export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
     maxAgeSeconds: positive('maxAgeSeconds', o.maxAgeSeconds ?? 14_400),
     now: o.now ?? Date.now,
     exemplar: o.exemplar ?? noExemplar,
+    onUnconfiguredName: o.onUnconfiguredName ?? ignore,
   };
 }
 
 const noExemplar = (): undefined => undefined;
+const ignore = (): void => {};
 
 /** Counters with at most this many label combinations are bound (and exposed at 0) up front. */
 const EAGER_LIMIT = 64;
@@ -171,9 +179,9 @@ export class PackMetrics {
     return new SeriesTable(metric, dims, false);
   }
 
-  /** The label value list of a configuration list, as an `Enum`. */
-  config(list: ConfigList): Enum {
-    return new Enum(this.options[list]);
+  /** The label value list of a configuration list, as an `Enum`; `onOther` told of each value outside it. */
+  config(list: ConfigList, onOther?: (value: string) => void): Enum {
+    return new Enum(this.options[list], onOther);
   }
 
   private prepare(name: string, type: MetricSpec['type']) {

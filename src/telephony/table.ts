@@ -12,7 +12,14 @@ export class Enum {
   readonly other: number;
   private readonly index = new Map<string, number>();
 
-  constructor(values: readonly string[]) {
+  /**
+   * `onOther`: told of each value not in the list (not of an absent one, nor of `other` itself),
+   * so a configured list can count and name what it folds into `other`.
+   */
+  constructor(
+    values: readonly string[],
+    private readonly onOther?: (value: string) => void,
+  ) {
     const list = values.filter((v) => v !== 'other');
     this.values = [...list, 'other'];
     this.other = list.length;
@@ -25,7 +32,9 @@ export class Enum {
   of(value: string | undefined): number {
     if (value === undefined) return this.other;
     const i = this.index.get(value);
-    return i === undefined ? this.other : i;
+    if (i !== undefined) return i;
+    if (this.onOther !== undefined && value !== 'other') this.onOther(value);
+    return this.other;
   }
 
   /**

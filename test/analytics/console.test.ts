@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consoleData } from '../../src/analytics/console.js';
+import { consoleData, showChange } from '../../src/analytics/console.js';
 import { CONSOLE_WINDOWS, type ConsoleWindow, windowPeriod } from '../../src/analytics/windows.js';
 import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import type { CallUpdate, SmsUpdate } from '../../src/store/types.js';
@@ -134,14 +134,37 @@ describe('console analytics', () => {
         Array.from({ length: 1772 }, (_, i) => call(`n${i}`, from + i * 1000, 'answered')).flat(),
       );
       let d = await consoleData(store, '1h', OPTS);
-      expect(d.calls.total).toEqual({ value: 1772, previous: 1, changePercent: null });
+      expect(d.calls.total).toEqual({ value: 1772, previous: 1, changePercent: null, shown: '+1,771' });
       await store.applyBatch(
         Array.from({ length: 19 }, (_, i) => call(`p${i}`, from - h / 2 + i * 1000 + 1, 'answered')).flat(),
       );
       d = await consoleData(store, '1h', OPTS);
-      expect(d.calls.total).toEqual({ value: 1772, previous: 20, changePercent: 8760 });
+      expect(d.calls.total).toEqual({ value: 1772, previous: 20, changePercent: 8760, shown: '×88.6' });
     } finally {
       await store.close();
     }
+  });
+
+  it('no "+30,566.1 %": a change is a % within tenfold, a factor beyond, a count from a tiny base, new from none', () => {
+    const min = ALERT_DEFAULTS.kpi_min_attempts;
+    // What the issue saw: 24 calls before, 7,360 now printed "+30,566.1 %".
+    expect(showChange(7360, 24, min)).toBe('×306.7');
+    expect(showChange(30, 24, min)).toBe('+25 %');
+    expect(showChange(6, 24, min)).toBe('−75 %');
+    expect(showChange(240, 24, min)).toBe('+900 %');
+    expect(showChange(24, 24, min)).toBe('0 %');
+    // Below the minimum a ratio means nothing: the count it changed by.
+    expect(showChange(1772, 1, min)).toBe('+1,771');
+    expect(showChange(0, 3, min)).toBe('−3');
+    expect(showChange(5, 0, min)).toBe('new');
+    expect(showChange(0, 0, min)).toBeNull();
+    // Never more than a tenfold factor's worth of characters, whatever the counts.
+    fc.assert(
+      fc.property(fc.nat(10_000_000), fc.nat(10_000_000), (v, p) => {
+        const s = showChange(v, p, min);
+        if (s !== null) expect(s).toMatch(/^(new|×[\d,.]+|[+−][\d,.]+( %)?|0 %)$/);
+        if (s?.endsWith('%')) expect(Number(s.replace(/[^\d.]/g, ''))).toBeLessThanOrEqual(900);
+      }),
+    );
   });
 });

@@ -4,9 +4,10 @@
  * test/server; this is about the CLI around it.)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Dashboard } from '../../src/analytics/index.js';
+import type { Dashboard, ModemHistory } from '../../src/analytics/index.js';
 import { backfillHours } from '../../src/cli/commands/serve.js';
 import { BIN, run, tempDir } from './helpers.js';
 
@@ -22,8 +23,14 @@ afterEach(() => {
 afterAll(() => tmp.remove());
 
 /** Start the binary and wait for the line announcing the base URL. */
-async function start(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function start(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   children.push(child);
   let out = '';
   let err = '';
@@ -128,6 +135,43 @@ describe('serve', () => {
     expect(backfillHours('90m')).toBe(2);
     expect(() => backfillHours('soon')).toThrow(/--backfill expects a duration such as 24h/);
   }, 60_000);
+
+  it('demo --backfill 2h: the modem history carries the simulated times, not the wall clock (issue 47)', async () => {
+    const db = join(tmp.dir, 'backfill-modem.db');
+    const startedAt = Date.now();
+    const { child, url } = await start(['demo', '--port', '0', '--db', db, '--backfill', '2h']);
+    const r = await run(['modem', '--url', url, '--json', '--hours', '3']);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    const view = (JSON.parse(r.stdout) as ModemHistory).modems[0];
+    // A look per 10-minute step of the backfill: the two hours are there, from their start.
+    expect(view?.samples).toBeGreaterThanOrEqual(12);
+    expect(view?.firstAt).toBeLessThanOrEqual(startedAt - 100 * 60_000);
+    // Reconnects land where they were simulated (the demo has one every ~20 min), not all in the
+    // seconds after the start: was every sample stamped after startedAt, a storm of them at once.
+    const reconnects = (view?.timeline ?? []).filter((e) => e.change === 'reconnected');
+    expect(reconnects.length).toBeGreaterThan(0);
+    const early = reconnects.filter((e) => e.at < startedAt - 30 * 60_000);
+    expect(early.length, JSON.stringify(reconnects)).toBeGreaterThan(0);
+    for (const e of reconnects) expect(e.count ?? 1).toBeLessThanOrEqual(3);
+  }, 60_000);
+
+  it('status names the version behind tokens and with compat_healthz (was "sidetone ?")', async () => {
+    const token = 'status-test-token-0123456789';
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    const { child, url } = await start(['serve', '--port', '0', '--db', join(tmp.dir, 'status.db')], {
+      SIDETONE_AUTH_SCRAPE_TOKENS: token,
+      SIDETONE_HEALTH_PROTECT: 'true',
+      SIDETONE_HEALTH_COMPAT_HEALTHZ: 'true',
+    });
+    const r = await run(['status', '--url', url, '--token', token]);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toContain(`sidetone ${version} at ${url}`);
+  }, 30_000);
 
   it('a port in use exits 1 naming it', async () => {
     const { child, url } = await start(['serve', '--port', '0', '--db', join(tmp.dir, 'a.db')]);

@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { lintExposition, parseExposition } from '../../src/lint/index.js';
+import { run } from '../cli/helpers.js';
 
 /** The OpenMetrics parser test suite, carried over as data (fixtures/README.md names its source). */
 const suite = JSON.parse(
@@ -80,4 +83,55 @@ describe('the OpenMetrics parser test suite (prometheus/OpenMetrics tests/testda
     const phone = lintExposition('# TYPE a gauge\na{le="+44 7700 900123"} 1\n# EOF\n', 'openmetrics');
     expect(phone.findings.map((f) => f.kind)).toContain('pii');
   });
+});
+
+describe('`sidetone lint` on the suite: warnings never fail a valid file (issue 47, item 12)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-om-suite-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const valid = suite.cases.filter((c) => c.shouldParse);
+
+  it('every valid case has findings of severity warning only; every invalid case has an error', () => {
+    for (const c of valid) {
+      const r = lintExposition(c.input, 'openmetrics');
+      expect(r.valid, c.name).toBe(true);
+      expect(
+        r.findings.filter((f) => f.severity !== 'warning'),
+        c.name,
+      ).toEqual([]);
+    }
+    for (const c of suite.cases.filter((k) => !k.shouldParse)) {
+      const r = lintExposition(c.input, 'openmetrics');
+      expect(
+        r.findings.some((f) => f.severity === 'error' && f.kind === 'format'),
+        c.name,
+      ).toBe(true);
+    }
+  });
+
+  it('the CLI exits 0 on the 9 valid files with warnings (was 1), prints them, and 1 with --strict', async () => {
+    const warned = valid.filter((c) => lintExposition(c.input, 'openmetrics').findings.length > 0);
+    // duplicate_timestamps_1, escaping, exemplars_wide_chars, help_escaping, histogram_exemplars,
+    // histogram_noncanonical, label_escaping, roundtrip, summary_quantiles at the suite's commit.
+    expect(warned).toHaveLength(9);
+    const results = await Promise.all(
+      warned.map(async (c) => {
+        const file = join(dir, `${c.name}.txt`);
+        writeFileSync(file, c.input);
+        return { name: c.name, file, ...(await run(['lint', file, '--format', 'openmetrics'])) };
+      }),
+    );
+    for (const r of results) {
+      expect({ name: r.name, code: r.code }).toEqual({ name: r.name, code: 0 });
+      expect(r.stdout).toMatch(/^0 errors, \d+ warnings?: /m);
+      expect(r.stdout).toContain(`${r.file}:`);
+    }
+    const strict = await run(['lint', results[0]?.file ?? '', '--format', 'openmetrics', '--strict']);
+    expect(strict.code).toBe(1);
+    const bad = suite.cases.find((c) => !c.shouldParse);
+    const badFile = join(dir, 'bad.txt');
+    writeFileSync(badFile, bad?.input ?? '');
+    const b = await run(['lint', badFile, '--format', 'openmetrics']);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toMatch(/^[1-9]\d* errors?, \d+ warnings?: /m);
+  }, 60_000);
 });

@@ -23,6 +23,19 @@ describe('redactValue', () => {
       { msg: '[redacted:phone]' },
     ],
     ['nested', { a: { b: [{ c: 'mail bob@example.com' }] } }, { a: { b: [{ c: 'mail [redacted:email]' }] } }],
+    // Issue 47: a flagged word took its punctuation, and a line break with the next word, with it.
+    [
+      'the lines and punctuation around a redacted word stay',
+      {
+        msg: 'line one\nto +447700900123\nline three',
+        m2: 'sent to +447700900123, then (bob@example.com) failed',
+      },
+      {
+        msg: 'line one\nto [redacted:phone]\nline three',
+        m2: 'sent to [redacted:phone], then ([redacted:email]) failed',
+      },
+    ],
+    ['tabs stay', { msg: 'to\t+447700900123\tfailed' }, { msg: 'to\t[redacted:phone]\tfailed' }],
   ])('%s', (_name, input, expected) => {
     expect(redactValue(input)).toEqual(expected);
   });

@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DefinitionError } from '../../src/errors.js';
 import { Registry } from '../../src/metrics/index.js';
 
@@ -213,5 +213,47 @@ describe('TTL sweep and bound handles', () => {
     expect(full - base).toBeGreaterThan(10_000_000);
     expect(after - base).toBeLessThan((full - base) / 10);
     expect(r.render()).not.toContain('leg_up{');
+  });
+});
+
+describe('Counter.set on a mirrored counter (issue 47, item 12)', () => {
+  it('a lower value is a reset of the source: taken, `_created` moves to it, nothing counted as dropped', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(1_700_000_000_000);
+      const r = new Registry({ createdTimestamps: true });
+      // A device counter read in a collect callback: 120 SMS, then the modem reboots and reads 3.
+      const c = r.counter({ name: 'device_sms_sent_total', help: 'x' });
+      c.set(undefined, 120);
+      const before = sample(r.render('openmetrics'), 'device_sms_sent_created');
+      expect(before).toBe(1_700_000_000);
+      vi.setSystemTime(1_700_000_060_000);
+      c.set(undefined, 3);
+      const text = r.render('openmetrics');
+      expect(sample(text, 'device_sms_sent_total')).toBe(3);
+      // Prometheus reads a decrease as a reset; `_created` says when the new count started.
+      expect(sample(text, 'device_sms_sent_created')).toBe(1_700_000_060);
+      expect(text).not.toContain('sidetone_samples_dropped_total{metric="device_sms_sent"');
+      c.set(undefined, 5);
+      expect(sample(r.render('openmetrics'), 'device_sms_sent_created')).toBe(1_700_000_060);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('what is still dropped is counted under its own reason, never "infinite" for a finite value', () => {
+    const r = new Registry();
+    const c = r.counter({ name: 'm', help: 'x' });
+    c.set(undefined, 10);
+    c.set(undefined, -1);
+    c.set(undefined, Number.NaN);
+    c.set(undefined, Number.POSITIVE_INFINITY);
+    c.set(undefined, '4' as unknown as number);
+    const text = r.render();
+    expect(sample(text, 'm_total')).toBe(10);
+    expect(dropped(text, 'm', 'negative')).toBe(1);
+    expect(dropped(text, 'm', 'nan')).toBe(1);
+    expect(dropped(text, 'm', 'infinite')).toBe(1);
+    expect(dropped(text, 'm', 'not_a_number')).toBe(1);
   });
 });

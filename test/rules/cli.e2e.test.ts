@@ -32,6 +32,25 @@ describe('sidetone rules', () => {
     expect(text).not.toContain('sidetone_call_attempts_total');
   });
 
+  it('--out where it cannot write exits 1 naming the path, the cause and the fix, not "unexpected error"', async () => {
+    const missing = await run(['rules', '--out', '/nonexistent/x.yml']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).not.toContain('unexpected error');
+    expect(missing.stderr).toContain('"/nonexistent/x.yml"');
+    expect(missing.stderr).toContain('the directory "/nonexistent" does not exist');
+    expect(missing.stderr).toContain('mkdir -p "/nonexistent"');
+    // A directory given as the file, and a file given as a directory of dashboards.
+    const isDir = await run(['rules', '--out', dir]);
+    expect(isDir.code).toBe(1);
+    expect(isDir.stderr).toContain(`${JSON.stringify(dir)}: it is a directory`);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const dash = await run(['dashboards', '--out', join(file, 'dash')]);
+    expect(dash.code).toBe(1);
+    expect(dash.stderr).not.toContain('unexpected error');
+    expect(dash.stderr).toContain(JSON.stringify(join(file, 'dash')));
+  });
+
   it('a bad threshold exits 1 naming the key and the range', async () => {
     const r = await run(['rules'], { SIDETONE_ALERTS_SIGNAL_MIN_DBM: '-20' });
     expect(r.code).toBe(1);

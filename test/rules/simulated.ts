@@ -52,14 +52,7 @@ export async function simulateDemo(o: {
   });
   const bus = new EventBus({ registry, prefix: config.metrics.prefix });
   let now = T0;
-  sidecarPacks(
-    bus,
-    registry,
-    config,
-    labels,
-    () => undefined,
-    () => now,
-  );
+  sidecarPacks(bus, registry, config, labels, () => undefined, { now: () => now });
   const sim = new Simulator(bus, {
     seed: config.demo.seed,
     rate: config.demo.rate,

@@ -297,4 +297,25 @@ describe('voice-agent turns: the pack', () => {
     ).toBe(1);
     expect(text).not.toMatch(/7700|bob@|gpt-4\.1/);
   });
+
+  it('a name outside labels.agents / labels.models is counted by list and handed on once per list (issue 47)', () => {
+    const told: Array<[string, string]> = [];
+    const { bus, registry } = setup({
+      agents: ['support-bot'],
+      models: ['gpt-4.1-mini'],
+      onUnconfiguredName: (list, name) => told.push([list, name]),
+    });
+    for (const agent of ['sales-bot', 'sales-bot', 'billing-bot', 'support-bot', undefined])
+      bus.emit({ type: 'voiceai.turn', ...(agent && { agent }), model: 'gpt-4o', userStoppedAt: T });
+    bus.emit({ type: 'voiceai.interruption', kind: 'barge_in', agent: 'sales-bot', startedAt: T });
+    const text = registry.render();
+    // Four turns and one interruption named an agent outside the list; absent is not unknown.
+    expect(sample(text, 'sidetone_voiceai_unconfigured_names_total{list="agents"}')).toBe(4);
+    expect(sample(text, 'sidetone_voiceai_unconfigured_names_total{list="models"}')).toBe(5);
+    expect(told).toEqual([
+      ['agents', 'sales-bot'],
+      ['models', 'gpt-4o'],
+    ]);
+    expect(text).not.toMatch(/sales-bot|billing-bot|gpt-4o/);
+  });
 });

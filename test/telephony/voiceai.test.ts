@@ -32,6 +32,9 @@ describe('voiceai pack', () => {
       // Turns (docs/sources/voice-agents.md): the full one heard 1.2 s, split 0.3 + 0.2 + 0.4 + 0.2 + 0.1; the
       // unanswered one is dead air without a heard silence; the inconsistent one records no segment.
       'sidetone_voiceai_turns_total{agent="other",model="other"} 3',
+      // Names outside labels.agents / labels.models, counted (issue 47): two agents, one model.
+      'sidetone_voiceai_unconfigured_names_total{list="agents"} 2',
+      'sidetone_voiceai_unconfigured_names_total{list="models"} 1',
       'sidetone_voiceai_heard_silence_seconds_count{agent="other",model="other"} 1',
       'sidetone_voiceai_heard_silence_seconds_sum{agent="other",model="other"} 1.2',
       ...(

@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.js';
 import { renderDashboards } from '../../dashboards/index.js';
 import { defineCommand } from '../args.js';
 import { configEnv } from '../env.js';
 import { UsageError } from '../errors.js';
+import { makeOutDir, writeOutFile } from '../files.js';
 
 export default defineCommand({
   description:
@@ -29,9 +29,9 @@ export default defineCommand({
       ...(flags.config === undefined ? {} : { file: flags.config }),
       env: configEnv(process.env),
     });
-    mkdirSync(flags.out, { recursive: true });
+    makeOutDir(flags.out);
     for (const [file, json] of Object.entries(renderDashboards(config.alerts, config.metrics.prefix))) {
-      writeFileSync(join(flags.out, file), json);
+      writeOutFile(join(flags.out, file), json);
       process.stdout.write(`${join(flags.out, file)}\n`);
     }
     return 0;

@@ -4,9 +4,9 @@ import { CliError, UsageError } from '../errors.js';
 
 export default defineCommand({
   description:
-    'Read a Prometheus text, OpenMetrics or protobuf exposition from FILE or an http(s) URL (negotiating the format like a scrape) and check it with a strict parser of its format: format errors at FILE:LINE:COL, rules parsers tolerate (non-canonical le, undefined escapes), duplicate series, PII in label values, families with too many series and the labels driving them, naming problems (base units, _total, reserved labels), counters that look like gauges and, with --prefix, families outside the prefix. Exit 0 clean, 1 findings, 2 usage.',
+    'Read a Prometheus text, OpenMetrics or protobuf exposition from FILE or an http(s) URL (negotiating the format like a scrape) and check it with a strict parser of its format: format errors at FILE:LINE:COL and, as warnings, rules parsers tolerate (non-canonical le, undefined escapes), duplicate series, PII in label values, families with too many series and the labels driving them, naming problems (base units, _total, reserved labels), counters that look like gauges and, with --prefix, families outside the prefix. Exit 0 valid (warnings printed), 1 format errors (or warnings with --strict), 2 usage.',
   usage:
-    'sidetone lint FILE|URL [--json] [--token T] [--format text|openmetrics|protobuf] [--max-series N] [--prefix P]',
+    'sidetone lint FILE|URL [--json] [--token T] [--format text|openmetrics|protobuf] [--max-series N] [--prefix P] [--strict]',
   positionals: true,
   flags: {
     json: { type: 'boolean', help: 'print the report as JSON' },
@@ -21,6 +21,10 @@ export default defineCommand({
       type: 'string',
       arg: 'P',
       help: 'also report families not named P_* (metrics.prefix), apart from process_, nodejs_ and system_',
+    },
+    strict: {
+      type: 'boolean',
+      help: 'exit 1 on warnings too (spec, duplicate, pii, cardinality, naming, type)',
     },
     'max-series': {
       type: 'int',
@@ -61,12 +65,18 @@ export default defineCommand({
       for (const f of report.findings)
         process.stdout.write(`${where}${position(f)}: ${f.kind}: ${f.message}\n`);
       process.stdout.write(
-        `${report.findings.length === 0 ? 'clean' : `${report.findings.length} finding(s)`}: ${report.families} families, ${report.series} series (${report.format}, from ${source.formatFrom})\n`,
+        `${report.findings.length === 0 ? 'clean' : `${count(report.errors, 'error')}, ${count(report.warnings, 'warning')}`}: ${report.families} families, ${report.series} series (${report.format}, from ${source.formatFrom})\n`,
       );
     }
-    return report.findings.length === 0 ? 0 : 1;
+    // Only errors (an exposition its strict parser refuses) fail: a valid file with warnings is
+    // what a scrape takes; --strict is for a CI gate that wants those gone too.
+    return report.errors > 0 || (flags.strict === true && report.warnings > 0) ? 1 : 0;
   },
 });
+
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
 
 /** `:LINE:COL` in the text formats (as compilers print it), ` message N (byte B)` in protobuf. */
 function position(f: Finding): string {

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../config/index.js';
 import { renderRules } from '../../rules/index.js';
 import { defineCommand } from '../args.js';
 import { configEnv } from '../env.js';
+import { writeOutFile } from '../files.js';
 
 export default defineCommand({
   description:
@@ -23,7 +23,7 @@ export default defineCommand({
     });
     const text = renderRules({ prefix: config.metrics.prefix, alerts: config.alerts });
     if (flags.out === undefined) process.stdout.write(text);
-    else writeFileSync(flags.out, text);
+    else writeOutFile(flags.out, text);
     return 0;
   },
 });

@@ -28,7 +28,18 @@ const SELF = [
  * `<prefix>_build_info{version=...}`: a client cannot know the server's configuration.
  */
 function exposedPrefix(text: string): string {
-  return /^([a-zA-Z_:][a-zA-Z0-9_:]*)_build_info\{[^}]*\bversion="/m.exec(text)?.[1] ?? 'sidetone';
+  return BUILD_INFO.exec(text)?.[1] ?? 'sidetone';
+}
+
+const BUILD_INFO = /^([a-zA-Z_:][a-zA-Z0-9_:]*)_build_info\{[^}]*\bversion="([^"]*)"/m;
+
+/**
+ * The server's version, from its `<prefix>_build_info`: every sidecar exposes it, where liveness
+ * carries it only in its own shape (with `health.compat_healthz`, `/healthz` answers readiness in
+ * the seed's shape, without a version, and status printed "sidetone ?").
+ */
+export function exposedVersion(text: string): string | null {
+  return BUILD_INFO.exec(text)?.[2] ?? null;
 }
 
 /** Families (TYPE lines), series (sample lines) and the sum of each self-metric, from the exposition. */
@@ -94,7 +105,7 @@ export default defineCommand({
       const num = (v: unknown) => (typeof v === 'number' ? v : null);
       const report: StatusReport = {
         url: server.where,
-        version: typeof live.version === 'string' ? live.version : null,
+        version: exposedVersion(exposition) ?? (typeof live.version === 'string' ? live.version : null),
         uptimeSeconds: num(live.uptime_seconds),
         // A server without the console API (an older sidetone) still says it on liveness.
         activeCalls: console === undefined ? num(live.active_calls) : console.live.count,

@@ -8,6 +8,15 @@ import { BUCKETS, type MetricSpec } from './types.js';
 export const VOICE_METRICS: readonly MetricSpec[] = [
   {
     pack: 'voiceai',
+    name: 'voiceai_unconfigured_names_total',
+    type: 'counter',
+    help: 'Agent and model names of voice-agent events outside labels.agents / labels.models, counted under other',
+    labels: { list: ['agents', 'models'] },
+    events: ['voiceai.turn'],
+    note: 'The first such name of each list is logged once, with the setting that admits it.',
+  },
+  {
+    pack: 'voiceai',
     name: 'voiceai_turns_total',
     type: 'counter',
     help: 'Conversational turns of voice agents, counted as each turn ends',

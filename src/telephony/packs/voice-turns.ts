@@ -2,6 +2,7 @@ import { INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.
 import type { EventOf } from '../../events/types.js';
 import type { ExemplarLabels } from '../../metrics/exemplar.js';
 import type { HistogramSeries } from '../../metrics/index.js';
+import type { ConfigList } from '../catalogue.js';
 import { breakTurn, isDeadAir, segmentIndex, TurnBreakdown, UNATTRIBUTED } from '../outcome/turns.js';
 import type { PackMetrics, ResolvedOptions } from '../pack.js';
 import { Enum } from '../table.js';
@@ -22,8 +23,21 @@ const SPEAKER_CALLER = SPEAKERS.indexOf('caller');
  * reused, series reached through pre-indexed tables, no allocation per turn.
  */
 export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
-  const agents = m.config('agents');
-  const models = m.config('models');
+  // A name outside the configured list folds into `other`: counted by list (bounded), and the
+  // first of each list handed on once, so the operator learns which setting admits it.
+  const unconfigured = m.counter('voiceai_unconfigured_names_total');
+  const outside = (k: number, list: ConfigList) => {
+    const seen = unconfigured.at(k);
+    let told = false;
+    return (name: string) => {
+      seen.inc();
+      if (told) return;
+      told = true;
+      o.onUnconfiguredName(list, name);
+    };
+  };
+  const agents = m.config('agents', outside(0, 'agents'));
+  const models = m.config('models', outside(1, 'models'));
   const kinds = new Enum(INTERRUPTION_KINDS);
   const turns = m.counter('voiceai_turns_total');
   const heard = m.histogram('voiceai_heard_silence_seconds');
