@@ -76,7 +76,7 @@ describe('the transcript corpus', () => {
   });
 
   it('every file is replayed to the sidecar or driven through the AT channel', () => {
-    const vectors = readFileSync(new URL('./vectors.test.ts', import.meta.url), 'utf8');
+    const vectors = readFileSync(new URL('./vectors.e2e.test.ts', import.meta.url), 'utf8');
     for (const f of files)
       expect(REPLAYED.some(([r]) => r === f) || vectors.includes(`'${f}'`), f).toBe(true);
   });
