@@ -2,7 +2,7 @@
  * A strict OpenMetrics 1.0 text parser (prometheus/OpenMetrics, specification/OpenMetrics.md): every
  * rule of the ABNF and of the data model that a text exposition can break, each reported at its
  * line and column, parsing on after an error so that a file shows all of them. Its verdict matches
- * the OpenMetrics parser test suite on every case (test/lint/openmetrics-suite.test.ts).
+ * the OpenMetrics parser test suite on every case (test/lint/openmetrics-suite.e2e.test.ts).
  */
 import { columnOf, type Family, type Issue, type IssueKind, type LabelPairs, type Parsed } from './model.js';
 import { type MetaLine, metaLine, type SampleLine, sampleLine } from './openmetrics-line.js';

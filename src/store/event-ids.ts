@@ -17,7 +17,6 @@
  * table holds at most `keep` rows after any write.
  */
 import { hmacSha256Hex } from './hmac.js';
-import type { PrivacyConfig } from './privacy.js';
 
 /**
  * The dedupe window of `POST /events`, in memory (sources/id-window.ts) and in the store alike:
@@ -53,7 +52,7 @@ const KEY_HEX = 24;
  * reader asks for, never the dedupe table, which no one reads). Domain-separated from record ids.
  * @example eventKeyOf({ hashKey: 'k'.repeat(32), storeRaw: false })('evt-1') // 24 hex digits
  */
-export function eventKeyOf(privacy: PrivacyConfig): (id: string) => string {
+export function eventKeyOf(privacy: { readonly hashKey: string }): (id: string) => string {
   const hmac = hmacSha256Hex(privacy.hashKey);
   return (id) => hmac(`event-id\u0000${id}`).slice(0, KEY_HEX);
 }
