@@ -99,7 +99,7 @@ export async function simulateDemo(o: {
  * exists, `stale` where it disappears (as a real scrape marks it), and `a+bxn` runs where it
  * moves in equal steps, so a day of a counter is a few lines.
  */
-export function promtoolValues(values: ReadonlyArray<number | undefined>): string {
+function promtoolValues(values: ReadonlyArray<number | undefined>): string {
   const out: string[] = [];
   let i = 0;
   let seen = false;
@@ -137,7 +137,7 @@ const num = (v: number) =>
   Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Inf' : v === -Infinity ? '-Inf' : String(v);
 
 /** The shipped rule file, byte for byte, as users get it. */
-export const RULES = new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url);
+const RULES = new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url);
 export const RULES_TEXT = readFileSync(RULES, 'utf8');
 /** The metric names the rules read: only those families are given to promtool. */
 const INPUTS = [...new Set(RULES_TEXT.match(/\bsidetone_[a-z0-9_]+/g))];
