@@ -201,12 +201,13 @@ describe('store sink', () => {
       });
     };
     const a = start('a');
-    await new Promise((r) => setTimeout(r, 0));
+    // The first write starts on setImmediate (write-queue.ts); a timer of 0 ms may fire before it.
+    await new Promise((r) => setImmediate(r));
     const rest = [start('b'), start('c'), start('d')];
     expect(batches).toEqual([['a']]);
     (gates.shift() as () => void)();
     await a;
-    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setImmediate(r));
     // b, c and d went in one write, started once a's had committed.
     expect(batches).toEqual([['a'], ['b', 'c', 'd']]);
     expect(settled).toEqual(['a']);
@@ -231,7 +232,7 @@ describe('store sink', () => {
     const sink = storeSink(bus, flaky, { onError: () => {} });
     const started = (callId: string) =>
       bus.emit({ type: 'call.started', callId, direction: 'inbound', channel: 'sip' });
-    const tick = () => new Promise((r) => setTimeout(r, 0));
+    const tick = () => new Promise((r) => setImmediate(r));
     started('x');
     const x = sink.flush();
     await tick();
