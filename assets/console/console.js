@@ -275,7 +275,7 @@ function renderSms(d) {
     row('delivered', 'delivered', num(s.delivered), s.delivered > 0 ? 'ok' : ''),
     row('failed', 'failed', num(s.failed), s.failed > 0 ? 'bad' : ''),
     row('awaiting report', 'awaiting', num(s.awaiting)),
-    row('expired / unknown', 'expired', num(s.expired), s.expired > 0 ? 'warn' : ''),
+    row('no report awaited', 'expired', num(s.expired), s.expired > 0 ? 'warn' : ''),
     row(
       'oldest awaiting',
       'oldestAwaitingSeconds',

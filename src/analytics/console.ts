@@ -71,9 +71,12 @@ export interface ConsoleSms {
   sent: number;
   delivered: number;
   failed: number;
-  /** Queued, sent or reported pending: no final report yet. */
+  /** Awaiting their report now (domain/standards/sms.ts `awaitsReport`, as the metric counts). */
   awaiting: number;
-  /** Reported unknown or expired: the final report will not come. */
+  /**
+   * No final report and none awaited: not sent yet, sent without a reference (a report cannot be
+   * matched to it) or waited longer than a day (REPORT_WAIT_MS).
+   */
   expired: number;
   deliveryRate: number | null;
   latency: { count: number; p50: number | null; p95: number | null; max: number | null };
@@ -130,19 +133,6 @@ function liveCall(c: CallRecord, now: number): LiveCall {
   };
 }
 
-/** The oldest outbound SMS of the period still awaiting a final report, or null. */
-async function oldestAwaiting(store: CallStore, q: { from: number; to: number }): Promise<number | null> {
-  // firstAt order: the first one awaiting is the oldest; a Pi gateway files hundreds a day.
-  for await (const m of store.iterateSms({ ...q, chunkSize: 500 })) {
-    if (
-      m.direction === 'outbound' &&
-      (m.status === 'queued' || m.status === 'sent' || m.status === 'pending')
-    )
-      return m.sentAt ?? m.firstAt;
-  }
-  return null;
-}
-
 /**
  * Everything the console shows for a window, at `now`.
  * @example
@@ -158,13 +148,12 @@ export async function consoleData(
   const period = windowPeriod(window, now);
   const prev = { from: 2 * period.from - period.to, to: period.from };
   const liveFrom = now - opts.maxActiveSeconds * 1000;
-  const [overview, before, series, trunks, sms, oldest, liveStats, liveRows, health] = await Promise.all([
+  const [overview, before, series, trunks, sms, liveStats, liveRows, health] = await Promise.all([
     store.overview(period, 'hour'),
     store.stats(prev),
     windowSeries(store, window, period),
     trunkKpis(store, period),
-    smsSummary(store, period),
-    oldestAwaiting(store, period),
+    smsSummary(store, { ...period, now }),
     store.stats({ from: liveFrom, to: now + 1 }),
     store.recentCalls({ statuses: ['active'], limit: opts.liveLimit ?? 50 }),
     healthIndicators(store, {
@@ -207,11 +196,12 @@ export async function consoleData(
       sent: sms.outbound,
       delivered: b.delivered,
       failed: b.failed,
-      awaiting: b.queued + b.sent + b.pending,
-      expired: b.unknown,
+      awaiting: sms.awaitingReport,
+      expired: sms.outbound - b.delivered - b.failed - sms.awaitingReport,
       deliveryRate: sms.deliveryRate,
       latency: { count: sms.latency.count, p50: sms.latency.p50, p95: sms.latency.p95, max: sms.latency.max },
-      oldestAwaitingSeconds: oldest === null ? null : Math.max(0, Math.round((now - oldest) / 1000)),
+      oldestAwaitingSeconds:
+        sms.oldestAwaitingAt === null ? null : Math.max(0, Math.round((now - sms.oldestAwaitingAt) / 1000)),
     },
     live: {
       count: liveStats.active,

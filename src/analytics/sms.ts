@@ -11,6 +11,14 @@ export interface SmsSummary {
   inbound: number;
   outbound: number;
   byStatus: Record<SmsStatus, number>;
+  /**
+   * Outbound messages of the period awaiting their delivery report now: the metric's
+   * `sms_delivery_pending` and the console's figure, one definition (domain/standards/sms.ts
+   * `awaitsReport`). Not `byStatus.pending`, which counts only those with a "still trying" report.
+   */
+  awaitingReport: number;
+  /** When the oldest of them was sent, ms; null when none awaits. */
+  oldestAwaitingAt: number | null;
   /** Delivered / (delivered + failed) outbound messages, %: of messages with a final outcome. */
   deliveryRate: number | null;
   /** Sent → delivered, seconds; percentiles interpolate. */
@@ -26,7 +34,8 @@ export interface SmsSummary {
 const seconds = (ms: number | null) => (ms === null ? null : round(ms / 1000, 3));
 
 /**
- * SMS totals, delivery rate and latency for `[from, to)`.
+ * SMS totals, delivery rate, latency and those awaiting their report (as of `now`, default `to`)
+ * for `[from, to)`.
  *
  * @example
  * ```ts
@@ -34,15 +43,21 @@ const seconds = (ms: number | null) => (ms === null ? null : round(ms / 1000, 3)
  * s.deliveryRate; // 97.5
  * ```
  */
-export async function smsSummary(store: CallStore, q: { from: number; to: number }): Promise<SmsSummary> {
+export async function smsSummary(
+  store: CallStore,
+  q: { from: number; to: number; now?: number },
+): Promise<SmsSummary> {
   checkRange(q, 'ST_ANALYTICS_INVALID_RANGE');
-  const st = await store.smsStats(q);
+  // Awaiting as of the period's end unless told: every caller's period ends now.
+  const st = await store.smsStats({ from: q.from, to: q.to, now: q.now ?? q.to });
   return {
     period: { from: q.from, to: q.to },
     total: st.total,
     inbound: st.inbound,
     outbound: st.outbound,
     byStatus: st.byStatus,
+    awaitingReport: st.awaiting,
+    oldestAwaitingAt: st.oldestAwaitingAt,
     deliveryRate: percent(st.byStatus.delivered, st.byStatus.delivered + st.byStatus.failed),
     latency: {
       count: st.latencyCount,

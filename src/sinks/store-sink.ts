@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ReportScore, reportScore } from '../domain/outcome/media.js';
-import { providerStatus, referenceKey, tpStatusClass } from '../domain/standards/sms.js';
+import { providerStatus, referenceKey, submissionKey, tpStatusClass } from '../domain/standards/sms.js';
 import type { EventBus } from '../events/bus.js';
 import type { EventOf, EventType, SidetoneEvent } from '../events/types.js';
 import { DEDUPE_WINDOW } from '../store/event-ids.js';
@@ -372,7 +372,7 @@ function submissionId(e: {
 }): string {
   if (e.id !== undefined) return e.id;
   if (e.reference === undefined) return randomUUID();
-  return `sub:${e.modem ?? ''}:${referenceKey(e.reference)}:${e.ts ?? Date.now()}`;
+  return `sub:${submissionKey(e.modem, referenceKey(e.reference), e.ts ?? Date.now())}`;
 }
 
 /** The id a report is filed under when it matches no pending submission. */

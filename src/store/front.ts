@@ -10,6 +10,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CallStatus } from '../domain/records.js';
+import { REPORT_WAIT_MS } from '../domain/standards/sms.js';
 import { type CallTuple, toCallRecord } from './call-rows.js';
 import { drain } from './drain.js';
 import { type EventIds, type EventKeys, eventKeyOf, eventKeys, StoredEventIds } from './event-ids.js';
@@ -243,9 +244,10 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     );
   }
 
-  async smsStats(q: { from: number; to: number }): Promise<SmsStats> {
+  async smsStats(q: { from: number; to: number; now?: number }): Promise<SmsStats> {
     checkRange(q);
-    return toSmsStats(await this.driver.smsStats(bound(q.from), bound(q.to)));
+    const since = (q.now ?? Date.now()) - REPORT_WAIT_MS;
+    return toSmsStats(await this.driver.smsStats(bound(q.from), bound(q.to), bound(since)));
   }
 
   async appendModemSamples(samples: readonly ModemSample[]): Promise<number> {

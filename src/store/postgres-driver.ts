@@ -211,9 +211,9 @@ export class PostgresDriver implements StoreDriver {
     return (await this.conn.tuples<SmsTuple>('getSms', SQL.SMS_BY_ID, [id]))[0];
   }
 
-  async smsStats(from: number, to: number): Promise<Record<string, number | null>> {
+  async smsStats(from: number, to: number, since: number): Promise<Record<string, number | null>> {
     const lag = await this.smsLag('smsStats');
-    return (await this.conn.query('smsStats', SQL.SMS_STATS, [from, to, lag])).rows[0] ?? {};
+    return (await this.conn.query('smsStats', SQL.SMS_STATS, [from, to, lag, since])).rows[0] ?? {};
   }
 
   /** How far past a range's last day its SMS can be filed (SQL.SMS_LAG), bound before planning. */

@@ -163,13 +163,15 @@ export const SMS_PAGE = `SELECT ${SMS_COLUMNS} FROM sms
   WHERE first_at >= $1 AND first_at < $2 AND (first_at > $1 OR id > $3) AND ${FILED}
     AND filed_day <= sidetone_day($2 - 1) + $5::int8
   ORDER BY first_at, id LIMIT $4`;
-/** $1 from, $2 to, $3 the lag (SMS_LAG). */
+/** $1 from, $2 to, $3 the lag (SMS_LAG), $4 since when a submission still awaits its report. */
 export const SMS_STATS = `SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE direction = 'inbound') AS inbound,
     COUNT(*) FILTER (WHERE direction = 'outbound') AS outbound,
     ${SMS_STATUSES.map((s) => `COUNT(*) FILTER (WHERE status = '${s}') AS "s_${s}"`).join(', ')},
     COUNT(latency_ms) AS lat_count, AVG(latency_ms) AS lat_avg,
     percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS lat_p50,
-    percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS lat_p95, MAX(latency_ms) AS lat_max
+    percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS lat_p95, MAX(latency_ms) AS lat_max,
+    COUNT(*) FILTER (WHERE ${UPSERT.smsAwaiting('sms', '$4::int8')}) AS awaiting,
+    MIN(sent_at) FILTER (WHERE ${UPSERT.smsAwaiting('sms', '$4::int8')}) AS oldest_awaiting
   FROM sms WHERE first_at >= $1 AND first_at < $2 AND ${FILED} AND filed_day <= sidetone_day($2 - 1) + $3::int8`;
 
 // --- Batched writes --------------------------------------------------------------------------

@@ -119,6 +119,10 @@ export interface SmsStats {
   latencyMsP50: number | null;
   latencyMsP95: number | null;
   latencyMsMax: number | null;
+  /** Outbound messages of the range awaiting their report now (domain/standards/sms.ts `awaitsReport`). */
+  awaiting: number;
+  /** When the oldest of them was sent, ms (null when none awaits). */
+  oldestAwaitingAt: number | null;
 }
 
 export interface DeleteResult {

@@ -119,5 +119,7 @@ export function toSmsStats(r: Record<string, Num>): SmsStats {
     latencyMsP50: nul('lat_p50'),
     latencyMsP95: nul('lat_p95'),
     latencyMsMax: nul('lat_max'),
+    awaiting: Number(r.awaiting ?? 0),
+    oldestAwaitingAt: nul('oldest_awaiting'),
   };
 }

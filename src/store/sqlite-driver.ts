@@ -250,8 +250,11 @@ export class SqliteDriver implements StoreDriver {
     return this.read('getSms', () => this.s.smsById.get(id) as SmsTuple | undefined);
   }
 
-  smsStats(from: number, to: number): Promise<Record<string, number | null>> {
-    return this.read('smsStats', () => this.s.smsStats.get({ from, to }) as Record<string, number | null>);
+  smsStats(from: number, to: number, since: number): Promise<Record<string, number | null>> {
+    return this.read(
+      'smsStats',
+      () => this.s.smsStats.get({ from, to, since }) as Record<string, number | null>,
+    );
   }
 
   closeZombies(now: number, cutoff: number, limit: number): Promise<number> {

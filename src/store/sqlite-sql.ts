@@ -11,7 +11,7 @@ import { KPI_FLAG } from './derive.js';
 import { rollupReads } from './rollup-sql.js';
 import { SMS_COLUMN_LIST } from './sms-rows.js';
 import type { Bucket, CallQuery } from './types.js';
-import { smsPending } from './upsert-sql.js';
+import { smsAwaiting, smsPending } from './upsert-sql.js';
 
 export type { CallUpsert } from './upsert-sql.js';
 export {
@@ -122,5 +122,7 @@ export const SMS_STATS = `SELECT COUNT(*) AS total, COALESCE(SUM(direction = 'in
     COALESCE(SUM(direction = 'outbound'), 0) AS outbound,
     ${SMS_STATUSES.map((s) => `COALESCE(SUM(status = '${s}'), 0) AS "s_${s}"`).join(', ')},
     COUNT(latency_ms) AS lat_count, AVG(latency_ms) AS lat_avg, percentile_cont(latency_ms, 0.5) AS lat_p50,
-    percentile_cont(latency_ms, 0.95) AS lat_p95, MAX(latency_ms) AS lat_max
+    percentile_cont(latency_ms, 0.95) AS lat_p95, MAX(latency_ms) AS lat_max,
+    COALESCE(SUM(${smsAwaiting('sms', '@since')}), 0) AS awaiting,
+    MIN(CASE WHEN ${smsAwaiting('sms', '@since')} THEN sent_at END) AS oldest_awaiting
   FROM sms WHERE first_at >= @from AND first_at < @to`;

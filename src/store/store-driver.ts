@@ -44,7 +44,8 @@ export interface StoreDriver {
   lastActivity(): Promise<{ c: number | null; s: number | null }>;
   countActiveSince(before: number): Promise<number>;
   smsById(id: string): Promise<SmsTuple | undefined>;
-  smsStats(from: number, to: number): Promise<Record<string, number | null>>;
+  /** `since`: a submission sent after it may still await its report (now - REPORT_WAIT_MS). */
+  smsStats(from: number, to: number, since: number): Promise<Record<string, number | null>>;
   /** One batch of zombie calls closed (ended now, reason timeout): how many. */
   closeZombies(now: number, cutoff: number, limit: number): Promise<number>;
   /** What retention can drop whole (PostgreSQL's day partitions) before the batches. */

@@ -100,7 +100,8 @@ export interface CallStore {
     q: { from: number; to: number; chunkSize?: number },
     opts?: ReadOptions,
   ): AsyncIterable<SmsRecord>;
-  smsStats(q: { from: number; to: number }): Promise<SmsStats>;
+  /** SMS of `[from, to)`; `awaiting` as of `now` (default: the clock). */
+  smsStats(q: { from: number; to: number; now?: number }): Promise<SmsStats>;
 
   /**
    * Store modem samples (the modem's history); a sample sent again (same modem and time) changes

@@ -192,6 +192,14 @@ export const smsPending = (r: string) =>
   `${r}.direction = 'outbound' AND ${r}.reference IS NOT NULL AND ${r}.sent_at IS NOT NULL
     AND ${r}.delivered_at IS NULL AND ${r}.failed_at IS NULL`;
 
+/**
+ * A submission awaiting its delivery report (domain/standards/sms.ts `awaitsReport`, the one
+ * definition the metric, the console and `sidetone sms` share): one a report may still be matched
+ * to, sent after `since` (now - REPORT_WAIT_MS, a bound parameter). test/contract/sms-awaiting.test.ts
+ * holds this to `awaitsReport`.
+ */
+export const smsAwaiting = (r: string, since: string) => `${smsPending(r)} AND ${r}.sent_at > ${since}`;
+
 const smsOrigin = (c: string, direction: string) => {
   const earlier = `(o.${c} IS NULL OR excluded.${c} < o.${c})`;
   return `INSERT INTO sms AS o (message_id, first_at, ${c}, direction, gateway, segments,

@@ -103,12 +103,6 @@ export class Tracker<V extends Tracked> {
     return true;
   }
 
-  /** Track `id`, replacing any previous entry (e.g. a TP-MR reused after wrap-around). */
-  replace(id: string | number, value: V, now: number): void {
-    this.map.delete(id);
-    this.add(id, value, now);
-  }
-
   /** Stop tracking `id` and return its state. */
   take(id: string | number): V | undefined {
     const v = this.map.get(id);

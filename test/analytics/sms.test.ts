@@ -28,6 +28,10 @@ describe('SMS summary', () => {
       inbound: 1,
       outbound: 5,
       byStatus: { received: 1, queued: 0, sent: 0, pending: 1, delivered: 3, failed: 1, unknown: 0 },
+      // None was submitted with a reference: no report event can be matched to one, so none awaits
+      // (domain/standards/sms.ts awaitsReport; test/contract/sms-awaiting.test.ts has those that do).
+      awaitingReport: 0,
+      oldestAwaitingAt: null,
       deliveryRate: 75,
       latency: { count: 3, avg: 6, p50: 6, p95: 9.6, max: 10 },
     });

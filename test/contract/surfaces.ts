@@ -192,7 +192,13 @@ export function harness(opts: {
   const registry = new Registry();
   const bus = new EventBus({ registry });
   const modems = opts.modems ?? ['modem0'];
-  const telephony = instrument(bus, registry, { packs: 'all', trunks: opts.trunks, modems });
+  // The packs on the harness's clock, as the analytics: ages (the SMS awaiting a report) agree.
+  const telephony = instrument(bus, registry, {
+    packs: 'all',
+    trunks: opts.trunks,
+    modems,
+    now: () => opts.now,
+  });
   const store =
     opts.store ??
     new SqliteCallStore({

@@ -1,5 +1,6 @@
 /** Contract: housekeeping and SMS — zombies, retention, SMS records, durability across reopen. */
 import { expect, it } from 'vitest';
+import { REPORT_WAIT_MS } from '../../src/domain/standards/sms.js';
 import { StoreError, ValidationError } from '../../src/errors.js';
 import { type ContractContext, collect, lifecycle, mid, T } from './contract-kit.js';
 
@@ -135,6 +136,35 @@ export function housekeepingContract(ctx: ContractContext): void {
     expect(st.latencyMsP50).toBe(5000);
     const all = await collect(store.iterateSms({ from: T, to: T + 10_000, chunkSize: 2 }));
     expect(all.map((s) => s.messageId)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5'].map(mid));
+  });
+
+  it('counts the SMS awaiting their report as domain/standards/sms.ts awaitsReport defines them', async () => {
+    const store = await open();
+    const day = REPORT_WAIT_MS;
+    await store.applySmsBatch([
+      // Awaiting: referenced, sent, no final report (a pending or unknown one is not final).
+      { kind: 'sent', messageId: 'w1', at: T + 1000, gateway: 'gw', reference: '1' },
+      { kind: 'sent', messageId: 'w2', at: T + 2000, gateway: 'gw', reference: '2' },
+      { kind: 'delivery', messageId: 'w2', at: T + 3000, outcome: 'pending', statusCode: 0x20 },
+      { kind: 'sent', messageId: 'w3', at: T + 4000, gateway: 'gw', reference: '3' },
+      { kind: 'delivery', messageId: 'w3', at: T + 5000, outcome: 'unknown' },
+      // Not awaiting: final, no reference, never sent, inbound.
+      { kind: 'sent', messageId: 'x1', at: T, gateway: 'gw', reference: '4' },
+      { kind: 'delivery', messageId: 'x1', at: T + 500, outcome: 'delivered' },
+      { kind: 'sent', messageId: 'x2', at: T, gateway: 'gw', reference: '5' },
+      { kind: 'send_failed', messageId: 'x2', at: T + 100 },
+      { kind: 'sent', messageId: 'x3', at: T },
+      { kind: 'received', messageId: 'x4', at: T },
+    ]);
+    const facts = async (now: number) => {
+      const st = await store.smsStats({ from: T - 1, to: T + 10_000, now });
+      return [st.awaiting, st.oldestAwaitingAt];
+    };
+    expect(await facts(T + 10_000)).toEqual([3, T + 1000]);
+    // A day after its submission a message no longer awaits (the validity period).
+    expect(await facts(T + 1000 + day - 1)).toEqual([3, T + 1000]);
+    expect(await facts(T + 1000 + day)).toEqual([2, T + 2000]);
+    expect(await facts(T + 4000 + day)).toEqual([0, null]);
   });
 
   it('matches a delivery report to the most recent pending submission with its reference on its gateway', async () => {

@@ -102,15 +102,4 @@ describe('Tracker', () => {
     expect(t.sweep(11 * HOUR + 1)).toBe(1);
     expect(evicted).toEqual(['b']);
   });
-
-  it('replace moves an id to the young end', () => {
-    const evicted: string[] = [];
-    const t = new Tracker<{ at: number; id: string }>(2, HOUR, (v) => evicted.push(v.id));
-    t.add(1, { at: 0, id: 'one' }, 0);
-    t.add(2, { at: 1, id: 'two' }, 1);
-    t.replace(1, { at: 2, id: 'one again' }, 2);
-    t.add(3, { at: 3, id: 'three' }, 3);
-    expect(evicted).toEqual(['two']);
-    expect(t.get(1)?.id).toBe('one again');
-  });
 });

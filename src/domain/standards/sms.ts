@@ -187,3 +187,52 @@ export function referenceKey(reference: string | number): string {
   const s = reference.trim();
   return /^\d{1,15}$/.test(s) ? String(Number(s)) : s;
 }
+
+/**
+ * Which submission an `sms.sent` without an id is: its modem, reference and time. The same event
+ * posted twice is one message to the store (its record's id) and to the metric (what it tracks).
+ * @example submissionKey('modem0', referenceKey(42), 1700000000000) // 'modem0:42:1700000000000'
+ */
+export function submissionKey(modem: string | undefined, ref: string, ts: number): string {
+  return `${modem ?? ''}:${ref}:${ts}`;
+}
+
+/**
+ * How long a sent SMS awaits its final status report: a day, the relative validity period TP-VP
+ * 0xA7 (TS 23.040 9.2.3.12.1: 12 h + (167 - 143) x 30 min). Past its validity period the SC has
+ * given the message up, so a report that has not come by then is no longer waited for, and a lost
+ * one cannot keep the stall alert's oldest age growing forever.
+ */
+export const REPORT_WAIT_MS = 86_400_000;
+
+/** What decides whether a message awaits its report: every store column and pack field named once. */
+export interface ReportFacts {
+  readonly direction: 'inbound' | 'outbound' | null;
+  /** Whether it was submitted with a message reference (TP-MR): reports are matched on it, so one without can get none. */
+  readonly referenced: boolean;
+  readonly sentAt: number | null;
+  readonly deliveredAt: number | null;
+  readonly failedAt: number | null;
+}
+
+/**
+ * The one definition of "awaiting a delivery report" that the metric
+ * (`sidetone_sms_delivery_pending`), `sidetone sms`, the console and the store's report matching
+ * share: an outbound message submitted with a reference, sent, with no final report (delivered or
+ * failed; a `pending` or `unknown` report is not final), sent less than {@link REPORT_WAIT_MS} ago.
+ * A submission whose reference a later one on the same modem reused (TP-MR wraps at 256) still
+ * awaits: a report is matched to the newest, so the older one waits out its day.
+ *
+ * @example
+ * awaitsReport({ direction: 'outbound', referenced: true, sentAt: now - 60_000, deliveredAt: null, failedAt: null }, now) // true
+ */
+export function awaitsReport(m: ReportFacts, now: number): boolean {
+  return (
+    m.direction === 'outbound' &&
+    m.referenced &&
+    m.sentAt !== null &&
+    m.deliveredAt === null &&
+    m.failedAt === null &&
+    now - m.sentAt < REPORT_WAIT_MS
+  );
+}

@@ -1,5 +1,11 @@
 import { SMS_OUTCOMES, type SmsOutcome } from '../../domain/labels.js';
-import { providerStatus, referenceKey, tpStatusClass } from '../../domain/standards/sms.js';
+import {
+  providerStatus,
+  REPORT_WAIT_MS,
+  referenceKey,
+  submissionKey,
+  tpStatusClass,
+} from '../../domain/standards/sms.js';
 import { SMS_FAILURE_REASONS, type SmsFailureReason } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
@@ -42,42 +48,73 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
   const latency = m.histogram('sms_delivery_seconds').at();
   const reasons = new Enum(SMS_FAILURE_REASONS);
   const outcomes = new Enum(SMS_OUTCOMES);
-  // Modem + reference -> submit time, to time the delivered report. Reports can take a day (the
-  // validity period). The same rule as the store's (store/types.ts SmsMatch): a report takes the
-  // submission on its modem, else one sent without a modem; a report without a modem takes one
-  // sent without, else the newest with its reference on any (`latest`). A TP-MR wraps per modem.
-  const awaiting = new Tracker<{ at: number; sentAt: number; key: string; ref: string }>(
+  // Every submission awaiting its report (domain/standards/sms.ts awaitsReport: sent with a
+  // reference, no final report, for at most REPORT_WAIT_MS), by its identity as the store files it
+  // (its id, else submissionKey: the same event posted twice is one submission), with its submit
+  // time to time the delivered report. A report is matched by the store's rule (store/types.ts
+  // SmsMatch): the newest awaiting submission with its reference on its modem (`onModem`), else one
+  // sent without a modem; a report without a modem takes one sent without, else the newest with its
+  // reference on any (`anyModem`). A TP-MR wraps per modem (TS 23.040 9.2.3.6): two submissions can
+  // share a reference, and both await until matched or their day is out, as in the store (keyed by
+  // modem and reference, the older one was replaced: the metric read 37 where the store had 198).
+  const awaiting = new Tracker<{ at: number; sentAt: number; id: string; key: string; ref: string }>(
     o.maxTracked,
-    86_400_000,
-    (v) => {
-      if (latest.get(v.ref) === v.key) latest.delete(v.ref);
-    },
+    // Memory only: a day after this process heard of it (the gauges count by submission time).
+    REPORT_WAIT_MS,
+    (v) => forget(v),
   );
-  const latest = new Map<string, string>();
+  // Ids awaiting, oldest first: almost always one (a second only after a wrap within the day).
+  const onModem = new Map<string, string[]>();
+  const anyModem = new Map<string, string[]>();
   const keyOf = (modem: string | undefined, ref: string) => `${modem ?? ''}\u0000${ref}`;
+  const push = (m: Map<string, string[]>, k: string, id: string) => {
+    const ids = m.get(k);
+    if (ids === undefined) m.set(k, [id]);
+    else ids.push(id);
+  };
+  const drop = (m: Map<string, string[]>, k: string, id: string) => {
+    const ids = m.get(k);
+    if (ids === undefined) return;
+    const i = ids.indexOf(id);
+    if (i >= 0) ids.splice(i, 1);
+    if (ids.length === 0) m.delete(k);
+  };
+  function forget(v: { id: string; key: string; ref: string }) {
+    drop(onModem, v.key, v.id);
+    drop(anyModem, v.ref, v.id);
+  }
   function take(modem: string | undefined, ref: string) {
-    let v = awaiting.take(keyOf(modem, ref));
-    if (v === undefined) {
-      const k = modem === undefined ? latest.get(ref) : keyOf(undefined, ref);
-      if (k !== undefined) v = awaiting.take(k);
-    }
-    if (v !== undefined && latest.get(ref) === v.key) latest.delete(ref);
+    const ids =
+      onModem.get(keyOf(modem, ref)) ??
+      (modem === undefined ? anyModem.get(ref) : onModem.get(keyOf(undefined, ref)));
+    const v = ids === undefined ? undefined : awaiting.take(ids[ids.length - 1] as string);
+    if (v !== undefined) forget(v);
     return v;
   }
   // Both gauges are read at scrape time: a stalled SMSC shows as an ageing oldest entry even
-  // though no event arrives to move anything.
-  const pending = m
-    .gauge('sms_delivery_pending', () => {
-      awaiting.sweep(o.now());
-      pending.set(awaiting.size);
-    })
-    .at();
+  // though no event arrives to move anything. Counted from the submission times (awaitsReport), as
+  // the store counts: a backfilled or late-posted submission is as old as its ts says, not as old as
+  // the moment this process heard of it (the demo's 6 h backfill read 234 s here, 21,830 s in the
+  // store). The tracker ages entries from receipt, which bounds memory; one walk over at most
+  // maxTracked entries per scrape (100,000 by default) gives both figures exactly, in any order.
+  function scan(): { count: number; oldestAt: number } {
+    const now = o.now();
+    awaiting.sweep(now);
+    let count = 0;
+    let oldestAt = now;
+    for (const v of awaiting.values()) {
+      if (!(now - v.sentAt < REPORT_WAIT_MS)) continue;
+      count++;
+      if (v.sentAt < oldestAt) oldestAt = v.sentAt;
+    }
+    return { count, oldestAt: count === 0 ? now : oldestAt };
+  }
+  const pending = m.gauge('sms_delivery_pending', () => pending.set(scan().count)).at();
   pending.set(0);
   const oldest = m
     .gauge('sms_delivery_pending_oldest_seconds', () => {
-      awaiting.sweep(o.now());
-      const first = awaiting.oldest();
-      oldest.set(first === undefined ? 0 : Math.max(0, o.now() - first.at) / 1000);
+      const s = scan();
+      oldest.set(Math.max(0, o.now() - s.oldestAt) / 1000);
     })
     .at();
   oldest.set(0);
@@ -109,8 +146,12 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
             const now = o.now();
             const ref = referenceKey(e.reference);
             const key = keyOf(e.modem, ref);
-            awaiting.replace(key, { at: now, sentAt: e.ts ?? now, key, ref }, now);
-            latest.set(ref, key);
+            const sentAt = e.ts ?? now;
+            const id = e.id ?? submissionKey(e.modem, ref, sentAt);
+            if (awaiting.add(id, { at: now, sentAt, id, key, ref }, now)) {
+              push(onModem, key, id);
+              push(anyModem, ref, id);
+            }
           }
         }),
         bus.on('sms.send_failed', (e) => pack.sendFailed(smsFailureReason(e))),
