@@ -34,8 +34,10 @@ export interface Captured {
  * steps. Only a hash of each address of record is kept, in a table of at most `maxBindings`.
  *
  * Keepalives: an OPTIONS sent to a configured trunk reports the trunk up when the trunk answers
- * (any final below 500 but 408: it is alive enough to answer) with the round trip on that leg, and
- * down on 408, 5xx, 6xx, timer F, or no answer by the time the next keepalive goes to the same
+ * (any final but 408 and 503: it is alive enough to answer, a 404, 500 or 603 included) with the
+ * round trip on that leg, and down on 408, 503 (RFC 3261 21.5.4: the client "SHOULD attempt to
+ * forward the request to an alternate server", i.e. take this one out of service for now), timer F,
+ * or no answer by the time the next keepalive goes to the same
  * place (the probe interval: a prober that pings every 10 s learns nothing from waiting 32 s for
  * timer F). A keepalive whose rule cannot tell the trunk's side (a header rule, both ends in its
  * networks) is judged on its first final on any leg, a 408 saying down (a proxy answers 408
@@ -60,8 +62,11 @@ function hash52(s: string): number {
   return (hash32(s) >>> 0) * 2 ** 20 + (hash32(`${s}\u0001`) >>> 12);
 }
 
-/** An answer from the trunk says it is up unless it is a timeout or a server or global failure. */
-const trunkUp = (code: number) => code < 500 && code !== 408;
+/**
+ * An answer from the trunk says it is up unless it is a timeout (408) or "use another server" (503,
+ * RFC 3261 21.5.4). Issue 47: any final answer means up; before, every 5xx and 6xx said down.
+ */
+const trunkUp = (code: number) => code !== 408 && code !== 503;
 
 /**
  * A keepalive is judged by the next one to the same place only when that one went this much later:

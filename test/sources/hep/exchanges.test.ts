@@ -215,6 +215,21 @@ describe('trunk status from captured keepalives', () => {
     expect(await lab.metric('sidetone_trunk_options_rtt_seconds_count{trunk="carrier"}')).toBe(2);
   });
 
+  it.each([
+    ['404 Not Found', true],
+    ['405 Method Not Allowed', true],
+    ['500 Server Internal Error', true],
+    ['501 Not Implemented', true],
+    ['603 Decline', true],
+    ['408 Request Timeout', false],
+    ['503 Service Unavailable', false],
+  ])('an OPTIONS answered %s says the trunk is %s (up: any final but 408 and 503)', (status, up) => {
+    const lab = setup();
+    options(lab, 'k1', 0, status);
+    lab.settle(1000);
+    expect(lab.of('trunk.status')).toEqual([expect.objectContaining({ trunk: 'carrier', up })]);
+  });
+
   it('through a proxy: timed on the copy sent to the trunk, reported once per keepalive', () => {
     const lab = setup();
     const P = '10.0.0.2';
