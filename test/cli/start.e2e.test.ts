@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/spawn.js';
 
@@ -14,7 +15,9 @@ import { CLI } from '../helpers/spawn.js';
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   scripts: { start: string };
 };
-const START = /^npm run build && node dist\/bin\/sidetone\.js (.+)$/.exec(pkg.scripts.start);
+const START = /^node scripts\/build-if-stale\.mjs && node dist\/bin\/sidetone\.js (.+)$/.exec(
+  pkg.scripts.start,
+);
 const SCRIPT = '/usr/bin/script';
 /** Lines before the URLs, at most: log lines of the start, the bar, the summary and the header. */
 const MAX_LINES = 8;
@@ -60,6 +63,39 @@ describe('npm start: a quiet first minute', () => {
 
   it('package.json starts the demo with a 24 h backfill', () => {
     expect(START?.[1]).toMatch(/^demo .*--backfill 24h/);
+  });
+
+  it('builds only when a source is newer than the build (or there is none)', () => {
+    const STALE = fileURLToPath(new URL('../../scripts/build-if-stale.mjs', import.meta.url));
+    const root = mkdtempSync(join(dir, 'checkout-'));
+    // A checkout whose `npm run build` only leaves a mark: what the script decides is under test.
+    writeFileSync(
+      join(root, 'package.json'),
+      JSON.stringify({ scripts: { build: "node -e \"require('fs').appendFileSync('built', 'x')\"" } }),
+    );
+    mkdirSync(join(root, 'src/server'), { recursive: true });
+    mkdirSync(join(root, 'dist/bin'), { recursive: true });
+    const at = (path: string, s: number) => utimesSync(join(root, path), s, s);
+    const run = () => {
+      const r = spawnSync(process.execPath, [STALE, root], { cwd: root, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      return {
+        out: r.stdout,
+        builds: existsSync(join(root, 'built')) ? readFileSync(join(root, 'built'), 'utf8').length : 0,
+      };
+    };
+    writeFileSync(join(root, 'src/server/a.ts'), '');
+    // No build yet: it builds.
+    expect(run()).toMatchObject({ builds: 1 });
+    writeFileSync(join(root, 'dist/bin/sidetone.js'), '');
+    for (const p of ['package.json', 'src/server/a.ts', 'src/server', 'src']) at(p, 1_000);
+    at('dist/bin/sidetone.js', 2_000);
+    expect(run()).toEqual({ out: 'build is up to date\n', builds: 1 });
+    // One source edited after the build: it builds, and names why.
+    at('src/server/a.ts', 3_000);
+    const r = run();
+    expect(r.builds).toBe(2);
+    expect(r.out).toContain('newer than the build: src');
   });
 
   it.skipIf(!existsSync(SCRIPT))(
