@@ -105,6 +105,28 @@ describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
     for (const path of ['/dashboard', '/dashboard/console.js', '/dashboard/console.css'])
       expect((await fetch(`${url}${path}`)).status, path).toBe(200);
   }, 90_000);
+
+  it('ships the clients: `pip install ./clients/python` from the installed package works offline', () => {
+    const lib = join(prefix, 'lib', 'node_modules', 'sidetone');
+    expect(existsSync(join(lib, 'clients', 'go', 'go.mod'))).toBe(true);
+    // The README's command, run in the installed package (a Pi installed from the tarball has no
+    // checkout), into a folder of its own rather than the machine's site-packages.
+    const target = join(dir, 'py');
+    const pip = run(
+      'python3',
+      ['-m', 'pip', 'install', '--no-index', '--target', target, './clients/python'],
+      { ...env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+      lib,
+    );
+    expect(pip.status, pip.out).toBe(0);
+    const imported = run(
+      'python3',
+      ['-c', 'import sidetone; print(sidetone.__name__)'],
+      { ...env, PYTHONPATH: target },
+      dir,
+    );
+    expect(imported.out.trim(), imported.out).toBe('sidetone');
+  });
 });
 
 describe('the install the docs give', () => {
