@@ -4,9 +4,9 @@
 // code of the Python and Go clients (from those schemas), and src/events/predicates.generated.ts
 // (the event predicates the bus runs without zod) and src/config/fast.generated.ts (the config's keys
 // and its fast path, which loads no zod) and src/store/sqlite-schema.generated.ts (the schema of a new
-// SQLite store file, from its migrations). Tests fail when any of them is stale.
+// SQLite store file, from its migrations), and assets/runbook.html (docs/runbook.md as GET /runbook serves it). Tests fail when any of them is stale.
 // Usage: npm run gen-docs (builds, then runs this).
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderFastConfigModule } from '../dist/config/fast-gen.js';
@@ -18,6 +18,7 @@ import { eventSchemaFiles, servedOpenApi } from '../dist/server/openapi-files.js
 import { renderSqliteSchemaModule } from '../dist/store/sqlite-schema-gen.js';
 import { renderCatalogueMarkdown } from '../dist/telephony/catalogue.js';
 import { clientFiles } from './clients/generate.mjs';
+import { renderRunbookHtml } from './runbook-html.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const files = [
@@ -28,6 +29,10 @@ const files = [
   { path: 'src/events/predicates.generated.ts', text: renderPredicatesModule() },
   { path: 'src/config/fast.generated.ts', text: renderFastConfigModule() },
   { path: 'src/store/sqlite-schema.generated.ts', text: renderSqliteSchemaModule() },
+  {
+    path: 'assets/runbook.html',
+    text: renderRunbookHtml(readFileSync(join(root, 'docs/runbook.md'), 'utf8')),
+  },
   ...eventSchemaFiles(),
   ...clientFiles(eventJsonSchemas()),
 ];

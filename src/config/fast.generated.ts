@@ -873,7 +873,7 @@ function f184(v: unknown): unknown {
 return typeof v === 'string' && K37.test(v) ? v : NO;
 }
 function f185(v: unknown): unknown {
-return v === undefined ? "https://unpkg.com/sidetone@0.1.0/docs/runbook.md" : f184(v);
+return v === undefined ? "http://127.0.0.1:9464/runbook" : f184(v);
 }
 function f186(v: unknown): unknown {
 return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 86400 ? v : NO;

@@ -23,6 +23,8 @@ export const API_PATHS = {
   modems: '/metrics/modems',
   cleanup: '/calls/cleanup',
   page: '/dashboard',
+  /** docs/runbook.md as a page, one section per alert (`#<alert in lower case>`): every rule's runbook_url. */
+  runbook: '/runbook',
 } as const;
 
 /** The probe and exposition paths a server was configured with (`app.paths`). */

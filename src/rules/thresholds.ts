@@ -1,5 +1,3 @@
-import { sidetoneVersion } from '../runtime/version.js';
-
 /**
  * Alert settings (the `[alerts]` configuration section): what the generated rules compare
  * against. Defaults are conservative for a small PBX or SMS gateway; docs/config.md and
@@ -50,7 +48,10 @@ export interface AlertSettings {
 export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
   job: 'sidetone',
   // The runbook of this very version, as published with the package (its `files` include docs/).
-  runbook_url: `https://unpkg.com/sidetone@${sidetoneVersion()}/docs/runbook.md`,
+  // A default install's own page (GET /runbook, served at server.host:server.port's defaults): it
+  // resolves wherever Prometheus and Alertmanager run beside the sidecar; set alerts.runbook_url
+  // once to the address your pager can reach.
+  runbook_url: 'http://127.0.0.1:9464/runbook',
   heartbeat_max_age_seconds: 120,
   signal_min_dbm: -100,
   sms_failure_ratio: 0.1,

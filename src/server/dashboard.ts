@@ -75,4 +75,10 @@ export function mountDashboard(app: App, options: DashboardOptions): void {
   page(`${base}/console.css`, asset('console.css'), 'text/css; charset=utf-8', "The console's style sheet");
   page(`${base}/uplot.js`, uplotJs, 'text/javascript; charset=utf-8', 'uPlot, for the console');
   page(`${base}/uplot.css`, uplotCss, 'text/css; charset=utf-8', "uPlot's style sheet, for the console");
+  page(
+    API_PATHS.runbook,
+    readFileSync(join(packageRoot(), 'assets', 'runbook.html'), 'utf8'),
+    'text/html; charset=utf-8',
+    "The runbook: a section per alert, where every shipped rule's runbook_url points (alerts.runbook_url)",
+  );
 }
