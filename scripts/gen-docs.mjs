@@ -12,12 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { renderFastConfigModule } from '../dist/config/fast-gen.js';
 import { renderErrorCodesMarkdown } from '../dist/error-codes.js';
 import { renderEventsMarkdown } from '../dist/events/docs.js';
-import { renderPredicatesModule } from '../dist/events/predicates-gen.js';
+import { EVENT_RULES } from '../dist/events/rules.js';
 import { eventJsonSchemas } from '../dist/openapi/event-schemas.js';
 import { eventSchemaFiles, servedOpenApi } from '../dist/server/openapi-files.js';
 import { renderSqliteSchemaModule } from '../dist/store/sqlite-schema-gen.js';
 import { renderCatalogueMarkdown } from '../dist/telephony/catalogue.js';
 import { clientFiles } from './clients/generate.mjs';
+import { renderPredicatesModule } from './gen-predicates.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const files = [
@@ -25,7 +26,10 @@ const files = [
   { path: 'docs/events.md', text: renderEventsMarkdown() },
   { path: 'docs/errors.md', text: renderErrorCodesMarkdown() },
   { path: 'docs/openapi.json', text: await servedOpenApi() },
-  { path: 'src/events/predicates.generated.ts', text: renderPredicatesModule() },
+  {
+    path: 'src/events/predicates.generated.ts',
+    text: renderPredicatesModule(eventJsonSchemas(), eventJsonSchemas('output'), Object.keys(EVENT_RULES)),
+  },
   { path: 'src/config/fast.generated.ts', text: renderFastConfigModule() },
   { path: 'src/store/sqlite-schema.generated.ts', text: renderSqliteSchemaModule() },
   ...eventSchemaFiles(),
