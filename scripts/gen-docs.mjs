@@ -9,7 +9,8 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderFastConfigModule } from '../dist/config/fast-gen.js';
+import { CONFIG_FNS } from '../dist/config/checks.js';
+import { configJsonSchema } from '../dist/config/schema.js';
 import { renderErrorCodesMarkdown } from '../dist/error-codes.js';
 import { renderEventsMarkdown } from '../dist/events/docs.js';
 import { EVENT_RULES } from '../dist/events/rules.js';
@@ -18,6 +19,7 @@ import { eventSchemaFiles, servedOpenApi } from '../dist/server/openapi-files.js
 import { renderSqliteSchemaModule } from '../dist/store/sqlite-schema-gen.js';
 import { renderCatalogueMarkdown } from '../dist/telephony/catalogue.js';
 import { clientFiles } from './clients/generate.mjs';
+import { renderFastConfigModule } from './gen-config.mjs';
 import { renderPredicatesModule } from './gen-predicates.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,7 +32,10 @@ const files = [
     path: 'src/events/predicates.generated.ts',
     text: renderPredicatesModule(eventJsonSchemas(), eventJsonSchemas('output'), Object.keys(EVENT_RULES)),
   },
-  { path: 'src/config/fast.generated.ts', text: renderFastConfigModule() },
+  {
+    path: 'src/config/fast.generated.ts',
+    text: renderFastConfigModule(configJsonSchema(), Object.keys(CONFIG_FNS)),
+  },
   { path: 'src/store/sqlite-schema.generated.ts', text: renderSqliteSchemaModule() },
   ...eventSchemaFiles(),
   ...clientFiles(eventJsonSchemas()),
