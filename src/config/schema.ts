@@ -17,8 +17,8 @@ export { CONFIG_PACKS, isSecretPath } from './checks.js';
  * Schema (zod's public `.meta`): scripts/gen-config.mjs compiles the fast path from that JSON
  * Schema, where a function is otherwise invisible, and calls the function by this name (a
  * preprocess it leaves to zod). Every `.refine`, `.transform` and `.preprocess` of the schema
- * carries one (test/config/fast.test.ts would find an unmarked one on random configurations: the
- * fast path would take a value zod refuses or changes).
+ * carries one: test/config/fast.test.ts counts them, since an unmarked one would let the fast path
+ * take a value zod refuses or changes.
  */
 function fnMark(
   kind: 'check' | 'transform' | 'preprocess',
