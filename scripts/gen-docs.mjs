@@ -9,15 +9,18 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderFastConfigModule } from '../dist/config/fast-gen.js';
+import { CONFIG_FNS } from '../dist/config/checks.js';
+import { configJsonSchema } from '../dist/config/schema.js';
 import { renderErrorCodesMarkdown } from '../dist/error-codes.js';
 import { renderEventsMarkdown } from '../dist/events/docs.js';
-import { renderPredicatesModule } from '../dist/events/predicates-gen.js';
+import { EVENT_RULES } from '../dist/events/rules.js';
 import { eventJsonSchemas } from '../dist/openapi/event-schemas.js';
 import { eventSchemaFiles, servedOpenApi } from '../dist/server/openapi-files.js';
 import { renderSqliteSchemaModule } from '../dist/store/sqlite-schema-gen.js';
 import { renderCatalogueMarkdown } from '../dist/telephony/catalogue.js';
 import { clientFiles } from './clients/generate.mjs';
+import { renderFastConfigModule } from './gen-config.mjs';
+import { renderPredicatesModule } from './gen-predicates.mjs';
 import { renderRunbookHtml } from './runbook-html.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,8 +29,14 @@ const files = [
   { path: 'docs/events.md', text: renderEventsMarkdown() },
   { path: 'docs/errors.md', text: renderErrorCodesMarkdown() },
   { path: 'docs/openapi.json', text: await servedOpenApi() },
-  { path: 'src/events/predicates.generated.ts', text: renderPredicatesModule() },
-  { path: 'src/config/fast.generated.ts', text: renderFastConfigModule() },
+  {
+    path: 'src/events/predicates.generated.ts',
+    text: renderPredicatesModule(eventJsonSchemas(), eventJsonSchemas('output'), Object.keys(EVENT_RULES)),
+  },
+  {
+    path: 'src/config/fast.generated.ts',
+    text: renderFastConfigModule(configJsonSchema(), Object.keys(CONFIG_FNS)),
+  },
   { path: 'src/store/sqlite-schema.generated.ts', text: renderSqliteSchemaModule() },
   {
     path: 'assets/runbook.html',

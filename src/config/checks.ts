@@ -59,7 +59,8 @@ const modemsOrDefault = (m: string[]): string[] => (m.length === 0 ? ['modem0'] 
 
 /**
  * The refinements and transforms of the schema, by the name the generated fast path calls them
- * with (fast-gen.ts finds each function of the schema here, by identity, or fails the build).
+ * with: the schema marks each use with its name (fnMark in schema.ts), which its JSON Schema
+ * carries to scripts/gen-config.mjs; a name not found here fails the generation.
  */
 export const CONFIG_FNS = { isCidr, noPii, freeLabelName, labelList, modemsOrDefault } as const;
 

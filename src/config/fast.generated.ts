@@ -1,4 +1,4 @@
-// Generated from the configuration schema by src/config/fast-gen.ts (node scripts/gen-docs.mjs):
+// Generated from the configuration JSON Schema by scripts/gen-config.mjs (node scripts/gen-docs.mjs):
 // do not edit. test/config/fast.test.ts fails when it is stale.
 import { CONFIG_FNS, crossFieldIssues } from './checks.js';
 import type { SidetoneConfig } from './schema.js';
@@ -6,7 +6,7 @@ import type { SidetoneConfig } from './schema.js';
 type Rec = Record<string, unknown>;
 /** "No": the schema might reject the value, or change it in a way this does not model. */
 const NO = Symbol('no');
-/** Code points, as zod counts a string's length. */
+/** Code points, as JSON Schema and zod count a string's length. */
 const codePoints = (s: string): number => Array.from(s).length;
 
 const K0 = new Set(["server","log","auth","health","metrics","packs","labels","voiceai","otlp_receiver","store","otel","push","hep","modem","demo","alerts"]);
@@ -55,25 +55,25 @@ function f1(v: unknown): unknown {
 return v === undefined ? "127.0.0.1" : f0(v);
 }
 function f2(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 65535 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 65535 ? v : NO;
 }
 function f3(v: unknown): unknown {
 return v === undefined ? 9464 : f2(v);
 }
 function f4(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1024 && v <= 67108864 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1024 && v <= 67108864 ? v : NO;
 }
 function f5(v: unknown): unknown {
 return v === undefined ? 1048576 : f4(v);
 }
 function f6(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 100 && v <= 600000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 600000 ? v : NO;
 }
 function f7(v: unknown): unknown {
 return v === undefined ? 10000 : f6(v);
 }
 function f8(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 100 && v <= 3600000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 3600000 ? v : NO;
 }
 function f9(v: unknown): unknown {
 return v === undefined ? 30000 : f8(v);
@@ -82,7 +82,7 @@ function f10(v: unknown): unknown {
 return v === undefined ? 5000 : f6(v);
 }
 function f11(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 64 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 64 ? v : NO;
 }
 function f12(v: unknown): unknown {
 return v === undefined ? 4 : f11(v);
@@ -214,7 +214,7 @@ function f36(v: unknown): unknown {
 return v === undefined ? false : f35(v);
 }
 function f37(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 86400 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 86400 ? v : NO;
 }
 function f38(v: unknown): unknown {
 return v === undefined ? 0 : f37(v);
@@ -254,13 +254,13 @@ function f45(v: unknown): unknown {
 return v === undefined ? "sidetone" : f44(v);
 }
 function f46(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 10 && v <= 1000000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 10 && v <= 1000000 ? v : NO;
 }
 function f47(v: unknown): unknown {
 return v === undefined ? 2000 : f46(v);
 }
 function f48(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 3600 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 3600 ? v : NO;
 }
 function f49(v: unknown): unknown {
 return v === undefined ? 0 : f48(v);
@@ -392,25 +392,25 @@ function f70(v: unknown): unknown {
 return v === undefined ? ["sidetone.call_id"] : f69(v);
 }
 function f71(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 1000000 ? v : NO;
 }
 function f72(v: unknown): unknown {
 return v === undefined ? 1000 : f71(v);
 }
 function f73(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 100 && v <= 10000000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 10000000 ? v : NO;
 }
 function f74(v: unknown): unknown {
 return v === undefined ? 20000 : f73(v);
 }
 function f75(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 10 && v <= 86400 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 10 && v <= 86400 ? v : NO;
 }
 function f76(v: unknown): unknown {
 return v === undefined ? 300 : f75(v);
 }
 function f77(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1024 && v <= 268435456 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1024 && v <= 268435456 ? v : NO;
 }
 function f78(v: unknown): unknown {
 return v === undefined ? 16777216 : f77(v);
@@ -456,13 +456,13 @@ function f87(v: unknown): unknown {
 return v === undefined ? undefined : f86(v);
 }
 function f88(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 3650 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 3650 ? v : NO;
 }
 function f89(v: unknown): unknown {
 return v === undefined ? 90 : f88(v);
 }
 function f90(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 60 && v <= 604800 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 60 && v <= 604800 ? v : NO;
 }
 function f91(v: unknown): unknown {
 return v === undefined ? 14400 : f90(v);
@@ -474,13 +474,13 @@ function f93(v: unknown): unknown {
 return v === undefined ? "auto" : f92(v);
 }
 function f94(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1000 && v <= 10000000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1000 && v <= 10000000 ? v : NO;
 }
 function f95(v: unknown): unknown {
 return v === undefined ? 100000 : f94(v);
 }
 function f96(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 3600 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 3600 ? v : NO;
 }
 function f97(v: unknown): unknown {
 return v === undefined ? 10 : f96(v);
@@ -545,7 +545,7 @@ function f109(v: unknown): unknown {
 return v === undefined ? undefined : f71(v);
 }
 function f110(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 60000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 60000 ? v : NO;
 }
 function f111(v: unknown): unknown {
 return v === undefined ? 2000 : f110(v);
@@ -575,7 +575,7 @@ function f114(v: unknown): unknown {
 return v === undefined ? 15 : f96(v);
 }
 function f115(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 100 && v <= 120000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 120000 ? v : NO;
 }
 function f116(v: unknown): unknown {
 return v === undefined ? 10000 : f115(v);
@@ -584,7 +584,7 @@ function f117(v: unknown): unknown {
 return v === undefined ? undefined : f22(v);
 }
 function f118(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 65536 && v <= 17179869184 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 65536 && v <= 17179869184 ? v : NO;
 }
 function f119(v: unknown): unknown {
 return v === undefined ? 67108864 : f118(v);
@@ -639,19 +639,19 @@ function f128(v: unknown): unknown {
 return v === undefined ? 32000 : f6(v);
 }
 function f129(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 10000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 10000 ? v : NO;
 }
 function f130(v: unknown): unknown {
 return v === undefined ? 200 : f129(v);
 }
 function f131(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1000 && v <= 86400000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1000 && v <= 86400000 ? v : NO;
 }
 function f132(v: unknown): unknown {
 return v === undefined ? 300000 : f131(v);
 }
 function f133(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 600000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 600000 ? v : NO;
 }
 function f134(v: unknown): unknown {
 return v === undefined ? 15000 : f133(v);
@@ -669,7 +669,7 @@ function f137(v: unknown): unknown {
 return v === undefined ? [] : f136(v);
 }
 function f138(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 16 && v <= 1000000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 16 && v <= 1000000 ? v : NO;
 }
 function f139(v: unknown): unknown {
 return v === undefined ? 10000 : f138(v);
@@ -678,7 +678,7 @@ function f140(v: unknown): unknown {
 return v === undefined ? 100000 : f73(v);
 }
 function f141(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 65535 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 65535 ? v : NO;
 }
 function f142(v: unknown): unknown {
 return v === undefined ? 256 : f141(v);
@@ -687,7 +687,7 @@ function f143(v: unknown): unknown {
 return v === undefined ? 600000 : f131(v);
 }
 function f144(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 4096 && v <= 1073741824 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 4096 && v <= 1073741824 ? v : NO;
 }
 function f145(v: unknown): unknown {
 return v === undefined ? 4194304 : f144(v);
@@ -779,7 +779,7 @@ function f161(v: unknown): unknown {
 return v === undefined ? "auto" : f160(v);
 }
 function f162(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 300 && v <= 4000000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 300 && v <= 4000000 ? v : NO;
 }
 function f163(v: unknown): unknown {
 return v === undefined ? 115200 : f162(v);
@@ -791,13 +791,13 @@ function f165(v: unknown): unknown {
 return v === undefined ? 30 : f164(v);
 }
 function f166(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 100 && v <= 60000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 60000 ? v : NO;
 }
 function f167(v: unknown): unknown {
 return v === undefined ? 5000 : f166(v);
 }
 function f168(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 1000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 1000 ? v : NO;
 }
 function f169(v: unknown): unknown {
 return v === undefined ? 3 : f168(v);
@@ -832,13 +832,13 @@ function f174(v: unknown): unknown {
 return v === undefined ? 1 : f173(v);
 }
 function f175(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 2147483647 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 2147483647 ? v : NO;
 }
 function f176(v: unknown): unknown {
 return v === undefined ? 1 : f175(v);
 }
 function f177(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 0 && v <= 744 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 744 ? v : NO;
 }
 function f178(v: unknown): unknown {
 return v === undefined ? 0 : f177(v);
@@ -876,13 +876,13 @@ function f185(v: unknown): unknown {
 return v === undefined ? "http://127.0.0.1:9464/runbook" : f184(v);
 }
 function f186(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 86400 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 86400 ? v : NO;
 }
 function f187(v: unknown): unknown {
 return v === undefined ? 120 : f186(v);
 }
 function f188(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -113 && v <= -51 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= -113 && v <= -51 ? v : NO;
 }
 function f189(v: unknown): unknown {
 return v === undefined ? -100 : f188(v);
@@ -891,7 +891,7 @@ function f190(v: unknown): unknown {
 return v === undefined ? 900 : f186(v);
 }
 function f191(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= 1 && v <= 100 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 100 ? v : NO;
 }
 function f192(v: unknown): unknown {
 return v === undefined ? 20 : f191(v);

@@ -12,8 +12,8 @@ export interface ConfigKey {
 }
 
 /**
- * Every key of the schema, derived from it (at build time, by fast-gen.ts; a test fails when the
- * generated list is stale) so the env mapping can never drift from the schema:
+ * Every key of the schema, derived from it (at build time, by scripts/gen-config.mjs; a test fails
+ * when the generated list is stale) so the env mapping can never drift from the schema:
  * `server.port` ↔ `SIDETONE_SERVER_PORT`, `auth.scrape_tokens` ↔ `SIDETONE_AUTH_SCRAPE_TOKENS`.
  * @example
  * CONFIG_KEYS.find((k) => k.env === 'SIDETONE_SERVER_PORT'); // { path: 'server.port', kind: 'number', ... }

@@ -13,6 +13,21 @@ import {
 export { CONFIG_PACKS, isSecretPath } from './checks.js';
 
 /**
+ * The mark of a refinement or transform of checks.ts on the schema that uses it, in its JSON
+ * Schema (zod's public `.meta`): scripts/gen-config.mjs compiles the fast path from that JSON
+ * Schema, where a function is otherwise invisible, and calls the function by this name (a
+ * preprocess it leaves to zod). Every `.refine`, `.transform` and `.preprocess` of the schema
+ * carries one: test/config/fast.test.ts counts them, since an unmarked one would let the fast path
+ * take a value zod refuses or changes.
+ */
+function fnMark(
+  kind: 'check' | 'transform' | 'preprocess',
+  name: keyof typeof CONFIG_FNS,
+): Record<string, string> {
+  return { [`x-${kind}`]: name };
+}
+
+/**
  * The configuration schema, built from a zod given to it: {@link configSchema} builds it once,
  * with zod loaded then. A valid configuration never needs it (loadConfig takes the generated fast
  * path, fast.generated.ts, and loads no zod: 95 modules, 90-110 ms of CPU and ~12 MiB of RSS on
@@ -76,7 +91,8 @@ export function buildConfigSchema(z: typeof Zod) {
       .refine(CONFIG_FNS.noPii, {
         error: (i) =>
           `expected ${what} without personal data: it looks like ${detectPii(String(i.input))}, and every pushed series carries it (name a site or a host instead)`,
-      });
+      })
+      .meta(fnMark('check', 'noPii'));
   const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
   const RESERVED_TEXT = 'job, instance (push.job, push.instance), le, quantile or __*';
 
@@ -187,7 +203,9 @@ export function buildConfigSchema(z: typeof Zod) {
           .strictObject({
             trunks: names('trunk'),
             operators: names('operator', OPERATOR),
-            modems: names('modem').transform(CONFIG_FNS.modemsOrDefault),
+            modems: names('modem')
+              .transform(CONFIG_FNS.modemsOrDefault)
+              .meta(fnMark('transform', 'modemsOrDefault')),
             queues: names('queue'),
             // Voice agents and LLM models whose names may be label values (docs/sources/voice-agents.md).
             agents: names('agent'),
@@ -336,21 +354,26 @@ export function buildConfigSchema(z: typeof Zod) {
             job: pushLabelValue('the job').optional(),
             // Default: the host name.
             instance: pushLabelValue('the instance').optional(),
+            // The default inside the preprocess (labelList leaves undefined as it is): the same
+            // result, and JSON Schema keeps a default there, which the fast path fills in.
             external_labels: z
               .preprocess(
                 CONFIG_FNS.labelList,
-                z.record(
-                  z
-                    .string()
-                    .regex(LABEL_NAME, `expected label names of letters, digits and "_" (${RESERVED_TEXT})`)
-                    .refine(CONFIG_FNS.freeLabelName, {
-                      error: `expected a label name other than ${RESERVED_TEXT}`,
-                    }),
-                  pushLabelValue('a label value'),
-                  { error: 'expected a table of label names and values, or name=value,name=value' },
-                ),
+                z
+                  .record(
+                    z
+                      .string()
+                      .regex(LABEL_NAME, `expected label names of letters, digits and "_" (${RESERVED_TEXT})`)
+                      .refine(CONFIG_FNS.freeLabelName, {
+                        error: `expected a label name other than ${RESERVED_TEXT}`,
+                      })
+                      .meta(fnMark('check', 'freeLabelName')),
+                    pushLabelValue('a label value'),
+                    { error: 'expected a table of label names and values, or name=value,name=value' },
+                  )
+                  .default({}),
               )
-              .default({}),
+              .meta(fnMark('preprocess', 'labelList')),
           })
           .prefault({}),
         hep: z
@@ -410,7 +433,8 @@ export function buildConfigSchema(z: typeof Zod) {
                     .array(
                       z
                         .string()
-                        .refine(CONFIG_FNS.isCidr, 'expected an IP address or CIDR such as 203.0.113.0/24'),
+                        .refine(CONFIG_FNS.isCidr, 'expected an IP address or CIDR such as 203.0.113.0/24')
+                        .meta(fnMark('check', 'isCidr')),
                       {
                         error: 'expected a list of IP/CIDR strings',
                       },
@@ -522,6 +546,7 @@ export function buildConfigSchema(z: typeof Zod) {
       .superRefine((c, ctx) => {
         for (const issue of crossFieldIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
       })
+      .meta({ 'x-cross-field': true })
   );
 }
 
@@ -536,6 +561,17 @@ let schema: ConfigSchema | undefined;
 export function configSchema(): ConfigSchema {
   schema ??= buildConfigSchema((createRequire(import.meta.url)('zod') as typeof import('zod')).z);
   return schema;
+}
+
+/**
+ * The configuration schema as JSON Schema 2020-12, as an operator writes it (`io: 'input'`: keys
+ * with a default are optional), with the marks of its functions (fnMark): what
+ * scripts/gen-config.mjs compiles the fast path from.
+ * @example configJsonSchema().properties.server.properties.port; // { default: 9464, type: 'integer', ... }
+ */
+export function configJsonSchema(): Record<string, unknown> {
+  const { z } = createRequire(import.meta.url)('zod') as typeof import('zod');
+  return z.toJSONSchema(configSchema(), { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
 }
 
 /** The resolved configuration, every default filled in. */

@@ -1,4 +1,4 @@
-// Generated from the event schemas by src/events/predicates-gen.ts (node scripts/gen-docs.mjs):
+// Generated from the event JSON Schemas by scripts/gen-predicates.mjs (node scripts/gen-docs.mjs):
 // do not edit. test/events/predicates-generated.test.ts fails when it is stale.
 import { EVENT_RULES } from './rules.js';
 import type { EventType } from './types.js';
@@ -6,7 +6,7 @@ import type { EventType } from './types.js';
 type Rec = Record<string, unknown>;
 const P = Object.prototype;
 
-/** Code points of `s`, as zod counts them for a string's length (zod/v4/core util.codePointLength). */
+/** Code points of `s`, as JSON Schema and zod count a string's length (zod/v4/core util.codePointLength). */
 function codePointLength(s: string): number {
   let count = s.length;
   for (let i = 0; i < s.length - 1; i++) {
@@ -85,7 +85,7 @@ let n = 0;
 { const v = o["from"]; if (v === undefined || !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; }
 { const v = o["to"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["body"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 10000 || codePointLength(v) <= 10000)))) return false; n++; } }
-{ const v = o["segments"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 255))) return false; n++; } }
+{ const v = o["segments"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 255))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
@@ -97,7 +97,7 @@ function l1_0(o: Rec): boolean {
 { const v = o["from"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["to"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["body"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 10000 || codePointLength(v) <= 10000)))) return false; }
-{ const v = o["segments"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 255))) return false; }
+{ const v = o["segments"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 255))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 return true;
 }
@@ -110,8 +110,8 @@ let n = 0;
 { const v = o["to"]; if (v === undefined || !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; }
 { const v = o["from"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["body"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 10000 || codePointLength(v) <= 10000)))) return false; n++; } }
-{ const v = o["reference"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; n++; } }
-{ const v = o["segments"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 255))) return false; n++; } }
+{ const v = o["reference"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 9007199254740991) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; n++; } }
+{ const v = o["segments"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 255))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
@@ -123,8 +123,8 @@ function l2_0(o: Rec): boolean {
 { const v = o["to"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["from"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["body"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 10000 || codePointLength(v) <= 10000)))) return false; }
-{ const v = o["reference"]; if (v !== undefined && !(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; }
-{ const v = o["segments"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 255))) return false; }
+{ const v = o["reference"]; if (v !== undefined && !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 9007199254740991) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; }
+{ const v = o["segments"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 255))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 return true;
 }
@@ -137,10 +137,10 @@ let n = 0;
 { const v = o["to"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["body"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 10000 || codePointLength(v) <= 10000)))) return false; n++; } }
 { const v = o["reason"]; if (v !== undefined) { if (!((typeof v === 'string' && K1.has(v)))) return false; n++; } }
-{ const v = o["cmsError"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 1000000000))) return false; n++; } }
+{ const v = o["cmsError"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1000000000))) return false; n++; } }
 { const v = o["error"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 1024 || codePointLength(v) <= 1024)))) return false; n++; } }
-{ const v = o["reference"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; n++; } }
-{ const v = o["segments"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 255))) return false; n++; } }
+{ const v = o["reference"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 9007199254740991) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; n++; } }
+{ const v = o["segments"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 255))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
@@ -152,10 +152,10 @@ function l3_0(o: Rec): boolean {
 { const v = o["to"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["body"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 10000 || codePointLength(v) <= 10000)))) return false; }
 { const v = o["reason"]; if (v !== undefined && !((typeof v === 'string' && K1.has(v)))) return false; }
-{ const v = o["cmsError"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 1000000000))) return false; }
+{ const v = o["cmsError"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1000000000))) return false; }
 { const v = o["error"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 1024 || codePointLength(v) <= 1024)))) return false; }
-{ const v = o["reference"]; if (v !== undefined && !(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; }
-{ const v = o["segments"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 255))) return false; }
+{ const v = o["reference"]; if (v !== undefined && !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 9007199254740991) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; }
+{ const v = o["segments"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 255))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 return true;
 }
@@ -165,11 +165,11 @@ let n = 0;
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["reference"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; n++; } }
+{ const v = o["reference"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 9007199254740991) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; n++; } }
 { const v = o["to"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
-{ const v = o["tpStatus"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; } }
+{ const v = o["tpStatus"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; } }
 { const v = o["providerStatus"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; n++; } }
-{ const v = o["errorCode"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 1000000000) || (typeof v === 'string' && (v.length <= 16 || codePointLength(v) <= 16))))) return false; n++; } }
+{ const v = o["errorCode"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1000000000) || (typeof v === 'string' && (v.length <= 16 || codePointLength(v) <= 16))))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 try { if (!EVENT_RULES["sms.delivery_report"]!(o)) return false; } catch { return false; }
@@ -179,11 +179,11 @@ function l4_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sms.delivery_report"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["reference"]; if (v !== undefined && !(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; }
+{ const v = o["reference"]; if (v !== undefined && !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 9007199254740991) || (typeof v === 'string' && v.length >= 1 && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v))))) return false; }
 { const v = o["to"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
-{ const v = o["tpStatus"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
+{ const v = o["tpStatus"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 { const v = o["providerStatus"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; }
-{ const v = o["errorCode"]; if (v !== undefined && !(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 1000000000) || (typeof v === 'string' && (v.length <= 16 || codePointLength(v) <= 16))))) return false; }
+{ const v = o["errorCode"]; if (v !== undefined && !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1000000000) || (typeof v === 'string' && (v.length <= 16 || codePointLength(v) <= 16))))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 try { if (!EVENT_RULES["sms.delivery_report"]!(o)) return false; } catch { return false; }
 return true;
@@ -213,9 +213,9 @@ let n = 0;
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["status"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["status"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
 { const v = o["text"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 1024 || codePointLength(v) <= 1024)))) return false; n++; } }
-{ const v = o["dcs"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295 && v <= 255))) return false; n++; } }
+{ const v = o["dcs"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
@@ -224,9 +224,9 @@ function l6_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "ussd.response"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["status"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
+{ const v = o["status"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 { const v = o["text"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 1024 || codePointLength(v) <= 1024)))) return false; }
-{ const v = o["dcs"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295 && v <= 255))) return false; }
+{ const v = o["dcs"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 return true;
 }
@@ -285,7 +285,7 @@ let n = 0;
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
-{ const v = o["attempt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0))) return false; n++; } }
+{ const v = o["attempt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 9007199254740991))) return false; n++; } }
 { const v = o["reason"]; if (v !== undefined) { if (!((typeof v === 'string' && K2.has(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
@@ -295,7 +295,7 @@ function l9_0(o: Rec): boolean {
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
-{ const v = o["attempt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0))) return false; }
+{ const v = o["attempt"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 9007199254740991))) return false; }
 { const v = o["reason"]; if (v !== undefined && !((typeof v === 'string' && K2.has(v)))) return false; }
 return true;
 }
@@ -306,9 +306,9 @@ let n = 0;
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
-{ const v = o["stat"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["stat"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
 { const v = o["command"]; if (v !== undefined) { if (!((typeof v === 'string' && K3.has(v)))) return false; n++; } }
-{ const v = o["act"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; } }
+{ const v = o["act"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; } }
 { const v = o["lac"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 16 || codePointLength(v) <= 16)))) return false; n++; } }
 { const v = o["cellId"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 16 || codePointLength(v) <= 16)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
@@ -319,9 +319,9 @@ function l10_0(o: Rec): boolean {
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
-{ const v = o["stat"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
+{ const v = o["stat"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 { const v = o["command"]; if (v !== undefined && !((typeof v === 'string' && K3.has(v)))) return false; }
-{ const v = o["act"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
+{ const v = o["act"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 { const v = o["lac"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 16 || codePointLength(v) <= 16)))) return false; }
 { const v = o["cellId"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 16 || codePointLength(v) <= 16)))) return false; }
 return true;
@@ -344,19 +344,19 @@ return true;
 }
 function e11_1(o: Rec): boolean {
 let n = 0;
-{ const v = o["rssi"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
-{ const v = o["ber"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["rssi"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["ber"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
 function e11_2(o: Rec): boolean {
 let n = 0;
-{ const v = o["rxlev"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
-{ const v = o["ber"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
-{ const v = o["rscp"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
-{ const v = o["ecno"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
-{ const v = o["rsrq"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
-{ const v = o["rsrp"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["rxlev"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["ber"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["rscp"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["ecno"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["rsrq"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["rsrp"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
@@ -390,17 +390,17 @@ try { if (!EVENT_RULES["modem.signal"]!(o)) return false; } catch { return false
 return true;
 }
 function l11_1(o: Rec): boolean {
-{ const v = o["rssi"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
-{ const v = o["ber"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
+{ const v = o["rssi"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
+{ const v = o["ber"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 return true;
 }
 function l11_2(o: Rec): boolean {
-{ const v = o["rxlev"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
-{ const v = o["ber"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
-{ const v = o["rscp"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
-{ const v = o["ecno"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
-{ const v = o["rsrq"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
-{ const v = o["rsrp"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
+{ const v = o["rxlev"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
+{ const v = o["ber"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
+{ const v = o["rscp"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
+{ const v = o["ecno"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
+{ const v = o["rsrq"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
+{ const v = o["rsrp"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 return true;
 }
 function l11_3(o: Rec): boolean {
@@ -425,7 +425,7 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["operator"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; n++; } }
-{ const v = o["act"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255) || (typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32))))) return false; n++; } }
+{ const v = o["act"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255) || (typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32))))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
@@ -435,7 +435,7 @@ function l12_0(o: Rec): boolean {
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["operator"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; }
-{ const v = o["act"]; if (v !== undefined && !(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255) || (typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32))))) return false; }
+{ const v = o["act"]; if (v !== undefined && !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255) || (typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32))))) return false; }
 return true;
 }
 function e13_0(o: Rec): boolean {
@@ -465,7 +465,7 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["kind"]; if (v === undefined || !((typeof v === 'string' && K5.has(v)))) return false; n++; }
-{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= -1 && v <= 9999))) return false; n++; } }
+{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= -1 && v <= 9999))) return false; n++; } }
 { const v = o["class"]; if (v !== undefined) { if (!((typeof v === 'string' && K6.has(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
@@ -476,7 +476,7 @@ function l14_0(o: Rec): boolean {
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["kind"]; if (v !== undefined && !((typeof v === 'string' && K5.has(v)))) return false; }
-{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= -1 && v <= 9999))) return false; }
+{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= -1 && v <= 9999))) return false; }
 { const v = o["class"]; if (v !== undefined && !((typeof v === 'string' && K6.has(v)))) return false; }
 return true;
 }
@@ -607,8 +607,8 @@ let n = 0;
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["callId"]; if (v === undefined || !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; }
-{ const v = o["sipCode"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; n++; } }
-{ const v = o["q850"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 127))) return false; n++; } }
+{ const v = o["sipCode"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; n++; } }
+{ const v = o["q850"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 127))) return false; n++; } }
 { const v = o["hangupBy"]; if (v !== undefined) { if (!((typeof v === 'string' && K12.has(v)))) return false; n++; } }
 { const v = o["timeout"]; if (v !== undefined) { if (!((typeof v === 'boolean'))) return false; n++; } }
 { const v = o["reason"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 1024 || codePointLength(v) <= 1024)))) return false; n++; } }
@@ -623,8 +623,8 @@ function l21_0(o: Rec): boolean {
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
-{ const v = o["sipCode"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; }
-{ const v = o["q850"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 127))) return false; }
+{ const v = o["sipCode"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; }
+{ const v = o["q850"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 127))) return false; }
 { const v = o["hangupBy"]; if (v !== undefined && !((typeof v === 'string' && K12.has(v)))) return false; }
 { const v = o["timeout"]; if (v !== undefined && !((typeof v === 'boolean'))) return false; }
 { const v = o["reason"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 1024 || codePointLength(v) <= 1024)))) return false; }
@@ -640,8 +640,8 @@ let n = 0;
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["callId"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; } }
-{ const v = o["index"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; } }
-{ const v = o["stat"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["index"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; } }
+{ const v = o["stat"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
 { const v = o["number"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; n++; } }
 { const v = o["modem"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
@@ -652,8 +652,8 @@ function l22_0(o: Rec): boolean {
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
-{ const v = o["index"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
-{ const v = o["stat"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
+{ const v = o["index"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
+{ const v = o["stat"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 { const v = o["number"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; }
 { const v = o["modem"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 return true;
@@ -666,7 +666,7 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["trunk"]; if (v === undefined || !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; }
 { const v = o["up"]; if (v === undefined || !((typeof v === 'boolean'))) return false; n++; }
-{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; n++; } }
+{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; n++; } }
 { const v = o["rttSeconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
@@ -677,7 +677,7 @@ function l23_0(o: Rec): boolean {
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["trunk"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["up"]; if (v !== undefined && !((typeof v === 'boolean'))) return false; }
-{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; }
+{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; }
 { const v = o["rttSeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
 return true;
 }
@@ -715,7 +715,7 @@ let n = 0;
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["method"]; if (v === undefined || !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; n++; }
-{ const v = o["code"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; n++; }
+{ const v = o["code"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; n++; }
 { const v = o["direction"]; if (v === undefined || !((typeof v === 'string' && K9.has(v)))) return false; n++; }
 { const v = o["callId"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; n++; } }
 { const v = o["reasonPhrase"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; n++; } }
@@ -727,7 +727,7 @@ function l25_0(o: Rec): boolean {
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["method"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; }
-{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; }
+{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; }
 { const v = o["direction"]; if (v !== undefined && !((typeof v === 'string' && K9.has(v)))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; }
 { const v = o["reasonPhrase"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; }
@@ -741,7 +741,7 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["direction"]; if (v === undefined || !((typeof v === 'string' && K9.has(v)))) return false; n++; }
 { const v = o["result"]; if (v !== undefined) { if (!((typeof v === 'string' && K15.has(v)))) return false; n++; } }
-{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; n++; } }
+{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; n++; } }
 { const v = o["kind"]; if (v !== undefined) { if (!((typeof v === 'string' && K16.has(v)))) return false; n++; } }
 { const v = o["trunk"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["seconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
@@ -755,7 +755,7 @@ function l26_0(o: Rec): boolean {
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["direction"]; if (v !== undefined && !((typeof v === 'string' && K9.has(v)))) return false; }
 { const v = o["result"]; if (v !== undefined && !((typeof v === 'string' && K15.has(v)))) return false; }
-{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; }
+{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; }
 { const v = o["kind"]; if (v !== undefined && !((typeof v === 'string' && K16.has(v)))) return false; }
 { const v = o["trunk"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["seconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
@@ -843,7 +843,7 @@ let n = 0;
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["result"]; if (v === undefined || !((typeof v === 'string' && K18.has(v)))) return false; n++; }
-{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; n++; } }
+{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; n++; } }
 { const v = o["callId"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
@@ -853,7 +853,7 @@ function l31_0(o: Rec): boolean {
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["result"]; if (v !== undefined && !((typeof v === 'string' && K18.has(v)))) return false; }
-{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; }
+{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; }
 return true;
 }
@@ -865,7 +865,7 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["result"]; if (v === undefined || !((typeof v === 'string' && K19.has(v)))) return false; n++; }
 { const v = o["attestation"]; if (v !== undefined) { if (!((typeof v === 'string' && K20.has(v)))) return false; n++; } }
-{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; n++; } }
+{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; n++; } }
 { const v = o["origTn"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; n++; } }
 { const v = o["destTn"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; n++; } }
 { const v = o["callId"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; n++; } }
@@ -878,7 +878,7 @@ function l32_0(o: Rec): boolean {
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["result"]; if (v !== undefined && !((typeof v === 'string' && K19.has(v)))) return false; }
 { const v = o["attestation"]; if (v !== undefined && !((typeof v === 'string' && K20.has(v)))) return false; }
-{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; }
+{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; }
 { const v = o["origTn"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; }
 { const v = o["destTn"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64)))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; }
@@ -938,18 +938,18 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["callId"]; if (v === undefined || !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; }
 { const v = o["messages"]; if (v === undefined || !((Array.isArray(v) && e35_2(v)))) return false; n++; }
-{ const v = o["dropped"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["dropped"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
 function e35_1(o: Rec): boolean {
 let n = 0;
-{ const v = o["atMs"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 604800000))) return false; n++; }
+{ const v = o["atMs"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 604800000))) return false; n++; }
 { const v = o["from"]; if (v === undefined || !((typeof v === 'string' && K23.has(v)))) return false; n++; }
 { const v = o["to"]; if (v === undefined || !((typeof v === 'string' && K23.has(v)))) return false; n++; }
 { const v = o["method"]; if (v === undefined || !((typeof v === 'string' && K24.has(v)))) return false; n++; }
-{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; n++; } }
-{ const v = o["q850"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 127))) return false; n++; } }
+{ const v = o["code"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; n++; } }
+{ const v = o["q850"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 127))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
@@ -960,16 +960,16 @@ function l35_0(o: Rec): boolean {
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
 { const v = o["messages"]; if (v !== undefined && !((Array.isArray(v) && l35_2(v)))) return false; }
-{ const v = o["dropped"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["dropped"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
 return true;
 }
 function l35_1(o: Rec): boolean {
-{ const v = o["atMs"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 604800000))) return false; }
+{ const v = o["atMs"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 604800000))) return false; }
 { const v = o["from"]; if (v !== undefined && !((typeof v === 'string' && K23.has(v)))) return false; }
 { const v = o["to"]; if (v !== undefined && !((typeof v === 'string' && K23.has(v)))) return false; }
 { const v = o["method"]; if (v !== undefined && !((typeof v === 'string' && K24.has(v)))) return false; }
-{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 100 && v <= 699))) return false; }
-{ const v = o["q850"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 127))) return false; }
+{ const v = o["code"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 699))) return false; }
+{ const v = o["q850"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 127))) return false; }
 return true;
 }
 function l35_2(a: unknown[]): boolean { if (a.length > 64) return false; for (let j = 0; j < a.length; j++) { const x = a[j]; if (!((typeof x === 'object' && x !== null && !Array.isArray(x) && l35_1(x as Rec)))) return false; } return true; }
@@ -981,11 +981,11 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["callId"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; } }
 { const v = o["codec"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; n++; } }
-{ const v = o["clockRate"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v > 0))) return false; n++; } }
-{ const v = o["packetsReceived"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; } }
-{ const v = o["packetsSent"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; } }
-{ const v = o["packetsLost"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; } }
-{ const v = o["fractionLost"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; } }
+{ const v = o["clockRate"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= 9007199254740991))) return false; n++; } }
+{ const v = o["packetsReceived"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["packetsSent"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["packetsLost"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["fractionLost"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; } }
 { const v = o["jitter"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0))) return false; n++; } }
 { const v = o["jitterMs"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1000000))) return false; n++; } }
 { const v = o["rttMs"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1000000))) return false; n++; } }
@@ -998,9 +998,9 @@ return true;
 }
 function e36_1(o: Rec): boolean {
 let n = 0;
-{ const v = o["arrival"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; }
-{ const v = o["lsr"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; }
-{ const v = o["dlsr"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; }
+{ const v = o["arrival"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; }
+{ const v = o["lsr"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; }
+{ const v = o["dlsr"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
@@ -1010,11 +1010,11 @@ function l36_0(o: Rec): boolean {
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
 { const v = o["codec"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; }
-{ const v = o["clockRate"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v > 0))) return false; }
-{ const v = o["packetsReceived"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
-{ const v = o["packetsSent"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
-{ const v = o["packetsLost"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
-{ const v = o["fractionLost"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
+{ const v = o["clockRate"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v <= 9007199254740991))) return false; }
+{ const v = o["packetsReceived"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["packetsSent"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["packetsLost"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["fractionLost"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 { const v = o["jitter"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0))) return false; }
 { const v = o["jitterMs"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1000000))) return false; }
 { const v = o["rttMs"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1000000))) return false; }
@@ -1025,9 +1025,9 @@ try { if (!EVENT_RULES["media.report"]!(o)) return false; } catch { return false
 return true;
 }
 function l36_1(o: Rec): boolean {
-{ const v = o["arrival"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
-{ const v = o["lsr"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
-{ const v = o["dlsr"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["arrival"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["lsr"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["dlsr"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
 return true;
 }
 function e37_0(o: Rec): boolean {
@@ -1245,7 +1245,7 @@ let n = 0;
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["callId"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; } }
-{ const v = o["turn"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 1000000))) return false; n++; } }
+{ const v = o["turn"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 1000000))) return false; n++; } }
 { const v = o["agent"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["model"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["userStartedAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
@@ -1270,7 +1270,7 @@ function l47_0(o: Rec): boolean {
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
-{ const v = o["turn"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 1000000))) return false; }
+{ const v = o["turn"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 1000000))) return false; }
 { const v = o["agent"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["model"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["userStartedAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
@@ -1296,7 +1296,7 @@ let n = 0;
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["callId"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; } }
-{ const v = o["turn"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 1000000))) return false; n++; } }
+{ const v = o["turn"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 1000000))) return false; n++; } }
 { const v = o["agent"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["kind"]; if (v === undefined || !((typeof v === 'string' && K30.has(v)))) return false; n++; }
 { const v = o["startedAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
@@ -1309,7 +1309,7 @@ function l48_0(o: Rec): boolean {
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
-{ const v = o["turn"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 1000000))) return false; }
+{ const v = o["turn"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 1000000))) return false; }
 { const v = o["agent"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["kind"]; if (v !== undefined && !((typeof v === 'string' && K30.has(v)))) return false; }
 { const v = o["startedAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
@@ -1496,7 +1496,7 @@ let n = 0;
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["messages"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; }
+{ const v = o["messages"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
@@ -1504,7 +1504,7 @@ function l57_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.voicemail_stored"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["messages"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["messages"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
 return true;
 }
 function e58_0(o: Rec): boolean {
@@ -1530,7 +1530,7 @@ let n = 0;
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["network"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; }
+{ const v = o["network"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
@@ -1538,7 +1538,7 @@ function l59_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.connections"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["network"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["network"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
 return true;
 }
 function e60_0(o: Rec): boolean {
@@ -1547,12 +1547,12 @@ let n = 0;
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["ins"]; if (v === undefined || !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; }
-{ const v = o["cla"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; } }
-{ const v = o["sw"]; if (v === undefined || !(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 65535) || (typeof v === 'string' && K33.test(v))))) return false; n++; }
+{ const v = o["ins"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
+{ const v = o["cla"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; } }
+{ const v = o["sw"]; if (v === undefined || !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 65535) || (typeof v === 'string' && K33.test(v))))) return false; n++; }
 { const v = o["seconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
-{ const v = o["commandBytes"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; } }
-{ const v = o["responseBytes"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["commandBytes"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["responseBytes"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
 { const v = o["command"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 1024 || codePointLength(v) <= 1024)))) return false; n++; } }
 { const v = o["iccid"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
@@ -1562,12 +1562,12 @@ function l60_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.apdu"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["ins"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
-{ const v = o["cla"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
-{ const v = o["sw"]; if (v !== undefined && !(((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 65535) || (typeof v === 'string' && K33.test(v))))) return false; }
+{ const v = o["ins"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
+{ const v = o["cla"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
+{ const v = o["sw"]; if (v !== undefined && !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 65535) || (typeof v === 'string' && K33.test(v))))) return false; }
 { const v = o["seconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
-{ const v = o["commandBytes"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
-{ const v = o["responseBytes"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["commandBytes"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["responseBytes"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
 { const v = o["command"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 1024 || codePointLength(v) <= 1024)))) return false; }
 { const v = o["iccid"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; }
 return true;
@@ -1578,7 +1578,7 @@ let n = 0;
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["ins"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; n++; } }
+{ const v = o["ins"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; } }
 { const v = o["error"]; if (v === undefined || !((typeof v === 'string' && K34.has(v)))) return false; n++; }
 { const v = o["iccid"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
@@ -1588,7 +1588,7 @@ function l61_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.apdu_error"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["ins"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 255))) return false; }
+{ const v = o["ins"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 { const v = o["error"]; if (v !== undefined && !((typeof v === 'string' && K34.has(v)))) return false; }
 { const v = o["iccid"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; }
 return true;
@@ -1646,7 +1646,7 @@ let n = 0;
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["ok"]; if (v === undefined || !((typeof v === 'boolean'))) return false; n++; }
-{ const v = o["channel"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 7))) return false; n++; } }
+{ const v = o["channel"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 7))) return false; n++; } }
 { const v = o["bearer"]; if (v !== undefined) { if (!((typeof v === 'string' && K38.has(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
@@ -1656,7 +1656,7 @@ function l64_0(o: Rec): boolean {
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["ok"]; if (v !== undefined && !((typeof v === 'boolean'))) return false; }
-{ const v = o["channel"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 7))) return false; }
+{ const v = o["channel"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 7))) return false; }
 { const v = o["bearer"]; if (v !== undefined && !((typeof v === 'string' && K38.has(v)))) return false; }
 return true;
 }
@@ -1666,9 +1666,9 @@ let n = 0;
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["bytesSent"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; } }
-{ const v = o["bytesReceived"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; n++; } }
-{ const v = o["channel"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 7))) return false; n++; } }
+{ const v = o["bytesSent"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["bytesReceived"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["channel"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 7))) return false; n++; } }
 { const v = o["durationSeconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
 { const v = o["bearer"]; if (v !== undefined) { if (!((typeof v === 'string' && K38.has(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
@@ -1678,9 +1678,9 @@ function l65_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.bip_closed"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["bytesSent"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
-{ const v = o["bytesReceived"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 0 && v <= 4294967295))) return false; }
-{ const v = o["channel"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && Number.isSafeInteger(v) && v >= -9007199254740991 && v <= 9007199254740991 && v >= 1 && v <= 7))) return false; }
+{ const v = o["bytesSent"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["bytesReceived"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["channel"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 7))) return false; }
 { const v = o["durationSeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
 { const v = o["bearer"]; if (v !== undefined && !((typeof v === 'string' && K38.has(v)))) return false; }
 return true;

@@ -2,8 +2,8 @@ import { EXACT, LIMITS } from './predicates.generated.js';
 import type { SidetoneEvent } from './types.js';
 
 /**
- * Predicates over events, generated from the event schemas at build time (predicates-gen.ts
- * writes predicates.generated.ts): plain property reads and comparisons, 60-100 ns an event,
+ * Predicates over events, generated from the event JSON Schemas at build time
+ * (scripts/gen-predicates.mjs writes predicates.generated.ts): plain property reads and comparisons, 60-100 ns an event,
  * allocating nothing, and no zod loaded, so the bus and the root import stay light.
  */
 

@@ -8,18 +8,26 @@ import { Swept } from './swept.js';
 
 type Node<S> = Map<unknown, Node<S> | S>;
 
+/** How the metric that owns an index makes a series and puts one back to its initial state. */
+export interface SeriesKind<S> {
+  newSeries(now: number): S;
+  reset(series: S): void;
+}
+
 /**
  * The label index: nested maps, one level per declared label, keyed by the value given. A lookup
  * is n `Map.get` calls with no string building, sorting or hashing of the whole set. The index is
  * also the only store: series hold no label text, which is rebuilt level by level at render, so a
  * series costs its values and one map entry. Canonical keys are strings; numbers are aliases of
- * their string form, skipped when walking. `Metric` adds the definition and the output on top.
+ * their string form, skipped when walking. A `Metric` has one (composition: the metric owns the
+ * definition and the output, the index only the series and their labels).
  */
-export abstract class LabelIndex<L extends string, S extends Series> {
-  readonly name: string;
-  readonly labelNames: readonly L[];
-  readonly ttlMs: number;
-  protected readonly ctx: MetricContext;
+export class LabelIndex<L extends string, S extends Series> {
+  private readonly name: string;
+  private readonly labelNames: readonly L[];
+  private readonly ttlMs: number;
+  private readonly ctx: MetricContext;
+  private readonly kind: SeriesKind<S>;
   private readonly allowed: readonly (ReadonlySet<string> | undefined)[];
   private readonly maxSeries: number;
   private readonly root: Node<S> = new Map();
@@ -36,8 +44,10 @@ export abstract class LabelIndex<L extends string, S extends Series> {
     allowed: readonly (ReadonlySet<string> | undefined)[],
     limits: { maxSeries: number; ttlMs: number },
     ctx: MetricContext,
+    kind: SeriesKind<S>,
   ) {
     this.name = name;
+    this.kind = kind;
     this.labelNames = labelNames;
     this.allowed = allowed;
     this.maxSeries = limits.maxSeries;
@@ -46,18 +56,20 @@ export abstract class LabelIndex<L extends string, S extends Series> {
     this.find = compileFind(labelNames);
   }
 
-  /** Subclasses call this last in their constructor, once `newSeries` can run. */
-  protected init(): void {
+  /**
+   * The owner calls this once its `newSeries` can run; it gives the one series of a metric with no
+   * labels (undefined with labels).
+   */
+  init(): S | undefined {
     if (this.labelNames.length === 0) {
-      this.noLabels = this.newSeries(Date.now());
+      this.noLabels = this.kind.newSeries(Date.now());
       this.count = 1;
     }
+    return this.noLabels;
   }
 
-  protected abstract newSeries(now: number): S;
-
   /** Visit every series with its label values in declared order (the array is reused: copy it). */
-  protected forEachLabelValues(fn: (series: S, values: readonly string[]) => void): void {
+  forEachLabelValues(fn: (series: S, values: readonly string[]) => void): void {
     if (this.noLabels !== undefined) {
       fn(this.noLabels, []);
       return;
@@ -75,11 +87,6 @@ export abstract class LabelIndex<L extends string, S extends Series> {
       });
     };
     visit(this.root, 0);
-  }
-
-  /** The series with no labels (metrics declared without labels). */
-  protected get single(): S {
-    return this.noLabels ?? this.labels({} as Labels<L>);
   }
 
   /** How many series are exposed. */
@@ -146,11 +153,8 @@ export abstract class LabelIndex<L extends string, S extends Series> {
     this.root.clear();
     this.swept = undefined;
     if (this.noLabels === undefined) this.count = 0;
-    else this.reset(this.noLabels);
+    else this.kind.reset(this.noLabels);
   }
-
-  /** Put a series back to the state `newSeries` gives it (used by `clear()`). */
-  protected abstract reset(series: S): void;
 
   /**
    * Expire series idle for longer than `ttlSeconds`; returns how many were removed. A series
@@ -229,7 +233,7 @@ export abstract class LabelIndex<L extends string, S extends Series> {
     let leaf = node.get(canonical[last]) as S | undefined;
     if (leaf === undefined) {
       if (capped && this.count >= this.maxSeries) return undefined;
-      leaf = existing ?? this.newSeries(Date.now());
+      leaf = existing ?? this.kind.newSeries(Date.now());
       node.set(canonical[last], leaf);
       this.count++;
     }

@@ -2,20 +2,28 @@ import { DefinitionError, showValue } from '../errors.js';
 import { assertNoPii, OTHER } from '../guard/policy.js';
 import { Lines } from './header.js';
 import { LabelIndex } from './label-index.js';
-import type { MetricContext, MetricOptions, SeriesValues } from './metric-options.js';
+import type { Labels, MetricContext, MetricOptions, SeriesValues } from './metric-options.js';
 import { assertLabelNames, assertMetricName } from './names.js';
 import type { Series } from './series.js';
 import type { FamilySnapshot, SeriesSnapshot } from './snapshot.js';
 
 /**
- * A metric family: its definition (name, help, unit, labels and their enums, checked once here)
- * over the label index that holds its series (label-index.ts), and its output (a snapshot every
- * writer reads, or exposition text). Counter, gauge, histogram, summary and info extend it.
+ * A metric family: its definition (name, help, unit, labels and their enums, checked once here),
+ * the label index that holds its series (label-index.ts: the metric has one, it is not one), and
+ * its output (a snapshot every writer reads, or exposition text). Counter, gauge, histogram,
+ * summary and info extend it.
  */
-export abstract class Metric<L extends string, S extends Series> extends LabelIndex<L, S> {
+export abstract class Metric<L extends string, S extends Series> {
   abstract readonly type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'info';
+  readonly name: string;
   readonly help: string;
   readonly unit: string | undefined;
+  readonly labelNames: readonly L[];
+  readonly ttlMs: number;
+  protected readonly ctx: MetricContext;
+  private readonly index: LabelIndex<L, S>;
+  /** The one series of a metric with no labels, once `init()` ran (kept across `clear()`). */
+  private one: S | undefined;
 
   constructor(type: string, options: MetricOptions<L>, ctx: MetricContext) {
     assertMetricName(options.name);
@@ -68,9 +76,76 @@ export abstract class Metric<L extends string, S extends Series> extends LabelIn
       // `other` is always allowed: it is where misses and the overflow series go.
       return new Set([...values, OTHER]);
     });
-    super(options.name, labelNames, allowed, { maxSeries, ttlMs }, ctx);
+    this.name = options.name;
     this.help = options.help;
     this.unit = options.unit;
+    this.labelNames = labelNames;
+    this.ttlMs = ttlMs;
+    this.ctx = ctx;
+    this.index = new LabelIndex(options.name, labelNames, allowed, { maxSeries, ttlMs }, ctx, {
+      newSeries: (now) => this.newSeries(now),
+      reset: (s) => this.reset(s),
+    });
+  }
+
+  /** Subclasses call this last in their constructor, once `newSeries` can run. */
+  protected init(): void {
+    this.one = this.index.init();
+  }
+
+  /** A new series in its initial state. */
+  protected abstract newSeries(now: number): S;
+
+  /** Put a series back to the state `newSeries` gives it (used by `clear()`). */
+  protected abstract reset(series: S): void;
+
+  /** The series with no labels (metrics declared without labels). */
+  protected get single(): S {
+    return this.one ?? this.index.labels({} as Labels<L>);
+  }
+
+  /** How many series are exposed. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /**
+   * Bind a series. Keep the handle: updates through it do no lookup at all.
+   * @example
+   * const ok = invites.labels({ direction: 'inbound', class: '2xx' });
+   * ok.inc();
+   */
+  labels(values: Labels<L>): S {
+    return this.index.labels(values);
+  }
+
+  /**
+   * Visit every series with its rendered label text (`a="x",b="y"`, or '' without labels).
+   * Label text is built per level, so series sharing a prefix share its string.
+   */
+  forEachSeries(fn: (series: S, labelText: string) => void): void {
+    this.index.forEachSeries(fn);
+  }
+
+  /** Remove one series; a handle bound to it keeps working but is no longer exposed. */
+  remove(values: Labels<L>): boolean {
+    return this.index.remove(values);
+  }
+
+  /**
+   * Remove every series. A metric without labels keeps its one series (handles stay bound to it),
+   * reset to its initial state, so `clear()` means the same for every type.
+   */
+  clear(): void {
+    this.index.clear();
+  }
+
+  /**
+   * Expire series idle for longer than `ttlSeconds`; returns how many were removed. A series
+   * written through its handle since it was swept is put back first.
+   */
+  sweep(now: number): number {
+    return this.index.sweep(now);
   }
 
   /** Append this family (HELP, TYPE, samples) to a render. */
@@ -92,7 +167,7 @@ export abstract class Metric<L extends string, S extends Series> extends LabelIn
   snapshot(now = Date.now()): FamilySnapshot {
     const series: SeriesSnapshot[] = [];
     const names = this.labelNames;
-    this.forEachLabelValues((s, values) => {
+    this.index.forEachLabelValues((s, values) => {
       const v = this.sample(s, now);
       if (v === undefined) return;
       const labels = values.map((value, i) => [names[i] as string, value] as const);

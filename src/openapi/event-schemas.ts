@@ -9,13 +9,15 @@ export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema
 
 /**
  * A zod schema as JSON Schema 2020-12, as a sender must write it (`io: 'input'`: `ts` may be an
- * ISO string, defaults are optional). The events' own `pii` mark becomes `x-pii`, the prefix
- * JSON Schema and OpenAPI leave to extensions, so strict validators accept the schema.
+ * ISO string, defaults are optional), or as the parse hands it back (`'output'`: `ts` is epoch ms,
+ * unknown fields are gone; what scripts/gen-predicates.mjs compiles the exact check with). The
+ * events' own `pii` mark becomes `x-pii`, the prefix JSON Schema and OpenAPI leave to extensions,
+ * so strict validators accept the schema.
  * @example toJsonSchema(z.object({ n: z.int() })) // { type: 'object', properties: { n: ... } }
  */
-export function toJsonSchema(schema: z.ZodType): JsonSchema {
+export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
   const out = z.toJSONSchema(schema, {
-    io: 'input',
+    io,
     target: 'draft-2020-12',
     override: ({ jsonSchema }) => {
       const s = jsonSchema as JsonSchema;
@@ -37,9 +39,11 @@ export function toJsonSchema(schema: z.ZodType): JsonSchema {
  * (a media report's derived jitter and RTT bounds) is checked by the server alone.
  * @example for (const { type, schema } of eventJsonSchemas()) writeFileSync(`${type}.json`, ...)
  */
-export function eventJsonSchemas(): Array<{ type: string; schema: JsonSchema }> {
+export function eventJsonSchemas(
+  io: 'input' | 'output' = 'input',
+): Array<{ type: string; schema: JsonSchema }> {
   return EVENT_SCHEMAS.map((s) => {
     const type = s.shape.type.value;
-    return { type, schema: { title: type, ...toJsonSchema(s) } };
+    return { type, schema: { title: type, ...toJsonSchema(s, io) } };
   });
 }

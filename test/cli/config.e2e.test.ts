@@ -84,7 +84,7 @@ describe('serve and demo before starting', () => {
 
   it("a bad configuration gets zod's messages, word for word, though a valid one loads no zod", async () => {
     // Byte for byte what serve printed before the generated fast path (main at a577379): the fast
-    // path only says no, and zod, loaded then, words every problem (src/config/fast-gen.ts).
+    // path only says no, and zod, loaded then, words every problem (scripts/gen-config.mjs).
     const toml = file(
       'serve-many.toml',
       '[metrics]\npath = "metrics"\n[server]\nprot = 1\n[auth]\nscrape_tokens = ["short"]\n[push]\njob = "+447700900123"\n[otel]\nendpoint = "nope"\n',

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { renderFastConfigModule, unmodelledKeys } from '../../scripts/gen-config.mjs';
+import { CONFIG_FNS } from '../../src/config/checks.js';
 import { fastConfig } from '../../src/config/fast.generated.js';
-import { renderFastConfigModule, unmodelledKeys } from '../../src/config/fast-gen.js';
 import { CONFIG_KEYS } from '../../src/config/keys.js';
-import { configSchema } from '../../src/config/schema.js';
+import { configJsonSchema, configSchema } from '../../src/config/schema.js';
 
 /**
- * The generated fast path of the configuration (src/config/fast-gen.ts) against the schema itself,
+ * The generated fast path of the configuration (scripts/gen-config.mjs) against the schema itself,
  * on random configurations: whenever it answers, zod accepts the same input and resolves it to the
  * same configuration (equal, and keys in the same order); when it says no, zod rejects the input or
  * the input gives a key the fast path leaves to zod. loadConfig runs the one, then the other: so
@@ -15,17 +16,29 @@ import { configSchema } from '../../src/config/schema.js';
  */
 
 describe('src/config/fast.generated.ts', () => {
-  it('is generated from the configuration schema (regenerate: npx tsc -p tsconfig.build.json && node scripts/gen-docs.mjs)', () => {
+  it('is generated from the configuration JSON Schema, byte for byte (regenerate: npm run gen-docs)', () => {
     const file = readFileSync(new URL('../../src/config/fast.generated.ts', import.meta.url), 'utf8');
-    expect(
-      file,
-      'src/config/fast.generated.ts is stale: run npx tsc -p tsconfig.build.json && node scripts/gen-docs.mjs',
-    ).toBe(renderFastConfigModule());
+    expect(file, 'src/config/fast.generated.ts is stale: run npm run gen-docs').toBe(
+      renderFastConfigModule(configJsonSchema(), Object.keys(CONFIG_FNS)),
+    );
+  });
+
+  it('finds every function of the schema marked in its JSON Schema (fnMark), or the fast path would skip it', () => {
+    // JSON Schema cannot say a refinement or a transform; the schema marks each with .meta.
+    const text = readFileSync(new URL('../../src/config/schema.ts', import.meta.url), 'utf8');
+    const uses = text.match(/\.(refine|superRefine|transform|preprocess)\(/g) ?? [];
+    const marks = text.match(/fnMark\('(check|transform|preprocess)'|'x-cross-field': true/g) ?? [];
+    expect(uses.length).toBeGreaterThanOrEqual(5);
+    expect(marks.length, 'a .refine/.transform/.preprocess without its fnMark').toBe(uses.length);
+    const json = JSON.stringify(configJsonSchema());
+    for (const name of ['noPii', 'isCidr', 'freeLabelName', 'modemsOrDefault', 'labelList'])
+      expect(json, `the JSON Schema lost the mark of ${name}`).toContain(`"${name}"`);
+    expect(json).toContain('"x-cross-field":true');
   });
 
   it('leaves to zod only the keys whose check changes the value or is not modelled', () => {
     // A URL check trims its value; external labels are a record after a preprocess.
-    expect(unmodelledKeys().sort()).toEqual([
+    expect(unmodelledKeys(configJsonSchema(), Object.keys(CONFIG_FNS)).sort()).toEqual([
       'otel.endpoint',
       'push.external_labels',
       'push.remote_write_url',
@@ -189,7 +202,7 @@ const gives = (raw: unknown, key: string) => {
 
 describe('the fast path and the schema', () => {
   it('agree on random configurations: the same configuration whenever the fast path answers, and a "no" only where zod rejects or a key is left to it', () => {
-    const unmodelled = unmodelledKeys();
+    const unmodelled = unmodelledKeys(configJsonSchema(), Object.keys(CONFIG_FNS));
     let answered = 0;
     let rejected = 0;
     fc.assert(

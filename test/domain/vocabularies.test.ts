@@ -47,7 +47,7 @@ describe('domain vocabularies', () => {
     }
     expect(domain.size).toBeGreaterThan(40);
     const copies = files(src)
-      // Generated files are written from domain's lists at build time (events/predicates-gen.ts).
+      // Generated files are written from domain's lists at build time (scripts/gen-predicates.mjs, scripts/gen-config.mjs).
       .filter((f) => !relative(src, f).startsWith('domain') && !f.endsWith('.generated.ts'))
       .flatMap((f) =>
         wordLists(f)

@@ -1,32 +1,10 @@
 /**
- * Import direction as a test (issue 33). The layers are declared once, below; every import in
+ * Import direction as a test (issue 33). The layers are declared once, in layer-map.ts (the
+ * README's layout table is checked against the same declaration); every import in
  * src/ (static `import`/`export ... from`, dynamic `import()`, `import('x').T` types, type-only
  * ones included, because a type import still couples the files) is parsed with the TypeScript
  * compiler API and must go to its own layer or a lower one. No cycle may exist between files, nor
  * between units (a top-level folder of src/ or a top-level file).
- *
- * The map, bottom to top, and why each unit sits where it does:
- * 0. `domain` (the telephony facts: standards, vocabularies, edge limits, the outcome classifier,
- *    media scoring) imports nothing else from src/ and no package. Beside it, because every
- *    layer uses them and they import nothing above: `errors.ts` and `error-codes.ts` (the one
- *    hierarchy and its catalogue), `secrets.ts` (the one redaction list, which every error's
- *    message goes through) and `closest.ts` ("did you mean", for the messages of the config,
- *    the event schemas and the CLI).
- * 1. `metrics` and `guard` (the registry and its label policy), with what only needs them:
- *    `runtime` (process/event-loop collectors, version, thread entry), `health` (probes on the
- *    registry), `lint` (metric-name checks), `cluster` (worker aggregation of registries).
- * 2. `events`: the one typed bus and its schemas.
- * 3. `telephony`: packs that turn events into metrics, the per-call state.
- * 4. `sinks`, `store`, and the read-side definitions they share with the layers above: `rules`
- *    (thresholds and alert rules over the telephony catalogue), `logs` (call-event and audit logs).
- * 5. `analytics` (the read side), with `config` (the sidecar's configuration schema: it names
- *    stores, packs and rules and owns the sources' defaults, and analytics and http read it) and
- *    `dashboards` (built from rules).
- * 6. `http` and `sources` (the edges), with `push` (remote write/OTLP of the registry) and
- *    `openapi` (the documents of the routes and events; the server serves them, and
- *    server/openapi-files.ts writes them from a running sidecar).
- * 7. `server` (the sidecar) and the package root `index.ts` (re-exports the library).
- * 8. `cli`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -34,19 +12,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-
-// biome-ignore format: one layer a line, bottom first
-const LAYERS: readonly (readonly string[])[] = [
-  ['domain', 'errors', 'error-codes', 'secrets', 'closest'],
-  ['metrics', 'guard', 'runtime', 'health', 'lint', 'cluster'],
-  ['events'],
-  ['telephony'],
-  ['sinks', 'store', 'rules', 'logs'],
-  ['analytics', 'config', 'dashboards'],
-  ['http', 'sources', 'push', 'openapi'],
-  ['server', 'index'],
-  ['cli'],
-];
+import { LAYERS } from './layer-map.js';
 
 /**
  * Imports against the flow that remain, each with why; the test fails on any other, and on an entry

@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * (no [push]), the HEP and modem sources (not configured), the OTLP wire codec and protobufjs (no
  * span sent yet), the zod event schemas (no inexact event yet), the OpenAPI builder, the W3C
  * propagator (no traceparent yet), the PostgreSQL driver (a SQLite store); and zod altogether (the
- * configuration is valid: the generated fast path takes it, src/config/fast-gen.ts; the read
+ * configuration is valid: the generated fast path takes it, scripts/gen-config.mjs; the read
  * routes' query schemas wait for a read) and @opentelemetry/api (no tracer, no SDK registered, no
  * traceparent yet).
  */

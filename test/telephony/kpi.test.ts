@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type CallAttempt, callKpis } from '../../src/domain/standards/kpi.js';
 import type { SidetoneEvent } from '../../src/events/types.js';
 import { CATALOGUE, metricName } from '../../src/telephony/catalogue.js';
+import { type CallAttempt, callKpis } from '../oracles/kpi.js';
 import { setup, T0 } from './helpers.js';
 
 /** A scripted day on one trunk: what each attempt ended with. */

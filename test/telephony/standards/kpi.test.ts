@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CallAttempt, callKpis } from '../../../src/domain/standards/kpi.js';
+import { type CallAttempt, callKpis } from '../../oracles/kpi.js';
 
 describe('callKpis', () => {
   // Twelve scripted INVITEs; the two challenges are dropped, leaving 10 attempts.

@@ -3,8 +3,8 @@
  * originating side) and the carrier KPIs ASR (ITU-T E.411), NER (ITU-T E.425), ACD and PDD.
  */
 
-import { classifyCall } from '../outcome/classify.js';
-import { KPI_FLAG } from '../outcome/table.js';
+import { classifyCall } from '../../src/domain/outcome/classify.js';
+import { KPI_FLAG } from '../../src/domain/outcome/table.js';
 
 /**
  * One call attempt: the initial INVITE of a call, counted once (RFC 6076), whatever
