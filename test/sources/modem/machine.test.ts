@@ -6,8 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SIM_STATES } from '../../../src/domain/standards/cpin.js';
+import { EventBus } from '../../../src/events/bus.js';
+import type { SidetoneEvent } from '../../../src/events/types.js';
 import {
   MODEM_STATES,
   MODEM_TRANSITIONS,
@@ -20,6 +22,7 @@ import {
   step,
   upState,
 } from '../../../src/sources/modem/machine.js';
+import { type ModemPort, ModemSource } from '../../../src/sources/modem/source.js';
 
 const T = { backoffMs: 1000, maxBackoffMs: 30_000 };
 const at = (state: ModemState, o: Partial<Modem> = {}): Modem => ({ ...newModem(), state, ...o });
@@ -411,5 +414,82 @@ describe('bounded by construction (property)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('ModemSource driven by the machine (fake port, simulated time)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_700_000_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A modem with echo off after ATE0, its SIM `sim()`, registered home on CS. */
+  function scripted(sim: () => string) {
+    const writes: string[] = [];
+    let push: ((s: string) => void) | undefined;
+    const open = async (): Promise<ModemPort> => {
+      let onData: ((b: Buffer) => void) | undefined;
+      push = (s) => onData?.(Buffer.from(s, 'latin1'));
+      const port = {
+        write(data: string) {
+          const cmd = data.replace(/\r$/, '');
+          writes.push(cmd);
+          const info =
+            cmd === 'AT+CPIN?' ? `+CPIN: ${sim()}\r\n` : cmd === 'AT+CREG?' ? '+CREG: 0,1\r\n' : '';
+          const final = /^AT\+C(G|E|5G)REG\?$/.test(cmd) ? 'ERROR' : 'OK';
+          setTimeout(() => onData?.(Buffer.from(`\r\n${info}\r\n${final}\r\n`, 'latin1')), 20);
+          return true;
+        },
+        on(event: string, fn: (x: never) => void) {
+          if (event === 'data') onData = fn as (b: Buffer) => void;
+          return port;
+        },
+        close(cb?: (err?: Error | null) => void) {
+          cb?.(null);
+        },
+      } as ModemPort;
+      return port;
+    };
+    return { writes, open, urc: (line: string) => push?.(`\r\n${line}\r\n`) };
+  }
+
+  async function source(sim: () => string) {
+    const modem = scripted(sim);
+    const bus = new EventBus();
+    const events: SidetoneEvent[] = [];
+    bus.onAny((e) => events.push(e));
+    const s = new ModemSource(bus, { path: '/dev/fake', mode: 'full', pollMs: 1000, open: modem.open });
+    s.start();
+    await vi.advanceTimersByTimeAsync(3000);
+    return { s, modem, events };
+  }
+
+  it('is registered once up and polled; a polled +CPIN: SIM PIN is the state locked, no restart', async () => {
+    let sim = 'READY';
+    const { s, events } = await source(() => sim);
+    expect(s.state).toBe('registered');
+    sim = 'SIM PIN';
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(s.state).toBe('locked');
+    expect(s.connected).toBe(true);
+    expect(events.filter((e) => e.type === 'modem.disconnected')).toEqual([]);
+    await s.close();
+    expect(s.state).toBe('closed');
+  });
+
+  it('an unsolicited +CPIN: SIM PIN after READY is a restart: disconnected (power), set up again', async () => {
+    const { s, modem, events } = await source(() => 'READY');
+    const setUps = modem.writes.filter((w) => w === 'ATE0').length;
+    modem.urc('+CPIN: SIM PIN');
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(events.filter((e) => e.type === 'modem.disconnected')).toEqual([
+      expect.objectContaining({ reason: 'power' }),
+    ]);
+    expect(modem.writes.filter((w) => w === 'ATE0').length).toBe(setUps + 1);
+    expect(events.filter((e) => e.type === 'modem.reconnected')).toHaveLength(1);
+    expect(s.state).toBe('registered');
+    await s.close();
   });
 });
