@@ -22,7 +22,8 @@ import {
   step,
   upState,
 } from '../../../src/sources/modem/machine.js';
-import { type ModemPort, ModemSource } from '../../../src/sources/modem/source.js';
+import { ModemSource } from '../../../src/sources/modem/source.js';
+import { fakeModemPort } from '../../helpers/fake-modem-port.js';
 
 const T = { backoffMs: 1000, maxBackoffMs: 30_000 };
 const at = (state: ModemState, o: Partial<Modem> = {}): Modem => ({ ...newModem(), state, ...o });
@@ -427,32 +428,12 @@ describe('ModemSource driven by the machine (fake port, simulated time)', () => 
 
   /** A modem with echo off after ATE0, its SIM `sim()`, registered home on CS. */
   function scripted(sim: () => string) {
-    const writes: string[] = [];
-    let push: ((s: string) => void) | undefined;
-    const open = async (): Promise<ModemPort> => {
-      let onData: ((b: Buffer) => void) | undefined;
-      push = (s) => onData?.(Buffer.from(s, 'latin1'));
-      const port = {
-        write(data: string) {
-          const cmd = data.replace(/\r$/, '');
-          writes.push(cmd);
-          const info =
-            cmd === 'AT+CPIN?' ? `+CPIN: ${sim()}\r\n` : cmd === 'AT+CREG?' ? '+CREG: 0,1\r\n' : '';
-          const final = /^AT\+C(G|E|5G)REG\?$/.test(cmd) ? 'ERROR' : 'OK';
-          setTimeout(() => onData?.(Buffer.from(`\r\n${info}\r\n${final}\r\n`, 'latin1')), 20);
-          return true;
-        },
-        on(event: string, fn: (x: never) => void) {
-          if (event === 'data') onData = fn as (b: Buffer) => void;
-          return port;
-        },
-        close(cb?: (err?: Error | null) => void) {
-          cb?.(null);
-        },
-      } as ModemPort;
-      return port;
-    };
-    return { writes, open, urc: (line: string) => push?.(`\r\n${line}\r\n`) };
+    const port = fakeModemPort((cmd) => {
+      const info = cmd === 'AT+CPIN?' ? `+CPIN: ${sim()}\r\n` : cmd === 'AT+CREG?' ? '+CREG: 0,1\r\n' : '';
+      const final = /^AT\+C(G|E|5G)REG\?$/.test(cmd) ? 'ERROR' : 'OK';
+      return `\r\n${info}\r\n${final}\r\n`;
+    }, 20);
+    return { ...port, urc: (line: string) => port.push(`\r\n${line}\r\n`) };
   }
 
   async function source(sim: () => string) {
