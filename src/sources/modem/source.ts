@@ -1,15 +1,15 @@
 import { type AtError, atErrorMeaning, isBusyError, parseAtError } from '../../domain/standards/at-errors.js';
 import { simStateOfError } from '../../domain/standards/cpin.js';
-import { type EchoState, echoStep } from '../../domain/standards/echo.js';
 import { consolidate, isRegistered } from '../../domain/standards/registration.js';
-import type { ModemDisconnectReason, ModemRecoveryStep } from '../../domain/vocab.js';
+import type { ModemRecoveryStep } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Registry } from '../../metrics/index.js';
 import { errnoOf, openFailure } from '../open-error.js';
 import { AtChannel, AtQueueFull, type AtResponse, AtTimeout } from './at.js';
 import { initCommands, type ModemMode, REGISTRATION_READS, VENDOR_READS } from './commands.js';
 import { heldBy } from './held.js';
-import { type Bucket, newBucket, reinitAt, take } from './pace.js';
+import { isUp, type Modem, type ModemEffect, type ModemInput, newModem, step } from './machine.js';
+import { type Bucket, newBucket, take } from './pace.js';
 import { type Heard, newHeard, Reporter } from './report.js';
 import { UrcReader } from './unsolicited.js';
 
@@ -93,9 +93,10 @@ const unsupported = (e: AtError) =>
  * modem.recovery, modem.registration (each domain, polled and unsolicited), modem.signal (+CSQ,
  * +CESQ, vendor serving-cell reports), modem.operator, modem.sim, modem.at_error, and in full
  * mode sms.received, sms.delivery_report, ussd.response and call.clcc. The packs turn them into
- * metrics, so this source decides nothing. A modem that restarts in place (start-up
- * announcements, its echo back on) is re-initialised; an unplugged or silent one is reopened with
- * backoff, then reset (full mode), and its recovery counted.
+ * metrics, so this source decides nothing. Its life is the state machine of machine.ts (the table
+ * is in docs/sources/modem.md): this class feeds it every input and carries out its effects. A
+ * modem that restarts in place (start-up announcements, its echo back on) is re-initialised; an
+ * unplugged or silent one is reopened with backoff, then reset (full mode), and its recovery counted.
  *
  * @example
  * const modem = new ModemSource(bus, { path: '/dev/ttyUSB2', mode: 'shared' });
@@ -106,43 +107,35 @@ const unsupported = (e: AtError) =>
 export class ModemSource {
   private port: ModemPort | undefined;
   private at: AtChannel | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private closed = false;
-  private everConnected = false;
-  private attempt = 0;
+  /** The modem's state and what it knows (machine.ts); only `input` replaces it. */
+  private m: Modem = newModem();
+  private readonly timers: Record<'poll' | 'retry' | 'reinit' | 'registration', NodeJS.Timeout | undefined> =
+    {
+      poll: undefined,
+      retry: undefined,
+      reinit: undefined,
+      registration: undefined,
+    };
+  /** The first poll of a session: the registration wait starts from what it read. */
+  private firstPoll: Promise<void> = Promise.resolve();
   private timeouts = 0;
   private readonly id: string;
   private readonly garbageCounter;
   private garbageSeen = 0;
   private readonly overflowCounter;
+  /** A poll is running (a slow modem outlasts a short poll period: never two at once). */
   private polling = false;
-  /** One initialised session of the modem; a restart starts the next (stale work checks it). */
-  private session = 0;
-  private initialised = false;
-  /** V.250 echo as seen on this session (domain/standards/echo.ts): a restart is its change. */
-  private echo: EchoState = 'unknown';
   /** The rate ceiling every AT command passes (pace.ts), kept across reconnects. */
   private readonly bucket: Bucket = newBucket(Date.now());
   private pacedSeen = 0;
-  /** Restarts in a row (each re-initialisation waits longer) and when the last one started. */
-  private restartStreak = 0;
-  private lastInitStart = Number.NEGATIVE_INFINITY;
-  private upSince = 0;
-  private reinitTimer: NodeJS.Timeout | undefined;
   private readonly backoffCounter;
   private heard: Heard = newHeard();
   private readonly skip = new Set<string>();
   private vendorRead: string | undefined;
   private mem1: string | undefined;
-  /** Why it last went away (the cause of the next reconnect), and whether that was a silence. */
-  private downReason: ModemDisconnectReason | undefined;
-  /** The last loss was a modem that stopped answering (the ladder may reset it). */
-  private silent = false;
+  private model: string | undefined;
+  /** Reopens of a silent modem that found it still silent (the ladder resets it past `resetAfter`). */
   private failedReopens = 0;
-  /** The port was closed for this outage (unplugged or silent): its reopen is a recovery step. */
-  private lastLoss: 'usb' | 'at_timeout' | undefined;
-  private registrationWait: NodeJS.Timeout | undefined;
   private readonly reporter: Reporter;
   private readonly urcs: UrcReader;
   private readonly logged = new Set<string>();
@@ -150,13 +143,10 @@ export class ModemSource {
   mode: ModemMode = 'full';
   /** Times a bounded queue was full: commands refused, unsolicited work dropped (oldest first). */
   readonly overflow: Record<(typeof MODEM_QUEUES)[number], number> = { commands: 0, unsolicited: 0 };
-  /** State for tests and health: connected now, reconnects so far. */
-  connected = false;
+  /** Reconnects so far (for tests and health). */
   reconnects = 0;
   /** Why the port cannot be opened (the last failure), until it opens. */
   error: string | undefined;
-  /** A disconnect was reported and no connect since: a failed reopen says nothing new. */
-  private reportedDown = false;
 
   constructor(
     private readonly bus: EventBus,
@@ -191,11 +181,21 @@ export class ModemSource {
       mem1: () => this.mem1,
       send: (c) => this.send(c),
       overflowed: (q) => this.overflowed(q),
-      restarted: (why) => this.restarted(why),
-      poweredDown: (why) => this.poweredDown(why),
+      restarted: (why) => this.input({ kind: 'boot', why }),
+      poweredDown: (why) => this.input({ kind: 'power_down', why }),
       bad: () => this.garbageCounter?.inc(),
-      closed: () => this.closed,
+      closed: () => this.m.state === 'closed',
     });
+  }
+
+  /** Up (set up and polled): `modem_connected` 1. */
+  get connected(): boolean {
+    return isUp(this.m.state);
+  }
+
+  /** The state of the machine (machine.ts MODEM_STATES), for tests and health. */
+  get state(): Modem['state'] {
+    return this.m.state;
   }
 
   private overflowed(queue: (typeof MODEM_QUEUES)[number]): void {
@@ -205,8 +205,97 @@ export class ModemSource {
 
   /** Open the port and keep it open until `close()`. Never throws; failures are retried. */
   start(): void {
-    this.closed = false;
-    void this.connect();
+    this.input({ kind: 'start' });
+  }
+
+  /** Feed the machine one input and carry out its effects, in order. */
+  private input(i: ModemInput): void {
+    const next = step(this.m, i, Date.now(), {
+      backoffMs: this.options.backoffMs ?? 1000,
+      maxBackoffMs: this.options.maxBackoffMs ?? 30_000,
+    });
+    const before = this.m;
+    this.m = next.modem;
+    for (const e of next.effects) this.effect(e, before);
+  }
+
+  private effect(e: ModemEffect, before: Modem): void {
+    switch (e.do) {
+      case 'open':
+        void this.connect();
+        return;
+      case 'close_port':
+        this.closePort();
+        return;
+      case 'initialise':
+        if (this.port !== undefined) void this.initialise(this.port);
+        return;
+      case 'poll_start': {
+        this.stopTimer('poll');
+        this.timers.poll = setInterval(() => void this.poll(), this.options.pollMs ?? 30_000);
+        this.timers.poll.unref();
+        this.firstPoll = this.poll();
+        return;
+      }
+      case 'poll_stop':
+        this.stopTimer('poll');
+        this.urcs.clear();
+        return;
+      case 'stop':
+        this.urcs.clear();
+        for (const t of ['poll', 'retry', 'reinit', 'registration'] as const) this.stopTimer(t);
+        return;
+      case 'schedule': {
+        const timer = e.timer;
+        this.stopTimer(timer);
+        this.timers[timer] = setTimeout(() => {
+          this.timers[timer] = undefined;
+          this.input({ kind: 'timer', timer });
+        }, e.ms);
+        this.timers[timer].unref();
+        return;
+      }
+      case 'disconnected':
+        this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason: e.reason });
+        return;
+      case 'connected': {
+        this.error = undefined;
+        if (e.reconnected) {
+          this.reconnects++;
+          this.bus.emit({
+            type: 'modem.reconnected',
+            modem: this.id,
+            attempt: e.attempt,
+            ...(e.reason !== undefined && { reason: e.reason }),
+          });
+        }
+        const model = this.model;
+        this.bus.emit({ type: 'modem.connected', modem: this.id, ...(model !== undefined && { model }) });
+        if (before.loss !== undefined) this.recovery('reopen', true);
+        this.failedReopens = 0;
+        return;
+      }
+      case 'await_registration': {
+        const session = this.m.session;
+        void this.firstPoll.then(() => this.awaitRegistration(session));
+        return;
+      }
+      case 'log':
+        this.log(e.message, {
+          path: this.options.path,
+          [e.message === 'modem lost' ? 'reason' : 'signal']: e.why,
+        });
+        return;
+      case 'backoff':
+        this.backoffCounter?.labels({ reason: 'restart' }).inc();
+        return;
+    }
+  }
+
+  private stopTimer(t: keyof ModemSource['timers']): void {
+    clearTimeout(this.timers[t]);
+    clearInterval(this.timers[t]);
+    this.timers[t] = undefined;
   }
 
   private log(message: string, detail: Record<string, unknown>): void {
@@ -218,24 +307,25 @@ export class ModemSource {
   }
 
   private async connect(): Promise<void> {
-    if (this.closed) return;
     let port: ModemPort;
     try {
       port = await (this.options.open ?? openSerial)(this.options.path, this.options.baudRate ?? 115_200);
     } catch (err) {
-      this.openFailed(err);
-      this.step('reopen', false);
-      return this.retry();
+      if (this.m.state !== 'opening') return;
+      this.recovery('reopen', false);
+      // A missing device node is an unplugged (or never plugged) USB modem.
+      this.input({ kind: 'open_failed', reason: this.openFailed(err) });
+      return;
     }
-    if (this.closed) {
+    if (this.m.state === 'opening') await this.resolveMode();
+    if (this.m.state !== 'opening') {
       port.close();
       return;
     }
-    await this.resolveMode();
     this.port = port;
     const at = new AtChannel(
       (s) => port.write(s),
-      (line, next) => this.urcs.urc(line, next),
+      (line, next) => this.urc(line, next),
       undefined,
       () => take(this.bucket, Date.now()),
     );
@@ -247,15 +337,22 @@ export class ModemSource {
     port.on('error', () => {}); // 'close' follows and carries the disconnect
     port.on('close', () => this.lost(port, 'usb'));
     this.timeouts = 0;
-    if (this.silent && this.failedReopens >= (this.options.resetAfter ?? 3)) {
-      // A reset the modem did not answer (counted as such, not as a failed reopen): still gone,
-      // so the ladder starts again. Before, the source stopped here for good, port open, silent.
-      if (!(await this.reset())) {
-        this.lastLoss = undefined;
-        return this.lost(port, 'at_timeout');
-      }
-    }
-    await this.initialise(port);
+    this.input({ kind: 'opened' });
+  }
+
+  /** An unsolicited line: read, and what it says of the SIM and the registration fed to the machine. */
+  private urc(line: string, next: string | undefined): void {
+    this.urcs.urc(line, next);
+    if (line.startsWith('+CPIN:')) this.observe(true);
+    else if (/^\+C5?G?E?REG:/.test(line)) this.observe(false);
+  }
+
+  /** What the reporter heard of the SIM and the registration, as inputs. */
+  private observe(unsolicited: boolean): void {
+    const sim = this.heard.sim;
+    if (sim !== undefined) this.input({ kind: 'sim', sim, unsolicited });
+    const d = consolidate(this.heard.stats);
+    this.input({ kind: 'registration', stat: d < 0 ? -1 : (this.heard.stats[d] as number) });
   }
 
   /** `auto`: shared when another program has the modem open. Logged when it changes. */
@@ -277,64 +374,39 @@ export class ModemSource {
   }
 
   /**
-   * Set the modem up (full mode) or just identify it (shared), list what arrived unread, then
-   * poll. Runs on open and again after a restart in place; a silent modem ends in `lost`.
+   * The `initialise` effect: set the modem up (full mode) or just identify it (shared), list what
+   * arrived unread, then tell the machine it is `ready`. After a silent modem's `resetAfter` failed
+   * reopens, the ladder resets it first. A modem that stops answering ends in `lost`.
    */
   private async initialise(port: ModemPort): Promise<void> {
-    const session = ++this.session;
-    clearTimeout(this.reinitTimer);
-    this.reinitTimer = undefined;
-    this.lastInitStart = Date.now();
-    this.initialised = false;
-    this.echo = echoStep(this.echo, 'reset')[0];
+    const session = this.m.session;
+    const stale = () => this.port !== port || this.m.session !== session;
     this.heard = newHeard();
     this.skip.clear();
     this.vendorRead = undefined;
     this.mem1 = undefined;
-    let model: string | undefined;
+    this.model = undefined;
+    if (this.m.loss === 'at_timeout' && this.failedReopens >= (this.options.resetAfter ?? 3)) {
+      // A reset the modem did not answer (counted as such, not as a failed reopen): still gone,
+      // so the ladder starts again. Before, the source stopped here for good, port open, silent.
+      if (!(await this.reset())) return this.lost(port, 'at_timeout', true);
+      if (stale()) return;
+    }
     for (const cmd of initCommands(this.mode)) {
       let r = await this.send(cmd, true);
       // Not answering: ask again until `send` counts it gone (maxTimeouts) and reopens the port.
-      while (r === undefined && cmd === 'AT' && this.port === port && this.session === session)
-        r = await this.send(cmd, true);
-      if (this.port !== port || this.session !== session) return;
-      if (cmd === 'ATE0' && r?.ok === true) this.echo = echoStep(this.echo, 'e0')[0];
+      while (r === undefined && cmd === 'AT' && !stale()) r = await this.send(cmd, true);
+      if (stale()) return;
+      if (cmd === 'ATE0' && r?.ok === true) this.input({ kind: 'e0' });
       if (cmd === 'AT+CGMI' && r?.ok === true)
         this.vendorRead = VENDOR_READS.find(([re]) => r.lines.some((l) => re.test(l)))?.[1];
-      if (cmd === 'AT+CGMM' && r?.ok === true) model = r.lines[0]?.slice(0, 128);
+      if (cmd === 'AT+CGMM' && r?.ok === true) this.model = r.lines[0]?.slice(0, 128);
       if (cmd === 'AT+CPIN?' && r?.ok === true) this.cpin(r);
       if (cmd === 'AT+CPMS?' && r?.ok === true)
         this.mem1 = /^\+CPMS:\s*"([A-Z]{2})"/.exec(r.lines[0] ?? '')?.[1];
       if (cmd.startsWith('AT+CMGL')) this.urcs.listed(r);
     }
-    this.initialised = true;
-    this.upSince = Date.now();
-    this.connected = true;
-    this.reportedDown = false;
-    this.error = undefined;
-    const reason = this.downReason;
-    if (this.everConnected) {
-      this.reconnects++;
-      this.bus.emit({
-        type: 'modem.reconnected',
-        modem: this.id,
-        attempt: this.attempt,
-        ...(reason !== undefined && { reason }),
-      });
-    }
-    this.everConnected = true;
-    this.attempt = 0;
-    this.bus.emit({ type: 'modem.connected', modem: this.id, ...(model !== undefined && { model }) });
-    if (this.lastLoss !== undefined) this.step('reopen', true);
-    this.failedReopens = 0;
-    this.downReason = undefined;
-    this.lastLoss = undefined;
-    this.silent = false;
-    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
-    this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs ?? 30_000);
-    this.pollTimer.unref();
-    await this.poll();
-    if (reason !== undefined) this.awaitRegistration(session);
+    if (!stale()) this.input({ kind: 'ready' });
   }
 
   /**
@@ -359,16 +431,13 @@ export class ModemSource {
       }
       this.timeouts = 0;
       this.countGarbage(at);
-      // Echo back after replies came without it: the modem restarted and lost its settings. An
-      // echo it kept through ATE0 is no change (domain/standards/echo.ts).
-      const [echo, restarted] = echoStep(this.echo, r.echoed ? 'echoed' : 'plain');
-      this.echo = echo;
-      if (restarted && this.initialised && !init) this.restarted('echo');
+      // Echo back after replies came without it is a restart; the machine decides (echo.ts).
+      if (this.at === at) this.input({ kind: 'reply', echoed: r.echoed });
       if (r.ok) return r;
       const e = parseAtError(r.final);
       if (e === undefined) return r;
       this.atError(command, e);
-      if (isBusyError(e) && attempt < 4 && this.at === at && !this.closed) {
+      if (isBusyError(e) && attempt < 4 && this.at === at && this.m.state !== 'closed') {
         await new Promise((res) => setTimeout(res, base * 2 ** attempt).unref());
         continue;
       }
@@ -390,7 +459,10 @@ export class ModemSource {
         ? undefined
         : simStateOfError(e.kind, e.code);
     // +CPIN? answered by another error: the SIM state is unknown (ModemManager: lock unknown).
-    if (sim !== undefined || command === 'AT+CPIN?') this.reporter.sim(sim ?? 'unknown', this.heard);
+    if (sim !== undefined || command === 'AT+CPIN?') {
+      this.reporter.sim(sim ?? 'unknown', this.heard);
+      this.observe(false);
+    }
     const key = `${e.kind}:${e.code ?? ''}:${command}`;
     if (this.logged.has(key) || this.logged.size > 256) return;
     this.logged.add(key);
@@ -412,6 +484,7 @@ export class ModemSource {
   private cpin(r: AtResponse): void {
     const line = r.lines.find((l) => /^\+CPIN/i.test(l));
     if (line !== undefined) this.reporter.cpin(line, this.heard);
+    this.observe(false);
   }
 
   private countGarbage(at: AtChannel): void {
@@ -426,17 +499,16 @@ export class ModemSource {
   }
 
   private async poll(): Promise<void> {
-    // A slow modem (5 timeouts of 5 s) outlasts a short poll period: never two polls at once.
-    if (this.polling || !this.initialised) return;
+    if (this.polling || !isUp(this.m.state)) return;
     this.polling = true;
-    const session = this.session;
+    const session = this.m.session;
     try {
       const reads = ['AT', 'AT+CSQ', 'AT+CESQ', ...REGISTRATION_READS, 'AT+COPS?', 'AT+CPIN?'];
       if (this.vendorRead !== undefined) reads.push(this.vendorRead);
       for (const cmd of reads) {
         if (this.skip.has(cmd)) continue;
         const r = await this.send(cmd);
-        if (this.session !== session || !this.initialised) return;
+        if (this.m.session !== session || !isUp(this.m.state)) return;
         if (r === undefined && cmd === 'AT') return; // silent: the next poll (or `lost`) follows
         if (r?.ok !== true) continue;
         if (cmd === 'AT+CSQ') this.reporter.csq(r.lines);
@@ -444,88 +516,26 @@ export class ModemSource {
         else if (cmd === 'AT+COPS?') this.reporter.cops(r.lines);
         else if (cmd === 'AT+CPIN?') this.cpin(r);
         else if (cmd === this.vendorRead) this.reporter.vendor(r.lines);
-        else if (REGISTRATION_READS.includes(cmd))
+        else if (REGISTRATION_READS.includes(cmd)) {
           for (const l of r.lines) this.reporter.registration(l, this.heard, l.startsWith(cmd.slice(2, -1)));
+          this.observe(false);
+        }
       }
     } finally {
       this.polling = false;
     }
   }
 
-  /**
-   * A start-up announcement or the echo back: the modem restarted in place and lost its
-   * settings. Re-initialise it (again at each further announcement while it comes up: SMS Ready
-   * follows RDY by seconds, and the unread listing needs it). The first restart after the modem
-   * was up for `maxBackoffMs` re-initialises at once; each further one in a row waits `backoffMs`
-   * after the previous start, doubling to `maxBackoffMs`: whatever the modem announces, the source
-   * cannot loop (issue 47: 4,276 re-initialisations in 20 s).
-   */
-  private restarted(why: string): void {
-    const port = this.port;
-    if (port === undefined || this.closed) return;
-    if (!this.initialised && this.downReason !== 'power') return; // initialising: expected
-    if (this.reinitTimer !== undefined) return; // a re-initialisation is already coming
-    const now = Date.now();
-    const cap = this.options.maxBackoffMs ?? 30_000;
-    if (this.initialised) {
-      this.log('modem restarted', { path: this.options.path, signal: why.slice(0, 24) });
-      if (now - this.upSince >= cap) this.restartStreak = 0;
-    }
-    const at = reinitAt(this.lastInitStart, this.restartStreak, this.options.backoffMs ?? 1000, cap);
-    this.restartStreak++;
-    this.down('power');
-    if (at <= now) {
-      void this.initialise(port);
-      return;
-    }
-    this.backoffCounter?.labels({ reason: 'restart' }).inc();
-    const session = this.session;
-    this.reinitTimer = setTimeout(() => {
-      this.reinitTimer = undefined;
-      if (this.session === session && this.port === port && !this.closed) void this.initialise(port);
-    }, at - now);
-    this.reinitTimer.unref();
-  }
-
-  /** The modem announced a power-down: gone until it starts again, asked again after a pause. */
-  private poweredDown(why: string): void {
-    const port = this.port;
-    if (port === undefined || !this.initialised || this.closed) return;
-    this.log('modem powering down', { path: this.options.path, signal: why.slice(0, 32) });
-    this.down('power');
-    const session = this.session;
-    const again = setTimeout(() => {
-      if (this.session === session && this.port === port) void this.initialise(port);
-    }, this.options.backoffMs ?? 1000);
-    again.unref();
-  }
-
-  /** Report a disconnect once per outage (its first cause is the cause), and stop polling. */
-  private down(reason: ModemDisconnectReason): void {
-    this.session++;
-    this.initialised = false;
-    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
-    this.urcs.clear();
-    const was = this.connected;
-    this.connected = false;
-    if (was || this.downReason === undefined) this.downReason = reason;
-    if (was) {
-      this.reportedDown = true;
-      this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
-    }
-  }
-
   /** The ladder's last step: the modem registers within `registrationWaitMs` (ok) or not (fail). */
   private awaitRegistration(session: number): void {
     const until = Date.now() + (this.options.registrationWaitMs ?? 180_000);
-    clearTimeout(this.registrationWait);
+    this.stopTimer('registration');
     const check = () => {
-      if (this.session !== session || this.closed) return;
+      if (this.m.session !== session) return;
       const d = consolidate(this.heard.stats);
-      if (d >= 0 && isRegistered(this.heard.stats[d] as number)) return this.step('registration', true);
-      if (Date.now() >= until) return this.step('registration', false);
-      this.registrationWait = setTimeout(check, Math.min(1000, this.options.pollMs ?? 30_000)).unref();
+      if (d >= 0 && isRegistered(this.heard.stats[d] as number)) return this.recovery('registration', true);
+      if (Date.now() >= until) return this.recovery('registration', false);
+      this.timers.registration = setTimeout(check, Math.min(1000, this.options.pollMs ?? 30_000)).unref();
     };
     check();
   }
@@ -539,7 +549,7 @@ export class ModemSource {
     if (this.mode !== 'full') return true;
     this.failedReopens = 0;
     const r = await this.send('AT+CFUN=1,1', true);
-    this.step('reset', r !== undefined);
+    this.recovery('reset', r !== undefined);
     if (r === undefined) return false;
     await new Promise((res) =>
       setTimeout(res, Math.min(10_000, this.options.commandTimeoutMs ?? 5000)).unref(),
@@ -547,41 +557,44 @@ export class ModemSource {
     return this.port !== undefined;
   }
 
-  private step(step: ModemRecoveryStep, ok: boolean): void {
+  /** Count a step of the recovery ladder (`modem.recovery`). */
+  private recovery(step: ModemRecoveryStep, ok: boolean): void {
     // Recovery is of a modem that was up: a first open (or its retries) is not one.
-    if (!this.everConnected || (step === 'reopen' && this.lastLoss === undefined)) return;
+    if (this.m.connects === 0 || (step === 'reopen' && this.m.loss === undefined && ok === false)) return;
     if (step === 'reopen' && !ok) this.failedReopens++;
     this.bus.emit({ type: 'modem.recovery', modem: this.id, step, outcome: ok ? 'ok' : 'fail' });
   }
 
-  /** The port closed (unplug) or stopped answering: report once, then reopen with backoff. */
-  private lost(port: ModemPort, reason: 'usb' | 'at_timeout'): void {
+  /**
+   * The port closed (unplug) or stopped answering: the machine reports it once and schedules the
+   * reopen. A reopen that opened but found the modem silent is a failed recovery step (not when
+   * it was the reset that went unanswered: that step is counted as such).
+   */
+  private lost(port: ModemPort, reason: 'usb' | 'at_timeout', afterReset = false): void {
     if (this.port !== port) return;
+    if (!afterReset && this.m.loss !== undefined && !isUp(this.m.state)) this.recovery('reopen', false);
+    if (this.m.state === 'closed') this.closePort();
+    else this.input({ kind: 'lost', reason });
+  }
+
+  private closePort(): void {
+    const port = this.port;
     this.port = undefined;
-    this.at?.abort(new Error(`modem ${reason}`));
+    this.at?.abort(new Error('modem port closed'));
     this.at = undefined;
     try {
-      if (port.isOpen !== false) port.close();
+      if (port !== undefined && port.isOpen !== false) port.close();
     } catch {
       // already gone
     }
-    if (this.closed) return;
-    // A reopen that opened but found the modem silent is a failed recovery step.
-    if (this.lastLoss !== undefined && !this.connected) this.step('reopen', false);
-    const was = this.connected;
-    this.lastLoss = reason;
-    this.silent = reason === 'at_timeout';
-    this.down(reason);
-    // Once per outage: failed reopen attempts while it is still gone are retried quietly.
-    if (was) this.log('modem lost', { path: this.options.path, reason });
-    this.retry();
   }
 
   /**
-   * The port did not open. A modem that never opened is down too (modem_connected 0, so
-   * SidetoneModemDisconnected can fire), reported once; the cause goes to `onError` once per cause.
+   * The port did not open: its cause goes to `onError` once per cause. A modem that never opened
+   * is down too (modem_connected 0, so SidetoneModemDisconnected can fire): the machine reports it
+   * once. Returns the disconnect reason: a missing device node is an unplugged USB modem.
    */
-  private openFailed(err: unknown): void {
+  private openFailed(err: unknown): 'usb' | 'other' {
     const cause = openFailure('modem', `open ${this.options.path}`, err);
     if (cause !== this.error) {
       this.error = cause;
@@ -591,43 +604,17 @@ export class ModemSource {
         // reporting must not break the source
       }
     }
-    if (this.reportedDown) return;
-    this.reportedDown = true;
-    // A missing device node is an unplugged (or never plugged) USB modem.
-    const reason = errnoOf(err) === 'ENOENT' ? 'usb' : 'other';
-    this.bus.emit({ type: 'modem.disconnected', modem: this.id, reason });
-  }
-
-  private retry(): void {
-    if (this.closed || this.retryTimer !== undefined) return;
-    const base = this.options.backoffMs ?? 1000;
-    const delay = Math.min(this.options.maxBackoffMs ?? 30_000, base * 2 ** Math.min(this.attempt, 16));
-    this.attempt++;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.connect();
-    }, delay);
-    this.retryTimer.unref();
+    return errnoOf(err) === 'ENOENT' ? 'usb' : 'other';
   }
 
   /** Stop polling, close the port, stop reconnecting. Idempotent. */
   async close(): Promise<void> {
-    this.closed = true;
-    this.session++;
-    this.urcs.clear();
-    clearTimeout(this.registrationWait);
-    clearTimeout(this.reinitTimer);
-    this.reinitTimer = undefined;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    if (this.pollTimer !== undefined) clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
+    this.input({ kind: 'close' });
+    this.effect({ do: 'stop' }, this.m);
     const port = this.port;
     this.port = undefined;
     this.at?.abort(new Error('closed'));
     this.at = undefined;
-    this.connected = false;
-    this.initialised = false;
     if (port !== undefined && port.isOpen !== false) {
       await new Promise<void>((r) => {
         try {

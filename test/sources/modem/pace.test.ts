@@ -24,6 +24,7 @@ import {
   take,
 } from '../../../src/sources/modem/pace.js';
 import { type ModemPort, ModemSource } from '../../../src/sources/modem/source.js';
+import { fakeModemPort } from '../../helpers/fake-modem-port.js';
 
 describe('the echo state machine (domain/standards/echo.ts)', () => {
   // Every row of the table, as docs/sources/modem.md prints it.
@@ -269,26 +270,7 @@ describe('a modem that keeps its echo, in each line ending seen (issue 47: 744-1
     ['CR', '\r', '\r'],
     ['CR LF', '\r\n', '\r\n'],
   ])('%s: connected once, never taken for restarted, polled at its pace', async (_name, echoEnd, eol) => {
-    const writes: string[] = [];
-    const open = async (): Promise<ModemPort> => {
-      let onData: ((b: Buffer) => void) | undefined;
-      const port = {
-        write(data: string) {
-          const cmd = data.replace(/\r$/, '');
-          writes.push(cmd);
-          setTimeout(() => onData?.(Buffer.from(`${cmd}${echoEnd}${eol}OK${eol}`, 'latin1')), 5);
-          return true;
-        },
-        on(event: string, fn: (x: never) => void) {
-          if (event === 'data') onData = fn as (b: Buffer) => void;
-          return port;
-        },
-        close(cb?: (err?: Error | null) => void) {
-          cb?.(null);
-        },
-      } as ModemPort;
-      return port;
-    };
+    const { writes, open } = fakeModemPort((cmd) => `${cmd}${echoEnd}${eol}OK${eol}`, 5);
     const bus = new EventBus();
     const events: SidetoneEvent[] = [];
     bus.onAny((e) => events.push(e));
