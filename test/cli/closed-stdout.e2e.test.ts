@@ -31,7 +31,19 @@ describe.each(['serve', 'demo'])('%s with a closed stdout', (verb) => {
       });
       // The reader goes away; later log lines (demo traffic, the SIGTERM line) meet EPIPE.
       child.stdout.destroy();
-      await new Promise((r) => setTimeout(r, 1000));
+      // A call's log lines (item 11) written into the closed pipe now, rather than a fixed 1 s for
+      // some to come: its answer means they were written. A write that killed the process shows
+      // below as an exit before SIGTERM or a code other than 0.
+      const events = [
+        { type: 'call.started', callId: 'closed-1', direction: 'inbound', channel: 'sip' },
+        { type: 'call.ended', callId: 'closed-1', sipCode: 200, durationSeconds: 1 },
+      ];
+      const posted = await fetch(`${url}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(events),
+      });
+      expect(posted.status).toBe(200);
       // Still serving: a closed log pipe is not a reason to stop.
       expect(child.exitCode).toBeNull();
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
