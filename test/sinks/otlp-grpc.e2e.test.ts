@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { otlpProtocol } from '../../src/sinks/otlp-protocol.js';
 import { BIN, tempDir } from '../cli/helpers.js';
 import { otlpGrpcReceiver } from '../helpers/otlp.js';
+import { until } from '../helpers/until.js';
 
 const tmp = tempDir();
 const children: ChildProcess[] = [];
@@ -99,8 +100,11 @@ describe('sidetone serve over OTLP/gRPC', () => {
     });
     expect(res.status).toBe(200);
     const exited = new Promise((r) => child.once('exit', r));
-    // Let one metrics period pass, then stop: shutdown flushes the spans.
-    await new Promise((r) => setTimeout(r, 1500));
+    // One metrics export with the call's counter received (was a fixed 1.5 s for a period to
+    // pass), then stop: shutdown flushes the spans.
+    const exported = (r: { path: string; body: Record<string, unknown> }) =>
+      r.path.endsWith('MetricsService/Export') && JSON.stringify(r.body).includes('"sidetone_call_attempts"');
+    await until(() => receiver.requests.some(exported), "a metrics export with the call's counter");
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await receiver.close();
