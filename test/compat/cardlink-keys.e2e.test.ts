@@ -6,13 +6,14 @@
  * `sidetone serve`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { Registry } from '../../src/metrics/index.js';
 import { runtimeMetrics } from '../../src/runtime/index.js';
 import { BIN, tempDir } from '../cli/helpers.js';
+import { until } from '../helpers/until.js';
 import { sample, setup } from '../telephony/helpers.js';
 
 const tmp = tempDir();
@@ -130,12 +131,19 @@ describe("CardLink's configuration keys", () => {
     // collection_interval: the process readings of one collection serve the scrapes within it.
     const uptime = async () => sample(await (await fetch(`${url}/metrics`)).text(), 'process_uptime_seconds');
     const first = await uptime();
-    await new Promise((r) => setTimeout(r, 1100));
+    // Time passed by the server's own clock (its Date header moved to the next second; was a fixed
+    // 1.1 s): a reading taken per scrape would differ by then (process.uptime() is exposed to the
+    // microsecond).
+    const date = async () => Date.parse((await fetch(`${url}/healthz`)).headers.get('date') ?? '');
+    const then = await date();
+    await until(async () => (await date()) > then, "the server's clock to pass a second", { everyMs: 100 });
     expect(await uptime()).toBe(first);
     // logrotate moves the file and sends SIGHUP: the next lines go to a new file under the name.
     renameSync(log, `${log}.1`);
     child.kill('SIGHUP');
-    await new Promise((r) => setTimeout(r, 200));
+    // The reopen creates the file under the name at once (a synchronous open): its sign the
+    // SIGHUP was taken, rather than a fixed 200 ms.
+    await until(() => existsSync(log), 'the log file reopened under its name');
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
