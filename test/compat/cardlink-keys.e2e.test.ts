@@ -5,14 +5,15 @@
  * its users write them: the keys load, and each does what CardLink means by it on a real
  * `sidetone serve`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { Registry } from '../../src/metrics/index.js';
 import { runtimeMetrics } from '../../src/runtime/index.js';
-import { BIN, tempDir } from '../cli/helpers.js';
+import { tempDir } from '../cli/helpers.js';
+import { startListening } from '../helpers/spawn.js';
 import { until } from '../helpers/until.js';
 import { sample, setup } from '../telephony/helpers.js';
 
@@ -95,25 +96,18 @@ describe("CardLink's configuration keys", () => {
     const log = join(tmp.dir, 'logs', 'sidetone.log');
     const file = join(tmp.dir, 'serve.toml');
     writeFileSync(file, cardlinkToml(log, 3600));
-    const child = spawn(
-      process.execPath,
-      [BIN, 'serve', '--config', file, '--port', '0', '--db', join(tmp.dir, 'c.db')],
-      { env: { ...process.env, NO_COLOR: '1', SIDETONE_STORE_HASH_KEY: 'cardlink-hash-key-0123456789' } },
-    );
-    children.push(child);
-    let out = '';
-    const [url, health] = await new Promise<[string, string]>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += String(d);
+    const cli = await startListening(
+      ['serve', '--config', file, '--port', '0', '--db', join(tmp.dir, 'c.db')],
+      { SIDETONE_STORE_HASH_KEY: 'cardlink-hash-key-0123456789' },
+      (out): [string, string] | undefined => {
         const main = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
         const h = /health\s+(http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(out)?.[1];
-        if (main !== undefined && h !== undefined) resolve([main, h]);
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        out += String(d);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}:\n${out}`)));
-    });
+        return main !== undefined && h !== undefined ? [main, h] : undefined;
+      },
+    );
+    const { child } = cli;
+    children.push(child);
+    const [url, health] = cli.url;
     expect(health).not.toBe(url);
     const live = await fetch(`${health}/healthz`);
     expect(live.status).toBe(200);
@@ -127,7 +121,7 @@ describe("CardLink's configuration keys", () => {
     // The log went to the file CardLink's output_file named, not to stdout.
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     expect(lines.some((l) => JSON.parse(l).msg === 'sidetone listening')).toBe(true);
-    expect(out).not.toContain('"msg":"sidetone listening"');
+    expect(cli.output()).not.toContain('"msg":"sidetone listening"');
     // collection_interval: the process readings of one collection serve the scrapes within it.
     const uptime = async () => sample(await (await fetch(`${url}/metrics`)).text(), 'process_uptime_seconds');
     const first = await uptime();

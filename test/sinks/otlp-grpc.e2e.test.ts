@@ -4,14 +4,15 @@
  * protocol. A real gRPC server (grpc-js) with the collector's service paths receives what
  * `sidetone serve` sends and decodes it with the official opentelemetry-proto types.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { otlpProtocol } from '../../src/sinks/otlp-protocol.js';
-import { BIN, tempDir } from '../cli/helpers.js';
+import { tempDir } from '../cli/helpers.js';
 import { otlpGrpcReceiver } from '../helpers/otlp.js';
+import { startListening } from '../helpers/spawn.js';
 import { until } from '../helpers/until.js';
 
 const tmp = tempDir();
@@ -62,32 +63,15 @@ describe('sidetone serve over OTLP/gRPC', () => {
       file,
       `[otel]\nendpoint = "${receiver.url}"\nprotocol = "grpc"\nservice_name = "rustpbx"\nsample_ratio = 1.0\nexport_metrics = true\nlog_trace_id = true\n`,
     );
-    const child = spawn(
-      process.execPath,
-      [BIN, 'serve', '--config', file, '--port', '0', '--db', join(tmp.dir, 'g.db')],
+    const { child, url } = await startListening(
+      ['serve', '--config', file, '--port', '0', '--db', join(tmp.dir, 'g.db')],
       {
-        env: {
-          ...process.env,
-          NO_COLOR: '1',
-          SIDETONE_STORE_HASH_KEY: 'grpc-test-hash-key-0123456789',
-          // One metrics export a second, so the test need not wait the default minute.
-          OTEL_METRIC_EXPORT_INTERVAL: '1000',
-        },
+        SIDETONE_STORE_HASH_KEY: 'grpc-test-hash-key-0123456789',
+        // One metrics export a second, so the test need not wait the default minute.
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
       },
     );
     children.push(child);
-    let out = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += String(d);
-        const m = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-        if (m !== undefined) resolve(m);
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        out += String(d);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}:\n${out}`)));
-    });
     const events = [
       { type: 'call.started', callId: 'g-1', direction: 'inbound', channel: 'sip' },
       { type: 'call.answered', callId: 'g-1' },
