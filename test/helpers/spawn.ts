@@ -6,11 +6,12 @@ import { freePort } from './prometheus.js';
 /** The built CLI (`npm test` builds before vitest runs). */
 export const CLI = fileURLToPath(new URL('../../dist/bin/sidetone.js', import.meta.url));
 
-/** A running `sidetone` process: its output so far (stdout and stderr, and stdout alone), its exit. */
+/** A running `sidetone` process: its output so far (stdout and stderr; each alone), its exit. */
 export interface Cli {
   child: ChildProcess;
   output: () => string;
   stdout: () => string;
+  stderr: () => string;
   exited: Promise<number | null>;
 }
 
@@ -25,15 +26,17 @@ export function spawnCli(args: readonly string[], env: Record<string, string> = 
   });
   let out = '';
   let stdout = '';
+  let stderr = '';
   child.stdout?.on('data', (d) => {
     out += String(d);
     stdout += String(d);
   });
   child.stderr?.on('data', (d) => {
     out += String(d);
+    stderr += String(d);
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => out, stdout: () => stdout, exited };
+  return { child, output: () => out, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 /** Start `sidetone <args>` and wait until it serves `readyPath` (any HTTP answer counts). */
