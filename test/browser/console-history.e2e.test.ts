@@ -16,9 +16,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEM_POLL_MS } from '../../src/server/modem-sampler.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { freePort } from '../helpers/prometheus.js';
+import { freePort, scrapeSample } from '../helpers/prometheus.js';
 import { CLI, startCli } from '../helpers/spawn.js';
+import { until } from '../helpers/until.js';
 
 const run = promisify(execFile);
 // SCREENSHOTS=docs/img writes the pictures for the docs.
@@ -88,12 +90,14 @@ describe('console: stored history and the call page', () => {
     // The fault starts 10 s after the demo goes live: the modem drops and comes back repeatedly.
     await start(['demo', '--scenario', 'modem-flap', '--seed', '7']);
     let h: History = { modems: [] };
-    const until = Date.now() + 60_000;
-    while (Date.now() < until) {
-      h = await history();
-      if ((h.modems[0]?.reconnects ?? 0) >= 2) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await until(
+      async () => {
+        h = await history();
+        return (h.modems[0]?.reconnects ?? 0) >= 2;
+      },
+      'two reconnects in the stored history',
+      { timeoutMs: 60_000, everyMs: 250 },
+    ).catch(() => undefined); // the expectations below say what was stored instead
     const m = h.modems[0]!;
     expect(m.modem).toBe('modem0');
     expect(m.reconnects, JSON.stringify(m.timeline)).toBeGreaterThanOrEqual(2);
@@ -134,7 +138,14 @@ describe('console: stored history and the call page', () => {
     expect(api.samples).toBeGreaterThanOrEqual(had.samples);
     expect(api.timeline.slice(0, had.timeline.length)).toEqual(had.timeline);
     // And nothing is sampled here (no modem on this server): past a poll the history is unchanged.
-    await new Promise((r) => setTimeout(r, 6000));
+    // Past a poll by the server's own clock (its uptime, a second beyond its first look at
+    // MODEM_POLL_MS) rather than a fixed 6 s from here: the restart and the page load already
+    // spent part of it.
+    await until(
+      async () => ((await scrapeSample(url, 'process_uptime_seconds')) ?? 0) >= (MODEM_POLL_MS + 1000) / 1000,
+      "the server's first modem poll to have passed",
+      { everyMs: 250 },
+    );
     expect((await history()).modems[0]).toEqual(api);
     expect(shown.reconnects).toBe(api.reconnects);
     expect(shown.timeline).toEqual(newest(api));
@@ -211,10 +222,14 @@ describe('console: stored history and the call page', () => {
     expect(res.status, await res.text()).toBe(200);
     const api = async () => (await fetch(`${url}/metrics/calls/${encodeURIComponent(callId)}`)).json();
     let call: Record<string, unknown> = {};
-    for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-      call = (await api()).call ?? {};
-      if (call.status === 'completed' && call.agent_turns === 3 && call.mos !== null) break;
-    }
+    await until(
+      async () => {
+        call = (await api()).call ?? {};
+        return call.status === 'completed' && call.agent_turns === 3 && call.mos !== null;
+      },
+      'the voice call to be stored whole',
+      { timeoutMs: 10_000, everyMs: 200 },
+    ).catch(() => undefined); // the expectations below say what was stored instead
     expect(call).toMatchObject({
       status: 'completed',
       agent_turns: 3,

@@ -2,10 +2,10 @@
  * A sidecar whose stdout reader has gone (a `sidetone serve | grep` ended, a supervisor's pipe torn
  * down) must still stop on SIGTERM: logging into a closed pipe never blocks shutdown (issue 13).
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, tempDir } from './helpers.js';
+import { startListening } from '../helpers/spawn.js';
+import { tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => {
@@ -15,23 +15,27 @@ afterAll(() => tmp.remove());
 
 describe.each(['serve', 'demo'])('%s with a closed stdout', (verb) => {
   it('exits 0 within 2 s of SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, verb, '--port', '0', '--db', join(tmp.dir, `${verb}.db`)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const { child, url, exited } = await startListening(
+      [verb, '--port', '0', '--db', join(tmp.dir, `${verb}.db`)],
+      {},
+      (out) => /(http:\/\/[\d.]+:\d+)/.exec(out)?.[1],
+    );
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += String(d);
-          const m = /(http:\/\/[\d.]+:\d+)/.exec(out);
-          if (m) resolve(m[1] as string);
-        });
-        exited.then((code) => reject(new Error(`exited ${code} before serving:\n${out}`)));
-      });
       // The reader goes away; later log lines (demo traffic, the SIGTERM line) meet EPIPE.
-      child.stdout.destroy();
-      await new Promise((r) => setTimeout(r, 1000));
+      child.stdout?.destroy();
+      // A call's log lines (item 11) written into the closed pipe now, rather than a fixed 1 s for
+      // some to come: its answer means they were written. A write that killed the process shows
+      // below as an exit before SIGTERM or a code other than 0.
+      const events = [
+        { type: 'call.started', callId: 'closed-1', direction: 'inbound', channel: 'sip' },
+        { type: 'call.ended', callId: 'closed-1', sipCode: 200, durationSeconds: 1 },
+      ];
+      const posted = await fetch(`${url}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(events),
+      });
+      expect(posted.status).toBe(200);
       // Still serving: a closed log pipe is not a reason to stop.
       expect(child.exitCode).toBeNull();
       expect((await fetch(`${url}/healthz`)).status).toBe(200);

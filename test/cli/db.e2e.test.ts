@@ -1,12 +1,12 @@
 /** Read verbs against a real store file (`--db`), through the built binary. */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, SeriesPoint } from '../../src/analytics/index.js';
 import { recordIds } from '../../src/store/privacy.js';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
-import { BIN, type Fixture, HASH_KEY, MASKED_FROM, RAW_FROM, run, seedStore, tempDir } from './helpers.js';
+import { spawnCli } from '../helpers/spawn.js';
+import { type Fixture, HASH_KEY, MASKED_FROM, RAW_FROM, run, seedStore, tempDir } from './helpers.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -155,19 +155,12 @@ describe('export --db', () => {
       })),
     );
     await store.close();
-    const child = spawn(process.execPath, [BIN, 'export', '--db', big, '--format', 'csv', '--days', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const first = await new Promise<string>((r) => child.stdout.once('data', (d) => r(String(d))));
-    child.stdout.destroy();
+    const { child, stderr, exited } = spawnCli(['export', '--db', big, '--format', 'csv', '--days', '1']);
+    const first = await new Promise<string>((r) => child.stdout?.once('data', (d) => r(String(d))));
+    child.stdout?.destroy();
     expect(first).toMatch(/^call_id,/);
     expect(await exited).toBe(0);
-    expect(stderr).toBe('');
+    expect(stderr()).toBe('');
   });
 
   it('--out into a missing directory exits 1 naming the path', async () => {

@@ -7,11 +7,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openSqliteCallStore } from '../../src/store/sqlite.js';
 import type { CallUpdate } from '../../src/store/types.js';
+import { CLI } from '../helpers/spawn.js';
 
-export const BIN = resolve(import.meta.dirname, '../../dist/bin/sidetone.js');
+/** The built CLI: the one path, from test/helpers/spawn.ts. */
+export const BIN = CLI;
 export const HASH_KEY = 'cli-test-hash-key-0123456789abcdef';
 
 export interface RunResult {

@@ -3,13 +3,14 @@
  * against them, and SIGTERM stops the process with exit 0. (The server itself is tested in
  * test/server; this is about the CLI around it.)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, ModemHistory } from '../../src/analytics/index.js';
 import { backfillHours } from '../../src/cli/commands/serve.js';
-import { BIN, run, tempDir } from './helpers.js';
+import { startListening } from '../helpers/spawn.js';
+import { run, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 const children: ChildProcess[] = [];
@@ -22,34 +23,20 @@ afterEach(() => {
 });
 afterAll(() => tmp.remove());
 
-/** Start the binary and wait for the line announcing the base URL. */
+/** Start the binary and wait for the line announcing the base URL (its stdout is `output`). */
 async function start(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL line within 15 s; stderr: ${err}`)), 15_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = / on (http:\/\/[^\s,]+), store /.exec(out);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`exited ${code} before listening; stderr: ${err}`)));
-  });
-  return { child, url, output: () => out };
+  // The demo's backfill comes before the banner: 2 h of it took over 20 s at load 15.
+  const cli = await startListening(
+    args,
+    env,
+    (out) => / on (http:\/\/[^\s,]+), store /.exec(out)?.[1],
+    45_000,
+  );
+  children.push(cli.child);
+  return { child: cli.child, url: cli.url, output: cli.stdout };
 }
 
 const exited = (child: ChildProcess) =>

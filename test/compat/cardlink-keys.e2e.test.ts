@@ -5,14 +5,16 @@
  * its users write them: the keys load, and each does what CardLink means by it on a real
  * `sidetone serve`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { Registry } from '../../src/metrics/index.js';
 import { runtimeMetrics } from '../../src/runtime/index.js';
-import { BIN, tempDir } from '../cli/helpers.js';
+import { tempDir } from '../cli/helpers.js';
+import { startListening } from '../helpers/spawn.js';
+import { until } from '../helpers/until.js';
 import { sample, setup } from '../telephony/helpers.js';
 
 const tmp = tempDir();
@@ -94,25 +96,18 @@ describe("CardLink's configuration keys", () => {
     const log = join(tmp.dir, 'logs', 'sidetone.log');
     const file = join(tmp.dir, 'serve.toml');
     writeFileSync(file, cardlinkToml(log, 3600));
-    const child = spawn(
-      process.execPath,
-      [BIN, 'serve', '--config', file, '--port', '0', '--db', join(tmp.dir, 'c.db')],
-      { env: { ...process.env, NO_COLOR: '1', SIDETONE_STORE_HASH_KEY: 'cardlink-hash-key-0123456789' } },
-    );
-    children.push(child);
-    let out = '';
-    const [url, health] = await new Promise<[string, string]>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += String(d);
+    const cli = await startListening(
+      ['serve', '--config', file, '--port', '0', '--db', join(tmp.dir, 'c.db')],
+      { SIDETONE_STORE_HASH_KEY: 'cardlink-hash-key-0123456789' },
+      (out): [string, string] | undefined => {
         const main = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
         const h = /health\s+(http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(out)?.[1];
-        if (main !== undefined && h !== undefined) resolve([main, h]);
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        out += String(d);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}:\n${out}`)));
-    });
+        return main !== undefined && h !== undefined ? [main, h] : undefined;
+      },
+    );
+    const { child } = cli;
+    children.push(child);
+    const [url, health] = cli.url;
     expect(health).not.toBe(url);
     const live = await fetch(`${health}/healthz`);
     expect(live.status).toBe(200);
@@ -126,16 +121,23 @@ describe("CardLink's configuration keys", () => {
     // The log went to the file CardLink's output_file named, not to stdout.
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     expect(lines.some((l) => JSON.parse(l).msg === 'sidetone listening')).toBe(true);
-    expect(out).not.toContain('"msg":"sidetone listening"');
+    expect(cli.output()).not.toContain('"msg":"sidetone listening"');
     // collection_interval: the process readings of one collection serve the scrapes within it.
     const uptime = async () => sample(await (await fetch(`${url}/metrics`)).text(), 'process_uptime_seconds');
     const first = await uptime();
-    await new Promise((r) => setTimeout(r, 1100));
+    // Time passed by the server's own clock (its Date header moved to the next second; was a fixed
+    // 1.1 s): a reading taken per scrape would differ by then (process.uptime() is exposed to the
+    // microsecond).
+    const date = async () => Date.parse((await fetch(`${url}/healthz`)).headers.get('date') ?? '');
+    const then = await date();
+    await until(async () => (await date()) > then, "the server's clock to pass a second", { everyMs: 100 });
     expect(await uptime()).toBe(first);
     // logrotate moves the file and sends SIGHUP: the next lines go to a new file under the name.
     renameSync(log, `${log}.1`);
     child.kill('SIGHUP');
-    await new Promise((r) => setTimeout(r, 200));
+    // The reopen creates the file under the name at once (a synchronous open): its sign the
+    // SIGHUP was taken, rather than a fixed 200 ms.
+    await until(() => existsSync(log), 'the log file reopened under its name');
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

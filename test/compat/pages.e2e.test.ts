@@ -4,11 +4,12 @@
  * answer (status code, JSON keys and status values, metric series and values, output lines).
  * The format is described in docs/compat/README.md.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, run, tempDir } from '../cli/helpers.js';
+import { run, tempDir } from '../cli/helpers.js';
+import { startListening } from '../helpers/spawn.js';
 
 const DIR = new URL('../../docs/compat/', import.meta.url);
 const PAGES = readdirSync(DIR).filter((f) => f.endsWith('.md') && f !== 'README.md');
@@ -82,22 +83,8 @@ async function startServer(config: string | undefined, name: string) {
     writeFileSync(file, config);
     args.push('--config', file);
   }
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, SIDETONE_STORE_HASH_KEY: KEY, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child, url } = await startListening(args, { SIDETONE_STORE_HASH_KEY: KEY });
   children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += String(d);
-      const m = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1] as string);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}:\n${out}`)));
-  });
   return { url, db, file, port: new URL(url).port };
 }
 

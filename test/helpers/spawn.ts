@@ -6,40 +6,88 @@ import { freePort } from './prometheus.js';
 /** The built CLI (`npm test` builds before vitest runs). */
 export const CLI = fileURLToPath(new URL('../../dist/bin/sidetone.js', import.meta.url));
 
-/** Start `sidetone <args>` and wait until it serves `readyPath` (any HTTP answer counts). */
-export async function startCli(
-  args: string[],
-  url: string,
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+/** A running `sidetone` process: its output so far (stdout and stderr; each alone), its exit. */
+export interface Cli {
+  child: ChildProcess;
+  output: () => string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Spawn `sidetone <args>` (the built CLI, NO_COLOR) and collect what it prints: the one way a test
+ * starts the CLI as a process (issue 48). Waits for nothing; see startCli and startListening.
+ */
+export function spawnCli(args: readonly string[], env: Record<string, string> = {}): Cli {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let stdout = '';
+  let stderr = '';
   child.stdout?.on('data', (d) => {
     out += String(d);
+    stdout += String(d);
   });
   child.stderr?.on('data', (d) => {
     out += String(d);
+    stderr += String(d);
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Start `sidetone <args>` and wait until it serves `readyPath` (any HTTP answer counts). */
+export async function startCli(args: string[], url: string, env: Record<string, string> = {}): Promise<Cli> {
+  const cli = spawnCli(args, env);
+  const { child, output } = cli;
   const end = Date.now() + 20_000 * timeFactor();
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`sidetone ${args.join(' ')} exited ${child.exitCode}:\n${out}`);
+      throw new Error(`sidetone ${args.join(' ')} exited ${child.exitCode}:\n${output()}`);
     try {
       await fetch(`${url}/healthz`);
       break;
     } catch {
       if (Date.now() > end) {
         child.kill('SIGKILL'); // not left running behind a test that gave up on it
-        throw new Error(`sidetone did not start:\n${out}`);
+        throw new Error(`sidetone did not start:\n${output()}`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { child, output: () => out, exited };
+  return cli;
+}
+
+/** The address a `--port 0` server prints in its start line (`… on http://127.0.0.1:<port>`). */
+export const listeningUrl = (out: string) => / on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+
+/**
+ * Start `sidetone <args>` on `--port 0` and wait until `listening` finds where it listens in its
+ * output (default: the start line's URL). Throws with the output if it exits first or says
+ * nothing within `timeoutMs` (scaled by SIDETONE_TEST_TIME_FACTOR).
+ */
+export async function startListening<T = string>(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  listening: (output: string) => T | undefined = listeningUrl as (output: string) => T | undefined,
+  timeoutMs = 20_000,
+): Promise<Cli & { url: T }> {
+  const cli = spawnCli(args, env);
+  const end = Date.now() + timeoutMs * timeFactor();
+  for (;;) {
+    const url = listening(cli.output());
+    if (url !== undefined) return { ...cli, url };
+    if (cli.child.exitCode !== null)
+      throw new Error(`sidetone ${args.join(' ')} exited ${cli.child.exitCode} at start:\n${cli.output()}`);
+    if (Date.now() > end) {
+      cli.child.kill('SIGKILL'); // not left running behind a test that gave up on it
+      throw new Error(`sidetone ${args.join(' ')} named no address:\n${cli.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** Wait until a spawned `sidetone serve` answers 200 on /readyz; throws with its output if it exits first. */

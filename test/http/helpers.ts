@@ -72,18 +72,8 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
   return { promise, resolve };
 }
 
-/** Wait until `fn` is true, polling; fails the test by timeout only, never by a time threshold. */
-export async function until(
-  fn: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** The suite's one polling helper (test/helpers/until.ts), kept importable from here. */
+export { until } from '../helpers/until.js';
 
 /** The value of one sample line in an exposition, or undefined. */
 export function sample(text: string, series: string): number | undefined {

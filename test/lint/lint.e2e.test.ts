@@ -11,6 +11,7 @@ import { run } from '../cli/helpers.js';
 import { freePort } from '../helpers/prometheus.js';
 import { promtoolCheck } from '../helpers/promtool.js';
 import { startCli } from '../helpers/spawn.js';
+import { until } from '../helpers/until.js';
 import { FIXTURES } from '../telephony/fixtures.js';
 import { setup } from '../telephony/helpers.js';
 
@@ -265,7 +266,11 @@ describe('sidetone lint', () => {
       url,
     );
     try {
-      await new Promise((r) => setTimeout(r, 2000));
+      // The demo's traffic has made its series (was a fixed 2 s): more than the 500 asserted below.
+      await until(async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length > 500;
+      }, 'the demo to expose 500 series');
       const r = await run(['lint', `${url}/metrics`, '--json']);
       const report = JSON.parse(r.stdout) as {
         format: string;

@@ -15,6 +15,7 @@ import { asGrafanaSends } from '../helpers/grafana.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { startReceiver } from '../helpers/receivers.js';
 import { startCli } from '../helpers/spawn.js';
+import { until } from '../helpers/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-push-fleet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,15 +50,9 @@ async function receiver(kind: 'victoria-metrics' | 'prometheus'): Promise<Target
   };
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+/** The shared polling helper, every 500 ms, giving up after `ms` (scaled). */
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> =>
+  until(fn, what, { timeoutMs: ms, everyMs: 500 });
 
 function partition<T>(xs: readonly T[], f: (x: T) => boolean): [T[], T[]] {
   return [xs.filter(f), xs.filter((x) => !f(x))];

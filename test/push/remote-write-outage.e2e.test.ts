@@ -6,6 +6,7 @@ import type { FamilySnapshot } from '../../src/metrics/snapshot.js';
 import type { WriteRequest } from '../../src/push/proto.js';
 import { type RemoteWriter, startRemoteWrite } from '../../src/push/pusher.js';
 import { type Receiver, type Samples, startReceiver } from '../helpers/receivers.js';
+import { until } from '../helpers/until.js';
 
 const OUTAGE_MS = 60_000;
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-push-'));
@@ -81,11 +82,18 @@ describe('remote-write through an outage (real receivers)', () => {
       });
     });
     try {
-      await new Promise((r) => setTimeout(r, 3500));
+      // Three snapshots sent and taken before the outage (was a fixed 3.5 s at one a second).
+      await until(() => [...sent.values()].every((l) => l.all.length >= 3), 'three snapshots per writer');
       for (const w of writers) expect(await w.drained(10_000)).toBe(true);
       await Promise.all(receivers.map((r) => r.stop()));
       inOutage = true;
-      await new Promise((r) => setTimeout(r, OUTAGE_MS));
+      // The outage lasts OUTAGE_MS as the writers count it: a snapshot a second queued while the
+      // receivers are down, by their own enqueues rather than a fixed sleep beside them.
+      await until(
+        () => [...sent.values()].every((l) => l.outage.length >= OUTAGE_MS / 1000),
+        `${OUTAGE_MS / 1000} snapshots queued in the outage`,
+        { timeoutMs: OUTAGE_MS + 30_000, everyMs: 100 },
+      );
       inOutage = false;
       for (const w of writers) expect(w.queue.segments).toBeGreaterThanOrEqual(55);
       await Promise.all(receivers.map((r) => r.start()));
@@ -98,12 +106,14 @@ describe('remote-write through an outage (real receivers)', () => {
         expect(log.outage.length).toBeGreaterThanOrEqual(55);
         // VictoriaMetrics makes fresh samples searchable after a short delay: poll until complete.
         let stored: Samples = [];
-        const end = Date.now() + 30_000;
-        while (Date.now() < end) {
-          stored = await r.samples('outage_test_events_total{pack="calls"}');
-          if (stored.length >= log.all.length) break;
-          await new Promise((res) => setTimeout(res, 500));
-        }
+        await until(
+          async () => {
+            stored = await r.samples('outage_test_events_total{pack="calls"}');
+            return stored.length >= log.all.length;
+          },
+          `${r.kind} to make every sample searchable`,
+          { timeoutMs: 30_000, everyMs: 250 },
+        ).catch(() => undefined); // the expectations below name what is missing
         const have = new Map(stored);
         const missing = log.outage.filter(([t, v]) => have.get(t) !== v);
         console.log(

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteCallStore } from '../../src/store/index.js';
 import { freePort } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
+import { until } from '../helpers/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,10 +99,16 @@ describe('sidetone serve', () => {
       headers: { 'content-type': 'application/json' },
     });
     hanging.on('error', () => {});
-    hanging.write('[{"type":"heartbeat"}');
-    await new Promise((r) => setTimeout(r, 200));
+    // Connected and the first bytes written (was a fixed 200 ms for them to arrive). The server
+    // counts an ingest request only once its body is read, so no metric of its own shows it.
+    await new Promise<void>((r, j) => hanging.write('[{"type":"heartbeat"}', (e) => (e ? j(e) : r())));
     s.proc.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    // The first signal taken (its log line), the stop waits on the request: still running, and the
+    // second signal's 130 proves it (a graceful exit would be 0). Was a fixed 300 ms before looking.
+    await until(
+      () => /stopping: finishing requests in flight/.test(s.proc.output()),
+      'the first signal taken',
+    );
     expect(s.proc.child.exitCode).toBeNull();
     s.proc.child.kill('SIGTERM');
     expect(await s.proc.exited).toBe(130);
@@ -134,7 +141,8 @@ describe('source heartbeats', () => {
       expect(await ready()).toEqual({ status: 503, source: expect.objectContaining({ status: 'unknown' }) });
       await beat();
       expect(await ready()).toEqual({ status: 200, source: expect.objectContaining({ status: 'pass' }) });
-      await new Promise((r) => setTimeout(r, 1500));
+      // Silent past source_silence_seconds (1 s): polled until readiness says so, not a fixed 1.5 s.
+      await until(async () => (await ready()).status === 503, 'readiness to fail on the silent source');
       expect(await ready()).toEqual({ status: 503, source: expect.objectContaining({ status: 'unknown' }) });
       await beat();
       expect((await ready()).status).toBe(200);

@@ -4,14 +4,16 @@
  * protocol. A real gRPC server (grpc-js) with the collector's service paths receives what
  * `sidetone serve` sends and decodes it with the official opentelemetry-proto types.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { otlpProtocol } from '../../src/sinks/otlp-protocol.js';
-import { BIN, tempDir } from '../cli/helpers.js';
+import { tempDir } from '../cli/helpers.js';
 import { otlpGrpcReceiver } from '../helpers/otlp.js';
+import { startListening } from '../helpers/spawn.js';
+import { until } from '../helpers/until.js';
 
 const tmp = tempDir();
 const children: ChildProcess[] = [];
@@ -61,32 +63,15 @@ describe('sidetone serve over OTLP/gRPC', () => {
       file,
       `[otel]\nendpoint = "${receiver.url}"\nprotocol = "grpc"\nservice_name = "rustpbx"\nsample_ratio = 1.0\nexport_metrics = true\nlog_trace_id = true\n`,
     );
-    const child = spawn(
-      process.execPath,
-      [BIN, 'serve', '--config', file, '--port', '0', '--db', join(tmp.dir, 'g.db')],
+    const { child, url } = await startListening(
+      ['serve', '--config', file, '--port', '0', '--db', join(tmp.dir, 'g.db')],
       {
-        env: {
-          ...process.env,
-          NO_COLOR: '1',
-          SIDETONE_STORE_HASH_KEY: 'grpc-test-hash-key-0123456789',
-          // One metrics export a second, so the test need not wait the default minute.
-          OTEL_METRIC_EXPORT_INTERVAL: '1000',
-        },
+        SIDETONE_STORE_HASH_KEY: 'grpc-test-hash-key-0123456789',
+        // One metrics export a second, so the test need not wait the default minute.
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
       },
     );
     children.push(child);
-    let out = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += String(d);
-        const m = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-        if (m !== undefined) resolve(m);
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        out += String(d);
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited ${code}:\n${out}`)));
-    });
     const events = [
       { type: 'call.started', callId: 'g-1', direction: 'inbound', channel: 'sip' },
       { type: 'call.answered', callId: 'g-1' },
@@ -99,8 +84,11 @@ describe('sidetone serve over OTLP/gRPC', () => {
     });
     expect(res.status).toBe(200);
     const exited = new Promise((r) => child.once('exit', r));
-    // Let one metrics period pass, then stop: shutdown flushes the spans.
-    await new Promise((r) => setTimeout(r, 1500));
+    // One metrics export with the call's counter received (was a fixed 1.5 s for a period to
+    // pass), then stop: shutdown flushes the spans.
+    const exported = (r: { path: string; body: Record<string, unknown> }) =>
+      r.path.endsWith('MetricsService/Export') && JSON.stringify(r.body).includes('"sidetone_call_attempts"');
+    await until(() => receiver.requests.some(exported), "a metrics export with the call's counter");
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await receiver.close();

@@ -19,6 +19,7 @@ import type { CallQuery, CallUpdate } from '../../src/store/types.js';
 import * as UPSERT from '../../src/store/upsert-sql.js';
 import { callWrite, smsOriginWrite } from '../../src/store/writes.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
+import { until } from '../helpers/until.js';
 import { KEY, lifecycle } from './contract.js';
 
 const server = postgresForFile();
@@ -363,7 +364,17 @@ describe('PostgreSQL day partitions', () => {
       const pending = store.applyBatch([
         { kind: 'started', callId: 'race', at: D0 + DAY + 1000, direction: 'inbound', channel: 'sip' },
       ]);
-      await new Promise((r) => setTimeout(r, 300));
+      // Waiting for it indeed (was a fixed 300 ms): a lock request this transaction blocks, read
+      // live from pg_locks (pg_stat_activity would be a snapshot taken once per transaction).
+      await until(
+        async () =>
+          (
+            await db.query<{ n: number }>(
+              'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid))',
+            )
+          ).rows[0]?.n === 1,
+        "the batch's key insert to wait for this transaction",
+      );
       await db.query('COMMIT');
       await pending;
       const rows = await db.query(

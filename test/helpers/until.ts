@@ -1,0 +1,28 @@
+import { timeFactor } from '../setup/time-factor.js';
+
+/**
+ * Poll `probe` until it returns something other than `undefined` or `false`, and return that.
+ * The one way a test waits (issue 48: no fixed sleeps): it waits for a condition, never for a set
+ * time, and fails only at the deadline, which SIDETONE_TEST_TIME_FACTOR scales. A probe that
+ * throws counts as not yet (the last error is in the timeout's message).
+ * @example await until(async () => (await fetch(`${url}/readyz`)).status === 503, '/readyz 503');
+ */
+export async function until<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  { timeoutMs = 20_000, everyMs = 50 }: { timeoutMs?: number; everyMs?: number } = {},
+): Promise<T> {
+  const end = Date.now() + timeoutMs * timeFactor();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
