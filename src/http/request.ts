@@ -50,6 +50,43 @@ export const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE
 const used = () => new TypeError('the request body was read already');
 
 /**
+ * The body methods of an {@link HttpRequest} over its one read. A class, not closures: one object
+ * per request on the hot path (closures made ~8 objects per request, which a Pi's scavenger pays).
+ */
+abstract class LazyBody {
+  private consumed = false;
+  /** Read the body once, within `max` (and the request's own limit); resolves with its size. */
+  protected abstract read(max: number | undefined, onChunk: (chunk: Buffer) => void): Promise<number>;
+
+  private once(max: number | undefined, onChunk: (chunk: Buffer) => void): Promise<number> {
+    if (this.consumed) return Promise.reject(used());
+    this.consumed = true;
+    return this.read(max, onChunk);
+  }
+
+  async bytes(max?: number): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    const total = await this.once(max, (chunk) => chunks.push(chunk));
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+  }
+
+  async text(max?: number): Promise<string> {
+    return (await this.bytes(max)).toString('utf8');
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const b = await this.bytes();
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  }
+
+  async lines(max?: number): Promise<NdjsonLines> {
+    const split = new NdjsonLines();
+    await this.once(max, (chunk) => split.push(chunk));
+    return split.end();
+  }
+}
+
+/**
  * A node:http request as an {@link HttpRequest}, its body read from the socket when asked, up to
  * `limit` bytes (a declared `Content-Length` above it is refused unread). `preread`: the body a
  * framework's parser has consumed already (Express with a body parser before the mount).
@@ -59,29 +96,48 @@ export function nodeRequest(
   limit: number,
   preread?: { body: unknown } | undefined,
 ): HttpRequest {
-  return {
-    method: req.method ?? 'GET',
-    url: `http://localhost${requestTarget(req.url)}`,
-    headers: {
-      // node joins a repeated header with ", " as the fetch Headers' get() does (set-cookie aside,
-      // which a request does not carry).
-      get: (name) => {
-        const v = req.headers[name.toLowerCase()];
-        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-      },
-    },
-    ...lazyBody((max, onChunk) => {
-      const bound = Math.min(max ?? limit, limit);
-      if (preread !== undefined) {
-        const body = prereadBody(preread.body);
-        if (body.byteLength > bound) return Promise.reject(bodyTooLarge(bound));
-        if (body.byteLength > 0) onChunk(body);
-        return Promise.resolve(body.byteLength);
-      }
-      if (req.method === 'GET' || req.method === 'HEAD') return Promise.resolve(0);
-      return readChunks(req, bound, onChunk);
-    }),
-  };
+  return new NodeRequest(req, limit, preread);
+}
+
+class NodeRequest extends LazyBody implements HttpRequest, RequestHeaders {
+  readonly method: string;
+  private target: string | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly limit: number,
+    private readonly preread: { body: unknown } | undefined,
+  ) {
+    super();
+    this.method = req.method ?? 'GET';
+  }
+
+  get url(): string {
+    this.target ??= `http://localhost${requestTarget(this.req.url)}`;
+    return this.target;
+  }
+
+  get headers(): RequestHeaders {
+    return this;
+  }
+
+  /** node joins a repeated header with ", " as the fetch Headers' get() does. */
+  get(name: string): string | null {
+    const v = this.req.headers[name.toLowerCase()];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+  }
+
+  protected read(max: number | undefined, onChunk: (chunk: Buffer) => void): Promise<number> {
+    const bound = Math.min(max ?? this.limit, this.limit);
+    if (this.preread !== undefined) {
+      const body = prereadBody(this.preread.body);
+      if (body.byteLength > bound) return Promise.reject(bodyTooLarge(bound));
+      if (body.byteLength > 0) onChunk(body);
+      return Promise.resolve(body.byteLength);
+    }
+    if (this.method === 'GET' || this.method === 'HEAD') return Promise.resolve(0);
+    return readChunks(this.req, bound, onChunk);
+  }
 }
 
 /**
@@ -89,60 +145,47 @@ export function nodeRequest(
  * undefined: a framework in front keeps its own).
  */
 export function webRequest(req: Request, limit?: number): HttpRequest {
-  return {
-    method: req.method,
-    url: req.url,
-    headers: req.headers,
-    ...lazyBody(async (max, onChunk) => {
-      const bound = Math.min(max ?? Number.POSITIVE_INFINITY, limit ?? Number.POSITIVE_INFINITY);
-      const declared = Number(req.headers.get('content-length'));
-      if (declared > bound) throw bodyTooLarge(bound);
-      if (req.body === null) return 0;
-      const reader = req.body.getReader();
-      let total = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return total;
-        total += value.byteLength;
-        if (total > bound) {
-          await reader.cancel();
-          throw bodyTooLarge(bound);
-        }
-        onChunk(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
-      }
-    }),
-  };
+  return new WebRequest(req, limit);
 }
 
-/** Reads a body once, within `max` (and the request's own limit), chunk by chunk; resolves with its size. */
-type ReadBody = (max: number | undefined, onChunk: (chunk: Buffer) => void) => Promise<number>;
+class WebRequest extends LazyBody implements HttpRequest {
+  constructor(
+    private readonly req: Request,
+    private readonly limit: number | undefined,
+  ) {
+    super();
+  }
 
-/** The body methods of an {@link HttpRequest} over its one read. */
-function lazyBody(read: ReadBody): Pick<HttpRequest, 'bytes' | 'text' | 'arrayBuffer' | 'lines'> {
-  let done = false;
-  const once: ReadBody = (max, onChunk) => {
-    if (done) return Promise.reject(used());
-    done = true;
-    return read(max, onChunk);
-  };
-  const bytes = async (max?: number): Promise<Buffer> => {
-    const chunks: Buffer[] = [];
-    const total = await once(max, (chunk) => chunks.push(chunk));
-    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
-  };
-  return {
-    bytes,
-    text: async (max) => (await bytes(max)).toString('utf8'),
-    arrayBuffer: async () => {
-      const b = await bytes();
-      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-    },
-    lines: async (max) => {
-      const split = new NdjsonLines();
-      await once(max, (chunk) => split.push(chunk));
-      return split.end();
-    },
-  };
+  get method(): string {
+    return this.req.method;
+  }
+
+  get url(): string {
+    return this.req.url;
+  }
+
+  get headers(): RequestHeaders {
+    return this.req.headers;
+  }
+
+  protected async read(max: number | undefined, onChunk: (chunk: Buffer) => void): Promise<number> {
+    const bound = Math.min(max ?? Number.POSITIVE_INFINITY, this.limit ?? Number.POSITIVE_INFINITY);
+    const declared = Number(this.req.headers.get('content-length'));
+    if (declared > bound) throw bodyTooLarge(bound);
+    if (this.req.body === null) return 0;
+    const reader = this.req.body.getReader();
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return total;
+      total += value.byteLength;
+      if (total > bound) {
+        await reader.cancel();
+        throw bodyTooLarge(bound);
+      }
+      onChunk(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    }
+  }
 }
 
 function prereadBody(body: unknown): Buffer {
