@@ -1,5 +1,6 @@
 import { exportHealthMetrics } from '../health/metrics.js';
 import { HealthRegistry } from '../health/registry.js';
+import type { RefusalReason } from '../logs/audit.js';
 import type { Registry } from '../metrics/index.js';
 import { sidetoneVersion } from '../runtime/version.js';
 import type { Credentials } from './auth.js';
@@ -10,10 +11,11 @@ import {
   readinessRoute,
   uptimeSeconds,
 } from './health-routes.js';
-import { type MetricsAnswer, metricsAnswer, metricsRouteOf } from './metrics-route.js';
+import { metricsAnswer, metricsRouteOf } from './metrics-route.js';
 import { normalisePath } from './path.js';
+import { FORBIDDEN_METHODS, type HttpRequest, webRequest } from './request.js';
 import type { RequestMetrics } from './request-metrics.js';
-import { errorResponse, toErrorResponse, withoutBody } from './respond.js';
+import { errorReply, isResponse, type Reply, toErrorReply, toResponse, withoutBody } from './respond.js';
 import type { LazyRouteDoc, RouteDoc } from './route-doc.js';
 import { COMPAT_HEALTHZ_DOC, LIVENESS_DOC, METRICS_DOC, READINESS_DOC } from './route-docs.js';
 import { type AuthKind, type Handler, type RouteInfo, Router } from './router.js';
@@ -69,10 +71,28 @@ export interface AppOptions {
   requestMetrics?: RequestMetrics;
   /** Where handler crashes are logged (without the request's headers). */
   logger?: { error(obj: object, msg: string): void };
+  /** Told of every refused credential (each 401 and 403), for the audit log; never the credential. */
+  onRefusedCredential?: (refusal: RefusedCredential) => void;
+}
+
+/** A 401 or 403 as the audit log records it. */
+export interface RefusedCredential {
+  realm: string;
+  reason: RefusalReason;
+  method: string;
+  /** The request's path as sent (before normalisation), without its query. */
+  path: string;
 }
 
 /** A fetch-style app: `Request` in, `Response` out, routable and mountable anywhere. */
 export interface App {
+  /**
+   * The one dispatch: every route, whichever server carried the request (path, method, auth,
+   * request metrics, the 5xx log, any error as its catalogue answer). `serve()` calls it with a
+   * node:http request, `fetch` with a fetch `Request`.
+   */
+  answer(req: HttpRequest): Promise<Reply>;
+  /** The public adapter for frameworks: {@link App.answer} over a fetch `Request` and `Response`. */
   fetch(req: Request): Promise<Response>;
   /**
    * Add a route. `auth` (default `scrape`: forgetting it must not publish a route) also covers
@@ -103,15 +123,8 @@ export interface App {
   owns(pathname: string): boolean;
   /** Routes whose auth kind has no credentials configured, i.e. open to anyone who can connect. */
   unprotectedRoutes(): Array<{ method: string; path: string; auth: AuthKind }>;
-  /** Whether an `Authorization` header (null: none) passes a route of `auth`, as the app checks it. */
-  allows(auth: AuthKind, authorization: string | null): boolean;
   readonly paths: Readonly<{ metrics: string; healthz: string; readyz: string }>;
   readonly health: HealthRegistry;
-  /**
-   * `GET /metrics`'s answer before HTTP (its bytes, or an error `Response`), for a server that
-   * writes it to node:http itself; undefined when the app serves no metrics.
-   */
-  readonly metrics?: MetricsAnswer;
 }
 
 /**
@@ -135,7 +148,6 @@ export function createApp(options: AppOptions = {}): App {
   const healthAuth: AuthKind = options.auth?.protectHealth ? 'scrape' : 'none';
   const compat = options.compatHealthz;
   const enabled = options.metricsEnabled ?? true;
-  let metrics: MetricsAnswer | undefined;
   if (enabled) {
     router.add(
       'GET',
@@ -153,8 +165,7 @@ export function createApp(options: AppOptions = {}): App {
     if (options.maxConcurrentScrapes !== undefined)
       routeOptions.maxConcurrentScrapes = options.maxConcurrentScrapes;
     if (options.gzip !== undefined) routeOptions.gzip = options.gzip;
-    metrics = metricsAnswer(options.registry, routeOptions);
-    const route = metricsRouteOf(metrics);
+    const route = metricsRouteOf(metricsAnswer(options.registry, routeOptions));
     for (const path of [paths.metrics, ...(options.metricsAliases ?? [])])
       router.add('GET', path, route, 'scrape', METRICS_DOC);
     if (options.healthMetrics ?? true) exportHealthMetrics(options.registry, health);
@@ -167,12 +178,12 @@ export function createApp(options: AppOptions = {}): App {
     });
   }
 
-  const authorize = (kinds: AuthKind[], authorization: string | null): Response | undefined => {
+  const authorize = (kinds: AuthKind[], authorization: string | null) => {
     if (kinds.length === 0 || kinds.includes('none')) return undefined;
     const verdict = gate.check(kinds, authorization);
     if (verdict.ok) return undefined;
     if (verdict.forbidden) {
-      return errorResponse(
+      return errorReply(
         'ST_FORBIDDEN',
         `this credential may not ${SCOPE_VERB[kinds[0] as Exclude<AuthKind, 'none'>]}: use a token of that scope (${SCOPE_SETTING[kinds[0] as Exclude<AuthKind, 'none'>]})`,
         { 'www-authenticate': verdict.challenge },
@@ -182,7 +193,16 @@ export function createApp(options: AppOptions = {}): App {
       verdict.reason === 'missing'
         ? 'credentials required: send "Authorization: Bearer <token>" (or Basic) as configured'
         : 'credentials refused: check the token or user configured for this endpoint';
-    return errorResponse('ST_UNAUTHORIZED', message, { 'www-authenticate': verdict.challenge });
+    return errorReply('ST_UNAUTHORIZED', message, { 'www-authenticate': verdict.challenge });
+  };
+  const refused = (req: HttpRequest, status: number, challenge: string) => {
+    const sent = (req.headers.get('authorization') ?? '').trim();
+    options.onRefusedCredential?.({
+      realm: /realm="([a-z0-9_-]+)"/.exec(challenge)?.[1] ?? 'unknown',
+      reason: status === 403 ? 'scope' : sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
+      method: req.method,
+      path: pathnameOf(req.url),
+    });
   };
 
   /**
@@ -190,54 +210,81 @@ export function createApp(options: AppOptions = {}): App {
    * metrics, noted as the request is routed (parsing and matching its URL again for the metrics
    * was ~3 % of the sidecar's main thread at a Pi's rate, issue 39).
    */
-  const dispatch = async (req: Request, reached: { route?: string }): Promise<Response> => {
-    const url = new URL(req.url);
-    const normal = normalisePath(url.pathname);
-    if (!normal.ok) return errorResponse('ST_NOT_FOUND', 'not found');
+  const dispatch = async (req: HttpRequest, reached: { route?: string }): Promise<Reply> => {
+    // node:http parses what a fetch Request refuses to carry (the Fetch standard forbids them).
+    if (FORBIDDEN_METHODS.has(req.method.toUpperCase()))
+      return errorReply('ST_METHOD_NOT_ALLOWED', `method ${req.method} is not served here`);
+    const normal = normalisePath(pathnameOf(req.url));
+    if (!normal.ok) return errorReply('ST_NOT_FOUND', 'not found');
     const path = normal.path;
     const m = router.match(req.method, path);
     if (m.kind === 'route') reached.route = m.route;
     const denied = authorize(m.kind === 'route' ? [m.auth] : m.auth, req.headers.get('authorization'));
-    if (denied !== undefined) return denied;
-    if (m.kind === 'none') return errorResponse('ST_NOT_FOUND', 'not found');
+    if (denied !== undefined) {
+      refused(req, denied.status, denied.headers?.['www-authenticate'] ?? '');
+      return denied;
+    }
+    if (m.kind === 'none') return errorReply('ST_NOT_FOUND', 'not found');
     if (m.kind === 'method') {
-      return errorResponse('ST_METHOD_NOT_ALLOWED', `method not allowed: use ${m.allow}`, {
+      return errorReply('ST_METHOD_NOT_ALLOWED', `method not allowed: use ${m.allow}`, {
         allow: m.allow,
       });
     }
-    const res = await m.handler(req, { url, path, ...(m.params !== undefined && { params: m.params }) });
-    return m.head ? withoutBody(res) : res;
+    let url: URL | undefined;
+    const ctx = {
+      path,
+      get url() {
+        return (url ??= new URL(req.url));
+      },
+      ...(m.params !== undefined && { params: m.params }),
+    };
+    const res = await m.handler(req, ctx);
+    // A body behind a Response is released; node:http writes no body to a HEAD, the fetch adapter
+    // strips the others (App.fetch).
+    return m.head && isResponse(res) ? withoutBody(res) : res;
+  };
+
+  const answer = async (req: HttpRequest): Promise<Reply> => {
+    const end = options.requestMetrics?.begin(req.method);
+    const reached: { route?: string } = {};
+    try {
+      const res = await dispatch(req, reached);
+      end?.(reached.route, res.status);
+      return res;
+    } catch (err) {
+      // The catalogue decides the status (src/error-codes.ts): a ValidationError is the
+      // client's (400, its message names the field), a body over the limit 413, a store error
+      // 503/507, anything else 500.
+      const res = toErrorReply(err);
+      end?.(reached.route, res.status);
+      if (res.status >= 500) {
+        options.logger?.error(
+          {
+            err:
+              err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+          },
+          'sidetone http handler failed',
+        );
+      }
+      return res;
+    }
+  };
+
+  const bodyLimitOf = (method: string | undefined, target: string | undefined) => {
+    if (method === undefined || target === undefined) return undefined;
+    const q = target.indexOf('?');
+    const normal = normalisePath(q < 0 ? target : target.slice(0, q));
+    return normal.ok ? router.bodyLimit(method, normal.path) : undefined;
   };
 
   return {
     paths,
     health,
-    ...(metrics !== undefined && { metrics }),
+    answer,
     async fetch(req) {
-      const end = options.requestMetrics?.begin(req.method);
-      const reached: { route?: string } = {};
-      try {
-        const res = await dispatch(req, reached);
-        end?.(reached.route, res.status);
-        return res;
-      } catch (err) {
-        // The catalogue decides the status (src/error-codes.ts): a ValidationError is the
-        // client's (400, its message names the field), a store error 503/507, anything else 500.
-        const res = toErrorResponse(err);
-        end?.(reached.route, res.status);
-        if (res.status >= 500) {
-          options.logger?.error(
-            {
-              err:
-                err instanceof Error
-                  ? { name: err.name, message: err.message, stack: err.stack }
-                  : String(err),
-            },
-            'sidetone http handler failed',
-          );
-        }
-        return res;
-      }
+      const reply = await answer(webRequest(req, bodyLimitOf(req.method, pathnameOf(req.url))));
+      const res = toResponse(reply);
+      return req.method === 'HEAD' && !isResponse(reply) ? withoutBody(res) : res;
     },
     route(method, path, handler, routeOptions = {}) {
       router.add(
@@ -249,20 +296,36 @@ export function createApp(options: AppOptions = {}): App {
         routeOptions.bodyLimitBytes,
       );
     },
-    bodyLimitOf(method, target) {
-      if (method === undefined || target === undefined) return undefined;
-      const q = target.indexOf('?');
-      const normal = normalisePath(q < 0 ? target : target.slice(0, q));
-      return normal.ok ? router.bodyLimit(method, normal.path) : undefined;
-    },
+    bodyLimitOf,
     routes: () => router.list(),
     owns(pathname) {
       const normal = normalisePath(pathname);
       return normal.ok && router.owns(normal.path);
     },
-    allows: (auth, authorization) => authorize([auth], authorization) === undefined,
     unprotectedRoutes() {
       return router.list().filter((r) => r.auth === 'none' || !gate.guards(r.auth));
     },
   };
+}
+
+/** A path made of these is its own URL pathname: the WHATWG parser changes nothing in it. */
+const PLAIN_PATH = /^\/[A-Za-z0-9_~/-]*$/;
+
+/**
+ * The pathname of an absolute URL, as `new URL(url).pathname` gives it, without parsing the URL
+ * when the path is plain (the probe, the scrape and the ingest POST are).
+ */
+function pathnameOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return new URL(url).pathname;
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x3f || c === 0x23) {
+      end = i;
+      break;
+    }
+  }
+  const raw = url.slice(start, end);
+  return PLAIN_PATH.test(raw) ? raw : new URL(url).pathname;
 }

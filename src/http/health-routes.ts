@@ -1,5 +1,5 @@
 import type { HealthRegistry, HealthReport } from '../health/registry.js';
-import { type JsonReply, json } from './respond.js';
+import type { JsonReply } from './respond.js';
 import type { Handler } from './router.js';
 
 /**
@@ -43,7 +43,7 @@ export function livenessRoute(version: string, activeCalls?: () => number | unde
     // Absent rather than 0 when nothing counts calls: unknown is not zero.
     const active = activeCalls?.();
     if (active !== undefined) body.active_calls = active;
-    return json(200, body);
+    return { status: 200, body };
   };
 }
 
@@ -54,16 +54,12 @@ export function livenessRoute(version: string, activeCalls?: () => number | unde
  * router.add('GET', '/readyz', readinessRoute(health), 'none');
  */
 export function readinessRoute(health: HealthRegistry): Handler {
-  return async () => {
-    const r = await readinessReply(health);
-    return json(r.status, r.body);
-  };
+  return () => readinessReply(health);
 }
 
 /**
- * The readiness answer before HTTP: the route makes a `Response` of it, and the sidecar's own
- * listener writes it to node:http as it is (no web `Request`, whose code costs ~20 ms of CPU and
- * ~12 MiB to load, on the probe that ends start-up; issue 39).
+ * The readiness answer, as a reply: node:http writes it as it is (no web `Request` or `Response`,
+ * whose code costs ~20 ms of CPU and ~12 MiB to load, on the probe that ends start-up; issue 39).
  * @example
  * const { status, body } = await readinessReply(health);
  */
@@ -84,7 +80,7 @@ export function compatHealthzRoute(health: HealthRegistry, options: CompatHealth
   const fields = options.fields ?? CALLSTACK_FIELDS;
   return async () => {
     const report = await health.run();
-    return json(report.ready ? 200 : 503, compatBody(report, fields));
+    return { status: report.ready ? 200 : 503, body: compatBody(report, fields) };
   };
 }
 

@@ -4,7 +4,7 @@ import { DefinitionError } from '../errors.js';
 import { sanitizeDetail } from '../health/sanitize.js';
 import { CONTENT_TYPES, negotiate, type Registry, type ScrapeFormat } from '../metrics/index.js';
 import { renderDuration } from '../metrics/render-time.js';
-import { bytesResponse, errorResponse, toErrorResponse } from './respond.js';
+import { type BytesReply, errorReply, type JsonReply, toErrorReply } from './respond.js';
 import type { Handler } from './router.js';
 
 const gzipAsync = promisify(gzipCb);
@@ -39,24 +39,21 @@ export function metricsRoute(registry: Registry, options: MetricsRouteOptions = 
   return metricsRouteOf(metricsAnswer(registry, options));
 }
 
-/** The fetch route over a {@link metricsAnswer}: its bytes as a `Response`. */
+/** The route over a {@link metricsAnswer}. */
 export function metricsRouteOf(answer: MetricsAnswer): Handler {
-  return async (req) => {
-    const r = await answer(req.headers.get('accept'), req.headers.get('accept-encoding'));
-    return 'exposition' in r ? bytesResponse(r.exposition, { status: r.status, headers: r.headers }) : r;
-  };
+  return (req) => answer(req.headers.get('accept'), req.headers.get('accept-encoding'));
 }
 
-/** A scrape's answer: the exposition's bytes and headers, or an error `Response` (overloaded, a failed render). */
+/** A scrape's answer: the exposition's bytes and headers, or an error (overloaded, a failed render). */
 export type MetricsAnswer = (
   accept: string | null,
   acceptEncoding: string | null,
-) => Promise<{ status: 200; headers: Record<string, string>; exposition: Buffer } | Response>;
+) => Promise<BytesReply | JsonReply>;
 
 /**
- * `GET /metrics` before HTTP, from the request's `Accept` and `Accept-Encoding`: the route
- * (`metricsRoute`) makes a `Response` of it; the sidecar's own listener writes its bytes to
- * node:http (no web Request or Response per scrape, whose code is ~12 MiB of RSS to load; issue 39).
+ * `GET /metrics` from the request's `Accept` and `Accept-Encoding`, as a reply: node:http writes
+ * its bytes as they are (no web Request or Response per scrape, whose code is ~12 MiB of RSS to
+ * load; issue 39).
  */
 export function metricsAnswer(registry: Registry, options: MetricsRouteOptions = {}): MetricsAnswer {
   const max = options.maxConcurrentScrapes ?? 4;
@@ -103,7 +100,7 @@ export function metricsAnswer(registry: Registry, options: MetricsRouteOptions =
   return async (accept, acceptEncoding) => {
     if (active >= max) {
       errors.labels({ reason: 'overloaded' }).inc();
-      return errorResponse('ST_SCRAPE_OVERLOADED', `more than ${max} scrapes at once: retry shortly`, {
+      return errorReply('ST_SCRAPE_OVERLOADED', `more than ${max} scrapes at once: retry shortly`, {
         'retry-after': '1',
       });
     }
@@ -124,12 +121,12 @@ export function metricsAnswer(registry: Registry, options: MetricsRouteOptions =
         headers['content-encoding'] = 'gzip';
       }
       duration.labels({ format }).observe((performance.now() - start) / 1000);
-      return { status: 200, headers, exposition: bytes };
+      return { status: 200, headers, bytes };
     } catch (err) {
       // Collect failures never get here (they leave families stale); what does is a render bug.
       errors.labels({ reason: 'render_failed' }).inc();
       // No logger here: the scraper's answer carries the detail, cleaned of anything data-like.
-      return toErrorResponse(err, {
+      return toErrorReply(err, {
         fallback: 'ST_RENDER_FAILED',
         message: sanitizeDetail(err instanceof Error ? err.message : 'render failed'),
       });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from './app.js';
-import { DEFAULT_BODY_LIMIT, handleNode } from './node-bridge.js';
+import { answerNode, DEFAULT_BODY_LIMIT } from './node-bridge.js';
 import { requestTarget } from './path.js';
 import { rawBytes } from './respond.js';
 
@@ -26,7 +26,6 @@ export function expressMiddleware(
   options: { bodyLimitBytes?: number } = {},
 ): (req: ExpressLikeRequest, res: ServerResponse, next: ExpressLikeNext) => void {
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const fetch = (r: Request) => app.fetch(r);
   return (req, res, next) => {
     if (!app.owns(pathOf(req.url))) {
       next();
@@ -34,7 +33,7 @@ export function expressMiddleware(
     }
     // A body parser mounted earlier has drained the stream; take what it parsed instead.
     const preread = req.readableEnded && req.body !== undefined ? { body: req.body } : undefined;
-    handleNode(fetch, req, res, limit, preread).catch(next);
+    answerNode(app, req, res, limit, preread).catch(next);
   };
 }
 

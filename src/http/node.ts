@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DefinitionError, type SidetoneError } from '../errors.js';
 import { trusted } from '../logs/redact.js';
 import type { App } from './app.js';
-import { DEFAULT_BODY_LIMIT, handleNode } from './node-bridge.js';
+import { answerNode, DEFAULT_BODY_LIMIT } from './node-bridge.js';
 
 export interface ServeOptions {
   /** Default 9464; 0 picks a free port. */
@@ -24,11 +24,6 @@ export interface ServeOptions {
   closeTimeoutMs?: number;
   /** Start-up and warning logs. Default: a pino logger on stdout. */
   logger?: ServeLogger;
-  /**
-   * Requests answered on node:http directly, before the app's fetch handler: true when it took
-   * the request (and answers it), false to leave it to the app. The sidecar's `POST /events`.
-   */
-  direct?: (req: IncomingMessage, res: ServerResponse, bodyLimitBytes: number) => boolean;
 }
 
 /** What `serve()` logs through; a pino logger fits. */
@@ -47,7 +42,7 @@ export interface Served {
 }
 
 /**
- * Serve an app on node:http with the limits a LAN-facing sidecar needs: body size, header and
+ * Serve an app on node:http (its one dispatch, `app.answer`, over a lazy request) with the limits a LAN-facing sidecar needs: body size, header and
  * request timeouts (slowloris), keep-alive timeout. Warns at start when a protected family (such
  * as `/metrics`) has no credentials and the address is not loopback.
  *
@@ -71,8 +66,6 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
   }
   // pino is loaded only when no logger is given: the root export stays light for apps with their own.
   const logger = options.logger ?? (await import('pino')).pino({ name: 'sidetone' });
-  const fetch = (req: Request) => app.fetch(req);
-  const direct = options.direct;
   const server = createServer(
     {
       headersTimeout,
@@ -86,9 +79,7 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
     (req, res) => {
       // A route's own limit before the server's: OTLP bodies run to 16 MiB, uncompressed by
       // default, and its exporters do not retry a 413 (issue 47).
-      const bodyLimit = app.bodyLimitOf(req.method, req.url) ?? limit;
-      if (direct?.(req, res, bodyLimit)) return;
-      void handleNode(fetch, req, res, bodyLimit);
+      void answerNode(app, req, res, app.bodyLimitOf(req.method, req.url) ?? limit);
     },
   );
   server.keepAliveTimeout = keepAliveTimeout;

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 import { SidetoneError, ValidationError } from '../errors.js';
 import { redactSecrets } from '../secrets.js';
@@ -88,30 +87,19 @@ export function errorReply(
   };
 }
 
-/** Write a {@link JsonReply} to a node response with the headers `json()` gives it, byte for byte. */
-export function writeJsonReply(res: ServerResponse, reply: JsonReply): void {
-  const bytes = Buffer.from(JSON.stringify(reply.body), 'utf8');
-  res.writeHead(reply.status, {
-    ...JSON_HEADERS,
-    ...reply.headers,
-    'content-length': String(bytes.byteLength),
-  });
-  res.end(bytes);
-}
-
 /**
  * Any error as the HTTP answer: the one place a thrown error becomes a response (as hono's
- * `onError`), for every route and the node bridge. The catalogue decides the status by the code;
+ * `onError`), for every route and both servers. The catalogue decides the status by the code;
  * input errors (validation, request) say what was wrong; anything else keeps its code and its
  * catalogue line but not its text, which may quote data or a driver's internals: the server log
  * has that. An error without a catalogue code is `fallback` (`ST_INTERNAL` unless given).
  * @example
- * try { return await handler(req); } catch (err) { log(err); return toErrorResponse(err); }
+ * try { return await handler(req); } catch (err) { log(err); return toErrorReply(err); }
  */
-export function toErrorResponse(
+export function toErrorReply(
   err: unknown,
   options: { headers?: Record<string, string>; fallback?: ErrorCode; message?: string } = {},
-): Response {
+): JsonReply {
   const code = err instanceof SidetoneError ? err.code : (options.fallback ?? 'ST_INTERNAL');
   const { kind, doc } = ERROR_CODES[code];
   const message =
@@ -121,7 +109,65 @@ export function toErrorResponse(
       : kind === 'internal'
         ? 'internal error: see the server log'
         : `${doc} See the server log.`);
-  return errorResponse(code, message, options.headers);
+  return errorReply(code, message, options.headers);
+}
+
+/** {@link toErrorReply} as a fetch `Response`. */
+export function toErrorResponse(
+  err: unknown,
+  options: { headers?: Record<string, string>; fallback?: ErrorCode; message?: string } = {},
+): Response {
+  return toResponse(toErrorReply(err, options));
+}
+
+/** An answer as bytes and headers, before HTTP: what a route returns without building a `Response`. */
+export interface BytesReply {
+  status: number;
+  headers: Record<string, string>;
+  bytes: Uint8Array;
+}
+
+/**
+ * What a route answers: a {@link JsonReply} or a {@link BytesReply}, which each server writes its
+ * own way without a web `Response` (node:http writes their bytes; the fetch adapter makes one), or
+ * a `Response` (a streamed export, a framework's answer).
+ */
+export type Reply = JsonReply | BytesReply | Response;
+
+/**
+ * Whether a reply is a web `Response`, told without touching the global `Response` (whose first
+ * use loads undici's fetch code: ~12 MiB of RSS, issue 39).
+ */
+export function isResponse(reply: Reply): reply is Response {
+  return typeof (reply as Response).arrayBuffer === 'function';
+}
+
+/** A reply as a fetch `Response`, for the fetch adapter. */
+export function toResponse(reply: Reply): Response {
+  if (isResponse(reply)) return reply;
+  if ('bytes' in reply) return bytesResponse(reply.bytes, reply);
+  return json(reply.status, reply.body, reply.headers);
+}
+
+/** A reply's status, headers and body bytes as node:http writes them, `Content-Length` included. */
+export function replyBytes(reply: JsonReply | BytesReply): {
+  status: number;
+  headers: Record<string, string>;
+  bytes: Uint8Array;
+} {
+  if ('bytes' in reply) {
+    return {
+      status: reply.status,
+      headers: { ...reply.headers, 'content-length': String(reply.bytes.byteLength) },
+      bytes: reply.bytes,
+    };
+  }
+  const bytes = Buffer.from(JSON.stringify(reply.body), 'utf8');
+  return {
+    status: reply.status,
+    headers: { ...JSON_HEADERS, ...reply.headers, 'content-length': String(bytes.byteLength) },
+    bytes,
+  };
 }
 
 /** The same response without a body, for `HEAD`: headers (and `Content-Length`) are kept. */

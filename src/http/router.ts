@@ -1,5 +1,7 @@
 import { DefinitionError, showValue } from '../errors.js';
 import { assertRoutePath, inFamily } from './path.js';
+import type { HttpRequest } from './request.js';
+import type { Reply } from './respond.js';
 import type { LazyRouteDoc, RouteDoc } from './route-doc.js';
 
 /**
@@ -11,13 +13,19 @@ export type AuthKind = 'scrape' | 'ingest' | 'admin' | 'none';
 
 /** What a handler gets besides the request: the parsed URL and the normalised, decoded path. */
 export interface RouteContext {
-  url: URL;
+  /** Parsed when first read: most routes never look at the query. */
+  readonly url: URL;
   path: string;
   /** The last segment of a path matched by a `/base/:name` route, under its name. */
   params?: Readonly<Record<string, string>>;
 }
 
-export type Handler = (req: Request, ctx: RouteContext) => Response | Promise<Response>;
+/**
+ * A route: the same function answers over node:http and through the fetch adapter. It reads the
+ * request through {@link HttpRequest} (headers, and the body only if it asks) and returns a
+ * {@link Reply}: a JSON or bytes reply (no web `Response` built over node:http) or a `Response`.
+ */
+export type Handler = (req: HttpRequest, ctx: RouteContext) => Reply | Promise<Reply>;
 
 interface Route {
   handler: Handler;

@@ -5,6 +5,7 @@ import type { SidetoneConfig } from '../config/schema.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import type { RouteDoc } from '../http/route-doc.js';
+import type { Handler } from '../http/router.js';
 import type { Registry } from '../metrics/index.js';
 import { packageRoot } from '../runtime/package-files.js';
 import type { CallStore } from '../store/types.js';
@@ -43,8 +44,10 @@ export function mountDashboard(app: App, options: DashboardOptions): void {
   const html = asset('index.html')
     .replaceAll('>sidetone<', `>${(options.title ?? 'sidetone').replace(/[&<>"]/g, '')}<`)
     .replace('"__BOOT__"', boot);
-  const serve = (body: string, type: string) => () =>
-    new Response(body, {
+  // Each file's bytes once, at mount: a reply over them per request (no Response, no copy).
+  const serve = (body: string, type: string): Handler => {
+    const reply = {
+      status: 200,
       headers: {
         'content-type': type,
         'cache-control': 'no-cache',
@@ -53,7 +56,10 @@ export function mountDashboard(app: App, options: DashboardOptions): void {
           "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'",
         'x-content-type-options': 'nosniff',
       },
-    });
+      bytes: Buffer.from(body, 'utf8'),
+    };
+    return () => reply;
+  };
   const doc = (summary: string, type: string): RouteDoc => ({
     tag: 'dashboard',
     summary,

@@ -3,7 +3,7 @@ import type { SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import type { App } from '../http/app.js';
 import { type Served, serve } from '../http/node.js';
-import { errorResponse } from '../http/respond.js';
+import { errorReply, toResponse } from '../http/respond.js';
 
 /**
  * The health paths alone on `health.port` (CardLink's health server), the same checks and answers
@@ -11,14 +11,12 @@ import { errorResponse } from '../http/respond.js';
  */
 export async function serveHealth(config: SidetoneConfig, app: App, log: Logger): Promise<Served> {
   const paths = new Set([app.paths.healthz, app.paths.readyz]);
+  const elsewhere = () => errorReply('ST_NOT_FOUND', `health.port serves ${[...paths].join(' and ')} only`);
   const healthOnly: App = {
     ...app,
+    answer: (req) => (paths.has(new URL(req.url).pathname) ? app.answer(req) : Promise.resolve(elsewhere())),
     fetch: (req) =>
-      paths.has(new URL(req.url).pathname)
-        ? app.fetch(req)
-        : Promise.resolve(
-            errorResponse('ST_NOT_FOUND', `health.port serves ${[...paths].join(' and ')} only`),
-          ),
+      paths.has(new URL(req.url).pathname) ? app.fetch(req) : Promise.resolve(toResponse(elsewhere())),
   };
   const host = config.server.host;
   const port = config.health.port ?? 0;

@@ -1,5 +1,4 @@
 import type { App } from '../http/app.js';
-import { bytesResponse } from '../http/respond.js';
 import type { RouteDoc } from '../http/route-doc.js';
 import { sidetoneVersion } from '../runtime/version.js';
 
@@ -40,10 +39,11 @@ export function mountOpenApi(app: App): void {
           `${JSON.stringify(openApiDocument(routes, { version: sidetoneVersion() }), null, 2)}\n`,
         );
       }
-      return bytesResponse(bytes, {
+      return {
         status: 200,
         headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' },
-      });
+        bytes,
+      };
     },
     { auth: 'scrape', doc: DOC },
   );

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { SidetoneConfig } from '../config/schema.js';
-import type { App } from '../http/app.js';
 import { fileDestination, stdoutDestination } from '../logs/destination.js';
-import { type auditLog, createLogger, trusted } from '../logs/index.js';
+import { createLogger, trusted } from '../logs/index.js';
 import { prettyDestination } from '../logs/pretty.js';
 
 /**
@@ -37,28 +36,6 @@ export function originOf(url: string): string {
   } catch {
     return '(custom)';
   }
-}
-
-/** The app with an audit line for every refused credential (the 401s and 403s it answers). */
-export function audited(app: App, audit: ReturnType<typeof auditLog>): App {
-  return {
-    ...app,
-    async fetch(req) {
-      const res = await app.fetch(req);
-      if (res.status === 401 || res.status === 403) {
-        const sent = (req.headers.get('authorization') ?? '').trim();
-        const realm = /realm="([a-z0-9_-]+)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
-        audit.refusedCredential({
-          realm: realm ?? 'unknown',
-          reason:
-            res.status === 403 ? 'scope' : sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
-          method: req.method,
-          path: new URL(req.url).pathname,
-        });
-      }
-      return res;
-    },
-  };
 }
 
 /** The line that says the sidecar is up: where it listens, its store, and where it sends data. */

@@ -10,7 +10,7 @@ import type { auditLog } from '../logs/index.js';
 import type { Registry } from '../metrics/index.js';
 import type { StoreSink } from '../sinks/store-sink.js';
 import type { traceSink } from '../sinks/trace-sink.js';
-import { ingestHandler, ingestRouteOf } from '../sources/ingest.js';
+import { ingestRoute } from '../sources/ingest.js';
 import { OtlpTraceReceiver } from '../sources/otlp/receiver.js';
 import { otlpTracesRoute } from '../sources/otlp/route.js';
 import { faultCause } from '../store/faults.js';
@@ -18,7 +18,6 @@ import type { instrumentStore } from '../store/instrumented.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { liveReader } from './console-live.js';
 import { mountDashboard } from './dashboard.js';
-import { INGEST_PATH } from './direct-ingest.js';
 import { ModemSampler } from './modem-sampler.js';
 import { mountOpenApi } from './openapi-route.js';
 
@@ -40,8 +39,8 @@ export interface SidecarRouteParts {
 
 /**
  * The sidecar's app: health and metrics, `POST /events` and `POST /v1/traces` in, analytics, the
- * dashboard and the OpenAPI documents out; with the ingest core the direct node:http path shares,
- * and the modem's history sampler (started with the sources).
+ * dashboard and the OpenAPI documents out; and the modem's history sampler (started with the
+ * sources). Every route is answered by the app's one dispatch, over node:http and through `fetch`.
  */
 export function sidecarRoutes(p: SidecarRouteParts) {
   const { config, bus, registry, sink, store, log } = p;
@@ -54,19 +53,27 @@ export function sidecarRoutes(p: SidecarRouteParts) {
     logger: log,
     activeCalls: p.activeCalls,
     requestMetrics,
+    onRefusedCredential: (refusal) => p.audit.refusedCredential(refusal),
   });
-  const ingest = ingestHandler(bus, {
-    sink,
-    maxBodyBytes: config.server.body_limit_bytes,
-    traceparent: (header, events, state) => p.traces.adopt(header, events, state),
-    onReject: (rejected) => p.audit.rejectedItems(rejected),
-    registry,
-  });
-  // Its document's response schemas are zod's: built with the first /openapi.json (issue 39).
-  app.route('POST', INGEST_PATH, ingestRouteOf(ingest), {
-    auth: 'ingest',
-    doc: async () => (await import('../sources/ingest-doc.js')).INGEST_DOC,
-  });
+  app.route(
+    'POST',
+    '/events',
+    ingestRoute(bus, {
+      sink,
+      maxBodyBytes: config.server.body_limit_bytes,
+      traceparent: (header, events, state) => p.traces.adopt(header, events, state),
+      onReject: (rejected) => p.audit.rejectedItems(rejected),
+      registry,
+    }),
+    {
+      auth: 'ingest',
+      // Its document's response schemas are zod's: built with the first /openapi.json (issue 39).
+      doc: async () => (await import('../sources/ingest-doc.js')).INGEST_DOC,
+      // The same limit whichever server carries the request (node:http, or a framework through
+      // `fetch`): one 413, the same answer.
+      bodyLimitBytes: config.server.body_limit_bytes,
+    },
+  );
   // Agent frameworks' OpenTelemetry spans, code-free: the turns they end are stored, then emitted.
   const receiver = new OtlpTraceReceiver({
     callIdAttributes: config.otlp_receiver.call_id_attributes,
@@ -109,5 +116,5 @@ export function sidecarRoutes(p: SidecarRouteParts) {
     collect: (c) => c.set(undefined, modemSampler.dropped),
   });
   mountOpenApi(app);
-  return { app, ingest, requestMetrics, modemSampler, serveOptions: http.serve };
+  return { app, modemSampler, serveOptions: http.serve };
 }

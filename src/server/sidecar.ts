@@ -17,11 +17,10 @@ import { instrumentStore } from '../store/instrumented.js';
 import { startMaintenance } from '../store/maintenance.js';
 import { recordIds } from '../store/privacy.js';
 import type { DemoSummary } from './demo.js';
-import { directRoutes } from './direct-probes.js';
 import { serveHealth } from './health-port.js';
 import { hepFromConfig, modemFromConfig, otelFromConfig, startPush } from './on-demand.js';
 import { sidecarHealth } from './sidecar-health.js';
-import { audited, logListening, sidecarLogger } from './sidecar-logs.js';
+import { logListening, sidecarLogger } from './sidecar-logs.js';
 import { demoLabels, sidecarPacks, withSourceTrunks } from './sidecar-packs.js';
 import { sidecarRoutes } from './sidecar-routes.js';
 import { holdSignals, onSignals } from './sidecar-signals.js';
@@ -57,6 +56,11 @@ export interface SidecarHandle {
   readonly store: string;
   /** Every route with the scope it needs (docs/http.md, Route scopes). */
   routes(): Array<{ method: string; path: string; auth: AuthKind }>;
+  /**
+   * The same routes through the fetch adapter (`App.fetch`): what a framework mounting the sidecar's
+   * app would get, answered by the one dispatch the listener uses.
+   */
+  fetch(req: Request): Promise<Response>;
   /** A demo's backfill and fault scenario (`sidetone demo`). */
   readonly demo?: DemoSummary;
 }
@@ -182,7 +186,7 @@ export async function startSidecar(
     modemSource: () => modemSource,
   });
 
-  const { app, ingest, requestMetrics, modemSampler, serveOptions } = sidecarRoutes({
+  const { app, modemSampler, serveOptions } = sidecarRoutes({
     config,
     labels,
     bus,
@@ -246,11 +250,7 @@ export async function startSidecar(
     // A demo's sampler starts after its backfill, which samples at simulated times (below).
     if (!demo) modemSampler.start();
     push = await startPush(config, registry, log);
-    served = await serve(audited(app, audit), {
-      ...serveOptions,
-      logger: log,
-      direct: directRoutes({ app, ingest, requestMetrics, logger: log }),
-    });
+    served = await serve(app, { ...serveOptions, logger: log });
     if (config.health.port !== undefined) healthServed = await serveHealth(config, app, log);
   } catch (err) {
     signals.release();
@@ -319,6 +319,7 @@ export async function startSidecar(
     hep: hepRun?.listeners ?? [],
     store: opened.label,
     routes: () => app.routes(),
+    fetch: (req) => app.fetch(req),
     ...(sim && { demo: sim.summary }),
   };
 }

@@ -2,10 +2,9 @@ import { EVENT_TYPES } from '../events/predicates.generated.js';
 import { isExactEvent } from '../events/predicates.js';
 import type * as Schemas from '../events/schemas.js';
 import type { SidetoneEvent } from '../events/types.js';
-import { requestBytes } from '../http/raw-body.js';
+import { NdjsonLines } from '../http/ndjson-lines.js';
 import { errorReply, type JsonReply } from '../http/respond.js';
 import type { IngestRejection } from '../logs/audit.js';
-import { NdjsonLines } from './ndjson-lines.js';
 
 // The body of `POST /events` to validated events: which media types it takes, its bytes read
 // within the limit, and each item parsed and checked on its own.
@@ -159,28 +158,4 @@ export async function readItems(
     }
   }
   return { good, goodAt, rejected, lineOf };
-}
-
-/** Read the body as text, or undefined once it passes `limit` bytes (checked as it streams). */
-export async function readLimited(req: Request, limit: number): Promise<string | undefined> {
-  const declared = Number(req.headers.get('content-length'));
-  if (declared > limit) return undefined;
-  // Through the node adapter the body is already in memory: no stream, no second copy.
-  const bytes = requestBytes(req);
-  if (bytes !== undefined) return bytes.byteLength > limit ? undefined : bytes.toString('utf8');
-  if (req.body === null) return '';
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,6 +1,7 @@
 import type { EventBus } from '../events/bus.js';
 import type { SidetoneEvent } from '../events/types.js';
-import { errorReply, type JsonReply, json } from '../http/respond.js';
+import type { HttpRequest } from '../http/request.js';
+import { errorReply, type JsonReply } from '../http/respond.js';
 import type { Handler } from '../http/router.js';
 import type { IngestRejection } from '../logs/audit.js';
 import type { Registry } from '../metrics/index.js';
@@ -14,9 +15,7 @@ import {
   NDJSON_TYPES,
   type OnRefused,
   readItems,
-  readLimited,
 } from './ingest-items.js';
-import type { NdjsonLines } from './ndjson-lines.js';
 import { type IngestSink, storeFirst } from './store-first.js';
 
 export interface IngestOptions {
@@ -60,44 +59,18 @@ export interface IngestOptions {
  * app.route('POST', '/events', ingestRoute(bus, { sink: storeSink(bus, store) }), { auth: 'ingest' });
  */
 export function ingestRoute(bus: EventBus, options: IngestOptions = {}): Handler {
-  return ingestRouteOf(ingestHandler(bus, options));
-}
-
-/** The fetch route over an {@link ingestHandler} (one dedupe window with any other path to it). */
-export function ingestRouteOf(ingest: ReturnType<typeof ingestHandler>): Handler {
-  return async (req) => {
-    const r = await ingest({
-      contentType: req.headers.get('content-type'),
-      header: (name) => req.headers.get(name),
-      text: (limit) => readLimited(req, limit),
-    });
-    return json(r.status, r.body, r.headers);
-  };
-}
-
-/** A request to `POST /events`, from a fetch `Request` (the route) or straight from node:http. */
-export interface IngestRequest {
-  contentType: string | null;
-  header(name: 'traceparent' | 'tracestate'): string | null;
-  /** The body as text, or undefined once it passes `limit` bytes. */
-  text(limit: number): Promise<string | undefined>;
-  /**
-   * An NDJSON body split into lines as it arrived, or undefined once it passed `limit` bytes: the
-   * sidecar's own listener reads NDJSON so, without the whole body in memory twice (see
-   * NdjsonLines). Without it, `text` is read and split.
-   */
-  lines?(limit: number): NdjsonLines | undefined;
+  return ingestHandler(bus, options);
 }
 
 /**
- * `POST /events` before HTTP: a request in, its answer out as a {@link JsonReply}. The route
- * (`ingestRoute`) makes a `Response` of it; the sidecar's own listener writes it to node:http
- * without building a web `Request` or `Response` per POST (issue 39).
+ * `POST /events` as a handler that answers a {@link JsonReply}, written to node:http as it is
+ * (no web `Request` or `Response` per POST, issue 39). One dedupe window per handler: mount the
+ * same one wherever `/events` is served.
  */
 export function ingestHandler(
   bus: EventBus,
   options: IngestOptions = {},
-): (req: IngestRequest) => Promise<JsonReply> {
+): (req: HttpRequest) => Promise<JsonReply> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxItems = options.maxItems ?? 10_000;
   const ids = new IdWindow(
@@ -107,7 +80,7 @@ export function ingestHandler(
   );
   const refused = refusalCounter(options.registry);
   return async (req) => {
-    const type = mediaType(req.contentType);
+    const type = mediaType(req.headers.get('content-type'));
     const ndjson = NDJSON_TYPES.has(type);
     if (!ndjson && !JSON_TYPES.has(type)) {
       return errorReply(
@@ -115,13 +88,9 @@ export function ingestHandler(
         `Content-Type ${JSON.stringify(type || '(none)')} is not accepted: send application/json (an event or an array) or application/x-ndjson (one event per line)`,
       );
     }
-    const body = ndjson && req.lines !== undefined ? req.lines(maxBodyBytes) : await req.text(maxBodyBytes);
-    if (body === undefined) {
-      return errorReply(
-        'ST_BODY_TOO_LARGE',
-        `request body exceeds ${maxBodyBytes} bytes: send smaller batches`,
-      );
-    }
+    // NDJSON is split into lines as it arrives; JSON (an event or an array) is parsed whole. Past
+    // maxBodyBytes (or the server's limit) the read rejects: 413, the catalogue's answer.
+    const body = ndjson ? await req.lines(maxBodyBytes) : await req.text(maxBodyBytes);
     const items = await readItems(body, ndjson, maxItems, refused);
     if ('error' in items) return items.error;
     const { good, goodAt, rejected, lineOf } = items;
@@ -276,9 +245,9 @@ export function ingestHandler(
 
     /** The sender's trace continues in the calls its stored events start. */
     function adopt(events: readonly SidetoneEvent[]): void {
-      const traceparent = req.header('traceparent');
+      const traceparent = req.headers.get('traceparent');
       if (traceparent !== null && events.length > 0 && options.traceparent) {
-        options.traceparent(traceparent, events, req.header('tracestate') ?? undefined);
+        options.traceparent(traceparent, events, req.headers.get('tracestate') ?? undefined);
       }
     }
 

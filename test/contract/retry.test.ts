@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SidetoneEvent } from '../../src/events/types.js';
+import { callRoute } from '../helpers/route.js';
 import { harness } from './surfaces.js';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0);
@@ -110,7 +111,8 @@ describe('a retried batch counts once', () => {
     bus.on('heartbeat', () => seen++);
     const route = ingestRoute(bus, { dedupe: { maxIds: 2 } });
     const post = (ids: string[]) =>
-      route(
+      callRoute(
+        route,
         new Request('http://localhost/events', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

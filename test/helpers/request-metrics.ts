@@ -1,7 +1,7 @@
 /**
  * The count of 2xx answers the sidecar's request metrics give `route` in an exposition text
- * (`sidetone_http_server_requests_total`), 0 when the route has none yet: how the direct node:http
- * paths' tests check they are counted as the app counts them.
+ * (`sidetone_http_server_requests_total`), 0 when the route has none yet: how the dispatch contract
+ * test checks node:http and the fetch adapter are counted alike.
  */
 export function okRequests(text: string, route: string): number {
   const line = text
@@ -16,17 +16,32 @@ export function okRequests(text: string, route: string): number {
 }
 
 /**
- * Count the web `Request`s this process builds until `restore()`: the direct node:http paths
- * build none, the fetch route one per request.
+ * Count the web `Request`s and `Response`s this process builds until `restore()`: node:http
+ * builds none for the routes that answer a reply (readiness, metrics, ingest).
  */
-export function countWebRequests(): { built: () => number; restore: () => void } {
-  const Original = globalThis.Request;
+export function countWebRequests(): { built: () => number; responses: () => number; restore: () => void } {
+  const OriginalRequest = globalThis.Request;
+  const OriginalResponse = globalThis.Response;
   let built = 0;
-  globalThis.Request = class extends Original {
+  let responses = 0;
+  globalThis.Request = class extends OriginalRequest {
     constructor(...args: ConstructorParameters<typeof Request>) {
       super(...args);
       built++;
     }
   };
-  return { built: () => built, restore: () => (globalThis.Request = Original) };
+  globalThis.Response = class extends OriginalResponse {
+    constructor(...args: ConstructorParameters<typeof Response>) {
+      super(...args);
+      responses++;
+    }
+  };
+  return {
+    built: () => built,
+    responses: () => responses,
+    restore: () => {
+      globalThis.Request = OriginalRequest;
+      globalThis.Response = OriginalResponse;
+    },
+  };
 }

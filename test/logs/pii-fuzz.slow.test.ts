@@ -16,6 +16,7 @@ import {
   setPath,
   trunkPlants,
 } from '../helpers/pii-plants.js';
+import { callRoute } from '../helpers/route.js';
 
 // PII planted in every field (nested ones too) of every event type, through the real ingest
 // route, the bus, the call-event log (every event type, debug level), the audit lines for the
@@ -58,7 +59,8 @@ describe('log redaction fuzz', () => {
     let batch: string[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      const res = await ingest(
+      const res = await callRoute(
+        ingest,
         new Request('http://sidetone/events', {
           method: 'POST',
           headers: { 'content-type': 'application/x-ndjson' },

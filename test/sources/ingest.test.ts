@@ -11,6 +11,7 @@ import { Registry } from '../../src/metrics/index.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
 import { ingestRoute } from '../../src/sources/ingest.js';
 import { openSqliteCallStore, type SqliteCallStore } from '../../src/store/index.js';
+import { callRoute } from '../helpers/route.js';
 
 const INGEST = 'ingest-token-0123456789abcdef';
 const SCRAPE = 'scrape-token-0123456789abcdef';
@@ -204,7 +205,8 @@ describe('POST /events dedupe window', () => {
           for (const { advance, ids } of steps) {
             t += advance;
             if (ids.length === 0) continue;
-            const res = await route(
+            const res = await callRoute(
+              route,
               new Request('http://localhost/events', {
                 method: 'POST',
                 headers: { 'content-type': 'application/json' },
@@ -306,7 +308,8 @@ describe('POST /events while the store is slow', () => {
     const sink = storeSink(bus, slow, { maxPending: 1000 });
     const route = ingestRoute(bus, { sink });
     const post = (events: object[]) =>
-      route(
+      callRoute(
+        route,
         new Request('http://localhost/events', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

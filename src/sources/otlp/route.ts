@@ -3,8 +3,7 @@ import { gunzip, inflate } from 'node:zlib';
 import { ERROR_CODES, type ErrorCode } from '../../error-codes.js';
 import type { EventBus } from '../../events/bus.js';
 import type { SidetoneEvent } from '../../events/types.js';
-import { requestBytes } from '../../http/raw-body.js';
-import { bytesResponse } from '../../http/respond.js';
+import type { BytesReply } from '../../http/respond.js';
 import type { Handler } from '../../http/router.js';
 import type { IngestSink } from '../store-first.js';
 import { storeFirst } from '../store-first.js';
@@ -96,7 +95,7 @@ export function otlpTracesRoute(
     }
     inFlight++;
     try {
-      let body: Uint8Array = requestBytes(req) ?? new Uint8Array(await req.arrayBuffer());
+      let body: Uint8Array = await req.bytes();
       if (compression !== 'identity') {
         try {
           body = await unzip[compression](body, { maxOutputLength: maxBody });
@@ -156,7 +155,7 @@ export function otlpTracesRoute(
             : undefined;
       const partial =
         message === undefined ? undefined : { rejectedSpans: decoded.rejected, errorMessage: message };
-      return bytesResponse(exportResponse(encoding, partial), { status: 200, headers: headers(encoding) });
+      return { status: 200, headers: headers(encoding), bytes: exportResponse(encoding, partial) };
     } finally {
       inFlight--;
     }
@@ -169,13 +168,14 @@ const headers = (encoding: Encoding) => ({
 });
 
 /** An OTLP failure: the catalogue's status, a google.rpc.Status body, `Retry-After` when retryable. */
-function failure(encoding: Encoding, code: ErrorCode, message: string, retryAfter?: number): Response {
+function failure(encoding: Encoding, code: ErrorCode, message: string, retryAfter?: number): BytesReply {
   // Every handler loaded the codec before it could fail.
   const body = wire!.statusBody(encoding, RPC_CODE[code] ?? 2, `${code}: ${message}`);
-  return bytesResponse(body, {
+  return {
+    bytes: body,
     status: ERROR_CODES[code].status,
     headers: { ...headers(encoding), ...(retryAfter !== undefined && { 'retry-after': String(retryAfter) }) },
-  });
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NdjsonLines } from '../../src/sources/ndjson-lines.js';
+import { NdjsonLines } from '../../src/http/ndjson-lines.js';
 
 /** The reading this replaces: the whole body decoded, then split. */
 function wholeBody(bytes: Buffer) {
