@@ -138,6 +138,8 @@ export class CallState implements Wakeable {
   heard = false;
   ringing = false;
   answered = false;
+  /** Capture time of the answer (the 2xx), -1 before: a provisional handed on later rings no later. */
+  answeredAt = -1;
   ended = false;
   cancelled = false;
   /** 3xx, 401 or 407 to the INVITE, waiting for the next INVITE of the attempt; 0 when none. */

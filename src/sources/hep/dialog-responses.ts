@@ -77,22 +77,27 @@ export abstract class DialogResponses extends CallTimers {
     }
     if (msg.method !== 'INVITE' || msg.cseq !== s.inviteCseq) return true;
     s.heard = true;
-    if (s.ended) return true;
     const code = msg.code;
     if (code === 180 || code === 183) {
-      if (!s.ringing && !s.answered) {
+      // A UAS sends no provisional after its final (RFC 3261 17.2.1): a 180 handed on after the 200
+      // was sent before it (stamped late by another siptrace worker, or arriving past the window),
+      // and RFC 6076 4.4 ends the PDD at it. Its time is its stamp, never after the answer.
+      if (!s.ringing && (s.answeredAt >= 0 || !s.ended)) {
         s.ringing = true;
         this.bus.emit({
           type: 'call.ringing',
-          ts: Math.floor(ts),
+          ts: Math.floor(s.answeredAt < 0 ? ts : c.ts < s.answeredAt ? c.ts : s.answeredAt),
           source: this.source,
           callId: s.callId,
           early: code === 183,
         });
       }
+    } else if (s.ended) {
+      return true;
     } else if (code >= 200 && code < 300) {
       if (s.answered) return true;
       s.answered = true;
+      s.answeredAt = ts;
       this.authResult(s, code, ts);
       this.bus.emit({ type: 'call.answered', ts: Math.floor(ts), source: this.source, callId: s.callId });
       this.bus.emit({
