@@ -1,14 +1,25 @@
 import { FLOW_SAMPLE } from '../../config/source-defaults.js';
 import { STORE_LIMITS } from '../../domain/limits.js';
+import type { SipMethod } from '../../domain/standards/sip.js';
 import { type Direction, MEDIA_ANOMALIES, MEDIA_STREAMS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { ACK_WAIT, type CallMedia, type CallState, DONE, type Leg, transactionKey } from './call-state.js';
+import { type CallMedia, type CallState, type Leg, transactionKey } from './call-state.js';
 import { WakeHeap } from './deadlines.js';
 import { Exchanges } from './exchanges.js';
 import { FLOW_MAX, keepFlow } from './flow.js';
 import type { SipMessage } from './sip.js';
 import type { HepTrackerLimit, HepTrackerOptions } from './tracker-options.js';
+import {
+  INVITE_TX,
+  NON_INVITE_TX,
+  TX,
+  TX_IN,
+  type TxInput,
+  type TxRow,
+  txDue,
+  txStep,
+} from './transaction.js';
 import type { Trunks } from './trunks.js';
 
 /** Without RTCP in the capture this long, no call is judged for missing media (it cannot be seen). */
@@ -241,21 +252,47 @@ export abstract class CallTimers {
     if (next !== Number.POSITIVE_INFINITY) this.heap.set(s, next);
   }
 
-  /** A leg's timer B/F (still trying) or H (no ACK for its failure) fired. */
+  /**
+   * One input to the leg of a Via branch (`leg` when it is tracked): the transaction table's row
+   * (transaction.ts) gives its next state and deadline. A leg is tracked from its first row that
+   * leaves `absent`; a branch that finds no free slot is counted when its timer could not run.
+   */
+  protected stepLeg(
+    s: CallState,
+    leg: Leg | undefined,
+    hash: number,
+    method: SipMethod,
+    cseq: number,
+    input: TxInput,
+    ts: number,
+  ): TxRow {
+    const kind = method === 'INVITE' ? INVITE_TX : NON_INVITE_TX;
+    const r = txStep(kind, leg === undefined ? TX.absent : leg.state, input);
+    if (leg !== undefined) {
+      leg.state = r.to;
+      leg.due = txDue(r, leg.due, ts, this.timerB);
+    } else if (r.to !== TX.absent) {
+      leg = s.addLeg(hash, method, cseq, txDue(r, -1, ts, this.timerB), r.to);
+      if (leg === undefined && r.effect === 'start') this.overflow.legs++;
+    }
+    if (leg !== undefined && r.effect === 'start') this.schedule(s, leg.due);
+    return r;
+  }
+
+  /** A leg's timer fired: B (INVITE never answered), F (no final) or H (no ACK for its failure). */
   private timeout(s: CallState, leg: Leg): void {
-    const h = leg.state === ACK_WAIT;
-    leg.state = DONE; // fire once
     const ts = leg.due;
+    const r = this.stepLeg(s, leg, leg.hash, leg.method, leg.cseq, TX_IN.timer, ts);
     this.bus.emit({
       type: 'sip.transaction_timeout',
       ts: Math.floor(ts),
       source: this.source,
       method: leg.method,
-      timer: h ? 'H' : leg.invite ? 'B' : 'F',
+      timer: r.timer as 'B' | 'F' | 'H',
       callId: s.callId,
     });
-    if (h) return;
-    if (!leg.invite) {
+    if (r.timer === 'H') return;
+    if (r.timer === 'F') {
       if (s.exchange !== undefined) this.exchanges.timeout(s, leg, ts);
       if (!s.call) this.retire(s, ts);
       return;

@@ -1,10 +1,10 @@
 import { sipMethod } from '../../domain/standards/sip.js';
 import type { Direction } from '../../domain/vocab.js';
-import { ACK_WAIT, CallMedia, type CallState, DONE, PROCEEDING, TRYING } from './call-state.js';
+import { CallMedia, type CallState } from './call-state.js';
 import { CallTimers, dialogId } from './call-timers.js';
 import type { Captured } from './exchanges.js';
 import { hash32 } from './hash.js';
-import type { SipMessage } from './sip.js';
+import { txInput } from './transaction.js';
 
 /**
  * How long a challenged INVITE waits for its retry with credentials: the UA may have to ask its user
@@ -15,37 +15,13 @@ const CHALLENGE_WAIT_MS = 180_000;
 
 /** What a captured response does to its call: leg timers, rings, answers, challenges, redirects and ends. */
 export abstract class DialogResponses extends CallTimers {
-  /** What a response does to its leg's timers. */
-  protected legResponse(s: CallState, msg: SipMessage, ts: number): void {
-    const method = sipMethod(msg.method);
-    const hash = hash32(msg.branch);
-    const leg = s.leg(hash, method);
-    const final = msg.code >= 200;
-    if (leg === undefined) {
-      // A reply before its request (another proxy leg stamped later): the request's copy, when it
-      // comes, must start no timer.
-      if (method === 'INVITE') s.addLeg(hash, method, msg.cseq, ts, final ? DONE : PROCEEDING);
-      else if (final) s.addLeg(hash, method, msg.cseq, ts, DONE);
-      return;
-    }
-    if (!leg.invite) {
-      // Timer F runs on in Proceeding: only a final response ends it (17.1.2.2).
-      if (final && leg.state === TRYING) leg.state = DONE;
-      return;
-    }
-    if (leg.state !== TRYING && leg.state !== PROCEEDING) return;
-    if (!final) leg.state = PROCEEDING;
-    else if (msg.code < 300) leg.state = DONE;
-    else {
-      leg.state = ACK_WAIT;
-      leg.due = ts + this.timerB;
-      this.schedule(s, leg.due);
-    }
-  }
-
   protected response(s: CallState, c: Captured, ts: number): boolean {
     const msg = c.msg;
-    if (msg.branch !== '') this.legResponse(s, msg, ts);
+    if (msg.branch !== '') {
+      const method = sipMethod(msg.method);
+      const hash = hash32(msg.branch);
+      this.stepLeg(s, s.leg(hash, method), hash, method, msg.cseq, txInput(msg.method, msg.code), ts);
+    }
     if (s.exchange !== undefined) this.exchanges.legResponse(s, msg, ts);
     if (!this.once(s, msg)) return false;
     const direction = this.dir(s, msg);

@@ -1,6 +1,6 @@
 import { sipMethod } from '../../domain/standards/sip.js';
 import { SIP_TRANSPORTS } from '../../domain/vocab.js';
-import { ACK_WAIT, CallMedia, CallState, DONE, own } from './call-state.js';
+import { CallMedia, CallState, own } from './call-state.js';
 import { dialogId } from './call-timers.js';
 import { DialogResponses } from './dialog-responses.js';
 import type { Captured } from './exchanges.js';
@@ -8,6 +8,7 @@ import { CallFlow } from './flow.js';
 import { hash32 } from './hash.js';
 import { holdState, mediaEndpoint, sdpCodec } from './sdp.js';
 import type { SipMessage } from './sip.js';
+import { INVITE_TX, TX, TX_IN } from './transaction.js';
 import type { TrunkMatch } from './trunks.js';
 
 export { HEP_TRACKER_LIMITS, type HepTrackerLimit, type HepTrackerOptions } from './tracker-options.js';
@@ -150,15 +151,12 @@ export class HepTracker extends DialogResponses {
     const msg = c.msg;
     const method = sipMethod(msg.method);
     // Legs for timers B/F: one per Via branch and method; ACK has no response and so no timer.
-    if (msg.method === 'ACK') this.acked(s, msg);
+    if (msg.method === 'ACK') this.acked(s, msg, ts);
     else if (msg.branch !== '') {
       const hash = hash32(msg.branch);
-      if (s.leg(hash, method) === undefined) {
-        const leg = s.addLeg(hash, method, msg.cseq, ts + this.timerB);
-        if (leg !== undefined) this.schedule(s, leg.due);
-        else this.overflow.legs++;
-        if (s.exchange !== undefined) this.exchanges.leg(s, c, hash, ts);
-      }
+      const leg = s.leg(hash, method);
+      this.stepLeg(s, leg, hash, method, msg.cseq, TX_IN.request, ts);
+      if (leg === undefined && s.exchange !== undefined) this.exchanges.leg(s, c, hash, ts);
     }
     if (!this.once(s, msg)) return false;
     const direction = this.dir(s, msg);
@@ -222,11 +220,12 @@ export class HepTracker extends DialogResponses {
   }
 
   /** An ACK ends timer H of the INVITE leg it acknowledges (same branch for a non-2xx, 17.1.1.3). */
-  private acked(s: CallState, msg: SipMessage): void {
+  private acked(s: CallState, msg: SipMessage, ts: number): void {
     let leg = msg.branch === '' ? undefined : s.leg(hash32(msg.branch), 'INVITE');
     // Some stacks send the ACK with a branch of their own (SER's `branch=0`): match by CSeq.
     if (leg === undefined && s.legs !== undefined)
-      for (const l of s.legs) if (l.invite && l.state === ACK_WAIT && l.cseq === msg.cseq) leg = l;
-    if (leg !== undefined) leg.state = DONE;
+      for (const l of s.legs)
+        if (l.kind === INVITE_TX && l.state === TX.completed && l.cseq === msg.cseq) leg = l;
+    if (leg !== undefined) this.stepLeg(s, leg, leg.hash, leg.method, leg.cseq, TX_IN.ACK, ts);
   }
 }
