@@ -122,7 +122,7 @@ export class Exchange {
   challenged = false;
 }
 
-export class CallState implements Wakeable {
+export class HepCall implements Wakeable {
   wake = 0;
   heapAt = -1;
   readonly callId: string;

@@ -1,6 +1,6 @@
 import { sipMethod } from '../../domain/standards/sip.js';
 import type { Direction } from '../../domain/vocab.js';
-import { CallMedia, type CallState } from './call-state.js';
+import { CallMedia, type HepCall } from './call-state.js';
 import { CallTimers, dialogId } from './call-timers.js';
 import type { Captured } from './exchanges.js';
 import { hash32 } from './hash.js';
@@ -15,7 +15,7 @@ const CHALLENGE_WAIT_MS = 180_000;
 
 /** What a captured response does to its call: leg timers, rings, answers, challenges, redirects and ends. */
 export abstract class DialogResponses extends CallTimers {
-  protected response(s: CallState, c: Captured, ts: number): boolean {
+  protected response(s: HepCall, c: Captured, ts: number): boolean {
     const msg = c.msg;
     if (msg.branch !== '') {
       const method = sipMethod(msg.method);
@@ -114,7 +114,7 @@ export abstract class DialogResponses extends CallTimers {
   }
 
   /** The final after a challenge says whether the credentials were taken: 403 refuses them. */
-  protected authResult(s: CallState, code: number, ts: number): void {
+  protected authResult(s: HepCall, code: number, ts: number): void {
     if (!s.challenged) return;
     s.challenged = false;
     this.auth(s.direction, code === 403 ? 'failure' : 'success', ts);
