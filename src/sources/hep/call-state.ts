@@ -3,6 +3,7 @@ import type { SipMethod } from '../../domain/standards/sip.js';
 import type { Direction } from '../../domain/vocab.js';
 import type { Wakeable } from './deadlines.js';
 import type { CallFlow } from './flow.js';
+import { INVITE_TX, NON_INVITE_TX, type TxKind, type TxState } from './transaction.js';
 
 /**
  * What the HEP tracker keeps of one call or transaction: a fixed set of facts, never a packet.
@@ -53,31 +54,23 @@ export function transactionKey(cseq: number, method: string, code: number): numb
 }
 
 /**
- * Where a leg's transaction is (RFC 3261 17.1 and 17.2.1), as far as its timers go: `TRYING` runs
- * timer B or F; an INVITE leg that heard a provisional is `PROCEEDING` (timer B only fires in
- * Calling), a non-INVITE one keeps timer F running until its final (17.1.2.2); a 300-699 final to an
- * INVITE leg runs timer H until its ACK (`ACK_WAIT`); `DONE` has nothing left to time.
+ * A client/server transaction on one Via branch, as the capture sees it: its state in the table of
+ * transaction.ts and the deadline of the timer (B, F or H) that state runs, -1 when none runs.
  */
-export const TRYING = 0;
-export const PROCEEDING = 1;
-export const ACK_WAIT = 2;
-export const DONE = 3;
-
-/** A client transaction on one Via branch: timer B (INVITE) or F (others), then H for a failed INVITE. */
 export class Leg {
   constructor(
     public hash: number,
     public method: SipMethod,
-    public invite: boolean,
+    public kind: TxKind,
     public cseq: number,
-    /** When timer B/F (or H in ACK_WAIT) fires, capture time. */
+    /** When the state's timer fires, capture time; -1 when none runs. */
     public due: number,
-    public state: number = TRYING,
+    public state: TxState,
   ) {}
 
   /** A timer is running on this leg. */
   get timed(): boolean {
-    return this.state === TRYING || this.state === ACK_WAIT;
+    return this.due >= 0;
   }
 }
 
@@ -129,7 +122,7 @@ export class Exchange {
   challenged = false;
 }
 
-export class CallState implements Wakeable {
+export class HepCall implements Wakeable {
   wake = 0;
   heapAt = -1;
   readonly callId: string;
@@ -138,6 +131,8 @@ export class CallState implements Wakeable {
   heard = false;
   ringing = false;
   answered = false;
+  /** Capture time of the answer (the 2xx), -1 before: a provisional handed on later rings no later. */
+  answeredAt = -1;
   ended = false;
   cancelled = false;
   /** 3xx, 401 or 407 to the INVITE, waiting for the next INVITE of the attempt; 0 when none. */
@@ -227,27 +222,32 @@ export class CallState implements Wakeable {
   }
 
   /**
-   * Start timer B/F for a new branch. A full table reuses the slot of the oldest finished leg;
+   * Track a new branch. A full table reuses the slot of a finished leg (no timer running);
    * when every slot is still running the branch is not timed and `undefined` says so (to be counted).
    */
-  addLeg(hash: number, method: SipMethod, cseq: number, due: number, state = TRYING): Leg | undefined {
+  addLeg(hash: number, method: SipMethod, cseq: number, due: number, state: TxState): Leg | undefined {
     const legs = this.legs ?? [];
     this.legs = legs;
+    const kind = method === 'INVITE' ? INVITE_TX : NON_INVITE_TX;
     if (legs.length < LEGS_MAX) {
-      const leg = new Leg(hash, method, method === 'INVITE', cseq, due, state);
+      const leg = new Leg(hash, method, kind, cseq, due, state);
       legs.push(leg);
       return leg;
     }
-    let oldest: Leg | undefined;
-    for (const l of legs) if (!l.timed && (oldest === undefined || l.due < oldest.due)) oldest = l;
-    if (oldest === undefined) return undefined;
-    oldest.hash = hash;
-    oldest.method = method;
-    oldest.invite = method === 'INVITE';
-    oldest.cseq = cseq;
-    oldest.due = due;
-    oldest.state = state;
-    return oldest;
+    let free: Leg | undefined;
+    for (const l of legs)
+      if (!l.timed) {
+        free = l;
+        break;
+      }
+    if (free === undefined) return undefined;
+    free.hash = hash;
+    free.method = method;
+    free.kind = kind;
+    free.cseq = cseq;
+    free.due = due;
+    free.state = state;
+    return free;
   }
 
   /** Remember a refresh's CSeq; `false` when the oldest one waiting had to be forgotten. */

@@ -1,21 +1,32 @@
 import { FLOW_SAMPLE } from '../../config/source-defaults.js';
 import { STORE_LIMITS } from '../../domain/limits.js';
+import type { SipMethod } from '../../domain/standards/sip.js';
 import { type Direction, MEDIA_ANOMALIES, MEDIA_STREAMS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { ACK_WAIT, type CallMedia, type CallState, DONE, type Leg, transactionKey } from './call-state.js';
+import { type CallMedia, type HepCall, type Leg, transactionKey } from './call-state.js';
 import { WakeHeap } from './deadlines.js';
 import { Exchanges } from './exchanges.js';
 import { FLOW_MAX, keepFlow } from './flow.js';
 import type { SipMessage } from './sip.js';
 import type { HepTrackerLimit, HepTrackerOptions } from './tracker-options.js';
+import {
+  INVITE_TX,
+  NON_INVITE_TX,
+  TX,
+  TX_IN,
+  type TxInput,
+  type TxRow,
+  txDue,
+  txStep,
+} from './transaction.js';
 import type { Trunks } from './trunks.js';
 
 /** Without RTCP in the capture this long, no call is judged for missing media (it cannot be seen). */
 const RTCP_SILENCE_MS = 300_000;
 
 /** A dialog's id on the bus: Call-ID, From tag and To tag. */
-export function dialogId(s: CallState, toTag: string): string {
+export function dialogId(s: HepCall, toTag: string): string {
   return `${s.callId};${s.fromTag};${toTag}`.slice(0, 512);
 }
 
@@ -25,9 +36,9 @@ export function dialogId(s: CallState, toTag: string): string {
  * forgetting. What messages do to a call is in dialog-responses.ts and tracker.ts.
  */
 export abstract class CallTimers {
-  protected readonly calls = new Map<string, CallState>();
+  protected readonly calls = new Map<string, HepCall>();
   /** Each call's next deadline (timer B/F/H, follow-up, media, linger): one entry per call at most. */
-  protected readonly heap = new WakeHeap<CallState>();
+  protected readonly heap = new WakeHeap<HepCall>();
   protected readonly timerB: number;
   protected readonly maxCalls: number;
   private readonly lingerMs: number;
@@ -43,9 +54,9 @@ export abstract class CallTimers {
   /** Capture clock: the latest time timers were run to, ms. */
   clock = Number.NEGATIVE_INFINITY;
   /** The first call in insertion order when last looked (see age); undefined: look again. */
-  private oldest: CallState | undefined;
+  private oldest: HepCall | undefined;
   /** Bound once: advance runs for every message and allocates nothing. */
-  private readonly wakeCall = (s: CallState): void => this.wake(s);
+  private readonly wakeCall = (s: HepCall): void => this.wake(s);
   /** Capture time of the last RTCP packet seen, ms. */
   private lastRtcp = Number.NEGATIVE_INFINITY;
   /** Messages that repeated a transaction already reported (retransmissions, other legs). */
@@ -97,7 +108,7 @@ export abstract class CallTimers {
    * The call of a Call-ID while it is tracked (read by the reorder window and the RTCP path).
    * @example tracker.get('a84b4c76e66710@pc33.example.com')?.codec // 'PCMU'
    */
-  get(callId: string): CallState | undefined {
+  get(callId: string): HepCall | undefined {
     return this.calls.get(callId);
   }
 
@@ -145,7 +156,7 @@ export abstract class CallTimers {
     }
   }
 
-  protected forget(s: CallState): void {
+  protected forget(s: HepCall): void {
     if (this.calls.get(s.callId) === s) this.calls.delete(s.callId);
     if (s === this.oldest) this.oldest = undefined;
     this.heap.remove(s);
@@ -170,17 +181,17 @@ export abstract class CallTimers {
   }
 
   /** Wake `s` at `at` unless it already wakes earlier (a wake with nothing due is harmless). */
-  protected schedule(s: CallState, at: number): void {
+  protected schedule(s: HepCall, at: number): void {
     if (s.heapAt < 0 || at < s.wake) this.heap.set(s, at);
   }
 
   /** Direction of a message in this call: a request from the callee runs the other way. */
-  protected dir(s: CallState, msg: SipMessage): Direction {
+  protected dir(s: HepCall, msg: SipMessage): Direction {
     if (msg.fromTag === '' || s.fromCaller(msg.fromTag)) return s.direction;
     return s.direction === 'inbound' ? 'outbound' : 'inbound';
   }
 
-  protected once(s: CallState, msg: SipMessage): boolean {
+  protected once(s: HepCall, msg: SipMessage): boolean {
     if (s.firstSeen(transactionKey(msg.cseq, msg.method, msg.code))) return true;
     this.duplicates++;
     return false;
@@ -188,7 +199,7 @@ export abstract class CallTimers {
 
   /** End the call (the first end counts) and remember it for the linger. */
   protected end(
-    s: CallState,
+    s: HepCall,
     ts: number,
     f: { sipCode?: number; q850?: number; hangupBy?: 'caller' | 'callee'; timeout?: boolean },
   ): void {
@@ -213,7 +224,7 @@ export abstract class CallTimers {
   }
 
   /** A call's earliest deadline came: fire its due timers, then forget it or wait for the next. */
-  private wake(s: CallState): void {
+  private wake(s: HepCall): void {
     const now = s.wake;
     if (s.legs !== undefined) {
       for (const leg of s.legs) {
@@ -241,21 +252,47 @@ export abstract class CallTimers {
     if (next !== Number.POSITIVE_INFINITY) this.heap.set(s, next);
   }
 
-  /** A leg's timer B/F (still trying) or H (no ACK for its failure) fired. */
-  private timeout(s: CallState, leg: Leg): void {
-    const h = leg.state === ACK_WAIT;
-    leg.state = DONE; // fire once
+  /**
+   * One input to the leg of a Via branch (`leg` when it is tracked): the transaction table's row
+   * (transaction.ts) gives its next state and deadline. A leg is tracked from its first row that
+   * leaves `absent`; a branch that finds no free slot is counted when its timer could not run.
+   */
+  protected stepLeg(
+    s: HepCall,
+    leg: Leg | undefined,
+    hash: number,
+    method: SipMethod,
+    cseq: number,
+    input: TxInput,
+    ts: number,
+  ): TxRow {
+    const kind = method === 'INVITE' ? INVITE_TX : NON_INVITE_TX;
+    const r = txStep(kind, leg === undefined ? TX.absent : leg.state, input);
+    if (leg !== undefined) {
+      leg.state = r.to;
+      leg.due = txDue(r, leg.due, ts, this.timerB);
+    } else if (r.to !== TX.absent) {
+      leg = s.addLeg(hash, method, cseq, txDue(r, -1, ts, this.timerB), r.to);
+      if (leg === undefined && r.effect === 'start') this.overflow.legs++;
+    }
+    if (leg !== undefined && r.effect === 'start') this.schedule(s, leg.due);
+    return r;
+  }
+
+  /** A leg's timer fired: B (INVITE never answered), F (no final) or H (no ACK for its failure). */
+  private timeout(s: HepCall, leg: Leg): void {
     const ts = leg.due;
+    const r = this.stepLeg(s, leg, leg.hash, leg.method, leg.cseq, TX_IN.timer, ts);
     this.bus.emit({
       type: 'sip.transaction_timeout',
       ts: Math.floor(ts),
       source: this.source,
       method: leg.method,
-      timer: h ? 'H' : leg.invite ? 'B' : 'F',
+      timer: r.timer as 'B' | 'F' | 'H',
       callId: s.callId,
     });
-    if (h) return;
-    if (!leg.invite) {
+    if (r.timer === 'H') return;
+    if (r.timer === 'F') {
       if (s.exchange !== undefined) this.exchanges.timeout(s, leg, ts);
       if (!s.call) this.retire(s, ts);
       return;
@@ -269,7 +306,7 @@ export abstract class CallTimers {
    * One-way audio or no media: while the capture carries RTCP, an answered call whose receivers
    * reported neither stream (or one only) by now has media missing.
    */
-  private judgeMedia(s: CallState, m: CallMedia, now: number): void {
+  private judgeMedia(s: HepCall, m: CallMedia, now: number): void {
     if (!s.answered || s.ended || now - this.lastRtcp > RTCP_SILENCE_MS) return;
     if (m.reported === 0) m.anomaly = 1 + MEDIA_ANOMALIES.indexOf('no_media');
     else if (m.reported !== 3) {
@@ -279,7 +316,7 @@ export abstract class CallTimers {
   }
 
   /** Remember an ended call for the linger (the first end counts), then forget it. */
-  protected retire(s: CallState, now: number): void {
+  protected retire(s: HepCall, now: number): void {
     if (s.lingerUntil >= 0) return;
     s.lingerUntil = now + this.lingerMs;
     this.schedule(s, s.lingerUntil);

@@ -18,7 +18,7 @@ export function before(a: Wakeable, b: Wakeable): boolean {
  * evicted calls alive until their timers fired. Moving or removing an entry is O(log n) because the
  * item carries its own index.
  * @example
- * const heap = new WakeHeap<CallState>();
+ * const heap = new WakeHeap<HepCall>();
  * heap.set(call, now + 32_000);
  * heap.drain(Date.now(), (call) => wake(call));
  */

@@ -1,10 +1,10 @@
 import { sipMethod } from '../../domain/standards/sip.js';
 import type { Direction } from '../../domain/vocab.js';
-import { ACK_WAIT, CallMedia, type CallState, DONE, PROCEEDING, TRYING } from './call-state.js';
+import { CallMedia, type HepCall } from './call-state.js';
 import { CallTimers, dialogId } from './call-timers.js';
 import type { Captured } from './exchanges.js';
 import { hash32 } from './hash.js';
-import type { SipMessage } from './sip.js';
+import { txInput } from './transaction.js';
 
 /**
  * How long a challenged INVITE waits for its retry with credentials: the UA may have to ask its user
@@ -15,37 +15,13 @@ const CHALLENGE_WAIT_MS = 180_000;
 
 /** What a captured response does to its call: leg timers, rings, answers, challenges, redirects and ends. */
 export abstract class DialogResponses extends CallTimers {
-  /** What a response does to its leg's timers. */
-  protected legResponse(s: CallState, msg: SipMessage, ts: number): void {
-    const method = sipMethod(msg.method);
-    const hash = hash32(msg.branch);
-    const leg = s.leg(hash, method);
-    const final = msg.code >= 200;
-    if (leg === undefined) {
-      // A reply before its request (another proxy leg stamped later): the request's copy, when it
-      // comes, must start no timer.
-      if (method === 'INVITE') s.addLeg(hash, method, msg.cseq, ts, final ? DONE : PROCEEDING);
-      else if (final) s.addLeg(hash, method, msg.cseq, ts, DONE);
-      return;
-    }
-    if (!leg.invite) {
-      // Timer F runs on in Proceeding: only a final response ends it (17.1.2.2).
-      if (final && leg.state === TRYING) leg.state = DONE;
-      return;
-    }
-    if (leg.state !== TRYING && leg.state !== PROCEEDING) return;
-    if (!final) leg.state = PROCEEDING;
-    else if (msg.code < 300) leg.state = DONE;
-    else {
-      leg.state = ACK_WAIT;
-      leg.due = ts + this.timerB;
-      this.schedule(s, leg.due);
-    }
-  }
-
-  protected response(s: CallState, c: Captured, ts: number): boolean {
+  protected response(s: HepCall, c: Captured, ts: number): boolean {
     const msg = c.msg;
-    if (msg.branch !== '') this.legResponse(s, msg, ts);
+    if (msg.branch !== '') {
+      const method = sipMethod(msg.method);
+      const hash = hash32(msg.branch);
+      this.stepLeg(s, s.leg(hash, method), hash, method, msg.cseq, txInput(msg.method, msg.code), ts);
+    }
     if (s.exchange !== undefined) this.exchanges.legResponse(s, msg, ts);
     if (!this.once(s, msg)) return false;
     const direction = this.dir(s, msg);
@@ -77,22 +53,27 @@ export abstract class DialogResponses extends CallTimers {
     }
     if (msg.method !== 'INVITE' || msg.cseq !== s.inviteCseq) return true;
     s.heard = true;
-    if (s.ended) return true;
     const code = msg.code;
     if (code === 180 || code === 183) {
-      if (!s.ringing && !s.answered) {
+      // A UAS sends no provisional after its final (RFC 3261 17.2.1): a 180 handed on after the 200
+      // was sent before it (stamped late by another siptrace worker, or arriving past the window),
+      // and RFC 6076 4.4 ends the PDD at it. Its time is its stamp, never after the answer.
+      if (!s.ringing && (s.answeredAt >= 0 || !s.ended)) {
         s.ringing = true;
         this.bus.emit({
           type: 'call.ringing',
-          ts: Math.floor(ts),
+          ts: Math.floor(s.answeredAt < 0 ? ts : c.ts < s.answeredAt ? c.ts : s.answeredAt),
           source: this.source,
           callId: s.callId,
           early: code === 183,
         });
       }
+    } else if (s.ended) {
+      return true;
     } else if (code >= 200 && code < 300) {
       if (s.answered) return true;
       s.answered = true;
+      s.answeredAt = ts;
       this.authResult(s, code, ts);
       this.bus.emit({ type: 'call.answered', ts: Math.floor(ts), source: this.source, callId: s.callId });
       this.bus.emit({
@@ -133,7 +114,7 @@ export abstract class DialogResponses extends CallTimers {
   }
 
   /** The final after a challenge says whether the credentials were taken: 403 refuses them. */
-  protected authResult(s: CallState, code: number, ts: number): void {
+  protected authResult(s: HepCall, code: number, ts: number): void {
     if (!s.challenged) return;
     s.challenged = false;
     this.auth(s.direction, code === 403 ? 'failure' : 'success', ts);

@@ -1,7 +1,7 @@
 import type { Direction, SipRegistrationKind } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
-import { type CallState, Exchange, type Leg } from './call-state.js';
+import { Exchange, type HepCall, type Leg } from './call-state.js';
 import { WakeHeap } from './deadlines.js';
 import { hash32 } from './hash.js';
 import type { SipMessage } from './sip.js';
@@ -101,7 +101,7 @@ export class Exchanges {
   }
 
   /** A REGISTER or OPTIONS opened its state. */
-  open(s: CallState, msg: SipMessage, match: TrunkMatch | undefined): void {
+  open(s: HepCall, msg: SipMessage, match: TrunkMatch | undefined): void {
     if (msg.method !== 'REGISTER' && msg.method !== 'OPTIONS') return;
     const x = new Exchange();
     if (match !== undefined) {
@@ -113,7 +113,7 @@ export class Exchanges {
   }
 
   /** A new leg of the request: the copy sent to the trunk is the one its round trip is timed on. */
-  leg(s: CallState, c: Captured, hash: number, ts: number): void {
+  leg(s: HepCall, c: Captured, hash: number, ts: number): void {
     const x = s.exchange as Exchange;
     const shared = c.match;
     if (x.trunk === undefined && shared !== undefined) {
@@ -151,7 +151,7 @@ export class Exchanges {
   }
 
   /** A new REGISTER transaction (each copy after the first was absorbed). */
-  request(s: CallState, msg: SipMessage, ts: number): void {
+  request(s: HepCall, msg: SipMessage, ts: number): void {
     const x = s.exchange;
     if (x === undefined || msg.method !== 'REGISTER') return;
     if (x.chainStart < 0) x.chainStart = ts;
@@ -161,7 +161,7 @@ export class Exchanges {
   }
 
   /** A response on any leg, before duplicates are absorbed: the keepalive's answer on the trunk's leg. */
-  legResponse(s: CallState, msg: SipMessage, ts: number): void {
+  legResponse(s: HepCall, msg: SipMessage, ts: number): void {
     const x = s.exchange as Exchange;
     if (msg.method !== 'OPTIONS' || msg.code < 200 || x.reported || x.trunk === undefined) return;
     const code = msg.code;
@@ -176,7 +176,7 @@ export class Exchanges {
   }
 
   /** A new response (duplicates absorbed): REGISTER outcomes. */
-  response(s: CallState, msg: SipMessage, ts: number, direction: Direction): void {
+  response(s: HepCall, msg: SipMessage, ts: number, direction: Direction): void {
     const x = s.exchange;
     if (x === undefined || msg.method !== 'REGISTER' || msg.code < 200 || x.chainStart < 0) return;
     const code = msg.code;
@@ -202,7 +202,7 @@ export class Exchanges {
   }
 
   /** Timer F of a leg: the keepalive's trunk did not answer; a REGISTER chain timed out. */
-  timeout(s: CallState, leg: Leg, ts: number): void {
+  timeout(s: HepCall, leg: Leg, ts: number): void {
     const x = s.exchange as Exchange;
     if (leg.method === 'OPTIONS') {
       if (!x.reported && x.trunk !== undefined && (x.trunkLeg === leg.hash || x.sideless))

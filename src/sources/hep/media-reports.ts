@@ -1,5 +1,5 @@
 import { MEDIA_STREAMS } from '../../domain/vocab.js';
-import { CallMedia, type CallState } from './call-state.js';
+import { CallMedia, type HepCall } from './call-state.js';
 import { hash32 } from './hash.js';
 import { type MediaReport, RTT_MAX_MS, type RtcpPacket, rtcpRttMs } from './rtcp.js';
 
@@ -47,7 +47,7 @@ export class MediaReports {
    */
   of(
     packet: RtcpPacket,
-    s: CallState | undefined,
+    s: HepCall | undefined,
     callId: string | undefined,
     ip: string,
     port: number,

@@ -1,6 +1,6 @@
 import { sipMethod } from '../../domain/standards/sip.js';
 import { SIP_TRANSPORTS } from '../../domain/vocab.js';
-import { ACK_WAIT, CallMedia, CallState, DONE, own } from './call-state.js';
+import { CallMedia, HepCall, own } from './call-state.js';
 import { dialogId } from './call-timers.js';
 import { DialogResponses } from './dialog-responses.js';
 import type { Captured } from './exchanges.js';
@@ -8,6 +8,7 @@ import { CallFlow } from './flow.js';
 import { hash32 } from './hash.js';
 import { holdState, mediaEndpoint, sdpCodec } from './sdp.js';
 import type { SipMessage } from './sip.js';
+import { INVITE_TX, TX, TX_IN } from './transaction.js';
 import type { TrunkMatch } from './trunks.js';
 
 export { HEP_TRACKER_LIMITS, type HepTrackerLimit, type HepTrackerOptions } from './tracker-options.js';
@@ -70,7 +71,7 @@ export class HepTracker extends DialogResponses {
     return msg.code === 0 ? this.request(s, c, ts) : this.response(s, c, ts);
   }
 
-  private open(c: Captured): CallState {
+  private open(c: Captured): HepCall {
     const msg = c.msg;
     if (this.calls.size >= this.maxCalls) {
       // Oldest first (Map keeps insertion order); an evicted open call simply stops being tracked.
@@ -83,7 +84,7 @@ export class HepTracker extends DialogResponses {
     const isCall = msg.method === 'INVITE' && msg.toTag === '';
     const match = c.match;
     const direction = match?.toTrunk === true ? 'outbound' : 'inbound';
-    const s = new CallState(msg.callId, msg.fromTag, isCall, direction, isCall ? msg.cseq : -1, c.ts);
+    const s = new HepCall(msg.callId, msg.fromTag, isCall, direction, isCall ? msg.cseq : -1, c.ts);
     this.calls.set(s.callId, s);
     if (isCall) {
       this.bus.emit({
@@ -106,7 +107,7 @@ export class HepTracker extends DialogResponses {
   }
 
   /** One message into its call's flow (every copy: retransmissions and each proxy leg are the ladder). */
-  private record(s: CallState, c: Captured, ts: number): void {
+  private record(s: HepCall, c: Captured, ts: number): void {
     let flow = s.flow;
     if (flow === undefined) {
       flow = new CallFlow(s.opened);
@@ -124,7 +125,7 @@ export class HepTracker extends DialogResponses {
   }
 
   /** The codec, hold state and media addresses an SDP body gives. */
-  private sdp(s: CallState, msg: SipMessage): void {
+  private sdp(s: HepCall, msg: SipMessage): void {
     if (!msg.contentType.startsWith('application/sdp')) return;
     // The answer's codec wins over the offer's first choice.
     const codec = msg.code >= 200 || s.codec === undefined ? sdpCodec(msg) : undefined;
@@ -146,19 +147,16 @@ export class HepTracker extends DialogResponses {
     }
   }
 
-  private request(s: CallState, c: Captured, ts: number): boolean {
+  private request(s: HepCall, c: Captured, ts: number): boolean {
     const msg = c.msg;
     const method = sipMethod(msg.method);
     // Legs for timers B/F: one per Via branch and method; ACK has no response and so no timer.
-    if (msg.method === 'ACK') this.acked(s, msg);
+    if (msg.method === 'ACK') this.acked(s, msg, ts);
     else if (msg.branch !== '') {
       const hash = hash32(msg.branch);
-      if (s.leg(hash, method) === undefined) {
-        const leg = s.addLeg(hash, method, msg.cseq, ts + this.timerB);
-        if (leg !== undefined) this.schedule(s, leg.due);
-        else this.overflow.legs++;
-        if (s.exchange !== undefined) this.exchanges.leg(s, c, hash, ts);
-      }
+      const leg = s.leg(hash, method);
+      this.stepLeg(s, leg, hash, method, msg.cseq, TX_IN.request, ts);
+      if (leg === undefined && s.exchange !== undefined) this.exchanges.leg(s, c, hash, ts);
     }
     if (!this.once(s, msg)) return false;
     const direction = this.dir(s, msg);
@@ -222,11 +220,12 @@ export class HepTracker extends DialogResponses {
   }
 
   /** An ACK ends timer H of the INVITE leg it acknowledges (same branch for a non-2xx, 17.1.1.3). */
-  private acked(s: CallState, msg: SipMessage): void {
+  private acked(s: HepCall, msg: SipMessage, ts: number): void {
     let leg = msg.branch === '' ? undefined : s.leg(hash32(msg.branch), 'INVITE');
     // Some stacks send the ACK with a branch of their own (SER's `branch=0`): match by CSeq.
     if (leg === undefined && s.legs !== undefined)
-      for (const l of s.legs) if (l.invite && l.state === ACK_WAIT && l.cseq === msg.cseq) leg = l;
-    if (leg !== undefined) leg.state = DONE;
+      for (const l of s.legs)
+        if (l.kind === INVITE_TX && l.state === TX.completed && l.cseq === msg.cseq) leg = l;
+    if (leg !== undefined) this.stepLeg(s, leg, leg.hash, leg.method, leg.cseq, TX_IN.ACK, ts);
   }
 }

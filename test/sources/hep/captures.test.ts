@@ -5,6 +5,7 @@
 // read per RFC 3550, every HEP datagram decoded. Sources and licences: test/fixtures/hep-captures.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyCall } from '../../../src/domain/outcome/classify.js';
 import { EventBus } from '../../../src/events/bus.js';
@@ -258,6 +259,27 @@ describe.each(files('.sip.jsonl'))('capture %s', (file) => {
   it('timeouts are exactly those RFC 3261 gives for the ladder (timers B, F and H at 64*T1)', () => {
     const got = of('sip.transaction_timeout').map((t) => `${t.timer} ${t.method} ${t.callId}`);
     expect(got.sort()).toEqual(rfc3261Timeouts(cap.rows).sort());
+  });
+
+  // Issue 47 item 5 (Kamailio at 4 UDP children: a REGISTER challenge missed, a false timer H): a
+  // multi-worker proxy delivers a capture's packets in any order within the window, and the tracker
+  // must reach the same facts from every such order. Each packet here arrives 0-190 ms after its stamp.
+  it('delivered in any order the 200 ms window allows: the same events (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 190 }), {
+          minLength: cap.rows.length,
+          maxLength: cap.rows.length,
+        }),
+        (delays) => {
+          const order = cap.rows
+            .map((r, i) => ({ buf: packet(r, sipText(r), 1), ms: ms(r) + (delays[i] ?? 0), i }))
+            .sort((a, b) => a.ms - b.ms || a.i - b.i);
+          expect(replay(order).events).toEqual(events);
+        },
+      ),
+      { numRuns: 10 },
+    );
   });
 
   // Issue 47 item 4: the window's clock moved only with the smallest offset, so a capture sent as a

@@ -184,6 +184,63 @@ describe('arrival order (issue 35)', () => {
     expect(of('call.ended')).toEqual([expect.objectContaining({ hangupBy: 'caller' })]);
   });
 
+  // Issue 47 item 5: RFC 6076 4.4 ends the PDD at the first 18x. A UAS sends no provisional after
+  // its final (RFC 3261 17.2.1: a 2xx ends the server transaction), so a 180 handed on after the 200
+  // of its INVITE was sent before it, whatever its copies say.
+  it('a 180 stamped before the 200 but arriving after the window still rings, at its own time (was lost: no PDD)', async () => {
+    const lab = setup();
+    const steps = answeredCall('r1');
+    for (const s of steps) if (s.text.startsWith('SIP/2.0 180')) s.at = 700; // stamped 10-11, 680 ms late
+    play(lab, steps);
+    lab.settle(60_000);
+    expect(lab.of('call.ringing')).toEqual([
+      expect.objectContaining({ callId: 'r1', ts: Math.floor(T0 + 10) }),
+    ]);
+    expect(await lab.registry.metrics()).toMatch(/^sidetone_call_pdd_seconds_count\{[^}]*\} 1$/m);
+  });
+
+  it('a 180 whose every copy is stamped after the 200 still rings, no later than the answer (was lost: no PDD)', async () => {
+    const lab = setup();
+    const steps = answeredCall('r2');
+    for (const s of steps) if (s.text.startsWith('SIP/2.0 180')) s.ts += 15; // 25-26, after the 200 at 20
+    play(lab, steps);
+    lab.settle(60_000);
+    expect(lab.of('call.ringing')).toEqual([
+      expect.objectContaining({ callId: 'r2', ts: Math.floor(T0 + 20) }),
+    ]);
+    expect(lab.of('call.answered')).toEqual([expect.objectContaining({ ts: Math.floor(T0 + 20) })]);
+    expect(await lab.registry.metrics()).toMatch(/^sidetone_call_pdd_seconds_count\{[^}]*\} 1$/m);
+  });
+
+  it('a 180 arriving any time up to 2 s late, stamped from 9 ms before to 6 ms after its 200: one ringing, never after the answer (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2000 }), { minLength: 2, maxLength: 2 }),
+        fc.double({ min: -9, max: 15, noNaN: true }),
+        (late, shift) => {
+          const lab = setup();
+          const steps = answeredCall('r3');
+          let k = 0;
+          for (const s of steps)
+            if (s.text.startsWith('SIP/2.0 180')) {
+              s.ts += shift; // stamped 10 and 11 + shift; the 200s at 20 and 21
+              s.at = s.ts + (late[k++] ?? 0);
+            }
+          play(lab, steps);
+          lab.settle(60_000);
+          const ringing = lab.of('call.ringing');
+          expect(ringing).toHaveLength(1);
+          expect(ringing[0]?.ts).toBeLessThanOrEqual(Math.floor(T0 + 20));
+          // Its own stamp (the copy handed on first), or the answer's when stamped after it.
+          expect(ringing[0]?.ts).toBeGreaterThanOrEqual(Math.floor(T0 + Math.min(20, 10 + shift)));
+          if (shift >= 10) expect(ringing[0]?.ts).toBe(Math.floor(T0 + 20));
+          expect(lab.of('call.answered')).toEqual([expect.objectContaining({ ts: Math.floor(T0 + 20) })]);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('the window is bounded: a copy later than the window is handled out of order and counted', async () => {
     const lab = setup({ reorderWindowMs: 50 });
     const { settle, of, registry } = lab;
