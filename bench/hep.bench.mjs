@@ -14,7 +14,7 @@ import { EventBus } from '../dist/events/bus.js';
 import { Registry } from '../dist/metrics/index.js';
 import { storeSink } from '../dist/sinks/store-sink.js';
 import { HepSource } from '../dist/sources/hep/index.js';
-import { openSqliteCallStore } from '../dist/store/sqlite.js';
+import { openSqliteCallStore } from '../dist/store/sqlite/store.js';
 import { instrument } from '../dist/telephony/index.js';
 
 const CALLS = Number(process.env.HEP_BENCH_CALLS ?? 20_000);

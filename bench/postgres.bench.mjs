@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { dashboard } from '../dist/analytics/index.js';
-import { openPostgresCallStore } from '../dist/store/postgres.js';
+import { openPostgresCallStore } from '../dist/store/postgres/store.js';
 import { startPostgres } from '../scripts/pg-temp.mjs';
 import { childResult, load1, reply } from './proc.mjs';
 

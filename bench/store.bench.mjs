@@ -28,7 +28,7 @@ import {
   healthIndicators,
   hourly,
 } from '../dist/analytics/index.js';
-import { SqliteCallStore } from '../dist/store/sqlite.js';
+import { SqliteCallStore } from '../dist/store/sqlite/store.js';
 import { childResult, cpuNs, load1, median, reply } from './proc.mjs';
 import { timeIt as time } from './timing.mjs';
 
@@ -151,7 +151,7 @@ const timeIt = (fn, runs = 7) => time(fn, runs);
  *   The floor the issue's "about half of raw INSERTs" was measured against: the store of that time
  *   (b07f91c) ran at 0.44 of it at 1M calls here, and at 0.20 of `append`.
  * - append: 5 columns, no index at all; the least a write can do.
- * The store copies its WAL back into the file on a thread of its own (src/store/sqlite-checkpoint.ts),
+ * The store copies its WAL back into the file on a thread of its own (src/store/sqlite/checkpoint.ts),
  * counted here with every other thread; the floors checkpoint inside their commits, as SQLite does
  * by default.
  */

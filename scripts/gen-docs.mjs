@@ -3,7 +3,7 @@
 // sidecar's /openapi.json), docs/schemas/*.json (one JSON Schema per event type) and the event
 // code of the Python and Go clients (from those schemas), and src/events/predicates.generated.ts
 // (the event predicates the bus runs without zod) and src/config/fast.generated.ts (the config's keys
-// and its fast path, which loads no zod) and src/store/sqlite-schema.generated.ts (the schema of a new
+// and its fast path, which loads no zod) and src/store/sqlite/schema.generated.ts (the schema of a new
 // SQLite store file, from its migrations), and assets/runbook.html (docs/runbook.md as GET /runbook serves it). Tests fail when any of them is stale.
 // Usage: npm run gen-docs (builds, then runs this).
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { renderEventsMarkdown } from '../dist/events/docs.js';
 import { EVENT_RULES } from '../dist/events/rules.js';
 import { eventJsonSchemas } from '../dist/openapi/event-schemas.js';
 import { eventSchemaFiles, servedOpenApi } from '../dist/server/openapi-files.js';
-import { renderSqliteSchemaModule } from '../dist/store/sqlite-schema-gen.js';
+import { renderSqliteSchemaModule } from '../dist/store/sqlite/schema-gen.js';
 import { renderCatalogueMarkdown } from '../dist/telephony/catalogue.js';
 import { clientFiles } from './clients/generate.mjs';
 import { renderFastConfigModule } from './gen-config.mjs';
@@ -37,7 +37,7 @@ const files = [
     path: 'src/config/fast.generated.ts',
     text: renderFastConfigModule(configJsonSchema(), Object.keys(CONFIG_FNS)),
   },
-  { path: 'src/store/sqlite-schema.generated.ts', text: renderSqliteSchemaModule() },
+  { path: 'src/store/sqlite/schema.generated.ts', text: renderSqliteSchemaModule() },
   {
     path: 'assets/runbook.html',
     text: renderRunbookHtml(readFileSync(join(root, 'docs/runbook.md'), 'utf8')),

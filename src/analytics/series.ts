@@ -2,7 +2,7 @@
 
 import type { CallStatus } from '../domain/records.js';
 import { ValidationError } from '../errors.js';
-import { zeroStatusCounts } from '../store/fold.js';
+import { zeroStatusCounts } from '../store/records/fold.js';
 import type { Bucket, CallQuery, CallStore, SeriesRow } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { percent, ratios, round } from './kpi.js';

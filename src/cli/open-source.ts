@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { healthOptions } from '../analytics/health.js';
 import { loadConfig } from '../config/index.js';
-import { openSqliteCallStore } from '../store/sqlite.js';
+import { openSqliteCallStore } from '../store/sqlite/store.js';
 import { configEnv } from './env.js';
 import { CliError, UsageError } from './errors.js';
 import { HttpSource } from './http.js';

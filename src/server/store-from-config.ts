@@ -13,7 +13,7 @@ import { fileWriteProbe } from '../health/index.js';
 import { trusted } from '../logs/index.js';
 import { faultCause, storeFault } from '../store/faults.js';
 import type { PrivacyConfig } from '../store/privacy.js';
-import { openSqliteCallStore } from '../store/sqlite.js';
+import { openSqliteCallStore } from '../store/sqlite/store.js';
 import type { CallStore } from '../store/types.js';
 import { machineFacts, storeThreads } from './store-profile.js';
 
@@ -64,7 +64,7 @@ export async function openStore(
     const store = await openSqliteCallStore({ path: dbPath, privacy, writerThread, checkpointThread });
     return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }
-  const { PostgresCallStore } = await import('../store/postgres.js');
+  const { PostgresCallStore } = await import('../store/postgres/store.js');
   const store = new PostgresCallStore({
     url: config.store.url,
     privacy,

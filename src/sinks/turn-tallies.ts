@@ -6,7 +6,7 @@ import {
   TURN_LIST_MAX,
   TURN_ROW_WIDTH,
   type TurnRow,
-} from '../store/turn-list.js';
+} from '../store/records/turn-list.js';
 import type { CallUpdate } from '../store/types.js';
 import {
   breakTurn,
@@ -113,7 +113,7 @@ const tenth = (ms: number) => (Number.isNaN(ms) ? null : Math.round(Math.min(ms,
 const firstKnown = (...v: (number | undefined)[]) => v.find((x) => x !== undefined && !Number.isNaN(x));
 
 /**
- * A call's first TURN_LIST_MAX turns as the call row keeps them (store/turn-list.ts): per turn its
+ * A call's first TURN_LIST_MAX turns as the call row keeps them (store/records/turn-list.ts): per turn its
  * number, start, heard silence and segments (split as the voice-AI pack files them: a stage alone,
  * else `unattributed`, so they add up to the heard silence), dead air and interruption. Only fresh
  * turns are added (the tally recognises repeats). Interruptions name turns by number: one naming a

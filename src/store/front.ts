@@ -3,7 +3,7 @@
  * It validates every update and query, clamps limits and bounds, turns ids into their stored
  * (keyed-hash) form, hands numbers to the writes through one protector (hash + mask), and maps the
  * rows a driver reads back to records, revealed only where the privacy config allows. A driver
- * (sqlite-driver.ts, postgres-driver.ts) only talks SQL: it gets validated input with stored ids
+ * (sqlite/driver.ts, postgres/driver.ts) only talks SQL: it gets validated input with stored ids
  * and returns rows. The two backends drifted while each did this itself (`before` of
  * `recentCalls` truncated on PostgreSQL, a modem history's bounds truncated on PostgreSQL and raw
  * on SQLite); here there is one place to get it right.
@@ -11,10 +11,8 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CallStatus } from '../domain/records.js';
 import { REPORT_WAIT_MS } from '../domain/standards/sms.js';
-import { type CallTuple, toCallRecord } from './call-rows.js';
 import { drain } from './drain.js';
 import { type EventIds, type EventKeys, eventKeyOf, eventKeys, StoredEventIds } from './event-ids.js';
-import { foldCallStats, foldOverview, foldSeries } from './fold.js';
 import {
   checkModemSample,
   historyLimit,
@@ -31,9 +29,12 @@ import {
   withStoredCallIds,
   withStoredSmsIds,
 } from './privacy.js';
-import { durationPercentiles, EXACT_PERCENTILES_UP_TO } from './rollup.js';
-import { toSmsRecord, toSmsStats } from './sms-rows.js';
-import { bucketSize } from './sqlite-sql.js';
+import { type CallTuple, toCallRecord } from './records/call-rows.js';
+import { foldCallStats, foldOverview, foldSeries } from './records/fold.js';
+import { toSmsRecord, toSmsStats } from './records/sms-rows.js';
+import type { Protect } from './records/writes.js';
+import { durationPercentiles, EXACT_PERCENTILES_UP_TO } from './rollup/plan.js';
+import { bucketSize } from './sqlite/sql.js';
 import type { Pager, StoreDriver } from './store-driver.js';
 import type {
   Bucket,
@@ -59,7 +60,6 @@ import {
   checkRetention,
   checkSmsUpdate,
 } from './validate.js';
-import type { Protect } from './writes.js';
 
 const DAY_MS = 86_400_000;
 /** Rows per maintenance transaction: ~10–20 ms each on a 1M-call store, so the loop keeps turning. */

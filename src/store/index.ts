@@ -31,7 +31,7 @@ export {
   startMaintenance,
 } from './maintenance.js';
 export type { PrivacyConfig, ProtectedNumber, RecordKind } from './privacy.js';
-export { openSqliteCallStore, type SqliteCallStore, type SqliteCallStoreOptions } from './sqlite.js';
+export { openSqliteCallStore, type SqliteCallStore, type SqliteCallStoreOptions } from './sqlite/store.js';
 export type {
   Bucket,
   CallBreakdown,

@@ -3,12 +3,12 @@
  * stored form, updates validated, bounds as integers; rows go back as tuples.
  */
 import type { CallStatus } from '../domain/records.js';
-import type { CallTuple } from './call-rows.js';
 import type { EventKeys } from './event-ids.js';
-import type { OverviewGroup, SeriesGroup, StatsGroup } from './fold.js';
 import type { ModemSample } from './modem-samples.js';
-import type { PercentileReads, RangePlan } from './rollup.js';
-import type { SmsTuple } from './sms-rows.js';
+import type { CallTuple } from './records/call-rows.js';
+import type { OverviewGroup, SeriesGroup, StatsGroup } from './records/fold.js';
+import type { SmsTuple } from './records/sms-rows.js';
+import type { PercentileReads, RangePlan } from './rollup/plan.js';
 import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from './types.js';
 
 /** One keyset page: the rows ordered by (first_at, id) after (`afterAt`, `afterId`), at most `limit`. */
@@ -16,7 +16,7 @@ export type Pager<R> = (afterAt: number, afterId: number, limit: number) => Prom
 
 /**
  * What a backend does in SQL. Ids arrive in their stored form, updates validated, bounds as
- * integers; rows go back as the tuples of call-rows.ts and sms-rows.ts (both backends select the same columns).
+ * integers; rows go back as the tuples of records/call-rows.ts and records/sms-rows.ts (both backends select the same columns).
  */
 export interface StoreDriver {
   /**
@@ -39,7 +39,7 @@ export interface StoreDriver {
     bucket: Bucket,
   ): Promise<{ stats: StatsGroup[]; breakdown: OverviewGroup[]; series: SeriesGroup[] }>;
   series(q: CallQuery, bucket: Bucket): Promise<SeriesGroup[]>;
-  /** The plan of `q` and the reads percentiles come from (rollup.ts `durationPercentiles`). */
+  /** The plan of `q` and the reads percentiles come from (rollup/plan.ts `durationPercentiles`). */
   percentiles(q: CallQuery, ps: readonly number[]): Promise<{ plan: RangePlan; reads: PercentileReads }>;
   lastActivity(): Promise<{ c: number | null; s: number | null }>;
   countActiveSince(before: number): Promise<number>;

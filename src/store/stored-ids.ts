@@ -78,7 +78,7 @@ export function rewriteSqliteIds(db: Database.Database, privacy: PrivacyConfig):
   return rewritten;
 }
 
-/** PostgreSQL: each id column and its key table (postgres-partitions.ts). */
+/** PostgreSQL: each id column and its key table (postgres/partitions.ts). */
 const PG_TABLES = [
   { keys: 'call_keys', table: 'calls', column: 'call_id', kind: 'cid' },
   { keys: 'sms_keys', table: 'sms', column: 'message_id', kind: 'mid' },

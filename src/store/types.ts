@@ -15,9 +15,9 @@ import type {
   DeleteResult,
   SeriesRow,
   SmsStats,
-} from './query-types.js';
-import type { CallRecord, ReadOptions, SmsRecord } from './record-types.js';
-import type { CallUpdate, SmsUpdate } from './update-types.js';
+} from './records/query-types.js';
+import type { CallRecord, ReadOptions, SmsRecord } from './records/record-types.js';
+import type { CallUpdate, SmsUpdate } from './records/update-types.js';
 
 export type { EventIds, StoredEventIds } from './event-ids.js';
 export type { ModemHistoryQuery, ModemSample } from './modem-samples.js';
@@ -31,7 +31,7 @@ export type {
   KpiCounts,
   SeriesRow,
   SmsStats,
-} from './query-types.js';
+} from './records/query-types.js';
 export type {
   AgentTurn,
   AgentTurns,
@@ -40,8 +40,8 @@ export type {
   ReadOptions,
   SipFlowMessage,
   SmsRecord,
-} from './record-types.js';
-export type { CallUpdate, CallUpdateKind, SmsMatch, SmsUpdate } from './update-types.js';
+} from './records/record-types.js';
+export type { CallUpdate, CallUpdateKind, SmsMatch, SmsUpdate } from './records/update-types.js';
 
 /**
  * The call-record store. Every method is async so a networked backend (PostgreSQL) can implement

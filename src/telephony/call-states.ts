@@ -34,7 +34,7 @@ export interface CallClose {
   /**
    * Event time of the end; for an eviction, the call's last event time (its answer, else its
    * ringing, else its start), so a late real end, later on the source's clock, never replaces
-   * the eviction in the store (the earliest end wins there, store/upsert-sql.ts).
+   * the eviction in the store (the earliest end wins there, store/records/upsert-sql.ts).
    */
   readonly at: number;
 }
@@ -62,7 +62,7 @@ export interface CallStatesOptions {
 }
 
 // The verdict on an evicted call is the store's zombie cleanup's (end_status and reason `timeout`,
-// store/sqlite-sql.ts CLOSE_ZOMBIES), so a call pushed out of memory and one closed in the store
+// store/sqlite/sql.ts CLOSE_ZOMBIES), so a call pushed out of memory and one closed in the store
 // read the same on every surface: answered stays answered, any other call is `timeout`.
 const evictedVerdict = (s: CallState): Readonly<CallClass> =>
   classifyCall({

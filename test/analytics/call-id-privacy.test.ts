@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { exportCalls } from '../../src/analytics/export.js';
 import { failures } from '../../src/analytics/failures.js';
 import { isRecordRef, recordIds } from '../../src/store/privacy.js';
-import { SqliteCallStore } from '../../src/store/sqlite.js';
+import { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import { KEY, memoryStore, T0 } from './scripted.js';
 
 let store: SqliteCallStore | undefined;

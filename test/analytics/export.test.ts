@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { csvField, EXPORT_COLUMNS, exportCalls } from '../../src/analytics/export.js';
 import { ValidationError } from '../../src/errors.js';
-import type { SqliteCallStore } from '../../src/store/sqlite.js';
+import type { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallUpdate } from '../../src/store/types.js';
 import { cid, memoryStore, scriptedUpdates, T0 } from './scripted.js';
 

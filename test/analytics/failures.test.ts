@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { failures } from '../../src/analytics/failures.js';
 import { ValidationError } from '../../src/errors.js';
-import type { SqliteCallStore } from '../../src/store/sqlite.js';
+import type { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import { cid, MIN, memoryStore, scriptedUpdates, T0 } from './scripted.js';
 
 let store: SqliteCallStore | undefined;

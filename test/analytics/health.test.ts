@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { healthIndicators, healthOptions } from '../../src/analytics/health.js';
 import { loadConfig } from '../../src/config/index.js';
 import { ValidationError } from '../../src/errors.js';
-import type { SqliteCallStore } from '../../src/store/sqlite.js';
+import type { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallUpdate } from '../../src/store/types.js';
 import { MIN, memoryStore, scriptedUpdates, T0 } from './scripted.js';
 

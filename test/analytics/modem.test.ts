@@ -10,7 +10,7 @@ import { renderModems } from '../../src/cli/commands/modem.js';
 import { styleFor } from '../../src/cli/output.js';
 import { ValidationError } from '../../src/errors.js';
 import { MODEM_PENDING_MAX, MODEM_SAMPLE_MS, ModemSampler } from '../../src/server/modem-sampler.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { ModemSample } from '../../src/store/types.js';
 
 const T = Date.UTC(2026, 0, 5, 3, 0, 0);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConsoleData } from '../../src/analytics/console.js';
 import { consoleProblems, type LiveState } from '../../src/analytics/problems.js';
 import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { SmsUpdate } from '../../src/store/types.js';
 
 const privacy = { hashKey: 'problems-test-key-0123456789', storeRaw: false };

@@ -3,7 +3,7 @@
  * a hand-computable value, worked out below.
  */
 import { recordIds } from '../../src/store/privacy.js';
-import { SqliteCallStore } from '../../src/store/sqlite.js';
+import { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallUpdate } from '../../src/store/types.js';
 
 export const KEY = 'analytics-test-hash-key-0123456789';

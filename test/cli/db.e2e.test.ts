@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, SeriesPoint } from '../../src/analytics/index.js';
 import { recordIds } from '../../src/store/privacy.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import { spawnCli } from '../helpers/spawn.js';
 import { type Fixture, HASH_KEY, MASKED_FROM, RAW_FROM, run, seedStore, tempDir } from './helpers.js';
 

@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallUpdate } from '../../src/store/types.js';
 import { CLI } from '../helpers/spawn.js';
 

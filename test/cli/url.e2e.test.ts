@@ -17,7 +17,7 @@ import {
   type SeriesPoint,
 } from '../../src/analytics/index.js';
 import { hourlyAnswer } from '../../src/analytics/voice-skill.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import {
   closedPort,
   HASH_KEY,

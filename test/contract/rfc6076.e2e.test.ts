@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SidetoneEvent } from '../../src/events/types.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import { BIN, run } from '../cli/helpers.js';
 import { documentedPromql, harness, type Kpi5 } from './surfaces.js';
 

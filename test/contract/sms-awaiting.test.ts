@@ -16,7 +16,7 @@ import type { SidetoneEvent } from '../../src/events/types.js';
 import { Registry } from '../../src/metrics/index.js';
 import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
-import { SqliteCallStore } from '../../src/store/sqlite.js';
+import { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import { smsPack } from '../../src/telephony/packs/sms.js';
 
 const NOW = Date.UTC(2026, 0, 10, 12, 0);

@@ -12,7 +12,7 @@ import { Registry } from '../../src/metrics/index.js';
 import { mountAnalytics } from '../../src/server/analytics-routes.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
 import { ingestRoute } from '../../src/sources/ingest.js';
-import { SqliteCallStore } from '../../src/store/sqlite.js';
+import { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import { instrument } from '../../src/telephony/index.js';
 
 export const KPI_NAMES = ['asr', 'ner', 'ser', 'seer', 'isa'] as const;

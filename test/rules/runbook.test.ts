@@ -14,7 +14,7 @@ import { alertRules } from '../../src/rules/index.js';
 import { renderRules } from '../../src/rules/render.js';
 import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { mountDashboard } from '../../src/server/dashboard.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 

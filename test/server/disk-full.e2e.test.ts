@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillDisk } from '../../scripts/disk-fill.mjs';
 import { loadConfig } from '../../src/config/index.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/index.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-full-'));
 const big = mkdtempSync(join(tmpdir(), 'sidetone-full-big-'));

@@ -14,7 +14,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/index.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-poison-'));
 const open: SidecarHandle[] = [];

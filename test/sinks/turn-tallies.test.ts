@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { STORE_LIMITS } from '../../src/domain/limits.js';
 import type { EventOf } from '../../src/events/types.js';
 import { TurnTallies } from '../../src/sinks/turn-tallies.js';
-import { decodeTurnList } from '../../src/store/turn-list.js';
+import { decodeTurnList } from '../../src/store/records/turn-list.js';
 import { checkCallUpdate } from '../../src/store/validate.js';
 
 const T = 1_787_320_800_000;

@@ -4,7 +4,7 @@
  * a new row in the table (src/domain/outcome/table.ts) and its revision bumped, here by a module
  * mock, so the SQL generator, the JS classifier and the calls pack all read it. After the upgrade
  * the stored call, its rollups and `/metrics` must give the call the same outcome; without the
- * rebuild on open (src/store/rederive.ts) the file keeps the released derivation for good.
+ * rebuild on open (src/store/records/rederive.ts) the file keeps the released derivation for good.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -49,8 +49,8 @@ async function sidetone(changed: boolean) {
     });
   } else vi.doUnmock(TABLE);
   return {
-    ...(await import('../../src/store/sqlite.js')),
-    ...(await import('../../src/store/postgres.js')),
+    ...(await import('../../src/store/sqlite/store.js')),
+    ...(await import('../../src/store/postgres/store.js')),
     ...(await import('../../src/events/bus.js')),
     ...(await import('../../src/metrics/index.js')),
     ...(await import('../../src/telephony/instrument.js')),

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { EventBus } from '../../src/events/bus.js';
 import type { EventOf } from '../../src/events/types.js';
 import { storeSink } from '../../src/sinks/store-sink.js';
-import { TURN_LIST_MAX } from '../../src/store/turn-list.js';
+import { TURN_LIST_MAX } from '../../src/store/records/turn-list.js';
 import type { CallUpdate } from '../../src/store/types.js';
 import { type ContractContext, cid, collect, T } from './contract-kit.js';
 

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { HISTOGRAM_ERROR } from '../../src/store/rollup.js';
+import { HISTOGRAM_ERROR } from '../../src/store/rollup/plan.js';
 import type { CallQuery, CallStore, CallUpdate } from '../../src/store/types.js';
 import { type ContractContext, rounded } from './contract-kit.js';
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordIds } from '../../src/store/privacy.js';
-import { SqliteCallStore } from '../../src/store/sqlite.js';
+import { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import { tempDir } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CALL_STATUSES, FAILURE_REASONS, STORED_CALL_CHANNELS } from '../../src/domain/records.js';
 import { HANGUP_PARTIES } from '../../src/domain/vocab.js';
-import { deriveStatus, type EndFacts, effectiveReason, kpiFlags } from '../../src/store/derive.js';
+import { deriveStatus, type EndFacts, effectiveReason, kpiFlags } from '../../src/store/records/derive.js';
 import { cid } from './contract-kit.js';
 import { tempStore } from './helpers.js';
 

@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { StoreFront } from '../../src/store/front.js';
-import { openPostgresCallStore } from '../../src/store/postgres.js';
+import { openPostgresCallStore } from '../../src/store/postgres/store.js';
 import { recordIds } from '../../src/store/privacy.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { StoreDriver } from '../../src/store/store-driver.js';
 import type { CallStore, ModemSample } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';

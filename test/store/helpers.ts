@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteCallStore } from '../../src/store/sqlite.js';
+import { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import { KEY } from './contract.js';
 
 export function tempDir(prefix = 'sidetone-store-'): { dir: string; remove: () => void } {

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CLASSIFIER_REVISION } from '../../src/domain/outcome/table.js';
-import { CLASSIFIER_R1, type ClassifierSql } from '../../src/store/classifier-r1.js';
-import { kpiFlagsSql, reasonSql, statusSql } from '../../src/store/derive.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
-import { PG_MIGRATIONS } from '../../src/store/postgres-sql.js';
+import { PG_MIGRATIONS } from '../../src/store/postgres/sql.js';
+import { CLASSIFIER_R1, type ClassifierSql } from '../../src/store/records/classifier-r1.js';
+import { kpiFlagsSql, reasonSql, statusSql } from '../../src/store/records/derive.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 
 /**
  * Released migrations are frozen text. Several are built from code (the rollup definitions; the
- * call classifier's SQL of revision 1, kept as a literal in src/store/classifier-r1.ts): a change
+ * call classifier's SQL of revision 1, kept as a literal in src/store/records/classifier-r1.ts): a change
  * there would change what new store files get while files already migrated keep the old text for
  * good. Each released migration's SQL is pinned here by its SHA-256; a change to the rollups must
  * leave these texts as they were and append a migration, on both backends. A change to the
@@ -47,7 +47,7 @@ const POSTGRES: ReadonlyArray<readonly [number, string]> = [
 /**
  * The call classifier's SQL (status, reason, KPI bits) at each revision. A change to the
  * classifier changes this hash: bump CLASSIFIER_REVISION (src/domain/outcome/table.ts) and pin the
- * new revision here; stores at an older one rebuild on open (src/store/rederive.ts).
+ * new revision here; stores at an older one rebuild on open (src/store/records/rederive.ts).
  */
 const CLASSIFIER: ReadonlyArray<readonly [number, string]> = [
   [1, '200c7164c6ea4d93609a5b018390c6560113f3234532a47118ab59db52fa3417'],

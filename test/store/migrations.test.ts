@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
-import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/store/migrations.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
+import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/store/sqlite/migrations.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import { KEY } from './contract.js';
 import { tempDir } from './helpers.js';
 

@@ -5,19 +5,19 @@
  */
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { openPostgresCallStore, type PostgresCallStore } from '../../src/store/postgres.js';
-import { numbered, PG_LATEST_VERSION, PG_MIGRATIONS } from '../../src/store/postgres-sql.js';
+import { numbered, PG_LATEST_VERSION, PG_MIGRATIONS } from '../../src/store/postgres/sql.js';
 import {
   CALL_PAGE,
   SMS_LAG,
   SMS_PAGE,
   SMS_PENDING_BY_REFERENCE,
   SMS_STATS,
-} from '../../src/store/postgres-statements.js';
+} from '../../src/store/postgres/statements.js';
+import { openPostgresCallStore, type PostgresCallStore } from '../../src/store/postgres/store.js';
 import { numberProtector } from '../../src/store/privacy.js';
+import * as UPSERT from '../../src/store/records/upsert-sql.js';
+import { callWrite, smsOriginWrite } from '../../src/store/records/writes.js';
 import type { CallQuery, CallUpdate } from '../../src/store/types.js';
-import * as UPSERT from '../../src/store/upsert-sql.js';
-import { callWrite, smsOriginWrite } from '../../src/store/writes.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { until } from '../helpers/until.js';
 import { KEY, lifecycle } from './contract.js';

@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { openPostgresCallStore } from '../../src/store/postgres.js';
-import { warmConnection, warmingReads } from '../../src/store/postgres-pool.js';
-import { ROLLUP_READS } from '../../src/store/postgres-statements.js';
-import { planRange } from '../../src/store/rollup.js';
+import { warmConnection, warmingReads } from '../../src/store/postgres/pool.js';
+import { ROLLUP_READS } from '../../src/store/postgres/statements.js';
+import { openPostgresCallStore } from '../../src/store/postgres/store.js';
+import { planRange } from '../../src/store/rollup/plan.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { KEY, lifecycle } from './contract.js';
 import { rounded } from './contract-kit.js';

@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
-import { openPostgresCallStore, redactUrl } from '../../src/store/postgres.js';
-import { PG_LATEST_VERSION } from '../../src/store/postgres-sql.js';
-import { ROLLUP_READS } from '../../src/store/postgres-statements.js';
-import { planRange } from '../../src/store/rollup.js';
+import { PG_LATEST_VERSION } from '../../src/store/postgres/sql.js';
+import { ROLLUP_READS } from '../../src/store/postgres/statements.js';
+import { openPostgresCallStore, redactUrl } from '../../src/store/postgres/store.js';
+import { planRange } from '../../src/store/rollup/plan.js';
 import type { CallStore } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
@@ -80,7 +80,7 @@ describe('PostgreSQL store specifics', () => {
 
   it('every session of the store runs with custom plans and without JIT, whatever the database says', async () => {
     // JIT compiled 1,000+ functions for a zombie batch over 90 day partitions: 1.8 s of 2.4 s at
-    // 2M calls, past the statement timeout at 10M (postgres-connection.ts).
+    // 2M calls, past the statement timeout at 10M (postgres/connection.ts).
     const schema = freshSchema();
     const admin = new pg.Client({ connectionString: server.url });
     await admin.connect();

@@ -1,8 +1,8 @@
 /** The backend-neutral side of the rollups: how a range is split, and percentiles from buckets. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HISTOGRAM_ERROR, percentilesFromHistogram, planRange } from '../../src/store/rollup.js';
-import { bucketBounds } from '../../src/store/rollup-sql.js';
+import { HISTOGRAM_ERROR, percentilesFromHistogram, planRange } from '../../src/store/rollup/plan.js';
+import { bucketBounds } from '../../src/store/rollup/sql.js';
 
 const M = 600_000;
 const H = 3_600_000;
@@ -14,7 +14,7 @@ function exact(sorted: number[], p: number): number {
   const k = Math.floor(rank);
   return rank === k ? sorted[k]! : sorted[k]! + (rank - k) * (sorted[k + 1]! - sorted[k]!);
 }
-/** The bucket the SQL puts a duration in (rollup-sql.ts `bucketExpr`). */
+/** The bucket the SQL puts a duration in (rollup/sql.ts `bucketExpr`). */
 const bucketOf = (ms: number) => (ms < 1 ? -1 : Math.ceil(Number((8 * Math.log2(ms)).toFixed(9))));
 
 describe('planRange', () => {

@@ -1,5 +1,5 @@
 /**
- * SQLite's rollups by queued changes and marked slots (src/store/sqlite-rollups.ts): the queue is
+ * SQLite's rollups by queued changes and marked slots (src/store/sqlite/rollups.ts): the queue is
  * durable with the batch, any connection's changes are flushed before a rollup read, a held lock
  * makes reads answer from the records instead of waiting, and work that piles up is flushed by the
  * writer itself.
@@ -7,9 +7,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { planRange } from '../../src/store/rollup.js';
-import { openSqliteCallStore } from '../../src/store/sqlite.js';
-import { ROLLUP_READS, ROLLUP_READS_ALL } from '../../src/store/sqlite-sql.js';
+import { planRange } from '../../src/store/rollup/plan.js';
+import { ROLLUP_READS, ROLLUP_READS_ALL } from '../../src/store/sqlite/sql.js';
+import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallUpdate } from '../../src/store/types.js';
 import { KEY } from './contract.js';
 import { tempDir } from './helpers.js';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { applyMigrations, LATEST_VERSION, migrate } from '../../src/store/migrations.js';
-import { FRESH_SQLITE_SCHEMA } from '../../src/store/sqlite-schema.generated.js';
-import { renderSqliteSchemaModule } from '../../src/store/sqlite-schema-gen.js';
+import { applyMigrations, LATEST_VERSION, migrate } from '../../src/store/sqlite/migrations.js';
+import { FRESH_SQLITE_SCHEMA } from '../../src/store/sqlite/schema.generated.js';
+import { renderSqliteSchemaModule } from '../../src/store/sqlite/schema-gen.js';
 
 /**
  * A new SQLite store file gets its schema as one script generated from the migrations (issue 39:
@@ -19,10 +19,10 @@ const columns = (db: Database.Database) =>
 
 describe('the schema of a new SQLite store file', () => {
   it('is generated from the migrations (regenerate: npx tsc -p tsconfig.build.json && node scripts/gen-docs.mjs)', () => {
-    const file = readFileSync(new URL('../../src/store/sqlite-schema.generated.ts', import.meta.url), 'utf8');
+    const file = readFileSync(new URL('../../src/store/sqlite/schema.generated.ts', import.meta.url), 'utf8');
     expect(
       file,
-      'src/store/sqlite-schema.generated.ts is stale: run npx tsc -p tsconfig.build.json && node scripts/gen-docs.mjs',
+      'src/store/sqlite/schema.generated.ts is stale: run npx tsc -p tsconfig.build.json && node scripts/gen-docs.mjs',
     ).toBe(renderSqliteSchemaModule());
     expect(FRESH_SQLITE_SCHEMA.version).toBe(LATEST_VERSION);
   });

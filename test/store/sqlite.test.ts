@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
-import { LATEST_VERSION } from '../../src/store/migrations.js';
-import { openSqliteCallStore, SqliteCallStore } from '../../src/store/sqlite.js';
 import {
   AUTO_CHECKPOINT_PAGES,
   BACKSTOP_PAGES,
   IDLE_CHECKPOINT_MS,
-} from '../../src/store/sqlite-checkpoint.js';
+} from '../../src/store/sqlite/checkpoint.js';
+import { LATEST_VERSION } from '../../src/store/sqlite/migrations.js';
+import { openSqliteCallStore, SqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallStore } from '../../src/store/types.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
 

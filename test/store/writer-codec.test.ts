@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CALL_STATUSES, FAILURE_REASONS, STORED_CALL_CHANNELS } from '../../src/domain/records.js';
 import { DIRECTIONS, HANGUP_PARTIES, MEDIA_STREAMS } from '../../src/domain/vocab.js';
+import { decodeCalls, encodeCalls } from '../../src/store/sqlite/writer-codec.js';
 import type { CallUpdate } from '../../src/store/types.js';
 import { checkCallUpdate } from '../../src/store/validate.js';
-import { decodeCalls, encodeCalls } from '../../src/store/writer-codec.js';
 import { nastyString } from '../helpers/arbitraries.js';
 
 // What the store keeps: any text but U+0000 (STORED_TEXT), other control characters included.

@@ -14,7 +14,7 @@
 // thread 28 answers 503, on this 2-core machine, 2026-11-25).
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSqliteCallStore } from '../../../dist/store/sqlite.js';
+import { openSqliteCallStore } from '../../../dist/store/sqlite/store.js';
 import { fillDisk, mountSmall } from '../../disk-fill.mjs';
 import { check, finish, HASH_KEY, RetryingClients, sleep, startServe } from '../lib.mjs';
 

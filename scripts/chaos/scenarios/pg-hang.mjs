@@ -3,7 +3,7 @@
 // hung for as long as the database did (no timeout). Must hold, with the default timeouts (connect
 // 5 s, statement 10 s + 1 s): every request answered within them (503 with Retry-After), `/readyz`
 // 503 during the hang and 200 after it, and every acknowledged call and SMS stored exactly once.
-import { openPostgresCallStore } from '../../../dist/store/postgres.js';
+import { openPostgresCallStore } from '../../../dist/store/postgres/store.js';
 import { startPostgres } from '../../pg-temp.mjs';
 import { check, finish, getJson, HASH_KEY, RetryingClients, sleep, startServe, waitReady } from '../lib.mjs';
 

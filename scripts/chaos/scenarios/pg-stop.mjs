@@ -4,7 +4,7 @@
 // until the database was back. Must hold: no crash, `/readyz` 503 naming the cause during the
 // outage, every ingest answer 503/507 with Retry-After while it lasts, readiness back after the
 // restart, and every acknowledged call and SMS stored exactly once.
-import { openPostgresCallStore } from '../../../dist/store/postgres.js';
+import { openPostgresCallStore } from '../../../dist/store/postgres/store.js';
 import { startPostgres } from '../../pg-temp.mjs';
 import { check, finish, getJson, HASH_KEY, RetryingClients, sleep, startServe, waitReady } from '../lib.mjs';
 

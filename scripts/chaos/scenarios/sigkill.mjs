@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteCallStore } from '../../../dist/store/sqlite.js';
+import { openSqliteCallStore } from '../../../dist/store/sqlite/store.js';
 import { check, finish, HASH_KEY, RetryingClients, sleep, startServe } from '../lib.mjs';
 
 const PHASES = ['mid-request', 'mid-commit', 'idle'];

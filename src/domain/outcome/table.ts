@@ -14,7 +14,7 @@ import { q850ToSip } from '../standards/sip.js';
  * The revision of this table and its SQL (sql.ts). Bump it with any change that changes what a
  * stored call's status, reason or KPI bits would be, and pin the new SQL in
  * test/store/migrations-frozen.test.ts: stores built at an older revision rebuild those columns and
- * their rollups when they open (src/store/rederive.ts), so they agree with `/metrics`.
+ * their rollups when they open (src/store/records/rederive.ts), so they agree with `/metrics`.
  */
 export const CLASSIFIER_REVISION = 1;
 

@@ -1,0 +1,59 @@
+/**
+ * Bringing a PostgreSQL store's schema to the latest version: one migrator at a time across the
+ * instances sharing the database, under an advisory lock, in one transaction.
+ */
+import type pg from 'pg';
+import { StoreError } from '../../errors.js';
+import type { PrivacyConfig } from '../privacy.js';
+import { rederivePostgres } from '../records/rederive.js';
+import { rewritePostgresIds } from '../stored-ids.js';
+import * as SQL from './sql.js';
+
+/** How long a migration statement may run (the client's read timeout; the server's is lifted). */
+const MIGRATION_TIMEOUT_MS = 3_600_000;
+
+/**
+ * Create `schema` if given and run the migrations the database lacks, inside a transaction the
+ * caller rolls back on a throw; the version the database is at after.
+ */
+export async function migrateSchema(
+  client: pg.PoolClient,
+  o: { url: string; privacy: PrivacyConfig; schema: string | undefined },
+): Promise<number> {
+  // A migration may rewrite big tables or wait for another instance's: neither timeout applies.
+  const q = (text: string, values?: unknown[]) =>
+    client.query({
+      text,
+      ...(values && { values }),
+      query_timeout: MIGRATION_TIMEOUT_MS,
+    } as pg.QueryConfig);
+  await q('BEGIN');
+  await q('SET LOCAL statement_timeout = 0');
+  // One migrator at a time across instances (CREATE SCHEMA IF NOT EXISTS races too); the lock
+  // ends with the transaction.
+  await q("SELECT pg_advisory_xact_lock(hashtext('sidetone.migrate'))");
+  if (o.schema !== undefined) await q(`CREATE SCHEMA IF NOT EXISTS ${o.schema}`);
+  await q(
+    'CREATE TABLE IF NOT EXISTS sidetone_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+  );
+  const r = await q('SELECT MAX(version) AS v FROM sidetone_schema');
+  const current = (r.rows[0] as { v: number | null } | undefined)?.v ?? 0;
+  if (current > SQL.PG_LATEST_VERSION) {
+    throw new StoreError(
+      'ST_STORE_SCHEMA_TOO_NEW',
+      `call store ${o.url} has schema version ${current}, but this sidetone knows up to ` +
+        `${SQL.PG_LATEST_VERSION}; upgrade sidetone, or use another database or schema`,
+    );
+  }
+  for (const m of SQL.PG_MIGRATIONS) {
+    if (m.version <= current) continue;
+    await q(m.sql);
+    await q('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [m.version, m.description]);
+  }
+  // Columns and rollups of an older call classifier rebuilt, under the same lock (records/rederive.ts).
+  await rederivePostgres(q, o.url);
+  // Raw ids of an older version hashed, under the same lock (stored-ids.ts).
+  await rewritePostgresIds(client, o.privacy);
+  await q('COMMIT');
+  return Math.max(current, SQL.PG_LATEST_VERSION);
+}

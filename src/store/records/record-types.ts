@@ -1,0 +1,137 @@
+/** The records the call-record store returns (types.ts): a call, its media, turns and SIP flow, an SMS. */
+// The record vocabularies are domain's (one list per concept); the store's names for them.
+import type { CallOutcome } from '../../domain/labels.js';
+import type {
+  CallStatus,
+  StoredChannel as Channel,
+  FailureReason,
+  HangupParty as HangupBy,
+  SmsStatus,
+} from '../../domain/records.js';
+import type { Direction, MediaStream, SmsFailureReason, TurnSegment } from '../../domain/vocab.js';
+import type { TurnSummary } from '../../telephony/outcome/turns.js';
+
+/** Read options. Raw numbers come back only with `reveal: true` AND `storeRaw` enabled in the store config. */
+export interface ReadOptions {
+  reveal?: boolean;
+}
+
+/** A call as stored. Numbers are masked; `from`/`to` appear only when revealed. */
+export interface CallRecord {
+  callId: string;
+  direction: Direction | null;
+  channel: Channel | null;
+  trunk: string | null;
+  fromMasked: string | null;
+  toMasked: string | null;
+  /** Keyed HMAC-SHA256 of the normalised number: lets you group by caller without seeing the number. */
+  fromHash: string | null;
+  toHash: string | null;
+  from?: string;
+  to?: string;
+  /** Earliest time any event for this call was seen; the time the call is filed under. */
+  firstAt: number;
+  startedAt: number | null;
+  ringingAt: number | null;
+  answeredAt: number | null;
+  endedAt: number | null;
+  status: CallStatus;
+  sipCode: number | null;
+  q850: number | null;
+  /** Effective reason: the stated one, else derived from SIP code / Q.850 cause. Null while active. */
+  reason: FailureReason | null;
+  /** RFC 6076 outcome from the call classifier (`challenged` is not an attempt); null while active. */
+  outcome: CallOutcome | null;
+  /** ITU-T E.425: an attempt answered or ended at the user (NER numerator). */
+  networkEffective: boolean;
+  hangupBy: HangupBy | null;
+  /** started → ended; null when unknown (no start, or closed by zombie cleanup). */
+  durationMs: number | null;
+  /** answered → ended. */
+  talkMs: number | null;
+  /** Post-dial delay: started → first ringing. */
+  pddMs: number | null;
+  transcript: boolean;
+  mos: number | null;
+  jitterMs: number | null;
+  lossPercent: number | null;
+  rttMs: number | null;
+  /** True when zombie cleanup closed the call (as `timeout`); a later real `ended` replaces it. */
+  closedByCleanup: boolean;
+  /**
+   * The voice agent's half of the call (its turns, heard-silence percentiles, interruptions, dead
+   * air, talk and listen time), beside the SIP outcome and media above; null without agent turns.
+   */
+  agent: AgentTurns | null;
+  /** The SIP message sequence captured for the call (failed calls and a sample of others); null when none. */
+  sipFlow: SipFlowMessage[] | null;
+  /** The worst media values per direction reported with a `stream`; null when none was. */
+  media: MediaDirection[] | null;
+  /** The voice agent's first turns (at most TURN_LIST_MAX), by start; null without agent turns. */
+  turns: AgentTurn[] | null;
+}
+
+/** One direction's media as stored: the worst of its reports, the codec they named. */
+export interface MediaDirection {
+  stream: MediaStream;
+  mos: number | null;
+  jitterMs: number | null;
+  lossPercent: number | null;
+  rttMs: number | null;
+  codec: string | null;
+}
+
+/** One voice-agent turn as stored (no transcript, no caller identity). */
+export interface AgentTurn {
+  /** The turn's number as the agent sent it, else its order of arrival (1-based). */
+  turn: number;
+  /** When the caller stopped talking (the heard silence's start), else the turn's first known instant, epoch ms. */
+  at: number;
+  /** The silence the caller heard, ms; null when unknown. */
+  heardMs: number | null;
+  /**
+   * The heard silence's segments by TURN_SEGMENTS (a stage alone, or `unattributed` for time a
+   * missing stage left unsplit): they add up to `heardMs`. Absent segments are unknown, never 0.
+   */
+  segments: Partial<Record<TurnSegment, number>>;
+  interrupted: boolean;
+  deadAir: boolean;
+}
+
+/** One message of a call's stored SIP flow (the `sip.flow` event's form). */
+export interface SipFlowMessage {
+  atMs: number;
+  from: string;
+  to: string;
+  method: string;
+  code?: number;
+  q850?: number;
+}
+
+/** A call's voice-agent turns as stored, with the talk/listen ratio (agent over caller speech). */
+export interface AgentTurns extends TurnSummary {
+  talkListenRatio: number | null;
+}
+
+export interface SmsRecord {
+  messageId: string;
+  direction: Direction | null;
+  gateway: string | null;
+  fromMasked: string | null;
+  toMasked: string | null;
+  fromHash: string | null;
+  toHash: string | null;
+  from?: string;
+  to?: string;
+  firstAt: number;
+  receivedAt: number | null;
+  sentAt: number | null;
+  deliveredAt: number | null;
+  failedAt: number | null;
+  status: SmsStatus;
+  statusCode: number | null;
+  failureReason: SmsFailureReason | null;
+  segments: number | null;
+  /** sent → delivered. */
+  latencyMs: number | null;
+}

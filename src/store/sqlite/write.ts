@@ -1,0 +1,94 @@
+/** The SQLite write paths: the shared writes (records/writes.ts) run through statements prepared at open. */
+
+import type { EventKeys } from '../event-ids.js';
+import { callRounds, type Protect, smsOriginWrite, smsReportWrite } from '../records/writes.js';
+import { TEN_MIN_MS } from '../rollup/sql.js';
+import type { CallUpdate, SmsUpdate } from '../types.js';
+import type { Statements } from './open.js';
+import { type SqliteRollups, slotOf } from './rollups.js';
+
+export type { Protect } from '../records/writes.js';
+
+/**
+ * A batch: one combined upsert per call (per round), run inside the caller's transaction, and
+ * each call handed to the rollups (rollup/sql.ts): a call they may hold and that is not queued yet
+ * has its contribution kept first, before the upsert changes it; then the call is queued, or its
+ * slot marked when the rollups hold nothing there yet.
+ */
+export function writeCalls(
+  s: Statements,
+  protect: Protect,
+  rollups: SqliteRollups,
+  updates: readonly CallUpdate[],
+): void {
+  const rounds = callRounds(protect, updates);
+  if (rounds.length === 0) return;
+  // Every call of the batch has its first row in the first round, with the batch's earliest time.
+  const first = rounds[0]!;
+  // Per call: the id to queue (null when it is queued already, undefined for a new call: its
+  // insert gives it) and the slot it is filed in after the batch.
+  const ids: Array<number | bigint | null | undefined> = new Array(first.length);
+  const slots: number[] = new Array(first.length);
+  for (let i = 0; i < first.length; i++) {
+    const row = first[i]!;
+    let filed = row[1] as number;
+    const found = s.callBefore.get(row[0]) as [number, number, number, number] | undefined;
+    if (found !== undefined) {
+      const [id, firstAt, done, queued] = found;
+      if (queued === 0 && done === 1) s.rollupRemove.run(id);
+      ids[i] = queued === 1 ? null : id;
+      if (firstAt < filed) filed = firstAt;
+    }
+    slots[i] = slotOf(filed, TEN_MIN_MS);
+  }
+  for (let r = 0; r < rounds.length; r++) {
+    const rows = rounds[r]!;
+    for (let i = 0; i < rows.length; i++) {
+      const info = s.combined.run(...rows[i]!);
+      if (r === 0 && ids[i] === undefined) ids[i] = info.lastInsertRowid;
+    }
+  }
+  const empty = new Map<number, boolean>();
+  const marked: number[] = [];
+  let queued = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id == null) continue;
+    const t = slots[i]!;
+    let none = empty.get(t);
+    if (none === undefined) empty.set(t, (none = rollups.empty(t)));
+    if (none) marked.push(t);
+    else if (s.rollupAdd.run(id).changes === 1) queued++;
+  }
+  rollups.mark(marked);
+  rollups.queued(queued);
+}
+
+export function writeSms(s: Statements, protect: Protect, u: SmsUpdate): void {
+  if (u.kind === 'received' || u.kind === 'sent') {
+    const [name, values] = smsOriginWrite(protect, u);
+    s[name].run(...values);
+    return;
+  }
+  // Filed under the submission it matches (reference on its gateway), else under its own id.
+  const matched =
+    u.match === undefined
+      ? undefined
+      : (s.smsPendingByReference
+          .pluck()
+          .get({ gateway: u.match.gateway ?? null, reference: u.match.reference, at: Math.trunc(u.at) }) as
+          | string
+          | undefined);
+  s.smsReport.run(...smsReportWrite(u, matched ?? u.messageId));
+}
+
+/**
+ * Keep the keys of the events a batch stored, in the batch's transaction (event-ids.ts), then drop
+ * those past the window: by age (an index seek when none is), then beyond the newest `keep`.
+ */
+export function writeEventKeys(s: Statements, k: EventKeys | undefined): void {
+  if (k === undefined || k.keys.length === 0) return;
+  s.eventIdsPut.run(k.at, JSON.stringify(k.keys));
+  s.eventIdsAged.run(k.since);
+  s.eventIdsOver.run(k.keep);
+}
