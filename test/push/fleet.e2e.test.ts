@@ -103,13 +103,11 @@ describe.each(['victoria-metrics', 'prometheus'] as const)('a pushing fleet into
       expect(labelled.map((s) => s.metric.instance)).toEqual(['pi-2']);
       const unlabelled = await target.query('count by (instance) ({job="sidetone",site=""})');
       expect(unlabelled.map((s) => s.metric.instance)).toEqual([hostname()]);
-      // One query, one instant: the leaky-app demos keep adding series, so two queries could count
-      // different moments (1,976 against 1,873 in one run).
-      expect(
-        await target.query(
-          'count by (instance) ({job="sidetone",instance="pi-2"}) != count by (instance) ({site="kitchen"})',
-        ),
-      ).toEqual([]);
+      // No series of pi-2 without it, asked with one selector. Comparing two counts (pi-2's series
+      // against the labelled ones) in one query still disagreed on VictoriaMetrics in 2 of 2 full
+      // runs (1,640 through one filter) while the leaky-app demos kept creating series, and passed
+      // alone. What is meant is that no series of pi-2 lacks the label: one selector asks exactly that.
+      expect(await target.query('count({job="sidetone",instance="pi-2",site!="kitchen"})')).toEqual([]);
       // Nothing arrives without an identity.
       expect(await target.query('count({__name__=~".+",job=""})')).toEqual([]);
       expect(await target.query('count({__name__=~".+",instance=""})')).toEqual([]);
