@@ -34,6 +34,21 @@ describe('trunks pack', () => {
     expect(await up()).toBeUndefined();
   });
 
+  it('a result stamped before the state it would replace is counted but leaves the state', async () => {
+    const { bus, registry } = setup();
+    const text = async () => registry.metrics();
+    bus.emit({ type: 'trunk.status', trunk: 'carrier-a', up: true, code: 200, ts: T0 + 5_000 });
+    // An older keepalive's verdict arriving late (or an event posted out of order).
+    bus.emit({ type: 'trunk.status', trunk: 'carrier-a', up: false, ts: T0 });
+    expect(sample(await text(), 'sidetone_trunk_up{trunk="carrier-a"}')).toBe(1);
+    expect(sample(await text(), 'sidetone_trunk_options_probes_total{trunk="carrier-a",result="down"}')).toBe(
+      1,
+    );
+    // A newer one moves it; one stamped the same instant as the state moves it too.
+    bus.emit({ type: 'trunk.status', trunk: 'carrier-a', up: false, ts: T0 + 5_000 });
+    expect(sample(await text(), 'sidetone_trunk_up{trunk="carrier-a"}')).toBe(0);
+  });
+
   it('readiness: unknown until probed, fail when a trunk is down, pass when all are up', () => {
     const { bus, telephony, clock } = setup({ trunks: ['carrier-a', 'carrier-b'], staleAfterSeconds: 60 });
     const trunks = telephony.trunks;

@@ -140,7 +140,7 @@ export class Exchanges {
     const before = this.probes.get(key);
     if (before !== undefined) {
       if (!before.reported && ts - before.trunkSentAt >= MIN_PROBE_INTERVAL_MS)
-        this.status(before, ts, false, undefined, undefined);
+        this.status(before, before.trunkSentAt, false, undefined, undefined);
       this.probes.delete(key);
     } else if (this.probes.size >= MAX_PROBE_KEYS) {
       this.onProbeOverflow();
@@ -201,12 +201,18 @@ export class Exchanges {
     x.chainStart = -1;
   }
 
-  /** Timer F of a leg: the keepalive's trunk did not answer; a REGISTER chain timed out. */
+  /**
+   * Timer F of a leg: the keepalive's trunk did not answer; a REGISTER chain timed out. An
+   * unanswered keepalive's status is stamped when it was sent (here and when the next one judges
+   * it), so a keepalive answered after it was sent stays the trunk's state (the trunks pack keeps
+   * the newest): in the Kamailio lab, timer F of three keepalives sent 31 s before three answered
+   * ones fired after those answers and left the trunk down.
+   */
   timeout(s: HepCall, leg: Leg, ts: number): void {
     const x = s.exchange as Exchange;
     if (leg.method === 'OPTIONS') {
       if (!x.reported && x.trunk !== undefined && (x.trunkLeg === leg.hash || x.sideless))
-        this.status(x, ts, false, undefined, undefined);
+        this.status(x, x.trunkSentAt >= 0 ? x.trunkSentAt : ts, false, undefined, undefined);
       return;
     }
     if (leg.method !== 'REGISTER' || x.chainStart < 0) return;

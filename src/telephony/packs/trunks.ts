@@ -84,9 +84,15 @@ export function trunksPack(registry: Registry, options: PackOptions = {}): Trunk
     name: 'trunks',
     probe(trunk, isUp, rttSeconds, ts) {
       const t = trunks.of(trunk);
-      state[t] = isUp ? 1 : 0;
-      lastProbe[t] = ts ?? o.now();
-      up.at(t).set(isUp ? 1 : 0);
+      const at = ts ?? o.now();
+      // A result stamped before the one the state holds is counted but does not move the state:
+      // two probers sharing a destination, an older keepalive's timer F firing after a newer one's
+      // answer, or events posted out of order would otherwise put an older verdict last.
+      if (!(at < (lastProbe[t] as number))) {
+        state[t] = isUp ? 1 : 0;
+        lastProbe[t] = at;
+        up.at(t).set(isUp ? 1 : 0);
+      }
       probes.at(t, isUp ? UP : DOWN).inc();
       if (rttSeconds !== undefined) rtt.at(t).observe(rttSeconds);
     },

@@ -330,7 +330,8 @@ describe('a trunk that stops answering goes down (issue 47)', () => {
     options('i2', 20_000);
     lab.settle(20_500);
     expect(ups(lab)).toEqual(['up', 'down']); // i1, judged by i2, 12 s before its timer F
-    expect(lab.of('trunk.status')[1]).toEqual(expect.objectContaining({ ts: T0 + 20_000, up: false }));
+    // Stamped when i1 was sent: the verdict is about that keepalive, not the moment it was judged.
+    expect(lab.of('trunk.status')[1]).toEqual(expect.objectContaining({ ts: T0 + 10_000, up: false }));
     expect(await lab.metric('sidetone_trunk_up{trunk="carrier"}')).toBe(0);
     // A second prober 300 ms after the first to the same place: neither judges the other.
     options('j0', 30_000, '200 OK');
@@ -342,5 +343,24 @@ describe('a trunk that stops answering goes down (issue 47)', () => {
     lab.settle(80_000); // timer F of i1, i2 and k0: each keepalive reports once
     expect(ups(lab)).toEqual(['up', 'down', 'down', 'up', 'up', 'down']);
     expect(await lab.metric('sidetone_trunk_options_probes_total{trunk="carrier",result="down"}')).toBe(3);
+  });
+
+  it("an older keepalive's timer F after a newer one's answer is counted, and the trunk stays up", async () => {
+    // The Kamailio lab's order: three keepalives 200 ms apart go unanswered (the first two too
+    // close for the next to judge them), three answered ones follow 31 s later, then the first
+    // three's timer F fires. Before, those timeouts came last and left the trunk down.
+    const lab = setup();
+    const options = (id: string, at: number, status?: string) => {
+      const h = { callId: id, cseq: '1 OPTIONS', branch: `z9hG4bK-${id}` };
+      lab.feed(sip('OPTIONS sip:carrier.example SIP/2.0', h), { ts: at, src: PBX, dst: CARRIER });
+      if (status !== undefined)
+        lab.feed(sip(`SIP/2.0 ${status}`, { ...h, to: 'k' }), { ts: at + 2, src: CARRIER, dst: PBX });
+    };
+    for (const [i, at] of [0, 200, 400].entries()) options(`u${i}`, at);
+    for (const [i, at] of [31_000, 31_200, 31_400].entries()) options(`a${i}`, at, '200 OK');
+    lab.settle(40_000);
+    expect(ups(lab)).toEqual(['down', 'up', 'up', 'up', 'down', 'down']);
+    expect(await lab.metric('sidetone_trunk_options_probes_total{trunk="carrier",result="down"}')).toBe(3);
+    expect(await lab.metric('sidetone_trunk_up{trunk="carrier"}')).toBe(1);
   });
 });
