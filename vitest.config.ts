@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/setup/sequencer.js';
 import { timeFactor } from './test/setup/time-factor.js';
 
 /**
@@ -20,6 +22,7 @@ export default defineConfig({
     testTimeout: 30_000 * f,
     hookTimeout: 60_000 * f,
     setupFiles: ['test/setup/fast-check.ts'],
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
@@ -28,6 +31,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/**/*.e2e.test.ts', 'test/**/*.slow.test.ts'],
           pool: 'threads',
+          // Vitest's default is one worker fewer than the cores: one thread on a 2-core machine,
+          // which left a core idle for most of the unit suite.
+          maxWorkers: availableParallelism(),
           setupFiles: ['test/setup/unit.ts'],
           sequence: { groupOrder: 0 },
         },
