@@ -109,7 +109,16 @@ class Writer {
     const at = this.begin(field);
     // At most 3 bytes per UTF-16 unit.
     this.room(s.length * 3);
-    this.pos += utf8.encodeInto(s, this.buf.subarray(this.pos)).written;
+    // Names and most label values are ASCII: copied by hand, with no view made per string;
+    // anything else through the encoder (a lone surrogate becomes U+FFFD).
+    const start = this.pos;
+    let i = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      this.buf[this.pos++] = c;
+    }
+    if (i < s.length) this.pos = start + utf8.encodeInto(s, this.buf.subarray(start)).written;
     this.end(at);
   }
 
