@@ -11,6 +11,7 @@ export {
 export type { Info, InfoOptions } from './info.js';
 export type { DropReason, Labels, MetricOptions } from './metric-options.js';
 export type { NativeHistogramOptions } from './native-histogram.js';
+export { encodeProtobuf } from './protobuf.js';
 export { type AnyMetric, Registry, type RegistryOptions } from './registry.js';
 export type {
   FamilySnapshot,

@@ -11,8 +11,8 @@ import pino from 'pino';
 import protobuf from 'protobufjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { MetricFamilyType } from '../../src/metrics/protobuf.js';
 import { startSidecar } from '../../src/server/sidecar.js';
+import { MetricFamilyType } from './protobuf-reference.js';
 
 const OPENMETRICS = 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5';
 const PROTOBUF = 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited';

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { DefinitionError } from '../../src/errors.js';
 import { negotiate, Registry } from '../../src/metrics/index.js';
 import { NativeState, nativeBucketIndex, nativeConfig } from '../../src/metrics/native-histogram.js';
-import { encodeProtobuf, MetricFamilyType } from '../../src/metrics/protobuf.js';
+import { encodeProtobuf } from '../../src/metrics/protobuf.js';
+import { MetricFamilyType } from './protobuf-reference.js';
 
 describe('native bucket index', () => {
   // [value, schema, bucket]: from the bucket definition; powers of two close a bucket in every schema.

@@ -13,10 +13,10 @@ import { loadConfig } from '../../src/config/index.js';
 import { createApp } from '../../src/http/app.js';
 import { type Served, serve } from '../../src/http/node.js';
 import { Registry } from '../../src/metrics/index.js';
-import { MetricFamilyType } from '../../src/metrics/protobuf.js';
 import { startSidecar } from '../../src/server/sidecar.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { promtoolCheck } from '../helpers/promtool.js';
+import { MetricFamilyType } from './protobuf-reference.js';
 
 describe('native histograms in a real Prometheus', () => {
   let served: Served | undefined;

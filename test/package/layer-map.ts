@@ -55,6 +55,24 @@ export const LAYER_MAP: readonly Layer[] = [
   { stage: 'command line', units: [['cli', 'the `sidetone` command']] },
 ];
 
+/** An npm workspace (issue 50): the units of src/ it ships and the workspaces it may import. */
+export interface Package {
+  readonly name: string;
+  /** Its folder (package.json, README, exports snapshot); `.` is the root package. */
+  readonly dir: string;
+  /** Units of src/ it ships; the root package ships every unit, its own being those no workspace has. */
+  readonly units: readonly string[] | 'the rest';
+  /** Packages its units may import, besides its own. */
+  readonly dependsOn: readonly string[];
+}
+
+// biome-ignore format: one package a line, dependencies first
+export const PACKAGES: readonly Package[] = [
+  { name: '@sidetone/metrics', dir: 'packages/metrics', units: ['metrics', 'guard', 'errors', 'error-codes', 'secrets'], dependsOn: [] },
+  { name: '@sidetone/telephony', dir: 'packages/telephony', units: ['domain', 'closest', 'events', 'telephony', 'health'], dependsOn: ['@sidetone/metrics'] },
+  { name: 'sidetone', dir: '.', units: 'the rest', dependsOn: ['@sidetone/metrics', '@sidetone/telephony'] },
+];
+
 /** The layers as lists of unit names, bottom first. */
 export const LAYERS: readonly (readonly string[])[] = LAYER_MAP.map((l) => l.units.map(([u]) => u));
 

@@ -4,7 +4,10 @@
  * src/ (static `import`/`export ... from`, dynamic `import()`, `import('x').T` types, type-only
  * ones included, because a type import still couples the files) is parsed with the TypeScript
  * compiler API and must go to its own layer or a lower one. No cycle may exist between files, nor
- * between units (a top-level folder of src/ or a top-level file).
+ * between units (a top-level folder of src/ or a top-level file). The npm workspaces (issue 50) are
+ * declared there too: a unit ships in one package and imports its own package's units and its
+ * dependencies' only, so @sidetone/metrics imports nothing of the telephony packs or the sidecar,
+ * and @sidetone/telephony nothing of the sidecar.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -12,7 +15,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { LAYERS } from './layer-map.js';
+import { LAYERS, PACKAGES } from './layer-map.js';
 
 /**
  * Imports against the flow that remain, each with why; the test fails on any other, and on an entry
@@ -217,5 +220,79 @@ describe('import direction (issue 33)', () => {
       [...ALLOWED_CYCLES.keys()].filter((k) => !all.includes(k)),
       'stale cycle entries',
     ).toEqual([]);
+  });
+});
+
+/** Each unit's package: the workspaces' declared units, the root package's the rest. */
+const packageOf = (unit: string) =>
+  PACKAGES.find((p) => p.units !== 'the rest' && p.units.includes(unit))?.name ?? 'sidetone';
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const manifest = (dir: string) =>
+  JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as {
+    name: string;
+    exports: Record<string, string | { default: string }>;
+    dependencies?: Record<string, string>;
+  };
+
+describe('workspaces (issue 50)', () => {
+  const workspaces = PACKAGES.filter((p) => p.units !== 'the rest');
+
+  it('declares each unit of a workspace once, and only units of src/', () => {
+    const declared = workspaces.flatMap((p) => p.units as readonly string[]);
+    expect(new Set(declared).size, 'a unit in two workspaces').toBe(declared.length);
+    expect(declared.filter((u) => !found.units.includes(u))).toEqual([]);
+  });
+
+  it('has no import from one package into another that it does not depend on', () => {
+    const deps = new Map(PACKAGES.map((p) => [p.name, new Set([p.name, ...p.dependsOn])]));
+    const across = edges.filter((e) => !deps.get(packageOf(unitOf(e.from)))?.has(packageOf(unitOf(e.to))));
+    expect(
+      across.map((e) => `${show(e)}: ${packageOf(unitOf(e.from))} -> ${packageOf(unitOf(e.to))}`),
+    ).toEqual([]);
+    // The check sees imports between packages at all (metrics' registry is the packs' base).
+    expect(edges.some((e) => unitOf(e.from) === 'telephony' && unitOf(e.to) === 'metrics')).toBe(true);
+  });
+
+  it("matches each workspace's package.json: its name, its entry points in its units, its packages declared", () => {
+    for (const p of workspaces) {
+      const pkg = manifest(p.dir);
+      expect(pkg.name).toBe(p.name);
+      const entries = Object.values(pkg.exports)
+        .filter((t): t is { default: string } => typeof t === 'object' && !t.default.includes('*'))
+        .map((t) => t.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts'));
+      expect(entries.length, p.name).toBeGreaterThan(0);
+      expect(
+        entries.filter((e) => !(p.units as readonly string[]).includes(unitOf(e))),
+        p.name,
+      ).toEqual([]);
+      // Workspace dependencies as declared here; every package the units import, in package.json.
+      const declared = Object.keys(pkg.dependencies ?? {});
+      expect(declared.filter((d) => d.startsWith('@sidetone/')).sort(), p.name).toEqual(
+        [...p.dependsOn].sort(),
+      );
+      const imported = new Set(
+        external
+          .filter((e) => packageOf(unitOf(e.from)) === p.name)
+          .map((e) => e.to)
+          .filter((t) => !t.startsWith('node:') && !builtinModules.includes(t))
+          .map((t) =>
+            t
+              .split('/')
+              .slice(0, t.startsWith('@') ? 2 : 1)
+              .join('/'),
+          ),
+      );
+      expect(
+        [...imported].filter((d) => !declared.includes(d)),
+        p.name,
+      ).toEqual([]);
+    }
+    // @sidetone/metrics imports no package at all (issue 50: no runtime dependency).
+    expect(manifest('packages/metrics').dependencies).toBeUndefined();
+  });
+
+  it('lists the workspaces in the root package.json', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
+    expect(pkg.workspaces).toEqual(workspaces.map((p) => p.dir));
   });
 });
