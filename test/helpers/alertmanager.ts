@@ -136,9 +136,9 @@ export async function startAlertmanager(): Promise<{
 
 /**
  * The run's one Alertmanager (test/setup/e2e-global.ts; issue 48), with the same routing as
- * startAlertmanager: `address` for a Prometheus's alerting config; `alerts()` and `raw()` read what
- * its webhook received since this call. Files tell their alerts apart by their own labels (each
- * sidecar's `instance` is a port of its own).
+ * startAlertmanager: `address` for a Prometheus's alerting config; `alerts()` reads what its webhook
+ * received since this call, `raw()` every payload of the run (other files' too). Files tell their
+ * alerts apart by their own labels (each sidecar's `instance` is a port of its own).
  */
 export function sharedAlertmanager(): {
   address: string;
