@@ -9,7 +9,7 @@ import { timeFactor } from './test/setup/time-factor.js';
  *   inner loop: `npm run test:unit`. test/setup/unit.ts refuses to start a process there.
  * - `e2e`: real servers and processes (`*.e2e.test.ts`) and the long property suites
  *   (`*.slow.test.ts`), on forks. They mostly wait on other processes, so more run at once than
- *   there are cores; the shared servers (PostgreSQL, Chromium) start once per run
+ *   there are cores; the shared servers (PostgreSQL, Chromium, Prometheus, Alertmanager) start once per run
  *   (test/setup/e2e-global.ts). Files whose verdict depends on wall-clock timing
  *   (`*.timed.e2e.test.ts`: liveness under a held lock or 20 exports; modem transcripts replayed
  *   at the modem's pace, which failed 1 run in 3 beside other files before issue 47 too) run

@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/spawn.js';
+import { spawnCli } from '../helpers/spawn.js';
 
 /**
  * `npm start` as a new user sees it: package.json's own start command (after its build), with a
@@ -30,10 +30,7 @@ describe('npm start: a quiet first minute', () => {
   async function start(tty: boolean): Promise<string> {
     const args = [...(START?.[1] ?? '').split(' '), '--port', '0'];
     const cwd = mkdtempSync(join(dir, tty ? 'tty-' : 'pipe-'));
-    const quoted = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
-    const child = tty
-      ? spawn(SCRIPT, ['-qfec', quoted, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1' } })
-      : spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const { child } = spawnCli(args, {}, { cwd, tty });
     let out = '';
     child.stdout?.on('data', (d) => {
       out += String(d);

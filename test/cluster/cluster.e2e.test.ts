@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ClusterMetrics, pushSnapshots } from '../../src/cluster/index.js';
 import { Registry } from '../../src/metrics/index.js';
 import { promtoolCheck } from '../helpers/promtool.js';
+import { until } from '../helpers/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-cluster-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,21 +56,31 @@ describe('metrics of many workers, one /metrics', () => {
     const metrics = new ClusterMetrics(undefined, { gauges: { queue_depth: 'max' } });
     const wants: Array<{ a: number; b: number; count: number; sum: number }> = [];
     const last = new Map<string, unknown>();
+    /** Workers that pushed once more after saying done. */
+    const pushedAfterDone = new Set<number>();
     const workers = [1, 2, 3].map((seed) => {
       const w = new Worker(file, { workerData: { seed } });
+      let done = false;
       w.on('message', (m: { done?: (typeof wants)[number] }) => {
-        if (m.done) wants.push(m.done);
-        else {
+        if (m.done) {
+          wants.push(m.done);
+          done = true;
+        } else {
           metrics.receive(String(seed), m);
           last.set(String(seed), m);
+          if (done) pushedAfterDone.add(seed);
         }
       });
       return w;
     });
-    const deadline = Date.now() + 30_000;
-    while ((wants.length < 3 || metrics.size < 3) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 200)); // a push after every worker finished
+    // A push after every worker finished (before: a poll for the three, then a fixed 200 ms).
+    await until(
+      () => wants.length === 3 && metrics.size === 3 && pushedAfterDone.size === 3,
+      'a push after every worker finished',
+      {
+        timeoutMs: 30_000,
+      },
+    ).catch(() => {});
     const text = metrics.render();
     const total = (k: 'a' | 'b' | 'count' | 'sum') => wants.reduce((n, w) => n + w[k], 0);
     expect(sample(text, 'calls_total{trunk="a"}')).toBe(total('a'));

@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/prometheus.js';
+import { spawnNode } from '../helpers/spawn.js';
+import { until } from '../helpers/until.js';
 
 // The README's code, run as a user would: a module inside the package importing `sidetone/...`
 // through the exports map (Node's self-reference), against the built dist/.
@@ -19,21 +20,14 @@ describe('README', () => {
     mkdirSync(dir, { recursive: true });
     const file = new URL('readme.mjs', dir);
     writeFileSync(file, `${library.replace('.listen(9464)', `.listen(${port})`)}\n${telephony}`);
-    const child = spawn(process.execPath, [file.pathname], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-    });
+    const { child, stderr } = spawnNode([file.pathname]);
     try {
-      let text = '';
-      for (let i = 0; i < 100 && text === ''; i++) {
-        try {
-          text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-        } catch {
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-      expect(stderr).toBe('');
+      const text = await until(
+        async () => (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()) || undefined,
+        'the README example serving /metrics',
+        { timeoutMs: 10_000, everyMs: 100 },
+      );
+      expect(stderr()).toBe('');
       expect(text).toContain('pbx_invites_total{direction="inbound",class="4xx"} 1');
       expect(text).toMatch(/^sidetone_modem_signal_rssi_dbm\{modem="modem0"\} -77$/m);
       expect(text).toMatch(/^sidetone_sms_delivery_reports_total\{outcome="failed"\} 1$/m);

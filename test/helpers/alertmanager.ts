@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { timeFactor } from '../setup/time-factor.js';
 import { freePort } from './prometheus.js';
 
@@ -31,11 +32,15 @@ export interface WebhookAlert {
 
 /**
  * A webhook receiver inside the test and a real Alertmanager (Debian's package) routing every
- * alert to it at once (group_wait 1s), resolved ones included. Stop both with `stop()`.
+ * alert to it at once (group_wait 1s), resolved ones included. Stop both with `stop()`. The
+ * receiver also answers `GET /hook` with everything it received (`{ raw, alerts }`): the run's
+ * shared Alertmanager (test/setup/e2e-global.ts) is read that way from other processes.
  */
 export async function startAlertmanager(): Promise<{
   /** host:port, for Prometheus's alerting config. */
   address: string;
+  /** The webhook receiver's URL. */
+  hook: string;
   /** Every payload received so far, raw (for the PII check) and as alerts. */
   raw: string[];
   alerts: WebhookAlert[];
@@ -44,6 +49,11 @@ export async function startAlertmanager(): Promise<{
   const raw: string[] = [];
   const alerts: WebhookAlert[] = [];
   const hook = createServer((req, res) => {
+    if (req.method === 'GET') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ raw, alerts }));
+      return;
+    }
     let body = '';
     req.on('data', (d) => {
       body += String(d);
@@ -109,6 +119,7 @@ export async function startAlertmanager(): Promise<{
   }
   return {
     address: `127.0.0.1:${port}`,
+    hook: `http://127.0.0.1:${hookPort}/hook`,
     raw,
     alerts,
     stop: async () => {
@@ -120,5 +131,26 @@ export async function startAlertmanager(): Promise<{
       await new Promise((r) => hook.close(r));
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The run's one Alertmanager (test/setup/e2e-global.ts; issue 48), with the same routing as
+ * startAlertmanager: `address` for a Prometheus's alerting config; `alerts()` reads what its webhook
+ * received since this call, `raw()` every payload of the run (other files' too). Files tell their
+ * alerts apart by their own labels (each sidecar's `instance` is a port of its own).
+ */
+export function sharedAlertmanager(): {
+  address: string;
+  alerts(): Promise<WebhookAlert[]>;
+  raw(): Promise<string[]>;
+} {
+  const since = Date.now();
+  const received = async () =>
+    (await (await fetch(inject('alertmanagerHook'))).json()) as { raw: string[]; alerts: WebhookAlert[] };
+  return {
+    address: inject('alertmanagerAddress'),
+    alerts: async () => (await received()).alerts.filter((a) => a.receivedAt >= since),
+    raw: async () => (await received()).raw,
   };
 }

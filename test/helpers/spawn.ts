@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { timeFactor } from '../setup/time-factor.js';
 import { freePort } from './prometheus.js';
@@ -15,14 +16,33 @@ export interface Cli {
   exited: Promise<number | null>;
 }
 
+/** How spawnNode starts its process. */
+export interface NodeOptions {
+  /** Added to this process's environment. */
+  env?: Record<string, string>;
+  /** The whole environment instead (nothing inherited). */
+  exactEnv?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Run through this command instead of node: `[command, ...prefix]` then node's path and args. */
+  wrap?: readonly string[];
+  /** On a terminal: through util-linux `script` (a pty; stdin a pipe, as a shell gives one). */
+  tty?: boolean;
+}
+
 /**
- * Spawn `sidetone <args>` (the built CLI, NO_COLOR) and collect what it prints: the one way a test
- * starts the CLI as a process (issue 48). Waits for nothing; see startCli and startListening.
+ * Spawn `node <args>` (a script, `-e`, flags before it) and collect what it prints: the one way a
+ * test starts a Node process of its own (issue 48). Waits for nothing.
  */
-export function spawnCli(args: readonly string[], env: Record<string, string> = {}): Cli {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+export function spawnNode(args: readonly string[], options: NodeOptions = {}): Cli {
+  const env = options.exactEnv ?? { ...process.env, ...options.env };
+  const node = [process.execPath, ...args];
+  const [command, ...argv] = options.tty
+    ? ['/usr/bin/script', '-qfec', node.map((a) => `'${a}'`).join(' '), '/dev/null']
+    : [...(options.wrap ?? []), ...node];
+  const child = spawn(command as string, argv, {
+    env,
+    cwd: options.cwd,
+    stdio: [options.tty ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let stdout = '';
@@ -37,6 +57,45 @@ export function spawnCli(args: readonly string[], env: Record<string, string> = 
   });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return { child, output: () => out, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/**
+ * Spawn `sidetone <args>` (the built CLI, NO_COLOR) and collect what it prints: the one way a test
+ * starts the CLI as a process (issue 48). Waits for nothing; see startCli and startListening.
+ */
+export function spawnCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: Omit<NodeOptions, 'env'> = {},
+): Cli {
+  return spawnNode([CLI, ...args], { ...options, env: { NO_COLOR: '1', ...env } });
+}
+
+/**
+ * Run `sidetone <args>` to its end (SIGKILL after `timeoutMs`, scaled): its exit code and output.
+ * The child's 'close' is awaited, so every byte it printed is in.
+ */
+export async function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = spawnCli(args, env);
+  const closed = new Promise<void>((r) => cli.child.once('close', () => r()));
+  const guard = setTimeout(() => cli.child.kill('SIGKILL'), timeoutMs * timeFactor());
+  await closed;
+  clearTimeout(guard);
+  return { code: cli.child.exitCode, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+/**
+ * Write an executable at `path` that runs the built CLI with its arguments: `sidetone` where a
+ * tool under test runs it by path (the tests have no global install).
+ */
+export function cliWrapper(path: string): string {
+  writeFileSync(path, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  chmodSync(path, 0o755);
+  return path;
 }
 
 /** Start `sidetone <args>` and wait until it serves `readyPath` (any HTTP answer counts). */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { timeFactor } from '../setup/time-factor.js';
 
 /**
@@ -25,4 +26,19 @@ export async function until<T>(
       throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${String(last)}`}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Whether a socket of this machine is bound to local `port` (UDP) or listens on it (TCP, state
+ * 0A), read from /proc/net/{udp,tcp} (proc(5)): the sign another process (a sipp UAS, Kamailio)
+ * is ready to receive, without sending it anything it would count.
+ */
+export function bound(port: number, protocol: 'udp' | 'tcp'): boolean {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync(`/proc/net/${protocol}`, 'latin1')
+    .split('\n')
+    .some((line) => {
+      const f = line.trim().split(/\s+/);
+      return f[1]?.endsWith(local) === true && (protocol === 'udp' || f[3] === '0A');
+    });
 }

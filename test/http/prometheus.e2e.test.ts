@@ -3,8 +3,7 @@ import { HealthRegistry } from '../../src/health/index.js';
 import { createApp, type Served, serve } from '../../src/http/index.js';
 import { Registry } from '../../src/metrics/index.js';
 import { runtimeMetrics } from '../../src/runtime/index.js';
-import { startPrometheus } from '../helpers/prometheus.js';
-import { TOKEN } from './helpers.js';
+import { SHARED_SCRAPE_BEARER, sharedPrometheus } from '../helpers/prometheus.js';
 
 // A real Prometheus scrapes sidetone's own server: its Accept header (OpenMetrics first), its
 // gzip, its bearer token handling and its parsers are the reference.
@@ -13,7 +12,7 @@ describe('a real Prometheus scrapes /metrics through serve()', () => {
   const runtime = runtimeMetrics(registry, { version: '0.0.0-test' });
   const health = new HealthRegistry();
   let served: Served;
-  let prom: Awaited<ReturnType<typeof startPrometheus>>;
+  let prom: ReturnType<typeof sharedPrometheus>;
 
   beforeAll(async () => {
     health.report('modem', 'pass');
@@ -21,13 +20,16 @@ describe('a real Prometheus scrapes /metrics through serve()', () => {
       .counter({ name: 'sms_sent_total', help: 'SMS sent', labels: ['result'] })
       .labels({ result: 'ok' })
       .inc(5);
-    served = await serve(createApp({ registry, health, auth: { scrape: { tokens: [TOKEN] } } }), {
-      port: 0,
-      logger: { info: () => {}, warn: () => {} },
-    });
+    served = await serve(
+      createApp({ registry, health, auth: { scrape: { tokens: [SHARED_SCRAPE_BEARER] } } }),
+      {
+        port: 0,
+        logger: { info: () => {}, warn: () => {} },
+      },
+    );
     const target = served.url.replace('http://', '');
-    prom = await startPrometheus([
-      { name: 'with_token', target, bearer: TOKEN },
+    prom = sharedPrometheus([
+      { name: 'with_token', target, bearer: SHARED_SCRAPE_BEARER },
       { name: 'without_token', target },
     ]);
   }, 60_000);
@@ -55,16 +57,17 @@ describe('a real Prometheus scrapes /metrics through serve()', () => {
         const r = await prom.query(expr);
         return r.length > 0 ? r : undefined;
       }, expr);
-    expect((await value('sidetone_build_info{job="with_token"}'))[0]?.metric).toMatchObject({
+    const job = prom.job('with_token');
+    expect((await value(`sidetone_build_info{job="${job}"}`))[0]?.metric).toMatchObject({
       version: '0.0.0-test',
       node: process.version,
     });
-    expect((await value('sidetone_ready{job="with_token"}'))[0]?.value[1]).toBe('1');
-    expect((await value('sms_sent_total{job="with_token"}'))[0]?.value[1]).toBe('5');
-    expect(
-      Number((await value('process_resident_memory_bytes{job="with_token"}'))[0]?.value[1]),
-    ).toBeGreaterThan(0);
-    await value('nodejs_eventloop_delay_seconds_count{job="with_token"}');
-    await value('sidetone_scrape_duration_seconds_count{job="with_token",format="openmetrics"}');
+    expect((await value(`sidetone_ready{job="${job}"}`))[0]?.value[1]).toBe('1');
+    expect((await value(`sms_sent_total{job="${job}"}`))[0]?.value[1]).toBe('5');
+    expect(Number((await value(`process_resident_memory_bytes{job="${job}"}`))[0]?.value[1])).toBeGreaterThan(
+      0,
+    );
+    await value(`nodejs_eventloop_delay_seconds_count{job="${job}"}`);
+    await value(`sidetone_scrape_duration_seconds_count{job="${job}",format="openmetrics"}`);
   });
 });

@@ -14,6 +14,8 @@ function registry() {
   return { r, calls, pdd };
 }
 
+// The end-to-end test starts its own Prometheus, not the run's shared one (issue 48): the
+// exemplar-storage flag is under test.
 describe('exemplars', () => {
   it('appear in OpenMetrics on the counter and on the bucket that took the value, never in text 0.0.4', () => {
     vi.useFakeTimers({ now: 1_700_000_000_250, toFake: ['Date'] });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectPii } from '../../src/guard/pii.js';
 import { Registry } from '../../src/metrics/index.js';
 import { nastyString } from '../helpers/arbitraries.js';
-import { freePort, startPrometheus } from '../helpers/prometheus.js';
+import { freePort, sharedPrometheus } from '../helpers/prometheus.js';
 import { goldenRegistry } from './golden.fixture.js';
 
 // A real Prometheus scrapes one registry in each format. Its parsers are the reference: the
@@ -16,7 +16,7 @@ describe('a real Prometheus scrapes both formats', () => {
     seed: 42,
   })[0];
   let server: Server;
-  let prom: Awaited<ReturnType<typeof startPrometheus>>;
+  let prom: ReturnType<typeof sharedPrometheus>;
 
   beforeAll(async () => {
     const g = registry.gauge({
@@ -51,7 +51,7 @@ describe('a real Prometheus scrapes both formats', () => {
     });
     const port = await freePort();
     await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-    prom = await startPrometheus([
+    prom = sharedPrometheus([
       { name: 'text', target: `127.0.0.1:${port}`, path: '/text' },
       { name: 'om', target: `127.0.0.1:${port}`, path: '/om' },
       { name: 'golden_text', target: `127.0.0.1:${port}`, path: '/golden_text' },
@@ -76,7 +76,7 @@ describe('a real Prometheus scrapes both formats', () => {
   it('label values round-trip exactly through both parsers', async () => {
     for (const job of ['text', 'om']) {
       const result = await prom.waitFor(async () => {
-        const r = await prom.query(`fuzz_values{job="${job}"}`);
+        const r = await prom.query(`fuzz_values{job="${prom.job(job)}"}`);
         return r.length > 0 ? r : undefined;
       }, `fuzz_values from ${job}`);
       const seen = new Map(result.map((s) => [Number(s.value[1]), s.metric.v ?? '']));
@@ -89,16 +89,16 @@ describe('a real Prometheus scrapes both formats', () => {
 
   it('counters and histograms are understood', async () => {
     const r = await prom.waitFor(async () => {
-      const x = await prom.query('scrapes_total{job="om"}');
+      const x = await prom.query(`scrapes_total{job="${prom.job('om')}"}`);
       return x.length > 0 ? x : undefined;
     }, 'scrapes_total');
     expect(Number(r[0]?.value[1])).toBeGreaterThan(0);
-    const bucket = await prom.query('pdd_seconds_bucket{job="text",le="2.5"}');
+    const bucket = await prom.query(`pdd_seconds_bucket{job="${prom.job('text')}",le="2.5"}`);
     expect(bucket[0]?.value[1]).toBe('2');
-    const omBucket = await prom.query('pdd_seconds_bucket{job="om",le="2.5"}');
+    const omBucket = await prom.query(`pdd_seconds_bucket{job="${prom.job('om')}",le="2.5"}`);
     expect(omBucket[0]?.value[1]).toBe('2');
     // The golden exposition's escaped label value, read back through the OpenMetrics parser.
-    const odd = await prom.query('sidetone_test_values{job="golden_om"}');
+    const odd = await prom.query(`sidetone_test_values{job="${prom.job('golden_om')}"}`);
     expect(odd.map((s) => s.metric.case).sort()).toEqual(
       ['neg_inf', 'pos_inf', 'quote " backslash \\ newline \n end', 'ünïcødé ☎'].sort(),
     );
@@ -108,7 +108,7 @@ describe('a real Prometheus scrapes both formats', () => {
   // stores each `_created` sample as a series of its own, one more per counter series.
   it('_created samples, on, become one more series per series; off by default, none', async () => {
     const created = await prom.waitFor(async () => {
-      const x = await prom.query('{__name__=~".+_created",job="golden_created_om"}');
+      const x = await prom.query(`{__name__=~".+_created",job="${prom.job('golden_created_om')}"}`);
       return x.length > 0 ? x : undefined;
     }, '_created series');
     expect(created.map((s) => s.metric.__name__).sort()).toEqual(
@@ -127,9 +127,11 @@ describe('a real Prometheus scrapes both formats', () => {
     // The value is the series' start time, seconds since the epoch (this registry was made now).
     expect(Math.abs(Number(created[0]?.value[1]) - Date.now() / 1000)).toBeLessThan(600);
     await prom.waitFor(async () => {
-      const x = await prom.query('sidetone_sms_received_total{job="golden_om"}');
+      const x = await prom.query(`sidetone_sms_received_total{job="${prom.job('golden_om')}"}`);
       return x.length > 0 ? x : undefined;
     }, 'golden_om scraped');
-    expect(await prom.query('{__name__=~".+_created",job=~"golden_om|om"}')).toEqual([]);
+    expect(
+      await prom.query(`{__name__=~".+_created",job=~"${prom.job('golden_om')}|${prom.job('om')}"}`),
+    ).toEqual([]);
   });
 });

@@ -5,6 +5,9 @@
  * own), every shipped dashboard query returns data for each instance when the dashboard's
  * `$instance` variable selects it, and, in Prometheus, the shipped rule file (byte for byte)
  * records KPIs per instance and does not find the job absent.
+ *
+ * Its own Prometheus, not the run's shared one (issue 48): the remote-write receiver flag and the
+ * rule file are under test.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';

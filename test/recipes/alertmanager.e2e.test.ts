@@ -2,6 +2,8 @@
  * deploy/alertmanager/alertmanager.yml, the routing recipe for the shipped alerts: amtool accepts
  * it, every alert `sidetone rules` generates lands on the receiver its group and severity call
  * for (never the catch-all), and a real Alertmanager inhibits what the recipe says it does.
+ *
+ * Its own Alertmanager, not the run's shared one (issue 48): the recipe's config is under test.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
-  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -20,7 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/prometheus.js';
-import { CLI, startCli } from '../helpers/spawn.js';
+import { cliWrapper, startCli } from '../helpers/spawn.js';
+import { until } from '../helpers/until.js';
 
 const ICINGA2 = '/usr/sbin/icinga2';
 const RECIPE = fileURLToPath(new URL('../../deploy/icinga2/sidetone.conf', import.meta.url));
@@ -63,9 +63,7 @@ describe('the Icinga 2 recipe', () => {
     let icinga: ChildProcess | undefined;
     try {
       // The CLI where the recipe expects it, through a wrapper (the test has no global install).
-      const bin = join(dir, 'sidetone');
-      writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-      chmodSync(bin, 0o755);
+      const bin = cliWrapper(join(dir, 'sidetone'));
       const recipe = readFileSync(RECIPE, 'utf8')
         .replace('"/usr/local/bin/sidetone"', JSON.stringify(bin))
         .replace('check_interval = 1m', 'check_interval = 1s');
@@ -95,14 +93,20 @@ describe('the Icinga 2 recipe', () => {
         out += String(d);
       });
       const results = new Map<string, string[]>();
-      for (let i = 0; i < 300 && results.size < 3; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        const files = readdirSync(perfdata).filter((f) => f.startsWith('service'));
-        for (const line of files.flatMap((f) => readFileSync(join(perfdata, f), 'utf8').split('\n'))) {
-          const [host, ...rest] = line.split('|');
-          if (host) results.set(host, rest);
-        }
-      }
+      // Until the three hosts' results are written (a rotation a second); on timeout, the expect
+      // below shows icinga2's output.
+      await until(
+        () => {
+          const files = readdirSync(perfdata).filter((f) => f.startsWith('service'));
+          for (const line of files.flatMap((f) => readFileSync(join(perfdata, f), 'utf8').split('\n'))) {
+            const [host, ...rest] = line.split('|');
+            if (host) results.set(host, rest);
+          }
+          return results.size >= 3;
+        },
+        'three icinga2 check results',
+        { timeoutMs: 30_000, everyMs: 100 },
+      ).catch(() => {});
       expect(results.size, out).toBe(3);
       const [state, output, perf] = results.get('ready') ?? [];
       // A new sidecar is ready; its call indicators may warn (no calls yet), never worse.

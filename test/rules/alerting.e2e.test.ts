@@ -17,6 +17,10 @@ import { startCli } from '../helpers/spawn.js';
  * scenario fires, and that a healthy day fires nothing, is proven in virtual time
  * (./alerts-simulated.e2e.test.ts, ./alerts-healthy-day.e2e.test.ts); here one alert travels the
  * whole way. Prometheus scrapes every 5 s and evaluates every second (its settings, not the rules').
+ *
+ * Its own Prometheus and Alertmanager, not the run's shared ones (issue 48): the shipped rule file
+ * is under test, and the test asserts every label key its alerts carry (a shared Alertmanager would
+ * need a label to tell files apart).
  */
 const RULES = readFileSync(new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url), 'utf8');
 type Demo = 'healthy' | 'leaky-app';

@@ -4,7 +4,6 @@
  * busy-waiting on the event loop, so a 1 s liveness probe restarted a healthy process). Once the
  * lock is released, the events acknowledged are stored.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
 import { type SidecarHandle, startSidecar } from '../../src/server/index.js';
+import { spawnNode } from '../helpers/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-lock-'));
 let sidecar: SidecarHandle | undefined;
@@ -28,13 +28,11 @@ function holdLock(path: string, ms: number): Promise<() => Promise<void>> {
     db.exec('BEGIN IMMEDIATE');
     process.stdout.write('locked\\n');
     setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, ${ms});`;
-  const child = spawn(process.execPath, ['-e', script], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { child, stderr, exited } = spawnNode(['-e', script], { cwd: process.cwd() });
   return new Promise((resolve, reject) => {
-    child.stdout.once('data', () => resolve(() => new Promise((r) => child.once('exit', () => r()))));
-    child.once('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
+    // Its exit awaited through `exited`: a holder that is already gone resolves too.
+    child.stdout?.once('data', () => resolve(() => exited.then(() => {})));
+    child.once('exit', (code) => reject(new Error(`lock holder exited ${code}: ${stderr()}`)));
   });
 }
 

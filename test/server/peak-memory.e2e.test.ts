@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/prometheus.js';
-import { CLI, untilReady } from '../helpers/spawn.js';
+import { CLI, spawnNode, untilReady } from '../helpers/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-peak-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -180,24 +179,14 @@ async function driveAtPeak(name: string, cgroup?: MemoryCgroup): Promise<PeakRun
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(SIDETONE_|OTEL_|NODE_OPTIONS$)/.test(k)),
   );
-  const serve = [process.execPath, CLI, 'serve', '--port', String(port), '--db', join(dir, `${name}.db`)];
+  const serve = [CLI, 'serve', '--port', String(port), '--db', join(dir, `${name}.db`)];
   // Into the cgroup before node starts: the shell moves itself in, then becomes the sidecar.
-  const [command, ...args] =
+  const wrap =
     cgroup === undefined
-      ? serve
-      : ['/bin/sh', '-c', 'echo $$ > "$1" && shift && exec "$@"', 'sh', cgroup.procs, ...serve];
-  const child = spawn(command as string, args, {
-    env: { ...env, NO_COLOR: '1' },
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    run.stdout += String(d);
-  });
-  child.stderr.on('data', (d) => {
-    stderr += String(d);
-  });
+      ? undefined
+      : ['/bin/sh', '-c', 'echo $$ > "$1" && shift && exec "$@"', 'sh', cgroup.procs];
+  const sidecar = spawnNode(serve, { exactEnv: { ...env, NO_COLOR: '1' }, cwd: dir, wrap });
+  const { child } = sidecar;
   const exited = new Promise<void>((r) =>
     child.once('exit', (code, signal) => {
       run.exit = { code, signal };
@@ -206,7 +195,7 @@ async function driveAtPeak(name: string, cgroup?: MemoryCgroup): Promise<PeakRun
   );
   const pid = child.pid as number;
   try {
-    await untilReady(url, child, () => stderr);
+    await untilReady(url, child, sidecar.stderr);
     const sampler = setInterval(() => run.rss.push(statusMib(pid, 'VmRSS')), 250);
     const end = Date.now() + 30_000;
     await Promise.all(
@@ -228,12 +217,16 @@ async function driveAtPeak(name: string, cgroup?: MemoryCgroup): Promise<PeakRun
     // Killed under load (the OOM killer's SIGKILL) reads as a failed fetch: say what ended it.
     await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
     const oom = cgroup === undefined ? '' : `, cgroup oom_kill ${cgroup.oomKills()}`;
-    throw new Error(`sidetone serve under load: exit ${JSON.stringify(run.exit)}${oom}: ${stderr}`, {
-      cause: err,
-    });
+    throw new Error(
+      `sidetone serve under load: exit ${JSON.stringify(run.exit)}${oom}: ${sidecar.stderr()}`,
+      {
+        cause: err,
+      },
+    );
   } finally {
     child.kill('SIGTERM');
     await exited;
+    run.stdout = sidecar.stdout();
   }
   let kernel = 'no cgroup';
   if (cgroup !== undefined) {

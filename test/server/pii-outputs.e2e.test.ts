@@ -9,7 +9,6 @@
  * anywhere (the operator has not opted in to raw numbers or revealed call ids).
  * PII_PLANTS_PER_FIELD raises the plants per field (25 in CI).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -33,7 +32,7 @@ import {
   setPath,
   trunkPlants,
 } from '../helpers/pii-plants.js';
-import { CLI } from '../helpers/spawn.js';
+import { runCli } from '../helpers/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-pii-out-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,16 +65,9 @@ function post(url: string, body: string): Promise<{ status: number; body: string
 }
 
 /** `sidetone <args>`, asynchronously: a sidecar answering it may run in this process. */
-function cli(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 256 * 1024 * 1024 },
-      (err, stdout, stderr) =>
-        resolve({ code: err === null ? 0 : Number(err.code ?? 1), out: `${stdout}${stderr}` }),
-    );
-  });
+async function cli(args: string[]): Promise<{ code: number; out: string }> {
+  const r = await runCli(args);
+  return { code: r.code ?? 1, out: `${r.stdout}${r.stderr}` };
 }
 
 describe('PII fuzz over every output', () => {

@@ -5,6 +5,9 @@
  * dashboard query, recorded KPI and alert signal returns data; the console shows the modem, MOS
  * and voice-AI panels from `/metrics`; `status` and `lint` read the prefix; the families outside
  * it are exactly those docs/compat/callstack.md lists.
+ *
+ * Its own Prometheus, not the run's shared one (issue 48): the rule file `sidetone rules` prints
+ * under the prefix is under test, loaded as the server's rule file.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,17 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startPrometheus } from '../helpers/prometheus.js';
+import { freePort, SHARED_SCRAPE_BEARER, sharedPrometheus } from '../helpers/prometheus.js';
 import { promtoolCheck } from '../helpers/promtool.js';
 import { startCli } from '../helpers/spawn.js';
 
-const TOKEN = 'e2e-scrape-token-0123456789';
+// The token the run's shared Prometheus sends (test/setup/e2e-global.ts).
+const TOKEN = SHARED_SCRAPE_BEARER;
 
 // `sidetone demo` as a user runs it, scraped by a real Prometheus with a bearer token.
 describe('a real Prometheus scrapes `sidetone demo`', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sidetone-e2e-'));
   let demo: Awaited<ReturnType<typeof startCli>>;
-  let prom: Awaited<ReturnType<typeof startPrometheus>>;
+  let prom: ReturnType<typeof sharedPrometheus>;
   let url: string;
 
   beforeAll(async () => {
@@ -23,7 +24,7 @@ describe('a real Prometheus scrapes `sidetone demo`', () => {
       url,
       { SIDETONE_AUTH_SCRAPE_TOKENS: TOKEN },
     );
-    prom = await startPrometheus([{ name: 'sidetone', target: `127.0.0.1:${port}`, bearer: TOKEN }]);
+    prom = sharedPrometheus([{ name: 'sidetone', target: `127.0.0.1:${port}`, bearer: TOKEN }]);
   }, 60_000);
 
   afterAll(async () => {
@@ -45,11 +46,15 @@ describe('a real Prometheus scrapes `sidetone demo`', () => {
 
   it('sidetone series exist and counters increase between scrapes', async () => {
     const series = await prom.waitFor(async () => {
-      const r = await prom.query('count({__name__=~"sidetone_.+"})');
+      const r = await prom.query(`count({__name__=~"sidetone_.+",job="${prom.job('sidetone')}"})`);
       return r.length > 0 && Number(r[0]?.value[1]) > 100 ? Number(r[0]?.value[1]) : undefined;
     }, 'sidetone series');
     expect(series).toBeGreaterThan(100);
-    const sum = async () => Number((await prom.query('sum(sidetone_call_attempts_total)'))[0]?.value[1] ?? 0);
+    const sum = async () =>
+      Number(
+        (await prom.query(`sum(sidetone_call_attempts_total{job="${prom.job('sidetone')}"})`))[0]?.value[1] ??
+          0,
+      );
     const first = await prom.waitFor(async () => ((await sum()) > 0 ? sum() : undefined), 'call attempts');
     const later = await prom.waitFor(async () => {
       const v = await sum();
@@ -63,7 +68,7 @@ describe('a real Prometheus scrapes `sidetone demo`', () => {
       async () => {
         const r = await prom.query(
           // The `other` trunk has pre-bound zero series and no traffic: its ratio is 0/0 (NaN).
-          '100 * sum by (trunk) (increase(sidetone_call_answered_total{trunk!="other"}[1m])) / sum by (trunk) (increase(sidetone_call_attempts_total{trunk!="other"}[1m]))',
+          `100 * sum by (trunk) (increase(sidetone_call_answered_total{trunk!="other",job="${prom.job('sidetone')}"}[1m])) / sum by (trunk) (increase(sidetone_call_attempts_total{trunk!="other",job="${prom.job('sidetone')}"}[1m]))`,
         );
         return r.length === 2 && r.every((s) => Number(s.value[1]) > 0) ? r : undefined;
       },

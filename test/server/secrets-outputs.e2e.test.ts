@@ -9,7 +9,6 @@
  * start, a failing remote-write and OTLP push to a receiver that echoes the credentials it got,
  * error responses and stop, with its /readyz and /healthz bodies.
  */
-import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -25,7 +24,7 @@ import { createLogger } from '../../src/logs/index.js';
 import { startSidecar } from '../../src/server/sidecar.js';
 import { captureLines } from '../helpers/lines.js';
 import { freePort } from '../helpers/prometheus.js';
-import { CLI } from '../helpers/spawn.js';
+import { runCli as runToEnd, spawnCli } from '../helpers/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,38 +87,28 @@ async function echoingReceiver(): Promise<{ host: string; hits: () => number; cl
   };
 }
 
-function runCli(args: string[]): Promise<string> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SIDETONE_DEBUG: '1' }, timeout: 60_000 },
-      (_err, stdout, stderr) => resolve(`${stdout}${stderr}`),
-    );
-  });
+async function runCli(args: string[]): Promise<string> {
+  const r = await runToEnd(args, { SIDETONE_DEBUG: '1' });
+  return `${r.stdout}${r.stderr}`;
 }
 
 /** Run the CLI until its output matches `until` (then one more second of it), and stop it. */
 function runCliUntil(args: string[], until: RegExp): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, NO_COLOR: '1', SIDETONE_DEBUG: '1' },
-    });
-    let out = '';
+    const { child, output } = spawnCli(args, { SIDETONE_DEBUG: '1' });
     let stopping = false;
-    const read = (b: Buffer) => {
-      out += b.toString('utf8');
-      if (!stopping && until.test(out)) {
+    const read = () => {
+      if (!stopping && until.test(output())) {
         stopping = true;
         setTimeout(() => child.kill('SIGTERM'), 1000);
       }
     };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
     const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('close', () => {
       clearTimeout(guard);
-      resolve(out);
+      resolve(output());
     });
   });
 }

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLoads, recordLoads } from '../helpers/loaded.js';
 import { freePort } from '../helpers/prometheus.js';
-import { CLI, untilReady } from '../helpers/spawn.js';
+import { CLI, spawnNode, untilReady } from '../helpers/spawn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-startup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,18 +50,12 @@ describe('sidetone serve start-up', () => {
     const env = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !/^(SIDETONE_|OTEL_)/.test(k)),
     );
-    const child = spawn(
-      process.execPath,
+    const { child, stderr, exited } = spawnNode(
       [...recordLoads(log), CLI, 'serve', '--port', String(port), '--db', join(dir, 'default.db')],
-      { env: { ...env, NO_COLOR: '1' }, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+      { exactEnv: { ...env, NO_COLOR: '1' }, cwd: dir },
     );
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
-      await untilReady(url, child, () => stderr);
+      await untilReady(url, child, stderr);
       expect((await fetch(`${url}/metrics`)).status).toBe(200);
       const atReady = readLoads(log);
       // The hook saw the server: the sidecar and its store driver are there.

@@ -5,15 +5,16 @@
  * kill lands at a fraction of the fastest batch measured, so a loaded machine can move it out of
  * the transaction (no kill mid-transaction in one full run beside three other files).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordIds } from '../../src/store/privacy.js';
 import { SqliteCallStore } from '../../src/store/sqlite/store.js';
+import { spawnNode } from '../helpers/spawn.js';
 import { tempDir } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -57,19 +58,13 @@ function uncommittedWalFrames(walPath: string): number {
 function runAndKill(path: string, batches: number, fraction: number): Promise<Run> {
   return new Promise((resolve, reject) => {
     // 0.25 MiB page cache: the transaction spills pages into the WAL before it commits.
-    const child = spawn(process.execPath, [fixture, path, String(BATCH), '0.25'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const { child, stderr } = spawnNode([fixture, path, String(BATCH), '0.25']);
     const acked: string[] = [];
     const durations: number[] = [];
     let begun = 0;
     let began = 0;
     let inFlight: number | null = null;
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const lines = createInterface({ input: child.stdout });
+    const lines = createInterface({ input: child.stdout as Readable });
     lines.on('line', (line) => {
       if (line.startsWith('ack ')) {
         const ids = line.slice(4).split(',');
@@ -87,7 +82,8 @@ function runAndKill(path: string, batches: number, fraction: number): Promise<Ru
     child.on('error', reject);
     child.on('exit', (_code, signal) => {
       lines.close();
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited on its own (${String(signal)}): ${stderr}`));
+      if (signal !== 'SIGKILL')
+        reject(new Error(`writer exited on its own (${String(signal)}): ${stderr()}`));
       else resolve({ acked, inFlight, signal });
     });
   });

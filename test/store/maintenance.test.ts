@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { type MaintenanceResult, runMaintenance, startMaintenance } from '../../src/store/maintenance.js';
 import type { CallStore } from '../../src/store/types.js';
+import { until } from '../helpers/until.js';
 import { tempStore } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -53,12 +54,13 @@ describe('maintenance', () => {
       now: () => NOW,
       onRun: (r) => runs.push(r),
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await until(() => runs.length >= 2, 'two maintenance runs', { everyMs: 5 });
     await stop();
     const count = runs.length;
     expect(count).toBeGreaterThanOrEqual(2);
     expect(runs[0]).toMatchObject({ zombiesClosed: 1, deleted: { calls: 1 } });
     expect(runs[1]).toMatchObject({ zombiesClosed: 0, deleted: { calls: 0 } });
+    // Three intervals with no run after stop(): a fixed window, as it proves that none comes.
     await new Promise((r) => setTimeout(r, 60));
     expect(runs.length).toBe(count);
   });
@@ -74,7 +76,7 @@ describe('maintenance', () => {
       onError: (e) => errors.push(e),
     });
     await t.store.close(); // every run now fails with ST_STORE_CLOSED
-    await new Promise((r) => setTimeout(r, 80));
+    await until(() => errors.length >= 2, 'two failed runs', { everyMs: 5 });
     await stop();
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(errors[0]).toMatchObject({ code: 'ST_STORE_CLOSED' });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { STORE_CHECK } from '../../src/http/health-routes.js';
 import { postgresForFile } from '../helpers/postgres.js';
-import { freePort, startPrometheus } from '../helpers/prometheus.js';
+import { freePort, sharedPrometheus } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
 
 const HASH = 'fleet-test-hash-key-0123456789';
@@ -53,7 +53,7 @@ describe('a fleet on one PostgreSQL store', () => {
         }),
       ),
     );
-    const prom = await startPrometheus([
+    const prom = sharedPrometheus([
       { name: 'sidetone', target: `127.0.0.1:${ports[0]}`, more: [`127.0.0.1:${ports[1]}`] },
     ]);
     try {
@@ -83,7 +83,9 @@ describe('a fleet on one PostgreSQL store', () => {
       // Prometheus scraped both instances: their attempt counters add up to the fleet's calls,
       // and each instance's counter matches its own store view.
       const perInstance = await prom.waitFor(async () => {
-        const r = await prom.query('sum by (instance) (sidetone_call_attempts_total)');
+        const r = await prom.query(
+          `sum by (instance) (sidetone_call_attempts_total{job="${prom.job('sidetone')}"})`,
+        );
         const total = r.reduce((s, x) => s + Number(x.value[1]), 0);
         return r.length === 2 && total === 75 ? r : undefined;
       }, 'both instances scraped with all attempts');

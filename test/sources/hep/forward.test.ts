@@ -12,6 +12,7 @@ import { EventBus } from '../../../src/events/bus.js';
 import { Registry } from '../../../src/metrics/index.js';
 import { HepFramer } from '../../../src/sources/hep/decode.js';
 import { HepSource } from '../../../src/sources/hep/source.js';
+import { until as untilHolds } from '../../helpers/until.js';
 import { hep, sip } from './helpers.js';
 
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -34,9 +35,9 @@ function packets(): Buffer[] {
   return out;
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 250 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-}
+/** Until `check` holds (5 s, scaled); on timeout the expects after it say what is missing. */
+const until = (check: () => boolean) =>
+  untilHolds(check, 'the forwarded packets', { timeoutMs: 5000, everyMs: 20 }).catch(() => {});
 
 /** A second HEP collector on UDP and TCP, keeping every packet it gets, in order. */
 async function collector(): Promise<{ udp: number; tcp: number; udpGot: Buffer[]; tcpGot: Buffer[] }> {

@@ -31,11 +31,13 @@ import { HEP_REORDER_WINDOW_MS } from '../../../src/config/source-defaults.js';
 import { type SidecarHandle, startSidecar } from '../../../src/server/sidecar.js';
 import { decodeHep, HepFramer } from '../../../src/sources/hep/decode.js';
 import { parseSip } from '../../../src/sources/hep/sip.js';
+import { until } from '../../helpers/until.js';
 import {
   counted,
   freePort,
   KAMAILIO,
   kamailioConfig,
+  kamailioReady,
   SCENARIOS,
   SIPP,
   type SippRun,
@@ -221,10 +223,7 @@ async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
         stdio: 'ignore',
       },
     );
-    for (let i = 0; i < 50 && !existsSync(join(dir, 'kamailio.pid')); i++)
-      await new Promise((r) => setTimeout(r, 100));
-    if (!existsSync(join(dir, 'kamailio.pid'))) throw new Error('kamailio did not start');
-    await new Promise((r) => setTimeout(r, 500));
+    await kamailioReady(kamailio, dir, proxy);
     const pending: Array<[string, Promise<SippRun>, Promise<Record<string, number>>]> = [];
     const start = async (name: string, keys?: string[]) => {
       const p = await sippPair({ dir, name, transport, proxy, calls: N, ...(keys && { keys }) });
@@ -270,15 +269,14 @@ async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
     let metrics = await scrape();
     const expectedTimeouts =
       counted(runs['408']?.counts ?? {}, 408) + counted(runs['options-408']?.counts ?? {}, 408);
-    for (
-      let i = 0;
-      i < 100 && sum(metrics, 'sidetone_sip_transaction_timeouts_total') < expectedTimeouts;
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 200));
-      metrics = await scrape();
-    }
-    // One more second: anything late (a phantom timeout, a late copy) would show now.
+    await until(
+      async () =>
+        sum((metrics = await scrape()), 'sidetone_sip_transaction_timeouts_total') >= expectedTimeouts,
+      'timer B and F',
+      { timeoutMs: 20_000, everyMs: 200 },
+    ).catch(() => {});
+    // One more second: anything late (a phantom timeout, a late copy) would show now. It stays a
+    // fixed window: it proves that nothing more comes, and no event marks that nothing came.
     await new Promise((r) => setTimeout(r, 1000));
     metrics = await scrape();
     const dashboard = (await (
@@ -288,17 +286,23 @@ async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
     // end: the timer-B calls ended at the proxy's 408 at 30 s, so this waits ~30 s more.
     const failed = FLOW_SCENARIOS.map((n) => `-${runs[n]?.pid}@`);
     const ofFailed = () => flowIds.filter((id) => failed.some((p) => id.includes(p)));
-    for (let i = 0; i < 300 && ofFailed().length < FLOW_SCENARIOS.length * N; i++)
-      await new Promise((r) => setTimeout(r, 200));
-    // The store sink writes every 50 ms.
-    await new Promise((r) => setTimeout(r, 500));
+    // On timeout the assertions on `flows` say what is missing.
+    await until(() => ofFailed().length >= FLOW_SCENARIOS.length * N, "the failed calls' flows", {
+      timeoutMs: 60_000,
+      everyMs: 200,
+    }).catch(() => {});
     const flows: Lab['flows'] = {};
-    for (const id of ofFailed()) {
-      const res = await fetch(`${sidecar.url}/metrics/calls/${encodeURIComponent(id)}`);
-      flows[id] = res.ok
+    const stored = async (id: string) => {
+      const res = await fetch(`${sidecar?.url}/metrics/calls/${encodeURIComponent(id)}`);
+      return res.ok
         ? ((await res.json()) as { call: { sip_flow: SipFlowStep[] | null } }).call.sip_flow
         : null;
-    }
+    };
+    // Until the store sink (a write every 50 ms) holds every one (before: a fixed 500 ms).
+    await until(async () => {
+      for (const id of ofFailed()) if (!flows[id]) flows[id] = await stored(id);
+      return Object.values(flows).every((f) => f !== null);
+    }, "the failed calls' flows stored").catch(() => {});
     return {
       runs,
       metrics,

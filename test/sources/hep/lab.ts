@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bound, until } from '../../helpers/until.js';
 
 export const SIPP = '/usr/bin/sipp';
 export const KAMAILIO = '/usr/sbin/kamailio';
@@ -35,6 +36,18 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
  * a silent UAS gets a 408 upstream after 30 s), HEP to sidetone over UDP or TCP. A request from a UAC
  * names its UAS port in X-Uas; requests without it (the callee's BYE) go to their Request-URI.
  */
+/**
+ * Wait until the Kamailio started with `-P <dir>/kamailio.pid` listens on `port` (the config's
+ * UDP and TCP listeners): then what a UAC sends is queued for its workers, and its siptrace
+ * mirrors it. Before: the pid file, then a fixed 500 ms.
+ */
+export async function kamailioReady(kamailio: ChildProcess, dir: string, port: number): Promise<void> {
+  await until(() => {
+    if (kamailio.exitCode !== null) throw new Error(`kamailio exited ${kamailio.exitCode}`);
+    return existsSync(join(dir, 'kamailio.pid')) && bound(port, 'udp') && bound(port, 'tcp');
+  }, 'kamailio to listen');
+}
+
 export function kamailioConfig(port: number, hep: { port: number; tcp: boolean }): string {
   return `#!KAMAILIO
 debug=1
@@ -143,7 +156,11 @@ export async function sippPair(o: {
       resolve(existsSync(f) ? lastRow(f) : {});
     });
   });
-  await new Promise((r) => setTimeout(r, 300));
+  // The UAC's first INVITE only once the UAS can take it (before: a fixed 300 ms).
+  await until(
+    () => uas.exitCode === null && bound(uasPort, o.transport),
+    `the ${o.name} UAS on port ${uasPort}`,
+  );
   const uacPort = await freePort();
   const stf = join(o.dir, `${o.name}-${o.transport}-stat.csv`);
   const p = spawn(

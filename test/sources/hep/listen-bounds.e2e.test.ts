@@ -1,13 +1,14 @@
 // Issue 31, defect 4: HEP listeners under connection and datagram floods, with the defaults a new
 // user gets. 256 idle TCP connections used to lock a real capture agent out (50 of 50 packets lost);
 // a UDP flood the kernel dropped 4.10M of 4.81M packets of left /metrics at zero.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../../src/events/bus.js';
 import { Registry } from '../../../src/metrics/index.js';
 import { HepSource } from '../../../src/sources/hep/source.js';
+import { spawnNode } from '../../helpers/spawn.js';
+import { until as untilHolds } from '../../helpers/until.js';
 import { hep, sip } from './helpers.js';
 
 let source: HepSource | undefined;
@@ -18,13 +19,9 @@ afterEach(async () => {
   source = undefined;
 });
 
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Until `check` holds (polled every 20 ms, deadline scaled by SIDETONE_TEST_TIME_FACTOR). */
+const until = (check: () => boolean, ms = 5000) =>
+  untilHolds(check, 'the HEP source', { timeoutMs: ms, everyMs: 20 });
 
 function open(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -62,7 +59,11 @@ describe('HEP/TCP connection bounds', () => {
     proven.write(hep(sip('OPTIONS sip:b SIP/2.0', { callId: 'p1', cseq: '1 OPTIONS' })));
     await until(() => (source as HepSource).counts.sip === 1);
     const silentOld = await open(port);
-    await new Promise((r) => setTimeout(r, 30));
+    // silentNew is the less idle one: the listener took silentOld, and its clock (Date.now(), ms)
+    // has moved on since, so silentNew's last activity is later (before: a fixed 30 ms).
+    await until(() => (source as HepSource).tcpConnections === 2);
+    const tookOld = Date.now();
+    await untilHolds(() => Date.now() > tookOld, 'the clock to tick', { everyMs: 1 });
     const silentNew = await open(port);
     for (const [name, s] of [
       ['proven', proven],
@@ -118,17 +119,17 @@ describe('HEP/UDP loss is visible', () => {
         'base64',
       );
       // Another process floods while this thread is busy: nothing reads the socket, as under overload.
-      const flood = spawn(process.execPath, [
+      const flood = spawnNode([
         '-e',
         `const s=require('dgram').createSocket('udp4');const b=Buffer.from('${packet}','base64');let n=0,done=0;` +
           `const ack=()=>{if(++done===20000)process.stdout.write('sent')};` +
           `(function go(){for(let i=0;i<200;i++)s.send(b,${port},'127.0.0.1',ack);n+=200;if(n<20000)setImmediate(go)})()`,
       ]);
-      const sent = new Promise<void>((r) => flood.stdout.once('data', () => r()));
+      const sent = new Promise<void>((r) => flood.child.stdout?.once('data', () => r()));
       const block = new Int32Array(new SharedArrayBuffer(4));
       Atomics.wait(block, 0, 0, 1500);
       await sent;
-      flood.kill();
+      flood.child.kill();
       await until(() => (source as HepSource).counts.sip > 0);
       const proc = readFileSync('/proc/net/udp', 'latin1')
         .split('\n')

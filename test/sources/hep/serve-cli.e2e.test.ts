@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/prometheus.js';
 import { CLI, startCli } from '../../helpers/spawn.js';
+import { until } from '../../helpers/until.js';
 import { freeUdpPort, hep, sip } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-hep-cli-'));
@@ -31,11 +32,15 @@ describe('sidetone serve --hep', () => {
       await send(Buffer.from('not hep at all'));
       sock.close();
       let text = '';
-      for (let i = 0; i < 50; i++) {
-        text = await (await fetch(`${url}/metrics`)).text();
-        if (/outcome="busy"[^\n]*\} 1/.test(text) && /result="malformed_hep"\} 1/.test(text)) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      // On timeout the expects below show the last exposition.
+      await until(
+        async () => {
+          text = await (await fetch(`${url}/metrics`)).text();
+          return /outcome="busy"[^\n]*\} 1/.test(text) && /result="malformed_hep"\} 1/.test(text);
+        },
+        'the busy call and the malformed packet counted',
+        { timeoutMs: 5000, everyMs: 100 },
+      ).catch(() => {});
       expect(text).toMatch(/sidetone_call_attempts_total\{[^}]*\} 1/);
       expect(text).toMatch(/sidetone_call_outcomes_total\{[^}]*outcome="busy"[^}]*\} 1/);
       expect(text).toMatch(/sidetone_hep_packets_total\{result="malformed_hep"\} 1/);

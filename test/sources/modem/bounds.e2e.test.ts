@@ -12,6 +12,7 @@ import type { SidetoneEvent } from '../../../src/events/types.js';
 import { Registry } from '../../../src/metrics/index.js';
 import { AT_MAX_QUEUED, AtChannel, AtQueueFull } from '../../../src/sources/modem/at.js';
 import { ModemSource } from '../../../src/sources/modem/source.js';
+import { until as untilHolds } from '../../helpers/until.js';
 
 const FAKE = fileURLToPath(new URL('./fake_modem.py', import.meta.url));
 
@@ -92,8 +93,7 @@ describe('ModemSource under a flood of unsolicited results (pty)', () => {
       mode: 'full',
     });
     source.start();
-    const end = Date.now() + 45_000;
-    while (floods < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    await untilHolds(() => floods >= 1, 'the flood', { timeoutMs: 45_000 }).catch(() => {});
     clearInterval(sample);
     expect(floods).toBe(1);
     // Today's code queued a command per line: about 1 KB each, 400 MB for these.
@@ -102,9 +102,11 @@ describe('ModemSource under a flood of unsolicited results (pty)', () => {
     expect(source.overflow.unsolicited).toBeGreaterThan(1000);
     expect(registry.render()).toMatch(/sidetone_modem_queue_overflow_total\{queue="unsolicited"\} [1-9]/);
     const signals = events.filter((e) => e.type === 'modem.signal').length;
-    const until = Date.now() + 5000;
-    while (events.filter((e) => e.type === 'modem.signal').length === signals && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 50));
+    await untilHolds(
+      () => events.filter((e) => e.type === 'modem.signal').length > signals,
+      'a signal poll after the flood',
+      { timeoutMs: 5000 },
+    ).catch(() => {});
     expect(events.filter((e) => e.type === 'modem.signal').length).toBeGreaterThan(signals);
     expect(events.some((e) => e.type === 'call.clcc')).toBe(true);
     expect(source.connected).toBe(true);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/prometheus.js';
 import { startCli } from '../../helpers/spawn.js';
+import { until } from '../../helpers/until.js';
 
 const FAKE = fileURLToPath(new URL('./fake_modem.py', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-serve-modem-'));
@@ -40,11 +41,13 @@ describe('sidetone serve --modem', () => {
     );
     try {
       let text = '';
-      for (let i = 0; i < 100; i++) {
-        text = await (await fetch(`${url}/metrics`)).text();
-        if (/sidetone_modem_registered\{[^}]*\} 1/.test(text)) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      // On timeout the expects below show the last exposition.
+      await until(
+        async () =>
+          /sidetone_modem_registered\{[^}]*\} 1/.test((text = await (await fetch(`${url}/metrics`)).text())),
+        'the modem registered',
+        { timeoutMs: 10_000, everyMs: 100 },
+      ).catch(() => {});
       expect(text).toMatch(/sidetone_modem_connected\{[^}]*\} 1/);
       expect(text).toMatch(/sidetone_modem_registered\{[^}]*\} 1/);
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
@@ -85,11 +88,11 @@ describe('sidetone serve --modem', () => {
             .then((r) => r.text())
             .then((t) => [...t.matchAll(/^sidetone_call_gsm_state_changes_total\{([^}]*)\} (\d+)$/gm)]);
         let found: RegExpMatchArray[] = [];
-        for (let i = 0; i < 200; i++) {
-          found = (await states()).filter((m) => Number(m[2]) > 0);
-          if (found.length >= 2) break;
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        await until(
+          async () => (found = (await states()).filter((m) => Number(m[2]) > 0)).length >= 2,
+          'two call state changes',
+          { timeoutMs: 20_000, everyMs: 100 },
+        ).catch(() => {});
         // Incoming (stat 4) from the RING's AT+CLCC, then active (stat 0): two state changes.
         expect(found.map((m) => m[1])).toEqual(
           expect.arrayContaining([expect.stringContaining('incoming'), expect.stringContaining('active')]),

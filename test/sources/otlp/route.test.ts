@@ -7,6 +7,7 @@ import { decodeJson, decodeProtobuf } from '../../../src/sources/otlp/wire.js';
 import { openSqliteCallStore } from '../../../src/store/index.js';
 import type { CallStore, CallUpdate } from '../../../src/store/types.js';
 import { encodeOtlpJson, otlpRoot } from '../../helpers/otlp.js';
+import { until } from '../../helpers/until.js';
 import { sample } from '../../telephony/helpers.js';
 import { fixtureJson, fixturePb, JSON_TYPE, type OtlpJson, PROTOBUF, receiverApp } from './helpers.js';
 
@@ -137,7 +138,7 @@ describe('POST /v1/traces answers as the OTLP/HTTP specification says', () => {
 
   it('429 with Retry-After past the exports in flight', async () => {
     const real = await openSqliteCallStore({ path: ':memory:', privacy });
-    let release: () => void = () => {};
+    let release: (() => void) | undefined;
     const slow: CallStore = Object.create(real);
     slow.applyBatch = async (updates: readonly CallUpdate[]) => {
       await new Promise<void>((resolve) => {
@@ -147,7 +148,8 @@ describe('POST /v1/traces answers as the OTLP/HTTP specification says', () => {
     };
     const r = receiverApp({ callIdAttributes: ['session.id'] }, { maxInFlight: 1 }, slow);
     const first = r.post(fixturePb('livekit-agents-3turn-bargein'), PROTOBUF);
-    await new Promise((res) => setTimeout(res, 50));
+    // The first holds the one slot: its turns are at the store (before: a fixed 50 ms).
+    const held = await until(() => release, 'the first request at the store', { everyMs: 5 });
     const busy = await r.post(fixturePb('pipecat-3turn-bargein'), PROTOBUF);
     expect([busy.status, busy.headers.get('retry-after'), busy.headers.get('content-type')]).toEqual([
       429,
@@ -158,7 +160,7 @@ describe('POST /v1/traces answers as the OTLP/HTTP specification says', () => {
       code: 8,
       message: expect.stringMatching(/^ST_OTLP_BUSY: /),
     });
-    release();
+    held();
     expect((await first).status).toBe(200);
     await r.close();
   });
