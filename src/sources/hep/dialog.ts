@@ -29,7 +29,8 @@ export const DIALOG = {
 export type DialogPhase = (typeof DIALOG)[DialogPhaseName];
 
 /**
- * What happened to the call: a response to its current INVITE by kind, a request, or a deadline.
+ * What happened to the call: a response to its current INVITE by kind (`success`: a 2xx, RFC 3261
+ * 21.2; `challenge`: 401/407; `redirect`: 3xx; `failure`: any other 4xx-6xx), a request, or a deadline.
  * `retry`: an INVITE without To tag and a higher CSeq while a 3xx/401/407 waits for it. `hold` and
  * `resume`: an in-dialog INVITE or UPDATE whose SDP puts the call on hold or takes it off.
  * `timer B`: timer B fired on one of its INVITE legs. `follow-up`: the wait for the retry is over.
@@ -38,7 +39,7 @@ export type DialogPhase = (typeof DIALOG)[DialogPhaseName];
 export const DIALOG_INPUTS = [
   'provisional',
   'ringing',
-  '2xx',
+  'success',
   'challenge',
   'redirect',
   'failure',
@@ -55,7 +56,7 @@ export type DialogInputName = (typeof DIALOG_INPUTS)[number];
 export const DIALOG_IN = {
   provisional: 0,
   ringing: 1,
-  '2xx': 2,
+  success: 2,
   challenge: 3,
   redirect: 4,
   failure: 5,
@@ -199,7 +200,7 @@ export const DIALOG_TABLE: readonly DialogRow[] = [
   row(answered, 'ringing', 'not rung', answered, ['ring'], '17.2.1: a 180 handed on after the 200 was sent before it; it rings no later than the answer'),
   row(held, 'ringing', 'not rung', held, ['ring'], '17.2.1: as answered'),
   row(ended, 'ringing', 'not rung, answered', ended, ['ring'], '17.2.1: an answered call rang before its answer, even when its 180 comes after the BYE'),
-  ...OPEN.map((p) => row(p, '2xx', '-', answered, ['auth result', 'answer'], '13.2.2.4: a 2xx answers the INVITE (after a 3xx of another fork too)')),
+  ...OPEN.map((p) => row(p, 'success', '-', answered, ['auth result', 'answer'], '13.2.2.4: a 2xx answers the INVITE (after a 3xx of another fork too)')),
   ...OPEN.flatMap((p) => [
     row(p, 'challenge', 'not cancelled', waiting, ['challenge', 'wait'], '22.2: a 401/407 is a step of the attempt: wait for the retry with credentials'),
     row(p, 'challenge', 'cancelled', ended, ['auth result', 'end'], '9.1: a cancelled INVITE is not retried: its final ends it'),
@@ -263,7 +264,7 @@ const LOOKUP: readonly (readonly DialogRow[])[] = (() => {
 /**
  * The transition: the row `input` takes in a call in `state`. Pure, allocates nothing (the rows
  * are built once). The next state is `{ phase: r.to, flags: dialogFlags(r, state.flags) }`.
- * @example dialogStep({ phase: DIALOG.calling, flags: 0 }, DIALOG_IN['2xx']).to === DIALOG.answered
+ * @example dialogStep({ phase: DIALOG.calling, flags: 0 }, DIALOG_IN.success).to === DIALOG.answered
  */
 export function dialogStep(state: DialogState, input: DialogInput): DialogRow {
   const rows = LOOKUP[key(state.phase, input)] as readonly DialogRow[];
@@ -296,7 +297,7 @@ export function dialogDue(r: DialogRow, now: number, timerBMs: number, mediaTime
 /** The input a response to the call's current INVITE is, by its code (RFC 3261 21). */
 export function responseInput(code: number): DialogInput {
   if (code < 200) return code === 180 || code === 183 ? DIALOG_IN.ringing : DIALOG_IN.provisional;
-  if (code < 300) return DIALOG_IN['2xx'];
+  if (code < 300) return DIALOG_IN.success;
   if (code < 400) return DIALOG_IN.redirect;
   return code === 401 || code === 407 ? DIALOG_IN.challenge : DIALOG_IN.failure;
 }
