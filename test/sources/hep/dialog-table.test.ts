@@ -2,7 +2,6 @@
 // INVITE's attempt, 8.1.3.4, 9, 13, 15, 22.2), RFC 3264 8.4 (hold) and RFC 6076 4.4 (PDD), and
 // against its copy in docs/sources/hep.md. What each row makes of real ladders is tested through the
 // source in tracker.test.ts, order.test.ts and captures.test.ts.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   CHALLENGE_WAIT_MS,
@@ -26,6 +25,7 @@ import {
   guardHolds,
   responseInput,
 } from '../../../src/sources/hep/dialog.js';
+import { hepDocRows } from './helpers.js';
 
 type Spec = [
   from: DialogPhaseName,
@@ -214,11 +214,7 @@ describe('the dialog table, row by row (RFC 3261 8.1.3.4, 9, 13, 15, 17.1.1.2, 2
   });
 
   it('docs/sources/hep.md lists the same rows', () => {
-    const doc = readFileSync(new URL('../../../docs/sources/hep.md', import.meta.url), 'utf8');
-    const rows = doc
-      .split('\n')
-      .filter((l) => l.startsWith('| `'))
-      .map((l) => l.split('|').map((c) => c.trim().replaceAll('`', '')))
+    const rows = hepDocRows()
       .filter(
         (c) =>
           DIALOG_PHASES.includes(c[1] as DialogPhaseName) && DIALOG_INPUTS.includes(c[2] as DialogInputName),
