@@ -16,8 +16,7 @@ import {
   FX,
   responseInput,
 } from './dialog.js';
-import type { Captured } from './exchanges.js';
-import { Exchanges } from './exchanges.js';
+import { type Captured, Exchanges } from './exchanges.js';
 import { CallFlow, FLOW_MAX, keepFlow } from './flow.js';
 import { hash32 } from './hash.js';
 import { holdState, mediaEndpoint, sdpCodec } from './sdp.js';
