@@ -2,6 +2,7 @@ import { SIP_METHODS } from '../../domain/labels.js';
 import type { SipMethod } from '../../domain/standards/sip.js';
 import type { Direction } from '../../domain/vocab.js';
 import type { Wakeable } from './deadlines.js';
+import { DIALOG, DIALOG_FLAG, type DialogPhase, type DialogState } from './dialog.js';
 import type { CallFlow } from './flow.js';
 import { INVITE_TX, NON_INVITE_TX, type TxKind, type TxState } from './transaction.js';
 
@@ -122,27 +123,21 @@ export class Exchange {
   challenged = false;
 }
 
-export class HepCall implements Wakeable {
+export class HepCall implements Wakeable, DialogState {
   wake = 0;
   heapAt = -1;
   readonly callId: string;
   readonly fromTag: string;
-  /** Any response on any leg to the current initial INVITE. */
-  heard = false;
-  ringing = false;
-  answered = false;
+  /** Where the call's dialog is (dialog.ts): the phase and the facts its table reads. */
+  phase: DialogPhase = DIALOG.calling;
+  /** Bits of {@link DIALOG_FLAG}. */
+  flags = 0;
   /** Capture time of the answer (the 2xx), -1 before: a provisional handed on later rings no later. */
   answeredAt = -1;
-  ended = false;
-  cancelled = false;
-  /** 3xx, 401 or 407 to the INVITE, waiting for the next INVITE of the attempt; 0 when none. */
+  /** 3xx, 401 or 407 to the INVITE the attempt waits on (kept once ended: a late retry renumbers); 0 none. */
   waitCode = 0;
   /** When a 3xx or challenge nobody followed ends the attempt (capture time); -1 when none is waiting. */
   waitDue = -1;
-  /** The attempt was challenged (401/407): its next final says whether the credentials were taken. */
-  challenged = false;
-  timedOut = false;
-  held = false;
   /** Audio codec from the SDP (offer, then answer), for RTCP reports that do not name one. */
   codec: string | undefined = undefined;
   /** When this ended call or transaction is forgotten (capture time); -1 while it is open. */
@@ -173,6 +168,15 @@ export class HepCall implements Wakeable {
     this.callId = own(callId);
     this.fromTag = own(fromTag.slice(0, TAG_MAX));
     this.lastTs = opened;
+  }
+
+  /** A 2xx answered the call (it stays answered once ended). */
+  get answered(): boolean {
+    return (this.flags & DIALOG_FLAG.answered) !== 0;
+  }
+
+  get ended(): boolean {
+    return this.phase === DIALOG.ended;
   }
 
   /** Whether a message's From tag is the one that opened the call (the caller's). */

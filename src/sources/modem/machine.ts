@@ -206,6 +206,12 @@ function initialise(m: Modem, now: number, fx: ModemEffect[]): Modem {
   };
 }
 
+/** The rows that initialise at once: port opened, or the re-initialisation timer fired. */
+const initialiseNow: Apply = (m, _i, now) => {
+  const fx: ModemEffect[] = [];
+  return { modem: initialise(m, now, fx), effects: fx };
+};
+
 /** Schedule a reopen: `backoffMs` doubling to `maxBackoffMs` with each attempt since last up. */
 function reopenLater(m: Modem, t: ModemTiming, fx: ModemEffect[]): Modem {
   fx.push({
@@ -278,10 +284,7 @@ export const MODEM_TRANSITIONS: readonly Row[] = [
     guard: always,
     to: 'initialising',
     does: 'initialise',
-    apply: (m, _i, now) => {
-      const fx: ModemEffect[] = [];
-      return { modem: initialise(m, now, fx), effects: fx };
-    },
+    apply: initialiseNow,
   },
   {
     from: ['opening'],
@@ -403,10 +406,7 @@ export const MODEM_TRANSITIONS: readonly Row[] = [
     guard: (_m, i) => i.kind === 'timer' && i.timer === 'reinit',
     to: 'initialising',
     does: 'initialise',
-    apply: (m, _i, now) => {
-      const fx: ModemEffect[] = [];
-      return { modem: initialise(m, now, fx), effects: fx };
-    },
+    apply: initialiseNow,
   },
   {
     from: ['powered_down'],
@@ -415,10 +415,7 @@ export const MODEM_TRANSITIONS: readonly Row[] = [
     guard: (_m, i) => i.kind === 'timer' && i.timer === 'reinit',
     to: 'initialising',
     does: 'initialise',
-    apply: (m, _i, now) => {
-      const fx: ModemEffect[] = [];
-      return { modem: initialise(m, now, fx), effects: fx };
-    },
+    apply: initialiseNow,
   },
   {
     from: UP_STATES,

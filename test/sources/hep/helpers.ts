@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -125,4 +126,12 @@ export async function freeUdpPort(): Promise<number> {
   const port = s.address().port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+/** The rows of docs/sources/hep.md's tables whose first cell is code, as trimmed cells without backticks. */
+export function hepDocRows(): string[][] {
+  return readFileSync(new URL('../../../docs/sources/hep.md', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))
+    .map((l) => l.split('|').map((c) => c.trim().replaceAll('`', '')));
 }

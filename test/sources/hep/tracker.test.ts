@@ -384,6 +384,40 @@ describe('redirects (issue 35)', () => {
     expect(await outcome('redirected')).toBe(0);
   });
 
+  it('a 302 on one fork and a 200 on another: one answered call, ended by its BYE (was ended 302, redirected, 32 s after its answer)', async () => {
+    // A forking proxy relays the INVITE on two branches; the capture sees both legs' finals to the
+    // same CSeq (RFC 3261 16.7: the 2xx is forwarded at once). The answer is the attempt's outcome:
+    // nothing waits on the other fork's 3xx (docs/sources/hep.md, the dialog table: waiting + 2xx).
+    const { source, events, feed, outcome } = calls();
+    const fork = (status: string, branch: string, to: string) =>
+      sip(`SIP/2.0 ${status}`, { callId: 'x4', cseq: '1 INVITE', branch, to });
+    feed(
+      sip('INVITE sip:+447700900002@b.example SIP/2.0', {
+        callId: 'x4',
+        cseq: '1 INVITE',
+        branch: 'z9hG4bK-1a',
+      }),
+      0,
+    );
+    feed(
+      sip('INVITE sip:+447700900002@b.example SIP/2.0', {
+        callId: 'x4',
+        cseq: '1 INVITE',
+        branch: 'z9hG4bK-1b',
+      }),
+      1,
+    );
+    feed(fork('302 Moved Temporarily', 'z9hG4bK-1a', 'ta'), 10);
+    feed(fork('200 OK', 'z9hG4bK-1b', 'tb'), 20);
+    feed(sip('BYE sip:b SIP/2.0', { callId: 'x4', cseq: '2 BYE', branch: 'z9hG4bK-b', to: 'tb' }), 60_000);
+    source.tick(T0 + 120_000);
+    const ended = events.filter((e) => e.type === 'call.ended');
+    expect(ended).toEqual([expect.objectContaining({ ts: T0 + 60_000, hangupBy: 'caller' })]);
+    expect(ended[0]).not.toHaveProperty('sipCode');
+    expect(await outcome('answered')).toBe(1);
+    expect(await outcome('redirected')).toBe(0);
+  });
+
   it('a 302 nobody follows within 64*T1 ends the call redirected (out of the SER denominator)', async () => {
     const { source, feed, outcome } = calls();
     feed(invite('x3', 1), 0);

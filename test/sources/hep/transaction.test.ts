@@ -1,7 +1,6 @@
 // The transaction table of the HEP tracker (src/sources/hep/transaction.ts), row by row against RFC
 // 3261 17.1.1 (INVITE client), 17.1.2 (non-INVITE client), 17.2.1 (INVITE server) and 17.2.2
 // (non-INVITE server) as the capture sees them, and against its copy in docs/sources/hep.md.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   INVITE_TX,
@@ -22,6 +21,7 @@ import {
   txInput,
   txStep,
 } from '../../../src/sources/hep/transaction.js';
+import { hepDocRows } from './helpers.js';
 
 type Spec = [
   kind: 'INVITE' | 'non-INVITE',
@@ -135,11 +135,7 @@ describe('the transaction table, row by row (RFC 3261 17.1.1, 17.1.2, 17.2.1, 17
   });
 
   it('docs/sources/hep.md lists the same rows', () => {
-    const doc = readFileSync(new URL('../../../docs/sources/hep.md', import.meta.url), 'utf8');
-    const rows = doc
-      .split('\n')
-      .filter((l) => l.startsWith('| `'))
-      .map((l) => l.split('|').map((c) => c.trim().replaceAll('`', '')))
+    const rows = hepDocRows()
       .filter((c) => TX_STATES.includes(c[1] as TxStateName) && TX_INPUTS.includes(c[2] as TxInputName))
       .map((c) => [c[3], c[1], c[2], c[4], c[5]].join(' '));
     expect(rows).toEqual(RFC.map((r) => r.join(' ')));
