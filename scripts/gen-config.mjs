@@ -22,10 +22,21 @@
 // checks and defaults), any other a default (given as it is): the schema's convention, which the
 // random test holds it to.
 
-/** Keywords that only annotate. */
-const ANNOTATIONS = new Set(['description', 'title', '$schema', '$id', 'examples', 'deprecated']);
+import { Consts, extraKeys, numberBounds, regexLiteral } from './json-schema-gen.mjs';
+
 /** The marks schema.ts writes (see above). */
 const MARKS = ['x-check', 'x-transform', 'x-preprocess', 'x-cross-field'];
+/** Keys that change no verdict here: annotations, the marks (read where they apply) and `default`. */
+const SKIP = new Set([
+  'description',
+  'title',
+  '$schema',
+  '$id',
+  'examples',
+  'deprecated',
+  ...MARKS,
+  'default',
+]);
 
 /** A default as source: JSON, which must give the value back exactly. */
 function literal(value, where) {
@@ -84,8 +95,7 @@ class Gen {
   fns = [];
   /** Where a given value always goes to zod (a node not modelled). */
   unmodelled = new Set();
-  consts = [];
-  names = new Map();
+  consts = new Consts();
   byBody = new Map();
   /** @param {readonly string[]} fnNames the names of CONFIG_FNS */
   constructor(fnNames) {
@@ -93,13 +103,7 @@ class Gen {
   }
 
   constant(source) {
-    let name = this.names.get(source);
-    if (name === undefined) {
-      name = `K${this.names.size}`;
-      this.names.set(source, name);
-      this.consts.push(`const ${name} = ${source};`);
-    }
-    return name;
+    return this.consts.add(source);
   }
 
   /** A function `(v) => output | NO` for `body`, one per distinct body; its name. */
@@ -135,10 +139,7 @@ class Gen {
 
   /** The keys of `node` besides annotations, marks and those listed. */
   extra(node, known) {
-    return Object.keys(node).filter(
-      (k) =>
-        !ANNOTATIONS.has(k) && !MARKS.includes(k) && k !== 'type' && k !== 'default' && !known.includes(k),
-    );
+    return extraKeys(node, SKIP, known);
   }
 
   /** The body checking a given value against `node` (its default and transform aside). */
@@ -202,17 +203,10 @@ class Gen {
           ];
     if (node.minLength !== undefined) tests.push(`codePoints(v) >= ${Number(node.minLength)}`);
     if (node.maxLength !== undefined) tests.push(`codePoints(v) <= ${Number(node.maxLength)}`);
-    if (node.pattern !== undefined) tests.push(`${this.constant(String(new RegExp(node.pattern)))}.test(v)`);
-    for (const [k, op] of [
-      ['minimum', '>='],
-      ['exclusiveMinimum', '>'],
-      ['maximum', '<='],
-      ['exclusiveMaximum', '<'],
-    ]) {
-      if (node[k] === undefined) continue;
-      if (typeof node[k] !== 'number') return undefined;
-      tests.push(`v ${op} ${node[k]}`);
-    }
+    if (node.pattern !== undefined) tests.push(`${this.constant(regexLiteral(node.pattern))}.test(v)`);
+    const bounds = numberBounds(node, 'v');
+    if (bounds === undefined) return undefined;
+    tests.push(...bounds);
     if (node['x-check'] !== undefined)
       tests.push(`CONFIG_FNS.${fnName(node['x-check'], this.fnNames, where)}(v as never)`);
     return tests;
@@ -290,7 +284,7 @@ export function renderFastConfigModule(schema, fnNames) {
     "/** Code points, as JSON Schema and zod count a string's length. */",
     'const codePoints = (s: string): number => Array.from(s).length;',
     '',
-    ...gen.consts,
+    ...gen.consts.lines,
     '',
     ...gen.fns,
     '',

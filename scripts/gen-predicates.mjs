@@ -31,6 +31,8 @@
 // src/events/rules.ts checks: the same function the schema refines with). Any other keyword makes
 // the node unmodelled: the full parse (exact) or no check (limits).
 
+import { Consts, extraKeys, numberBounds, regexLiteral } from './json-schema-gen.mjs';
+
 /** Keywords that only annotate: they change no verdict. */
 const ANNOTATIONS = new Set([
   'description',
@@ -63,27 +65,6 @@ function strip(node, forCompare) {
 const unchanged = (input, output) =>
   JSON.stringify(strip(input, true)) === JSON.stringify(strip(output, true));
 
-/** Module-level constants of the generated source (enum sets, patterns), shared when equal. */
-class Consts {
-  lines = [];
-  names = new Map();
-  add(source) {
-    let name = this.names.get(source);
-    if (name === undefined) {
-      name = `K${this.names.size}`;
-      this.names.set(source, name);
-      this.lines.push(`const ${name} = ${source};`);
-    }
-    return name;
-  }
-}
-
-/** A JS regular expression literal for a JSON Schema pattern (ECMA-262 syntax, no flags). */
-function regexLiteral(pattern) {
-  const re = new RegExp(pattern);
-  return String(re);
-}
-
 class Gen {
   fns = [];
   /**
@@ -103,7 +84,7 @@ class Gen {
 
   /** The keys of `node` besides annotations, `type` and those listed. */
   extra(node, known) {
-    return Object.keys(node).filter((k) => !ANNOTATIONS.has(k) && k !== 'type' && !known.includes(k));
+    return extraKeys(node, ANNOTATIONS, known);
   }
 
   /**
@@ -209,16 +190,9 @@ class Gen {
       node.type === 'integer'
         ? `typeof ${v} === 'number' && Number.isSafeInteger(${v})`
         : `typeof ${v} === 'number' && Number.isFinite(${v})`;
-    for (const [k, op] of [
-      ['minimum', '>='],
-      ['exclusiveMinimum', '>'],
-      ['maximum', '<='],
-      ['exclusiveMaximum', '<'],
-    ]) {
-      if (node[k] === undefined) continue;
-      if (typeof node[k] !== 'number') return this.unmodelled;
-      out += ` && ${v} ${op} ${node[k]}`;
-    }
+    const bounds = numberBounds(node, v);
+    if (bounds === undefined) return this.unmodelled;
+    for (const b of bounds) out += ` && ${b}`;
     return `(${out})`;
   }
 

@@ -4,6 +4,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { showValue, ValidationError } from '../errors.js';
+import { CALL_EXPORT_COLUMNS } from '../store/records/call-columns.js';
 import type { CallRecord, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { voiceSkillKeys } from './failures.js';
@@ -97,48 +98,26 @@ export interface ExportRow {
   failure_reason: string | null;
 }
 
-export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
-  'call_id',
-  'direction',
-  'channel',
-  'trunk',
-  'from',
-  'to',
-  'started_at',
-  'ringing_at',
-  'answered_at',
-  'ended_at',
-  'status',
-  'sip_code',
-  'q850',
-  'reason',
-  'outcome',
-  'effective',
-  'hangup_by',
-  'duration_ms',
-  'talk_ms',
-  'pdd_ms',
-  'transcript',
-  'mos',
-  'jitter_ms',
-  'loss_percent',
-  'rtt_ms',
-  'agent_turns',
-  'agent_silence_p50_ms',
-  'agent_silence_p95_ms',
-  'agent_interruptions',
-  'agent_dead_air',
-  'agent_talk_ms',
-  'agent_listen_ms',
-  'agent_talk_listen_ratio',
-  'sip_flow',
-  'media',
-  'turns',
+/**
+ * The keys of the openai-voice-skill guide (docs/compat/voice-skill.md), after sidetone's own so the
+ * columns before them keep their place.
+ */
+const VOICE_SKILL_COLUMNS = [
   'call_type',
   'caller_number',
   'callee_number',
   'duration_seconds',
   'failure_reason',
+] as const satisfies readonly (keyof ExportRow)[];
+
+/**
+ * The export's columns, in order: those the call column table gives (records/call-columns.ts,
+ * each stored column's export names in table order), then the guide's. test/analytics/export.test.ts
+ * holds them to the keys of ExportRow as toExportRow builds it.
+ */
+export const EXPORT_COLUMNS: readonly (keyof ExportRow)[] = [
+  ...(CALL_EXPORT_COLUMNS as readonly (keyof ExportRow)[]),
+  ...VOICE_SKILL_COLUMNS,
 ];
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());

@@ -471,7 +471,7 @@ function f92(v: unknown): unknown {
 return K23.has(v) ? v : NO;
 }
 function f93(v: unknown): unknown {
-return v === undefined ? "auto" : f92(v);
+return v === undefined ? undefined : f92(v);
 }
 function f94(v: unknown): unknown {
 return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1000 && v <= 10000000 ? v : NO;
@@ -506,8 +506,8 @@ r = f36(o["reveal_call_ids"]); if (r === NO) return NO; if (r !== undefined) out
 r = f89(o["retention_days"]); if (r === NO) return NO; if (r !== undefined) out["retention_days"] = r;
 r = f91(o["zombie_max_seconds"]); if (r === NO) return NO; if (r !== undefined) out["zombie_max_seconds"] = r;
 r = f93(o["threads"]); if (r === NO) return NO; if (r !== undefined) out["threads"] = r;
-r = f42(o["writer_thread"]); if (r === NO) return NO; if (r !== undefined) out["writer_thread"] = r;
-r = f42(o["checkpoint_thread"]); if (r === NO) return NO; if (r !== undefined) out["checkpoint_thread"] = r;
+r = f52(o["writer_thread"]); if (r === NO) return NO; if (r !== undefined) out["writer_thread"] = r;
+r = f52(o["checkpoint_thread"]); if (r === NO) return NO; if (r !== undefined) out["checkpoint_thread"] = r;
 r = f95(o["max_pending_updates"]); if (r === NO) return NO; if (r !== undefined) out["max_pending_updates"] = r;
 r = f97(o["stuck_seconds"]); if (r === NO) return NO; if (r !== undefined) out["stuck_seconds"] = r;
 r = f10(o["connect_timeout_ms"]); if (r === NO) return NO; if (r !== undefined) out["connect_timeout_ms"] = r;

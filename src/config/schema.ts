@@ -277,17 +277,21 @@ export function buildConfigSchema(z: typeof Zod) {
             reveal_call_ids: bool(false),
             retention_days: int(1, 3650, 90, ' days'),
             zombie_max_seconds: int(60, 7 * 86_400, 14_400, ' s'),
-            // Whether the SQLite store may run threads of its own (the two below): `auto` only with 3
-            // cores or more and 512 MiB or more the process may use, its cgroup limit counting (the Pi
-            // profile, docs/deploy.md), `always` on any machine, `never`.
+            // Deprecated, no effect (issue 49): the SQLite store's writer and checkpoint threads are
+            // gone (on 2 cores they gave no throughput: docs/deploy.md). Still accepted, with a
+            // warning at start, so a configuration file that sets them loads (unknown keys are refused).
             threads: z
               .enum(['auto', 'always', 'never'], { error: 'expected auto, always or never' })
-              .default('auto'),
-            // SQLite batches on their own thread while the main thread takes the next request.
-            writer_thread: bool(true),
-            // SQLite's WAL copied back into the file on a thread of its own, not inside commits (else
-            // checkpoints between requests on the main connection).
-            checkpoint_thread: bool(true),
+              .optional()
+              .meta({ deprecated: true }),
+            writer_thread: z
+              .boolean({ error: 'expected true or false' })
+              .optional()
+              .meta({ deprecated: true }),
+            checkpoint_thread: z
+              .boolean({ error: 'expected true or false' })
+              .optional()
+              .meta({ deprecated: true }),
             // Updates waiting for the store at most; past it ingest answers 503 with Retry-After.
             max_pending_updates: int(1000, 10_000_000, 100_000, ' updates'),
             // Readiness fails once the oldest unwritten update has waited this long.

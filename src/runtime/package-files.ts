@@ -14,7 +14,7 @@ export const packageRoot = (): string => fileURLToPath(new URL('../../', import.
  * The file a worker thread runs, given by its path in dist/: always the built JavaScript, also
  * under a TypeScript test runner (the suite builds before it runs) and from the CLI bundle, whose
  * chunks are not where tsc put the caller.
- * @example new Worker(threadEntry('store/sqlite/writer-thread.js'))
+ * @example new Worker(threadEntry('store/sqlite/checkpoint-thread.js'))
  */
 export const threadEntry = (distPath: string): string =>
   fileURLToPath(new URL(`../../dist/${distPath}`, import.meta.url));

@@ -1,7 +1,6 @@
 /**
- * The call store a sidecar's configuration names, opened: the SQLite file at `store.path` (with
- * the threads this machine's profile runs) or the shared PostgreSQL database at `store.url`, and
- * the key phone numbers are hashed with.
+ * The call store a sidecar's configuration names, opened: the SQLite file at `store.path` or the
+ * shared PostgreSQL database at `store.url`, and the key phone numbers are hashed with.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +14,6 @@ import { faultCause, storeFault } from '../store/faults.js';
 import type { PrivacyConfig } from '../store/privacy.js';
 import { openSqliteCallStore } from '../store/sqlite/store.js';
 import type { CallStore } from '../store/types.js';
-import { machineFacts, storeThreads } from './store-profile.js';
 
 /**
  * The key numbers are hashed with. A shared PostgreSQL store needs it configured: every instance
@@ -33,6 +31,12 @@ export function storeHashKey(config: SidetoneConfig, dbPath: string, log: Logger
 }
 
 /**
+ * Keys of the SQLite store's removed writer and checkpoint threads (issue 49: on 2 cores they gave
+ * no throughput), accepted so that a file setting them still loads.
+ */
+const DEPRECATED_STORE_KEYS = ['threads', 'writer_thread', 'checkpoint_thread'] as const;
+
+/**
  * The SQLite file at `store.path`, or the shared PostgreSQL database `store.url` names (its driver
  * loaded only then), with how readiness probes it and how logs name it (never with a password).
  */
@@ -47,21 +51,17 @@ export async function openStore(
     storeRaw: config.store.store_raw_numbers,
     revealCallIds: config.store.reveal_call_ids,
   };
-  if (config.store.url === undefined) {
-    // Threads only where they pay and fit (issue 39): on two cores the writer thread gave no
-    // throughput (the main thread's postMessage cost what the commit saved), and each thread its
-    // own copy of the store's modules and heap, over the shipped unit's MemoryMax at peak; there the
-    // store runs on the main thread, checkpointing between requests (docs/deploy.md, The Pi profile).
-    const { threads, reason } = storeThreads(config.store.threads, machineFacts());
-    const writerThread = config.store.writer_thread && threads;
-    const checkpointThread = config.store.checkpoint_thread && threads;
-    // The figures are the machine's and the limit's, never data: the redactor would read a 7-digit
-    // MiB figure as a phone number.
-    log.info(
-      { writer_thread: writerThread, checkpoint_thread: checkpointThread, reason: trusted(reason) },
-      `SQLite store profile: ${writerThread || checkpointThread ? 'threads' : 'one thread'}`,
+  const deprecated = DEPRECATED_STORE_KEYS.filter((k) => config.store[k] !== undefined);
+  if (deprecated.length > 0) {
+    log.warn(
+      { keys: trusted(deprecated.map((k) => `store.${k}`).join(', ')) },
+      'deprecated store keys set: they have no effect (the SQLite store runs on the main thread); remove them',
     );
-    const store = await openSqliteCallStore({ path: dbPath, privacy, writerThread, checkpointThread });
+  }
+  if (config.store.url === undefined) {
+    // On the main thread, checkpointing between requests: a checkpoint thread gave the sidecar no
+    // throughput beyond noise on 2 cores and was off on every Pi profile (sqlite/checkpoint.ts).
+    const store = await openSqliteCallStore({ path: dbPath, privacy, checkpointThread: false });
     return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }
   const { PostgresCallStore } = await import('../store/postgres/store.js');

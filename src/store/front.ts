@@ -121,7 +121,7 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
 
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
-    await this.driver.writeCalls('apply', withStoredCallIds([update], this.callIds), false);
+    await this.driver.writeCalls('apply', withStoredCallIds([update], this.callIds));
   }
 
   async applyBatch(batch: readonly CallUpdate[], eventIds?: EventIds): Promise<number> {
@@ -129,17 +129,13 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     for (let i = 0; i < batch.length; i++) checkCallUpdate(batch[i]!, i);
     const keys = this.keysOf(eventIds);
     if (batch.length === 0 && keys === undefined) return 0;
-    await this.driver.writeCalls('applyBatch', withStoredCallIds(batch, this.callIds), true, keys);
+    await this.driver.writeCalls('applyBatch', withStoredCallIds(batch, this.callIds), keys);
     return batch.length;
   }
 
   async applySms(update: SmsUpdate): Promise<void> {
     checkSmsUpdate(update);
-    await this.driver.writeSms(
-      'applySms',
-      withStoredSmsIds([update], this.messageIds, this.references),
-      false,
-    );
+    await this.driver.writeSms('applySms', withStoredSmsIds([update], this.messageIds, this.references));
   }
 
   async applySmsBatch(batch: readonly SmsUpdate[], eventIds?: EventIds): Promise<number> {
@@ -147,7 +143,7 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     const keys = this.keysOf(eventIds);
     if (batch.length === 0 && keys === undefined) return 0;
     const updates = withStoredSmsIds(batch, this.messageIds, this.references);
-    await this.driver.writeSms('applySmsBatch', updates, true, keys);
+    await this.driver.writeSms('applySmsBatch', updates, keys);
     return batch.length;
   }
 

@@ -20,11 +20,11 @@ export type Pager<R> = (afterAt: number, afterId: number, limit: number) => Prom
  */
 export interface StoreDriver {
   /**
-   * Write updates in one transaction; `batch` says the caller sent a batch (`applyBatch`). `keys`
-   * (the events' ids, event-ids.ts) are kept in the same transaction, even with no update.
+   * Write updates in one transaction. `keys` (the events' ids, event-ids.ts) are kept in the same
+   * transaction, even with no update.
    */
-  writeCalls(what: string, updates: readonly CallUpdate[], batch: boolean, keys?: EventKeys): Promise<void>;
-  writeSms(what: string, updates: readonly SmsUpdate[], batch: boolean, keys?: EventKeys): Promise<void>;
+  writeCalls(what: string, updates: readonly CallUpdate[], keys?: EventKeys): Promise<void>;
+  writeSms(what: string, updates: readonly SmsUpdate[], keys?: EventKeys): Promise<void>;
   /** The keys kept (by a write's `keys`) at or after `since`, each with its time. */
   eventKeysSince(since: number): Promise<Array<{ key: string; at: number }>>;
   callById(id: string): Promise<CallTuple | undefined>;

@@ -47,10 +47,25 @@ describe('loadConfig', () => {
       store_raw_numbers: false,
       retention_days: 90,
       zombie_max_seconds: 14400,
-      threads: 'auto',
-      writer_thread: true,
-      checkpoint_thread: true,
     });
+  });
+
+  it('still loads the removed store thread keys (issue 49), unset unless given, so a file setting them starts', () => {
+    const c = loadConfig({ env: {} });
+    expect([c.store.threads, c.store.writer_thread, c.store.checkpoint_thread]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const given = loadConfig({
+      file: file(
+        'threads.toml',
+        '[store]\nthreads = "never"\nwriter_thread = false\ncheckpoint_thread = true\n',
+      ),
+      env: { SIDETONE_STORE_WRITER_THREAD: 'true' },
+    });
+    expect(given.store).toMatchObject({ threads: 'never', writer_thread: true, checkpoint_thread: true });
+    expect(() => loadConfig({ env: { SIDETONE_STORE_THREADS: 'sometimes' } })).toThrow(ConfigValidationError);
   });
 
   it('reads TOML and JSON alike', () => {

@@ -181,8 +181,8 @@ async function acceptedIsStored(store: CallStore): Promise<void> {
 }
 
 describe('schema vs store', () => {
-  it('any item the schema accepts, SQLite stores (through its writer thread) and a read shows', async () => {
-    const store = await openSqliteCallStore({ path: join(dir.dir, 'calls.db'), privacy, writerThread: true });
+  it('any item the schema accepts, SQLite stores and a read shows', async () => {
+    const store = await openSqliteCallStore({ path: join(dir.dir, 'calls.db'), privacy });
     try {
       await acceptedIsStored(store);
     } finally {

@@ -18,36 +18,26 @@ const driverOf = (store: SqliteCallStore): unknown => (store as unknown as { dri
 
 import { tempDir } from './helpers.js';
 
-for (const writerThread of [false, true]) {
-  runCallStoreContract(
-    writerThread ? 'SQLite file, writer thread' : 'SQLite file',
-    async ({ storeRaw, exactPercentilesUpTo }) => {
-      const { dir, remove } = tempDir();
-      const path = join(dir, 'nested', 'calls.db');
-      const privacy = { hashKey: KEY, storeRaw };
-      let current: CallStore = await openSqliteCallStore({
-        path,
-        privacy,
-        exactPercentilesUpTo,
-        writerThread,
-      });
-      return {
-        get store() {
-          return current;
-        },
-        async reopen() {
-          await current.close();
-          current = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo, writerThread });
-          return current;
-        },
-        async cleanup() {
-          await current.close();
-          remove();
-        },
-      };
+runCallStoreContract('SQLite file', async ({ storeRaw, exactPercentilesUpTo }) => {
+  const { dir, remove } = tempDir();
+  const path = join(dir, 'nested', 'calls.db');
+  const privacy = { hashKey: KEY, storeRaw };
+  let current: CallStore = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo });
+  return {
+    get store() {
+      return current;
     },
-  );
-}
+    async reopen() {
+      await current.close();
+      current = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo });
+      return current;
+    },
+    async cleanup() {
+      await current.close();
+      remove();
+    },
+  };
+});
 
 describe('SQLite store specifics', () => {
   const T = Date.UTC(2024, 0, 15, 10);
@@ -216,52 +206,6 @@ describe('SQLite store specifics', () => {
       expect(readFileSync(path).equals(fileBefore)).toBe(false);
       expect((await plain.stats({ from: T - 1000, to: T + 60_000 })).total).toBe(3);
       await plain.close();
-    } finally {
-      remove();
-    }
-  });
-
-  it('writerThread: batches commit on the connection of the thread; when the thread dies, the store writes them itself', async () => {
-    const { dir, remove } = tempDir();
-    try {
-      const path = join(dir, 'calls.db');
-      const store = await openSqliteCallStore({
-        path,
-        privacy: { hashKey: KEY, storeRaw: false },
-        writerThread: true,
-      });
-      // Its threads start with its first batch: a store not written to yet runs none.
-      const threads = driverOf(store) as { checkpoints: { worker?: unknown }; writer?: unknown };
-      expect(threads.writer).toBeUndefined();
-      expect(threads.checkpoints.worker).toBeUndefined();
-      // data_version changes for a connection only when another connection commits (SQLite docs).
-      const main = (driverOf(store) as { db: Database.Database }).db;
-      const version = () => main.pragma('data_version', { simple: true });
-      const v0 = version();
-      await store.applyBatch(lifecycle('t1', T));
-      expect(threads.writer).toBeDefined();
-      expect(threads.checkpoints.worker).toBeDefined();
-      expect(version()).not.toBe(v0);
-      expect((await store.getCall('t1'))?.status).toBe('completed');
-      expect(store.writeStallMs()).toBe(0); // nothing in flight once answered
-
-      // The thread ends under a batch in flight: that batch fails with a retryable error (or was
-      // committed first), and later ones are written on the main connection (data_version stays).
-      const writer = (driverOf(store) as { writer: { worker: { terminate(): Promise<number> } } }).writer;
-      const inFlight = store.applyBatch(lifecycle('t2', T + 1000));
-      await writer.worker.terminate();
-      const outcome = await inFlight.then(
-        () => 'stored',
-        (e: StoreError) => e.code,
-      );
-      expect(['stored', 'ST_STORE_UNAVAILABLE']).toContain(outcome);
-      const v2 = version();
-      await store.applyBatch(lifecycle('t3', T + 2000));
-      await store.applyBatch(lifecycle('t2', T + 1000)); // the retry of a failed batch
-      expect(version()).toBe(v2);
-      for (const id of ['t1', 't2', 't3']) expect((await store.getCall(id))?.status).toBe('completed');
-      expect((await store.stats({ from: T - 1000, to: T + 60_000 })).total).toBe(3);
-      await store.close();
     } finally {
       remove();
     }

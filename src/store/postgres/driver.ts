@@ -69,12 +69,12 @@ export class PostgresDriver implements StoreDriver {
     this.w = { conn, days, runner, protect };
   }
 
-  writeCalls(what: string, updates: readonly CallUpdate[], _batch: boolean, keys?: EventKeys): Promise<void> {
+  writeCalls(what: string, updates: readonly CallUpdate[], keys?: EventKeys): Promise<void> {
     // A single update is a batch of one: filing the call takes its key row and maybe a partition.
     return writeCalls(this.w, what, updates, keys);
   }
 
-  writeSms(what: string, updates: readonly SmsUpdate[], _batch: boolean, keys?: EventKeys): Promise<void> {
+  writeSms(what: string, updates: readonly SmsUpdate[], keys?: EventKeys): Promise<void> {
     return writeSmsBatch(this.w, what, updates, keys);
   }
 

@@ -4,6 +4,7 @@
  * postgres/partitions.ts); the schema they run on is postgres/sql.ts.
  */
 import { SMS_STATUSES } from '../../domain/records.js';
+import { callColumn, SQL_TYPES } from '../records/call-columns.js';
 import { CALL_COLUMN_LIST } from '../records/call-rows.js';
 import { KPI_FLAG } from '../records/derive.js';
 import { SMS_COLUMN_LIST } from '../records/sms-rows.js';
@@ -176,26 +177,8 @@ export const SMS_STATS = `SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE direc
 
 // --- Batched writes --------------------------------------------------------------------------
 
-/** PostgreSQL types of the columns the upserts insert, for their array parameters. */
-const COLUMN_TYPES: Record<string, string> = {
-  call_id: 'text',
-  sip_code: 'int4',
-  q850: 'int4',
-  transcript: 'int4',
-  mos: 'float8',
-  jitter_ms: 'float8',
-  loss_percent: 'float8',
-  rtt_ms: 'float8',
-  agent_turns: 'int4',
-  agent_silence_p50_ms: 'float8',
-  agent_silence_p95_ms: 'float8',
-  agent_interruptions: 'int4',
-  agent_dead_air: 'int4',
-  agent_talk_ms: 'float8',
-  agent_listen_ms: 'float8',
-  ...Object.fromEntries(UPSERT.STREAM_COLUMNS.filter((c) => !c.endsWith('_codec')).map((c) => [c, 'float8'])),
-};
-const typeOf = (column: string) => COLUMN_TYPES[column] ?? (/_at$/.test(column) ? 'int8' : 'text');
+/** PostgreSQL's type of a column the upserts insert, for its array parameter (records/call-columns.ts). */
+const typeOf = (column: string) => SQL_TYPES[callColumn(column).type].pgArray;
 
 const combined = UPSERT.COMBINED_CALL;
 

@@ -1,216 +1,163 @@
 /**
  * A call's row as both backends select it (a tuple, in CALL_COLUMN_LIST order) and its mapping to
- * the public CallRecord; records/sms-rows.ts has the SMS's.
+ * the public CallRecord (the row codec); records/sms-rows.ts has the SMS's.
  */
 import { isNetworkEffective } from '../../domain/outcome/classify.js';
 import { outcomeOfBits } from '../../domain/outcome/table.js';
 import type { CallStatus, FailureReason, HangupParty, StoredChannel } from '../../domain/records.js';
 import { type Direction, MEDIA_STREAMS } from '../../domain/vocab.js';
+import { InternalError } from '../../errors.js';
 import { type TurnSummary, talkListenRatio } from '../../telephony/outcome/turns.js';
 import type { AgentTurns, CallRecord, MediaDirection, SipFlowMessage } from '../types.js';
+import { CALL_READ_COLUMNS, STREAM_PREFIXES } from './call-columns.js';
 import { decodeTurnList } from './turn-list.js';
-import { AGENT_COLUMNS, STREAM_COLUMNS } from './upsert-sql.js';
 
 /**
  * Rows are read in raw (array) mode: building a 30-property object per row in the driver cost
- * half the export time. Column lists and tuple types below must stay in the same order.
+ * half the export time. The columns selected, in order, are the call column table's read ones
+ * (records/call-columns.ts); the codec below finds each by its position there.
  */
-export const CALL_COLUMN_LIST = [
-  'id',
-  'call_id',
-  'first_at',
-  'direction',
-  'channel',
-  'trunk',
-  'from_hash',
-  'from_masked',
-  'from_raw',
-  'to_hash',
-  'to_masked',
-  'to_raw',
-  'started_at',
-  'ringing_at',
-  'answered_at',
-  'ended_at',
-  'status',
-  'sip_code',
-  'q850',
-  'reason_eff',
-  'hangup_by',
-  'duration_ms',
-  'talk_ms',
-  'pdd_ms',
-  'transcript',
-  'mos',
-  'jitter_ms',
-  'loss_percent',
-  'rtt_ms',
-  'closed_by_cleanup',
-  'kpi',
-  ...AGENT_COLUMNS,
-  'sip_flow',
-  ...STREAM_COLUMNS,
-  'agent_turn_list',
-] as const;
+export const CALL_COLUMN_LIST = CALL_READ_COLUMNS;
 
 export type N = number | null;
 export type S = string | null;
-export type CallTuple = [
-  id: number,
-  callId: string,
-  firstAt: number,
-  direction: Direction | null,
-  channel: StoredChannel | null,
-  trunk: S,
-  fromHash: S,
-  fromMasked: S,
-  fromRaw: S,
-  toHash: S,
-  toMasked: S,
-  toRaw: S,
-  startedAt: N,
-  ringingAt: N,
-  answeredAt: N,
-  endedAt: N,
-  status: CallStatus,
-  sipCode: N,
-  q850: N,
-  reason: FailureReason | null,
-  hangupBy: HangupParty | null,
-  durationMs: N,
-  talkMs: N,
-  pddMs: N,
-  transcript: number,
-  mos: N,
-  jitterMs: N,
-  lossPercent: N,
-  rttMs: N,
-  closedByCleanup: number,
-  kpi: number,
-  agentTurns: N,
-  silenceP50Ms: N,
-  silenceP95Ms: N,
-  interruptions: N,
-  deadAir: N,
-  agentTalkMs: N,
-  callerTalkMs: N,
-  sipFlow: string | null,
-  // Per stream (STREAM_COLUMNS): mos, jitter, loss, RTT, codec; caller to callee, then back.
-  ...StreamTuple,
-  ...StreamTuple,
-  turnList: string | null,
-];
-type StreamTuple = [mos: N, jitterMs: N, lossPercent: N, rttMs: N, codec: string | null];
+/**
+ * A call's row as the reads give it: CALL_COLUMN_LIST's values, in its order. The first three are
+ * the keyset pages' and the recent list's (front.ts reads them by position): checked below.
+ */
+export type CallTuple = [id: number, callId: string, firstAt: number, ...rest: (string | number | null)[]];
+if (CALL_COLUMN_LIST.slice(0, 3).join() !== 'id,call_id,first_at')
+  throw new InternalError(
+    'the call reads must select id, call_id and first_at first (records/call-columns.ts)',
+  );
+
+/** Where each selected column is in a row. */
+const AT: Readonly<Record<string, number>> = Object.fromEntries(CALL_COLUMN_LIST.map((c, i) => [c, i]));
+const at = (column: string): number => {
+  const i = AT[column];
+  if (i === undefined) throw new InternalError(`the call reads select no column ${column}`);
+  return i;
+};
+const I = {
+  callId: at('call_id'),
+  firstAt: at('first_at'),
+  direction: at('direction'),
+  channel: at('channel'),
+  trunk: at('trunk'),
+  fromHash: at('from_hash'),
+  fromMasked: at('from_masked'),
+  fromRaw: at('from_raw'),
+  toHash: at('to_hash'),
+  toMasked: at('to_masked'),
+  toRaw: at('to_raw'),
+  startedAt: at('started_at'),
+  ringingAt: at('ringing_at'),
+  answeredAt: at('answered_at'),
+  endedAt: at('ended_at'),
+  status: at('status'),
+  sipCode: at('sip_code'),
+  q850: at('q850'),
+  reason: at('reason_eff'),
+  hangupBy: at('hangup_by'),
+  durationMs: at('duration_ms'),
+  talkMs: at('talk_ms'),
+  pddMs: at('pdd_ms'),
+  transcript: at('transcript'),
+  mos: at('mos'),
+  jitterMs: at('jitter_ms'),
+  lossPercent: at('loss_percent'),
+  rttMs: at('rtt_ms'),
+  closedByCleanup: at('closed_by_cleanup'),
+  kpi: at('kpi'),
+  agentTurns: at('agent_turns'),
+  silenceP50Ms: at('agent_silence_p50_ms'),
+  silenceP95Ms: at('agent_silence_p95_ms'),
+  interruptions: at('agent_interruptions'),
+  deadAir: at('agent_dead_air'),
+  agentTalkMs: at('agent_talk_ms'),
+  callerTalkMs: at('agent_listen_ms'),
+  sipFlow: at('sip_flow'),
+  turnList: at('agent_turn_list'),
+};
+/** Each stream's first column (its MOS), MEDIA_STREAMS order; jitter, loss, RTT, codec follow. */
+const STREAMS_AT = STREAM_PREFIXES.map((p) => at(`${p}_mos`));
+
+const num = (row: CallTuple, i: number) => row[i] as N;
+const str = (row: CallTuple, i: number) => row[i] as S;
 
 /** The streams a row holds media for, in MEDIA_STREAMS order; null when none. */
-function mediaOf(row: CallTuple, first: number): MediaDirection[] | null {
+function mediaOf(row: CallTuple): MediaDirection[] | null {
   const out: MediaDirection[] = [];
   MEDIA_STREAMS.forEach((stream, k) => {
-    const [mos, jitterMs, lossPercent, rttMs, codec] = row.slice(
-      first + 5 * k,
-      first + 5 * k + 5,
-    ) as StreamTuple;
+    const i = STREAMS_AT[k] as number;
+    const mos = num(row, i);
+    const jitterMs = num(row, i + 1);
+    const lossPercent = num(row, i + 2);
+    const rttMs = num(row, i + 3);
     if (mos !== null || jitterMs !== null || lossPercent !== null || rttMs !== null)
-      out.push({ stream, mos, jitterMs, lossPercent, rttMs, codec });
+      out.push({ stream, mos, jitterMs, lossPercent, rttMs, codec: str(row, i + 4) });
   });
   return out.length === 0 ? null : out;
 }
-const STREAMS_AT = CALL_COLUMN_LIST.indexOf('c2e_mos');
-const TURN_LIST_AT = CALL_COLUMN_LIST.indexOf('agent_turn_list');
 
 /** The stored summary with its talk/listen ratio (derived on read, like the durations). */
 const withRatio = (s: TurnSummary): AgentTurns => ({ ...s, talkListenRatio: talkListenRatio(s) });
 
 export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
-  const [
-    ,
-    callId,
-    firstAt,
-    direction,
-    channel,
-    trunk,
-    fromHash,
-    fromMasked,
-    fromRaw,
-    toHash,
-    toMasked,
-    toRaw,
-    startedAt,
-    ringingAt,
-    answeredAt,
-    endedAt,
-    status,
-    sipCode,
-    q850,
-    reason,
-    hangupBy,
-    durationMs,
-    talkMs,
-    pddMs,
-    transcript,
-    mos,
-    jitterMs,
-    lossPercent,
-    rttMs,
-    closedByCleanup,
-    kpi,
-    agentTurns,
-    silenceP50Ms,
-    silenceP95Ms,
-    interruptions,
-    deadAir,
-    agentTalkMs,
-    callerTalkMs,
-    sipFlow,
-  ] = row;
+  const kpi = row[I.kpi] as number;
+  const agentTurns = num(row, I.agentTurns);
+  const sipFlow = str(row, I.sipFlow);
+  const turnList = str(row, I.turnList);
   const rec: CallRecord = {
-    callId,
-    direction,
-    channel,
-    trunk,
-    fromMasked,
-    toMasked,
-    fromHash,
-    toHash,
-    firstAt,
-    startedAt,
-    ringingAt,
-    answeredAt,
-    endedAt,
-    status,
-    sipCode,
-    q850,
-    reason,
+    callId: row[I.callId] as string,
+    direction: row[I.direction] as Direction | null,
+    channel: row[I.channel] as StoredChannel | null,
+    trunk: str(row, I.trunk),
+    fromMasked: str(row, I.fromMasked),
+    toMasked: str(row, I.toMasked),
+    fromHash: str(row, I.fromHash),
+    toHash: str(row, I.toHash),
+    firstAt: row[I.firstAt] as number,
+    startedAt: num(row, I.startedAt),
+    ringingAt: num(row, I.ringingAt),
+    answeredAt: num(row, I.answeredAt),
+    endedAt: num(row, I.endedAt),
+    status: row[I.status] as CallStatus,
+    sipCode: num(row, I.sipCode),
+    q850: num(row, I.q850),
+    reason: row[I.reason] as FailureReason | null,
     outcome: outcomeOfBits(kpi),
     networkEffective: isNetworkEffective(kpi),
-    hangupBy,
-    durationMs,
-    talkMs,
-    pddMs,
-    transcript: transcript === 1,
-    mos,
-    jitterMs,
-    lossPercent,
-    rttMs,
-    closedByCleanup: closedByCleanup === 1,
+    hangupBy: row[I.hangupBy] as HangupParty | null,
+    durationMs: num(row, I.durationMs),
+    talkMs: num(row, I.talkMs),
+    pddMs: num(row, I.pddMs),
+    transcript: row[I.transcript] === 1,
+    mos: num(row, I.mos),
+    jitterMs: num(row, I.jitterMs),
+    lossPercent: num(row, I.lossPercent),
+    rttMs: num(row, I.rttMs),
+    closedByCleanup: row[I.closedByCleanup] === 1,
     agent:
       agentTurns === null
         ? null
         : withRatio({
             turns: agentTurns,
-            silenceP50Ms,
-            silenceP95Ms,
-            interruptions: interruptions ?? 0,
-            deadAir: deadAir ?? 0,
-            agentTalkMs: agentTalkMs ?? 0,
-            callerTalkMs: callerTalkMs ?? 0,
+            silenceP50Ms: num(row, I.silenceP50Ms),
+            silenceP95Ms: num(row, I.silenceP95Ms),
+            interruptions: num(row, I.interruptions) ?? 0,
+            deadAir: num(row, I.deadAir) ?? 0,
+            agentTalkMs: num(row, I.agentTalkMs) ?? 0,
+            callerTalkMs: num(row, I.callerTalkMs) ?? 0,
           }),
     sipFlow: sipFlow === null ? null : (JSON.parse(sipFlow) as SipFlowMessage[]),
-    media: mediaOf(row, STREAMS_AT),
-    turns: row[TURN_LIST_AT] === null ? null : decodeTurnList(row[TURN_LIST_AT] as string),
+    media: mediaOf(row),
+    turns: turnList === null ? null : decodeTurnList(turnList),
   };
   // Raw numbers only leave the store when the caller asked and the operator stores them.
   if (reveal) {
+    const fromRaw = str(row, I.fromRaw);
+    const toRaw = str(row, I.toRaw);
     if (fromRaw !== null) rec.from = fromRaw;
     if (toRaw !== null) rec.to = toRaw;
   }

@@ -7,24 +7,10 @@
  * (`pick`), media keeps the worst value seen.
  */
 
-/** `col` := the earlier of old and new, either may be null. */
-const minOf = (c: string) =>
-  `${c} = CASE WHEN excluded.${c} IS NOT NULL AND (o.${c} IS NULL OR excluded.${c} < o.${c}) THEN excluded.${c} ELSE o.${c} END`;
-const maxOf = (c: string) =>
-  `${c} = CASE WHEN excluded.${c} IS NOT NULL AND (o.${c} IS NULL OR excluded.${c} > o.${c}) THEN excluded.${c} ELSE o.${c} END`;
-/** `col` := the new value if the new event is earlier (`earlier`), else keep; never overwrite with null. */
-const pick = (c: string, earlier: string) =>
-  `${c} = CASE WHEN ${earlier} THEN COALESCE(excluded.${c}, o.${c}) ELSE COALESCE(o.${c}, excluded.${c}) END`;
-/** The three columns of a number move together, so hash, mask and raw always describe one number. */
-const pickNumber = (p: string, earlier: string) =>
-  ['hash', 'masked', 'raw'].map(
-    (s) =>
-      `${p}_${s} = CASE WHEN o.${p}_hash IS NULL OR (${earlier} AND excluded.${p}_hash IS NOT NULL) ` +
-      `THEN excluded.${p}_${s} ELSE o.${p}_${s} END`,
-  );
-const firstAt =
-  'first_at = CASE WHEN excluded.first_at < o.first_at THEN excluded.first_at ELSE o.first_at END';
-const NUMBER_COLUMNS = ['from', 'to'].flatMap((p) => ['hash', 'masked', 'raw'].map((s) => `${p}_${s}`));
+import { type CallColumn, UPSERT_KINDS, type UpsertKind, upsertColumns } from './call-columns.js';
+import { FIRST_AT as firstAt, minOf, pick, pickNumber } from './merge-sql.js';
+
+export { AGENT_COLUMNS, STREAM_COLUMNS, STREAM_PREFIXES } from './call-columns.js';
 
 /**
  * One call update kind: the columns it inserts after `call_id, first_at` (each a `?` unless given
@@ -39,103 +25,24 @@ export interface CallUpsert {
   present?: string;
 }
 
-const STARTED_EARLIER = '(o.started_at IS NULL OR excluded.started_at < o.started_at)';
-// A real `ended` replaces what zombie cleanup guessed; otherwise the earliest end wins.
-const ENDED_EARLIER = '(o.ended_at IS NULL OR o.closed_by_cleanup = 1 OR excluded.ended_at < o.ended_at)';
-const endField = (c: string) =>
-  `${c} = CASE WHEN o.closed_by_cleanup = 1 THEN excluded.${c} WHEN ${ENDED_EARLIER} ` +
-  `THEN COALESCE(excluded.${c}, o.${c}) ELSE COALESCE(o.${c}, excluded.${c}) END`;
+/** An update kind's upsert, from the call column table (records/call-columns.ts). */
+function kindUpsert(kind: UpsertKind): CallUpsert {
+  const columns = upsertColumns(kind);
+  const fill = (c: CallColumn) => c.fill as Exclude<CallColumn['fill'], string>;
+  const spec: { present?: string; also?: readonly string[] } = UPSERT_KINDS[kind];
+  const literal = columns.some((c) => fill(c).value !== undefined);
+  return {
+    columns: columns.map((c) => c.name),
+    ...(literal && { values: columns.map((c) => fill(c).value ?? '?') }),
+    sets: [...columns.map((c) => fill(c).merge(c.name)), ...(spec.also ?? [])],
+    ...(spec.present !== undefined && { present: spec.present }),
+  };
+}
 
-/** A call's voice-agent summary, in TurnSummary order. */
-export const AGENT_COLUMNS = [
-  'agent_turns',
-  'agent_silence_p50_ms',
-  'agent_silence_p95_ms',
-  'agent_interruptions',
-  'agent_dead_air',
-  'agent_talk_ms',
-  'agent_listen_ms',
-] as const;
-/**
- * Media per direction: the stream's column prefix (c2e = caller to callee, e2c = callee to caller,
- * MEDIA_STREAMS order) and its columns, each the worst value of that stream's reports.
- */
-export const STREAM_PREFIXES = ['c2e', 'e2c'] as const;
-const STREAM_FIELDS = ['mos', 'jitter_ms', 'loss_percent', 'rtt_ms', 'codec'] as const;
-export const STREAM_COLUMNS = STREAM_PREFIXES.flatMap((p) => STREAM_FIELDS.map((f) => `${p}_${f}`));
-const AGENT_NEWER =
-  '(o.agent_turns IS NULL OR excluded.agent_turns > o.agent_turns OR (excluded.agent_turns = o.agent_turns ' +
-  'AND excluded.agent_interruptions >= o.agent_interruptions))';
-
-export const CALL_UPSERTS = {
-  started: {
-    columns: ['started_at', 'direction', 'channel', 'trunk', ...NUMBER_COLUMNS],
-    sets: [
-      minOf('started_at'),
-      ...['direction', 'channel', 'trunk'].map((c) => pick(c, STARTED_EARLIER)),
-      ...pickNumber('from', STARTED_EARLIER),
-      ...pickNumber('to', STARTED_EARLIER),
-    ],
-  },
-  ringing: { columns: ['ringing_at'], sets: [minOf('ringing_at')] },
-  answered: { columns: ['answered_at'], sets: [minOf('answered_at')] },
-  ended: {
-    columns: ['ended_at', 'end_status', 'sip_code', 'q850', 'reason', 'hangup_by'],
-    sets: [
-      `ended_at = CASE WHEN ${ENDED_EARLIER} THEN excluded.ended_at ELSE o.ended_at END`,
-      ...['end_status', 'sip_code', 'q850', 'reason', 'hangup_by'].map(endField),
-      'closed_by_cleanup = 0',
-    ],
-    present: 'excluded.ended_at IS NOT NULL',
-  },
-  transcript: {
-    columns: ['transcript'],
-    values: ['1'],
-    sets: ['transcript = 1'],
-    present: 'excluded.transcript = 1',
-  },
-  media: {
-    columns: ['mos', 'jitter_ms', 'loss_percent', 'rtt_ms'],
-    sets: [
-      'mos = CASE WHEN o.mos IS NULL OR excluded.mos < o.mos THEN excluded.mos ELSE o.mos END',
-      maxOf('jitter_ms'),
-      maxOf('loss_percent'),
-      maxOf('rtt_ms'),
-    ],
-  },
-  // A media report with a stream also fills that stream's columns (in the same row: `media`'s
-  // fill writes them); not part of UPSERT_MEDIA, which schema-3 stores replay. Worst value kept
-  // per column (the lowest MOS, highest jitter, loss and RTT); the codec first stored is kept.
-  streams: {
-    columns: STREAM_COLUMNS,
-    sets: STREAM_PREFIXES.flatMap((p) => [
-      minOf(`${p}_mos`),
-      maxOf(`${p}_jitter_ms`),
-      maxOf(`${p}_loss_percent`),
-      maxOf(`${p}_rtt_ms`),
-      `${p}_codec = COALESCE(o.${p}_codec, excluded.${p}_codec)`,
-    ]),
-  },
-  // The summary with more turns (or as many, and no fewer interruptions) replaces the stored one
-  // whole: its percentiles belong with its counts. The sink sends a call's summary as it grows;
-  // its turn list only when it changed (past the list's bound it does not), so a null keeps it.
-  agent: {
-    columns: [...AGENT_COLUMNS, 'agent_turn_list'],
-    sets: [
-      ...AGENT_COLUMNS.map((c) => `${c} = CASE WHEN ${AGENT_NEWER} THEN excluded.${c} ELSE o.${c} END`),
-      `agent_turn_list = CASE WHEN ${AGENT_NEWER} AND excluded.agent_turn_list IS NOT NULL THEN excluded.agent_turn_list ELSE o.agent_turn_list END`,
-    ],
-    present: 'excluded.agent_turns IS NOT NULL',
-  },
-  // The longest flow given wins (a repeat or a second emission converges): length() in both SQL dialects.
-  flow: {
-    columns: ['sip_flow'],
-    sets: [
-      'sip_flow = CASE WHEN o.sip_flow IS NULL OR length(excluded.sip_flow) > length(o.sip_flow) THEN excluded.sip_flow ELSE o.sip_flow END',
-    ],
-    present: 'excluded.sip_flow IS NOT NULL',
-  },
-} as const satisfies Record<string, CallUpsert>;
+/** Every update kind's upsert, in UPSERT_KINDS order (the combined upsert's column order). */
+export const CALL_UPSERTS = Object.fromEntries(
+  (Object.keys(UPSERT_KINDS) as UpsertKind[]).map((k) => [k, kindUpsert(k)]),
+) as Record<UpsertKind, CallUpsert>;
 
 /** `INSERT ... ON CONFLICT DO UPDATE` of one kind; the stored row's `first_at` keeps the earliest. */
 function callUpsert(u: CallUpsert): string {

@@ -23,9 +23,9 @@ export type CallWrite =
   | 'flow';
 
 /**
- * Where a combined row (COMBINED_CALL) holds a column. Each kind's columns sit together in the
- * order of its CALL_UPSERTS entry (the combined upsert is built from them), so a kind's later
- * columns are at offsets from its first.
+ * Where a combined row (COMBINED_CALL) holds a column, by name: the order is the call column
+ * table's (records/call-columns.ts). Each kind's columns sit together (the combined upsert is built
+ * kind by kind), which `callWrite` relies on.
  */
 const col = (c: string) => {
   const i = COMBINED_CALL.columns.indexOf(c);
@@ -33,19 +33,46 @@ const col = (c: string) => {
   return i;
 };
 const WIDTH = COMBINED_CALL.columns.length;
-const STARTED = col('started_at');
-const FROM = col('from_hash');
-const TO = col('to_hash');
-const RINGING = col('ringing_at');
-const ANSWERED = col('answered_at');
-const ENDED = col('ended_at');
-const TRANSCRIPT = col('transcript');
-const MEDIA = col('mos');
-const AGENT = col('agent_turns');
-const TURN_LIST = col('agent_turn_list');
-/** Each stream's first column (its MOS), in MEDIA_STREAMS order; jitter, loss, RTT, codec follow. */
-const STREAM = STREAM_PREFIXES.map((p) => col(`${p}_mos`));
-const FLOW = col('sip_flow');
+const C = {
+  startedAt: col('started_at'),
+  direction: col('direction'),
+  channel: col('channel'),
+  trunk: col('trunk'),
+  ringingAt: col('ringing_at'),
+  answeredAt: col('answered_at'),
+  endedAt: col('ended_at'),
+  endStatus: col('end_status'),
+  sipCode: col('sip_code'),
+  q850: col('q850'),
+  reason: col('reason'),
+  hangupBy: col('hangup_by'),
+  transcript: col('transcript'),
+  mos: col('mos'),
+  jitterMs: col('jitter_ms'),
+  lossPercent: col('loss_percent'),
+  rttMs: col('rtt_ms'),
+  agentTurns: col('agent_turns'),
+  silenceP50Ms: col('agent_silence_p50_ms'),
+  silenceP95Ms: col('agent_silence_p95_ms'),
+  interruptions: col('agent_interruptions'),
+  deadAir: col('agent_dead_air'),
+  agentTalkMs: col('agent_talk_ms'),
+  callerTalkMs: col('agent_listen_ms'),
+  turnList: col('agent_turn_list'),
+  sipFlow: col('sip_flow'),
+};
+/** A number's hash, masked and raw columns. */
+const numberColumns = (p: string) => [col(`${p}_hash`), col(`${p}_masked`), col(`${p}_raw`)] as const;
+const FROM = numberColumns('from');
+const TO = numberColumns('to');
+/** Each stream's columns, in MEDIA_STREAMS order. */
+const STREAM = STREAM_PREFIXES.map((p) => ({
+  mos: col(`${p}_mos`),
+  jitterMs: col(`${p}_jitter_ms`),
+  lossPercent: col(`${p}_loss_percent`),
+  rttMs: col(`${p}_rtt_ms`),
+  codec: col(`${p}_codec`),
+}));
 /** Each kind as a bit: a row holds at most one update of each. */
 const BIT: Record<CallWrite, number> = {
   started: 1,
@@ -58,11 +85,11 @@ const BIT: Record<CallWrite, number> = {
   flow: 128,
 };
 
-/** A number's hash, masked and raw forms at `i` of a combined row (nulls when absent). */
-function setNumber(row: unknown[], i: number, p: ReturnType<Protect>): void {
-  row[i] = p === null ? null : p.hash;
-  row[i + 1] = p === null ? null : p.masked;
-  row[i + 2] = p === null ? null : p.raw;
+/** A number's hash, masked and raw forms in its columns of a combined row (nulls when absent). */
+function setNumber(row: unknown[], at: readonly [number, number, number], p: ReturnType<Protect>): void {
+  row[at[0]] = p === null ? null : p.hash;
+  row[at[1]] = p === null ? null : p.masked;
+  row[at[2]] = p === null ? null : p.raw;
 }
 
 /** hash, masked, raw of a number (the column order of every upsert). */
@@ -73,7 +100,7 @@ function blankRow(callId: string, at: number): unknown[] {
   const row: unknown[] = new Array(WIDTH).fill(null);
   row[0] = callId;
   row[1] = at;
-  row[TRANSCRIPT] = 0; // NOT NULL; 0 leaves a stored 1 alone (the rule runs only for a 1)
+  row[C.transcript] = 0; // NOT NULL; 0 leaves a stored 1 alone (the rule runs only for a 1)
   return row;
 }
 
@@ -81,56 +108,56 @@ function blankRow(callId: string, at: number): unknown[] {
 function fill(row: unknown[], protect: Protect, u: CallUpdate, at: number): void {
   switch (u.kind) {
     case 'started':
-      row[STARTED] = at;
-      row[STARTED + 1] = u.direction;
-      row[STARTED + 2] = u.channel;
-      row[STARTED + 3] = u.trunk ?? null;
+      row[C.startedAt] = at;
+      row[C.direction] = u.direction;
+      row[C.channel] = u.channel;
+      row[C.trunk] = u.trunk ?? null;
       setNumber(row, FROM, protect(u.from));
       setNumber(row, TO, protect(u.to));
       return;
     case 'ringing':
-      row[RINGING] = at;
+      row[C.ringingAt] = at;
       return;
     case 'answered':
-      row[ANSWERED] = at;
+      row[C.answeredAt] = at;
       return;
     case 'transcript':
-      row[TRANSCRIPT] = 1;
+      row[C.transcript] = 1;
       return;
     case 'ended':
-      row[ENDED] = at;
-      row[ENDED + 1] = u.status ?? null;
-      row[ENDED + 2] = u.sipCode ?? null;
-      row[ENDED + 3] = u.q850 ?? null;
-      row[ENDED + 4] = u.reason ?? null;
-      row[ENDED + 5] = u.hangupBy ?? null;
+      row[C.endedAt] = at;
+      row[C.endStatus] = u.status ?? null;
+      row[C.sipCode] = u.sipCode ?? null;
+      row[C.q850] = u.q850 ?? null;
+      row[C.reason] = u.reason ?? null;
+      row[C.hangupBy] = u.hangupBy ?? null;
       return;
     case 'media':
-      row[MEDIA] = u.mos;
-      row[MEDIA + 1] = u.jitterMs;
-      row[MEDIA + 2] = u.lossPercent;
-      row[MEDIA + 3] = u.rttMs ?? null;
+      row[C.mos] = u.mos;
+      row[C.jitterMs] = u.jitterMs;
+      row[C.lossPercent] = u.lossPercent;
+      row[C.rttMs] = u.rttMs ?? null;
       if (u.stream !== undefined) {
-        const i = STREAM[MEDIA_STREAMS.indexOf(u.stream)] as number;
-        row[i] = u.mos;
-        row[i + 1] = u.jitterMs;
-        row[i + 2] = u.lossPercent;
-        row[i + 3] = u.rttMs ?? null;
-        row[i + 4] = u.codec ?? null;
+        const s = STREAM[MEDIA_STREAMS.indexOf(u.stream)]!;
+        row[s.mos] = u.mos;
+        row[s.jitterMs] = u.jitterMs;
+        row[s.lossPercent] = u.lossPercent;
+        row[s.rttMs] = u.rttMs ?? null;
+        row[s.codec] = u.codec ?? null;
       }
       return;
     case 'agent':
-      row[AGENT] = u.turns;
-      row[AGENT + 1] = u.silenceP50Ms;
-      row[AGENT + 2] = u.silenceP95Ms;
-      row[AGENT + 3] = u.interruptions;
-      row[AGENT + 4] = u.deadAir;
-      row[AGENT + 5] = u.agentTalkMs;
-      row[AGENT + 6] = u.callerTalkMs;
-      row[TURN_LIST] = u.turnList ?? null;
+      row[C.agentTurns] = u.turns;
+      row[C.silenceP50Ms] = u.silenceP50Ms;
+      row[C.silenceP95Ms] = u.silenceP95Ms;
+      row[C.interruptions] = u.interruptions;
+      row[C.deadAir] = u.deadAir;
+      row[C.agentTalkMs] = u.agentTalkMs;
+      row[C.callerTalkMs] = u.callerTalkMs;
+      row[C.turnList] = u.turnList ?? null;
       return;
     case 'flow':
-      row[FLOW] = u.sipFlow;
+      row[C.sipFlow] = u.sipFlow;
       return;
   }
 }

@@ -6,6 +6,13 @@
  * "Checkpointing") names the alternative: turn the automatic checkpoint off and checkpoint in a
  * separate thread. Writers keep a raised threshold as a backstop instead of none, so the WAL stays
  * bounded if the thread stops or falls behind.
+ *
+ * Where it pays (issue 49, measured side by side on this 2-core machine, loads 8-16): bulk ingest
+ * through the library with a core to spare. 200,000 calls through applyBatch (bench/store.bench.mjs's
+ * ingest, 4 rounds): 20,249 / 5,517 / 4,176 / 14,700 updates per wall second with the thread against
+ * 9,410 / 4,836 / 4,486 / 8,421 without, at 1-13 % more CPU per update. Not in the sidecar: at its
+ * highest HTTP ingest rate (6 rounds) a median 13,037 events/s with it against 11,921 without,
+ * 3 rounds of 6 each way, within noise; so the sidecar runs without it (server/store-from-config.ts).
  */
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
@@ -77,8 +84,8 @@ export const BUSY_CHECKPOINT_MS = 10_000;
 
 /**
  * WAL checkpoints on the main connection between requests, for a store without the checkpoint
- * thread (a machine with two cores or fewer, where a thread of its own costs its RSS and start-up
- * and gives nothing back: issue 39). A PASSIVE checkpoint copies what the WAL holds into the file
+ * thread (the sidecar, where a thread of its own costs its RSS and start-up and gives nothing back:
+ * issues 39 and 49). A PASSIVE checkpoint copies what the WAL holds into the file
  * from a timer, not inside an ingest commit: once writes pause for a second, or 10 s after the
  * first write not yet copied under writes without pause (each checkpoint syncs the file: one every
  * second held the main thread for ~17 % of the wall time it was busy, in a profile at 20 calls/s

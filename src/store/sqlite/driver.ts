@@ -32,7 +32,6 @@ import { SqliteRollupReads } from './rollup-reads.js';
 import type { SqliteRollups } from './rollups.js';
 import { rangeParams } from './sql.js';
 import { writeCalls, writeEventKeys, writeSms } from './write.js';
-import { WriterThread } from './writer.js';
 
 /** The SQLite side of a {@link StoreDriver}; `SqliteCallStore` (sqlite/store.ts) is its front. */
 export class SqliteDriver implements StoreDriver {
@@ -49,10 +48,6 @@ export class SqliteDriver implements StoreDriver {
   private readonly writeSmses: (us: readonly SmsUpdate[], keys: EventKeys | undefined) => void;
   private closed = false;
   private reader: Reader | undefined;
-  /** Batch writes on their own thread (`writerThread`), from the first batch on, while it runs. */
-  private writer: WriterThread | undefined;
-  /** Options the writer thread opens its connection with, until it is started. */
-  private writerOptions: (SqliteCallStoreOptions & { path: string; privacy: PrivacyConfig }) | undefined;
   /** WAL checkpoints on their own thread (`checkpointThread`), from the first write on. */
   private readonly checkpoints: Checkpointer | undefined;
   /** Without that thread: WAL checkpoints on the main connection once writes pause. */
@@ -92,11 +87,7 @@ export class SqliteDriver implements StoreDriver {
     });
     this.busyTimeoutMs = opts.busyTimeoutMs;
     this.lockWaits = new LockWaits(opts.busyTimeoutMs ?? 5000);
-    // Threads start with the first write: a store that only reads (an export) or is not written to
-    // yet (a sidecar at start-up: a thread loads its own copy of the modules, issue 39) runs none.
-    if (opts.writerThread === true && path !== ':memory:') {
-      this.writerOptions = { ...opts, path, privacy };
-    }
+    // The thread starts with the first write: a store that only reads (an export) runs none.
     if (checkpointsOnThread(opts)) this.checkpoints = new Checkpointer(path, db);
     else if (path !== ':memory:') this.idleCheckpoints = new IdleCheckpointer(db);
     // Writes wait for another process's lock in short slices (sqlite/lock-waits.ts).
@@ -110,24 +101,9 @@ export class SqliteDriver implements StoreDriver {
     return this.lockWaits.retry(() => this.run(what, fn));
   }
 
-  /** The writer thread, started by the first batch (with the checkpoint thread) when configured. */
-  private writerThread(): WriterThread | undefined {
-    if (this.writerOptions !== undefined && !this.closed) {
-      this.writer = new WriterThread(this.writerOptions);
-      this.writerOptions = undefined;
-      this.checkpoints?.start();
-    }
-    if (this.writer?.alive) this.idleCheckpoints?.wrote();
-    return this.writer;
-  }
-
   /** How long the oldest write still waiting for another process's lock has waited, ms (0: none). */
   writeStallMs(): number {
-    // A batch on the writer thread that has not committed yet waits for the lock there.
-    const oldest = Math.min(
-      this.writer?.oldestInFlight() ?? Number.POSITIVE_INFINITY,
-      this.lockWaits.oldest(),
-    );
+    const oldest = this.lockWaits.oldest();
     return oldest === Number.POSITIVE_INFINITY ? 0 : performance.now() - oldest;
   }
 
@@ -157,30 +133,15 @@ export class SqliteDriver implements StoreDriver {
     return this.run(what, fn);
   }
 
-  async writeCalls(
-    what: string,
-    updates: readonly CallUpdate[],
-    batch: boolean,
-    keys?: EventKeys,
-  ): Promise<void> {
-    const writer = batch ? this.writerThread() : undefined;
-    if (writer?.alive) await this.run(what, () => writer.write('calls', updates, keys));
-    else await this.write(what, () => this.writeCallRows(updates, keys));
+  async writeCalls(what: string, updates: readonly CallUpdate[], keys?: EventKeys): Promise<void> {
+    await this.write(what, () => this.writeCallRows(updates, keys));
   }
 
-  async writeSms(
-    what: string,
-    updates: readonly SmsUpdate[],
-    batch: boolean,
-    keys?: EventKeys,
-  ): Promise<void> {
-    const writer = batch ? this.writerThread() : undefined;
-    if (writer?.alive) await this.run(what, () => writer.write('sms', updates, keys));
-    else await this.write(what, () => this.writeSmses(updates, keys));
+  async writeSms(what: string, updates: readonly SmsUpdate[], keys?: EventKeys): Promise<void> {
+    await this.write(what, () => this.writeSmses(updates, keys));
   }
 
   eventKeysSince(since: number): Promise<Array<{ key: string; at: number }>> {
-    // On the main connection: WAL gives it the last commit of the writer thread's too.
     return this.read(
       'storedEventIds',
       () => this.s.eventIdsSince.all(since) as Array<{ key: string; at: number }>,
@@ -314,7 +275,6 @@ export class SqliteDriver implements StoreDriver {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.writer?.close();
     await this.checkpoints?.close();
     this.idleCheckpoints?.close();
     // Fold the WAL back into the main file so a closed store is one self-contained file.

@@ -30,16 +30,10 @@ export interface SqliteCallStoreOptions {
    */
   exactPercentilesUpTo?: number;
   /**
-   * Write batches (`applyBatch`, `applySmsBatch`) on a thread of their own, with a second
-   * connection (default false; ignored for `:memory:`). Each write still resolves after its
-   * commit. Worth it with two or more cores where the caller has other work meanwhile (the
-   * sidecar parses and counts the next request); costs a thread and a second page cache.
-   */
-  writerThread?: boolean;
-  /**
    * Copy the WAL back into the file on a thread of its own instead of inside the commits that
    * cross SQLite's threshold (default true; ignored for `:memory:`). Writers then checkpoint only
-   * past a 16 MiB backstop. Costs a thread once the store first writes.
+   * past a 16 MiB backstop. Costs a thread once the store first writes. Pays in bulk ingest with a
+   * core to spare (sqlite/checkpoint.ts); the sidecar runs without it (server/store-from-config.ts).
    */
   checkpointThread?: boolean;
 }

@@ -1,0 +1,112 @@
+/**
+ * The export's bytes, pinned: every column a call row holds (both media streams, the SIP ladder, the
+ * agent's summary and turn list, raw numbers revealed and not) through CSV and JSON, as SHA-256 of
+ * the output. A change to how the store reads rows or names export columns (the call column table,
+ * src/store/records/call-columns.ts) must leave these unchanged.
+ */
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exportCalls } from '../../src/analytics/export.js';
+import { TURN_ROW_WIDTH } from '../../src/store/records/turn-list.js';
+import type { SqliteCallStore } from '../../src/store/sqlite/store.js';
+import type { CallUpdate } from '../../src/store/types.js';
+import { memoryStore, scriptedUpdates, T0 } from './scripted.js';
+
+let store: SqliteCallStore | undefined;
+afterEach(() => store?.close());
+
+const FULL: CallUpdate[] = [
+  {
+    kind: 'started',
+    callId: 'g1',
+    at: T0,
+    direction: 'outbound',
+    channel: 'webrtc',
+    trunk: 'edge, "west"',
+    from: '+15557654321',
+    to: '+442079876543',
+  },
+  { kind: 'ringing', callId: 'g1', at: T0 + 1500 },
+  { kind: 'answered', callId: 'g1', at: T0 + 4000 },
+  { kind: 'transcript', callId: 'g1', at: T0 + 5000 },
+  ...(['caller_to_callee', 'callee_to_caller'] as const).map(
+    (stream, i): CallUpdate => ({
+      kind: 'media',
+      callId: 'g1',
+      at: T0 + 30_000 + i,
+      mos: 3.9 - i / 10,
+      jitterMs: 4.25 + i,
+      lossPercent: 0.5 * (i + 1),
+      rttMs: 55 + i,
+      stream,
+      codec: i === 0 ? 'opus' : 'G722',
+    }),
+  ),
+  {
+    kind: 'agent',
+    callId: 'g1',
+    at: T0 + 40_000,
+    turns: 2,
+    silenceP50Ms: 700,
+    silenceP95Ms: 1900.25,
+    interruptions: 0,
+    deadAir: 0,
+    agentTalkMs: 9000,
+    callerTalkMs: 6000,
+    // Rows of the stored width (records/turn-list.ts): turn, at, heard, segments..., flags.
+    turnList: JSON.stringify([
+      [1, T0 + 10_000, 800, ...Array.from({ length: TURN_ROW_WIDTH - 4 }, (_, i) => 100 * (i + 1)), 0],
+      [2, T0 + 20_000, null, ...Array.from({ length: TURN_ROW_WIDTH - 4 }, () => null), 3],
+    ]),
+  },
+  {
+    kind: 'flow',
+    callId: 'g1',
+    at: T0 + 41_000,
+    sipFlow: JSON.stringify([
+      { atMs: 0, from: 'a', to: 'b', method: 'INVITE' },
+      { atMs: 1500, from: 'b', to: 'a', method: 'INVITE', code: 180 },
+      { atMs: 4000, from: 'b', to: 'a', method: 'INVITE', code: 200 },
+      { atMs: 42_000, from: 'a', to: 'b', method: 'BYE' },
+    ]),
+  },
+  { kind: 'ended', callId: 'g1', at: T0 + 42_000, sipCode: 200, hangupBy: 'callee', status: 'completed' },
+  ...scriptedUpdates(),
+];
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+async function exported(format: 'csv' | 'json', reveal: boolean): Promise<string> {
+  let out = '';
+  for await (const c of exportCalls(store!, { from: T0 - 3_600_000, to: T0 + 86_400_000, format, reveal }))
+    out += c;
+  return out;
+}
+
+describe('export bytes', () => {
+  it('CSV and JSON of every column, masked and revealed, are byte for byte as pinned', async () => {
+    store = memoryStore(true);
+    await store.applyBatch(FULL);
+    const out = {
+      csv: await exported('csv', false),
+      csvRevealed: await exported('csv', true),
+      json: await exported('json', false),
+      jsonRevealed: await exported('json', true),
+      // The record as the API serves it: the row codec's keys, in their order.
+      record: JSON.stringify(await store.getCall('g1', { reveal: true })),
+    };
+    // The fixture reaches the columns it is for: both streams, the ladder, the turn list, raw numbers.
+    expect(out.json).toContain('"codec":"G722"');
+    expect(out.json).toContain('"method":"BYE"');
+    expect(out.json).toContain('"turns":[{');
+    expect(out.jsonRevealed).toContain('+15557654321');
+    expect(out.csv).not.toContain('+15557654321');
+    expect(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, sha(v)]))).toEqual({
+      csv: 'af58ba913e74e8b2ec72e1a01a4f6c09bdf43f604a8314cad0d66f59d91cb206',
+      csvRevealed: 'f745e5c7c7bef1f9fcfd00a47aa1c2bd039b6d3fae39e9018f2889c4b2626f5e',
+      json: 'a22ede60d1d65958bc0d05e7588c52ed57f9effb9e80bb4cde40abfa9bbf033e',
+      jsonRevealed: '8055969a2dd53c34bc7bc1ae008b6a844a8c6dd74be5bdcbe23424d37acece75',
+      record: '22f62f2705c3445ecc39e3b26e1ff32dbf53275614fdea9d1921bb1228b8dc4f',
+    });
+  });
+});
