@@ -112,6 +112,11 @@ export const ERROR_CODES = {
   },
   ST_CONFIG_PARSE: { kind: 'config', status: 500, doc: 'A config file that is not valid TOML or JSON.' },
   ST_CONFIG_FLAG: { kind: 'config', status: 500, doc: 'A `--no-` flag on a key that is not true/false.' },
+  ST_MISSING_PART: {
+    kind: 'config',
+    status: 500,
+    doc: 'A feature turned on whose package is not installed (serialport for a modem, pg for a PostgreSQL store, the OTLP exporters, the Grafana SDK); the message names the package to add (`npm i serialport`).',
+  },
   ST_INVALID_CREDENTIALS: {
     kind: 'config',
     status: 500,

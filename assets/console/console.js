@@ -444,7 +444,13 @@ async function refresh() {
     last = d;
     const ok = ready.status === 'ready';
     $('status').className = ok ? 'ready' : 'degraded';
-    $('status').textContent = ok ? 'Ready' : 'Not ready';
+    // A demo writing its history in the background says how far it is (issue 50), not just "not ready".
+    const backfill = ready.checks?.demo_backfill;
+    $('status').textContent = ok
+      ? 'Ready'
+      : backfill && backfill.status !== 'pass'
+        ? `Not ready: ${backfill.detail}`
+        : 'Not ready';
     renderChecks(ready.checks || {});
     renderProblems(d.problems);
     renderCalls(d);

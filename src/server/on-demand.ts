@@ -3,6 +3,7 @@ import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import { trusted } from '../logs/index.js';
 import type { Registry } from '../metrics/index.js';
+import { optionalPart } from '../runtime/optional-part.js';
 import { otlpTracesUrl } from '../sinks/otlp-protocol.js';
 
 // The sidecar's parts that load their modules only when the configuration uses them: trace export,
@@ -18,7 +19,11 @@ export async function otelFromConfig(config: SidetoneConfig, registry: Registry)
   const o = config.otel;
   if (otlpTracesUrl({ ...(o.endpoint !== undefined && { endpoint: o.endpoint }) }) === undefined)
     return undefined;
-  return (await import('../sinks/otel.js')).otelTracing({
+  const { otelTracing } = await optionalPart(
+    'trace export ([otel] endpoint)',
+    () => import('../sinks/otel.js'),
+  );
+  return otelTracing({
     ...(o.endpoint !== undefined && { endpoint: o.endpoint }),
     ...(o.protocol !== undefined && { protocol: o.protocol }),
     ...(o.service_name !== undefined && { serviceName: o.service_name }),
@@ -35,7 +40,11 @@ export async function startPush(config: SidetoneConfig, registry: Registry, log:
   if (config.push.remote_write_url === undefined && !config.otel.export_metrics) return undefined;
   // Loaded only when configured: the OTLP metrics SDK and the remote-write encoder are the largest
   // part of what the sidecar would load at start-up (92-106 ms of CPU here).
-  return (await import('../push/from-config.js')).startPushFromConfig(config, registry, registry, log);
+  const { startPushFromConfig } = await optionalPart(
+    'metrics push ([push], [otel] export_metrics)',
+    () => import('../push/from-config.js'),
+  );
+  return startPushFromConfig(config, registry, registry, log);
 }
 
 /** HEP capture (docs/sources/hep.md), code-free on the PBX's side, when `hep.listen` names a port. */
@@ -74,6 +83,9 @@ export async function modemFromConfig(
 ) {
   const m = config.modem;
   if (m.path === undefined) return undefined;
+  // The serial driver is what the source opens its port with: missing, the sidecar does not start
+  // (a source that cannot load its driver would retry its open for ever, logging the same error).
+  await optionalPart('the modem source ([modem] path)', () => import('serialport'));
   return new (await import('../sources/modem/source.js')).ModemSource(bus, {
     path: m.path,
     baudRate: m.baud_rate,

@@ -11,6 +11,13 @@ import type { ModemPack } from '../telephony/packs/modem.js';
 import { modemReadiness } from './source-health.js';
 import { storeCheck } from './store-health.js';
 
+/** The readiness check of a demo's backfill (`sidetone demo --backfill`). */
+export const BACKFILL_CHECK = 'demo_backfill';
+
+/** What /readyz and the console say of a backfill: `backfilling 42 %`, then `backfill done (100 %)`. */
+export const backfillDetail = (doneMs: number, totalMs: number) =>
+  doneMs < totalMs ? `backfilling ${Math.floor((100 * doneMs) / totalMs)} %` : 'backfill done (100 %)';
+
 /** What the sidecar's health checks read. */
 export interface SidecarHealthParts {
   config: SidetoneConfig;
@@ -48,6 +55,12 @@ export function sidecarHealth(p: SidecarHealthParts) {
       stuckMs: config.store.stuck_seconds * 1000,
     }),
   );
+  if (demo && config.demo.backfill_hours > 0) {
+    // Written in the background while the sidecar serves (issue 50): not ready until the history
+    // the page and the read verbs show is all there; the detail says how far it is.
+    health.register({ name: BACKFILL_CHECK, critical: true });
+    health.report(BACKFILL_CHECK, 'fail', backfillDetail(0, 1));
+  }
   const silence = config.health.source_silence_seconds || (demo ? 30 : 0);
   if (silence > 0) {
     // A push check: each heartbeat reports pass; silence past the limit turns it unknown (not ready).

@@ -19,7 +19,7 @@ import { recordIds } from '../store/privacy.js';
 import type { DemoSummary } from './demo.js';
 import { serveHealth } from './health-port.js';
 import { hepFromConfig, modemFromConfig, otelFromConfig, startPush } from './on-demand.js';
-import { sidecarHealth } from './sidecar-health.js';
+import { BACKFILL_CHECK, backfillDetail, sidecarHealth } from './sidecar-health.js';
 import { logListening, sidecarLogger } from './sidecar-logs.js';
 import { demoLabels, sidecarPacks, withSourceTrunks } from './sidecar-packs.js';
 import { sidecarRoutes } from './sidecar-routes.js';
@@ -35,8 +35,6 @@ export interface SidecarOptions {
   logger?: Logger;
   /** Install SIGINT/SIGTERM handlers (graceful stop, a second signal exits at once). Default true. */
   signals?: boolean;
-  /** Progress of `demo.backfill_hours`: virtual ms simulated so far, of the total. */
-  onBackfill?: (doneMs: number, totalMs: number) => void;
 }
 
 /** A running sidecar. */
@@ -61,8 +59,11 @@ export interface SidecarHandle {
    * app would get, answered by the one dispatch the listener uses.
    */
   fetch(req: Request): Promise<Response>;
-  /** A demo's backfill and fault scenario (`sidetone demo`). */
-  readonly demo?: DemoSummary;
+  /**
+   * A demo (`sidetone demo`): its backfill's progress (0 to 1), and what it wrote and the fault it
+   * scheduled once it is written and the live traffic runs (empty when it failed or was stopped).
+   */
+  readonly demo?: { progress(): number; live: Promise<DemoSummary> };
 }
 
 /**
@@ -258,30 +259,39 @@ export async function startSidecar(
     await teardown().catch(() => {});
     throw err;
   }
-  // The simulator is loaded by `sidetone demo` only: serve has no use for its modules.
+  // The simulator is loaded by `sidetone demo` only: serve has no use for its modules. Its backfill
+  // runs in the background (issue 50): the sidecar serves at once, not ready until it is written.
   const sim = demo
-    ? await (await import('./demo.js'))
-        .startDemo(config.demo, {
-          bus,
-          registry,
-          flush: () => sink.flush(),
-          labels,
-          ...(options.onBackfill && { onBackfill: options.onBackfill }),
-          sample: (at) => modemSampler.tick(at),
-        })
-        .catch((err: unknown) => {
-          signals.release(); // a failed start leaves no handler holding the process's signals
-          throw err;
-        })
+    ? (await import('./demo.js')).startDemo(config.demo, {
+        bus,
+        registry,
+        flush: () => sink.flush(),
+        labels,
+        onBackfill: (done, total) =>
+          health.report(BACKFILL_CHECK, done < total ? 'fail' : 'pass', backfillDetail(done, total)),
+        sample: (at) => modemSampler.tick(at),
+      })
     : undefined;
-  if (demo) modemSampler.start();
-  if (sim?.summary.fault !== undefined) {
-    const { name, start, end } = sim.summary.fault;
-    log.info(
-      { scenario: name, start: new Date(start).toISOString(), end: new Date(end).toISOString() },
-      'demo fault scheduled',
-    );
-  }
+  // A demo's sampler starts after its backfill, which samples at simulated times.
+  const live = sim?.live.then(
+    (summary) => {
+      modemSampler.start();
+      if (summary.fault !== undefined) {
+        const { name, start, end } = summary.fault;
+        log.info(
+          { scenario: name, start: new Date(start).toISOString(), end: new Date(end).toISOString() },
+          'demo fault scheduled',
+        );
+      }
+      return summary;
+    },
+    (err: unknown): DemoSummary => {
+      // The store failed under the history: not ready, and said why; the sidecar still serves.
+      health.report(BACKFILL_CHECK, 'fail', `backfill failed: ${faultCause(err)}`);
+      log.error({ cause: faultCause(err) }, 'demo backfill failed; no live traffic');
+      return {};
+    },
+  );
 
   let resolveDone: () => void = () => {};
   const done = new Promise<void>((r) => {
@@ -290,7 +300,7 @@ export async function startSidecar(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      sim?.stop();
+      await sim?.stop();
       await healthServed?.close();
       await served?.close();
       await teardown();
@@ -320,6 +330,6 @@ export async function startSidecar(
     store: opened.label,
     routes: () => app.routes(),
     fetch: (req) => app.fetch(req),
-    ...(sim && { demo: sim.summary }),
+    ...(sim && live && { demo: { progress: () => sim.progress(), live } }),
   };
 }

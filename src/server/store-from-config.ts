@@ -10,6 +10,7 @@ import type { SidetoneConfig } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { fileWriteProbe } from '../health/index.js';
 import { trusted } from '../logs/index.js';
+import { optionalPart } from '../runtime/optional-part.js';
 import { faultCause, storeFault } from '../store/faults.js';
 import type { PrivacyConfig } from '../store/privacy.js';
 import { openSqliteCallStore } from '../store/sqlite/store.js';
@@ -64,7 +65,10 @@ export async function openStore(
     const store = await openSqliteCallStore({ path: dbPath, privacy, checkpointThread: false });
     return { store, probe: fileWriteProbe(dirname(dbPath)), label: dbPath, privacy };
   }
-  const { PostgresCallStore } = await import('../store/postgres/store.js');
+  const { PostgresCallStore } = await optionalPart(
+    'a PostgreSQL store (store.url)',
+    () => import('../store/postgres/store.js'),
+  );
   const store = new PostgresCallStore({
     url: config.store.url,
     privacy,

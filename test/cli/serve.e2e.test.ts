@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, ModemHistory } from '../../src/analytics/index.js';
 import { backfillHours } from '../../src/cli/commands/serve.js';
-import { startListening } from '../helpers/spawn.js';
+import { startListening, untilBackfilled } from '../helpers/spawn.js';
 import { run, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -28,7 +28,6 @@ async function start(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  // The demo's backfill comes before the banner: 2 h of it took over 20 s at load 15.
   const cli = await startListening(
     args,
     env,
@@ -98,9 +97,10 @@ describe('serve', () => {
     expect(bad.stderr).toContain('unknown flag --metrics.pth');
   });
 
-  it('demo --backfill 2h writes two hours of history first, then the banner prints commands that work', async () => {
+  it('demo --backfill 2h writes two hours of history in the background; the banner prints commands that work', async () => {
     const db = join(tmp.dir, 'backfill.db');
     const { child, url, output } = await start(['demo', '--port', '0', '--db', db, '--backfill', '2h']);
+    await untilBackfilled({ child, output }, 45_000);
     const hourly = await run(['hourly', '--url', url, '--json', '--hours', '4']);
     const series = (JSON.parse(hourly.stdout) as { series: Array<{ total: number }> }).series;
     // Two hours of calls (about 0.45 a second at rate 1), and nothing in the hour before they start.
@@ -126,7 +126,8 @@ describe('serve', () => {
   it('demo --backfill 2h: the modem history carries the simulated times, not the wall clock (issue 47)', async () => {
     const db = join(tmp.dir, 'backfill-modem.db');
     const startedAt = Date.now();
-    const { child, url } = await start(['demo', '--port', '0', '--db', db, '--backfill', '2h']);
+    const { child, url, output } = await start(['demo', '--port', '0', '--db', db, '--backfill', '2h']);
+    await untilBackfilled({ child, output }, 45_000);
     const r = await run(['modem', '--url', url, '--json', '--hours', '3']);
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);

@@ -149,6 +149,27 @@ export async function startListening<T = string>(
   }
 }
 
+/** What `sidetone demo` prints once its backfill is written and its live traffic runs (issue 50). */
+export const BACKFILLED = /^backfilled \d+ h of simulated history in /m;
+
+/**
+ * Wait until a `sidetone demo --backfill` has written its history: it serves at once and backfills
+ * in the background, so its banner no longer means the history is there. Throws with its output
+ * if it exits first or is not done within `timeoutMs` (scaled by SIDETONE_TEST_TIME_FACTOR).
+ */
+export async function untilBackfilled(
+  cli: Pick<Cli, 'child' | 'output'>,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs * timeFactor();
+  while (!BACKFILLED.test(cli.output())) {
+    if (cli.child.exitCode !== null)
+      throw new Error(`sidetone demo exited ${cli.child.exitCode} during its backfill:\n${cli.output()}`);
+    if (Date.now() > end) throw new Error(`sidetone demo did not finish its backfill:\n${cli.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Wait until a spawned `sidetone serve` answers 200 on /readyz; throws with its output if it exits first. */
 export async function untilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
   for (;;) {

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/prometheus.js';
+import { timeFactor } from '../setup/time-factor.js';
 
 /**
  * The documented install, as a new user runs it: `npm pack` in the checkout, then `npm i -g` of the
@@ -16,9 +17,37 @@ const root = new URL('../../', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 const TARBALL = `sidetone-${pkg.version}.tgz`;
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = root) {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: 15 * 60_000 });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+/**
+ * Run a command to its end; `out` is everything needed to see why it failed: its output, and when
+ * it did not exit 0, how it ended (a deadline's SIGTERM makes npm exit 1 saying almost nothing), how
+ * long it ran, the machine's load, and the end of npm's own debug log when `logs` holds one (npm
+ * keeps 10 logs for every npm run on the machine, so the one its error names was often gone).
+ */
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = root,
+  o: { timeoutMs?: number; logs?: string } = {},
+) {
+  const started = performance.now();
+  const r = spawnSync(cmd, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: (o.timeoutMs ?? 15 * 60_000) * timeFactor(),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  let out = `${r.stdout}${r.stderr}`;
+  if (r.status !== 0) {
+    const seconds = Math.round((performance.now() - started) / 1000);
+    out += `\n[${cmd} ${args.join(' ')}: status ${r.status}, signal ${r.signal}, ${r.error?.message ?? 'no spawn error'}, after ${seconds} s at load ${loadavg()[0]}]`;
+    const logs = o.logs !== undefined && existsSync(o.logs) ? readdirSync(o.logs).sort() : [];
+    const last = logs.at(-1);
+    if (o.logs !== undefined && last !== undefined)
+      out += `\n[the end of ${last}]\n${readFileSync(join(o.logs, last), 'utf8').split('\n').slice(-80).join('\n')}`;
+  }
+  return { status: r.status, out };
 }
 
 describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
@@ -29,15 +58,48 @@ describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1' };
   let demo: ChildProcess | undefined;
 
-  beforeAll(() => {
-    // `npm test` built dist/ already; --ignore-scripts skips `prepare` (the same build) so that
-    // dist/ is not rewritten under the tests running beside this one.
-    const pack = run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir]);
-    expect(pack.status, pack.out).toBe(0);
-    expect(existsSync(join(dir, TARBALL))).toBe(true);
-    const install = run('npm', ['i', '-g', '--prefix', prefix, `./${TARBALL}`], process.env, dir);
-    expect(install.status, install.out).toBe(0);
-  }, 20 * 60_000);
+  beforeAll(
+    () => {
+      // `npm test` built dist/ already; --ignore-scripts skips `prepare` (the same build) so that
+      // dist/ is not rewritten under the tests running beside this one.
+      const pack = run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir]);
+      expect(pack.status, pack.out).toBe(0);
+      expect(existsSync(join(dir, TARBALL))).toBe(true);
+      // better-sqlite3's install fetches its prebuilt binary from GitHub, as it does for a user; with
+      // no network here it compiled from source instead: 828 s on an idle machine and over 30 min at
+      // load 14, past this command's deadline (15 min then), whose SIGTERM made npm exit 1 with nothing
+      // said. The binary it would download is the one the checkout's install holds (this Node's ABI,
+      // this platform): offered as its local prebuild (prebuild-install's `local_prebuilds`).
+      const prebuilds = join(dir, 'prebuilds');
+      const sqlite = JSON.parse(
+        readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8'),
+      ) as {
+        version: string;
+      };
+      mkdirSync(prebuilds);
+      const tar = run('tar', [
+        '-czf',
+        join(
+          prebuilds,
+          `better-sqlite3-v${sqlite.version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`,
+        ),
+        '-C',
+        join(root, 'node_modules/better-sqlite3'),
+        'build/Release/better_sqlite3.node',
+      ]);
+      expect(tar.status, tar.out).toBe(0);
+      const logs = join(dir, 'npm-logs');
+      const install = run(
+        'npm',
+        ['i', '-g', '--prefix', prefix, '--logs-dir', logs, `./${TARBALL}`],
+        { ...process.env, npm_config_better_sqlite3_local_prebuilds: prebuilds },
+        dir,
+        { timeoutMs: 15 * 60_000, logs },
+      );
+      expect(install.status, install.out).toBe(0);
+    },
+    20 * 60_000 * timeFactor(),
+  );
 
   afterAll(async () => {
     if (demo !== undefined && demo.exitCode === null) {
@@ -106,27 +168,32 @@ describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
       expect((await fetch(`${url}${path}`)).status, path).toBe(200);
   }, 90_000);
 
-  it('ships the clients: `pip install ./clients/python` from the installed package works offline', () => {
-    const lib = join(prefix, 'lib', 'node_modules', 'sidetone');
-    expect(existsSync(join(lib, 'clients', 'go', 'go.mod'))).toBe(true);
-    // The README's command, run in the installed package (a Pi installed from the tarball has no
-    // checkout), into a folder of its own rather than the machine's site-packages.
-    const target = join(dir, 'py');
-    const pip = run(
-      'python3',
-      ['-m', 'pip', 'install', '--no-index', '--target', target, './clients/python'],
-      { ...env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
-      lib,
-    );
-    expect(pip.status, pip.out).toBe(0);
-    const imported = run(
-      'python3',
-      ['-c', 'import sidetone; print(sidetone.__name__)'],
-      { ...env, PYTHONPATH: target },
-      dir,
-    );
-    expect(imported.out.trim(), imported.out).toBe('sidetone');
-  });
+  it(
+    'ships the clients: `pip install ./clients/python` from the installed package works offline',
+    () => {
+      const lib = join(prefix, 'lib', 'node_modules', 'sidetone');
+      expect(existsSync(join(lib, 'clients', 'go', 'go.mod'))).toBe(true);
+      // The README's command, run in the installed package (a Pi installed from the tarball has no
+      // checkout), into a folder of its own rather than the machine's site-packages.
+      const target = join(dir, 'py');
+      const pip = run(
+        'python3',
+        ['-m', 'pip', 'install', '--no-index', '--target', target, './clients/python'],
+        { ...env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+        lib,
+      );
+      expect(pip.status, pip.out).toBe(0);
+      const imported = run(
+        'python3',
+        ['-c', 'import sidetone; print(sidetone.__name__)'],
+        { ...env, PYTHONPATH: target },
+        dir,
+      );
+      expect(imported.out.trim(), imported.out).toBe('sidetone');
+      // pip builds the wheel: 50 s at load 17, past vitest's default 30 s.
+    },
+    120_000 * timeFactor(),
+  );
 });
 
 describe('the install the docs give', () => {

@@ -8,7 +8,7 @@ import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { startAlertmanager, type WebhookAlert } from '../helpers/alertmanager.js';
 import { asGrafanaSends } from '../helpers/grafana.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
-import { startCli } from '../helpers/spawn.js';
+import { BACKFILLED, startCli } from '../helpers/spawn.js';
 
 /**
  * The wiring, in real time: the shipped rule file byte for byte in a real Prometheus scraping two
@@ -95,12 +95,13 @@ describe('the shipped alerts end to end: Prometheus, Alertmanager and `sidetone 
         demos.set(DEMOS[i] as Demo, { instance: instances[i] as string, faultAt: Number.NaN, demo: r.value });
     });
     for (const r of started) if (r.status === 'rejected') throw r.reason;
-    // Live once the URLs are printed; a scenario's fault start is in its log.
+    // Live once the backfill is written (it runs in the background, issue 50); a scenario's fault
+    // start is in its log.
     await Promise.all(
       DEMOS.map(async (name) => {
         const d = of(name);
         await prom.waitFor(
-          async () => (d.demo.output().includes('stop with Ctrl-C') ? true : undefined),
+          async () => (BACKFILLED.test(d.demo.output()) ? true : undefined),
           `${name} to finish its backfill`,
           240_000,
         );

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLoads, recordLoads } from '../helpers/loaded.js';
 import { freePort } from '../helpers/prometheus.js';
 import { CLI, spawnNode, untilReady } from '../helpers/spawn.js';
+import { timeFactor } from '../setup/time-factor.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-startup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +38,7 @@ const UNUSED: Record<string, string> = {
   zod: 'node_modules/zod/',
   '@opentelemetry/api': 'node_modules/@opentelemetry/api/',
   "read routes' query schemas": '/dist/server/(analytics|console)-queries\\.js',
+  'Grafana SDK': 'node_modules/@grafana/',
 };
 const loadedOf = (loads: readonly string[], pattern: string) =>
   loads.some((u) => new RegExp(pattern).test(u));
@@ -111,4 +113,113 @@ describe('sidetone serve start-up', () => {
     expect(loadedOf(all, UNUSED['OTel SDK and exporters'] as string)).toBe(false);
     expect(loadedOf(all, UNUSED['PostgreSQL driver'] as string)).toBe(false);
   }, 60_000);
+});
+
+/** The heavy packages each feature brings (issue 50): loaded by it alone. */
+const HEAVY = {
+  serialport: UNUSED.serialport as string,
+  pg: UNUSED['PostgreSQL driver'] as string,
+  otlp: 'node_modules/@opentelemetry/(sdk-|exporter-)',
+  grafana: UNUSED['Grafana SDK'] as string,
+};
+const heavyLoaded = (loads: readonly string[]) =>
+  Object.entries(HEAVY)
+    .filter(([, pattern]) => loadedOf(loads, pattern))
+    .map(([name]) => name);
+
+/** Run the CLI (the built bundle unless `cli`) until it prints `until` (or exits); what it loaded. */
+async function loadsOf(name: string, args: string[], until?: RegExp, cli = CLI) {
+  const log = join(dir, `${name}.loaded.txt`);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SIDETONE_|OTEL_)/.test(k)));
+  const { child, output, exited } = spawnNode([...recordLoads(log), cli, ...args], {
+    exactEnv: { ...env, NO_COLOR: '1' },
+    cwd: dir,
+  });
+  if (until !== undefined) {
+    const end = Date.now() + 30_000 * timeFactor();
+    while (!until.test(output()) && child.exitCode === null && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(output()).toMatch(until);
+    child.kill('SIGTERM');
+  }
+  const code = await exited;
+  return { loads: readLoads(log), out: output(), code };
+}
+
+const LISTENING = /sidetone listening/;
+/** A PostgreSQL store that does not answer (the sidecar starts degraded), with the key it needs. */
+const PG_DOWN = ['postgres://sidetone@127.0.0.1:1/none', '--store.hash_key', 'k'.repeat(64)];
+const db = (name: string) => join(dir, `${name}.db`);
+
+describe('heavy parts load only for the feature that needs them (issue 50)', () => {
+  it('the demo with its defaults loads none of serialport, pg, the OTLP exporters, the Grafana SDK', async () => {
+    const { loads } = await loadsOf(
+      'demo',
+      ['demo', '--port', '0', '--db', db('demo'), '--backfill', '1h'],
+      /stop with Ctrl-C/,
+    );
+    expect(loadedOf(loads, '/dist/server/demo\\.js')).toBe(true);
+    expect(heavyLoaded(loads)).toEqual([]);
+  }, 60_000);
+
+  it('each loads when its feature is on, and only it', async () => {
+    const modem = await loadsOf(
+      'modem',
+      ['serve', '--port', '0', '--db', db('modem'), '--modem', join(dir, 'no-tty')],
+      LISTENING,
+    );
+    expect(heavyLoaded(modem.loads)).toEqual(['serialport']);
+    // Down at start: it starts degraded, with its driver loaded.
+    const pg = await loadsOf('pg', ['serve', '--port', '0', '--store', ...PG_DOWN], LISTENING);
+    expect(heavyLoaded(pg.loads)).toEqual(['pg']);
+    const otlp = await loadsOf(
+      'otlp',
+      ['serve', '--port', '0', '--db', db('otlp'), '--otel.endpoint', 'http://127.0.0.1:1'],
+      LISTENING,
+    );
+    expect(heavyLoaded(otlp.loads)).toEqual(['otlp']);
+    const grafana = await loadsOf('grafana', ['dashboards', '--out', join(dir, 'dashboards')]);
+    expect(grafana.code, grafana.out).toBe(0);
+    expect(heavyLoaded(grafana.loads)).toEqual(['grafana']);
+  }, 120_000);
+
+  it('without them installed, serve and demo run, and each feature names the package to add', async () => {
+    // The build beside a node_modules without the heavy packages: every other one linked in.
+    const root = join(dir, 'light');
+    cpSync(join(CLI, '../../..', 'package.json'), join(root, 'package.json'));
+    cpSync(join(CLI, '../..'), join(root, 'dist'), { recursive: true });
+    cpSync(join(CLI, '../../..', 'assets'), join(root, 'assets'), { recursive: true });
+    const real = join(CLI, '../../../node_modules');
+    const WITHOUT = /^(serialport|@serialport\/.*|pg|@grafana\/.*|@opentelemetry\/(exporter|sdk)-.*)$/;
+    for (const e of readdirSync(real)) {
+      const names = e.startsWith('@') ? readdirSync(join(real, e)).map((n) => `${e}/${n}`) : [e];
+      for (const n of names) {
+        if (WITHOUT.test(n)) continue;
+        mkdirSync(join(root, 'node_modules', n, '..'), { recursive: true });
+        symlinkSync(join(real, n), join(root, 'node_modules', n));
+      }
+    }
+    const light = join(root, 'dist/bin/sidetone.js');
+    await loadsOf('light-serve', ['serve', '--port', '0', '--db', db('light-serve')], LISTENING, light);
+    await loadsOf('light-demo', ['demo', '--port', '0', '--db', db('light-demo')], /stop with Ctrl-C/, light);
+    const missing = async (args: string[], pkg: RegExp) => {
+      const r = await loadsOf(`light-${args[0]}`, args, undefined, light);
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toMatch(
+        new RegExp(
+          `needs the package ${pkg.source}, which is not installed: add it with \`npm i ${pkg.source}\``,
+        ),
+      );
+    };
+    await missing(
+      ['serve', '--port', '0', '--db', db('light-modem'), '--modem', join(dir, 'no-tty')],
+      /serialport/,
+    );
+    await missing(['serve', '--port', '0', '--store', ...PG_DOWN], /pg/);
+    await missing(
+      ['serve', '--port', '0', '--db', db('light-otlp'), '--otel.endpoint', 'http://127.0.0.1:1'],
+      /@opentelemetry\/(exporter|sdk)-[a-z-]+/,
+    );
+    await missing(['dashboards', '--out', join(dir, 'light-dashboards')], /@grafana\/grafana-foundation-sdk/);
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig } from '../../config/index.js';
-import { renderDashboards } from '../../dashboards/index.js';
+import { optionalPart } from '../../runtime/optional-part.js';
 import { defineCommand } from '../args.js';
 import { configEnv } from '../env.js';
 import { UsageError } from '../errors.js';
@@ -29,6 +29,11 @@ export default defineCommand({
       ...(flags.config === undefined ? {} : { file: flags.config }),
       env: configEnv(process.env),
     });
+    // The Grafana SDK, only for the command that generates dashboards (issue 50).
+    const { renderDashboards } = await optionalPart(
+      'sidetone dashboards',
+      () => import('../../dashboards/index.js'),
+    );
     makeOutDir(flags.out);
     for (const [file, json] of Object.entries(renderDashboards(config.alerts, config.metrics.prefix))) {
       writeOutFile(join(flags.out, file), json);

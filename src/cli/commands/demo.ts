@@ -21,7 +21,7 @@ export default defineCommand({
     backfill: {
       type: 'string',
       arg: 'DURATION',
-      help: 'first write this much simulated history (e.g. 24h, 7d; demo.backfill_hours), with a progress bar',
+      help: 'write this much simulated history (e.g. 24h, 7d; demo.backfill_hours) in the background, serving at once: /readyz says how far',
     },
     scenario: {
       type: 'string',

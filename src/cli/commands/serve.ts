@@ -7,7 +7,7 @@ import type { DemoSummary } from '../../server/demo.js';
 import { defineCommand, type FlagValues } from '../args.js';
 import { configEnv } from '../env.js';
 import { CliError, UsageError } from '../errors.js';
-import { fmtNumber, fmtTime, Progress, pairs, styleFor } from '../output.js';
+import { fmtNumber, fmtTime, pairs, styleFor } from '../output.js';
 
 export const SERVE_FLAGS = {
   config: {
@@ -124,20 +124,8 @@ export async function runSidecar(
       'this build has no server module (dist/server/sidecar.js): rebuild with `npm run build`',
     );
   });
-  // A progress bar on a terminal while the demo writes its history; nothing on a pipe.
-  const hours = demo ? config.demo.backfill_hours : 0;
-  const bar =
-    hours > 0 && process.stderr.isTTY === true
-      ? new Progress(process.stderr, `backfilling ${hours} h of simulated history`, hours * 60, 'min')
-      : undefined;
   const handle = await startSidecar(config, {
     demo,
-    // Finished at the last step, before the sidecar logs again: a line logged while the bar is
-    // open lands on the bar's line, and the final redraw erased it.
-    ...(bar && {
-      onBackfill: (done: number, total: number) =>
-        done < total ? bar.update(Math.round(done / 60_000)) : bar.finish(hours * 60),
-    }),
   }).catch((err: unknown) => {
     throw listenError(err, config.server.host, config.server.port);
   });
@@ -156,7 +144,9 @@ export async function runSidecar(
   const scenario = config.demo.scenario === undefined ? '' : `, scenario ${config.demo.scenario}`;
   const what = demo ? `demo (seed ${config.demo.seed}, ${config.demo.rate} events/s${scenario})` : 'serving';
   process.stdout.write(
-    demoSummary(handle.demo) +
+    (handle.demo === undefined || config.demo.backfill_hours === 0
+      ? ''
+      : `backfilling ${config.demo.backfill_hours} h of simulated history in the background: ${base}${config.health.readiness_path} and the dashboard say how far; ready when it is written\n`) +
       `${style.bold(`sidetone ${sidetoneVersion()}`)} ${what} on ${base}, store ${handle.store}\n` +
       pairs(
         [
@@ -182,6 +172,10 @@ export async function runSidecar(
         : '') +
       style.dim('stop with Ctrl-C (graceful; a second Ctrl-C exits at once)\n'),
   );
+  // Said once the history is written (or at once without one): what it wrote, when the fault runs.
+  void handle.demo?.live.then((summary) => {
+    if (!process.stdout.destroyed) process.stdout.write(demoSummary(summary));
+  });
   await handle.done;
   return 0;
 }
@@ -204,15 +198,15 @@ export default defineCommand({
   run: ({ flags, config }) => runSidecar(flags, false, config),
 });
 
-/** The lines a demo prints before its URLs: what the backfill wrote, when the fault runs. */
-function demoSummary(demo: DemoSummary | undefined): string {
+/** The lines a demo prints once it runs live: what the backfill wrote, when the fault runs. */
+function demoSummary(demo: DemoSummary): string {
   const lines: string[] = [];
-  const b = demo?.backfill;
+  const b = demo.backfill;
   if (b !== undefined)
     lines.push(
       `backfilled ${b.hours} h of simulated history in ${b.seconds} s: ${fmtNumber(b.calls)} calls, ${fmtNumber(b.sms)} SMS, ${fmtNumber(b.events)} events`,
     );
-  const f = demo?.fault;
+  const f = demo.fault;
   if (f !== undefined)
     lines.push(
       `scenario ${f.name}: the fault runs live from ${fmtTime(f.start).slice(11)} to ${fmtTime(f.end).slice(11)} UTC (${Math.round((f.end - f.start) / 60_000)} min)`,
