@@ -36,7 +36,7 @@ export interface RequestHeaders {
   get(name: string): string | null;
 }
 
-/** The body was bigger than the limit: answered 413 (and, over node:http, the connection closes). */
+/** The body was bigger than the limit: answered 413 (over node:http the rest is drained, within a bound). */
 export const bodyTooLarge = (limit: number) =>
   new RequestError('ST_BODY_TOO_LARGE', `request body over ${limit} bytes: send less`);
 
@@ -213,8 +213,8 @@ function readChunks(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer
     const onData = (chunk: Buffer) => {
       total += chunk.length;
       if (total > limit) {
-        // Stop reading at once (buffering the rest is what a memory attack wants), but leave the
-        // socket up so the 413 can be written; `connection: close` ends it afterwards.
+        // Stop keeping it at once (buffering the rest is what a memory attack wants), but leave the
+        // socket up so the 413 can be written; node-bridge.ts drains the rest within a bound.
         cleanup();
         req.pause();
         reject(bodyTooLarge(limit));

@@ -55,6 +55,19 @@ describe('serve()', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'ST_BODY_TOO_LARGE' } });
   });
 
+  it('a client still sending a large body reads its 413, not a reset (20 in a row)', async () => {
+    // Before, the answer was ended at once and node closed the socket with the body unread: the
+    // kernel's RST reached the client first (fetch failed with EPIPE in a full test run).
+    const s = await start(echoApp(), { bodyLimitBytes: 1024 });
+    const body = 'x'.repeat(4 * 1024 * 1024);
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${s.url}/events`, { method: 'POST', body });
+      expect(res.status).toBe(413);
+      expect(res.headers.get('connection')).toBe('close');
+      expect(await res.json()).toMatchObject({ error: { code: 'ST_BODY_TOO_LARGE' } });
+    }
+  });
+
   it('refuses a chunked body that grows past the limit with 413 and closes the connection', async () => {
     const s = await start(echoApp(), { bodyLimitBytes: 1024 });
     const chunk = `${(800).toString(16)}\r\n${'y'.repeat(800)}\r\n`;

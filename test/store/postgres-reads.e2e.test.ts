@@ -20,7 +20,8 @@ describe('PostgreSQL store reads', () => {
     const backends = async () =>
       (
         await probe.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+          // This file's database only: the cluster is shared by the run (test/setup/e2e-global.ts).
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()",
         )
       ).rows[0]!.n;
     const before = await backends();
