@@ -198,6 +198,7 @@ export class RetryingClients {
       answers507: this.statuses[507] ?? 0,
       noRetryAfter: this.retryAfterMissing,
       unanswered: this.unanswered,
+      unansweredWhy: JSON.stringify(this.unansweredWhy),
       slowestAnswerS: this.slowestMs / 1000,
     };
   }

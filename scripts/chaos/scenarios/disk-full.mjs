@@ -51,7 +51,6 @@ export default {
           ...figures,
           fs: disk.kind,
           fullS: fullMs / 1000,
-          unansweredWhy: JSON.stringify(clients.unansweredWhy),
         },
         { exit: 0, noRetryAfter: 0, answers507: (n) => n > 0, answers503: (n) => n > 0 },
       );
