@@ -92,6 +92,10 @@ export function startDemo(settings: SidetoneConfig['demo'], o: DemoOptions): Dem
           }
           await o.flush();
           await o.sample?.(t);
+          // The history's heartbeats are stamped in the past; the running demo says it is alive
+          // now. Without it SidetoneSourceSilent (age > 120 s for 2 m) fired during a backfill
+          // that took minutes under load (alerting.e2e, load ~8), before any live traffic.
+          o.bus.emit({ type: 'heartbeat', ts: Date.now(), source: 'demo', intervalSeconds: 5 });
           doneMs = t - (now - backfillMs);
           o.onBackfill?.(doneMs, backfillMs);
         }
