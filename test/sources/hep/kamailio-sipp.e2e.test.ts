@@ -139,6 +139,17 @@ function skew(seen: readonly Seen[]): {
   return { messages: seen.length, reordered, maxLateMs: maxLate / 1000, stampedEarly };
 }
 
+/** The messages that arrived after `at` (us), counted by Call-ID and message, most first. */
+function afterScrape(seen: readonly Seen[], at: number): string {
+  const n = new Map<string, number>();
+  for (const s of seen) {
+    if (s.at <= at) continue;
+    const k = `${s.callId} ${s.code || s.method} (${s.cseq})`;
+    n.set(k, (n.get(k) ?? 0) + 1);
+  }
+  return [...n].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${v} x ${k}`).join('\n');
+}
+
 /**
  * The trunk's state after the keepalives, read from the capture itself: whether the keepalive sent
  * last had a 200. A keepalive is sent when its first copy was captured (an unanswered one is
@@ -179,6 +190,8 @@ interface Lab {
     media: { count: number };
   };
   recorded: number;
+  /** What the recorder got after the last scrape, by Call-ID and message: for the failure message. */
+  afterScrape: string;
   skew: ReturnType<typeof skew>;
   /** Whether the keepalive captured last was answered 200: the trunk's state at the end. */
   lastKeepaliveAnswered: boolean;
@@ -279,6 +292,7 @@ async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
     // fixed window: it proves that nothing more comes, and no event marks that nothing came.
     await new Promise((r) => setTimeout(r, 1000));
     metrics = await scrape();
+    const scrapedAt = Number(process.hrtime.bigint() / 1000n);
     const dashboard = (await (
       await fetch(`${sidecar?.url}/metrics/dashboard?hours=1`)
     ).json()) as Lab['dashboard'];
@@ -308,6 +322,7 @@ async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
       metrics,
       dashboard,
       recorded: rec.packets(),
+      afterScrape: afterScrape(rec.seen, scrapedAt),
       skew: skew(rec.seen),
       lastKeepaliveAnswered: lastKeepaliveAnswered(rec.seen),
       dir,
@@ -502,7 +517,7 @@ describe.each(
     const received = m('sidetone_hep_packets_total');
     expect(received).toBeGreaterThan(0);
     expect(m('sidetone_hep_forwarded_total', 'result="sent"')).toBe(received);
-    expect(l.recorded).toBe(received);
+    expect(l.recorded, `arrived after the scrape:\n${l.afterScrape}`).toBe(received);
     // How far out of capture order the copies came, against the window the defaults give.
     console.info(
       `HEP ${transport} arrival order: ${JSON.stringify(l.skew)}; reorder window ${HEP_REORDER_WINDOW_MS} ms`,
