@@ -147,7 +147,11 @@ function afterScrape(seen: readonly Seen[], at: number): string {
     const k = `${s.callId} ${s.code || s.method} (${s.cseq})`;
     n.set(k, (n.get(k) ?? 0) + 1);
   }
-  return [...n].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${v} x ${k}`).join('\n');
+  return [...n]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([k, v]) => `${v} x ${k}`)
+    .join('\n');
 }
 
 /**
