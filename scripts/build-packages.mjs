@@ -9,6 +9,12 @@
 // A module that a workspace dependency already ships is not copied again: the import is rewritten
 // to that workspace's `internal/` subpath, so @sidetone/telephony's packs and an app share one
 // Registry class and one error hierarchy with @sidetone/metrics (`instanceof` holds across them).
+//
+// The root package `sidetone` depends on both (bundled in its tarball until they are published):
+// each module a workspace ships becomes, in the root's dist/, a one-line re-export of that
+// workspace's copy. Every root module keeps its relative imports and reaches the one copy, so a
+// Registry from `sidetone/metrics`, from `@sidetone/metrics` and the sidecar's are one class. The
+// CLI bundle (dist/bin, written before this step) inlines what it runs and is not affected.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, posix } from 'node:path';
@@ -43,6 +49,8 @@ const packageOf = (spec) =>
  * The dist/ modules (paths relative to dist/, without extension) reached from `entries`, and the
  * packages they import.
  */
+const STUB = '// Re-exported from a workspace by scripts/build-packages.mjs';
+
 function closure(entries) {
   const seen = new Set();
   const packages = new Set();
@@ -54,7 +62,10 @@ function closure(entries) {
     for (const ext of ['.js', '.d.ts']) {
       const file = join(dist, `${mod}${ext}`);
       if (!existsSync(file)) throw new Error(`build-packages: dist/${mod}${ext} missing: run tsc first`);
-      for (const { spec } of specifiers(readFileSync(file, 'utf8'))) {
+      const text = readFileSync(file, 'utf8');
+      if (text.startsWith(STUB))
+        throw new Error(`build-packages: dist/${mod}${ext} is a re-export already: run npm run build`);
+      for (const { spec } of specifiers(text)) {
         if (spec.startsWith('.')) queue.push(posix.join(posix.dirname(mod), spec).replace(/\.js$/, ''));
         else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) packages.add(packageOf(spec));
       }
@@ -112,7 +123,20 @@ export function buildPackages() {
     shipped.set(pkg.name, new Set(own));
     built[pkg.name] = own;
   }
+  for (const [name, own] of Object.entries(built)) for (const mod of own) reexport(name, mod);
   return built;
+}
+
+/** The root's dist/<mod> becomes a re-export of workspace `name`'s copy of it. */
+function reexport(name, mod) {
+  for (const ext of ['.js', '.d.ts']) {
+    const file = join(dist, `${mod}${ext}`);
+    // `export *` leaves a default export out: none of these modules has one (checked here).
+    if (/^export default /m.test(readFileSync(file, 'utf8')))
+      throw new Error(`build-packages: dist/${mod}${ext} has a default export`);
+    writeFileSync(file, `${STUB}\nexport * from '${name}/internal/${mod}.js';\n`);
+    rmSync(`${file}.map`, { force: true });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

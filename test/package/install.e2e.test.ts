@@ -14,7 +14,10 @@ import { timeFactor } from '../setup/time-factor.js';
  * ExecStart must find it on PATH.
  */
 const root = new URL('../../', import.meta.url).pathname;
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+};
 const TARBALL = `sidetone-${pkg.version}.tgz`;
 
 /**
@@ -119,6 +122,32 @@ describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
     expect(
       existsSync(join(lib, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')),
     ).toBe(true);
+  });
+
+  it('depends on @sidetone/metrics and @sidetone/telephony, bundled, and shares their classes', () => {
+    const lib = join(prefix, 'lib', 'node_modules', 'sidetone');
+    for (const w of ['metrics', 'telephony']) {
+      const installed = JSON.parse(
+        readFileSync(join(lib, 'node_modules', '@sidetone', w, 'package.json'), 'utf8'),
+      ) as { version: string };
+      expect(installed.version, w).toBe(pkg.dependencies[`@sidetone/${w}`]);
+    }
+    // The library's subpaths re-export the workspaces' modules: one Registry class, one pack
+    // instrumenter, whichever name an app imports them by (from inside the installed package, as
+    // its own code resolves them).
+    const same = run(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        `const [a, b, t, u] = await Promise.all(['sidetone/metrics', '@sidetone/metrics', 'sidetone/telephony', '@sidetone/telephony'].map((m) => import(m)));
+         console.log(JSON.stringify([a.Registry === b.Registry, t.instrument === u.instrument, typeof a.Registry]));`,
+      ],
+      env,
+      lib,
+    );
+    expect(same.status, same.out).toBe(0);
+    expect(JSON.parse(same.out.trim().split('\n').at(-1) ?? '')).toEqual([true, true, 'function']);
   });
 
   it("the systemd unit's ExecStart finds the installed command", () => {
