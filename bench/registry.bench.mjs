@@ -9,7 +9,7 @@
 // so a sample the scheduler preempted is an outlier the median drops); renders by this process's
 // CPU time over every thread (a render takes ms to s: on a shared machine most samples would be
 // preempted), the median of mitata's samples (10k) or of 3 renders after one uncounted (1M).
-// Run by `npm run bench`, which starts this file BENCH_RUNS times (default 3) and ranges each
+// Run by `npm run bench`, which starts this file BENCH_RUNS times (default 6) and ranges each
 // ratio over the runs; alone: node bench/registry.bench.mjs (writes bench/results/registry.json).
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
