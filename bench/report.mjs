@@ -45,6 +45,8 @@ export const METHODS = {
     'captured SIP messages per second of CPU time of the process (every thread: decode, SIP parse, dedup, packs, SQLite store with its checkpoint thread); one process per run',
   'hep-window':
     'as hep-cpu, each run twice in fresh processes, with the default reorder window (200 ms) and with none (arrival order), in turns that alternate which goes first; the ratio of CPU time a message within each run',
+  'hep-peer':
+    'as hep-cpu, and in the same turn hep-js 1.0.22 decapsulating the same packets (HEP3 chunks only: no SIP parse, metrics or store) in a fresh process of its own; the ratio of CPU time a message within each run',
   'store-read':
     'over the 1M-call file of the last ingest round, opened afresh: the median of 7 calls (3 for 7- and 30-day reads) after one uncounted',
   'export-rss':
@@ -510,6 +512,27 @@ function hepRows(saved) {
       loads: runs.map((r) => r.load),
     },
     ...hepWindowRows(runs),
+    ...hepPeerRows(runs),
+  ];
+}
+
+/** The replay against its peer, hep-js decoding the same packets alone, run beside it (issue 51). */
+function hepPeerRows(all) {
+  const runs = all.filter((r) => r.hepJs !== undefined);
+  if (runs.length === 0) return [];
+  return [
+    {
+      section: 'events',
+      case: `HEP replay into metrics + store (${runs[0].calls.toLocaleString('en')} calls): CPU a message`,
+      against: 'hep-js decode alone',
+      sidetone: us(median(runs.map((r) => r.messagesPerCpuSecond))),
+      other: us(median(runs.map((r) => r.hepJs.messagesPerCpuSecond))),
+      ratios: runs.map((r) => r.messagesPerCpuSecond / r.hepJs.messagesPerCpuSecond),
+      ratioIs: "hep-js's / sidetone's",
+      runs: runs.length,
+      method: 'hep-peer',
+      loads: runs.map((r) => r.load),
+    },
   ];
 }
 
@@ -733,7 +756,7 @@ const SECTIONS = {
   ],
   events: [
     'Events and HEP',
-    "Events to metrics through every pack, and HEP replay (both legs of Kamailio's siptrace, retransmissions) into metrics and the store; figures, not ratios, but for the HEP reorder window's cost against the same replay without it (bench/events.bench.mjs, bench/hep.bench.mjs).",
+    "Events to metrics through every pack, and HEP replay (both legs of Kamailio's siptrace, retransmissions) into metrics and the store; figures, not ratios, but for the HEP replay against its peer (hep-js decoding the same packets, in a process of its own beside each run) and the reorder window's cost against the same replay without it (bench/events.bench.mjs, bench/hep.bench.mjs).",
   ],
   rollup: [
     'Rollup reads',

@@ -73,7 +73,14 @@ const hepRun = (k) => {
   const first = k % 2 === 0 ? once('hep', 'hep.bench.mjs') : none();
   const second = k % 2 === 0 ? none() : once('hep', 'hep.bench.mjs');
   const [window, noWindow] = k % 2 === 0 ? [first, second] : [second, first];
-  return { ...window, noWindow: { messagesPerCpuSecond: noWindow.messagesPerCpuSecond }, load };
+  // The peer in a process of its own in the same turn: hep-js decoding the same packets (issue 51).
+  const peer = once('hep', 'hep.bench.mjs', { HEP_BENCH_PEER: 'hep-js' });
+  return {
+    ...window,
+    noWindow: { messagesPerCpuSecond: noWindow.messagesPerCpuSecond },
+    hepJs: { messagesPerCpuSecond: peer.messagesPerCpuSecond },
+    load,
+  };
 };
 
 // Suites run one per process, BENCH_RUNS times, gathered into <name>-runs.json.

@@ -270,5 +270,20 @@ describe('docs/benchmarks.md', () => {
       expect(row?.target).toMatchObject({ ok: false, worst: '1.50 ms/s' });
       expect(checkRow(row ?? {})).toEqual([]);
     });
+
+    it('the HEP replay stands beside its peer, hep-js decoding the same packets, run by run', () => {
+      const run = (st: number, peer: number) => ({
+        calls: 20_000,
+        load: 1,
+        messagesPerCpuSecond: st,
+        hepJs: { messagesPerCpuSecond: peer },
+      });
+      const row = rows({
+        hep: { runs: [run(80_000, 40_000), run(60_000, 40_000), run(90_000, 30_000)] },
+      }).find((r) => r.against === 'hep-js decode alone');
+      expect(row?.ratios).toEqual([2, 1.5, 3]);
+      expect(row?.ratioIs).toBe("hep-js's / sidetone's");
+      expect(checkRow(row ?? {})).toEqual([]);
+    });
   });
 });
