@@ -285,5 +285,26 @@ describe('docs/benchmarks.md', () => {
       expect(row?.ratioIs).toBe("hep-js's / sidetone's");
       expect(checkRow(row ?? {})).toEqual([]);
     });
+
+    it('a render row stands against both floors, named: one rebuilding every line, one keeping label text', () => {
+      const r = (impl: string, ns: number) => ({
+        case: 'render 10k counters, Prometheus text',
+        impl,
+        ns_per_op: ns,
+        clock: 'cpu',
+        load: 1,
+      });
+      const run = {
+        gcs: 0,
+        results: [r('sidetone', 4), r('floor', 4), r('floor-kept', 3.2), r('prom-client', 40)],
+      };
+      const all = rows({ registry: { runs: [run, run, run] } }).filter((x) => x.case.startsWith('render'));
+      expect(all.map((x) => [x.against, x.ratios?.[0]])).toEqual([
+        ['floor rebuilding every line', 1],
+        ['floor keeping label text', 1.25],
+        ['prom-client', 10],
+      ]);
+      expect(all[1]?.target).toEqual({ max: 1.3, text: '<= 1.3x the floor keeping label text (issue 51)' });
+    });
   });
 });
