@@ -41,7 +41,10 @@ const dir = mkdtempSync(join(tmpdir(), 'sidetone-pi-bench-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- start-up and idle RSS: fresh processes every round.
-const STARTED = ['sidetone', 'commit floor', 'prom-client exporter'];
+// BENCH_CLI_BEFORE: the build before a change beside today's, in the same rounds (printed; the
+// page's rows are today's).
+const BEFORE = process.env.BENCH_CLI_BEFORE ? ['sidetone before'] : [];
+const STARTED = ['sidetone', ...BEFORE, 'commit floor', 'prom-client exporter'];
 const startRounds = [];
 for (let k = 0; PARTS.has('start') && k < ROUNDS; k++) {
   const load = load1();
@@ -72,7 +75,7 @@ for (let k = 0; PARTS.has('start') && k < ROUNDS; k++) {
 }
 
 // --- CPU per event at 20 calls a second with a scrape every 15 s, the three servers at once.
-const LOADED = ['sidetone', 'commit floor', 'ack floor'];
+const LOADED = ['sidetone', ...BEFORE, 'commit floor', 'ack floor'];
 const servers = {};
 const RATE = PARTS.has('rate');
 for (const kind of RATE ? LOADED : [])
