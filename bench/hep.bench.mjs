@@ -6,6 +6,9 @@
 // (this process, every thread), the figure a shared machine moves less.
 // HEP_BENCH_WINDOW_MS sets the reorder window (0: none, arrival order); bench/run.mjs runs each run
 // with the default window and with none, in fresh processes, for the window's cost (issue 35).
+// HEP_BENCH_PEER=hep-js decodes the same packets with hep-js (decapsulate: the HEP3 chunks only,
+// no SIP parse, no metrics, no store) in this process instead: the peer beside each run, so a
+// slower machine reads as slower on both sides, not as a regression (issue 51).
 // Build first (npx tsc -p tsconfig.build.json), then: node --expose-gc bench/hep.bench.mjs
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +112,25 @@ for (let i = 0; i < CALLS; i++) {
     both((br) => msg('SIP/2.0 487 Request Terminated', id, '1 INVITE', br, 'b1'));
     both((br) => msg('ACK sip:+447700900002@carrier.example SIP/2.0', id, '1 ACK', br, 'b1'));
   }
+}
+
+if (process.env.HEP_BENCH_PEER === 'hep-js') {
+  const { default: hepjs } = await import('hep-js');
+  globalThis.gc?.();
+  const cpu0 = process.cpuUsage();
+  let decoded = 0;
+  for (const p of packets) if (hepjs.decapsulate(p)?.payload !== undefined) decoded++;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  if (decoded !== packets.length) throw new Error(`hep-js decoded ${decoded} of ${packets.length}`);
+  process.stdout.write(
+    `hep-js decapsulate: ${packets.length.toLocaleString('en')} packets in ${cpuSeconds.toFixed(2)} s CPU: ${Math.round(packets.length / cpuSeconds).toLocaleString('en')} a CPU second\n`,
+  );
+  writeFileSync(
+    new URL('results/hep.json', import.meta.url),
+    `${JSON.stringify({ calls: CALLS, messages: packets.length, messagesPerCpuSecond: Math.round(packets.length / cpuSeconds) }, null, 2)}\n`,
+  );
+  process.exit(0);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-hep-bench-'));

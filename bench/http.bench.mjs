@@ -7,7 +7,7 @@
 // Writes bench/results/http.json: per round, per case and server, requests/s, the server's CPU
 // time per request, its event-loop delay p99 and the response size. OpenMetrics is like for like:
 // no library writes `_created` samples by default (sidetone's are off since issue 39).
-// Env: BENCH_HTTP_SECONDS (5 a phase), BENCH_HTTP_ROUNDS (3).
+// Env: BENCH_HTTP_SECONDS (5 a phase), BENCH_HTTP_ROUNDS (6: issue 51 asks ranges over 6 rounds at least).
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -37,7 +37,7 @@ const CASES = [
 ];
 const RESOLUTION_MS = 10;
 const IMPLS = ['sidetone', 'prom-client', '@prometheus-io/client'];
-const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 6);
 
 /** 5k counter series + 5k 12-bucket histogram series, as in registry.bench.mjs. */
 function fill(counter, histogram) {

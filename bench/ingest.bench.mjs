@@ -10,7 +10,7 @@
 // - throughput: sidetone's events/s over the commit floor's;
 // - CPU per event: each server's CPU time (every thread, /proc) over the events it acknowledged.
 // Peak memory under this load is pi.bench.mjs's.
-// Env: INGEST_SECONDS (5), INGEST_ROUNDS (3), INGEST_WARMUP_SECONDS (3).
+// Env: INGEST_SECONDS (5), INGEST_ROUNDS (6), INGEST_WARMUP_SECONDS (3).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import { load1, median } from './proc.mjs';
 import { maxIngest, startServer } from './servers.mjs';
 
 const SECONDS = Number(process.env.INGEST_SECONDS ?? 5);
-const ROUNDS = Number(process.env.INGEST_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.INGEST_ROUNDS ?? 6);
 const WARMUP_SECONDS = Number(process.env.INGEST_WARMUP_SECONDS ?? 3);
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-ingest-bench-'));

@@ -4,7 +4,7 @@
 // (scripts/pg-temp.mjs). The store and the floor are client processes of their own, taking turns
 // in rounds, each round in a new database; a ratio is of wall-clock rates within a round (the work
 // is the server's), ranged over the rounds (one process for both measured 0.32, apart 0.24-0.25).
-// Env: SIDETONE_BENCH_PG_ROUNDS (default 3). Build first:
+// Env: SIDETONE_BENCH_PG_ROUNDS (default 6). Build first:
 //   npx tsc -p tsconfig.build.json && node bench/postgres.bench.mjs
 // Env: SIDETONE_BENCH_PG_CALLS (default 100000). Writes bench/results/postgres.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { childResult, load1, reply } from './proc.mjs';
 
 const N = Number(process.env.SIDETONE_BENCH_PG_CALLS ?? 100_000);
 const BATCH = 5000;
-const ROUNDS = Number(process.env.SIDETONE_BENCH_PG_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.SIDETONE_BENCH_PG_ROUNDS ?? 6);
 const DAY = 86_400_000;
 const END = Date.UTC(2024, 5, 30);
 const privacy = { hashKey: 'bench-hash-key-0123456789abcdef', storeRaw: false };

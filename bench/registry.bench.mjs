@@ -9,7 +9,7 @@
 // so a sample the scheduler preempted is an outlier the median drops); renders by this process's
 // CPU time over every thread (a render takes ms to s: on a shared machine most samples would be
 // preempted), the median of mitata's samples (10k) or of 3 renders after one uncounted (1M).
-// Run by `npm run bench`, which starts this file BENCH_RUNS times (default 3) and ranges each
+// Run by `npm run bench`, which starts this file BENCH_RUNS times (default 6) and ranges each
 // ratio over the runs; alone: node bench/registry.bench.mjs (writes bench/results/registry.json).
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -111,7 +111,9 @@ async function rendering(name, label) {
   const set = renderSets().find((s) => s.label === label);
   const preamble = (om) => new Registry().render(om ? 'openmetrics' : 'prometheus').replace('# EOF\n', '');
   const impl = set.fill(
-    name === 'floor' ? floorImpl({ text: preamble(false), om: preamble(true) }) : IMPLS[name](),
+    name.startsWith('floor')
+      ? floorImpl({ text: preamble(false), om: preamble(true) }, { keep: name === 'floor-kept' })
+      : IMPLS[name](),
   );
   globalThis.gc?.();
   const rows = [];
@@ -155,7 +157,9 @@ function heapPerSeries(name) {
   for (const [shape, pos] of Object.entries(SHAPES)) {
     globalThis.gc();
     const before = process.memoryUsage().heapUsed;
-    const m = IMPLS[name]();
+    const m = name.startsWith('floor')
+      ? floorImpl(undefined, { keep: name === 'floor-kept' })
+      : IMPLS[name]();
     const ctr = m.counter('heap_total', ['a', 'b', 'c']);
     for (let k = 0; k < N; k++) {
       const vals = [k & 1 ? 'inbound' : 'outbound', k & 2 ? 'sip' : 'pstn'];
@@ -234,14 +238,15 @@ async function main() {
   for (const name of ['floor', ...names]) await run(['recording', name]);
   for (const set of renderSets()) {
     // OTel at 1M series: minutes per render.
-    for (const name of ['floor', ...names].filter((n) => set.series < 1e6 || n !== 'otel')) {
+    // Both floors: one builds every line's label text on each render, one keeps it per series.
+    for (const name of ['floor', 'floor-kept', ...names].filter((n) => set.series < 1e6 || n !== 'otel')) {
       process.stdout.write(`render ${set.label}: ${name}\n`);
       await run(['render', name, set.label]);
     }
   }
-  for (const name of names) await run(['heap', name]);
-  // The floor must write sidetone's bytes, or it is not the floor of the same render.
-  for (const r of results.filter((x) => x.impl === 'floor' && x.sha1 !== undefined)) {
+  for (const name of ['floor', 'floor-kept', ...names]) await run(['heap', name]);
+  // Each floor must write sidetone's bytes, or it is not the floor of the same render.
+  for (const r of results.filter((x) => x.impl.startsWith('floor') && x.sha1 !== undefined)) {
     const st = results.find((x) => x.case === r.case && x.impl === 'sidetone');
     if (st?.sha1 !== r.sha1) throw new Error(`${r.case}: the floor's bytes differ from sidetone's`);
   }

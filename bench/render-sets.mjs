@@ -54,12 +54,15 @@ const number = (v) =>
 /**
  * The least a render does, on data held as values. `preamble`: the header lines of families with
  * no series that a registry writes first (sidetone's self-metrics), per format, written as is.
+ * `keep`: the floor that keeps each series' label text, built once when the series is made, and
+ * writes it as is on every render: the least a render does at the cost of that text's memory per
+ * series (issue 51; the bench's heap rows give the cost).
  */
-export function floorImpl(preamble = { text: '', om: '' }) {
+export function floorImpl(preamble = { text: '', om: '' }, { keep = false } = {}) {
   const families = [];
   const family = (name, type, labelNames) => {
     const les = (om) => [...BUCKETS.map((b) => (om && Number.isInteger(b) ? `${b}.0` : String(b))), '+Inf'];
-    const f = { name, type, labelNames, root: new Map(), les: [les(false), les(true)] };
+    const f = { name, type, labelNames, root: new Map(), les: [les(false), les(true)], keep };
     families.push(f);
     const last = labelNames.length - 1;
     return (l) => {
@@ -74,6 +77,7 @@ export function floorImpl(preamble = { text: '', om: '' }) {
       let series = node.get(v);
       if (series === undefined) {
         series = type === 'counter' ? { value: 0 } : { counts: new Float64Array(BUCKETS.length + 1), sum: 0 };
+        if (keep) series.text = labelNames.map((n) => `${n}="${escapeValue(String(l[n]))}"`).join(',');
         node.set(v, series);
       }
       return series;
@@ -128,6 +132,10 @@ function renderFloor(families, om, preamble) {
             out.add(`${f.name}_sum{${lt}} ${number(s.sum)}\n${f.name}_count{${lt}} ${text}\n`);
           };
     const walk = (node, depth, prefix) => {
+      if (f.keep) {
+        node.forEach((v) => (depth === names.length - 1 ? line(v, v.text) : walk(v, depth + 1, '')));
+        return;
+      }
       const before = depth === 0 ? `${names[0]}="` : `${prefix},${names[depth]}="`;
       const leaf = depth === names.length - 1;
       node.forEach((v, k) => {

@@ -25,3 +25,11 @@ export function pooled(saved: unknown): Record<string, unknown>;
 export function poolSuite(suite: string, now: unknown, before: unknown): unknown;
 export const POOLED_RUNS: number;
 export function median(xs: number[]): number;
+export interface CheckResult {
+  checked: number;
+  outside: { row: string; median: number; lo: number; hi: number; text: string }[];
+  unchecked: string[];
+}
+export function checkAgainstPage(page: unknown, fresh: unknown): CheckResult;
+export function checkReport(result: CheckResult): string;
+export const SUITES: readonly string[];

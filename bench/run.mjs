@@ -1,23 +1,35 @@
 // `npm run bench`: every suite, then docs/benchmarks.md (bench/report.mjs). Suites that measure one
-// run per process (registry, events, HEP) are started BENCH_RUNS times (default 3), each a fresh
+// run per process (registry, events, HEP) are started BENCH_RUNS times (default 6), each a fresh
 // process; the others take their rounds inside. Before a suite runs, its last results join the
 // runs in bench/results/previous/ (pooled, the last 12 at most): the page states each range over
 // that pool and the new runs, and checks the new median against the range it stated before.
 //   node bench/run.mjs [suite ...]   re-runs those suites; the others keep their saved results
 //   node bench/run.mjs report        runs none and rebuilds the page
+//   node bench/run.mjs --check [suite ...]   (`npm run bench -- --check`) runs the suites again and
+//     lists every row of the page whose new median falls outside the page's range (exit code 1
+//     when one does); the saved results and the page are left as they were
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { codeOf } from './code.mjs';
 import { load1 } from './proc.mjs';
-import { loadSaved, poolSuite, renderPage } from './report.mjs';
+import { checkAgainstPage, checkReport, loadSaved, poolSuite, renderPage, SUITES } from './report.mjs';
 
 const here = new URL('.', import.meta.url);
 const results = new URL('results/', here);
-const only = process.argv.slice(2);
+const CHECK = process.argv.includes('--check');
+const only = process.argv.slice(2).filter((a) => a !== '--check');
 const want = (name) => only.length === 0 || only.includes(name);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 6);
 mkdirSync(new URL('previous/', results), { recursive: true });
+/** Every saved file, to put back after a check (the suites write where they always do). */
+const savedFiles = () =>
+  ['', 'previous/'].flatMap((sub) =>
+    readdirSync(new URL(sub, results))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [new URL(`${sub}${f}`, results), readFileSync(new URL(`${sub}${f}`, results))]),
+  );
+const stated = CHECK ? { saved: loadSaved(results), files: savedFiles() } : undefined;
 
 const node = (file, env = process.env) => {
   process.stdout.write(`running ${file} (load ${load1()})...\n`);
@@ -39,6 +51,7 @@ const write = (name, data) =>
  * the next page checks the new runs against and states its ranges over (bench/report.mjs).
  */
 const keep = (suite, file = suite) => {
+  if (CHECK) return;
   const now = readIf(`${file}.json`);
   if (now === undefined) return;
   const pool = poolSuite(suite, now, readIf(`previous/${file}.json`));
@@ -60,7 +73,14 @@ const hepRun = (k) => {
   const first = k % 2 === 0 ? once('hep', 'hep.bench.mjs') : none();
   const second = k % 2 === 0 ? none() : once('hep', 'hep.bench.mjs');
   const [window, noWindow] = k % 2 === 0 ? [first, second] : [second, first];
-  return { ...window, noWindow: { messagesPerCpuSecond: noWindow.messagesPerCpuSecond }, load };
+  // The peer in a process of its own in the same turn: hep-js decoding the same packets (issue 51).
+  const peer = once('hep', 'hep.bench.mjs', { HEP_BENCH_PEER: 'hep-js' });
+  return {
+    ...window,
+    noWindow: { messagesPerCpuSecond: noWindow.messagesPerCpuSecond },
+    hepJs: { messagesPerCpuSecond: peer.messagesPerCpuSecond },
+    load,
+  };
 };
 
 // Suites run one per process, BENCH_RUNS times, gathered into <name>-runs.json.
@@ -89,6 +109,16 @@ for (const [name, file] of [
   keep(name);
   node(file);
   write(name, { ...read(name), code: codeOf(name) });
+}
+
+if (stated !== undefined) {
+  // The new runs alone against the page's pooled runs; then the page's results are put back.
+  const fresh = { ...loadSaved(results), previous: {} };
+  for (const suite of SUITES) if (!want(suite)) fresh[suite] = undefined;
+  for (const [file, bytes] of stated.files) writeFileSync(file, bytes);
+  const result = checkAgainstPage(stated.saved, fresh);
+  process.stdout.write(`${checkReport(result)}\n(load ${load1()})\n`);
+  process.exit(result.outside.length > 0 ? 1 : 0);
 }
 
 if (only.length === 0 || only.some((s) => s !== 'report')) {

@@ -29,6 +29,12 @@ export const SIDECAR_ENV = {
 /** The kinds of server, by the name the benches report. */
 export const KINDS = {
   sidetone: (port, dir) => [CLI, ['serve', '--port', String(port), '--db', join(dir, 'sidetone.db')]],
+  // BENCH_CLI_BEFORE: the build before a change, run beside today's in one run (before and after
+  // at the same load, which figures minutes apart on a shared machine are not).
+  'sidetone before': (port, dir) => [
+    process.env.BENCH_CLI_BEFORE,
+    ['serve', '--port', String(port), '--db', join(dir, 'sidetone.db')],
+  ],
   'commit floor': (port, dir) => [FLOOR, ['commit', String(port), join(dir, 'floor.db')]],
   'ack floor': (port) => [FLOOR, ['ack', String(port)]],
   'prom-client exporter': (port) => [FLOOR, ['exporter', String(port)]],
@@ -46,7 +52,7 @@ export async function startServer(kind, dir) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SIDETONE_')));
   const t0 = performance.now();
   const proc = spawn(process.execPath, [file, ...args], {
-    env: { ...env, ...(kind === 'sidetone' ? SIDECAR_ENV : {}) },
+    env: { ...env, ...(kind.startsWith('sidetone') ? SIDECAR_ENV : {}) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let exited = false;

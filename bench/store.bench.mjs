@@ -3,7 +3,7 @@
 //
 //   npx tsc -p tsconfig.build.json && node bench/store.bench.mjs
 //
-// Env: SIDETONE_BENCH_CALLS (default 1000000), SIDETONE_BENCH_ROUNDS (default 3),
+// Env: SIDETONE_BENCH_CALLS (default 1000000), SIDETONE_BENCH_ROUNDS (default 6),
 // SIDETONE_BENCH_DIR (default os.tmpdir()).
 // The ingest is measured against two floors (WRITERS below), the store and each floor a process of
 // its own taking turns in rounds (an earlier version interleaved the three in one process, where the
@@ -69,7 +69,7 @@ if (process.argv[2] === '--export') {
 
 // ---------------------------------------------------------------------------------------------
 const N = Number(process.env.SIDETONE_BENCH_CALLS ?? 1_000_000);
-const ROUNDS = Number(process.env.SIDETONE_BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.SIDETONE_BENCH_ROUNDS ?? 6);
 const BATCH = 5000;
 
 /** Deterministic PRNG (mulberry32) so every run ingests the same calls. */

@@ -27,9 +27,10 @@ export function exportHealthMetrics(
   health: HealthRegistry,
   options: { refreshMs?: number } = {},
 ): void {
-  // Only the first scrape may wait, for the first run (started here), so no check reads unknown
-  // merely because the process just started.
-  const first = health.refreshEvery(options.refreshMs ?? 10_000);
+  // Only the first scrape waits, for the first run (started here), so no check reads unknown
+  // merely because the process just started; and the first after a spell with no scrape, when the
+  // refresh had parked (HealthRegistry#fresh), so no scrape reads results older than the period.
+  void health.refreshEvery(options.refreshMs ?? 10_000);
   const critical = registry.gauge({
     name: `${registry.prefix}_health_check_critical`,
     help: 'Whether readiness depends on the health check (1) or not (0)',
@@ -51,8 +52,7 @@ export function exportHealthMetrics(
     labels: ['check', 'status'],
     enums: { status: STATUSES },
     collect: async (status) => {
-      await first;
-      const report = health.snapshot();
+      const report = await health.fresh();
       // Rebuild from scratch: a check that was unregistered must disappear, not freeze.
       status.clear();
       critical.clear();

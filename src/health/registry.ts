@@ -76,6 +76,10 @@ interface Entry {
  */
 export class HealthRegistry {
   private refresher: NodeJS.Timeout | undefined;
+  /** The background refresh period (0: none, or closed). */
+  private refreshMs = 0;
+  /** The results were read (`snapshot`, `fresh`) since the background refresh last ran the checks. */
+  private read = false;
   private readonly entries = new Map<string, Entry>();
   private running: Promise<HealthReport> | undefined;
 
@@ -162,8 +166,18 @@ export class HealthRegistry {
     return this.running;
   }
 
-  /** The last known states without running anything (push checks still age and go stale). */
+  /**
+   * The last known states without running anything (push checks still age and go stale). A
+   * background refresh that parked (nobody read a period's results) resumes; `fresh()` waits for it.
+   */
   snapshot(): HealthReport {
+    this.read = true;
+    if (this.refreshMs > 0 && this.refresher === undefined) void this.refresh();
+    return this.states();
+  }
+
+  /** The states now, read by no one yet (a run's own answer does not keep the refresh going). */
+  private states(): HealthReport {
     const now = performance.now();
     const checks: Record<string, CheckState> = {};
     let ready = true;
@@ -184,30 +198,58 @@ export class HealthRegistry {
   /**
    * Run the pull checks now and then every `ms` in the background (an unref'd timer), so readers
    * of `snapshot()` (the health metrics on every scrape) never wait on a check or query a store.
+   * A period whose results nobody read parks the timer until the next read (`snapshot`, `fresh`).
    * Idempotent; `close()` stops it. Resolves with the first run's report.
    * @example
    * await health.refreshEvery(10_000);
    */
   refreshEvery(ms: number): Promise<HealthReport> {
-    if (this.refresher === undefined) {
-      this.refresher = setInterval(() => void this.run(), ms);
-      this.refresher.unref();
-    }
-    return this.run();
+    this.refreshMs = ms;
+    return this.refresh();
+  }
+
+  /**
+   * Results no older than the refresh period: after a spell with no reader the background refresh
+   * has parked, and this runs the checks now (as the first read after start-up waits for the first
+   * run); otherwise the last results, or the run under way.
+   */
+  fresh(): Promise<HealthReport> {
+    this.read = true;
+    if (this.refreshMs > 0 && this.refresher === undefined) return this.refresh();
+    return this.running ?? Promise.resolve(this.snapshot());
   }
 
   /** Release what built-in checks hold (timers, histograms) and stop the background refresh. */
   close(): void {
+    this.refreshMs = 0;
+    this.park();
+    for (const e of this.entries.values()) e.close?.();
+  }
+
+  /** Run now, and again every refreshMs while someone reads the results. */
+  private refresh(): Promise<HealthReport> {
+    this.read = false;
+    this.refresher ??= setInterval(() => {
+      // Nobody read the last period's results: no reason to run the checks (a store probe, a
+      // statfs) until someone does. An idle sidecar ran them 360 times an hour (issue 51).
+      if (!this.read) return this.park();
+      this.read = false;
+      void this.run();
+    }, this.refreshMs);
+    this.refresher.unref();
+    return this.run();
+  }
+
+  private park(): void {
     clearInterval(this.refresher);
     this.refresher = undefined;
-    for (const e of this.entries.values()) e.close?.();
   }
 
   private async runAll(): Promise<HealthReport> {
     const runs: Promise<void>[] = [];
     for (const e of this.entries.values()) if (e.kind === 'pull') runs.push(this.runOne(e));
     await Promise.all(runs);
-    return this.snapshot();
+    return this.states();
   }
 
   private async runOne(e: Entry): Promise<void> {

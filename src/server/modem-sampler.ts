@@ -26,6 +26,15 @@ export interface ModemSamplerOptions {
   onError?: (err: unknown) => void;
 }
 
+/** The events that set what a sample holds (connection, registration, signal, reconnects). */
+export const MODEM_STATE_EVENTS = [
+  'modem.connected',
+  'modem.disconnected',
+  'modem.reconnected',
+  'modem.registration',
+  'modem.signal',
+] as const;
+
 const stateKey = (m: LiveState['modems'][number]) =>
   `${m.connected}|${m.registered}|${m.reconnects}|${m.flapping}`;
 
@@ -43,6 +52,8 @@ export class ModemSampler {
   private readonly last = new Map<string, { key: string; at: number }>();
   private pending: ModemSample[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Between start() and stop(): wake() may resume the polls. */
+  private started = false;
   private running: Promise<void> | undefined;
   private readonly now: () => number;
 
@@ -52,8 +63,18 @@ export class ModemSampler {
 
   /** The first look is one poll after the start: nothing is read while the sidecar starts up. */
   start(): void {
+    this.started = true;
     this.timer ??= setInterval(() => void this.tick(), MODEM_POLL_MS);
     this.timer.unref();
+  }
+
+  /**
+   * Something a modem said (its events): polling resumes if it had parked. The sampler parks after
+   * a look that heard from no modem and has nothing queued, so a sidecar without a modem does not
+   * read the live state every 5 s for nothing (720 wake-ups an hour; issue 51).
+   */
+  wake(): void {
+    if (this.started && this.timer === undefined) this.start();
   }
 
   /**
@@ -70,11 +91,13 @@ export class ModemSampler {
   }
 
   private async look(at: number): Promise<void> {
+    let heard = false;
     try {
       for (const m of await this.o.read()) {
         // A configured modem nothing was heard from (no source, or not yet) has no history.
         if (m.connected === null && m.registered === null && m.signalDbm === null && m.reconnects === 0)
           continue;
+        heard = true;
         const key = stateKey(m);
         const last = this.last.get(m.modem);
         if (last !== undefined && last.key === key && at - last.at < MODEM_SAMPLE_MS) continue;
@@ -85,7 +108,10 @@ export class ModemSampler {
         this.dropped += this.pending.length - MODEM_PENDING_MAX;
         this.pending = this.pending.slice(-MODEM_PENDING_MAX);
       }
-      if (this.pending.length === 0) return;
+      if (this.pending.length === 0) {
+        if (!heard) this.park();
+        return;
+      }
       const batch = this.pending;
       await this.o.store.appendModemSamples(batch);
       this.pending = this.pending.slice(batch.length);
@@ -101,10 +127,16 @@ export class ModemSampler {
     }
   }
 
-  /** Stop the timer and take a last look (the state at shutdown is in the history). */
-  async stop(): Promise<void> {
+  /** No modem heard from and nothing queued: no polls until wake(). */
+  private park(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Stop the timer and take a last look (the state at shutdown is in the history). */
+  async stop(): Promise<void> {
+    this.started = false;
+    this.park();
     await this.running;
     await this.tick();
   }

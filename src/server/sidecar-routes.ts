@@ -18,7 +18,7 @@ import type { instrumentStore } from '../store/instrumented.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { liveReader } from './console-live.js';
 import { mountDashboard } from './dashboard.js';
-import { ModemSampler } from './modem-sampler.js';
+import { MODEM_STATE_EVENTS, ModemSampler } from './modem-sampler.js';
 import { mountOpenApi } from './openapi-route.js';
 
 /** What the sidecar's routes read and write. */
@@ -110,6 +110,8 @@ export function sidecarRoutes(p: SidecarRouteParts) {
     read: async () => (await readLive()).modems,
     onError: (err) => log.warn({ cause: faultCause(err) }, 'modem samples not stored; kept for a retry'),
   });
+  // What a modem says resumes a sampler that parked with no modem heard from.
+  for (const type of MODEM_STATE_EVENTS) bus.on(type, () => modemSampler.wake());
   registry.counter({
     name: `${config.metrics.prefix}_store_modem_samples_dropped_total`,
     help: 'Modem history samples dropped: the store stayed down past 120 waiting, or refused them',

@@ -146,16 +146,19 @@ export function storeFailureLog(log: Logger, sink: () => StoreSink | undefined) 
   let failingSince: number | undefined;
   let lastLogged = 0;
   let failed = 0;
-  const timer = setInterval(() => {
-    if (failingSince !== undefined && sink()?.state().error === undefined) {
-      log.info(
-        { failed_writes: failed, seconds: Math.round((Date.now() - failingSince) / 1000) },
-        'call store writes recovered',
-      );
-      failingSince = undefined;
-    }
-  }, 1000);
-  timer.unref();
+  // Looks for the recovery once a second only while writes fail: a healthy sidecar's store never
+  // wakes it (an idle sidecar woke for this 3,600 times an hour; issue 51).
+  let timer: NodeJS.Timeout | undefined;
+  const watch = () => {
+    if (failingSince === undefined || sink()?.state().error !== undefined) return;
+    log.info(
+      { failed_writes: failed, seconds: Math.round((Date.now() - failingSince) / 1000) },
+      'call store writes recovered',
+    );
+    failingSince = undefined;
+    clearInterval(timer);
+    timer = undefined;
+  };
   return {
     onError(err: unknown): void {
       failed++;
@@ -163,6 +166,8 @@ export function storeFailureLog(log: Logger, sink: () => StoreSink | undefined) 
       if (failingSince === undefined) {
         failingSince = now;
         failed = 1;
+        timer ??= setInterval(watch, 1000);
+        timer.unref();
       } else if (now - lastLogged < 60_000) return;
       lastLogged = now;
       const s = sink()?.state();
@@ -177,7 +182,10 @@ export function storeFailureLog(log: Logger, sink: () => StoreSink | undefined) 
         'call store refused an update for what it holds; dropped and counted, not retried',
       );
     },
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      timer = undefined;
+    },
   };
 }
 

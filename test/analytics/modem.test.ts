@@ -3,13 +3,18 @@
  * a sidecar restart, the worst sample per bucket) and the sampler's bound (a sample a minute per
  * modem plus one per change; a store that refuses or stays down cannot grow its queue).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MODEM_TREND_POINTS, modemHistory } from '../../src/analytics/modem.js';
 import type { LiveState } from '../../src/analytics/problems.js';
 import { renderModems } from '../../src/cli/commands/modem.js';
 import { styleFor } from '../../src/cli/output.js';
 import { ValidationError } from '../../src/errors.js';
-import { MODEM_PENDING_MAX, MODEM_SAMPLE_MS, ModemSampler } from '../../src/server/modem-sampler.js';
+import {
+  MODEM_PENDING_MAX,
+  MODEM_POLL_MS,
+  MODEM_SAMPLE_MS,
+  ModemSampler,
+} from '../../src/server/modem-sampler.js';
 import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { ModemSample } from '../../src/store/types.js';
 
@@ -152,5 +157,45 @@ describe('ModemSampler', () => {
     now += 5000;
     await sampler.tick();
     expect(stored.at(-1)!.at).toBe(now);
+  });
+
+  it('parks after a look that heard from no modem, and a modem event (wake) resumes the polls (issue 51)', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    let reads = 0;
+    let state = [live({ connected: null, registered: null, signalDbm: null, rsrpDbm: null })];
+    const written: ModemSample[] = [];
+    const sampler = new ModemSampler({
+      store: {
+        appendModemSamples: async (ss) => {
+          written.push(...ss);
+          return ss.length;
+        },
+      },
+      read: async () => {
+        reads++;
+        return state;
+      },
+      now: () => T,
+    });
+    try {
+      sampler.start();
+      await vi.advanceTimersByTimeAsync(MODEM_POLL_MS);
+      expect(reads).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(60 * MODEM_POLL_MS);
+      expect(reads).toBe(1);
+      // The modem speaks: the polls resume, and a modem heard from keeps them going.
+      state = [live()];
+      sampler.wake();
+      await vi.advanceTimersByTimeAsync(3 * MODEM_POLL_MS);
+      expect(reads).toBe(4);
+      expect(written).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(1);
+      await sampler.stop();
+      sampler.wake(); // stopped: a late event does not restart it
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

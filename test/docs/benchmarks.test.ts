@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  checkAgainstPage,
+  checkReport,
   checkRow,
   loadSaved,
   METHODS,
@@ -15,6 +17,7 @@ import {
   pooled,
   type Row,
   renderPage,
+  rows,
 } from '../../bench/report.mjs';
 
 const page = readFileSync(new URL('../../docs/benchmarks.md', import.meta.url), 'utf8');
@@ -157,5 +160,151 @@ describe('docs/benchmarks.md', () => {
     expect(page).toMatch(
       /\| ingest over HTTP at the highest rate: CPU per event \| ack floor \|.*\| 10\d\dx; before [\d.]+x \([\d.]+x-[\d.]+x\): outside \|/,
     );
+  });
+
+  describe('npm run bench -- --check', () => {
+    /** An ingest round whose three rows (rate, CPU against each floor) all have ratio `x`. */
+    const round = (x: number) => ({
+      load: 1,
+      sidetoneEventsPerSecond: 1000,
+      floorEventsPerSecond: 1000 / x,
+      throughput: x,
+      sidetoneCpuUsPerEvent: 10,
+      floorCpuUsPerEvent: 10 / x,
+      ackCpuUsPerEvent: 10 / x,
+      cpuVsFloor: x,
+      cpuVsAck: x,
+    });
+    const ingest = (xs: number[]) => ({ rounds: xs.map(round), code: 'c' });
+    const page = { ingest: ingest([1.1, 1.2, 1.3]), previous: { ingest: ingest([1.0, 1.25, 1.4]) } };
+
+    it('flags each row whose new median falls outside the range the page states (over its pooled runs)', () => {
+      // The page's range is 1.0-1.4 (both invocations pooled), not 1.1-1.3 (the last alone).
+      const within = checkAgainstPage(page, { ingest: ingest([1.0, 1.35, 2.0]) });
+      expect(within.checked).toBe(3);
+      expect(within.outside).toEqual([]);
+      const out = checkAgainstPage(page, { ingest: ingest([1.45, 1.5, 1.0]) });
+      expect(out.checked).toBe(3);
+      expect(out.outside.map((o) => o.row)).toEqual([
+        'ingest: ingest over HTTP at the highest rate: events/s (commit floor)',
+        'ingest: ingest over HTTP at the highest rate: CPU per event (commit floor)',
+        'ingest: ingest over HTTP at the highest rate: CPU per event (ack floor)',
+      ]);
+      expect(out.outside[0]).toMatchObject({ median: 1.45, lo: 1.0, hi: 1.4 });
+      expect(checkReport(out)).toMatch(
+        /^0 of 3 rows reproduce within the page's range; 3 do not:\n- ingest: ingest over HTTP at the highest rate: events\/s \(commit floor\): 1\.45x, the page states 1\.00x-1\.40x\n/,
+      );
+      const low = checkAgainstPage(page, { ingest: ingest([0.9, 0.95, 2]) });
+      expect(low.outside).toHaveLength(3);
+    });
+
+    it('checks no row the new runs lack, nor one whose page range is of fewer than 3 runs', () => {
+      const none = checkAgainstPage(page, {});
+      expect(none.checked).toBe(0);
+      expect(none.unchecked).toHaveLength(3);
+      expect(checkReport(none)).toBe(
+        "0 of 0 rows reproduce within the page's range; 0 do not.\n3 rows not run again (not checked).",
+      );
+      const thin = { ingest: { ...ingest([1, 2]), code: 'other' }, previous: {} };
+      // Two runs state no range (the generator refuses such a ratio row): nothing to check against.
+      expect(checkAgainstPage(thin, { ingest: ingest([5, 5, 5]) }).checked).toBe(0);
+    });
+  });
+
+  describe('rows that carry their own proof', () => {
+    const side = (events: number, cpuUsPerEvent: number) => ({ events, cpuUsPerEvent });
+    /** A 30 s window at 20 calls/s (100 events/s): `events` each server acknowledged. */
+    const rate = (events: number, vsFloor: number) => ({
+      load: 1,
+      sidetone: side(events, 10 * vsFloor),
+      'commit floor': side(events, 10),
+      'ack floor': side(events, 5),
+      vsFloor,
+      vsAck: 2 * vsFloor,
+    });
+    const idle = (st: number, floor: number) => ({
+      load: 1,
+      sidetone: { startMs: 1, startCpuMs: 1, idleRssMib: 1, idleCpuMsPerS: st },
+      'commit floor': { startMs: 1, startCpuMs: 1, idleRssMib: 1, idleCpuMsPerS: floor },
+      'prom-client exporter': { startMs: 1, startCpuMs: 1, idleRssMib: 1, idleCpuMsPerS: 0.5 },
+    });
+    const pi = (rateRounds: unknown[]) => ({
+      pi: {
+        startRounds: [idle(1, 0), idle(1, 0), idle(1, 0)],
+        rateRounds,
+        settings: { windowSeconds: 30, callsPerSecond: 20 },
+      },
+    });
+    const cpuRow = (saved: unknown) =>
+      rows(saved).find(
+        (r) => r.case.startsWith('CPU per event at 20 calls/s') && r.against === 'commit floor',
+      );
+
+    it('a round whose feeder reached under 95 % of the target rate is left out, and the row says so', () => {
+      // 2,850 events in 30 s is 95/s, the least kept; 2,849 is under.
+      const row = cpuRow(
+        pi([rate(3000, 1.5), rate(2850, 1.6), rate(2849, 9), rate(900, 9), rate(3001, 1.7)]),
+      );
+      expect(row?.ratios).toEqual([1.5, 1.6, 1.7]);
+      expect(row?.runs).toBe(3);
+      expect(row?.sidetone).toBe('16.0 µs (2 of 5 rounds under 95 % of the rate left out)');
+    });
+
+    it('with fewer than 3 rounds at the rate, the row is invalid: no ratio, the rates it reached', () => {
+      const row = cpuRow(pi([rate(3000, 1.5), rate(300, 9), rate(150, 9)]));
+      expect(row?.ratios).toBeUndefined();
+      expect(row?.sidetone).toBe('invalid: the feeder reached 5.00-100 events/s of 100');
+      expect(checkRow(row ?? {})).toEqual([]);
+    });
+
+    it("idle CPU is sidetone's excess over each floor in the same round, checked against 1 ms/s", () => {
+      const saved = {
+        pi: {
+          startRounds: [idle(1.2, 0.5), idle(0.9, 0.1), idle(3, 1.5)],
+          rateRounds: [],
+          settings: { windowSeconds: 30, callsPerSecond: 20 },
+        },
+      };
+      const row = rows(saved).find((r) => r.method === 'pi-idle-cpu' && r.against === 'commit floor');
+      expect(row?.values?.map((x) => Number(x.toFixed(2)))).toEqual([0.7, 0.8, 1.5]);
+      expect(row?.target).toMatchObject({ ok: false, worst: '1.50 ms/s' });
+      expect(checkRow(row ?? {})).toEqual([]);
+    });
+
+    it('the HEP replay stands beside its peer, hep-js decoding the same packets, run by run', () => {
+      const run = (st: number, peer: number) => ({
+        calls: 20_000,
+        load: 1,
+        messagesPerCpuSecond: st,
+        hepJs: { messagesPerCpuSecond: peer },
+      });
+      const row = rows({
+        hep: { runs: [run(80_000, 40_000), run(60_000, 40_000), run(90_000, 30_000)] },
+      }).find((r) => r.against === 'hep-js decode alone');
+      expect(row?.ratios).toEqual([2, 1.5, 3]);
+      expect(row?.ratioIs).toBe("hep-js's / sidetone's");
+      expect(checkRow(row ?? {})).toEqual([]);
+    });
+
+    it('a render row stands against both floors, named: one rebuilding every line, one keeping label text', () => {
+      const r = (impl: string, ns: number) => ({
+        case: 'render 10k counters, Prometheus text',
+        impl,
+        ns_per_op: ns,
+        clock: 'cpu',
+        load: 1,
+      });
+      const run = {
+        gcs: 0,
+        results: [r('sidetone', 4), r('floor', 4), r('floor-kept', 3.2), r('prom-client', 40)],
+      };
+      const all = rows({ registry: { runs: [run, run, run] } }).filter((x) => x.case.startsWith('render'));
+      expect(all.map((x) => [x.against, x.ratios?.[0]])).toEqual([
+        ['floor rebuilding every line', 1],
+        ['floor keeping label text', 1.25],
+        ['prom-client', 10],
+      ]);
+      expect(all[1]?.target).toEqual({ max: 1.3, text: '<= 1.3x the floor keeping label text (issue 51)' });
+    });
   });
 });

@@ -173,4 +173,33 @@ describe('HealthRegistry', () => {
     expect(closed).toBe(1);
     expect((await h.run()).ready).toBe(true);
   });
+
+  it('the background refresh parks after a period nobody read, and the next read runs the checks (issue 51)', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const h = new HealthRegistry();
+    let runs = 0;
+    h.register({ name: 'store', check: () => ++runs > 0 });
+    try {
+      await h.refreshEvery(1_000);
+      expect(runs).toBe(1);
+      // Read within the period: it runs again; unread for a period: it parks.
+      h.snapshot();
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(runs).toBe(2);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(vi.getTimerCount()).toBe(0);
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(runs).toBe(2);
+      // A reader after the spell waits for a fresh run (fresh), and the refresh resumes.
+      const report = await h.fresh();
+      expect(runs).toBe(3);
+      expect(report.checks.store?.status).toBe('pass');
+      expect(vi.getTimerCount()).toBe(1);
+      h.close();
+      h.snapshot(); // closed: a read does not restart it
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
