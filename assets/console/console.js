@@ -344,13 +344,76 @@ function renderReasons(d) {
   $('mos').textContent = d.calls.mediaCount
     ? `${num(d.calls.mediaCount)} calls with media reports, mean MOS ${num(d.calls.mosAvg, '', 2)} (alert below ${d.thresholds.mosMin})`
     : 'no media reports in this window';
+  // voiceai.first_byte events, when an integration sends them; the turns are the voice panel's.
+  $('voiceai').hidden = d.voiceAi.length === 0;
   fill(
     'voiceai',
-    d.voiceAi.length
-      ? d.voiceAi.map((v) =>
-          h('li', { 'data-stage': v.stage }, `${v.stage} first byte ${num(v.firstByteMs, ' ms', 0)}`),
-        )
-      : h('li', {}, 'no voice-AI traffic'),
+    d.voiceAi.map((v) =>
+      h('li', { 'data-stage': v.stage }, `${v.stage} first byte ${num(v.firstByteMs, ' ms', 0)}`),
+    ),
+  );
+}
+
+/** Each voice agent over the windows its alerts judge (the API's `voice`), red where an alert's threshold is crossed. */
+function renderVoice(d) {
+  const v = d.voice;
+  const t = d.thresholds;
+  $('voice-window').textContent =
+    `last ${v.silenceWindowMinutes} min, dead air ${v.deadAirWindowMinutes} min`;
+  const sec = (ms) => (ms === null ? NONE : num(ms / 1000, ' s', 2));
+  const rows = v.agents.map((a, i) => {
+    const at = (key) => `voice.agents.${i}.${key}`;
+    const s = a.slowestSegment;
+    const interruptions = Object.values(a.interruptions).reduce((n, x) => n + x, 0);
+    return h(
+      'tr',
+      { 'data-agent': a.agent },
+      h('th', { scope: 'row' }, a.agent),
+      figure('td', at('turns'), a.turns, num(a.turns), 'n'),
+      figure('td', at('silenceP50Ms'), a.silenceP50Ms, sec(a.silenceP50Ms), 'n'),
+      figure(
+        'td',
+        at('silenceP95Ms'),
+        a.silenceP95Ms,
+        sec(a.silenceP95Ms),
+        a.silenceP95Ms !== null && a.silenceP95Ms > t.voiceSilenceP95Seconds * 1000 ? 'n bad' : 'n',
+      ),
+      s
+        ? figure(
+            'td',
+            at('slowestSegment.meanMs'),
+            s.meanMs,
+            `${s.segment} ${num(s.meanMs, ' ms', 0)} (${num(s.sharePercent, ' %')})`,
+          )
+        : h('td', {}, NONE),
+      figure(
+        'td',
+        at('deadAirRatio'),
+        a.deadAirRatio,
+        a.deadAirRatio === null ? NONE : `${num(a.deadAirRatio * 100, ' %')} of ${num(a.deadAirWindowTurns)}`,
+        a.deadAirRatio !== null && a.deadAirRatio > t.voiceDeadAirRatio ? 'n bad' : 'n',
+      ),
+      h(
+        'td',
+        {
+          class: 'n',
+          title: Object.entries(a.interruptions)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(', '),
+        },
+        num(interruptions),
+      ),
+    );
+  });
+  fill(
+    'voice',
+    rows.length
+      ? rows
+      : h(
+          'tr',
+          {},
+          h('td', { colspan: 7 }, `no voice-agent turns in the last ${v.deadAirWindowMinutes} min`),
+        ),
   );
 }
 
@@ -459,6 +522,7 @@ async function refresh() {
     renderSms(d);
     renderLive(d);
     renderReasons(d);
+    renderVoice(d);
     renderChart(d);
     await Promise.all([refreshList(), window.sidetoneViews.modemHistory(win, d.thresholds.signalMinDbm)]);
     lastOk = Date.now();

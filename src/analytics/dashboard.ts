@@ -4,6 +4,7 @@ import type { CallStatus } from '../domain/records.js';
 import type { Bucket, CallQuery, CallStats, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
 import { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent, round } from './kpi.js';
+import type { VoiceView } from './problems.js';
 import { bucketCount, fillSeries, type SeriesPoint, seriesFor } from './series.js';
 import { type VoiceSkillDashboard, voiceSkillDashboard } from './voice-skill.js';
 
@@ -65,6 +66,11 @@ export interface Dashboard extends VoiceSkillDashboard {
   series: SeriesPoint[];
   /** How each KPI is computed. */
   definitions: typeof KPI_DEFINITIONS;
+  /**
+   * The voice agents over the voice alerts' windows, from a running sidecar's registry (its
+   * `/metrics/dashboard` adds them, as its console shows them); absent from a store alone.
+   */
+  voice?: VoiceView;
 }
 
 export interface DashboardOptions extends CallQuery {

@@ -3,7 +3,7 @@ import { CATALOGUE, metricName } from '../telephony/catalogue.js';
 import type { AlertRule } from './alert-rule.js';
 import { kpiQuery } from './kpi.js';
 import { KPI_WINDOWS, recordName } from './recording.js';
-import { type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
+import { ALERT_WINDOWS, type AlertSettings, CALL_HEALTH_WINDOW_MINUTES } from './thresholds.js';
 import { voiceAlerts } from './voice.js';
 
 function catalogued(prefix: string, name: string): string {
@@ -31,7 +31,10 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
   const smsFail = `${by} (increase(${c('sms_send_failures_total')}[15m]))`;
   const smsSent = `${by} (increase(${c('sms_sent_total')}[15m]))`;
   const mos = (suffix: string) => `${by} (rate(${c('media_mos')}${suffix}[15m]))`;
-  const scrapeP99 = `histogram_quantile(0.99, sum by (job, instance, le) (rate(${own('scrape_duration_seconds_bucket')}[5m])))`;
+  const scrape = ALERT_WINDOWS.scrapeSlow;
+  const scrapeP99 = `histogram_quantile(${scrape.quantile}, sum by (job, instance, le) (rate(${own('scrape_duration_seconds_bucket')}[${scrape.minutes}m])))`;
+  const selfIncrease = (name: string) =>
+    `sum by (job, instance, metric) (increase(${own(name)}[${ALERT_WINDOWS.selfIncrease.minutes}m]))`;
   const drop = (kpi: 'asr' | 'ner', points: number): string => {
     const [short, , long] = KPI_WINDOWS;
     const attempts = `sum by (job, instance, trunk, direction) (increase(${c('call_attempts_total')}[${short}]))`;
@@ -226,8 +229,8 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'self',
       severity: 'warning',
       for: '0m',
-      expr: `sum by (job, instance, metric) (increase(${own('label_values_redacted_total')}[10m])) > 0`,
-      signal: `sum by (job, instance, metric) (increase(${own('label_values_redacted_total')}[10m]))`,
+      expr: `${selfIncrease('label_values_redacted_total')} > 0`,
+      signal: selfIncrease('label_values_redacted_total'),
       summary: 'sidetone redacted PII from labels of {{ $labels.metric }} on {{ $labels.instance }}',
       description:
         'The guard replaced label values that looked like personal data: an integration passes numbers or addresses where an enum belongs. Nothing leaked; fix the integration.',
@@ -237,8 +240,8 @@ export function alertRules(s: AlertSettings, prefix = 'sidetone'): AlertRule[] {
       group: 'self',
       severity: 'warning',
       for: '0m',
-      expr: `sum by (job, instance, metric) (increase(${own('series_overflow_total')}[10m])) > 0`,
-      signal: `sum by (job, instance, metric) (increase(${own('series_overflow_total')}[10m]))`,
+      expr: `${selfIncrease('series_overflow_total')} > 0`,
+      signal: selfIncrease('series_overflow_total'),
       summary: 'series cap reached for {{ $labels.metric }} on {{ $labels.instance }}',
       description:
         'New series went to the overflow series because metrics.max_series was reached: some breakdowns are merged. Raise the cap or find the label driving cardinality (sidetone lint).',

@@ -72,3 +72,19 @@ export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
 
 /** The window call health judges a trunk's NER over, minutes (the shortest recorded KPI window). */
 export const CALL_HEALTH_WINDOW_MINUTES = 15;
+
+/**
+ * The windows and quantiles of the alerts that read a rate, an increase or a quantile: the rules'
+ * expressions (./alerts.ts, ./voice.ts) and the console's "Problems now" (src/analytics/problems.ts)
+ * both read them here, so the strip judges the window the alert judges.
+ */
+export const ALERT_WINDOWS = {
+  /** SidetoneVoiceAgentSlow: the p95 of the heard silence over 5 minutes, and the turns of as long. */
+  voiceSilence: { minutes: 5, quantile: 0.95 },
+  /** SidetoneVoiceAgentDeadAir: dead-air turns over turns, and the turns, over 10 minutes. */
+  voiceDeadAir: { minutes: 10 },
+  /** SidetonePiiRedacted, SidetoneSeriesOverflow: any increase over 10 minutes. */
+  selfIncrease: { minutes: 10 },
+  /** SidetoneScrapeSlow: the p99 of the /metrics render time over 5 minutes. */
+  scrapeSlow: { minutes: 5, quantile: 0.99 },
+} as const;

@@ -3,7 +3,7 @@ import { CATALOGUE, metricName } from '../telephony/catalogue.js';
 import type { AlertRule } from './alert-rule.js';
 import { oneLine } from './kpi.js';
 import type { RecordingRule } from './recording.js';
-import type { AlertSettings } from './thresholds.js';
+import { ALERT_WINDOWS, type AlertSettings } from './thresholds.js';
 
 /** Voice-agent rules group per scraped instance and configured agent name. */
 const BY = 'job, instance, agent';
@@ -44,14 +44,18 @@ export function voiceRecordingRules(prefix = 'sidetone'): RecordingRule[] {
   const heard = `${catalogued(prefix, 'voiceai_heard_silence_seconds')}_bucket`;
   const turns = catalogued(prefix, 'voiceai_turns_total');
   const dead = catalogued(prefix, 'voiceai_dead_air_turns_total');
-  const q = (p: number) => `histogram_quantile(${p}, sum by (${BY}, le) (rate(${heard}[5m])))`;
+  const slow = `${ALERT_WINDOWS.voiceSilence.minutes}m`;
+  const deadAir = `${ALERT_WINDOWS.voiceDeadAir.minutes}m`;
+  const q = (p: number) => `histogram_quantile(${p}, sum by (${BY}, le) (rate(${heard}[${slow}])))`;
   return [
     { record: voiceRecordName('silence_p50', prefix), expr: q(0.5) },
-    { record: voiceRecordName('silence_p95', prefix), expr: q(0.95) },
-    { record: voiceRecordName('turns', prefix), expr: `sum by (${BY}) (rate(${turns}[5m]))` },
+    { record: voiceRecordName('silence_p95', prefix), expr: q(ALERT_WINDOWS.voiceSilence.quantile) },
+    { record: voiceRecordName('turns', prefix), expr: `sum by (${BY}) (rate(${turns}[${slow}]))` },
     {
       record: voiceRecordName('dead_air_ratio', prefix),
-      expr: oneLine(`sum by (${BY}) (rate(${dead}[10m]))\n  / sum by (${BY}) (rate(${turns}[10m]))`),
+      expr: oneLine(
+        `sum by (${BY}) (rate(${dead}[${deadAir}]))\n  / sum by (${BY}) (rate(${turns}[${deadAir}]))`,
+      ),
     },
   ];
 }
@@ -72,7 +76,7 @@ export function voiceAlerts(s: AlertSettings, prefix = 'sidetone'): AlertRule[] 
       group: 'voice',
       severity: 'warning',
       for: '5m',
-      expr: `${p95} > ${s.voice_silence_p95_seconds}\n  ${enough('5m')}`,
+      expr: `${p95} > ${s.voice_silence_p95_seconds}\n  ${enough(`${ALERT_WINDOWS.voiceSilence.minutes}m`)}`,
       signal: p95,
       summary:
         'callers of voice agent {{ $labels.agent }} on {{ $labels.instance }} wait {{ $value | printf "%.1f" }} s (p95)',
@@ -83,7 +87,7 @@ export function voiceAlerts(s: AlertSettings, prefix = 'sidetone'): AlertRule[] 
       group: 'voice',
       severity: 'warning',
       for: '10m',
-      expr: `${dead} > ${s.voice_dead_air_ratio}\n  ${enough('10m')}`,
+      expr: `${dead} > ${s.voice_dead_air_ratio}\n  ${enough(`${ALERT_WINDOWS.voiceDeadAir.minutes}m`)}`,
       signal: dead,
       summary:
         'dead air on {{ $value | humanizePercentage }} of voice agent {{ $labels.agent }} turns on {{ $labels.instance }}',

@@ -1,4 +1,5 @@
 import type { HealthIndicators, HealthOptions, HealthWarning } from '../analytics/health.js';
+import type { VoiceView } from '../analytics/problems.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import { errorResponse, json } from '../http/respond.js';
@@ -46,6 +47,11 @@ export interface AnalyticsRoutesOptions {
   maxExports?: number;
   /** Where `<prefix>_exports_active` and `<prefix>_exports_refused_total{reason}` are registered. */
   registry?: Registry;
+  /**
+   * The voice agents now, as the console shows them (src/server/console-voice.ts): added to the
+   * dashboard's answer as `voice` when given (a sidecar: its registry; a store alone has none).
+   */
+  voice?: () => VoiceView;
 }
 
 /** The voice-skill guide's threshold: "High failure rate | `success_rate < 80%`" (its VoiceCallSuccessRateLow alert). */
@@ -106,7 +112,8 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
       ...(q.direction !== undefined && { direction: q.direction }),
       ...(q.instance !== undefined && { instance: q.instance }),
     };
-    return json(200, await read.dashboard(store, { ...period(q), ...filters }));
+    const d = await read.dashboard(store, { ...period(q), ...filters });
+    return json(200, options.voice === undefined ? d : { ...d, voice: options.voice() });
   });
   get(API_PATHS.trunks, 'trunks', async (_req, { url }) => {
     const q = await parse('span', url);

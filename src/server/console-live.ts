@@ -6,17 +6,25 @@
 import type { LiveState } from '../analytics/problems.js';
 import type { Registry } from '../metrics/index.js';
 import type { FamilySnapshot, SeriesSnapshot } from '../metrics/snapshot.js';
+import { selfWindows, voiceAgents } from './console-voice.js';
+import type { LiveWindows } from './console-windows.js';
 
 const label = (s: SeriesSnapshot, name: string) => s.labels.find(([n]) => n === name)?.[1] ?? '';
 
 /**
  * A reader of {@link LiveState}. The OPTIONS RTT is the mean of the probes since the previous read
- * (the histogram's sum and count differences), so it follows the trunk now, not since start.
+ * (the histogram's sum and count differences), so it follows the trunk now, not since start. The
+ * voice agents and the self counters are read over the alerts' windows from `windows`.
  * @example
- * const live = liveReader(registry, 'sidetone');
+ * const windows = consoleWindows(registry, 'sidetone');
+ * const live = liveReader(registry, 'sidetone', windows);
  * const state = await live();
  */
-export function liveReader(registry: Registry, prefix: string): () => Promise<LiveState> {
+export function liveReader(
+  registry: Registry,
+  prefix: string,
+  windows: LiveWindows,
+): () => Promise<LiveState> {
   const last = new Map<string, { sum: number; count: number; mean: number | null }>();
   /** Mean of a histogram's observations since the previous read, ms (the last one when none came). */
   const recentMean = (key: string, h: { sum: number; count: number } | undefined): number | null => {
@@ -77,6 +85,17 @@ export function liveReader(registry: Registry, prefix: string): () => Promise<Li
       reconnects: reconnects.get(modem) ?? 0,
       flapping: flapping.get(modem) === 1,
     }));
-    return { trunks: liveTrunks, modems, voiceAi };
+    const gauge = (name: string) => series(name)[0]?.value;
+    const ready = gauge('ready');
+    const ages = series('source_heartbeat_age_seconds').map((x) => x.value ?? 0);
+    const self = {
+      ready: ready === undefined ? null : ready === 1,
+      heartbeatAgeSeconds: ages.length === 0 ? null : Math.max(...ages),
+      hepFailing: series('health_check_status').some(
+        (x) => label(x, 'check') === 'hep' && label(x, 'status') === 'fail' && x.value === 1,
+      ),
+      ...selfWindows(windows),
+    };
+    return { trunks: liveTrunks, modems, voiceAi, voice: voiceAgents(windows), self };
   };
 }

@@ -66,7 +66,7 @@ export const CONSOLE_DOCS = {
   console: doc(
     "The console's figures for a window (1h at 1-minute buckets, 6h at 5, 24h at 15, 7d hourly), its problems and the server's paths",
     CONSOLE_QUERY,
-    '`calls`, `series`, `trunks`, `trunksLive`, `modems`, `sms`, `live`, `problems`, `thresholds`, `paths`',
+    "`calls`, `series`, `trunks`, `trunksLive`, `modems`, `sms`, `live`, `voiceAi`, `voice` (per agent over the voice alerts' windows: `{silenceWindowMinutes, deadAirWindowMinutes, agents: [{agent, turns, silenceP50Ms, silenceP95Ms, slowestSegment: {segment, meanMs, sharePercent} | null, deadAirWindowTurns, deadAirTurns, deadAirRatio, interruptions: {kind: n}}]}`), `problems` (every shipped alert whose condition holds), `thresholds`, `paths`",
   ),
   calls: doc(
     'Recent calls, newest first, by outcome, trunk, direction and window',

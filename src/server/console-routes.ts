@@ -11,6 +11,7 @@ import type { App } from '../http/app.js';
 import { json } from '../http/respond.js';
 import type { LazyRouteDoc } from '../http/route-doc.js';
 import type { CallStore } from '../store/types.js';
+import { voiceView } from './console-voice.js';
 
 // The query schemas and documents are zod's, loaded with the first request or document that needs
 // them, not at start-up (issue 39), with the reads the routes run.
@@ -30,7 +31,7 @@ export interface ConsoleRoutesOptions {
 
 /**
  * Mount the console's reads.
- * @example mountConsoleApi(app, { store, config, live: liveReader(registry, 'sidetone') });
+ * @example mountConsoleApi(app, { store, config, live: liveReader(registry, 'sidetone', consoleWindows(registry, 'sidetone')) });
  */
 export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
   const now = o.now ?? Date.now;
@@ -56,6 +57,7 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
         trunksLive: live.trunks,
         modems: live.modems,
         voiceAi: live.voiceAi,
+        voice: voiceView(live.voice),
         problems,
         thresholds: {
           nerMinPercent: a.ner_min_percent,
@@ -64,6 +66,9 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
           signalMinDbm: a.signal_min_dbm,
           smsPendingMaxSeconds: a.sms_pending_max_seconds,
           smsFailureRatio: a.sms_failure_ratio,
+          voiceSilenceP95Seconds: a.voice_silence_p95_seconds,
+          voiceDeadAirRatio: a.voice_dead_air_ratio,
+          voiceMinTurns: a.voice_min_turns,
           runbookUrl: a.runbook_url,
         },
         paths: app.paths,

@@ -11,6 +11,8 @@ import { packageRoot } from '../runtime/package-files.js';
 import type { CallStore } from '../store/types.js';
 import { liveReader } from './console-live.js';
 import { mountConsoleApi } from './console-routes.js';
+import { consoleWindows } from './console-voice.js';
+import type { LiveWindows } from './console-windows.js';
 
 /** The console's files (assets/console): static, read once at mount, no build step. */
 const asset = (name: string) => readFileSync(join(packageRoot(), 'assets', 'console', name), 'utf8');
@@ -20,6 +22,11 @@ export interface DashboardOptions {
   registry: Registry;
   config: Pick<SidetoneConfig, 'alerts' | 'store' | 'metrics'>;
   title?: string;
+  /**
+   * The registry sampled over the alerts' windows (voice panel, "Problems now"), started and
+   * stopped by its owner (the sidecar); without one, one is started here (its timer unref'd).
+   */
+  windows?: LiveWindows;
 }
 
 /**
@@ -32,10 +39,16 @@ export interface DashboardOptions {
  * mountDashboard(app, { store, registry, config });
  */
 export function mountDashboard(app: App, options: DashboardOptions): void {
+  const prefix = options.config.metrics.prefix;
+  let windows = options.windows;
+  if (windows === undefined) {
+    windows = consoleWindows(options.registry, prefix);
+    windows.start();
+  }
   mountConsoleApi(app, {
     store: options.store,
     config: options.config,
-    live: liveReader(options.registry, options.config.metrics.prefix),
+    live: liveReader(options.registry, prefix, windows),
   });
   const require = createRequire(import.meta.url);
   const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');

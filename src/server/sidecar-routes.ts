@@ -17,6 +17,7 @@ import { faultCause } from '../store/faults.js';
 import type { instrumentStore } from '../store/instrumented.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { liveReader } from './console-live.js';
+import { consoleWindows, voiceAgents, voiceView } from './console-voice.js';
 import { mountDashboard } from './dashboard.js';
 import { MODEM_STATE_EVENTS, ModemSampler } from './modem-sampler.js';
 import { mountOpenApi } from './openapi-route.js';
@@ -39,8 +40,8 @@ export interface SidecarRouteParts {
 
 /**
  * The sidecar's app: health and metrics, `POST /events` and `POST /v1/traces` in, analytics, the
- * dashboard and the OpenAPI documents out; and the modem's history sampler (started with the
- * sources). Every route is answered by the app's one dispatch, over node:http and through `fetch`.
+ * dashboard and the OpenAPI documents out; and the modem's history sampler and the console's
+ * window sampler (started with the sources). Every route is answered by the app's one dispatch, over node:http and through `fetch`.
  */
 export function sidecarRoutes(p: SidecarRouteParts) {
   const { config, bus, registry, sink, store, log } = p;
@@ -101,10 +102,17 @@ export function sidecarRoutes(p: SidecarRouteParts) {
       bodyLimitBytes: config.otlp_receiver.max_body_bytes,
     },
   );
-  mountAnalytics(app, store, { health: p.callHealth, registry });
-  mountDashboard(app, { store, registry, config });
+  // The registry over the alerts' windows, for the console's voice panel and problems and the
+  // dashboard's voice agents: the sidecar starts it with the sources and stops it at close.
+  const windows = consoleWindows(registry, config.metrics.prefix);
+  mountAnalytics(app, store, {
+    health: p.callHealth,
+    registry,
+    voice: () => voiceView(voiceAgents(windows)),
+  });
+  mountDashboard(app, { store, registry, config, windows });
   // The modem's history (issue 37): its decided state into the store, a minute and each change.
-  const readLive = liveReader(registry, config.metrics.prefix);
+  const readLive = liveReader(registry, config.metrics.prefix, windows);
   const modemSampler = new ModemSampler({
     store,
     read: async () => (await readLive()).modems,
@@ -118,5 +126,5 @@ export function sidecarRoutes(p: SidecarRouteParts) {
     collect: (c) => c.set(undefined, modemSampler.dropped),
   });
   mountOpenApi(app);
-  return { app, modemSampler, serveOptions: http.serve };
+  return { app, modemSampler, windows, serveOptions: http.serve };
 }

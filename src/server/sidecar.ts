@@ -187,7 +187,7 @@ export async function startSidecar(
     modemSource: () => modemSource,
   });
 
-  const { app, modemSampler, serveOptions } = sidecarRoutes({
+  const { app, modemSampler, windows, serveOptions } = sidecarRoutes({
     config,
     labels,
     bus,
@@ -217,6 +217,7 @@ export async function startSidecar(
     await hep?.close();
     await modemSource?.close();
     await modemSampler.stop();
+    windows.stop();
     // A store still down at shutdown: what it did not take was never acknowledged; say how much.
     await sink
       .close()
@@ -248,6 +249,7 @@ export async function startSidecar(
     // A listener that cannot bind fails the `hep` check and is retried; it never stops the sidecar.
     hepRun = hep && (await keepListening(hep, { health, log }));
     modemSource?.start();
+    windows.start();
     // A demo's sampler starts after its backfill, which samples at simulated times (below).
     if (!demo) modemSampler.start();
     push = await startPush(config, registry, log);

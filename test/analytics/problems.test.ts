@@ -16,7 +16,20 @@ const privacy = { hashKey: 'problems-test-key-0123456789', storeRaw: false };
 const LIMIT_S = 20;
 const settings = { ...ALERT_DEFAULTS, sms_pending_max_seconds: LIMIT_S };
 const NOW = Date.UTC(2026, 10, 24, 12, 0, 0);
-const live: LiveState = { trunks: [], modems: [], voiceAi: [] };
+const live: LiveState = {
+  trunks: [],
+  modems: [],
+  voiceAi: [],
+  voice: [],
+  self: {
+    ready: true,
+    heartbeatAgeSeconds: 0,
+    hepFailing: false,
+    redacted: {},
+    overflow: {},
+    scrapeP99Seconds: null,
+  },
+};
 
 /** The console data the strip reads: no trunk, no warning, the oldest submission waiting `waited` s. */
 const data = (waited: number | null) =>

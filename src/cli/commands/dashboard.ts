@@ -1,4 +1,5 @@
 import type { Dashboard } from '../../analytics/index.js';
+import type { VoiceView } from '../../analytics/problems.js';
 import { defineCommand } from '../args.js';
 import { READ_FLAGS, SPAN_FLAGS } from '../flags.js';
 import { fmtChange, fmtNumber, fmtPercent, fmtTime, NONE, type Style, table } from '../output.js';
@@ -36,6 +37,50 @@ function breakdown(title: string, counts: Record<string, number>, style: Style):
   );
 }
 
+/** Seconds to the hundredth, as the console prints them. */
+const sec = (ms: number | null) => fmtNumber(ms === null ? null : ms / 1000, ' s');
+
+/**
+ * The voice agents as the console's voice panel shows them (the server's `voice`, over the voice
+ * alerts' windows); null from a store file, which keeps turns per call, not per agent.
+ */
+export function renderVoice(v: VoiceView | null, style: Style): string {
+  const none =
+    "none here: per-agent figures live in a running sidecar's registry (--url URL), not in a store file";
+  if (v === null) return `${style.bold('VOICE AGENTS')}\n${style.dim(none)}\n`;
+  const title = `VOICE AGENTS (last ${v.silenceWindowMinutes} min, dead air ${v.deadAirWindowMinutes} min)`;
+  if (v.agents.length === 0)
+    return `${style.bold(title)}\n${style.dim(`no voice-agent turns in the last ${v.deadAirWindowMinutes} min`)}\n`;
+  return table(
+    [
+      { header: title },
+      right('TURNS'),
+      right('SILENCE P50'),
+      right('P95'),
+      { header: 'SLOWEST SEGMENT' },
+      right('DEAD AIR'),
+      right('INTERRUPTIONS'),
+    ],
+    v.agents.map((a) => {
+      const s = a.slowestSegment;
+      return [
+        a.agent,
+        fmtNumber(a.turns),
+        sec(a.silenceP50Ms),
+        sec(a.silenceP95Ms),
+        s === null
+          ? NONE
+          : `${s.segment} ${fmtNumber(Math.round(s.meanMs), ' ms')} (${fmtNumber(s.sharePercent, ' %')})`,
+        a.deadAirRatio === null
+          ? NONE
+          : `${fmtNumber(a.deadAirRatio * 100, ' %')} of ${fmtNumber(a.deadAirWindowTurns)}`,
+        fmtNumber(Object.values(a.interruptions).reduce((n, x) => n + x, 0)),
+      ];
+    }),
+    style,
+  );
+}
+
 export function renderDashboard(d: Dashboard, style: Style): string {
   const hours = Math.round((d.period.to - d.period.from) / 3_600_000);
   const span = hours % 24 === 0 ? `${hours / 24} d` : `${hours} h`;
@@ -68,12 +113,14 @@ export function renderDashboard(d: Dashboard, style: Style): string {
     ),
   );
   if (d.totals.calls.value === 0) parts.push(style.dim(`no calls in this period; rates show ${NONE}\n`));
+  // The server's voice agents (its registry over the voice alerts' windows), as the console shows them.
+  parts.push(renderVoice(d.voice ?? null, style));
   return parts.join('\n');
 }
 
 export default defineCommand({
   description:
-    'Totals with changes against the previous period, KPIs (ASR, NER, SER, SEER, ISA, ACD, PDD), status and trunk breakdowns, call duration percentiles.',
+    'Totals with changes against the previous period, KPIs (ASR, NER, SER, SEER, ISA, ACD, PDD), status and trunk breakdowns, call duration percentiles; from a running server (--url), its voice agents as the console shows them.',
   usage: 'sidetone dashboard [--days N | --hours N] [--json] [--db FILE | --url URL [--token T]]',
   flags: { ...SPAN_FLAGS, ...READ_FLAGS },
   examples: [
