@@ -51,6 +51,8 @@ export const MEMBER_TTL_MS = 5000;
  */
 const STREAM_MAX_AGE_NS = 3600 * 1e9;
 const STREAM_MAX_BYTES = 1 << 30;
+/** The receipt time (a float64, epoch ms) in front of each published HEP packet. */
+const RECEIPT_BYTES = 8;
 /** Events handled per store write at the owner (a flush each). */
 const EVENT_BATCH = 500;
 /** How often owned partitions' capture clocks run (as HepSource's own timer). */
@@ -84,9 +86,8 @@ export interface ClusterOptions {
   reorderWindowMs: number;
 }
 
-/** What `sidetone cluster` and `/readyz` show. */
+/** What `sidetone cluster` shows. */
 export interface ClusterView {
-  node: string;
   members: string[];
   partitions: Array<{
     partition: number;
@@ -112,8 +113,14 @@ class Owned {
   /** Next HEP / events sequence not handled yet (0: none handled since the start position). */
   hepNext = 0;
   eventsNext = 0;
-  hepLag = 0;
+  /**
+   * HEP messages behind: unknown (so behind) until the consumer says, so the capture clock does not
+   * jump to now before the replay is read (its messages would all be late: handled out of order).
+   */
+  hepLag = Number.MAX_SAFE_INTEGER;
   eventsLag = 0;
+  /** The latest receipt time of a HEP message read (epoch ms). */
+  clock = 0;
   revision = 0;
   overflow = 0;
   hepIter: ConsumerMessages | undefined;
@@ -131,7 +138,41 @@ class Owned {
   }
 
   get lag(): number {
-    return this.hepLag + this.eventsLag;
+    return this.hepLag === Number.MAX_SAFE_INTEGER ? 0 : this.hepLag + this.eventsLag;
+  }
+}
+
+/**
+ * The cluster as its buckets hold it, for `sidetone cluster`: live members (the members bucket's
+ * keys) and each partition's lease (owner, replay positions, lag at the owner's last heartbeat).
+ * Reads only: it joins nothing.
+ */
+export async function readCluster(natsUrl: string, partitions: number): Promise<ClusterView> {
+  const nats = await optionalPart('sidetone cluster', () => import('nats'));
+  const nc = await nats.connect({ servers: natsUrl.split(','), name: 'sidetone cluster (read)' });
+  try {
+    const js = nc.jetstream();
+    const members = await js.views.kv(MEMBERS_BUCKET, { bindOnly: true });
+    const leases = await js.views.kv(PARTITIONS_BUCKET, { bindOnly: true });
+    const live: string[] = [];
+    for await (const k of await members.keys()) live.push(k);
+    live.sort();
+    const out: ClusterView['partitions'] = [];
+    for (let partition = 0; partition < partitions; partition++) {
+      const e = await leases.get(String(partition));
+      const l = e === null || e.operation !== 'PUT' ? undefined : (e.json() as PartitionLease);
+      out.push({
+        partition,
+        owner: l?.owner ?? '',
+        lag: l?.lag ?? 0,
+        hep: l?.hep ?? 0,
+        events: l?.events ?? 0,
+        at: l?.at ?? 0,
+      });
+    }
+    return { members: live, partitions: out };
+  } finally {
+    await nc.close();
   }
 }
 
@@ -276,18 +317,27 @@ export class ClusterNode {
     this.heartbeat.unref();
     this.ticker = setInterval(() => {
       const now = Date.now();
-      for (const own of this.owned.values()) own.capture.tick(now);
+      // Behind (a replay): the window runs on the receipt times read so far, as it ran when they
+      // were received; caught up, on the clock (what was received is due by now).
+      for (const own of this.owned.values()) own.capture.tick(own.hepLag > 0 ? own.clock : now);
     }, TICK_MS);
     this.ticker.unref();
   }
 
-  /** Publish one HEP packet to its call's partition; fire and forget (counted when it fails). */
-  publishHep(buf: Buffer): void {
+  /**
+   * Publish one HEP packet, received at `now`, to its call's partition; fire and forget (counted
+   * when it fails). The receipt time goes first (8 bytes): the owner's reorder window runs on it, so
+   * a replay holds and releases messages as they were received, not as fast as they are read back.
+   */
+  publishHep(buf: Buffer, now: number): void {
     const nc = this.nc;
     try {
       if (nc === undefined || nc.isClosed()) throw new Error('closed');
       const p = partitionOf(hepCallKey(buf), this.o.partitions);
-      nc.publish(this.hepSubjects[p] as string, buf);
+      const out = Buffer.allocUnsafe(RECEIPT_BYTES + buf.length);
+      out.writeDoubleBE(now, 0);
+      buf.copy(out, RECEIPT_BYTES);
+      nc.publish(this.hepSubjects[p] as string, out);
       this.published.inc({ kind: 'hep' });
     } catch {
       this.publishFailed.inc({ kind: 'hep' });
@@ -323,25 +373,6 @@ export class ClusterNode {
       throw new Error(`${failed} of ${events.length} events not stored by JetStream`);
     }
     return { duplicates };
-  }
-
-  /** Members, partitions, owners and lag, as the last heartbeat read them. */
-  snapshot(): ClusterView {
-    return {
-      node: this.o.nodeId,
-      members: [...this.live],
-      partitions: Array.from({ length: this.o.partitions }, (_, partition) => {
-        const l = this.view.get(partition);
-        return {
-          partition,
-          owner: l?.owner ?? '',
-          lag: l?.lag ?? 0,
-          hep: l?.hep ?? 0,
-          events: l?.events ?? 0,
-          at: l?.at ?? 0,
-        };
-      }),
-    };
   }
 
   /** One heartbeat: say I am live, read the members and leases, step every partition, commit. */
@@ -450,10 +481,15 @@ export class ClusterNode {
           ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: seq }
           : { deliver_policy: DeliverPolicy.All }),
       });
-      return (await js.consumers.get(CLUSTER_STREAM, info.name)).consume({ max_messages: batch });
+      const iter = await (await js.consumers.get(CLUSTER_STREAM, info.name)).consume({ max_messages: batch });
+      return { iter, pending: info.num_pending };
     };
-    own.hepIter = await open(this.hepSubjects[own.partition] as string, own.start.hep, 1000);
-    own.eventsIter = await open(this.eventSubjects[own.partition] as string, own.start.events, EVENT_BATCH);
+    const hep = await open(this.hepSubjects[own.partition] as string, own.start.hep, 1000);
+    own.hepLag = hep.pending;
+    own.hepIter = hep.iter;
+    const events = await open(this.eventSubjects[own.partition] as string, own.start.events, EVENT_BATCH);
+    own.eventsLag = events.pending;
+    own.eventsIter = events.iter;
     own.done = Promise.all([this.readHep(own, own.hepIter), this.readEvents(own, own.eventsIter)]).catch(
       (err: unknown) =>
         this.o.log.warn(
@@ -466,8 +502,12 @@ export class ClusterNode {
   private async readHep(own: Owned, iter: ConsumerMessages): Promise<void> {
     for await (const m of iter) {
       if (own.stopped) break;
-      const buf = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+      const data = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+      if (data.length < RECEIPT_BYTES) continue;
+      const receivedAt = data.readDoubleBE(0);
+      const buf = data.subarray(RECEIPT_BYTES);
       const now = Date.now();
+      if (receivedAt > own.clock) own.clock = receivedAt;
       const key = hepCallKey(buf);
       if (key !== '') {
         const t = own.calls.get(key);
@@ -478,7 +518,7 @@ export class ClusterNode {
           this.trackOverflow.inc();
         }
       }
-      own.capture.handle(buf, now);
+      own.capture.handle(buf, receivedAt);
       own.hepNext = m.seq + 1;
       own.hepLag = m.info.pending;
     }

@@ -79,7 +79,7 @@ export async function hepFromConfig(
   bus: EventBus,
   registry: Registry,
   log: Logger,
-  publish?: (buf: Buffer) => void,
+  publish?: (buf: Buffer, now: number) => void,
 ) {
   const h = config.hep;
   if (h.listen.length === 0) return undefined;

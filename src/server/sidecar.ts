@@ -208,7 +208,13 @@ export async function startSidecar(
 
   // Sources that need no code on the operator's side, each loaded only when configured, as the
   // push and trace exporters are (start-up CPU, issue 39).
-  const hep = await hepFromConfig(config, bus, registry, log, cluster && ((buf) => cluster.publishHep(buf)));
+  const hep = await hepFromConfig(
+    config,
+    bus,
+    registry,
+    log,
+    cluster && ((buf, now) => cluster.publishHep(buf, now)),
+  );
   modemSource = await modemFromConfig(config, bus, registry, labels.modems[0] ?? 'modem0', log);
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.

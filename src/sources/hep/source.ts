@@ -51,7 +51,7 @@ export interface HepSourceOptions {
    * A cluster member's (`[cluster]`, cluster/node.ts): every received packet goes to the stream
    * instead of this capture, and the owner of its call's partition tracks it.
    */
-  publish?: (buf: Buffer) => void;
+  publish?: (buf: Buffer, now: number) => void;
   /** Told when a listener fails after start (the error, never packet content). */
   onError?: (error: Error) => void;
   /** Told when the kernel granted a smaller UDP receive buffer than asked. */
@@ -177,7 +177,7 @@ export class HepSource {
   handle(buf: Buffer, now: number = Date.now(), owned = false): void {
     this.forwarder?.send(buf, owned);
     if (this.options.publish !== undefined) {
-      this.options.publish(buf);
+      this.options.publish(buf, now);
       return;
     }
     this.capture.handle(buf, now);
