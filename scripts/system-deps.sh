@@ -4,7 +4,7 @@
 # end), victoria-metrics (a second remote-write receiver), chromium (browser tests), postgresql (the
 # shared call store), kamailio and sipp (HEP capture from real SIP traffic), python3 with venv, mypy and
 # golang-go (the Python and Go clients, installed and tested against a real sidecar), icinga2-bin
-# (the Icinga 2 recipe).
+# (the Icinga 2 recipe), nats-server (the JetStream cluster of sidecars, issue 53).
 set -euo pipefail
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
@@ -25,6 +25,8 @@ command -v go >/dev/null 2>&1 || [ -x /usr/lib/go/bin/go ] || need+=(golang-go)
 [ -x /usr/sbin/icinga2 ] || need+=(icinga2-bin)
 # prometheus_client's OpenMetrics parser: a second strict parser over sidetone's renders (lint tests).
 [ -f /usr/lib/python3/dist-packages/prometheus_client/openmetrics/parser.py ] || need+=(python3-prometheus-client)
+# nats-server: `sidetone serve` with [cluster] publishes capture to JetStream (started with -js by the tests).
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "sidetone tests need: ${need[*]}. Install them with: sudo apt-get install -y ${need[*]}" >&2

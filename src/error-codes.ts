@@ -130,6 +130,11 @@ export const ERROR_CODES = {
     doc: 'The store could not take the batch (database down, hung past its timeout, or locked); retry after `Retry-After`.',
   },
   ST_STORE_FULL: { kind: 'store', status: 507, doc: 'The disk under the store is full.' },
+  ST_CLUSTER_UNAVAILABLE: {
+    kind: 'store',
+    status: 503,
+    doc: 'A cluster member (`[cluster] nats_url`) could not have JetStream store the batch, or reach NATS at start; retry after `Retry-After`.',
+  },
   ST_STORE_REFUSED: {
     kind: 'store',
     status: 422,

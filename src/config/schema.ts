@@ -455,6 +455,25 @@ export function buildConfigSchema(z: typeof Zod) {
               .default([]),
           })
           .prefault({}),
+        // Capture spread over sidecars on NATS JetStream (docs/deploy.md, Cluster); unset nats_url
+        // keeps everything in this process, as before.
+        cluster: z
+          .strictObject({
+            nats_url: z
+              .string()
+              .regex(
+                /^nats:\/\/[^\s/]+(:\d{1,5})?(,nats:\/\/[^\s/]+(:\d{1,5})?)*$/,
+                'expected nats://HOST:PORT (several separated by commas)',
+              )
+              .optional(),
+            // Fixed for the life of the stream: a call's partition is a hash of its id modulo this.
+            partitions: int(1, 256, 16),
+            // This member's name in `sidetone cluster` and the membership bucket; default the host name.
+            node_id: z.string().regex(NAME, 'expected a name of letters, digits, ".", "_", "-"').optional(),
+            // /readyz fails while an owned partition has more messages than this waiting.
+            max_lag: int(1, 10_000_000, 10_000, ' messages'),
+          })
+          .prefault({}),
         modem: z
           .strictObject({
             // A serial AT port (docs/sources/modem.md); unset means no modem source.

@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import type { ClusterOptions } from '../cluster/node.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import { trusted } from '../logs/index.js';
@@ -47,14 +49,10 @@ export async function startPush(config: SidetoneConfig, registry: Registry, log:
   return startPushFromConfig(config, registry, registry, log);
 }
 
-/** HEP capture (docs/sources/hep.md), code-free on the PBX's side, when `hep.listen` names a port. */
-export async function hepFromConfig(config: SidetoneConfig, bus: EventBus, registry: Registry, log: Logger) {
+/** The HEP source's settings from `[hep]` (listeners, registry and cluster hook aside). */
+function hepOptions(config: SidetoneConfig, log: Logger) {
   const h = config.hep;
-  if (h.listen.length === 0) return undefined;
-  return new (await import('../sources/hep/source.js')).HepSource(bus, {
-    listen: h.listen,
-    registry,
-    prefix: config.metrics.prefix,
+  return {
     trunks: h.trunks,
     timerBMs: h.timer_b_ms,
     maxCalls: h.max_calls,
@@ -62,14 +60,70 @@ export async function hepFromConfig(config: SidetoneConfig, bus: EventBus, regis
     maxClockSkewMs: h.max_clock_skew_ms,
     mediaTimeoutMs: h.media_timeout_ms,
     flowSample: h.flow_sample,
-    forward: h.forward,
     forwardQueueMax: h.forward_queue_max,
     password: h.password,
     tcpMaxConnections: h.tcp_max_connections,
     tcpIdleTimeoutMs: h.tcp_idle_timeout_ms,
     udpReceiveBufferBytes: h.udp_receive_buffer_bytes,
-    onError: (err) => log.error({ error: err.message }, 'HEP listener failed'),
-    onWarn: (message, detail) => log.warn(detail, message),
+    onError: (err: Error) => log.error({ error: err.message }, 'HEP listener failed'),
+    onWarn: (message: string, detail: Record<string, unknown>) => log.warn(detail, message),
+  };
+}
+
+/**
+ * HEP capture (docs/sources/hep.md), code-free on the PBX's side, when `hep.listen` names a port.
+ * `publish`: a cluster member's, every packet goes to the stream (cluster/node.ts).
+ */
+export async function hepFromConfig(
+  config: SidetoneConfig,
+  bus: EventBus,
+  registry: Registry,
+  log: Logger,
+  publish?: (buf: Buffer, now: number) => void,
+) {
+  const h = config.hep;
+  if (h.listen.length === 0) return undefined;
+  return new (await import('../sources/hep/source.js')).HepSource(bus, {
+    ...hepOptions(config, log),
+    listen: h.listen,
+    registry,
+    prefix: config.metrics.prefix,
+    forward: h.forward,
+    ...(publish !== undefined && { publish }),
+  });
+}
+
+/**
+ * `[cluster] nats_url`: this sidecar joins the cluster on NATS JetStream (cluster/node.ts, docs/
+ * deploy.md "Cluster"); the nats client is loaded only then. Each partition it takes gets a capture
+ * of its own with the `[hep]` settings (no listener, no forwarding: the receiving member forwards).
+ */
+export async function clusterFromConfig(
+  config: SidetoneConfig,
+  parts: Pick<ClusterOptions, 'bus' | 'sink' | 'registry' | 'health' | 'log'>,
+) {
+  const c = config.cluster;
+  if (c.nats_url === undefined) return undefined;
+  const { joinCluster } = await import('../cluster/node.js');
+  const { HepSource } = await import('../sources/hep/source.js');
+  const options = hepOptions(config, parts.log);
+  return joinCluster({
+    ...parts,
+    natsUrl: c.nats_url,
+    partitions: c.partitions,
+    nodeId: c.node_id ?? hostname(),
+    maxLag: c.max_lag,
+    maxCalls: config.hep.max_calls,
+    reorderWindowMs: config.hep.reorder_window_ms,
+    prefix: config.metrics.prefix,
+    capture: () => {
+      const s = new HepSource(parts.bus, options);
+      return {
+        handle: (buf, now) => s.capture.handle(buf, now),
+        tick: (now) => s.tick(now),
+        tracks: (callId) => s.tracker.get(callId) !== undefined,
+      };
+    },
   });
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { healthOptions } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
+import type { SidetoneEvent } from '../events/types.js';
 import type { HealthRegistry } from '../health/index.js';
 import { createApp } from '../http/app.js';
 import { httpOptionsFromConfig } from '../http/from-config.js';
@@ -36,6 +37,8 @@ export interface SidecarRouteParts {
   sink: StoreSink;
   traces: ReturnType<typeof traceSink>;
   activeCalls: () => number | undefined;
+  /** A cluster member's: `POST /events` goes to the stream (cluster/node.ts). */
+  publish?: (events: readonly SidetoneEvent[]) => Promise<{ duplicates: number }>;
 }
 
 /**
@@ -65,6 +68,7 @@ export function sidecarRoutes(p: SidecarRouteParts) {
       traceparent: (header, events, state) => p.traces.adopt(header, events, state),
       onReject: (rejected) => p.audit.rejectedItems(rejected),
       registry,
+      ...(p.publish !== undefined && { publish: p.publish }),
     }),
     {
       auth: 'ingest',

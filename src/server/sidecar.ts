@@ -18,7 +18,7 @@ import { startMaintenance } from '../store/maintenance.js';
 import { recordIds } from '../store/privacy.js';
 import type { DemoSummary } from './demo.js';
 import { serveHealth } from './health-port.js';
-import { hepFromConfig, modemFromConfig, otelFromConfig, startPush } from './on-demand.js';
+import { clusterFromConfig, hepFromConfig, modemFromConfig, otelFromConfig, startPush } from './on-demand.js';
 import { BACKFILL_CHECK, backfillDetail, sidecarHealth } from './sidecar-health.js';
 import { logListening, sidecarLogger } from './sidecar-logs.js';
 import { demoLabels, sidecarPacks, withSourceTrunks } from './sidecar-packs.js';
@@ -187,6 +187,9 @@ export async function startSidecar(
     modemSource: () => modemSource,
   });
 
+  // A cluster member publishes what it receives and stores what its partitions own (docs/deploy.md).
+  const cluster = await clusterFromConfig(config, { bus, sink, registry, health, log });
+
   const { app, modemSampler, windows, serveOptions } = sidecarRoutes({
     config,
     labels,
@@ -200,11 +203,18 @@ export async function startSidecar(
     sink,
     traces,
     activeCalls: () => telephony.calls?.active,
+    ...(cluster !== undefined && { publish: (events) => cluster.publishEvents(events) }),
   });
 
   // Sources that need no code on the operator's side, each loaded only when configured, as the
   // push and trace exporters are (start-up CPU, issue 39).
-  const hep = await hepFromConfig(config, bus, registry, log);
+  const hep = await hepFromConfig(
+    config,
+    bus,
+    registry,
+    log,
+    cluster && ((buf, now) => cluster.publishHep(buf, now)),
+  );
   modemSource = await modemFromConfig(config, bus, registry, labels.modems[0] ?? 'modem0', log);
 
   // Everything but the listener, in data-flow order: stop feeding, flush, then close the store.
@@ -215,6 +225,8 @@ export async function startSidecar(
     await push?.stop();
     hepRun?.stop();
     await hep?.close();
+    // Its partitions released (their positions committed after a flush), others take them at once.
+    await cluster?.close();
     await modemSource?.close();
     await modemSampler.stop();
     windows.stop();

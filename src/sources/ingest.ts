@@ -48,6 +48,12 @@ export interface IngestOptions {
    * rule can then see clock skew or schema drift, which the answer alone tells only the sender.
    */
   registry?: Registry;
+  /**
+   * A cluster member's (`[cluster]`, cluster/node.ts): good events go to the stream, answered once
+   * JetStream stored all of them; the owner of each call's partition stores them (its store
+   * deduplicates ids). Rejects when any was not stored: 503, and the retry is deduplicated.
+   */
+  publish?: (events: readonly SidetoneEvent[]) => Promise<{ duplicates: number }>;
 }
 
 /**
@@ -94,6 +100,17 @@ export function ingestHandler(
     const items = await readItems(body, ndjson, maxItems, refused);
     if ('error' in items) return items.error;
     const { good, goodAt, rejected, lineOf } = items;
+    if (options.publish !== undefined && good.length > 0) {
+      const published = await options.publish(good).catch(() => undefined);
+      if (published === undefined) {
+        return errorReply(
+          'ST_CLUSTER_UNAVAILABLE',
+          'events were not stored: JetStream did not acknowledge all of them; retry the request',
+          { 'retry-after': '1' },
+        );
+      }
+      return answer(good.length, published.duplicates);
+    }
     const sink = options.sink;
     if (sink === undefined || good.length === 0) {
       // No store to wait for: emitted at once, each id remembered as it is.

@@ -56,6 +56,11 @@ export const VERBS: readonly Verb[] = [
     summary: 'one call by its Call-ID (hashed with the store key) or its cid: reference',
     load: () => import('./call.js'),
   },
+  {
+    name: 'cluster',
+    summary: 'members, partitions, owners and lag of a cluster on NATS JetStream',
+    load: () => import('./cluster.js'),
+  },
   { name: 'hourly', summary: 'calls per hour', load: () => import('./hourly.js') },
   { name: 'daily', summary: 'calls per day', load: () => import('./daily.js') },
   {

@@ -47,6 +47,11 @@ export interface HepSourceOptions {
    * `net.core.rmem_max` (212 992 bytes on a stock kernel) and reports twice the value it keeps.
    */
   udpReceiveBufferBytes?: number;
+  /**
+   * A cluster member's (`[cluster]`, cluster/node.ts): every received packet goes to the stream
+   * instead of this capture, and the owner of its call's partition tracks it.
+   */
+  publish?: (buf: Buffer, now: number) => void;
   /** Told when a listener fails after start (the error, never packet content). */
   onError?: (error: Error) => void;
   /** Told when the kernel granted a smaller UDP receive buffer than asked. */
@@ -171,6 +176,10 @@ export class HepSource {
    */
   handle(buf: Buffer, now: number = Date.now(), owned = false): void {
     this.forwarder?.send(buf, owned);
+    if (this.options.publish !== undefined) {
+      this.options.publish(buf, now);
+      return;
+    }
     this.capture.handle(buf, now);
     // Armed timers stay: a later arrival is due later than what is held now.
     if (this.timer === undefined && this.listening) this.arm(now);
