@@ -62,6 +62,7 @@ export async function hepFromConfig(config: SidetoneConfig, bus: EventBus, regis
     maxClockSkewMs: h.max_clock_skew_ms,
     mediaTimeoutMs: h.media_timeout_ms,
     flowSample: h.flow_sample,
+    legCorrelation: h.leg_correlation,
     forward: h.forward,
     forwardQueueMax: h.forward_queue_max,
     password: h.password,
