@@ -569,7 +569,7 @@ async function showCall(id) {
   $('call-page').hidden = false;
   $('call-title').textContent = `Call ${id}`;
   try {
-    const { call: c } = await api(boot.api.call.replace(':id', encodeURIComponent(id)));
+    const { call: c, end_to_end: e2e } = await api(boot.api.call.replace(':id', encodeURIComponent(id)));
     const kv = (pairs) =>
       pairs.flatMap(([k, v, cls]) => [
         h('dt', {}, k),
@@ -641,6 +641,7 @@ async function showCall(id) {
     const ladder = Array.isArray(c.sip_flow) ? c.sip_flow : [];
     $('call-ladder-panel').hidden = ladder.length === 0;
     if (ladder.length > 0) window.drawLadder($('call-ladder'), ladder); // ladder.js
+    endToEnd(e2e, kv);
     window.sidetoneViews.agent(c); // turns.js
     $('call-trace').hidden = !c.trace_id;
     if (c.trace_id)
@@ -654,6 +655,46 @@ async function showCall(id) {
   } catch (e) {
     $('error').textContent = e.message;
   }
+}
+
+/**
+ * A B2BUA call's legs (hep.leg_correlation): the end-to-end verdict and each leg's outcome, PDD
+ * and ladder, A (the caller's) first; hidden for a call of one leg.
+ */
+function endToEnd(e2e, kv) {
+  $('call-legs-panel').hidden = !e2e;
+  if (!e2e) return;
+  const failed = { a: 'A (caller leg)', b: 'B (callee leg)' };
+  fill(
+    'call-e2e',
+    kv([
+      ['end-to-end outcome', e2e.outcome, e2e.outcome === 'answered' ? 'ok' : e2e.outcome ? 'bad' : ''],
+      ['failed leg', e2e.failed_leg === null ? null : failed[e2e.failed_leg]],
+      ['caller post-dial delay', num(e2e.pdd_ms, ' ms', 0)],
+    ]),
+  );
+  fill(
+    'call-legs',
+    e2e.legs.map((l) => {
+      const ladder = h('div', { class: 'leg-ladder' });
+      if (Array.isArray(l.sip_flow) && l.sip_flow.length > 0)
+        window.drawLadder(ladder, l.sip_flow); // ladder.js
+      else ladder.textContent = 'no SIP flow kept for this leg';
+      return h(
+        'section',
+        { 'data-leg': l.leg },
+        h(
+          'h4',
+          {},
+          `Leg ${l.leg.toUpperCase()}: ${l.outcome ?? 'active'}`,
+          l.sip_code === null ? '' : ` (${l.sip_code})`,
+          `, post-dial delay ${num(l.pdd_ms, ' ms', 0)}`,
+        ),
+        h('p', {}, h('a', { href: `#call=${encodeURIComponent(l.call_id)}` }, l.call_id)),
+        ladder,
+      );
+    }),
+  );
 }
 
 function route() {

@@ -336,6 +336,8 @@ type CallStarted struct {
 	From string `json:"from,omitempty"`
 	// Called party. May identify a person.
 	To string `json:"to,omitempty"`
+	// The end-to-end call this leg belongs to (a B2BUA leg; hep.leg_correlation): legs with one value are one call, stored as its keyed hash like callId. May identify a person.
+	EndToEndID string `json:"endToEndId,omitempty"`
 }
 
 // EventType is "call.started".

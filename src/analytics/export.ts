@@ -3,6 +3,7 @@
  * the store pages rows out, and rows are batched into string chunks of ~64 KiB.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { CallOutcome } from '../domain/labels.js';
 import { showValue, ValidationError } from '../errors.js';
 import { CALL_EXPORT_COLUMNS } from '../store/records/call-columns.js';
 import type { CallRecord, CallStore } from '../store/types.js';
@@ -166,6 +167,47 @@ export function toExportRow(c: CallRecord): ExportRow {
     turns: turnRows(c),
     ...voiceSkillKeys(c, from, to),
   };
+}
+
+/** One leg of an end-to-end call on the API: its export row and which leg it is. */
+export type LegRow = ExportRow & { leg: 'a' | 'b' };
+
+/** An end-to-end call (a B2BUA's legs, store/records/end-to-end.ts) as the API and CLI give it. */
+export interface EndToEndRow {
+  /** As stored: the keyed hash of the correlation (the A leg's `call_id` when it is its Call-ID). */
+  id: string;
+  /** RFC 6076 outcome as the caller experienced it (src/domain/outcome/end-to-end.ts); null while active. */
+  outcome: CallOutcome | null;
+  failed_leg: 'a' | 'b' | null;
+  /** The caller's PDD: the A leg's INVITE to its first 18x (RFC 6076 4.2). */
+  pdd_ms: number | null;
+  /** A first, then the B legs by start, each with its own outcome, PDD, media per direction and ladder. */
+  legs: LegRow[];
+}
+
+/** One call as `GET /metrics/calls/:id` and `sidetone call` give it: its row, and its end-to-end call. */
+export interface CallView {
+  call: ExportRow;
+  /** Only when other legs of the call are stored (`hep.leg_correlation`). */
+  end_to_end?: EndToEndRow;
+}
+
+/**
+ * The view of one call read by id.
+ * @example toCallView(await store.getCall(id)).end_to_end?.failed_leg // 'b'
+ */
+export function toCallView(c: CallRecord): CallView {
+  const view: CallView = { call: toExportRow(c) };
+  const e = c.endToEnd;
+  if (e !== undefined)
+    view.end_to_end = {
+      id: e.id,
+      outcome: e.outcome,
+      failed_leg: e.failedLeg,
+      pdd_ms: e.pddMs,
+      legs: e.legs.map((l) => ({ leg: l.leg, ...toExportRow(l) })),
+    };
+  return view;
 }
 
 /**

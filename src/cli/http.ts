@@ -4,10 +4,10 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { CallView } from '../analytics/export.js';
 import type {
   Dashboard,
   ExportFormat,
-  ExportRow,
   HealthIndicators,
   ModemHistory,
   SeriesPoint,
@@ -257,11 +257,11 @@ export class HttpSource implements DataSource {
     }
     return { chunks: chunks() };
   }
-  async call(id: string): Promise<ExportRow | undefined> {
-    const r = await this.json<{ call?: ExportRow }>(callPath(id), {
+  async call(id: string): Promise<CallView | undefined> {
+    const r = await this.json<Partial<CallView>>(callPath(id), {
       accept: [404],
     });
-    return r.call;
+    return r.call === undefined ? undefined : (r as CallView);
   }
   async metrics(): Promise<string> {
     return readBody(await this.request((await this.paths()).metrics));

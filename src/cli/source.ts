@@ -4,13 +4,12 @@
  * renders the same way whichever it talks to.
  */
 
-import { toExportRow } from '../analytics/export.js';
+import { type CallView, toCallView } from '../analytics/export.js';
 import {
   type Dashboard,
   daily,
   dashboard,
   type ExportFormat,
-  type ExportRow,
   exportCalls,
   type FailedCall,
   type FailureGroup,
@@ -97,7 +96,8 @@ export interface DataSource {
   health(): Promise<HealthView>;
   exportCalls(format: ExportFormat, days: number, reveal?: boolean): Promise<ExportStream>;
   /** One call by the id it was sent with or its `cid:…` reference; undefined when not stored. */
-  call(id: string): Promise<ExportRow | undefined>;
+  /** One call by id, with its end-to-end call when other legs of it are stored. */
+  call(id: string): Promise<CallView | undefined>;
   /** The raw exposition; only a running server has one. */
   metrics(): Promise<string>;
   /** `maxActiveSeconds` only for store files: a server applies its own configured limit. */
@@ -188,9 +188,9 @@ export class DbSource implements DataSource {
       done: () => Math.min(1, Math.max(0, (at - from) / (to - from))),
     };
   }
-  async call(id: string): Promise<ExportRow | undefined> {
+  async call(id: string): Promise<CallView | undefined> {
     const c = await this.store.getCall(id);
-    return c === undefined ? undefined : toExportRow(c);
+    return c === undefined ? undefined : toCallView(c);
   }
   async metrics(): Promise<string> {
     throw new UsageError(

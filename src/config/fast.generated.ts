@@ -37,10 +37,10 @@ const K24 = new Set(["endpoint","protocol","service_name","sample_ratio","export
 const K25 = new Set<unknown>(["grpc","http"]);
 const K26 = new Set(["remote_write_url","interval_seconds","timeout_ms","bearer_token","bearer_token_file","username","password","queue_dir","queue_max_bytes","job","instance","external_labels"]);
 const K27 = /^[\x20-\x7e]{1,128}$/;
-const K28 = new Set(["listen","timer_b_ms","reorder_window_ms","max_clock_skew_ms","media_timeout_ms","flow_sample","forward","forward_queue_max","max_calls","tcp_max_connections","tcp_idle_timeout_ms","udp_receive_buffer_bytes","password","trunks"]);
+const K28 = new Set(["listen","timer_b_ms","reorder_window_ms","max_clock_skew_ms","media_timeout_ms","flow_sample","leg_correlation","forward","forward_queue_max","max_calls","tcp_max_connections","tcp_idle_timeout_ms","udp_receive_buffer_bytes","password","trunks"]);
 const K29 = /^(udp|tcp):\/\/(\[[0-9a-fA-F:.]+\]|[^:/\s]+):\d{1,5}\/?$/;
-const K30 = new Set(["name","cidrs","header","value"]);
-const K31 = /^[A-Za-z0-9-]{1,64}$/;
+const K30 = /^[A-Za-z0-9-]{1,64}$/;
+const K31 = new Set(["name","cidrs","header","value"]);
 const K32 = new Set(["nats_url","partitions","node_id","max_lag"]);
 const K33 = /^nats:\/\/[^\s/]+(:\d{1,5})?(,nats:\/\/[^\s/]+(:\d{1,5})?)*$/;
 const K34 = new Set(["path","mode","baud_rate","poll_seconds","command_timeout_ms","flapping_reconnects","flapping_window_seconds"]);
@@ -662,92 +662,101 @@ function f135(v: unknown): unknown {
 return v === undefined ? 0.1 : f107(v);
 }
 function f136(v: unknown): unknown {
+return typeof v === 'string' && K30.test(v) ? v : NO;
+}
+function f137(v: unknown): unknown {
+if (!Array.isArray(v) || v.length > 8) return NO;
+const out: unknown[] = [];
+for (const x of v) { const r = f136(x); if (r === NO) return NO; out.push(r); }
+return out;
+}
+function f138(v: unknown): unknown {
+return v === undefined ? [] : f137(v);
+}
+function f139(v: unknown): unknown {
 if (!Array.isArray(v) || v.length > 8) return NO;
 const out: unknown[] = [];
 for (const x of v) { const r = f125(x); if (r === NO) return NO; out.push(r); }
 return out;
 }
-function f137(v: unknown): unknown {
-return v === undefined ? [] : f136(v);
-}
-function f138(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 16 && v <= 1000000 ? v : NO;
-}
-function f139(v: unknown): unknown {
-return v === undefined ? 10000 : f138(v);
-}
 function f140(v: unknown): unknown {
-return v === undefined ? 100000 : f73(v);
+return v === undefined ? [] : f139(v);
 }
 function f141(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 65535 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 16 && v <= 1000000 ? v : NO;
 }
 function f142(v: unknown): unknown {
-return v === undefined ? 256 : f141(v);
+return v === undefined ? 10000 : f141(v);
 }
 function f143(v: unknown): unknown {
-return v === undefined ? 600000 : f131(v);
+return v === undefined ? 100000 : f73(v);
 }
 function f144(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 4096 && v <= 1073741824 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 65535 ? v : NO;
 }
 function f145(v: unknown): unknown {
-return v === undefined ? 4194304 : f144(v);
+return v === undefined ? 256 : f144(v);
 }
 function f146(v: unknown): unknown {
-return typeof v === 'string' && codePoints(v) >= 1 && codePoints(v) <= 256 ? v : NO;
+return v === undefined ? 600000 : f131(v);
 }
 function f147(v: unknown): unknown {
-return v === undefined ? undefined : f146(v);
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 4096 && v <= 1073741824 ? v : NO;
 }
 function f148(v: unknown): unknown {
-return typeof v === 'string' && CONFIG_FNS.isCidr(v as never) ? v : NO;
+return v === undefined ? 4194304 : f147(v);
 }
 function f149(v: unknown): unknown {
-if (!Array.isArray(v)) return NO;
-const out: unknown[] = [];
-for (const x of v) { const r = f148(x); if (r === NO) return NO; out.push(r); }
-return out;
+return typeof v === 'string' && codePoints(v) >= 1 && codePoints(v) <= 256 ? v : NO;
 }
 function f150(v: unknown): unknown {
 return v === undefined ? undefined : f149(v);
 }
 function f151(v: unknown): unknown {
-return typeof v === 'string' && K31.test(v) ? v : NO;
+return typeof v === 'string' && CONFIG_FNS.isCidr(v as never) ? v : NO;
 }
 function f152(v: unknown): unknown {
-return v === undefined ? undefined : f151(v);
+if (!Array.isArray(v)) return NO;
+const out: unknown[] = [];
+for (const x of v) { const r = f151(x); if (r === NO) return NO; out.push(r); }
+return out;
 }
 function f153(v: unknown): unknown {
-return typeof v === 'string' && codePoints(v) <= 256 ? v : NO;
+return v === undefined ? undefined : f152(v);
 }
 function f154(v: unknown): unknown {
-return v === undefined ? undefined : f153(v);
+return v === undefined ? undefined : f136(v);
 }
 function f155(v: unknown): unknown {
+return typeof v === 'string' && codePoints(v) <= 256 ? v : NO;
+}
+function f156(v: unknown): unknown {
+return v === undefined ? undefined : f155(v);
+}
+function f157(v: unknown): unknown {
 if (typeof v !== 'object' || v === null || Array.isArray(v)) return NO;
 const proto = Object.getPrototypeOf(v);
 if (proto !== Object.prototype && proto !== null) return NO;
 const o = v as Rec;
-for (const k of Object.keys(o)) if (!K30.has(k) || o[k] === undefined) return NO;
+for (const k of Object.keys(o)) if (!K31.has(k) || o[k] === undefined) return NO;
 const out: Rec = {};
 let r: unknown;
 r = f55(o["name"]); if (r === NO) return NO; if (r !== undefined) out["name"] = r;
-r = f150(o["cidrs"]); if (r === NO) return NO; if (r !== undefined) out["cidrs"] = r;
-r = f152(o["header"]); if (r === NO) return NO; if (r !== undefined) out["header"] = r;
-r = f154(o["value"]); if (r === NO) return NO; if (r !== undefined) out["value"] = r;
+r = f153(o["cidrs"]); if (r === NO) return NO; if (r !== undefined) out["cidrs"] = r;
+r = f154(o["header"]); if (r === NO) return NO; if (r !== undefined) out["header"] = r;
+r = f156(o["value"]); if (r === NO) return NO; if (r !== undefined) out["value"] = r;
 return out;
-}
-function f156(v: unknown): unknown {
-if (!Array.isArray(v)) return NO;
-const out: unknown[] = [];
-for (const x of v) { const r = f155(x); if (r === NO) return NO; out.push(r); }
-return out;
-}
-function f157(v: unknown): unknown {
-return v === undefined ? [] : f156(v);
 }
 function f158(v: unknown): unknown {
+if (!Array.isArray(v)) return NO;
+const out: unknown[] = [];
+for (const x of v) { const r = f157(x); if (r === NO) return NO; out.push(r); }
+return out;
+}
+function f159(v: unknown): unknown {
+return v === undefined ? [] : f158(v);
+}
+function f160(v: unknown): unknown {
 if (typeof v !== 'object' || v === null || Array.isArray(v)) return NO;
 const proto = Object.getPrototypeOf(v);
 if (proto !== Object.prototype && proto !== null) return NO;
@@ -761,41 +770,42 @@ r = f130(o["reorder_window_ms"]); if (r === NO) return NO; if (r !== undefined) 
 r = f132(o["max_clock_skew_ms"]); if (r === NO) return NO; if (r !== undefined) out["max_clock_skew_ms"] = r;
 r = f134(o["media_timeout_ms"]); if (r === NO) return NO; if (r !== undefined) out["media_timeout_ms"] = r;
 r = f135(o["flow_sample"]); if (r === NO) return NO; if (r !== undefined) out["flow_sample"] = r;
-r = f137(o["forward"]); if (r === NO) return NO; if (r !== undefined) out["forward"] = r;
-r = f139(o["forward_queue_max"]); if (r === NO) return NO; if (r !== undefined) out["forward_queue_max"] = r;
-r = f140(o["max_calls"]); if (r === NO) return NO; if (r !== undefined) out["max_calls"] = r;
-r = f142(o["tcp_max_connections"]); if (r === NO) return NO; if (r !== undefined) out["tcp_max_connections"] = r;
-r = f143(o["tcp_idle_timeout_ms"]); if (r === NO) return NO; if (r !== undefined) out["tcp_idle_timeout_ms"] = r;
-r = f145(o["udp_receive_buffer_bytes"]); if (r === NO) return NO; if (r !== undefined) out["udp_receive_buffer_bytes"] = r;
-r = f147(o["password"]); if (r === NO) return NO; if (r !== undefined) out["password"] = r;
-r = f157(o["trunks"]); if (r === NO) return NO; if (r !== undefined) out["trunks"] = r;
+r = f138(o["leg_correlation"]); if (r === NO) return NO; if (r !== undefined) out["leg_correlation"] = r;
+r = f140(o["forward"]); if (r === NO) return NO; if (r !== undefined) out["forward"] = r;
+r = f142(o["forward_queue_max"]); if (r === NO) return NO; if (r !== undefined) out["forward_queue_max"] = r;
+r = f143(o["max_calls"]); if (r === NO) return NO; if (r !== undefined) out["max_calls"] = r;
+r = f145(o["tcp_max_connections"]); if (r === NO) return NO; if (r !== undefined) out["tcp_max_connections"] = r;
+r = f146(o["tcp_idle_timeout_ms"]); if (r === NO) return NO; if (r !== undefined) out["tcp_idle_timeout_ms"] = r;
+r = f148(o["udp_receive_buffer_bytes"]); if (r === NO) return NO; if (r !== undefined) out["udp_receive_buffer_bytes"] = r;
+r = f150(o["password"]); if (r === NO) return NO; if (r !== undefined) out["password"] = r;
+r = f159(o["trunks"]); if (r === NO) return NO; if (r !== undefined) out["trunks"] = r;
 return out;
 }
-function f159(v: unknown): unknown {
-return f158(v === undefined ? {} : v);
-}
-function f160(v: unknown): unknown {
-return typeof v === 'string' && K33.test(v) ? v : NO;
-}
 function f161(v: unknown): unknown {
-return v === undefined ? undefined : f160(v);
+return f160(v === undefined ? {} : v);
 }
 function f162(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 256 ? v : NO;
+return typeof v === 'string' && K33.test(v) ? v : NO;
 }
 function f163(v: unknown): unknown {
-return v === undefined ? 16 : f162(v);
+return v === undefined ? undefined : f162(v);
 }
 function f164(v: unknown): unknown {
-return v === undefined ? undefined : f55(v);
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 256 ? v : NO;
 }
 function f165(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 10000000 ? v : NO;
+return v === undefined ? 16 : f164(v);
 }
 function f166(v: unknown): unknown {
-return v === undefined ? 10000 : f165(v);
+return v === undefined ? undefined : f55(v);
 }
 function f167(v: unknown): unknown {
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 10000000 ? v : NO;
+}
+function f168(v: unknown): unknown {
+return v === undefined ? 10000 : f167(v);
+}
+function f169(v: unknown): unknown {
 if (typeof v !== 'object' || v === null || Array.isArray(v)) return NO;
 const proto = Object.getPrototypeOf(v);
 if (proto !== Object.prototype && proto !== null) return NO;
@@ -803,49 +813,49 @@ const o = v as Rec;
 for (const k of Object.keys(o)) if (!K32.has(k) || o[k] === undefined) return NO;
 const out: Rec = {};
 let r: unknown;
-r = f161(o["nats_url"]); if (r === NO) return NO; if (r !== undefined) out["nats_url"] = r;
-r = f163(o["partitions"]); if (r === NO) return NO; if (r !== undefined) out["partitions"] = r;
-r = f164(o["node_id"]); if (r === NO) return NO; if (r !== undefined) out["node_id"] = r;
-r = f166(o["max_lag"]); if (r === NO) return NO; if (r !== undefined) out["max_lag"] = r;
+r = f163(o["nats_url"]); if (r === NO) return NO; if (r !== undefined) out["nats_url"] = r;
+r = f165(o["partitions"]); if (r === NO) return NO; if (r !== undefined) out["partitions"] = r;
+r = f166(o["node_id"]); if (r === NO) return NO; if (r !== undefined) out["node_id"] = r;
+r = f168(o["max_lag"]); if (r === NO) return NO; if (r !== undefined) out["max_lag"] = r;
 return out;
 }
-function f168(v: unknown): unknown {
-return f167(v === undefined ? {} : v);
-}
-function f169(v: unknown): unknown {
-return K35.has(v) ? v : NO;
-}
 function f170(v: unknown): unknown {
-return v === undefined ? "auto" : f169(v);
+return f169(v === undefined ? {} : v);
 }
 function f171(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 300 && v <= 4000000 ? v : NO;
+return K35.has(v) ? v : NO;
 }
 function f172(v: unknown): unknown {
-return v === undefined ? 115200 : f171(v);
+return v === undefined ? "auto" : f171(v);
 }
 function f173(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 3600 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 300 && v <= 4000000 ? v : NO;
 }
 function f174(v: unknown): unknown {
-return v === undefined ? 30 : f173(v);
+return v === undefined ? 115200 : f173(v);
 }
 function f175(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 60000 ? v : NO;
+return typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 3600 ? v : NO;
 }
 function f176(v: unknown): unknown {
-return v === undefined ? 5000 : f175(v);
+return v === undefined ? 30 : f175(v);
 }
 function f177(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 1000 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 100 && v <= 60000 ? v : NO;
 }
 function f178(v: unknown): unknown {
-return v === undefined ? 3 : f177(v);
+return v === undefined ? 5000 : f177(v);
 }
 function f179(v: unknown): unknown {
-return v === undefined ? 600 : f75(v);
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 1000 ? v : NO;
 }
 function f180(v: unknown): unknown {
+return v === undefined ? 3 : f179(v);
+}
+function f181(v: unknown): unknown {
+return v === undefined ? 600 : f75(v);
+}
+function f182(v: unknown): unknown {
 if (typeof v !== 'object' || v === null || Array.isArray(v)) return NO;
 const proto = Object.getPrototypeOf(v);
 if (proto !== Object.prototype && proto !== null) return NO;
@@ -854,42 +864,42 @@ for (const k of Object.keys(o)) if (!K34.has(k) || o[k] === undefined) return NO
 const out: Rec = {};
 let r: unknown;
 r = f19(o["path"]); if (r === NO) return NO; if (r !== undefined) out["path"] = r;
-r = f170(o["mode"]); if (r === NO) return NO; if (r !== undefined) out["mode"] = r;
-r = f172(o["baud_rate"]); if (r === NO) return NO; if (r !== undefined) out["baud_rate"] = r;
-r = f174(o["poll_seconds"]); if (r === NO) return NO; if (r !== undefined) out["poll_seconds"] = r;
-r = f176(o["command_timeout_ms"]); if (r === NO) return NO; if (r !== undefined) out["command_timeout_ms"] = r;
-r = f178(o["flapping_reconnects"]); if (r === NO) return NO; if (r !== undefined) out["flapping_reconnects"] = r;
-r = f179(o["flapping_window_seconds"]); if (r === NO) return NO; if (r !== undefined) out["flapping_window_seconds"] = r;
+r = f172(o["mode"]); if (r === NO) return NO; if (r !== undefined) out["mode"] = r;
+r = f174(o["baud_rate"]); if (r === NO) return NO; if (r !== undefined) out["baud_rate"] = r;
+r = f176(o["poll_seconds"]); if (r === NO) return NO; if (r !== undefined) out["poll_seconds"] = r;
+r = f178(o["command_timeout_ms"]); if (r === NO) return NO; if (r !== undefined) out["command_timeout_ms"] = r;
+r = f180(o["flapping_reconnects"]); if (r === NO) return NO; if (r !== undefined) out["flapping_reconnects"] = r;
+r = f181(o["flapping_window_seconds"]); if (r === NO) return NO; if (r !== undefined) out["flapping_window_seconds"] = r;
 return out;
 }
-function f181(v: unknown): unknown {
-return f180(v === undefined ? {} : v);
-}
-function f182(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && v >= 0.01 && v <= 1000 ? v : NO;
-}
 function f183(v: unknown): unknown {
-return v === undefined ? 1 : f182(v);
+return f182(v === undefined ? {} : v);
 }
 function f184(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 2147483647 ? v : NO;
+return typeof v === 'number' && Number.isFinite(v) && v >= 0.01 && v <= 1000 ? v : NO;
 }
 function f185(v: unknown): unknown {
 return v === undefined ? 1 : f184(v);
 }
 function f186(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 744 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 2147483647 ? v : NO;
 }
 function f187(v: unknown): unknown {
-return v === undefined ? 0 : f186(v);
+return v === undefined ? 1 : f186(v);
 }
 function f188(v: unknown): unknown {
-return K37.has(v) ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 744 ? v : NO;
 }
 function f189(v: unknown): unknown {
-return v === undefined ? undefined : f188(v);
+return v === undefined ? 0 : f188(v);
 }
 function f190(v: unknown): unknown {
+return K37.has(v) ? v : NO;
+}
+function f191(v: unknown): unknown {
+return v === undefined ? undefined : f190(v);
+}
+function f192(v: unknown): unknown {
 if (typeof v !== 'object' || v === null || Array.isArray(v)) return NO;
 const proto = Object.getPrototypeOf(v);
 if (proto !== Object.prototype && proto !== null) return NO;
@@ -897,73 +907,73 @@ const o = v as Rec;
 for (const k of Object.keys(o)) if (!K36.has(k) || o[k] === undefined) return NO;
 const out: Rec = {};
 let r: unknown;
-r = f183(o["rate"]); if (r === NO) return NO; if (r !== undefined) out["rate"] = r;
-r = f185(o["seed"]); if (r === NO) return NO; if (r !== undefined) out["seed"] = r;
-r = f187(o["backfill_hours"]); if (r === NO) return NO; if (r !== undefined) out["backfill_hours"] = r;
-r = f189(o["scenario"]); if (r === NO) return NO; if (r !== undefined) out["scenario"] = r;
+r = f185(o["rate"]); if (r === NO) return NO; if (r !== undefined) out["rate"] = r;
+r = f187(o["seed"]); if (r === NO) return NO; if (r !== undefined) out["seed"] = r;
+r = f189(o["backfill_hours"]); if (r === NO) return NO; if (r !== undefined) out["backfill_hours"] = r;
+r = f191(o["scenario"]); if (r === NO) return NO; if (r !== undefined) out["scenario"] = r;
 return out;
 }
-function f191(v: unknown): unknown {
-return f190(v === undefined ? {} : v);
-}
-function f192(v: unknown): unknown {
-return v === undefined ? "sidetone" : f68(v);
-}
 function f193(v: unknown): unknown {
-return typeof v === 'string' && K39.test(v) ? v : NO;
+return f192(v === undefined ? {} : v);
 }
 function f194(v: unknown): unknown {
-return v === undefined ? "http://127.0.0.1:9464/runbook" : f193(v);
+return v === undefined ? "sidetone" : f68(v);
 }
 function f195(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 86400 ? v : NO;
+return typeof v === 'string' && K39.test(v) ? v : NO;
 }
 function f196(v: unknown): unknown {
-return v === undefined ? 120 : f195(v);
+return v === undefined ? "http://127.0.0.1:9464/runbook" : f195(v);
 }
 function f197(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= -113 && v <= -51 ? v : NO;
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 86400 ? v : NO;
 }
 function f198(v: unknown): unknown {
-return v === undefined ? -100 : f197(v);
+return v === undefined ? 120 : f197(v);
 }
 function f199(v: unknown): unknown {
-return v === undefined ? 900 : f195(v);
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= -113 && v <= -51 ? v : NO;
 }
 function f200(v: unknown): unknown {
-return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 100 ? v : NO;
+return v === undefined ? -100 : f199(v);
 }
 function f201(v: unknown): unknown {
-return v === undefined ? 20 : f200(v);
+return v === undefined ? 900 : f197(v);
 }
 function f202(v: unknown): unknown {
-return v === undefined ? 15 : f200(v);
+return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 100 ? v : NO;
 }
 function f203(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100 ? v : NO;
+return v === undefined ? 20 : f202(v);
 }
 function f204(v: unknown): unknown {
-return v === undefined ? 70 : f203(v);
+return v === undefined ? 15 : f202(v);
 }
 function f205(v: unknown): unknown {
-return v === undefined ? 20 : f71(v);
+return typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100 ? v : NO;
 }
 function f206(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 4.5 ? v : NO;
+return v === undefined ? 70 : f205(v);
 }
 function f207(v: unknown): unknown {
-return v === undefined ? 3.5 : f206(v);
+return v === undefined ? 20 : f71(v);
 }
 function f208(v: unknown): unknown {
-return typeof v === 'number' && Number.isFinite(v) && v >= 0.01 && v <= 60 ? v : NO;
+return typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 4.5 ? v : NO;
 }
 function f209(v: unknown): unknown {
-return v === undefined ? 1 : f208(v);
+return v === undefined ? 3.5 : f208(v);
 }
 function f210(v: unknown): unknown {
-return v === undefined ? 3.5 : f64(v);
+return typeof v === 'number' && Number.isFinite(v) && v >= 0.01 && v <= 60 ? v : NO;
 }
 function f211(v: unknown): unknown {
+return v === undefined ? 1 : f210(v);
+}
+function f212(v: unknown): unknown {
+return v === undefined ? 3.5 : f64(v);
+}
+function f213(v: unknown): unknown {
 if (typeof v !== 'object' || v === null || Array.isArray(v)) return NO;
 const proto = Object.getPrototypeOf(v);
 if (proto !== Object.prototype && proto !== null) return NO;
@@ -971,27 +981,27 @@ const o = v as Rec;
 for (const k of Object.keys(o)) if (!K38.has(k) || o[k] === undefined) return NO;
 const out: Rec = {};
 let r: unknown;
-r = f192(o["job"]); if (r === NO) return NO; if (r !== undefined) out["job"] = r;
-r = f194(o["runbook_url"]); if (r === NO) return NO; if (r !== undefined) out["runbook_url"] = r;
-r = f196(o["heartbeat_max_age_seconds"]); if (r === NO) return NO; if (r !== undefined) out["heartbeat_max_age_seconds"] = r;
-r = f198(o["signal_min_dbm"]); if (r === NO) return NO; if (r !== undefined) out["signal_min_dbm"] = r;
+r = f194(o["job"]); if (r === NO) return NO; if (r !== undefined) out["job"] = r;
+r = f196(o["runbook_url"]); if (r === NO) return NO; if (r !== undefined) out["runbook_url"] = r;
+r = f198(o["heartbeat_max_age_seconds"]); if (r === NO) return NO; if (r !== undefined) out["heartbeat_max_age_seconds"] = r;
+r = f200(o["signal_min_dbm"]); if (r === NO) return NO; if (r !== undefined) out["signal_min_dbm"] = r;
 r = f135(o["sms_failure_ratio"]); if (r === NO) return NO; if (r !== undefined) out["sms_failure_ratio"] = r;
-r = f199(o["sms_pending_max_seconds"]); if (r === NO) return NO; if (r !== undefined) out["sms_pending_max_seconds"] = r;
-r = f201(o["asr_drop_points"]); if (r === NO) return NO; if (r !== undefined) out["asr_drop_points"] = r;
-r = f202(o["ner_drop_points"]); if (r === NO) return NO; if (r !== undefined) out["ner_drop_points"] = r;
-r = f204(o["ner_min_percent"]); if (r === NO) return NO; if (r !== undefined) out["ner_min_percent"] = r;
-r = f205(o["kpi_min_attempts"]); if (r === NO) return NO; if (r !== undefined) out["kpi_min_attempts"] = r;
-r = f207(o["mos_min"]); if (r === NO) return NO; if (r !== undefined) out["mos_min"] = r;
-r = f209(o["scrape_slow_seconds"]); if (r === NO) return NO; if (r !== undefined) out["scrape_slow_seconds"] = r;
-r = f210(o["voice_silence_p95_seconds"]); if (r === NO) return NO; if (r !== undefined) out["voice_silence_p95_seconds"] = r;
+r = f201(o["sms_pending_max_seconds"]); if (r === NO) return NO; if (r !== undefined) out["sms_pending_max_seconds"] = r;
+r = f203(o["asr_drop_points"]); if (r === NO) return NO; if (r !== undefined) out["asr_drop_points"] = r;
+r = f204(o["ner_drop_points"]); if (r === NO) return NO; if (r !== undefined) out["ner_drop_points"] = r;
+r = f206(o["ner_min_percent"]); if (r === NO) return NO; if (r !== undefined) out["ner_min_percent"] = r;
+r = f207(o["kpi_min_attempts"]); if (r === NO) return NO; if (r !== undefined) out["kpi_min_attempts"] = r;
+r = f209(o["mos_min"]); if (r === NO) return NO; if (r !== undefined) out["mos_min"] = r;
+r = f211(o["scrape_slow_seconds"]); if (r === NO) return NO; if (r !== undefined) out["scrape_slow_seconds"] = r;
+r = f212(o["voice_silence_p95_seconds"]); if (r === NO) return NO; if (r !== undefined) out["voice_silence_p95_seconds"] = r;
 r = f135(o["voice_dead_air_ratio"]); if (r === NO) return NO; if (r !== undefined) out["voice_dead_air_ratio"] = r;
-r = f205(o["voice_min_turns"]); if (r === NO) return NO; if (r !== undefined) out["voice_min_turns"] = r;
+r = f207(o["voice_min_turns"]); if (r === NO) return NO; if (r !== undefined) out["voice_min_turns"] = r;
 return out;
 }
-function f212(v: unknown): unknown {
-return f211(v === undefined ? {} : v);
+function f214(v: unknown): unknown {
+return f213(v === undefined ? {} : v);
 }
-function f213(v: unknown): unknown {
+function f215(v: unknown): unknown {
 if (typeof v !== 'object' || v === null || Array.isArray(v)) return NO;
 const proto = Object.getPrototypeOf(v);
 if (proto !== Object.prototype && proto !== null) return NO;
@@ -1011,23 +1021,23 @@ r = f80(o["otlp_receiver"]); if (r === NO) return NO; if (r !== undefined) out["
 r = f100(o["store"]); if (r === NO) return NO; if (r !== undefined) out["store"] = r;
 r = f113(o["otel"]); if (r === NO) return NO; if (r !== undefined) out["otel"] = r;
 r = f124(o["push"]); if (r === NO) return NO; if (r !== undefined) out["push"] = r;
-r = f159(o["hep"]); if (r === NO) return NO; if (r !== undefined) out["hep"] = r;
-r = f168(o["cluster"]); if (r === NO) return NO; if (r !== undefined) out["cluster"] = r;
-r = f181(o["modem"]); if (r === NO) return NO; if (r !== undefined) out["modem"] = r;
-r = f191(o["demo"]); if (r === NO) return NO; if (r !== undefined) out["demo"] = r;
-r = f212(o["alerts"]); if (r === NO) return NO; if (r !== undefined) out["alerts"] = r;
+r = f161(o["hep"]); if (r === NO) return NO; if (r !== undefined) out["hep"] = r;
+r = f170(o["cluster"]); if (r === NO) return NO; if (r !== undefined) out["cluster"] = r;
+r = f183(o["modem"]); if (r === NO) return NO; if (r !== undefined) out["modem"] = r;
+r = f193(o["demo"]); if (r === NO) return NO; if (r !== undefined) out["demo"] = r;
+r = f214(o["alerts"]); if (r === NO) return NO; if (r !== undefined) out["alerts"] = r;
 if (crossFieldIssues(out as never).length > 0) return NO;
 return out;
 }
 
 /** Every key of the schema, in its order. */
-export const CONFIG_KEY_LIST = [{"path":"server.host","env":"SIDETONE_SERVER_HOST","kind":"string"},{"path":"server.port","env":"SIDETONE_SERVER_PORT","kind":"number"},{"path":"server.body_limit_bytes","env":"SIDETONE_SERVER_BODY_LIMIT_BYTES","kind":"number"},{"path":"server.headers_timeout_ms","env":"SIDETONE_SERVER_HEADERS_TIMEOUT_MS","kind":"number"},{"path":"server.request_timeout_ms","env":"SIDETONE_SERVER_REQUEST_TIMEOUT_MS","kind":"number"},{"path":"server.keep_alive_timeout_ms","env":"SIDETONE_SERVER_KEEP_ALIVE_TIMEOUT_MS","kind":"number"},{"path":"server.max_concurrent_scrapes","env":"SIDETONE_SERVER_MAX_CONCURRENT_SCRAPES","kind":"number"},{"path":"log.level","env":"SIDETONE_LOG_LEVEL","kind":"string"},{"path":"log.format","env":"SIDETONE_LOG_FORMAT","kind":"string"},{"path":"log.file","env":"SIDETONE_LOG_FILE","kind":"string"},{"path":"auth.scrape_tokens","env":"SIDETONE_AUTH_SCRAPE_TOKENS","kind":"list"},{"path":"auth.scrape_tokens_file","env":"SIDETONE_AUTH_SCRAPE_TOKENS_FILE","kind":"string"},{"path":"auth.ingest_tokens","env":"SIDETONE_AUTH_INGEST_TOKENS","kind":"list"},{"path":"auth.ingest_tokens_file","env":"SIDETONE_AUTH_INGEST_TOKENS_FILE","kind":"string"},{"path":"auth.admin_tokens","env":"SIDETONE_AUTH_ADMIN_TOKENS","kind":"list"},{"path":"auth.admin_tokens_file","env":"SIDETONE_AUTH_ADMIN_TOKENS_FILE","kind":"string"},{"path":"auth.basic_users","env":"SIDETONE_AUTH_BASIC_USERS","kind":"users"},{"path":"auth.basic_users_file","env":"SIDETONE_AUTH_BASIC_USERS_FILE","kind":"string"},{"path":"health.liveness_path","env":"SIDETONE_HEALTH_LIVENESS_PATH","kind":"string"},{"path":"health.readiness_path","env":"SIDETONE_HEALTH_READINESS_PATH","kind":"string"},{"path":"health.compat_healthz","env":"SIDETONE_HEALTH_COMPAT_HEALTHZ","kind":"boolean"},{"path":"health.protect","env":"SIDETONE_HEALTH_PROTECT","kind":"boolean"},{"path":"health.source_silence_seconds","env":"SIDETONE_HEALTH_SOURCE_SILENCE_SECONDS","kind":"number"},{"path":"health.port","env":"SIDETONE_HEALTH_PORT","kind":"number"},{"path":"metrics.enabled","env":"SIDETONE_METRICS_ENABLED","kind":"boolean"},{"path":"metrics.path","env":"SIDETONE_METRICS_PATH","kind":"string"},{"path":"metrics.prefix","env":"SIDETONE_METRICS_PREFIX","kind":"string"},{"path":"metrics.max_series","env":"SIDETONE_METRICS_MAX_SERIES","kind":"number"},{"path":"metrics.gzip","env":"SIDETONE_METRICS_GZIP","kind":"boolean"},{"path":"metrics.native_histograms","env":"SIDETONE_METRICS_NATIVE_HISTOGRAMS","kind":"boolean"},{"path":"metrics.collection_interval_seconds","env":"SIDETONE_METRICS_COLLECTION_INTERVAL_SECONDS","kind":"number"},{"path":"metrics.created_timestamps","env":"SIDETONE_METRICS_CREATED_TIMESTAMPS","kind":"boolean"},{"path":"packs.sms","env":"SIDETONE_PACKS_SMS","kind":"boolean"},{"path":"packs.ussd","env":"SIDETONE_PACKS_USSD","kind":"boolean"},{"path":"packs.modem","env":"SIDETONE_PACKS_MODEM","kind":"boolean"},{"path":"packs.calls","env":"SIDETONE_PACKS_CALLS","kind":"boolean"},{"path":"packs.trunks","env":"SIDETONE_PACKS_TRUNKS","kind":"boolean"},{"path":"packs.sip","env":"SIDETONE_PACKS_SIP","kind":"boolean"},{"path":"packs.media","env":"SIDETONE_PACKS_MEDIA","kind":"boolean"},{"path":"packs.voiceai","env":"SIDETONE_PACKS_VOICEAI","kind":"boolean"},{"path":"packs.pbx","env":"SIDETONE_PACKS_PBX","kind":"boolean"},{"path":"packs.sim","env":"SIDETONE_PACKS_SIM","kind":"boolean"},{"path":"labels.trunks","env":"SIDETONE_LABELS_TRUNKS","kind":"list"},{"path":"labels.operators","env":"SIDETONE_LABELS_OPERATORS","kind":"list"},{"path":"labels.modems","env":"SIDETONE_LABELS_MODEMS","kind":"list"},{"path":"labels.queues","env":"SIDETONE_LABELS_QUEUES","kind":"list"},{"path":"labels.agents","env":"SIDETONE_LABELS_AGENTS","kind":"list"},{"path":"labels.models","env":"SIDETONE_LABELS_MODELS","kind":"list"},{"path":"voiceai.dead_air_seconds","env":"SIDETONE_VOICEAI_DEAD_AIR_SECONDS","kind":"number"},{"path":"otlp_receiver.call_id_attributes","env":"SIDETONE_OTLP_RECEIVER_CALL_ID_ATTRIBUTES","kind":"list"},{"path":"otlp_receiver.max_traces","env":"SIDETONE_OTLP_RECEIVER_MAX_TRACES","kind":"number"},{"path":"otlp_receiver.max_spans","env":"SIDETONE_OTLP_RECEIVER_MAX_SPANS","kind":"number"},{"path":"otlp_receiver.idle_seconds","env":"SIDETONE_OTLP_RECEIVER_IDLE_SECONDS","kind":"number"},{"path":"otlp_receiver.max_body_bytes","env":"SIDETONE_OTLP_RECEIVER_MAX_BODY_BYTES","kind":"number"},{"path":"otlp_receiver.max_in_flight","env":"SIDETONE_OTLP_RECEIVER_MAX_IN_FLIGHT","kind":"number"},{"path":"store.path","env":"SIDETONE_STORE_PATH","kind":"string"},{"path":"store.url","env":"SIDETONE_STORE_URL","kind":"string"},{"path":"store.instance","env":"SIDETONE_STORE_INSTANCE","kind":"string"},{"path":"store.hash_key","env":"SIDETONE_STORE_HASH_KEY","kind":"string"},{"path":"store.hash_key_file","env":"SIDETONE_STORE_HASH_KEY_FILE","kind":"string"},{"path":"store.store_raw_numbers","env":"SIDETONE_STORE_STORE_RAW_NUMBERS","kind":"boolean"},{"path":"store.reveal_call_ids","env":"SIDETONE_STORE_REVEAL_CALL_IDS","kind":"boolean"},{"path":"store.retention_days","env":"SIDETONE_STORE_RETENTION_DAYS","kind":"number"},{"path":"store.zombie_max_seconds","env":"SIDETONE_STORE_ZOMBIE_MAX_SECONDS","kind":"number"},{"path":"store.threads","env":"SIDETONE_STORE_THREADS","kind":"string"},{"path":"store.writer_thread","env":"SIDETONE_STORE_WRITER_THREAD","kind":"boolean"},{"path":"store.checkpoint_thread","env":"SIDETONE_STORE_CHECKPOINT_THREAD","kind":"boolean"},{"path":"store.max_pending_updates","env":"SIDETONE_STORE_MAX_PENDING_UPDATES","kind":"number"},{"path":"store.stuck_seconds","env":"SIDETONE_STORE_STUCK_SECONDS","kind":"number"},{"path":"store.connect_timeout_ms","env":"SIDETONE_STORE_CONNECT_TIMEOUT_MS","kind":"number"},{"path":"store.statement_timeout_ms","env":"SIDETONE_STORE_STATEMENT_TIMEOUT_MS","kind":"number"},{"path":"otel.endpoint","env":"SIDETONE_OTEL_ENDPOINT","kind":"string"},{"path":"otel.protocol","env":"SIDETONE_OTEL_PROTOCOL","kind":"string"},{"path":"otel.service_name","env":"SIDETONE_OTEL_SERVICE_NAME","kind":"string"},{"path":"otel.sample_ratio","env":"SIDETONE_OTEL_SAMPLE_RATIO","kind":"number"},{"path":"otel.export_metrics","env":"SIDETONE_OTEL_EXPORT_METRICS","kind":"boolean"},{"path":"otel.log_trace_id","env":"SIDETONE_OTEL_LOG_TRACE_ID","kind":"boolean"},{"path":"otel.queue_max_spans","env":"SIDETONE_OTEL_QUEUE_MAX_SPANS","kind":"number"},{"path":"otel.shutdown_timeout_ms","env":"SIDETONE_OTEL_SHUTDOWN_TIMEOUT_MS","kind":"number"},{"path":"push.remote_write_url","env":"SIDETONE_PUSH_REMOTE_WRITE_URL","kind":"string"},{"path":"push.interval_seconds","env":"SIDETONE_PUSH_INTERVAL_SECONDS","kind":"number"},{"path":"push.timeout_ms","env":"SIDETONE_PUSH_TIMEOUT_MS","kind":"number"},{"path":"push.bearer_token","env":"SIDETONE_PUSH_BEARER_TOKEN","kind":"string"},{"path":"push.bearer_token_file","env":"SIDETONE_PUSH_BEARER_TOKEN_FILE","kind":"string"},{"path":"push.username","env":"SIDETONE_PUSH_USERNAME","kind":"string"},{"path":"push.password","env":"SIDETONE_PUSH_PASSWORD","kind":"string"},{"path":"push.queue_dir","env":"SIDETONE_PUSH_QUEUE_DIR","kind":"string"},{"path":"push.queue_max_bytes","env":"SIDETONE_PUSH_QUEUE_MAX_BYTES","kind":"number"},{"path":"push.job","env":"SIDETONE_PUSH_JOB","kind":"string"},{"path":"push.instance","env":"SIDETONE_PUSH_INSTANCE","kind":"string"},{"path":"push.external_labels","env":"SIDETONE_PUSH_EXTERNAL_LABELS","kind":"string"},{"path":"hep.listen","env":"SIDETONE_HEP_LISTEN","kind":"list"},{"path":"hep.timer_b_ms","env":"SIDETONE_HEP_TIMER_B_MS","kind":"number"},{"path":"hep.reorder_window_ms","env":"SIDETONE_HEP_REORDER_WINDOW_MS","kind":"number"},{"path":"hep.max_clock_skew_ms","env":"SIDETONE_HEP_MAX_CLOCK_SKEW_MS","kind":"number"},{"path":"hep.media_timeout_ms","env":"SIDETONE_HEP_MEDIA_TIMEOUT_MS","kind":"number"},{"path":"hep.flow_sample","env":"SIDETONE_HEP_FLOW_SAMPLE","kind":"number"},{"path":"hep.forward","env":"SIDETONE_HEP_FORWARD","kind":"list"},{"path":"hep.forward_queue_max","env":"SIDETONE_HEP_FORWARD_QUEUE_MAX","kind":"number"},{"path":"hep.max_calls","env":"SIDETONE_HEP_MAX_CALLS","kind":"number"},{"path":"hep.tcp_max_connections","env":"SIDETONE_HEP_TCP_MAX_CONNECTIONS","kind":"number"},{"path":"hep.tcp_idle_timeout_ms","env":"SIDETONE_HEP_TCP_IDLE_TIMEOUT_MS","kind":"number"},{"path":"hep.udp_receive_buffer_bytes","env":"SIDETONE_HEP_UDP_RECEIVE_BUFFER_BYTES","kind":"number"},{"path":"hep.password","env":"SIDETONE_HEP_PASSWORD","kind":"string"},{"path":"hep.trunks","env":"SIDETONE_HEP_TRUNKS","kind":"users"},{"path":"cluster.nats_url","env":"SIDETONE_CLUSTER_NATS_URL","kind":"string"},{"path":"cluster.partitions","env":"SIDETONE_CLUSTER_PARTITIONS","kind":"number"},{"path":"cluster.node_id","env":"SIDETONE_CLUSTER_NODE_ID","kind":"string"},{"path":"cluster.max_lag","env":"SIDETONE_CLUSTER_MAX_LAG","kind":"number"},{"path":"modem.path","env":"SIDETONE_MODEM_PATH","kind":"string"},{"path":"modem.mode","env":"SIDETONE_MODEM_MODE","kind":"string"},{"path":"modem.baud_rate","env":"SIDETONE_MODEM_BAUD_RATE","kind":"number"},{"path":"modem.poll_seconds","env":"SIDETONE_MODEM_POLL_SECONDS","kind":"number"},{"path":"modem.command_timeout_ms","env":"SIDETONE_MODEM_COMMAND_TIMEOUT_MS","kind":"number"},{"path":"modem.flapping_reconnects","env":"SIDETONE_MODEM_FLAPPING_RECONNECTS","kind":"number"},{"path":"modem.flapping_window_seconds","env":"SIDETONE_MODEM_FLAPPING_WINDOW_SECONDS","kind":"number"},{"path":"demo.rate","env":"SIDETONE_DEMO_RATE","kind":"number"},{"path":"demo.seed","env":"SIDETONE_DEMO_SEED","kind":"number"},{"path":"demo.backfill_hours","env":"SIDETONE_DEMO_BACKFILL_HOURS","kind":"number"},{"path":"demo.scenario","env":"SIDETONE_DEMO_SCENARIO","kind":"string"},{"path":"alerts.job","env":"SIDETONE_ALERTS_JOB","kind":"string"},{"path":"alerts.runbook_url","env":"SIDETONE_ALERTS_RUNBOOK_URL","kind":"string"},{"path":"alerts.heartbeat_max_age_seconds","env":"SIDETONE_ALERTS_HEARTBEAT_MAX_AGE_SECONDS","kind":"number"},{"path":"alerts.signal_min_dbm","env":"SIDETONE_ALERTS_SIGNAL_MIN_DBM","kind":"number"},{"path":"alerts.sms_failure_ratio","env":"SIDETONE_ALERTS_SMS_FAILURE_RATIO","kind":"number"},{"path":"alerts.sms_pending_max_seconds","env":"SIDETONE_ALERTS_SMS_PENDING_MAX_SECONDS","kind":"number"},{"path":"alerts.asr_drop_points","env":"SIDETONE_ALERTS_ASR_DROP_POINTS","kind":"number"},{"path":"alerts.ner_drop_points","env":"SIDETONE_ALERTS_NER_DROP_POINTS","kind":"number"},{"path":"alerts.ner_min_percent","env":"SIDETONE_ALERTS_NER_MIN_PERCENT","kind":"number"},{"path":"alerts.kpi_min_attempts","env":"SIDETONE_ALERTS_KPI_MIN_ATTEMPTS","kind":"number"},{"path":"alerts.mos_min","env":"SIDETONE_ALERTS_MOS_MIN","kind":"number"},{"path":"alerts.scrape_slow_seconds","env":"SIDETONE_ALERTS_SCRAPE_SLOW_SECONDS","kind":"number"},{"path":"alerts.voice_silence_p95_seconds","env":"SIDETONE_ALERTS_VOICE_SILENCE_P95_SECONDS","kind":"number"},{"path":"alerts.voice_dead_air_ratio","env":"SIDETONE_ALERTS_VOICE_DEAD_AIR_RATIO","kind":"number"},{"path":"alerts.voice_min_turns","env":"SIDETONE_ALERTS_VOICE_MIN_TURNS","kind":"number"}] as const;
+export const CONFIG_KEY_LIST = [{"path":"server.host","env":"SIDETONE_SERVER_HOST","kind":"string"},{"path":"server.port","env":"SIDETONE_SERVER_PORT","kind":"number"},{"path":"server.body_limit_bytes","env":"SIDETONE_SERVER_BODY_LIMIT_BYTES","kind":"number"},{"path":"server.headers_timeout_ms","env":"SIDETONE_SERVER_HEADERS_TIMEOUT_MS","kind":"number"},{"path":"server.request_timeout_ms","env":"SIDETONE_SERVER_REQUEST_TIMEOUT_MS","kind":"number"},{"path":"server.keep_alive_timeout_ms","env":"SIDETONE_SERVER_KEEP_ALIVE_TIMEOUT_MS","kind":"number"},{"path":"server.max_concurrent_scrapes","env":"SIDETONE_SERVER_MAX_CONCURRENT_SCRAPES","kind":"number"},{"path":"log.level","env":"SIDETONE_LOG_LEVEL","kind":"string"},{"path":"log.format","env":"SIDETONE_LOG_FORMAT","kind":"string"},{"path":"log.file","env":"SIDETONE_LOG_FILE","kind":"string"},{"path":"auth.scrape_tokens","env":"SIDETONE_AUTH_SCRAPE_TOKENS","kind":"list"},{"path":"auth.scrape_tokens_file","env":"SIDETONE_AUTH_SCRAPE_TOKENS_FILE","kind":"string"},{"path":"auth.ingest_tokens","env":"SIDETONE_AUTH_INGEST_TOKENS","kind":"list"},{"path":"auth.ingest_tokens_file","env":"SIDETONE_AUTH_INGEST_TOKENS_FILE","kind":"string"},{"path":"auth.admin_tokens","env":"SIDETONE_AUTH_ADMIN_TOKENS","kind":"list"},{"path":"auth.admin_tokens_file","env":"SIDETONE_AUTH_ADMIN_TOKENS_FILE","kind":"string"},{"path":"auth.basic_users","env":"SIDETONE_AUTH_BASIC_USERS","kind":"users"},{"path":"auth.basic_users_file","env":"SIDETONE_AUTH_BASIC_USERS_FILE","kind":"string"},{"path":"health.liveness_path","env":"SIDETONE_HEALTH_LIVENESS_PATH","kind":"string"},{"path":"health.readiness_path","env":"SIDETONE_HEALTH_READINESS_PATH","kind":"string"},{"path":"health.compat_healthz","env":"SIDETONE_HEALTH_COMPAT_HEALTHZ","kind":"boolean"},{"path":"health.protect","env":"SIDETONE_HEALTH_PROTECT","kind":"boolean"},{"path":"health.source_silence_seconds","env":"SIDETONE_HEALTH_SOURCE_SILENCE_SECONDS","kind":"number"},{"path":"health.port","env":"SIDETONE_HEALTH_PORT","kind":"number"},{"path":"metrics.enabled","env":"SIDETONE_METRICS_ENABLED","kind":"boolean"},{"path":"metrics.path","env":"SIDETONE_METRICS_PATH","kind":"string"},{"path":"metrics.prefix","env":"SIDETONE_METRICS_PREFIX","kind":"string"},{"path":"metrics.max_series","env":"SIDETONE_METRICS_MAX_SERIES","kind":"number"},{"path":"metrics.gzip","env":"SIDETONE_METRICS_GZIP","kind":"boolean"},{"path":"metrics.native_histograms","env":"SIDETONE_METRICS_NATIVE_HISTOGRAMS","kind":"boolean"},{"path":"metrics.collection_interval_seconds","env":"SIDETONE_METRICS_COLLECTION_INTERVAL_SECONDS","kind":"number"},{"path":"metrics.created_timestamps","env":"SIDETONE_METRICS_CREATED_TIMESTAMPS","kind":"boolean"},{"path":"packs.sms","env":"SIDETONE_PACKS_SMS","kind":"boolean"},{"path":"packs.ussd","env":"SIDETONE_PACKS_USSD","kind":"boolean"},{"path":"packs.modem","env":"SIDETONE_PACKS_MODEM","kind":"boolean"},{"path":"packs.calls","env":"SIDETONE_PACKS_CALLS","kind":"boolean"},{"path":"packs.trunks","env":"SIDETONE_PACKS_TRUNKS","kind":"boolean"},{"path":"packs.sip","env":"SIDETONE_PACKS_SIP","kind":"boolean"},{"path":"packs.media","env":"SIDETONE_PACKS_MEDIA","kind":"boolean"},{"path":"packs.voiceai","env":"SIDETONE_PACKS_VOICEAI","kind":"boolean"},{"path":"packs.pbx","env":"SIDETONE_PACKS_PBX","kind":"boolean"},{"path":"packs.sim","env":"SIDETONE_PACKS_SIM","kind":"boolean"},{"path":"labels.trunks","env":"SIDETONE_LABELS_TRUNKS","kind":"list"},{"path":"labels.operators","env":"SIDETONE_LABELS_OPERATORS","kind":"list"},{"path":"labels.modems","env":"SIDETONE_LABELS_MODEMS","kind":"list"},{"path":"labels.queues","env":"SIDETONE_LABELS_QUEUES","kind":"list"},{"path":"labels.agents","env":"SIDETONE_LABELS_AGENTS","kind":"list"},{"path":"labels.models","env":"SIDETONE_LABELS_MODELS","kind":"list"},{"path":"voiceai.dead_air_seconds","env":"SIDETONE_VOICEAI_DEAD_AIR_SECONDS","kind":"number"},{"path":"otlp_receiver.call_id_attributes","env":"SIDETONE_OTLP_RECEIVER_CALL_ID_ATTRIBUTES","kind":"list"},{"path":"otlp_receiver.max_traces","env":"SIDETONE_OTLP_RECEIVER_MAX_TRACES","kind":"number"},{"path":"otlp_receiver.max_spans","env":"SIDETONE_OTLP_RECEIVER_MAX_SPANS","kind":"number"},{"path":"otlp_receiver.idle_seconds","env":"SIDETONE_OTLP_RECEIVER_IDLE_SECONDS","kind":"number"},{"path":"otlp_receiver.max_body_bytes","env":"SIDETONE_OTLP_RECEIVER_MAX_BODY_BYTES","kind":"number"},{"path":"otlp_receiver.max_in_flight","env":"SIDETONE_OTLP_RECEIVER_MAX_IN_FLIGHT","kind":"number"},{"path":"store.path","env":"SIDETONE_STORE_PATH","kind":"string"},{"path":"store.url","env":"SIDETONE_STORE_URL","kind":"string"},{"path":"store.instance","env":"SIDETONE_STORE_INSTANCE","kind":"string"},{"path":"store.hash_key","env":"SIDETONE_STORE_HASH_KEY","kind":"string"},{"path":"store.hash_key_file","env":"SIDETONE_STORE_HASH_KEY_FILE","kind":"string"},{"path":"store.store_raw_numbers","env":"SIDETONE_STORE_STORE_RAW_NUMBERS","kind":"boolean"},{"path":"store.reveal_call_ids","env":"SIDETONE_STORE_REVEAL_CALL_IDS","kind":"boolean"},{"path":"store.retention_days","env":"SIDETONE_STORE_RETENTION_DAYS","kind":"number"},{"path":"store.zombie_max_seconds","env":"SIDETONE_STORE_ZOMBIE_MAX_SECONDS","kind":"number"},{"path":"store.threads","env":"SIDETONE_STORE_THREADS","kind":"string"},{"path":"store.writer_thread","env":"SIDETONE_STORE_WRITER_THREAD","kind":"boolean"},{"path":"store.checkpoint_thread","env":"SIDETONE_STORE_CHECKPOINT_THREAD","kind":"boolean"},{"path":"store.max_pending_updates","env":"SIDETONE_STORE_MAX_PENDING_UPDATES","kind":"number"},{"path":"store.stuck_seconds","env":"SIDETONE_STORE_STUCK_SECONDS","kind":"number"},{"path":"store.connect_timeout_ms","env":"SIDETONE_STORE_CONNECT_TIMEOUT_MS","kind":"number"},{"path":"store.statement_timeout_ms","env":"SIDETONE_STORE_STATEMENT_TIMEOUT_MS","kind":"number"},{"path":"otel.endpoint","env":"SIDETONE_OTEL_ENDPOINT","kind":"string"},{"path":"otel.protocol","env":"SIDETONE_OTEL_PROTOCOL","kind":"string"},{"path":"otel.service_name","env":"SIDETONE_OTEL_SERVICE_NAME","kind":"string"},{"path":"otel.sample_ratio","env":"SIDETONE_OTEL_SAMPLE_RATIO","kind":"number"},{"path":"otel.export_metrics","env":"SIDETONE_OTEL_EXPORT_METRICS","kind":"boolean"},{"path":"otel.log_trace_id","env":"SIDETONE_OTEL_LOG_TRACE_ID","kind":"boolean"},{"path":"otel.queue_max_spans","env":"SIDETONE_OTEL_QUEUE_MAX_SPANS","kind":"number"},{"path":"otel.shutdown_timeout_ms","env":"SIDETONE_OTEL_SHUTDOWN_TIMEOUT_MS","kind":"number"},{"path":"push.remote_write_url","env":"SIDETONE_PUSH_REMOTE_WRITE_URL","kind":"string"},{"path":"push.interval_seconds","env":"SIDETONE_PUSH_INTERVAL_SECONDS","kind":"number"},{"path":"push.timeout_ms","env":"SIDETONE_PUSH_TIMEOUT_MS","kind":"number"},{"path":"push.bearer_token","env":"SIDETONE_PUSH_BEARER_TOKEN","kind":"string"},{"path":"push.bearer_token_file","env":"SIDETONE_PUSH_BEARER_TOKEN_FILE","kind":"string"},{"path":"push.username","env":"SIDETONE_PUSH_USERNAME","kind":"string"},{"path":"push.password","env":"SIDETONE_PUSH_PASSWORD","kind":"string"},{"path":"push.queue_dir","env":"SIDETONE_PUSH_QUEUE_DIR","kind":"string"},{"path":"push.queue_max_bytes","env":"SIDETONE_PUSH_QUEUE_MAX_BYTES","kind":"number"},{"path":"push.job","env":"SIDETONE_PUSH_JOB","kind":"string"},{"path":"push.instance","env":"SIDETONE_PUSH_INSTANCE","kind":"string"},{"path":"push.external_labels","env":"SIDETONE_PUSH_EXTERNAL_LABELS","kind":"string"},{"path":"hep.listen","env":"SIDETONE_HEP_LISTEN","kind":"list"},{"path":"hep.timer_b_ms","env":"SIDETONE_HEP_TIMER_B_MS","kind":"number"},{"path":"hep.reorder_window_ms","env":"SIDETONE_HEP_REORDER_WINDOW_MS","kind":"number"},{"path":"hep.max_clock_skew_ms","env":"SIDETONE_HEP_MAX_CLOCK_SKEW_MS","kind":"number"},{"path":"hep.media_timeout_ms","env":"SIDETONE_HEP_MEDIA_TIMEOUT_MS","kind":"number"},{"path":"hep.flow_sample","env":"SIDETONE_HEP_FLOW_SAMPLE","kind":"number"},{"path":"hep.leg_correlation","env":"SIDETONE_HEP_LEG_CORRELATION","kind":"list"},{"path":"hep.forward","env":"SIDETONE_HEP_FORWARD","kind":"list"},{"path":"hep.forward_queue_max","env":"SIDETONE_HEP_FORWARD_QUEUE_MAX","kind":"number"},{"path":"hep.max_calls","env":"SIDETONE_HEP_MAX_CALLS","kind":"number"},{"path":"hep.tcp_max_connections","env":"SIDETONE_HEP_TCP_MAX_CONNECTIONS","kind":"number"},{"path":"hep.tcp_idle_timeout_ms","env":"SIDETONE_HEP_TCP_IDLE_TIMEOUT_MS","kind":"number"},{"path":"hep.udp_receive_buffer_bytes","env":"SIDETONE_HEP_UDP_RECEIVE_BUFFER_BYTES","kind":"number"},{"path":"hep.password","env":"SIDETONE_HEP_PASSWORD","kind":"string"},{"path":"hep.trunks","env":"SIDETONE_HEP_TRUNKS","kind":"users"},{"path":"cluster.nats_url","env":"SIDETONE_CLUSTER_NATS_URL","kind":"string"},{"path":"cluster.partitions","env":"SIDETONE_CLUSTER_PARTITIONS","kind":"number"},{"path":"cluster.node_id","env":"SIDETONE_CLUSTER_NODE_ID","kind":"string"},{"path":"cluster.max_lag","env":"SIDETONE_CLUSTER_MAX_LAG","kind":"number"},{"path":"modem.path","env":"SIDETONE_MODEM_PATH","kind":"string"},{"path":"modem.mode","env":"SIDETONE_MODEM_MODE","kind":"string"},{"path":"modem.baud_rate","env":"SIDETONE_MODEM_BAUD_RATE","kind":"number"},{"path":"modem.poll_seconds","env":"SIDETONE_MODEM_POLL_SECONDS","kind":"number"},{"path":"modem.command_timeout_ms","env":"SIDETONE_MODEM_COMMAND_TIMEOUT_MS","kind":"number"},{"path":"modem.flapping_reconnects","env":"SIDETONE_MODEM_FLAPPING_RECONNECTS","kind":"number"},{"path":"modem.flapping_window_seconds","env":"SIDETONE_MODEM_FLAPPING_WINDOW_SECONDS","kind":"number"},{"path":"demo.rate","env":"SIDETONE_DEMO_RATE","kind":"number"},{"path":"demo.seed","env":"SIDETONE_DEMO_SEED","kind":"number"},{"path":"demo.backfill_hours","env":"SIDETONE_DEMO_BACKFILL_HOURS","kind":"number"},{"path":"demo.scenario","env":"SIDETONE_DEMO_SCENARIO","kind":"string"},{"path":"alerts.job","env":"SIDETONE_ALERTS_JOB","kind":"string"},{"path":"alerts.runbook_url","env":"SIDETONE_ALERTS_RUNBOOK_URL","kind":"string"},{"path":"alerts.heartbeat_max_age_seconds","env":"SIDETONE_ALERTS_HEARTBEAT_MAX_AGE_SECONDS","kind":"number"},{"path":"alerts.signal_min_dbm","env":"SIDETONE_ALERTS_SIGNAL_MIN_DBM","kind":"number"},{"path":"alerts.sms_failure_ratio","env":"SIDETONE_ALERTS_SMS_FAILURE_RATIO","kind":"number"},{"path":"alerts.sms_pending_max_seconds","env":"SIDETONE_ALERTS_SMS_PENDING_MAX_SECONDS","kind":"number"},{"path":"alerts.asr_drop_points","env":"SIDETONE_ALERTS_ASR_DROP_POINTS","kind":"number"},{"path":"alerts.ner_drop_points","env":"SIDETONE_ALERTS_NER_DROP_POINTS","kind":"number"},{"path":"alerts.ner_min_percent","env":"SIDETONE_ALERTS_NER_MIN_PERCENT","kind":"number"},{"path":"alerts.kpi_min_attempts","env":"SIDETONE_ALERTS_KPI_MIN_ATTEMPTS","kind":"number"},{"path":"alerts.mos_min","env":"SIDETONE_ALERTS_MOS_MIN","kind":"number"},{"path":"alerts.scrape_slow_seconds","env":"SIDETONE_ALERTS_SCRAPE_SLOW_SECONDS","kind":"number"},{"path":"alerts.voice_silence_p95_seconds","env":"SIDETONE_ALERTS_VOICE_SILENCE_P95_SECONDS","kind":"number"},{"path":"alerts.voice_dead_air_ratio","env":"SIDETONE_ALERTS_VOICE_DEAD_AIR_RATIO","kind":"number"},{"path":"alerts.voice_min_turns","env":"SIDETONE_ALERTS_VOICE_MIN_TURNS","kind":"number"}] as const;
 
 /**
  * The configuration the schema resolves `raw` to, when it surely accepts it; undefined when it
  * might not (then only the schema can say, and word, what is wrong).
  */
 export function fastConfig(raw: unknown): SidetoneConfig | undefined {
-  const r = f213(raw);
+  const r = f215(raw);
   return r === NO ? undefined : (r as SidetoneConfig);
 }

@@ -407,6 +407,15 @@ export function buildConfigSchema(z: typeof Zod) {
               .min(0, 'expected a share from 0 to 1, e.g. 0.1')
               .max(1, 'expected a share from 0 to 1, e.g. 0.1')
               .default(FLOW_SAMPLE),
+            // Headers that link a B2BUA's legs into one end-to-end call, the first present wins (as
+            // heplify-server's AlegIDs): X-CID, X-Leg-ID, P-Charging-Vector (its icid-value). Empty:
+            // each leg is a call of its own (src/sources/hep/legs.ts).
+            leg_correlation: z
+              .array(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'expected a SIP header name such as X-CID'), {
+                error: 'expected a list of SIP header names, e.g. ["X-CID"]',
+              })
+              .max(8)
+              .default([]),
             // Collectors (Homer, heplify-server) every received packet is re-sent to, byte for byte.
             forward: z
               .array(

@@ -514,6 +514,7 @@ let n = 0;
 { const v = o["trunk"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
 { const v = o["from"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; } }
 { const v = o["to"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; } }
+{ const v = o["endToEndId"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
@@ -528,6 +529,7 @@ function l16_0(o: Rec): boolean {
 { const v = o["trunk"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
 { const v = o["from"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
 { const v = o["to"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
+{ const v = o["endToEndId"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
 return true;
 }
 function e17_0(o: Rec): boolean {

@@ -18,13 +18,18 @@ const load = () => (queries ??= import('./analytics-queries.js'));
 let reads: Promise<Reads> | undefined;
 type Reads = typeof import('../analytics/index.js') &
   typeof import('../analytics/voice-skill.js') &
-  Pick<typeof import('../analytics/export.js'), 'toExportRow'>;
+  Pick<typeof import('../analytics/export.js'), 'toExportRow' | 'toCallView'>;
 const analytics = (): Promise<Reads> =>
   (reads ??= Promise.all([
     import('../analytics/index.js'),
     import('../analytics/voice-skill.js'),
     import('../analytics/export.js'),
-  ]).then(([index, voice, { toExportRow }]) => ({ ...index, ...voice, toExportRow })));
+  ]).then(([index, voice, { toExportRow, toCallView }]) => ({
+    ...index,
+    ...voice,
+    toExportRow,
+    toCallView,
+  })));
 
 /** 400 with the parameter and the reason, or the parsed query. */
 const parse = async <K extends keyof typeof QUERIES>(kind: K, url: URL): Promise<Query<K> | Response> =>
@@ -260,7 +265,8 @@ export function mountAnalytics(app: App, store: CallStore, options: AnalyticsRou
         'ST_NOT_FOUND',
         'no call with this id in the store (kept for store.retention_days)',
       );
-    return json(200, { call: read.toExportRow(call) });
+    // With its end-to-end call when other legs of it are stored (a B2BUA's, hep.leg_correlation).
+    return json(200, read.toCallView(call));
   });
   const cleanup: Parameters<App['route']>[2] = async () => {
     const max = options.health?.maxActiveSeconds ?? 14_400;

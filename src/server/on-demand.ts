@@ -60,6 +60,7 @@ function hepOptions(config: SidetoneConfig, log: Logger) {
     maxClockSkewMs: h.max_clock_skew_ms,
     mediaTimeoutMs: h.media_timeout_ms,
     flowSample: h.flow_sample,
+    legCorrelation: h.leg_correlation,
     forwardQueueMax: h.forward_queue_max,
     password: h.password,
     tcpMaxConnections: h.tcp_max_connections,

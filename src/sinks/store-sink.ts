@@ -171,6 +171,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       if (e.trunk !== undefined) u.trunk = trunks.name(e.trunk);
       if (e.from !== undefined) u.from = e.from;
       if (e.to !== undefined) u.to = e.to;
+      if (e.endToEndId !== undefined) u.endToEndId = e.endToEndId;
       call(u);
     },
     'call.ringing': (e) => call({ kind: 'ringing', callId: e.callId, at: at(e) }),

@@ -30,6 +30,7 @@ import {
   withStoredSmsIds,
 } from './privacy.js';
 import { type CallTuple, toCallRecord } from './records/call-rows.js';
+import { END_TO_END_LEGS_MAX, endToEndCall } from './records/end-to-end.js';
 import { foldCallStats, foldOverview, foldSeries } from './records/fold.js';
 import { toSmsRecord, toSmsStats } from './records/sms-rows.js';
 import type { Protect } from './records/writes.js';
@@ -165,7 +166,19 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
   /** A call by the id it was sent with, or by the hashed id reads show (`cid:…`). */
   async getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined> {
     const row = await this.driver.callById(this.callIds(callId));
-    return row && toCallRecord(row, this.reveal(opts));
+    if (row === undefined) return undefined;
+    const reveal = this.reveal(opts);
+    const call = toCallRecord(row, reveal);
+    const id = call.endToEndId;
+    if (id === undefined) return call;
+    // Its other legs, if any: the end-to-end call is decided once, on read, from what they hold.
+    const legs = await this.driver.callLegs(id, END_TO_END_LEGS_MAX);
+    if (legs.length > 1)
+      call.endToEnd = endToEndCall(
+        id,
+        legs.map((r) => toCallRecord(r, reveal)),
+      );
+    return call;
   }
 
   async recentCalls(

@@ -200,9 +200,13 @@ export function withStoredCallIds(
   for (let i = 0; i < updates.length; i++) {
     const u = updates[i] as CallUpdate;
     const callId = ids(u.callId);
-    if (callId === u.callId) continue;
+    // A leg's end-to-end key is a Call-ID or as sensitive as one (sources/hep/legs.ts): kept alike,
+    // so the A leg's key (its own Call-ID) is its stored call_id.
+    const raw = u.kind === 'started' ? u.endToEndId : undefined;
+    const e2e = raw === undefined ? undefined : ids(raw);
+    if (callId === u.callId && e2e === raw) continue;
     out ??= updates.slice();
-    out[i] = { ...u, callId };
+    out[i] = u.kind === 'started' && e2e !== undefined ? { ...u, callId, endToEndId: e2e } : { ...u, callId };
   }
   return out ?? updates;
 }

@@ -28,6 +28,8 @@ export interface StoreDriver {
   /** The keys kept (by a write's `keys`) at or after `since`, each with its time. */
   eventKeysSince(since: number): Promise<Array<{ key: string; at: number }>>;
   callById(id: string): Promise<CallTuple | undefined>;
+  /** The legs of one end-to-end call (their stored `end_to_end_id`), by first_at; at most `limit`. */
+  callLegs(endToEndId: string, limit: number): Promise<CallTuple[]>;
   /** The newest `limit` calls of one status that started before `before`, newest first. */
   recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]>;
   /** The pages of the calls in `q` (read what a whole export needs first, e.g. a filing lag). */

@@ -36,6 +36,7 @@ export type {
   AgentTurn,
   AgentTurns,
   CallRecord,
+  EndToEndCall,
   MediaDirection,
   ReadOptions,
   SipFlowMessage,

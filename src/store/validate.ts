@@ -130,6 +130,7 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
       text(where, 'trunk', u.trunk);
       phone(where, 'from', u.from);
       phone(where, 'to', u.to);
+      if (u.endToEndId !== undefined) id(where, 'endToEndId', u.endToEndId);
       return;
     case 'ringing':
     case 'answered':

@@ -1,6 +1,7 @@
 /** Contract: reading records back — privacy, streaming, recent failures, aggregates. */
 import { expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
+import type { CallUpdate } from '../../src/store/types.js';
 import { applyAll, type ContractContext, cid, collect, lifecycle, T } from './contract-kit.js';
 
 export function readContract(ctx: ContractContext): void {
@@ -35,6 +36,45 @@ export function readContract(ctx: ContractContext): void {
     expect(it1!.from).toBeUndefined();
     const [it2] = await collect(raw.iterateCalls({ from: T, to: T + 1 }, { reveal: true }));
     expect(it2!.from).toBe('+15551234567');
+  });
+
+  it('reads the legs of one end-to-end call together, in one batch or one by one (issue 53)', async () => {
+    const store = await open(false);
+    const legs = (a: string, b: string, key: string, at: number): CallUpdate[] => [
+      { kind: 'started', callId: a, at, direction: 'inbound', channel: 'sip', endToEndId: key },
+      { kind: 'ringing', callId: a, at: at + 700 },
+      { kind: 'ended', callId: a, at: at + 3000, sipCode: 486 },
+      { kind: 'started', callId: b, at: at + 20, direction: 'outbound', channel: 'sip', endToEndId: key },
+      { kind: 'ringing', callId: b, at: at + 600 },
+      { kind: 'ended', callId: b, at: at + 2990, sipCode: 486 },
+    ];
+    await store.applyBatch(legs('e2e-a1', 'e2e-b1', 'e2e-a1', T));
+    await applyAll(store, legs('e2e-a2', 'e2e-b2', 'e2e-a2', T + 60_000).reverse());
+    // A call with no correlation, and one whose key matches no other leg: no end-to-end call.
+    await store.apply({ kind: 'started', callId: 'e2e-alone', at: T, direction: 'inbound', channel: 'sip' });
+    await store.apply({
+      kind: 'started',
+      callId: 'e2e-one',
+      at: T,
+      direction: 'inbound',
+      channel: 'sip',
+      endToEndId: 'e2e-one',
+    });
+    for (const [a, b] of [
+      ['e2e-a1', 'e2e-b1'],
+      ['e2e-a2', 'e2e-b2'],
+    ] as const) {
+      const e = (await store.getCall(b))!.endToEnd!;
+      expect(e).toMatchObject({ id: cid(a), outcome: 'busy', failedLeg: 'b', pddMs: 700 });
+      expect(e.legs.map((l) => [l.leg, l.callId, l.pddMs])).toEqual([
+        ['a', cid(a), 700],
+        ['b', cid(b), 580],
+      ]);
+      expect((await store.getCall(a))!.endToEnd).toEqual(e);
+    }
+    expect(await store.getCall('e2e-alone')).not.toHaveProperty('endToEndId');
+    expect((await store.getCall('e2e-one'))!).toMatchObject({ endToEndId: cid('e2e-one') });
+    expect(await store.getCall('e2e-one')).not.toHaveProperty('endToEnd');
   });
 
   it('streams a half-open range in filing order, page by page, while writes continue', async () => {

@@ -700,6 +700,7 @@ class Events:
         trunk: Optional[str] = None,
         from_: Optional[str] = None,
         to: Optional[str] = None,
+        end_to_end_id: Optional[str] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -715,6 +716,9 @@ class Events:
             trunk: Trunk name; a label only when listed in `trunks`
             from_: Calling party (may identify a person)
             to: Called party (may identify a person)
+            end_to_end_id: The end-to-end call this leg belongs to (a B2BUA leg;
+                hep.leg_correlation): legs with one value are one call, stored as its keyed hash
+                like callId (may identify a person)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -727,6 +731,7 @@ class Events:
                 ("trunk", trunk),
                 ("from", from_),
                 ("to", to),
+                ("endToEndId", end_to_end_id),
             ))
         )
 

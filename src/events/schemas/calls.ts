@@ -21,6 +21,9 @@ export const callStarted = event('call.started', 'A call attempt began (INVITE s
   trunk: trunk.optional(),
   from: storedPii('Calling party', STORE_LIMITS.textMax).optional(),
   to: storedPii('Called party', STORE_LIMITS.textMax).optional(),
+  endToEndId: storedId(
+    'The end-to-end call this leg belongs to (a B2BUA leg; hep.leg_correlation): legs with one value are one call, stored as its keyed hash like callId',
+  ).optional(),
 });
 
 export const callRinging = event('call.ringing', 'First 180/183 (alerting); ends the post-dial delay', {

@@ -29,7 +29,14 @@ export class CallEvents {
     readonly source: string,
   ) {}
 
-  started(s: HepCall, msg: SipMessage, ts: number, match: TrunkMatch | undefined): void {
+  /** `endToEnd`: the call's end-to-end key (legs.ts), when leg correlation is configured. */
+  started(
+    s: HepCall,
+    msg: SipMessage,
+    ts: number,
+    match: TrunkMatch | undefined,
+    endToEnd: string | undefined,
+  ): void {
     this.bus.emit({
       type: 'call.started',
       ts: Math.floor(ts),
@@ -44,6 +51,7 @@ export class CallEvents {
       // Copies: the sinks may hold the event, and must not hold the packet with it.
       ...(msg.fromUser !== '' && { from: own(msg.fromUser) }),
       ...(msg.toUser !== '' && { to: own(msg.toUser) }),
+      ...(endToEnd !== undefined && { endToEndId: endToEnd }),
     });
   }
 

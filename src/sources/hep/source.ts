@@ -32,6 +32,8 @@ export interface HepSourceOptions {
   mediaTimeoutMs?: number;
   /** Share of answered calls whose SIP flow is kept (failed ones always are); config `hep.flow_sample`. */
   flowSample?: number;
+  /** Headers linking a B2BUA's legs into one end-to-end call; config `hep.leg_correlation` (legs.ts). */
+  legCorrelation?: readonly string[];
   /** `udp://HOST:PORT` / `tcp://HOST:PORT` collectors every received packet is re-sent to, unchanged. */
   forward?: readonly string[];
   /** Packets waiting per forwarding target before new ones are dropped (counted). Default 10 000. */
@@ -147,6 +149,7 @@ export class HepSource {
       ...(options.maxClockSkewMs !== undefined && { maxClockSkewMs: options.maxClockSkewMs }),
       ...(options.mediaTimeoutMs !== undefined && { mediaTimeoutMs: options.mediaTimeoutMs }),
       ...(options.flowSample !== undefined && { flowSample: options.flowSample }),
+      ...(options.legCorrelation !== undefined && { legCorrelation: options.legCorrelation }),
       ...(this.password !== undefined && { authorized: (p: string | undefined) => this.authorized(p) }),
     });
     const self = options.registry && hepSelfMetrics(options.registry, options.prefix ?? 'sidetone', this);

@@ -27,6 +27,12 @@ export interface HepTrackerOptions {
   flowSample?: number;
   /** Flow messages held at once over all tracked calls; past it messages are counted (`flow`), not kept. */
   maxFlowMessages?: number;
+  /**
+   * Headers that link a B2BUA's legs into one end-to-end call (`hep.leg_correlation`, legs.ts):
+   * each call's `call.started` carries the key as `endToEndId`. Empty or unset: no key, each leg
+   * is a call of its own.
+   */
+  legCorrelation?: readonly string[];
   /** Name put in `source` of every event. */
   source?: string;
 }

@@ -19,6 +19,7 @@ import {
 import { type Captured, Exchanges } from './exchanges.js';
 import { CallFlow, FLOW_MAX, keepFlow } from './flow.js';
 import { hash32 } from './hash.js';
+import { legKey } from './legs.js';
 import { holdState, mediaEndpoint, sdpCodec } from './sdp.js';
 import type { SipMessage } from './sip.js';
 import type { HepTrackerLimit, HepTrackerOptions } from './tracker-options.js';
@@ -82,6 +83,8 @@ export class HepTracker {
   private readonly trunks: Trunks | undefined;
   private readonly flowSample: number;
   private readonly maxFlowMessages: number;
+  /** `hep.leg_correlation`; undefined when unset (no call carries an end-to-end key). */
+  private readonly legHeaders: readonly string[] | undefined;
   /** Flow messages held by tracked calls now. */
   flowMessages = 0;
   /** Capture time of the last RTCP packet seen, ms. */
@@ -118,6 +121,8 @@ export class HepTracker {
     this.trunks = options.trunks;
     const source = options.source ?? 'hep';
     this.flowSample = options.flowSample ?? FLOW_SAMPLE;
+    const legs = options.legCorrelation;
+    this.legHeaders = legs !== undefined && legs.length > 0 ? legs : undefined;
     // 64 a call for 8,192 calls in full: ~2 MiB of small integers.
     this.maxFlowMessages = options.maxFlowMessages ?? FLOW_MAX * 8192;
     this.table = new CallTable(options.maxAgeMs ?? 4 * 3600_000, (s) => this.wake(s));
@@ -211,7 +216,7 @@ export class HepTracker {
     const direction = match?.toTrunk === true ? 'outbound' : 'inbound';
     const s = new HepCall(msg.callId, msg.fromTag, isCall, direction, isCall ? msg.cseq : -1, c.ts);
     this.table.add(s);
-    if (isCall) this.events.started(s, msg, c.ts, match);
+    if (isCall) this.events.started(s, msg, c.ts, match, this.legHeaders && legKey(msg, this.legHeaders));
     else this.exchanges.open(s, msg, match);
     return s;
   }

@@ -86,6 +86,10 @@ export class PostgresDriver implements StoreDriver {
     return (await this.conn.tuples<CallTuple>('getCall', SQL.CALL_BY_ID, [id]))[0];
   }
 
+  callLegs(endToEndId: string, limit: number): Promise<CallTuple[]> {
+    return this.conn.tuples<CallTuple>('getCall', SQL.CALL_LEGS, [endToEndId, limit]);
+  }
+
   recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]> {
     return this.conn.tuples<CallTuple>('recentCalls', SQL.CALLS_RECENT_BY_STATUS, [status, before, limit]);
   }

@@ -8,7 +8,7 @@ import { PG_EVENT_IDS } from '../event-ids.js';
 import { PG_MODEM_SAMPLES } from '../modem-samples.js';
 import { CLASSIFIER_R1, pgStatus } from '../records/classifier-r1.js';
 import { PG_READ_INDEXES, PG_ROLLUPS } from '../rollup/sql.js';
-import { SMS_REASON_RENAME } from '../sqlite/migrations.js';
+import { END_TO_END_ID, SMS_REASON_RENAME } from '../sqlite/migrations.js';
 import { PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './partitions.js';
 
 /** `?` placeholders as PostgreSQL's `$1, $2, ...`, in textual order (the order they are bound in). */
@@ -173,6 +173,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     description: 'event_ids: keyed hashes of the event ids stored, so a retry after a restart is a duplicate',
     // As SQLite's 15: one table for the instances sharing the database.
     sql: PG_EVENT_IDS,
+  },
+  {
+    version: 14,
+    description:
+      "calls: the end-to-end call a B2BUA leg belongs to (its keyed hash), indexed to join a call's legs",
+    // As SQLite's 16; the index is made on every day's partition.
+    sql: END_TO_END_ID,
   },
 ];
 

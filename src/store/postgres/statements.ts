@@ -140,6 +140,9 @@ export const CALL_LAG = 'SELECT COALESCE(MAX(lag), 0) AS lag FROM call_days';
 /** By id through its filed day: the one partition that can hold it is read, not every day's index. */
 export const CALL_BY_ID = `SELECT ${CALL_COLUMNS} FROM calls
   WHERE call_id = $1 AND filed_day = (SELECT filed_day FROM call_keys WHERE call_id = $1)`;
+/** A call's legs (issue 53), on each day's partial index calls_end_to_end_id. */
+export const CALL_LEGS = `SELECT ${CALL_COLUMNS} FROM calls WHERE end_to_end_id = $1
+  ORDER BY first_at, id LIMIT $2`;
 export const CALLS_RECENT_BY_STATUS = `SELECT ${CALL_COLUMNS} FROM calls WHERE status = $1 AND first_at < $2
   ORDER BY first_at DESC, id DESC LIMIT $3`;
 export const COUNT_ACTIVE_SINCE = `SELECT COUNT(*) AS n FROM calls WHERE status = 'active' AND first_at < $1`;

@@ -133,6 +133,9 @@ export const CALL_COLUMNS: readonly CallColumn[] = [
   { name: 'direction', type: 'text', fill: started, read: 'value', export: ['direction'] },
   { name: 'channel', type: 'text', fill: started, read: 'value', export: ['channel'] },
   { name: 'trunk', type: 'text', fill: started, read: 'value', export: ['trunk'] },
+  // The end-to-end call a B2BUA leg belongs to (issue 53), hashed like call_id: the reads join a
+  // call's legs on it (records/end-to-end.ts). Not exported: each export row is one leg.
+  { name: 'end_to_end_id', type: 'text', fill: started, read: 'value' },
   { name: 'from_hash', type: 'text', fill: number, read: 'value' },
   // Masked, or raw where revealed (records/call-rows.ts).
   { name: 'from_masked', type: 'text', fill: number, read: 'value', export: ['from'] },

@@ -44,6 +44,7 @@ const I = {
   direction: at('direction'),
   channel: at('channel'),
   trunk: at('trunk'),
+  endToEndId: at('end_to_end_id'),
   fromHash: at('from_hash'),
   fromMasked: at('from_masked'),
   fromRaw: at('from_raw'),
@@ -154,6 +155,8 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     media: mediaOf(row),
     turns: turnList === null ? null : decodeTurnList(turnList),
   };
+  const endToEndId = str(row, I.endToEndId);
+  if (endToEndId !== null) rec.endToEndId = endToEndId;
   // Raw numbers only leave the store when the caller asked and the operator stores them.
   if (reveal) {
     const fromRaw = str(row, I.fromRaw);

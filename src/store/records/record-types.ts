@@ -69,6 +69,30 @@ export interface CallRecord {
   media: MediaDirection[] | null;
   /** The voice agent's first turns (at most TURN_LIST_MAX), by start; null without agent turns. */
   turns: AgentTurn[] | null;
+  /**
+   * The end-to-end call this leg belongs to (a B2BUA's legs, `hep.leg_correlation`), as stored (the
+   * keyed hash call ids are kept as); absent when no correlation was configured, so such a record
+   * is what it was before legs were linked.
+   */
+  endToEndId?: string;
+  /** One call read by id (getCall) with other legs stored: the end-to-end call they make. */
+  endToEnd?: EndToEndCall;
+}
+
+/**
+ * One end-to-end call: the legs a B2BUA made of it, each a call record of its own (outcome, PDD,
+ * media per direction, SIP flow), and the verdict src/domain/outcome/end-to-end.ts gives them.
+ */
+export interface EndToEndCall {
+  id: string;
+  /** RFC 6076 outcome as the caller experienced it; null while a leg is active. */
+  outcome: CallOutcome | null;
+  /** The leg that failed the call: `a` the caller's (the B2BUA failed it), `b` the far side's. */
+  failedLeg: 'a' | 'b' | null;
+  /** The caller's PDD: the A leg's INVITE to its first 18x (RFC 6076 4.2). */
+  pddMs: number | null;
+  /** A first (the first started), then the B legs by start; at most END_TO_END_LEGS_MAX. */
+  legs: Array<CallRecord & { leg: 'a' | 'b' }>;
 }
 
 /** One direction's media as stored: the worst of its reports, the codec they named. */

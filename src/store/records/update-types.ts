@@ -31,6 +31,11 @@ export type CallUpdate =
       /** Phone number or SIP URI; stored hashed and masked (raw only when the operator enables it). */
       from?: string;
       to?: string;
+      /**
+       * The end-to-end call this leg belongs to (a B2BUA's legs share it, sources/hep/legs.ts): kept
+       * as the keyed hash call ids are. At most 200 chars.
+       */
+      endToEndId?: string;
     })
   | (UpdateBase & { kind: 'ringing' })
   | (UpdateBase & { kind: 'answered' })

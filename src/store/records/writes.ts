@@ -38,6 +38,7 @@ const C = {
   direction: col('direction'),
   channel: col('channel'),
   trunk: col('trunk'),
+  endToEndId: col('end_to_end_id'),
   ringingAt: col('ringing_at'),
   answeredAt: col('answered_at'),
   endedAt: col('ended_at'),
@@ -112,6 +113,7 @@ function fill(row: unknown[], protect: Protect, u: CallUpdate, at: number): void
       row[C.direction] = u.direction;
       row[C.channel] = u.channel;
       row[C.trunk] = u.trunk ?? null;
+      row[C.endToEndId] = u.endToEndId ?? null;
       setNumber(row, FROM, protect(u.from));
       setNumber(row, TO, protect(u.to));
       return;

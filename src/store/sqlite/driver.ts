@@ -152,6 +152,10 @@ export class SqliteDriver implements StoreDriver {
     return this.read('getCall', () => this.s.byId.get(id) as CallTuple | undefined);
   }
 
+  callLegs(endToEndId: string, limit: number): Promise<CallTuple[]> {
+    return this.read('getCall', () => this.s.legs.all(endToEndId, limit) as CallTuple[]);
+  }
+
   recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]> {
     return this.read('recentCalls', () => this.s.recent.all(status, before, limit) as CallTuple[]);
   }

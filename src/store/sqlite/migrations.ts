@@ -35,6 +35,15 @@ export interface Migration {
  * SQLite 14 and PostgreSQL 12: the SMS failure reasons stored before them in the ingest API's
  * words. Literal (frozen once released), the same text on both backends.
  */
+/**
+ * Issue 53: the end-to-end call a B2BUA leg belongs to (legs linked by hep.leg_correlation), null
+ * for a call with no correlation configured, which the partial index leaves out. The same text in
+ * both backends (PostgreSQL makes the index on every day's partition).
+ */
+export const END_TO_END_ID = `
+      ALTER TABLE calls ADD COLUMN end_to_end_id TEXT;
+      CREATE INDEX calls_end_to_end_id ON calls (end_to_end_id) WHERE end_to_end_id IS NOT NULL;
+    `;
 export const SMS_REASON_RENAME = `UPDATE sms SET failure_reason = CASE failure_reason
   WHEN 'network_error' THEN 'network' WHEN 'modem_error' THEN 'modem' WHEN 'no_credit' THEN 'quota' END
   WHERE failure_reason IN ('network_error', 'modem_error', 'no_credit');`;
@@ -219,6 +228,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'event_ids: keyed hashes of the event ids stored, so a retry after a restart is a duplicate',
     // Written in the transaction of the events they name (event-ids.ts), bounded by each write.
     sql: SQLITE_EVENT_IDS,
+  },
+  {
+    version: 16,
+    description:
+      "calls: the end-to-end call a B2BUA leg belongs to (its keyed hash), indexed to join a call's legs",
+    sql: END_TO_END_ID,
   },
 ];
 

@@ -112,6 +112,7 @@ const STATEMENT_SQL = {
   callsAfter: SQL.ROLLUP_READS.after,
   page: SQL.CALL_PAGE,
   byId: SQL.CALL_BY_ID,
+  legs: SQL.CALL_LEGS,
   recent: SQL.CALLS_RECENT_BY_STATUS,
   activeSince: SQL.COUNT_ACTIVE_SINCE,
   lastActivity: SQL.LAST_ACTIVITY,
@@ -126,7 +127,15 @@ const STATEMENT_SQL = {
 /** Filing times come back as plain numbers. */
 const PLUCK: ReadonlySet<string> = new Set(['zombies', 'deleteCalls']);
 /** Record reads (see records/call-rows.ts, records/sms-rows.ts) and the write's look at a call return arrays. */
-const RAW: ReadonlySet<string> = new Set(['callBefore', 'page', 'byId', 'recent', 'smsById', 'smsPage']);
+const RAW: ReadonlySet<string> = new Set([
+  'callBefore',
+  'page',
+  'byId',
+  'legs',
+  'recent',
+  'smsById',
+  'smsPage',
+]);
 
 function prepareAll(db: Database.Database): Statements {
   const out = {} as Statements;

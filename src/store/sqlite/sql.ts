@@ -107,6 +107,8 @@ export const durationPercentilesSql = (n: number) =>
 export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls WHERE ${AFTER} AND ${CALL_FILTERS}
   ORDER BY first_at, id LIMIT @limit`;
 export const CALL_BY_ID = `SELECT ${CALL_COLUMNS} FROM calls WHERE call_id = ?`;
+/** A call's legs (issue 53), on the partial index calls_end_to_end_id. */
+export const CALL_LEGS = `SELECT ${CALL_COLUMNS} FROM calls WHERE end_to_end_id = ? ORDER BY first_at, id LIMIT ?`;
 export const CALLS_RECENT_BY_STATUS = `SELECT ${CALL_COLUMNS} FROM calls WHERE status = ? AND first_at < ?
   ORDER BY first_at DESC, id DESC LIMIT ?`;
 export const COUNT_ACTIVE_SINCE = `SELECT COUNT(*) AS n FROM calls WHERE status = 'active' AND first_at < ?`;
