@@ -18,7 +18,7 @@ const NUMBERS = [
   'turn.user_bot_latency_seconds',
   'turn.duration_seconds',
   'metrics.ttfb',
-  // LiveKit Agents (seconds): user turn, agent turn, LLM node.
+  // LiveKit Agents: user turn, agent turn, LLM node (units by emitter: units.ts).
   'lk.transcription_delay',
   'lk.e2e_latency',
   'lk.response.ttft',
@@ -36,14 +36,21 @@ const FLAGS = [
  * Short strings: a model name (a label only when configured), LiveKit's adaptive-interruption
  * verdict ("true"/"false") and the agent's name. At most 128 characters, or not kept.
  */
-const STRINGS = ['gen_ai.request.model', 'lk.is_interruption', 'lk.agent_name'] as const;
+const STRINGS = [
+  'gen_ai.request.model',
+  'lk.is_interruption',
+  'lk.agent_name',
+  // The resource's SDK language: which LiveKit SDK wrote a trace, so in which units (units.ts).
+  'telemetry.sdk.language',
+] as const;
 /**
  * LiveKit's TTS metrics, a JSON string whose numeric fields place the first audio byte
- * (timestamp - duration + ttfb, unix seconds; tts/tts.py L683-742): parsed on arrival, only
- * `timestamp`, `duration` and `ttfb` kept, as `lk.tts_metrics.<field>`.
+ * (timestamp - duration + ttfb: unix seconds from Python, tts/tts.py L683-742; ms from agents-js,
+ * whose fields are `ttfbMs`/`durationMs`, agents/src/tts/tts.ts L560-566): parsed on arrival, only
+ * those numbers kept, as `lk.tts_metrics.<field>`; units.ts reads them in their emitter's units.
  */
 export const TTS_METRICS = 'lk.tts_metrics';
-const TTS_FIELDS = ['timestamp', 'duration', 'ttfb'] as const;
+const TTS_FIELDS = ['timestamp', 'duration', 'ttfb', 'durationMs', 'ttfbMs'] as const;
 
 /** The resource attribute naming the agent: its service, as OpenTelemetry names every process. */
 export const SERVICE_NAME = 'service.name';
@@ -76,7 +83,7 @@ export class AllowList {
 
   /**
    * Keep one decoded value under the rules of its key (into `into`): numbers finite, flags
-   * boolean, strings short, LiveKit's TTS metrics reduced to their three numbers. A value of the
+   * boolean, strings short, LiveKit's TTS metrics reduced to their timing numbers. A value of the
    * wrong type is not kept.
    */
   keep(into: Record<string, AttrValue>, key: string, kind: AttrKind, value: AttrValue): void {
