@@ -31,6 +31,8 @@ const KEPT = new Set([
   'tts_node',
   'tts_request',
   'agent_speaking',
+  // A realtime model's metrics, when they arrived after its agent_turn ended (telemetry/utils.py L88-94).
+  'realtime_metrics',
 ]);
 /** The join tolerance: both sides come from the same clock reading, to float precision. */
 const JOIN_MS = 1;
@@ -47,10 +49,8 @@ export const livekit: Framework = {
     for (const reply of replies) {
       const speaking = children(state, reply.id, (n) => n === 'agent_speaking');
       const used = descendants(state, reply);
-      if (speaking.length > 0) {
-        const user = emitTurn(state, ctx, read, reply, speaking);
-        if (user !== undefined) used.push(...descendants(state, user));
-      } else ctx.table.droppedSpans += used.length; // played nothing: no turn
+      if (speaking.length > 0) used.push(...emitTurn(state, ctx, read, reply, speaking));
+      else ctx.table.droppedSpans += used.length; // played nothing: no turn
       ctx.table.release(state, used);
     }
   },
@@ -63,14 +63,19 @@ function descendants(state: TraceState, root: SpanFacts): string[] {
   return out;
 }
 
-/** Emit the turn a reply ends, and its interruptions; returns the user turn it answered. */
+/** Emit the turn a reply ends, and its interruptions; returns the ids of the user's spans it used. */
 function emitTurn(
   state: TraceState,
   ctx: MapContext,
   read: LivekitReader,
   reply: SpanFacts,
   speaking: SpanFacts[],
-) {
+): string[] {
+  const metrics = [reply, ...children(state, reply.id, (n) => n === 'realtime_metrics')];
+  for (const m of metrics) {
+    const r = read.realtime(m);
+    if (r.created !== undefined) return emitRealtime(state, ctx, reply, m, speaking, r.created, r.firstAudio);
+  }
   const first = speaking[0] as SpanFacts;
   const last = speaking.at(-1) as SpanFacts;
   const a = first.start;
@@ -105,7 +110,63 @@ function emitTurn(
     ),
   );
   interruptions(state, ctx, reply, speaking, ids);
-  return user;
+  return user === undefined ? [] : descendants(state, user);
+}
+
+/**
+ * A realtime (speech-to-speech) model's reply: no `llm_node`/`tts_node`, no `lk.e2e_latency`; its
+ * timing is `lk.realtime_model_metrics` (the response created by the model's turn detection, its
+ * first audio token), and the caller's speech (`user_speaking`) sits under `agent_session`, not
+ * under a user turn (server-side VAD events carry no turn context: agent_activity.py
+ * `_on_input_speech_started`/`_stopped` -> `_update_user_state` without one). Instants: U = the
+ * last caller speech ended by the response's creation; end of turn = LLM start = the creation;
+ * the model's first audio is both the first token and the first audio byte: one model hears and
+ * speaks, so `stt` and `tts_ttfb` are 0 (no such stage on the path) and `llm_ttft` is the model's.
+ */
+function emitRealtime(
+  state: TraceState,
+  ctx: MapContext,
+  reply: SpanFacts,
+  metrics: SpanFacts,
+  speaking: SpanFacts[],
+  created: number,
+  firstAudio: number | undefined,
+): string[] {
+  const a = (speaking[0] as SpanFacts).start;
+  let speech: SpanFacts | undefined;
+  for (const s of state.spans.values())
+    if (s.name === 'user_speaking' && s.end <= created && (speech === undefined || s.end > speech.end))
+      speech = s;
+  const user = userTurnOf(state, a, undefined);
+  const u = speech?.end;
+  state.turns++;
+  const ids = identity(
+    state,
+    ctx,
+    reply,
+    metrics.attrs['gen_ai.request.model'] ?? reply.attrs['gen_ai.request.model'],
+  );
+  ctx.turn(
+    turnEvent(
+      { type: 'voiceai.turn', ts: reply.end, turn: Math.min(state.turns, 1_000_000), ...ids },
+      {
+        userStartedAt: speech?.start,
+        userStoppedAt: u,
+        sttFinalAt: u,
+        endOfTurnAt: created,
+        llmStartedAt: created,
+        llmFirstTokenAt: firstAudio,
+        ttsFirstByteAt: firstAudio,
+        agentStartedAt: a,
+        agentStoppedAt: (speaking.at(-1) as SpanFacts).end,
+      },
+    ),
+  );
+  interruptions(state, ctx, reply, speaking, ids);
+  // The caller's speech this reply answered, and the user turn (if any) committed before it.
+  const used = user === undefined ? [] : descendants(state, user);
+  if (speech !== undefined) used.push(speech.id);
+  return used;
 }
 
 /** The user turn a reply answers: by the e2e join, else the last one committed before its audio. */

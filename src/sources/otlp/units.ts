@@ -38,6 +38,9 @@ interface LivekitUnits {
   /** `lk.tts_metrics` fields for the time to first byte and the synthesis time, and their unit. */
   readonly ttsTtfb: readonly [field: string, msPerUnit: number];
   readonly ttsDuration: readonly [field: string, msPerUnit: number];
+  /** `lk.realtime_model_metrics` (JSON): its `timestamp` (ms per unit), the ttft field and unit. */
+  readonly realtimeTimestamp: number;
+  readonly realtimeTtft: readonly [field: string, msPerUnit: number];
 }
 
 /**
@@ -65,6 +68,8 @@ const PYTHON: LivekitUnits = {
   ttsTimestamp: 1000,
   ttsTtfb: ['ttfb', 1000],
   ttsDuration: ['duration', 1000],
+  realtimeTimestamp: 1000,
+  realtimeTtft: ['ttft', 1000],
 };
 const UNITS: Readonly<Record<LivekitEmitter, LivekitUnits>> = {
   python: PYTHON,
@@ -79,6 +84,9 @@ const UNITS: Readonly<Record<LivekitEmitter, LivekitUnits>> = {
     ttsTimestamp: 1,
     ttsTtfb: ['ttfbMs', 1],
     ttsDuration: ['durationMs', 1],
+    // plugins/openai/src/realtime/realtime_model.ts L1540 (Date.now()), L1998-2005.
+    realtimeTimestamp: 1,
+    realtimeTtft: ['ttftMs', 1],
   },
 };
 
@@ -92,6 +100,8 @@ function byResource(span: SpanFacts): LivekitEmitter | undefined {
 function byTtsShape(span: SpanFacts): LivekitEmitter | undefined {
   if (num(span, 'lk.tts_metrics.ttfbMs') !== undefined) return 'nodejs';
   if (num(span, 'lk.tts_metrics.ttfb') !== undefined) return 'python';
+  if (num(span, 'lk.realtime_model_metrics.ttftMs') !== undefined) return 'nodejs';
+  if (num(span, 'lk.realtime_model_metrics.ttft') !== undefined) return 'python';
   return undefined;
 }
 
@@ -113,9 +123,12 @@ export interface LivekitReader {
   ms(span: SpanFacts | undefined, key: LivekitDuration): number | undefined;
   /** `lk.tts_metrics` as epoch-ms instants: the text reached the provider, its first audio. */
   tts(request: SpanFacts | undefined): { sent: number | undefined; firstByte: number | undefined };
+  /** `lk.realtime_model_metrics` as epoch-ms instants: the response created, its first audio. */
+  realtime(span: SpanFacts | undefined): { created: number | undefined; firstAudio: number | undefined };
 }
 
 const NONE = { sent: undefined, firstByte: undefined };
+const NO_RESPONSE = { created: undefined, firstAudio: undefined };
 
 /** The one place a LiveKit trace's units are decided. */
 export function livekitReader(state: TraceState): LivekitReader {
@@ -136,6 +149,17 @@ export function livekitReader(state: TraceState): LivekitReader {
       const sent = ts * u.ttsTimestamp - duration * u.ttsDuration[1];
       // -1 (both SDKs) is "no first byte": unknown, not a negative wait.
       return { sent, firstByte: ttfb !== undefined && ttfb >= 0 ? sent + ttfb * u.ttsTtfb[1] : undefined };
+    },
+    realtime(span) {
+      const ts = num(span, 'lk.realtime_model_metrics.timestamp');
+      if (u === undefined || ts === undefined) return NO_RESPONSE;
+      const created = ts * u.realtimeTimestamp;
+      const ttft = num(span, `lk.realtime_model_metrics.${u.realtimeTtft[0]}`);
+      // -1: no audio token was sent (metrics/base.py RealtimeModelMetrics.ttft).
+      return {
+        created,
+        firstAudio: ttft !== undefined && ttft >= 0 ? created + ttft * u.realtimeTtft[1] : undefined,
+      };
     },
   };
 }
