@@ -58,6 +58,19 @@ describe('LiveKit units by emitter (units.ts)', () => {
     for (const t of got) expect(Object.values(t.segments).reduce((a, b) => a + b, 0)).toBeCloseTo(t.heard, 6);
   });
 
+  it('the same call from the Python and the Node SDK: the same segments within 1 ms', async () => {
+    const py = await turnsOf(fixtureJson('livekit-agents-3turn-bargein'));
+    const js = await turnsOf(fixtureJson('livekit-agents-js-3turn-bargein'));
+    expect(js.length).toBe(3);
+    py.forEach((t, i) => {
+      const other = js[i] as (typeof js)[number];
+      expect(Object.keys(other.segments).sort()).toEqual(Object.keys(t.segments).sort());
+      for (const [k, v] of Object.entries(t.segments))
+        expect(Math.abs((other.segments[k] as number) - v), k).toBeLessThan(1);
+      expect(Math.abs(other.heard - t.heard)).toBeLessThan(1);
+    });
+  });
+
   it.each([
     'livekit-agents-3turn-bargein',
     'livekit-agents-js-3turn-bargein',
