@@ -1,10 +1,12 @@
-import { children, type Framework, flag, identity, type MapContext, num, turnEvent } from './framework.js';
+import { children, type Framework, flag, identity, type MapContext, turnEvent } from './framework.js';
 import type { SpanFacts } from './spans.js';
 import type { TraceState } from './traces.js';
+import { type LivekitReader, livekitReader } from './units.js';
 
 /**
- * LiveKit Agents (livekit/agents @ da6af86ac640a3bc54585764e64321d7048c1c16, 1.7.0, Apache-2.0):
- * the caller's `user_turn` (with a `user_speaking` per VAD segment) and the agent's `agent_turn`
+ * LiveKit Agents (livekit/agents @ da6af86ac640a3bc54585764e64321d7048c1c16, 1.7.0, Apache-2.0;
+ * livekit/agents-js @ 8c88e3b3acb3ab32dc2d7b19073379f726704015, 1.7.0, the same spans with other
+ * units, read per emitter by units.ts): the caller's `user_turn` (with a `user_speaking` per VAD segment) and the agent's `agent_turn`
  * (with `llm_node`, `tts_node` > `tts_request`, and `agent_speaking` from the first audio frame)
  * are siblings under `agent_session`: nothing links a reply to its user turn but time. The join
  * (livekit-agents/livekit/agents/voice/agent_activity.py L3524-3527): `lk.e2e_latency` is the
@@ -14,7 +16,9 @@ import type { TraceState } from './traces.js';
  * Instants: U = that user_speaking end; STT final = U + `lk.transcription_delay` (0 is written for
  * unknown); end of turn = user_turn.end (the commit); LLM first token = llm_node.start +
  * `lk.response.ttft`; the text reaching the TTS provider and its first audio = `lk.tts_metrics`
- * timestamp - duration (+ ttfb), unix seconds (tts/tts.py L678-742); A = the first agent_speaking.
+ * timestamp - duration (+ ttfb) (tts/tts.py L678-742; agents-js tts/tts.ts L560-566); A = the first
+ * agent_speaking. Every duration is read in its emitter's unit (units.ts): agents-js writes the
+ * user turn's delays in ms where Python writes seconds, under the same scope.
  * An `agent_turn` without `agent_speaking` played nothing (a discarded preemptive generation, a
  * reply cancelled before audio): it is no turn. A turn is complete when its `agent_turn` arrives
  * (after playout or the interruption), its user turn having ended (and been exported) before.
@@ -27,6 +31,8 @@ const KEPT = new Set([
   'tts_node',
   'tts_request',
   'agent_speaking',
+  // A realtime model's metrics, when they arrived after its agent_turn ended (telemetry/utils.py L88-94).
+  'realtime_metrics',
 ]);
 /** The join tolerance: both sides come from the same clock reading, to float precision. */
 const JOIN_MS = 1;
@@ -36,16 +42,15 @@ export const livekit: Framework = {
   keeps: (s) => KEPT.has(s.name),
   isRoot: (s) => s.name === 'agent_session',
   collect(state, ctx) {
+    const read = livekitReader(state);
     const replies = [...state.spans.values()]
       .filter((s) => s.name === 'agent_turn')
       .sort((a, b) => a.start - b.start);
     for (const reply of replies) {
       const speaking = children(state, reply.id, (n) => n === 'agent_speaking');
       const used = descendants(state, reply);
-      if (speaking.length > 0) {
-        const user = emitTurn(state, ctx, reply, speaking);
-        if (user !== undefined) used.push(...descendants(state, user));
-      } else ctx.table.droppedSpans += used.length; // played nothing: no turn
+      if (speaking.length > 0) used.push(...emitTurn(state, ctx, read, reply, speaking));
+      else ctx.table.droppedSpans += used.length; // played nothing: no turn
       ctx.table.release(state, used);
     }
   },
@@ -58,22 +63,32 @@ function descendants(state: TraceState, root: SpanFacts): string[] {
   return out;
 }
 
-/** Emit the turn a reply ends, and its interruptions; returns the user turn it answered. */
-function emitTurn(state: TraceState, ctx: MapContext, reply: SpanFacts, speaking: SpanFacts[]) {
+/** Emit the turn a reply ends, and its interruptions; returns the ids of the user's spans it used. */
+function emitTurn(
+  state: TraceState,
+  ctx: MapContext,
+  read: LivekitReader,
+  reply: SpanFacts,
+  speaking: SpanFacts[],
+): string[] {
+  const metrics = [reply, ...children(state, reply.id, (n) => n === 'realtime_metrics')];
+  for (const m of metrics) {
+    const r = read.realtime(m);
+    if (r.created !== undefined) return emitRealtime(state, ctx, reply, m, speaking, r.created, r.firstAudio);
+  }
   const first = speaking[0] as SpanFacts;
   const last = speaking.at(-1) as SpanFacts;
   const a = first.start;
-  const e2e = num(reply, 'lk.e2e_latency');
+  const e2e = read.ms(reply, 'lk.e2e_latency');
   const user = userTurnOf(state, a, e2e);
   const userEnd = user === undefined ? undefined : lastSpeech(state, user);
-  const u = userEnd?.end ?? (e2e === undefined ? undefined : a - e2e * 1000);
-  const delay = num(user, 'lk.transcription_delay');
+  const u = userEnd?.end ?? (e2e === undefined ? undefined : a - e2e);
+  const delay = read.ms(user, 'lk.transcription_delay');
   const llm = children(state, reply.id, (n) => n === 'llm_node')[0];
-  const ttft = num(llm, 'lk.response.ttft');
+  const ttft = read.ms(llm, 'lk.response.ttft');
   const tts = children(state, reply.id, (n) => n === 'tts_node')[0];
   const request = tts === undefined ? undefined : children(state, tts.id, (n) => n === 'tts_request')[0];
-  const sent = ttsSent(request);
-  const ttfb = num(request, 'lk.tts_metrics.ttfb');
+  const { sent, firstByte } = read.tts(request);
   state.turns++;
   const ids = identity(state, ctx, reply, llm?.attrs['gen_ai.request.model']);
   ctx.turn(
@@ -82,22 +97,76 @@ function emitTurn(state: TraceState, ctx: MapContext, reply: SpanFacts, speaking
       {
         userStartedAt: user?.start,
         userStoppedAt: u,
-        sttFinalAt: u !== undefined && delay !== undefined && delay > 0 ? u + delay * 1000 : undefined,
+        sttFinalAt: u !== undefined && delay !== undefined && delay > 0 ? u + delay : undefined,
         endOfTurnAt: user?.end,
         llmStartedAt: llm?.start,
-        llmFirstTokenAt:
-          llm !== undefined && ttft !== undefined && ttft >= 0 ? llm.start + ttft * 1000 : undefined,
+        llmFirstTokenAt: llm !== undefined && ttft !== undefined && ttft >= 0 ? llm.start + ttft : undefined,
         llmDoneAt: llm?.end,
         ttsStartedAt: sent,
-        ttsFirstByteAt:
-          sent !== undefined && ttfb !== undefined && ttfb >= 0 ? sent + ttfb * 1000 : undefined,
+        ttsFirstByteAt: firstByte,
         agentStartedAt: a,
         agentStoppedAt: last.end,
       },
     ),
   );
   interruptions(state, ctx, reply, speaking, ids);
-  return user;
+  return user === undefined ? [] : descendants(state, user);
+}
+
+/**
+ * A realtime (speech-to-speech) model's reply: no `llm_node`/`tts_node`, no `lk.e2e_latency`; its
+ * timing is `lk.realtime_model_metrics` (the response created by the model's turn detection, its
+ * first audio token), and the caller's speech (`user_speaking`) sits under `agent_session`, not
+ * under a user turn (server-side VAD events carry no turn context: agent_activity.py
+ * `_on_input_speech_started`/`_stopped` -> `_update_user_state` without one). Instants: U = the
+ * last caller speech ended by the response's creation; end of turn = LLM start = the creation;
+ * the model's first audio is both the first token and the first audio byte: one model hears and
+ * speaks, so `stt` and `tts_ttfb` are 0 (no such stage on the path) and `llm_ttft` is the model's.
+ */
+function emitRealtime(
+  state: TraceState,
+  ctx: MapContext,
+  reply: SpanFacts,
+  metrics: SpanFacts,
+  speaking: SpanFacts[],
+  created: number,
+  firstAudio: number | undefined,
+): string[] {
+  const a = (speaking[0] as SpanFacts).start;
+  let speech: SpanFacts | undefined;
+  for (const s of state.spans.values())
+    if (s.name === 'user_speaking' && s.end <= created && (speech === undefined || s.end > speech.end))
+      speech = s;
+  const user = userTurnOf(state, a, undefined);
+  const u = speech?.end;
+  state.turns++;
+  const ids = identity(
+    state,
+    ctx,
+    reply,
+    metrics.attrs['gen_ai.request.model'] ?? reply.attrs['gen_ai.request.model'],
+  );
+  ctx.turn(
+    turnEvent(
+      { type: 'voiceai.turn', ts: reply.end, turn: Math.min(state.turns, 1_000_000), ...ids },
+      {
+        userStartedAt: speech?.start,
+        userStoppedAt: u,
+        sttFinalAt: u,
+        endOfTurnAt: created,
+        llmStartedAt: created,
+        llmFirstTokenAt: firstAudio,
+        ttsFirstByteAt: firstAudio,
+        agentStartedAt: a,
+        agentStoppedAt: (speaking.at(-1) as SpanFacts).end,
+      },
+    ),
+  );
+  interruptions(state, ctx, reply, speaking, ids);
+  // The caller's speech this reply answered, and the user turn (if any) committed before it.
+  const used = user === undefined ? [] : descendants(state, user);
+  if (speech !== undefined) used.push(speech.id);
+  return used;
 }
 
 /** The user turn a reply answers: by the e2e join, else the last one committed before its audio. */
@@ -106,8 +175,7 @@ function userTurnOf(state: TraceState, a: number, e2e: number | undefined): Span
   for (const s of state.spans.values()) {
     if (s.name !== 'user_turn') continue;
     const speech = lastSpeech(state, s);
-    if (e2e !== undefined && speech !== undefined && Math.abs(a - e2e * 1000 - speech.end) < JOIN_MS)
-      return s;
+    if (e2e !== undefined && speech !== undefined && Math.abs(a - e2e - speech.end) < JOIN_MS) return s;
     if (s.end <= a && (fallback === undefined || s.end > fallback.end)) fallback = s;
   }
   return e2e === undefined ? fallback : undefined;
@@ -115,13 +183,6 @@ function userTurnOf(state: TraceState, a: number, e2e: number | undefined): Span
 
 function lastSpeech(state: TraceState, user: SpanFacts): SpanFacts | undefined {
   return children(state, user.id, (n) => n === 'user_speaking').at(-1);
-}
-
-/** When the first text reached the TTS provider (ms), from `lk.tts_metrics`. */
-function ttsSent(request: SpanFacts | undefined): number | undefined {
-  const ts = num(request, 'lk.tts_metrics.timestamp');
-  const duration = num(request, 'lk.tts_metrics.duration');
-  return ts === undefined || duration === undefined ? undefined : (ts - duration) * 1000;
 }
 
 /**

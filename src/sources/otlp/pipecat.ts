@@ -22,15 +22,23 @@ import type { SpanFacts } from './spans.js';
  * not on any span: the whole here is the heard silence.
  */
 const service = (prefix: string) => (n: string) => n === prefix || n.startsWith(`${prefix}_`);
+/**
+ * A speech-to-speech model's operations (OpenAI Realtime, Gemini Live: one span per event handled,
+ * utils/tracing/service_decorators.py `traced_openai_realtime` L1412-1640, `traced_gemini_live`):
+ * not LLM calls of a cascade. `llm_response` is the handler of the reply's end (response.done,
+ * turn_complete), so it starts when the reply has been generated, not when the model started.
+ */
+const REALTIME = new Set(['llm_setup', 'llm_request', 'llm_response', 'llm_tool_call', 'llm_tool_result']);
 const STT = service('stt');
-const LLM = service('llm');
+const isLlm = service('llm');
+const LLM = (n: string) => isLlm(n) && !REALTIME.has(n);
 const TTS = service('tts');
 /** The turn observer's timer: a turn ends 2.5 s after the bot stopped if the user says nothing. */
 const TURN_END_TIMEOUT_MS = 2500;
 
 export const pipecat: Framework = {
   name: 'pipecat',
-  keeps: (s) => s.name === 'turn' || STT(s.name) || LLM(s.name) || TTS(s.name),
+  keeps: (s) => s.name === 'turn' || STT(s.name) || isLlm(s.name) || TTS(s.name),
   isRoot: (s) => s.name === 'conversation' && s.parent === '',
   collect(state, ctx) {
     const turns = [...state.spans.values()]
@@ -46,10 +54,12 @@ export const pipecat: Framework = {
         .at(-1);
       const llm = kids.find((k) => LLM(k.name));
       const tts = kids.find((k) => TTS(k.name));
+      const s2s = speechToSpeech(kids);
       let u: number | undefined;
       let sttFinal: number | undefined;
       let eot: number | undefined;
-      if (flag(stt, 'stt.incomplete')) eot = stt?.end;
+      if (s2s !== undefined) eot = s2s.requested;
+      else if (flag(stt, 'stt.incomplete')) eot = stt?.end;
       else if (stt !== undefined && flag(stt, 'is_final') && num(stt, 'metrics.ttfb') !== undefined) {
         sttFinal = stt.end;
         u = stt.end - (num(stt, 'metrics.ttfb') as number) * 1000;
@@ -76,11 +86,11 @@ export const pipecat: Framework = {
             userStoppedAt: u,
             sttFinalAt: sttFinal,
             endOfTurnAt: eot,
-            llmStartedAt: llm?.start,
-            llmFirstTokenAt: ms(llm),
-            llmDoneAt: llm?.end,
+            llmStartedAt: s2s !== undefined ? s2s.requested : llm?.start,
+            llmFirstTokenAt: s2s !== undefined ? s2s.firstAudio : ms(llm),
+            llmDoneAt: s2s !== undefined ? undefined : llm?.end,
             ttsStartedAt: tts?.start,
-            ttsFirstByteAt: ms(tts),
+            ttsFirstByteAt: s2s !== undefined ? s2s.firstAudio : ms(tts),
             agentStartedAt: a,
             agentStoppedAt: interrupted ? turn.end : agentStopped(turn),
             // The whole only where an end is missing (the event's rule): with both, A - U is it.
@@ -107,6 +117,32 @@ export const pipecat: Framework = {
     }
   },
 };
+
+/**
+ * A speech-to-speech turn's instants, or undefined for a cascade. The model's TTFB (the service's
+ * `metrics.ttfb`, on its `llm_response`) runs from the request it was sent (`llm_request`, started
+ * on local turn detection: openai/realtime/llm.py L1175-1209) to its first audio delta (L892-895);
+ * with the server's turn detection there is no request, and the timer starts on the server's
+ * speech_stopped (L1123-1127), which no span carries: then nothing is placed, the turn's latency
+ * is the whole. The `stt` span of such a turn is the model's input transcript, whose
+ * `metrics.ttfb` is the same service's (the model's), not a transcription's: it places nothing.
+ * One model hears and speaks: its first audio is both the first token and the first audio byte.
+ */
+function speechToSpeech(
+  kids: readonly SpanFacts[],
+): { requested: number | undefined; firstAudio: number | undefined } | undefined {
+  if (!kids.some((k) => REALTIME.has(k.name))) return undefined;
+  const request = kids.find((k) => k.name === 'llm_request');
+  const response = kids.find(
+    (k) => k.name === 'llm_response' && (request === undefined || k.start >= request.start),
+  );
+  const ttfb = num(response, 'metrics.ttfb');
+  return {
+    requested: request?.start,
+    firstAudio:
+      request !== undefined && ttfb !== undefined && ttfb >= 0 ? request.start + ttfb * 1000 : undefined,
+  };
+}
 
 /**
  * When the bot stopped, where the span says: a turn ended by the 2.5 s timer has

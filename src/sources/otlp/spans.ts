@@ -18,7 +18,7 @@ const NUMBERS = [
   'turn.user_bot_latency_seconds',
   'turn.duration_seconds',
   'metrics.ttfb',
-  // LiveKit Agents (seconds): user turn, agent turn, LLM node.
+  // LiveKit Agents: user turn, agent turn, LLM node (units by emitter: units.ts).
   'lk.transcription_delay',
   'lk.e2e_latency',
   'lk.response.ttft',
@@ -36,19 +36,37 @@ const FLAGS = [
  * Short strings: a model name (a label only when configured), LiveKit's adaptive-interruption
  * verdict ("true"/"false") and the agent's name. At most 128 characters, or not kept.
  */
-const STRINGS = ['gen_ai.request.model', 'lk.is_interruption', 'lk.agent_name'] as const;
+const STRINGS = [
+  'gen_ai.request.model',
+  'lk.is_interruption',
+  'lk.agent_name',
+  // The resource's SDK language: which LiveKit SDK wrote a trace, so in which units (units.ts).
+  'telemetry.sdk.language',
+] as const;
 /**
  * LiveKit's TTS metrics, a JSON string whose numeric fields place the first audio byte
- * (timestamp - duration + ttfb, unix seconds; tts/tts.py L683-742): parsed on arrival, only
- * `timestamp`, `duration` and `ttfb` kept, as `lk.tts_metrics.<field>`.
+ * (timestamp - duration + ttfb: unix seconds from Python, tts/tts.py L683-742; ms from agents-js,
+ * whose fields are `ttfbMs`/`durationMs`, agents/src/tts/tts.ts L560-566): parsed on arrival, only
+ * those numbers kept, as `lk.tts_metrics.<field>`; units.ts reads them in their emitter's units.
  */
 export const TTS_METRICS = 'lk.tts_metrics';
-const TTS_FIELDS = ['timestamp', 'duration', 'ttfb'] as const;
+/**
+ * A realtime (speech-to-speech) model's metrics, JSON on the `agent_turn` (or its
+ * `realtime_metrics` child once the turn had ended): `timestamp` (the response's creation) and
+ * `ttft` (to its first audio token), seconds from Python (telemetry/utils.py L56-94,
+ * metrics/base.py RealtimeModelMetrics), `ttftMs` and ms from agents-js (metrics/base.ts).
+ */
+export const REALTIME_METRICS = 'lk.realtime_model_metrics';
+/** The numbers kept of each JSON attribute, as `<key>.<field>`. */
+const JSON_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  [TTS_METRICS]: ['timestamp', 'duration', 'ttfb', 'durationMs', 'ttfbMs'],
+  [REALTIME_METRICS]: ['timestamp', 'ttft', 'ttftMs'],
+};
 
 /** The resource attribute naming the agent: its service, as OpenTelemetry names every process. */
 export const SERVICE_NAME = 'service.name';
 
-export type AttrKind = 'number' | 'flag' | 'string' | 'tts' | 'id';
+export type AttrKind = 'number' | 'flag' | 'string' | 'json' | 'id';
 const STRING_MAX = 128;
 /** A call id kept from a configured attribute: at most the store's id length. */
 const ID_MAX = 200;
@@ -64,7 +82,7 @@ export class AllowList {
     for (const k of NUMBERS) this.kinds.set(k, 'number');
     for (const k of FLAGS) this.kinds.set(k, 'flag');
     for (const k of STRINGS) this.kinds.set(k, 'string');
-    this.kinds.set(TTS_METRICS, 'tts');
+    for (const k of Object.keys(JSON_FIELDS)) this.kinds.set(k, 'json');
     this.kinds.set(SERVICE_NAME, 'string');
     for (const k of callIdKeys) this.kinds.set(k, 'id');
   }
@@ -76,7 +94,7 @@ export class AllowList {
 
   /**
    * Keep one decoded value under the rules of its key (into `into`): numbers finite, flags
-   * boolean, strings short, LiveKit's TTS metrics reduced to their three numbers. A value of the
+   * boolean, strings short, LiveKit's JSON metrics reduced to their timing numbers. A value of the
    * wrong type is not kept.
    */
   keep(into: Record<string, AttrValue>, key: string, kind: AttrKind, value: AttrValue): void {
@@ -93,7 +111,7 @@ export class AllowList {
       case 'id':
         if (typeof value === 'string' && value.length > 0 && value.length <= ID_MAX) into[key] = value;
         return;
-      case 'tts': {
+      case 'json': {
         if (typeof value !== 'string' || value.length > 8192) return;
         let parsed: unknown;
         try {
@@ -102,7 +120,7 @@ export class AllowList {
           return;
         }
         if (parsed === null || typeof parsed !== 'object') return;
-        for (const f of TTS_FIELDS) {
+        for (const f of JSON_FIELDS[key] ?? []) {
           const v = (parsed as Record<string, unknown>)[f];
           if (typeof v === 'number' && Number.isFinite(v)) into[`${key}.${f}`] = v;
         }

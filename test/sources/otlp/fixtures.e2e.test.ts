@@ -70,7 +70,9 @@ describe('voice-agent span fixtures (test/fixtures/voice)', () => {
       encoding: 'utf8',
     });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('ok pipecat-3turn-bargein\nok livekit-agents-3turn-bargein\n');
+    expect(r.stdout).toBe(
+      'ok pipecat-3turn-bargein\nok livekit-agents-3turn-bargein\nok livekit-agents-js-3turn-bargein\n',
+    );
   });
 
   it.each(
@@ -89,7 +91,7 @@ describe('voice-agent span fixtures (test/fixtures/voice)', () => {
       expect(Math.abs(s.end - j.end)).toBeLessThan(0.0005);
       for (const k of Object.keys(s.attrs)) {
         expect(
-          allow.kind(k.replace(/^(lk\.tts_metrics)\.(timestamp|duration|ttfb)$/, '$1')),
+          allow.kind(k.replace(/^(lk\.tts_metrics)\.(timestamp|duration|ttfb|durationMs|ttfbMs)$/, '$1')),
           k,
         ).toBeDefined();
       }

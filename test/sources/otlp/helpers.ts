@@ -10,7 +10,11 @@ import type { CallStore } from '../../../src/store/types.js';
 import { instrument } from '../../../src/telephony/instrument.js';
 
 const DIR = new URL('../../fixtures/voice/', import.meta.url);
-export const FIXTURES = ['pipecat-3turn-bargein', 'livekit-agents-3turn-bargein'] as const;
+export const FIXTURES = [
+  'pipecat-3turn-bargein',
+  'livekit-agents-3turn-bargein',
+  'livekit-agents-js-3turn-bargein',
+] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
 export const fixtureJson = (name: FixtureName) =>
