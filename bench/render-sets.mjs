@@ -133,7 +133,10 @@ function renderFloor(families, om, preamble) {
           };
     const walk = (node, depth, prefix) => {
       if (f.keep) {
-        node.forEach((v) => (depth === names.length - 1 ? line(v, v.text) : walk(v, depth + 1, '')));
+        for (const v of node.values()) {
+          if (depth === names.length - 1) line(v, v.text);
+          else walk(v, depth + 1, '');
+        }
         return;
       }
       const before = depth === 0 ? `${names[0]}="` : `${prefix},${names[depth]}="`;
