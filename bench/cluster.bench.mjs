@@ -11,10 +11,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { joinCluster } from '../dist/cluster/node.js';
 import { EventBus } from '../dist/events/bus.js';
 import { HealthRegistry } from '../dist/health/index.js';
 import { Registry } from '../dist/metrics/index.js';
+import { joinCluster } from '../dist/sources/cluster/node.js';
 import { HepSource } from '../dist/sources/hep/source.js';
 
 const require = createRequire(import.meta.url);

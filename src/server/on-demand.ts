@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { ClusterOptions } from '../cluster/node.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import { trusted } from '../logs/index.js';
 import type { Registry } from '../metrics/index.js';
 import { optionalPart } from '../runtime/optional-part.js';
 import { otlpTracesUrl } from '../sinks/otlp-protocol.js';
+import type { ClusterOptions } from '../sources/cluster/node.js';
 
 // The sidecar's parts that load their modules only when the configuration uses them: trace export,
 // metrics push, HEP capture, a modem. Each is what a sidecar without it would otherwise pay at
@@ -73,7 +73,7 @@ function hepOptions(config: SidetoneConfig, log: Logger) {
 
 /**
  * HEP capture (docs/sources/hep.md), code-free on the PBX's side, when `hep.listen` names a port.
- * `publish`: a cluster member's, every packet goes to the stream (cluster/node.ts).
+ * `publish`: a cluster member's, every packet goes to the stream (sources/cluster/node.ts).
  */
 export async function hepFromConfig(
   config: SidetoneConfig,
@@ -95,7 +95,7 @@ export async function hepFromConfig(
 }
 
 /**
- * `[cluster] nats_url`: this sidecar joins the cluster on NATS JetStream (cluster/node.ts, docs/
+ * `[cluster] nats_url`: this sidecar joins the cluster on NATS JetStream (sources/cluster/node.ts, docs/
  * deploy.md "Cluster"); the nats client is loaded only then. Each partition it takes gets a capture
  * of its own with the `[hep]` settings (no listener, no forwarding: the receiving member forwards).
  */
@@ -105,7 +105,7 @@ export async function clusterFromConfig(
 ) {
   const c = config.cluster;
   if (c.nats_url === undefined) return undefined;
-  const { joinCluster } = await import('../cluster/node.js');
+  const { joinCluster } = await import('../sources/cluster/node.js');
   const { HepSource } = await import('../sources/hep/source.js');
   const options = hepOptions(config, parts.log);
   return joinCluster({

@@ -37,7 +37,7 @@ export interface SidecarRouteParts {
   sink: StoreSink;
   traces: ReturnType<typeof traceSink>;
   activeCalls: () => number | undefined;
-  /** A cluster member's: `POST /events` goes to the stream (cluster/node.ts). */
+  /** A cluster member's: `POST /events` goes to the stream (sources/cluster/node.ts). */
   publish?: (events: readonly SidetoneEvent[]) => Promise<{ duplicates: number }>;
 }
 

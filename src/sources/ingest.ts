@@ -49,7 +49,7 @@ export interface IngestOptions {
    */
   registry?: Registry;
   /**
-   * A cluster member's (`[cluster]`, cluster/node.ts): good events go to the stream, answered once
+   * A cluster member's (`[cluster]`, sources/cluster/node.ts): good events go to the stream, answered once
    * JetStream stored all of them; the owner of each call's partition stores them (its store
    * deduplicates ids). Rejects when any was not stored: 503, and the retry is deduplicated.
    */

@@ -2,7 +2,7 @@ import { defineCommand } from '../args.js';
 import { type Style, table } from '../output.js';
 import { print, printJson, stdoutStyle } from './shared.js';
 
-type View = Awaited<ReturnType<typeof import('../../cluster/node.js').readCluster>>;
+type View = Awaited<ReturnType<typeof import('../../sources/cluster/node.js').readCluster>>;
 
 /** Members, then one row per partition: its owner (`-` when none is live), lag and replay positions. */
 export function renderCluster(v: View, style: Style, now = Date.now()): string {
@@ -56,7 +56,7 @@ export default defineCommand({
   examples: ['sidetone cluster --nats nats://10.0.0.5:4222', 'sidetone cluster --json'],
   async run({ flags }) {
     const url = flags.nats ?? process.env.SIDETONE_CLUSTER_NATS_URL ?? 'nats://127.0.0.1:4222';
-    const { readCluster } = await import('../../cluster/node.js');
+    const { readCluster } = await import('../../sources/cluster/node.js');
     const v = await readCluster(url, flags.partitions);
     if (flags.json) printJson(v);
     else print(renderCluster(v, stdoutStyle()));

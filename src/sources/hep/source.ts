@@ -50,7 +50,7 @@ export interface HepSourceOptions {
    */
   udpReceiveBufferBytes?: number;
   /**
-   * A cluster member's (`[cluster]`, cluster/node.ts): every received packet goes to the stream
+   * A cluster member's (`[cluster]`, sources/cluster/node.ts): every received packet goes to the stream
    * instead of this capture, and the owner of its call's partition tracks it.
    */
   publish?: (buf: Buffer, now: number) => void;

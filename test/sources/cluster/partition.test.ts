@@ -1,8 +1,8 @@
 // The pure half of the cluster (issue 53): which partition a call is in, which member owns it, and
 // what a member does about a partition at a heartbeat.
 import { describe, expect, it } from 'vitest';
-import { hepCallKey, ownerOf, partitionOf, stepPartition } from '../../src/cluster/partition.js';
-import { hep, rawHep, sip } from '../sources/hep/helpers.js';
+import { hepCallKey, ownerOf, partitionOf, stepPartition } from '../../../src/sources/cluster/partition.js';
+import { hep, rawHep, sip } from '../hep/helpers.js';
 
 const ids = Array.from({ length: 4000 }, (_, i) => `${i}a84b4c76e66710@pc33.example.com`);
 

@@ -4,9 +4,9 @@
  * and the only shared state is the lease each owner writes (node.ts).
  */
 
-import { decodeHepInto, emptyPacket } from '../sources/hep/decode.js';
-import { hash32 } from '../sources/hep/hash.js';
-import { parseSip } from '../sources/hep/sip.js';
+import { decodeHepInto, emptyPacket } from '../hep/decode.js';
+import { hash32 } from '../hep/hash.js';
+import { parseSip } from '../hep/sip.js';
 
 /** murmur3's finaliser: FNV-1a alone leaves strings that differ in the last byte close together. */
 function mix(h: number): number {

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postgresForFile } from '../helpers/postgres.js';
-import { freePort } from '../helpers/prometheus.js';
-import { type Cli, runCli, startCli } from '../helpers/spawn.js';
-import { until } from '../helpers/until.js';
-import { freeUdpPort, hep, sip } from '../sources/hep/helpers.js';
+import { postgresForFile } from '../../helpers/postgres.js';
+import { freePort } from '../../helpers/prometheus.js';
+import { type Cli, runCli, startCli } from '../../helpers/spawn.js';
+import { until } from '../../helpers/until.js';
+import { freeUdpPort, hep, sip } from '../hep/helpers.js';
 
 const single = postgresForFile();
 const shared = postgresForFile();

@@ -21,14 +21,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { StoreError } from '../errors.js';
-import type { EventBus } from '../events/bus.js';
-import type { SidetoneEvent } from '../events/types.js';
-import type { HealthRegistry } from '../health/index.js';
-import type { Counter, Gauge, Registry } from '../metrics/index.js';
-import { optionalPart } from '../runtime/optional-part.js';
-import type { IngestSink } from '../sources/store-first.js';
-import { storeFirst } from '../sources/store-first.js';
+import { StoreError } from '../../errors.js';
+import type { EventBus } from '../../events/bus.js';
+import type { SidetoneEvent } from '../../events/types.js';
+import type { HealthRegistry } from '../../health/index.js';
+import type { Counter, Gauge, Registry } from '../../metrics/index.js';
+import { optionalPart } from '../../runtime/optional-part.js';
+import type { IngestSink } from '../store-first.js';
+import { storeFirst } from '../store-first.js';
 import { hepCallKey, type PartitionLease, partitionOf, stepPartition } from './partition.js';
 
 type Nats = typeof import('nats');
@@ -331,8 +331,11 @@ export class ClusterNode {
    */
   publishHep(buf: Buffer, now: number): void {
     const nc = this.nc;
+    if (nc === undefined || nc.isClosed()) {
+      this.publishFailed.inc({ kind: 'hep' });
+      return;
+    }
     try {
-      if (nc === undefined || nc.isClosed()) throw new Error('closed');
       const p = partitionOf(hepCallKey(buf), this.o.partitions);
       const out = Buffer.allocUnsafe(RECEIPT_BYTES + buf.length);
       out.writeDoubleBE(now, 0);
@@ -351,7 +354,7 @@ export class ClusterNode {
    */
   async publishEvents(events: readonly SidetoneEvent[]): Promise<{ duplicates: number }> {
     const js = this.js;
-    if (js === undefined) throw new Error('not joined');
+    if (js === undefined) throw new StoreError('ST_CLUSTER_UNAVAILABLE', 'not joined to the cluster yet');
     const acks = events.map((e) => {
       const key = (e as { callId?: string }).callId ?? e.id;
       const p = key === undefined ? this.rotate++ % this.o.partitions : partitionOf(key, this.o.partitions);
@@ -370,7 +373,10 @@ export class ClusterNode {
     this.published.inc({ kind: 'events' }, events.length - failed);
     if (failed > 0) {
       this.publishFailed.inc({ kind: 'events' }, failed);
-      throw new Error(`${failed} of ${events.length} events not stored by JetStream`);
+      throw new StoreError(
+        'ST_CLUSTER_UNAVAILABLE',
+        `${failed} of ${events.length} events not stored by JetStream`,
+      );
     }
     return { duplicates };
   }
@@ -545,7 +551,13 @@ export class ClusterNode {
   private async storeEvents(own: Owned, msgs: readonly JsMsg[]): Promise<void> {
     const events: SidetoneEvent[] = [];
     for (const m of msgs) {
-      const e = JSON.parse(this.dec.decode(m.data)) as SidetoneEvent;
+      let e: SidetoneEvent;
+      try {
+        e = JSON.parse(this.dec.decode(m.data)) as SidetoneEvent;
+      } catch {
+        // Not a member's (members publish validated JSON): skipped, never a stuck partition.
+        continue;
+      }
       // An event without an id gets its stream position: a replay of it is then a duplicate too.
       if (e.id === undefined) (e as { id?: string }).id = `jetstream-${m.seq}`;
       events.push(e);
