@@ -396,7 +396,7 @@ function renderVoice(d) {
       h(
         'td',
         {
-          class: 'n',
+          class: 'n wide-only',
           title: Object.entries(a.interruptions)
             .map(([k, n]) => `${k} ${n}`)
             .join(', '),

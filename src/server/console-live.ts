@@ -24,6 +24,12 @@ export function liveReader(
   registry: Registry,
   prefix: string,
   windows: LiveWindows,
+  /**
+   * Readiness as /readyz answers it now (the health registry's run, shared with a concurrent
+   * probe). Without it the `<prefix>_ready` gauge, which is the last background run's (up to 10 s
+   * old): the strip said SidetoneNotReady beside a badge that /readyz had just made "Ready".
+   */
+  readiness?: () => Promise<boolean>,
 ): () => Promise<LiveState> {
   const last = new Map<string, { sum: number; count: number; mean: number | null }>();
   /** Mean of a histogram's observations since the previous read, ms (the last one when none came). */
@@ -85,8 +91,7 @@ export function liveReader(
       reconnects: reconnects.get(modem) ?? 0,
       flapping: flapping.get(modem) === 1,
     }));
-    const gauge = (name: string) => series(name)[0]?.value;
-    const ready = gauge('ready');
+    const ready = readiness === undefined ? series('ready')[0]?.value : (await readiness()) ? 1 : 0;
     const ages = series('source_heartbeat_age_seconds').map((x) => x.value ?? 0);
     const self = {
       ready: ready === undefined ? null : ready === 1,

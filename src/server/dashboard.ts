@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { SidetoneConfig } from '../config/schema.js';
+import type { HealthRegistry } from '../health/index.js';
 import { API_PATHS } from '../http/api-paths.js';
 import type { App } from '../http/app.js';
 import type { RouteDoc } from '../http/route-doc.js';
@@ -27,6 +28,8 @@ export interface DashboardOptions {
    * stopped by its owner (the sidecar); without one, one is started here (its timer unref'd).
    */
   windows?: LiveWindows;
+  /** Readiness for "Problems now" as /readyz answers it (else the `<prefix>_ready` gauge). */
+  health?: Pick<HealthRegistry, 'run'>;
 }
 
 /**
@@ -48,7 +51,12 @@ export function mountDashboard(app: App, options: DashboardOptions): void {
   mountConsoleApi(app, {
     store: options.store,
     config: options.config,
-    live: liveReader(options.registry, prefix, windows),
+    live: liveReader(
+      options.registry,
+      prefix,
+      windows,
+      options.health === undefined ? undefined : async () => (await options.health!.run()).ready,
+    ),
   });
   const require = createRequire(import.meta.url);
   const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');

@@ -114,7 +114,7 @@ export function sidecarRoutes(p: SidecarRouteParts) {
     registry,
     voice: () => voiceView(voiceAgents(windows)),
   });
-  mountDashboard(app, { store, registry, config, windows });
+  mountDashboard(app, { store, registry, config, windows, health: p.health });
   // The modem's history (issue 37): its decided state into the store, a minute and each change.
   const readLive = liveReader(registry, config.metrics.prefix, windows);
   const modemSampler = new ModemSampler({
