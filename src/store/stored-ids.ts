@@ -27,6 +27,8 @@ const SQLITE_TABLES = [
   { table: 'calls', column: 'call_id', kind: 'cid' },
   { table: 'sms', column: 'message_id', kind: 'mid' },
   { table: 'sms', column: 'reference', kind: 'ref' },
+  // A B2BUA leg's end-to-end id (issue 53): kept as the keyed hash its A leg's call_id is.
+  { table: 'calls', column: 'end_to_end_id', kind: 'cid' },
 ] as const;
 
 /**
@@ -84,6 +86,13 @@ const PG_TABLES = [
   { keys: 'sms_keys', table: 'sms', column: 'message_id', kind: 'mid' },
 ] as const;
 
+/** PostgreSQL: ids with no key table, rewritten along their records. */
+const PG_RECORD_COLUMNS = [
+  { table: 'sms', column: 'reference', kind: 'ref' },
+  // A B2BUA leg's end-to-end id (issue 53): kept as the keyed hash its A leg's call_id is.
+  { table: 'calls', column: 'end_to_end_id', kind: 'cid' },
+] as const;
+
 /**
  * {@link rewriteSqliteIds} for PostgreSQL, on a client inside the migration's transaction (under
  * its advisory lock, so one instance of a fleet does it). Every id has a row in its key table,
@@ -123,23 +132,25 @@ export async function rewritePostgresIds(client: pg.PoolClient, privacy: Privacy
         rewritten += moved.rows.length;
       }
     }
-    // Submission references are no key: along the records themselves (sms_pending follows by trigger).
-    const refs = recordIds(privacy, 'ref');
-    for (let last = '0'; ; ) {
-      const page = await client.query<{ id: string; reference: string }>(
-        `SELECT id::text AS id, reference FROM sms WHERE id > $1::bigint AND reference IS NOT NULL ORDER BY id LIMIT ${BATCH}`,
-        [last],
-      );
-      if (page.rows.length === 0) break;
-      last = (page.rows[page.rows.length - 1] as { id: string }).id;
-      const raw = page.rows.filter((r) => refs(r.reference) !== r.reference);
-      if (raw.length === 0) continue;
-      await client.query(
-        `UPDATE sms s SET reference = m.new
-         FROM (SELECT * FROM unnest($1::bigint[], $2::text[]) AS m(id, new)) m WHERE s.id = m.id`,
-        [raw.map((r) => r.id), raw.map((r) => refs(r.reference))],
-      );
-      rewritten += raw.length;
+    // Ids that are no key: along the records themselves (sms_pending follows sms by trigger).
+    for (const { table, column, kind } of PG_RECORD_COLUMNS) {
+      const ids = recordIds(privacy, kind);
+      for (let last = '0'; ; ) {
+        const page = await client.query<{ id: string; v: string }>(
+          `SELECT id::text AS id, ${column} AS v FROM ${table} WHERE id > $1::bigint AND ${column} IS NOT NULL ORDER BY id LIMIT ${BATCH}`,
+          [last],
+        );
+        if (page.rows.length === 0) break;
+        last = (page.rows[page.rows.length - 1] as { id: string }).id;
+        const raw = page.rows.filter((r) => ids(r.v) !== r.v);
+        if (raw.length === 0) continue;
+        await client.query(
+          `UPDATE ${table} s SET ${column} = m.new
+           FROM (SELECT * FROM unnest($1::bigint[], $2::text[]) AS m(id, new)) m WHERE s.id = m.id`,
+          [raw.map((r) => r.id), raw.map((r) => ids(r.v))],
+        );
+        rewritten += raw.length;
+      }
     }
   }
   await client.query(

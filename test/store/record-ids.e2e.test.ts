@@ -75,6 +75,30 @@ describe('record ids on SQLite', () => {
     expectCleanFile(path);
   });
 
+  it('rewrites the end-to-end ids a revealed store kept (B2BUA legs, issue 53) when ids are hashed', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'calls.db');
+    const [a, b] = RAW_CALLS as unknown as [string, string];
+    const revealed = await openSqliteCallStore({ path, privacy: REVEALED });
+    for (const [id, at] of [
+      [a, T],
+      [b, T + 20],
+    ] as const)
+      await revealed.applyBatch([
+        { kind: 'started', callId: id, at, direction: 'inbound', channel: 'sip', endToEndId: a },
+        { kind: 'ended', callId: id, at: at + 3000, sipCode: 486 },
+      ]);
+    expect((await revealed.getCall(b))?.endToEndId).toBe(a);
+    await revealed.close();
+    const store = await openSqliteCallStore({ path, privacy: HASHED });
+    const e = (await store.getCall(b))?.endToEnd;
+    expect(e?.id).toBe(cid(a));
+    expect(e?.legs.map((l) => l.callId)).toEqual([cid(a), cid(b)]);
+    await store.close();
+    expectCleanFile(path);
+  });
+
   it('rewrites a schema-8 file with raw ids once on open, overwriting their bytes', async () => {
     const t = tempDir();
     remove = t.remove;
@@ -128,11 +152,11 @@ describe('record ids on PostgreSQL', () => {
       await old.close();
       await db.query(`SET search_path = ${schema}`);
       // Everything after version 6 undone: its meta table, the agent summary of version 8, the
-      // SIP flow of version 9, the modem history of version 10 and the media per direction and
-      // turn list of version 11.
+      // SIP flow of version 9, the modem history of version 10, the media per direction and
+      // turn list of version 11 and the end-to-end id of version 14 (its index goes with it).
       await db.query(
         `DELETE FROM sidetone_schema WHERE version > 6; DROP TABLE sidetone_meta; DROP TABLE modem_samples;
-         ALTER TABLE calls ${[...AGENT_COLUMNS, 'sip_flow', ...STREAM_COLUMNS, 'agent_turn_list'].map((c) => `DROP COLUMN ${c}`).join(', ')}`,
+         ALTER TABLE calls ${[...AGENT_COLUMNS, 'sip_flow', ...STREAM_COLUMNS, 'agent_turn_list', 'end_to_end_id'].map((c) => `DROP COLUMN ${c}`).join(', ')}`,
       );
       expect(
         (await db.query('SELECT call_id FROM call_keys ORDER BY call_id')).rows.map((r) => r.call_id),

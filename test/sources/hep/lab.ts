@@ -4,7 +4,7 @@
 // scripts/system-deps.sh; a missing one fails the test that needs it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,38 @@ export async function kamailioReady(kamailio: ChildProcess, dir: string, port: n
   }, 'kamailio to listen');
 }
 
-export function kamailioConfig(port: number, hep: { port: number; tcp: boolean }): string {
+/**
+ * The lab's Kamailio (kamailioConfig's arguments) started in `dir` with its scenarios copied there,
+ * once it listens; fails naming the package when sipp or Kamailio is missing.
+ * @example const kamailio = await startKamailio(dir, proxy, { port: hepPort, tcp: false }, true);
+ */
+export async function startKamailio(
+  dir: string,
+  proxy: number,
+  hep: { port: number; tcp: boolean },
+  b2bua = false,
+): Promise<ChildProcess> {
+  for (const bin of [SIPP, KAMAILIO])
+    if (!existsSync(bin))
+      throw new Error(`${bin} is missing: run scripts/system-deps.sh (kamailio, sip-tester)`);
+  for (const f of readdirSync(SCENARIOS)) copyFileSync(join(SCENARIOS, f), join(dir, f));
+  writeFileSync(join(dir, 'kamailio.cfg'), kamailioConfig(proxy, hep, b2bua));
+  const cfg = ['-f', join(dir, 'kamailio.cfg'), '-DD', '-E', '-P', join(dir, 'kamailio.pid')];
+  const kamailio = spawn(KAMAILIO, cfg, { cwd: dir, stdio: 'ignore' });
+  await kamailioReady(kamailio, dir, proxy);
+  return kamailio;
+}
+
+export function kamailioConfig(
+  port: number,
+  hep: { port: number; tcp: boolean },
+  /**
+   * As a B2BUA (an SBC hiding topology): Kamailio's topoh masks the Call-ID on the callee's side,
+   * so each call is two legs with two Call-IDs (siptrace mirrors each side's as it is on the wire),
+   * and the callee's INVITE carries `X-CID: <the caller's Call-ID>` to link them (issue 53).
+   */
+  b2bua = false,
+): string {
   return `#!KAMAILIO
 debug=1
 log_stderror=yes
@@ -63,7 +94,15 @@ loadmodule "rr.so"
 loadmodule "pv.so"
 loadmodule "textops.so"
 loadmodule "siputils.so"
-loadmodule "siptrace.so"
+${
+  b2bua
+    ? `loadmodule "topoh.so"
+modparam("topoh", "mask_key", "sidetone-b2bua-lab")
+modparam("topoh", "mask_ip", "10.1.1.10")
+modparam("topoh", "mask_callid", 1)
+`
+    : ''
+}loadmodule "siptrace.so"
 loadmodule "maxfwd.so"
 modparam("siptrace", "duplicate_uri", "sip:127.0.0.1:${hep.port}${hep.tcp ? ';transport=tcp' : ''}")
 modparam("siptrace", "hep_mode_on", 1)
@@ -78,7 +117,7 @@ request_route {
   if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
   if (is_method("CANCEL")) { if (t_check_trans()) t_relay(); exit; }
   if (is_method("ACK") && t_check_trans()) { t_relay(); exit; }
-  if (is_present_hf("X-Uas")) {
+${b2bua ? '  if (is_method("INVITE") && !has_totag()) append_hf("X-CID: $ci\\r\\n");\n' : ''}  if (is_present_hf("X-Uas")) {
     if ($proto == "tcp") $du = "sip:127.0.0.2:" + $hdr(X-Uas) + ";transport=tcp";
     else $du = "sip:127.0.0.2:" + $hdr(X-Uas);
   } else if (uri == myself) {
