@@ -6,6 +6,13 @@
  * newest sample at least that old (the oldest one while the process is younger than the window:
  * since the start, as a rate over the samples Prometheus has). Not extrapolated to the window's
  * edges as Prometheus's `increase` is: the counts are the events counted, never a fraction.
+ *
+ * An idle sidecar does not sample (issue 51: a Pi's timers fire only when there is work): a tick
+ * that finds every value as the last sample held keeps no sample and parks the timer, and
+ * {@link LiveWindows.wake} (every bus event, every console read) samples at once and starts it
+ * again. A window's base is then the first sample of the unchanged stretch, which holds the same
+ * values as any later one would have. What changes with no event and no read (a scrape's own
+ * duration) is dated to the next wake-up.
  */
 import type { Registry } from '../metrics/index.js';
 import type { LabelPairs, SeriesSnapshot } from '../metrics/snapshot.js';
@@ -52,6 +59,21 @@ function grown(now: SeriesSnapshot, base: SeriesSnapshot | undefined): SeriesInc
   return { labels: now.labels, value: was === undefined || was > v ? v : v - was };
 }
 
+/** Whether two samples hold the same series with the same values (a histogram by count and sum). */
+function sameValues(a: Map<string, FamilyValues>, b: Map<string, FamilyValues>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, fa] of a) {
+    const fb = b.get(name);
+    if (fb === undefined || fa.size !== fb.size) return false;
+    for (const [key, x] of fa) {
+      const y = fb.get(key);
+      if (y === undefined || x.value !== y.value) return false;
+      if (x.histogram?.count !== y.histogram?.count || x.histogram?.sum !== y.histogram?.sum) return false;
+    }
+  }
+  return true;
+}
+
 export interface LiveWindowsOptions {
   /** Family names without the prefix (`voiceai_turns_total` or `voiceai_turns`). */
   families: readonly string[];
@@ -71,6 +93,8 @@ export interface LiveWindowsOptions {
 export class LiveWindows {
   private samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Between start() and stop(): a parked timer may be woken. */
+  private started = false;
   private readonly now: () => number;
 
   constructor(
@@ -84,18 +108,40 @@ export class LiveWindows {
   }
 
   start(): void {
+    this.started = true;
     this.timer ??= setInterval(() => this.tick(), WINDOW_SAMPLE_MS);
     this.timer.unref();
   }
 
   stop(): void {
+    this.started = false;
+    this.park();
+  }
+
+  /** Something may have changed (an event, a read): a parked sampler samples now and runs again. */
+  wake(): void {
+    if (this.timer !== undefined || !this.started) return;
+    this.tick();
+    this.start();
+  }
+
+  private park(): void {
     clearInterval(this.timer);
     this.timer = undefined;
   }
 
-  /** Take a sample now; keep the newest one older than the longest window and every later one. */
+  /**
+   * Take a sample now; keep the newest one older than the longest window and every later one. A
+   * sample equal to the last one is not kept, and a running timer parks (see the module's note).
+   */
   tick(at = this.now()): void {
-    this.samples.push({ at, families: this.read(at) });
+    const families = this.read(at);
+    const last = this.samples.at(-1);
+    if (last !== undefined && sameValues(last.families, families)) {
+      this.park();
+      return;
+    }
+    this.samples.push({ at, families });
     const edge = at - this.o.longestMs;
     let keep = 0;
     while (keep + 1 < this.samples.length && (this.samples[keep + 1] as Sample).at <= edge) keep++;
@@ -104,6 +150,7 @@ export class LiveWindows {
 
   /** Each series of `family` grown over the last `windowMs`, now; empty when the family is not registered. */
   increase(family: string, windowMs: number, at = this.now()): SeriesIncrease[] {
+    this.wake();
     const current = this.read(at, family).get(family);
     if (current === undefined) return [];
     const edge = at - windowMs;

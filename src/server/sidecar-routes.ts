@@ -109,6 +109,8 @@ export function sidecarRoutes(p: SidecarRouteParts) {
   // The registry over the alerts' windows, for the console's voice panel and problems and the
   // dashboard's voice agents: the sidecar starts it with the sources and stops it at close.
   const windows = consoleWindows(registry, config.metrics.prefix);
+  // An event may move what it samples: a sampler parked while nothing changed samples again.
+  bus.onAny(() => windows.wake());
   mountAnalytics(app, store, {
     health: p.callHealth,
     registry,
