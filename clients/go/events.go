@@ -890,6 +890,22 @@ type VoiceAIInterruption struct {
 // EventType is "voiceai.interruption".
 func (VoiceAIInterruption) EventType() string { return "voiceai.interruption" }
 
+// VoiceAIAmd is the "voiceai.amd" event: an answering-machine detector's verdict on who answered an outbound call (LiveKit Agents' `amd` span): no transcript.
+type VoiceAIAmd struct {
+	Meta
+	// Call identifier: the SIP Call-ID joins the turn to the phone leg of the call. May identify a person.
+	CallID string `json:"callId,omitempty"`
+	// Agent name; a label only when listed in `labels.agents`.
+	Agent string `json:"agent,omitempty"`
+	// human; machine-ivr: an IVR menu; machine-vm: a voicemail greeting; machine-unavailable: a mailbox that takes no message; uncertain: no verdict in time. One of: human, machine-ivr, machine-vm, machine-unavailable, uncertain.
+	Category string `json:"category"`
+	// The end of the callee's speech -> the verdict: how long the caller side waited for it.
+	DelaySeconds *float64 `json:"delaySeconds,omitempty"`
+}
+
+// EventType is "voiceai.amd".
+func (VoiceAIAmd) EventType() string { return "voiceai.amd" }
+
 // PBXQueueEnqueued is the "pbx.queue_enqueued" event: a caller joined a queue.
 type PBXQueueEnqueued struct {
 	Meta
@@ -1152,7 +1168,7 @@ type SIMTLSHandshake struct {
 // EventType is "sim.tls_handshake".
 func (SIMTLSHandshake) EventType() string { return "sim.tls_handshake" }
 
-// EventTypes lists every event type, in the server's documentation order (67).
+// EventTypes lists every event type, in the server's documentation order (68).
 var EventTypes = []string{
 	"heartbeat",
 	"sms.received",
@@ -1203,6 +1219,7 @@ var EventTypes = []string{
 	"voiceai.dialog_reconnect",
 	"voiceai.turn",
 	"voiceai.interruption",
+	"voiceai.amd",
 	"pbx.queue_enqueued",
 	"pbx.queue_answered",
 	"pbx.queue_abandoned",
@@ -1324,6 +1341,8 @@ func NewEvent(eventType string) Event {
 		return &VoiceAITurn{}
 	case "voiceai.interruption":
 		return &VoiceAIInterruption{}
+	case "voiceai.amd":
+		return &VoiceAIAmd{}
 	case "pbx.queue_enqueued":
 		return &PBXQueueEnqueued{}
 	case "pbx.queue_answered":

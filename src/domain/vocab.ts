@@ -196,6 +196,21 @@ export const INTERRUPTION_KINDS = [
 ] as const;
 export type InterruptionKind = (typeof INTERRUPTION_KINDS)[number];
 
+/**
+ * What an answering-machine detector decided a callee is, as LiveKit Agents names it (livekit/agents
+ * @ da6af86 voice/amd/classifier.py L28-33 `AMDCategory`; agents-js @ 8c88e3b agents/src/voice/amd.ts
+ * L33-38, the same values): a person, an IVR menu, a voicemail greeting, a mailbox that takes no
+ * message, or no verdict in time.
+ */
+export const AMD_CATEGORIES = [
+  'human',
+  'machine-ivr',
+  'machine-vm',
+  'machine-unavailable',
+  'uncertain',
+] as const;
+export type AmdCategory = (typeof AMD_CATEGORIES)[number];
+
 /** Who is speaking, for talk time: the agent, or the caller (the agent listening). */
 export const SPEAKERS = ['agent', 'caller'] as const;
 

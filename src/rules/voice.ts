@@ -25,7 +25,7 @@ function catalogued(prefix: string, name: string): string {
  * @example voiceRecordName('silence_p95') // 'instance_agent:sidetone_voiceai_heard_silence_seconds:p95_5m'
  */
 export function voiceRecordName(
-  what: 'silence_p50' | 'silence_p95' | 'turns' | 'dead_air_ratio',
+  what: 'silence_p50' | 'silence_p95' | 'turns' | 'dead_air_ratio' | 'human_connect_ratio',
   prefix = 'sidetone',
 ): string {
   switch (what) {
@@ -37,6 +37,8 @@ export function voiceRecordName(
       return `instance_agent:${prefix}_voiceai_turns:rate5m`;
     case 'dead_air_ratio':
       return `instance_agent:${prefix}_voiceai_dead_air_turns:ratio_rate10m`;
+    case 'human_connect_ratio':
+      return `instance:${prefix}_voiceai_human_connect:ratio_rate10m`;
   }
 }
 
@@ -44,6 +46,8 @@ export function voiceRecordingRules(prefix = 'sidetone'): RecordingRule[] {
   const heard = `${catalogued(prefix, 'voiceai_heard_silence_seconds')}_bucket`;
   const turns = catalogued(prefix, 'voiceai_turns_total');
   const dead = catalogued(prefix, 'voiceai_dead_air_turns_total');
+  const amd = catalogued(prefix, 'voiceai_amd_results_total');
+  const attempts = catalogued(prefix, 'call_attempts_total');
   const slow = `${ALERT_WINDOWS.voiceSilence.minutes}m`;
   const deadAir = `${ALERT_WINDOWS.voiceDeadAir.minutes}m`;
   const q = (p: number) => `histogram_quantile(${p}, sum by (${BY}, le) (rate(${heard}[${slow}])))`;
@@ -55,6 +59,15 @@ export function voiceRecordingRules(prefix = 'sidetone'): RecordingRule[] {
       record: voiceRecordName('dead_air_ratio', prefix),
       expr: oneLine(
         `sum by (${BY}) (rate(${dead}[${deadAir}]))\n  / sum by (${BY}) (rate(${turns}[${deadAir}]))`,
+      ),
+    },
+    // The human-connect rate of outbound campaigns: calls a detector found a person on (a verdict
+    // exists only for an answered call) over outbound attempts, per instance: the SIP counters
+    // carry no agent label, so no per-agent join exists. No attempts: no sample, not a 0 or NaN.
+    {
+      record: voiceRecordName('human_connect_ratio', prefix),
+      expr: oneLine(
+        `sum by (job, instance) (rate(${amd}{category="human"}[10m]))\n  / (sum by (job, instance) (rate(${attempts}{direction="outbound"}[10m])) > 0)`,
       ),
     },
   ];

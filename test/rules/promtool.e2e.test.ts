@@ -121,6 +121,58 @@ describe('generated Prometheus rules', () => {
     120_000 * timeFactor(),
   );
 
+  it('promtool test rules: the human-connect rate is human AMD verdicts over outbound attempts, none without attempts', () => {
+    // gw1: 10 outbound attempts a minute (and 50 inbound, not attempts of a campaign), 3 found a
+    // person, 5 a voicemail: 3/10. gw2: verdicts but no outbound attempt: no sample, not Inf or NaN.
+    writeFileSync(join(dir, 'rules.yml'), renderRules({ annotations: false }));
+    const record = 'instance:sidetone_voiceai_human_connect:ratio_rate10m';
+    const series: Array<[string, string]> = [
+      [
+        'sidetone_call_attempts_total{job="sidetone",instance="gw1:9464",direction="outbound",channel="sip",trunk="t1"}',
+        '0+10x20',
+      ],
+      [
+        'sidetone_call_attempts_total{job="sidetone",instance="gw1:9464",direction="inbound",channel="sip",trunk="t1"}',
+        '0+50x20',
+      ],
+      [
+        'sidetone_voiceai_amd_results_total{job="sidetone",instance="gw1:9464",agent="outbound",category="human"}',
+        '0+3x20',
+      ],
+      [
+        'sidetone_voiceai_amd_results_total{job="sidetone",instance="gw1:9464",agent="outbound",category="machine-vm"}',
+        '0+5x20',
+      ],
+      [
+        'sidetone_call_attempts_total{job="sidetone",instance="gw2:9464",direction="outbound",channel="sip",trunk="t1"}',
+        '0+0x20',
+      ],
+      [
+        'sidetone_voiceai_amd_results_total{job="sidetone",instance="gw2:9464",agent="outbound",category="human"}',
+        '0+3x20',
+      ],
+    ];
+    const tests = [
+      'rule_files:',
+      '  - rules.yml',
+      'evaluation_interval: 1m',
+      'tests:',
+      '  - interval: 1m',
+      '    input_series:',
+      ...series.flatMap(([s, v]) => [`      - series: ${j(s)}`, `        values: ${j(v)}`]),
+      '    promql_expr_test:',
+      `      - expr: ${record}`,
+      '        eval_time: 15m',
+      '        exp_samples:',
+      `          - labels: ${j(`${record}{instance="gw1:9464", job="sidetone"}`)}`,
+      '            value: 0.3',
+    ];
+    writeFileSync(join(dir, 'human-connect.yml'), `${tests.join('\n')}\n`);
+    const r = promtool(['test', 'rules', 'human-connect.yml']);
+    expect(r.output).toContain('SUCCESS');
+    expect(r.status).toBe(0);
+  });
+
   it('the unit-tested rules differ from the committed ones only by their annotations', () => {
     const strip = (t: string) =>
       t

@@ -347,6 +347,8 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
       endedAt: T0 + 3400,
     },
     { type: 'voiceai.interruption', kind: 'false_interruption', agent: PII.phone },
+    { type: 'voiceai.amd', callId: PII.email, agent: PII.phone, category: 'machine-vm', delaySeconds: 0.42 },
+    { type: 'voiceai.amd', category: 'human' },
   ],
   pbx: [
     { type: 'pbx.queue_enqueued', queue: 'support', callId: id('q1'), caller: PII.phone },

@@ -32,8 +32,9 @@ describe('voiceai pack', () => {
       // Turns (docs/sources/voice-agents.md): the full one heard 1.2 s, split 0.3 + 0.2 + 0.4 + 0.2 + 0.1; the
       // unanswered one is dead air without a heard silence; the inconsistent one records no segment.
       'sidetone_voiceai_turns_total{agent="other",model="other"} 3',
-      // Names outside labels.agents / labels.models, counted (issue 47): two agents, one model.
-      'sidetone_voiceai_unconfigured_names_total{list="agents"} 2',
+      // Names outside labels.agents / labels.models, counted (issue 47): two agents on turns and
+      // one on an answering-machine verdict, one model.
+      'sidetone_voiceai_unconfigured_names_total{list="agents"} 3',
       'sidetone_voiceai_unconfigured_names_total{list="models"} 1',
       'sidetone_voiceai_heard_silence_seconds_count{agent="other",model="other"} 1',
       'sidetone_voiceai_heard_silence_seconds_sum{agent="other",model="other"} 1.2',
@@ -57,6 +58,11 @@ describe('voiceai pack', () => {
       'sidetone_voiceai_speech_seconds_total{agent="other",speaker="caller"} 2',
       'sidetone_voiceai_interruptions_total{agent="other",kind="barge_in"} 1',
       'sidetone_voiceai_interruptions_total{agent="other",kind="false_interruption"} 1',
+      // Answering-machine verdicts: a voicemail after 0.42 s, and a person with no delay reported.
+      'sidetone_voiceai_amd_results_total{agent="other",category="machine-vm"} 1',
+      'sidetone_voiceai_amd_results_total{agent="other",category="human"} 1',
+      'sidetone_voiceai_amd_delay_seconds_count{agent="other"} 1',
+      'sidetone_voiceai_amd_delay_seconds_sum{agent="other"} 0.42',
     ]);
     expect(sample(text, 'sidetone_voiceai_first_byte_seconds_bucket{stage="llm",le="0.5"}')).toBe(1);
     expectNoPii(text);

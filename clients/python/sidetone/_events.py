@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
-#: Every event type, in the server's documentation order (67).
+#: Every event type, in the server's documentation order (68).
 EVENT_TYPES: Tuple[str, ...] = (
     "heartbeat",
     "sms.received",
@@ -57,6 +57,7 @@ EVENT_TYPES: Tuple[str, ...] = (
     "voiceai.dialog_reconnect",
     "voiceai.turn",
     "voiceai.interruption",
+    "voiceai.amd",
     "pbx.queue_enqueued",
     "pbx.queue_answered",
     "pbx.queue_abandoned",
@@ -1746,6 +1747,40 @@ class Events:
                 ("kind", kind),
                 ("startedAt", started_at),
                 ("endedAt", ended_at),
+            ))
+        )
+
+    def voiceai_amd(
+        self,
+        category: Literal["human", "machine-ivr", "machine-vm", "machine-unavailable", "uncertain"],
+        *,
+        call_id: Optional[str] = None,
+        agent: Optional[str] = None,
+        delay_seconds: Optional[float] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """An answering-machine detector's verdict on who answered an outbound call (LiveKit Agents' `amd` span): no transcript (`voiceai.amd`).
+
+        Args:
+            call_id: Call identifier: the SIP Call-ID joins the turn to the phone leg of the
+                call (may identify a person)
+            agent: Agent name; a label only when listed in `labels.agents`
+            category: human; machine-ivr: an IVR menu; machine-vm: a voicemail greeting;
+                machine-unavailable: a mailbox that takes no message; uncertain: no verdict in
+                time
+            delay_seconds: The end of the callee's speech -> the verdict: how long the caller
+                side waited for it
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("voiceai.amd", ts, source, event_id, (
+                ("callId", call_id),
+                ("agent", agent),
+                ("category", category),
+                ("delaySeconds", delay_seconds),
             ))
         )
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { STORE_LIMITS } from '../../domain/limits.js';
-import { INTERRUPTION_KINDS } from '../../domain/vocab.js';
+import { AMD_CATEGORIES, INTERRUPTION_KINDS } from '../../domain/vocab.js';
 import { configName, event, seconds, storedId } from './base.js';
 
 /**
@@ -84,4 +84,20 @@ export const aiInterruption = event(
   },
 );
 
-export const voiceEvents = [aiTurn, aiInterruption] as const;
+export const aiAmd = event(
+  'voiceai.amd',
+  "An answering-machine detector's verdict on who answered an outbound call (LiveKit Agents' `amd` span): no transcript",
+  {
+    callId: callId.optional(),
+    agent: agent.optional(),
+    category: z.enum(AMD_CATEGORIES).meta({
+      description:
+        'human; machine-ivr: an IVR menu; machine-vm: a voicemail greeting; machine-unavailable: a mailbox that takes no message; uncertain: no verdict in time',
+    }),
+    delaySeconds: seconds(
+      "The end of the callee's speech -> the verdict: how long the caller side waited for it",
+    ).optional(),
+  },
+);
+
+export const voiceEvents = [aiTurn, aiInterruption, aiAmd] as const;

@@ -5,12 +5,14 @@ import type { TraceState, TraceTable } from './traces.js';
 
 export type TurnEvent = EventOf<'voiceai.turn'>;
 export type InterruptionEvent = EventOf<'voiceai.interruption'>;
+export type AmdEvent = EventOf<'voiceai.amd'>;
 
 /** What a framework's rules need from the receiver. */
 export interface MapContext {
   readonly table: TraceTable;
   turn(e: TurnEvent): void;
   interruption(e: InterruptionEvent): void;
+  amd(e: AmdEvent): void;
   /** The configured agent name this span's service is, if any (a label only when configured). */
   agentOf(span: SpanFacts): string | undefined;
   /** The configured model name a reported one is (exact, or a dated snapshot of it), if any. */

@@ -1,3 +1,4 @@
+import { AMD_CATEGORIES, type AmdCategory } from '../../domain/vocab.js';
 import { children, type Framework, flag, identity, type MapContext, turnEvent } from './framework.js';
 import type { SpanFacts } from './spans.js';
 import type { TraceState } from './traces.js';
@@ -23,7 +24,17 @@ import { type LivekitReader, livekitReader } from './units.js';
  * reply cancelled before audio): it is no turn. A turn is complete when its `agent_turn` arrives
  * (after playout or the interruption), its user turn having ended (and been exported) before.
  */
-const KEPT = new Set([
+/**
+ * Answering-machine detection: one span per detection, under the session's root, ended when the
+ * verdict is set on it (Python `amd`: voice/amd/detector.py L569-578, attributes L536-547;
+ * agents-js `answering_machine_detection`: agents/src/voice/amd.ts L430-432, attributes
+ * L1170-1175). `lk.amd.category` is the verdict; `lk.amd.delay` (speech end -> verdict) is read in
+ * its emitter's unit (units.ts). The transcript (`lk.pii.amd.transcript`) and the free-text
+ * `lk.amd.reason` are never read.
+ */
+const AMD_SPANS = ['amd', 'answering_machine_detection'] as const;
+
+const KEPT = new Set<string>([
   'user_turn',
   'user_speaking',
   'agent_turn',
@@ -33,6 +44,7 @@ const KEPT = new Set([
   'agent_speaking',
   // A realtime model's metrics, when they arrived after its agent_turn ended (telemetry/utils.py L88-94).
   'realtime_metrics',
+  ...AMD_SPANS,
 ]);
 /** The join tolerance: both sides come from the same clock reading, to float precision. */
 const JOIN_MS = 1;
@@ -43,6 +55,8 @@ export const livekit: Framework = {
   isRoot: (s) => s.name === 'agent_session',
   collect(state, ctx) {
     const read = livekitReader(state);
+    for (const s of state.spans.values())
+      if (AMD_SPANS.includes(s.name as 'amd')) emitAmd(state, ctx, read, s);
     const replies = [...state.spans.values()]
       .filter((s) => s.name === 'agent_turn')
       .sort((a, b) => a.start - b.start);
@@ -55,6 +69,24 @@ export const livekit: Framework = {
     }
   },
 };
+
+/** Emit a detection's verdict; a category outside LiveKit's five (a newer SDK's) is dropped, not guessed. */
+function emitAmd(state: TraceState, ctx: MapContext, read: LivekitReader, span: SpanFacts): void {
+  const category = span.attrs['lk.amd.category'];
+  if (AMD_CATEGORIES.includes(category as AmdCategory)) {
+    const { callId, agent } = identity(state, ctx, span, undefined);
+    const delay = read.ms(span, 'lk.amd.delay');
+    ctx.amd({
+      type: 'voiceai.amd',
+      ts: span.end,
+      category: category as AmdCategory,
+      ...(callId !== undefined && { callId }),
+      ...(agent !== undefined && { agent }),
+      ...(delay !== undefined && delay >= 0 && { delaySeconds: delay / 1000 }),
+    });
+  } else ctx.table.droppedSpans++;
+  ctx.table.release(state, [span.id]);
+}
 
 /** A span and everything held under it, as ids. */
 function descendants(state: TraceState, root: SpanFacts): string[] {

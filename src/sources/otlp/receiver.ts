@@ -36,7 +36,7 @@ export interface Batch {
   ignored: number;
   /** Spans already taken (a retried batch): skipped, so a turn counts once. */
   duplicates: number;
-  /** The `voiceai.turn` and `voiceai.interruption` events the batch completed. */
+  /** The `voiceai.turn`, `voiceai.interruption` and `voiceai.amd` events the batch completed. */
   events: SidetoneEvent[];
   /** The events are stored (and emitted by the caller): keep what the batch changed. */
   commit(): void;
@@ -97,6 +97,7 @@ export class OtlpTraceReceiver {
       table: this.table,
       turn: (e) => this.pending.push(e),
       interruption: (e) => this.pending.push(e),
+      amd: (e) => this.pending.push(e),
       agentOf: (s) => this.agentOf(s),
       modelOf: (m) => this.modelOf(m),
     };

@@ -22,6 +22,8 @@ const NUMBERS = [
   'lk.transcription_delay',
   'lk.e2e_latency',
   'lk.response.ttft',
+  // LiveKit answering-machine detection: speech end -> verdict (units by emitter: units.ts).
+  'lk.amd.delay',
 ] as const;
 /** Attributes read as booleans. */
 const FLAGS = [
@@ -40,6 +42,8 @@ const STRINGS = [
   'gen_ai.request.model',
   'lk.is_interruption',
   'lk.agent_name',
+  // LiveKit's answering-machine verdict, one of five (AMD_CATEGORIES); never its transcript or reason.
+  'lk.amd.category',
   // The resource's SDK language: which LiveKit SDK wrote a trace, so in which units (units.ts).
   'telemetry.sdk.language',
 ] as const;

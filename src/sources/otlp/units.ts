@@ -27,7 +27,8 @@ export type LivekitDuration =
   | 'lk.end_of_turn_delay'
   | 'lk.e2e_latency'
   | 'lk.response.ttft'
-  | 'lk.eou.endpointing_delay';
+  | 'lk.eou.endpointing_delay'
+  | 'lk.amd.delay';
 
 /** How one emitter writes its numbers: milliseconds per unit of each. */
 interface LivekitUnits {
@@ -56,6 +57,9 @@ interface LivekitUnits {
  *   `lk.eou.endpointing_delay` is the ms sleep (audio_recognition.ts L1712, L1768-1773);
  *   TTSMetrics `timestamp: Date.now()`, `ttfbMs`, `durationMs` (tts/tts.ts L560-566,
  *   metrics/base.ts L70-78).
+ * - `lk.amd.delay`: Python writes `AMDPredictionEvent.delay`, `time.time()` seconds
+ *   (voice/amd/classifier.py L374, set on the span at detector.py L542); agents-js writes
+ *   `delayMs`, a `performance.now()` difference in ms (agents/src/voice/amd.ts L1174, L1366-1369).
  */
 const PYTHON: LivekitUnits = {
   durations: {
@@ -64,6 +68,7 @@ const PYTHON: LivekitUnits = {
     'lk.e2e_latency': 1000,
     'lk.response.ttft': 1000,
     'lk.eou.endpointing_delay': 1000,
+    'lk.amd.delay': 1000,
   },
   ttsTimestamp: 1000,
   ttsTtfb: ['ttfb', 1000],
@@ -80,6 +85,7 @@ const UNITS: Readonly<Record<LivekitEmitter, LivekitUnits>> = {
       'lk.transcription_delay': 1,
       'lk.end_of_turn_delay': 1,
       'lk.eou.endpointing_delay': 1,
+      'lk.amd.delay': 1,
     },
     ttsTimestamp: 1,
     ttsTtfb: ['ttfbMs', 1],
@@ -96,8 +102,14 @@ function byResource(span: SpanFacts): LivekitEmitter | undefined {
   return lang === 'python' ? 'python' : lang === 'nodejs' ? 'nodejs' : undefined;
 }
 
-/** The emitter a TTS metrics shape names (its field names differ), if the span has one. */
-function byTtsShape(span: SpanFacts): LivekitEmitter | undefined {
+/**
+ * The emitter a span's shape names, if it has one: the TTS metrics' field names differ, and so does
+ * the answering-machine detection span's name (`amd` in Python, detector.py L572;
+ * `answering_machine_detection` in agents-js, amd.ts L430).
+ */
+function byShape(span: SpanFacts): LivekitEmitter | undefined {
+  if (span.name === 'answering_machine_detection') return 'nodejs';
+  if (span.name === 'amd') return 'python';
   if (num(span, 'lk.tts_metrics.ttfbMs') !== undefined) return 'nodejs';
   if (num(span, 'lk.tts_metrics.ttfb') !== undefined) return 'python';
   if (num(span, 'lk.realtime_model_metrics.ttftMs') !== undefined) return 'nodejs';
@@ -111,7 +123,7 @@ export function livekitEmitter(state: TraceState): LivekitEmitter | undefined {
   for (const s of state.spans.values()) {
     const r = byResource(s);
     if (r !== undefined) return r;
-    shape ??= byTtsShape(s);
+    shape ??= byShape(s);
   }
   return shape;
 }

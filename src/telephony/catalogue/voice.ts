@@ -1,4 +1,4 @@
-import { INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
+import { AMD_CATEGORIES, INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ export const VOICE_METRICS: readonly MetricSpec[] = [
     type: 'counter',
     help: 'Agent and model names of voice-agent events outside labels.agents / labels.models, counted under other',
     labels: { list: ['agents', 'models'] },
-    events: ['voiceai.turn'],
+    events: ['voiceai.turn', 'voiceai.amd'],
     note: 'The first such name of each list is logged once, with the setting that admits it.',
   },
   {
@@ -87,5 +87,25 @@ export const VOICE_METRICS: readonly MetricSpec[] = [
     help: 'Overlapping speech by outcome: barge-in (agent stopped), talked over, false interruption (agent resumed), agent over the caller',
     labels: { agent: 'agents', kind: INTERRUPTION_KINDS },
     events: ['voiceai.interruption'],
+  },
+  {
+    pack: 'voiceai',
+    name: 'voiceai_amd_results_total',
+    type: 'counter',
+    help: "Answering-machine detection verdicts by category: who answered the agent's outbound calls",
+    labels: { agent: 'agents', category: AMD_CATEGORIES },
+    events: ['voiceai.amd'],
+    note: 'The human-connect rate (human verdicts / outbound call attempts) is recorded as `instance:sidetone_voiceai_human_connect:ratio_rate10m`.',
+  },
+  {
+    pack: 'voiceai',
+    name: 'voiceai_amd_delay_seconds',
+    type: 'histogram',
+    unit: 'seconds',
+    help: "Answering-machine detection delay: the end of the callee's speech -> the verdict",
+    labels: { agent: 'agents' },
+    buckets: BUCKETS.ai,
+    events: ['voiceai.amd'],
+    note: 'A verdict without a delay (no speech heard) is counted, not observed.',
   },
 ];

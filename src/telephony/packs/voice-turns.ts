@@ -1,4 +1,4 @@
-import { INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
+import { AMD_CATEGORIES, INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
 import type { EventOf } from '../../events/types.js';
 import type { ExemplarLabels } from '../../metrics/exemplar.js';
 import type { HistogramSeries } from '../../metrics/index.js';
@@ -11,6 +11,7 @@ import { Enum } from '../table.js';
 export interface TurnMetrics {
   turn(e: EventOf<'voiceai.turn'>): void;
   interruption(e: EventOf<'voiceai.interruption'>): void;
+  amd(e: EventOf<'voiceai.amd'>): void;
 }
 
 const SPEAKER_AGENT = SPEAKERS.indexOf('agent');
@@ -47,6 +48,9 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
   const ttfa = m.histogram('voiceai_tts_ttfa_seconds');
   const speech = m.counter('voiceai_speech_seconds_total');
   const interruptions = m.counter('voiceai_interruptions_total');
+  const categories = new Enum(AMD_CATEGORIES);
+  const amdResults = m.counter('voiceai_amd_results_total');
+  const amdDelay = m.histogram('voiceai_amd_delay_seconds');
   const b = new TurnBreakdown();
   const deadAirMs = o.deadAirSeconds * 1000;
   const unattributed = TURN_SEGMENTS.indexOf('unattributed');
@@ -125,6 +129,11 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
     },
     interruption(e) {
       interruptions.at(agents.of(e.agent), kinds.of(e.kind)).inc();
+    },
+    amd(e) {
+      const a = agents.of(e.agent);
+      amdResults.at(a, categories.of(e.category)).inc();
+      if (e.delaySeconds !== undefined) amdDelay.at(a).observe(e.delaySeconds);
     },
   };
 }

@@ -28,6 +28,8 @@ export interface VoiceAiPack extends PackBase {
   /** A conversational turn ended: heard silence, its segments, dead air, speech time. */
   turn(e: EventOf<'voiceai.turn'>): void;
   interruption(e: EventOf<'voiceai.interruption'>): void;
+  /** An answering-machine detection verdict: counted by category, its delay observed. */
+  amd(e: EventOf<'voiceai.amd'>): void;
 }
 
 /**
@@ -70,6 +72,7 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
     transcript: (present) => transcriptsTotal.at(transcripts.of(present ? 'present' : 'missing')).inc(),
     turn: (e) => turns.turn(e),
     interruption: (e) => turns.interruption(e),
+    amd: (e) => turns.amd(e),
     subscribe: (bus: EventBus) =>
       wire([
         bus.on('voiceai.asr_error', (e) => pack.asrError(aiErrorReason(e))),
@@ -89,6 +92,7 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
         ),
         bus.on('voiceai.turn', turns.turn),
         bus.on('voiceai.interruption', turns.interruption),
+        bus.on('voiceai.amd', turns.amd),
       ]),
   };
   return pack;
