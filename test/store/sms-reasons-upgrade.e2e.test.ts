@@ -62,8 +62,9 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       const store = await openSqliteCallStore({ path, privacy });
       await write(store);
       await store.close();
-      // The file as schema 13 left it: the same tables, the old words.
+      // The file as schema 13 left it: the same tables (without version 16's end-to-end id), the old words.
       const db = new Database(path);
+      db.exec('DROP INDEX calls_end_to_end_id; ALTER TABLE calls DROP COLUMN end_to_end_id');
       db.exec(OLD_WORDS);
       db.pragma('user_version = 13');
       expect(db.prepare('SELECT DISTINCT failure_reason FROM sms ORDER BY 1').pluck().all()).toEqual([
@@ -76,7 +77,7 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       db.close();
 
       const upgraded = await openSqliteCallStore({ path, privacy });
-      expect(upgraded.schemaVersion).toBe(15);
+      expect(upgraded.schemaVersion).toBe(16);
       expect(await reasons(upgraded)).toEqual(EXPECTED);
       await upgraded.close();
     } finally {
@@ -95,11 +96,13 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       await client.query(`SET search_path = ${schema}`);
       await client.query(OLD_WORDS);
       await client.query('DELETE FROM sidetone_schema WHERE version > 11');
+      // Version 14's end-to-end id undone too (its index goes with it): schema 11 had none.
+      await client.query('ALTER TABLE calls DROP COLUMN end_to_end_id');
       const { rows } = await client.query('SELECT DISTINCT failure_reason AS r FROM sms ORDER BY 1');
       expect(rows.map((r) => r.r)).toEqual(['modem_error', 'network_error', 'no_credit', 'timeout', null]);
 
       const upgraded = await openPostgresCallStore({ url: server.url, schema, privacy });
-      expect(upgraded.schemaVersion).toBe(13);
+      expect(upgraded.schemaVersion).toBe(14);
       expect(await reasons(upgraded)).toEqual(EXPECTED);
       await upgraded.close();
     } finally {
