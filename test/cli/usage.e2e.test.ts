@@ -14,6 +14,7 @@ const VERBS = [
   'failures',
   'export',
   'call',
+  'cluster',
   'hourly',
   'daily',
   'health',

@@ -65,8 +65,9 @@ describe('docs/deploy.md', () => {
     expect(c.stdout + c.stderr).toMatch(/SUCCESS: 1 rule files found/);
     expect(c.status).toBe(0);
     const r = spawnSync('promtool', ['check', 'rules', rulesFile], { encoding: 'utf8' });
-    // 11 KPI recording rules, 20 alerts, and the voice agents' 4 turn recording rules and 2 alerts.
-    expect(r.stdout + r.stderr).toMatch(/SUCCESS: 37 rules found/);
+    // 11 KPI recording rules, 20 alerts, the voice agents' 4 turn recording rules and 2 alerts, and
+    // the human-connect rate of answering-machine detection (issue 52).
+    expect(r.stdout + r.stderr).toMatch(/SUCCESS: 38 rules found/);
     expect(r.status).toBe(0);
   });
 
