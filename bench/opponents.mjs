@@ -11,8 +11,8 @@ import { Registry } from '../dist/metrics/index.js';
 
 export const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-function sidetone() {
-  const r = new Registry({ guard: { maxSeries: 2_000_000 } });
+function sidetone(Impl = Registry) {
+  const r = new Impl({ guard: { maxSeries: 2_000_000 } });
   return {
     counter: (name, labels) => {
       const c = r.counter({ name, help: 'x', labels });
@@ -87,9 +87,18 @@ function otel() {
   };
 }
 
+/**
+ * An earlier build's registry beside today's, in the same rounds, when BENCH_REGISTRY_BEFORE names
+ * its dist/metrics/index.js (a worktree of the older commit, built): how a change moved the rows.
+ */
+const before = process.env.BENCH_REGISTRY_BEFORE
+  ? (await import(process.env.BENCH_REGISTRY_BEFORE)).Registry
+  : undefined;
+
 /** Every implementation, by the name the results table uses. */
 export const IMPLS = {
-  sidetone,
+  sidetone: () => sidetone(),
+  ...(before !== undefined && { 'sidetone (before)': () => sidetone(before) }),
   'prom-client': promStyle(promClient),
   '@prometheus-io/client': promStyle(pio),
   otel,
