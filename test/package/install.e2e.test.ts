@@ -60,6 +60,8 @@ describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
   // PATH as a login shell or systemd would have it, with the prefix's bin first.
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1' };
   let demo: ChildProcess | undefined;
+  /** The demo of the test below, which the read verbs then read. */
+  let demoUrl: string | undefined;
 
   beforeAll(
     () => {
@@ -165,6 +167,7 @@ describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
   it('runs `sidetone demo` until ready, and `sidetone health` reads it', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
+    demoUrl = url;
     demo = spawn('sidetone', ['demo', '--port', String(port), '--db', join(dir, 'demo.db')], {
       cwd: dir,
       env,
@@ -196,6 +199,69 @@ describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
     for (const path of ['/dashboard', '/dashboard/console.js', '/dashboard/console.css'])
       expect((await fetch(`${url}${path}`)).status, path).toBe(200);
   }, 90_000);
+
+  it(
+    'every read verb answers from the installed package, against the demo',
+    () => {
+      // `call` needs an id the traffic has not given yet, `cluster` a NATS server: the CLI's own tests
+      // (test/cli) cover both; here the installed command and what it loads are under test.
+      const url = demoUrl as string;
+      const failed: string[] = [];
+      for (const verb of [
+        'dashboard',
+        'trunks',
+        'sms',
+        'modem',
+        'failures',
+        'export',
+        'hourly',
+        'daily',
+        'metrics',
+        'status',
+        'test',
+      ]) {
+        const r = run('sidetone', [verb, '--url', url], env, dir);
+        if (r.status !== 0 || r.out.trim() === '')
+          failed.push(`${verb}: status ${r.status}\n${r.out.slice(0, 400)}`);
+      }
+      expect(failed).toEqual([]);
+    },
+    120_000 * timeFactor(),
+  );
+
+  it(
+    'runs `sidetone serve` until ready on a store of its own',
+    async () => {
+      const port = await freePort();
+      const serve = spawn('sidetone', ['serve', '--port', String(port), '--db', join(dir, 'serve.db')], {
+        cwd: dir,
+        env,
+      });
+      let out = '';
+      serve.stdout?.on('data', (d) => {
+        out += String(d);
+      });
+      serve.stderr?.on('data', (d) => {
+        out += String(d);
+      });
+      const exited = new Promise((r) => serve.once('exit', r));
+      try {
+        let ready = 0;
+        for (const end = Date.now() + 60_000 * timeFactor(); ready !== 200 && Date.now() < end; ) {
+          ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+            (r) => r.status,
+            () => 0,
+          );
+          if (ready !== 200) await new Promise((r) => setTimeout(r, 250));
+        }
+        expect(ready, out).toBe(200);
+      } finally {
+        serve.kill('SIGTERM');
+        await exited;
+      }
+    },
+    90_000 * timeFactor(),
+  );
 
   it(
     'ships the clients: `pip install ./clients/python` from the installed package works offline',
