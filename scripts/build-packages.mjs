@@ -45,12 +45,13 @@ const packageOf = (spec) =>
     .slice(0, spec.startsWith('@') ? 2 : 1)
     .join('/');
 
+/** The first line of a root dist/ module that re-exports a workspace's copy ({@link reexport}). */
+const STUB = '// Re-exported from a workspace by scripts/build-packages.mjs';
+
 /**
  * The dist/ modules (paths relative to dist/, without extension) reached from `entries`, and the
  * packages they import.
  */
-const STUB = '// Re-exported from a workspace by scripts/build-packages.mjs';
-
 function closure(entries) {
   const seen = new Set();
   const packages = new Set();
