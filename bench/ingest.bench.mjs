@@ -10,7 +10,9 @@
 // - throughput: sidetone's events/s over the commit floor's;
 // - CPU per event: each server's CPU time (every thread, /proc) over the events it acknowledged.
 // Peak memory under this load is pi.bench.mjs's.
-// Env: INGEST_SECONDS (5), INGEST_ROUNDS (6), INGEST_WARMUP_SECONDS (3).
+// Env: INGEST_SECONDS (5), INGEST_ROUNDS (6), INGEST_WARMUP_SECONDS (3); BENCH_CLI_BEFORE (servers.mjs):
+// the build before a change takes its turn in every round too, neither sidecar scraped (printed,
+// nothing saved).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +27,9 @@ const WARMUP_SECONDS = Number(process.env.INGEST_WARMUP_SECONDS ?? 3);
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-ingest-bench-'));
 const servers = {};
-for (const kind of ['sidetone', 'commit floor', 'ack floor']) servers[kind] = await startServer(kind, dir);
+const BEFORE = process.env.BENCH_CLI_BEFORE ? ['sidetone before'] : [];
+for (const kind of ['sidetone', ...BEFORE, 'commit floor', 'ack floor'])
+  servers[kind] = await startServer(kind, dir);
 
 // A real Prometheus scraping the sidecar every second, if installed.
 const promPort = await freePort();
@@ -58,9 +62,11 @@ async function scrapeStatus() {
 
 /** One phase of `kind`; Prometheus (which scrapes only the sidecar) paused while a floor runs. */
 async function phase(kind, length = SECONDS) {
-  if (kind !== 'sidetone') prom.kill('SIGSTOP');
+  // With a build before beside it, neither sidecar is scraped: the same work for both.
+  const scraped = kind === 'sidetone' && !BEFORE.length;
+  if (!scraped) prom.kill('SIGSTOP');
   const r = await maxIngest(servers[kind], length);
-  if (kind !== 'sidetone') prom.kill('SIGCONT');
+  if (!scraped) prom.kill('SIGCONT');
   return r;
 }
 
@@ -75,6 +81,13 @@ for (let k = 0; k < ROUNDS; k++) {
   scrape = await scrapeStatus();
   const floor = await phase('commit floor');
   const ack = await phase('ack floor');
+  if (BEFORE.length) {
+    const before = await phase('sidetone before');
+    console.log(
+      `round ${k + 1}: sidetone before ${Math.round(before.rate).toLocaleString('en')} events/s at ${before.cpuUsPerEvent.toFixed(2)} µs CPU an event, ` +
+        `${(before.cpuUsPerEvent / floor.cpuUsPerEvent).toFixed(2)}x the commit floor; today over before: CPU ${(side.cpuUsPerEvent / before.cpuUsPerEvent).toFixed(2)}x, throughput ${(side.rate / before.rate).toFixed(2)}x`,
+    );
+  }
   rounds.push({
     load,
     side,
@@ -116,4 +129,5 @@ console.log(
   `throughput ${median(rounds.map((r) => r.throughput)).toFixed(2)} of the commit floor, CPU an event ${median(rounds.map((r) => r.cpuVsFloor)).toFixed(2)}x it and ${median(rounds.map((r) => r.cpuVsAck)).toFixed(2)}x the ack floor (medians of ${ROUNDS}); ` +
     scrape,
 );
-writeFileSync(new URL('results/ingest.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+if (!BEFORE.length)
+  writeFileSync(new URL('results/ingest.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
