@@ -9,6 +9,7 @@ import { startAlertmanager, type WebhookAlert } from '../helpers/alertmanager.js
 import { asGrafanaSends } from '../helpers/grafana.js';
 import { freePort, startPrometheus } from '../helpers/prometheus.js';
 import { BACKFILLED, startCli } from '../helpers/spawn.js';
+import { ALERT_LABEL_KEYS } from './simulated.js';
 
 /**
  * The wiring, in real time: the shipped rule file byte for byte in a real Prometheus scraping two
@@ -202,17 +203,6 @@ describe('the shipped alerts end to end: Prometheus, Alertmanager and `sidetone 
     expect(text).not.toContain('356938035643809');
     expect(text).not.toContain('482913');
     const keys = new Set(am.alerts.flatMap((a) => Object.keys(a.labels)));
-    for (const k of keys)
-      expect([
-        'alertname',
-        'severity',
-        'job',
-        'instance',
-        'trunk',
-        'direction',
-        'modem',
-        'metric',
-        'agent',
-      ]).toContain(k);
+    for (const k of keys) expect(ALERT_LABEL_KEYS).toContain(k);
   });
 });

@@ -5,6 +5,8 @@ import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { FAULT_DURATION_MS } from '../../src/sources/simulator/faults.js';
 import { timeFactor } from '../setup/time-factor.js';
 import {
+  ALERT_LABEL_KEYS,
+  type AlertCheck,
   type Check,
   firedExpr,
   keepRuleInputs as keep,
@@ -26,6 +28,44 @@ import {
  */
 const SEVERITY = new Map(alertRules(ALERT_DEFAULTS).map((a) => [a.alert, a.severity]));
 const j = JSON.stringify;
+const runbook = (alert: string) => `${ALERT_DEFAULTS.runbook_url}#${alert.toLowerCase()}`;
+
+/**
+ * What the operator reads, as Prometheus renders each alert's templates from the scenario's
+ * labels, written out here (not rendered by our code): the alerts whose text holds no sample value.
+ */
+const RENDERED: Readonly<Record<string, (instance: string) => Record<string, string>>> = {
+  SidetoneTrunkDown: (i) => ({
+    summary: `trunk trunk-a on ${i} is down`,
+    description:
+      'SIP OPTIONS probes to trunk trunk-a have failed for 2 minutes: calls on it fail or reroute.',
+    runbook_url: runbook('SidetoneTrunkDown'),
+  }),
+  SidetoneModemFlapping: (i) => ({
+    summary: `modem modem0 on ${i} keeps reconnecting`,
+    description:
+      'Modem modem0 reconnected more often than modem.flapping allows: a loose cable, a failing USB hub or a power problem.',
+    runbook_url: runbook('SidetoneModemFlapping'),
+  }),
+  SidetonePiiRedacted: (i) => ({
+    summary: `sidetone redacted PII from labels of demo_app_calls on ${i}`,
+    description:
+      'The guard replaced label values that looked like personal data: an integration passes numbers or addresses where an enum belongs. Nothing leaked; fix the integration.',
+    runbook_url: runbook('SidetonePiiRedacted'),
+  }),
+  SidetoneSeriesOverflow: (i) => ({
+    summary: `series cap reached for demo_app_session_active on ${i}`,
+    description:
+      'New series went to the overflow series because metrics.max_series was reached: some breakdowns are merged. Raise the cap or find the label driving cardinality (sidetone lint).',
+    runbook_url: runbook('SidetoneSeriesOverflow'),
+  }),
+};
+
+/**
+ * A label value that looks like personal data: the simulator's numbers (+1555xxxxxxx), its IMEI
+ * and its 6-digit ids are runs of 6 or more digits; its call ids end in @sim.invalid.
+ */
+const PII_VALUE = '.*([0-9]{6,}|[+][0-9]|@|sim[.]invalid).*';
 
 /**
  * What each scenario must fire, and every alert it may fire besides (its consequences), as the
@@ -93,10 +133,41 @@ describe('the shipped alerts over the demo in virtual time (promtool test rules)
       ],
     }));
     checks.push({ expr: firedExpr(end, [...Object.keys(fires), ...may]), at: end, samples: [] });
+    // Every alert of the run, those it may fire too: only the known label keys (the result of
+    // grouping away the known ones is one empty label set), and no value that looks like PII.
+    const all = `max_over_time(ALERTS[${end}m])`;
+    const keys = ['alertstate', ...ALERT_LABEL_KEYS];
+    checks.push({
+      expr: `group without (${keys.join(', ')}) (${all})`,
+      at: end,
+      samples: [{ labels: '{}', value: 1 }],
+    });
+    checks.push({
+      expr: `group by (pii) (label_replace(label_join(${all}, "values", " ", ${keys.map((k) => j(k)).join(', ')}), "pii", "found", "values", ${j(PII_VALUE)}))`,
+      at: end,
+      samples: [{ labels: '{}', value: 1 }],
+    });
+    // Still firing in the fault's last minute (an alert that resolves early fails here), and as
+    // the operator reads it where its text holds no sample value.
+    const last = faultEnd - 1;
+    const alerts: AlertCheck[] = [];
+    for (const [alert, labels] of Object.entries(fires)) {
+      const all = { severity: SEVERITY.get(alert) as string, job: 'sidetone', instance, ...labels };
+      const text = RENDERED[alert];
+      if (text) alerts.push({ alert, at: last, alerts: [{ labels: all, annotations: text(instance) }] });
+      else
+        checks.push({
+          expr: `ALERTS{alertname=${j(alert)}, alertstate="firing"}`,
+          at: last,
+          samples: [
+            { labels: `ALERTS${labelText({ alertname: alert, alertstate: 'firing', ...all })}`, value: 1 },
+          ],
+        });
+    }
     // A trunk that is back resolves its alert once the fault is over.
     if (scenario === 'trunk-outage')
       checks.push({ expr: 'ALERTS{alertname="SidetoneTrunkDown"}', at: end, samples: [] });
-    const r = promtool(scenario, run, instance, checks);
+    const r = promtool(scenario, run, instance, checks, undefined, alerts);
     expect(r.output).toContain('SUCCESS');
     expect(r.status).toBe(0);
   });

@@ -149,6 +149,22 @@ const dir = mkdtempSync(join(tmpdir(), 'sidetone-alerts-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const j = JSON.stringify;
+/**
+ * The label keys a shipped alert may carry, as Alertmanager receives it: each a bounded name the
+ * rules or the enums produce, never free text (ALERTS adds `alertstate`).
+ */
+export const ALERT_LABEL_KEYS: readonly string[] = [
+  'alertname',
+  'severity',
+  'job',
+  'instance',
+  'trunk',
+  'direction',
+  'modem',
+  'metric',
+  'agent',
+];
+
 /** A label set as promtool prints it. */
 export const labelText = (l: Record<string, string>) =>
   `{${Object.entries(l)
@@ -163,13 +179,27 @@ export interface Check {
   samples: Array<{ labels: string; value: number }>;
 }
 
-/** Run `promtool test rules` on one demo's series (job/instance added, `up` 1 unless given) and these checks. */
+/**
+ * An alert_rule_test: at minute `at`, the alerts named `alert` that fire are exactly `alerts`,
+ * each with its labels and its annotations as Prometheus renders their templates.
+ */
+export interface AlertCheck {
+  alert: string;
+  at: number;
+  alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }>;
+}
+
+/**
+ * Run `promtool test rules` on one demo's series (job/instance added, `up` 1 unless given) and
+ * these checks (`alerts`: rendered alerts as well as expressions).
+ */
 export function promtoolRules(
   name: string,
   run: SimulatedScrapes,
   instance: string,
   checks: Check[],
   up?: Array<number | undefined>,
+  alerts: AlertCheck[] = [],
 ) {
   const target = `job="sidetone", instance=${j(instance)}`;
   const input = [...run.series].map(([key, values]) => {
@@ -194,6 +224,16 @@ export function promtoolRules(
       `        eval_time: ${c.at}m`,
       c.samples.length === 0 ? '        exp_samples: []' : '        exp_samples:',
       ...c.samples.flatMap((s) => [`          - labels: ${j(s.labels)}`, `            value: ${s.value}`]),
+    ]),
+    ...(alerts.length === 0 ? [] : ['    alert_rule_test:']),
+    ...alerts.flatMap((a) => [
+      `      - eval_time: ${a.at}m`,
+      `        alertname: ${j(a.alert)}`,
+      a.alerts.length === 0 ? '        exp_alerts: []' : '        exp_alerts:',
+      ...a.alerts.flatMap((x) => [
+        `          - exp_labels: ${j(x.labels)}`,
+        `            exp_annotations: ${j(x.annotations)}`,
+      ]),
     ]),
   ];
   const file = join(dir, `${name}.yml`);
