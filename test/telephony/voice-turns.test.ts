@@ -346,6 +346,61 @@ describe('voice-agent turns: the pack', () => {
     expect(sample(text, 'sidetone_voiceai_turns_total{agent="support-bot",model="gpt-4.1-mini"}')).toBe(2000);
   });
 
+  it('a tool turn files its tool and second-call segments; the end-of-turn verdict and the interruption delay are bounded histograms', () => {
+    const { bus, registry } = setup({ agents: ['support-bot'], models: ['gpt-4.1-mini'] });
+    const at = { agent: 'support-bot', model: 'gpt-4.1-mini' };
+    bus.emit({
+      type: 'voiceai.turn',
+      ...at,
+      userStoppedAt: T,
+      sttFinalAt: T + 300,
+      endOfTurnAt: T + 500,
+      llmFirstTokenAt: T + 900,
+      toolsDoneAt: T + 1800,
+      lastLlmFirstTokenAt: T + 2250,
+      ttsFirstByteAt: T + 2450,
+      agentStartedAt: T + 2500,
+      llmCalls: 2,
+      toolCalls: 1,
+      eouProbability: 0.42,
+      eouDetectionDelaySeconds: 0.04,
+    });
+    bus.emit({
+      type: 'voiceai.interruption',
+      kind: 'barge_in',
+      agent: 'support-bot',
+      probability: 0.93,
+      detectionDelaySeconds: 0.12,
+    });
+    const text = registry.render();
+    const seg = (segment: string) =>
+      sample(
+        text,
+        `sidetone_voiceai_turn_segment_seconds_sum{agent="support-bot",model="gpt-4.1-mini",segment="${segment}"}`,
+      );
+    expect(seg('llm_ttft')).toBeCloseTo(0.4, 9);
+    expect(seg('tool')).toBeCloseTo(0.9, 9);
+    expect(seg('llm2_ttft')).toBeCloseTo(0.45, 9);
+    expect(seg('tts_ttfb')).toBeCloseTo(0.2, 9);
+    expect(seg('thinking') ?? 0).toBe(0); // a stage the turn does not have: no observation
+    expect(sample(text, 'sidetone_voiceai_eou_probability_ratio_bucket{agent="support-bot",le="0.4"}')).toBe(
+      0,
+    );
+    expect(sample(text, 'sidetone_voiceai_eou_probability_ratio_bucket{agent="support-bot",le="0.5"}')).toBe(
+      1,
+    );
+    expect(sample(text, 'sidetone_voiceai_eou_detection_delay_seconds_sum{agent="support-bot"}')).toBeCloseTo(
+      0.04,
+      9,
+    );
+    expect(
+      sample(
+        text,
+        'sidetone_voiceai_interruption_detection_delay_seconds_sum{agent="support-bot",kind="barge_in"}',
+      ),
+    ).toBeCloseTo(0.12, 9);
+  });
+
   it('labels come from the configured agents and models; anything else is other, with no PII', () => {
     const { bus, registry } = setup({ agents: ['support-bot'] });
     bus.emit({
