@@ -1,8 +1,10 @@
 /**
  * A call's voice-agent turns as the call row keeps them (`agent_turn_list`, JSON): one compact
  * array per turn, `[turn, at, heardMs, ...segments by TURN_SEGMENTS, ...TURN_DETAILS, flags]`, nulls for what is
- * unknown. Arrays, not objects with keys: 64 turns with every segment reported take 4,082
- * characters (63.8 a turn; a call row with them and media both ways, 4,298 bytes of SQLite payload).
+ * unknown. Arrays, not objects with keys: 64 turns with every stage and detail reported take
+ * 6,776-7,224 characters (106-113 a turn, with and without a tool round; 4,082 before issue 52's
+ * tool stages and details), and 64 turns with every slot at its longest stay within the store's
+ * 16,384 (test/sinks/turn-tallies.test.ts).
  */
 import { TURN_SEGMENTS, type TurnSegment } from '../../domain/vocab.js';
 import type { AgentTurn } from '../types.js';
