@@ -139,12 +139,9 @@ function emitTurn(
   reply: SpanFacts,
   speaking: SpanFacts[],
 ): string[] {
-  const metrics = [reply, ...children(state, reply.id, (n) => n === 'realtime_metrics')];
-  for (const m of metrics) {
-    const r = read.realtime(m);
-    if (r.created !== undefined)
-      return emitRealtime(state, ctx, read, reply, m, speaking, r.created, r.firstAudio);
-  }
+  const rt = realtimeOf(state, read, reply);
+  if (rt !== undefined)
+    return emitRealtime(state, ctx, read, reply, rt.span, speaking, rt.created, rt.firstAudio);
   const first = speaking[0] as SpanFacts;
   const last = speaking.at(-1) as SpanFacts;
   const a = first.start;
@@ -330,11 +327,15 @@ function emitRealtime(
   return used;
 }
 
-/** A reply's realtime metrics, on its agent_turn or a `realtime_metrics` child. */
-function realtimeOf(state: TraceState, read: LivekitReader, reply: SpanFacts) {
-  for (const m of [reply, ...children(state, reply.id, (n) => n === 'realtime_metrics')]) {
-    const r = read.realtime(m);
-    if (r.created !== undefined) return r;
+/** A reply's realtime metrics and the span they are on: its agent_turn or a `realtime_metrics` child. */
+function realtimeOf(
+  state: TraceState,
+  read: LivekitReader,
+  reply: SpanFacts,
+): { span: SpanFacts; created: number; firstAudio: number | undefined } | undefined {
+  for (const span of [reply, ...children(state, reply.id, (n) => n === 'realtime_metrics')]) {
+    const { created, firstAudio } = read.realtime(span);
+    if (created !== undefined) return { span, created, firstAudio };
   }
   return undefined;
 }
