@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { turnRows } from '../../src/analytics/media-turns.js';
 import { renderTurns } from '../../src/cli/call-halves.js';
+import { TURN_SEGMENTS } from '../../src/domain/vocab.js';
 import { decodeTurnList } from '../../src/store/records/turn-list.js';
 
 const T = 1_787_320_800_000;
@@ -37,15 +38,7 @@ describe('sidetone call: the voice agent turns table', () => {
       'turn',
       'at',
       'heard',
-      'stt',
-      'endpointing',
-      'llm_ttft',
-      'tool',
-      'llm2_ttft',
-      'thinking',
-      'tts_ttfb',
-      'remainder',
-      'unattributed',
+      ...TURN_SEGMENTS,
       'eou p',
       'marks',
     ]);

@@ -5,6 +5,7 @@ import type { EventOf } from '../../src/events/types.js';
 import { TurnTallies } from '../../src/sinks/turn-tallies.js';
 import { decodeTurnList } from '../../src/store/records/turn-list.js';
 import { checkCallUpdate } from '../../src/store/validate.js';
+import { toolTurn } from '../telephony/helpers.js';
 
 const T = 1_787_320_800_000;
 const turn = (callId: string, n: number, waitMs: number): EventOf<'voiceai.turn'> => ({
@@ -105,19 +106,9 @@ describe('TurnTallies: the agent half of each call, as the store sink sends it',
 
   it("a tool turn keeps its tool and second-call segments, its calls and its end-of-turn detection on the call's record", () => {
     const e: EventOf<'voiceai.turn'> = {
-      type: 'voiceai.turn',
+      ...toolTurn(T),
       callId: 'tool',
       turn: 1,
-      userStoppedAt: T,
-      sttFinalAt: T + 300,
-      endOfTurnAt: T + 500,
-      llmFirstTokenAt: T + 900,
-      toolsDoneAt: T + 1800,
-      lastLlmFirstTokenAt: T + 2250,
-      ttsFirstByteAt: T + 2450,
-      agentStartedAt: T + 2500,
-      llmCalls: 2,
-      toolCalls: 1,
       toolErrors: 0,
       eouProbability: 0.91234,
       eouEndpointingDelaySeconds: 0.5,

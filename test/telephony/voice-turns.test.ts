@@ -12,7 +12,7 @@ import {
   TurnTally,
   UNATTRIBUTED,
 } from '../../src/telephony/outcome/turns.js';
-import { sample, setup } from './helpers.js';
+import { sample, setup, toolTurn } from './helpers.js';
 
 type Turn = EventOf<'voiceai.turn'>;
 const T = 1_787_320_800_000;
@@ -350,18 +350,8 @@ describe('voice-agent turns: the pack', () => {
     const { bus, registry } = setup({ agents: ['support-bot'], models: ['gpt-4.1-mini'] });
     const at = { agent: 'support-bot', model: 'gpt-4.1-mini' };
     bus.emit({
-      type: 'voiceai.turn',
+      ...toolTurn(T),
       ...at,
-      userStoppedAt: T,
-      sttFinalAt: T + 300,
-      endOfTurnAt: T + 500,
-      llmFirstTokenAt: T + 900,
-      toolsDoneAt: T + 1800,
-      lastLlmFirstTokenAt: T + 2250,
-      ttsFirstByteAt: T + 2450,
-      agentStartedAt: T + 2500,
-      llmCalls: 2,
-      toolCalls: 1,
       eouProbability: 0.42,
       eouDetectionDelaySeconds: 0.04,
     });

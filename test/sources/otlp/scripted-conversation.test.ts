@@ -40,7 +40,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../../../src/events/types.js';
 import { breakTurn, segmentsByName, TurnBreakdown } from '../../../src/telephony/outcome/turns.js';
 import { JSON_TYPE, receiverApp, sdkBatches } from './helpers.js';
-import { ids, request, type Span } from './span-builder.js';
+import { ids, request, type Span, T0 } from './span-builder.js';
 
 /** One exchange of the script, ms after T0; `calls` are the LLM calls, `tool` the tool call between them. */
 interface ScriptTurn {
@@ -129,6 +129,24 @@ function scripted(t: ScriptTurn): Record<string, number> {
 }
 
 const sec = (ms: number) => ms / 1000;
+/** T0 in epoch ms: the script's instants as the SDKs' wall-clock timestamps. */
+const T0ms = T0 * 1000;
+
+/** LiveKit's span of one tool call under the reply that asked for it (generation.py L872-911). */
+const functionTool = (
+  id: string,
+  parent: string,
+  tool: NonNullable<ScriptTurn['tool']>,
+  attrs: Record<string, boolean> = {},
+): Span => ({
+  id,
+  parent,
+  name: 'function_tool',
+  scope: 'livekit-agents',
+  from: sec(tool.start),
+  to: sec(tool.end),
+  attrs: { 'lk.function_tool.name': tool.name, ...attrs },
+});
 
 /** LiveKit Agents cascaded, Python (seconds) or Node (the user turn's and end-of-turn delays in ms). */
 function livekitCascaded(language: 'python' | 'nodejs') {
@@ -194,15 +212,7 @@ function livekitCascaded(language: 'python' | 'nodejs') {
         attrs: { 'lk.interrupted': false },
       });
       llmNode(asked, t.calls[0] as ScriptTurn['calls'][number]);
-      spans.push({
-        id: id(),
-        parent: asked,
-        name: 'function_tool',
-        scope,
-        from: sec(t.tool.start),
-        to: sec(t.tool.end),
-        attrs: { 'lk.function_tool.name': t.tool.name, 'lk.function_tool.is_error': false },
-      });
+      spans.push(functionTool(id(), asked, t.tool, { 'lk.function_tool.is_error': false }));
       calls = t.calls.slice(1);
     }
     const reply = id();
@@ -274,7 +284,6 @@ function livekitCascaded(language: 'python' | 'nodejs') {
   }
   return request(language, spans, js ? '0de5'.repeat(8) : '9a9a'.repeat(8));
 }
-const T0ms = 1_787_320_800_000;
 
 /** LiveKit Agents with a realtime model (Python): one `agent_turn` per response, its metrics as JSON. */
 function livekitRealtime() {
@@ -304,15 +313,7 @@ function livekitRealtime() {
           to: sec(t.tool.end + 3),
           attrs: { 'lk.realtime_model_metrics': response(t.e, undefined) },
         },
-        {
-          id: id(),
-          parent: asked,
-          name: 'function_tool',
-          scope,
-          from: sec(t.tool.start),
-          to: sec(t.tool.end),
-          attrs: { 'lk.function_tool.name': t.tool.name },
-        },
+        functionTool(id(), asked, t.tool),
       );
       created = t.tool.end;
     }
@@ -500,7 +501,9 @@ describe('one scripted conversation (plain turn, a tool call with two LLM calls,
   ])("%s, cascaded: the script's segments within 1 ms, the tool and the second call in their own", async (_name, build) => {
     const got = await turnsOf(build());
     expect(got.turns.map((t) => t.turn)).toEqual([1, 2, 3]);
-    got.segments.forEach((s, i) => within1ms(s, want[i] as Record<string, number>));
+    got.segments.forEach((s, i) => {
+      within1ms(s, want[i] as Record<string, number>);
+    });
     expect(got.turns.map((t) => t.llmCalls)).toEqual([1, 2, 1]);
     expect(got.interruptions.filter((i) => i.kind === 'barge_in').map((i) => i.turn)).toEqual([3]);
   });
