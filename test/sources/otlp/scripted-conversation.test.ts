@@ -509,9 +509,9 @@ describe('one scripted conversation (plain turn, a tool call with two LLM calls,
   });
 
   it.each([
-    ['python', 'LiveKit Agents (Python)'],
-    ['nodejs', 'LiveKit Agents (Node)'],
-  ] as const)('%s: the tool call, the end-of-turn verdict and the interruption verdict, in their units', async (language) => {
+    'python',
+    'nodejs',
+  ] as const)('LiveKit Agents (%s): the tool call, the end-of-turn verdict and the interruption verdict, in their units', async (language) => {
     const got = await turnsOf(livekitCascaded(language));
     const tool = got.turns[1] as EventOf<'voiceai.turn'>;
     expect([tool.toolCalls, tool.toolErrors]).toEqual([1, 0]);
