@@ -10,6 +10,7 @@ import { exportCalls } from '../../src/analytics/export.js';
 import { TURN_ROW_WIDTH } from '../../src/store/records/turn-list.js';
 import type { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallUpdate } from '../../src/store/types.js';
+import { toolTurnRow } from '../telephony/helpers.js';
 import { memoryStore, scriptedUpdates, T0 } from './scripted.js';
 
 let store: SqliteCallStore | undefined;
@@ -114,28 +115,7 @@ describe('export bytes', () => {
   it("a row of today's width exports its tool and second-call segments and its turn details", async () => {
     store = memoryStore(true);
     const agent = FULL.find((u) => u.kind === 'agent') as Extract<CallUpdate, { kind: 'agent' }>;
-    const row = [
-      1,
-      T0 + 10_000,
-      2720,
-      310,
-      290,
-      400,
-      1000,
-      400,
-      null,
-      250,
-      70,
-      null,
-      2,
-      1,
-      0,
-      0.912,
-      500,
-      40,
-      0.97,
-      0,
-    ];
+    const row = toolTurnRow(1, T0 + 10_000, 0);
     expect(row).toHaveLength(TURN_ROW_WIDTH);
     await store.applyBatch([
       ...FULL.filter((u) => u.kind !== 'agent'),

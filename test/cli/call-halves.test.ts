@@ -3,34 +3,14 @@ import { turnRows } from '../../src/analytics/media-turns.js';
 import { renderTurns } from '../../src/cli/call-halves.js';
 import { TURN_SEGMENTS } from '../../src/domain/vocab.js';
 import { decodeTurnList } from '../../src/store/records/turn-list.js';
+import { toolTurnRow } from '../telephony/helpers.js';
 
 const T = 1_787_320_800_000;
 
 describe('sidetone call: the voice agent turns table', () => {
   it('a tool turn shows its tool and second-call segments, its end-of-turn probability and its calls', () => {
     // A stored row as the store sink writes it (turn-list.ts): segments by TURN_SEGMENTS, then details.
-    const row = [
-      2,
-      T + 25_000,
-      2720,
-      310,
-      290,
-      400,
-      1000,
-      400,
-      null,
-      250,
-      70,
-      null,
-      2,
-      1,
-      0,
-      0.912,
-      500,
-      40,
-      0.97,
-      1,
-    ];
+    const row = toolTurnRow(2, T + 25_000, 1);
     const turns = turnRows({ turns: decodeTurnList(JSON.stringify([row])), startedAt: T, firstAt: T });
     expect(turns?.[0]).toMatchObject({ llm_calls: 2, tool_calls: 1, tool_errors: 0, eou_probability: 0.912 });
     const lines = renderTurns(turns ?? []).split('\n');
