@@ -36,7 +36,7 @@ export interface Batch {
   ignored: number;
   /** Spans already taken (a retried batch): skipped, so a turn counts once. */
   duplicates: number;
-  /** The `voiceai.turn`, `voiceai.interruption` and `voiceai.amd` events the batch completed. */
+  /** The `voiceai.turn`, `voiceai.interruption`, `voiceai.amd` and `voiceai.tool_call` events the batch completed. */
   events: SidetoneEvent[];
   /** The events are stored (and emitted by the caller): keep what the batch changed. */
   commit(): void;
@@ -98,6 +98,7 @@ export class OtlpTraceReceiver {
       turn: (e) => this.pending.push(e),
       interruption: (e) => this.pending.push(e),
       amd: (e) => this.pending.push(e),
+      toolCall: (e) => this.pending.push(e),
       agentOf: (s) => this.agentOf(s),
       modelOf: (m) => this.modelOf(m),
     };

@@ -24,6 +24,16 @@ const NUMBERS = [
   'lk.response.ttft',
   // LiveKit answering-machine detection: speech end -> verdict (units by emitter: units.ts).
   'lk.amd.delay',
+  // LiveKit end-of-turn detection (`eou_detection` under the user turn, telemetry/trace_types.py
+  // L65-75): the model's probability, the endpointing delay chosen, the detection delay; the
+  // transcript's mean confidence on the user turn (L70).
+  'lk.eou.probability',
+  'lk.eou.endpointing_delay',
+  'lk.eou.detection_delay',
+  'lk.transcript_confidence',
+  // LiveKit adaptive interruption on the caller's `user_speaking` (trace_types.py L127-130).
+  'lk.interruption.probability',
+  'lk.interruption.detection_delay',
 ] as const;
 /** Attributes read as booleans. */
 const FLAGS = [
@@ -33,6 +43,8 @@ const FLAGS = [
   'stt.incomplete',
   'tts.interrupted',
   'lk.interrupted',
+  // A LiveKit tool call failed (`function_tool`, trace_types.py L55).
+  'lk.function_tool.is_error',
 ] as const;
 /**
  * Short strings: a model name (a label only when configured), LiveKit's adaptive-interruption
@@ -46,6 +58,9 @@ const STRINGS = [
   'lk.amd.category',
   // The resource's SDK language: which LiveKit SDK wrote a trace, so in which units (units.ts).
   'telemetry.sdk.language',
+  // The function a LiveKit tool call ran: the app's own function name (logs only, never a label);
+  // never its arguments or output (`lk.pii.function_tool.*`).
+  'lk.function_tool.name',
 ] as const;
 /**
  * LiveKit's TTS metrics, a JSON string whose numeric fields place the first audio byte
