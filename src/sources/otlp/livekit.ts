@@ -54,7 +54,7 @@ const KEPT = new Set<string>([
  * and in npm 1.9.0): the span's end in the onEndOfSpeech hook, then `lastSpeakingTime`, which e2e
  * is measured from, after the hook's listeners ran; so the e2e side is later, by clock ticks
  * (0, 0, 0 / 0, 1, 2 / 0, 0, 0 ms over 3 runs of the real package's 3 turns, beside
- * test/sources/otlp/livekit-agents-js.e2e.test.ts) or by whatever the listeners and a GC pause took. Later only, and less than turns are apart (a
+ * test/sources/otlp/livekit-agents-js.timed.e2e.test.ts) or by whatever the listeners and a GC pause took. Later only, and less than turns are apart (a
  * user turn's speech ends after the previous turn's commit, its speech end + the endpointing min
  * delay, by default 300 ms with 1.9.0's streaming end-of-turn model, 500 with VAD turn detection):
  * up to JOIN_LAG_MS, the nearest wins.

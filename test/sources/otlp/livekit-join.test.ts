@@ -3,7 +3,7 @@
 // both from one clock reading; agents-js from two Date.now() calls in one END_OF_SPEECH handler
 // (agents/src/voice/audio_recognition.ts createVadTask, @livekit/agents 1.9.0 as at 8c88e3b): the
 // span's end in the onEndOfSpeech hook, then `lastSpeakingTime`, which e2e is measured from, after
-// the hook's listeners ran. Running the real package (as livekit-agents-js.e2e.test.ts does), the
+// the hook's listeners ran. Running the real package (as livekit-agents-js.timed.e2e.test.ts does), the
 // e2e side was 0, 1 or 2 ms later (9 turns in 3 runs); past the old 1 ms window the reply had no
 // user turn: stt and endpointing unknown.
 import { describe, expect, it } from 'vitest';
