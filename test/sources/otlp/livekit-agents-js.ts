@@ -21,7 +21,6 @@ import { ReadableStream, type ReadableStreamDefaultController } from 'node:strea
 import {
   Agent,
   AgentSession,
-  AgentSessionEventTypes,
   AudioInput,
   AudioOutput,
   asLanguageCode,
@@ -66,8 +65,6 @@ export interface TurnMarks {
   userStarted?: number;
   userStopped?: number;
   sttFinal?: number;
-  /** The user turn committed (the session's conversation_item_added for the caller's words). */
-  committed?: number;
   llmRequested?: number;
   llmFirstToken?: number;
   ttsText?: number;
@@ -393,12 +390,6 @@ export async function runConversation(
       interruption: { mode: 'vad', minDuration: 300 },
       preemptiveGeneration: { enabled: options.preemptive },
     },
-  });
-  session.on(AgentSessionEventTypes.ConversationItemAdded, (ev) => {
-    const item = ev.item;
-    if (item.type !== 'message' || item.role !== 'user') return;
-    const m = run.marks[script.findIndex((t) => t.words === item.textContent)];
-    if (m !== undefined) m.committed = Date.now();
   });
   const line = new LineInput();
   session.input.audio = line;
