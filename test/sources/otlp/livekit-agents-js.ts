@@ -209,7 +209,20 @@ class ScriptedLLM extends llm.LLM {
   }
 }
 
-/** A streaming TTS: the first text of a reply starts it; its audio comes `ttfbMs` later. */
+/** The scripted reply `text` begins: marked, then its audio `ttfbMs` later, frame by frame to `put`. */
+async function synthesize(run: ConversationRun, text: string, put: (a: tts.SynthesizedAudio) => void) {
+  const i = run.script.findIndex((t) => text.startsWith(t.reply.slice(0, 12)));
+  const turn = run.script[i] as ScriptedTurn;
+  const marks = run.marks[i] as TurnMarks;
+  marks.ttsText = Date.now();
+  await sleep(turn.ttfbMs);
+  marks.ttsFirstByte = Date.now();
+  const n = Math.round(turn.audioMs / 20);
+  for (let k = 0; k < n; k++)
+    put({ requestId: `r${i}`, segmentId: `s${i}`, frame: ttsFrame(), final: k === n - 1 });
+}
+
+/** A streaming TTS (a websocket provider): the first text of a reply starts it. */
 class ScriptedTTSStream extends tts.SynthesizeStream {
   label = 'scripted-tts.stream';
   constructor(
@@ -225,30 +238,48 @@ class ScriptedTTSStream extends tts.SynthesizeStream {
       if (typeof text !== 'string' || speaking !== undefined) continue;
       // The anchor of the package's TTFB (tts/tts.ts markStarted): the text reached the provider.
       this.markStarted();
-      const i = this.run_.script.findIndex((t) => text.startsWith(t.reply.slice(0, 12)));
-      const turn = this.run_.script[i] as ScriptedTurn;
-      const marks = this.run_.marks[i] as TurnMarks;
-      marks.ttsText = Date.now();
-      speaking = (async () => {
-        await sleep(turn.ttfbMs);
-        marks.ttsFirstByte = Date.now();
-        const n = Math.round(turn.audioMs / 20);
-        for (let k = 0; k < n; k++)
-          this.queue.put({ requestId: `r${i}`, segmentId: `s${i}`, frame: ttsFrame(), final: k === n - 1 });
-      })();
+      speaking = synthesize(this.run_, text, (a) => this.queue.put(a));
     }
     await speaking;
     this.queue.put(tts.SynthesizeStream.END_OF_STREAM);
   }
 }
 
+/**
+ * A chunked TTS (a plain HTTP provider): one request per text. The package wraps it in its
+ * StreamAdapter and sentence tokenizer (voice/agent.ts ttsNode), whose own `tts_request` is the
+ * one under `tts_node`; this request's is nested under that one's `tts_request_run`.
+ */
+class ScriptedChunkedStream extends tts.ChunkedStream {
+  label = 'scripted-tts.chunked';
+  constructor(
+    text: string,
+    private readonly run_: ConversationRun,
+    engine: tts.TTS,
+    connOptions?: typeof DEFAULT_API_CONNECT_OPTIONS,
+    abortSignal?: AbortSignal,
+  ) {
+    super(text, engine, connOptions, abortSignal);
+  }
+  protected async run(): Promise<void> {
+    await synthesize(this.run_, this.inputText, (a) => this.queue.put(a));
+  }
+}
+
 class ScriptedTTS extends tts.TTS {
   label = 'scripted-tts';
-  constructor(private readonly run: ConversationRun) {
-    super(24_000, 1, { streaming: true });
+  constructor(
+    private readonly run: ConversationRun,
+    streaming: boolean,
+  ) {
+    super(24_000, 1, { streaming });
   }
-  synthesize(): tts.ChunkedStream {
-    throw new Error('streaming only');
+  synthesize(
+    text: string,
+    connOptions?: typeof DEFAULT_API_CONNECT_OPTIONS,
+    abortSignal?: AbortSignal,
+  ): tts.ChunkedStream {
+    return new ScriptedChunkedStream(text, this.run, this, connOptions, abortSignal);
   }
   stream(o?: { connOptions?: typeof DEFAULT_API_CONNECT_OPTIONS }): tts.SynthesizeStream {
     return new ScriptedTTSStream(this.run, this, o?.connOptions);
@@ -340,6 +371,8 @@ export interface RunOptions {
    * final transcript, before the turn is committed; off, they start at the commit.
    */
   preemptive: boolean;
+  /** A streaming TTS, or a chunked one the package adapts (two nested `tts_request`s). */
+  ttsStreaming: boolean;
   spanProcessors: SpanProcessor[];
   /** Set on every span by the package's own span metadata (setTracerProvider's `metadata`). */
   metadata: Record<string, string>;
@@ -383,7 +416,7 @@ export async function runConversation(
     vad,
     stt: words,
     llm: new ScriptedLLM(run),
-    tts: new ScriptedTTS(run),
+    tts: new ScriptedTTS(run, options.ttsStreaming),
     turnHandling: {
       turnDetection: 'vad',
       endpointing: { minDelay: options.minDelayMs, maxDelay: 6000 },
