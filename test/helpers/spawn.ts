@@ -34,7 +34,10 @@ export interface NodeOptions {
  * test starts a Node process of its own (issue 48). Waits for nothing.
  */
 export function spawnNode(args: readonly string[], options: NodeOptions = {}): Cli {
-  const env = options.exactEnv ?? { ...process.env, ...options.env };
+  // The suite's own deadline factor is not the child's: `sidetone` refuses an unknown SIDETONE_*
+  // variable (its config maps each to a key), so an inherited one stopped every CLI it started.
+  const { SIDETONE_TEST_TIME_FACTOR: _, ...inherited } = process.env;
+  const env = options.exactEnv ?? { ...inherited, ...options.env };
   const node = [process.execPath, ...args];
   const [command, ...argv] = options.tty
     ? ['/usr/bin/script', '-qfec', node.map((a) => `'${a}'`).join(' '), '/dev/null']

@@ -79,8 +79,21 @@ const KEPT = new Set<string>([
   'realtime_metrics',
   ...AMD_SPANS,
 ]);
-/** The join tolerance: both sides come from the same clock reading, to float precision. */
+/**
+ * The join window of `A - lk.e2e_latency` against a user turn's last `user_speaking` end, ms.
+ * Python takes both from one clock reading (agent_activity.py L3524-3527): equal to float
+ * precision, hence the 1 ms before. agents-js takes them from two Date.now() reads in one
+ * END_OF_SPEECH handler (agents/src/voice/audio_recognition.ts createVadTask, the same at 8c88e3b
+ * and in npm 1.9.0): the span's end in the onEndOfSpeech hook, then `lastSpeakingTime`, which e2e
+ * is measured from, after the hook's listeners ran; so the e2e side is later, by clock ticks
+ * (0, 0, 0 / 0, 1, 2 / 0, 0, 0 ms over 3 runs of the real package's 3 turns, beside
+ * test/sources/otlp/livekit-agents-js.timed.e2e.test.ts) or by whatever the listeners and a GC pause took. Later only, and less than turns are apart (a
+ * user turn's speech ends after the previous turn's commit, its speech end + the endpointing min
+ * delay, by default 300 ms with 1.9.0's streaming end-of-turn model, 500 with VAD turn detection):
+ * up to JOIN_LAG_MS, the nearest wins.
+ */
 const JOIN_MS = 1;
+const JOIN_LAG_MS = 250;
 
 export const livekit: Framework = {
   name: 'livekit',
@@ -343,13 +356,21 @@ function realtimeOf(
 /** The user turn a reply answers: by the e2e join, else the last one committed before its audio. */
 function userTurnOf(state: TraceState, a: number, e2e: number | undefined): SpanFacts | undefined {
   let fallback: SpanFacts | undefined;
+  let joined: SpanFacts | undefined;
+  let gap = JOIN_LAG_MS;
   for (const s of state.spans.values()) {
     if (s.name !== 'user_turn') continue;
     const speech = lastSpeech(state, s);
-    if (e2e !== undefined && speech !== undefined && Math.abs(a - e2e - speech.end) < JOIN_MS) return s;
+    if (e2e !== undefined && speech !== undefined) {
+      const lag = a - e2e - speech.end;
+      if (lag > -JOIN_MS && Math.abs(lag) < gap) {
+        joined = s;
+        gap = Math.abs(lag);
+      }
+    }
     if (s.end <= a && (fallback === undefined || s.end > fallback.end)) fallback = s;
   }
-  return e2e === undefined ? fallback : undefined;
+  return e2e === undefined ? fallback : joined;
 }
 
 function lastSpeech(state: TraceState, user: SpanFacts): SpanFacts | undefined {
