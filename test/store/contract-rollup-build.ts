@@ -50,6 +50,8 @@ const QUERIES: CallQuery[] = [
   { from: DAY0 + 7 * 60_000 + 1, to: DAY0 + 2 * DAY + 13 * HOUR + 5 * 60_000 },
   { from: DAY0 + DAY, to: DAY0 + 2 * DAY, trunk: 'carrier-b' },
   { from: DAY0 - HOUR, to: DAY0 + 3 * DAY + 5 * HOUR, direction: 'inbound' },
+  // Whole days only, the first and last days with calls among them: every day row is read.
+  { from: DAY0 - DAY, to: DAY0 + 7 * DAY },
 ];
 const PS = [0, 0.5, 0.95, 1];
 

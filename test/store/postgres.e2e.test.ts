@@ -137,8 +137,10 @@ describe('PostgreSQL store specifics', () => {
       try {
         const rows = async (t: string) =>
           Number((await db.query(`SELECT COUNT(*) AS n FROM ${t}`)).rows[0].n);
-        expect(await rows('call_rollup_10m')).toBe(0);
-        expect(await rows('call_rollup_day')).toBe(0);
+        // No rollup row counts a call (hashing the old raw ids updated every call: the triggers left
+        // rows of zeros, taken out and put back).
+        expect(await rows('call_rollup_10m WHERE n <> 0')).toBe(0);
+        expect(await rows('call_rollup_day WHERE n <> 0')).toBe(0);
         expect(a.rollupBuild()).toMatchObject({ built: 0 });
         const range = { from: T - 3_600_000, to: T + 4 * 86_400_000 };
         const trunk = { ...range, trunk: 'trunk-1' };

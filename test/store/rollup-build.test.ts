@@ -72,6 +72,9 @@ describe('background rollup build', () => {
     expect(completed(0, 3 * HOUR, HOUR)).toEqual([0, 3 * HOUR]);
     expect(completed(M10, 3 * HOUR + M10, HOUR)).toEqual([HOUR, 4 * HOUR]);
     expect(completed(M10, 2 * M10, DAY)).toEqual([DAY, DAY]); // none
+    // The last slice: nothing below it, so the hour and day holding its start are whole too.
+    expect(completed(M10, 2 * M10, DAY, true)).toEqual([0, DAY]);
+    expect(completed(HOUR + M10, 3 * HOUR, HOUR, true)).toEqual([HOUR, 3 * HOUR]);
   });
 
   it('a read plans the part of its range before the frontier from the records', () => {

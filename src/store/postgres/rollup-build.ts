@@ -119,9 +119,9 @@ export class PgRollupBuild implements RollupBuilder {
         const nth = nthRow === undefined ? null : Number(nthRow.v);
         const lo = sliceFloor(s.from, nth, Number(oldest));
         // The 10-minute slots of the slice from their records, then each coarser grain's slots it
-        // completes from the finer rows (those before `lo` wait for the slices below).
+        // completes from the finer rows (those holding `lo` wait for the slices below, if any).
         for (const g of REBUILD) {
-          const [glo, ghi] = g === REBUILD[0] ? [lo, s.from] : completed(lo, s.from, g.ms);
+          const [glo, ghi] = g === REBUILD[0] ? [lo, s.from] : completed(lo, s.from, g.ms, nth === null);
           if (glo >= ghi) continue;
           const params: Record<string, number> = { lo: glo, hi: ghi };
           for (const st of g.steps)

@@ -96,9 +96,13 @@ export function sliceFloor(from: number, nth: number | null, oldest: number): nu
 
 /**
  * The slots of each coarser grain a slice [lo, hi) completes: those that start at or after `lo`
- * and hold some of the slice (their finer rows are now all built). Empty when none.
+ * and hold some of the slice (their finer rows are now all built), and with the `last` slice (no
+ * record left below `lo`) the one holding `lo` too. Empty when none.
  */
-export const completed = (lo: number, hi: number, ms: number): [number, number] => [up(lo, ms), up(hi, ms)];
+export const completed = (lo: number, hi: number, ms: number, last = false): [number, number] => [
+  last ? slotOf(lo, ms) : up(lo, ms),
+  up(hi, ms),
+];
 
 /** Records a slice groups at most (about 3 us a record to group, sqlite/rollups.ts). */
 export const SLICE_RECORDS = 8192;
