@@ -11,6 +11,7 @@ import {
   completed,
   formatState,
   nextSliceRecords,
+  PG_SLICE_TARGET_MS,
   parseState,
   progressOf,
   ROLLUP_BUILD_KEY,
@@ -137,7 +138,7 @@ export class PgRollupBuild implements RollupBuilder {
     });
     this.state = next;
     // The database's time, not the event loop's: a slice that holds `calls` long makes writes wait.
-    if (!busy) this.n = nextSliceRecords(this.n, performance.now() - start, this.max);
+    if (!busy) this.n = nextSliceRecords(this.n, performance.now() - start, this.max, PG_SLICE_TARGET_MS);
     this.busy = busy;
     return this.state !== undefined;
   }

@@ -106,18 +106,24 @@ export const completed = (lo: number, hi: number, ms: number, last = false): [nu
 
 /** Records a slice groups at most (about 3 us a record to group, sqlite/rollups.ts). */
 export const SLICE_RECORDS = 8192;
-/** What a slice aims at: the event loop is held no longer (the project's bound on a stall is 50 ms). */
+/** What a SQLite slice aims at: the event loop is held no longer (the project's bound on a stall is 50 ms). */
 export const SLICE_TARGET_MS = 25;
+/**
+ * What a PostgreSQL slice aims at: it holds no event loop (its work is the server's), only writes
+ * waiting for `calls`; at 25 ms slices shrank to a few hundred records and the build of 200k calls
+ * ran for minutes, the fixed cost of each (the lock over every partition, the coarser grains) ruling.
+ */
+export const PG_SLICE_TARGET_MS = 200;
 
 /**
- * The records the next slice takes after one of `n` took `ms`: scaled toward SLICE_TARGET_MS, at
+ * The records the next slice takes after one of `n` took `ms`: scaled toward `targetMs`, at
  * most `max` (the option), at least 64 (or `max`, if smaller), so a slow or loaded machine takes
  * smaller slices instead of holding the event loop longer.
  * @example
  * nextSliceRecords(8192, 100, 8192); // 2048
  */
-export function nextSliceRecords(n: number, ms: number, max: number): number {
-  const scaled = Math.round((n * SLICE_TARGET_MS) / Math.max(ms, 1));
+export function nextSliceRecords(n: number, ms: number, max: number, targetMs = SLICE_TARGET_MS): number {
+  const scaled = Math.round((n * targetMs) / Math.max(ms, 1));
   return Math.max(Math.min(64, max), Math.min(max, scaled));
 }
 /** A slice size as asked for, checked: a whole number of records, at least one. */
