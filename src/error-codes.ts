@@ -93,6 +93,9 @@ export const ERROR_CODES = {
   ST_STORE_INVALID_RETENTION: bad('Retention days or batch size out of range.'),
   ST_STORE_INVALID_MAX_ACTIVE: bad('A zombie-call age that is not a positive number.'),
   ST_STORE_INVALID_INTERVAL: bad('A maintenance interval under 10 ms.'),
+  ST_STORE_INVALID_SLICE: bad(
+    'A slice of the background rollup build (`rollupSliceRecords`) that is not a whole number of records, at least 1.',
+  ),
   ST_STORE_HASH_KEY: bad('A store hash key shorter than the minimum.'),
   ST_STORE_STORE_RAW: bad('A store `storeRaw` setting that is not true or false.'),
   ST_STORE_PATH: bad('A store path that is not a file path.'),

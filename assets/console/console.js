@@ -509,11 +509,19 @@ async function refresh() {
     $('status').className = ok ? 'ready' : 'degraded';
     // A demo writing its history in the background says how far it is (issue 50), not just "not ready".
     const backfill = ready.checks?.demo_backfill;
+    // So does a store building the rollups it was opened without (issue 51): ready, reads answer
+    // from the records meanwhile, and the badge says how far the build is.
+    const rollups = ready.checks?.store_rollups?.detail;
+    const building = typeof rollups === 'string' && rollups.startsWith('rollups building') ? rollups : '';
     $('status').textContent = ok
-      ? 'Ready'
+      ? building
+        ? `Ready; ${building}`
+        : 'Ready'
       : backfill && backfill.status !== 'pass'
         ? `Not ready: ${backfill.detail}`
-        : 'Not ready';
+        : building
+          ? `Not ready; ${building}`
+          : 'Not ready';
     renderChecks(ready.checks || {});
     renderProblems(d.problems);
     renderCalls(d);

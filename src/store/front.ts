@@ -13,6 +13,7 @@ import type { CallStatus } from '../domain/records.js';
 import { REPORT_WAIT_MS } from '../domain/standards/sms.js';
 import { drain } from './drain.js';
 import { type EventIds, type EventKeys, eventKeyOf, eventKeys, StoredEventIds } from './event-ids.js';
+import { faultCause } from './faults.js';
 import {
   checkModemSample,
   historyLimit,
@@ -34,6 +35,7 @@ import { END_TO_END_LEGS_MAX, endToEndCall } from './records/end-to-end.js';
 import { foldCallStats, foldOverview, foldSeries } from './records/fold.js';
 import { toSmsRecord, toSmsStats } from './records/sms-rows.js';
 import type { Protect } from './records/writes.js';
+import { type BackgroundBuild, type RollupBuildProgress, runInBackground } from './rollup/build.js';
 import { durationPercentiles, EXACT_PERCENTILES_UP_TO } from './rollup/plan.js';
 import { bucketSize } from './sqlite/sql.js';
 import type { Pager, StoreDriver } from './store-driver.js';
@@ -103,6 +105,11 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
   /** Event ids as the dedupe table keeps them: keyed hashes, always (event-ids.ts). */
   private readonly eventKey: (id: string) => string;
   private readonly exactPercentilesUpTo: number;
+  /** The background build of missing rollups while it runs (rollup/build.ts). */
+  private building: BackgroundBuild | undefined;
+  /** Why the build's last slice failed, if it did (readiness shows it). */
+  private buildFailed: string | undefined;
+  private closing = false;
 
   constructor(
     protected readonly driver: D,
@@ -301,7 +308,51 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     return { calls, sms };
   }
 
-  close(): Promise<void> {
+  /**
+   * How far the background build of missing rollups is (rollup/build.ts): undefined when every
+   * rollup is built. Reads meanwhile take what is missing from the records, with the same numbers.
+   *
+   * @example
+   * const p = store.rollupBuild(); // { built: 1200, total: 5000 } while building
+   */
+  rollupBuild(): RollupBuildProgress | undefined {
+    const p = this.driver.rollupBuild?.progress();
+    return p === undefined || this.buildFailed === undefined ? p : { ...p, failed: this.buildFailed };
+  }
+
+  /**
+   * Build one slice of the missing rollups now; true while more is left. The store builds them in
+   * the background on its own (unless opened with `buildRollupsInBackground: false`).
+   *
+   * @example
+   * while (await store.buildRollups()) {} // every rollup built
+   */
+  async buildRollups(): Promise<boolean> {
+    return (await this.driver.rollupBuild?.slice()) ?? false;
+  }
+
+  /**
+   * Start (or resume) building the missing rollups in the background, when there are any and the
+   * store was not opened with `buildRollupsInBackground: false`. The backends call it once they
+   * know the build's state (at open).
+   */
+  protected resumeRollupBuild(background = true): void {
+    const b = this.driver.rollupBuild;
+    if (!background || b === undefined || this.building !== undefined || this.closing) return;
+    if (b.progress() === undefined) return;
+    const build = runInBackground(b, (e) => {
+      this.buildFailed = e === undefined ? undefined : faultCause(e);
+    });
+    this.building = build;
+    void build.done.finally(() => {
+      if (this.building === build) this.building = undefined;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.building?.stop();
+    await this.building?.done; // a slice in flight ends before the connections do
     return this.driver.close();
   }
 }

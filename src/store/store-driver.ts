@@ -8,6 +8,7 @@ import type { ModemSample } from './modem-samples.js';
 import type { CallTuple } from './records/call-rows.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from './records/fold.js';
 import type { SmsTuple } from './records/sms-rows.js';
+import type { RollupBuilder } from './rollup/build.js';
 import type { PercentileReads, RangePlan } from './rollup/plan.js';
 import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from './types.js';
 
@@ -64,5 +65,7 @@ export interface StoreDriver {
     limit: number;
     instance: string | null;
   }): Promise<Record<string, unknown>[]>;
+  /** The background build of rollups missing at open (rollup/build.ts), where the backend has one. */
+  readonly rollupBuild?: RollupBuilder;
   close(): Promise<void>;
 }

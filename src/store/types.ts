@@ -116,6 +116,13 @@ export interface CallStore {
   closeZombies(maxActiveSeconds: number, now?: number): Promise<number>;
   /** How long the oldest write waiting for a lock has waited, ms; 0 when none (optional). */
   writeStallMs?(): number;
+  /**
+   * How far the background build of rollups missing at open is, in 10-minute slots; undefined
+   * once every rollup is built (optional; rollup/build.ts).
+   */
+  rollupBuild?(): { built: number; total: number; failed?: string } | undefined;
+  /** Build one slice of those rollups now; true while more is left (optional; rollup/build.ts). */
+  buildRollups?(): Promise<boolean>;
   /** Delete records filed more than `days` ago, `batchSize` rows per transaction (default 2000), yielding between. */
   deleteOlderThan(days: number, opts?: { batchSize?: number; now?: number }): Promise<DeleteResult>;
   close(): Promise<void>;

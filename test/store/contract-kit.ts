@@ -14,6 +14,12 @@ export interface ContractHarness {
   reopen(): Promise<CallStore>;
   /** Remove the storage (the store may already be closed). */
   cleanup(): Promise<void>;
+  /**
+   * Close the store, empty its rollups and leave them to the background build as an upgrade from
+   * before them does (rollup/build.ts), and open it again without that build running on its own,
+   * its slices `sliceRecords` records (kept for later `reopen`s).
+   */
+  withoutRollups(sliceRecords: number): Promise<CallStore>;
 }
 export type ContractFactory = (opts: {
   storeRaw: boolean;

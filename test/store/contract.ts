@@ -9,6 +9,7 @@ import type { ContractContext, ContractFactory, ContractHarness } from './contra
 import { mediaTurnsContract } from './contract-media-turns.js';
 import { modemContract } from './contract-modem.js';
 import { readContract } from './contract-reads.js';
+import { rollupBuildContract } from './contract-rollup-build.js';
 import { rollupContract } from './contract-rollups.js';
 import { writeContract } from './contract-writes.js';
 
@@ -44,6 +45,7 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
     readContract(ctx);
     housekeepingContract(ctx);
     rollupContract(ctx);
+    rollupBuildContract(ctx);
     modemContract(ctx);
     eventIdsContract(ctx);
   });

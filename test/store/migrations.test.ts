@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { LATEST_VERSION, MIGRATIONS, migrate } from '../../src/store/sqlite/migrations.js';
 import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
@@ -47,6 +47,105 @@ describe('schema migrations', () => {
     // Reopening a current file runs nothing and changes nothing.
     const again = await openSqliteCallStore({ path, privacy });
     expect(again.schemaVersion).toBe(LATEST_VERSION);
+    await again.close();
+  });
+
+  it('leaves the rollups of a store from before them to the background build: open builds none (issue 51)', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'v4.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    expect(migrate(db, path, 4)).toBe(4);
+    const insert = db.prepare(
+      'INSERT INTO calls (call_id, first_at, started_at, answered_at, ended_at, sip_code) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    // Three days of calls, one an hour: busy, then answered ones of growing length.
+    for (let i = 0; i < 72; i++) {
+      const at = T - 10 * 3_600_000 + i * 3_600_000;
+      insert.run(
+        `v4-${i}`,
+        at,
+        at,
+        i % 4 === 0 ? null : at + 1000,
+        at + 1000 + i * 1000,
+        i % 4 === 0 ? 486 : 200,
+      );
+    }
+    db.close();
+    const rows = (sql: string) => {
+      const check = new Database(path, { readonly: true });
+      try {
+        return check.prepare(sql).pluck().get();
+      } finally {
+        check.close();
+      }
+    };
+
+    const store = await openSqliteCallStore({
+      path,
+      privacy,
+      buildRollupsInBackground: false,
+      rollupSliceRecords: 10,
+    });
+    expect(store.schemaVersion).toBe(LATEST_VERSION);
+    // The migration built no rollup row; the store says what is left and reads the records meanwhile.
+    expect(rows('SELECT COUNT(*) FROM call_rollup_10m')).toBe(0);
+    expect(rows('SELECT COUNT(*) FROM call_rollup_day')).toBe(0);
+    expect(store.rollupBuild()).toEqual({ built: 0, total: 427 }); // 71 h of 10-minute slots, and the last call's
+    const days = { from: Date.UTC(2024, 0, 15), to: Date.UTC(2024, 0, 18) };
+    const exact = {
+      stats: await store.stats({ ...days, exact: true }),
+      p: await store.durationPercentiles({ ...days, exact: true }, [0.5]),
+    };
+    expect(exact.stats.byStatus.busy).toBe(18);
+    expect(await store.stats(days)).toEqual(exact.stats);
+    expect(await store.durationPercentiles(days, [0.5])).toEqual(exact.p);
+    // A slice, a restart: the build resumes where it was.
+    expect(await store.buildRollups()).toBe(true);
+    const built = store.rollupBuild()!.built;
+    expect(built).toBeGreaterThan(0);
+    await store.close();
+    const again = await openSqliteCallStore({
+      path,
+      privacy,
+      buildRollupsInBackground: false,
+      rollupSliceRecords: 10,
+    });
+    expect(again.rollupBuild()!.built).toBe(built);
+    while (await again.buildRollups()) expect(await again.stats(days)).toEqual(exact.stats);
+    expect(again.rollupBuild()).toBeUndefined();
+    expect(await again.stats(days)).toEqual(exact.stats);
+    await again.close();
+    expect(rows('SELECT SUM(n) FROM call_rollup_day WHERE direction = char(2)')).toBe(72);
+    expect(rows("SELECT COUNT(*) FROM sidetone_meta WHERE key = 'rollup_build'")).toBe(0);
+  });
+
+  it('builds the rollups in the background on its own, and a store opened again has nothing left', async () => {
+    const t = tempDir();
+    remove = t.remove;
+    const path = join(t.dir, 'v4.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    migrate(db, path, 4);
+    const insert = db.prepare(
+      'INSERT INTO calls (call_id, first_at, started_at, ended_at, sip_code) VALUES (?, ?, ?, ?, 486)',
+    );
+    for (let i = 0; i < 50; i++)
+      insert.run(`v4-${i}`, T + i * 3_600_000, T + i * 3_600_000, T + i * 3_600_000 + 5000);
+    db.close();
+    // The pauses between slices on a fake clock: each timer the build sets is run until none is left.
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const store = await openSqliteCallStore({ path, privacy, rollupSliceRecords: 5 });
+    expect(store.rollupBuild()!.built).toBeGreaterThan(0); // the first slice ran at open
+    await vi.runAllTimersAsync();
+    vi.useRealTimers();
+    expect(store.rollupBuild()).toBeUndefined();
+    const range = { from: T - 86_400_000, to: T + 4 * 86_400_000 };
+    expect((await store.stats(range)).byStatus.busy).toBe(50);
+    await store.close();
+    const again = await openSqliteCallStore({ path, privacy });
+    expect(again.rollupBuild()).toBeUndefined();
     await again.close();
   });
 

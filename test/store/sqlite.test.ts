@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreError, ValidationError } from '../../src/errors.js';
+import { ROLLUP_CLEAR } from '../../src/store/rollup/sql.js';
 import {
   AUTO_CHECKPOINT_PAGES,
   BACKSTOP_PAGES,
   IDLE_CHECKPOINT_MS,
 } from '../../src/store/sqlite/checkpoint.js';
 import { LATEST_VERSION } from '../../src/store/sqlite/migrations.js';
+import { startRollupBuild } from '../../src/store/sqlite/rollup-build.js';
 import { openSqliteCallStore, SqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallStore } from '../../src/store/types.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
@@ -22,14 +24,30 @@ runCallStoreContract('SQLite file', async ({ storeRaw, exactPercentilesUpTo }) =
   const { dir, remove } = tempDir();
   const path = join(dir, 'nested', 'calls.db');
   const privacy = { hashKey: KEY, storeRaw };
-  let current: CallStore = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo });
+  let build = {};
+  const open = () => openSqliteCallStore({ path, privacy, exactPercentilesUpTo, ...build });
+  let current: CallStore = await open();
   return {
     get store() {
       return current;
     },
     async reopen() {
       await current.close();
-      current = await openSqliteCallStore({ path, privacy, exactPercentilesUpTo });
+      current = await open();
+      return current;
+    },
+    async withoutRollups(sliceRecords) {
+      await current.close();
+      const db = new Database(path);
+      db.transaction(() => {
+        db.exec(
+          `DELETE FROM rollup_add; DELETE FROM rollup_remove; DELETE FROM rollup_dirty; ${ROLLUP_CLEAR}`,
+        );
+        startRollupBuild(db);
+      })();
+      db.close();
+      build = { buildRollupsInBackground: false, rollupSliceRecords: sliceRecords };
+      current = await open();
       return current;
     },
     async cleanup() {

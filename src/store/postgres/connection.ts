@@ -50,6 +50,10 @@ export class PgConnection {
   private opening: Promise<void> | undefined;
   private readonly openBackoff = new Backoff(250, 5000);
   private openError: unknown;
+  /** Run on the migrating connection after each migration, before the store serves (the rollup build's state). */
+  afterMigrate:
+    | ((q: (text: string, values?: unknown[]) => Promise<pg.QueryResult>) => Promise<void>)
+    | undefined;
 
   constructor(o: ConnectionOptions) {
     this.url = o.shownUrl;
@@ -158,7 +162,10 @@ export class PgConnection {
     }
     let broken: unknown;
     try {
-      this.schemaVersion = await migrateSchema(client, { url: this.url, privacy: this.privacy, schema });
+      const version = await migrateSchema(client, { url: this.url, privacy: this.privacy, schema });
+      // Before the version is set: reads wait for open until then (see `usable`).
+      await this.afterMigrate?.((text, values) => client.query(text, values));
+      this.schemaVersion = version;
       this.warm.ready = true;
       return this.schemaVersion;
     } catch (e) {

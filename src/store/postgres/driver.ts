@@ -25,6 +25,7 @@ import { KnownDays, type PgRunner } from './days.js';
 import { NESTED_LOOPS, RETENTION_LOCK } from './partitions.js';
 import { readStatement } from './pool.js';
 import { dropExpired } from './retention.js';
+import { PgRollupBuild } from './rollup-build.js';
 import * as SQL from './statements.js';
 import { eventKeysSince, type WriteContext, writeCalls, writeSmsBatch } from './write.js';
 
@@ -56,10 +57,22 @@ export class PostgresDriver implements StoreDriver {
   private lag = 0;
   private readonly w: WriteContext;
 
+  /** The background build of rollups missing at open (postgres/rollup-build.ts). */
+  readonly rollupBuild: PgRollupBuild;
+  /** Told once the build's state is read after each migration (the store starts the build). */
+  onBuildLoaded: () => void = () => {};
+
   constructor(
     readonly conn: PgConnection,
     protect: Protect,
+    sliceRecords?: number,
   ) {
+    this.rollupBuild = new PgRollupBuild(conn, sliceRecords);
+    // Read before the store serves a read: the reads plan with the frontier (rollup/plan.ts).
+    conn.afterMigrate = async (q) => {
+      await this.rollupBuild.load(q);
+      this.onBuildLoaded();
+    };
     const days = new KnownDays(); // the days whose partitions exist, as far as this store knows
     // The partition code's access to the database, with this store's errors and retries.
     const runner: PgRunner = {
@@ -131,7 +144,8 @@ export class PostgresDriver implements StoreDriver {
 
   /** Which slots of `q` come from rollups (see rollup/plan.ts). */
   private async plan(q: CallQuery, db: Db = this.conn.pool): Promise<FiledPlan> {
-    const plan = planRange(q, q.exact);
+    const builtFrom = this.rollupBuild.builtFrom();
+    const plan = planRange(q, q.exact, false, builtFrom);
     // With the filed-day bounds the reads' record parts need (postgres/statements.ts `READS`), read with
     // the largest lag seen so far; a larger one since means reading again with it (see RANGE_BOUNDS).
     type Bounds = { later: boolean; lag: number; active_from: number };
@@ -142,7 +156,7 @@ export class PostgresDriver implements StoreDriver {
     if (row !== undefined && row.lag > seen) row = await bounds(row.lag);
     this.lag = row?.lag ?? 0;
     const filed = { lag: row?.lag ?? 0, active_from: row?.active_from ?? SQL.NO_ACTIVE_DAY };
-    return { ...(q.exact || row?.later ? plan : planRange(q, false, true)), ...filed };
+    return { ...(q.exact || row?.later ? plan : planRange(q, false, true, builtFrom)), ...filed };
   }
 
   stats(q: CallQuery): Promise<StatsGroup[]> {

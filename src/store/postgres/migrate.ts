@@ -3,10 +3,11 @@
  * instances sharing the database, under an advisory lock, in one transaction.
  */
 import type pg from 'pg';
-import { StoreError } from '../../errors.js';
+import { InternalError, StoreError } from '../../errors.js';
 import type { PrivacyConfig } from '../privacy.js';
 import { rederivePostgres } from '../records/rederive.js';
 import { rewritePostgresIds } from '../stored-ids.js';
+import { startPgRollupBuild } from './rollup-build.js';
 import * as SQL from './sql.js';
 
 /** How long a migration statement may run (the client's read timeout; the server's is lifted). */
@@ -45,15 +46,28 @@ export async function migrateSchema(
         `${SQL.PG_LATEST_VERSION}; upgrade sidetone, or use another database or schema`,
     );
   }
+  let deferred = false;
   for (const m of SQL.PG_MIGRATIONS) {
     if (m.version <= current) continue;
-    await q(m.sql);
+    // The rows a migration would fill from the records stored are built in the background instead
+    // (rollup/build.ts): marked below, in this transaction.
+    await q(withoutRows(m));
+    deferred ||= m.rows !== undefined;
     await q('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [m.version, m.description]);
   }
+  if (deferred) await startPgRollupBuild(q);
   // Columns and rollups of an older call classifier rebuilt, under the same lock (records/rederive.ts).
   await rederivePostgres(q, o.url);
   // Raw ids of an older version hashed, under the same lock (stored-ids.ts).
   await rewritePostgresIds(client, o.privacy);
   await q('COMMIT');
   return Math.max(current, SQL.PG_LATEST_VERSION);
+}
+
+/** A migration's text without the rows it would build (see `PgMigration.rows`). */
+function withoutRows(m: SQL.PgMigration): string {
+  if (m.rows === undefined) return m.sql;
+  if (!m.sql.endsWith(m.rows))
+    throw new InternalError(`migration ${m.version}: its rows are not the end of its text`);
+  return m.sql.slice(0, m.sql.length - m.rows.length);
 }

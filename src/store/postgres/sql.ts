@@ -7,7 +7,7 @@
 import { PG_EVENT_IDS } from '../event-ids.js';
 import { PG_MODEM_SAMPLES } from '../modem-samples.js';
 import { CLASSIFIER_R1, pgStatus } from '../records/classifier-r1.js';
-import { PG_READ_INDEXES, PG_ROLLUPS } from '../rollup/sql.js';
+import { PG_READ_INDEXES, PG_ROLLUPS, ROLLUP_ROWS } from '../rollup/sql.js';
 import { END_TO_END_ID, SMS_REASON_RENAME } from '../sqlite/migrations.js';
 import { PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './partitions.js';
 
@@ -21,6 +21,8 @@ export interface PgMigration {
   version: number;
   description: string;
   sql: string;
+  /** As in SQLite (sqlite/migrations.ts `Migration.rows`): the end of `sql` built in the background. */
+  rows?: string;
 }
 
 const numberColumns = (p: string) => `${p}_hash TEXT, ${p}_masked TEXT, ${p}_raw TEXT`;
@@ -87,6 +89,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 2,
     description: 'calls: hourly and daily rollups with duration histograms, kept by statement triggers',
     sql: PG_ROLLUPS,
+    rows: ROLLUP_ROWS('pg'),
   },
   {
     version: 3,

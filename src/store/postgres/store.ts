@@ -26,6 +26,10 @@ export interface PostgresCallStoreOptions {
   poolSize?: number;
   /** As in SQLite: answered calls in a range up to which percentiles are exact (default 10,000). */
   exactPercentilesUpTo?: number;
+  /** As in SQLite: build rollups missing at open in the background (default true). */
+  buildRollupsInBackground?: boolean;
+  /** As in SQLite: records a slice of that build rebuilds (default 8,192). */
+  rollupSliceRecords?: number;
   /**
    * A connection, or a free one of the pool, not had within this fails the operation with
    * `ST_STORE_UNAVAILABLE` (default 5000 ms): a server that is down or hung answers in bounded time.
@@ -84,9 +88,11 @@ export class PostgresCallStore extends StoreFront<PostgresDriver> {
       connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
       statementTimeoutMs,
     });
-    super(new PostgresDriver(conn, protect), privacy, opts.exactPercentilesUpTo);
+    super(new PostgresDriver(conn, protect, opts.rollupSliceRecords), privacy, opts.exactPercentilesUpTo);
     this.url = conn.url;
     this.instance = instance;
+    // The build's state is known once the store has migrated (postgres/rollup-build.ts).
+    this.driver.onBuildLoaded = () => this.resumeRollupBuild(opts.buildRollupsInBackground ?? true);
   }
 
   /** The schema version the database is at (0 until the store has opened). */

@@ -5,15 +5,17 @@
  * files while existing ones kept the old derivation for good. `sidetone_meta` records the
  * classifier revision a store was built with (no row: revision 1, what the released migrations
  * build); on open, after the migrations and in the same transaction, a store at an older revision
- * gets those columns rebuilt from the current classifier SQL and every rollup rebuilt from its
- * records. A store at a newer revision is refused, as a newer schema is.
+ * gets those columns rebuilt from the current classifier SQL and its rollups emptied, to be built
+ * again from its records in the background (rollup/build.ts). A store at a newer revision is refused, as a newer schema is.
  */
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { CLASSIFIER_REVISION } from '../../domain/outcome/table.js';
 import { StoreError } from '../../errors.js';
-import { rollupRebuild } from '../rollup/sql.js';
+import { startPgRollupBuild } from '../postgres/rollup-build.js';
+import { ROLLUP_CLEAR } from '../rollup/sql.js';
 import { callsTable } from '../sqlite/migrations.js';
+import { startRollupBuild } from '../sqlite/rollup-build.js';
 import { type ClassifierSql, pgStatus } from './classifier-r1.js';
 import { kpiFlagsSql, reasonSql, statusSql } from './derive.js';
 
@@ -80,7 +82,9 @@ export function rederiveSqlite(db: Database.Database, file: string): void {
       DELETE FROM rollup_add;
       DELETE FROM rollup_remove;
       DELETE FROM rollup_dirty;
-      ${rollupRebuild('sqlite')}`);
+      ${ROLLUP_CLEAR}`);
+    // Filled again from the records in the background (rollup/build.ts), not here at open.
+    startRollupBuild(db);
     db.prepare('INSERT OR REPLACE INTO sidetone_meta (key, value) VALUES (?, ?)').run(
       CLASSIFIER_KEY,
       String(CLASSIFIER_REVISION),
@@ -112,7 +116,8 @@ export async function rederivePostgres(
     ADD COLUMN status TEXT GENERATED ALWAYS AS ${pgStatus(c)} STORED,
     ADD COLUMN kpi INTEGER GENERATED ALWAYS AS ${c.kpi} STORED`);
   for (const def of indexes) await q(def);
-  await q(rollupRebuild('pg'));
+  await q(ROLLUP_CLEAR);
+  await startPgRollupBuild(q);
   await q(
     'INSERT INTO sidetone_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     [CLASSIFIER_KEY, String(CLASSIFIER_REVISION)],

@@ -188,19 +188,23 @@ export const SQLITE_APPLY_QUEUE: readonly string[] = sqliteApply(QUEUED, [
  * from the next finer grain. A range, not a slot at a time: marked slots come in runs (a batch
  * spans minutes to hours), and one statement per run cost a third of what one per slot did.
  */
-function rebuildSlots(g: (typeof GRAINS)[number], finer?: (typeof GRAINS)[number]): string[] {
-  const key = callKey('sqlite', '', g.ms);
-  const hkey = durationKey('sqlite', '', g.ms);
+function rebuildSlots(
+  g: (typeof GRAINS)[number],
+  finer?: (typeof GRAINS)[number],
+  d: Dialect = 'sqlite',
+  inRange = 'first_at >= @lo AND first_at < @hi',
+): string[] {
+  const key = callKey(d, '', g.ms);
+  const hkey = durationKey(d, '', g.ms);
   const range = 't >= @lo AND t < @hi';
   const clear = [`DELETE FROM ${g.calls} WHERE ${range}`, `DELETE FROM ${g.durations} WHERE ${range}`];
   if (finer === undefined) {
-    const inRange = 'first_at >= @lo AND first_at < @hi';
     return [
       ...clear,
-      `INSERT INTO ${g.calls} ${recordGroups('sqlite', g.ms, `${inRange} AND ${inRollup('')}`)}`,
+      `INSERT INTO ${g.calls} ${recordGroups(d, g.ms, `${inRange} AND ${inRollup('')}`)}`,
       `INSERT INTO ${g.calls} SELECT ${collapsed(names(key))}, ${SUM_NAMES.map((c) => `SUM(${c})`).join(', ')},
         MIN(dur_min), MAX(dur_max) FROM ${g.calls} WHERE ${range} GROUP BY ${positions(key)}`,
-      `INSERT INTO ${g.durations} ${recordBuckets('sqlite', g.ms, `${inRange} AND ${inHistogram('')}`)}`,
+      `INSERT INTO ${g.durations} ${recordBuckets(d, g.ms, `${inRange} AND ${inHistogram('')}`)}`,
       `INSERT INTO ${g.durations} SELECT ${collapsed(names(hkey))}, SUM(n) FROM ${g.durations}
         WHERE ${range} GROUP BY ${positions(hkey)}`,
     ];
@@ -219,6 +223,14 @@ function rebuildSlots(g: (typeof GRAINS)[number], finer?: (typeof GRAINS)[number
 /** Rebuild statements per grain, finest first, with each grain's slot width. */
 export const SQLITE_REBUILD = GRAINS.map((g, i) => ({ ms: g.ms, sql: rebuildSlots(g, GRAINS[i - 1]) }));
 
+/**
+ * PostgreSQL's rebuild statements per grain, as SQLite's (named `@lo @hi`, see reads.ts
+ * `positional`): the background build of missing rollups (rollup/build.ts) runs them a slice at a
+ * time. `inRange` bounds the records read, so that a slice plans over the partitions that can hold them.
+ */
+export const pgRebuild = (inRange: string) =>
+  GRAINS.map((g, i) => ({ ms: g.ms, sql: rebuildSlots(g, GRAINS[i - 1], 'pg', inRange) }));
+
 /** The slots cleanup and retention mark; the flush rebuilds them and forgets the marks. */
 export const SQLITE_DIRTY = {
   mark: 'INSERT OR IGNORE INTO rollup_dirty (t) VALUES (?)',
@@ -229,4 +241,10 @@ export const SQLITE_DIRTY = {
   /** Finished calls a 10-minute slot's rollups hold (its dimension-free rows). */
   rolled: `SELECT COALESCE(SUM(n), 0) FROM ${GRAINS[0].calls} WHERE t = ? AND direction = ${ALL}`,
   clear: 'DELETE FROM rollup_dirty',
+  /** The 10-minute rows of [@lo, @hi) emptied, then the slots with records there marked (rollup/build.ts). */
+  clearRange: [GRAINS[0].calls, GRAINS[0].durations].map(
+    (t) => `DELETE FROM ${t} WHERE t >= @lo AND t < @hi`,
+  ),
+  markRange: `INSERT OR IGNORE INTO rollup_dirty (t) SELECT DISTINCT (first_at / ${TEN_MIN_MS}) * ${TEN_MIN_MS}
+    FROM calls WHERE first_at >= @lo AND first_at < @hi`,
 } as const;

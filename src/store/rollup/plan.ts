@@ -33,8 +33,18 @@ export interface RangePlan {
  * from records. With `nothingLater` (no call is filed at or after `to`: a range that ends now) the
  * slots holding `to` are whole too, so the open hour is read from rollups as well. Times are
  * stored as integers, so the bounds round up like the record queries' (`first_at >= 1.5` is `>= 2`).
+ * `builtFrom` (a 10-minute slot): rollups before it are still being built (rollup/build.ts), so
+ * the part of the range before it comes from the records too, with the same numbers.
+ *
+ * @example
+ * planRange({ from: 0, to: 86_400_000 }, false, false, 43_200_000).m0; // 43_200_000: the first half from records
  */
-export function planRange(q: CallQuery, exact = false, nothingLater = false): RangePlan {
+export function planRange(
+  q: CallQuery,
+  exact = false,
+  nothingLater = false,
+  builtFrom = Number.NEGATIVE_INFINITY,
+): RangePlan {
   const from = Math.ceil(q.from);
   const to = Math.ceil(q.to);
   const end = nothingLater ? Math.ceil(to / DAY_MS) * DAY_MS : to;
@@ -42,7 +52,7 @@ export function planRange(q: CallQuery, exact = false, nothingLater = false): Ra
   const down = (t: number, ms: number) => Math.floor(t / ms) * ms;
   // Each grain inside the one before; an empty one collapses onto the end of the one before, so
   // the finer grain (or the records) covers it all.
-  let [m0, m1] = exact ? [to, to] : [up(from, TEN_MIN_MS), down(end, TEN_MIN_MS)];
+  let [m0, m1] = exact ? [to, to] : [Math.max(up(from, TEN_MIN_MS), builtFrom), down(end, TEN_MIN_MS)];
   if (m0 >= m1) m0 = m1 = to;
   let [h0, h1] = [up(m0, HOUR_MS), down(m1, HOUR_MS)];
   if (h0 >= h1) h0 = h1 = m1;

@@ -16,6 +16,7 @@
  */
 
 export {
+  pgRebuild,
   ROLLUP_PRUNE,
   SQLITE_APPLY_QUEUE,
   SQLITE_CHANGE_QUEUE,
@@ -23,7 +24,15 @@ export {
   SQLITE_QUEUE,
   SQLITE_REBUILD,
 } from './changes.js';
-export { bucketBounds, DAY_MS, type Dialect, HISTOGRAM_ERROR, HOUR_MS, TEN_MIN_MS } from './groups.js';
+export {
+  bucketBounds,
+  DAY_MS,
+  type Dialect,
+  GRAINS,
+  HISTOGRAM_ERROR,
+  HOUR_MS,
+  TEN_MIN_MS,
+} from './groups.js';
 export {
   OVERVIEW_COLUMNS,
   PG_READ_INDEXES,
@@ -34,8 +43,9 @@ export {
 } from './reads.js';
 export {
   PG_ROLLUPS,
+  ROLLUP_CLEAR,
+  ROLLUP_ROWS,
   ROLLUP_TRIGGERS,
-  rollupRebuild,
   SQLITE_ROLLUPS,
   SQLITE_SCRATCH,
   SQLITE_SLOT_MARKS,

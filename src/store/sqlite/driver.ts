@@ -14,6 +14,7 @@ import type { CallTuple } from '../records/call-rows.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from '../records/fold.js';
 import type { SmsTuple } from '../records/sms-rows.js';
 import type { Protect } from '../records/writes.js';
+import type { RollupBuilder } from '../rollup/build.js';
 import { ROLLUP_PRUNE } from '../rollup/sql.js';
 import type { Pager, StoreDriver } from '../store-driver.js';
 import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from '../types.js';
@@ -28,6 +29,7 @@ import {
   type Statements,
   wrap,
 } from './open.js';
+import { SqliteRollupBuild } from './rollup-build.js';
 import { SqliteRollupReads } from './rollup-reads.js';
 import type { SqliteRollups } from './rollups.js';
 import { rangeParams } from './sql.js';
@@ -55,6 +57,8 @@ export class SqliteDriver implements StoreDriver {
   private readonly busyTimeoutMs: number | undefined;
   private readonly lockWaits: LockWaits; // writes waiting for another process's lock
   private modemSql: SqliteModem | undefined; // the modem history's statements, on first use
+  /** The background build of rollups missing at open (sqlite/rollup-build.ts), a slice per write. */
+  readonly rollupBuild: RollupBuilder;
 
   constructor(opts: SqliteCallStoreOptions, privacy: PrivacyConfig, protect: Protect) {
     const { db, path, schemaVersion, statements: s, rollups } = openDatabase({ ...opts, privacy });
@@ -67,7 +71,20 @@ export class SqliteDriver implements StoreDriver {
     // file), immediate for writes (onCalls).
     const snapshot = db.transaction((fn: () => unknown) => fn());
     const inSnapshot = <T>(fn: () => T) => snapshot.deferred(fn) as T;
-    this.reads = new SqliteRollupReads(db, s, rollups, inSnapshot, (what, fn) => this.run(what, fn));
+    const build = new SqliteRollupBuild(db, rollups, opts.rollupSliceRecords);
+    this.rollupBuild = {
+      progress: () => build.progress(),
+      builtFrom: () => build.builtFrom(),
+      slice: () => this.write('buildRollups', () => build.sliceNow()),
+    };
+    this.reads = new SqliteRollupReads(
+      db,
+      s,
+      rollups,
+      inSnapshot,
+      (what, fn) => this.run(what, fn),
+      () => build.builtFrom(),
+    );
     this.onCalls = (fn) => {
       // IMMEDIATE: the write reads before it writes (the filing times it marks), and a deferred
       // transaction that read first is refused the lock at once instead of waiting for it. One

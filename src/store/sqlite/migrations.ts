@@ -13,23 +13,33 @@
  * building revision 1 (records/classifier-r1.ts): their text never follows the live classifier.
  */
 import type Database from 'better-sqlite3';
-import { StoreError } from '../../errors.js';
+import { InternalError, StoreError } from '../../errors.js';
 import { SQLITE_EVENT_IDS } from '../event-ids.js';
 import { SQLITE_MODEM_SAMPLES } from '../modem-samples.js';
 import { CLASSIFIER_R1, type ClassifierSql } from '../records/classifier-r1.js';
 import {
+  ROLLUP_ROWS,
   SQLITE_CHANGE_QUEUE,
   SQLITE_READ_INDEXES,
   SQLITE_ROLLUPS,
   SQLITE_SLOT_MARKS,
 } from '../rollup/sql.js';
+import { startRollupBuild } from './rollup-build.js';
 import { FRESH_SQLITE_SCHEMA } from './schema.generated.js';
 
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /**
+   * The end of `sql` that fills new tables from the records already stored: left out when the
+   * migration runs, and done in the background once the store is open (rollup/build.ts).
+   */
+  rows?: string;
 }
+
+/** The version that adds `sidetone_meta`, where a build left to the background is recorded. */
+const META_VERSION = 9;
 
 /**
  * SQLite 14 and PostgreSQL 12: the SMS failure reasons stored before them in the ingest API's
@@ -148,6 +158,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     description: 'calls: hourly and daily rollups with duration histograms, kept by triggers',
     sql: SQLITE_ROLLUPS,
+    rows: ROLLUP_ROWS('sqlite'),
   },
   {
     version: 6,
@@ -276,11 +287,28 @@ export function migrate(db: Database.Database, file: string, target: number = LA
  * bump. @internal migrate() and the schema of a new file (sqlite/schema-gen.ts) use it.
  */
 export function applyMigrations(db: Database.Database, current: number, target: number): void {
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > target) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
+  const steps = MIGRATIONS.filter((m) => m.version > current && m.version <= target);
+  const run = (m: Migration, sql: string) => {
+    db.exec(sql);
+    db.pragma(`user_version = ${m.version}`);
+  };
+  // From a migration whose rows can wait (the rollups', 617 s at 1M calls) on, the rest run in one
+  // transaction that records the build left to the background: a crash leaves the file before
+  // that migration, never at a version that lacks its rows with nothing saying so. Where the
+  // target has no `sidetone_meta` to record it in, the rows are built as they were.
+  const first = target >= META_VERSION ? steps.findIndex((m) => m.rows !== undefined) : -1;
+  for (const m of first < 0 ? steps : steps.slice(0, first)) db.transaction(() => run(m, m.sql))();
+  if (first < 0) return;
+  db.transaction(() => {
+    for (const m of steps.slice(first)) run(m, withoutRows(m));
+    startRollupBuild(db);
+  })();
+}
+
+/** A migration's text without the rows it would build (see `Migration.rows`). */
+function withoutRows(m: Migration): string {
+  if (m.rows === undefined) return m.sql;
+  if (!m.sql.endsWith(m.rows))
+    throw new InternalError(`migration ${m.version}: its rows are not the end of its text`);
+  return m.sql.slice(0, m.sql.length - m.rows.length);
 }

@@ -36,6 +36,13 @@ export interface SqliteCallStoreOptions {
    * core to spare (sqlite/checkpoint.ts); the sidecar runs without it (server/store-from-config.ts).
    */
   checkpointThread?: boolean;
+  /**
+   * Build rollups missing at open (a store from before them, a classifier change) in the
+   * background, a bounded slice at a time (default true); false leaves it to `buildRollups()`.
+   */
+  buildRollupsInBackground?: boolean;
+  /** Records a slice of that build rebuilds (default 8,192: about 25 ms of work on this machine). */
+  rollupSliceRecords?: number;
 }
 
 /** The statements of a store, prepared once at open. */

@@ -31,6 +31,8 @@ export class SqliteRollupReads {
     private readonly inSnapshot: <T>(fn: () => T) => T,
     /** `fn` with the store open, its errors as StoreErrors. */
     private readonly run: <T>(what: string, fn: () => T) => T,
+    /** Slots before this are not built yet (sqlite/rollup-build.ts): reads take them from the records. */
+    private readonly builtFrom: () => number = () => Number.NEGATIVE_INFINITY,
   ) {}
 
   /**
@@ -46,7 +48,7 @@ export class SqliteRollupReads {
   private plan(q: CallQuery, exact = q.exact === true): RangePlan {
     if (exact) return planRange(q, true);
     const { later } = this.s.callsAfter.get({ to: Math.ceil(q.to) }) as { later: number };
-    return planRange(q, false, later === 0);
+    return planRange(q, false, later === 0, this.builtFrom());
   }
 
   /**

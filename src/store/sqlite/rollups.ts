@@ -6,6 +6,7 @@
  * thread's see each other's, and a crash loses none.
  */
 import type Database from 'better-sqlite3';
+import { slotOf } from '../rollup/build.js';
 import {
   SQLITE_APPLY_QUEUE,
   SQLITE_DIRTY,
@@ -19,9 +20,6 @@ const FLUSH_AFTER_MS = 1000;
 /** Or after this many marked slots (a rebuild is per slot), or queued calls (a flush is per call). */
 const FLUSH_AFTER_MARKS = 256;
 const FLUSH_AFTER_QUEUED = 50_000;
-
-/** The slot of width `ms` a time is filed in, as SQLite's integer division gives it. */
-export const slotOf = (at: number, ms: number) => Math.trunc(at / ms) * ms;
 
 /** Sorted slot starts of width `ms` as runs of consecutive slots, each [start, end). */
 function runs(slots: readonly number[], ms: number): Array<[number, number]> {
@@ -55,7 +53,7 @@ export class SqliteRollups {
     };
     this.apply = SQLITE_APPLY_QUEUE.map((sql) => db.prepare(sql));
     this.rebuild = SQLITE_REBUILD.map((g) => ({ ms: g.ms, steps: g.sql.map((sql) => db.prepare(sql)) }));
-    this.flushAll = db.transaction(() => {
+    const flush = () => {
       // The queue first (it leaves out calls in marked slots), then the marked slots from their
       // records, so an hour rebuilt from its 10-minute rows sees the queue's changes too.
       for (const step of this.apply) step.run();
@@ -69,8 +67,27 @@ export class SqliteRollups {
         touched = ts;
       }
       this.st.clear.run();
-    });
+    };
+    this.flushAll = db.transaction(flush);
+    const range = {
+      clear: SQLITE_DIRTY.clearRange.map((sql) => db.prepare(sql)),
+      mark: db.prepare(SQLITE_DIRTY.markRange),
+    };
+    this.rebuildRange = (lo, hi) => {
+      // Whatever the slots held goes (writes during the build added to rows not built yet), the
+      // slots with records are marked, and the flush rebuilds them with their hours and days.
+      for (const st of range.clear) st.run({ lo, hi });
+      range.mark.run({ lo, hi });
+      flush();
+    };
   }
+
+  /**
+   * Rebuild the 10-minute slots in [lo, hi) from their records, with the hours and days holding
+   * them, applying whatever is queued first: the background build's slice (sqlite/rollup-build.ts).
+   * Call inside a write transaction.
+   */
+  readonly rebuildRange: (lo: number, hi: number) => void;
 
   /** Whether any connection left changes for a flush (as this connection's snapshot sees it). */
   marked(): boolean {

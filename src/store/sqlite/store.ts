@@ -28,6 +28,7 @@ export class SqliteCallStore extends StoreFront<SqliteDriver> {
     super(new SqliteDriver(opts, privacy, protect), privacy, opts.exactPercentilesUpTo);
     this.path = this.driver.path;
     this.schemaVersion = this.driver.schemaVersion;
+    this.resumeRollupBuild(opts.buildRollupsInBackground ?? true);
   }
 
   /**

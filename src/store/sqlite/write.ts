@@ -2,10 +2,11 @@
 
 import type { EventKeys } from '../event-ids.js';
 import { callRounds, type Protect, smsOriginWrite, smsReportWrite } from '../records/writes.js';
+import { slotOf } from '../rollup/build.js';
 import { TEN_MIN_MS } from '../rollup/sql.js';
 import type { CallUpdate, SmsUpdate } from '../types.js';
 import type { Statements } from './open.js';
-import { type SqliteRollups, slotOf } from './rollups.js';
+import type { SqliteRollups } from './rollups.js';
 
 export type { Protect } from '../records/writes.js';
 
