@@ -6,8 +6,8 @@
  * count of idle-wakeups.test.ts cannot see: node:http's connections check (every second, from
  * node:timers) and the two `monitorEventLoopDelay` samplers (10 a second each, in libuv). Before:
  * ~22 a second (1,323 epoll_pwait calls in 60 s under strace -c, 62 of them the connections
- * check); now the sampler parks a second after the last request and the check runs while a
- * connection is open.
+ * check), 278 in this test's 20 s; now the sampler parks a second after the last request and the
+ * check runs while a connection is open: 15.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -8,7 +8,7 @@
  * (every 30 s), and one last look each by the samplers and the health refresh before they park.
  * Before: 633 wake-ups (the store failure watch every second, the modem sampler every 5 s, the
  * health refresh every 10 s), then 74 (the event-loop check's window rotation every 10 s, the
- * console's windows sampler every 15 s); now 45-49. What this cannot count, node:http's own
+ * console's windows sampler every 15 s); now 45-46. What this cannot count, node:http's own
  * connections check (a timer of node:timers, which fake timers do not replace) and the native
  * event-loop samplers, idle-wakeups.e2e.test.ts counts in a real `sidetone serve`.
  */
