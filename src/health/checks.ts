@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DefinitionError, showValue } from '../errors.js';
+import { LoopSampler } from './loop-sampler.js';
 import type { CheckDefinition, CheckResult } from './registry.js';
 
 export interface EventLoopCheckOptions {
@@ -12,12 +12,17 @@ export interface EventLoopCheckOptions {
   maxDelayMs?: number;
   /** The window is one to two of these intervals long. Default 10 000 ms. */
   windowMs?: number;
+  /**
+   * The sampler to read (the sidecar's, shared with its metrics, parks while the loop has no work).
+   * Default: one of its own at a tenth of `maxDelayMs` (10 to 100 ms), which never parks.
+   */
+  sampler?: LoopSampler;
 }
 
 /**
  * Fails when the event loop was blocked for longer than `maxDelayMs` in the last window. A probe
  * cannot run while the loop is stuck, so the useful signal is that it *was* stuck recently: the
- * worst delay is kept across two histogram windows so a probe right after a rotation still sees it.
+ * worst delay is kept across two windows so a probe right after a window's end still sees it.
  *
  * @example
  * health.register(eventLoopCheck({ maxDelayMs: 500 }));
@@ -26,32 +31,42 @@ export function eventLoopCheck(options: EventLoopCheckOptions = {}): CheckDefini
   const maxDelayMs = positive('maxDelayMs', options.maxDelayMs ?? 1000);
   const windowMs = positive('windowMs', options.windowMs ?? 10_000);
   // The check only compares with maxDelayMs: sampling at a tenth of the limit keeps the worst
-  // delay's error within 10 % of it, and at the default 1000 ms this timer fires 10 times a second
-  // instead of 100. (The sidecar's idle wake-ups barely moved, 204 -> 217 epoll waits a second:
-  // the metrics' own 10 ms histogram, src/runtime/event-loop.ts, still samples.)
-  const resolutionMs = Math.min(100, Math.max(10, Math.round(maxDelayMs / 10)));
-  const h = monitorEventLoopDelay({ resolution: resolutionMs });
-  h.enable();
-  let previousMaxNs = 0;
-  const timer = setInterval(() => {
-    previousMaxNs = h.max;
-    h.reset();
-  }, windowMs);
-  // A health check must never keep the process alive on its own.
-  timer.unref();
+  // delay's error within 10 % of it, and at the default 1000 ms the sampler fires 10 times a
+  // second instead of 100.
+  const sampler =
+    options.sampler ??
+    new LoopSampler({ resolutionMs: Math.min(100, Math.max(10, Math.round(maxDelayMs / 10))) });
+  const resolutionMs = sampler.resolutionMs;
+  // The worst sample of the window under way and of the one before, on a grid of windowMs from
+  // the start; a window ends when a sample or a read finds it over (no timer: an idle sidecar's
+  // rotation fired 6 times a minute for nothing, issue 51), as a timer would have ended it.
+  let windowStart = performance.now();
+  let currentNs = 0;
+  let previousNs = 0;
+  const roll = (now: number) => {
+    const ended = Math.floor((now - windowStart) / windowMs);
+    if (ended < 1) return;
+    previousNs = ended === 1 ? currentNs : 0;
+    currentNs = 0;
+    windowStart += ended * windowMs;
+  };
+  const unsubscribe = sampler.subscribe({
+    sample: (ns) => {
+      roll(performance.now());
+      if (ns > currentNs) currentNs = ns;
+    },
+  });
   return {
     name: options.name ?? 'event_loop',
     critical: options.critical ?? true,
     check: (): CheckResult => {
+      roll(performance.now());
       // Samples include the sampling interval itself; what matters is the delay beyond it.
-      const worstMs = Math.max(0, Math.max(previousMaxNs, h.max) / 1e6 - resolutionMs);
+      const worstMs = Math.max(0, Math.max(previousNs, currentNs) / 1e6 - resolutionMs);
       const shown = `max delay ${Math.round(worstMs)} ms in the last ${Math.round(windowMs / 1000)}-${Math.round((2 * windowMs) / 1000)} s`;
       return { status: worstMs <= maxDelayMs ? 'pass' : 'fail', detail: `${shown} (limit ${maxDelayMs} ms)` };
     },
-    close: () => {
-      clearInterval(timer);
-      h.disable();
-    },
+    close: unsubscribe,
   };
 }
 

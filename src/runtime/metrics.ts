@@ -1,5 +1,6 @@
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import type { LoopSampler } from '../health/loop-sampler.js';
 import type { Registry } from '../metrics/index.js';
 import { eventLoopMetrics } from './event-loop.js';
 import { sidetoneVersion } from './version.js';
@@ -9,6 +10,11 @@ export interface RuntimeMetricsOptions {
   version?: string;
   /** monitorEventLoopDelay sampling interval. Default 10 ms. */
   eventLoopResolutionMs?: number;
+  /**
+   * Sample the event loop with this sampler instead (its resolution, not `eventLoopResolutionMs`):
+   * the sidecar's, shared with its health check, which parks while the loop has no work.
+   */
+  eventLoopSampler?: LoopSampler;
   /** Observe GC pauses. Default true. */
   gc?: boolean;
   /**
@@ -149,7 +155,10 @@ export function runtimeMetrics(registry: Registry, options: RuntimeMetricsOption
     help: 'sidetone build information',
     values: { version: options.version ?? sidetoneVersion(), node: process.version },
   });
-  const stopLoop = eventLoopMetrics(registry, { resolutionMs: options.eventLoopResolutionMs ?? 10 });
+  const stopLoop = eventLoopMetrics(registry, {
+    resolutionMs: options.eventLoopResolutionMs ?? 10,
+    ...(options.eventLoopSampler !== undefined && { sampler: options.eventLoopSampler }),
+  });
   const stopGc = options.gc === false ? () => {} : gcMetrics(registry);
   return {
     stop() {

@@ -9,7 +9,12 @@ import { errorReply, toResponse } from '../http/respond.js';
  * The health paths alone on `health.port` (CardLink's health server), the same checks and answers
  * as on the main port, so a probe can be pointed at a port that serves nothing else.
  */
-export async function serveHealth(config: SidetoneConfig, app: App, log: Logger): Promise<Served> {
+export async function serveHealth(
+  config: SidetoneConfig,
+  app: App,
+  log: Logger,
+  onRequest?: () => void,
+): Promise<Served> {
   const paths = new Set([app.paths.healthz, app.paths.readyz]);
   const elsewhere = () => errorReply('ST_NOT_FOUND', `health.port serves ${[...paths].join(' and ')} only`);
   const healthOnly: App = {
@@ -20,10 +25,12 @@ export async function serveHealth(config: SidetoneConfig, app: App, log: Logger)
   };
   const host = config.server.host;
   const port = config.health.port ?? 0;
-  return serve(healthOnly, { host, port, logger: log }).catch((err: { code?: string }) => {
-    throw new ConfigError(
-      'ST_CONFIG_INVALID',
-      `health.port ${port} on ${host}: cannot listen (${err?.code ?? String(err)}): choose a free port, or leave health.port unset`,
-    );
-  });
+  return serve(healthOnly, { host, port, logger: log, ...(onRequest !== undefined && { onRequest }) }).catch(
+    (err: { code?: string }) => {
+      throw new ConfigError(
+        'ST_CONFIG_INVALID',
+        `health.port ${port} on ${host}: cannot listen (${err?.code ?? String(err)}): choose a free port, or leave health.port unset`,
+      );
+    },
+  );
 }

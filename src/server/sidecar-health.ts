@@ -3,6 +3,7 @@ import { healthIndicators, healthOptions } from '../analytics/health.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import { diskSpaceCheck, eventLoopCheck, HealthRegistry } from '../health/index.js';
+import type { LoopSampler } from '../health/loop-sampler.js';
 import { STORE_CHECK } from '../http/health-routes.js';
 import type { StoreSink } from '../sinks/store-sink.js';
 import type { ModemSource } from '../sources/modem/source.js';
@@ -30,6 +31,8 @@ export interface SidecarHealthParts {
   dbPath: string;
   store: ReturnType<typeof instrumentStore>;
   sink: StoreSink;
+  /** The event-loop sampler the check reads (the sidecar's, shared with its metrics). */
+  loop: LoopSampler;
   probe: Parameters<typeof storeCheck>[0]['probe'];
   /** The modem pack, when it runs. */
   modem: ModemPack | undefined;
@@ -45,7 +48,7 @@ export interface SidecarHealthParts {
 export function sidecarHealth(p: SidecarHealthParts) {
   const { config, demo, bus, store, modem } = p;
   const health = new HealthRegistry();
-  health.register(eventLoopCheck());
+  health.register(eventLoopCheck({ sampler: p.loop }));
   health.register(diskSpaceCheck({ path: dirname(p.dbPath) }));
   health.register(
     storeCheck({

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { SidetoneConfig } from '../config/schema.js';
 import { EventBus } from '../events/bus.js';
+import { LoopSampler } from '../health/loop-sampler.js';
 import { type Served, serve } from '../http/node.js';
 import type { AuthKind } from '../http/router.js';
 import { auditLog, callEventLog } from '../logs/index.js';
@@ -129,12 +130,15 @@ export async function startSidecar(
     },
   );
   const dbPath = resolve(config.store.path);
+  // The event loop sampled 10 times a second, not 100 (the library's default, prom-client's): the
+  // 10 ms timer was most of an idle sidecar's CPU, 12-15 ms a second against 4-8 (issue 39). A
+  // stall of 100 ms or more is always seen; a shorter one in proportion to its length, which
+  // rate() over minutes averages out. One sampler for the metrics and the health check, parked a
+  // second after the last request or event while the loop has no other work: their two native
+  // samplers were 20 of an idle sidecar's ~22 wake-ups a second (issue 51).
+  const loop = new LoopSampler({ resolutionMs: 100, parkAfterMs: 1000 });
   const runtime = runtimeMetrics(registry, {
-    // The event loop sampled 10 times a second, as the health check samples it, not 100 (the
-    // library's default, prom-client's): the 10 ms timer was most of an idle sidecar's CPU, 12-15
-    // ms a second against 4-8 (issue 39). A stall of 100 ms or more is always seen; a shorter
-    // one in proportion to its length, which rate() over minutes averages out.
-    eventLoopResolutionMs: 100,
+    eventLoopSampler: loop,
     diskPaths: [dirname(dbPath)],
     collectEveryMs: config.metrics.collection_interval_seconds * 1000,
   });
@@ -158,6 +162,9 @@ export async function startSidecar(
     consumed: otel === undefined ? stored : listenedTypes(bus),
     log,
   });
+  // Every event is work: a parked event-loop sampler samples again (after the types listened to are
+  // taken: a listener of every type would read as a consumer of each).
+  bus.onAny(() => loop.wake());
   const stopCallLog = callEventLog(bus, log, {
     spanContext: (id) => traces.spanContext(id),
     callIds,
@@ -181,6 +188,7 @@ export async function startSidecar(
     dbPath,
     store,
     sink,
+    loop,
     probe: opened.probe,
     modem: telephony.modem,
     // The modem source is created below, with the other sources; the check reads it when it runs.
@@ -265,8 +273,9 @@ export async function startSidecar(
     // A demo's sampler starts after its backfill, which samples at simulated times (below).
     if (!demo) modemSampler.start();
     push = await startPush(config, registry, log);
-    served = await serve(app, { ...serveOptions, logger: log });
-    if (config.health.port !== undefined) healthServed = await serveHealth(config, app, log);
+    const onRequest = () => loop.wake();
+    served = await serve(app, { ...serveOptions, logger: log, onRequest });
+    if (config.health.port !== undefined) healthServed = await serveHealth(config, app, log, onRequest);
   } catch (err) {
     signals.release();
     await served?.close().catch(() => {});
