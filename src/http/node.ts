@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { DefinitionError, type SidetoneError } from '../errors.js';
 import { trusted } from '../logs/redact.js';
 import type { App } from './app.js';
@@ -78,8 +78,9 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
       requestTimeout,
       keepAliveTimeout,
       // Node checks the two timeouts above on this interval (30 s by default), which would let a
-      // slowloris client hold a socket far past its limit. It runs only while a connection is
-      // open (checkWhileConnected, below).
+      // slowloris client hold a socket far past its limit. It fires with no connection open too
+      // (one wake-up a second on an idle sidecar); Node offers no public way to pause it, and its
+      // timer is internal (issue 51 left it rather than reach into node:_http_server).
       connectionsCheckingInterval: checkEveryMs,
       ...(options.maxHeaderBytes !== undefined ? { maxHeaderSize: options.maxHeaderBytes } : {}),
     },
@@ -101,8 +102,6 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
     server.once('error', reject);
     server.listen(options.port ?? 9464, host, () => {
       server.off('error', reject);
-      // Node started its interval in its own 'listening' listener, registered before this one.
-      checkWhileConnected(server, checkEveryMs);
       resolve();
     });
   });
@@ -131,45 +130,6 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
       return closing;
     },
   };
-}
-
-/** Node's timer of the connections check: the interval and the check it calls (node:_http_server). */
-type NodeTimer = NodeJS.Timeout & { _onTimeout?: () => void };
-
-/**
- * Node checks every connection's header and request deadlines on an interval from 'listening' to
- * close (node:_http_server, setupConnectionsTracking), with connections open or none: on an idle
- * sidecar, a JS wake-up every second for nothing, 62 of the 69 timers an idle `sidetone serve`
- * fired in a minute (issue 51, counted by wrapping node:timers). Here the same check runs on the
- * same interval while a connection is open, and not at all while none is: it only looks at open
- * connections' deadlines, so nothing it would have closed stays open (a deadline passed is acted
- * on within one interval, as before). Where Node keeps the timer elsewhere (another version), its
- * own interval stays.
- */
-function checkWhileConnected(server: Server, everyMs: number): void {
-  const key = Object.getOwnPropertySymbols(server).find(
-    (s) => s.description === 'http.server.connectionsCheckingInterval',
-  );
-  const nodes =
-    key === undefined ? undefined : ((server as unknown as Record<symbol, unknown>)[key] as NodeTimer);
-  const check = nodes?._onTimeout;
-  if (typeof check !== 'function') return;
-  clearInterval(nodes);
-  let open = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const closed = () => {
-    if (--open > 0) return;
-    clearInterval(timer);
-    timer = undefined;
-  };
-  server.on('connection', (socket: Socket) => {
-    if (open++ === 0) {
-      timer = setInterval(check, everyMs);
-      timer.unref();
-    }
-    socket.once('close', closed);
-  });
-  server.once('close', () => clearInterval(timer));
 }
 
 /** `127.0.0.0/8`, `::1` and `localhost` (and their IPv4-mapped forms). */
