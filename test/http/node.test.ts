@@ -1,10 +1,9 @@
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type Served, serve } from '../../src/http/index.js';
 import { isLoopback } from '../../src/http/node.js';
 import { json } from '../../src/http/respond.js';
 import { Registry } from '../../src/metrics/index.js';
-import { until } from '../helpers/until.js';
 import { deferred, parseRaw, rawGet, rawRequest, TOKEN } from './helpers.js';
 
 const quiet = { info: () => {}, warn: () => {} };
