@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { PriceTable } from '../../src/domain/cost.js';
 import { EventBus } from '../../src/events/bus.js';
 import type { SidetoneEvent } from '../../src/events/types.js';
 import { detectPii } from '../../src/guard/pii.js';
@@ -26,6 +27,13 @@ const PII_DIGITS = Object.values(PII)
   .filter((d) => d.length >= 5);
 
 /** A bus, a registry and every pack, on a clock the test controls. */
+/** The price file of the fixtures: one LLM, so that `voiceai.usage` moves the cost counter. */
+export const FIXTURE_PRICES: PriceTable = {
+  currency: 'USD',
+  models: [{ provider: 'openai', model: 'gpt-4.1-mini', prices: { input_tokens: 0.4, output_tokens: 1.6 } }],
+  trunks: [],
+};
+
 export function setup(options: InstrumentOptions = {}) {
   const clock = { now: T0 };
   const registry = new Registry();
@@ -38,6 +46,8 @@ export function setup(options: InstrumentOptions = {}) {
     operators: ['Vodafone UK'],
     modems: ['modem0', 'modem1'],
     queues: ['support'],
+    // Voice-agent usage is costed (issue 52): the fixtures' priced model.
+    prices: FIXTURE_PRICES,
     now: () => clock.now,
     ...options,
   });

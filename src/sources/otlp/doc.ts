@@ -25,7 +25,7 @@ export const OTLP_TRACES_DOC: RouteDoc = {
   tag: 'ingest',
   summary: 'Receive OpenTelemetry traces (OTLP/HTTP) from voice-agent frameworks',
   description: [
-    "The OTLP/HTTP trace endpoint (opentelemetry-proto specification, OTLP/HTTP): point an agent's OTLP/HTTP span exporter here (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://SIDECAR:9464/v1/traces`, and `OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20TOKEN` with an ingest token). Pipecat's and LiveKit Agents' spans become `voiceai.turn` and `voiceai.interruption` events (docs/sources/voice-agents.md); other spans are accepted and ignored.",
+    "The OTLP/HTTP trace endpoint (opentelemetry-proto specification, OTLP/HTTP): point an agent's OTLP/HTTP span exporter here (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://SIDECAR:9464/v1/traces`, and `OTEL_EXPORTER_OTLP_HEADERS=authorization=Bearer%20TOKEN` with an ingest token). Pipecat's and LiveKit Agents' spans become `voiceai.turn`, `voiceai.interruption` and `voiceai.amd` events, and any span's provider usage (GenAI `gen_ai.usage.*`, Pipecat's and LiveKit's metrics) `voiceai.usage` events (docs/sources/voice-agents.md); other spans are accepted and ignored.",
     '',
     'Only an allow-list of attributes is read (times, time-to-first-byte figures, interruption flags, model and agent names, and the call-id attributes of `otlp_receiver.call_id_attributes`): transcripts, prompts, LLM input and output, TTS text and participant identities are never kept. A 200 means the turns the batch completed are stored; spans already received (a retry) are recognised and not counted again.',
   ].join('\n'),

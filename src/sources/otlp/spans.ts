@@ -8,6 +8,15 @@
  * docs/sources/voice-agents.md and test/fixtures/voice/.
  */
 
+import {
+  LLM_METRICS as LLM,
+  REALTIME_METRICS as REALTIME,
+  TTS_METRICS as TTS,
+  USAGE_JSON,
+  USAGE_NUMBERS,
+  USAGE_STRINGS,
+} from './usage-keys.js';
+
 /** A value the allow-list keeps: numbers and flags, and short strings that are not PII. */
 export type AttrValue = number | boolean | string;
 
@@ -24,6 +33,8 @@ const NUMBERS = [
   'lk.response.ttft',
   // LiveKit answering-machine detection: speech end -> verdict (units by emitter: units.ts).
   'lk.amd.delay',
+  // What a request used, for its cost (usage.ts).
+  ...USAGE_NUMBERS,
 ] as const;
 /** Attributes read as booleans. */
 const FLAGS = [
@@ -46,6 +57,8 @@ const STRINGS = [
   'lk.amd.category',
   // The resource's SDK language: which LiveKit SDK wrote a trace, so in which units (units.ts).
   'telemetry.sdk.language',
+  // Who served a request, for its price (usage.ts): a provider name, never a label as sent.
+  ...USAGE_STRINGS,
 ] as const;
 /**
  * LiveKit's TTS metrics, a JSON string whose numeric fields place the first audio byte
@@ -53,18 +66,21 @@ const STRINGS = [
  * whose fields are `ttfbMs`/`durationMs`, agents/src/tts/tts.ts L560-566): parsed on arrival, only
  * those numbers kept, as `lk.tts_metrics.<field>`; units.ts reads them in their emitter's units.
  */
-export const TTS_METRICS = 'lk.tts_metrics';
+export const TTS_METRICS = TTS;
 /**
  * A realtime (speech-to-speech) model's metrics, JSON on the `agent_turn` (or its
  * `realtime_metrics` child once the turn had ended): `timestamp` (the response's creation) and
  * `ttft` (to its first audio token), seconds from Python (telemetry/utils.py L56-94,
  * metrics/base.py RealtimeModelMetrics), `ttftMs` and ms from agents-js (metrics/base.ts).
  */
-export const REALTIME_METRICS = 'lk.realtime_model_metrics';
+export const REALTIME_METRICS = REALTIME;
+/** LiveKit's LLM metrics, JSON on each `llm_request`: its token counts (usage.ts). */
+export const LLM_METRICS = LLM;
 /** The numbers kept of each JSON attribute, as `<key>.<field>`. */
 const JSON_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  [TTS_METRICS]: ['timestamp', 'duration', 'ttfb', 'durationMs', 'ttfbMs'],
-  [REALTIME_METRICS]: ['timestamp', 'ttft', 'ttftMs'],
+  [TTS_METRICS]: ['timestamp', 'duration', 'ttfb', 'durationMs', 'ttfbMs', ...USAGE_JSON[TTS_METRICS]],
+  [REALTIME_METRICS]: ['timestamp', 'ttft', 'ttftMs', ...USAGE_JSON[REALTIME_METRICS]],
+  [LLM_METRICS]: USAGE_JSON[LLM_METRICS],
 };
 
 /** The resource attribute naming the agent: its service, as OpenTelemetry names every process. */
@@ -125,8 +141,14 @@ export class AllowList {
         }
         if (parsed === null || typeof parsed !== 'object') return;
         for (const f of JSON_FIELDS[key] ?? []) {
-          const v = (parsed as Record<string, unknown>)[f];
+          // A dotted field is nested (`input_token_details.audio_tokens`).
+          let v: unknown = parsed;
+          for (const part of f.split('.'))
+            v = v === null || typeof v !== 'object' ? undefined : (v as Record<string, unknown>)[part];
           if (typeof v === 'number' && Number.isFinite(v)) into[`${key}.${f}`] = v;
+          // The model and provider names in a metrics' metadata (usage.ts), short strings only.
+          else if (typeof v === 'string' && f.startsWith('metadata.') && v.length <= STRING_MAX)
+            into[`${key}.${f}`] = v;
         }
         return;
       }
