@@ -42,11 +42,61 @@ const SEGMENTS = [
   ['stt', 'speech to text'],
   ['endpointing', 'end of turn'],
   ['llm_ttft', 'LLM first token'],
+  ['tool', 'tools'],
+  ['llm2_ttft', 'LLM after tools'],
+  ['thinking', 'thinking'],
   ['tts_ttfb', 'TTS first byte'],
   ['remainder', 'to first audio'],
   ['unattributed', 'unattributed'],
 ];
 const ms = (v) => num(v, ' ms', 0);
+
+/** What the turn says beside its silence (LLM and tool calls, end-of-turn detection, transcript confidence), when it does. */
+function turnDetails(t) {
+  const said = [
+    typeof t.llm_calls === 'number' && [
+      'llm_calls',
+      t.llm_calls,
+      `${t.llm_calls} LLM call${t.llm_calls === 1 ? '' : 's'}`,
+    ],
+    typeof t.tool_calls === 'number' && [
+      'tool_calls',
+      t.tool_calls,
+      `${t.tool_calls} tool call${t.tool_calls === 1 ? '' : 's'}${t.tool_errors ? ` (${t.tool_errors} failed)` : ''}`,
+    ],
+    typeof t.eou_probability === 'number' && [
+      'eou_probability',
+      t.eou_probability,
+      `end of turn p ${num(t.eou_probability, '', 2)}`,
+    ],
+    typeof t.eou_endpointing_delay_ms === 'number' && [
+      'eou_endpointing_delay_ms',
+      t.eou_endpointing_delay_ms,
+      `waited ${ms(t.eou_endpointing_delay_ms)}`,
+    ],
+    typeof t.eou_detection_delay_ms === 'number' && [
+      'eou_detection_delay_ms',
+      t.eou_detection_delay_ms,
+      `detected in ${ms(t.eou_detection_delay_ms)}`,
+    ],
+    typeof t.transcript_confidence === 'number' && [
+      'transcript_confidence',
+      t.transcript_confidence,
+      `transcript confidence ${num(t.transcript_confidence, '', 2)}`,
+    ],
+  ].filter(Boolean);
+  if (said.length === 0) return [];
+  return [
+    h(
+      'p',
+      { class: 'turn-parts' },
+      ...said.flatMap(([k, v, text], i) => [
+        i > 0 ? ' · ' : '',
+        h('span', { 'data-detail': k, 'data-value': v }, text),
+      ]),
+    ),
+  ];
+}
 
 /**
  * Render `call-turns`: one row per stored turn, its heard silence as a bar whose parts are its
@@ -92,6 +142,7 @@ function renderTurns(c) {
               h('span', { 'data-segment': k, 'data-value': t.segments[k] }, `${label} ${ms(t.segments[k])}`),
             ]),
       ),
+      ...turnDetails(t),
     );
   });
   fill('call-turns', rows);

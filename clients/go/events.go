@@ -851,6 +851,30 @@ type VoiceAITurn struct {
 	LlmFirstTokenAt *float64 `json:"llmFirstTokenAt,omitempty"`
 	// The LLM completed its answer (epoch ms; fractions allowed).
 	LlmDoneAt *float64 `json:"llmDoneAt,omitempty"`
+	// LLM calls the reply took: 1, or one per round of tool calls plus the call whose words are spoken.
+	LlmCalls *int64 `json:"llmCalls,omitempty"`
+	// Tool (function) calls the reply's words waited on (run before its first LLM call that spoke): the tool stage.
+	ToolCalls *int64 `json:"toolCalls,omitempty"`
+	// Of those, the ones that failed.
+	ToolErrors *int64 `json:"toolErrors,omitempty"`
+	// The first tool call of the reply started (epoch ms; fractions allowed).
+	ToolsStartedAt *float64 `json:"toolsStartedAt,omitempty"`
+	// The last tool call's result was ready: the tool stage ends here (with no tool span, the next LLM request) (epoch ms; fractions allowed).
+	ToolsDoneAt *float64 `json:"toolsDoneAt,omitempty"`
+	// After tools: the request of the last LLM call, whose words are spoken (epoch ms; fractions allowed).
+	LastLlmStartedAt *float64 `json:"lastLlmStartedAt,omitempty"`
+	// After tools: the first token of the last LLM call (epoch ms; fractions allowed).
+	LastLlmFirstTokenAt *float64 `json:"lastLlmFirstTokenAt,omitempty"`
+	// The spoken call's first answer token, after the reasoning it streamed first (the end of Pipecat's TTFAT): the thinking stage ends here (epoch ms; fractions allowed).
+	AnswerFirstTokenAt *float64 `json:"answerFirstTokenAt,omitempty"`
+	// The end-of-turn model's probability that the caller had finished (LiveKit `lk.eou.probability`).
+	EouProbability *float64 `json:"eouProbability,omitempty"`
+	// The endpointing delay the agent waited after the speech ended, chosen from the probability.
+	EouEndpointingDelaySeconds *float64 `json:"eouEndpointingDelaySeconds,omitempty"`
+	// The end-of-turn model's detection delay: its request -> its prediction.
+	EouDetectionDelaySeconds *float64 `json:"eouDetectionDelaySeconds,omitempty"`
+	// The speech-to-text's mean confidence over the turn's final transcripts (LiveKit `lk.transcript_confidence`).
+	TranscriptConfidence *float64 `json:"transcriptConfidence,omitempty"`
 	// The first text was sent to speech synthesis (epoch ms; fractions allowed).
 	TTSStartedAt *float64 `json:"ttsStartedAt,omitempty"`
 	// Speech synthesis returned its first audio (epoch ms; fractions allowed).
@@ -885,6 +909,10 @@ type VoiceAIInterruption struct {
 	StartedAt *float64 `json:"startedAt,omitempty"`
 	// The overlap ended: the agent stopped or resumed, or the caller stopped (epoch ms; fractions allowed).
 	EndedAt *float64 `json:"endedAt,omitempty"`
+	// The interruption model's probability that the caller's speech was an interruption (LiveKit `lk.interruption.probability`).
+	Probability *float64 `json:"probability,omitempty"`
+	// The overlap's start -> the interruption model's verdict (LiveKit `lk.interruption.detection_delay`).
+	DetectionDelaySeconds *float64 `json:"detectionDelaySeconds,omitempty"`
 }
 
 // EventType is "voiceai.interruption".

@@ -24,6 +24,16 @@ export interface TurnRowOut {
   segments: Partial<Record<TurnSegment, number>>;
   interrupted: boolean;
   dead_air: boolean;
+  /** LLM calls of the reply (2 with a tool round trip), its tool calls and failed ones; absent when not said. */
+  llm_calls?: number;
+  tool_calls?: number;
+  tool_errors?: number;
+  /** The end-of-turn detector: its probability, the endpointing delay it chose and its detection delay. */
+  eou_probability?: number;
+  eou_endpointing_delay_ms?: number;
+  eou_detection_delay_ms?: number;
+  /** The speech-to-text's mean confidence over the turn's final transcripts, 0..1. */
+  transcript_confidence?: number;
 }
 
 /**
@@ -57,6 +67,13 @@ export function turnRows(c: Pick<CallRecord, 'turns' | 'startedAt' | 'firstAt'>)
       segments: t.segments,
       interrupted: t.interrupted,
       dead_air: t.deadAir,
+      ...(t.llmCalls !== undefined && { llm_calls: t.llmCalls }),
+      ...(t.toolCalls !== undefined && { tool_calls: t.toolCalls }),
+      ...(t.toolErrors !== undefined && { tool_errors: t.toolErrors }),
+      ...(t.eouProbability !== undefined && { eou_probability: t.eouProbability }),
+      ...(t.eouEndpointingDelayMs !== undefined && { eou_endpointing_delay_ms: t.eouEndpointingDelayMs }),
+      ...(t.eouDetectionDelayMs !== undefined && { eou_detection_delay_ms: t.eouDetectionDelayMs }),
+      ...(t.transcriptConfidence !== undefined && { transcript_confidence: t.transcriptConfidence }),
     })) ?? null
   );
 }

@@ -37,18 +37,27 @@ export function renderMedia(media: readonly MediaDirectionRow[]): string {
  * The voice agent's turns as a text table: when each heard silence began (s after the call
  * started), its length and its segments in ms (a stage not reported shows as unknown), and marks.
  * @example renderTurns(row.turns)
- * //   turn      at  heard  stt  endpointing  llm_ttft  tts_ttfb  remainder  unattributed  marks
- * //   2     25.0 s   1400  200          150       650       300        100             —  interrupted
+ * //   turn      at  heard  stt  endpointing  llm_ttft  tool  llm2_ttft  thinking  tts_ttfb  remainder  unattributed  eou p  marks
+ * //   2     25.0 s   2720  310          290       400  1000        400         —       250         70             —   0.91  2 LLM calls, 1 tool
  */
 export function renderTurns(turns: readonly TurnRowOut[]): string {
   return table(
-    ['turn', 'at', 'heard', ...TURN_SEGMENTS, 'marks'],
+    ['turn', 'at', 'heard', ...TURN_SEGMENTS, 'eou p', 'marks'],
     turns.map((t) => [
       String(t.turn),
       `${(t.at_ms / 1000).toFixed(1)} s`,
       fixed(t.heard_silence_ms, 0),
       ...TURN_SEGMENTS.map((s) => fixed(t.segments[s] ?? null, 0)),
-      [t.interrupted && 'interrupted', t.dead_air && 'dead air'].filter(Boolean).join(', ') || NONE,
+      fixed(t.eou_probability ?? null, 2),
+      [
+        t.interrupted && 'interrupted',
+        t.dead_air && 'dead air',
+        (t.llm_calls ?? 1) > 1 && `${t.llm_calls} LLM calls`,
+        (t.tool_calls ?? 0) > 0 &&
+          `${t.tool_calls} tool${t.tool_calls === 1 ? '' : 's'}${t.tool_errors ? ` (${t.tool_errors} failed)` : ''}`,
+      ]
+        .filter(Boolean)
+        .join(', ') || NONE,
     ]),
   );
 }

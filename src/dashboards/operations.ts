@@ -1,3 +1,4 @@
+import { TURN_STAGES } from '../domain/vocab.js';
 import type { AlertSettings } from '../rules/thresholds.js';
 import { type Board, named, q95, rate } from './build.js';
 import { SEL } from './panels.js';
@@ -168,8 +169,7 @@ export function operationsBoards(s: AlertSettings, prefix: string): Board[] {
                 'ts',
                 {
                   title: 'Where the wait goes: mean segment per turn',
-                  description:
-                    'Seconds of the heard silence per turn by stage (stt, endpointing, llm_ttft, tts_ttfb, remainder; unattributed where the agent does not report a stage): stacked, they are the mean heard silence.',
+                  description: `Seconds of the heard silence per turn by stage (${TURN_STAGES.join(', ')}; unattributed where the agent does not report a stage): stacked, they are the mean heard silence.`,
                   unit: 's',
                   min: 0,
                   queries: [

@@ -172,9 +172,34 @@ export type AiLatencyStage = (typeof AI_LATENCY_STAGES)[number];
  * The stages the silence a caller hears is split into, in pipeline order (docs/sources/voice-agents.md): each
  * segment is the wait on that stage after every earlier one was done, so the segments sum to the
  * whole. `remainder` is what no stage covers (queueing, network, playout start).
+ *
+ * - `stt`: to the final transcript; `endpointing`: to the end-of-turn decision;
+ * - `llm_ttft`: to the first token of the turn's first LLM call;
+ * - `tool`: a reply that called tools, to the last tool's result (the first call's remaining
+ *   output, which streams the call's arguments, then the tools' run; later rounds of call and
+ *   tool, when the model chained several);
+ * - `llm2_ttft`: after the tools, to the first token of the last LLM call, whose words are spoken;
+ * - `thinking`: from the spoken call's first token to its first answer token (reasoning streamed
+ *   first: Pipecat's TTFAT minus TTFB, TTFATMetricsData);
+ * - `tts_ttfb`: to the first synthesized audio; `remainder`: to the first audio played.
+ *
+ * `tool`, `llm2_ttft` and `thinking` exist only in the turns that have them (a reply without a tool
+ * has no tool stage, not an unknown one); the other five are in every turn. Eight stages: the
+ * breakdown's cover masks are one byte (src/telephony/outcome/turns.ts).
  */
-export const TURN_STAGES = ['stt', 'endpointing', 'llm_ttft', 'tts_ttfb', 'remainder'] as const;
+export const TURN_STAGES = [
+  'stt',
+  'endpointing',
+  'llm_ttft',
+  'tool',
+  'llm2_ttft',
+  'thinking',
+  'tts_ttfb',
+  'remainder',
+] as const;
 export type TurnStage = (typeof TURN_STAGES)[number];
+/** Stages only some turns have: absent from a turn without them, never unknown there. */
+export const OPTIONAL_TURN_STAGES = ['tool', 'llm2_ttft', 'thinking'] as const satisfies readonly TurnStage[];
 /**
  * Segment labels: the stages, plus `unattributed` for time that could not be split because a
  * stage's end was not reported (the stages around it are joined), so a missing stage is never a 0.

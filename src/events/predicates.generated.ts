@@ -1259,6 +1259,18 @@ let n = 0;
 { const v = o["llmStartedAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
 { const v = o["llmFirstTokenAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
 { const v = o["llmDoneAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
+{ const v = o["llmCalls"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 64))) return false; n++; } }
+{ const v = o["toolCalls"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1024))) return false; n++; } }
+{ const v = o["toolErrors"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1024))) return false; n++; } }
+{ const v = o["toolsStartedAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
+{ const v = o["toolsDoneAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
+{ const v = o["lastLlmStartedAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
+{ const v = o["lastLlmFirstTokenAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
+{ const v = o["answerFirstTokenAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
+{ const v = o["eouProbability"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1))) return false; n++; } }
+{ const v = o["eouEndpointingDelaySeconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
+{ const v = o["eouDetectionDelaySeconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
+{ const v = o["transcriptConfidence"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1))) return false; n++; } }
 { const v = o["ttsStartedAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
 { const v = o["ttsFirstByteAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
 { const v = o["ttsFirstAudibleAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
@@ -1284,6 +1296,18 @@ function l47_0(o: Rec): boolean {
 { const v = o["llmStartedAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
 { const v = o["llmFirstTokenAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
 { const v = o["llmDoneAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
+{ const v = o["llmCalls"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 64))) return false; }
+{ const v = o["toolCalls"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1024))) return false; }
+{ const v = o["toolErrors"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1024))) return false; }
+{ const v = o["toolsStartedAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
+{ const v = o["toolsDoneAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
+{ const v = o["lastLlmStartedAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
+{ const v = o["lastLlmFirstTokenAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
+{ const v = o["answerFirstTokenAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
+{ const v = o["eouProbability"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1))) return false; }
+{ const v = o["eouEndpointingDelaySeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
+{ const v = o["eouDetectionDelaySeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
+{ const v = o["transcriptConfidence"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1))) return false; }
 { const v = o["ttsStartedAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
 { const v = o["ttsFirstByteAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
 { const v = o["ttsFirstAudibleAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
@@ -1305,6 +1329,8 @@ let n = 0;
 { const v = o["kind"]; if (v === undefined || !((typeof v === 'string' && K30.has(v)))) return false; n++; }
 { const v = o["startedAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
 { const v = o["endedAt"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; n++; } }
+{ const v = o["probability"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1))) return false; n++; } }
+{ const v = o["detectionDelaySeconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
@@ -1318,6 +1344,8 @@ function l48_0(o: Rec): boolean {
 { const v = o["kind"]; if (v !== undefined && !((typeof v === 'string' && K30.has(v)))) return false; }
 { const v = o["startedAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
 { const v = o["endedAt"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000))) return false; }
+{ const v = o["probability"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1))) return false; }
+{ const v = o["detectionDelaySeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
 return true;
 }
 function e49_0(o: Rec): boolean {

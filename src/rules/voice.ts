@@ -1,4 +1,5 @@
 import { HUMAN_CONNECT_WINDOW_MINUTES } from '../domain/cost.js';
+import { TURN_STAGES } from '../domain/vocab.js';
 import { DefinitionError } from '../errors.js';
 import { CATALOGUE, metricName } from '../telephony/catalogue.js';
 import type { AlertRule } from './alert-rule.js';
@@ -96,7 +97,7 @@ export function voiceAlerts(s: AlertSettings, prefix = 'sidetone'): AlertRule[] 
       signal: p95,
       summary:
         'callers of voice agent {{ $labels.agent }} on {{ $labels.instance }} wait {{ $value | printf "%.1f" }} s (p95)',
-      description: `The 95th percentile of the silence callers hear after they stop talking (until the agent's first audio) has been above ${s.voice_silence_p95_seconds} s for 5 minutes. ${catalogued(prefix, 'voiceai_turn_segment_seconds')}{segment} shows which stage holds them: stt, endpointing, llm_ttft, tts_ttfb or the remainder.`,
+      description: `The 95th percentile of the silence callers hear after they stop talking (until the agent's first audio) has been above ${s.voice_silence_p95_seconds} s for 5 minutes. ${catalogued(prefix, 'voiceai_turn_segment_seconds')}{segment} shows which stage holds them: ${TURN_STAGES.join(', ')}.`,
     },
     {
       alert: 'SidetoneVoiceAgentDeadAir',

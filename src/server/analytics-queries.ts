@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { EXPORT_DEFAULTS } from '../analytics/export.js';
+import { TURN_SEGMENTS } from '../domain/vocab.js';
 import { json } from '../http/respond.js';
 import type { RouteDoc } from '../http/route-doc.js';
 
@@ -62,7 +63,7 @@ const CALL_DOC: RouteDoc = {
   ...readDoc(
     'One call by its id: the Call-ID as the PBX logged it, or the `cid:` reference exports and logs show',
     'health',
-    "`call`: the record as an export row; `call.sip_flow` its SIP ladder when the capture kept one (failed calls, and `hep.flow_sample` of answered ones; else null): `[{at_ms, from, to, label, method, code?, reason?}]`, `from`/`to` roles (caller, proxy, proxy_2.., callee, other), never addresses or numbers; `call.media` its media per direction, the worst of each stream's reports (null when no report named a stream): `[{direction, mos, jitter_ms, loss_percent, rtt_ms, codec}]`; `call.turns` the voice agent's first 64 turns (null without): `[{turn, at_ms, heard_silence_ms, segments: {stt?, endpointing?, llm_ttft?, tts_ttfb?, remainder?, unattributed?}, interrupted, dead_air}]`, `at_ms` after the call started, the segments adding up to the heard silence (a stage not reported is absent, never 0), no transcript or caller identity; `end_to_end` (only for a B2BUA call whose other legs are stored, `hep.leg_correlation`): `{id, outcome, failed_leg, pdd_ms, legs: [{leg, ...export row}]}`, A first, the outcome as the caller experienced it and the leg that failed (RFC 6076)",
+    `\`call\`: the record as an export row; \`call.sip_flow\` its SIP ladder when the capture kept one (failed calls, and \`hep.flow_sample\` of answered ones; else null): \`[{at_ms, from, to, label, method, code?, reason?}]\`, \`from\`/\`to\` roles (caller, proxy, proxy_2.., callee, other), never addresses or numbers; \`call.media\` its media per direction, the worst of each stream's reports (null when no report named a stream): \`[{direction, mos, jitter_ms, loss_percent, rtt_ms, codec}]\`; \`call.turns\` the voice agent's first 64 turns (null without): \`[{turn, at_ms, heard_silence_ms, segments: {${TURN_SEGMENTS.map((s) => `${s}?`).join(', ')}}, interrupted, dead_air, llm_calls?, tool_calls?, tool_errors?, eou_probability?, eou_endpointing_delay_ms?, eou_detection_delay_ms?, transcript_confidence?}]\`, \`at_ms\` after the call started, the segments adding up to the heard silence (a stage not reported is absent, never 0), no transcript or caller identity; \`end_to_end\` (only for a B2BUA call whose other legs are stored, \`hep.leg_correlation\`): \`{id, outcome, failed_leg, pdd_ms, legs: [{leg, ...export row}]}\`, A first, the outcome as the caller experienced it and the leg that failed (RFC 6076)`,
   ),
   errors: ['ST_INVALID_QUERY', 'ST_NOT_FOUND'],
 };

@@ -1,4 +1,5 @@
 import { STORE_LIMITS } from '../domain/limits.js';
+import { TURN_SEGMENTS } from '../domain/vocab.js';
 import type { EventOf } from '../events/types.js';
 import {
   TURN_DEAD_AIR,
@@ -100,6 +101,8 @@ function update(t: TurnTally, callId: string, at: number, list: TurnList | undef
 }
 
 const tenth = (ms: number) => (Number.isNaN(ms) ? null : Math.round(Math.min(ms, MAX_MS) * 10) / 10);
+/** A probability to three decimals: what a model's score says, in 5 characters of the row. */
+const thousandth = (p: number | undefined) => (p === undefined ? null : Math.round(p * 1000) / 1000);
 const firstKnown = (...v: (number | undefined)[]) => v.find((x) => x !== undefined && !Number.isNaN(x));
 
 /**
@@ -141,6 +144,15 @@ export class TurnList {
         row[slot] = tenth(((row[slot] as number | null) ?? 0) + ms);
       }
     }
+    const d = 3 + TURN_SEGMENTS.length;
+    row[d] = e.llmCalls ?? null;
+    row[d + 1] = e.toolCalls ?? null;
+    row[d + 2] = e.toolErrors ?? null;
+    row[d + 3] = thousandth(e.eouProbability);
+    row[d + 4] =
+      e.eouEndpointingDelaySeconds === undefined ? null : tenth(e.eouEndpointingDelaySeconds * 1000);
+    row[d + 5] = e.eouDetectionDelaySeconds === undefined ? null : tenth(e.eouDetectionDelaySeconds * 1000);
+    row[d + 6] = thousandth(e.transcriptConfidence);
     let flags = deadAir ? TURN_DEAD_AIR : 0;
     if (this.pending.delete(n)) flags |= TURN_INTERRUPTED;
     // In order of start (turns arrive in order but for a retry or a reordering source).

@@ -11,6 +11,7 @@ import { CALL_EXPORT_COLUMNS } from '../../src/store/records/call-columns.js';
 import { TURN_ROW_WIDTH } from '../../src/store/records/turn-list.js';
 import type { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallUpdate } from '../../src/store/types.js';
+import { toolTurnRow } from '../telephony/helpers.js';
 import { memoryStore, scriptedUpdates, T0 } from './scripted.js';
 
 let store: SqliteCallStore | undefined;
@@ -67,10 +68,11 @@ const FULL: CallUpdate[] = [
     deadAir: 0,
     agentTalkMs: 9000,
     callerTalkMs: 6000,
-    // Rows of the stored width (records/turn-list.ts): turn, at, heard, segments..., flags.
+    // Rows as stored before issue 52 (records/turn-list.ts): turn, at, heard, the six segments of
+    // then, flags. A store holding them exports the same bytes after the tool stages were added.
     turnList: JSON.stringify([
-      [1, T0 + 10_000, 800, ...Array.from({ length: TURN_ROW_WIDTH - 4 }, (_, i) => 100 * (i + 1)), 0],
-      [2, T0 + 20_000, null, ...Array.from({ length: TURN_ROW_WIDTH - 4 }, () => null), 3],
+      [1, T0 + 10_000, 800, ...Array.from({ length: 6 }, (_, i) => 100 * (i + 1)), 0],
+      [2, T0 + 20_000, null, ...Array.from({ length: 6 }, () => null), 3],
     ]),
   },
   {
@@ -146,5 +148,23 @@ describe('export bytes', () => {
       jsonRevealed: '28f512138f2673643b0297e25f174cbd914164db174a57956fda4dae3216ffc2',
       record: '201151b41a9f61139b66d91c985ae244e9bd8a7b24db992b2e1b74f0e39f1a28',
     });
+  });
+
+  it("a row of today's width exports its tool and second-call segments and its turn details", async () => {
+    store = memoryStore(true);
+    const agent = FULL.find((u) => u.kind === 'agent') as Extract<CallUpdate, { kind: 'agent' }>;
+    const row = toolTurnRow(1, T0 + 10_000, 0);
+    expect(row).toHaveLength(TURN_ROW_WIDTH);
+    await store.applyBatch([
+      ...FULL.filter((u) => u.kind !== 'agent'),
+      { ...agent, turnList: JSON.stringify([row]) },
+    ]);
+    const json = await exported('json', false);
+    expect(json).toContain(
+      '"segments":{"stt":310,"endpointing":290,"llm_ttft":400,"tool":1000,"llm2_ttft":400,"tts_ttfb":250,"remainder":70}',
+    );
+    expect(json).toContain(
+      '"llm_calls":2,"tool_calls":1,"tool_errors":0,"eou_probability":0.912,"eou_endpointing_delay_ms":500,"eou_detection_delay_ms":40,"transcript_confidence":0.97',
+    );
   });
 });

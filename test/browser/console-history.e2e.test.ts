@@ -161,7 +161,8 @@ describe('console: stored history and the call page', () => {
     if (server === undefined) await start(['serve']);
     const callId = 'voice-37@agent.example.com';
     const t = Date.now() - 120_000;
-    // Three turns: heard silences 900, 1400 and 3600 ms (the last dead air past 3 s), one barge-in.
+    // Three turns: heard silences 900, 1400 and 3600 ms (the last dead air past 3 s), one barge-in;
+    // the second's reply called a tool (two LLM calls: llm_ttft 250, tool 300, llm2_ttft 100 ms).
     const turns = [900, 1400, 3600].map((wait, i) => {
       const stop = t + 10_000 + i * 15_000;
       return {
@@ -172,7 +173,16 @@ describe('console: stored history and the call page', () => {
         userStoppedAt: stop,
         sttFinalAt: stop + 200,
         endOfTurnAt: stop + 350,
-        llmFirstTokenAt: stop + wait - 400,
+        ...(i === 1
+          ? {
+              llmFirstTokenAt: stop + 600,
+              toolsDoneAt: stop + 900,
+              lastLlmFirstTokenAt: stop + wait - 400,
+              llmCalls: 2,
+              toolCalls: 1,
+              eouProbability: 0.87,
+            }
+          : { llmFirstTokenAt: stop + wait - 400 }),
         ttsFirstByteAt: stop + wait - 100,
         agentStartedAt: stop + wait,
         agentStoppedAt: stop + wait + 5000,
@@ -313,6 +323,17 @@ describe('console: stored history and the call page', () => {
       })),
     );
     expect(shown.map((x) => x.marks)).toEqual([[], ['interrupted'], ['dead_air']]);
+    expect(shown[1]?.segments).toMatchObject({ llm_ttft: 250, tool: 300, llm2_ttft: 100 });
+    // What the tool turn says beside its silence: the API's calls and end-of-turn probability.
+    const details = await page.$$eval('#call-turns li[data-turn="2"] [data-detail]', (els) =>
+      els.map((el) => [el.getAttribute('data-detail'), Number(el.getAttribute('data-value'))]),
+    );
+    expect(details).toEqual([
+      ['llm_calls', 2],
+      ['tool_calls', 1],
+      ['eou_probability', 0.87],
+    ]);
+    expect(call.turns).toMatchObject([{}, { llm_calls: 2, tool_calls: 1, eou_probability: 0.87 }, {}]);
     expect(await page.locator('#call-outcome dd[data-field="status"]').textContent()).toBe('completed');
     expect((await page.locator('body').textContent()) ?? '').not.toMatch(/\+1555000\d{4}/);
     if (SHOTS) await page.locator('#call-page').screenshot({ path: join(SHOTS, 'console-voice-call.png') });

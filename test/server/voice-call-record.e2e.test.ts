@@ -153,11 +153,13 @@ describe('a voice-agent call through HEP and OTLP', () => {
         const sum = Object.values(t.segments).reduce((a, b) => a + b, 0);
         expect(Math.abs(sum - t.heard_silence_ms)).toBeLessThanOrEqual(1);
         expect(t.at_ms).toBeGreaterThan(0);
+        // Pipecat's turn made one LLM call (one `llm` span): the count is kept, nothing else is.
         expect(Object.keys(t).sort()).toEqual([
           'at_ms',
           'dead_air',
           'heard_silence_ms',
           'interrupted',
+          'llm_calls',
           'segments',
           'turn',
         ]);

@@ -5,6 +5,7 @@ import type { EventOf } from '../../src/events/types.js';
 import { TurnTallies } from '../../src/sinks/turn-tallies.js';
 import { decodeTurnList } from '../../src/store/records/turn-list.js';
 import { checkCallUpdate } from '../../src/store/validate.js';
+import { toolTurn } from '../telephony/helpers.js';
 
 const T = 1_787_320_800_000;
 const turn = (callId: string, n: number, waitMs: number): EventOf<'voiceai.turn'> => ({
@@ -101,6 +102,92 @@ describe('TurnTallies: the agent half of each call, as the store sink sends it',
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("a tool turn keeps its tool and second-call segments, its calls and its end-of-turn detection on the call's record", () => {
+    const e: EventOf<'voiceai.turn'> = {
+      ...toolTurn(T),
+      callId: 'tool',
+      turn: 1,
+      toolErrors: 0,
+      eouProbability: 0.91234,
+      eouEndpointingDelaySeconds: 0.5,
+      eouDetectionDelaySeconds: 0.0387,
+      transcriptConfidence: 0.97,
+    };
+    const u = new TurnTallies(3).turn(e, T);
+    expect(() => checkCallUpdate(u as NonNullable<typeof u>)).not.toThrow();
+    expect(decodeTurnList(u?.turnList as string)).toEqual([
+      {
+        turn: 1,
+        at: T,
+        heardMs: 2500,
+        segments: {
+          stt: 300,
+          endpointing: 200,
+          llm_ttft: 400,
+          tool: 900,
+          llm2_ttft: 450,
+          tts_ttfb: 200,
+          remainder: 50,
+        },
+        interrupted: false,
+        deadAir: false,
+        llmCalls: 2,
+        toolCalls: 1,
+        toolErrors: 0,
+        eouProbability: 0.912,
+        eouEndpointingDelayMs: 500,
+        eouDetectionDelayMs: 38.7,
+        transcriptConfidence: 0.97,
+      },
+    ]);
+  });
+
+  it('rows stored before the tool stages (10 slots) read back with their own segments; 64 turns at their widest fit the column', () => {
+    const legacy = JSON.stringify([[3, T, 1300, 336, 25.7, 480, 310, 148.3, null, 1]]);
+    expect(decodeTurnList(legacy)).toEqual([
+      {
+        turn: 3,
+        at: T,
+        heardMs: 1300,
+        segments: { stt: 336, endpointing: 25.7, llm_ttft: 480, tts_ttfb: 310, remainder: 148.3 },
+        interrupted: true,
+        deadAir: false,
+      },
+    ]);
+    // Every slot at its longest: the list of 64 stays within the store's 16,384 characters.
+    const t = new TurnTallies(3);
+    let u: ReturnType<TurnTallies['turn']>;
+    for (let n = 999_937; n < 999_937 + 64; n++) {
+      const at = T + 0.123456789 + n;
+      u = t.turn(
+        {
+          type: 'voiceai.turn',
+          callId: 'wide',
+          turn: n,
+          userStoppedAt: at,
+          sttFinalAt: at + 1111.123456,
+          endOfTurnAt: at + 2222.123456,
+          llmFirstTokenAt: at + 3333.123456,
+          toolsDoneAt: at + 4444.123456,
+          lastLlmFirstTokenAt: at + 5555.123456,
+          answerFirstTokenAt: at + 6666.123456,
+          ttsFirstByteAt: at + 7777.123456,
+          agentStartedAt: at + 88888.123456,
+          llmCalls: 64,
+          toolCalls: 1024,
+          toolErrors: 1023,
+          eouProbability: 0.123456789,
+          eouEndpointingDelaySeconds: 604_799.123456,
+          eouDetectionDelaySeconds: 604_799.123456,
+          transcriptConfidence: 0.987654321,
+        },
+        T,
+      );
+    }
+    expect(decodeTurnList(u?.turnList as string)).toHaveLength(64);
+    expect(() => checkCallUpdate(u as NonNullable<typeof u>)).not.toThrow();
   });
 
   it('an interruption naming a turn not seen yet marks it when it comes; repeats send the list again', () => {

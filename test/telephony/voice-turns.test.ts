@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TURN_STAGES } from '../../src/domain/vocab.js';
+import { OPTIONAL_TURN_STAGES, TURN_SEGMENTS, TURN_STAGES } from '../../src/domain/vocab.js';
 import type { EventOf } from '../../src/events/types.js';
 import {
   breakTurn,
@@ -12,49 +12,82 @@ import {
   TurnTally,
   UNATTRIBUTED,
 } from '../../src/telephony/outcome/turns.js';
-import { sample, setup } from './helpers.js';
+import { sample, setup, toolTurn } from './helpers.js';
 
 type Turn = EventOf<'voiceai.turn'>;
 const T = 1_787_320_800_000;
+/** The milestone closing each stage, in TURN_STAGES order. */
 const MILESTONES = [
   'sttFinalAt',
   'endOfTurnAt',
   'llmFirstTokenAt',
+  'toolsDoneAt',
+  'lastLlmFirstTokenAt',
+  'answerFirstTokenAt',
   'ttsFirstByteAt',
   'agentStartedAt',
 ] as const;
+type Milestone = (typeof MILESTONES)[number];
+const OPTIONAL = new Set(OPTIONAL_TURN_STAGES.map((s) => TURN_STAGES.indexOf(s)));
+/**
+ * How a turn has an optional stage: not at all (a reply without tools, one LLM call, no
+ * reasoning), with its milestone, or said to have it (a count) with the milestone missing.
+ */
+const SHAPES = ['absent', 'known', 'unknown'] as const;
 
 /**
- * Turns as sources send them: every instant may be missing, the stages may overlap or run in any
- * order (a preemptive LLM before the end-of-turn decision, a transcript before the VAD stop, a
- * milestone after the agent spoke), the agent may start before the caller stopped, and the agent's
- * own measure of the whole may come with or without its ends.
+ * Turns as sources send them, of every shape: with or without tool calls, a second LLM call and
+ * reasoning; every instant may be missing, the stages may overlap or run in any order (a
+ * preemptive LLM before the end-of-turn decision, a transcript before the VAD stop, a milestone
+ * after the agent spoke), the agent may start before the caller stopped, and the agent's own
+ * measure of the whole may come with or without its ends.
  */
 const turnArb = fc
   .record({
     u: fc.option(fc.double({ min: 0, max: 60_000, noNaN: true }), { nil: undefined }),
     offsets: fc.array(fc.option(fc.double({ min: -2_000, max: 12_000, noNaN: true }), { nil: undefined }), {
-      minLength: 5,
-      maxLength: 5,
+      minLength: MILESTONES.length,
+      maxLength: MILESTONES.length,
     }),
+    shapes: fc.array(fc.constantFrom(...SHAPES), { minLength: 3, maxLength: 3 }),
     reported: fc.option(fc.double({ min: 0, max: 20, noNaN: true }), { nil: undefined }),
   })
-  .map(({ u, offsets, reported }) => {
+  .map(({ u, offsets, shapes, reported }) => {
     const base = T + (u ?? 30_000);
     const e: Turn = { type: 'voiceai.turn' };
     if (u !== undefined) e.userStoppedAt = base;
+    const [tool, llm2, thinking] = shapes;
     MILESTONES.forEach((k, i) => {
       const off = offsets[i];
-      if (off !== undefined) e[k] = base + off;
+      const shape =
+        k === 'toolsDoneAt'
+          ? tool
+          : k === 'lastLlmFirstTokenAt'
+            ? llm2
+            : k === 'answerFirstTokenAt'
+              ? thinking
+              : 'known';
+      if (off !== undefined && shape === 'known') e[k] = base + off;
     });
+    // Said to happen, its end not given: the tool by a count, the second call by the count of calls.
+    if (tool !== 'absent') e.toolCalls = 1;
+    if (llm2 !== 'absent') e.llmCalls = 2;
     if (reported !== undefined) e.reportedSilenceSeconds = reported;
     return e;
   });
 
 const bits = (mask: number) => TURN_STAGES.filter((_, i) => mask & (1 << i));
+/** The stages a turn has: every required one, and the optional ones it names. */
+const stagesOf = (e: Turn) =>
+  TURN_STAGES.filter((st, i) => {
+    if (!OPTIONAL.has(i)) return true;
+    if (st === 'tool') return e.toolsDoneAt !== undefined || (e.toolCalls ?? 0) > 0;
+    if (st === 'llm2_ttft') return e.lastLlmFirstTokenAt !== undefined || (e.llmCalls ?? 1) > 1;
+    return e.answerFirstTokenAt !== undefined;
+  });
 
 describe('voice-agent turns: segments of the heard silence', () => {
-  it('the segments sum to the heard silence within 1 ms, none negative, each stage counted once; a missing stage is never a segment of its own', () => {
+  it('20,000 turns of every shape (tools, two LLM calls, thinking, missing instants): the segments sum to the heard silence within 1 ms, none negative, each stage counted once; a missing stage is never a segment of its own, an absent one is in none', () => {
     const b = new TurnBreakdown();
     fc.assert(
       fc.property(turnArb, (e) => {
@@ -66,8 +99,15 @@ describe('voice-agent turns: segments of the heard silence', () => {
           expect(m & (b.covers[i] as number)).toBe(0);
           return m | (b.covers[i] as number);
         }, 0);
+        const stages = stagesOf(e);
         MILESTONES.forEach((k, i) => {
-          if (i < 4 ? e[k] === undefined : Number.isNaN(b.agentStartedAt)) {
+          // A stage the turn does not have is in no segment.
+          if (!stages.includes(TURN_STAGES[i] as (typeof stages)[number])) {
+            expect(Number.isNaN(b.ms[i] as number)).toBe(true);
+            expect(covered & (1 << i)).toBe(0);
+            return;
+          }
+          if (i < MILESTONES.length - 1 ? e[k] === undefined : Number.isNaN(b.agentStartedAt)) {
             // Unknown (the agent's audio can be completed from the whole): not reported as its own
             // segment, so never as a zero; joined with a neighbour, or unplaced.
             expect(b.ms[i] === undefined || Number.isNaN(b.ms[i] as number) || b.covers[i] !== 1 << i).toBe(
@@ -83,8 +123,8 @@ describe('voice-agent turns: segments of the heard silence', () => {
         if (Number.isNaN(b.heardMs)) return;
         const sum = reported.reduce((s, [, v]) => s + v, 0);
         expect(Math.abs(sum - b.heardMs)).toBeLessThan(1);
-        // With the whole known, every stage is accounted for exactly once.
-        expect(bits(covered)).toEqual([...TURN_STAGES]);
+        // With the whole known, every stage the turn has is accounted for exactly once.
+        expect(bits(covered)).toEqual(stages);
       }),
       { numRuns: 20_000 },
     );
@@ -93,7 +133,10 @@ describe('voice-agent turns: segments of the heard silence', () => {
   it('in-order milestones give the plain differences; the whole is A - U', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.double({ min: 0, max: 5_000, noNaN: true }), { minLength: 5, maxLength: 5 }),
+        fc.array(fc.double({ min: 0, max: 5_000, noNaN: true }), {
+          minLength: MILESTONES.length,
+          maxLength: MILESTONES.length,
+        }),
         (gaps) => {
           let t = T;
           const at = gaps.map((g) => {
@@ -105,7 +148,7 @@ describe('voice-agent turns: segments of the heard silence', () => {
             e[k] = at[i] as number;
           });
           const b = breakTurn(e, new TurnBreakdown());
-          expect(b.heardMs).toBeCloseTo((at[4] as number) - T, 3);
+          expect(b.heardMs).toBeCloseTo((at[MILESTONES.length - 1] as number) - T, 3);
           gaps.forEach((g, i) => {
             expect(b.ms[i]).toBeCloseTo(g, 3);
             expect(b.covers[i]).toBe(1 << i);
@@ -120,7 +163,7 @@ describe('voice-agent turns: segments of the heard silence', () => {
   const CASES: Array<
     [
       string,
-      Partial<Record<(typeof MILESTONES)[number] | 'u', number>>,
+      Partial<Record<Milestone | 'u' | 'llmCalls' | 'toolCalls', number>>,
       number | undefined,
       Record<string, number>,
     ]
@@ -169,12 +212,59 @@ describe('voice-agent turns: segments of the heard silence', () => {
       undefined,
       { 'stt+endpointing+llm_ttft+tts_ttfb+remainder': 2000 },
     ],
+    [
+      'a tool round trip: the first call, the tool and the second call each in their own segment, not in tts_ttfb',
+      {
+        u: 0,
+        sttFinalAt: 300,
+        endOfTurnAt: 500,
+        llmFirstTokenAt: 900,
+        toolsDoneAt: 1800,
+        lastLlmFirstTokenAt: 2250,
+        ttsFirstByteAt: 2450,
+        agentStartedAt: 2500,
+        llmCalls: 2,
+        toolCalls: 1,
+      },
+      undefined,
+      { stt: 300, endpointing: 200, llm_ttft: 400, tool: 900, llm2_ttft: 450, tts_ttfb: 200, remainder: 50 },
+    ],
+    [
+      'reasoning streamed before the answer: thinking between the first token and the first answer token',
+      {
+        u: 0,
+        sttFinalAt: 300,
+        endOfTurnAt: 500,
+        llmFirstTokenAt: 800,
+        answerFirstTokenAt: 1900,
+        ttsFirstByteAt: 2100,
+        agentStartedAt: 2150,
+      },
+      undefined,
+      { stt: 300, endpointing: 200, llm_ttft: 300, thinking: 1100, tts_ttfb: 200, remainder: 50 },
+    ],
+    [
+      'two LLM calls said, the tool end not reported: the tool is joined with the second call, never a 0',
+      {
+        u: 0,
+        sttFinalAt: 300,
+        endOfTurnAt: 500,
+        llmFirstTokenAt: 900,
+        lastLlmFirstTokenAt: 2250,
+        ttsFirstByteAt: 2450,
+        agentStartedAt: 2500,
+        toolCalls: 1,
+      },
+      undefined,
+      { stt: 300, endpointing: 200, llm_ttft: 400, 'tool+llm2_ttft': 1350, tts_ttfb: 200, remainder: 50 },
+    ],
   ];
   it.each(CASES)('%s', (_name, at, reported, expected) => {
     const e: Turn = { type: 'voiceai.turn' };
     for (const [k, v] of Object.entries(at)) {
       if (k === 'u') e.userStoppedAt = T + v;
-      else e[k as (typeof MILESTONES)[number]] = T + v;
+      else if (k === 'llmCalls' || k === 'toolCalls') e[k] = v;
+      else e[k as Milestone] = T + v;
     }
     if (reported !== undefined) e.reportedSilenceSeconds = reported;
     const got = segmentsByName(breakTurn(e, new TurnBreakdown()));
@@ -248,12 +338,57 @@ describe('voice-agent turns: the pack', () => {
         text,
         `sidetone_voiceai_turn_segment_seconds_sum{agent="support-bot",model="gpt-4.1-mini",segment="${segment}"}`,
       ) ?? 0;
-    const segments = ['stt', 'endpointing', 'llm_ttft', 'tts_ttfb', 'remainder', 'unattributed'].map(sum);
+    const segments = TURN_SEGMENTS.map(sum);
     expect(Math.abs(segments.reduce((s, v) => s + v, 0) - heard)).toBeLessThan(0.001);
     expect(
       sample(text, 'sidetone_voiceai_heard_silence_seconds_sum{agent="support-bot",model="gpt-4.1-mini"}'),
     ).toBeCloseTo(heard, 6);
     expect(sample(text, 'sidetone_voiceai_turns_total{agent="support-bot",model="gpt-4.1-mini"}')).toBe(2000);
+  });
+
+  it('a tool turn files its tool and second-call segments; the end-of-turn verdict and the interruption delay are bounded histograms', () => {
+    const { bus, registry } = setup({ agents: ['support-bot'], models: ['gpt-4.1-mini'] });
+    const at = { agent: 'support-bot', model: 'gpt-4.1-mini' };
+    bus.emit({
+      ...toolTurn(T),
+      ...at,
+      eouProbability: 0.42,
+      eouDetectionDelaySeconds: 0.04,
+    });
+    bus.emit({
+      type: 'voiceai.interruption',
+      kind: 'barge_in',
+      agent: 'support-bot',
+      probability: 0.93,
+      detectionDelaySeconds: 0.12,
+    });
+    const text = registry.render();
+    const seg = (segment: string) =>
+      sample(
+        text,
+        `sidetone_voiceai_turn_segment_seconds_sum{agent="support-bot",model="gpt-4.1-mini",segment="${segment}"}`,
+      );
+    expect(seg('llm_ttft')).toBeCloseTo(0.4, 9);
+    expect(seg('tool')).toBeCloseTo(0.9, 9);
+    expect(seg('llm2_ttft')).toBeCloseTo(0.45, 9);
+    expect(seg('tts_ttfb')).toBeCloseTo(0.2, 9);
+    expect(seg('thinking') ?? 0).toBe(0); // a stage the turn does not have: no observation
+    expect(sample(text, 'sidetone_voiceai_eou_probability_ratio_bucket{agent="support-bot",le="0.4"}')).toBe(
+      0,
+    );
+    expect(sample(text, 'sidetone_voiceai_eou_probability_ratio_bucket{agent="support-bot",le="0.5"}')).toBe(
+      1,
+    );
+    expect(sample(text, 'sidetone_voiceai_eou_detection_delay_seconds_sum{agent="support-bot"}')).toBeCloseTo(
+      0.04,
+      9,
+    );
+    expect(
+      sample(
+        text,
+        'sidetone_voiceai_interruption_detection_delay_seconds_sum{agent="support-bot",kind="barge_in"}',
+      ),
+    ).toBeCloseTo(0.12, 9);
   });
 
   it('labels come from the configured agents and models; anything else is other, with no PII', () => {

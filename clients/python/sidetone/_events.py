@@ -1641,6 +1641,18 @@ class Events:
         llm_started_at: Optional[float] = None,
         llm_first_token_at: Optional[float] = None,
         llm_done_at: Optional[float] = None,
+        llm_calls: Optional[int] = None,
+        tool_calls: Optional[int] = None,
+        tool_errors: Optional[int] = None,
+        tools_started_at: Optional[float] = None,
+        tools_done_at: Optional[float] = None,
+        last_llm_started_at: Optional[float] = None,
+        last_llm_first_token_at: Optional[float] = None,
+        answer_first_token_at: Optional[float] = None,
+        eou_probability: Optional[float] = None,
+        eou_endpointing_delay_seconds: Optional[float] = None,
+        eou_detection_delay_seconds: Optional[float] = None,
+        transcript_confidence: Optional[float] = None,
         tts_started_at: Optional[float] = None,
         tts_first_byte_at: Optional[float] = None,
         tts_first_audible_at: Optional[float] = None,
@@ -1670,6 +1682,30 @@ class Events:
             llm_started_at: The LLM request was sent (epoch ms; fractions allowed)
             llm_first_token_at: The LLM streamed its first token (epoch ms; fractions allowed)
             llm_done_at: The LLM completed its answer (epoch ms; fractions allowed)
+            llm_calls: LLM calls the reply took: 1, or one per round of tool calls plus the call
+                whose words are spoken
+            tool_calls: Tool (function) calls the reply's words waited on (run before its first
+                LLM call that spoke): the tool stage
+            tool_errors: Of those, the ones that failed
+            tools_started_at: The first tool call of the reply started (epoch ms; fractions
+                allowed)
+            tools_done_at: The last tool call's result was ready: the tool stage ends here (with
+                no tool span, the next LLM request) (epoch ms; fractions allowed)
+            last_llm_started_at: After tools: the request of the last LLM call, whose words are
+                spoken (epoch ms; fractions allowed)
+            last_llm_first_token_at: After tools: the first token of the last LLM call (epoch
+                ms; fractions allowed)
+            answer_first_token_at: The spoken call's first answer token, after the reasoning it
+                streamed first (the end of Pipecat's TTFAT): the thinking stage ends here (epoch
+                ms; fractions allowed)
+            eou_probability: The end-of-turn model's probability that the caller had finished
+                (LiveKit `lk.eou.probability`)
+            eou_endpointing_delay_seconds: The endpointing delay the agent waited after the
+                speech ended, chosen from the probability
+            eou_detection_delay_seconds: The end-of-turn model's detection delay: its request ->
+                its prediction
+            transcript_confidence: The speech-to-text's mean confidence over the turn's final
+                transcripts (LiveKit `lk.transcript_confidence`)
             tts_started_at: The first text was sent to speech synthesis (epoch ms; fractions
                 allowed)
             tts_first_byte_at: Speech synthesis returned its first audio (epoch ms; fractions
@@ -1700,6 +1736,18 @@ class Events:
                 ("llmStartedAt", llm_started_at),
                 ("llmFirstTokenAt", llm_first_token_at),
                 ("llmDoneAt", llm_done_at),
+                ("llmCalls", llm_calls),
+                ("toolCalls", tool_calls),
+                ("toolErrors", tool_errors),
+                ("toolsStartedAt", tools_started_at),
+                ("toolsDoneAt", tools_done_at),
+                ("lastLlmStartedAt", last_llm_started_at),
+                ("lastLlmFirstTokenAt", last_llm_first_token_at),
+                ("answerFirstTokenAt", answer_first_token_at),
+                ("eouProbability", eou_probability),
+                ("eouEndpointingDelaySeconds", eou_endpointing_delay_seconds),
+                ("eouDetectionDelaySeconds", eou_detection_delay_seconds),
+                ("transcriptConfidence", transcript_confidence),
                 ("ttsStartedAt", tts_started_at),
                 ("ttsFirstByteAt", tts_first_byte_at),
                 ("ttsFirstAudibleAt", tts_first_audible_at),
@@ -1719,6 +1767,8 @@ class Events:
         agent: Optional[str] = None,
         started_at: Optional[float] = None,
         ended_at: Optional[float] = None,
+        probability: Optional[float] = None,
+        detection_delay_seconds: Optional[float] = None,
         ts: Optional[Union[int, float, str]] = None,
         source: Optional[str] = None,
         event_id: Optional[str] = None,
@@ -1737,6 +1787,10 @@ class Events:
             started_at: The overlapping speech began (default: ts) (epoch ms; fractions allowed)
             ended_at: The overlap ended: the agent stopped or resumed, or the caller stopped
                 (epoch ms; fractions allowed)
+            probability: The interruption model's probability that the caller's speech was an
+                interruption (LiveKit `lk.interruption.probability`)
+            detection_delay_seconds: The overlap's start -> the interruption model's verdict
+                (LiveKit `lk.interruption.detection_delay`)
 
         Returns the event id, or None when the buffer is full (counted in stats.overflow).
         """
@@ -1748,6 +1802,8 @@ class Events:
                 ("kind", kind),
                 ("startedAt", started_at),
                 ("endedAt", ended_at),
+                ("probability", probability),
+                ("detectionDelaySeconds", detection_delay_seconds),
             ))
         )
 

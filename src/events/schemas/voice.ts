@@ -31,6 +31,14 @@ const turn = z
   .max(1_000_000)
   .meta({ description: 'Turn number within the call, from 1 (logs and ordering; never a label)' });
 const agent = configName('Agent name; a label only when listed in `labels.agents`');
+/** A reply's LLM calls at most (LiveKit's max_tool_steps defaults to 3; a longer chain is not a voice reply). */
+const LLM_CALLS_MAX = 64;
+const TOOL_CALLS_MAX = 1024;
+
+/** A probability, 0..1. */
+function probability(description: string) {
+  return z.number().min(0).max(1).meta({ description });
+}
 
 export const aiTurn = event(
   'voiceai.turn',
@@ -51,6 +59,44 @@ export const aiTurn = event(
     llmStartedAt: instant('The LLM request was sent').optional(),
     llmFirstTokenAt: instant('The LLM streamed its first token').optional(),
     llmDoneAt: instant('The LLM completed its answer').optional(),
+    llmCalls: z.number().int().min(1).max(LLM_CALLS_MAX).optional().meta({
+      description:
+        'LLM calls the reply took: 1, or one per round of tool calls plus the call whose words are spoken',
+    }),
+    toolCalls: z.number().int().min(0).max(TOOL_CALLS_MAX).optional().meta({
+      description:
+        "Tool (function) calls the reply's words waited on (run before its first LLM call that spoke): the tool stage",
+    }),
+    toolErrors: z
+      .number()
+      .int()
+      .min(0)
+      .max(TOOL_CALLS_MAX)
+      .optional()
+      .meta({ description: 'Of those, the ones that failed' }),
+    toolsStartedAt: instant('The first tool call of the reply started').optional(),
+    toolsDoneAt: instant(
+      "The last tool call's result was ready: the tool stage ends here (with no tool span, the next LLM request)",
+    ).optional(),
+    lastLlmStartedAt: instant(
+      'After tools: the request of the last LLM call, whose words are spoken',
+    ).optional(),
+    lastLlmFirstTokenAt: instant('After tools: the first token of the last LLM call').optional(),
+    answerFirstTokenAt: instant(
+      "The spoken call's first answer token, after the reasoning it streamed first (the end of Pipecat's TTFAT): the thinking stage ends here",
+    ).optional(),
+    eouProbability: probability(
+      "The end-of-turn model's probability that the caller had finished (LiveKit `lk.eou.probability`)",
+    ).optional(),
+    eouEndpointingDelaySeconds: seconds(
+      'The endpointing delay the agent waited after the speech ended, chosen from the probability',
+    ).optional(),
+    eouDetectionDelaySeconds: seconds(
+      "The end-of-turn model's detection delay: its request -> its prediction",
+    ).optional(),
+    transcriptConfidence: probability(
+      "The speech-to-text's mean confidence over the turn's final transcripts (LiveKit `lk.transcript_confidence`)",
+    ).optional(),
     ttsStartedAt: instant('The first text was sent to speech synthesis').optional(),
     ttsFirstByteAt: instant('Speech synthesis returned its first audio').optional(),
     ttsFirstAudibleAt: instant(
@@ -82,6 +128,12 @@ export const aiInterruption = event(
     }),
     startedAt: instant('The overlapping speech began (default: ts)').optional(),
     endedAt: instant('The overlap ended: the agent stopped or resumed, or the caller stopped').optional(),
+    probability: probability(
+      "The interruption model's probability that the caller's speech was an interruption (LiveKit `lk.interruption.probability`)",
+    ).optional(),
+    detectionDelaySeconds: seconds(
+      "The overlap's start -> the interruption model's verdict (LiveKit `lk.interruption.detection_delay`)",
+    ).optional(),
   },
 );
 

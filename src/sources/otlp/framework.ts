@@ -6,6 +6,7 @@ import type { TraceState, TraceTable } from './traces.js';
 export type TurnEvent = EventOf<'voiceai.turn'>;
 export type InterruptionEvent = EventOf<'voiceai.interruption'>;
 export type AmdEvent = EventOf<'voiceai.amd'>;
+export type ToolCallEvent = EventOf<'voiceai.tool_call'>;
 
 /** What a framework's rules need from the receiver. */
 export interface MapContext {
@@ -13,6 +14,7 @@ export interface MapContext {
   turn(e: TurnEvent): void;
   interruption(e: InterruptionEvent): void;
   amd(e: AmdEvent): void;
+  toolCall(e: ToolCallEvent): void;
   /** The configured agent name this span's service is, if any (a label only when configured). */
   agentOf(span: SpanFacts): string | undefined;
   /** The configured model name a reported one is (exact, or a dated snapshot of it), if any. */
@@ -68,6 +70,43 @@ export function turnEvent(base: TurnEvent, fields: Record<string, number | undef
       e[k] = t;
   }
   return e;
+}
+
+/** What a turn says beside its instants: counts, a detector's probabilities and delays. */
+export interface TurnDetails {
+  llmCalls?: number | undefined;
+  toolCalls?: number | undefined;
+  toolErrors?: number | undefined;
+  eouProbability?: number | undefined;
+  eouEndpointingDelaySeconds?: number | undefined;
+  eouDetectionDelaySeconds?: number | undefined;
+  transcriptConfidence?: number | undefined;
+}
+const COUNT_MAX: Record<'llmCalls' | 'toolCalls' | 'toolErrors', number> = {
+  llmCalls: 64,
+  toolCalls: 1024,
+  toolErrors: 1024,
+};
+
+/**
+ * Add the details the event schema would accept to a turn event (in place, returned): counts
+ * whole and within their bounds, probabilities within 0..1, delays within 0..a week. A value out of
+ * range is a framework's bug or a newer unit: left out (unknown), never clamped into a figure.
+ */
+export function withDetails(e: TurnEvent, d: TurnDetails): TurnEvent {
+  const out = e as TurnEvent & Record<string, unknown>;
+  for (const [k, v] of Object.entries(d)) {
+    if (v === undefined || !Number.isFinite(v)) continue;
+    const max =
+      k in COUNT_MAX
+        ? COUNT_MAX[k as keyof typeof COUNT_MAX]
+        : k.endsWith('Seconds')
+          ? STORE_LIMITS.secondsMax
+          : 1;
+    if (v < (k === 'llmCalls' ? 1 : 0) || v > max || (k in COUNT_MAX && !Number.isInteger(v))) continue;
+    out[k] = v;
+  }
+  return out;
 }
 
 /** Common fields of a trace's events: the call (when an attribute named it), agent and model. */

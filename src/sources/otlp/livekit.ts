@@ -1,5 +1,16 @@
+import { STORE_LIMITS } from '../../domain/limits.js';
 import { AMD_CATEGORIES, type AmdCategory } from '../../domain/vocab.js';
-import { children, type Framework, flag, identity, type MapContext, turnEvent } from './framework.js';
+import {
+  children,
+  type Framework,
+  flag,
+  identity,
+  type MapContext,
+  num,
+  type TurnDetails,
+  turnEvent,
+  withDetails,
+} from './framework.js';
 import type { SpanFacts } from './spans.js';
 import type { TraceState } from './traces.js';
 import { type LivekitReader, livekitReader } from './units.js';
@@ -34,9 +45,31 @@ import { type LivekitReader, livekitReader } from './units.js';
  */
 const AMD_SPANS = ['amd', 'answering_machine_detection'] as const;
 
+/**
+ * Tool calls: one `function_tool` span per call, child of the `agent_turn` that asked for it
+ * (voice/generation.py L872-911: `lk.function_tool.name`, `lk.function_tool.is_error`; agents-js
+ * agents/src/voice/generation.ts L1368-1422). A reply that only called tools played nothing; once
+ * the tools return, the same speech runs a second `agent_turn` (the tool reply, agent_activity.py
+ * L3670-3703) which inherits the user's metrics when the first said nothing
+ * (`_previous_user_metrics`), so its `lk.e2e_latency` joins the same user turn. The first reply's
+ * LLM call, its tools and the tool reply's LLM call are the turn's `llm_ttft`, `tool` and
+ * `llm2_ttft`; the tool-call reply is held (not dropped) until the reply its tools feed arrives.
+ */
+const TOOL = 'function_tool';
+/**
+ * End-of-turn detection: an `eou_detection` span under the user turn per prediction
+ * (voice/audio_recognition.py L1564-1718; agents-js voice/audio_recognition.ts L1690-1772), with
+ * `lk.eou.probability`, `lk.eou.endpointing_delay` and `lk.eou.detection_delay` (units: units.ts);
+ * the last one before the commit decided. `lk.transcript_confidence` is on the user turn (L1769-1772,
+ * 0 when no final transcript had a confidence: unknown, not a 0 confidence).
+ */
+const EOU = 'eou_detection';
+
 const KEPT = new Set<string>([
   'user_turn',
   'user_speaking',
+  TOOL,
+  EOU,
   'agent_turn',
   'llm_node',
   'tts_node',
@@ -61,7 +94,10 @@ export const livekit: Framework = {
       .filter((s) => s.name === 'agent_turn')
       .sort((a, b) => a.start - b.start);
     for (const reply of replies) {
+      if (!state.spans.has(reply.id)) continue; // a tool-call reply an earlier one used
       const speaking = children(state, reply.id, (n) => n === 'agent_speaking');
+      // A reply that only called tools waits for the reply its tools feed.
+      if (speaking.length === 0 && children(state, reply.id, (n) => n === TOOL).length > 0) continue;
       const used = descendants(state, reply);
       if (speaking.length > 0) used.push(...emitTurn(state, ctx, read, reply, speaking));
       else ctx.table.droppedSpans += used.length; // played nothing: no turn
@@ -103,11 +139,9 @@ function emitTurn(
   reply: SpanFacts,
   speaking: SpanFacts[],
 ): string[] {
-  const metrics = [reply, ...children(state, reply.id, (n) => n === 'realtime_metrics')];
-  for (const m of metrics) {
-    const r = read.realtime(m);
-    if (r.created !== undefined) return emitRealtime(state, ctx, reply, m, speaking, r.created, r.firstAudio);
-  }
+  const rt = realtimeOf(state, read, reply);
+  if (rt !== undefined)
+    return emitRealtime(state, ctx, read, reply, rt.span, speaking, rt.created, rt.firstAudio);
   const first = speaking[0] as SpanFacts;
   const last = speaking.at(-1) as SpanFacts;
   const a = first.start;
@@ -117,32 +151,106 @@ function emitTurn(
   const u = userEnd?.end ?? (e2e === undefined ? undefined : a - e2e);
   const delay = read.ms(user, 'lk.transcription_delay');
   const llm = children(state, reply.id, (n) => n === 'llm_node')[0];
-  const ttft = read.ms(llm, 'lk.response.ttft');
   const tts = children(state, reply.id, (n) => n === 'tts_node')[0];
   const request = tts === undefined ? undefined : children(state, tts.id, (n) => n === 'tts_request')[0];
   const { sent, firstByte } = read.tts(request);
+  // The replies that only called tools, between the caller's speech and this one: in order.
+  const chain = toolReplies(state, reply, u ?? user?.start);
+  const calls = [
+    ...chain.flatMap((r) => children(state, r.id, (n) => n === 'llm_node')),
+    ...(llm ? [llm] : []),
+  ];
+  const firstCall = calls[0];
+  const tools = chain.flatMap((r) => children(state, r.id, (n) => n === TOOL));
+  const firstToken = (s: SpanFacts | undefined) => {
+    const ttft = read.ms(s, 'lk.response.ttft');
+    return s !== undefined && ttft !== undefined && ttft >= 0 ? s.start + ttft : undefined;
+  };
   state.turns++;
   const ids = identity(state, ctx, reply, llm?.attrs['gen_ai.request.model']);
-  ctx.turn(
-    turnEvent(
-      { type: 'voiceai.turn', ts: reply.end, turn: Math.min(state.turns, 1_000_000), ...ids },
-      {
-        userStartedAt: user?.start,
-        userStoppedAt: u,
-        sttFinalAt: u !== undefined && delay !== undefined && delay > 0 ? u + delay : undefined,
-        endOfTurnAt: user?.end,
-        llmStartedAt: llm?.start,
-        llmFirstTokenAt: llm !== undefined && ttft !== undefined && ttft >= 0 ? llm.start + ttft : undefined,
-        llmDoneAt: llm?.end,
-        ttsStartedAt: sent,
-        ttsFirstByteAt: firstByte,
-        agentStartedAt: a,
-        agentStoppedAt: last.end,
-      },
-    ),
+  const e = turnEvent(
+    { type: 'voiceai.turn', ts: reply.end, turn: Math.min(state.turns, 1_000_000), ...ids },
+    {
+      userStartedAt: user?.start,
+      userStoppedAt: u,
+      sttFinalAt: u !== undefined && delay !== undefined && delay > 0 ? u + delay : undefined,
+      endOfTurnAt: user?.end,
+      llmStartedAt: firstCall?.start,
+      llmFirstTokenAt: firstToken(firstCall),
+      llmDoneAt: llm?.end,
+      toolsStartedAt: tools.length > 0 ? Math.min(...tools.map((t) => t.start)) : undefined,
+      toolsDoneAt: tools.length > 0 ? Math.max(...tools.map((t) => t.end)) : undefined,
+      lastLlmStartedAt: chain.length > 0 ? llm?.start : undefined,
+      lastLlmFirstTokenAt: chain.length > 0 ? firstToken(llm) : undefined,
+      ttsStartedAt: sent,
+      ttsFirstByteAt: firstByte,
+      agentStartedAt: a,
+      agentStoppedAt: last.end,
+    },
   );
-  interruptions(state, ctx, reply, speaking, ids);
-  return user === undefined ? [] : descendants(state, user);
+  ctx.turn(
+    withDetails(e, {
+      ...(calls.length > 0 && { llmCalls: calls.length }),
+      ...(chain.length > 0 && { toolCalls: tools.length, toolErrors: tools.filter(failed).length }),
+      ...userDetails(state, read, user),
+    }),
+  );
+  for (const t of [...tools, ...children(state, reply.id, (n) => n === TOOL)]) toolCall(state, ctx, t);
+  interruptions(state, ctx, read, reply, speaking, ids);
+  const used = user === undefined ? [] : descendants(state, user);
+  for (const r of chain) used.push(...descendants(state, r));
+  return used;
+}
+
+const failed = (t: SpanFacts) => flag(t, 'lk.function_tool.is_error');
+
+/**
+ * The replies that only called tools (no audio, a `function_tool` child) started after `from` (the
+ * caller's speech end, else the user turn's start) and before `reply`: the rounds of LLM call and
+ * tools its words waited on. Unknown `from`: none (a tool reply of another turn is not guessed in).
+ */
+function toolReplies(state: TraceState, reply: SpanFacts, from: number | undefined): SpanFacts[] {
+  if (from === undefined) return [];
+  const out: SpanFacts[] = [];
+  for (const s of state.spans.values())
+    if (
+      s.name === 'agent_turn' &&
+      s.id !== reply.id &&
+      s.start >= from &&
+      s.start < reply.start &&
+      children(state, s.id, (n) => n === 'agent_speaking').length === 0 &&
+      children(state, s.id, (n) => n === TOOL).length > 0
+    )
+      out.push(s);
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** A tool call as `voiceai.tool_call`: its duration and result, its function's name (logs only). */
+function toolCall(state: TraceState, ctx: MapContext, t: SpanFacts): void {
+  const name = t.attrs['lk.function_tool.name'];
+  ctx.toolCall({
+    type: 'voiceai.tool_call',
+    ts: t.end,
+    ok: !failed(t),
+    seconds: (t.end - t.start) / 1000,
+    ...(typeof name === 'string' && name.length <= 64 && { tool: name }),
+    ...(state.callId !== undefined && { callId: state.callId }),
+  });
+}
+
+/** The user turn's end-of-turn detection (its last `eou_detection`) and transcript confidence. */
+function userDetails(state: TraceState, read: LivekitReader, user: SpanFacts | undefined): TurnDetails {
+  if (user === undefined) return {};
+  const eou = children(state, user.id, (n) => n === EOU).at(-1);
+  const endpointing = read.ms(eou, 'lk.eou.endpointing_delay');
+  const detection = read.ms(eou, 'lk.eou.detection_delay');
+  const confidence = num(user, 'lk.transcript_confidence');
+  return {
+    eouProbability: num(eou, 'lk.eou.probability'),
+    eouEndpointingDelaySeconds: endpointing === undefined ? undefined : endpointing / 1000,
+    eouDetectionDelaySeconds: detection === undefined ? undefined : detection / 1000,
+    transcriptConfidence: confidence === 0 ? undefined : confidence,
+  };
 }
 
 /**
@@ -158,6 +266,7 @@ function emitTurn(
 function emitRealtime(
   state: TraceState,
   ctx: MapContext,
+  read: LivekitReader,
   reply: SpanFacts,
   metrics: SpanFacts,
   speaking: SpanFacts[],
@@ -171,6 +280,11 @@ function emitRealtime(
       speech = s;
   const user = userTurnOf(state, a, undefined);
   const u = speech?.end;
+  // Tool rounds: the responses that only called tools (their agent_turn has `function_tool`
+  // children and no audio), each with its own realtime metrics; the turn began with the first.
+  const chain = toolReplies(state, reply, u);
+  const tools = chain.flatMap((r) => children(state, r.id, (n) => n === TOOL));
+  const opened = chain.length > 0 ? realtimeOf(state, read, chain[0] as SpanFacts) : undefined;
   state.turns++;
   const ids = identity(
     state,
@@ -179,26 +293,51 @@ function emitRealtime(
     metrics.attrs['gen_ai.request.model'] ?? reply.attrs['gen_ai.request.model'],
   );
   ctx.turn(
-    turnEvent(
-      { type: 'voiceai.turn', ts: reply.end, turn: Math.min(state.turns, 1_000_000), ...ids },
-      {
-        userStartedAt: speech?.start,
-        userStoppedAt: u,
-        sttFinalAt: u,
-        endOfTurnAt: created,
-        llmStartedAt: created,
-        llmFirstTokenAt: firstAudio,
-        ttsFirstByteAt: firstAudio,
-        agentStartedAt: a,
-        agentStoppedAt: (speaking.at(-1) as SpanFacts).end,
-      },
+    withDetails(
+      turnEvent(
+        { type: 'voiceai.turn', ts: reply.end, turn: Math.min(state.turns, 1_000_000), ...ids },
+        {
+          userStartedAt: speech?.start,
+          userStoppedAt: u,
+          sttFinalAt: u,
+          endOfTurnAt: chain.length === 0 ? created : opened?.created,
+          llmStartedAt: chain.length === 0 ? created : opened?.created,
+          // A response that called a tool sent no audio token (its ttft is -1): its first token is unknown.
+          llmFirstTokenAt: chain.length === 0 ? firstAudio : opened?.firstAudio,
+          toolsStartedAt: tools.length > 0 ? Math.min(...tools.map((t) => t.start)) : undefined,
+          toolsDoneAt: tools.length > 0 ? Math.max(...tools.map((t) => t.end)) : undefined,
+          lastLlmStartedAt: chain.length === 0 ? undefined : created,
+          lastLlmFirstTokenAt: chain.length === 0 ? undefined : firstAudio,
+          ttsFirstByteAt: firstAudio,
+          agentStartedAt: a,
+          agentStoppedAt: (speaking.at(-1) as SpanFacts).end,
+        },
+      ),
+      chain.length > 0
+        ? { llmCalls: chain.length + 1, toolCalls: tools.length, toolErrors: tools.filter(failed).length }
+        : { llmCalls: 1 },
     ),
   );
-  interruptions(state, ctx, reply, speaking, ids);
+  for (const t of [...tools, ...children(state, reply.id, (n) => n === TOOL)]) toolCall(state, ctx, t);
+  interruptions(state, ctx, read, reply, speaking, ids);
   // The caller's speech this reply answered, and the user turn (if any) committed before it.
   const used = user === undefined ? [] : descendants(state, user);
   if (speech !== undefined) used.push(speech.id);
+  for (const r of chain) used.push(...descendants(state, r));
   return used;
+}
+
+/** A reply's realtime metrics and the span they are on: its agent_turn or a `realtime_metrics` child. */
+function realtimeOf(
+  state: TraceState,
+  read: LivekitReader,
+  reply: SpanFacts,
+): { span: SpanFacts; created: number; firstAudio: number | undefined } | undefined {
+  for (const span of [reply, ...children(state, reply.id, (n) => n === 'realtime_metrics')]) {
+    const { created, firstAudio } = read.realtime(span);
+    if (created !== undefined) return { span, created, firstAudio };
+  }
+  return undefined;
 }
 
 /** The user turn a reply answers: by the e2e join, else the last one committed before its audio. */
@@ -227,6 +366,7 @@ function lastSpeech(state: TraceState, user: SpanFacts): SpanFacts | undefined {
 function interruptions(
   state: TraceState,
   ctx: MapContext,
+  read: LivekitReader,
   reply: SpanFacts,
   speaking: SpanFacts[],
   ids: { callId?: string; agent?: string },
@@ -241,6 +381,22 @@ function interruptions(
     ...(ids.agent !== undefined && { agent: ids.agent }),
   };
   const within = (s: SpanFacts, a: SpanFacts) => s.start > a.start && s.start <= a.end;
+  /**
+   * The interruption model's verdict on the caller's speech, when it ran on it (the attributes are
+   * set together, with `lk.is_interruption`: inference/interruption.py L551-567, agents-js
+   * interruption_stream.ts L66-75; before that they are absent, not 0).
+   */
+  const model = (s: SpanFacts | undefined) => {
+    if (s === undefined || s.attrs['lk.is_interruption'] === undefined) return {};
+    const p = num(s, 'lk.interruption.probability');
+    const delay = read.ms(s, 'lk.interruption.detection_delay');
+    return {
+      ...(p !== undefined && p >= 0 && p <= 1 && { probability: p }),
+      ...(delay !== undefined &&
+        delay >= 0 &&
+        delay / 1000 <= STORE_LIMITS.secondsMax && { detectionDelaySeconds: delay / 1000 }),
+    };
+  };
   const cut = flag(reply, 'lk.interrupted');
   speaking.forEach((a, i) => {
     const caller = speech.find((s) => within(s, a));
@@ -262,6 +418,7 @@ function interruptions(
         kind: 'false_interruption',
         ...(caller && { startedAt: caller.start }),
         endedAt: next.start,
+        ...model(caller),
       });
     } else if (cut) {
       ctx.interruption({
@@ -270,6 +427,7 @@ function interruptions(
         kind: 'barge_in',
         ...(caller && { startedAt: caller.start }),
         endedAt: a.end,
+        ...model(caller),
       });
     } else if (caller !== undefined && caller.end < a.end && caller.attrs['lk.is_interruption'] !== 'true') {
       ctx.interruption({
@@ -278,6 +436,7 @@ function interruptions(
         kind: 'talked_over',
         startedAt: caller.start,
         endedAt: caller.end,
+        ...model(caller),
       });
     }
   });

@@ -1,4 +1,4 @@
-import { children, type Framework, flag, identity, num, turnEvent } from './framework.js';
+import { children, type Framework, flag, identity, num, turnEvent, withDetails } from './framework.js';
 import type { SpanFacts } from './spans.js';
 
 /**
@@ -18,6 +18,10 @@ import type { SpanFacts } from './spans.js';
  * - LLM first token = llm.start + `metrics.ttfb`; TTS first byte = tts.start + `metrics.ttfb`;
  * - the caller's wait = `turn.user_bot_latency_seconds` (UserBotLatencyObserver: VAD stop ->
  *   BotStartedSpeakingFrame), so A = U + it, or the whole alone when U is unknown.
+ * - several LLM calls in a turn (a tool call, then the answer from its result: one `llm` span per
+ *   `_process_context`, service_decorators.py `traced_llm`): the first call's first token closes
+ *   `llm_ttft`; Pipecat traces no tool span, so the tools run between the end of one call and the
+ *   start of the next: the last call's start closes `tool`, its first token `llm2_ttft`.
  * Pipecat's "TTFA" (TTFAMetricsData) is a TTS metric, TTS request -> first audible sample, and is
  * not on any span: the whole here is the heard silence.
  */
@@ -52,7 +56,9 @@ export const pipecat: Framework = {
         .filter((k) => STT(k.name))
         .sort((a, b) => a.end - b.end)
         .at(-1);
-      const llm = kids.find((k) => LLM(k.name));
+      const calls = kids.filter((k) => LLM(k.name));
+      const llm = calls[0];
+      const answer = calls.length > 1 ? calls.at(-1) : undefined;
       const tts = kids.find((k) => TTS(k.name));
       const s2s = speechToSpeech(kids);
       let u: number | undefined;
@@ -73,30 +79,39 @@ export const pipecat: Framework = {
           ? undefined
           : s.start + (num(s, 'metrics.ttfb') as number) * 1000;
       const n = num(turn, 'turn.number');
+      const llmCalls = s2s !== undefined ? s2s.calls : calls.length;
       ctx.turn(
-        turnEvent(
-          {
-            type: 'voiceai.turn',
-            ts: turn.end,
-            ...identity(state, ctx, turn, llm?.attrs['gen_ai.request.model']),
-            ...(n !== undefined && Number.isInteger(n) && n >= 1 && n <= 1_000_000 && { turn: n }),
-          },
-          {
-            userStartedAt: stt?.start,
-            userStoppedAt: u,
-            sttFinalAt: sttFinal,
-            endOfTurnAt: eot,
-            llmStartedAt: s2s !== undefined ? s2s.requested : llm?.start,
-            llmFirstTokenAt: s2s !== undefined ? s2s.firstAudio : ms(llm),
-            llmDoneAt: s2s !== undefined ? undefined : llm?.end,
-            ttsStartedAt: tts?.start,
-            ttsFirstByteAt: s2s !== undefined ? s2s.firstAudio : ms(tts),
-            agentStartedAt: a,
-            agentStoppedAt: interrupted ? turn.end : agentStopped(turn),
-            // The whole only where an end is missing (the event's rule): with both, A - U is it.
-            reportedSilenceSeconds: a === undefined ? latency : undefined,
-            endedAt: latency === undefined ? turn.end : undefined,
-          },
+        withDetails(
+          turnEvent(
+            {
+              type: 'voiceai.turn',
+              ts: turn.end,
+              ...identity(state, ctx, turn, llm?.attrs['gen_ai.request.model']),
+              ...(n !== undefined && Number.isInteger(n) && n >= 1 && n <= 1_000_000 && { turn: n }),
+            },
+            {
+              userStartedAt: stt?.start,
+              userStoppedAt: u,
+              sttFinalAt: sttFinal,
+              endOfTurnAt: eot,
+              llmStartedAt: s2s !== undefined ? s2s.requested : llm?.start,
+              llmFirstTokenAt: s2s !== undefined ? s2s.firstToken : ms(llm),
+              llmDoneAt: s2s !== undefined ? undefined : (answer ?? llm)?.end,
+              toolsStartedAt:
+                s2s !== undefined ? s2s.toolsStartedAt : answer !== undefined ? llm?.end : undefined,
+              toolsDoneAt: s2s !== undefined ? s2s.toolsDoneAt : answer?.start,
+              lastLlmStartedAt: s2s !== undefined ? s2s.answerRequested : answer?.start,
+              lastLlmFirstTokenAt: s2s !== undefined ? s2s.answerFirstAudio : ms(answer),
+              ttsStartedAt: tts?.start,
+              ttsFirstByteAt: s2s !== undefined ? s2s.firstAudio : ms(tts),
+              agentStartedAt: a,
+              agentStoppedAt: interrupted ? turn.end : agentStopped(turn),
+              // The whole only where an end is missing (the event's rule): with both, A - U is it.
+              reportedSilenceSeconds: a === undefined ? latency : undefined,
+              endedAt: latency === undefined ? turn.end : undefined,
+            },
+          ),
+          llmCalls > 0 ? { llmCalls } : {},
         ),
       );
       state.turns++;
@@ -118,6 +133,20 @@ export const pipecat: Framework = {
   },
 };
 
+/** A speech-to-speech turn's instants: its first request and audio, and its tool round's answer. */
+interface SpeechToSpeech {
+  requested: number | undefined;
+  /** The first model call's first output, when it was audio (a call that asked for tools is not). */
+  firstToken: number | undefined;
+  /** The first audio of the reply: the first call's, or the answer's after tools. */
+  firstAudio: number | undefined;
+  calls: number;
+  toolsStartedAt?: number | undefined;
+  toolsDoneAt?: number | undefined;
+  answerRequested?: number | undefined;
+  answerFirstAudio?: number | undefined;
+}
+
 /**
  * A speech-to-speech turn's instants, or undefined for a cascade. The model's TTFB (the service's
  * `metrics.ttfb`, on its `llm_response`) runs from the request it was sent (`llm_request`, started
@@ -128,19 +157,37 @@ export const pipecat: Framework = {
  * `metrics.ttfb` is the same service's (the model's), not a transcription's: it places nothing.
  * One model hears and speaks: its first audio is both the first token and the first audio byte.
  */
-function speechToSpeech(
-  kids: readonly SpanFacts[],
-): { requested: number | undefined; firstAudio: number | undefined } | undefined {
+function speechToSpeech(kids: readonly SpanFacts[]): SpeechToSpeech | undefined {
   if (!kids.some((k) => REALTIME.has(k.name))) return undefined;
-  const request = kids.find((k) => k.name === 'llm_request');
-  const response = kids.find(
-    (k) => k.name === 'llm_response' && (request === undefined || k.start >= request.start),
-  );
-  const ttfb = num(response, 'metrics.ttfb');
+  const requests = kids.filter((k) => k.name === 'llm_request');
+  const responses = kids.filter((k) => k.name === 'llm_response');
+  const audio = (request: SpanFacts | undefined, response: SpanFacts | undefined) => {
+    const ttfb = num(response, 'metrics.ttfb');
+    return request !== undefined && ttfb !== undefined && ttfb >= 0 ? request.start + ttfb * 1000 : undefined;
+  };
+  const first = responses[0];
+  const last = responses.at(-1);
+  if (first === undefined || last === undefined || first === last) {
+    const request = requests[0];
+    const response = responses.find((k) => request === undefined || k.start >= request.start);
+    const firstAudio = audio(request, response);
+    return { requested: request?.start, firstToken: firstAudio, firstAudio, calls: 1 };
+  }
+  // Tool rounds: each response is a model call; the tools' results were sent, and the answer
+  // requested (`llm_request`, openai/realtime/llm.py L1216-1280 -> L1175-1209), after the first
+  // response was handled. The answer's TTFB runs from that request.
+  const requested = requests[0] !== undefined && requests[0].start <= first.start ? requests[0] : undefined;
+  const answer = requests.filter((r) => r.start >= first.start).at(-1);
+  const answerAudio = audio(answer, last);
   return {
-    requested: request?.start,
-    firstAudio:
-      request !== undefined && ttfb !== undefined && ttfb >= 0 ? request.start + ttfb * 1000 : undefined,
+    requested: requested?.start,
+    // The first call answered with a function call, not audio: no span places its first token.
+    firstToken: undefined,
+    firstAudio: answerAudio,
+    calls: responses.length,
+    toolsDoneAt: answer?.start,
+    answerRequested: answer?.start,
+    answerFirstAudio: answerAudio,
   };
 }
 

@@ -43,7 +43,7 @@ export interface Batch {
   ignored: number;
   /** Spans already taken (a retried batch): skipped, so a turn counts once. */
   duplicates: number;
-  /** The `voiceai.turn`, `voiceai.interruption`, `voiceai.amd` and `voiceai.usage` events the batch completed. */
+  /** The `voiceai.turn`, `voiceai.interruption`, `voiceai.amd`, `voiceai.tool_call` and `voiceai.usage` events the batch completed. */
   events: SidetoneEvent[];
   /** The events are stored (and emitted by the caller): keep what the batch changed. */
   commit(): void;
@@ -111,6 +111,7 @@ export class OtlpTraceReceiver {
       turn: (e) => this.pending.push(e),
       interruption: (e) => this.pending.push(e),
       amd: (e) => this.pending.push(e),
+      toolCall: (e) => this.pending.push(e),
       agentOf: (s) => this.agentOf(s),
       modelOf: (m) => this.modelOf(m),
     };

@@ -35,6 +35,16 @@ const NUMBERS = [
   'lk.amd.delay',
   // What a request used, for its cost (usage.ts).
   ...USAGE_NUMBERS,
+  // LiveKit end-of-turn detection (`eou_detection` under the user turn, telemetry/trace_types.py
+  // L65-75): the model's probability, the endpointing delay chosen, the detection delay; the
+  // transcript's mean confidence on the user turn (L70).
+  'lk.eou.probability',
+  'lk.eou.endpointing_delay',
+  'lk.eou.detection_delay',
+  'lk.transcript_confidence',
+  // LiveKit adaptive interruption on the caller's `user_speaking` (trace_types.py L127-130).
+  'lk.interruption.probability',
+  'lk.interruption.detection_delay',
 ] as const;
 /** Attributes read as booleans. */
 const FLAGS = [
@@ -44,6 +54,8 @@ const FLAGS = [
   'stt.incomplete',
   'tts.interrupted',
   'lk.interrupted',
+  // A LiveKit tool call failed (`function_tool`, trace_types.py L55).
+  'lk.function_tool.is_error',
 ] as const;
 /**
  * Short strings: a model name (a label only when configured), LiveKit's adaptive-interruption
@@ -59,6 +71,9 @@ const STRINGS = [
   'telemetry.sdk.language',
   // Who served a request, for its price (usage.ts): a provider name, never a label as sent.
   ...USAGE_STRINGS,
+  // The function a LiveKit tool call ran: the app's own function name (logs only, never a label);
+  // never its arguments or output (`lk.pii.function_tool.*`).
+  'lk.function_tool.name',
 ] as const;
 /**
  * LiveKit's TTS metrics, a JSON string whose numeric fields place the first audio byte

@@ -28,6 +28,8 @@ export type LivekitDuration =
   | 'lk.e2e_latency'
   | 'lk.response.ttft'
   | 'lk.eou.endpointing_delay'
+  | 'lk.eou.detection_delay'
+  | 'lk.interruption.detection_delay'
   | 'lk.amd.delay';
 
 /** How one emitter writes its numbers: milliseconds per unit of each. */
@@ -57,6 +59,13 @@ interface LivekitUnits {
  *   `lk.eou.endpointing_delay` is the ms sleep (audio_recognition.ts L1712, L1768-1773);
  *   TTSMetrics `timestamp: Date.now()`, `ttfbMs`, `durationMs` (tts/tts.ts L560-566,
  *   metrics/base.ts L70-78).
+ * - `lk.eou.detection_delay`: Python writes the prediction's `detection_delay`, ms / 1000.0
+ *   (inference/eot/transports.py L218-224, set at voice/audio_recognition.py L1713-1718); agents-js
+ *   the ms themselves (agents/src/inference/eot/transports.ts L423-427, set at
+ *   voice/audio_recognition.ts L1765-1766).
+ * - `lk.interruption.detection_delay`: seconds in both (Python `time.time() - overlap_started_at`,
+ *   inference/interruption.py L895, set at L565-567; agents-js `detectionDelayInS`,
+ *   agents/src/inference/interruption/interruption_stream.ts L74).
  * - `lk.amd.delay`: Python writes `AMDPredictionEvent.delay`, `time.time()` seconds
  *   (voice/amd/classifier.py L374, set on the span at detector.py L542); agents-js writes
  *   `delayMs`, a `performance.now()` difference in ms (agents/src/voice/amd.ts L1174, L1366-1369).
@@ -68,6 +77,8 @@ const PYTHON: LivekitUnits = {
     'lk.e2e_latency': 1000,
     'lk.response.ttft': 1000,
     'lk.eou.endpointing_delay': 1000,
+    'lk.eou.detection_delay': 1000,
+    'lk.interruption.detection_delay': 1000,
     'lk.amd.delay': 1000,
   },
   ttsTimestamp: 1000,
@@ -85,6 +96,7 @@ const UNITS: Readonly<Record<LivekitEmitter, LivekitUnits>> = {
       'lk.transcription_delay': 1,
       'lk.end_of_turn_delay': 1,
       'lk.eou.endpointing_delay': 1,
+      'lk.eou.detection_delay': 1,
       'lk.amd.delay': 1,
     },
     ttsTimestamp: 1,

@@ -150,6 +150,16 @@ export interface AgentTurn {
   segments: Partial<Record<TurnSegment, number>>;
   interrupted: boolean;
   deadAir: boolean;
+  /** LLM calls the reply took (a tool round trip is 2), tool calls and failed ones, where the agent said. */
+  llmCalls?: number;
+  toolCalls?: number;
+  toolErrors?: number;
+  /** The end-of-turn detector's probability, the endpointing delay it chose and its detection delay (ms). */
+  eouProbability?: number;
+  eouEndpointingDelayMs?: number;
+  eouDetectionDelayMs?: number;
+  /** The speech-to-text's mean confidence over the turn's final transcripts, 0..1. */
+  transcriptConfidence?: number;
 }
 
 /** One message of a call's stored SIP flow (the `sip.flow` event's form). */

@@ -59,6 +59,11 @@ export const BUCKETS = {
   heard: [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 5, 7.5, 10, 15, 30],
   /** One stage of that silence (STT, endpointing, LLM time to first token, TTS first byte, rest). */
   segment: [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
+  /**
+   * A model's probability (end of turn, interruption): tenths, finer at the top, where LiveKit's
+   * end-of-turn thresholds sit (its unlikely threshold is per language, well above 0.5 for most).
+   */
+  probability: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1],
   /** Voice-agent first-byte and tool latencies. */
   ai: [0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10],
   /** APDU round trips on a reader or modem. */

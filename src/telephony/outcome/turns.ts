@@ -4,8 +4,8 @@
  * call's turn summary. The voice-AI pack (histograms), the store sink (the call row's summary) and
  * the OTLP receiver's tests all read these, so a surface cannot split or count a turn differently.
  *
- * The split walks the stages in pipeline order (stt, endpointing, llm_ttft, tts_ttfb, remainder)
- * with a cursor that starts where the caller stopped (U) and ends at the first agent audio (A):
+ * The split walks the stages in pipeline order (TURN_STAGES: stt, endpointing, llm_ttft, tool,
+ * llm2_ttft, thinking, tts_ttfb, remainder) with a cursor that starts where the caller stopped (U) and ends at the first agent audio (A):
  * each stage is charged the time from the cursor to its milestone (clamped to [cursor, A]), then the
  * cursor moves there. The segments telescope to A - U exactly; work that overlapped an earlier
  * stage (LiveKit's preemptive LLM during the end-of-utterance wait) is not charged twice; time in no
@@ -14,6 +14,8 @@
  * per-service TTFB) do not add up to the silence because they are measured from each stage's own
  * request (livekit/agents #3824, #3236; pipecat-ai/pipecat #5442, #5445).
  *
+ * A stage the turn does not have (no tool called, one LLM call, no reasoning streamed: the
+ * OPTIONAL_TURN_STAGES an event does not mention) is absent: it takes no time and joins nothing.
  * A stage whose milestone is missing is unknown, never zero: its time is carried by the next known
  * segment, and the pack files such a joined segment as `unattributed`. Where neither end of the
  * silence is known but the agent measured it (Pipecat's `turn.user_bot_latency_seconds` on a turn
@@ -23,8 +25,11 @@
 import { TURN_STAGES } from '../../domain/vocab.js';
 import type { EventOf } from '../../events/types.js';
 
-/** Index of the `unattributed` segment in TURN_SEGMENTS (after the five stages). */
+/** Index of the `unattributed` segment in TURN_SEGMENTS (after the stages). */
 export const UNATTRIBUTED = TURN_STAGES.length;
+const TOOL = TURN_STAGES.indexOf('tool');
+const LLM2 = TURN_STAGES.indexOf('llm2_ttft');
+const THINKING = TURN_STAGES.indexOf('thinking');
 
 type TurnEvent = EventOf<'voiceai.turn'>;
 
@@ -82,13 +87,18 @@ export function breakTurn(e: TurnEvent, out: TurnBreakdown): TurnBreakdown {
   milestones[0] = num(e.sttFinalAt);
   milestones[1] = num(e.endOfTurnAt);
   milestones[2] = num(e.llmFirstTokenAt);
-  milestones[3] = num(e.ttsFirstByteAt);
-  milestones[4] = a;
+  milestones[TOOL] = num(e.toolsDoneAt);
+  milestones[LLM2] = num(e.lastLlmFirstTokenAt);
+  milestones[THINKING] = num(e.answerFirstTokenAt);
+  milestones[6] = num(e.ttsFirstByteAt);
+  milestones[7] = a;
+  const absent = absentStages(e);
   let cursor = u;
   let pending = 0;
   let floating = 0;
   let placed = 0;
   for (let i = 0; i < milestones.length; i++) {
+    if (absent & (1 << i)) continue;
     let v = milestones[i] as number;
     if (!known(v)) {
       pending |= 1 << i;
@@ -120,6 +130,21 @@ export function breakTurn(e: TurnEvent, out: TurnBreakdown): TurnBreakdown {
     }
   }
   return out;
+}
+
+/**
+ * The optional stages a turn does not have, as TURN_STAGES bits: a tool stage only when the event
+ * names a tool (its instants, or a count above 0), a second LLM call only when it names one (a
+ * count of 2 or more, or its instants), thinking only when its end is given.
+ */
+function absentStages(e: TurnEvent): number {
+  let absent = 0;
+  if (e.toolsDoneAt === undefined && e.toolsStartedAt === undefined && !((e.toolCalls ?? 0) > 0))
+    absent |= 1 << TOOL;
+  if (e.lastLlmFirstTokenAt === undefined && e.lastLlmStartedAt === undefined && !((e.llmCalls ?? 1) > 1))
+    absent |= 1 << LLM2;
+  if (e.answerFirstTokenAt === undefined) absent |= 1 << THINKING;
+  return absent;
 }
 
 /**

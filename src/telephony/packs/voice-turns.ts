@@ -57,6 +57,9 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
   const components = new Enum(USAGE_COMPONENTS);
   const cost = m.counter('voiceai_cost_total');
   const prices = o.prices;
+  const eouProbability = m.histogram('voiceai_eou_probability_ratio');
+  const eouDelay = m.histogram('voiceai_eou_detection_delay_seconds');
+  const interruptionDelay = m.histogram('voiceai_interruption_detection_delay_seconds');
   const b = new TurnBreakdown();
   const deadAirMs = o.deadAirSeconds * 1000;
   const unattributed = TURN_SEGMENTS.indexOf('unattributed');
@@ -66,7 +69,8 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
   // with a site per metric the handler ran out of V8's inlining budget: 2-4 young GCs per 2M turns
   // in every run (bench/events.bench.mjs); staged, 0 in most runs (V8's choices vary by run).
   const series: HistogramSeries[] = [];
-  const values = new Float64Array(UNATTRIBUTED + 3);
+  // The heard silence, its segments (UNATTRIBUTED + 1 at most), TTFA, the end-of-turn probability and delay.
+  const values = new Float64Array(UNATTRIBUTED + 5);
   let staged = 0;
   /** The heard silence's exemplar (the call's trace), observed with it at index 0. */
   let exemplar: ExemplarLabels | undefined;
@@ -129,12 +133,23 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
         values[staged] = Math.max(0, e.ttsFirstAudibleAt - e.ttsStartedAt) / 1000;
         stage(ttfa.at(a));
       }
+      if (e.eouProbability !== undefined) {
+        values[staged] = e.eouProbability;
+        stage(eouProbability.at(a));
+      }
+      if (e.eouDetectionDelaySeconds !== undefined) {
+        values[staged] = e.eouDetectionDelaySeconds;
+        stage(eouDelay.at(a));
+      }
       talk[SPEAKER_AGENT] = b.agentSpeechMs / 1000;
       talk[SPEAKER_CALLER] = b.callerSpeechMs / 1000;
       record(a);
     },
     interruption(e) {
-      interruptions.at(agents.of(e.agent), kinds.of(e.kind)).inc();
+      const a = agents.of(e.agent);
+      const k = kinds.of(e.kind);
+      interruptions.at(a, k).inc();
+      if (e.detectionDelaySeconds !== undefined) interruptionDelay.at(a, k).observe(e.detectionDelaySeconds);
     },
     amd(e) {
       const a = agents.of(e.agent);

@@ -18,63 +18,10 @@ import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../../../src/events/types.js';
 import { breakTurn, segmentsByName, TurnBreakdown } from '../../../src/telephony/outcome/turns.js';
 import { JSON_TYPE, receiverApp } from './helpers.js';
+import { request, type Span, T0 } from './span-builder.js';
 
-const T0 = 1_787_320_800;
-const ns = (s: number) => String(BigInt(T0) * 1_000_000_000n + BigInt(Math.round(s * 1e6)) * 1000n);
-type Value = string | number | boolean;
-const value = (v: Value) =>
-  typeof v === 'string'
-    ? { stringValue: v }
-    : typeof v === 'boolean'
-      ? { boolValue: v }
-      : Number.isInteger(v)
-        ? { intValue: String(v) }
-        : { doubleValue: v };
-
-interface Span {
-  id: string;
-  parent?: string;
-  name: string;
-  scope: string;
-  from: number;
-  to: number;
-  attrs?: Record<string, Value>;
-}
-const TRACE = '5e0f'.repeat(8);
 let n = 0;
 const id = () => `a11ce${String(++n).padStart(11, '0')}`;
-
-function request(language: string, spans: Span[]) {
-  const scopes = [...new Set(spans.map((s) => s.scope))];
-  return {
-    resourceSpans: [
-      {
-        resource: {
-          attributes: [
-            { key: 'service.name', value: value('unknown_service') },
-            { key: 'telemetry.sdk.language', value: value(language) },
-          ],
-        },
-        scopeSpans: scopes.map((scope) => ({
-          scope: { name: scope },
-          spans: spans
-            .filter((s) => s.scope === scope)
-            .sort((a, b) => a.to - b.to)
-            .map((s) => ({
-              traceId: TRACE,
-              spanId: s.id,
-              ...(s.parent !== undefined && { parentSpanId: s.parent }),
-              name: s.name,
-              kind: 1,
-              startTimeUnixNano: ns(s.from),
-              endTimeUnixNano: ns(s.to),
-              attributes: Object.entries(s.attrs ?? {}).map(([key, v]) => ({ key, value: value(v) })),
-            })),
-        })),
-      },
-    ],
-  };
-}
 
 async function turnOf(body: unknown) {
   const r = receiverApp();
