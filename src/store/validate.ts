@@ -4,6 +4,7 @@
  * echoed (they are personal data and error messages end up in logs).
  */
 
+import { USAGE_COMPONENTS } from '../domain/cost.js';
 import { SMS_OUTCOMES } from '../domain/labels.js';
 import { STORE_LIMITS } from '../domain/limits.js';
 import {
@@ -210,7 +211,7 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
       return;
     case 'cost':
       currency(where, 'currency', u.currency);
-      for (const k of ['llm', 'stt', 'tts'] as const) num(where, k, u[k], 0, COST_MAX);
+      for (const k of USAGE_COMPONENTS) num(where, k, u[k], 0, COST_MAX);
       int(where, 'reports', u.reports, 0, STORE_LIMITS.countMax);
       int(where, 'unpriced', u.unpriced, 0, STORE_LIMITS.countMax);
       return;
