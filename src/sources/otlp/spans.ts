@@ -128,6 +128,22 @@ export class AllowList {
   }
 
   /**
+   * Whether `key`, as a kept span's attributes name it, is one this list keeps: a read key, or a
+   * JSON attribute's field as `<key>.<field>` (what `keep` writes).
+   *
+   * @example
+   * new AllowList([]).keeps('lk.llm_metrics.prompt_tokens'); // true
+   * new AllowList([]).keeps('lk.llm_metrics.request_id'); // false
+   */
+  keeps(key: string): boolean {
+    if (this.kinds.has(key)) return this.kinds.get(key) !== 'json';
+    for (const [json, fields] of Object.entries(JSON_FIELDS)) {
+      if (key.startsWith(`${json}.`) && fields.includes(key.slice(json.length + 1))) return true;
+    }
+    return false;
+  }
+
+  /**
    * Keep one decoded value under the rules of its key (into `into`): numbers finite, flags
    * boolean, strings short, LiveKit's JSON metrics reduced to their timing numbers. A value of the
    * wrong type is not kept.
