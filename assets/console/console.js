@@ -32,6 +32,19 @@ function h(tag, attrs, ...children) {
 }
 const fill = (id, ...children) => $(id).replaceChildren(...children.flat());
 const NONE = '—';
+/** A call's cost (`voiceai.prices`) in its currency, to the hundredth of a cent; null when not priced. */
+const money = (v, currency) => (v === null || v === undefined ? null : `${v.toFixed(4)} ${currency}`);
+const cost = (c) =>
+  c.cost_total === null
+    ? null
+    : `${money(c.cost_total, c.cost_currency)}${c.cost_unpriced > 0 ? ` (+ ${c.cost_unpriced} unpriced usage reports)` : ''}`;
+const costParts = (c) =>
+  c.cost_total === null
+    ? null
+    : ['llm', 'stt', 'tts', 'carrier']
+        .filter((k) => c[`cost_${k}`] !== null)
+        .map((k) => `${k} ${money(c[`cost_${k}`], c.cost_currency)}`)
+        .join(' · ');
 const num = (v, unit = '', digits = 1) =>
   v === null || v === undefined || Number.isNaN(v)
     ? NONE
@@ -358,8 +371,14 @@ function renderReasons(d) {
 function renderVoice(d) {
   const v = d.voice;
   const t = d.thresholds;
+  // Outbound calls' human-connect rate (AMD human / attempts), as its recording rule reads it.
+  const hc = v.humanConnect;
+  const connect =
+    hc && hc.attempts > 0
+      ? `; human connect ${num(hc.rate * 100, ' %')} (${num(hc.human)} of ${num(hc.attempts)} outbound, ${hc.windowMinutes} min)`
+      : '';
   $('voice-window').textContent =
-    `last ${v.silenceWindowMinutes} min, dead air ${v.deadAirWindowMinutes} min`;
+    `last ${v.silenceWindowMinutes} min, dead air ${v.deadAirWindowMinutes} min${connect}`;
   const sec = (ms) => (ms === null ? NONE : num(ms / 1000, ' s', 2));
   const rows = v.agents.map((a, i) => {
     const at = (key) => `voice.agents.${i}.${key}`;
@@ -598,6 +617,15 @@ async function showCall(id) {
         ['channel', c.channel],
         ['from', c.from],
         ['to', c.to],
+        // Issue 52: who answered (the answering-machine verdict) and what the call cost.
+        ['answering machine', c.amd],
+        [
+          'human connect',
+          c.amd === null ? null : c.human_connect ? 'yes' : 'no',
+          c.human_connect ? 'ok' : '',
+        ],
+        ['cost', cost(c)],
+        ['cost by part', costParts(c)],
       ]),
     );
     fill(

@@ -934,6 +934,40 @@ type VoiceAIAmd struct {
 // EventType is "voiceai.amd".
 func (VoiceAIAmd) EventType() string { return "voiceai.amd" }
 
+// VoiceAIUsage is the "voiceai.usage" event: what one request of a voice agent's provider used (an LLM call, a transcription, a synthesis), in the units it is billed in: priced from `voiceai.prices` into the call's cost. No text.
+type VoiceAIUsage struct {
+	Meta
+	// Call identifier: the SIP Call-ID joins the turn to the phone leg of the call. May identify a person.
+	CallID string `json:"callId,omitempty"`
+	// Agent name; a label only when listed in `labels.agents`.
+	Agent string `json:"agent,omitempty"`
+	// The stage that used it: llm (speech-to-speech models too), stt or tts. One of: llm, stt, tts.
+	Component string `json:"component"`
+	// Provider as the framework names it (`openai`, `deepgram`); never a label.
+	Provider string `json:"provider,omitempty"`
+	// Model name; `other` when it is neither in `labels.models` nor priced in `voiceai.prices`.
+	Model string `json:"model,omitempty"`
+	// Input tokens, all kinds (cached and audio included).
+	InputTokens *int64 `json:"inputTokens,omitempty"`
+	// Of the input tokens, those read from the provider cache.
+	CachedInputTokens *int64 `json:"cachedInputTokens,omitempty"`
+	// Of the input tokens, audio tokens (speech-to-speech models).
+	InputAudioTokens *int64 `json:"inputAudioTokens,omitempty"`
+	// Output tokens, all kinds (reasoning and audio included).
+	OutputTokens *int64 `json:"outputTokens,omitempty"`
+	// Of the output tokens, reasoning (thinking) tokens.
+	ReasoningTokens *int64 `json:"reasoningTokens,omitempty"`
+	// Of the output tokens, audio tokens (speech-to-speech models).
+	OutputAudioTokens *int64 `json:"outputAudioTokens,omitempty"`
+	// Audio transcribed, seconds.
+	AudioSeconds *float64 `json:"audioSeconds,omitempty"`
+	// Characters synthesized.
+	Characters *int64 `json:"characters,omitempty"`
+}
+
+// EventType is "voiceai.usage".
+func (VoiceAIUsage) EventType() string { return "voiceai.usage" }
+
 // PBXQueueEnqueued is the "pbx.queue_enqueued" event: a caller joined a queue.
 type PBXQueueEnqueued struct {
 	Meta
@@ -1196,7 +1230,7 @@ type SIMTLSHandshake struct {
 // EventType is "sim.tls_handshake".
 func (SIMTLSHandshake) EventType() string { return "sim.tls_handshake" }
 
-// EventTypes lists every event type, in the server's documentation order (68).
+// EventTypes lists every event type, in the server's documentation order (69).
 var EventTypes = []string{
 	"heartbeat",
 	"sms.received",
@@ -1248,6 +1282,7 @@ var EventTypes = []string{
 	"voiceai.turn",
 	"voiceai.interruption",
 	"voiceai.amd",
+	"voiceai.usage",
 	"pbx.queue_enqueued",
 	"pbx.queue_answered",
 	"pbx.queue_abandoned",
@@ -1371,6 +1406,8 @@ func NewEvent(eventType string) Event {
 		return &VoiceAIInterruption{}
 	case "voiceai.amd":
 		return &VoiceAIAmd{}
+	case "voiceai.usage":
+		return &VoiceAIUsage{}
 	case "pbx.queue_enqueued":
 		return &PBXQueueEnqueued{}
 	case "pbx.queue_answered":

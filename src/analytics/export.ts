@@ -86,6 +86,20 @@ export interface ExportRow {
   media: MediaDirectionRow[] | null;
   /** The voice agent's first 64 turns with their heard-silence segments; null without. In CSV, JSON text. */
   turns: TurnRowOut[] | null;
+  /** The answering-machine verdict (human, machine-ivr, machine-vm, machine-unavailable, uncertain); null without one. */
+  amd: string | null;
+  /** Answered and a person on it: the numerator of an outbound campaign's human-connect rate. */
+  human_connect: boolean;
+  /** What the call cost (`voiceai.prices`), in this ISO 4217 currency; null when nothing was priced. */
+  cost_currency: string | null;
+  cost_total: number | null;
+  /** The agent's providers by stage, and the carrier's minutes. */
+  cost_llm: number | null;
+  cost_stt: number | null;
+  cost_tts: number | null;
+  cost_carrier: number | null;
+  /** Usage reports the price file had no price for (the total lacks them). */
+  cost_unpriced: number | null;
   // The openai-voice-skill guide's keys of a call record, after sidetone's so the columns before
   // them keep their place (docs/compat/voice-skill.md).
   /** `direction`. */
@@ -165,6 +179,15 @@ export function toExportRow(c: CallRecord): ExportRow {
     sip_flow: sipFlowSteps(c),
     media: mediaRows(c),
     turns: turnRows(c),
+    amd: c.amd,
+    human_connect: c.humanConnect,
+    cost_currency: c.cost?.currency ?? null,
+    cost_total: c.cost?.total ?? null,
+    cost_llm: c.cost?.llm ?? null,
+    cost_stt: c.cost?.stt ?? null,
+    cost_tts: c.cost?.tts ?? null,
+    cost_carrier: c.cost?.carrier ?? null,
+    cost_unpriced: c.cost?.unpricedReports ?? null,
     ...voiceSkillKeys(c, from, to),
   };
 }

@@ -23,6 +23,8 @@ export interface LiveState {
   voiceAi: Array<{ stage: string; firstByteMs: number | null }>;
   /** Each voice agent's turns over the voice alerts' windows (src/rules ALERT_WINDOWS). */
   voice: VoiceAgentLive[];
+  /** Outbound calls' human-connect rate over its recording rule's window (absent: not read). */
+  humanConnect?: HumanConnectLive;
   /** sidetone's own state: what the availability and self alerts read. */
   self: SelfLive;
 }
@@ -52,11 +54,26 @@ export interface VoiceAgentLive {
   interruptions: Record<string, number>;
 }
 
+/**
+ * The human-connect rate of outbound campaigns (src/domain/cost.ts `isHumanConnect`): answering
+ * machine verdicts `human` over outbound call attempts, over HUMAN_CONNECT_WINDOW_MINUTES, as the
+ * recording rule `instance:sidetone_voiceai_human_connect:ratio_rate10m` reads them.
+ */
+export interface HumanConnectLive {
+  windowMinutes: number;
+  human: number;
+  attempts: number;
+  /** human / attempts; null without an outbound attempt in the window (the rule has no sample then). */
+  rate: number | null;
+}
+
 /** The console API's `voice`: the agents and the windows they were read over (what `sidetone dashboard` prints too). */
 export interface VoiceView {
   silenceWindowMinutes: number;
   deadAirWindowMinutes: number;
   agents: VoiceAgentLive[];
+  /** Outbound calls' human-connect rate (absent where not read). */
+  humanConnect?: HumanConnectLive;
 }
 
 /** sidetone's own gauges now, and its self counters over ALERT_WINDOWS. */

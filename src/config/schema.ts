@@ -220,6 +220,9 @@ export function buildConfigSchema(z: typeof Zod) {
               .min(0.5, 'expected seconds, from 0.5 to 60')
               .max(60, 'expected seconds, from 0.5 to 60')
               .default(3),
+            // The operator's price file (TOML or JSON): providers' prices per model and unit, carrier
+            // minutes per trunk; each call's cost on its record (src/config/prices.ts).
+            prices: file,
           })
           .prefault({}),
         // POST /v1/traces: agent frameworks' OpenTelemetry spans -> turn events (docs/sources/voice-agents.md).

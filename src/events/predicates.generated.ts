@@ -50,15 +50,16 @@ const K28 = new Set<unknown>(["ok","config_error","error"]);
 const K29 = new Set<unknown>(["sip","webrtc","websocket"]);
 const K30 = new Set<unknown>(["barge_in","talked_over","false_interruption","agent_over_caller"]);
 const K31 = new Set<unknown>(["human","machine-ivr","machine-vm","machine-unavailable","uncertain"]);
-const K32 = new Set<unknown>(["connected","failed"]);
-const K33 = new Set<unknown>(["connected","disconnected"]);
-const K34 = /^[0-9A-Fa-f]{4}$/;
-const K35 = new Set<unknown>(["timeout","transmission","card_removed","reader","protocol"]);
-const K36 = new Set<unknown>(["ota","rfm","ram","profile_download","test"]);
-const K37 = new Set<unknown>(["sms_pp","https","cat_tp","bip","pcsc","at"]);
-const K38 = new Set<unknown>(["success","failure","timeout","aborted"]);
-const K39 = new Set<unknown>(["csd","gprs","e_utran","ng_ran","wlan","bluetooth","default"]);
-const K40 = new Set<unknown>(["success","failure"]);
+const K32 = new Set<unknown>(["llm","stt","tts"]);
+const K33 = new Set<unknown>(["connected","failed"]);
+const K34 = new Set<unknown>(["connected","disconnected"]);
+const K35 = /^[0-9A-Fa-f]{4}$/;
+const K36 = new Set<unknown>(["timeout","transmission","card_removed","reader","protocol"]);
+const K37 = new Set<unknown>(["ota","rfm","ram","profile_download","test"]);
+const K38 = new Set<unknown>(["sms_pp","https","cat_tp","bip","pcsc","at"]);
+const K39 = new Set<unknown>(["success","failure","timeout","aborted"]);
+const K40 = new Set<unknown>(["csd","gprs","e_utran","ng_ran","wlan","bluetooth","default"]);
+const K41 = new Set<unknown>(["success","failure"]);
 
 function e0_0(o: Rec): boolean {
 let n = 0;
@@ -1372,6 +1373,47 @@ return true;
 }
 function e50_0(o: Rec): boolean {
 let n = 0;
+{ const v = o["type"]; if (v === undefined || !((v === "voiceai.usage"))) return false; n++; }
+{ const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
+{ const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
+{ const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
+{ const v = o["callId"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; n++; } }
+{ const v = o["agent"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
+{ const v = o["component"]; if (v === undefined || !((typeof v === 'string' && K32.has(v)))) return false; n++; }
+{ const v = o["provider"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
+{ const v = o["model"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; n++; } }
+{ const v = o["inputTokens"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["cachedInputTokens"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["inputAudioTokens"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["outputTokens"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["reasoningTokens"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["outputAudioTokens"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+{ const v = o["audioSeconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
+{ const v = o["characters"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
+let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
+return true;
+}
+function l50_0(o: Rec): boolean {
+{ const v = o["type"]; if (v !== undefined && !((v === "voiceai.usage"))) return false; }
+{ const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
+{ const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
+{ const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 200 || codePointLength(v) <= 200) && K0.test(v)))) return false; }
+{ const v = o["agent"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
+{ const v = o["component"]; if (v !== undefined && !((typeof v === 'string' && K32.has(v)))) return false; }
+{ const v = o["provider"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
+{ const v = o["model"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 64 || codePointLength(v) <= 64) && K0.test(v)))) return false; }
+{ const v = o["inputTokens"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["cachedInputTokens"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["inputAudioTokens"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["outputTokens"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["reasoningTokens"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["outputAudioTokens"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+{ const v = o["audioSeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
+{ const v = o["characters"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
+return true;
+}
+function e51_0(o: Rec): boolean {
+let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.queue_enqueued"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
@@ -1382,7 +1424,7 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l50_0(o: Rec): boolean {
+function l51_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.queue_enqueued"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
@@ -1391,7 +1433,7 @@ function l50_0(o: Rec): boolean {
 { const v = o["caller"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; }
 return true;
 }
-function e51_0(o: Rec): boolean {
+function e52_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.queue_answered"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1404,7 +1446,7 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l51_0(o: Rec): boolean {
+function l52_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.queue_answered"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
@@ -1414,7 +1456,7 @@ function l51_0(o: Rec): boolean {
 { const v = o["agent"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 return true;
 }
-function e52_0(o: Rec): boolean {
+function e53_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.queue_abandoned"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1426,7 +1468,7 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l52_0(o: Rec): boolean {
+function l53_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.queue_abandoned"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
@@ -1435,7 +1477,7 @@ function l52_0(o: Rec): boolean {
 { const v = o["waitSeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
 return true;
 }
-function e53_0(o: Rec): boolean {
+function e54_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.voicemail"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1447,7 +1489,7 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l53_0(o: Rec): boolean {
+function l54_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.voicemail"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
@@ -1456,7 +1498,7 @@ function l53_0(o: Rec): boolean {
 { const v = o["caller"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; }
 return true;
 }
-function e54_0(o: Rec): boolean {
+function e55_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.transcription_requested"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1467,7 +1509,7 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l54_0(o: Rec): boolean {
+function l55_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.transcription_requested"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
@@ -1475,7 +1517,7 @@ function l54_0(o: Rec): boolean {
 { const v = o["audioSeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
 return true;
 }
-function e55_0(o: Rec): boolean {
+function e56_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.transcription_result"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1490,7 +1532,7 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l55_0(o: Rec): boolean {
+function l56_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.transcription_result"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
@@ -1502,7 +1544,7 @@ function l55_0(o: Rec): boolean {
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; }
 return true;
 }
-function e56_0(o: Rec): boolean {
+function e57_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.routing"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1514,7 +1556,7 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l56_0(o: Rec): boolean {
+function l57_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.routing"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
@@ -1523,28 +1565,28 @@ function l56_0(o: Rec): boolean {
 { const v = o["callId"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; }
 return true;
 }
-function e57_0(o: Rec): boolean {
+function e58_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.webrtc"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["result"]; if (v === undefined || !((typeof v === 'string' && K32.has(v)))) return false; n++; }
+{ const v = o["result"]; if (v === undefined || !((typeof v === 'string' && K33.has(v)))) return false; n++; }
 { const v = o["iceSeconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
 { const v = o["peer"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l57_0(o: Rec): boolean {
+function l58_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.webrtc"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["result"]; if (v !== undefined && !((typeof v === 'string' && K32.has(v)))) return false; }
+{ const v = o["result"]; if (v !== undefined && !((typeof v === 'string' && K33.has(v)))) return false; }
 { const v = o["iceSeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
 { const v = o["peer"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 256 || codePointLength(v) <= 256)))) return false; }
 return true;
 }
-function e58_0(o: Rec): boolean {
+function e59_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.voicemail_stored"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1554,31 +1596,31 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l58_0(o: Rec): boolean {
+function l59_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.voicemail_stored"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["messages"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
 return true;
 }
-function e59_0(o: Rec): boolean {
+function e60_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.websocket"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["state"]; if (v === undefined || !((typeof v === 'string' && K33.has(v)))) return false; n++; }
+{ const v = o["state"]; if (v === undefined || !((typeof v === 'string' && K34.has(v)))) return false; n++; }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l59_0(o: Rec): boolean {
+function l60_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.websocket"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["state"]; if (v !== undefined && !((typeof v === 'string' && K33.has(v)))) return false; }
+{ const v = o["state"]; if (v !== undefined && !((typeof v === 'string' && K34.has(v)))) return false; }
 return true;
 }
-function e60_0(o: Rec): boolean {
+function e61_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "pbx.connections"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1588,14 +1630,14 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l60_0(o: Rec): boolean {
+function l61_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "pbx.connections"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["network"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
 return true;
 }
-function e61_0(o: Rec): boolean {
+function e62_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "sim.apdu"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1603,7 +1645,7 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["ins"]; if (v === undefined || !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; }
 { const v = o["cla"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; } }
-{ const v = o["sw"]; if (v === undefined || !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 65535) || (typeof v === 'string' && K34.test(v))))) return false; n++; }
+{ const v = o["sw"]; if (v === undefined || !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 65535) || (typeof v === 'string' && K35.test(v))))) return false; n++; }
 { const v = o["seconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
 { const v = o["commandBytes"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
 { const v = o["responseBytes"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
@@ -1612,13 +1654,13 @@ let n = 0;
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l61_0(o: Rec): boolean {
+function l62_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.apdu"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["ins"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
 { const v = o["cla"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
-{ const v = o["sw"]; if (v !== undefined && !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 65535) || (typeof v === 'string' && K34.test(v))))) return false; }
+{ const v = o["sw"]; if (v !== undefined && !(((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 65535) || (typeof v === 'string' && K35.test(v))))) return false; }
 { const v = o["seconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
 { const v = o["commandBytes"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
 { const v = o["responseBytes"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
@@ -1626,74 +1668,74 @@ function l61_0(o: Rec): boolean {
 { const v = o["iccid"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; }
 return true;
 }
-function e62_0(o: Rec): boolean {
+function e63_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "sim.apdu_error"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["ins"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; n++; } }
-{ const v = o["error"]; if (v === undefined || !((typeof v === 'string' && K35.has(v)))) return false; n++; }
+{ const v = o["error"]; if (v === undefined || !((typeof v === 'string' && K36.has(v)))) return false; n++; }
 { const v = o["iccid"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l62_0(o: Rec): boolean {
+function l63_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.apdu_error"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["ins"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 255))) return false; }
-{ const v = o["error"]; if (v !== undefined && !((typeof v === 'string' && K35.has(v)))) return false; }
+{ const v = o["error"]; if (v !== undefined && !((typeof v === 'string' && K36.has(v)))) return false; }
 { const v = o["iccid"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; }
 return true;
 }
-function e63_0(o: Rec): boolean {
+function e64_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "sim.session_started"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["kind"]; if (v === undefined || !((typeof v === 'string' && K36.has(v)))) return false; n++; }
-{ const v = o["protocol"]; if (v === undefined || !((typeof v === 'string' && K37.has(v)))) return false; n++; }
+{ const v = o["kind"]; if (v === undefined || !((typeof v === 'string' && K37.has(v)))) return false; n++; }
+{ const v = o["protocol"]; if (v === undefined || !((typeof v === 'string' && K38.has(v)))) return false; n++; }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l63_0(o: Rec): boolean {
+function l64_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.session_started"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["kind"]; if (v !== undefined && !((typeof v === 'string' && K36.has(v)))) return false; }
-{ const v = o["protocol"]; if (v !== undefined && !((typeof v === 'string' && K37.has(v)))) return false; }
+{ const v = o["kind"]; if (v !== undefined && !((typeof v === 'string' && K37.has(v)))) return false; }
+{ const v = o["protocol"]; if (v !== undefined && !((typeof v === 'string' && K38.has(v)))) return false; }
 return true;
 }
-function e64_0(o: Rec): boolean {
+function e65_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "sim.session"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["kind"]; if (v === undefined || !((typeof v === 'string' && K36.has(v)))) return false; n++; }
-{ const v = o["protocol"]; if (v === undefined || !((typeof v === 'string' && K37.has(v)))) return false; n++; }
-{ const v = o["result"]; if (v === undefined || !((typeof v === 'string' && K38.has(v)))) return false; n++; }
+{ const v = o["kind"]; if (v === undefined || !((typeof v === 'string' && K37.has(v)))) return false; n++; }
+{ const v = o["protocol"]; if (v === undefined || !((typeof v === 'string' && K38.has(v)))) return false; n++; }
+{ const v = o["result"]; if (v === undefined || !((typeof v === 'string' && K39.has(v)))) return false; n++; }
 { const v = o["durationSeconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
 { const v = o["iccid"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; n++; } }
 { const v = o["msisdn"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l64_0(o: Rec): boolean {
+function l65_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.session"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["kind"]; if (v !== undefined && !((typeof v === 'string' && K36.has(v)))) return false; }
-{ const v = o["protocol"]; if (v !== undefined && !((typeof v === 'string' && K37.has(v)))) return false; }
-{ const v = o["result"]; if (v !== undefined && !((typeof v === 'string' && K38.has(v)))) return false; }
+{ const v = o["kind"]; if (v !== undefined && !((typeof v === 'string' && K37.has(v)))) return false; }
+{ const v = o["protocol"]; if (v !== undefined && !((typeof v === 'string' && K38.has(v)))) return false; }
+{ const v = o["result"]; if (v !== undefined && !((typeof v === 'string' && K39.has(v)))) return false; }
 { const v = o["durationSeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
 { const v = o["iccid"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; }
 { const v = o["msisdn"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; }
 return true;
 }
-function e65_0(o: Rec): boolean {
+function e66_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "sim.bip_opened"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1701,20 +1743,20 @@ let n = 0;
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
 { const v = o["ok"]; if (v === undefined || !((typeof v === 'boolean'))) return false; n++; }
 { const v = o["channel"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 7))) return false; n++; } }
-{ const v = o["bearer"]; if (v !== undefined) { if (!((typeof v === 'string' && K39.has(v)))) return false; n++; } }
+{ const v = o["bearer"]; if (v !== undefined) { if (!((typeof v === 'string' && K40.has(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l65_0(o: Rec): boolean {
+function l66_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.bip_opened"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
 { const v = o["ok"]; if (v !== undefined && !((typeof v === 'boolean'))) return false; }
 { const v = o["channel"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 7))) return false; }
-{ const v = o["bearer"]; if (v !== undefined && !((typeof v === 'string' && K39.has(v)))) return false; }
+{ const v = o["bearer"]; if (v !== undefined && !((typeof v === 'string' && K40.has(v)))) return false; }
 return true;
 }
-function e66_0(o: Rec): boolean {
+function e67_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "sim.bip_closed"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
@@ -1724,11 +1766,11 @@ let n = 0;
 { const v = o["bytesReceived"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; n++; } }
 { const v = o["channel"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 7))) return false; n++; } }
 { const v = o["durationSeconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
-{ const v = o["bearer"]; if (v !== undefined) { if (!((typeof v === 'string' && K39.has(v)))) return false; n++; } }
+{ const v = o["bearer"]; if (v !== undefined) { if (!((typeof v === 'string' && K40.has(v)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l66_0(o: Rec): boolean {
+function l67_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.bip_closed"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
@@ -1736,33 +1778,33 @@ function l66_0(o: Rec): boolean {
 { const v = o["bytesReceived"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 4294967295))) return false; }
 { const v = o["channel"]; if (v !== undefined && !((typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 7))) return false; }
 { const v = o["durationSeconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
-{ const v = o["bearer"]; if (v !== undefined && !((typeof v === 'string' && K39.has(v)))) return false; }
+{ const v = o["bearer"]; if (v !== undefined && !((typeof v === 'string' && K40.has(v)))) return false; }
 return true;
 }
-function e67_0(o: Rec): boolean {
+function e68_0(o: Rec): boolean {
 let n = 0;
 { const v = o["type"]; if (v === undefined || !((v === "sim.tls_handshake"))) return false; n++; }
 { const v = o["ts"]; if (v !== undefined) { if (!(((typeof v === 'number' && Number.isFinite(v) && v >= 946684800000 && v <= 4102444800000)))) return false; n++; } }
 { const v = o["source"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; n++; } }
 { const v = o["id"]; if (v !== undefined) { if (!((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; n++; } }
-{ const v = o["result"]; if (v === undefined || !((typeof v === 'string' && K40.has(v)))) return false; n++; }
+{ const v = o["result"]; if (v === undefined || !((typeof v === 'string' && K41.has(v)))) return false; n++; }
 { const v = o["seconds"]; if (v !== undefined) { if (!((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; n++; } }
 { const v = o["iccid"]; if (v !== undefined) { if (!((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; n++; } }
 let keys = 0; for (const _ in o) keys++; if (keys !== n) return false;
 return true;
 }
-function l67_0(o: Rec): boolean {
+function l68_0(o: Rec): boolean {
 { const v = o["type"]; if (v !== undefined && !((v === "sim.tls_handshake"))) return false; }
 { const v = o["source"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 128 || codePointLength(v) <= 128)))) return false; }
 { const v = o["id"]; if (v !== undefined && !((typeof v === 'string' && v.length >= 1 && (v.length <= 128 || codePointLength(v) <= 128) && K0.test(v)))) return false; }
-{ const v = o["result"]; if (v !== undefined && !((typeof v === 'string' && K40.has(v)))) return false; }
+{ const v = o["result"]; if (v !== undefined && !((typeof v === 'string' && K41.has(v)))) return false; }
 { const v = o["seconds"]; if (v !== undefined && !((typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 604800))) return false; }
 { const v = o["iccid"]; if (v !== undefined && !((typeof v === 'string' && (v.length <= 32 || codePointLength(v) <= 32)))) return false; }
 return true;
 }
 
 /** Every event `type`, in documentation order (as schemas.ts lists them, without loading zod). */
-export const EVENT_TYPES: readonly EventType[] = ["heartbeat","sms.received","sms.sent","sms.send_failed","sms.delivery_report","ussd.request","ussd.response","modem.connected","modem.disconnected","modem.reconnected","modem.registration","modem.signal","modem.operator","modem.sim","modem.at_error","modem.recovery","call.started","call.ringing","call.answered","call.held","call.resumed","call.ended","call.clcc","trunk.status","sip.request","sip.response","sip.registration","sip.registration_expired","sip.dialog_created","sip.dialog_terminated","sip.transaction_timeout","sip.session_refresh","sip.stir_verification","sip.dtls_handshake","sip.auth","sip.flow","media.report","media.codec","voiceai.asr_error","voiceai.tts_error","voiceai.barge_in","voiceai.first_byte","voiceai.tool_call","voiceai.transcript","voiceai.attach","voiceai.attach_fallback","voiceai.dialog_reconnect","voiceai.turn","voiceai.interruption","voiceai.amd","pbx.queue_enqueued","pbx.queue_answered","pbx.queue_abandoned","pbx.voicemail","pbx.transcription_requested","pbx.transcription_result","pbx.routing","pbx.webrtc","pbx.voicemail_stored","pbx.websocket","pbx.connections","sim.apdu","sim.apdu_error","sim.session_started","sim.session","sim.bip_opened","sim.bip_closed","sim.tls_handshake"];
+export const EVENT_TYPES: readonly EventType[] = ["heartbeat","sms.received","sms.sent","sms.send_failed","sms.delivery_report","ussd.request","ussd.response","modem.connected","modem.disconnected","modem.reconnected","modem.registration","modem.signal","modem.operator","modem.sim","modem.at_error","modem.recovery","call.started","call.ringing","call.answered","call.held","call.resumed","call.ended","call.clcc","trunk.status","sip.request","sip.response","sip.registration","sip.registration_expired","sip.dialog_created","sip.dialog_terminated","sip.transaction_timeout","sip.session_refresh","sip.stir_verification","sip.dtls_handshake","sip.auth","sip.flow","media.report","media.codec","voiceai.asr_error","voiceai.tts_error","voiceai.barge_in","voiceai.first_byte","voiceai.tool_call","voiceai.transcript","voiceai.attach","voiceai.attach_fallback","voiceai.dialog_reconnect","voiceai.turn","voiceai.interruption","voiceai.amd","voiceai.usage","pbx.queue_enqueued","pbx.queue_answered","pbx.queue_abandoned","pbx.voicemail","pbx.transcription_requested","pbx.transcription_result","pbx.routing","pbx.webrtc","pbx.voicemail_stored","pbx.websocket","pbx.connections","sim.apdu","sim.apdu_error","sim.session_started","sim.session","sim.bip_opened","sim.bip_closed","sim.tls_handshake"];
 
 /** Per event type: true only when the full parse would accept the value unchanged. */
 export const EXACT: ReadonlyMap<string, (o: Rec) => boolean> = new Map([
@@ -1816,24 +1858,25 @@ export const EXACT: ReadonlyMap<string, (o: Rec) => boolean> = new Map([
   ["voiceai.turn", e47_0],
   ["voiceai.interruption", e48_0],
   ["voiceai.amd", e49_0],
-  ["pbx.queue_enqueued", e50_0],
-  ["pbx.queue_answered", e51_0],
-  ["pbx.queue_abandoned", e52_0],
-  ["pbx.voicemail", e53_0],
-  ["pbx.transcription_requested", e54_0],
-  ["pbx.transcription_result", e55_0],
-  ["pbx.routing", e56_0],
-  ["pbx.webrtc", e57_0],
-  ["pbx.voicemail_stored", e58_0],
-  ["pbx.websocket", e59_0],
-  ["pbx.connections", e60_0],
-  ["sim.apdu", e61_0],
-  ["sim.apdu_error", e62_0],
-  ["sim.session_started", e63_0],
-  ["sim.session", e64_0],
-  ["sim.bip_opened", e65_0],
-  ["sim.bip_closed", e66_0],
-  ["sim.tls_handshake", e67_0],
+  ["voiceai.usage", e50_0],
+  ["pbx.queue_enqueued", e51_0],
+  ["pbx.queue_answered", e52_0],
+  ["pbx.queue_abandoned", e53_0],
+  ["pbx.voicemail", e54_0],
+  ["pbx.transcription_requested", e55_0],
+  ["pbx.transcription_result", e56_0],
+  ["pbx.routing", e57_0],
+  ["pbx.webrtc", e58_0],
+  ["pbx.voicemail_stored", e59_0],
+  ["pbx.websocket", e60_0],
+  ["pbx.connections", e61_0],
+  ["sim.apdu", e62_0],
+  ["sim.apdu_error", e63_0],
+  ["sim.session_started", e64_0],
+  ["sim.session", e65_0],
+  ["sim.bip_opened", e66_0],
+  ["sim.bip_closed", e67_0],
+  ["sim.tls_handshake", e68_0],
 ]);
 
 /** Per event type: true when every field present keeps its limits, and the rules across fields. */
@@ -1888,22 +1931,23 @@ export const LIMITS: ReadonlyMap<string, (o: Rec) => boolean> = new Map([
   ["voiceai.turn", l47_0],
   ["voiceai.interruption", l48_0],
   ["voiceai.amd", l49_0],
-  ["pbx.queue_enqueued", l50_0],
-  ["pbx.queue_answered", l51_0],
-  ["pbx.queue_abandoned", l52_0],
-  ["pbx.voicemail", l53_0],
-  ["pbx.transcription_requested", l54_0],
-  ["pbx.transcription_result", l55_0],
-  ["pbx.routing", l56_0],
-  ["pbx.webrtc", l57_0],
-  ["pbx.voicemail_stored", l58_0],
-  ["pbx.websocket", l59_0],
-  ["pbx.connections", l60_0],
-  ["sim.apdu", l61_0],
-  ["sim.apdu_error", l62_0],
-  ["sim.session_started", l63_0],
-  ["sim.session", l64_0],
-  ["sim.bip_opened", l65_0],
-  ["sim.bip_closed", l66_0],
-  ["sim.tls_handshake", l67_0],
+  ["voiceai.usage", l50_0],
+  ["pbx.queue_enqueued", l51_0],
+  ["pbx.queue_answered", l52_0],
+  ["pbx.queue_abandoned", l53_0],
+  ["pbx.voicemail", l54_0],
+  ["pbx.transcription_requested", l55_0],
+  ["pbx.transcription_result", l56_0],
+  ["pbx.routing", l57_0],
+  ["pbx.webrtc", l58_0],
+  ["pbx.voicemail_stored", l59_0],
+  ["pbx.websocket", l60_0],
+  ["pbx.connections", l61_0],
+  ["sim.apdu", l62_0],
+  ["sim.apdu_error", l63_0],
+  ["sim.session_started", l64_0],
+  ["sim.session", l65_0],
+  ["sim.bip_opened", l66_0],
+  ["sim.bip_closed", l67_0],
+  ["sim.tls_handshake", l68_0],
 ]);

@@ -1,3 +1,4 @@
+import { HUMAN_CONNECT_WINDOW_MINUTES } from '../domain/cost.js';
 import { TURN_STAGES } from '../domain/vocab.js';
 import { DefinitionError } from '../errors.js';
 import { CATALOGUE, metricName } from '../telephony/catalogue.js';
@@ -49,6 +50,8 @@ export function voiceRecordingRules(prefix = 'sidetone'): RecordingRule[] {
   const dead = catalogued(prefix, 'voiceai_dead_air_turns_total');
   const amd = catalogued(prefix, 'voiceai_amd_results_total');
   const attempts = catalogued(prefix, 'call_attempts_total');
+  // The window the console reads the rate over too (server/console-voice.ts).
+  const HC = HUMAN_CONNECT_WINDOW_MINUTES;
   const slow = `${ALERT_WINDOWS.voiceSilence.minutes}m`;
   const deadAir = `${ALERT_WINDOWS.voiceDeadAir.minutes}m`;
   const q = (p: number) => `histogram_quantile(${p}, sum by (${BY}, le) (rate(${heard}[${slow}])))`;
@@ -68,7 +71,7 @@ export function voiceRecordingRules(prefix = 'sidetone'): RecordingRule[] {
     {
       record: voiceRecordName('human_connect_ratio', prefix),
       expr: oneLine(
-        `sum by (job, instance) (rate(${amd}{category="human"}[10m]))\n  / (sum by (job, instance) (rate(${attempts}{direction="outbound"}[10m])) > 0)`,
+        `sum by (job, instance) (rate(${amd}{category="human"}[${HC}m]))\n  / (sum by (job, instance) (rate(${attempts}{direction="outbound"}[${HC}m])) > 0)`,
       ),
     },
   ];

@@ -6,7 +6,7 @@
 import type { LiveState } from '../analytics/problems.js';
 import type { Registry } from '../metrics/index.js';
 import type { FamilySnapshot, SeriesSnapshot } from '../metrics/snapshot.js';
-import { selfWindows, voiceAgents } from './console-voice.js';
+import { humanConnectLive, selfWindows, voiceAgents } from './console-voice.js';
 import type { LiveWindows } from './console-windows.js';
 
 const label = (s: SeriesSnapshot, name: string) => s.labels.find(([n]) => n === name)?.[1] ?? '';
@@ -101,6 +101,13 @@ export function liveReader(
       ),
       ...selfWindows(windows),
     };
-    return { trunks: liveTrunks, modems, voiceAi, voice: voiceAgents(windows), self };
+    return {
+      trunks: liveTrunks,
+      modems,
+      voiceAi,
+      voice: voiceAgents(windows),
+      humanConnect: humanConnectLive(windows),
+      self,
+    };
   };
 }

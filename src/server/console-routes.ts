@@ -57,7 +57,7 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
         trunksLive: live.trunks,
         modems: live.modems,
         voiceAi: live.voiceAi,
-        voice: voiceView(live.voice),
+        voice: voiceView(live.voice, live.humanConnect),
         problems,
         thresholds: {
           nerMinPercent: a.ner_min_percent,

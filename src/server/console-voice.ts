@@ -4,7 +4,8 @@
  * {@link LiveWindows}: the same families, the same sums by agent and the same quantile as the
  * recording rules (src/rules/voice.ts), so the panel and "Problems now" read what Prometheus reads.
  */
-import type { SelfLive, VoiceAgentLive, VoiceView } from '../analytics/problems.js';
+import type { HumanConnectLive, SelfLive, VoiceAgentLive, VoiceView } from '../analytics/problems.js';
+import { HUMAN_CONNECT_WINDOW_MINUTES } from '../domain/cost.js';
 import { INTERRUPTION_KINDS } from '../domain/vocab.js';
 import { ALERT_WINDOWS } from '../rules/thresholds.js';
 import {
@@ -20,6 +21,7 @@ const SILENCE_MS = ALERT_WINDOWS.voiceSilence.minutes * MIN;
 const DEAD_AIR_MS = ALERT_WINDOWS.voiceDeadAir.minutes * MIN;
 const SELF_MS = ALERT_WINDOWS.selfIncrease.minutes * MIN;
 const SCRAPE_MS = ALERT_WINDOWS.scrapeSlow.minutes * MIN;
+const HUMAN_CONNECT_MS = HUMAN_CONNECT_WINDOW_MINUTES * MIN;
 
 /** The families sampled: the voice turn pack's and the registry's own the self alerts read. */
 export const WINDOW_FAMILIES = [
@@ -28,6 +30,9 @@ export const WINDOW_FAMILIES = [
   'voiceai_turn_segment_seconds',
   'voiceai_dead_air_turns_total',
   'voiceai_interruptions_total',
+  // The human-connect rate: answering-machine verdicts over outbound attempts.
+  'voiceai_amd_results_total',
+  'call_attempts_total',
   'label_values_redacted_total',
   'series_overflow_total',
   'scrape_duration_seconds',
@@ -44,7 +49,7 @@ export function consoleWindows(
 ): LiveWindows {
   return new LiveWindows(registry, prefix, {
     families: WINDOW_FAMILIES,
-    longestMs: Math.max(SILENCE_MS, DEAD_AIR_MS, SELF_MS, SCRAPE_MS),
+    longestMs: Math.max(SILENCE_MS, DEAD_AIR_MS, SELF_MS, SCRAPE_MS, HUMAN_CONNECT_MS),
     ...(now !== undefined && { now }),
   });
 }
@@ -126,11 +131,34 @@ export function voiceAgents(w: LiveWindows): VoiceAgentLive[] {
  * The agents with the windows they were read over: the console API's `voice` and the dashboard
  * API's (`sidetone dashboard --url`), one shape.
  */
-export const voiceView = (agents: VoiceAgentLive[]): VoiceView => ({
+export const voiceView = (agents: VoiceAgentLive[], humanConnect?: HumanConnectLive): VoiceView => ({
   silenceWindowMinutes: ALERT_WINDOWS.voiceSilence.minutes,
   deadAirWindowMinutes: ALERT_WINDOWS.voiceDeadAir.minutes,
   agents,
+  ...(humanConnect !== undefined && { humanConnect }),
 });
+
+/**
+ * Outbound calls' human-connect rate over its window, as its recording rule reads it (src/rules/voice.ts):
+ * `human` verdicts of every agent over outbound call attempts.
+ * @example humanConnectLive(windows) // { windowMinutes: 10, human: 3, attempts: 10, rate: 0.3 }
+ */
+export function humanConnectLive(w: LiveWindows): HumanConnectLive {
+  const human = total(
+    w
+      .increase('voiceai_amd_results_total', HUMAN_CONNECT_MS)
+      .filter((s) => labelOf(s, 'category') === 'human'),
+  );
+  const attempts = total(
+    w.increase('call_attempts_total', HUMAN_CONNECT_MS).filter((s) => labelOf(s, 'direction') === 'outbound'),
+  );
+  return {
+    windowMinutes: HUMAN_CONNECT_WINDOW_MINUTES,
+    human,
+    attempts,
+    rate: attempts > 0 ? Math.round((human / attempts) * 10_000) / 10_000 : null,
+  };
+}
 
 /** The self alerts' windowed figures (the gauges are read by the live reader). */
 export function selfWindows(w: LiveWindows): Pick<SelfLive, 'redacted' | 'overflow' | 'scrapeP99Seconds'> {

@@ -1,4 +1,5 @@
 import { CONFIG_PACKS } from '../config/checks.js';
+import { withPrices } from '../config/prices.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { Registry } from '../metrics/index.js';
@@ -34,6 +35,7 @@ export function sidecarPacks(
       windowSeconds: config.modem.flapping_window_seconds,
     },
     deadAirSeconds: config.voiceai.dead_air_seconds,
+    ...withPrices(config),
     exemplar,
     ...(more.now && { now: more.now }),
     ...(more.onUnconfiguredName && { onUnconfiguredName: more.onUnconfiguredName }),

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { healthOptions } from '../analytics/health.js';
+import { withPrices } from '../config/prices.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { SidetoneEvent } from '../events/types.js';
@@ -18,7 +19,7 @@ import { faultCause } from '../store/faults.js';
 import type { instrumentStore } from '../store/instrumented.js';
 import { mountAnalytics } from './analytics-routes.js';
 import { liveReader } from './console-live.js';
-import { consoleWindows, voiceAgents, voiceView } from './console-voice.js';
+import { consoleWindows, humanConnectLive, voiceAgents, voiceView } from './console-voice.js';
 import { mountDashboard } from './dashboard.js';
 import { MODEM_STATE_EVENTS, ModemSampler } from './modem-sampler.js';
 import { mountOpenApi } from './openapi-route.js';
@@ -84,6 +85,7 @@ export function sidecarRoutes(p: SidecarRouteParts) {
     callIdAttributes: config.otlp_receiver.call_id_attributes,
     agents: p.labels.agents,
     models: p.labels.models,
+    ...withPrices(config),
     maxTraces: config.otlp_receiver.max_traces,
     maxSpans: config.otlp_receiver.max_spans,
     idleSeconds: config.otlp_receiver.idle_seconds,
@@ -114,7 +116,7 @@ export function sidecarRoutes(p: SidecarRouteParts) {
   mountAnalytics(app, store, {
     health: p.callHealth,
     registry,
-    voice: () => voiceView(voiceAgents(windows)),
+    voice: () => voiceView(voiceAgents(windows), humanConnectLive(windows)),
   });
   mountDashboard(app, { store, registry, config, windows, health: p.health });
   // The modem's history (issue 37): its decided state into the store, a minute and each change.

@@ -3,7 +3,9 @@
  * sink's queue, and the log lines of a failing store, written once when writes start failing and
  * once when they recover instead of once per failed write (an outage fails a write per request).
  */
+
 import type { Logger } from 'pino';
+import { withPrices } from '../config/prices.js';
 import type { SidetoneConfig } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
 import type { CheckDefinition, CheckResult } from '../health/registry.js';
@@ -206,6 +208,7 @@ export function sidecarStoreSink(
     modems: o.labels.modems,
     maxPending: config.store.max_pending_updates,
     deadAirSeconds: config.voiceai.dead_air_seconds,
+    ...withPrices(config),
     onError: failures.onError,
     onDeadLetter: (letter) => {
       deadLetterMetric(letter);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PriceTable } from '../domain/cost.js';
 import { type ReportScore, reportScore } from '../domain/outcome/media.js';
 import { providerStatus, referenceKey, submissionKey, tpStatusClass } from '../domain/standards/sms.js';
 import type { EventBus } from '../events/bus.js';
@@ -7,6 +8,7 @@ import { DEDUPE_WINDOW } from '../store/event-ids.js';
 import type { CallStore, CallUpdate, SmsMatch, SmsUpdate, StoredEventIds } from '../store/types.js';
 import { callStates } from '../telephony/call-states.js';
 import { Enum } from '../telephony/table.js';
+import { CallCosts } from './call-costs.js';
 import { TurnTallies } from './turn-tallies.js';
 import { type DeadLetter, type StoreSinkState, WriteQueue } from './write-queue.js';
 
@@ -42,6 +44,11 @@ export interface StoreSinkOptions {
   maxPending?: number;
   /** A voice-agent turn whose caller waited longer than this is dead air (`voiceai.dead_air_seconds`). Default 3. */
   deadAirSeconds?: number;
+  /**
+   * The operator's price file (`voiceai.prices`): each call's usage reports are priced into its
+   * cost (./call-costs.ts) and its trunk's carrier price is stored when it starts. None: no cost.
+   */
+  prices?: PriceTable;
   /**
    * The window the store keeps the ids of ingested events for (store/event-ids.ts): the same as
    * ingest's in memory. Default DEDUPE_WINDOW (100,000 ids, 15 minutes) and Date.now.
@@ -135,6 +142,7 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
   const at = (e: SidetoneEvent) => e.ts ?? Date.now();
   const trunks = new Enum(options.trunks ?? []);
   const tallies = new TurnTallies(options.deadAirSeconds);
+  const costs = options.prices === undefined ? undefined : new CallCosts(options.prices);
   const modems = new Enum(options.modems ?? []);
   /**
    * What a report (or a failure) is matched on: its reference in the one form every surface uses
@@ -172,6 +180,8 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
       if (e.from !== undefined) u.from = e.from;
       if (e.to !== undefined) u.to = e.to;
       if (e.endToEndId !== undefined) u.endToEndId = e.endToEndId;
+      const carrier = costs?.carrier(u.trunk);
+      if (carrier !== undefined) u.carrier = carrier;
       call(u);
     },
     'call.ringing': (e) => call({ kind: 'ringing', callId: e.callId, at: at(e) }),
@@ -196,6 +206,14 @@ export function storeSink(bus: EventBus, store: CallStore, options: StoreSinkOpt
     },
     'voiceai.interruption': (e) => {
       const u = tallies.interruption(e, at(e));
+      if (u !== undefined) call(u);
+    },
+    // Who answered an outbound call, beside its SIP outcome (the human-connect rate's numerator).
+    'voiceai.amd': (e) => {
+      if (e.callId !== undefined) call({ kind: 'amd', callId: e.callId, at: at(e), category: e.category });
+    },
+    'voiceai.usage': (e) => {
+      const u = costs?.usage(e, at(e));
       if (u !== undefined) call(u);
     },
     'voiceai.transcript': (e) => {

@@ -18,6 +18,7 @@ import {
   TurnTally,
   UNATTRIBUTED,
 } from '../telephony/outcome/turns.js';
+import { PerCall } from './per-call.js';
 
 type AgentUpdate = CallUpdate & { kind: 'agent' };
 
@@ -29,11 +30,13 @@ type AgentUpdate = CallUpdate & { kind: 'agent' };
  * starts a new tally, whose smaller summary the store ignores until it catches up).
  */
 export class TurnTallies {
-  private readonly calls = new Map<string, { tally: TurnTally; list: TurnList }>();
+  private readonly calls: PerCall<{ tally: TurnTally; list: TurnList }>;
   private readonly b = new TurnBreakdown();
   private readonly deadAirMs: number;
   /** Calls forgotten to stay within `maxCalls`. */
-  evicted = 0;
+  get evicted(): number {
+    return this.calls.evicted;
+  }
   /** Turns past a call's TURN_LIST_MAX: counted in its summary, not kept in its turn list. */
   turnsDropped = 0;
 
@@ -41,15 +44,16 @@ export class TurnTallies {
     deadAirSeconds = DEAD_AIR_SECONDS,
     // Bounded by TALLY_KEYS and the turn list's 64 a call: 5.2 KiB a call of 20 turns, 11.7 KiB of
     // 64 (with the turn list; measured over 2,000 calls, node 20).
-    private readonly maxCalls = 2000,
+    maxCalls = 2000,
   ) {
+    this.calls = new PerCall(maxCalls, () => ({ tally: new TurnTally(), list: new TurnList() }));
     this.deadAirMs = deadAirSeconds * 1000;
   }
 
   /** The `agent` update after this turn, or undefined for a turn without a call id. */
   turn(e: EventOf<'voiceai.turn'>, at: number): AgentUpdate | undefined {
     if (e.callId === undefined) return undefined;
-    const { tally, list } = this.tally(e.callId);
+    const { tally, list } = this.calls.get(e.callId);
     // A repeat changes nothing, but its update (with the list) is queued again: the first may have
     // been discarded with a failed request, whose retry is this.
     const b = breakTurn(e, this.b);
@@ -65,24 +69,10 @@ export class TurnTallies {
   /** The `agent` update after this interruption, or undefined without a call id. */
   interruption(e: EventOf<'voiceai.interruption'>, at: number): AgentUpdate | undefined {
     if (e.callId === undefined) return undefined;
-    const { tally, list } = this.tally(e.callId);
+    const { tally, list } = this.calls.get(e.callId);
     const fresh = tally.addInterruption(e);
     const changed = fresh && list.interrupt(e.turn);
     return update(tally, e.callId, at, changed || !fresh ? list : undefined);
-  }
-
-  private tally(callId: string): { tally: TurnTally; list: TurnList } {
-    let t = this.calls.get(callId);
-    if (t === undefined) {
-      t = { tally: new TurnTally(), list: new TurnList() };
-      if (this.calls.size >= this.maxCalls) {
-        const oldest = this.calls.keys().next().value as string;
-        this.calls.delete(oldest);
-        this.evicted++;
-      }
-    } else this.calls.delete(callId);
-    this.calls.set(callId, t);
-    return t;
   }
 }
 

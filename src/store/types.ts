@@ -35,6 +35,7 @@ export type {
 export type {
   AgentTurn,
   AgentTurns,
+  CallCost,
   CallRecord,
   EndToEndCall,
   MediaDirection,
@@ -42,7 +43,14 @@ export type {
   SipFlowMessage,
   SmsRecord,
 } from './records/record-types.js';
-export type { CallUpdate, CallUpdateKind, SmsMatch, SmsUpdate } from './records/update-types.js';
+export type {
+  CallUpdate,
+  CallUpdateKind,
+  CarrierPrice,
+  SmsMatch,
+  SmsUpdate,
+  VoiceCost,
+} from './records/update-types.js';
 
 /**
  * The call-record store. Every method is async so a networked backend (PostgreSQL) can implement

@@ -4,6 +4,7 @@
  * echoed (they are personal data and error messages end up in logs).
  */
 
+import { USAGE_COMPONENTS } from '../domain/cost.js';
 import { SMS_OUTCOMES } from '../domain/labels.js';
 import { STORE_LIMITS } from '../domain/limits.js';
 import {
@@ -12,13 +13,28 @@ import {
   RENAMED_SMS_FAILURE_REASONS,
   STORED_CALL_CHANNELS,
 } from '../domain/records.js';
-import { DIRECTIONS, HANGUP_PARTIES, MEDIA_STREAMS, SMS_FAILURE_REASONS } from '../domain/vocab.js';
+import {
+  AMD_CATEGORIES,
+  DIRECTIONS,
+  HANGUP_PARTIES,
+  MEDIA_STREAMS,
+  SMS_FAILURE_REASONS,
+} from '../domain/vocab.js';
 import { type CodeOf, showValue, ValidationError } from '../errors.js';
 import type { CallUpdate, EventIds, SmsUpdate } from './types.js';
 
 const MAX_ID = STORE_LIMITS.idMax;
 const MAX_TEXT = STORE_LIMITS.textMax;
 const END_STATUSES = CALL_STATUSES.filter((s) => s !== 'active');
+/** The largest price per minute a carrier update may carry (the price file's bound). */
+const PRICE_MAX = 1e6;
+/** The largest cost of one stage of one call: far past any real call, short of a unit error. */
+const COST_MAX = 1e9;
+
+function currency(where: string, field: string, v: unknown): void {
+  if (typeof v !== 'string' || !/^[A-Z]{3}$/.test(v))
+    fail(where, field, `must be an ISO 4217 currency code (three capitals, e.g. USD), got ${showValue(v)}`);
+}
 
 /**
  * The position in its batch of the update being checked, for a failure's message. Set by each check
@@ -131,6 +147,11 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
       phone(where, 'from', u.from);
       phone(where, 'to', u.to);
       if (u.endToEndId !== undefined) id(where, 'endToEndId', u.endToEndId);
+      if (u.carrier !== undefined) {
+        currency(where, 'carrier.currency', u.carrier.currency);
+        num(where, 'carrier.perMinute', u.carrier.perMinute, 0, PRICE_MAX);
+        int(where, 'carrier.incrementSeconds', u.carrier.incrementSeconds, 1, 3600);
+      }
       return;
     case 'ringing':
     case 'answered':
@@ -185,11 +206,20 @@ export function checkCallUpdate(u: CallUpdate, index?: number): void {
           `must be a JSON array of at most 16384 characters, got ${showValue(u.sipFlow)}`,
         );
       return;
+    case 'amd':
+      oneOf(where, 'category', u.category, AMD_CATEGORIES, false);
+      return;
+    case 'cost':
+      currency(where, 'currency', u.currency);
+      for (const k of USAGE_COMPONENTS) num(where, k, u[k], 0, COST_MAX);
+      int(where, 'reports', u.reports, 0, STORE_LIMITS.countMax);
+      int(where, 'unpriced', u.unpriced, 0, STORE_LIMITS.countMax);
+      return;
     default:
       fail(
         where,
         'kind',
-        `must be one of started, ringing, answered, ended, transcript, media, agent, flow, got ${showValue((u as { kind: unknown }).kind)}`,
+        `must be one of started, ringing, answered, ended, transcript, media, agent, flow, amd, cost, got ${showValue((u as { kind: unknown }).kind)}`,
       );
   }
 }

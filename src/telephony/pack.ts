@@ -1,3 +1,4 @@
+import type { PriceTable } from '../domain/cost.js';
 import { DefinitionError, showValue } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { ExemplarLabels } from '../metrics/exemplar.js';
@@ -32,6 +33,8 @@ export interface PackOptions {
   models?: readonly string[];
   /** A voice-agent turn whose caller waited longer than this is dead air. Default 3 s. */
   deadAirSeconds?: number;
+  /** The operator's price table (`voiceai.prices`): voice-agent usage is costed. Default none. */
+  prices?: PriceTable | null;
   /** Signal and trunk status older than this become absent (unknown). Default 300. */
   staleAfterSeconds?: number;
   /** Modem flapping: `reconnects` within `windowSeconds`. Default 3 in 600 s. */
@@ -123,6 +126,7 @@ export function resolveOptions(o: PackOptions = {}): ResolvedOptions {
     agents: list('agents', o.agents, []),
     models: list('models', o.models, []),
     deadAirSeconds: positive('deadAirSeconds', o.deadAirSeconds ?? DEAD_AIR_SECONDS),
+    prices: o.prices ?? null,
     staleAfterSeconds: positive('staleAfterSeconds', o.staleAfterSeconds ?? 300),
     flapping,
     maxTracked,

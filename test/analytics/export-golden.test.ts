@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportCalls } from '../../src/analytics/export.js';
+import { CALL_EXPORT_COLUMNS } from '../../src/store/records/call-columns.js';
 import { TURN_ROW_WIDTH } from '../../src/store/records/turn-list.js';
 import type { SqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallUpdate } from '../../src/store/types.js';
@@ -26,8 +27,21 @@ const FULL: CallUpdate[] = [
     trunk: 'edge, "west"',
     from: '+15557654321',
     to: '+442079876543',
+    carrier: { currency: 'EUR', perMinute: 0.0125, incrementSeconds: 60 },
   },
   { kind: 'ringing', callId: 'g1', at: T0 + 1500 },
+  { kind: 'amd', callId: 'g1', at: T0 + 6000, category: 'human' },
+  {
+    kind: 'cost',
+    callId: 'g1',
+    at: T0 + 41_500,
+    currency: 'EUR',
+    llm: 0.0123,
+    stt: 0.0045,
+    tts: 0.006,
+    reports: 9,
+    unpriced: 1,
+  },
   { kind: 'answered', callId: 'g1', at: T0 + 4000 },
   { kind: 'transcript', callId: 'g1', at: T0 + 5000 },
   ...(['caller_to_callee', 'callee_to_caller'] as const).map(
@@ -103,12 +117,36 @@ describe('export bytes', () => {
     expect(out.json).toContain('"turns":[{');
     expect(out.jsonRevealed).toContain('+15557654321');
     expect(out.csv).not.toContain('+15557654321');
+    // Issue 52's columns: the verdict, the cost by part and the carrier's minutes (38 s: one minute).
+    expect(out.json).toContain('"amd":"human","human_connect":true,"cost_currency":"EUR"');
+    expect(out.json).toContain('"cost_carrier":0.0125,"cost_unpriced":1');
+    // Without them, every earlier column is byte for byte as pinned before issue 52 (JSON and the
+    // record; the CSV's rows differ only by their new fields).
+    const NEW = new Set(CALL_EXPORT_COLUMNS.slice(CALL_EXPORT_COLUMNS.indexOf('amd')));
+    const earlier = (t: string) => {
+      const rows = JSON.parse(t) as Record<string, unknown>[];
+      const kept = rows.map((r) =>
+        JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !NEW.has(k)))),
+      );
+      return `[${kept.map((r, i) => `${i === 0 ? '\n' : ',\n'}${r}`).join('')}\n]\n`;
+    };
+    const {
+      amd: _a,
+      humanConnect: _h,
+      cost: _c,
+      ...record
+    } = JSON.parse(out.record) as Record<string, unknown>;
+    expect([sha(earlier(out.json)), sha(earlier(out.jsonRevealed)), sha(JSON.stringify(record))]).toEqual([
+      'a22ede60d1d65958bc0d05e7588c52ed57f9effb9e80bb4cde40abfa9bbf033e',
+      '8055969a2dd53c34bc7bc1ae008b6a844a8c6dd74be5bdcbe23424d37acece75',
+      '22f62f2705c3445ecc39e3b26e1ff32dbf53275614fdea9d1921bb1228b8dc4f',
+    ]);
     expect(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, sha(v)]))).toEqual({
-      csv: 'af58ba913e74e8b2ec72e1a01a4f6c09bdf43f604a8314cad0d66f59d91cb206',
-      csvRevealed: 'f745e5c7c7bef1f9fcfd00a47aa1c2bd039b6d3fae39e9018f2889c4b2626f5e',
-      json: 'a22ede60d1d65958bc0d05e7588c52ed57f9effb9e80bb4cde40abfa9bbf033e',
-      jsonRevealed: '8055969a2dd53c34bc7bc1ae008b6a844a8c6dd74be5bdcbe23424d37acece75',
-      record: '22f62f2705c3445ecc39e3b26e1ff32dbf53275614fdea9d1921bb1228b8dc4f',
+      csv: 'e6d1ce23cfbf6ec766ae680fe60f5c72f43be5cedfae6f5c72b368e62538e293',
+      csvRevealed: 'efc61ecc1bf738ded4247acdee981cd2d1ac512a06118aa3ba410ce103282c6f',
+      json: '8045be404cbf0504a281e252218951564a68657cad4e0a5ba0e357c625227a8c',
+      jsonRevealed: '28f512138f2673643b0297e25f174cbd914164db174a57956fda4dae3216ffc2',
+      record: '201151b41a9f61139b66d91c985ae244e9bd8a7b24db992b2e1b74f0e39f1a28',
     });
   });
 

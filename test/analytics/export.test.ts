@@ -79,14 +79,15 @@ describe('exportCalls', () => {
       'call_id,direction,channel,trunk,from,to,started_at,ringing_at,answered_at,ended_at,status,sip_code,q850,' +
         'reason,outcome,effective,hangup_by,duration_ms,talk_ms,pdd_ms,transcript,mos,jitter_ms,loss_percent,rtt_ms,' +
         'agent_turns,agent_silence_p50_ms,agent_silence_p95_ms,agent_interruptions,agent_dead_air,agent_talk_ms,' +
-        'agent_listen_ms,agent_talk_listen_ratio,sip_flow,media,turns,call_type,caller_number,callee_number,duration_seconds,failure_reason\r\n' +
+        'agent_listen_ms,agent_talk_listen_ratio,sip_flow,media,turns,amd,human_connect,cost_currency,cost_total,' +
+        'cost_llm,cost_stt,cost_tts,cost_carrier,cost_unpriced,call_type,caller_number,callee_number,duration_seconds,failure_reason\r\n' +
         `${cid('e1')},outbound,sip,"carrier ""A"", east",+1555***4567,+4420***4567,2024-01-15T10:00:00.000Z,` +
         '2024-01-15T10:00:02.000Z,2024-01-15T10:00:10.000Z,2024-01-15T10:01:10.000Z,completed,200,,normal,answered,true,caller,' +
         '70000,60000,2000,false,4.1,3.5,0.25,40,4,950.5,3125,1,1,30000,12000,2.5,,' +
         '"[{""direction"":""caller_to_callee"",""mos"":4.1,""jitter_ms"":3.5,""loss_percent"":0.25,""rtt_ms"":40,""codec"":""PCMU""}]",' +
-        ',outbound,+1555***4567,+4420***4567,70,\r\n' +
+        ',,false,,,,,,,,outbound,+1555***4567,+4420***4567,70,\r\n' +
         `${cid('e2')},inbound,gsm,,a***,,2024-01-15T10:01:00.000Z,,,2024-01-15T10:01:05.000Z,busy,,17,busy,busy,true,,5000,,,true,,,,,` +
-        ',,,,,,,,,,,inbound,a***,,5,busy\r\n',
+        ',,,,,,,,,,,,false,,,,,,,,inbound,a***,,5,busy\r\n',
     );
   });
 

@@ -3,6 +3,7 @@
  * `runCallStoreContract(name, factory)`; the factory gives a fresh, empty store.
  */
 import { afterEach, describe } from 'vitest';
+import { costContract } from './contract-cost.js';
 import { eventIdsContract } from './contract-event-ids.js';
 import { housekeepingContract } from './contract-housekeeping.js';
 import type { ContractContext, ContractFactory, ContractHarness } from './contract-kit.js';
@@ -42,6 +43,7 @@ export function runCallStoreContract(name: string, factory: ContractFactory): vo
     });
     writeContract(ctx);
     mediaTurnsContract(ctx);
+    costContract(ctx);
     readContract(ctx);
     housekeepingContract(ctx);
     rollupContract(ctx);

@@ -3,6 +3,7 @@
  * a call stays one row whatever the order of its events, retention drops whole expired days and
  * the reads afterwards equal the records, and a version-3 database keeps every row when migrated.
  */
+
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { numbered, PG_LATEST_VERSION, PG_MIGRATIONS } from '../../src/store/postgres/sql.js';
@@ -17,6 +18,7 @@ import { openPostgresCallStore, type PostgresCallStore } from '../../src/store/p
 import { numberProtector } from '../../src/store/privacy.js';
 import * as UPSERT from '../../src/store/records/upsert-sql.js';
 import { callWrite, smsOriginWrite } from '../../src/store/records/writes.js';
+import { CALL_COST_COLUMNS } from '../../src/store/sqlite/migrations.js';
 import type { CallQuery, CallUpdate } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { until } from '../helpers/until.js';
@@ -440,6 +442,11 @@ describe('PostgreSQL day partitions', () => {
         ]);
       }
       const protect = numberProtector(privacy);
+      const CARRIER = [
+        ['carrier_currency', 'TEXT'],
+        ['carrier_per_minute', 'DOUBLE PRECISION'],
+        ['carrier_increment_s', 'INTEGER'],
+      ] as const;
       const v3 = {
         started: UPSERT.UPSERT_STARTED,
         ringing: UPSERT.UPSERT_RINGING,
@@ -448,9 +455,11 @@ describe('PostgreSQL day partitions', () => {
         transcript: UPSERT.UPSERT_TRANSCRIPT,
         media: UPSERT.UPSERT_MEDIA,
       };
-      // Today's `started` also writes version 14's end-to-end id (null here, no update has one):
-      // the column is there only while they write, so the database is then as version 3 left it.
+      // Today's `started` also writes version 14's end-to-end id and version 15's carrier price
+      // (null here, no update has one): the columns are there only while they write, so the
+      // database is then as version 3 left it.
       await db.query('ALTER TABLE calls ADD COLUMN end_to_end_id TEXT');
+      for (const c of CARRIER) await db.query(`ALTER TABLE calls ADD COLUMN ${c[0]} ${c[1]}`);
       for (let d = 0; d < 3; d++) {
         for (let i = 0; i < 10; i++) {
           for (const u of call(`v3-${d}-${i}`, D0 + d * DAY + i * 600_000, i)) {
@@ -462,6 +471,7 @@ describe('PostgreSQL day partitions', () => {
         }
       }
       await db.query('ALTER TABLE calls DROP COLUMN end_to_end_id');
+      for (const c of CARRIER) await db.query(`ALTER TABLE calls DROP COLUMN ${c[0]}`);
       const [name, values] = smsOriginWrite(protect, {
         kind: 'sent',
         messageId: 'old-sms',
@@ -484,8 +494,8 @@ describe('PostgreSQL day partitions', () => {
           'call_duration_day',
         ]) {
           // Columns later migrations add (the agent summary, version 8; the SIP flow, version 9; the
-          // media per direction and turn list, version 11; the end-to-end id, version 14) are null
-          // on moved rows.
+          // media per direction and turn list, version 11; the end-to-end id, version 14; the AMD
+          // verdict and the cost, version 15) are null on moved rows.
           out[t] = (await db.query(`SELECT * FROM ${t}`)).rows
             .map(({ filed_day: _, ...rest }) =>
               JSON.stringify(
@@ -495,6 +505,7 @@ describe('PostgreSQL day partitions', () => {
                       !k.startsWith('agent_') &&
                       k !== 'sip_flow' &&
                       k !== 'end_to_end_id' &&
+                      !CALL_COST_COLUMNS.includes(k) &&
                       !/^(c2e|e2c)_/.test(k),
                   ),
                 ),

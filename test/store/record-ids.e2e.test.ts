@@ -5,6 +5,7 @@
  * store written before (or with ids revealed) is rewritten once on open, and afterwards no raw id
  * is left: not in any table, and on SQLite not in the file's bytes either.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,7 +15,7 @@ import { PG_LATEST_VERSION } from '../../src/store/postgres/sql.js';
 import { openPostgresCallStore } from '../../src/store/postgres/store.js';
 import { type PrivacyConfig, recordIds } from '../../src/store/privacy.js';
 import { AGENT_COLUMNS, STREAM_COLUMNS } from '../../src/store/records/upsert-sql.js';
-import { migrate } from '../../src/store/sqlite/migrations.js';
+import { CALL_COST_COLUMNS, migrate } from '../../src/store/sqlite/migrations.js';
 import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallStore } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
@@ -153,10 +154,11 @@ describe('record ids on PostgreSQL', () => {
       await db.query(`SET search_path = ${schema}`);
       // Everything after version 6 undone: its meta table, the agent summary of version 8, the
       // SIP flow of version 9, the modem history of version 10, the media per direction and
-      // turn list of version 11 and the end-to-end id of version 14 (its index goes with it).
+      // turn list of version 11, the end-to-end id of version 14 (its index goes with it) and the
+      // cost columns of version 15.
       await db.query(
         `DELETE FROM sidetone_schema WHERE version > 6; DROP TABLE sidetone_meta; DROP TABLE modem_samples;
-         ALTER TABLE calls ${[...AGENT_COLUMNS, 'sip_flow', ...STREAM_COLUMNS, 'agent_turn_list', 'end_to_end_id'].map((c) => `DROP COLUMN ${c}`).join(', ')}`,
+         ALTER TABLE calls ${[...AGENT_COLUMNS, 'sip_flow', ...STREAM_COLUMNS, 'agent_turn_list', 'end_to_end_id', ...CALL_COST_COLUMNS].map((c) => `DROP COLUMN ${c}`).join(', ')}`,
       );
       expect(
         (await db.query('SELECT call_id FROM call_keys ORDER BY call_id')).rows.map((r) => r.call_id),

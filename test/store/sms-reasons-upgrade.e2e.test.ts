@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openPostgresCallStore } from '../../src/store/postgres/store.js';
+import { CALL_COST_COLUMNS } from '../../src/store/sqlite/migrations.js';
 import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import type { CallStore, SmsRecord } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
@@ -62,9 +63,11 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       const store = await openSqliteCallStore({ path, privacy });
       await write(store);
       await store.close();
-      // The file as schema 13 left it: the same tables (without version 16's end-to-end id), the old words.
+      // The file as schema 13 left it: the same tables (without version 16's end-to-end id and
+      // version 17's cost columns), the old words.
       const db = new Database(path);
       db.exec('DROP INDEX calls_end_to_end_id; ALTER TABLE calls DROP COLUMN end_to_end_id');
+      for (const c of CALL_COST_COLUMNS) db.exec(`ALTER TABLE calls DROP COLUMN ${c}`);
       db.exec(OLD_WORDS);
       db.pragma('user_version = 13');
       expect(db.prepare('SELECT DISTINCT failure_reason FROM sms ORDER BY 1').pluck().all()).toEqual([
@@ -77,7 +80,7 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       db.close();
 
       const upgraded = await openSqliteCallStore({ path, privacy });
-      expect(upgraded.schemaVersion).toBe(16);
+      expect(upgraded.schemaVersion).toBe(17);
       expect(await reasons(upgraded)).toEqual(EXPECTED);
       await upgraded.close();
     } finally {
@@ -98,11 +101,13 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       await client.query('DELETE FROM sidetone_schema WHERE version > 11');
       // Version 14's end-to-end id undone too (its index goes with it): schema 11 had none.
       await client.query('ALTER TABLE calls DROP COLUMN end_to_end_id');
+      // And version 15's cost columns.
+      for (const c of CALL_COST_COLUMNS) await client.query(`ALTER TABLE calls DROP COLUMN ${c}`);
       const { rows } = await client.query('SELECT DISTINCT failure_reason AS r FROM sms ORDER BY 1');
       expect(rows.map((r) => r.r)).toEqual(['modem_error', 'network_error', 'no_credit', 'timeout', null]);
 
       const upgraded = await openPostgresCallStore({ url: server.url, schema, privacy });
-      expect(upgraded.schemaVersion).toBe(14);
+      expect(upgraded.schemaVersion).toBe(15);
       expect(await reasons(upgraded)).toEqual(EXPECTED);
       await upgraded.close();
     } finally {

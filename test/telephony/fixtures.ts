@@ -349,6 +349,18 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
     { type: 'voiceai.interruption', kind: 'false_interruption', agent: PII.phone },
     { type: 'voiceai.amd', callId: PII.email, agent: PII.phone, category: 'machine-vm', delaySeconds: 0.42 },
     { type: 'voiceai.amd', category: 'human' },
+    // Usage: a priced LLM request (1.0 + 0.8 USD), and a synthesis by a model the file does not
+    // price, whose name (personal data here) reaches no metric.
+    {
+      type: 'voiceai.usage',
+      callId: PII.email,
+      component: 'llm',
+      provider: 'openai',
+      model: 'gpt-4.1-mini',
+      inputTokens: 2_500_000,
+      outputTokens: 500_000,
+    },
+    { type: 'voiceai.usage', component: 'tts', model: PII.email, characters: 300 },
   ],
   pbx: [
     { type: 'pbx.queue_enqueued', queue: 'support', callId: id('q1'), caller: PII.phone },

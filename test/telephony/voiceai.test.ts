@@ -63,6 +63,8 @@ describe('voiceai pack', () => {
       'sidetone_voiceai_amd_results_total{agent="other",category="human"} 1',
       'sidetone_voiceai_amd_delay_seconds_count{agent="other"} 1',
       'sidetone_voiceai_amd_delay_seconds_sum{agent="other"} 0.42',
+      // What the priced usage cost: 2.5M input tokens at 0.4, 500k output at 1.6 per million.
+      'sidetone_voiceai_cost_total{agent="other",component="llm"} 1.8',
     ]);
     expect(sample(text, 'sidetone_voiceai_first_byte_seconds_bucket{stage="llm",le="0.5"}')).toBe(1);
     expectNoPii(text);

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
-#: Every event type, in the server's documentation order (68).
+#: Every event type, in the server's documentation order (69).
 EVENT_TYPES: Tuple[str, ...] = (
     "heartbeat",
     "sms.received",
@@ -58,6 +58,7 @@ EVENT_TYPES: Tuple[str, ...] = (
     "voiceai.turn",
     "voiceai.interruption",
     "voiceai.amd",
+    "voiceai.usage",
     "pbx.queue_enqueued",
     "pbx.queue_answered",
     "pbx.queue_abandoned",
@@ -1837,6 +1838,65 @@ class Events:
                 ("agent", agent),
                 ("category", category),
                 ("delaySeconds", delay_seconds),
+            ))
+        )
+
+    def voiceai_usage(
+        self,
+        component: Literal["llm", "stt", "tts"],
+        *,
+        call_id: Optional[str] = None,
+        agent: Optional[str] = None,
+        provider: Optional[str] = None,
+        model: Optional[str] = None,
+        input_tokens: Optional[int] = None,
+        cached_input_tokens: Optional[int] = None,
+        input_audio_tokens: Optional[int] = None,
+        output_tokens: Optional[int] = None,
+        reasoning_tokens: Optional[int] = None,
+        output_audio_tokens: Optional[int] = None,
+        audio_seconds: Optional[float] = None,
+        characters: Optional[int] = None,
+        ts: Optional[Union[int, float, str]] = None,
+        source: Optional[str] = None,
+        event_id: Optional[str] = None,
+    ) -> Optional[str]:
+        """What one request of a voice agent's provider used (an LLM call, a transcription, a synthesis), in the units it is billed in: priced from `voiceai.prices` into the call's cost. No text (`voiceai.usage`).
+
+        Args:
+            call_id: Call identifier: the SIP Call-ID joins the turn to the phone leg of the
+                call (may identify a person)
+            agent: Agent name; a label only when listed in `labels.agents`
+            component: The stage that used it: llm (speech-to-speech models too), stt or tts
+            provider: Provider as the framework names it (`openai`, `deepgram`); never a label
+            model: Model name; `other` when it is neither in `labels.models` nor priced in
+                `voiceai.prices`
+            input_tokens: Input tokens, all kinds (cached and audio included)
+            cached_input_tokens: Of the input tokens, those read from the provider cache
+            input_audio_tokens: Of the input tokens, audio tokens (speech-to-speech models)
+            output_tokens: Output tokens, all kinds (reasoning and audio included)
+            reasoning_tokens: Of the output tokens, reasoning (thinking) tokens
+            output_audio_tokens: Of the output tokens, audio tokens (speech-to-speech models)
+            audio_seconds: Audio transcribed, seconds
+            characters: Characters synthesized
+
+        Returns the event id, or None when the buffer is full (counted in stats.overflow).
+        """
+        return self.emit(
+            _event("voiceai.usage", ts, source, event_id, (
+                ("callId", call_id),
+                ("agent", agent),
+                ("component", component),
+                ("provider", provider),
+                ("model", model),
+                ("inputTokens", input_tokens),
+                ("cachedInputTokens", cached_input_tokens),
+                ("inputAudioTokens", input_audio_tokens),
+                ("outputTokens", output_tokens),
+                ("reasoningTokens", reasoning_tokens),
+                ("outputAudioTokens", output_audio_tokens),
+                ("audioSeconds", audio_seconds),
+                ("characters", characters),
             ))
         )
 

@@ -45,6 +45,18 @@ const sec = (ms: number | null) => fmtNumber(ms === null ? null : ms / 1000, ' s
  * alerts' windows); null from a store file, which keeps turns per call, not per agent.
  */
 export function renderVoice(v: VoiceView | null, style: Style): string {
+  return (
+    renderVoiceAgents(v, style) + (v?.humanConnect === undefined ? '' : renderHumanConnect(v.humanConnect))
+  );
+}
+
+/** Outbound calls' human-connect rate (answered by a person / attempts), as its recording rule reads it. */
+function renderHumanConnect(h: NonNullable<VoiceView['humanConnect']>): string {
+  const rate = h.rate === null ? NONE : fmtNumber(Math.round(h.rate * 1000) / 10, ' %');
+  return `Human connect (outbound, last ${h.windowMinutes} min)  ${rate}  (${fmtNumber(h.human)} of ${fmtNumber(h.attempts)} attempts)\n`;
+}
+
+function renderVoiceAgents(v: VoiceView | null, style: Style): string {
   const none =
     "none here: per-agent figures live in a running sidecar's registry (--url URL), not in a store file";
   if (v === null) return `${style.bold('VOICE AGENTS')}\n${style.dim(none)}\n`;

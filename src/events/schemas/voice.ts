@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { USAGE_COMPONENTS } from '../../domain/cost.js';
 import { STORE_LIMITS } from '../../domain/limits.js';
 import { AMD_CATEGORIES, INTERRUPTION_KINDS } from '../../domain/vocab.js';
-import { configName, event, seconds, storedId } from './base.js';
+import { configName, count, event, seconds, storedId } from './base.js';
 
 /**
  * Voice-agent conversation turns (docs/sources/voice-agents.md). A turn is reported with the instants its stages
@@ -152,4 +153,30 @@ export const aiAmd = event(
   },
 );
 
-export const voiceEvents = [aiTurn, aiInterruption, aiAmd] as const;
+export const aiUsage = event(
+  'voiceai.usage',
+  "What one request of a voice agent's provider used (an LLM call, a transcription, a synthesis), in the units it is billed in: priced from `voiceai.prices` into the call's cost. No text",
+  {
+    callId: callId.optional(),
+    agent: agent.optional(),
+    component: z.enum(USAGE_COMPONENTS).meta({
+      description: 'The stage that used it: llm (speech-to-speech models too), stt or tts',
+    }),
+    provider: configName(
+      'Provider as the framework names it (`openai`, `deepgram`); never a label',
+    ).optional(),
+    model: configName(
+      'Model name; `other` when it is neither in `labels.models` nor priced in `voiceai.prices`',
+    ).optional(),
+    inputTokens: count('Input tokens, all kinds (cached and audio included)').optional(),
+    cachedInputTokens: count('Of the input tokens, those read from the provider cache').optional(),
+    inputAudioTokens: count('Of the input tokens, audio tokens (speech-to-speech models)').optional(),
+    outputTokens: count('Output tokens, all kinds (reasoning and audio included)').optional(),
+    reasoningTokens: count('Of the output tokens, reasoning (thinking) tokens').optional(),
+    outputAudioTokens: count('Of the output tokens, audio tokens (speech-to-speech models)').optional(),
+    audioSeconds: seconds('Audio transcribed, seconds').optional(),
+    characters: count('Characters synthesized').optional(),
+  },
+);
+
+export const voiceEvents = [aiTurn, aiInterruption, aiAmd, aiUsage] as const;

@@ -1,10 +1,12 @@
-import type { SidetoneEvent } from '../../events/types.js';
+import { type PriceTable, priceOf } from '../../domain/cost.js';
+import type { EventOf, SidetoneEvent } from '../../events/types.js';
 import type { Registry } from '../../metrics/index.js';
-import type { Framework, MapContext } from './framework.js';
+import { type Framework, instant, type MapContext } from './framework.js';
 import { livekit } from './livekit.js';
 import { pipecat } from './pipecat.js';
 import { AllowList, type AttrValue, type DecodedSpans, SERVICE_NAME, type SpanFacts } from './spans.js';
-import { TraceTable } from './traces.js';
+import { type TraceState, TraceTable } from './traces.js';
+import { readUsage, type SpanUsage } from './usage.js';
 
 export interface OtlpReceiverOptions {
   /**
@@ -17,6 +19,11 @@ export interface OtlpReceiverOptions {
   agents?: readonly string[];
   /** Configured model names (`labels.models`); a dated snapshot (`gpt-4.1-mini-2025-04-14`) is its model. */
   models?: readonly string[];
+  /**
+   * The operator's price table (`voiceai.prices`): a usage report names a model it prices (or one
+   * in `models`), else `other`; its provider only when priced.
+   */
+  prices?: PriceTable;
   /** Calls followed at once. Default 1000. */
   maxTraces?: number;
   /** Spans held over all calls, waiting for their turn. Default 20 000. */
@@ -36,7 +43,7 @@ export interface Batch {
   ignored: number;
   /** Spans already taken (a retried batch): skipped, so a turn counts once. */
   duplicates: number;
-  /** The `voiceai.turn`, `voiceai.interruption`, `voiceai.amd` and `voiceai.tool_call` events the batch completed. */
+  /** The `voiceai.turn`, `voiceai.interruption`, `voiceai.amd`, `voiceai.tool_call` and `voiceai.usage` events the batch completed. */
   events: SidetoneEvent[];
   /** The events are stored (and emitted by the caller): keep what the batch changed. */
   commit(): void;
@@ -54,7 +61,8 @@ const SCOPES: ReadonlyMap<string, Framework> = new Map([
 
 /**
  * Agent frameworks' OpenTelemetry spans -> `voiceai.turn` and `voiceai.interruption` events
- * (Pipecat: ./pipecat.ts, LiveKit Agents: ./livekit.ts), so an agent that exports traces gets
+ * (Pipecat: ./pipecat.ts, LiveKit Agents: ./livekit.ts), and any span's provider usage ->
+ * `voiceai.usage` (./usage.ts), so an agent that exports traces gets
  * sidetone's turn metrics and call records by pointing its exporter at the sidecar. Spans wait in
  * bounded per-call state until their turn is complete; a span seen before is skipped.
  * @example
@@ -77,6 +85,10 @@ export class OtlpTraceReceiver {
     dropped: 0,
   };
   private readonly turnCounts: Record<Framework['name'], number> = { pipecat: 0, livekit: 0 };
+  private readonly prices: PriceTable | undefined;
+  /** Usage reports by whether their model was known (configured or priced) or became `other`. */
+  private readonly usageCounts = { known: 0, other: 0 };
+  private batchUsage = { known: 0, other: 0 };
   /** The events of the batch being taken. */
   private pending: SidetoneEvent[] = [];
   private readonly ctx: MapContext;
@@ -93,6 +105,7 @@ export class OtlpTraceReceiver {
     this.agents = new Set(options.agents ?? []);
     // Longest first: `gpt-4.1-mini-2025-04-14` is `gpt-4.1-mini`, not `gpt-4.1`.
     this.models = [...(options.models ?? [])].sort((a, b) => b.length - a.length);
+    this.prices = options.prices;
     this.ctx = {
       table: this.table,
       turn: (e) => this.pending.push(e),
@@ -114,14 +127,18 @@ export class OtlpTraceReceiver {
     const now = this.now();
     this.table.begin();
     this.pending = [];
+    this.batchUsage = { known: 0, other: 0 };
     const out = { used: 0, ignored: 0, duplicates: 0 };
     const touched = new Map<string, Framework>();
     const ended: SpanFacts[] = [];
+    const usages: Array<[TraceState, SpanFacts, SpanUsage]> = [];
     for (const span of decoded.spans) {
       const framework = SCOPES.get(span.scope) ?? FRAMEWORKS.find((f) => f.keeps(span) || f.isRoot(span));
       const kept = framework?.keeps(span) === true;
       const root = framework?.isRoot(span) === true;
-      if (!kept && !root) {
+      // What a request used is read from any span that says (usage.ts), kept for a turn or not.
+      const usage = readUsage(span);
+      if (!kept && !root && usage === undefined) {
         out.ignored++;
         continue;
       }
@@ -131,13 +148,17 @@ export class OtlpTraceReceiver {
         continue;
       }
       state.callId ??= this.callIdOf(span);
+      if (usage !== undefined) usages.push([state, span, usage]);
       if (root) ended.push(span);
-      else {
+      else if (kept) {
         this.table.hold(state, span);
         out.used++;
-      }
-      touched.set(span.trace, framework as Framework);
+      } else out.used++;
+      if (framework !== undefined) touched.set(span.trace, framework);
     }
+    // After the batch's spans, so that a call id on a later span of it (Pipecat's turn, exported
+    // after its `llm` child) names the call.
+    for (const [state, span, usage] of usages) this.pending.push(this.usageEvent(state, span, usage));
     const turns: Array<[Framework, number]> = [];
     for (const [trace, framework] of touched) {
       const n = this.pending.length;
@@ -166,6 +187,8 @@ export class OtlpTraceReceiver {
         this.counts.duplicate += out.duplicates;
         this.counts.rejected += decoded.rejected;
         for (const [f, n] of turns) this.turnCounts[f.name] += n;
+        this.usageCounts.known += this.batchUsage.known;
+        this.usageCounts.other += this.batchUsage.other;
       },
       rollback: () => {
         if (settled) return;
@@ -173,6 +196,26 @@ export class OtlpTraceReceiver {
         this.table.rollback();
       },
     };
+  }
+
+  /**
+   * A span's usage as a `voiceai.usage` event: its model named as configured or priced (a dated
+   * snapshot as its model), else `other` (counted); its provider only when the price file has it.
+   */
+  private usageEvent(state: TraceState, span: SpanFacts, u: SpanUsage): EventOf<'voiceai.usage'> {
+    const { component, provider, model, ...amounts } = u;
+    const e: EventOf<'voiceai.usage'> = { type: 'voiceai.usage', component, ...amounts };
+    const ts = instant(span.end);
+    if (ts !== undefined) e.ts = ts;
+    if (state.callId !== undefined) e.callId = state.callId;
+    const agent = this.agentOf(span);
+    if (agent !== undefined) e.agent = agent;
+    const priced = this.prices === undefined ? undefined : priceOf(this.prices, provider, model);
+    const known = priced?.model ?? this.modelOf(model);
+    if (priced !== undefined) e.provider = priced.provider;
+    e.model = known ?? 'other';
+    this.batchUsage[known === undefined ? 'other' : 'known']++;
+    return e;
   }
 
   private callIdOf(span: SpanFacts): string | undefined {
@@ -214,6 +257,16 @@ export class OtlpTraceReceiver {
       enums: { framework: FRAMEWORKS.map((f) => f.name) },
       collect: (c) => {
         for (const f of FRAMEWORKS) c.set({ framework: f.name }, this.turnCounts[f.name]);
+      },
+    });
+    registry.counter({
+      name: `${prefix}_otlp_usage_reports_total`,
+      help: 'Provider usage reports read from spans on /v1/traces (tokens, audio seconds, characters), by whether their model was configured or priced (known) or became other',
+      labels: ['model'],
+      enums: { model: ['known', 'other'] },
+      collect: (c) => {
+        c.set({ model: 'known' }, this.usageCounts.known);
+        c.set({ model: 'other' }, this.usageCounts.other);
       },
     });
     registry.gauge({

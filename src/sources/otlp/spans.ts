@@ -8,6 +8,15 @@
  * docs/sources/voice-agents.md and test/fixtures/voice/.
  */
 
+import {
+  LLM_METRICS as LLM,
+  REALTIME_METRICS as REALTIME,
+  TTS_METRICS as TTS,
+  USAGE_JSON,
+  USAGE_NUMBERS,
+  USAGE_STRINGS,
+} from './usage-keys.js';
+
 /** A value the allow-list keeps: numbers and flags, and short strings that are not PII. */
 export type AttrValue = number | boolean | string;
 
@@ -24,6 +33,8 @@ const NUMBERS = [
   'lk.response.ttft',
   // LiveKit answering-machine detection: speech end -> verdict (units by emitter: units.ts).
   'lk.amd.delay',
+  // What a request used, for its cost (usage.ts).
+  ...USAGE_NUMBERS,
   // LiveKit end-of-turn detection (`eou_detection` under the user turn, telemetry/trace_types.py
   // L65-75): the model's probability, the endpointing delay chosen, the detection delay; the
   // transcript's mean confidence on the user turn (L70).
@@ -58,6 +69,8 @@ const STRINGS = [
   'lk.amd.category',
   // The resource's SDK language: which LiveKit SDK wrote a trace, so in which units (units.ts).
   'telemetry.sdk.language',
+  // Who served a request, for its price (usage.ts): a provider name, never a label as sent.
+  ...USAGE_STRINGS,
   // The function a LiveKit tool call ran: the app's own function name (logs only, never a label);
   // never its arguments or output (`lk.pii.function_tool.*`).
   'lk.function_tool.name',
@@ -68,18 +81,21 @@ const STRINGS = [
  * whose fields are `ttfbMs`/`durationMs`, agents/src/tts/tts.ts L560-566): parsed on arrival, only
  * those numbers kept, as `lk.tts_metrics.<field>`; units.ts reads them in their emitter's units.
  */
-export const TTS_METRICS = 'lk.tts_metrics';
+export const TTS_METRICS = TTS;
 /**
  * A realtime (speech-to-speech) model's metrics, JSON on the `agent_turn` (or its
  * `realtime_metrics` child once the turn had ended): `timestamp` (the response's creation) and
  * `ttft` (to its first audio token), seconds from Python (telemetry/utils.py L56-94,
  * metrics/base.py RealtimeModelMetrics), `ttftMs` and ms from agents-js (metrics/base.ts).
  */
-export const REALTIME_METRICS = 'lk.realtime_model_metrics';
+export const REALTIME_METRICS = REALTIME;
+/** LiveKit's LLM metrics, JSON on each `llm_request`: its token counts (usage.ts). */
+export const LLM_METRICS = LLM;
 /** The numbers kept of each JSON attribute, as `<key>.<field>`. */
 const JSON_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  [TTS_METRICS]: ['timestamp', 'duration', 'ttfb', 'durationMs', 'ttfbMs'],
-  [REALTIME_METRICS]: ['timestamp', 'ttft', 'ttftMs'],
+  [TTS_METRICS]: ['timestamp', 'duration', 'ttfb', 'durationMs', 'ttfbMs', ...USAGE_JSON[TTS_METRICS]],
+  [REALTIME_METRICS]: ['timestamp', 'ttft', 'ttftMs', ...USAGE_JSON[REALTIME_METRICS]],
+  [LLM_METRICS]: USAGE_JSON[LLM_METRICS],
 };
 
 /** The resource attribute naming the agent: its service, as OpenTelemetry names every process. */
@@ -112,6 +128,22 @@ export class AllowList {
   }
 
   /**
+   * Whether `key`, as a kept span's attributes name it, is one this list keeps: a read key, or a
+   * JSON attribute's field as `<key>.<field>` (what `keep` writes).
+   *
+   * @example
+   * new AllowList([]).keeps('lk.llm_metrics.prompt_tokens'); // true
+   * new AllowList([]).keeps('lk.llm_metrics.request_id'); // false
+   */
+  keeps(key: string): boolean {
+    if (this.kinds.has(key)) return this.kinds.get(key) !== 'json';
+    for (const [json, fields] of Object.entries(JSON_FIELDS)) {
+      if (key.startsWith(`${json}.`) && fields.includes(key.slice(json.length + 1))) return true;
+    }
+    return false;
+  }
+
+  /**
    * Keep one decoded value under the rules of its key (into `into`): numbers finite, flags
    * boolean, strings short, LiveKit's JSON metrics reduced to their timing numbers. A value of the
    * wrong type is not kept.
@@ -140,8 +172,14 @@ export class AllowList {
         }
         if (parsed === null || typeof parsed !== 'object') return;
         for (const f of JSON_FIELDS[key] ?? []) {
-          const v = (parsed as Record<string, unknown>)[f];
+          // A dotted field is nested (`input_token_details.audio_tokens`).
+          let v: unknown = parsed;
+          for (const part of f.split('.'))
+            v = v === null || typeof v !== 'object' ? undefined : (v as Record<string, unknown>)[part];
           if (typeof v === 'number' && Number.isFinite(v)) into[`${key}.${f}`] = v;
+          // The model and provider names in a metrics' metadata (usage.ts), short strings only.
+          else if (typeof v === 'string' && f.startsWith('metadata.') && v.length <= STRING_MAX)
+            into[`${key}.${f}`] = v;
         }
         return;
       }

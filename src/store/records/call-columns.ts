@@ -47,6 +47,8 @@ export const UPSERT_KINDS = {
   streams: {},
   agent: { present: 'excluded.agent_turns IS NOT NULL' },
   flow: { present: 'excluded.sip_flow IS NOT NULL' },
+  amd: { present: 'excluded.amd_at IS NOT NULL' },
+  cost: { present: 'excluded.cost_reports IS NOT NULL' },
 } as const satisfies Record<string, { present?: string; also?: readonly string[] }>;
 export type UpsertKind = keyof typeof UPSERT_KINDS;
 
@@ -85,7 +87,16 @@ const AGENT_NEWER =
   'AND excluded.agent_interruptions >= o.agent_interruptions))';
 const agentField = (c: string) => `${c} = CASE WHEN ${AGENT_NEWER} THEN excluded.${c} ELSE o.${c} END`;
 
+// The call's cost so far as the sink sums it (sinks/call-costs.ts): the total folding more usage
+// reports replaces the stored one whole (its parts belong with it); a repeat changes nothing.
+const COST_NEWER = '(o.cost_reports IS NULL OR excluded.cost_reports > o.cost_reports)';
+const costField = (c: string) => `${c} = CASE WHEN ${COST_NEWER} THEN excluded.${c} ELSE o.${c} END`;
+// One detection per call is the rule; were there two, the earliest verdict is the call's.
+const AMD_EARLIER = '(o.amd_at IS NULL OR excluded.amd_at < o.amd_at)';
+
 const started = { kind: 'started', merge: (c: string) => pick(c, STARTED_EARLIER) } as const;
+const cost = { kind: 'cost', merge: costField } as const;
+const amd = { kind: 'amd', merge: (c: string) => pick(c, AMD_EARLIER) } as const;
 const number = { kind: 'started', merge: (c: string) => pickNumberColumn(c, STARTED_EARLIER) } as const;
 const ended = { kind: 'ended', merge: endField } as const;
 const media = { kind: 'media', merge: maxOf } as const;
@@ -261,6 +272,21 @@ export const CALL_COLUMNS: readonly CallColumn[] = [
     read: 'turn-list',
     export: ['turns'],
   },
+  // Issue 52: who answered (the answering-machine verdict) and what the call cost. The export's
+  // `human_connect` and `cost_carrier` are derived on read (records/call-rows.ts).
+  { name: 'amd_category', type: 'text', fill: amd, read: 'value', export: ['amd', 'human_connect'] },
+  { name: 'amd_at', type: 'bigint', fill: amd },
+  { name: 'cost_currency', type: 'text', fill: cost, read: 'value', export: ['cost_currency', 'cost_total'] },
+  { name: 'cost_ai', type: 'real', fill: cost, read: 'value' },
+  { name: 'cost_llm', type: 'real', fill: cost, read: 'value', export: ['cost_llm'] },
+  { name: 'cost_stt', type: 'real', fill: cost, read: 'value', export: ['cost_stt'] },
+  { name: 'cost_tts', type: 'real', fill: cost, read: 'value', export: ['cost_tts'] },
+  // The carrier's price for the call's trunk, fixed when it started (the price file then).
+  { name: 'carrier_currency', type: 'text', fill: started, read: 'value' },
+  { name: 'carrier_per_minute', type: 'real', fill: started, read: 'value', export: ['cost_carrier'] },
+  { name: 'carrier_increment_s', type: 'int', fill: started, read: 'value' },
+  { name: 'cost_reports', type: 'int', fill: cost },
+  { name: 'cost_unpriced', type: 'int', fill: cost, read: 'value', export: ['cost_unpriced'] },
 ];
 
 /** The column named `name`; throws for a name the table lacks (a typo fails at load, not in SQL). */

@@ -2,13 +2,15 @@
  * A call's row as both backends select it (a tuple, in CALL_COLUMN_LIST order) and its mapping to
  * the public CallRecord (the row codec); records/sms-rows.ts has the SMS's.
  */
+
+import { carrierCost, isHumanConnect } from '../../domain/cost.js';
 import { isNetworkEffective } from '../../domain/outcome/classify.js';
 import { outcomeOfBits } from '../../domain/outcome/table.js';
 import type { CallStatus, FailureReason, HangupParty, StoredChannel } from '../../domain/records.js';
-import { type Direction, MEDIA_STREAMS } from '../../domain/vocab.js';
+import { type AmdCategory, type Direction, MEDIA_STREAMS } from '../../domain/vocab.js';
 import { InternalError } from '../../errors.js';
 import { type TurnSummary, talkListenRatio } from '../../telephony/outcome/turns.js';
-import type { AgentTurns, CallRecord, MediaDirection, SipFlowMessage } from '../types.js';
+import type { AgentTurns, CallCost, CallRecord, MediaDirection, SipFlowMessage } from '../types.js';
 import { CALL_READ_COLUMNS, STREAM_PREFIXES } from './call-columns.js';
 import { decodeTurnList } from './turn-list.js';
 
@@ -79,6 +81,15 @@ const I = {
   callerTalkMs: at('agent_listen_ms'),
   sipFlow: at('sip_flow'),
   turnList: at('agent_turn_list'),
+  amd: at('amd_category'),
+  costCurrency: at('cost_currency'),
+  costLlm: at('cost_llm'),
+  costStt: at('cost_stt'),
+  costTts: at('cost_tts'),
+  costUnpriced: at('cost_unpriced'),
+  carrierCurrency: at('carrier_currency'),
+  carrierPerMinute: at('carrier_per_minute'),
+  carrierIncrement: at('carrier_increment_s'),
 };
 /** Each stream's first column (its MOS), MEDIA_STREAMS order; jitter, loss, RTT, codec follow. */
 const STREAMS_AT = STREAM_PREFIXES.map((p) => at(`${p}_mos`));
@@ -101,6 +112,39 @@ function mediaOf(row: CallTuple): MediaDirection[] | null {
   return out.length === 0 ? null : out;
 }
 
+/**
+ * The call's cost: the agent's stages as the sink summed them, and the carrier's (its price per
+ * minute when the call started, times its talk time: domain/cost.ts). A carrier price in another
+ * currency than the agent's (the price file changed) is left out, not added.
+ */
+function costOf(row: CallTuple, talkMs: number | null, ended: boolean): CallCost | null {
+  const currency = str(row, I.costCurrency);
+  const carrierCurrency = str(row, I.carrierCurrency);
+  const perMinute = num(row, I.carrierPerMinute);
+  const cur = currency ?? carrierCurrency;
+  if (cur === null) return null;
+  // An unanswered call that ended had no talk time: its minutes cost nothing. Still active: unknown.
+  const carrier =
+    perMinute === null || carrierCurrency !== cur || (talkMs === null && !ended)
+      ? null
+      : carrierCost(
+          { trunk: '', perMinute, incrementSeconds: num(row, I.carrierIncrement) ?? 1 },
+          talkMs ?? 0,
+        );
+  const llm = currency === null ? null : num(row, I.costLlm);
+  const stt = currency === null ? null : num(row, I.costStt);
+  const tts = currency === null ? null : num(row, I.costTts);
+  return {
+    currency: cur,
+    total: (llm ?? 0) + (stt ?? 0) + (tts ?? 0) + (carrier ?? 0),
+    llm,
+    stt,
+    tts,
+    carrier,
+    unpricedReports: num(row, I.costUnpriced) ?? 0,
+  };
+}
+
 /** The stored summary with its talk/listen ratio (derived on read, like the durations). */
 const withRatio = (s: TurnSummary): AgentTurns => ({ ...s, talkListenRatio: talkListenRatio(s) });
 
@@ -109,6 +153,9 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
   const agentTurns = num(row, I.agentTurns);
   const sipFlow = str(row, I.sipFlow);
   const turnList = str(row, I.turnList);
+  const amd = str(row, I.amd) as AmdCategory | null;
+  const answeredAt = num(row, I.answeredAt);
+  const talkMs = num(row, I.talkMs);
   const rec: CallRecord = {
     callId: row[I.callId] as string,
     direction: row[I.direction] as Direction | null,
@@ -121,7 +168,7 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     firstAt: row[I.firstAt] as number,
     startedAt: num(row, I.startedAt),
     ringingAt: num(row, I.ringingAt),
-    answeredAt: num(row, I.answeredAt),
+    answeredAt,
     endedAt: num(row, I.endedAt),
     status: row[I.status] as CallStatus,
     sipCode: num(row, I.sipCode),
@@ -131,7 +178,7 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     networkEffective: isNetworkEffective(kpi),
     hangupBy: row[I.hangupBy] as HangupParty | null,
     durationMs: num(row, I.durationMs),
-    talkMs: num(row, I.talkMs),
+    talkMs,
     pddMs: num(row, I.pddMs),
     transcript: row[I.transcript] === 1,
     mos: num(row, I.mos),
@@ -154,6 +201,9 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     sipFlow: sipFlow === null ? null : (JSON.parse(sipFlow) as SipFlowMessage[]),
     media: mediaOf(row),
     turns: turnList === null ? null : decodeTurnList(turnList),
+    amd,
+    humanConnect: isHumanConnect(answeredAt !== null, amd),
+    cost: costOf(row, talkMs, row[I.endedAt] !== null),
   };
   const endToEndId = str(row, I.endToEndId);
   if (endToEndId !== null) rec.endToEndId = endToEndId;

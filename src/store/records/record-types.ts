@@ -8,7 +8,13 @@ import type {
   HangupParty as HangupBy,
   SmsStatus,
 } from '../../domain/records.js';
-import type { Direction, MediaStream, SmsFailureReason, TurnSegment } from '../../domain/vocab.js';
+import type {
+  AmdCategory,
+  Direction,
+  MediaStream,
+  SmsFailureReason,
+  TurnSegment,
+} from '../../domain/vocab.js';
 import type { TurnSummary } from '../../telephony/outcome/turns.js';
 
 /** Read options. Raw numbers come back only with `reveal: true` AND `storeRaw` enabled in the store config. */
@@ -65,6 +71,12 @@ export interface CallRecord {
   agent: AgentTurns | null;
   /** The SIP message sequence captured for the call (failed calls and a sample of others); null when none. */
   sipFlow: SipFlowMessage[] | null;
+  /** The answering-machine detector's verdict on who answered; null without a detection. */
+  amd: AmdCategory | null;
+  /** Answered, and a person on it (src/domain/cost.ts `isHumanConnect`): what outbound campaigns count. */
+  humanConnect: boolean;
+  /** What the call cost, by part, in the price file's currency; null when nothing was priced. */
+  cost: CallCost | null;
   /** The worst media values per direction reported with a `stream`; null when none was. */
   media: MediaDirection[] | null;
   /** The voice agent's first turns (at most TURN_LIST_MAX), by start; null without agent turns. */
@@ -93,6 +105,24 @@ export interface EndToEndCall {
   pddMs: number | null;
   /** A first (the first started), then the B legs by start; at most END_TO_END_LEGS_MAX. */
   legs: Array<CallRecord & { leg: 'a' | 'b' }>;
+}
+
+/**
+ * What a call cost (`voiceai.prices`): the agent's providers by stage, from the usage its spans
+ * reported, and the carrier's minutes (the trunk's price when the call started, times its talk time).
+ */
+export interface CallCost {
+  /** ISO 4217. */
+  currency: string;
+  /** llm + stt + tts + carrier (the parts known). */
+  total: number;
+  llm: number | null;
+  stt: number | null;
+  tts: number | null;
+  /** Null when the trunk has no price, or the call is not over. */
+  carrier: number | null;
+  /** Usage reports in a unit the price file does not price: the total lacks them (a lower bound). */
+  unpricedReports: number;
 }
 
 /** One direction's media as stored: the worst of its reports, the codec they named. */

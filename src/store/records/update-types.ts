@@ -7,7 +7,7 @@ import type {
   FailureReason,
   HangupParty as HangupBy,
 } from '../../domain/records.js';
-import type { Direction, MediaStream, SmsFailureReason } from '../../domain/vocab.js';
+import type { AmdCategory, Direction, MediaStream, SmsFailureReason } from '../../domain/vocab.js';
 import type { TurnSummary } from '../../telephony/outcome/turns.js';
 
 interface UpdateBase {
@@ -36,6 +36,11 @@ export type CallUpdate =
        * as the keyed hash call ids are. At most 200 chars.
        */
       endToEndId?: string;
+      /**
+       * The carrier's price for this call's trunk (`voiceai.prices` [[trunks]]), fixed when it
+       * starts: its cost is this times its talk time, on read.
+       */
+      carrier?: CarrierPrice;
     })
   | (UpdateBase & { kind: 'ringing' })
   | (UpdateBase & { kind: 'answered' })
@@ -68,6 +73,13 @@ export type CallUpdate =
    * store keeps the longest it was given, so a repeat converges.
    */
   | (UpdateBase & { kind: 'flow'; sipFlow: string })
+  /** The answering-machine detector's verdict (`at`: when it was given; the earliest is kept). */
+  | (UpdateBase & { kind: 'amd'; category: AmdCategory })
+  /**
+   * The agent's provider cost so far (sinks/call-costs.ts sums the call's usage reports): the
+   * store keeps the one folding the most reports, so repeats and reordering converge.
+   */
+  | (UpdateBase & { kind: 'cost' } & VoiceCost)
   /**
    * One RTCP-derived report: the call's worst values, and with `stream` its direction's worst
    * (RFC 3550 reports are per interval, so a call's figure is the worst interval, not the last).
@@ -84,6 +96,26 @@ export type CallUpdate =
     });
 
 export type CallUpdateKind = CallUpdate['kind'];
+
+/** A carrier's price for one call's trunk. */
+export interface CarrierPrice {
+  /** ISO 4217, the price file's. */
+  currency: string;
+  perMinute: number;
+  incrementSeconds: number;
+}
+
+/** A call's agent-side cost in one currency, by stage, over `reports` usage reports. */
+export interface VoiceCost {
+  currency: string;
+  llm: number;
+  stt: number;
+  tts: number;
+  /** Usage reports folded in (priced or not). */
+  reports: number;
+  /** Of them, reports with an amount in a unit the price file does not price (their cost is missing). */
+  unpriced: number;
+}
 
 interface SmsBase {
   /** Gateway message id (namespace it per modem/provider if ids can collide). At most 200 chars. */

@@ -20,7 +20,9 @@ export type CallWrite =
   | 'transcript'
   | 'media'
   | 'agent'
-  | 'flow';
+  | 'flow'
+  | 'amd'
+  | 'cost';
 
 /**
  * Where a combined row (COMBINED_CALL) holds a column, by name: the order is the call column
@@ -39,6 +41,18 @@ const C = {
   channel: col('channel'),
   trunk: col('trunk'),
   endToEndId: col('end_to_end_id'),
+  carrierCurrency: col('carrier_currency'),
+  carrierPerMinute: col('carrier_per_minute'),
+  carrierIncrement: col('carrier_increment_s'),
+  amdCategory: col('amd_category'),
+  amdAt: col('amd_at'),
+  costCurrency: col('cost_currency'),
+  costAi: col('cost_ai'),
+  costLlm: col('cost_llm'),
+  costStt: col('cost_stt'),
+  costTts: col('cost_tts'),
+  costReports: col('cost_reports'),
+  costUnpriced: col('cost_unpriced'),
   ringingAt: col('ringing_at'),
   answeredAt: col('answered_at'),
   endedAt: col('ended_at'),
@@ -84,6 +98,8 @@ const BIT: Record<CallWrite, number> = {
   media: 32,
   agent: 64,
   flow: 128,
+  amd: 256,
+  cost: 512,
 };
 
 /** A number's hash, masked and raw forms in its columns of a combined row (nulls when absent). */
@@ -114,6 +130,9 @@ function fill(row: unknown[], protect: Protect, u: CallUpdate, at: number): void
       row[C.channel] = u.channel;
       row[C.trunk] = u.trunk ?? null;
       row[C.endToEndId] = u.endToEndId ?? null;
+      row[C.carrierCurrency] = u.carrier?.currency ?? null;
+      row[C.carrierPerMinute] = u.carrier?.perMinute ?? null;
+      row[C.carrierIncrement] = u.carrier?.incrementSeconds ?? null;
       setNumber(row, FROM, protect(u.from));
       setNumber(row, TO, protect(u.to));
       return;
@@ -160,6 +179,19 @@ function fill(row: unknown[], protect: Protect, u: CallUpdate, at: number): void
       return;
     case 'flow':
       row[C.sipFlow] = u.sipFlow;
+      return;
+    case 'amd':
+      row[C.amdCategory] = u.category;
+      row[C.amdAt] = at;
+      return;
+    case 'cost':
+      row[C.costCurrency] = u.currency;
+      row[C.costAi] = u.llm + u.stt + u.tts;
+      row[C.costLlm] = u.llm;
+      row[C.costStt] = u.stt;
+      row[C.costTts] = u.tts;
+      row[C.costReports] = u.reports;
+      row[C.costUnpriced] = u.unpriced;
       return;
   }
 }

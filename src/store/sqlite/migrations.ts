@@ -54,6 +54,33 @@ export const END_TO_END_ID = `
       ALTER TABLE calls ADD COLUMN end_to_end_id TEXT;
       CREATE INDEX calls_end_to_end_id ON calls (end_to_end_id) WHERE end_to_end_id IS NOT NULL;
     `;
+/**
+ * Issue 52: what a call cost and who answered it. The answering-machine verdict (the earliest
+ * kept, with its time); the agent's provider cost by stage in the price file's currency (the sink
+ * sends a call's running total, the one folding more usage reports wins); the carrier's price per
+ * minute for the call's trunk, fixed when the call starts (its cost is that times the talk time,
+ * computed on read). `real` and `bigint`: each backend's names for an 8-byte float and integer.
+ */
+const CALL_COST: ReadonlyArray<readonly [string, 'text' | 'int' | 'bigint' | 'real']> = [
+  ['amd_category', 'text'],
+  ['amd_at', 'bigint'],
+  ['cost_currency', 'text'],
+  ['cost_ai', 'real'],
+  ['cost_llm', 'real'],
+  ['cost_stt', 'real'],
+  ['cost_tts', 'real'],
+  ['cost_reports', 'int'],
+  ['cost_unpriced', 'int'],
+  ['carrier_currency', 'text'],
+  ['carrier_per_minute', 'real'],
+  ['carrier_increment_s', 'int'],
+];
+/** The columns SQLite 17 and PostgreSQL 15 add (the upgrade tests model the schemas before them). */
+export const CALL_COST_COLUMNS: readonly string[] = CALL_COST.map(([c]) => c);
+export const callCost = (real: 'REAL' | 'DOUBLE PRECISION', bigint: 'INTEGER' | 'BIGINT') => {
+  const types = { text: 'TEXT', int: 'INTEGER', bigint, real };
+  return CALL_COST.map(([c, t]) => `ALTER TABLE calls ADD COLUMN ${c} ${types[t]};`).join('\n');
+};
 export const SMS_REASON_RENAME = `UPDATE sms SET failure_reason = CASE failure_reason
   WHEN 'network_error' THEN 'network' WHEN 'modem_error' THEN 'modem' WHEN 'no_credit' THEN 'quota' END
   WHERE failure_reason IN ('network_error', 'modem_error', 'no_credit');`;
@@ -245,6 +272,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       "calls: the end-to-end call a B2BUA leg belongs to (its keyed hash), indexed to join a call's legs",
     sql: END_TO_END_ID,
+  },
+  {
+    version: 17,
+    description:
+      "calls: the answering-machine verdict, the agent's provider cost by stage and the carrier's price per minute (issue 52)",
+    sql: callCost('REAL', 'INTEGER'),
   },
 ];
 

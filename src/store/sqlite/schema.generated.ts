@@ -3,7 +3,7 @@
 
 /** What migrations 1 to `version` build in a new file, as one script (src/store/sqlite/migrations.ts). */
 export const FRESH_SQLITE_SCHEMA = {
-  version: 16,
+  version: 17,
   sql: `CREATE TABLE sms (
         id INTEGER PRIMARY KEY,
         message_id TEXT NOT NULL UNIQUE,
@@ -53,7 +53,7 @@ CREATE TABLE "calls" (
           AND answered_at IS NOT NULL THEN MAX(0, ended_at - answered_at) END) STORED,
         pdd_ms INTEGER GENERATED ALWAYS AS (CASE WHEN ringing_at IS NOT NULL AND started_at IS NOT NULL
           THEN MAX(0, ringing_at - started_at) END) STORED
-      , agent_turns INTEGER, agent_silence_p50_ms REAL, agent_silence_p95_ms REAL, agent_interruptions INTEGER, agent_dead_air INTEGER, agent_talk_ms REAL, agent_listen_ms REAL, sip_flow TEXT, c2e_mos REAL, c2e_jitter_ms REAL, c2e_loss_percent REAL, c2e_rtt_ms REAL, c2e_codec TEXT, e2c_mos REAL, e2c_jitter_ms REAL, e2c_loss_percent REAL, e2c_rtt_ms REAL, e2c_codec TEXT, agent_turn_list TEXT, end_to_end_id TEXT);
+      , agent_turns INTEGER, agent_silence_p50_ms REAL, agent_silence_p95_ms REAL, agent_interruptions INTEGER, agent_dead_air INTEGER, agent_talk_ms REAL, agent_listen_ms REAL, sip_flow TEXT, c2e_mos REAL, c2e_jitter_ms REAL, c2e_loss_percent REAL, c2e_rtt_ms REAL, c2e_codec TEXT, e2c_mos REAL, e2c_jitter_ms REAL, e2c_loss_percent REAL, e2c_rtt_ms REAL, e2c_codec TEXT, agent_turn_list TEXT, end_to_end_id TEXT, amd_category TEXT, amd_at INTEGER, cost_currency TEXT, cost_ai REAL, cost_llm REAL, cost_stt REAL, cost_tts REAL, cost_reports INTEGER, cost_unpriced INTEGER, carrier_currency TEXT, carrier_per_minute REAL, carrier_increment_s INTEGER);
 CREATE INDEX calls_first_at ON calls (first_at);
 CREATE INDEX calls_status_first_at ON calls (status, first_at);
 CREATE INDEX sms_gateway_reference ON sms (gateway, reference, sent_at);

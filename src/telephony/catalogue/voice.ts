@@ -1,3 +1,4 @@
+import { USAGE_COMPONENTS } from '../../domain/cost.js';
 import { AMD_CATEGORIES, INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
@@ -12,7 +13,7 @@ export const VOICE_METRICS: readonly MetricSpec[] = [
     type: 'counter',
     help: 'Agent and model names of voice-agent events outside labels.agents / labels.models, counted under other',
     labels: { list: ['agents', 'models'] },
-    events: ['voiceai.turn', 'voiceai.amd'],
+    events: ['voiceai.turn', 'voiceai.amd', 'voiceai.usage'],
     note: 'The first such name of each list is logged once, with the setting that admits it.',
   },
   {
@@ -138,5 +139,14 @@ export const VOICE_METRICS: readonly MetricSpec[] = [
     buckets: BUCKETS.ai,
     events: ['voiceai.amd'],
     note: 'A verdict without a delay (no speech heard) is counted, not observed.',
+  },
+  {
+    pack: 'voiceai',
+    name: 'voiceai_cost_total',
+    type: 'counter',
+    help: "What voice agents' providers cost, by stage (llm, stt, tts), in the currency of the voiceai.prices file, from the usage their spans reported",
+    labels: { agent: 'agents', component: USAGE_COMPONENTS },
+    events: ['voiceai.usage'],
+    note: 'Counted only with a price file; usage of a model it does not price adds nothing here (the call record counts it in `cost_unpriced`). Carrier minutes are priced on the call record.',
   },
 ];

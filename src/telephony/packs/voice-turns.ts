@@ -1,3 +1,4 @@
+import { reportCost, USAGE_COMPONENTS } from '../../domain/cost.js';
 import { AMD_CATEGORIES, INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
 import type { EventOf } from '../../events/types.js';
 import type { ExemplarLabels } from '../../metrics/exemplar.js';
@@ -12,6 +13,8 @@ export interface TurnMetrics {
   turn(e: EventOf<'voiceai.turn'>): void;
   interruption(e: EventOf<'voiceai.interruption'>): void;
   amd(e: EventOf<'voiceai.amd'>): void;
+  /** A provider's usage report: its cost by the price table (none without one). */
+  usage(e: EventOf<'voiceai.usage'>): void;
 }
 
 const SPEAKER_AGENT = SPEAKERS.indexOf('agent');
@@ -51,6 +54,9 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
   const categories = new Enum(AMD_CATEGORIES);
   const amdResults = m.counter('voiceai_amd_results_total');
   const amdDelay = m.histogram('voiceai_amd_delay_seconds');
+  const components = new Enum(USAGE_COMPONENTS);
+  const cost = m.counter('voiceai_cost_total');
+  const prices = o.prices;
   const eouProbability = m.histogram('voiceai_eou_probability_ratio');
   const eouDelay = m.histogram('voiceai_eou_detection_delay_seconds');
   const interruptionDelay = m.histogram('voiceai_interruption_detection_delay_seconds');
@@ -149,6 +155,11 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
       const a = agents.of(e.agent);
       amdResults.at(a, categories.of(e.category)).inc();
       if (e.delaySeconds !== undefined) amdDelay.at(a).observe(e.delaySeconds);
+    },
+    usage(e) {
+      if (prices === null) return;
+      const c = reportCost(prices, e);
+      if (c.cost > 0) cost.at(agents.of(e.agent), components.of(e.component)).inc(c.cost);
     },
   };
 }

@@ -30,6 +30,8 @@ export interface VoiceAiPack extends PackBase {
   interruption(e: EventOf<'voiceai.interruption'>): void;
   /** An answering-machine detection verdict: counted by category, its delay observed. */
   amd(e: EventOf<'voiceai.amd'>): void;
+  /** A provider's usage report: its cost counted by agent and stage (with a price table). */
+  usage(e: EventOf<'voiceai.usage'>): void;
 }
 
 /**
@@ -73,6 +75,7 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
     turn: (e) => turns.turn(e),
     interruption: (e) => turns.interruption(e),
     amd: (e) => turns.amd(e),
+    usage: (e) => turns.usage(e),
     subscribe: (bus: EventBus) =>
       wire([
         bus.on('voiceai.asr_error', (e) => pack.asrError(aiErrorReason(e))),
@@ -93,6 +96,7 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
         bus.on('voiceai.turn', turns.turn),
         bus.on('voiceai.interruption', turns.interruption),
         bus.on('voiceai.amd', turns.amd),
+        bus.on('voiceai.usage', turns.usage),
       ]),
   };
   return pack;

@@ -95,13 +95,21 @@ export function receiverApp(
 } {
   const registry = new Registry();
   const bus = new EventBus({ registry });
-  instrument(bus, registry, { packs: { voiceai: true }, agents: options.agents, models: options.models });
+  instrument(bus, registry, {
+    packs: { voiceai: true },
+    agents: options.agents,
+    models: options.models,
+    ...(options.prices !== undefined && { prices: options.prices }),
+  });
   const events: SidetoneEvent[] = [];
   bus.onAny((e) => events.push(e));
   const receiver = new OtlpTraceReceiver({ registry, ...options });
   const app = createApp({ registry });
   // With a store, the turns go through the real sink (stored, then emitted), as in the sidecar.
-  const sink = store === undefined ? undefined : storeSink(bus, store);
+  const sink =
+    store === undefined
+      ? undefined
+      : storeSink(bus, store, options.prices === undefined ? {} : { prices: options.prices });
   app.route(
     'POST',
     '/v1/traces',
