@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.js';
 import { EventBus } from '../../src/events/bus.js';
+import { LoopSampler } from '../../src/health/loop-sampler.js';
 import type { SidecarHealthParts } from '../../src/server/sidecar-health.js';
 import { ROLLUPS_CHECK, sidecarHealth } from '../../src/server/sidecar-health.js';
 import type { StoreSink } from '../../src/sinks/store-sink.js';
@@ -27,6 +28,7 @@ const health = (progress: { built: number; total: number } | undefined) => {
     probe: async () => {},
     modem: undefined,
     modemSource: () => undefined,
+    loop: new LoopSampler(),
   }).health;
 };
 

@@ -85,57 +85,6 @@ export function toolTurnRow(turn: number, at: number, flags: number): (number | 
 }
 
 /** A bus, a registry and every pack, on a clock the test controls. */
-/**
- * A turn whose reply called one tool (two LLM calls), `at` the caller's stop: stt 300, endpointing
- * 200, llm_ttft 400, tool 900, llm2_ttft 450, tts_ttfb 200, remainder 50 ms (heard 2,500 ms).
- */
-export function toolTurn(at: number): EventOf<'voiceai.turn'> {
-  return {
-    type: 'voiceai.turn',
-    userStoppedAt: at,
-    sttFinalAt: at + 300,
-    endOfTurnAt: at + 500,
-    llmFirstTokenAt: at + 900,
-    toolsDoneAt: at + 1800,
-    lastLlmFirstTokenAt: at + 2250,
-    ttsFirstByteAt: at + 2450,
-    agentStartedAt: at + 2500,
-    llmCalls: 2,
-    toolCalls: 1,
-  };
-}
-
-/**
- * A tool turn as the call row stores it (store/records/turn-list.ts: turn, at, heard, the segments
- * by TURN_SEGMENTS, the details by TURN_DETAILS, flags): heard 2,720 ms = stt 310, endpointing 290,
- * llm_ttft 400, tool 1,000, llm2_ttft 400, tts_ttfb 250, remainder 70; 2 LLM calls, 1 tool, none
- * failed; end of turn p 0.912 after 500 ms, detected in 40 ms; transcript confidence 0.97.
- */
-export function toolTurnRow(turn: number, at: number, flags: number): (number | null)[] {
-  return [
-    turn,
-    at,
-    2720,
-    310,
-    290,
-    400,
-    1000,
-    400,
-    null,
-    250,
-    70,
-    null,
-    2,
-    1,
-    0,
-    0.912,
-    500,
-    40,
-    0.97,
-    flags,
-  ];
-}
-
 export function setup(options: InstrumentOptions = {}) {
   const clock = { now: T0 };
   const registry = new Registry();
