@@ -20,6 +20,7 @@ const SOURCES = {
   ingest: ['src'],
   pi: ['src'],
   hep: ['src'],
+  cluster: ['src'],
 };
 /** Each suite's own bench file; the bench files it names (`x.mjs`) are followed from there. */
 const ENTRY = {
@@ -32,6 +33,7 @@ const ENTRY = {
   ingest: 'ingest.bench.mjs',
   pi: 'pi.bench.mjs',
   hep: 'hep.bench.mjs',
+  cluster: 'cluster.bench.mjs',
 };
 
 function files(path) {

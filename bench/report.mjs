@@ -52,6 +52,8 @@ export const METHODS = {
   'export-rss':
     'export of the 1M-call file in a child process; its peak resident memory (sampled every 20 ms and VmHWM, the larger)',
   'rollup-read': 'over 10M calls, one load; the slowest of 5 calls after one uncounted',
+  'cluster-rate':
+    'captured SIP messages per second of wall time until the last was handled, no store; the single node (one HEP source) and the cluster (a member publishing to a local nats-server -js and owning every partition, reading them back into its captures) each a child process of its own, fresh every round, in an order that alternates',
 };
 
 const ns = (x) =>
@@ -593,6 +595,26 @@ function rollupRows(d) {
   return rows;
 }
 
+/** The cluster path against the single-node path on the same packets (issue 53). */
+function clusterRows(d) {
+  if (d?.rounds === undefined) return [];
+  const r = d.rounds;
+  return [
+    {
+      section: 'cluster',
+      case: `HEP of ${d.calls.toLocaleString('en')} calls through a cluster member (${d.settings.partitions} partitions): captured SIP messages/s`,
+      against: 'single node',
+      sidetone: num(median(r.map((x) => x.clusterMps))),
+      other: num(median(r.map((x) => x.singleMps))),
+      ratios: r.map((x) => x.clusterMps / x.singleMps),
+      ratioIs: "the cluster's / the single node's",
+      runs: r.length,
+      method: 'cluster-rate',
+      loads: r.map((x) => x.load),
+    },
+  ];
+}
+
 /** Every row of the page, from the saved results of each suite. */
 export function rows(saved) {
   const of = (suite, list) => list.map((r) => ({ ...r, suite }));
@@ -606,12 +628,24 @@ export function rows(saved) {
     ...of('events', eventsRows(saved.events)),
     ...of('hep', hepRows(saved.hep)),
     ...of('rollup', rollupRows(saved.rollup)),
+    ...of('cluster', clusterRows(saved.cluster)),
   ];
 }
 
 // ---------------------------------------------------------------------------------------------
 
-export const SUITES = ['registry', 'http', 'ingest', 'pi', 'store', 'postgres', 'events', 'hep', 'rollup'];
+export const SUITES = [
+  'registry',
+  'http',
+  'ingest',
+  'pi',
+  'store',
+  'postgres',
+  'events',
+  'hep',
+  'rollup',
+  'cluster',
+];
 const FILES = { registry: 'registry-runs', events: 'events-runs', hep: 'hep-runs' };
 
 /** The saved results of every suite, and of the run before each (`previous`). */
@@ -639,6 +673,7 @@ const RUN_LISTS = {
   postgres: [['rounds']],
   events: [['runs']],
   hep: [['runs']],
+  cluster: [['rounds']],
 };
 /**
  * What must be equal for two invocations' runs to be pooled: the same work on the same code
@@ -769,6 +804,10 @@ const SECTIONS = {
   rollup: [
     'Rollup reads',
     'Dashboard, hourly and daily reads over 10M calls in both backends (bench/rollup.bench.mjs).',
+  ],
+  cluster: [
+    'Cluster',
+    "HEP through a cluster member on NATS JetStream (issue 53: published to its call's partition, read back by the partition's owner) against the single-node path, one HEP source, on the same packets (bench/cluster.bench.mjs). The ratio is the cluster path's throughput over the single node's: under 1 is its cost, paid for spreading capture over machines.",
   ],
 };
 

@@ -104,6 +104,7 @@ for (const [name, file] of [
   ['store', 'store.bench.mjs'],
   ['postgres', 'postgres.bench.mjs'],
   ['rollup', 'rollup.bench.mjs'],
+  ['cluster', 'cluster.bench.mjs'],
 ]) {
   if (!want(name)) continue;
   keep(name);

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { STORE_CHECK } from '../../src/http/health-routes.js';
+import { callEvents } from '../helpers/call-events.js';
 import { postgresForFile } from '../helpers/postgres.js';
 import { freePort, sharedPrometheus } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
@@ -14,26 +15,11 @@ const HASH = 'fleet-test-hash-key-0123456789';
 const pgServer = postgresForFile();
 
 /** `n` calls for one instance: every third busy (486), the rest answered. */
-function calls(prefix: string, n: number): string {
-  const lines: unknown[] = [];
-  for (let i = 0; i < n; i++) {
-    const callId = `${prefix}-${i}`;
-    lines.push({
-      type: 'call.started',
-      id: `s-${callId}`,
-      callId,
-      direction: 'outbound',
-      channel: 'sip',
-      to: '+15551234567',
-    });
-    if (i % 3 === 0) lines.push({ type: 'call.ended', id: `e-${callId}`, callId, sipCode: 486 });
-    else {
-      lines.push({ type: 'call.answered', id: `a-${callId}`, callId });
-      lines.push({ type: 'call.ended', id: `e-${callId}`, callId, sipCode: 200 });
-    }
-  }
-  return lines.map((l) => JSON.stringify(l)).join('\n');
-}
+const calls = (prefix: string, n: number): string =>
+  callEvents(
+    Array.from({ length: n }, (_, i) => `${prefix}-${i}`),
+    (i) => i % 3 !== 0,
+  );
 
 interface Dash {
   totals: { calls: { value: number }; answered: { value: number } };

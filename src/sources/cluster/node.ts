@@ -29,7 +29,13 @@ import type { Counter, Gauge, Registry } from '../../metrics/index.js';
 import { optionalPart } from '../../runtime/optional-part.js';
 import type { IngestSink } from '../store-first.js';
 import { storeFirst } from '../store-first.js';
-import { hepCallKey, type PartitionLease, partitionOf, stepPartition } from './partition.js';
+import {
+  clusterReadiness,
+  hepCallKey,
+  type PartitionLease,
+  partitionOf,
+  stepPartition,
+} from './partition.js';
 
 type Nats = typeof import('nats');
 type NatsConnection = import('nats').NatsConnection;
@@ -45,6 +51,12 @@ export const PARTITIONS_BUCKET = 'sidetone_partitions';
 /** A member's heartbeat, and the TTL after which a silent one is no longer live. */
 export const HEARTBEAT_MS = 1000;
 export const MEMBER_TTL_MS = 5000;
+/**
+ * A member whose key was not renewed for this long is silent: /readyz names its partitions as
+ * without a live owner from then on, instead of 200 until its TTL runs out (5 s after a SIGKILL, the
+ * window in which its partitions are read by nobody). Three heartbeats: one late beat is not silence.
+ */
+export const SILENT_MS = 3 * HEARTBEAT_MS;
 /**
  * What the stream keeps: an hour, 1 GiB. A partition that goes unowned longer than that loses its
  * oldest messages (the stream drops them by age, counted by JetStream), never the memory of a member.
@@ -126,6 +138,8 @@ class Owned {
   hepIter: ConsumerMessages | undefined;
   eventsIter: ConsumerMessages | undefined;
   stopped = false;
+  /** Its consumers are to be opened again (NATS came back: a restarted server lost them). */
+  reopen = false;
   done: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -199,6 +213,14 @@ export class ClusterNode {
   private heartbeat: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
+  private saying: Promise<void> | undefined;
+  /** Connected to NATS (status events): POST /events fails at once while not, and clocks stop. */
+  private connected = true;
+  /** Each member's key revision and when this member saw it change (its own clock). */
+  private readonly heard = new Map<string, { revision: number; at: number }>();
+  private silent: string[] = [];
+  /** Until then, after NATS came back, partitions held by another member are not taken. */
+  private settleUntil = 0;
   private closed = false;
   private readonly enc = new TextEncoder();
   private readonly dec = new TextDecoder();
@@ -308,8 +330,15 @@ export class ClusterNode {
     this.js = this.nc.jetstream();
     this.members = await this.js.views.kv(MEMBERS_BUCKET, { ttl: MEMBER_TTL_MS, history: 1 });
     this.leases = await this.js.views.kv(PARTITIONS_BUCKET, { history: 1 });
+    void this.watch(this.nc);
+    await this.sayAlive();
     await this.beat();
     this.heartbeat = setInterval(() => {
+      // Saying "live" runs apart from the partitions' steps: a beat slowed by its store flushes
+      // must not read as a silent member to the others.
+      this.saying ??= this.sayAlive().finally(() => {
+        this.saying = undefined;
+      });
       this.beating ??= this.beat().finally(() => {
         this.beating = undefined;
       });
@@ -317,11 +346,50 @@ export class ClusterNode {
     this.heartbeat.unref();
     this.ticker = setInterval(() => {
       const now = Date.now();
-      // Behind (a replay): the window runs on the receipt times read so far, as it ran when they
-      // were received; caught up, on the clock (what was received is due by now).
-      for (const own of this.owned.values()) own.capture.tick(own.hepLag > 0 ? own.clock : now);
+      // Behind (a replay) or cut off from NATS: the window runs on the receipt times read so far,
+      // as it ran when they were received (on the clock, a call whose messages wait in the stream
+      // would time out falsely); caught up, on the clock (what was received is due by now).
+      const live = this.connected;
+      for (const own of this.owned.values()) own.capture.tick(own.hepLag > 0 || !live ? own.clock : now);
     }, TICK_MS);
     this.ticker.unref();
+  }
+
+  /** Renew this member's key in the members bucket (its TTL drops a member that stops). */
+  private async sayAlive(): Promise<void> {
+    if (this.closed || !this.connected) return;
+    try {
+      await (this.members as KV).put(this.o.nodeId, this.enc.encode(String(Date.now())));
+    } catch (err) {
+      this.o.health.report(CLUSTER_CHECK, 'fail', `NATS: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Follow the connection: while NATS is away /readyz fails naming it and `POST /events` answers
+   * 503 at once (JetStream cannot store); once it is back every owned partition opens its consumers
+   * again where it stopped (a restarted server keeps the stream on disk, not the consumers, which
+   * are in memory).
+   */
+  private async watch(nc: NatsConnection): Promise<void> {
+    try {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect' || s.type === 'reconnecting') {
+          if (this.connected) this.o.log.warn({ server: String(s.data) }, 'cluster: NATS disconnected');
+          this.connected = false;
+          this.o.health.report(CLUSTER_CHECK, 'fail', 'NATS disconnected: reconnecting');
+        } else if (s.type === 'reconnect') {
+          this.connected = true;
+          // A restarted server drops the members' keys past their TTL: one TTL and a beat for them
+          // to say "live" again before a partition they hold is taken (stepPartition's `settling`).
+          this.settleUntil = Date.now() + MEMBER_TTL_MS + HEARTBEAT_MS;
+          for (const own of this.owned.values()) own.reopen = true;
+          this.o.log.info({ server: String(s.data) }, 'cluster: NATS reconnected');
+        }
+      }
+    } catch {
+      // the connection closed: close() is under way
+    }
   }
 
   /**
@@ -355,6 +423,12 @@ export class ClusterNode {
   async publishEvents(events: readonly SidetoneEvent[]): Promise<{ duplicates: number }> {
     const js = this.js;
     if (js === undefined) throw new StoreError('ST_CLUSTER_UNAVAILABLE', 'not joined to the cluster yet');
+    // Published now, a batch would wait in the client for the server and then time out: refused at
+    // once instead (the caller answers 503 with Retry-After).
+    if (!this.connected) {
+      this.publishFailed.inc({ kind: 'events' }, events.length);
+      throw new StoreError('ST_CLUSTER_UNAVAILABLE', 'NATS is disconnected: JetStream cannot store');
+    }
     const acks = events.map((e) => {
       const key = (e as { callId?: string }).callId ?? e.id;
       const p = key === undefined ? this.rotate++ % this.o.partitions : partitionOf(key, this.o.partitions);
@@ -381,58 +455,92 @@ export class ClusterNode {
     return { duplicates };
   }
 
-  /** One heartbeat: say I am live, read the members and leases, step every partition, commit. */
+  /** One heartbeat: read the members and leases, step every partition, commit. */
   private async beat(): Promise<void> {
     if (this.closed) return;
+    if (!this.connected) {
+      this.o.health.report(CLUSTER_CHECK, 'fail', 'NATS disconnected: reconnecting');
+      return;
+    }
     const members = this.members as KV;
     const leases = this.leases as KV;
     try {
-      await members.put(this.o.nodeId, this.enc.encode(String(Date.now())));
-      const live: string[] = [];
-      for await (const k of await members.keys()) live.push(k);
-      if (!live.includes(this.o.nodeId)) live.push(this.o.nodeId);
+      for (const own of this.owned.values()) if (own.reopen) await this.reopen(own);
+      const now = Date.now();
+      // The keys listing finds new members; it is not the live list: a key renewed while the
+      // listing runs can be missed (the bucket keeps one revision a key, and the renewal deletes
+      // the one the listing was about to read), and three members starting at once took each
+      // other's partitions on that. A member is live while its key can be read (get: the latest
+      // revision, whatever is renewed meanwhile); the TTL expires it.
+      for await (const k of await members.keys())
+        if (!this.heard.has(k)) this.heard.set(k, { revision: -1, at: now });
+      const live: string[] = [this.o.nodeId];
+      for (const [k, h] of this.heard) {
+        if (k === this.o.nodeId) continue;
+        const e = await members.get(k);
+        if (e === null || e.operation !== 'PUT') {
+          this.heard.delete(k);
+          continue;
+        }
+        live.push(k);
+        if (h.revision !== e.revision) this.heard.set(k, { revision: e.revision, at: now });
+      }
       live.sort();
       this.live = live;
+      this.silent = live.filter(
+        (k) => k !== this.o.nodeId && now - (this.heard.get(k)?.at ?? now) >= SILENT_MS,
+      );
+      // Said at once: the steps below can take a while (a takeover's replay loads the store).
+      this.report();
+      const kept: Array<[Owned, PartitionLease]> = [];
       for (let p = 0; p < this.o.partitions; p++) {
         const entry = await leases.get(String(p));
         const lease =
           entry === null || entry.operation !== 'PUT' ? undefined : (entry.json() as PartitionLease);
         const own = this.owned.get(p);
-        const action = stepPartition(this.o.nodeId, p, live, lease, own !== undefined);
+        const action = stepPartition(
+          this.o.nodeId,
+          p,
+          live,
+          lease,
+          own !== undefined,
+          now < this.settleUntil,
+        );
         if (action === 'take') await this.take(p, lease, entry?.revision ?? 0);
-        else if (action === 'keep' && own !== undefined) await this.commit(own, true);
+        else if (action === 'keep' && own !== undefined) kept.push([own, this.positions(own, true)]);
         else if (action === 'release' && own !== undefined) await this.release(own);
+        else if (action === 'drop' && own !== undefined) {
+          // The member that took it reads and commits the partition now: no write from here.
+          await this.stopReading(own);
+          this.o.log.warn({ partition: p, to: lease?.owner }, 'cluster partition lost');
+        }
         if (lease !== undefined && !this.owned.has(p)) this.view.set(p, lease);
       }
       this.report();
+      // One flush for every partition kept (it waits for all that is pending: one a partition
+      // stalled the heartbeat 7 s while a takeover's replay loaded the store, and /readyz went
+      // stale), then their leases.
+      if (kept.length > 0) {
+        await this.o.sink.flush();
+        for (const [own, lease] of kept)
+          if (this.owned.get(own.partition) === own) await this.writeLease(own, lease);
+      }
     } catch (err) {
       this.o.health.report(CLUSTER_CHECK, 'fail', `NATS: ${(err as Error).message}`);
     }
   }
 
-  /** /readyz: fail while a partition has no live owner or one lags past the bound. */
+  /** /readyz: fail while a partition has no live owner or one lags past the bound (clusterReadiness). */
   private report(): void {
-    const orphans: number[] = [];
-    const behind: number[] = [];
-    for (let p = 0; p < this.o.partitions; p++) {
-      const l = this.view.get(p);
-      if (l === undefined || l.owner === '' || !this.live.includes(l.owner)) orphans.push(p);
-      else if (l.lag > this.o.maxLag) behind.push(p);
-    }
-    if (orphans.length > 0)
-      this.o.health.report(CLUSTER_CHECK, 'fail', `${orphans.length} partitions without a live owner`);
-    else if (behind.length > 0)
-      this.o.health.report(
-        CLUSTER_CHECK,
-        'fail',
-        `${behind.length} partitions lag more than ${this.o.maxLag} messages (cluster.max_lag)`,
-      );
-    else
-      this.o.health.report(
-        CLUSTER_CHECK,
-        'pass',
-        `${this.live.length} members, ${this.owned.size} of ${this.o.partitions} partitions here`,
-      );
+    const r = clusterReadiness({
+      partitions: this.o.partitions,
+      live: this.live,
+      silent: this.silent,
+      maxLag: this.o.maxLag,
+      owned: this.owned.size,
+      leases: Array.from({ length: this.o.partitions }, (_, p) => this.view.get(p)),
+    });
+    this.o.health.report(CLUSTER_CHECK, r.status, r.detail);
   }
 
   /** Take partition `p` (compare-and-set on the lease) and replay it from the lease's positions. */
@@ -460,10 +568,30 @@ export class ClusterNode {
         { partition: p, from: lease?.owner || undefined, hep: start.hep, events: start.events },
         'cluster partition taken',
       );
-      await this.consume(own);
+      // Not opened (NATS went away meanwhile): the next heartbeat opens them.
+      await this.consume(own, start.hep, start.events).catch(() => {
+        own.reopen = true;
+      });
     } catch {
       // Another member wrote the lease first: the next heartbeat reads it again.
     }
+  }
+
+  /** Open a partition's consumers again where its reading stopped (NATS came back). */
+  private async reopen(own: Owned): Promise<void> {
+    await own.hepIter?.close()?.catch(() => {});
+    await own.eventsIter?.close()?.catch(() => {});
+    await own.done;
+    await this.consume(
+      own,
+      own.hepNext > 0 ? own.hepNext : own.start.hep,
+      own.eventsNext > 0 ? own.eventsNext : own.start.events,
+    );
+    own.reopen = false;
+    this.o.log.info(
+      { partition: own.partition, hep: own.hepNext, events: own.eventsNext },
+      'cluster partition reopened',
+    );
   }
 
   /**
@@ -472,7 +600,7 @@ export class ClusterNode {
    * their member stops pulling. Not the client's ordered consumer: it asks for `filter_subjects`,
    * which nats-server 2.9 (Debian 12's) does not know, and retries for ever.
    */
-  private async consume(own: Owned): Promise<void> {
+  private async consume(own: Owned, hepSeq: number, eventsSeq: number): Promise<void> {
     const { AckPolicy, DeliverPolicy } = this.nats;
     const nc = this.nc as NatsConnection;
     const js = this.js as JetStreamClient;
@@ -490,10 +618,10 @@ export class ClusterNode {
       const iter = await (await js.consumers.get(CLUSTER_STREAM, info.name)).consume({ max_messages: batch });
       return { iter, pending: info.num_pending };
     };
-    const hep = await open(this.hepSubjects[own.partition] as string, own.start.hep, 1000);
+    const hep = await open(this.hepSubjects[own.partition] as string, hepSeq, 1000);
     own.hepLag = hep.pending;
     own.hepIter = hep.iter;
-    const events = await open(this.eventSubjects[own.partition] as string, own.start.events, EVENT_BATCH);
+    const events = await open(this.eventSubjects[own.partition] as string, eventsSeq, EVENT_BATCH);
     own.eventsLag = events.pending;
     own.eventsIter = events.iter;
     own.done = Promise.all([this.readHep(own, own.hepIter), this.readEvents(own, own.eventsIter)]).catch(
@@ -591,6 +719,14 @@ export class ClusterNode {
    * window, so no message of theirs is still held) are forgotten first.
    */
   private async commit(own: Owned, keep: boolean): Promise<void> {
+    const lease = this.positions(own, keep);
+    // What was emitted before this point is durable once the flush resolves.
+    await this.o.sink.flush();
+    await this.writeLease(own, lease);
+  }
+
+  /** The lease to write for an owned partition: its replay positions now (see commit). */
+  private positions(own: Owned, keep: boolean): PartitionLease {
     const now = Date.now();
     const quiet = now - this.o.reorderWindowMs - HEARTBEAT_MS;
     let hep = own.hepNext;
@@ -598,16 +734,11 @@ export class ClusterNode {
       if (t.lastAt < quiet && !own.capture.tracks(key)) own.calls.delete(key);
       else if (t.first < hep || hep === 0) hep = t.first;
     }
-    const events = own.eventsNext;
-    // What was emitted before this point is durable once the flush resolves.
-    await this.o.sink.flush();
-    const lease: PartitionLease = {
-      owner: keep ? this.o.nodeId : '',
-      hep,
-      events,
-      lag: own.lag,
-      at: now,
-    };
+    return { owner: keep ? this.o.nodeId : '', hep, events: own.eventsNext, lag: own.lag, at: now };
+  }
+
+  /** Write a partition's lease (compare-and-set on the revision this member wrote last). */
+  private async writeLease(own: Owned, lease: PartitionLease): Promise<void> {
     own.revision = await (this.leases as KV).update(
       String(own.partition),
       this.enc.encode(JSON.stringify(lease)),
@@ -616,13 +747,18 @@ export class ClusterNode {
     this.view.set(own.partition, lease);
   }
 
-  /** Hand a partition on: stop reading, commit with no owner, forget its calls (the next owner replays them). */
-  private async release(own: Owned): Promise<void> {
+  /** Stop reading a partition and forget it (its calls too: whoever owns it next replays them). */
+  private async stopReading(own: Owned): Promise<void> {
     own.stopped = true;
-    await own.hepIter?.close();
-    await own.eventsIter?.close();
+    await own.hepIter?.close()?.catch(() => {});
+    await own.eventsIter?.close()?.catch(() => {});
     await own.done;
     this.owned.delete(own.partition);
+  }
+
+  /** Hand a partition on: stop reading, commit with no owner, forget its calls (the next owner replays them). */
+  private async release(own: Owned): Promise<void> {
+    await this.stopReading(own);
     await this.commit(own, false).catch((err: unknown) =>
       this.o.log.warn(
         { partition: own.partition, error: (err as Error).message },
@@ -639,6 +775,14 @@ export class ClusterNode {
     clearInterval(this.heartbeat);
     clearInterval(this.ticker);
     await this.beating;
+    await this.saying;
+    if (!this.connected) {
+      // NATS away: no release can be written (each would wait out its timeout); the leases stay,
+      // and the members take them after the TTL, as from a member that died.
+      for (const own of [...this.owned.values()]) await this.stopReading(own);
+      await this.nc?.close().catch(() => {});
+      return;
+    }
     for (const own of [...this.owned.values()]) await this.release(own).catch(() => {});
     await this.members?.delete(this.o.nodeId).catch(() => {});
     await this.nc?.drain().catch(() => {});

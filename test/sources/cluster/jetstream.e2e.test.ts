@@ -6,18 +6,27 @@
  * RFC 6076 KPI the store derives) must equal the single sidecar's; `POST /events` through any member
  * is acknowledged once stored, and a retry through another member is stored once.
  */
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { callEvents } from '../../helpers/call-events.js';
 import { postgresForFile } from '../../helpers/postgres.js';
-import { freePort } from '../../helpers/prometheus.js';
-import { type Cli, runCli, startCli } from '../../helpers/spawn.js';
+import { runCli } from '../../helpers/spawn.js';
 import { until } from '../../helpers/until.js';
-import { freeUdpPort, hep, sip } from '../hep/helpers.js';
+import { hep, sip } from '../hep/helpers.js';
+import {
+  eventIds,
+  type Nats,
+  owned,
+  rows,
+  type Sidecar,
+  startMembers,
+  startNats,
+  startSidecar,
+  stopAll,
+} from './members.js';
 
 const single = postgresForFile();
 const shared = postgresForFile();
@@ -26,7 +35,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PARTITIONS = 8;
 const env = {
-  SIDETONE_STORE_HASH_KEY: 'cluster-test-hash-key-0123456789',
   // Timer B short, so that the timed-out calls end within the run (RFC 3261 64*T1 otherwise: 32 s).
   SIDETONE_HEP_TIMER_B_MS: '2000',
   // A reorder window of 1 s, not 200 ms: at load 15-20 an event loop stalls up to ~300 ms (the
@@ -62,82 +70,21 @@ function callPackets(callId: string, outcome: (typeof OUTCOMES)[number]): Array<
   return out;
 }
 
-async function rows(url: string): Promise<Map<string, string>> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const r = await c.query(
-      `SELECT call_id, status, kpi, sip_code, end_status, started_at, ringing_at, answered_at, ended_at,
-              pdd_ms, talk_ms, closed_by_cleanup FROM calls`,
-    );
-    return new Map(r.rows.map((row) => [row.call_id as string, JSON.stringify(row)]));
-  } finally {
-    await c.end();
-  }
-}
-
-async function eventIds(url: string): Promise<{ n: number; distinct: number }> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const r = await c.query('SELECT count(*)::int AS n, count(DISTINCT key)::int AS distinct FROM event_ids');
-    return r.rows[0] as { n: number; distinct: number };
-  } finally {
-    await c.end();
-  }
-}
-
-const sum = (text: string, name: string) =>
-  [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
-
 describe('a cluster of sidecars on NATS JetStream (issue 53)', () => {
   it('three members, one killed mid-run: every call stored as one sidecar stores it, events once', async () => {
-    const natsPort = await freePort();
-    const nats = spawn(
-      'nats-server',
-      ['-js', '-a', '127.0.0.1', '-p', String(natsPort), '-sd', join(dir, 'js')],
-      {
-        stdio: 'ignore',
-      },
-    );
-    const procs: Cli[] = [];
+    const started: Sidecar[] = [];
+    let nats: Nats | undefined;
     const sock = createSocket('udp4');
     try {
-      const one = { port: await freePort(), hep: await freeUdpPort() };
-      procs.push(
-        await startCli(
-          ['serve', '--port', String(one.port), '--store', single.url, '--hep', `udp://127.0.0.1:${one.hep}`],
-          `http://127.0.0.1:${one.port}`,
-          env,
-        ),
-      );
-      const members = await Promise.all(
-        ['a', 'b', 'c'].map(async (id) => ({ id, port: await freePort(), hep: await freeUdpPort() })),
-      );
-      for (const m of members) {
-        procs.push(
-          await startCli(
-            ['serve', '--port', String(m.port), '--store', shared.url, '--hep', `udp://127.0.0.1:${m.hep}`],
-            `http://127.0.0.1:${m.port}`,
-            {
-              ...env,
-              SIDETONE_CLUSTER_NATS_URL: `nats://127.0.0.1:${natsPort}`,
-              SIDETONE_CLUSTER_NODE_ID: m.id,
-              SIDETONE_CLUSTER_PARTITIONS: String(PARTITIONS),
-              SIDETONE_STORE_INSTANCE: m.id,
-            },
-          ),
-        );
-      }
-      const base = (m: { port: number }) => `http://127.0.0.1:${m.port}`;
-      const owned = async (m: { port: number }) =>
-        sum(await (await fetch(`${base(m)}/metrics`)).text(), 'sidetone_cluster_partition_owned');
+      nats = await startNats(dir);
+      const one = await startSidecar('single', single.url, env);
+      started.push(one);
       // Ready once every partition has a live owner: the three share them.
-      for (const m of members)
-        await until(async () => (await fetch(`${base(m)}/readyz`)).status === 200, `${m.id} ready`);
-      await until(
-        async () => (await Promise.all(members.map(owned))).every((n) => n > 0),
-        'every member owns a share',
+      const members = await startMembers(
+        shared.url,
+        env,
+        { natsUrl: nats.url, partitions: PARTITIONS },
+        started,
       );
       expect((await Promise.all(members.map(owned))).reduce((a, b) => a + b)).toBe(PARTITIONS);
 
@@ -164,7 +111,7 @@ describe('a cluster of sidecars on NATS JetStream (issue 53)', () => {
         const wait = p.at - Date.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         if (killed === undefined && Date.now() >= killAt) {
-          procs[3]?.child.kill('SIGKILL');
+          members[2]?.cli.child.kill('SIGKILL');
           killed = Date.now();
         }
         // A capture agent stops sending to a member 500 ms before it dies (its packets in flight
@@ -186,7 +133,7 @@ describe('a cluster of sidecars on NATS JetStream (issue 53)', () => {
       const view = await runCli([
         'cluster',
         '--nats',
-        `nats://127.0.0.1:${natsPort}`,
+        nats.url,
         '--partitions',
         String(PARTITIONS),
         '--json',
@@ -233,25 +180,9 @@ describe('a cluster of sidecars on NATS JetStream (issue 53)', () => {
 
       // POST /events through each live member: acknowledged = stored; a retry elsewhere, once.
       const batch = (from: number, n: number) =>
-        Array.from({ length: n }, (_, k) => {
-          const callId = `ev-${from + k}`;
-          return [
-            {
-              type: 'call.started',
-              id: `s-${callId}`,
-              callId,
-              direction: 'outbound',
-              channel: 'sip',
-              to: '+15551234567',
-            },
-            { type: 'call.ended', id: `e-${callId}`, callId, sipCode: 486 },
-          ];
-        })
-          .flat()
-          .map((e) => JSON.stringify(e))
-          .join('\n');
-      const post = async (m: { port: number }, body: string) => {
-        const r = await fetch(`${base(m)}/events`, {
+        callEvents(Array.from({ length: n }, (_, k) => `ev-${from + k}`));
+      const post = async (m: Sidecar, body: string) => {
+        const r = await fetch(`${m.base}/events`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-ndjson' },
           body,
@@ -276,9 +207,8 @@ describe('a cluster of sidecars on NATS JetStream (issue 53)', () => {
       console.log(`partitions moved ${movedMs} ms after the SIGKILL`);
     } finally {
       sock.close();
-      for (const p of procs) p.child.kill('SIGTERM');
-      await Promise.all(procs.map((p) => p.exited));
-      nats.kill('SIGTERM');
+      await stopAll(started);
+      await nats?.stop();
     }
   }, 180_000);
 });

@@ -48,7 +48,7 @@ describe('a capture through a B2BUA (Kamailio + topoh + X-CID, sipp): one end-to
     });
     sidecar = await startSidecar(config, { signals: false, logger: pino({ level: 'silent' }) });
     sidecar.bus.on('sip.flow', (e) => flows.push(e.callId));
-    kamailio = await startKamailio(dir, proxy, { port: hepPort, tcp: false }, true);
+    kamailio = await startKamailio(dir, proxy, { port: hepPort, tcp: false }, { b2bua: true });
     for (const name of Object.keys(EXPECT) as Scenario[]) {
       const p = await sippPair({ dir, name, transport: 'udp', proxy, calls: N });
       uass.push(p.uas);

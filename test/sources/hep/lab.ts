@@ -51,19 +51,19 @@ export async function kamailioReady(kamailio: ChildProcess, dir: string, port: n
 /**
  * The lab's Kamailio (kamailioConfig's arguments) started in `dir` with its scenarios copied there,
  * once it listens; fails naming the package when sipp or Kamailio is missing.
- * @example const kamailio = await startKamailio(dir, proxy, { port: hepPort, tcp: false }, true);
+ * @example const kamailio = await startKamailio(dir, proxy, { port: hepPort, tcp: false }, { b2bua: true });
  */
 export async function startKamailio(
   dir: string,
   proxy: number,
   hep: { port: number; tcp: boolean },
-  b2bua = false,
+  options: { b2bua?: boolean; frTimerMs?: number } = {},
 ): Promise<ChildProcess> {
   for (const bin of [SIPP, KAMAILIO])
     if (!existsSync(bin))
       throw new Error(`${bin} is missing: run scripts/system-deps.sh (kamailio, sip-tester)`);
   for (const f of readdirSync(SCENARIOS)) copyFileSync(join(SCENARIOS, f), join(dir, f));
-  writeFileSync(join(dir, 'kamailio.cfg'), kamailioConfig(proxy, hep, b2bua));
+  writeFileSync(join(dir, 'kamailio.cfg'), kamailioConfig(proxy, hep, options.b2bua, options.frTimerMs));
   const cfg = ['-f', join(dir, 'kamailio.cfg'), '-DD', '-E', '-P', join(dir, 'kamailio.pid')];
   const kamailio = spawn(KAMAILIO, cfg, { cwd: dir, stdio: 'ignore' });
   await kamailioReady(kamailio, dir, proxy);
@@ -79,6 +79,11 @@ export function kamailioConfig(
    * and the callee's INVITE carries `X-CID: <the caller's Call-ID>` to link them (issue 53).
    */
   b2bua = false,
+  /**
+   * tm's fr_timer, ms: how long the proxy waits for a first reply before its own 408 upstream
+   * (Kamailio's default 30 s when unset). Shorter for a test whose timed-out calls must end soon.
+   */
+  frTimerMs?: number,
 ): string {
   return `#!KAMAILIO
 debug=1
@@ -89,7 +94,7 @@ listen=udp:127.0.0.1:${port}
 listen=tcp:127.0.0.1:${port}
 mpath="${MODULES}"
 loadmodule "tm.so"
-loadmodule "sl.so"
+${frTimerMs === undefined ? '' : `modparam("tm", "fr_timer", ${frTimerMs})\n`}loadmodule "sl.so"
 loadmodule "rr.so"
 loadmodule "pv.so"
 loadmodule "textops.so"
@@ -167,7 +172,7 @@ export interface SippRun {
 
 /**
  * One scenario: its UAS on 127.0.0.2 (left running until `stop`), its UAC through the proxy,
- * `calls` calls at 5 a second, with sipp's own -trace_stat and -trace_counts.
+ * `calls` calls at `rate` a second (5), with sipp's own -trace_stat and -trace_counts.
  */
 export async function sippPair(o: {
   dir: string;
@@ -176,6 +181,8 @@ export async function sippPair(o: {
   proxy: number;
   calls: number;
   keys?: string[];
+  /** Calls a second the UAC starts (5 unless set). */
+  rate?: number;
 }): Promise<{ uas: ChildProcess; uasCounts: Promise<Record<string, number>>; uac: Promise<SippRun> }> {
   const t = o.transport === 'tcp' ? ['-t', 't1'] : [];
   const uasPort = await freePort('127.0.0.2');
@@ -227,7 +234,7 @@ export async function sippPair(o: {
       '-m',
       String(o.calls),
       '-r',
-      '5',
+      String(o.rate ?? 5),
       '-nostdin',
       '-timeout',
       '90s',
