@@ -29,6 +29,9 @@ const SQLITE: ReadonlyArray<readonly [number, string]> = [
   [12, 'a451444c9eb95fbd63e9f62aaf577e94ba4efb14cb5208b0a71e051d0d41fee5'],
   [13, '9fee049051cc0d7532c9c4d3cb4e1bd2212687a6061cee33973a3f77930edbb7'],
   [14, 'b3a6065f86cf07258d0b645b293edaf2d0ba110e4719adf501086a64a583f501'],
+  [15, '55b7655422501fde72bdf8d665aaf8b6619efc96295ef38003c9c6359b62a7bc'],
+  [16, '9e790e8f51c7d0bfc38c6ac9e25b4fb3e198ccc237277f587609304b0431998b'],
+  [17, 'd4df1a22b22c7b41b96add1d305d46ac729b0983187ae6892bc72818b3d8e0e9'],
 ];
 const POSTGRES: ReadonlyArray<readonly [number, string]> = [
   [1, '61f1d32a38a78af664463222cde60a5f9f01bd2be8acceb82b45b983ac484c6f'],
@@ -43,6 +46,9 @@ const POSTGRES: ReadonlyArray<readonly [number, string]> = [
   [10, '414105832f10d23ca8efee1dc898baa062a83f3620de473b7c2ed91ea4087c5f'],
   [11, '968b2a817e465b9eac7854490c082ccaacd2f1af6bc69fd5d2f8737e12c39198'],
   [12, 'b3a6065f86cf07258d0b645b293edaf2d0ba110e4719adf501086a64a583f501'],
+  [13, '47ed7f51c79f91dfd10abc4dbc9542af9476399861369959b97ba781a17953db'],
+  [14, '9e790e8f51c7d0bfc38c6ac9e25b4fb3e198ccc237277f587609304b0431998b'],
+  [15, '838472b7ff8c8f2e31ea109ba64999b5cc4a184b99e46109460221d47c32575b'],
 ];
 /**
  * The call classifier's SQL (status, reason, KPI bits) at each revision. A change to the
