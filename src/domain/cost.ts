@@ -32,6 +32,12 @@ export type CostComponent = (typeof COST_COMPONENTS)[number];
 /** The components usage is reported for (the carrier is priced from the call's talk time). */
 export const USAGE_COMPONENTS = ['llm', 'stt', 'tts'] as const;
 export type UsageComponent = (typeof USAGE_COMPONENTS)[number];
+/**
+ * How a usage report was priced: by the price file (`priced`), not wholly (`unpriced`: its model
+ * or one of its units has no price there), or not at all (`no_price_file`).
+ */
+export const USAGE_PRICING = ['priced', 'unpriced', 'no_price_file'] as const;
+export type UsagePricing = (typeof USAGE_PRICING)[number];
 
 /**
  * How each unit is priced in the price file, and how many units one price is for: providers quote

@@ -32,7 +32,6 @@ const SECONDS: Readonly<Record<string, number>> = {
   'test/browser/call-ladder.e2e.test.ts': 38,
   'test/sources/simulator.slow.test.ts': 35,
   'test/events/exact.slow.test.ts': 35,
-  'test/sources/cluster/kamailio-cluster.e2e.test.ts': 35,
   'test/sources/cluster/jetstream.e2e.test.ts': 35,
 };
 

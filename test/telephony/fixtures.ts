@@ -328,6 +328,11 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
       ttsFirstAudibleAt: T0 + 1150,
       agentStartedAt: T0 + 1200,
       agentStoppedAt: T0 + 4200,
+      // The end-of-turn model's verdict (LiveKit eou_detection): 0.91 after 40 ms of detection.
+      eouProbability: 0.91,
+      eouEndpointingDelaySeconds: 0.2,
+      eouDetectionDelaySeconds: 0.04,
+      transcriptConfidence: 0.97,
     },
     // No answer until the caller spoke again 5 s later: dead air with no heard silence.
     { type: 'voiceai.turn', callId: PII.email, turn: 2, userStoppedAt: T0 + 8000, endedAt: T0 + 13_000 },
@@ -345,6 +350,9 @@ export const FIXTURES: Record<PackName, readonly SidetoneEvent[]> = {
       kind: 'barge_in',
       startedAt: T0 + 3000,
       endedAt: T0 + 3400,
+      // The interruption model's verdict on the overlap (LiveKit lk.interruption.*).
+      probability: 0.88,
+      detectionDelaySeconds: 0.12,
     },
     { type: 'voiceai.interruption', kind: 'false_interruption', agent: PII.phone },
     { type: 'voiceai.amd', callId: PII.email, agent: PII.phone, category: 'machine-vm', delaySeconds: 0.42 },

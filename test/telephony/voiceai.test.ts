@@ -36,6 +36,16 @@ describe('voiceai pack', () => {
       // one on an answering-machine verdict, one model.
       'sidetone_voiceai_unconfigured_names_total{list="agents"} 3',
       'sidetone_voiceai_unconfigured_names_total{list="models"} 1',
+      // The end-of-turn model's verdict on turn 1, and the interruption model's on the barge-in.
+      'sidetone_voiceai_eou_probability_ratio_count{agent="other"} 1',
+      'sidetone_voiceai_eou_probability_ratio_sum{agent="other"} 0.91',
+      'sidetone_voiceai_eou_detection_delay_seconds_count{agent="other"} 1',
+      'sidetone_voiceai_eou_detection_delay_seconds_sum{agent="other"} 0.04',
+      'sidetone_voiceai_interruption_detection_delay_seconds_count{agent="other",kind="barge_in"} 1',
+      'sidetone_voiceai_interruption_detection_delay_seconds_sum{agent="other",kind="barge_in"} 0.12',
+      // The LLM request priced by the fixtures' file; the synthesis by a model it does not price.
+      'sidetone_voiceai_usage_reports_total{agent="other",component="llm",pricing="priced"} 1',
+      'sidetone_voiceai_usage_reports_total{agent="other",component="tts",pricing="unpriced"} 1',
       'sidetone_voiceai_heard_silence_seconds_count{agent="other",model="other"} 1',
       'sidetone_voiceai_heard_silence_seconds_sum{agent="other",model="other"} 1.2',
       ...(
@@ -85,6 +95,16 @@ describe('voiceai pack', () => {
     const text = registry.render();
     expect(sample(text, `sidetone_voiceai_tts_errors_total{reason="${reason}"}`)).toBe(1);
     expectNoPii(text);
+  });
+
+  it('counts usage without a price file as no_price_file, and costs nothing', () => {
+    const { bus, registry } = setup({ prices: undefined });
+    bus.emit({ type: 'voiceai.usage', component: 'llm', model: 'gpt-4.1-mini', inputTokens: 1000 });
+    const text = registry.render();
+    expect(
+      sample(text, 'sidetone_voiceai_usage_reports_total{agent="other",component="llm",pricing="no_price_file"}'),
+    ).toBe(1);
+    expect(sample(text, 'sidetone_voiceai_cost_total{agent="other",component="llm"}')).toBe(0);
   });
 
   it('helpers update the same series', () => {

@@ -24,9 +24,16 @@ import {
   startState,
 } from '../rollup/build.js';
 import { pgRebuild, positional } from '../rollup/sql.js';
-import type { PgConnection } from './connection.js';
 
 type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+/**
+ * What a slice needs of the store's connection (connection.ts's PgConnection has it): one
+ * transaction on one client. Named here, not imported: connection.ts reaches this file through
+ * migrate.ts, and the layers test allows no import cycle, type-only ones included.
+ */
+interface Transactions {
+  transaction(what: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void>;
+}
 
 const GET = 'SELECT value FROM sidetone_meta WHERE key = $1';
 const SET =
@@ -72,7 +79,7 @@ export class PgRollupBuild implements RollupBuilder {
   private busy = false;
 
   constructor(
-    private readonly conn: PgConnection,
+    private readonly conn: Transactions,
     sliceRecords = SLICE_RECORDS,
   ) {
     this.max = this.n = sliceRecordsOf(sliceRecords);

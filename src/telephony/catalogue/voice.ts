@@ -1,4 +1,4 @@
-import { USAGE_COMPONENTS } from '../../domain/cost.js';
+import { USAGE_COMPONENTS, USAGE_PRICING } from '../../domain/cost.js';
 import { AMD_CATEGORIES, INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
@@ -148,5 +148,14 @@ export const VOICE_METRICS: readonly MetricSpec[] = [
     labels: { agent: 'agents', component: USAGE_COMPONENTS },
     events: ['voiceai.usage'],
     note: 'Counted only with a price file; usage of a model it does not price adds nothing here (the call record counts it in `cost_unpriced`). Carrier minutes are priced on the call record.',
+  },
+  {
+    pack: 'voiceai',
+    name: 'voiceai_usage_reports_total',
+    type: 'counter',
+    help: "Usage reports of voice agents' providers (tokens, audio seconds, characters), by stage and by how the price file priced them",
+    labels: { agent: 'agents', component: USAGE_COMPONENTS, pricing: USAGE_PRICING },
+    events: ['voiceai.usage'],
+    note: 'Moves with or without a price file: `pricing="no_price_file"` says usage arrives that voiceai.prices would turn into cost; `unpriced`, that the file lacks a model or a unit it reports.',
   },
 ];

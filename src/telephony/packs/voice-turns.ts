@@ -1,4 +1,4 @@
-import { reportCost, USAGE_COMPONENTS } from '../../domain/cost.js';
+import { reportCost, USAGE_COMPONENTS, USAGE_PRICING } from '../../domain/cost.js';
 import { AMD_CATEGORIES, INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
 import type { EventOf } from '../../events/types.js';
 import type { ExemplarLabels } from '../../metrics/exemplar.js';
@@ -56,6 +56,8 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
   const amdDelay = m.histogram('voiceai_amd_delay_seconds');
   const components = new Enum(USAGE_COMPONENTS);
   const cost = m.counter('voiceai_cost_total');
+  const usageReports = m.counter('voiceai_usage_reports_total');
+  const pricings = new Enum(USAGE_PRICING);
   const prices = o.prices;
   const eouProbability = m.histogram('voiceai_eou_probability_ratio');
   const eouDelay = m.histogram('voiceai_eou_detection_delay_seconds');
@@ -157,9 +159,15 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
       if (e.delaySeconds !== undefined) amdDelay.at(a).observe(e.delaySeconds);
     },
     usage(e) {
-      if (prices === null) return;
+      const a = agents.of(e.agent);
+      const component = components.of(e.component);
+      if (prices === null) {
+        usageReports.at(a, component, pricings.of('no_price_file')).inc();
+        return;
+      }
       const c = reportCost(prices, e);
-      if (c.cost > 0) cost.at(agents.of(e.agent), components.of(e.component)).inc(c.cost);
+      usageReports.at(a, component, pricings.of(c.priced ? 'priced' : 'unpriced')).inc();
+      if (c.cost > 0) cost.at(a, component).inc(c.cost);
     },
   };
 }
