@@ -102,7 +102,10 @@ describe('voiceai pack', () => {
     bus.emit({ type: 'voiceai.usage', component: 'llm', model: 'gpt-4.1-mini', inputTokens: 1000 });
     const text = registry.render();
     expect(
-      sample(text, 'sidetone_voiceai_usage_reports_total{agent="other",component="llm",pricing="no_price_file"}'),
+      sample(
+        text,
+        'sidetone_voiceai_usage_reports_total{agent="other",component="llm",pricing="no_price_file"}',
+      ),
     ).toBe(1);
     expect(sample(text, 'sidetone_voiceai_cost_total{agent="other",component="llm"}')).toBe(0);
   });
