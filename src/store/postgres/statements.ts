@@ -4,7 +4,6 @@
  * postgres/partitions.ts); the schema they run on is postgres/sql.ts.
  */
 import { SMS_STATUSES } from '../../domain/records.js';
-import { REPORT_WAIT_MS } from '../../domain/standards/sms.js';
 import { callColumn, SQL_TYPES } from '../records/call-columns.js';
 import { CALL_COLUMN_LIST } from '../records/call-rows.js';
 import { KPI_FLAG } from '../records/derive.js';
@@ -28,10 +27,10 @@ export const WRITES = {
 
 /**
  * As in SQLite (the most recent pending submission with the reference on the gateway, sent by the
- * report's time, within its day), from the pending submissions kept beside the partitions (`SMS_PENDING`).
+ * report's time), from the pending submissions kept beside the partitions (`SMS_PENDING`).
  */
 export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms_pending
-  WHERE reference = $2 AND sent_at <= $3 AND sent_at > $3::bigint - ${REPORT_WAIT_MS}
+  WHERE reference = $2 AND sent_at <= $3
     AND ($1::text IS NULL OR gateway = $1::text OR gateway = ${NO_GATEWAY})
   ORDER BY (gateway = COALESCE($1::text, ${NO_GATEWAY})) DESC, sent_at DESC, id DESC LIMIT 1`;
 

@@ -5,7 +5,6 @@
  */
 
 import { SMS_STATUSES } from '../../domain/records.js';
-import { REPORT_WAIT_MS } from '../../domain/standards/sms.js';
 import { showValue, ValidationError } from '../../errors.js';
 import { CALL_COLUMN_LIST } from '../records/call-rows.js';
 import { KPI_FLAG } from '../records/derive.js';
@@ -39,12 +38,11 @@ export const CLOSE_ZOMBIES = `UPDATE calls SET ended_at = @now, end_status = 'ti
 
 /**
  * The submission a report with this reference on this gateway belongs to (types.ts SmsMatch): the
- * most recent one sent at or before the report, within its day (REPORT_WAIT_MS, as awaitsReport),
- * with no final outcome yet, on its gateway first,
+ * most recent one sent at or before the report with no final outcome yet, on its gateway first,
  * else with none; a report with no gateway takes any (params: gateway, reference, report time).
  */
 export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms s
-  WHERE reference = @reference AND sent_at <= @at AND sent_at > @at - ${REPORT_WAIT_MS} AND ${smsPending('s')}
+  WHERE reference = @reference AND sent_at <= @at AND ${smsPending('s')}
     AND (@gateway IS NULL OR gateway IS NULL OR gateway = @gateway)
   ORDER BY (gateway IS @gateway) DESC, sent_at DESC, id DESC LIMIT 1`;
 

@@ -83,26 +83,11 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
     drop(onModem, v.key, v.id);
     drop(anyModem, v.ref, v.id);
   }
-  /**
-   * The newest id of `ids` still in its day at the report's time `at` (awaitsReport; the store's
-   * SMS_PENDING_BY_REFERENCE bounds it alike): a submission past its day is no candidate, so a
-   * report falls through to the next list as the store's does (fast-check found the two apart: a
-   * report with no modem matched here to one sent on modem1 now, in the store to one sent without a
-   * modem a day and 2 ms before).
-   */
-  function fresh(ids: string[] | undefined, at: number): string | undefined {
-    if (ids === undefined) return undefined;
-    for (let i = ids.length - 1; i >= 0; i--) {
-      const v = awaiting.get(ids[i] as string);
-      if (v !== undefined && v.sentAt <= at && at - v.sentAt < REPORT_WAIT_MS) return ids[i];
-    }
-    return undefined;
-  }
-  function take(modem: string | undefined, ref: string, at: number) {
-    const id =
-      fresh(onModem.get(keyOf(modem, ref)), at) ??
-      fresh(modem === undefined ? anyModem.get(ref) : onModem.get(keyOf(undefined, ref)), at);
-    const v = id === undefined ? undefined : awaiting.take(id);
+  function take(modem: string | undefined, ref: string) {
+    const ids =
+      onModem.get(keyOf(modem, ref)) ??
+      (modem === undefined ? anyModem.get(ref) : onModem.get(keyOf(undefined, ref)));
+    const v = ids === undefined ? undefined : awaiting.take(ids[ids.length - 1] as string);
     if (v !== undefined) forget(v);
     return v;
   }
@@ -185,9 +170,8 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
     let latencySeconds: number | undefined;
     // Pending reports keep waiting for the final one; final ones stop tracking the reference.
     if (e.reference !== undefined && outcome !== 'pending' && outcome !== 'unknown') {
-      const at = eventTime(e.ts, o.now);
-      const submitted = take(e.modem, referenceKey(e.reference), at);
-      if (submitted !== undefined) latencySeconds = (at - submitted.sentAt) / 1000;
+      const submitted = take(e.modem, referenceKey(e.reference));
+      if (submitted !== undefined) latencySeconds = (eventTime(e.ts, o.now) - submitted.sentAt) / 1000;
     }
     pack.delivery(outcome, latencySeconds);
   }
