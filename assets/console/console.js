@@ -15,6 +15,7 @@ let token = sessionStorage.getItem('sidetone-token') || '';
 let lastOk = 0;
 let failing = false;
 let seq = 0;
+let busy = false;
 let chart;
 let last;
 
@@ -73,7 +74,9 @@ const url = (path, query) => `.${path}${query ? `?${new URLSearchParams(query)}`
 async function api(path, query) {
   const res = await fetch(url(path, query), {
     headers: token ? { authorization: `Bearer ${token}` } : {},
-    signal: AbortSignal.timeout(REFRESH_MS),
+    // Longer than the interval: a server slower than it (a Pi under load, a week's window) still
+    // answers; a dead one is red within two intervals from tick(), not from this timeout.
+    signal: AbortSignal.timeout(Math.max(10_000, 2 * REFRESH_MS)),
   });
   if (res.status === 401) {
     $('login').hidden = false;
@@ -518,7 +521,15 @@ async function refreshList() {
   );
 }
 
-async function refresh() {
+/**
+ * One refresh at a time: the timer skips while one is in flight, the user (a new window, the
+ * login) supersedes it. Each timer tick superseding the last one never finished a refresh on a
+ * server answering in more than the interval: the page stayed empty (4 demos side by side in CI,
+ * 30 s without one).
+ */
+async function refresh(fromTimer) {
+  if (fromTimer === true && busy) return;
+  busy = true;
   const mine = ++seq;
   try {
     const [ready, d] = await Promise.all([api(boot.server.readyz), api(boot.api.console, { window: win })]);
@@ -560,6 +571,8 @@ async function refresh() {
     if (mine !== seq) return;
     failing = !e.auth;
     $('error').textContent = e.message;
+  } finally {
+    if (mine === seq) busy = false;
   }
   tick();
 }
@@ -769,5 +782,5 @@ window.addEventListener('resize', () => last && renderChart(last));
 setWindow(win);
 route();
 refresh();
-setInterval(refresh, REFRESH_MS);
+setInterval(() => refresh(true), REFRESH_MS);
 setInterval(tick, 1000);

@@ -204,6 +204,29 @@ describe('web console', () => {
     for (const r of runs) expect(r.errors.filter((e) => !/fetch|timed out|aborted/i.test(e))).toEqual([]);
   }, 150_000);
 
+  it('a server slower than the refresh interval still fills the page, one refresh at a time', async () => {
+    // The console route answers in 1.5 intervals, as a Pi under load or a week's window can. Before,
+    // each 2 s tick superseded the refresh in flight and aborted its fetch at 2 s: never loaded
+    // (CI, 4 demos side by side: 30 s without one).
+    const { url } = await demo(['--rate', '1']);
+    const page = await browser.newPage();
+    const started: number[] = [];
+    await page.route(/\/metrics\/console\?/, async (route) => {
+      started.push(Date.now());
+      await new Promise((r) => setTimeout(r, 1.5 * REFRESH_S * 1000));
+      await route.continue();
+    });
+    await page.goto(`${url}/dashboard?refresh=${REFRESH_S}&window=1h`);
+    await page.fill('#token', TOKEN);
+    await page.click('#login button');
+    await page.waitForSelector('body[data-loaded]', { timeout: 6 * REFRESH_S * 1000 });
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 20_000 }).toBe('Ready');
+    // Never two in flight: consecutive requests start at least the delay apart.
+    const gaps = started.slice(1).map((t, i) => t - started[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1.5 * REFRESH_S * 1000 - 50);
+    expect(await page.locator('#error').textContent()).toBe('');
+  }, 60_000);
+
   it('the data routes refuse a browser without the token', async () => {
     const { url } = await demo(['--rate', '1']);
     const page = await browser.newPage();
