@@ -135,6 +135,31 @@ describe('SMS awaiting a delivery report: one count on every surface', () => {
     expect([both.metric.count, both.summary.count, both.console.count]).toEqual([0, 0, 0]);
   });
 
+  it("a report takes a submission on its own key however old, as the store does, before another modem's", async () => {
+    // fast-check's counterexample (issue 47 item 12e, seed -1954127119): the pack had forgotten the
+    // first submission (a day and 2 ms since it heard of it) and gave the report modem1's.
+    const got = await surfaces([
+      sent(NOW - 86_400_002, 3),
+      sent(NOW - 1, 3, 'modem1'),
+      report(NOW - 1, 3, 0x63),
+    ]);
+    expect([got.metric.count, got.summary.count, got.console.count]).toEqual([1, 1, 1]);
+    // The same on a modem's own key; the forgotten one is spent once, then the next report falls back.
+    const again = await surfaces([
+      sent(NOW - 86_400_002, 3, 'modem0'),
+      sent(NOW - 3, 3),
+      report(NOW - 2, 3, 0x00, 'modem0'),
+      report(NOW - 1, 3, 0x00, 'modem0'),
+    ]);
+    expect([again.metric.count, again.summary.count, again.console.count]).toEqual([0, 0, 0]);
+    const once = await surfaces([
+      sent(NOW - 86_400_002, 3, 'modem0'),
+      sent(NOW - 3, 3),
+      report(NOW - 2, 3, 0x00, 'modem0'),
+    ]);
+    expect([once.metric.count, once.summary.count, once.console.count]).toEqual([1, 1, 1]);
+  });
+
   it('property: for any traffic, the metric, the store and the console count the same and age the oldest alike', async () => {
     const modem = fc.constantFrom(undefined, 'modem0', 'modem1');
     const step = fc.oneof(

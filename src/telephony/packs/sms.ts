@@ -57,12 +57,28 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
   // reference on any (`anyModem`). A TP-MR wraps per modem (TS 23.040 9.2.3.6): two submissions can
   // share a reference, and both await until matched or their day is out, as in the store (keyed by
   // modem and reference, the older one was replaced: the metric read 37 where the store had 198).
-  const awaiting = new Tracker<{ at: number; sentAt: number; id: string; key: string; ref: string }>(
+  type Submission = { at: number; sentAt: number; id: string; key: string; ref: string };
+  const awaiting = new Tracker<Submission>(
     o.maxTracked,
     // Memory only: a day after this process heard of it (the gauges count by submission time).
     REPORT_WAIT_MS,
-    (v) => forget(v),
+    (v) => outlived(v),
   );
+  // Submissions this process stopped tracking unreported (a day since receipt, or past maxTracked)
+  // are no longer counted, but the store keeps them unmatched, and a report on their key still
+  // takes the newest of them before any other modem's, however old (store/types.ts SmsMatch). So
+  // they stay in the indexes until a report spends them, up to maxTracked more, the oldest going
+  // first. Dropping them, a report with no modem took modem1's fresh submission here, the store the
+  // one sent without a modem a day and 2 ms before: 0 awaiting against 1 (fast-check, issue 47
+  // item 12e).
+  const forgotten = new Map<string, Submission>();
+  function outlived(v: Submission) {
+    forgotten.set(v.id, v);
+    if (forgotten.size <= o.maxTracked) return;
+    const first = forgotten.values().next().value as Submission;
+    forgotten.delete(first.id);
+    forget(first);
+  }
   // Ids awaiting, oldest first: almost always one (a second only after a wrap within the day).
   const onModem = new Map<string, string[]>();
   const anyModem = new Map<string, string[]>();
@@ -87,9 +103,20 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
     const ids =
       onModem.get(keyOf(modem, ref)) ??
       (modem === undefined ? anyModem.get(ref) : onModem.get(keyOf(undefined, ref)));
-    const v = ids === undefined ? undefined : awaiting.take(ids[ids.length - 1] as string);
-    if (v !== undefined) forget(v);
-    return v;
+    if (ids === undefined) return undefined;
+    const id = ids[ids.length - 1] as string;
+    const v = awaiting.take(id);
+    if (v !== undefined) {
+      forget(v);
+      return v;
+    }
+    // The newest is one no longer counted: the report is spent on it, as in the store.
+    const old = forgotten.get(id);
+    if (old !== undefined) {
+      forgotten.delete(id);
+      forget(old);
+    }
+    return undefined;
   }
   // Both gauges are read at scrape time: a stalled SMSC shows as an ageing oldest entry even
   // though no event arrives to move anything. Counted from the submission times (awaitsReport), as
@@ -148,7 +175,8 @@ export function smsPack(registry: Registry, options: PackOptions = {}): SmsPack 
             const key = keyOf(e.modem, ref);
             const sentAt = e.ts ?? now;
             const id = e.id ?? submissionKey(e.modem, ref, sentAt);
-            if (awaiting.add(id, { at: now, sentAt, id, key, ref }, now)) {
+            // The same submission posted again once forgotten is still the one the store holds.
+            if (!forgotten.has(id) && awaiting.add(id, { at: now, sentAt, id, key, ref }, now)) {
               push(onModem, key, id);
               push(anyModem, ref, id);
             }
