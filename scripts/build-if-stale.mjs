@@ -1,6 +1,7 @@
-// `npm start` builds only when a source is newer than the build (issue 50): a rebuild is tsc and the
-// bundle, about 130 s of the 256 s `npm start` took to its URL banner on a loaded 2-core machine,
-// paid on every start before. The build's newest output is dist/bin/sidetone.js (the bundle, written
+// `npm start` and `npm test` build only when a source is newer than the build (issue 50): a rebuild
+// is tsc and the bundle, about 130 s of the 256 s `npm start` took to its URL banner on a loaded
+// 2-core machine, paid on every start before; CI's `npm ci` has just built (the prepare script), and
+// `npm test` rebuilt it beside the type-check, 45 s of CPU for nothing (issue 48). The build's newest output is dist/bin/sidetone.js (the bundle, written
 // last by `npm run build`); any file under src/ or assets/, a build script or a config newer than
 // it, or a missing one, runs the build.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,9 @@ const INPUTS = [
   'src',
   'assets',
   'scripts/bundle.mjs',
+  'scripts/build-packages.mjs',
+  'packages/metrics/package.json',
+  'packages/telephony/package.json',
   'tsconfig.json',
   'tsconfig.build.json',
   'package.json',

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs npm scripts at once and fails if any fails: `npm test` type-checks and builds side by side
-// (two single-threaded tsc runs, about 60 s and 45 s of CPU on the 2-core machine, one after the
-// other before). Each script's output is printed whole when it ends, so the two never interleave.
+// Runs npm scripts at once and fails if any fails: `npm test` type-checks beside the unit suite (a
+// single-threaded tsc, about 60 s of CPU on the 2-core machine, and the unit files on threads, which
+// never keep both cores busy to the end). Each script's output is printed whole when it ends, so the
+// two never interleave.
 import { spawn } from 'node:child_process';
 
 const names = process.argv.slice(2);
