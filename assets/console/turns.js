@@ -128,6 +128,13 @@ function renderTurns(c) {
         h('strong', {}, `Turn ${t.turn}`),
         ` at ${num(t.at_ms / 1000, ' s')} · heard `,
         h('span', { 'data-field': 'heard', 'data-value': t.heard_silence_ms ?? '' }, ms(t.heard_silence_ms)),
+        // With the phone leg measured (RTCP): what the caller waited, round trip and jitter added.
+        ...(typeof t.caller_ear_ms === 'number'
+          ? [
+              " · at the caller's ear ",
+              h('span', { 'data-field': 'caller-ear', 'data-value': t.caller_ear_ms }, ms(t.caller_ear_ms)),
+            ]
+          : []),
         ...marks,
       ),
       bar,

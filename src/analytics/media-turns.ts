@@ -1,3 +1,4 @@
+import { callerEarMs, phoneLegDelayMs } from '../domain/caller-ear.js';
 import type { MediaStream, TurnSegment } from '../domain/vocab.js';
 import type { CallRecord } from '../store/types.js';
 
@@ -18,8 +19,13 @@ export interface TurnRowOut {
   turn: number;
   /** When the caller stopped talking (the heard silence's start), ms after the call started. */
   at_ms: number;
-  /** The silence the caller heard, ms; null when unknown. */
+  /** The silence the agent heard (its end of the line), ms; null when unknown. */
   heard_silence_ms: number | null;
+  /**
+   * The silence at the caller's ear, ms: the heard silence plus the phone leg's round trip and
+   * jitter (domain/caller-ear.ts, a lower bound); absent when the call has no RTCP round trip.
+   */
+  caller_ear_ms?: number;
   /** Its segments, ms, adding up to it; a stage not reported is absent (unknown, never 0). */
   segments: Partial<Record<TurnSegment, number>>;
   interrupted: boolean;
@@ -57,23 +63,30 @@ export function mediaRows(c: Pick<CallRecord, 'media'>): MediaDirectionRow[] | n
  * A call's stored turns, their starts as offsets from the call's start (else its first event).
  * @example turnRows(call) // [{ turn: 1, at_ms: 5200, heard_silence_ms: 1100, segments: { stt: 300, ... }, interrupted: false, dead_air: false }]
  */
-export function turnRows(c: Pick<CallRecord, 'turns' | 'startedAt' | 'firstAt'>): TurnRowOut[] | null {
+export function turnRows(
+  c: Pick<CallRecord, 'turns' | 'startedAt' | 'firstAt' | 'media'>,
+): TurnRowOut[] | null {
   const t0 = c.startedAt ?? c.firstAt;
+  const leg = c.turns === null ? null : phoneLegDelayMs(c.media);
   return (
-    c.turns?.map((t) => ({
-      turn: t.turn,
-      at_ms: Math.round((t.at - t0) * 10) / 10,
-      heard_silence_ms: t.heardMs,
-      segments: t.segments,
-      interrupted: t.interrupted,
-      dead_air: t.deadAir,
-      ...(t.llmCalls !== undefined && { llm_calls: t.llmCalls }),
-      ...(t.toolCalls !== undefined && { tool_calls: t.toolCalls }),
-      ...(t.toolErrors !== undefined && { tool_errors: t.toolErrors }),
-      ...(t.eouProbability !== undefined && { eou_probability: t.eouProbability }),
-      ...(t.eouEndpointingDelayMs !== undefined && { eou_endpointing_delay_ms: t.eouEndpointingDelayMs }),
-      ...(t.eouDetectionDelayMs !== undefined && { eou_detection_delay_ms: t.eouDetectionDelayMs }),
-      ...(t.transcriptConfidence !== undefined && { transcript_confidence: t.transcriptConfidence }),
-    })) ?? null
+    c.turns?.map((t) => {
+      const ear = callerEarMs(t.heardMs, leg);
+      return {
+        turn: t.turn,
+        at_ms: Math.round((t.at - t0) * 10) / 10,
+        heard_silence_ms: t.heardMs,
+        ...(ear !== null && { caller_ear_ms: ear }),
+        segments: t.segments,
+        interrupted: t.interrupted,
+        dead_air: t.deadAir,
+        ...(t.llmCalls !== undefined && { llm_calls: t.llmCalls }),
+        ...(t.toolCalls !== undefined && { tool_calls: t.toolCalls }),
+        ...(t.toolErrors !== undefined && { tool_errors: t.toolErrors }),
+        ...(t.eouProbability !== undefined && { eou_probability: t.eouProbability }),
+        ...(t.eouEndpointingDelayMs !== undefined && { eou_endpointing_delay_ms: t.eouEndpointingDelayMs }),
+        ...(t.eouDetectionDelayMs !== undefined && { eou_detection_delay_ms: t.eouDetectionDelayMs }),
+        ...(t.transcriptConfidence !== undefined && { transcript_confidence: t.transcriptConfidence }),
+      };
+    }) ?? null
   );
 }

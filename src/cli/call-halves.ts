@@ -35,18 +35,20 @@ export function renderMedia(media: readonly MediaDirectionRow[]): string {
 
 /**
  * The voice agent's turns as a text table: when each heard silence began (s after the call
- * started), its length and its segments in ms (a stage not reported shows as unknown), and marks.
+ * started), its length, the silence at the caller's ear (with the phone leg's delay: unknown
+ * without RTCP), its segments in ms (a stage not reported shows as unknown), and marks.
  * @example renderTurns(row.turns)
- * //   turn      at  heard  stt  endpointing  llm_ttft  tool  llm2_ttft  thinking  tts_ttfb  remainder  unattributed  eou p  marks
- * //   2     25.0 s   2720  310          290       400  1000        400         —       250         70             —   0.91  2 LLM calls, 1 tool
+ * //   turn      at  heard  at ear  stt  endpointing  llm_ttft  tool  llm2_ttft  thinking  tts_ttfb  remainder  unattributed  eou p  marks
+ * //   2     25.0 s   2720    2830  310          290       400  1000        400         —       250         70             —   0.91  2 LLM calls, 1 tool
  */
 export function renderTurns(turns: readonly TurnRowOut[]): string {
   return table(
-    ['turn', 'at', 'heard', ...TURN_SEGMENTS, 'eou p', 'marks'],
+    ['turn', 'at', 'heard', 'at ear', ...TURN_SEGMENTS, 'eou p', 'marks'],
     turns.map((t) => [
       String(t.turn),
       `${(t.at_ms / 1000).toFixed(1)} s`,
       fixed(t.heard_silence_ms, 0),
+      fixed(t.caller_ear_ms ?? null, 0),
       ...TURN_SEGMENTS.map((s) => fixed(t.segments[s] ?? null, 0)),
       fixed(t.eou_probability ?? null, 2),
       [

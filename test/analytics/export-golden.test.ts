@@ -122,11 +122,24 @@ describe('export bytes', () => {
     expect(out.json).toContain('"cost_carrier":0.0125,"cost_unpriced":1');
     // Without them, every earlier column is byte for byte as pinned before issue 52 (JSON and the
     // record; the CSV's rows differ only by their new fields).
+    // Each turn's silence at the caller's ear (issue 52) is derived on read, from the heard silence
+    // and the call's RTCP round trip and jitter: 800 + 56 (the larger round trip) + 4.25 + 5.25.
+    expect(out.json).toContain('"heard_silence_ms":800,"caller_ear_ms":865.5,');
     const NEW = new Set(CALL_EXPORT_COLUMNS.slice(CALL_EXPORT_COLUMNS.indexOf('amd')));
     const earlier = (t: string) => {
       const rows = JSON.parse(t) as Record<string, unknown>[];
       const kept = rows.map((r) =>
-        JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !NEW.has(k)))),
+        JSON.stringify(
+          Object.fromEntries(
+            Object.entries(r)
+              .filter(([k]) => !NEW.has(k))
+              .map(([k, v]) =>
+                k === 'turns' && Array.isArray(v)
+                  ? [k, v.map(({ caller_ear_ms: _e, ...turn }: Record<string, unknown>) => turn)]
+                  : [k, v],
+              ),
+          ),
+        ),
       );
       return `[${kept.map((r, i) => `${i === 0 ? '\n' : ',\n'}${r}`).join('')}\n]\n`;
     };
@@ -142,10 +155,10 @@ describe('export bytes', () => {
       '22f62f2705c3445ecc39e3b26e1ff32dbf53275614fdea9d1921bb1228b8dc4f',
     ]);
     expect(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, sha(v)]))).toEqual({
-      csv: 'e6d1ce23cfbf6ec766ae680fe60f5c72f43be5cedfae6f5c72b368e62538e293',
-      csvRevealed: 'efc61ecc1bf738ded4247acdee981cd2d1ac512a06118aa3ba410ce103282c6f',
-      json: '8045be404cbf0504a281e252218951564a68657cad4e0a5ba0e357c625227a8c',
-      jsonRevealed: '28f512138f2673643b0297e25f174cbd914164db174a57956fda4dae3216ffc2',
+      csv: 'c079f1714304c6054d70621a34504fe66686e398bd97401a43e2affcfd79ab07',
+      csvRevealed: 'ead746d9ee93479bc1870d14dc0e92d1e87531356ce3976976ac4f06caf669b3',
+      json: '7e92d482494282950a3c0ded7cb55a54f2b6dac64f4d6dc39656e2e856422eea',
+      jsonRevealed: '650534f6360620f463b346961629c1885420ccb1b2f1e993881ec485a251563e',
       record: '201151b41a9f61139b66d91c985ae244e9bd8a7b24db992b2e1b74f0e39f1a28',
     });
   });

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ntpMiddle32 } from '../../src/sources/hep/rtcp.js';
 import { freePort } from '../helpers/prometheus.js';
 import { CLI, startCli } from '../helpers/spawn.js';
 import { freeUdpPort, hep, rawHep, sip } from '../sources/hep/helpers.js';
@@ -36,8 +37,11 @@ function shiftedFixture(): string {
   );
 }
 
-/** RTCP RR (RFC 3550 6.4.2), one report block: fraction lost /256, jitter in timestamp units. */
-function rr(fraction: number, jitter: number): Buffer {
+/**
+ * RTCP RR (RFC 3550 6.4.2), one report block: fraction lost /256, jitter in timestamp units, and
+ * LSR / DLSR (6.4.1: middle 32 bits of the NTP time of the last SR, the delay since, 1/65536 s).
+ */
+function rr(fraction: number, jitter: number, lsr = 0, dlsr = 0): Buffer {
   const b = Buffer.alloc(32);
   b[0] = 0x81;
   b[1] = 201;
@@ -46,6 +50,8 @@ function rr(fraction: number, jitter: number): Buffer {
   b.writeUInt32BE(0x5678, 8);
   b[12] = fraction;
   b.writeUInt32BE(jitter, 20);
+  b.writeUInt32BE(lsr, 24);
+  b.writeUInt32BE(dlsr, 28);
   return b;
 }
 
@@ -87,8 +93,13 @@ describe('a voice-agent call through HEP and OTLP', () => {
       await send(hep(sip('SIP/2.0 200 OK', ok), { ts: T0 - 1000 }));
       // Each side's receiver report (RFC 3550 6.4: a receiver reports what it receives), matched
       // to its stream by the SDP addresses. The callee: 5 % lost (13/256), jitter 80 timestamp
-      // units (10 ms at 8 kHz); the caller: 1/256 lost, jitter 16 (2 ms).
-      await send(rawHep(5, rr(13, 80), CALL_ID, { at: T0 + 5000, src: '10.0.0.2', srcPort: 5001 }));
+      // units (10 ms at 8 kHz); the caller: 1/256 lost, jitter 16 (2 ms). The callee got the
+      // caller's SR 200 ms before its report went out 20 ms after it: a round trip of 180 ms.
+      const lsr = ntpMiddle32(T0 + 5000 - 200);
+      const dlsr = Math.round(0.02 * 65_536);
+      await send(
+        rawHep(5, rr(13, 80, lsr, dlsr), CALL_ID, { at: T0 + 5000, src: '10.0.0.2', srcPort: 5001 }),
+      );
       await send(rawHep(5, rr(1, 16), CALL_ID, { at: T0 + 5100, src: '10.0.0.1', srcPort: 4001 }));
       const traces = await fetch(`${url}/v1/traces`, {
         method: 'POST',
@@ -120,6 +131,7 @@ describe('a voice-agent call through HEP and OTLP', () => {
       // Per direction: the callee's report is the caller->callee stream, the caller's the other;
       // the call's worst figures are the worse direction's.
       const [up, down] = call.media as Array<Record<string, number | string | null>>;
+      expect(up?.rtt_ms).toBeCloseTo(180, 0);
       expect(up).toMatchObject({
         direction: 'caller_to_callee',
         jitter_ms: 10,
@@ -153,9 +165,16 @@ describe('a voice-agent call through HEP and OTLP', () => {
         const sum = Object.values(t.segments).reduce((a, b) => a + b, 0);
         expect(Math.abs(sum - t.heard_silence_ms)).toBeLessThanOrEqual(1);
         expect(t.at_ms).toBeGreaterThan(0);
+        // At the caller's ear: the phone leg's round trip (180 ms) and both directions' jitter
+        // (10 + 2 ms) added to what the agent heard.
+        expect((t as unknown as { caller_ear_ms: number }).caller_ear_ms - t.heard_silence_ms).toBeCloseTo(
+          192,
+          0,
+        );
         // Pipecat's turn made one LLM call (one `llm` span): the count is kept, nothing else is.
         expect(Object.keys(t).sort()).toEqual([
           'at_ms',
+          'caller_ear_ms',
           'dead_air',
           'heard_silence_ms',
           'interrupted',
@@ -199,7 +218,8 @@ describe('a voice-agent call through HEP and OTLP', () => {
       expect(text.stdout).toMatch(/^ {2}caller_to_callee +[\d.]+ +10\.0 ms +5\.08 % .* PCMU$/m);
       expect(text.stdout).toMatch(/^ {2}callee_to_caller +[\d.]+ +2\.0 ms +0\.39 % .* PCMU$/m);
       expect(text.stdout).toContain('Voice agent turns (3;');
-      expect(text.stdout).toMatch(/^ {2}2 +[\d.]+ s +1381 .* interrupted$/m);
+      // Heard 1381 ms by the agent, 1573 at the caller's ear (+180 round trip, +12 jitter).
+      expect(text.stdout).toMatch(/^ {2}2 +[\d.]+ s +1381 +1573 .* interrupted$/m);
     } finally {
       child.kill('SIGTERM');
       await exited;
