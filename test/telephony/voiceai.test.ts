@@ -74,7 +74,7 @@ describe('voiceai pack', () => {
       'sidetone_voiceai_amd_delay_seconds_count{agent="other"} 1',
       'sidetone_voiceai_amd_delay_seconds_sum{agent="other"} 0.42',
       // What the priced usage cost: 2.5M input tokens at 0.4, 500k output at 1.6 per million.
-      'sidetone_voiceai_cost_total{agent="other",component="llm"} 1.8',
+      'sidetone_voiceai_cost_total{agent="other",component="llm",trunk="other"} 1.8',
     ]);
     expect(sample(text, 'sidetone_voiceai_first_byte_seconds_bucket{stage="llm",le="0.5"}')).toBe(1);
     expectNoPii(text);
@@ -107,7 +107,7 @@ describe('voiceai pack', () => {
         'sidetone_voiceai_usage_reports_total{agent="other",component="llm",pricing="no_price_file"}',
       ),
     ).toBe(1);
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="other",component="llm"}')).toBe(0);
+    expect(sample(text, 'sidetone_voiceai_cost_total{agent="other",component="llm",trunk="other"}')).toBe(0);
   });
 
   it('helpers update the same series', () => {

@@ -141,18 +141,15 @@ describe('usage from spans -> voiceai.usage -> cost', () => {
       expect.objectContaining({ component: 'tts', provider: 'cartesia', model: 'sonic-2', characters: 57 }),
     ]);
     const text = await r.registry.metrics();
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm"}')).toBeCloseTo(
-      PIPECAT_LLM,
-      12,
-    );
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="stt"}')).toBeCloseTo(
-      PIPECAT_STT,
-      12,
-    );
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="tts"}')).toBeCloseTo(
-      PIPECAT_TTS,
-      12,
-    );
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm",trunk="other"}'),
+    ).toBeCloseTo(PIPECAT_LLM, 12);
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="stt",trunk="other"}'),
+    ).toBeCloseTo(PIPECAT_STT, 12);
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="tts",trunk="other"}'),
+    ).toBeCloseTo(PIPECAT_TTS, 12);
     expect(sample(text, 'sidetone_otlp_usage_reports_total{model="known"}')).toBe(3);
   });
 
@@ -224,14 +221,12 @@ describe('usage from spans -> voiceai.usage -> cost', () => {
       ((900 - 128) * 0.4 + 128 * 0.1 + 60 * 1.6) / 1e6 +
       ((1200 - 600 - 400) * 4 + 600 * 0.4 + 400 * 32 + (300 - 250) * 16 + 250 * 64) / 1e6;
     const text = await r.registry.metrics();
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm"}')).toBeCloseTo(
-      llm,
-      12,
-    );
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="tts"}')).toBeCloseTo(
-      (80 * 38) / 1e6,
-      12,
-    );
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm",trunk="other"}'),
+    ).toBeCloseTo(llm, 12);
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="tts",trunk="other"}'),
+    ).toBeCloseTo((80 * 38) / 1e6, 12);
   });
 
   it('a model neither configured nor priced is `other`, counted; its provider is not kept', async () => {
