@@ -44,6 +44,10 @@ export const pipecat: Framework = {
   name: 'pipecat',
   keeps: (s) => s.name === 'turn' || STT(s.name) || isLlm(s.name) || TTS(s.name),
   isRoot: (s) => s.name === 'conversation' && s.parent === '',
+  // `conversation.id` is on the `turn` and `conversation` spans only, `additional_span_attributes`
+  // on the `conversation` span only (utils/tracing/turn_trace_observer.py L137-144, L203-205): the
+  // `llm`, `stt` and `tts` children that carry usage end, and are exported, before either.
+  callIdLater: true,
   collect(state, ctx) {
     const turns = [...state.spans.values()]
       .filter((s) => s.name === 'turn')
