@@ -233,6 +233,83 @@ describe('usage from spans -> voiceai.usage -> cost', () => {
     ).toBeCloseTo((80 * 38) / 1e6, 12);
   });
 
+  // Pipecat @ acead050: Gemini Live's `llm_response` (service_decorators.py L1310-1345: prompt and
+  // response tokens, `cache_read.input_tokens`, `reasoning_tokens` from thoughts, the AUDIO
+  // modality's counts as `gen_ai.usage.audio.*`), and `_add_token_usage_to_span` (L192-209) writing
+  // reasoning as `gen_ai.usage.reasoning.output_tokens` on a cascade's `llm` span.
+  it('Pipecat: audio tokens (Gemini Live) and reasoning tokens under both of its names are priced as such', async () => {
+    const prices = parsePrices({
+      currency: 'USD',
+      models: [
+        {
+          provider: 'gcp.gemini',
+          model: 'gemini-2.5-flash-native-audio',
+          input_tokens_per_million: 0.5,
+          cached_input_tokens_per_million: 0.125,
+          input_audio_tokens_per_million: 3,
+          output_tokens_per_million: 2,
+          reasoning_tokens_per_million: 2.5,
+          output_audio_tokens_per_million: 12,
+        },
+        {
+          provider: 'openai',
+          model: 'o4-mini',
+          input_tokens_per_million: 1.1,
+          output_tokens_per_million: 4.4,
+          reasoning_tokens_per_million: 8,
+        },
+      ],
+    });
+    const r = receiverApp({ agents: ['support-bot'], prices });
+    const body = request('pipecat', [
+      [
+        'llm_response',
+        2,
+        {
+          'gen_ai.provider.name': 'gcp.gemini',
+          'gen_ai.request.model': 'gemini-2.5-flash-native-audio',
+          'gen_ai.usage.input_tokens': 1000,
+          'gen_ai.usage.output_tokens': 400,
+          'gen_ai.usage.cache_read.input_tokens': 100,
+          'gen_ai.usage.reasoning_tokens': 30,
+          'gen_ai.usage.audio.input_tokens': 700,
+          'gen_ai.usage.audio.cache_read.input_tokens': 50,
+          'gen_ai.usage.audio.output_tokens': 350,
+        },
+      ],
+      [
+        'llm',
+        3,
+        {
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'o4-mini',
+          'gen_ai.usage.input_tokens': 500,
+          'gen_ai.usage.output_tokens': 300,
+          'gen_ai.usage.reasoning.output_tokens': 200,
+        },
+      ],
+    ]);
+    expect((await r.post(body, JSON_TYPE)).status).toBe(200);
+    const [gemini, o4] = usages(r.events);
+    // The cached audio is of the cached input: the audio left to price apart is 700 - 50.
+    expect(gemini).toMatchObject({
+      inputTokens: 1000,
+      cachedInputTokens: 100,
+      inputAudioTokens: 650,
+      outputTokens: 400,
+      reasoningTokens: 30,
+      outputAudioTokens: 350,
+    });
+    expect(o4).toMatchObject({ inputTokens: 500, outputTokens: 300, reasoningTokens: 200 });
+    // Independently: text in 1000 - 100 - 650 = 250, cached 100, audio in 650; text out 400 - 30 - 350 = 20.
+    const geminiCost = (250 * 0.5 + 100 * 0.125 + 650 * 3 + 20 * 2 + 30 * 2.5 + 350 * 12) / 1e6;
+    const o4Cost = (500 * 1.1 + 100 * 4.4 + 200 * 8) / 1e6;
+    const text = await r.registry.metrics();
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm",trunk="other"}'),
+    ).toBeCloseTo(geminiCost + o4Cost, 12);
+  });
+
   it('a model neither configured nor priced is `other`, counted; its provider is not kept', async () => {
     const r = receiverApp({ agents: ['support-bot'], prices: PRICES });
     const body = request('pipecat', [
