@@ -375,13 +375,24 @@ function renderVoice(d) {
   const v = d.voice;
   const t = d.thresholds;
   // Outbound calls' human-connect rate (AMD human / attempts), as its recording rule reads it.
+  // Each figure carries its API path (data-figure), as the agents' rows do: page = API, checkable.
   const hc = v.humanConnect;
   const connect =
     hc && hc.attempts > 0
-      ? `; human connect ${num(hc.rate * 100, ' %')} (${num(hc.human)} of ${num(hc.attempts)} outbound, ${hc.windowMinutes} min)`
-      : '';
-  $('voice-window').textContent =
-    `last ${v.silenceWindowMinutes} min, dead air ${v.deadAirWindowMinutes} min${connect}`;
+      ? [
+          '; human connect ',
+          figure('span', 'voice.humanConnect.rate', hc.rate, num(hc.rate * 100, ' %')),
+          ' (',
+          figure('span', 'voice.humanConnect.human', hc.human, num(hc.human)),
+          ' of ',
+          figure('span', 'voice.humanConnect.attempts', hc.attempts, num(hc.attempts)),
+          ` outbound, ${hc.windowMinutes} min)`,
+        ]
+      : [];
+  $('voice-window').replaceChildren(
+    `last ${v.silenceWindowMinutes} min, dead air ${v.deadAirWindowMinutes} min`,
+    ...connect,
+  );
   const sec = (ms) => (ms === null ? NONE : num(ms / 1000, ' s', 2));
   const rows = v.agents.map((a, i) => {
     const at = (key) => `voice.agents.${i}.${key}`;

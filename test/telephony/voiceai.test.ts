@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from './fixtures.js';
-import { expectNoPii, expectSeries, PII, sample, setup } from './helpers.js';
+import { expectNoPii, expectSeries, FIXTURE_PRICES, PII, sample, setup, T0 } from './helpers.js';
 
 describe('voiceai pack', () => {
   it('turns representative events into exact metrics, with no PII', () => {
@@ -74,7 +74,7 @@ describe('voiceai pack', () => {
       'sidetone_voiceai_amd_delay_seconds_count{agent="other"} 1',
       'sidetone_voiceai_amd_delay_seconds_sum{agent="other"} 0.42',
       // What the priced usage cost: 2.5M input tokens at 0.4, 500k output at 1.6 per million.
-      'sidetone_voiceai_cost_total{agent="other",component="llm"} 1.8',
+      'sidetone_voiceai_cost_total{agent="other",component="llm",trunk="other"} 1.8',
     ]);
     expect(sample(text, 'sidetone_voiceai_first_byte_seconds_bucket{stage="llm",le="0.5"}')).toBe(1);
     expectNoPii(text);
@@ -107,7 +107,45 @@ describe('voiceai pack', () => {
         'sidetone_voiceai_usage_reports_total{agent="other",component="llm",pricing="no_price_file"}',
       ),
     ).toBe(1);
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="other",component="llm"}')).toBe(0);
+    expect(sample(text, 'sidetone_voiceai_cost_total{agent="other",component="llm",trunk="other"}')).toBe(0);
+  });
+
+  // The carrier's minutes (issue 52): priced as an answered call ends, at its trunk's price, under
+  // the agent its events named; a call pushed out of the tracked calls has no known talk time.
+  it('carrier minutes: counted as an answered call ends, by trunk and agent; nothing for an evicted call', () => {
+    const prices = {
+      ...FIXTURE_PRICES,
+      trunks: [{ trunk: 'carrier-a', perMinute: 0.02, incrementSeconds: 60 }],
+    };
+    const { bus, registry } = setup({ prices, maxTracked: 1, agents: ['support-bot'] });
+    const call = (callId: string, at: number) => {
+      bus.emit({
+        type: 'call.started',
+        ts: at,
+        callId,
+        direction: 'outbound',
+        channel: 'sip',
+        trunk: 'carrier-a',
+      });
+      bus.emit({ type: 'call.answered', ts: at + 1000, callId });
+    };
+    call('c1', T0);
+    bus.emit({ type: 'voiceai.amd', callId: 'c1', agent: 'support-bot', category: 'human' });
+    // 61 s of talk: two minutes.
+    bus.emit({ type: 'call.ended', ts: T0 + 62_000, callId: 'c1' });
+    call('c2', T0 + 100_000);
+    // c3 evicts c2 (maxTracked 1): its end is an unknown call's, and costs nothing here.
+    call('c3', T0 + 200_000);
+    bus.emit({ type: 'call.ended', ts: T0 + 300_000, callId: 'c2' });
+    bus.emit({ type: 'call.ended', ts: T0 + 230_000, callId: 'c3' });
+    const text = registry.render();
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="carrier",trunk="carrier-a"}'),
+    ).toBeCloseTo(0.04, 12);
+    // c3 named no agent: 29 s, one minute, under `other`.
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="other",component="carrier",trunk="carrier-a"}'),
+    ).toBeCloseTo(0.02, 12);
   });
 
   it('helpers update the same series', () => {

@@ -28,6 +28,11 @@ export interface Framework {
   keeps(span: SpanFacts): boolean;
   /** The session's root span: the call is over. */
   isRoot(span: SpanFacts): boolean;
+  /**
+   * Whether a later span of a trace may name its call when earlier ones did not (the id is on some
+   * spans only): a usage report read before it is then held for it, so the call is charged.
+   */
+  readonly callIdLater: boolean;
   /** Emit the turns complete in `s` and let go of the spans they used. */
   collect(s: TraceState, ctx: MapContext): void;
 }

@@ -99,6 +99,10 @@ export const livekit: Framework = {
   name: 'livekit',
   keeps: (s) => KEPT.has(s.name),
   isRoot: (s) => s.name === 'agent_session',
+  // `set_tracer_provider(metadata=...)` writes the call id on every span as it starts (livekit/agents
+  // @ da6af86 telemetry/traces.py L200-205, L266-276; agents-js the same): a span without it has
+  // no later span with it, and its usage goes on at once.
+  callIdLater: false,
   collect(state, ctx) {
     const read = livekitReader(state);
     for (const s of state.spans.values())

@@ -1,5 +1,15 @@
-import { children, type Framework, flag, identity, num, turnEvent, withDetails } from './framework.js';
+import {
+  children,
+  type Framework,
+  flag,
+  identity,
+  type MapContext,
+  num,
+  turnEvent,
+  withDetails,
+} from './framework.js';
 import type { SpanFacts } from './spans.js';
+import type { TraceState } from './traces.js';
 
 /**
  * Pipecat (pipecat-ai/pipecat @ acead0507d7de44e216d24533964106ca1d1d044, BSD-2-Clause): one trace
@@ -44,6 +54,10 @@ export const pipecat: Framework = {
   name: 'pipecat',
   keeps: (s) => s.name === 'turn' || STT(s.name) || isLlm(s.name) || TTS(s.name),
   isRoot: (s) => s.name === 'conversation' && s.parent === '',
+  // `conversation.id` is on the `turn` and `conversation` spans only, `additional_span_attributes`
+  // on the `conversation` span only (utils/tracing/turn_trace_observer.py L137-144, L203-205): the
+  // `llm`, `stt` and `tts` children that carry usage end, and are exported, before either.
+  callIdLater: true,
   collect(state, ctx) {
     const turns = [...state.spans.values()]
       .filter((s) => s.name === 'turn')
@@ -111,9 +125,13 @@ export const pipecat: Framework = {
               endedAt: latency === undefined ? turn.end : undefined,
             },
           ),
-          llmCalls > 0 ? { llmCalls } : {},
+          {
+            ...(llmCalls > 0 && { llmCalls }),
+            ...(s2s?.tools !== undefined && { toolCalls: s2s.tools.length, toolErrors: s2s.toolErrors }),
+          },
         ),
       );
+      for (const t of s2s?.tools ?? []) geminiToolCall(state, ctx, t);
       state.turns++;
       // A barge-in: the turn was cut by the caller after the bot had started speaking (with no
       // bot audio yet, the reply was only cancelled). The caller's onset is the next turn's stt
@@ -145,6 +163,9 @@ interface SpeechToSpeech {
   toolsDoneAt?: number | undefined;
   answerRequested?: number | undefined;
   answerFirstAudio?: number | undefined;
+  /** Gemini Live's tool results (`llm_tool_result`), each with the call that asked for it. */
+  tools?: Array<{ call: SpanFacts | undefined; result: SpanFacts }>;
+  toolErrors?: number;
 }
 
 /**
@@ -161,6 +182,8 @@ function speechToSpeech(kids: readonly SpanFacts[]): SpeechToSpeech | undefined 
   if (!kids.some((k) => REALTIME.has(k.name))) return undefined;
   const requests = kids.filter((k) => k.name === 'llm_request');
   const responses = kids.filter((k) => k.name === 'llm_response');
+  if (kids.some((k) => k.name === 'llm_tool_call' || k.name === 'llm_tool_result'))
+    return geminiTools(kids, responses);
   const audio = (request: SpanFacts | undefined, response: SpanFacts | undefined) => {
     const ttfb = num(response, 'metrics.ttfb');
     return request !== undefined && ttfb !== undefined && ttfb >= 0 ? request.start + ttfb * 1000 : undefined;
@@ -189,6 +212,79 @@ function speechToSpeech(kids: readonly SpanFacts[]): SpeechToSpeech | undefined 
     answerRequested: answer?.start,
     answerFirstAudio: answerAudio,
   };
+}
+
+/**
+ * A Gemini Live turn that called tools (the only Pipecat service tracing `llm_tool_call` and
+ * `llm_tool_result`: `traced_gemini_live`, utils/tracing/service_decorators.py L1122-1410;
+ * services/google/gemini_live/llm.py). No span is the model's request: its TTFB timer starts when
+ * the caller's stop reaches the service (`_handle_user_stopped_speaking`, llm.py L817-820) and stops
+ * at the first `model_turn` part (L1779-1788), of any kind. Every traced span records the timer as
+ * it is when the span starts (`metrics.ttfb`, service_decorators.py L1391-1394; the running value
+ * while it runs, processors/metrics/frame_processor_metrics.py L67-81), so:
+ *
+ * - the `llm_tool_call` span starts when the model's tool call arrives (L1859-1887: the functions
+ *   are started, not awaited); its `metrics.ttfb` T is the running time since the caller's stop
+ *   when nothing was output before it, and the last measured one (the same as the reply's) when
+ *   something was;
+ * - `llm_tool_result` starts when a function's result is sent back (L1719-1751), the tool's end;
+ * - `llm_response` (turn_complete, L1889) carries the reply's TTFB F, stopped at its first output.
+ *
+ * So when T < F the tools ran before the first output, and the caller's stop (the model's
+ * request) is the tool call's start - T, the first output that stop + F: llm_ttft runs to the tool
+ * call, tool to the last result sent, llm2_ttft to the first output. When T = F the model spoke (or
+ * thought) before calling: the tools are not in the silence and nothing is placed. With thinking
+ * on, the first output is a thought (L1779-1800: TTFB stops on any part), not audio; no span tells.
+ */
+function geminiTools(kids: readonly SpanFacts[], responses: readonly SpanFacts[]): SpeechToSpeech {
+  const calls = kids.filter((k) => k.name === 'llm_tool_call');
+  const results = kids.filter((k) => k.name === 'llm_tool_result');
+  const tools = results.map((result) => ({
+    call: calls.filter((c) => c.start <= result.start).at(-1),
+    result,
+  }));
+  const toolErrors = results.filter((r) => r.attrs['tool.result_status'] === 'error').length;
+  const counts = { calls: calls.length + 1, tools, toolErrors };
+  const first = calls[0];
+  const t = num(first, 'metrics.ttfb');
+  const f = num(responses.at(-1), 'metrics.ttfb');
+  if (first === undefined || t === undefined || f === undefined || !(t >= 0 && f > t))
+    return { requested: undefined, firstToken: undefined, firstAudio: undefined, ...counts };
+  const stopped = first.start - t * 1000;
+  const firstAudio = stopped + f * 1000;
+  const done = results.at(-1)?.start;
+  return {
+    requested: stopped,
+    // The model's first output was the call itself.
+    firstToken: first.start,
+    firstAudio,
+    toolsStartedAt: first.start,
+    toolsDoneAt: done,
+    answerRequested: done,
+    answerFirstAudio: firstAudio,
+    ...counts,
+  };
+}
+
+/**
+ * A Gemini Live tool call as `voiceai.tool_call`: the call's arrival -> its result sent back, its
+ * function's name (logs only). A result without its call's span in the turn has no duration: none.
+ */
+function geminiToolCall(
+  state: TraceState,
+  ctx: MapContext,
+  { call, result }: { call: SpanFacts | undefined; result: SpanFacts },
+): void {
+  if (call === undefined) return;
+  const name = result.attrs['tool.function_name'];
+  ctx.toolCall({
+    type: 'voiceai.tool_call',
+    ts: result.start,
+    ok: result.attrs['tool.result_status'] !== 'error',
+    seconds: Math.max(0, result.start - call.start) / 1000,
+    ...(typeof name === 'string' && name.length <= 64 && { tool: name }),
+    ...(state.callId !== undefined && { callId: state.callId }),
+  });
 }
 
 /**

@@ -30,6 +30,8 @@ export interface OtlpReceiverOptions {
   maxSpans?: number;
   /** A call with no span for this long is forgotten. Default 300 s. */
   idleSeconds?: number;
+  /** Usage reports held over all calls waiting for their call id. Default 20 000 (as `maxSpans`). */
+  maxHeldUsage?: number;
   registry?: Registry;
   prefix?: string;
   now?: () => number;
@@ -52,6 +54,13 @@ export interface Batch {
 }
 
 export const OTLP_SPAN_RESULTS = ['used', 'ignored', 'duplicate', 'rejected', 'dropped'] as const;
+/**
+ * What came of a usage report held for its call id: charged to the call (`joined`), or sent on
+ * without it because the session ended without naming the call (`ended`), its call was forgotten
+ * (`evicted`), or the hold was full (`overflow`).
+ */
+export const OTLP_USAGE_HELD = ['joined', 'ended', 'evicted', 'overflow'] as const;
+type UsageHeld = (typeof OTLP_USAGE_HELD)[number];
 const FRAMEWORKS: readonly Framework[] = [pipecat, livekit];
 const SCOPES: ReadonlyMap<string, Framework> = new Map([
   ['pipecat', pipecat],
@@ -89,6 +98,9 @@ export class OtlpTraceReceiver {
   /** Usage reports by whether their model was known (configured or priced) or became `other`. */
   private readonly usageCounts = { known: 0, other: 0 };
   private batchUsage = { known: 0, other: 0 };
+  /** Held usage reports by what came of them ({@link OTLP_USAGE_HELD}), committed, and the batch's. */
+  private readonly heldCounts: Record<UsageHeld, number> = { joined: 0, ended: 0, evicted: 0, overflow: 0 };
+  private batchHeld: Record<UsageHeld, number> = { joined: 0, ended: 0, evicted: 0, overflow: 0 };
   /** The events of the batch being taken. */
   private pending: SidetoneEvent[] = [];
   private readonly ctx: MapContext;
@@ -100,6 +112,8 @@ export class OtlpTraceReceiver {
       maxSpans: options.maxSpans ?? 20_000,
       idleMs: (options.idleSeconds ?? 300) * 1000,
       seenPerTrace: 4096,
+      maxUsage: options.maxHeldUsage ?? options.maxSpans ?? 20_000,
+      onForget: (held) => this.release(held, undefined, 'evicted'),
     });
     this.now = options.now ?? Date.now;
     this.agents = new Set(options.agents ?? []);
@@ -128,10 +142,13 @@ export class OtlpTraceReceiver {
     this.table.begin();
     this.pending = [];
     this.batchUsage = { known: 0, other: 0 };
+    this.batchHeld = { joined: 0, ended: 0, evicted: 0, overflow: 0 };
     const out = { used: 0, ignored: 0, duplicates: 0 };
     const touched = new Map<string, Framework>();
+    /** Every trace a span of the batch touched: one may have learnt its call id. */
+    const states = new Set<TraceState>();
     const ended: SpanFacts[] = [];
-    const usages: Array<[TraceState, SpanFacts, SpanUsage]> = [];
+    const usages: Array<[TraceState, SpanFacts, SpanUsage, boolean]> = [];
     for (const span of decoded.spans) {
       const framework = SCOPES.get(span.scope) ?? FRAMEWORKS.find((f) => f.keeps(span) || f.isRoot(span));
       const kept = framework?.keeps(span) === true;
@@ -143,12 +160,13 @@ export class OtlpTraceReceiver {
         continue;
       }
       const state = this.table.touch(span.trace, now);
+      states.add(state);
       if (!this.table.firstSight(state, span.id)) {
         out.duplicates++;
         continue;
       }
       state.callId ??= this.callIdOf(span);
-      if (usage !== undefined) usages.push([state, span, usage]);
+      if (usage !== undefined) usages.push([state, span, usage, framework?.callIdLater === true]);
       if (root) ended.push(span);
       else if (kept) {
         this.table.hold(state, span);
@@ -157,8 +175,19 @@ export class OtlpTraceReceiver {
       if (framework !== undefined) touched.set(span.trace, framework);
     }
     // After the batch's spans, so that a call id on a later span of it (Pipecat's turn, exported
-    // after its `llm` child) names the call.
-    for (const [state, span, usage] of usages) this.pending.push(this.usageEvent(state, span, usage));
+    // after its `llm` child) names the call. Without one yet, a framework whose later spans may name
+    // it has the report held for them (traces.ts), as its turns wait for their `turn` span: the next
+    // batch may bring it. Other usage goes on at once.
+    for (const [state, span, usage, later] of usages) {
+      const e = this.usageEvent(state, span, usage);
+      if (state.callId !== undefined || !later || state.ended) this.pending.push(e);
+      else {
+        const out = this.table.holdUsage(state, e);
+        if (out !== undefined) this.release([out], undefined, 'overflow');
+      }
+    }
+    for (const state of states)
+      if (state.callId !== undefined) this.release(this.table.takeUsage(state), state.callId, 'joined');
     const turns: Array<[Framework, number]> = [];
     for (const [trace, framework] of touched) {
       const n = this.pending.length;
@@ -167,9 +196,10 @@ export class OtlpTraceReceiver {
     }
     for (const root of ended) {
       const state = this.table.touch(root.trace, now);
-      // The call is over: what is still held will never make a turn.
+      // The call is over: what is still held will never make a turn, nor learn its call.
       state.ended = true;
       this.table.releaseAll(state);
+      this.release(this.table.takeUsage(state), undefined, 'ended');
     }
     this.table.evictIdle(now);
     const events = this.pending;
@@ -189,6 +219,7 @@ export class OtlpTraceReceiver {
         for (const [f, n] of turns) this.turnCounts[f.name] += n;
         this.usageCounts.known += this.batchUsage.known;
         this.usageCounts.other += this.batchUsage.other;
+        for (const k of OTLP_USAGE_HELD) this.heldCounts[k] += this.batchHeld[k];
       },
       rollback: () => {
         if (settled) return;
@@ -216,6 +247,16 @@ export class OtlpTraceReceiver {
     e.model = known ?? 'other';
     this.batchUsage[known === undefined ? 'other' : 'known']++;
     return e;
+  }
+
+  /** Send on usage reports that were held: with their call's id when it came. */
+  private release(
+    held: readonly EventOf<'voiceai.usage'>[],
+    callId: string | undefined,
+    why: UsageHeld,
+  ): void {
+    for (const e of held) this.pending.push(callId === undefined ? e : { ...e, callId });
+    this.batchHeld[why] += held.length;
   }
 
   private callIdOf(span: SpanFacts): string | undefined {
@@ -268,6 +309,20 @@ export class OtlpTraceReceiver {
         c.set({ model: 'known' }, this.usageCounts.known);
         c.set({ model: 'other' }, this.usageCounts.other);
       },
+    });
+    registry.counter({
+      name: `${prefix}_otlp_usage_held_total`,
+      help: 'Usage reports read from spans before any span of their trace named the call, held for its id: joined (charged to the call), or sent on without it: ended (the session ended without one), evicted (the call was forgotten), overflow (the hold was full)',
+      labels: ['outcome'],
+      enums: { outcome: OTLP_USAGE_HELD },
+      collect: (c) => {
+        for (const outcome of OTLP_USAGE_HELD) c.set({ outcome }, this.heldCounts[outcome]);
+      },
+    });
+    registry.gauge({
+      name: `${prefix}_otlp_usage_holding`,
+      help: 'Usage reports held now for their call id (otlp_receiver.max_spans at most)',
+      collect: (g) => g.set(this.table.usageHeld),
     });
     registry.gauge({
       name: `${prefix}_otlp_traces`,

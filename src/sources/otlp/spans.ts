@@ -45,6 +45,9 @@ const NUMBERS = [
   // LiveKit adaptive interruption on the caller's `user_speaking` (trace_types.py L127-130).
   'lk.interruption.probability',
   'lk.interruption.detection_delay',
+  // Pipecat's Gemini Live tool call: how many functions the model called in it
+  // (utils/tracing/service_decorators.py L1268-1271, `traced_gemini_live` llm_tool_call).
+  'tool.calls_count',
 ] as const;
 /** Attributes read as booleans. */
 const FLAGS = [
@@ -74,6 +77,11 @@ const STRINGS = [
   // The function a LiveKit tool call ran: the app's own function name (logs only, never a label);
   // never its arguments or output (`lk.pii.function_tool.*`).
   'lk.function_tool.name',
+  // Pipecat's Gemini Live tool result (service_decorators.py L1286-1309, llm_tool_result): the
+  // function's name (logs only) and `error` / `success` / `completed`; never `tool.arguments` or
+  // `tool.result` (the call's data).
+  'tool.function_name',
+  'tool.result_status',
 ] as const;
 /**
  * LiveKit's TTS metrics, a JSON string whose numeric fields place the first audio byte

@@ -1,4 +1,14 @@
+import type { EventOf } from '../../events/types.js';
 import type { SpanFacts } from './spans.js';
+
+type UsageEvent = EventOf<'voiceai.usage'>;
+
+/**
+ * Usage reports held per call waiting for its call id: a Pipecat call of 100 turns makes ~300 (LLM,
+ * STT and TTS each turn), all held when only the session's root names the call; past this the
+ * oldest goes on without its call (counted).
+ */
+export const USAGE_HELD_PER_TRACE = 512;
 
 /**
  * The spans of one trace (one call of an agent) waiting to become a turn. Both frameworks export
@@ -20,6 +30,11 @@ export interface TraceState {
   ended: boolean;
   /** When a span of the trace last arrived (receiver clock, ms). */
   lastAt: number;
+  /**
+   * Usage reports read before any span of the trace named the call (a child's usage exported
+   * before the span with the call id), oldest first, held until one does or the trace ends.
+   */
+  usage: UsageEvent[];
 }
 
 export interface TraceTableOptions {
@@ -31,12 +46,18 @@ export interface TraceTableOptions {
   idleMs: number;
   /** Span ids remembered per call for retries (the newest). */
   seenPerTrace: number;
+  /** Usage reports held over all calls for their call id ({@link TraceTable.holdUsage}). */
+  maxUsage: number;
+  /** Told of a call forgotten before its end with the usage it still held (emitted without its call). */
+  onForget?: (held: readonly UsageEvent[]) => void;
 }
 
 export type Eviction = 'idle' | 'capacity';
 
 /** A trace as it was before a batch changed it (null: the batch created it). */
-type Snapshot = (Pick<TraceState, 'callId' | 'turns' | 'ended'> & { spans: Map<string, SpanFacts> }) | null;
+type Snapshot =
+  | (Pick<TraceState, 'callId' | 'turns' | 'ended'> & { spans: Map<string, SpanFacts>; usage: UsageEvent[] })
+  | null;
 
 /**
  * Bounded state of the calls whose spans are arriving: at most `maxTraces` calls and `maxSpans`
@@ -46,9 +67,14 @@ type Snapshot = (Pick<TraceState, 'callId' | 'turns' | 'ended'> & { spans: Map<s
 export class TraceTable {
   private readonly traces = new Map<string, TraceState>();
   private held = 0;
+  private heldUsage = 0;
   /** The open batch: each trace it touched as it was before, and the span ids it marked seen. */
   private batch:
-    | { before: Map<string, Snapshot>; seen: Array<[TraceState, string]>; dropped: number }
+    | {
+        before: Map<string, Snapshot>;
+        seen: Array<[TraceState, string]>;
+        dropped: number;
+      }
     | undefined;
   /** Calls forgotten before their end, by why; and the spans they still held. */
   readonly evicted: Record<Eviction, number> = { idle: 0, capacity: 0 };
@@ -61,6 +87,10 @@ export class TraceTable {
   }
   get spans(): number {
     return this.held;
+  }
+  /** Usage reports held for their call id over all calls. */
+  get usageHeld(): number {
+    return this.heldUsage;
   }
 
   /**
@@ -89,15 +119,18 @@ export class TraceTable {
       const s = this.traces.get(trace);
       if (s === undefined) continue;
       this.held -= s.spans.size;
+      this.heldUsage -= s.usage.length;
       if (snap === null) {
         this.traces.delete(trace);
         continue;
       }
       s.spans = snap.spans;
+      s.usage = snap.usage;
       s.callId = snap.callId;
       s.turns = snap.turns;
       s.ended = snap.ended;
       this.held += s.spans.size;
+      this.heldUsage += s.usage.length;
     }
     this.droppedSpans = b.dropped;
   }
@@ -114,6 +147,7 @@ export class TraceTable {
         turns: 0,
         ended: false,
         lastAt: now,
+        usage: [],
       };
       if (this.traces.size >= this.o.maxTraces) this.evictOldest('capacity');
       if (this.batch !== undefined && !this.batch.before.has(trace)) this.batch.before.set(trace, null);
@@ -121,7 +155,7 @@ export class TraceTable {
       this.traces.delete(trace);
       if (this.batch !== undefined && !this.batch.before.has(trace)) {
         const { callId, turns, ended } = s;
-        this.batch.before.set(trace, { spans: new Map(s.spans), callId, turns, ended });
+        this.batch.before.set(trace, { spans: new Map(s.spans), usage: [...s.usage], callId, turns, ended });
       }
     }
     s.lastAt = now;
@@ -155,6 +189,27 @@ export class TraceTable {
     }
   }
 
+  /**
+   * Hold a usage report until the call's id arrives; the report it pushed out past the call's or the
+   * table's bound (the call's oldest), if any, to go on without its call.
+   */
+  holdUsage(s: TraceState, e: UsageEvent): UsageEvent | undefined {
+    s.usage.push(e);
+    this.heldUsage++;
+    if (s.usage.length <= USAGE_HELD_PER_TRACE && this.heldUsage <= this.o.maxUsage) return undefined;
+    this.heldUsage--;
+    return s.usage.shift();
+  }
+
+  /** Let go of the usage reports a call held (its id arrived, or it ended without one). */
+  takeUsage(s: TraceState): UsageEvent[] {
+    const out = s.usage;
+    if (out.length === 0) return out;
+    this.heldUsage -= out.length;
+    s.usage = [];
+    return out;
+  }
+
   /** Let go of spans a turn used (or that can never be used). */
   release(s: TraceState, ids: Iterable<string>): void {
     for (const id of ids) if (s.spans.delete(id)) this.held--;
@@ -184,6 +239,8 @@ export class TraceTable {
 
   private forget(s: TraceState, why: Eviction | undefined): void {
     this.releaseAll(s);
+    const usage = this.takeUsage(s);
+    if (usage.length > 0) this.o.onForget?.(usage);
     this.traces.delete(s.trace);
     if (why !== undefined) this.evicted[why]++;
   }

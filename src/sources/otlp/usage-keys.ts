@@ -15,6 +15,12 @@ export const USAGE_NUMBERS = [
   'gen_ai.usage.cache_read_input_tokens',
   'gen_ai.usage.cache_read.input_tokens',
   'gen_ai.usage.reasoning_tokens',
+  // Pipecat's LLM spans (service_decorators.py `_add_token_usage_to_span` L192-209): reasoning, and
+  // audio in and out (Gemini Live and OpenAI Realtime; L1326-1345 for Gemini Live's `llm_response`).
+  'gen_ai.usage.reasoning.output_tokens',
+  'gen_ai.usage.audio.input_tokens',
+  'gen_ai.usage.audio.output_tokens',
+  'gen_ai.usage.audio.cache_read.input_tokens',
   'metrics.audio_seconds',
   'metrics.character_count',
 ] as const;

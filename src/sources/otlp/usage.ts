@@ -5,7 +5,9 @@
  * - OpenTelemetry GenAI (`gen_ai.usage.input_tokens`, `output_tokens`, the cache and reasoning
  *   counts): Pipecat's `llm` span (pipecat-ai/pipecat @ acead050
  *   src/pipecat/utils/tracing/service_decorators.py `_add_token_usage_to_span`: prompt ->
- *   input_tokens, completion -> output_tokens, `cache_read_input_tokens`, `reasoning_tokens`) and
+ *   input_tokens, completion -> output_tokens, `cache_read_input_tokens`, reasoning as
+ *   `gen_ai.usage.reasoning.output_tokens`, audio in and out as `gen_ai.usage.audio.*`; Gemini
+ *   Live's `llm_response` `gen_ai.usage.reasoning_tokens`, L1310-1345) and
  *   LiveKit's `llm_request` (livekit/agents @ da6af86 voice/generation.py, beside `lk.llm_metrics`).
  * - Pipecat's `stt` span `metrics.audio_seconds` (the audio the service was sent) and `tts` span
  *   `metrics.character_count` (`len(text)`, service_decorators.py `traced_tts`).
@@ -99,8 +101,17 @@ export function readUsage(span: SpanFacts): SpanUsage | undefined {
       `${LLM_METRICS}.prompt_cached_tokens`,
       `${LLM_METRICS}.promptCachedTokens`,
     ),
-    reasoningTokens: count(a, 'gen_ai.usage.reasoning_tokens'),
+    reasoningTokens: count(a, 'gen_ai.usage.reasoning_tokens', 'gen_ai.usage.reasoning.output_tokens'),
+    outputAudioTokens: count(a, 'gen_ai.usage.audio.output_tokens'),
   };
+  // Audio input tokens as the domain nests them: of the input, not cached (cached ones, audio or
+  // not, are `cachedInputTokens` already, and priced as cached).
+  const audioIn = count(a, 'gen_ai.usage.audio.input_tokens');
+  if (audioIn !== undefined)
+    genai.inputAudioTokens = Math.max(
+      0,
+      audioIn - (count(a, 'gen_ai.usage.audio.cache_read.input_tokens') ?? 0),
+    );
   if (genai.inputTokens !== undefined || genai.outputTokens !== undefined) {
     const u: SpanUsage = { component: 'llm', ...names(LLM_METRICS) };
     put(u, genai);

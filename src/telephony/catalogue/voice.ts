@@ -1,4 +1,4 @@
-import { USAGE_COMPONENTS, USAGE_PRICING } from '../../domain/cost.js';
+import { COST_COMPONENTS, USAGE_COMPONENTS, USAGE_PRICING } from '../../domain/cost.js';
 import { AMD_CATEGORIES, INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
 import { BUCKETS, type MetricSpec } from './types.js';
 
@@ -144,10 +144,10 @@ export const VOICE_METRICS: readonly MetricSpec[] = [
     pack: 'voiceai',
     name: 'voiceai_cost_total',
     type: 'counter',
-    help: "What voice agents' providers cost, by stage (llm, stt, tts), in the currency of the voiceai.prices file, from the usage their spans reported",
-    labels: { agent: 'agents', component: USAGE_COMPONENTS },
-    events: ['voiceai.usage'],
-    note: 'Counted only with a price file; usage of a model it does not price adds nothing here (the call record counts it in `cost_unpriced`). Carrier minutes are priced on the call record.',
+    help: "What voice agents' calls cost, by component (the providers' llm, stt, tts from the usage their spans reported; the carrier's minutes) and by the call's trunk, in the currency of the voiceai.prices file",
+    labels: { agent: 'agents', component: COST_COMPONENTS, trunk: 'trunks' },
+    events: ['voiceai.usage', 'call.started', 'call.answered', 'call.ended'],
+    note: "Counted only with a price file; usage of a model it does not price adds nothing here (the call record counts it in `cost_unpriced`). `carrier` is added as an answered call ends: its talk time at its trunk's price per minute, in the trunk's billing increments, as the call record's `cost_carrier`; `agent` is the one the call's voice-agent events named before it ended (`other` if none had). A call pushed out of the tracked calls before its end adds no carrier cost. Usage of a call not tracked (no call events, or reported after its end) is labelled `trunk` `other`.",
   },
   {
     pack: 'voiceai',

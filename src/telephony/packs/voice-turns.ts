@@ -1,8 +1,17 @@
-import { reportCost, USAGE_COMPONENTS, USAGE_PRICING } from '../../domain/cost.js';
+import {
+  COST_COMPONENTS,
+  carrierCost,
+  reportCost,
+  type TrunkPrice,
+  USAGE_COMPONENTS,
+  USAGE_PRICING,
+} from '../../domain/cost.js';
 import { AMD_CATEGORIES, INTERRUPTION_KINDS, SPEAKERS, TURN_SEGMENTS } from '../../domain/vocab.js';
+import type { EventBus } from '../../events/bus.js';
 import type { EventOf } from '../../events/types.js';
 import type { ExemplarLabels } from '../../metrics/exemplar.js';
 import type { HistogramSeries } from '../../metrics/index.js';
+import { type CallStates, callStates } from '../call-states.js';
 import type { ConfigList } from '../catalogue.js';
 import { breakTurn, isDeadAir, segmentIndex, TurnBreakdown, UNATTRIBUTED } from '../outcome/turns.js';
 import type { PackMetrics, ResolvedOptions } from '../pack.js';
@@ -15,6 +24,11 @@ export interface TurnMetrics {
   amd(e: EventOf<'voiceai.amd'>): void;
   /** A provider's usage report: its cost by the price table (none without one). */
   usage(e: EventOf<'voiceai.usage'>): void;
+  /**
+   * Listen to the calls on `bus` (their trunk, answer and end): each answered call's carrier
+   * minutes are priced into the cost counter as it ends. Returns the unsubscribe functions.
+   */
+  subscribeCalls(bus: EventBus): Array<() => void>;
 }
 
 const SPEAKER_AGENT = SPEAKERS.indexOf('agent');
@@ -55,7 +69,10 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
   const amdResults = m.counter('voiceai_amd_results_total');
   const amdDelay = m.histogram('voiceai_amd_delay_seconds');
   const components = new Enum(USAGE_COMPONENTS);
+  const costComponents = new Enum(COST_COMPONENTS);
+  const CARRIER = costComponents.of('carrier');
   const cost = m.counter('voiceai_cost_total');
+  const carrier = carrierLedger(o, agents);
   const usageReports = m.counter('voiceai_usage_reports_total');
   const pricings = new Enum(USAGE_PRICING);
   const prices = o.prices;
@@ -118,6 +135,7 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
     turn(e) {
       breakTurn(e, b);
       const a = agents.of(e.agent);
+      if (e.agent !== undefined) carrier.agent(e.callId, a);
       const mo = models.of(e.model);
       turns.at(a, mo).inc();
       staged = 0;
@@ -155,11 +173,13 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
     },
     amd(e) {
       const a = agents.of(e.agent);
+      if (e.agent !== undefined) carrier.agent(e.callId, a);
       amdResults.at(a, categories.of(e.category)).inc();
       if (e.delaySeconds !== undefined) amdDelay.at(a).observe(e.delaySeconds);
     },
     usage(e) {
       const a = agents.of(e.agent);
+      if (e.agent !== undefined) carrier.agent(e.callId, a);
       const component = components.of(e.component);
       if (prices === null) {
         usageReports.at(a, component, pricings.of('no_price_file')).inc();
@@ -167,7 +187,80 @@ export function turnMetrics(m: PackMetrics, o: ResolvedOptions): TurnMetrics {
       }
       const c = reportCost(prices, e);
       usageReports.at(a, component, pricings.of(c.priced ? 'priced' : 'unpriced')).inc();
-      if (c.cost > 0) cost.at(a, component).inc(c.cost);
+      // USAGE_COMPONENTS is COST_COMPONENTS' head: the same index in both.
+      if (c.cost > 0) cost.at(a, component, carrier.trunkOf(e.callId)).inc(c.cost);
+    },
+    subscribeCalls(bus) {
+      return carrier.subscribe(bus, (a, t, amount) => cost.at(a, CARRIER, t).inc(amount));
+    },
+  };
+}
+
+/**
+ * What the cost counter needs of a call: its trunk (the label, and the carrier's price for it as the
+ * call started) and the agent its voice-agent events named, kept in one number in the call's slot
+ * of the bus's call projection (call-states.ts: bounded and evicted with the call; no object per
+ * call). An answered call's minutes are priced as it ends, as the call record prices them
+ * (store/records/call-rows.ts: talk time = end - answer, domain/cost.ts carrierCost), so the
+ * counter's `carrier` component and the records' `cost_carrier` add up to the same. A call pushed
+ * out of the projection (cap or age) has no known talk time and adds nothing, as its record.
+ */
+function carrierLedger(o: ResolvedOptions, agents: Enum) {
+  // The call's trunk as the store names it (store-sink.ts: a configured name, else `other`), and
+  // one more code for a call that gave no trunk: labelled `other`, but priced by no trunk entry.
+  const trunks = new Enum(o.trunks);
+  const NO_TRUNK = trunks.size;
+  const codes = trunks.size + 1;
+  const price: (TrunkPrice | undefined)[] = trunks.values.map((name) =>
+    o.prices?.trunks.find((t) => t.trunk === name),
+  );
+  let calls: CallStates | undefined;
+  let slot = -1;
+  const code = (callId: string | undefined): number | undefined => {
+    if (callId === undefined || calls === undefined) return undefined;
+    return calls.lookup(callId)?.slots[slot] as number | undefined;
+  };
+  return {
+    /** Remember `a` as the agent of call `callId` (while it is tracked). */
+    agent(callId: string | undefined, a: number): void {
+      if (callId === undefined || calls === undefined) return;
+      const s = calls.get(callId);
+      const v = s?.slots[slot] as number | undefined;
+      if (s !== undefined && v !== undefined) s.slots[slot] = (v % codes) + codes * (a + 1);
+    },
+    /** The trunk label index of call `callId`: `other` when it is not tracked or gave no trunk. */
+    trunkOf(callId: string | undefined): number {
+      const v = code(callId);
+      return v === undefined || v % codes === NO_TRUNK ? trunks.other : v % codes;
+    },
+    subscribe(
+      bus: EventBus,
+      charge: (agent: number, trunk: number, amount: number) => void,
+    ): Array<() => void> {
+      // The same bounds as the calls pack's, whichever asks first (the projection is per bus).
+      calls = callStates(bus, { maxCalls: o.maxTracked, maxAgeSeconds: o.maxAgeSeconds, now: o.now });
+      slot = calls.slot();
+      const states = calls;
+      return [
+        // Registered as a reader (the projection leaves the bus with its last one); an evicted call
+        // is dropped with its slot, nothing to charge.
+        states.onEvict(() => {}),
+        bus.on('call.started', (e) => {
+          const s = states.started(e);
+          if (s !== undefined) s.slots[slot] = e.trunk === undefined ? NO_TRUNK : trunks.of(e.trunk);
+        }),
+        bus.on('call.ended', (e) => {
+          const end = states.ended(e);
+          const v = end?.state.slots[slot] as number | undefined;
+          if (end === undefined || v === undefined || Number.isNaN(end.state.answeredAt)) return;
+          const t = v % codes;
+          const p = t === NO_TRUNK ? undefined : price[t];
+          if (p === undefined) return;
+          const amount = carrierCost(p, Math.max(0, end.at - end.state.answeredAt));
+          const a = Math.floor(v / codes) - 1;
+          if (amount > 0) charge(a < 0 ? agents.other : a, t, amount);
+        }),
+      ];
     },
   };
 }

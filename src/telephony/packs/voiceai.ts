@@ -97,6 +97,7 @@ export function voiceAiPack(registry: Registry, options: PackOptions = {}): Voic
         bus.on('voiceai.interruption', turns.interruption),
         bus.on('voiceai.amd', turns.amd),
         bus.on('voiceai.usage', turns.usage),
+        ...turns.subscribeCalls(bus),
       ]),
   };
   return pack;

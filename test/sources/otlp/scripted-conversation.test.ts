@@ -30,6 +30,14 @@
 //   response is asked for (services/openai/realtime/llm.py L1175-1209, the TTFB timer starts),
 //   again once the tool's result is sent (L1216-1280), `llm_response` on each response.done (L998),
 //   the answer's carrying `metrics.ttfb` (request -> first audio delta, L892-895).
+// - Pipecat, speech-to-speech (Gemini Live, services/google/gemini_live/llm.py): no request span; the
+//   TTFB timer starts at the caller's stop (UserStoppedSpeakingFrame, L817-820) and stops at the
+//   first `model_turn` part (L1779-1788); `llm_tool_call` when the model's tool call arrives
+//   (L1859-1887, `tool.function_name`, `tool.calls_count`: service_decorators.py L1260-1284),
+//   `llm_tool_result` when the result is sent back (L1719-1751, `tool.result_status`:
+//   service_decorators.py L1286-1309), `llm_response` at turn_complete (L1889); each span's
+//   `metrics.ttfb` is the timer as the span starts (service_decorators.py L1391-1394): running at
+//   the tool call, the reply's at turn_complete (processors/metrics/frame_processor_metrics.py L67-81).
 //
 // Cascaded emitters give the script's segments within 1 ms, tool and second call included. A
 // realtime model has no transcription or synthesis stage of its own (`stt`, `tts_ttfb` are 0 where
@@ -455,6 +463,95 @@ function pipecat(s2s: boolean) {
   return request('python', spans, s2s ? '5250'.repeat(8) : 'ca5c'.repeat(8));
 }
 
+/**
+ * The script as Pipecat with Gemini Live traces it: the service hears the caller's stop at the
+ * end-of-turn decision (`e`: the user aggregator pushes UserStoppedSpeakingFrame then), the tool
+ * call arrives as the script's tool starts, its result is sent as the tool ends.
+ */
+function pipecatGemini(status: 'success' | 'error' = 'success') {
+  const id = ids('9e71');
+  const conv = id();
+  const model = {
+    'gen_ai.provider.name': 'gcp.gemini',
+    'gen_ai.request.model': 'gemini-2.5-flash-native-audio',
+  };
+  const spans: Span[] = [
+    { id: conv, name: 'conversation', scope: 'pipecat.turn', from: 0, to: sec(SESSION_END) },
+    { id: id(), parent: conv, name: 'llm_setup', scope: 'pipecat', from: 0.1, to: 0.2, attrs: model },
+  ];
+  for (const t of SCRIPT) {
+    const turn = id();
+    const next = SCRIPT[t.n] as ScriptTurn | undefined;
+    spans.push(
+      {
+        id: turn,
+        parent: conv,
+        name: 'turn',
+        scope: 'pipecat.turn',
+        from: sec(t.onset + 50),
+        to: sec(t.bargeIn !== undefined ? t.end : (next?.onset ?? SESSION_END - 200)),
+        attrs: {
+          'turn.number': t.n,
+          'turn.user_bot_latency_seconds': sec(t.a - t.u),
+          'turn.was_interrupted': t.bargeIn !== undefined,
+        },
+      },
+      // The input transcription (traced_stt, L1920): its ttfb is the service's, it places nothing.
+      {
+        id: id(),
+        parent: turn,
+        name: 'stt',
+        scope: 'pipecat',
+        from: sec(t.onset),
+        to: sec(t.a + 300),
+        attrs: { is_final: true, 'metrics.ttfb': 0.62 },
+      },
+    );
+    if (t.tool !== undefined)
+      spans.push(
+        {
+          id: id(),
+          parent: turn,
+          name: 'llm_tool_call',
+          scope: 'pipecat',
+          from: sec(t.tool.start),
+          to: sec(t.tool.start + 2),
+          attrs: {
+            ...model,
+            'metrics.ttfb': sec(t.tool.start - t.e),
+            'tool.function_name': t.tool.name,
+            'tool.calls_count': 1,
+          },
+        },
+        {
+          id: id(),
+          parent: turn,
+          name: 'llm_tool_result',
+          scope: 'pipecat',
+          from: sec(t.tool.end),
+          to: sec(t.tool.end + 3),
+          // The running timer again: no output yet.
+          attrs: {
+            ...model,
+            'metrics.ttfb': sec(t.tool.end - t.e),
+            'tool.function_name': t.tool.name,
+            'tool.result_status': status,
+          },
+        },
+      );
+    spans.push({
+      id: id(),
+      parent: turn,
+      name: 'llm_response',
+      scope: 'pipecat',
+      from: sec(t.end),
+      to: sec(t.end + 1),
+      attrs: { ...model, 'metrics.ttfb': sec(t.ttsFirst - t.e) },
+    });
+  }
+  return request('python', spans, '9e71'.repeat(8));
+}
+
 /** The turns a request comes to, sent as the SDK's 5 s batches (a tool-call reply and its answer apart). */
 async function turnsOf(body: ReturnType<typeof request>) {
   const r = receiverApp();
@@ -572,5 +669,55 @@ describe('one scripted conversation (plain turn, a tool call with two LLM calls,
     expect(lk.turns.map((t) => t.llmCalls)).toEqual([1, 2, 1]);
     expect(pc.turns.map((t) => t.llmCalls)).toEqual([1, 2, 1]);
     expect(lk.tools.map((t) => t.tool)).toEqual(['lookup_order']);
+  });
+
+  it('Pipecat with Gemini Live: the tool in its own segment (the call arrived -> its result sent), the answer after it placed; the rest joined, equal to the sum of the others', async () => {
+    const g = await turnsOf(pipecatGemini());
+    expect(g.turns.map((t) => t.turn)).toEqual([1, 2, 3]);
+    expect(g.heard.map(Math.round)).toEqual([1280, 2720, 1100]);
+    // No span places the caller's stop or, without a tool, the model's request: the whole, joined.
+    within1ms(g.segments[0] as Record<string, number>, {
+      'stt+endpointing+llm_ttft+tts_ttfb+remainder': 1280,
+    });
+    // The tool turn: the caller's stop at the service (the tool call's start - its running TTFB),
+    // the model's call (llm_ttft 610 = the cascade's llm_ttft 400 + the 210 ms its first call
+    // streamed on), the tool as it ran (790 ms), the answer's first output 650 ms after the result.
+    within1ms(g.segments[1] as Record<string, number>, {
+      'stt+endpointing+remainder': 670,
+      llm_ttft: 610,
+      tool: 790,
+      llm2_ttft: 650,
+      tts_ttfb: 0,
+    });
+    const tool = g.turns[1] as EventOf<'voiceai.turn'>;
+    expect([tool.llmCalls, tool.toolCalls, tool.toolErrors]).toEqual([2, 1, 0]);
+    expect(g.tools).toEqual([
+      expect.objectContaining({
+        type: 'voiceai.tool_call',
+        ok: true,
+        tool: 'lookup_order',
+        seconds: expect.closeTo(0.79, 6),
+      }),
+    ]);
+    const failed = await turnsOf(pipecatGemini('error'));
+    expect((failed.turns[1] as EventOf<'voiceai.turn'>).toolErrors).toBe(1);
+    expect(failed.tools.map((t) => t.ok)).toEqual([false]);
+  });
+
+  it('Pipecat with Gemini Live, the model spoke before calling the tool: the tool is not in the silence, nothing is placed', async () => {
+    const body = pipecatGemini();
+    // The first output came before the call: the timer had stopped, so the call's TTFB is the reply's.
+    for (const ss of body.resourceSpans[0]?.scopeSpans ?? [])
+      for (const span of ss.spans as Array<{
+        name: string;
+        attributes: Array<{ key: string; value: unknown }>;
+      }>)
+        if (span.name === 'llm_tool_call' || span.name === 'llm_tool_result')
+          for (const a of span.attributes) if (a.key === 'metrics.ttfb') a.value = { doubleValue: 2.05 };
+    const g = await turnsOf(body);
+    expect(g.heard.map(Math.round)).toEqual([1280, 2720, 1100]);
+    within1ms(g.segments[1] as Record<string, number>, {
+      'stt+endpointing+llm_ttft+tool+llm2_ttft+tts_ttfb+remainder': 2720,
+    });
   });
 });

@@ -15,7 +15,10 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrices } from '../../../src/config/prices.js';
 import type { EventOf } from '../../../src/events/types.js';
+import type { Registry } from '../../../src/metrics/index.js';
+import type { OtlpReceiverOptions } from '../../../src/sources/otlp/receiver.js';
 import { openSqliteCallStore } from '../../../src/store/index.js';
+import type { CallStore, CallUpdate } from '../../../src/store/types.js';
 import { sample } from '../../telephony/helpers.js';
 import { JSON_TYPE, receiverApp } from './helpers.js';
 
@@ -117,6 +120,7 @@ const PIPECAT_LLM = (300 * 0.4 + 512 * 0.1 + 41 * 1.6) / 1e6;
 const PIPECAT_STT = (2.4 / 60) * 0.0043;
 const PIPECAT_TTS = (57 * 38) / 1e6;
 
+const clock = { now: 1_787_320_900_000 };
 const usages = (events: unknown[]) =>
   events.filter((e): e is EventOf<'voiceai.usage'> => (e as { type: string }).type === 'voiceai.usage');
 
@@ -141,18 +145,15 @@ describe('usage from spans -> voiceai.usage -> cost', () => {
       expect.objectContaining({ component: 'tts', provider: 'cartesia', model: 'sonic-2', characters: 57 }),
     ]);
     const text = await r.registry.metrics();
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm"}')).toBeCloseTo(
-      PIPECAT_LLM,
-      12,
-    );
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="stt"}')).toBeCloseTo(
-      PIPECAT_STT,
-      12,
-    );
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="tts"}')).toBeCloseTo(
-      PIPECAT_TTS,
-      12,
-    );
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm",trunk="other"}'),
+    ).toBeCloseTo(PIPECAT_LLM, 12);
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="stt",trunk="other"}'),
+    ).toBeCloseTo(PIPECAT_STT, 12);
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="tts",trunk="other"}'),
+    ).toBeCloseTo(PIPECAT_TTS, 12);
     expect(sample(text, 'sidetone_otlp_usage_reports_total{model="known"}')).toBe(3);
   });
 
@@ -224,14 +225,89 @@ describe('usage from spans -> voiceai.usage -> cost', () => {
       ((900 - 128) * 0.4 + 128 * 0.1 + 60 * 1.6) / 1e6 +
       ((1200 - 600 - 400) * 4 + 600 * 0.4 + 400 * 32 + (300 - 250) * 16 + 250 * 64) / 1e6;
     const text = await r.registry.metrics();
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm"}')).toBeCloseTo(
-      llm,
-      12,
-    );
-    expect(sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="tts"}')).toBeCloseTo(
-      (80 * 38) / 1e6,
-      12,
-    );
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm",trunk="other"}'),
+    ).toBeCloseTo(llm, 12);
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="tts",trunk="other"}'),
+    ).toBeCloseTo((80 * 38) / 1e6, 12);
+  });
+
+  // Pipecat @ acead050: Gemini Live's `llm_response` (service_decorators.py L1310-1345: prompt and
+  // response tokens, `cache_read.input_tokens`, `reasoning_tokens` from thoughts, the AUDIO
+  // modality's counts as `gen_ai.usage.audio.*`), and `_add_token_usage_to_span` (L192-209) writing
+  // reasoning as `gen_ai.usage.reasoning.output_tokens` on a cascade's `llm` span.
+  it('Pipecat: audio tokens (Gemini Live) and reasoning tokens under both of its names are priced as such', async () => {
+    const prices = parsePrices({
+      currency: 'USD',
+      models: [
+        {
+          provider: 'gcp.gemini',
+          model: 'gemini-2.5-flash-native-audio',
+          input_tokens_per_million: 0.5,
+          cached_input_tokens_per_million: 0.125,
+          input_audio_tokens_per_million: 3,
+          output_tokens_per_million: 2,
+          reasoning_tokens_per_million: 2.5,
+          output_audio_tokens_per_million: 12,
+        },
+        {
+          provider: 'openai',
+          model: 'o4-mini',
+          input_tokens_per_million: 1.1,
+          output_tokens_per_million: 4.4,
+          reasoning_tokens_per_million: 8,
+        },
+      ],
+    });
+    const r = receiverApp({ agents: ['support-bot'], prices });
+    const body = request('pipecat', [
+      [
+        'llm_response',
+        2,
+        {
+          'gen_ai.provider.name': 'gcp.gemini',
+          'gen_ai.request.model': 'gemini-2.5-flash-native-audio',
+          'gen_ai.usage.input_tokens': 1000,
+          'gen_ai.usage.output_tokens': 400,
+          'gen_ai.usage.cache_read.input_tokens': 100,
+          'gen_ai.usage.reasoning_tokens': 30,
+          'gen_ai.usage.audio.input_tokens': 700,
+          'gen_ai.usage.audio.cache_read.input_tokens': 50,
+          'gen_ai.usage.audio.output_tokens': 350,
+        },
+      ],
+      [
+        'llm',
+        3,
+        {
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'o4-mini',
+          'gen_ai.usage.input_tokens': 500,
+          'gen_ai.usage.output_tokens': 300,
+          'gen_ai.usage.reasoning.output_tokens': 200,
+        },
+      ],
+    ]);
+    expect((await r.post(body, JSON_TYPE)).status).toBe(200);
+    const [gemini, o4] = usages(r.events);
+    // The cached audio is of the cached input: the audio left to price apart is 700 - 50.
+    expect(gemini).toMatchObject({
+      inputTokens: 1000,
+      cachedInputTokens: 100,
+      inputAudioTokens: 650,
+      outputTokens: 400,
+      reasoningTokens: 30,
+      outputAudioTokens: 350,
+    });
+    expect(o4).toMatchObject({ inputTokens: 500, outputTokens: 300, reasoningTokens: 200 });
+    // Independently: text in 1000 - 100 - 650 = 250, cached 100, audio in 650; text out 400 - 30 - 350 = 20.
+    const geminiCost = (250 * 0.5 + 100 * 0.125 + 650 * 3 + 20 * 2 + 30 * 2.5 + 350 * 12) / 1e6;
+    const o4Cost = (500 * 1.1 + 100 * 4.4 + 200 * 8) / 1e6;
+    const text = await r.registry.metrics();
+    expect(
+      sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm",trunk="other"}'),
+    ).toBeCloseTo(geminiCost + o4Cost, 12);
   });
 
   it('a model neither configured nor priced is `other`, counted; its provider is not kept', async () => {
@@ -272,5 +348,204 @@ describe('usage from spans -> voiceai.usage -> cost', () => {
     expect(Math.abs((c?.cost?.total ?? NaN) - (PIPECAT_LLM + PIPECAT_STT + PIPECAT_TTS))).toBeLessThan(1e-9);
     expect(c?.cost?.unpricedReports).toBe(0);
     await r.close();
+  });
+
+  // Pipecat names the call on its `turn` span (`conversation.id`, turn_trace_observer.py L203-205)
+  // and, for `additional_span_attributes`, on the `conversation` root only (L137-144); the usage is
+  // on the `llm`, `stt` and `tts` children, which end and are exported first (BatchSpanProcessor:
+  // in end order, 5 s a batch), so their usage comes before the call id.
+  describe('usage read before the span naming the call', () => {
+    const PTRACE = 'f00d'.repeat(8);
+    const id = (n: number) => `f00d${String(n).padStart(12, '0')}`;
+    type Span = [name: string, n: number, parent: number, attrs: Record<string, Attr>];
+    const CHILDREN: Span[] = [
+      [
+        'llm',
+        3,
+        2,
+        {
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'gpt-4.1-mini',
+          'gen_ai.usage.input_tokens': 812,
+          'gen_ai.usage.output_tokens': 41,
+          'gen_ai.usage.cache_read_input_tokens': 512,
+        },
+      ],
+      [
+        'stt',
+        4,
+        2,
+        {
+          'gen_ai.provider.name': 'deepgram',
+          'gen_ai.request.model': 'nova-3',
+          'metrics.audio_seconds': 2.4,
+        },
+      ],
+      [
+        'tts',
+        5,
+        2,
+        {
+          'gen_ai.provider.name': 'cartesia',
+          'gen_ai.request.model': 'sonic-2',
+          'metrics.character_count': 57,
+        },
+      ],
+    ];
+    const TURN = (attrs: Record<string, Attr>): Span => ['turn', 2, 1, { 'turn.number': 1, ...attrs }];
+    const ROOT = (attrs: Record<string, Attr>): Span => ['conversation', 1, 0, attrs];
+    /** One request of Pipecat's spans, in the order given, under a resource with no call id. */
+    const pipecatRequest = (spans: Span[]) =>
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [attr(['service.name', 'support-bot'])] },
+            scopeSpans: spans.map(([name, n, parent, attrs]) => ({
+              scope: { name: name === 'turn' || name === 'conversation' ? 'pipecat.turn' : 'pipecat' },
+              spans: [
+                {
+                  traceId: PTRACE,
+                  spanId: id(n),
+                  ...(parent !== 0 && { parentSpanId: id(parent) }),
+                  name,
+                  kind: 1,
+                  startTimeUnixNano: ns(n),
+                  endTimeUnixNano: ns(n + 0.5),
+                  attributes: Object.entries(attrs).map(attr),
+                },
+              ],
+            })),
+          },
+        ],
+      });
+    const CALL = 'sip-call-0042@pbx';
+    const withStore = async (options: Partial<OtlpReceiverOptions> = {}) => {
+      const store = await openSqliteCallStore({
+        path: ':memory:',
+        privacy: { hashKey: 'usage-test-key-0123456', storeRaw: false },
+      });
+      const r = receiverApp(
+        {
+          agents: ['support-bot'],
+          prices: PRICES,
+          callIdAttributes: ['conversation.id', 'sidetone.call_id'],
+          ...options,
+        },
+        {},
+        store,
+      );
+      return { r, store };
+    };
+    const expectCharged = async (store: CallStore) => {
+      const c = await store.getCall(CALL);
+      expect(c?.cost?.llm).toBeCloseTo(PIPECAT_LLM, 12);
+      expect(c?.cost?.stt).toBeCloseTo(PIPECAT_STT, 12);
+      expect(c?.cost?.tts).toBeCloseTo(PIPECAT_TTS, 12);
+    };
+    const held = async (r: { registry: Registry }, outcome: string) =>
+      sample(await r.registry.metrics(), `sidetone_otlp_usage_held_total{outcome="${outcome}"}`);
+
+    it('one batch, the children first: charged to the call the turn names', async () => {
+      const { r, store } = await withStore();
+      const body = pipecatRequest([...CHILDREN, TURN({ 'conversation.id': CALL })]);
+      expect((await r.post(body, JSON_TYPE)).status).toBe(200);
+      expect(usages(r.events).map((e) => e.callId)).toEqual([CALL, CALL, CALL]);
+      await expectCharged(store);
+      await r.close();
+    });
+
+    it('split over two batches: held until the turn names the call, then charged to it', async () => {
+      const { r, store } = await withStore();
+      expect((await r.post(pipecatRequest(CHILDREN), JSON_TYPE)).status).toBe(200);
+      expect(usages(r.events)).toEqual([]);
+      expect(sample(await r.registry.metrics(), 'sidetone_otlp_usage_holding')).toBe(3);
+      expect((await r.post(pipecatRequest([TURN({ 'conversation.id': CALL })]), JSON_TYPE)).status).toBe(200);
+      expect(usages(r.events).map((e) => [e.component, e.callId])).toEqual([
+        ['llm', CALL],
+        ['stt', CALL],
+        ['tts', CALL],
+      ]);
+      expect(await held(r, 'joined')).toBe(3);
+      expect(sample(await r.registry.metrics(), 'sidetone_otlp_usage_holding')).toBe(0);
+      // The counter counts each report once.
+      const text = await r.registry.metrics();
+      expect(
+        sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="llm",trunk="other"}'),
+      ).toBeCloseTo(PIPECAT_LLM, 12);
+      await expectCharged(store);
+      await r.close();
+    });
+
+    it('the call named on the root only (additional_span_attributes): charged when the session ends', async () => {
+      const { r, store } = await withStore({ callIdAttributes: ['sidetone.call_id'] });
+      expect((await r.post(pipecatRequest(CHILDREN), JSON_TYPE)).status).toBe(200);
+      expect(
+        (await r.post(pipecatRequest([TURN({ 'conversation.id': 'generated-uuid' })]), JSON_TYPE)).status,
+      ).toBe(200);
+      expect(usages(r.events)).toEqual([]);
+      expect((await r.post(pipecatRequest([ROOT({ 'sidetone.call_id': CALL })]), JSON_TYPE)).status).toBe(
+        200,
+      );
+      expect(usages(r.events).map((e) => e.callId)).toEqual([CALL, CALL, CALL]);
+      await expectCharged(store);
+      await r.close();
+    });
+
+    it('a session that never names its call: its usage goes on without one at its end, counted', async () => {
+      const { r } = await withStore();
+      expect((await r.post(pipecatRequest([...CHILDREN, TURN({}), ROOT({})]), JSON_TYPE)).status).toBe(200);
+      expect(usages(r.events).map((e) => e.callId)).toEqual([undefined, undefined, undefined]);
+      expect(await held(r, 'ended')).toBe(3);
+      const text = await r.registry.metrics();
+      expect(
+        sample(text, 'sidetone_voiceai_cost_total{agent="support-bot",component="tts",trunk="other"}'),
+      ).toBeCloseTo(PIPECAT_TTS, 12);
+      await r.close();
+    });
+
+    it('bounded: past the hold the oldest goes on without its call, counted; a forgotten call lets its usage go', async () => {
+      const { r } = await withStore({ maxHeldUsage: 2, idleSeconds: 60, now: () => clock.now });
+      expect((await r.post(pipecatRequest(CHILDREN), JSON_TYPE)).status).toBe(200);
+      expect(usages(r.events).map((e) => [e.component, e.callId])).toEqual([['llm', undefined]]);
+      expect(await held(r, 'overflow')).toBe(1);
+      // Idle past idle_seconds: the next request's sweep forgets the call and sends its usage on.
+      clock.now += 61_000;
+      const other = pipecatRequest([ROOT({})]).replaceAll('f00d', 'beef');
+      expect((await r.post(other, JSON_TYPE)).status).toBe(200);
+      expect(usages(r.events).map((e) => e.component)).toEqual(['llm', 'stt', 'tts']);
+      expect(await held(r, 'evicted')).toBe(2);
+      expect(sample(await r.registry.metrics(), 'sidetone_otlp_traces_evicted_total{reason="idle"}')).toBe(1);
+      await r.close();
+    });
+
+    it('a batch the store did not take is undone: its retry charges the call once', async () => {
+      const real = await openSqliteCallStore({
+        path: ':memory:',
+        privacy: { hashKey: 'usage-test-key-0123456', storeRaw: false },
+      });
+      let fail = false;
+      const flaky: CallStore = Object.create(real);
+      flaky.applyBatch = async (updates: readonly CallUpdate[]) => {
+        if (fail) throw Object.assign(new Error('disk I/O error'), { code: 'ST_STORE_UNAVAILABLE' });
+        return real.applyBatch(updates);
+      };
+      const r = receiverApp(
+        { agents: ['support-bot'], prices: PRICES, callIdAttributes: ['conversation.id'] },
+        {},
+        flaky,
+      );
+      expect((await r.post(pipecatRequest(CHILDREN), JSON_TYPE)).status).toBe(200);
+      const turn = pipecatRequest([TURN({ 'conversation.id': CALL })]);
+      fail = true;
+      expect((await r.post(turn, JSON_TYPE)).status).toBe(503);
+      expect(await held(r, 'joined')).toBe(0);
+      expect(sample(await r.registry.metrics(), 'sidetone_otlp_usage_holding')).toBe(3);
+      fail = false;
+      expect((await r.post(turn, JSON_TYPE)).status).toBe(200);
+      expect(usages(r.events).map((e) => e.callId)).toEqual([CALL, CALL, CALL]);
+      expect(await held(r, 'joined')).toBe(3);
+      await expectCharged(real);
+      await r.close();
+    });
   });
 });
