@@ -31,8 +31,8 @@ import type { IngestSink } from '../store-first.js';
 import { storeFirst } from '../store-first.js';
 import {
   clusterReadiness,
-  hepCallKey,
   hepPartition,
+  ownerCallKey,
   type PartitionLease,
   partitionOf,
   stepPartition,
@@ -659,7 +659,8 @@ export class ClusterNode {
       const buf = data.subarray(RECEIPT_BYTES);
       const now = Date.now();
       if (receivedAt > own.clock) own.clock = receivedAt;
-      const key = hepCallKey(buf);
+      // Its Call-ID read in place: the capture below parses the message; this read did too.
+      const key = ownerCallKey(buf);
       if (key !== '') {
         const t = own.calls.get(key);
         if (t !== undefined) t.lastAt = now;
