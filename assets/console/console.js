@@ -501,6 +501,41 @@ function shadePartial(u) {
   u.ctx.restore();
 }
 
+function statusCell(c) {
+  return h(
+    'td',
+    { class: c.status === 'completed' ? 'ok' : c.status === 'active' ? '' : 'bad' },
+    c.reason ? `${c.status} (${c.reason})` : c.status,
+  );
+}
+
+/**
+ * A B2BUA's legs listed as one call (issue 53): the end-to-end outcome, the leg that failed, and a
+ * link to each leg's page (the row's own link opens the A leg's).
+ */
+function endToEndCell(e) {
+  const cls = e.outcome === 'answered' ? 'ok' : e.outcome === null ? '' : 'bad';
+  const verdict =
+    e.outcome === null
+      ? 'active'
+      : e.failed_leg
+        ? `${e.outcome} (${e.failed_leg.toUpperCase()} leg)`
+        : e.outcome;
+  return h(
+    'td',
+    { class: cls, 'data-end-to-end': e.id },
+    `${verdict}, legs `,
+    ...e.legs.flatMap((l, i) => [
+      i > 0 ? ' ' : '',
+      h(
+        'a',
+        { href: `#call=${encodeURIComponent(l.call_id)}`, title: l.outcome ?? 'active' },
+        l.leg.toUpperCase(),
+      ),
+    ]),
+  );
+}
+
 async function refreshList() {
   const query = { window: win, outcome: $('f-outcome').value, limit: 25 };
   if ($('f-trunk').value) query.trunk = $('f-trunk').value;
@@ -520,11 +555,7 @@ async function refreshList() {
             ),
             h('td', {}, c.trunk || NONE),
             h('td', {}, (c.direction === 'inbound' ? c.from : c.to) || NONE),
-            h(
-              'td',
-              { class: c.status === 'completed' ? 'ok' : c.status === 'active' ? '' : 'bad' },
-              c.reason ? `${c.status} (${c.reason})` : c.status,
-            ),
+            c.end_to_end ? endToEndCell(c.end_to_end) : statusCell(c),
             h('td', { class: 'n' }, c.sip_code ?? NONE),
           ),
         )

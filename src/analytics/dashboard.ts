@@ -3,7 +3,15 @@
 import type { CallStatus } from '../domain/records.js';
 import type { Bucket, CallQuery, CallStats, CallStore } from '../store/types.js';
 import { checkRange } from '../store/validate.js';
-import { KPI_DEFINITIONS, type Kpis, kpisFromStats, percent, round } from './kpi.js';
+import {
+  type EndToEndKpis,
+  endToEndKpis,
+  KPI_DEFINITIONS,
+  type Kpis,
+  kpisFromStats,
+  percent,
+  round,
+} from './kpi.js';
 import type { VoiceView } from './problems.js';
 import { bucketCount, fillSeries, type SeriesPoint, seriesFor } from './series.js';
 import { type VoiceSkillDashboard, voiceSkillDashboard } from './voice-skill.js';
@@ -67,6 +75,14 @@ export interface Dashboard extends VoiceSkillDashboard {
   /** How each KPI is computed. */
   definitions: typeof KPI_DEFINITIONS;
   /**
+   * The period's end-to-end calls (issue 53: a B2BUA's legs linked by `hep.leg_correlation`), each
+   * counted once with the outcome decided for it, beside `kpis`, which count every leg. Absent when
+   * no leg of the period has an end-to-end id (no correlation configured: the dashboard is what it
+   * was), and for a dashboard narrowed to a trunk, direction, channel or instance (legs differ in
+   * those: a B2BUA's A leg is inbound, its B leg outbound on another trunk).
+   */
+  endToEnd?: EndToEndKpis;
+  /**
    * The voice agents over the voice alerts' windows, from a running sidecar's registry (its
    * `/metrics/dashboard` adds them, as its console shows them); absent from a store alone.
    */
@@ -115,12 +131,15 @@ export async function dashboard(store: CallStore, opts: DashboardOptions): Promi
   // duration percentiles. Each takes whole hours and days from the rollups.
   // The guide's hourly series is the period's when it is bucketed by hour, else the last 24 hours.
   const lastDay = { ...q, from: Math.max(q.from, q.to - 86_400_000) };
-  const [overview, before, pct, activeNow, hours] = await Promise.all([
+  const whole =
+    q.trunk === undefined && q.direction === undefined && q.channel === undefined && q.instance === undefined;
+  const [overview, before, pct, activeNow, hours, e2e] = await Promise.all([
     store.overview(q, bucket),
     store.stats(prev),
     store.durationPercentiles(q, [0.5, 0.95, 0.99]),
     store.countActiveSince(q.to),
     bucket === 'hour' ? undefined : seriesFor(store, lastDay, 'hour'),
+    whole ? store.endToEndStats(q) : undefined,
   ]);
   const { stats: cur, breakdown } = overview;
   const series = fillSeries(overview.series, q, bucket);
@@ -169,5 +188,6 @@ export async function dashboard(store: CallStore, opts: DashboardOptions): Promi
     bucket,
     series,
     definitions: KPI_DEFINITIONS,
+    ...(e2e !== undefined && e2e.calls > 0 && { endToEnd: endToEndKpis(e2e) }),
   };
 }

@@ -24,7 +24,7 @@ export {
   healthIndicators,
   type TrunkNer,
 } from './health.js';
-export type { Kpis } from './kpi.js';
+export type { EndToEndKpis, Kpis } from './kpi.js';
 export {
   type ModemChange,
   type ModemHistory,

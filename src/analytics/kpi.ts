@@ -3,7 +3,7 @@
  * millions of rows); this turns counts into rates. A rate whose denominator is 0 is `null`, not 0:
  * "no calls" is not "all calls failed".
  */
-import type { CallStats, KpiCounts } from '../store/types.js';
+import type { CallStats, EndToEndStats, KpiCounts } from '../store/types.js';
 
 export interface Kpis {
   /** Answer-seizure ratio, %. */
@@ -95,5 +95,40 @@ export function kpisFromStats(st: CallStats): Kpis {
     pddMs: st.pddCount > 0 ? round(st.pddMsSum / st.pddCount, 1) : null,
     successRate: percent(st.byStatus.completed, st.finished),
     transcriptRate: percent(st.transcripts, st.total),
+  };
+}
+
+/**
+ * The KPIs of a period's end-to-end calls (issue 53: a B2BUA's legs linked by
+ * `hep.leg_correlation`), each call counted once with the outcome src/domain/outcome/end-to-end.ts
+ * decided for it, where the per-leg KPIs above count each leg as a call of its own.
+ */
+export interface EndToEndKpis {
+  /** End-to-end calls whose A leg was filed in the period; `linked` of them had two legs or more. */
+  calls: number;
+  linked: number;
+  /** ASR (ITU-T E.411) over end-to-end calls: answered / attempts x 100, attempts as per leg. */
+  asr: number | null;
+  /** The caller's PDD (RFC 6076 4.2: A's INVITE to A's first 18x), average over the calls that rang. */
+  pddMs: number | null;
+  /** Attempts that failed on the caller's leg (the B2BUA failed it) and on the far side's. */
+  failedLeg: { a: number; b: number };
+  /** True when the period held more legs than one read takes (the figures cover those read). */
+  truncated: boolean;
+}
+
+/**
+ * The end-to-end KPIs of a period's counts (store `endToEndStats`): one formula for the API, the
+ * CLI and the console, which all read them from here.
+ * @example endToEndKpis(await store.endToEndStats({ from, to })).asr // 50 when 1 of 2 was answered end to end
+ */
+export function endToEndKpis(s: EndToEndStats): EndToEndKpis {
+  return {
+    calls: s.calls,
+    linked: s.linked,
+    asr: percent(s.answered, s.attempts),
+    pddMs: s.pddCount > 0 ? round(s.pddMsSum / s.pddCount, 1) : null,
+    failedLeg: { a: s.failedA, b: s.failedB },
+    truncated: s.truncated,
   };
 }

@@ -124,7 +124,7 @@ export const ANALYTICS_DOCS = {
   dashboard: readDoc(
     'Call KPIs over a period (the seed dashboard shape)',
     'dashboard',
-    'Totals, rates, percentiles and breakdowns',
+    'Totals, rates, percentiles and breakdowns; `endToEnd` (`{calls, linked, asr, pddMs, failedLeg: {a, b}, truncated}`) over the end-to-end calls of a B2BUA whose legs `hep.leg_correlation` links, each counted once, absent without (docs/kpis.md)',
     `${PERIOD} Filter by trunk, direction or fleet instance.`,
   ),
   trunks: readDoc('KPIs per trunk with an ASR trend', 'span', 'Per-trunk KPIs', PERIOD),

@@ -71,10 +71,10 @@ export const CONSOLE_DOCS = {
   calls: doc(
     'Recent calls, newest first, by outcome, trunk, direction and window',
     CALLS_QUERY,
-    '`calls`: export rows, numbers masked',
+    "`calls`: export rows, numbers masked; the legs of one end-to-end call (a B2BUA's, `hep.leg_correlation`) make one row, its A leg's, with `end_to_end`: `{id, outcome, failed_leg, pdd_ms, legs: [{leg, call_id, trunk, direction, outcome, pdd_ms}]}`, A first, the outcome as the caller experienced it",
   ),
 };
 
+export { listRows } from '../analytics/call-list.js';
 export { consoleData } from '../analytics/console.js';
-export { toExportRow } from '../analytics/export.js';
 export { consoleProblems } from '../analytics/problems.js';

@@ -83,7 +83,7 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
     'GET',
     API_PATHS.calls,
     async (_req, { url }) => {
-      const { parse, OUTCOMES, toExportRow } = await load();
+      const { parse, OUTCOMES, listRows } = await load();
       const q = parse('calls', url);
       if (q instanceof Response) return q;
       const { window, outcome, trunk, direction, limit } = q;
@@ -93,16 +93,14 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
         statuses: OUTCOMES[outcome] as readonly CallStatus[],
         limit: 1000,
       });
-      const calls = rows
-        .filter(
-          (c) =>
-            c.firstAt >= from &&
-            (trunk === undefined || c.trunk === trunk) &&
-            (direction === undefined || c.direction === direction),
-        )
-        .slice(0, limit)
-        .map(toExportRow);
-      return json(200, { calls });
+      const matching = rows.filter(
+        (c) =>
+          c.firstAt >= from &&
+          (trunk === undefined || c.trunk === trunk) &&
+          (direction === undefined || c.direction === direction),
+      );
+      // One row per end-to-end call where legs are linked (analytics/call-list.ts).
+      return json(200, { calls: await listRows(o.store, matching, limit) });
     },
     {
       auth: 'scrape',

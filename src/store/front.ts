@@ -31,7 +31,13 @@ import {
   withStoredSmsIds,
 } from './privacy.js';
 import { type CallTuple, toCallRecord } from './records/call-rows.js';
-import { END_TO_END_LEGS_MAX, endToEndCall } from './records/end-to-end.js';
+import {
+  END_TO_END_EDGE_MS,
+  END_TO_END_LEGS_MAX,
+  END_TO_END_READ_MAX,
+  endToEndCall,
+  foldEndToEnd,
+} from './records/end-to-end.js';
 import { foldCallStats, foldOverview, foldSeries } from './records/fold.js';
 import { toSmsRecord, toSmsStats } from './records/sms-rows.js';
 import type { Protect } from './records/writes.js';
@@ -48,6 +54,8 @@ import type {
   CallStore,
   CallUpdate,
   DeleteResult,
+  EndToEndCall,
+  EndToEndStats,
   ReadOptions,
   SeriesRow,
   SmsRecord,
@@ -186,6 +194,28 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
         legs.map((r) => toCallRecord(r, reveal)),
       );
     return call;
+  }
+
+  async endToEndCall(endToEndId: string, opts?: ReadOptions): Promise<EndToEndCall | undefined> {
+    const legs = await this.driver.callLegs(endToEndId, END_TO_END_LEGS_MAX);
+    if (legs.length < 2) return undefined;
+    const reveal = this.reveal(opts);
+    return endToEndCall(
+      endToEndId,
+      legs.map((r) => toCallRecord(r, reveal)),
+    );
+  }
+
+  async endToEndStats(q: Pick<CallQuery, 'from' | 'to'>): Promise<EndToEndStats> {
+    checkRange(q);
+    const from = bound(q.from);
+    const to = bound(q.to);
+    const rows = await this.driver.endToEndLegs(
+      from - END_TO_END_EDGE_MS,
+      to + END_TO_END_EDGE_MS,
+      END_TO_END_READ_MAX,
+    );
+    return foldEndToEnd(rows, from, to, rows.length >= END_TO_END_READ_MAX);
   }
 
   async recentCalls(

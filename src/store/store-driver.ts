@@ -6,6 +6,7 @@ import type { CallStatus } from '../domain/records.js';
 import type { EventKeys } from './event-ids.js';
 import type { ModemSample } from './modem-samples.js';
 import type { CallTuple } from './records/call-rows.js';
+import type { LegTuple } from './records/end-to-end.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from './records/fold.js';
 import type { SmsTuple } from './records/sms-rows.js';
 import type { RollupBuilder } from './rollup/build.js';
@@ -31,6 +32,11 @@ export interface StoreDriver {
   callById(id: string): Promise<CallTuple | undefined>;
   /** The legs of one end-to-end call (their stored `end_to_end_id`), by first_at; at most `limit`. */
   callLegs(endToEndId: string, limit: number): Promise<CallTuple[]>;
+  /**
+   * The legs with an end-to-end id filed in [from, to), by first_at; at most `limit` (issue 53:
+   * a period's end-to-end KPIs, records/end-to-end.ts foldEndToEnd).
+   */
+  endToEndLegs(from: number, to: number, limit: number): Promise<LegTuple[]>;
   /** The newest `limit` calls of one status that started before `before`, newest first. */
   recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]>;
   /** The pages of the calls in `q` (read what a whole export needs first, e.g. a filing lag). */

@@ -13,10 +13,11 @@ import type {
   CallQuery,
   CallStats,
   DeleteResult,
+  EndToEndStats,
   SeriesRow,
   SmsStats,
 } from './records/query-types.js';
-import type { CallRecord, ReadOptions, SmsRecord } from './records/record-types.js';
+import type { CallRecord, EndToEndCall, ReadOptions, SmsRecord } from './records/record-types.js';
 import type { CallUpdate, SmsUpdate } from './records/update-types.js';
 
 export type { EventIds, StoredEventIds } from './event-ids.js';
@@ -28,6 +29,7 @@ export type {
   CallQuery,
   CallStats,
   DeleteResult,
+  EndToEndStats,
   KpiCounts,
   SeriesRow,
   SmsStats,
@@ -81,6 +83,17 @@ export interface CallStore {
   storedEventIds(since: number): Promise<StoredEventIds>;
 
   getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined>;
+  /**
+   * The end-to-end call of a stored `endToEndId` (a record's, as read), when two legs or more of it
+   * are stored; undefined otherwise (issue 53: the call list's one row per end-to-end call).
+   */
+  endToEndCall(endToEndId: string, opts?: ReadOptions): Promise<EndToEndCall | undefined>;
+  /**
+   * The end-to-end calls of a period, each decided once (src/domain/outcome/end-to-end.ts) and
+   * counted in the period its A leg was filed in: what the end-to-end ASR and PDD are made of.
+   * Zero calls when no leg correlation was configured (no leg has an end-to-end id).
+   */
+  endToEndStats(q: Pick<CallQuery, 'from' | 'to'>): Promise<EndToEndStats>;
   /** Most recent calls with one of `statuses` (newest first), optionally before a time. */
   recentCalls(
     q: { statuses: readonly CallStatus[]; limit: number; before?: number },

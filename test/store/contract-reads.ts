@@ -77,6 +77,74 @@ export function readContract(ctx: ContractContext): void {
     expect(await store.getCall('e2e-one')).not.toHaveProperty('endToEnd');
   });
 
+  it("counts a period's end-to-end calls once each, by the domain's verdict, in its A leg's period (issue 53)", async () => {
+    const store = await open(false);
+    /** A B2BUA call: A (inbound) and optionally B (outbound, 20 ms later), each [ring ms, end]. */
+    const call = (
+      key: string,
+      at: number,
+      a: { ring?: number; code?: number },
+      b?: { ring?: number; code?: number },
+    ): CallUpdate[] => {
+      const leg = (
+        id: string,
+        t: number,
+        direction: 'inbound' | 'outbound',
+        l: { ring?: number; code?: number },
+      ) => {
+        const u: CallUpdate[] = [
+          { kind: 'started', callId: id, at: t, direction, channel: 'sip', endToEndId: key },
+        ];
+        if (l.ring !== undefined) u.push({ kind: 'ringing', callId: id, at: t + l.ring });
+        if (l.code === 200) u.push({ kind: 'answered', callId: id, at: t + 2000 });
+        if (l.code !== undefined) u.push({ kind: 'ended', callId: id, at: t + 9000, sipCode: l.code });
+        return u;
+      };
+      return [
+        ...leg(key, at, 'inbound', a),
+        ...(b === undefined ? [] : leg(`${key}-b`, at + 20, 'outbound', b)),
+      ];
+    };
+    const P = { from: T, to: T + 3_600_000 };
+    await store.applyBatch([
+      ...call('s-answered', T + 1000, { ring: 500, code: 200 }, { ring: 400, code: 200 }),
+      ...call('s-busy', T + 2000, { ring: 700, code: 486 }, { ring: 600, code: 486 }),
+      // The B2BUA failed the caller though B answered: failed on A, no PDD (A never rang).
+      ...call('s-a-failed', T + 3000, { code: 503 }, { ring: 100, code: 200 }),
+      // No B leg made (an IVR answered): one leg, answered.
+      ...call('s-lone', T + 4000, { ring: 300, code: 200 }),
+      // Both legs still up: a call, not an attempt.
+      ...call('s-active', T + 5000, {}, {}),
+      // A filed before the period, B inside it: the call is the earlier period's.
+      ...call('s-before', T - 10, { ring: 100, code: 486 }, { ring: 100, code: 486 }),
+      // A filed in the period's last 5 ms, B after it: the call is this period's, both legs.
+      ...call('s-after', P.to - 5, { ring: 100, code: 200 }, { ring: 100, code: 200 }),
+    ]);
+    // No correlation configured: not an end-to-end call.
+    await store.applyBatch(lifecycle('s-plain', T + 6000));
+    expect(await store.endToEndStats(P)).toEqual({
+      calls: 6,
+      linked: 5,
+      attempts: 5,
+      answered: 3,
+      pddMsSum: 500 + 700 + 300 + 100,
+      pddCount: 4,
+      failedA: 1,
+      failedB: 1,
+      legs: 13,
+      truncated: false,
+    });
+    // The list's read: the end-to-end call of a stored id when two legs or more are stored.
+    const id = (await store.getCall('s-busy'))!.endToEndId!;
+    expect(await store.endToEndCall(id)).toEqual((await store.getCall('s-busy-b'))!.endToEnd);
+    expect(await store.endToEndCall((await store.getCall('s-lone'))!.endToEndId!)).toBeUndefined();
+    // Nothing correlated in a period: zero calls (a dashboard leaves the block out).
+    expect(await store.endToEndStats({ from: T + 7_200_000, to: T + 10_800_000 })).toMatchObject({
+      calls: 0,
+      legs: 0,
+    });
+  });
+
   it('streams a half-open range in filing order, page by page, while writes continue', async () => {
     const store = await open();
     const ids = Array.from({ length: 25 }, (_, i) => `it${String(i).padStart(2, '0')}`);

@@ -1,4 +1,4 @@
-import type { Dashboard } from '../../analytics/index.js';
+import type { Dashboard, EndToEndKpis } from '../../analytics/index.js';
 import type { VoiceView } from '../../analytics/problems.js';
 import { defineCommand } from '../args.js';
 import { READ_FLAGS, SPAN_FLAGS } from '../flags.js';
@@ -39,6 +39,25 @@ function breakdown(title: string, counts: Record<string, number>, style: Style):
 
 /** Seconds to the hundredth, as the console prints them. */
 const sec = (ms: number | null) => fmtNumber(ms === null ? null : ms / 1000, ' s');
+
+/**
+ * The period's end-to-end calls (a B2BUA's legs linked, issue 53), beside the per-leg KPIs above:
+ * the figures of analytics/kpi.ts endToEndKpis, whichever source (`--db`, `--url`) gave them.
+ */
+export function renderEndToEnd(e: EndToEndKpis, style: Style): string {
+  return table(
+    [{ header: 'END TO END' }, right('NOW')],
+    [
+      ['calls (legs linked)', `${fmtNumber(e.calls)} (${fmtNumber(e.linked)})`],
+      ['ASR', fmtPercent(e.asr)],
+      ['PDD (caller)', fmtNumber(e.pddMs, ' ms')],
+      ['failed on the caller leg', fmtNumber(e.failedLeg.a)],
+      ['failed on the far leg', fmtNumber(e.failedLeg.b)],
+      ...(e.truncated ? [[style.dim('(the legs read first only)'), '']] : []),
+    ],
+    style,
+  );
+}
 
 /**
  * The voice agents as the console's voice panel shows them (the server's `voice`, over the voice
@@ -111,9 +130,9 @@ export function renderDashboard(d: Dashboard, style: Style): string {
       KPIS.map(([key, label, fmt]) => [label, fmt(d.kpis[key]), fmt(d.previousKpis[key])]),
       style,
     ),
-    breakdown('STATUS', d.byStatus, style),
-    breakdown('TRUNK', d.byTrunk, style),
   ];
+  if (d.endToEnd !== undefined) parts.push(renderEndToEnd(d.endToEnd, style));
+  parts.push(breakdown('STATUS', d.byStatus, style), breakdown('TRUNK', d.byTrunk, style));
   if (Object.keys(d.byFailureReason).length > 0)
     parts.push(breakdown('FAILURE REASON', d.byFailureReason, style));
   const s = d.duration;

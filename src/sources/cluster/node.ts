@@ -25,13 +25,14 @@ import { StoreError } from '../../errors.js';
 import type { EventBus } from '../../events/bus.js';
 import type { SidetoneEvent } from '../../events/types.js';
 import type { HealthRegistry } from '../../health/index.js';
-import type { Counter, Gauge, Registry } from '../../metrics/index.js';
+import type { Counter, CounterSeries, Gauge, Registry } from '../../metrics/index.js';
 import { optionalPart } from '../../runtime/optional-part.js';
 import type { IngestSink } from '../store-first.js';
 import { storeFirst } from '../store-first.js';
 import {
   clusterReadiness,
-  hepCallKey,
+  hepPartition,
+  ownerCallKey,
   type PartitionLease,
   partitionOf,
   stepPartition,
@@ -69,6 +70,11 @@ const RECEIPT_BYTES = 8;
 const EVENT_BATCH = 500;
 /** How often owned partitions' capture clocks run (as HepSource's own timer). */
 const TICK_MS = 100;
+/**
+ * The options of every HEP publish: one object, not one a packet (the client sets `reply` on it
+ * once, to '', and only reads it after).
+ */
+const HEP_PUBLISH: { reply?: string } = {};
 
 /** The HEP capture of one owned partition (a HepSource with no listener, sources/hep/source.ts). */
 export interface PartitionCapture {
@@ -228,6 +234,10 @@ export class ClusterNode {
   private readonly publishFailed: Counter<'kind'>;
   private readonly takeovers: Counter<never>;
   private readonly trackOverflow: Counter<never>;
+  /** The publish path's series, bound once: a label object a packet was an allocation each. */
+  private readonly publishedHep: CounterSeries;
+  private readonly publishFailedHep: CounterSeries;
+  /** Subjects per partition, built once: the publish path only indexes them. */
   private readonly hepSubjects: string[];
   private readonly eventSubjects: string[];
   private rotate = 0;
@@ -253,6 +263,8 @@ export class ClusterNode {
       labels: ['kind'],
       enums: kinds,
     });
+    this.publishedHep = this.published.labels({ kind: 'hep' });
+    this.publishFailedHep = this.publishFailed.labels({ kind: 'hep' });
     this.takeovers = o.registry.counter({
       name: `${p}_cluster_takeovers_total`,
       help: 'Partitions this member took (at start, from a dead member, or its share when joining)',
@@ -400,18 +412,23 @@ export class ClusterNode {
   publishHep(buf: Buffer, now: number): void {
     const nc = this.nc;
     if (nc === undefined || nc.isClosed()) {
-      this.publishFailed.inc({ kind: 'hep' });
+      this.publishFailedHep.inc();
       return;
     }
     try {
-      const p = partitionOf(hepCallKey(buf), this.o.partitions);
+      // The Call-ID hashed in the packet's bytes (hepPartition): parsing the message to route it
+      // built a SipMessage and its strings a packet, for one number.
+      const p = hepPartition(buf, this.o.partitions);
+      // A buffer a packet, from Node's pool (allocUnsafe under 4 KiB slices a shared slab): the
+      // client keeps a reference to it until its flush (a microtask later), so one reused buffer
+      // would be overwritten before it was written to the socket.
       const out = Buffer.allocUnsafe(RECEIPT_BYTES + buf.length);
       out.writeDoubleBE(now, 0);
       buf.copy(out, RECEIPT_BYTES);
-      nc.publish(this.hepSubjects[p] as string, out);
-      this.published.inc({ kind: 'hep' });
+      nc.publish(this.hepSubjects[p] as string, out, HEP_PUBLISH);
+      this.publishedHep.inc();
     } catch {
-      this.publishFailed.inc({ kind: 'hep' });
+      this.publishFailedHep.inc();
     }
   }
 
@@ -642,7 +659,8 @@ export class ClusterNode {
       const buf = data.subarray(RECEIPT_BYTES);
       const now = Date.now();
       if (receivedAt > own.clock) own.clock = receivedAt;
-      const key = hepCallKey(buf);
+      // Its Call-ID read in place: the capture below parses the message; this read did too.
+      const key = ownerCallKey(buf);
       if (key !== '') {
         const t = own.calls.get(key);
         if (t !== undefined) t.lastAt = now;

@@ -170,13 +170,16 @@ function named(b: Buffer, at: number, to: number, name: string): boolean {
   return true;
 }
 
+/** Where callIdSpan found the value: bytes [from, to) of the buffer it was given. */
+const span = { from: 0, to: 0 };
+
 /**
- * hash32 of the Call-ID a SIP message's bytes [start, stop) carry, as parseSip reads it (the first
- * non-empty `Call-ID` or `i` header, its value trimmed), read in place: no string, no parse.
- * -1 where the bytes alone do not settle it the same way (a folded Call-ID line, a byte above
- * 0x7f, a value past the store's id limit, none found): the caller parses then.
+ * Find the Call-ID a SIP message's bytes [start, stop) carry, as parseSip reads it (the first
+ * non-empty `Call-ID` or `i` header, its value trimmed), in place: no string, no parse. Its bounds
+ * go to `span`. False where the bytes alone do not settle it the same way (a folded Call-ID line,
+ * a byte above 0x7f, a value past the store's id limit, none found): the caller parses then.
  */
-export function callIdHash(b: Buffer, start: number, stop: number): number {
+function callIdSpan(b: Buffer, start: number, stop: number): boolean {
   // The header block ends as parseSip ends it: the first CRLF CRLF, else the first LF LF.
   let end = b.indexOf(CRLF2, start);
   if (end < 0 || end >= stop) {
@@ -192,7 +195,7 @@ export function callIdHash(b: Buffer, start: number, stop: number): number {
     if (at >= eol) continue;
     // A line that starts with white space folds a header (rare since RFC 3261 7.3.1 deprecated
     // it): parseSip decides, as it joins the lines.
-    if (c0 === 0x20 || c0 === 0x09) return -1;
+    if (c0 === 0x20 || c0 === 0x09) return false;
     const colon = b.indexOf(0x3a, at);
     if (colon <= at || colon >= eol) continue;
     let nameEnd = colon;
@@ -200,22 +203,46 @@ export function callIdHash(b: Buffer, start: number, stop: number): number {
     if (!named(b, at, nameEnd, 'call-id') && !named(b, at, nameEnd, 'i')) continue;
     // Folded: parseSip joins the lines; that rare case is left to it.
     const next = b[eol + 1];
-    if (eol < end && (next === 0x20 || next === 0x09)) return -1;
+    if (eol < end && (next === 0x20 || next === 0x09)) return false;
     let from = colon + 1;
     let to = eol;
     while (from < to && space(b[from] as number)) from++;
     while (to > from && space(b[to - 1] as number)) to--;
     if (from === to) continue; // empty: a later Call-ID header counts, as in parseSip
-    if (to - from > STORE_LIMITS.idMax) return -1;
-    let h = FNV_BASIS;
-    for (let i = from; i < to; i++) {
-      const c = b[i] as number;
-      if (c > 0x7f) return -1;
-      h = Math.imul(h ^ c, 0x01000193);
-    }
-    return h >>> 0;
+    if (to - from > STORE_LIMITS.idMax) return false;
+    for (let i = from; i < to; i++) if ((b[i] as number) > 0x7f) return false;
+    span.from = from;
+    span.to = to;
+    return true;
   }
-  return -1;
+  return false;
+}
+
+/**
+ * hash32 of the Call-ID a SIP message's bytes [start, stop) carry, as parseSip reads it, read in
+ * place (callIdSpan); -1 where the bytes alone do not settle it: the caller parses then.
+ */
+export function callIdHash(b: Buffer, start: number, stop: number): number {
+  if (!callIdSpan(b, start, stop)) return -1;
+  let h = FNV_BASIS;
+  for (let i = span.from; i < span.to; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The call a HEP packet belongs to, as the partition's owner tracks it for its replay position:
+ * hepCallKey's answer, with a SIP message's Call-ID read as one string of its bytes where they
+ * settle it (callIdSpan) instead of parsing the message, which the owner's capture parses next.
+ * A message parseSip refuses may get its Call-ID here where hepCallKey gives '': its owner tracks
+ * it until the reorder window passes and the capture, which counts it malformed, does not.
+ * @example ownerCallKey(packet) // 'a84b4c76e66710@pc33.example.com', as hepCallKey(packet)
+ */
+export function ownerCallKey(buf: Buffer): string {
+  if (decodeHepInto(buf, packet) === undefined && packet.type === 1) {
+    if (callIdSpan(packet.data, packet.payloadAt, packet.payloadEnd))
+      return packet.data.toString('latin1', span.from, span.to);
+  }
+  return hepCallKey(buf);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   PG_MODEM_HISTORY,
 } from '../modem-samples.js';
 import type { CallTuple } from '../records/call-rows.js';
+import type { LegTuple } from '../records/end-to-end.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from '../records/fold.js';
 import type { SmsTuple } from '../records/sms-rows.js';
 import type { Protect } from '../records/writes.js';
@@ -101,6 +102,10 @@ export class PostgresDriver implements StoreDriver {
 
   callLegs(endToEndId: string, limit: number): Promise<CallTuple[]> {
     return this.conn.tuples<CallTuple>('getCall', SQL.CALL_LEGS, [endToEndId, limit]);
+  }
+
+  endToEndLegs(from: number, to: number, limit: number): Promise<LegTuple[]> {
+    return this.conn.tuples<LegTuple>('stats', SQL.END_TO_END_LEGS, [from, to, limit]);
   }
 
   recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]> {

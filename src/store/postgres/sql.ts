@@ -8,7 +8,7 @@ import { PG_EVENT_IDS } from '../event-ids.js';
 import { PG_MODEM_SAMPLES } from '../modem-samples.js';
 import { CLASSIFIER_R1, pgStatus } from '../records/classifier-r1.js';
 import { PG_READ_INDEXES, PG_ROLLUPS, ROLLUP_ROWS } from '../rollup/sql.js';
-import { callCost, END_TO_END_ID, SMS_REASON_RENAME } from '../sqlite/migrations.js';
+import { callCost, END_TO_END_FIRST_AT, END_TO_END_ID, SMS_REASON_RENAME } from '../sqlite/migrations.js';
 import { PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './partitions.js';
 
 /** `?` placeholders as PostgreSQL's `$1, $2, ...`, in textual order (the order they are bound in). */
@@ -190,6 +190,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       "calls: the answering-machine verdict, the agent's provider cost by stage and the carrier's price per minute (issue 52)",
     // As SQLite's 17.
     sql: callCost('DOUBLE PRECISION', 'BIGINT'),
+  },
+  {
+    version: 16,
+    description:
+      "calls: the legs with an end-to-end id indexed by filing time, for a period's end-to-end KPIs (issue 53)",
+    // As SQLite's 18; the index is made on every day's partition.
+    sql: END_TO_END_FIRST_AT,
   },
 ];
 

@@ -143,6 +143,9 @@ export const CALL_BY_ID = `SELECT ${CALL_COLUMNS} FROM calls
 /** A call's legs (issue 53), on each day's partial index calls_end_to_end_id. */
 export const CALL_LEGS = `SELECT ${CALL_COLUMNS} FROM calls WHERE end_to_end_id = $1
   ORDER BY first_at, id LIMIT $2`;
+/** The legs with an end-to-end id filed in [from, to) (issue 53), on each day's calls_end_to_end_first_at. */
+export const END_TO_END_LEGS = `SELECT end_to_end_id, first_at, started_at, ringing_at, kpi FROM calls
+  WHERE end_to_end_id IS NOT NULL AND first_at >= $1 AND first_at < $2 ORDER BY first_at, id LIMIT $3`;
 export const CALLS_RECENT_BY_STATUS = `SELECT ${CALL_COLUMNS} FROM calls WHERE status = $1 AND first_at < $2
   ORDER BY first_at DESC, id DESC LIMIT $3`;
 export const COUNT_ACTIVE_SINCE = `SELECT COUNT(*) AS n FROM calls WHERE status = 'active' AND first_at < $1`;

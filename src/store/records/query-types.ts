@@ -129,3 +129,27 @@ export interface DeleteResult {
   calls: number;
   sms: number;
 }
+
+/**
+ * The counts a period's end-to-end KPIs are made of (analytics/kpi.ts endToEndKpis; records/end-to-end.ts foldEndToEnd): each
+ * end-to-end call decided once by src/domain/outcome/end-to-end.ts, counted in the period its A
+ * leg (the first started) was filed in.
+ */
+export interface EndToEndStats {
+  /** End-to-end calls: legs sharing an id, one or more (a lone leg: the B2BUA made no B leg). */
+  calls: number;
+  /** Of them, those with two legs or more stored. */
+  linked: number;
+  /** Decided (not active) and not an authentication challenge: ASR's attempts, as per leg. */
+  attempts: number;
+  answered: number;
+  /** The caller's PDD (A's INVITE to A's first 18x) of the calls whose A leg rang. */
+  pddMsSum: number;
+  pddCount: number;
+  /** Calls failed on the caller's leg (the B2BUA failed it), and on the far side's. */
+  failedA: number;
+  failedB: number;
+  /** Legs read; `truncated` when END_TO_END_READ_MAX of them were (the figures cover those). */
+  legs: number;
+  truncated: boolean;
+}

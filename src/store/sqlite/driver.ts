@@ -11,6 +11,7 @@ import type { EventKeys } from '../event-ids.js';
 import type { ModemSample } from '../modem-samples.js';
 import type { PrivacyConfig } from '../privacy.js';
 import type { CallTuple } from '../records/call-rows.js';
+import type { LegTuple } from '../records/end-to-end.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from '../records/fold.js';
 import type { SmsTuple } from '../records/sms-rows.js';
 import type { Protect } from '../records/writes.js';
@@ -171,6 +172,10 @@ export class SqliteDriver implements StoreDriver {
 
   callLegs(endToEndId: string, limit: number): Promise<CallTuple[]> {
     return this.read('getCall', () => this.s.legs.all(endToEndId, limit) as CallTuple[]);
+  }
+
+  endToEndLegs(from: number, to: number, limit: number): Promise<LegTuple[]> {
+    return this.read('stats', () => this.s.endToEndLegs.all(from, to, limit) as LegTuple[]);
   }
 
   recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]> {

@@ -55,6 +55,15 @@ export const END_TO_END_ID = `
       CREATE INDEX calls_end_to_end_id ON calls (end_to_end_id) WHERE end_to_end_id IS NOT NULL;
     `;
 /**
+ * Issue 53: the end-to-end figures of a period (ASR, PDD as the caller experienced them) read the
+ * legs filed in it that carry an end-to-end id: a partial index on the filing time of those alone,
+ * so a store without leg correlation reads nothing (the index is empty) and one with it reads the
+ * period's legs, not every leg it keeps. The same text in both backends.
+ */
+export const END_TO_END_FIRST_AT = `
+      CREATE INDEX calls_end_to_end_first_at ON calls (first_at) WHERE end_to_end_id IS NOT NULL;
+    `;
+/**
  * Issue 52: what a call cost and who answered it. The answering-machine verdict (the earliest
  * kept, with its time); the agent's provider cost by stage in the price file's currency (the sink
  * sends a call's running total, the one folding more usage reports wins); the carrier's price per
@@ -278,6 +287,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description:
       "calls: the answering-machine verdict, the agent's provider cost by stage and the carrier's price per minute (issue 52)",
     sql: callCost('REAL', 'INTEGER'),
+  },
+  {
+    version: 18,
+    description:
+      "calls: the legs with an end-to-end id indexed by filing time, for a period's end-to-end KPIs (issue 53)",
+    sql: END_TO_END_FIRST_AT,
   },
 ];
 

@@ -3,7 +3,7 @@
 
 /** What migrations 1 to `version` build in a new file, as one script (src/store/sqlite/migrations.ts). */
 export const FRESH_SQLITE_SCHEMA = {
-  version: 17,
+  version: 18,
   sql: `CREATE TABLE sms (
         id INTEGER PRIMARY KEY,
         message_id TEXT NOT NULL UNIQUE,
@@ -93,5 +93,6 @@ CREATE TABLE modem_samples (
 CREATE INDEX modem_samples_at ON modem_samples (at);
 CREATE TABLE event_ids (seq INTEGER PRIMARY KEY, key TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE INDEX calls_end_to_end_id ON calls (end_to_end_id) WHERE end_to_end_id IS NOT NULL;
+CREATE INDEX calls_end_to_end_first_at ON calls (first_at) WHERE end_to_end_id IS NOT NULL;
 `,
 } as const;

@@ -109,6 +109,12 @@ export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls WHERE ${AFTER} AND $
 export const CALL_BY_ID = `SELECT ${CALL_COLUMNS} FROM calls WHERE call_id = ?`;
 /** A call's legs (issue 53), on the partial index calls_end_to_end_id. */
 export const CALL_LEGS = `SELECT ${CALL_COLUMNS} FROM calls WHERE end_to_end_id = ? ORDER BY first_at, id LIMIT ?`;
+/**
+ * The legs with an end-to-end id filed in [from, to) (issue 53), on the partial index
+ * calls_end_to_end_first_at (`end_to_end_id IS NOT NULL` spelled as the index's condition).
+ */
+export const END_TO_END_LEGS = `SELECT end_to_end_id, first_at, started_at, ringing_at, kpi FROM calls
+  WHERE end_to_end_id IS NOT NULL AND first_at >= ? AND first_at < ? ORDER BY first_at, id LIMIT ?`;
 export const CALLS_RECENT_BY_STATUS = `SELECT ${CALL_COLUMNS} FROM calls WHERE status = ? AND first_at < ?
   ORDER BY first_at DESC, id DESC LIMIT ?`;
 export const COUNT_ACTIVE_SINCE = `SELECT COUNT(*) AS n FROM calls WHERE status = 'active' AND first_at < ?`;

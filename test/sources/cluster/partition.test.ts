@@ -6,6 +6,7 @@ import {
   clusterReadiness,
   hepCallKey,
   hepPartition,
+  ownerCallKey,
   ownerOf,
   partitionOf,
   stepPartition,
@@ -129,8 +130,12 @@ describe('hepCallKey', () => {
   });
 });
 
-describe('hepPartition (the publish path: the Call-ID hashed in its bytes)', () => {
-  const same = (buf: Buffer, n: number) => expect(hepPartition(buf, n)).toBe(partitionOf(hepCallKey(buf), n));
+describe('hepPartition and ownerCallKey (the publish path and the owner: the Call-ID read in its bytes)', () => {
+  // The owner's key is the Call-ID read from the same bytes: hepCallKey's wherever parseSip reads the message.
+  const same = (buf: Buffer, n: number) => {
+    expect(hepPartition(buf, n)).toBe(partitionOf(hepCallKey(buf), n));
+    expect(ownerCallKey(buf)).toBe(hepCallKey(buf));
+  };
   /** As hepCallKey routes it where parseSip reads the message; a message it refuses goes anywhere in range. */
   const routed = (text: string, n: number) => {
     if (parseSip(Buffer.from(text)) !== undefined) same(hep(text), n);
