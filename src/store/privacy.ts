@@ -156,8 +156,7 @@ export function mayReveal(config: PrivacyConfig, reveal: boolean | undefined): b
 /** How a hashed id starts: `cid:` a call's, `mid:` a message's, `ref:` a submission reference's. */
 export type RecordKind = 'cid' | 'mid' | 'ref';
 /** Hex digits of the HMAC kept: 96 bits, so a billion ids collide with odds of about 1e-11. */
-export const RECORD_REF_HEX = 24;
-const REF_HEX = RECORD_REF_HEX;
+const REF_HEX = 24;
 /** A hashed id, as a regular expression both JavaScript and PostgreSQL read alike (stored-ids.ts). */
 export const RECORD_REF_PATTERN = `^(cid|mid|ref):[0-9a-f]{${REF_HEX}}$`;
 const REF = new RegExp(RECORD_REF_PATTERN);

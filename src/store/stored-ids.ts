@@ -13,14 +13,7 @@
  */
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
-import { hmacSha256Pads } from './hmac.js';
-import {
-  type PrivacyConfig,
-  RECORD_REF_HEX,
-  RECORD_REF_PATTERN,
-  type RecordKind,
-  recordIds,
-} from './privacy.js';
+import { type PrivacyConfig, RECORD_REF_PATTERN, type RecordKind, recordIds } from './privacy.js';
 
 /** The `sidetone_meta` key that records how the store's ids are kept. */
 const KEY = 'record_ids';
@@ -87,48 +80,34 @@ export function rewriteSqliteIds(db: Database.Database, privacy: PrivacyConfig):
   return rewritten;
 }
 
-/** PostgreSQL: each id column and its key table (postgres/partitions.ts). */
-const PG_TABLES = [
+/**
+ * PostgreSQL: each id column, with its key table where it has one (postgres/partitions.ts): the
+ * raw ids are found there, and a record follows its key.
+ */
+const PG_COLUMNS: ReadonlyArray<{ keys?: string; table: string; column: string; kind: RecordKind }> = [
   { keys: 'call_keys', table: 'calls', column: 'call_id', kind: 'cid' },
   { keys: 'sms_keys', table: 'sms', column: 'message_id', kind: 'mid' },
-] as const;
-
-/** PostgreSQL: ids with no key table, rewritten along their records. */
-const PG_RECORD_COLUMNS = [
   { table: 'sms', column: 'reference', kind: 'ref' },
   // A B2BUA leg's end-to-end id (issue 53): kept as the keyed hash its A leg's call_id is.
   { table: 'calls', column: 'end_to_end_id', kind: 'cid' },
-] as const;
+];
 
-/**
- * `recordIds(privacy, kind)` of the text column `column`, in SQL: the HMAC computed by PostgreSQL's
- * own `sha256()` from the padded keys `$1` (inner) and `$2` (outer) (hmac.ts `hmacSha256Pads`), and
- * a value already in hashed form (privacy.ts `isRecordRef`) left as it is by the caller's WHERE.
- */
-const pgRecordId = (kind: RecordKind, column: string) =>
-  `'${kind}:' || left(${pgHmacSha256Hex(column)}, ${RECORD_REF_HEX})`;
-
-/**
- * HMAC-SHA256 of the text `column` (its UTF-8 bytes, as Node hashes a string) as lower-case hex,
- * in PostgreSQL (11 and later: `sha256()`), the padded keys bound as `$1` and `$2`. @internal
- * Exported for its test against RFC 4231's vectors and Node's HMAC.
- *
- * @example client.query(`SELECT ${pgHmacSha256Hex("'Hi There'")} AS mac`, [inner, outer])
- */
-export const pgHmacSha256Hex = (column: string) =>
-  `encode(sha256($2::bytea || sha256($1::bytea || convert_to(${column}, 'UTF8'))), 'hex')`;
 /** `column` not already in hashed form: privacy.ts `isRecordRef` as a PostgreSQL regular expression. */
 const pgRaw = (column: string) => `${column} !~ '${RECORD_REF_PATTERN}'`;
 
+/** Raw ids and their hashes, for one transaction (the rewrite's): hashed here, joined there. */
+const PG_ID_MAP = 'sidetone_id_map';
+
 /**
  * {@link rewriteSqliteIds} for PostgreSQL, through `q`: the migration's client inside its transaction
- * (under its advisory lock, so one instance of a fleet does it; with its timeout, as one statement
- * here rewrites a whole table). Every id has a row in its key table,
- * which is where raw ids are found; `sms_pending` follows `sms` by its triggers.
+ * (under its advisory lock, so one instance of a fleet does it; with its timeout, as a statement
+ * here rewrites a whole table). Every id has a row in its key table, which is where raw ids are
+ * found; `sms_pending` follows `sms` by its triggers.
  *
- * One statement per id column, the HMAC computed in the database: paging the key table through
- * Node and joining each page of 5,000 back to the partitioned records scanned every partition per
- * page, so the open grew with the square of the store (200,000 calls: 75.5 s; bench/store-open.mjs).
+ * The key stays in this process: pages of raw ids are hashed here into a temporary table, which
+ * one statement then joins to the keys and one to the records. Joining each page of 5,000 to the
+ * records instead scanned every partition per page, so the open grew with the square of the
+ * store (200,000 calls: 75.5 s of rewrite; bench/store-open.mjs).
  *
  * @example await rewritePostgresIds((t, v) => client.query(t, v), { hashKey, storeRaw: false }); // 0 once hashed
  */
@@ -141,39 +120,62 @@ export async function rewritePostgresIds(
   if (r.rows[0]?.value === want) return 0;
   let rewritten = 0;
   if (want === 'hashed') {
-    const { inner, outer } = hmacSha256Pads(privacy.hashKey);
-    // The rollups group calls by what the classifier reads, never by an id: this update leaves
-    // every rollup row as it is, yet its statement trigger would re-add all the store's calls
+    // The rollups group calls by what the classifier reads, never by an id: this rewrite leaves
+    // every rollup row as it is, yet their update trigger would re-add all the calls it touches
     // (4.5 of 10.2 s at 100,000 calls). Off for the rewrite only, inside the migration's
     // transaction (DDL in PostgreSQL is transactional: a failure leaves it on).
     await q('ALTER TABLE calls DISABLE TRIGGER calls_rollup_update');
-    for (const { keys, table, column, kind } of PG_TABLES) {
+    await q(`CREATE TEMPORARY TABLE ${PG_ID_MAP} (old TEXT PRIMARY KEY, new TEXT NOT NULL) ON COMMIT DROP`);
+    // The records are joined to the map by hashing it and reading them once in their order: a
+    // merge join walked them in id order, a page read again for each row once the table outgrew
+    // the buffers (1M calls: 103 s against 3.8 s at 100,000). Transaction-local, put back after.
+    const joins = await q(
+      "SELECT current_setting('enable_mergejoin') AS m, current_setting('enable_nestloop') AS n",
+    );
+    const { m: merge, n: nested } = joins.rows[0] as { m: string; n: string };
+    await q("SELECT set_config('enable_mergejoin', 'off', true), set_config('enable_nestloop', 'off', true)");
+    for (const { keys, table, column, kind } of PG_COLUMNS) {
+      const ids = recordIds(privacy, kind, 0);
+      await q(`TRUNCATE ${PG_ID_MAP}`);
+      for (let last = ''; ; ) {
+        const page = await q(
+          `SELECT DISTINCT ${column} AS id FROM ${keys ?? table} WHERE ${column} > $1 AND ${pgRaw(column)}
+           ORDER BY ${column} LIMIT ${BATCH}`,
+          [last],
+        );
+        const old = page.rows.map((x) => (x as { id: string }).id);
+        if (old.length === 0) break;
+        last = old[old.length - 1] as string;
+        await q(`INSERT INTO ${PG_ID_MAP} (old, new) SELECT * FROM unnest($1::text[], $2::text[])`, [
+          old,
+          old.map(ids),
+        ]);
+      }
+      await q(`ANALYZE ${PG_ID_MAP}`);
+      if (keys === undefined) {
+        // Ids that are no key (sms_pending follows sms by trigger).
+        rewritten +=
+          (await q(`UPDATE ${table} t SET ${column} = m.new FROM ${PG_ID_MAP} m WHERE t.${column} = m.old`))
+            .rowCount ?? 0;
+        continue;
+      }
       // A raw id whose hash is already a key (the same call written before and after a reveal was
-      // switched off) stays as it is rather than fail the open.
+      // switched off) stays as it is rather than fail the open; its records keep it too.
       const moved = await q(
-        `UPDATE ${keys} k SET ${column} = ${pgRecordId(kind, `k.${column}`)} WHERE ${pgRaw(`k.${column}`)}
-           AND NOT EXISTS (SELECT 1 FROM ${keys} x WHERE x.${column} = ${pgRecordId(kind, `k.${column}`)})`,
-        [inner, outer],
+        `UPDATE ${keys} k SET ${column} = m.new FROM ${PG_ID_MAP} m
+         WHERE k.${column} = m.old AND NOT EXISTS (SELECT 1 FROM ${keys} x WHERE x.${column} = m.new)`,
       );
       rewritten += moved.rowCount ?? 0;
-      // The records follow their keys: those whose raw key stayed keep it. Each record's own id
-      // hashed again rather than joined to the keys moved: the join walked the records in id
-      // order, a page read back for each of its rows once the table outgrew the buffers (1M
-      // calls: 103 s against 100,000: 3.8 s), where this reads them once in their order.
       await q(
-        `UPDATE ${table} t SET ${column} = ${pgRecordId(kind, `t.${column}`)} WHERE ${pgRaw(`t.${column}`)}
-           AND NOT EXISTS (SELECT 1 FROM ${keys} k WHERE k.${column} = t.${column})`,
-        [inner, outer],
+        `UPDATE ${table} t SET ${column} = m.new FROM ${PG_ID_MAP} m
+         WHERE t.${column} = m.old AND NOT EXISTS (SELECT 1 FROM ${keys} k WHERE k.${column} = m.old)`,
       );
     }
-    // Ids that are no key: along the records themselves (sms_pending follows sms by trigger).
-    for (const { table, column, kind } of PG_RECORD_COLUMNS) {
-      const done = await q(
-        `UPDATE ${table} SET ${column} = ${pgRecordId(kind, column)} WHERE ${column} IS NOT NULL AND ${pgRaw(column)}`,
-        [inner, outer],
-      );
-      rewritten += done.rowCount ?? 0;
-    }
+    await q("SELECT set_config('enable_mergejoin', $1, true), set_config('enable_nestloop', $2, true)", [
+      merge,
+      nested,
+    ]);
+    await q(`DROP TABLE ${PG_ID_MAP}`);
     await q('ALTER TABLE calls ENABLE TRIGGER calls_rollup_update');
   }
   await q(

@@ -9,10 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import fc from 'fast-check';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hmacSha256Hex, hmacSha256Pads } from '../../src/store/hmac.js';
 import { PG_LATEST_VERSION } from '../../src/store/postgres/sql.js';
 import { openPostgresCallStore } from '../../src/store/postgres/store.js';
 import { type PrivacyConfig, recordIds } from '../../src/store/privacy.js';
@@ -20,12 +18,11 @@ import { AGENT_COLUMNS, STREAM_COLUMNS } from '../../src/store/records/upsert-sq
 import { GRAINS } from '../../src/store/rollup/groups.js';
 import { CALL_COST_COLUMNS, migrate } from '../../src/store/sqlite/migrations.js';
 import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
-import { pgHmacSha256Hex, rewritePostgresIds } from '../../src/store/stored-ids.js';
+import { rewritePostgresIds } from '../../src/store/stored-ids.js';
 import type { CallStore } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { cid, KEY, lifecycle, mid, T } from './contract-kit.js';
 import { tempDir } from './helpers.js';
-import { RFC_4231 } from './rfc4231.js';
 
 const HASHED: PrivacyConfig = { hashKey: KEY, storeRaw: false };
 const REVEALED: PrivacyConfig = { ...HASHED, revealCallIds: true };
@@ -197,34 +194,7 @@ describe('record ids on PostgreSQL', () => {
       await dropSchema(server.url, schema);
     }
   });
-  it('hashes in SQL as Node does: the RFC 4231 vectors, and any id', async () => {
-    const db = new pg.Client({ connectionString: server.url });
-    await db.connect();
-    try {
-      const mac = async (key: string | Uint8Array, data: string) => {
-        const { inner, outer } = hmacSha256Pads(key);
-        const r = await db.query(`SELECT ${pgHmacSha256Hex('$3::text')} AS mac`, [inner, outer, data]);
-        return (r.rows[0] as { mac: string }).mac;
-      };
-      for (const v of RFC_4231)
-        expect((await mac(v.key, v.data)).slice(0, v.mac.length), `case ${v.case}`).toBe(v.mac);
-      // Any text PostgreSQL can hold (no NUL), any key a config can give.
-      await fc.assert(
-        fc.asyncProperty(
-          fc.string({ minLength: 16, maxLength: 90 }),
-          fc.string({ unit: 'binary', maxLength: 40 }).filter((id) => !id.includes('\u0000')),
-          async (key, id) => {
-            expect(await mac(key, id)).toBe(hmacSha256Hex(key)(id));
-          },
-        ),
-        { numRuns: 60 },
-      );
-    } finally {
-      await db.end();
-    }
-  });
-
-  it('rewrites raw ids in as many statements for 12,000 calls as for 4, and leaves the rollups as they were', async () => {
+  it('rewrites the records of 12,000 raw ids in as many statements as those of 4 (one pass over each table), leaving the rollups as they were', async () => {
     const statements: number[] = [];
     for (const n of [4, 12_000]) {
       const schema = freshSchema();
@@ -255,9 +225,10 @@ describe('record ids on PostgreSQL', () => {
           ).rows;
         const before = await rollups();
         expect(before.length).toBeGreaterThan(0);
+        // Statements that rewrite records: each pass over a partitioned table reads every partition.
         let count = 0;
         const counting = (text: string, values?: unknown[]) => {
-          count++;
+          if (/^\s*UPDATE (calls|sms)\b/.test(text)) count++;
           return db.query(text, values);
         };
         await db.query('BEGIN');
@@ -284,7 +255,7 @@ describe('record ids on PostgreSQL', () => {
       await store.close();
       await dropSchema(server.url, schema);
     }
-    expect(statements[1], 'statements for 12,000 calls against 4').toBe(statements[0]);
+    expect(statements[1], 'record updates for 12,000 calls against 4').toBe(statements[0]);
   });
   it('leaves a raw id whose hash is already a record as it is, key and record, and hashes the rest', async () => {
     const schema = freshSchema();
