@@ -157,7 +157,9 @@ export function mayReveal(config: PrivacyConfig, reveal: boolean | undefined): b
 export type RecordKind = 'cid' | 'mid' | 'ref';
 /** Hex digits of the HMAC kept: 96 bits, so a billion ids collide with odds of about 1e-11. */
 const REF_HEX = 24;
-const REF = /^(?:cid|mid|ref):[0-9a-f]{24}$/;
+/** A hashed id, as a regular expression both JavaScript and PostgreSQL read alike (stored-ids.ts). */
+export const RECORD_REF_PATTERN = `^(cid|mid|ref):[0-9a-f]{${REF_HEX}}$`;
+const REF = new RegExp(RECORD_REF_PATTERN);
 
 /** Whether an id is already in hashed form (`cid:`, `mid:` or `ref:` and 24 hex digits). */
 export function isRecordRef(id: string): boolean {

@@ -13,7 +13,7 @@
  */
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
-import { type PrivacyConfig, recordIds } from './privacy.js';
+import { type PrivacyConfig, RECORD_REF_PATTERN, type RecordKind, recordIds } from './privacy.js';
 
 /** The `sidetone_meta` key that records how the store's ids are kept. */
 const KEY = 'record_ids';
@@ -80,80 +80,105 @@ export function rewriteSqliteIds(db: Database.Database, privacy: PrivacyConfig):
   return rewritten;
 }
 
-/** PostgreSQL: each id column and its key table (postgres/partitions.ts). */
-const PG_TABLES = [
+/**
+ * PostgreSQL: each id column, with its key table where it has one (postgres/partitions.ts): the
+ * raw ids are found there, and a record follows its key.
+ */
+const PG_COLUMNS: ReadonlyArray<{ keys?: string; table: string; column: string; kind: RecordKind }> = [
   { keys: 'call_keys', table: 'calls', column: 'call_id', kind: 'cid' },
   { keys: 'sms_keys', table: 'sms', column: 'message_id', kind: 'mid' },
-] as const;
-
-/** PostgreSQL: ids with no key table, rewritten along their records. */
-const PG_RECORD_COLUMNS = [
   { table: 'sms', column: 'reference', kind: 'ref' },
   // A B2BUA leg's end-to-end id (issue 53): kept as the keyed hash its A leg's call_id is.
   { table: 'calls', column: 'end_to_end_id', kind: 'cid' },
-] as const;
+];
+
+/** `column` not already in hashed form: privacy.ts `isRecordRef` as a PostgreSQL regular expression. */
+const pgRaw = (column: string) => `${column} !~ '${RECORD_REF_PATTERN}'`;
+
+/** Raw ids and their hashes, for one transaction (the rewrite's): hashed here, joined there. */
+const PG_ID_MAP = 'sidetone_id_map';
 
 /**
- * {@link rewriteSqliteIds} for PostgreSQL, on a client inside the migration's transaction (under
- * its advisory lock, so one instance of a fleet does it). Every id has a row in its key table,
- * which is where raw ids are found; `sms_pending` follows `sms` by its triggers.
+ * {@link rewriteSqliteIds} for PostgreSQL, through `q`: the migration's client inside its transaction
+ * (under its advisory lock, so one instance of a fleet does it; with its timeout, as a statement
+ * here rewrites a whole table). Every id has a row in its key table, which is where raw ids are
+ * found; `sms_pending` follows `sms` by its triggers.
+ *
+ * The key stays in this process: pages of raw ids are hashed here into a temporary table, which
+ * one statement then joins to the keys and one to the records. Joining each page of 5,000 to the
+ * records instead scanned every partition per page, so the open grew with the square of the
+ * store (200,000 calls: 75.5 s of rewrite; bench/store-open.mjs).
+ *
+ * @example await rewritePostgresIds((t, v) => client.query(t, v), { hashKey, storeRaw: false }); // 0 once hashed
  */
-export async function rewritePostgresIds(client: pg.PoolClient, privacy: PrivacyConfig): Promise<number> {
+export async function rewritePostgresIds(
+  q: (text: string, values?: unknown[]) => Promise<pg.QueryResult>,
+  privacy: PrivacyConfig,
+): Promise<number> {
   const want = wanted(privacy);
-  const r = await client.query<{ value: string }>('SELECT value FROM sidetone_meta WHERE key = $1', [KEY]);
+  const r = await q('SELECT value FROM sidetone_meta WHERE key = $1', [KEY]);
   if (r.rows[0]?.value === want) return 0;
   let rewritten = 0;
   if (want === 'hashed') {
-    for (const { keys, table, column, kind } of PG_TABLES) {
-      const ids = recordIds(privacy, kind);
-      // One pass along the key table's primary key; a raw id whose hash is already a record (the
-      // same call written before and after a reveal was switched off) stays rather than fail.
+    // The rollups group calls by what the classifier reads, never by an id: this rewrite leaves
+    // every rollup row as it is, yet their update trigger would re-add all the calls it touches
+    // (4.5 of 10.2 s at 100,000 calls). Off for the rewrite only, inside the migration's
+    // transaction (DDL in PostgreSQL is transactional: a failure leaves it on).
+    await q('ALTER TABLE calls DISABLE TRIGGER calls_rollup_update');
+    await q(`CREATE TEMPORARY TABLE ${PG_ID_MAP} (old TEXT PRIMARY KEY, new TEXT NOT NULL) ON COMMIT DROP`);
+    // The records are joined to the map by hashing it and reading them once in their order: a
+    // merge join walked them in id order, a page read again for each row once the table outgrew
+    // the buffers (1M calls: 103 s against 3.8 s at 100,000). Transaction-local, put back after.
+    const joins = await q(
+      "SELECT current_setting('enable_mergejoin') AS m, current_setting('enable_nestloop') AS n",
+    );
+    const { m: merge, n: nested } = joins.rows[0] as { m: string; n: string };
+    await q("SELECT set_config('enable_mergejoin', 'off', true), set_config('enable_nestloop', 'off', true)");
+    for (const { keys, table, column, kind } of PG_COLUMNS) {
+      const ids = recordIds(privacy, kind, 0);
+      await q(`TRUNCATE ${PG_ID_MAP}`);
       for (let last = ''; ; ) {
-        const page = await client.query<{ id: string }>(
-          `SELECT ${column} AS id FROM ${keys} WHERE ${column} > $1 ORDER BY ${column} LIMIT ${BATCH}`,
+        const page = await q(
+          `SELECT DISTINCT ${column} AS id FROM ${keys ?? table} WHERE ${column} > $1 AND ${pgRaw(column)}
+           ORDER BY ${column} LIMIT ${BATCH}`,
           [last],
         );
-        if (page.rows.length === 0) break;
-        last = (page.rows[page.rows.length - 1] as { id: string }).id;
-        const from = page.rows.map((x) => x.id).filter((id) => ids(id) !== id);
-        if (from.length === 0) continue;
-        const moved = await client.query<{ old: string; new: string }>(
-          `UPDATE ${keys} k SET ${column} = m.new
-           FROM (SELECT * FROM unnest($1::text[], $2::text[]) AS m(old, new)) m
-           WHERE k.${column} = m.old AND NOT EXISTS (SELECT 1 FROM ${keys} x WHERE x.${column} = m.new)
-           RETURNING m.old, m.new`,
-          [from, from.map(ids)],
-        );
-        await client.query(
-          `UPDATE ${table} t SET ${column} = m.new
-           FROM (SELECT * FROM unnest($1::text[], $2::text[]) AS m(old, new)) m WHERE t.${column} = m.old`,
-          [moved.rows.map((x) => x.old), moved.rows.map((x) => x.new)],
-        );
-        rewritten += moved.rows.length;
+        const old = page.rows.map((x) => (x as { id: string }).id);
+        if (old.length === 0) break;
+        last = old[old.length - 1] as string;
+        await q(`INSERT INTO ${PG_ID_MAP} (old, new) SELECT * FROM unnest($1::text[], $2::text[])`, [
+          old,
+          old.map(ids),
+        ]);
       }
-    }
-    // Ids that are no key: along the records themselves (sms_pending follows sms by trigger).
-    for (const { table, column, kind } of PG_RECORD_COLUMNS) {
-      const ids = recordIds(privacy, kind);
-      for (let last = '0'; ; ) {
-        const page = await client.query<{ id: string; v: string }>(
-          `SELECT id::text AS id, ${column} AS v FROM ${table} WHERE id > $1::bigint AND ${column} IS NOT NULL ORDER BY id LIMIT ${BATCH}`,
-          [last],
-        );
-        if (page.rows.length === 0) break;
-        last = (page.rows[page.rows.length - 1] as { id: string }).id;
-        const raw = page.rows.filter((r) => ids(r.v) !== r.v);
-        if (raw.length === 0) continue;
-        await client.query(
-          `UPDATE ${table} s SET ${column} = m.new
-           FROM (SELECT * FROM unnest($1::bigint[], $2::text[]) AS m(id, new)) m WHERE s.id = m.id`,
-          [raw.map((r) => r.id), raw.map((r) => ids(r.v))],
-        );
-        rewritten += raw.length;
+      await q(`ANALYZE ${PG_ID_MAP}`);
+      if (keys === undefined) {
+        // Ids that are no key (sms_pending follows sms by trigger).
+        rewritten +=
+          (await q(`UPDATE ${table} t SET ${column} = m.new FROM ${PG_ID_MAP} m WHERE t.${column} = m.old`))
+            .rowCount ?? 0;
+        continue;
       }
+      // A raw id whose hash is already a key (the same call written before and after a reveal was
+      // switched off) stays as it is rather than fail the open; its records keep it too.
+      const moved = await q(
+        `UPDATE ${keys} k SET ${column} = m.new FROM ${PG_ID_MAP} m
+         WHERE k.${column} = m.old AND NOT EXISTS (SELECT 1 FROM ${keys} x WHERE x.${column} = m.new)`,
+      );
+      rewritten += moved.rowCount ?? 0;
+      await q(
+        `UPDATE ${table} t SET ${column} = m.new FROM ${PG_ID_MAP} m
+         WHERE t.${column} = m.old AND NOT EXISTS (SELECT 1 FROM ${keys} k WHERE k.${column} = m.old)`,
+      );
     }
+    await q("SELECT set_config('enable_mergejoin', $1, true), set_config('enable_nestloop', $2, true)", [
+      merge,
+      nested,
+    ]);
+    await q(`DROP TABLE ${PG_ID_MAP}`);
+    await q('ALTER TABLE calls ENABLE TRIGGER calls_rollup_update');
   }
-  await client.query(
+  await q(
     'INSERT INTO sidetone_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     [KEY, want],
   );

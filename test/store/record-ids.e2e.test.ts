@@ -15,8 +15,10 @@ import { PG_LATEST_VERSION } from '../../src/store/postgres/sql.js';
 import { openPostgresCallStore } from '../../src/store/postgres/store.js';
 import { type PrivacyConfig, recordIds } from '../../src/store/privacy.js';
 import { AGENT_COLUMNS, STREAM_COLUMNS } from '../../src/store/records/upsert-sql.js';
+import { GRAINS } from '../../src/store/rollup/groups.js';
 import { CALL_COST_COLUMNS, migrate } from '../../src/store/sqlite/migrations.js';
 import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
+import { rewritePostgresIds } from '../../src/store/stored-ids.js';
 import type { CallStore } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { cid, KEY, lifecycle, mid, T } from './contract-kit.js';
@@ -187,6 +189,94 @@ describe('record ids on PostgreSQL', () => {
       const again = await open(HASHED);
       expect((await again.getCall(RAW_CALLS[0] as string))?.callId).toBe(cid(RAW_CALLS[0] as string));
       await again.close();
+    } finally {
+      await db.end();
+      await dropSchema(server.url, schema);
+    }
+  });
+  it('rewrites the records of 12,000 raw ids in as many statements as those of 4 (one pass over each table), leaving the rollups as they were', async () => {
+    const statements: number[] = [];
+    for (const n of [4, 12_000]) {
+      const schema = freshSchema();
+      const old = await openPostgresCallStore({ url: server.url, schema, privacy: REVEALED, instance: 't' });
+      await writeRaw(old);
+      await old.close();
+      const db = new pg.Client({ connectionString: server.url });
+      await db.connect();
+      try {
+        await db.query(`SET search_path = ${schema}`);
+        // The rest of the calls as an older sidetone filed them: raw ids, each with its key.
+        await db.query(
+          `INSERT INTO calls (call_id, first_at, started_at, answered_at, ended_at, sip_code, filed_day)
+           SELECT 'raw-call-' || i, $1::bigint + i, $1::bigint + i, $1::bigint + i + 900, $1::bigint + i + 60000, 200,
+             sidetone_day($1::bigint) FROM generate_series(1, $2::int) i`,
+          [T, n - RAW_CALLS.length],
+        );
+        await db.query(
+          "INSERT INTO call_keys (call_id, filed_day) SELECT call_id, filed_day FROM calls WHERE call_id LIKE 'raw-call-%'",
+        );
+        const rollups = async () =>
+          (
+            await db.query(
+              `${GRAINS.flatMap((g) => [g.calls, g.durations])
+                .map((t) => `SELECT '${t}' AS t, to_jsonb(r)::text AS row FROM ${t} r`)
+                .join(' UNION ALL ')} ORDER BY 1, 2`,
+            )
+          ).rows;
+        const before = await rollups();
+        expect(before.length).toBeGreaterThan(0);
+        // Statements that rewrite records: each pass over a partitioned table reads every partition.
+        let count = 0;
+        const counting = (text: string, values?: unknown[]) => {
+          if (/^\s*UPDATE (calls|sms)\b/.test(text)) count++;
+          return db.query(text, values);
+        };
+        await db.query('BEGIN');
+        expect(await rewritePostgresIds(counting, HASHED)).toBe(n + 2);
+        await db.query('COMMIT');
+        statements.push(count);
+        const raw = await db.query(
+          `SELECT (SELECT count(*) FROM calls WHERE call_id NOT LIKE 'cid:%')::int AS calls,
+             (SELECT count(*) FROM call_keys WHERE call_id NOT LIKE 'cid:%')::int AS keys`,
+        );
+        expect(raw.rows[0]).toEqual({ calls: 0, keys: 0 });
+        expect(await rollups()).toEqual(before);
+        // The rollup trigger the rewrite switched off is on again.
+        const on = await db.query(
+          "SELECT tgenabled FROM pg_trigger WHERE tgname = 'calls_rollup_update' AND tgrelid = 'calls'::regclass",
+        );
+        expect(on.rows).toEqual([{ tgenabled: 'O' }]);
+      } finally {
+        await db.end();
+      }
+      const store = await openPostgresCallStore({ url: server.url, schema, privacy: HASHED, instance: 't' });
+      await expectHashed(store);
+      expect((await store.getCall('raw-call-1'))?.callId).toBe(cid('raw-call-1'));
+      await store.close();
+      await dropSchema(server.url, schema);
+    }
+    expect(statements[1], 'record updates for 12,000 calls against 4').toBe(statements[0]);
+  });
+  it('leaves a raw id whose hash is already a record as it is, key and record, and hashes the rest', async () => {
+    const schema = freshSchema();
+    const old = await openPostgresCallStore({ url: server.url, schema, privacy: REVEALED, instance: 't' });
+    // The same call written with ids revealed, then again after they were hashed.
+    await old.applyBatch(lifecycle('dup-call', T));
+    await old.applyBatch(lifecycle(cid('dup-call'), T + 5000));
+    await old.applyBatch(lifecycle('lone-call', T + 9000));
+    await old.close();
+    const db = new pg.Client({ connectionString: server.url });
+    await db.connect();
+    try {
+      await db.query(`SET search_path = ${schema}`);
+      await db.query('BEGIN');
+      expect(await rewritePostgresIds((t, v) => db.query(t, v), HASHED)).toBe(1);
+      await db.query('COMMIT');
+      const ids = async (t: string) =>
+        (await db.query(`SELECT call_id FROM ${t} ORDER BY call_id`)).rows.map((r) => r.call_id);
+      const want = ['dup-call', cid('dup-call'), cid('lone-call')].sort();
+      expect(await ids('calls')).toEqual(want);
+      expect(await ids('call_keys')).toEqual(want);
     } finally {
       await db.end();
       await dropSchema(server.url, schema);

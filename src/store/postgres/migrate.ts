@@ -59,7 +59,7 @@ export async function migrateSchema(
   // Columns and rollups of an older call classifier rebuilt, under the same lock (records/rederive.ts).
   await rederivePostgres(q, o.url);
   // Raw ids of an older version hashed, under the same lock (stored-ids.ts).
-  await rewritePostgresIds(client, o.privacy);
+  await rewritePostgresIds(q, o.privacy);
   await q('COMMIT');
   return Math.max(current, SQL.PG_LATEST_VERSION);
 }
