@@ -63,10 +63,12 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       const store = await openSqliteCallStore({ path, privacy });
       await write(store);
       await store.close();
-      // The file as schema 13 left it: the same tables (without version 16's end-to-end id and
-      // version 17's cost columns), the old words.
+      // The file as schema 13 left it: the same tables (without version 16's end-to-end id,
+      // version 17's cost columns and version 18's index on the linked legs), the old words.
       const db = new Database(path);
-      db.exec('DROP INDEX calls_end_to_end_id; ALTER TABLE calls DROP COLUMN end_to_end_id');
+      db.exec(
+        'DROP INDEX calls_end_to_end_first_at; DROP INDEX calls_end_to_end_id; ALTER TABLE calls DROP COLUMN end_to_end_id',
+      );
       for (const c of CALL_COST_COLUMNS) db.exec(`ALTER TABLE calls DROP COLUMN ${c}`);
       db.exec(OLD_WORDS);
       db.pragma('user_version = 13');
@@ -80,7 +82,7 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       db.close();
 
       const upgraded = await openSqliteCallStore({ path, privacy });
-      expect(upgraded.schemaVersion).toBe(17);
+      expect(upgraded.schemaVersion).toBe(18);
       expect(await reasons(upgraded)).toEqual(EXPECTED);
       await upgraded.close();
     } finally {
@@ -99,7 +101,7 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       await client.query(`SET search_path = ${schema}`);
       await client.query(OLD_WORDS);
       await client.query('DELETE FROM sidetone_schema WHERE version > 11');
-      // Version 14's end-to-end id undone too (its index goes with it): schema 11 had none.
+      // Version 14's end-to-end id undone too (its indexes, 16's too, go with it): schema 11 had none.
       await client.query('ALTER TABLE calls DROP COLUMN end_to_end_id');
       // And version 15's cost columns.
       for (const c of CALL_COST_COLUMNS) await client.query(`ALTER TABLE calls DROP COLUMN ${c}`);
@@ -107,7 +109,7 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       expect(rows.map((r) => r.r)).toEqual(['modem_error', 'network_error', 'no_credit', 'timeout', null]);
 
       const upgraded = await openPostgresCallStore({ url: server.url, schema, privacy });
-      expect(upgraded.schemaVersion).toBe(15);
+      expect(upgraded.schemaVersion).toBe(16);
       expect(await reasons(upgraded)).toEqual(EXPECTED);
       await upgraded.close();
     } finally {
