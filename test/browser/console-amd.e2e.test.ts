@@ -6,14 +6,11 @@
  * page says who answered and what it cost, and the carrier's minutes are on /metrics as the
  * records add them (`sidetone_voiceai_cost_total{component="carrier"}`).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
-import { freePort } from '../helpers/prometheus.js';
-import { startCli } from '../helpers/spawn.js';
+import { type ConsoleLab, consoleLab } from '../helpers/chromium.js';
 import { sample } from '../telephony/helpers.js';
 
 /** Who answered each attempt (null: not answered), and for how long the line was up once answered. */
@@ -35,33 +32,27 @@ const PER_MINUTE = 0.012;
 const carrierOf = (talkMs: number) => Math.ceil(talkMs / 60_000) * PER_MINUTE;
 
 describe('console: answering machines and the human-connect rate, page = API', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sidetone-amd-console-'));
-  let server: Awaited<ReturnType<typeof startCli>>;
+  let lab: ConsoleLab;
   let url: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const prices = join(dir, 'prices.toml');
-    writeFileSync(
-      prices,
-      `currency = "EUR"\n\n[[trunks]]\ntrunk = "carrier-a"\nper_minute = ${PER_MINUTE}\nincrement_seconds = 60\n`,
-    );
-    server = await startCli(['serve', '--port', String(port), '--db', join(dir, 'calls.db')], url, {
-      SIDETONE_LABELS_AGENTS: 'outbound-bot',
-      SIDETONE_LABELS_TRUNKS: 'carrier-a',
-      SIDETONE_VOICEAI_PRICES: prices,
+    lab = await consoleLab('sidetone-amd-console-', (dir) => {
+      const prices = join(dir, 'prices.toml');
+      writeFileSync(
+        prices,
+        `currency = "EUR"\n\n[[trunks]]\ntrunk = "carrier-a"\nper_minute = ${PER_MINUTE}\nincrement_seconds = 60\n`,
+      );
+      return {
+        SIDETONE_LABELS_AGENTS: 'outbound-bot',
+        SIDETONE_LABELS_TRUNKS: 'carrier-a',
+        SIDETONE_VOICEAI_PRICES: prices,
+      };
     });
-    browser = await launchChromium();
+    ({ url, browser } = lab);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('10 attempts, 3 people: human connect 30 % on the page as in the API; a voicemail call answered, no human connect, its minutes priced', async () => {
     const t0 = Date.now() - 5 * 60_000;

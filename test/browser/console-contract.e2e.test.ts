@@ -8,16 +8,13 @@
  * expired) must hold on the rendered page.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
-import { freePort } from '../helpers/prometheus.js';
-import { CLI, startCli } from '../helpers/spawn.js';
+import { type ConsoleLab, consoleLab } from '../helpers/chromium.js';
+import { CLI } from '../helpers/spawn.js';
 
 const run = promisify(execFile);
 // SCREENSHOTS=docs/img writes the call page's picture for the docs.
@@ -177,8 +174,7 @@ const get = (o: unknown, path: string): unknown =>
     );
 
 describe('console contract: page = API = CLI over one generated script', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sidetone-console-'));
-  let server: Awaited<ReturnType<typeof startCli>>;
+  let lab: ConsoleLab;
   let url: string;
   let browser: Browser;
   let s: Script;
@@ -192,13 +188,12 @@ describe('console contract: page = API = CLI over one generated script', () => {
     );
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     // A moved readiness path: the CLI and the page must follow it (the server states its paths).
-    server = await startCli(['serve', '--port', String(port), '--db', join(dir, 'calls.db')], url, {
+    lab = await consoleLab('sidetone-console-', () => ({
       SIDETONE_LABELS_TRUNKS: TRUNKS.join(','),
       SIDETONE_HEALTH_READINESS_PATH: '/ready-now',
-    });
+    }));
+    ({ url, browser } = lab);
     s = script(37, Date.now());
     const res = await fetch(`${url}/events`, {
       method: 'POST',
@@ -206,15 +201,9 @@ describe('console contract: page = API = CLI over one generated script', () => {
       body: JSON.stringify(s.events),
     });
     expect(res.status, await res.text()).toBe(200);
-    browser = await launchChromium();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('every figure on the page equals the API and the script; the identities hold; the CLI agrees', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });

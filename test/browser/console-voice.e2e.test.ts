@@ -6,15 +6,11 @@
  * turns put SidetoneVoiceAgentSlow in "Problems now".
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
-import { freePort } from '../helpers/prometheus.js';
-import { CLI, startCli } from '../helpers/spawn.js';
+import { type ConsoleLab, consoleLab } from '../helpers/chromium.js';
+import { CLI } from '../helpers/spawn.js';
 
 const run = promisify(execFile);
 
@@ -39,8 +35,7 @@ function turn(callId: string, n: number, at: number, heardMs: number): Record<st
 }
 
 describe('console voice panel: page = API = CLI', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sidetone-voice-console-'));
-  let server: Awaited<ReturnType<typeof startCli>>;
+  let lab: ConsoleLab;
   let url: string;
   let browser: Browser;
   const post = async (events: unknown[]) => {
@@ -53,20 +48,11 @@ describe('console voice panel: page = API = CLI', () => {
   };
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    server = await startCli(['serve', '--port', String(port), '--db', join(dir, 'calls.db')], url, {
-      SIDETONE_LABELS_AGENTS: 'support-bot',
-    });
-    browser = await launchChromium();
+    lab = await consoleLab('sidetone-voice-console-', () => ({ SIDETONE_LABELS_AGENTS: 'support-bot' }));
+    ({ url, browser } = lab);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('8 turns: the agent row shows the API figures, the CLI the same; 20 slow turns name SidetoneVoiceAgentSlow', async () => {
     const t0 = Date.now() - 60_000;

@@ -4,37 +4,22 @@
  * row of its own. The events carry `endToEndId` as the HEP capture puts it on `call.started` when
  * `hep.leg_correlation` is set.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
-import { freePort } from '../helpers/prometheus.js';
-import { startCli } from '../helpers/spawn.js';
+import { type ConsoleLab, consoleLab } from '../helpers/chromium.js';
 import { until } from '../helpers/until.js';
 
-type Server = Awaited<ReturnType<typeof startCli>>;
-
 describe('console: the call list with B2BUA legs linked', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sidetone-e2e-list-'));
+  let lab: ConsoleLab;
   let browser: Browser;
-  let server: Server | undefined;
   let url = '';
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    server = await startCli(['serve', '--port', String(port), '--db', join(dir, 'calls.db')], url);
-    browser = await launchChromium();
+    lab = await consoleLab('sidetone-e2e-list-');
+    ({ url, browser } = lab);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    server?.child.kill('SIGTERM');
-    await server?.exited;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => lab?.close());
 
   it('shows one row per end-to-end call, failed on B, each leg one click away', async () => {
     const t = Date.now() - 120_000;

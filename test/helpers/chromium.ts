@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { inject } from 'vitest';
+import { freePort } from './prometheus.js';
+import { startCli } from './spawn.js';
 
 /** Debian's chromium, headless, with nothing reaching out (shared/reference/ecosystem.md). */
 export const CHROMIUM = {
@@ -14,4 +19,43 @@ export const CHROMIUM = {
  */
 export function launchChromium(): Promise<Browser> {
   return chromium.connect(inject('chromiumWs'));
+}
+
+/** A console test file's `sidetone serve` and browser: {@link consoleLab}. */
+export interface ConsoleLab {
+  url: string;
+  browser: Browser;
+  /** Stops the server, drops the browser connection and removes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * `sidetone serve` on a new store in a temporary folder, with `env(folder)` (a price file can be
+ * written there first), and a connection to the run's Chromium: for a console test's beforeAll,
+ * with `close()` in its afterAll.
+ * @example lab = await consoleLab('sidetone-voice-console-', () => ({ SIDETONE_LABELS_AGENTS: 'bot' }));
+ */
+export async function consoleLab(
+  prefix: string,
+  env: (dir: string) => Record<string, string> = () => ({}),
+): Promise<ConsoleLab> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startCli(
+    ['serve', '--port', String(port), '--db', join(dir, 'calls.db')],
+    url,
+    env(dir),
+  );
+  const browser = await launchChromium();
+  return {
+    url,
+    browser,
+    async close() {
+      await browser.close();
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
