@@ -355,6 +355,24 @@ function livekitRealtime() {
 }
 
 /** Pipecat, cascaded (one `llm` span per LLM call) or speech-to-speech (OpenAI Realtime). */
+/** Pipecat's `turn` span of script turn `t` (turn_trace_observer.py): cut by the caller at the barge-in, else ended when the caller spoke again. */
+function pipecatTurnSpan(t: ScriptTurn, id: string, conv: string): Span {
+  const next = SCRIPT[t.n] as ScriptTurn | undefined;
+  return {
+    id,
+    parent: conv,
+    name: 'turn',
+    scope: 'pipecat.turn',
+    from: sec(t.onset + 50),
+    to: sec(t.bargeIn !== undefined ? t.end : (next?.onset ?? SESSION_END - 200)),
+    attrs: {
+      'turn.number': t.n,
+      'turn.user_bot_latency_seconds': sec(t.a - t.u),
+      'turn.was_interrupted': t.bargeIn !== undefined,
+    },
+  };
+}
+
 function pipecat(s2s: boolean) {
   const id = ids(s2s ? '5250' : 'ca5c');
   const conv = id();
@@ -363,21 +381,7 @@ function pipecat(s2s: boolean) {
   ];
   for (const t of SCRIPT) {
     const turn = id();
-    const next = SCRIPT[t.n] as ScriptTurn | undefined;
-    spans.push({
-      id: turn,
-      parent: conv,
-      name: 'turn',
-      scope: 'pipecat.turn',
-      from: sec(t.onset + 50),
-      // Cut by the caller at the barge-in; else ended when the caller spoke again.
-      to: sec(t.bargeIn !== undefined ? t.end : (next?.onset ?? SESSION_END - 200)),
-      attrs: {
-        'turn.number': t.n,
-        'turn.user_bot_latency_seconds': sec(t.a - t.u),
-        'turn.was_interrupted': t.bargeIn !== undefined,
-      },
-    });
+    spans.push(pipecatTurnSpan(t, turn, conv));
     if (s2s) {
       // The input transcript: its ttfb is the model's, it places nothing.
       spans.push({
@@ -481,21 +485,8 @@ function pipecatGemini(status: 'success' | 'error' = 'success') {
   ];
   for (const t of SCRIPT) {
     const turn = id();
-    const next = SCRIPT[t.n] as ScriptTurn | undefined;
     spans.push(
-      {
-        id: turn,
-        parent: conv,
-        name: 'turn',
-        scope: 'pipecat.turn',
-        from: sec(t.onset + 50),
-        to: sec(t.bargeIn !== undefined ? t.end : (next?.onset ?? SESSION_END - 200)),
-        attrs: {
-          'turn.number': t.n,
-          'turn.user_bot_latency_seconds': sec(t.a - t.u),
-          'turn.was_interrupted': t.bargeIn !== undefined,
-        },
-      },
+      pipecatTurnSpan(t, turn, conv),
       // The input transcription (traced_stt, L1920): its ttfb is the service's, it places nothing.
       {
         id: id(),
