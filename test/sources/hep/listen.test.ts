@@ -1,6 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HEP_REORDER_WINDOW_MS } from '../../../src/config/source-defaults.js';
 import { ValidationError } from '../../../src/errors.js';
 import { EventBus } from '../../../src/events/bus.js';
 import { HepSource, parseHepUrl } from '../../../src/sources/hep/source.js';
@@ -88,6 +90,53 @@ describe('HEP listeners', () => {
     expect(source.capture.reorder.size).toBe(0);
     expect(timer()).toBeDefined(); // the calls' timers B run on
     u.close();
+  });
+
+  // Stop 57's CI: under load one of Kamailio's copies was counted late. A stall of the sidecar's
+  // own loop lets the window's timer fire before the loop reads the datagrams that reached the
+  // kernel in time; run at once, the window passed them. Here the loop is held past a held
+  // message's window while another thread sends one captured after it.
+  it("a stall of the sidecar's own loop makes nothing late: datagrams already received are read before the window runs", async () => {
+    const bus = new EventBus();
+    const started: string[] = [];
+    bus.on('call.started', (e) => started.push(e.callId));
+    source = new HepSource(bus, { listen: ['udp://127.0.0.1:0'] });
+    const [udp] = await source.start();
+    const u = createSocket('udp4');
+    const first = Date.now();
+    await new Promise<void>((r) =>
+      u.send(
+        hep(sip('INVITE sip:b SIP/2.0', { callId: 'a', cseq: '1 INVITE' }), { ts: first }),
+        udp?.port,
+        '127.0.0.1',
+        () => r(),
+      ),
+    );
+    u.close();
+    await until(() => source?.capture.reorder.size === 1);
+    expect(source.capture.reorder.size).toBe(1);
+    const sent = new Int32Array(new SharedArrayBuffer(4));
+    const packet = hep(sip('INVITE sip:b SIP/2.0', { callId: 'b', cseq: '1 INVITE' }), { ts: Date.now() });
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const s = require('node:dgram').createSocket('udp4');
+       s.send(Buffer.from(workerData.packet), workerData.port, '127.0.0.1', () => {
+         Atomics.store(workerData.sent, 0, 1);
+         s.close();
+       });`,
+      { eval: true, workerData: { packet, port: udp?.port, sent } },
+    );
+    // Held from the check phase: the window's timer is the first thing the loop runs after it.
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        while (Atomics.load(sent, 0) === 0 || Date.now() - first < HEP_REORDER_WINDOW_MS * 3) {}
+        resolve();
+      }),
+    );
+    await until(() => started.length === 2);
+    await worker.terminate();
+    expect(source.capture.reorder.late).toBe(0);
+    expect(started).toEqual(['a', 'b']);
   });
 
   it('a bad listen URL names the expected form', () => {
