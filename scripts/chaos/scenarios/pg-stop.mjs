@@ -17,12 +17,12 @@ export default {
     let serve;
     try {
       // Start-up with the database down: degraded, not dead.
-      pg.halt('fast');
+      await pg.halt('fast');
       serve = await startServe(['--store', pg.url]);
       const down = await getJson(serve.url, '/readyz');
       const startedDegraded = down?.status === 503 ? 1 : 0;
       const causeNamed = /ST_STORE_UNAVAILABLE/.test(JSON.stringify(down?.body)) ? 1 : 0;
-      pg.start();
+      await pg.start();
       const openedMs = await waitReady(serve.url, 200);
       log(`started degraded (readyz ${down?.status}), ready ${openedMs} ms after PostgreSQL came back`);
 
@@ -34,12 +34,12 @@ export default {
       for (let i = 0; i < stops; i++) {
         await sleep(1000);
         const mode = i % 2 === 0 ? 'fast' : 'immediate';
-        pg.halt(mode);
+        await pg.halt(mode);
         await sleep(downMs / 2);
         const r = await getJson(serve.url, '/readyz');
         if (r?.status === 503) readyz503++;
         await sleep(downMs / 2);
-        pg.start();
+        await pg.start();
         if (serve.child.exitCode !== null || serve.child.signalCode !== null) {
           crashes++;
           break;
