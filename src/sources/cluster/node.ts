@@ -174,8 +174,15 @@ export async function readCluster(natsUrl: string, partitions: number): Promise<
     const js = nc.jetstream();
     const members = await js.views.kv(MEMBERS_BUCKET, { bindOnly: true });
     const leases = await js.views.kv(PARTITIONS_BUCKET, { bindOnly: true });
+    // A key renewed while the listing runs can come twice (its old revision, then the new one):
+    // run 9 printed members a, b, b. Each key once, and only while it can be read.
+    const listed = new Set<string>();
+    for await (const k of await members.keys()) listed.add(k);
     const live: string[] = [];
-    for await (const k of await members.keys()) live.push(k);
+    for (const k of listed) {
+      const e = await members.get(k);
+      if (e !== null && e.operation === 'PUT') live.push(k);
+    }
     live.sort();
     const out: ClusterView['partitions'] = [];
     for (let partition = 0; partition < partitions; partition++) {
