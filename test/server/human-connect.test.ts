@@ -44,6 +44,7 @@ describe('human-connect rate', () => {
     });
     const text = renderVoice(voiceView([], h), styleFor({ isTTY: false }, {}));
     expect(text).toContain('Human connect (outbound, last 10 min)  30 %  (3 of 10 attempts)');
+    expect(text).toContain('Answering-machine verdicts  human 3, machine-vm 5\n');
     // The console reads the window the recording rule does.
     const rule = voiceRecordingRules().find((x) => x.record.includes('human_connect'));
     expect(rule?.expr).toContain('[10m]');
