@@ -7,13 +7,13 @@
  * name the scenario's alert with the rule's threshold (src/rules/thresholds.ts ALERT_DEFAULTS).
  * Before: no answering-machine scenario, no SidetoneHumanConnectLow, no verdicts on the page.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { closeDemos, launchChromium } from '../helpers/chromium.js';
 import { freePort } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
 import { until } from '../helpers/until.js';
@@ -93,14 +93,7 @@ describe('console: the demo voice scenarios name their alert, figures = API', ()
     browser = await launchChromium();
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    for (const d of demos) {
-      if (d.child.exitCode === null) d.child.kill('SIGTERM');
-      await d.exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeDemos(browser, demos, dir));
 
   it('answering-machine: SidetoneHumanConnectLow in "Problems now" with the rule\'s 10 %, the rate red, the verdicts by category = API', async () => {
     const { page, errors } = await open(await demo('answering-machine'));
