@@ -377,11 +377,23 @@ function renderVoice(d) {
   // Outbound calls' human-connect rate (AMD human / attempts), as its recording rule reads it.
   // Each figure carries its API path (data-figure), as the agents' rows do: page = API, checkable.
   const hc = v.humanConnect;
+  // Red as SidetoneHumanConnectLow judges it: a detector's verdict, enough attempts, below the threshold.
+  const low =
+    hc &&
+    hc.verdicts > 0 &&
+    hc.attempts >= t.kpiMinAttempts &&
+    hc.human / hc.attempts < t.humanConnectMinRatio;
   const connect =
     hc && hc.attempts > 0
       ? [
           '; human connect ',
-          figure('span', 'voice.humanConnect.rate', hc.rate, num(hc.rate * 100, ' %')),
+          figure(
+            'span',
+            'voice.humanConnect.rate',
+            hc.rate,
+            num(hc.rate * 100, ' %'),
+            low ? 'bad' : undefined,
+          ),
           ' (',
           figure('span', 'voice.humanConnect.human', hc.human, num(hc.human)),
           ' of ',
@@ -392,6 +404,22 @@ function renderVoice(d) {
   $('voice-window').replaceChildren(
     `last ${v.silenceWindowMinutes} min, dead air ${v.deadAirWindowMinutes} min`,
     ...connect,
+  );
+  // What the answering-machine detector found on the outbound calls, by category, over the same window.
+  const verdicts = hc ? Object.entries(hc.byCategory) : [];
+  $('amd').hidden = verdicts.length === 0;
+  $('amd').replaceChildren(
+    ...(verdicts.length === 0
+      ? []
+      : [
+          `Answering-machine verdicts, last ${hc.windowMinutes} min: `,
+          ...verdicts.flatMap(([c, n], i) => [
+            i === 0 ? '' : ', ',
+            `${c} `,
+            figure('span', `voice.humanConnect.byCategory.${c}`, n, num(n)),
+          ]),
+          ` (human connect below ${num(t.humanConnectMinRatio * 100, ' %')} of ${num(t.kpiMinAttempts)} or more outbound attempts: SidetoneHumanConnectLow)`,
+        ]),
   );
   const sec = (ms) => (ms === null ? NONE : num(ms / 1000, ' s', 2));
   const rows = v.agents.map((a, i) => {

@@ -63,6 +63,10 @@ export interface HumanConnectLive {
   windowMinutes: number;
   human: number;
   attempts: number;
+  /** The detector's verdicts in the window, every category: none, no campaign to judge. */
+  verdicts: number;
+  /** The verdicts by category (AMD_CATEGORIES), those with any in the window. */
+  byCategory: Record<string, number>;
   /** human / attempts; null without an outbound attempt in the window (the rule has no sample then). */
   rate: number | null;
 }
@@ -118,6 +122,7 @@ export type ProblemSettings = Pick<
   | 'voice_silence_p95_seconds'
   | 'voice_dead_air_ratio'
   | 'voice_min_turns'
+  | 'human_connect_min_ratio'
 >;
 
 /**
@@ -152,6 +157,7 @@ export const PROBLEM_COVERAGE: Readonly<
   SidetoneZombieCalls: { judged: 'store' },
   SidetoneVoiceAgentSlow: { judged: 'live' },
   SidetoneVoiceAgentDeadAir: { judged: 'live' },
+  SidetoneHumanConnectLow: { judged: 'live' },
   SidetonePiiRedacted: { judged: 'live' },
   SidetoneSeriesOverflow: { judged: 'live' },
   SidetoneScrapeSlow: { judged: 'live' },
@@ -367,5 +373,28 @@ export async function consoleProblems(
         message: `dead air on ${percent(v.deadAirTurns, v.deadAirWindowTurns)}% of voice agent ${v.agent} turns over ${ALERT_WINDOWS.voiceDeadAir.minutes} min (limit ${s.voice_dead_air_ratio * 100}%)`,
       });
   }
+  // As SidetoneHumanConnectLow: per instance, only with a verdict and enough outbound attempts.
+  const hc = live.humanConnect;
+  if (
+    hc !== undefined &&
+    hc.verdicts > 0 &&
+    hc.attempts >= s.kpi_min_attempts &&
+    hc.human / hc.attempts < s.human_connect_min_ratio
+  )
+    add({
+      alert: 'SidetoneHumanConnectLow',
+      panel: 'voice',
+      message: `a person answered ${percent(hc.human, hc.attempts)}% of outbound call attempts over ${hc.windowMinutes} min (${hc.human} of ${hc.attempts}; limit ${Math.round(s.human_connect_min_ratio * 1000) / 10}%): ${machines(hc.byCategory)}`,
+    });
   return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
+}
+
+/** What the detector found instead of a person, most first: `machine-vm 40, machine-ivr 12`. */
+function machines(byCategory: Record<string, number>): string {
+  const rest = Object.entries(byCategory)
+    .filter(([c, n]) => c !== 'human' && n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return rest.length === 0
+    ? 'no other verdict'
+    : `the detector found ${rest.map(([c, n]) => `${c} ${n}`).join(', ')}`;
 }

@@ -574,6 +574,11 @@ export function buildConfigSchema(z: typeof Zod) {
               .max(1, 'expected a fraction from 0 to 1')
               .default(ALERT_DEFAULTS.voice_dead_air_ratio),
             voice_min_turns: int(1, 1_000_000, ALERT_DEFAULTS.voice_min_turns),
+            human_connect_min_ratio: z
+              .number({ error: 'expected a fraction from 0 to 1' })
+              .min(0, 'expected a fraction from 0 to 1')
+              .max(1, 'expected a fraction from 0 to 1')
+              .default(ALERT_DEFAULTS.human_connect_min_ratio),
           })
           .prefault({}),
       })

@@ -31,5 +31,6 @@ export const SCENARIO_NAMES = [
   'signal-drop',
   'leaky-app',
   'voice-agent-slow-llm',
+  'answering-machine',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];

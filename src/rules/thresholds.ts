@@ -1,3 +1,5 @@
+import { HUMAN_CONNECT_WINDOW_MINUTES } from '../domain/cost.js';
+
 /**
  * Alert settings (the `[alerts]` configuration section): what the generated rules compare
  * against. Defaults are conservative for a small PBX or SMS gateway; docs/config.md and
@@ -43,6 +45,14 @@ export interface AlertSettings {
   voice_dead_air_ratio: number;
   /** Voice-agent alerts need at least this many turns in their window (no alarms on 3 turns). */
   voice_min_turns: number;
+  /**
+   * Outbound campaigns: the human-connect rate (answered by a person, as the answering-machine
+   * detector found, over outbound call attempts; src/domain/cost.ts `isHumanConnect`) over
+   * HUMAN_CONNECT_WINDOW_MINUTES below this fraction, for 10 minutes, with `kpi_min_attempts`
+   * outbound attempts and a detector's verdict in the window. One threshold for
+   * SidetoneHumanConnectLow, the console's "Problems now" and its voice panel. 0 turns it off.
+   */
+  human_connect_min_ratio: number;
 }
 
 export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
@@ -68,6 +78,12 @@ export const ALERT_DEFAULTS: Readonly<AlertSettings> = {
   voice_silence_p95_seconds: 3.5,
   voice_dead_air_ratio: 0.1,
   voice_min_turns: 20,
+  // A campaign whose detector finds a person on fewer than 1 attempt in 10 is dialing mostly into
+  // voicemail and IVRs: the list, the hour, or a caller ID that networks label as spam (its calls
+  // go unanswered or to voicemail). The demo answers 60-61 % of its outbound attempts (seeds 1, 5,
+  // 7 at rate 1); its answering-machine scenario finds a person on 1 answered call in 20: 3.1-3.2 %
+  // of attempts, at most 4.8 % in any 10 minutes with 20 attempts.
+  human_connect_min_ratio: 0.1,
 };
 
 /** The window call health judges a trunk's NER over, minutes (the shortest recorded KPI window). */
@@ -85,6 +101,11 @@ export const ALERT_WINDOWS = {
   voiceDeadAir: { minutes: 10 },
   /** SidetonePiiRedacted, SidetoneSeriesOverflow: any increase over 10 minutes. */
   selfIncrease: { minutes: 10 },
+  /**
+   * SidetoneHumanConnectLow: the human-connect rate, the outbound attempts and the detector's
+   * verdicts over HUMAN_CONNECT_WINDOW_MINUTES (src/domain/cost.ts, which its recording rule reads).
+   */
+  humanConnect: { minutes: HUMAN_CONNECT_WINDOW_MINUTES },
   /** SidetoneScrapeSlow: the p99 of the /metrics render time over 5 minutes. */
   scrapeSlow: { minutes: 5, quantile: 0.99 },
 } as const;

@@ -68,10 +68,11 @@ export function voiceRecordingRules(prefix = 'sidetone'): RecordingRule[] {
     // The human-connect rate of outbound campaigns: calls a detector found a person on (a verdict
     // exists only for an answered call) over outbound attempts, per instance: the SIP counters
     // carry no agent label, so no per-agent join exists. No attempts: no sample, not a 0 or NaN.
+    // Verdicts but never a person (no `human` series yet): 0, as the console reads it, not absent.
     {
       record: voiceRecordName('human_connect_ratio', prefix),
       expr: oneLine(
-        `sum by (job, instance) (rate(${amd}{category="human"}[${HC}m]))\n  / (sum by (job, instance) (rate(${attempts}{direction="outbound"}[${HC}m])) > 0)`,
+        `(sum by (job, instance) (rate(${amd}{category="human"}[${HC}m])) or 0 * sum by (job, instance) (rate(${amd}[${HC}m])))\n  / (sum by (job, instance) (rate(${attempts}{direction="outbound"}[${HC}m])) > 0)`,
       ),
     },
   ];
@@ -87,6 +88,10 @@ export function voiceAlerts(s: AlertSettings, prefix = 'sidetone'): AlertRule[] 
     `and on (${BY}) sum by (${BY}) (increase(${turns}[${window}])) >= ${s.voice_min_turns}`;
   const p95 = voiceRecordName('silence_p95', prefix);
   const dead = voiceRecordName('dead_air_ratio', prefix);
+  const connect = voiceRecordName('human_connect_ratio', prefix);
+  const hc = `${ALERT_WINDOWS.humanConnect.minutes}m`;
+  const byInstance = 'sum by (job, instance)';
+  const minPercent = Math.round(s.human_connect_min_ratio * 1000) / 10;
   return [
     {
       alert: 'SidetoneVoiceAgentSlow',
@@ -109,6 +114,24 @@ export function voiceAlerts(s: AlertSettings, prefix = 'sidetone'): AlertRule[] 
       summary:
         'dead air on {{ $value | humanizePercentage }} of voice agent {{ $labels.agent }} turns on {{ $labels.instance }}',
       description: `More than ${s.voice_dead_air_ratio * 100} % of turns over 10 minutes left the caller in silence longer than voiceai.dead_air_seconds (answered late, or not at all): callers hang up or repeat themselves.`,
+    },
+    // Per instance, as its recording rule (the SIP counters carry no agent). Only where a detector
+    // gave a verdict in the window: outbound calls without one are not a campaign, and a campaign
+    // that ended stops paging once its verdicts leave the window.
+    {
+      alert: 'SidetoneHumanConnectLow',
+      group: 'voice',
+      severity: 'warning',
+      for: '10m',
+      expr: [
+        `${connect} < ${s.human_connect_min_ratio}`,
+        `  and on (job, instance) ${byInstance} (increase(${catalogued(prefix, 'voiceai_amd_results_total')}[${hc}])) > 0`,
+        `  and on (job, instance) ${byInstance} (increase(${catalogued(prefix, 'call_attempts_total')}{direction="outbound"}[${hc}])) >= ${s.kpi_min_attempts}`,
+      ].join('\n'),
+      signal: connect,
+      summary:
+        'a person answered {{ $value | humanizePercentage }} of outbound call attempts on {{ $labels.instance }}',
+      description: `Over ${ALERT_WINDOWS.humanConnect.minutes} minutes, fewer than ${minPercent} % of outbound call attempts were answered by a person, as the answering-machine detector found (${catalogued(prefix, 'voiceai_amd_results_total')}{category}): the rest reached voicemail, an IVR, or no answer. The list, the hour of the campaign, or a caller ID networks label as spam.`,
     },
   ];
 }

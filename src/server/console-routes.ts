@@ -69,6 +69,7 @@ export function mountConsoleApi(app: App, o: ConsoleRoutesOptions): void {
           voiceSilenceP95Seconds: a.voice_silence_p95_seconds,
           voiceDeadAirRatio: a.voice_dead_air_ratio,
           voiceMinTurns: a.voice_min_turns,
+          humanConnectMinRatio: a.human_connect_min_ratio,
           runbookUrl: a.runbook_url,
         },
         paths: app.paths,

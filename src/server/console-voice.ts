@@ -6,7 +6,7 @@
  */
 import type { HumanConnectLive, SelfLive, VoiceAgentLive, VoiceView } from '../analytics/problems.js';
 import { HUMAN_CONNECT_WINDOW_MINUTES } from '../domain/cost.js';
-import { INTERRUPTION_KINDS } from '../domain/vocab.js';
+import { AMD_CATEGORIES, INTERRUPTION_KINDS } from '../domain/vocab.js';
 import { ALERT_WINDOWS } from '../rules/thresholds.js';
 import {
   histogramQuantile,
@@ -141,14 +141,16 @@ export const voiceView = (agents: VoiceAgentLive[], humanConnect?: HumanConnectL
 /**
  * Outbound calls' human-connect rate over its window, as its recording rule reads it (src/rules/voice.ts):
  * `human` verdicts of every agent over outbound call attempts.
- * @example humanConnectLive(windows) // { windowMinutes: 10, human: 3, attempts: 10, rate: 0.3 }
+ * @example humanConnectLive(windows) // { windowMinutes: 10, human: 3, attempts: 10, verdicts: 8, byCategory: { human: 3, 'machine-vm': 5 }, rate: 0.3 }
  */
 export function humanConnectLive(w: LiveWindows): HumanConnectLive {
-  const human = total(
-    w
-      .increase('voiceai_amd_results_total', HUMAN_CONNECT_MS)
-      .filter((s) => labelOf(s, 'category') === 'human'),
-  );
+  const amd = w.increase('voiceai_amd_results_total', HUMAN_CONNECT_MS);
+  const byCategory: Record<string, number> = {};
+  for (const c of AMD_CATEGORIES) {
+    const n = total(amd.filter((s) => labelOf(s, 'category') === c));
+    if (n > 0) byCategory[c] = n;
+  }
+  const human = byCategory.human ?? 0;
   const attempts = total(
     w.increase('call_attempts_total', HUMAN_CONNECT_MS).filter((s) => labelOf(s, 'direction') === 'outbound'),
   );
@@ -156,6 +158,8 @@ export function humanConnectLive(w: LiveWindows): HumanConnectLive {
     windowMinutes: HUMAN_CONNECT_WINDOW_MINUTES,
     human,
     attempts,
+    verdicts: total(amd),
+    byCategory,
     rate: attempts > 0 ? Math.round((human / attempts) * 10_000) / 10_000 : null,
   };
 }

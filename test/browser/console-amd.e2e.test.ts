@@ -92,7 +92,14 @@ describe('console: answering machines and the human-connect rate, page = API', (
     expect(res.status, await res.text()).toBe(200);
 
     const api = await (await fetch(`${url}/metrics/console?window=1h`)).json();
-    expect(api.voice.humanConnect).toEqual({ windowMinutes: 10, human: 3, attempts: 10, rate: 0.3 });
+    expect(api.voice.humanConnect).toEqual({
+      windowMinutes: 10,
+      human: 3,
+      attempts: 10,
+      verdicts: 8,
+      byCategory: { human: 3, 'machine-ivr': 1, 'machine-vm': 4 },
+      rate: 0.3,
+    });
 
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     const errors: string[] = [];

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium.js';
+import { closeDemos, launchChromium } from '../helpers/chromium.js';
 import { freePort } from '../helpers/prometheus.js';
 import { startCli, untilBackfilled } from '../helpers/spawn.js';
 
@@ -63,14 +63,7 @@ describe('web console', () => {
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    for (const d of demos) {
-      if (d.child.exitCode === null) d.child.kill('SIGTERM');
-      await d.exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeDemos(browser, demos, dir));
 
   it('healthy: no problem listed; trunks up with their OPTIONS RTT; each window at its resolution, the partial bucket marked; a phone and dark mode', async () => {
     const { url } = await demo(['--seed', '5', '--rate', '2', '--backfill', '2h']);

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConsoleData } from '../../src/analytics/console.js';
 import {
   consoleProblems,
+  type HumanConnectLive,
   type LiveState,
   PROBLEM_COVERAGE,
   type VoiceAgentLive,
@@ -51,6 +52,16 @@ const agent = (o: Partial<VoiceAgentLive>): VoiceAgentLive => ({
   deadAirRatio: 0,
   interruptions: {},
   ...o,
+});
+
+/** The human-connect window: `human` of `attempts`, `verdicts` in all (the rest voicemail). */
+const connect = (human: number, attempts: number, verdicts: number): HumanConnectLive => ({
+  windowMinutes: 10,
+  human,
+  attempts,
+  verdicts,
+  byCategory: { human, 'machine-vm': verdicts - human },
+  rate: attempts > 0 ? human / attempts : null,
 });
 
 /** What the store holds in a case: stats by window (recent 15 min, or the day) and the SMS of the window. */
@@ -189,6 +200,11 @@ const CASES: Record<string, { holds: Case; miss: Case }> = {
       },
     },
   },
+  // 9 of 100 outbound attempts answered by a person (9 %) against 10 of 100 (10 %, not below 0.1).
+  SidetoneHumanConnectLow: {
+    holds: { live: { humanConnect: connect(9, 100, 60) } },
+    miss: { live: { humanConnect: connect(10, 100, 60) } },
+  },
   SidetonePiiRedacted: {
     holds: { self: { redacted: { sidetone_calls_total: 1 } } },
     miss: { self: { redacted: {} } },
@@ -273,6 +289,21 @@ describe('Problems now covers every shipped alert', () => {
     expect(holds.map((p) => p.alert)).toEqual([alert]);
     expect(holds[0]).toMatchObject({ severity, runbook: `${S.runbook_url}#${alert.toLowerCase()}` });
     expect((await judge(c!.miss)).map((p) => p.alert)).not.toContain(alert);
+  });
+
+  it('SidetoneHumanConnectLow as its rule guards it: no verdict in the window (no campaign), or fewer outbound attempts than kpi_min_attempts, is not listed; the message names what the detector found', async () => {
+    const listed = async (h: HumanConnectLive) =>
+      (await judge({ live: { humanConnect: h } })).filter((p) => p.alert === 'SidetoneHumanConnectLow');
+    expect(await listed(connect(0, 100, 0))).toEqual([]);
+    expect(await listed(connect(0, S.kpi_min_attempts - 1, 10))).toEqual([]);
+    const [p] = await listed({
+      ...connect(1, S.kpi_min_attempts, 12),
+      byCategory: { human: 1, 'machine-ivr': 3, 'machine-vm': 8 },
+    });
+    expect(p).toMatchObject({ panel: 'voice', severity: 'warning' });
+    expect(p?.message).toBe(
+      `a person answered 5% of outbound call attempts over 10 min (1 of ${S.kpi_min_attempts}; limit 10%): the detector found machine-vm 8, machine-ivr 3`,
+    );
   });
 
   it('the alerts the page judges itself are in its script (a sidecar that does not answer)', () => {

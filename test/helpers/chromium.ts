@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { inject } from 'vitest';
 import { freePort } from './prometheus.js';
-import { startCli } from './spawn.js';
+import { type Cli, startCli } from './spawn.js';
 
 /** Debian's chromium, headless, with nothing reaching out (shared/reference/ecosystem.md). */
 export const CHROMIUM = {
@@ -58,4 +58,22 @@ export async function consoleLab(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A demo test file's afterAll: drops the browser connection, stops each `sidetone demo` it started
+ * (SIGTERM, then waits for its exit) and removes their folder.
+ * @example afterAll(() => closeDemos(browser, demos, dir));
+ */
+export async function closeDemos(
+  browser: Browser | undefined,
+  demos: readonly Cli[],
+  dir: string,
+): Promise<void> {
+  await browser?.close();
+  for (const d of demos) {
+    if (d.child.exitCode === null) d.child.kill('SIGTERM');
+    await d.exited;
+  }
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -97,6 +97,8 @@ const FAMILY: Readonly<
     fires: { SidetoneVoiceAgentSlow: { agent: 'support-bot' } },
     may: ['SidetoneVoiceAgentDeadAir'],
   },
+  // Per instance (the SIP counters carry no agent): its detector's verdicts, nothing else moves.
+  'answering-machine': { fires: { SidetoneHumanConnectLow: {} }, may: [] },
 };
 
 // CPU-bound: a simulated hour or two and promtool's evaluation of every minute (10-40 s each under load).

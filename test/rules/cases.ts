@@ -306,6 +306,25 @@ export const CASES: AlertCase[] = [
     ],
     quietUntil: 25,
   },
+  // 30 outbound attempts a minute, 2 found a person and 10 a voicemail: 2/30 (6.7 %) < 10 % from
+  // 1m (the first rate), 30+ attempts and verdicts in 10m, for 10m -> 11m. Quiet: 3 of 30 (exactly
+  // 10 %, not below it).
+  {
+    alert: 'SidetoneHumanConnectLow',
+    fires: [
+      [`sidetone_call_attempts_total{${J},trunk="trunk-a",direction="outbound",channel="sip"}`, '0+30x30'],
+      [`sidetone_voiceai_amd_results_total{${J},agent="sales-bot",category="human"}`, '0+2x30'],
+      [`sidetone_voiceai_amd_results_total{${J},agent="sales-bot",category="machine-vm"}`, '0+10x30'],
+    ],
+    firesAt: 11,
+    labels: L,
+    quiet: [
+      [`sidetone_call_attempts_total{${J},trunk="trunk-a",direction="outbound",channel="sip"}`, '0+30x30'],
+      [`sidetone_voiceai_amd_results_total{${J},agent="sales-bot",category="human"}`, '0+3x30'],
+      [`sidetone_voiceai_amd_results_total{${J},agent="sales-bot",category="machine-vm"}`, '0+10x30'],
+    ],
+    quietUntil: 25,
+  },
   // One redaction at 3m -> 3m. Quiet: the counter exists and stays at zero.
   {
     alert: 'SidetonePiiRedacted',

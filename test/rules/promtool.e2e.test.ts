@@ -121,9 +121,10 @@ describe('generated Prometheus rules', () => {
     120_000 * timeFactor(),
   );
 
-  it('promtool test rules: the human-connect rate is human AMD verdicts over outbound attempts, none without attempts', () => {
+  it('promtool test rules: the human-connect rate is human AMD verdicts over outbound attempts, none without attempts, 0 with machines only', () => {
     // gw1: 10 outbound attempts a minute (and 50 inbound, not attempts of a campaign), 3 found a
     // person, 5 a voicemail: 3/10. gw2: verdicts but no outbound attempt: no sample, not Inf or NaN.
+    // gw3 below: only machines (absent before the rule's `or`, so SidetoneHumanConnectLow could not fire).
     writeFileSync(join(dir, 'rules.yml'), renderRules({ annotations: false }));
     const record = 'instance:sidetone_voiceai_human_connect:ratio_rate10m';
     const series: Array<[string, string]> = [
@@ -151,6 +152,15 @@ describe('generated Prometheus rules', () => {
         'sidetone_voiceai_amd_results_total{job="sidetone",instance="gw2:9464",agent="outbound",category="human"}',
         '0+3x20',
       ],
+      // gw3: 10 attempts a minute, every verdict a machine (no `human` series at all): 0, not absent.
+      [
+        'sidetone_call_attempts_total{job="sidetone",instance="gw3:9464",direction="outbound",channel="sip",trunk="t1"}',
+        '0+10x20',
+      ],
+      [
+        'sidetone_voiceai_amd_results_total{job="sidetone",instance="gw3:9464",agent="outbound",category="machine-vm"}',
+        '0+6x20',
+      ],
     ];
     const tests = [
       'rule_files:',
@@ -166,6 +176,8 @@ describe('generated Prometheus rules', () => {
       '        exp_samples:',
       `          - labels: ${j(`${record}{instance="gw1:9464", job="sidetone"}`)}`,
       '            value: 0.3',
+      `          - labels: ${j(`${record}{instance="gw3:9464", job="sidetone"}`)}`,
+      '            value: 0',
     ];
     writeFileSync(join(dir, 'human-connect.yml'), `${tests.join('\n')}\n`);
     const r = promtool(['test', 'rules', 'human-connect.yml']);

@@ -34,9 +34,17 @@ describe('human-connect rate', () => {
     v.amd.labels({ agent: 'dialer', category: 'human' }).inc(3);
     v.amd.labels({ agent: 'dialer', category: 'machine-vm' }).inc(5);
     const h = humanConnectLive(w);
-    expect(h).toEqual({ windowMinutes: 10, human: 3, attempts: 10, rate: 0.3 });
+    expect(h).toEqual({
+      windowMinutes: 10,
+      human: 3,
+      attempts: 10,
+      verdicts: 8,
+      byCategory: { human: 3, 'machine-vm': 5 },
+      rate: 0.3,
+    });
     const text = renderVoice(voiceView([], h), styleFor({ isTTY: false }, {}));
     expect(text).toContain('Human connect (outbound, last 10 min)  30 %  (3 of 10 attempts)');
+    expect(text).toContain('Answering-machine verdicts  human 3, machine-vm 5\n');
     // The console reads the window the recording rule does.
     const rule = voiceRecordingRules().find((x) => x.record.includes('human_connect'));
     expect(rule?.expr).toContain('[10m]');
@@ -58,6 +66,12 @@ describe('human-connect rate', () => {
     now = 12 * MIN;
     v.attempts.labels({ direction: 'outbound', channel: 'sip', trunk: 'a' }).inc(2);
     v.amd.labels({ agent: 'dialer', category: 'human' }).inc(1);
-    expect(humanConnectLive(w)).toMatchObject({ human: 1, attempts: 2, rate: 0.5 });
+    expect(humanConnectLive(w)).toMatchObject({
+      human: 1,
+      attempts: 2,
+      verdicts: 1,
+      byCategory: { human: 1 },
+      rate: 0.5,
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIO_NAMES, type ScenarioName } from '../../src/config/source-defaults.js';
+import { HUMAN_CONNECT_WINDOW_MINUTES } from '../../src/domain/cost.js';
 import { EventBus } from '../../src/events/bus.js';
 import { parseEvent } from '../../src/events/schemas.js';
 import type { EventOf, SidetoneEvent } from '../../src/events/types.js';
@@ -68,6 +69,24 @@ describe('demo fault scenarios', () => {
         }
         return ['SidetoneVoiceAgentSlow', Number.NaN];
       },
+      // SidetoneHumanConnectLow: over the last 10 minutes, kpi_min_attempts outbound attempts, a
+      // verdict, and human verdicts below human_connect_min_ratio of the attempts.
+      'answering-machine': () => {
+        const w = HUMAN_CONNECT_WINDOW_MINUTES * 60_000;
+        for (let t = START; t < endOf(name); t += 1000) {
+          const inWindow = events.filter((e) => at(e) > t - w && at(e) <= t);
+          const attempts = inWindow.filter((e) => e.type === 'call.started' && e.direction === 'outbound');
+          const verdicts = inWindow.filter((e) => e.type === 'voiceai.amd');
+          const human = verdicts.filter((e) => e.type === 'voiceai.amd' && e.category === 'human');
+          if (
+            attempts.length >= ALERT_DEFAULTS.kpi_min_attempts &&
+            verdicts.length > 0 &&
+            human.length / attempts.length < ALERT_DEFAULTS.human_connect_min_ratio
+          )
+            return ['SidetoneHumanConnectLow', t - START];
+        }
+        return ['SidetoneHumanConnectLow', Number.NaN];
+      },
     };
     const [alert, onset] = onsets[name]();
     const rule = alertRules(ALERT_DEFAULTS).find((r) => r.alert === alert);
@@ -99,6 +118,33 @@ describe('demo fault scenarios', () => {
           }
       }
     expect(held).toEqual([]);
+  });
+
+  it('answering-machine: answered outbound calls placed during the fault get one verdict each, mostly machines; nothing else does', () => {
+    const events = run('answering-machine');
+    const placed = new Set<string>();
+    const answered = new Map<string, number>();
+    for (const e of events) {
+      if (e.type === 'call.started' && e.direction === 'outbound' && duringOf('answering-machine')(e))
+        placed.add(e.callId);
+      if (e.type === 'call.answered') answered.set(e.callId, at(e));
+    }
+    const campaign = [...placed].filter((id) => answered.has(id));
+    const verdicts = events.filter((e): e is EventOf<'voiceai.amd'> => e.type === 'voiceai.amd');
+    // One each, for exactly the campaign's answered calls, after the answer, by the campaign's agent.
+    expect(verdicts.map((v) => v.callId).sort()).toEqual(campaign.sort());
+    for (const v of verdicts) {
+      const delay = at(v) - (answered.get(v.callId as string) as number);
+      expect(delay).toBeGreaterThanOrEqual(1500);
+      expect(delay).toBeLessThanOrEqual(4500);
+      expect(v.agent).toBe('sales-bot');
+    }
+    expect(campaign.length).toBeGreaterThan(100);
+    const share = (c: string) => verdicts.filter((v) => v.category === c).length / verdicts.length;
+    expect(share('human')).toBeLessThan(0.1);
+    expect(share('machine-vm') + share('machine-ivr')).toBeGreaterThan(0.7);
+    // The healthy demo has no detector.
+    expect(normal.filter((e) => e.type === 'voiceai.amd')).toEqual([]);
   });
 
   it('fault() after a backfill starts the fault then, not at the start of the history', () => {

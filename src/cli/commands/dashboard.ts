@@ -69,10 +69,16 @@ export function renderVoice(v: VoiceView | null, style: Style): string {
   );
 }
 
-/** Outbound calls' human-connect rate (answered by a person / attempts), as its recording rule reads it. */
+/**
+ * Outbound calls' human-connect rate (answered by a person / attempts), as its recording rule reads
+ * it, and the answering-machine detector's verdicts by category over the same window (as the console).
+ */
 function renderHumanConnect(h: NonNullable<VoiceView['humanConnect']>): string {
   const rate = h.rate === null ? NONE : fmtNumber(Math.round(h.rate * 1000) / 10, ' %');
-  return `Human connect (outbound, last ${h.windowMinutes} min)  ${rate}  (${fmtNumber(h.human)} of ${fmtNumber(h.attempts)} attempts)\n`;
+  const verdicts = Object.entries(h.byCategory)
+    .map(([c, n]) => `${c} ${fmtNumber(n)}`)
+    .join(', ');
+  return `Human connect (outbound, last ${h.windowMinutes} min)  ${rate}  (${fmtNumber(h.human)} of ${fmtNumber(h.attempts)} attempts)\n${verdicts === '' ? '' : `Answering-machine verdicts  ${verdicts}\n`}`;
 }
 
 function renderVoiceAgents(v: VoiceView | null, style: Style): string {

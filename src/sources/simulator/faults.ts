@@ -1,6 +1,7 @@
 import type { ScenarioName } from '../../config/source-defaults.js';
+import type { AmdCategory } from '../../domain/vocab.js';
 import type { EventOf, SidetoneEvent } from '../../events/types.js';
-import { DEMO_MODELS } from './voice.js';
+import { DEMO_AGENTS, DEMO_MODELS } from './voice.js';
 
 const MIN = 60_000;
 
@@ -20,7 +21,11 @@ export const FAULT_START_MS = 10_000;
  * - `leaky-app`: SidetonePiiRedacted and SidetoneSeriesOverflow are `for: 0m`;
  * - `voice-agent-slow-llm`: the slowed agent's p95 heard silence over 5 minutes passes 3.5 s once
  *   more than 5 % of its turns in the window are slow (with alerts.voice_min_turns of them), then
- *   SidetoneVoiceAgentSlow is `for: 5m`.
+ *   SidetoneVoiceAgentSlow is `for: 5m`;
+ * - `answering-machine`: the window's human-connect rate is below alerts.human_connect_min_ratio
+ *   from the first verdicts on (seconds in: the outbound attempts before the campaign count too,
+ *   with no person on them) and stays there, with ~135 outbound attempts in 10 minutes at rate 1;
+ *   SidetoneHumanConnectLow is `for: 10m`.
  */
 export const FAULT_DURATION_MS: Readonly<Record<ScenarioName, number>> = {
   'trunk-outage': 5 * MIN,
@@ -29,7 +34,29 @@ export const FAULT_DURATION_MS: Readonly<Record<ScenarioName, number>> = {
   'signal-drop': 13 * MIN,
   'leaky-app': 3 * MIN,
   'voice-agent-slow-llm': 15 * MIN,
+  'answering-machine': 15 * MIN,
 };
+
+/**
+ * What the answering-machine scenario's detector finds on each run of 20 answered campaign calls,
+ * in turn: mostly voicemail greetings and IVR menus, a person on 1 in 20. A cycle, not a draw: a
+ * random 5 % put 3 persons in 21 attempts of one 10-minute window (seed 1, rate 1: 14 %, over the
+ * threshold), and the alert would clear and fire again during the fault.
+ */
+export const CAMPAIGN_AMD: ReadonlyArray<readonly [AmdCategory, number]> = [
+  ['machine-vm', 6],
+  ['machine-ivr', 2],
+  ['human', 1],
+  ['machine-vm', 6],
+  ['machine-ivr', 2],
+  ['machine-unavailable', 2],
+  ['uncertain', 1],
+];
+const CAMPAIGN_CYCLE: readonly AmdCategory[] = CAMPAIGN_AMD.flatMap(([c, n]) =>
+  Array<AmdCategory>(n).fill(c),
+);
+/** The agent that places the campaign's calls (the demo's `labels.agents`). */
+export const CAMPAIGN_AGENT = DEMO_AGENTS[1];
 
 /** The signal-drop scenario falls to this, in dBm, over its first `SIGNAL_FALL_MS`, and stays. */
 export const SIGNAL_FLOOR_DBM = -107;
@@ -79,7 +106,12 @@ export interface FaultContext {
  *   (./leaky-app.ts; SidetonePiiRedacted, SidetoneSeriesOverflow, dropped samples);
  * - `voice-agent-slow-llm`: the provider of the first demo model slows down: its time to first
  *   token grows by 2.6-4 s, and every instant after it with it, so its agent's callers wait 4-6 s
- *   (SidetoneVoiceAgentSlow; dead air too).
+ *   (SidetoneVoiceAgentSlow; dead air too);
+ * - `answering-machine`: an outbound campaign: every outbound call placed during the fault goes
+ *   through the agent's answering-machine detector once answered, which finds voicemail or an IVR
+ *   on most, a person on 1 in 20 ({@link CAMPAIGN_AMD}). Its verdicts are `voiceai.amd` events on
+ *   the bus, as an integration or the OTLP receiver (LiveKit's `amd` span) sends them
+ *   (SidetoneHumanConnectLow).
  * @example const fault = faultScenario('trunk-outage', { start: Date.now() + 10_000, trunks: ['a', 'b'], modem: 'modem0' });
  */
 export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
@@ -174,7 +206,55 @@ export function faultScenario(name: ScenarioName, c: FaultContext): Fault {
         },
       };
     }
+    case 'answering-machine': {
+      // The campaign's calls from their start to their answer or end: as many as are ringing.
+      const ringing = new Set<string>();
+      let answered = 0;
+      let later: ((ms: number, event: SidetoneEvent) => void) | undefined;
+      return {
+        name,
+        start,
+        end,
+        // Where the verdicts go: the simulator's own queue, in time order with everything else.
+        schedule: (at) => {
+          later = at;
+        },
+        filter: (e, at) => {
+          if (e.type === 'call.started' && e.direction === 'outbound' && during(at)) ringing.add(e.callId);
+          else if (e.type === 'call.answered' && ringing.delete(e.callId)) {
+            const v = campaignVerdict(
+              e.callId,
+              CAMPAIGN_CYCLE[answered++ % CAMPAIGN_CYCLE.length] as AmdCategory,
+            );
+            later?.(at + v.afterMs, v.event);
+          } else if (e.type === 'call.ended') ringing.delete(e.callId);
+          return e;
+        },
+      };
+    }
   }
+}
+
+/**
+ * The detector's verdict on an answered campaign call: `category`, 1.5-4.5 s after the answer (a
+ * greeting heard out), 0.2-1.4 s after the callee's speech ended (LiveKit's `lk.amd.delay`), both
+ * from its (random) Call-ID, so a seed gives the same campaign.
+ */
+function campaignVerdict(
+  callId: string,
+  category: AmdCategory,
+): { afterMs: number; event: EventOf<'voiceai.amd'> } {
+  const frac = Number.parseInt(callId.slice(0, 4), 16) / 0xffff;
+  return {
+    afterMs: 1500 + Math.round(3000 * frac),
+    event: {
+      type: 'voiceai.amd',
+      callId,
+      agent: CAMPAIGN_AGENT,
+      category,
+      delaySeconds: Math.round((0.2 + 1.2 * frac) * 1000) / 1000,
+    },
+  };
 }
 
 /** A turn whose LLM answered `ms` later: its first token and everything after it move. */

@@ -1,5 +1,6 @@
-// One scripted conversation (issue 52): a plain turn, a turn whose reply called a tool (two LLM
-// calls), and a turn the caller barged into; sent as each emitter's spans, built here from the
+// One scripted conversation (issue 52): an outbound call's answering-machine verdict (a person),
+// a plain turn, a turn whose reply called a tool (two LLM calls), and a turn the caller barged
+// into; sent as each emitter's spans, built here from the
 // frameworks' code at the pinned commits (timings are the script's; names, parents, attributes,
 // units and span lifetimes are what the code does):
 //
@@ -118,6 +119,11 @@ const SCRIPT: ScriptTurn[] = [
   },
 ];
 const SESSION_END = 22_000;
+/**
+ * The answering-machine detector on the outbound call, before the first turn: the callee's
+ * "Hello?" ends at 800 ms, the verdict (a person) is set and the span ended at 950 ms.
+ */
+const AMD = { from: 100, speechEnd: 800, verdict: 950, category: 'human' } as const;
 /** The end-of-turn model's verdict on every user turn, and the interruption model's on the barge-in. */
 const EOU = { probability: 0.912, endpointingMs: 500, detectionMs: 40 };
 const INTERRUPTION = { probability: 0.93, detectionMs: 120 };
@@ -156,13 +162,39 @@ const functionTool = (
   attrs: { 'lk.function_tool.name': tool.name, ...attrs },
 });
 
+/**
+ * LiveKit's detection span under the session's root: Python's `amd` (voice/amd/detector.py
+ * L569-578, attributes L536-547, `lk.amd.delay` in seconds: classifier.py L374), agents-js's
+ * `answering_machine_detection` (agents/src/voice/amd.ts L430-432, L1170-1175, the delay in ms:
+ * L1366-1369). The transcript and the free-text reason are on it too: never read.
+ */
+const amdSpan = (language: 'python' | 'nodejs', id: string, session: string): Span => ({
+  id,
+  parent: session,
+  name: language === 'nodejs' ? 'answering_machine_detection' : 'amd',
+  scope: 'livekit-agents',
+  from: sec(AMD.from),
+  to: sec(AMD.verdict),
+  attrs: {
+    'lk.amd.category': AMD.category,
+    'lk.amd.reason': 'a person said hello and waited',
+    'lk.amd.speech_duration': sec(AMD.speechEnd - AMD.from),
+    'lk.amd.delay': language === 'nodejs' ? AMD.verdict - AMD.speechEnd : sec(AMD.verdict - AMD.speechEnd),
+    'lk.pii.amd.transcript': 'Hello?',
+    ...(language === 'nodejs' && { 'lk.amd.is_machine': false }),
+  },
+});
+
 /** LiveKit Agents cascaded, Python (seconds) or Node (the user turn's and end-of-turn delays in ms). */
 function livekitCascaded(language: 'python' | 'nodejs') {
   const js = language === 'nodejs';
   const id = ids(js ? 'c0de' : 'b0b0');
   const scope = 'livekit-agents';
   const session = id();
-  const spans: Span[] = [{ id: session, name: 'agent_session', scope, from: 0, to: sec(SESSION_END) }];
+  const spans: Span[] = [
+    { id: session, name: 'agent_session', scope, from: 0, to: sec(SESSION_END) },
+    amdSpan(language, id(), session),
+  ];
   const delay = (ms: number) => (js ? ms : sec(ms));
   for (const t of SCRIPT) {
     const user = id();
@@ -298,7 +330,10 @@ function livekitRealtime() {
   const id = ids('4ea1');
   const scope = 'livekit-agents';
   const session = id();
-  const spans: Span[] = [{ id: session, name: 'agent_session', scope, from: 0, to: sec(SESSION_END) }];
+  const spans: Span[] = [
+    { id: session, name: 'agent_session', scope, from: 0, to: sec(SESSION_END) },
+    amdSpan('python', id(), session),
+  ];
   const response = (created: number, firstAudio: number | undefined) =>
     JSON.stringify({
       type: 'realtime_model_metrics',
@@ -558,6 +593,7 @@ async function turnsOf(body: ReturnType<typeof request>) {
     heard: turns.map((t) => breakTurn(t, b).heardMs),
     interruptions: r.interruptions(),
     tools: r.events.filter((e): e is EventOf<'voiceai.tool_call'> => e.type === 'voiceai.tool_call'),
+    amd: r.events.filter((e): e is EventOf<'voiceai.amd'> => e.type === 'voiceai.amd'),
   };
 }
 
@@ -693,6 +729,25 @@ describe('one scripted conversation (plain turn, a tool call with two LLM calls,
     const failed = await turnsOf(pipecatGemini('error'));
     expect((failed.turns[1] as EventOf<'voiceai.turn'>).toolErrors).toBe(1);
     expect(failed.tools.map((t) => t.ok)).toEqual([false]);
+  });
+
+  it('the answering machine: every LiveKit emitter (Python cascaded and realtime, agents-js) gives the same verdict, a person, 150 ms after the callee spoke, at the same instant; no transcript or reason; Pipecat traces no detection', async () => {
+    const livekit = await Promise.all(
+      [livekitCascaded('python'), livekitCascaded('nodejs'), livekitRealtime()].map(
+        async (b) => (await turnsOf(b)).amd,
+      ),
+    );
+    for (const amd of livekit) {
+      expect(amd).toHaveLength(1);
+      const [v] = amd as [EventOf<'voiceai.amd'>];
+      // The script's spans name no call (no sidetone.call_id): the verdict, its delay and instant only.
+      expect(Object.keys(v).sort()).toEqual(['category', 'delaySeconds', 'ts', 'type']);
+      expect(v).toMatchObject({ type: 'voiceai.amd', ts: T0ms + AMD.verdict, category: AMD.category });
+      expect(Math.abs((v.delaySeconds as number) * 1000 - (AMD.verdict - AMD.speechEnd))).toBeLessThan(1);
+    }
+    // Pipecat @ acead050: src/pipecat/extensions/voicemail opens no span (test/fixtures/voice/README.md).
+    for (const b of [pipecat(false), pipecat(true), pipecatGemini()])
+      expect((await turnsOf(b)).amd).toEqual([]);
   });
 
   it('Pipecat with Gemini Live, the model spoke before calling the tool: the tool is not in the silence, nothing is placed', async () => {
