@@ -60,8 +60,9 @@ export default defineConfig({
           include: ['test/**/*.timed.e2e.test.ts'],
           pool: 'forks',
           maxWorkers: 1,
-          // The cluster's Kamailio replay stores in the shared PostgreSQL (its own servers, started
-          // once for this project: the e2e project's have stopped by then).
+          // The cluster's Kamailio replay stores in the shared PostgreSQL: the e2e project's servers,
+          // which vitest keeps until the whole run ends (test/setup/e2e-global.ts starts one set for
+          // both projects).
           globalSetup: ['test/setup/e2e-global.ts'],
           sequence: { groupOrder: 2 },
         },

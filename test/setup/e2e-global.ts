@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import type { ProvidedContext } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startPostgres } from '../../scripts/pg-temp.mjs';
 import { startAlertmanager } from '../helpers/alertmanager.js';
@@ -34,7 +35,17 @@ declare module 'vitest' {
  * sidecars' labels. Files that stop or hang the server itself (the chaos and fault
  * suites), or test a server's own flags or rule files, still start theirs.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+/** The servers and the settings the projects are given for them. */
+interface Shared {
+  servers: Promise<{ provided: Partial<ProvidedContext>; stop(): Promise<void> }>;
+  /** Projects set up and not yet torn down: the last one stops the servers. */
+  users: number;
+}
+
+/** Where the run's servers live between the projects' setups: vitest's own process. */
+const SHARED = Symbol.for('sidetone.test.e2e-global');
+
+async function start(): Promise<Awaited<Shared['servers']>> {
   const sd = mkdtempSync(join(tmpdir(), 'sidetone-prom-sd-'));
   const [pg, browser, prom, am] = await Promise.all([
     startPostgres(),
@@ -42,17 +53,43 @@ export default async function setup(project: TestProject): Promise<() => Promise
     startPrometheus([], {}, [], sd),
     startAlertmanager(),
   ]);
-  project.provide('postgresUrl', pg.url);
-  project.provide('chromiumWs', browser.wsEndpoint());
-  project.provide('prometheusUrl', prom.url);
-  project.provide('prometheusSd', sd);
-  project.provide('alertmanagerAddress', am.address);
-  project.provide('alertmanagerHook', am.hook);
+  return {
+    provided: {
+      postgresUrl: pg.url,
+      chromiumWs: browser.wsEndpoint(),
+      prometheusUrl: prom.url,
+      prometheusSd: sd,
+      alertmanagerAddress: am.address,
+      alertmanagerHook: am.hook,
+    },
+    async stop() {
+      await am.stop();
+      await prom.stop();
+      rmSync(sd, { recursive: true, force: true });
+      await browser.close();
+      await pg.stop();
+    },
+  };
+}
+
+/**
+ * One set of servers for every project that names this file (e2e and e2e-timed), started by the
+ * first project's setup and stopped by the last one's teardown. Vitest sets every project up, one
+ * after the other, before the first file of the run starts and tears them down after the last, so
+ * a set per project cost a second PostgreSQL, Chromium, Prometheus and Alertmanager on the run's
+ * serial path, start and stop (issue 48: two one-test files, one per project, 26.7-29.4 s at load
+ * 17-25), and kept them idle beside every file.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const g = globalThis as { [SHARED]?: Shared };
+  const shared = (g[SHARED] ??= { servers: start(), users: 0 });
+  shared.users++;
+  const { provided } = await shared.servers;
+  for (const [key, value] of Object.entries(provided))
+    project.provide(key as keyof typeof provided, value as never);
   return async () => {
-    await am.stop();
-    await prom.stop();
-    rmSync(sd, { recursive: true, force: true });
-    await browser.close();
-    await pg.stop();
+    if (--shared.users > 0) return;
+    delete g[SHARED];
+    await (await shared.servers).stop();
   };
 }
