@@ -17,7 +17,7 @@ import { type PrivacyConfig, recordIds } from '../../src/store/privacy.js';
 import { GRAINS } from '../../src/store/rollup/groups.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { spawnNode } from '../helpers/spawn.js';
-import { cid, KEY, mid, T } from './contract-kit.js';
+import { cid, deliveredByReference, KEY, mid, T } from './contract-kit.js';
 
 const HASHED: PrivacyConfig = { hashKey: KEY, storeRaw: false };
 const ref = recordIds(HASHED, 'ref');
@@ -148,7 +148,7 @@ describe('opening a PostgreSQL store with raw ids, ids hashed', () => {
     const updates = (from: number, to: number) =>
       statements
         .slice(from, to)
-        .filter((s) => /^\s*UPDATE\b[^]*\bsidetone_id_map\b/.test(s))
+        .filter((s) => /^\s*UPDATE\b[\s\S]*\bsidetone_id_map\b/.test(s))
         .map((s) => s.trim().split(/\s+/).slice(0, 2).join(' '));
     // Updates of ids (joined to the map of raw ids and their hashes). Before the move: the call ids,
     // then the message ids. After it: only the references, which no key holds.
@@ -160,15 +160,7 @@ describe('opening a PostgreSQL store with raw ids, ids hashed', () => {
       expect((await store.getCall('raw-call-7'))?.callId).toBe(cid('raw-call-7'));
       expect((await store.getSms(RAW_SMS))?.status).toBe('sent');
       // A delivery report still finds its submission by the reference as sent.
-      await store.applySmsBatch([
-        {
-          kind: 'delivery',
-          messageId: 'report-1',
-          at: T + 5000,
-          outcome: 'delivered',
-          match: { reference: RAW_REF, gateway: 'modem0' },
-        },
-      ]);
+      await store.applySmsBatch([deliveredByReference(RAW_REF, T + 5000)]);
       expect((await store.getSms(RAW_SMS))?.status).toBe('delivered');
     } finally {
       await store.close();

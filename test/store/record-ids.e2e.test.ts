@@ -21,7 +21,7 @@ import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import { rewritePostgresIds } from '../../src/store/stored-ids.js';
 import type { CallStore } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
-import { cid, KEY, lifecycle, mid, T } from './contract-kit.js';
+import { cid, deliveredByReference, KEY, lifecycle, mid, T } from './contract-kit.js';
 import { tempDir } from './helpers.js';
 
 const HASHED: PrivacyConfig = { hashKey: KEY, storeRaw: false };
@@ -49,15 +49,7 @@ async function expectHashed(store: CallStore): Promise<void> {
   }
   expect((await store.getSms(RAW_SMS))?.messageId).toBe(mid(RAW_SMS));
   // The reference still matches: a delivery report finds its submission by it.
-  await store.applySmsBatch([
-    {
-      kind: 'delivery',
-      messageId: 'report-1',
-      at: T + 5000,
-      outcome: 'delivered',
-      match: { reference: RAW_REF, gateway: 'modem0' },
-    },
-  ]);
+  await store.applySmsBatch([deliveredByReference(RAW_REF, T + 5000)]);
   expect((await store.getSms(RAW_SMS))?.status).toBe('delivered');
 }
 
