@@ -216,6 +216,14 @@ describe('record ids on PostgreSQL', () => {
             )
           ).rows;
         const before = await rollups();
+        // Every index of the tables (12,000 ids are rewritten with the indexes dropped and built again).
+        const indexes = async () =>
+          (
+            await db.query(
+              'SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname',
+            )
+          ).rows;
+        const indexesBefore = await indexes();
         expect(before.length).toBeGreaterThan(0);
         // Statements that rewrite records: each pass over a partitioned table reads every partition.
         let count = 0;
@@ -233,11 +241,15 @@ describe('record ids on PostgreSQL', () => {
         );
         expect(raw.rows[0]).toEqual({ calls: 0, keys: 0 });
         expect(await rollups()).toEqual(before);
-        // The rollup trigger the rewrite switched off is on again.
+        expect(await indexes()).toEqual(indexesBefore);
+        // The triggers the rewrite switched off (rollups, filing lags) are on again.
         const on = await db.query(
-          "SELECT tgenabled FROM pg_trigger WHERE tgname = 'calls_rollup_update' AND tgrelid = 'calls'::regclass",
+          "SELECT tgname, tgenabled FROM pg_trigger WHERE tgname IN ('calls_rollup_update', 'calls_days_update') AND tgrelid = 'calls'::regclass ORDER BY 1",
         );
-        expect(on.rows).toEqual([{ tgenabled: 'O' }]);
+        expect(on.rows).toEqual([
+          { tgname: 'calls_days_update', tgenabled: 'O' },
+          { tgname: 'calls_rollup_update', tgenabled: 'O' },
+        ]);
       } finally {
         await db.end();
       }
