@@ -4,8 +4,12 @@
 // worst and p99 wait meanwhile and the slowest 1-day dashboard read during the build. The dist is an
 // argument, so an older build (a copy of its dist/ inside the repository) gives the "before" figure:
 //   npm run build && node bench/store-open.mjs dist sqlite 1000000
+// With SIDETONE_BENCH_REVEALED=1 (PostgreSQL) the store is first opened with ids revealed, so the
+// open timed hashes the ids of a partitioned store at the latest schema (a reveal switched off).
+// With SIDETONE_BENCH_OPEN_ONLY=1 it stops after the open (the build of 1M calls' rollups takes
+// minutes). The machine's load averages before and after the open are printed beside its time.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -41,8 +45,11 @@ function insertSql(source) {
   return `INSERT INTO calls (${Object.keys(cols).join(', ')}) SELECT ${Object.values(cols).join(', ')} FROM ${source}`;
 }
 
+const load = () => loadavg().map((x) => +x.toFixed(1));
+
 async function untilBuilt(store) {
   if (store.rollupBuild?.() === undefined) return { built: 'at open' };
+  if (process.env.SIDETONE_BENCH_OPEN_ONLY === '1') return { built: 'not waited for' };
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const t = performance.now();
@@ -80,9 +87,11 @@ try {
       ),
     );
     db.close();
+    const loadBefore = load();
     const t = performance.now();
     const store = new SqliteCallStore({ path, privacy });
     const openS = (performance.now() - t) / 1000;
+    const loadAfter = load();
     const r0 = performance.now();
     await dashboard(store, { from: END - DAY, to: END });
     const firstRead = performance.now() - r0;
@@ -94,6 +103,7 @@ try {
         backend,
         N,
         openSeconds: +openS.toFixed(2),
+        load: { before: loadBefore, after: loadAfter },
         firstDashboardMs: Math.round(firstRead),
         ...build,
         after7dMs: Math.round(performance.now() - r1),
@@ -119,9 +129,23 @@ try {
       await c.query(insertSql(`generate_series(0::bigint, ${N - 1}::bigint) AS s(i)`));
       await c.query('VACUUM ANALYZE');
       await c.end();
+      if (process.env.SIDETONE_BENCH_REVEALED === '1') {
+        // Partitioned and at the latest schema with every id raw, as a store kept with
+        // revealCallIds is: the open below then hashes the ids of a partitioned store.
+        const revealed = { ...privacy, revealCallIds: true };
+        await (
+          await openPostgresCallStore({ url: server.url, privacy: revealed, instance: 'bench' })
+        ).close();
+        const v = new pg.Client({ connectionString: server.url });
+        await v.connect();
+        await v.query('VACUUM ANALYZE');
+        await v.end();
+      }
+      const loadBefore = load();
       const t = performance.now();
       const store = await openPostgresCallStore({ url: server.url, privacy, instance: 'bench' });
       const openS = (performance.now() - t) / 1000;
+      const loadAfter = load();
       const r0 = performance.now();
       await dashboard(store, { from: END - DAY, to: END });
       const firstRead = performance.now() - r0;
@@ -133,6 +157,7 @@ try {
           backend,
           N,
           openSeconds: +openS.toFixed(2),
+          load: { before: loadBefore, after: loadAfter },
           firstDashboardMs: Math.round(firstRead),
           ...build,
           after7dMs: Math.round(performance.now() - r1),

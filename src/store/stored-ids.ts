@@ -17,7 +17,7 @@ import { type PrivacyConfig, RECORD_REF_PATTERN, type RecordKind, recordIds } fr
 
 /** The `sidetone_meta` key that records how the store's ids are kept. */
 const KEY = 'record_ids';
-/** Ids rewritten per statement: bounded memory on stores of any size. */
+/** SQLite: ids rewritten per statement, bounded memory on stores of any size. */
 const BATCH = 5000;
 
 const wanted = (privacy: PrivacyConfig) => (privacy.revealCallIds === true ? 'revealed' : 'hashed');
@@ -92,6 +92,8 @@ const PG_COLUMNS: ReadonlyArray<{ keys?: string; table: string; column: string; 
   { table: 'calls', column: 'end_to_end_id', kind: 'cid' },
 ];
 
+type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+
 /** `column` not already in hashed form: privacy.ts `isRecordRef` as a PostgreSQL regular expression. */
 const pgRaw = (column: string) => `${column} !~ '${RECORD_REF_PATTERN}'`;
 
@@ -99,10 +101,194 @@ const pgRaw = (column: string) => `${column} !~ '${RECORD_REF_PATTERN}'`;
 const PG_ID_MAP = 'sidetone_id_map';
 
 /**
+ * Raw ids read, hashed and written back per round trip: bounded memory (two pages in flight). At
+ * 1M ids in pages of 5,000 the fill took 19.4 s (load 11): selects 3.3 s, hashing 5.7 s, inserts
+ * 10.3 s, one after the other; see `fillIdMap` for how they now overlap.
+ */
+const PG_PAGE = 20_000;
+
+/** A statement left in flight while this process hashes: its failure is read where it is awaited. */
+function inFlight<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/**
+ * Empty {@link PG_ID_MAP} and fill it with the raw ids of `column` in `source` and their hashes;
+ * how many. The next page is asked for before this page is hashed, and a page is written while
+ * the next one is hashed: the database and this process work at the same time (hashing 1M ids is
+ * 5-10 s of this process on a loaded machine). The map has no index: it is only hash-joined.
+ */
+async function fillIdMap(
+  q: Query,
+  source: string,
+  column: string,
+  ids: (id: string) => string,
+): Promise<number> {
+  await q(`TRUNCATE ${PG_ID_MAP}`);
+  const page = (after: string) =>
+    inFlight(
+      q(
+        `SELECT DISTINCT ${column} AS id FROM ${source} WHERE ${column} > $1 AND ${pgRaw(column)}
+         ORDER BY ${column} LIMIT ${PG_PAGE}`,
+        [after],
+      ),
+    );
+  let filled = 0;
+  let next: Promise<pg.QueryResult> | undefined = page('');
+  let written: Promise<unknown> | undefined;
+  while (next !== undefined) {
+    const old: string[] = (await next).rows.map((x) => (x as { id: string }).id);
+    next = old.length === PG_PAGE ? page(old[old.length - 1] as string) : undefined;
+    if (old.length === 0) break;
+    const hashed = old.map(ids);
+    await written;
+    // As JSON: 116 ms a page against 159 ms as two text[] (load 10). Ids read from the database
+    // are valid UTF-8 and hold no NUL, so JSON carries every one as it is.
+    written = inFlight(
+      q(
+        `INSERT INTO ${PG_ID_MAP} (old, new)
+         SELECT * FROM ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json))`,
+        [JSON.stringify(old), JSON.stringify(hashed)],
+      ),
+    );
+    filled += old.length;
+  }
+  await written;
+  if (filled > 0) await q(`ANALYZE ${PG_ID_MAP}`);
+  return filled;
+}
+
+/** Map rows whose hash is already an id of `table` (the same call written before and after a
+ * reveal was switched off): that raw id stays as it is rather than fail the open, its records too. */
+const PRUNE = (table: string, column: string) =>
+  `DELETE FROM ${PG_ID_MAP} m USING ${table} x WHERE x.${column} = m.new`;
+const MOVE = (table: string, column: string) =>
+  `UPDATE ${table} t SET ${column} = m.new FROM ${PG_ID_MAP} m WHERE t.${column} = m.old`;
+
+/** A name from the catalog as an SQL identifier. */
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * The indexes of `table` a rewrite of most of its rows drops (and, with `rebuild`, builds again
+ * after, each as it was): partial ones stay, since a row their predicate excludes costs them
+ * nothing. With its indexes, moving 1M call ids took 81.5 s (and 22 s for their keys, load 11);
+ * without them 12-23 s, and building the five again about 20 s (keys: 4.6 + 2.5 s).
+ */
+async function withoutIndexes<T>(
+  q: Query,
+  table: string,
+  rebuild: boolean,
+  run: () => Promise<T>,
+): Promise<T> {
+  const found = await q(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def, con.conname, pg_get_constraintdef(con.oid) AS con
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+     WHERE i.indrelid = $1::regclass AND i.indpred IS NULL ORDER BY c.relname`,
+    [table],
+  );
+  const indexes = found.rows as Array<{
+    name: string;
+    def: string;
+    conname: string | null;
+    con: string | null;
+  }>;
+  for (const ix of indexes)
+    await q(
+      ix.conname === null
+        ? `DROP INDEX ${ident(ix.name)}`
+        : `ALTER TABLE ${table} DROP CONSTRAINT ${ident(ix.conname)}`,
+    );
+  const out = await run();
+  if (rebuild)
+    for (const ix of indexes)
+      await q(
+        ix.conname === null
+          ? // A partitioned table's index reads `ON ONLY`, which would build no partition's.
+            ix.def.replace(' ON ONLY ', ' ON ')
+          : `ALTER TABLE ${table} ADD CONSTRAINT ${ident(ix.conname)} ${ix.con}`,
+      );
+  return out;
+}
+
+/**
+ * Rewriting this share of a table's rows or more goes without its indexes (see `withoutIndexes`):
+ * at 1M of 1M rows that is 81.5 s against 12-23 s plus 20 s to build them again, so the rebuild
+ * pays from about a quarter of the rows; under 10,000 ids the table is not even counted.
+ */
+const REBUILD_SHARE = 4;
+const REBUILD_MIN = 10_000;
+
+/** `MOVE` over `table`, without its indexes when the map holds enough of its rows; rows changed. */
+async function move(q: Query, table: string, column: string, ids: number): Promise<number> {
+  const run = async () => (await q(MOVE(table, column))).rowCount ?? 0;
+  if (ids < REBUILD_MIN) return run();
+  const rows = Number((await q(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+  return ids * REBUILD_SHARE >= rows ? withoutIndexes(q, table, true, run) : run();
+}
+
+/** The map, and hash joins only, for the rest of the transaction (see `rewritePostgresIds`). */
+async function startMap(q: Query): Promise<() => Promise<void>> {
+  await q(`CREATE TEMPORARY TABLE ${PG_ID_MAP} (old TEXT NOT NULL, new TEXT NOT NULL) ON COMMIT DROP`);
+  // The records are joined to the map by hashing it and reading them once in their order: a
+  // merge join walked them in id order, a page read again for each row once the table outgrew
+  // the buffers (1M calls: 103 s against 3.8 s at 100,000). Transaction-local, put back after.
+  const joins = await q(
+    "SELECT current_setting('enable_mergejoin') AS m, current_setting('enable_nestloop') AS n",
+  );
+  const { m: merge, n: nested } = joins.rows[0] as { m: string; n: string };
+  await q("SELECT set_config('enable_mergejoin', 'off', true), set_config('enable_nestloop', 'off', true)");
+  return async () => {
+    await q("SELECT set_config('enable_mergejoin', $1, true), set_config('enable_nestloop', $2, true)", [
+      merge,
+      nested,
+    ]);
+    await q(`DROP TABLE ${PG_ID_MAP}`);
+  };
+}
+
+/**
+ * A store from before partitioning (schema 3 or older) with its ids hashed: run by the migration
+ * just before migration 4 moves `calls` and `sms` into day partitions (postgres/partitions.ts), it
+ * hashes their ids in the tables that move, so the move copies hashed ids and builds every index
+ * and key table once; the tables it leaves behind are dropped by the move, so their indexes are
+ * dropped here first and not built again. Rewriting after the move instead updated every key and
+ * every record a second time: at 1M calls 88.8-117 s of a 120-173 s open (bench/store-open.mjs).
+ * Returns how many ids were rewritten; {@link rewritePostgresIds} then finds none of these left.
+ *
+ * @example await hashIdsBeforePartitions((t, v) => client.query(t, v), privacy); // before migration 4
+ */
+export async function hashIdsBeforePartitions(q: Query, privacy: PrivacyConfig): Promise<number> {
+  if (wanted(privacy) !== 'hashed') return 0;
+  const done = await startMap(q);
+  // No rollup groups by id (see rewritePostgresIds); the table goes with its trigger in the move.
+  await q('ALTER TABLE calls DISABLE TRIGGER calls_rollup_update');
+  let rewritten = 0;
+  for (const { table, column, kind } of PG_COLUMNS) {
+    if (PRE_PARTITION[column] !== table) continue;
+    const ids = await fillIdMap(q, table, column, recordIds(privacy, kind, 0));
+    if (ids === 0) continue;
+    await q(PRUNE(table, column));
+    rewritten += await withoutIndexes(
+      q,
+      table,
+      false,
+      async () => (await q(MOVE(table, column))).rowCount ?? 0,
+    );
+  }
+  await done();
+  return rewritten;
+}
+/** The id columns {@link hashIdsBeforePartitions} rewrites: the keyed ones, by their table. */
+const PRE_PARTITION: Record<string, string> = { call_id: 'calls', message_id: 'sms' };
+
+/**
  * {@link rewriteSqliteIds} for PostgreSQL, through `q`: the migration's client inside its transaction
  * (under its advisory lock, so one instance of a fleet does it; with its timeout, as a statement
  * here rewrites a whole table). Every id has a row in its key table, which is where raw ids are
- * found; `sms_pending` follows `sms` by its triggers.
+ * found; `sms_pending` follows `sms` by its triggers. `before`: what {@link hashIdsBeforePartitions}
+ * returned in this transaction (its columns are not searched again).
  *
  * The key stays in this process: pages of raw ids are hashed here into a temporary table, which
  * one statement then joins to the keys and one to the records. Joining each page of 5,000 to the
@@ -111,71 +297,36 @@ const PG_ID_MAP = 'sidetone_id_map';
  *
  * @example await rewritePostgresIds((t, v) => client.query(t, v), { hashKey, storeRaw: false }); // 0 once hashed
  */
-export async function rewritePostgresIds(
-  q: (text: string, values?: unknown[]) => Promise<pg.QueryResult>,
-  privacy: PrivacyConfig,
-): Promise<number> {
+export async function rewritePostgresIds(q: Query, privacy: PrivacyConfig, before?: number): Promise<number> {
   const want = wanted(privacy);
   const r = await q('SELECT value FROM sidetone_meta WHERE key = $1', [KEY]);
-  if (r.rows[0]?.value === want) return 0;
-  let rewritten = 0;
+  if (r.rows[0]?.value === want) return before ?? 0;
+  let rewritten = before ?? 0;
   if (want === 'hashed') {
     // The rollups group calls by what the classifier reads, never by an id: this rewrite leaves
     // every rollup row as it is, yet their update trigger would re-add all the calls it touches
-    // (4.5 of 10.2 s at 100,000 calls). Off for the rewrite only, inside the migration's
-    // transaction (DDL in PostgreSQL is transactional: a failure leaves it on).
+    // (4.5 of 10.2 s at 100,000 calls). The filing lags (call_days) read status and times only,
+    // and their trigger kept both transition tables of every row moved. Off for the rewrite only,
+    // inside the migration's transaction (DDL in PostgreSQL is transactional: a failure leaves them on).
     await q('ALTER TABLE calls DISABLE TRIGGER calls_rollup_update');
-    await q(`CREATE TEMPORARY TABLE ${PG_ID_MAP} (old TEXT PRIMARY KEY, new TEXT NOT NULL) ON COMMIT DROP`);
-    // The records are joined to the map by hashing it and reading them once in their order: a
-    // merge join walked them in id order, a page read again for each row once the table outgrew
-    // the buffers (1M calls: 103 s against 3.8 s at 100,000). Transaction-local, put back after.
-    const joins = await q(
-      "SELECT current_setting('enable_mergejoin') AS m, current_setting('enable_nestloop') AS n",
-    );
-    const { m: merge, n: nested } = joins.rows[0] as { m: string; n: string };
-    await q("SELECT set_config('enable_mergejoin', 'off', true), set_config('enable_nestloop', 'off', true)");
+    await q('ALTER TABLE calls DISABLE TRIGGER calls_days_update');
+    const done = await startMap(q);
     for (const { keys, table, column, kind } of PG_COLUMNS) {
-      const ids = recordIds(privacy, kind, 0);
-      await q(`TRUNCATE ${PG_ID_MAP}`);
-      for (let last = ''; ; ) {
-        const page = await q(
-          `SELECT DISTINCT ${column} AS id FROM ${keys ?? table} WHERE ${column} > $1 AND ${pgRaw(column)}
-           ORDER BY ${column} LIMIT ${BATCH}`,
-          [last],
-        );
-        const old = page.rows.map((x) => (x as { id: string }).id);
-        if (old.length === 0) break;
-        last = old[old.length - 1] as string;
-        await q(`INSERT INTO ${PG_ID_MAP} (old, new) SELECT * FROM unnest($1::text[], $2::text[])`, [
-          old,
-          old.map(ids),
-        ]);
-      }
-      await q(`ANALYZE ${PG_ID_MAP}`);
+      if (before !== undefined && PRE_PARTITION[column] === table) continue;
+      const ids = await fillIdMap(q, keys ?? table, column, recordIds(privacy, kind, 0));
+      if (ids === 0) continue;
       if (keys === undefined) {
         // Ids that are no key (sms_pending follows sms by trigger).
-        rewritten +=
-          (await q(`UPDATE ${table} t SET ${column} = m.new FROM ${PG_ID_MAP} m WHERE t.${column} = m.old`))
-            .rowCount ?? 0;
+        rewritten += await move(q, table, column, ids);
         continue;
       }
-      // A raw id whose hash is already a key (the same call written before and after a reveal was
-      // switched off) stays as it is rather than fail the open; its records keep it too.
-      const moved = await q(
-        `UPDATE ${keys} k SET ${column} = m.new FROM ${PG_ID_MAP} m
-         WHERE k.${column} = m.old AND NOT EXISTS (SELECT 1 FROM ${keys} x WHERE x.${column} = m.new)`,
-      );
-      rewritten += moved.rowCount ?? 0;
-      await q(
-        `UPDATE ${table} t SET ${column} = m.new FROM ${PG_ID_MAP} m
-         WHERE t.${column} = m.old AND NOT EXISTS (SELECT 1 FROM ${keys} k WHERE k.${column} = m.old)`,
-      );
+      // The map then holds exactly the keys that move, and the records follow them.
+      await q(PRUNE(keys, column));
+      rewritten += await move(q, keys, column, ids);
+      await move(q, table, column, ids);
     }
-    await q("SELECT set_config('enable_mergejoin', $1, true), set_config('enable_nestloop', $2, true)", [
-      merge,
-      nested,
-    ]);
-    await q(`DROP TABLE ${PG_ID_MAP}`);
+    await done();
+    await q('ALTER TABLE calls ENABLE TRIGGER calls_days_update');
     await q('ALTER TABLE calls ENABLE TRIGGER calls_rollup_update');
   }
   await q(

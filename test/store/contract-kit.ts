@@ -1,12 +1,20 @@
 /** Shared pieces of the CallStore contract: harness types, fixtures and small helpers. */
 import { recordIds } from '../../src/store/privacy.js';
-import type { CallStore, CallUpdate } from '../../src/store/types.js';
+import type { CallStore, CallUpdate, SmsUpdate } from '../../src/store/types.js';
 
 export const KEY = 'contract-test-hash-key-0123456789';
 /** A call's and a message's id as every store keeps and returns it by default (keyed hash). */
 export const cid = recordIds({ hashKey: KEY, storeRaw: false }, 'cid');
 export const mid = recordIds({ hashKey: KEY, storeRaw: false }, 'mid');
 export const T = Date.UTC(2024, 0, 15, 10, 0, 0);
+/** A delivery report on modem0 that finds its submission by the reference as sent (TP-MR or provider id). */
+export const deliveredByReference = (reference: string, at: number): SmsUpdate => ({
+  kind: 'delivery',
+  messageId: 'report-1',
+  at,
+  outcome: 'delivered',
+  match: { reference, gateway: 'modem0' },
+});
 
 export interface ContractHarness {
   store: CallStore;

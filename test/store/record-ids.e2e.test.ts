@@ -21,7 +21,7 @@ import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
 import { rewritePostgresIds } from '../../src/store/stored-ids.js';
 import type { CallStore } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
-import { cid, KEY, lifecycle, mid, T } from './contract-kit.js';
+import { cid, deliveredByReference, KEY, lifecycle, mid, T } from './contract-kit.js';
 import { tempDir } from './helpers.js';
 
 const HASHED: PrivacyConfig = { hashKey: KEY, storeRaw: false };
@@ -49,15 +49,7 @@ async function expectHashed(store: CallStore): Promise<void> {
   }
   expect((await store.getSms(RAW_SMS))?.messageId).toBe(mid(RAW_SMS));
   // The reference still matches: a delivery report finds its submission by it.
-  await store.applySmsBatch([
-    {
-      kind: 'delivery',
-      messageId: 'report-1',
-      at: T + 5000,
-      outcome: 'delivered',
-      match: { reference: RAW_REF, gateway: 'modem0' },
-    },
-  ]);
+  await store.applySmsBatch([deliveredByReference(RAW_REF, T + 5000)]);
   expect((await store.getSms(RAW_SMS))?.status).toBe('delivered');
 }
 
@@ -224,6 +216,14 @@ describe('record ids on PostgreSQL', () => {
             )
           ).rows;
         const before = await rollups();
+        // Every index of the tables (12,000 ids are rewritten with the indexes dropped and built again).
+        const indexes = async () =>
+          (
+            await db.query(
+              'SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname',
+            )
+          ).rows;
+        const indexesBefore = await indexes();
         expect(before.length).toBeGreaterThan(0);
         // Statements that rewrite records: each pass over a partitioned table reads every partition.
         let count = 0;
@@ -241,11 +241,15 @@ describe('record ids on PostgreSQL', () => {
         );
         expect(raw.rows[0]).toEqual({ calls: 0, keys: 0 });
         expect(await rollups()).toEqual(before);
-        // The rollup trigger the rewrite switched off is on again.
+        expect(await indexes()).toEqual(indexesBefore);
+        // The triggers the rewrite switched off (rollups, filing lags) are on again.
         const on = await db.query(
-          "SELECT tgenabled FROM pg_trigger WHERE tgname = 'calls_rollup_update' AND tgrelid = 'calls'::regclass",
+          "SELECT tgname, tgenabled FROM pg_trigger WHERE tgname IN ('calls_rollup_update', 'calls_days_update') AND tgrelid = 'calls'::regclass ORDER BY 1",
         );
-        expect(on.rows).toEqual([{ tgenabled: 'O' }]);
+        expect(on.rows).toEqual([
+          { tgname: 'calls_days_update', tgenabled: 'O' },
+          { tgname: 'calls_rollup_update', tgenabled: 'O' },
+        ]);
       } finally {
         await db.end();
       }

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { InternalError, StoreError } from '../../errors.js';
 import type { PrivacyConfig } from '../privacy.js';
 import { rederivePostgres } from '../records/rederive.js';
-import { rewritePostgresIds } from '../stored-ids.js';
+import { hashIdsBeforePartitions, rewritePostgresIds } from '../stored-ids.js';
 import { startPgRollupBuild } from './rollup-build.js';
 import * as SQL from './sql.js';
 
@@ -47,8 +47,13 @@ export async function migrateSchema(
     );
   }
   let deferred = false;
+  let hashedBefore: number | undefined;
   for (const m of SQL.PG_MIGRATIONS) {
     if (m.version <= current) continue;
+    // Raw ids hashed in the tables migration 4 copies into day partitions, so that the copy is the
+    // only rewrite of their rows (stored-ids.ts).
+    if (m.version === PARTITIONS_VERSION && current > 0)
+      hashedBefore = await hashIdsBeforePartitions(q, o.privacy);
     // The rows a migration would fill from the records stored are built in the background instead
     // (rollup/build.ts): marked below, in this transaction.
     await q(withoutRows(m));
@@ -59,10 +64,13 @@ export async function migrateSchema(
   // Columns and rollups of an older call classifier rebuilt, under the same lock (records/rederive.ts).
   await rederivePostgres(q, o.url);
   // Raw ids of an older version hashed, under the same lock (stored-ids.ts).
-  await rewritePostgresIds(q, o.privacy);
+  await rewritePostgresIds(q, o.privacy, hashedBefore);
   await q('COMMIT');
   return Math.max(current, SQL.PG_LATEST_VERSION);
 }
+
+/** The migration that moves `calls` and `sms` into day partitions (postgres/partitions.ts). */
+const PARTITIONS_VERSION = 4;
 
 /** A migration's text without the rows it would build (see `PgMigration.rows`). */
 function withoutRows(m: SQL.PgMigration): string {
