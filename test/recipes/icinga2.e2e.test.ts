@@ -60,6 +60,15 @@ describe('the Icinga 2 recipe', () => {
       url,
       { SIDETONE_AUTH_SCRAPE_TOKENS: TOKEN },
     );
+    // The case below is a ready sidecar; icinga2 checks at once. One still starting is rightly
+    // CRITICAL: run 11 (load 7) read "not ready: event_loop fail" from a start whose loop stalled
+    // over a second, with /healthz already answering.
+    await until(
+      async () =>
+        (await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${TOKEN}` } })).status === 200,
+      'the sidecar ready',
+      { timeoutMs: 30_000, everyMs: 200 },
+    );
     let icinga: ChildProcess | undefined;
     try {
       // The CLI where the recipe expects it, through a wrapper (the test has no global install).
