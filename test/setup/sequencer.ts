@@ -13,6 +13,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const SECONDS: Readonly<Record<string, number>> = {
   'test/server/source-errors.e2e.test.ts': 120,
+  // Run 11 (eb0f86b): files added since run 8; the first started 637 s into the run and ran 105 s.
+  'test/browser/console-voice-scenarios.e2e.test.ts': 105,
+  'test/store/record-ids-open.e2e.test.ts': 35,
+  'test/rules/alerts-simulated.e2e.test.ts': 26,
+  'test/server/startup-modules.e2e.test.ts': 24,
+  'test/sources/modem/modem-pty.e2e.test.ts': 21,
   'test/chaos/store.slow.test.ts': 109,
   'test/contract/call-health.e2e.test.ts': 106,
   'test/sources/hep/kamailio-sipp.e2e.test.ts': 102,
