@@ -11,6 +11,14 @@
  */
 export const HEP_REORDER_WINDOW_MS = 200;
 
+/**
+ * How long (ms of receipt time) a call whose first INVITE matched no trunk rule waits for a copy
+ * that does, when trunk rules are configured (sources/hep/route-wait.ts). It is cut short by any
+ * reply but 100, so only calls that ring later than this wait it whole: a proxy's DNS lookup of a
+ * trunk (RFC 3263) can take a second, and stop 58's Kamailio forwarded one INVITE over 200 ms late.
+ */
+export const HEP_ROUTE_WAIT_MS = 2000;
+
 /** A capture timestamp further than this from the time of receipt is clamped to it (and counted), ms. */
 export const HEP_MAX_CLOCK_SKEW_MS = 300_000;
 

@@ -122,7 +122,7 @@ export async function clusterFromConfig(
       return {
         handle: (buf, now) => s.capture.handle(buf, now),
         tick: (now) => s.tick(now),
-        tracks: (callId) => s.tracker.get(callId) !== undefined,
+        tracks: (callId) => s.capture.tracks(callId),
       };
     },
   });

@@ -1,4 +1,8 @@
-import { HEP_MAX_CLOCK_SKEW_MS, HEP_REORDER_WINDOW_MS } from '../../config/source-defaults.js';
+import {
+  HEP_MAX_CLOCK_SKEW_MS,
+  HEP_REORDER_WINDOW_MS,
+  HEP_ROUTE_WAIT_MS,
+} from '../../config/source-defaults.js';
 import { STORE_LIMITS } from '../../domain/limits.js';
 import { MEDIA_STREAMS } from '../../domain/vocab.js';
 import type { EventBus } from '../../events/bus.js';
@@ -7,6 +11,7 @@ import { decodeHepInto, emptyPacket, type RawHepPacket } from './decode.js';
 import type { Captured } from './exchanges.js';
 import { MediaReports, reportedStream } from './media-reports.js';
 import { type Held, Reorder } from './reorder.js';
+import { RouteWait } from './route-wait.js';
 import { jsonRtcp, type MediaReport, parseRtcp, vqRtcpXr } from './rtcp.js';
 import { parseSip, type SipMessage } from './sip.js';
 import { HepTracker, type HepTrackerOptions } from './tracker.js';
@@ -42,8 +47,11 @@ export interface HepCaptureOptions extends HepTrackerOptions {
 /** Spare {@link Held}s kept (the reorder window's usual size, 200 ms of a busy proxy's copies). */
 const SPARE_HELD = 1024;
 
-/** Messages of one call held at once by the reorder window. */
+/** Messages of one call held at once by the reorder window (and by the route wait). */
 const PER_CALL_HELD = 64;
+
+/** Calls waiting for their route at once (route-wait.ts): 2 s of 2,000 new calls a second. */
+const ROUTE_WAIT_CALLS = 4096;
 
 /**
  * The packet path of the HEP source: decode, clamp the capture time, parse, hold in the reorder
@@ -57,6 +65,8 @@ const PER_CALL_HELD = 64;
 export class HepCapture {
   readonly tracker: HepTracker;
   readonly reorder: Reorder;
+  /** Calls whose first INVITE waits for its route, after the window (route-wait.ts). */
+  readonly routes: RouteWait;
   readonly media = new MediaReports();
   /** Packets by result since start. */
   readonly counts: Record<HepResultLabel, number> = {
@@ -92,8 +102,18 @@ export class HepCapture {
   ) {
     this.tracker = new HepTracker(bus, options);
     this.maxSkew = options.maxClockSkewMs ?? HEP_MAX_CLOCK_SKEW_MS;
-    this.reorder = new Reorder(
+    this.routes = new RouteWait(
       (h) => this.deliver(h),
+      (callId) => this.tracker.get(callId) !== undefined,
+      {
+        waitMs: options.trunks === undefined ? 0 : HEP_ROUTE_WAIT_MS,
+        maxCalls: ROUTE_WAIT_CALLS,
+        perCallMax: PER_CALL_HELD,
+      },
+      () => this.tracker.overflow.route++,
+    );
+    this.reorder = new Reorder(
+      (h) => this.routes.take(h),
       (ms) => this.tracker.advance(ms),
       (callId) => this.tracker.get(callId),
       {
@@ -108,13 +128,28 @@ export class HepCapture {
 
   /** Run the window and the timers to receipt time `now` (a few times a second). */
   tick(now: number): void {
+    this.routes.now = now;
     this.reorder.release(now);
+    this.routes.release(now);
     this.tracker.advance(this.reorder.watermark / 1000);
+  }
+
+  /** Receipt time (ms) when something held is due whatever arrives; undefined: nothing held. */
+  get nextDue(): number | undefined {
+    const held = this.reorder.nextDue;
+    const waiting = this.routes.nextDue;
+    return held === undefined ? waiting : waiting === undefined || held < waiting ? held : waiting;
+  }
+
+  /** Is this call tracked, or waiting for its route to be? */
+  tracks(callId: string): boolean {
+    return this.tracker.get(callId) !== undefined || this.routes.has(callId);
   }
 
   /** Hand on everything held and run the timers to capture time `to` (end of a replay). */
   drain(to: number): void {
     this.reorder.flush();
+    this.routes.flush();
     this.tracker.advance(to);
   }
 
@@ -128,6 +163,7 @@ export class HepCapture {
     if (this.options.authorized !== undefined && !this.options.authorized(p.password))
       return this.count('unauthorized');
     const ts = this.captureTime(p.tsMicros, p.ts, now);
+    this.routes.now = now;
     if (p.type === 1) {
       const msg = parseSip(p.data, p.payloadAt, p.payloadEnd);
       if (msg === undefined) return this.count('malformed_sip');
@@ -210,6 +246,7 @@ export class HepCapture {
         due: 0,
         later: undefined,
         earlier: undefined,
+        waitNext: undefined,
       };
     }
     // The reorder window set heapAt, ringAt, tie, next, prev and call back when it handed it on.

@@ -74,6 +74,8 @@ export interface Held extends Queued {
   /** Held messages of all calls in arrival order, a list through `later`/`earlier` (set when held). */
   later: Held | undefined;
   earlier: Held | undefined;
+  /** The next message of its call waiting for the call's route (route-wait.ts), after the window. */
+  waitNext: Held | undefined;
 }
 
 /** The held messages of one call: the first to arrive (the others follow through `next`) and how many. */

@@ -201,7 +201,7 @@ export class HepSource {
 
   /** Arm the clock timer for the next thing to wait for, if any (see `timer`). */
   private arm(now: number): void {
-    const due = this.capture.reorder.nextDue ?? Number.POSITIVE_INFINITY;
+    const due = this.capture.nextDue ?? Number.POSITIVE_INFINITY;
     const t = this.capture.tracker;
     const at = Math.min(due, t.size > 0 || t.registrations > 0 ? now + TICK_MS : Number.POSITIVE_INFINITY);
     if (at === Number.POSITIVE_INFINITY || at >= this.timerAt) return;

@@ -46,5 +46,6 @@ export const HEP_TRACKER_LIMITS = [
   'registrations',
   'flow',
   'keepalives',
+  'route',
 ] as const;
 export type HepTrackerLimit = (typeof HEP_TRACKER_LIMITS)[number];

@@ -99,7 +99,8 @@ export class HepTracker {
    * forgotten because 4 of its call's refreshes were waiting for an answer; `reorder` a message
    * handed on before its time (source.ts counts it); `registrations` a binding forgotten; `flow` a
    * message left out of its call's flow (64 a call, or `maxFlowMessages` in all); `keepalives` a
-   * keepalive destination not followed for the probe interval (1,024 at once; timer F still runs).
+   * keepalive destination not followed for the probe interval (1,024 at once; timer F still runs);
+   * `route` a call opened before its route was known (4,096 calls waiting, or 64 of its messages).
    */
   readonly overflow: Record<HepTrackerLimit, number> = {
     calls: 0,
@@ -109,6 +110,7 @@ export class HepTracker {
     registrations: 0,
     flow: 0,
     keepalives: 0,
+    route: 0,
   };
   /** Bound once: advance runs for every message and allocates nothing. */
   private readonly forgetCall = (s: HepCall): void => this.forget(s);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HEP_ROUTE_WAIT_MS } from '../../../src/config/source-defaults.js';
 import { EventBus } from '../../../src/events/bus.js';
 import { parseEvent } from '../../../src/events/schemas.js';
 import type { SidetoneEvent } from '../../../src/events/types.js';
@@ -201,7 +202,7 @@ describe('HepTracker through HepSource', () => {
   });
 
   it('REGISTER gives a registration; trunks come from CIDR and header rules', () => {
-    const { of, feed } = setup({
+    const { of, feed, tick } = setup({
       trunks: [
         { name: 'carrier-a', cidrs: ['203.0.113.0/24'] },
         { name: 'carrier-b', header: 'X-Carrier', value: 'b' },
@@ -216,6 +217,9 @@ describe('HepTracker through HepSource', () => {
     });
     feed(hep(sip('INVITE sip:b SIP/2.0', { callId: 't2', cseq: '1 INVITE', extra: ['X-Carrier: b'] })), 3);
     feed(hep(sip('INVITE sip:b SIP/2.0', { callId: 't3', cseq: '1 INVITE' })), 4);
+    // t3 matched no rule: it waits for a copy that does (route-wait.ts), then opens with none.
+    expect(of('call.started')).toHaveLength(2);
+    tick(4 + HEP_ROUTE_WAIT_MS);
     expect(
       of('call.started').map((e) => [
         (e as { trunk?: string }).trunk,
