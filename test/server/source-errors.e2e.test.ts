@@ -1,30 +1,29 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedAlertmanager } from '../helpers/alertmanager.js';
-import { freePort, startPrometheus } from '../helpers/prometheus.js';
+import { parseExposition } from '../../src/lint/parse.js';
+import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
+import { freePort } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
+import { until } from '../helpers/until.js';
+import { keepRuleInputs, MIN, promtoolRules as promtool, type SimulatedScrapes } from '../rules/simulated.js';
 
 /**
  * Sources that cannot open, as an operator meets them: `sidetone serve --modem` on a port that is
  * not there, and `--hep` on a UDP port another process holds. Each keeps serving, fails its
  * readiness check with the cause, logs the cause at error, and fires its alert from the shipped
- * rule file in a real Prometheus and Alertmanager (SidetoneModemDisconnected, `for: 2m`;
- * SidetoneSourceDown, `for: 1m`). The HEP listener binds once the port is free again.
- *
- * Its own Prometheus, not the run's shared one (issue 48): the shipped rule file is under test,
- * loaded byte for byte. Its alerts go to the run's shared Alertmanager, told apart by `instance`.
+ * rule file, byte for byte (SidetoneModemDisconnected, `for: 2m`; SidetoneSourceDown, `for: 1m`),
+ * evaluated by promtool in virtual time on the sidecars' own scraped series. The HEP listener binds
+ * once the port is free again. The wiring to a real Prometheus and Alertmanager is
+ * test/rules/alerting.e2e.test.ts's (issue 48: one real-time run of it, not one per alert).
  */
-const RULES = readFileSync(new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url), 'utf8');
 const MISSING = '/dev/ttyUSB-sidetone-test-missing';
 const env = { SIDETONE_STORE_HASH_KEY: 'source-errors-test-hash-key-0123456789' };
 
 describe('a source that cannot open', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sidetone-source-errors-'));
-  const am = sharedAlertmanager();
-  let prom: Awaited<ReturnType<typeof startPrometheus>>;
   let holder: Socket;
   let released = false;
   let hepPort = 0;
@@ -39,10 +38,6 @@ describe('a source that cannot open', () => {
     await new Promise<void>((r) => holder.bind(0, '127.0.0.1', r));
     hepPort = holder.address().port;
     const [modemPort, hepHttp] = await Promise.all([freePort(), freePort()]);
-    prom = await startPrometheus(
-      [{ name: 'sidetone', target: `127.0.0.1:${modemPort}`, more: [`127.0.0.1:${hepHttp}`] }],
-      { rules: RULES, alertmanager: am.address },
-    );
     const serve = async (port: number, db: string, source: string[]) => {
       const url = `http://127.0.0.1:${port}`;
       const cli = await startCli(
@@ -61,7 +56,6 @@ describe('a source that cannot open', () => {
       s.cli.child.kill('SIGTERM');
       await s.cli.exited;
     }
-    await prom?.stop();
     if (!released) holder?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -81,19 +75,42 @@ describe('a source that cannot open', () => {
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as { level: number; msg: string; cause?: string })
       .filter((l) => l.level === 50);
-  const fired = (alert: string, instance: string) =>
-    prom.waitFor(
-      async () =>
-        (await am.alerts()).find(
-          (a) => a.labels.alertname === alert && a.labels.instance === instance && a.status === 'firing',
-        ),
-      `${alert} for ${instance}`,
-      4 * 60_000,
-    );
+  /**
+   * The sidecar's own series, as Prometheus would scrape them: 4 real scrapes 1 s apart, as virtual
+   * minutes 0-3, the last held to minute 5 (the fault does not end while the test holds it). The
+   * shipped rules are then evaluated on them by promtool in virtual time (test/rules/simulated.ts),
+   * not waited for: `for: 2m` held a worker 125 s of a full run before (issue 48).
+   */
+  const held = async (url: string): Promise<SimulatedScrapes> => {
+    const series = new Map<string, Array<number | undefined>>();
+    const at: number[] = [];
+    let last = '';
+    for (let i = 0; i < 6; i++) {
+      at.push(i * MIN);
+      if (i < 4) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 1000));
+        last = await (await fetch(`${url}/metrics`)).text();
+      }
+      for (const family of parseExposition(last, 'text').families) {
+        if (!keepRuleInputs(family.name)) continue;
+        for (const x of family.samples) {
+          const key = `${x.name}{${[...x.labels]
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(',')}}`;
+          let values = series.get(key);
+          if (values === undefined) series.set(key, (values = []));
+          values[i] = x.value;
+        }
+      }
+    }
+    for (const values of series.values()) values.length = at.length;
+    return { at, series, last };
+  };
 
   it('a missing modem port: the modem check fails with the cause, once at error, and the modem reads disconnected', async () => {
     const cause = `modem: cannot open ${MISSING}: no such file (is the modem plugged in? modem.path names its AT port: ls /dev/ttyUSB*)`;
-    const r = await prom.waitFor(async () => {
+    const r = await until(async () => {
       const got = await readiness(servers.modem.url);
       return got.checks.modem?.status === 'fail' ? got : undefined;
     }, 'the modem check to fail');
@@ -118,41 +135,66 @@ describe('a source that cannot open', () => {
     ]);
   });
 
-  it(
-    'fires SidetoneSourceDown for the HEP listener and SidetoneModemDisconnected for the modem that never opened',
-    async () => {
-      const [hep, modem] = await Promise.all([
-        fired('SidetoneSourceDown', servers.hep.instance),
-        fired('SidetoneModemDisconnected', servers.modem.instance),
-      ]);
-      expect(hep.labels).toEqual({
-        alertname: 'SidetoneSourceDown',
-        severity: 'critical',
-        job: 'sidetone',
-        instance: servers.hep.instance,
-        check: 'hep',
-      });
-      expect(modem.labels).toEqual({
-        alertname: 'SidetoneModemDisconnected',
-        severity: 'critical',
-        job: 'sidetone',
-        instance: servers.modem.instance,
-        modem: 'modem0',
-      });
-    },
-    5 * 60_000,
-  );
+  it('fires SidetoneSourceDown for the HEP listener and SidetoneModemDisconnected for the modem that never opened', async () => {
+    const [hep, modem] = await Promise.all([held(servers.hep.url), held(servers.modem.url)]);
+    // The rules' inputs hold in every real scrape: the port stays taken, the device stays absent.
+    for (const v of hep.series.get('sidetone_health_check_status{check="hep",status="fail"}') ?? [])
+      expect(v).toBe(1);
+    for (const v of modem.series.get('sidetone_modem_connected{modem="modem0"}') ?? []) expect(v).toBe(0);
+    const runbook = (alert: string) => `${ALERT_DEFAULTS.runbook_url}#${alert.toLowerCase()}`;
+    const i = servers.hep.instance;
+    const m = servers.modem.instance;
+    const source = promtool('source-down', hep, i, [], undefined, [
+      { alert: 'SidetoneSourceDown', at: 0, alerts: [] },
+      {
+        alert: 'SidetoneSourceDown',
+        at: 1,
+        alerts: [
+          {
+            labels: { severity: 'critical', job: 'sidetone', instance: i, check: 'hep' },
+            annotations: {
+              summary: `the HEP listener of ${i} cannot listen`,
+              description: `sidetone on ${i} has not been able to bind its HEP address for a minute (in use, not permitted, not an address of the host), so no capture reaches it; it retries every 10 s. \`sidetone health\` and /readyz show the cause. A modem that cannot open fires SidetoneModemDisconnected.`,
+              runbook_url: runbook('SidetoneSourceDown'),
+            },
+          },
+        ],
+      },
+    ]);
+    expect(source.output).toContain('SUCCESS');
+    expect(source.status).toBe(0);
+    const disconnected = promtool('modem-disconnected', modem, m, [], undefined, [
+      { alert: 'SidetoneModemDisconnected', at: 1, alerts: [] },
+      {
+        alert: 'SidetoneModemDisconnected',
+        at: 2,
+        alerts: [
+          {
+            labels: { severity: 'critical', job: 'sidetone', instance: m, modem: 'modem0' },
+            annotations: {
+              summary: `modem modem0 on ${m} is disconnected`,
+              description:
+                'The host has not had modem modem0 open for 2 minutes (USB, power or AT timeout): no SMS or calls go through it.',
+              runbook_url: runbook('SidetoneModemDisconnected'),
+            },
+          },
+        ],
+      },
+    ]);
+    expect(disconnected.output).toContain('SUCCESS');
+    expect(disconnected.status).toBe(0);
+  });
 
   it('the HEP listener binds once the port is free, and the check passes', async () => {
     await new Promise<void>((r) => holder.close(() => r()));
     released = true;
-    const r = await prom.waitFor(
+    const r = await until(
       async () => {
         const got = await readiness(servers.hep.url);
         return got.checks.hep?.status === 'pass' ? got : undefined;
       },
       'the hep check to pass',
-      30_000,
+      { timeoutMs: 30_000 },
     );
     expect(r.checks.hep?.detail).toBe('listening on 1 HEP address(es)');
     expect(servers.hep.cli.output()).toContain('"msg":"HEP listening"');
