@@ -25,12 +25,26 @@ describe('console: the demo voice scenarios name their alert, figures = API', ()
   const demos: Array<Awaited<ReturnType<typeof startCli>>> = [];
   let browser: Browser;
 
-  async function demo(scenario: string): Promise<string> {
+  /**
+   * `rate`: the slow-LLM case runs at 15 calls a second: the condition needs 20 of the agent's turns
+   * in its 5-minute window, which rate 5 took ~90 s of a full run to reach (the same events, sooner).
+   */
+  async function demo(scenario: string, rate = 5): Promise<string> {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     demos.push(
       await startCli(
-        ['demo', '--port', String(port), '--db', join(dir, `${port}.db`), '--seed', '7', '--rate', '5'],
+        [
+          'demo',
+          '--port',
+          String(port),
+          '--db',
+          join(dir, `${port}.db`),
+          '--seed',
+          '7',
+          '--rate',
+          String(rate),
+        ],
         url,
         { SIDETONE_DEMO_SCENARIO: scenario },
       ),
@@ -153,7 +167,7 @@ describe('console: the demo voice scenarios name their alert, figures = API', ()
   }, 240_000);
 
   it("voice-agent-slow-llm: SidetoneVoiceAgentSlow for support-bot with the rule's 3.5 s, its p95 red, the agents' figures = API", async () => {
-    const { page, errors } = await open(await demo('voice-agent-slow-llm'));
+    const { page, errors } = await open(await demo('voice-agent-slow-llm', 15));
     const api = await untilListed(page, 'SidetoneVoiceAgentSlow');
     const agents = at(api, 'voice.agents') as Array<{ agent: string; turns: number; silenceP95Ms: number }>;
     const i = agents.findIndex((a) => a.agent === 'support-bot');
