@@ -157,6 +157,8 @@ async function delayLine(ms: number, from: number, table: number): Promise<void>
 
 beforeAll(() => {
   for (const ns of Object.values(NS)) {
+    // A run of this pid killed before its teardown left its namespace (and the veth into this one).
+    spawnSync('ip', ['netns', 'del', ns]);
     ip('netns', 'add', ns);
     namespaces.push(ns);
     ip('-n', ns, 'link', 'set', 'lo', 'up');
