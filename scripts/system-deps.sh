@@ -2,7 +2,8 @@
 # Debian packages the test suite drives for real: promtool/prometheus (exposition checked by the real
 # parser, scraped by a real server, remote-write receiver, rules), alertmanager (alert routing end to
 # end), victoria-metrics (a second remote-write receiver), chromium (browser tests), postgresql (the
-# shared call store), kamailio and sipp (HEP capture from real SIP traffic), python3 with venv, mypy and
+# shared call store), kamailio and sipp (HEP capture from real SIP traffic), iproute2 (network
+# namespaces for the phone-leg delay test), python3 with venv, mypy and
 # golang-go (the Python and Go clients, installed and tested against a real sidecar), icinga2-bin
 # (the Icinga 2 recipe), nats-server (the JetStream cluster of sidecars, issue 53).
 set -euo pipefail
@@ -14,6 +15,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || need+=(kamailio)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+# iproute2: network namespaces and a TUN delay line for the phone-leg delay test (issue 52).
+[ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 # python3: its pty module plays a simulated modem for the modem source tests.
 [ -x /usr/bin/python3 ] || need+=(python3)
 # python3-venv: `python3 -m venv` with pip inside, to install clients/python as a user would.

@@ -31,11 +31,12 @@ export async function until<T>(
 /**
  * Whether a socket of this machine is bound to local `port` (UDP) or listens on it (TCP, state
  * 0A), read from /proc/net/{udp,tcp} (proc(5)): the sign another process (a sipp UAS, Kamailio)
- * is ready to receive, without sending it anything it would count.
+ * is ready to receive, without sending it anything it would count. With `pid`, in that process's
+ * network namespace (/proc/<pid>/net is its namespace's view): a process started by `ip netns exec`.
  */
-export function bound(port: number, protocol: 'udp' | 'tcp'): boolean {
+export function bound(port: number, protocol: 'udp' | 'tcp', pid?: number): boolean {
   const local = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync(`/proc/net/${protocol}`, 'latin1')
+  return readFileSync(`/proc/${pid === undefined ? '' : `${pid}/`}net/${protocol}`, 'latin1')
     .split('\n')
     .some((line) => {
       const f = line.trim().split(/\s+/);

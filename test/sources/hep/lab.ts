@@ -41,10 +41,17 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
  * UDP and TCP listeners): then what a UAC sends is queued for its workers, and its siptrace
  * mirrors it. Before: the pid file, then a fixed 500 ms.
  */
-export async function kamailioReady(kamailio: ChildProcess, dir: string, port: number): Promise<void> {
+export async function kamailioReady(
+  kamailio: ChildProcess,
+  dir: string,
+  port: number,
+  /** Read in Kamailio's own network namespace (started by `ip netns exec`, which execs it: same pid). */
+  netns = false,
+): Promise<void> {
+  const pid = netns ? kamailio.pid : undefined;
   await until(() => {
     if (kamailio.exitCode !== null) throw new Error(`kamailio exited ${kamailio.exitCode}`);
-    return existsSync(join(dir, 'kamailio.pid')) && bound(port, 'udp') && bound(port, 'tcp');
+    return existsSync(join(dir, 'kamailio.pid')) && bound(port, 'udp', pid) && bound(port, 'tcp', pid);
   }, 'kamailio to listen');
 }
 
@@ -57,18 +64,39 @@ export async function startKamailio(
   dir: string,
   proxy: number,
   hep: { port: number; tcp: boolean },
-  options: { b2bua?: boolean; frTimerMs?: number } = {},
+  options: {
+    b2bua?: boolean;
+    frTimerMs?: number;
+    /** Run in this network namespace (`ip netns exec`), with `hosts` as its addresses. */
+    netns?: string;
+    hosts?: KamailioHosts;
+  } = {},
 ): Promise<ChildProcess> {
   for (const bin of [SIPP, KAMAILIO])
     if (!existsSync(bin))
       throw new Error(`${bin} is missing: run scripts/system-deps.sh (kamailio, sip-tester)`);
   for (const f of readdirSync(SCENARIOS)) copyFileSync(join(SCENARIOS, f), join(dir, f));
-  writeFileSync(join(dir, 'kamailio.cfg'), kamailioConfig(proxy, hep, options.b2bua, options.frTimerMs));
+  writeFileSync(
+    join(dir, 'kamailio.cfg'),
+    kamailioConfig(proxy, hep, options.b2bua, options.frTimerMs, options.hosts),
+  );
   const cfg = ['-f', join(dir, 'kamailio.cfg'), '-DD', '-E', '-P', join(dir, 'kamailio.pid')];
-  const kamailio = spawn(KAMAILIO, cfg, { cwd: dir, stdio: 'ignore' });
-  await kamailioReady(kamailio, dir, proxy);
+  const kamailio =
+    options.netns === undefined
+      ? spawn(KAMAILIO, cfg, { cwd: dir, stdio: 'ignore' })
+      : spawn('ip', ['netns', 'exec', options.netns, KAMAILIO, ...cfg], { cwd: dir, stdio: 'ignore' });
+  await kamailioReady(kamailio, dir, proxy, options.netns !== undefined);
   return kamailio;
 }
+
+/** Where the lab's Kamailio listens, where its X-Uas requests go, where its HEP goes. */
+export interface KamailioHosts {
+  proxy: string;
+  uas: string;
+  hep: string;
+}
+
+const LOOPBACK_HOSTS: KamailioHosts = { proxy: '127.0.0.1', uas: '127.0.0.2', hep: '127.0.0.1' };
 
 export function kamailioConfig(
   port: number,
@@ -84,14 +112,15 @@ export function kamailioConfig(
    * (Kamailio's default 30 s when unset). Shorter for a test whose timed-out calls must end soon.
    */
   frTimerMs?: number,
+  hosts: KamailioHosts = LOOPBACK_HOSTS,
 ): string {
   return `#!KAMAILIO
 debug=1
 log_stderror=yes
 children=4
 tcp_children=4
-listen=udp:127.0.0.1:${port}
-listen=tcp:127.0.0.1:${port}
+listen=udp:${hosts.proxy}:${port}
+listen=tcp:${hosts.proxy}:${port}
 mpath="${MODULES}"
 loadmodule "tm.so"
 ${frTimerMs === undefined ? '' : `modparam("tm", "fr_timer", ${frTimerMs})\n`}loadmodule "sl.so"
@@ -109,7 +138,7 @@ modparam("topoh", "mask_callid", 1)
     : ''
 }loadmodule "siptrace.so"
 loadmodule "maxfwd.so"
-modparam("siptrace", "duplicate_uri", "sip:127.0.0.1:${hep.port}${hep.tcp ? ';transport=tcp' : ''}")
+modparam("siptrace", "duplicate_uri", "sip:${hosts.hep}:${hep.port}${hep.tcp ? ';transport=tcp' : ''}")
 modparam("siptrace", "hep_mode_on", 1)
 modparam("siptrace", "hep_version", 3)
 modparam("siptrace", "trace_on", 1)
@@ -123,8 +152,8 @@ request_route {
   if (is_method("CANCEL")) { if (t_check_trans()) t_relay(); exit; }
   if (is_method("ACK") && t_check_trans()) { t_relay(); exit; }
 ${b2bua ? '  if (is_method("INVITE") && !has_totag()) append_hf("X-CID: $ci\\r\\n");\n' : ''}  if (is_present_hf("X-Uas")) {
-    if ($proto == "tcp") $du = "sip:127.0.0.2:" + $hdr(X-Uas) + ";transport=tcp";
-    else $du = "sip:127.0.0.2:" + $hdr(X-Uas);
+    if ($proto == "tcp") $du = "sip:${hosts.uas}:" + $hdr(X-Uas) + ";transport=tcp";
+    else $du = "sip:${hosts.uas}:" + $hdr(X-Uas);
   } else if (uri == myself) {
     if (!is_method("ACK")) sl_send_reply("404", "Not Here");
     exit;
