@@ -14,9 +14,8 @@ import { timeFactor } from './test/setup/time-factor.js';
  *   (`*.timed.e2e.test.ts`: liveness under a held lock or 20 exports; modem transcripts replayed
  *   at the modem's pace, which failed 1 run in 3 beside other files before issue 47 too; the
  *   cluster's 500 Kamailio calls replayed at their pace to three members, one SIGKILLed, which
- *   lost calls beside the HEP lab in a full run; the phone leg's 200 ms delay read from RTCP round
- *   trips to +-20 ms, where a process woken late adds to a round trip) run after them, alone, so
- *   no other file's load is in their figure.
+ *   lost calls beside the HEP lab in a full run) run after them, alone, so no other file's load
+ *   is in their figure.
  * Every timeout is scaled by SIDETONE_TEST_TIME_FACTOR (test/setup/time-factor.ts) on slow machines.
  */
 const f = timeFactor();
