@@ -12,9 +12,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * when it has one, else size) after these.
  */
 const SECONDS: Readonly<Record<string, number>> = {
-  'test/server/source-errors.e2e.test.ts': 120,
+  // Stop 59: source-errors' alerts in virtual time (130 -> 11 s); the slow-LLM demo at rate 15
+  // (console-voice-scenarios 124 -> 84 s); the phone-leg delay, moved from the timed project (30 s).
+  'test/server/source-errors.e2e.test.ts': 11,
+  'test/sources/hep/phone-delay.e2e.test.ts': 30,
   // Run 11 (eb0f86b): files added since run 8; the first started 637 s into the run and ran 105 s.
-  'test/browser/console-voice-scenarios.e2e.test.ts': 105,
+  'test/browser/console-voice-scenarios.e2e.test.ts': 84,
   'test/store/record-ids-open.e2e.test.ts': 35,
   'test/rules/alerts-simulated.e2e.test.ts': 26,
   'test/server/startup-modules.e2e.test.ts': 24,
