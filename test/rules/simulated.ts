@@ -78,20 +78,34 @@ export async function simulateDemo(o: {
     // The kept families' exposition, byte for byte what /metrics writes for them.
     const kept = [...registry.all()].filter((m) => o.keep(m.name)).map((m) => m.snapshot(t));
     at.push(t - T0);
-    for (const family of parseExposition(renderSnapshot(kept), 'text').families) {
-      for (const s of family.samples) {
-        const key = `${s.name}{${[...s.labels]
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-          .join(',')}}`;
-        let values = series.get(key);
-        if (values === undefined) series.set(key, (values = []));
-        values[i] = s.value;
-      }
-    }
+    addScrape(series, renderSnapshot(kept), i, () => true);
   }
   for (const values of series.values()) values.length = at.length;
   return { at, series, last: registry.render('prometheus'), ...(fault && { fault }) };
+}
+
+/**
+ * One scrape's samples (Prometheus text) into `series` at index `i`, keyed `name{labels}` with the
+ * labels sorted, for the families `keep` accepts.
+ */
+export function addScrape(
+  series: Map<string, Array<number | undefined>>,
+  text: string,
+  i: number,
+  keep: (family: string) => boolean,
+): void {
+  for (const family of parseExposition(text, 'text').families) {
+    if (!keep(family.name)) continue;
+    for (const s of family.samples) {
+      const key = `${s.name}{${[...s.labels]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}}`;
+      let values = series.get(key);
+      if (values === undefined) series.set(key, (values = []));
+      values[i] = s.value;
+    }
+  }
 }
 
 /**

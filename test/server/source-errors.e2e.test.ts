@@ -3,12 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseExposition } from '../../src/lint/parse.js';
 import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
 import { freePort } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
 import { until } from '../helpers/until.js';
-import { keepRuleInputs, MIN, promtoolRules as promtool, type SimulatedScrapes } from '../rules/simulated.js';
+import {
+  addScrape,
+  keepRuleInputs,
+  MIN,
+  promtoolRules as promtool,
+  type SimulatedScrapes,
+} from '../rules/simulated.js';
 
 /**
  * Sources that cannot open, as an operator meets them: `sidetone serve --modem` on a port that is
@@ -91,18 +96,7 @@ describe('a source that cannot open', () => {
         if (i > 0) await new Promise((r) => setTimeout(r, 1000));
         last = await (await fetch(`${url}/metrics`)).text();
       }
-      for (const family of parseExposition(last, 'text').families) {
-        if (!keepRuleInputs(family.name)) continue;
-        for (const x of family.samples) {
-          const key = `${x.name}{${[...x.labels]
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-            .join(',')}}`;
-          let values = series.get(key);
-          if (values === undefined) series.set(key, (values = []));
-          values[i] = x.value;
-        }
-      }
+      addScrape(series, last, i, keepRuleInputs);
     }
     for (const values of series.values()) values.length = at.length;
     return { at, series, last };
@@ -141,48 +135,56 @@ describe('a source that cannot open', () => {
     for (const v of hep.series.get('sidetone_health_check_status{check="hep",status="fail"}') ?? [])
       expect(v).toBe(1);
     for (const v of modem.series.get('sidetone_modem_connected{modem="modem0"}') ?? []) expect(v).toBe(0);
-    const runbook = (alert: string) => `${ALERT_DEFAULTS.runbook_url}#${alert.toLowerCase()}`;
     const i = servers.hep.instance;
     const m = servers.modem.instance;
-    const source = promtool('source-down', hep, i, [], undefined, [
-      { alert: 'SidetoneSourceDown', at: 0, alerts: [] },
-      {
-        alert: 'SidetoneSourceDown',
-        at: 1,
-        alerts: [
-          {
-            labels: { severity: 'critical', job: 'sidetone', instance: i, check: 'hep' },
-            annotations: {
-              summary: `the HEP listener of ${i} cannot listen`,
-              description: `sidetone on ${i} has not been able to bind its HEP address for a minute (in use, not permitted, not an address of the host), so no capture reaches it; it retries every 10 s. \`sidetone health\` and /readyz show the cause. A modem that cannot open fires SidetoneModemDisconnected.`,
-              runbook_url: runbook('SidetoneSourceDown'),
+    // Not yet at `for` minus a minute, firing from `for` on, with its labels and rendered text.
+    const fires = (
+      run: SimulatedScrapes,
+      instance: string,
+      alert: string,
+      forMinutes: number,
+      labels: Record<string, string>,
+      texts: { summary: string; description: string },
+    ) => {
+      const r = promtool(alert, run, instance, [], undefined, [
+        { alert, at: forMinutes - 1, alerts: [] },
+        {
+          alert,
+          at: forMinutes,
+          alerts: [
+            {
+              labels: { severity: 'critical', job: 'sidetone', instance, ...labels },
+              annotations: { ...texts, runbook_url: `${ALERT_DEFAULTS.runbook_url}#${alert.toLowerCase()}` },
             },
-          },
-        ],
-      },
-    ]);
-    expect(source.output).toContain('SUCCESS');
-    expect(source.status).toBe(0);
-    const disconnected = promtool('modem-disconnected', modem, m, [], undefined, [
-      { alert: 'SidetoneModemDisconnected', at: 1, alerts: [] },
+          ],
+        },
+      ]);
+      expect(r.output).toContain('SUCCESS');
+      expect(r.status).toBe(0);
+    };
+    fires(
+      hep,
+      i,
+      'SidetoneSourceDown',
+      1,
+      { check: 'hep' },
       {
-        alert: 'SidetoneModemDisconnected',
-        at: 2,
-        alerts: [
-          {
-            labels: { severity: 'critical', job: 'sidetone', instance: m, modem: 'modem0' },
-            annotations: {
-              summary: `modem modem0 on ${m} is disconnected`,
-              description:
-                'The host has not had modem modem0 open for 2 minutes (USB, power or AT timeout): no SMS or calls go through it.',
-              runbook_url: runbook('SidetoneModemDisconnected'),
-            },
-          },
-        ],
+        summary: `the HEP listener of ${i} cannot listen`,
+        description: `sidetone on ${i} has not been able to bind its HEP address for a minute (in use, not permitted, not an address of the host), so no capture reaches it; it retries every 10 s. \`sidetone health\` and /readyz show the cause. A modem that cannot open fires SidetoneModemDisconnected.`,
       },
-    ]);
-    expect(disconnected.output).toContain('SUCCESS');
-    expect(disconnected.status).toBe(0);
+    );
+    fires(
+      modem,
+      m,
+      'SidetoneModemDisconnected',
+      2,
+      { modem: 'modem0' },
+      {
+        summary: `modem modem0 on ${m} is disconnected`,
+        description:
+          'The host has not had modem modem0 open for 2 minutes (USB, power or AT timeout): no SMS or calls go through it.',
+      },
+    );
   });
 
   it('the HEP listener binds once the port is free, and the check passes', async () => {
