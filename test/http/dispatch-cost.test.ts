@@ -2,10 +2,12 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp, expressMiddleware, type Served, serve } from '../../src/http/index.js';
 import { requestTarget, targetPathname, urlPathname } from '../../src/http/path.js';
 import { type HttpRequest, nodeRequest } from '../../src/http/request.js';
+import { RequestMetrics } from '../../src/http/request-metrics.js';
+import { Registry } from '../../src/metrics/index.js';
 
 // What the one dispatch does per request (issue 49, CPU per event at 20 calls/s, issue 51): its
 // answer leaves in one chunk, the path is read once without a URL built for it, and a request
@@ -158,5 +160,21 @@ describe('the one dispatch, per request (issue 49)', () => {
     const large = await post('/large', 2000);
     expect(large.status).toBe(200);
     expect(await large.json()).toEqual({ n: 2000 });
+  });
+
+  it("finds a request's metric series once per method, route and class, and counts every request", () => {
+    const rm = new RequestMetrics(new Registry(), { maxSeries: 3 });
+    const labels = vi.spyOn(rm.requests, 'labels');
+    for (let i = 0; i < 50; i++) rm.begin('POST')('/events', 200);
+    // Before: 50 (a label object built and its series looked up for every request).
+    expect(labels).toHaveBeenCalledTimes(1);
+    expect(rm.requests.labels({ method: 'POST', route: '/events', status_class: '2xx' }).value).toBe(50);
+    // Past the bound (maxSeries) nothing more is kept, and every request still counts.
+    for (const route of ['/a', '/b', '/c', '/d'])
+      for (let i = 0; i < 3; i++) rm.begin('get')(route, i === 0 ? 0 : 503);
+    const total = (status_class: string, route: string) =>
+      rm.requests.labels({ method: 'GET', route, status_class }).value;
+    expect(total('aborted', '/a') + total('5xx', '/a')).toBe(3);
+    expect(labels.mock.calls.length).toBeGreaterThan(1 + 4 * 2);
   });
 });
