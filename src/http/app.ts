@@ -12,13 +12,28 @@ import {
   uptimeSeconds,
 } from './health-routes.js';
 import { metricsAnswer, metricsRouteOf } from './metrics-route.js';
-import { normalisePath } from './path.js';
-import { FORBIDDEN_METHODS, type HttpRequest, webRequest } from './request.js';
+import { normalisePath, urlPathname } from './path.js';
+import { FORBIDDEN_METHODS, type HttpRequest, LazyBody, webRequest } from './request.js';
 import type { RequestMetrics } from './request-metrics.js';
-import { errorReply, isResponse, type Reply, toErrorReply, toResponse, withoutBody } from './respond.js';
+import {
+  errorReply,
+  isResponse,
+  type JsonReply,
+  type Reply,
+  toErrorReply,
+  toResponse,
+  withoutBody,
+} from './respond.js';
 import type { LazyRouteDoc, RouteDoc } from './route-doc.js';
 import { COMPAT_HEALTHZ_DOC, LIVENESS_DOC, METRICS_DOC, READINESS_DOC } from './route-docs.js';
-import { type AuthKind, type Handler, type RouteContext, type RouteInfo, Router } from './router.js';
+import {
+  type AuthKind,
+  type Handler,
+  type Match,
+  type RouteContext,
+  type RouteInfo,
+  Router,
+} from './router.js';
 import { SCOPE_SETTING, SCOPE_VERB, ScopeGate } from './scopes.js';
 
 export interface AppOptions {
@@ -201,24 +216,62 @@ export function createApp(options: AppOptions = {}): App {
       realm: /realm="([a-z0-9_-]+)"/.exec(challenge)?.[1] ?? 'unknown',
       reason: status === 403 ? 'scope' : sent === '' ? 'missing' : sent.includes(' ') ? 'invalid' : 'empty',
       method: req.method,
-      path: pathnameOf(req.url),
+      path: req instanceof LazyBody ? req.pathname() : urlPathname(req.url),
     });
   };
 
   /**
-   * `reached.route`: the route template the request reached (routes are exact paths), for request
-   * metrics, noted as the request is routed (parsing and matching its URL again for the metrics
-   * was ~3 % of the sidecar's main thread at a Pi's rate, issue 39).
+   * The one dispatch: the path normalised and matched once (its route's body limit set on the
+   * request there, not looked up again before it, issue 49), auth, the handler, request metrics
+   * and the 5xx log, in one async function (the route template is noted for the metrics as the
+   * request is routed: parsing and matching its URL again was ~3 % of the sidecar's main thread
+   * at a Pi's rate, issue 39).
    */
-  const dispatch = async (req: HttpRequest, reached: { route?: string }): Promise<Reply> => {
-    // node:http parses what a fetch Request refuses to carry (the Fetch standard forbids them).
-    if (FORBIDDEN_METHODS.has(req.method.toUpperCase()))
-      return errorReply('ST_METHOD_NOT_ALLOWED', `method ${req.method} is not served here`);
-    const normal = normalisePath(pathnameOf(req.url));
-    if (!normal.ok) return errorReply('ST_NOT_FOUND', 'not found');
-    const path = normal.path;
-    const m = router.match(req.method, path);
-    if (m.kind === 'route') reached.route = m.route;
+  const answer = async (req: HttpRequest): Promise<Reply> => {
+    const end = options.requestMetrics?.begin(req.method);
+    let route: string | undefined;
+    let res: Reply;
+    try {
+      // node:http parses what a fetch Request refuses to carry (the Fetch standard forbids them).
+      if (FORBIDDEN_METHODS.has(req.method.toUpperCase())) {
+        res = errorReply('ST_METHOD_NOT_ALLOWED', `method ${req.method} is not served here`);
+      } else {
+        const normal = normalisePath(req instanceof LazyBody ? req.pathname() : urlPathname(req.url));
+        const path = normal.ok ? normal.path : '';
+        const m: Match = normal.ok ? router.match(req.method, path) : UNROUTED;
+        if (m.kind === 'route') route = m.route;
+        const refusal = refuse(req, m);
+        if (refusal !== undefined || m.kind !== 'route')
+          res = refusal ?? errorReply('ST_NOT_FOUND', 'not found');
+        else {
+          if (m.bodyLimit !== undefined && req instanceof LazyBody) req.limitTo(m.bodyLimit);
+          res = await m.handler(req, new Context(path, req, m.params));
+          // A body behind a Response is released; node:http writes no body to a HEAD, the fetch
+          // adapter strips the others (App.fetch).
+          if (m.head && isResponse(res)) res = withoutBody(res);
+        }
+      }
+    } catch (err) {
+      // The catalogue decides the status (src/error-codes.ts): a ValidationError is the
+      // client's (400, its message names the field), a body over the limit 413, a store error
+      // 503/507, anything else 500.
+      res = toErrorReply(err);
+      if (res.status >= 500) {
+        options.logger?.error(
+          {
+            err:
+              err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+          },
+          'sidetone http handler failed',
+        );
+      }
+    }
+    end?.(route, res.status);
+    return res;
+  };
+
+  /** What answers a request before its handler: a refused credential, a 404 or a 405; else undefined. */
+  const refuse = (req: HttpRequest, m: Match): JsonReply | undefined => {
     const denied = authorize(m.kind === 'route' ? [m.auth] : m.auth, req.headers.get('authorization'));
     if (denied !== undefined) {
       refused(req, denied.status, denied.headers?.['www-authenticate'] ?? '');
@@ -230,36 +283,7 @@ export function createApp(options: AppOptions = {}): App {
         allow: m.allow,
       });
     }
-    const res = await m.handler(req, new Context(path, req, m.params));
-    // A body behind a Response is released; node:http writes no body to a HEAD, the fetch adapter
-    // strips the others (App.fetch).
-    return m.head && isResponse(res) ? withoutBody(res) : res;
-  };
-
-  const answer = async (req: HttpRequest): Promise<Reply> => {
-    const end = options.requestMetrics?.begin(req.method);
-    const reached: { route?: string } = {};
-    try {
-      const res = await dispatch(req, reached);
-      end?.(reached.route, res.status);
-      return res;
-    } catch (err) {
-      // The catalogue decides the status (src/error-codes.ts): a ValidationError is the
-      // client's (400, its message names the field), a body over the limit 413, a store error
-      // 503/507, anything else 500.
-      const res = toErrorReply(err);
-      end?.(reached.route, res.status);
-      if (res.status >= 500) {
-        options.logger?.error(
-          {
-            err:
-              err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
-          },
-          'sidetone http handler failed',
-        );
-      }
-      return res;
-    }
+    return undefined;
   };
 
   const bodyLimitOf = (method: string | undefined, target: string | undefined) => {
@@ -274,7 +298,8 @@ export function createApp(options: AppOptions = {}): App {
     health,
     answer,
     async fetch(req) {
-      const reply = await answer(webRequest(req, bodyLimitOf(req.method, pathnameOf(req.url))));
+      // Unbounded unless the route sets a limit (the dispatch sets it): a framework keeps its own.
+      const reply = await answer(webRequest(req));
       const res = toResponse(reply);
       return req.method === 'HEAD' && !isResponse(reply) ? withoutBody(res) : res;
     },
@@ -300,6 +325,9 @@ export function createApp(options: AppOptions = {}): App {
   };
 }
 
+/** A path the policy refuses (normalisePath): a 404 before any auth, as no route can own it. */
+const UNROUTED: Match = { kind: 'none', auth: [] };
+
 /**
  * What a handler gets beside the request: one object a request, its URL parsed when first read by
  * a getter on the prototype. Not an object literal with `get url()`: V8 keeps an object whose
@@ -323,26 +351,4 @@ class Context implements RouteContext {
     this.parsed ??= new URL(this.req.url);
     return this.parsed;
   }
-}
-
-/** A path made of these is its own URL pathname: the WHATWG parser changes nothing in it. */
-const PLAIN_PATH = /^\/[A-Za-z0-9_~/-]*$/;
-
-/**
- * The pathname of an absolute URL, as `new URL(url).pathname` gives it, without parsing the URL
- * when the path is plain (the probe, the scrape and the ingest POST are).
- */
-function pathnameOf(url: string): string {
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  if (start < 0) return new URL(url).pathname;
-  let end = url.length;
-  for (let i = start; i < url.length; i++) {
-    const c = url.charCodeAt(i);
-    if (c === 0x3f || c === 0x23) {
-      end = i;
-      break;
-    }
-  }
-  const raw = url.slice(start, end);
-  return PLAIN_PATH.test(raw) ? raw : new URL(url).pathname;
 }

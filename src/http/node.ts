@@ -86,9 +86,9 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
     },
     (req, res) => {
       options.onRequest?.();
-      // A route's own limit before the server's: OTLP bodies run to 16 MiB, uncompressed by
-      // default, and its exporters do not retry a 413 (issue 47).
-      void answerNode(app, req, res, app.bodyLimitOf(req.method, req.url) ?? limit);
+      // A route's own limit replaces this one as the dispatch routes the request (OTLP bodies run
+      // to 16 MiB, uncompressed by default, and its exporters do not retry a 413, issue 47).
+      void answerNode(app, req, res, limit);
     },
   );
   server.keepAliveTimeout = keepAliveTimeout;

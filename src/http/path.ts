@@ -80,3 +80,47 @@ export function requestTarget(raw: string | undefined): string {
     return '/*';
   }
 }
+
+/** A path made of these is its own URL pathname: the WHATWG parser changes nothing in it. */
+const PLAIN_PATH = /^\/[A-Za-z0-9_~/-]*$/;
+
+/**
+ * The pathname of a node request target, as `new URL(\`http://localhost${requestTarget(raw)}\`).pathname`
+ * gives it, without building that URL or parsing it when the path is plain (the probe, the scrape
+ * and the ingest POST are): the one dispatch read it that way, a string built and parsed again for
+ * every request (issue 49).
+ *
+ * @example
+ * targetPathname('/events'); // '/events'
+ * targetPathname('/a/./b?x=1'); // '/a/b' (parsed: not plain)
+ */
+export function targetPathname(raw: string | undefined): string {
+  if (raw !== undefined && raw.charCodeAt(0) === 0x2f) {
+    const path = beforeQuery(raw, 0);
+    if (PLAIN_PATH.test(path)) return path;
+  }
+  return new URL(`http://localhost${requestTarget(raw)}`).pathname;
+}
+
+/**
+ * The pathname of an absolute URL, as `new URL(url).pathname` gives it, without parsing the URL
+ * when the path is plain.
+ *
+ * @example
+ * urlPathname('http://localhost/metrics?x'); // '/metrics'
+ */
+export function urlPathname(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start < 0) return new URL(url).pathname;
+  const raw = beforeQuery(url, start);
+  return PLAIN_PATH.test(raw) ? raw : new URL(url).pathname;
+}
+
+/** `s` from `start` up to its query or fragment (the whole string, not a copy, when it has neither). */
+function beforeQuery(s: string, start: number): string {
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x3f || c === 0x23) return s.slice(start, i);
+  }
+  return start === 0 ? s : s.slice(start);
+}

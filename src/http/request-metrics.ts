@@ -18,6 +18,8 @@ export interface RequestMetricsOptions {
 }
 
 type L = 'method' | 'route' | 'status_class';
+/** The duration and count series of one method, route and status class. */
+type Pair = [ReturnType<Histogram<L>['labels']>, ReturnType<Counter<L>['labels']>];
 
 /**
  * Request duration, count and in-flight requests of the user's own app, labelled by method, route
@@ -35,10 +37,15 @@ export class RequestMetrics {
   readonly duration: Histogram<L>;
   readonly requests: Counter<L>;
   readonly inFlight: Gauge<never>;
+  /** Series by method, route and status class index ({@link classIndex}). */
+  private readonly kept = new Map<string, Map<string, Pair[]>>();
+  private keptCount = 0;
+  private readonly maxKept: number;
 
   constructor(registry: Registry, options: RequestMetricsOptions = {}) {
     const prefix = options.prefix ?? 'http_server';
     const maxSeries = options.maxSeries ?? 500;
+    this.maxKept = maxSeries;
     const common = {
       labels: ['method', 'route', 'status_class'] as const,
       enums: { method: METHODS, status_class: CLASSES },
@@ -74,14 +81,34 @@ export class RequestMetrics {
       if (done) return;
       done = true;
       this.inFlight.dec();
-      const labels = {
-        method: (method ?? 'GET').toUpperCase(),
-        route: route === undefined || route === '' ? UNMATCHED : route,
-        status_class: statusClass(status),
-      };
-      this.duration.labels(labels).observe((performance.now() - start) / 1000);
-      this.requests.labels(labels).inc();
+      const [duration, requests] = this.seriesOf(method ?? 'GET', route, status);
+      duration.observe((performance.now() - start) / 1000);
+      requests.inc();
     };
+  }
+
+  /**
+   * The two series of a method, route and status class, found once and kept: `labels()` built a
+   * label object and looked each metric's series up again for every request (~12 µs of the
+   * sidecar's main thread a one-event POST on the Pi bench's perf profile, issue 51). As many
+   * kept as the metrics hold series (`maxSeries`); past that, looked up each time.
+   */
+  private seriesOf(method: string, route: string | undefined, status: number): Pair {
+    const name = route === undefined || route === '' ? UNMATCHED : route;
+    const cls = classIndex(status);
+    let routes = this.kept.get(method);
+    if (routes === undefined) this.kept.set(method, (routes = new Map()));
+    let classes = routes.get(name);
+    if (classes === undefined) routes.set(name, (classes = []));
+    const known = classes[cls];
+    if (known !== undefined) return known;
+    const labels = { method: method.toUpperCase(), route: name, status_class: CLASSES[cls] as string };
+    const pair: Pair = [this.duration.labels(labels), this.requests.labels(labels)];
+    if (this.keptCount < this.maxKept) {
+      classes[cls] = pair;
+      this.keptCount++;
+    }
+    return pair;
   }
 
   /**
@@ -112,8 +139,12 @@ export class RequestMetrics {
 
 /** `2xx` for 204, `aborted` for 0 (no answer reached the client). */
 export function statusClass(status: number): string {
-  if (!(status >= 100 && status < 600)) return 'aborted';
-  return `${Math.floor(status / 100)}xx`;
+  return CLASSES[classIndex(status)] as string;
+}
+
+/** A status's place in CLASSES: 0-4 for 1xx-5xx, 5 for `aborted`. */
+function classIndex(status: number): number {
+  return status >= 100 && status < 600 ? Math.floor(status / 100) - 1 : 5;
 }
 
 /**

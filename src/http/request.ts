@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { RequestError } from '../errors.js';
 import { NdjsonLines } from './ndjson-lines.js';
-import { requestTarget } from './path.js';
+import { requestTarget, targetPathname, urlPathname } from './path.js';
 
 /**
  * A request as every route sees it, whichever server carried it: node:http (`serve()`, the Express
@@ -49,40 +49,74 @@ export const FORBIDDEN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'TRACE
 /** Read at most once: a second read of a body is the handler's bug, as with a fetch Request. */
 const used = () => new TypeError('the request body was read already');
 
+/** Where a body's chunks go as they arrive: kept whole (bytes, text) or split (NdjsonLines). */
+interface ChunkSink {
+  push(chunk: Buffer): void;
+}
+
+/** The chunks of a body read whole. */
+class Chunks implements ChunkSink {
+  private readonly list: Buffer[] = [];
+  private size = 0;
+
+  push(chunk: Buffer): void {
+    this.list.push(chunk);
+    this.size += chunk.length;
+  }
+
+  bytes(): Buffer {
+    return this.list.length === 1 ? (this.list[0] as Buffer) : Buffer.concat(this.list, this.size);
+  }
+}
+
+// Module functions, not closures: a read makes no function object (see LazyBody).
+const bytesOf = (c: Chunks): Buffer => c.bytes();
+const textOf = (c: Chunks): string => c.bytes().toString('utf8');
+const bufferOf = (c: Chunks): ArrayBuffer => {
+  const b = c.bytes();
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+};
+const linesOf = (split: NdjsonLines): NdjsonLines => split.end();
+
 /**
  * The body methods of an {@link HttpRequest} over its one read. A class, not closures: one object
  * per request on the hot path (closures made ~8 objects per request, which a Pi's scavenger pays).
+ * Each read is one promise from the source and one `then`, not a chain of async functions (issue
+ * 49: the one dispatch took five more promise steps a POST than the direct path it replaced).
  */
-abstract class LazyBody {
+export abstract class LazyBody {
   private consumed = false;
-  /** Read the body once, within `max` (and the request's own limit); resolves with its size. */
-  protected abstract read(max: number | undefined, onChunk: (chunk: Buffer) => void): Promise<number>;
+  /** Read the body once into `sink`, within `max` (and the request's own limit). */
+  protected abstract read<S extends ChunkSink>(max: number | undefined, sink: S): Promise<S>;
+  /** The decoded-once pathname the dispatch routes on, without building a URL when it is plain. */
+  abstract pathname(): string;
+  /**
+   * The limit of the route the request reached, in place of the server's: set by the dispatch as
+   * it routes (the path normalised and matched once, issue 49). A fetch request without a route
+   * limit stays unbounded (a framework in front keeps its own).
+   */
+  abstract limitTo(limit: number): void;
 
-  private once(max: number | undefined, onChunk: (chunk: Buffer) => void): Promise<number> {
+  private once<S extends ChunkSink>(max: number | undefined, sink: S): Promise<S> {
     if (this.consumed) return Promise.reject(used());
     this.consumed = true;
-    return this.read(max, onChunk);
+    return this.read(max, sink);
   }
 
-  async bytes(max?: number): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    const total = await this.once(max, (chunk) => chunks.push(chunk));
-    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+  bytes(max?: number): Promise<Buffer> {
+    return this.once(max, new Chunks()).then(bytesOf);
   }
 
-  async text(max?: number): Promise<string> {
-    return (await this.bytes(max)).toString('utf8');
+  text(max?: number): Promise<string> {
+    return this.once(max, new Chunks()).then(textOf);
   }
 
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const b = await this.bytes();
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.once(undefined, new Chunks()).then(bufferOf);
   }
 
-  async lines(max?: number): Promise<NdjsonLines> {
-    const split = new NdjsonLines();
-    await this.once(max, (chunk) => split.push(chunk));
-    return split.end();
+  lines(max?: number): Promise<NdjsonLines> {
+    return this.once(max, new NdjsonLines()).then(linesOf);
   }
 }
 
@@ -105,7 +139,7 @@ class NodeRequest extends LazyBody implements HttpRequest, RequestHeaders {
 
   constructor(
     private readonly req: IncomingMessage,
-    private readonly limit: number,
+    private limit: number,
     private readonly preread: { body: unknown } | undefined,
   ) {
     super();
@@ -115,6 +149,14 @@ class NodeRequest extends LazyBody implements HttpRequest, RequestHeaders {
   get url(): string {
     this.target ??= `http://localhost${requestTarget(this.req.url)}`;
     return this.target;
+  }
+
+  pathname(): string {
+    return targetPathname(this.req.url);
+  }
+
+  limitTo(limit: number): void {
+    this.limit = limit;
   }
 
   get headers(): RequestHeaders {
@@ -127,16 +169,16 @@ class NodeRequest extends LazyBody implements HttpRequest, RequestHeaders {
     return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
   }
 
-  protected read(max: number | undefined, onChunk: (chunk: Buffer) => void): Promise<number> {
+  protected read<S extends ChunkSink>(max: number | undefined, sink: S): Promise<S> {
     const bound = Math.min(max ?? this.limit, this.limit);
     if (this.preread !== undefined) {
       const body = prereadBody(this.preread.body);
       if (body.byteLength > bound) return Promise.reject(bodyTooLarge(bound));
-      if (body.byteLength > 0) onChunk(body);
-      return Promise.resolve(body.byteLength);
+      if (body.byteLength > 0) sink.push(body);
+      return Promise.resolve(sink);
     }
-    if (this.method === 'GET' || this.method === 'HEAD') return Promise.resolve(0);
-    return readChunks(this.req, bound, onChunk);
+    if (this.method === 'GET' || this.method === 'HEAD') return Promise.resolve(sink);
+    return readChunks(this.req, bound, sink);
   }
 }
 
@@ -151,9 +193,17 @@ export function webRequest(req: Request, limit?: number): HttpRequest {
 class WebRequest extends LazyBody implements HttpRequest {
   constructor(
     private readonly req: Request,
-    private readonly limit: number | undefined,
+    private limit: number | undefined,
   ) {
     super();
+  }
+
+  pathname(): string {
+    return urlPathname(this.req.url);
+  }
+
+  limitTo(limit: number): void {
+    this.limit = limit;
   }
 
   get method(): string {
@@ -168,22 +218,22 @@ class WebRequest extends LazyBody implements HttpRequest {
     return this.req.headers;
   }
 
-  protected async read(max: number | undefined, onChunk: (chunk: Buffer) => void): Promise<number> {
+  protected async read<S extends ChunkSink>(max: number | undefined, sink: S): Promise<S> {
     const bound = Math.min(max ?? Number.POSITIVE_INFINITY, this.limit ?? Number.POSITIVE_INFINITY);
     const declared = Number(this.req.headers.get('content-length'));
     if (declared > bound) throw bodyTooLarge(bound);
-    if (this.req.body === null) return 0;
+    if (this.req.body === null) return sink;
     const reader = this.req.body.getReader();
     let total = 0;
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return total;
+      if (done) return sink;
       total += value.byteLength;
       if (total > bound) {
         await reader.cancel();
         throw bodyTooLarge(bound);
       }
-      onChunk(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+      sink.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
     }
   }
 }
@@ -196,10 +246,10 @@ function prereadBody(body: unknown): Buffer {
 }
 
 /**
- * Hand a node request's body to `onChunk` as it arrives; resolves with its size once it ends,
+ * Hand a node request's body to `sink` as it arrives; resolves with the sink once it ends,
  * refused (RequestError 413) once it passes `limit` bytes.
  */
-function readChunks(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer) => void): Promise<number> {
+function readChunks<S extends ChunkSink>(req: IncomingMessage, limit: number, sink: S): Promise<S> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(bodyTooLarge(limit));
   return new Promise((resolve, reject) => {
@@ -220,11 +270,11 @@ function readChunks(req: IncomingMessage, limit: number, onChunk: (chunk: Buffer
         reject(bodyTooLarge(limit));
         return;
       }
-      onChunk(chunk);
+      sink.push(chunk);
     };
     const onEnd = () => {
       cleanup();
-      resolve(total);
+      resolve(sink);
     };
     // A client that left mid-body is the client's failure, not the handler's: a 400 nobody reads,
     // never a 500 logged as a crash.

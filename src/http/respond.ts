@@ -2,8 +2,11 @@ import { ERROR_CODES, type ErrorCode } from '../error-codes.js';
 import { SidetoneError, ValidationError } from '../errors.js';
 import { redactSecrets } from '../secrets.js';
 
+/** The media type of every JSON answer. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** Headers every JSON answer carries: probes and errors must never be cached by a proxy. */
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+const JSON_HEADERS = { 'content-type': JSON_TYPE, 'cache-control': 'no-store' };
 
 /** Bytes behind responses made by `bytesResponse`, so the node adapter can write them directly. */
 const RAW = new WeakMap<Response, Uint8Array>();

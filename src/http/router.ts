@@ -55,6 +55,8 @@ export type Match =
       /** The route as registered (`/metrics/calls/:id`): a bounded label, never the raw path. */
       route: string;
       params?: Record<string, string>;
+      /** The route's own request body limit, when it set one (read as it is routed, issue 49). */
+      bodyLimit?: number;
     }
   | { kind: 'method'; allow: string; auth: AuthKind[] }
   | { kind: 'none'; auth: AuthKind[] };
@@ -159,6 +161,7 @@ export class Router {
           head: method === 'HEAD',
           route,
           ...(params !== undefined && { params }),
+          ...(r.bodyLimit !== undefined && { bodyLimit: r.bodyLimit }),
         };
       const allow = [...methods.keys()];
       if (methods.has('GET')) allow.push('HEAD');
