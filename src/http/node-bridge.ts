@@ -6,7 +6,7 @@ import { nodeRequest } from './request.js';
 import {
   type BytesReply,
   isResponse,
-  JSON_TYPE,
+  JSON_HEADER_LIST,
   type JsonReply,
   type Reply,
   rawBytes,
@@ -50,15 +50,7 @@ function writeNow(res: ServerResponse, reply: JsonReply | BytesReply): void {
     if (res.headersSent) return;
     if (!('bytes' in reply) && !hasKeys(reply.headers)) {
       const text = JSON.stringify(reply.body);
-      // The headers of respond.ts's JSON_HEADERS, as node's flat list.
-      res.writeHead(reply.status, [
-        'content-type',
-        JSON_TYPE,
-        'cache-control',
-        'no-store',
-        'content-length',
-        String(Buffer.byteLength(text)),
-      ]);
+      res.writeHead(reply.status, [...JSON_HEADER_LIST, 'content-length', String(Buffer.byteLength(text))]);
       // node writes no body to a HEAD (and keeps Content-Length), as HTTP asks (RFC 9110 9.3.2).
       res.end(text);
       return;

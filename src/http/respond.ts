@@ -7,6 +7,8 @@ export const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Headers every JSON answer carries: probes and errors must never be cached by a proxy. */
 const JSON_HEADERS = { 'content-type': JSON_TYPE, 'cache-control': 'no-store' };
+/** The same headers as node's flat list (`writeHead(status, [name, value, ...])`), for the direct write. */
+export const JSON_HEADER_LIST: readonly string[] = Object.entries(JSON_HEADERS).flat();
 
 /** Bytes behind responses made by `bytesResponse`, so the node adapter can write them directly. */
 const RAW = new WeakMap<Response, Uint8Array>();
