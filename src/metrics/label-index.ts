@@ -35,6 +35,8 @@ export class LabelIndex<L extends string, S extends Series> {
   private readonly find: Find;
   private noLabels: S | undefined;
   private count = 0;
+  /** Whether any number alias was ever set (see `alias`); until then a walk needs no key check. */
+  private aliased = false;
   /** Series the TTL sweep took out, held weakly until written again (see `Swept`). */
   private swept: Swept<S> | undefined;
 
@@ -113,9 +115,18 @@ export class LabelIndex<L extends string, S extends Series> {
   }
 
   private walk(node: Node<S>, depth: number, fn: (series: S) => void): void {
+    const leaves = depth === this.labelNames.length - 1;
+    if (!this.aliased) {
+      // No alias anywhere: every entry is exposed, and the values alone say so.
+      for (const v of node.values()) {
+        if (leaves) fn(v as S);
+        else this.walk(v as Node<S>, depth + 1, fn);
+      }
+      return;
+    }
     // forEach, not for-of: the iterator would allocate an entry array per series. Number keys are
     // aliases of a string key's series (see `alias`): skipped, or the series would show twice.
-    if (depth === this.labelNames.length - 1) {
+    if (leaves) {
       node.forEach((v, k) => {
         if (typeof k === 'string') fn(v as S);
       });
@@ -145,6 +156,7 @@ export class LabelIndex<L extends string, S extends Series> {
    */
   clear(): void {
     this.root.clear();
+    this.aliased = false;
     this.swept = undefined;
     if (this.noLabels === undefined) this.count = 0;
     else this.kind.reset(this.noLabels);
@@ -267,7 +279,10 @@ export class LabelIndex<L extends string, S extends Series> {
       if (v !== canonical[i] && (typeof v !== 'number' || String(v) !== canonical[i])) return;
       const target = i === last ? leaf : node.get(canonical[i]);
       if (target === undefined) return;
-      if (v !== canonical[i] && !node.has(v)) node.set(v, target);
+      if (v !== canonical[i] && !node.has(v)) {
+        node.set(v, target);
+        this.aliased = true;
+      }
       if (i < last) node = target as Node<S>;
     }
   }
