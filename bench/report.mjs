@@ -166,13 +166,23 @@ function registryRows(saved) {
   return rows;
 }
 
-/** The core's targets (issue 11) per registry case and opponent; checked on the worst run. */
+/**
+ * The targets per registry case and opponent, each checked on the worst run: the core's (issue 11)
+ * and, for renders, issue 51's beside them (<= 1.3x the floor keeping label text at 10k and 1M
+ * series; >= 10x prom-client and >= 4x @prometheus-io/client at 10k). A row with two targets
+ * gives a list.
+ */
 function registryTarget(c, impl) {
   if (c.startsWith('render ')) {
-    if (impl === 'floor') return { max: 1.3, text: '<= 1.3x the floor' };
+    const at10k = c.startsWith('render 10k ');
+    if (impl === 'floor') return { max: 1.3, text: '<= 1.3x the floor (issue 11)' };
     if (impl === 'floor-kept') return { max: 1.3, text: '<= 1.3x the floor keeping label text (issue 51)' };
-    if (impl === 'prom-client') return { min: 10, text: '>= 10x' };
-    if (impl === '@prometheus-io/client') return { min: 8, text: '>= 8x' };
+    if (impl === 'prom-client')
+      return { min: 10, text: at10k ? '>= 10x (issues 11, 51)' : '>= 10x (issue 11)' };
+    if (impl === '@prometheus-io/client') {
+      const core = { min: 8, text: '>= 8x (issue 11)' };
+      return at10k ? [core, { min: 4, text: '>= 4x (issue 51)' }] : core;
+    }
   }
   if (c.includes('looked up per call') && impl === 'prom-client') return { min: 10, text: '>= 10x' };
   return undefined;
@@ -775,7 +785,7 @@ export function checkReport({ checked, outside, unchecked }) {
 const SECTIONS = {
   registry: [
     'Registry',
-    "Recording, label lookup, renders and heap: sidetone against prom-client 15, @prometheus-io/client and the OpenTelemetry SDK (text format only: its exporter serves nothing else; not at 1M series, where a render takes minutes), and against the floor (bench/registry.bench.mjs, bench/render-sets.mjs). The render floor holds the same series as plain values and on every render builds their text as sidetone does (no series text kept between renders), writing sidetone's bytes exactly. OpenMetrics is like for like: no implementation writes `_created` samples (sidetone's are off by default since issue 39).",
+    'Recording, label lookup, renders and heap: sidetone against prom-client 15, @prometheus-io/client and the OpenTelemetry SDK (text format only: its exporter serves nothing else; not at 1M series, where a render takes minutes), and against the floor (bench/registry.bench.mjs, bench/render-sets.mjs). Renders stand against two floors, each holding the same series and writing sidetone\'s bytes exactly: the floor rebuilding every line holds them as plain values and builds every series\' label text on each render; the floor keeping label text makes each series\' line prefix (`name_total{a="x"} `, `name_bucket{a="x",`) once, when the series is made, as sidetone does since issue 51, and on each render only formats the numbers and writes; the heap rows give what that text costs per series. OpenMetrics is like for like: no implementation writes `_created` samples (sidetone\'s are off by default since issue 39).',
   ],
   http: [
     'GET /metrics',
@@ -811,9 +821,11 @@ const SECTIONS = {
   ],
 };
 
-/** How a row's worst run stands against its target: [met, shown, by how much]. */
-function targetOf(row) {
-  const t = row.target;
+/** A row's targets: `target` is one, or a list where a row has several (issue 11's and 51's). */
+const targetsOf = (row) => (row.target === undefined ? [] : [row.target].flat());
+
+/** How a row's worst run stands against a target of it: [met, shown, by how much]. */
+function targetOf(row, t) {
   if (t === undefined) return undefined;
   if (t.ok !== undefined) return [t.ok, t.shown ?? row.sidetone, t.worst];
   if (t.max !== undefined) {
@@ -916,7 +928,7 @@ export function renderPage(saved) {
     }
     out.push('');
   }
-  const targets = all.filter((r) => r.target !== undefined);
+  const targets = all.flatMap((r) => targetsOf(r).map((t) => [r, t]));
   out.push(
     '## Targets',
     '',
@@ -925,11 +937,9 @@ export function renderPage(saved) {
     '| target | case | against | worst run | result |',
     '| --- | --- | --- | --- | --- |',
   );
-  for (const r of targets) {
-    const [ok, shown, by] = targetOf(r);
-    out.push(
-      `| ${r.target.text} | ${r.case} | ${r.against} | ${shown} | ${ok ? 'met' : `missed by ${by}`} |`,
-    );
+  for (const [r, t] of targets) {
+    const [ok, shown, by] = targetOf(r, t);
+    out.push(`| ${t.text} | ${r.case} | ${r.against} | ${shown} | ${ok ? 'met' : `missed by ${by}`} |`);
   }
   out.push(
     '',

@@ -1,6 +1,6 @@
 import { type ExemplarLabels, type ExemplarSnapshot, exemplarSuffix, makeExemplar } from './exemplar.js';
 import { formatSeconds, formatValue } from './format.js';
-import { braces, type Lines, renderHeaders } from './header.js';
+import { braces, type Lines, line, renderHeaders } from './header.js';
 import { Metric } from './metric.js';
 import type { Labels, MetricContext, MetricOptions, SeriesOwner, SeriesValues } from './metric-options.js';
 import { assertUnit } from './names.js';
@@ -136,15 +136,21 @@ export class Counter<L extends string> extends Metric<L, CounterSeries> {
     s.exemplar = undefined;
   }
 
+  /** The sample prefix, `name_total{a="x"} `, one flat string (see `Series.text`). */
+  protected override seriesText(labelText: string): string {
+    return [this.name, '_total', braces(labelText), ' '].join('');
+  }
+
   renderInto(out: Lines, om: boolean): void {
     out.add(this.headers[om ? 1 : 0]);
-    const total = `${this.name}_total`;
     const created = om && this.ctx.createdTimestamps === true ? `${this.name}_created` : undefined;
-    this.forEachSeries((s, lt) => {
-      const b = braces(lt);
-      const ex = om && s.exemplar !== undefined ? exemplarSuffix(s.exemplar) : '';
-      out.add(`${total}${b} ${formatValue(s.value)}${ex}\n`);
-      if (created !== undefined) out.add(`${created}${b} ${formatSeconds(s.created)}\n`);
+    // `_created` takes the prefix after `name_total`: `{a="x"} `.
+    const labelsAt = this.name.length + '_total'.length;
+    this.forEachSeries((s) => {
+      if (om && s.exemplar !== undefined) {
+        out.add(`${s.text}${formatValue(s.value)}${exemplarSuffix(s.exemplar)}\n`);
+      } else out.add(line(s.text, s.value));
+      if (created !== undefined) out.add(`${created}${s.text.slice(labelsAt)}${formatSeconds(s.created)}\n`);
     });
   }
 }

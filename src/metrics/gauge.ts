@@ -1,5 +1,4 @@
-import { formatValue } from './format.js';
-import { braces, type Lines, renderHeaders } from './header.js';
+import { braces, type Lines, line, renderHeaders } from './header.js';
 import { Metric } from './metric.js';
 import type { Labels, MetricContext, MetricOptions, SeriesOwner, SeriesValues } from './metric-options.js';
 import { assertUnit } from './names.js';
@@ -104,10 +103,15 @@ export class Gauge<L extends string> extends Metric<L, GaugeSeries> {
     s.value = this.initial;
   }
 
+  /** The sample prefix, `name{a="x"} `, one flat string (see `Series.text`). */
+  protected override seriesText(labelText: string): string {
+    return [this.name, braces(labelText), ' '].join('');
+  }
+
   renderInto(out: Lines, om: boolean): void {
     out.add(this.headers[om ? 1 : 0]);
-    this.forEachSeries((s, lt) => {
-      if (!Number.isNaN(s.value)) out.add(`${this.name}${braces(lt)} ${formatValue(s.value)}\n`);
+    this.forEachSeries((s) => {
+      if (!Number.isNaN(s.value)) out.add(line(s.text, s.value));
     });
   }
 }

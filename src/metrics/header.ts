@@ -1,4 +1,4 @@
-import { escapeHelpOpenMetrics, escapeHelpText } from './format.js';
+import { escapeHelpOpenMetrics, escapeHelpText, formatValue } from './format.js';
 
 /**
  * Family header lines, rendered once at definition. Text 0.0.4 names the family by its sample name
@@ -21,6 +21,18 @@ export function renderHeaders(
 /** `{labels}` or nothing, for a pre-rendered label text. */
 export function braces(labelText: string): string {
   return labelText === '' ? '' : `{${labelText}}`;
+}
+
+/**
+ * A sample line from its kept prefix (`Series.text`) and its value. The value and the newline are
+ * joined first: under 13 characters V8 copies them into one flat string, so the line is a single
+ * rope node over the prefix, and writing 64 lines flattens 64 nodes rather than twice as many
+ * (10k counters: 0.43-0.60 ms against 0.52-0.66 ms for `${prefix}${value}\n`, a render's lines
+ * alone).
+ */
+export function line(prefix: string, value: number): string {
+  const tail = `${formatValue(value)}\n`;
+  return `${prefix}${tail}`;
 }
 
 /**

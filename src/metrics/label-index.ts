@@ -10,16 +10,17 @@ type Node<S> = Map<unknown, Node<S> | S>;
 
 /** How the metric that owns an index makes a series and puts one back to its initial state. */
 export interface SeriesKind<S> {
-  newSeries(now: number): S;
+  /** A new series; `labelText` is its labels as exposition text, escaped (see `labelText`). */
+  newSeries(now: number, labelText: string): S;
   reset(series: S): void;
 }
 
 /**
  * The label index: nested maps, one level per declared label, keyed by the value given. A lookup
  * is n `Map.get` calls with no string building, sorting or hashing of the whole set. The index is
- * also the only store: series hold no label text, which is rebuilt level by level at render, so a
- * series costs its values and one map entry. Canonical keys are strings; numbers are aliases of
- * their string form, skipped when walking. A `Metric` has one (composition: the metric owns the
+ * also the only store of the values; each series keeps its label text, made once with the series
+ * (`Series.text`), so a render walks the leaves and writes what they hold. Canonical keys are
+ * strings; numbers are aliases of their string form, skipped when walking. A `Metric` has one (composition: the metric owns the
  * definition and the output, the index only the series and their labels).
  */
 export class LabelIndex<L extends string, S extends Series> {
@@ -34,6 +35,8 @@ export class LabelIndex<L extends string, S extends Series> {
   private readonly find: Find;
   private noLabels: S | undefined;
   private count = 0;
+  /** Whether any number alias was ever set (see `alias`); until then a walk needs no key check. */
+  private aliased = false;
   /** Series the TTL sweep took out, held weakly until written again (see `Swept`). */
   private swept: Swept<S> | undefined;
 
@@ -62,7 +65,7 @@ export class LabelIndex<L extends string, S extends Series> {
    */
   init(): S | undefined {
     if (this.labelNames.length === 0) {
-      this.noLabels = this.kind.newSeries(Date.now());
+      this.noLabels = this.kind.newSeries(Date.now(), '');
       this.count = 1;
     }
     return this.noLabels;
@@ -105,31 +108,33 @@ export class LabelIndex<L extends string, S extends Series> {
     return (this.find(this.root, values) as S | undefined) ?? this.miss(values);
   }
 
-  /**
-   * Visit every series with its rendered label text (`a="x",b="y"`, or '' without labels).
-   * Label text is built per level, so series sharing a prefix share its string.
-   */
-  forEachSeries(fn: (series: S, labelText: string) => void): void {
-    if (this.noLabels !== undefined) fn(this.noLabels, '');
-    else if (this.labelNames.length > 0) this.walk(this.root, 0, '', fn);
+  /** Visit every exposed series, in exposition order; each holds its text (`Series.text`). */
+  forEachSeries(fn: (series: S) => void): void {
+    if (this.noLabels !== undefined) fn(this.noLabels);
+    else if (this.labelNames.length > 0) this.walk(this.root, 0, fn);
   }
 
-  private walk(
-    node: Node<S>,
-    depth: number,
-    prefix: string,
-    fn: (series: S, labelText: string) => void,
-  ): void {
-    const last = depth === this.labelNames.length - 1;
-    const name = this.labelNames[depth] as string;
-    const before = depth === 0 ? `${name}="` : `${prefix},${name}="`;
-    // forEach, not for-of: the iterator would allocate an entry array per series.
-    node.forEach((v, k) => {
-      if (typeof k !== 'string') return;
-      const text = `${before}${escapeLabelValue(k)}"`;
-      if (last) fn(v as S, text);
-      else this.walk(v as Node<S>, depth + 1, text, fn);
-    });
+  private walk(node: Node<S>, depth: number, fn: (series: S) => void): void {
+    const leaves = depth === this.labelNames.length - 1;
+    if (!this.aliased) {
+      // No alias anywhere: every entry is exposed, and the values alone say so.
+      for (const v of node.values()) {
+        if (leaves) fn(v as S);
+        else this.walk(v as Node<S>, depth + 1, fn);
+      }
+      return;
+    }
+    // forEach, not for-of: the iterator would allocate an entry array per series. Number keys are
+    // aliases of a string key's series (see `alias`): skipped, or the series would show twice.
+    if (leaves) {
+      node.forEach((v, k) => {
+        if (typeof k === 'string') fn(v as S);
+      });
+    } else {
+      node.forEach((v, k) => {
+        if (typeof k === 'string') this.walk(v as Node<S>, depth + 1, fn);
+      });
+    }
   }
 
   /** Remove one series; a handle bound to it keeps working but is no longer exposed. */
@@ -151,6 +156,7 @@ export class LabelIndex<L extends string, S extends Series> {
    */
   clear(): void {
     this.root.clear();
+    this.aliased = false;
     this.swept = undefined;
     if (this.noLabels === undefined) this.count = 0;
     else this.kind.reset(this.noLabels);
@@ -233,11 +239,31 @@ export class LabelIndex<L extends string, S extends Series> {
     let leaf = node.get(canonical[last]) as S | undefined;
     if (leaf === undefined) {
       if (capped && this.count >= this.maxSeries) return undefined;
-      leaf = existing ?? this.kind.newSeries(Date.now());
+      // A series coming back from a sweep comes back to its own path: its text still holds.
+      leaf = existing ?? this.kind.newSeries(Date.now(), this.labelText(canonical));
       node.set(canonical[last], leaf);
       this.count++;
     }
     return leaf;
+  }
+
+  /**
+   * `a="x",b="y"` for a canonical path, each value escaped (text 0.0.4 and OpenMetrics escape
+   * alike). Joined, not concatenated: one flat string, where `+=` would leave the series holding a
+   * rope of every part.
+   */
+  private labelText(canonical: readonly string[]): string {
+    const parts: string[] = [];
+    for (let i = 0; i < canonical.length; i++) {
+      parts.push(
+        i === 0 ? '' : ',',
+        this.labelNames[i] as string,
+        '="',
+        escapeLabelValue(canonical[i] as string),
+        '"',
+      );
+    }
+    return parts.join('');
   }
 
   /**
@@ -253,7 +279,10 @@ export class LabelIndex<L extends string, S extends Series> {
       if (v !== canonical[i] && (typeof v !== 'number' || String(v) !== canonical[i])) return;
       const target = i === last ? leaf : node.get(canonical[i]);
       if (target === undefined) return;
-      if (v !== canonical[i] && !node.has(v)) node.set(v, target);
+      if (v !== canonical[i] && !node.has(v)) {
+        node.set(v, target);
+        this.aliased = true;
+      }
       if (i < last) node = target as Node<S>;
     }
   }

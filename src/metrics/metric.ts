@@ -83,7 +83,11 @@ export abstract class Metric<L extends string, S extends Series> {
     this.ttlMs = ttlMs;
     this.ctx = ctx;
     this.index = new LabelIndex(options.name, labelNames, allowed, { maxSeries, ttlMs }, ctx, {
-      newSeries: (now) => this.newSeries(now),
+      newSeries: (now, labelText) => {
+        const s = this.newSeries(now);
+        s.text = this.seriesText(labelText);
+        return s;
+      },
       reset: (s) => this.reset(s),
     });
   }
@@ -95,6 +99,14 @@ export abstract class Metric<L extends string, S extends Series> {
 
   /** A new series in its initial state. */
   protected abstract newSeries(now: number): S;
+
+  /**
+   * What a render writes before a series' values (`Series.text`), from its label text
+   * (`a="x",b="y"`, escaped, or ''); made once per series. Default: the label text itself.
+   */
+  protected seriesText(labelText: string): string {
+    return labelText;
+  }
 
   /** Put a series back to the state `newSeries` gives it (used by `clear()`). */
   protected abstract reset(series: S): void;
@@ -120,10 +132,12 @@ export abstract class Metric<L extends string, S extends Series> {
   }
 
   /**
-   * Visit every series with its rendered label text (`a="x",b="y"`, or '' without labels).
-   * Label text is built per level, so series sharing a prefix share its string.
+   * Visit every exposed series in exposition order; `series.text` is what a render writes before
+   * its values (see `Series.text`).
+   * @example
+   * calls.forEachSeries((s) => console.log(s.text, s.value));
    */
-  forEachSeries(fn: (series: S, labelText: string) => void): void {
+  forEachSeries(fn: (series: S) => void): void {
     this.index.forEachSeries(fn);
   }
 

@@ -16,6 +16,14 @@ export abstract class Series {
    * found the series idle. One store on the hot path, no clock read.
    */
   idle = 0;
+  /**
+   * What a render writes for this series before its values, made once by its metric when the
+   * series is made (`Metric.seriesText`), its label values escaped then: a render never builds or
+   * escapes label text again (issue 51: that was over half of a 10k-series render). A counter or
+   * gauge keeps its whole sample prefix, `name{a="x",b="y"} `; a histogram or summary, whose
+   * lines differ by suffix and `le`/`quantile`, its label text `a="x",b="y"` ('' without labels).
+   */
+  text = '';
   constructor(now: number) {
     this.bornAt = now - EPOCH;
   }

@@ -149,7 +149,8 @@ export class Summary<L extends string> extends Metric<L, SummarySeries> {
     const q = this.q[om ? 1 : 0];
     const now = Date.now();
     const created = om && this.ctx.createdTimestamps === true ? `${this.name}_created` : undefined;
-    this.forEachSeries((s, lt) => {
+    this.forEachSeries((s) => {
+      const lt = s.text;
       s.rotate(now);
       const prefix = lt === '' ? `${this.name}{` : `${this.name}{${lt},`;
       const values = mergedQuantiles(s.slots, this.percentiles);

@@ -306,5 +306,49 @@ describe('docs/benchmarks.md', () => {
       ]);
       expect(all[1]?.target).toEqual({ max: 1.3, text: '<= 1.3x the floor keeping label text (issue 51)' });
     });
+
+    it("states issue 51's render targets beside issue 11's, each met or missed on the worst run", () => {
+      const r = (c: string, impl: string, ns: number) => ({
+        case: c,
+        impl,
+        ns_per_op: ns,
+        clock: 'cpu',
+        load: 1,
+      });
+      const at = (size: string, pio: number) => ({
+        gcs: 0,
+        results: [
+          r(`render ${size} counters, Prometheus text`, 'sidetone', 1),
+          r(`render ${size} counters, Prometheus text`, 'floor-kept', 0.8),
+          r(`render ${size} counters, Prometheus text`, 'prom-client', 11),
+          r(`render ${size} counters, Prometheus text`, '@prometheus-io/client', pio),
+        ],
+      });
+      const saved = { registry: { runs: [at('10k', 5), at('10k', 6), at('10k', 5)] } };
+      const pio10k = rows(saved).find(
+        (x) => x.case.startsWith('render 10k') && x.against === '@prometheus-io/client',
+      );
+      expect(pio10k?.target).toEqual([
+        { min: 8, text: '>= 8x (issue 11)' },
+        { min: 4, text: '>= 4x (issue 51)' },
+      ]);
+      const targets = renderPage({ ...saved, previous: {} } as never).split('## Targets')[1] ?? '';
+      expect(targets).toContain(
+        '| >= 8x (issue 11) | render 10k counters, Prometheus text | @prometheus-io/client | 5.00x | missed by 1.60x |',
+      );
+      expect(targets).toContain(
+        '| >= 4x (issue 51) | render 10k counters, Prometheus text | @prometheus-io/client | 5.00x | met |',
+      );
+      expect(targets).toContain(
+        '| >= 10x (issues 11, 51) | render 10k counters, Prometheus text | prom-client | 11.0x | met |',
+      );
+      expect(targets).toContain(
+        '| <= 1.3x the floor keeping label text (issue 51) | render 10k counters, Prometheus text | floor keeping label text | 1.25x | met |',
+      );
+      // At 1M series issue 51 asks only for the floor: the peers keep issue 11's targets alone.
+      const big = { registry: { runs: [at('1M', 5), at('1M', 5), at('1M', 5)] } };
+      const pio1M = rows(big).find((x) => x.against === '@prometheus-io/client');
+      expect(pio1M?.target).toEqual({ min: 8, text: '>= 8x (issue 11)' });
+    });
   });
 });
