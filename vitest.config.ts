@@ -9,7 +9,7 @@ import { timeFactor } from './test/setup/time-factor.js';
  * - `unit`: no process, no server of its own, no real clock; files in parallel on threads. The
  *   inner loop: `npm run test:unit`. test/setup/unit.ts refuses to start a process there. Not
  *   isolated per file: a worker keeps its module cache from file to file, which cut the run's
- *   import time (issue 48; figures in CONTRIBUTING.md); test/setup/unit.ts fails a file that
+ *   import time (issue 48; figures in README.md, Development); test/setup/unit.ts fails a file that
  *   leaves the clock's globals replaced. The few files that mock a module
  *   (test/setup/isolated.ts) run isolated, in `unit-isolated`.
  * - `e2e`: real servers and processes (`*.e2e.test.ts`) and the long property suites
