@@ -27,6 +27,11 @@ let sidecar: SidecarHandle | undefined;
 afterEach(async () => {
   await sidecar?.close();
   sidecar = undefined;
+  // countFires' spies first: each holds the fake clock's timer as the value to restore, so undone
+  // after vi.useRealTimers (vitest undoes every spy after the file) they put back a setTimeout of an
+  // uninstalled clock that never fires, and the next file in this worker waits on it (issue 48: one
+  // 30 s timeout a run with the unit project not isolated; test/setup/unit.ts now fails the file).
+  vi.restoreAllMocks();
   vi.useRealTimers();
   rmSync(dir, { recursive: true, force: true });
 });
