@@ -5,7 +5,7 @@ import { LongestFirst } from './test/setup/sequencer.js';
 import { timeFactor } from './test/setup/time-factor.js';
 
 /**
- * Two suites in one runner (CONTRIBUTING.md):
+ * Two suites in one runner (README.md, Development):
  * - `unit`: no process, no server of its own, no real clock; files in parallel on threads. The
  *   inner loop: `npm run test:unit`. test/setup/unit.ts refuses to start a process there. Not
  *   isolated per file: a worker keeps its module cache from file to file, which cut the run's
@@ -65,7 +65,7 @@ export default defineConfig({
           include: ['test/**/*.e2e.test.ts', 'test/**/*.slow.test.ts'],
           exclude: ['test/**/*.timed.e2e.test.ts'],
           pool: 'forks',
-          // Measured on 2 cores: these files wait on servers most of the time (see CONTRIBUTING.md).
+          // Measured on 2 cores: these files wait on servers most of the time (README.md, Development).
           maxWorkers: 4,
           globalSetup: ['test/setup/e2e-global.ts'],
           sequence: { groupOrder: 1 },
