@@ -12,37 +12,53 @@ const ADMIN = 'analytics-admin-0123456789';
 const NOW = Date.UTC(2026, 10, 21, 12, 30);
 const MIN = 60_000;
 
+/** A store with three calls of the last hour on trunk-a and a zombie started ten hours ago. */
+async function analyticsFixture(dir: string): Promise<{ store: SqliteCallStore; app: App }> {
+  const store = await openSqliteCallStore({
+    path: join(dir, 'a.db'),
+    privacy: { hashKey: 'analytics-hash-key-0123', storeRaw: false },
+  });
+  const call = (id: string, at: number, end: object) => [
+    {
+      kind: 'started' as const,
+      callId: id,
+      at,
+      direction: 'outbound' as const,
+      channel: 'sip' as const,
+      trunk: 'trunk-a',
+      to: '+15551234567',
+    },
+    { kind: 'ended' as const, callId: id, at: at + 30_000, ...end },
+  ];
+  await store.applyBatch([
+    ...call('ok1', NOW - 50 * MIN, {}),
+    { kind: 'answered', callId: 'ok1', at: NOW - 50 * MIN + 5000 },
+    ...call('busy1', NOW - 40 * MIN, { sipCode: 486 }),
+    ...call('fail1', NOW - 30 * MIN, { sipCode: 503 }),
+    { kind: 'started', callId: 'zombie', at: NOW - 10 * 3_600_000, direction: 'inbound', channel: 'sip' },
+  ]);
+  const app = createApp({ auth: { scrape: { tokens: [TOKEN] }, admin: { tokens: [ADMIN] } } });
+  mountAnalytics(app, store, { now: () => NOW, health: { maxActiveSeconds: 3600 } });
+  return { store, app };
+}
+
+const request = (app: App, path: string, token: string | null = TOKEN, method = 'GET') =>
+  app.fetch(
+    new Request(`http://localhost${path}`, {
+      method,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    }),
+  );
+
+// The reads share one store and change nothing; the cleanup, which closes the zombie, has its own
+// (the reads pass in any order: --sequence.shuffle).
 describe('analytics routes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sidetone-analytics-'));
   let store: SqliteCallStore;
   let app: App;
 
   beforeAll(async () => {
-    store = await openSqliteCallStore({
-      path: join(dir, 'a.db'),
-      privacy: { hashKey: 'analytics-hash-key-0123', storeRaw: false },
-    });
-    const call = (id: string, at: number, end: object) => [
-      {
-        kind: 'started' as const,
-        callId: id,
-        at,
-        direction: 'outbound' as const,
-        channel: 'sip' as const,
-        trunk: 'trunk-a',
-        to: '+15551234567',
-      },
-      { kind: 'ended' as const, callId: id, at: at + 30_000, ...end },
-    ];
-    await store.applyBatch([
-      ...call('ok1', NOW - 50 * MIN, {}),
-      { kind: 'answered', callId: 'ok1', at: NOW - 50 * MIN + 5000 },
-      ...call('busy1', NOW - 40 * MIN, { sipCode: 486 }),
-      ...call('fail1', NOW - 30 * MIN, { sipCode: 503 }),
-      { kind: 'started', callId: 'zombie', at: NOW - 10 * 3_600_000, direction: 'inbound', channel: 'sip' },
-    ]);
-    app = createApp({ auth: { scrape: { tokens: [TOKEN] }, admin: { tokens: [ADMIN] } } });
-    mountAnalytics(app, store, { now: () => NOW, health: { maxActiveSeconds: 3600 } });
+    ({ store, app } = await analyticsFixture(dir));
   });
   afterAll(async () => {
     await store.close();
@@ -50,12 +66,7 @@ describe('analytics routes', () => {
   });
 
   const get = (path: string, token: string | null = TOKEN, method = 'GET') =>
-    app.fetch(
-      new Request(`http://localhost${path}`, {
-        method,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-      }),
-    );
+    request(app, path, token, method);
 
   it('dashboard: totals and KPIs of the period', async () => {
     const res = await get('/metrics/dashboard?hours=1');
@@ -155,13 +166,23 @@ describe('analytics routes', () => {
     }
     expect((await get('/calls/cleanup', null, 'POST')).status).toBe(401);
   });
+});
 
-  it('POST /calls/cleanup closes zombie calls as timeout, with an admin token only', async () => {
-    expect((await get('/calls/cleanup', TOKEN, 'POST')).status).toBe(403);
-    expect((await store.getCall('zombie'))?.status).toBe('active');
-    const res = await get('/calls/cleanup', ADMIN, 'POST');
-    expect(await res.json()).toEqual({ closed: 1, maxActiveSeconds: 3600 });
-    expect((await store.getCall('zombie'))?.status).toBe('timeout');
+describe('POST /calls/cleanup', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sidetone-cleanup-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('closes zombie calls as timeout, with an admin token only', async () => {
+    const { store, app } = await analyticsFixture(dir);
+    try {
+      expect((await request(app, '/calls/cleanup', TOKEN, 'POST')).status).toBe(403);
+      expect((await store.getCall('zombie'))?.status).toBe('active');
+      const res = await request(app, '/calls/cleanup', ADMIN, 'POST');
+      expect(await res.json()).toEqual({ closed: 1, maxActiveSeconds: 3600 });
+      expect((await store.getCall('zombie'))?.status).toBe('timeout');
+    } finally {
+      await store.close();
+    }
   });
 });
 
