@@ -61,8 +61,8 @@ describe('HEP per-call state is a fixed set of facts', () => {
   const FLOW_BYTES = FLOW_MAX * 8 + 512;
   it(`64 Via branches in a call: 32 timed, the rest counted as legs overflow; under 8 KiB a call (was 35 KiB) plus its ${FLOW_MAX}-message flow`, () => {
     // The same traffic through a source of its own first: the code it runs is compiled before the
-    // measure (bytecode and feedback live on the heap, and in a worker shared with earlier files
-    // they were there or not by the order of files: 9,459 B a call in one shuffled order).
+    // measure (bytecode and feedback live on the heap; in a worker shared with earlier files they
+    // may or may not be there already, by the order of files: one shuffled order read 9,459 B).
     const warm = setup({ timerBMs: 1000 }).source;
     for (let b = 0; b < 64; b++) warm.handle(invite('warm@pbx', `z9hG4bK-warm-branch-${b}`), T0);
     warm.tick(T0 + 100_000);
