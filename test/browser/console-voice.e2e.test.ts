@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleLab, consoleLab } from '../helpers/chromium.js';
+import { healthyProblems } from '../helpers/problems.js';
 import { CLI } from '../helpers/spawn.js';
 
 const run = promisify(execFile);
@@ -95,11 +96,17 @@ describe('console voice panel: page = API = CLI', () => {
     for (const [path, value] of figures) expect(Number(value), path).toBe(at(path));
     const row = await page.locator('#voice tr[data-agent="support-bot"]').innerText();
     expect(row).toMatch(/1\.6 s\s+1\.96 s\s+llm_ttft 750 ms \(45\.5 %\)/);
-    const listed = api.problems.map((p: { message: string }) => p.message);
-    // When the sidecar's own readiness is listed, /readyz names the failing check.
-    const why = listed.length > 0 ? await (await fetch(`${url}/readyz`)).text() : '';
-    expect(listed, why).toEqual([]);
-    expect(await page.locator('#problems li').count()).toBe(0);
+    const alerts = (body: { problems: Array<{ alert: string }> }) => body.problems.map((p) => p.alert);
+    expect(
+      await healthyProblems(url, async () =>
+        alerts(await (await fetch(`${url}/metrics/console?window=1h`)).json()),
+      ),
+    ).toEqual([]);
+    expect(
+      await healthyProblems(url, () =>
+        page.$$eval('#problems li', (els) => els.map((el) => (el as HTMLElement).dataset.alert ?? '')),
+      ),
+    ).toEqual([]);
 
     // The CLI: the dashboard API's `voice` is the console's, and the table prints the same numbers.
     const cli = (...args: string[]) =>
