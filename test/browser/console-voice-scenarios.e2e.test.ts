@@ -11,9 +11,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_DEFAULTS } from '../../src/rules/thresholds.js';
-import { closeDemos, launchChromium } from '../helpers/chromium.js';
+import { closeDemos, endTest, launchChromium } from '../helpers/chromium.js';
 import { freePort } from '../helpers/prometheus.js';
 import { startCli } from '../helpers/spawn.js';
 import { until } from '../helpers/until.js';
@@ -109,6 +109,7 @@ describe('console: the demo voice scenarios name their alert, figures = API', ()
     browser = await launchChromium();
   }, 60_000);
 
+  afterEach(() => endTest(browser, demos));
   afterAll(() => closeDemos(browser, demos, dir));
 
   it('answering-machine: SidetoneHumanConnectLow in "Problems now" with the rule\'s 10 %, the rate red, the verdicts by category = API', async () => {

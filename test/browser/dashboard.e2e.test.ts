@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDemos, launchChromium } from '../helpers/chromium.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeDemos, endTest, launchChromium } from '../helpers/chromium.js';
 import { healthyProblems } from '../helpers/problems.js';
 import { freePort } from '../helpers/prometheus.js';
 import { startCli, untilBackfilled } from '../helpers/spawn.js';
@@ -64,6 +64,7 @@ describe('web console', () => {
     if (SHOTS) mkdirSync(SHOTS, { recursive: true });
   }, 60_000);
 
+  afterEach(() => endTest(browser, demos));
   afterAll(() => closeDemos(browser, demos, dir));
 
   it('healthy: no problem listed; trunks up with their OPTIONS RTT; each window at its resolution, the partial bucket marked; a phone and dark mode', async () => {

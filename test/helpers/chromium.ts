@@ -61,6 +61,21 @@ export async function consoleLab(
 }
 
 /**
+ * A demo test file's afterEach: closes the pages the test opened and stops the demos it started,
+ * so the next test does not share the machine with them. In dashboard.e2e every page refreshed
+ * every 2 s and every demo ran its traffic to the file's end: the healthy test's demo and three
+ * pages through the four fault demos and their pages, and all of them through the last two tests.
+ * @example afterEach(() => endTest(browser, demos));
+ */
+export async function endTest(browser: Browser | undefined, demos: Cli[]): Promise<void> {
+  for (const context of browser?.contexts() ?? []) await context.close();
+  for (const d of demos.splice(0)) {
+    if (d.child.exitCode === null) d.child.kill('SIGTERM');
+    await d.exited;
+  }
+}
+
+/**
  * A demo test file's afterAll: drops the browser connection, stops each `sidetone demo` it started
  * (SIGTERM, then waits for its exit) and removes their folder.
  * @example afterAll(() => closeDemos(browser, demos, dir));
