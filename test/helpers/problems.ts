@@ -21,7 +21,7 @@ async function failingChecks(url: string): Promise<{ failing: string[]; body: st
  * backfill and console reads included, was 180 ms late. Everything else stays strict: another
  * problem, or SidetoneNotReady for another check, is returned with /readyz's answer so the test
  * fails naming it. When /readyz is ready again, the list was read before it recovered: read again
- * until the page follows (`until`'s deadline, 30 s).
+ * until the page follows (`until`'s deadline, 60 s: two refreshes of a page at 30 s).
  * @example expect(await healthyProblems(url, () => problems(page))).toEqual([]);
  */
 export function healthyProblems(url: string, read: () => Promise<string[]>): Promise<string[]> {
@@ -38,6 +38,6 @@ export function healthyProblems(url: string, read: () => Promise<string[]>): Pro
       return listed.filter((p) => p !== 'SidetoneNotReady');
     },
     'the console to follow /readyz, ready again',
-    { timeoutMs: 30_000, everyMs: 500 },
+    { timeoutMs: 60_000, everyMs: 500 },
   );
 }
