@@ -98,8 +98,11 @@ describe('web console', () => {
     }
     await page.click('#range button[data-window="1h"]');
     await page.locator('#chart canvas').first().waitFor();
-    // Two more refreshes: still nothing wrong.
-    await page.waitForTimeout(2 * REFRESH_S * 1000);
+    // Two more refreshes (each sets body[data-loaded] to its time): still nothing wrong.
+    for (let i = 0; i < 2; i++) {
+      const loaded = await page.evaluate(() => document.body.dataset.loaded);
+      await page.waitForFunction((before) => document.body.dataset.loaded !== before, loaded);
+    }
     expect(await healthyProblems(url, () => problems(page))).toEqual([]);
     expect((await page.locator('body').textContent()) ?? '').not.toMatch(/\+1555\d{7}/);
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'console-healthy.png'), fullPage: true });
