@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import type { ScenarioName } from '../../src/config/source-defaults.js';
 import { EventBus } from '../../src/events/bus.js';
@@ -34,14 +35,15 @@ export interface SimulatedScrapes {
  * configuration (src/server/sidecar-packs.ts, the code `sidetone demo` runs), and a scrape of the
  * registry every `stepMs` of virtual time. A scenario starts as `sidetone demo --backfill 1h
  * --scenario X` starts it: `FAULT_START_MS` after an hour of history. Only families whose names
- * `keep` accepts are recorded (the rules' inputs), which keeps promtool's input small.
+ * `keep` accepts, and of them the samples it accepts, are recorded (the rules' inputs), which keeps
+ * promtool's input small.
  * @example const run = await simulateDemo({ hours: 2, scenario: 'trunk-outage', keep: (n) => n.startsWith('sidetone_trunk') });
  */
 export async function simulateDemo(o: {
   hours: number;
   scenario?: ScenarioName;
   stepMs?: number;
-  keep: (family: string) => boolean;
+  keep: (name: string) => boolean;
 }): Promise<SimulatedScrapes> {
   const step = o.stepMs ?? MIN;
   const config = loadConfig({ env: {} });
@@ -78,7 +80,7 @@ export async function simulateDemo(o: {
     // The kept families' exposition, byte for byte what /metrics writes for them.
     const kept = [...registry.all()].filter((m) => o.keep(m.name)).map((m) => m.snapshot(t));
     at.push(t - T0);
-    addScrape(series, renderSnapshot(kept), i, () => true);
+    addScrape(series, renderSnapshot(kept), i, o.keep);
   }
   for (const values of series.values()) values.length = at.length;
   return { at, series, last: registry.render('prometheus'), ...(fault && { fault }) };
@@ -86,17 +88,18 @@ export async function simulateDemo(o: {
 
 /**
  * One scrape's samples (Prometheus text) into `series` at index `i`, keyed `name{labels}` with the
- * labels sorted, for the families `keep` accepts.
+ * labels sorted, for the families and then the samples `keep` accepts.
  */
 export function addScrape(
   series: Map<string, Array<number | undefined>>,
   text: string,
   i: number,
-  keep: (family: string) => boolean,
+  keep: (name: string) => boolean,
 ): void {
   for (const family of parseExposition(text, 'text').families) {
     if (!keep(family.name)) continue;
     for (const s of family.samples) {
+      if (!keep(s.name)) continue;
       const key = `${s.name}{${[...s.labels]
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
@@ -153,11 +156,22 @@ const num = (v: number) =>
 /** The shipped rule file, byte for byte, as users get it. */
 const RULES = new URL('../../deploy/prometheus/sidetone-rules.yml', import.meta.url);
 export const RULES_TEXT = readFileSync(RULES, 'utf8');
-/** The metric names the rules read: only those families are given to promtool. */
-const INPUTS = [...new Set(RULES_TEXT.match(/\bsidetone_[a-z0-9_]+/g))];
-/** A family the rules read (a counter's or histogram's samples carry suffixes). */
-export const keepRuleInputs = (family: string) =>
-  INPUTS.some((n) => n === family || n.startsWith(`${family}_`));
+/**
+ * The sample names the rules' expressions read (not a recorded rule's `a:sidetone_b:c`, not a
+ * description's text): only those series are given to promtool. Histograms' buckets the rules
+ * never read were 513 of a healthy day's 801 series (its file 3.4 -> 1.2 MB); promtool's
+ * time is its 1,440 evaluations, about the same either way (35 s).
+ */
+const INPUTS: ReadonlySet<string> = new Set(
+  (parse(RULES_TEXT) as { groups: Array<{ rules: Array<{ expr: string }> }> }).groups
+    .flatMap((g) => g.rules)
+    .flatMap((r) => r.expr.match(/(?<![:\w])sidetone_[a-z0-9_]+/g) ?? []),
+);
+/** A sample's suffixes after its family's name (OpenMetrics: counter, histogram, summary). */
+const SUFFIXES = ['_total', '_bucket', '_sum', '_count'];
+/** A sample name the rules read, or a family one of whose samples they read. */
+export const keepRuleInputs = (name: string) =>
+  INPUTS.has(name) || SUFFIXES.some((s) => INPUTS.has(`${name}${s}`));
 
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-alerts-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
