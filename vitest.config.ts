@@ -65,11 +65,11 @@ export default defineConfig({
           include: ['test/**/*.e2e.test.ts', 'test/**/*.slow.test.ts'],
           exclude: ['test/**/*.timed.e2e.test.ts'],
           pool: 'forks',
-          // Measured on 2 cores: these files wait on servers much of the time. With four, vmstat
-          // showed the cores 12-27 % idle for the project's first five minutes (the longest files,
-          // which wait on Prometheus, Kamailio and browsers, side by side: 100 core-seconds idle of
-          // 1,415, run 27); with five, 0-4 % and the project's span fell 712 -> 630 s (run 28).
-          maxWorkers: 5,
+          // Measured on 2 cores: these files wait on servers much of the time. Four left the cores
+          // 12-27 % idle in the project's first five minutes (vmstat, run 27); five filled them (0-6 %)
+          // but the span did not fall (630, 696 and 723 s in runs 28, 29 and 31, against 654-725 s
+          // with four): the waiting files' demos, pages and pollers ran longer and used the gain.
+          maxWorkers: 4,
           globalSetup: ['test/setup/e2e-global.ts'],
           sequence: { groupOrder: 1 },
         },
