@@ -35,10 +35,15 @@ describe('a real Prometheus scrapes `sidetone demo`', () => {
   });
 
   it('the target is up, over auth, in OpenMetrics (Prometheus asks for it first)', async () => {
+    // A scrape past the shared server's 900 ms timeout is the host's load, not the target (run 32,
+    // the unit suite beside the e2e files: "context deadline exceeded" on the first scrape): the
+    // next scrape decides. Any other answer (a refused token, a format Prometheus cannot parse) is
+    // the verdict as it comes.
     const t = await prom.waitFor(async () => {
       const [x] = await prom.targets();
-      return x && x.health !== 'unknown' ? x : undefined;
-    }, 'first scrape');
+      if (x === undefined || x.health === 'unknown') return undefined;
+      return x.lastError.includes('context deadline exceeded') ? undefined : x;
+    }, 'a scrape that did not time out');
     expect(t).toMatchObject({ health: 'up', lastError: '' });
     const unauthorised = await fetch(`${url}/metrics`);
     expect(unauthorised.status).toBe(401);
