@@ -241,6 +241,30 @@ describe('arrival order (issue 35)', () => {
     );
   });
 
+  it('copies read together after the process stalled past the window stay in order (were counted late)', async () => {
+    // The 180s are read in time and held; then the process stalls 400 ms (GC, a loaded host) while
+    // the INVITE's copies (captured 10 ms before the 180) and everything after wait in the kernel.
+    // The loop reads that batch in one phase, the ACKs first: before, the first message read ended
+    // the 180s' window and the INVITE's copies behind it were late (issue 48, run 33: 2 late of
+    // Kamailio's copies over HEP/TCP that came at most 21.6 ms out of order).
+    const lab = setup();
+    const { feed, settle, of, registry } = lab;
+    const [invA, invB, ringB, ringA, okB, okA, ackA, ackB, ...rest] = answeredCall('c6') as Step[] &
+      [Step, Step, Step, Step, Step, Step, Step, Step];
+    const read = (s: Step, at: number) => feed(s.text, { ts: s.ts, at, src: s.src, dst: s.dst });
+    read(ringB, 10);
+    read(ringA, 11);
+    for (const s of [ackA, ackB, invA, invB, okB, okA]) read(s, 411);
+    settle(411);
+    play(lab, rest);
+    settle(60_000);
+    expect(of('call.ringing')).toHaveLength(1);
+    expect(of('call.answered')).toHaveLength(1);
+    const text = await registry.metrics();
+    expect(text).toMatch(/^sidetone_hep_reorder_late_total 0$/m);
+    expect(text).toMatch(/^sidetone_hep_stray_messages_total 0$/m);
+  });
+
   it('the window is bounded: a copy later than the window is handled out of order and counted', async () => {
     const lab = setup({ reorderWindowMs: 50 });
     const { settle, of, registry } = lab;
