@@ -73,7 +73,7 @@ async function start(): Promise<Awaited<Shared['servers']>> {
 }
 
 /**
- * One set of servers for every project that names this file (e2e and e2e-timed), started by the
+ * One set of servers for every project that names this file (e2e, e2e-timed, e2e-alone), started by the
  * first project's setup and stopped by the last one's teardown. Vitest sets every project up, one
  * after the other, before the first file of the run starts and tears them down after the last, so
  * a set per project cost a second PostgreSQL, Chromium, Prometheus and Alertmanager on the run's

@@ -12,6 +12,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * when it has one, else size) after these.
  */
 const SECONDS: Readonly<Record<string, number>> = {
+  // The paced replays, two at once (run 35): the transcripts first, the other two beside them.
+  'test/sources/modem/transcripts.timed.e2e.test.ts': 57,
+  'test/sources/cluster/kamailio-cluster.timed.e2e.test.ts': 29,
+  'test/sources/otlp/livekit-agents-js.timed.e2e.test.ts': 28,
   // Stop 59: source-errors' alerts in virtual time (130 -> 11 s); the slow-LLM demo at rate 15
   // (console-voice-scenarios 124 -> 84 s); the phone-leg delay, moved from the timed project (30 s).
   'test/server/source-errors.e2e.test.ts': 11,

@@ -1,7 +1,7 @@
 /**
  * Durability: a child process writes batches and prints each acknowledged call id; we SIGKILL it
  * while a batch is in flight, reopen the file and check that every acknowledged call is there,
- * the in-flight batch is all-or-nothing, and the file is intact. Timed (runs alone, last): the
+ * the in-flight batch is all-or-nothing, and the file is intact. `.alone` (runs by itself, last): the
  * kill lands at a fraction of the fastest batch measured, so a loaded machine can move it out of
  * the transaction (no kill mid-transaction in one full run beside three other files).
  */
