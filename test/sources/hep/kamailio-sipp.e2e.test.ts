@@ -49,6 +49,12 @@ import {
 const FLOW_SCENARIOS = ['486', '404', '408'] as const;
 const FINAL: Record<(typeof FLOW_SCENARIOS)[number], number> = { '486': 486, '404': 404, '408': 408 };
 
+/**
+ * What the recorder counts as far out of order against other calls' copies (ms): half the window,
+ * as it reads the copies sidetone forwards in this process, whose loop and the sidecar's can each
+ * be held a while on a loaded host and move its clock against sidetone's.
+ */
+const LATE_FAR_MS = HEP_REORDER_WINDOW_MS / 2;
 const RUNS = Number(process.env.HEP_KAMAILIO_RUNS ?? 1);
 const N = Number(process.env.HEP_KAMAILIO_CALLS ?? 3);
 
@@ -109,14 +115,28 @@ async function recorder(
 /**
  * How late each message arrived, compared with the messages of its call captured after it that
  * arrived before it: the window a tracker needs to put them back in order (ms). Also the replies
- * stamped before every copy of their request (siptrace stamps each copy in its own worker).
+ * stamped before every copy of their request (siptrace stamps each copy in its own worker), and the
+ * same lateness against every call's messages, as the window's one watermark sees it: how many
+ * arrived more than `farMs` after a message captured after them, and the most.
  */
-function skew(seen: readonly Seen[]): {
+function skew(
+  seen: readonly Seen[],
+  farMs: number,
+): {
   messages: number;
   reordered: number;
   maxLateMs: number;
   stampedEarly: number;
+  acrossCalls: { maxLateMs: number; over: number };
 } {
+  let acrossMax = 0;
+  let over = 0;
+  for (const m of seen) {
+    let late = 0;
+    for (const o of seen) if (o.ts > m.ts && o.at < m.at) late = Math.max(late, m.at - o.at);
+    acrossMax = Math.max(acrossMax, late);
+    if (late > farMs * 1000) over++;
+  }
   const calls = new Map<string, Seen[]>();
   for (const s of seen) calls.set(s.callId, [...(calls.get(s.callId) ?? []), s]);
   let reordered = 0;
@@ -136,7 +156,13 @@ function skew(seen: readonly Seen[]): {
     }
     for (const m of ms) if (m.code > 0 && m.ts < (first.get(`${m.cseq} ${m.method}`) ?? 0)) stampedEarly++;
   }
-  return { messages: seen.length, reordered, maxLateMs: maxLate / 1000, stampedEarly };
+  return {
+    messages: seen.length,
+    reordered,
+    maxLateMs: maxLate / 1000,
+    stampedEarly,
+    acrossCalls: { maxLateMs: acrossMax / 1000, over },
+  };
 }
 
 /** The messages that arrived after `at` (us), counted by Call-ID and message, most first. */
@@ -327,7 +353,7 @@ async function lab(transport: 'udp' | 'tcp'): Promise<Lab> {
       dashboard,
       recorded: rec.packets(),
       afterScrape: afterScrape(rec.seen, scrapedAt),
-      skew: skew(rec.seen),
+      skew: skew(rec.seen, LATE_FAR_MS),
       lastKeepaliveAnswered: lastKeepaliveAnswered(rec.seen),
       dir,
       statuses,
@@ -515,7 +541,14 @@ describe.each(
     expect(m('sidetone_media_rtt_seconds_count')).toBe(published);
     for (const result of ['malformed_hep', 'malformed_sip', 'malformed_rtcp', 'unauthorized'])
       expect(m('sidetone_hep_packets_total', `result="${result}"`), result).toBe(0);
-    expect(m('sidetone_hep_reorder_late_total')).toBe(0);
+    // Late only what came out of the window: what the recorder saw arrive far after a message of any
+    // call captured after it, none when it saw none (the per-call lateness is the next test's). A
+    // copy can be late against other calls' copies while its own call is in order: with a second
+    // unit suite beside the e2e files, 4 late over UDP where the recorder saw every call's copies
+    // in order (issue 48, run 39).
+    expect(m('sidetone_hep_reorder_late_total'), JSON.stringify(l.skew.acrossCalls)).toBeLessThanOrEqual(
+      l.skew.acrossCalls.over,
+    );
     expect(m('sidetone_hep_tracker_overflow_total')).toBe(0);
     expect(m('sidetone_hep_stray_messages_total')).toBe(0);
     // Retransmissions and the second proxy leg were seen, and absorbed.
