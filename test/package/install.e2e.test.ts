@@ -94,13 +94,24 @@ describe(`npm pack, then npm i -g ./${TARBALL}`, () => {
       ]);
       expect(tar.status, tar.out).toBe(0);
       const logs = join(dir, 'npm-logs');
-      const install = run(
-        'npm',
-        ['i', '-g', '--prefix', prefix, '--logs-dir', logs, `./${TARBALL}`],
-        { ...process.env, npm_config_better_sqlite3_local_prebuilds: prebuilds },
-        dir,
-        { timeoutMs: 15 * 60_000, logs },
-      );
+      const npmI = () =>
+        run(
+          'npm',
+          ['i', '-g', '--prefix', prefix, '--logs-dir', logs, `./${TARBALL}`],
+          { ...process.env, npm_config_better_sqlite3_local_prebuilds: prebuilds },
+          dir,
+          { timeoutMs: 6 * 60_000, logs },
+        );
+      // A second try after a deadline: npm 11.19.1 once sat idle for over 12 min at "fetch manifest
+      // sidetone@file:../../sidetone-0.1.0.tgz", no file or socket open, its event loop empty (issue
+      // 48, run 41), where the install takes under a minute; whatever ended the first is printed.
+      let install = npmI();
+      if (install.status !== 0 && /ETIMEDOUT/.test(install.out)) {
+        const first = install.out;
+        install = npmI();
+        install.out = `${install.out}\n[after a first try that hit its deadline:]\n${first}`;
+        console.warn(`npm i hit its deadline once, then ended with status ${install.status}`);
+      }
       expect(install.status, install.out).toBe(0);
     },
     20 * 60_000 * timeFactor(),
