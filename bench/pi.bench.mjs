@@ -86,13 +86,18 @@ let stop = false;
 /**
  * One server's traffic: the events of 20 calls a second, one POST each, evenly spaced, each sent at
  * its time whether or not the last was answered (an app does not wait for the sidecar to post its
- * next event), so every server gets the same rate however slowly it answers.
+ * next event), so every server gets the same rate however slowly it answers. The servers' feeds are
+ * offset by a share of the gap (`slot` of LOADED.length), so that no server is always the first
+ * woken: with every feed on one tick, the first server took 7-9 % more CPU an event than the same
+ * build second (an A/A run of 2026-11-27: the same dist/ as "sidetone" and "sidetone before", all 6
+ * windows 1.07-1.09x), and the first in LOADED is sidetone.
  */
-async function feed(kind) {
+async function feed(kind, slot) {
   const url = `${servers[kind].url}/events`;
   const gap = 1000 / (CALLS_PER_SECOND * 5);
   const inflight = new Set();
-  let next = performance.now();
+  let next = performance.now() + (gap * slot) / LOADED.length;
+  await sleep(Math.max(0, next - performance.now()));
   let pending = [];
   while (!stop) {
     if (pending.length === 0) pending = callLines();

@@ -38,7 +38,7 @@ export const METHODS = {
   'pi-idle-cpu':
     "as pi-idle; CPU time of the process (every thread, /proc schedstat) over the idle window, ms a second; a floor idles at ~0, so the row gives sidetone's excess over it, not a ratio",
   'pi-rate':
-    'the three servers at once, each a process of its own, each fed 20 calls a second (five events, one POST each) and scraped every 15 s from the bench process; CPU time of the server process (every thread) over a 30 s window per event acknowledged, after 15 s uncounted; one window a round; a round in which the feeder reached under 95 % of the target rate for any server (a loaded machine) is invalid and left out of the row, which says how many',
+    "the three servers at once, each a process of its own, each fed 20 calls a second (five events, one POST each, every 10 ms; each server's posts offset from the others' by a share of the 10 ms, so none is always the first woken: until 2026-11-27 they went out together, and the same build took 7-9 % more CPU an event first than second) and scraped every 15 s from the bench process; CPU time of the server process (every thread) over a 30 s window per event acknowledged, after 15 s uncounted; one window a round; a round in which the feeder reached under 95 % of the target rate for any server (a loaded machine) is invalid and left out of the row, which says how many",
   'events-wall':
     'mitata on the wall clock, the median sample (the mean moved with the load); sidetone alone (no floor, no opponent); one process per run',
   'hep-cpu':
