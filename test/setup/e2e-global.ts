@@ -73,12 +73,12 @@ async function start(): Promise<Awaited<Shared['servers']>> {
 }
 
 /**
- * One set of servers for every project that names this file (e2e, e2e-timed, e2e-alone), started by the
- * first project's setup and stopped by the last one's teardown. Vitest sets every project up, one
- * after the other, before the first file of the run starts and tears them down after the last, so
- * a set per project cost a second PostgreSQL, Chromium, Prometheus and Alertmanager on the run's
- * serial path, start and stop (issue 48: two one-test files, one per project, 26.7-29.4 s at load
- * 17-25), and kept them idle beside every file.
+ * One set of servers for every project that names this file (e2e, e2e-timed, e2e-alone), started
+ * by the first project's setup and stopped by the last one's teardown. Vitest sets every project
+ * up, one after the other, before the first file of the run starts and tears them down after the
+ * last, so a set per project cost a second PostgreSQL, Chromium, Prometheus and Alertmanager on the
+ * run's serial path, start and stop (issue 48: two one-test files, one per project, 26.7-29.4 s at
+ * load 17-25), and kept them idle beside every file.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const g = globalThis as { [SHARED]?: Shared };

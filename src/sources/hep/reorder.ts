@@ -281,7 +281,7 @@ export class Reorder {
     // Only what the watermark passed: a message read now may be the first of a batch that waited
     // in the kernel while this process stalled, and the rest of the batch, read next in the same
     // loop phase, can be captured before what was held from before the stall. Ending that one's
-    // whole window here passed them and counted them late (a run 33 of issue 48: 2 late of
+    // whole window here passed them and counted them late (issue 48's run 33: 2 late of
     // Kamailio's copies over HEP/TCP, which arrived at most 21.6 ms out of order against a 200 ms
     // window). The window ends in `release`, which the source runs after the loop read its sockets.
     this.release(nowMs, false);
