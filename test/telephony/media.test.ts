@@ -245,13 +245,13 @@ describe('media scoring, once per report', () => {
 });
 
 describe('media pack, hidden classes', () => {
-  it("gives every call's sums one hidden class, where the object spread made three new ones a call (issue 51)", () => {
+  it("gives every call's sums one hidden class, where a spread made three new ones a call (issue 51)", () => {
     // V8's own check that two objects share a map (hidden class); natives syntax parses only in
     // functions compiled after the flag is set.
     setFlagsFromString('--allow-natives-syntax');
     const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
-    // The spread the literal replaced: its first calls share a map; once its clone IC is warm (as on
-    // a sidecar after a few calls), every call gets new ones, so the check can tell the two apart.
+    // The spread callSums replaced: its first calls share a map; once its clone IC is warm (as on a
+    // sidecar after a few calls), every call gets new ones, so the check can tell the two apart.
     const spread = (at: number) => ({ ...sums(), at, codec: 'PCMU', streams: [undefined, undefined] });
     const kept: object[] = [];
     for (let i = 0; i < 2000; i++) kept.push(spread(i), callSums(i, i % 2 === 0 ? 'PCMU' : undefined));
