@@ -5,7 +5,7 @@
  * wake-ups a second with nothing to do. An idle `sidetone serve`'s second minute (every thread's
  * CPU from /proc/PID/task/TID/schedstat): 2.46 ms/s and 666 wake-ups of its main thread before,
  * 0.20 ms/s and 5 with this sampler and node:http's connections check run only while a connection
- * is open (src/http/node.ts). A native histogram cannot park: re-enabled, its first tick
+ * is open (src/http/deadlines.ts). A native histogram cannot park: re-enabled, its first tick
  * records nothing (its previous time is reset), so a stall right after it starts is missed, and
  * without a reset its first sample is the whole parked time (both measured on Node 20).
  *

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DefinitionError, type SidetoneError } from '../errors.js';
 import { trusted } from '../logs/redact.js';
 import type { App } from './app.js';
+import { watchDeadlines } from './deadlines.js';
 import { answerNode, DEFAULT_BODY_LIMIT } from './node-bridge.js';
 
 export interface ServeOptions {
@@ -74,23 +75,31 @@ export async function serve(app: App, options: ServeOptions = {}): Promise<Serve
   const logger = options.logger ?? (await import('pino')).pino({ name: 'sidetone' });
   const server = createServer(
     {
-      headersTimeout,
-      requestTimeout,
+      // Node's own check of these two runs every `connectionsCheckingInterval` from listen() to
+      // close(), open connections or not: at the 1 s a slowloris limit needs (its default is 30 s,
+      // which would let a client hold a socket far past the limit), an idle sidecar woke every
+      // second for it. watchDeadlines checks them only while a connection is open (deadlines.ts);
+      // Node's interval is left to fire once in 24.8 days (the longest timer), with nothing to do.
+      headersTimeout: 0,
+      requestTimeout: 0,
+      connectionsCheckingInterval: 2 ** 31 - 1,
       keepAliveTimeout,
-      // Node checks the two timeouts above on this interval (30 s by default), which would let a
-      // slowloris client hold a socket far past its limit. It fires with no connection open too
-      // (one wake-up a second on an idle sidecar); Node offers no public way to pause it, and its
-      // timer is internal (issue 51 left it rather than reach into node:_http_server).
-      connectionsCheckingInterval: checkEveryMs,
       ...(options.maxHeaderBytes !== undefined ? { maxHeaderSize: options.maxHeaderBytes } : {}),
     },
     (req, res) => {
+      deadlines.request(req, res);
       options.onRequest?.();
       // A route's own limit replaces this one as the dispatch routes the request (OTLP bodies run
       // to 16 MiB, uncompressed by default, and its exporters do not retry a 413, issue 47).
       void answerNode(app, req, res, limit);
     },
   );
+  const deadlines = watchDeadlines(server, {
+    headersMs: headersTimeout,
+    requestMs: requestTimeout,
+    keepAliveMs: keepAliveTimeout,
+    checkEveryMs,
+  });
   server.keepAliveTimeout = keepAliveTimeout;
   // CONNECT never reaches the request handler (node:http hands it to 'connect'); without a
   // listener node drops the socket unanswered. No proxying here: say so and close.

@@ -4,7 +4,7 @@ import { createApp, type Served, serve } from '../../src/http/index.js';
 import { isLoopback } from '../../src/http/node.js';
 import { json } from '../../src/http/respond.js';
 import { Registry } from '../../src/metrics/index.js';
-import { deferred, parseRaw, rawGet, rawRequest, TOKEN } from './helpers.js';
+import { deferred, parseRaw, rawGet, rawRequest, TOKEN, until } from './helpers.js';
 
 const quiet = { info: () => {}, warn: () => {} };
 const open: Served[] = [];
@@ -79,22 +79,86 @@ describe('serve()', () => {
     expect(res.headers.connection).toBe('close');
   });
 
-  it('closes a slowloris connection that never finishes its headers', async () => {
-    const s = await start(createApp(), { headersTimeoutMs: 200, requestTimeoutMs: 400 });
-    const socket = connect(s.port, '127.0.0.1');
+  /** A socket to `port` with what it receives, its close and how long it stayed open. */
+  function rawSocket(port: number) {
+    const socket = connect(port, '127.0.0.1');
     const received: Buffer[] = [];
+    const t0 = performance.now();
     socket.on('data', (c) => received.push(c));
     socket.on('error', () => {});
-    socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
-    // Trickle one header byte at a time, as slowloris does, until the server gives up on us.
-    const trickle = setInterval(() => {
-      if (!socket.destroyed) socket.write('X');
-    }, 20);
-    await new Promise((resolve) => socket.on('close', resolve));
-    clearInterval(trickle);
-    const text = Buffer.concat(received).toString('latin1');
-    if (text !== '') expect(parseRaw(text).status).toBe(408);
-    expect(socket.destroyed).toBe(true);
+    const closed = new Promise<number>((resolve) =>
+      socket.on('close', () => resolve(performance.now() - t0)),
+    );
+    const text = () => Buffer.concat(received).toString('latin1');
+    /** Write one byte every 20 ms, as slowloris does, until the server closes the socket. */
+    const trickle = (byte: string) => {
+      const t = setInterval(() => {
+        if (!socket.destroyed) socket.write(byte);
+      }, 20);
+      void closed.then(() => clearInterval(t));
+    };
+    return { socket, closed, text, trickle };
+  }
+
+  it('answers 408 and closes a slowloris connection that never finishes its headers', async () => {
+    const s = await start(createApp(), { headersTimeoutMs: 200, requestTimeoutMs: 400 });
+    const c = rawSocket(s.port);
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+    c.trickle('X');
+    const openMs = await c.closed;
+    expect(parseRaw(c.text()).status).toBe(408);
+    // The deadline (200 ms) plus at most one check (every 50 ms here), with room for a busy machine.
+    expect(openMs).toBeGreaterThanOrEqual(200);
+    expect(openMs).toBeLessThan(2000);
+  });
+
+  it('closes a kept-alive connection whose next head trickles in', async () => {
+    const s = await start(createApp(), {
+      headersTimeoutMs: 200,
+      requestTimeoutMs: 400,
+      keepAliveTimeoutMs: 300,
+    });
+    const c = rawSocket(s.port);
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await until(() => c.text().includes('\r\n\r\n'), 'the first response');
+    expect(parseRaw(c.text()).status).toBe(200);
+    // Every byte resets the keep-alive timeout (an idle timer); only the head's deadline ends it.
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+    c.trickle('X');
+    const openMs = await c.closed;
+    expect(openMs).toBeLessThan(3000);
+    // node:http answers 408 where no response is in flight, as after a finished one.
+    expect(c.text().match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 408']);
+  });
+
+  it('closes a connection whose body trickles in past the request timeout', async () => {
+    const s = await start(echoApp(), { headersTimeoutMs: 200, requestTimeoutMs: 400 });
+    const c = rawSocket(s.port);
+    c.socket.write(
+      `POST /events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\nContent-Length: 1000\r\n\r\n`,
+    );
+    c.trickle('{');
+    const openMs = await c.closed;
+    expect(openMs).toBeGreaterThanOrEqual(400);
+    expect(openMs).toBeLessThan(3000);
+    expect(parseRaw(c.text()).status).toBe(408);
+  });
+
+  it('keeps a connection that waits within the keep-alive timeout, longer than the head timeout', async () => {
+    const s = await start(createApp(), {
+      headersTimeoutMs: 200,
+      requestTimeoutMs: 400,
+      keepAliveTimeoutMs: 600,
+    });
+    const c = rawSocket(s.port);
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await until(() => c.text().includes('\r\n\r\n'), 'the first response');
+    // The time under test: past the head timeout (200 ms) and several checks, within the keep-alive.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(c.socket.destroyed).toBe(false);
+    c.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    await c.closed;
+    expect(c.text().match(/HTTP\/1\.1 200 /g)).toHaveLength(2);
   });
 
   it('calls onRequest as each request arrives, and not for a connection that sends none', async () => {
