@@ -38,6 +38,7 @@ export const KINDS = {
   ],
   'commit floor': (port, dir) => [FLOOR, ['commit', String(port), join(dir, 'floor.db')]],
   'ack floor': (port) => [FLOOR, ['ack', String(port)]],
+  'limit server': (port, dir) => [FLOOR, ['limit', String(port), join(dir, 'limit.db')]],
   'prom-client exporter': (port) => [FLOOR, ['exporter', String(port)]],
 };
 
