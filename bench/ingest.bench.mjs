@@ -4,10 +4,11 @@
 // to SQLite in one transaction per request (the commit floor), and the same that only parses and
 // acknowledges (the ack floor), and the limit server: what the store's schema requires and nothing
 // more (fold per call, one upsert per call, the keyed hash, the rollup row, one transaction a
-// request; floor-server.mjs), the least a server keeping these calls can do (issue 51). Each server is a process of its own, and the clients run here, in
-// this process: no server shares an event loop with its load (an earlier version ran the floor on
-// the clients' loop, which measured sidetone at 0.92 of it; in its own process, 0.33-0.72).
-// The three take turns in rounds, loaded by the same clients; each figure is a ratio within a
+// request; floor-server.mjs), the least a server keeping these calls can do (issue 51). Each
+// server is a process of its own, and the clients run here, in this process: no server shares an
+// event loop with its load (an earlier version ran the floor on the clients' loop, which measured
+// sidetone at 0.92 of it; in its own process, 0.33-0.72).
+// The four take turns in rounds, loaded by the same clients; each figure is a ratio within a
 // round, ranged over the rounds:
 // - throughput: sidetone's events/s over the commit floor's;
 // - CPU per event: each server's CPU time (every thread, /proc) over the events it acknowledged,

@@ -7,8 +7,8 @@ import type { Socket } from 'node:net';
  * `close()`, open connections or not: at the 1 s the sidecar needs, an idle sidecar woke every
  * second for nothing, and Node offers no public way to pause that timer. So the server gets both
  * node timeouts at 0 and this check instead, which expires a connection the way Node's own does:
- * an `ERR_HTTP_REQUEST_TIMEOUT` error on the socket, whose node:http listener answers 408 when
- * nothing was written on the connection yet, then destroys it.
+ * an `ERR_HTTP_REQUEST_TIMEOUT` error on the socket, whose node:http listener answers 408 when no
+ * response is under way (none has sent its head), then destroys it.
  *
  * What a deadline counts from, given only node:http's public events:
  * - the first request: the connection's opening (Node: the head's first byte; the same for a
