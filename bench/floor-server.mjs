@@ -79,25 +79,8 @@ if (mode === 'commit') {
     `INSERT INTO rollup_hour VALUES (@hour, @trunk, @direction, @outcome, 1, @answered, @seconds)
      ON CONFLICT DO UPDATE SET calls = calls + 1, answered = answered + excluded.answered, seconds = seconds + excluded.seconds`,
   );
-  const call = (id) => ({
-    call_id: id,
-    first_at: null,
-    direction: null,
-    channel: null,
-    trunk: null,
-    to_hash: null,
-    ringing_at: null,
-    answered_at: null,
-    ended_at: null,
-    status: null,
-    q850: null,
-    hangup_by: null,
-    codec: null,
-    packets_received: null,
-    packets_lost: null,
-    jitter_ms: null,
-    rtt_ms: null,
-  });
+  /** A call as a request's events fold it: every column, empty until an event fills it. */
+  const call = (id) => ({ ...Object.fromEntries(COLUMNS.map((c) => [c, null])), call_id: id });
   const write = db.transaction((calls) => {
     for (const c of calls.values()) {
       upsertCall.run(c);

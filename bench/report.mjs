@@ -233,6 +233,18 @@ function ingestRows(d) {
   const r = d.rounds;
   const loads = r.map((x) => x.load);
   const base = { section: 'ingest', runs: r.length, loads };
+  /** sidetone's CPU an event against one other server's, from the rounds' fields for it. */
+  const cpu = (against, cpuKey, ratioKey, target) => ({
+    ...base,
+    case: 'ingest over HTTP at the highest rate: CPU per event',
+    against,
+    sidetone: `${two(median(r.map((x) => x.sidetoneCpuUsPerEvent)))} µs`,
+    other: `${two(median(r.map((x) => x[cpuKey])))} µs`,
+    ratios: r.map((x) => x[ratioKey]),
+    ratioIs: against === 'limit server' ? "sidetone's / the limit server's" : "sidetone's / the floor's",
+    method: 'ingest-cpu',
+    ...(target === undefined ? {} : { target }),
+  });
   return [
     {
       ...base,
@@ -245,42 +257,11 @@ function ingestRows(d) {
       method: 'ingest-rate',
       target: { min: 0.7, text: '>= 0.7' },
     },
-    {
-      ...base,
-      case: 'ingest over HTTP at the highest rate: CPU per event',
-      against: 'commit floor',
-      sidetone: `${two(median(r.map((x) => x.sidetoneCpuUsPerEvent)))} µs`,
-      other: `${two(median(r.map((x) => x.floorCpuUsPerEvent)))} µs`,
-      ratios: r.map((x) => x.cpuVsFloor),
-      ratioIs: "sidetone's / the floor's",
-      method: 'ingest-cpu',
-      target: { max: 1.3, text: '<= 1.3x (issue 39)' },
-    },
-    {
-      ...base,
-      case: 'ingest over HTTP at the highest rate: CPU per event',
-      against: 'ack floor',
-      sidetone: `${two(median(r.map((x) => x.sidetoneCpuUsPerEvent)))} µs`,
-      other: `${two(median(r.map((x) => x.ackCpuUsPerEvent)))} µs`,
-      ratios: r.map((x) => x.cpuVsAck),
-      ratioIs: "sidetone's / the floor's",
-      method: 'ingest-cpu',
-    },
+    cpu('commit floor', 'floorCpuUsPerEvent', 'cpuVsFloor', { max: 1.3, text: '<= 1.3x (issue 39)' }),
+    cpu('ack floor', 'ackCpuUsPerEvent', 'cpuVsAck'),
     // Rounds from before the limit server (2026-11-27) have no figure for it.
     ...(r.every((x) => x.cpuVsLimit !== undefined)
-      ? [
-          {
-            ...base,
-            case: 'ingest over HTTP at the highest rate: CPU per event',
-            against: 'limit server',
-            sidetone: `${two(median(r.map((x) => x.sidetoneCpuUsPerEvent)))} µs`,
-            other: `${two(median(r.map((x) => x.limitCpuUsPerEvent)))} µs`,
-            ratios: r.map((x) => x.cpuVsLimit),
-            ratioIs: "sidetone's / the limit server's",
-            method: 'ingest-cpu',
-            target: { max: 1.2, text: '<= 1.2x (issue 51)' },
-          },
-        ]
+      ? [cpu('limit server', 'limitCpuUsPerEvent', 'cpuVsLimit', { max: 1.2, text: '<= 1.2x (issue 51)' })]
       : []),
   ];
 }
