@@ -9,6 +9,7 @@ import type { StoreSink } from '../sinks/store-sink.js';
 import type { ModemSource } from '../sources/modem/source.js';
 import type { instrumentStore } from '../store/instrumented.js';
 import { buildDetail } from '../store/rollup/build.js';
+import { idsDetail } from '../store/stored-ids.js';
 import type { ModemPack } from '../telephony/packs/modem.js';
 import { modemReadiness } from './source-health.js';
 import { storeCheck } from './store-health.js';
@@ -69,7 +70,16 @@ export function sidecarHealth(p: SidecarHealthParts) {
     // is untouched: the store is ready, and the detail says how far the build is. A 503 would take
     // a sidecar out of its load balancer for the whole build (617 s at 1M calls) for nothing wrong.
     critical: false,
-    check: () => ({ status: 'pass', detail: buildDetail(store.rollupBuild?.()) }),
+    // So with raw ids an older store kept, hashed in the background after the rollups are built
+    // (sqlite/id-rewrite.ts): reads show them hashed meanwhile.
+    check: () => {
+      const rollups = store.rollupBuild?.();
+      const ids = store.idRewrite?.();
+      return {
+        status: 'pass',
+        detail: rollups === undefined && ids !== undefined ? idsDetail(ids) : buildDetail(rollups),
+      };
+    },
   });
   if (demo && config.demo.backfill_hours > 0) {
     // Written in the background while the sidecar serves (issue 50): not ready until the history

@@ -45,6 +45,7 @@ import { type BackgroundBuild, type RollupBuildProgress, runInBackground } from 
 import { durationPercentiles, EXACT_PERCENTILES_UP_TO } from './rollup/plan.js';
 import { bucketSize } from './sqlite/sql.js';
 import type { Pager, StoreDriver } from './store-driver.js';
+import type { IdRewriteProgress } from './stored-ids.js';
 import type {
   Bucket,
   CallOverview,
@@ -135,6 +136,15 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     return mayReveal(this.privacy, opts?.reveal);
   }
 
+  /**
+   * `ids` while raw ids of an older store are hashed in the background (sqlite/id-rewrite.ts):
+   * reads show every id as it will be stored, so they answer the same during the rewrite as
+   * after it. Undefined otherwise (the ids are read as stored).
+   */
+  private shownIds(ids: (id: string) => string): ((id: string) => string) | undefined {
+    return this.driver.rollupBuild?.ids?.() === undefined ? undefined : ids;
+  }
+
   async apply(update: CallUpdate): Promise<void> {
     checkCallUpdate(update);
     await this.driver.writeCalls('apply', withStoredCallIds([update], this.callIds));
@@ -180,10 +190,13 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
 
   /** A call by the id it was sent with, or by the hashed id reads show (`cid:…`). */
   async getCall(callId: string, opts?: ReadOptions): Promise<CallRecord | undefined> {
-    const row = await this.driver.callById(this.callIds(callId));
+    const shown = this.shownIds(this.callIds);
+    let row = await this.driver.callById(this.callIds(callId));
+    // A row the background rewrite has not reached still has the id as sent.
+    if (row === undefined && shown !== undefined) row = await this.driver.callById(callId);
     if (row === undefined) return undefined;
     const reveal = this.reveal(opts);
-    const call = toCallRecord(row, reveal);
+    const call = toCallRecord(row, reveal, shown);
     const id = call.endToEndId;
     if (id === undefined) return call;
     // Its other legs, if any: the end-to-end call is decided once, on read, from what they hold.
@@ -191,7 +204,7 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     if (legs.length > 1)
       call.endToEnd = endToEndCall(
         id,
-        legs.map((r) => toCallRecord(r, reveal)),
+        legs.map((r) => toCallRecord(r, reveal, shown)),
       );
     return call;
   }
@@ -200,9 +213,10 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     const legs = await this.driver.callLegs(endToEndId, END_TO_END_LEGS_MAX);
     if (legs.length < 2) return undefined;
     const reveal = this.reveal(opts);
+    const shown = this.shownIds(this.callIds);
     return endToEndCall(
       endToEndId,
-      legs.map((r) => toCallRecord(r, reveal)),
+      legs.map((r) => toCallRecord(r, reveal, shown)),
     );
   }
 
@@ -215,6 +229,8 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
       to + END_TO_END_EDGE_MS,
       END_TO_END_READ_MAX,
     );
+    const shown = this.shownIds(this.callIds);
+    if (shown !== undefined) for (const r of rows) r[0] = shown(r[0]);
     return foldEndToEnd(rows, from, to, rows.length >= END_TO_END_READ_MAX);
   }
 
@@ -229,13 +245,17 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
     const rows: CallTuple[] = [];
     for (const st of new Set(q.statuses)) rows.push(...(await this.driver.recentCalls(st, before, limit)));
     rows.sort((a, b) => b[2] - a[2] || b[0] - a[0]); // newest first_at, then id
-    return rows.slice(0, limit).map((r) => toCallRecord(r, reveal));
+    const shown = this.shownIds(this.callIds);
+    return rows.slice(0, limit).map((r) => toCallRecord(r, reveal, shown));
   }
 
   async *iterateCalls(q: CallQuery & { chunkSize?: number }, opts?: ReadOptions): AsyncIterable<CallRecord> {
     checkRange(q);
     const reveal = this.reveal(opts);
-    yield* pages(await this.driver.callPager(q), bound(q.from), q.chunkSize, (r) => toCallRecord(r, reveal));
+    const shown = this.shownIds(this.callIds);
+    yield* pages(await this.driver.callPager(q), bound(q.from), q.chunkSize, (r) =>
+      toCallRecord(r, reveal, shown),
+    );
   }
 
   async stats(q: CallQuery): Promise<CallStats> {
@@ -275,8 +295,10 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
 
   /** A message by the id it was sent with, or by the hashed id reads show (`mid:…`). */
   async getSms(messageId: string, opts?: ReadOptions): Promise<SmsRecord | undefined> {
-    const row = await this.driver.smsById(this.messageIds(messageId));
-    return row && toSmsRecord(row, this.reveal(opts));
+    const shown = this.shownIds(this.messageIds);
+    let row = await this.driver.smsById(this.messageIds(messageId));
+    if (row === undefined && shown !== undefined) row = await this.driver.smsById(messageId);
+    return row && toSmsRecord(row, this.reveal(opts), shown);
   }
 
   async *iterateSms(
@@ -285,8 +307,9 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
   ): AsyncIterable<SmsRecord> {
     checkRange(q);
     const reveal = this.reveal(opts);
+    const shown = this.shownIds(this.messageIds);
     yield* pages(await this.driver.smsPager(bound(q.to)), bound(q.from), q.chunkSize, (r) =>
-      toSmsRecord(r, reveal),
+      toSmsRecord(r, reveal, shown),
     );
   }
 
@@ -351,8 +374,21 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
   }
 
   /**
-   * Build one slice of the missing rollups now; true while more is left. The store builds them in
-   * the background on its own (unless opened with `buildRollupsInBackground: false`).
+   * How far the background hashing of raw ids an older store kept is (sqlite/id-rewrite.ts):
+   * undefined when none are left. Reads meanwhile show every id hashed.
+   *
+   * @example
+   * const p = store.idRewrite(); // { done: 250000, total: 1000000 } while hashing
+   */
+  idRewrite(): IdRewriteProgress | undefined {
+    const p = this.driver.rollupBuild?.ids?.();
+    return p === undefined || this.buildFailed === undefined ? p : { ...p, failed: this.buildFailed };
+  }
+
+  /**
+   * Build one slice of the missing rollups now (then of the raw ids left, sqlite/id-rewrite.ts);
+   * true while more is left. The store builds them in the background on its own (unless opened
+   * with `buildRollupsInBackground: false`).
    *
    * @example
    * while (await store.buildRollups()) {} // every rollup built
@@ -369,7 +405,7 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
   protected resumeRollupBuild(background = true): void {
     const b = this.driver.rollupBuild;
     if (!background || b === undefined || this.building !== undefined || this.closing) return;
-    if (b.progress() === undefined) return;
+    if (b.progress() === undefined && b.ids?.() === undefined) return;
     const build = runInBackground(b, (e) => {
       this.buildFailed = e === undefined ? undefined : faultCause(e);
     });

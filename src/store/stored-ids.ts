@@ -7,77 +7,42 @@
  * `revealCallIds` the store records `revealed` and keeps new ids as sent; hashed ids cannot be
  * turned back.
  *
- * SQLite rewrites with `secure_delete` on and then checkpoints the WAL into the file, so the raw
- * ids' bytes are overwritten, not left in freed cells or pages. PostgreSQL leaves dead tuples
- * until VACUUM (docs/deploy.md says to run `VACUUM FULL calls, call_keys, sms, sms_keys` once).
+ * SQLite rewrites the rows events may still reach in the open and the rest in the background
+ * (sqlite/id-rewrite.ts), with `secure_delete` on, and then checkpoints the WAL into the file, so
+ * the raw ids' bytes are overwritten, not left in freed cells or pages. PostgreSQL rewrites them
+ * all in the open, here, and leaves dead tuples until VACUUM (docs/deploy.md says to run
+ * `VACUUM FULL calls, call_keys, sms, sms_keys` once).
  */
-import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { type PrivacyConfig, RECORD_REF_PATTERN, type RecordKind, recordIds } from './privacy.js';
 
 /** The `sidetone_meta` key that records how the store's ids are kept. */
-const KEY = 'record_ids';
-/** SQLite: ids rewritten per statement, bounded memory on stores of any size. */
-const BATCH = 5000;
+export const RECORD_IDS_KEY = 'record_ids';
 
-const wanted = (privacy: PrivacyConfig) => (privacy.revealCallIds === true ? 'revealed' : 'hashed');
-
-/** The tables and id columns to rewrite, with the hash kind of each id. */
-const SQLITE_TABLES = [
-  { table: 'calls', column: 'call_id', kind: 'cid' },
-  { table: 'sms', column: 'message_id', kind: 'mid' },
-  { table: 'sms', column: 'reference', kind: 'ref' },
-  // A B2BUA leg's end-to-end id (issue 53): kept as the keyed hash its A leg's call_id is.
-  { table: 'calls', column: 'end_to_end_id', kind: 'cid' },
-] as const;
+/** What {@link RECORD_IDS_KEY} must read for the configured privacy. */
+export const recordIdsWanted = (privacy: PrivacyConfig) =>
+  privacy.revealCallIds === true ? 'revealed' : 'hashed';
 
 /**
- * Bring a SQLite store's ids to the configured form (see above). Returns how many ids were
- * rewritten. Runs in one transaction: a crash leaves the file as it was, and the next open redoes it.
- *
- * @example rewriteSqliteIds(db, { hashKey, storeRaw: false }); // 0 once the file is hashed
+ * How far a rewrite left to the background is (SQLite, sqlite/id-rewrite.ts): rows gone through
+ * of rows to go through, over every id column.
  */
-export function rewriteSqliteIds(db: Database.Database, privacy: PrivacyConfig): number {
-  const want = wanted(privacy);
-  const got = db.prepare('SELECT value FROM sidetone_meta WHERE key = ?').pluck().get(KEY);
-  if (got === want) return 0;
-  const mark = db.prepare('INSERT OR REPLACE INTO sidetone_meta (key, value) VALUES (?, ?)');
-  if (want === 'revealed') {
-    mark.run(KEY, want);
-    return 0;
-  }
-  let rewritten = 0;
-  const secure = db.pragma('secure_delete', { simple: true });
-  db.pragma('secure_delete = ON');
-  try {
-    db.transaction(() => {
-      for (const { table, column, kind } of SQLITE_TABLES) {
-        const ids = recordIds(privacy, kind);
-        const page = db
-          .prepare(`SELECT id, ${column} FROM ${table} WHERE id > ? ORDER BY id LIMIT ${BATCH}`)
-          .raw();
-        // OR IGNORE: a raw id whose hash is already a record (the same call written before and after
-        // a reveal was switched off) stays as it is rather than fail the open.
-        const set = db.prepare(`UPDATE OR IGNORE ${table} SET ${column} = ? WHERE id = ?`);
-        for (let after = -1; ; ) {
-          const rows = page.all(after) as Array<[number, string | null]>;
-          for (const [id, raw] of rows) {
-            if (raw === null) continue;
-            const hashed = ids(raw);
-            if (hashed !== raw) rewritten += set.run(hashed, id).changes;
-          }
-          if (rows.length < BATCH) break;
-          after = (rows[rows.length - 1] as [number, string | null])[0];
-        }
-      }
-      mark.run(KEY, want);
-    })();
-    // The WAL holds the new pages; copy them over the old ones in the file now.
-    if (rewritten > 0) db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.pragma(`secure_delete = ${secure === 1 ? 'ON' : 'OFF'}`);
-  }
-  return rewritten;
+export interface IdRewriteProgress {
+  done: number;
+  total: number;
+  /** Why the last slice failed, when it did (it is tried again in a second). */
+  failed?: string;
+}
+
+/**
+ * What /readyz and the console say of a rewrite in progress.
+ * @example
+ * idsDetail({ done: 250_000, total: 1_000_000 }); // 'ids hashing: 250,000 of 1,000,000 rows (25 %); reads show them hashed'
+ */
+export function idsDetail(p: IdRewriteProgress): string {
+  const pct = Math.floor((100 * p.done) / Math.max(1, p.total));
+  const failed = p.failed === undefined ? '' : `; the last slice failed (${p.failed}), tried again`;
+  return `ids hashing: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} rows (${pct} %); reads show them hashed${failed}`;
 }
 
 /**
@@ -260,7 +225,7 @@ async function startMap(q: Query): Promise<() => Promise<void>> {
  * @example await hashIdsBeforePartitions((t, v) => client.query(t, v), privacy); // before migration 4
  */
 export async function hashIdsBeforePartitions(q: Query, privacy: PrivacyConfig): Promise<number> {
-  if (wanted(privacy) !== 'hashed') return 0;
+  if (recordIdsWanted(privacy) !== 'hashed') return 0;
   const done = await startMap(q);
   // No rollup groups by id (see rewritePostgresIds); the table goes with its trigger in the move.
   await q('ALTER TABLE calls DISABLE TRIGGER calls_rollup_update');
@@ -298,8 +263,8 @@ const PRE_PARTITION: Record<string, string> = { call_id: 'calls', message_id: 's
  * @example await rewritePostgresIds((t, v) => client.query(t, v), { hashKey, storeRaw: false }); // 0 once hashed
  */
 export async function rewritePostgresIds(q: Query, privacy: PrivacyConfig, before?: number): Promise<number> {
-  const want = wanted(privacy);
-  const r = await q('SELECT value FROM sidetone_meta WHERE key = $1', [KEY]);
+  const want = recordIdsWanted(privacy);
+  const r = await q('SELECT value FROM sidetone_meta WHERE key = $1', [RECORD_IDS_KEY]);
   if (r.rows[0]?.value === want) return before ?? 0;
   let rewritten = before ?? 0;
   if (want === 'hashed') {
@@ -331,7 +296,7 @@ export async function rewritePostgresIds(q: Query, privacy: PrivacyConfig, befor
   }
   await q(
     'INSERT INTO sidetone_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    [KEY, want],
+    [RECORD_IDS_KEY, want],
   );
   return rewritten;
 }

@@ -142,7 +142,15 @@ export interface CallStore {
    * once every rollup is built (optional; rollup/build.ts).
    */
   rollupBuild?(): { built: number; total: number; failed?: string } | undefined;
-  /** Build one slice of those rollups now; true while more is left (optional; rollup/build.ts). */
+  /**
+   * How far the background hashing of raw ids an older store kept is, in rows; undefined once
+   * none is left (optional; sqlite/id-rewrite.ts).
+   */
+  idRewrite?(): { done: number; total: number; failed?: string } | undefined;
+  /**
+   * Do one slice of that background work now (rollups, then raw ids); true while more is left
+   * (optional; rollup/build.ts).
+   */
   buildRollups?(): Promise<boolean>;
   /** Delete records filed more than `days` ago, `batchSize` rows per transaction (default 2000), yielding between. */
   deleteOlderThan(days: number, opts?: { batchSize?: number; now?: number }): Promise<DeleteResult>;

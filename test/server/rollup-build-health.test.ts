@@ -12,10 +12,14 @@ import type { SidecarHealthParts } from '../../src/server/sidecar-health.js';
 import { ROLLUPS_CHECK, sidecarHealth } from '../../src/server/sidecar-health.js';
 import type { StoreSink } from '../../src/sinks/store-sink.js';
 
-const health = (progress: { built: number; total: number } | undefined) => {
+const health = (
+  progress: { built: number; total: number } | undefined,
+  ids?: { done: number; total: number; failed?: string },
+) => {
   const sink = { state: () => ({ pending: 0, oldestMs: 0, error: undefined }) } as unknown as StoreSink;
   const store = {
     rollupBuild: () => progress,
+    idRewrite: () => ids,
     writeStallMs: () => 0,
   } as unknown as SidecarHealthParts['store'];
   return sidecarHealth({
@@ -47,5 +51,20 @@ describe('readiness while the rollups are built in the background', () => {
     const built = await done.run();
     expect(built.checks[ROLLUPS_CHECK]).toMatchObject({ status: 'pass', detail: 'rollups built' });
     for (const h of [building, done]) for (const n of h.names()) h.unregister(n);
+  });
+
+  it('is ready while the raw ids of an older store are hashed, and says how far that is once the rollups are built', async () => {
+    const h = health(undefined, { done: 250_000, total: 1_000_000, failed: 'SQLITE_FULL' });
+    const r = await h.run();
+    expect(r.ready).toBe(true);
+    expect(r.checks[ROLLUPS_CHECK]).toMatchObject({
+      status: 'pass',
+      detail:
+        'ids hashing: 250,000 of 1,000,000 rows (25 %); reads show them hashed; the last slice failed (SQLITE_FULL), tried again',
+    });
+    // While both are left, the rollups go first and the detail is theirs.
+    const both = health({ built: 1200, total: 5000 }, { done: 0, total: 10 });
+    expect((await both.run()).checks[ROLLUPS_CHECK]?.detail).toMatch(/^rollups building: 1,200 of 5,000/);
+    for (const x of [h, both]) for (const n of x.names()) x.unregister(n);
   });
 });

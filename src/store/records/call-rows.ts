@@ -148,7 +148,11 @@ function costOf(row: CallTuple, talkMs: number | null, ended: boolean): CallCost
 /** The stored summary with its talk/listen ratio (derived on read, like the durations). */
 const withRatio = (s: TurnSummary): AgentTurns => ({ ...s, talkListenRatio: talkListenRatio(s) });
 
-export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
+/**
+ * A call's record from its row. `ids`, when given, turns the row's ids into the form reads show
+ * (the keyed hash of a raw id a background rewrite has not reached yet, sqlite/id-rewrite.ts).
+ */
+export function toCallRecord(row: CallTuple, reveal: boolean, ids?: (id: string) => string): CallRecord {
   const kpi = row[I.kpi] as number;
   const agentTurns = num(row, I.agentTurns);
   const sipFlow = str(row, I.sipFlow);
@@ -157,7 +161,7 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
   const answeredAt = num(row, I.answeredAt);
   const talkMs = num(row, I.talkMs);
   const rec: CallRecord = {
-    callId: row[I.callId] as string,
+    callId: ids === undefined ? (row[I.callId] as string) : ids(row[I.callId] as string),
     direction: row[I.direction] as Direction | null,
     channel: row[I.channel] as StoredChannel | null,
     trunk: str(row, I.trunk),
@@ -206,7 +210,7 @@ export function toCallRecord(row: CallTuple, reveal: boolean): CallRecord {
     cost: costOf(row, talkMs, row[I.endedAt] !== null),
   };
   const endToEndId = str(row, I.endToEndId);
-  if (endToEndId !== null) rec.endToEndId = endToEndId;
+  if (endToEndId !== null) rec.endToEndId = ids === undefined ? endToEndId : ids(endToEndId);
   // Raw numbers only leave the store when the caller asked and the operator stores them.
   if (reveal) {
     const fromRaw = str(row, I.fromRaw);

@@ -50,7 +50,8 @@ export type SmsTuple = [
   latencyMs: N,
 ];
 
-export function toSmsRecord(row: SmsTuple, reveal: boolean): SmsRecord {
+/** A message's record from its row; `ids` as {@link toCallRecord}'s, for its message id. */
+export function toSmsRecord(row: SmsTuple, reveal: boolean, ids?: (id: string) => string): SmsRecord {
   const [
     ,
     messageId,
@@ -74,7 +75,7 @@ export function toSmsRecord(row: SmsTuple, reveal: boolean): SmsRecord {
     latencyMs,
   ] = row;
   const rec: SmsRecord = {
-    messageId,
+    messageId: ids === undefined ? messageId : ids(messageId),
     direction,
     gateway,
     fromMasked,

@@ -14,6 +14,7 @@
  */
 
 import { showValue, ValidationError } from '../../errors.js';
+import type { IdRewriteProgress } from '../stored-ids.js';
 import { TEN_MIN_MS } from './groups.js';
 
 /** The `sidetone_meta` key of the build's state; no row: every rollup is built. */
@@ -155,6 +156,11 @@ export interface RollupBuilder {
   builtFrom(): number;
   /** Build one slice; false when nothing is left to build (by this store or another). */
   slice(): Promise<boolean>;
+  /**
+   * Raw ids the slices hash once the rollups are built (SQLite, sqlite/id-rewrite.ts); undefined
+   * when none are left.
+   */
+  ids?(): IdRewriteProgress | undefined;
   /** How long to wait before the next slice, when the builder knows better than the slice's time. */
   pauseMs?(): number | undefined;
 }

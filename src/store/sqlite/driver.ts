@@ -58,11 +58,14 @@ export class SqliteDriver implements StoreDriver {
   private readonly busyTimeoutMs: number | undefined;
   private readonly lockWaits: LockWaits; // writes waiting for another process's lock
   private modemSql: SqliteModem | undefined; // the modem history's statements, on first use
-  /** The background build of rollups missing at open (sqlite/rollup-build.ts), a slice per write. */
+  /**
+   * The background work left at open, a slice per write: rollups to build (sqlite/rollup-build.ts),
+   * then raw ids to hash (sqlite/id-rewrite.ts).
+   */
   readonly rollupBuild: RollupBuilder;
 
   constructor(opts: SqliteCallStoreOptions, privacy: PrivacyConfig, protect: Protect) {
-    const { db, path, schemaVersion, statements: s, rollups } = openDatabase({ ...opts, privacy });
+    const { db, path, schemaVersion, statements: s, rollups, ids } = openDatabase({ ...opts, privacy });
     this.db = db;
     this.path = path;
     this.schemaVersion = schemaVersion;
@@ -75,8 +78,13 @@ export class SqliteDriver implements StoreDriver {
     const build = new SqliteRollupBuild(db, rollups, opts.rollupSliceRecords);
     this.rollupBuild = {
       progress: () => build.progress(),
+      ids: () => ids?.progress(),
       builtFrom: () => build.builtFrom(),
-      slice: () => this.write('buildRollups', () => build.sliceNow()),
+      // The rollups first, newest first: a dashboard read without them takes its records (97-160
+      // ms for a day of 1M calls, against at most 46 ms once the build has begun); the raw ids
+      // left at open after them (sqlite/id-rewrite.ts), which reads meanwhile show hashed.
+      slice: () => this.write('buildRollups', () => build.sliceNow() || (ids?.slice() ?? false)),
+      pauseMs: () => (build.progress() === undefined ? ids?.pauseMs() : undefined),
     };
     this.reads = new SqliteRollupReads(
       db,

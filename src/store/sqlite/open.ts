@@ -10,8 +10,8 @@ import { SQLITE_EVENT_ID_SQL } from '../event-ids.js';
 import type { PrivacyConfig } from '../privacy.js';
 import { rederiveSqlite } from '../records/rederive.js';
 import { SQLITE_QUEUE } from '../rollup/sql.js';
-import { rewriteSqliteIds } from '../stored-ids.js';
 import { BACKSTOP_PAGES } from './checkpoint.js';
+import { openIdRewrite, type SqliteIdRewrite } from './id-rewrite.js';
 import { migrate } from './migrations.js';
 import { SqliteRollups } from './rollups.js';
 import * as SQL from './sql.js';
@@ -163,6 +163,8 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
   statements: Statements;
   /** Keeps the rollups up with the writes to calls (sqlite/rollups.ts). */
   rollups: SqliteRollups;
+  /** The raw ids left for the background to hash (sqlite/id-rewrite.ts); undefined for none. */
+  ids: SqliteIdRewrite | undefined;
 } {
   if (typeof opts.path !== 'string' || opts.path === '') {
     throw new ValidationError(
@@ -194,8 +196,8 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     if (!memory) db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
     const schemaVersion = migrate(db, path);
     rederiveSqlite(db, path);
-    rewriteSqliteIds(db, opts.privacy);
-    return { db, path, schemaVersion, statements: prepareAll(db), rollups: new SqliteRollups(db) };
+    const ids = openIdRewrite(db, opts.privacy);
+    return { db, path, schemaVersion, statements: prepareAll(db), rollups: new SqliteRollups(db), ids };
   } catch (e) {
     db?.close();
     throw wrap(e, 'open', path);
