@@ -7,11 +7,12 @@
  * `revealCallIds` the store records `revealed` and keeps new ids as sent; hashed ids cannot be
  * turned back.
  *
- * SQLite rewrites the rows events may still reach in the open and the rest in the background
- * (sqlite/id-rewrite.ts), with `secure_delete` on, and then checkpoints the WAL into the file, so
- * the raw ids' bytes are overwritten, not left in freed cells or pages. PostgreSQL rewrites them
- * all in the open, here, and leaves dead tuples until VACUUM (docs/deploy.md says to run
- * `VACUUM FULL calls, call_keys, sms, sms_keys` once).
+ * SQLite (sqlite/id-rewrite.ts) rewrites a small store in the open and copies it afresh (VACUUM),
+ * so its file keeps no raw id's bytes; a larger one has the rows events may still reach rewritten
+ * in the open and the rest in the background, with `secure_delete` on (docs/guarantees.md says
+ * what its file may still keep). PostgreSQL rewrites them all in the open, here, and leaves dead
+ * tuples until VACUUM (docs/deploy.md says to run `VACUUM FULL calls, call_keys, sms, sms_keys`
+ * once).
  */
 import type pg from 'pg';
 import { type PrivacyConfig, RECORD_REF_PATTERN, type RecordKind, recordIds } from './privacy.js';
