@@ -22,6 +22,7 @@ import { REPORT_WAIT_MS } from '../../domain/standards/sms.js';
 import { type PrivacyConfig, type RecordKind, recordIds } from '../privacy.js';
 import { nextSliceRecords, SLICE_RECORDS } from '../rollup/build.js';
 import { type IdRewriteProgress, RECORD_IDS_KEY, recordIdsWanted } from '../stored-ids.js';
+import { META_DROP, META_GET, META_SET } from './sql.js';
 
 /** Where the background rewrite is: the column ({@link COLUMNS}' index) and the last row id done. */
 export const CURSOR_KEY = 'record_ids_cursor';
@@ -72,17 +73,20 @@ export function openIdRewrite(
   now = Date.now(),
 ): SqliteIdRewrite | undefined {
   const want = recordIdsWanted(privacy);
-  const got = db.prepare('SELECT value FROM sidetone_meta WHERE key = ?').pluck().get(RECORD_IDS_KEY);
+  const got = db.prepare(META_GET).pluck().get(RECORD_IDS_KEY);
   if (got === want) return undefined;
   if (want === 'revealed') {
     db.transaction(() => {
-      db.prepare('INSERT OR REPLACE INTO sidetone_meta (key, value) VALUES (?, ?)').run(RECORD_IDS_KEY, want);
-      db.prepare('DELETE FROM sidetone_meta WHERE key = ?').run(CURSOR_KEY);
+      db.prepare(META_SET).run(RECORD_IDS_KEY, want);
+      db.prepare(META_DROP).run(CURSOR_KEY);
     })();
     return undefined;
   }
-  const rest = new SqliteIdRewrite(db, privacy, now);
-  if ((rest.progress()?.total ?? 0) > IN_OPEN_ROWS) return rest;
+  const rest = new SqliteIdRewrite(db, privacy);
+  if ((rest.progress()?.total ?? 0) > IN_OPEN_ROWS) {
+    rest.rewriteLive(now - LIVE_MS);
+    return rest;
+  }
   // A small store is done in the open (about a second here), and then copied afresh: b-tree
   // interior pages keep copies of index keys (the raw ids) as dividers, and pages written before
   // without `secure_delete` keep stale cells in their free space, neither of which updating every
@@ -116,16 +120,15 @@ export class SqliteIdRewrite {
   constructor(
     private readonly db: Database.Database,
     privacy: PrivacyConfig,
-    now: number,
   ) {
     this.hash = COLUMNS.map((c) => recordIds(privacy, c.kind));
     this.secureBefore = db.pragma('secure_delete', { simple: true });
     db.pragma('secure_delete = ON');
-    const readCursor = db.prepare('SELECT value FROM sidetone_meta WHERE key = ?').pluck();
+    const readCursor = db.prepare(META_GET).pluck();
     const read = (): Cursor => parseCursor(readCursor.get(CURSOR_KEY));
     this.st = {
-      cursor: db.prepare('INSERT OR REPLACE INTO sidetone_meta (key, value) VALUES (?, ?)'),
-      dropCursor: db.prepare('DELETE FROM sidetone_meta WHERE key = ?'),
+      cursor: db.prepare(META_SET),
+      dropCursor: db.prepare(META_DROP),
       // OR IGNORE: a raw id whose hash is already a record (the same call written before and after
       // a reveal was switched off) stays as it is rather than fail the rewrite.
       set: COLUMNS.map((c) => db.prepare(`UPDATE OR IGNORE ${c.table} SET ${c.column} = ? WHERE id = ?`)),
@@ -136,7 +139,6 @@ export class SqliteIdRewrite {
     this.tops = COLUMNS.map(
       (c) => (db.prepare(`SELECT MAX(id) FROM ${c.table}`).pluck().get() as number | null) ?? 0,
     );
-    db.transaction(() => this.rewriteLive(now - LIVE_MS))();
     this.cursor = read();
     this.step = db.transaction((n: number) => {
       // As the file has it: another process on the file may have gone on since this one's slice.
@@ -157,13 +159,22 @@ export class SqliteIdRewrite {
     });
   }
 
-  /** The live rows' ids, each read and rewritten by its row id (the set is found by index first). */
-  private rewriteLive(since: number): void {
-    COLUMNS.forEach((c, column) => {
-      const ids = this.db.prepare(`SELECT id FROM ${c.table} WHERE ${c.live}`).pluck().all(since) as number[];
-      const get = this.db.prepare(`SELECT ${c.column} FROM ${c.table} WHERE id = ?`).pluck();
-      for (const id of ids) this.rewrite(column, id, get.get(id) as string | null);
-    });
+  /**
+   * In one transaction, the ids of the rows first seen at or after `since` or not ended (the
+   * background pass reaches them later), each read and rewritten by its row id (the set is found
+   * by index first).
+   */
+  rewriteLive(since: number): void {
+    this.db.transaction(() =>
+      COLUMNS.forEach((c, column) => {
+        const ids = this.db
+          .prepare(`SELECT id FROM ${c.table} WHERE ${c.live}`)
+          .pluck()
+          .all(since) as number[];
+        const get = this.db.prepare(`SELECT ${c.column} FROM ${c.table} WHERE id = ?`).pluck();
+        for (const id of ids) this.rewrite(column, id, get.get(id) as string | null);
+      }),
+    )();
   }
 
   private rewrite(column: number, id: number, raw: string | null): void {

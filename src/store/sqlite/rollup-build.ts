@@ -19,10 +19,7 @@ import {
   startState,
 } from '../rollup/build.js';
 import type { SqliteRollups } from './rollups.js';
-
-const GET = 'SELECT value FROM sidetone_meta WHERE key = ?';
-const SET = 'INSERT OR REPLACE INTO sidetone_meta (key, value) VALUES (?, ?)';
-const DROP = 'DELETE FROM sidetone_meta WHERE key = ?';
+import { META_DROP as DROP, META_GET as GET, META_SET as SET } from './sql.js';
 
 /**
  * Leave the rollups of the records stored to the background build: call in the transaction that

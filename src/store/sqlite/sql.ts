@@ -48,6 +48,11 @@ export const SMS_PENDING_BY_REFERENCE = `SELECT message_id FROM sms s
 
 // --- Reads -----------------------------------------------------------------------------------
 
+/** A `sidetone_meta` value by its key; set; dropped (the rollup build's and the id rewrite's state). */
+export const META_GET = 'SELECT value FROM sidetone_meta WHERE key = ?';
+export const META_SET = 'INSERT OR REPLACE INTO sidetone_meta (key, value) VALUES (?, ?)';
+export const META_DROP = 'DELETE FROM sidetone_meta WHERE key = ?';
+
 export const CALL_COLUMNS = CALL_COLUMN_LIST.join(', ');
 export const SMS_COLUMNS = SMS_COLUMN_LIST.join(', ');
 
