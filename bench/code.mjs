@@ -9,7 +9,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);
 
-/** The src/ paths behind the dist/ modules each suite loads (the whole of src/ for the sidecar's). */
+/**
+ * The src/ paths behind the dist/ modules each suite loads (the whole of src/ for the sidecar's),
+ * and for the suites that start `sidetone serve`, the script that bundles it (how its code is
+ * loaded: issue 51's start-up).
+ */
 const SOURCES = {
   registry: ['src/metrics'],
   http: ['src/metrics', 'src/http', 'src/errors.ts', 'src/error-codes.ts'],
@@ -17,8 +21,8 @@ const SOURCES = {
   store: ['src/store', 'src/domain', 'src/analytics'],
   postgres: ['src/store', 'src/domain', 'src/analytics'],
   rollup: ['src/store', 'src/domain', 'src/analytics'],
-  ingest: ['src'],
-  pi: ['src'],
+  ingest: ['src', 'scripts/bundle.mjs'],
+  pi: ['src', 'scripts/bundle.mjs'],
   hep: ['src'],
   cluster: ['src'],
 };

@@ -32,7 +32,12 @@ export class LabelIndex<L extends string, S extends Series> {
   private readonly allowed: readonly (ReadonlySet<string> | undefined)[];
   private readonly maxSeries: number;
   private readonly root: Node<S> = new Map();
-  private readonly find: Find;
+  /**
+   * The compiled lookup (label-find.ts), made at the first lookup: a sidecar defines some 200
+   * metrics at start-up, most never looked up by labels until their events come (compiling each at
+   * definition was 5 ms of the sidecar's start-up CPU in a profile, issue 51).
+   */
+  private find: Find = (root, values) => (this.find = compileFind(this.labelNames))(root, values);
   private noLabels: S | undefined;
   private count = 0;
   /** Whether any number alias was ever set (see `alias`); until then a walk needs no key check. */
@@ -56,7 +61,6 @@ export class LabelIndex<L extends string, S extends Series> {
     this.maxSeries = limits.maxSeries;
     this.ttlMs = limits.ttlMs;
     this.ctx = ctx;
-    this.find = compileFind(labelNames);
   }
 
   /**

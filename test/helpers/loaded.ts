@@ -2,15 +2,19 @@ import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * Node flags that make a process record every module it loads into `log`, one URL or path a
- * line: each ESM resolution as it happens (a resolve hook), and at exit every CommonJS module in
- * the require cache, which the hook does not see (a package's own require() calls, and packages
- * loaded with createRequire).
+ * line: each ESM resolution as it happens (a resolve hook); each chunk of the CLI bundle and each
+ * package a chunk requires as it happens (the bundle's loader publishes them on the diagnostics
+ * channel `sidetone:load`, src/cli/launch.ts: they are not in Node's module cache); and at exit
+ * every CommonJS module in the require cache, which neither sees (a package's own require() calls,
+ * and packages loaded with createRequire).
  */
 export function recordLoads(log: string): string[] {
   const hooks = `import { appendFileSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }`;
   const setup = [
     "import { register, createRequire } from 'node:module';",
     "import { appendFileSync } from 'node:fs';",
+    "import { subscribe } from 'node:diagnostics_channel';",
+    `subscribe('sidetone:load', ({ file }) => appendFileSync(${JSON.stringify(log)}, file + '\\n'));`,
     `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));`,
     "const cache = createRequire('/').cache;",
     `process.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(cache).join('\\n') + '\\n'));`,
