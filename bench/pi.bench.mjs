@@ -3,10 +3,11 @@
 // here. Each figure is a ratio within one round, ranged over the rounds:
 // - start-up: spawn to the first 200 on /readyz (polled every 5 ms), and the CPU time the process
 //   had used by then (every thread), against the commit floor
-//   (node:http + better-sqlite3; floor-server.mjs) and a prom-client exporter; the three are
+//   (node:http + better-sqlite3; floor-server.mjs) and a prom-client exporter, and the same sidecar
+//   without its code cache (a package built with another Node.js, installed read-only); the four are
 //   started one after another, in a rotated order each round;
 // - idle RSS and CPU: VmRSS after one scrape and IDLE_SECONDS of nothing, and the CPU time each
-//   process used over those seconds, the same three side by side;
+//   process used over those seconds, the same four side by side;
 // - CPU per event at a Pi's rate: 20 calls a second (five events each, one POST per event, as an
 //   app posts them when they happen) and a scrape every 15 s, to the sidecar, the commit floor and
 //   the ack floor (parse and acknowledge) at once, each fed the same traffic; each server's CPU
@@ -44,7 +45,15 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // BENCH_CLI_BEFORE: the build before a change beside today's, in the same rounds (printed; the
 // page's rows are today's).
 const BEFORE = process.env.BENCH_CLI_BEFORE ? ['sidetone before'] : [];
-const STARTED = ['sidetone', ...BEFORE, 'commit floor', 'prom-client exporter'];
+// The shipped build also without its code cache (servers.mjs): what a package built with another
+// Node.js, installed read-only, starts in (issue 51).
+const STARTED = [
+  'sidetone',
+  'sidetone without code cache',
+  ...BEFORE,
+  'commit floor',
+  'prom-client exporter',
+];
 const startRounds = [];
 for (let k = 0; PARTS.has('start') && k < ROUNDS; k++) {
   const load = load1();

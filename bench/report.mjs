@@ -266,6 +266,9 @@ function ingestRows(d) {
   ];
 }
 
+/** The shipped CLI without its code cache (bench/servers.mjs). */
+const UNCACHED = 'sidetone without code cache';
+
 function piRows(d) {
   if (d?.startRounds === undefined) return [];
   const s = d.startRounds;
@@ -314,6 +317,23 @@ function piRows(d) {
       method: 'pi-idle',
       loads: sLoads,
       target: against === 'commit floor' ? { max: 1.3, text: '<= 1.3x (issue 39)' } : undefined,
+    });
+  }
+  // The same start without the code cache (src/cli/launch.ts), in the same rounds: rounds from
+  // before it (2026-11-27) have none.
+  const nc = s.filter((x) => x[UNCACHED] !== undefined);
+  if (nc.length >= 3) {
+    rows.push({
+      section: 'pi',
+      case: 'start-up to the first 200 on /readyz, without the code cache (a package built with another Node.js, installed read-only)',
+      against: 'commit floor',
+      sidetone: `${num(median(nc.map((x) => x[UNCACHED].startMs)))} ms`,
+      other: `${num(median(nc.map((x) => x['commit floor'].startMs)))} ms`,
+      ratios: nc.map((x) => x[UNCACHED].startMs / x['commit floor'].startMs),
+      ratioIs: "sidetone's / its",
+      runs: nc.length,
+      method: 'pi-start',
+      loads: nc.map((x) => x.load),
     });
   }
   // Idle CPU: sidetone's excess over each side, ms a second (a floor's ~0 makes a ratio noise).

@@ -2,6 +2,8 @@
 // sidecar as a user runs it (`sidetone serve`, the CLI from dist/), and the floors of
 // floor-server.mjs. Each is timed from spawn to its first 200 on /readyz.
 import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ndjsonBatch } from './ingest-traffic.mjs';
 import { procCpuNs, procMemMib } from './proc.mjs';
@@ -26,9 +28,35 @@ export const SIDECAR_ENV = {
   SIDETONE_LOG_LEVEL: 'warn',
 };
 
+let uncached;
+/**
+ * The CLI as a package built with another Node.js and installed where its user cannot write runs
+ * it: a copy of dist/bin whose code cache directory (src/cli/launch.ts) is a file, so no start has
+ * a cache nor can write one. Made once per process, beside the build's package.json and modules.
+ */
+function uncachedCli() {
+  if (uncached !== undefined) return uncached;
+  const repo = new URL('..', import.meta.url).pathname;
+  const root = mkdtempSync(join(tmpdir(), 'sidetone-uncached-'));
+  mkdirSync(join(root, 'dist'));
+  cpSync(join(repo, 'dist/bin'), join(root, 'dist/bin'), {
+    recursive: true,
+    filter: (src) => !src.includes('compile-cache'),
+  });
+  for (const name of ['package.json', 'node_modules', 'assets'])
+    symlinkSync(join(repo, name), join(root, name));
+  writeFileSync(join(root, 'dist/bin/compile-cache'), '');
+  uncached = join(root, 'dist/bin/sidetone.js');
+  return uncached;
+}
+
 /** The kinds of server, by the name the benches report. */
 export const KINDS = {
   sidetone: (port, dir) => [CLI, ['serve', '--port', String(port), '--db', join(dir, 'sidetone.db')]],
+  'sidetone without code cache': (port, dir) => [
+    uncachedCli(),
+    ['serve', '--port', String(port), '--db', join(dir, 'sidetone.db')],
+  ],
   // BENCH_CLI_BEFORE: the build before a change, run beside today's in one run (before and after
   // at the same load, which figures minutes apart on a shared machine are not).
   'sidetone before': (port, dir) => [

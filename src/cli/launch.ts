@@ -27,8 +27,9 @@ import vm from 'node:vm';
 const DIR = dirname(fileURLToPath(import.meta.url));
 const CACHE = join(DIR, 'compile-cache', `${process.version}-${process.arch}`);
 /**
- * Each file this loads (a chunk, or a package a chunk requires), published for tests that check
- * what a start loads (test/helpers/loaded.ts): the chunks are not in Node's module cache.
+ * Each file this loads, published for tests: a chunk (`{ file, cached }`: whether its code came
+ * from the cache), or a package a chunk requires (`{ file }`). The chunks are not in Node's module
+ * cache, where test/helpers/loaded.ts would otherwise see what a start loads.
  */
 const loads = diagnostics.channel('sidetone:load');
 
@@ -46,7 +47,6 @@ function load(name: string): unknown {
   if (chunk !== undefined) return chunk.exports;
   chunk = { exports: {} };
   chunks.set(file, chunk);
-  if (loads.hasSubscribers) loads.publish({ file });
   const source = readFileSync(file, 'utf8');
   const cacheFile = join(CACHE, `${name}.cache`);
   const cachedData = cached(cacheFile, file);
@@ -59,7 +59,9 @@ function load(name: string): unknown {
     // is experimental (a warning on stderr).
     cachedData === undefined ? { filename: file } : { filename: file, cachedData },
   );
-  if (cachedData === undefined || script.cachedDataRejected) uncached.push({ file: cacheFile, script });
+  const hit = cachedData !== undefined && script.cachedDataRejected !== true;
+  if (!hit) uncached.push({ file: cacheFile, script });
+  if (loads.hasSubscribers) loads.publish({ file, cached: hit });
   const packages = createRequire(file);
   const require = (id: string) => {
     if (id.startsWith('./')) return load(id.slice(2));
