@@ -30,7 +30,7 @@ export const METHODS = {
   'pg-rate':
     "the store and the floor each a client process of its own, taking turns each round, each round in a new database of one PostgreSQL 15 server; updates per second of wall time (the work is the server's)",
   'pi-start':
-    'spawn to the first 200 on /readyz (polled every 5 ms); the three servers started one after another in a rotated order each round, fresh processes every round',
+    'spawn to the first 200 on /readyz (polled every 5 ms); the servers (the sidecar with its code cache and without, the commit floor, the prom-client exporter) started one after another in a rotated order each round, fresh processes every round',
   'pi-start-cpu':
     'as pi-start; the CPU time of the process (every thread, /proc schedstat) when that 200 arrives, which waiting for a core does not inflate',
   'pi-idle':
