@@ -14,9 +14,9 @@
 // test (test/server/startup-modules.e2e.test.ts) to name what a chunk holds.
 //
 // The chunks are CommonJS (dist/bin/package.json says so), loaded by the entry, dist/bin/sidetone.js
-// (src/cli/launch.ts), with V8's code cache (issue 51): as ES modules `sidetone serve` took 197-214
-// ms of CPU to ready, as CommonJS 182-187, with the cache 155-160 (medians of 10 alternating
-// starts). The cache is filled here by one start of the sidecar, for the Node.js that builds.
+// (src/cli/launch.ts, with the figures), with V8's code cache (issue 51): a start of `sidetone serve`
+// then compiles almost nothing. The cache is filled here by one start of the sidecar, for the
+// Node.js that builds.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
