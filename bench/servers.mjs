@@ -2,7 +2,7 @@
 // sidecar as a user runs it (`sidetone serve`, the CLI from dist/), and the floors of
 // floor-server.mjs. Each is timed from spawn to its first 200 on /readyz.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ndjsonBatch } from './ingest-traffic.mjs';
@@ -46,6 +46,7 @@ function uncachedCli() {
   for (const name of ['package.json', 'node_modules', 'assets'])
     symlinkSync(join(repo, name), join(root, name));
   writeFileSync(join(root, 'dist/bin/compile-cache'), '');
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
   uncached = join(root, 'dist/bin/sidetone.js');
   return uncached;
 }
