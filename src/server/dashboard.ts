@@ -91,56 +91,26 @@ export function mountDashboard(app: App, options: DashboardOptions): void {
     summary,
     responses: { 200: { description: 'OK', content: { [type]: { type: 'string' } } } },
   });
-  const page = (path: string, body: () => string, type: string, summary: string) =>
-    app.route('GET', path, serve(body, type), { auth: 'none', doc: doc(summary, type) });
   const base = API_PATHS.page;
-  page(base, html, 'text/html; charset=utf-8', 'The web console (its data comes from the analytics API)');
-  page(
-    `${base}/console.js`,
-    () => asset('console.js'),
-    'text/javascript; charset=utf-8',
-    "The console's script",
-  );
-  page(
-    `${base}/ladder.js`,
-    () => asset('ladder.js'),
-    'text/javascript; charset=utf-8',
-    "The console's SIP ladder",
-  );
-  page(
-    `${base}/turns.js`,
-    () => asset('turns.js'),
-    'text/javascript; charset=utf-8',
-    "The call page's voice-agent panel",
-  );
-  page(
-    `${base}/modem.js`,
-    () => asset('modem.js'),
-    'text/javascript; charset=utf-8',
-    "The modem panel's history",
-  );
-  page(
-    `${base}/console.css`,
-    () => asset('console.css'),
-    'text/css; charset=utf-8',
-    "The console's style sheet",
-  );
-  page(
-    `${base}/uplot.js`,
-    () => uplot('uPlot.iife.min.js'),
-    'text/javascript; charset=utf-8',
-    'uPlot, for the console',
-  );
-  page(
-    `${base}/uplot.css`,
-    () => uplot('uPlot.min.css'),
-    'text/css; charset=utf-8',
-    "uPlot's style sheet, for the console",
-  );
-  page(
-    API_PATHS.runbook,
-    () => readFileSync(join(packageRoot(), 'assets', 'runbook.html'), 'utf8'),
-    'text/html; charset=utf-8',
-    "The runbook: a section per alert, where every shipped rule's runbook_url points (alerts.runbook_url)",
-  );
+  const HTML = 'text/html; charset=utf-8';
+  const JS = 'text/javascript; charset=utf-8';
+  const CSS = 'text/css; charset=utf-8';
+  const routes: Array<[path: string, body: () => string, type: string, summary: string]> = [
+    [base, html, HTML, 'The web console (its data comes from the analytics API)'],
+    [`${base}/console.js`, () => asset('console.js'), JS, "The console's script"],
+    [`${base}/ladder.js`, () => asset('ladder.js'), JS, "The console's SIP ladder"],
+    [`${base}/turns.js`, () => asset('turns.js'), JS, "The call page's voice-agent panel"],
+    [`${base}/modem.js`, () => asset('modem.js'), JS, "The modem panel's history"],
+    [`${base}/console.css`, () => asset('console.css'), CSS, "The console's style sheet"],
+    [`${base}/uplot.js`, () => uplot('uPlot.iife.min.js'), JS, 'uPlot, for the console'],
+    [`${base}/uplot.css`, () => uplot('uPlot.min.css'), CSS, "uPlot's style sheet, for the console"],
+    [
+      API_PATHS.runbook,
+      () => readFileSync(join(packageRoot(), 'assets', 'runbook.html'), 'utf8'),
+      HTML,
+      "The runbook: a section per alert, where every shipped rule's runbook_url points (alerts.runbook_url)",
+    ],
+  ];
+  for (const [path, body, type, summary] of routes)
+    app.route('GET', path, serve(body, type), { auth: 'none', doc: doc(summary, type) });
 }
