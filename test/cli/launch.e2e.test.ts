@@ -23,25 +23,34 @@ import { CLI } from '../helpers/spawn.js';
  */
 const BIN = dirname(CLI);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The build's start ran with no flag; the runs below with `--import` (see `install`). */
 const KEY = `${process.version}-${process.arch}`;
+const FLAGGED_KEY = `${KEY}-${spawnSync(process.execPath, ['--import', 'data:text/javascript,', '-p', "require('node:v8').cachedDataVersionTag()"], { encoding: 'utf8' }).stdout.trim()}`;
 const dir = mkdtempSync(join(tmpdir(), 'sidetone-launch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A copy of the built command with no cache yet: dist/bin, package.json, node_modules linked. */
+/**
+ * A copy of the built command with no cache yet: dist/bin, package.json, node_modules linked.
+ * `cache`: where its runs below keep their entries (they run with a flag, `--import`, so in the
+ * directory of their V8 flags' tag).
+ */
 function install(name: string): { cli: string; cache: string } {
   const root = join(dir, name);
   mkdirSync(join(root, 'dist'), { recursive: true });
   cpSync(BIN, join(root, 'dist/bin'), { recursive: true, filter: (src) => !src.includes('compile-cache') });
   cpSync(join(ROOT, 'package.json'), join(root, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
-  return { cli: join(root, 'dist/bin/sidetone.js'), cache: join(root, 'dist/bin/compile-cache', KEY) };
+  return {
+    cli: join(root, 'dist/bin/sidetone.js'),
+    cache: join(root, 'dist/bin/compile-cache', FLAGGED_KEY),
+  };
 }
 
 /**
  * `node <cli> rules` (a verb that loads chunks beside main.js), with the loader's diagnostics
  * channel recorded: each chunk it loaded and whether its code came from the cache.
  */
-function rules(cli: string) {
+function rules(cli: string, flags: readonly string[] = []) {
   const log = join(dir, `loads-${Math.random().toString(36).slice(2)}.ndjson`);
   const preload = [
     "import { subscribe } from 'node:diagnostics_channel';",
@@ -50,7 +59,7 @@ function rules(cli: string) {
   ].join('\n');
   const r = spawnSync(
     process.execPath,
-    ['--import', `data:text/javascript,${encodeURIComponent(preload)}`, cli, 'rules'],
+    [...flags, '--import', `data:text/javascript,${encodeURIComponent(preload)}`, cli, 'rules'],
     {
       encoding: 'utf8',
       env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SIDETONE_'))),
@@ -113,6 +122,16 @@ describe('sidetone loads its bundle with the code cache (src/cli/launch.ts)', ()
     expect(refused).toMatchObject({ status: 0, stdout: RULES, stderr: '' });
     expect(refused.main?.cached).toBe(false);
     expect(rules(cli).main?.cached).toBe(true);
+  });
+
+  it('a start with other V8 flags keeps entries of its own, and leaves the others taken', () => {
+    const { cli } = install('flags');
+    rules(cli);
+    const other = rules(cli, ['--max-old-space-size=200']);
+    expect(other).toMatchObject({ status: 0, stdout: RULES, stderr: '' });
+    expect(other.main?.cached).toBe(false);
+    expect(rules(cli).main?.cached).toBe(true);
+    expect(rules(cli, ['--max-old-space-size=200']).main?.cached).toBe(true);
   });
 
   it('where the cache cannot be written, the command runs without one and says nothing', () => {
