@@ -94,11 +94,17 @@ describe('raw ids of a large SQLite store, hashed in the background', () => {
     remove();
   });
 
-  it('opens with the live rows hashed; reads show every id hashed; ingest finds a live call', async () => {
+  /** A revealed store of `calls` calls in a directory of its own (removed after the test): its path. */
+  async function revealedFile(calls = CALLS): Promise<string> {
     const t = tempDir();
     remove = t.remove;
     const path = join(t.dir, 'calls.db');
-    await revealedStore(path);
+    await revealedStore(path, calls);
+    return path;
+  }
+
+  it('opens with the live rows hashed; reads show every id hashed; ingest finds a live call', async () => {
+    const path = await revealedFile();
     store = await openSqliteCallStore({ path, privacy: HASHED, buildRollupsInBackground: false });
 
     const p = store.idRewrite();
@@ -131,10 +137,7 @@ describe('raw ids of a large SQLite store, hashed in the background', () => {
   });
 
   it('resumes after a restart where the last slice left off, and leaves no raw id in any row', async () => {
-    const t = tempDir();
-    remove = t.remove;
-    const path = join(t.dir, 'calls.db');
-    await revealedStore(path);
+    const path = await revealedFile();
     store = await openSqliteCallStore({ path, privacy: HASHED, buildRollupsInBackground: false });
     for (let i = 0; i < 3; i++) expect(await store.buildRollups()).toBe(true);
     const before = store.idRewrite()?.done ?? 0;
@@ -166,11 +169,8 @@ describe('raw ids of a large SQLite store, hashed in the background', () => {
   });
 
   it('rewrites a smaller store of many pages in the open, and its file bytes hold no raw id', async () => {
-    const t = tempDir();
-    remove = t.remove;
-    const path = join(t.dir, 'calls.db');
     const calls = IN_OPEN_ROWS / 2 - SMS - 1;
-    await revealedStore(path, calls);
+    const path = await revealedFile(calls);
     // Written as an older sidetone wrote (no secure_delete): the raw ids fill many pages.
     expect(rows(path, 'PRAGMA page_count')).toBeGreaterThan(1000);
     store = await openSqliteCallStore({ path, privacy: HASHED, buildRollupsInBackground: false });
@@ -186,10 +186,7 @@ describe('raw ids of a large SQLite store, hashed in the background', () => {
   });
 
   it('goes on in the background on its own, with ingest between its slices', async () => {
-    const t = tempDir();
-    remove = t.remove;
-    const path = join(t.dir, 'calls.db');
-    await revealedStore(path);
+    const path = await revealedFile();
     store = await openSqliteCallStore({ path, privacy: HASHED });
     const s = store;
     // The slices pause at least 100 ms (the checkpoint thread's tick): the whole rewrite of these
