@@ -137,7 +137,8 @@ export class StoreFront<D extends StoreDriver = StoreDriver> implements CallStor
   }
 
   /**
-   * `ids` while raw ids of an older store are hashed in the background (sqlite/id-rewrite.ts):
+   * `ids` while raw ids of an older store are hashed in the background (sqlite/id-rewrite.ts,
+   * postgres/id-rewrite.ts):
    * reads show every id as it will be stored, so they answer the same during the rewrite as
    * after it. Undefined otherwise (the ids are read as stored).
    */

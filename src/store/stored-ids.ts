@@ -7,18 +7,72 @@
  * `revealCallIds` the store records `revealed` and keeps new ids as sent; hashed ids cannot be
  * turned back.
  *
- * SQLite (sqlite/id-rewrite.ts) rewrites a small store in the open and copies it afresh (VACUUM),
- * so its file keeps no raw id's bytes; a larger one has the rows events may still reach rewritten
- * in the open and the rest in the background, with `secure_delete` on (docs/guarantees.md says
- * what its file may still keep). PostgreSQL rewrites them all in the open, here, and leaves dead
- * tuples until VACUUM (docs/deploy.md says to run `VACUUM FULL calls, call_keys, sms, sms_keys`
- * once).
+ * Both backends rewrite a small store ({@link IN_OPEN_ROWS}) whole in the open; a larger one has
+ * the rows events may still reach ({@link LIVE_MS}) rewritten in the open and the rest in the
+ * background, a slice at a time from a cursor ({@link CURSOR_KEY}), while reads show every id
+ * hashed (store front `shownIds`). SQLite (sqlite/id-rewrite.ts) copies a store rewritten in the
+ * open afresh (VACUUM), so its file keeps no raw id's bytes, and keeps `secure_delete` on for a
+ * rewrite in the background (docs/guarantees.md says what its file may still keep). PostgreSQL
+ * (here, and postgres/id-rewrite.ts) leaves dead tuples until VACUUM (docs/deploy.md says to run
+ * `VACUUM FULL calls, call_keys, sms, sms_keys` once).
  */
 import type pg from 'pg';
+import { REPORT_WAIT_MS } from '../domain/standards/sms.js';
+import type { Query } from './postgres/meta.js';
 import { type PrivacyConfig, RECORD_REF_PATTERN, type RecordKind, recordIds } from './privacy.js';
 
 /** The `sidetone_meta` key that records how the store's ids are kept. */
 export const RECORD_IDS_KEY = 'record_ids';
+
+/**
+ * The `sidetone_meta` key of a rewrite left to the background: the column (an index into the
+ * backend's list of id columns) and the last row id done. A restart resumes there, and another
+ * process on the store takes up where the last slice left it.
+ */
+export const CURSOR_KEY = 'record_ids_cursor';
+
+/**
+ * Rows this recent are rewritten in the open: twice the wait for a delivery report (a submission
+ * may sit queued before it is sent), and a day of calls is far past any call's last event.
+ */
+export const LIVE_MS = 2 * REPORT_WAIT_MS;
+
+/**
+ * Rows (over every id column: the highest row id of each column's table, summed) a store may have
+ * for its whole rewrite to be done in the open: 100k took about 1 s in SQLite on a two-core machine
+ * (10.5 s per 1M ids, issue 51), and 1.44 s in PostgreSQL (50,000 calls, bench/store-open.mjs).
+ */
+export const IN_OPEN_ROWS = 100_000;
+
+/** Where a rewrite left to the background is: the column's index and the last row id done. */
+export type IdCursor = [column: number, after: number];
+
+/**
+ * The cursor as `sidetone_meta` keeps it ({@link CURSOR_KEY}), for a backend of `columns` id
+ * columns; undefined for none, or for a value that is no cursor.
+ * @example parseIdCursor('[1,5000]', 4); // [1, 5000]
+ */
+export function parseIdCursor(value: unknown, columns: number): IdCursor | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const c = JSON.parse(value) as unknown;
+    if (Array.isArray(c) && c.length === 2 && c.every(Number.isSafeInteger) && c[0] >= 0 && c[0] < columns)
+      return c as IdCursor;
+  } catch {}
+  return undefined;
+}
+
+/**
+ * How far a rewrite at `cursor` is, over columns whose tables' highest row ids are `tops`.
+ * @example cursorProgress([1, 500], [1000, 1000]); // { done: 1500, total: 2000 }
+ */
+export function cursorProgress(cursor: IdCursor, tops: readonly number[]): IdRewriteProgress {
+  const [column, after] = cursor;
+  let done = 0;
+  for (let i = 0; i < column; i++) done += tops[i]!;
+  done += Math.min(Math.max(after, 0), tops[column]!);
+  return { done, total: tops.reduce((a, b) => a + b, 0) };
+}
 
 /** What {@link RECORD_IDS_KEY} must read for the configured privacy. */
 export const recordIdsWanted = (privacy: PrivacyConfig) =>
@@ -46,19 +100,57 @@ export function idsDetail(p: IdRewriteProgress): string {
   return `ids hashing: ${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} rows (${pct} %); reads show them hashed${failed}`;
 }
 
+/** A call not ended or first seen within {@link LIVE_MS} (`$1`: the time from which). */
+const LIVE_CALL = "(status = 'active' OR first_at >= $1)";
+
 /**
  * PostgreSQL: each id column, with its key table where it has one (postgres/partitions.ts): the
- * raw ids are found there, and a record follows its key.
+ * raw ids are found there, and a record follows its key. `live`: its rows events may still reach.
  */
-const PG_COLUMNS: ReadonlyArray<{ keys?: string; table: string; column: string; kind: RecordKind }> = [
-  { keys: 'call_keys', table: 'calls', column: 'call_id', kind: 'cid' },
-  { keys: 'sms_keys', table: 'sms', column: 'message_id', kind: 'mid' },
-  { table: 'sms', column: 'reference', kind: 'ref' },
+export const PG_COLUMNS: ReadonlyArray<{
+  keys?: string;
+  table: string;
+  column: string;
+  kind: RecordKind;
+  live: string;
+}> = [
+  { keys: 'call_keys', table: 'calls', column: 'call_id', kind: 'cid', live: LIVE_CALL },
+  { keys: 'sms_keys', table: 'sms', column: 'message_id', kind: 'mid', live: 'first_at >= $1' },
+  { table: 'sms', column: 'reference', kind: 'ref', live: 'first_at >= $1' },
   // A B2BUA leg's end-to-end id (issue 53): kept as the keyed hash its A leg's call_id is.
-  { table: 'calls', column: 'end_to_end_id', kind: 'cid' },
+  { table: 'calls', column: 'end_to_end_id', kind: 'cid', live: LIVE_CALL },
 ];
 
-type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+/**
+ * Planner settings for the rest of the transaction (`set_config(..., true)`); the function returned
+ * puts back what they were.
+ * @example const restore = await setLocal(q, { enable_hashjoin: 'off' }); ...; await restore();
+ */
+export async function setLocal(q: Query, settings: Record<string, string>): Promise<() => Promise<void>> {
+  const names = Object.keys(settings);
+  const set = (values: string[]) =>
+    q(`SELECT ${names.map((n, i) => `set_config('${n}', $${i + 1}, true)`).join(', ')}`, values);
+  const was = (await q(`SELECT ${names.map((n, i) => `current_setting('${n}') AS s${i}`).join(', ')}`))
+    .rows[0] as Record<string, string>;
+  await set(Object.values(settings));
+  return async () => {
+    await set(names.map((_, i) => was[`s${i}`] as string));
+  };
+}
+
+/**
+ * The highest row id of each of {@link PG_COLUMNS}' tables: partitioned or not, `calls` and `sms`
+ * number their rows from a sequence. Summed, the ids {@link IN_OPEN_ROWS} counts.
+ */
+export async function pgIdTops(q: Query): Promise<number[]> {
+  const r = await q(
+    'SELECT (SELECT COALESCE(MAX(id), 0) FROM calls) AS calls, (SELECT COALESCE(MAX(id), 0) FROM sms) AS sms',
+  );
+  const top = r.rows[0] as Record<string, string>;
+  return PG_COLUMNS.map((c) => Number(top[c.table]));
+}
+/** The ids a PostgreSQL store may hold, as {@link IN_OPEN_ROWS} counts them. */
+export const pgIdRows = async (q: Query) => (await pgIdTops(q)).reduce((a, b) => a + b, 0);
 
 /** `column` not already in hashed form: privacy.ts `isRecordRef` as a PostgreSQL regular expression. */
 const pgRaw = (column: string) => `${column} !~ '${RECORD_REF_PATTERN}'`;
@@ -199,17 +291,10 @@ async function startMap(q: Query): Promise<() => Promise<void>> {
   await q(`CREATE TEMPORARY TABLE ${PG_ID_MAP} (old TEXT NOT NULL, new TEXT NOT NULL) ON COMMIT DROP`);
   // The records are joined to the map by hashing it and reading them once in their order: a
   // merge join walked them in id order, a page read again for each row once the table outgrew
-  // the buffers (1M calls: 103 s against 3.8 s at 100,000). Transaction-local, put back after.
-  const joins = await q(
-    "SELECT current_setting('enable_mergejoin') AS m, current_setting('enable_nestloop') AS n",
-  );
-  const { m: merge, n: nested } = joins.rows[0] as { m: string; n: string };
-  await q("SELECT set_config('enable_mergejoin', 'off', true), set_config('enable_nestloop', 'off', true)");
+  // the buffers (1M calls: 103 s against 3.8 s at 100,000).
+  const restore = await setLocal(q, { enable_mergejoin: 'off', enable_nestloop: 'off' });
   return async () => {
-    await q("SELECT set_config('enable_mergejoin', $1, true), set_config('enable_nestloop', $2, true)", [
-      merge,
-      nested,
-    ]);
+    await restore();
     await q(`DROP TABLE ${PG_ID_MAP}`);
   };
 }
@@ -250,7 +335,7 @@ export async function hashIdsBeforePartitions(q: Query, privacy: PrivacyConfig):
 const PRE_PARTITION: Record<string, string> = { call_id: 'calls', message_id: 'sms' };
 
 /**
- * {@link rewriteSqliteIds} for PostgreSQL, through `q`: the migration's client inside its transaction
+ * Every raw id of a PostgreSQL store rewritten, through `q`: the migration's client inside its transaction
  * (under its advisory lock, so one instance of a fleet does it; with its timeout, as a statement
  * here rewrites a whole table). Every id has a row in its key table, which is where raw ids are
  * found; `sms_pending` follows `sms` by its triggers. `before`: what {@link hashIdsBeforePartitions}

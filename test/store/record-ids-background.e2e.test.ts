@@ -11,25 +11,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PrivacyConfig } from '../../src/store/privacy.js';
-import { CURSOR_KEY, IN_OPEN_ROWS, LIVE_MS } from '../../src/store/sqlite/id-rewrite.js';
 import { openSqliteCallStore, type SqliteCallStore } from '../../src/store/sqlite/store.js';
-import { idsDetail } from '../../src/store/stored-ids.js';
-import { cid, KEY, mid } from './contract-kit.js';
+import { CURSOR_KEY, IN_OPEN_ROWS, idsDetail, LIVE_MS } from '../../src/store/stored-ids.js';
+import { cid, KEY } from './contract-kit.js';
 import { tempDir } from './helpers.js';
+import { ACTIVE, CALLS, expectShownHashed, NOW, OLD, RECENT, raw, SMS } from './record-ids-kit.js';
 
 const HASHED: PrivacyConfig = { hashKey: KEY, storeRaw: false };
 const REVEALED: PrivacyConfig = { ...HASHED, revealCallIds: true };
-const NOW = Date.now();
-const OLD = Date.UTC(2024, 0, 15, 10, 0, 0);
-/** Enough calls that the rewrite is not all done in the open (two id columns per table). */
-const CALLS = IN_OPEN_ROWS / 2 + 5_000;
-const SMS = 2_000;
-
-/** The raw id of call `i`: a name, as a Call-ID may hold one. */
-const raw = (i: number) => `Margaret-Thatcher-${i}@pbx`;
-/** The calls whose rows events may still reach: an old call never ended, and one from an hour ago. */
-const ACTIVE = 7;
-const RECENT = CALLS - 1;
 
 /**
  * A store as an operator who kept ids revealed leaves it, then opens it with ids hashed (as one
@@ -118,21 +107,7 @@ describe('raw ids of a large SQLite store, hashed in the background', () => {
     expect(stored(path, 1)).toBe(raw(0));
     expect(LIVE_MS).toBeGreaterThan(3_600_000);
 
-    // Reads show the ids as they will be: by the id as sent, by the hash, in a listing, in SMS.
-    expect((await store.getCall(raw(0)))?.callId).toBe(cid(raw(0)));
-    expect((await store.getCall(raw(0)))?.endToEndId).toBe(cid(raw(0)));
-    expect((await store.getCall(cid(raw(RECENT))))?.callId).toBe(cid(raw(RECENT)));
-    const listed: string[] = [];
-    for await (const c of store.iterateCalls({ from: OLD, to: OLD + 100_000 })) listed.push(c.callId);
-    expect(listed).toEqual(Array.from({ length: 100 }, (_, i) => cid(raw(i))));
-    expect((await store.getSms('sms-to-Margaret-3'))?.messageId).toBe(mid('sms-to-Margaret-3'));
-
-    // The call left active at the upgrade ends: its event, hashed as it arrives, finds its row.
-    await store.applyBatch([
-      { kind: 'ended', callId: raw(ACTIVE), at: OLD + ACTIVE * 1000 + 5000, sipCode: 486 },
-    ]);
-    const active = await store.getCall(cid(raw(ACTIVE)));
-    expect(active?.status).toBe('busy');
+    await expectShownHashed(store);
     expect(rows(path, 'SELECT COUNT(*) FROM calls')).toBe(CALLS);
   });
 

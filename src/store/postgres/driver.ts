@@ -12,17 +12,20 @@ import {
   PG_INSERT_SAMPLES,
   PG_MODEM_HISTORY,
 } from '../modem-samples.js';
+import type { PrivacyConfig } from '../privacy.js';
 import type { CallTuple } from '../records/call-rows.js';
 import type { LegTuple } from '../records/end-to-end.js';
 import type { OverviewGroup, SeriesGroup, StatsGroup } from '../records/fold.js';
 import type { SmsTuple } from '../records/sms-rows.js';
 import type { Protect } from '../records/writes.js';
+import type { RollupBuilder } from '../rollup/build.js';
 import { type Bound, planRange, type RangePlan } from '../rollup/plan.js';
 import { OVERVIEW_COLUMNS } from '../rollup/sql.js';
 import type { Pager, StoreDriver } from '../store-driver.js';
 import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from '../types.js';
 import type { Db, PgConnection } from './connection.js';
 import { KnownDays, type PgRunner } from './days.js';
+import { PgIdRewrite } from './id-rewrite.js';
 import { NESTED_LOOPS, RETENTION_LOCK } from './partitions.js';
 import { readStatement } from './pool.js';
 import { dropExpired } from './retention.js';
@@ -58,20 +61,35 @@ export class PostgresDriver implements StoreDriver {
   private lag = 0;
   private readonly w: WriteContext;
 
-  /** The background build of rollups missing at open (postgres/rollup-build.ts). */
-  readonly rollupBuild: PgRollupBuild;
+  /**
+   * The background work left at open: rollups to build (postgres/rollup-build.ts), then raw ids to
+   * hash (postgres/id-rewrite.ts).
+   */
+  readonly rollupBuild: RollupBuilder;
   /** Told once the build's state is read after each migration (the store starts the build). */
   onBuildLoaded: () => void = () => {};
 
   constructor(
     readonly conn: PgConnection,
+    privacy: PrivacyConfig,
     protect: Protect,
     sliceRecords?: number,
   ) {
-    this.rollupBuild = new PgRollupBuild(conn, sliceRecords);
-    // Read before the store serves a read: the reads plan with the frontier (rollup/plan.ts).
+    const build = new PgRollupBuild(conn, sliceRecords);
+    const ids = new PgIdRewrite(conn, privacy);
+    this.rollupBuild = {
+      progress: () => build.progress(),
+      ids: () => ids.progress(),
+      builtFrom: () => build.builtFrom(),
+      // The rollups first, as in SQLite (sqlite/driver.ts): reads without them take the records.
+      slice: async () => (build.progress() !== undefined && (await build.slice())) || ids.slice(),
+      pauseMs: () => (build.progress() === undefined ? ids.pauseMs() : build.pauseMs()),
+    };
+    // Read before the store serves a read: the reads plan with the frontier (rollup/plan.ts) and
+    // show ids as they will be stored while a rewrite is left.
     conn.afterMigrate = async (q) => {
-      await this.rollupBuild.load(q);
+      await build.load(q);
+      await ids.load(q);
       this.onBuildLoaded();
     };
     const days = new KnownDays(); // the days whose partitions exist, as far as this store knows

@@ -6,7 +6,8 @@ import type pg from 'pg';
 import { InternalError, StoreError } from '../../errors.js';
 import type { PrivacyConfig } from '../privacy.js';
 import { rederivePostgres } from '../records/rederive.js';
-import { hashIdsBeforePartitions, rewritePostgresIds } from '../stored-ids.js';
+import { hashIdsBeforePartitions, IN_OPEN_ROWS, pgIdRows } from '../stored-ids.js';
+import { openPgIds } from './id-rewrite.js';
 import { startPgRollupBuild } from './rollup-build.js';
 import * as SQL from './sql.js';
 
@@ -50,9 +51,11 @@ export async function migrateSchema(
   let hashedBefore: number | undefined;
   for (const m of SQL.PG_MIGRATIONS) {
     if (m.version <= current) continue;
-    // Raw ids hashed in the tables migration 4 copies into day partitions, so that the copy is the
-    // only rewrite of their rows (stored-ids.ts).
-    if (m.version === PARTITIONS_VERSION && current > 0)
+    // Raw ids of a small store hashed in the tables migration 4 copies into day partitions, so that
+    // the copy is the only rewrite of their rows (stored-ids.ts); a larger one's are hashed after
+    // it, mostly in the background (postgres/id-rewrite.ts): the copy alone is most of the open of
+    // a large store (1M calls from schema 1: 15.2 s at load 2.5, bench/store-open.mjs).
+    if (m.version === PARTITIONS_VERSION && current > 0 && (await pgIdRows(q)) <= IN_OPEN_ROWS)
       hashedBefore = await hashIdsBeforePartitions(q, o.privacy);
     // The rows a migration would fill from the records stored are built in the background instead
     // (rollup/build.ts): marked below, in this transaction.
@@ -63,8 +66,8 @@ export async function migrateSchema(
   if (deferred) await startPgRollupBuild(q);
   // Columns and rollups of an older call classifier rebuilt, under the same lock (records/rederive.ts).
   await rederivePostgres(q, o.url);
-  // Raw ids of an older version hashed, under the same lock (stored-ids.ts).
-  await rewritePostgresIds(q, o.privacy, hashedBefore);
+  // Raw ids of an older version hashed, or left to the background, under the same lock.
+  await openPgIds(q, o.privacy, hashedBefore);
   await q('COMMIT');
   return Math.max(current, SQL.PG_LATEST_VERSION);
 }

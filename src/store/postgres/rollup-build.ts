@@ -6,7 +6,6 @@
  * never less). A slice holds `calls` in SHARE mode: writes wait for it (a slice is bounded), and
  * no batch's statement trigger adds to a slot while it is rebuilt from the records.
  */
-import type pg from 'pg';
 import {
   completed,
   formatState,
@@ -24,21 +23,8 @@ import {
   startState,
 } from '../rollup/build.js';
 import { pgRebuild, positional } from '../rollup/sql.js';
+import { META_DROP, META_GET, META_SET, type Query, type Transactions } from './meta.js';
 
-type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
-/**
- * What a slice needs of the store's connection (connection.ts's PgConnection has it): one
- * transaction on one client. Named here, not imported: connection.ts reaches this file through
- * migrate.ts, and the layers test allows no import cycle, type-only ones included.
- */
-interface Transactions {
-  transaction(what: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void>;
-}
-
-const GET = 'SELECT value FROM sidetone_meta WHERE key = $1';
-const SET =
-  'INSERT INTO sidetone_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value';
-const DROP = 'DELETE FROM sidetone_meta WHERE key = $1';
 /** One builder at a time across the instances sharing the database. */
 const LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('sidetone.rollup_build')) AS got";
 /** How long an instance that found another one building waits before it looks again. */
@@ -64,8 +50,8 @@ export async function startPgRollupBuild(q: Query): Promise<void> {
     lo: string | number | null;
     hi: string | number | null;
   };
-  if (r.lo === null || r.hi === null) await q(DROP, [ROLLUP_BUILD_KEY]);
-  else await q(SET, [ROLLUP_BUILD_KEY, formatState(startState(Number(r.lo), Number(r.hi)))]);
+  if (r.lo === null || r.hi === null) await q(META_DROP, [ROLLUP_BUILD_KEY]);
+  else await q(META_SET, [ROLLUP_BUILD_KEY, formatState(startState(Number(r.lo), Number(r.hi)))]);
 }
 
 /** The build as one instance sees it. */
@@ -87,7 +73,7 @@ export class PgRollupBuild implements RollupBuilder {
 
   /** Read the frontier (at open, on the migrating connection, before the first read). */
   async load(q: Query): Promise<void> {
-    const r = await q(GET, [ROLLUP_BUILD_KEY]);
+    const r = await q(META_GET, [ROLLUP_BUILD_KEY]);
     this.state = parseState((r.rows[0] as { value?: string } | undefined)?.value);
   }
 
@@ -106,7 +92,7 @@ export class PgRollupBuild implements RollupBuilder {
     await this.conn.transaction('buildRollups', async (c) => {
       const q: Query = (text, values) => c.query(text, values);
       const got = ((await q(LOCK)).rows[0] as { got: boolean }).got;
-      const s = parseState(((await q(GET, [ROLLUP_BUILD_KEY])).rows[0] as { value?: string })?.value);
+      const s = parseState(((await q(META_GET, [ROLLUP_BUILD_KEY])).rows[0] as { value?: string })?.value);
       next = s;
       if (s === undefined) return;
       if (!got) {
@@ -140,8 +126,8 @@ export class PgRollupBuild implements RollupBuilder {
         }
         next = nth === null ? undefined : { ...s, from: lo };
       }
-      if (next === undefined) await q(DROP, [ROLLUP_BUILD_KEY]);
-      else await q(SET, [ROLLUP_BUILD_KEY, formatState(next)]);
+      if (next === undefined) await q(META_DROP, [ROLLUP_BUILD_KEY]);
+      else await q(META_SET, [ROLLUP_BUILD_KEY, formatState(next)]);
     });
     this.state = next;
     // The database's time, not the event loop's: a slice that holds `calls` long makes writes wait.

@@ -88,7 +88,11 @@ export class PostgresCallStore extends StoreFront<PostgresDriver> {
       connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
       statementTimeoutMs,
     });
-    super(new PostgresDriver(conn, protect, opts.rollupSliceRecords), privacy, opts.exactPercentilesUpTo);
+    super(
+      new PostgresDriver(conn, privacy, protect, opts.rollupSliceRecords),
+      privacy,
+      opts.exactPercentilesUpTo,
+    );
     this.url = conn.url;
     this.instance = instance;
     // The build's state is known once the store has migrated (postgres/rollup-build.ts).

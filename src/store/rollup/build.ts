@@ -157,8 +157,8 @@ export interface RollupBuilder {
   /** Build one slice; false when nothing is left to build (by this store or another). */
   slice(): Promise<boolean>;
   /**
-   * Raw ids the slices hash once the rollups are built (SQLite, sqlite/id-rewrite.ts); undefined
-   * when none are left.
+   * Raw ids the slices hash once the rollups are built (sqlite/id-rewrite.ts,
+   * postgres/id-rewrite.ts); undefined when none are left.
    */
   ids?(): IdRewriteProgress | undefined;
   /** How long to wait before the next slice, when the builder knows better than the slice's time. */

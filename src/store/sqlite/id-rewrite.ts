@@ -18,26 +18,20 @@
  * away by `VACUUM`, which a store rewritten in the open gets (docs/guarantees.md).
  */
 import type Database from 'better-sqlite3';
-import { REPORT_WAIT_MS } from '../../domain/standards/sms.js';
 import { type PrivacyConfig, type RecordKind, recordIds } from '../privacy.js';
 import { nextSliceRecords, SLICE_RECORDS } from '../rollup/build.js';
-import { type IdRewriteProgress, RECORD_IDS_KEY, recordIdsWanted } from '../stored-ids.js';
+import {
+  CURSOR_KEY,
+  cursorProgress,
+  type IdCursor,
+  type IdRewriteProgress,
+  IN_OPEN_ROWS,
+  LIVE_MS,
+  parseIdCursor,
+  RECORD_IDS_KEY,
+  recordIdsWanted,
+} from '../stored-ids.js';
 import { META_DROP, META_GET, META_SET } from './sql.js';
-
-/** Where the background rewrite is: the column ({@link COLUMNS}' index) and the last row id done. */
-export const CURSOR_KEY = 'record_ids_cursor';
-
-/**
- * Rows this recent are rewritten in the open: twice the wait for a delivery report (a submission
- * may sit queued before it is sent), and a day of calls is far past any call's last event.
- */
-export const LIVE_MS = 2 * REPORT_WAIT_MS;
-
-/**
- * Rows (over every id column) a store may have for its whole rewrite to be done in the open: 100k
- * took about 1 s on a two-core machine (10.5 s per 1M ids, issue 51).
- */
-export const IN_OPEN_ROWS = 100_000;
 
 /**
  * What a slice aims at, and the rows the first one takes: the rollup build's 25 ms and 8,192 rows
@@ -56,8 +50,6 @@ const COLUMNS: ReadonlyArray<{ table: string; column: string; kind: RecordKind; 
   // A B2BUA leg's end-to-end id (issue 53): kept as the keyed hash its A leg's call_id is.
   { table: 'calls', column: 'end_to_end_id', kind: 'cid', live: "status = 'active' OR first_at >= ?" },
 ];
-
-type Cursor = [column: number, after: number];
 
 /**
  * Bring a SQLite store's ids to the configured form: the live rows now (see above), and a rewrite
@@ -105,11 +97,11 @@ export function openIdRewrite(
 export class SqliteIdRewrite {
   private readonly hash: Array<(id: string) => string>;
   private readonly st;
-  private readonly step: Database.Transaction<(n: number) => Cursor | undefined>;
+  private readonly step: Database.Transaction<(n: number) => IdCursor | undefined>;
   /** The highest row id of each column's table at open: the progress's total. */
   private readonly tops: number[];
   private readonly secureBefore: unknown;
-  private cursor: Cursor | undefined;
+  private cursor: IdCursor | undefined;
   /** Rows the next slice takes (nextSliceRecords), adapted to the time a slice takes. */
   private n = FIRST_SLICE_ROWS;
   /** Ids this process has rewritten. */
@@ -125,7 +117,7 @@ export class SqliteIdRewrite {
     this.secureBefore = db.pragma('secure_delete', { simple: true });
     db.pragma('secure_delete = ON');
     const readCursor = db.prepare(META_GET).pluck();
-    const read = (): Cursor => parseCursor(readCursor.get(CURSOR_KEY));
+    const read = (): IdCursor => parseIdCursor(readCursor.get(CURSOR_KEY), COLUMNS.length) ?? [0, -1];
     this.st = {
       cursor: db.prepare(META_SET),
       dropCursor: db.prepare(META_DROP),
@@ -142,9 +134,9 @@ export class SqliteIdRewrite {
     this.cursor = read();
     this.step = db.transaction((n: number) => {
       // As the file has it: another process on the file may have gone on since this one's slice.
-      let at: Cursor | undefined = read();
+      let at: IdCursor | undefined = read();
       for (let left = n; at !== undefined && left > 0; ) {
-        const [column, after]: Cursor = at;
+        const [column, after]: IdCursor = at;
         const rows = this.st.page[column]!.all(after, left) as Array<[number, string | null]>;
         for (const [id, raw] of rows) this.rewrite(column, id, raw);
         left -= rows.length;
@@ -196,12 +188,7 @@ export class SqliteIdRewrite {
 
   /** How far the background part is; undefined once it is done. */
   progress(): IdRewriteProgress | undefined {
-    if (this.cursor === undefined) return undefined;
-    const [column, after] = this.cursor;
-    let done = 0;
-    for (let i = 0; i < column; i++) done += this.tops[i]!;
-    done += Math.min(Math.max(after, 0), this.tops[column]!);
-    return { done, total: this.tops.reduce((a, b) => a + b, 0) };
+    return this.cursor === undefined ? undefined : cursorProgress(this.cursor, this.tops);
   }
 
   /**
@@ -220,22 +207,4 @@ export class SqliteIdRewrite {
     this.db.pragma(`secure_delete = ${this.secureBefore === 1 ? 'ON' : 'OFF'}`);
     return false;
   }
-}
-
-/** The cursor as `sidetone_meta` keeps it; the start for none (or one that is not a cursor). */
-function parseCursor(value: unknown): Cursor {
-  if (typeof value === 'string') {
-    try {
-      const c = JSON.parse(value) as unknown;
-      if (
-        Array.isArray(c) &&
-        c.length === 2 &&
-        c.every(Number.isSafeInteger) &&
-        c[0] >= 0 &&
-        c[0] < COLUMNS.length
-      )
-        return c as Cursor;
-    } catch {}
-  }
-  return [0, -1];
 }
