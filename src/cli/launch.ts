@@ -9,8 +9,9 @@
  * Measured on the 2-core bench machine, the CPU `sidetone serve` takes to its first 200 on /readyz
  * (medians of 10 alternating starts, in 4 to 6 such runs): the ES-module bundle 197-218 ms, the
  * same code as CommonJS chunks 182-190 ms, and with the cache 144-160 ms. `npm run bench`'s Pi
- * rows: 1.66x the commit floor's time to ready with the cache, 2.08x without (issue 51's target
- * is 2x).
+ * rows (docs/benchmarks.md states them over both runs): 1.66x the commit floor's time to ready
+ * with the cache, 2.08x without, and on a second run 1.76x (worst round 3.26x: the machine's spread
+ * of start times, docs/deploy.md) and 2.06x; issue 51's target is 2x.
  *
  * The cache is kept beside the chunks, in `compile-cache/<node version>-<arch>[-<V8 flags' tag>]/`
  * (V8 refuses bytecode of another version or other flags, and a refused or missing entry is
