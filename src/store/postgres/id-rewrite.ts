@@ -34,7 +34,7 @@ import {
   rewritePostgresIds,
   setLocal,
 } from '../stored-ids.js';
-import { META_DROP, META_GET, META_SET, type Query, type Transactions } from './meta.js';
+import { lockedSlice, META_DROP, META_GET, META_SET, type Query, type Transactions } from './meta.js';
 import { NESTED_LOOPS } from './partitions.js';
 
 /** One rewriter at a time across the instances sharing the database. */
@@ -186,48 +186,44 @@ export class PgIdRewrite {
    */
   async slice(): Promise<boolean> {
     if (this.cursor === undefined) return false;
-    let busy = false;
-    let next: IdCursor | undefined;
     const start = performance.now();
-    await this.conn.transaction('buildRollups', async (c) => {
-      const q: Query = (text, values) => c.query(text, values);
-      const got = ((await q(LOCK)).rows[0] as { got: boolean }).got;
-      let at = parseIdCursor((await q(META_GET, [CURSOR_KEY])).rows[0]?.value, PG_COLUMNS.length);
-      next = at;
-      if (at === undefined) return;
-      if (!got) {
-        busy = true;
-        return;
-      }
-      // A record is found by its primary key (id, filed_day), not by a hash of every partition.
-      await q(NESTED_LOOPS);
-      let off = false; // the triggers of `calls`, switched off for its columns only
-      for (let left = this.n; at !== undefined && left > 0; ) {
-        const [column, after]: IdCursor = at;
-        const c = PG_COLUMNS[column]!;
-        if (c.table === 'calls' && !off) {
-          await triggers(q, 'DISABLE');
-          off = true;
+    const { state, busy } = await lockedSlice(
+      this.conn,
+      {
+        lock: LOCK,
+        key: CURSOR_KEY,
+        parse: (v) => parseIdCursor(v, PG_COLUMNS.length),
+        format: JSON.stringify,
+      },
+      async (q, from) => {
+        // A record is found by its primary key (id, filed_day), not by a hash of every partition.
+        await q(NESTED_LOOPS);
+        let off = false; // the triggers of `calls`, switched off for its columns only
+        let at: IdCursor | undefined = from;
+        for (let left = this.n; at !== undefined && left > 0; ) {
+          const [column, after]: IdCursor = at;
+          const c = PG_COLUMNS[column]!;
+          if (c.table === 'calls' && !off) {
+            await triggers(q, 'DISABLE');
+            off = true;
+          }
+          const rows = (
+            await q(
+              `SELECT id, filed_day, ${c.column} AS v FROM ${c.table} WHERE id > $1 ORDER BY id LIMIT $2`,
+              [after, left],
+            )
+          ).rows as Row[];
+          await moveRows(q, column, rows, this.hash[column]!);
+          left -= rows.length;
+          if (rows.length > 0) at = [column, Number((rows[rows.length - 1] as Row).id)];
+          else at = column + 1 < PG_COLUMNS.length ? [column + 1, 0] : undefined;
         }
-        const rows = (
-          await q(
-            `SELECT id, filed_day, ${c.column} AS v FROM ${c.table} WHERE id > $1 ORDER BY id LIMIT $2`,
-            [after, left],
-          )
-        ).rows as Row[];
-        await moveRows(q, column, rows, this.hash[column]!);
-        left -= rows.length;
-        if (rows.length > 0) at = [column, Number((rows[rows.length - 1] as Row).id)];
-        else at = column + 1 < PG_COLUMNS.length ? [column + 1, 0] : undefined;
-      }
-      if (off) await triggers(q, 'ENABLE');
-      if (at === undefined) {
-        await q(META_DROP, [CURSOR_KEY]);
-        await q(META_SET, [RECORD_IDS_KEY, 'hashed']);
-      } else await q(META_SET, [CURSOR_KEY, JSON.stringify(at)]);
-      next = at;
-    });
-    this.cursor = next;
+        if (off) await triggers(q, 'ENABLE');
+        if (at === undefined) await q(META_SET, [RECORD_IDS_KEY, 'hashed']);
+        return at;
+      },
+    );
+    this.cursor = state;
     if (!busy) this.n = nextSliceRecords(this.n, performance.now() - start, SLICE_ROWS_MAX, SLICE_TARGET_MS);
     this.busy = busy;
     return this.cursor !== undefined;

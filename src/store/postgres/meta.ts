@@ -18,3 +18,37 @@ export type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult
 export interface Transactions {
   transaction(what: string, fn: (c: pg.PoolClient) => Promise<void>): Promise<void>;
 }
+
+/**
+ * One slice of background work that the instances sharing the database take turns at, in one
+ * transaction: `lock` (a `pg_try_advisory_xact_lock` query answering `got`) is tried and the state
+ * kept under `key` read back. Only the holder of the lock runs `work`, on the state as read; what
+ * it returns is the next state, written back under `key`, or undefined (done), which drops it.
+ * Resolves to the state as it now stands and whether another instance held the lock.
+ * @example
+ * const { state, busy } = await lockedSlice(conn, { lock: LOCK, key: 'k', parse, format }, async (q, s) => next(s));
+ */
+export async function lockedSlice<S>(
+  conn: Transactions,
+  o: { lock: string; key: string; parse: (value: unknown) => S | undefined; format: (state: S) => string },
+  work: (q: Query, state: S) => Promise<S | undefined>,
+): Promise<{ state: S | undefined; busy: boolean }> {
+  let state: S | undefined;
+  let busy = false;
+  await conn.transaction('buildRollups', async (c) => {
+    const q: Query = (text, values) => c.query(text, values);
+    const got = ((await q(o.lock)).rows[0] as { got: boolean }).got;
+    const read = o.parse((await q(META_GET, [o.key])).rows[0]?.value);
+    state = read;
+    if (read === undefined) return;
+    if (!got) {
+      busy = true;
+      return;
+    }
+    const next = await work(q, read);
+    if (next === undefined) await q(META_DROP, [o.key]);
+    else await q(META_SET, [o.key, o.format(next)]);
+    state = next;
+  });
+  return { state, busy };
+}

@@ -23,7 +23,7 @@ import {
   startState,
 } from '../rollup/build.js';
 import { pgRebuild, positional } from '../rollup/sql.js';
-import { META_DROP, META_GET, META_SET, type Query, type Transactions } from './meta.js';
+import { lockedSlice, META_DROP, META_GET, META_SET, type Query, type Transactions } from './meta.js';
 
 /** One builder at a time across the instances sharing the database. */
 const LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('sidetone.rollup_build')) AS got";
@@ -86,26 +86,21 @@ export class PgRollupBuild implements RollupBuilder {
   }
 
   async slice(): Promise<boolean> {
-    let busy = false;
-    let next: RollupBuildState | undefined;
     const start = performance.now();
-    await this.conn.transaction('buildRollups', async (c) => {
-      const q: Query = (text, values) => c.query(text, values);
-      const got = ((await q(LOCK)).rows[0] as { got: boolean }).got;
-      const s = parseState(((await q(META_GET, [ROLLUP_BUILD_KEY])).rows[0] as { value?: string })?.value);
-      next = s;
-      if (s === undefined) return;
-      if (!got) {
-        busy = true;
-        return;
-      }
-      await q('LOCK TABLE calls IN SHARE MODE');
-      const one = async (text: string, values: unknown[]) =>
-        (await q(text, values)).rows[0] as Record<string, string | number | null> | undefined;
-      const oldest = (await one('SELECT MIN(first_at) AS v FROM calls WHERE first_at < $1', [s.from]))?.v;
-      if (oldest === null || oldest === undefined) {
-        next = undefined;
-      } else {
+    const { state, busy } = await lockedSlice(
+      this.conn,
+      {
+        lock: LOCK,
+        key: ROLLUP_BUILD_KEY,
+        parse: (v) => parseState(v as string | undefined),
+        format: formatState,
+      },
+      async (q, s) => {
+        await q('LOCK TABLE calls IN SHARE MODE');
+        const one = async (text: string, values: unknown[]) =>
+          (await q(text, values)).rows[0] as Record<string, string | number | null> | undefined;
+        const oldest = (await one('SELECT MIN(first_at) AS v FROM calls WHERE first_at < $1', [s.from]))?.v;
+        if (oldest === null || oldest === undefined) return undefined;
         const nthRow = await one(
           'SELECT first_at AS v FROM calls WHERE first_at < $1 ORDER BY first_at DESC LIMIT 1 OFFSET $2',
           [s.from, this.n],
@@ -124,12 +119,10 @@ export class PgRollupBuild implements RollupBuilder {
               st.names.map((n) => params[n]),
             );
         }
-        next = nth === null ? undefined : { ...s, from: lo };
-      }
-      if (next === undefined) await q(META_DROP, [ROLLUP_BUILD_KEY]);
-      else await q(META_SET, [ROLLUP_BUILD_KEY, formatState(next)]);
-    });
-    this.state = next;
+        return nth === null ? undefined : { ...s, from: lo };
+      },
+    );
+    this.state = state;
     // The database's time, not the event loop's: a slice that holds `calls` long makes writes wait.
     if (!busy) this.n = nextSliceRecords(this.n, performance.now() - start, this.max, PG_SLICE_TARGET_MS);
     this.busy = busy;
