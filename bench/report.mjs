@@ -810,7 +810,7 @@ const SECTIONS = {
   ],
   ingest: [
     'Ingest over HTTP at the highest rate',
-    "Today's sidecar (`sidetone serve`: SQLite store, the calls, SIP, SMS and media packs, threads as shipped), every event durable before the 200, against the commit floor (bare node:http, JSON.parse per line, every event a plain row in SQLite, one transaction per request), the ack floor (the same without SQLite) and the limit server (what the store's schema requires and nothing more: the same parse, a request's events folded per call, then in one transaction an upsert of each call's row with its destination as a keyed hash, and an upsert of its hour's rollup row for each call that ended; no packs, metrics, checks or queue) (bench/ingest.bench.mjs, bench/floor-server.mjs).",
+    "Today's sidecar (`sidetone serve`: SQLite store, the calls, SIP, SMS and media packs, threads as shipped), every event durable before the 200, against the commit floor (bare node:http, JSON.parse per line, every event a plain row in SQLite, one transaction per request), the ack floor (the same without SQLite) and the limit server (what the store's schema requires and nothing more: the same parse, a request's events folded per call, then in one transaction an upsert of each call's row, keyed by its id as the store keeps it (a keyed hash, so a random place in the unique index, as a real Call-ID's) and with its destination as a keyed hash, and an upsert of its hour's rollup row for each call that ended; no packs, metrics, checks or queue) (bench/ingest.bench.mjs, bench/floor-server.mjs).",
   ],
   pi: [
     "The sidecar at a Raspberry Pi's scale",
