@@ -50,11 +50,18 @@ function files(path) {
     .sort();
 }
 
-/** The bench files `entry` reads, itself included, by the `name.mjs` it mentions. */
-function benchFiles(entry, seen = new Set()) {
+/**
+ * A file's text without its comments: a `name.mjs` a comment mentions is not code the suite runs
+ * (pi.bench.mjs's comments naming report.mjs made every edit of the page's text restart the Pi's
+ * pooled runs). A `//` after a colon is a URL's, not a comment.
+ */
+export const code = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+
+/** The bench files `entry` runs, itself included: those its code names (`x.mjs`), and theirs. */
+export function benchFiles(entry, seen = new Set()) {
   if (seen.has(entry) || !existsSync(new URL(`bench/${entry}`, root))) return seen;
   seen.add(entry);
-  const text = readFileSync(new URL(`bench/${entry}`, root), 'utf8');
+  const text = code(readFileSync(new URL(`bench/${entry}`, root), 'utf8'));
   for (const [name] of text.matchAll(/[a-z][a-z-]*\.mjs/g)) benchFiles(name, seen);
   return seen;
 }

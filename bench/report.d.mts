@@ -10,6 +10,8 @@ export interface Row {
   /** A figure per run, for rows that give figures rather than ratios. */
   values?: number[];
   show?: (x: number) => string;
+  /** Why the row is shown but not checked (a figure in units of the machine's speed). */
+  informative?: string;
   ratioIs?: string;
   runs: number;
   method: string;
@@ -29,6 +31,8 @@ export interface CheckResult {
   checked: number;
   outside: { row: string; median: number; lo: number; hi: number; text: string }[];
   unchecked: string[];
+  /** Rows shown but not checked (`Row.informative`). */
+  informative: string[];
 }
 export function checkAgainstPage(page: unknown, fresh: unknown): CheckResult;
 export function checkReport(result: CheckResult): string;

@@ -8,6 +8,9 @@
 //   node bench/run.mjs --check [suite ...]   (`npm run bench -- --check`) runs the suites again and
 //     lists every row of the page whose new median falls outside the page's range (exit code 1
 //     when one does); the saved results and the page are left as they were
+//   node bench/run.mjs --check --keep [suite ...]   the same check, then the new runs are kept
+//     as a normal run keeps them: pooled, the page regenerated (issue 51: a row that does not
+//     reproduce is widened with the new runs)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +21,8 @@ import { checkAgainstPage, checkReport, loadSaved, poolSuite, renderPage, SUITES
 const here = new URL('.', import.meta.url);
 const results = new URL('results/', here);
 const CHECK = process.argv.includes('--check');
-const only = process.argv.slice(2).filter((a) => a !== '--check');
+const KEEP = CHECK && process.argv.includes('--keep');
+const only = process.argv.slice(2).filter((a) => a !== '--check' && a !== '--keep');
 const want = (name) => only.length === 0 || only.includes(name);
 const RUNS = Number(process.env.BENCH_RUNS ?? 6);
 mkdirSync(new URL('previous/', results), { recursive: true });
@@ -51,7 +55,7 @@ const write = (name, data) =>
  * the next page checks the new runs against and states its ranges over (bench/report.mjs).
  */
 const keep = (suite, file = suite) => {
-  if (CHECK) return;
+  if (CHECK && !KEEP) return;
   const now = readIf(`${file}.json`);
   if (now === undefined) return;
   const pool = poolSuite(suite, now, readIf(`previous/${file}.json`));
@@ -83,11 +87,21 @@ const hepRun = (k) => {
   };
 };
 
+// The events cases on sidetone and on the floor (bench/events-floor.mjs), each in a fresh process, in
+// turns that alternate which goes first: the page gives their ratio (issue 51).
+const eventsRun = (load, k) => {
+  const side = () => once('events', 'events.bench.mjs');
+  const floor = () => once('events', 'events.bench.mjs', { EVENTS_BENCH_SIDE: 'floor' }).results;
+  if (k % 2 === 0) return { ...side(), floor: floor(), load };
+  const f = floor();
+  return { ...side(), floor: f, load };
+};
+
 // Suites run one per process, BENCH_RUNS times, gathered into <name>-runs.json.
 for (const [name, run] of [
   ['registry', () => once('registry', 'registry.bench.mjs')],
-  // events.json is { results, notes, turnGcs }: a run keeps its fields beside its load.
-  ['events', (load) => ({ ...once('events', 'events.bench.mjs'), load })],
+  // events.json is { results, notes, turnGcs }: a run keeps its fields beside the floor's results and its load.
+  ['events', eventsRun],
   ['hep', (_load, k) => hepRun(k)],
 ]) {
   if (!want(name)) continue;
@@ -112,14 +126,17 @@ for (const [name, file] of [
   write(name, { ...read(name), code: codeOf(name) });
 }
 
+let exitCode = 0;
 if (stated !== undefined) {
-  // The new runs alone against the page's pooled runs; then the page's results are put back.
+  // The new runs alone against the page's pooled runs; then the page's results are put back, or
+  // with --keep the new runs stay (pooled above, as a normal run pools them).
   const fresh = { ...loadSaved(results), previous: {} };
   for (const suite of SUITES) if (!want(suite)) fresh[suite] = undefined;
-  for (const [file, bytes] of stated.files) writeFileSync(file, bytes);
+  if (!KEEP) for (const [file, bytes] of stated.files) writeFileSync(file, bytes);
   const result = checkAgainstPage(stated.saved, fresh);
   process.stdout.write(`${checkReport(result)}\n(load ${load1()})\n`);
-  process.exit(result.outside.length > 0 ? 1 : 0);
+  exitCode = result.outside.length > 0 ? 1 : 0;
+  if (!KEEP) process.exit(exitCode);
 }
 
 if (only.length === 0 || only.some((s) => s !== 'report')) {
@@ -132,3 +149,4 @@ if (only.length === 0 || only.some((s) => s !== 'report')) {
 const page = renderPage(loadSaved(results));
 writeFileSync(new URL('../docs/benchmarks.md', here), page);
 process.stdout.write(`wrote docs/benchmarks.md (load ${load1()})\n`);
+process.exitCode = exitCode;

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { benchFiles, code } from '../../bench/code.mjs';
 import {
   checkAgainstPage,
   checkReport,
@@ -126,6 +127,16 @@ describe('docs/benchmarks.md', () => {
     expect(older.ingest.rounds.map((r) => r.throughput)).toEqual([1, 2, 3]);
   });
 
+  it("digests the bench files a suite's code runs, not those its comments name", () => {
+    // pi.bench.mjs's comments name report.mjs, which renders the page and runs in no Pi process.
+    const pi = benchFiles('pi.bench.mjs');
+    expect(pi).toContain('floor-server.mjs');
+    expect(pi).not.toContain('report.mjs');
+    expect(code("a.mjs // b.mjs\n/* c.mjs */ fetch('http://x/d.mjs');")).toBe(
+      "a.mjs \n fetch('http://x/d.mjs');",
+    );
+  });
+
   it('shows a range measured on other code as what changed, not as a reproduction', () => {
     // The figure is moved to 1000x plus the saved ratio (under 100x): it renders as 10..x, whatever the saved data.
     const saved = loadSaved() as { ingest?: { rounds: Record<string, number>[] }; previous: object };
@@ -209,6 +220,36 @@ describe('docs/benchmarks.md', () => {
       // Two runs state no range (the generator refuses such a ratio row): nothing to check against.
       expect(checkAgainstPage(thin, { ingest: ingest([5, 5, 5]) }).checked).toBe(0);
     });
+  });
+
+  it('shows a figure in units of the machine speed but checks only the ratio beside it', () => {
+    /** HEP runs at `speed` times a machine's speed, sidetone 1.2x hep-js's CPU a message. */
+    const hep = (speed: number, code = 'c') => ({
+      runs: [1, 2, 3].map(() => ({
+        calls: 100,
+        load: 1,
+        messagesPerCpuSecond: 100_000 * speed,
+        hepJs: { messagesPerCpuSecond: 120_000 * speed },
+      })),
+      code,
+    });
+    const stated = { hep: hep(1), previous: { hep: hep(1.05) } };
+    // The machine half as fast: the absolute row falls far outside, the ratio does not move.
+    const r = checkAgainstPage(stated, { hep: hep(0.5) });
+    expect(r.checked).toBe(1);
+    expect(r.outside).toEqual([]);
+    expect(r.informative).toEqual([
+      'events: HEP replay into metrics + store (100 calls): captured SIP messages per CPU second (none)',
+    ]);
+    expect(checkReport(r)).toContain(
+      "1 rows shown but not checked (a figure in units of the machine's speed; the ratio beside it is checked).",
+    );
+    // The page says so in its row, and counts it apart from the rows checked.
+    const page = renderPage({ hep: hep(0.5), previous: { hep: hep(1) } });
+    expect(page).toContain(
+      "| 50,000; before 100,000 (100,000-100,000); not checked: a figure in units of the machine's speed; the ratio beside it is checked |",
+    );
+    expect(page).toContain('and 1 are not checked');
   });
 
   describe('rows that carry their own proof', () => {
