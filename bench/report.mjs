@@ -515,41 +515,29 @@ function postgresRows(d) {
 }
 
 function eventsRows(saved) {
-  // Runs from before the median (the mean then) measured something else.
-  const runs = (saved?.runs ?? []).filter((r) => r.results.every((x) => x.stat === 'p50'));
+  // Each run's ratio to the floor measured beside it: runs from before the floor (and before the
+  // median: the mean then) measured something else.
+  const runs = (saved?.runs ?? []).filter(
+    (r) => r.floor !== undefined && r.results.every((x) => x.stat === 'p50'),
+  );
   if (runs.length === 0) return [];
   const cases = [...new Set(runs.flatMap((r) => r.results.map((x) => x.case)))];
-  const nsOf = (results, c) => results?.find((x) => x.case === c)?.ns_per_op;
+  const nsOf = (results, c) => results.find((x) => x.case === c)?.ns_per_op;
   return cases.map((c) => {
-    // Each run's ratio to the floor measured beside it (runs from before the floor have none).
     const both = runs.filter((r) => nsOf(r.results, c) !== undefined && nsOf(r.floor, c) !== undefined);
-    if (both.length === runs.length && both.length > 0) {
-      const xs = both.map((r) => nsOf(r.results, c));
-      const fs = both.map((r) => nsOf(r.floor, c));
-      return {
-        section: 'events',
-        case: c,
-        against: 'floor',
-        sidetone: ns(median(xs)),
-        other: ns(median(fs)),
-        ratios: xs.map((x, k) => x / fs[k]),
-        ratioIs: "sidetone's / the floor's",
-        runs: both.length,
-        method: 'events-wall',
-        loads: both.map((r) => r.load),
-      };
-    }
-    const xs = runs.map((r) => nsOf(r.results, c)).filter((x) => x !== undefined);
+    const xs = both.map((r) => nsOf(r.results, c));
+    const fs = both.map((r) => nsOf(r.floor, c));
     return {
       section: 'events',
       case: c,
-      against: 'none',
-      sidetone: `${ns(median(xs))} (${ns(Math.min(...xs))}-${ns(Math.max(...xs))})`,
-      values: xs,
-      show: ns,
-      runs: xs.length,
+      against: 'floor',
+      sidetone: ns(median(xs)),
+      other: ns(median(fs)),
+      ratios: xs.map((x, k) => x / fs[k]),
+      ratioIs: "sidetone's / the floor's",
+      runs: both.length,
       method: 'events-wall',
-      loads: runs.map((r) => r.load),
+      loads: both.map((r) => r.load),
     };
   });
 }
