@@ -5,8 +5,8 @@
 // each histogram a linear walk of the catalogue's bounds, one object per call in a Map. Where the
 // packs take a decision from the domain (a call's outcome and NER, its hangup cause, the E-model
 // MOS, a voice turn's segments), the floor takes the same one from the same module: that is the
-// job, not its overhead. `verify()` proves it does the same work: the same events through both give
-// the same totals, family by family (bench/events.bench.mjs runs it in every floor process).
+// job, not its overhead. `floorProblems()` proves it does the same work: the same events through
+// both give the same totals, family by family (bench/events.bench.mjs runs it in every floor process).
 import { classifyEnded, hangupCause, isNetworkEffective } from '../dist/domain/outcome/classify.js';
 import { scoreMedia } from '../dist/domain/outcome/media.js';
 import { q850ToSip } from '../dist/domain/standards/sip.js';
