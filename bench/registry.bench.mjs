@@ -8,7 +8,8 @@
 // Clocks: recording is timed by mitata on the wall clock, the median sample (samples of a few µs,
 // so a sample the scheduler preempted is an outlier the median drops); renders by this process's
 // CPU time over every thread (a render takes ms to s: on a shared machine most samples would be
-// preempted), the median of mitata's samples (10k) or of 3 renders after one uncounted (1M).
+// preempted), the median of mitata's samples (10k; then the median of 3 processes a side) or of
+// 3 renders after one uncounted (1M).
 // Run by `npm run bench`, which starts this file BENCH_RUNS times (default 6) and ranges each
 // ratio over the runs; alone: node bench/registry.bench.mjs (writes bench/results/registry.json).
 import { createHash } from 'node:crypto';
@@ -21,6 +22,8 @@ import { childResult, cpuNs, load1, median, reply } from './proc.mjs';
 import { floorImpl, renderSets } from './render-sets.mjs';
 
 const SELF = new URL(import.meta.url).pathname;
+/** Fresh processes a side for each 10k render row, the row the median of theirs (see main). */
+const RENDER_PROCS = 3;
 
 // 5,000 series of 3 labels: one label with 1,250 values, two with 2.
 const SHAPES = { 'high-cardinality label first': 0, 'in the middle': 1, last: 2 };
@@ -239,9 +242,33 @@ async function main() {
   for (const set of renderSets()) {
     // OTel at 1M series: minutes per render.
     // Both floors: one builds every line's label text on each render, one keeps it per series.
-    for (const name of ['floor', 'floor-kept', ...names].filter((n) => set.series < 1e6 || n !== 'otel')) {
-      process.stdout.write(`render ${set.label}: ${name}\n`);
-      await run(['render', name, set.label]);
+    const sides = ['floor', 'floor-kept', ...names].filter((n) => set.series < 1e6 || n !== 'otel');
+    // 10k series: each side in RENDER_PROCS fresh processes, in rounds that rotate which side goes
+    // first, and the median of their figures. One process's CPU a render spreads by up to 40-50 %
+    // from the next one's, on every side alike (10k mixed, 6 processes a side: sidetone 10.7-14.3
+    // ms, the floor keeping label text 9.8-13.7 ms), where in one process the two paths are within
+    // 1-7 % (stop 70): a run's ratio of one draw over another was 0.7-1.65x. 1M: one process a side
+    // (a process's fill and renders take half a minute; its ratios held within range).
+    const procs = set.series < 1e6 ? RENDER_PROCS : 1;
+    const got = new Map(sides.map((n) => [n, []]));
+    const load = load1();
+    for (let p = 0; p < procs; p++) {
+      for (const name of [...sides.slice(p % sides.length), ...sides.slice(0, p % sides.length)]) {
+        process.stdout.write(`render ${set.label}: ${name} (${p + 1} of ${procs})\n`);
+        got.get(name).push(await childResult(SELF, ['--child', 'render', name, set.label]));
+      }
+    }
+    for (const [name, outs] of got) {
+      const rows = outs[0].map((r, i) => ({
+        ...r,
+        ns_per_op: median(outs.map((o) => o[i].ns_per_op)),
+        load,
+      }));
+      // Every process of a side wrote the same bytes, or the median mixes two renders.
+      for (const o of outs)
+        for (const [i, r] of o.entries())
+          if (r.sha1 !== rows[i].sha1) throw new Error(`${name}: ${r.case}: bytes differ between processes`);
+      results.push(...rows);
     }
   }
   for (const name of ['floor', 'floor-kept', ...names]) await run(['heap', name]);

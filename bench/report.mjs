@@ -11,7 +11,7 @@ export const METHODS = {
   'wall-median':
     'mitata on the wall clock, the median sample (samples of µs: one the scheduler preempted is an outlier the median drops); each implementation and the floor in a child process of its own, fresh for every run',
   'cpu-render':
-    "CPU time of the rendering process, every thread (GC helpers too), per render: the median of mitata samples (10k series) or of 3 renders after one uncounted (1M); each implementation and the floor in a child process of its own, fresh for every run; the floor writes sidetone's bytes exactly (checked by digest in every run)",
+    "CPU time of the rendering process, every thread (GC helpers too), per render: at 10k series the median of mitata samples in each of 3 fresh processes a side (rounds rotating which side goes first), then the median of the three, since 2026-11-28 (one process before: a process's CPU a render spreads by up to 40-50 % from the next one's, on every side); at 1M the median of 3 renders after one uncounted, in one fresh process a side; the floor writes sidetone's bytes exactly (checked by digest in every run)",
   heap: 'heap used after a full GC, before and after making the series, per series; each implementation in a child process of its own',
   'alloc-gcs':
     'young-generation GCs counted while sidetone records 20M pre-bound counter incs and 20M classic and 20M native histogram observes, after a warm-up',
