@@ -10,7 +10,7 @@
 //   process used over those seconds, the same four side by side;
 // - CPU per event at a Pi's rate: 20 calls a second (five events each, one POST per event, as an
 //   app posts them when they happen) and a scrape every 15 s, to the sidecar, the commit floor and
-//   the ack floor (parse and acknowledge) at once, each fed the same traffic; each server's CPU
+//   the ack floor (parse and acknowledge) and the limit server at once, each fed the same traffic; each server's CPU
 //   time (every thread, /proc) over a window, per event acknowledged. At 100 events/s a server
 //   needs a few % of a core, so the three share the machine without waiting for it;
 // - peak RSS under sustained maximum ingest: the sidecar, then the commit floor, fresh, each loaded
@@ -84,7 +84,9 @@ for (let k = 0; PARTS.has('start') && k < ROUNDS; k++) {
 }
 
 // --- CPU per event at 20 calls a second with a scrape every 15 s, the three servers at once.
-const LOADED = ['sidetone', ...BEFORE, 'commit floor', 'ack floor'];
+// The limit server beside them (floor-server.mjs: what the store's schema requires of ingest and
+// nothing more), so the Pi's rate has the yardstick the highest rate has (issue 51).
+const LOADED = ['sidetone', ...BEFORE, 'commit floor', 'ack floor', 'limit server'];
 const servers = {};
 const RATE = PARTS.has('rate');
 for (const kind of RATE ? LOADED : [])
@@ -154,10 +156,11 @@ for (let k = 0; RATE && k < ROUNDS; k++) {
   }
   round.vsFloor = round.sidetone.cpuUsPerEvent / round['commit floor'].cpuUsPerEvent;
   round.vsAck = round.sidetone.cpuUsPerEvent / round['ack floor'].cpuUsPerEvent;
+  round.vsLimit = round.sidetone.cpuUsPerEvent / round['limit server'].cpuUsPerEvent;
   rateRounds.push(round);
   console.log(
     `20 calls/s window ${k + 1} (load ${load}): ${LOADED.map((kind) => `${kind} ${round[kind].cpuUsPerEvent.toFixed(1)} µs CPU an event (${round[kind].events} events, ${round[kind].rate.toFixed(1)}/s of ${CALLS_PER_SECOND * 5})`).join(', ')}: ` +
-      `${round.vsFloor.toFixed(2)}x the commit floor, ${round.vsAck.toFixed(2)}x the ack floor`,
+      `${round.vsFloor.toFixed(2)}x the commit floor, ${round.vsAck.toFixed(2)}x the ack floor, ${round.vsLimit.toFixed(2)}x the limit server`,
   );
 }
 stop = true;
@@ -211,6 +214,7 @@ const result = {
     ),
     vsFloor: r2(r.vsFloor),
     vsAck: r2(r.vsAck),
+    vsLimit: r2(r.vsLimit),
   })),
   failures: failed,
   sustained,

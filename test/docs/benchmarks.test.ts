@@ -298,6 +298,37 @@ describe('docs/benchmarks.md', () => {
       expect(checkRow(row ?? {})).toEqual([]);
     });
 
+    it('the limit server stands beside the floors at the Pi rate, from the rounds that ran it', () => {
+      const withLimit = (events: number, vsFloor: number, vsLimit: number) => ({
+        ...rate(events, vsFloor),
+        'limit server': side(events, (10 * vsFloor) / vsLimit),
+        vsLimit,
+      });
+      // Two rounds from before it ran, then four with it, one of those under 95 % of the rate.
+      const all = rows(
+        pi([
+          rate(3000, 1.8),
+          rate(3000, 1.9),
+          withLimit(3000, 1.8, 1.4),
+          withLimit(3000, 1.7, 1.3),
+          withLimit(2000, 9, 9),
+          withLimit(3000, 1.9, 1.5),
+        ]),
+      );
+      const row = all.find(
+        (r) => r.case.startsWith('CPU per event at 20 calls/s') && r.against === 'limit server',
+      );
+      expect(row?.ratios).toEqual([1.4, 1.3, 1.5]);
+      expect(row?.ratioIs).toBe("sidetone's / the limit server's");
+      expect(row?.sidetone).toBe('18.0 µs (1 of 4 rounds under 95 % of the rate left out)');
+      expect(row?.target).toBeUndefined();
+      expect(checkRow(row ?? {})).toEqual([]);
+      // The floors' row keeps every round at the rate, with or without the limit server.
+      expect(cpuRow(pi([rate(3000, 1.8), rate(3000, 1.9), withLimit(3000, 1.7, 1.3)]))?.ratios).toEqual([
+        1.8, 1.9, 1.7,
+      ]);
+    });
+
     it("idle CPU is sidetone's excess over each floor in the same round, checked against 1 ms/s", () => {
       const saved = {
         pi: {

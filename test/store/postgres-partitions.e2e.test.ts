@@ -6,7 +6,7 @@
 
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { numbered, PG_LATEST_VERSION, PG_MIGRATIONS } from '../../src/store/postgres/sql.js';
+import { numbered, PG_LATEST_VERSION } from '../../src/store/postgres/sql.js';
 import {
   CALL_PAGE,
   SMS_LAG,
@@ -19,10 +19,11 @@ import { numberProtector } from '../../src/store/privacy.js';
 import * as UPSERT from '../../src/store/records/upsert-sql.js';
 import { callWrite, smsOriginWrite } from '../../src/store/records/writes.js';
 import { CALL_COST_COLUMNS } from '../../src/store/sqlite/migrations.js';
-import type { CallQuery, CallUpdate } from '../../src/store/types.js';
+import type { CallUpdate } from '../../src/store/types.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { until } from '../helpers/until.js';
 import { KEY, lifecycle } from './contract.js';
+import { atVersion3, expectReadsExact, partitions } from './partitions-kit.js';
 
 const server = postgresForFile();
 
@@ -71,22 +72,6 @@ async function withStore(
   }
 }
 
-/** Floats (media averages) summed in another order may differ in their last bits. */
-const rounded = <T>(x: T): T =>
-  JSON.parse(JSON.stringify(x), (_k, v) =>
-    typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v,
-  ) as T;
-
-/** Every read over `q` from the rollups equals the same read over the records. */
-async function expectReadsExact(store: PostgresCallStore, q: CallQuery): Promise<void> {
-  const exact = { ...q, exact: true };
-  expect(rounded(await store.stats(q))).toEqual(rounded(await store.stats(exact)));
-  expect(rounded(await store.overview(q, 'hour'))).toEqual(rounded(await store.overview(exact, 'hour')));
-  expect(await store.series(q, 'day')).toEqual(await store.series(exact, 'day'));
-  // Shortest and longest duration: exact from the rollups' bounds, after rows were taken out.
-  expect(await store.durationPercentiles(q, [0, 1])).toEqual(await store.durationPercentiles(exact, [0, 1]));
-}
-
 const partitionOf = async (db: pg.Client, table: string) =>
   Object.fromEntries(
     (
@@ -94,17 +79,6 @@ const partitionOf = async (db: pg.Client, table: string) =>
       tableoid::regclass::text AS part FROM ${table}`)
     ).rows.map((r) => [r.id, r.part]),
   ) as Record<string, string>;
-/** The partitions of `table` for the test's days (2024), by name; tomorrow's is made too. */
-const partitions = async (db: pg.Client, table: string) =>
-  (
-    await db.query(
-      `SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-       WHERE i.inhparent = $1::regclass ORDER BY 1`,
-      [table],
-    )
-  ).rows
-    .map((r) => r.relname as string)
-    .filter((name) => name.startsWith(`${table}_2024`));
 const tomorrow = () => {
   const d = new Date(Date.now() + DAY);
   return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
@@ -430,17 +404,8 @@ describe('PostgreSQL day partitions', () => {
     await db.connect();
     try {
       // A database as sidetone left it at version 3, written by that version's statements.
-      await db.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}; SET sidetone.instance = 'old'`);
-      await db.query(
-        'CREATE TABLE sidetone_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-      );
-      for (const m of PG_MIGRATIONS.filter((x) => x.version <= 3)) {
-        await db.query(m.sql);
-        await db.query('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [
-          m.version,
-          m.description,
-        ]);
-      }
+      await atVersion3(db, schema);
+      await db.query("SET sidetone.instance = 'old'");
       const protect = numberProtector(privacy);
       const CARRIER = [
         ['carrier_currency', 'TEXT'],

@@ -9,13 +9,13 @@
 
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PG_MIGRATIONS } from '../../src/store/postgres/sql.js';
 import { openPostgresCallStore, type PostgresCallStore } from '../../src/store/postgres/store.js';
 import { type PrivacyConfig, recordIds } from '../../src/store/privacy.js';
 import { GRAINS } from '../../src/store/rollup/groups.js';
 import { CURSOR_KEY, idsDetail } from '../../src/store/stored-ids.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { cid, KEY } from './contract-kit.js';
+import { atVersion3 } from './partitions-kit.js';
 import { ACTIVE, CALLS, expectShownHashed, NOW, OLD, RECENT, raw, SMS } from './record-ids-kit.js';
 
 const HASHED: PrivacyConfig = { hashKey: KEY, storeRaw: false };
@@ -204,17 +204,7 @@ describe('raw ids of a large PostgreSQL store, hashed in the background', () => 
     const c = new pg.Client({ connectionString: server.url });
     await c.connect();
     try {
-      await c.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
-      await c.query(
-        'CREATE TABLE sidetone_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-      );
-      for (const m of PG_MIGRATIONS.filter((x) => x.version <= 3)) {
-        await c.query(m.sql);
-        await c.query('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [
-          m.version,
-          m.description,
-        ]);
-      }
+      await atVersion3(c, schema);
       await c.query(
         `INSERT INTO calls (call_id, first_at, direction, started_at, ended_at, sip_code)
          SELECT cid, at, 'outbound', at, at + 60000, 200 FROM (${CALL_ROWS}) r ORDER BY i`,

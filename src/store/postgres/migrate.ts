@@ -8,6 +8,7 @@ import type { PrivacyConfig } from '../privacy.js';
 import { rederivePostgres } from '../records/rederive.js';
 import { hashIdsBeforePartitions, IN_OPEN_ROWS, pgIdRows } from '../stored-ids.js';
 import { openPgIds } from './id-rewrite.js';
+import { PG_PARTITIONS_ATTACHED } from './partitions.js';
 import { startPgRollupBuild } from './rollup-build.js';
 import * as SQL from './sql.js';
 
@@ -51,15 +52,20 @@ export async function migrateSchema(
   let hashedBefore: number | undefined;
   for (const m of SQL.PG_MIGRATIONS) {
     if (m.version <= current) continue;
-    // Raw ids of a small store hashed in the tables migration 4 copies into day partitions, so that
-    // the copy is the only rewrite of their rows (stored-ids.ts); a larger one's are hashed after
-    // it, mostly in the background (postgres/id-rewrite.ts): the copy alone is most of the open of
-    // a large store (1M calls from schema 1: 15.2 s at load 2.5, bench/store-open.mjs).
-    if (m.version === PARTITIONS_VERSION && current > 0 && (await pgIdRows(q)) <= IN_OPEN_ROWS)
-      hashedBefore = await hashIdsBeforePartitions(q, o.privacy);
+    // Migration 4 on a small store: its raw ids hashed in the tables the copy into day partitions
+    // takes, so that the copy is the only rewrite of their rows (stored-ids.ts). A larger store's
+    // tables become one day's partition each instead, their rows left where they are
+    // (postgres/partitions.ts `attached`: the copy was most of its open, 1M calls from schema 1
+    // in 16.4 s against 5.1 s, bench/store-open.mjs), and its ids are hashed after, mostly in the
+    // background (postgres/id-rewrite.ts).
+    let sql = withoutRows(m);
+    if (m.version === PARTITIONS_VERSION && current > 0) {
+      if ((await pgIdRows(q)) <= IN_OPEN_ROWS) hashedBefore = await hashIdsBeforePartitions(q, o.privacy);
+      else sql = PG_PARTITIONS_ATTACHED;
+    }
     // The rows a migration would fill from the records stored are built in the background instead
     // (rollup/build.ts): marked below, in this transaction.
-    await q(withoutRows(m));
+    await q(sql);
     deferred ||= m.rows !== undefined;
     await q('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [m.version, m.description]);
   }

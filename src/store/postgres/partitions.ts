@@ -62,7 +62,58 @@ function partitioned(table: string, key: string, keys: string, indexes: string[]
     END $move$;
     INSERT INTO ${keys} (${key}, filed_day) SELECT ${key}, filed_day FROM ${table};
     DROP TABLE ${old};
-    CREATE SEQUENCE ${table}_id_seq OWNED BY ${table}.id;
+    ${parentKeys(table, key, indexes)}`;
+}
+
+/**
+ * A version-3 table made the partition of one day, its rows left where they are: the move of a
+ * large store (postgres/migrate.ts decides), where copying every row into its own day
+ * (`partitioned`) was most of the open (1M calls from schema 1: 16.4 s, 5.1 s attached,
+ * bench/store-open.mjs). The table is filed whole under the day of its latest record, so every
+ * row of it starts before that day ends, as retention wants (module comment); `call_days` then
+ * gives that day the lag of its oldest record, so reads bound their filed days as for any record
+ * filed late, and retention takes its records out batch by batch as they expire until the whole
+ * day does. Its first_at indexes are kept and attached to the parent's; the unique ones gain
+ * `filed_day` and are built, as are the key table's. The same schema as `partitioned` leaves, but
+ * for the partition's index names (test/store/postgres-attach.e2e.test.ts).
+ */
+function attached(table: string, key: string, keys: string, indexes: string[]): string {
+  return `
+    DO $attach$ DECLARE day BIGINT; part TEXT; r RECORD; BEGIN
+      -- An empty table (a store of calls and no SMS) is filed under day 0: retention's first pass drops it.
+      SELECT COALESCE(sidetone_day(MAX(first_at)), 0) INTO day FROM ${table};
+      part := ${dayName(`'${table}'`, 'day')};
+      -- The version-3 triggers go with the table's old role (the parent gets its own below); its
+      -- unique keys lack filed_day, and its index names are the parent's to take.
+      FOR r IN SELECT tgname FROM pg_trigger WHERE tgrelid = '${table}'::regclass AND NOT tgisinternal LOOP
+        EXECUTE format('DROP TRIGGER %I ON ${table}', r.tgname);
+      END LOOP;
+      FOR r IN SELECT conname FROM pg_constraint WHERE conrelid = '${table}'::regclass AND contype IN ('p', 'u') LOOP
+        EXECUTE format('ALTER TABLE ${table} DROP CONSTRAINT %I', r.conname);
+      END LOOP;
+      FOR r IN SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+          WHERE i.indrelid = '${table}'::regclass LOOP
+        EXECUTE format('ALTER INDEX %I RENAME TO %I', r.relname, part || '_' || r.relname);
+      END LOOP;
+      EXECUTE format('ALTER TABLE ${table} RENAME TO %I', part);
+      EXECUTE format('ALTER TABLE %I ALTER COLUMN id DROP IDENTITY', part);
+      -- A constant default is kept in the catalog, not written into each row (PostgreSQL 11+).
+      EXECUTE format('ALTER TABLE %I ADD COLUMN filed_day BIGINT NOT NULL DEFAULT %s', part, day);
+      EXECUTE format('ALTER TABLE %I ALTER COLUMN filed_day DROP DEFAULT', part);
+      EXECUTE format('CREATE TABLE ${table} (LIKE %I INCLUDING DEFAULTS INCLUDING GENERATED)
+        PARTITION BY RANGE (filed_day)', part);
+      EXECUTE format('ALTER TABLE ${table} ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)',
+        part, day, day + ${DAY_MS});
+      -- Filled, then keyed: one sorted build of the primary key instead of row-by-row inserts.
+      EXECUTE format('CREATE TABLE ${keys} AS SELECT ${key}, filed_day FROM %I', part);
+    END $attach$;
+    ALTER TABLE ${keys} ALTER COLUMN filed_day SET NOT NULL, ADD PRIMARY KEY (${key});
+    ${parentKeys(table, key, indexes)}`;
+}
+
+/** What both moves end with: the id sequence, the primary key and the indexes of the parent. */
+function parentKeys(table: string, key: string, indexes: string[]): string {
+  return `CREATE SEQUENCE ${table}_id_seq OWNED BY ${table}.id;
     SELECT setval('${table}_id_seq', COALESCE((SELECT MAX(id) FROM ${table}), 0) + 1, false);
     ALTER TABLE ${table} ALTER COLUMN id SET DEFAULT nextval('${table}_id_seq');
     -- Indexes after the copy: one sorted build per partition instead of row-by-row inserts.
@@ -188,18 +239,24 @@ export const SMS_PENDING = `
     delete: 'sidetone_sms_pending',
   })}`;
 
+/** SQL: the name of `parent`'s partition of `day` (its midnight in epoch ms), by its UTC date. */
+const dayName = (
+  parent: string,
+  day: string,
+) => `${parent} || '_' || CASE WHEN ${day} BETWEEN 0 AND 253402214400000
+    THEN to_char(to_timestamp(${day} / 1000) AT TIME ZONE 'UTC', 'YYYYMMDD') ELSE 'd' || (${day} / ${DAY_MS}) END`;
+
 /**
  * Migration 4: `calls` and `sms` partitioned by `filed_day`, with their key tables. The rows of a
  * version-3 database move over unchanged (ids included) and the rollups, which already count them,
  * are left as they are: the rollup triggers are attached to the new table after the copy.
  */
-export const PG_PARTITIONS = `
+const partitionsMigration = (move: typeof partitioned) => `
   CREATE FUNCTION sidetone_day(ms BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS
     $$ SELECT ms - ((ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS} $$;
   -- The partition of one day (its midnight in epoch ms), created if missing; named by its UTC date.
   CREATE FUNCTION sidetone_day_partition(parent TEXT, day BIGINT) RETURNS VOID LANGUAGE plpgsql AS $fn$
-  DECLARE name TEXT := parent || '_' || CASE WHEN day BETWEEN 0 AND 253402214400000
-    THEN to_char(to_timestamp(day / 1000) AT TIME ZONE 'UTC', 'YYYYMMDD') ELSE 'd' || (day / ${DAY_MS}) END;
+  DECLARE name TEXT := ${dayName('parent', 'day')};
   BEGIN
     IF to_regclass(quote_ident(name)) IS NULL THEN
       PERFORM pg_advisory_xact_lock(${lockKey('partitions')});
@@ -213,7 +270,7 @@ export const PG_PARTITIONS = `
     PERFORM pg_advisory_xact_lock_shared(${lockKey('retention')});
     PERFORM sidetone_day_partition(parent, d) FROM unnest(days) d;
   END $fn$;
-  ${partitioned('calls', 'call_id', 'call_keys', [
+  ${move('calls', 'call_id', 'call_keys', [
     'calls_first_at ON calls (first_at)',
     'calls_status_first_at ON calls (status, first_at)',
     'calls_instance_first_at ON calls (instance, first_at)',
@@ -221,10 +278,16 @@ export const PG_PARTITIONS = `
   ${ROLLUP_TRIGGERS}
   ${CALL_DAYS}
   ${BOUNDED_ROLLUP_TRIGGERS}
-  ${partitioned('sms', 'message_id', 'sms_keys', [
+  ${move('sms', 'message_id', 'sms_keys', [
     'sms_first_at ON sms (first_at)',
     'sms_gateway_reference ON sms (gateway, reference, sent_at)',
   ])}`;
+export const PG_PARTITIONS = partitionsMigration(partitioned);
+/**
+ * Migration 4 for a large version-3 store: its tables attached as one day's partition each instead
+ * of copied (`attached`). Released migration 4 stays the text above, run for every other store.
+ */
+export const PG_PARTITIONS_ATTACHED = partitionsMigration(attached);
 
 /** $1 the table, $2 its days: the writer's shared lock, and each day's partition made sure of. */
 export const BEGIN_WRITE = 'SELECT sidetone_begin_write($1, $2::int8[])';
