@@ -67,6 +67,15 @@ const ns = (x) =>
 const num = (x) => Math.round(x).toLocaleString('en');
 const two = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+/**
+ * Whether `m` falls within the range of `xs` at the page's precision, three significant digits:
+ * a median the page would show as 1.32x is within a range it shows as 1.32x-1.37x (a heap row at
+ * 1.3196x against 1.3201x was flagged, a difference no reader of the page can see).
+ */
+export const withinRange = (m, xs) => {
+  const at = (x) => Number(x.toPrecision(3));
+  return at(m) >= at(Math.min(...xs)) && at(m) <= at(Math.max(...xs));
+};
 const span = (xs) => {
   const lo = Math.min(...xs);
   const hi = Math.max(...xs);
@@ -807,7 +816,7 @@ export function checkAgainstPage(page, fresh) {
     const m = median(ys);
     const lo = Math.min(...xs);
     const hi = Math.max(...xs);
-    if (m < lo || m > hi) {
+    if (!withinRange(m, xs)) {
       const show = r.ratios === undefined ? (r.show ?? two) : (x) => `${two(x)}x`;
       outside.push({
         row: name,
@@ -949,7 +958,7 @@ export function renderPage(saved) {
         const show = r.ratios === undefined ? r.show : (x) => `${two(x)}x`;
         const m = median(xsOf(last));
         const p = xsOf(prev);
-        const within = m >= Math.min(...p) && m <= Math.max(...p);
+        const within = withinRange(m, p);
         const range = `${show(Math.min(...p))}-${show(Math.max(...p))}`;
         if (r.informative !== undefined) {
           previous = `${show(m)}; before ${show(median(p))} (${range}); not checked: ${r.informative}`;

@@ -209,6 +209,14 @@ describe('docs/benchmarks.md', () => {
       expect(low.outside).toHaveLength(3);
     });
 
+    it('judges a median at the precision of the page, three significant digits', () => {
+      // 1.4004 shows as 1.40x, the top of a range shown as 1.00x-1.40x; 1.406 shows as 1.41x.
+      expect(checkAgainstPage(page, { ingest: ingest([1.4004, 1.4004, 1.4004]) }).outside).toEqual([]);
+      expect(checkAgainstPage(page, { ingest: ingest([1.406, 1.406, 1.406]) }).outside).toHaveLength(3);
+      expect(checkAgainstPage(page, { ingest: ingest([0.9996, 0.9996, 0.9996]) }).outside).toEqual([]);
+      expect(checkAgainstPage(page, { ingest: ingest([0.994, 0.994, 0.994]) }).outside).toHaveLength(3);
+    });
+
     it('checks no row the new runs lack, nor one whose page range is of fewer than 3 runs', () => {
       const none = checkAgainstPage(page, {});
       expect(none.checked).toBe(0);
