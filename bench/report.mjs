@@ -68,9 +68,9 @@ const num = (x) => Math.round(x).toLocaleString('en');
 const two = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 /**
- * Whether `m` falls within the range of `xs` at the page's precision, three significant digits:
- * a median the page would show as 1.32x is within a range it shows as 1.32x-1.37x (a heap row at
- * 1.3196x against 1.3201x was flagged, a difference no reader of the page can see).
+ * Whether `m` falls within the range of `xs` at three significant digits, as fine as the page
+ * shows a figure or finer: a heap row shown as 1.32x was flagged outside a range shown as
+ * 1.32x-1.37x (stop 71), a difference no reader of the page can see.
  */
 export const withinRange = (m, xs) => {
   const at = (x) => Number(x.toPrecision(3));
