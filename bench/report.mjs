@@ -36,7 +36,7 @@ export const METHODS = {
   'pi-idle':
     'resident memory (VmRSS, every thread) after one scrape and the idle window of nothing (10 s until 2026-11-26, 60 s since); fresh processes every round',
   'pi-idle-cpu':
-    "as pi-idle; CPU time of the process (every thread, /proc schedstat) over the idle window, ms a second; a floor idles at ~0, so the row gives sidetone's excess over it, not a ratio",
+    "as pi-idle; CPU time of the process (every thread, /proc schedstat) over the idle window (and, since 2026-11-28, over its second half apart), ms a second; a floor idles at ~0, so the row gives sidetone's excess over it, not a ratio",
   'pi-rate':
     "the servers at once (sidetone, the commit floor, the ack floor and, since 2026-11-28, the limit server), each a process of its own, each fed 20 calls a second (five events, one POST each, every 10 ms; each server's posts offset from the others' by a share of the 10 ms, so none is always the first woken: until 2026-11-27 they went out together, and the same build took 7-9 % more CPU an event first than second) and scraped every 15 s from the bench process; CPU time of the server process (every thread) over a 30 s window per event acknowledged, after 15 s uncounted; one window a round; a round in which the feeder reached under 95 % of the target rate for any server (a loaded machine) is invalid and left out of the row, which says how many",
   'events-wall':
@@ -376,6 +376,25 @@ function piRows(d) {
             : undefined,
       });
     }
+  }
+  // The idle window's second half: the start's settling (V8's memory reducer collecting its garbage
+  // 8-9 s after it) is over, what an idle process then burns all day. Rounds since 2026-11-28.
+  const late = s.filter((x) => x.sidetone.idleLateCpuMsPerS !== undefined);
+  if (late.length > 0) {
+    const show = (x) => `${x.toFixed(2)} ms/s`;
+    const excess = late.map((x) => x.sidetone.idleLateCpuMsPerS - x['commit floor'].idleLateCpuMsPerS);
+    rows.push({
+      section: 'pi',
+      case: "idle CPU in the idle window's second half (sidetone's excess over the floor)",
+      against: 'commit floor',
+      sidetone: `${show(median(excess))} (${show(Math.min(...excess))}-${show(Math.max(...excess))}); sidetone ${show(median(late.map((x) => x.sidetone.idleLateCpuMsPerS)))}`,
+      other: show(median(late.map((x) => x['commit floor'].idleLateCpuMsPerS))),
+      values: excess,
+      show,
+      runs: late.length,
+      method: 'pi-idle-cpu',
+      loads: late.map((x) => x.load),
+    });
   }
   // A round whose feeder fell under 95 % of the target rate measured another rate: left out.
   const target = (d.settings.callsPerSecond ?? 20) * 5;

@@ -31,8 +31,22 @@ rmSync(out, { recursive: true, force: true });
 /** pino and what it requires (its package.json's dependencies), bundled in. */
 const BUNDLED =
   /^(pino|pino-std-serializers|safe-stable-stringify|sonic-boom|on-exit-leak-free|@pinojs\/redact|quick-format-unescaped|atomic-sleep|process-warning|thread-stream|real-require|pino-abstract-transport)(\/|$)/;
+/**
+ * Every character past Latin-1 written as a `\u` escape. V8 keeps a script's source in memory as
+ * one byte a character only when every character fits in one: three in the sidecar's chunk (an en
+ * dash in pino's message, a `≥` and a `…` in two of ours) made all 367 KB of it two bytes a
+ * character, 734 KB of the idle sidecar's heap (a heap snapshot of `sidetone serve`). The bundle
+ * has no comments, so each such character is in a string, template or regular expression literal,
+ * where the escape means the same character.
+ */
+const latin1 = {
+  name: 'latin1',
+  renderChunk: (code) =>
+    code.replace(/[^\0-\xff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+};
 const { output } = await build({
   input: { main: `${root}dist/cli/main.js` },
+  plugins: [latin1],
   platform: 'node',
   // A bare specifier is a package (node_modules) or a builtin: left to Node, as in dist/.
   external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !BUNDLED.test(id),
@@ -71,6 +85,7 @@ const launch = await build({
   platform: 'node',
   external: (id) => id.startsWith('node:'),
   logLevel: 'warn',
+  plugins: [latin1],
   output: { file: `${out}/sidetone.js`, format: 'cjs', comments: false, banner: '#!/usr/bin/env node' },
 });
 modules['sidetone.js'] = launch.output[0].moduleIds

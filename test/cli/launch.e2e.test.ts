@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -85,6 +86,17 @@ describe('sidetone loads its bundle with the code cache (src/cli/launch.ts)', ()
     expect(sidecar).toBeDefined();
     for (const chunk of ['main.js', sidecar as string])
       expect(existsSync(join(BIN, 'compile-cache', KEY, `${chunk}.cache`)), chunk).toBe(true);
+  });
+
+  it('every chunk is Latin-1 text, which V8 keeps one byte a character (scripts/bundle.mjs)', () => {
+    // One character past it made the sidecar's whole 367 KB chunk two bytes a character in the
+    // heap. What the escapes say is checked where the CLI prints them (db.e2e.test.ts: "—", "█").
+    const chunks = readdirSync(BIN).filter((f) => f.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const chunk of chunks) {
+      const wide = /[^\0-\xff]/.exec(readFileSync(join(BIN, chunk), 'utf8'));
+      expect(wide?.[0], chunk).toBeUndefined();
+    }
   });
 
   it('a start without one writes it at exit, and the next start takes it; the output is the same', () => {

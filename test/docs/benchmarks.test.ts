@@ -351,6 +351,30 @@ describe('docs/benchmarks.md', () => {
       expect(checkRow(row ?? {})).toEqual([]);
     });
 
+    it("the idle window's second half is a row of its own, from the rounds that measured it, with no target", () => {
+      const late = (st: number, floor: number, lateSt: number, lateFloor: number) => {
+        const r = idle(st, floor);
+        return {
+          ...r,
+          sidetone: { ...r.sidetone, idleLateCpuMsPerS: lateSt },
+          'commit floor': { ...r['commit floor'], idleLateCpuMsPerS: lateFloor },
+        };
+      };
+      const saved = {
+        pi: {
+          startRounds: [idle(1.2, 0.5), late(1.8, 0.7, 0.3, 0.1), late(2, 0.8, 0.4, 0.3)],
+          rateRounds: [],
+          settings: { windowSeconds: 30, callsPerSecond: 20 },
+        },
+      };
+      const found = rows(saved).filter((r) => r.method === 'pi-idle-cpu' && r.against === 'commit floor');
+      expect(found.map((r) => r.runs)).toEqual([3, 2]);
+      const half = found[1];
+      expect(half?.case).toContain('second half');
+      expect(half?.values?.map((x) => Number(x.toFixed(2)))).toEqual([0.2, 0.1]);
+      expect(half?.target).toBeUndefined();
+    });
+
     it('the HEP replay stands beside its peer, hep-js decoding the same packets, run by run', () => {
       const run = (st: number, peer: number) => ({
         calls: 20_000,
