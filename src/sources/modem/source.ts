@@ -517,7 +517,12 @@ export class ModemSource {
         else if (cmd === 'AT+CPIN?') this.cpin(r);
         else if (cmd === this.vendorRead) this.reporter.vendor(r.lines);
         else if (REGISTRATION_READS.includes(cmd)) {
-          for (const l of r.lines) this.reporter.registration(l, this.heard, l.startsWith(cmd.slice(2, -1)));
+          // A read answers one line (27.007 7.2, 10.1.20, 10.1.22, 10.1.47): an earlier line of its
+          // prefix is an announcement that crossed the command on the wire (`+CREG: 1,0001,0010,0`
+          // before the reply); read as a reply, its area and cell would shift by a field.
+          const prefix = cmd.slice(2, -1);
+          const reply = r.lines.findLastIndex((l) => l.startsWith(prefix));
+          for (const [i, l] of r.lines.entries()) this.reporter.registration(l, this.heard, i === reply);
           this.observe(false);
         }
       }

@@ -102,12 +102,14 @@ steps = kept
 
 # Each command's reply: the lines after it, up to its final result code.
 replies = {}
+in_reply = set()  # the steps written as part of a reply
 for i, (kind, value, n) in enumerate(steps):
     if kind != "cmd": continue
     block = b""
-    for k2, v2, _ in steps[i + 1:]:
+    for j, (k2, v2, _) in enumerate(steps[i + 1:], i + 1):
         if k2 != "raw": break
         block += v2
+        in_reply.add(j)
         if FINAL.search(v2.decode("latin-1")): break
     replies[i] = block
 
@@ -133,14 +135,16 @@ inbox = []  # host lines not yet consumed by a "> CMD" step
 announced = {}  # "+CREG" / "^HCSQ" -> the last such line written, as a read reply
 
 
-def note_written(data):
+def note_written(data, reply):
     for line in data.decode("latin-1").replace("\r", "\n").split("\n"):
         m = re.match(r"^(\+C(?:5G|E|G)?REG|\^HCSQ):\s*(.*)$", line.strip())
         if m is None: continue
         if m.group(1) == "^HCSQ":  # the URC and the read reply have one form
             announced[m.group(1)] = m.group(2)
-        else:  # a registration URC (<stat>,...) answers a read as <n>,<stat>,...
-            read = re.match(r"^0*[0-5]\s*,\s*\d", m.group(2))
+        else:  # a registration URC (<stat>,...) answers a read as <n>,<stat>,...; a reply is read
+            # form already, and so is a URC whose second field is a 1-2 digit <stat> (Samsung):
+            # "1,0001,0010,0" is <stat>,<lac>,... (ModemManager's vectors)
+            read = reply or re.match(r"^0*[0-5]\s*,\s*\d{1,2}\s*(,|$)", m.group(2))
             announced[m.group(1)] = m.group(2) if read else "2," + m.group(2)
 
 
@@ -273,7 +277,7 @@ while cursor < len(steps):
         # inside the run nothing comes between two lines (a two-line URC stays whole).
         if (cursor == 0 or steps[cursor - 1][0] != "raw") and not split_before(cursor): pump(0)
         os.write(m_fd, value)
-        note_written(value)
+        note_written(value, cursor in in_reply)
         cursor += 1
         if cursor < len(steps) and steps[cursor][0] == "raw": pump(0.01, hold=True)
     elif kind == "hostraw":
