@@ -1,6 +1,6 @@
 /**
  * The SQLite driver under the store front (front.ts): one file (better-sqlite3) in WAL mode. Work
- * is synchronous inside async methods; statements are prepared once at open. `synchronous =
+ * is synchronous inside async methods; statements are prepared once, on first use. `synchronous =
  * NORMAL` means a commit is in the WAL (the OS's page cache) before the promise resolves: a
  * process crash loses nothing acknowledged, a power loss can lose the last transactions.
  */

