@@ -122,17 +122,27 @@ export class PostgresDriver implements StoreDriver {
     return this.conn.tuples<CallTuple>('getCall', SQL.CALL_LEGS, [endToEndId, limit]);
   }
 
-  endToEndLegs(from: number, to: number, limit: number): Promise<LegTuple[]> {
-    return this.conn.tuples<LegTuple>('stats', SQL.END_TO_END_LEGS, [from, to, limit]);
+  async endToEndLegs(from: number, to: number, limit: number): Promise<LegTuple[]> {
+    const lag = await this.callLag('stats');
+    return this.conn.tuples<LegTuple>('stats', SQL.END_TO_END_LEGS, [from, to, limit, lag]);
   }
 
-  recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]> {
-    return this.conn.tuples<CallTuple>('recentCalls', SQL.CALLS_RECENT_BY_STATUS, [status, before, limit]);
+  async recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]> {
+    const b = await this.activeBounds('recentCalls');
+    if (status === 'active' && b.active_from >= SQL.NO_ACTIVE_DAY) return [];
+    const from = status === 'active' ? b.active_from : -SQL.NO_ACTIVE_DAY;
+    return this.conn.tuples<CallTuple>('recentCalls', SQL.CALLS_RECENT_BY_STATUS, [
+      status,
+      before,
+      limit,
+      from,
+      b.lag,
+    ]);
   }
 
   async callPager(q: CallQuery): Promise<Pager<CallTuple>> {
     const params = range(q);
-    const lag = (await this.conn.query<{ lag: number }>('iterateCalls', SQL.CALL_LAG, [])).rows[0]?.lag ?? 0;
+    const lag = await this.callLag('iterateCalls');
     return (afterAt, afterId, limit) => {
       params[0] = afterAt;
       return this.conn.tuples<CallTuple>('iterateCalls', SQL.CALL_PAGE, [...params, afterId, limit, lag]);
@@ -249,7 +259,13 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async countActiveSince(before: number): Promise<number> {
-    const r = await this.conn.query<{ n: number }>('countActiveSince', SQL.COUNT_ACTIVE_SINCE, [before]);
+    const b = await this.activeBounds('countActiveSince');
+    if (b.active_from >= SQL.NO_ACTIVE_DAY) return 0;
+    const r = await this.conn.query<{ n: number }>('countActiveSince', SQL.COUNT_ACTIVE_SINCE, [
+      before,
+      b.active_from,
+      b.lag,
+    ]);
     return r.rows[0]?.n ?? 0;
   }
 
@@ -260,6 +276,17 @@ export class PostgresDriver implements StoreDriver {
   async smsStats(from: number, to: number, since: number): Promise<Record<string, number | null>> {
     const lag = await this.smsLag('smsStats');
     return (await this.conn.query('smsStats', SQL.SMS_STATS, [from, to, lag, since])).rows[0] ?? {};
+  }
+
+  /** The first filed day holding a call in progress, and the calls' lag (SQL.ACTIVE_BOUNDS). */
+  private async activeBounds(what: string): Promise<{ active_from: number; lag: number }> {
+    const r = await this.conn.query<{ active_from: number; lag: number }>(what, SQL.ACTIVE_BOUNDS, []);
+    return r.rows[0] ?? { active_from: SQL.NO_ACTIVE_DAY, lag: 0 };
+  }
+
+  /** How far past a range's last day its calls can be filed (SQL.CALL_LAG), bound before planning. */
+  private async callLag(what: string): Promise<number> {
+    return (await this.conn.query<{ lag: number }>(what, SQL.CALL_LAG, [])).rows[0]?.lag ?? 0;
   }
 
   /** How far past a range's last day its SMS can be filed (SQL.SMS_LAG), bound before planning. */

@@ -87,6 +87,10 @@ const READS = Object.fromEntries(
 ) as ReturnType<typeof rollupReads>;
 /** No call in progress: @active_from past every day. */
 export const NO_ACTIVE_DAY = 8e18;
+/** The largest filing lag of a call (ms; `call_days`): a range's records are filed at most this past its last day. */
+const MAX_LAG = 'COALESCE((SELECT MAX(lag) FROM call_days), 0)';
+/** The first filed day holding a call in progress (`call_days`), or NO_ACTIVE_DAY. */
+const ACTIVE_FROM = `COALESCE((SELECT MIN(filed_day) FROM call_days WHERE active > 0), ${NO_ACTIVE_DAY}::bigint)`;
 /**
  * Read before each analytics read: the filed-day bounds of `READS`, and `later`: is anything filed
  * from @to to the end of its day? Only that stretch matters (rollup/plan.ts `planRange`: with nothing
@@ -99,8 +103,7 @@ export const NO_ACTIVE_DAY = 8e18;
  */
 const RANGE_BOUNDS = `SELECT EXISTS (SELECT 1 FROM calls WHERE first_at >= @to AND first_at < sidetone_day(@to - 1) + ${DAY_MS}
     AND filed_day >= sidetone_day(@to) AND filed_day <= sidetone_day(@to - 1) + CAST(@lag AS BIGINT)) AS later,
-  COALESCE((SELECT MAX(lag) FROM call_days), 0) AS lag,
-  COALESCE((SELECT MIN(filed_day) FROM call_days WHERE active > 0), ${NO_ACTIVE_DAY}::bigint) AS active_from`;
+  ${MAX_LAG} AS lag, ${ACTIVE_FROM} AS active_from`;
 /** Rollup rows emptied by retention, deleted after it ($1: the cutoff). */
 export const ROLLUP_PRUNE = PRUNE_NAMED.map((sql) => positional(sql).text);
 /**
@@ -136,19 +139,39 @@ export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls
   WHERE first_at >= $1 AND first_at < $2 AND (first_at > $1 OR id > $7) AND ${FILED}
     AND filed_day <= sidetone_day($2 - 1) + $9::int8 AND ${FILTERS}
   ORDER BY first_at, id LIMIT $8`;
-export const CALL_LAG = 'SELECT COALESCE(MAX(lag), 0) AS lag FROM call_days';
+export const CALL_LAG = `SELECT ${MAX_LAG} AS lag`;
 /** By id through its filed day: the one partition that can hold it is read, not every day's index. */
 export const CALL_BY_ID = `SELECT ${CALL_COLUMNS} FROM calls
   WHERE call_id = $1 AND filed_day = (SELECT filed_day FROM call_keys WHERE call_id = $1)`;
 /** A call's legs (issue 53), on each day's partial index calls_end_to_end_id. */
 export const CALL_LEGS = `SELECT ${CALL_COLUMNS} FROM calls WHERE end_to_end_id = $1
   ORDER BY first_at, id LIMIT $2`;
-/** The legs with an end-to-end id filed in [from, to) (issue 53), on each day's calls_end_to_end_first_at. */
+/**
+ * The legs with an end-to-end id filed in [from, to) (issue 53), on each day's
+ * calls_end_to_end_first_at; $4 the lag (CALL_LAG). Bounded by filed day as READS are: planning
+ * every day's partition was 9.4 ms of each dashboard read (1M calls over 91 days).
+ */
 export const END_TO_END_LEGS = `SELECT end_to_end_id, first_at, started_at, ringing_at, kpi FROM calls
-  WHERE end_to_end_id IS NOT NULL AND first_at >= $1 AND first_at < $2 ORDER BY first_at, id LIMIT $3`;
+  WHERE end_to_end_id IS NOT NULL AND first_at >= $1 AND first_at < $2 AND ${FILED}
+    AND filed_day <= sidetone_day($2 - 1) + $4::int8 ORDER BY first_at, id LIMIT $3`;
+/**
+ * The newest calls of status $1 started before $2, filed from $4 to $5 (the lag) past $2's day:
+ * for calls in progress $4 is the first day holding one (ACTIVE_BOUNDS), so that the console's
+ * live list plans the day or two holding them, not every day's partition (12 ms of planning a read
+ * at 91 days).
+ */
 export const CALLS_RECENT_BY_STATUS = `SELECT ${CALL_COLUMNS} FROM calls WHERE status = $1 AND first_at < $2
+  AND filed_day >= $4::int8 AND filed_day <= sidetone_day($2 - 1) + $5::int8
   ORDER BY first_at DESC, id DESC LIMIT $3`;
-export const COUNT_ACTIVE_SINCE = `SELECT COUNT(*) AS n FROM calls WHERE status = 'active' AND first_at < $1`;
+/**
+ * Calls in progress started before $1, filed from $2 (the first day with one) to $3 (the lag)
+ * past $1's day, both read by ACTIVE_BOUNDS: planning every day's partition was 18 ms of the 23 ms
+ * this took in each dashboard and health read (1M calls over 91 days; 131 ms on a connection's
+ * first read, which opens each partition).
+ */
+export const COUNT_ACTIVE_SINCE = `SELECT COUNT(*) AS n FROM calls WHERE status = 'active' AND first_at < $1
+  AND filed_day >= $2::int8 AND filed_day <= sidetone_day($1 - 1) + $3::int8`;
+export const ACTIVE_BOUNDS = `SELECT ${ACTIVE_FROM} AS active_from, ${MAX_LAG} AS lag`;
 export const LAST_ACTIVITY = `SELECT (SELECT MAX(first_at) FROM calls) AS c, (SELECT MAX(first_at) FROM sms) AS s`;
 /**
  * One batch of retention among the partitions it cannot drop ($1 cutoff, $2 batch size): the
