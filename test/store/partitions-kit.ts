@@ -41,12 +41,15 @@ export const partitions = async (db: pg.Client, table: string) =>
  * `schema` made as sidetone left a database at version 3 (before day partitions), empty, and the
  * session's search path set to it.
  */
-export async function atVersion3(db: pg.Client, schema: string): Promise<void> {
+export const atVersion3 = (db: pg.Client, schema: string) => atVersion(db, schema, 3);
+
+/** `schema` made as sidetone left a database at `version`, empty, and the session's search path set to it. */
+export async function atVersion(db: pg.Client, schema: string, version: number): Promise<void> {
   await db.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
   await db.query(
     'CREATE TABLE sidetone_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
   );
-  for (const m of PG_MIGRATIONS.filter((x) => x.version <= 3)) {
+  for (const m of PG_MIGRATIONS.filter((x) => x.version <= version)) {
     await db.query(m.sql);
     await db.query('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [
       m.version,

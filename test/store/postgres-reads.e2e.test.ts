@@ -8,6 +8,7 @@ import { planRange } from '../../src/store/rollup/plan.js';
 import { dropSchema, freshSchema, postgresForFile } from '../helpers/postgres.js';
 import { KEY, lifecycle } from './contract.js';
 import { rounded } from './contract-kit.js';
+import { atVersion } from './partitions-kit.js';
 
 const server = postgresForFile();
 const privacy = { hashKey: KEY, storeRaw: false };
@@ -171,6 +172,15 @@ describe('PostgreSQL store reads', () => {
       const DAY = 86_400_000;
       for (const d of [2, 1, 0]) await store.applyBatch(lifecycle(`c${d}`, T - d * DAY));
       await store.applyBatch([{ kind: 'ringing', callId: 'live', at: T + 60_000 }]);
+      // B2BUA legs (issue 53): two of one call in the range, one two days before.
+      const leg = (callId: string, at: number) =>
+        ({ kind: 'started', callId, at, direction: 'inbound', channel: 'sip', endToEndId: 'e2e-1' }) as const;
+      await store.applyBatch([
+        leg('a-leg', T + 1000),
+        leg('b-leg', T + 1020),
+        leg('old-leg', T - 2 * DAY),
+        { kind: 'ended', callId: 'old-leg', at: T - 2 * DAY + 9000, sipCode: 486 },
+      ]);
       // Every statement the store sends (not this test's own EXPLAIN), with its values.
       pg.Client.prototype.query = function (this: pg.Client, q: unknown, ...rest: unknown[]) {
         const config =
@@ -192,8 +202,9 @@ describe('PostgreSQL store reads', () => {
         return parts;
       };
       const d = await dashboard(store, { from: T, to: T + 3_600_000 });
-      expect(d.totals.calls.value).toBe(2);
-      expect(d.totals.active.value).toBe(1);
+      expect(d.totals.calls.value).toBe(4);
+      expect(d.totals.active.value).toBe(3);
+      expect(sent.some((q) => q.text.includes('end_to_end_id IS NOT NULL'))).toBe(true);
       const dashboardParts = await planned();
       expect(dashboardParts.length).toBeGreaterThan(3);
       expect(new Set(dashboardParts)).toEqual(new Set(['calls_20240115']));
@@ -201,7 +212,7 @@ describe('PostgreSQL store reads', () => {
       // partition exists: a write makes tomorrow's), none before it.
       expect(
         (await store.recentCalls({ statuses: ['active'], limit: 50 })).map((r) => r.callId),
-      ).toHaveLength(1);
+      ).toHaveLength(3);
       const liveParts = await planned();
       expect(liveParts).toContain('calls_20240115');
       expect(liveParts.filter((p) => p < 'calls_20240115')).toEqual([]);
@@ -209,6 +220,87 @@ describe('PostgreSQL store reads', () => {
       pg.Client.prototype.query = query;
       await c.end();
       await store.close();
+      await dropSchema(server.url, schema);
+    }
+  });
+
+  it('call_days counts the legs of each day: from the legs stored when the column came, then kept by writes and retention', async () => {
+    const schema = freshSchema();
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    const DAY = 86_400_000;
+    const D = T - (T % DAY);
+    const stored = async () =>
+      (
+        await c.query(
+          'SELECT filed_day::float8 AS day, COUNT(*)::int AS n FROM calls WHERE end_to_end_id IS NOT NULL GROUP BY 1 ORDER BY 1',
+        )
+      ).rows;
+    const counted = async () =>
+      (
+        await c.query(
+          'SELECT filed_day::float8 AS day, legs::int AS n FROM call_days WHERE legs <> 0 ORDER BY 1',
+        )
+      ).rows;
+    let store: Awaited<ReturnType<typeof openPostgresCallStore>> | undefined;
+    try {
+      // A store at version 16, as the sidetone before this column left it: three legs over two days.
+      await atVersion(c, schema, 16);
+      await c.query(`SELECT sidetone_day_partition('calls', d) FROM unnest($1::int8[]) d`, [[D - DAY, D]]);
+      await c.query(
+        `WITH k AS (INSERT INTO call_keys SELECT * FROM unnest($1::text[], $2::int8[]) RETURNING *)
+         INSERT INTO calls (call_id, filed_day, first_at, direction, started_at, end_to_end_id)
+         SELECT call_id, filed_day, filed_day + 3600000, 'inbound', filed_day + 3600000,
+           CASE WHEN call_id LIKE 'leg%' THEN 'e2e-old' END FROM k`,
+        [
+          ['leg-1', 'leg-2', 'leg-3', 'plain'],
+          [D - DAY, D, D, D],
+        ],
+      );
+      store = await openPostgresCallStore({ url: server.url, schema, privacy });
+      const want = [
+        { day: D - DAY, n: 1 },
+        { day: D, n: 2 },
+      ];
+      expect(await stored()).toEqual(want);
+      expect(await counted()).toEqual(want);
+      // Written: new legs (inserts), an old call that becomes a leg and one already a leg (updates).
+      await store.applyBatch([
+        {
+          kind: 'started',
+          callId: 'leg-4',
+          at: T + DAY,
+          direction: 'inbound',
+          channel: 'sip',
+          endToEndId: 'e2e-new',
+        },
+        {
+          kind: 'started',
+          callId: 'leg-5',
+          at: T + DAY,
+          direction: 'inbound',
+          channel: 'sip',
+          endToEndId: 'e2e-new',
+        },
+        { kind: 'ringing', callId: 'leg-1', at: D - DAY + 3_700_000 },
+        {
+          kind: 'started',
+          callId: 'plain',
+          at: D + 3_600_000,
+          direction: 'inbound',
+          channel: 'sip',
+          endToEndId: 'e2e-old',
+        },
+      ]);
+      expect(await counted()).toEqual(await stored());
+      expect((await counted()).map((r) => r.n)).toEqual([1, 3, 2]);
+      // Retention: the first day dropped whole, the second's legs deleted in batches.
+      await store.deleteOlderThan(1, { now: D + DAY + 3_600_000 + 1, batchSize: 1 });
+      expect(await stored()).toEqual([{ day: D + DAY, n: 2 }]);
+      expect(await counted()).toEqual(await stored());
+    } finally {
+      await store?.close();
+      await c.end();
       await dropSchema(server.url, schema);
     }
   });

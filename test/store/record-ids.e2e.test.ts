@@ -148,10 +148,11 @@ describe('record ids on PostgreSQL', () => {
       await db.query(`SET search_path = ${schema}`);
       // Everything after version 6 undone: its meta table, the agent summary of version 8, the
       // SIP flow of version 9, the modem history of version 10, the media per direction and
-      // turn list of version 11, the end-to-end id of version 14 (its index goes with it) and the
-      // cost columns of version 15.
+      // turn list of version 11, the end-to-end id of version 14 (its index goes with it), the
+      // cost columns of version 15 and the legs per day of version 17.
       await db.query(
         `DELETE FROM sidetone_schema WHERE version > 6; DROP TABLE sidetone_meta; DROP TABLE modem_samples;
+         ALTER TABLE call_days DROP COLUMN legs;
          ALTER TABLE calls ${[...AGENT_COLUMNS, 'sip_flow', ...STREAM_COLUMNS, 'agent_turn_list', 'end_to_end_id', ...CALL_COST_COLUMNS].map((c) => `DROP COLUMN ${c}`).join(', ')}`,
       );
       expect(

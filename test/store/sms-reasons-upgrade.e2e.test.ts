@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { PG_LATEST_VERSION } from '../../src/store/postgres/sql.js';
 import { openPostgresCallStore } from '../../src/store/postgres/store.js';
 import { CALL_COST_COLUMNS } from '../../src/store/sqlite/migrations.js';
 import { openSqliteCallStore } from '../../src/store/sqlite/store.js';
@@ -105,11 +106,13 @@ describe('SMS failure reasons: one word, old stores migrated', () => {
       await client.query('ALTER TABLE calls DROP COLUMN end_to_end_id');
       // And version 15's cost columns.
       for (const c of CALL_COST_COLUMNS) await client.query(`ALTER TABLE calls DROP COLUMN ${c}`);
+      // And version 17's legs per day.
+      await client.query('ALTER TABLE call_days DROP COLUMN legs');
       const { rows } = await client.query('SELECT DISTINCT failure_reason AS r FROM sms ORDER BY 1');
       expect(rows.map((r) => r.r)).toEqual(['modem_error', 'network_error', 'no_credit', 'timeout', null]);
 
       const upgraded = await openPostgresCallStore({ url: server.url, schema, privacy });
-      expect(upgraded.schemaVersion).toBe(16);
+      expect(upgraded.schemaVersion).toBe(PG_LATEST_VERSION);
       expect(await reasons(upgraded)).toEqual(EXPECTED);
       await upgraded.close();
     } finally {

@@ -123,8 +123,10 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async endToEndLegs(from: number, to: number, limit: number): Promise<LegTuple[]> {
-    const lag = await this.callLag('stats');
-    return this.conn.tuples<LegTuple>('stats', SQL.END_TO_END_LEGS, [from, to, limit, lag]);
+    const days = (await this.conn.query<{ days: unknown[] }>('stats', SQL.LEG_DAYS, [from, to])).rows[0]
+      ?.days;
+    if (days === undefined || days.length === 0) return [];
+    return this.conn.tuples<LegTuple>('stats', SQL.END_TO_END_LEGS, [from, to, limit, days]);
   }
 
   async recentCalls(status: CallStatus, before: number, limit: number): Promise<CallTuple[]> {

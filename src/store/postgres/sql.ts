@@ -9,7 +9,7 @@ import { PG_MODEM_SAMPLES } from '../modem-samples.js';
 import { CLASSIFIER_R1, pgStatus } from '../records/classifier-r1.js';
 import { PG_READ_INDEXES, PG_ROLLUPS, ROLLUP_ROWS } from '../rollup/sql.js';
 import { callCost, END_TO_END_FIRST_AT, END_TO_END_ID, SMS_REASON_RENAME } from '../sqlite/migrations.js';
-import { PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './partitions.js';
+import { CALL_DAYS_LEGS, PG_PARTITIONS, SMS_DAYS, SMS_PENDING } from './partitions.js';
 
 /** `?` placeholders as PostgreSQL's `$1, $2, ...`, in textual order (the order they are bound in). */
 export function numbered(sql: string): string {
@@ -197,6 +197,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       "calls: the legs with an end-to-end id indexed by filing time, for a period's end-to-end KPIs (issue 53)",
     // As SQLite's 18; the index is made on every day's partition.
     sql: END_TO_END_FIRST_AT,
+  },
+  {
+    version: 17,
+    description:
+      "calls: per filed day, the legs with an end-to-end id (call_days.legs), so a period's end-to-end read plans only the days holding one",
+    sql: CALL_DAYS_LEGS,
   },
 ];
 
