@@ -370,7 +370,8 @@ function piRows(d) {
             ? {
                 text: '<= 1 ms/s over the floor (issue 51)',
                 ok: Math.max(...excess) <= 1,
-                worst: `${Math.max(...excess).toFixed(2)} ms/s`,
+                // Missed by what the worst run is over the target, not the run itself.
+                worst: `${(Math.max(...excess) - 1).toFixed(2)} ms/s`,
                 shown: show(Math.max(...excess)),
               }
             : undefined,

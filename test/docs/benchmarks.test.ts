@@ -347,7 +347,9 @@ describe('docs/benchmarks.md', () => {
       };
       const row = rows(saved).find((r) => r.method === 'pi-idle-cpu' && r.against === 'commit floor');
       expect(row?.values?.map((x) => Number(x.toFixed(2)))).toEqual([0.7, 0.8, 1.5]);
-      expect(row?.target).toMatchObject({ ok: false, worst: '1.50 ms/s' });
+      // Missed by the worst run's 1.5 ms/s less the target's 1 ms/s (stop 78 found the page saying
+      // "missed by 1.89 ms/s" for a worst run of 1.89).
+      expect(row?.target).toMatchObject({ ok: false, worst: '0.50 ms/s', shown: '1.50 ms/s' });
       expect(checkRow(row ?? {})).toEqual([]);
     });
 
