@@ -164,14 +164,22 @@ describe('a large PostgreSQL store from before day partitions', { timeout: 120_0
         expect([cPart, sPart]).toEqual(copiedDay);
         expect({ ...attachedCatalog, partitions: [] }).toEqual({ ...copiedCatalog, partitions: [] });
 
-        // Every row and every rollup as it was; each id's key filed under the partition's day.
+        // Every row and every rollup as it was. No id is keyed yet: the store knows the day its
+        // unkeyed records are filed under, and files each as it is next written.
         await db.query(`SET search_path = ${big}`);
         for (const t of [...RECORDS, ...ROLLUPS])
           expect([t, await digest(db, t, columns[t]!)]).toEqual([t, before[t]]);
         const L = D0 + 2 * DAY;
-        const keys = await db.query(`SELECT (SELECT COUNT(*) FROM call_keys WHERE filed_day = ${L}) AS c,
-          (SELECT COUNT(*) FROM sms_keys WHERE filed_day = ${L}) AS s`);
-        expect(keys.rows[0]).toEqual({ c: String(IN_OPEN_ROWS), s: '501' });
+        const count = async (sql: string) => Number((await db.query(sql)).rows[0].n);
+        const keyRows = async () =>
+          (
+            await db.query(`SELECT 'call' AS k, call_id AS id, filed_day::float8 AS day FROM call_keys
+              UNION ALL SELECT 'sms', message_id, filed_day::float8 FROM sms_keys ORDER BY 1, 2`)
+          ).rows;
+        expect(await keyRows()).toEqual([]);
+        expect((await db.query(`SELECT value FROM sidetone_meta WHERE key = 'unkeyed_days'`)).rows).toEqual([
+          { value: JSON.stringify({ calls: L, sms: L }) },
+        ]);
         // The day's oldest record starts two days before it: the lag reads bound their days with.
         expect((await db.query('SELECT filed_day, active, lag FROM call_days')).rows).toEqual([
           { filed_day: String(L), active: String(IN_OPEN_ROWS / 4), lag: String(2 * DAY) },
@@ -211,6 +219,12 @@ describe('a large PostgreSQL store from before day partitions', { timeout: 120_0
           { call_id: 'new-2', part: 'calls_20240312' },
         ]);
         expect(await store.getCall('c3')).toMatchObject({ endedAt: D0 + 3_600_000, sipCode: 487 });
+        // A call of the attached table written again later: found through its key row now.
+        await store.applyBatch([
+          { kind: 'media', callId: 'c3', at: D0 + 3_600_500, mos: 4.1, jitterMs: 5, lossPercent: 0 },
+        ]);
+        expect(await store.getCall('c3')).toMatchObject({ sipCode: 487, mos: 4.1 });
+        expect(await count("SELECT COUNT(*) AS n FROM calls WHERE call_id = 'c3'")).toBe(1);
         // A delivery report finds the most recent pending submission with its reference (m259, of
         // day 1: m3 is older) among the attached table's rows.
         await store.applySms({
@@ -223,19 +237,31 @@ describe('a large PostgreSQL store from before day partitions', { timeout: 120_0
         expect((await store.getSms('m259'))?.status).toBe('delivered');
         expect((await store.getSms('m3'))?.status).toBe('sent');
         await expectReadsExact(store, { from: D0, to: D0 + 3 * DAY });
+        // Keyed are the records written since, each under the day it is filed under.
+        expect(await keyRows()).toEqual([
+          { k: 'call', id: 'c3', day: L },
+          { k: 'call', id: 'new-1', day: L - DAY },
+          { k: 'call', id: 'new-2', day: L },
+          { k: 'sms', id: 'm259', day: L },
+        ]);
 
         // Retention at day 1, 12:00: no day is over, so the records before it go batch by batch,
         // the attached table's with the rest, and their keys with them.
-        const count = async (sql: string) => Number((await db.query(sql)).rows[0].n);
         const cutoff = D0 + DAY + DAY / 2;
         const expired = await count(`SELECT COUNT(*) AS n FROM calls WHERE first_at < ${cutoff}`);
         expect(expired).toBeGreaterThan(50_000);
         expect((await store.deleteOlderThan(1, { now: cutoff + DAY })).calls).toBe(expired);
         expect(await partitions(db, 'calls')).toEqual(['calls_20240311', 'calls_20240312']);
         expect(await count(`SELECT COUNT(*) AS n FROM calls WHERE first_at < ${cutoff}`)).toBe(0);
-        expect(await count('SELECT COUNT(*) AS n FROM call_keys')).toBe(
-          await count('SELECT COUNT(*) AS n FROM calls'),
-        );
+        // Every key row has its record; every record has a key row or is an unkeyed one.
+        expect(
+          await count(`SELECT COUNT(*) AS n FROM call_keys k WHERE NOT EXISTS
+            (SELECT 1 FROM calls c WHERE c.call_id = k.call_id AND c.filed_day = k.filed_day)`),
+        ).toBe(0);
+        expect(
+          await count(`SELECT COUNT(*) AS n FROM calls c WHERE filed_day <> ${L}
+            AND NOT EXISTS (SELECT 1 FROM call_keys k WHERE k.call_id = c.call_id)`),
+        ).toBe(0);
         await expectReadsExact(store, { from: D0, to: D0 + 3 * DAY });
         // At day 3 both days are over: the attached table is dropped whole like any day's
         // partition, and the reads' lag goes with its day.

@@ -26,7 +26,8 @@ import type { Bucket, CallQuery, CallUpdate, DeleteResult, SmsUpdate } from '../
 import type { Db, PgConnection } from './connection.js';
 import { KnownDays, type PgRunner } from './days.js';
 import { PgIdRewrite } from './id-rewrite.js';
-import { NESTED_LOOPS, RETENTION_LOCK } from './partitions.js';
+import { META_GET } from './meta.js';
+import { keyFiling, NESTED_LOOPS, parseUnkeyed, RETENTION_LOCK, UNKEYED_KEY } from './partitions.js';
 import { readStatement } from './pool.js';
 import { dropExpired } from './retention.js';
 import { PgRollupBuild } from './rollup-build.js';
@@ -90,6 +91,7 @@ export class PostgresDriver implements StoreDriver {
     conn.afterMigrate = async (q) => {
       await build.load(q);
       await ids.load(q);
+      this.w.filing = keyFiling(parseUnkeyed((await q(META_GET, [UNKEYED_KEY])).rows[0]?.value));
       this.onBuildLoaded();
     };
     const days = new KnownDays(); // the days whose partitions exist, as far as this store knows
@@ -98,7 +100,7 @@ export class PostgresDriver implements StoreDriver {
       query: (text, values) => conn.query('partitions', text, values),
       transaction: (fn) => conn.transaction('deleteOlderThan', fn),
     };
-    this.w = { conn, days, runner, protect };
+    this.w = { conn, days, runner, protect, filing: keyFiling({}) };
   }
 
   writeCalls(what: string, updates: readonly CallUpdate[], keys?: EventKeys): Promise<void> {
@@ -115,7 +117,9 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async callById(id: string): Promise<CallTuple | undefined> {
-    return (await this.conn.tuples<CallTuple>('getCall', SQL.CALL_BY_ID, [id]))[0];
+    return (
+      await this.conn.tuples<CallTuple>('getCall', SQL.CALL_BY_ID, [id, this.w.filing.unkeyed.calls ?? null])
+    )[0];
   }
 
   callLegs(endToEndId: string, limit: number): Promise<CallTuple[]> {
@@ -272,7 +276,9 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async smsById(id: string): Promise<SmsTuple | undefined> {
-    return (await this.conn.tuples<SmsTuple>('getSms', SQL.SMS_BY_ID, [id]))[0];
+    return (
+      await this.conn.tuples<SmsTuple>('getSms', SQL.SMS_BY_ID, [id, this.w.filing.unkeyed.sms ?? null])
+    )[0];
   }
 
   async smsStats(from: number, to: number, since: number): Promise<Record<string, number | null>> {
@@ -319,7 +325,7 @@ export class PostgresDriver implements StoreDriver {
     await this.conn.transaction('deleteOlderThan', async (c) => {
       await c.query(RETENTION_LOCK);
       await c.query(NESTED_LOOPS);
-      n = (await c.query(sql, [cutoff, batch])).rowCount ?? 0;
+      n = Number((await c.query<{ n: string }>(sql, [cutoff, batch])).rows[0]?.n ?? 0);
     });
     return n;
   }

@@ -56,18 +56,25 @@ const LIVE_PAGE = 20_000;
 /**
  * The statement that rewrites one column's raw ids, given `$1` row ids, `$2` their filed days,
  * `$3` the ids as stored and `$4` their hashes. A keyed column moves its key first and the record
- * follows the keys that moved (none whose hash is already a key); the rest move by row.
+ * follows the keys that moved (none whose hash is already a key); a record without a key row (an
+ * attached table's: postgres/partitions.ts `Unkeyed`) moves and is keyed under its hash. Both run
+ * with the triggers of `calls` switched off, which holds its writers until the transaction ends
+ * (`triggers`), so no writer files the hash in between. The rest move by row.
  */
 const MOVE = PG_COLUMNS.map(({ keys, table, column }) => {
   const batch = 'SELECT * FROM unnest($1::int8[], $2::int8[], $3::text[], $4::text[])';
+  const byRow = (m: string) => `t.id = ${m}.id AND t.filed_day = ${m}.day`;
   if (keys === undefined)
     return `WITH m (id, day, old, new) AS (${batch})
-      UPDATE ${table} t SET ${column} = m.new FROM m WHERE t.id = m.id AND t.filed_day = m.day`;
+      UPDATE ${table} t SET ${column} = m.new FROM m WHERE ${byRow('m')}`;
+  const noKey = (id: string) => `NOT EXISTS (SELECT 1 FROM ${keys} x WHERE x.${column} = ${id})`;
   return `WITH m (id, day, old, new) AS (${batch}),
-    moved AS (UPDATE ${keys} y SET ${column} = m.new FROM m
-      WHERE y.${column} = m.old AND NOT EXISTS (SELECT 1 FROM ${keys} x WHERE x.${column} = m.new)
-      RETURNING m.id, m.day, m.new)
-    UPDATE ${table} t SET ${column} = moved.new FROM moved WHERE t.id = moved.id AND t.filed_day = moved.day`;
+    moved AS (UPDATE ${keys} y SET ${column} = m.new FROM m WHERE y.${column} = m.old AND ${noKey('m.new')}
+      RETURNING m.id, m.day, m.new),
+    unkeyed AS (UPDATE ${table} t SET ${column} = m.new FROM m WHERE ${byRow('m')} AND ${noKey('m.old')}
+      AND ${noKey('m.new')} RETURNING t.${column}, t.filed_day),
+    filed AS (INSERT INTO ${keys} (${column}, filed_day) SELECT * FROM unkeyed)
+    UPDATE ${table} t SET ${column} = moved.new FROM moved WHERE ${byRow('moved')}`;
 });
 
 type Row = { id: string; filed_day: string; v: string | null };

@@ -8,7 +8,8 @@ import type { PrivacyConfig } from '../privacy.js';
 import { rederivePostgres } from '../records/rederive.js';
 import { hashIdsBeforePartitions, IN_OPEN_ROWS, pgIdRows } from '../stored-ids.js';
 import { openPgIds } from './id-rewrite.js';
-import { PG_PARTITIONS_ATTACHED } from './partitions.js';
+import { META_SET } from './meta.js';
+import { PG_PARTITIONS_ATTACHED, UNKEYED_KEY, type Unkeyed } from './partitions.js';
 import { startPgRollupBuild } from './rollup-build.js';
 import * as SQL from './sql.js';
 
@@ -50,6 +51,7 @@ export async function migrateSchema(
   }
   let deferred = false;
   let hashedBefore: number | undefined;
+  let attached = false;
   for (const m of SQL.PG_MIGRATIONS) {
     if (m.version <= current) continue;
     // Migration 4 on a small store: its raw ids hashed in the tables the copy into day partitions
@@ -61,7 +63,10 @@ export async function migrateSchema(
     let sql = withoutRows(m);
     if (m.version === PARTITIONS_VERSION && current > 0) {
       if ((await pgIdRows(q)) <= IN_OPEN_ROWS) hashedBefore = await hashIdsBeforePartitions(q, o.privacy);
-      else sql = PG_PARTITIONS_ATTACHED;
+      else {
+        sql = PG_PARTITIONS_ATTACHED;
+        attached = true;
+      }
     }
     // The rows a migration would fill from the records stored are built in the background instead
     // (rollup/build.ts): marked below, in this transaction.
@@ -70,12 +75,27 @@ export async function migrateSchema(
     await q('INSERT INTO sidetone_schema (version, description) VALUES ($1, $2)', [m.version, m.description]);
   }
   if (deferred) await startPgRollupBuild(q);
+  if (attached) await q(META_SET, [UNKEYED_KEY, JSON.stringify(await attachedDays(q))]);
   // Columns and rollups of an older call classifier rebuilt, under the same lock (records/rederive.ts).
   await rederivePostgres(q, o.url);
   // Raw ids of an older version hashed, or left to the background, under the same lock.
   await openPgIds(q, o.privacy, hashedBefore);
   await q('COMMIT');
   return Math.max(current, SQL.PG_LATEST_VERSION);
+}
+
+/**
+ * The day each table was attached under, in the migration that attached it: each has one
+ * partition then, every row filed under that day (a table left empty files none).
+ */
+async function attachedDays(q: (text: string) => Promise<pg.QueryResult>): Promise<Unkeyed> {
+  const r = await q(
+    `SELECT (SELECT filed_day FROM calls LIMIT 1) AS calls, (SELECT filed_day FROM sms LIMIT 1) AS sms`,
+  );
+  const row = r.rows[0] as Record<'calls' | 'sms', string | null>;
+  const out: Unkeyed = {};
+  for (const t of ['calls', 'sms'] as const) if (row[t] !== null) out[t] = Number(row[t]);
+  return out;
 }
 
 /** The migration that moves `calls` and `sms` into day partitions (postgres/partitions.ts). */

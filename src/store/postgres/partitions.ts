@@ -74,14 +74,20 @@ function partitioned(table: string, key: string, keys: string, indexes: string[]
  * gives that day the lag of its oldest record, so reads bound their filed days as for any record
  * filed late, and retention takes its records out batch by batch as they expire until the whole
  * day does. Its first_at indexes are kept and attached to the parent's; the unique ones gain
- * `filed_day` and are built, as are the key table's. The same schema as `partitioned` leaves, but
- * for the partition's index names (test/store/postgres-attach.e2e.test.ts).
+ * `filed_day` and are built. Its ids get no key rows here: filling the key table and building its
+ * key took 4.5 + 3.3 s of the 19.9 s this open took at 5M calls from schema 1 (bench/store-open.mjs,
+ * 2026-11-28), so each is filed when it is next written or hashed (`Unkeyed`). The same schema as `partitioned`
+ * leaves, but for the partition's index names (test/store/postgres-attach.e2e.test.ts).
  */
 function attached(table: string, key: string, keys: string, indexes: string[]): string {
   return `
     DO $attach$ DECLARE day BIGINT; part TEXT; r RECORD; BEGIN
       -- An empty table (a store of calls and no SMS) is filed under day 0: retention's first pass drops it.
       SELECT COALESCE(sidetone_day(MAX(first_at)), 0) INTO day FROM ${table};
+      -- Its highest id, read on its primary key before that goes: the parent's sequence starts
+      -- after it (\`parentKeys\`; MAX(id) over the parent before its key exists read every row,
+      -- 0.6 s at 5M calls).
+      PERFORM set_config('sidetone.top_${table}', (SELECT COALESCE(MAX(id), 0) FROM ${table})::text, true);
       part := ${dayName(`'${table}'`, 'day')};
       -- The version-3 triggers go with the table's old role (the parent gets its own below); its
       -- unique keys lack filed_day, and its index names are the parent's to take.
@@ -104,17 +110,23 @@ function attached(table: string, key: string, keys: string, indexes: string[]): 
         PARTITION BY RANGE (filed_day)', part);
       EXECUTE format('ALTER TABLE ${table} ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)',
         part, day, day + ${DAY_MS});
-      -- Filled, then keyed: one sorted build of the primary key instead of row-by-row inserts.
-      EXECUTE format('CREATE TABLE ${keys} AS SELECT ${key}, filed_day FROM %I', part);
     END $attach$;
-    ALTER TABLE ${keys} ALTER COLUMN filed_day SET NOT NULL, ADD PRIMARY KEY (${key});
-    ${parentKeys(table, key, indexes)}`;
+    CREATE TABLE ${keys} (${key} TEXT PRIMARY KEY, filed_day BIGINT NOT NULL);
+    ${parentKeys(table, key, indexes, `current_setting('sidetone.top_${table}')::bigint`)}`;
 }
 
-/** What both moves end with: the id sequence, the primary key and the indexes of the parent. */
-function parentKeys(table: string, key: string, indexes: string[]): string {
+/**
+ * What both moves end with: the id sequence (after `top`, the highest id), the primary key and the
+ * indexes of the parent.
+ */
+function parentKeys(
+  table: string,
+  key: string,
+  indexes: string[],
+  top = `COALESCE((SELECT MAX(id) FROM ${table}), 0)`,
+): string {
   return `CREATE SEQUENCE ${table}_id_seq OWNED BY ${table}.id;
-    SELECT setval('${table}_id_seq', COALESCE((SELECT MAX(id) FROM ${table}), 0) + 1, false);
+    SELECT setval('${table}_id_seq', ${top} + 1, false);
     ALTER TABLE ${table} ALTER COLUMN id SET DEFAULT nextval('${table}_id_seq');
     -- Indexes after the copy: one sorted build per partition instead of row-by-row inserts.
     ALTER TABLE ${table} ADD PRIMARY KEY (id, filed_day);
@@ -185,10 +197,18 @@ function callDaysLegsChange(name: string, added: string, removed: string): strin
   END $fn$;`;
 }
 const none = (t: string) => `(SELECT * FROM ${t} WHERE false) n`;
-const CALL_DAYS = `
+/** `call_days` filled from the calls moved into their day partitions (`partitioned`): one pass. */
+const DAYS_OF_PARTITIONS = `INSERT INTO call_days SELECT filed_day, COUNT(*) FILTER (WHERE status = 'active'),
+    MAX(filed_day - sidetone_day(first_at)) FROM calls GROUP BY filed_day;`;
+/**
+ * `call_days` of a table attached whole (`attached`): its one day, read on the indexes it kept of
+ * status and first_at. The grouped pass over every row was 1.36 s of a 5M-call open.
+ */
+const DAYS_OF_ATTACHED = `INSERT INTO call_days SELECT filed_day, (SELECT COUNT(*) FROM calls WHERE status = 'active'),
+    filed_day - sidetone_day((SELECT MIN(first_at) FROM calls)) FROM (SELECT filed_day FROM calls LIMIT 1) d;`;
+const callDays = (fill: string) => `
   CREATE TABLE call_days (filed_day BIGINT PRIMARY KEY, active BIGINT NOT NULL, lag BIGINT NOT NULL);
-  INSERT INTO call_days SELECT filed_day, COUNT(*) FILTER (WHERE status = 'active'),
-    MAX(filed_day - sidetone_day(first_at)) FROM calls GROUP BY filed_day;
+  ${fill}
   ${callDaysChange('sidetone_call_days_insert', 'new_rows', none('new_rows'))}
   ${callDaysChange('sidetone_call_days_update', 'new_rows', 'old_rows')}
   ${callDaysChange('sidetone_call_days_delete', none('old_rows'), 'old_rows')}
@@ -207,8 +227,14 @@ const CALL_DAYS = `
  */
 export const CALL_DAYS_LEGS = `
   ALTER TABLE call_days ADD COLUMN legs BIGINT NOT NULL DEFAULT 0;
-  UPDATE call_days d SET legs = x.n FROM (SELECT filed_day, COUNT(*) AS n FROM calls
-    WHERE end_to_end_id IS NOT NULL GROUP BY filed_day) x WHERE d.filed_day = x.filed_day;
+  -- Counted on the partial indexes of migrations 14 and 16: a store that just gained the column
+  -- has no statistics of it, and the planner read every row instead (0.88 s of a 5M-call open).
+  DO $legs$ DECLARE was TEXT := current_setting('enable_seqscan'); BEGIN
+    PERFORM set_config('enable_seqscan', 'off', true);
+    UPDATE call_days d SET legs = x.n FROM (SELECT filed_day, COUNT(*) AS n FROM calls
+      WHERE end_to_end_id IS NOT NULL GROUP BY filed_day) x WHERE d.filed_day = x.filed_day;
+    PERFORM set_config('enable_seqscan', was, true);
+  END $legs$;
   ${callDaysLegsChange('sidetone_call_days_insert', 'new_rows', none('new_rows'))}
   ${callDaysLegsChange('sidetone_call_days_update', 'new_rows', 'old_rows')}
   ${callDaysLegsChange('sidetone_call_days_delete', none('old_rows'), 'old_rows')}`;
@@ -282,7 +308,7 @@ const dayName = (
  * version-3 database move over unchanged (ids included) and the rollups, which already count them,
  * are left as they are: the rollup triggers are attached to the new table after the copy.
  */
-const partitionsMigration = (move: typeof partitioned) => `
+const partitionsMigration = (move: typeof partitioned, fillDays: string) => `
   CREATE FUNCTION sidetone_day(ms BIGINT) RETURNS BIGINT LANGUAGE sql IMMUTABLE AS
     $$ SELECT ms - ((ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS} $$;
   -- The partition of one day (its midnight in epoch ms), created if missing; named by its UTC date.
@@ -307,40 +333,103 @@ const partitionsMigration = (move: typeof partitioned) => `
     'calls_instance_first_at ON calls (instance, first_at)',
   ])}
   ${ROLLUP_TRIGGERS}
-  ${CALL_DAYS}
+  ${callDays(fillDays)}
   ${BOUNDED_ROLLUP_TRIGGERS}
   ${move('sms', 'message_id', 'sms_keys', [
     'sms_first_at ON sms (first_at)',
     'sms_gateway_reference ON sms (gateway, reference, sent_at)',
   ])}`;
-export const PG_PARTITIONS = partitionsMigration(partitioned);
+export const PG_PARTITIONS = partitionsMigration(partitioned, DAYS_OF_PARTITIONS);
 /**
  * Migration 4 for a large version-3 store: its tables attached as one day's partition each instead
  * of copied (`attached`). Released migration 4 stays the text above, run for every other store.
  */
-export const PG_PARTITIONS_ATTACHED = partitionsMigration(attached);
+export const PG_PARTITIONS_ATTACHED = partitionsMigration(attached, DAYS_OF_ATTACHED);
 
 /** $1 the table, $2 its days: the writer's shared lock, and each day's partition made sure of. */
 export const BEGIN_WRITE = 'SELECT sidetone_begin_write($1, $2::int8[])';
 
 /**
- * File the calls of a batch ($1 ids, $2 the day each new one takes). Returns a row for each id
- * that was known already, with its filed day: the ids it does not return were filed now, under
- * the day given. The upserts then take the days as a parameter: a join of the batch to
- * `call_keys` was planned as a hash join over the whole key table (a scan of every call kept, per
- * batch), and so was `call_id = ANY ($1)`; the LIMIT keeps each lookup a probe of the primary key.
- * An id another transaction filed while this one waited for it comes back with a NULL day (the
- * row is invisible to this statement's snapshot): FILED_DAYS reads those in a new statement.
+ * The filed day of each table's records that have no key row: those of a large version-3 table
+ * attached whole (`attached`). Each is filed when it is next written (the filing statements look
+ * an id they do not know up in that day's partition first: `keyFiling`) or hashed
+ * (postgres/id-rewrite.ts keys the rows it moves). migrate.ts keeps it in `sidetone_meta` under
+ * {@link UNKEYED_KEY}; a store without such rows has none.
  */
-export const CALL_KEYS_FILE = `WITH ins AS (INSERT INTO call_keys (call_id, filed_day)
-    SELECT * FROM unnest($1::text[], $2::int8[]) ON CONFLICT (call_id) DO NOTHING RETURNING call_id)
-  SELECT b.id AS call_id, k.filed_day FROM unnest($1::text[]) AS b (id)
-    LEFT JOIN LATERAL (SELECT filed_day FROM call_keys WHERE call_id = b.id LIMIT 1) k ON true
-  WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.call_id = b.id)`;
+export interface Unkeyed {
+  calls?: number;
+  sms?: number;
+}
+export const UNKEYED_KEY = 'unkeyed_days';
+
+/**
+ * {@link Unkeyed} as `sidetone_meta` keeps it; none for a missing or malformed value.
+ * @example parseUnkeyed('{"calls":1710201600000}'); // { calls: 1710201600000 }
+ */
+export function parseUnkeyed(value: unknown): Unkeyed {
+  if (typeof value !== 'string') return {};
+  try {
+    const v = JSON.parse(value) as Record<string, unknown>;
+    const out: Unkeyed = {};
+    for (const t of ['calls', 'sms'] as const)
+      if (Number.isSafeInteger(v[t]) && (v[t] as number) % DAY_MS === 0) out[t] = v[t] as number;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The statements that file ids under their days, for a store's {@link Unkeyed} days: made once at
+ * open. A store without unkeyed records files as it always has; the lookup in the unkeyed day's
+ * partition, given NULL instead, still cost its planning: batches of 20 new ids took 12 % longer
+ * (617-696 µs against 540-610, 90 days of partitions, PostgreSQL 15, 2026-11-29).
+ */
+export interface KeyFiling {
+  unkeyed: Unkeyed;
+  /**
+   * File the calls of a batch ($1 ids, $2 the day each new one takes). Returns a row for each id
+   * that was known already, with its filed day, and for each unkeyed record keyed now: the ids it
+   * does not return were filed now, under the day given. The upserts then take the days as a
+   * parameter: a join of the batch to `call_keys` was planned as a hash join over the whole key
+   * table (a scan of every call kept, per batch), and so was `call_id = ANY ($1)`; the LIMIT keeps
+   * each lookup a probe of the primary key. An id another transaction filed while this one waited
+   * for it comes back with a NULL day (the row is invisible to this statement's snapshot):
+   * FILED_DAYS reads those in a new statement.
+   */
+  callKeys: string;
+  /** File message $1 under day $2 unless it has a key row (or is unkeyed: under that day). */
+  smsKey: string;
+}
+
+/** SQL: the day `day` if `table` has a record of id `id` filed under it (an unkeyed one). */
+const unkeyedDay = (table: string, key: string, id: string, day: number) =>
+  `(SELECT filed_day FROM ${table} WHERE ${key} = ${id} AND filed_day = ${Math.trunc(day)} LIMIT 1)`;
+
+/** @example keyFiling({}).callKeys; // the statement a store without unkeyed records files calls with */
+export function keyFiling(unkeyed: Unkeyed): KeyFiling {
+  const { calls, sms } = unkeyed;
+  const batch = 'unnest($1::text[], $2::int8[])';
+  const rows =
+    calls === undefined
+      ? `SELECT * FROM ${batch} ON CONFLICT (call_id) DO NOTHING RETURNING call_id`
+      : `SELECT b.id, COALESCE(${unkeyedDay('calls', 'call_id', 'b.id', calls)}, b.day) FROM ${batch} AS b (id, day)
+        ON CONFLICT (call_id) DO NOTHING RETURNING call_id, filed_day`;
+  return {
+    unkeyed,
+    callKeys: `WITH ins AS (INSERT INTO call_keys (call_id, filed_day) ${rows})
+    SELECT b.id AS call_id, k.filed_day FROM unnest($1::text[]) AS b (id)
+      LEFT JOIN LATERAL (SELECT filed_day FROM call_keys WHERE call_id = b.id LIMIT 1) k ON true
+    WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.call_id = b.id)${
+      calls === undefined ? '' : ` UNION ALL SELECT call_id, filed_day FROM ins WHERE filed_day = ${calls}`
+    }`,
+    smsKey: `INSERT INTO sms_keys (message_id, filed_day)
+      VALUES ($1, ${sms === undefined ? '$2' : `COALESCE(${unkeyedDay('sms', 'message_id', '$1', sms)}, $2::int8)`})
+      ON CONFLICT (message_id) DO NOTHING`,
+  };
+}
 export const FILED_DAYS = `SELECT k.call_id, k.filed_day FROM unnest($1::text[]) AS b (id),
   LATERAL (SELECT call_id, filed_day FROM call_keys WHERE call_id = b.id LIMIT 1) k`;
-export const SMS_KEY_INSERT = `INSERT INTO sms_keys (message_id, filed_day) VALUES ($1, $2)
-  ON CONFLICT (message_id) DO NOTHING`;
 
 /**
  * A shared single-row upsert (`$1` the id) made to file its row: the filed day is read from the key

@@ -140,9 +140,15 @@ export const CALL_PAGE = `SELECT ${CALL_COLUMNS} FROM calls
     AND filed_day <= sidetone_day($2 - 1) + $9::int8 AND ${FILTERS}
   ORDER BY first_at, id LIMIT $8`;
 export const CALL_LAG = `SELECT ${MAX_LAG} AS lag`;
+/**
+ * SQL: the filed day of record `$1`, from its key row, else `$2`, the unkeyed day of its table or
+ * NULL (postgres/partitions.ts `Unkeyed`; a record with neither is not found there either).
+ */
+const filedDayOf = (keys: string, key: string) =>
+  `COALESCE((SELECT filed_day FROM ${keys} WHERE ${key} = $1), $2::int8)`;
 /** By id through its filed day: the one partition that can hold it is read, not every day's index. */
 export const CALL_BY_ID = `SELECT ${CALL_COLUMNS} FROM calls
-  WHERE call_id = $1 AND filed_day = (SELECT filed_day FROM call_keys WHERE call_id = $1)`;
+  WHERE call_id = $1 AND filed_day = ${filedDayOf('call_keys', 'call_id')}`;
 /** A call's legs (issue 53), on each day's partial index calls_end_to_end_id. */
 export const CALL_LEGS = `SELECT ${CALL_COLUMNS} FROM calls WHERE end_to_end_id = $1
   ORDER BY first_at, id LIMIT $2`;
@@ -183,16 +189,18 @@ export const LAST_ACTIVITY = `SELECT (SELECT MAX(first_at) FROM calls) AS c, (SE
 /**
  * One batch of retention among the partitions it cannot drop ($1 cutoff, $2 batch size): the
  * records and their key rows together (a later event for the id starts a new record, filed anew).
- * The row count is the records'. Run under RETENTION_LOCK.
+ * Answers `n`, the records deleted (an unkeyed record has no key row: postgres/partitions.ts
+ * `Unkeyed`). Run under RETENTION_LOCK.
  */
 const deleteBatch = (table: string, key: string, keys: string) => `WITH gone AS (DELETE FROM ${table}
   WHERE (id, filed_day) IN (SELECT id, filed_day FROM ${table} WHERE first_at < $1 ORDER BY first_at LIMIT $2)
-  RETURNING ${key}) DELETE FROM ${keys} k USING gone WHERE k.${key} = gone.${key}`;
+  RETURNING ${key}), keys AS (DELETE FROM ${keys} k USING gone WHERE k.${key} = gone.${key})
+  SELECT COUNT(*) AS n FROM gone`;
 export const DELETE_CALLS_BATCH = deleteBatch('calls', 'call_id', 'call_keys');
 export const DELETE_SMS_BATCH = deleteBatch('sms', 'message_id', 'sms_keys');
 
 export const SMS_BY_ID = `SELECT ${SMS_COLUMNS} FROM sms
-  WHERE message_id = $1 AND filed_day = (SELECT filed_day FROM sms_keys WHERE message_id = $1)`;
+  WHERE message_id = $1 AND filed_day = ${filedDayOf('sms_keys', 'message_id')}`;
 /** The largest SMS filing lag (sms_days): SMS reads plan the partitions up to it past their range. */
 export const SMS_LAG = 'SELECT COALESCE(MAX(lag), 0) AS lag FROM sms_days';
 /** $1 after-at, $2 to, $3 after-id, $4 limit, $5 the lag (SMS_LAG). */
@@ -224,7 +232,7 @@ const combined = UPSERT.COMBINED_CALL;
  * and one row version per call instead of one per update. A statement may not update a row twice:
  * a call with two updates of one kind in a batch (a 180 and a 183) goes in a second round. The
  * upserts commute, so this gives the record that one-by-one updates give. Each row carries its
- * call's filed day first ($1, from CALL_KEYS_FILE in postgres/partitions.ts).
+ * call's filed day first ($1, from KeyFiling.callKeys in postgres/partitions.ts).
  */
 export const CALL_BATCH_UPSERT = `INSERT INTO calls AS o (filed_day, ${combined.columns.join(', ')})
   SELECT * FROM unnest($1::int8[], ${combined.columns.map((c, i) => `$${i + 2}::${typeOf(c)}[]`).join(', ')})

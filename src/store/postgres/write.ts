@@ -7,15 +7,19 @@ import { callRounds, type Protect, smsOriginWrite, smsReportWrite } from '../rec
 import type { CallUpdate, SmsUpdate } from '../types.js';
 import type { Db, PgConnection } from './connection.js';
 import { type Filing, filing, type KnownDays, type PgRunner } from './days.js';
-import { BEGIN_WRITE, CALL_KEYS_FILE, dayOf, FILED_DAYS, SMS_KEY_INSERT } from './partitions.js';
+import { BEGIN_WRITE, dayOf, FILED_DAYS, type KeyFiling } from './partitions.js';
 import * as SQL from './statements.js';
 
-/** What a write needs: the connections, the partitions known to exist and the number protector. */
+/**
+ * What a write needs: the connections, the partitions known to exist, the number protector and the
+ * statements that file ids (made at open).
+ */
 export interface WriteContext {
   conn: PgConnection;
   days: KnownDays;
   runner: PgRunner;
   protect: Protect;
+  filing: KeyFiling;
 }
 
 /** A write by name: node-postgres prepares it once per connection (parse and plan once). */
@@ -29,7 +33,7 @@ const write = (db: Db, name: keyof typeof SQL.WRITES, values: unknown[]) =>
  */
 async function writeCallRows(
   db: Db,
-  protect: Protect,
+  w: WriteContext,
   updates: readonly CallUpdate[],
   filing: Filing,
 ): Promise<void> {
@@ -37,7 +41,7 @@ async function writeCallRows(
   const filed = new Map(filing.ids.map((id, i) => [id, filing.idDays[i]!]));
   const known = await db.query<{ call_id: string; filed_day: number | null }>({
     name: 'sidetone_call_keys',
-    text: CALL_KEYS_FILE,
+    text: w.filing.callKeys,
     values: [filing.ids, filing.idDays],
   });
   const late: string[] = [];
@@ -50,7 +54,7 @@ async function writeCallRows(
     const more = await db.query<{ call_id: string; filed_day: number }>(FILED_DAYS, [late]);
     for (const r of more.rows) filed.set(r.call_id, r.filed_day);
   }
-  for (const rows of callRounds(protect, updates)) {
+  for (const rows of callRounds(w.protect, updates)) {
     // Rows to columns: one array parameter per column, the filed day first.
     const columns = [
       rows.map((r) => filed.get(r[0] as string)),
@@ -87,7 +91,7 @@ export async function writeCalls(
   const f = filing(updates);
   await w.days.prepare(w.runner, 'calls', f.days);
   await w.conn.transaction(what, async (c) => {
-    await writeCallRows(c, w.protect, updates, f);
+    await writeCallRows(c, w, updates, f);
     await writeEventKeys(c, keys);
   });
 }
@@ -119,16 +123,20 @@ export async function writeSmsBatch(
   await w.conn.transaction(what, async (c) => {
     // The SMS writer's lock and the partitions of the days these updates may file new ids under.
     await c.query({ name: 'sidetone_begin_write', text: BEGIN_WRITE, values: ['sms', [...new Set(days)]] });
-    for (const u of updates) await writeSms(c, w.protect, u);
+    for (const u of updates) await writeSms(c, w, u);
     await writeEventKeys(c, keys);
   });
 }
 
-async function writeSms(db: Db, protect: Protect, u: SmsUpdate): Promise<void> {
+async function writeSms(db: Db, w: WriteContext, u: SmsUpdate): Promise<void> {
   const file = (id: string) =>
-    db.query({ name: 'sidetone_sms_key', text: SMS_KEY_INSERT, values: [id, dayOf(Math.trunc(u.at))] });
+    db.query({
+      name: 'sidetone_sms_key',
+      text: w.filing.smsKey,
+      values: [id, dayOf(Math.trunc(u.at))],
+    });
   if (u.kind === 'received' || u.kind === 'sent') {
-    const [name, values] = smsOriginWrite(protect, u);
+    const [name, values] = smsOriginWrite(w.protect, u);
     await file(u.messageId);
     await write(db, name, values);
     return;
