@@ -229,4 +229,90 @@ export function readContract(ctx: ContractContext): void {
     expect(await store.countActiveSince(T + 120_001)).toBe(1);
     expect(await store.countActiveSince(T + 120_000)).toBe(0);
   });
+
+  it('a series bucket counts its calls as the stats of its hour do (the series sum in SQL, the stats fold in JS)', async () => {
+    const store = await open();
+    const H = 3_600_000;
+    // Every outcome the KPI bits tell apart: answered, busy, no answer, cancelled, declined,
+    // ineffective, redirected, a 401 challenge, a GSM call with a cause, one still ringing, one
+    // that never ends; over two hours, twice as many in the second.
+    const ends: Array<[number, Partial<CallUpdate>]> = [
+      [200, {}],
+      [486, {}],
+      [480, {}],
+      [487, {}],
+      [603, {}],
+      [503, {}],
+      [302, {}],
+      [401, {}],
+      [0, { q850: 17 }],
+      [0, { q850: 16 }],
+    ];
+    for (const [hour, copies] of [
+      [0, 1],
+      [1, 2],
+    ] as const) {
+      for (let k = 0; k < copies; k++) {
+        for (const [i, [code, extra]] of ends.entries()) {
+          const callId = `s${hour}-${k}-${i}`;
+          const at = T + hour * H + (i * 5 + k) * 60_000;
+          const channel = code === 0 ? 'gsm' : 'sip';
+          const updates: CallUpdate[] = [{ kind: 'started', callId, at, direction: 'outbound', channel }];
+          if (code === 200 || (code === 0 && extra.q850 === 16))
+            updates.push({ kind: 'answered', callId, at: at + 5000 });
+          updates.push({
+            kind: 'ended',
+            callId,
+            at: at + 45_000,
+            ...(code === 0 ? {} : { sipCode: code }),
+            ...extra,
+          } as CallUpdate);
+          await applyAll(store, updates);
+        }
+        await store.apply({
+          kind: 'started',
+          callId: `open${hour}-${k}`,
+          at: T + hour * H + 59 * 60_000,
+          direction: 'inbound',
+          channel: 'sip',
+        });
+      }
+    }
+    const series = await store.series({ from: T, to: T + 2 * H }, 'hour');
+    expect(series.map((b) => [b.start, b.total])).toEqual([
+      [T, 11],
+      [T + H, 22],
+    ]);
+    for (const b of series) {
+      const st = await store.stats({ from: b.start, to: b.start + H });
+      expect(b).toEqual({
+        start: b.start,
+        total: st.total,
+        byStatus: st.byStatus,
+        kpi: {
+          attempts: st.finished,
+          answered: st.answered,
+          networkEffective: st.networkEffective,
+          sipAttempts: st.sipAttempts,
+          sipRedirected: st.sipRedirected,
+          sipAnswered: st.sipAnswered,
+          sipEffective: st.sipEffective,
+          sipIneffective: st.sipIneffective,
+        },
+        answered: st.answered,
+        durationCount: st.durationCount,
+        durationMsSum: st.durationMsSum,
+      });
+    }
+    // The counts are not all zero or all equal: each one tells the outcomes apart.
+    const [first] = series;
+    expect(first!.kpi).toMatchObject({
+      attempts: 9,
+      answered: 2,
+      sipAttempts: 7,
+      sipRedirected: 1,
+      sipAnswered: 1,
+    });
+    expect(first!.byStatus.active).toBe(1);
+  });
 }

@@ -15,10 +15,11 @@ import {
 import type { PrivacyConfig } from '../privacy.js';
 import type { CallTuple } from '../records/call-rows.js';
 import type { LegTuple } from '../records/end-to-end.js';
-import type { OverviewGroup, SeriesGroup, StatsGroup } from '../records/fold.js';
+import { type OverviewGroup, SERIES_SUMS, type SeriesGroup, type StatsGroup } from '../records/fold.js';
 import type { SmsTuple } from '../records/sms-rows.js';
 import type { Protect } from '../records/writes.js';
 import type { RollupBuilder } from '../rollup/build.js';
+import { SUM_NAMES } from '../rollup/groups.js';
 import { type Bound, planRange, type RangePlan } from '../rollup/plan.js';
 import { OVERVIEW_COLUMNS } from '../rollup/sql.js';
 import type { Pager, StoreDriver } from '../store-driver.js';
@@ -36,12 +37,10 @@ import { eventKeysSince, type WriteContext, writeCalls, writeSmsBatch } from './
 
 /** [column, position] in an `overview` row of the columns each kind of row carries. */
 const at = (cs: readonly string[]): Array<[string, number]> =>
-  cs.map((c) => [c, (OVERVIEW_COLUMNS as readonly string[]).indexOf(c)]);
-const STATS_AT = at(
-  OVERVIEW_COLUMNS.filter((c) => !['kind', 'start', 'direction', 'channel', 'trunk', 'failure'].includes(c)),
-);
+  cs.map((c) => [c, OVERVIEW_COLUMNS.indexOf(c)]);
+const STATS_AT = at(['status', 'kpi', ...SUM_NAMES, 'dur_min', 'dur_max']);
 const BREAKDOWN_AT = at(['direction', 'channel', 'trunk', 'failure', 'n']);
-const SERIES_AT = at(['start', 'status', 'kpi', 'n', 'dur_count', 'dur_sum']);
+const SERIES_AT = at(['start', ...SERIES_SUMS.map((s) => s.column)]);
 
 /** A range plan with the filed-day bounds of the PostgreSQL reads (postgres/statements.ts `READS`). */
 type FiledPlan = RangePlan & { lag: number; active_from: number };

@@ -1,7 +1,8 @@
 /**
  * Backend-neutral folding of grouped aggregate rows into {@link CallStats} and {@link SeriesRow}s.
- * A backend runs one `GROUP BY status, kpi` (or `bucket, status, answered`) query; the few groups
- * come back here, so the KPI bookkeeping is written once for SQLite and PostgreSQL alike.
+ * A backend runs one `GROUP BY status, kpi` query (a series: one row per bucket, its sums taken
+ * with {@link KPI_COUNTS} in SQL); the few groups come back here, so the KPI bookkeeping is
+ * written once for SQLite and PostgreSQL alike.
  */
 import { CALL_OUTCOMES } from '../../domain/labels.js';
 import { CALL_STATUSES, type CallStatus } from '../../domain/records.js';
@@ -28,15 +29,11 @@ export interface StatsGroup {
   loss_sum: number;
 }
 
-export interface SeriesGroup {
-  start: number;
-  status: CallStatus;
-  /** KPI flags (at least {@link KPI_FLAG.answered}). */
-  kpi: number;
-  n: number;
-  dur_count: number;
-  dur_sum: number;
-}
+/**
+ * One bucket of a series read, summed in SQL ({@link SERIES_SUMS}: one row per bucket and part, not
+ * one per status and KPI bits). Several rows of one bucket add up.
+ */
+export type SeriesGroup = { start: number } & Record<SeriesColumn, number>;
 
 /** One group of the overview query: a stats group further split by bucket and dimensions. */
 export interface OverviewGroup extends StatsGroup {
@@ -59,26 +56,64 @@ export const zeroKpiCounts = (): KpiCounts => ({
   sipIneffective: 0,
 });
 
+type KpiMatch = { all: number; any?: number };
+/** Answered attempts: the talk of a series bucket is theirs. */
+const ANSWERED_CALLS: KpiMatch = { all: KPI_FLAG.seizure | KPI_FLAG.answered };
+/**
+ * Which calls each KPI count takes: those whose bits hold every flag of `all` and, when given, one
+ * of `any` (the classifier set the bits: records/derive.ts). Each count is of attempts (the
+ * seizure bit: ended, not a 401/407 challenge), and an active call has no outcome yet, so none
+ * counts it. The one reading of the bits: `addKpi` folds with it, and the series reads sum with it
+ * in SQL (`SERIES_SUMS`).
+ */
+export const KPI_COUNTS: ReadonlyArray<{ key: keyof KpiCounts } & KpiMatch> = [
+  { key: 'attempts', all: KPI_FLAG.seizure },
+  { key: 'answered', ...ANSWERED_CALLS },
+  { key: 'networkEffective', all: KPI_FLAG.seizure, any: KPI_FLAG.answered | KPI_FLAG.nerCause },
+  { key: 'sipAttempts', all: KPI_FLAG.seizure | KPI_FLAG.sip },
+  { key: 'sipRedirected', all: KPI_FLAG.seizure | KPI_FLAG.sip | KPI_FLAG.sipRedirected },
+  { key: 'sipAnswered', all: KPI_FLAG.seizure | KPI_FLAG.sip | KPI_FLAG.sipAnswered },
+  { key: 'sipEffective', all: KPI_FLAG.seizure | KPI_FLAG.sip | KPI_FLAG.sipEffective },
+  { key: 'sipIneffective', all: KPI_FLAG.seizure | KPI_FLAG.sip | KPI_FLAG.sipIneffective },
+];
+const matches = (kpi: number, { all, any }: KpiMatch) =>
+  (kpi & all) === all && (any === undefined || (kpi & any) !== 0);
+
 /**
  * Add `n` calls with KPI bits `kpi` to `c`; false when they are not attempts (active, or a
- * challenge). The one reading of the classifier's bits, for stats and series alike.
+ * challenge).
  */
 export function addKpi(c: KpiCounts, kpi: number, n: number): boolean {
-  const has = (flag: number) => (kpi & flag) !== 0;
-  if (!has(KPI_FLAG.seizure)) return false;
-  c.attempts += n;
-  const answered = has(KPI_FLAG.answered);
-  if (answered) c.answered += n;
-  if (answered || has(KPI_FLAG.nerCause)) c.networkEffective += n;
-  if (has(KPI_FLAG.sip)) {
-    c.sipAttempts += n;
-    if (has(KPI_FLAG.sipRedirected)) c.sipRedirected += n;
-    if (has(KPI_FLAG.sipAnswered)) c.sipAnswered += n;
-    if (has(KPI_FLAG.sipEffective)) c.sipEffective += n;
-    if (has(KPI_FLAG.sipIneffective)) c.sipIneffective += n;
-  }
+  if ((kpi & KPI_FLAG.seizure) === 0) return false;
+  for (const k of KPI_COUNTS) if (matches(kpi, k)) c[k.key] += n;
   return true;
 }
+
+/** A sum of a series bucket: `of` over its calls of `status`, or those `kpi` takes (never active). */
+export interface SeriesSum {
+  column: string;
+  of: 'n' | 'dur_count' | 'dur_sum';
+  status?: CallStatus;
+  kpi?: KpiMatch;
+}
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const STATUS_COLUMNS = CALL_STATUSES.map((status) => ({ status, column: `st_${status}` as const }));
+const KPI_COLUMNS = KPI_COUNTS.map((k) => ({ ...k, column: `kpi_${snake(k.key)}` as const }));
+/**
+ * What a series bucket needs of its calls ({@link SeriesRow}), summed where the rows are read. A
+ * bucket's calls come in a dozen and more `(status, KPI bits)` groups (an outcome each): read
+ * as such, 7 days by hour were 2,613 rows of PostgreSQL's overview read, and turning them into JS
+ * values took 21-22 ms of the sidecar's CPU per 7-day dashboard; a row per bucket, 12-14 ms
+ * (10M calls, bench/rollup.bench.mjs's store, 2026-11-29).
+ */
+export const SERIES_SUMS: readonly SeriesSum[] = [
+  { column: 'n', of: 'n' },
+  ...STATUS_COLUMNS.map(({ status, column }) => ({ column, of: 'n' as const, status })),
+  ...KPI_COLUMNS.map(({ column, all, any }) => ({ column, of: 'n' as const, kpi: { all, any } })),
+  { column: 'dur_count', of: 'dur_count', kpi: ANSWERED_CALLS },
+  { column: 'dur_sum', of: 'dur_sum', kpi: ANSWERED_CALLS },
+];
+export type SeriesColumn = 'n' | 'dur_count' | 'dur_sum' | `st_${CallStatus}` | `kpi_${string}`;
 
 export const zeroStatusCounts = (): Record<CallStatus, number> =>
   Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<CallStatus, number>;
@@ -175,7 +210,7 @@ export function foldCallStats(groups: readonly StatsGroup[]): CallStats {
   return st;
 }
 
-/** Fold `(bucket, status, answered)` groups, ordered by bucket, into one row per non-empty bucket. */
+/** Fold bucket rows ({@link SERIES_SUMS}), ordered by bucket, into one row per non-empty bucket. */
 export function foldSeries(groups: readonly SeriesGroup[]): SeriesRow[] {
   const out: SeriesRow[] = [];
   let cur: SeriesRow | undefined;
@@ -193,16 +228,12 @@ export function foldSeries(groups: readonly SeriesGroup[]): SeriesRow[] {
       };
       out.push(cur);
     }
-    const n = num(g.n);
-    cur.total += n;
-    cur.byStatus[g.status] += n;
-    if (g.status === 'active') continue;
-    addKpi(cur.kpi, num(g.kpi), n);
-    if ((num(g.kpi) & KPI_FLAG.answered) !== 0 && (num(g.kpi) & KPI_FLAG.seizure) !== 0) {
-      cur.answered += n;
-      cur.durationCount += num(g.dur_count);
-      cur.durationMsSum += num(g.dur_sum);
-    }
+    cur.total += num(g.n);
+    for (const { status, column } of STATUS_COLUMNS) cur.byStatus[status] += num(g[column]);
+    for (const { key, column } of KPI_COLUMNS) cur.kpi[key] += num(g[column]);
+    cur.answered = cur.kpi.answered;
+    cur.durationCount += num(g.dur_count);
+    cur.durationMsSum += num(g.dur_sum);
   }
   return out;
 }

@@ -2,6 +2,8 @@
  * The rollup reads (rollup/sql.ts): whole days, hours and 10-minute slots from the rollups, the
  * minutes at the edges and the active calls from the records, in one statement per read.
  */
+
+import { SERIES_SUMS } from '../records/fold.js';
 import {
   ALL,
   ANSWERED,
@@ -52,8 +54,7 @@ function rollupFilter(d: Dialect, detailed = false, rows: RowChoice = 'either'):
  * row of the range (about five times as many) or the whole daily table; the 10-minute tables are
  * read a few slots at a time, where the key does. Reads plan with their parameters known
  * (`plan_cache_mode`), so the filter folds to `direction = marker` and matches the predicate.
- * Call rows come in the series' group order (slot, status, KPI bits): grouped as they are read,
- * without a hash table or a sort (7 days by hour: 2,400 groups).
+ * Call rows come in slot order, as the series group them.
  */
 export const PG_READ_INDEXES = GRAINS.filter((g) => g.ms !== TEN_MIN_MS)
   .flatMap((g) => [
@@ -170,6 +171,18 @@ function histogramSource(d: Dialect, rows: RowChoice): string {
   return [...rollups, ...edgeParts(d, records)].join('\n  UNION ALL ');
 }
 
+/** A series bucket's sums (records/fold.ts SERIES_SUMS) over its rollup rows and records. */
+const SERIES_SELECT = SERIES_SUMS.map(({ column, of, status, kpi }) => {
+  const when = [
+    ...(status === undefined ? [] : [`status = '${status}'`]),
+    ...(kpi === undefined ? [] : [`status <> 'active'`, `(kpi & ${kpi.all}) = ${kpi.all}`]),
+    ...(kpi?.any === undefined ? [] : [`(kpi & ${kpi.any}) <> 0`]),
+  ];
+  return `COALESCE(SUM(${of})${when.length === 0 ? '' : ` FILTER (WHERE ${when.join(' AND ')})`}, 0) AS ${column}`;
+}).join(', ');
+const SERIES_COLUMNS = SERIES_SUMS.map((s) => s.column);
+const SERIES_ONLY = SERIES_COLUMNS.filter((c) => !SUM_NAMES.includes(c));
+
 /** The columns of the `overview` read, in order (its rows are read as arrays). */
 export const OVERVIEW_COLUMNS = [
   'kind',
@@ -183,7 +196,8 @@ export const OVERVIEW_COLUMNS = [
   ...SUM_NAMES,
   'dur_min',
   'dur_max',
-] as const;
+  ...SERIES_ONLY,
+];
 
 /**
  * The analytics reads over rollups and records; their rows are what records/fold.ts folds (several rows
@@ -198,16 +212,13 @@ export function rollupReads(d: Dialect, rows: RowChoice = 'either') {
   const start = (bucketMs: number, slotMs: number) =>
     slotMs === bucketMs ? 't' : `(t / ${bucketMs}) * ${bucketMs}`;
   // Each read as its parts over the records `e`: alone, or three together in `overview`.
-  const seriesParts = (bucket: 'hour' | 'day') => {
+  // Every part's rows, summed into a row per bucket once (records/fold.ts SERIES_SUMS): grouping
+  // each part first by status and KPI bits, as the other reads do, cost more than the sums.
+  const series = (bucket: 'hour' | 'day') => {
     const ms = bucket === 'hour' ? HOUR_MS : DAY_MS;
-    return parts(
-      d,
-      bucket,
-      (slot) =>
-        `${start(ms, slot)} AS start, status, kpi, SUM(n) AS n, SUM(dur_count) AS dur_count, SUM(dur_sum) AS dur_sum`,
-      ' GROUP BY 1, status, kpi HAVING SUM(n) <> 0',
-      { rows },
-    );
+    const select = (slot: number) => `${start(ms, slot)} AS start, status, kpi, n, dur_count, dur_sum`;
+    const every = parts(d, bucket, select, '', { rows });
+    return `SELECT start, ${SERIES_SELECT} FROM (${every}) r GROUP BY start HAVING SUM(n) <> 0`;
   };
   const statsParts = parts(d, 'day', () => `status, kpi, ${sums}`, ' GROUP BY status, kpi', { rows });
   const breakdownParts = parts(
@@ -227,20 +238,24 @@ export function rollupReads(d: Dialect, rows: RowChoice = 'either') {
    * come unordered.
    */
   const overview = (bucket: 'hour' | 'day') => {
+    // The columns only the series rows (the last kind) carry are typed where they are NULL: the
+    // first two kinds are matched first, and a column NULL in both would be taken as text.
+    const none = (c: string) =>
+      c === 'start' ? 'CAST(NULL AS BIGINT)' : SERIES_ONLY.includes(c) ? 'CAST(NULL AS NUMERIC)' : 'NULL';
     const row = (kind: number, from: string, keep: readonly string[]) =>
       `SELECT ${kind} AS kind, ${OVERVIEW_COLUMNS.slice(1)
-        .map((c) => (keep.includes(c) ? c : c === 'start' ? 'CAST(NULL AS BIGINT) AS start' : `NULL AS ${c}`))
+        .map((c) => (keep.includes(c) ? c : `${none(c)} AS ${c}`))
         .join(', ')} FROM (${from}) p${kind}`;
     return `${recordEdges(d)}
       ${row(0, statsParts, ['status', 'kpi', ...SUM_NAMES, 'dur_min', 'dur_max'])}
       UNION ALL ${row(1, breakdownParts, ['direction', 'channel', 'trunk', 'failure', 'n'])}
-      UNION ALL ${row(2, seriesParts(bucket), ['start', 'status', 'kpi', 'n', 'dur_count', 'dur_sum'])}`;
+      UNION ALL ${row(2, series(bucket), ['start', ...SERIES_COLUMNS])}`;
   };
   return {
     stats: `${recordEdges(d)} ${statsParts}`,
     breakdown: `${recordEdges(d)} ${breakdownParts}`,
-    seriesHour: `${recordEdges(d)} ${seriesParts('hour')} ORDER BY 1`,
-    seriesDay: `${recordEdges(d)} ${seriesParts('day')} ORDER BY 1`,
+    seriesHour: `${recordEdges(d)} ${series('hour')} ORDER BY 1`,
+    seriesDay: `${recordEdges(d)} ${series('day')} ORDER BY 1`,
     overviewHour: overview('hour'),
     overviewDay: overview('day'),
     /** Exact shortest and longest answered duration: the ends of the percentile estimate. */
