@@ -236,7 +236,7 @@ export function readContract(ctx: ContractContext): void {
     // Every outcome the KPI bits tell apart: answered, busy, no answer, cancelled, declined,
     // ineffective, redirected, a 401 challenge, a GSM call with a cause, one still ringing, one
     // that never ends; over two hours, twice as many in the second.
-    const ends: Array<[number, Partial<CallUpdate>]> = [
+    const ends: Array<[number, { q850?: number }]> = [
       [200, {}],
       [486, {}],
       [480, {}],
@@ -266,7 +266,7 @@ export function readContract(ctx: ContractContext): void {
             at: at + 45_000,
             ...(code === 0 ? {} : { sipCode: code }),
             ...extra,
-          } as CallUpdate);
+          });
           await applyAll(store, updates);
         }
         await store.apply({
