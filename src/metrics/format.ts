@@ -24,6 +24,9 @@ function escapeChar(c: string): string {
 export function formatValue(v: number): string {
   if (v === Number.POSITIVE_INFINITY) return '+Inf';
   if (v === Number.NEGATIVE_INFINITY) return '-Inf';
+  // -0 keeps its sign, as Go's strconv.FormatFloat and formatBound write it: String(-0) is "0", and
+  // an exemplar of an observed -0 read back as 0 (the render property test, seed -519857424).
+  if (v === 0) return 1 / v < 0 ? '-0' : '0';
   // NaN and ordinary numbers: String() gives "NaN", "42", "0.5", "1e+21", all accepted by both parsers.
   return String(v);
 }
