@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard, ModemHistory } from '../../src/analytics/index.js';
 import { backfillHours } from '../../src/cli/commands/serve.js';
-import { startListening, untilBackfilled } from '../helpers/spawn.js';
+import { startCli, startListening, untilBackfilled } from '../helpers/spawn.js';
 import { run, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -167,6 +167,18 @@ describe('serve', () => {
     const r = await run(['serve', '--port', port, '--db', join(tmp.dir, 'b.db')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
+  // The tests' own start helper: a sidecar on a port another sidecar holds must not pass for
+  // started because the other answers there (two tests handed one free port; the fleet flake).
+  it("startCli does not take another sidecar's answer for its own", async () => {
+    const { child, url } = await start(['serve', '--port', '0', '--db', join(tmp.dir, 'c.db')]);
+    const port = new URL(url).port;
+    await expect(startCli(['serve', '--port', port, '--db', join(tmp.dir, 'd.db')], url)).rejects.toThrow(
+      new RegExp(`exited 1:[\\s\\S]*port ${port} on 127\\.0\\.0\\.1 is in use`),
+    );
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
   });
