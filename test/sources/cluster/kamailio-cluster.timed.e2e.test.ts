@@ -178,7 +178,7 @@ describe('the cluster on real Kamailio + sipp HEP (issue 53)', () => {
       const victim = members[2] as Sidecar;
       const survivors = members.slice(0, 2);
       let killed: number | undefined;
-      const seen: Array<{ id: string; at: number; status: number; cluster: string }> = [];
+      const seen: Array<{ id: string; at: number; status: number; cluster: string; failing: string[] }> = [];
       let watching = true;
       let watch: Promise<void> = Promise.resolve();
       const send = (buf: Buffer, port: number) =>
@@ -196,7 +196,7 @@ describe('the cluster on real Kamailio + sipp HEP (issue 53)', () => {
                 seen.push({
                   id: m.id,
                   at: Date.now(),
-                  ...(await readyz(m).catch(() => ({ status: 0, cluster: '' }))),
+                  ...(await readyz(m).catch(() => ({ status: 0, cluster: '', failing: [] }))),
                 });
               await new Promise((r) => setTimeout(r, 100));
             }
@@ -243,15 +243,20 @@ describe('the cluster on real Kamailio + sipp HEP (issue 53)', () => {
         `/readyz: ${changes.map((x) => `${x.id} +${x.at - (killed as number)} ms ${x.status} ${x.cluster}`).join('; ')}`,
       );
       // Each survivor said 503 while the victim's partitions had no live owner, naming why, and
-      // 200 once they were taken.
+      // 200 once they were taken. A 503 for the event loop alone is the host's, not the cluster's
+      // (as test/helpers/problems.ts allows): in a full run a survivor answered 503 with its
+      // cluster check passing ("pass: 3 members", run 97 of 2026-11-29, the SIGKILL at the
+      // suite's busiest), and nothing recorded which check had failed. Any other cause fails.
       for (const m of survivors) {
         const mine = seen.filter((x) => x.id === m.id);
+        const record = `${m.id}: ${JSON.stringify(mine.map((x) => [x.status, x.cluster, ...x.failing]))}`;
         const down = mine.filter((x) => x.status === 503);
-        expect(
-          down.length,
-          `${m.id}: ${JSON.stringify(mine.map((x) => [x.status, x.cluster]))}`,
-        ).toBeGreaterThan(0);
-        for (const x of down) expect(x.cluster).toMatch(/^fail: \d+ of 8 partitions without a live owner/);
+        const hostLoad = (x: (typeof mine)[number]) =>
+          x.failing.length === 1 && x.failing[0]?.startsWith('event_loop ') === true;
+        const cluster = down.filter((x) => !hostLoad(x));
+        expect(cluster.length, record).toBeGreaterThan(0);
+        for (const x of cluster)
+          expect(x.cluster, record).toMatch(/^fail: \d+ of 8 partitions without a live owner/);
         expect(mine.at(-1)?.status).toBe(200);
       }
       const firstDown =

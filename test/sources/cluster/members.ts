@@ -141,12 +141,19 @@ export async function owned(m: Pick<Sidecar, 'base'>): Promise<number> {
   return metricSum(await (await fetch(`${m.base}/metrics`)).text(), 'sidetone_cluster_partition_owned');
 }
 
-/** /readyz: its status and the cluster check's detail. */
-export async function readyz(m: Pick<Sidecar, 'base'>): Promise<{ status: number; cluster: string }> {
+/** /readyz: its status, the cluster check's detail, and every critical check that does not pass. */
+export async function readyz(
+  m: Pick<Sidecar, 'base'>,
+): Promise<{ status: number; cluster: string; failing: string[] }> {
   const r = await fetch(`${m.base}/readyz`);
-  const body = (await r.json()) as { checks: Record<string, { status: string; detail: string }> };
+  const body = (await r.json()) as {
+    checks: Record<string, { status: string; detail: string; critical?: boolean }>;
+  };
   const c = body.checks.cluster;
-  return { status: r.status, cluster: `${c?.status ?? ''}: ${c?.detail ?? ''}` };
+  const failing = Object.entries(body.checks).flatMap(([name, x]) =>
+    x.critical && x.status !== 'pass' ? [`${name} ${x.status}: ${x.detail}`] : [],
+  );
+  return { status: r.status, cluster: `${c?.status ?? ''}: ${c?.detail ?? ''}`, failing };
 }
 
 /** Every call's stored record as JSON by Call-ID (outcome, codes and times: what every RFC 6076 KPI is made of). */
