@@ -8,8 +8,8 @@
 // Clocks: recording is timed by mitata on the wall clock, the median sample (samples of a few µs,
 // so a sample the scheduler preempted is an outlier the median drops); renders by this process's
 // CPU time over every thread (a render takes ms to s: on a shared machine most samples would be
-// preempted), the median of mitata's samples (10k; then the median of 3 processes a side) or of
-// 3 renders after one uncounted (1M).
+// preempted), the mean over 1 s of renders (10k; then the median of 3 processes a side: see
+// cpuPerRender) or the median of 3 renders after one uncounted (1M).
 // Run by `npm run bench`, which starts this file BENCH_RUNS times (default 6) and ranges each
 // ratio over the runs; alone: node bench/registry.bench.mjs (writes bench/results/registry.json).
 import { createHash } from 'node:crypto';
@@ -22,6 +22,20 @@ import { childResult, cpuNs, load1, median, reply } from './proc.mjs';
 import { floorImpl, renderSets } from './render-sets.mjs';
 
 const SELF = new URL(import.meta.url).pathname;
+/**
+ * The render children's environment: glibc's malloc keeps the memory it frees (mallopt(3): no mmap
+ * under 64 MiB, no trim under 256 MiB) instead of giving it back to the kernel, which it did after
+ * some renders and not others, by its own dynamic thresholds. Each render after a return faulted its
+ * output buffer in again: 800-900 minor faults for a 10k mixed render (4.9 MB), at about 15 µs a
+ * fault on this VM, 3-5x the render's own CPU, on every side alike; one fresh process of a side took
+ * them on every render and the next on none (10k counters: 0.57 or 1.10 ms a render, the same code).
+ * The kernel's work is the same for every side writing the same bytes; what a row compares is theirs.
+ */
+const RENDER_ENV = {
+  ...process.env,
+  MALLOC_MMAP_THRESHOLD_: String(64 * 2 ** 20),
+  MALLOC_TRIM_THRESHOLD_: String(256 * 2 ** 20),
+};
 /** Fresh processes a side for each 10k render row, the row the median of theirs (see main). */
 const RENDER_PROCS = 3;
 
@@ -48,8 +62,27 @@ for (let i = 0; i < ORDER.length; i++) {
 
 /** Wall-clock ns per call: mitata's median sample. */
 const wall = async (fn) => (await measure(fn)).p50;
-/** CPU ns per call (this process, every thread): mitata's median sample on the CPU clock. */
-const cpu = async (fn) => (await measure(fn, { now: cpuNs })).p50;
+/**
+ * CPU ns a render costs (this process, every thread): the mean over renders until 1 s of CPU (10 at
+ * least), after 0.25 s (3 renders at least) uncounted. Not a median: a 10k mixed render costs 6 ms,
+ * or 20-35 ms when it falls on a GC cycle or on memory the kernel must fault in (39-46 % of 200
+ * renders, measured without RENDER_ENV), on every side alike. Which mode a median sample fell in
+ * swung a run's ratio to the floor from 0.30x to 3.55x; the mean prices the slow renders by how
+ * often a side takes them.
+ */
+async function cpuPerRender(fn) {
+  const spend = async (ns, least) => {
+    let n = 0;
+    const t0 = cpuNs();
+    while (n < least || cpuNs() - t0 < ns) {
+      do_not_optimize(await fn());
+      n++;
+    }
+    return (cpuNs() - t0) / n;
+  };
+  await spend(0.25e9, 3);
+  return spend(1e9, 10);
+}
 
 /** One implementation's recording cases (or the floor's, where there is one). */
 async function recording(name) {
@@ -128,7 +161,7 @@ async function rendering(name, label) {
       return bytes;
     };
     let ns;
-    if (set.series < 1e6) ns = await cpu(render);
+    if (set.series < 1e6) ns = await cpuPerRender(render);
     else {
       // 1M series: one render uncounted, then three timed, the median (mitata would run minutes).
       await render();
@@ -255,7 +288,9 @@ async function main() {
     for (let p = 0; p < procs; p++) {
       for (const name of [...sides.slice(p % sides.length), ...sides.slice(0, p % sides.length)]) {
         process.stdout.write(`render ${set.label}: ${name} (${p + 1} of ${procs})\n`);
-        got.get(name).push(await childResult(SELF, ['--child', 'render', name, set.label]));
+        got
+          .get(name)
+          .push(await childResult(SELF, ['--child', 'render', name, set.label], { env: RENDER_ENV }));
       }
     }
     for (const [name, outs] of got) {
