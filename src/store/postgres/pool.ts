@@ -69,10 +69,10 @@ export function warmingReads(): pg.QueryConfig[] {
  * size of the largest mapped chunk freed, and its trim threshold to twice that (mallopt(3),
  * M_MMAP_THRESHOLD), so the backend's heap keeps up to 32 MB of freed memory. Without it a
  * backend gave back and took again about 3 MB per dashboard overview: 650-900 page faults each,
- * 10-15 ms more server CPU a dashboard (10M calls, PostgreSQL 15 on Debian's glibc, two-core VM),
- * in most runs; 10-110 faults a dashboard with it. Under another allocator it is one 16 MB value.
+ * 10-25 ms more server CPU a dashboard (10M calls, PostgreSQL 15 on Debian's glibc, two-core VM),
+ * in most runs; 7-110 faults a dashboard with it. Under another allocator it is one 16 MB value.
  */
-export const KEEP_HEAP = "SELECT length(repeat('x', 16000000))";
+const KEEP_HEAP = "SELECT length(repeat('x', 16000000))";
 
 /**
  * Keep the backend's freed memory (`KEEP_HEAP`), then prepare and run each rollup read once on

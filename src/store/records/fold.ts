@@ -30,8 +30,8 @@ export interface StatsGroup {
 }
 
 /**
- * One bucket of a series read, summed in SQL ({@link SERIES_SUMS}: one row per bucket and part, not
- * one per status and KPI bits). Several rows of one bucket add up.
+ * One bucket of a series read, summed in SQL ({@link SERIES_SUMS}) over every part (rollups and
+ * records at the edges) together: one row per bucket, not one per status and KPI bits.
  */
 export type SeriesGroup = { start: number } & Record<SeriesColumn, number>;
 

@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
+import { type FailingCheck, failingChecks } from '../../helpers/problems.js';
 import { freePort } from '../../helpers/prometheus.js';
 import { type Cli, startCli } from '../../helpers/spawn.js';
 import { bound, until } from '../../helpers/until.js';
@@ -144,16 +145,16 @@ export async function owned(m: Pick<Sidecar, 'base'>): Promise<number> {
 /** /readyz: its status, the cluster check's detail, and every critical check that does not pass. */
 export async function readyz(
   m: Pick<Sidecar, 'base'>,
-): Promise<{ status: number; cluster: string; failing: string[] }> {
+): Promise<{ status: number; cluster: string; failing: FailingCheck[] }> {
   const r = await fetch(`${m.base}/readyz`);
-  const body = (await r.json()) as {
-    checks: Record<string, { status: string; detail: string; critical?: boolean }>;
+  const text = await r.text();
+  const c = (JSON.parse(text) as { checks: Record<string, { status: string; detail: string }> }).checks
+    .cluster;
+  return {
+    status: r.status,
+    cluster: `${c?.status ?? ''}: ${c?.detail ?? ''}`,
+    failing: failingChecks(text),
   };
-  const c = body.checks.cluster;
-  const failing = Object.entries(body.checks).flatMap(([name, x]) =>
-    x.critical && x.status !== 'pass' ? [`${name} ${x.status}: ${x.detail}`] : [],
-  );
-  return { status: r.status, cluster: `${c?.status ?? ''}: ${c?.detail ?? ''}`, failing };
 }
 
 /** Every call's stored record as JSON by Call-ID (outcome, codes and times: what every RFC 6076 KPI is made of). */
