@@ -80,7 +80,7 @@ describe.runIf(process.platform === 'linux')('an idle sidetone serve', () => {
     const port = Number(new URL(cli.url).port);
     // Its start-up over first: the open's checkpoint and the sampler's first 2 s (100 ms ticks) fell
     // in the window once startCli returned at the start line (48-56 blocks in 20 s, against 20-29
-    // when it waited for an HTTP answer, whose kept-alive socket held the window back ~4 s).
+    // when it waited for an HTTP answer: likely its kept-alive socket, which the window waits out).
     await until(quiet(pid, 1500), 'the main thread not blocked for 1.5 s after its start');
     const scrape = await fetch(`${cli.url}/metrics`, { headers: { connection: 'close' } });
     expect(scrape.status).toBe(200);
