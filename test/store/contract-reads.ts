@@ -178,6 +178,25 @@ export function readContract(ctx: ContractContext): void {
     expect(busy.map((r) => r.callId)).toEqual([cid('f1')]);
   });
 
+  it('takes the latest start as the last activity, when the newest day holds only a start moved back into the day before', async () => {
+    const store = await open();
+    expect(await store.lastActivityAt()).toBeNull();
+    const DAY = 86_400_000;
+    const midnight = T - (T % DAY) + DAY;
+    // 'moved' is first heard just after midnight (PostgreSQL files it under that day), then its
+    // start arrives from a minute before: it starts in the day before, as 'latest' does, later.
+    await store.applyBatch([{ kind: 'ringing', callId: 'moved', at: midnight + 10_000 }]);
+    await store.applyBatch([
+      { kind: 'started', callId: 'latest', at: midnight - 30_000, direction: 'inbound', channel: 'sip' },
+    ]);
+    await store.applyBatch([
+      { kind: 'started', callId: 'moved', at: midnight - 60_000, direction: 'inbound', channel: 'sip' },
+    ]);
+    expect(await store.lastActivityAt()).toBe(midnight - 30_000);
+    await store.applySmsBatch([{ kind: 'received', messageId: 'sms-1', at: midnight - 20_000 }]);
+    expect(await store.lastActivityAt()).toBe(midnight - 20_000);
+  });
+
   it('aggregates stats, overview (breakdowns), percentiles and series in the store', async () => {
     const store = await open();
     await applyAll(store, lifecycle('a', T));

@@ -216,6 +216,12 @@ describe('PostgreSQL store reads', () => {
       const liveParts = await planned();
       expect(liveParts).toContain('calls_20240115');
       expect(liveParts.filter((p) => p < 'calls_20240115')).toEqual([]);
+      // The health read's latest start (analytics/health.ts, every health check): from the newest
+      // filed day less the lag on, not every day's partition.
+      expect(await store.lastActivityAt()).toBe(T + 60_000);
+      const activityParts = await planned();
+      expect(activityParts).toContain('calls_20240115');
+      expect(activityParts.filter((p) => p < 'calls_20240115')).toEqual([]);
     } finally {
       pg.Client.prototype.query = query;
       await c.end();

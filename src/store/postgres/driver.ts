@@ -255,10 +255,20 @@ export class PostgresDriver implements StoreDriver {
   }
 
   async lastActivity(): Promise<{ c: number | null; s: number | null }> {
+    // Bounded first (SQL.NEWEST_DAYS): unbounded, each health check planned every day's partition
+    // of both tables, 24 ms a read at 91 days of calls and SMS (14-23 ms of it planning) against
+    // 1.2 ms for the two statements (PostgreSQL 15, a call and an SMS a day, 2026-11-29).
+    const days = (
+      await this.conn.query<{ calls_from: number | null; sms_from: number | null }>(
+        'lastActivityAt',
+        SQL.NEWEST_DAYS,
+        [],
+      )
+    ).rows[0];
     const r = await this.conn.query<{ c: number | null; s: number | null }>(
       'lastActivityAt',
       SQL.LAST_ACTIVITY,
-      [],
+      [days?.calls_from ?? null, days?.sms_from ?? null],
     );
     return r.rows[0] ?? { c: null, s: null };
   }

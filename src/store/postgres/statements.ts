@@ -185,7 +185,17 @@ export const CALLS_RECENT_BY_STATUS = `SELECT ${CALL_COLUMNS} FROM calls WHERE s
 export const COUNT_ACTIVE_SINCE = `SELECT COUNT(*) AS n FROM calls WHERE status = 'active' AND first_at < $1
   AND filed_day >= $2::int8 AND filed_day <= sidetone_day($1 - 1) + $3::int8`;
 export const ACTIVE_BOUNDS = `SELECT ${ACTIVE_FROM} AS active_from, ${MAX_LAG} AS lag`;
-export const LAST_ACTIVITY = `SELECT (SELECT MAX(first_at) FROM calls) AS c, (SELECT MAX(first_at) FROM sms) AS s`;
+/**
+ * The first filed day that can hold the latest call start, and SMS's: the newest filed day less
+ * the largest lag. A record is filed on its start's day or up to the lag after it (`READS`), so
+ * a start in a day before that one is earlier than one of the newest day's. NULL with none.
+ * LAST_ACTIVITY takes them as values, so that it plans those days' partitions, not all of them.
+ */
+export const NEWEST_DAYS = `SELECT (SELECT MAX(filed_day) FROM call_days) - ${MAX_LAG} AS calls_from,
+  (SELECT MAX(filed_day) FROM sms_days) - COALESCE((SELECT MAX(lag) FROM sms_days), 0) AS sms_from`;
+/** The latest call and SMS starts, $1 and $2 their first filed days (NEWEST_DAYS). */
+export const LAST_ACTIVITY = `SELECT (SELECT MAX(first_at) FROM calls WHERE filed_day >= $1::int8) AS c,
+  (SELECT MAX(first_at) FROM sms WHERE filed_day >= $2::int8) AS s`;
 /**
  * One batch of retention among the partitions it cannot drop ($1 cutoff, $2 batch size): the
  * records and their key rows together (a later event for the id starts a new record, filed anew).
