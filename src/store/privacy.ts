@@ -47,7 +47,7 @@ export function checkPrivacyConfig(config: PrivacyConfig): PrivacyConfig {
   if (typeof config.storeRaw !== 'boolean') {
     throw new ValidationError(
       'ST_STORE_STORE_RAW',
-      `store privacy.storeRaw must be true or false, got ${typeof config.storeRaw}; omit it to keep raw numbers out`,
+      `store privacy.storeRaw must be true or false, got ${typeof config.storeRaw}; set it to false to keep raw numbers out of the store`,
       [{ path: 'privacy.storeRaw', message: 'boolean' }],
     );
   }

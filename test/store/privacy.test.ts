@@ -170,6 +170,11 @@ describe('protectNumber / config', () => {
       expect(err).toBeInstanceOf(ValidationError);
       expect((err as Error).message).not.toContain('tiny-secret');
     }
+    // storeRaw has no default: the fix the message names is one that works.
+    expect(() => checkPrivacyConfig({ hashKey: KEY } as never)).toThrow(
+      /privacy\.storeRaw must be true or false, got undefined; set it to false/,
+    );
+    expect(checkPrivacyConfig({ hashKey: KEY, storeRaw: false }).storeRaw).toBe(false);
     expect(checkPrivacyConfig({ hashKey: KEY, storeRaw: true })).toEqual({
       hashKey: KEY,
       storeRaw: true,

@@ -12,7 +12,7 @@ import {
 import { LATEST_VERSION } from '../../src/store/sqlite/migrations.js';
 import { startRollupBuild } from '../../src/store/sqlite/rollup-build.js';
 import { openSqliteCallStore, SqliteCallStore } from '../../src/store/sqlite/store.js';
-import type { CallStore } from '../../src/store/types.js';
+import type { CallStore, CallUpdate } from '../../src/store/types.js';
 import { KEY, lifecycle, runCallStoreContract } from './contract.js';
 
 /** The SQLite driver under a store's front (front.ts), for the tests that look inside it. */
@@ -169,6 +169,58 @@ describe('SQLite store specifics', () => {
       remove();
     }
   });
+  it("a later update of a stored call writes only the pages it can change: the row, the rollups' queue and the indexes its columns feed", async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const path = join(dir, 'calls.db');
+      const store = await openSqliteCallStore({
+        path,
+        privacy: { hashKey: KEY, storeRaw: false },
+        checkpointThread: false,
+      });
+      const db = (driverOf(store) as { db: Database.Database }).db;
+      const calls = Array.from({ length: 400 }, (_, i) => `w${i}`);
+      await store.applyBatch(
+        calls.map((callId, i) => ({
+          kind: 'started',
+          callId,
+          at: T + i,
+          direction: 'outbound',
+          channel: 'sip',
+        })),
+      );
+      // WAL frames one update's commit writes: the WAL emptied first, the rollups' queue flushed
+      // (a rollup read does), so the write queues its call again (one page) and nothing else runs.
+      const frames = async (u: CallUpdate) => {
+        await store.stats({ from: T - 1, to: T + 1e6 });
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        await store.apply(u);
+        return (statSync(`${path}-wal`).size - 32) / (4096 + 24);
+      };
+      // SQLite rewrites the entry of every index reading an assigned column, changed or not: the
+      // full combined upsert wrote 4 pages for each (the row, calls_first_at, calls_status_first_at,
+      // the queue).
+      expect(await frames({ kind: 'ringing', callId: 'w17', at: T + 2000 })).toBe(2);
+      expect(
+        await frames({ kind: 'media', callId: 'w18', at: T + 9000, mos: 4, jitterMs: 1, lossPercent: 0 }),
+      ).toBe(2);
+      // An answer can change the generated status: its index too.
+      expect(await frames({ kind: 'answered', callId: 'w17', at: T + 5000 })).toBe(3);
+      // An update earlier than the call's first time moves it, in both indexes: the full upsert,
+      // each index's entry deleted from one leaf and inserted in another.
+      expect(await frames({ kind: 'ringing', callId: 'w300', at: T - 5000 })).toBe(6);
+      expect((await store.getCall('w300'))?.firstAt).toBe(T - 5000);
+      expect(await store.getCall('w17')).toMatchObject({
+        firstAt: T + 17,
+        ringingAt: T + 2000,
+        answeredAt: T + 5000,
+      });
+      await store.close();
+    } finally {
+      remove();
+    }
+  });
+
   it('checkpointThread: a thread started by the first write copies the WAL into the file; writers keep a backstop', async () => {
     const { dir, remove } = tempDir();
     try {

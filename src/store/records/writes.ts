@@ -112,6 +112,13 @@ function setNumber(row: unknown[], at: readonly [number, number, number], p: Ret
 /** hash, masked, raw of a number (the column order of every upsert). */
 const numbers = (p: ReturnType<Protect>) => (p === null ? [null, null, null] : [p.hash, p.masked, p.raw]);
 
+/**
+ * Whether a combined row holds an update of INDEXED_KINDS (records/upsert-sql.ts): each sets its
+ * time column (`fill`), which a row without it leaves null.
+ */
+export const holdsIndexedKind = (row: readonly unknown[]): boolean =>
+  row[C.startedAt] !== null || row[C.answeredAt] !== null || row[C.endedAt] !== null;
+
 /** A combined row holding nothing yet but the call and its time. */
 function blankRow(callId: string, at: number): unknown[] {
   const row: unknown[] = new Array(WIDTH).fill(null);

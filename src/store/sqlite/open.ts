@@ -95,6 +95,10 @@ function sqliteCode(code: string): CodeOf<'store'> {
 /** Every statement the store runs, by name: each prepared on its first use (`LazyStatements`). */
 const STATEMENT_SQL = {
   combined: SQL.UPSERT_CALL_COMBINED,
+  // The combined upsert without the rules a row cannot change (records/upsert-sql.ts), by its bits.
+  combinedKeepingFirst: SQL.UPSERT_CALL_NARROWED[1],
+  combinedUnindexed: SQL.UPSERT_CALL_NARROWED[2],
+  combinedKeepingFirstUnindexed: SQL.UPSERT_CALL_NARROWED[3],
   // Writes to calls queue them for the rollups (rollup/sql.ts, sqlite/rollups.ts).
   callBefore: SQLITE_QUEUE.before,
   rollupRemove: SQLITE_QUEUE.remove,

@@ -1,7 +1,13 @@
 /** The SQLite write paths: the shared writes (records/writes.ts) run through statements prepared at open. */
 
 import type { EventKeys } from '../event-ids.js';
-import { callRounds, type Protect, smsOriginWrite, smsReportWrite } from '../records/writes.js';
+import {
+  callRounds,
+  holdsIndexedKind,
+  type Protect,
+  smsOriginWrite,
+  smsReportWrite,
+} from '../records/writes.js';
 import { slotOf } from '../rollup/build.js';
 import { TEN_MIN_MS } from '../rollup/sql.js';
 import type { CallUpdate, SmsUpdate } from '../types.js';
@@ -9,6 +15,14 @@ import type { Statements } from './open.js';
 import type { SqliteRollups } from './rollups.js';
 
 export type { Protect } from '../records/writes.js';
+
+/** The combined upsert and its narrowed forms, by UPSERT_CALL_NARROWED's bits (records/upsert-sql.ts). */
+const COMBINED = [
+  'combined',
+  'combinedKeepingFirst',
+  'combinedUnindexed',
+  'combinedKeepingFirstUnindexed',
+] as const satisfies ReadonlyArray<keyof Statements>;
 
 /**
  * A batch: one combined upsert per call (per round), run inside the caller's transaction, and
@@ -30,14 +44,19 @@ export function writeCalls(
   // insert gives it) and the slot it is filed in after the batch.
   const ids: Array<number | bigint | null | undefined> = new Array(first.length);
   const slots: number[] = new Array(first.length);
+  // Per call, whether its stored first_at stays (UPSERT_CALL_NARROWED's bit 1): known for the
+  // first round only; later rounds (rare: two updates of one kind in a batch) take the full rule.
+  const keepsFirst: number[] = new Array(first.length);
   for (let i = 0; i < first.length; i++) {
     const row = first[i]!;
     let filed = row[1] as number;
+    keepsFirst[i] = 0;
     const found = s.callBefore.get(row[0]) as [number, number, number, number] | undefined;
     if (found !== undefined) {
       const [id, firstAt, done, queued] = found;
       if (queued === 0 && done === 1) s.rollupRemove.run(id);
       ids[i] = queued === 1 ? null : id;
+      if (firstAt <= filed) keepsFirst[i] = 1;
       if (firstAt < filed) filed = firstAt;
     }
     slots[i] = slotOf(filed, TEN_MIN_MS);
@@ -45,7 +64,9 @@ export function writeCalls(
   for (let r = 0; r < rounds.length; r++) {
     const rows = rounds[r]!;
     for (let i = 0; i < rows.length; i++) {
-      const info = s.combined.run(...rows[i]!);
+      const row = rows[i]!;
+      const narrowed = (r === 0 ? keepsFirst[i]! : 0) | (holdsIndexedKind(row) ? 0 : 2);
+      const info = s[COMBINED[narrowed]!].run(...row);
       if (r === 0 && ids[i] === undefined) ids[i] = info.lastInsertRowid;
     }
   }
