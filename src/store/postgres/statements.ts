@@ -89,6 +89,8 @@ const READS = Object.fromEntries(
 export const NO_ACTIVE_DAY = 8e18;
 /** The largest filing lag of a call (ms; `call_days`): a range's records are filed at most this past its last day. */
 const MAX_LAG = 'COALESCE((SELECT MAX(lag) FROM call_days), 0)';
+/** The largest filing lag of an SMS (ms; `sms_days`), as MAX_LAG is of a call. */
+const SMS_MAX_LAG = 'COALESCE((SELECT MAX(lag) FROM sms_days), 0)';
 /** The first filed day holding a call in progress (`call_days`), or NO_ACTIVE_DAY. */
 const ACTIVE_FROM = `COALESCE((SELECT MIN(filed_day) FROM call_days WHERE active > 0), ${NO_ACTIVE_DAY}::bigint)`;
 /**
@@ -192,7 +194,7 @@ export const ACTIVE_BOUNDS = `SELECT ${ACTIVE_FROM} AS active_from, ${MAX_LAG} A
  * LAST_ACTIVITY takes them as values, so that it plans those days' partitions, not all of them.
  */
 export const NEWEST_DAYS = `SELECT (SELECT MAX(filed_day) FROM call_days) - ${MAX_LAG} AS calls_from,
-  (SELECT MAX(filed_day) FROM sms_days) - COALESCE((SELECT MAX(lag) FROM sms_days), 0) AS sms_from`;
+  (SELECT MAX(filed_day) FROM sms_days) - ${SMS_MAX_LAG} AS sms_from`;
 /** The latest call and SMS starts, $1 and $2 their first filed days (NEWEST_DAYS). */
 export const LAST_ACTIVITY = `SELECT (SELECT MAX(first_at) FROM calls WHERE filed_day >= $1::int8) AS c,
   (SELECT MAX(first_at) FROM sms WHERE filed_day >= $2::int8) AS s`;
@@ -212,7 +214,7 @@ export const DELETE_SMS_BATCH = deleteBatch('sms', 'message_id', 'sms_keys');
 export const SMS_BY_ID = `SELECT ${SMS_COLUMNS} FROM sms
   WHERE message_id = $1 AND filed_day = ${filedDayOf('sms_keys', 'message_id')}`;
 /** The largest SMS filing lag (sms_days): SMS reads plan the partitions up to it past their range. */
-export const SMS_LAG = 'SELECT COALESCE(MAX(lag), 0) AS lag FROM sms_days';
+export const SMS_LAG = `SELECT ${SMS_MAX_LAG} AS lag`;
 /** $1 after-at, $2 to, $3 after-id, $4 limit, $5 the lag (SMS_LAG). */
 export const SMS_PAGE = `SELECT ${SMS_COLUMNS} FROM sms
   WHERE first_at >= $1 AND first_at < $2 AND (first_at > $1 OR id > $3) AND ${FILED}

@@ -27,7 +27,7 @@ const COMBINED = [
 /**
  * A batch: one combined upsert per call (per round), run inside the caller's transaction, and
  * each call handed to the rollups (rollup/sql.ts): a call they may hold and that is not queued yet
- * has its contribution kept first, before the upsert changes it; then the call is queued, or its
+ * has its contribution kept first, before its upsert changes it; then the call is queued, or its
  * slot marked when the rollups hold nothing there yet.
  */
 export function writeCalls(
@@ -44,31 +44,28 @@ export function writeCalls(
   // insert gives it) and the slot it is filed in after the batch.
   const ids: Array<number | bigint | null | undefined> = new Array(first.length);
   const slots: number[] = new Array(first.length);
-  // Per call, whether its stored first_at stays (UPSERT_CALL_NARROWED's bit 1): known for the
-  // first round only; later rounds (rare: two updates of one kind in a batch) take the full rule.
-  const keepsFirst: number[] = new Array(first.length);
   for (let i = 0; i < first.length; i++) {
     const row = first[i]!;
     let filed = row[1] as number;
-    keepsFirst[i] = 0;
+    // UPSERT_CALL_NARROWED's bits: 1 where the stored first_at stays, 2 where no index reads the row's kinds.
+    let narrowed = holdsIndexedKind(row) ? 0 : 2;
     const found = s.callBefore.get(row[0]) as [number, number, number, number] | undefined;
     if (found !== undefined) {
       const [id, firstAt, done, queued] = found;
       if (queued === 0 && done === 1) s.rollupRemove.run(id);
       ids[i] = queued === 1 ? null : id;
-      if (firstAt <= filed) keepsFirst[i] = 1;
-      if (firstAt < filed) filed = firstAt;
+      if (firstAt <= filed) {
+        narrowed |= 1;
+        filed = firstAt;
+      }
     }
     slots[i] = slotOf(filed, TEN_MIN_MS);
+    const info = s[COMBINED[narrowed]!].run(...row);
+    if (ids[i] === undefined) ids[i] = info.lastInsertRowid;
   }
-  for (let r = 0; r < rounds.length; r++) {
-    const rows = rounds[r]!;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const narrowed = (r === 0 ? keepsFirst[i]! : 0) | (holdsIndexedKind(row) ? 0 : 2);
-      const info = s[COMBINED[narrowed]!].run(...row);
-      if (r === 0 && ids[i] === undefined) ids[i] = info.lastInsertRowid;
-    }
+  // Later rounds (two updates of one kind for a call in a batch, rare) take the full first_at rule.
+  for (let r = 1; r < rounds.length; r++) {
+    for (const row of rounds[r]!) s[COMBINED[holdsIndexedKind(row) ? 0 : 2]].run(...row);
   }
   const empty = new Map<number, boolean>();
   const marked: number[] = [];
